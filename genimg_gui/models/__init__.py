@@ -1,0 +1,1 @@
+"""Pure-torch networks, weight files and latent directions. No Qt here."""

@@ -1,0 +1,65 @@
+"""Latent directions: PCA of a model's latent distribution, cached beside its weights.
+
+A direction set is plain numpy: `mean` (D,), `basis` (K, D) with unit rows,
+`sigma` (K,) the standard deviation along each row (the slider's unit), and
+`explained` (K,) the fraction of variance each explains.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import torch
+from safetensors.numpy import load_file, save_file
+
+from .weights import DIRECTIONS_NAME, ModelFileError
+
+
+@dataclass(frozen=True)
+class Directions:
+    mean: np.ndarray
+    basis: np.ndarray
+    sigma: np.ndarray
+    explained: np.ndarray
+    labels: tuple[str, ...]
+
+
+def pca(samples: torch.Tensor, k: int) -> Directions:
+    """Top-k principal directions of samples (N, D) via SVD of the centred data."""
+    x = samples.double().flatten(1)
+    mean = x.mean(0)
+    _, s, vh = torch.linalg.svd(x - mean, full_matrices=False)
+    var = s.pow(2) / max(1, x.shape[0] - 1)
+    k = min(k, vh.shape[0])
+    explained = (var[:k] / var.sum()).numpy()
+    labels = tuple(f"PC{i + 1} ({100 * e:.1f}%)" for i, e in enumerate(explained))
+    return Directions(mean.float().numpy(), vh[:k].float().numpy(), var[:k].sqrt().float().numpy(),
+                      explained.astype(np.float32), labels)
+
+
+def save_directions(folder: Path, d: Directions) -> None:
+    path = Path(folder) / DIRECTIONS_NAME
+    tmp = path.with_name(f".{path.name}.tmp")
+    save_file({"mean": d.mean, "basis": d.basis, "sigma": d.sigma, "explained": d.explained},
+              str(tmp), metadata={"labels": "\n".join(d.labels)})
+    tmp.replace(path)
+
+
+def load_directions(folder: Path, dim: int) -> Directions | None:
+    """The cached directions, or None if there are none; a mismatched cache is an error."""
+    path = Path(folder) / DIRECTIONS_NAME
+    if not path.is_file():
+        return None
+    try:
+        t = load_file(str(path))
+        from safetensors import safe_open
+        with safe_open(str(path), "np") as f:
+            labels = tuple((f.metadata() or {}).get("labels", "").split("\n"))
+    except Exception as e:  # safetensors raises several types for corrupt files
+        raise ModelFileError(f"{path} is not a readable directions file ({e})") from None
+    if t["basis"].ndim != 2 or t["basis"].shape[1] != dim:
+        raise ModelFileError(f"{path} holds directions of size {t['basis'].shape} for a latent of {dim}")
+    if len(labels) != t["basis"].shape[0]:
+        labels = tuple(f"PC{i + 1}" for i in range(t["basis"].shape[0]))
+    return Directions(t["mean"], t["basis"], t["sigma"], t["explained"], labels)

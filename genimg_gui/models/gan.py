@@ -1,0 +1,91 @@
+"""A small style-free GAN: a mapping MLP (z -> w) and a conv generator on w.
+
+The mapping network gives w a learned, non-isotropic distribution, so that
+truncation towards w_avg and PCA directions of w (GANSpace) are meaningful.
+"""
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+
+import torch
+from torch import nn
+
+from .blocks import PixelNorm, Upsample
+
+
+@dataclass(frozen=True)
+class GANConfig:
+    resolution: int = 64
+    z_dim: int = 128
+    w_dim: int = 128
+    mapping_layers: int = 4
+    channels: tuple[int, ...] = (256, 256, 128, 64, 32)  # at 4, 8, 16, 32, 64
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, d: dict) -> "GANConfig":
+        return cls(resolution=int(d["resolution"]), z_dim=int(d["z_dim"]), w_dim=int(d["w_dim"]),
+                   mapping_layers=int(d["mapping_layers"]),
+                   channels=tuple(int(c) for c in d["channels"]))
+
+
+def _mapping(cfg: GANConfig) -> nn.Sequential:
+    layers: list[nn.Module] = [PixelNorm()]
+    dim = cfg.z_dim
+    for _ in range(cfg.mapping_layers):
+        layers += [nn.Linear(dim, cfg.w_dim), nn.LeakyReLU(0.2)]
+        dim = cfg.w_dim
+    return nn.Sequential(*layers)
+
+
+def _synthesis(cfg: GANConfig) -> nn.Sequential:
+    ch = cfg.channels
+    layers: list[nn.Module] = []
+    for c_in, c_out in zip(ch[:-1], ch[1:]):
+        layers += [Upsample(c_in, c_out), nn.LeakyReLU(0.2), PixelNorm(),
+                   nn.Conv2d(c_out, c_out, 3, padding=1), nn.LeakyReLU(0.2), PixelNorm()]
+    layers += [nn.Conv2d(ch[-1], 3, 1), nn.Tanh()]
+    return nn.Sequential(*layers)
+
+
+class Generator(nn.Module):
+    """z (B, z_dim) -> image in [-1, 1] (B, 3, R, R); w_avg is tracked for truncation."""
+
+    def __init__(self, cfg: GANConfig = GANConfig()) -> None:
+        super().__init__()
+        assert 4 * 2 ** (len(cfg.channels) - 1) == cfg.resolution, "channels must reach the resolution"
+        self.cfg = cfg
+        self.mapping = _mapping(cfg)
+        self.stem = nn.Linear(cfg.w_dim, cfg.channels[0] * 16)
+        self.synthesis = _synthesis(cfg)
+        self.register_buffer("w_avg", torch.zeros(cfg.w_dim))
+
+    def map(self, z: torch.Tensor, psi: float = 1.0) -> torch.Tensor:
+        w = self.mapping(z)
+        return self.w_avg + psi * (w - self.w_avg) if psi != 1.0 else w
+
+    def synthesize(self, w: torch.Tensor) -> torch.Tensor:
+        x = self.stem(w).view(-1, self.cfg.channels[0], 4, 4)  # (B, C, 4, 4)
+        return self.synthesis(nn.functional.leaky_relu(x, 0.2))
+
+    def forward(self, z: torch.Tensor, psi: float = 1.0) -> torch.Tensor:
+        return self.synthesize(self.map(z, psi))
+
+
+class Discriminator(nn.Module):
+    """Image (B, 3, R, R) -> real/fake logit (B,). No normalisation: R1 regularises it."""
+
+    def __init__(self, cfg: GANConfig = GANConfig()) -> None:
+        super().__init__()
+        ch = cfg.channels[::-1]
+        layers: list[nn.Module] = [nn.Conv2d(3, ch[0], 3, padding=1), nn.LeakyReLU(0.2)]
+        for c_in, c_out in zip(ch[:-1], ch[1:]):
+            layers += [nn.Conv2d(c_in, c_out, 3, padding=1), nn.LeakyReLU(0.2),
+                       nn.Conv2d(c_out, c_out, 4, stride=2, padding=1), nn.LeakyReLU(0.2)]
+        self.features = nn.Sequential(*layers)
+        self.head = nn.Linear(ch[-1] * 16, 1)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return self.head(self.features(x).flatten(1)).squeeze(1)

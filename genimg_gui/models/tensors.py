@@ -1,0 +1,19 @@
+"""Conversions between uint8 image arrays and the networks' [-1, 1] tensors."""
+from __future__ import annotations
+
+import numpy as np
+import torch
+
+
+def to_tensor(images: np.ndarray, device: torch.device | str = "cpu") -> torch.Tensor:
+    """(H, W, 3) or (B, H, W, 3) uint8 -> (B, 3, H, W) float in [-1, 1]."""
+    x = torch.as_tensor(np.ascontiguousarray(images), device=device)
+    if x.ndim == 3:
+        x = x.unsqueeze(0)
+    return x.permute(0, 3, 1, 2).float().div(127.5).sub(1.0)
+
+
+def to_images(x: torch.Tensor) -> np.ndarray:
+    """(B, 3, H, W) in [-1, 1] -> (B, H, W, 3) uint8 on the CPU."""
+    x = x.detach().float().clamp(-1.0, 1.0).add(1.0).mul(127.5).round()
+    return x.to(torch.uint8).permute(0, 2, 3, 1).cpu().numpy()

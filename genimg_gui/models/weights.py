@@ -1,0 +1,142 @@
+"""Model folders: `model.safetensors` + `card.json` (+ `directions.safetensors`).
+
+Loading never unpickles anything: safetensors holds plain tensors only, and the
+card is JSON. Every way a user's file can be wrong ends in a ModelFileError
+with a message that says what is wrong and what was expected.
+"""
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from pathlib import Path
+
+import torch
+from safetensors import SafetensorError
+from safetensors.torch import load_file, save_file
+from torch import nn
+
+from .gan import GANConfig, Generator
+from .vae import ConvVAE, VAEConfig
+
+CARD_NAME = "card.json"
+WEIGHTS_NAME = "model.safetensors"
+DIRECTIONS_NAME = "directions.safetensors"
+FORMAT = "genimg-model"
+ARCHITECTURES = {"ConvVAE": (ConvVAE, VAEConfig, "vae"), "MappedGenerator": (Generator, GANConfig, "gan")}
+
+
+class ModelFileError(Exception):
+    """A model folder or file the user pointed at cannot be used; the message says why."""
+
+
+def parameter_count(net: nn.Module) -> int:
+    return sum(p.numel() for p in net.parameters())
+
+
+def architecture_of(net: nn.Module) -> str:
+    for name, (cls, _, _) in ARCHITECTURES.items():
+        if type(net) is cls:
+            return name
+    raise TypeError(f"no registered architecture for {type(net).__name__}")
+
+
+def atomic_write_bytes(path: Path, data: bytes) -> None:
+    """Write via a temp file + rename so a kill mid-write never leaves a broken file."""
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def save_tensors(path: Path, tensors: dict[str, torch.Tensor]) -> None:
+    tmp = path.with_name(f".{path.name}.tmp")
+    save_file({k: v.detach().contiguous().cpu() for k, v in tensors.items()}, str(tmp))
+    os.replace(tmp, path)
+
+
+def save_model(folder: Path, net: nn.Module, card: dict) -> Path:
+    """Write weights and a card that records architecture, config and sizes."""
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    arch = architecture_of(net)
+    full = {**card, "format": FORMAT, "format_version": 1, "architecture": arch,
+            "kind": ARCHITECTURES[arch][2], "config": net.cfg.to_dict(),
+            "resolution": net.cfg.resolution, "parameters": parameter_count(net),
+            "latent_shape": list(latent_shape(net))}
+    save_tensors(folder / WEIGHTS_NAME, net.state_dict())
+    atomic_write_bytes(folder / CARD_NAME, json.dumps(full, indent=2).encode())
+    return folder
+
+
+def latent_shape(net: nn.Module) -> tuple[int, ...]:
+    return net.cfg.latent_shape if isinstance(net, ConvVAE) else (net.cfg.w_dim,)
+
+
+def read_card(folder: Path) -> dict:
+    path = Path(folder) / CARD_NAME
+    if not path.is_file():
+        raise ModelFileError(f"{folder} is not a genimg model folder: it has no {CARD_NAME}")
+    try:
+        card = json.loads(path.read_text(encoding="utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as e:
+        raise ModelFileError(f"{path} is not valid JSON: {e}") from None
+    if not isinstance(card, dict) or card.get("format") != FORMAT:
+        raise ModelFileError(f"{path} is not a genimg model card (\"format\" must be \"{FORMAT}\")")
+    missing = [k for k in ("architecture", "config", "kind") if k not in card]
+    if missing:
+        raise ModelFileError(f"{path} lacks the field(s): {', '.join(missing)}")
+    if card["architecture"] not in ARCHITECTURES:
+        raise ModelFileError(f"{path}: unknown architecture {card['architecture']!r}; "
+                             f"supported: {', '.join(ARCHITECTURES)}")
+    return card
+
+
+def build_network(card: dict) -> nn.Module:
+    cls, cfg_cls, _ = ARCHITECTURES[card["architecture"]]
+    try:
+        return cls(cfg_cls.from_dict(card["config"]))
+    except (KeyError, TypeError, ValueError, AssertionError) as e:
+        raise ModelFileError(f"the model card's config is invalid for {card['architecture']}: {e!r}") from None
+
+
+def read_tensors(path: Path) -> dict[str, torch.Tensor]:
+    if not path.is_file():
+        raise ModelFileError(f"missing weights file {path}")
+    try:
+        return load_file(str(path))
+    except (SafetensorError, OSError, ValueError) as e:
+        raise ModelFileError(f"{path} is not a readable safetensors file ({e})") from None
+
+
+def check_state_dict(net: nn.Module, state: dict[str, torch.Tensor], source: Path) -> None:
+    """Compare keys and shapes before load_state_dict, to say exactly what does not fit."""
+    expected = net.state_dict()
+    missing = sorted(set(expected) - set(state))
+    unexpected = sorted(set(state) - set(expected))
+    wrong = [f"{k}: file {tuple(state[k].shape)} vs model {tuple(v.shape)}"
+             for k, v in expected.items() if k in state and state[k].shape != v.shape]
+    if missing or unexpected or wrong:
+        parts = []
+        if missing:
+            parts.append(f"{len(missing)} missing (e.g. {missing[0]})")
+        if unexpected:
+            parts.append(f"{len(unexpected)} unexpected (e.g. {unexpected[0]})")
+        if wrong:
+            parts.append(f"{len(wrong)} with the wrong shape (e.g. {wrong[0]})")
+        raise ModelFileError(f"{source} does not match its card's architecture: " + "; ".join(parts))
+
+
+def load_model(folder: Path) -> tuple[nn.Module, dict]:
+    """Build the network its card describes and load its weights; eval mode, CPU."""
+    folder = Path(folder)
+    card = read_card(folder)
+    net = build_network(card)
+    state = read_tensors(folder / WEIGHTS_NAME)
+    check_state_dict(net, state, folder / WEIGHTS_NAME)
+    net.load_state_dict(state, strict=True)
+    return net.eval(), card

@@ -1,0 +1,1 @@
+"""Training commands: `genimg train vae|gan DIR` (see loop.py)."""

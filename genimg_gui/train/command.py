@@ -1,0 +1,50 @@
+"""Argument parsing for `genimg train vae|gan DIR`."""
+from __future__ import annotations
+
+import argparse
+import json
+from pathlib import Path
+
+from .loop import TrainOptions, train
+
+
+def add_train_parser(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("train", help="train a VAE or GAN on a folder of images")
+    p.add_argument("kind", choices=["vae", "gan"])
+    p.add_argument("data", type=Path, help="folder of images (searched recursively)")
+    p.add_argument("-o", "--out", type=Path, help="model folder to write (default: ./<kind>-<folder>)")
+    p.add_argument("--resolution", type=int, default=64, choices=[32, 64, 128, 256])
+    p.add_argument("--batch-size", type=int, default=32)
+    p.add_argument("--steps", type=int, default=20_000)
+    p.add_argument("--minutes", type=float, help="stop after this many minutes (whichever comes first)")
+    p.add_argument("--lr", type=float)
+    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--device", default="auto", help="auto, cpu, cuda, cuda:1, mps")
+    p.add_argument("--threads", type=int, help="CPU threads for torch")
+    p.add_argument("--sample-every", type=int, default=500)
+    p.add_argument("--checkpoint-every", type=int, default=500)
+    p.add_argument("--holdout", type=int, default=512, help="images held out for metrics")
+    p.add_argument("--resume", action="store_true", help="continue from OUT/checkpoint.pt")
+    p.add_argument("--data-name", default="", help="what the data is, for the model card")
+    p.add_argument("--licence", default="unknown", help="the data's licence, for the model card")
+    p.add_argument("--set", action="append", default=[], metavar="KEY=JSON",
+                   help="recipe setting, e.g. --set channels=[32,64,128] --set kl_weight=0.001")
+    p.set_defaults(func=run_train)
+
+
+def run_train(args: argparse.Namespace) -> int:
+    from .gan_recipe import GANRecipe
+    from .vae_recipe import VAERecipe
+
+    extra = {}
+    for item in args.set:
+        key, _, value = item.partition("=")
+        extra[key] = json.loads(value)
+    opts = TrainOptions(
+        data=args.data, out=args.out or Path(f"{args.kind}-{args.data.resolve().name}"),
+        resolution=args.resolution, batch_size=args.batch_size, steps=args.steps, minutes=args.minutes,
+        lr=args.lr, seed=args.seed, device=args.device, threads=args.threads,
+        sample_every=args.sample_every, checkpoint_every=args.checkpoint_every, holdout=args.holdout,
+        resume=args.resume, data_name=args.data_name, licence=args.licence, extra=extra)
+    train(opts, VAERecipe if args.kind == "vae" else GANRecipe)
+    return 0

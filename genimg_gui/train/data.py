@@ -1,0 +1,61 @@
+"""A folder of images as one in-memory uint8 tensor, with bad files counted and skipped."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import torch
+
+from ..imaging import ImageLoadError, fit_square, list_images, open_image
+
+
+@dataclass
+class FolderData:
+    images: torch.Tensor                  # (N, R, R, 3) uint8
+    files: list[str]                      # relative to the root, same order
+    skipped: dict[str, int] = field(default_factory=dict)  # reason -> count
+
+    def __len__(self) -> int:
+        return self.images.shape[0]
+
+
+def load_folder(root: Path | str, resolution: int, min_side: int = 16) -> FolderData:
+    """Read every image below root, centre-cropped to resolution; unusable files are counted."""
+    root = Path(root)
+    if not root.is_dir():
+        raise FileNotFoundError(f"{root} is not a folder")
+    arrays, files, skipped = [], [], {}
+    for path in list_images(root):
+        try:
+            im = open_image(path)
+        except ImageLoadError as e:
+            reason = str(e).split(" (")[0].replace(path.name, "file")
+            skipped[reason] = skipped.get(reason, 0) + 1
+            continue
+        if min(im.size) < min_side:
+            skipped[f"smaller than {min_side}px"] = skipped.get(f"smaller than {min_side}px", 0) + 1
+            continue
+        arrays.append(np.asarray(fit_square(im, resolution), dtype=np.uint8))
+        files.append(path.relative_to(root).as_posix())
+    if not arrays:
+        raise ValueError(f"no usable images in {root} (skipped: {skipped or 'none found'})")
+    return FolderData(torch.from_numpy(np.stack(arrays)), files, skipped)
+
+
+def split_holdout(n: int, holdout: int, seed: int) -> tuple[torch.Tensor, torch.Tensor]:
+    """Deterministic (train, held-out) index split."""
+    perm = torch.randperm(n, generator=torch.Generator().manual_seed(seed))
+    holdout = min(holdout, n // 10)
+    return perm[holdout:], perm[:holdout]
+
+
+def batches(n: int, batch_size: int, seed: int, start_step: int = 0):
+    """Endless shuffled index batches; deterministic given (seed, step) so resume continues the stream."""
+    step = start_step
+    per_epoch = max(1, n // batch_size)
+    while True:
+        epoch, i = divmod(step, per_epoch)
+        perm = torch.randperm(n, generator=torch.Generator().manual_seed(seed * 100_003 + epoch))
+        yield perm[i * batch_size:(i + 1) * batch_size]
+        step += 1

@@ -1,0 +1,101 @@
+"""GAN training for small data: non-saturating loss, lazy R1, EMA generator, DiffAugment."""
+from __future__ import annotations
+
+import copy
+from pathlib import Path
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+
+from ..imaging import image_grid
+from ..models.directions import pca, save_directions
+from ..models.gan import Discriminator, GANConfig, Generator
+from ..models.tensors import to_images
+from ..models.weights import save_model
+from .augment import diff_augment
+from .loop import TrainOptions
+
+N_DIRECTIONS = 16
+R1_EVERY = 4  # lazy regularisation (StyleGAN2): R1 on every 4th D step, scaled up to match
+
+
+class GANRecipe:
+    kind = "gan"
+
+    def __init__(self, opts: TrainOptions, device: torch.device) -> None:
+        ch = tuple(opts.extra.get("channels", GANConfig().channels))
+        cfg = GANConfig(resolution=opts.resolution, channels=ch,
+                        z_dim=int(opts.extra.get("z_dim", 128)), w_dim=int(opts.extra.get("w_dim", 128)))
+        self.device = device
+        self.G = Generator(cfg).to(device)
+        self.D = Discriminator(cfg).to(device)
+        self.G_ema = copy.deepcopy(self.G).eval().requires_grad_(False)
+        lr = opts.lr or 2e-4
+        self.opt_g = torch.optim.Adam([
+            {"params": self.G.mapping.parameters(), "lr": lr * 0.1},  # slower mapping keeps w stable
+            {"params": list(self.G.stem.parameters()) + list(self.G.synthesis.parameters())},
+        ], lr=lr, betas=(0.0, 0.99))
+        self.opt_d = torch.optim.Adam(self.D.parameters(), lr=lr, betas=(0.0, 0.99))
+        self.r1_gamma = float(opts.extra.get("r1_gamma", 0.5))
+        self.ema_beta = float(opts.extra.get("ema", 0.999))
+        self.fixed_z = torch.randn(32, cfg.z_dim, generator=torch.Generator().manual_seed(opts.seed)).to(device)
+
+    def _z(self, n: int) -> torch.Tensor:
+        return torch.randn(n, self.G.cfg.z_dim, device=self.device)
+
+    def step(self, batch: torch.Tensor, step: int) -> dict[str, float]:
+        n = batch.shape[0]
+        # discriminator
+        fake = self.G(self._z(n)).detach()
+        real = batch.detach().requires_grad_(step % R1_EVERY == 0)
+        real_logits = self.D(diff_augment(real))
+        d_loss = F.softplus(self.D(diff_augment(fake))).mean() + F.softplus(-real_logits).mean()
+        if real.requires_grad:
+            (grad,) = torch.autograd.grad(real_logits.sum(), real, create_graph=True)
+            d_loss = d_loss + 0.5 * self.r1_gamma * R1_EVERY * grad.pow(2).flatten(1).sum(1).mean()
+        self.opt_d.zero_grad(set_to_none=True)
+        d_loss.backward()
+        self.opt_d.step()
+        # generator
+        w = self.G.mapping(self._z(n))
+        g_loss = F.softplus(-self.D(diff_augment(self.G.synthesize(w)))).mean()
+        self.opt_g.zero_grad(set_to_none=True)
+        g_loss.backward()
+        self.opt_g.step()
+        self._update_ema(w.detach().mean(0))
+        return {"d": d_loss.item(), "g": g_loss.item()}
+
+    @torch.no_grad()
+    def _update_ema(self, w_mean: torch.Tensor) -> None:
+        self.G.w_avg.lerp_(w_mean, 1 - 0.995)
+        for p_ema, p in zip(self.G_ema.parameters(), self.G.parameters()):
+            p_ema.lerp_(p, 1 - self.ema_beta)
+        for b_ema, b in zip(self.G_ema.buffers(), self.G.buffers()):
+            b_ema.copy_(b)
+
+    @torch.no_grad()
+    def samples(self) -> np.ndarray:
+        return image_grid(list(to_images(self.G_ema(self.fixed_z))), 8)
+
+    def state(self) -> dict:
+        return {"G": self.G.state_dict(), "D": self.D.state_dict(), "G_ema": self.G_ema.state_dict(),
+                "opt_g": self.opt_g.state_dict(), "opt_d": self.opt_d.state_dict()}
+
+    def load_state(self, state: dict) -> None:
+        for name in ("G", "D", "G_ema"):
+            getattr(self, name).load_state_dict(state[name])
+        self.opt_g.load_state_dict(state["opt_g"])
+        self.opt_d.load_state_dict(state["opt_d"])
+
+    @torch.no_grad()
+    def export(self, out: Path, card: dict, train: torch.Tensor, held_out: torch.Tensor) -> dict:
+        g = self.G_ema.cpu()
+        ws = g.mapping(torch.randn(10_000, g.cfg.z_dim, generator=torch.Generator().manual_seed(1)))
+        metrics = {"note": "see benchmarks/gan_quality.py for distribution metrics"}
+        save_model(out, g, {**card, "kind": "gan", "metrics": metrics,
+                            "objective": {"loss": "non-saturating", "r1_gamma": self.r1_gamma,
+                                          "ema": self.ema_beta, "augment": "DiffAugment colour,translation,cutout"}})
+        save_directions(out, pca(ws, N_DIRECTIONS))
+        self.G_ema.to(self.device)
+        return metrics

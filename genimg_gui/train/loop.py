@@ -1,0 +1,161 @@
+"""The training loop shared by `genimg train vae` and `genimg train gan`.
+
+A Recipe (vae_recipe.py, gan_recipe.py) knows its networks and losses; this
+loop owns what every run needs: batches, the step/minute budget, a progress
+line with images/s and ETA, periodic sample grids and checkpoints, --resume,
+Ctrl+C that saves before exiting, and the final model folder.
+"""
+from __future__ import annotations
+
+import json
+import sys
+import time
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Callable, Protocol
+
+import numpy as np
+import torch
+
+from ..imaging import save_png
+from .data import FolderData, batches, load_folder, split_holdout
+
+CHECKPOINT = "checkpoint.pt"
+
+
+@dataclass
+class TrainOptions:
+    data: Path
+    out: Path
+    resolution: int = 64
+    batch_size: int = 32
+    steps: int = 20_000
+    minutes: float | None = None
+    lr: float | None = None
+    seed: int = 0
+    device: str = "auto"
+    threads: int | None = None
+    sample_every: int = 500
+    checkpoint_every: int = 500
+    holdout: int = 512
+    resume: bool = False
+    data_name: str = ""  # what the data is, for the model card
+    licence: str = "unknown"  # the training data's licence, for the model card
+    extra: dict = field(default_factory=dict)  # recipe-specific settings (--set key=value)
+
+
+class Recipe(Protocol):
+    kind: str
+
+    def step(self, batch: torch.Tensor, step: int) -> dict[str, float]: ...
+    def samples(self) -> np.ndarray: ...
+    def state(self) -> dict: ...
+    def load_state(self, state: dict) -> None: ...
+    def export(self, out: Path, card: dict, train: torch.Tensor, held_out: torch.Tensor) -> dict: ...
+
+
+def pick_device(name: str) -> torch.device:
+    if name != "auto":
+        return torch.device(name)
+    if torch.cuda.is_available():
+        return torch.device("cuda")
+    if getattr(torch.backends, "mps", None) and torch.backends.mps.is_available():
+        return torch.device("mps")
+    return torch.device("cpu")
+
+
+def format_progress(step: int, total: int, ips: float, losses: dict[str, float], eta_s: float) -> str:
+    loss_txt = " ".join(f"{k}={v:.4f}" for k, v in losses.items())
+    return f"step {step}/{total} | {ips:.0f} img/s | {loss_txt} | ETA {eta_s / 60:.1f} min"
+
+
+def describe_data(data: FolderData) -> str:
+    skipped = ", ".join(f"{n} {why}" for why, n in data.skipped.items()) or "none"
+    return f"{len(data)} images ({skipped} skipped)"
+
+
+def train(opts: TrainOptions, make_recipe: Callable[[TrainOptions, torch.device], Recipe],
+          log: Callable[[str], None] = print) -> Path:
+    """Run a recipe to its budget and write the model folder; returns its path."""
+    if opts.threads:
+        torch.set_num_threads(opts.threads)
+    torch.manual_seed(opts.seed)
+    device = pick_device(opts.device)
+    data = load_folder(opts.data, opts.resolution)
+    log(f"data: {describe_data(data)} from {opts.data}; device: {device}")
+    train_idx, held_idx = split_holdout(len(data), opts.holdout, opts.seed)
+    images = data.images.permute(0, 3, 1, 2).contiguous()  # (N, 3, R, R) uint8
+    recipe = make_recipe(opts, device)
+    out = Path(opts.out)
+    out.mkdir(parents=True, exist_ok=True)
+    start, elapsed = _maybe_resume(opts, out, recipe, log)
+    t0, done = time.monotonic() - elapsed, start
+    losses: dict[str, float] = {}
+    try:
+        for step, idx in enumerate(batches(len(train_idx), opts.batch_size, opts.seed, start), start + 1):
+            if step > opts.steps or (opts.minutes and time.monotonic() - t0 > 60 * opts.minutes):
+                break
+            batch = images[train_idx[idx]].to(device).float().div(127.5).sub(1.0)
+            losses = recipe.step(batch, step)
+            done = step
+            if step % 25 == 0 or step == start + 1:
+                _report(log, step, start, opts, t0, elapsed, losses)
+            if step % opts.sample_every == 0:
+                save_png(recipe.samples(), out / "samples.png")
+            if step % opts.checkpoint_every == 0:
+                _checkpoint(out, recipe, step, time.monotonic() - t0)
+    except KeyboardInterrupt:
+        log(f"\ninterrupted at step {done}: saving a checkpoint and the model (resume with --resume)")
+    _checkpoint(out, recipe, done, time.monotonic() - t0)
+    card = _card(opts, data, device, done, time.monotonic() - t0)
+    as_float = lambda idx: images[idx].float().div(127.5).sub(1.0)  # noqa: E731
+    metrics = recipe.export(out, card, as_float(train_idx[:4096]), as_float(held_idx))
+    save_png(recipe.samples(), out / "samples.png")
+    (out / "metrics.json").write_text(json.dumps(metrics, indent=2))
+    log(f"wrote {out} after {done} steps: " + ", ".join(f"{k}={v}" for k, v in metrics.items()))
+    return out
+
+
+def _report(log, step, start, opts, t0, elapsed, losses) -> None:
+    spent = time.monotonic() - t0 - elapsed
+    ips = (step - start) * opts.batch_size / max(spent, 1e-9)
+    left_steps = (opts.steps - step) * opts.batch_size / max(ips, 1e-9)
+    eta = min(left_steps, 60 * opts.minutes - (time.monotonic() - t0)) if opts.minutes else left_steps
+    log(format_progress(step, opts.steps, ips, losses, max(eta, 0.0)))
+    sys.stdout.flush()
+
+
+def _checkpoint(out: Path, recipe: Recipe, step: int, seconds: float) -> None:
+    tmp = out / f".{CHECKPOINT}.tmp"
+    torch.save({"step": step, "seconds": seconds, "recipe": recipe.state()}, tmp)
+    tmp.replace(out / CHECKPOINT)
+
+
+def _maybe_resume(opts: TrainOptions, out: Path, recipe: Recipe, log) -> tuple[int, float]:
+    path = out / CHECKPOINT
+    if not opts.resume:
+        return 0, 0.0
+    if not path.is_file():
+        log(f"no checkpoint in {out}; starting from scratch")
+        return 0, 0.0
+    ckpt = torch.load(path, map_location="cpu", weights_only=True)
+    recipe.load_state(ckpt["recipe"])
+    log(f"resumed from step {ckpt['step']}")
+    return int(ckpt["step"]), float(ckpt["seconds"])
+
+
+def _card(opts: TrainOptions, data: FolderData, device: torch.device, steps: int, seconds: float) -> dict:
+    import platform
+    return {
+        "name": opts.out.name,
+        "training": {
+            "data": opts.data_name or str(opts.data), "licence": opts.licence, "images": len(data), "skipped": data.skipped,
+            "held_out": min(opts.holdout, len(data) // 10), "steps": steps,
+            "batch_size": opts.batch_size, "seconds": round(seconds, 1),
+            "hardware": f"{device.type} ({platform.processor() or platform.machine()}, "
+                        f"{torch.get_num_threads()} threads)" if device.type == "cpu"
+                        else f"{device.type} ({torch.cuda.get_device_name() if device.type == 'cuda' else device})",
+            "torch": torch.__version__, "seed": opts.seed,
+            "options": {k: (str(v) if isinstance(v, Path) else v) for k, v in asdict(opts).items()},
+        },
+    }

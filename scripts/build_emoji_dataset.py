@@ -1,0 +1,87 @@
+"""Rebuild the bundled models' training folder from the emoji npm packages.
+
+    python scripts/build_emoji_dataset.py OUT_DIR [--work /tmp/emoji]
+
+Runs `npm pack` for the Noto (Apache-2.0) and Twemoji (CC BY 4.0) image sets
+(emoji-datasource-google / -twitter 16.0.0), composites each 64x64 RGBA image
+on white (the background decision recorded in the model cards) and writes
+OUT_DIR/{google,twitter}/<unified>.png plus OUT_DIR/labels.csv with the set,
+category, sub-category, name and skin tone of every image.
+"""
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import subprocess
+import tarfile
+from pathlib import Path
+
+from PIL import Image
+
+PACKAGES = {"google": "emoji-datasource-google", "twitter": "emoji-datasource-twitter"}
+VERSION = "16.0.0"
+SKIN_TONES = {"1F3FB": "light", "1F3FC": "medium-light", "1F3FD": "medium",
+              "1F3FE": "medium-dark", "1F3FF": "dark"}
+
+
+def fetch_package(name: str, work: Path) -> Path:
+    """npm-pack one package into `work` and unpack it; returns its package/ folder."""
+    tgz = work / f"{name}-{VERSION}.tgz"
+    if not tgz.exists():
+        subprocess.run(["npm", "pack", f"{name}@{VERSION}"], cwd=work, check=True)
+    dest = work / name
+    if not (dest / "package").exists():
+        dest.mkdir(parents=True, exist_ok=True)
+        with tarfile.open(tgz) as tar:
+            tar.extractall(dest, filter="data")
+    return dest / "package"
+
+
+def iter_entries(emoji: list[dict]):
+    """Yield (image file, name, category, subcategory, skin tone) for every image."""
+    for e in emoji:
+        yield e["image"], e["name"], e["category"], e["subcategory"], "none", e
+        for code, var in (e.get("skin_variations") or {}).items():
+            tone = SKIN_TONES.get(code.split("-")[0], "mixed")
+            yield var["image"], e["name"], e["category"], e["subcategory"], tone, var
+
+
+def composite_on_white(src: Path) -> Image.Image:
+    rgba = Image.open(src).convert("RGBA")
+    white = Image.new("RGBA", rgba.size, (255, 255, 255, 255))
+    return Image.alpha_composite(white, rgba).convert("RGB")
+
+
+def build(out: Path, work: Path) -> int:
+    out.mkdir(parents=True, exist_ok=True)
+    work.mkdir(parents=True, exist_ok=True)
+    rows = []
+    for style, pkg_name in PACKAGES.items():
+        pkg = fetch_package(pkg_name, work)
+        emoji = json.loads((pkg / "emoji.json").read_text())
+        (out / style).mkdir(exist_ok=True)
+        for image, name, cat, sub, tone, entry in iter_entries(emoji):
+            src = pkg / "img" / style / "64" / image
+            if not entry.get(f"has_img_{style}", True) or not src.exists():
+                continue
+            rel = f"{style}/{image}"
+            composite_on_white(src).save(out / rel)
+            rows.append([rel, style, cat, sub, name, tone])
+    with open(out / "labels.csv", "w", newline="") as f:
+        w = csv.writer(f)
+        w.writerow(["file", "style", "category", "subcategory", "name", "skin_tone"])
+        w.writerows(rows)
+    return len(rows)
+
+
+def main() -> None:
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument("out", type=Path)
+    p.add_argument("--work", type=Path, default=Path("/tmp/emoji-npm"))
+    args = p.parse_args()
+    print(f"wrote {build(args.out, args.work)} images to {args.out}")
+
+
+if __name__ == "__main__":
+    main()
