@@ -6,23 +6,14 @@ A direction set is plain numpy: `mean` (D,), `basis` (K, D) with unit rows,
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 import torch
 from safetensors.numpy import load_file, save_file
 
+from ..edit import Directions
 from .weights import DIRECTIONS_NAME, ModelFileError
-
-
-@dataclass(frozen=True)
-class Directions:
-    mean: np.ndarray
-    basis: np.ndarray
-    sigma: np.ndarray
-    explained: np.ndarray
-    labels: tuple[str, ...]
 
 
 def pca(samples: torch.Tensor, k: int) -> Directions:

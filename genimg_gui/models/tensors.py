@@ -7,7 +7,7 @@ import torch
 
 def to_tensor(images: np.ndarray, device: torch.device | str = "cpu") -> torch.Tensor:
     """(H, W, 3) or (B, H, W, 3) uint8 -> (B, 3, H, W) float in [-1, 1]."""
-    x = torch.as_tensor(np.ascontiguousarray(images), device=device)
+    x = torch.from_numpy(np.array(images, dtype=np.uint8, copy=True)).to(device)  # a copy: inputs may be read-only
     if x.ndim == 3:
         x = x.unsqueeze(0)
     return x.permute(0, 3, 1, 2).float().div(127.5).sub(1.0)

@@ -18,6 +18,7 @@ import numpy as np
 import torch
 
 from ..imaging import save_png
+from ..models.device import pick_device
 from .data import FolderData, batches, load_folder, split_holdout
 
 CHECKPOINT = "checkpoint.pt"
@@ -52,16 +53,6 @@ class Recipe(Protocol):
     def state(self) -> dict: ...
     def load_state(self, state: dict) -> None: ...
     def export(self, out: Path, card: dict, train: torch.Tensor, held_out: torch.Tensor) -> dict: ...
-
-
-def pick_device(name: str) -> torch.device:
-    if name != "auto":
-        return torch.device(name)
-    if torch.cuda.is_available():
-        return torch.device("cuda")
-    if getattr(torch.backends, "mps", None) and torch.backends.mps.is_available():
-        return torch.device("mps")
-    return torch.device("cpu")
 
 
 def format_progress(step: int, total: int, ips: float, losses: dict[str, float], eta_s: float) -> str:

@@ -1,0 +1,50 @@
+"""`genimg-gui`: open the main window with the bundled models loaded."""
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+
+# Refuse full unpickling anywhere torch.load is reached, even by a library.
+os.environ.setdefault("TORCH_FORCE_WEIGHTS_ONLY_LOAD", "1")
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+
+
+def parse_args(argv: list[str] | None) -> argparse.Namespace:
+    p = argparse.ArgumentParser(prog="genimg-gui", description="Edit and generate images through latent spaces.")
+    p.add_argument("files", nargs="*", help="images to open (or model folders to load)")
+    p.add_argument("--device", default="auto", help="auto (cuda → mps → cpu), cpu, cuda, cuda:1, mps")
+    p.add_argument("--vae", help="VAE model folder to load instead of the bundled one")
+    p.add_argument("--gan", help="GAN model folder to load instead of the bundled one")
+    return p.parse_args(argv)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
+    from PySide6.QtWidgets import QApplication
+
+    from .catalog import bundled_models, default_model
+    from .engine.engine import Engine
+    from .ui.main_window import MainWindow
+
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    app.setApplicationName("genimg")
+    app.setOrganizationName("genimg")
+    engine = Engine(args.device)
+    entries = bundled_models()
+    window = MainWindow(engine, entries)
+    for kind in ("vae", "gan"):
+        chosen = getattr(args, kind) or (e.path if (e := default_model(kind, entries)) else None)
+        if chosen:
+            window.document.load_model(chosen)
+        else:
+            window.show_error(f"No {kind.upper()} model found in weights/; open one from the Models tab")
+    if args.files:
+        # jobs run in order, so the VAE is loaded before these are encoded
+        window.open_paths(args.files)
+    window.show()
+    return app.exec()
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,50 @@
+"""The GUI-thread face of the worker: submit requests, get results as signals.
+
+Owns the QThread and the RequestQueue. submit() never blocks: it stamps a
+sequence number, queues the request and returns.
+"""
+from __future__ import annotations
+
+import dataclasses
+import itertools
+
+from PySide6.QtCore import QObject, QThread, Signal
+
+from .queue import RequestQueue
+from .requests import Request
+from .worker import Worker
+
+
+class Engine(QObject):
+    result = Signal(object)
+    failed = Signal(object)
+    progress = Signal(object)
+    busy_changed = Signal(bool)
+
+    def __init__(self, device: str = "auto", parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._seq = itertools.count(1)
+        self.queue = RequestQueue()
+        self.worker = Worker(self.queue, device)
+        self.thread = QThread()
+        self.thread.setObjectName("genimg-worker")
+        self.worker.moveToThread(self.thread)
+        self.thread.started.connect(self.worker.run)
+        for name in ("result", "failed", "progress", "busy_changed"):
+            getattr(self.worker, name).connect(getattr(self, name))
+        self.thread.start()
+
+    def submit(self, request: Request) -> int:
+        """Queue a request; returns its sequence number (results carry it)."""
+        seq = next(self._seq)
+        self.queue.put(dataclasses.replace(request, seq=seq))
+        return seq
+
+    def cancel(self, seq: int) -> None:
+        self.queue.cancel(seq)
+
+    def shutdown(self, timeout_ms: int = 10_000) -> None:
+        """Stop the worker after the request in flight; called once, on close."""
+        self.queue.close()
+        self.thread.quit()
+        self.thread.wait(timeout_ms)

@@ -1,0 +1,115 @@
+"""The worker: one long-lived QObject on one QThread that owns the Runtime.
+
+It loops on the RequestQueue (jobs first, then the latest live request), and
+emits only plain data. Any exception in a request becomes a Failed result and
+the loop goes on.
+"""
+from __future__ import annotations
+
+import time
+import traceback
+from pathlib import Path
+
+import numpy as np
+
+from PySide6.QtCore import QObject, Signal, Slot
+
+from ..imaging import ImageLoadError, open_image
+from ..models.device import available_devices
+from ..models.weights import ModelFileError
+from . import requests as rq
+from .queue import Cancelled, RequestQueue
+from .runtime import Runtime
+
+USER_ERRORS = (ImageLoadError, ModelFileError, ValueError, FloatingPointError, RuntimeError, OSError)
+
+
+class Worker(QObject):
+    result = Signal(object)
+    failed = Signal(object)
+    progress = Signal(object)
+    busy_changed = Signal(bool)
+
+    def __init__(self, queue: RequestQueue, device: str = "auto") -> None:
+        super().__init__()
+        self.queue = queue
+        self.device_name = device
+        self.runtime: Runtime | None = None
+        self.handled = {"decode": 0, "jobs": 0}
+
+    @Slot()
+    def run(self) -> None:
+        try:
+            self.runtime = Runtime(self.device_name)
+        except RuntimeError as e:  # e.g. --device cuda on a machine without one
+            self.failed.emit(rq.Failed(0, "SetDevice", f"{e}; using the CPU"))
+            self.runtime = Runtime("cpu")
+        self._announce_device(0)
+        while (request := self.queue.take()) is not None:
+            self.busy_changed.emit(True)
+            try:
+                self._handle(request)
+            except Cancelled:
+                self.failed.emit(rq.Failed(request.seq, type(request).__name__, "cancelled", cancelled=True))
+            except USER_ERRORS as e:
+                self.failed.emit(rq.Failed(request.seq, type(request).__name__, str(e)))
+            except Exception as e:  # a bug, not the user's doing: say so, keep the thread alive
+                traceback.print_exc()
+                self.failed.emit(rq.Failed(request.seq, type(request).__name__,
+                                           f"internal error ({type(e).__name__}: {e})"))
+            finally:
+                if not self.queue.pending():
+                    self.busy_changed.emit(False)
+
+    def _handle(self, r: rq.Request) -> None:
+        rt = self.runtime
+        if isinstance(r, rq.Decode):
+            self.handled["decode"] += 1
+            t0 = time.perf_counter()
+            image = rt.decode(r.kind, r.latent)
+            self.result.emit(rq.Decoded(r.seq, r.kind, r.tag, r.latent, image, time.perf_counter() - t0))
+            return
+        self.handled["jobs"] += 1
+        if isinstance(r, rq.MapSeed):
+            t0 = time.perf_counter()
+            w = rt.map_seed(r.seed, r.psi)
+            image = rt.decode("gan", w)
+            self.result.emit(rq.Mapped(r.seq, r.seed, r.psi, r.tag, w, image, time.perf_counter() - t0))
+        elif isinstance(r, rq.LoadModel):
+            self.result.emit(rt.load(r.path, self._progress_fn(r.seq)))
+        elif isinstance(r, rq.SetDevice):
+            rt.set_device(r.device)
+            self._announce_device(r.seq)
+        elif isinstance(r, rq.EncodeFiles):
+            self._encode_files(r)
+        elif isinstance(r, rq.EncodeImage):
+            self._emit_encoded(r.seq, r.name, r.image, r.fit)
+        else:
+            raise TypeError(f"unknown request {type(r).__name__}")
+
+    def _announce_device(self, seq: int) -> None:
+        self.result.emit(rq.DeviceChanged(seq, str(self.runtime.device), tuple(available_devices())))
+
+    def _encode_files(self, r: rq.EncodeFiles) -> None:
+        """Each file is its own result; a bad file is reported and the rest go on."""
+        for i, path in enumerate(r.paths):
+            self.queue.check(r.seq)
+            self.progress.emit(rq.Progress(r.seq, i / len(r.paths), f"encoding {i + 1}/{len(r.paths)}"))
+            try:
+                image = np.asarray(open_image(path))
+            except ImageLoadError as e:
+                self.failed.emit(rq.Failed(r.seq, "EncodeFiles", str(e)))
+                continue
+            self._emit_encoded(r.seq, Path(path).name, image, r.fit)
+        self.progress.emit(rq.Progress(r.seq, 1.0, "done"))
+
+    def _emit_encoded(self, seq: int, name: str, image, fit: str) -> None:
+        t0 = time.perf_counter()
+        original, latent, recon = self.runtime.encode(image, fit)
+        self.result.emit(rq.Encoded(seq, name, original, latent, recon, time.perf_counter() - t0))
+
+    def _progress_fn(self, seq: int):
+        def report(fraction: float, text: str) -> None:
+            self.queue.check(seq)
+            self.progress.emit(rq.Progress(seq, fraction, text))
+        return report

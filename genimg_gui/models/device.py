@@ -1,0 +1,25 @@
+"""Which torch devices exist here, and the automatic pick (cuda -> mps -> cpu)."""
+from __future__ import annotations
+
+import torch
+
+
+def available_devices() -> list[str]:
+    names = ["cpu"]
+    if torch.cuda.is_available():
+        names += [f"cuda:{i}" for i in range(torch.cuda.device_count())]
+    if getattr(torch.backends, "mps", None) and torch.backends.mps.is_available():
+        names.append("mps")
+    return names
+
+
+def pick_device(name: str = "auto") -> torch.device:
+    """'auto' picks the best accelerator present; any other name must exist here."""
+    if name == "auto":
+        names = available_devices()
+        return torch.device("cuda:0" if "cuda:0" in names else "mps" if "mps" in names else "cpu")
+    if name.startswith("cuda") and not torch.cuda.is_available():
+        raise RuntimeError(f"device {name!r} was asked for, but this machine has no CUDA GPU")
+    if name == "mps" and name not in available_devices():
+        raise RuntimeError("device 'mps' was asked for, but Apple's Metal backend is not available here")
+    return torch.device(name)

@@ -1,0 +1,1 @@
+"""Qt widgets. No torch here: widgets talk to the engine through requests and results."""

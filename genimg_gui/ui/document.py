@@ -1,0 +1,231 @@
+"""The open work: items (dropped images, GAN samples), their edit histories, the loaded models.
+
+The document turns user intent into engine requests and engine results into
+signals for the views. It never waits on the engine: results arrive as signals,
+stamped with the request's sequence number, and anything older than what an
+item already shows is dropped.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+from PySide6.QtCore import QObject, Signal
+
+from ..edit import Directions, EditState, History, edited_latent
+from ..engine import requests as rq
+
+
+AUTO_SAMPLE = -1  # MapSeed tag of the sample made when a GAN loads
+
+
+@dataclass
+class Item:
+    id: int
+    kind: str                 # "vae" or "gan"
+    name: str
+    original: np.ndarray      # what "compare" shows: the fitted input, or the unedited sample
+    image: np.ndarray         # the last decoded (edited) image
+    history: History
+    shown_seq: int = 0        # the newest result shown; older ones are stale
+    seed: int | None = None
+    psi: float | None = None
+    meta: dict = field(default_factory=dict)
+
+
+class Document(QObject):
+    item_added = Signal(object)        # Item
+    current_changed = Signal(object)   # Item | None
+    image_changed = Signal(object)     # Item (its image was redrawn)
+    model_loaded = Signal(object)      # ModelInfo
+    device_changed = Signal(object)    # DeviceChanged
+    history_changed = Signal()
+    message = Signal(str)              # status-bar text
+    error = Signal(str)                # something the user should read
+    progress = Signal(object)          # Progress
+    decode_time = Signal(float)        # seconds, worker-side
+
+    def __init__(self, engine, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.engine = engine
+        self.items: dict[int, Item] = {}
+        self.current: Item | None = None
+        self.models: dict[str, rq.ModelInfo] = {}
+        self._next_id = 1
+        self._pending_gan: dict[int, int] = {}     # MapSeed seq -> item id (None: a new item)
+        self._reencode: dict[int, int] = {}        # EncodeImage seq -> item id to rebase
+        self.jobs: dict[int, str] = {}             # running job seq -> description
+        engine.result.connect(self._on_result)
+        engine.failed.connect(self._on_failed)
+        engine.progress.connect(self.progress)
+
+    # --- requests -------------------------------------------------------
+    def load_model(self, path: str) -> int:
+        seq = self.engine.submit(rq.LoadModel(path))
+        self.jobs[seq] = f"loading {path}"
+        return seq
+
+    def set_device(self, device: str) -> None:
+        self.engine.submit(rq.SetDevice(device))
+
+    def open_files(self, paths: list[str], fit: str = "crop") -> int | None:
+        if not paths:
+            return None
+        seq = self.engine.submit(rq.EncodeFiles(tuple(paths), fit))
+        self.jobs[seq] = f"encoding {len(paths)} image(s)"
+        return seq
+
+    def open_array(self, image: np.ndarray, name: str, fit: str = "crop") -> int:
+        return self.engine.submit(rq.EncodeImage(image, name, fit))
+
+    def generate(self, seed: int, psi: float, new_item: bool = False, auto: bool = False) -> int:
+        """Map a seed into the current GAN item (undoable), or into a new item.
+
+        auto: the first sample shown when a GAN loads; it does not take the canvas from an image."""
+        target = self.current if self.current and self.current.kind == "gan" and not new_item else None
+        tag = target.id if target else (AUTO_SAMPLE if auto else 0)
+        seq = self.engine.submit(rq.MapSeed(seed, psi, tag=tag))
+        self._pending_gan[seq] = target.id if target else 0
+        return seq
+
+    def send_to_vae(self) -> None:
+        if self.current is not None:
+            self.open_array(self.current.image, f"{self.current.name} (to VAE)")
+
+    def cancel(self, seq: int) -> None:
+        self.engine.cancel(seq)
+
+    # --- editing --------------------------------------------------------
+    def directions(self, kind: str) -> Directions | None:
+        info = self.models.get(kind)
+        return info.directions if info else None
+
+    def preview(self, values: tuple[float, ...]) -> int | None:
+        """Decode the current item with these slider values, without recording history."""
+        item = self.current
+        if item is None:
+            return None
+        state = item.history.current.with_values(values)
+        return self._decode(item, state)
+
+    def commit(self, values: tuple[float, ...]) -> None:
+        """Record the current item's slider values as one undoable edit."""
+        item = self.current
+        if item is not None and item.history.push(item.history.current.with_values(values)):
+            self._decode(item, item.history.current)
+            self.history_changed.emit()
+
+    def undo(self) -> None:
+        self._step_history(History.can_undo, History.undo)
+
+    def redo(self) -> None:
+        self._step_history(History.can_redo, History.redo)
+
+    def _step_history(self, possible, step) -> None:
+        item = self.current
+        if item is None or not possible(item.history):
+            return
+        state = step(item.history)
+        self._decode(item, state)
+        self.history_changed.emit()
+        self.current_changed.emit(item)
+
+    def _decode(self, item: Item, state: EditState) -> int:
+        latent = edited_latent(state, self.directions(item.kind))
+        return self.engine.submit(rq.Decode(item.kind, latent, tag=item.id))
+
+    def select(self, item_id: int) -> None:
+        if item_id in self.items and self.items[item_id] is not self.current:
+            self.current = self.items[item_id]
+            self.current_changed.emit(self.current)
+
+    def current_latent(self) -> np.ndarray | None:
+        item = self.current
+        return None if item is None else edited_latent(item.history.current, self.directions(item.kind))
+
+    # --- results --------------------------------------------------------
+    def _on_result(self, r) -> None:
+        handler = {rq.ModelInfo: self._on_model, rq.Encoded: self._on_encoded, rq.Decoded: self._on_decoded,
+                   rq.Mapped: self._on_mapped, rq.DeviceChanged: self.device_changed.emit}.get(type(r))
+        if handler is not None:
+            handler(r)
+
+    def _on_model(self, info: rq.ModelInfo) -> None:
+        self.jobs = {s: d for s, d in self.jobs.items() if not d.startswith("loading")}
+        previous = self.models.get(info.kind)
+        self.models[info.kind] = info
+        self.model_loaded.emit(info)
+        self.message.emit(f"Loaded {info.name} on {info.device} in {info.seconds * 1000:.0f} ms")
+        if previous is not None and previous.path != info.path:
+            self._rebase_items(info.kind)
+
+    def _rebase_items(self, kind: str) -> None:
+        """A new model of a kind: its items get new latents (VAE: re-encoded; GAN: re-mapped)."""
+        for item in self.items.values():
+            if item.kind != kind:
+                continue
+            if kind == "vae":
+                self._reencode[self.open_array(item.original, item.name)] = item.id
+            else:
+                seq = self.engine.submit(rq.MapSeed(item.seed or 0, item.psi or 1.0, tag=item.id))
+                self._pending_gan[seq] = item.id
+        self.message.emit(f"Re-encoding your {kind.upper()} items with the new model")
+
+    def _on_encoded(self, r: rq.Encoded) -> None:
+        zeros = (0.0,) * len(self.directions("vae") or ())
+        state = EditState(r.latent, zeros)
+        if r.seq in self._reencode:
+            item = self.items.get(self._reencode.pop(r.seq))
+            if item is not None:
+                item.history = History(state)
+                self._show(item, r.seq, r.image)
+                self.current_changed.emit(item) if item is self.current else None
+            return
+        self._add_item(Item(self._next_id, "vae", r.name, r.original, r.image, History(state), r.seq))
+        self.message.emit(f"Encoded {r.name} in {r.seconds * 1000:.0f} ms")
+
+    def _on_mapped(self, r: rq.Mapped) -> None:
+        target = self._pending_gan.pop(r.seq, 0)
+        zeros = (0.0,) * len(self.directions("gan") or ())
+        item = self.items.get(target)
+        if item is None:
+            name = f"seed {r.seed}"
+            item = Item(self._next_id, "gan", name, r.image, r.image, History(EditState(r.latent, zeros)),
+                        r.seq, r.seed, r.psi)
+            self._add_item(item, make_current=r.tag != AUTO_SAMPLE)
+            return
+        if r.seq <= item.shown_seq:
+            return
+        values = item.history.current.values
+        item.history.push(EditState(r.latent, values))
+        item.seed, item.psi, item.original = r.seed, r.psi, r.image
+        item.name = f"seed {r.seed}"
+        self._decode(item, item.history.current) if any(values) else self._show(item, r.seq, r.image)
+        self.history_changed.emit()
+        self.current_changed.emit(item)
+
+    def _on_decoded(self, r: rq.Decoded) -> None:
+        self.decode_time.emit(r.seconds)
+        item = self.items.get(r.tag)
+        if item is not None and r.seq > item.shown_seq:
+            self._show(item, r.seq, r.image)
+
+    def _show(self, item: Item, seq: int, image: np.ndarray) -> None:
+        item.shown_seq, item.image = seq, image
+        self.image_changed.emit(item)
+
+    def _add_item(self, item: Item, make_current: bool = True) -> None:
+        self._next_id += 1
+        self.items[item.id] = item
+        self.item_added.emit(item)
+        if make_current or self.current is None:
+            self.current = item
+            self.current_changed.emit(item)
+
+    def _on_failed(self, f: rq.Failed) -> None:
+        self.jobs.pop(f.seq, None)
+        self._pending_gan.pop(f.seq, None)
+        if f.cancelled:
+            self.message.emit("Cancelled")
+        else:
+            self.error.emit(f.message)

@@ -1,0 +1,290 @@
+"""The main window: canvas and filmstrip in the middle, sliders / generate / models on the right."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QAction, QGuiApplication, QKeySequence
+from PySide6.QtWidgets import (QComboBox, QDockWidget, QFileDialog, QLabel, QMainWindow, QMessageBox, QTabWidget,
+                               QToolBar, QVBoxLayout, QWidget)
+
+from ..catalog import ModelEntry, bundled_models, read_entry
+from ..imaging import IMAGE_SUFFIXES
+from .canvas import Canvas, CompareMode
+from .document import Document, Item
+from .export import export_latent, export_png
+from .filmstrip import Filmstrip
+from .gan_panel import GanPanel
+from .model_panel import ModelPanel
+from .qimage import from_qimage, to_qimage
+from .sliders import SliderPanel
+from .status import StatusBar
+
+IMAGE_FILTER = "Images (" + " ".join(f"*{s}" for s in IMAGE_SUFFIXES) + ")"
+
+
+class MainWindow(QMainWindow):
+    def __init__(self, engine, models: list[ModelEntry] | None = None) -> None:
+        super().__init__()
+        self.setWindowTitle("genimg")
+        self.resize(1200, 760)
+        self.setAcceptDrops(True)
+        self.document = Document(engine, self)
+        self.entries = list(models if models is not None else bundled_models())
+        self.last_error = ""
+        self._slider_source: tuple[str, str] | None = None
+        self._build_widgets()
+        self._build_menus()
+        self._connect()
+        self.model_panel.set_entries(self.entries)
+
+    # --- construction ---------------------------------------------------
+    def _build_widgets(self) -> None:
+        self.canvas = Canvas()
+        self.filmstrip = Filmstrip()
+        centre = QWidget()
+        layout = QVBoxLayout(centre)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.canvas, 1)
+        layout.addWidget(self.filmstrip)
+        self.setCentralWidget(centre)
+        self.sliders = SliderPanel()
+        self.slider_title = QLabel("Load a model to see its directions")
+        self.slider_title.setWordWrap(True)
+        slider_tab = QWidget()
+        tab_layout = QVBoxLayout(slider_tab)
+        tab_layout.addWidget(self.slider_title)
+        tab_layout.addWidget(self.sliders, 1)
+        self.gan_panel = GanPanel()
+        self.model_panel = ModelPanel()
+        self.tabs = QTabWidget()
+        self.tabs.addTab(slider_tab, "Sliders")
+        self.tabs.addTab(self.gan_panel, "Generate")
+        self.tabs.addTab(self.model_panel, "Models")
+        dock = QDockWidget("Edit", self)
+        dock.setObjectName("edit_dock")
+        dock.setWidget(self.tabs)
+        dock.setFeatures(QDockWidget.DockWidgetFeature.DockWidgetMovable)
+        dock.setMinimumWidth(360)
+        self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, dock)
+        self.status = StatusBar()
+        self.setStatusBar(self.status)
+        self.compare = QComboBox()
+        self.compare.addItems([m.value for m in CompareMode])
+        self.fit_mode = QComboBox()
+        self.fit_mode.addItems(["crop", "letterbox"])
+        self.fit_mode.setToolTip("How images are fitted to the model's square resolution")
+
+    def _action(self, menu, text: str, slot, shortcut=None) -> QAction:
+        action = QAction(text, self)
+        if shortcut is not None:
+            action.setShortcut(QKeySequence(shortcut))
+        action.triggered.connect(slot)
+        menu.addAction(action)
+        return action
+
+    def _build_menus(self) -> None:
+        bar = self.menuBar()
+        file = bar.addMenu("&File")
+        self._action(file, "&Open images…", self.open_dialog, QKeySequence.StandardKey.Open)
+        self._action(file, "&Paste image", self.paste, QKeySequence.StandardKey.Paste)
+        self._action(file, "Open &model…", self.open_model_dialog)
+        file.addSeparator()
+        self._action(file, "&Export PNG…", lambda: self.export_png_dialog(1), QKeySequence.StandardKey.Save)
+        self._action(file, "Export PNG upscaled ×4…", lambda: self.export_png_dialog(4))
+        self._action(file, "Export &latent (.npz)…", self.export_latent_dialog)
+        file.addSeparator()
+        self._action(file, "&Quit", self.close, QKeySequence.StandardKey.Quit)
+        edit = bar.addMenu("&Edit")
+        self.undo_action = self._action(edit, "&Undo", self.document.undo, QKeySequence.StandardKey.Undo)
+        self.redo_action = self._action(edit, "&Redo", self.document.redo, QKeySequence("Ctrl+Shift+Z"))
+        self._action(edit, "Reset all sliders", self.sliders.reset_all, QKeySequence("Ctrl+R"))
+        self._action(edit, "Randomise sliders", lambda: self.sliders.randomise())
+        view = bar.addMenu("&View")
+        self._action(view, "Fit to window", self.canvas.fit, QKeySequence("Ctrl+0"))
+        for i, mode in enumerate(CompareMode):
+            self._action(view, mode.value, lambda _=False, i=i: self.compare.setCurrentIndex(i), f"Ctrl+{i + 1}")
+        help_menu = bar.addMenu("&Help")
+        self._action(help_menu, "About genimg", self.about)
+        tools = QToolBar("Tools")
+        tools.setObjectName("tools")
+        tools.addAction(self.undo_action)
+        tools.addAction(self.redo_action)
+        tools.addSeparator()
+        tools.addWidget(QLabel(" Compare: "))
+        tools.addWidget(self.compare)
+        tools.addWidget(QLabel(" Fit new images: "))
+        tools.addWidget(self.fit_mode)
+        self.addToolBar(tools)
+
+    def _connect(self) -> None:
+        d = self.document
+        d.item_added.connect(lambda item: self.filmstrip.add(item.id, item.name, item.image))
+        d.current_changed.connect(self._show_item)
+        d.image_changed.connect(self._on_image)
+        d.model_loaded.connect(self._on_model)
+        d.device_changed.connect(lambda r: (self.model_panel.set_devices(r.available, r.device),
+                                            self.status.show_device(r.device)))
+        d.history_changed.connect(self._update_actions)
+        d.message.connect(self.status.show_message)
+        d.error.connect(self.show_error)
+        d.progress.connect(lambda p: self.status.show_progress(p.seq, p.fraction, p.text))
+        d.decode_time.connect(self.status.show_decode_time)
+        self.status.cancel_requested.connect(d.cancel)
+        self.sliders.values_changed.connect(d.preview)
+        self.sliders.edit_committed.connect(d.commit)
+        self.filmstrip.item_selected.connect(d.select)
+        self.gan_panel.generate_requested.connect(lambda s, p: d.generate(s, p))
+        self.gan_panel.new_sample_requested.connect(lambda s, p: d.generate(s, p, new_item=True))
+        self.gan_panel.send_to_vae_requested.connect(d.send_to_vae)
+        self.model_panel.load_requested.connect(d.load_model)
+        self.model_panel.open_requested.connect(self.open_model_dialog)
+        self.model_panel.device_requested.connect(d.set_device)
+        self.compare.currentIndexChanged.connect(lambda i: self.canvas.set_mode(list(CompareMode)[i]))
+        self._update_actions()
+
+    # --- document -> views ---------------------------------------------
+    def _show_item(self, item: Item | None) -> None:
+        if item is None:
+            return
+        self._show_directions(item.kind)
+        self.sliders.set_values(item.history.current.values)
+        self.filmstrip.select(item.id)
+        if item.kind == "gan" and item.seed is not None:
+            self.gan_panel.set_values(item.seed, item.psi)
+        self._on_image(item)
+        self._update_actions()
+
+    def _show_directions(self, kind: str) -> None:
+        info = self.document.models.get(kind)
+        if info is None:
+            self.sliders.set_directions(())
+            self._slider_source = None
+            return
+        labels = info.directions.labels
+        if self._slider_source != (kind, info.path):  # rebuild only when the direction set changes
+            self.sliders.set_directions(labels, tuple(f"{lbl}: σ = {s:.3f}" for lbl, s in
+                                                      zip(labels, info.directions.sigma)))
+            self._slider_source = (kind, info.path)
+        self.slider_title.setText(f"{len(labels)} principal directions of the {kind.upper()} "
+                                  f"“{info.name}”, in σ units")
+
+    def _on_image(self, item: Item) -> None:
+        self.filmstrip.set_thumbnail(item.id, item.image)
+        if item is self.document.current:
+            self.canvas.set_images(to_qimage(item.original), to_qimage(item.image))
+
+    def _on_model(self, info) -> None:
+        self.model_panel.show_model(info)
+        if not any(e.path == info.path for e in self.entries):
+            entry = read_entry(Path(info.path))
+            if entry is not None:
+                self.entries.append(entry)
+                self.model_panel.set_entries(self.entries)
+        self.model_panel.refresh_marks(self.entries)
+        if info.kind == "gan":
+            self.gan_panel.setEnabled(True)
+            if not any(i.kind == "gan" for i in self.document.items.values()):
+                self.document.generate(*self.gan_panel.values(), new_item=True, auto=True)
+        current = self.document.current
+        if current is None or current.kind == info.kind:
+            self._show_directions(info.kind)
+
+    def _update_actions(self) -> None:
+        item = self.document.current
+        self.undo_action.setEnabled(bool(item and item.history.can_undo()))
+        self.redo_action.setEnabled(bool(item and item.history.can_redo()))
+
+    def show_error(self, text: str) -> None:
+        self.last_error = text
+        self.status.show_error(text)
+
+    # --- user actions ---------------------------------------------------
+    def open_paths(self, paths: list[str]) -> None:
+        """Model folders/cards load as models; everything else is treated as an image."""
+        images = []
+        for p in paths:
+            path = Path(p)
+            folder = path.parent if path.name == "card.json" else path
+            if (folder / "card.json").is_file():
+                self.document.load_model(str(folder))
+            else:
+                images.append(str(path))
+        self.document.open_files(images, self.fit_mode.currentText())
+
+    def open_dialog(self) -> None:
+        paths, _ = QFileDialog.getOpenFileNames(self, "Open images", "", f"{IMAGE_FILTER};;All files (*)")
+        self.open_paths(paths)
+
+    def open_model_dialog(self) -> None:
+        folder = QFileDialog.getExistingDirectory(self, "Open a genimg model folder")
+        if folder:
+            self.open_paths([folder])
+
+    def paste(self) -> None:
+        image = QGuiApplication.clipboard().image()
+        if image.isNull():
+            self.show_error("The clipboard holds no image")
+            return
+        self.document.open_array(from_qimage(image), "pasted image", self.fit_mode.currentText())
+
+    def export_png_dialog(self, scale: int) -> None:
+        item = self.document.current
+        if item is None:
+            self.show_error("Nothing to export yet")
+            return
+        path, _ = QFileDialog.getSaveFileName(self, "Export PNG", f"{item.name}.png", "PNG (*.png)")
+        if path:
+            self.export_png(path, scale)
+
+    def export_png(self, path: str, scale: int = 1) -> None:
+        try:
+            written = export_png(self.document.current.image, path, scale)
+        except OSError as e:
+            self.show_error(f"Could not write {path}: {e}")
+            return
+        self.status.show_message(f"Exported {written}")
+
+    def export_latent_dialog(self) -> None:
+        item = self.document.current
+        if item is None:
+            self.show_error("Nothing to export yet")
+            return
+        path, _ = QFileDialog.getSaveFileName(self, "Export latent", f"{item.name}.npz", "NumPy (*.npz)")
+        if path:
+            self.export_latent(path)
+
+    def export_latent(self, path: str) -> None:
+        item = self.document.current
+        info = self.document.models[item.kind]
+        try:
+            written = export_latent(path, self.document.current_latent(), item.history.current.base,
+                                    item.history.current.values, info.directions.labels,
+                                    {"name": info.name, "path": info.path, "kind": info.kind})
+        except OSError as e:
+            self.show_error(f"Could not write {path}: {e}")
+            return
+        self.status.show_message(f"Exported {written}")
+
+    def about(self) -> None:
+        QMessageBox.about(self, "About genimg", "genimg — edit and generate images through the latent "
+                          "spaces of VAEs and GANs.\nWeights: safetensors + JSON model cards; nothing is "
+                          "unpickled and nothing is downloaded.")
+
+    # --- drag and drop --------------------------------------------------
+    def dragEnterEvent(self, event) -> None:  # noqa: N802
+        if event.mimeData().hasUrls() or event.mimeData().hasImage():
+            event.acceptProposedAction()
+
+    def dropEvent(self, event) -> None:  # noqa: N802
+        mime = event.mimeData()
+        paths = [u.toLocalFile() for u in mime.urls() if u.isLocalFile()]
+        if paths:
+            self.open_paths(paths)
+        elif mime.hasImage():
+            self.document.open_array(from_qimage(mime.imageData()), "dropped image", self.fit_mode.currentText())
+        event.acceptProposedAction()
+
+    def closeEvent(self, event) -> None:  # noqa: N802
+        self.document.engine.shutdown()
+        super().closeEvent(event)

@@ -1,0 +1,94 @@
+"""The model panel: bundled and opened models, which are active, their cards, the device."""
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (QComboBox, QFormLayout, QHBoxLayout, QLabel, QListWidget, QListWidgetItem,
+                               QPushButton, QVBoxLayout, QWidget)
+
+from ..catalog import ModelEntry
+
+PATH_ROLE = Qt.ItemDataRole.UserRole
+
+
+def human_count(n: int) -> str:
+    return f"{n / 1e6:.2f} M" if n >= 1e6 else f"{n / 1e3:.0f} k"
+
+
+class ModelPanel(QWidget):
+    load_requested = Signal(str)       # a model folder
+    open_requested = Signal()          # "Open model…"
+    device_requested = Signal(str)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.list = QListWidget()
+        self.list.itemDoubleClicked.connect(lambda item: self.load_requested.emit(item.data(PATH_ROLE)))
+        self.load_button = QPushButton("Load selected")
+        self.load_button.clicked.connect(self._load_selected)
+        self.open_button = QPushButton("Open model…")
+        self.open_button.clicked.connect(self.open_requested)
+        self.device = QComboBox()
+        self.device.setObjectName("device")
+        self.device.activated.connect(lambda i: self.device_requested.emit(self.device.itemText(i)))
+        self.details: dict[str, QLabel] = {}
+        self.active: dict[str, str] = {}  # kind -> path
+        form = QFormLayout()
+        form.addRow("Device", self.device)
+        for key in ("Active VAE", "Active GAN", "Kind", "Resolution", "Latent size", "Parameters",
+                    "Training data", "Licence", "Metrics", "Load time"):
+            label = QLabel("–")
+            label.setWordWrap(True)
+            label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+            self.details[key] = label
+            form.addRow(key, label)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.load_button)
+        buttons.addWidget(self.open_button)
+        layout = QVBoxLayout(self)
+        layout.addWidget(QLabel("Models (double-click to load)"))
+        layout.addWidget(self.list, 1)
+        layout.addLayout(buttons)
+        layout.addLayout(form)
+
+    def set_entries(self, entries: list[ModelEntry]) -> None:
+        self.list.clear()
+        for e in entries:
+            item = QListWidgetItem(self._entry_text(e))
+            item.setData(PATH_ROLE, e.path)
+            item.setToolTip(e.path)
+            self.list.addItem(item)
+
+    def _entry_text(self, e: ModelEntry) -> str:
+        active = " ● active" if self.active.get(e.kind) == e.path else ""
+        origin = "bundled" if e.bundled else "opened"
+        return f"{e.name}  [{e.kind.upper()}, {origin}]{active}"
+
+    def refresh_marks(self, entries: list[ModelEntry]) -> None:
+        for row, e in enumerate(entries):
+            self.list.item(row).setText(self._entry_text(e))
+
+    def _load_selected(self) -> None:
+        item = self.list.currentItem()
+        if item is not None:
+            self.load_requested.emit(item.data(PATH_ROLE))
+
+    def set_devices(self, available: tuple[str, ...], current: str) -> None:
+        self.device.clear()
+        self.device.addItems(list(available))
+        self.device.setCurrentText(current if current in available else available[0])
+
+    def show_model(self, info) -> None:
+        """Fill the details from a loaded model's info (engine.requests.ModelInfo)."""
+        self.active[info.kind] = info.path
+        card, training = info.card, info.card.get("training", {})
+        self.details[f"Active {info.kind.upper()}"].setText(info.name)
+        self.details["Kind"].setText(f"{info.kind.upper()} ({card.get('architecture', '?')})")
+        self.details["Resolution"].setText(f"{card.get('resolution', '?')} px")
+        shape = "×".join(str(s) for s in card.get("latent_shape", [info.latent_size]))
+        self.details["Latent size"].setText(f"{info.latent_size} ({shape})")
+        self.details["Parameters"].setText(human_count(info.parameters))
+        self.details["Training data"].setText(str(training.get("data", "not recorded")))
+        self.details["Licence"].setText(str(training.get("licence", "not recorded")))
+        metrics = card.get("metrics", {})
+        self.details["Metrics"].setText(", ".join(f"{k}: {v}" for k, v in metrics.items()) or "–")
+        self.details["Load time"].setText(f"{info.seconds * 1000:.0f} ms on {info.device}")

@@ -1,0 +1,46 @@
+"""The status bar: messages and errors, device, last decode time, job progress with Cancel."""
+from __future__ import annotations
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import QLabel, QProgressBar, QPushButton, QStatusBar
+
+
+class StatusBar(QStatusBar):
+    cancel_requested = Signal(int)
+
+    def __init__(self, parent=None) -> None:
+        super().__init__(parent)
+        self.device = QLabel("device: –")
+        self.timing = QLabel("decode: –")
+        self.bar = QProgressBar()
+        self.bar.setMaximumWidth(160)
+        self.bar.setRange(0, 100)
+        self.cancel = QPushButton("Cancel")
+        self.cancel.clicked.connect(lambda: self.cancel_requested.emit(self._job))
+        self._job = 0
+        for w in (self.bar, self.cancel, self.device, self.timing):
+            self.addPermanentWidget(w)
+        self.bar.hide()
+        self.cancel.hide()
+
+    def show_message(self, text: str) -> None:
+        self.setStyleSheet("")
+        self.showMessage(text, 8000)
+
+    def show_error(self, text: str) -> None:
+        self.setStyleSheet("QStatusBar { color: #ff6b6b; }")
+        self.showMessage(f"⚠ {text}", 15000)
+
+    def show_progress(self, seq: int, fraction: float, text: str) -> None:
+        self._job = seq
+        done = fraction >= 1.0
+        self.bar.setVisible(not done)
+        self.cancel.setVisible(not done)
+        self.bar.setValue(int(100 * fraction))
+        self.bar.setFormat(f"{text} %p%")
+
+    def show_device(self, device: str) -> None:
+        self.device.setText(f"device: {device}")
+
+    def show_decode_time(self, seconds: float) -> None:
+        self.timing.setText(f"decode: {seconds * 1000:.1f} ms")
