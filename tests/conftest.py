@@ -1,4 +1,59 @@
+"""Shared fixtures: tiny real models saved as real model folders, and a running engine."""
 import os
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ.setdefault("TORCH_FORCE_WEIGHTS_ONLY_LOAD", "1")
+
+from pathlib import Path  # noqa: E402
+
+import numpy as np  # noqa: E402
+import pytest  # noqa: E402
+import torch  # noqa: E402
+from PIL import Image  # noqa: E402
+
+from genimg_gui.models.gan import GANConfig, Generator  # noqa: E402
+from genimg_gui.models.vae import ConvVAE, VAEConfig  # noqa: E402
+from genimg_gui.models.weights import save_model  # noqa: E402
+
+TINY_VAE = VAEConfig(resolution=32, channels=(8, 16), latent_channels=2)       # latent 2x16x16
+TINY_GAN = GANConfig(resolution=32, z_dim=16, w_dim=16, mapping_layers=2, channels=(32, 16, 8, 8))
+CARD = {"training": {"data": "random init (test)", "licence": "CC0"}, "metrics": {}}
+
+
+def make_model_folder(folder: Path, net: torch.nn.Module, name: str) -> Path:
+    torch.manual_seed(0)
+    return save_model(folder, net, {**CARD, "name": name})
+
+
+@pytest.fixture(scope="session")
+def model_dir(tmp_path_factory) -> Path:
+    """A folder holding a tiny VAE and a tiny GAN (random weights, no cached directions)."""
+    root = tmp_path_factory.mktemp("models")
+    torch.manual_seed(0)
+    make_model_folder(root / "tiny-vae", ConvVAE(TINY_VAE), "tiny-vae")
+    torch.manual_seed(1)
+    make_model_folder(root / "tiny-gan", Generator(TINY_GAN), "tiny-gan")
+    return root
+
+
+@pytest.fixture()
+def image_files(tmp_path) -> list[Path]:
+    """Three small real image files of different modes and sizes."""
+    rng = np.random.default_rng(0)
+    paths = []
+    for i, (mode, size) in enumerate([("RGB", (40, 30)), ("RGBA", (64, 64)), ("L", (20, 50))]):
+        arr = rng.integers(0, 255, (size[1], size[0], len(mode)), dtype=np.uint8).squeeze()
+        path = tmp_path / f"image {i}.png"
+        Image.fromarray(arr, mode).save(path)
+        paths.append(path)
+    return paths
+
+
+@pytest.fixture()
+def engine(qtbot):
+    """A real engine (worker thread) on the CPU; shut down after the test."""
+    from genimg_gui.engine.engine import Engine
+
+    eng = Engine("cpu")
+    yield eng
+    eng.shutdown()

@@ -79,7 +79,8 @@ class Canvas(QWidget):
             else:
                 p.drawImage(rect, self.original if name == "original" else self.edited)
             p.setPen(QColor("#dddddd"))
-            label = "Split: original | edited" if self.mode == CompareMode.SPLIT else name.capitalize()
+            label = ("Split: original | edited" if self.mode == CompareMode.SPLIT
+                     else "Original" if name == "original" else "Edited (decoded)")
             p.drawText(rect.adjusted(0, -20, 0, 0).topLeft() + QPointF(0, 14), label)
 
     def _paint_split(self, p: QPainter, rect: QRectF) -> None:
