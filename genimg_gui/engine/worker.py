@@ -11,6 +11,7 @@ import traceback
 from pathlib import Path
 
 import numpy as np
+import torch
 
 from PySide6.QtCore import QObject, Signal, Slot
 
@@ -49,6 +50,8 @@ class Worker(QObject):
             self.busy_changed.emit(True)
             try:
                 self._handle(request)
+            except torch.OutOfMemoryError:
+                self._recover_from_oom(request)
             except Cancelled:
                 self.failed.emit(rq.Failed(request.seq, type(request).__name__, "cancelled", cancelled=True))
             except USER_ERRORS as e:
@@ -86,6 +89,14 @@ class Worker(QObject):
             self._emit_encoded(r.seq, r.name, r.image, r.fit)
         else:
             raise TypeError(f"unknown request {type(r).__name__}")
+
+    def _recover_from_oom(self, request: rq.Request) -> None:
+        """Free what the failed request held; the user can retry smaller or switch to the CPU."""
+        if torch.cuda.is_available():
+            torch.cuda.empty_cache()
+        self.failed.emit(rq.Failed(request.seq, type(request).__name__,
+                                   f"out of memory on {self.runtime.device}; close other GPU programs or "
+                                   "switch the device to cpu in the Models tab"))
 
     def _announce_device(self, seq: int) -> None:
         self.result.emit(rq.DeviceChanged(seq, str(self.runtime.device), tuple(available_devices())))

@@ -19,6 +19,7 @@ from .model_panel import ModelPanel
 from .qimage import from_qimage, to_qimage
 from .sliders import SliderPanel
 from .status import StatusBar
+from .train_dialog import TrainDialog
 
 IMAGE_FILTER = "Images (" + " ".join(f"*{s}" for s in IMAGE_SUFFIXES) + ")"
 
@@ -140,6 +141,7 @@ class MainWindow(QMainWindow):
         self.model_panel.load_requested.connect(d.load_model)
         self.model_panel.open_requested.connect(self.open_model_dialog)
         self.model_panel.device_requested.connect(d.set_device)
+        self.model_panel.train_requested.connect(self.train_dialog)
         self.compare.currentIndexChanged.connect(lambda i: self.canvas.set_mode(list(CompareMode)[i]))
         self._update_actions()
 
@@ -220,6 +222,12 @@ class MainWindow(QMainWindow):
         folder = QFileDialog.getExistingDirectory(self, "Open a genimg model folder")
         if folder:
             self.open_paths([folder])
+
+    def train_dialog(self) -> TrainDialog:
+        dialog = TrainDialog(self)
+        dialog.model_trained.connect(self.document.load_model)
+        dialog.show()
+        return dialog
 
     def paste(self) -> None:
         image = QGuiApplication.clipboard().image()

@@ -18,6 +18,7 @@ class ModelPanel(QWidget):
     load_requested = Signal(str)       # a model folder
     open_requested = Signal()          # "Open model…"
     device_requested = Signal(str)
+    train_requested = Signal()         # "Train…"
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -27,6 +28,9 @@ class ModelPanel(QWidget):
         self.load_button.clicked.connect(self._load_selected)
         self.open_button = QPushButton("Open model…")
         self.open_button.clicked.connect(self.open_requested)
+        self.train_button = QPushButton("Train…")
+        self.train_button.setToolTip("Train a new VAE or GAN on a folder of your images")
+        self.train_button.clicked.connect(self.train_requested)
         self.device = QComboBox()
         self.device.setObjectName("device")
         self.device.activated.connect(lambda i: self.device_requested.emit(self.device.itemText(i)))
@@ -44,6 +48,7 @@ class ModelPanel(QWidget):
         buttons = QHBoxLayout()
         buttons.addWidget(self.load_button)
         buttons.addWidget(self.open_button)
+        buttons.addWidget(self.train_button)
         layout = QVBoxLayout(self)
         layout.addWidget(QLabel("Models (double-click to load)"))
         layout.addWidget(self.list, 1)

@@ -1,0 +1,106 @@
+"""Quality of the bundled (or any) models on the held-out split of their training folder.
+
+    python benchmarks/model_quality.py --data DATA_DIR [--vae weights/emoji-vae] [--gan weights/emoji-gan]
+
+VAE: held-out PSNR and SSIM of reconstructions (the split is rebuilt from the
+seed and hold-out size recorded in the VAE's card). GAN: improved precision
+and recall (Kynkäänniemi et al. 2019, k=3) of samples against training
+images, with features = the VAE's latent means (no downloaded feature
+network); and a grid of samples beside their nearest training images in
+pixel space, to show the GAN does not just copy.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import time
+from pathlib import Path
+
+import numpy as np
+import torch
+
+from genimg_gui.imaging import image_grid, save_png
+from genimg_gui.models.tensors import to_images
+from genimg_gui.models.weights import load_model
+from genimg_gui.train.data import load_folder, split_holdout
+from genimg_gui.train.metrics import psnr, ssim
+
+
+def as_float(images_u8: torch.Tensor) -> torch.Tensor:
+    return images_u8.permute(0, 3, 1, 2).float().div(127.5).sub(1.0)
+
+
+@torch.inference_mode()
+def vae_features(vae, x: torch.Tensor) -> torch.Tensor:
+    return torch.cat([vae.encode(c)[0].flatten(1) for c in x.split(256)])
+
+
+def knn_radii(feats: torch.Tensor, k: int) -> torch.Tensor:
+    d = torch.cdist(feats, feats)
+    return d.kthvalue(k + 1, dim=1).values  # +1: the point itself is at distance 0
+
+
+def precision_recall(real: torch.Tensor, fake: torch.Tensor, k: int = 3) -> tuple[float, float]:
+    """Fraction of fakes inside the real manifold, and of reals inside the fake manifold."""
+    r_real, r_fake = knn_radii(real, k), knn_radii(fake, k)
+    d = torch.cdist(fake, real)  # (F, R)
+    precision = (d <= r_real.unsqueeze(0)).any(1).float().mean()
+    recall = (d.T <= r_fake.unsqueeze(0)).any(1).float().mean()
+    return float(precision), float(recall)
+
+
+@torch.inference_mode()
+def evaluate_vae(vae, held: torch.Tensor) -> dict:
+    recon = torch.cat([vae.decode(vae.encode(c)[0]) for c in held.split(256)])
+    return {"held_out_psnr_db": round(psnr(recon, held), 2), "held_out_ssim": round(ssim(recon, held), 4),
+            "held_out_images": len(held)}
+
+
+@torch.inference_mode()
+def evaluate_gan(gan, vae, train: torch.Tensor, n: int, out: Path | None) -> dict:
+    gen = torch.Generator().manual_seed(123)
+    fake = torch.cat([gan(torch.randn(250, gan.cfg.z_dim, generator=gen)) for _ in range(n // 250)])
+    real = train[torch.randperm(len(train), generator=gen)[:n]]
+    precision, recall = precision_recall(vae_features(vae, real), vae_features(vae, fake))
+    result = {"precision_k3_vae_latent": round(precision, 3), "recall_k3_vae_latent": round(recall, 3),
+              "samples": n}
+    if out is not None:
+        save_png(nearest_neighbour_grid(fake[:8], train), out, scale=2)
+        result["nearest_neighbour_grid"] = str(out)
+    return result
+
+
+def nearest_neighbour_grid(samples: torch.Tensor, train: torch.Tensor, k: int = 3) -> np.ndarray:
+    """Each row: a sample, then its k nearest training images (pixel L2)."""
+    d = torch.cdist(samples.flatten(1), train.flatten(1))
+    nearest = d.topk(k, largest=False).indices
+    rows = [im for s, idx in zip(samples, nearest) for im in to_images(torch.cat([s[None], train[idx]]))]
+    return image_grid(rows, k + 1)
+
+
+def main() -> None:
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument("--data", type=Path, required=True)
+    p.add_argument("--vae", type=Path, default=Path("weights/emoji-vae"))
+    p.add_argument("--gan", type=Path, default=Path("weights/emoji-gan"))
+    p.add_argument("--samples", type=int, default=2000)
+    p.add_argument("--grid", type=Path, default=Path("assets/gan_nearest_neighbours.png"))
+    p.add_argument("--json", type=Path, help="also write the figures here")
+    args = p.parse_args()
+    t0 = time.perf_counter()
+    vae, card = load_model(args.vae)
+    opts = card["training"]["options"]
+    data = load_folder(args.data, card["resolution"])
+    train_idx, held_idx = split_holdout(len(data), int(opts["holdout"]), int(opts["seed"]))
+    figures = {"vae": evaluate_vae(vae, as_float(data.images[held_idx]))}
+    if args.gan.is_dir():
+        gan, _ = load_model(args.gan)
+        figures["gan"] = evaluate_gan(gan, vae, as_float(data.images[train_idx]), args.samples, args.grid)
+    print(json.dumps(figures, indent=2))
+    print(f"({time.perf_counter() - t0:.0f} s)")
+    if args.json:
+        args.json.write_text(json.dumps(figures, indent=2))
+
+
+if __name__ == "__main__":
+    main()
