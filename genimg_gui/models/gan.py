@@ -31,11 +31,21 @@ class GANConfig:
                    channels=tuple(int(c) for c in d["channels"]))
 
 
+def _he_linear(d_in: int, d_out: int) -> nn.Linear:
+    """A Linear that keeps activations at unit scale through LeakyReLU. PyTorch's default
+    init shrinks variance about 3x per layer, which left w nearly constant across z and
+    collapsed every sample to one image."""
+    layer = nn.Linear(d_in, d_out)
+    nn.init.kaiming_normal_(layer.weight, a=0.2, nonlinearity="leaky_relu")
+    nn.init.zeros_(layer.bias)
+    return layer
+
+
 def _mapping(cfg: GANConfig) -> nn.Sequential:
     layers: list[nn.Module] = [PixelNorm()]
     dim = cfg.z_dim
     for _ in range(cfg.mapping_layers):
-        layers += [nn.Linear(dim, cfg.w_dim), nn.LeakyReLU(0.2)]
+        layers += [_he_linear(dim, cfg.w_dim), nn.LeakyReLU(0.2)]
         dim = cfg.w_dim
     return nn.Sequential(*layers)
 
@@ -58,7 +68,7 @@ class Generator(nn.Module):
         assert 4 * 2 ** (len(cfg.channels) - 1) == cfg.resolution, "channels must reach the resolution"
         self.cfg = cfg
         self.mapping = _mapping(cfg)
-        self.stem = nn.Linear(cfg.w_dim, cfg.channels[0] * 16)
+        self.stem = _he_linear(cfg.w_dim, cfg.channels[0] * 16)
         self.synthesis = _synthesis(cfg)
         self.register_buffer("w_avg", torch.zeros(cfg.w_dim))
 
@@ -74,6 +84,21 @@ class Generator(nn.Module):
         return self.synthesize(self.map(z, psi))
 
 
+class MinibatchStd(nn.Module):
+    """Append the batch's mean feature std as a channel (ProGAN), so D can see a lack of variety."""
+
+    def __init__(self, group: int = 4) -> None:
+        super().__init__()
+        self.group = group
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        b, c, h, w = x.shape
+        g = min(self.group, b) if b % min(self.group, b) == 0 else 1
+        y = x.view(g, -1, c, h, w).std(dim=0, unbiased=False).mean(dim=[1, 2, 3])  # (B/g,)
+        y = y.view(-1, 1, 1, 1).repeat(g, 1, h, w)
+        return torch.cat([x, y], dim=1)
+
+
 class Discriminator(nn.Module):
     """Image (B, 3, R, R) -> real/fake logit (B,). No normalisation: R1 regularises it."""
 
@@ -84,6 +109,7 @@ class Discriminator(nn.Module):
         for c_in, c_out in zip(ch[:-1], ch[1:]):
             layers += [nn.Conv2d(c_in, c_out, 3, padding=1), nn.LeakyReLU(0.2),
                        nn.Conv2d(c_out, c_out, 4, stride=2, padding=1), nn.LeakyReLU(0.2)]
+        layers += [MinibatchStd(), nn.Conv2d(ch[-1] + 1, ch[-1], 3, padding=1), nn.LeakyReLU(0.2)]
         self.features = nn.Sequential(*layers)
         self.head = nn.Linear(ch[-1] * 16, 1)
 

@@ -63,14 +63,15 @@ class GANRecipe:
         self.opt_g.zero_grad(set_to_none=True)
         g_loss.backward()
         self.opt_g.step()
-        self._update_ema(w.detach().mean(0))
+        self._update_ema(w.detach().mean(0), step)
         return {"d": d_loss.item(), "g": g_loss.item()}
 
     @torch.no_grad()
-    def _update_ema(self, w_mean: torch.Tensor) -> None:
+    def _update_ema(self, w_mean: torch.Tensor, step: int) -> None:
         self.G.w_avg.lerp_(w_mean, 1 - 0.995)
+        beta = min(self.ema_beta, (1 + step) / (10 + step))  # ramp up: early EMA follows G closely
         for p_ema, p in zip(self.G_ema.parameters(), self.G.parameters()):
-            p_ema.lerp_(p, 1 - self.ema_beta)
+            p_ema.lerp_(p, 1 - beta)
         for b_ema, b in zip(self.G_ema.buffers(), self.G.buffers()):
             b_ema.copy_(b)
 
