@@ -32,7 +32,9 @@ def pca(samples: torch.Tensor, k: int) -> Directions:
 def save_directions(folder: Path, d: Directions) -> None:
     path = Path(folder) / DIRECTIONS_NAME
     tmp = path.with_name(f".{path.name}.tmp")
-    save_file({"mean": d.mean, "basis": d.basis, "sigma": d.sigma, "explained": d.explained},
+    arrays = {"mean": d.mean, "basis": d.basis, "sigma": d.sigma, "explained": d.explained}
+    # safetensors writes the raw buffer: a Fortran-ordered array (SVD output) would be stored transposed
+    save_file({k: np.ascontiguousarray(v, dtype=np.float32) for k, v in arrays.items()},
               str(tmp), metadata={"labels": "\n".join(d.labels)})
     tmp.replace(path)
 
