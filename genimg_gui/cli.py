@@ -1,22 +1,143 @@
-"""`genimg`: the headless twin of the app."""
+"""`genimg`: the headless twin of the app.
+
+This module only parses arguments, so `genimg --help` answers without loading
+torch; the commands themselves are in cli_commands.py (models) and
+train/command.py (training). Written files are listed on stdout; progress and
+errors go to stderr. Exit codes: 0 done, 1 something failed (the message
+says what), 2 a command-line mistake, 130 interrupted.
+"""
 from __future__ import annotations
 
 import argparse
+import math
+import os
 import sys
+from pathlib import Path
 
-from .train.command import add_train_parser
+from .train.command import add_train_parser, positive_int
+
+# As in the app: refuse full unpickling anywhere torch.load is reached, and never download.
+os.environ.setdefault("TORCH_FORCE_WEIGHTS_ONLY_LOAD", "1")
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+
+MAX_SEED = 2**31 - 1  # the app's seed box goes this far; any CLI seed can be typed there
+MAX_SEEDS = 10_000
+
+
+def seed_list(text: str) -> list[int]:
+    """'0-7', '1,5,9' or a mix ('0-3,10') -> seeds in the order given."""
+    seeds: list[int] = []
+    try:
+        for part in text.split(","):
+            lo, _, hi = part.strip().partition("-")
+            first, last = int(lo), int(hi or lo)
+            if not 0 <= first <= last <= MAX_SEED:
+                raise ValueError
+            seeds += range(first, last + 1)
+            if len(seeds) > MAX_SEEDS:
+                raise argparse.ArgumentTypeError(f"at most {MAX_SEEDS} seeds per run")
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r}: expected seeds like 0-7 or 1,5,9 (0 to {MAX_SEED})") from None
+    return seeds
+
+
+def edit_spec(text: str) -> tuple[str, float]:
+    """'PC1=1.5' or '0=-2' -> (direction label or index, value in sigma)."""
+    key, sep, value = text.partition("=")
+    try:
+        if not sep or not key.strip() or not math.isfinite(float(value)):
+            raise ValueError
+        return key.strip(), float(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r}: expected DIRECTION=SIGMA, e.g. PC1=1.5 or 0=-2") from None
+
+
+def _runs(name: str):
+    """A handler that imports the command (and torch) only when it runs."""
+    def run(args: argparse.Namespace) -> int:
+        from . import cli_commands
+        return getattr(cli_commands, name)(args)
+    return run
+
+
+def _model_arg(p, kind: str) -> None:
+    p.add_argument(f"--{kind}", type=Path, metavar="MODEL_DIR",
+                   help=f"{kind.upper()} model folder (default: the bundled one)")
+
+
+def _run_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("-o", "--out", type=Path, required=True, metavar="OUT_DIR", help="folder to write to")
+    p.add_argument("--scale", type=positive_int, default=1, metavar="N", help="upscale written PNGs N times")
+    p.add_argument("--device", default="auto", help="auto (cuda → mps → cpu), cpu, cuda, cuda:1, mps")
+
+
+def _edit_arg(p: argparse.ArgumentParser, required: bool) -> None:
+    p.add_argument("--edit", type=edit_spec, action="append", default=[], required=required,
+                   metavar="DIRECTION=SIGMA", help="move along a direction, by label (PC1) or index (0); repeatable")
 
 
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="genimg", description="Generate and edit images through VAE/GAN latents.")
-    sub = p.add_subparsers(dest="command", required=True)
+    sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    s = sub.add_parser("info", help="show a model's card: kind, sizes, training data, licence, metrics, directions")
+    s.add_argument("models", nargs="*", type=Path, metavar="MODEL_DIR", help="default: the bundled VAE and GAN")
+    s.set_defaults(func=_runs("info"))
+
+    s = sub.add_parser("encode", help="images -> VAE latents (.npz) and reconstructions (_recon.png)")
+    s.add_argument("images", nargs="+", type=Path, metavar="IMAGE")
+    _model_arg(s, "vae")
+    _run_args(s)
+    s.add_argument("--fit", choices=["crop", "letterbox"], default="crop", help="how non-square images fit")
+    s.set_defaults(func=_runs("encode"))
+
+    s = sub.add_parser("decode", help="latents (.npz from encode, generate, edit or the app) -> <name>_decoded.png",
+                       description="Decode latents with the model kind they record (a VAE if none), "
+                                   "or with the model given.")
+    s.add_argument("latents", nargs="+", type=Path, metavar="LATENT.npz")
+    models = s.add_mutually_exclusive_group()
+    _model_arg(models, "vae")
+    _model_arg(models, "gan")
+    _run_args(s)
+    s.set_defaults(func=_runs("decode"))
+
+    s = sub.add_parser("generate", help="GAN samples for seeds, optionally edited")
+    _model_arg(s, "gan")
+    _run_args(s)
+    s.add_argument("--seeds", type=seed_list, default=seed_list("0-7"), help="e.g. 0-7 or 1,5,9 (default 0-7)")
+    s.add_argument("--psi", type=float, default=0.7, help="truncation: lower is more typical (default 0.7)")
+    s.add_argument("--grid", type=Path, metavar="PNG", help="also write all samples as one grid image")
+    _edit_arg(s, required=False)
+    s.add_argument("--save-latents", action="store_true", help="also write seedNNNN.npz with w")
+    s.set_defaults(func=_runs("generate"))
+
+    s = sub.add_parser("edit", help="encode images, move along VAE directions, write PNGs")
+    s.add_argument("images", nargs="+", type=Path, metavar="IMAGE")
+    _model_arg(s, "vae")
+    _run_args(s)
+    _edit_arg(s, required=True)
+    s.add_argument("--fit", choices=["crop", "letterbox"], default="crop", help="how non-square images fit")
+    s.add_argument("--save-latents", action="store_true", help="also write <name>_edited.npz")
+    s.set_defaults(func=_runs("edit"))
+
     add_train_parser(sub)
     return p
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
-    return args.func(args)
+    try:
+        args = build_parser().parse_args(argv)
+    except SystemExit as e:  # --help, or a usage error argparse has already explained
+        return int(e.code or 0)
+    from .cli_commands import USER_ERRORS  # torch loads here
+    try:
+        return args.func(args)
+    except USER_ERRORS as e:
+        print(f"genimg: error: {e}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("genimg: interrupted", file=sys.stderr)
+        return 130
 
 
 if __name__ == "__main__":

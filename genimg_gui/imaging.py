@@ -36,7 +36,7 @@ def open_image(path: Path | str, max_pixels: int = MAX_PIXELS) -> Image.Image:
         with Image.open(path) as im:
             if im.width * im.height > max_pixels:
                 raise ImageLoadError(f"{path.name} is {im.width}x{im.height}; images over "
-                                     f"{max_pixels // 1_000_000} megapixels are not opened")
+                                     f"{max_pixels / 1e6:g} megapixels are not opened")
             im.seek(0)
             im = ImageOps.exif_transpose(im)
             return to_rgb(im)

@@ -11,7 +11,7 @@ import itertools
 from PySide6.QtCore import QObject, QThread, Signal
 
 from .queue import RequestQueue
-from .requests import Request
+from .requests import Failed, Progress, Request
 from .worker import Worker
 
 
@@ -41,7 +41,10 @@ class Engine(QObject):
         return seq
 
     def cancel(self, seq: int) -> None:
-        self.queue.cancel(seq)
+        """Cancel a request; one still queued is answered at once with a cancelled Failed."""
+        if self.queue.cancel(seq):
+            self.progress.emit(Progress(seq, 1.0, "cancelled"))
+            self.failed.emit(Failed(seq, "request", "cancelled", cancelled=True))
 
     def shutdown(self, timeout_ms: int = 10_000) -> None:
         """Stop the worker after the request in flight; called once, on close."""

@@ -17,6 +17,12 @@ class Request:
     seq: int = field(default=0, kw_only=True)  # stamped by the engine on submit
     live = False
 
+    @property
+    def lane(self) -> tuple:
+        """Live requests in the same lane supersede each other: one lane per request kind and item."""
+        tag = getattr(self, "tag", 0)
+        return (type(self).__name__, tag if tag > 0 else -self.seq)
+
 
 @dataclass(frozen=True, eq=False)
 class LoadModel(Request):
@@ -125,3 +131,4 @@ class Failed:
     request: str   # the request's class name
     message: str   # for the user
     cancelled: bool = False
+    final: bool = True  # False: one part failed (a file of many) and the job goes on

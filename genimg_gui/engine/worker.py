@@ -53,7 +53,7 @@ class Worker(QObject):
             except torch.OutOfMemoryError:
                 self._recover_from_oom(request)
             except Cancelled:
-                self.failed.emit(rq.Failed(request.seq, type(request).__name__, "cancelled", cancelled=True))
+                self._report_cancelled(request.seq, type(request).__name__)
             except USER_ERRORS as e:
                 self.failed.emit(rq.Failed(request.seq, type(request).__name__, str(e)))
             except Exception as e:  # a bug, not the user's doing: say so, keep the thread alive
@@ -61,6 +61,7 @@ class Worker(QObject):
                 self.failed.emit(rq.Failed(request.seq, type(request).__name__,
                                            f"internal error ({type(e).__name__}: {e})"))
             finally:
+                self.queue.finished(request.seq)
                 if not self.queue.pending():
                     self.busy_changed.emit(False)
 
@@ -90,6 +91,10 @@ class Worker(QObject):
         else:
             raise TypeError(f"unknown request {type(r).__name__}")
 
+    def _report_cancelled(self, seq: int, name: str) -> None:
+        self.progress.emit(rq.Progress(seq, 1.0, "cancelled"))  # hides the progress bar
+        self.failed.emit(rq.Failed(seq, name, "cancelled", cancelled=True))
+
     def _recover_from_oom(self, request: rq.Request) -> None:
         """Free what the failed request held; the user can retry smaller or switch to the CPU."""
         if torch.cuda.is_available():
@@ -109,7 +114,7 @@ class Worker(QObject):
             try:
                 image = np.asarray(open_image(path))
             except ImageLoadError as e:
-                self.failed.emit(rq.Failed(r.seq, "EncodeFiles", str(e)))
+                self.failed.emit(rq.Failed(r.seq, "EncodeFiles", str(e), final=False))
                 continue
             self._emit_encoded(r.seq, Path(path).name, image, r.fit)
         self.progress.emit(rq.Progress(r.seq, 1.0, "done"))

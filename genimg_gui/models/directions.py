@@ -13,7 +13,7 @@ import torch
 from safetensors.numpy import load_file, save_file
 
 from ..edit import Directions
-from .weights import DIRECTIONS_NAME, ModelFileError
+from .weights import DIRECTIONS_NAME, ModelFileError, atomic_path
 
 
 def pca(samples: torch.Tensor, k: int) -> Directions:
@@ -30,13 +30,11 @@ def pca(samples: torch.Tensor, k: int) -> Directions:
 
 
 def save_directions(folder: Path, d: Directions) -> None:
-    path = Path(folder) / DIRECTIONS_NAME
-    tmp = path.with_name(f".{path.name}.tmp")
     arrays = {"mean": d.mean, "basis": d.basis, "sigma": d.sigma, "explained": d.explained}
     # safetensors writes the raw buffer: a Fortran-ordered array (SVD output) would be stored transposed
-    save_file({k: np.ascontiguousarray(v, dtype=np.float32) for k, v in arrays.items()},
-              str(tmp), metadata={"labels": "\n".join(d.labels)})
-    tmp.replace(path)
+    with atomic_path(Path(folder) / DIRECTIONS_NAME) as tmp:
+        save_file({k: np.ascontiguousarray(v, dtype=np.float32) for k, v in arrays.items()},
+                  str(tmp), metadata={"labels": "\n".join(d.labels)})
 
 
 def load_directions(folder: Path, dim: int) -> Directions | None:

@@ -5,7 +5,14 @@ import argparse
 import json
 from pathlib import Path
 
-from .loop import TrainOptions, train
+from . import TrainError
+
+
+def positive_int(text: str) -> int:
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1, not {value}")
+    return value
 
 
 def add_train_parser(sub: argparse._SubParsersAction) -> None:
@@ -14,16 +21,16 @@ def add_train_parser(sub: argparse._SubParsersAction) -> None:
     p.add_argument("data", type=Path, help="folder of images (searched recursively)")
     p.add_argument("-o", "--out", type=Path, help="model folder to write (default: ./<kind>-<folder>)")
     p.add_argument("--resolution", type=int, default=64, choices=[32, 64, 128, 256])
-    p.add_argument("--batch-size", type=int, default=32)
-    p.add_argument("--steps", type=int, default=20_000)
+    p.add_argument("--batch-size", type=positive_int, default=32)
+    p.add_argument("--steps", type=positive_int, default=20_000, help="total steps, counting resumed ones")
     p.add_argument("--minutes", type=float, help="stop after this many minutes (whichever comes first)")
     p.add_argument("--lr", type=float)
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--device", default="auto", help="auto, cpu, cuda, cuda:1, mps")
-    p.add_argument("--threads", type=int, help="CPU threads for torch")
-    p.add_argument("--sample-every", type=int, default=500)
-    p.add_argument("--checkpoint-every", type=int, default=500)
-    p.add_argument("--holdout", type=int, default=512, help="images held out for metrics")
+    p.add_argument("--threads", type=positive_int, help="CPU threads for torch")
+    p.add_argument("--sample-every", type=positive_int, default=500)
+    p.add_argument("--checkpoint-every", type=positive_int, default=500)
+    p.add_argument("--holdout", type=int, default=512, help="images held out for metrics (at most a tenth)")
     p.add_argument("--resume", action="store_true", help="continue from OUT/checkpoint.pt")
     p.add_argument("--data-name", default="", help="what the data is, for the model card")
     p.add_argument("--licence", default="unknown", help="the data's licence, for the model card")
@@ -32,19 +39,33 @@ def add_train_parser(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(func=run_train)
 
 
+def parse_settings(items: list[str], allowed: tuple[str, ...]) -> dict:
+    """--set KEY=JSON items as a dict; a typo in a key is an error, not a silently ignored setting."""
+    extra = {}
+    for item in items:
+        key, sep, value = item.partition("=")
+        if not sep or key not in allowed:
+            raise TrainError(f"--set {item!r}: expected KEY=JSON with KEY one of {', '.join(allowed)}")
+        try:
+            extra[key] = json.loads(value)
+        except json.JSONDecodeError:
+            raise TrainError(f"--set {item!r}: {value!r} is not JSON (e.g. 0.001 or [32,64,128])") from None
+    return extra
+
+
 def run_train(args: argparse.Namespace) -> int:
+    # imported here so that `genimg --help` does not wait for torch
     from .gan_recipe import GANRecipe
+    from .loop import TrainOptions, train
     from .vae_recipe import VAERecipe
 
-    extra = {}
-    for item in args.set:
-        key, _, value = item.partition("=")
-        extra[key] = json.loads(value)
+    recipe = VAERecipe if args.kind == "vae" else GANRecipe
     opts = TrainOptions(
         data=args.data, out=args.out or Path(f"{args.kind}-{args.data.resolve().name}"),
         resolution=args.resolution, batch_size=args.batch_size, steps=args.steps, minutes=args.minutes,
         lr=args.lr, seed=args.seed, device=args.device, threads=args.threads,
         sample_every=args.sample_every, checkpoint_every=args.checkpoint_every, holdout=args.holdout,
-        resume=args.resume, data_name=args.data_name, licence=args.licence, extra=extra)
-    train(opts, VAERecipe if args.kind == "vae" else GANRecipe)
+        resume=args.resume, data_name=args.data_name, licence=args.licence,
+        extra=parse_settings(args.set, recipe.settings))
+    train(opts, recipe)
     return 0

@@ -7,7 +7,8 @@ from pathlib import Path
 import numpy as np
 import torch
 
-from ..imaging import ImageLoadError, fit_square, list_images, open_image
+from ..imaging import IMAGE_SUFFIXES, ImageLoadError, fit_square, list_images, open_image
+from . import TrainError
 
 
 @dataclass
@@ -24,13 +25,17 @@ def load_folder(root: Path | str, resolution: int, min_side: int = 16) -> Folder
     """Read every image below root, centre-cropped to resolution; unusable files are counted."""
     root = Path(root)
     if not root.is_dir():
-        raise FileNotFoundError(f"{root} is not a folder")
+        raise TrainError(f"{root} is not a folder of images")
     arrays, files, skipped = [], [], {}
-    for path in list_images(root):
+    paths = list_images(root)
+    if not paths:
+        raise TrainError(f"{root} holds no image files (looked for {', '.join(IMAGE_SUFFIXES)})")
+    for path in paths:
         try:
             im = open_image(path)
         except ImageLoadError as e:
-            reason = str(e).split(" (")[0].replace(path.name, "file")
+            # the name first: a name like "cat (1).png" would otherwise be cut at its " ("
+            reason = str(e).replace(path.name, "file").split(" (")[0]
             skipped[reason] = skipped.get(reason, 0) + 1
             continue
         if min(im.size) < min_side:
@@ -39,8 +44,12 @@ def load_folder(root: Path | str, resolution: int, min_side: int = 16) -> Folder
         arrays.append(np.asarray(fit_square(im, resolution), dtype=np.uint8))
         files.append(path.relative_to(root).as_posix())
     if not arrays:
-        raise ValueError(f"no usable images in {root} (skipped: {skipped or 'none found'})")
+        raise TrainError(f"no usable images in {root}: {describe_skipped(skipped)} skipped")
     return FolderData(torch.from_numpy(np.stack(arrays)), files, skipped)
+
+
+def describe_skipped(skipped: dict[str, int]) -> str:
+    return ", ".join(f"{n} {why}" for why, n in skipped.items()) or "none"
 
 
 def split_holdout(n: int, holdout: int, seed: int) -> tuple[torch.Tensor, torch.Tensor]:

@@ -13,20 +13,37 @@ from ..models.directions import pca, save_directions
 from ..models.gan import Discriminator, GANConfig, Generator
 from ..models.tensors import to_images
 from ..models.weights import save_model
+from . import TrainError
 from .augment import diff_augment
 from .loop import TrainOptions
 
 N_DIRECTIONS = 16
 R1_EVERY = 4  # lazy regularisation (StyleGAN2): R1 on every 4th D step, scaled up to match
+WIDTHS = (256, 256, 128, 64, 32, 16, 8)  # default channels at 4, 8, 16, ... px (64px: GANConfig's default)
+
+
+def gan_config(opts: TrainOptions) -> GANConfig:
+    """The generator config for these options; channels need one entry per scale from 4px up."""
+    scales = (opts.resolution // 4).bit_length()  # 4, 8, ..., resolution
+    try:
+        ch = tuple(int(c) for c in opts.extra.get("channels", WIDTHS[:scales]))
+        cfg = GANConfig(resolution=opts.resolution, channels=ch,
+                        z_dim=int(opts.extra.get("z_dim", 128)), w_dim=int(opts.extra.get("w_dim", 128)))
+    except (TypeError, ValueError) as e:
+        raise TrainError(f"bad GAN setting ({e}); e.g. --set channels=[256,256,128,64,32]") from None
+    if len(ch) != scales or min(ch) < 1 or min(cfg.z_dim, cfg.w_dim) < 1:
+        example = ",".join(str(c) for c in WIDTHS[:scales])
+        raise TrainError(f"a {opts.resolution}px GAN needs {scales} positive channel entries (at 4px, 8px, ..., "
+                         f"{opts.resolution}px), e.g. --set channels=[{example}]")
+    return cfg
 
 
 class GANRecipe:
     kind = "gan"
+    settings = ("channels", "z_dim", "w_dim", "r1_gamma", "ema")  # what --set may change
 
     def __init__(self, opts: TrainOptions, device: torch.device) -> None:
-        ch = tuple(opts.extra.get("channels", GANConfig().channels))
-        cfg = GANConfig(resolution=opts.resolution, channels=ch,
-                        z_dim=int(opts.extra.get("z_dim", 128)), w_dim=int(opts.extra.get("w_dim", 128)))
+        cfg = gan_config(opts)
         self.device = device
         self.G = Generator(cfg).to(device)
         self.D = Discriminator(cfg).to(device)
@@ -37,8 +54,11 @@ class GANRecipe:
             {"params": list(self.G.stem.parameters()) + list(self.G.synthesis.parameters())},
         ], lr=lr, betas=(0.0, 0.99))
         self.opt_d = torch.optim.Adam(self.D.parameters(), lr=lr, betas=(0.0, 0.99))
-        self.r1_gamma = float(opts.extra.get("r1_gamma", 0.5))
-        self.ema_beta = float(opts.extra.get("ema", 0.999))
+        try:
+            self.r1_gamma = float(opts.extra.get("r1_gamma", 0.5))
+            self.ema_beta = float(opts.extra.get("ema", 0.999))
+        except (TypeError, ValueError) as e:
+            raise TrainError(f"bad GAN setting ({e}); e.g. --set r1_gamma=0.5 --set ema=0.999") from None
         self.fixed_z = torch.randn(32, cfg.z_dim, generator=torch.Generator().manual_seed(opts.seed)).to(device)
 
     def _z(self, n: int) -> torch.Tensor:

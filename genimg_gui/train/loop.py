@@ -8,6 +8,7 @@ Ctrl+C that saves before exiting, and the final model folder.
 from __future__ import annotations
 
 import json
+import pickle
 import sys
 import time
 from dataclasses import asdict, dataclass, field
@@ -19,7 +20,8 @@ import torch
 
 from ..imaging import save_png
 from ..models.device import pick_device
-from .data import FolderData, batches, load_folder, split_holdout
+from . import TrainError
+from .data import FolderData, batches, describe_skipped, load_folder, split_holdout
 
 CHECKPOINT = "checkpoint.pt"
 
@@ -61,8 +63,7 @@ def format_progress(step: int, total: int, ips: float, losses: dict[str, float],
 
 
 def describe_data(data: FolderData) -> str:
-    skipped = ", ".join(f"{n} {why}" for why, n in data.skipped.items()) or "none"
-    return f"{len(data)} images ({skipped} skipped)"
+    return f"{len(data)} images ({describe_skipped(data.skipped)} skipped)"
 
 
 def train(opts: TrainOptions, make_recipe: Callable[[TrainOptions, torch.device], Recipe],
@@ -71,7 +72,10 @@ def train(opts: TrainOptions, make_recipe: Callable[[TrainOptions, torch.device]
     if opts.threads:
         torch.set_num_threads(opts.threads)
     torch.manual_seed(opts.seed)
-    device = pick_device(opts.device)
+    try:
+        device = pick_device(opts.device)
+    except RuntimeError as e:  # a device this machine lacks
+        raise TrainError(str(e)) from None
     data = load_folder(opts.data, opts.resolution)
     log(f"data: {describe_data(data)} from {opts.data}; device: {device}")
     train_idx, held_idx = split_holdout(len(data), opts.holdout, opts.seed)
@@ -98,7 +102,7 @@ def train(opts: TrainOptions, make_recipe: Callable[[TrainOptions, torch.device]
     except KeyboardInterrupt:
         log(f"\ninterrupted at step {done}: saving a checkpoint and the model (resume with --resume)")
     _checkpoint(out, recipe, done, time.monotonic() - t0)
-    card = _card(opts, data, device, done, time.monotonic() - t0)
+    card = _card(opts, data, device, done, time.monotonic() - t0, len(held_idx))
     as_float = lambda idx: images[idx].float().div(127.5).sub(1.0)  # noqa: E731
     metrics = recipe.export(out, card, as_float(train_idx[:4096]), as_float(held_idx))
     save_png(recipe.samples(), out / "samples.png")
@@ -129,19 +133,25 @@ def _maybe_resume(opts: TrainOptions, out: Path, recipe: Recipe, log) -> tuple[i
     if not path.is_file():
         log(f"no checkpoint in {out}; starting from scratch")
         return 0, 0.0
-    ckpt = torch.load(path, map_location="cpu", weights_only=True)
-    recipe.load_state(ckpt["recipe"])
+    try:  # may be a checkpoint of the other kind, of other settings (channels), or a damaged file
+        ckpt = torch.load(path, map_location="cpu", weights_only=True)
+        recipe.load_state(ckpt["recipe"])
+    except (KeyError, RuntimeError, ValueError, OSError, pickle.UnpicklingError) as e:
+        raise TrainError(f"{path} does not fit this run ({type(e).__name__}: {(str(e).splitlines() or [''])[0]}); "
+                         f"resume with the settings it was started with, or drop --resume") from None
     log(f"resumed from step {ckpt['step']}")
     return int(ckpt["step"]), float(ckpt["seconds"])
 
 
-def _card(opts: TrainOptions, data: FolderData, device: torch.device, steps: int, seconds: float) -> dict:
+def _card(opts: TrainOptions, data: FolderData, device: torch.device, steps: int, seconds: float,
+          held_out: int) -> dict:
     import platform
     return {
-        "name": opts.out.name,
+        "name": Path(opts.out).resolve().name,
         "training": {
-            "data": opts.data_name or str(opts.data), "licence": opts.licence, "images": len(data), "skipped": data.skipped,
-            "held_out": min(opts.holdout, len(data) // 10), "steps": steps,
+            "data": opts.data_name or str(opts.data), "licence": opts.licence,
+            "images": len(data), "skipped": data.skipped,
+            "held_out": held_out, "steps": steps,
             "batch_size": opts.batch_size, "seconds": round(seconds, 1),
             "hardware": f"{device.type} ({platform.processor() or platform.machine()}, "
                         f"{torch.get_num_threads()} threads)" if device.type == "cpu"

@@ -11,6 +11,7 @@ from ..models.tensors import to_images
 from ..models.vae import ConvVAE, VAEConfig, kl_divergence
 from ..models.weights import save_model
 from ..imaging import image_grid
+from . import TrainError
 from .loop import TrainOptions
 from .metrics import psnr, ssim
 
@@ -18,16 +19,34 @@ DEFAULT_KL_WEIGHT = 1e-3  # per latent dimension, relative to per-pixel MSE
 N_DIRECTIONS = 16
 
 
+def vae_config(opts: TrainOptions) -> VAEConfig:
+    """The VAE config for these options; each channel entry after the first halves the latent side."""
+    try:
+        cfg = VAEConfig(resolution=opts.resolution,
+                        channels=tuple(int(c) for c in opts.extra.get("channels", (32, 64, 128))),
+                        latent_channels=int(opts.extra.get("latent_channels", 4)))
+    except (TypeError, ValueError) as e:
+        raise TrainError(f"bad VAE setting ({e}); e.g. --set channels=[32,64,128]") from None
+    if not cfg.channels or min(cfg.channels) < 1 or cfg.latent_channels < 1:
+        raise TrainError("VAE channels and latent_channels must be positive, e.g. --set channels=[32,64,128]")
+    if any(c % min(8, c) for c in cfg.channels):  # GroupNorm uses 8 groups
+        raise TrainError(f"VAE channels must be multiples of 8 (or under 8), not {list(cfg.channels)}")
+    if cfg.resolution % 2 ** (len(cfg.channels) - 1):
+        raise TrainError(f"{len(cfg.channels)} channel entries halve {cfg.resolution}px too often; use fewer")
+    return cfg
+
+
 class VAERecipe:
     kind = "vae"
+    settings = ("channels", "latent_channels", "kl_weight")  # what --set may change
 
     def __init__(self, opts: TrainOptions, device: torch.device) -> None:
-        cfg = VAEConfig(resolution=opts.resolution,
-                        channels=tuple(opts.extra.get("channels", (32, 64, 128))),
-                        latent_channels=int(opts.extra.get("latent_channels", 4)))
         self.device = device
-        self.net = ConvVAE(cfg).to(device)
-        self.kl_weight = float(opts.extra.get("kl_weight", DEFAULT_KL_WEIGHT))
+        self.net = ConvVAE(vae_config(opts)).to(device)
+        try:
+            self.kl_weight = float(opts.extra.get("kl_weight", DEFAULT_KL_WEIGHT))
+        except (TypeError, ValueError) as e:
+            raise TrainError(f"bad VAE setting ({e}); e.g. --set kl_weight=0.001") from None
         self.opt = torch.optim.AdamW(self.net.parameters(), lr=opts.lr or 1e-3, weight_decay=0.0)
         self.preview: torch.Tensor | None = None
 
@@ -66,9 +85,14 @@ class VAERecipe:
     @torch.no_grad()
     def export(self, out: Path, card: dict, train: torch.Tensor, held_out: torch.Tensor) -> dict:
         self.net.eval()
-        recon = self.reconstruct(held_out)
-        metrics = {"held_out_psnr_db": round(psnr(recon, held_out), 2),
-                   "held_out_ssim": round(ssim(recon, held_out), 4), "held_out_images": len(held_out)}
+        if self.preview is None:  # stopped before the first step
+            self.preview = train[:8].to(self.device)
+        if len(held_out):
+            recon = self.reconstruct(held_out)
+            metrics = {"held_out_psnr_db": round(psnr(recon, held_out), 2),
+                       "held_out_ssim": round(ssim(recon, held_out), 4), "held_out_images": len(held_out)}
+        else:  # under 10 images: nothing held out, and PSNR of nothing would be NaN (invalid JSON)
+            metrics = {"held_out_images": 0}
         card = {**card, "kind": "vae", "metrics": metrics,
                 "objective": {"reconstruction": "mse", "kl_weight_per_dim": self.kl_weight}}
         save_model(out, self.net.cpu(), card)

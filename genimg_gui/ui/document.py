@@ -57,7 +57,7 @@ class Document(QObject):
         self.jobs: dict[int, str] = {}             # running job seq -> description
         engine.result.connect(self._on_result)
         engine.failed.connect(self._on_failed)
-        engine.progress.connect(self.progress)
+        engine.progress.connect(self._on_progress)
 
     # --- requests -------------------------------------------------------
     def load_model(self, path: str) -> int:
@@ -151,7 +151,7 @@ class Document(QObject):
             handler(r)
 
     def _on_model(self, info: rq.ModelInfo) -> None:
-        self.jobs = {s: d for s, d in self.jobs.items() if not d.startswith("loading")}
+        self.jobs = {s: d for s, d in self.jobs.items() if not d.startswith(f"loading {info.path}")}
         previous = self.models.get(info.kind)
         self.models[info.kind] = info
         self.model_loaded.emit(info)
@@ -186,6 +186,8 @@ class Document(QObject):
 
     def _on_mapped(self, r: rq.Mapped) -> None:
         target = self._pending_gan.pop(r.seq, 0)
+        if target > 0:  # older requests for this item were superseded in the queue: forget them
+            self._pending_gan = {s: t for s, t in self._pending_gan.items() if t != target or s > r.seq}
         zeros = (0.0,) * len(self.directions("gan") or ())
         item = self.items.get(target)
         if item is None:
@@ -222,9 +224,15 @@ class Document(QObject):
             self.current = item
             self.current_changed.emit(item)
 
+    def _on_progress(self, p: rq.Progress) -> None:
+        if p.fraction >= 1.0:
+            self.jobs.pop(p.seq, None)
+        self.progress.emit(p)
+
     def _on_failed(self, f: rq.Failed) -> None:
-        self.jobs.pop(f.seq, None)
-        self._pending_gan.pop(f.seq, None)
+        if f.final:
+            self.jobs.pop(f.seq, None)
+            self._pending_gan.pop(f.seq, None)
         if f.cancelled:
             self.message.emit("Cancelled")
         else:

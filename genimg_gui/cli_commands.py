@@ -1,0 +1,273 @@
+"""The model commands behind `genimg info|encode|decode|generate|edit` (their arguments are in cli.py).
+
+Models run through engine.runtime.Runtime, the code the app's worker runs; images
+are read by imaging.py and latents written by the app's own export function, so
+the CLI and the app give the same pixels and the same files. No Qt is imported.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import zipfile
+from functools import partial
+from pathlib import Path
+from typing import Callable, Sequence
+
+import numpy as np
+import torch
+
+from .catalog import BUNDLED_DIR, bundled_models, default_model
+from .edit import Directions, EditState, edited_latent
+from .engine.requests import ModelInfo
+from .engine.runtime import Runtime
+from .imaging import ImageLoadError, image_grid, open_image
+from .models.weights import ModelFileError
+from .train import TrainError
+from .ui.export import export_latent, export_png  # plain numpy + Pillow, shared with the app
+
+class CLIError(Exception):
+    """A mistake the user can fix (no such model, unknown direction); printed without a traceback."""
+
+
+# Printed as "genimg: error: ..." with exit code 1 (cli.main).
+USER_ERRORS = (CLIError, ModelFileError, ImageLoadError, TrainError, OSError, torch.OutOfMemoryError)
+# What one bad input can raise; it is reported and the batch goes on.
+ITEM_ERRORS = (ImageLoadError, ModelFileError, ValueError, FloatingPointError, OSError)
+
+
+def say(text: str) -> None:
+    print(text, file=sys.stderr, flush=True)
+
+
+def wrote(path: Path) -> None:
+    print(path, flush=True)
+
+
+# --- models ----------------------------------------------------------------
+
+def model_folder(kind: str, folder: Path | None) -> Path:
+    """The folder given, else the bundled default of the kind."""
+    if folder is not None:
+        return folder
+    entry = default_model(kind, bundled_models())
+    if entry is None:
+        raise CLIError(f"no bundled {kind.upper()} in {BUNDLED_DIR}; pass --{kind} MODEL_DIR")
+    return Path(entry.path)
+
+
+def load_model(kind: str, folder: Path | None, device: str) -> tuple[Runtime, ModelInfo]:
+    """A Runtime holding the model of this kind from folder (default: the bundled one)."""
+    folder = model_folder(kind, folder)
+    try:
+        rt = Runtime(device)
+    except RuntimeError as e:  # a device this machine lacks
+        raise CLIError(str(e)) from None
+    said: set[str] = set()
+
+    def progress(_fraction: float, text: str) -> None:  # once per phase, e.g. "computing latent directions"
+        if text not in said:
+            said.add(text)
+            say(f"{folder.name}: {text}…")
+
+    info = rt.load(str(folder), progress)
+    if info.kind != kind:
+        raise CLIError(f"{folder} holds a {info.kind.upper()}, not a {kind.upper()}; pass it as --{info.kind}")
+    return rt, info
+
+
+def model_record(info: ModelInfo) -> dict:
+    """What a latent file records about its model (as the app's Export latent does)."""
+    return {"name": info.name, "path": info.path, "kind": info.kind}
+
+
+def direction_values(edits: list[tuple[str, float]], d: Directions, kind: str) -> tuple[float, ...]:
+    """--edit pairs as one value per direction; a direction is named by its label ('PC1') or index ('0')."""
+    names = [label.split(" (")[0].strip().lower() for label in d.labels]
+    values = [0.0] * len(d)
+    for key, value in edits:
+        k = key.lower()
+        if k.isdigit() and int(k) < len(d):
+            values[int(k)] = value
+        elif k in names:
+            values[names.index(k)] = value
+        else:
+            raise CLIError(f"the {kind.upper()} has no direction {key!r}: use a label "
+                           f"({names[0].upper()} … {names[-1].upper()}) or an index (0 … {len(d) - 1})")
+    return tuple(values)
+
+
+# --- batches ---------------------------------------------------------------
+
+def unique_stems(paths: Sequence[Path]) -> list[str]:
+    """Output names: each input's stem, with -2, -3 … where two inputs share one."""
+    seen: dict[str, int] = {}
+    stems = []
+    for p in paths:
+        seen[p.stem] = seen.get(p.stem, 0) + 1
+        stems.append(p.stem if seen[p.stem] == 1 else f"{p.stem}-{seen[p.stem]}")
+    return stems
+
+
+def for_each(jobs: Sequence[tuple[str, Callable[[], None]]]) -> int:
+    """Run (label, job) pairs with an i/N line each; a bad one is reported and the rest go on.
+    Returns the exit code: 1 if any failed."""
+    failed = 0
+    for i, (label, job) in enumerate(jobs, 1):
+        if len(jobs) > 1:
+            say(f"{i}/{len(jobs)} {label}")
+        try:
+            job()
+        except ITEM_ERRORS as e:
+            failed += 1
+            say(f"genimg: error: {e}" if Path(label).name in str(e) else f"genimg: error: {label}: {e}")
+    if failed:
+        say(f"genimg: {failed} of {len(jobs)} failed")
+    return 1 if failed else 0
+
+
+def per_file(paths: Sequence[Path], work: Callable[[Path, str], None]) -> int:
+    """for_each over files; work gets each path and a unique output stem."""
+    return for_each([(str(p), partial(work, p, stem)) for p, stem in zip(paths, unique_stems(paths))])
+
+
+def out_dir(path: Path) -> Path:
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def read_image(path: Path) -> np.ndarray:
+    return np.asarray(open_image(path))
+
+
+def read_latent(path: Path) -> tuple[np.ndarray, str | None]:
+    """The flattened latent of an .npz written by encode, generate, edit or the app, and the kind it records."""
+    if not path.is_file():
+        raise ValueError(f"{path} does not exist")
+    if not zipfile.is_zipfile(path):
+        raise ValueError(f"{path.name} is not an .npz file")
+    try:
+        with np.load(path, allow_pickle=False) as f:
+            if "latent" not in f.files:
+                raise ValueError(f"it holds {', '.join(f.files) or 'nothing'} but no 'latent'")
+            latent = np.asarray(f["latent"], np.float32).ravel()
+            record = str(f["model"]) if "model" in f.files else ""
+    except (OSError, ValueError, EOFError, zipfile.BadZipFile) as e:  # damaged, or object arrays
+        raise ValueError(f"{path.name} is not a readable latent file ({e})") from None
+    try:
+        kind = json.loads(record).get("kind")
+    except (ValueError, AttributeError):  # absent, or a bare model name
+        kind = None
+    return latent, kind if kind in ("vae", "gan") else None
+
+
+# --- commands --------------------------------------------------------------
+
+def info(args: argparse.Namespace) -> int:
+    folders = args.models or [model_folder(kind, None) for kind in ("vae", "gan")]
+
+    def show(folder: Path) -> None:
+        print(describe(Runtime("cpu").load(str(folder), lambda _f, _t: None)), flush=True)
+
+    return for_each([(str(f), partial(show, f)) for f in folders])
+
+
+def describe(m: ModelInfo) -> str:
+    """The model card as the Models tab shows it, plus the directions --edit can name."""
+    card, training = m.card, m.card.get("training", {})
+    shape = "×".join(str(s) for s in card.get("latent_shape", [m.latent_size]))
+    rows = [("kind", f"{m.kind.upper()} ({card.get('architecture', '?')})"),
+            ("resolution", f"{card.get('resolution', '?')} px"),
+            ("latent", f"{m.latent_size} ({shape})"),
+            ("parameters", f"{m.parameters:,}"),
+            ("training data", training.get("data", "not recorded")),
+            ("licence", training.get("licence", "not recorded"))]
+    if "steps" in training:
+        rows.append(("training", f"{training['steps']} steps of {training.get('batch_size', '?')} images, "
+                                 f"{training.get('seconds', '?')} s on {training.get('hardware', '?')}"))
+    rows.append(("metrics", ", ".join(f"{k}: {v}" for k, v in card.get("metrics", {}).items()) or "–"))
+    rows.append(("directions", f"{len(m.directions)}, in σ units; --edit takes a label or an index"))
+    lines = [f"{m.name}  ({m.path})"] + [f"  {k:<15}{v}" for k, v in rows]
+    d = m.directions
+    lines += [f"  {i:>4}  {label:<16} σ = {s:.4g}" for i, (label, s) in enumerate(zip(d.labels, d.sigma))]
+    return "\n".join(lines)
+
+
+def encode(args: argparse.Namespace) -> int:
+    rt, model = load_model("vae", args.vae, args.device)
+    out = out_dir(args.out)
+    zeros = (0.0,) * len(model.directions)
+
+    def work(path: Path, stem: str) -> None:
+        _, latent, recon = rt.encode(read_image(path), args.fit)
+        wrote(export_latent(out / f"{stem}.npz", latent, latent, zeros, model.directions.labels, model_record(model)))
+        wrote(export_png(recon, out / f"{stem}_recon.png", args.scale))
+
+    return per_file(args.images, work)
+
+
+def decode(args: argparse.Namespace) -> int:
+    kind = "gan" if args.gan else "vae" if args.vae else recorded_kind(args.latents)
+    rt, _ = load_model(kind, args.gan or args.vae, args.device)
+    out = out_dir(args.out)
+
+    def work(path: Path, stem: str) -> None:
+        latent, recorded = read_latent(path)
+        if recorded not in (None, kind):
+            raise ValueError(f"{path.name} holds a {recorded.upper()} latent; decode it with --{recorded} MODEL_DIR")
+        wrote(export_png(rt.decode(kind, latent), out / f"{stem}_decoded.png", args.scale))
+
+    return per_file(args.latents, work)
+
+
+def recorded_kind(paths: Sequence[Path]) -> str:
+    """The one model kind the readable files record; a VAE if none records one."""
+    kinds = set()
+    for path in paths:
+        try:
+            kinds.add(read_latent(path)[1] or "vae")
+        except ValueError:
+            pass  # reported when its turn comes
+    if len(kinds) > 1:
+        raise CLIError("these latents come from both a VAE and a GAN; decode them in two runs")
+    return kinds.pop() if kinds else "vae"
+
+
+def generate(args: argparse.Namespace) -> int:
+    rt, model = load_model("gan", args.gan, args.device)
+    values = direction_values(args.edit, model.directions, "gan")
+    out = out_dir(args.out)
+    images: list[np.ndarray] = []
+
+    def work(seed: int) -> None:
+        name = f"seed{seed:04d}"
+        w = rt.map_seed(seed, args.psi)
+        latent = edited_latent(EditState(w, values), model.directions)
+        image = rt.decode("gan", latent)
+        wrote(export_png(image, out / f"{name}.png", args.scale))
+        if args.save_latents:
+            wrote(export_latent(out / f"{name}.npz", latent, w, values, model.directions.labels, model_record(model)))
+        images.append(image)
+
+    code = for_each([(f"seed {s}", partial(work, s)) for s in args.seeds])
+    if args.grid and images:
+        grid = image_grid(images, min(8, len(images)))
+        args.grid.parent.mkdir(parents=True, exist_ok=True)
+        wrote(export_png(grid, args.grid, args.scale))
+    return code
+
+
+def edit(args: argparse.Namespace) -> int:
+    rt, model = load_model("vae", args.vae, args.device)
+    values = direction_values(args.edit, model.directions, "vae")
+    out = out_dir(args.out)
+
+    def work(path: Path, stem: str) -> None:
+        _, base, _ = rt.encode(read_image(path), args.fit)
+        latent = edited_latent(EditState(base, values), model.directions)
+        wrote(export_png(rt.decode("vae", latent), out / f"{stem}_edited.png", args.scale))
+        if args.save_latents:
+            wrote(export_latent(out / f"{stem}_edited.npz", latent, base, values, model.directions.labels,
+                                model_record(model)))
+
+    return per_file(args.images, work)

@@ -1,0 +1,267 @@
+"""Networks, model folders, directions and edit history on tiny real models (no Qt)."""
+from __future__ import annotations
+
+import json
+import shutil
+
+import numpy as np
+import pytest
+import torch
+
+from conftest import CARD, TINY_GAN, TINY_VAE
+from genimg_gui.edit import Directions, EditState, History, edited_latent
+from genimg_gui.engine.runtime import Runtime
+from genimg_gui.models.directions import load_directions, pca, save_directions
+from genimg_gui.models.gan import Generator
+from genimg_gui.models.vae import ConvVAE, VAEConfig
+from genimg_gui.models.weights import (CARD_NAME, DIRECTIONS_NAME, WEIGHTS_NAME, ModelFileError, load_model,
+                                       save_model)
+
+
+def no_progress(_fraction: float, _text: str) -> None:
+    pass
+
+
+@pytest.fixture()
+def vae_folder(tmp_path):
+    """A tiny VAE saved in its own folder, free to be damaged by the test."""
+    torch.manual_seed(0)
+    return save_model(tmp_path / "vae", ConvVAE(TINY_VAE).eval(), {**CARD, "name": "vae"})
+
+
+def edit_card(folder, **changes) -> None:
+    path = folder / CARD_NAME
+    card = json.loads(path.read_text())
+    card.update(changes)
+    path.write_text(json.dumps(card))
+
+
+# --- networks ------------------------------------------------------------
+
+@torch.inference_mode()
+def test_vae_encode_decode_shapes():
+    vae = ConvVAE(TINY_VAE).eval()
+    mean, logvar = vae.encode(torch.rand(2, 3, 32, 32) * 2 - 1)
+    assert mean.shape == logvar.shape == (2, *TINY_VAE.latent_shape) == (2, 2, 16, 16)
+    assert vae.decode(mean).shape == (2, 3, 32, 32)
+
+
+@torch.inference_mode()
+def test_gan_map_synthesize_shapes():
+    gan = Generator(TINY_GAN).eval()
+    w = gan.map(torch.randn(3, TINY_GAN.z_dim), psi=0.7)
+    assert w.shape == (3, TINY_GAN.w_dim)
+    assert gan.synthesize(w).shape == (3, 3, 32, 32)
+
+
+def test_map_seed_is_deterministic(model_dir):
+    rt = Runtime("cpu")
+    rt.load(str(model_dir / "tiny-gan"), no_progress)
+    a, b, c = rt.map_seed(7, 0.7), rt.map_seed(7, 0.7), rt.map_seed(8, 0.7)
+    assert a.shape == (TINY_GAN.w_dim,) and a.dtype == np.float32
+    assert np.array_equal(a, b)
+    assert not np.allclose(a, c)
+    assert np.array_equal(rt.decode("gan", a), rt.decode("gan", b))
+
+
+# --- model folders ---------------------------------------------------------
+
+@torch.inference_mode()
+@pytest.mark.parametrize("kind", ["vae", "gan"])
+def test_safetensors_round_trip_gives_identical_outputs(tmp_path, kind):
+    torch.manual_seed(3)
+    net = (ConvVAE(TINY_VAE) if kind == "vae" else Generator(TINY_GAN)).eval()
+    save_model(tmp_path, net, {**CARD, "name": "rt"})
+    loaded, card = load_model(tmp_path)
+    assert type(loaded) is type(net) and loaded.cfg == net.cfg
+    assert card["kind"] == kind and card["name"] == "rt" and card["training"]["licence"] == "CC0"
+    torch.manual_seed(4)
+    if kind == "vae":
+        x = torch.rand(2, 3, 32, 32) * 2 - 1
+        assert torch.equal(loaded.decode(loaded.encode(x)[0]), net.decode(net.encode(x)[0]))
+    else:
+        z = torch.randn(2, TINY_GAN.z_dim)
+        assert torch.equal(loaded(z, 0.7), net(z, 0.7))
+    assert not any(p.name.endswith(".tmp") for p in tmp_path.iterdir())  # atomic writes leave no temp files
+
+
+def test_wrong_shape_checkpoint_names_the_tensor(vae_folder):
+    edit_card(vae_folder, config={**TINY_VAE.to_dict(), "latent_channels": 3})
+    file_shapes = {k: tuple(v.shape) for k, v in ConvVAE(TINY_VAE).state_dict().items()}
+    model_shapes = {k: tuple(v.shape) for k, v in ConvVAE(VAEConfig(32, (8, 16), 3)).state_dict().items()}
+    first_wrong = next(k for k in model_shapes if model_shapes[k] != file_shapes[k])
+    with pytest.raises(ModelFileError) as err:
+        load_model(vae_folder)
+    message = str(err.value)
+    assert "wrong shape" in message and WEIGHTS_NAME in message
+    assert f"{first_wrong}: file {file_shapes[first_wrong]} vs model {model_shapes[first_wrong]}" in message
+
+
+def test_missing_tensor_is_named(vae_folder):
+    from safetensors.torch import load_file, save_file
+    state = load_file(str(vae_folder / WEIGHTS_NAME))
+    del state["decoder.0.bias"]
+    save_file(state, str(vae_folder / WEIGHTS_NAME))
+    with pytest.raises(ModelFileError, match=r"1 missing \(e\.g\. decoder\.0\.bias\)"):
+        load_model(vae_folder)
+
+
+@pytest.mark.parametrize("damage, expected", [
+    (lambda f: _drop_card_field(f, "architecture"), r"lacks the field\(s\): architecture"),
+    (lambda f: _drop_card_field(f, "config"), r"lacks the field\(s\): config"),
+    (lambda f: (f / CARD_NAME).write_text("{not json"), "is not valid JSON"),
+    (lambda f: (f / CARD_NAME).write_bytes(b"\xff\xfe\x00garbage"), "is not valid JSON"),
+    (lambda f: (f / CARD_NAME).write_text("[1, 2]"), "is not a genimg model card"),
+    (lambda f: edit_card(f, format="something-else"), "is not a genimg model card"),
+    (lambda f: edit_card(f, architecture="UNet"), "unknown architecture 'UNet'"),
+    (lambda f: edit_card(f, config={"resolution": 32}), "config is invalid for ConvVAE"),
+    (lambda f: (f / CARD_NAME).unlink(), "has no card.json"),
+    (lambda f: (f / WEIGHTS_NAME).unlink(), "missing weights file"),
+    (lambda f: (f / WEIGHTS_NAME).write_bytes(np.random.default_rng(0).bytes(4096)),
+     "not a readable safetensors file"),
+    (lambda f: (f / WEIGHTS_NAME).write_bytes(b""), "not a readable safetensors file"),
+    (lambda f: (f / WEIGHTS_NAME).write_bytes((f / WEIGHTS_NAME).read_bytes()[:5000]),
+     "not a readable safetensors file"),
+], ids=["no-architecture", "no-config", "not-json", "not-utf8", "not-a-dict", "wrong-format",
+        "unknown-architecture", "bad-config", "no-card", "no-weights", "random-bytes", "empty-weights",
+        "truncated-weights"])
+def test_broken_model_folder_raises_model_file_error(vae_folder, damage, expected):
+    damage(vae_folder)
+    with pytest.raises(ModelFileError, match=expected):
+        load_model(vae_folder)
+
+
+def _drop_card_field(folder, key: str) -> None:
+    path = folder / CARD_NAME
+    card = json.loads(path.read_text())
+    card.pop(key)
+    path.write_text(json.dumps(card))
+
+
+def test_gan_config_that_cannot_reach_its_resolution_is_a_model_file_error(tmp_path):
+    save_model(tmp_path, Generator(TINY_GAN), {"name": "g"})
+    edit_card(tmp_path, config={**TINY_GAN.to_dict(), "resolution": 64})
+    with pytest.raises(ModelFileError, match="config is invalid for MappedGenerator"):
+        load_model(tmp_path)
+
+
+# --- directions -------------------------------------------------------------
+
+def test_pca_basis_is_orthonormal_and_ordered():
+    gen = torch.Generator().manual_seed(0)
+    scales = torch.tensor([5.0, 3.0, 1.0, 0.5, 0.1, 0.1])
+    samples = torch.randn(4000, 6, generator=gen) * scales + torch.tensor([1.0, -2.0, 0, 0, 0, 3.0])
+    d = pca(samples, 4)
+    assert d.basis.shape == (4, 6) and d.mean.shape == (6,) and len(d) == 4 == len(d.labels)
+    np.testing.assert_allclose(d.basis @ d.basis.T, np.eye(4), atol=1e-5)
+    assert np.all(np.diff(d.sigma) <= 0) and np.all(np.diff(d.explained) <= 0)
+    np.testing.assert_allclose(d.sigma[:3], [5.0, 3.0, 1.0], rtol=0.05)
+    assert abs(d.basis[0, 0]) > 0.999  # the widest spread is along the first axis
+    np.testing.assert_allclose(d.mean, [1.0, -2.0, 0, 0, 0, 3.0], atol=0.2)
+    assert 0 < d.explained.sum() <= 1 and d.labels[0].startswith("PC1 (")
+
+
+def test_pca_with_fewer_samples_than_k():
+    d = pca(torch.randn(3, 10), 16)
+    assert len(d) == 3
+
+
+def test_directions_round_trip(tmp_path):
+    d = pca(torch.randn(200, 12, generator=torch.Generator().manual_seed(1)), 5)
+    save_directions(tmp_path, d)
+    back = load_directions(tmp_path, 12)
+    # pca() returns basis as a Fortran-ordered view of torch's SVD output; a writer that dumps the raw
+    # buffer stores it transposed, and the cached sliders then point along non-orthogonal mixtures.
+    np.testing.assert_allclose(back.basis @ back.basis.T, np.eye(5), atol=1e-5,
+                               err_msg="the cached basis is no longer orthonormal (stored in the wrong order)")
+    for name in ("mean", "basis", "sigma", "explained"):
+        assert np.array_equal(getattr(back, name), getattr(d, name)), name
+    assert back.labels == d.labels
+    assert [p.name for p in tmp_path.iterdir()] == [DIRECTIONS_NAME]
+
+
+def test_load_directions_none_without_cache(tmp_path):
+    assert load_directions(tmp_path, 12) is None
+
+
+def test_load_directions_wrong_dim_raises(tmp_path):
+    save_directions(tmp_path, pca(torch.randn(50, 12), 4))
+    with pytest.raises(ModelFileError, match="for a latent of 20"):
+        load_directions(tmp_path, 20)
+
+
+def test_load_directions_corrupt_raises(tmp_path):
+    (tmp_path / DIRECTIONS_NAME).write_bytes(b"\x00" * 64)
+    with pytest.raises(ModelFileError, match="not a readable directions file"):
+        load_directions(tmp_path, 12)
+
+
+def test_runtime_rejects_a_stale_directions_cache(model_dir, tmp_path):
+    folder = shutil.copytree(model_dir / "tiny-gan", tmp_path / "gan")
+    save_directions(folder, pca(torch.randn(50, 7), 4))  # cached for another latent size
+    with pytest.raises(ModelFileError, match="directions of size"):
+        Runtime("cpu").load(str(folder), no_progress)
+
+
+# --- edit state and history -------------------------------------------------
+
+def small_directions() -> Directions:
+    basis = np.array([[1, 0, 0, 0], [0, 0.6, 0.8, 0]], np.float32)
+    return Directions(np.zeros(4, np.float32), basis, np.array([2.0, 0.5], np.float32),
+                      np.array([0.6, 0.2], np.float32), ("a", "b"))
+
+
+def test_edited_latent_math():
+    d = small_directions()
+    base = np.array([1, 2, 3, 4], np.float32)
+    out = edited_latent(EditState(base, (1.5, -2.0)), d)
+    expected = base + 1.5 * 2.0 * d.basis[0] - 2.0 * 0.5 * d.basis[1]
+    assert out.dtype == np.float32
+    np.testing.assert_allclose(out, expected, rtol=1e-6)
+    np.testing.assert_allclose(edited_latent(EditState(base, (1.0,)), d), base + [2, 0, 0, 0])
+
+
+def test_edited_latent_unedited_is_a_copy_of_base():
+    base = np.arange(4, dtype=np.float64)
+    for directions in (small_directions(), None):
+        out = edited_latent(EditState(base, (0.0, 0.0)), directions)
+        assert out.dtype == np.float32 and np.array_equal(out, base) and out is not base
+        out[0] = 99
+        assert base[0] == 0
+    assert np.array_equal(edited_latent(EditState(base, (1.0, 1.0)), None), base)
+
+
+def state(values, base=None) -> EditState:
+    return EditState(np.zeros(4, np.float32) if base is None else base, tuple(values))
+
+
+def test_history_undo_redo():
+    h = History(state([0, 0]))
+    assert not h.can_undo() and not h.can_redo()
+    assert h.undo().values == (0, 0)  # nothing to undo: stays
+    assert h.push(state([1, 0])) and h.push(state([2, 0]))
+    assert len(h) == 3 and h.current.values == (2, 0)
+    assert h.undo().values == (1, 0) and h.undo().values == (0, 0) and not h.can_undo()
+    assert h.redo().values == (1, 0) and h.can_redo()
+    assert h.redo().values == (2, 0) and not h.can_redo()
+    assert h.redo().values == (2, 0)
+
+
+def test_history_push_after_undo_drops_redo_tail():
+    h = History(state([0]))
+    h.push(state([1]))
+    h.push(state([2]))
+    h.undo()
+    h.undo()
+    assert h.push(state([5]))
+    assert len(h) == 2 and not h.can_redo() and h.current.values == (5,)
+    assert h.undo().values == (0,)
+
+
+def test_history_push_equal_state_is_a_no_op():
+    h = History(state([1.0, 2.0]))
+    assert not h.push(state([1.0, 2.0], base=np.zeros(4, np.float32)))  # equal, though other objects
+    assert len(h) == 1 and not h.can_undo()
+    assert h.push(state([1.0, 2.0], base=np.ones(4, np.float32)))  # a new base is a change
+    assert len(h) == 2
+    assert state([1.0]).with_values((np.float32(2),)).values == (2.0,)

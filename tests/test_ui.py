@@ -1,0 +1,293 @@
+"""The main window on the real engine and tiny models: drop, edit, undo, export, generate, paste."""
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+import torch
+from PIL import Image
+from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
+from PySide6.QtGui import QDragEnterEvent, QDropEvent, QGuiApplication, QImage
+from PySide6.QtWidgets import QApplication
+
+from conftest import TINY_GAN, make_model_folder
+from genimg_gui.catalog import read_entry
+from genimg_gui.edit import edited_latent
+from genimg_gui.models.gan import Generator
+from genimg_gui.engine.runtime import Runtime
+from genimg_gui.ui.canvas import CompareMode
+from genimg_gui.ui.main_window import MainWindow
+from genimg_gui.ui.model_panel import human_count
+from genimg_gui.ui.qimage import from_qimage, to_qimage
+
+TIMEOUT = 30_000  # ms; the first VAE load estimates directions (seconds on a busy CPU)
+
+
+@pytest.fixture()
+def window(qtbot, engine, model_dir):
+    """The main window with the tiny VAE and GAN loaded, and the GAN's first sample made."""
+    entries = [read_entry(model_dir / "tiny-vae"), read_entry(model_dir / "tiny-gan")]
+    w = MainWindow(engine, entries)
+    qtbot.addWidget(w)
+    w.show()
+    qtbot.waitExposed(w)
+    doc = w.document
+    for name in ("tiny-vae", "tiny-gan"):
+        with qtbot.waitSignal(doc.model_loaded, timeout=TIMEOUT):
+            doc.load_model(str(model_dir / name))
+    qtbot.waitUntil(lambda: len(doc.items) == 1, timeout=TIMEOUT)  # the GAN's automatic sample
+    yield w
+    w.close()
+
+
+@pytest.fixture()
+def reference(model_dir, window) -> Runtime:
+    """Another Runtime on the same model folders (after the window's engine cached the directions)."""
+    rt = Runtime("cpu")
+    for name in ("tiny-vae", "tiny-gan"):
+        rt.load(str(model_dir / name), lambda *_: None)
+    return rt
+
+
+def drop(window, paths) -> None:
+    """A real drag-enter + drop of file URLs onto the window."""
+    mime = QMimeData()
+    mime.setUrls([QUrl.fromLocalFile(str(p)) for p in paths])
+    enter = QDragEnterEvent(QPointF(60, 60), Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton,
+                            Qt.KeyboardModifier.NoModifier)
+    QApplication.sendEvent(window, enter)
+    assert enter.isAccepted()
+    event = QDropEvent(QPointF(60, 60), Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton,
+                       Qt.KeyboardModifier.NoModifier)
+    QApplication.sendEvent(window, event)
+
+
+def vae_items(window) -> list:
+    return [i for i in window.document.items.values() if i.kind == "vae"]
+
+
+def drop_and_wait(qtbot, window, paths, expected_total: int) -> None:
+    drop(window, paths)
+    qtbot.waitUntil(lambda: len(vae_items(window)) == expected_total, timeout=TIMEOUT)
+
+
+def shown(window) -> np.ndarray:
+    return from_qimage(window.canvas.edited)
+
+
+def test_drop_files_fills_filmstrip_and_canvas(qtbot, window, image_files):
+    drop_and_wait(qtbot, window, image_files, 3)
+    doc = window.document
+    assert window.filmstrip.count() == 4  # the GAN sample and the three images
+    assert [i.name for i in vae_items(window)] == [p.name for p in image_files]
+    assert doc.current is vae_items(window)[-1]
+    assert np.array_equal(shown(window), doc.current.image)
+    assert np.array_equal(from_qimage(window.canvas.original), doc.current.original)
+    window.filmstrip.setCurrentRow(1)  # clicking a thumbnail makes it current
+    assert doc.current.name == image_files[0].name
+    assert np.array_equal(shown(window), doc.current.image)
+
+
+def test_slider_edit_undo_redo(qtbot, window, image_files, reference):
+    drop_and_wait(qtbot, window, image_files[:1], 1)
+    doc, sliders = window.document, window.sliders
+    item = doc.current
+    assert len(sliders.sliders) == 16 and sliders.isEnabled()
+    # the app's directions are the ones a fresh load of the folder reads back from the cache
+    ref_dirs = reference.models["vae"].directions
+    assert np.array_equal(doc.directions("vae").basis, ref_dirs.basis)
+    before = item.image.copy()
+    assert np.array_equal(before, reference.decode("vae", item.history.current.base))
+
+    def expect(values) -> np.ndarray:
+        return reference.decode("vae", edited_latent(item.history.current.with_values(values), ref_dirs))
+
+    sliders.sliders[0].setValue(150)  # 1.5 sigma: one committed edit (not a drag)
+    first = expect((1.5,) + (0.0,) * 15)
+    assert not np.array_equal(first, before)
+    qtbot.waitUntil(lambda: np.array_equal(item.image, first) and np.array_equal(shown(window), first),
+                    timeout=TIMEOUT)
+    assert window.undo_action.isEnabled() and not window.redo_action.isEnabled()
+
+    qtbot.keyClick(sliders.sliders[2], Qt.Key.Key_PageUp)  # a key step: a second edit
+    second_values = (1.5, 0.0, 0.5) + (0.0,) * 13
+    assert item.history.current.values == second_values and len(item.history) == 3
+    second = expect(second_values)
+    qtbot.waitUntil(lambda: np.array_equal(shown(window), second), timeout=TIMEOUT)
+
+    window.undo_action.trigger()
+    assert sliders.values() == (1.5,) + (0.0,) * 15
+    qtbot.waitUntil(lambda: np.array_equal(shown(window), first), timeout=TIMEOUT)
+    window.undo_action.trigger()
+    assert sliders.values() == (0.0,) * 16 and not window.undo_action.isEnabled()
+    qtbot.waitUntil(lambda: np.array_equal(shown(window), before), timeout=TIMEOUT)
+    assert np.array_equal(item.image, before)  # the original pixels exactly
+
+    window.redo_action.trigger()
+    assert sliders.values()[0] == 1.5
+    qtbot.waitUntil(lambda: np.array_equal(shown(window), first), timeout=TIMEOUT)
+    assert window.redo_action.isEnabled()
+
+
+def test_keyboard_undo(qtbot, window, image_files):
+    drop_and_wait(qtbot, window, image_files[:1], 1)
+    item = window.document.current
+    before = item.image.copy()
+    window.sliders.sliders[1].setValue(-200)
+    qtbot.waitUntil(lambda: not np.array_equal(item.image, before), timeout=TIMEOUT)
+    window.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is window, timeout=5000)
+    qtbot.keyClick(window.canvas, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert window.sliders.values() == (0.0,) * 16
+    qtbot.waitUntil(lambda: np.array_equal(shown(window), before), timeout=TIMEOUT)
+
+
+def test_export_png_and_latent(qtbot, window, image_files, tmp_path):
+    drop_and_wait(qtbot, window, image_files[:1], 1)
+    doc = window.document
+    window.sliders.sliders[0].setValue(100)
+    qtbot.waitUntil(lambda: doc.current.shown_seq > 0 and doc.current.history.can_undo(), timeout=TIMEOUT)
+    latent = doc.current_latent()
+    qtbot.waitUntil(lambda: np.array_equal(shown(window), doc.current.image), timeout=TIMEOUT)
+    for scale, side in ((1, 32), (4, 128)):
+        path = tmp_path / f"x{scale}.png"
+        window.export_png(str(path), scale=scale)
+        with Image.open(path) as im:
+            assert im.size == (side, side) and im.mode == "RGB"
+            if scale == 1:
+                assert np.array_equal(np.asarray(im), doc.current.image)
+    window.export_latent(str(tmp_path / "edit"))  # the suffix is added
+    with np.load(tmp_path / "edit.npz") as npz:
+        assert set(npz.files) == {"latent", "base", "values", "labels", "model"}
+        assert np.array_equal(npz["latent"], latent) and npz["latent"].shape == (512,)
+        assert npz["values"][0] == 1.0 and len(npz["labels"]) == 16
+        assert json.loads(str(npz["model"]))["name"] == "tiny-vae"
+
+
+def test_export_to_an_unwritable_place_shows_an_error(qtbot, window, image_files, tmp_path):
+    drop_and_wait(qtbot, window, image_files[:1], 1)
+    window.export_png(str(tmp_path / "no such folder" / "x.png"))
+    assert "Could not write" in window.last_error
+
+
+def test_bad_drop_shows_error_and_app_keeps_working(qtbot, window, image_files, tmp_path):
+    bad = tmp_path / "notes.png"
+    bad.write_text("not a picture")
+    drop(window, [bad])
+    qtbot.waitUntil(lambda: "notes.png" in window.last_error, timeout=TIMEOUT)
+    assert "not an image" in window.last_error and not vae_items(window)
+    drop_and_wait(qtbot, window, image_files[:2], 2)
+    assert window.filmstrip.count() == 3
+
+
+def test_gan_seed_and_send_to_vae(qtbot, window, reference):
+    doc, panel = window.document, window.gan_panel
+    [gan_item] = doc.items.values()
+    assert panel.isEnabled() and gan_item.kind == "gan"
+    window.filmstrip.setCurrentRow(0)
+    assert doc.current is gan_item
+    seed, psi = panel.values()
+    assert np.array_equal(gan_item.image, reference.decode("gan", reference.map_seed(seed, psi)))
+    panel.seed.setValue(seed + 1)
+    expected = reference.decode("gan", reference.map_seed(seed + 1, psi))
+    assert not np.array_equal(expected, gan_item.image)
+    qtbot.waitUntil(lambda: np.array_equal(gan_item.image, expected), timeout=TIMEOUT)
+    assert gan_item.seed == seed + 1 and len(doc.items) == 1 and gan_item.history.can_undo()
+    assert np.array_equal(shown(window), expected)
+    panel.send_button.click()
+    qtbot.waitUntil(lambda: len(vae_items(window)) == 1, timeout=TIMEOUT)
+    sent = vae_items(window)[0]
+    assert sent.name == f"seed {seed + 1} (to VAE)" and np.array_equal(sent.original, expected)
+    assert doc.current is sent and window.filmstrip.count() == 2
+
+
+def test_model_panel_shows_the_card(window, model_dir):
+    details = window.model_panel.details
+    info = window.document.models["gan"]  # the details are those of the model loaded last
+    assert details["Active VAE"].text() == "tiny-vae" and details["Active GAN"].text() == "tiny-gan"
+    assert details["Parameters"].text() == human_count(info.parameters)
+    assert details["Licence"].text() == "CC0" and details["Training data"].text() == "random init (test)"
+    assert details["Latent size"].text() == "16 (16)" and details["Resolution"].text() == "32 px"
+    assert window.model_panel.list.count() == 2
+    assert all("active" in window.model_panel.list.item(i).text() for i in range(2))
+
+
+def test_compare_modes_change_the_canvas(qtbot, window, image_files):
+    drop_and_wait(qtbot, window, image_files[:1], 1)
+    for index, mode in enumerate(CompareMode):
+        window.compare.setCurrentIndex(index)
+        assert window.canvas.mode == mode
+        assert len(window.canvas.panes()) == (2 if mode == CompareMode.SIDE_BY_SIDE else 1)
+        assert not window.canvas.grab().isNull()  # paints without raising
+
+
+def test_paste_from_clipboard(qtbot, window):
+    image = QImage(20, 10, QImage.Format.Format_ARGB32)
+    image.fill(Qt.GlobalColor.transparent)
+    image.setPixelColor(0, 0, Qt.GlobalColor.red)
+    QGuiApplication.clipboard().setImage(image)
+    window.paste()
+    qtbot.waitUntil(lambda: len(vae_items(window)) == 1, timeout=TIMEOUT)
+    item = vae_items(window)[0]
+    assert item.name == "pasted image" and item.original.shape == (32, 32, 3)
+    assert (item.original == 255).mean() > 0.95  # transparency came through as white
+    QGuiApplication.clipboard().clear()
+    window.paste()
+    assert window.last_error == "The clipboard holds no image"
+
+
+def test_dropped_image_data(qtbot, window):
+    mime = QMimeData()
+    mime.setImageData(to_qimage(np.full((8, 8, 3), (0, 0, 255), np.uint8)))
+    QApplication.sendEvent(window, QDragEnterEvent(QPointF(5, 5), Qt.DropAction.CopyAction, mime,
+                                                   Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier))
+    QApplication.sendEvent(window, QDropEvent(QPointF(5, 5), Qt.DropAction.CopyAction, mime,
+                                              Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier))
+    qtbot.waitUntil(lambda: len(vae_items(window)) == 1, timeout=TIMEOUT)
+    assert (vae_items(window)[0].original == (0, 0, 255)).all()
+
+
+def test_cancel_hides_the_progress_bar(qtbot, window, image_files):
+    status, doc = window.status, window.document
+    seq = doc.open_files([str(image_files[i % 3]) for i in range(300)])
+    qtbot.waitUntil(lambda: not status.cancel.isHidden(), timeout=TIMEOUT)
+    with qtbot.waitSignal(doc.message, timeout=TIMEOUT, check_params_cb=lambda m: m == "Cancelled"):
+        status.cancel.click()
+    assert len(vae_items(window)) < 300 and seq not in doc.jobs
+    # Fails today: a cancelled job never reports fraction 1.0, so the bar and its Cancel button stay up.
+    assert status.bar.isHidden() and status.cancel.isHidden(), "the progress bar outlives the cancelled job"
+
+
+def test_switching_gan_remaps_every_gan_item(qtbot, window, image_files, tmp_path):
+    doc = window.document
+    for seed in (11, 12):
+        doc.generate(seed, 0.7, new_item=True)
+        qtbot.waitUntil(lambda: any(i.seed == seed for i in doc.items.values()), timeout=TIMEOUT)
+    gan_items = [i for i in doc.items.values() if i.kind == "gan"]
+    assert len(gan_items) == 3
+    torch.manual_seed(5)
+    other = make_model_folder(tmp_path / "other-gan", Generator(TINY_GAN), "other-gan")
+    reference = Runtime("cpu")
+    reference.load(str(other), lambda *_: None)
+    # A job right behind the load keeps the worker busy while the window asks for the re-maps.
+    with qtbot.waitSignal(doc.model_loaded, timeout=TIMEOUT):
+        doc.load_model(str(other))
+        busy = doc.open_files([str(image_files[i % 3]) for i in range(300)])
+    doc.cancel(busy)
+    last = gan_items[-1]
+    qtbot.waitUntil(lambda: np.array_equal(last.image, reference.decode("gan", reference.map_seed(last.seed, 0.7))),
+                    timeout=TIMEOUT)
+    # Fails today: the queue has one live slot for all kinds and items, so each re-map MapSeed
+    # replaced the one before and only the last GAN item was re-mapped; the others keep the old
+    # model's w and pixels.
+    stale = [i.name for i in gan_items
+             if not np.array_equal(i.image, reference.decode("gan", reference.map_seed(i.seed, i.psi)))]
+    assert not stale, f"GAN items still showing the previous model: {stale}"
+
+
+def test_close_shuts_the_engine_down_and_a_second_shutdown_is_harmless(window, engine):
+    window.close()
+    assert engine.thread.isFinished()
+    engine.shutdown()
+    assert engine.thread.isFinished()
