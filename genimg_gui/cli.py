@@ -60,7 +60,7 @@ def _runs(name: str):
     return run
 
 
-def _model_arg(p, kind: str) -> None:
+def _model_arg(p: argparse._ActionsContainer, kind: str) -> None:
     p.add_argument(f"--{kind}", type=Path, metavar="MODEL_DIR",
                    help=f"{kind.upper()} model folder (default: the bundled one)")
 
@@ -84,16 +84,16 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("models", nargs="*", type=Path, metavar="MODEL_DIR", help="default: the bundled VAE and GAN")
     s.set_defaults(func=_runs("info"))
 
-    s = sub.add_parser("encode", help="images -> VAE latents (.npz) and reconstructions (_recon.png)")
+    s = sub.add_parser("encode", help="images -> VAE latents (NAME.npz) and reconstructions (NAME_recon.png)")
     s.add_argument("images", nargs="+", type=Path, metavar="IMAGE")
     _model_arg(s, "vae")
     _run_args(s)
     s.add_argument("--fit", choices=["crop", "letterbox"], default="crop", help="how non-square images fit")
     s.set_defaults(func=_runs("encode"))
 
-    s = sub.add_parser("decode", help="latents (.npz from encode, generate, edit or the app) -> <name>_decoded.png",
-                       description="Decode latents with the model kind they record (a VAE if none), "
-                                   "or with the model given.")
+    s = sub.add_parser("decode", help="latents (.npz from encode, generate, edit or the app) -> PNGs",
+                       description="Write NAME_decoded.png for each NAME.npz, decoded by the model given, "
+                                   "else by the bundled model of the kind the file records (a VAE if none).")
     s.add_argument("latents", nargs="+", type=Path, metavar="LATENT.npz")
     models = s.add_mutually_exclusive_group()
     _model_arg(models, "vae")
@@ -101,7 +101,7 @@ def build_parser() -> argparse.ArgumentParser:
     _run_args(s)
     s.set_defaults(func=_runs("decode"))
 
-    s = sub.add_parser("generate", help="GAN samples for seeds, optionally edited")
+    s = sub.add_parser("generate", help="GAN samples for seeds (seedNNNN.png), optionally edited")
     _model_arg(s, "gan")
     _run_args(s)
     s.add_argument("--seeds", type=seed_list, default=seed_list("0-7"), help="e.g. 0-7 or 1,5,9 (default 0-7)")
@@ -111,13 +111,13 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--save-latents", action="store_true", help="also write seedNNNN.npz with w")
     s.set_defaults(func=_runs("generate"))
 
-    s = sub.add_parser("edit", help="encode images, move along VAE directions, write PNGs")
+    s = sub.add_parser("edit", help="encode images, move along VAE directions, write NAME_edited.png")
     s.add_argument("images", nargs="+", type=Path, metavar="IMAGE")
     _model_arg(s, "vae")
     _run_args(s)
     _edit_arg(s, required=True)
     s.add_argument("--fit", choices=["crop", "letterbox"], default="crop", help="how non-square images fit")
-    s.add_argument("--save-latents", action="store_true", help="also write <name>_edited.npz")
+    s.add_argument("--save-latents", action="store_true", help="also write NAME_edited.npz")
     s.set_defaults(func=_runs("edit"))
 
     add_train_parser(sub)

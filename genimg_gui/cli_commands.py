@@ -24,7 +24,7 @@ from .engine.runtime import Runtime
 from .imaging import ImageLoadError, image_grid, open_image
 from .models.weights import ModelFileError
 from .train import TrainError
-from .ui.export import export_latent, export_png  # plain numpy + Pillow, shared with the app
+from .export import export_latent, export_png  # plain numpy + Pillow, shared with the app
 
 class CLIError(Exception):
     """A mistake the user can fix (no such model, unknown direction); printed without a traceback."""

@@ -96,7 +96,8 @@ class Runtime:
 
     def model(self, kind: str) -> LoadedModel:
         if kind not in self.models:
-            raise ModelFileError(f"no {kind.upper()} is loaded; open one in the model panel")
+            raise ModelFileError(f"no {kind.upper()} is loaded; load one first (the app's Models tab, "
+                                 f"or --{kind} on the command line)")
         return self.models[kind]
 
     @torch.inference_mode()

@@ -23,7 +23,7 @@ def add_train_parser(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--resolution", type=int, default=64, choices=[32, 64, 128, 256])
     p.add_argument("--batch-size", type=positive_int, default=32)
     p.add_argument("--steps", type=positive_int, default=20_000, help="total steps, counting resumed ones")
-    p.add_argument("--minutes", type=float, help="stop after this many minutes (whichever comes first)")
+    p.add_argument("--minutes", type=float, help="stop after this many minutes of this run (whichever comes first)")
     p.add_argument("--lr", type=float)
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--device", default="auto", help="auto, cpu, cuda, cuda:1, mps")

@@ -21,13 +21,18 @@ class FolderData:
         return self.images.shape[0]
 
 
-def load_folder(root: Path | str, resolution: int, min_side: int = 16) -> FolderData:
-    """Read every image below root, centre-cropped to resolution; unusable files are counted."""
+def load_folder(root: Path | str, resolution: int, min_side: int = 16,
+                exclude: Path | None = None) -> FolderData:
+    """Read every image below root, centre-cropped to resolution; unusable files are counted.
+
+    exclude: a folder below root to leave out (the run's own output, with its sample grids)."""
     root = Path(root)
     if not root.is_dir():
         raise TrainError(f"{root} is not a folder of images")
     arrays, files, skipped = [], [], {}
     paths = list_images(root)
+    if exclude is not None:
+        paths = [p for p in paths if not p.resolve().is_relative_to(exclude.resolve())]
     if not paths:
         raise TrainError(f"{root} holds no image files (looked for {', '.join(IMAGE_SUFFIXES)})")
     for path in paths:

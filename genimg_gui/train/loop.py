@@ -33,7 +33,7 @@ class TrainOptions:
     resolution: int = 64
     batch_size: int = 32
     steps: int = 20_000
-    minutes: float | None = None
+    minutes: float | None = None  # of this run, resumed or not
     lr: float | None = None
     seed: int = 0
     device: str = "auto"
@@ -76,7 +76,7 @@ def train(opts: TrainOptions, make_recipe: Callable[[TrainOptions, torch.device]
         device = pick_device(opts.device)
     except RuntimeError as e:  # a device this machine lacks
         raise TrainError(str(e)) from None
-    data = load_folder(opts.data, opts.resolution)
+    data = load_folder(opts.data, opts.resolution, exclude=Path(opts.out))
     log(f"data: {describe_data(data)} from {opts.data}; device: {device}")
     train_idx, held_idx = split_holdout(len(data), opts.holdout, opts.seed)
     images = data.images.permute(0, 3, 1, 2).contiguous()  # (N, 3, R, R) uint8
@@ -88,7 +88,8 @@ def train(opts: TrainOptions, make_recipe: Callable[[TrainOptions, torch.device]
     losses: dict[str, float] = {}
     try:
         for step, idx in enumerate(batches(len(train_idx), opts.batch_size, opts.seed, start), start + 1):
-            if step > opts.steps or (opts.minutes and time.monotonic() - t0 > 60 * opts.minutes):
+            # --steps counts resumed steps, --minutes only this run's: "train N more minutes" must not stop at once
+            if step > opts.steps or (opts.minutes and time.monotonic() - t0 - elapsed > 60 * opts.minutes):
                 break
             batch = images[train_idx[idx]].to(device).float().div(127.5).sub(1.0)
             losses = recipe.step(batch, step)
@@ -115,7 +116,7 @@ def _report(log, step, start, opts, t0, elapsed, losses) -> None:
     spent = time.monotonic() - t0 - elapsed
     ips = (step - start) * opts.batch_size / max(spent, 1e-9)
     left_steps = (opts.steps - step) * opts.batch_size / max(ips, 1e-9)
-    eta = min(left_steps, 60 * opts.minutes - (time.monotonic() - t0)) if opts.minutes else left_steps
+    eta = min(left_steps, 60 * opts.minutes - spent) if opts.minutes else left_steps
     log(format_progress(step, opts.steps, ips, losses, max(eta, 0.0)))
     sys.stdout.flush()
 

@@ -12,7 +12,7 @@ from ..catalog import ModelEntry, bundled_models, read_entry
 from ..imaging import IMAGE_SUFFIXES
 from .canvas import Canvas, CompareMode
 from .document import Document, Item
-from .export import export_latent, export_png
+from ..export import export_latent, export_png
 from .filmstrip import Filmstrip
 from .gan_panel import GanPanel
 from .model_panel import ModelPanel

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import numpy as np
 
-from ..imaging import save_png
+from .imaging import save_png
 
 
 def export_png(image: np.ndarray, path: str | Path, scale: int = 1) -> Path:

@@ -1,0 +1,160 @@
+"""`genimg info|encode|decode|generate|edit`, run in-process on the tiny model folders (no Qt)."""
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+import torch
+from PIL import Image
+
+from genimg_gui import catalog, cli_commands
+from genimg_gui.cli import main
+from genimg_gui.engine.runtime import Runtime
+from genimg_gui.export import export_latent
+
+
+def run(*args) -> int:
+    return main([str(a) for a in args])
+
+
+def pixels(path) -> np.ndarray:
+    with Image.open(path) as im:
+        return np.asarray(im.convert("RGB"))
+
+
+@pytest.fixture()
+def vae(model_dir):
+    return model_dir / "tiny-vae"
+
+
+@pytest.fixture()
+def gan(model_dir):
+    return model_dir / "tiny-gan"
+
+
+def test_help_answers_as_a_module():
+    done = subprocess.run([sys.executable, "-m", "genimg_gui.cli", "--help"], capture_output=True, text=True,
+                          timeout=60)
+    assert done.returncode == 0
+    for command in ("info", "encode", "decode", "generate", "edit", "train"):
+        assert command in done.stdout
+
+
+def test_commands_load_no_qt_and_help_loads_no_torch(gan):
+    code = ("import sys; from genimg_gui.cli import main; main(['--help'])\n"
+            "assert 'torch' not in sys.modules, 'help imported torch'\n"
+            f"assert main(['info', {str(gan)!r}]) == 0\n"
+            "assert not [m for m in sys.modules if m.startswith('PySide6')], 'the CLI imported Qt'")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+
+
+def test_info_prints_the_card_and_the_directions(vae, capsys):
+    assert run("info", vae) == 0
+    out = capsys.readouterr().out
+    for text in ("tiny-vae", "VAE (ConvVAE)", "32 px", "512 (2×16×16)", "random init (test)", "CC0", "PC1", "PC16"):
+        assert text in out
+
+
+def test_encode_then_decode_gives_the_reconstruction(vae, image_files, tmp_path, capsys):
+    assert run("encode", "--vae", vae, *image_files, "-o", tmp_path / "enc", "--fit", "letterbox") == 0
+    assert "3/3" in capsys.readouterr().err
+    for path in image_files:
+        recon = pixels(tmp_path / "enc" / f"{path.stem}_recon.png")
+        assert recon.shape == (32, 32, 3)
+        with np.load(tmp_path / "enc" / f"{path.stem}.npz") as f:
+            assert f["latent"].shape == (512,) and json.loads(str(f["model"]))["kind"] == "vae"
+    latents = [tmp_path / "enc" / f"{p.stem}.npz" for p in image_files]
+    assert run("decode", "--vae", vae, *latents, "-o", tmp_path / "dec") == 0
+    for path in image_files:
+        np.testing.assert_array_equal(pixels(tmp_path / "dec" / f"{path.stem}_decoded.png"),
+                                      pixels(tmp_path / "enc" / f"{path.stem}_recon.png"))
+    assert run("decode", "--vae", vae, latents[0], "-o", tmp_path / "big", "--scale", "2") == 0
+    assert pixels(tmp_path / "big" / f"{image_files[0].stem}_decoded.png").shape == (64, 64, 3)
+
+
+def test_encode_reports_bad_files_and_goes_on(vae, image_files, tmp_path, capsys):
+    empty = tmp_path / "empty.png"
+    empty.write_bytes(b"")
+    assert run("encode", "--vae", vae, empty, image_files[0], tmp_path / "missing.png", "-o", tmp_path / "o") == 1
+    err = capsys.readouterr().err
+    assert "empty.png" in err and "missing.png" in err and "2 of 3 failed" in err and "Traceback" not in err
+    assert (tmp_path / "o" / f"{image_files[0].stem}_recon.png").is_file()
+
+
+def test_decode_reads_the_apps_export(vae, tmp_path):
+    rt = Runtime("cpu")
+    info = rt.load(str(vae), lambda *_: None)
+    latent = np.random.default_rng(0).standard_normal(info.latent_size).astype(np.float32)
+    export_latent(tmp_path / "app.npz", latent, latent * 0, (1.0, 0.0), info.directions.labels[:2],
+                  {"name": info.name, "path": info.path, "kind": "vae"})
+    assert run("decode", "--vae", vae, tmp_path / "app.npz", "-o", tmp_path) == 0
+    np.testing.assert_array_equal(pixels(tmp_path / "app_decoded.png"), rt.decode("vae", latent))
+
+
+def test_generate_is_deterministic_per_seed(gan, tmp_path):
+    assert run("generate", "--gan", gan, "--seeds", "0-2", "-o", tmp_path / "a", "--grid", tmp_path / "grid.png",
+               "--save-latents") == 0
+    assert run("generate", "--gan", gan, "--seeds", "2,0", "-o", tmp_path / "b") == 0
+    a0, a1, a2 = (pixels(tmp_path / "a" / f"seed000{i}.png") for i in range(3))
+    assert a0.shape == (32, 32, 3) and not np.array_equal(a0, a1)
+    np.testing.assert_array_equal(a0, pixels(tmp_path / "b" / "seed0000.png"))
+    np.testing.assert_array_equal(a2, pixels(tmp_path / "b" / "seed0002.png"))
+    assert pixels(tmp_path / "grid.png").shape == (32, 96, 3)
+    with np.load(tmp_path / "a" / "seed0001.npz") as f:
+        assert f["latent"].shape == (16,)
+
+
+def test_generate_edits_by_label_or_index(gan, tmp_path):
+    for name, edit in (("plain", "PC1=0"), ("label", "PC1=2"), ("index", "0=2")):
+        assert run("generate", "--gan", gan, "--seeds", "5", "--edit", edit, "-o", tmp_path / name) == 0
+    plain, label, index = (pixels(tmp_path / n / "seed0005.png") for n in ("plain", "label", "index"))
+    assert not np.array_equal(plain, label)
+    np.testing.assert_array_equal(label, index)
+
+
+def test_edit_zero_is_the_reconstruction_and_two_sigma_is_not(vae, image_files, tmp_path):
+    image = image_files[1]
+    assert run("encode", "--vae", vae, image, "-o", tmp_path / "enc") == 0
+    assert run("edit", "--vae", vae, image, "--edit", "PC1=0", "-o", tmp_path / "zero") == 0
+    assert run("edit", "--vae", vae, image, "--edit", "PC1=2", "-o", tmp_path / "two", "--save-latents") == 0
+    recon = pixels(tmp_path / "enc" / f"{image.stem}_recon.png")
+    np.testing.assert_array_equal(pixels(tmp_path / "zero" / f"{image.stem}_edited.png"), recon)
+    assert not np.array_equal(pixels(tmp_path / "two" / f"{image.stem}_edited.png"), recon)
+    with np.load(tmp_path / "two" / f"{image.stem}_edited.npz") as f:
+        assert f["values"][0] == 2 and not np.array_equal(f["latent"], f["base"])
+
+
+def test_omitted_models_are_the_bundled_defaults(model_dir, tmp_path, monkeypatch):
+    monkeypatch.setattr(cli_commands, "bundled_models", lambda: catalog.bundled_models(model_dir))
+    assert run("generate", "--seeds", "1", "-o", tmp_path) == 0
+    assert pixels(tmp_path / "seed0001.png").shape == (32, 32, 3)  # the tiny GAN's size
+
+
+@pytest.mark.parametrize("args, message", [
+    (["encode", "--vae", "{tmp}/nowhere", "{img}", "-o", "{tmp}"], "no card.json"),
+    (["encode", "--vae", "{gan}", "{img}", "-o", "{tmp}"], "holds a GAN, not a VAE"),
+    (["edit", "--vae", "{vae}", "{img}", "--edit", "PC99=1", "-o", "{tmp}"], "no direction 'PC99'"),
+    (["decode", "--vae", "{vae}", "{tmp}/short.npz", "-o", "{tmp}"], "does not fit the VAE"),
+    (["decode", "--vae", "{vae}", "{img}", "-o", "{tmp}"], "not an .npz file"),
+    (["generate", "--gan", "{gan}", "--seeds", "7-3", "-o", "{tmp}"], "expected seeds like 0-7"),
+    (["generate", "--gan", "{gan}", "--edit", "PC1", "-o", "{tmp}"], "expected DIRECTION=SIGMA"),
+    (["generate", "-o", "{tmp}"], "no bundled GAN"),
+])
+def test_user_errors_exit_nonzero_with_a_message(args, message, vae, gan, image_files, tmp_path, monkeypatch,
+                                                capsys):
+    monkeypatch.setattr(cli_commands, "bundled_models", lambda: [])
+    np.savez(tmp_path / "short.npz", latent=np.zeros(10, np.float32))
+    values = {"tmp": tmp_path, "vae": vae, "gan": gan, "img": image_files[0]}
+    assert main([a.format(**values) for a in args]) != 0
+    err = capsys.readouterr().err
+    assert message in err and "Traceback" not in err
+
+
+@pytest.mark.skipif(torch.cuda.is_available(), reason="this machine has CUDA")
+def test_a_missing_device_is_a_user_error(vae, image_files, tmp_path, capsys):
+    assert run("encode", "--vae", vae, image_files[0], "-o", tmp_path, "--device", "cuda") == 1
+    assert "no CUDA GPU" in capsys.readouterr().err

@@ -1,0 +1,150 @@
+"""`genimg train vae|gan`: a few steps on a folder of synthetic shapes (with bad files) give a model folder."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+import torch
+from PIL import Image, ImageDraw
+
+from genimg_gui.catalog import read_entry
+from genimg_gui.cli import main
+from genimg_gui.models.directions import load_directions
+from genimg_gui.models.weights import load_model, latent_shape
+from genimg_gui.train.vae_recipe import VAERecipe
+
+TINY = {"vae": ["--set", "channels=[8,16]", "--set", "latent_channels=2"],
+        "gan": ["--set", "channels=[32,16,8,8]", "--set", "z_dim=16", "--set", "w_dim=16"]}
+SKIPPED = {"file is not an image Pillow can read": 2, "smaller than 16px": 1}
+
+
+def make_shapes(folder: Path, n: int) -> Path:
+    """n coloured rectangles and ellipses on white, some in a subfolder, names with spaces and brackets."""
+    rng = np.random.default_rng(0)
+    (folder / "more").mkdir(parents=True, exist_ok=True)
+    for i in range(n):
+        im = Image.new("RGB", (48, 40), "white")
+        x, y = (int(v) for v in rng.integers(0, 24, 2))
+        draw = ImageDraw.Draw(im)
+        colour = tuple(rng.integers(0, 255, 3).tolist())
+        (draw.ellipse if i % 2 else draw.rectangle)([x, y, x + 20, y + 14], fill=colour)
+        im.save(folder / ("more" if i % 3 == 0 else "") / f"shape ({i}).png")
+    return folder
+
+
+@pytest.fixture(scope="module")
+def data_dir(tmp_path_factory) -> Path:
+    folder = make_shapes(tmp_path_factory.mktemp("shapes"), 40)
+    (folder / "empty (copy).png").write_bytes(b"")
+    (folder / "notes.jpg").write_text("not a picture")
+    Image.new("RGB", (4, 4), "red").save(folder / "tiny.png")
+    return folder
+
+
+@pytest.fixture(autouse=True)
+def restore_threads():
+    """--threads 1 (fast beside other busy processes) sets torch's thread count for the whole process."""
+    threads = torch.get_num_threads()
+    yield
+    torch.set_num_threads(threads)
+
+
+def train(kind: str, data: Path, out: Path, steps: int = 3, *extra) -> int:
+    return main(["train", kind, str(data), "-o", str(out), "--steps", str(steps), "--batch-size", "8",
+                 "--holdout", "8", "--resolution", "32", "--threads", "1", *TINY[kind], *extra])
+
+
+def strict_json(path: Path):
+    def refuse(token):
+        raise ValueError(f"{path.name} holds {token}, which is not JSON")
+    return json.loads(path.read_text(), parse_constant=refuse)
+
+
+@pytest.mark.parametrize("kind", ["vae", "gan"])
+def test_training_writes_a_model_folder_the_app_opens(kind, data_dir, tmp_path, capsys):
+    out = tmp_path / kind
+    assert train(kind, data_dir, out, 3, "--data-name", "shapes", "--licence", "CC0") == 0
+    assert "40 images" in capsys.readouterr().out
+    entry = read_entry(out)
+    assert entry is not None and entry.kind == kind
+    net, card = load_model(out)
+    assert card["resolution"] == 32 and card["kind"] == kind
+    assert card["training"]["data"] == "shapes" and card["training"]["licence"] == "CC0"
+    assert card["training"]["steps"] == 3 and card["training"]["images"] == 40
+    assert card["training"]["skipped"] == SKIPPED
+    assert load_directions(out, int(np.prod(latent_shape(net)))) is not None
+    with Image.open(out / "samples.png") as grid:
+        assert grid.width == 8 * 32
+    assert strict_json(out / "metrics.json") == card["metrics"]
+
+
+def test_resume_continues_to_the_new_step_count(data_dir, tmp_path, capsys):
+    out = tmp_path / "vae"
+    assert train("vae", data_dir, out, 2) == 0
+    assert train("vae", data_dir, out, 4, "--resume") == 0
+    assert "resumed from step 2" in capsys.readouterr().out
+    assert load_model(out)[1]["training"]["steps"] == 4
+    assert torch.load(out / "checkpoint.pt", weights_only=True)["step"] == 4
+
+
+def test_minutes_count_this_run_not_the_resumed_ones(data_dir, tmp_path):
+    out = tmp_path / "vae"
+    assert train("vae", data_dir, out, 1) == 0
+    ckpt = torch.load(out / "checkpoint.pt", weights_only=True)
+    torch.save({**ckpt, "seconds": 3600.0}, out / "checkpoint.pt")  # the first run took an hour
+    assert train("vae", data_dir, out, 2, "--resume", "--minutes", "30") == 0
+    assert load_model(out)[1]["training"]["steps"] == 2
+
+
+def test_resuming_another_kind_is_a_clear_error(data_dir, tmp_path, capsys):
+    out = tmp_path / "vae"
+    assert train("vae", data_dir, out, 1) == 0
+    assert train("gan", data_dir, out, 2, "--resume") == 1
+    err = capsys.readouterr().err
+    assert "does not fit this run" in err and "Traceback" not in err
+
+
+@pytest.mark.parametrize("stop_at", [1, 2])
+def test_ctrl_c_saves_a_checkpoint_and_the_model(stop_at, data_dir, tmp_path, monkeypatch, capsys):
+    step = VAERecipe.step
+
+    def interrupted(self, batch, n):
+        if n == stop_at:
+            raise KeyboardInterrupt
+        return step(self, batch, n)
+
+    monkeypatch.setattr(VAERecipe, "step", interrupted)
+    out = tmp_path / "vae"
+    assert train("vae", data_dir, out, 10) == 0
+    assert f"interrupted at step {stop_at - 1}" in capsys.readouterr().out
+    assert torch.load(out / "checkpoint.pt", weights_only=True)["step"] == stop_at - 1
+    assert load_model(out)[1]["training"]["steps"] == stop_at - 1
+    assert (out / "samples.png").is_file()
+
+
+def test_a_few_images_train_without_held_out_metrics(tmp_path):
+    data = make_shapes(tmp_path / "few", 5)
+    assert train("vae", data, tmp_path / "vae", 1) == 0
+    assert strict_json(tmp_path / "vae" / "metrics.json") == {"held_out_images": 0}
+
+
+@pytest.mark.parametrize("make, args, message", [
+    (lambda d: d.mkdir(), [], "holds no image files"),
+    (lambda d: None, [], "is not a folder"),
+    (lambda d: (d.mkdir(), (d / "bad.png").write_bytes(b"")), [], "no usable images"),
+    (lambda d: make_shapes(d, 2), ["--set", "chanels=[8]"], "expected KEY=JSON with KEY one of"),
+    (lambda d: make_shapes(d, 2), ["--set", "kl_weight=abc"], "is not JSON"),
+])
+def test_unusable_input_is_a_clear_error(make, args, message, tmp_path, capsys):
+    data = tmp_path / "data"
+    make(data)
+    assert train("vae", data, tmp_path / "out", 1, *args) == 1
+    err = capsys.readouterr().err
+    assert message in err and "Traceback" not in err
+
+
+def test_gan_channels_that_miss_the_resolution_are_a_clear_error(data_dir, tmp_path, capsys):
+    assert train("gan", data_dir, tmp_path / "out", 1, "--set", "channels=[8,8]") == 1
+    assert "a 32px GAN needs 4 positive channel entries" in capsys.readouterr().err
