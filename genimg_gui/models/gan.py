@@ -100,15 +100,19 @@ class MinibatchStd(nn.Module):
 
 
 class Discriminator(nn.Module):
-    """Image (B, 3, R, R) -> real/fake logit (B,). No normalisation: R1 regularises it."""
+    """Image (B, 3, R, R) -> real/fake logit (B,). No normalisation: R1 regularises it.
+
+    Twice the generator's width at each scale (at least 32): a D weaker than G lets G
+    collapse to one image. Each scale downsamples first, then convolves at the lower
+    resolution, which keeps the full-resolution work small."""
 
     def __init__(self, cfg: GANConfig = GANConfig()) -> None:
         super().__init__()
-        ch = cfg.channels[::-1]
-        layers: list[nn.Module] = [nn.Conv2d(3, ch[0], 3, padding=1), nn.LeakyReLU(0.2)]
+        ch = [min(max(2 * c, 32), 256) for c in cfg.channels[::-1]]
+        layers: list[nn.Module] = [nn.Conv2d(3, ch[0], 1), nn.LeakyReLU(0.2)]
         for c_in, c_out in zip(ch[:-1], ch[1:]):
-            layers += [nn.Conv2d(c_in, c_out, 3, padding=1), nn.LeakyReLU(0.2),
-                       nn.Conv2d(c_out, c_out, 4, stride=2, padding=1), nn.LeakyReLU(0.2)]
+            layers += [nn.Conv2d(c_in, c_out, 4, stride=2, padding=1), nn.LeakyReLU(0.2),
+                       nn.Conv2d(c_out, c_out, 3, padding=1), nn.LeakyReLU(0.2)]
         layers += [MinibatchStd(), nn.Conv2d(ch[-1] + 1, ch[-1], 3, padding=1), nn.LeakyReLU(0.2)]
         self.features = nn.Sequential(*layers)
         self.head = nn.Linear(ch[-1] * 16, 1)
