@@ -15,6 +15,7 @@ from ..models.tensors import to_images
 from ..models.weights import save_model
 from . import TrainError
 from .augment import diff_augment
+from .distributed import average_gradients
 from .loop import TrainOptions
 
 N_DIRECTIONS = 16
@@ -77,12 +78,14 @@ class GANRecipe:
             d_loss = d_loss + 0.5 * self.r1_gamma * R1_EVERY * grad.pow(2).flatten(1).sum(1).mean()
         self.opt_d.zero_grad(set_to_none=True)
         d_loss.backward()
+        average_gradients(self.D.parameters())
         self.opt_d.step()
         # generator
         w = self.G.mapping(self._z(n))
         g_loss = F.softplus(-self.D(diff_augment(self.G.synthesize(w)))).mean()
         self.opt_g.zero_grad(set_to_none=True)
         g_loss.backward()
+        average_gradients(self.G.parameters())
         self.opt_g.step()
         self._update_ema(w.detach().mean(0), step)
         return {"d": d_loss.item(), "g": g_loss.item()}

@@ -21,6 +21,7 @@ import torch
 from ..imaging import save_png
 from ..models.device import pick_device
 from . import TrainError
+from .distributed import World, barrier, finish, init_world
 from .data import FolderData, batches, describe_skipped, load_folder, split_holdout
 
 CHECKPOINT = "checkpoint.pt"
@@ -68,48 +69,76 @@ def describe_data(data: FolderData) -> str:
 
 def train(opts: TrainOptions, make_recipe: Callable[[TrainOptions, torch.device], Recipe],
           log: Callable[[str], None] = print) -> Path:
-    """Run a recipe to its budget and write the model folder; returns its path."""
+    """Run a recipe to its budget and write the model folder; returns its path.
+
+    Under torchrun every process runs this; rank 0 alone writes (see distributed.py)."""
+    world = init_world()
+    if opts.batch_size % world.size:
+        raise TrainError(f"--batch-size {opts.batch_size} does not split evenly over {world.size} processes")
+    log = log if world.is_main else (lambda _msg: None)
     if opts.threads:
         torch.set_num_threads(opts.threads)
-    torch.manual_seed(opts.seed)
-    try:
-        device = pick_device(opts.device)
-    except RuntimeError as e:  # a device this machine lacks
-        raise TrainError(str(e)) from None
+    torch.manual_seed(opts.seed)  # the same initial weights in every process
+    device = _device(opts, world)
     data = load_folder(opts.data, opts.resolution, exclude=Path(opts.out))
-    log(f"data: {describe_data(data)} from {opts.data}; device: {device}")
+    log(f"data: {describe_data(data)} from {opts.data}; device: {device}; processes: {world.size}")
     train_idx, held_idx = split_holdout(len(data), opts.holdout, opts.seed)
     images = data.images.permute(0, 3, 1, 2).contiguous()  # (N, 3, R, R) uint8
     recipe = make_recipe(opts, device)
+    torch.manual_seed(opts.seed + 1000 * world.rank)  # different noise per process
     out = Path(opts.out)
     out.mkdir(parents=True, exist_ok=True)
     start, elapsed = _maybe_resume(opts, out, recipe, log)
     t0, done = time.monotonic() - elapsed, start
-    losses: dict[str, float] = {}
+    save = world.is_main
     try:
         for step, idx in enumerate(batches(len(train_idx), opts.batch_size, opts.seed, start), start + 1):
             # --steps counts resumed steps, --minutes only this run's: "train N more minutes" must not stop at once
-            if step > opts.steps or (opts.minutes and time.monotonic() - t0 - elapsed > 60 * opts.minutes):
+            if step > opts.steps or _out_of_time(opts, t0, elapsed, world, device):
                 break
-            batch = images[train_idx[idx]].to(device).float().div(127.5).sub(1.0)
+            batch = images[train_idx[world.shard(idx)]].to(device).float().div(127.5).sub(1.0)
             losses = recipe.step(batch, step)
             done = step
             if step % 25 == 0 or step == start + 1:
                 _report(log, step, start, opts, t0, elapsed, losses)
-            if step % opts.sample_every == 0:
+            if save and step % opts.sample_every == 0:
                 save_png(recipe.samples(), out / "samples.png")
-            if step % opts.checkpoint_every == 0:
+            if save and step % opts.checkpoint_every == 0:
                 _checkpoint(out, recipe, step, time.monotonic() - t0)
     except KeyboardInterrupt:
         log(f"\ninterrupted at step {done}: saving a checkpoint and the model (resume with --resume)")
-    _checkpoint(out, recipe, done, time.monotonic() - t0)
-    card = _card(opts, data, device, done, time.monotonic() - t0, len(held_idx))
-    as_float = lambda idx: images[idx].float().div(127.5).sub(1.0)  # noqa: E731
-    metrics = recipe.export(out, card, as_float(train_idx[:4096]), as_float(held_idx))
-    save_png(recipe.samples(), out / "samples.png")
-    (out / "metrics.json").write_text(json.dumps(metrics, indent=2))
-    log(f"wrote {out} after {done} steps: " + ", ".join(f"{k}={v}" for k, v in metrics.items()))
+    if save:
+        _checkpoint(out, recipe, done, time.monotonic() - t0)
+        card = _card(opts, data, device, done, time.monotonic() - t0, len(held_idx), world.size)
+        as_float = lambda idx: images[idx].float().div(127.5).sub(1.0)  # noqa: E731
+        metrics = recipe.export(out, card, as_float(train_idx[:4096]), as_float(held_idx))
+        save_png(recipe.samples(), out / "samples.png")
+        (out / "metrics.json").write_text(json.dumps(metrics, indent=2))
+        log(f"wrote {out} after {done} steps: " + ", ".join(f"{k}={v}" for k, v in metrics.items()))
+    barrier()
+    finish()
     return out
+
+
+def _device(opts: TrainOptions, world: World) -> torch.device:
+    try:
+        device = pick_device(opts.device)
+    except RuntimeError as e:  # a device this machine lacks
+        raise TrainError(str(e)) from None
+    if device.type == "cuda" and world.size > 1:
+        device = torch.device("cuda", world.local_rank)
+        torch.cuda.set_device(device)
+    return device
+
+
+def _out_of_time(opts: TrainOptions, t0: float, elapsed: float, world: World, device: torch.device) -> bool:
+    """Whether --minutes is spent; rank 0 decides for all, so every process stops at the same step."""
+    over = bool(opts.minutes) and time.monotonic() - t0 - elapsed > 60 * opts.minutes
+    if world.size == 1:
+        return over
+    flag = torch.tensor([float(over)], device=device)  # NCCL only moves GPU tensors
+    torch.distributed.broadcast(flag, src=0)
+    return bool(flag.item())
 
 
 def _report(log, step, start, opts, t0, elapsed, losses) -> None:
@@ -145,7 +174,7 @@ def _maybe_resume(opts: TrainOptions, out: Path, recipe: Recipe, log) -> tuple[i
 
 
 def _card(opts: TrainOptions, data: FolderData, device: torch.device, steps: int, seconds: float,
-          held_out: int) -> dict:
+          held_out: int, processes: int = 1) -> dict:
     import platform
     return {
         "name": Path(opts.out).resolve().name,
@@ -157,7 +186,7 @@ def _card(opts: TrainOptions, data: FolderData, device: torch.device, steps: int
             "hardware": f"{device.type} ({platform.processor() or platform.machine()}, "
                         f"{torch.get_num_threads()} threads)" if device.type == "cpu"
                         else f"{device.type} ({torch.cuda.get_device_name() if device.type == 'cuda' else device})",
-            "torch": torch.__version__, "seed": opts.seed,
+            "torch": torch.__version__, "seed": opts.seed, "processes": processes,
             "options": {k: (str(v) if isinstance(v, Path) else v) for k, v in asdict(opts).items()},
         },
     }

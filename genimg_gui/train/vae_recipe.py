@@ -12,6 +12,7 @@ from ..models.vae import ConvVAE, VAEConfig, kl_divergence
 from ..models.weights import save_model
 from ..imaging import image_grid
 from . import TrainError
+from .distributed import average_gradients
 from .loop import TrainOptions
 from .metrics import psnr, ssim
 
@@ -60,6 +61,7 @@ class VAERecipe:
         loss = mse + self.kl_weight * kl
         self.opt.zero_grad(set_to_none=True)
         loss.backward()
+        average_gradients(self.net.parameters())
         self.opt.step()
         return {"mse": mse.item(), "kl": kl.item()}
 
