@@ -236,43 +236,40 @@ class MainWindow(QMainWindow):
             return
         self.document.open_array(from_qimage(image), "pasted image", self.fit_mode.currentText())
 
-    def export_png_dialog(self, scale: int) -> None:
+    def _ask_export_path(self, title: str, suffix: str, file_filter: str) -> str:
+        """A save path for the current item, or "" (nothing to export, or the user cancelled)."""
         item = self.document.current
         if item is None:
             self.show_error("Nothing to export yet")
-            return
-        path, _ = QFileDialog.getSaveFileName(self, "Export PNG", f"{item.name}.png", "PNG (*.png)")
-        if path:
-            self.export_png(path, scale)
+            return ""
+        path, _ = QFileDialog.getSaveFileName(self, title, f"{item.name}{suffix}", file_filter)
+        return path
 
-    def export_png(self, path: str, scale: int = 1) -> None:
+    def _write_export(self, path: str, write) -> None:
         try:
-            written = export_png(self.document.current.image, path, scale)
+            written = write()
         except OSError as e:
             self.show_error(f"Could not write {path}: {e}")
             return
         self.status.show_message(f"Exported {written}")
 
+    def export_png_dialog(self, scale: int) -> None:
+        if path := self._ask_export_path("Export PNG", ".png", "PNG (*.png)"):
+            self.export_png(path, scale)
+
+    def export_png(self, path: str, scale: int = 1) -> None:
+        self._write_export(path, lambda: export_png(self.document.current.image, path, scale))
+
     def export_latent_dialog(self) -> None:
-        item = self.document.current
-        if item is None:
-            self.show_error("Nothing to export yet")
-            return
-        path, _ = QFileDialog.getSaveFileName(self, "Export latent", f"{item.name}.npz", "NumPy (*.npz)")
-        if path:
+        if path := self._ask_export_path("Export latent", ".npz", "NumPy (*.npz)"):
             self.export_latent(path)
 
     def export_latent(self, path: str) -> None:
         item = self.document.current
         info = self.document.models[item.kind]
-        try:
-            written = export_latent(path, self.document.current_latent(), item.history.current.base,
-                                    item.history.current.values, info.directions.labels,
-                                    {"name": info.name, "path": info.path, "kind": info.kind})
-        except OSError as e:
-            self.show_error(f"Could not write {path}: {e}")
-            return
-        self.status.show_message(f"Exported {written}")
+        self._write_export(path, lambda: export_latent(
+            path, self.document.current_latent(), item.history.current.base, item.history.current.values,
+            info.directions.labels, {"name": info.name, "path": info.path, "kind": info.kind}))
 
     def about(self) -> None:
         QMessageBox.about(self, "About genimg", "genimg — edit and generate images through the latent "

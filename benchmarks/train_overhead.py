@@ -1,0 +1,91 @@
+"""Images/s of `genimg train` against a bare torch loop of the same network, in the same run.
+
+    python benchmarks/train_overhead.py [--kind vae|gan] [--steps 30] [--resolution 64] [--threads N]
+
+The bare loop is the recipe's own optimisation step on batches already in
+memory: what remains is the command's overhead (batching from the uint8 store,
+progress lines, sample grids and checkpoints at their default intervals).
+Both use the same batch size and steps; the command's figure excludes its
+start-up (reading the folder) and its final export, which it reports separately.
+"""
+from __future__ import annotations
+
+import argparse
+import statistics
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+import torch
+from PIL import Image
+
+from genimg_gui.train.gan_recipe import GANRecipe
+from genimg_gui.train.loop import TrainOptions, train
+from genimg_gui.train.vae_recipe import VAERecipe
+
+
+def make_folder(root: Path, n: int, size: int) -> None:
+    rng = np.random.default_rng(0)
+    for i in range(n):
+        img = np.full((size, size, 3), 255, np.uint8)
+        x, y = rng.integers(0, size // 2, 2)
+        img[y:y + size // 3, x:x + size // 3] = rng.integers(0, 255, 3)
+        Image.fromarray(img).save(root / f"{i}.png")
+
+
+def bare_loop(recipe, batch: torch.Tensor, steps: int) -> float:
+    t0 = time.perf_counter()
+    for step in range(1, steps + 1):
+        recipe.step(batch, step)
+    return steps * batch.shape[0] / (time.perf_counter() - t0)
+
+
+def command_loop(opts: TrainOptions, recipe_cls) -> float:
+    """Images/s of the train() loop alone: between its first and last progress lines."""
+    marks: list[tuple[int, float]] = []  # (step, time) of each progress line
+
+    def log(msg: str) -> None:
+        if msg.startswith("step "):
+            marks.append((int(msg.split()[1].split("/")[0]), time.perf_counter()))
+
+    train(opts, recipe_cls, log=log)
+    (s0, t0), (s1, t1) = marks[0], marks[-1]
+    return (s1 - s0) * opts.batch_size / (t1 - t0)
+
+
+def main() -> None:
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument("--kind", choices=["vae", "gan"], default="vae")
+    p.add_argument("--steps", type=int, default=51)
+    p.add_argument("--batch-size", type=int, default=32)
+    p.add_argument("--resolution", type=int, default=64)
+    p.add_argument("--threads", type=int)
+    p.add_argument("--repeats", type=int, default=3)
+    args = p.parse_args()
+    if args.threads:
+        torch.set_num_threads(args.threads)
+    recipe_cls = VAERecipe if args.kind == "vae" else GANRecipe
+    with tempfile.TemporaryDirectory() as tmp:
+        data = Path(tmp) / "data"
+        data.mkdir()
+        make_folder(data, 256, args.resolution)
+        bare, cmd = [], []
+        for r in range(args.repeats):
+            opts = TrainOptions(data, Path(tmp) / f"out{r}", resolution=args.resolution,
+                                batch_size=args.batch_size, steps=args.steps, holdout=16, threads=args.threads)
+            torch.manual_seed(0)
+            recipe = recipe_cls(opts, torch.device("cpu"))
+            batch = torch.rand(args.batch_size, 3, args.resolution, args.resolution) * 2 - 1
+            bare.append(bare_loop(recipe, batch, args.steps))
+            cmd.append(command_loop(opts, recipe_cls))
+    b, c = statistics.median(bare), statistics.median(cmd)
+    print(f"{args.kind} at {args.resolution}px, batch {args.batch_size}, {args.steps} steps, "
+          f"{torch.get_num_threads()} threads, median of {args.repeats}:")
+    print(f"  bare torch loop   {b:8.1f} img/s")
+    print(f"  genimg train      {c:8.1f} img/s")
+    print(f"  overhead          {b / c:8.2f}x  (goal <= 1.2x)")
+
+
+if __name__ == "__main__":
+    main()

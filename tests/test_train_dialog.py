@@ -1,0 +1,60 @@
+"""The app's Train… dialog: a real `genimg train` child process, its progress, Stop, and the result."""
+import json
+
+import numpy as np
+import pytest
+from PIL import Image
+from PySide6.QtCore import Qt
+
+from genimg_gui.ui.train_dialog import TrainDialog
+
+
+@pytest.fixture()
+def shapes(tmp_path):
+    rng = np.random.default_rng(0)
+    folder = tmp_path / "shapes"
+    folder.mkdir()
+    for i in range(40):
+        img = np.full((32, 32, 3), 255, np.uint8)
+        x, y = rng.integers(0, 16, 2)
+        img[y:y + 12, x:x + 12] = rng.integers(0, 255, 3)
+        Image.fromarray(img).save(folder / f"{i}.png")
+    return folder
+
+
+def dialog_for(qtbot, data, out, minutes: float) -> TrainDialog:
+    dialog = TrainDialog()
+    qtbot.addWidget(dialog)
+    dialog.data.setText(str(data))
+    dialog.out.setText(str(out))
+    dialog.minutes.setValue(minutes)
+    dialog.resolution.setCurrentText("32")
+    return dialog
+
+
+def test_train_dialog_trains_and_offers_the_model(qtbot, shapes, tmp_path):
+    dialog = dialog_for(qtbot, shapes, tmp_path / "vae", minutes=0.1)
+    with qtbot.waitSignal(dialog.model_trained, timeout=180_000) as signal:
+        qtbot.mouseClick(dialog.start_button, Qt.MouseButton.LeftButton)
+    assert signal.args == [str(tmp_path / "vae")]
+    card = json.loads((tmp_path / "vae" / "card.json").read_text())
+    assert card["kind"] == "vae" and card["resolution"] == 32 and card["training"]["steps"] >= 1
+    assert dialog.progress.value() >= 1  # progress lines were parsed
+    assert "model written" in dialog.log.toPlainText()
+
+
+def test_stop_saves_the_model_and_a_checkpoint(qtbot, shapes, tmp_path):
+    dialog = dialog_for(qtbot, shapes, tmp_path / "vae", minutes=30)
+    dialog.start()
+    qtbot.waitUntil(lambda: "step 1/" in dialog.log.toPlainText(), timeout=120_000)
+    with qtbot.waitSignal(dialog.model_trained, timeout=120_000):
+        dialog.stop()
+    assert (tmp_path / "vae" / "checkpoint.pt").is_file()
+    assert "interrupted at step" in dialog.log.toPlainText()
+
+
+def test_start_refuses_a_missing_folder(qtbot, tmp_path):
+    dialog = dialog_for(qtbot, tmp_path / "nope", tmp_path / "vae", minutes=1)
+    dialog.start()
+    assert "is not a folder" in dialog.log.toPlainText()
+    assert dialog.start_button.isEnabled()
