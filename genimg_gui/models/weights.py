@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 import os
-import tempfile
+import uuid
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator
@@ -46,14 +46,14 @@ def architecture_of(net: nn.Module) -> str:
 @contextmanager
 def atomic_path(path: Path) -> Iterator[Path]:
     """Yield a unique temp path beside `path`; renamed over it on success, removed on failure,
-    so a kill mid-write never leaves a broken file and two writers never share a temp file."""
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
-    os.close(fd)
+    so a kill mid-write never leaves a broken file and two writers never share a temp file.
+    The writer creates the file, so it gets the usual permissions (mkstemp's are owner-only)."""
+    tmp = path.with_name(f".{path.name}.{uuid.uuid4().hex[:12]}.tmp")
     try:
-        yield Path(tmp)
+        yield tmp
         os.replace(tmp, path)
     finally:
-        Path(tmp).unlink(missing_ok=True)
+        tmp.unlink(missing_ok=True)
 
 
 def atomic_write_bytes(path: Path, data: bytes) -> None:

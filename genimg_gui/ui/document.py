@@ -179,7 +179,8 @@ class Document(QObject):
             if item is not None:
                 item.history = History(state)
                 self._show(item, r.seq, r.image)
-                self.current_changed.emit(item) if item is self.current else None
+                if item is self.current:
+                    self.current_changed.emit(item)
             return
         self._add_item(Item(self._next_id, "vae", r.name, r.original, r.image, History(state), r.seq))
         self.message.emit(f"Encoded {r.name} in {r.seconds * 1000:.0f} ms")
@@ -202,7 +203,10 @@ class Document(QObject):
         item.history.push(EditState(r.latent, values))
         item.seed, item.psi, item.original = r.seed, r.psi, r.image
         item.name = f"seed {r.seed}"
-        self._decode(item, item.history.current) if any(values) else self._show(item, r.seq, r.image)
+        if any(values):  # keep the slider edit on the new sample
+            self._decode(item, item.history.current)
+        else:
+            self._show(item, r.seq, r.image)
         self.history_changed.emit()
         self.current_changed.emit(item)
 
