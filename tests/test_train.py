@@ -148,3 +148,26 @@ def test_unusable_input_is_a_clear_error(make, args, message, tmp_path, capsys):
 def test_gan_channels_that_miss_the_resolution_are_a_clear_error(data_dir, tmp_path, capsys):
     assert train("gan", data_dir, tmp_path / "out", 1, "--set", "channels=[8,8]") == 1
     assert "a 32px GAN needs 4 positive channel entries" in capsys.readouterr().err
+
+
+def test_latent_gan_trains_in_a_vae_latent_space_and_paints_through_its_decoder(data_dir, model_dir, tmp_path):
+    out = tmp_path / "latent-gan"
+    vae_dir = model_dir / "tiny-vae"  # 32px, latent 2 x 16 x 16
+    assert main(["train", "gan", str(data_dir), "-o", str(out), "--latent-of", str(vae_dir), "--steps", "2",
+                 "--batch-size", "8", "--holdout", "8", "--resolution", "32", "--threads", "1",
+                 "--set", "channels=[16,8,8]", "--set", "z_dim=16", "--set", "w_dim=16"]) == 0
+    gan, card = load_model(out)
+    vae, _ = load_model(vae_dir)
+    assert card["architecture"] == "LatentGenerator" and card["kind"] == "gan"
+    for a, b in zip(gan.decoder.state_dict().values(), vae.decoder.state_dict().values()):
+        assert torch.equal(a, b)  # the VAE's decoder, frozen, travels in the GAN's weight file
+    with torch.no_grad():
+        images = gan(torch.randn(2, 16))
+    assert images.shape == (2, 3, 32, 32) and torch.isfinite(images).all()
+    assert float(gan.latent_std.min()) > 0 and not torch.allclose(gan.latent_std, torch.ones_like(gan.latent_std))
+
+
+def test_latent_of_must_name_a_vae_of_the_same_resolution(data_dir, model_dir, tmp_path, capsys):
+    code = main(["train", "gan", str(data_dir), "-o", str(tmp_path / "x"), "--latent-of",
+                 str(model_dir / "tiny-gan"), "--steps", "1", "--resolution", "32", "--threads", "1"])
+    assert code != 0 and "VAE" in capsys.readouterr().err

@@ -50,38 +50,54 @@ def _mapping(cfg: GANConfig) -> nn.Sequential:
     return nn.Sequential(*layers)
 
 
-def _synthesis(cfg: GANConfig) -> nn.Sequential:
-    ch = cfg.channels
+def _synthesis(ch: tuple[int, ...], out_channels: int = 3, squash: bool = True) -> nn.Sequential:
+    """4x4 features -> (B, out_channels, 4 * 2^(len(ch)-1), ...); tanh when the output is pixels."""
     layers: list[nn.Module] = []
     for c_in, c_out in zip(ch[:-1], ch[1:]):
         layers += [Upsample(c_in, c_out), nn.LeakyReLU(0.2), PixelNorm(),
                    nn.Conv2d(c_out, c_out, 3, padding=1), nn.LeakyReLU(0.2), PixelNorm()]
-    layers += [nn.Conv2d(ch[-1], 3, 1), nn.Tanh()]
+    layers.append(nn.Conv2d(ch[-1], out_channels, 1))
+    if squash:
+        layers.append(nn.Tanh())
     return nn.Sequential(*layers)
 
 
-class Generator(nn.Module):
-    """z (B, z_dim) -> image in [-1, 1] (B, 3, R, R); w_avg is tracked for truncation."""
+class MappedGenerator(nn.Module):
+    """The part every generator here shares: z -> w through the mapping MLP, truncation
+    towards w_avg, and a 4x4 stem on w. Subclasses define synthesize(w) -> image."""
 
-    def __init__(self, cfg: GANConfig = GANConfig()) -> None:
+    def __init__(self, cfg) -> None:
         super().__init__()
-        assert 4 * 2 ** (len(cfg.channels) - 1) == cfg.resolution, "channels must reach the resolution"
         self.cfg = cfg
         self.mapping = _mapping(cfg)
         self.stem = _he_linear(cfg.w_dim, cfg.channels[0] * 16)
-        self.synthesis = _synthesis(cfg)
         self.register_buffer("w_avg", torch.zeros(cfg.w_dim))
 
     def map(self, z: torch.Tensor, psi: float = 1.0) -> torch.Tensor:
         w = self.mapping(z)
         return self.w_avg + psi * (w - self.w_avg) if psi != 1.0 else w
 
-    def synthesize(self, w: torch.Tensor) -> torch.Tensor:
+    def features(self, w: torch.Tensor) -> torch.Tensor:
         x = self.stem(w).view(-1, self.cfg.channels[0], 4, 4)  # (B, C, 4, 4)
         return self.synthesis(nn.functional.leaky_relu(x, 0.2))
 
+    def synthesize(self, w: torch.Tensor) -> torch.Tensor:
+        raise NotImplementedError
+
     def forward(self, z: torch.Tensor, psi: float = 1.0) -> torch.Tensor:
         return self.synthesize(self.map(z, psi))
+
+
+class Generator(MappedGenerator):
+    """z (B, z_dim) -> image in [-1, 1] (B, 3, R, R), drawn in pixels."""
+
+    def __init__(self, cfg: GANConfig = GANConfig()) -> None:
+        assert 4 * 2 ** (len(cfg.channels) - 1) == cfg.resolution, "channels must reach the resolution"
+        super().__init__(cfg)
+        self.synthesis = _synthesis(cfg.channels)
+
+    def synthesize(self, w: torch.Tensor) -> torch.Tensor:
+        return self.features(w)
 
 
 class MinibatchStd(nn.Module):
@@ -106,10 +122,10 @@ class Discriminator(nn.Module):
     collapse to one image. Each scale downsamples first, then convolves at the lower
     resolution, which keeps the full-resolution work small."""
 
-    def __init__(self, cfg: GANConfig = GANConfig()) -> None:
+    def __init__(self, cfg: GANConfig = GANConfig(), in_channels: int = 3) -> None:
         super().__init__()
         ch = [min(max(2 * c, 32), 256) for c in cfg.channels[::-1]]
-        layers: list[nn.Module] = [nn.Conv2d(3, ch[0], 1), nn.LeakyReLU(0.2)]
+        layers: list[nn.Module] = [nn.Conv2d(in_channels, ch[0], 1), nn.LeakyReLU(0.2)]
         for c_in, c_out in zip(ch[:-1], ch[1:]):
             layers += [nn.Conv2d(c_in, c_out, 4, stride=2, padding=1), nn.LeakyReLU(0.2),
                        nn.Conv2d(c_out, c_out, 3, padding=1), nn.LeakyReLU(0.2)]

@@ -19,13 +19,15 @@ from safetensors.torch import load_file, save_file
 from torch import nn
 
 from .gan import GANConfig, Generator
+from .latent_gan import LatentGANConfig, LatentGenerator
 from .vae import ConvVAE, VAEConfig
 
 CARD_NAME = "card.json"
 WEIGHTS_NAME = "model.safetensors"
 DIRECTIONS_NAME = "directions.safetensors"
 FORMAT = "genimg-model"
-ARCHITECTURES = {"ConvVAE": (ConvVAE, VAEConfig, "vae"), "MappedGenerator": (Generator, GANConfig, "gan")}
+ARCHITECTURES = {"ConvVAE": (ConvVAE, VAEConfig, "vae"), "MappedGenerator": (Generator, GANConfig, "gan"),
+                 "LatentGenerator": (LatentGenerator, LatentGANConfig, "gan")}
 
 
 class ModelFileError(Exception):

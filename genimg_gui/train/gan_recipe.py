@@ -44,10 +44,10 @@ class GANRecipe:
     settings = ("channels", "z_dim", "w_dim", "r1_gamma", "ema")  # what --set may change
 
     def __init__(self, opts: TrainOptions, device: torch.device) -> None:
-        cfg = gan_config(opts)
         self.device = device
-        self.G = Generator(cfg).to(device)
-        self.D = Discriminator(cfg).to(device)
+        G, D = self.build(opts)
+        self.G, self.D = G.to(device), D.to(device)
+        cfg = self.G.cfg
         self.G_ema = copy.deepcopy(self.G).eval().requires_grad_(False)
         lr = opts.lr or 2e-4
         self.opt_g = torch.optim.Adam([
@@ -63,16 +63,31 @@ class GANRecipe:
             raise TrainError(f"bad GAN setting ({e}); e.g. --set r1_gamma=0.5 --set ema=0.999") from None
         self.fixed_z = torch.randn(32, cfg.z_dim, generator=torch.Generator().manual_seed(opts.seed)).to(device)
 
+    def build(self, opts: TrainOptions) -> tuple[torch.nn.Module, torch.nn.Module]:
+        cfg = gan_config(opts)
+        return Generator(cfg), Discriminator(cfg)
+
+    # What the discriminator judges: pixels here, latent grids in LatentGANRecipe.
+    def real_input(self, batch: torch.Tensor) -> torch.Tensor:
+        return batch
+
+    def fake_input(self, w: torch.Tensor) -> torch.Tensor:
+        return self.G.synthesize(w)
+
+    def augment(self, x: torch.Tensor) -> torch.Tensor:
+        return diff_augment(x)
+
     def _z(self, n: int) -> torch.Tensor:
         return torch.randn(n, self.G.cfg.z_dim, device=self.device)
 
     def step(self, batch: torch.Tensor, step: int) -> dict[str, float]:
         n = batch.shape[0]
         # discriminator
-        fake = self.G(self._z(n)).detach()
-        real = batch.detach().requires_grad_(step % R1_EVERY == 0)
-        real_logits = self.D(diff_augment(real))
-        d_loss = F.softplus(self.D(diff_augment(fake))).mean() + F.softplus(-real_logits).mean()
+        with torch.no_grad():
+            fake = self.fake_input(self.G.mapping(self._z(n)))
+        real = self.real_input(batch).detach().requires_grad_(step % R1_EVERY == 0)
+        real_logits = self.D(self.augment(real))
+        d_loss = F.softplus(self.D(self.augment(fake))).mean() + F.softplus(-real_logits).mean()
         if real.requires_grad:
             (grad,) = torch.autograd.grad(real_logits.sum(), real, create_graph=True)
             d_loss = d_loss + 0.5 * self.r1_gamma * R1_EVERY * grad.pow(2).flatten(1).sum(1).mean()
@@ -82,7 +97,7 @@ class GANRecipe:
         self.opt_d.step()
         # generator
         w = self.G.mapping(self._z(n))
-        g_loss = F.softplus(-self.D(diff_augment(self.G.synthesize(w)))).mean()
+        g_loss = F.softplus(-self.D(self.augment(self.fake_input(w)))).mean()
         self.opt_g.zero_grad(set_to_none=True)
         g_loss.backward()
         average_gradients(self.G.parameters())
@@ -103,6 +118,10 @@ class GANRecipe:
     def samples(self) -> np.ndarray:
         return image_grid(list(to_images(self.G_ema(self.fixed_z))), 8)
 
+    def objective(self) -> dict:
+        return {"loss": "non-saturating", "r1_gamma": self.r1_gamma, "ema": self.ema_beta,
+                "augment": "DiffAugment colour,translation,cutout"}
+
     def state(self) -> dict:
         return {"G": self.G.state_dict(), "D": self.D.state_dict(), "G_ema": self.G_ema.state_dict(),
                 "opt_g": self.opt_g.state_dict(), "opt_d": self.opt_d.state_dict()}
@@ -117,10 +136,8 @@ class GANRecipe:
     def export(self, out: Path, card: dict, train: torch.Tensor, held_out: torch.Tensor) -> dict:
         g = self.G_ema.cpu()
         ws = g.mapping(torch.randn(10_000, g.cfg.z_dim, generator=torch.Generator().manual_seed(1)))
-        metrics = {"note": "see benchmarks/gan_quality.py for distribution metrics"}
-        save_model(out, g, {**card, "kind": "gan", "metrics": metrics,
-                            "objective": {"loss": "non-saturating", "r1_gamma": self.r1_gamma,
-                                          "ema": self.ema_beta, "augment": "DiffAugment colour,translation,cutout"}})
+        metrics = {"note": "see benchmarks/model_quality.py for distribution metrics"}
+        save_model(out, g, {**card, "kind": "gan", "metrics": metrics, "objective": self.objective()})
         save_directions(out, pca(ws, N_DIRECTIONS))
         self.G_ema.to(self.device)
         return metrics

@@ -1,0 +1,72 @@
+"""GAN training in a VAE's latent space: `genimg train gan DIR --latent-of VAE_DIR`.
+
+The discriminator judges the VAE encoder's latent grids (normalised per channel)
+against the generator's; the generator ships with a copy of the VAE's decoder.
+Same losses, R1, EMA and mapping network as the pixel GAN; no image augmentation
+(it has no meaning on latents).
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+import torch
+
+from ..models.gan import Discriminator
+from ..models.latent_gan import LatentGANConfig, LatentGenerator
+from ..models.weights import ModelFileError, load_model
+from ..models.vae import ConvVAE
+from . import TrainError
+from .gan_recipe import GANRecipe
+from .loop import TrainOptions
+
+
+class LatentGANRecipe(GANRecipe):
+    settings = ("channels", "z_dim", "w_dim", "r1_gamma", "ema", "latent_of")
+
+    def build(self, opts: TrainOptions) -> tuple[torch.nn.Module, torch.nn.Module]:
+        try:
+            vae, _ = load_model(Path(opts.extra["latent_of"]))
+        except (KeyError, ModelFileError) as e:
+            raise TrainError(f"--latent-of needs a genimg VAE folder ({e})") from None
+        if not isinstance(vae, ConvVAE) or vae.cfg.resolution != opts.resolution:
+            raise TrainError(f"--latent-of must be a VAE of this resolution ({opts.resolution}px)")
+        self.vae = vae.to(self.device).requires_grad_(False)
+        self.stats_ready = False
+        cfg = LatentGANConfig(resolution=opts.resolution, vae=vae.cfg,
+                              channels=tuple(opts.extra.get("channels", (256, 128, 64))),
+                              z_dim=int(opts.extra.get("z_dim", 128)), w_dim=int(opts.extra.get("w_dim", 128)))
+        G = LatentGenerator(cfg)
+        G.decoder.load_state_dict(vae.decoder.state_dict())
+        return G, Discriminator(cfg, in_channels=cfg.vae.latent_channels)
+
+    @torch.no_grad()
+    def _encode(self, batch: torch.Tensor) -> torch.Tensor:
+        return self.vae.encode(batch)[0]
+
+    @torch.no_grad()
+    def _set_latent_stats(self, latents: torch.Tensor) -> None:
+        """Per-channel mean/std from the first batch (B x h x w samples per channel is plenty)."""
+        for g in (self.G, self.G_ema):
+            g.latent_mean.copy_(latents.mean(dim=(0, 2, 3), keepdim=True))
+            g.latent_std.copy_(latents.std(dim=(0, 2, 3), keepdim=True))
+        self.stats_ready = True
+
+    def real_input(self, batch: torch.Tensor) -> torch.Tensor:
+        latents = self._encode(batch)
+        if not self.stats_ready:
+            self._set_latent_stats(latents)
+        return (latents - self.G.latent_mean) / self.G.latent_std
+
+    def fake_input(self, w: torch.Tensor) -> torch.Tensor:
+        return self.G.synthesize_latent(w)
+
+    def augment(self, x: torch.Tensor) -> torch.Tensor:
+        return x
+
+    def load_state(self, state: dict) -> None:
+        super().load_state(state)
+        self.stats_ready = True  # the statistics are buffers in the checkpoint
+
+    def objective(self) -> dict:
+        return {**super().objective(), "augment": "none (latent space)",
+                "space": "latent grid of the VAE whose decoder is included"}
