@@ -171,3 +171,11 @@ def test_latent_of_must_name_a_vae_of_the_same_resolution(data_dir, model_dir, t
     code = main(["train", "gan", str(data_dir), "-o", str(tmp_path / "x"), "--latent-of",
                  str(model_dir / "tiny-gan"), "--steps", "1", "--resolution", "32", "--threads", "1"])
     assert code != 0 and "VAE" in capsys.readouterr().err
+
+
+def test_bf16_mixed_precision_trains_and_exports_fp32_weights(data_dir, tmp_path):
+    out = tmp_path / "bf16"
+    assert train("vae", data_dir, out, 2, "--precision", "bf16") == 0
+    net, card = load_model(out)
+    assert card["training"]["options"]["precision"] == "bf16"
+    assert all(p.dtype == torch.float32 and torch.isfinite(p).all() for p in net.parameters())

@@ -37,6 +37,8 @@ def add_train_parser(sub: argparse._SubParsersAction) -> None:
                         "(trains far faster, samples as sharp as the VAE)")
     p.add_argument("--data-name", default="", help="what the data is, for the model card")
     p.add_argument("--licence", default="unknown", help="the data's licence, for the model card")
+    p.add_argument("--precision", choices=["auto", "fp32", "bf16"], default="auto",
+                   help="auto: bf16 mixed precision on CUDA, fp32 elsewhere")
     p.add_argument("--set", action="append", default=[], metavar="KEY=JSON",
                    help="recipe setting, e.g. --set channels=[32,64,128] --set kl_weight=0.001")
     p.set_defaults(func=run_train)
@@ -75,7 +77,7 @@ def run_train(args: argparse.Namespace) -> int:
         resolution=args.resolution, batch_size=args.batch_size, steps=args.steps, minutes=args.minutes,
         lr=args.lr, seed=args.seed, device=args.device, threads=args.threads,
         sample_every=args.sample_every, checkpoint_every=args.checkpoint_every, holdout=args.holdout,
-        resume=args.resume, data_name=args.data_name, licence=args.licence,
+        resume=args.resume, data_name=args.data_name, licence=args.licence, precision=args.precision,
         extra=extra)
     train(opts, recipe)
     return 0

@@ -45,6 +45,7 @@ class TrainOptions:
     resume: bool = False
     data_name: str = ""  # what the data is, for the model card
     licence: str = "unknown"  # the training data's licence, for the model card
+    precision: str = "auto"  # auto: bf16 autocast on CUDA, fp32 elsewhere; or "fp32" / "bf16"
     extra: dict = field(default_factory=dict)  # recipe-specific settings (--set key=value)
 
 
@@ -97,7 +98,8 @@ def train(opts: TrainOptions, make_recipe: Callable[[TrainOptions, torch.device]
             if step > opts.steps or _out_of_time(opts, t0, elapsed, world, device):
                 break
             batch = images[train_idx[world.shard(idx)]].to(device).float().div(127.5).sub(1.0)
-            losses = recipe.step(batch, step)
+            with _autocast(opts.precision, device):
+                losses = recipe.step(batch, step)
             done = step
             if step % 25 == 0 or step == start + 1:
                 _report(log, step, start, opts, t0, elapsed, losses)
@@ -118,6 +120,12 @@ def train(opts: TrainOptions, make_recipe: Callable[[TrainOptions, torch.device]
     barrier()
     finish()
     return out
+
+
+def _autocast(precision: str, device: torch.device):
+    """Mixed precision: bf16 needs no loss scaling (unlike fp16) and keeps fp32's range."""
+    use_bf16 = precision == "bf16" or (precision == "auto" and device.type == "cuda")
+    return torch.autocast(device.type, dtype=torch.bfloat16, enabled=use_bf16)
 
 
 def _device(opts: TrainOptions, world: World) -> torch.device:
