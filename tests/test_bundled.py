@@ -2,6 +2,7 @@
 import numpy as np
 import pytest
 from PIL import Image, ImageDraw
+from PySide6.QtCore import Qt
 
 from genimg_gui.catalog import bundled_models, default_model
 from genimg_gui.engine.runtime import Runtime
@@ -52,3 +53,30 @@ def test_bundled_gan_samples_differ_between_seeds_and_look_like_something():
     images = np.stack([rt.decode("gan", rt.map_seed(seed, 1.0)) for seed in range(8)]).astype(np.float64)
     assert images.std(axis=0).mean() > 10.0, "samples barely change with the seed (mode collapse)"
     assert (images.mean(axis=(1, 2, 3)) > 120).all(), "the emoji set is drawn on white; samples should be too"
+
+
+def test_a_newcomer_opens_the_app_and_edits_an_example(qtbot, engine):
+    """The README's path: bundled models load, a dropped example is encoded, a slider changes it."""
+    from pathlib import Path
+
+    from genimg_gui.ui.main_window import MainWindow
+    from test_ui import drop
+
+    window = MainWindow(engine, ENTRIES)
+    qtbot.addWidget(window)
+    window.show()
+    doc = window.document
+    for kind in ("vae", "gan"):
+        with qtbot.waitSignal(doc.model_loaded, timeout=30_000):
+            doc.load_model(default_model(kind, ENTRIES).path)
+    example = Path(__file__).parent.parent / "assets" / "examples" / "twemoji-cat-face.png"
+    drop(window, [example])
+    qtbot.waitUntil(lambda: any(i.kind == "vae" for i in doc.items.values()), timeout=30_000)
+    item = next(i for i in doc.items.values() if i.kind == "vae")
+    doc.select(item.id)
+    before = item.image.copy()
+    assert np.abs(item.original.astype(int) - before.astype(int)).mean() < 12  # a faithful reconstruction
+    qtbot.keyClick(window.sliders.sliders[0], Qt.Key.Key_PageUp)
+    qtbot.waitUntil(lambda: not np.array_equal(item.image, before), timeout=30_000)
+    assert item.history.can_undo()
+    window.close()
