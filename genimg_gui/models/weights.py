@@ -30,6 +30,10 @@ ARCHITECTURES = {"ConvVAE": (ConvVAE, VAEConfig, "vae"), "MappedGenerator": (Gen
                  "LatentGenerator": (LatentGenerator, LatentGANConfig, "gan")}
 
 
+_UMASK = os.umask(0o022)  # read once, at import, and put back at once
+os.umask(_UMASK)
+
+
 class ModelFileError(Exception):
     """A model folder or file the user pointed at cannot be used; the message says why."""
 
@@ -49,10 +53,11 @@ def architecture_of(net: nn.Module) -> str:
 def atomic_path(path: Path) -> Iterator[Path]:
     """Yield a unique temp path beside `path`; renamed over it on success, removed on failure,
     so a kill mid-write never leaves a broken file and two writers never share a temp file.
-    The writer creates the file, so it gets the usual permissions (mkstemp's are owner-only)."""
+    The file gets the usual permissions for new files, whatever the writer chose."""
     tmp = path.with_name(f".{path.name}.{uuid.uuid4().hex[:12]}.tmp")
     try:
         yield tmp
+        os.chmod(tmp, 0o666 & ~_UMASK)  # safetensors creates its files owner-only
         os.replace(tmp, path)
     finally:
         tmp.unlink(missing_ok=True)
