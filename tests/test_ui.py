@@ -211,6 +211,13 @@ def test_model_panel_shows_the_card(window, model_dir):
     assert details["Latent size"].text() == "16 (16)" and details["Resolution"].text() == "32 px"
     assert window.model_panel.list.count() == 2
     assert all("active" in window.model_panel.list.item(i).text() for i in range(2))
+    # selecting a listed model shows its card
+    vae_row = next(i for i in range(2) if "VAE" in window.model_panel.list.item(i).text())
+    window.model_panel.list.setCurrentRow(vae_row)
+    vae = window.document.models["vae"]
+    assert details["Kind"].text() == "VAE (ConvVAE)" and details["Latent size"].text() == "512 (2×16×16)"
+    assert details["Parameters"].text() == human_count(vae.parameters)
+    assert details["Load time"].text().endswith("on cpu")
 
 
 def test_compare_modes_change_the_canvas(qtbot, window, image_files):

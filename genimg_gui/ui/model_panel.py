@@ -1,6 +1,7 @@
 """The model panel: bundled and opened models, which are active, their cards, the device."""
 from __future__ import annotations
 
+import numpy as np
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (QComboBox, QFormLayout, QHBoxLayout, QLabel, QListWidget, QListWidgetItem,
                                QPushButton, QVBoxLayout, QWidget)
@@ -36,6 +37,9 @@ class ModelPanel(QWidget):
         self.device.activated.connect(lambda i: self.device_requested.emit(self.device.itemText(i)))
         self.details: dict[str, QLabel] = {}
         self.active: dict[str, str] = {}  # kind -> path
+        self.loaded: dict = {}            # path -> ModelInfo of models loaded this session
+        self.cards: dict[str, dict] = {}  # path -> card, for every listed model
+        self.list.currentItemChanged.connect(self._on_selection)
         form = QFormLayout()
         form.addRow("Device", self.device)
         for key in ("Active VAE", "Active GAN", "Kind", "Resolution", "Latent size", "Parameters",
@@ -56,6 +60,7 @@ class ModelPanel(QWidget):
         layout.addLayout(form)
 
     def set_entries(self, entries: list[ModelEntry]) -> None:
+        self.cards = {e.path: e.card for e in entries}
         self.list.clear()
         for e in entries:
             item = QListWidgetItem(self._entry_text(e))
@@ -83,17 +88,29 @@ class ModelPanel(QWidget):
         self.device.setCurrentText(current if current in available else available[0])
 
     def show_model(self, info) -> None:
-        """Fill the details from a loaded model's info (engine.requests.ModelInfo)."""
+        """A model finished loading (engine.requests.ModelInfo): mark it active and show it."""
         self.active[info.kind] = info.path
-        card, training = info.card, info.card.get("training", {})
+        self.loaded[info.path] = info
         self.details[f"Active {info.kind.upper()}"].setText(info.name)
-        self.details["Kind"].setText(f"{info.kind.upper()} ({card.get('architecture', '?')})")
+        self._show_details(info.path, info.card)
+
+    def _on_selection(self, current, _previous) -> None:
+        if current is not None:
+            path = current.data(PATH_ROLE)
+            self._show_details(path, self.cards.get(path, {}))
+
+    def _show_details(self, path: str, card: dict) -> None:
+        """The card of the selected (or just loaded) model; load time once it has been loaded."""
+        training, info = card.get("training", {}), self.loaded.get(path)
+        self.details["Kind"].setText(f"{str(card.get('kind', '?')).upper()} ({card.get('architecture', '?')})")
         self.details["Resolution"].setText(f"{card.get('resolution', '?')} px")
-        shape = "×".join(str(s) for s in card.get("latent_shape", [info.latent_size]))
-        self.details["Latent size"].setText(f"{info.latent_size} ({shape})")
-        self.details["Parameters"].setText(human_count(info.parameters))
+        shape = [int(s) for s in card.get("latent_shape", [])]
+        size = info.latent_size if info else (int(np.prod(shape)) if shape else 0)
+        self.details["Latent size"].setText(f"{size} ({'×'.join(map(str, shape))})" if size else "–")
+        count = info.parameters if info else card.get("parameters")
+        self.details["Parameters"].setText(human_count(int(count)) if count else "–")
         self.details["Training data"].setText(str(training.get("data", "not recorded")))
         self.details["Licence"].setText(str(training.get("licence", "not recorded")))
         metrics = card.get("metrics", {})
         self.details["Metrics"].setText(", ".join(f"{k}: {v}" for k, v in metrics.items()) or "–")
-        self.details["Load time"].setText(f"{info.seconds * 1000:.0f} ms on {info.device}")
+        self.details["Load time"].setText(f"{info.seconds * 1000:.0f} ms on {info.device}" if info else "not loaded")
