@@ -30,6 +30,7 @@ from PySide6.QtWidgets import QApplication  # noqa: E402
 
 from genimg_gui.engine.engine import Engine  # noqa: E402
 from genimg_gui.engine.runtime import Runtime  # noqa: E402
+from genimg_gui.models.device import gui_friendly_threads  # noqa: E402
 from genimg_gui.ui.document import Document  # noqa: E402
 from genimg_gui.ui.qimage import to_qimage  # noqa: E402
 
@@ -192,12 +193,11 @@ def main() -> None:
     p.add_argument("--n", type=int, default=200, help="decodes / slider steps per phase")
     p.add_argument("--burst", type=int, default=200, help="previews submitted in the burst")
     p.add_argument("--device", default="cpu", help="cpu (default), auto, cuda, mps")
-    p.add_argument("--threads", type=int, help="torch intra-op threads (default: torch's choice)")
+    p.add_argument("--threads", type=int, help="torch intra-op threads (default: the app's, all cores but one)")
     p.add_argument("--max-seconds", type=float, default=15.0, help="cap on each timed phase")
     args = p.parse_args()
     vae = args.vae or args.model_dir / "emoji-vae"
-    if args.threads:
-        torch.set_num_threads(args.threads)
+    torch.set_num_threads(args.threads or gui_friendly_threads())
     t_start = time.perf_counter()
     bare, device = bench_bare(vae, args.device, args.n, args.max_seconds)
     app = QApplication.instance() or QApplication([])  # noqa: F841 (kept alive for the run)

@@ -16,6 +16,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     p.add_argument("--device", default="auto", help="auto (cuda → mps → cpu), cpu, cuda, cuda:1, mps")
     p.add_argument("--vae", help="VAE model folder to load instead of the bundled one")
     p.add_argument("--gan", help="GAN model folder to load instead of the bundled one")
+    p.add_argument("--threads", type=int, help="CPU threads for the models (default: all cores but one)")
     return p.parse_args(argv)
 
 
@@ -23,10 +24,14 @@ def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     from PySide6.QtWidgets import QApplication
 
+    import torch
+
     from .catalog import bundled_models, default_model
+    from .models.device import gui_friendly_threads
     from .engine.engine import Engine
     from .ui.main_window import MainWindow
 
+    torch.set_num_threads(args.threads or gui_friendly_threads())
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName("genimg")
     app.setOrganizationName("genimg")

@@ -29,10 +29,11 @@ class Filmstrip(QListWidget):
         entry.setToolTip(name)
         self.addItem(entry)
 
-    def set_thumbnail(self, item_id: int, image) -> None:
+    def set_thumbnail(self, item_id: int, image, name: str) -> None:
         for row in range(self.count()):
             if self.item(row).data(ID_ROLE) == item_id:
                 self.item(row).setIcon(QIcon(QPixmap.fromImage(to_qimage(image))))
+                self.item(row).setText(name)  # a GAN item is renamed when its seed changes
 
     def select(self, item_id: int) -> None:
         for row in range(self.count()):

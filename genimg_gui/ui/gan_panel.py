@@ -20,7 +20,7 @@ class GanPanel(QWidget):
         self.seed = QSpinBox()
         self.seed.setRange(0, MAX_SEED)
         self.seed.setObjectName("seed")
-        self.random_button = QPushButton("🎲 Random")
+        self.random_button = QPushButton("Random seed")
         self.psi = QSlider(Qt.Orientation.Horizontal)
         self.psi.setRange(0, 150)
         self.psi.setValue(70)

@@ -172,7 +172,7 @@ class MainWindow(QMainWindow):
                                   f"“{info.name}”, in σ units")
 
     def _on_image(self, item: Item) -> None:
-        self.filmstrip.set_thumbnail(item.id, item.image)
+        self.filmstrip.set_thumbnail(item.id, item.image, item.name)
         if item is self.document.current:
             self.canvas.set_images(to_qimage(item.original), to_qimage(item.image))
 
