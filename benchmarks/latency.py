@@ -173,7 +173,7 @@ def tick_gaps(seconds: float, on_tick=None, done=None) -> list[float]:
 def bench_burst(engine: Engine, doc: Document, count: int) -> dict:
     item, k = doc.current, len(doc.directions("vae"))
     idle = tick_gaps(0.3)
-    decodes_before = engine.worker.handled["decode"]
+    decodes_before = engine.worker.decodes
     seqs: list[int] = []
 
     def submit() -> None:
@@ -183,7 +183,7 @@ def bench_burst(engine: Engine, doc: Document, count: int) -> dict:
     t0 = time.perf_counter()
     gaps = tick_gaps(120, submit, lambda: len(seqs) == count and item.shown_seq >= seqs[-1])
     return {"idle": ms(idle), "busy": ms(gaps), "submitted": len(seqs),
-            "decoded": engine.worker.handled["decode"] - decodes_before, "seconds": time.perf_counter() - t0}
+            "decoded": engine.worker.decodes - decodes_before, "seconds": time.perf_counter() - t0}
 
 
 def main() -> None:

@@ -19,7 +19,6 @@ class Engine(QObject):
     result = Signal(object)
     failed = Signal(object)
     progress = Signal(object)
-    busy_changed = Signal(bool)
 
     def __init__(self, device: str = "auto", parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -30,7 +29,7 @@ class Engine(QObject):
         self.thread.setObjectName("genimg-worker")
         self.worker.moveToThread(self.thread)
         self.thread.started.connect(self.worker.run)
-        for name in ("result", "failed", "progress", "busy_changed"):
+        for name in ("result", "failed", "progress"):
             getattr(self.worker, name).connect(getattr(self, name))
         self.thread.start()
 

@@ -8,6 +8,7 @@ from typing import Callable
 
 import numpy as np
 import torch
+from PIL import Image
 from torch import nn
 
 from ..edit import Directions
@@ -104,7 +105,6 @@ class Runtime:
     def encode(self, image: np.ndarray, fit: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Any-size RGB array -> (fitted original, latent (D,), reconstruction)."""
         vae = self.model("vae")
-        from PIL import Image
         fitted = np.asarray(fit_square(to_rgb(Image.fromarray(image)), vae.resolution, Fit(fit)), np.uint8)
         mean, _ = vae.net.encode(to_tensor(fitted, self.device))
         recon = to_images(vae.net.decode(mean))[0]

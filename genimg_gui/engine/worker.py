@@ -29,14 +29,13 @@ class Worker(QObject):
     result = Signal(object)
     failed = Signal(object)
     progress = Signal(object)
-    busy_changed = Signal(bool)
 
     def __init__(self, queue: RequestQueue, device: str = "auto") -> None:
         super().__init__()
         self.queue = queue
         self.device_name = device
         self.runtime: Runtime | None = None
-        self.handled = {"decode": 0, "jobs": 0}
+        self.decodes = 0  # how many live decodes actually ran (the rest were superseded)
 
     @Slot()
     def run(self) -> None:
@@ -47,7 +46,6 @@ class Worker(QObject):
             self.runtime = Runtime("cpu")
         self._announce_device(0)
         while (request := self.queue.take()) is not None:
-            self.busy_changed.emit(True)
             try:
                 self._handle(request)
             except torch.OutOfMemoryError:
@@ -62,18 +60,15 @@ class Worker(QObject):
                                            f"internal error ({type(e).__name__}: {e})"))
             finally:
                 self.queue.finished(request.seq)
-                if not self.queue.pending():
-                    self.busy_changed.emit(False)
 
     def _handle(self, r: rq.Request) -> None:
         rt = self.runtime
         if isinstance(r, rq.Decode):
-            self.handled["decode"] += 1
+            self.decodes += 1
             t0 = time.perf_counter()
             image = rt.decode(r.kind, r.latent)
             self.result.emit(rq.Decoded(r.seq, r.kind, r.tag, r.latent, image, time.perf_counter() - t0))
             return
-        self.handled["jobs"] += 1
         if isinstance(r, rq.MapSeed):
             t0 = time.perf_counter()
             w = rt.map_seed(r.seed, r.psi)

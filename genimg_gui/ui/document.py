@@ -31,6 +31,7 @@ class Item:
     seed: int | None = None
     psi: float | None = None
     meta: dict = field(default_factory=dict)
+    requested: EditState | None = None  # the state last sent to the worker
 
 
 class Document(QObject):
@@ -112,7 +113,8 @@ class Document(QObject):
         """Record the current item's slider values as one undoable edit."""
         item = self.current
         if item is not None and item.history.push(item.history.current.with_values(values)):
-            self._decode(item, item.history.current)
+            if not item.history.current.same_as(item.requested):  # the drag's last preview already asked
+                self._decode(item, item.history.current)
             self.history_changed.emit()
 
     def undo(self) -> None:
@@ -131,6 +133,7 @@ class Document(QObject):
         self.current_changed.emit(item)
 
     def _decode(self, item: Item, state: EditState) -> int:
+        item.requested = state
         latent = edited_latent(state, self.directions(item.kind))
         return self.engine.submit(rq.Decode(item.kind, latent, tag=item.id))
 
