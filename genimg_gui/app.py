@@ -30,16 +30,20 @@ def main(argv: list[str] | None = None) -> int:
     from .models.device import gui_friendly_threads
     from .engine.engine import Engine
     from .ui.main_window import MainWindow
+    from .ui.settings import Settings
 
     torch.set_num_threads(args.threads or gui_friendly_threads())
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName("genimg")
     app.setOrganizationName("genimg")
-    engine = Engine(args.device)
+    settings = Settings()
+    engine = Engine(args.device if args.device != "auto" else settings.device() or "auto")
     entries = bundled_models()
-    window = MainWindow(engine, entries)
+    window = MainWindow(engine, entries, settings)
     for kind in ("vae", "gan"):
-        chosen = getattr(args, kind) or (e.path if (e := default_model(kind, entries)) else None)
+        remembered = settings.last_model(kind)
+        chosen = (getattr(args, kind) or (remembered if remembered and os.path.exists(remembered) else None)
+                  or (e.path if (e := default_model(kind, entries)) else None))
         if chosen:
             window.document.load_model(chosen)
         else:

@@ -36,6 +36,15 @@ def model_dir(tmp_path_factory) -> Path:
     return root
 
 
+@pytest.fixture(autouse=True)
+def user_folders(tmp_path_factory, monkeypatch) -> Path:
+    """Settings, autosaved sessions and user directions go to a fresh folder per test, never ~."""
+    root = tmp_path_factory.mktemp("user")
+    monkeypatch.setenv("GENIMG_CONFIG_DIR", str(root / "config"))
+    monkeypatch.setenv("GENIMG_DATA_DIR", str(root / "data"))
+    return root
+
+
 @pytest.fixture()
 def image_files(tmp_path) -> list[Path]:
     """Three small real image files of different modes and sizes."""

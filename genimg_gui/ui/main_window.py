@@ -17,6 +17,7 @@ from .filmstrip import Filmstrip
 from .gan_panel import GanPanel
 from .model_panel import ModelPanel
 from .qimage import from_qimage, to_qimage
+from .settings import Settings
 from .sliders import SliderPanel
 from .status import StatusBar
 from .train_dialog import TrainDialog
@@ -25,8 +26,9 @@ IMAGE_FILTER = "Images (" + " ".join(f"*{s}" for s in IMAGE_SUFFIXES) + ")"
 
 
 class MainWindow(QMainWindow):
-    def __init__(self, engine, models: list[ModelEntry] | None = None) -> None:
+    def __init__(self, engine, models: list[ModelEntry] | None = None, settings: Settings | None = None) -> None:
         super().__init__()
+        self.settings = settings or Settings()
         self.setWindowTitle("genimg")
         self.resize(1200, 760)
         self.setAcceptDrops(True)
@@ -38,6 +40,14 @@ class MainWindow(QMainWindow):
         self._build_menus()
         self._connect()
         self.model_panel.set_entries(self.entries)
+        self._restore_window()
+
+    def _restore_window(self) -> None:
+        geometry, state = self.settings.window_state()
+        if geometry is not None:
+            self.restoreGeometry(geometry)
+        if state is not None:
+            self.restoreState(state)
 
     # --- construction ---------------------------------------------------
     def _build_widgets(self) -> None:
@@ -89,6 +99,8 @@ class MainWindow(QMainWindow):
         file = bar.addMenu("&File")
         self._action(file, "&Open images…", self.open_dialog, QKeySequence.StandardKey.Open)
         self._action(file, "&Paste image", self.paste, QKeySequence.StandardKey.Paste)
+        self.recent_menu = file.addMenu("Open &recent")
+        self.recent_menu.aboutToShow.connect(self._fill_recent_menu)
         self._action(file, "Open &model…", self.open_model_dialog)
         file.addSeparator()
         self._action(file, "&Export PNG…", lambda: self.export_png_dialog(1), QKeySequence.StandardKey.Save)
@@ -141,6 +153,7 @@ class MainWindow(QMainWindow):
         self.model_panel.load_requested.connect(d.load_model)
         self.model_panel.open_requested.connect(self.open_model_dialog)
         self.model_panel.device_requested.connect(d.set_device)
+        self.model_panel.device_requested.connect(self.settings.set_device)
         self.model_panel.train_requested.connect(self.train_dialog)
         self.compare.currentIndexChanged.connect(lambda i: self.canvas.set_mode(list(CompareMode)[i]))
         self._update_actions()
@@ -177,6 +190,7 @@ class MainWindow(QMainWindow):
             self.canvas.set_images(to_qimage(item.original), to_qimage(item.image))
 
     def _on_model(self, info) -> None:
+        self.settings.set_last_model(info.kind, info.path)
         self.model_panel.show_model(info)
         if not any(e.path == info.path for e in self.entries):
             entry = read_entry(Path(info.path))
@@ -212,7 +226,19 @@ class MainWindow(QMainWindow):
                 self.document.load_model(str(folder))
             else:
                 images.append(str(path))
+        self.settings.add_recent([str(Path(p)) for p in paths])
         self.document.open_files(images, self.fit_mode.currentText())
+
+    def _fill_recent_menu(self) -> None:
+        self.recent_menu.clear()
+        recent = self.settings.recent_files()
+        for path in recent:
+            self._action(self.recent_menu, path, lambda _=False, p=path: self.open_paths([p]))
+        if not recent:
+            self.recent_menu.addAction("(none)").setEnabled(False)
+        else:
+            self.recent_menu.addSeparator()
+            self._action(self.recent_menu, "Clear recent", self.settings.clear_recent)
 
     def open_dialog(self) -> None:
         paths, _ = QFileDialog.getOpenFileNames(self, "Open images", "", f"{IMAGE_FILTER};;All files (*)")
@@ -291,5 +317,7 @@ class MainWindow(QMainWindow):
         event.acceptProposedAction()
 
     def closeEvent(self, event) -> None:  # noqa: N802
+        self.settings.set_window_state(self.saveGeometry(), self.saveState())
+        self.settings.sync()
         self.document.engine.shutdown()
         super().closeEvent(event)

@@ -1,0 +1,49 @@
+"""Settings persist across windows: recent files, last models, the chosen device, geometry."""
+from __future__ import annotations
+
+from PySide6.QtCore import QRect
+
+from genimg_gui.catalog import read_entry
+from genimg_gui.ui.main_window import MainWindow
+from genimg_gui.ui.settings import Settings
+
+TIMEOUT = 30_000
+
+
+def test_recent_files_and_last_model_survive_a_new_window(qtbot, engine, model_dir, image_files):
+    entries = [read_entry(model_dir / "tiny-vae")]
+    first = MainWindow(engine, entries)
+    qtbot.addWidget(first)
+    with qtbot.waitSignal(first.document.model_loaded, timeout=TIMEOUT):
+        first.document.load_model(str(model_dir / "tiny-vae"))
+    first.open_paths([str(image_files[0])])
+    first.model_panel.device_requested.emit("cpu")
+    first.setGeometry(QRect(40, 50, 720, 520))  # the offscreen screen is 800x600
+    first.close()
+
+    again = Settings()
+    assert again.recent_files()[0] == str(image_files[0])
+    assert again.last_model("vae") == str(model_dir / "tiny-vae")
+    assert again.last_model("gan") is None
+    assert again.device() == "cpu"
+
+    second = MainWindow(engine, entries)
+    qtbot.addWidget(second)
+    second.recent_menu.aboutToShow.emit()
+    texts = [a.text() for a in second.recent_menu.actions()]
+    assert str(image_files[0]) in texts
+    assert (second.size().width(), second.size().height()) == (720, 520)
+
+
+def test_recent_menu_opens_the_file(qtbot, engine, model_dir, image_files):
+    w = MainWindow(engine, [read_entry(model_dir / "tiny-vae")])
+    qtbot.addWidget(w)
+    with qtbot.waitSignal(w.document.model_loaded, timeout=TIMEOUT):
+        w.document.load_model(str(model_dir / "tiny-vae"))
+    w.settings.add_recent([str(image_files[1])])
+    w.recent_menu.aboutToShow.emit()
+    action = next(a for a in w.recent_menu.actions() if a.text() == str(image_files[1]))
+    with qtbot.waitSignal(w.document.item_added, timeout=TIMEOUT) as blocker:
+        action.trigger()
+    assert blocker.args[0].name == image_files[1].name
+    w.close()
