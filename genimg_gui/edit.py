@@ -1,18 +1,24 @@
 """Edit state and history: plain numpy, shared by the UI, the CLI and the engine's tests.
 
 An edit is a base latent plus one value per direction, in sigma units; the
-latent to decode is base + sum_i value_i * sigma_i * direction_i.
+latent to decode is base + sum_i value_i * sigma_i * direction_i. An optional
+soft mask limits the edit to part of the image: the edited and the unedited
+decodes are blended in pixel space (blend_masked).
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
+from typing import Sequence
 
 import numpy as np
 
 
 @dataclass(frozen=True, eq=False)
 class Directions:
-    """K unit directions in a D-dimensional latent, with the spread along each."""
+    """K unit directions in a D-dimensional latent, with the spread along each.
+
+    The PCA rows come first (explained > 0); named or user directions appended
+    after them have explained = 0 and need not be orthogonal to anything."""
     mean: np.ndarray       # (D,)
     basis: np.ndarray      # (K, D), unit rows
     sigma: np.ndarray      # (K,), the slider's unit
@@ -22,62 +28,255 @@ class Directions:
     def __len__(self) -> int:
         return self.basis.shape[0]
 
+    def _with_rows(self, basis: np.ndarray, sigma: np.ndarray, explained: np.ndarray,
+                   labels: Sequence[str]) -> "Directions":
+        return Directions(self.mean, np.ascontiguousarray(basis, np.float32), np.asarray(sigma, np.float32),
+                          np.asarray(explained, np.float32), tuple(labels))
+
+    def with_direction(self, vector: np.ndarray, sigma: float, label: str) -> "Directions":
+        """A copy with one more direction (normalised to unit length) at the end."""
+        unit = _unit(vector, self.basis.shape[1])
+        if not (np.isfinite(sigma) and sigma > 0):
+            raise ValueError(f"sigma must be a positive number, not {sigma}")
+        return self._with_rows(np.vstack([self.basis, unit[None]]), np.append(self.sigma, sigma),
+                               np.append(self.explained, 0.0), self.labels + (label,))
+
+    def appended(self, other: "Directions") -> "Directions":
+        """A copy with all of other's rows after ours (our mean is kept)."""
+        if other.basis.shape[1] != self.basis.shape[1]:
+            raise ValueError(f"directions of size {other.basis.shape[1]} do not fit a latent of {self.basis.shape[1]}")
+        return self._with_rows(np.vstack([self.basis, other.basis]), np.append(self.sigma, other.sigma),
+                               np.append(self.explained, other.explained), self.labels + other.labels)
+
+    def renamed(self, i: int, label: str) -> "Directions":
+        labels = list(self.labels)
+        labels[self._check(i)] = label
+        return self._with_rows(self.basis, self.sigma, self.explained, labels)
+
+    def without(self, i: int) -> "Directions":
+        keep = np.arange(len(self)) != self._check(i)
+        return self._with_rows(self.basis[keep], self.sigma[keep], self.explained[keep],
+                               [lab for lab, k in zip(self.labels, keep) if k])
+
+    def subset(self, indices: Sequence[int]) -> "Directions":
+        idx = [self._check(i) for i in indices]
+        return self._with_rows(self.basis[idx].reshape(len(idx), -1), self.sigma[idx], self.explained[idx],
+                               [self.labels[i] for i in idx])
+
+    def index_of(self, label: str) -> int:
+        """The row with this label; failing an exact match, a case-insensitive match of the
+        name before ' (' (so 'pc1' finds 'PC1 (12.3%)'). Raises ValueError, like list.index."""
+        if label in self.labels:
+            return self.labels.index(label)
+        key = label.strip().lower()
+        short = [lab.split(" (")[0].strip().lower() for lab in self.labels]
+        if key in short:
+            return short.index(key)
+        raise ValueError(f"no direction {label!r}")
+
+    def orthogonalized(self, i: int, against: Sequence[int]) -> "Directions":
+        """A copy whose i-th row is projected orthogonal to the rows `against`, re-normalised:
+        moving along it leaves the projections on those directions unchanged (conditional
+        editing, as InterFaceGAN's). Its sigma is kept, so a slider step moves as far as before."""
+        i = self._check(i)
+        others = [self._check(j) for j in against if j != i]
+        row = self.basis[i].astype(np.float64)
+        if others:
+            q, _ = np.linalg.qr(self.basis[others].astype(np.float64).T)  # (D, n) orthonormal span
+            row = row - q @ (q.T @ row)
+        if np.linalg.norm(row) < 1e-6:
+            raise ValueError(f"{self.labels[i]!r} lies within the directions it should be kept apart from")
+        basis = self.basis.copy()
+        basis[i] = row / np.linalg.norm(row)
+        return self._with_rows(basis, self.sigma, self.explained, self.labels)
+
+    def _check(self, i: int) -> int:
+        if not -len(self) <= i < len(self):
+            raise IndexError(f"direction {i} does not exist (there are {len(self)})")
+        return i % len(self)
+
+
+def _unit(vector: np.ndarray, dim: int) -> np.ndarray:
+    v = np.asarray(vector, np.float64).ravel()
+    if v.size != dim:
+        raise ValueError(f"a direction of size {v.size} does not fit a latent of {dim}")
+    norm = np.linalg.norm(v)
+    if not np.isfinite(norm) or norm == 0:
+        raise ValueError("a direction must be a finite, non-zero vector")
+    return (v / norm).astype(np.float32)
+
 
 @dataclass(frozen=True, eq=False)
 class EditState:
     base: np.ndarray             # flattened latent (D,)
     values: tuple[float, ...]    # one per direction, sigma units
+    mask: np.ndarray | None = None  # (H, W) float32 in [0, 1] at the decoded resolution; None = everywhere
 
     def with_values(self, values: tuple[float, ...]) -> "EditState":
         return replace(self, values=tuple(float(v) for v in values))
 
+    def with_mask(self, mask: np.ndarray | None) -> "EditState":
+        if mask is not None:
+            mask = np.clip(np.asarray(mask, np.float32), 0.0, 1.0)
+            if mask.ndim != 2:
+                raise ValueError(f"a mask is (H, W), not {mask.shape}")
+        return replace(self, mask=mask)
+
     def same_as(self, other: "EditState | None") -> bool:
-        return other is not None and self.values == other.values and np.array_equal(self.base, other.base)
+        return (other is not None and self.values == other.values and np.array_equal(self.base, other.base)
+                and _same_mask(self.mask, other.mask))
+
+
+def _same_mask(a: np.ndarray | None, b: np.ndarray | None) -> bool:
+    return (a is None and b is None) or (a is not None and b is not None and np.array_equal(a, b))
+
+
+def shift(base: np.ndarray, steps: Sequence[tuple[float, float, np.ndarray]]) -> np.ndarray:
+    """base + sum value * sigma * vector, in float32, accumulated row by row in the order
+    given and skipping zero values. The app (edited_latent) and recipes (Recipe.apply) both
+    come here so that the same edit gives the same latent bit for bit, hence the same pixels."""
+    latent = np.array(base, np.float32).ravel()
+    for value, sigma, vector in steps:
+        if value:
+            latent += np.float32(value) * np.float32(sigma) * np.asarray(vector, np.float32).ravel()
+    return latent.reshape(np.shape(base))
 
 
 def edited_latent(state: EditState, directions: Directions | None) -> np.ndarray:
     """The latent the decoder sees for this state (float32, same shape as base)."""
-    if directions is None or not any(state.values):
+    if directions is None:
         return state.base.astype(np.float32, copy=True)
-    coeffs = np.asarray(state.values, np.float32)[: len(directions)] * directions.sigma[: len(state.values)]
-    return (state.base + coeffs @ directions.basis[: len(coeffs)]).astype(np.float32)
+    rows = zip(state.values, directions.sigma, directions.basis)  # zip: extra values or rows are ignored
+    return shift(state.base, list(rows))
+
+
+def blend_masked(edited: np.ndarray, unedited: np.ndarray, mask: np.ndarray | None) -> np.ndarray:
+    """edited inside the mask, unedited outside, a soft mix between: uint8 (H, W, 3).
+    Outside the mask (0) the pixels are exactly the unedited decode's."""
+    if mask is None:
+        return edited
+    if mask.shape != edited.shape[:2] or edited.shape != unedited.shape:
+        raise ValueError(f"mask {mask.shape} and images {edited.shape}, {unedited.shape} differ in size")
+    m = np.clip(mask.astype(np.float32), 0, 1)[..., None]
+    mixed = edited.astype(np.float32) * m + unedited.astype(np.float32) * (1 - m)
+    return np.clip(np.rint(mixed), 0, 255).astype(np.uint8)
+
+
+def prior_distance(latent: np.ndarray, directions: Directions) -> float:
+    """How far a latent sits from the model's latent distribution, in sigma units: about 1 for a
+    typical latent (an encoded training image, an untruncated GAN sample), below 1 towards the
+    mean (truncation), and growing as edits push it off the data the decoder was trained on,
+    where images tend to break down. Values above ~2 are unusual, above ~3 rare.
+
+    Two parts, weighted equally: the RMS of the coordinates along the PCA rows (explained > 0)
+    divided by their sigma, and the norm of what the PCA rows do not capture, relative to its
+    typical size. That typical size comes from the explained fractions (total variance =
+    sum sigma^2 / sum explained); when they are unknown, each remaining dimension is assumed to
+    vary like the smallest sigma. d = sqrt((mean_k (c_k / sigma_k)^2 + (|r| / typical)^2) / 2)."""
+    centred = np.asarray(latent, np.float64).ravel() - directions.mean
+    pca = directions.explained > 0
+    if not pca.any():
+        pca = np.ones(len(directions), bool)
+    basis, sigma = directions.basis[pca].astype(np.float64), directions.sigma[pca].astype(np.float64)
+    coords = basis @ centred
+    inside = float(np.mean((coords / sigma) ** 2))
+    residual = centred - basis.T @ coords
+    explained = float(directions.explained[pca].sum())
+    dim, k = centred.size, basis.shape[0]
+    if 0 < explained < 1:
+        typical = float(np.sum(sigma**2) * (1 - explained) / explained)
+    else:
+        typical = float((dim - k) * sigma.min() ** 2)
+    if typical <= 0 or dim <= k:
+        return float(np.sqrt(inside))
+    return float(np.sqrt((inside + residual @ residual / typical) / 2))
+
+
+@dataclass(frozen=True)
+class HistoryNode:
+    id: int
+    parent: int | None
+    state: EditState = field(compare=False)
+    created: int  # creation order, 0 for the root
 
 
 class History:
-    """Linear undo/redo over edit states; a new edit after undo drops the redo tail."""
+    """Branching undo/redo over edit states.
+
+    Undo moves to the parent; an edit after undo starts a new branch and the old one stays
+    reachable (goto); redo goes to the child visited last. Node ids never change."""
 
     def __init__(self, first: EditState) -> None:
-        self._states = [first]
-        self._index = 0
+        self._nodes = [HistoryNode(0, None, first, 0)]
+        self._children: dict[int, list[int]] = {0: []}
+        self._last_child: dict[int, int] = {}  # node -> the child redo goes to
+        self._current = 0
 
     @property
     def current(self) -> EditState:
-        return self._states[self._index]
+        return self._nodes[self._current].state
+
+    @property
+    def current_id(self) -> int:
+        return self._current
 
     def push(self, state: EditState) -> bool:
-        """Record state unless it equals the current one; returns whether it was recorded."""
+        """Record state as a child of the current node unless it equals the current state;
+        a child with an equal state is revisited rather than duplicated. Returns whether
+        the current state changed."""
         if state.same_as(self.current):
             return False
-        del self._states[self._index + 1:]
-        self._states.append(state)
-        self._index += 1
+        twin = next((c for c in self._children[self._current] if self._nodes[c].state.same_as(state)), None)
+        if twin is None:
+            twin = len(self._nodes)
+            self._nodes.append(HistoryNode(twin, self._current, state, twin))
+            self._children[twin] = []
+            self._children[self._current].append(twin)
+        self._visit(twin)
         return True
 
     def can_undo(self) -> bool:
-        return self._index > 0
+        return self._nodes[self._current].parent is not None
 
     def can_redo(self) -> bool:
-        return self._index < len(self._states) - 1
+        return self._current in self._last_child
 
     def undo(self) -> EditState:
         if self.can_undo():
-            self._index -= 1
+            self._current = self._nodes[self._current].parent
         return self.current
 
     def redo(self) -> EditState:
         if self.can_redo():
-            self._index += 1
+            self._current = self._last_child[self._current]
         return self.current
 
+    def goto(self, node_id: int) -> EditState:
+        """Make any node current; redo from its ancestors will lead back to it."""
+        if not 0 <= node_id < len(self._nodes):
+            raise KeyError(f"no history node {node_id}")
+        self._visit(node_id)
+        return self.current
+
+    def children(self, node_id: int) -> list[int]:
+        return list(self._children[node_id])
+
+    def nodes(self) -> list[HistoryNode]:
+        """All nodes in creation order (a parent always comes before its children)."""
+        return list(self._nodes)
+
+    def path(self, node_id: int | None = None) -> list[int]:
+        """Node ids from the root to node_id (default: the current node)."""
+        ids = [self._current if node_id is None else node_id]
+        while self._nodes[ids[-1]].parent is not None:
+            ids.append(self._nodes[ids[-1]].parent)
+        return ids[::-1]
+
+    def _visit(self, node_id: int) -> None:
+        ids = self.path(node_id)
+        for parent, child in zip(ids, ids[1:]):
+            self._last_child[parent] = child
+        self._current = node_id
+
     def __len__(self) -> int:
-        return len(self._states)
+        return len(self._nodes)

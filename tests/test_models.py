@@ -247,14 +247,14 @@ def test_history_undo_redo():
     assert h.redo().values == (2, 0)
 
 
-def test_history_push_after_undo_drops_redo_tail():
+def test_history_push_after_undo_starts_a_branch():
     h = History(state([0]))
     h.push(state([1]))
     h.push(state([2]))
     h.undo()
     h.undo()
     assert h.push(state([5]))
-    assert len(h) == 2 and not h.can_redo() and h.current.values == (5,)
+    assert len(h) == 4 and not h.can_redo() and h.current.values == (5,)  # the old branch is kept (goto)
     assert h.undo().values == (0,)
 
 

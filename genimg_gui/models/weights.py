@@ -7,17 +7,14 @@ with a message that says what is wrong and what was expected.
 from __future__ import annotations
 
 import json
-import os
-import uuid
-from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator
 
 import torch
 from safetensors import SafetensorError
 from safetensors.torch import load_file, save_file
 from torch import nn
 
+from ..fileio import atomic_path, atomic_write_bytes  # noqa: F401 (re-exported: models.weights.atomic_path)
 from .gan import GANConfig, Generator
 from .latent_gan import LatentGANConfig, LatentGenerator
 from .vae import ConvVAE, VAEConfig
@@ -28,10 +25,6 @@ DIRECTIONS_NAME = "directions.safetensors"
 FORMAT = "genimg-model"
 ARCHITECTURES = {"ConvVAE": (ConvVAE, VAEConfig, "vae"), "MappedGenerator": (Generator, GANConfig, "gan"),
                  "LatentGenerator": (LatentGenerator, LatentGANConfig, "gan")}
-
-
-_UMASK = os.umask(0o022)  # read once, at import, and put back at once
-os.umask(_UMASK)
 
 
 class ModelFileError(Exception):
@@ -47,25 +40,6 @@ def architecture_of(net: nn.Module) -> str:
         if type(net) is cls:
             return name
     raise TypeError(f"no registered architecture for {type(net).__name__}")
-
-
-@contextmanager
-def atomic_path(path: Path) -> Iterator[Path]:
-    """Yield a unique temp path beside `path`; renamed over it on success, removed on failure,
-    so a kill mid-write never leaves a broken file and two writers never share a temp file.
-    The file gets the usual permissions for new files, whatever the writer chose."""
-    tmp = path.with_name(f".{path.name}.{uuid.uuid4().hex[:12]}.tmp")
-    try:
-        yield tmp
-        os.chmod(tmp, 0o666 & ~_UMASK)  # safetensors creates its files owner-only
-        os.replace(tmp, path)
-    finally:
-        tmp.unlink(missing_ok=True)
-
-
-def atomic_write_bytes(path: Path, data: bytes) -> None:
-    with atomic_path(path) as tmp:
-        tmp.write_bytes(data)
 
 
 def save_tensors(path: Path, tensors: dict[str, torch.Tensor]) -> None:
