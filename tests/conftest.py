@@ -45,6 +45,15 @@ def user_folders(tmp_path_factory, monkeypatch) -> Path:
     return root
 
 
+@pytest.fixture(autouse=True)
+def quit_discards(monkeypatch) -> None:
+    """Closing a window with unexported edits asks first; a test's teardown answers "discard"
+    (tests of the question itself patch QMessageBox instead)."""
+    from genimg_gui.ui.main_window import MainWindow
+
+    monkeypatch.setattr(MainWindow, "confirm_discard", lambda self, count: True)
+
+
 @pytest.fixture()
 def image_files(tmp_path) -> list[Path]:
     """Three small real image files of different modes and sizes."""

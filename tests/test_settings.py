@@ -8,6 +8,7 @@ from genimg_gui.ui.main_window import MainWindow
 from genimg_gui.ui.settings import Settings
 
 TIMEOUT = 30_000
+ORIGINAL_CONFIRM = MainWindow.confirm_discard  # conftest answers it in other tests
 
 
 def test_recent_files_and_last_model_survive_a_new_window(qtbot, engine, model_dir, image_files):
@@ -47,3 +48,33 @@ def test_recent_menu_opens_the_file(qtbot, engine, model_dir, image_files):
         action.trigger()
     assert blocker.args[0].name == image_files[1].name
     w.close()
+
+
+def test_closing_with_unexported_edits_asks_and_cancel_keeps_the_window(qtbot, engine, model_dir, image_files,
+                                                                       monkeypatch, tmp_path):
+    from PySide6.QtWidgets import QMessageBox
+
+    asked = []
+    w = MainWindow(engine, [read_entry(model_dir / "tiny-vae")])
+    qtbot.addWidget(w)
+    w.show()
+    with qtbot.waitSignal(w.document.model_loaded, timeout=TIMEOUT):
+        w.document.load_model(str(model_dir / "tiny-vae"))
+    with qtbot.waitSignal(w.document.item_added, timeout=TIMEOUT):
+        w.open_paths([str(image_files[0])])
+    w.close()  # nothing edited yet: closes without asking
+    assert not w.isVisible()
+    w.show()
+    w.sliders.sliders[0].setValue(150)  # a key-step edit: recorded in history
+    assert len(w.document.unexported()) == 1
+
+    def answer(parent, title, text, buttons, default):
+        asked.append(text)
+        return QMessageBox.StandardButton.Cancel
+    monkeypatch.setattr(QMessageBox, "question", answer)
+    monkeypatch.setattr(MainWindow, "confirm_discard", ORIGINAL_CONFIRM)
+    assert not w.close()
+    assert w.isVisible() and "1 edited image" in asked[0]
+    w.export_png(str(tmp_path / "out.png"))
+    assert w.document.unexported() == []
+    assert w.close()

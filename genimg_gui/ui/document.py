@@ -32,6 +32,11 @@ class Item:
     psi: float | None = None
     meta: dict = field(default_factory=dict)
     requested: EditState | None = None  # the state last sent to the worker
+    exported: EditState | None = None   # the state last exported (closing warns about edits since)
+
+    def unexported(self) -> bool:
+        """Edited since it was opened or last exported."""
+        return len(self.history) > 1 and not self.history.current.same_as(self.exported)
 
 
 class Document(QObject):
@@ -141,6 +146,12 @@ class Document(QObject):
         if item_id in self.items and self.items[item_id] is not self.current:
             self.current = self.items[item_id]
             self.current_changed.emit(self.current)
+
+    def unexported(self) -> list[Item]:
+        return [item for item in self.items.values() if item.unexported()]
+
+    def mark_exported(self, item: Item) -> None:
+        item.exported = item.history.current
 
     def current_latent(self) -> np.ndarray | None:
         item = self.current

@@ -277,6 +277,7 @@ class MainWindow(QMainWindow):
         except OSError as e:
             self.show_error(f"Could not write {path}: {e}")
             return
+        self.document.mark_exported(self.document.current)
         self.status.show_message(f"Exported {written}")
 
     def export_png_dialog(self, scale: int) -> None:
@@ -316,7 +317,18 @@ class MainWindow(QMainWindow):
             self.document.open_array(from_qimage(mime.imageData()), "dropped image", self.fit_mode.currentText())
         event.acceptProposedAction()
 
+    def confirm_discard(self, count: int) -> bool:
+        answer = QMessageBox.question(
+            self, "Quit genimg?", f"{count} edited image(s) have not been exported. Quit anyway?",
+            QMessageBox.StandardButton.Discard | QMessageBox.StandardButton.Cancel,
+            QMessageBox.StandardButton.Cancel)
+        return answer == QMessageBox.StandardButton.Discard
+
     def closeEvent(self, event) -> None:  # noqa: N802
+        unexported = self.document.unexported()
+        if unexported and not self.confirm_discard(len(unexported)):
+            event.ignore()
+            return
         self.settings.set_window_state(self.saveGeometry(), self.saveState())
         self.settings.sync()
         self.document.engine.shutdown()
