@@ -14,6 +14,7 @@ from PySide6.QtCore import QObject, Signal
 
 from ..edit import Directions, EditState, History, edited_latent
 from ..engine import requests as rq
+from ..session import Session, SessionItem
 
 
 AUTO_SAMPLE = -1  # MapSeed tag of the sample made when a GAN loads
@@ -152,6 +153,28 @@ class Document(QObject):
 
     def mark_exported(self, item: Item) -> None:
         item.exported = item.history.current
+
+    def to_session(self) -> Session:
+        items = list(self.items.values())
+        saved = [SessionItem(i.kind, i.name, i.original, i.image, i.history, i.seed, i.psi) for i in items]
+        current = items.index(self.current) if self.current in items else 0
+        return Session(saved, current, {kind: info.path for kind, info in self.models.items()})
+
+    def restore(self, session: Session) -> None:
+        """Add a saved session's items (after the models it used, which load first: jobs run in order)."""
+        loading = {d.removeprefix("loading ") for d in self.jobs.values()}
+        for kind, path in session.models.items():
+            if path not in loading and (kind not in self.models or self.models[kind].path != path):
+                self.load_model(path)
+        added = []
+        for saved in session.items:
+            item = Item(self._next_id, saved.kind, saved.name, saved.original, saved.image, saved.history,
+                        0, saved.seed, saved.psi)
+            self._add_item(item, make_current=False)
+            added.append(item)
+        if added:
+            self.current = added[min(session.current, len(added) - 1)]
+            self.current_changed.emit(self.current)
 
     def current_latent(self) -> np.ndarray | None:
         item = self.current

@@ -10,6 +10,7 @@ from PySide6.QtWidgets import (QComboBox, QDockWidget, QFileDialog, QLabel, QMai
 
 from ..catalog import ModelEntry, bundled_models, read_entry
 from ..imaging import IMAGE_SUFFIXES
+from .autosave import Autosaver
 from .canvas import Canvas, CompareMode
 from .document import Document, Item
 from ..export import export_latent, export_png
@@ -40,6 +41,7 @@ class MainWindow(QMainWindow):
         self._build_menus()
         self._connect()
         self.model_panel.set_entries(self.entries)
+        self.autosaver = Autosaver(self.document)
         self._restore_window()
 
     def _restore_window(self) -> None:
@@ -205,6 +207,8 @@ class MainWindow(QMainWindow):
         current = self.document.current
         if current is None or current.kind == info.kind:
             self._show_directions(info.kind)
+            if current is not None:  # new sliders start at zero: show the item's values
+                self.sliders.set_values(current.history.current.values)
 
     def _update_actions(self) -> None:
         item = self.document.current
@@ -317,6 +321,25 @@ class MainWindow(QMainWindow):
             self.document.open_array(from_qimage(mime.imageData()), "dropped image", self.fit_mode.currentText())
         event.acceptProposedAction()
 
+    def offer_restore(self) -> int:
+        """After a crash or kill: offer the autosaved session back. Returns the images restored."""
+        if not self.autosaver.pending():
+            return 0
+        if not self.ask_restore():
+            self.autosaver.discard()
+            return 0
+        count = self.autosaver.restore()
+        if count:
+            self.status.show_message(f"Restored {count} image(s) from the autosaved session")
+        return count
+
+    def ask_restore(self) -> bool:
+        answer = QMessageBox.question(
+            self, "Restore your work?", "genimg did not close normally last time. Restore the images and "
+            "edits it autosaved?", QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+            QMessageBox.StandardButton.Yes)
+        return answer == QMessageBox.StandardButton.Yes
+
     def confirm_discard(self, count: int) -> bool:
         answer = QMessageBox.question(
             self, "Quit genimg?", f"{count} edited image(s) have not been exported. Quit anyway?",
@@ -329,6 +352,7 @@ class MainWindow(QMainWindow):
         if unexported and not self.confirm_discard(len(unexported)):
             event.ignore()
             return
+        self.autosaver.discard()
         self.settings.set_window_state(self.saveGeometry(), self.saveState())
         self.settings.sync()
         self.document.engine.shutdown()

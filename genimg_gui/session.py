@@ -1,0 +1,118 @@
+"""The autosaved session: open images, their latents, branching histories and masks.
+
+One safetensors file (arrays) whose metadata holds the JSON that ties them
+together, written atomically: a kill mid-save leaves the previous session
+intact. Nothing here is pickled, and paths inside are never used to write.
+No Qt, no torch.
+"""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+from safetensors.numpy import load_file, save_file
+
+from .edit import EditState, History
+from .fileio import atomic_path
+from .paths import data_dir
+
+FORMAT = "genimg-session"
+VERSION = 1
+
+
+class SessionError(Exception):
+    """An autosaved session that cannot be read; the message says why."""
+
+
+@dataclass
+class SessionItem:
+    kind: str
+    name: str
+    original: np.ndarray
+    image: np.ndarray
+    history: History
+    seed: int | None = None
+    psi: float | None = None
+
+
+@dataclass
+class Session:
+    items: list[SessionItem]
+    current: int = 0                                        # index into items
+    models: dict[str, str] = field(default_factory=dict)    # kind -> model path at save time
+
+
+def session_file() -> Path:
+    return data_dir() / "session" / "autosave.safetensors"
+
+
+class _Arrays:
+    """Collects arrays under short keys, storing each distinct array once (history nodes share bases)."""
+
+    def __init__(self) -> None:
+        self.arrays: dict[str, np.ndarray] = {}
+        self._seen: dict[int, str] = {}
+
+    def key(self, array: np.ndarray | None) -> str | None:
+        if array is None:
+            return None
+        if id(array) not in self._seen:
+            name = f"a{len(self.arrays)}"
+            self.arrays[name] = np.ascontiguousarray(array)
+            self._seen[id(array)] = name
+        return self._seen[id(array)]
+
+
+def _item_json(item: SessionItem, arrays: _Arrays) -> dict:
+    nodes = [{"parent": n.parent, "values": list(n.state.values), "base": arrays.key(n.state.base),
+              "mask": arrays.key(n.state.mask)} for n in item.history.nodes()]
+    return {"kind": item.kind, "name": item.name, "seed": item.seed, "psi": item.psi,
+            "original": arrays.key(item.original), "image": arrays.key(item.image),
+            "nodes": nodes, "current_node": item.history.current_id}
+
+
+def save_session(session: Session, path: Path | None = None) -> Path:
+    path = Path(path or session_file())
+    path.parent.mkdir(parents=True, exist_ok=True)
+    arrays = _Arrays()
+    doc = {"format": FORMAT, "version": VERSION, "current": session.current, "models": session.models,
+           "items": [_item_json(item, arrays) for item in session.items]}
+    with atomic_path(path) as tmp:
+        save_file(arrays.arrays, str(tmp), metadata={"session": json.dumps(doc)})
+    return path
+
+
+def _history(nodes: list[dict], current: int, arrays: dict[str, np.ndarray]) -> History:
+    """Rebuild the tree node by node; ids come back the same because nodes are stored in creation order."""
+    def state(n: dict) -> EditState:
+        mask = arrays[n["mask"]] if n.get("mask") else None
+        return EditState(arrays[n["base"]], tuple(float(v) for v in n["values"]), mask)
+    history = History(state(nodes[0]))
+    for node in nodes[1:]:
+        history.goto(int(node["parent"]))
+        history.push(state(node))
+    history.goto(int(current))
+    return history
+
+
+def load_session(path: Path | None = None) -> Session:
+    path = Path(path or session_file())
+    try:
+        arrays = load_file(str(path))
+        from safetensors import safe_open
+        with safe_open(str(path), "np") as f:
+            doc = json.loads((f.metadata() or {})["session"])
+        if doc.get("format") != FORMAT or doc.get("version") != VERSION:
+            raise ValueError(f"not a version-{VERSION} genimg session")
+        items = [SessionItem(it["kind"], str(it["name"]), arrays[it["original"]], arrays[it["image"]],
+                             _history(it["nodes"], it["current_node"], arrays), it.get("seed"), it.get("psi"))
+                 for it in doc["items"]]
+        return Session(items, int(doc.get("current", 0)), {str(k): str(v) for k, v in doc["models"].items()})
+    except Exception as e:  # any corruption: say so, never crash the start-up
+        raise SessionError(f"the autosaved session {path} cannot be read ({type(e).__name__}: {e})") from None
+
+
+def discard_session(path: Path | None = None) -> None:
+    Path(path or session_file()).unlink(missing_ok=True)

@@ -1,0 +1,58 @@
+"""Autosave: the session is written a few seconds after the last change, and offered back
+after a crash. A clean quit removes it (the user has been asked about unexported work)."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QObject, QTimer
+
+from ..session import SessionError, discard_session, load_session, save_session, session_file
+from .document import Document
+
+IDLE_MS = 3000
+
+
+class Autosaver(QObject):
+    def __init__(self, document: Document, path: Path | None = None, idle_ms: int = IDLE_MS) -> None:
+        super().__init__(document)
+        self.document = document
+        self.path = Path(path or session_file())
+        self.saves = 0
+        self.timer = QTimer(self)
+        self.timer.setSingleShot(True)
+        self.timer.setInterval(idle_ms)
+        self.timer.timeout.connect(self.save_now)
+        for signal in (document.history_changed, document.item_added, document.model_loaded):
+            signal.connect(self.schedule)
+
+    def schedule(self, *_) -> None:
+        """(Re)start the idle countdown: a drag's many commits cost one save."""
+        self.timer.start()
+
+    def save_now(self) -> None:
+        self.timer.stop()
+        if not self.document.items:
+            return
+        try:
+            save_session(self.document.to_session(), self.path)
+            self.saves += 1
+        except (OSError, ValueError) as e:
+            self.document.error.emit(f"Autosave failed ({e}); your work is still open, export it to keep it")
+
+    def pending(self) -> bool:
+        """A session left by a run that did not quit cleanly."""
+        return self.path.is_file()
+
+    def restore(self) -> int:
+        """Bring the saved session back; returns how many images it held."""
+        try:
+            session = load_session(self.path)
+        except SessionError as e:
+            self.document.error.emit(f"{e}; starting fresh")
+            return 0
+        self.document.restore(session)
+        return len(session.items)
+
+    def discard(self) -> None:
+        self.timer.stop()
+        discard_session(self.path)

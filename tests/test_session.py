@@ -1,0 +1,140 @@
+"""Nothing lost: the session autosaves, survives a kill, comes back; broken saves never win."""
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import textwrap
+
+import numpy as np
+import pytest
+
+from genimg_gui import session as sess
+from genimg_gui.catalog import read_entry
+from genimg_gui.edit import EditState, History
+from genimg_gui.ui.main_window import MainWindow
+
+TIMEOUT = 30_000
+
+
+def branching_history() -> History:
+    base = np.arange(8, dtype=np.float32)
+    mask = np.zeros((4, 4), np.float32)
+    mask[1:3, 1:3] = 0.5
+    h = History(EditState(base, (0.0, 0.0)))
+    h.push(h.current.with_values((1.0, 0.0)))
+    h.push(h.current.with_mask(mask))
+    h.undo()
+    h.undo()
+    h.push(h.current.with_values((0.0, -2.0)))  # a second branch from the root
+    return h
+
+
+def test_session_round_trip_keeps_branches_masks_and_ids(tmp_path):
+    h = branching_history()
+    image = np.full((4, 4, 3), 7, np.uint8)
+    saved = sess.Session([sess.SessionItem("vae", "a b ü.png", image, image + 1, h, None, None),
+                          sess.SessionItem("gan", "seed 3", image, image, History(EditState(np.ones(3), ())), 3, 0.7)],
+                         current=1, models={"vae": "/m/vae", "gan": "/m/gan"})
+    path = sess.save_session(saved, tmp_path / "s.safetensors")
+    back = sess.load_session(path)
+    assert back.current == 1 and back.models == saved.models
+    a, b = back.items
+    assert (a.name, a.kind, b.seed, b.psi) == ("a b ü.png", "vae", 3, 0.7)
+    assert np.array_equal(a.image, image + 1)
+    assert a.history.current_id == h.current_id == 3
+    assert [(n.id, n.parent) for n in a.history.nodes()] == [(n.id, n.parent) for n in h.nodes()]
+    for x, y in zip(a.history.nodes(), h.nodes()):
+        assert x.state.same_as(y.state)
+    assert a.history.goto(2).mask is not None and a.history.can_undo()
+
+
+def test_a_failed_save_leaves_the_previous_session_intact(tmp_path, monkeypatch):
+    path = tmp_path / "s.safetensors"
+    one = sess.Session([sess.SessionItem("vae", "one", np.zeros((2, 2, 3), np.uint8), np.zeros((2, 2, 3), np.uint8),
+                                         History(EditState(np.zeros(2, np.float32), ())))])
+    sess.save_session(one, path)
+
+    def dies(arrays, filename, metadata=None):
+        with open(filename, "wb") as f:
+            f.write(b"half a file")
+        raise OSError("disk full")
+    monkeypatch.setattr(sess, "save_file", dies)
+    one.items[0].name = "two"
+    with pytest.raises(OSError):
+        sess.save_session(one, path)
+    assert sess.load_session(path).items[0].name == "one"
+    assert [p.name for p in tmp_path.iterdir()] == ["s.safetensors"]  # no temp file left behind
+
+
+def test_a_corrupt_session_is_reported_and_the_app_starts_fresh(qtbot, engine, model_dir):
+    path = sess.session_file()
+    path.parent.mkdir(parents=True)
+    path.write_bytes(b"\x00garbage")
+    w = MainWindow(engine, [read_entry(model_dir / "tiny-vae")])
+    qtbot.addWidget(w)
+    w.ask_restore = lambda: True
+    assert w.offer_restore() == 0
+    assert "cannot be read" in w.last_error and "starting fresh" in w.last_error
+    assert w.document.items == {}
+
+
+CRASHING_RUN = textwrap.dedent("""
+    import os, signal, sys
+    from PySide6.QtWidgets import QApplication
+    from genimg_gui.catalog import read_entry
+    from genimg_gui.engine.engine import Engine
+    from genimg_gui.ui.main_window import MainWindow
+    model, image = sys.argv[1], sys.argv[2]
+    app = QApplication([])
+    w = MainWindow(Engine("cpu"), [read_entry(__import__("pathlib").Path(model))])
+    w.autosaver.timer.setInterval(100)
+    doc = w.document
+    doc.model_loaded.connect(lambda info: w.open_paths([image]))
+    def edit(item):
+        if item is None or len(item.history) > 1:
+            return
+        w.sliders.sliders[0].setValue(120)            # one undoable edit
+        w.sliders.sliders[1].setValue(-80)            # and another
+        doc.undo()                                     # back one step
+        w.sliders.sliders[2].setValue(50)             # a new branch
+    doc.current_changed.connect(edit)  # the item is current: the sliders act on it
+    def saved_then_die():
+        if w.autosaver.saves:
+            os.kill(os.getpid(), signal.SIGKILL)     # no clean shutdown: a crash
+    w.autosaver.timer.timeout.connect(lambda: saved_then_die())
+    doc.load_model(model)
+    app.exec()
+""")
+
+
+def test_after_a_kill_the_next_start_restores_images_and_branching_history(qtbot, engine, model_dir, image_files):
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+    run = subprocess.run([sys.executable, "-c", CRASHING_RUN, str(model_dir / "tiny-vae"), str(image_files[0])],
+                         env=env, timeout=120, capture_output=True, text=True)
+    assert run.returncode == -9, run.stderr  # it really was killed
+    w = MainWindow(engine, [read_entry(model_dir / "tiny-vae")])
+    qtbot.addWidget(w)
+    w.ask_restore = lambda: True
+    with qtbot.waitSignal(w.document.model_loaded, timeout=TIMEOUT):
+        assert w.offer_restore() == 1
+    item = w.document.current
+    assert item.name == image_files[0].name
+    assert len(item.history) == 4 and item.history.current.values[:3] == (1.2, 0.0, 0.5)
+    assert item.history.children(1) == [2, 3]  # the undone branch (node 2) is still there
+    qtbot.waitUntil(lambda: w.sliders.values()[:3] == (1.2, 0.0, 0.5), timeout=TIMEOUT)
+    w.document.undo()
+    assert w.document.current.history.current.values[:3] == (1.2, 0.0, 0.0)
+    assert w.document.unexported() == [item]
+    w.close()
+    assert not sess.session_file().exists()  # a clean quit leaves nothing to restore
+
+
+def test_declining_the_restore_discards_it(qtbot, engine, model_dir):
+    image = np.zeros((2, 2, 3), np.uint8)
+    sess.save_session(sess.Session([sess.SessionItem("vae", "x", image, image,
+                                                     History(EditState(np.zeros(2, np.float32), ())))]))
+    w = MainWindow(engine, [])
+    qtbot.addWidget(w)
+    w.ask_restore = lambda: False
+    assert w.offer_restore() == 0 and not sess.session_file().exists() and w.document.items == {}
