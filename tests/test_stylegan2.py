@@ -1,0 +1,338 @@
+"""StyleGAN2-ADA network pickles: read without running code from them, run in the clean-room generator.
+
+The pickles are built here the way StyleGAN2-ADA writes them: each network reduces to
+torch_utils.persistence._reconstruct_persistent_obj(meta), meta carrying source code
+(which would write a marker file if run) and the module's __dict__ with real torch-pickled
+tensors. Fake `torch_utils`/`dnnlib` modules exist in sys.modules only while dumping.
+"""
+import builtins
+import pickle
+import subprocess
+import sys
+import types
+from collections import OrderedDict
+from contextlib import contextmanager
+from pathlib import Path
+
+import pytest
+import torch
+import torch.nn.functional as F
+
+from genimg_gui.models.safe_pickle import (TensorFlowPickleError, UnsafePickleError, read_network_pickle,
+                                           stylegan_generator_state)
+from genimg_gui.models.stylegan2 import (StyleGAN2Config, StyleGAN2Generator, fir_filter, load_stylegan_pickle,
+                                         modulated_conv2d, upfirdn2d, upsample2d)
+from genimg_gui.models.weights import ModelFileError
+
+TINY = StyleGAN2Config(z_dim=8, w_dim=8, img_resolution=16, channel_base=128, channel_max=16,
+                       num_mapping_layers=2, conv_clamp=256.0)  # 16 channels at 4 and 8 px, 8 at 16 px
+
+
+@contextmanager
+def fake_stylegan_modules():
+    """`torch_utils.persistence` and `dnnlib.util` as StyleGAN2-ADA has them, for pickle to name."""
+    mods = {name: types.ModuleType(name) for name in ("torch_utils", "torch_utils.persistence",
+                                                      "dnnlib", "dnnlib.util")}
+
+    def _reconstruct_persistent_obj(meta):
+        raise AssertionError("only ever named in the pickle, never called")
+
+    class EasyDict(dict):
+        pass
+
+    for obj, module in ((_reconstruct_persistent_obj, "torch_utils.persistence"), (EasyDict, "dnnlib.util")):
+        obj.__module__, obj.__qualname__ = module, obj.__name__
+    mods["torch_utils.persistence"]._reconstruct_persistent_obj = _reconstruct_persistent_obj
+    mods["dnnlib.util"].EasyDict = EasyDict
+    with pytest.MonkeyPatch.context() as mp:
+        for name, mod in mods.items():
+            mp.setitem(sys.modules, name, mod)
+        yield mods
+
+
+class Persistent:
+    """Pickles exactly like a @persistent_class instance: a call with (meta,)."""
+
+    def __init__(self, class_name: str, state: dict, module_src: str) -> None:
+        self.class_name, self.state, self.module_src = class_name, state, module_src
+
+    def __reduce__(self):
+        meta = dict(type="class", version=4, module_src=self.module_src, class_name=self.class_name,
+                    state=self.state)
+        return sys.modules["torch_utils.persistence"]._reconstruct_persistent_obj, (meta,)
+
+
+def persistent(module: torch.nn.Module, src: str, class_name: str, init_kwargs: dict | None = None) -> Persistent:
+    scalars = {k: v for k, v in vars(module).items() if isinstance(v, (bool, int, float, str, type(None)))}
+    state = dict(scalars, _parameters=OrderedDict(module._parameters), _buffers=OrderedDict(module._buffers),
+                 _non_persistent_buffers_set=set(), _forward_hooks=OrderedDict(), _backward_hooks=OrderedDict(),
+                 _modules=OrderedDict((k, persistent(m, src, f"training.networks.{type(m).__name__}"))
+                                      for k, m in module._modules.items()),
+                 _init_args=(), _init_kwargs=init_kwargs or {})
+    return Persistent(class_name, state, src)
+
+
+def ada_kwargs(cfg: StyleGAN2Config, easydict: type) -> dict:
+    return dict(z_dim=cfg.z_dim, w_dim=cfg.w_dim, c_dim=cfg.c_dim, img_resolution=cfg.img_resolution,
+                img_channels=cfg.img_channels, mapping_kwargs=easydict(num_layers=cfg.num_mapping_layers),
+                synthesis_kwargs=easydict(channel_base=cfg.channel_base, channel_max=cfg.channel_max,
+                                          num_fp16_res=4, conv_clamp=cfg.conv_clamp, architecture="skip"))
+
+
+def tiny_generator(seed: int = 0) -> StyleGAN2Generator:
+    torch.manual_seed(seed)
+    g = StyleGAN2Generator(TINY).eval()
+    with torch.no_grad():  # make noise and w_avg matter, as in a trained model
+        for m in g.modules():
+            if hasattr(m, "noise_strength"):
+                m.noise_strength.fill_(0.3)
+        g.mapping.w_avg.normal_()
+    return g
+
+
+def write_pickle(path: Path, net: torch.nn.Module, marker: Path, writer: str = "pickle4",
+                 class_name: str = "training.networks.Generator", edit=None) -> Path:
+    src = f"import pathlib\npathlib.Path({str(marker)!r}).write_text('module_src ran')\n"
+    with fake_stylegan_modules() as mods:
+        kwargs = ada_kwargs(net.cfg, mods["dnnlib.util"].EasyDict)
+        g = persistent(net, src, class_name, kwargs)
+        data = dict(G=g, D=Persistent("training.networks.Discriminator", {"_parameters": OrderedDict()}, src),
+                    G_ema=g, augment_pipe=None, training_set_kwargs=dict(path="ffhq.zip", resolution=16))
+        if edit:
+            edit(data, kwargs)
+        if writer == "torch.save":
+            torch.save(data, path)
+        else:
+            path.write_bytes(pickle.dumps(data, protocol=int(writer[-1])))
+    return path
+
+
+@pytest.mark.parametrize("writer", ["pickle2", "pickle4", "torch.save"])
+def test_network_pickle_runs_without_its_code(tmp_path, writer):
+    marker = tmp_path / "module_src_ran"
+    source = tiny_generator()
+    path = write_pickle(tmp_path / "network-snapshot.pkl", source, marker, writer)
+
+    kwargs, state, class_name = stylegan_generator_state(path)
+    assert class_name == "training.networks.Generator"
+    assert kwargs["synthesis_kwargs"] == {"channel_base": 128, "channel_max": 16, "num_fp16_res": 4,
+                                          "conv_clamp": 256.0, "architecture": "skip"}
+    assert set(state) == set(source.state_dict())
+    net = load_stylegan_pickle(path)  # load_state_dict(strict=True) inside
+    assert net.cfg == TINY and not net.training and not marker.exists()
+
+    z = torch.randn(3, TINY.z_dim, generator=torch.Generator().manual_seed(1))
+    with torch.no_grad():
+        out = net(z)
+        assert out.shape == (3, 3, 16, 16) and torch.isfinite(out).all()
+        assert torch.equal(out, net(z))  # constant noise: deterministic
+        torch.testing.assert_close(out, source(z), rtol=0, atol=1e-6)
+        w0 = net.map(z, psi=0.0)
+        torch.testing.assert_close(w0, net.w_avg.expand(3, -1))
+        torch.testing.assert_close(net.synthesize(w0), net.synthesize(net.w_avg[None]).expand(3, -1, -1, -1))
+        assert not torch.allclose(out[0], out[1])  # z still matters at psi=1
+    assert not marker.exists()
+
+
+class Payload:
+    """A pickle payload that calls `func(*args)` when loaded by a plain unpickler."""
+
+    def __init__(self, func, *args) -> None:
+        self.func, self.args = func, args
+
+    def __reduce__(self):
+        return self.func, self.args
+
+
+def payloads(marker: Path) -> dict[str, bytes]:
+    write = f"__import__('pathlib').Path({str(marker)!r}).write_text('payload ran')"
+    return {
+        # the classic hand-written exploit: GLOBAL 'os system', as protocol-0 opcodes
+        "os.system": b"\x80\x02cos\nsystem\n(S'touch " + str(marker).encode() + b"'\ntR.",
+        "builtins.eval": pickle.dumps({"G_ema": Payload(builtins.eval, write)}),
+        "builtins.exec": pickle.dumps(Payload(builtins.exec, write), protocol=2),
+        "subprocess.check_call": pickle.dumps([Payload(subprocess.check_call, ["touch", str(marker)])]),
+    }
+
+
+@pytest.mark.parametrize("name", ["os.system", "builtins.eval", "builtins.exec", "subprocess.check_call"])
+def test_code_in_a_pickle_is_refused_unrun(tmp_path, name):
+    marker = tmp_path / "payload_ran"
+    path = tmp_path / "evil.pkl"
+    path.write_bytes(payloads(marker)[name])
+    with pytest.raises(UnsafePickleError, match=name.replace(".", r"\.")) as e:
+        load_stylegan_pickle(path)
+    assert e.value.global_name == name and isinstance(e.value, ModelFileError)
+    assert not marker.exists()
+
+
+def test_the_payloads_are_live(tmp_path):
+    """The refused pickles would run their code under plain pickle.loads (so the test above is not empty)."""
+    marker = tmp_path / "payload_ran"
+    pickle.loads(payloads(marker)["builtins.exec"])
+    assert marker.read_text() == "payload ran"
+
+
+def test_a_global_hidden_in_the_network_state_is_refused(tmp_path):
+    marker = tmp_path / "payload_ran"
+
+    def hide(data, kwargs):
+        kwargs["synthesis_kwargs"]["hook"] = Payload(builtins.eval, f"__import__('pathlib').Path({str(marker)!r}).touch()")
+    path = write_pickle(tmp_path / "n.pkl", tiny_generator(), tmp_path / "src_ran", edit=hide)
+    with pytest.raises(UnsafePickleError, match=r"builtins\.eval"):
+        read_network_pickle(path)
+    assert not marker.exists() and not (tmp_path / "src_ran").exists()
+
+
+def test_tensorflow_pickle_says_convert_first(tmp_path):
+    mod = types.ModuleType("dnnlib.tflib.network")
+
+    class Network:
+        pass
+
+    Network.__module__, Network.__qualname__ = mod.__name__, "Network"
+    mod.Network = Network
+    with pytest.MonkeyPatch.context() as mp:
+        for name in ("dnnlib", "dnnlib.tflib"):
+            mp.setitem(sys.modules, name, types.ModuleType(name))
+        mp.setitem(sys.modules, mod.__name__, mod)
+        (tmp_path / "tf.pkl").write_bytes(pickle.dumps((Network(), Network(), Network()), protocol=4))
+    with pytest.raises(TensorFlowPickleError, match="TensorFlow StyleGAN pickle.*convert it to PyTorch first"):
+        load_stylegan_pickle(tmp_path / "tf.pkl")
+
+
+def _conditional(data, kwargs):
+    kwargs["c_dim"] = 10
+
+
+def _resnet(data, kwargs):
+    kwargs["synthesis_kwargs"]["architecture"] = "resnet"
+
+
+def _no_g_ema(data, kwargs):
+    del data["G_ema"]
+
+
+def _wrong_shape(data, kwargs):
+    data["G_ema"].state["_modules"]["mapping"].state["_buffers"]["w_avg"] = torch.zeros(5)
+
+
+@pytest.mark.parametrize("edit, class_name, message", [
+    (_conditional, "training.networks.Generator", "conditional generators .c_dim=10. are not supported"),
+    (_resnet, "training.networks.Generator", "only the 'skip' architecture is supported, not 'resnet'"),
+    (_no_g_ema, "training.networks.Generator", "has no G_ema network .it holds: D, G, augment_pipe"),
+    (_wrong_shape, "training.networks.Generator", "1 with the wrong shape .e.g. mapping.w_avg"),
+    (None, "training.networks_stylegan3.Generator", "StyleGAN3 pickles are not supported yet; StyleGAN2/2-ADA are"),
+    (None, "training.networks.Discriminator", "expected a StyleGAN2-ADA generator"),
+])
+def test_unusable_network_pickles_say_why(tmp_path, edit, class_name, message):
+    path = write_pickle(tmp_path / "n.pkl", tiny_generator(), tmp_path / "ran", class_name=class_name, edit=edit)
+    with pytest.raises(ModelFileError, match=message):
+        load_stylegan_pickle(path)
+
+
+def test_files_that_are_no_network_pickle(tmp_path):
+    cases = {"photo.png": (b"\x89PNG\r\n\x1a\n" + bytes(64), "is not a network pickle"),
+             "list.pkl": (pickle.dumps([1, 2, 3]), "holds a list, not a dict of networks"),
+             "cut.pkl": (pickle.dumps({"G_ema": list(range(100))})[:40], "not a readable network pickle")}
+    for name, (data, message) in cases.items():
+        (tmp_path / name).write_bytes(data)
+        with pytest.raises(ModelFileError, match=message):
+            load_stylegan_pickle(tmp_path / name)
+    with pytest.raises(ModelFileError, match="cannot read"):
+        load_stylegan_pickle(tmp_path / "absent.pkl")
+
+
+# --- the operations against straightforward references ------------------------------------------
+
+def fir_reference(x: torch.Tensor, f: torch.Tensor, pad: tuple[int, int, int, int]) -> torch.Tensor:
+    """True 2-D convolution of every channel with f, by explicit shifted sums."""
+    x = F.pad(x, list(pad))
+    kh, kw = f.shape
+    h, w = x.shape[2] - kh + 1, x.shape[3] - kw + 1
+    out = torch.zeros(*x.shape[:2], h, w, dtype=x.dtype)
+    for i in range(kh):
+        for j in range(kw):
+            out += f[kh - 1 - i, kw - 1 - j] * x[:, :, i:i + h, j:j + w]
+    return out
+
+
+def zero_insert(x: torch.Tensor) -> torch.Tensor:
+    b, c, h, w = x.shape
+    out = torch.zeros(b, c, 2 * h, 2 * w, dtype=x.dtype)
+    for i in range(h):
+        for j in range(w):
+            out[:, :, 2 * i, 2 * j] = x[:, :, i, j]
+    return out
+
+
+def modconv_reference(x, weight, styles, demodulate, up, f):
+    outs = []
+    for b in range(x.shape[0]):  # each sample with its own explicitly modulated kernel
+        wb = weight * styles[b].view(1, -1, 1, 1)
+        if demodulate:
+            wb = wb / (wb.square().sum(dim=[1, 2, 3], keepdim=True) + 1e-8).sqrt()
+        xb = x[b:b + 1]
+        if not up:
+            outs.append(F.conv2d(xb, wb, padding=1))
+        else:  # zero insertion, full true convolution with the kernel, then the x4 FIR low-pass
+            y = F.conv2d(F.pad(zero_insert(xb), [2, 1, 2, 1]), wb.flip([2, 3]))
+            outs.append(fir_reference(y, 4 * f, (1, 1, 1, 1)))
+    return torch.cat(outs)
+
+
+@pytest.mark.parametrize("up", [False, True])
+@pytest.mark.parametrize("demodulate", [True, False])
+def test_modulated_conv_matches_reference(up, demodulate):
+    gen = torch.Generator().manual_seed(0)
+    x = torch.randn(3, 5, 6, 6, generator=gen, dtype=torch.float64)
+    weight = torch.randn(4, 5, 3, 3, generator=gen, dtype=torch.float64)
+    styles = torch.randn(3, 5, generator=gen, dtype=torch.float64)
+    f = fir_filter().double()
+    out = modulated_conv2d(x, weight, styles, demodulate=demodulate, up=up, f=f)
+    assert out.shape == (3, 4, 12 if up else 6, 12 if up else 6)
+    torch.testing.assert_close(out, modconv_reference(x, weight, styles, demodulate, up, f), rtol=0, atol=1e-5)
+    torch.testing.assert_close(modulated_conv2d(x.float(), weight.float(), styles.float(), demodulate, up,
+                                                f.float()), out.float(), rtol=0, atol=1e-5)
+
+
+def test_upfirdn2d_matches_reference():
+    gen = torch.Generator().manual_seed(0)
+    x = torch.randn(2, 3, 5, 7, generator=gen)
+    f = fir_filter()
+    torch.testing.assert_close(f.sum(), torch.tensor(1.0))
+    torch.testing.assert_close(upsample2d(x, f), fir_reference(zero_insert(x), 4 * f, (2, 1, 2, 1)),
+                               rtol=0, atol=1e-5)
+    down = upfirdn2d(x, f, down=2, pad=(1, 1, 1, 1))
+    torch.testing.assert_close(down, fir_reference(x, f, (1, 1, 1, 1))[:, :, ::2, ::2], rtol=0, atol=1e-5)
+    flat = upsample2d(torch.ones(1, 1, 6, 6), f)  # x4 gain: a flat image stays flat away from the border
+    torch.testing.assert_close(flat[:, :, 2:-2, 2:-2], torch.ones(1, 1, 8, 8))
+
+
+def test_config_round_trip_and_interface():
+    assert StyleGAN2Config.from_dict(TINY.to_dict()) == TINY
+    assert (TINY.resolution, TINY.latent_shape) == (16, (8,))
+    with pytest.raises(ValueError, match="power of two"):
+        StyleGAN2Config(img_resolution=48)
+    g = tiny_generator()
+    assert g.mapping(torch.randn(2, 8)).shape == (2, 8)
+
+
+def test_upsampling_conv_is_fir_upsample_then_convolution():
+    """What the fused layer means: x2 FIR upsampling, then the modulated 3x3 kernel as a true
+    convolution (equal away from the border, where the fused form pads only once)."""
+    gen = torch.Generator().manual_seed(1)
+    x, weight = torch.randn(1, 4, 6, 6, generator=gen), torch.randn(2, 4, 3, 3, generator=gen)
+    f = fir_filter()
+    fused = modulated_conv2d(x, weight, torch.ones(1, 4), demodulate=False, up=True, f=f)
+    separate = F.conv2d(upsample2d(x, f), weight.flip([2, 3]), padding=1)
+    torch.testing.assert_close(fused[:, :, 3:-3, 3:-3], separate[:, :, 3:-3, 3:-3], rtol=0, atol=1e-5)
+
+
+def test_greyscale_models_give_rgb():
+    torch.manual_seed(0)
+    g = StyleGAN2Generator(StyleGAN2Config(z_dim=4, w_dim=4, img_resolution=8, img_channels=1,
+                                           channel_base=32, channel_max=8, num_mapping_layers=1))
+    with torch.no_grad():
+        img = g(torch.randn(2, 4))
+    assert img.shape == (2, 3, 8, 8) and torch.equal(img[:, 0], img[:, 2])
