@@ -2,14 +2,22 @@
 
 Fit-to-window by default; the wheel zooms about the cursor, dragging pans,
 double-click fits again. In split mode, dragging near the divider moves it.
+In brush mode a left drag on the edited pane paints a mask instead (the canvas
+only reports the stroke; the document owns the mask), and panning moves to the
+middle button or Space+drag.
 """
 from __future__ import annotations
 
+import math
 from enum import Enum
 
+import numpy as np
 from PySide6.QtCore import QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import QColor, QImage, QPainter, QPen
 from PySide6.QtWidgets import QWidget
+
+DEFAULT_LABELS = ("Original", "Edited (decoded)")
+MASK_RGBA = (235, 40, 40, 110)  # the mask tint at full strength
 
 
 class CompareMode(str, Enum):
@@ -20,6 +28,8 @@ class CompareMode(str, Enum):
 
 class Canvas(QWidget):
     zoom_changed = Signal(float)
+    stroke = Signal(float, float)   # brush centre, image coordinates normalised 0..1
+    stroke_finished = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -34,6 +44,15 @@ class Canvas(QWidget):
         self.offset = QPointF(0, 0)
         self._drag: tuple[str, QPointF] | None = None
         self.placeholder = "Drop images here, paste (Ctrl+V) or File → Open (Ctrl+O)"
+        self.labels: tuple[str | None, str | None] = (None, None)
+        self.brush_mode = False
+        self.brush_radius = 8.0   # image pixels
+        self.erase = False
+        self.mask_overlay: QImage | None = None
+        self.mask_visible = True
+        self._cursor: QPointF | None = None
+        self._space = False
+        self._last_stroke: tuple[float, float] | None = None
 
     def set_images(self, original: QImage | None, edited: QImage | None) -> None:
         self.original, self.edited = original, edited
@@ -42,6 +61,66 @@ class Canvas(QWidget):
     def set_mode(self, mode: CompareMode) -> None:
         self.mode = CompareMode(mode)
         self.update()
+
+    def set_labels(self, left: str | None, right: str | None) -> None:
+        """Name the panes (A/B compare of history states); None, None restores the defaults."""
+        self.labels = (left, right)
+        self.update()
+
+    # --- mask painting ----------------------------------------------------
+    def set_brush_mode(self, on: bool) -> None:
+        self.brush_mode = bool(on)
+        self._drag = None
+        self.setCursor(Qt.CursorShape.CrossCursor if on else Qt.CursorShape.ArrowCursor)
+        self.update()
+
+    def set_brush_radius(self, radius: float) -> None:
+        self.brush_radius = max(0.5, float(radius))
+        self.update()
+
+    def set_erase(self, on: bool) -> None:
+        self.erase = bool(on)
+        self.update()
+
+    def set_mask_overlay(self, mask: np.ndarray | None) -> None:
+        """A float (H, W) mask in [0, 1], shown as a red tint over the edited image."""
+        if mask is None:
+            self.mask_overlay = None
+        else:
+            m = np.clip(np.asarray(mask, np.float32), 0.0, 1.0)
+            rgba = np.empty(m.shape + (4,), np.uint8)
+            rgba[..., :3] = MASK_RGBA[:3]
+            rgba[..., 3] = np.round(m * MASK_RGBA[3]).astype(np.uint8)
+            h, w = m.shape
+            self.mask_overlay = QImage(rgba.data, w, h, 4 * w, QImage.Format.Format_RGBA8888).copy()
+        self.update()
+
+    def show_mask(self, on: bool) -> None:
+        self.mask_visible = bool(on)
+        self.update()
+
+    def edited_rect(self) -> QRectF | None:
+        return next((rect for name, rect in self.panes() if name == "edited"), None)
+
+    def _paint_to(self, pos: QPointF) -> None:
+        """Emit brush centres from the last one to pos, no further apart than half the radius."""
+        rect = self.edited_rect()
+        if rect is None or rect.width() <= 0:
+            return
+        x, y = (pos.x() - rect.left()) / rect.width(), (pos.y() - rect.top()) / rect.height()
+        size = max(self.edited.width(), self.edited.height())
+        step = max(1.0, self.brush_radius / 2) / size
+        reach = self.brush_radius / size  # a centre this far off the image still paints its edge
+        if self._last_stroke is None:
+            points = [(x, y)]
+        else:
+            lx, ly = self._last_stroke
+            n = math.ceil(math.hypot(x - lx, y - ly) / step)
+            points = [(lx + (x - lx) * k / n, ly + (y - ly) * k / n) for k in range(1, n + 1)]
+        self._last_stroke = (x, y)
+        for px, py in points:
+            if -reach <= px <= 1 + reach and -reach <= py <= 1 + reach:
+                self.stroke.emit(px, py)
 
     def fit(self) -> None:
         self.zoom, self.offset = 1.0, QPointF(0, 0)
@@ -78,10 +157,41 @@ class Canvas(QWidget):
                 self._paint_split(p, rect)
             else:
                 p.drawImage(rect, self.original if name == "original" else self.edited)
+            if name == "edited":
+                self._paint_mask(p, rect)
             p.setPen(QColor("#dddddd"))
-            label = ("Split: original | edited" if self.mode == CompareMode.SPLIT
-                     else "Original" if name == "original" else "Edited (decoded)")
-            p.drawText(rect.adjusted(0, -20, 0, 0).topLeft() + QPointF(0, 14), label)
+            p.drawText(rect.adjusted(0, -20, 0, 0).topLeft() + QPointF(0, 14), self.pane_label(name))
+        self._paint_brush(p)
+
+    def pane_label(self, name: str) -> str:
+        left, right = (given or default for given, default in zip(self.labels, DEFAULT_LABELS))
+        if self.mode == CompareMode.SPLIT:
+            return "Split: original | edited" if self.labels == (None, None) else f"Split: {left} | {right}"
+        return left if name == "original" else right
+
+    def _paint_mask(self, p: QPainter, rect: QRectF) -> None:
+        if self.mask_overlay is None or not self.mask_visible:
+            return
+        p.save()
+        if self.mode == CompareMode.SPLIT and self.original is not None:  # only over the edited half
+            x = rect.left() + rect.width() * self.split
+            p.setClipRect(QRectF(x, rect.top(), rect.right() - x, rect.height()))
+        p.drawImage(rect, self.mask_overlay)
+        p.restore()
+
+    def _paint_brush(self, p: QPainter) -> None:
+        rect = self.edited_rect()
+        if not self.brush_mode or self._cursor is None or rect is None or not rect.contains(self._cursor):
+            return
+        r = self.brush_radius * rect.width() / max(self.edited.width(), self.edited.height())
+        p.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+        p.setBrush(Qt.BrushStyle.NoBrush)
+        for colour, width in (("#000000", 3), ("#ffffff", 1)):  # visible on light and dark pixels
+            pen = QPen(QColor(colour), width)
+            if self.erase:
+                pen.setStyle(Qt.PenStyle.DashLine)
+            p.setPen(pen)
+            p.drawEllipse(self._cursor, r, r)
 
     def _paint_split(self, p: QPainter, rect: QRectF) -> None:
         x = rect.left() + rect.width() * self.split
@@ -107,6 +217,15 @@ class Canvas(QWidget):
 
     def mousePressEvent(self, event) -> None:  # noqa: N802
         pos = event.position()
+        if self.brush_mode and event.button() == Qt.MouseButton.LeftButton and not self._space:
+            rect = self.edited_rect()
+            if rect is not None and rect.contains(pos):
+                self._drag, self._last_stroke = ("paint", pos), None
+                self._paint_to(pos)
+            return
+        if self.brush_mode:  # middle button or Space+drag pans
+            self._drag = ("pan", pos)
+            return
         panes = self.panes()
         if self.mode == CompareMode.SPLIT and panes:
             rect = panes[0][1]
@@ -116,11 +235,16 @@ class Canvas(QWidget):
         self._drag = ("pan", pos)
 
     def mouseMoveEvent(self, event) -> None:  # noqa: N802
+        pos = event.position()
+        if self.brush_mode:
+            self._cursor = pos
+            self.update()
         if self._drag is None:
             return
         kind, last = self._drag
-        pos = event.position()
-        if kind == "split" and self.panes():
+        if kind == "paint":
+            self._paint_to(pos)
+        elif kind == "split" and self.panes():
             rect = self.panes()[0][1]
             self.split = min(1.0, max(0.0, (pos.x() - rect.left()) / rect.width()))
         else:
@@ -129,7 +253,32 @@ class Canvas(QWidget):
         self.update()
 
     def mouseReleaseEvent(self, event) -> None:  # noqa: N802
+        if self._drag is not None and self._drag[0] == "paint":
+            self.stroke_finished.emit()
         self._drag = None
 
+    def leaveEvent(self, event) -> None:  # noqa: N802
+        self._cursor = None
+        self.update()
+
+    def keyPressEvent(self, event) -> None:  # noqa: N802
+        if event.key() == Qt.Key.Key_Space and not event.isAutoRepeat():
+            self._space = True
+            if self.brush_mode:
+                self.setCursor(Qt.CursorShape.OpenHandCursor)
+            return
+        super().keyPressEvent(event)
+
+    def keyReleaseEvent(self, event) -> None:  # noqa: N802
+        if event.key() == Qt.Key.Key_Space and not event.isAutoRepeat():
+            self._space = False
+            if self.brush_mode:
+                self.setCursor(Qt.CursorShape.CrossCursor)
+            return
+        super().keyReleaseEvent(event)
+
     def mouseDoubleClickEvent(self, event) -> None:  # noqa: N802
+        if self.brush_mode and event.button() == Qt.MouseButton.LeftButton:
+            self.mousePressEvent(event)  # a quick second dab, not "fit"
+            return
         self.fit()

@@ -2,30 +2,118 @@
 
 values_changed fires live while dragging; edit_committed fires once per
 finished gesture (release, reset, randomise, a key step), which is what undo records.
+Each slider can show a strip of thumbnails at preview_values() under it (rendered
+elsewhere, at low priority), and a meter on top says how typical the latent is.
 """
 from __future__ import annotations
 
 import random
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import (QGridLayout, QHBoxLayout, QLabel, QPushButton, QScrollArea, QSlider,
-                               QToolButton, QVBoxLayout, QWidget)
+import numpy as np
+from PySide6.QtCore import QRectF, Qt, Signal
+from PySide6.QtGui import QImage, QPainter
+from PySide6.QtWidgets import (QCheckBox, QGridLayout, QHBoxLayout, QInputDialog, QLabel, QMenu, QProgressBar,
+                               QPushButton, QScrollArea, QSlider, QToolButton, QVBoxLayout, QWidget)
+
+from .qimage import to_qimage
 
 STEPS_PER_SIGMA = 100
+ROWS_PER_DIRECTION = 2  # the slider row, then its preview strip
+STRIP_HEIGHT = 30
+# (upper bound in sigma, colour, word): green, amber, red
+TYPICALITY = ((2.0, "#3c9d4e", "typical"), (3.5, "#d19a1e", "unusual"),
+              (float("inf"), "#c8423b", "off-distribution: images may break"))
+TYPICALITY_HELP = ("How far the edited latent lies from what the model saw in training, in standard "
+                   "deviations (σ).\nUp to 2σ is typical; beyond 3.5σ the decoder is guessing and images "
+                   "often break.\nReset or lower the strongest sliders to come back.")
+
+
+class PreviewStrip(QWidget):
+    """Thumbnails side by side, spread so each sits under its slider position."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.images: list[QImage] = []
+        self.setFixedHeight(STRIP_HEIGHT)
+        self.setVisible(False)
+
+    def set_images(self, images: np.ndarray | None) -> None:
+        self.images = [] if images is None else [to_qimage(a) for a in images]
+        self.setVisible(bool(self.images))
+        self.update()
+
+    def paintEvent(self, event) -> None:  # noqa: N802 (Qt naming)
+        n = len(self.images)
+        if not n:
+            return
+        p = QPainter(self)
+        p.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform, True)
+        side = min(float(STRIP_HEIGHT), self.width() / n)
+        step = (self.width() - side) / max(1, n - 1)
+        for i, image in enumerate(self.images):
+            p.drawImage(QRectF(i * step, (self.height() - side) / 2, side, side), image)
+
+
+class TypicalityMeter(QWidget):
+    """"Typicality: 1.2σ (typical)" and a thin bar, green / amber / red."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.label = QLabel()
+        self.bar = QProgressBar()
+        self.bar.setRange(0, 50)  # tenths of sigma, 0..5
+        self.bar.setTextVisible(False)
+        self.bar.setFixedHeight(5)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(2)
+        layout.addWidget(self.label)
+        layout.addWidget(self.bar)
+        self.setToolTip(TYPICALITY_HELP)
+        self.distance: float | None = None
+        self.set_distance(None)
+
+    def set_distance(self, distance: float | None) -> None:
+        self.distance = distance
+        if distance is None:
+            self.label.setText("Typicality: –")
+            self.label.setStyleSheet("color: gray;")
+            self.bar.setValue(0)
+            return
+        colour, word = next((c, w) for limit, c, w in TYPICALITY if distance <= limit)
+        self.label.setText(f"Typicality: {distance:.1f}σ ({word})")
+        self.label.setStyleSheet(f"color: {colour}; font-weight: {'bold' if distance > 3.5 else 'normal'};")
+        self.bar.setValue(min(50, round(distance * 10)))
+        self.bar.setStyleSheet(f"QProgressBar {{ border: none; background: #00000022; }} "
+                               f"QProgressBar::chunk {{ background: {colour}; }}")
 
 
 class SliderPanel(QWidget):
     values_changed = Signal(tuple)
     edit_committed = Signal(tuple)
+    rename_requested = Signal(int, str)
+    delete_requested = Signal(int)
+    previews_toggled = Signal(bool)
 
     def __init__(self, span_sigma: float = 3.0, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.span = span_sigma
         self.sliders: list[QSlider] = []
         self._value_labels: list[QLabel] = []
+        self._names: list[QLabel] = []
+        self.strips: list[PreviewStrip] = []
         self._quiet = False
+        self.meter = TypicalityMeter()
+        self.previews_box = QCheckBox("Preview strips")
+        self.previews_box.setToolTip(f"Show each slider's effect as thumbnails at {-span_sigma:g}σ … "
+                                     f"+{span_sigma:g}σ (rendered in the background)")
+        self.previews_box.toggled.connect(self._on_previews)
+        top = QHBoxLayout()
+        top.addWidget(self.meter, 1)
+        top.addWidget(self.previews_box)
         self._grid = QGridLayout()
         self._grid.setColumnStretch(1, 1)
+        self._grid.setVerticalSpacing(2)
         inner = QWidget()
         inner.setLayout(self._grid)
         scroll = QScrollArea()
@@ -39,6 +127,7 @@ class SliderPanel(QWidget):
         buttons.addWidget(self.reset_all_button)
         buttons.addWidget(self.randomise_button)
         layout = QVBoxLayout(self)
+        layout.addLayout(top)
         layout.addWidget(scroll)
         layout.addLayout(buttons)
         self.setEnabled(False)
@@ -47,14 +136,17 @@ class SliderPanel(QWidget):
         """Rebuild the sliders for a new direction set (all at zero)."""
         while self._grid.count():
             self._grid.takeAt(0).widget().deleteLater()
-        self.sliders, self._value_labels = [], []
+        self.sliders, self._value_labels, self._names, self.strips = [], [], [], []
         for row, label in enumerate(labels):
             self._add_row(row, label, tooltips[row] if row < len(tooltips) else label)
         self.setEnabled(bool(labels))
 
     def _add_row(self, row: int, label: str, tooltip: str) -> None:
         name = QLabel(label)
-        name.setToolTip(tooltip)
+        name.setToolTip(f"{tooltip}\n(right-click to rename or delete)")
+        name.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        name.customContextMenuRequested.connect(
+            lambda pos, i=row, w=name: self.context_menu(i).exec(w.mapToGlobal(pos)))
         slider = QSlider(Qt.Orientation.Horizontal)
         slider.setRange(int(-self.span * STEPS_PER_SIGMA), int(self.span * STEPS_PER_SIGMA))
         slider.setSingleStep(10)
@@ -69,9 +161,61 @@ class SliderPanel(QWidget):
         slider.sliderReleased.connect(self._commit)
         reset.clicked.connect(lambda _=False, s=slider: self._reset_one(s))
         for col, w in enumerate((name, slider, value, reset)):
-            self._grid.addWidget(w, row, col)
+            self._grid.addWidget(w, ROWS_PER_DIRECTION * row, col)
+        strip = PreviewStrip()
+        strip.setToolTip(f"{label} at " + ", ".join(f"{v:+g}σ" for v in self.preview_values()))
+        self._grid.addWidget(strip, ROWS_PER_DIRECTION * row + 1, 1)
         self.sliders.append(slider)
         self._value_labels.append(value)
+        self._names.append(name)
+        self.strips.append(strip)
+
+    # --- rename / delete ----------------------------------------------------
+    def labels(self) -> tuple[str, ...]:
+        return tuple(name.text() for name in self._names)
+
+    def context_menu(self, index: int) -> QMenu:
+        """The right-click menu of a slider's name (a method so tests can trigger its actions)."""
+        menu = QMenu(self)
+        menu.addAction("Rename…", lambda: self._rename(index))
+        menu.addAction("Delete", lambda: self.delete_requested.emit(index))
+        return menu
+
+    def _ask_name(self, old: str) -> str | None:
+        """The name prompt; tests replace it."""
+        text, ok = QInputDialog.getText(self, "Rename direction", "New name:", text=old)
+        return text if ok else None
+
+    def _rename(self, index: int) -> None:
+        old = self._names[index].text()
+        new = self._ask_name(old)
+        if new is not None and new.strip() and new.strip() != old:
+            self.rename_requested.emit(index, new.strip())
+
+    # --- previews and typicality -------------------------------------------
+    def previews_enabled(self) -> bool:
+        return self.previews_box.isChecked()
+
+    def _on_previews(self, on: bool) -> None:
+        if not on:
+            self.clear_previews()
+        self.previews_toggled.emit(on)
+
+    def preview_values(self, n: int = 7) -> tuple[float, ...]:
+        """The sigma values a strip shows, left to right (-span..+span)."""
+        return tuple(float(v) for v in np.linspace(-self.span, self.span, n))
+
+    def set_preview(self, index: int, images: np.ndarray) -> None:
+        """Show (N, h, w, 3) uint8 thumbnails under slider index (ignored when off or stale)."""
+        if self.previews_enabled() and 0 <= index < len(self.strips):
+            self.strips[index].set_images(images)
+
+    def clear_previews(self) -> None:
+        for strip in self.strips:
+            strip.set_images(None)
+
+    def set_prior_distance(self, distance: float | None) -> None:
+        self.meter.set_distance(distance)
 
     def values(self) -> tuple[float, ...]:
         return tuple(s.value() / STEPS_PER_SIGMA for s in self.sliders)

@@ -1,0 +1,192 @@
+"""New direction from examples: images that show "from" and images that show "to".
+
+The dialog only gathers a DirectionRequest; the engine encodes the images and
+fits the direction (difference of the two means, or a linear classifier's normal).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from PySide6.QtCore import QSize, Qt, Signal
+from PySide6.QtGui import QIcon, QImage, QPixmap
+from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QComboBox, QDialog, QDialogButtonBox, QFileDialog,
+                               QFormLayout, QHBoxLayout, QLabel, QLineEdit, QListWidget, QListWidgetItem,
+                               QPushButton, QVBoxLayout, QWidget)
+
+from ..imaging import IMAGE_SUFFIXES
+
+METHODS = (("means", "Difference of means"), ("linear", "Linear classifier"))
+PATH_ROLE = Qt.ItemDataRole.UserRole
+THUMB = 40
+FILTER = "Images (" + " ".join(f"*{s}" for s in IMAGE_SUFFIXES) + ")"
+
+
+@dataclass(frozen=True)
+class DirectionRequest:
+    name: str
+    from_paths: tuple[str, ...]
+    to_paths: tuple[str, ...]
+    method: str = "means"        # "means" | "linear"
+    keep_fixed: bool = False     # project out the named attributes (conditional editing)
+
+
+def _thumbnail(path: str) -> QIcon:
+    image = QImage(path)
+    if image.isNull():
+        return QIcon()
+    return QIcon(QPixmap.fromImage(image.scaled(THUMB, THUMB, Qt.AspectRatioMode.KeepAspectRatio,
+                                                Qt.TransformationMode.SmoothTransformation)))
+
+
+class ImageList(QListWidget):
+    """A list of image files that accepts dropped files."""
+
+    paths_dropped = Signal(list)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setAcceptDrops(True)
+        self.setDragDropMode(QAbstractItemView.DragDropMode.DropOnly)
+        self.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        self.setIconSize(QSize(THUMB, THUMB))
+
+    @staticmethod
+    def _image_paths(event) -> list[str]:
+        urls = event.mimeData().urls() if event.mimeData().hasUrls() else []
+        return [u.toLocalFile() for u in urls
+                if u.isLocalFile() and Path(u.toLocalFile()).suffix.lower() in IMAGE_SUFFIXES]
+
+    def dragEnterEvent(self, event) -> None:  # noqa: N802 (Qt naming)
+        if self._image_paths(event):
+            event.acceptProposedAction()
+        else:
+            event.ignore()
+
+    def dragMoveEvent(self, event) -> None:  # noqa: N802
+        self.dragEnterEvent(event)
+
+    def dropEvent(self, event) -> None:  # noqa: N802
+        paths = self._image_paths(event)
+        if paths:
+            event.acceptProposedAction()
+            self.paths_dropped.emit(paths)
+
+    def paths(self) -> tuple[str, ...]:
+        return tuple(self.item(r).data(PATH_ROLE) for r in range(self.count()))
+
+    def add_paths(self, paths) -> None:
+        have = set(self.paths())
+        for path in map(str, paths):
+            if path in have:
+                continue
+            have.add(path)
+            entry = QListWidgetItem(_thumbnail(path), Path(path).name)
+            entry.setData(PATH_ROLE, path)
+            entry.setToolTip(path)
+            self.addItem(entry)
+
+    def remove_selected(self) -> None:
+        for entry in self.selectedItems():
+            self.takeItem(self.row(entry))
+
+
+class DirectionsDialog(QDialog):
+    """Gathers a DirectionRequest; OK only with at least one image on each side."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("New direction from examples")
+        self.lists = {"from": ImageList(), "to": ImageList()}
+        self.counts: dict[str, QLabel] = {}
+        self.add_buttons: dict[str, QPushButton] = {}
+        self.remove_buttons: dict[str, QPushButton] = {}
+        self.name = QLineEdit()
+        self.name.setPlaceholderText("A → B")
+        self._name_edited = False  # once the user types a name, stop suggesting one
+        self.method = QComboBox()
+        for key, text in METHODS:
+            self.method.addItem(text, key)
+        self.method.setToolTip("Difference of means: average 'to' minus average 'from' (robust with few images).\n"
+                               "Linear classifier: the normal of a line separating them (better with many).")
+        self.keep_fixed = QCheckBox("Keep the named attributes fixed (conditional)")
+        self.keep_fixed.setToolTip("Remove from the new direction whatever it shares with the model's named "
+                                   "directions, so moving it changes less of the rest")
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText("Make direction")
+        self.buttons.accepted.connect(self.accept)
+        self.buttons.rejected.connect(self.reject)
+        self.name.textEdited.connect(self._on_name_edited)
+        sides = QHBoxLayout()
+        for which, title in (("from", "From (images without it)"), ("to", "To (images with it)")):
+            sides.addLayout(self._side(which, title))
+        form = QFormLayout()
+        form.addRow("Name", self.name)
+        form.addRow("Method", self.method)
+        form.addRow("", self.keep_fixed)
+        layout = QVBoxLayout(self)
+        layout.addLayout(sides, 1)
+        layout.addLayout(form)
+        layout.addWidget(self.buttons)
+        self.resize(560, 420)
+        self._update()
+
+    def _side(self, which: str, title: str) -> QVBoxLayout:
+        lst = self.lists[which]
+        lst.setToolTip("Drop image files here")
+        lst.paths_dropped.connect(lambda paths, w=which: self.add_files(w, paths))
+        add = QPushButton("Add images…")
+        remove = QPushButton("Remove")
+        add.clicked.connect(lambda _=False, w=which: self._browse(w))
+        remove.clicked.connect(lambda _=False, w=which: self._remove(w))
+        count = self.counts[which] = QLabel()
+        self.add_buttons[which], self.remove_buttons[which] = add, remove
+        buttons = QHBoxLayout()
+        buttons.addWidget(add)
+        buttons.addWidget(remove)
+        buttons.addStretch(1)
+        buttons.addWidget(count)
+        column = QVBoxLayout()
+        column.addWidget(QLabel(title))
+        column.addWidget(lst, 1)
+        column.addLayout(buttons)
+        return column
+
+    def _ask_files(self, which: str) -> list[str]:
+        """The open dialog; tests call add_files instead."""
+        paths, _ = QFileDialog.getOpenFileNames(self, f"Images for “{which}”", "", FILTER)
+        return paths
+
+    def _browse(self, which: str) -> None:
+        self.add_files(which, self._ask_files(which))
+
+    def add_files(self, which: str, paths) -> None:
+        self.lists[which].add_paths(paths)
+        self._update()
+
+    def _remove(self, which: str) -> None:
+        self.lists[which].remove_selected()
+        self._update()
+
+    def _on_name_edited(self, text: str) -> None:
+        self._name_edited = bool(text.strip())
+        self._update()
+
+    def suggested_name(self) -> str:
+        def stem(which: str, default: str) -> str:
+            paths = self.lists[which].paths()
+            return Path(paths[0]).stem if paths else default
+        return f"{stem('from', 'A')} → {stem('to', 'B')}"
+
+    def _update(self) -> None:
+        for which, lst in self.lists.items():
+            n = lst.count()
+            self.counts[which].setText(f"{n} image{'s' if n != 1 else ''}")
+        if not self._name_edited:
+            self.name.setText(self.suggested_name())
+        ok = all(lst.count() for lst in self.lists.values())
+        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setEnabled(ok)
+
+    def request(self) -> DirectionRequest:
+        return DirectionRequest(self.name.text().strip() or self.suggested_name(), self.lists["from"].paths(),
+                                self.lists["to"].paths(), self.method.currentData(), self.keep_fixed.isChecked())

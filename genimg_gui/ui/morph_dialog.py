@@ -1,0 +1,253 @@
+"""Morph…: tick two or more keyframes, scrub or play the morph, export GIF / WebP / MP4.
+
+The dialog only describes the morph (MorphSettings) and asks for frames; the
+document decodes them in the background and hands them back with show_frame.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+from PySide6.QtCore import QSize, Qt, QTimer, Signal
+from PySide6.QtGui import QIcon, QPixmap
+from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QComboBox, QDialog, QFileDialog, QFormLayout,
+                               QHBoxLayout, QLabel, QListWidget, QListWidgetItem, QPushButton, QSlider,
+                               QSpinBox, QVBoxLayout, QWidget)
+
+from .qimage import to_qimage
+
+ID_ROLE = Qt.ItemDataRole.UserRole
+MODES = (("spherical", "Spherical (slerp)"), ("linear", "Linear"))
+EXPORT_FILTERS = {"GIF (*.gif)": ".gif", "WebP (*.webp)": ".webp", "MP4 video (*.mp4)": ".mp4"}
+PREVIEW = 256  # px; frames are scaled up with nearest neighbour so small models stay crisp
+
+
+@dataclass(frozen=True)
+class MorphSettings:
+    item_ids: tuple[int, ...]   # keyframes in order
+    frames: int = 24
+    fps: int = 12
+    mode: str = "spherical"     # "spherical" | "linear"
+    loop: bool = False          # go back from the last keyframe to the first
+
+
+class MorphDialog(QDialog):
+    """Non-modal. settings_changed fires on a real change of what the frames look like (not fps)."""
+
+    settings_changed = Signal(object)
+    frame_requested = Signal(int)
+    export_requested = Signal(str)
+
+    def __init__(self, items: list[tuple[int, str, np.ndarray]], parent: QWidget | None = None,
+                 checked: tuple[int, ...] | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Morph between images")
+        self.setModal(False)
+        self.keyframes = QListWidget()
+        self.keyframes.setIconSize(QSize(40, 40))
+        self.keyframes.setDragDropMode(QAbstractItemView.DragDropMode.InternalMove)
+        self.keyframes.setToolTip("Tick the keyframes; drag (or use ↑ ↓) to change their order")
+        checked = tuple(i for i, _, _ in items[:2]) if checked is None else checked
+        for item_id, name, image in items:
+            entry = QListWidgetItem(QIcon(QPixmap.fromImage(to_qimage(image))), name)
+            entry.setData(ID_ROLE, item_id)
+            entry.setFlags(entry.flags() | Qt.ItemFlag.ItemIsUserCheckable)
+            entry.setCheckState(Qt.CheckState.Checked if item_id in checked else Qt.CheckState.Unchecked)
+            self.keyframes.addItem(entry)
+        self.up_button = QPushButton("↑")
+        self.down_button = QPushButton("↓")
+        self.up_button.setToolTip("Move the selected keyframe earlier")
+        self.down_button.setToolTip("Move the selected keyframe later")
+        self._build_controls()
+        self._build_layout()
+        self._last = self.settings()
+        self._connect()
+        self._update_enabled()
+
+    def _build_controls(self) -> None:
+        self.frames = QSpinBox()
+        self.frames.setRange(2, 600)
+        self.frames.setValue(24)
+        self.fps = QSpinBox()
+        self.fps.setRange(1, 60)
+        self.fps.setValue(12)
+        self.fps.setSuffix(" fps")
+        self.mode = QComboBox()
+        for key, text in MODES:
+            self.mode.addItem(text, key)
+        self.mode.setToolTip("Spherical keeps the in-between latents as typical as the keyframes "
+                             "(no washed-out middle); linear is a straight line")
+        self.loop = QCheckBox("Loop back to the start")
+        self.timeline = QSlider(Qt.Orientation.Horizontal)
+        self.timeline.setRange(0, self.frames.value() - 1)
+        self.frame_label = QLabel()
+        self.preview = QLabel("Frames appear here")
+        self.preview.setFixedSize(PREVIEW, PREVIEW)
+        self.preview.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.preview.setStyleSheet("background: #2b2b2b; color: #bbbbbb;")
+        self.play_button = QPushButton("▶ Play")
+        self.play_button.setCheckable(True)
+        self.busy = QLabel()
+        self.busy.setVisible(False)
+        self.export_button = QPushButton("Export…")
+        self.export_button.setToolTip("Write the morph as an animated GIF, WebP or an MP4 video")
+        self.close_button = QPushButton("Close")
+        self.timer = QTimer(self)
+        self._update_frame_label()
+
+    def _build_layout(self) -> None:
+        order = QVBoxLayout()
+        order.addWidget(self.up_button)
+        order.addWidget(self.down_button)
+        order.addStretch(1)
+        keys = QHBoxLayout()
+        keys.addWidget(self.keyframes, 1)
+        keys.addLayout(order)
+        form = QFormLayout()
+        form.addRow("Frames", self.frames)
+        form.addRow("Speed", self.fps)
+        form.addRow("Path", self.mode)
+        form.addRow("", self.loop)
+        left = QVBoxLayout()
+        left.addWidget(QLabel("Keyframes (at least two)"))
+        left.addLayout(keys, 1)
+        left.addLayout(form)
+        scrub = QHBoxLayout()
+        scrub.addWidget(self.play_button)
+        scrub.addWidget(self.timeline, 1)
+        scrub.addWidget(self.frame_label)
+        right = QVBoxLayout()
+        right.addWidget(self.preview, 0, Qt.AlignmentFlag.AlignCenter)
+        right.addLayout(scrub)
+        right.addStretch(1)
+        top = QHBoxLayout()
+        top.addLayout(left, 1)
+        top.addLayout(right)
+        bottom = QHBoxLayout()
+        bottom.addWidget(self.busy, 1)
+        bottom.addStretch(1)
+        bottom.addWidget(self.export_button)
+        bottom.addWidget(self.close_button)
+        layout = QVBoxLayout(self)
+        layout.addLayout(top, 1)
+        layout.addLayout(bottom)
+
+    def _connect(self) -> None:
+        model = self.keyframes.model()
+        self._settle = QTimer(self)
+        self._settle.setSingleShot(True)
+        self._settle.setInterval(0)
+        self.keyframes.itemChanged.connect(self._changed)
+        # a drag may arrive as a move or as remove + insert: look once the list has settled
+        for rows_signal in (model.rowsMoved, model.rowsInserted, model.rowsRemoved):
+            rows_signal.connect(self._settle.start)
+        self._settle.timeout.connect(self._changed)
+        self.frames.valueChanged.connect(self._on_frames)
+        self.mode.currentIndexChanged.connect(self._changed)
+        self.loop.toggled.connect(self._changed)
+        self.fps.valueChanged.connect(self._on_fps)
+        self.timeline.valueChanged.connect(self._on_timeline)
+        self.play_button.toggled.connect(self.set_playing)
+        self.timer.timeout.connect(self._advance)
+        self.up_button.clicked.connect(lambda: self.move_selected(-1))
+        self.down_button.clicked.connect(lambda: self.move_selected(1))
+        self.export_button.clicked.connect(self._ask_export)
+        self.close_button.clicked.connect(self.close)
+
+    # --- settings ---------------------------------------------------------
+    def settings(self) -> MorphSettings:
+        ids = tuple(self.keyframes.item(r).data(ID_ROLE) for r in range(self.keyframes.count())
+                    if self.keyframes.item(r).checkState() == Qt.CheckState.Checked)
+        return MorphSettings(ids, self.frames.value(), self.fps.value(), self.mode.currentData(),
+                             self.loop.isChecked())
+
+    def _changed(self, *_args) -> None:
+        self._update_enabled()
+        now = self.settings()
+        if now.item_ids != self._last.item_ids or now.frames != self._last.frames \
+                or now.mode != self._last.mode or now.loop != self._last.loop:
+            self.settings_changed.emit(now)
+        self._last = now
+
+    def _update_enabled(self) -> None:
+        enough = len(self.settings().item_ids) >= 2
+        self.export_button.setEnabled(enough and not self.busy.isVisible())
+        self.play_button.setEnabled(enough)
+        self.timeline.setEnabled(enough)
+        if not enough:
+            self.set_playing(False)
+
+    def move_selected(self, step: int) -> None:
+        row = self.keyframes.currentRow()
+        target = row + step
+        if row < 0 or not 0 <= target < self.keyframes.count():
+            return
+        entry = self.keyframes.takeItem(row)
+        self.keyframes.insertItem(target, entry)
+        self.keyframes.setCurrentRow(target)
+
+    def _on_frames(self, frames: int) -> None:
+        self.timeline.setMaximum(frames - 1)
+        self._update_frame_label()
+        self._changed()
+
+    def _on_fps(self, fps: int) -> None:
+        self.timer.setInterval(round(1000 / fps))
+        self._last = self.settings()
+
+    # --- timeline and preview ---------------------------------------------
+    def _on_timeline(self, index: int) -> None:
+        self._update_frame_label()
+        self.frame_requested.emit(index)
+
+    def _update_frame_label(self) -> None:
+        self.frame_label.setText(f"{self.timeline.value() + 1} / {self.frames.value()}")
+
+    def set_playing(self, on: bool) -> None:
+        if on:
+            self.timer.start(round(1000 / self.fps.value()))
+        else:
+            self.timer.stop()
+        self.play_button.blockSignals(True)
+        self.play_button.setChecked(on)
+        self.play_button.setText("⏸ Pause" if on else "▶ Play")
+        self.play_button.blockSignals(False)
+
+    def _advance(self) -> None:
+        self.timeline.setValue((self.timeline.value() + 1) % self.frames.value())
+
+    def show_frame(self, index: int, image: np.ndarray) -> None:
+        """Show a decoded frame, scaled up without smoothing (blurry upscales hide the detail)."""
+        pix = QPixmap.fromImage(to_qimage(image))
+        self.preview.setPixmap(pix.scaled(PREVIEW, PREVIEW, Qt.AspectRatioMode.KeepAspectRatio,
+                                          Qt.TransformationMode.FastTransformation))
+        self.preview.setToolTip(f"Frame {index + 1}")
+
+    def set_busy(self, text: str | None) -> None:
+        self.busy.setText(text or "")
+        self.busy.setVisible(text is not None)
+        self._update_enabled()
+
+    # --- export -----------------------------------------------------------
+    def _ask_export_path(self) -> str | None:
+        """The save dialog; tests call export_to instead."""
+        path, chosen = QFileDialog.getSaveFileName(self, "Export morph", str(Path.home() / "morph.gif"),
+                                                   ";;".join(EXPORT_FILTERS))
+        if not path:
+            return None
+        if Path(path).suffix.lower() not in EXPORT_FILTERS.values():
+            path += EXPORT_FILTERS.get(chosen, ".gif")
+        return path
+
+    def _ask_export(self) -> None:
+        path = self._ask_export_path()
+        if path:
+            self.export_to(path)
+
+    def export_to(self, path: str) -> None:
+        self.export_requested.emit(str(path))
+
+    def closeEvent(self, event) -> None:  # noqa: N802 (Qt naming)
+        self.set_playing(False)
+        super().closeEvent(event)

@@ -1,0 +1,376 @@
+"""The editing widgets on their own (no engine): history tree, morph dialog, directions dialog,
+slider extras (rename/delete, preview strips, typicality) and mask painting on the canvas."""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from PIL import Image
+from PySide6.QtCore import QMimeData, QPoint, QPointF, Qt, QUrl
+from PySide6.QtGui import QDragEnterEvent, QDropEvent
+from PySide6.QtWidgets import QApplication, QDialogButtonBox
+
+from genimg_gui.ui.canvas import Canvas, CompareMode
+from genimg_gui.ui.directions_dialog import DirectionRequest, DirectionsDialog
+from genimg_gui.ui.history_panel import HistoryPanel
+from genimg_gui.ui.morph_dialog import MorphDialog, MorphSettings
+from genimg_gui.ui.qimage import from_qimage, to_qimage
+from genimg_gui.ui.sliders import SliderPanel
+
+LEFT, MIDDLE = Qt.MouseButton.LeftButton, Qt.MouseButton.MiddleButton
+CTRL = Qt.KeyboardModifier.ControlModifier
+
+
+def solid(rgb, size: int = 16) -> np.ndarray:
+    return np.full((size, size, 3), rgb, np.uint8)
+
+
+def shown(qtbot, widget):
+    qtbot.addWidget(widget)
+    widget.show()
+    qtbot.waitExposed(widget)
+    return widget
+
+
+# --- history -------------------------------------------------------------
+@pytest.fixture()
+def history(qtbot) -> HistoryPanel:
+    panel = shown(qtbot, HistoryPanel())
+    panel.resize(260, 420)
+    # 0 -> 1 -> 2, and 1 -> 3 -> 4 (undo to 1, then a different edit)
+    nodes = [(0, None, "Original", solid(0)), (1, 0, "PC1 +1.5σ", solid(60)), (2, 1, "PC2 −1σ", solid(120)),
+             (3, 1, "PC3 +2σ", None), (4, 3, "Mask", solid(240))]
+    panel.set_nodes(nodes, current_id=4)
+    return panel
+
+
+def click_node(qtbot, panel: HistoryPanel, node_id: int, modifier=Qt.KeyboardModifier.NoModifier) -> None:
+    panel.tree.scrollToItem(panel.item_for(node_id))
+    rect = panel.tree.visualItemRect(panel.item_for(node_id))
+    qtbot.mouseClick(panel.tree.viewport(), LEFT, modifier, rect.center())
+
+
+def test_history_tree_is_flat_except_at_branches(history):
+    assert history.node_ids() == [0, 1, 2, 3, 4]
+    assert history.tree.topLevelItemCount() == 2  # the chain 0, 1 reads flat
+    branch = history.item_for(1)
+    assert [branch.child(i).data(0, Qt.ItemDataRole.UserRole) for i in range(branch.childCount())] == [2, 3, 4]
+    assert history.item_for(4).font(0).bold() and not history.item_for(2).font(0).bold()
+    assert history.tree.iconSize().height() == 48
+    before = history.item_for(3).icon(0).cacheKey()
+    history.set_thumbnail(3, solid(200))
+    assert history.item_for(3).icon(0).cacheKey() != before
+
+
+def test_history_click_goes_to_a_state_and_ctrl_click_compares(qtbot, history):
+    with qtbot.waitSignal(history.node_activated, check_params_cb=lambda i: i == 2):
+        click_node(qtbot, history, 2)
+    with qtbot.assertNotEmitted(history.node_activated):
+        click_node(qtbot, history, 4)  # the current state: nothing to do
+    click_node(qtbot, history, 2)
+    assert not history.compare_button.isEnabled()
+    with qtbot.assertNotEmitted(history.node_activated):
+        click_node(qtbot, history, 0, CTRL)  # extends the selection instead of moving
+    assert history.selected_ids() == [0, 2] and history.compare_button.isEnabled()
+    with qtbot.waitSignal(history.compare_requested) as compare:
+        qtbot.mouseClick(history.compare_button, LEFT)
+    assert compare.args == [0, 2]
+    assert history.stop_button.isEnabled()
+    # a rebuild after the next edit keeps the selection
+    history.set_nodes([(0, None, "Original", None), (1, 0, "a", None), (2, 1, "b", None), (5, 2, "c", None)], 5)
+    assert history.selected_ids() == [0, 2] and history.item_for(5).font(0).bold()
+    with qtbot.waitSignal(history.compare_cleared):
+        qtbot.mouseClick(history.stop_button, LEFT)
+    assert not history.stop_button.isEnabled()
+
+
+def test_history_enter_activates(qtbot, history):
+    history.tree.setCurrentItem(history.item_for(1))
+    with qtbot.waitSignal(history.node_activated, check_params_cb=lambda i: i == 1):
+        qtbot.keyClick(history.tree, Qt.Key.Key_Return)
+
+
+# --- morph ---------------------------------------------------------------
+@pytest.fixture()
+def morph(qtbot) -> MorphDialog:
+    items = [(10, "a.png", solid(10)), (11, "b.png", solid(100)), (12, "c.png", solid(200))]
+    return shown(qtbot, MorphDialog(items))
+
+
+def set_checked(dialog: MorphDialog, row: int, on: bool) -> None:
+    dialog.keyframes.item(row).setCheckState(Qt.CheckState.Checked if on else Qt.CheckState.Unchecked)
+
+
+def test_morph_keyframes_and_settings(qtbot, morph):
+    assert morph.settings() == MorphSettings((10, 11), 24, 12, "spherical", False)
+    assert morph.export_button.isEnabled() and not morph.isModal()
+    with qtbot.waitSignal(morph.settings_changed) as sig:
+        set_checked(morph, 1, False)
+    assert sig.args[0].item_ids == (10,) and not morph.export_button.isEnabled()
+    with qtbot.waitSignal(morph.settings_changed) as sig:
+        set_checked(morph, 2, True)
+    assert sig.args[0].item_ids == (10, 12) and morph.export_button.isEnabled()
+    morph.keyframes.setCurrentRow(2)
+    with qtbot.assertNotEmitted(morph.settings_changed, wait=50):
+        qtbot.mouseClick(morph.up_button, LEFT)  # past an unticked item: same keyframes
+    with qtbot.waitSignal(morph.settings_changed) as sig:
+        qtbot.mouseClick(morph.up_button, LEFT)
+    assert sig.args[0].item_ids == (12, 10)
+    with qtbot.waitSignal(morph.settings_changed) as sig:  # a drag arrives as a row move
+        morph.keyframes.model().moveRow(morph.keyframes.rootIndex(), 0, morph.keyframes.rootIndex(), 2)
+    assert sig.args[0].item_ids == (10, 12)
+    with qtbot.waitSignal(morph.settings_changed) as sig:
+        morph.frames.setValue(5)
+    assert sig.args[0].frames == 5 and morph.timeline.maximum() == 4
+    with qtbot.waitSignal(morph.settings_changed) as sig:
+        morph.mode.setCurrentIndex(morph.mode.findData("linear"))
+    assert sig.args[0].mode == "linear"
+    with qtbot.waitSignal(morph.settings_changed) as sig:
+        qtbot.mouseClick(morph.loop, LEFT, pos=QPoint(5, morph.loop.height() // 2))
+    assert sig.args[0].loop
+    with qtbot.assertNotEmitted(morph.settings_changed, wait=50):
+        morph.fps.setValue(30)  # the same frames, only played faster
+    assert morph.settings() == MorphSettings((10, 12), 5, 30, "linear", True)
+
+
+def test_morph_timeline_play_preview_export(qtbot, morph, tmp_path, monkeypatch):
+    morph.frames.setValue(3)
+    morph.fps.setValue(60)
+    with qtbot.waitSignal(morph.frame_requested, check_params_cb=lambda i: i == 1):
+        qtbot.keyClick(morph.timeline, Qt.Key.Key_Right)
+    assert morph.frame_label.text() == "2 / 3"
+    seen: list[int] = []
+    morph.frame_requested.connect(seen.append)
+    qtbot.mouseClick(morph.play_button, LEFT)
+    qtbot.waitUntil(lambda: seen[:3] == [2, 0, 1], timeout=3000)  # wraps around
+    qtbot.mouseClick(morph.play_button, LEFT)
+    assert not morph.timer.isActive() and morph.play_button.text() == "▶ Play"
+    morph.show_frame(1, solid((250, 0, 0), 8))
+    pix = morph.preview.pixmap()
+    assert pix.width() == 256 and from_qimage(pix.toImage())[128, 128].tolist() == [250, 0, 0]
+    morph.set_busy("Exporting frame 3/24")
+    assert morph.busy.isVisible() and not morph.export_button.isEnabled()
+    morph.set_busy(None)
+    assert not morph.busy.isVisible() and morph.export_button.isEnabled()
+    target = str(tmp_path / "m.gif")
+    with qtbot.waitSignal(morph.export_requested, check_params_cb=lambda p: p == target):
+        morph.export_to(target)
+    monkeypatch.setattr(morph, "_ask_export_path", lambda: str(tmp_path / "m.mp4"))
+    with qtbot.waitSignal(morph.export_requested, check_params_cb=lambda p: p.endswith("m.mp4")):
+        qtbot.mouseClick(morph.export_button, LEFT)
+
+
+# --- directions from examples --------------------------------------------
+def image_files(folder, names) -> list:
+    paths = []
+    for i, name in enumerate(names):
+        path = folder / name
+        Image.fromarray(solid(i * 40, 12)).save(path)
+        paths.append(path)
+    return paths
+
+
+def drop_on(widget, paths) -> bool:
+    """A real drag-enter + drop of file URLs; returns whether the drop was accepted."""
+    mime = QMimeData()
+    mime.setUrls([QUrl.fromLocalFile(str(p)) for p in paths])
+    args = (Qt.DropAction.CopyAction, mime, LEFT, Qt.KeyboardModifier.NoModifier)
+    enter = QDragEnterEvent(QPointF(10, 10), *args)
+    QApplication.sendEvent(widget, enter)
+    if not enter.isAccepted():
+        return False
+    drop = QDropEvent(QPointF(10, 10), *args)
+    QApplication.sendEvent(widget, drop)
+    return drop.isAccepted()
+
+
+def test_directions_dialog_drop_add_and_request(qtbot, tmp_path):
+    dialog = shown(qtbot, DirectionsDialog())
+    ok = dialog.buttons.button(QDialogButtonBox.StandardButton.Ok)
+    assert dialog.name.text() == "A → B" and not ok.isEnabled()
+    smiles = image_files(tmp_path, ["smile 1.png", "smile 2.jpg"])
+    frowns = image_files(tmp_path, ["frown.png"])
+    (tmp_path / "notes.txt").write_text("not an image")
+    assert not drop_on(dialog.lists["from"].viewport(), [tmp_path / "notes.txt"])
+    assert drop_on(dialog.lists["from"].viewport(), smiles)
+    assert drop_on(dialog.lists["from"].viewport(), smiles[:1])  # already there: not added twice
+    assert dialog.lists["from"].paths() == tuple(map(str, smiles))
+    assert dialog.name.text() == "smile 1 → B" and not ok.isEnabled()
+    dialog.add_files("to", frowns)
+    assert ok.isEnabled() and dialog.name.text() == "smile 1 → frown"
+    assert dialog.counts["from"].text() == "2 images"
+    dialog.lists["from"].item(0).setSelected(True)
+    qtbot.mouseClick(dialog.remove_buttons["from"], LEFT)
+    assert dialog.lists["from"].paths() == (str(smiles[1]),) and dialog.name.text() == "smile 2 → frown"
+    dialog.name.clear()
+    qtbot.keyClicks(dialog.name, "happier")
+    dialog.add_files("to", image_files(tmp_path, ["x.png"]))  # a typed name stays
+    dialog.method.setCurrentIndex(dialog.method.findData("linear"))
+    qtbot.mouseClick(dialog.keep_fixed, LEFT, pos=QPoint(5, dialog.keep_fixed.height() // 2))
+    assert dialog.request() == DirectionRequest("happier", (str(smiles[1]),),
+                                                (str(frowns[0]), str(tmp_path / "x.png")), "linear", True)
+    dialog.lists["to"].selectAll()
+    qtbot.mouseClick(dialog.remove_buttons["to"], LEFT)
+    assert not ok.isEnabled()
+
+
+# --- sliders -------------------------------------------------------------
+@pytest.fixture()
+def sliders(qtbot) -> SliderPanel:
+    panel = shown(qtbot, SliderPanel())
+    panel.resize(360, 400)
+    panel.set_directions(("PC1", "PC2", "PC3"), ("a", "b", "c"))
+    return panel
+
+
+def action(menu, text: str):
+    return next(a for a in menu.actions() if a.text() == text)
+
+
+def test_slider_rename_and_delete_from_the_menu(qtbot, sliders, monkeypatch):
+    monkeypatch.setattr(sliders, "_ask_name", lambda old: f"{old} smile")
+    with qtbot.waitSignal(sliders.rename_requested) as sig:
+        action(sliders.context_menu(1), "Rename…").trigger()
+    assert sig.args == [1, "PC2 smile"]
+    monkeypatch.setattr(sliders, "_ask_name", lambda old: None)  # cancelled
+    with qtbot.assertNotEmitted(sliders.rename_requested):
+        action(sliders.context_menu(1), "Rename…").trigger()
+    with qtbot.waitSignal(sliders.delete_requested, check_params_cb=lambda i: i == 2):
+        action(sliders.context_menu(2), "Delete").trigger()
+    assert sliders._names[0].contextMenuPolicy() == Qt.ContextMenuPolicy.CustomContextMenu
+
+
+def test_slider_preview_strips(qtbot, sliders):
+    assert sliders.preview_values() == (-3.0, -2.0, -1.0, 0.0, 1.0, 2.0, 3.0)
+    strip_images = np.stack([solid((30 * i, 255 - 30 * i, 0), 8) for i in range(7)])
+    sliders.set_preview(0, strip_images)  # off: ignored
+    assert not sliders.strips[0].isVisible()
+    with qtbot.waitSignal(sliders.previews_toggled, check_params_cb=lambda on: on):
+        qtbot.mouseClick(sliders.previews_box, LEFT, pos=QPoint(5, sliders.previews_box.height() // 2))
+    assert sliders.previews_enabled()
+    sliders.set_preview(1, strip_images)
+    sliders.set_preview(7, strip_images)  # stale index from an older direction set: ignored
+    strip = sliders.strips[1]
+    assert strip.isVisible() and not sliders.strips[0].isVisible() and strip.height() <= 32
+    painted = from_qimage(strip.grab().toImage())
+    side = min(strip.height(), strip.width() / 7)
+    step = (strip.width() - side) / 6
+    for i in (0, 3, 6):  # each thumbnail sits where its sigma is on the slider
+        x = int(i * step + side / 2)
+        assert np.abs(painted[strip.height() // 2, x].astype(int) - strip_images[i, 0, 0]).max() <= 2
+    with qtbot.waitSignal(sliders.previews_toggled, check_params_cb=lambda on: not on):
+        sliders.previews_box.setChecked(False)
+    assert not strip.isVisible()
+    sliders.previews_box.setChecked(True)
+    sliders.set_preview(0, strip_images)
+    sliders.set_directions(("PC1", "PC2"))  # rebuilt rows start without strips, with slots for them
+    assert len(sliders.strips) == 2 and not any(s.isVisible() for s in sliders.strips)
+    sliders.set_preview(1, strip_images)
+    assert sliders.strips[1].isVisible()
+    sliders.clear_previews()
+    assert not sliders.strips[1].isVisible()
+
+
+def test_typicality_meter(sliders):
+    sliders.set_prior_distance(1.23)
+    assert sliders.meter.label.text() == "Typicality: 1.2σ (typical)"
+    assert "#3c9d4e" in sliders.meter.label.styleSheet()
+    sliders.set_prior_distance(3.0)
+    assert "(unusual)" in sliders.meter.label.text()
+    sliders.set_prior_distance(4.5)
+    assert "off-distribution: images may break" in sliders.meter.label.text()
+    assert sliders.meter.bar.value() == 45 and "σ" in sliders.meter.toolTip()
+    sliders.set_prior_distance(None)
+    assert sliders.meter.label.text() == "Typicality: –"
+
+
+# --- canvas: mask painting -----------------------------------------------
+@pytest.fixture()
+def canvas(qtbot) -> Canvas:
+    c = shown(qtbot, Canvas())
+    c.resize(500, 300)
+    c.set_images(to_qimage(solid(40, 32)), to_qimage(solid(200, 32)))
+    qtbot.waitUntil(lambda: c.width() == 500)
+    return c
+
+
+def at(rect, fx: float, fy: float) -> QPoint:
+    return QPoint(round(rect.left() + rect.width() * fx), round(rect.top() + rect.height() * fy))
+
+
+def test_brush_drag_strokes_the_edited_pane(qtbot, canvas):
+    canvas.set_brush_mode(True)
+    canvas.set_brush_radius(2)
+    rect = canvas.edited_rect()
+    points: list[tuple[float, float]] = []
+    canvas.stroke.connect(lambda x, y: points.append((x, y)))
+    with qtbot.waitSignal(canvas.stroke_finished):
+        qtbot.mousePress(canvas, LEFT, pos=at(rect, 0.2, 0.5))
+        qtbot.mouseMove(canvas, at(rect, 0.8, 0.5))  # one fast jump
+        qtbot.mouseMove(canvas, at(rect, 0.8, 0.9))
+        qtbot.mouseRelease(canvas, LEFT, pos=at(rect, 0.8, 0.9))
+    xs, ys = np.array(points).T
+    assert abs(xs[0] - 0.2) < 0.01 and abs(ys[0] - 0.5) < 0.01
+    assert abs(xs[-1] - 0.8) < 0.01 and abs(ys[-1] - 0.9) < 0.01
+    assert np.allclose(ys[xs < 0.79], 0.5, atol=0.01)
+    gaps = np.hypot(np.diff(xs), np.diff(ys))
+    assert gaps.max() <= 1 / 32 + 1e-6 and len(points) > 20  # no gaps wider than half the radius
+    assert canvas.offset == QPointF(0, 0)  # painting does not pan
+
+
+def test_brush_elsewhere_pans_or_does_nothing(qtbot, canvas):
+    canvas.set_brush_mode(True)
+    strokes: list = []
+    canvas.stroke.connect(lambda x, y: strokes.append((x, y)))
+    original = dict(canvas.panes())["original"]
+    qtbot.mousePress(canvas, LEFT, pos=at(original, 0.5, 0.5))  # the original pane: not painted
+    qtbot.mouseMove(canvas, at(original, 0.6, 0.6))
+    qtbot.mouseRelease(canvas, LEFT, pos=at(original, 0.6, 0.6))
+    assert strokes == [] and canvas.offset == QPointF(0, 0)
+    rect = canvas.edited_rect()
+    qtbot.mousePress(canvas, MIDDLE, pos=at(rect, 0.5, 0.5))  # the middle button pans
+    qtbot.mouseMove(canvas, at(rect, 0.5, 0.5) + QPoint(30, 0))
+    qtbot.mouseRelease(canvas, MIDDLE, pos=at(rect, 0.5, 0.5) + QPoint(30, 0))
+    assert strokes == [] and canvas.offset.x() == pytest.approx(30)
+    canvas.setFocus()
+    qtbot.keyPress(canvas, Qt.Key.Key_Space)  # Space + left drag pans too
+    rect = canvas.edited_rect()
+    qtbot.mousePress(canvas, LEFT, pos=at(rect, 0.5, 0.5))
+    qtbot.mouseMove(canvas, at(rect, 0.5, 0.5) + QPoint(0, 20))
+    qtbot.mouseRelease(canvas, LEFT, pos=at(rect, 0.5, 0.5) + QPoint(0, 20))
+    qtbot.keyRelease(canvas, Qt.Key.Key_Space)
+    assert strokes == [] and canvas.offset == QPointF(30, 20)
+    canvas.set_brush_mode(False)  # off: a left drag on the edited pane pans as before
+    rect = canvas.edited_rect()
+    qtbot.mousePress(canvas, LEFT, pos=at(rect, 0.5, 0.5))
+    qtbot.mouseMove(canvas, at(rect, 0.5, 0.5) + QPoint(-30, -20))
+    qtbot.mouseRelease(canvas, LEFT, pos=at(rect, 0.5, 0.5) + QPoint(-30, -20))
+    assert strokes == [] and canvas.offset == QPointF(0, 0)
+
+
+def test_mask_overlay_tints_the_edited_pane_and_labels(canvas):
+    rect = canvas.edited_rect()
+    inside, outside = at(rect, 0.25, 0.5), at(rect, 0.75, 0.5)
+    plain = from_qimage(canvas.grab().toImage())
+    mask = np.zeros((32, 32), np.float32)
+    mask[:, :16] = 1.0
+    canvas.set_mask_overlay(mask)
+    tinted = from_qimage(canvas.grab().toImage())
+    r, g, _ = tinted[inside.y(), inside.x()].astype(int)
+    assert r > plain[inside.y(), inside.x(), 0] + 10 and g < plain[inside.y(), inside.x(), 1] - 10
+    assert np.array_equal(tinted[outside.y(), outside.x()], plain[outside.y(), outside.x()])
+    original = dict(canvas.panes())["original"]
+    centre = at(original, 0.5, 0.5)
+    assert np.array_equal(tinted[centre.y(), centre.x()], plain[centre.y(), centre.x()])
+    canvas.show_mask(False)
+    assert np.array_equal(from_qimage(canvas.grab().toImage()), plain)
+    canvas.set_labels("State 2", "State 5")
+    assert (canvas.pane_label("original"), canvas.pane_label("edited")) == ("State 2", "State 5")
+    canvas.set_mode(CompareMode.SPLIT)
+    assert canvas.pane_label("edited") == "Split: State 2 | State 5"
+    canvas.set_labels(None, None)
+    assert canvas.pane_label("edited") == "Split: original | edited"
+    canvas.set_mode(CompareMode.SIDE_BY_SIDE)
+    assert canvas.pane_label("edited") == "Edited (decoded)"
+    canvas.set_brush_mode(True)
+    canvas.set_erase(True)
+    assert not canvas.grab().isNull()  # the outline paints (dashed while erasing)
