@@ -50,10 +50,16 @@ def click_node(qtbot, panel: HistoryPanel, node_id: int, modifier=Qt.KeyboardMod
 
 
 def test_history_tree_is_flat_except_at_branches(history):
+    def children(node_id: int) -> list[int]:
+        item = history.item_for(node_id)
+        return [item.child(i).data(0, Qt.ItemDataRole.UserRole) for i in range(item.childCount())]
+
+    # the line to the current state reads flat; the old branch indents under where it left
     assert history.node_ids() == [0, 1, 2, 3, 4]
-    assert history.tree.topLevelItemCount() == 2  # the chain 0, 1 reads flat
-    branch = history.item_for(1)
-    assert [branch.child(i).data(0, Qt.ItemDataRole.UserRole) for i in range(branch.childCount())] == [2, 3, 4]
+    assert history.tree.topLevelItemCount() == 4 and children(1) == [2]
+    history.set_nodes([(n, p, "x", None) for n, p in [(0, None), (1, 0), (2, 1), (3, 1), (4, 3)]], 2)
+    assert history.tree.topLevelItemCount() == 3 and children(1) == [3, 4]  # a side branch reads flat too
+    history.set_nodes([(n, p, "x", None) for n, p in [(0, None), (1, 0), (2, 1), (3, 1), (4, 3)]], 4)
     assert history.item_for(4).font(0).bold() and not history.item_for(2).font(0).bold()
     assert history.tree.iconSize().height() == 48
     before = history.item_for(3).icon(0).cacheKey()

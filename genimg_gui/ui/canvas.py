@@ -69,6 +69,8 @@ class Canvas(QWidget):
 
     # --- mask painting ----------------------------------------------------
     def set_brush_mode(self, on: bool) -> None:
+        if self._drag is not None and self._drag[0] == "paint":
+            self.stroke_finished.emit()  # a stroke cut short still ends (one undo step)
         self.brush_mode = bool(on)
         self._drag = None
         self.setCursor(Qt.CursorShape.CrossCursor if on else Qt.CursorShape.ArrowCursor)

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from PySide6.QtCore import QSize, Qt, Signal
-from PySide6.QtGui import QIcon, QImage, QPixmap
+from PySide6.QtGui import QIcon, QImage, QPainter, QPalette, QPixmap
 from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QComboBox, QDialog, QDialogButtonBox, QFileDialog,
                                QFormLayout, QHBoxLayout, QLabel, QLineEdit, QListWidget, QListWidgetItem,
                                QPushButton, QVBoxLayout, QWidget)
@@ -72,6 +72,13 @@ class ImageList(QListWidget):
             event.acceptProposedAction()
             self.paths_dropped.emit(paths)
 
+    def paintEvent(self, event) -> None:  # noqa: N802
+        super().paintEvent(event)
+        if self.count() == 0:  # say what the empty box is for
+            p = QPainter(self.viewport())
+            p.setPen(self.palette().color(QPalette.ColorRole.PlaceholderText))
+            p.drawText(self.viewport().rect(), Qt.AlignmentFlag.AlignCenter, "Drop images here")
+
     def paths(self) -> tuple[str, ...]:
         return tuple(self.item(r).data(PATH_ROLE) for r in range(self.count()))
 
@@ -118,7 +125,8 @@ class DirectionsDialog(QDialog):
         self.buttons.rejected.connect(self.reject)
         self.name.textEdited.connect(self._on_name_edited)
         sides = QHBoxLayout()
-        for which, title in (("from", "From (images without it)"), ("to", "To (images with it)")):
+        for which, title in (("from", "From: images without the attribute"),
+                             ("to", "To: images with the attribute")):
             sides.addLayout(self._side(which, title))
         form = QFormLayout()
         form.addRow("Name", self.name)

@@ -1,9 +1,10 @@
 """The edit history of one item as a tree of thumbnails, and A/B compare of any two states.
 
-A linear run of edits reads as a flat list; only a real branch (a state with
-more than one child: undo, then a different edit) indents, one sub-list per
-child, so the old branch stays visible and reachable. A plain click (or Enter)
-goes to a state; Ctrl/Shift-click selects a second one to compare.
+A linear run of edits reads as a flat list. At a real branch (undo, then a
+different edit) the line that leads to the current state (else the newest)
+goes on at the same level and every other branch is indented under the state
+it left from, so old branches stay visible and reachable. A plain click (or
+Enter) goes to a state; Ctrl/Shift-click selects a second one to compare.
 """
 from __future__ import annotations
 
@@ -61,6 +62,7 @@ class HistoryPanel(QWidget):
         layout.addWidget(self.tree, 1)
         layout.addLayout(buttons)
         self._items: dict[int, QTreeWidgetItem] = {}
+        self._on_path: set[int] = set()
         self.current_id: int | None = None
 
     # --- content ----------------------------------------------------------
@@ -75,6 +77,12 @@ class HistoryPanel(QWidget):
         self.tree.blockSignals(True)
         self.tree.clear()
         self._items = {}
+        parents = {n[0]: n[1] if n[1] in known else None for n in nodes}
+        on_path, node = set(), current_id
+        while node is not None and node not in on_path:  # the current state and its ancestors
+            on_path.add(node)
+            node = parents.get(node)
+        self._on_path = on_path
         for root in sorted(children.get(None, []), key=lambda n: n[0]):
             self._add_chain(root, children, None)
         self.tree.expandAll()
@@ -88,7 +96,7 @@ class HistoryPanel(QWidget):
             self.tree.scrollToItem(self._items[current_id])
 
     def _add_chain(self, node: Node, children: dict, parent: QTreeWidgetItem | None) -> None:
-        """Add node and its only-child descendants at one level; indent real branches."""
+        """Add node and its main line at one level; side branches indent under their branch point."""
         while True:
             item = self._make_item(node)
             if parent is None:
@@ -96,11 +104,13 @@ class HistoryPanel(QWidget):
             else:
                 parent.addChild(item)
             kids = sorted(children.get(node[0], []), key=lambda n: n[0])
-            if len(kids) != 1:
-                for kid in kids:
-                    self._add_chain(kid, children, item)
+            if not kids:
                 return
-            node = kids[0]
+            main = next((k for k in kids if k[0] in self._on_path), kids[-1])
+            for kid in kids:
+                if kid is not main:
+                    self._add_chain(kid, children, item)
+            node = main
 
     def _make_item(self, node: Node) -> QTreeWidgetItem:
         node_id, _parent, label, image = node

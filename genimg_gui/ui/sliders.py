@@ -60,6 +60,7 @@ class TypicalityMeter(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.label = QLabel()
+        self.label.setWordWrap(True)  # the red message is long; never widen the panel for it
         self.bar = QProgressBar()
         self.bar.setRange(0, 50)  # tenths of sigma, 0..5
         self.bar.setTextVisible(False)
@@ -108,14 +109,13 @@ class SliderPanel(QWidget):
         self.previews_box.setToolTip(f"Show each slider's effect as thumbnails at {-span_sigma:g}σ … "
                                      f"+{span_sigma:g}σ (rendered in the background)")
         self.previews_box.toggled.connect(self._on_previews)
-        top = QHBoxLayout()
-        top.addWidget(self.meter, 1)
-        top.addWidget(self.previews_box)
         self._grid = QGridLayout()
         self._grid.setColumnStretch(1, 1)
         self._grid.setVerticalSpacing(2)
         inner = QWidget()
-        inner.setLayout(self._grid)
+        rows = QVBoxLayout(inner)
+        rows.addLayout(self._grid)
+        rows.addStretch(1)  # rows stay compact at the top instead of spreading out
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
         scroll.setWidget(inner)
@@ -127,7 +127,8 @@ class SliderPanel(QWidget):
         buttons.addWidget(self.reset_all_button)
         buttons.addWidget(self.randomise_button)
         layout = QVBoxLayout(self)
-        layout.addLayout(top)
+        layout.addWidget(self.meter)
+        layout.addWidget(self.previews_box)
         layout.addWidget(scroll)
         layout.addLayout(buttons)
         self.setEnabled(False)
