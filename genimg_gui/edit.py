@@ -3,7 +3,7 @@
 An edit is a base latent plus one value per direction, in sigma units; the
 latent to decode is base + sum_i value_i * sigma_i * direction_i. An optional
 soft mask limits the edit to part of the image: the edited and the unedited
-decodes are blended in pixel space (blend_masked).
+decodes are blended in pixel space (masking.blend).
 """
 from __future__ import annotations
 
@@ -116,10 +116,13 @@ class EditState:
         return replace(self, values=tuple(float(v) for v in values))
 
     def with_mask(self, mask: np.ndarray | None) -> "EditState":
+        """A copy with this mask (None: edit everywhere), stored as a read-only float32 copy: states
+        in the history share it, so painting must make a new array, never change this one."""
         if mask is not None:
             mask = np.clip(np.asarray(mask, np.float32), 0.0, 1.0)
             if mask.ndim != 2:
                 raise ValueError(f"a mask is (H, W), not {mask.shape}")
+            mask.flags.writeable = False
         return replace(self, mask=mask)
 
     def same_as(self, other: "EditState | None") -> bool:
@@ -148,18 +151,6 @@ def edited_latent(state: EditState, directions: Directions | None) -> np.ndarray
         return state.base.astype(np.float32, copy=True)
     rows = zip(state.values, directions.sigma, directions.basis)  # zip: extra values or rows are ignored
     return shift(state.base, list(rows))
-
-
-def blend_masked(edited: np.ndarray, unedited: np.ndarray, mask: np.ndarray | None) -> np.ndarray:
-    """edited inside the mask, unedited outside, a soft mix between: uint8 (H, W, 3).
-    Outside the mask (0) the pixels are exactly the unedited decode's."""
-    if mask is None:
-        return edited
-    if mask.shape != edited.shape[:2] or edited.shape != unedited.shape:
-        raise ValueError(f"mask {mask.shape} and images {edited.shape}, {unedited.shape} differ in size")
-    m = np.clip(mask.astype(np.float32), 0, 1)[..., None]
-    mixed = edited.astype(np.float32) * m + unedited.astype(np.float32) * (1 - m)
-    return np.clip(np.rint(mixed), 0, 255).astype(np.uint8)
 
 
 def prior_distance(latent: np.ndarray, directions: Directions) -> float:

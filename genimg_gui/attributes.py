@@ -1,0 +1,181 @@
+"""Directions from examples: "from" and "to" latents -> a unit direction and its slider unit.
+
+Plain numpy (no torch, no Qt), so the app can run it on the UI thread for a few
+hundred latents. User-defined directions are saved per model under the user data
+folder in the same safetensors layout as a model's directions.safetensors.
+"""
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import numpy as np
+import platformdirs
+from safetensors import SafetensorError, safe_open
+from safetensors.numpy import save_file
+
+from .edit import Directions
+from .fileio import atomic_path
+
+METHODS = ("means", "linear")
+
+
+class DirectionsFileError(ValueError):
+    """A user directions file cannot be used; the message says why."""
+
+
+def _groups(from_latents: np.ndarray, to_latents: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    a = np.asarray(from_latents, np.float64)
+    b = np.asarray(to_latents, np.float64)
+    if a.size == 0 or b.size == 0:
+        raise ValueError("a direction needs at least one 'from' and one 'to' example")
+    a, b = a.reshape(len(a), -1), b.reshape(len(b), -1)
+    if a.shape[1] != b.shape[1]:
+        raise ValueError(f"'from' latents have size {a.shape[1]} but 'to' latents {b.shape[1]}")
+    if not (np.isfinite(a).all() and np.isfinite(b).all()):
+        raise ValueError("the example latents contain NaN or infinite numbers")
+    return a, b
+
+
+def direction_from_examples(from_latents: np.ndarray, to_latents: np.ndarray,
+                            method: str = "means", l2: float = 0.1) -> tuple[np.ndarray, float]:
+    """A unit vector (D,) pointing from the "from" examples (N, D) to the "to" examples (M, D),
+    and sigma, the slider unit: the pooled within-group spread of the examples along it, so
+    +1 sigma moves an image about as far as the examples of one group differ among themselves.
+
+    method "means": the difference of the group means. "linear": the normal of a logistic
+    regression separating the groups (L2-regularised, balanced classes; InterFaceGAN), which
+    sees through noise the groups share (it weighs dimensions by how well they separate, not
+    by how much the means differ). It needs many examples (hundreds for a 1024-d latent); with
+    a handful, prefer "means". A large l2 turns "linear" into "means".
+
+    On that scale the "to" mean sits separation(...) sigmas from the "from" mean (Cohen's d):
+    moving a typical "from" latent by that many sigmas lands it, on average, on the "to" mean
+    along the direction. With a single example per group there is no spread to pool; sigma is
+    then a third of the gap, so the +3 sigma slider end reaches the other group."""
+    a, b = _groups(from_latents, to_latents)
+    if method == "means":
+        vector = b.mean(0) - a.mean(0)
+    elif method == "linear":
+        vector = _logistic_normal(a, b, l2)
+    else:
+        raise ValueError(f"unknown method {method!r}: use one of {', '.join(METHODS)}")
+    norm = np.linalg.norm(vector)
+    if not np.isfinite(norm) or norm < 1e-12:
+        raise ValueError("the 'from' and 'to' examples do not differ: no direction between them")
+    unit = vector / norm
+    return unit.astype(np.float32), _pooled_sigma(a @ unit, b @ unit)
+
+
+def _pooled_sigma(pa: np.ndarray, pb: np.ndarray) -> float:
+    dof = len(pa) + len(pb) - 2
+    pooled = np.sqrt((np.sum((pa - pa.mean()) ** 2) + np.sum((pb - pb.mean()) ** 2)) / dof) if dof > 0 else 0.0
+    gap = abs(pb.mean() - pa.mean())
+    if pooled < 1e-6 * max(gap, 1e-12):  # no spread to pool (one example each, or identical copies)
+        pooled = gap / 3
+    return float(pooled) if pooled > 0 else 1.0
+
+
+def separation(from_latents: np.ndarray, to_latents: np.ndarray, vector: np.ndarray, sigma: float) -> float:
+    """How many sigmas along vector the "to" mean sits from the "from" mean."""
+    a, b = _groups(from_latents, to_latents)
+    return float((b.mean(0) - a.mean(0)) @ np.asarray(vector, np.float64) / sigma)
+
+
+def _logistic_normal(a: np.ndarray, b: np.ndarray, l2: float, steps: int = 400) -> np.ndarray:
+    """Plain-numpy logistic regression by gradient descent with Nesterov momentum; the weight
+    vector in the original coordinates. Inputs are centred and divided by one global scale (unit
+    variance per dimension on average), which makes l2 mean the same for any latent and keeps the
+    step size safe without changing the direction."""
+    x = np.vstack([a, b])
+    y = np.r_[np.zeros(len(a)), np.ones(len(b))]
+    weight = np.where(y == 1, 0.5 / len(b), 0.5 / len(a))  # balanced: each group counts half
+    centre = x.mean(0)
+    scale = np.sqrt(np.mean((x - centre) ** 2)) or 1.0
+    x = (x - centre) / scale
+    # the loss's curvature is at most 0.25 * the largest eigenvalue of the weighted covariance
+    top = _top_eigenvalue((x * weight[:, None]).T @ x)
+    lr = 1.0 / (0.25 * top + l2)
+    w = np.zeros(x.shape[1])
+    bias = 0.0
+    velocity, vbias = np.zeros_like(w), 0.0
+    for _ in range(steps):
+        look, lookb = w + 0.9 * velocity, bias + 0.9 * vbias
+        p = 1.0 / (1.0 + np.exp(-np.clip(x @ look + lookb, -30, 30)))
+        err = weight * (p - y)
+        velocity = 0.9 * velocity - lr * (x.T @ err + l2 * look)
+        vbias = 0.9 * vbias - lr * err.sum()
+        w, bias = w + velocity, bias + vbias
+    return w / scale
+
+
+def _top_eigenvalue(m: np.ndarray, iterations: int = 30) -> float:
+    v = np.random.default_rng(0).standard_normal(m.shape[0])
+    for _ in range(iterations):
+        v = m @ v
+        v /= np.linalg.norm(v) or 1.0
+    return float(v @ m @ v)
+
+
+def label_directions(latents: np.ndarray, labels: dict[str, np.ndarray], method: str = "means") -> Directions:
+    """One direction per label, from the latents without it to those with it (labels: name ->
+    bool mask over the N latents). The set's mean is the mean of all latents."""
+    x = np.asarray(latents, np.float64).reshape(len(latents), -1)
+    rows, sigmas = [], []
+    for name, mask in labels.items():
+        mask = np.asarray(mask, bool)
+        if mask.shape != (len(x),):
+            raise ValueError(f"label {name!r} marks {mask.shape} latents, not ({len(x)},)")
+        vector, sigma = direction_from_examples(x[~mask], x[mask], method)
+        rows.append(vector)
+        sigmas.append(sigma)
+    return Directions(x.mean(0).astype(np.float32), np.asarray(rows, np.float32).reshape(len(rows), x.shape[1]),
+                      np.asarray(sigmas, np.float32), np.zeros(len(rows), np.float32), tuple(labels))
+
+
+# --- user directions on disk ----------------------------------------------------
+
+def user_directions_file(model_name: str) -> Path:
+    """Where the user's own directions for this model live (the folder is created)."""
+    safe = re.sub(r"[^\w.-]+", "_", model_name).strip("._") or "model"
+    folder = Path(platformdirs.user_data_dir("genimg")) / "directions"
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder / f"{safe}.safetensors"
+
+
+def save_user_directions(path: Path, directions: Directions) -> None:
+    """Write directions (typically only the user's own rows) atomically."""
+    arrays = {"mean": directions.mean, "basis": directions.basis, "sigma": directions.sigma,
+              "explained": directions.explained}
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with atomic_path(path) as tmp:
+        save_file({k: np.ascontiguousarray(v, dtype=np.float32) for k, v in arrays.items()}, str(tmp),
+                  metadata={"labels": "\n".join(directions.labels)})
+
+
+def load_user_directions(path: Path, dim: int) -> Directions | None:
+    """The directions saved at path, or None if there is no file; a file that does not fit a
+    latent of size dim raises DirectionsFileError."""
+    path = Path(path)
+    if not path.is_file():
+        return None
+    try:
+        with safe_open(str(path), "np") as f:
+            t = {k: f.get_tensor(k) for k in f.keys()}
+            text = (f.metadata() or {}).get("labels", "")
+    except (SafetensorError, OSError, ValueError) as e:
+        raise DirectionsFileError(f"{path} is not a readable directions file ({e})") from None
+    missing = [k for k in ("mean", "basis", "sigma", "explained") if k not in t]
+    if missing:
+        raise DirectionsFileError(f"{path} lacks {', '.join(missing)}")
+    basis = t["basis"]
+    if basis.ndim != 2 or basis.shape[1] != dim or t["mean"].shape != (dim,):
+        raise DirectionsFileError(f"{path} holds directions of size {basis.shape} for a latent of {dim}")
+    k = basis.shape[0]
+    if t["sigma"].shape != (k,) or t["explained"].shape != (k,):
+        raise DirectionsFileError(f"{path}: sigma and explained must hold one number per direction ({k})")
+    labels = tuple(text.split("\n")) if k else ()
+    if len(labels) != k:
+        labels = tuple(f"direction {i + 1}" for i in range(k))
+    return Directions(t["mean"], basis, t["sigma"], t["explained"], labels)

@@ -1,0 +1,170 @@
+"""Morphs: paths through latents (linear or spherical) and animation files (GIF, WebP, MP4).
+
+Plain numpy + Pillow; MP4 goes through imageio's ffmpeg plugin, whose
+imageio-ffmpeg wheel carries its own ffmpeg binary (no system ffmpeg needed).
+"""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Sequence
+
+import numpy as np
+from PIL import Image
+
+from .fileio import atomic_path
+
+MODES = ("linear", "spherical")
+FORMATS = (".gif", ".webp", ".mp4")
+MIN_VIDEO_SIDE = 256  # players show 64 px videos as a speck; upscale (nearest) to at least this
+
+
+def lerp(a: np.ndarray, b: np.ndarray, t: float) -> np.ndarray:
+    return ((1 - t) * np.asarray(a, np.float64) + t * np.asarray(b, np.float64)).astype(np.float32)
+
+
+def slerp(a: np.ndarray, b: np.ndarray, t: float) -> np.ndarray:
+    """Along the great circle from a's direction to b's, with the length going linearly from
+    |a| to |b| (so equal-norm latents keep their norm, as Gaussian latents should). Nearly
+    parallel or zero vectors fall back to lerp, where the arc is a line anyway."""
+    a64, b64 = np.asarray(a, np.float64), np.asarray(b, np.float64)
+    na, nb = np.linalg.norm(a64), np.linalg.norm(b64)
+    if na < 1e-12 or nb < 1e-12:
+        return lerp(a, b, t)
+    ua, ub = a64 / na, b64 / nb
+    omega = np.arccos(np.clip(ua @ ub, -1.0, 1.0))
+    if omega < 1e-4:
+        return lerp(a, b, t)
+    s = np.sin(omega)
+    direction = (np.sin((1 - t) * omega) * ua + np.sin(t * omega) * ub) / s
+    return (direction * ((1 - t) * na + t * nb)).astype(np.float32)
+
+
+def morph_path(latents: np.ndarray, frames: int, mode: str = "linear", loop: bool = False) -> np.ndarray:
+    """(frames, D) latents through K keyframes (K, D), evenly spaced in time: the first frame is
+    the first keyframe; without loop the last frame is the last keyframe, with loop the path
+    returns towards the first and stops one step short, so the animation repeats seamlessly."""
+    keys = np.asarray(latents, np.float32)
+    keys = keys.reshape(len(keys), -1)
+    if len(keys) < 2:
+        raise ValueError("a morph needs at least two keyframes")
+    if frames < 2:
+        raise ValueError(f"a morph needs at least 2 frames, not {frames}")
+    if mode not in MODES:
+        raise ValueError(f"unknown morph mode {mode!r}: use {' or '.join(MODES)}")
+    step = slerp if mode == "spherical" else lerp
+    if loop:
+        keys = np.vstack([keys, keys[:1]])
+        times = np.arange(frames) * (len(keys) - 1) / frames
+    else:
+        times = np.linspace(0, len(keys) - 1, frames)
+    out = np.empty((frames, keys.shape[1]), np.float32)
+    for f, t in enumerate(times):
+        k = min(int(t), len(keys) - 2)
+        out[f] = step(keys[k], keys[k + 1], float(t - k))
+    return out
+
+
+# --- writing ------------------------------------------------------------------
+
+def write_animation(frames: Sequence[np.ndarray], path: str | Path, fps: float) -> Path:
+    """Write uint8 (H, W, 3) frames as .gif, .webp (looping forever) or .mp4 (H.264), atomically.
+    Every frame is written, even one equal to the last (see _distinct)."""
+    path = Path(path)
+    suffix = path.suffix.lower()
+    if suffix not in FORMATS:
+        raise ValueError(f"cannot write a {suffix or 'suffix-less'} animation: use {', '.join(FORMATS)}")
+    if not frames:
+        raise ValueError("an animation needs at least one frame")
+    if not (np.isfinite(fps) and 0 < fps <= 100):
+        raise ValueError(f"fps must be between 0 and 100, not {fps}")
+    arrays = [_rgb(f) for f in frames]
+    if len({a.shape for a in arrays}) != 1:
+        raise ValueError("all frames of an animation must have the same size")
+    with atomic_path(path) as tmp:
+        if suffix == ".mp4":
+            _write_mp4(arrays, tmp, fps)
+        else:
+            _write_pillow(arrays, tmp, fps, suffix)
+    return path
+
+
+def _rgb(frame: np.ndarray) -> np.ndarray:
+    a = np.asarray(frame)
+    if a.dtype != np.uint8 or a.ndim != 3 or a.shape[2] != 3:
+        raise ValueError(f"frames must be uint8 (H, W, 3), not {a.dtype} {a.shape}")
+    return a
+
+
+def _write_pillow(arrays: list[np.ndarray], path: Path, fps: float, suffix: str) -> None:
+    if suffix == ".gif":
+        images = _gif_frames(arrays)
+        extra = {"disposal": 1, "optimize": False}
+    else:
+        images = [Image.fromarray(a) for a in _distinct(arrays)]
+        extra = {"lossless": True, "method": 4}
+    duration = int(round(1000 / fps))
+    images[0].save(path, format=suffix[1:].upper(), save_all=True, append_images=images[1:],
+                   duration=duration, loop=0, **extra)
+
+
+def _distinct(arrays: list[np.ndarray]) -> list[np.ndarray]:
+    """GIF and WebP writers merge a frame equal to the previous one into it (longer duration),
+    which would change the frame count; nudge one pixel by one level so each frame is kept."""
+    out = [arrays[0]]
+    for a in arrays[1:]:
+        out.append(_nudged(a) if np.array_equal(a, out[-1]) else a)
+    return out
+
+
+def _nudged(a: np.ndarray) -> np.ndarray:
+    a = a.copy()
+    a[0, 0, 0] = a[0, 0, 0] + 1 if a[0, 0, 0] < 255 else 254
+    return a
+
+
+def _gif_frames(arrays: list[np.ndarray]) -> list[Image.Image]:
+    """One adaptive palette per frame (a morph's colours change as it goes); frames that the
+    palettes make equal to the previous one are nudged, as in _distinct."""
+    images: list[Image.Image] = []
+    previous = None
+    for a in arrays:
+        im = _quantize(a)
+        shown = np.asarray(im.convert("RGB"))
+        if previous is not None and np.array_equal(shown, previous):
+            im = _quantize(_nudged(shown))  # few colours: the palette holds them exactly
+            shown = np.asarray(im.convert("RGB"))
+        images.append(im)
+        previous = shown
+    return images
+
+
+def _quantize(a: np.ndarray) -> Image.Image:
+    return Image.fromarray(a).quantize(256, method=Image.Quantize.MEDIANCUT, dither=Image.Dither.NONE)
+
+
+def video_frame(a: np.ndarray) -> np.ndarray:
+    """Scale up (nearest) to at least MIN_VIDEO_SIDE and pad with edge pixels to even sides,
+    which H.264 in yuv420p needs."""
+    scale = max(1, -(-MIN_VIDEO_SIDE // min(a.shape[:2])))
+    a = np.repeat(np.repeat(a, scale, axis=0), scale, axis=1)
+    return np.pad(a, ((0, a.shape[0] % 2), (0, a.shape[1] % 2), (0, 0)), mode="edge")
+
+
+def _write_mp4(arrays: list[np.ndarray], path: Path, fps: float) -> None:
+    import imageio.v3 as iio  # imported here: only MP4 export needs it
+
+    frames = np.stack([video_frame(a) for a in arrays])
+    iio.imwrite(path, frames, extension=".mp4", plugin="FFMPEG", fps=fps, codec="libx264",
+                pixelformat="yuv420p", macro_block_size=2, quality=8,
+                output_params=["-f", "mp4"])  # the temp file's name has no .mp4 to go by
+
+
+def count_frames(path: str | Path) -> int:
+    """The number of frames in an animation file this module writes."""
+    path = Path(path)
+    if path.suffix.lower() == ".mp4":
+        import imageio_ffmpeg
+
+        return int(imageio_ffmpeg.count_frames_and_secs(str(path))[0])
+    with Image.open(path) as im:
+        return int(getattr(im, "n_frames", 1))

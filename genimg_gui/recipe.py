@@ -1,0 +1,190 @@
+"""Edit recipes: an edit saved as JSON (+ a mask PNG) to apply to other images, in the app or headless.
+
+The direction vectors are stored in the recipe, not referenced by label or index,
+so a recipe keeps working after the model's PCA is recomputed or directions are
+renamed. Applying one goes through edit.shift, the code behind the app's sliders,
+so the same base latent gives the same edited latent bit for bit.
+"""
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+from PIL import Image
+
+from .edit import Directions, EditState, shift
+from .fileio import atomic_path, atomic_write_bytes
+from .masking import resize_mask
+
+FORMAT = "genimg-recipe"
+VERSION = 1
+KINDS = ("vae", "gan")
+FITS = ("crop", "letterbox")
+
+
+class RecipeError(ValueError):
+    """A recipe that cannot be read or does not fit the model; the message says why."""
+
+
+@dataclass(frozen=True, eq=False)
+class RecipeStep:
+    label: str
+    vector: np.ndarray  # (D,) float32, unit length
+    sigma: float
+    value: float        # in sigma units
+
+
+@dataclass(frozen=True, eq=False)
+class Recipe:
+    model_name: str
+    model_kind: str
+    latent_size: int
+    steps: tuple[RecipeStep, ...]
+    mask: np.ndarray | None = None  # (H, W) float32 in [0, 1], in 1/255 steps (what the PNG holds)
+    fit: str = "crop"
+    version: int = VERSION
+
+    @classmethod
+    def from_edit(cls, state: EditState, directions: Directions, model_name: str, kind: str,
+                  fit: str = "crop") -> "Recipe":
+        """The non-zero slider values of state, with their directions' vectors."""
+        steps = tuple(RecipeStep(directions.labels[i], directions.basis[i].astype(np.float32),
+                                 float(directions.sigma[i]), float(v))
+                      for i, v in enumerate(state.values[: len(directions)]) if v)
+        mask = None if state.mask is None else _quantised(state.mask)
+        return cls(model_name, kind, int(directions.basis.shape[1]), steps, mask, fit)
+
+    def check_model(self, kind: str, latent_size: int) -> None:
+        """Raise RecipeError unless the recipe fits a model of this kind and latent size."""
+        if kind != self.model_kind:
+            raise RecipeError(f"the recipe edits a {self.model_kind.upper()} latent, not a {kind.upper()} one")
+        if latent_size != self.latent_size:
+            raise RecipeError(f"the recipe was made for a latent of {self.latent_size} numbers "
+                              f"({self.model_name}); this model's latent has {latent_size}")
+
+    def apply(self, base_latent: np.ndarray) -> np.ndarray:
+        """The edited latent (float32, same shape as base_latent)."""
+        if np.size(base_latent) != self.latent_size:
+            raise RecipeError(f"the recipe was made for a latent of {self.latent_size} numbers "
+                              f"({self.model_name}), not {np.size(base_latent)}")
+        return shift(base_latent, [(s.value, s.sigma, s.vector) for s in self.steps])
+
+    def mask_at(self, size: tuple[int, int]) -> np.ndarray | None:
+        """The mask resized (bilinear) to (H, W), or None where the recipe edits everywhere."""
+        return None if self.mask is None else resize_mask(self.mask, size)
+
+    # --- files --------------------------------------------------------------
+    def to_json(self, mask_file: str | None = None) -> str:
+        if self.mask is not None and not mask_file:
+            raise RecipeError("a recipe with a mask needs the mask's file name")
+        return json.dumps({
+            "format": FORMAT, "version": self.version,
+            "model": {"name": self.model_name, "kind": self.model_kind, "latent_size": self.latent_size},
+            "fit": self.fit,
+            "mask": mask_file if self.mask is not None else None,
+            "edits": [{"label": s.label, "value": s.value, "sigma": s.sigma,
+                       "vector": [float(x) for x in s.vector]} for s in self.steps],
+        }, indent=1)
+
+    def save(self, path: str | Path) -> Path:
+        """Write path (JSON) and, with a mask, NAME.mask.png beside it; both atomically."""
+        path = Path(path)
+        mask_file = f"{path.stem}.mask.png" if self.mask is not None else None
+        if self.mask is not None:
+            with atomic_path(path.with_name(mask_file)) as tmp:
+                Image.fromarray(np.rint(self.mask * 255).astype(np.uint8)).save(tmp, format="PNG")
+        atomic_write_bytes(path, self.to_json(mask_file).encode())
+        return path
+
+    @classmethod
+    def load(cls, path: str | Path) -> "Recipe":
+        path = Path(path)
+        try:
+            text = path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as e:
+            raise RecipeError(f"cannot read the recipe {path}: {e}") from None
+        try:
+            return cls.from_json(text, path.parent)
+        except RecipeError as e:
+            raise RecipeError(f"{path.name}: {e}") from None
+
+    @classmethod
+    def from_json(cls, text: str, base_dir: str | Path) -> "Recipe":
+        """Parse and validate; a mask file is read from base_dir and must lie inside it."""
+        try:
+            d = json.loads(text)
+        except json.JSONDecodeError as e:
+            raise RecipeError(f"not valid JSON ({e})") from None
+        if not isinstance(d, dict) or d.get("format") != FORMAT:
+            raise RecipeError(f'not a genimg edit recipe ("format" must be "{FORMAT}")')
+        if d.get("version") != VERSION:
+            raise RecipeError(f"recipe version {d.get('version')!r} is not supported (this genimg reads "
+                              f"version {VERSION})")
+        model = _field(d, "model", dict)
+        kind, size = _field(model, "kind", str), _field(model, "latent_size", int)
+        if kind not in KINDS:
+            raise RecipeError(f"model kind {kind!r} is not one of {', '.join(KINDS)}")
+        if size <= 0:
+            raise RecipeError(f"latent_size must be positive, not {size}")
+        fit = d.get("fit", "crop")
+        if fit not in FITS:
+            raise RecipeError(f"fit {fit!r} is not one of {', '.join(FITS)}")
+        steps = tuple(_step(e, i, size) for i, e in enumerate(_field(d, "edits", list)))
+        mask = None if d.get("mask") is None else _read_mask(d["mask"], Path(base_dir))
+        return cls(str(model.get("name", "")), kind, size, steps, mask, fit)
+
+
+def _field(d: dict, key: str, kind: type):
+    value = d.get(key)
+    if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
+        raise RecipeError(f'"{key}" must be a {kind.__name__}, not {type(value).__name__}')
+    return value
+
+
+def _number(e: dict, key: str, where: str) -> float:
+    x = e.get(key)
+    if isinstance(x, bool) or not isinstance(x, (int, float)) or not math.isfinite(x):
+        raise RecipeError(f'{where}: "{key}" must be a finite number, not {x!r}')
+    return float(x)
+
+
+def _step(e: object, i: int, size: int) -> RecipeStep:
+    where = f"edit {i + 1}"
+    if not isinstance(e, dict):
+        raise RecipeError(f"{where} must be an object with label, value, sigma and vector")
+    value, sigma = _number(e, "value", where), _number(e, "sigma", where)
+    if sigma <= 0:
+        raise RecipeError(f'{where}: "sigma" must be positive, not {sigma}')
+    vector = e.get("vector")
+    if not isinstance(vector, list) or any(isinstance(x, bool) or not isinstance(x, (int, float)) for x in vector):
+        raise RecipeError(f'{where}: "vector" must be a list of numbers')
+    v = np.asarray(vector, np.float32)
+    if v.size != size:
+        raise RecipeError(f"{where}: its vector has {v.size} numbers but the recipe's latent has {size}")
+    if not np.isfinite(v).all():
+        raise RecipeError(f"{where}: its vector holds non-finite numbers")
+    return RecipeStep(str(e.get("label", f"direction {i + 1}")), v, sigma, value)
+
+
+def _read_mask(name: object, base_dir: Path) -> np.ndarray:
+    if not isinstance(name, str) or not name:
+        raise RecipeError('"mask" must be a file name or null')
+    base = base_dir.resolve()
+    path = (base / name).resolve()
+    if Path(name).is_absolute() or not path.is_relative_to(base):
+        raise RecipeError(f"the mask {name!r} lies outside the recipe's folder; it must be beside the recipe")
+    try:
+        with Image.open(path) as im:
+            gray = np.asarray(im.convert("L"), np.float32) / 255
+    except (OSError, ValueError, Image.DecompressionBombError) as e:
+        raise RecipeError(f"cannot read the mask {name!r} ({e})") from None
+    return gray
+
+
+def _quantised(mask: np.ndarray) -> np.ndarray:
+    """The mask as the 8-bit PNG will hold it, so a saved and re-read recipe gives the same pixels."""
+    return (np.rint(np.clip(np.asarray(mask, np.float32), 0, 1) * 255) / 255).astype(np.float32)
+

@@ -1,0 +1,304 @@
+"""The editing core: branching history, masks in states, direction sets, directions from examples
+(synthetic and through a real tiny VAE), user direction files, morph paths and animation files."""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+import torch
+from PIL import Image
+
+from genimg_gui import attributes
+from genimg_gui.attributes import (DirectionsFileError, direction_from_examples, label_directions,
+                                   load_user_directions, save_user_directions, separation, user_directions_file)
+from genimg_gui.edit import Directions, EditState, History, edited_latent, prior_distance
+from genimg_gui.models.tensors import to_tensor
+from genimg_gui.models.weights import load_model
+from genimg_gui.morph import count_frames, lerp, morph_path, slerp, video_frame, write_animation
+
+
+def state(*values, mask=None) -> EditState:
+    return EditState(np.zeros(3, np.float32), tuple(float(v) for v in values), mask)
+
+
+# --- history -----------------------------------------------------------------
+
+def test_an_edit_after_undo_branches_and_the_old_branch_stays_reachable():
+    h = History(state(0))
+    h.push(state(1))
+    h.push(state(2))
+    old_tip = h.current_id
+    h.undo()
+    assert h.push(state(5)) and h.current.values == (5.0,)
+    assert len(h) == 4 and not h.can_redo()
+    assert h.children(1) == [old_tip, h.current_id]
+    nodes = h.nodes()
+    assert [(n.id, n.parent, n.created) for n in nodes] == [(0, None, 0), (1, 0, 1), (2, 1, 2), (3, 1, 3)]
+    assert h.goto(old_tip).values == (2.0,) and h.current_id == old_tip
+    assert h.undo().values == (1.0,)
+    assert h.redo().values == (2.0,)  # redo follows the branch visited last: the old one now
+    h.goto(3)
+    h.undo()
+    assert h.redo().values == (5.0,)
+    with pytest.raises(KeyError):
+        h.goto(99)
+
+
+def test_redo_picks_the_last_visited_child_and_pushing_a_known_state_revisits_it():
+    h = History(state(0))
+    h.push(state(1))
+    h.undo()
+    h.push(state(2))
+    h.undo()
+    assert h.redo().values == (2.0,)
+    h.undo()
+    assert h.push(state(1)) and h.current_id == 1 and len(h) == 3  # no duplicate node
+    h.undo()
+    assert h.redo().values == (1.0,)
+    assert h.path() == [0, 1] and h.path(2) == [0, 2]
+
+
+def test_the_mask_is_part_of_a_state():
+    mask = np.zeros((4, 4), np.float32)
+    a, b = state(1, mask=mask), state(1, mask=mask.copy())
+    assert a.same_as(b) and not a.same_as(state(1)) and not state(1).same_as(a)
+    painted = a.with_mask(np.pad(np.ones((2, 2)), 1) * 2)  # clipped to [0, 1], float32
+    assert painted.mask.dtype == np.float32 and painted.mask.max() == 1 and not painted.same_as(a)
+    h = History(state(1))
+    assert h.push(state(1).with_mask(mask)) and h.undo().mask is None  # a mask stroke is undoable
+    masked = state(1).with_mask(mask)
+    assert masked.with_values((2,)).mask is masked.mask and not masked.mask.flags.writeable
+    with pytest.raises(ValueError, match="H, W"):
+        state(1).with_mask(np.zeros(4))
+
+
+# --- direction sets -------------------------------------------------------------
+
+def directions() -> Directions:
+    basis = np.eye(4, dtype=np.float32)[:2]
+    return Directions(np.zeros(4, np.float32), basis, np.array([2.0, 1.0], np.float32),
+                      np.array([0.5, 0.2], np.float32), ("PC1 (50.0%)", "PC2 (20.0%)"))
+
+
+def test_direction_set_operations_return_new_sets():
+    d = directions()
+    added = d.with_direction(np.array([0, 0, 3.0, 4.0]), 0.5, "smile")
+    assert len(added) == 3 and len(d) == 2
+    np.testing.assert_allclose(added.basis[2], [0, 0, 0.6, 0.8], rtol=1e-6)
+    assert added.explained[2] == 0 and added.sigma[2] == 0.5 and added.index_of("smile") == 2
+    assert added.index_of("pc2") == 1 and added.index_of("PC1 (50.0%)") == 0
+    renamed = added.renamed(2, "grin")
+    assert renamed.labels[2] == "grin" and added.labels[2] == "smile"
+    dropped = renamed.without(0)
+    assert dropped.labels == ("PC2 (20.0%)", "grin") and dropped.basis.shape == (2, 4)
+    np.testing.assert_array_equal(dropped.sigma, [1.0, 0.5])
+    both = d.appended(dropped.subset([1]))
+    assert both.labels[-1] == "grin" and len(both) == 3
+    with pytest.raises(ValueError):
+        d.index_of("nothing")
+    with pytest.raises(ValueError, match="does not fit"):
+        d.with_direction(np.ones(3), 1.0, "x")
+    with pytest.raises(ValueError, match="non-zero"):
+        d.with_direction(np.zeros(4), 1.0, "x")
+    with pytest.raises(IndexError):
+        d.renamed(5, "x")
+
+
+def test_orthogonalised_direction_leaves_the_other_attributes_fixed():
+    rng = np.random.default_rng(1)
+    d = directions().with_direction(rng.standard_normal(4), 1.5, "a").with_direction(rng.standard_normal(4), 1.0, "b")
+    i, other = d.index_of("b"), d.index_of("a")
+    kept = d.orthogonalized(i, [other, 0])
+    assert abs(kept.basis[i] @ kept.basis[other]) < 1e-6 and abs(kept.basis[i] @ kept.basis[0]) < 1e-6
+    assert abs(np.linalg.norm(kept.basis[i]) - 1) < 1e-6 and kept.sigma[i] == d.sigma[i]
+    assert abs(d.basis[i] @ d.basis[other]) > 0.05  # the test would prove nothing otherwise
+    base = rng.standard_normal(4).astype(np.float32)
+    moved = edited_latent(EditState(base, (0, 0, 0, 2.5)), kept)
+    assert abs((moved - base) @ d.basis[other]) < 1e-5 and abs((moved - base) @ d.basis[0]) < 1e-5
+    assert abs((moved - base) @ d.basis[i]) > 0.1  # but it still moves along its own attribute
+    with pytest.raises(ValueError, match="lies within"):
+        d.with_direction(np.array([1.0, 1, 0, 0]), 1.0, "c").orthogonalized(4, [0, 1])
+
+
+def test_prior_distance_is_about_one_for_typical_latents_and_grows_off_distribution():
+    rng = np.random.default_rng(0)
+    scales = np.geomspace(3, 0.3, 32)
+    samples = rng.standard_normal((4000, 32)) * scales + 5
+    centred = samples - samples.mean(0)
+    _, s, vh = np.linalg.svd(centred, full_matrices=False)
+    var = s**2 / (len(samples) - 1)
+    d = Directions(samples.mean(0).astype(np.float32), vh[:8].astype(np.float32), np.sqrt(var[:8]).astype(np.float32),
+                   (var[:8] / var.sum()).astype(np.float32), tuple(f"PC{i}" for i in range(8)))
+    typical = [prior_distance(x, d) for x in rng.standard_normal((200, 32)) * scales + 5]
+    assert 0.85 < np.median(typical) < 1.15
+    assert prior_distance(d.mean, d) < 0.05
+    pushed = edited_latent(EditState(samples[0].astype(np.float32), (6.0,)), d)
+    assert prior_distance(pushed, d) > 2 * prior_distance(samples[0], d)
+    off = samples[0] + 20 * vh[20]  # far (~4x the residual's typical norm) along a direction PCA did not keep
+    assert prior_distance(off, d) > 3
+    named = d.with_direction(rng.standard_normal(32), 1.0, "named")  # explained 0: not part of the prior
+    assert prior_distance(pushed, named) == pytest.approx(prior_distance(pushed, d))
+
+
+# --- directions from examples ----------------------------------------------------
+
+@pytest.mark.parametrize("method", ["means", "linear"])
+def test_direction_from_examples_finds_the_attribute_in_synthetic_latents(method):
+    rng = np.random.default_rng(0)
+    a, b = rng.standard_normal((200, 64)), rng.standard_normal((200, 64))
+    b[:, 3] += 3.0
+    unit, sigma = direction_from_examples(a, b, method)
+    assert unit.shape == (64,) and unit.dtype == np.float32 and abs(np.linalg.norm(unit) - 1) < 1e-5
+    assert unit[3] > 0.9
+    assert 0.8 < sigma < 1.2  # the pooled spread along it (1 in dimension 3)
+    assert 2.5 < separation(a, b, unit, sigma) < 3.5  # the "to" mean sits ~3 sigma away
+
+
+def test_the_linear_method_sees_through_noise_both_groups_share():
+    rng = np.random.default_rng(0)
+
+    def group(n: int, shifted: bool) -> np.ndarray:
+        x = rng.standard_normal((n, 32))
+        x[:, 3] *= 5  # the attribute's dimension is noisy ...
+        x[:, 4] = 0.9 * x[:, 3] + 0.1 * rng.standard_normal(n)  # ... but the noise shows in dimension 4 too
+        x[:, 3] += 3.0 * shifted
+        return x
+
+    a, b, test_a, test_b = group(300, False), group(300, True), group(300, False), group(300, True)
+    for method, least in (("means", 0.5), ("linear", 0.97)):
+        unit, _ = direction_from_examples(a, b, method)
+        threshold = (a.mean(0) + b.mean(0)) @ unit / 2
+        accuracy = ((test_a @ unit < threshold).mean() + (test_b @ unit > threshold).mean()) / 2
+        assert accuracy >= least, (method, accuracy)
+        if method == "means":
+            assert accuracy < 0.8  # the contrast the linear method finds is needed
+
+
+def test_direction_from_examples_rejects_unusable_groups():
+    with pytest.raises(ValueError, match="at least one"):
+        direction_from_examples(np.zeros((0, 4)), np.ones((2, 4)))
+    with pytest.raises(ValueError, match="do not differ"):
+        direction_from_examples(np.ones((2, 4)), np.ones((3, 4)))
+    with pytest.raises(ValueError, match="size"):
+        direction_from_examples(np.ones((2, 4)), np.ones((3, 5)))
+    with pytest.raises(ValueError, match="method"):
+        direction_from_examples(np.zeros((2, 4)), np.ones((3, 4)), "svm")
+    unit, sigma = direction_from_examples(np.zeros((1, 4)), np.ones((1, 4)))  # one each: no spread to pool
+    assert separation(np.zeros((1, 4)), np.ones((1, 4)), unit, sigma) == pytest.approx(3.0)
+
+
+@pytest.fixture(scope="module")
+def encoded_groups(model_dir) -> tuple[np.ndarray, np.ndarray]:
+    """Latent means of real images of two groups (reddish vs bluish noise) from the real tiny VAE."""
+    vae, _ = load_model(model_dir / "tiny-vae")
+    rng = np.random.default_rng(0)
+    noise = rng.integers(0, 120, (48, 32, 32, 3))
+    tints = np.r_[[(135, 20, 20)] * 24, [(20, 20, 135)] * 24][:, None, None, :]
+    with torch.inference_mode():
+        latents = vae.encode(to_tensor((noise + tints).astype(np.uint8)))[0].flatten(1).numpy()
+    return latents[:24], latents[24:]
+
+
+@pytest.mark.parametrize("method", ["means", "linear"])
+def test_a_direction_from_encoded_images_moves_held_out_images_to_the_other_group(encoded_groups, method):
+    red, blue = encoded_groups
+    unit, sigma = direction_from_examples(red[:16], blue[:16], method)
+    d = separation(red[:16], blue[:16], unit, sigma)
+    assert d > 1.0  # the groups are told apart along it
+    held_out, blue_mean, red_mean = red[16:], blue[:16].mean(0), red[:16].mean(0)
+    moved = held_out + d * sigma * unit
+    before = np.linalg.norm(held_out - blue_mean, axis=1)
+    after = np.linalg.norm(moved - blue_mean, axis=1)
+    assert (after < before).all()
+    # a nearest-mean classifier along the direction: the moved "from" images now read as "to"
+    threshold = (red_mean + blue_mean) @ unit / 2
+    assert (held_out @ unit < threshold).mean() >= 0.9 and (moved @ unit > threshold).mean() >= 0.9
+    assert (blue[16:] @ unit > threshold).mean() >= 0.9  # held-out "to" images agree
+
+
+def test_label_directions_makes_one_direction_per_label(encoded_groups):
+    red, blue = encoded_groups
+    latents = np.vstack([red, blue])
+    is_blue = np.r_[np.zeros(24), np.ones(24)].astype(bool)
+    d = label_directions(latents, {"blue": is_blue, "red": ~is_blue})
+    assert d.labels == ("blue", "red") and d.basis.shape == (2, latents.shape[1])
+    assert d.basis[0] @ d.basis[1] == pytest.approx(-1, abs=1e-5) and (d.explained == 0).all()
+    np.testing.assert_allclose(d.mean, latents.mean(0), rtol=1e-5, atol=1e-6)
+    with pytest.raises(ValueError, match="marks"):
+        label_directions(latents, {"short": is_blue[:5]})
+
+
+# --- user directions on disk ------------------------------------------------------
+
+def test_user_directions_round_trip_in_the_user_data_folder(tmp_path, monkeypatch):
+    monkeypatch.setattr(attributes.platformdirs, "user_data_dir", lambda app: str(tmp_path / app))
+    path = user_directions_file("emoji/vae: v2")
+    assert path.parent == tmp_path / "genimg" / "directions" and "/" not in path.name[:-12]
+    assert load_user_directions(path, 4) is None
+    d = directions().with_direction(np.array([1.0, 1, 0, 0]), 0.7, "style: a → b").subset([2])
+    save_user_directions(path, d)
+    back = load_user_directions(path, 4)
+    assert back.labels == ("style: a → b",) and back.sigma[0] == pytest.approx(0.7)
+    np.testing.assert_allclose(back.basis, d.basis)
+    with pytest.raises(DirectionsFileError, match="latent of 5"):
+        load_user_directions(path, 5)
+    path.write_bytes(b"not safetensors")
+    with pytest.raises(DirectionsFileError, match="not a readable"):
+        load_user_directions(path, 4)
+
+
+# --- morphs --------------------------------------------------------------------
+
+def test_slerp_keeps_the_norm_of_equal_norm_latents_and_falls_back_to_lerp():
+    rng = np.random.default_rng(0)
+    a, b = rng.standard_normal(256), rng.standard_normal(256)
+    b *= np.linalg.norm(a) / np.linalg.norm(b)
+    for t in np.linspace(0, 1, 7):
+        assert np.linalg.norm(slerp(a, b, t)) == pytest.approx(np.linalg.norm(a), rel=1e-5)
+    assert np.linalg.norm(lerp(a, b, 0.5)) < 0.8 * np.linalg.norm(a)  # the chord dips towards 0
+    np.testing.assert_allclose(slerp(a, b, 0), a, atol=1e-5)
+    np.testing.assert_allclose(slerp(a, b, 1), b, atol=1e-5)
+    np.testing.assert_allclose(slerp(a, a * 2, 0.5), a * 1.5, rtol=1e-5)  # parallel: lerp
+    assert np.linalg.norm(slerp(a, 3 * b, 0.5)) == pytest.approx(2 * np.linalg.norm(a), rel=1e-5)
+
+
+def test_morph_path_passes_through_the_keyframes_evenly():
+    keys = np.array([[0.0, 0], [1, 0], [1, 1]], np.float32)
+    path = morph_path(keys, 5, "linear")
+    np.testing.assert_allclose(path, [[0, 0], [0.5, 0], [1, 0], [1, 0.5], [1, 1]])
+    looped = morph_path(keys, 6, "linear", loop=True)
+    np.testing.assert_allclose(looped[[0, 2, 4]], keys)  # three segments of two frames; no repeated first frame
+    np.testing.assert_allclose(looped[5], [0.5, 0.5])
+    assert morph_path(keys, 9, "spherical").shape == (9, 2)
+    with pytest.raises(ValueError, match="two keyframes"):
+        morph_path(keys[:1], 5)
+    with pytest.raises(ValueError, match="mode"):
+        morph_path(keys, 5, "cubic")
+
+
+@pytest.mark.parametrize("suffix", [".gif", ".webp", ".mp4"])
+def test_animations_have_the_asked_frame_count(tmp_path, suffix):
+    rng = np.random.default_rng(0)
+    ramp = np.linspace(0, 255, 64)
+    a = np.stack(np.broadcast_arrays(ramp[:, None], ramp[None, :], 128.0), -1).astype(np.uint8)
+    a[::7, ::5] = rng.integers(0, 255, (10, 13, 3))  # a few odd colours for the palette
+    frames = [a, a, 255 - a] + [np.full((64, 64, 3), 200, np.uint8)] * 3 + [a] * 4  # repeats must survive
+    path = write_animation(frames, tmp_path / f"morph{suffix}", fps=12)
+    assert count_frames(path) == len(frames) and sorted(p.name for p in tmp_path.iterdir()) == [path.name]
+    if suffix != ".mp4":
+        with Image.open(path) as im:
+            assert im.info.get("loop") == 0 and im.size == (64, 64)
+            im.seek(2)
+            assert np.abs(np.asarray(im.convert("RGB")).astype(int) - (255 - a)).mean() < 4
+    assert video_frame(a).shape == (256, 256, 3) and video_frame(a[:33, :45]).shape[:2] == (264, 360)
+    assert video_frame(np.zeros((257, 301, 3), np.uint8)).shape[:2] == (258, 302)  # H.264 4:2:0 needs even sides
+
+
+def test_animation_errors_are_clear(tmp_path):
+    frame = np.zeros((8, 8, 3), np.uint8)
+    with pytest.raises(ValueError, match=r"\.avi"):
+        write_animation([frame], tmp_path / "x.avi", 10)
+    with pytest.raises(ValueError, match="same size"):
+        write_animation([frame, np.zeros((4, 4, 3), np.uint8)], tmp_path / "x.gif", 10)
+    with pytest.raises(ValueError, match="uint8"):
+        write_animation([frame.astype(np.float32)], tmp_path / "x.gif", 10)
+    assert not list(tmp_path.iterdir())
