@@ -1,0 +1,93 @@
+"""Encode and decode images larger than a tile, one overlapping tile at a time.
+
+Activation memory is that of one tile whatever the image size; only the result (and, for
+decoding, one float image of the output size) is held whole. Overlaps are cross-faded with
+linear ramps, and the per-axis weights are normalised to sum to one everywhere, so tiles blend
+without seams. A picture that fits in one tile goes through the network unchanged.
+"""
+from __future__ import annotations
+
+from typing import Callable
+
+import torch
+from torch import nn
+
+
+def downscale_factor(net: nn.Module) -> int:
+    """Pixels per latent cell: the config's own figure, else resolution / latent side."""
+    cfg = net.cfg
+    factor = getattr(cfg, "downscale_factor", None)
+    return int(factor) if factor else cfg.resolution // cfg.latent_shape[-1]
+
+
+def tile_starts(size: int, tile: int, overlap: int) -> list[int]:
+    """Tile origins along one axis: stride tile - overlap, the last tile flush with the far edge,
+    so every overlap is at least `overlap` wide."""
+    if size <= tile:
+        return [0]
+    return list(range(0, size - tile, tile - overlap)) + [size - tile]
+
+
+def axis_weights(size: int, tile: int, overlap: int, starts: list[int]) -> list[torch.Tensor]:
+    """One weight profile per tile along an axis: 1 inside, a linear ramp over `overlap` cells at each
+    side that meets another tile, then divided by their sum so every position's weights add to 1."""
+    ramp = (torch.arange(overlap, dtype=torch.float64) + 0.5) / max(overlap, 1)
+    profiles = []
+    for s in starts:
+        w = torch.ones(min(tile, size), dtype=torch.float64)
+        if overlap and s > 0:
+            w[:overlap] = ramp
+        if overlap and s + tile < size:
+            w[-overlap:] = torch.minimum(w[-overlap:], ramp.flip(0))
+        profiles.append(w)
+    total = torch.zeros(size, dtype=torch.float64)
+    for s, w in zip(starts, profiles):
+        total[s:s + len(w)] += w
+    return [(w / total[s:s + len(w)]).float() for s, w in zip(starts, profiles)]
+
+
+def _check(tile: int, overlap: int, what: str) -> None:
+    if tile <= 0 or not 0 <= overlap < tile:
+        raise ValueError(f"{what}: need 0 <= overlap < tile, got tile {tile} and overlap {overlap}")
+
+
+@torch.no_grad()
+def _tiled(run: Callable[[torch.Tensor], torch.Tensor], x: torch.Tensor, tile: int, overlap: int,
+           scale: float) -> torch.Tensor:
+    """Apply `run` on overlapping tiles of x (B, C, H, W); its output is `scale` times the input's size."""
+    h, w = x.shape[-2:]
+    ys, xs = tile_starts(h, tile, overlap), tile_starts(w, tile, overlap)
+    if len(ys) == len(xs) == 1:
+        return run(x)
+    out_tile, out_overlap = round(tile * scale), round(overlap * scale)
+    oh, ow = round(h * scale), round(w * scale)
+    wy = axis_weights(oh, out_tile, out_overlap, [round(y * scale) for y in ys])
+    wx = axis_weights(ow, out_tile, out_overlap, [round(x * scale) for x in xs])
+    out = None
+    for y, weight_y in zip(ys, wy):
+        for x0, weight_x in zip(xs, wx):
+            piece = run(x[..., y:y + tile, x0:x0 + tile])
+            if out is None:
+                out = piece.new_zeros(*piece.shape[:-2], oh, ow, dtype=torch.float32)
+            oy, ox = round(y * scale), round(x0 * scale)
+            weight = weight_y.to(piece.device)[:, None] * weight_x.to(piece.device)[None, :]
+            out[..., oy:oy + piece.shape[-2], ox:ox + piece.shape[-1]] += piece.float() * weight
+    return out.to(x.dtype)
+
+
+def tiled_encode(net: nn.Module, x: torch.Tensor, tile: int = 512, overlap: int = 64) -> torch.Tensor:
+    """The latent mean of images x (B, 3, H, W) in [-1, 1], `tile` pixels at a time (multiples of the
+    net's downscale factor). Returns (B, C, H/f, W/f); logvars are not blended."""
+    f = downscale_factor(net)
+    _check(tile, overlap, "tiled_encode")
+    if tile % f or overlap % f:
+        raise ValueError(f"tile ({tile}) and overlap ({overlap}) must be multiples of the downscale factor {f}")
+    if x.shape[-2] % f or x.shape[-1] % f:
+        raise ValueError(f"image sides must be multiples of {f}, got {tuple(x.shape[-2:])}")
+    return _tiled(lambda t: net.encode(t)[0], x, tile, overlap, 1.0 / f)
+
+
+def tiled_decode(net: nn.Module, z: torch.Tensor, tile_latent: int = 64, overlap_latent: int = 8) -> torch.Tensor:
+    """Images (B, 3, h*f, w*f) in [-1, 1] from latents z (B, C, h, w), `tile_latent` cells at a time."""
+    _check(tile_latent, overlap_latent, "tiled_decode")
+    return _tiled(net.decode, z, tile_latent, overlap_latent, float(downscale_factor(net)))
