@@ -14,6 +14,7 @@ from collections import OrderedDict
 from contextlib import contextmanager
 from pathlib import Path
 
+import numpy as np
 import pytest
 import torch
 import torch.nn.functional as F
@@ -64,6 +65,7 @@ class Persistent:
 
 def persistent(module: torch.nn.Module, src: str, class_name: str, init_kwargs: dict | None = None) -> Persistent:
     scalars = {k: v for k, v in vars(module).items() if isinstance(v, (bool, int, float, str, type(None)))}
+    scalars["act_gain"] = np.sqrt(2.0)  # StyleGAN2-ADA modules hold numpy scalars like this one
     state = dict(scalars, _parameters=OrderedDict(module._parameters), _buffers=OrderedDict(module._buffers),
                  _non_persistent_buffers_set=set(), _forward_hooks=OrderedDict(), _backward_hooks=OrderedDict(),
                  _modules=OrderedDict((k, persistent(m, src, f"training.networks.{type(m).__name__}"))
@@ -177,7 +179,8 @@ def test_a_global_hidden_in_the_network_state_is_refused(tmp_path):
     marker = tmp_path / "payload_ran"
 
     def hide(data, kwargs):
-        kwargs["synthesis_kwargs"]["hook"] = Payload(builtins.eval, f"__import__('pathlib').Path({str(marker)!r}).touch()")
+        touch = f"__import__('pathlib').Path({str(marker)!r}).touch()"
+        kwargs["synthesis_kwargs"]["hook"] = Payload(builtins.eval, touch)
     path = write_pickle(tmp_path / "n.pkl", tiny_generator(), tmp_path / "src_ran", edit=hide)
     with pytest.raises(UnsafePickleError, match=r"builtins\.eval"):
         read_network_pickle(path)
@@ -213,6 +216,12 @@ def _no_g_ema(data, kwargs):
     del data["G_ema"]
 
 
+def _fourier_input(data, kwargs):  # a StyleGAN3 layout under a StyleGAN2 class name (a fork)
+    synthesis = data["G_ema"].state["_modules"]["synthesis"]
+    synthesis.state["_modules"]["input"] = Persistent("training.networks_stylegan3.SynthesisInput",
+                                                      {"_buffers": OrderedDict(freqs=torch.zeros(4, 2))}, "")
+
+
 def _wrong_shape(data, kwargs):
     data["G_ema"].state["_modules"]["mapping"].state["_buffers"]["w_avg"] = torch.zeros(5)
 
@@ -221,8 +230,10 @@ def _wrong_shape(data, kwargs):
     (_conditional, "training.networks.Generator", "conditional generators .c_dim=10. are not supported"),
     (_resnet, "training.networks.Generator", "only the 'skip' architecture is supported, not 'resnet'"),
     (_no_g_ema, "training.networks.Generator", "has no G_ema network .it holds: D, G, augment_pipe"),
-    (_wrong_shape, "training.networks.Generator", "1 with the wrong shape .e.g. mapping.w_avg"),
-    (None, "training.networks_stylegan3.Generator", "StyleGAN3 pickles are not supported yet; StyleGAN2/2-ADA are"),
+    (_wrong_shape, "training.networks.Generator", "mis-shaped tensors .1, e.g. mapping.w_avg .5,., expected .8,."),
+    (None, "training.networks_stylegan3.Generator",
+     "StyleGAN3 pickles are not supported yet; StyleGAN2/2-ADA are"),
+    (_fourier_input, "training.networks.Generator", "StyleGAN3 pickles are not supported yet"),
     (None, "training.networks.Discriminator", "expected a StyleGAN2-ADA generator"),
 ])
 def test_unusable_network_pickles_say_why(tmp_path, edit, class_name, message):

@@ -110,6 +110,11 @@ except ImportError:  # pragma: no cover - numpy 1.x
     from numpy.core import multiarray as _np_multiarray
 _NP_RECONSTRUCT = _np_multiarray._reconstruct
 _NP_SCALAR = _np_multiarray.scalar
+
+
+def _np_from_buffer(buf: Any, dtype: Any, shape: Any, order: str) -> np.ndarray:
+    """`numpy._core.numeric._frombuffer`: an array from raw bytes (pickle protocol 5)."""
+    return np.frombuffer(buf, dtype=dtype).reshape(shape, order=order)
 ALLOWED: dict[tuple[str, str], Any] = {
     ("torch._utils", "_rebuild_tensor"): torch._utils._rebuild_tensor,
     ("torch._utils", "_rebuild_tensor_v2"): torch._utils._rebuild_tensor_v2,
@@ -124,6 +129,8 @@ ALLOWED: dict[tuple[str, str], Any] = {
     ("numpy._core.multiarray", "_reconstruct"): _NP_RECONSTRUCT,
     ("numpy.core.multiarray", "scalar"): _NP_SCALAR,
     ("numpy._core.multiarray", "scalar"): _NP_SCALAR,
+    ("numpy.core.numeric", "_frombuffer"): _np_from_buffer,
+    ("numpy._core.numeric", "_frombuffer"): _np_from_buffer,
     ("torch_utils.persistence", "_reconstruct_persistent_obj"): _reconstruct_persistent_obj,
     ("dnnlib.util", "EasyDict"): AttrDict,
     **{("builtins", t.__name__): t for t in (set, frozenset, dict, list, tuple, int, float, bool, complex)},
@@ -140,7 +147,7 @@ class RestrictedUnpickler(pickle.Unpickler):
 
     def find_class(self, module: str, name: str) -> Any:
         module = {"__builtin__": "builtins", "copy_reg": "copyreg"}.get(module, module)
-        if module == "dnnlib.tflib" or module.startswith("dnnlib.tflib."):
+        if module.split(".")[0] == "tfutil" or module == "dnnlib.tflib" or module.startswith("dnnlib.tflib."):
             raise TensorFlowPickleError(
                 f"{self.source} is a TensorFlow StyleGAN pickle (it holds {module}.{name}); "
                 "convert it to PyTorch first (stylegan2-ada-pytorch's legacy.py does that), "

@@ -18,7 +18,7 @@ import torch.nn.functional as F
 from torch import nn
 
 from .safe_pickle import stylegan_generator_state
-from .weights import ModelFileError, check_state_dict
+from .weights import ModelFileError
 
 ACT_GAIN = math.sqrt(2.0)  # keeps unit variance through leaky ReLU(0.2) (He et al.)
 FIR_TAPS = (1.0, 3.0, 3.0, 1.0)
@@ -283,6 +283,8 @@ STYLEGAN3_CLASS = "training.networks_stylegan3.Generator"
 def config_from_init_kwargs(kw: dict) -> StyleGAN2Config:
     """The config of a StyleGAN2-ADA Generator from the `_init_kwargs` its pickle recorded."""
     mapping, synthesis = kw.get("mapping_kwargs") or {}, kw.get("synthesis_kwargs") or {}
+    if not isinstance(mapping, dict) or not isinstance(synthesis, dict):
+        raise ModelFileError("the generator's mapping_kwargs / synthesis_kwargs are not dicts")
     missing = [k for k in ("z_dim", "w_dim", "img_resolution", "img_channels") if k not in kw]
     if missing:
         raise ModelFileError(f"the generator's init kwargs lack {', '.join(missing)}")
@@ -306,10 +308,22 @@ def config_from_init_kwargs(kw: dict) -> StyleGAN2Config:
         raise ModelFileError(f"unsupported StyleGAN2 generator: {e}") from None
 
 
+def _check_layout(net: nn.Module, state: dict[str, torch.Tensor], what: str) -> None:
+    """Say which tensor does not fit before load_state_dict does, in a user's terms."""
+    expected = net.state_dict()
+    missing, unexpected = sorted(set(expected) - set(state)), sorted(set(state) - set(expected))
+    wrong = [f"{k} {tuple(state[k].shape)}, expected {tuple(v.shape)}"
+             for k, v in expected.items() if k in state and state[k].shape != v.shape]
+    for problems, label in ((missing, "lacks"), (unexpected, "has unexpected"), (wrong, "has mis-shaped")):
+        if problems:
+            raise ModelFileError(f"{what} does not have the StyleGAN2 layout its init kwargs describe: "
+                                 f"it {label} tensors ({len(problems)}, e.g. {problems[0]})")
+
+
 def load_stylegan_pickle(path: str | Path, key: str = "G_ema") -> StyleGAN2Generator:
     """The StyleGAN2(-ADA) generator in a network pickle, read without running its code; eval mode."""
     kwargs, state, class_name = stylegan_generator_state(path, key)
-    if class_name == STYLEGAN3_CLASS:
+    if class_name == STYLEGAN3_CLASS or "synthesis.input.freqs" in state:  # its Fourier-feature input
         raise ModelFileError(f"{path} is a StyleGAN3 pickle. StyleGAN3 pickles are not supported yet; "
                              "StyleGAN2/2-ADA are")
     if class_name not in STYLEGAN2_CLASSES:
@@ -322,6 +336,6 @@ def load_stylegan_pickle(path: str | Path, key: str = "G_ema") -> StyleGAN2Gener
     with torch.device("meta"):  # no point drawing random weights that are replaced at once
         net = StyleGAN2Generator(cfg)
     state = {k: v.float() for k, v in state.items()}
-    check_state_dict(net, state, Path(path))
+    _check_layout(net, state, f"{key} in {path}")
     net.load_state_dict(state, strict=True, assign=True)
     return net.eval().requires_grad_(False)
