@@ -71,9 +71,24 @@ def _run_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--device", default="auto", help="auto (cuda → mps → cpu), cpu, cuda, cuda:1, mps")
 
 
-def _edit_arg(p: argparse.ArgumentParser, required: bool) -> None:
+def _edit_arg(p: argparse._ActionsContainer, required: bool) -> None:
     p.add_argument("--edit", type=edit_spec, action="append", default=[], required=required,
                    metavar="DIRECTION=SIGMA", help="move along a direction, by label (PC1) or index (0); repeatable")
+
+
+def _recipe_arg(p: argparse._ActionsContainer) -> None:
+    p.add_argument("--recipe", type=Path, metavar="RECIPE.json",
+                   help="apply an edit recipe saved by the app or by --save-recipe (directions, strengths, mask)")
+
+
+def fps_value(text: str) -> float:
+    try:
+        value = float(text)
+        if not 0 < value <= 100:
+            raise ValueError
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r}: expected frames per second between 0 and 100") from None
+    return value
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -107,18 +122,45 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--seeds", type=seed_list, default=seed_list("0-7"), help="e.g. 0-7 or 1,5,9 (default 0-7)")
     s.add_argument("--psi", type=float, default=0.7, help="truncation: lower is more typical (default 0.7)")
     s.add_argument("--grid", type=Path, metavar="PNG", help="also write all samples as one grid image")
-    _edit_arg(s, required=False)
+    how = s.add_mutually_exclusive_group()
+    _edit_arg(how, required=False)
+    _recipe_arg(how)
     s.add_argument("--save-latents", action="store_true", help="also write seedNNNN.npz with w")
     s.set_defaults(func=_runs("generate"))
 
-    s = sub.add_parser("edit", help="encode images, move along VAE directions, write NAME_edited.png")
+    s = sub.add_parser("edit", help="encode images, move along VAE directions or apply a recipe, "
+                                    "write NAME_edited.png")
     s.add_argument("images", nargs="+", type=Path, metavar="IMAGE")
     _model_arg(s, "vae")
     _run_args(s)
-    _edit_arg(s, required=True)
-    s.add_argument("--fit", choices=["crop", "letterbox"], default="crop", help="how non-square images fit")
+    how = s.add_mutually_exclusive_group(required=True)
+    _edit_arg(how, required=False)
+    _recipe_arg(how)
+    s.add_argument("--save-recipe", type=Path, metavar="RECIPE.json",
+                   help="also save the --edit values as a recipe (for the app or --recipe)")
+    s.add_argument("--fit", choices=["crop", "letterbox"], default=None,
+                   help="how non-square images fit (default: the recipe's, else crop)")
     s.add_argument("--save-latents", action="store_true", help="also write NAME_edited.npz")
     s.set_defaults(func=_runs("edit"))
+
+    s = sub.add_parser("interpolate", help="morph through images (VAE) or seeds (GAN) -> GIF, WebP or MP4",
+                       description="Encode the images with the VAE (or map the seeds with the GAN), walk "
+                                   "through their latents in order and write the decoded frames.")
+    s.add_argument("images", nargs="*", type=Path, metavar="IMAGE", help="two or more images (VAE)")
+    s.add_argument("--seeds", type=seed_list, nargs="+", metavar="SEED", help="two or more GAN seeds instead")
+    s.add_argument("--psi", type=float, default=0.7, help="GAN truncation (default 0.7)")
+    _model_arg(s, "vae")
+    _model_arg(s, "gan")
+    s.add_argument("-o", "--out", type=Path, required=True, metavar="FILE",
+                   help="the animation: .gif, .webp or .mp4 (H.264)")
+    s.add_argument("--frames", type=positive_int, default=24, help="frames in all (default 24)")
+    s.add_argument("--fps", type=fps_value, default=12.0, help="frames per second (default 12)")
+    s.add_argument("--mode", choices=["linear", "spherical"], default="linear", help="path between keyframes")
+    s.add_argument("--loop", action="store_true", help="return to the first keyframe (seamless loop)")
+    s.add_argument("--scale", type=positive_int, default=1, metavar="N", help="upscale GIF/WebP frames N times")
+    s.add_argument("--fit", choices=["crop", "letterbox"], default="crop", help="how non-square images fit")
+    s.add_argument("--device", default="auto", help="auto (cuda → mps → cpu), cpu, cuda, cuda:1, mps")
+    s.set_defaults(func=_runs("interpolate"))
 
     add_train_parser(sub)
     return p

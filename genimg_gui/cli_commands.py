@@ -1,4 +1,4 @@
-"""The model commands behind `genimg info|encode|decode|generate|edit` (their arguments are in cli.py).
+"""The model commands behind `genimg info|encode|decode|generate|edit|interpolate` (arguments: cli.py).
 
 Models run through engine.runtime.Runtime, the code the app's worker runs; images
 are read by imaging.py and latents written by the app's own export function, so
@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import sys
 import zipfile
 from functools import partial
@@ -22,7 +23,10 @@ from .edit import Directions, EditState, edited_latent
 from .engine.requests import ModelInfo
 from .engine.runtime import Runtime
 from .imaging import ImageLoadError, image_grid, open_image
+from .masking import blend
 from .models.weights import ModelFileError
+from .morph import FORMATS, morph_path, write_animation
+from .recipe import Recipe, RecipeError
 from .train import TrainError
 from .export import export_latent, export_png  # plain numpy + Pillow, shared with the app
 
@@ -31,7 +35,7 @@ class CLIError(Exception):
 
 
 # Printed as "genimg: error: ..." with exit code 1 (cli.main).
-USER_ERRORS = (CLIError, ModelFileError, ImageLoadError, TrainError, OSError, torch.OutOfMemoryError)
+USER_ERRORS = (CLIError, ModelFileError, ImageLoadError, TrainError, RecipeError, OSError, torch.OutOfMemoryError)
 # What one bad input can raise; it is reported and the batch goes on.
 ITEM_ERRORS = (ImageLoadError, ModelFileError, ValueError, FloatingPointError, OSError)
 
@@ -42,6 +46,17 @@ def say(text: str) -> None:
 
 def wrote(path: Path) -> None:
     print(path, flush=True)
+
+
+def progress_bar(done: int, total: int, label: str, width: int = 30) -> None:
+    """A bar redrawn in place on a terminal; on a pipe or log, a line per quarter."""
+    if sys.stderr.isatty():
+        filled = width * done // max(total, 1)
+        end = "\n" if done >= total else ""
+        print(f"\r{label} [{'#' * filled}{'.' * (width - filled)}] {done}/{total}", end=end, file=sys.stderr,
+              flush=True)
+    elif done == total or done * 4 // total != (done - 1) * 4 // total:
+        say(f"{label} {done}/{total}")
 
 
 # --- models ----------------------------------------------------------------
@@ -84,13 +99,16 @@ def model_record(info: ModelInfo) -> dict:
 def direction_values(edits: list[tuple[str, float]], d: Directions, kind: str) -> tuple[float, ...]:
     """--edit pairs as one value per direction; a direction is named by its label ('PC1') or index ('0')."""
     names = [label.split(" (")[0].strip().lower() for label in d.labels]
+    topics = [name.split(":")[0].strip() for name in names]  # "style" for "style: google → twitter"
     values = [0.0] * len(d)
     for key, value in edits:
-        k = key.lower()
+        k = key.strip().lower()
         if k.isdigit() and int(k) < len(d):
             values[int(k)] = value
         elif k in names:
             values[names.index(k)] = value
+        elif topics.count(k) == 1:
+            values[topics.index(k)] = value
         else:
             raise CLIError(f"the {kind.upper()} has no direction {key!r}: use a label "
                            f"({names[0].upper()} … {names[-1].upper()}) or an index (0 … {len(d) - 1})")
@@ -99,13 +117,21 @@ def direction_values(edits: list[tuple[str, float]], d: Directions, kind: str) -
 
 # --- batches ---------------------------------------------------------------
 
+def safe_stem(path: Path) -> str:
+    """A file name stem that stays inside the output folder: no separators, control characters
+    or leading dots (no hidden files, no '..')."""
+    stem = re.sub(r"[\x00-\x1f\x7f/\\:]+", "_", path.stem).lstrip(".").strip()
+    return stem or "image"
+
+
 def unique_stems(paths: Sequence[Path]) -> list[str]:
-    """Output names: each input's stem, with -2, -3 … where two inputs share one."""
+    """Output names: each input's (safe) stem, with -2, -3 … where two inputs share one."""
     seen: dict[str, int] = {}
     stems = []
     for p in paths:
-        seen[p.stem] = seen.get(p.stem, 0) + 1
-        stems.append(p.stem if seen[p.stem] == 1 else f"{p.stem}-{seen[p.stem]}")
+        stem = safe_stem(p)
+        seen[stem] = seen.get(stem, 0) + 1
+        stems.append(stem if seen[stem] == 1 else f"{stem}-{seen[stem]}")
     return stems
 
 
@@ -121,7 +147,7 @@ def for_each(jobs: Sequence[tuple[str, Callable[[], None]]]) -> int:
         except ITEM_ERRORS as e:
             failed += 1
             say(f"genimg: error: {e}" if Path(label).name in str(e) else f"genimg: error: {label}: {e}")
-    if failed:
+    if failed and len(jobs) > 1:  # with one input its error line says it all
         say(f"genimg: {failed} of {len(jobs)} failed")
     return 1 if failed else 0
 
@@ -233,20 +259,56 @@ def recorded_kind(paths: Sequence[Path]) -> str:
     return kinds.pop() if kinds else "vae"
 
 
+def read_recipe(path: Path, kind: str, model: ModelInfo) -> Recipe:
+    """The recipe at path, checked against the loaded model."""
+    recipe = Recipe.load(path)
+    if recipe.model_kind != kind:
+        other = "genimg edit" if recipe.model_kind == "vae" else "genimg generate"
+        raise CLIError(f"{path.name} edits {recipe.model_kind.upper()} latents; apply it with {other} --recipe")
+    recipe.check_model(kind, model.latent_size)
+    if recipe.model_name and recipe.model_name != model.name:
+        say(f"genimg: note: {path.name} was made with {recipe.model_name}; applying it to {model.name}")
+    return recipe
+
+
+def render(rt: Runtime, kind: str, base: np.ndarray, recipe: Recipe | None, values: tuple[float, ...],
+           directions: Directions) -> tuple[np.ndarray, np.ndarray]:
+    """(edited latent, image) as the app shows them: with a recipe's mask the edited and the
+    unedited decodes are blended (masking.blend, as the app's worker does)."""
+    if recipe is None:
+        latent = edited_latent(EditState(base, values), directions)
+        return latent, rt.decode(kind, latent)
+    latent = recipe.apply(base)
+    image = rt.decode(kind, latent)
+    if recipe.mask is not None:
+        image = blend(image, rt.decode(kind, base), recipe.mask_at(image.shape[:2]))
+    return latent, image
+
+
+def recorded_edit(recipe: Recipe | None, values: tuple[float, ...],
+                  directions: Directions) -> tuple[tuple[float, ...], tuple[str, ...]]:
+    """What a latent file records as the edit: the recipe's steps, or the --edit values."""
+    if recipe is None:
+        return values, directions.labels
+    return tuple(s.value for s in recipe.steps), tuple(s.label for s in recipe.steps)
+
+
 def generate(args: argparse.Namespace) -> int:
     rt, model = load_model("gan", args.gan, args.device)
+    recipe = read_recipe(args.recipe, "gan", model) if args.recipe else None
     values = direction_values(args.edit, model.directions, "gan")
+    recorded, labels = recorded_edit(recipe, values, model.directions)
     out = out_dir(args.out)
     images: list[np.ndarray] = []
 
     def work(seed: int) -> None:
         name = f"seed{seed:04d}"
         w = rt.map_seed(seed, args.psi)
-        latent = edited_latent(EditState(w, values), model.directions)
-        image = rt.decode("gan", latent)
+        latent, image = render(rt, "gan", w, recipe, values, model.directions)
         wrote(export_png(image, out / f"{name}.png", args.scale))
         if args.save_latents:
-            wrote(export_latent(out / f"{name}.npz", latent, w, values, model.directions.labels, model_record(model)))
+            wrote(export_latent(out / f"{name}.npz", latent, w, recorded, labels,
+                                model_record(model)))
         images.append(image)
 
     code = for_each([(f"seed {s}", partial(work, s)) for s in args.seeds])
@@ -259,15 +321,54 @@ def generate(args: argparse.Namespace) -> int:
 
 def edit(args: argparse.Namespace) -> int:
     rt, model = load_model("vae", args.vae, args.device)
+    recipe = read_recipe(args.recipe, "vae", model) if args.recipe else None
     values = direction_values(args.edit, model.directions, "vae")
+    if args.save_recipe:
+        if recipe is not None:
+            raise CLIError("--save-recipe saves --edit values; the recipe given is already one")
+        state = EditState(np.zeros(model.latent_size, np.float32), values)
+        wrote(Recipe.from_edit(state, model.directions, model.name, "vae", args.fit or "crop").save(args.save_recipe))
+    fit = args.fit or (recipe.fit if recipe else "crop")
+    recorded, labels = recorded_edit(recipe, values, model.directions)
     out = out_dir(args.out)
 
     def work(path: Path, stem: str) -> None:
-        _, base, _ = rt.encode(read_image(path), args.fit)
-        latent = edited_latent(EditState(base, values), model.directions)
-        wrote(export_png(rt.decode("vae", latent), out / f"{stem}_edited.png", args.scale))
+        _, base, _ = rt.encode(read_image(path), fit)
+        latent, image = render(rt, "vae", base, recipe, values, model.directions)
+        wrote(export_png(image, out / f"{stem}_edited.png", args.scale))
         if args.save_latents:
-            wrote(export_latent(out / f"{stem}_edited.npz", latent, base, values, model.directions.labels,
-                                model_record(model)))
+            wrote(export_latent(out / f"{stem}_edited.npz", latent, base, recorded,
+                                labels, model_record(model)))
 
     return per_file(args.images, work)
+
+
+def interpolate(args: argparse.Namespace) -> int:
+    """Keyframes (encoded images or mapped seeds) -> a morph of --frames frames -> one animation file."""
+    seeds = [s for group in args.seeds or [] for s in group]
+    if bool(seeds) == bool(args.images):
+        raise CLIError("give two or more images (VAE) or --seeds (GAN), not both")
+    if len(seeds or args.images) < 2:
+        raise CLIError("a morph needs at least two images or seeds")
+    if args.frames < 2:
+        raise CLIError("--frames must be at least 2")
+    if args.out.suffix.lower() not in FORMATS:
+        raise CLIError(f"{args.out.name}: the animation must end in {', '.join(FORMATS)}")
+    kind = "gan" if seeds else "vae"
+    rt, _ = load_model(kind, args.gan if seeds else args.vae, args.device)
+    if seeds:
+        keys = [rt.map_seed(s, args.psi) for s in seeds]
+    else:
+        keys = [rt.encode(read_image(p), args.fit)[1] for p in args.images]  # a bad image ends the run
+    path = morph_path(np.stack(keys), args.frames, args.mode, args.loop)
+    frames = []
+    for i, latent in enumerate(path, 1):
+        try:
+            image = rt.decode(kind, latent)
+        except FloatingPointError as e:
+            raise CLIError(f"frame {i}: {e}") from None
+        frames.append(np.repeat(np.repeat(image, args.scale, 0), args.scale, 1) if args.scale > 1 else image)
+        progress_bar(i, len(path), "frames")
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    wrote(write_animation(frames, args.out, args.fps))
+    return 0

@@ -23,6 +23,7 @@ FORMAT = "genimg-recipe"
 VERSION = 1
 KINDS = ("vae", "gan")
 FITS = ("crop", "letterbox")
+FLOAT32_MAX = float(np.finfo(np.float32).max)
 
 
 class RecipeError(ValueError):
@@ -146,7 +147,7 @@ def _field(d: dict, key: str, kind: type):
 
 def _number(e: dict, key: str, where: str) -> float:
     x = e.get(key)
-    if isinstance(x, bool) or not isinstance(x, (int, float)) or not math.isfinite(x):
+    if isinstance(x, bool) or not isinstance(x, (int, float)) or not math.isfinite(x) or abs(x) >= FLOAT32_MAX:
         raise RecipeError(f'{where}: "{key}" must be a finite number, not {x!r}')
     return float(x)
 
@@ -161,12 +162,12 @@ def _step(e: object, i: int, size: int) -> RecipeStep:
     vector = e.get("vector")
     if not isinstance(vector, list) or any(isinstance(x, bool) or not isinstance(x, (int, float)) for x in vector):
         raise RecipeError(f'{where}: "vector" must be a list of numbers')
-    v = np.asarray(vector, np.float32)
+    v = np.asarray(vector, np.float64)
     if v.size != size:
         raise RecipeError(f"{where}: its vector has {v.size} numbers but the recipe's latent has {size}")
-    if not np.isfinite(v).all():
-        raise RecipeError(f"{where}: its vector holds non-finite numbers")
-    return RecipeStep(str(e.get("label", f"direction {i + 1}")), v, sigma, value)
+    if not (np.isfinite(v).all() and np.abs(v).max(initial=0) < FLOAT32_MAX):
+        raise RecipeError(f"{where}: its vector holds non-finite numbers (or ones too large for float32)")
+    return RecipeStep(str(e.get("label", f"direction {i + 1}")), v.astype(np.float32), sigma, value)
 
 
 def _read_mask(name: object, base_dir: Path) -> np.ndarray:
