@@ -17,9 +17,6 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from .safe_pickle import stylegan_generator_state
-from .weights import ModelFileError
-
 ACT_GAIN = math.sqrt(2.0)  # keeps unit variance through leaky ReLU(0.2) (He et al.)
 FIR_TAPS = (1.0, 3.0, 3.0, 1.0)
 
@@ -282,6 +279,7 @@ STYLEGAN3_CLASS = "training.networks_stylegan3.Generator"
 
 def config_from_init_kwargs(kw: dict) -> StyleGAN2Config:
     """The config of a StyleGAN2-ADA Generator from the `_init_kwargs` its pickle recorded."""
+    from .weights import ModelFileError  # here, not at the top: weights.py may register this module
     mapping, synthesis = kw.get("mapping_kwargs") or {}, kw.get("synthesis_kwargs") or {}
     if not isinstance(mapping, dict) or not isinstance(synthesis, dict):
         raise ModelFileError("the generator's mapping_kwargs / synthesis_kwargs are not dicts")
@@ -310,6 +308,7 @@ def config_from_init_kwargs(kw: dict) -> StyleGAN2Config:
 
 def _check_layout(net: nn.Module, state: dict[str, torch.Tensor], what: str) -> None:
     """Say which tensor does not fit before load_state_dict does, in a user's terms."""
+    from .weights import ModelFileError
     expected = net.state_dict()
     missing, unexpected = sorted(set(expected) - set(state)), sorted(set(state) - set(expected))
     wrong = [f"{k} {tuple(state[k].shape)}, expected {tuple(v.shape)}"
@@ -322,6 +321,8 @@ def _check_layout(net: nn.Module, state: dict[str, torch.Tensor], what: str) -> 
 
 def load_stylegan_pickle(path: str | Path, key: str = "G_ema") -> StyleGAN2Generator:
     """The StyleGAN2(-ADA) generator in a network pickle, read without running its code; eval mode."""
+    from .safe_pickle import stylegan_generator_state  # (both import weights.py, which may import us)
+    from .weights import ModelFileError
     kwargs, state, class_name = stylegan_generator_state(path, key)
     if class_name == STYLEGAN3_CLASS or "synthesis.input.freqs" in state:  # its Fourier-feature input
         raise ModelFileError(f"{path} is a StyleGAN3 pickle. StyleGAN3 pickles are not supported yet; "
