@@ -1,7 +1,8 @@
 """A thread-safe request queue: FIFO jobs, and a latest-wins slot per live lane.
 
 A lane is a request kind for one item (see Request.lane), so a fast drag on one
-image never drops the pending update of another.
+image never drops the pending update of another. Preview lanes (slider strips)
+are served last: jobs > live > previews.
 """
 from __future__ import annotations
 
@@ -20,51 +21,79 @@ class RequestQueue:
         self._cond = threading.Condition()
         self._jobs: deque[Request] = deque()
         self._live: dict[tuple, Request] = {}  # lane -> newest request, in first-queued order
+        self._previews: dict[tuple, Request] = {}  # the same, for the lowest priority
         self._closed = False
         self._cancelled: set[int] = set()
+        self._running: int | None = None  # the seq the worker took last, until finished()
         self.superseded = 0  # live requests replaced before they ran
 
     def put(self, request: Request) -> None:
         with self._cond:
             if request.live:
-                if self._live.pop(request.lane, None) is not None:
+                slots = self._previews if request.preview else self._live
+                if slots.pop(request.lane, None) is not None:
                     self.superseded += 1
-                self._live[request.lane] = request
+                slots[request.lane] = request
             else:
                 self._jobs.append(request)
             self._cond.notify()
 
     def take(self) -> Request | None:
-        """Block until a request is ready (jobs first); None once closed."""
+        """Block until a request is ready (jobs, then live, then previews); None once closed."""
         with self._cond:
-            while not self._closed and not self._jobs and not self._live:
+            while not self._closed and not self._jobs and not self._live and not self._previews:
                 self._cond.wait()
             if self._closed:
                 return None
             if self._jobs:
-                return self._jobs.popleft()
-            return self._live.pop(next(iter(self._live)))
+                request = self._jobs.popleft()
+            else:
+                slots = self._live or self._previews
+                request = slots.pop(next(iter(slots)))
+            self._running = request.seq
+            return request
 
     def pending(self) -> int:
         with self._cond:
-            return len(self._jobs) + len(self._live)
+            return len(self._jobs) + len(self._live) + len(self._previews)
+
+    def urgent(self) -> bool:
+        """Whether a job or a live request waits: a running preview should give way."""
+        with self._cond:
+            return bool(self._jobs or self._live) or self._closed
+
+    def requeue(self, request: Request) -> None:
+        """Put back an abandoned preview, first in line among previews, unless a newer
+        request for its lane arrived meanwhile (that one wins) or it was cancelled."""
+        with self._cond:
+            if request.lane in self._previews or self._closed:
+                return
+            if request.seq in self._cancelled:
+                self._cancelled.discard(request.seq)
+                return
+            self._previews = {request.lane: request, **self._previews}
+            self._cond.notify()
 
     def cancel(self, seq: int) -> bool:
         """Cancel a request. A queued one is dropped now (returns True); a running one
         stops at its next check(); an unknown or finished one is ignored."""
         with self._cond:
-            queued = [r for r in self._jobs if r.seq == seq] + [r for r in self._live.values() if r.seq == seq]
+            queued = [r for r in (*self._jobs, *self._live.values(), *self._previews.values()) if r.seq == seq]
             if queued:
                 self._jobs = deque(r for r in self._jobs if r.seq != seq)
                 self._live = {k: r for k, r in self._live.items() if r.seq != seq}
+                self._previews = {k: r for k, r in self._previews.items() if r.seq != seq}
                 return True
-            self._cancelled.add(seq)
+            if seq == self._running:  # remembering others would only grow the set: they never run again
+                self._cancelled.add(seq)
             return False
 
     def finished(self, seq: int) -> None:
         """Forget a cancellation that arrived after its request had ended."""
         with self._cond:
             self._cancelled.discard(seq)
+            if self._running == seq:
+                self._running = None
 
     def check(self, seq: int) -> None:
         """Raise Cancelled in a running job if it was cancelled or the app is closing."""

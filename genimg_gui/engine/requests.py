@@ -1,7 +1,9 @@
 """What crosses the thread boundary: frozen requests in, plain results out (no Qt, no torch).
 
 `live` requests (decodes, generations) are superseded by newer ones of the same
-lane while queued; jobs (loads, encodes) always run, in order.
+lane while queued; jobs (loads, encodes) always run, in order. `preview` requests
+are live ones of the lowest priority: served only when nothing else waits, and
+abandoned between frames when something does.
 """
 from __future__ import annotations
 
@@ -16,6 +18,7 @@ from ..edit import Directions
 class Request:
     seq: int = field(default=0, kw_only=True)  # stamped by the engine on submit
     live = False
+    preview = False  # lowest priority (implies live)
 
     @property
     def lane(self) -> tuple:
@@ -49,11 +52,58 @@ class EncodeImage(Request):
 
 
 @dataclass(frozen=True, eq=False)
+class EncodeLatents(Request):
+    """Encode example files to latents without making items (e.g. for a direction from examples):
+    one Latents result; unreadable files are listed in it, not fatal."""
+    paths: tuple[str, ...]
+    fit: str = "crop"
+    tag: int = 0
+
+
+@dataclass(frozen=True, eq=False)
 class Decode(Request):
+    """Decode a latent. With a mask, the edit shows only inside it: the worker also decodes
+    `base` (cached per item, so a slider drag costs one decode) and blends the two."""
     kind: str             # "vae" or "gan": which loaded model decodes
     latent: np.ndarray    # flattened (D,)
     tag: int = 0          # the caller's item id, echoed back
+    mask: np.ndarray | None = None  # (H, W) float32 in [0, 1] at the output resolution (resized if not)
+    base: np.ndarray | None = None  # (D,) the unedited latent; needed with a mask
     live = True
+
+
+@dataclass(frozen=True, eq=False)
+class PreviewStrip(Request):
+    """Thumbnails of N latents (a slider's -3 sigma ... +3 sigma), rendered when the worker is
+    otherwise idle. One lane per tag (the UI uses item_id * 1000 + slider index)."""
+    kind: str
+    latents: np.ndarray   # (N, D)
+    tag: int
+    size: int = 48
+    mask: np.ndarray | None = None  # as in Decode
+    base: np.ndarray | None = None
+    live = True
+    preview = True
+
+
+@dataclass(frozen=True, eq=False)
+class RenderFrames(Request):
+    """Decode a sequence of latents (a morph) at full resolution, with progress and cancel."""
+    kind: str
+    latents: np.ndarray   # (F, D)
+    tag: int = 0
+
+
+@dataclass(frozen=True, eq=False)
+class Invert(Request):
+    """GAN inversion of an image: the w that redraws it. editability 0 = best fidelity,
+    1 = w kept close to the model's w distribution, where the sliders behave."""
+    image: np.ndarray     # (H, W, 3) uint8, any size; fitted to the GAN's resolution
+    steps: int = 200
+    editability: float = 0.5
+    tag: int = 0
+    preview_every: int = 10
+    fit: str = "crop"
 
 
 @dataclass(frozen=True, eq=False)
@@ -119,6 +169,42 @@ class Mapped:
 
 
 @dataclass(frozen=True, eq=False)
+class Previewed:
+    seq: int
+    tag: int
+    images: np.ndarray    # (N, size, size, 3) uint8
+
+
+@dataclass(frozen=True, eq=False)
+class Latents:
+    seq: int
+    tag: int
+    names: tuple[str, ...]  # file names of the encoded files, in order
+    latents: np.ndarray     # (N, D) float32, one row per name
+    failed: tuple[str, ...]  # one message per unreadable file
+
+
+@dataclass(frozen=True, eq=False)
+class Frames:
+    seq: int
+    tag: int
+    images: np.ndarray    # (F, H, W, 3) uint8
+
+
+@dataclass(frozen=True, eq=False)
+class Inverted:
+    seq: int
+    tag: int
+    step: int             # 0 = the starting guess
+    steps: int
+    latent: np.ndarray    # (w_dim,) float32
+    image: np.ndarray     # (R, R, 3) uint8, the GAN's drawing of latent
+    loss: float           # pixel MSE to the target, images in [-1, 1]
+    final: bool
+    original: np.ndarray | None = None  # (R, R, 3) uint8, the fitted target
+
+
+@dataclass(frozen=True, eq=False)
 class Progress:
     seq: int
     fraction: float
@@ -132,3 +218,4 @@ class Failed:
     message: str   # for the user
     cancelled: bool = False
     final: bool = True  # False: one part failed (a file of many) and the job goes on
+    retry_on_cpu: bool = False  # out of memory on a GPU: the same request may fit on the CPU

@@ -1,16 +1,20 @@
-"""The models the worker holds: one VAE and one GAN, on one device, in inference mode."""
+"""The models the worker holds: one VAE and one GAN, on one device, in inference mode
+(except GAN inversion, which needs gradients with respect to w)."""
 from __future__ import annotations
 
+import hashlib
 import time
+from collections import OrderedDict
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Iterator
 
 import numpy as np
 import torch
 from PIL import Image
 from torch import nn
 
+from .. import masking
 from ..edit import Directions
 from ..imaging import Fit, fit_square, to_rgb
 from ..models.device import pick_device
@@ -18,9 +22,11 @@ from ..models.directions import load_directions, pca, save_directions
 from ..models.tensors import to_images, to_tensor
 from ..models.vae import ConvVAE
 from ..models.weights import ModelFileError, latent_shape, load_model, parameter_count
+from . import inversion
 from .requests import ModelInfo
 
 N_DIRECTIONS = 16
+UNEDITED_CACHE = 64  # items whose unedited decode is kept for masked edits
 ProgressFn = Callable[[float, str], None]
 
 
@@ -66,12 +72,18 @@ class Runtime:
     def __init__(self, device: str = "auto") -> None:
         self.device = pick_device(device)
         self.models: dict[str, LoadedModel] = {}
+        self.decode_count = 0  # network decodes run, masked edits' cached ones not counted
+        # (kind, tag) -> (hash of the base latent, its decode): a masked slider drag re-decodes
+        # only the edited latent
+        self._unedited: OrderedDict[tuple[str, int], tuple[bytes, np.ndarray]] = OrderedDict()
 
-    @torch.inference_mode()
+    # no_grad, not inference_mode: tensors made in inference mode can never join autograd,
+    # and GAN inversion needs gradients through the generator
+    @torch.no_grad()
     def load(self, path: str, progress: ProgressFn) -> ModelInfo:
         t0 = time.perf_counter()
         net, card = load_model(Path(path))
-        net = net.to(self.device)
+        net = net.to(self.device).requires_grad_(False)
         dim = int(np.prod(latent_shape(net)))
         directions = load_directions(Path(path), dim)
         if directions is None:
@@ -82,6 +94,7 @@ class Runtime:
                 pass  # read-only model folder: recompute next time
         model = LoadedModel(path, net, card, directions)
         self.models[model.kind] = model
+        self._unedited.clear()
         return self.info(model, time.perf_counter() - t0)
 
     def info(self, model: LoadedModel, seconds: float = 0.0) -> ModelInfo:
@@ -94,6 +107,7 @@ class Runtime:
         for model in self.models.values():
             model.net.to(device)
         self.device = device
+        self._unedited.clear()  # another device may round a pixel differently
 
     def model(self, kind: str) -> LoadedModel:
         if kind not in self.models:
@@ -107,8 +121,19 @@ class Runtime:
         vae = self.model("vae")
         fitted = np.asarray(fit_square(to_rgb(Image.fromarray(image)), vae.resolution, Fit(fit)), np.uint8)
         mean, _ = vae.net.encode(to_tensor(fitted, self.device))
-        recon = to_images(vae.net.decode(mean))[0]
-        return fitted, mean.flatten().float().cpu().numpy(), recon
+        out = vae.net.decode(mean)
+        if not (torch.isfinite(mean).all() and torch.isfinite(out).all()):
+            raise FloatingPointError("the VAE produced NaN/inf values for this image")
+        return fitted, mean.flatten().float().cpu().numpy(), to_images(out)[0]
+
+    @torch.inference_mode()
+    def encode_latent(self, image: np.ndarray, fit: str) -> np.ndarray:
+        """Any-size RGB array -> latent (D,), without the reconstruction's decode."""
+        vae = self.model("vae")
+        mean, _ = vae.net.encode(to_tensor(_fitted(image, vae.resolution, fit), self.device))
+        if not torch.isfinite(mean).all():
+            raise FloatingPointError("the VAE produced NaN/inf values for this image")
+        return mean.flatten().float().cpu().numpy()
 
     @torch.inference_mode()
     def decode(self, kind: str, latent: np.ndarray) -> np.ndarray:
@@ -118,6 +143,7 @@ class Runtime:
                              f"(expects {int(np.prod(model.latent_shape))})")
         z = torch.as_tensor(latent, dtype=torch.float32, device=self.device).view(1, *model.latent_shape)
         out = model.net.decode(z) if kind == "vae" else model.net.synthesize(z)
+        self.decode_count += 1
         if not torch.isfinite(out).all():
             raise FloatingPointError(f"the {kind.upper()} produced NaN/inf pixels for this latent")
         return to_images(out)[0]
@@ -127,3 +153,48 @@ class Runtime:
         gan = self.model("gan")
         z = torch.randn(1, gan.net.cfg.z_dim, generator=torch.Generator().manual_seed(seed))
         return gan.net.map(z.to(self.device), psi)[0].float().cpu().numpy()
+
+    def render(self, kind: str, latent: np.ndarray, mask: np.ndarray | None = None,
+               base: np.ndarray | None = None, tag: int = 0) -> np.ndarray:
+        """decode(), or with a mask: the edit inside it, the unedited `base` decode outside.
+        The base decode is cached per (kind, tag), so moving a slider costs one decode."""
+        if mask is None:
+            return self.decode(kind, latent)
+        if base is None:
+            raise ValueError("a masked decode needs the unedited latent (base) to blend with")
+        edited = self.decode(kind, latent)
+        key, digest = (kind, tag), hashlib.blake2b(np.ascontiguousarray(base, np.float32).tobytes(),
+                                                   digest_size=16).digest()
+        cached = self._unedited.get(key)
+        if cached is None or cached[0] != digest:
+            cached = (digest, self.decode(kind, base))
+            self._unedited[key] = cached
+            while len(self._unedited) > UNEDITED_CACHE:
+                self._unedited.popitem(last=False)
+        self._unedited.move_to_end(key)
+        return masking.blend(edited, cached[1], masking.resize_mask(mask, edited.shape[:2]))
+
+    def invert_steps(self, image: np.ndarray, steps: int = 200, editability: float = 0.5,
+                     preview_every: int = 10, fit: str = "crop", check: Callable[[], None] = lambda: None,
+                     ) -> tuple[np.ndarray, Iterator[inversion.Step]]:
+        """(the fitted target, the inversion's steps): iterate to run it, stop to cancel.
+        Uses the loaded VAE's encoder for the start and a latent loss when the GAN paints
+        through that same VAE."""
+        gan = self.model("gan")
+        target = _fitted(image, gan.resolution, fit)
+        vae = self.models["vae"].net if "vae" in self.models else None
+        return target, inversion.invert(gan.net, target, steps, editability, gan.directions, vae,
+                                        preview_every, check=check)
+
+    def invert(self, image: np.ndarray, steps: int = 200, editability: float = 0.5,
+               progress: ProgressFn | None = None, fit: str = "crop") -> inversion.Step:
+        """GAN inversion run to the end (headless use): the final step, with w and its image."""
+        _, run = self.invert_steps(image, steps, editability, preview_every=0, fit=fit)
+        for step in run:
+            if progress is not None:
+                progress(step.step / max(1, step.steps), f"inverting {step.step}/{step.steps}")
+        return step
+
+
+def _fitted(image: np.ndarray, size: int, fit: str) -> np.ndarray:
+    return np.asarray(fit_square(to_rgb(Image.fromarray(image)), size, Fit(fit)), np.uint8)

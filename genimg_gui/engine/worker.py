@@ -12,6 +12,7 @@ from pathlib import Path
 
 import numpy as np
 import torch
+from PIL import Image
 
 from PySide6.QtCore import QObject, Signal, Slot
 
@@ -23,6 +24,13 @@ from .queue import Cancelled, RequestQueue
 from .runtime import Runtime
 
 USER_ERRORS = (ImageLoadError, ModelFileError, ValueError, FloatingPointError, RuntimeError, OSError)
+
+
+def out_of_memory(e: BaseException) -> bool:
+    """CUDA raises torch.OutOfMemoryError; MPS and the CPU allocator a RuntimeError that says so."""
+    text = str(e).lower()
+    return (isinstance(e, (torch.OutOfMemoryError, MemoryError))
+            or isinstance(e, RuntimeError) and ("out of memory" in text or "can't allocate memory" in text))
 
 
 class Worker(QObject):
@@ -48,12 +56,13 @@ class Worker(QObject):
         while (request := self.queue.take()) is not None:
             try:
                 self._handle(request)
-            except torch.OutOfMemoryError:
-                self._recover_from_oom(request)
             except Cancelled:
                 self._report_cancelled(request.seq, type(request).__name__)
-            except USER_ERRORS as e:
-                self.failed.emit(rq.Failed(request.seq, type(request).__name__, str(e)))
+            except (*USER_ERRORS, MemoryError) as e:
+                if out_of_memory(e):
+                    self._recover_from_oom(request)
+                else:
+                    self.failed.emit(rq.Failed(request.seq, type(request).__name__, str(e)))
             except Exception as e:  # a bug, not the user's doing: say so, keep the thread alive
                 traceback.print_exc()
                 self.failed.emit(rq.Failed(request.seq, type(request).__name__,
@@ -66,7 +75,7 @@ class Worker(QObject):
         if isinstance(r, rq.Decode):
             self.decodes += 1
             t0 = time.perf_counter()
-            image = rt.decode(r.kind, r.latent)
+            image = rt.render(r.kind, r.latent, r.mask, r.base, r.tag)
             self.result.emit(rq.Decoded(r.seq, r.kind, r.tag, r.latent, image, time.perf_counter() - t0))
             return
         if isinstance(r, rq.MapSeed):
@@ -83,6 +92,14 @@ class Worker(QObject):
             self._encode_files(r)
         elif isinstance(r, rq.EncodeImage):
             self._emit_encoded(r.seq, r.name, r.image, r.fit)
+        elif isinstance(r, rq.PreviewStrip):
+            self._preview_strip(r)
+        elif isinstance(r, rq.EncodeLatents):
+            self._encode_latents(r)
+        elif isinstance(r, rq.RenderFrames):
+            self._render_frames(r)
+        elif isinstance(r, rq.Invert):
+            self._invert(r)
         else:
             raise TypeError(f"unknown request {type(r).__name__}")
 
@@ -91,12 +108,17 @@ class Worker(QObject):
         self.failed.emit(rq.Failed(seq, name, "cancelled", cancelled=True))
 
     def _recover_from_oom(self, request: rq.Request) -> None:
-        """Free what the failed request held; the user can retry smaller or switch to the CPU."""
+        """Free what the failed request held; on a GPU, offer the same request on the CPU."""
+        device = self.runtime.device
         if torch.cuda.is_available():
             torch.cuda.empty_cache()
-        self.failed.emit(rq.Failed(request.seq, type(request).__name__,
-                                   f"out of memory on {self.runtime.device}; close other GPU programs or "
-                                   "switch the device to cpu in the Models tab"))
+        if device.type == "mps":
+            torch.mps.empty_cache()
+        on_gpu = device.type != "cpu"
+        advice = ("retry it on the CPU, or close other GPU programs" if on_gpu
+                  else "close other programs, or load a smaller model")
+        self.failed.emit(rq.Failed(request.seq, type(request).__name__, f"out of memory on {device}; {advice}",
+                                   retry_on_cpu=on_gpu))
 
     def _announce_device(self, seq: int) -> None:
         self.result.emit(rq.DeviceChanged(seq, str(self.runtime.device), tuple(available_devices())))
@@ -118,6 +140,58 @@ class Worker(QObject):
         t0 = time.perf_counter()
         original, latent, recon = self.runtime.encode(image, fit)
         self.result.emit(rq.Encoded(seq, name, original, latent, recon, time.perf_counter() - t0))
+
+    def _preview_strip(self, r: rq.PreviewStrip) -> None:
+        """Frame by frame, giving way (put back in the queue) as soon as a job or a live request
+        waits: a strip delays the live image by at most one frame's decode."""
+        thumbs = []
+        for latent in r.latents:
+            if self.queue.urgent():
+                self.queue.requeue(r)
+                return
+            self.queue.check(r.seq)
+            image = self.runtime.render(r.kind, latent, r.mask, r.base, r.tag)
+            thumbs.append(np.asarray(Image.fromarray(image).resize((r.size, r.size), Image.Resampling.LANCZOS)))
+        self.result.emit(rq.Previewed(r.seq, r.tag, np.stack(thumbs) if thumbs
+                                      else np.zeros((0, r.size, r.size, 3), np.uint8)))
+
+    def _encode_latents(self, r: rq.EncodeLatents) -> None:
+        names, latents, failed = [], [], []
+        for i, path in enumerate(r.paths):
+            self.queue.check(r.seq)
+            self.progress.emit(rq.Progress(r.seq, i / len(r.paths), f"encoding {i + 1}/{len(r.paths)}"))
+            try:
+                latents.append(self.runtime.encode_latent(np.asarray(open_image(path)), r.fit))
+                names.append(Path(path).name)
+            except ImageLoadError as e:
+                failed.append(str(e))
+        dim = int(np.prod(self.runtime.model("vae").latent_shape))
+        stacked = np.stack(latents) if latents else np.zeros((0, dim), np.float32)
+        self.progress.emit(rq.Progress(r.seq, 1.0, "done"))
+        self.result.emit(rq.Latents(r.seq, r.tag, tuple(names), stacked, tuple(failed)))
+
+    def _render_frames(self, r: rq.RenderFrames) -> None:
+        if len(r.latents) == 0:
+            raise ValueError("no frames to render: give at least one latent")
+        frames = []
+        for i, latent in enumerate(r.latents):
+            self.queue.check(r.seq)
+            self.progress.emit(rq.Progress(r.seq, i / len(r.latents), f"rendering frame {i + 1}/{len(r.latents)}"))
+            frames.append(self.runtime.decode(r.kind, latent))
+        self.progress.emit(rq.Progress(r.seq, 1.0, "done"))
+        self.result.emit(rq.Frames(r.seq, r.tag, np.stack(frames)))
+
+    def _invert(self, r: rq.Invert) -> None:
+        """Progress every step, a preview every preview_every steps; cancel between steps."""
+        original, steps = self.runtime.invert_steps(r.image, r.steps, r.editability, r.preview_every, r.fit,
+                                                    check=lambda: self.queue.check(r.seq))
+        for step in steps:
+            self.queue.check(r.seq)
+            self.progress.emit(rq.Progress(r.seq, step.step / max(1, step.steps),
+                                           f"inverting {step.step}/{step.steps}"))
+            if step.image is not None:
+                self.result.emit(rq.Inverted(r.seq, r.tag, step.step, step.steps, step.w, step.image,
+                                             step.loss, step.final, original))
 
     def _progress_fn(self, seq: int):
         def report(fraction: float, text: str) -> None:
