@@ -10,7 +10,7 @@ from __future__ import annotations
 import math
 import re
 import zipfile
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, fields, replace
 from pathlib import Path
 from typing import Callable, ClassVar
 
@@ -321,9 +321,11 @@ def from_diffusers(state: dict[str, torch.Tensor]) -> dict[str, torch.Tensor]:
 
 
 def _shape(state: dict[str, torch.Tensor], key: str) -> torch.Size:
+    if not state:
+        raise ModelFileError("it holds no VAE tensors (a UNet or text encoder alone?)")
     if key not in state:
         raise ModelFileError(f"not a Stable Diffusion VAE: it has no {key} (its tensors: "
-                             f"{', '.join(sorted(state)[:3]) or 'none'}, …)")
+                             f"{', '.join(sorted(state)[:3])}, …)")
     return state[key].shape
 
 
@@ -344,7 +346,7 @@ def sd_vae_state_dict(raw: dict[str, torch.Tensor]) -> tuple[SDVAEConfig, dict[s
         raise ModelFileError(f"this VAE has no quant_conv ({_shape(state, 'encoder.conv_out.weight')[0] // 2} "
                              "latent channels): an SD3 or Flux VAE, which genimg does not open; TAESD3 and TAEF1 work")
     levels = _count(state, "encoder.down.")
-    widths = [_shape(state, f"encoder.down.{i}.block.0.conv1.weight")[0] for i in range(levels)]
+    widths = [_shape(state, f"encoder.down.{i}.block.0.conv1.weight")[0] for i in range(max(levels, 1))]
     if ch % 32 or any(w % ch for w in widths):
         raise ModelFileError(f"layer widths {ch}, {widths} do not fit this architecture (multiples of 32 and of {ch})")
     cfg = SDVAEConfig(ch=ch, ch_mult=tuple(w // ch for w in widths), in_channels=in_channels,
@@ -363,5 +365,4 @@ def load_sd_vae(path: Path, scaling_factor: float | None = None) -> AutoencoderK
         raise ModelFileError(f"{path.name}: {e}") from None
     if scaling_factor is None:
         scaling_factor = guess_scaling_factor(path)
-    cfg = SDVAEConfig(**{**cfg.to_dict(), "ch_mult": cfg.ch_mult, "scaling_factor": float(scaling_factor)})
-    return load_strict(AutoencoderKL(cfg), state, path.name)
+    return load_strict(AutoencoderKL(replace(cfg, scaling_factor=float(scaling_factor))), state, path.name)
