@@ -10,7 +10,7 @@ from safetensors.torch import save_file
 from torch import nn
 
 from genimg_gui.models.taesd import TAESD, TAESDConfig, load_taesd, taesd_state_dict
-from genimg_gui.models.tiling import tile_starts, tiled_decode, tiled_encode
+from genimg_gui.models.tiling import tile_layout, tiled_decode, tiled_encode
 from genimg_gui.models.weights import ModelFileError
 
 
@@ -171,8 +171,10 @@ def test_tiles_are_bounded_and_one_tile_is_untouched():
         assert torch.equal(tiled_decode(net, z, tile_latent=40), decode(z))
         out = tiled_decode(net, z, tile_latent=16, overlap_latent=4)
     assert out.shape == (1, 3, 320, 192)
-    assert max(max(s) for s in shapes[1:]) == 16 and len(shapes) == 1 + 3 * 2
-    assert tile_starts(40, 16, 4) == [0, 12, 24] and tile_starts(24, 16, 4) == [0, 8]
+    assert shapes[1:] == [(16, 14)] * 6  # 3 x 2 tiles, each as small as the overlap allows
+    assert tile_layout(40, 16, 4) == (16, [0, 12, 24]) and tile_layout(24, 16, 4) == (14, [0, 10])
+    assert tile_layout(128, 64, 8) == (48, [0, 40, 80])  # 1024² in default tiles: 3 of 48, not 3 of 64
+    assert tile_layout(512, 64, 8) == (64, [0, 56, 112, 168, 224, 280, 336, 392, 448])
     with pytest.raises(ValueError, match="overlap < tile"):
         tiled_decode(net, z, tile_latent=8, overlap_latent=8)
     with pytest.raises(ValueError, match="multiples of the downscale factor 8"):
@@ -191,9 +193,9 @@ def test_tiled_taesd_is_close_to_untiled_and_seam_free():
         full = net.decode(z)
         blended = tiled_decode(net, z, tile_latent=16, overlap_latent=6)
         hard = tiled_decode(net, z, tile_latent=16, overlap_latent=0)  # butted tiles: what a seam looks like
-    starts = tile_starts(40, 16, 6)
-    edges = sorted({8 * s for s in starts[1:]} | {8 * (s + 16) for s in starts[:-1]})  # where tiles begin/end
-    hard_edges = [8 * s for s in tile_starts(40, 16, 0)[1:]]
+    length, starts = tile_layout(40, 16, 6)
+    edges = sorted({8 * s for s in starts[1:]} | {8 * (s + length) for s in starts[:-1]})  # where tiles begin/end
+    hard_edges = [8 * s for s in tile_layout(40, 16, 0)[1][1:]]
     # the blended result is near the untiled one (it cannot be equal: tiles see less context) ...
     assert (blended - full).abs().mean() < 0.1 * full.std()
     # ... and steps at tile borders are no larger than the untiled image's own, unlike butted tiles

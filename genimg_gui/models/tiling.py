@@ -7,6 +7,7 @@ without seams. A picture that fits in one tile goes through the network unchange
 """
 from __future__ import annotations
 
+import math
 from typing import Callable
 
 import torch
@@ -20,12 +21,15 @@ def downscale_factor(net: nn.Module) -> int:
     return int(factor) if factor else cfg.resolution // cfg.latent_shape[-1]
 
 
-def tile_starts(size: int, tile: int, overlap: int) -> list[int]:
-    """Tile origins along one axis: stride tile - overlap, the last tile flush with the far edge,
-    so every overlap is at least `overlap` wide."""
+def tile_layout(size: int, tile: int, overlap: int) -> tuple[int, list[int]]:
+    """(tile length, tile origins) along one axis: the fewest tiles of at most `tile` cells that overlap
+    by at least `overlap`, then shrunk and spread evenly, so no tile does more work than it must."""
     if size <= tile:
-        return [0]
-    return list(range(0, size - tile, tile - overlap)) + [size - tile]
+        return size, [0]
+    count = math.ceil((size - overlap) / (tile - overlap))
+    length = min(tile, math.ceil((size + (count - 1) * overlap) / count))
+    stride = (size - length) / (count - 1)  # <= length - overlap, and so is its ceiling
+    return length, [round(i * stride) for i in range(count)]
 
 
 def axis_weights(size: int, tile: int, overlap: int, starts: list[int]) -> list[torch.Tensor]:
@@ -53,25 +57,23 @@ def _check(tile: int, overlap: int, what: str) -> None:
 
 @torch.no_grad()
 def _tiled(run: Callable[[torch.Tensor], torch.Tensor], x: torch.Tensor, tile: int, overlap: int,
-           scale: float) -> torch.Tensor:
-    """Apply `run` on overlapping tiles of x (B, C, H, W); its output is `scale` times the input's size."""
-    h, w = x.shape[-2:]
-    ys, xs = tile_starts(h, tile, overlap), tile_starts(w, tile, overlap)
+           cell_in: int, cell_out: int) -> torch.Tensor:
+    """Apply `run` on overlapping tiles of x (B, C, H, W). Sizes are in cells: a cell is `cell_in` input
+    and `cell_out` output pixels on each side (a latent cell is f image pixels)."""
+    (th, ys), (tw, xs) = (tile_layout(n // cell_in, tile, overlap) for n in x.shape[-2:])
     if len(ys) == len(xs) == 1:
         return run(x)
-    out_tile, out_overlap = round(tile * scale), round(overlap * scale)
-    oh, ow = round(h * scale), round(w * scale)
-    wy = axis_weights(oh, out_tile, out_overlap, [round(y * scale) for y in ys])
-    wx = axis_weights(ow, out_tile, out_overlap, [round(x * scale) for x in xs])
+    oh, ow = (n // cell_in * cell_out for n in x.shape[-2:])
+    wy = axis_weights(oh, th * cell_out, overlap * cell_out, [y * cell_out for y in ys])
+    wx = axis_weights(ow, tw * cell_out, overlap * cell_out, [x0 * cell_out for x0 in xs])
     out = None
     for y, weight_y in zip(ys, wy):
         for x0, weight_x in zip(xs, wx):
-            piece = run(x[..., y:y + tile, x0:x0 + tile])
+            piece = run(x[..., y * cell_in:(y + th) * cell_in, x0 * cell_in:(x0 + tw) * cell_in])
             if out is None:
                 out = piece.new_zeros(*piece.shape[:-2], oh, ow, dtype=torch.float32)
-            oy, ox = round(y * scale), round(x0 * scale)
             weight = weight_y.to(piece.device)[:, None] * weight_x.to(piece.device)[None, :]
-            out[..., oy:oy + piece.shape[-2], ox:ox + piece.shape[-1]] += piece.float() * weight
+            out[..., y * cell_out:(y + th) * cell_out, x0 * cell_out:(x0 + tw) * cell_out] += piece.float() * weight
     return out.to(x.dtype)
 
 
@@ -84,10 +86,10 @@ def tiled_encode(net: nn.Module, x: torch.Tensor, tile: int = 512, overlap: int 
         raise ValueError(f"tile ({tile}) and overlap ({overlap}) must be multiples of the downscale factor {f}")
     if x.shape[-2] % f or x.shape[-1] % f:
         raise ValueError(f"image sides must be multiples of {f}, got {tuple(x.shape[-2:])}")
-    return _tiled(lambda t: net.encode(t)[0], x, tile, overlap, 1.0 / f)
+    return _tiled(lambda t: net.encode(t)[0], x, tile // f, overlap // f, f, 1)
 
 
 def tiled_decode(net: nn.Module, z: torch.Tensor, tile_latent: int = 64, overlap_latent: int = 8) -> torch.Tensor:
     """Images (B, 3, h*f, w*f) in [-1, 1] from latents z (B, C, h, w), `tile_latent` cells at a time."""
     _check(tile_latent, overlap_latent, "tiled_decode")
-    return _tiled(net.decode, z, tile_latent, overlap_latent, float(downscale_factor(net)))
+    return _tiled(net.decode, z, tile_latent, overlap_latent, 1, downscale_factor(net))
