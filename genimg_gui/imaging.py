@@ -7,19 +7,45 @@ with a sentence a user can act on.
 """
 from __future__ import annotations
 
+import os
+import re
+import warnings
 from enum import Enum
 from pathlib import Path
 
 import numpy as np
 from PIL import Image, ImageOps, UnidentifiedImageError
 
-# Pillow's decompression-bomb guard stays on; this is the cap we apply on top.
-MAX_PIXELS = 64_000_000
+DEFAULT_MAX_PIXELS = 64_000_000
 IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".webp", ".bmp", ".tif", ".tiff", ".gif")
+# Only these decoders see user files: EPS would start Ghostscript, and rarely used decoders are
+# where the bugs are. JPEG includes MPO (the multi-picture JPEGs many phones write).
+FORMATS = ("PNG", "JPEG", "WEBP", "BMP", "DIB", "TIFF", "GIF")
+FORMAT_NAMES = "PNG, JPEG, WebP, BMP, TIFF, GIF"
+MAGIC = {b"\x89PNG": "PNG", b"\xff\xd8": "JPEG", b"GIF8": "GIF", b"RIFF": "WebP", b"II*\x00": "TIFF",
+         b"MM\x00*": "TIFF", b"BM": "BMP"}
 
 
 class ImageLoadError(Exception):
     """A file could not be used as an image; the message says why."""
+
+
+def max_pixels_setting() -> int:
+    """The image size cap: GENIMG_MAX_PIXELS if set to a positive number, else 64 megapixels."""
+    text = os.environ.get("GENIMG_MAX_PIXELS", "").strip().replace("_", "")
+    try:
+        value = int(float(text)) if text else DEFAULT_MAX_PIXELS
+    except ValueError:
+        return DEFAULT_MAX_PIXELS
+    return value if value > 0 else DEFAULT_MAX_PIXELS
+
+
+MAX_PIXELS = max_pixels_setting()
+# Pillow's decompression-bomb guard stays on, at our cap: it refuses on reading the header, before
+# any pixel memory is allocated. It warns between 1x and 2x the cap; that warning is made an error
+# here so a huge image is refused the same way in the app, the CLI and the tests.
+Image.MAX_IMAGE_PIXELS = MAX_PIXELS
+warnings.filterwarnings("error", category=Image.DecompressionBombWarning)
 
 
 class Fit(str, Enum):
@@ -27,45 +53,97 @@ class Fit(str, Enum):
     LETTERBOX = "letterbox"  # pad to a square with white, then resize
 
 
-def open_image(path: Path | str, max_pixels: int = MAX_PIXELS) -> Image.Image:
-    """Open the first frame of an image file as 8-bit RGB, upright."""
+def too_large(name: str, pixels: int, limit: int, size: tuple[int, int] | None = None) -> ImageLoadError:
+    dims = f"{size[0]}x{size[1]} = " if size else ""
+    return ImageLoadError(f"{name} is {dims}{_megapixels(pixels)} megapixels, above the limit of "
+                          f"{_megapixels(limit)}; scale it down first, or raise the limit with GENIMG_MAX_PIXELS")
+
+
+def _megapixels(pixels: int) -> str:
+    mp = pixels / 1e6
+    return f"{mp:,.0f}" if mp >= 10 else f"{mp:.3g}"
+
+
+def open_image(path: Path | str, max_pixels: int | None = None) -> Image.Image:
+    """Open the first frame of an image file as 8-bit RGB, upright.
+
+    max_pixels: the size cap (default MAX_PIXELS, from GENIMG_MAX_PIXELS); larger images are refused
+    from their header, before their pixels are read."""
     path = Path(path)
-    if path.is_dir():
-        raise ImageLoadError(f"{path.name} is a folder, not an image")
+    limit = MAX_PIXELS if max_pixels is None else max_pixels
     try:
-        with Image.open(path) as im:
-            if im.width * im.height > max_pixels:
-                raise ImageLoadError(f"{path.name} is {im.width}x{im.height}; images over "
-                                     f"{max_pixels / 1e6:g} megapixels are not opened")
+        if path.is_dir():
+            raise ImageLoadError(f"{path.name} is a folder, not an image")
+        with Image.open(path, formats=FORMATS) as im:
+            if im.width * im.height > limit:
+                raise too_large(path.name, im.width * im.height, limit, im.size)
             im.seek(0)
             im = ImageOps.exif_transpose(im)
             return to_rgb(im)
     except ImageLoadError:
         raise
-    except Image.DecompressionBombError:
-        raise ImageLoadError(f"{path.name} declares an enormous size (a possible decompression bomb)") from None
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning) as e:
+        found = re.search(r"\((\d+) pixels\)", str(e))  # Pillow's message holds the declared size
+        raise too_large(path.name, int(found.group(1)) if found else 0, limit) from None
     except FileNotFoundError:
         raise ImageLoadError(f"{path} does not exist") from None
     except PermissionError:
         raise ImageLoadError(f"no permission to read {path}") from None
     except UnidentifiedImageError:
-        raise ImageLoadError(f"{path.name} is not an image Pillow can read") from None
-    except (OSError, ValueError, SyntaxError) as e:
-        raise ImageLoadError(f"{path.name} is damaged or truncated ({e})") from None
+        raise ImageLoadError(f"{path.name} is not an image Pillow can read{_what_it_is(path)}") from None
+    except MemoryError:
+        raise ImageLoadError(f"{path.name} is too large to decode in the memory available") from None
+    except Exception as e:  # noqa: BLE001 - decoders of damaged files raise OSError, EOFError, struct.error...
+        raise ImageLoadError(f"{path.name} is damaged or truncated ({type(e).__name__}: {e})") from None
+
+
+def _what_it_is(path: Path) -> str:
+    """A hint for a file Pillow does not identify: empty, text, or just not a supported format."""
+    try:
+        with open(path, "rb") as f:
+            head = f.read(512)
+    except OSError:
+        return ""
+    if not head:
+        return ": the file is empty (0 bytes)"
+    text = head.decode("utf-8", errors="replace")
+    if "\ufffd" not in text and all(c.isprintable() or c.isspace() for c in text):
+        return ": it holds text"
+    for magic, kind in MAGIC.items():
+        if head.startswith(magic):
+            return f": it starts like a {kind} file but is damaged"
+    return f" (supported: {FORMAT_NAMES})"
 
 
 def to_rgb(im: Image.Image) -> Image.Image:
     """Any Pillow mode to RGB; alpha (incl. palette transparency) composited on white."""
-    if im.mode in ("I;16", "I;16B", "I;16L", "I"):
+    if im.mode.startswith("I;16"):  # 16-bit: the scale is 0..65535 even in a dark image that uses little of it
+        im = _grey8(np.asarray(im, dtype=np.float64) / 65535.0)
+    elif im.mode == "I":  # 32-bit integers: 16-bit data widened, or plain 8-bit values
         arr = np.asarray(im, dtype=np.float64)
-        top = 65535.0 if arr.max() > 255 else 255.0
-        im = Image.fromarray(np.clip(arr / top * 255.0 + 0.5, 0, 255).astype(np.uint8), "L")
+        im = _grey8(arr / (65535.0 if arr.max() > 255 else 255.0))
+    elif im.mode == "F":  # floats: 0..1 when they fit, else 0..255
+        arr = np.nan_to_num(np.asarray(im, dtype=np.float64))
+        im = _grey8(arr / (1.0 if arr.max() <= 1.0 else 255.0))
+    elif im.mode == "LAB":  # convert("RGB") would read L, a, b as if they were R, G, B
+        im = _lab_to_srgb(im)
     if im.mode == "P" and "transparency" in im.info or im.mode in ("LA", "PA", "La"):
         im = im.convert("RGBA")
     if im.mode in ("RGBA", "RGBa"):
         white = Image.new("RGBA", im.size, (255, 255, 255, 255))
         im = Image.alpha_composite(white, im.convert("RGBA"))
     return im.convert("RGB")
+
+
+def _grey8(unit: np.ndarray) -> Image.Image:
+    """Grey values in 0..1 as an 8-bit image."""
+    return Image.fromarray(np.clip(unit * 255.0 + 0.5, 0, 255).astype(np.uint8), "L")
+
+
+def _lab_to_srgb(im: Image.Image) -> Image.Image:
+    from PIL import ImageCms  # LittleCMS; only LAB files need it
+    transform = ImageCms.buildTransform(ImageCms.createProfile("LAB"), ImageCms.createProfile("sRGB"), "LAB", "RGB")
+    return ImageCms.applyTransform(im, transform)
 
 
 def fit_square(im: Image.Image, size: int, fit: Fit = Fit.CROP) -> Image.Image:

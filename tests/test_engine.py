@@ -253,10 +253,12 @@ def test_queue_cancel():
     q.cancel(1)
     q.cancel(3)
     assert q.pending() == 1 and q.take().seq == 2
-    q.cancel(7)  # a running job: raises at its next check, once
-    with pytest.raises(Cancelled):
-        q.check(7)
+    q.cancel(7)  # never queued (or long finished): ignored, not remembered
     q.check(7)
+    q.cancel(2)  # the running job: raises at its next check, once
+    with pytest.raises(Cancelled):
+        q.check(2)
+    q.check(2)
 
 
 def test_queue_live_requests_of_different_targets_do_not_supersede_each_other():

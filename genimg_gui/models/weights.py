@@ -67,29 +67,45 @@ def latent_shape(net: nn.Module) -> tuple[int, ...]:
 
 def read_card(folder: Path) -> dict:
     path = Path(folder) / CARD_NAME
+    if not Path(folder).exists():
+        raise ModelFileError(f"{folder} does not exist")
+    if Path(folder).is_file():
+        raise ModelFileError(f"{folder} is a file, not a genimg model folder (a folder holding "
+                             f"{CARD_NAME} and {WEIGHTS_NAME})")
     if not path.is_file():
         raise ModelFileError(f"{folder} is not a genimg model folder: it has no {CARD_NAME}")
     try:
         card = json.loads(path.read_text(encoding="utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as e:
+    except (ValueError, RecursionError) as e:  # bad UTF-8, bad JSON, or nesting deeper than Python's stack
         raise ModelFileError(f"{path} is not valid JSON: {e}") from None
     if not isinstance(card, dict) or card.get("format") != FORMAT:
         raise ModelFileError(f"{path} is not a genimg model card (\"format\" must be \"{FORMAT}\")")
     missing = [k for k in ("architecture", "config", "kind") if k not in card]
     if missing:
         raise ModelFileError(f"{path} lacks the field(s): {', '.join(missing)}")
-    if card["architecture"] not in ARCHITECTURES:
+    if not isinstance(card["architecture"], str) or card["architecture"] not in ARCHITECTURES:
         raise ModelFileError(f"{path}: unknown architecture {card['architecture']!r}; "
                              f"supported: {', '.join(ARCHITECTURES)}")
+    if card["kind"] != ARCHITECTURES[card["architecture"]][2]:
+        raise ModelFileError(f"{path}: \"kind\" is {card['kind']!r}, but a {card['architecture']} is a "
+                             f"{ARCHITECTURES[card['architecture']][2]!r}")
+    if not isinstance(card["config"], dict):
+        raise ModelFileError(f"{path}: \"config\" must be a JSON object, not {json.dumps(card['config'])[:40]}")
     return card
 
 
-def build_network(card: dict) -> nn.Module:
+def build_network(card: dict, device: str | torch.device = "cpu") -> nn.Module:
+    """The card's network with fresh weights; on device "meta" it has shapes but takes no memory."""
     cls, cfg_cls, _ = ARCHITECTURES[card["architecture"]]
     try:
-        return cls(cfg_cls.from_dict(card["config"]))
-    except (KeyError, TypeError, ValueError, AssertionError) as e:
+        with torch.device(device):
+            net = cls(cfg_cls.from_dict(card["config"]))
+    except Exception as e:  # noqa: BLE001 - any way the card's numbers fail to make a network
         raise ModelFileError(f"the model card's config is invalid for {card['architecture']}: {e!r}") from None
+    if getattr(net.cfg, "resolution", 1) < 1 or min(latent_shape(net)) < 1:
+        raise ModelFileError(f"the model card's config gives resolution {net.cfg.resolution} and latent shape "
+                             f"{latent_shape(net)}; both must be positive")
+    return net
 
 
 def read_tensors(path: Path) -> dict[str, torch.Tensor]:
@@ -119,12 +135,29 @@ def check_state_dict(net: nn.Module, state: dict[str, torch.Tensor], source: Pat
         raise ModelFileError(f"{source} does not match its card's architecture: " + "; ".join(parts))
 
 
+def check_finite(state: dict[str, torch.Tensor], source: Path) -> None:
+    bad = [k for k, t in state.items() if t.is_floating_point() and not bool(torch.isfinite(t).all())]
+    if bad:
+        raise ModelFileError(f"{source} holds NaN or infinite values in {len(bad)} tensor(s) (e.g. {bad[0]}); "
+                             "the training that wrote it diverged, so it would draw nothing")
+
+
 def load_model(folder: Path) -> tuple[nn.Module, dict]:
-    """Build the network its card describes and load its weights; eval mode, CPU."""
+    """Build the network its card describes and load its weights; eval mode, CPU.
+
+    The network is first built on the meta device and checked against the file's shapes, so a
+    card asking for a giant network fails at once instead of allocating it."""
     folder = Path(folder)
     card = read_card(folder)
-    net = build_network(card)
+    try:
+        net = build_network(card, "meta")
+    except ModelFileError as e:
+        raise ModelFileError(f"{folder / CARD_NAME}: {e}") from None
     state = read_tensors(folder / WEIGHTS_NAME)
     check_state_dict(net, state, folder / WEIGHTS_NAME)
+    check_finite(state, folder / WEIGHTS_NAME)
+    # strict loading overwrites every parameter and persistent buffer; anything else needs a real build
+    fully_loaded = {k for k, _ in [*net.named_parameters(), *net.named_buffers()]} <= set(state)
+    net = net.to_empty(device="cpu") if fully_loaded else build_network(card)
     net.load_state_dict(state, strict=True)
     return net.eval(), card

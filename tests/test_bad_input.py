@@ -1,0 +1,278 @@
+"""Bad and awkward input (tests/corpus.py) at three levels: the library call raises a clear error,
+the CLI prints one line on stderr with exit code 1 and no traceback, and the real window shows the
+error in its status bar, leaves the open work untouched and keeps working."""
+from __future__ import annotations
+
+import builtins
+import os
+import time
+from contextlib import contextmanager
+from pathlib import Path
+
+import numpy as np
+import pytest
+from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
+from PySide6.QtGui import QDragEnterEvent, QDropEvent
+from PySide6.QtWidgets import QApplication
+
+from corpus import AWKWARD_IMAGES, BAD_IMAGES, BAD_MODELS, MARKER, BadImage, BadModel
+from genimg_gui import imaging
+from genimg_gui.catalog import read_entry
+from genimg_gui.cli import main as cli_main
+from genimg_gui.cli_commands import unique_stems
+from genimg_gui.engine.runtime import Runtime
+from genimg_gui.imaging import ImageLoadError, load_fitted, open_image
+from genimg_gui.models.weights import ModelFileError
+from genimg_gui.ui.main_window import MainWindow
+
+TIMEOUT = 30_000  # ms
+
+
+# --- making the inputs -----------------------------------------------------
+
+@contextmanager
+def prepared(case: BadImage, folder: Path, monkeypatch):
+    """Make the case's file and put its conditions (permission, size setting) in force."""
+    path = folder / case.name
+    case.make(path)
+    with monkeypatch.context() as m:
+        if case.max_pixels is not None:
+            m.setattr(imaging, "MAX_PIXELS", case.max_pixels)
+        if case.unreadable:
+            path.chmod(0)
+            if os.geteuid() == 0:  # root reads anything: refuse the open the OS would refuse to others
+                m.setattr(builtins, "open", refusing_open(path))  # (the OS refusal: test_security.py)
+        yield path
+
+
+def refusing_open(path: Path):
+    real_open = builtins.open
+
+    def guarded(file, *args, **kwargs):
+        if isinstance(file, (str, os.PathLike)) and os.fspath(file) == os.fspath(path):
+            raise PermissionError(13, "Permission denied", os.fspath(file))
+        return real_open(file, *args, **kwargs)
+    return guarded
+
+
+def made_model(case: BadModel, folder: Path, model_dir: Path) -> Path:
+    path = folder / case.name
+    case.make(path, model_dir / "tiny-vae", model_dir / "tiny-gan")
+    return path
+
+
+def holds(message: str, words) -> bool:
+    """Every word is in the message (a tuple: any one of them), ignoring case."""
+    low = message.lower()
+    return all(any(w.lower() in low for w in ((word,) if isinstance(word, str) else word)) for word in words)
+
+
+@pytest.fixture(scope="module")
+def vae(model_dir) -> Path:
+    """The tiny VAE, its directions cached so that loading it prints nothing."""
+    Runtime("cpu").load(str(model_dir / "tiny-vae"), lambda *_: None)
+    return model_dir / "tiny-vae"
+
+
+def run_cli(capsys, *args) -> tuple[int, str, str]:
+    code = cli_main([str(a) for a in args] + ["--device", "cpu"] * (args[0] != "info"))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def assert_one_error_line(code: int, err: str, name: str, words) -> None:
+    assert code == 1
+    assert "Traceback" not in err
+    lines = err.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("genimg: error: "), err
+    assert name in lines[0] and holds(lines[0], words), lines[0]
+
+
+# --- (a) the library --------------------------------------------------------
+
+@pytest.mark.parametrize("case", BAD_IMAGES.values(), ids=BAD_IMAGES.keys())
+def test_bad_image_raises_a_clear_error(case, tmp_path, monkeypatch):
+    with prepared(case, tmp_path, monkeypatch) as path:
+        with pytest.raises(ImageLoadError) as err:
+            open_image(path)
+    assert case.name in str(err.value) and holds(str(err.value), case.says), str(err.value)
+
+
+def test_eps_never_starts_ghostscript(tmp_path, monkeypatch):
+    import subprocess
+
+    started = []
+    monkeypatch.setattr(subprocess, "check_call", lambda *a, **k: started.append(a))
+    monkeypatch.setattr(subprocess, "Popen", lambda *a, **k: started.append(a))
+    path = tmp_path / "drawing.eps"
+    BAD_IMAGES["eps-needs-ghostscript"].make(path)
+    with pytest.raises(ImageLoadError):
+        open_image(path)
+    assert started == []
+
+
+@pytest.mark.parametrize("case", AWKWARD_IMAGES.values(), ids=AWKWARD_IMAGES.keys())
+def test_awkward_image_opens_right(case, tmp_path):
+    path = tmp_path / case.name
+    case.make(path)
+    array = np.asarray(open_image(path))
+    assert array.dtype == np.uint8 and array.ndim == 3 and array.shape[2] == 3
+    assert case.check(array), array[..., 0]
+
+
+@pytest.mark.parametrize("case", BAD_MODELS.values(), ids=BAD_MODELS.keys())
+def test_bad_model_raises_a_clear_error(case, tmp_path, model_dir):
+    path = made_model(case, tmp_path, model_dir)
+    t0 = time.perf_counter()
+    with pytest.raises(ModelFileError) as err:
+        Runtime("cpu").load(str(path), lambda *_: None)  # what the app's worker and the CLI call
+    assert time.perf_counter() - t0 < 5  # a giant card is refused from its shapes, not by allocating it
+    assert case.name in str(err.value) and holds(str(err.value), case.says), str(err.value)
+    assert not (tmp_path / MARKER).exists(), "code in the file ran"
+
+
+# --- (b) the CLI -----------------------------------------------------------
+
+@pytest.mark.parametrize("case", BAD_IMAGES.values(), ids=BAD_IMAGES.keys())
+def test_cli_bad_image_one_line_exit_1(case, tmp_path, monkeypatch, capsys, vae):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    with prepared(case, folder, monkeypatch) as path:
+        code, out, err = run_cli(capsys, "encode", path, "--vae", vae, "-o", tmp_path / "out")
+    assert_one_error_line(code, err, case.name, case.says)
+    assert out == "" and list((tmp_path / "out").iterdir()) == []
+
+
+def test_cli_good_and_bad_images_together(tmp_path, capsys, vae):
+    good, bad = tmp_path / "café 猫.png", tmp_path / "empty.png"
+    AWKWARD_IMAGES["unicode-name"].make(good)
+    bad.write_bytes(b"")
+    code, out, err = run_cli(capsys, "encode", good, bad, "--vae", vae, "-o", tmp_path / "out")
+    assert code == 1 and "Traceback" not in err
+    assert "genimg: error: empty.png" in err and "1 of 2 failed" in err
+    assert (tmp_path / "out" / "café 猫.npz").is_file()
+
+
+def test_cli_encodes_every_awkward_image(tmp_path, capsys, vae):
+    paths = []
+    for case in AWKWARD_IMAGES.values():
+        paths.append(tmp_path / case.name)
+        case.make(paths[-1])
+    code, out, err = run_cli(capsys, "encode", *paths, "--vae", vae, "-o", tmp_path / "out")
+    assert code == 0 and "error" not in err, err
+    # the CLI's own output names (tidied of control characters and edge spaces)
+    expected = [tmp_path / "out" / f"{stem}{end}" for stem in unique_stems(paths) for end in (".npz", "_recon.png")]
+    assert out.splitlines() == [str(p) for p in expected] and all(p.is_file() for p in expected)
+
+
+@pytest.mark.parametrize("case", BAD_MODELS.values(), ids=BAD_MODELS.keys())
+def test_cli_bad_model_one_line_exit_1(case, tmp_path, model_dir, capsys):
+    path = made_model(case, tmp_path, model_dir)
+    image = tmp_path / "dot.png"
+    AWKWARD_IMAGES["1x1"].make(image)
+    for args in (("info", path), ("encode", image, "--vae", path, "-o", tmp_path / "out")):
+        code, out, err = run_cli(capsys, *args)
+        assert_one_error_line(code, err, case.name, case.says)
+    assert not (tmp_path / MARKER).exists(), "code in the file ran"
+
+
+# --- (c) the window --------------------------------------------------------
+
+@pytest.fixture()
+def window(qtbot, engine, model_dir, vae, monkeypatch):
+    monkeypatch.setattr(MainWindow, "confirm_discard", lambda self, count: True)  # closing asks nothing
+    entries = [read_entry(model_dir / "tiny-vae"), read_entry(model_dir / "tiny-gan")]
+    w = MainWindow(engine, entries)
+    qtbot.addWidget(w)
+    w.show()
+    qtbot.waitExposed(w)
+    with qtbot.waitSignal(w.document.model_loaded, timeout=TIMEOUT):
+        w.document.load_model(str(vae))
+    yield w
+    w.close()
+
+
+def drop(window, paths) -> None:
+    """A real drag-enter + drop of file URLs onto the window."""
+    mime = QMimeData()
+    mime.setUrls([QUrl.fromLocalFile(str(p)) for p in paths])
+    args = (QPointF(60, 60), Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier)
+    enter = QDragEnterEvent(*args)
+    QApplication.sendEvent(window, enter)
+    assert enter.isAccepted()
+    QApplication.sendEvent(window, QDropEvent(*args))
+
+
+def open_good_item(qtbot, window, folder: Path):
+    """An image opened and edited once: the work a bad input must not touch."""
+    path = folder / "good.png"
+    AWKWARD_IMAGES["spaces-in-name"].make(path)
+    drop(window, [path])
+    qtbot.waitUntil(lambda: len(window.document.items) == 1, timeout=TIMEOUT)
+    item = window.document.current
+    before = item.image.copy()
+    window.sliders.sliders[0].setValue(100)  # one committed edit
+    qtbot.waitUntil(lambda: len(item.history) == 2 and not np.array_equal(item.image, before), timeout=TIMEOUT)
+    return item, item.image.copy(), len(item.history)
+
+
+def expect_error(qtbot, window, name: str, words, action) -> None:
+    window.last_error = ""
+    action()
+    qtbot.waitUntil(lambda: bool(window.last_error), timeout=TIMEOUT)
+    assert name in window.last_error and holds(window.last_error, words), window.last_error
+    assert window.last_error in window.status.currentMessage()
+
+
+def assert_untouched(window, item, pixels, history_length) -> None:
+    assert list(window.document.items.values()) == [item] and window.document.current is item
+    assert np.array_equal(item.image, pixels) and len(item.history) == history_length
+
+
+def assert_still_encodes(qtbot, window, folder: Path, model_dir: Path) -> None:
+    path = folder / "after.png"
+    AWKWARD_IMAGES["1x1"].make(path)
+    n = len(window.document.items)
+    drop(window, [path])
+    qtbot.waitUntil(lambda: len(window.document.items) == n + 1, timeout=TIMEOUT)
+    reference = Runtime("cpu")
+    reference.load(str(model_dir / "tiny-vae"), lambda *_: None)
+    assert np.array_equal(window.document.current.image, reference.encode(np.asarray(open_image(path)), "crop")[2])
+
+
+def test_window_bad_images_show_an_error_and_touch_nothing(qtbot, window, tmp_path, monkeypatch, model_dir):
+    item, pixels, history_length = open_good_item(qtbot, window, tmp_path)
+    for case_id, case in BAD_IMAGES.items():
+        folder = tmp_path / case_id
+        folder.mkdir()
+        with prepared(case, folder, monkeypatch) as path:
+            expect_error(qtbot, window, case.name, case.says, lambda: drop(window, [path]))
+        assert_untouched(window, item, pixels, history_length)
+    assert_still_encodes(qtbot, window, tmp_path, model_dir)
+
+
+def test_window_opens_every_awkward_image(qtbot, window, tmp_path):
+    paths = []
+    for case in AWKWARD_IMAGES.values():
+        paths.append(tmp_path / case.name)
+        case.make(paths[-1])
+    drop(window, paths)
+    qtbot.waitUntil(lambda: len(window.document.items) == len(paths), timeout=TIMEOUT)
+    items = list(window.document.items.values())
+    assert [i.name for i in items] == [p.name for p in paths]
+    for item, path in zip(items, paths):  # the window's input is the library's, rotation and all
+        assert np.array_equal(item.original, load_fitted(path, 32)), path.name
+    assert window.last_error == ""
+
+
+def test_window_bad_models_show_an_error_and_touch_nothing(qtbot, window, tmp_path, model_dir):
+    item, pixels, history_length = open_good_item(qtbot, window, tmp_path)
+    loaded = window.document.models["vae"]
+    for case_id, case in BAD_MODELS.items():
+        (tmp_path / case_id).mkdir()
+        path = made_model(case, tmp_path / case_id, model_dir)
+        expect_error(qtbot, window, case.name, case.says, lambda: window.document.load_model(str(path)))
+        assert window.document.models["vae"] is loaded and set(window.document.models) == {"vae"}
+        assert_untouched(window, item, pixels, history_length)
+        assert not (tmp_path / case_id / MARKER).exists(), "code in the file ran"
+    assert_still_encodes(qtbot, window, tmp_path, model_dir)
