@@ -5,12 +5,15 @@ from __future__ import annotations
 
 import builtins
 import os
+import subprocess
+import sys
 import time
 from contextlib import contextmanager
 from pathlib import Path
 
 import numpy as np
 import pytest
+from PIL import Image
 from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
 from PySide6.QtGui import QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import QApplication
@@ -109,6 +112,30 @@ def test_eps_never_starts_ghostscript(tmp_path, monkeypatch):
     with pytest.raises(ImageLoadError):
         open_image(path)
     assert started == []
+
+
+@pytest.mark.parametrize("text, expected", [("", imaging.DEFAULT_MAX_PIXELS), ("1000", 1000), ("2.5e6", 2_500_000),
+                                             ("100_000_000", 100_000_000), ("lots", imaging.DEFAULT_MAX_PIXELS),
+                                             ("-5", imaging.DEFAULT_MAX_PIXELS)])
+def test_max_pixels_setting_reads_the_environment(text, expected, monkeypatch):
+    monkeypatch.setenv("GENIMG_MAX_PIXELS", text)
+    assert imaging.max_pixels_setting() == expected
+
+
+def test_max_pixels_setting_caps_pillow_too(tmp_path):
+    """At start-up the setting becomes the cap and Pillow's bomb guard; a larger image is refused by both."""
+    noise_png = tmp_path / "noise.png"
+    Image.new("RGB", (40, 30)).save(noise_png)
+    code = ("from PIL import Image\nfrom genimg_gui import imaging\n"
+            "print(imaging.MAX_PIXELS, Image.MAX_IMAGE_PIXELS)\n"
+            f"try:\n    imaging.open_image({str(noise_png)!r})\nexcept imaging.ImageLoadError as e:\n    print(e)\n"
+            f"Image.open({str(noise_png)!r})\n")
+    env = {**os.environ, "GENIMG_MAX_PIXELS": "1000", "PYTHONPATH": str(Path(imaging.__file__).parents[1])}
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=60)
+    lines = done.stdout.splitlines()
+    assert lines[:2] == ["1000 1000", "noise.png is 0.0012 megapixels, above the limit of 0.001; "  # Pillow's count
+                                      "scale it down first, or raise the limit with GENIMG_MAX_PIXELS"]
+    assert "DecompressionBombWarning" in done.stderr  # plain Pillow use in the process is capped as well
 
 
 @pytest.mark.parametrize("case", AWKWARD_IMAGES.values(), ids=AWKWARD_IMAGES.keys())

@@ -110,10 +110,13 @@ class Worker(QObject):
     def _recover_from_oom(self, request: rq.Request) -> None:
         """Free what the failed request held; on a GPU, offer the same request on the CPU."""
         device = self.runtime.device
-        if torch.cuda.is_available():
-            torch.cuda.empty_cache()
-        if device.type == "mps":
-            torch.mps.empty_cache()
+        try:  # best effort: freeing a cache must never take the worker loop down with it
+            if device.type == "cuda":
+                torch.cuda.empty_cache()
+            elif device.type == "mps":
+                torch.mps.empty_cache()
+        except RuntimeError:  # e.g. no such backend in this build
+            pass
         on_gpu = device.type != "cpu"
         advice = ("retry it on the CPU, or close other GPU programs" if on_gpu
                   else "close other programs, or load a smaller model")
