@@ -34,8 +34,10 @@ def test_a_default_model_of_each_kind_is_bundled_with_its_provenance(kind):
 def test_bundled_models_load_with_orthonormal_cached_directions(kind):
     rt = Runtime("cpu")
     info = rt.load(default_model(kind, ENTRIES).path, lambda *_: None)
-    basis = info.directions.basis
+    pca = info.directions.explained > 0  # the PCA rows; named attribute directions follow them
+    basis = info.directions.basis[pca]
     np.testing.assert_allclose(basis @ basis.T, np.eye(len(basis)), atol=1e-4)
+    np.testing.assert_allclose(np.linalg.norm(info.directions.basis, axis=1), 1.0, atol=1e-4)
     assert info.card["resolution"] == 64
 
 

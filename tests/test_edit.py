@@ -302,3 +302,33 @@ def test_animation_errors_are_clear(tmp_path):
     with pytest.raises(ValueError, match="uint8"):
         write_animation([frame.astype(np.float32)], tmp_path / "x.gif", 10)
     assert not list(tmp_path.iterdir())
+
+
+# --- the bundled models' named directions ---------------------------------------------
+
+def test_bundled_skin_tone_direction_darkens_a_drawn_face_and_prior_distance_is_calibrated():
+    from genimg_gui.catalog import bundled_models, default_model
+    from genimg_gui.engine.runtime import Runtime
+    from tests.test_bundled import emoji_like_face
+
+    entries = bundled_models()
+    rt = Runtime("cpu")
+    vae = rt.load(default_model("vae", entries).path, lambda *_: None)
+    gan = rt.load(default_model("gan", entries).path, lambda *_: None)
+    _, base, _ = rt.encode(emoji_like_face(), "crop")
+
+    def face_brightness(info, latent, value) -> float:
+        values = [0.0] * len(info.directions)
+        values[info.directions.index_of("skin tone: lighter → darker")] = value
+        image = rt.decode(info.kind, edited_latent(EditState(latent, tuple(values)), info.directions))
+        return float(image[14:50, 14:50].mean())
+
+    lighter, plain, darker = (face_brightness(vae, base, v) for v in (-2.0, 0.0, 2.0))
+    assert lighter > plain + 15 and darker < plain - 30
+    ws = [rt.map_seed(seed, 0.7) for seed in range(4)]
+    assert all(face_brightness(gan, w, 3.0) < face_brightness(gan, w, 0.0) - 10 for w in ws)
+    # prior distance: ~1 for an encoded emoji and for untruncated GAN samples, less with truncation
+    assert 0.5 < prior_distance(base, vae.directions) < 1.5
+    full = [prior_distance(rt.map_seed(seed, 1.0), gan.directions) for seed in range(8)]
+    truncated = [prior_distance(rt.map_seed(seed, 0.5), gan.directions) for seed in range(8)]
+    assert 0.7 < np.median(full) < 1.3 and max(truncated) < min(full)
