@@ -6,8 +6,8 @@ import os
 import sys
 
 # Refuse full unpickling anywhere torch.load is reached, even by a library.
-os.environ.setdefault("TORCH_FORCE_WEIGHTS_ONLY_LOAD", "1")
-os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ["TORCH_FORCE_WEIGHTS_ONLY_LOAD"] = "1"  # forced: an inherited "0" must not switch it off
+os.environ["HF_HUB_OFFLINE"] = "1"
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:

@@ -17,8 +17,8 @@ from pathlib import Path
 from .train.command import add_train_parser, positive_int
 
 # As in the app: refuse full unpickling anywhere torch.load is reached, and never download.
-os.environ.setdefault("TORCH_FORCE_WEIGHTS_ONLY_LOAD", "1")
-os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ["TORCH_FORCE_WEIGHTS_ONLY_LOAD"] = "1"  # forced: an inherited "0" must not switch it off
+os.environ["HF_HUB_OFFLINE"] = "1"
 
 MAX_SEED = 2**31 - 1  # the app's seed box goes this far; any CLI seed can be typed there
 MAX_SEEDS = 10_000

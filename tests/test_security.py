@@ -26,8 +26,9 @@ UNSAFE_MODULES = ("dill", "cloudpickle", "joblib", "shelve", "marshal")
 RESTRICTED_UNPICKLER = "models/safe_pickle.py"  # the one place an Unpickler may live, with find_class
 
 
-def python(code: str, env_drop: tuple[str, ...] = (), timeout: int = 180) -> subprocess.CompletedProcess:
-    env = {k: v for k, v in os.environ.items() if k not in env_drop}
+def python(code: str, env_drop: tuple[str, ...] = (), timeout: int = 180,
+           env_add: dict[str, str] | None = None) -> subprocess.CompletedProcess:
+    env = {k: v for k, v in os.environ.items() if k not in env_drop} | (env_add or {})
     env["PYTHONPATH"] = os.pathsep.join([str(PACKAGE.parent), str(Path(__file__).parent)])
     return subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=timeout, env=env)
 
@@ -92,18 +93,28 @@ def test_source_never_unpickles_user_files():
 
 
 @pytest.mark.parametrize("module", ["genimg_gui.app", "genimg_gui.cli"])
-def test_start_up_forces_weights_only_torch_load(module, tmp_path):
+@pytest.mark.parametrize("inherited", [None, "0"], ids=["unset", "inherited-0"])
+def test_start_up_forces_weights_only_torch_load(module, inherited, tmp_path):
     evil = tmp_path / "evil.pt"
     evil.write_bytes(torch_code_pickle(tmp_path))
     load = f"import torch\ntry:\n    torch.load({str(evil)!r}, weights_only=False)\nexcept Exception as e:\n" \
            "    print('refused', type(e).__name__)\n"
     done = python(f"import os, {module}\n"
                   "print(os.environ['TORCH_FORCE_WEIGHTS_ONLY_LOAD'], os.environ['HF_HUB_OFFLINE'])\n" + load,
-                  env_drop=("TORCH_FORCE_WEIGHTS_ONLY_LOAD", "HF_HUB_OFFLINE"))
+                  env_drop=("TORCH_FORCE_WEIGHTS_ONLY_LOAD", "HF_HUB_OFFLINE"),
+                  env_add={} if inherited is None else {"TORCH_FORCE_WEIGHTS_ONLY_LOAD": inherited,
+                                                         "HF_HUB_OFFLINE": inherited})
     assert done.stdout.split() == ["1", "1", "refused", "UnpicklingError"], done.stderr
     assert not (tmp_path / MARKER).exists()
-    control = python(load, env_drop=("TORCH_FORCE_WEIGHTS_ONLY_LOAD",))  # without genimg's start-up...
-    assert (tmp_path / MARKER).exists(), control.stderr                  # ...the same call runs the code
+
+
+def test_without_the_start_up_setting_that_load_runs_the_code(tmp_path):
+    """The control: what the setting prevents really happens without it."""
+    evil = tmp_path / "evil.pt"
+    evil.write_bytes(torch_code_pickle(tmp_path))
+    done = python(f"import torch\ntorch.load({str(evil)!r}, weights_only=False)\n",
+                  env_drop=("TORCH_FORCE_WEIGHTS_ONLY_LOAD",))
+    assert (tmp_path / MARKER).exists(), done.stderr
 
 
 # --- nothing touches the network ----------------------------------------------------
