@@ -75,3 +75,39 @@ def engine(qtbot):
     eng = Engine("cpu")
     yield eng
     eng.shutdown()
+
+
+UI_TIMEOUT = 30_000  # ms; the first VAE load estimates directions (seconds on a busy CPU)
+
+
+@pytest.fixture()
+def window(qtbot, engine, model_dir):
+    """The main window with the tiny VAE and GAN loaded, and the GAN's first sample made."""
+    from genimg_gui.catalog import read_entry
+    from genimg_gui.ui.main_window import MainWindow
+
+    entries = [read_entry(model_dir / "tiny-vae"), read_entry(model_dir / "tiny-gan")]
+    w = MainWindow(engine, entries)
+    qtbot.addWidget(w)
+    w.show()
+    qtbot.waitExposed(w)
+    doc = w.document
+    for name in ("tiny-vae", "tiny-gan"):
+        with qtbot.waitSignal(doc.model_loaded, timeout=UI_TIMEOUT):
+            doc.load_model(str(model_dir / name))
+    qtbot.waitUntil(lambda: len(doc.items) == 1, timeout=UI_TIMEOUT)  # the GAN's automatic sample
+    yield w
+    w.close()
+
+
+@pytest.fixture()
+def reference(model_dir, window):
+    """Another Runtime on the same model folders (after the window's engine cached the directions)."""
+    from genimg_gui.engine.runtime import Runtime
+
+    rt = Runtime("cpu")
+    for name in ("tiny-vae", "tiny-gan"):
+        rt.load(str(model_dir / name), lambda *_: None)
+    return rt
+
+

@@ -24,32 +24,6 @@ from genimg_gui.ui.qimage import from_qimage, to_qimage
 TIMEOUT = 30_000  # ms; the first VAE load estimates directions (seconds on a busy CPU)
 
 
-@pytest.fixture()
-def window(qtbot, engine, model_dir):
-    """The main window with the tiny VAE and GAN loaded, and the GAN's first sample made."""
-    entries = [read_entry(model_dir / "tiny-vae"), read_entry(model_dir / "tiny-gan")]
-    w = MainWindow(engine, entries)
-    qtbot.addWidget(w)
-    w.show()
-    qtbot.waitExposed(w)
-    doc = w.document
-    for name in ("tiny-vae", "tiny-gan"):
-        with qtbot.waitSignal(doc.model_loaded, timeout=TIMEOUT):
-            doc.load_model(str(model_dir / name))
-    qtbot.waitUntil(lambda: len(doc.items) == 1, timeout=TIMEOUT)  # the GAN's automatic sample
-    yield w
-    w.close()
-
-
-@pytest.fixture()
-def reference(model_dir, window) -> Runtime:
-    """Another Runtime on the same model folders (after the window's engine cached the directions)."""
-    rt = Runtime("cpu")
-    for name in ("tiny-vae", "tiny-gan"):
-        rt.load(str(model_dir / name), lambda *_: None)
-    return rt
-
-
 def drop(window, paths) -> None:
     """A real drag-enter + drop of file URLs onto the window."""
     mime = QMimeData()

@@ -7,12 +7,15 @@ from __future__ import annotations
 
 import dataclasses
 import itertools
+from collections import OrderedDict
 
 from PySide6.QtCore import QObject, QThread, Signal
 
 from .queue import RequestQueue
 from .requests import Failed, Progress, Request
 from .worker import Worker
+
+REMEMBERED = 256  # recent requests kept for resubmit (an out-of-memory retry on the CPU)
 
 
 class Engine(QObject):
@@ -24,6 +27,7 @@ class Engine(QObject):
         super().__init__(parent)
         self._seq = itertools.count(1)
         self.queue = RequestQueue()
+        self._recent: OrderedDict[int, Request] = OrderedDict()
         self.worker = Worker(self.queue, device)
         self.thread = QThread()
         self.thread.setObjectName("genimg-worker")
@@ -36,8 +40,17 @@ class Engine(QObject):
     def submit(self, request: Request) -> int:
         """Queue a request; returns its sequence number (results carry it)."""
         seq = next(self._seq)
-        self.queue.put(dataclasses.replace(request, seq=seq))
+        stamped = dataclasses.replace(request, seq=seq)
+        self._recent[seq] = stamped
+        if len(self._recent) > REMEMBERED:
+            self._recent.popitem(last=False)
+        self.queue.put(stamped)
         return seq
+
+    def resubmit(self, seq: int) -> int | None:
+        """Send a recent request again (a new sequence number); None if it is no longer remembered."""
+        request = self._recent.get(seq)
+        return None if request is None else self.submit(request)
 
     def cancel(self, seq: int) -> None:
         """Cancel a request; one still queued is answered at once with a cancelled Failed."""

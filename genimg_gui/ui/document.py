@@ -33,7 +33,9 @@ class Item:
     psi: float | None = None
     meta: dict = field(default_factory=dict)
     requested: EditState | None = None  # the state last sent to the worker
+    requested_seq: int = 0
     exported: EditState | None = None   # the state last exported (closing warns about edits since)
+    thumbs: dict[int, np.ndarray] = field(default_factory=dict)  # history node id -> its image, once shown
 
     def unexported(self) -> bool:
         """Edited since it was opened or last exported."""
@@ -49,8 +51,13 @@ class Document(QObject):
     history_changed = Signal()
     message = Signal(str)              # status-bar text
     error = Signal(str)                # something the user should read
+    retry_offered = Signal(int)        # seq of a request that ran out of memory on a GPU
     progress = Signal(object)          # Progress
     decode_time = Signal(float)        # seconds, worker-side
+    previewed = Signal(object)         # rq.Previewed (slider strips, history thumbnails)
+    latents_ready = Signal(object)     # rq.Latents (examples encoded for a direction)
+    frames_ready = Signal(object)      # rq.Frames (a morph or an A/B pair, rendered)
+    inverted = Signal(object)          # rq.Inverted (GAN inversion steps)
 
     def __init__(self, engine, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -62,6 +69,7 @@ class Document(QObject):
         self._pending_gan: dict[int, int] = {}     # MapSeed seq -> item id (None: a new item)
         self._reencode: dict[int, int] = {}        # EncodeImage seq -> item id to rebase
         self.jobs: dict[int, str] = {}             # running job seq -> description
+        self._retry: dict[int, list] = {}          # failed seq -> its bookkeeping, for a retry on the CPU
         engine.result.connect(self._on_result)
         engine.failed.connect(self._on_failed)
         engine.progress.connect(self._on_progress)
@@ -110,17 +118,26 @@ class Document(QObject):
     def preview(self, values: tuple[float, ...]) -> int | None:
         """Decode the current item with these slider values, without recording history."""
         item = self.current
-        if item is None:
-            return None
-        state = item.history.current.with_values(values)
-        return self._decode(item, state)
+        return None if item is None else self.preview_state(item.history.current.with_values(values))
+
+    def preview_state(self, state: EditState) -> int | None:
+        """Decode any state of the current item (a slider drag, a brush stroke) without recording it."""
+        item = self.current
+        return None if item is None else self._decode(item, state)
 
     def commit(self, values: tuple[float, ...]) -> None:
         """Record the current item's slider values as one undoable edit."""
+        if self.current is not None:
+            self.commit_state(self.current.history.current.with_values(values))
+
+    def commit_state(self, state: EditState) -> None:
+        """Record a state of the current item as one undoable edit (one per finished gesture)."""
         item = self.current
-        if item is not None and item.history.push(item.history.current.with_values(values)):
-            if not item.history.current.same_as(item.requested):  # the drag's last preview already asked
+        if item is not None and item.history.push(state):
+            if not item.history.current.same_as(item.requested):  # the gesture's last preview already asked
                 self._decode(item, item.history.current)
+            elif item.shown_seq >= item.requested_seq:  # ...and its image is already shown
+                item.thumbs[item.history.current_id] = item.image
             self.history_changed.emit()
 
     def undo(self) -> None:
@@ -128,6 +145,12 @@ class Document(QObject):
 
     def redo(self) -> None:
         self._step_history(History.can_redo, History.redo)
+
+    def goto(self, node_id: int) -> None:
+        """Make any state of the current item's history current (branches included)."""
+        item = self.current
+        if item is not None and node_id != item.history.current_id:
+            self._step_history(lambda h: True, lambda h: h.goto(node_id))
 
     def _step_history(self, possible, step) -> None:
         item = self.current
@@ -141,7 +164,9 @@ class Document(QObject):
     def _decode(self, item: Item, state: EditState) -> int:
         item.requested = state
         latent = edited_latent(state, self.directions(item.kind))
-        return self.engine.submit(rq.Decode(item.kind, latent, tag=item.id))
+        masked = {} if state.mask is None else {"mask": state.mask, "base": state.base}
+        item.requested_seq = self.engine.submit(rq.Decode(item.kind, latent, tag=item.id, **masked))
+        return item.requested_seq
 
     def select(self, item_id: int) -> None:
         if item_id in self.items and self.items[item_id] is not self.current:
@@ -183,7 +208,9 @@ class Document(QObject):
     # --- results --------------------------------------------------------
     def _on_result(self, r) -> None:
         handler = {rq.ModelInfo: self._on_model, rq.Encoded: self._on_encoded, rq.Decoded: self._on_decoded,
-                   rq.Mapped: self._on_mapped, rq.DeviceChanged: self.device_changed.emit}.get(type(r))
+                   rq.Mapped: self._on_mapped, rq.DeviceChanged: self.device_changed.emit,
+                   rq.Previewed: self.previewed.emit, rq.Latents: self.latents_ready.emit,
+                   rq.Frames: self.frames_ready.emit, rq.Inverted: self.inverted.emit}.get(type(r))
         if handler is not None:
             handler(r)
 
@@ -255,11 +282,14 @@ class Document(QObject):
 
     def _show(self, item: Item, seq: int, image: np.ndarray) -> None:
         item.shown_seq, item.image = seq, image
+        if item.requested is None or item.requested.same_as(item.history.current):
+            item.thumbs[item.history.current_id] = image
         self.image_changed.emit(item)
 
     def _add_item(self, item: Item, make_current: bool = True) -> None:
         self._next_id += 1
         self.items[item.id] = item
+        item.thumbs.setdefault(item.history.current_id, item.image)
         self.item_added.emit(item)
         if make_current or self.current is None:
             self.current = item
@@ -270,7 +300,25 @@ class Document(QObject):
             self.jobs.pop(p.seq, None)
         self.progress.emit(p)
 
+    def retry_on_cpu(self, seq: int) -> int | None:
+        """Switch to the CPU and run a request that ran out of GPU memory again."""
+        self.set_device("cpu")
+        new = self.engine.resubmit(seq)
+        if new is None:
+            self.error.emit("That request is too old to retry; do it again")
+            return None
+        for book, value in zip(self._bookkeeping(), self._retry.pop(seq, [])):
+            if value is not None:
+                book[new] = value
+        return new
+
+    def _bookkeeping(self) -> tuple[dict, ...]:
+        return self.jobs, self._pending_gan, self._reencode
+
     def _on_failed(self, f: rq.Failed) -> None:
+        if getattr(f, "retry_on_cpu", False):
+            self._retry[f.seq] = [book.get(f.seq) for book in self._bookkeeping()]
+            self.retry_offered.emit(f.seq)
         if f.final:
             self.jobs.pop(f.seq, None)
             self._pending_gan.pop(f.seq, None)

@@ -16,6 +16,9 @@ from .document import Document, Item
 from ..export import export_latent, export_png
 from .filmstrip import Filmstrip
 from .gan_panel import GanPanel
+from .history_controller import HistoryController
+from .history_panel import HistoryPanel
+from .mask_controller import MaskController
 from .model_panel import ModelPanel
 from .qimage import from_qimage, to_qimage
 from .settings import Settings
@@ -70,9 +73,11 @@ class MainWindow(QMainWindow):
         tab_layout.addWidget(self.sliders, 1)
         self.gan_panel = GanPanel()
         self.model_panel = ModelPanel()
+        self.history_panel = HistoryPanel()
         self.tabs = QTabWidget()
         self.tabs.addTab(slider_tab, "Sliders")
         self.tabs.addTab(self.gan_panel, "Generate")
+        self.tabs.addTab(self.history_panel, "History")
         self.tabs.addTab(self.model_panel, "Models")
         dock = QDockWidget("Edit", self)
         dock.setObjectName("edit_dock")
@@ -131,6 +136,10 @@ class MainWindow(QMainWindow):
         tools.addWidget(QLabel(" Fit new images: "))
         tools.addWidget(self.fit_mode)
         self.addToolBar(tools)
+        mask_tools = QToolBar("Mask")
+        mask_tools.setObjectName("mask_tools")
+        self.addToolBar(mask_tools)
+        self.mask_tool = MaskController(self.document, self.canvas, mask_tools)
 
     def _connect(self) -> None:
         d = self.document
@@ -146,6 +155,8 @@ class MainWindow(QMainWindow):
         d.progress.connect(lambda p: self.status.show_progress(p.seq, p.fraction, p.text))
         d.decode_time.connect(self.status.show_decode_time)
         self.status.cancel_requested.connect(d.cancel)
+        d.retry_offered.connect(self.status.offer_retry)
+        self.status.retry_requested.connect(d.retry_on_cpu)
         self.sliders.values_changed.connect(d.preview)
         self.sliders.edit_committed.connect(d.commit)
         self.filmstrip.item_selected.connect(d.select)
@@ -158,6 +169,7 @@ class MainWindow(QMainWindow):
         self.model_panel.device_requested.connect(self.settings.set_device)
         self.model_panel.train_requested.connect(self.train_dialog)
         self.compare.currentIndexChanged.connect(lambda i: self.canvas.set_mode(list(CompareMode)[i]))
+        self.history = HistoryController(d, self.history_panel, self.canvas)
         self._update_actions()
 
     # --- document -> views ---------------------------------------------

@@ -7,6 +7,7 @@ from PySide6.QtWidgets import QLabel, QProgressBar, QPushButton, QStatusBar
 
 class StatusBar(QStatusBar):
     cancel_requested = Signal(int)
+    retry_requested = Signal(int)
 
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
@@ -18,10 +19,23 @@ class StatusBar(QStatusBar):
         self.cancel = QPushButton("Cancel")
         self.cancel.clicked.connect(lambda: self.cancel_requested.emit(self._job))
         self._job = 0
-        for w in (self.bar, self.cancel, self.device, self.timing):
+        self.retry = QPushButton("Retry on CPU")
+        self.retry.setToolTip("Switch the device to the CPU and run the request that ran out of memory again")
+        self.retry.clicked.connect(self._on_retry)
+        self._retry_seq = 0
+        for w in (self.retry, self.bar, self.cancel, self.device, self.timing):
             self.addPermanentWidget(w)
         self.bar.hide()
         self.cancel.hide()
+        self.retry.hide()
+
+    def offer_retry(self, seq: int) -> None:
+        self._retry_seq = seq
+        self.retry.show()
+
+    def _on_retry(self) -> None:
+        self.retry.hide()
+        self.retry_requested.emit(self._retry_seq)
 
     def show_message(self, text: str) -> None:
         self.setStyleSheet("")

@@ -1,0 +1,109 @@
+"""Binds the history panel to the document: the current item's tree with thumbnails,
+going to any state, and A/B compare of two states on the canvas."""
+from __future__ import annotations
+
+import numpy as np
+from PySide6.QtCore import QObject
+
+from ..edit import EditState, edited_latent
+from ..engine import requests as rq
+from .canvas import Canvas
+from .document import Document, Item
+from .history_panel import HistoryPanel
+from .qimage import to_qimage
+
+THUMB_TAG = 999     # PreviewStrip tag offset for history thumbnails (item_id * 1000 + this)
+AB_TAG = 1 << 30    # RenderFrames tag of an A/B pair
+
+
+def describe_step(before: EditState | None, after: EditState, labels: tuple[str, ...]) -> str:
+    """A short label for what a history step changed."""
+    if before is None:
+        return "Opened"
+    if not np.array_equal(before.base, after.base):
+        return "New latent"
+    changes = [f"{labels[i] if i < len(labels) else f'direction {i + 1}'} {b:+.2f}σ"
+               for i, (a, b) in enumerate(zip(before.values, after.values)) if a != b]
+    mask = [] if (before.mask is None) == (after.mask is None) and (
+        before.mask is None or np.array_equal(before.mask, after.mask)) else ["mask"]
+    text = ", ".join(changes[:2] + mask) or "Edit"
+    return text + (" …" if len(changes) > 2 else "")
+
+
+class HistoryController(QObject):
+    def __init__(self, document: Document, panel: HistoryPanel, canvas: Canvas) -> None:
+        super().__init__(panel)
+        self.document, self.panel, self.canvas = document, panel, canvas
+        self.comparing: tuple[int, int] | None = None
+        self._ab_seq = 0
+        document.current_changed.connect(self.refresh)
+        document.history_changed.connect(self.refresh)
+        document.image_changed.connect(self._on_image)
+        document.previewed.connect(self._on_previewed)
+        document.frames_ready.connect(self._on_frames)
+        panel.node_activated.connect(document.goto)
+        panel.compare_requested.connect(self.compare)
+        panel.compare_cleared.connect(self.stop_comparing)
+
+    def refresh(self, *_) -> None:
+        item = self.document.current
+        if item is None:
+            self.panel.set_nodes([], 0)
+            return
+        labels = self._labels(item)
+        states = {n.id: n.state for n in item.history.nodes()}
+        nodes = [(n.id, n.parent, describe_step(states.get(n.parent), n.state, labels), item.thumbs.get(n.id))
+                 for n in item.history.nodes()]
+        self.panel.set_nodes(nodes, item.history.current_id)
+        self._request_missing_thumbs(item)
+
+    def _labels(self, item: Item) -> tuple[str, ...]:
+        d = self.document.directions(item.kind)
+        return d.labels if d is not None else ()
+
+    def _on_image(self, item: Item) -> None:
+        if item is self.document.current and item.history.current_id in item.thumbs:
+            self.panel.set_thumbnail(item.history.current_id, item.thumbs[item.history.current_id])
+
+    def _request_missing_thumbs(self, item: Item) -> None:
+        """States never shown (e.g. restored from a session) get thumbnails at low priority."""
+        missing = [n for n in item.history.nodes() if n.id not in item.thumbs]
+        directions = self.document.directions(item.kind)
+        if not missing or directions is None:
+            return
+        self._missing = [n.id for n in missing]
+        latents = np.stack([edited_latent(n.state, directions).ravel() for n in missing])
+        self.document.engine.submit(rq.PreviewStrip(item.kind, latents, item.id * 1000 + THUMB_TAG, size=48))
+
+    def _on_previewed(self, r) -> None:
+        item = self.document.current
+        if item is None or r.tag != item.id * 1000 + THUMB_TAG:
+            return
+        for node_id, image in zip(getattr(self, "_missing", []), r.images):
+            item.thumbs.setdefault(node_id, image)
+            self.panel.set_thumbnail(node_id, image)
+
+    def compare(self, a: int, b: int) -> None:
+        """Render states a and b at full size and show them side by side on the canvas."""
+        item = self.document.current
+        directions = self.document.directions(item.kind) if item else None
+        if item is None or directions is None:
+            return
+        self.comparing = (a, b)
+        states = {n.id: n.state for n in item.history.nodes()}
+        latents = np.stack([edited_latent(states[i], directions).ravel() for i in (a, b)])
+        self._ab_seq = self.document.engine.submit(rq.RenderFrames(item.kind, latents, tag=AB_TAG))
+
+    def _on_frames(self, r) -> None:
+        if r.seq != self._ab_seq or self.comparing is None:
+            return
+        a, b = self.comparing
+        self.canvas.set_labels(f"A: state {a}", f"B: state {b}")
+        self.canvas.set_images(to_qimage(r.images[0]), to_qimage(r.images[1]))
+
+    def stop_comparing(self) -> None:
+        self.comparing = None
+        self.canvas.set_labels(None, None)
+        item = self.document.current
+        if item is not None:
+            self.canvas.set_images(to_qimage(item.original), to_qimage(item.image))

@@ -1,0 +1,89 @@
+"""Local edits and history in the real window: paint a mask, branch the history, go back, A/B."""
+from __future__ import annotations
+
+import numpy as np
+from PySide6.QtCore import QPoint, Qt
+from PySide6.QtTest import QTest
+
+from conftest import UI_TIMEOUT
+from genimg_gui.edit import EditState, edited_latent
+
+
+def open_image(qtbot, window, path):
+    with qtbot.waitSignal(window.document.item_added, timeout=UI_TIMEOUT):
+        window.open_paths([str(path)])
+    return window.document.current
+
+
+def settle(qtbot, window, item):
+    """Wait until the image shown is the decode of the item's current state."""
+    qtbot.waitUntil(lambda: item.shown_seq >= item.requested_seq, timeout=UI_TIMEOUT)
+
+
+def decode(reference, window, state: EditState) -> np.ndarray:
+    return reference.decode("vae", edited_latent(state, window.document.directions("vae")))
+
+
+def test_a_painted_mask_confines_the_edit_and_undo_removes_it(qtbot, window, reference, image_files):
+    item = open_image(qtbot, window, image_files[0])
+    window.sliders.sliders[0].setValue(250)  # a strong whole-image edit
+    settle(qtbot, window, item)
+    whole = item.image.copy()
+    unedited = decode(reference, window, item.history.current.with_values((0.0,) * len(item.history.current.values)))
+
+    window.mask_tool.brush.setChecked(True)
+    canvas = window.canvas
+    rect = canvas.edited_rect()
+    y = int(rect.top() + rect.height() * 0.5)
+    QTest.mousePress(canvas, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier,
+                     QPoint(int(rect.left() + rect.width() * 0.2), y))
+    QTest.mouseMove(canvas, QPoint(int(rect.left() + rect.width() * 0.45), y))
+    QTest.mouseRelease(canvas, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier,
+                       QPoint(int(rect.left() + rect.width() * 0.45), y))
+    mask = item.history.current.mask
+    assert mask is not None and len(item.history) == 3
+    assert mask[mask.shape[0] // 2, int(mask.shape[1] * 0.3)] == 1.0  # painted along the stroke
+    settle(qtbot, window, item)
+    outside, inside = mask == 0, mask == 1
+    assert outside.mean() > 0.5 and inside.any()
+    assert np.array_equal(item.image[outside], unedited[outside])  # untouched where not painted
+    assert np.array_equal(item.image[inside], whole[inside])        # fully edited where painted
+
+    window.document.undo()
+    settle(qtbot, window, item)
+    assert item.history.current.mask is None
+    assert np.array_equal(item.image, whole)
+
+
+def test_history_panel_keeps_branches_goes_back_and_compares(qtbot, window, reference, image_files):
+    item = open_image(qtbot, window, image_files[1])
+    sliders = window.sliders.sliders
+    sliders[0].setValue(100)
+    sliders[1].setValue(-100)
+    window.document.undo()
+    sliders[2].setValue(150)  # a new branch from the first edit
+    settle(qtbot, window, item)
+    panel = window.history_panel
+    assert sorted(panel.node_ids()) == [0, 1, 2, 3]
+    assert item.history.children(1) == [2, 3]
+
+    old_branch = panel.item_for(2)
+    rect = panel.tree.visualItemRect(old_branch)
+    QTest.mouseClick(panel.tree.viewport(), Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier,
+                     rect.center())
+    assert item.history.current_id == 2
+    settle(qtbot, window, item)
+    assert np.array_equal(item.image, decode(reference, window, item.history.current))
+    assert window.sliders.values()[:3] == (1.0, -1.0, 0.0)
+
+    panel.tree.clearSelection()
+    panel.item_for(0).setSelected(True)
+    panel.item_for(3).setSelected(True)
+    with qtbot.waitSignal(window.document.frames_ready, timeout=UI_TIMEOUT) as got:
+        panel.compare_button.click()
+    states = {n.id: n.state for n in item.history.nodes()}
+    assert np.array_equal(got.args[0].images[0], decode(reference, window, states[0]))
+    assert np.array_equal(got.args[0].images[1], decode(reference, window, states[3]))
+    assert window.canvas.labels == ("A: state 0", "B: state 3")
+    panel.stop_button.click()
+    assert window.canvas.labels == (None, None)
