@@ -105,13 +105,13 @@ def _what_it_is(path: Path) -> str:
     except OSError:
         return ""
     if not head:
-        return ": the file is empty (0 bytes)"
+        return " (the file is empty: 0 bytes)"
     text = head.decode("utf-8", errors="replace")
     if "\ufffd" not in text and all(c.isprintable() or c.isspace() for c in text):
-        return ": it holds text"
+        return " (it holds text)"
     for magic, kind in MAGIC.items():
         if head.startswith(magic):
-            return f": it starts like a {kind} file but is damaged"
+            return f" (it starts like a {kind} file but is damaged)"
     return f" (supported: {FORMAT_NAMES})"
 
 

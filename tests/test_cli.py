@@ -135,7 +135,7 @@ def test_omitted_models_are_the_bundled_defaults(model_dir, tmp_path, monkeypatc
 
 
 @pytest.mark.parametrize("args, message", [
-    (["encode", "--vae", "{tmp}/nowhere", "{img}", "-o", "{tmp}"], "no card.json"),
+    (["encode", "--vae", "{tmp}/nowhere", "{img}", "-o", "{tmp}"], "nowhere does not exist"),
     (["encode", "--vae", "{gan}", "{img}", "-o", "{tmp}"], "holds a GAN, not a VAE"),
     (["edit", "--vae", "{vae}", "{img}", "--edit", "PC99=1", "-o", "{tmp}"], "no direction 'PC99'"),
     (["decode", "--vae", "{vae}", "{tmp}/short.npz", "-o", "{tmp}"], "does not fit the VAE"),
