@@ -179,6 +179,30 @@ class Document(QObject):
     def mark_exported(self, item: Item) -> None:
         item.exported = item.history.current
 
+    def add_item(self, kind: str, name: str, original: np.ndarray, image: np.ndarray, latent: np.ndarray) -> Item:
+        """A new item made outside the usual encode/map flow (e.g. a GAN inversion)."""
+        zeros = (0.0,) * len(self.directions(kind) or ())
+        item = Item(self._next_id, kind, name, original, image, History(EditState(latent, zeros)))
+        self._add_item(item)
+        return item
+
+    def show_image(self, item: Item, image: np.ndarray) -> None:
+        """Show an in-progress image on an item without touching its history (inversion previews)."""
+        item.image = image
+        self.image_changed.emit(item)
+
+    def rebase(self, item: Item, latent: np.ndarray, image: np.ndarray) -> None:
+        """Give an item a new latent (image: its unedited decode) as one undoable step, keeping its
+        slider values."""
+        if not item.history.push(EditState(latent, item.history.current.values)):
+            return
+        if any(item.history.current.values):
+            self._decode(item, item.history.current)  # the sliders' edit, applied to the new latent
+        else:
+            item.thumbs[item.history.current_id] = image
+            self.show_image(item, image)
+        self.history_changed.emit()
+
     def to_session(self) -> Session:
         items = list(self.items.values())
         saved = [SessionItem(i.kind, i.name, i.original, i.image, i.history, i.seed, i.psi) for i in items]

@@ -4,8 +4,8 @@ from __future__ import annotations
 import random
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import (QFormLayout, QHBoxLayout, QLabel, QPushButton, QSlider, QSpinBox, QVBoxLayout,
-                               QWidget)
+from PySide6.QtWidgets import (QFormLayout, QGroupBox, QHBoxLayout, QLabel, QPushButton, QSlider, QSpinBox,
+                               QVBoxLayout, QWidget)
 
 MAX_SEED = 2**31 - 1
 
@@ -14,6 +14,7 @@ class GanPanel(QWidget):
     generate_requested = Signal(int, float)   # seed, psi
     new_sample_requested = Signal(int, float)
     send_to_vae_requested = Signal()
+    invert_requested = Signal(int, float)     # steps, editability 0..1
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -45,8 +46,35 @@ class GanPanel(QWidget):
         layout.addLayout(form)
         layout.addWidget(self.new_button)
         layout.addWidget(self.send_button)
+        layout.addWidget(self._inversion_box())
         layout.addStretch(1)
         self.setEnabled(False)
+
+    def _inversion_box(self) -> QGroupBox:
+        box = QGroupBox("Invert an image into the GAN")
+        self.steps = QSpinBox()
+        self.steps.setRange(10, 2000)
+        self.steps.setValue(200)
+        self.steps.setSingleStep(50)
+        self.editability = QSlider(Qt.Orientation.Horizontal)
+        self.editability.setRange(0, 100)
+        self.editability.setValue(50)
+        self.editability.setToolTip("Left: redraw the image as closely as possible. Right: keep w where the "
+                                    "model's samples live, so the sliders behave (a looser likeness).")
+        self.invert_button = QPushButton("Invert current image")
+        self.invert_button.setToolTip("Find the w whose drawing matches the current image; runs in the "
+                                      "background with previews (Cancel in the status bar)")
+        self.invert_button.clicked.connect(
+            lambda: self.invert_requested.emit(self.steps.value(), self.editability.value() / 100))
+        trade = QHBoxLayout()
+        trade.addWidget(QLabel("Fidelity"))
+        trade.addWidget(self.editability, 1)
+        trade.addWidget(QLabel("Editability"))
+        form = QFormLayout(box)
+        form.addRow("Steps", self.steps)
+        form.addRow(trade)
+        form.addRow(self.invert_button)
+        return box
 
     def values(self) -> tuple[int, float]:
         return self.seed.value(), self.psi.value() / 100

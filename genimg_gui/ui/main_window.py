@@ -18,6 +18,7 @@ from .filmstrip import Filmstrip
 from .gan_panel import GanPanel
 from .history_controller import HistoryController
 from .history_panel import HistoryPanel
+from .inversion_controller import InversionController
 from .mask_controller import MaskController
 from .model_panel import ModelPanel
 from .qimage import from_qimage, to_qimage
@@ -170,6 +171,7 @@ class MainWindow(QMainWindow):
         self.model_panel.train_requested.connect(self.train_dialog)
         self.compare.currentIndexChanged.connect(lambda i: self.canvas.set_mode(list(CompareMode)[i]))
         self.history = HistoryController(d, self.history_panel, self.canvas)
+        self.inversion = InversionController(d, self.gan_panel)
         self._update_actions()
 
     # --- document -> views ---------------------------------------------

@@ -1,0 +1,56 @@
+"""GAN inversion from the window: previews, a final editable item, undo to the start, cancel keeps the best."""
+from __future__ import annotations
+
+import numpy as np
+from PySide6.QtCore import Qt
+
+from conftest import UI_TIMEOUT
+
+
+def open_image(qtbot, window, path):
+    with qtbot.waitSignal(window.document.item_added, timeout=UI_TIMEOUT):
+        window.open_paths([str(path)])
+    return window.document.current
+
+
+def error(a: np.ndarray, b: np.ndarray) -> float:
+    return float(np.mean((a.astype(np.float32) - b.astype(np.float32)) ** 2))
+
+
+def test_inverting_the_current_image_makes_an_editable_gan_item(qtbot, window, reference, image_files):
+    source = open_image(qtbot, window, image_files[1])
+    window.gan_panel.steps.setValue(30)
+    window.gan_panel.editability.setValue(0)
+    inverted = []
+    window.document.inverted.connect(inverted.append)
+    with qtbot.waitSignal(window.document.history_changed, timeout=UI_TIMEOUT):
+        window.gan_panel.invert_button.click()
+    item = window.document.current
+    assert item.kind == "gan" and item.name == f"{source.name} (inverted)"
+    assert [r.step for r in inverted] == [0, 10, 20, 30] and inverted[-1].final
+    start, final = inverted[0], inverted[-1]
+    assert error(final.image, final.original) < error(start.image, start.original)  # it got closer
+    assert len(item.history) == 2 and np.array_equal(item.history.current.base, final.latent)
+    assert np.array_equal(item.image, reference.decode("gan", final.latent))
+    window.sliders.sliders[0].setValue(200)  # the sliders edit the inverted image
+    qtbot.waitUntil(lambda: item.shown_seq >= item.requested_seq, timeout=UI_TIMEOUT)
+    assert not np.array_equal(item.image, final.image)
+    window.document.undo()
+    window.document.undo()
+    assert np.array_equal(item.history.current.base, start.latent)
+
+
+def test_cancelling_an_inversion_keeps_its_best_preview(qtbot, window, image_files):
+    open_image(qtbot, window, image_files[0])
+    window.gan_panel.steps.setValue(2000)
+    previews = []
+    window.document.inverted.connect(previews.append)
+    window.gan_panel.invert_button.click()
+    qtbot.waitUntil(lambda: len(previews) >= 2, timeout=UI_TIMEOUT)  # the start and one preview
+    assert window.status.cancel.isVisible()
+    with qtbot.waitSignal(window.document.history_changed, timeout=UI_TIMEOUT):
+        qtbot.mouseClick(window.status.cancel, Qt.MouseButton.LeftButton)
+    item = window.document.current
+    assert previews[-1].step < 2000 and not previews[-1].final
+    assert np.array_equal(item.history.current.base, previews[-1].latent)
+    assert "Cancelled" in window.status.currentMessage()
