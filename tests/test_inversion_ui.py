@@ -54,3 +54,29 @@ def test_cancelling_an_inversion_keeps_its_best_preview(qtbot, window, image_fil
     assert previews[-1].step < 2000 and not previews[-1].final
     assert np.array_equal(item.history.current.base, previews[-1].latent)
     assert "Cancelled" in window.status.currentMessage()
+
+
+def test_out_of_gpu_memory_offers_retry_on_cpu_in_the_status_bar(qtbot, window, image_files, monkeypatch):
+    """The worker believes it runs on a full GPU; the status bar's Retry on CPU encodes the image after all."""
+    import torch
+
+    from genimg_gui.engine.runtime import Runtime
+
+    runtime = window.document.engine.worker.runtime
+    monkeypatch.setattr(runtime, "device", torch.device("cuda:0"))  # the worker is idle: no race
+    real = Runtime.encode
+
+    def encode(self, *args, **kwargs):
+        if self.device.type == "cuda":
+            raise torch.OutOfMemoryError("CUDA out of memory. Tried to allocate 2.00 GiB")
+        return real(self, *args, **kwargs)
+    monkeypatch.setattr(Runtime, "encode", encode)
+    before = len(window.document.items)
+    with qtbot.waitSignal(window.document.retry_offered, timeout=UI_TIMEOUT):
+        window.open_paths([str(image_files[0])])
+    qtbot.waitUntil(window.status.retry.isVisible, timeout=UI_TIMEOUT)
+    assert "out of memory on cuda:0" in window.last_error and len(window.document.items) == before
+    with qtbot.waitSignal(window.document.item_added, timeout=UI_TIMEOUT) as added:
+        qtbot.mouseClick(window.status.retry, Qt.MouseButton.LeftButton)
+    assert added.args[0].name == image_files[0].name and str(runtime.device) == "cpu"
+    assert not window.status.retry.isVisible()
