@@ -1,27 +1,28 @@
 """CPU speed and memory of the foreign autoencoders: the real-size SD VAE and TAESD, random weights.
 
-    python benchmarks/foreign_vae.py [--threads 2] [--reps 3] [--case-budget 120] [--sd-1024]
+    python benchmarks/foreign_vae.py [--threads 2] [--reps 3] [--case-budget 120] [--sd-1024] [--memory-only]
 
-(a) time: median encode / decode seconds at 512² and 1024², untiled and tiled (tiles of 256 px at
-    512², the default 512 px tiles at 1024²). TAESD runs --reps reps at 512² and one at 1024²; the SD
-    VAE one, and only at 512² unless --sd-1024: its decoder alone does ~1.2 TFLOP per 512² image,
-    about a minute on two CPU cores.
-(b) memory: a 4096² tiled decode (the default 512 px tiles, 64 latent overlap) in a fresh child
-    process per model; peak RSS (ru_maxrss) after the decode minus before it, so the model and the
-    interpreter do not count. A case stops after --case-budget seconds between two tiles and says how
-    many of its tiles ran: memory is steady after the first tile (the output buffer is made then and
-    every tile has the same size), and the full time is extrapolated from the mean tile.
+(a) time: median encode / decode seconds at 512² and 1024², untiled and tiled (tiles of at most 256 px
+    at 512², the default 512 px at 1024²). TAESD runs --reps reps at 512² and one at 1024²; the SD VAE
+    one, and only at 512² unless --sd-1024: one 512² decode takes it over half a minute on two cores.
+(b) memory: a 4096² tiled decode (the default 512 px tiles, 64 px overlap) in a fresh child
+    process per model: peak resident memory during the decode minus resident memory before it, so the
+    model and the interpreter do not count. Linux's VmHWM, reset first through /proc/self/clear_refs
+    (ru_maxrss would not do: a child inherits its parent's high-water mark across fork and exec).
+    A case stops after --case-budget seconds between two tiles and says how many of its tiles ran:
+    memory is steady after the first tile (the output buffer is made then and every tile has the
+    same size), and the full time is extrapolated from the mean tile.
 """
 from __future__ import annotations
 
 import argparse
 import json
 import os
-import resource
 import statistics
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 import torch
 
@@ -29,7 +30,20 @@ from genimg_gui.models.sd_vae import AutoencoderKL, SDVAEConfig
 from genimg_gui.models.taesd import TAESD, TAESDConfig
 from genimg_gui.models.tiling import tile_layout, tiled_decode, tiled_encode
 
-MIB = 1024  # ru_maxrss is in KiB on Linux
+MIB = 1024  # /proc figures are in KiB
+
+
+def _status_kib(field: str) -> int:
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith(field + ":"):
+            return int(line.split()[1])
+    raise OSError(f"no {field} in /proc/self/status")
+
+
+def reset_peak() -> int:
+    """Resident KiB now, with the high-water mark set back to it."""
+    Path("/proc/self/clear_refs").write_text("5")
+    return _status_kib("VmRSS")
 
 
 def build(kind: str) -> torch.nn.Module:
@@ -52,8 +66,8 @@ def time_cases(kind: str, side: int, reps: int) -> list[tuple[str, float]]:
     z = torch.randn(1, 4, side // 8, side // 8)
     tile = 256 if side <= 512 else 512  # at 512² the default tile would be the whole image
     cases = [("encode", lambda: net.encode(x)), ("decode", lambda: net.decode(z)),
-             (f"tiled encode ({tile}px)", lambda: tiled_encode(net, x, tile, 64)),
-             (f"tiled decode ({tile}px)", lambda: tiled_decode(net, z, tile // 8, 8))]
+             (f"tiled encode (≤{tile}px)", lambda: tiled_encode(net, x, tile, 64)),
+             (f"tiled decode (≤{tile}px)", lambda: tiled_decode(net, z, tile // 8, 8))]
     rows = []
     with torch.inference_mode():
         for name, fn in cases:
@@ -81,14 +95,14 @@ def memory_case(kind: str, side: int, budget: float) -> dict:
         return decode(t)
 
     net.decode = timed_decode
-    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    before = reset_peak()
     with torch.inference_mode():
         try:
             tiled_decode(net, z)
         except OutOfTime:
             pass
     seconds = time.perf_counter() - t0
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    peak = _status_kib("VmHWM")
     return {"kind": kind, "side": side, "tiles": len(done), "of": total, "seconds": seconds,
             "full_seconds": seconds / len(done) * total, "peak_mib": (peak - before) / MIB}
 
@@ -112,6 +126,7 @@ def main() -> None:
     p.add_argument("--reps", type=int, default=3, help="timing reps for TAESD (the SD VAE runs 1)")
     p.add_argument("--case-budget", type=float, default=120.0, help="seconds per 4096² memory case")
     p.add_argument("--sd-1024", action="store_true", help="also time the SD VAE at 1024² (minutes)")
+    p.add_argument("--memory-only", action="store_true", help="skip the timings, run only (b)")
     p.add_argument("--memory-case", nargs=2, metavar=("KIND", "SIDE"), help=argparse.SUPPRESS)
     args = p.parse_args()
     torch.set_num_threads(args.threads)
@@ -121,12 +136,12 @@ def main() -> None:
     t_start = time.perf_counter()
     print(f"torch {torch.__version__}, {args.threads} threads, random weights\n")
     print(f"{'model':6} {'side':>5}  {'operation':24} {'median s':>9}  reps")
-    plan = [("taesd", 512, args.reps), ("taesd", 1024, 1), ("sd", 512, 1)]
+    plan = [] if args.memory_only else [("taesd", 512, args.reps), ("taesd", 1024, 1), ("sd", 512, 1)]
     plan += [("sd", 1024, 1)] if args.sd_1024 else []
     for kind, side, reps in plan:
         for name, seconds in time_cases(kind, side, reps):
             print(f"{kind:6} {side:>5}  {name:24} {seconds:>9.2f}  {reps}", flush=True)
-    if not args.sd_1024:
+    if plan and not args.sd_1024:
         print("(SD VAE at 1024² not timed by default: --sd-1024; expect about 4x its 512² figures or more)")
     print(f"\n4096² tiled decode (512 px tiles, overlap 64 px), a child process per model, "
           f"budget {args.case_budget:.0f} s")
