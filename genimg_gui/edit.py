@@ -117,9 +117,11 @@ class EditState:
 
     def with_mask(self, mask: np.ndarray | None) -> "EditState":
         """A copy with this mask (None: edit everywhere), stored as a read-only float32 copy: states
-        in the history share it, so painting must make a new array, never change this one."""
+        in the history share it, so painting must make a new array, never change this one.
+        Values are rounded to 1/255 steps, what a recipe's mask PNG holds, so a saved recipe
+        blends exactly as the app did (a 0.002 difference flips the rounding of some pixels)."""
         if mask is not None:
-            mask = np.clip(np.asarray(mask, np.float32), 0.0, 1.0)
+            mask = (np.rint(np.clip(np.asarray(mask, np.float32), 0.0, 1.0) * 255) / 255).astype(np.float32)
             if mask.ndim != 2:
                 raise ValueError(f"a mask is (H, W), not {mask.shape}")
             mask.flags.writeable = False

@@ -21,7 +21,9 @@ from .history_panel import HistoryPanel
 from .inversion_controller import InversionController
 from .mask_controller import MaskController
 from .model_panel import ModelPanel
+from .morph_controller import MorphController
 from .qimage import from_qimage, to_qimage
+from .recipe_actions import RecipeActions
 from .settings import Settings
 from .sliders import SliderPanel
 from .status import StatusBar
@@ -115,12 +117,19 @@ class MainWindow(QMainWindow):
         self._action(file, "Export PNG upscaled ×4…", lambda: self.export_png_dialog(4))
         self._action(file, "Export &latent (.npz)…", self.export_latent_dialog)
         file.addSeparator()
+        self.recipes = RecipeActions(self.document, self, self.fit_mode.currentText)
+        self._action(file, "Save edit &recipe…", self.recipes.save_dialog)
+        self._action(file, "Apply recipe to current image…", self.recipes.apply_dialog)
+        self._action(file, "Apply recipe to all images of its kind…", lambda: self.recipes.apply_dialog(True))
+        file.addSeparator()
         self._action(file, "&Quit", self.close, QKeySequence.StandardKey.Quit)
         edit = bar.addMenu("&Edit")
         self.undo_action = self._action(edit, "&Undo", self.document.undo, QKeySequence.StandardKey.Undo)
         self.redo_action = self._action(edit, "&Redo", self.document.redo, QKeySequence("Ctrl+Shift+Z"))
         self._action(edit, "Reset all sliders", self.sliders.reset_all, QKeySequence("Ctrl+R"))
         self._action(edit, "Randomise sliders", lambda: self.sliders.randomise())
+        self.morph = MorphController(self.document, self)
+        self._action(edit, "&Morph / interpolate…", self.morph.open_dialog, QKeySequence("Ctrl+M"))
         view = bar.addMenu("&View")
         self._action(view, "Fit to window", self.canvas.fit, QKeySequence("Ctrl+0"))
         for i, mode in enumerate(CompareMode):

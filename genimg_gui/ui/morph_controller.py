@@ -1,0 +1,169 @@
+"""Binds the morph dialog to the document: keyframes are the open items' edited latents, the
+timeline decodes one frame live, Export renders every frame in the background and writes
+the animation (GIF, WebP or MP4)."""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import numpy as np
+from PySide6.QtCore import QObject
+from PySide6.QtWidgets import QLabel, QWidget
+
+from ..edit import edited_latent
+from ..engine import requests as rq
+from ..morph import FORMATS, morph_path, write_animation
+from .document import Document, Item
+from .morph_dialog import MorphDialog, MorphSettings
+
+MORPH_TAG = (1 << 30) + 1  # Decode / RenderFrames tag of the morph: above any item id, apart from AB_TAG
+KIND_NAMES = {"vae": ("VAE image", "GAN samples"), "gan": ("GAN sample", "VAE images")}
+
+
+class MorphController(QObject):
+    """One morph dialog at a time, for the items of the current item's kind."""
+
+    def __init__(self, document: Document, parent: QWidget) -> None:
+        super().__init__(parent)
+        self.document, self.parent_widget = document, parent
+        self.dialog: MorphDialog | None = None
+        self.kind = "vae"
+        self.note: QLabel | None = None  # says why there is nothing to morph
+        self._frame_seqs: dict[int, int] = {}  # Decode seq -> timeline index
+        self._shown_seq = 0
+        self._export: tuple[int, str, int] | None = None  # (RenderFrames seq, path, fps)
+        document.engine.result.connect(self._on_result)
+        document.engine.failed.connect(self._on_failed)
+        document.frames_ready.connect(self._on_frames)
+        document.history_changed.connect(self._refresh)  # an undo or edit moves a keyframe
+
+    # --- the dialog -----------------------------------------------------
+    def open_dialog(self) -> MorphDialog | None:
+        current = self.document.current
+        if current is None:
+            self.document.error.emit("Open two images (or make two GAN samples) to morph between them")
+            return None
+        if self.dialog is not None:
+            self.dialog.close()
+        self.kind = current.kind
+        items = [i for i in self.document.items.values() if i.kind == self.kind]
+        others = [i for i in items if i is not current]
+        checked = (current.id, others[0].id) if others else (current.id,)
+        dialog = MorphDialog([(i.id, i.name, i.image) for i in items], self.parent_widget, checked)
+        self.note = QLabel(self._note_text(len(items)))
+        self.note.setWordWrap(True)
+        self.note.setVisible(len(items) < 2)
+        dialog.layout().insertWidget(0, self.note)
+        dialog.settings_changed.connect(self._refresh)
+        dialog.frame_requested.connect(self.request_frame)
+        dialog.export_requested.connect(self.export)
+        dialog.finished.connect(lambda _=0, d=dialog: self._closed(d))
+        self.dialog = dialog
+        dialog.show()
+        self.request_frame(dialog.timeline.value())
+        return dialog
+
+    def _note_text(self, count: int) -> str:
+        one, others = KIND_NAMES[self.kind]
+        return (f"Only {count} {one} is open: a morph needs two or more. Open or make another "
+                f"({others} cannot be mixed in: they live in another model's latent space).")
+
+    def _closed(self, dialog: MorphDialog) -> None:
+        if dialog is self.dialog:
+            self.dialog = None
+
+    # --- keyframes and frames -------------------------------------------
+    def keyframes(self, settings: MorphSettings) -> np.ndarray:
+        """(K, D): each ticked item's current edited latent, in the dialog's order."""
+        directions = self.document.directions(self.kind)
+        items: list[Item] = [self.document.items[i] for i in settings.item_ids if i in self.document.items]
+        return np.stack([edited_latent(i.history.current, directions).ravel() for i in items]) if items \
+            else np.zeros((0, 0), np.float32)
+
+    def path(self, settings: MorphSettings) -> np.ndarray:
+        """(frames, D) latents of the morph the dialog describes now."""
+        return morph_path(self.keyframes(settings), settings.frames, settings.mode, settings.loop)
+
+    def request_frame(self, index: int) -> int | None:
+        """Decode frame `index` of the morph (live: a newer frame supersedes an older one)."""
+        if self.dialog is None:
+            return None
+        settings = self.dialog.settings()
+        keys = self.keyframes(settings)
+        if len(keys) < 2 or self.kind not in self.document.models:
+            return None
+        latent = morph_path(keys, settings.frames, settings.mode, settings.loop)[min(index, settings.frames - 1)]
+        seq = self.document.engine.submit(rq.Decode(self.kind, latent, tag=MORPH_TAG))
+        self._frame_seqs[seq] = index
+        return seq
+
+    def _refresh(self, *_) -> None:
+        if self.dialog is not None:
+            self.request_frame(self.dialog.timeline.value())
+
+    def _on_result(self, r) -> None:
+        if not isinstance(r, rq.Decoded) or r.tag != MORPH_TAG:
+            return
+        index = self._frame_seqs.pop(r.seq, None)
+        self._frame_seqs = {s: i for s, i in self._frame_seqs.items() if s > r.seq}  # superseded ones
+        if index is not None and self.dialog is not None and r.seq > self._shown_seq:
+            self._shown_seq = r.seq
+            self.dialog.show_frame(index, r.image)
+
+    # --- export ---------------------------------------------------------
+    def export(self, path: str, fps: int | None = None) -> int | None:
+        """Render every frame in the background, then write them to path (suffix picks the format)."""
+        if self.dialog is None:
+            return None
+        settings = self.dialog.settings()
+        problem = self._export_problem(Path(path), settings)
+        if problem:
+            self.document.error.emit(problem)
+            return None
+        latents = self.path(settings)
+        seq = self.document.engine.submit(rq.RenderFrames(self.kind, latents, tag=MORPH_TAG))
+        self.document.jobs[seq] = f"rendering a morph of {len(latents)} frames"
+        self._export = (seq, path, fps or settings.fps)
+        self.dialog.set_busy(f"Rendering {len(latents)} frames… (Cancel in the status bar)")
+        return seq
+
+    def _export_problem(self, path: Path, settings: MorphSettings) -> str:
+        """Why the export cannot start (said before minutes of rendering, not after), or ""."""
+        if self._export is not None:
+            return "A morph export is already running; wait for it or cancel it"
+        if len(self.keyframes(settings)) < 2:
+            return "Tick two or more keyframes to export a morph"
+        if path.suffix.lower() not in FORMATS:
+            return f"Cannot export {path.name}: the file must end in {', '.join(FORMATS)}"
+        folder = path.parent
+        if not folder.is_dir():
+            return f"Cannot export to {folder}: the folder does not exist"
+        if not os.access(folder, os.W_OK):
+            return f"Cannot export to {folder}: the folder is not writable"
+        return ""
+
+    def _on_frames(self, r: rq.Frames) -> None:
+        if self._export is None or r.seq != self._export[0]:
+            return
+        _, path, fps = self._export
+        self._finish_export()
+        try:
+            written = write_animation(list(r.images), path, fps)
+        except (OSError, ValueError) as e:
+            self.document.error.emit(f"Could not write {path}: {e}")
+            return
+        self.document.message.emit(f"Exported {len(r.images)} frames to {written}")
+
+    def _on_failed(self, f: rq.Failed) -> None:
+        if self._export is not None and f.seq == self._export[0] and f.final:
+            self._finish_export()  # the document shows the message ("Cancelled" or the error)
+
+    def _finish_export(self) -> None:
+        if self._export is not None:
+            self.document.jobs.pop(self._export[0], None)
+        self._export = None
+        if self.dialog is not None:
+            self.dialog.set_busy(None)
+
+    def exporting(self) -> bool:
+        return self._export is not None

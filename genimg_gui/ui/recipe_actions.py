@@ -1,0 +1,160 @@
+"""File → Save edit recipe… / Apply recipe…: the current item's edit as a JSON recipe (+ mask
+PNG), and a recipe applied to the current item or to every open item of its kind, as one
+undoable step per item. `genimg edit --recipe` applies the same file headless."""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Callable, Sequence
+
+import numpy as np
+from PySide6.QtCore import QObject
+from PySide6.QtWidgets import QFileDialog, QWidget
+
+from ..edit import Directions, EditState
+from ..recipe import Recipe, RecipeError
+from .document import Document, Item
+
+RECIPE_FILTER = "Edit recipes (*.json);;All files (*)"
+
+
+def matching_rows(recipe: Recipe, directions: Directions | None) -> list[int] | None:
+    """The slider row of each recipe step (same vector and sigma, bit for bit), or None when
+    some step is not one of the model's directions (recomputed PCA, a deleted direction)."""
+    if directions is None:
+        return None
+    rows: list[int] = []
+    for step in recipe.steps:
+        row = next((i for i in range(len(directions)) if i not in rows
+                    and directions.sigma[i] == np.float32(step.sigma)
+                    and np.array_equal(directions.basis[i], step.vector)), None)
+        if row is None:
+            return None
+        rows.append(row)
+    return rows
+
+
+def recipe_state(state: EditState, recipe: Recipe, directions: Directions | None,
+                 size: tuple[int, int]) -> EditState:
+    """`state` with the recipe applied: the state the app records, and whose pixels equal what
+    `genimg edit --recipe` writes for the same unedited image.
+
+    A masked recipe must keep the base (the masked decode shows the base outside the mask), so
+    its strengths are added to the matching sliders and its mask replaces the item's. A recipe
+    without a mask moves the base instead, keeping the item's sliders and mask: that works for
+    any vectors, and with a mask already painted the recipe still applies everywhere, as it
+    does headless. A masked recipe whose vectors are not the model's sliders cannot be shown
+    and raises RecipeError."""
+    rows = matching_rows(recipe, directions)
+    if rows is not None and (recipe.mask is not None or state.mask is None):
+        values = list(state.values) + [0.0] * max(0, len(directions) - len(state.values))
+        for row, step in zip(rows, recipe.steps):
+            values[row] += step.value
+        return state.with_values(tuple(values)).with_mask(recipe.mask_at(size))
+    if recipe.mask is None:
+        return EditState(recipe.apply(state.base), state.values, state.mask)
+    raise RecipeError("this recipe's mask confines directions that are not among the model's sliders "
+                      "any more (were its directions recomputed?); apply it with genimg edit --recipe, "
+                      "or save the recipe again from the current sliders")
+
+
+class RecipeActions(QObject):
+    """Save and apply recipes; errors go to the document's error signal (the status bar)."""
+
+    def __init__(self, document: Document, parent: QWidget, fit: Callable[[], str] = lambda: "crop") -> None:
+        super().__init__(parent)
+        self.document, self.parent_widget, self.fit = document, parent, fit
+
+    # --- dialogs (tests replace these) ------------------------------------
+    def _ask_save_path(self, suggestion: str) -> str:
+        path, _ = QFileDialog.getSaveFileName(self.parent_widget, "Save edit recipe", suggestion, RECIPE_FILTER)
+        if path and not Path(path).suffix:
+            path += ".json"
+        return path
+
+    def _ask_open_path(self) -> str:
+        path, _ = QFileDialog.getOpenFileName(self.parent_widget, "Apply edit recipe", "", RECIPE_FILTER)
+        return path
+
+    def save_dialog(self) -> None:
+        item = self.document.current
+        if item is None:
+            self.document.error.emit("Open an image first; a recipe saves its edit")
+            return
+        if path := self._ask_save_path(f"{item.name}.recipe.json"):
+            self.save(path)
+
+    def apply_dialog(self, all_items: bool = False) -> None:
+        if path := self._ask_open_path():
+            self.apply(path, all_items)
+
+    # --- actions -------------------------------------------------------
+    def save(self, path: str) -> Path | None:
+        """Save the current item's edit (non-zero sliders with their vectors, mask) to path."""
+        item = self.document.current
+        directions = self.document.directions(item.kind) if item else None
+        if item is None or directions is None:
+            self.document.error.emit("Open an image and load its model first; a recipe saves its edit")
+            return None
+        state = item.history.current
+        info = self.document.models[item.kind]
+        recipe = Recipe.from_edit(state, directions, info.name, item.kind, self.fit())
+        if not recipe.steps:
+            self.document.error.emit("Nothing to save: move a slider first (a recipe holds direction strengths)")
+            return None
+        try:
+            written = recipe.save(path)
+        except (OSError, RecipeError) as e:
+            self.document.error.emit(f"Could not save the recipe {path}: {e}")
+            return None
+        mask = " and its mask" if recipe.mask is not None else ""
+        self.document.message.emit(f"Saved {len(recipe.steps)} direction(s){mask} to {written}")
+        return written
+
+    def apply(self, path: str, all_items: bool = False) -> int:
+        """Apply the recipe at path to the current item, or to every open item of the recipe's
+        kind; one undoable step per item. Returns how many items changed."""
+        try:
+            recipe = Recipe.load(path)
+            targets = self._targets(recipe, all_items)
+            info = self.document.models[recipe.model_kind]
+            recipe.check_model(recipe.model_kind, info.latent_size)
+            directions = self.document.directions(recipe.model_kind)
+            states = [recipe_state(i.history.current, recipe, directions, i.image.shape[:2]) for i in targets]
+        except RecipeError as e:
+            self.document.error.emit(f"Cannot apply the recipe: {e}")
+            return 0
+        changed = self._commit(list(zip(targets, states)))
+        note = f" (made with {recipe.model_name})" if recipe.model_name and recipe.model_name != info.name else ""
+        self.document.message.emit(f"Applied {Path(path).name}{note} to {changed} image(s); undo takes it back")
+        return changed
+
+    def _targets(self, recipe: Recipe, all_items: bool) -> list[Item]:
+        kind, current = recipe.model_kind, self.document.current
+        name = "VAE images" if kind == "vae" else "GAN samples"
+        if kind not in self.document.models:
+            raise RecipeError(f"it edits {name}; load a {kind.upper()} first")
+        if all_items:
+            targets = [i for i in self.document.items.values() if i.kind == kind]
+            if not targets:
+                raise RecipeError(f"it edits {name} and none is open")
+            return targets
+        if current is None:
+            raise RecipeError("open an image first")
+        if current.kind != kind:
+            raise RecipeError(f"it edits {name}, and the current image is a "
+                              f"{'GAN sample' if current.kind == 'gan' else 'VAE image'}")
+        return [current]
+
+    def _commit(self, edits: Sequence[tuple[Item, EditState]]) -> int:
+        """commit_state works on the current item: visit each target, then come back."""
+        doc, previous = self.document, self.document.current
+        changed = 0
+        for item, state in edits:
+            doc.select(item.id)
+            before = item.history.current_id
+            doc.commit_state(state)
+            changed += item.history.current_id != before
+        if previous is not None:
+            doc.select(previous.id)
+            doc.current_changed.emit(previous)  # the sliders show the recipe's strengths
+        return changed

@@ -1,0 +1,257 @@
+"""Morphs and edit recipes in the real window: timeline frames, GIF/MP4 export, recipes saved
+in the app and applied in the app or headless (the CLI), undo, and the errors users see."""
+from __future__ import annotations
+
+import json
+
+import numpy as np
+from PIL import Image
+from PySide6.QtWidgets import QMenu
+
+from conftest import UI_TIMEOUT
+from genimg_gui import cli
+from genimg_gui.edit import edited_latent
+from genimg_gui.masking import soft_brush
+from genimg_gui.morph import count_frames, morph_path
+from genimg_gui.recipe import Recipe
+
+GIF_TOLERANCE = 12  # GIF frames go through a 256-colour palette: mean |error| per channel, in levels
+
+
+def open_images(qtbot, window, paths):
+    doc = window.document
+    before = len(doc.items)
+    window.open_paths([str(p) for p in paths])
+    qtbot.waitUntil(lambda: len(doc.items) == before + len(paths), timeout=UI_TIMEOUT)
+    return [i for i in doc.items.values() if i.kind == "vae"][-len(paths):]
+
+
+def settle(qtbot, item):
+    qtbot.waitUntil(lambda: item.shown_seq >= item.requested_seq, timeout=UI_TIMEOUT)
+
+
+def action(window, text):
+    found = [a for menu in window.findChildren(QMenu) for a in menu.actions() if a.text() == text]
+    assert len(found) == 1, text
+    return found[0]
+
+
+def open_morph(qtbot, window):
+    action(window, "&Morph / interpolate…").trigger()
+    dialog = window.morph.dialog
+    qtbot.addWidget(dialog)
+    shown = []
+    show = dialog.show_frame
+    dialog.show_frame = lambda index, image: (shown.append((index, image)), show(index, image))
+    return dialog, shown
+
+
+def keyframes(window, items):
+    return np.stack([edited_latent(i.history.current, window.document.directions("vae")) for i in items])
+
+
+def wait_frame(qtbot, shown, index):
+    qtbot.waitUntil(lambda: bool(shown) and shown[-1][0] == index, timeout=UI_TIMEOUT)
+    return shown[-1][1]
+
+
+def test_timeline_shows_the_morph_latents_decode_and_follows_undo(qtbot, window, reference, image_files):
+    a, b = open_images(qtbot, window, image_files[:2])
+    dialog, shown = open_morph(qtbot, window)
+    offered = [dialog.keyframes.item(r).text() for r in range(dialog.keyframes.count())]
+    assert offered == [a.name, b.name]  # the GAN sample is another latent space: not offered
+    assert dialog.settings().item_ids == (a.id, b.id)  # ticked: the current image and another
+    assert not window.morph.note.isVisible()
+    dialog.frames.setValue(7)
+    dialog.timeline.setValue(3)
+    path = morph_path(keyframes(window, [a, b]), 7, "spherical")
+    assert np.array_equal(wait_frame(qtbot, shown, 3), reference.decode("vae", path[3]))
+
+    # an edit of a keyframe shows at once; undo takes it back out of the morph
+    window.document.select(b.id)
+    window.sliders.sliders[0].setValue(200)
+    settle(qtbot, b)
+    dialog.timeline.setValue(6)
+    assert np.array_equal(wait_frame(qtbot, shown, 6), b.image)
+    window.document.undo()
+    qtbot.waitUntil(lambda: np.array_equal(shown[-1][1], reference.decode("vae", b.history.current.base)),
+                    timeout=UI_TIMEOUT)
+    dialog.close()
+
+
+def test_a_morph_needs_two_items_of_the_current_kind(qtbot, window):
+    window.document.select(next(iter(window.document.items)))  # the GAN's sample, alone of its kind
+    dialog, _ = open_morph(qtbot, window)
+    assert dialog.keyframes.count() == 1
+    assert window.morph.note.isVisible() and "Only 1 GAN sample" in window.morph.note.text()
+    assert not dialog.export_button.isEnabled()
+    dialog.close()
+
+
+def export(qtbot, window, dialog, path):
+    with qtbot.waitSignal(window.document.message, timeout=UI_TIMEOUT,
+                          check_params_cb=lambda text: text.startswith("Exported")) as blocker:
+        dialog.export_to(str(path))
+        assert dialog.busy.isVisible() and not dialog.export_button.isEnabled()
+    assert not dialog.busy.isVisible()
+    return blocker.args[0]
+
+
+def test_export_gif_and_mp4_with_the_asked_frame_count(qtbot, window, image_files, tmp_path):
+    a, b = open_images(qtbot, window, image_files[:2])
+    dialog, _ = open_morph(qtbot, window)
+    dialog.frames.setValue(7)
+    text = export(qtbot, window, dialog, tmp_path / "morph.gif")
+    assert text == f"Exported 7 frames to {tmp_path / 'morph.gif'}"
+    assert count_frames(tmp_path / "morph.gif") == 7
+    with Image.open(tmp_path / "morph.gif") as gif:
+        frames = []
+        for i in range(gif.n_frames):
+            gif.seek(i)
+            frames.append(np.asarray(gif.convert("RGB"), np.float64))
+    for frame, item in ((frames[0], a), (frames[-1], b)):
+        assert np.abs(frame - item.image).mean() < GIF_TOLERANCE
+    assert np.abs(frames[0] - frames[-1]).mean() > 2 * GIF_TOLERANCE  # ...and the ends do differ
+
+    export(qtbot, window, dialog, tmp_path / "morph.mp4")
+    assert count_frames(tmp_path / "morph.mp4") == 7
+
+
+def test_export_errors_are_shown_and_the_app_goes_on(qtbot, window, image_files, tmp_path):
+    open_images(qtbot, window, image_files[:2])
+    dialog, shown = open_morph(qtbot, window)
+    dialog.export_to(str(tmp_path / "morph.txt"))
+    assert "must end in .gif, .webp, .mp4" in window.last_error
+    dialog.export_to(str(tmp_path / "no such folder" / "morph.gif"))
+    assert "the folder does not exist" in window.last_error
+    (tmp_path / "taken.gif").mkdir()  # passes the checks, fails when written
+    with qtbot.waitSignal(window.document.error, timeout=UI_TIMEOUT):
+        dialog.export_to(str(tmp_path / "taken.gif"))
+    assert window.last_error.startswith(f"Could not write {tmp_path / 'taken.gif'}")
+    assert not dialog.busy.isVisible() and not window.morph.exporting()
+
+    dialog.frames.setValue(600)  # long enough to cancel from the status bar while it renders
+    dialog.export_to(str(tmp_path / "long.gif"))
+    qtbot.waitUntil(lambda: window.status.cancel.isVisible(), timeout=UI_TIMEOUT)
+    window.status.cancel.click()
+    qtbot.waitUntil(lambda: not window.morph.exporting(), timeout=UI_TIMEOUT)
+    assert not dialog.busy.isVisible() and not (tmp_path / "long.gif").exists()
+    dialog.timeline.setValue(5)  # still alive
+    wait_frame(qtbot, shown, 5)
+
+
+# --- recipes -----------------------------------------------------------------
+
+def edit_with_sliders(qtbot, window, item, values):
+    window.document.select(item.id)
+    for index, value in values.items():
+        window.sliders.sliders[index].setValue(value)
+    settle(qtbot, item)
+
+
+def save_recipe(window, monkeypatch, path):
+    monkeypatch.setattr(window.recipes, "_ask_save_path", lambda suggestion: str(path))
+    action(window, "Save edit &recipe…").trigger()
+    assert path.is_file(), window.last_error
+
+
+def apply_recipe(window, monkeypatch, path, all_items=False):
+    monkeypatch.setattr(window.recipes, "_ask_open_path", lambda: str(path))
+    text = "Apply recipe to all images of its kind…" if all_items else "Apply recipe to current image…"
+    action(window, text).trigger()
+
+
+def headless(model_dir, recipe, image, out):
+    assert cli.main(["edit", str(image), "--vae", str(model_dir / "tiny-vae"), "--recipe", str(recipe),
+                     "-o", str(out), "--device", "cpu"]) == 0
+    return np.asarray(Image.open(out / f"{image.stem}_edited.png").convert("RGB"))
+
+
+def test_a_recipe_saved_in_the_app_gives_the_same_pixels_headless(qtbot, window, monkeypatch, model_dir,
+                                                                  image_files, tmp_path):
+    item, = open_images(qtbot, window, image_files[:1])
+    edit_with_sliders(qtbot, window, item, {0: 150, 3: -70, 5: 45})
+    save_recipe(window, monkeypatch, tmp_path / "r.json")
+    assert np.array_equal(headless(model_dir, tmp_path / "r.json", image_files[0], tmp_path / "out"), item.image)
+
+    # with a soft painted mask: edit inside, the unedited decode outside, blended alike
+    mask = np.zeros(item.image.shape[:2], np.float32)
+    mask = soft_brush(mask, 10.0, 12.0, 9.0, 0.5, 1.0)
+    window.document.commit_state(item.history.current.with_mask(mask))
+    settle(qtbot, item)
+    save_recipe(window, monkeypatch, tmp_path / "masked.json")
+    assert (tmp_path / "masked.mask.png").is_file()
+    masked = headless(model_dir, tmp_path / "masked.json", image_files[0], tmp_path / "out2")
+    assert np.array_equal(masked, item.image)
+    assert not np.array_equal(masked, headless(model_dir, tmp_path / "r.json", image_files[0], tmp_path / "o3"))
+
+
+def test_applying_a_recipe_is_one_undoable_step_per_image(qtbot, window, reference, monkeypatch, model_dir,
+                                                          image_files, tmp_path):
+    a, b, c = open_images(qtbot, window, image_files)
+    edit_with_sliders(qtbot, window, a, {1: 120, 2: -90})
+    save_recipe(window, monkeypatch, tmp_path / "r.json")
+    before = {i.id: (i.image.copy(), len(i.history)) for i in (b, c)}
+
+    window.document.select(b.id)
+    apply_recipe(window, monkeypatch, tmp_path / "r.json")  # the current image only
+    settle(qtbot, b)
+    assert len(b.history) == before[b.id][1] + 1 and len(c.history) == before[c.id][1]
+    assert window.sliders.values()[1:3] == (1.2, -0.9)  # the recipe's strengths on the sliders
+    recipe = Recipe.load(tmp_path / "r.json")
+    assert np.array_equal(b.image, reference.decode("vae", recipe.apply(b.history.nodes()[0].state.base)))
+    assert np.array_equal(b.image, headless(model_dir, tmp_path / "r.json", image_files[1], tmp_path / "out"))
+    window.document.undo()
+    settle(qtbot, b)
+    assert np.array_equal(b.image, before[b.id][0])
+
+    apply_recipe(window, monkeypatch, tmp_path / "r.json", all_items=True)
+    for item in (a, b, c):
+        settle(qtbot, item)
+    assert window.document.current is b
+    assert len(c.history) == before[c.id][1] + 1
+    window.document.select(c.id)
+    window.document.undo()
+    settle(qtbot, c)
+    assert np.array_equal(c.image, before[c.id][0])
+    gan = next(i for i in window.document.items.values() if i.kind == "gan")
+    assert len(gan.history) == 1  # a VAE recipe leaves GAN samples alone
+
+
+def test_a_recipe_with_foreign_vectors_moves_the_base(qtbot, window, reference, monkeypatch, image_files, tmp_path):
+    item, = open_images(qtbot, window, image_files[:1])
+    rng = np.random.default_rng(3)
+    d = window.document.directions("vae")
+    vector = rng.normal(size=d.basis.shape[1]).astype(np.float32)
+    d2 = d.with_direction(vector, 2.0, "made elsewhere")
+    recipe = Recipe.from_edit(item.history.current.with_values((0.0,) * len(d) + (1.5,)), d2, "tiny-vae", "vae")
+    recipe.save(tmp_path / "foreign.json")
+    apply_recipe(window, monkeypatch, tmp_path / "foreign.json")
+    settle(qtbot, item)
+    assert np.array_equal(item.history.current.base, recipe.apply(item.history.nodes()[0].state.base))
+    assert np.array_equal(item.image, reference.decode("vae", item.history.current.base))
+
+
+def test_recipe_errors_are_shown_in_the_window(qtbot, window, monkeypatch, image_files, tmp_path):
+    item, = open_images(qtbot, window, image_files[:1])
+    Recipe("other-vae", "vae", 7, ()).save(tmp_path / "small.json")
+    apply_recipe(window, monkeypatch, tmp_path / "small.json")
+    assert "made for a latent of 7 numbers (other-vae)" in window.last_error
+    assert "has 512" in window.last_error
+
+    (tmp_path / "bad.json").write_text("{not json")
+    apply_recipe(window, monkeypatch, tmp_path / "bad.json")
+    assert "bad.json: not valid JSON" in window.last_error
+
+    d = window.document.directions("vae")
+    escaping = json.loads(Recipe("tiny-vae", "vae", d.basis.shape[1], ()).to_json())
+    escaping["mask"] = "../outside.png"
+    (tmp_path / "escaping.json").write_text(json.dumps(escaping))
+    apply_recipe(window, monkeypatch, tmp_path / "escaping.json")
+    assert "lies outside the recipe's folder" in window.last_error
+
+    gan = json.loads(Recipe("tiny-gan", "gan", 16, ()).to_json())
+    (tmp_path / "gan.json").write_text(json.dumps(gan))
+    apply_recipe(window, monkeypatch, tmp_path / "gan.json")
+    assert "it edits GAN samples, and the current image is a VAE image" in window.last_error
+    assert len(item.history) == 1  # nothing was applied
