@@ -10,12 +10,12 @@ import re
 from pathlib import Path
 
 import numpy as np
-import platformdirs
 from safetensors import SafetensorError, safe_open
 from safetensors.numpy import save_file
 
 from .edit import Directions
 from .fileio import atomic_path
+from .paths import data_dir
 
 METHODS = ("means", "linear")
 
@@ -138,7 +138,7 @@ def label_directions(latents: np.ndarray, labels: dict[str, np.ndarray], method:
 def user_directions_file(model_name: str) -> Path:
     """Where the user's own directions for this model live (the folder is created)."""
     safe = re.sub(r"[^\w.-]+", "_", model_name).strip("._") or "model"
-    folder = Path(platformdirs.user_data_dir("genimg")) / "directions"
+    folder = data_dir() / "directions"  # GENIMG_DATA_DIR, or the platform's user data folder
     folder.mkdir(parents=True, exist_ok=True)
     return folder / f"{safe}.safetensors"
 

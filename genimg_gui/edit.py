@@ -8,7 +8,7 @@ decodes are blended in pixel space (masking.blend).
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
-from typing import Sequence
+from typing import Callable, Sequence
 
 import numpy as np
 
@@ -155,6 +155,18 @@ def edited_latent(state: EditState, directions: Directions | None) -> np.ndarray
     return shift(state.base, list(rows))
 
 
+def without_direction(state: EditState, directions: Directions, i: int) -> EditState:
+    """The same edit once row i is deleted from directions: its share (value * sigma * row) moves
+    into base and its value is dropped, so the latent, hence the image, stays the same (up to
+    float32 rounding, as the sum is taken in another order)."""
+    values = list(state.values)
+    if not 0 <= i < len(values):
+        return state
+    value = values.pop(i)
+    base = shift(state.base, [(value, directions.sigma[i], directions.basis[i])]) if value else state.base
+    return replace(state, base=base, values=tuple(values))
+
+
 def prior_distance(latent: np.ndarray, directions: Directions) -> float:
     """How far a latent sits from the model's latent distribution, in sigma units: about 1 for a
     typical latent (an encoded training image, an untruncated GAN sample), below 1 towards the
@@ -250,6 +262,16 @@ class History:
             raise KeyError(f"no history node {node_id}")
         self._visit(node_id)
         return self.current
+
+    def mapped(self, fn: Callable[[EditState], EditState]) -> "History":
+        """A copy with fn applied to every state; ids, branches, redo targets and the current
+        node are kept (e.g. to rewrite all states when a direction is deleted)."""
+        copy = History.__new__(History)
+        copy._nodes = [replace(node, state=fn(node.state)) for node in self._nodes]
+        copy._children = {k: list(v) for k, v in self._children.items()}
+        copy._last_child = dict(self._last_child)
+        copy._current = self._current
+        return copy
 
     def children(self, node_id: int) -> list[int]:
         return list(self._children[node_id])

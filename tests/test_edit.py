@@ -7,7 +7,6 @@ import pytest
 import torch
 from PIL import Image
 
-from genimg_gui import attributes
 from genimg_gui.attributes import (DirectionsFileError, direction_from_examples, label_directions,
                                    load_user_directions, save_user_directions, separation, user_directions_file)
 from genimg_gui.edit import Directions, EditState, History, edited_latent, prior_distance
@@ -230,7 +229,7 @@ def test_label_directions_makes_one_direction_per_label(encoded_groups):
 # --- user directions on disk ------------------------------------------------------
 
 def test_user_directions_round_trip_in_the_user_data_folder(tmp_path, monkeypatch):
-    monkeypatch.setattr(attributes.platformdirs, "user_data_dir", lambda app: str(tmp_path / app))
+    monkeypatch.setenv("GENIMG_DATA_DIR", str(tmp_path / "genimg"))
     path = user_directions_file("emoji/vae: v2")
     assert path.parent == tmp_path / "genimg" / "directions" and "/" not in path.name[:-12]
     assert load_user_directions(path, 4) is None

@@ -7,7 +7,7 @@ item already shows is dropped.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 from PySide6.QtCore import QObject, Signal
@@ -58,6 +58,7 @@ class Document(QObject):
     latents_ready = Signal(object)     # rq.Latents (examples encoded for a direction)
     frames_ready = Signal(object)      # rq.Frames (a morph or an A/B pair, rendered)
     inverted = Signal(object)          # rq.Inverted (GAN inversion steps)
+    directions_changed = Signal(str)   # kind whose direction set changed (added, renamed, deleted)
 
     def __init__(self, engine, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -70,6 +71,7 @@ class Document(QObject):
         self._reencode: dict[int, int] = {}        # EncodeImage seq -> item id to rebase
         self.jobs: dict[int, str] = {}             # running job seq -> description
         self._retry: dict[int, list] = {}          # failed seq -> its bookkeeping, for a retry on the CPU
+        self.model_hooks: list = []  # ModelInfo -> ModelInfo, run as a model arrives (adds user directions)
         engine.result.connect(self._on_result)
         engine.failed.connect(self._on_failed)
         engine.progress.connect(self._on_progress)
@@ -114,6 +116,12 @@ class Document(QObject):
     def directions(self, kind: str) -> Directions | None:
         info = self.models.get(kind)
         return info.directions if info else None
+
+    def set_directions(self, kind: str, directions: Directions) -> None:
+        """Replace the loaded model's direction set (the caller keeps items' values in step)."""
+        if kind in self.models:
+            self.models[kind] = replace(self.models[kind], directions=directions)
+            self.directions_changed.emit(kind)
 
     def preview(self, values: tuple[float, ...]) -> int | None:
         """Decode the current item with these slider values, without recording history."""
@@ -239,6 +247,8 @@ class Document(QObject):
             handler(r)
 
     def _on_model(self, info: rq.ModelInfo) -> None:
+        for hook in self.model_hooks:
+            info = hook(info)
         self.jobs = {s: d for s, d in self.jobs.items() if not d.startswith(f"loading {info.path}")}
         previous = self.models.get(info.kind)
         self.models[info.kind] = info

@@ -12,6 +12,7 @@ from ..catalog import ModelEntry, bundled_models, read_entry
 from ..imaging import IMAGE_SUFFIXES
 from .autosave import Autosaver
 from .canvas import Canvas, CompareMode
+from .directions_controller import DirectionsController
 from .document import Document, Item
 from ..export import export_latent, export_png
 from .filmstrip import Filmstrip
@@ -22,6 +23,7 @@ from .inversion_controller import InversionController
 from .mask_controller import MaskController
 from .model_panel import ModelPanel
 from .morph_controller import MorphController
+from .preview_controller import PreviewController
 from .qimage import from_qimage, to_qimage
 from .recipe_actions import RecipeActions
 from .settings import Settings
@@ -128,6 +130,8 @@ class MainWindow(QMainWindow):
         self.redo_action = self._action(edit, "&Redo", self.document.redo, QKeySequence("Ctrl+Shift+Z"))
         self._action(edit, "Reset all sliders", self.sliders.reset_all, QKeySequence("Ctrl+R"))
         self._action(edit, "Randomise sliders", lambda: self.sliders.randomise())
+        self.directions_tool = DirectionsController(self.document, self.sliders, self, self._shown_kind)
+        self._action(edit, "New &direction from examples…", self.directions_tool.new_direction)
         self.morph = MorphController(self.document, self)
         self._action(edit, "&Morph / interpolate…", self.morph.open_dialog, QKeySequence("Ctrl+M"))
         view = bar.addMenu("&View")
@@ -180,6 +184,8 @@ class MainWindow(QMainWindow):
         self.model_panel.train_requested.connect(self.train_dialog)
         self.compare.currentIndexChanged.connect(lambda i: self.canvas.set_mode(list(CompareMode)[i]))
         self.history = HistoryController(d, self.history_panel, self.canvas)
+        d.directions_changed.connect(self._on_directions)
+        self.previews = PreviewController(d, self.sliders)
         self.inversion = InversionController(d, self.gan_panel)
         self._update_actions()
 
@@ -195,6 +201,18 @@ class MainWindow(QMainWindow):
         self._on_image(item)
         self._update_actions()
 
+    def _shown_kind(self) -> str | None:
+        return self._slider_source[0] if self._slider_source else None
+
+    def _on_directions(self, kind: str) -> None:
+        """A direction was added, renamed or deleted: new sliders, the current item's values on them."""
+        if self._shown_kind() == kind:
+            self._slider_source = None
+            self._show_directions(kind)
+            current = self.document.current
+            if current is not None and current.kind == kind:
+                self.sliders.set_values(current.history.current.values)
+
     def _show_directions(self, kind: str) -> None:
         info = self.document.models.get(kind)
         if info is None:
@@ -206,7 +224,7 @@ class MainWindow(QMainWindow):
             self.sliders.set_directions(labels, tuple(f"{lbl}: σ = {s:.3f}" for lbl, s in
                                                       zip(labels, info.directions.sigma)))
             self._slider_source = (kind, info.path)
-        self.slider_title.setText(f"{len(labels)} principal directions of the {kind.upper()} "
+        self.slider_title.setText(f"{len(labels)} directions of the {kind.upper()} "
                                   f"“{info.name}”, in σ units")
 
     def _on_image(self, item: Item) -> None:

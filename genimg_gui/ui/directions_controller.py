@@ -1,0 +1,211 @@
+"""The model's direction set in the window: new directions from example images, rename, delete,
+and the user's own directions saved per model and added back whenever that model loads.
+
+Built-in rows (PCA, and named directions shipped with the model) may be renamed for the session;
+only the user's own directions can be deleted (and renamed for good). Deleting one leaves every
+image as it is: each history state keeps that direction's share in its base latent.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from typing import Callable
+
+import numpy as np
+from PySide6.QtCore import QObject
+from PySide6.QtWidgets import QDialog, QWidget
+
+from ..attributes import (DirectionsFileError, direction_from_examples, load_user_directions,
+                          save_user_directions, separation, user_directions_file)
+from ..edit import Directions, without_direction
+from ..engine import requests as rq
+from .directions_dialog import DirectionRequest, DirectionsDialog
+from .document import Document
+from .sliders import SliderPanel
+
+KIND = "vae"  # examples are encoded by the VAE, so directions from examples belong to it
+
+
+@dataclass
+class Job:
+    """A direction being made: its two EncodeLatents requests and what came back."""
+    request: DirectionRequest
+    model_path: str
+    latents: dict[str, np.ndarray] = field(default_factory=dict)  # "from" / "to" -> (N, D)
+    failed: list[str] = field(default_factory=list)
+
+
+class DirectionsController(QObject):
+    def __init__(self, document: Document, sliders: SliderPanel, parent: QWidget,
+                 shown_kind: Callable[[], str | None]) -> None:
+        super().__init__(parent)
+        self.document, self.sliders, self.parent_widget = document, sliders, parent
+        self.shown_kind = shown_kind     # the kind whose directions the sliders show
+        self.builtin: dict[str, int] = {}  # kind -> rows that came with the model (the rest are the user's)
+        self.session_names: dict[str, dict[int, str]] = {}  # model path -> renamed built-in rows
+        self.jobs: dict[int, tuple[Job, str]] = {}  # EncodeLatents seq -> (job, side)
+        document.model_hooks.append(self._with_user_directions)
+        document.latents_ready.connect(self._on_latents)
+        document.engine.failed.connect(self._on_failed)
+        sliders.rename_requested.connect(self.rename)
+        sliders.delete_requested.connect(self.delete)
+
+    # --- loading ----------------------------------------------------------
+    def _with_user_directions(self, info: rq.ModelInfo) -> rq.ModelInfo:
+        """The arriving model's directions plus the user's saved ones and this session's renames."""
+        directions = info.directions
+        self.builtin[info.kind] = len(directions)
+        for row, label in self.session_names.get(info.path, {}).items():
+            if row < len(directions):
+                directions = directions.renamed(row, label)
+        try:
+            user = load_user_directions(user_directions_file(info.name), directions.basis.shape[1])
+            if user is not None:
+                directions = directions.appended(user)
+        except (DirectionsFileError, OSError) as e:  # a stale file must not stop the model loading
+            self.document.error.emit(f"Your saved directions for {info.name} were not loaded: {e}")
+        return replace(info, directions=directions)
+
+    def _save(self, kind: str) -> None:
+        """Write the user's rows of this kind's model (the file goes when none are left)."""
+        info = self.document.models[kind]
+        start = self.builtin.get(kind, len(info.directions))
+        path = user_directions_file(info.name)
+        try:
+            if len(info.directions) > start:
+                save_user_directions(path, info.directions.subset(range(start, len(info.directions))))
+            else:
+                path.unlink(missing_ok=True)
+        except OSError as e:
+            self.document.error.emit(f"Could not save your directions to {path}: {e} (kept for this session)")
+
+    # --- new direction from examples --------------------------------------
+    def new_direction(self) -> int | None:
+        """Edit → New direction from examples…: ask for the images, then make it."""
+        if KIND not in self.document.models:
+            self.document.error.emit("Load a VAE first: directions from examples are made by encoding "
+                                     "the images with it")
+            return None
+        request = self._ask()
+        return None if request is None else self.make_direction(request)
+
+    def _ask(self) -> DirectionRequest | None:
+        """The dialog; tests replace it."""
+        dialog = DirectionsDialog(self.parent_widget)
+        return dialog.request() if dialog.exec() == QDialog.DialogCode.Accepted else None
+
+    def make_direction(self, request: DirectionRequest) -> int | None:
+        """Encode both groups in the background; the direction is made when both arrive.
+        Returns the second request's seq."""
+        info = self.document.models.get(KIND)
+        if info is None:
+            self.document.error.emit("Load a VAE first: directions from examples are made by encoding "
+                                     "the images with it")
+            return None
+        job = Job(request, info.path)
+        seq = None
+        for side, paths in (("from", request.from_paths), ("to", request.to_paths)):
+            seq = self.document.engine.submit(rq.EncodeLatents(tuple(paths)))
+            self.document.jobs[seq] = f"encoding “{side}” examples for {request.name}"
+            self.jobs[seq] = (job, side)
+        return seq
+
+    def _on_failed(self, f: rq.Failed) -> None:
+        if f.final and f.seq in self.jobs:  # the document reports it; forget the whole job
+            job, _ = self.jobs.pop(f.seq)
+            self.jobs = {s: v for s, v in self.jobs.items() if v[0] is not job}
+
+    def _on_latents(self, r: rq.Latents) -> None:
+        if r.seq not in self.jobs:
+            return
+        job, side = self.jobs.pop(r.seq)
+        job.latents[side] = r.latents
+        job.failed += r.failed
+        if len(job.latents) == 2:
+            self._finish(job)
+
+    def _finish(self, job: Job) -> None:
+        req, info = job.request, self.document.models.get(KIND)
+        if job.failed:  # bad files are reported; the rest still make the direction
+            self.document.error.emit(f"Skipped {len(job.failed)} example file(s): " + "; ".join(job.failed))
+        if info is None or info.path != job.model_path:
+            self.document.error.emit(f"The VAE changed while encoding the examples for {req.name}; make it again")
+            return
+        empty = [side for side in ("from", "to") if len(job.latents[side]) == 0]
+        if empty:
+            self.document.error.emit(f"No readable “{empty[0]}” image for {req.name}: add at least one")
+            return
+        a, b = job.latents["from"], job.latents["to"]
+        try:
+            vector, sigma = direction_from_examples(a, b, req.method)
+            directions = info.directions.with_direction(vector, sigma, self._unique(info.directions, req.name))
+            kept = self._kept_apart(directions) if req.keep_fixed else []
+            if kept:
+                directions = directions.orthogonalized(len(directions) - 1, kept)
+        except ValueError as e:
+            self.document.error.emit(f"Could not make {req.name}: {e}")
+            return
+        self.document.set_directions(KIND, directions)
+        self._save(KIND)
+        gap = separation(a, b, directions.basis[-1], float(directions.sigma[-1]))
+        fixed = f"; kept apart from {len(kept)} named direction(s)" if kept else (
+            "; there were no named directions to keep fixed" if req.keep_fixed else "")
+        self.document.message.emit(
+            f"New direction “{directions.labels[-1]}” from {len(a)} + {len(b)} images: the “to” images sit "
+            f"{gap:.1f}σ from the “from” images along it{fixed}")
+
+    @staticmethod
+    def _kept_apart(directions: Directions) -> list[int]:
+        """The named rows (explained == 0: attribute and user directions) other than the new last one."""
+        return [i for i in range(len(directions) - 1) if directions.explained[i] == 0]
+
+    @staticmethod
+    def _unique(directions: Directions, name: str) -> str:
+        label, n = name, 2
+        while label in directions.labels:
+            label, n = f"{name} ({n})", n + 1
+        return label
+
+    # --- rename / delete ----------------------------------------------------
+    def _target(self, index: int) -> tuple[str, Directions] | None:
+        kind = self.shown_kind()
+        directions = self.document.directions(kind) if kind else None
+        if directions is None or not 0 <= index < len(directions):
+            return None
+        return kind, directions
+
+    def rename(self, index: int, label: str) -> None:
+        target = self._target(index)
+        if target is None:
+            return
+        kind, directions = target
+        old = directions.labels[index]
+        self.document.set_directions(kind, directions.renamed(index, label))
+        if index >= self.builtin.get(kind, len(directions)):
+            self._save(kind)
+            self.document.message.emit(f"Renamed “{old}” to “{label}”")
+        else:
+            self.session_names.setdefault(self.document.models[kind].path, {})[index] = label
+            self.document.message.emit(f"Renamed “{old}” to “{label}” for this session (it comes with the "
+                                       "model; only your own directions keep a new name)")
+
+    def delete(self, index: int) -> None:
+        """Delete a user direction; every image stays as it is (its share moves into the base latent)."""
+        target = self._target(index)
+        if target is None:
+            return
+        kind, directions = target
+        label = directions.labels[index]
+        if index < self.builtin.get(kind, len(directions)):
+            self.document.error.emit(f"“{label}” comes with the model and cannot be deleted; only your own "
+                                     "directions can (rename it instead)")
+            return
+        bake = lambda state: without_direction(state, directions, index)  # noqa: E731
+        for item in self.document.items.values():
+            if item.kind == kind:
+                item.history = item.history.mapped(bake)
+                item.requested = None if item.requested is None else bake(item.requested)
+                item.exported = None if item.exported is None else bake(item.exported)
+        self.document.set_directions(kind, directions.without(index))
+        self._save(kind)
+        self.document.history_changed.emit()  # step descriptions name directions by position
+        self.document.message.emit(f"Deleted “{label}”; images edited with it keep the edit")

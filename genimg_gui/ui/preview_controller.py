@@ -1,0 +1,102 @@
+"""Slider preview strips and the typicality meter, for the current item.
+
+A strip shows the image with one slider at each of the panel's preview values (the others where
+they are). Strips are asked for once the item or its values have been still for a moment (one
+PreviewStrip per slider per pause), at the engine's lowest priority, so the live image never
+waits on them; a strip that arrives for an older state is dropped.
+"""
+from __future__ import annotations
+
+import numpy as np
+from PySide6.QtCore import QObject, QTimer
+
+from ..edit import EditState, edited_latent, prior_distance
+from ..engine import requests as rq
+from .document import Document, Item
+from .sliders import SliderPanel
+
+DELAY_MS = 250
+TAG_SLOTS = 1000   # tag = item id * TAG_SLOTS + slider index
+MAX_STRIPS = 999   # item id * 1000 + 999 is the history panel's thumbnail lane
+THUMB_SIZE = 48
+
+
+def strip_latents(state: EditState, directions, index: int, values: tuple[float, ...]) -> np.ndarray:
+    """(N, D): state's latent with slider index set to each of values in turn."""
+    full = list(state.values) + [0.0] * max(0, len(directions) - len(state.values))
+    rows = []
+    for v in values:
+        full[index] = v
+        rows.append(edited_latent(state.with_values(tuple(full)), directions).ravel())
+    return np.stack(rows)
+
+
+class PreviewController(QObject):
+    def __init__(self, document: Document, sliders: SliderPanel, delay_ms: int = DELAY_MS) -> None:
+        super().__init__(sliders)
+        self.document, self.sliders = document, sliders
+        self.state: EditState | None = None  # what the canvas shows or is about to (a drag's live values)
+        self._item_id: int | None = None
+        self.sent: dict[int, int] = {}       # tag -> seq of the strip asked for last
+        self.timer = QTimer(self)
+        self.timer.setSingleShot(True)
+        self.timer.setInterval(delay_ms)
+        self.timer.timeout.connect(self.request_strips)
+        document.current_changed.connect(self.refresh)
+        document.history_changed.connect(self.refresh)
+        document.directions_changed.connect(self.refresh)
+        document.model_loaded.connect(self.refresh)
+        document.previewed.connect(self._on_previewed)
+        sliders.values_changed.connect(self._on_values)
+        sliders.previews_toggled.connect(lambda on: self.timer.start() if on else self.timer.stop())
+
+    def _item(self) -> Item | None:
+        return self.document.current
+
+    def refresh(self, *_) -> None:
+        """The current item or its state changed: meter now, strips after the pause."""
+        item = self._item()
+        if item is not None and item.id != self._item_id:
+            self.sliders.clear_previews()  # another image's strips would mislead
+            self.sent.clear()
+        self._item_id = None if item is None else item.id
+        self._update(None if item is None else item.history.current)
+
+    def _on_values(self, values: tuple) -> None:
+        item = self._item()
+        if item is not None:
+            self._update(item.history.current.with_values(values))
+
+    def _update(self, state: EditState | None) -> None:
+        self.state = state
+        item = self._item()
+        directions = None if item is None else self.document.directions(item.kind)
+        if state is None or directions is None:
+            self.sliders.set_prior_distance(None)
+            return
+        self.sliders.set_prior_distance(prior_distance(edited_latent(state, directions), directions))
+        if self.sliders.previews_enabled():
+            self.timer.start()  # restarts: strips wait until the values rest
+
+    def request_strips(self) -> list[int]:
+        """One PreviewStrip per slider for the current state; returns their seqs."""
+        item, state = self._item(), self.state
+        directions = None if item is None else self.document.directions(item.kind)
+        if state is None or directions is None or not self.sliders.previews_enabled():
+            return []
+        values = self.sliders.preview_values()
+        masked = {} if state.mask is None else {"mask": state.mask, "base": state.base}
+        seqs = []
+        for i in range(min(len(directions), MAX_STRIPS)):
+            tag = item.id * TAG_SLOTS + i
+            request = rq.PreviewStrip(item.kind, strip_latents(state, directions, i, values), tag,
+                                      size=THUMB_SIZE, **masked)
+            self.sent[tag] = self.document.engine.submit(request)
+            seqs.append(self.sent[tag])
+        return seqs
+
+    def _on_previewed(self, r: rq.Previewed) -> None:
+        item = self._item()
+        if item is None or r.tag // TAG_SLOTS != item.id or self.sent.get(r.tag) != r.seq:
+            return  # another item's, the history panel's, or for a state since left
+        self.sliders.set_preview(r.tag % TAG_SLOTS, r.images)

@@ -1,0 +1,269 @@
+"""Directions in the real window: made from example image files, saved per model and loaded back,
+renamed and deleted from the slider menu (images unchanged), kept apart from named directions;
+preview strips under the sliders and the typicality meter."""
+from __future__ import annotations
+
+import random
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from conftest import UI_TIMEOUT
+from genimg_gui.attributes import load_user_directions, user_directions_file
+from genimg_gui.edit import Directions, EditState, History, edited_latent, prior_distance, without_direction
+from genimg_gui.imaging import open_image
+from genimg_gui.ui.directions_dialog import DirectionRequest, DirectionsDialog
+
+RED, BLUE = (200, 50, 40), (40, 60, 200)
+
+
+def write_group(folder, name: str, colour, n: int, seed: int) -> list[str]:
+    """n noisy images of one colour, as real PNG files."""
+    folder.mkdir(exist_ok=True)
+    rng = np.random.default_rng(seed)
+    paths = []
+    for i in range(n):
+        arr = np.clip(np.array(colour) + rng.normal(0, 35, (32, 32, 3)), 0, 255).astype(np.uint8)
+        path = folder / f"{name}{i}.png"
+        Image.fromarray(arr).save(path)
+        paths.append(str(path))
+    return paths
+
+
+@pytest.fixture()
+def groups(tmp_path) -> dict[str, list[str]]:
+    return {"red": write_group(tmp_path / "red", "red", RED, 6, 1),
+            "blue": write_group(tmp_path / "blue", "blue", BLUE, 6, 2),
+            "held": write_group(tmp_path / "held", "held", RED, 3, 3)}
+
+
+def menu_action(window, text: str):
+    return next(a for menu in window.menuBar().actions() if menu.menu()
+                for a in menu.menu().actions() if a.text() == text)
+
+
+def define(qtbot, window, monkeypatch, name, from_paths, to_paths, keep_fixed=False) -> None:
+    """Edit → New direction from examples… with the real dialog, filled as a user would."""
+    def ask():
+        dialog = DirectionsDialog(window)
+        dialog.add_files("from", from_paths)
+        dialog.add_files("to", to_paths)
+        dialog.name.setText(name)
+        dialog.keep_fixed.setChecked(keep_fixed)
+        assert dialog.buttons.buttons()[0].isEnabled()
+        return dialog.request()
+    monkeypatch.setattr(window.directions_tool, "_ask", ask)
+    with qtbot.waitSignal(window.document.directions_changed, timeout=UI_TIMEOUT):
+        menu_action(window, "New &direction from examples…").trigger()
+
+
+def slider_menu(window, index: int, text: str) -> None:
+    menu = window.sliders.context_menu(index)
+    next(a for a in menu.actions() if a.text() == text).trigger()
+
+
+def settle(qtbot, item) -> None:
+    qtbot.waitUntil(lambda: item.shown_seq >= item.requested_seq, timeout=UI_TIMEOUT)
+
+
+# --- the editing core's helpers ----------------------------------------------------
+
+def test_history_mapped_keeps_ids_branches_and_redo():
+    h = History(EditState(np.zeros(2, np.float32), (0.0,)))
+    for v in (1.0, 2.0):
+        h.push(h.current.with_values((v,)))
+    h.undo()
+    h.push(h.current.with_values((5.0,)))  # a branch from node 1
+    h.undo()
+    m = h.mapped(lambda s: s.with_values(tuple(v * 10 for v in s.values)))
+    assert [(n.id, n.parent) for n in m.nodes()] == [(n.id, n.parent) for n in h.nodes()]
+    assert [n.state.values for n in m.nodes()] == [(0.0,), (10.0,), (20.0,), (50.0,)]
+    assert m.current_id == h.current_id == 1 and m.children(1) == [2, 3]
+    assert m.redo().values == (50.0,)  # redo follows the branch visited last
+    assert h.current.values == (1.0,)  # the original is untouched
+
+
+def test_without_direction_keeps_the_latent():
+    rng = np.random.default_rng(0)
+    basis = np.linalg.qr(rng.normal(size=(8, 3)))[0].T.astype(np.float32)
+    d = Directions(np.zeros(8, np.float32), basis, np.array([0.5, 2.0, 1.5], np.float32), np.zeros(3, np.float32),
+                   ("a", "b", "c"))
+    state = EditState(rng.normal(size=8).astype(np.float32), (1.0, -2.5, 0.7))
+    baked = without_direction(state, d, 1)
+    assert baked.values == (1.0, 0.7)
+    np.testing.assert_allclose(edited_latent(baked, d.without(1)), edited_latent(state, d), atol=1e-6)
+    short = EditState(state.base, (1.0,))  # made before row 1 existed: nothing to move
+    assert without_direction(short, d, 1) is short
+
+
+# --- the window ----------------------------------------------------------------------
+
+def test_direction_from_examples_moves_held_out_images_and_persists(qtbot, window, reference, groups,
+                                                                    monkeypatch, model_dir, tmp_path):
+    broken = tmp_path / "red" / "broken.png"
+    broken.write_text("not an image")
+    doc = window.document
+    builtin = len(doc.directions("vae"))
+    define(qtbot, window, monkeypatch, "red → blue", groups["red"] + [str(broken)], groups["blue"])
+    d = doc.directions("vae")
+    assert len(d) == builtin + 1 and d.labels[-1] == "red → blue" and d.explained[-1] == 0
+    assert "broken.png" in window.last_error and "Skipped 1" in window.last_error  # reported, not fatal
+    gap = float(window.status.currentMessage().split("sit ")[1].split("σ")[0])
+    assert gap > 1.5  # the status figure: the blue mean sits that many sigma from the red one
+    k = builtin
+
+    # held-out reddish images, moved +2 sigma along it with the slider, get nearer the bluish ones
+    latent = lambda p: reference.encode_latent(np.asarray(open_image(p)), "crop")  # noqa: E731
+    blue_mean = np.mean([latent(p) for p in groups["blue"]], 0)
+    red_mean = np.mean([latent(p) for p in groups["red"]], 0)
+    with qtbot.waitSignals([doc.item_added] * 3, timeout=UI_TIMEOUT):
+        window.open_paths(groups["held"])
+    items = [i for i in doc.items.values() if i.kind == "vae"]
+    for item in items:
+        doc.select(item.id)
+        assert window.sliders.labels()[k] == "red → blue"
+        before = doc.current_latent()
+        window.sliders.sliders[k].setValue(200)
+        after = doc.current_latent()
+        assert item.history.current.values[k] == 2.0
+        assert np.linalg.norm(after - blue_mean) < np.linalg.norm(before - blue_mean)
+        assert np.linalg.norm(after - red_mean) > np.linalg.norm(before - red_mean)
+        np.testing.assert_allclose((after - before) @ d.basis[k], 2 * d.sigma[k], rtol=1e-4)
+
+    # saved for the model, and back in a new window
+    saved = load_user_directions(user_directions_file("tiny-vae"), d.basis.shape[1])
+    assert saved.labels == ("red → blue",)
+    np.testing.assert_allclose(saved.basis[0], d.basis[k], atol=1e-6)
+    from genimg_gui.engine.engine import Engine
+    from genimg_gui.ui.main_window import MainWindow
+    engine2 = Engine("cpu")
+    w2 = MainWindow(engine2, [])
+    qtbot.addWidget(w2)
+    try:
+        with qtbot.waitSignal(w2.document.model_loaded, timeout=UI_TIMEOUT):
+            w2.document.load_model(str(model_dir / "tiny-vae"))
+        assert w2.sliders.labels() == d.labels
+        np.testing.assert_allclose(w2.document.directions("vae").basis, d.basis, atol=1e-6)
+    finally:
+        w2.close()
+
+    # rename from the slider menu: the user's direction for good, a PCA row for the session
+    monkeypatch.setattr(window.sliders, "_ask_name", lambda old: "warmer → cooler")
+    slider_menu(window, k, "Rename…")
+    assert window.sliders.labels()[k] == "warmer → cooler"
+    assert load_user_directions(user_directions_file("tiny-vae"), d.basis.shape[1]).labels == ("warmer → cooler",)
+    monkeypatch.setattr(window.sliders, "_ask_name", lambda old: "brightness")
+    slider_menu(window, 0, "Rename…")
+    assert window.sliders.labels()[0] == "brightness" and "this session" in window.status.currentMessage()
+    assert window.sliders.values() == items[-1].history.current.values  # rebuilt sliders keep the values
+
+    # a built-in row cannot be deleted; the user's can, and no image changes
+    slider_menu(window, 0, "Delete")
+    assert "cannot be deleted" in window.last_error and len(window.sliders.labels()) == builtin + 1
+    window.sliders.sliders[1].setValue(-120)  # another edit on top, so the sum has several rows
+    for item in items:
+        settle(qtbot, item)
+    old = {item.id: (item.image.copy(), [edited_latent(n.state, doc.directions("vae")) for n in item.history.nodes()])
+           for item in items}
+    ids = {item.id: [n.id for n in item.history.nodes()] for item in items}
+    slider_menu(window, k, "Delete")
+    new_d = doc.directions("vae")
+    assert len(new_d) == builtin and "warmer → cooler" not in window.sliders.labels()
+    assert not user_directions_file("tiny-vae").exists()
+    assert window.sliders.values() == items[-1].history.current.values and len(window.sliders.values()) == builtin
+    for item in items:
+        image, latents = old[item.id]
+        assert [n.id for n in item.history.nodes()] == ids[item.id]
+        assert np.array_equal(item.image, image)
+        for node, before in zip(item.history.nodes(), latents):
+            np.testing.assert_allclose(edited_latent(node.state, new_d), before, atol=1e-5)
+        redrawn = reference.decode("vae", edited_latent(item.history.current, new_d))
+        diff = np.abs(redrawn.astype(int) - image.astype(int))
+        assert diff.max() <= 1 and (diff == 0).mean() > 0.99  # float32 sums in another order
+
+
+def test_keep_fixed_makes_the_direction_orthogonal_to_named_ones(qtbot, window, groups, monkeypatch, tmp_path):
+    red = groups["red"]
+    purple = write_group(tmp_path / "purple", "purple", (170, 40, 190), 6, 5)  # shares much with red → blue
+    doc = window.document
+    define(qtbot, window, monkeypatch, "red → blue", groups["red"], groups["blue"])
+    define(qtbot, window, monkeypatch, "purple, fixed", red, purple, keep_fixed=True)
+    assert "kept apart from 1 named" in window.status.currentMessage()
+    define(qtbot, window, monkeypatch, "purple", red, purple)
+    d = doc.directions("vae")
+    named = [i for i in range(len(d)) if d.explained[i] == 0]
+    assert [d.labels[i] for i in named] == ["red → blue", "purple, fixed", "purple"]
+    red_blue, fixed, plain = d.basis[named]
+    assert abs(float(plain @ red_blue)) > 0.05  # without: it shares some of "red → blue"
+    assert abs(float(fixed @ red_blue)) < 1e-5
+    assert float(fixed @ plain) > 0.5  # still about the purple examples
+    assert load_user_directions(user_directions_file("tiny-vae"), d.basis.shape[1]).labels == (
+        "red → blue", "purple, fixed", "purple")
+
+    # the same examples kept apart from "purple" leave nothing: said, and nothing added
+    def ask():
+        return DirectionRequest("again", tuple(red), tuple(purple), keep_fixed=True)
+    monkeypatch.setattr(window.directions_tool, "_ask", ask)
+    with qtbot.waitSignal(doc.error, timeout=UI_TIMEOUT):
+        menu_action(window, "New &direction from examples…").trigger()
+    assert "Could not make again" in window.last_error and len(doc.directions("vae")) == len(d)
+
+
+def test_preview_strips_arrive_for_each_slider_and_match_the_image(qtbot, window, image_files):
+    doc, sliders = window.document, window.sliders
+    with qtbot.waitSignal(doc.item_added, timeout=UI_TIMEOUT):
+        window.open_paths([str(image_files[0])])
+    item = doc.current
+    sliders.sliders[0].setValue(100)  # +1 sigma: strip 0's fifth thumbnail (+1) is the image itself
+    settle(qtbot, item)
+    sliders.previews_box.setChecked(True)
+    n = len(sliders.sliders)
+    qtbot.waitUntil(lambda: all(len(s.images) == 7 for s in sliders.strips), timeout=UI_TIMEOUT)
+    got = {}
+    doc.previewed.connect(lambda r: got.__setitem__(r.tag, r.images))
+    window.previews.request_strips()  # again, to read the arrays themselves
+    qtbot.waitUntil(lambda: len(got) == n, timeout=UI_TIMEOUT)
+    assert sorted(got) == [item.id * 1000 + i for i in range(n)]
+    small = np.asarray(Image.fromarray(item.image).resize((48, 48), Image.Resampling.LANCZOS))
+    positions = sliders.preview_values()
+    for i, strip in got.items():
+        at = positions.index(item.history.current.values[i % 1000])
+        assert strip.shape == (7, 48, 48, 3)
+        assert np.array_equal(strip[at], small)
+    assert not np.array_equal(got[item.id * 1000][0], got[item.id * 1000][-1])
+
+    # with a mask, the strips show the masked result
+    mask = np.zeros(item.image.shape[:2], np.float32)
+    mask[:, :16] = 1.0
+    doc.commit_state(item.history.current.with_mask(mask))
+    settle(qtbot, item)
+    got.clear()
+    window.previews.request_strips()
+    qtbot.waitUntil(lambda: len(got) == n, timeout=UI_TIMEOUT)
+    small = np.asarray(Image.fromarray(item.image).resize((48, 48), Image.Resampling.LANCZOS))
+    assert np.array_equal(got[item.id * 1000 + 2][3], small)
+    far = got[item.id * 1000][-1]
+    assert np.array_equal(far[:, 30:], small[:, 30:])  # outside the mask, slider 0 at +3 changes nothing
+
+    sliders.previews_box.setChecked(False)
+    assert all(not s.images for s in sliders.strips)
+
+
+def test_meter_follows_the_current_latent(qtbot, window, image_files):
+    doc, sliders = window.document, window.sliders
+    meter = sliders.meter
+    with qtbot.waitSignal(doc.item_added, timeout=UI_TIMEOUT):
+        window.open_paths([str(image_files[1])])
+    d = doc.directions("vae")
+    rest = meter.label.text()
+    assert meter.distance == pytest.approx(prior_distance(doc.current_latent(), d))
+    rng = random.Random(7)
+    for i in rng.sample(range(len(sliders.sliders)), 10):  # many directions at +3 sigma
+        sliders.sliders[i].setValue(300)
+    assert meter.distance == pytest.approx(prior_distance(doc.current_latent(), d)) and meter.distance > 2
+    assert meter.label.text() != rest
+    sliders.reset_all()
+    assert meter.label.text() == rest
+    doc.select(next(i.id for i in doc.items.values() if i.kind == "gan"))  # the GAN sample
+    assert meter.distance == pytest.approx(prior_distance(doc.current_latent(), doc.directions("gan")))
