@@ -88,7 +88,7 @@ class MainWindow(QMainWindow):
         dock.setObjectName("edit_dock")
         dock.setWidget(self.tabs)
         dock.setFeatures(QDockWidget.DockWidgetFeature.DockWidgetMovable)
-        dock.setMinimumWidth(360)
+        dock.setMinimumWidth(400)
         self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, dock)
         self.status = StatusBar()
         self.setStatusBar(self.status)

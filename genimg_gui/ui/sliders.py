@@ -18,6 +18,8 @@ from PySide6.QtWidgets import (QCheckBox, QGridLayout, QHBoxLayout, QInputDialog
 from .qimage import to_qimage
 
 STEPS_PER_SIGMA = 100
+NAME_WIDTH = 130    # px; longer names wrap
+SLIDER_WIDTH = 110  # px; the slider never shrinks below a usable length
 ROWS_PER_DIRECTION = 2  # the slider row, then its preview strip
 STRIP_HEIGHT = 30
 # (upper bound in sigma, colour, word): green, amber, red
@@ -144,6 +146,9 @@ class SliderPanel(QWidget):
 
     def _add_row(self, row: int, label: str, tooltip: str) -> None:
         name = QLabel(label)
+        name.setWordWrap(True)  # long attribute names wrap instead of squeezing the slider away
+        name.setMinimumWidth(NAME_WIDTH - 30)
+        name.setMaximumWidth(NAME_WIDTH)
         name.setToolTip(f"{tooltip}\n(right-click to rename or delete)")
         name.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         name.customContextMenuRequested.connect(
@@ -153,6 +158,7 @@ class SliderPanel(QWidget):
         slider.setSingleStep(10)
         slider.setPageStep(50)
         slider.setObjectName(f"direction_{row}")
+        slider.setMinimumWidth(SLIDER_WIDTH)
         value = QLabel("+0.00σ")
         value.setMinimumWidth(52)
         reset = QToolButton()
