@@ -80,7 +80,7 @@ class RecipeActions(QObject):
         if item is None:
             self.document.error.emit("Open an image first; a recipe saves its edit")
             return
-        if path := self._ask_save_path(f"{item.name}.recipe.json"):
+        if path := self._ask_save_path(f"{Path(item.name).stem}.recipe.json"):
             self.save(path)
 
     def apply_dialog(self, all_items: bool = False) -> None:
