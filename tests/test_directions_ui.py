@@ -114,7 +114,8 @@ def test_direction_from_examples_moves_held_out_images_and_persists(qtbot, windo
     k = builtin
 
     # held-out reddish images, moved +2 sigma along it with the slider, get nearer the bluish ones
-    latent = lambda p: reference.encode_latent(np.asarray(open_image(p)), "crop")  # noqa: E731
+    def latent(path):
+        return reference.encode_latent(np.asarray(open_image(path)), "crop")
     blue_mean = np.mean([latent(p) for p in groups["blue"]], 0)
     red_mean = np.mean([latent(p) for p in groups["red"]], 0)
     with qtbot.waitSignals([doc.item_added] * 3, timeout=UI_TIMEOUT):

@@ -199,7 +199,8 @@ class DirectionsController(QObject):
             self.document.error.emit(f"“{label}” comes with the model and cannot be deleted; only your own "
                                      "directions can (rename it instead)")
             return
-        bake = lambda state: without_direction(state, directions, index)  # noqa: E731
+        def bake(state):
+            return without_direction(state, directions, index)
         for item in self.document.items.values():
             if item.kind == kind:
                 item.history = item.history.mapped(bake)
