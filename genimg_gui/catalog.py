@@ -5,8 +5,13 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
+from .paths import data_dir
+
 BUNDLED_DIR = Path(__file__).resolve().parent.parent / "weights"
+EXAMPLES_DIR = Path(__file__).resolve().parent.parent / "assets" / "examples"
 DEFAULT_MODELS = {"vae": "emoji-vae", "gan": "emoji-gan"}
+# files that may hold a model from elsewhere (SD VAE, TAESD, StyleGAN pickle): opened as models, not images
+MODEL_FILE_SUFFIXES = (".safetensors", ".ckpt", ".pt", ".pth", ".bin", ".pkl")
 
 
 @dataclass(frozen=True)
@@ -34,6 +39,25 @@ def bundled_models(root: Path = BUNDLED_DIR) -> list[ModelEntry]:
         return []
     entries = (read_entry(p, bundled=True) for p in sorted(root.iterdir()) if p.is_dir())
     return [e for e in entries if e is not None]
+
+
+def is_model_file(path: str | Path) -> bool:
+    """A file to open as a model (by its suffix; the worker then says what it really is)."""
+    return Path(path).suffix.lower() in MODEL_FILE_SUFFIXES
+
+
+def converted_dir() -> Path:
+    """Where models converted from the user's files are cached as genimg model folders."""
+    return data_dir() / "models"
+
+
+def converted_models(root: Path | None = None) -> list[ModelEntry]:
+    """The cached conversions, newest first (each card's "source" names the file it came from)."""
+    root = Path(root or converted_dir())
+    if not root.is_dir():
+        return []
+    folders = sorted((p for p in root.iterdir() if p.is_dir()), key=lambda p: p.stat().st_mtime, reverse=True)
+    return [e for e in map(read_entry, folders) if e is not None]
 
 
 def default_model(kind: str, entries: list[ModelEntry]) -> ModelEntry | None:

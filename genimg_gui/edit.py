@@ -139,12 +139,30 @@ def _same_mask(a: np.ndarray | None, b: np.ndarray | None) -> bool:
 def shift(base: np.ndarray, steps: Sequence[tuple[float, float, np.ndarray]]) -> np.ndarray:
     """base + sum value * sigma * vector, in float32, accumulated row by row in the order
     given and skipping zero values. The app (edited_latent) and recipes (Recipe.apply) both
-    come here so that the same edit gives the same latent bit for bit, hence the same pixels."""
-    latent = np.array(base, np.float32).ravel()
+    come here so that the same edit gives the same latent bit for bit, hence the same pixels.
+    A spatial latent (C, h, w) takes per-channel vectors (C,): added to every latent pixel."""
+    latent = np.array(base, np.float32)
     for value, sigma, vector in steps:
         if value:
-            latent += np.float32(value) * np.float32(sigma) * np.asarray(vector, np.float32).ravel()
-    return latent.reshape(np.shape(base))
+            latent += np.float32(value) * np.float32(sigma) * _broadcastable(vector, latent.shape)
+    return latent
+
+
+def fits(latent: np.ndarray, directions: Directions) -> bool:
+    """Whether directions apply to this latent: the same size, or per-channel on a (C, h, w) grid.
+    A latent of a model just replaced (its item not yet re-encoded) does not fit."""
+    dim, shape = directions.basis.shape[1], np.shape(latent)
+    return int(np.prod(shape)) == dim or (len(shape) == 3 and shape[0] == dim)
+
+
+def _broadcastable(vector: np.ndarray, shape: tuple[int, ...]) -> np.ndarray:
+    """A direction shaped to add to a latent of this shape: as the latent, or (C, 1, 1) for (C, h, w)."""
+    v = np.asarray(vector, np.float32).ravel()
+    if v.size == int(np.prod(shape)):
+        return v.reshape(shape)
+    if len(shape) == 3 and v.size == shape[0]:
+        return v.reshape(-1, 1, 1)
+    raise ValueError(f"a direction of size {v.size} does not fit a latent of shape {tuple(shape)}")
 
 
 def edited_latent(state: EditState, directions: Directions | None) -> np.ndarray:
@@ -177,24 +195,30 @@ def prior_distance(latent: np.ndarray, directions: Directions) -> float:
     divided by their sigma, and the norm of what the PCA rows do not capture, relative to its
     typical size. That typical size comes from the explained fractions (total variance =
     sum sigma^2 / sum explained); when they are unknown, each remaining dimension is assumed to
-    vary like the smallest sigma. d = sqrt((mean_k (c_k / sigma_k)^2 + (|r| / typical)^2) / 2)."""
-    centred = np.asarray(latent, np.float64).ravel() - directions.mean
+    vary like the smallest sigma. d = sqrt((mean_k (c_k / sigma_k)^2 + (|r| / typical)^2) / 2).
+
+    A spatial latent (C, h, w) with per-channel directions is measured pixel by pixel (each
+    latent pixel is a C-vector), and the distances are averaged over the pixels."""
+    x = np.asarray(latent, np.float64)
+    dim = directions.basis.shape[1]
+    rows = x.reshape(dim, -1).T if x.ndim == 3 and x.shape[0] == dim and x.size != dim else x.reshape(1, -1)
+    centred = rows - directions.mean  # (N, D): one row, or one per latent pixel
     pca = directions.explained > 0
     if not pca.any():
         pca = np.ones(len(directions), bool)
     basis, sigma = directions.basis[pca].astype(np.float64), directions.sigma[pca].astype(np.float64)
-    coords = basis @ centred
-    inside = float(np.mean((coords / sigma) ** 2))
-    residual = centred - basis.T @ coords
+    coords = centred @ basis.T
+    inside = np.mean((coords / sigma) ** 2, axis=1)
+    residual = centred - coords @ basis
     explained = float(directions.explained[pca].sum())
-    dim, k = centred.size, basis.shape[0]
+    k = basis.shape[0]
     if 0 < explained < 1:
         typical = float(np.sum(sigma**2) * (1 - explained) / explained)
     else:
         typical = float((dim - k) * sigma.min() ** 2)
     if typical <= 0 or dim <= k:
-        return float(np.sqrt(inside))
-    return float(np.sqrt((inside + residual @ residual / typical) / 2))
+        return float(np.mean(np.sqrt(inside)))
+    return float(np.mean(np.sqrt((inside + np.sum(residual**2, axis=1) / typical) / 2)))
 
 
 @dataclass(frozen=True)

@@ -120,7 +120,7 @@ def test_out_of_memory_on_the_cpu_says_so_without_a_retry(exc, outcomes, referen
 
 
 def test_out_of_memory_while_loading_keeps_the_loaded_model(outcomes, reference, model_dir, monkeypatch):
-    def load(self, path, progress):
+    def load(self, path, progress, scaling_factor=None):
         raise torch.OutOfMemoryError("out of memory")
     monkeypatch.setattr(Runtime, "load", load)
     failed = outcomes.of(rq.LoadModel(str(model_dir / "tiny-gan")))

@@ -29,7 +29,10 @@ class Request:
 
 @dataclass(frozen=True, eq=False)
 class LoadModel(Request):
+    """A genimg model folder, or a file from elsewhere (SD VAE, TAESD, StyleGAN2 pickle), converted
+    and cached first. An SD VAE needs scaling_factor: without one the answer is a ScaleNeeded."""
     path: str
+    scaling_factor: float | None = None
 
 
 @dataclass(frozen=True, eq=False)
@@ -65,7 +68,7 @@ class Decode(Request):
     """Decode a latent. With a mask, the edit shows only inside it: the worker also decodes
     `base` (cached per item, so a slider drag costs one decode) and blends the two."""
     kind: str             # "vae" or "gan": which loaded model decodes
-    latent: np.ndarray    # flattened (D,)
+    latent: np.ndarray    # flattened (D,); (C, h, w) for a spatial VAE (SD VAE, TAESD)
     tag: int = 0          # the caller's item id, echoed back
     mask: np.ndarray | None = None  # (H, W) float32 in [0, 1] at the output resolution (resized if not)
     base: np.ndarray | None = None  # (D,) the unedited latent; needed with a mask
@@ -77,7 +80,7 @@ class PreviewStrip(Request):
     """Thumbnails of N latents (a slider's -3 sigma ... +3 sigma), rendered when the worker is
     otherwise idle. One lane per tag (the UI uses item_id * 1000 + slider index)."""
     kind: str
-    latents: np.ndarray   # (N, D)
+    latents: np.ndarray   # (N, D), or (N, C, h, w) for a spatial VAE
     tag: int
     size: int = 48
     mask: np.ndarray | None = None  # as in Decode
@@ -90,7 +93,7 @@ class PreviewStrip(Request):
 class RenderFrames(Request):
     """Decode a sequence of latents (a morph) at full resolution, with progress and cancel."""
     kind: str
-    latents: np.ndarray   # (F, D)
+    latents: np.ndarray   # (F, D), or (F, C, h, w) for a spatial VAE
     tag: int = 0
 
 
@@ -128,6 +131,18 @@ class ModelInfo:
     parameters: int
     directions: Directions
     seconds: float
+    source: str = ""       # the path the load was asked for (a file that was converted to `path`)
+    spatial: bool = False  # images at their own size, latents (C, h, w), latent_size = C
+
+
+@dataclass(frozen=True, eq=False)
+class ScaleNeeded:
+    """A LoadModel of an SD VAE without a scale: ask the user, then load again with one."""
+    seq: int
+    path: str
+    description: str                         # what the file is, for the question
+    choices: tuple[tuple[str, float], ...]   # (label, scaling factor)
+    default: str                             # the label guessed from the file name
 
 
 @dataclass(frozen=True, eq=False)
@@ -141,10 +156,11 @@ class DeviceChanged:
 class Encoded:
     seq: int
     name: str
-    original: np.ndarray  # (R, R, 3) uint8, the fitted input
-    latent: np.ndarray    # (D,) float32
-    image: np.ndarray     # (R, R, 3) uint8 reconstruction
+    original: np.ndarray  # (R, R, 3) uint8, the fitted input; a spatial VAE's: (H, W, 3) at its own size
+    latent: np.ndarray    # (D,) float32; (C, H/f, W/f) for a spatial VAE
+    image: np.ndarray     # reconstruction, the size of original
     seconds: float
+    note: str = ""        # e.g. the photo was scaled down to the size limit
 
 
 @dataclass(frozen=True, eq=False)
@@ -180,7 +196,7 @@ class Latents:
     seq: int
     tag: int
     names: tuple[str, ...]  # file names of the encoded files, in order
-    latents: np.ndarray     # (N, D) float32, one row per name
+    latents: np.ndarray     # (N, D) float32, one row per name (a spatial VAE: each image's mean pixel, D = C)
     failed: tuple[str, ...]  # one message per unreadable file
 
 

@@ -15,14 +15,15 @@ from PIL import Image
 from torch import nn
 
 from .. import masking
+from ..catalog import converted_dir
 from ..edit import Directions
 from ..imaging import Fit, fit_square, to_rgb
+from ..models import foreign
 from ..models.device import pick_device
 from ..models.directions import load_directions, pca, save_directions
 from ..models.tensors import to_images, to_tensor
-from ..models.vae import ConvVAE
-from ..models.weights import ModelFileError, latent_shape, load_model, parameter_count
-from . import inversion
+from ..models.weights import ModelFileError, is_spatial, latent_shape, load_model, parameter_count
+from . import inversion, spatial
 from .requests import ModelInfo
 
 N_DIRECTIONS = 16
@@ -39,26 +40,44 @@ class LoadedModel:
 
     @property
     def kind(self) -> str:
-        return "vae" if isinstance(self.net, ConvVAE) else "gan"
+        return self.card["kind"]
+
+    @property
+    def spatial(self) -> bool:
+        """Images at their own size and latents (C, h, w) of that size (SD VAE, TAESD)."""
+        return is_spatial(self.net)
 
     @property
     def latent_shape(self) -> tuple[int, ...]:
         return latent_shape(self.net)
 
     @property
+    def direction_size(self) -> int:
+        return direction_size(self.net)
+
+    @property
     def resolution(self) -> int:
         return self.net.cfg.resolution
 
 
-def _estimate_directions(net: nn.Module, progress: ProgressFn) -> Directions:
+def direction_size(net: nn.Module) -> int:
+    """The length of a direction: the latent's, or for a spatial model its channel count."""
+    shape = latent_shape(net)
+    return shape[0] if is_spatial(net) else int(np.prod(shape))
+
+
+def _estimate_directions(net: nn.Module, kind: str, progress: ProgressFn) -> Directions:
     """PCA of the latent distribution when no cache exists: sampled w for a GAN; for a VAE,
-    prior samples decoded and re-encoded, an approximation of the aggregate posterior."""
+    prior samples decoded and re-encoded, an approximation of the aggregate posterior; for a
+    spatial VAE, the latent pixels of example pictures (spatial.pixel_directions)."""
+    if is_spatial(net):
+        return spatial.pixel_directions(net, progress)
     gen = torch.Generator().manual_seed(0)
     device = next(net.parameters()).device
     chunks = []
     for i in range(8):
         progress(i / 8, "computing latent directions")
-        if isinstance(net, ConvVAE):
+        if kind == "vae":
             z = torch.randn(128, *net.cfg.latent_shape, generator=gen).to(device)
             chunks.append(net.encode(net.decode(z))[0].flatten(1).cpu())
         else:
@@ -72,6 +91,7 @@ class Runtime:
     def __init__(self, device: str = "auto") -> None:
         self.device = pick_device(device)
         self.models: dict[str, LoadedModel] = {}
+        self.max_side = spatial.max_side_setting()  # a spatial VAE edits photos up to this many pixels a side
         self.decode_count = 0  # network decodes run, masked edits' cached ones not counted
         # (kind, tag) -> (hash of the base latent, its decode): a masked slider drag re-decodes
         # only the edited latent
@@ -80,27 +100,32 @@ class Runtime:
     # no_grad, not inference_mode: tensors made in inference mode can never join autograd,
     # and GAN inversion needs gradients through the generator
     @torch.no_grad()
-    def load(self, path: str, progress: ProgressFn) -> ModelInfo:
+    def load(self, path: str, progress: ProgressFn, scaling_factor: float | None = None) -> ModelInfo:
+        """A model folder, or a file from elsewhere converted (and cached) into one first.
+        Raises foreign.NeedsScale for an SD VAE file without a scaling factor."""
         t0 = time.perf_counter()
-        net, card = load_model(Path(path))
+        folder = Path(path)
+        if folder.is_file():  # folders (and missing paths) keep load_model's own messages
+            folder = foreign.convert(folder, converted_dir(), scaling_factor, progress)
+        net, card = load_model(folder)
         net = net.to(self.device).requires_grad_(False)
-        dim = int(np.prod(latent_shape(net)))
-        directions = load_directions(Path(path), dim)
+        directions = load_directions(folder, direction_size(net))
         if directions is None:
-            directions = _estimate_directions(net, progress)
+            directions = _estimate_directions(net, card["kind"], progress)
             try:
-                save_directions(Path(path), directions)
+                save_directions(folder, directions)
             except OSError:
                 pass  # read-only model folder: recompute next time
-        model = LoadedModel(path, net, card, directions)
+        model = LoadedModel(str(folder), net, card, directions)
         self.models[model.kind] = model
         self._unedited.clear()
-        return self.info(model, time.perf_counter() - t0)
+        return self.info(model, time.perf_counter() - t0, source=str(path))
 
-    def info(self, model: LoadedModel, seconds: float = 0.0) -> ModelInfo:
+    def info(self, model: LoadedModel, seconds: float = 0.0, source: str = "") -> ModelInfo:
         return ModelInfo(model.path, str(model.card.get("name", Path(model.path).name)), model.kind,
-                         model.card, str(self.device), int(np.prod(model.latent_shape)),
-                         parameter_count(model.net), model.directions, seconds)
+                         model.card, str(self.device), model.direction_size,
+                         parameter_count(model.net), model.directions, seconds, source or model.path,
+                         model.spatial)
 
     def set_device(self, name: str) -> None:
         device = pick_device(name)
@@ -117,32 +142,60 @@ class Runtime:
 
     @torch.inference_mode()
     def encode(self, image: np.ndarray, fit: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """Any-size RGB array -> (fitted original, latent (D,), reconstruction)."""
+        """Any-size RGB array -> (fitted original, latent, reconstruction). The latent is (D,); a
+        spatial VAE keeps the image's own size (spatial.fit_own) and gives (C, H/f, W/f)."""
         vae = self.model("vae")
-        fitted = np.asarray(fit_square(to_rgb(Image.fromarray(image)), vae.resolution, Fit(fit)), np.uint8)
-        mean, _ = vae.net.encode(to_tensor(fitted, self.device))
-        out = vae.net.decode(mean)
+        if vae.spatial:
+            fitted = spatial.fit_own(image, vae.net, self.max_side)
+            # contiguous, as the latent sent back later will be: the same memory layout takes the same
+            # kernels, so decoding the returned latent reproduces this reconstruction bit for bit
+            mean = spatial.encode(vae.net, to_tensor(fitted, self.device)).contiguous()
+            out = spatial.decode(vae.net, mean)
+        else:
+            fitted = np.asarray(fit_square(to_rgb(Image.fromarray(image)), vae.resolution, Fit(fit)), np.uint8)
+            mean, _ = vae.net.encode(to_tensor(fitted, self.device))
+            out = vae.net.decode(mean)
         if not (torch.isfinite(mean).all() and torch.isfinite(out).all()):
             raise FloatingPointError("the VAE produced NaN/inf values for this image")
-        return fitted, mean.flatten().float().cpu().numpy(), to_images(out)[0]
+        latent = mean[0] if vae.spatial else mean.flatten()
+        return fitted, latent.float().cpu().numpy(), to_images(out)[0]
 
     @torch.inference_mode()
     def encode_latent(self, image: np.ndarray, fit: str) -> np.ndarray:
-        """Any-size RGB array -> latent (D,), without the reconstruction's decode."""
+        """Any-size RGB array -> latent (D,), without the reconstruction's decode. A spatial VAE
+        gives the image's mean latent pixel (C,): the space its directions live in."""
         vae = self.model("vae")
-        mean, _ = vae.net.encode(to_tensor(_fitted(image, vae.resolution, fit), self.device))
+        if vae.spatial:
+            fitted = spatial.fit_own(image, vae.net, self.max_side)
+            mean = spatial.encode(vae.net, to_tensor(fitted, self.device)).mean(dim=(2, 3))
+        else:
+            mean, _ = vae.net.encode(to_tensor(_fitted(image, vae.resolution, fit), self.device))
         if not torch.isfinite(mean).all():
             raise FloatingPointError("the VAE produced NaN/inf values for this image")
         return mean.flatten().float().cpu().numpy()
 
+    def _latent_tensor(self, model: LoadedModel, latent: np.ndarray) -> torch.Tensor:
+        """(1, *shape) on the device, after checking that the latent fits the model."""
+        z = torch.as_tensor(np.asarray(latent), dtype=torch.float32, device=self.device)
+        if model.spatial:
+            c = model.latent_shape[0]
+            if z.ndim != 3 or z.shape[0] != c:
+                raise ValueError(f"a latent of shape {tuple(z.shape)} does not fit the {model.kind.upper()} "
+                                 f"(expects ({c}, height, width))")
+            return z.unsqueeze(0)
+        if z.numel() != np.prod(model.latent_shape):
+            raise ValueError(f"latent of size {z.numel()} does not fit the {model.kind.upper()} "
+                             f"(expects {int(np.prod(model.latent_shape))})")
+        return z.reshape(1, *model.latent_shape)
+
     @torch.inference_mode()
     def decode(self, kind: str, latent: np.ndarray) -> np.ndarray:
         model = self.model(kind)
-        if latent.size != np.prod(model.latent_shape):
-            raise ValueError(f"latent of size {latent.size} does not fit the {kind.upper()} "
-                             f"(expects {int(np.prod(model.latent_shape))})")
-        z = torch.as_tensor(latent, dtype=torch.float32, device=self.device).view(1, *model.latent_shape)
-        out = model.net.decode(z) if kind == "vae" else model.net.synthesize(z)
+        z = self._latent_tensor(model, latent)
+        if kind == "gan":
+            out = model.net.synthesize(z)
+        else:
+            out = spatial.decode(model.net, z) if model.spatial else model.net.decode(z)
         self.decode_count += 1
         if not torch.isfinite(out).all():
             raise FloatingPointError(f"the {kind.upper()} produced NaN/inf pixels for this latent")
@@ -173,6 +226,16 @@ class Runtime:
                 self._unedited.popitem(last=False)
         self._unedited.move_to_end(key)
         return masking.blend(edited, cached[1], masking.resize_mask(mask, edited.shape[:2]))
+
+    def render_thumbnail(self, kind: str, latent: np.ndarray, mask: np.ndarray | None, base: np.ndarray | None,
+                         tag: int, size: int) -> np.ndarray:
+        """render() for a thumbnail of about `size` pixels: a spatial model decodes its latent (and
+        base) averaged down first (spatial.shrink), not the whole photo."""
+        model = self.model(kind)
+        if model.spatial and np.ndim(latent) == 3:
+            latent = spatial.shrink(latent, model.net, size)
+            base = None if base is None else spatial.shrink(base, model.net, size)
+        return self.render(kind, latent, mask, base, tag)
 
     def invert_steps(self, image: np.ndarray, steps: int = 200, editability: float = 0.5,
                      preview_every: int = 10, fit: str = "crop", check: Callable[[], None] = lambda: None,

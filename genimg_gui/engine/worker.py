@@ -12,12 +12,13 @@ from pathlib import Path
 
 import numpy as np
 import torch
-from PIL import Image
+from PIL import Image, ImageOps
 
 from PySide6.QtCore import QObject, Signal, Slot
 
 from ..imaging import ImageLoadError, open_image
 from ..models.device import available_devices
+from ..models.foreign import SD_SCALES, NeedsScale
 from ..models.weights import ModelFileError
 from . import requests as rq
 from .queue import Cancelled, RequestQueue
@@ -31,6 +32,14 @@ def out_of_memory(e: BaseException) -> bool:
     text = str(e).lower()
     return (isinstance(e, (torch.OutOfMemoryError, MemoryError))
             or isinstance(e, RuntimeError) and ("out of memory" in text or "can't allocate memory" in text))
+
+
+def _thumbnail(image: np.ndarray, size: int) -> np.ndarray:
+    """size x size; a photo of another aspect (a spatial VAE's) is letterboxed, not squashed."""
+    im = Image.fromarray(image)
+    if im.width == im.height:
+        return np.asarray(im.resize((size, size), Image.Resampling.LANCZOS))
+    return np.asarray(ImageOps.pad(im, (size, size), Image.Resampling.LANCZOS, color=(255, 255, 255)))
 
 
 class Worker(QObject):
@@ -84,7 +93,7 @@ class Worker(QObject):
             image = rt.decode("gan", w)
             self.result.emit(rq.Mapped(r.seq, r.seed, r.psi, r.tag, w, image, time.perf_counter() - t0))
         elif isinstance(r, rq.LoadModel):
-            self.result.emit(rt.load(r.path, self._progress_fn(r.seq)))
+            self._load(r)
         elif isinstance(r, rq.SetDevice):
             rt.set_device(r.device)
             self._announce_device(r.seq)
@@ -102,6 +111,16 @@ class Worker(QObject):
             self._invert(r)
         else:
             raise TypeError(f"unknown request {type(r).__name__}")
+
+    def _load(self, r: rq.LoadModel) -> None:
+        """Load (converting a foreign file first); an SD VAE without a scale asks for one instead."""
+        try:
+            info = self.runtime.load(r.path, self._progress_fn(r.seq), r.scaling_factor)
+        except NeedsScale as e:
+            self.progress.emit(rq.Progress(r.seq, 1.0, "waiting for the latent scale"))
+            self.result.emit(rq.ScaleNeeded(r.seq, r.path, e.description, tuple(SD_SCALES.items()), e.guess))
+            return
+        self.result.emit(info)
 
     def _report_cancelled(self, seq: int, name: str) -> None:
         self.progress.emit(rq.Progress(seq, 1.0, "cancelled"))  # hides the progress bar
@@ -142,7 +161,11 @@ class Worker(QObject):
     def _emit_encoded(self, seq: int, name: str, image, fit: str) -> None:
         t0 = time.perf_counter()
         original, latent, recon = self.runtime.encode(image, fit)
-        self.result.emit(rq.Encoded(seq, name, original, latent, recon, time.perf_counter() - t0))
+        note = ""
+        if latent.ndim == 3 and max(np.shape(image)[:2]) > self.runtime.max_side:
+            note = (f"{name} is {np.shape(image)[1]}×{np.shape(image)[0]}: edited at {original.shape[1]}×"
+                    f"{original.shape[0]} (at most {self.runtime.max_side} px a side, GENIMG_MAX_SIDE)")
+        self.result.emit(rq.Encoded(seq, name, original, latent, recon, time.perf_counter() - t0, note))
 
     def _preview_strip(self, r: rq.PreviewStrip) -> None:
         """Frame by frame, giving way (put back in the queue) as soon as a job or a live request
@@ -153,8 +176,8 @@ class Worker(QObject):
                 self.queue.requeue(r)
                 return
             self.queue.check(r.seq)
-            image = self.runtime.render(r.kind, latent, r.mask, r.base, r.tag)
-            thumbs.append(np.asarray(Image.fromarray(image).resize((r.size, r.size), Image.Resampling.LANCZOS)))
+            image = self.runtime.render_thumbnail(r.kind, latent, r.mask, r.base, r.tag, r.size)
+            thumbs.append(_thumbnail(image, r.size))
         self.result.emit(rq.Previewed(r.seq, r.tag, np.stack(thumbs) if thumbs
                                       else np.zeros((0, r.size, r.size, 3), np.uint8)))
 
@@ -168,7 +191,7 @@ class Worker(QObject):
                 names.append(Path(path).name)
             except ImageLoadError as e:
                 failed.append(str(e))
-        dim = int(np.prod(self.runtime.model("vae").latent_shape))
+        dim = self.runtime.model("vae").direction_size
         stacked = np.stack(latents) if latents else np.zeros((0, dim), np.float32)
         self.progress.emit(rq.Progress(r.seq, 1.0, "done"))
         self.result.emit(rq.Latents(r.seq, r.tag, tuple(names), stacked, tuple(failed)))

@@ -19,7 +19,7 @@ import torch.nn.functional as F
 from safetensors import SafetensorError, safe_open
 from torch import nn
 
-from .weights import ModelFileError
+from .errors import ModelFileError
 
 SD_SCALE, SDXL_SCALE = 0.18215, 0.13025
 TORCH_SUFFIXES = (".ckpt", ".pt", ".pth", ".bin")

@@ -16,7 +16,7 @@ import torch
 from torch import nn
 
 from .sd_vae import load_strict, read_state_file
-from .weights import ModelFileError
+from .errors import ModelFileError
 
 WIDTH = 64
 LAST_ENCODER_CONV = 14  # index of the encoder's latent conv in its Sequential

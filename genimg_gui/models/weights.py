@@ -15,20 +15,24 @@ from safetensors.torch import load_file, save_file
 from torch import nn
 
 from ..fileio import atomic_path, atomic_write_bytes  # noqa: F401 (re-exported: models.weights.atomic_path)
+from .errors import ModelFileError
 from .gan import GANConfig, Generator
 from .latent_gan import LatentGANConfig, LatentGenerator
+from .sd_vae import AutoencoderKL, SDVAEConfig
+from .stylegan2 import StyleGAN2Config, StyleGAN2Generator
+from .taesd import TAESD, TAESDConfig
 from .vae import ConvVAE, VAEConfig
 
 CARD_NAME = "card.json"
 WEIGHTS_NAME = "model.safetensors"
 DIRECTIONS_NAME = "directions.safetensors"
 FORMAT = "genimg-model"
+# name in the card -> (network, config, kind). The foreign ones (SD VAE, TAESD, StyleGAN2) are what
+# models.foreign converts users' files into, so a converted model is an ordinary model folder.
 ARCHITECTURES = {"ConvVAE": (ConvVAE, VAEConfig, "vae"), "MappedGenerator": (Generator, GANConfig, "gan"),
-                 "LatentGenerator": (LatentGenerator, LatentGANConfig, "gan")}
-
-
-class ModelFileError(Exception):
-    """A model folder or file the user pointed at cannot be used; the message says why."""
+                 "LatentGenerator": (LatentGenerator, LatentGANConfig, "gan"),
+                 "AutoencoderKL": (AutoencoderKL, SDVAEConfig, "vae"), "TAESD": (TAESD, TAESDConfig, "vae"),
+                 "StyleGAN2Generator": (StyleGAN2Generator, StyleGAN2Config, "gan")}
 
 
 def parameter_count(net: nn.Module) -> int:
@@ -40,6 +44,17 @@ def architecture_of(net: nn.Module) -> str:
         if type(net) is cls:
             return name
     raise TypeError(f"no registered architecture for {type(net).__name__}")
+
+
+def kind_of(net: nn.Module) -> str:
+    """"vae" or "gan", from the registry."""
+    return ARCHITECTURES[architecture_of(net)][2]
+
+
+def is_spatial(net: nn.Module) -> bool:
+    """Whether the network takes images of any size (sides divisible by its downscale factor) and
+    makes a (C, H/f, W/f) latent of that size; the bundled ConvVAE has one fixed resolution."""
+    return bool(getattr(net.cfg, "spatial", False))
 
 
 def save_tensors(path: Path, tensors: dict[str, torch.Tensor]) -> None:
@@ -55,14 +70,15 @@ def save_model(folder: Path, net: nn.Module, card: dict) -> Path:
     full = {**card, "format": FORMAT, "format_version": 1, "architecture": arch,
             "kind": ARCHITECTURES[arch][2], "config": net.cfg.to_dict(),
             "resolution": net.cfg.resolution, "parameters": parameter_count(net),
-            "latent_shape": list(latent_shape(net))}
+            "latent_shape": list(latent_shape(net)), "spatial": is_spatial(net)}
     save_tensors(folder / WEIGHTS_NAME, net.state_dict())
     atomic_write_bytes(folder / CARD_NAME, json.dumps(full, indent=2).encode())
     return folder
 
 
 def latent_shape(net: nn.Module) -> tuple[int, ...]:
-    return net.cfg.latent_shape if isinstance(net, ConvVAE) else (net.cfg.w_dim,)
+    """A VAE's latent (C, h, w) (for a spatial one: at its nominal resolution); a GAN's w (w_dim,)."""
+    return tuple(net.cfg.latent_shape) if kind_of(net) == "vae" else (net.cfg.w_dim,)
 
 
 def read_card(folder: Path) -> dict:

@@ -58,6 +58,7 @@ class Document(QObject):
     latents_ready = Signal(object)     # rq.Latents (examples encoded for a direction)
     frames_ready = Signal(object)      # rq.Frames (a morph or an A/B pair, rendered)
     inverted = Signal(object)          # rq.Inverted (GAN inversion steps)
+    scale_needed = Signal(object)      # rq.ScaleNeeded (an SD VAE file: ask SD 1/2 or SDXL, load again)
     directions_changed = Signal(str)   # kind whose direction set changed (added, renamed, deleted)
 
     def __init__(self, engine, parent: QObject | None = None) -> None:
@@ -77,8 +78,10 @@ class Document(QObject):
         engine.progress.connect(self._on_progress)
 
     # --- requests -------------------------------------------------------
-    def load_model(self, path: str) -> int:
-        seq = self.engine.submit(rq.LoadModel(path))
+    def load_model(self, path: str, scaling_factor: float | None = None) -> int:
+        """A model folder, or a model file from elsewhere (converted by the worker; an SD VAE
+        without scaling_factor comes back as scale_needed)."""
+        seq = self.engine.submit(rq.LoadModel(path, scaling_factor))
         self.jobs[seq] = f"loading {path}"
         return seq
 
@@ -242,14 +245,16 @@ class Document(QObject):
         handler = {rq.ModelInfo: self._on_model, rq.Encoded: self._on_encoded, rq.Decoded: self._on_decoded,
                    rq.Mapped: self._on_mapped, rq.DeviceChanged: self.device_changed.emit,
                    rq.Previewed: self.previewed.emit, rq.Latents: self.latents_ready.emit,
-                   rq.Frames: self.frames_ready.emit, rq.Inverted: self.inverted.emit}.get(type(r))
+                   rq.Frames: self.frames_ready.emit, rq.Inverted: self.inverted.emit,
+                   rq.ScaleNeeded: self._on_scale_needed}.get(type(r))
         if handler is not None:
             handler(r)
 
     def _on_model(self, info: rq.ModelInfo) -> None:
         for hook in self.model_hooks:
             info = hook(info)
-        self.jobs = {s: d for s, d in self.jobs.items() if not d.startswith(f"loading {info.path}")}
+        loaded = (f"loading {info.path}", f"loading {info.source}")  # source: the file converted to path
+        self.jobs = {s: d for s, d in self.jobs.items() if not d.startswith(loaded)}
         previous = self.models.get(info.kind)
         self.models[info.kind] = info
         self.model_loaded.emit(info)
@@ -275,13 +280,17 @@ class Document(QObject):
         if r.seq in self._reencode:
             item = self.items.get(self._reencode.pop(r.seq))
             if item is not None:
-                item.history = History(state)
+                item.history, item.original = History(state), r.original  # a new model may fit it differently
                 self._show(item, r.seq, r.image)
                 if item is self.current:
                     self.current_changed.emit(item)
             return
         self._add_item(Item(self._next_id, "vae", r.name, r.original, r.image, History(state), r.seq))
-        self.message.emit(f"Encoded {r.name} in {r.seconds * 1000:.0f} ms")
+        self.message.emit(r.note or f"Encoded {r.name} in {r.seconds * 1000:.0f} ms")
+
+    def _on_scale_needed(self, r: rq.ScaleNeeded) -> None:
+        self.jobs.pop(r.seq, None)
+        self.scale_needed.emit(r)
 
     def _on_mapped(self, r: rq.Mapped) -> None:
         target = self._pending_gan.pop(r.seq, 0)

@@ -72,7 +72,7 @@ class HistoryController(QObject):
         if not missing or directions is None:
             return
         self._missing = [n.id for n in missing]
-        latents = np.stack([edited_latent(n.state, directions).ravel() for n in missing])
+        latents = np.stack([edited_latent(n.state, directions) for n in missing])
         self.document.engine.submit(rq.PreviewStrip(item.kind, latents, item.id * 1000 + THUMB_TAG, size=48))
 
     def _on_previewed(self, r) -> None:
@@ -91,7 +91,7 @@ class HistoryController(QObject):
             return
         self.comparing = (a, b)
         states = {n.id: n.state for n in item.history.nodes()}
-        latents = np.stack([edited_latent(states[i], directions).ravel() for i in (a, b)])
+        latents = np.stack([edited_latent(states[i], directions) for i in (a, b)])
         self._ab_seq = self.document.engine.submit(rq.RenderFrames(item.kind, latents, tag=AB_TAG))
 
     def _on_frames(self, r) -> None:

@@ -8,7 +8,7 @@ from PySide6.QtGui import QAction, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import (QComboBox, QDockWidget, QFileDialog, QLabel, QMainWindow, QMessageBox, QTabWidget,
                                QToolBar, QVBoxLayout, QWidget)
 
-from ..catalog import ModelEntry, bundled_models, read_entry
+from ..catalog import ModelEntry, bundled_models, converted_models, is_model_file, read_entry
 from ..imaging import IMAGE_SUFFIXES
 from .autosave import Autosaver
 from .canvas import Canvas, CompareMode
@@ -21,6 +21,7 @@ from .history_controller import HistoryController
 from .history_panel import HistoryPanel
 from .inversion_controller import InversionController
 from .mask_controller import MaskController
+from .model_controller import ModelController
 from .model_panel import ModelPanel
 from .morph_controller import MorphController
 from .preview_controller import PreviewController
@@ -42,7 +43,7 @@ class MainWindow(QMainWindow):
         self.resize(1200, 760)
         self.setAcceptDrops(True)
         self.document = Document(engine, self)
-        self.entries = list(models if models is not None else bundled_models())
+        self.entries = list(models if models is not None else bundled_models() + converted_models())
         self.last_error = ""
         self._slider_source: tuple[str, str] | None = None
         self._build_widgets()
@@ -114,6 +115,7 @@ class MainWindow(QMainWindow):
         self.recent_menu = file.addMenu("Open &recent")
         self.recent_menu.aboutToShow.connect(self._fill_recent_menu)
         self._action(file, "Open &model…", self.open_model_dialog)
+        self._action(file, "Open model &folder…", lambda: self.model_opener.open_folder_dialog())
         file.addSeparator()
         self._action(file, "&Export PNG…", lambda: self.export_png_dialog(1), QKeySequence.StandardKey.Save)
         self._action(file, "Export PNG upscaled ×4…", lambda: self.export_png_dialog(4))
@@ -184,6 +186,7 @@ class MainWindow(QMainWindow):
         self.model_panel.train_requested.connect(self.train_dialog)
         self.compare.currentIndexChanged.connect(lambda i: self.canvas.set_mode(list(CompareMode)[i]))
         self.history = HistoryController(d, self.history_panel, self.canvas)
+        self.model_opener = ModelController(d, self.model_panel, self)
         d.directions_changed.connect(self._on_directions)
         self.previews = PreviewController(d, self.sliders)
         self.inversion = InversionController(d, self.gan_panel)
@@ -262,13 +265,16 @@ class MainWindow(QMainWindow):
 
     # --- user actions ---------------------------------------------------
     def open_paths(self, paths: list[str]) -> None:
-        """Model folders/cards load as models; everything else is treated as an image."""
+        """Model folders/cards and model files (by suffix: catalog.MODEL_FILE_SUFFIXES) load as models;
+        everything else is treated as an image."""
         images = []
         for p in paths:
             path = Path(p)
             folder = path.parent if path.name == "card.json" else path
             if (folder / "card.json").is_file():
                 self.document.load_model(str(folder))
+            elif is_model_file(path):  # an SD VAE, TAESD or StyleGAN pickle: the worker converts it
+                self.document.load_model(str(path))
             else:
                 images.append(str(path))
         self.settings.add_recent([str(Path(p)) for p in paths])
@@ -290,9 +296,8 @@ class MainWindow(QMainWindow):
         self.open_paths(paths)
 
     def open_model_dialog(self) -> None:
-        folder = QFileDialog.getExistingDirectory(self, "Open a genimg model folder")
-        if folder:
-            self.open_paths([folder])
+        """A model file from elsewhere or a genimg card.json (File → Open model folder… for folders)."""
+        self.model_opener.open_dialog()
 
     def train_dialog(self) -> TrainDialog:
         dialog = TrainDialog(self)

@@ -1,4 +1,5 @@
-"""The model panel: bundled and opened models, which are active, their cards, the device."""
+"""The model panel: bundled and opened models, which are active, their cards, the device.
+Model files dropped on it are opened as models (files_dropped)."""
 from __future__ import annotations
 
 import numpy as np
@@ -11,6 +12,17 @@ from ..catalog import ModelEntry
 PATH_ROLE = Qt.ItemDataRole.UserRole
 
 
+def source_text(card: dict) -> str:
+    """Where a converted model came from: file, what it is, and the latent scale chosen."""
+    source = card.get("source")
+    if not isinstance(source, dict):
+        return "genimg model folder"
+    text = f"{source.get('file', '?')}: {source.get('type', 'unknown type')}"
+    if "scaling_factor" in source:
+        text += f"; latent scale {source['scaling_factor']} ({source.get('scale_label', 'chosen')})"
+    return text
+
+
 def human_count(n: int) -> str:
     return f"{n / 1e6:.2f} M" if n >= 1e6 else f"{n / 1e3:.0f} k"
 
@@ -20,9 +32,11 @@ class ModelPanel(QWidget):
     open_requested = Signal()          # "Open model…"
     device_requested = Signal(str)
     train_requested = Signal()         # "Train…"
+    files_dropped = Signal(list)       # local paths dropped on the panel: to open as models
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        self.setAcceptDrops(True)
         self.list = QListWidget()
         self.list.itemDoubleClicked.connect(lambda item: self.load_requested.emit(item.data(PATH_ROLE)))
         self.load_button = QPushButton("Load selected")
@@ -42,7 +56,7 @@ class ModelPanel(QWidget):
         self.list.currentItemChanged.connect(self._on_selection)
         form = QFormLayout()
         form.addRow("Device", self.device)
-        for key in ("Active VAE", "Active GAN", "Kind", "Resolution", "Latent size", "Parameters",
+        for key in ("Active VAE", "Active GAN", "Kind", "Source", "Resolution", "Latent size", "Parameters",
                     "Training data", "Licence", "Metrics", "Load time"):
             label = QLabel("–")
             label.setWordWrap(True)
@@ -54,7 +68,7 @@ class ModelPanel(QWidget):
         buttons.addWidget(self.open_button)
         buttons.addWidget(self.train_button)
         layout = QVBoxLayout(self)
-        layout.addWidget(QLabel("Models (double-click to load)"))
+        layout.addWidget(QLabel("Models (double-click to load; drop model files here to open them)"))
         layout.addWidget(self.list, 1)
         layout.addLayout(buttons)
         layout.addLayout(form)
@@ -103,10 +117,17 @@ class ModelPanel(QWidget):
         """The card of the selected (or just loaded) model; load time once it has been loaded."""
         training, info = card.get("training", {}), self.loaded.get(path)
         self.details["Kind"].setText(f"{str(card.get('kind', '?')).upper()} ({card.get('architecture', '?')})")
-        self.details["Resolution"].setText(f"{card.get('resolution', '?')} px")
+        self.details["Source"].setText(source_text(card))
         shape = [int(s) for s in card.get("latent_shape", [])]
-        size = info.latent_size if info else (int(np.prod(shape)) if shape else 0)
-        self.details["Latent size"].setText(f"{size} ({'×'.join(map(str, shape))})" if size else "–")
+        if card.get("spatial") and len(shape) == 3:  # SD VAE, TAESD: any image size
+            res = card.get("resolution")
+            factor = max(1, res // max(1, shape[-1])) if isinstance(res, int) else "f"
+            self.details["Resolution"].setText(f"any: the photo's own size (multiples of {factor} px)")
+            self.details["Latent size"].setText(f"{shape[0]} channels × (height/{factor}) × (width/{factor})")
+        else:
+            self.details["Resolution"].setText(f"{card.get('resolution', '?')} px")
+            size = info.latent_size if info else (int(np.prod(shape)) if shape else 0)
+            self.details["Latent size"].setText(f"{size} ({'×'.join(map(str, shape))})" if size else "–")
         count = info.parameters if info else card.get("parameters")
         self.details["Parameters"].setText(human_count(int(count)) if count else "–")
         self.details["Training data"].setText(str(training.get("data", "not recorded")))
@@ -114,3 +135,14 @@ class ModelPanel(QWidget):
         metrics = card.get("metrics", {})
         self.details["Metrics"].setText(", ".join(f"{k}: {v}" for k, v in metrics.items()) or "–")
         self.details["Load time"].setText(f"{info.seconds * 1000:.0f} ms on {info.device}" if info else "not loaded")
+
+    # --- drops: model files ---------------------------------------------
+    def dragEnterEvent(self, event) -> None:  # noqa: N802
+        if event.mimeData().hasUrls():
+            event.acceptProposedAction()
+
+    def dropEvent(self, event) -> None:  # noqa: N802
+        paths = [u.toLocalFile() for u in event.mimeData().urls() if u.isLocalFile()]
+        if paths:
+            self.files_dropped.emit(paths)
+        event.acceptProposedAction()

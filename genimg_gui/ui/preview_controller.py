@@ -10,7 +10,7 @@ from __future__ import annotations
 import numpy as np
 from PySide6.QtCore import QObject, QTimer
 
-from ..edit import EditState, edited_latent, prior_distance
+from ..edit import EditState, edited_latent, fits, prior_distance
 from ..engine import requests as rq
 from .document import Document, Item
 from .sliders import SliderPanel
@@ -27,7 +27,7 @@ def strip_latents(state: EditState, directions, index: int, values: tuple[float,
     rows = []
     for v in values:
         full[index] = v
-        rows.append(edited_latent(state.with_values(tuple(full)), directions).ravel())
+        rows.append(edited_latent(state.with_values(tuple(full)), directions))
     return np.stack(rows)
 
 
@@ -71,7 +71,7 @@ class PreviewController(QObject):
         self.state = state
         item = self._item()
         directions = None if item is None else self.document.directions(item.kind)
-        if state is None or directions is None:
+        if state is None or directions is None or not fits(state.base, directions):  # (a stale latent)
             self.sliders.set_prior_distance(None)
             return
         self.sliders.set_prior_distance(prior_distance(edited_latent(state, directions), directions))
@@ -82,7 +82,8 @@ class PreviewController(QObject):
         """One PreviewStrip per slider for the current state; returns their seqs."""
         item, state = self._item(), self.state
         directions = None if item is None else self.document.directions(item.kind)
-        if state is None or directions is None or not self.sliders.previews_enabled():
+        if state is None or directions is None or not fits(state.base, directions) \
+                or not self.sliders.previews_enabled():
             return []
         values = self.sliders.preview_values()
         masked = {} if state.mask is None else {"mask": state.mask, "base": state.base}

@@ -1,0 +1,265 @@
+"""Models from elsewhere: Stable Diffusion VAEs, TAESD and StyleGAN2 pickles.
+
+`identify` says what a file is without running anything from it (safetensors headers,
+weights-only torch loads, the restricted unpickler, magic bytes). `convert` builds the
+project's own network for it and caches the result as an ordinary genimg model folder
+(safetensors + card) under the cache root, so the next open is fast and every later load is
+the usual safe one.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import struct
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable
+
+from .errors import ModelFileError
+from .weights import CARD_NAME, WEIGHTS_NAME, save_model
+
+SD_SCALES = {"SD 1.x / 2.x": 0.18215, "SDXL": 0.13025}
+TORCH_SUFFIXES = (".ckpt", ".pt", ".pth", ".bin")
+MAGIC = {b"\x89PNG": "a PNG image", b"\xff\xd8\xff": "a JPEG image", b"GIF8": "a GIF image",
+         b"RIFF": "a RIFF file (WebP image or audio)", b"%PDF": "a PDF document", b"PK\x03\x04": "a zip archive",
+         b"BM": "a BMP image", b"II*\x00": "a TIFF image", b"MM\x00*": "a TIFF image"}
+SUPPORTED = ("genimg model folders (card.json + model.safetensors); Stable Diffusion 1.x/2.x/SDXL VAEs "
+             "(.safetensors, .ckpt, .pt, or the VAE inside a full checkpoint); TAESD / TAESDXL / TAESD3 / TAEF1 "
+             "(taesd_encoder.pth + taesd_decoder.pth, or an AutoencoderTiny .safetensors); StyleGAN2 / "
+             "StyleGAN2-ADA network pickles (.pkl)")
+
+
+@dataclass(frozen=True)
+class Identified:
+    kind: str          # "genimg", "sd-vae", "taesd", "stylegan", or "unsupported"
+    description: str   # what the file looks like, for the user ("a Stable Diffusion VAE ...")
+    needs_scale: bool = False  # an SD VAE: the user must say SD 1/2 or SDXL
+
+
+class NeedsScale(ModelFileError):
+    """An SD VAE was opened without a latent scale; the file cannot tell, so the user must choose."""
+
+    def __init__(self, path: Path, description: str) -> None:
+        self.path, self.description = Path(path), description
+        self.guess = guess_scale_label(path)
+        choices = " or ".join(f"{label} ({value})" for label, value in SD_SCALES.items())
+        super().__init__(f"{self.path.name} is {description}; its latent scale must be chosen: {choices}")
+
+
+def unsupported(path: Path, found: Identified) -> ModelFileError:
+    return ModelFileError(f"{Path(path).name} looks like {found.description}, which is not supported. "
+                          f"genimg opens: {SUPPORTED}.")
+
+
+# --- identification ------------------------------------------------------------------------------
+
+def _safetensors_keys(path: Path) -> list[str]:
+    """Tensor names from the JSON header alone (the first 8 bytes give its length)."""
+    with path.open("rb") as f:
+        (length,) = struct.unpack("<Q", f.read(8))
+        if length > min(path.stat().st_size - 8, 100 << 20):
+            raise ModelFileError("its safetensors header is longer than the file")
+        header = json.loads(f.read(length))
+    if not isinstance(header, dict):
+        raise ModelFileError("its safetensors header is not a JSON object")
+    return [k for k in header if k != "__metadata__"]
+
+
+def _torch_keys(path: Path) -> list[str]:
+    """Tensor names of a torch.save file, read weights-only (memory-mapped when it is a zip)."""
+    import torch
+    raw = torch.load(str(path), map_location="cpu", weights_only=True, mmap=zipfile.is_zipfile(path))
+    if isinstance(raw, dict) and isinstance(raw.get("state_dict"), dict):
+        raw = raw["state_dict"]
+    if not isinstance(raw, dict):
+        raise ModelFileError(f"it holds a {type(raw).__name__}, not a dict of named tensors")
+    return [str(k) for k, v in raw.items() if isinstance(v, torch.Tensor)]
+
+
+def _classify_keys(keys: list[str]) -> Identified:
+    text = " ".join(keys)
+    if "decoder.up_blocks." in text or "decoder.up." in text:
+        if "quant_conv." not in text:
+            return Identified("unsupported", "an autoencoder without quant_conv (an SD3 or Flux VAE; "
+                                             "their tiny versions TAESD3 and TAEF1 work)")
+        layout = "diffusers" if "decoder.up_blocks." in text else "LDM"
+        full = "model.diffusion_model." in text or "first_stage_model." in text
+        extra = ", taken from a full Stable Diffusion checkpoint" if full else ""
+        return Identified("sd-vae", f"a Stable Diffusion VAE ({layout} layout{extra})", needs_scale=True)
+    if "encoder.layers." in text or "decoder.layers." in text:
+        return Identified("taesd", "a TAESD tiny autoencoder (diffusers AutoencoderTiny layout)")
+    if keys and all(k.split(".")[0].isdigit() for k in keys):
+        return Identified("taesd", "a TAESD tiny autoencoder (one file of its encoder/decoder pair; the other is read from beside it)")
+    if "model.diffusion_model." in text:
+        return Identified("unsupported", "a Stable Diffusion UNet without its VAE")
+    if any(k.startswith(("text_model.", "cond_stage_model.", "conditioner.")) for k in keys):
+        return Identified("unsupported", "a text encoder")
+    sample = ", ".join(keys[:3]) or "no tensors"
+    return Identified("unsupported", f"a weights file with {len(keys)} tensors ({sample}, …) of an "
+                                     "architecture genimg does not know")
+
+
+def _identify_pickle(path: Path) -> Identified:
+    """A network pickle, read by the restricted unpickler: nothing in it can run."""
+    from .safe_pickle import PersistentStub, plain, read_network_pickle
+    from .stylegan2 import STYLEGAN2_CLASSES, STYLEGAN3_CLASS
+    try:
+        data = read_network_pickle(path)
+    except ModelFileError as e:
+        return Identified("unsupported", f"a pickle genimg will not read ({e})")
+    net = data.get("G_ema")
+    if not isinstance(net, PersistentStub):
+        found = ", ".join(sorted(map(str, data))[:6]) or "nothing"
+        return Identified("unsupported", f"a pickle without a StyleGAN G_ema network (it holds: {found})")
+    kwargs = plain(net.state.get("_init_kwargs") or {})
+    res = kwargs.get("img_resolution", "?") if isinstance(kwargs, dict) else "?"
+    if net.class_name == STYLEGAN3_CLASS:
+        return Identified("unsupported", f"a StyleGAN3 network pickle ({res}×{res}; StyleGAN3 is not supported "
+                                         "yet, StyleGAN2 and StyleGAN2-ADA are)")
+    if net.class_name not in STYLEGAN2_CLASSES:
+        return Identified("unsupported", f"a network pickle whose G_ema is a {net.class_name}")
+    return Identified("stylegan", f"a StyleGAN2 network pickle ({res}×{res} generator)")
+
+
+def _identify_weights(path: Path, head: bytes) -> Identified:
+    """A safetensors or torch file: what its tensor names say it is."""
+    try:
+        if len(head) > 8 and head[8:9] == b"{" or path.suffix == ".safetensors":
+            return _classify_keys(_safetensors_keys(path))
+        return _classify_keys(_torch_keys(path))
+    except Exception as e:  # noqa: BLE001 - corrupt headers and refused pickles fail in many ways; nothing ran
+        # torch's weights-only refusal runs to a page; its first sentence says enough
+        reason = str(e) if isinstance(e, ModelFileError) else f"{type(e).__name__}: {str(e).split('.')[0][:120]}"
+        if path.suffix == ".safetensors":
+            return Identified("unsupported", f"a damaged file, not a readable safetensors file ({reason})")
+        if head[:1] == b"\x80" or zipfile.is_zipfile(path):  # maybe a StyleGAN pickle saved as .pt
+            found = _identify_pickle(path)
+            if found.kind == "stylegan":
+                return found
+        if _is_text(path):
+            return Identified("unsupported", "a text file")
+        return Identified("unsupported", f"a file that cannot be read as plain tensors ({reason}); genimg never "
+                                         "runs code from a model file")
+
+
+def identify(path: Path) -> Identified:
+    """What a user's file or folder is, and whether genimg can open it. Runs nothing from the file."""
+    path = Path(path)
+    if path.is_dir():
+        if (path / CARD_NAME).is_file():
+            return Identified("genimg", "a genimg model folder")
+        return Identified("unsupported", f"a folder without {CARD_NAME}")
+    if not path.is_file():
+        raise ModelFileError(f"{path} does not exist")
+    if path.name in (CARD_NAME, WEIGHTS_NAME) and (path.parent / CARD_NAME).is_file():
+        return Identified("genimg", "a genimg model folder")
+    with path.open("rb") as f:
+        head = f.read(16)
+    if not head:
+        return Identified("unsupported", "an empty file")
+    if path.suffix == ".pkl":
+        return _identify_pickle(path)
+    if head[8:9] == b"{":  # a safetensors header, whatever the suffix
+        return _identify_weights(path, head)
+    what = next((what for magic, what in MAGIC.items() if head.startswith(magic)), None)
+    torch_zip = what == "a zip archive" and _has_data_pkl(path)
+    if what is not None and not torch_zip:  # e.g. a photo renamed to .safetensors
+        return Identified("unsupported", what)
+    if path.suffix in (".safetensors", *TORCH_SUFFIXES) or torch_zip or head[:1] == b"\x80":
+        return _identify_weights(path, head)
+    if _is_text(path):
+        return Identified("unsupported", "a text file")
+    return Identified("unsupported", f"a {path.suffix or 'suffix-less'} file genimg does not recognise")
+
+
+def _has_data_pkl(path: Path) -> bool:
+    try:
+        with zipfile.ZipFile(path) as archive:
+            return any(n.endswith("data.pkl") for n in archive.namelist())
+    except (zipfile.BadZipFile, OSError):
+        return False
+
+
+def _is_text(path: Path) -> bool:
+    with path.open("rb") as f:
+        sample = f.read(4096)
+    try:
+        sample.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return b"\x00" not in sample
+
+
+def guess_scale_label(path: Path) -> str:
+    """The file cannot say whether it is SD 1/2 or SDXL; its name often does."""
+    return "SDXL" if "xl" in Path(path).name.lower() else "SD 1.x / 2.x"
+
+
+# --- conversion ----------------------------------------------------------------------------------
+
+def _fingerprint(path: Path, scaling_factor: float | None) -> str:
+    """A cheap identity for the cache: size, mtime, the first MiB, the chosen scale."""
+    st = path.stat()
+    h = hashlib.sha1(f"{st.st_size}:{st.st_mtime_ns}:{scaling_factor}".encode())
+    with path.open("rb") as f:
+        h.update(f.read(1 << 20))
+    return h.hexdigest()[:12]
+
+
+def cache_folder(path: Path, cache_root: Path, scaling_factor: float | None = None) -> Path:
+    """Where the conversion of `path` (with this scale) lives: one folder per file version and scale."""
+    return Path(cache_root) / f"{path.stem}-{_fingerprint(path, scaling_factor)}"
+
+
+def _build(path: Path, found: Identified, scaling_factor: float | None):
+    if found.kind == "sd-vae":
+        from .sd_vae import load_sd_vae
+        return load_sd_vae(path, scaling_factor)
+    if found.kind == "taesd":
+        from .taesd import load_taesd
+        return load_taesd(path)
+    if found.kind == "stylegan":
+        from .stylegan2 import load_stylegan_pickle
+        return load_stylegan_pickle(path)
+    raise unsupported(path, found)
+
+
+def _display_name(path: Path) -> str:
+    """taesd_encoder.pth -> taesd: the pair is one model."""
+    stem = path.stem
+    for half in ("_encoder", "_decoder"):
+        if stem.endswith(half):
+            return stem[: -len(half)]
+    return stem
+
+
+def convert(path: Path, cache_root: Path, scaling_factor: float | None = None,
+            progress: Callable[[float, str], None] = lambda fraction, text: None) -> Path:
+    """A genimg model folder for `path`: the folder itself, or the cached conversion of the file
+    (made now if missing; `progress` hears of it). Raises NeedsScale for an SD VAE without a scale,
+    ModelFileError for anything genimg cannot open (saying what the file looks like and what is supported)."""
+    path = Path(path)
+    if path.is_file():  # a cache hit needs no identification: the fingerprint knows the file
+        for scale in dict.fromkeys((scaling_factor, None)):
+            folder = cache_folder(path, cache_root, scale)
+            if (folder / CARD_NAME).is_file():
+                return folder
+    found = identify(path)
+    if found.kind == "genimg":
+        return path if path.is_dir() else path.parent
+    if found.kind == "unsupported":
+        raise unsupported(path, found)
+    if found.needs_scale and scaling_factor is None:
+        raise NeedsScale(path, found.description)
+    scale = float(scaling_factor) if found.needs_scale else None
+    progress(0.0, f"converting {path.name}: {found.description}")
+    net = _build(path, found, scale)
+    source = {"file": path.name, "path": str(path.resolve()), "type": found.description}
+    if scale is not None:
+        label = next((k for k, v in SD_SCALES.items() if v == scale), "custom")
+        source.update(scaling_factor=scale, scale_label=label)
+    card = {"name": _display_name(path), "source": source,
+            "training": {"data": "unknown (converted from the user's file)", "licence": "see the file's origin"},
+            "metrics": {}}
+    return save_model(cache_folder(path, cache_root, scale), net, card)

@@ -1,0 +1,70 @@
+"""Opening models: File → Open model… (a model file from elsewhere, or a genimg card.json),
+Open model folder…, model files dropped on the model panel, and the question an SD VAE needs.
+
+The worker says what a file is (the UI never reads model files: identifying one may mean reading
+tensors). An SD VAE cannot tell SD 1/2 from SDXL, so its load comes back as a ScaleNeeded; the
+user picks the scale here and the load is sent again with it. The ask_* methods are the only
+dialogs, so tests can answer them.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QObject
+from PySide6.QtWidgets import QFileDialog, QInputDialog, QWidget
+
+from ..catalog import MODEL_FILE_SUFFIXES
+from .document import Document
+from .model_panel import ModelPanel
+
+MODEL_FILTER = "Models (" + " ".join(f"*{s}" for s in MODEL_FILE_SUFFIXES) + " card.json)"
+
+
+class ModelController(QObject):
+    def __init__(self, document: Document, panel: ModelPanel, window: QWidget) -> None:
+        super().__init__(window)
+        self.document, self.window = document, window
+        document.scale_needed.connect(self._on_scale_needed)
+        panel.files_dropped.connect(self.open_models)
+
+    def open_dialog(self) -> None:
+        path = self.ask_model_path()
+        if path:
+            self.open_models([path])
+
+    def open_folder_dialog(self) -> None:
+        folder = self.ask_model_folder()
+        if folder:
+            self.open_models([folder])
+
+    def open_models(self, paths: list[str]) -> None:
+        """Load each: folders and card.json files as genimg models, other files through conversion
+        (anything genimg cannot open is answered by the worker with what it looks like)."""
+        for p in paths:
+            path = Path(p)
+            self.document.load_model(str(path.parent if path.name == "card.json" else path))
+
+    def ask_model_path(self) -> str:
+        path, _ = QFileDialog.getOpenFileName(self.window, "Open a model", "", f"{MODEL_FILTER};;All files (*)")
+        return path
+
+    def ask_model_folder(self) -> str:
+        return QFileDialog.getExistingDirectory(self.window, "Open a genimg model folder")
+
+    def ask_scale(self, request) -> float | None:
+        """The latent scale for an SD VAE (engine.requests.ScaleNeeded), or None if cancelled."""
+        labels = [f"{label} ({value})" for label, value in request.choices]
+        default = next((i for i, (label, _) in enumerate(request.choices) if label == request.default), 0)
+        text, ok = QInputDialog.getItem(
+            self.window, "Which Stable Diffusion is this VAE for?",
+            f"{Path(request.path).name} is {request.description}.\nIts latent scale depends on the model it "
+            "belongs to, which the file does not record (the default is a guess from its name):",
+            labels, default, False)
+        return dict(zip(labels, (value for _, value in request.choices))).get(text) if ok else None
+
+    def _on_scale_needed(self, request) -> None:
+        scale = self.ask_scale(request)
+        if scale is None:
+            self.document.message.emit(f"{Path(request.path).name} was not opened: no latent scale chosen")
+            return
+        self.document.load_model(request.path, scale)

@@ -1,0 +1,249 @@
+"""Models from elsewhere, below the UI: identify() on real layouts and junk, convert() and its cache,
+the Runtime on converted SD VAE / TAESD / StyleGAN2 models (photos at their own size, latents
+(C, h, w), per-channel directions), and edit.py's spatial broadcast."""
+from __future__ import annotations
+
+import os
+import time
+
+import numpy as np
+import pytest
+import torch
+
+import foreign_builders as fb
+from genimg_gui.edit import Directions, EditState, edited_latent, prior_distance, shift
+from genimg_gui.engine.runtime import Runtime
+from genimg_gui.models import foreign
+from genimg_gui.models.sd_vae import load_sd_vae
+from genimg_gui.models.weights import CARD_NAME, WEIGHTS_NAME, ModelFileError, load_model, read_card
+
+SD_SCALE = foreign.SD_SCALES["SD 1.x / 2.x"]
+
+
+@pytest.fixture(autouse=True, scope="module")
+def one_thread():
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)
+    yield
+    torch.set_num_threads(threads)
+
+
+@pytest.fixture()
+def files(tmp_path):
+    marker = tmp_path / "CODE_RAN"
+    made = {"sd-ldm": fb.sd_vae_file(tmp_path / "vae-ft-mse.safetensors"),
+            "sd-diffusers": fb.sd_vae_file(tmp_path / "sdxl_vae.safetensors", "diffusers"),
+            "sd-checkpoint": fb.sd_vae_file(tmp_path / "v1-5-pruned.safetensors", "checkpoint"),
+            "taesd-pair": fb.taesd_pair(tmp_path)[0],
+            "taesd-diffusers": fb.taesd_diffusers_file(tmp_path / "taesdxl.safetensors"),
+            "stylegan": fb.stylegan_pickle(tmp_path / "network-snapshot.pkl", marker),
+            "unet": fb.unet_only_file(tmp_path / "unet.safetensors"),
+            "malicious": fb.malicious_pickle(tmp_path / "evil.pkl", marker)}
+    made.update(fb.junk_files(tmp_path))
+    yield made
+    assert not marker.exists(), "code from a file ran"
+
+
+EXPECTED = {  # name -> (kind, words in the description)
+    "sd-ldm": ("sd-vae", "Stable Diffusion VAE (LDM layout)"),
+    "sd-diffusers": ("sd-vae", "Stable Diffusion VAE (diffusers layout)"),
+    "sd-checkpoint": ("sd-vae", "full Stable Diffusion checkpoint"),
+    "taesd-pair": ("taesd", "encoder/decoder pair"),
+    "taesd-diffusers": ("taesd", "AutoencoderTiny"),
+    "stylegan": ("stylegan", "StyleGAN2 network pickle (16×16"),
+    "unet": ("unsupported", "UNet without its VAE"),
+    "malicious": ("unsupported", "builtins.exec"),
+    "empty": ("unsupported", "an empty file"),
+    "random": ("unsupported", "cannot be read as plain tensors"),
+    "png": ("unsupported", "a PNG image"),
+    "text": ("unsupported", "a text file"),
+    "pickle-list": ("unsupported", "holds a list"),
+}
+
+
+def test_identify_says_what_each_file_is(files, tmp_path):
+    for name, path in files.items():
+        found = foreign.identify(path)
+        kind, words = EXPECTED[name]
+        assert (found.kind, words in found.description) == (kind, True), (name, found)
+        assert found.needs_scale == (kind == "sd-vae")
+    (tmp_path / "no-card").mkdir()
+    assert foreign.identify(tmp_path / "no-card").kind == "unsupported"
+    with pytest.raises(ModelFileError, match="does not exist"):
+        foreign.identify(tmp_path / "nowhere.safetensors")
+
+
+def test_unsupported_files_say_what_they_look_like_and_what_works(files, tmp_path):
+    for name in ("unet", "malicious", "empty", "png", "text"):
+        with pytest.raises(ModelFileError) as e:
+            foreign.convert(files[name], tmp_path / "cache")
+        text = str(e.value)
+        assert files[name].name in text and EXPECTED[name][1] in text and "genimg opens" in text, text
+        assert "StyleGAN2" in text and "TAESD" in text
+    assert not (tmp_path / "cache").exists()
+
+
+def test_sd_vae_needs_a_scale_guessed_from_its_name(files, tmp_path):
+    for name, guess in (("sd-ldm", "SD 1.x / 2.x"), ("sd-diffusers", "SDXL")):
+        with pytest.raises(foreign.NeedsScale) as e:
+            foreign.convert(files[name], tmp_path / "cache")
+        assert e.value.guess == guess == foreign.guess_scale_label(files[name])
+        assert "0.18215" in str(e.value) and "0.13025" in str(e.value)
+
+
+def test_convert_makes_an_ordinary_model_folder_and_caches_it(files, tmp_path, monkeypatch):
+    cache = tmp_path / "cache"
+    folder = foreign.convert(files["sd-diffusers"], cache, foreign.SD_SCALES["SDXL"])
+    card = read_card(folder)
+    assert (card["architecture"], card["kind"], card["spatial"]) == ("AutoencoderKL", "vae", True)
+    assert card["source"] == {"file": "sdxl_vae.safetensors", "path": str(files["sd-diffusers"].resolve()),
+                              "type": "a Stable Diffusion VAE (diffusers layout)", "scaling_factor": 0.13025,
+                              "scale_label": "SDXL"}
+    net, _ = load_model(folder)  # the usual strict, safetensors-only load
+    direct = load_sd_vae(files["sd-diffusers"], 0.13025)
+    x = torch.rand(1, 3, 16, 24) * 2 - 1
+    with torch.no_grad():
+        assert torch.equal(net.encode(x)[0], direct.encode(x)[0])
+
+    built = []
+    monkeypatch.setattr(foreign, "_build", lambda *a: built.append(a))
+    stamp = (folder / WEIGHTS_NAME).stat().st_mtime_ns
+    assert foreign.convert(files["sd-diffusers"], cache, 0.13025) == folder  # a cache hit: nothing rebuilt
+    assert built == [] and (folder / WEIGHTS_NAME).stat().st_mtime_ns == stamp
+    monkeypatch.undo()
+    other = foreign.convert(files["sd-diffusers"], cache, SD_SCALE)  # another scale is another model
+    assert other != folder and read_card(other)["config"]["scaling_factor"] == SD_SCALE
+    os.utime(files["sd-diffusers"], ns=(time.time_ns(), time.time_ns() + 10**9))  # the file changed
+    assert foreign.convert(files["sd-diffusers"], cache, SD_SCALE) not in (folder, other)
+
+
+def test_taesd_and_stylegan_convert_without_a_question(files, tmp_path):
+    for name, arch, kind in (("taesd-pair", "TAESD", "vae"), ("taesd-diffusers", "TAESD", "vae"),
+                             ("stylegan", "StyleGAN2Generator", "gan")):
+        folder = foreign.convert(files[name], tmp_path / "cache")
+        card = read_card(folder)
+        assert (card["architecture"], card["kind"], card["spatial"]) == (arch, kind, kind == "vae")
+        assert "scaling_factor" not in card["source"]
+    assert read_card(foreign.convert(files["taesd-pair"], tmp_path / "cache"))["name"] == "taesd"
+    genimg_folder = foreign.convert(files["stylegan"], tmp_path / "cache")
+    assert foreign.convert(genimg_folder, tmp_path / "elsewhere") == genimg_folder
+    assert foreign.convert(genimg_folder / CARD_NAME, tmp_path / "elsewhere") == genimg_folder
+
+
+# --- the Runtime on converted models ------------------------------------------------------------
+
+@pytest.fixture()
+def photo() -> np.ndarray:
+    """A 200x120 picture with structure (gradients and a disc), not noise."""
+    y, x = np.mgrid[0:120, 0:200]
+    disc = ((x - 70) ** 2 + (y - 60) ** 2 < 35**2)[..., None]
+    image = np.stack([x * 255 / 199, y * 255 / 119, np.full_like(x, 90.0)], -1)
+    return np.where(disc, [230, 40, 40], image).astype(np.uint8)
+
+
+def test_runtime_loads_an_sd_vae_file_and_edits_photos_at_their_own_size(files, photo, monkeypatch):
+    rt = Runtime("cpu")
+    with pytest.raises(foreign.NeedsScale):
+        rt.load(str(files["sd-ldm"]), lambda *_: None)
+    info = rt.load(str(files["sd-ldm"]), lambda *_: None, SD_SCALE)
+    assert (info.kind, info.spatial, info.latent_size, info.source) == ("vae", True, 4, str(files["sd-ldm"]))
+    assert info.path != info.source and info.card["source"]["file"] == files["sd-ldm"].name
+    d = info.directions
+    assert d.basis.shape == (4, 4) and np.allclose(d.basis @ d.basis.T, np.eye(4), atol=1e-4)
+    assert np.all(d.sigma > 0) and d.explained.sum() == pytest.approx(1.0, abs=1e-4)
+
+    original, latent, recon = rt.encode(photo, "crop")  # fit is for square models only
+    assert original.shape == recon.shape == (120, 200, 3) and np.array_equal(original, photo)
+    assert latent.shape == (4, 60, 100) and latent.dtype == np.float32  # downscale 2 in the tiny VAE
+    assert np.array_equal(rt.decode("vae", latent), recon)
+    edited = edited_latent(EditState(latent, (2.0,)), d)
+    assert not np.array_equal(rt.decode("vae", edited), recon)
+    with pytest.raises(ValueError, match=r"expects \(4, height, width\)"):
+        rt.decode("vae", latent.ravel())
+    assert rt.encode_latent(photo, "crop").shape == (4,)
+    assert rt.encode_latent(photo, "crop") == pytest.approx(latent.mean(axis=(1, 2)), abs=1e-5)
+
+    rt.max_side = 100  # a larger photo is scaled down, keeping its aspect
+    small, small_latent, _ = rt.encode(photo, "crop")
+    assert small.shape == (60, 100, 3) and small_latent.shape == (4, 30, 50)
+    odd, odd_latent, _ = Runtime.encode(rt, photo[:117, :201], "crop")
+    assert odd.shape[:2] == (58, 100)  # 201x117 scaled to 100 and rounded to multiples of 2
+    monkeypatch.setenv("GENIMG_MAX_SIDE", "64")
+    assert Runtime("cpu").max_side == 64
+
+
+def test_runtime_reloads_the_cache_fast_and_keeps_the_directions(files):
+    rt = Runtime("cpu")
+    first = rt.load(str(files["taesd-diffusers"]), lambda *_: None)
+    t0 = time.perf_counter()
+    again = Runtime("cpu").load(str(files["taesd-diffusers"]), lambda *_: None)
+    assert time.perf_counter() - t0 < first.seconds and again.path == first.path
+    assert np.array_equal(again.directions.basis, first.directions.basis)
+    assert again.spatial and again.latent_size == 4
+
+
+def test_a_big_photo_is_encoded_and_decoded_in_tiles(files, monkeypatch):
+    from genimg_gui.engine import spatial
+
+    rt = Runtime("cpu")
+    rt.load(str(files["taesd-pair"]), lambda *_: None)
+    image = np.random.default_rng(0).integers(0, 255, (96, 160, 3), dtype=np.uint8)
+    whole = rt.encode(image, "crop")
+    calls = []
+    net = rt.model("vae").net
+    monkeypatch.setattr(spatial, "TILE_PX", 64)
+    monkeypatch.setattr(spatial, "OVERLAP_PX", 16)
+    monkeypatch.setattr(net, "decode", lambda z, f=net.decode: calls.append(tuple(z.shape)) or f(z))
+    tiled = rt.encode(image, "crop")
+    assert tiled[1].shape == whole[1].shape == (4, 12, 20) and tiled[2].shape == (96, 160, 3)
+    assert len(calls) > 1 and all(h <= 8 and w <= 8 for *_, h, w in calls)  # 64 px tiles: 8 latent cells
+    assert np.abs(tiled[2].astype(int) - whole[2]).mean() < 8  # blended tiles stay close to one pass
+
+
+def test_runtime_generates_with_a_stylegan2_pickle(files):
+    rt = Runtime("cpu")
+    info = rt.load(str(files["stylegan"]), lambda *_: None)
+    assert (info.kind, info.spatial, info.latent_size) == ("gan", False, 8)
+    assert info.card["architecture"] == "StyleGAN2Generator" and len(info.directions) == 8
+    w = rt.map_seed(3, 0.7)
+    image = rt.decode("gan", w)
+    assert w.shape == (8,) and image.shape == (16, 16, 3)
+    assert np.array_equal(image, rt.decode("gan", rt.map_seed(3, 0.7)))  # fixed noise: reproducible
+
+
+def test_runtime_refuses_bad_files_and_keeps_its_models(files):
+    rt = Runtime("cpu")
+    rt.load(str(files["stylegan"]), lambda *_: None)
+    for name in ("malicious", "unet", "random"):
+        with pytest.raises(ModelFileError, match="genimg opens"):
+            rt.load(str(files[name]), lambda *_: None)
+    assert set(rt.models) == {"gan"}
+
+
+# --- edit.py: per-channel directions on a spatial latent -----------------------------------------
+
+def test_shift_broadcasts_channel_directions_over_a_spatial_latent():
+    rng = np.random.default_rng(0)
+    base = rng.normal(size=(4, 3, 5)).astype(np.float32)
+    d = Directions(np.zeros(4, np.float32), np.eye(4, dtype=np.float32), np.array([2, 1, 1, 1], np.float32),
+                   np.full(4, 0.25, np.float32), ("a", "b", "c", "d"))
+    out = edited_latent(EditState(base, (1.5, 0.0, -1.0, 0.0)), d)
+    expected = base + (np.array([3.0, 0.0, -1.0, 0.0], np.float32))[:, None, None]
+    assert out.shape == base.shape and np.allclose(out, expected)
+    flat = rng.normal(size=20).astype(np.float32)  # flat latents: unchanged behaviour, same shape back
+    assert np.array_equal(shift(flat, [(1.0, 2.0, np.ones(20))]), flat + np.float32(2.0))
+    with pytest.raises(ValueError, match="size 3 does not fit a latent of shape"):
+        shift(base, [(1.0, 1.0, np.ones(3))])
+
+
+def test_prior_distance_of_a_spatial_latent_is_the_mean_over_its_pixels():
+    rng = np.random.default_rng(1)
+    basis = np.linalg.qr(rng.normal(size=(4, 4)))[0].astype(np.float32)
+    d = Directions(np.full(4, 0.5, np.float32), basis, np.array([2, 1, 0.5, 0.25], np.float32),
+                   np.array([0.6, 0.2, 0.15, 0.05], np.float32), ("a", "b", "c", "d"))
+    latent = rng.normal(size=(4, 6, 7)).astype(np.float32)
+    per_pixel = [prior_distance(latent[:, i, j], d) for i in range(6) for j in range(7)]
+    assert prior_distance(latent, d) == pytest.approx(np.mean(per_pixel))
+    typical = (d.mean[:, None, None] + np.einsum("k,kc,khw->chw", d.sigma, d.basis,
+                                                   rng.normal(size=(4, 30, 30)))).astype(np.float32)
+    assert 0.8 < prior_distance(typical, d) < 1.2

@@ -1,0 +1,157 @@
+"""Bring your own model, in the real window: an SD VAE file opened from File → Open model… (the scale
+question answered), a photo edited at its own size with sliders and a mask, a StyleGAN2 pickle dropped
+on the model panel generating, and unsupported files answered with a message while the app goes on."""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from PIL import Image
+from PySide6.QtCore import QMimeData, QPoint, QPointF, Qt, QUrl
+from PySide6.QtGui import QAction, QDragEnterEvent, QDropEvent
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QApplication
+
+import foreign_builders as fb
+from conftest import UI_TIMEOUT
+from genimg_gui.edit import EditState, edited_latent
+from genimg_gui.engine.runtime import Runtime
+
+
+def drop(target, paths) -> None:
+    """A real drag-enter + drop of file URLs onto a widget."""
+    mime = QMimeData()
+    mime.setUrls([QUrl.fromLocalFile(str(p)) for p in paths])
+    args = (QPointF(20, 20), Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier)
+    enter = QDragEnterEvent(*args)
+    QApplication.sendEvent(target, enter)
+    assert enter.isAccepted()
+    QApplication.sendEvent(target, QDropEvent(*args))
+
+
+def menu_action(window, text: str) -> QAction:
+    return next(a for a in window.findChildren(QAction) if a.text() == text)
+
+
+def settle(qtbot, item) -> None:
+    qtbot.waitUntil(lambda: item.shown_seq >= item.requested_seq, timeout=UI_TIMEOUT)
+
+
+@pytest.fixture()
+def photo(tmp_path):
+    """A 200x120 PNG with structure (gradients and a disc)."""
+    y, x = np.mgrid[0:120, 0:200]
+    disc = ((x - 70) ** 2 + (y - 60) ** 2 < 35**2)[..., None]
+    image = np.where(disc, [230, 40, 40], np.stack([x * 255 / 199, y * 255 / 119, np.full_like(x, 90.0)], -1))
+    path = tmp_path / "holiday.png"
+    Image.fromarray(image.astype(np.uint8)).save(path)
+    return path
+
+
+def paint_stroke(window) -> None:
+    """A horizontal brush stroke across the left part of the edited image."""
+    window.mask_tool.brush.setChecked(True)
+    rect = window.canvas.edited_rect()
+    y = int(rect.top() + rect.height() * 0.5)
+    points = [QPoint(int(rect.left() + rect.width() * f), y) for f in (0.2, 0.45)]
+    QTest.mousePress(window.canvas, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, points[0])
+    QTest.mouseMove(window.canvas, points[1])
+    QTest.mouseRelease(window.canvas, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, points[1])
+
+
+def test_an_sd_vae_file_opens_and_edits_a_photo_at_its_own_size(qtbot, window, tmp_path, photo, monkeypatch):
+    doc, opener = window.document, window.model_opener
+    vae_file = fb.sd_vae_file(tmp_path / "my-vae.safetensors")
+    asked = []
+    monkeypatch.setattr(opener, "ask_model_path", lambda: str(vae_file))
+    monkeypatch.setattr(opener, "ask_scale", lambda r: asked.append(r) or dict(r.choices)["SD 1.x / 2.x"])
+    with qtbot.waitSignal(doc.model_loaded, timeout=UI_TIMEOUT, check_params_cb=lambda info: info.spatial):
+        menu_action(window, "Open &model…").trigger()
+    assert [(r.path, r.default) for r in asked] == [(str(vae_file), "SD 1.x / 2.x")]
+    assert "Stable Diffusion VAE" in asked[0].description and not doc.jobs
+    info = doc.models["vae"]
+    assert info.card["source"]["file"] == "my-vae.safetensors" and info.latent_size == 4
+    panel = window.model_panel
+    assert any("my-vae" in panel.list.item(i).text() for i in range(panel.list.count()))
+    assert "my-vae.safetensors" in panel.details["Source"].text() and "0.18215" in panel.details["Source"].text()
+
+    with qtbot.waitSignal(doc.item_added, timeout=UI_TIMEOUT):
+        drop(window, [photo])
+    item = doc.current
+    assert item.name == "holiday.png" and item.image.shape == item.original.shape == (120, 200, 3)
+    assert item.history.current.base.shape == (4, 60, 100)  # the tiny VAE halves each side
+    assert len(window.sliders.sliders) == 4  # one per latent channel direction
+    reference = Runtime("cpu")
+    reference.load(info.path, lambda *_: None)  # the cached conversion, as the window's worker holds it
+    original, latent, recon = reference.encode(np.asarray(Image.open(photo)), "crop")
+    assert np.array_equal(item.original, original) and np.array_equal(item.history.current.base, latent)
+    assert np.array_equal(item.image, recon)
+
+    window.sliders.sliders[0].setValue(250)  # +2.5 sigma along the first channel direction
+    settle(qtbot, item)
+    edited = reference.decode("vae", edited_latent(EditState(latent, window.sliders.values()), info.directions))
+    assert np.array_equal(item.image, edited) and np.abs(edited.astype(int) - recon).mean() > 1
+
+    paint_stroke(window)
+    mask = item.history.current.mask
+    assert mask is not None and mask.shape == (120, 200)
+    settle(qtbot, item)
+    outside, inside = mask == 0, mask == 1
+    assert outside.mean() > 0.5 and inside.any()
+    assert np.array_equal(item.image[outside], recon[outside])  # unedited where not painted
+    assert np.array_equal(item.image[inside], edited[inside])
+    assert window.last_error == ""
+
+
+def test_a_photo_larger_than_the_limit_is_scaled_down_with_a_message(qtbot, window, tmp_path, photo, monkeypatch):
+    monkeypatch.setattr(window.model_opener, "ask_scale", lambda r: 0.13025)
+    with qtbot.waitSignal(window.document.model_loaded, timeout=UI_TIMEOUT):
+        window.open_paths([str(fb.taesd_pair(tmp_path)[0])])  # a TAESD: no question, spatial too
+    window.document.engine.worker.runtime.max_side = 104
+    with qtbot.waitSignal(window.document.item_added, timeout=UI_TIMEOUT):
+        drop(window, [photo])
+    item = window.document.current
+    assert item.image.shape == (64, 104, 3) and item.history.current.base.shape == (4, 8, 13)
+    assert "edited at 104×64" in window.status.currentMessage()
+
+
+def test_a_stylegan2_pickle_dropped_on_the_model_panel_generates(qtbot, window, tmp_path):
+    doc = window.document
+    marker = tmp_path / "CODE_RAN"
+    pkl = fb.stylegan_pickle(tmp_path / "ffhq-tiny.pkl", marker)
+    gan_item = next(i for i in doc.items.values() if i.kind == "gan")
+    with qtbot.waitSignal(doc.model_loaded, timeout=UI_TIMEOUT,
+                          check_params_cb=lambda info: info.card["architecture"] == "StyleGAN2Generator"):
+        drop(window.model_panel, [pkl])
+    qtbot.waitUntil(lambda: gan_item.image.shape == (16, 16, 3), timeout=UI_TIMEOUT)  # re-drawn by the new GAN
+    reference = Runtime("cpu")
+    reference.load(doc.models["gan"].path, lambda *_: None)
+    w = reference.map_seed(gan_item.seed, gan_item.psi)
+    assert np.array_equal(gan_item.history.current.base, w)
+    assert np.array_equal(gan_item.image, reference.decode("gan", w))
+
+    with qtbot.waitSignal(doc.item_added, timeout=UI_TIMEOUT):
+        window.gan_panel.new_sample_requested.emit(7, 0.8)
+    sample = doc.current
+    assert sample.kind == "gan" and sample.seed == 7
+    assert np.array_equal(sample.image, reference.decode("gan", reference.map_seed(7, 0.8)))
+    assert not marker.exists() and window.last_error == ""
+
+
+def test_unsupported_files_show_what_they_are_and_the_app_goes_on(qtbot, window, tmp_path, photo, monkeypatch):
+    doc = window.document
+    marker = tmp_path / "CODE_RAN"
+    models = dict(doc.models)
+    for path, words in ((fb.unet_only_file(tmp_path / "unet.safetensors"), "UNet without its VAE"),
+                        (fb.malicious_pickle(tmp_path / "evil.pkl", marker), "builtins.exec")):
+        window.last_error = ""
+        drop(window, [path])
+        qtbot.waitUntil(lambda: bool(window.last_error), timeout=UI_TIMEOUT)
+        assert path.name in window.last_error and words in window.last_error, window.last_error
+        assert "genimg opens" in window.last_error and "StyleGAN2" in window.last_error
+    monkeypatch.setattr(window.model_opener, "ask_scale", lambda r: None)  # the scale question cancelled
+    with qtbot.waitSignal(doc.message, timeout=UI_TIMEOUT, check_params_cb=lambda m: "not opened" in m):
+        drop(window.model_panel, [fb.sd_vae_file(tmp_path / "sdxl-vae.safetensors")])
+    assert doc.models == models and not marker.exists() and not doc.jobs
+    with qtbot.waitSignal(doc.item_added, timeout=UI_TIMEOUT):  # the bundled-size VAE still encodes
+        drop(window, [photo])
+    assert doc.current.image.shape == (32, 32, 3)
