@@ -172,6 +172,30 @@ def test_runtime_loads_an_sd_vae_file_and_edits_photos_at_their_own_size(files, 
     assert Runtime("cpu").max_side == 64
 
 
+def test_thumbnails_of_a_spatial_latent_decode_a_shrunk_latent_and_keep_the_aspect(files, photo):
+    from genimg_gui.engine import spatial
+    from genimg_gui.engine.worker import _thumbnail
+
+    rt = Runtime("cpu")
+    rt.load(str(files["sd-ldm"]), lambda *_: None, SD_SCALE)
+    _, latent, _ = rt.encode(photo, "crop")
+    count = rt.decode_count
+    small = rt.render_thumbnail("vae", latent, None, None, 5, 16)
+    assert small.shape == (20, 32, 3) and rt.decode_count == count + 1  # 4x(10, 16) latent: about 2x16 px
+    shrunk = spatial.shrink(latent, rt.model("vae").net, 16)
+    assert shrunk.shape == (4, 10, 16) and np.allclose(shrunk[:, :, 0], latent[:, :, :7].reshape(4, 10, 6, 7)
+                                                       .mean(axis=(2, 3)), atol=1e-5)  # local means
+    assert np.array_equal(small, rt.decode("vae", shrunk))
+    mask = np.zeros((120, 200), np.float32)
+    mask[:, :100] = 1
+    edited = shift(latent, [(3.0, 1.0, np.ones(4))])
+    masked = rt.render_thumbnail("vae", edited, mask, latent, 5, 16)
+    assert masked.shape == (20, 32, 3) and np.array_equal(masked[:, 18:], small[:, 18:])  # unedited half
+    assert not np.array_equal(masked[:, :14], small[:, :14])
+    thumb = _thumbnail(small, 16)
+    assert thumb.shape == (16, 16, 3) and (thumb[:3] == 255).all()  # letterboxed, not squashed
+
+
 def test_runtime_reloads_the_cache_fast_and_keeps_the_directions(files):
     rt = Runtime("cpu")
     first = rt.load(str(files["taesd-diffusers"]), lambda *_: None)
