@@ -125,6 +125,12 @@ def test_taesd_and_stylegan_convert_without_a_question(files, tmp_path):
         assert (card["architecture"], card["kind"], card["spatial"]) == (arch, kind, kind == "vae")
         assert "scaling_factor" not in card["source"]
     assert read_card(foreign.convert(files["taesd-pair"], tmp_path / "cache"))["name"] == "taesd"
+    from genimg_gui.catalog import converted_dir, converted_models, is_model_file
+
+    mine = foreign.convert(files["stylegan"], converted_dir())  # the app's cache (GENIMG_DATA_DIR in tests)
+    assert [(e.path, e.kind, e.card["source"]["file"]) for e in converted_models()] == \
+        [(str(mine), "gan", "network-snapshot.pkl")]
+    assert all(is_model_file(p) for p in files.values()) and not is_model_file("photo.PNG")
     genimg_folder = foreign.convert(files["stylegan"], tmp_path / "cache")
     assert foreign.convert(genimg_folder, tmp_path / "elsewhere") == genimg_folder
     assert foreign.convert(genimg_folder / CARD_NAME, tmp_path / "elsewhere") == genimg_folder

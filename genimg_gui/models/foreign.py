@@ -90,7 +90,8 @@ def _classify_keys(keys: list[str]) -> Identified:
     if "encoder.layers." in text or "decoder.layers." in text:
         return Identified("taesd", "a TAESD tiny autoencoder (diffusers AutoencoderTiny layout)")
     if keys and all(k.split(".")[0].isdigit() for k in keys):
-        return Identified("taesd", "a TAESD tiny autoencoder (one file of its encoder/decoder pair; the other is read from beside it)")
+        return Identified("taesd", "a TAESD tiny autoencoder (one file of its encoder/decoder pair; the other "
+                                   "is read from beside it)")
     if "model.diffusion_model." in text:
         return Identified("unsupported", "a Stable Diffusion UNet without its VAE")
     if any(k.startswith(("text_model.", "cond_stage_model.", "conditioner.")) for k in keys):
