@@ -20,12 +20,7 @@ from genimg_gui.models.weights import CARD_NAME, WEIGHTS_NAME, ModelFileError, l
 SD_SCALE = foreign.SD_SCALES["SD 1.x / 2.x"]
 
 
-@pytest.fixture(autouse=True, scope="module")
-def one_thread():
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(threads)
+pytestmark = pytest.mark.usefixtures("one_torch_thread")
 
 
 @pytest.fixture()

@@ -21,14 +21,7 @@ TINY_LATENT_GAN = LatentGANConfig(resolution=32, z_dim=16, w_dim=16, mapping_lay
                                   vae=TINY_VAE)
 
 
-@pytest.fixture(autouse=True, scope="module")
-def one_thread():
-    """Hundreds of tiny steps: on a busy 2-core machine two intra-op threads wait on each other
-    (measured 25 ms per step against 4 ms on one)."""
-    before = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(before)
+pytestmark = pytest.mark.usefixtures("one_torch_thread")
 
 
 @pytest.fixture(scope="module")

@@ -18,13 +18,7 @@ from genimg_gui.models.weights import ModelFileError
 TINY = SDVAEConfig(ch=32, ch_mult=(1, 2), num_res_blocks=1, z_channels=4, resolution=32)
 
 
-@pytest.fixture(autouse=True, scope="module")
-def one_thread():
-    """Tiny convolutions run faster on one thread than on two contended ones."""
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(threads)
+pytestmark = pytest.mark.usefixtures("one_torch_thread")
 
 
 @pytest.fixture(scope="module")

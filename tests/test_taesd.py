@@ -14,13 +14,7 @@ from genimg_gui.models.tiling import tile_layout, tiled_decode, tiled_encode
 from genimg_gui.models.weights import ModelFileError
 
 
-@pytest.fixture(autouse=True, scope="module")
-def one_thread():
-    """Small convolutions run faster on one thread than on two contended ones."""
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(threads)
+pytestmark = pytest.mark.usefixtures("one_torch_thread")
 
 
 def random_taesd(latent_channels: int, seed: int = 0) -> TAESD:

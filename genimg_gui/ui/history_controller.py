@@ -36,6 +36,7 @@ class HistoryController(QObject):
         self.document, self.panel, self.canvas = document, panel, canvas
         self.comparing: tuple[int, int] | None = None
         self._ab_seq = 0
+        self._missing: list[int] = []  # node ids of the thumbnail strip asked for last
         document.current_changed.connect(self.refresh)
         document.history_changed.connect(self.refresh)
         document.image_changed.connect(self._on_image)
@@ -79,7 +80,7 @@ class HistoryController(QObject):
         item = self.document.current
         if item is None or r.tag != item.id * 1000 + THUMB_TAG:
             return
-        for node_id, image in zip(getattr(self, "_missing", []), r.images):
+        for node_id, image in zip(self._missing, r.images):
             item.thumbs.setdefault(node_id, image)
             self.panel.set_thumbnail(node_id, image)
 
