@@ -52,17 +52,36 @@ def edit_spec(text: str) -> tuple[str, float]:
         raise argparse.ArgumentTypeError(f"{text!r}: expected DIRECTION=SIGMA, e.g. PC1=1.5 or 0=-2") from None
 
 
-def _runs(name: str):
+def latent_scale(text: str) -> float:
+    """'sd', 'sdxl' or a positive number: the latent scale of an SD VAE file."""
+    named = {"sd": 0.18215, "sdxl": 0.13025}  # models.foreign.SD_SCALES, without importing torch
+    try:
+        value = named[text.strip().lower()] if text.strip().lower() in named else float(text)
+        if not (math.isfinite(value) and value > 0):
+            raise ValueError
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r}: expected sd (0.18215), sdxl (0.13025) or a positive number") \
+            from None
+    return value
+
+
+def _runs(name: str, module: str = "cli_commands"):
     """A handler that imports the command (and torch) only when it runs."""
     def run(args: argparse.Namespace) -> int:
-        from . import cli_commands
-        return getattr(cli_commands, name)(args)
+        import importlib
+        return getattr(importlib.import_module(f".{module}", __package__), name)(args)
     return run
 
 
 def _model_arg(p: argparse._ActionsContainer, kind: str) -> None:
-    p.add_argument(f"--{kind}", type=Path, metavar="MODEL_DIR",
-                   help=f"{kind.upper()} model folder (default: the bundled one)")
+    other = "an SD VAE or TAESD file" if kind == "vae" else "a StyleGAN2 .pkl"
+    p.add_argument(f"--{kind}", type=Path, metavar="MODEL",
+                   help=f"{kind.upper()} model folder, or {other} (default: the bundled {kind.upper()})")
+
+
+def _latent_scale_arg(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--latent-scale", type=latent_scale, metavar="SCALE",
+                   help="an SD VAE file's latent scale: sd (SD 1.x/2.x, 0.18215), sdxl (0.13025) or a number")
 
 
 def _run_args(p: argparse.ArgumentParser) -> None:
@@ -96,7 +115,9 @@ def build_parser() -> argparse.ArgumentParser:
     sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     s = sub.add_parser("info", help="show a model's card: kind, sizes, training data, licence, metrics, directions")
-    s.add_argument("models", nargs="*", type=Path, metavar="MODEL_DIR", help="default: the bundled VAE and GAN")
+    s.add_argument("models", nargs="*", type=Path, metavar="MODEL",
+                   help="model folders or files (default: the bundled VAE and GAN)")
+    _latent_scale_arg(s)
     s.set_defaults(func=_runs("info"))
 
     s = sub.add_parser("encode", help="images -> VAE latents (NAME.npz) and reconstructions (NAME_recon.png)")
@@ -104,6 +125,7 @@ def build_parser() -> argparse.ArgumentParser:
     _model_arg(s, "vae")
     _run_args(s)
     s.add_argument("--fit", choices=["crop", "letterbox"], default="crop", help="how non-square images fit")
+    _latent_scale_arg(s)
     s.set_defaults(func=_runs("encode"))
 
     s = sub.add_parser("decode", help="latents (.npz from encode, generate, edit or the app) -> PNGs",
@@ -114,6 +136,7 @@ def build_parser() -> argparse.ArgumentParser:
     _model_arg(models, "vae")
     _model_arg(models, "gan")
     _run_args(s)
+    _latent_scale_arg(s)
     s.set_defaults(func=_runs("decode"))
 
     s = sub.add_parser("generate", help="GAN samples for seeds (seedNNNN.png), optionally edited")
@@ -141,6 +164,7 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--fit", choices=["crop", "letterbox"], default=None,
                    help="how non-square images fit (default: the recipe's, else crop)")
     s.add_argument("--save-latents", action="store_true", help="also write NAME_edited.npz")
+    _latent_scale_arg(s)
     s.set_defaults(func=_runs("edit"))
 
     s = sub.add_parser("interpolate", help="morph through images (VAE) or seeds (GAN) -> GIF, WebP or MP4",
@@ -160,7 +184,8 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--scale", type=positive_int, default=1, metavar="N", help="upscale GIF/WebP frames N times")
     s.add_argument("--fit", choices=["crop", "letterbox"], default="crop", help="how non-square images fit")
     s.add_argument("--device", default="auto", help="auto (cuda → mps → cpu), cpu, cuda, cuda:1, mps")
-    s.set_defaults(func=_runs("interpolate"))
+    _latent_scale_arg(s)
+    s.set_defaults(func=_runs("interpolate", "cli_interpolate"))
 
     add_train_parser(sub)
     return p

@@ -1,4 +1,5 @@
-"""The model commands behind `genimg info|encode|decode|generate|edit|interpolate` (arguments: cli.py).
+"""The model commands behind `genimg info|encode|decode|generate|edit` (arguments: cli.py; interpolate:
+cli_interpolate.py).
 
 Models run through engine.runtime.Runtime, the code the app's worker runs; images
 are read by imaging.py and latents written by the app's own export function, so
@@ -24,8 +25,8 @@ from .engine.requests import ModelInfo
 from .engine.runtime import Runtime
 from .imaging import ImageLoadError, image_grid, open_image
 from .masking import blend
+from .models.foreign import NeedsScale
 from .models.weights import ModelFileError
-from .morph import FORMATS, morph_path, write_animation
 from .recipe import Recipe, RecipeError
 from .train import TrainError
 from .export import export_latent, export_png  # plain numpy + Pillow, shared with the app
@@ -71,8 +72,10 @@ def model_folder(kind: str, folder: Path | None) -> Path:
     return Path(entry.path)
 
 
-def load_model(kind: str, folder: Path | None, device: str) -> tuple[Runtime, ModelInfo]:
-    """A Runtime holding the model of this kind from folder (default: the bundled one)."""
+def load_model(kind: str, folder: Path | None, device: str,
+               latent_scale: float | None = None) -> tuple[Runtime, ModelInfo]:
+    """A Runtime holding the model of this kind from folder (default: the bundled one), or from a
+    model file of another project (converted and cached as the app does; an SD VAE needs latent_scale)."""
     folder = model_folder(kind, folder)
     try:
         rt = Runtime(device)
@@ -85,10 +88,19 @@ def load_model(kind: str, folder: Path | None, device: str) -> tuple[Runtime, Mo
             said.add(text)
             say(f"{folder.name}: {text}…")
 
-    info = rt.load(str(folder), progress)
+    info = load_into(rt, folder, latent_scale, progress)
     if info.kind != kind:
         raise CLIError(f"{folder} holds a {info.kind.upper()}, not a {kind.upper()}; pass it as --{info.kind}")
     return rt, info
+
+
+def load_into(rt: Runtime, path: Path, latent_scale: float | None,
+              progress: Callable[[float, str], None] = lambda _f, _t: None) -> ModelInfo:
+    """rt.load, with the SD VAE scale question turned into the option that answers it."""
+    try:
+        return rt.load(str(path), progress, latent_scale)
+    except NeedsScale as e:
+        raise CLIError(f"{e}; say which with --latent-scale sd or --latent-scale sdxl") from None
 
 
 def model_record(info: ModelInfo) -> dict:
@@ -193,7 +205,7 @@ def info(args: argparse.Namespace) -> int:
     folders = args.models or [model_folder(kind, None) for kind in ("vae", "gan")]
 
     def show(folder: Path) -> None:
-        print(describe(Runtime("cpu").load(str(folder), lambda _f, _t: None)), flush=True)
+        print(describe(load_into(Runtime("cpu"), folder, args.latent_scale)), flush=True)
 
     return for_each([(str(f), partial(show, f)) for f in folders])
 
@@ -220,7 +232,7 @@ def describe(m: ModelInfo) -> str:
 
 
 def encode(args: argparse.Namespace) -> int:
-    rt, model = load_model("vae", args.vae, args.device)
+    rt, model = load_model("vae", args.vae, args.device, args.latent_scale)
     out = out_dir(args.out)
     zeros = (0.0,) * len(model.directions)
 
@@ -234,7 +246,7 @@ def encode(args: argparse.Namespace) -> int:
 
 def decode(args: argparse.Namespace) -> int:
     kind = "gan" if args.gan else "vae" if args.vae else recorded_kind(args.latents)
-    rt, _ = load_model(kind, args.gan or args.vae, args.device)
+    rt, _ = load_model(kind, args.gan or args.vae, args.device, args.latent_scale)
     out = out_dir(args.out)
 
     def work(path: Path, stem: str) -> None:
@@ -320,7 +332,7 @@ def generate(args: argparse.Namespace) -> int:
 
 
 def edit(args: argparse.Namespace) -> int:
-    rt, model = load_model("vae", args.vae, args.device)
+    rt, model = load_model("vae", args.vae, args.device, args.latent_scale)
     recipe = read_recipe(args.recipe, "vae", model) if args.recipe else None
     values = direction_values(args.edit, model.directions, "vae")
     if args.save_recipe:
@@ -341,34 +353,3 @@ def edit(args: argparse.Namespace) -> int:
                                 labels, model_record(model)))
 
     return per_file(args.images, work)
-
-
-def interpolate(args: argparse.Namespace) -> int:
-    """Keyframes (encoded images or mapped seeds) -> a morph of --frames frames -> one animation file."""
-    seeds = [s for group in args.seeds or [] for s in group]
-    if bool(seeds) == bool(args.images):
-        raise CLIError("give two or more images (VAE) or --seeds (GAN), not both")
-    if len(seeds or args.images) < 2:
-        raise CLIError("a morph needs at least two images or seeds")
-    if args.frames < 2:
-        raise CLIError("--frames must be at least 2")
-    if args.out.suffix.lower() not in FORMATS:
-        raise CLIError(f"{args.out.name}: the animation must end in {', '.join(FORMATS)}")
-    kind = "gan" if seeds else "vae"
-    rt, _ = load_model(kind, args.gan if seeds else args.vae, args.device)
-    if seeds:
-        keys = [rt.map_seed(s, args.psi) for s in seeds]
-    else:
-        keys = [rt.encode(read_image(p), args.fit)[1] for p in args.images]  # a bad image ends the run
-    path = morph_path(np.stack(keys), args.frames, args.mode, args.loop)
-    frames = []
-    for i, latent in enumerate(path, 1):
-        try:
-            image = rt.decode(kind, latent)
-        except FloatingPointError as e:
-            raise CLIError(f"frame {i}: {e}") from None
-        frames.append(np.repeat(np.repeat(image, args.scale, 0), args.scale, 1) if args.scale > 1 else image)
-        progress_bar(i, len(path), "frames")
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    wrote(write_animation(frames, args.out, args.fps))
-    return 0

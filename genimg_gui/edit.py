@@ -151,7 +151,11 @@ def shift(base: np.ndarray, steps: Sequence[tuple[float, float, np.ndarray]]) ->
 def fits(latent: np.ndarray, directions: Directions) -> bool:
     """Whether directions apply to this latent: the same size, or per-channel on a (C, h, w) grid.
     A latent of a model just replaced (its item not yet re-encoded) does not fit."""
-    dim, shape = directions.basis.shape[1], np.shape(latent)
+    return fits_size(np.shape(latent), directions.basis.shape[1])
+
+
+def fits_size(shape: Sequence[int], dim: int) -> bool:
+    """Whether vectors of dim numbers apply to a latent of this shape (see fits)."""
     return int(np.prod(shape)) == dim or (len(shape) == 3 and shape[0] == dim)
 
 

@@ -39,12 +39,15 @@ def slerp(a: np.ndarray, b: np.ndarray, t: float) -> np.ndarray:
     return (direction * ((1 - t) * na + t * nb)).astype(np.float32)
 
 
-def morph_path(latents: np.ndarray, frames: int, mode: str = "linear", loop: bool = False) -> np.ndarray:
-    """(frames, D) latents through K keyframes (K, D), evenly spaced in time: the first frame is
-    the first keyframe; without loop the last frame is the last keyframe, with loop the path
-    returns towards the first and stops one step short, so the animation repeats seamlessly."""
-    keys = np.asarray(latents, np.float32)
-    keys = keys.reshape(len(keys), -1)
+def morph_path(latents: np.ndarray | Sequence[np.ndarray], frames: int, mode: str = "linear",
+               loop: bool = False) -> np.ndarray:
+    """(frames, *shape) latents through K keyframes of one shape (K, *shape), evenly spaced in
+    time: the first frame is the first keyframe; without loop the last frame is the last
+    keyframe, with loop the path returns towards the first and stops one step short, so the
+    animation repeats seamlessly. Spherical paths treat each latent as one vector."""
+    stacked = np.asarray(latents, np.float32)
+    shape = stacked.shape[1:]
+    keys = stacked.reshape(len(stacked), -1)
     if len(keys) < 2:
         raise ValueError("a morph needs at least two keyframes")
     if frames < 2:
@@ -61,7 +64,28 @@ def morph_path(latents: np.ndarray, frames: int, mode: str = "linear", loop: boo
     for f, t in enumerate(times):
         k = min(int(t), len(keys) - 2)
         out[f] = step(keys[k], keys[k + 1], float(t - k))
-    return out
+    return out.reshape(frames, *shape)
+
+
+def common_grid(latents: Sequence[np.ndarray]) -> np.ndarray:
+    """The keyframes stacked (K, *shape). Spatial latents (C, h, w) of photos of other sizes are
+    resampled (bilinear, channel by channel) to the first one's grid, so the morph plays at
+    the first keyframe's size; flat latents must already be of one size."""
+    first = np.asarray(latents[0], np.float32)
+    out = [first]
+    for latent in latents[1:]:
+        latent = np.asarray(latent, np.float32)
+        if latent.shape != first.shape:
+            if latent.ndim != 3 or first.ndim != 3 or latent.shape[0] != first.shape[0]:
+                raise ValueError(f"keyframes of shapes {first.shape} and {latent.shape} are not from one model")
+            latent = np.stack([_resample(channel, first.shape[1:]) for channel in latent])
+        out.append(latent)
+    return np.stack(out)
+
+
+def _resample(channel: np.ndarray, size: tuple[int, int]) -> np.ndarray:
+    h, w = size
+    return np.asarray(Image.fromarray(channel, mode="F").resize((w, h), Image.Resampling.BILINEAR), np.float32)
 
 
 # --- writing ------------------------------------------------------------------

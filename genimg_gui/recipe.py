@@ -15,7 +15,7 @@ from pathlib import Path
 import numpy as np
 from PIL import Image
 
-from .edit import Directions, EditState, shift
+from .edit import Directions, EditState, fits_size, shift
 from .fileio import atomic_path, atomic_write_bytes
 from .masking import resize_mask
 
@@ -67,10 +67,11 @@ class Recipe:
                               f"({self.model_name}); this model's latent has {latent_size}")
 
     def apply(self, base_latent: np.ndarray) -> np.ndarray:
-        """The edited latent (float32, same shape as base_latent)."""
-        if np.size(base_latent) != self.latent_size:
+        """The edited latent (float32, same shape as base_latent): a flat latent of latent_size
+        numbers, or a spatial one (latent_size, h, w) of any h, w, whose every latent pixel moves."""
+        if not fits_size(np.shape(base_latent), self.latent_size):
             raise RecipeError(f"the recipe was made for a latent of {self.latent_size} numbers "
-                              f"({self.model_name}), not {np.size(base_latent)}")
+                              f"({self.model_name}), not one shaped {np.shape(base_latent)}")
         return shift(base_latent, [(s.value, s.sigma, s.vector) for s in self.steps])
 
     def mask_at(self, size: tuple[int, int]) -> np.ndarray | None:

@@ -171,6 +171,12 @@ def test_runtime_loads_an_sd_vae_file_and_edits_photos_at_their_own_size(files, 
     assert odd.shape[:2] == (58, 100)  # 201x117 scaled to 100 and rounded to multiples of 2
     monkeypatch.setenv("GENIMG_MAX_SIDE", "64")
     assert Runtime("cpu").max_side == 64
+    monkeypatch.delenv("GENIMG_MAX_SIDE")
+    from genimg_gui.engine import spatial
+    assert Runtime("cpu").max_side == 512  # interactive on a CPU
+    assert spatial.max_side_setting("cuda") == spatial.max_side_setting("mps") == 2048
+    monkeypatch.setenv("GENIMG_MAX_SIDE", "nonsense")
+    assert spatial.max_side_setting("cuda") == 2048
 
 
 def test_thumbnails_of_a_spatial_latent_decode_a_shrunk_latent_and_keep_the_aspect(files, photo):

@@ -9,12 +9,15 @@ from PIL import Image
 from PySide6.QtCore import QMimeData, QPoint, QPointF, Qt, QUrl
 from PySide6.QtGui import QAction, QDragEnterEvent, QDropEvent
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QMenu
 
 import foreign_builders as fb
 from conftest import UI_TIMEOUT
 from genimg_gui.edit import EditState, edited_latent
 from genimg_gui.engine.runtime import Runtime
+from genimg_gui.masking import blend
+from genimg_gui.morph import common_grid, morph_path
+from genimg_gui.recipe import Recipe
 
 
 def drop(target, paths) -> None:
@@ -155,3 +158,54 @@ def test_unsupported_files_show_what_they_are_and_the_app_goes_on(qtbot, window,
     with qtbot.waitSignal(doc.item_added, timeout=UI_TIMEOUT):  # the bundled-size VAE still encodes
         drop(window, [photo])
     assert doc.current.image.shape == (32, 32, 3)
+
+
+def test_recipes_and_morphs_work_on_photos_at_their_own_size(qtbot, window, tmp_path, photo):
+    """A TAESD edits two photos of other sizes: a masked recipe saved from one applies to the other
+    (the mask resized), and the morph between them plays at the first one's size."""
+    doc = window.document
+    with qtbot.waitSignal(doc.model_loaded, timeout=UI_TIMEOUT):
+        window.open_paths([str(fb.taesd_pair(tmp_path)[0])])
+    tall = tmp_path / "tall.png"
+    Image.open(photo).transpose(Image.Transpose.ROTATE_90).resize((96, 160)).save(tall)
+    window.open_paths([str(photo), str(tall)])
+    qtbot.waitUntil(lambda: [i.name for i in doc.items.values()][-2:] == ["holiday.png", "tall.png"],
+                    timeout=UI_TIMEOUT)
+    a, b = list(doc.items.values())[-2:]
+    doc.select(a.id)
+    window.sliders.sliders[0].setValue(250)
+    paint_stroke(window)
+    settle(qtbot, a)
+    recipe_path = window.recipes.save(str(tmp_path / "warm-left.json"))
+    recipe = Recipe.load(recipe_path)
+    assert recipe.mask is not None and recipe.latent_size == 4 and [s.value for s in recipe.steps] == [2.5]
+
+    doc.select(b.id)
+    assert window.recipes.apply(str(recipe_path)) == 1
+    settle(qtbot, b)
+    reference = Runtime("cpu")
+    reference.load(doc.models["vae"].path, lambda *_: None)
+    base = b.history.current.base
+    assert base.shape == (4, 20, 12) and np.array_equal(base, reference.encode(b.original, "crop")[1])
+    edited = reference.decode("vae", recipe.apply(base))
+    expected = blend(edited, reference.decode("vae", base), recipe.mask_at((160, 96)))
+    assert np.array_equal(b.image, expected) and not np.array_equal(b.image, edited)  # as genimg edit --recipe
+    assert window.last_error == ""
+
+    action = next(x for m in window.findChildren(QMenu) for x in m.actions() if x.text() == "&Morph / interpolate…")
+    doc.select(a.id)
+    action.trigger()
+    dialog = window.morph.dialog
+    qtbot.addWidget(dialog)
+    assert set(dialog.settings().item_ids) == {a.id, b.id}
+    shown = []
+    show = dialog.show_frame
+    dialog.show_frame = lambda index, image: (shown.append((index, image)), show(index, image))
+    dialog.frames.setValue(5)
+    dialog.timeline.setValue(2)
+    qtbot.waitUntil(lambda: bool(shown) and shown[-1][0] == 2, timeout=UI_TIMEOUT)
+    settings = dialog.settings()
+    keys = common_grid([edited_latent(doc.items[i].history.current, doc.directions("vae")) for i in settings.item_ids])
+    frame = reference.decode("vae", morph_path(keys, 5, settings.mode, settings.loop)[2])
+    assert frame.shape == doc.items[settings.item_ids[0]].image.shape and np.array_equal(shown[-1][1], frame)
+    assert window.last_error == ""

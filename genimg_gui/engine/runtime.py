@@ -91,7 +91,7 @@ class Runtime:
     def __init__(self, device: str = "auto") -> None:
         self.device = pick_device(device)
         self.models: dict[str, LoadedModel] = {}
-        self.max_side = spatial.max_side_setting()  # a spatial VAE edits photos up to this many pixels a side
+        self.max_side = spatial.max_side_setting(self.device.type)  # a spatial VAE edits photos up to this size
         self.decode_count = 0  # network decodes run, masked edits' cached ones not counted
         # (kind, tag) -> (hash of the base latent, its decode): a masked slider drag re-decodes
         # only the edited latent
@@ -132,6 +132,7 @@ class Runtime:
         for model in self.models.values():
             model.net.to(device)
         self.device = device
+        self.max_side = spatial.max_side_setting(device.type)  # photos opened from now on
         self._unedited.clear()  # another device may round a pixel differently
 
     def model(self, kind: str) -> LoadedModel:

@@ -1,6 +1,7 @@
 """Spatial autoencoders (SD VAE, TAESD): images at their own size, latents (C, h, w), tiles.
 
-A photo keeps its aspect and (up to GENIMG_MAX_SIDE) its size, rounded to a multiple of the
+A photo keeps its aspect and (up to GENIMG_MAX_SIDE, by default 2048 px on a GPU and 512 px on a
+CPU, where an SD VAE decode of 512² already takes seconds) its size, rounded to a multiple of the
 model's downscale factor. Networks see one tile at a time (models.tiling), so memory stays
 bounded whatever the size. Sliders are per-channel directions: PCA of the latent *pixels*
 (each a C-vector), so a slider shifts every latent pixel alike.
@@ -23,19 +24,22 @@ from ..models.directions import pca
 from ..models.tensors import to_tensor
 from ..models.tiling import downscale_factor, tiled_decode, tiled_encode
 
-DEFAULT_MAX_SIDE = 2048
+DEFAULT_MAX_SIDE = {"cpu": 512}  # by device type; others (cuda, mps) get GPU_MAX_SIDE
+GPU_MAX_SIDE = 2048
 TILE_PX, OVERLAP_PX = 512, 64  # image pixels per tile and of overlap (64 latent cells, 8 at f = 8)
 EXAMPLE_SIDE = 128             # examples are encoded at this size to estimate the directions
 
 
-def max_side_setting() -> int:
-    """The longest side a photo is edited at: GENIMG_MAX_SIDE if a positive number, else 2048."""
+def max_side_setting(device_type: str = "cpu") -> int:
+    """The longest side a photo is edited at: GENIMG_MAX_SIDE if a positive number, else the
+    default for the device type (live editing must stay interactive there)."""
+    default = DEFAULT_MAX_SIDE.get(device_type, GPU_MAX_SIDE)
     text = os.environ.get("GENIMG_MAX_SIDE", "").strip()
     try:
-        value = int(float(text)) if text else DEFAULT_MAX_SIDE
+        value = int(float(text)) if text else default
     except ValueError:
-        return DEFAULT_MAX_SIDE
-    return value if value > 0 else DEFAULT_MAX_SIDE
+        return default
+    return value if value > 0 else default
 
 
 def own_size(width: int, height: int, factor: int, max_side: int) -> tuple[int, int]:

@@ -18,7 +18,9 @@ def colour(x: torch.Tensor) -> torch.Tensor:
     return (x - mean) * (torch.rand(b, 1, 1, 1, device=x.device) + 0.5) + mean
 
 
-def translation(x: torch.Tensor, ratio: float = 0.125) -> torch.Tensor:
+def translation(x: torch.Tensor, ratio: float = 0.125, fill: float | None = 1.0) -> torch.Tensor:
+    """Shift each sample by up to ratio of its size; the uncovered border is `fill`
+    (white for images) or, with fill=None, a copy of the edge (a latent grid's own background)."""
     b, _, h, w = x.shape
     shift = int(h * ratio + 0.5)
     dx = torch.randint(-shift, shift + 1, (b, 1, 1), device=x.device)
@@ -26,7 +28,7 @@ def translation(x: torch.Tensor, ratio: float = 0.125) -> torch.Tensor:
     gy, gx = torch.meshgrid(torch.arange(h, device=x.device), torch.arange(w, device=x.device), indexing="ij")
     gy = (gy.unsqueeze(0) + dy + 1).clamp(0, h + 1)
     gx = (gx.unsqueeze(0) + dx + 1).clamp(0, w + 1)
-    padded = F.pad(x, [1, 1, 1, 1, 0, 0, 0, 0], value=1.0)  # white, the emoji background
+    padded = F.pad(x, [1, 1, 1, 1], mode="replicate") if fill is None else F.pad(x, [1, 1, 1, 1], value=fill)
     idx = (gy * (w + 2) + gx).view(b, 1, -1).expand(-1, x.shape[1], -1)
     return padded.flatten(2).gather(2, idx).view_as(x)
 
@@ -43,3 +45,8 @@ def cutout(x: torch.Tensor, ratio: float = 0.5) -> torch.Tensor:
 
 def diff_augment(x: torch.Tensor) -> torch.Tensor:
     return cutout(translation(colour(x)))
+
+
+def latent_augment(x: torch.Tensor) -> torch.Tensor:
+    """DiffAugment for latent grids: translation and cutout only (colour has no meaning there)."""
+    return cutout(translation(x, fill=None))

@@ -2,8 +2,8 @@
 
 The discriminator judges the VAE encoder's latent grids (normalised per channel)
 against the generator's; the generator ships with a copy of the VAE's decoder.
-Same losses, R1, EMA and mapping network as the pixel GAN; no image augmentation
-(it has no meaning on latents).
+Same losses, R1, EMA and mapping network as the pixel GAN; of DiffAugment only
+translation and cutout, which mean the same on a latent grid as on an image.
 """
 from __future__ import annotations
 
@@ -16,6 +16,7 @@ from ..models.latent_gan import LatentGANConfig, LatentGenerator
 from ..models.weights import ModelFileError, load_model
 from ..models.vae import ConvVAE
 from . import TrainError
+from .augment import latent_augment
 from .gan_recipe import GANRecipe
 from .loop import TrainOptions
 
@@ -61,12 +62,12 @@ class LatentGANRecipe(GANRecipe):
         return self.G.synthesize_latent(w)
 
     def augment(self, x: torch.Tensor) -> torch.Tensor:
-        return x
+        return latent_augment(x)
 
     def load_state(self, state: dict) -> None:
         super().load_state(state)
         self.stats_ready = True  # the statistics are buffers in the checkpoint
 
     def objective(self) -> dict:
-        return {**super().objective(), "augment": "none (latent space)",
+        return {**super().objective(), "augment": "DiffAugment translation,cutout on the latent grid",
                 "space": "latent grid of the VAE whose decoder is included"}

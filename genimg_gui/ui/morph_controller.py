@@ -12,7 +12,7 @@ from PySide6.QtWidgets import QLabel, QWidget
 
 from ..edit import edited_latent
 from ..engine import requests as rq
-from ..morph import FORMATS, morph_path, write_animation
+from ..morph import FORMATS, common_grid, morph_path, write_animation
 from .document import Document, Item
 from .morph_dialog import MorphDialog, MorphSettings
 
@@ -74,14 +74,15 @@ class MorphController(QObject):
 
     # --- keyframes and frames -------------------------------------------
     def keyframes(self, settings: MorphSettings) -> np.ndarray:
-        """(K, D): each ticked item's current edited latent, in the dialog's order."""
+        """(K, *shape): each ticked item's current edited latent, in the dialog's order; photos
+        of other sizes under a spatial VAE are brought to the first keyframe's grid."""
         directions = self.document.directions(self.kind)
         items: list[Item] = [self.document.items[i] for i in settings.item_ids if i in self.document.items]
-        return np.stack([edited_latent(i.history.current, directions).ravel() for i in items]) if items \
+        return common_grid([edited_latent(i.history.current, directions) for i in items]) if items \
             else np.zeros((0, 0), np.float32)
 
     def path(self, settings: MorphSettings) -> np.ndarray:
-        """(frames, D) latents of the morph the dialog describes now."""
+        """(frames, *shape) latents of the morph the dialog describes now."""
         return morph_path(self.keyframes(settings), settings.frames, settings.mode, settings.loop)
 
     def request_frame(self, index: int) -> int | None:

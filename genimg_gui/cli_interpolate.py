@@ -1,0 +1,44 @@
+"""`genimg interpolate`: keyframes (encoded images or mapped seeds) -> a morph -> GIF, WebP or MP4.
+
+The same path (morph.morph_path) and the same decode (engine.runtime) as the app's Morph dialog.
+"""
+from __future__ import annotations
+
+import argparse
+
+import numpy as np
+
+from .cli_commands import CLIError, load_model, progress_bar, read_image, wrote
+from .morph import FORMATS, common_grid, morph_path, write_animation
+
+
+def interpolate(args: argparse.Namespace) -> int:
+    """Keyframes -> a morph of --frames frames -> one animation file. Photos under a spatial VAE
+    (SD, TAESD) are encoded at their own size and the morph plays at the first one's size."""
+    seeds = [s for group in args.seeds or [] for s in group]
+    if bool(seeds) == bool(args.images):
+        raise CLIError("give two or more images (VAE) or --seeds (GAN), not both")
+    if len(seeds or args.images) < 2:
+        raise CLIError("a morph needs at least two images or seeds")
+    if args.frames < 2:
+        raise CLIError("--frames must be at least 2")
+    if args.out.suffix.lower() not in FORMATS:
+        raise CLIError(f"{args.out.name}: the animation must end in {', '.join(FORMATS)}")
+    kind = "gan" if seeds else "vae"
+    rt, _ = load_model(kind, args.gan if seeds else args.vae, args.device, args.latent_scale)
+    if seeds:
+        keys = [rt.map_seed(s, args.psi) for s in seeds]
+    else:
+        keys = [rt.encode(read_image(p), args.fit)[1] for p in args.images]  # a bad image ends the run
+    path = morph_path(common_grid(keys), args.frames, args.mode, args.loop)
+    frames = []
+    for i, latent in enumerate(path, 1):
+        try:
+            image = rt.decode(kind, latent)
+        except FloatingPointError as e:
+            raise CLIError(f"frame {i}: {e}") from None
+        frames.append(np.repeat(np.repeat(image, args.scale, 0), args.scale, 1) if args.scale > 1 else image)
+        progress_bar(i, len(path), "frames")
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    wrote(write_animation(frames, args.out, args.fps))
+    return 0

@@ -1,0 +1,103 @@
+"""The command line with other projects' model files: an SD VAE file (its latent scale given with
+--latent-scale), photos encoded and edited at their own size, recipes and morphs of spatial latents."""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from PIL import Image
+
+import foreign_builders as fb
+from genimg_gui.cli import main
+from genimg_gui.edit import EditState, edited_latent, shift
+from genimg_gui.engine.runtime import Runtime
+from genimg_gui.masking import blend
+from genimg_gui.morph import common_grid, count_frames, morph_path
+from genimg_gui.recipe import Recipe
+
+SD_SCALE = 0.18215
+
+
+def run(*args) -> int:
+    return main([str(a) for a in args])
+
+
+def pixels(path) -> np.ndarray:
+    with Image.open(path) as im:
+        return np.asarray(im.convert("RGB"))
+
+
+def picture(path, width: int, height: int, seed: int):
+    """Smooth colour gradients with a disc: structure a tiny VAE keeps, not noise."""
+    y, x = np.mgrid[0:height, 0:width]
+    cx, cy = np.random.default_rng(seed).uniform(0.3, 0.7, 2) * (width, height)
+    disc = ((x - cx) ** 2 + (y - cy) ** 2 < (min(width, height) / 4) ** 2)[..., None]
+    image = np.where(disc, [230, 40, 40], np.stack([x * 255 / width, y * 255 / height, np.full_like(x, 90.0)], -1))
+    Image.fromarray(image.astype(np.uint8)).save(path)
+    return path
+
+
+@pytest.fixture()
+def sd_file(tmp_path):
+    return fb.sd_vae_file(tmp_path / "vae-ft-mse.safetensors")
+
+
+@pytest.fixture()
+def reference(sd_file):
+    rt = Runtime("cpu")
+    rt.load(str(sd_file), lambda *_: None, SD_SCALE)
+    return rt
+
+
+def test_an_sd_vae_file_needs_its_scale_then_encodes_a_photo_at_its_own_size(tmp_path, sd_file, reference, capsys):
+    photo = picture(tmp_path / "beach.png", 200, 120, 0)
+    assert run("encode", photo, "--vae", sd_file, "-o", tmp_path / "out") == 1
+    err = capsys.readouterr().err
+    assert "vae-ft-mse.safetensors" in err and "--latent-scale sd" in err and "Traceback" not in err
+    assert run("encode", photo, "--vae", sd_file, "--latent-scale", "sd", "-o", tmp_path / "out") == 0
+    original, latent, recon = reference.encode(pixels(photo), "crop")
+    with np.load(tmp_path / "out" / "beach.npz") as f:
+        assert f["latent"].shape == (4, 60, 100) and np.array_equal(f["latent"], latent)
+    assert np.array_equal(pixels(tmp_path / "out" / "beach_recon.png"), recon)
+    assert run("info", sd_file, "--latent-scale", "sdxl") == 0  # another scale: another cached model
+    assert "AutoencoderKL" in capsys.readouterr().out
+    assert run("encode", photo, "--vae", sd_file, "--latent-scale", "-3", "-o", tmp_path / "out") == 2
+
+
+def test_a_recipe_saved_on_one_photo_edits_another_of_another_size(tmp_path, sd_file, reference):
+    a, b = picture(tmp_path / "a.png", 200, 120, 1), picture(tmp_path / "b.png", 96, 160, 2)
+    out = tmp_path / "out"
+    common = ("--vae", sd_file, "--latent-scale", "sd", "-o", out)
+    assert run("edit", a, *common, "--edit", "0=2.5", "--save-recipe", tmp_path / "warm.json") == 0
+    recipe = Recipe.load(tmp_path / "warm.json")
+    assert recipe.latent_size == 4 and [s.value for s in recipe.steps] == [2.5]
+    assert run("edit", b, *common, "--recipe", tmp_path / "warm.json") == 0
+
+    directions = reference.models["vae"].directions
+    _, base, recon = reference.encode(pixels(b), "crop")
+    expected = reference.decode("vae", edited_latent(EditState(base, (2.5,)), directions))
+    assert base.shape == (4, 80, 48) and np.array_equal(pixels(out / "b_edited.png"), expected)
+    assert np.abs(expected.astype(int) - recon).mean() > 1  # the edit shows
+
+    mask = np.zeros((10, 10), np.float32)
+    mask[:, :5] = 1  # the left half, at any size
+    masked = Recipe(recipe.model_name, "vae", 4, recipe.steps, mask)
+    masked.save(tmp_path / "left.json")
+    assert run("edit", b, *common, "--recipe", tmp_path / "left.json") == 0
+    edited = reference.decode("vae", shift(base, [(2.5, s.sigma, s.vector) for s in recipe.steps]))
+    assert np.array_equal(pixels(out / "b_edited.png"), blend(edited, recon, masked.mask_at((160, 96))))
+
+
+def test_interpolate_morphs_photos_of_other_sizes_at_the_first_ones_size(tmp_path, sd_file, reference):
+    a, b = picture(tmp_path / "a.png", 200, 120, 3), picture(tmp_path / "b.png", 96, 160, 4)
+    webp = tmp_path / "morph.webp"  # lossless: frames come back bit for bit
+    assert run("interpolate", a, b, "--vae", sd_file, "--latent-scale", "sd", "--frames", "4", "-o", webp) == 0
+    assert count_frames(webp) == 4
+    keys = common_grid([reference.encode(pixels(p), "crop")[1] for p in (a, b)])
+    assert keys.shape == (2, 4, 60, 100)
+    path = morph_path(keys, 4)
+    assert path.shape == (4, 4, 60, 100)
+    with Image.open(webp) as im:
+        assert im.size == (200, 120)
+        im.seek(2)
+        frame = np.asarray(im.convert("RGB"))
+    assert np.array_equal(frame, reference.decode("vae", path[2]))
