@@ -13,6 +13,7 @@ from genimg_gui.catalog import read_entry
 from genimg_gui.cli import main
 from genimg_gui.models.directions import load_directions
 from genimg_gui.models.weights import load_model, latent_shape
+from genimg_gui.train.augment import latent_augment, translation
 from genimg_gui.train.vae_recipe import VAERecipe
 
 TINY = {"vae": ["--set", "channels=[8,16]", "--set", "latent_channels=2"],
@@ -165,6 +166,22 @@ def test_latent_gan_trains_in_a_vae_latent_space_and_paints_through_its_decoder(
         images = gan(torch.randn(2, 16))
     assert images.shape == (2, 3, 32, 32) and torch.isfinite(images).all()
     assert float(gan.latent_std.min()) > 0 and not torch.allclose(gan.latent_std, torch.ones_like(gan.latent_std))
+    assert "translation,cutout" in card["objective"]["augment"]
+
+
+def test_latent_augmentation_shifts_grids_with_their_own_edges_and_passes_gradients():
+    torch.manual_seed(0)
+    grid = torch.zeros(64, 2, 8, 8)
+    grid[:, :, 2:6, 2:6] = 1.0  # a square away from the edges
+    grid[:, 0] += 5.0           # channel 0's background is 5, not 0 (or the pixel white 1.0)
+    shifted = translation(grid, ratio=0.125, fill=None)  # up to 1 cell
+    assert shifted.shape == grid.shape
+    assert torch.equal(shifted[:, 0, 0, 0], torch.full((64,), 5.0))  # the corner is edge, never padding
+    assert len({tuple(torch.nonzero(s[1]).min(0).values.tolist()) for s in shifted}) > 3  # moved about
+    assert torch.equal(shifted.sum(dim=(2, 3)), grid.sum(dim=(2, 3)))  # nothing cut off: the square stays inside
+    x = torch.randn(4, 3, 8, 8, requires_grad=True)
+    latent_augment(x).sum().backward()
+    assert x.grad is not None and x.grad.abs().sum() > 0 and (x.grad == 0).any()  # cutout blocks some cells
 
 
 def test_latent_of_must_name_a_vae_of_the_same_resolution(data_dir, model_dir, tmp_path, capsys):
