@@ -49,6 +49,15 @@ def test_a_painted_mask_confines_the_edit_and_undo_removes_it(qtbot, window, ref
     assert np.array_equal(item.image[outside], unedited[outside])  # untouched where not painted
     assert np.array_equal(item.image[inside], whole[inside])        # fully edited where painted
 
+    panel = window.history_panel  # A/B of the whole edit and the masked one shows each as it was
+    panel.tree.clearSelection()
+    panel.item_for(1).setSelected(True)
+    panel.item_for(2).setSelected(True)
+    with qtbot.waitSignal(window.document.frames_ready, timeout=UI_TIMEOUT) as got:
+        panel.compare_button.click()
+    assert np.array_equal(got.args[0].images[0], whole) and np.array_equal(got.args[0].images[1], item.image)
+    panel.stop_button.click()
+
     window.document.undo()
     settle(qtbot, window, item)
     assert item.history.current.mask is None

@@ -91,10 +91,13 @@ class PreviewStrip(Request):
 
 @dataclass(frozen=True, eq=False)
 class RenderFrames(Request):
-    """Decode a sequence of latents (a morph) at full resolution, with progress and cancel."""
+    """Decode a sequence of latents (a morph, an A/B pair) at full resolution, with progress and
+    cancel. A frame with a mask shows its latent inside it and its base's decode outside (as Decode)."""
     kind: str
     latents: np.ndarray   # (F, D), or (F, C, h, w) for a spatial VAE
     tag: int = 0
+    masks: tuple[np.ndarray | None, ...] = ()  # per frame; none given: no masks
+    bases: tuple[np.ndarray | None, ...] = ()  # per frame, the unedited latent of a masked frame
 
 
 @dataclass(frozen=True, eq=False)

@@ -203,7 +203,8 @@ class Worker(QObject):
         for i, latent in enumerate(r.latents):
             self.queue.check(r.seq)
             self.progress.emit(rq.Progress(r.seq, i / len(r.latents), f"rendering frame {i + 1}/{len(r.latents)}"))
-            frames.append(self.runtime.decode(r.kind, latent))
+            mask = r.masks[i] if i < len(r.masks) else None
+            frames.append(self.runtime.render(r.kind, latent, mask, r.bases[i] if mask is not None else None, r.tag))
         self.progress.emit(rq.Progress(r.seq, 1.0, "done"))
         self.result.emit(rq.Frames(r.seq, r.tag, np.stack(frames)))
 

@@ -92,8 +92,10 @@ class HistoryController(QObject):
             return
         self.comparing = (a, b)
         states = {n.id: n.state for n in item.history.nodes()}
-        latents = np.stack([edited_latent(states[i], directions) for i in (a, b)])
-        self._ab_seq = self.document.engine.submit(rq.RenderFrames(item.kind, latents, tag=AB_TAG))
+        pair = [states[a], states[b]]
+        latents = np.stack([edited_latent(state, directions) for state in pair])
+        self._ab_seq = self.document.engine.submit(rq.RenderFrames(
+            item.kind, latents, tag=AB_TAG, masks=tuple(s.mask for s in pair), bases=tuple(s.base for s in pair)))
 
     def _on_frames(self, r) -> None:
         if r.seq != self._ab_seq or self.comparing is None:
