@@ -14,7 +14,7 @@ import foreign_builders as fb
 from genimg_gui.edit import Directions, EditState, edited_latent, prior_distance, shift
 from genimg_gui.engine.runtime import Runtime
 from genimg_gui.models import foreign
-from genimg_gui.models.sd_vae import load_sd_vae
+from genimg_gui.models.sd_vae_files import load_sd_vae
 from genimg_gui.models.weights import CARD_NAME, WEIGHTS_NAME, ModelFileError, load_model, read_card
 
 SD_SCALE = foreign.SD_SCALES["SD 1.x / 2.x"]

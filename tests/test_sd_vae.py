@@ -10,8 +10,8 @@ import torch
 import torch.nn.functional as F
 from safetensors.torch import save_file
 
-from genimg_gui.models.sd_vae import (AutoencoderKL, SDVAEConfig, guess_scaling_factor, load_sd_vae,
-                                      preferred_dtype, sd_vae_state_dict)
+from genimg_gui.models.sd_vae import AutoencoderKL, SDVAEConfig, guess_scaling_factor, preferred_dtype
+from genimg_gui.models.sd_vae_files import load_sd_vae, sd_vae_state_dict
 from genimg_gui.models.tiling import tiled_decode, tiled_encode
 from genimg_gui.models.weights import ModelFileError
 

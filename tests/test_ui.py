@@ -4,7 +4,6 @@ from __future__ import annotations
 import json
 
 import numpy as np
-import pytest
 import torch
 from PIL import Image
 from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
@@ -12,12 +11,10 @@ from PySide6.QtGui import QDragEnterEvent, QDropEvent, QGuiApplication, QImage
 from PySide6.QtWidgets import QApplication
 
 from conftest import TINY_GAN, make_model_folder
-from genimg_gui.catalog import read_entry
 from genimg_gui.edit import edited_latent
 from genimg_gui.models.gan import Generator
 from genimg_gui.engine.runtime import Runtime
 from genimg_gui.ui.canvas import CompareMode
-from genimg_gui.ui.main_window import MainWindow
 from genimg_gui.ui.model_panel import human_count
 from genimg_gui.ui.qimage import from_qimage, to_qimage
 

@@ -17,10 +17,11 @@ from pathlib import Path
 from typing import Callable
 
 from .errors import ModelFileError
+from .sd_vae import SD_SCALE, SDXL_SCALE, guess_scaling_factor
+from .state_files import TORCH_SUFFIXES
 from .weights import CARD_NAME, WEIGHTS_NAME, save_model
 
-SD_SCALES = {"SD 1.x / 2.x": 0.18215, "SDXL": 0.13025}
-TORCH_SUFFIXES = (".ckpt", ".pt", ".pth", ".bin")
+SD_SCALES = {"SD 1.x / 2.x": SD_SCALE, "SDXL": SDXL_SCALE}
 MAGIC = {b"\x89PNG": "a PNG image", b"\xff\xd8\xff": "a JPEG image", b"GIF8": "a GIF image",
          b"RIFF": "a RIFF file (WebP image or audio)", b"%PDF": "a PDF document", b"PK\x03\x04": "a zip archive",
          b"BM": "a BMP image", b"II*\x00": "a TIFF image", b"MM\x00*": "a TIFF image"}
@@ -194,7 +195,7 @@ def _is_text(path: Path) -> bool:
 
 def guess_scale_label(path: Path) -> str:
     """The file cannot say whether it is SD 1/2 or SDXL; its name often does."""
-    return "SDXL" if "xl" in Path(path).name.lower() else "SD 1.x / 2.x"
+    return "SDXL" if guess_scaling_factor(path) == SDXL_SCALE else "SD 1.x / 2.x"
 
 
 # --- conversion ----------------------------------------------------------------------------------
@@ -215,7 +216,7 @@ def cache_folder(path: Path, cache_root: Path, scaling_factor: float | None = No
 
 def _build(path: Path, found: Identified, scaling_factor: float | None):
     if found.kind == "sd-vae":
-        from .sd_vae import load_sd_vae
+        from .sd_vae_files import load_sd_vae
         return load_sd_vae(path, scaling_factor)
     if found.kind == "taesd":
         from .taesd import load_taesd

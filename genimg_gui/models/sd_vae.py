@@ -1,28 +1,23 @@
 """Stable Diffusion's KL autoencoder (SD 1.x, 2.x, SDXL), written from the LDM architecture.
 
 The module's parameter names follow the original LDM checkpoints (`encoder.down.0.block.1.conv1`,
-`encoder.mid.attn_1.q`, ...), so those files load as they are; `sd_vae_state_dict` renames the
-diffusers layout into it. Latents leave `encode` already multiplied by the scaling factor, so
+`encoder.mid.attn_1.q`, ...), so those files load as they are; sd_vae_files.py reads files and
+renames the diffusers layout into it. Latents leave `encode` already multiplied by the scaling factor, so
 they are roughly unit-variance like every other latent in genimg.
 """
 from __future__ import annotations
 
 import math
-import re
-import zipfile
-from dataclasses import dataclass, fields, replace
+from dataclasses import dataclass, fields
 from pathlib import Path
-from typing import Callable, ClassVar
+from typing import ClassVar
 
 import torch
 import torch.nn.functional as F
-from safetensors import SafetensorError, safe_open
 from torch import nn
 
-from .errors import ModelFileError
 
 SD_SCALE, SDXL_SCALE = 0.18215, 0.13025
-TORCH_SUFFIXES = (".ckpt", ".pt", ".pth", ".bin")
 
 
 @dataclass(frozen=True)
@@ -226,143 +221,3 @@ def preferred_dtype(device: torch.device | str) -> torch.dtype:
 def guess_scaling_factor(filename: str | Path) -> float:
     """The weights do not record it; the name often says SDXL. The app asks, with this as the default."""
     return SDXL_SCALE if "xl" in Path(filename).name.lower() else SD_SCALE
-
-
-# --- files -------------------------------------------------------------------------------------
-
-def read_state_file(path: Path, keep: Callable[[str], bool] = lambda k: True) -> dict[str, torch.Tensor]:
-    """Tensors named by `keep` from a .safetensors or a weights-only torch file; never unpickles code."""
-    path = Path(path)
-    if not path.is_file():
-        raise ModelFileError(f"{path} does not exist or is not a file")
-    if path.suffix == ".safetensors":
-        try:
-            with safe_open(str(path), "pt") as f:  # reads only the tensors asked for: full SD files are GBs
-                return {k: f.get_tensor(k) for k in f.keys() if keep(k)}
-        except (SafetensorError, OSError, ValueError) as e:
-            raise ModelFileError(f"{path.name} is not a readable safetensors file ({e})") from None
-    if path.suffix not in TORCH_SUFFIXES:
-        raise ModelFileError(f"{path.name}: expected a .safetensors or {'/'.join(TORCH_SUFFIXES)} weights file")
-    try:
-        raw = torch.load(str(path), map_location="cpu", weights_only=True, mmap=zipfile.is_zipfile(path))
-    except Exception as e:  # the weights-only unpickler raises several types for code or corrupt data
-        raise ModelFileError(f"{path.name} cannot be read as plain tensors ({type(e).__name__}: {e}); genimg "
-                             "never runs code from a model file") from None
-    if isinstance(raw, dict) and isinstance(raw.get("state_dict"), dict):
-        raw = raw["state_dict"]
-    if not isinstance(raw, dict):
-        raise ModelFileError(f"{path.name} holds a {type(raw).__name__}, not a dict of named tensors")
-    return {str(k): v for k, v in raw.items() if isinstance(v, torch.Tensor) and keep(str(k))}
-
-
-def load_strict(net: nn.Module, state: dict[str, torch.Tensor], source: str) -> nn.Module:
-    """load_state_dict(strict=True), with a message naming what is missing, extra or the wrong shape."""
-    expected = net.state_dict()
-    missing = sorted(set(expected) - set(state))
-    unexpected = sorted(set(state) - set(expected))
-    wrong = [f"{k} {tuple(state[k].shape)} (expected {tuple(v.shape)})"
-             for k, v in expected.items() if k in state and state[k].shape != v.shape]
-    problems = [f"{len(items)} {what}: {', '.join(items[:4])}{', …' if len(items) > 4 else ''}"
-                for what, items in (("missing", missing), ("unexpected", unexpected), ("wrong shape", wrong))
-                if items]
-    if problems:
-        raise ModelFileError(f"{source} does not fit {type(net).__name__} ({'; '.join(problems)})")
-    net.load_state_dict(state, strict=True)
-    return net.eval()
-
-
-# --- key layouts ------------------------------------------------------------------------------
-
-CHECKPOINT_PREFIXES = ("first_stage_model.", "vae.")   # full LDM checkpoints; wrapped VAEs
-NOT_VAE = ("loss.", "model.diffusion_model.")          # LDM's discriminator/LPIPS terms, the UNet
-OTHER_PARTS = NOT_VAE + ("cond_stage_model.", "conditioner.", "model_ema.")  # never read from disk
-_DIFFUSERS_NAMES = [  # (pattern, replacement) in order; the up_blocks reversal is done apart
-    (r"\.mid_block\.resnets\.(\d)\.", lambda m: f".mid.block_{int(m[1]) + 1}."),
-    (r"\.mid_block\.attentions\.0\.", ".mid.attn_1."),
-    (r"\.attn_1\.group_norm\.", ".attn_1.norm."),
-    (r"\.attn_1\.(to_q|query)\.", ".attn_1.q."),
-    (r"\.attn_1\.(to_k|key)\.", ".attn_1.k."),
-    (r"\.attn_1\.(to_v|value)\.", ".attn_1.v."),
-    (r"\.attn_1\.(to_out\.0|proj_attn)\.", ".attn_1.proj_out."),
-    (r"\.conv_norm_out\.", ".norm_out."),
-    (r"\.conv_shortcut\.", ".nin_shortcut."),
-    (r"^encoder\.down_blocks\.(\d+)\.resnets\.", r"encoder.down.\1.block."),
-    (r"^encoder\.down_blocks\.(\d+)\.downsamplers\.0\.", r"encoder.down.\1.downsample."),
-]
-
-
-def vae_part(raw: dict[str, torch.Tensor]) -> dict[str, torch.Tensor]:
-    """The VAE's tensors, unprefixed: a full checkpoint's first_stage_model, else all but loss/UNet terms."""
-    for prefix in CHECKPOINT_PREFIXES:
-        if any(k.startswith(prefix) for k in raw):
-            raw = {k[len(prefix):]: v for k, v in raw.items() if k.startswith(prefix)}
-            break
-    return {k: v for k, v in raw.items() if not k.startswith(NOT_VAE)}
-
-
-def is_diffusers_layout(state: dict[str, torch.Tensor]) -> bool:
-    return any(".down_blocks." in k or ".up_blocks." in k or ".mid_block." in k for k in state)
-
-
-def from_diffusers(state: dict[str, torch.Tensor]) -> dict[str, torch.Tensor]:
-    """diffusers names -> LDM names. diffusers counts decoder levels deepest first: up_blocks.0 == up.{n-1}."""
-    n_up = len({k.split(".")[2] for k in state if k.startswith("decoder.up_blocks.")})
-
-    def rename(key: str) -> str:
-        for pattern, repl in _DIFFUSERS_NAMES:
-            key = re.sub(pattern, repl, key)
-        m = re.match(r"decoder\.up_blocks\.(\d+)\.(resnets|upsamplers\.0)\.", key)
-        if m:
-            part = "block." if m[2] == "resnets" else "upsample."
-            key = f"decoder.up.{n_up - 1 - int(m[1])}.{part}{key[m.end():]}"
-        return key
-
-    return {rename(k): v for k, v in state.items()}
-
-
-def _shape(state: dict[str, torch.Tensor], key: str) -> torch.Size:
-    if not state:
-        raise ModelFileError("it holds no VAE tensors (a UNet or text encoder alone?)")
-    if key not in state:
-        raise ModelFileError(f"not a Stable Diffusion VAE: it has no {key} (its tensors: "
-                             f"{', '.join(sorted(state)[:3])}, …)")
-    return state[key].shape
-
-
-def _count(state: dict[str, torch.Tensor], prefix: str) -> int:
-    return len({k[len(prefix):].split(".")[0] for k in state if k.startswith(prefix)})
-
-
-def sd_vae_state_dict(raw: dict[str, torch.Tensor]) -> tuple[SDVAEConfig, dict[str, torch.Tensor]]:
-    """LDM, diffusers, `first_stage_model.` or `vae.` keys -> (config read off the shapes, LDM-named state).
-    Of a full SD checkpoint only the VAE is taken; the UNet, text encoders and loss terms are dropped."""
-    state = vae_part(raw)
-    if is_diffusers_layout(state):
-        state = from_diffusers(state)
-    # diffusers stores the attention projections as Linear (C, C); LDM as 1x1 convs (C, C, 1, 1)
-    state = {k: (v[:, :, None, None] if ".attn_1." in k and v.ndim == 2 else v).float() for k, v in state.items()}
-    ch, in_channels = _shape(state, "encoder.conv_in.weight")[:2]
-    if "quant_conv.weight" not in state and "encoder.conv_out.weight" in state:
-        raise ModelFileError(f"this VAE has no quant_conv ({_shape(state, 'encoder.conv_out.weight')[0] // 2} "
-                             "latent channels): an SD3 or Flux VAE, which genimg does not open; TAESD3 and TAEF1 work")
-    levels = _count(state, "encoder.down.")
-    widths = [_shape(state, f"encoder.down.{i}.block.0.conv1.weight")[0] for i in range(max(levels, 1))]
-    if ch % 32 or any(w % ch for w in widths):
-        raise ModelFileError(f"layer widths {ch}, {widths} do not fit this architecture (multiples of 32 and of {ch})")
-    cfg = SDVAEConfig(ch=ch, ch_mult=tuple(w // ch for w in widths), in_channels=in_channels,
-                      num_res_blocks=_count(state, "encoder.down.0.block."),
-                      z_channels=_shape(state, "decoder.conv_in.weight")[1])
-    return cfg, state
-
-
-def load_sd_vae(path: Path, scaling_factor: float | None = None) -> AutoencoderKL:
-    """An SD VAE from a .safetensors / .ckpt / .pt / .pth / .bin file (or the VAE inside a full SD checkpoint)."""
-    path = Path(path)
-    raw = read_state_file(path, keep=lambda k: not k.startswith(OTHER_PARTS))
-    try:
-        cfg, state = sd_vae_state_dict(raw)
-    except ModelFileError as e:
-        raise ModelFileError(f"{path.name}: {e}") from None
-    if scaling_factor is None:
-        scaling_factor = guess_scaling_factor(path)
-    return load_strict(AutoencoderKL(replace(cfg, scaling_factor=float(scaling_factor))), state, path.name)

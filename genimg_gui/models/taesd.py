@@ -15,7 +15,7 @@ from typing import ClassVar
 import torch
 from torch import nn
 
-from .sd_vae import load_strict, read_state_file
+from .state_files import load_strict, read_state_file
 from .errors import ModelFileError
 
 WIDTH = 64

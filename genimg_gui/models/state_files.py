@@ -1,0 +1,55 @@
+"""Named tensors from a weights file of another project: .safetensors, or a torch file read with
+weights_only=True (never unpickling code), and a strict load that says what does not fit."""
+from __future__ import annotations
+
+import zipfile
+from pathlib import Path
+from typing import Callable
+
+import torch
+from safetensors import SafetensorError, safe_open
+from torch import nn
+
+from .errors import ModelFileError
+
+TORCH_SUFFIXES = (".ckpt", ".pt", ".pth", ".bin")
+
+def read_state_file(path: Path, keep: Callable[[str], bool] = lambda k: True) -> dict[str, torch.Tensor]:
+    """Tensors named by `keep` from a .safetensors or a weights-only torch file; never unpickles code."""
+    path = Path(path)
+    if not path.is_file():
+        raise ModelFileError(f"{path} does not exist or is not a file")
+    if path.suffix == ".safetensors":
+        try:
+            with safe_open(str(path), "pt") as f:  # reads only the tensors asked for: full SD files are GBs
+                return {k: f.get_tensor(k) for k in f.keys() if keep(k)}
+        except (SafetensorError, OSError, ValueError) as e:
+            raise ModelFileError(f"{path.name} is not a readable safetensors file ({e})") from None
+    if path.suffix not in TORCH_SUFFIXES:
+        raise ModelFileError(f"{path.name}: expected a .safetensors or {'/'.join(TORCH_SUFFIXES)} weights file")
+    try:
+        raw = torch.load(str(path), map_location="cpu", weights_only=True, mmap=zipfile.is_zipfile(path))
+    except Exception as e:  # the weights-only unpickler raises several types for code or corrupt data
+        raise ModelFileError(f"{path.name} cannot be read as plain tensors ({type(e).__name__}: {e}); genimg "
+                             "never runs code from a model file") from None
+    if isinstance(raw, dict) and isinstance(raw.get("state_dict"), dict):
+        raw = raw["state_dict"]
+    if not isinstance(raw, dict):
+        raise ModelFileError(f"{path.name} holds a {type(raw).__name__}, not a dict of named tensors")
+    return {str(k): v for k, v in raw.items() if isinstance(v, torch.Tensor) and keep(str(k))}
+
+
+def load_strict(net: nn.Module, state: dict[str, torch.Tensor], source: str) -> nn.Module:
+    """load_state_dict(strict=True), with a message naming what is missing, extra or the wrong shape."""
+    expected = net.state_dict()
+    missing = sorted(set(expected) - set(state))
+    unexpected = sorted(set(state) - set(expected))
+    wrong = [f"{k} {tuple(state[k].shape)} (expected {tuple(v.shape)})"
+             for k, v in expected.items() if k in state and state[k].shape != v.shape]
+    problems = [f"{len(items)} {what}: {', '.join(items[:4])}{', …' if len(items) > 4 else ''}"
+                for what, items in (("missing", missing), ("unexpected", unexpected), ("wrong shape", wrong))
+                if items]
+    if problems:
+        raise ModelFileError(f"{source} does not fit {type(net).__name__} ({'; '.join(problems)})")
+    net.load_state_dict(state, strict=True)
+    return net.eval()
