@@ -11,7 +11,7 @@ import pytest
 
 from genimg_gui import session as sess
 from genimg_gui.catalog import read_entry
-from genimg_gui.edit import EditState, History
+from genimg_gui.edit import EditState, History, edited_latent
 from genimg_gui.ui.main_window import MainWindow
 
 TIMEOUT = 30_000
@@ -138,3 +138,29 @@ def test_declining_the_restore_discards_it(qtbot, engine, model_dir):
     qtbot.addWidget(w)
     w.ask_restore = lambda: False
     assert w.offer_restore() == 0 and not sess.session_file().exists() and w.document.items == {}
+
+
+def test_restored_states_get_history_thumbnails_drawn_with_their_masks(qtbot, window, reference, image_files):
+    from PIL import Image
+
+    from genimg_gui.engine.worker import _thumbnail
+
+    original, base, _ = reference.encode(np.asarray(Image.open(image_files[0]).convert("RGB")), "crop")
+    directions = window.document.directions("vae")
+    mask = np.zeros(original.shape[:2], np.float32)
+    mask[:, : mask.shape[1] // 2] = 1  # the edit shows on the left half only
+    h = History(EditState(base, (0.0,) * len(directions)))
+    h.push(h.current.with_values((2.5,) + (0.0,) * (len(directions) - 1)))
+    h.push(h.current.with_mask(mask))
+    h.undo()  # the current state is the unmasked edit: the masked one is only in the history
+    sess.save_session(sess.Session([sess.SessionItem("vae", "restored.png", original, original, h)]))
+    window.ask_restore = lambda: True
+    assert window.offer_restore() == 1
+    item = window.document.current
+    assert item.name == "restored.png"
+    window.tabs.setCurrentWidget(window.history_panel)
+    qtbot.waitUntil(lambda: 2 in item.thumbs and 1 in item.thumbs, timeout=TIMEOUT)
+    edited = edited_latent(h.current, directions)
+    masked = _thumbnail(reference.render_thumbnail("vae", edited, mask, base, 0, 48), 48)
+    whole = _thumbnail(reference.render_thumbnail("vae", edited, None, None, 0, 48), 48)
+    assert np.array_equal(item.thumbs[2], masked) and not np.array_equal(masked, whole)

@@ -83,8 +83,8 @@ class PreviewStrip(Request):
     latents: np.ndarray   # (N, D), or (N, C, h, w) for a spatial VAE
     tag: int
     size: int = 48
-    mask: np.ndarray | None = None  # as in Decode
-    base: np.ndarray | None = None
+    masks: tuple[np.ndarray | None, ...] = ()  # per frame, as in RenderFrames
+    bases: tuple[np.ndarray | None, ...] = ()
     live = True
     preview = True
 

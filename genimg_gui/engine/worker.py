@@ -171,12 +171,12 @@ class Worker(QObject):
         """Frame by frame, giving way (put back in the queue) as soon as a job or a live request
         waits: a strip delays the live image by at most one frame's decode."""
         thumbs = []
-        for latent in r.latents:
+        for i, latent in enumerate(r.latents):
             if self.queue.urgent():
                 self.queue.requeue(r)
                 return
             self.queue.check(r.seq)
-            image = self.runtime.render_thumbnail(r.kind, latent, r.mask, r.base, r.tag, r.size)
+            image = self.runtime.render_thumbnail(r.kind, latent, *_masked(r.masks, r.bases, i), r.tag, r.size)
             thumbs.append(_thumbnail(image, r.size))
         self.result.emit(rq.Previewed(r.seq, r.tag, np.stack(thumbs) if thumbs
                                       else np.zeros((0, r.size, r.size, 3), np.uint8)))
@@ -203,8 +203,7 @@ class Worker(QObject):
         for i, latent in enumerate(r.latents):
             self.queue.check(r.seq)
             self.progress.emit(rq.Progress(r.seq, i / len(r.latents), f"rendering frame {i + 1}/{len(r.latents)}"))
-            mask = r.masks[i] if i < len(r.masks) else None
-            frames.append(self.runtime.render(r.kind, latent, mask, r.bases[i] if mask is not None else None, r.tag))
+            frames.append(self.runtime.render(r.kind, latent, *_masked(r.masks, r.bases, i), r.tag))
         self.progress.emit(rq.Progress(r.seq, 1.0, "done"))
         self.result.emit(rq.Frames(r.seq, r.tag, np.stack(frames)))
 
@@ -225,3 +224,9 @@ class Worker(QObject):
             self.queue.check(seq)
             self.progress.emit(rq.Progress(seq, fraction, text))
         return report
+
+
+def _masked(masks: tuple, bases: tuple, i: int) -> tuple[np.ndarray | None, np.ndarray | None]:
+    """(mask, base) of frame i of a request's per-frame tuples; (None, None) for an unmasked frame."""
+    mask = masks[i] if i < len(masks) else None
+    return (mask, bases[i]) if mask is not None else (None, None)

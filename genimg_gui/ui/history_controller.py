@@ -74,7 +74,9 @@ class HistoryController(QObject):
             return
         self._missing = [n.id for n in missing]
         latents = np.stack([edited_latent(n.state, directions) for n in missing])
-        self.document.engine.submit(rq.PreviewStrip(item.kind, latents, item.id * 1000 + THUMB_TAG, size=48))
+        self.document.engine.submit(rq.PreviewStrip(item.kind, latents, item.id * 1000 + THUMB_TAG, size=48,
+                                                    masks=tuple(n.state.mask for n in missing),
+                                                    bases=tuple(n.state.base for n in missing)))
 
     def _on_previewed(self, r) -> None:
         item = self.document.current

@@ -86,7 +86,8 @@ class PreviewController(QObject):
                 or not self.sliders.previews_enabled():
             return []
         values = self.sliders.preview_values()
-        masked = {} if state.mask is None else {"mask": state.mask, "base": state.base}
+        n = len(values)
+        masked = {} if state.mask is None else {"masks": (state.mask,) * n, "bases": (state.base,) * n}
         seqs = []
         for i in range(min(len(directions), MAX_STRIPS)):
             tag = item.id * TAG_SLOTS + i
