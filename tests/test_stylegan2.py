@@ -21,8 +21,9 @@ import torch.nn.functional as F
 
 from genimg_gui.models.safe_pickle import (TensorFlowPickleError, UnsafePickleError, read_network_pickle,
                                            stylegan_generator_state)
-from genimg_gui.models.stylegan2 import (StyleGAN2Config, StyleGAN2Generator, fir_filter, load_stylegan_pickle,
-                                         modulated_conv2d, upfirdn2d, upsample2d)
+from genimg_gui.models.stylegan2 import (StyleGAN2Config, StyleGAN2Generator, fir_filter, modulated_conv2d,
+                                         upfirdn2d, upsample2d)
+from genimg_gui.models.stylegan2_files import load_stylegan_pickle
 from genimg_gui.models.weights import ModelFileError
 
 TINY = StyleGAN2Config(z_dim=8, w_dim=8, img_resolution=16, channel_base=128, channel_max=16,
@@ -230,7 +231,8 @@ def _wrong_shape(data, kwargs):
     (_conditional, "training.networks.Generator", "conditional generators .c_dim=10. are not supported"),
     (_resnet, "training.networks.Generator", "only the 'skip' architecture is supported, not 'resnet'"),
     (_no_g_ema, "training.networks.Generator", "has no G_ema network .it holds: D, G, augment_pipe"),
-    (_wrong_shape, "training.networks.Generator", "mis-shaped tensors .1, e.g. mapping.w_avg .5,., expected .8,."),
+    (_wrong_shape, "training.networks.Generator",
+     "does not fit StyleGAN2Generator .1 wrong shape: mapping.w_avg .5,. .expected .8,..."),
     (None, "training.networks_stylegan3.Generator",
      "StyleGAN3 pickles are not supported yet; StyleGAN2/2-ADA are"),
     (_fourier_input, "training.networks.Generator", "StyleGAN3 pickles are not supported yet"),

@@ -105,7 +105,7 @@ def _classify_keys(keys: list[str]) -> Identified:
 def _identify_pickle(path: Path) -> Identified:
     """A network pickle, read by the restricted unpickler: nothing in it can run."""
     from .safe_pickle import PersistentStub, plain, read_network_pickle
-    from .stylegan2 import STYLEGAN2_CLASSES, STYLEGAN3_CLASS
+    from .stylegan2_files import STYLEGAN2_CLASSES, STYLEGAN3_CLASS
     try:
         data = read_network_pickle(path)
     except ModelFileError as e:
@@ -222,7 +222,7 @@ def _build(path: Path, found: Identified, scaling_factor: float | None):
         from .taesd import load_taesd
         return load_taesd(path)
     if found.kind == "stylegan":
-        from .stylegan2 import load_stylegan_pickle
+        from .stylegan2_files import load_stylegan_pickle
         return load_stylegan_pickle(path)
     raise unsupported(path, found)
 

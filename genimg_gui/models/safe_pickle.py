@@ -24,7 +24,7 @@ from typing import Any
 import numpy as np
 import torch
 
-from .weights import ModelFileError
+from .errors import ModelFileError
 
 _TORCH_LEGACY_MAGIC = 0x1950A86A20F9469CFC6C  # first object of a pre-1.6 torch.save file
 

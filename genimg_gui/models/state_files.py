@@ -39,8 +39,9 @@ def read_state_file(path: Path, keep: Callable[[str], bool] = lambda k: True) ->
     return {str(k): v for k, v in raw.items() if isinstance(v, torch.Tensor) and keep(str(k))}
 
 
-def load_strict(net: nn.Module, state: dict[str, torch.Tensor], source: str) -> nn.Module:
-    """load_state_dict(strict=True), with a message naming what is missing, extra or the wrong shape."""
+def load_strict(net: nn.Module, state: dict[str, torch.Tensor], source: str, assign: bool = False) -> nn.Module:
+    """load_state_dict(strict=True), with a message naming what is missing, extra or the wrong shape.
+    assign=True takes the tensors themselves (a net built on the meta device has no storage to copy into)."""
     expected = net.state_dict()
     missing = sorted(set(expected) - set(state))
     unexpected = sorted(set(state) - set(expected))
@@ -51,5 +52,5 @@ def load_strict(net: nn.Module, state: dict[str, torch.Tensor], source: str) -> 
                 if items]
     if problems:
         raise ModelFileError(f"{source} does not fit {type(net).__name__} ({'; '.join(problems)})")
-    net.load_state_dict(state, strict=True)
+    net.load_state_dict(state, strict=True, assign=assign)
     return net.eval()
