@@ -101,3 +101,18 @@ def test_interpolate_morphs_photos_of_other_sizes_at_the_first_ones_size(tmp_pat
         im.seek(2)
         frame = np.asarray(im.convert("RGB"))
     assert np.array_equal(frame, reference.decode("vae", path[2]))
+
+
+def test_generate_draws_from_a_stylegan2_pickle_without_running_its_code(tmp_path):
+    marker = tmp_path / "CODE_RAN"
+    pkl = fb.stylegan_pickle(tmp_path / "ffhq-tiny.pkl", marker)
+    out = tmp_path / "out"
+    assert run("generate", "--gan", pkl, "--seeds", "3,5", "--psi", "0.5", "-o", out, "--save-latents") == 0
+    reference = Runtime("cpu")
+    reference.load(str(pkl), lambda *_: None)
+    for seed in (3, 5):
+        w = reference.map_seed(seed, 0.5)
+        assert np.array_equal(pixels(out / f"seed{seed:04d}.png"), reference.decode("gan", w))
+        with np.load(out / f"seed{seed:04d}.npz") as f:
+            assert np.array_equal(f["latent"], w)
+    assert not marker.exists()
