@@ -54,9 +54,9 @@ def edit_spec(text: str) -> tuple[str, float]:
 
 def latent_scale(text: str) -> float:
     """'sd', 'sdxl' or a positive number: the latent scale of an SD VAE file."""
-    named = {"sd": 0.18215, "sdxl": 0.13025}  # models.foreign.SD_SCALES, without importing torch
+    named = {"sd": 0.18215, "sdxl": 0.13025}  # models.sd_vae's SD_SCALE and SDXL_SCALE, without importing torch
     try:
-        value = named[text.strip().lower()] if text.strip().lower() in named else float(text)
+        value = named.get(text.strip().lower()) or float(text)
         if not (math.isfinite(value) and value > 0):
             raise ValueError
     except ValueError:

@@ -116,3 +116,10 @@ def test_generate_draws_from_a_stylegan2_pickle_without_running_its_code(tmp_pat
         with np.load(out / f"seed{seed:04d}.npz") as f:
             assert np.array_equal(f["latent"], w)
     assert not marker.exists()
+
+
+def test_latent_scale_names_are_the_models_scales():
+    from genimg_gui.cli import latent_scale
+    from genimg_gui.models.foreign import SD_SCALES
+
+    assert (latent_scale("sd"), latent_scale("SDXL"), latent_scale("0.2")) == (*SD_SCALES.values(), 0.2)
