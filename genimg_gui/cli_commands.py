@@ -8,10 +8,8 @@ the CLI and the app give the same pixels and the same files. No Qt is imported.
 from __future__ import annotations
 
 import argparse
-import json
 import re
 import sys
-import zipfile
 from functools import partial
 from pathlib import Path
 from typing import Callable, Sequence
@@ -29,7 +27,7 @@ from .models.foreign import NeedsScale
 from .models.weights import ModelFileError
 from .recipe import Recipe, RecipeError
 from .train import TrainError
-from .export import export_latent, export_png  # plain numpy + Pillow, shared with the app
+from .export import export_latent, export_png, read_latent  # plain numpy + Pillow, shared with the app
 
 class CLIError(Exception):
     """A mistake the user can fix (no such model, unknown direction); printed without a traceback."""
@@ -176,27 +174,6 @@ def out_dir(path: Path) -> Path:
 
 def read_image(path: Path) -> np.ndarray:
     return np.asarray(open_image(path))
-
-
-def read_latent(path: Path) -> tuple[np.ndarray, str | None]:
-    """The flattened latent of an .npz written by encode, generate, edit or the app, and the kind it records."""
-    if not path.is_file():
-        raise ValueError(f"{path} does not exist")
-    if not zipfile.is_zipfile(path):
-        raise ValueError(f"{path.name} is not an .npz file")
-    try:
-        with np.load(path, allow_pickle=False) as f:
-            if "latent" not in f.files:
-                raise ValueError(f"it holds {', '.join(f.files) or 'nothing'} but no 'latent'")
-            latent = np.asarray(f["latent"], np.float32).ravel()
-            record = str(f["model"]) if "model" in f.files else ""
-    except (OSError, ValueError, EOFError, zipfile.BadZipFile) as e:  # damaged, or object arrays
-        raise ValueError(f"{path.name} is not a readable latent file ({e})") from None
-    try:
-        kind = json.loads(record).get("kind")
-    except (ValueError, AttributeError):  # absent, or a bare model name
-        kind = None
-    return latent, kind if kind in ("vae", "gan") else None
 
 
 # --- commands --------------------------------------------------------------

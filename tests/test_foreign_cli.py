@@ -58,6 +58,9 @@ def test_an_sd_vae_file_needs_its_scale_then_encodes_a_photo_at_its_own_size(tmp
     with np.load(tmp_path / "out" / "beach.npz") as f:
         assert f["latent"].shape == (4, 60, 100) and np.array_equal(f["latent"], latent)
     assert np.array_equal(pixels(tmp_path / "out" / "beach_recon.png"), recon)
+    assert run("decode", tmp_path / "out" / "beach.npz", "--vae", sd_file, "--latent-scale", "sd",
+               "-o", tmp_path / "dec") == 0  # the (4, 60, 100) grid comes back in its shape
+    assert np.array_equal(pixels(tmp_path / "dec" / "beach_decoded.png"), recon)
     assert run("info", sd_file, "--latent-scale", "sdxl") == 0  # another scale: another cached model
     assert "AutoencoderKL" in capsys.readouterr().out
     assert run("encode", photo, "--vae", sd_file, "--latent-scale", "-3", "-o", tmp_path / "out") == 2
