@@ -323,6 +323,25 @@ def test_brush_drag_strokes_the_edited_pane(qtbot, canvas):
     assert canvas.offset == QPointF(0, 0)  # painting does not pan
 
 
+def test_a_wide_photo_keeps_its_aspect_and_is_brushed_in_even_pixel_steps(qtbot, canvas):
+    wide = np.full((60, 200, 3), 90, np.uint8)  # a photo under a spatial VAE: 200 x 60
+    canvas.set_images(to_qimage(wide), to_qimage(wide))
+    for name, rect in canvas.panes():
+        assert rect.width() / rect.height() == pytest.approx(200 / 60, rel=0.02), name
+    canvas.set_brush_mode(True)
+    canvas.set_brush_radius(4)
+    rect = canvas.edited_rect()
+    points: list[tuple[float, float]] = []
+    canvas.stroke.connect(lambda x, y: points.append((x, y)))
+    with qtbot.waitSignal(canvas.stroke_finished):
+        qtbot.mousePress(canvas, LEFT, pos=at(rect, 0.1, 0.1))
+        qtbot.mouseMove(canvas, at(rect, 0.9, 0.9))  # one diagonal jump
+        qtbot.mouseRelease(canvas, LEFT, pos=at(rect, 0.9, 0.9))
+    xs, ys = np.array(points).T
+    gaps = np.hypot(np.diff(xs) * 200, np.diff(ys) * 60)  # in image pixels
+    assert gaps.max() <= 2 + 1e-6 and abs(xs[-1] - 0.9) < 0.01 and abs(ys[-1] - 0.9) < 0.02
+
+
 def test_brush_elsewhere_pans_or_does_nothing(qtbot, canvas):
     canvas.set_brush_mode(True)
     strokes: list = []

@@ -110,18 +110,17 @@ class Canvas(QWidget):
         if rect is None or rect.width() <= 0:
             return
         x, y = (pos.x() - rect.left()) / rect.width(), (pos.y() - rect.top()) / rect.height()
-        size = max(self.edited.width(), self.edited.height())
-        step = max(1.0, self.brush_radius / 2) / size
-        reach = self.brush_radius / size  # a centre this far off the image still paints its edge
+        width, height = self.edited.width(), self.edited.height()
         if self._last_stroke is None:
             points = [(x, y)]
-        else:
+        else:  # in image pixels, so that a wide photo is stepped as finely across as down
             lx, ly = self._last_stroke
-            n = math.ceil(math.hypot(x - lx, y - ly) / step)
+            n = max(1, math.ceil(math.hypot((x - lx) * width, (y - ly) * height) / max(1.0, self.brush_radius / 2)))
             points = [(lx + (x - lx) * k / n, ly + (y - ly) * k / n) for k in range(1, n + 1)]
         self._last_stroke = (x, y)
+        reach_x, reach_y = self.brush_radius / width, self.brush_radius / height  # off the image, still touching it
         for px, py in points:
-            if -reach <= px <= 1 + reach and -reach <= py <= 1 + reach:
+            if -reach_x <= px <= 1 + reach_x and -reach_y <= py <= 1 + reach_y:
                 self.stroke.emit(px, py)
 
     def fit(self) -> None:
@@ -137,14 +136,21 @@ class Canvas(QWidget):
         gap = 12.0
         slot_w = (self.width() - gap * (3 if two else 2)) / (2 if two else 1)
         slot_h = self.height() - 2 * gap
-        side = max(1.0, min(slot_w, slot_h)) * self.zoom
+        w, h = self._fitted(slot_w, slot_h)
         rects = []
         names = ["original", "edited"] if two else ["edited"]
         for i, name in enumerate(names):
             cx = gap * (1 + i) + slot_w * (i + 0.5) if two else self.width() / 2
             centre = QPointF(cx, self.height() / 2) + self.offset
-            rects.append((name, QRectF(centre.x() - side / 2, centre.y() - side / 2, side, side)))
+            rects.append((name, QRectF(centre.x() - w / 2, centre.y() - h / 2, w, h)))
         return rects
+
+    def _fitted(self, slot_w: float, slot_h: float) -> tuple[float, float]:
+        """The edited image's size in a slot at this zoom, keeping its aspect (a photo under a
+        spatial VAE is not square)."""
+        aspect = self.edited.width() / max(1, self.edited.height())
+        w = max(1.0, min(slot_w, slot_h * aspect))
+        return w * self.zoom, w / aspect * self.zoom
 
     def paintEvent(self, event) -> None:  # noqa: N802 (Qt naming)
         p = QPainter(self)
