@@ -12,10 +12,10 @@ os.environ["HF_HUB_OFFLINE"] = "1"
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
     p = argparse.ArgumentParser(prog="genimg-gui", description="Edit and generate images through latent spaces.")
-    p.add_argument("files", nargs="*", help="images to open (or model folders to load)")
+    p.add_argument("files", nargs="*", help="images to open (or model folders and files to load)")
     p.add_argument("--device", default="auto", help="auto (cuda → mps → cpu), cpu, cuda, cuda:1, mps")
-    p.add_argument("--vae", help="VAE model folder to load instead of the bundled one")
-    p.add_argument("--gan", help="GAN model folder to load instead of the bundled one")
+    p.add_argument("--vae", help="VAE model folder, or an SD VAE / TAESD file, to load instead of the bundled one")
+    p.add_argument("--gan", help="GAN model folder, or a StyleGAN2 .pkl, to load instead of the bundled one")
     p.add_argument("--threads", type=int, help="CPU threads for the models (default: all cores but one)")
     return p.parse_args(argv)
 
