@@ -303,23 +303,28 @@ def at(rect, fx: float, fy: float) -> QPoint:
     return QPoint(round(rect.left() + rect.width() * fx), round(rect.top() + rect.height() * fy))
 
 
-def test_brush_drag_strokes_the_edited_pane(qtbot, canvas):
+def brush_drag(qtbot, canvas, radius: int, *path: tuple[float, float]) -> np.ndarray:
+    """Press at path[0], move through the rest (each one jump), release: the stroke centres (2, N)."""
     canvas.set_brush_mode(True)
-    canvas.set_brush_radius(2)
+    canvas.set_brush_radius(radius)
     rect = canvas.edited_rect()
     points: list[tuple[float, float]] = []
     canvas.stroke.connect(lambda x, y: points.append((x, y)))
     with qtbot.waitSignal(canvas.stroke_finished):
-        qtbot.mousePress(canvas, LEFT, pos=at(rect, 0.2, 0.5))
-        qtbot.mouseMove(canvas, at(rect, 0.8, 0.5))  # one fast jump
-        qtbot.mouseMove(canvas, at(rect, 0.8, 0.9))
-        qtbot.mouseRelease(canvas, LEFT, pos=at(rect, 0.8, 0.9))
-    xs, ys = np.array(points).T
+        qtbot.mousePress(canvas, LEFT, pos=at(rect, *path[0]))
+        for xy in path[1:]:
+            qtbot.mouseMove(canvas, at(rect, *xy))
+        qtbot.mouseRelease(canvas, LEFT, pos=at(rect, *path[-1]))
+    return np.array(points).T
+
+
+def test_brush_drag_strokes_the_edited_pane(qtbot, canvas):
+    xs, ys = brush_drag(qtbot, canvas, 2, (0.2, 0.5), (0.8, 0.5), (0.8, 0.9))  # one fast jump, then down
     assert abs(xs[0] - 0.2) < 0.01 and abs(ys[0] - 0.5) < 0.01
     assert abs(xs[-1] - 0.8) < 0.01 and abs(ys[-1] - 0.9) < 0.01
     assert np.allclose(ys[xs < 0.79], 0.5, atol=0.01)
     gaps = np.hypot(np.diff(xs), np.diff(ys))
-    assert gaps.max() <= 1 / 32 + 1e-6 and len(points) > 20  # no gaps wider than half the radius
+    assert gaps.max() <= 1 / 32 + 1e-6 and len(xs) > 20  # no gaps wider than half the radius
     assert canvas.offset == QPointF(0, 0)  # painting does not pan
 
 
@@ -328,16 +333,7 @@ def test_a_wide_photo_keeps_its_aspect_and_is_brushed_in_even_pixel_steps(qtbot,
     canvas.set_images(to_qimage(wide), to_qimage(wide))
     for name, rect in canvas.panes():
         assert rect.width() / rect.height() == pytest.approx(200 / 60, rel=0.02), name
-    canvas.set_brush_mode(True)
-    canvas.set_brush_radius(4)
-    rect = canvas.edited_rect()
-    points: list[tuple[float, float]] = []
-    canvas.stroke.connect(lambda x, y: points.append((x, y)))
-    with qtbot.waitSignal(canvas.stroke_finished):
-        qtbot.mousePress(canvas, LEFT, pos=at(rect, 0.1, 0.1))
-        qtbot.mouseMove(canvas, at(rect, 0.9, 0.9))  # one diagonal jump
-        qtbot.mouseRelease(canvas, LEFT, pos=at(rect, 0.9, 0.9))
-    xs, ys = np.array(points).T
+    xs, ys = brush_drag(qtbot, canvas, 4, (0.1, 0.1), (0.9, 0.9))  # one diagonal jump
     gaps = np.hypot(np.diff(xs) * 200, np.diff(ys) * 60)  # in image pixels
     assert gaps.max() <= 2 + 1e-6 and abs(xs[-1] - 0.9) < 0.01 and abs(ys[-1] - 0.9) < 0.02
 

@@ -8,10 +8,11 @@ abandoned between frames when something does.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Sequence
 
 import numpy as np
 
-from ..edit import Directions
+from ..edit import Directions, EditState
 
 
 @dataclass(frozen=True, eq=False)
@@ -87,6 +88,11 @@ class PreviewStrip(Request):
     bases: tuple[np.ndarray | None, ...] = ()
     live = True
     preview = True
+
+
+def frame_masks(states: Sequence[EditState]) -> dict[str, tuple]:
+    """masks= and bases= for PreviewStrip / RenderFrames: each frame drawn with its edit state's mask."""
+    return {"masks": tuple(s.mask for s in states), "bases": tuple(s.base for s in states)}
 
 
 @dataclass(frozen=True, eq=False)

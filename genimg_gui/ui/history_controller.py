@@ -75,8 +75,7 @@ class HistoryController(QObject):
         self._missing = [n.id for n in missing]
         latents = np.stack([edited_latent(n.state, directions) for n in missing])
         self.document.engine.submit(rq.PreviewStrip(item.kind, latents, item.id * 1000 + THUMB_TAG, size=48,
-                                                    masks=tuple(n.state.mask for n in missing),
-                                                    bases=tuple(n.state.base for n in missing)))
+                                                    **rq.frame_masks([n.state for n in missing])))
 
     def _on_previewed(self, r) -> None:
         item = self.document.current
@@ -96,8 +95,8 @@ class HistoryController(QObject):
         states = {n.id: n.state for n in item.history.nodes()}
         pair = [states[a], states[b]]
         latents = np.stack([edited_latent(state, directions) for state in pair])
-        self._ab_seq = self.document.engine.submit(rq.RenderFrames(
-            item.kind, latents, tag=AB_TAG, masks=tuple(s.mask for s in pair), bases=tuple(s.base for s in pair)))
+        self._ab_seq = self.document.engine.submit(rq.RenderFrames(item.kind, latents, tag=AB_TAG,
+                                                                   **rq.frame_masks(pair)))
 
     def _on_frames(self, r) -> None:
         if r.seq != self._ab_seq or self.comparing is None:

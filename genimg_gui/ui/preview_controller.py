@@ -86,8 +86,7 @@ class PreviewController(QObject):
                 or not self.sliders.previews_enabled():
             return []
         values = self.sliders.preview_values()
-        n = len(values)
-        masked = {} if state.mask is None else {"masks": (state.mask,) * n, "bases": (state.base,) * n}
+        masked = rq.frame_masks([state] * len(values))
         seqs = []
         for i in range(min(len(directions), MAX_STRIPS)):
             tag = item.id * TAG_SLOTS + i
