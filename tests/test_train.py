@@ -2,6 +2,9 @@
 from __future__ import annotations
 
 import json
+import signal
+import subprocess
+import sys
 from pathlib import Path
 
 import numpy as np
@@ -123,6 +126,22 @@ def test_ctrl_c_saves_a_checkpoint_and_the_model(stop_at, data_dir, tmp_path, mo
     assert torch.load(out / "checkpoint.pt", weights_only=True)["step"] == stop_at - 1
     assert load_model(out)[1]["training"]["steps"] == stop_at - 1
     assert (out / "samples.png").is_file()
+
+
+@pytest.mark.parametrize("stop", [signal.SIGTERM, signal.SIGHUP], ids=["kill", "closed-terminal"])
+def test_kill_and_a_closed_terminal_save_like_ctrl_c(stop, data_dir, tmp_path):
+    out = tmp_path / "vae"
+    args = ["train", "vae", str(data_dir), "-o", str(out), "--steps", "100000", "--batch-size", "8",
+            "--holdout", "8", "--resolution", "32", "--threads", "1", *TINY["vae"]]
+    run = subprocess.Popen([sys.executable, "-u", "-m", "genimg_gui.cli", *args],
+                           stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    assert any(line.startswith("step 1/") for line in run.stdout)  # reads until training is under way
+    run.send_signal(stop)
+    rest, _ = run.communicate(timeout=120)
+    assert run.returncode == 0, rest
+    steps = torch.load(out / "checkpoint.pt", weights_only=True)["step"]
+    assert f"interrupted by {stop.name} at step {steps}" in rest
+    assert steps >= 1 and load_model(out)[1]["training"]["steps"] == steps
 
 
 def test_a_few_images_train_without_held_out_metrics(tmp_path):

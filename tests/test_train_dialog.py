@@ -58,3 +58,15 @@ def test_start_refuses_a_missing_folder(qtbot, tmp_path):
     dialog.start()
     assert "is not a folder" in dialog.log.toPlainText()
     assert dialog.start_button.isEnabled()
+
+
+def test_quitting_the_app_mid_run_saves_like_stop(qtbot, window, shapes, tmp_path):
+    dialog = window.train_dialog()
+    dialog.data.setText(str(shapes))
+    dialog.out.setText(str(tmp_path / "vae"))
+    dialog.resolution.setCurrentText("32")
+    dialog.start()
+    qtbot.waitUntil(lambda: "step 1/" in dialog.log.toPlainText(), timeout=120_000)
+    window.close()
+    assert "interrupted at step" in dialog.log.toPlainText()
+    assert (tmp_path / "vae" / "checkpoint.pt").is_file() and (tmp_path / "vae" / "card.json").is_file()

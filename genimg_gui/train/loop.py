@@ -3,7 +3,8 @@
 A Recipe (vae_recipe.py, gan_recipe.py) knows its networks and losses; this
 loop owns what every run needs: batches, the step/minute budget, a progress
 line with images/s and ETA, periodic sample grids and checkpoints, --resume,
-Ctrl+C that saves before exiting, and the final model folder.
+Ctrl+C (or kill, or a closed terminal) that saves before exiting, and the
+final model folder.
 """
 from __future__ import annotations
 
@@ -23,6 +24,7 @@ from ..models.device import pick_device
 from . import TrainError
 from .distributed import World, barrier, finish, init_world
 from .data import FolderData, batches, describe_skipped, load_folder, split_holdout
+from .stopping import stop_signals_interrupt
 
 CHECKPOINT = "checkpoint.pt"
 
@@ -92,23 +94,25 @@ def train(opts: TrainOptions, make_recipe: Callable[[TrainOptions, torch.device]
     start, elapsed = _maybe_resume(opts, out, recipe, log)
     t0, done = time.monotonic() - elapsed, start
     save = world.is_main
-    try:
-        for step, idx in enumerate(batches(len(train_idx), opts.batch_size, opts.seed, start), start + 1):
-            # --steps counts resumed steps, --minutes only this run's: "train N more minutes" must not stop at once
-            if step > opts.steps or _out_of_time(opts, t0, elapsed, world, device):
-                break
-            batch = images[train_idx[world.shard(idx)]].to(device).float().div(127.5).sub(1.0)
-            with _autocast(opts.precision, device):
-                losses = recipe.step(batch, step)
-            done = step
-            if step % 25 == 0 or step == start + 1:
-                _report(log, step, start, opts, t0, elapsed, losses)
-            if save and step % opts.sample_every == 0:
-                save_png(recipe.samples(), out / "samples.png")
-            if save and step % opts.checkpoint_every == 0:
-                _checkpoint(out, recipe, step, time.monotonic() - t0)
-    except KeyboardInterrupt:
-        log(f"\ninterrupted at step {done}: saving a checkpoint and the model (resume with --resume)")
+    with stop_signals_interrupt():
+        try:
+            for step, idx in enumerate(batches(len(train_idx), opts.batch_size, opts.seed, start), start + 1):
+                # --steps counts resumed steps, --minutes only this run's: "train N more minutes" must not stop at once
+                if step > opts.steps or _out_of_time(opts, t0, elapsed, world, device):
+                    break
+                batch = images[train_idx[world.shard(idx)]].to(device).float().div(127.5).sub(1.0)
+                with _autocast(opts.precision, device):
+                    losses = recipe.step(batch, step)
+                done = step
+                if step % 25 == 0 or step == start + 1:
+                    _report(log, step, start, opts, t0, elapsed, losses)
+                if save and step % opts.sample_every == 0:
+                    save_png(recipe.samples(), out / "samples.png")
+                if save and step % opts.checkpoint_every == 0:
+                    _checkpoint(out, recipe, step, time.monotonic() - t0)
+        except KeyboardInterrupt as stop:
+            by = f" by {stop}" if str(stop) else ""  # SIGTERM/SIGHUP name themselves; Ctrl+C does not
+            log(f"\ninterrupted{by} at step {done}: saving a checkpoint and the model (resume with --resume)")
     if save:
         _checkpoint(out, recipe, done, time.monotonic() - t0)
         card = _card(opts, data, device, done, time.monotonic() - t0, len(held_idx), world.size)

@@ -398,6 +398,8 @@ class MainWindow(QMainWindow):
         if unexported and not self.confirm_discard(len(unexported)):
             event.ignore()
             return
+        for dialog in self.findChildren(TrainDialog):
+            dialog.close()  # a run still training saves its checkpoint and model, as Stop does
         self.autosaver.discard()
         self.settings.set_window_state(self.saveGeometry(), self.saveState())
         self.settings.sync()
