@@ -19,6 +19,7 @@ from pathlib import Path
 import numpy as np
 import torch
 
+from genimg_gui.catalog import DEFAULT_PSI
 from genimg_gui.imaging import image_grid, save_png
 from genimg_gui.models.tensors import to_images
 from genimg_gui.models.weights import load_model
@@ -58,14 +59,19 @@ def evaluate_vae(vae, held: torch.Tensor) -> dict:
 
 @torch.inference_mode()
 def evaluate_gan(gan, vae, train: torch.Tensor, n: int, out: Path | None) -> dict:
+    """Figures without truncation (psi 1, the usual way to report them), and at the app's default psi."""
     gen = torch.Generator().manual_seed(123)
-    fake = torch.cat([gan(torch.randn(250, gan.cfg.z_dim, generator=gen)) for _ in range(n // 250)])
-    real = train[torch.randperm(len(train), generator=gen)[:n]]
-    precision, recall = precision_recall(vae_features(vae, real), vae_features(vae, fake))
-    result = {"precision_k3_vae_latent": round(precision, 3), "recall_k3_vae_latent": round(recall, 3),
-              "samples": n}
+    z = torch.randn(n // 250 * 250, gan.cfg.z_dim, generator=gen)
+    real = vae_features(vae, train[torch.randperm(len(train), generator=gen)[:n]])
+    samples = {psi: torch.cat([gan(c, psi) for c in z.split(250)]) for psi in (1.0, DEFAULT_PSI)}
+    result: dict = {"samples": len(z)}
+    for psi, fake in samples.items():
+        precision, recall = precision_recall(real, vae_features(vae, fake))
+        suffix = "" if psi == 1.0 else f"_psi{psi:g}"
+        result |= {f"precision_k3_vae_latent{suffix}": round(precision, 3),
+                   f"recall_k3_vae_latent{suffix}": round(recall, 3)}
     if out is not None:
-        save_png(nearest_neighbour_grid(fake[:8], train), out, scale=2)
+        save_png(nearest_neighbour_grid(samples[1.0][:8], train), out, scale=2)
         result["nearest_neighbour_grid"] = str(out)
     return result
 

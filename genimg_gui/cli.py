@@ -14,6 +14,7 @@ import os
 import sys
 from pathlib import Path
 
+from .catalog import DEFAULT_PSI
 from .train.command import add_train_parser, positive_int
 
 # As in the app: refuse full unpickling anywhere torch.load is reached, and never download.
@@ -143,7 +144,8 @@ def build_parser() -> argparse.ArgumentParser:
     _model_arg(s, "gan")
     _run_args(s)
     s.add_argument("--seeds", type=seed_list, default=seed_list("0-7"), help="e.g. 0-7 or 1,5,9 (default 0-7)")
-    s.add_argument("--psi", type=float, default=0.7, help="truncation: lower is more typical (default 0.7)")
+    s.add_argument("--psi", type=float, default=DEFAULT_PSI,
+                   help=f"truncation: lower is more typical (default {DEFAULT_PSI:g})")
     s.add_argument("--grid", type=Path, metavar="PNG", help="also write all samples as one grid image")
     how = s.add_mutually_exclusive_group()
     _edit_arg(how, required=False)
@@ -172,7 +174,7 @@ def build_parser() -> argparse.ArgumentParser:
                                    "through their latents in order and write the decoded frames.")
     s.add_argument("images", nargs="*", type=Path, metavar="IMAGE", help="two or more images (VAE)")
     s.add_argument("--seeds", type=seed_list, nargs="+", metavar="SEED", help="two or more GAN seeds instead")
-    s.add_argument("--psi", type=float, default=0.7, help="GAN truncation (default 0.7)")
+    s.add_argument("--psi", type=float, default=DEFAULT_PSI, help=f"GAN truncation (default {DEFAULT_PSI:g})")
     _model_arg(s, "vae")
     _model_arg(s, "gan")
     s.add_argument("-o", "--out", type=Path, required=True, metavar="FILE",

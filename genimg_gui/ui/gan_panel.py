@@ -7,6 +7,8 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (QFormLayout, QGroupBox, QHBoxLayout, QLabel, QPushButton, QSlider, QSpinBox,
                                QVBoxLayout, QWidget)
 
+from ..catalog import DEFAULT_PSI
+
 MAX_SEED = 2**31 - 1
 
 
@@ -24,7 +26,7 @@ class GanPanel(QWidget):
         self.random_button = QPushButton("Random seed")
         self.psi = QSlider(Qt.Orientation.Horizontal)
         self.psi.setRange(0, 150)
-        self.psi.setValue(70)
+        self.psi.setValue(round(DEFAULT_PSI * 100))
         self.psi_label = QLabel("ψ 0.70")
         self.new_button = QPushButton("New sample")
         self.send_button = QPushButton("Send to VAE editor")
