@@ -1,7 +1,8 @@
 """`genimg`: the headless twin of the app.
 
 This module only parses arguments, so `genimg --help` answers without loading
-torch; the commands themselves are in cli_commands.py (models) and
+torch; the commands themselves are in cli_commands.py (info, encode,
+decode), cli_edit.py (generate, edit), cli_interpolate.py and
 train/command.py (training). Written files are listed on stdout; progress and
 errors go to stderr. Exit codes: 0 done, 1 something failed (the message
 says what), 2 a command-line mistake, 130 interrupted.
@@ -151,7 +152,7 @@ def build_parser() -> argparse.ArgumentParser:
     _edit_arg(how, required=False)
     _recipe_arg(how)
     s.add_argument("--save-latents", action="store_true", help="also write seedNNNN.npz with w")
-    s.set_defaults(func=_runs("generate"))
+    s.set_defaults(func=_runs("generate", "cli_edit"))
 
     s = sub.add_parser("edit", help="encode images, move along VAE directions or apply a recipe, "
                                     "write NAME_edited.png")
@@ -167,7 +168,7 @@ def build_parser() -> argparse.ArgumentParser:
                    help="how non-square images fit (default: the recipe's, else crop)")
     s.add_argument("--save-latents", action="store_true", help="also write NAME_edited.npz")
     _latent_scale_arg(s)
-    s.set_defaults(func=_runs("edit"))
+    s.set_defaults(func=_runs("edit", "cli_edit"))
 
     s = sub.add_parser("interpolate", help="morph through images (VAE) or seeds (GAN) -> GIF, WebP or MP4",
                        description="Encode the images with the VAE (or map the seeds with the GAN), walk "

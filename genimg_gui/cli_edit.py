@@ -1,0 +1,126 @@
+"""`genimg generate` and `genimg edit`: seeds or photos, moved along directions (--edit) or by a
+saved recipe (--recipe), written as PNGs and optionally latents.
+
+The edit is the app's: edit.edited_latent for --edit values, Recipe.apply for a
+recipe, and a recipe's mask blended as the app's worker blends it.
+"""
+from __future__ import annotations
+
+import argparse
+from functools import partial
+from pathlib import Path
+
+import numpy as np
+
+from .cli_commands import (CLIError, for_each, load_model, model_record, out_dir, per_file, read_image, say,
+                           wrote)
+from .edit import Directions, EditState, edited_latent
+from .engine.requests import ModelInfo
+from .engine.runtime import Runtime
+from .export import export_latent, export_png
+from .imaging import image_grid
+from .masking import blend
+from .recipe import Recipe
+
+
+def direction_values(edits: list[tuple[str, float]], d: Directions, kind: str) -> tuple[float, ...]:
+    """--edit pairs as one value per direction; a direction is named by its label ('PC1') or index ('0')."""
+    names = [label.split(" (")[0].strip().lower() for label in d.labels]
+    topics = [name.split(":")[0].strip() for name in names]  # "style" for "style: google → twitter"
+    values = [0.0] * len(d)
+    for key, value in edits:
+        k = key.strip().lower()
+        if k.isdigit() and int(k) < len(d):
+            values[int(k)] = value
+        elif k in names:
+            values[names.index(k)] = value
+        elif topics.count(k) == 1:
+            values[topics.index(k)] = value
+        else:
+            raise CLIError(f"the {kind.upper()} has no direction {key!r}: use a label "
+                           f"({names[0].upper()} … {names[-1].upper()}) or an index (0 … {len(d) - 1})")
+    return tuple(values)
+
+
+def read_recipe(path: Path, kind: str, model: ModelInfo) -> Recipe:
+    """The recipe at path, checked against the loaded model."""
+    recipe = Recipe.load(path)
+    if recipe.model_kind != kind:
+        other = "genimg edit" if recipe.model_kind == "vae" else "genimg generate"
+        raise CLIError(f"{path.name} edits {recipe.model_kind.upper()} latents; apply it with {other} --recipe")
+    recipe.check_model(kind, model.latent_size)
+    if recipe.model_name and recipe.model_name != model.name:
+        say(f"genimg: note: {path.name} was made with {recipe.model_name}; applying it to {model.name}")
+    return recipe
+
+
+def render(rt: Runtime, kind: str, base: np.ndarray, recipe: Recipe | None, values: tuple[float, ...],
+           directions: Directions) -> tuple[np.ndarray, np.ndarray]:
+    """(edited latent, image) as the app shows them: with a recipe's mask the edited and the
+    unedited decodes are blended (masking.blend, as the app's worker does)."""
+    if recipe is None:
+        latent = edited_latent(EditState(base, values), directions)
+        return latent, rt.decode(kind, latent)
+    latent = recipe.apply(base)
+    image = rt.decode(kind, latent)
+    if recipe.mask is not None:
+        image = blend(image, rt.decode(kind, base), recipe.mask_at(image.shape[:2]))
+    return latent, image
+
+
+def recorded_edit(recipe: Recipe | None, values: tuple[float, ...],
+                  directions: Directions) -> tuple[tuple[float, ...], tuple[str, ...]]:
+    """What a latent file records as the edit: the recipe's steps, or the --edit values."""
+    if recipe is None:
+        return values, directions.labels
+    return tuple(s.value for s in recipe.steps), tuple(s.label for s in recipe.steps)
+
+
+def generate(args: argparse.Namespace) -> int:
+    rt, model = load_model("gan", args.gan, args.device)
+    recipe = read_recipe(args.recipe, "gan", model) if args.recipe else None
+    values = direction_values(args.edit, model.directions, "gan")
+    recorded, labels = recorded_edit(recipe, values, model.directions)
+    out = out_dir(args.out)
+    images: list[np.ndarray] = []
+
+    def work(seed: int) -> None:
+        name = f"seed{seed:04d}"
+        w = rt.map_seed(seed, args.psi)
+        latent, image = render(rt, "gan", w, recipe, values, model.directions)
+        wrote(export_png(image, out / f"{name}.png", args.scale))
+        if args.save_latents:
+            wrote(export_latent(out / f"{name}.npz", latent, w, recorded, labels,
+                                model_record(model)))
+        images.append(image)
+
+    code = for_each([(f"seed {s}", partial(work, s)) for s in args.seeds])
+    if args.grid and images:
+        grid = image_grid(images, min(8, len(images)))
+        args.grid.parent.mkdir(parents=True, exist_ok=True)
+        wrote(export_png(grid, args.grid, args.scale))
+    return code
+
+
+def edit(args: argparse.Namespace) -> int:
+    rt, model = load_model("vae", args.vae, args.device, args.latent_scale)
+    recipe = read_recipe(args.recipe, "vae", model) if args.recipe else None
+    values = direction_values(args.edit, model.directions, "vae")
+    if args.save_recipe:
+        if recipe is not None:
+            raise CLIError("--save-recipe saves --edit values; the recipe given is already one")
+        state = EditState(np.zeros(model.latent_size, np.float32), values)
+        wrote(Recipe.from_edit(state, model.directions, model.name, "vae", args.fit or "crop").save(args.save_recipe))
+    fit = args.fit or (recipe.fit if recipe else "crop")
+    recorded, labels = recorded_edit(recipe, values, model.directions)
+    out = out_dir(args.out)
+
+    def work(path: Path, stem: str) -> None:
+        _, base, _ = rt.encode(read_image(path), fit)
+        latent, image = render(rt, "vae", base, recipe, values, model.directions)
+        wrote(export_png(image, out / f"{stem}_edited.png", args.scale))
+        if args.save_latents:
+            wrote(export_latent(out / f"{stem}_edited.npz", latent, base, recorded,
+                                labels, model_record(model)))
+
+    return per_file(args.images, work)
