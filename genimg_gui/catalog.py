@@ -62,6 +62,14 @@ def converted_models(root: Path | None = None) -> list[ModelEntry]:
     return [e for e in map(read_entry, folders) if e is not None]
 
 
+def latent_spaces(entries: list[ModelEntry]) -> list[ModelEntry]:
+    """The VAEs a GAN can be trained to draw in (`genimg train gan --latent-of`): genimg's own
+    ConvVAE folders, the bundled default first; not converted SD or TAESD models."""
+    vaes = [e for e in entries if e.kind == "vae" and e.card.get("architecture") == "ConvVAE"]
+    first = default_model("vae", vaes)
+    return sorted(vaes, key=lambda e: e is not first)
+
+
 def default_model(kind: str, entries: list[ModelEntry]) -> ModelEntry | None:
     """The bundled default of a kind, else the first of that kind."""
     of_kind = [e for e in entries if e.kind == kind]

@@ -6,6 +6,7 @@ import pytest
 from PIL import Image
 from PySide6.QtCore import Qt
 
+from genimg_gui.catalog import ModelEntry, read_entry
 from genimg_gui.ui.train_dialog import TrainDialog
 
 
@@ -70,3 +71,25 @@ def test_quitting_the_app_mid_run_saves_like_stop(qtbot, window, shapes, tmp_pat
     window.close()
     assert "interrupted at step" in dialog.log.toPlainText()
     assert (tmp_path / "vae" / "checkpoint.pt").is_file() and (tmp_path / "vae" / "card.json").is_file()
+
+
+def test_a_gan_draws_in_a_vae_latent_space_by_default(qtbot, shapes, model_dir, tmp_path):
+    taesd = ModelEntry("taesd.safetensors", "taesd", "vae", {"architecture": "TAESD", "resolution": 512}, False)
+    vae = model_dir / "tiny-vae"  # 32 px
+    dialog = TrainDialog(models=[read_entry(model_dir / "tiny-gan"), taesd, read_entry(vae)])
+    qtbot.addWidget(dialog)
+    assert not dialog.space.isEnabled()  # a VAE is chosen first: the choice is for GANs
+    dialog.kind.setCurrentText("gan")
+    assert [dialog.space.itemData(i) for i in range(dialog.space.count())] == [str(vae), ""]  # no TAESD
+    assert dialog.resolution.currentText() == "32" and not dialog.resolution.isEnabled()
+    dialog.space.setCurrentIndex(1)  # pixels: any resolution
+    assert dialog.resolution.isEnabled()
+    dialog.space.setCurrentIndex(0)
+    dialog.data.setText(str(shapes))
+    dialog.out.setText(str(tmp_path / "gan"))
+    dialog.minutes.setValue(0.1)
+    with qtbot.waitSignal(dialog.model_trained, timeout=180_000):
+        qtbot.mouseClick(dialog.start_button, Qt.MouseButton.LeftButton)
+    card = json.loads((tmp_path / "gan" / "card.json").read_text())
+    assert card["architecture"] == "LatentGenerator" and card["resolution"] == 32
+    assert card["training"]["options"]["extra"]["latent_of"] == str(vae)

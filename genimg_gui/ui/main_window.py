@@ -300,7 +300,7 @@ class MainWindow(QMainWindow):
         self.model_opener.open_dialog()
 
     def train_dialog(self) -> TrainDialog:
-        dialog = TrainDialog(self)
+        dialog = TrainDialog(self, self.entries)
         dialog.model_trained.connect(self.document.load_model)
         dialog.show()
         return dialog

@@ -11,10 +11,13 @@ import re
 import signal
 import sys
 from pathlib import Path
+from typing import Sequence
 
-from PySide6.QtCore import QProcess, Signal
+from PySide6.QtCore import QProcess, Qt, Signal
 from PySide6.QtWidgets import (QComboBox, QDialog, QDoubleSpinBox, QFileDialog, QFormLayout, QHBoxLayout,
                                QLineEdit, QPlainTextEdit, QProgressBar, QPushButton, QVBoxLayout)
+
+from ..catalog import ModelEntry, latent_spaces
 
 PROGRESS = re.compile(r"step (\d+)/(\d+) \| .*ETA ([\d.]+) min")
 
@@ -23,15 +26,17 @@ def default_output(data: str, kind: str) -> str:
     return str(Path.home() / "genimg-models" / f"{kind}-{Path(data).name or 'images'}")
 
 
-def train_arguments(kind: str, data: str, out: str, minutes: float, resolution: int) -> list[str]:
-    return ["-m", "genimg_gui.cli", "train", kind, data, "-o", out, "--minutes", f"{minutes:g}",
+def train_arguments(kind: str, data: str, out: str, minutes: float, resolution: int,
+                    latent_of: str = "") -> list[str]:
+    args = ["-m", "genimg_gui.cli", "train", kind, data, "-o", out, "--minutes", f"{minutes:g}",
             "--resolution", str(resolution), "--resume"]
+    return args + ["--latent-of", latent_of] if kind == "gan" and latent_of else args
 
 
 class TrainDialog(QDialog):
     model_trained = Signal(str)  # the new model folder
 
-    def __init__(self, parent=None) -> None:
+    def __init__(self, parent=None, models: Sequence[ModelEntry] = ()) -> None:
         super().__init__(parent)
         self.setWindowTitle("Train a model on your images")
         self.setMinimumWidth(560)
@@ -48,6 +53,7 @@ class TrainDialog(QDialog):
         self.minutes.setSuffix(" min")
         self.resolution = QComboBox()
         self.resolution.addItems(["64", "128", "32"])
+        self.space = self._space_choices(models)
         self.progress = QProgressBar()
         self.log = QPlainTextEdit()
         self.log.setReadOnly(True)
@@ -59,6 +65,8 @@ class TrainDialog(QDialog):
         self.stop_button.clicked.connect(self.stop)
         self.data.textChanged.connect(self._suggest_output)
         self.kind.currentTextChanged.connect(self._suggest_output)
+        self.kind.currentTextChanged.connect(self._match_space)
+        self.space.currentIndexChanged.connect(self._match_space)
         row = QHBoxLayout()
         row.addWidget(self.data, 1)
         row.addWidget(browse)
@@ -67,6 +75,7 @@ class TrainDialog(QDialog):
         form.addRow("Images", row)
         form.addRow("Save to", self.out)
         form.addRow("Time budget", self.minutes)
+        form.addRow("GAN draws in", self.space)
         form.addRow("Resolution", self.resolution)
         buttons = QHBoxLayout()
         buttons.addStretch(1)
@@ -81,6 +90,31 @@ class TrainDialog(QDialog):
         self.process.setProcessChannelMode(QProcess.ProcessChannelMode.MergedChannels)
         self.process.readyReadStandardOutput.connect(self._read_output)
         self.process.finished.connect(self._finished)
+        self._match_space()
+
+    @staticmethod
+    def _space_choices(models: Sequence[ModelEntry]) -> QComboBox:
+        """Where a GAN draws: a VAE's latent space (the default when there is one: it learns in CPU
+        time, as the bundled GAN did) or pixels (slow to learn without a GPU)."""
+        box = QComboBox()
+        for entry in latent_spaces(list(models)):
+            box.addItem(f"latent space of {entry.name} ({entry.card.get('resolution')} px)", entry.path)
+            box.setItemData(box.count() - 1, str(entry.card.get("resolution")), Qt.ItemDataRole.UserRole + 1)
+        box.addItem("pixels (slow to learn without a GPU)", "")
+        box.setToolTip("A GAN learns far faster in a VAE's latent space, but draws only as well as that VAE "
+                       "reconstructs your images: train a VAE on them first, open it, then train the GAN in it.")
+        return box
+
+    def _match_space(self, *_args) -> None:
+        """A GAN in a VAE's latent space has the VAE's resolution; the choice is for GANs only."""
+        is_gan = self.kind.currentText() == "gan"
+        self.space.setEnabled(is_gan)
+        vae_resolution = self.space.currentData(Qt.ItemDataRole.UserRole + 1) if is_gan else None
+        if vae_resolution:
+            if self.resolution.findText(vae_resolution) < 0:
+                self.resolution.addItem(vae_resolution)
+            self.resolution.setCurrentText(vae_resolution)
+        self.resolution.setEnabled(not vae_resolution)
 
     def _browse(self) -> None:
         folder = QFileDialog.getExistingDirectory(self, "Folder of training images")
@@ -96,7 +130,7 @@ class TrainDialog(QDialog):
             self.log.appendPlainText(f"⚠ {self.data.text() or 'no folder'} is not a folder of images")
             return
         args = train_arguments(self.kind.currentText(), self.data.text(), self.out.text(),
-                               self.minutes.value(), int(self.resolution.currentText()))
+                               self.minutes.value(), int(self.resolution.currentText()), self.space.currentData())
         self.log.appendPlainText("$ genimg " + " ".join(args[2:]))
         self.process.start(sys.executable, args)
         self.start_button.setEnabled(False)
