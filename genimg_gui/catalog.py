@@ -65,7 +65,8 @@ def converted_models(root: Path | None = None) -> list[ModelEntry]:
 def latent_spaces(entries: list[ModelEntry]) -> list[ModelEntry]:
     """The VAEs a GAN can be trained to draw in (`genimg train gan --latent-of`): genimg's own
     ConvVAE folders, the bundled default first; not converted SD or TAESD models."""
-    vaes = [e for e in entries if e.kind == "vae" and e.card.get("architecture") == "ConvVAE"]
+    vaes = [e for e in entries if e.kind == "vae" and e.card.get("architecture") == "ConvVAE"
+            and isinstance(e.card.get("resolution"), int)]
     first = default_model("vae", vaes)
     return sorted(vaes, key=lambda e: e is not first)
 

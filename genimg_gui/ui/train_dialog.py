@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (QComboBox, QDialog, QDoubleSpinBox, QFileDialog, 
 from ..catalog import ModelEntry, latent_spaces
 
 PROGRESS = re.compile(r"step (\d+)/(\d+) \| .*ETA ([\d.]+) min")
+RESOLUTION_ROLE = Qt.ItemDataRole.UserRole + 1  # a latent-space choice's VAE resolution, as text
 
 
 def default_output(data: str, kind: str) -> str:
@@ -98,8 +99,8 @@ class TrainDialog(QDialog):
         time, as the bundled GAN did) or pixels (slow to learn without a GPU)."""
         box = QComboBox()
         for entry in latent_spaces(list(models)):
-            box.addItem(f"latent space of {entry.name} ({entry.card.get('resolution')} px)", entry.path)
-            box.setItemData(box.count() - 1, str(entry.card.get("resolution")), Qt.ItemDataRole.UserRole + 1)
+            box.addItem(f"latent space of {entry.name} ({entry.card['resolution']} px)", entry.path)
+            box.setItemData(box.count() - 1, str(entry.card["resolution"]), RESOLUTION_ROLE)
         box.addItem("pixels (slow to learn without a GPU)", "")
         box.setToolTip("A GAN learns far faster in a VAE's latent space, but draws only as well as that VAE "
                        "reconstructs your images: train a VAE on them first, open it, then train the GAN in it.")
@@ -109,7 +110,7 @@ class TrainDialog(QDialog):
         """A GAN in a VAE's latent space has the VAE's resolution; the choice is for GANs only."""
         is_gan = self.kind.currentText() == "gan"
         self.space.setEnabled(is_gan)
-        vae_resolution = self.space.currentData(Qt.ItemDataRole.UserRole + 1) if is_gan else None
+        vae_resolution = self.space.currentData(RESOLUTION_ROLE) if is_gan else None
         if vae_resolution:
             if self.resolution.findText(vae_resolution) < 0:
                 self.resolution.addItem(vae_resolution)
