@@ -26,8 +26,8 @@ class GanPanel(QWidget):
         self.random_button = QPushButton("Random seed")
         self.psi = QSlider(Qt.Orientation.Horizontal)
         self.psi.setRange(0, 150)
-        self.psi.setValue(round(DEFAULT_PSI * 100))
-        self.psi_label = QLabel("ψ 0.70")
+        self.psi_label = QLabel()
+        self.set_values(0, DEFAULT_PSI)  # the slider and its label from the one default
         self.new_button = QPushButton("New sample")
         self.send_button = QPushButton("Send to VAE editor")
         self.seed.valueChanged.connect(self._emit)
