@@ -23,14 +23,20 @@ def shapes(tmp_path):
     return folder
 
 
-def dialog_for(qtbot, data, out, minutes: float) -> TrainDialog:
-    dialog = TrainDialog()
-    qtbot.addWidget(dialog)
+def fill(dialog: TrainDialog, data, out, minutes: float, resolution: str | None = "32") -> TrainDialog:
+    """Type the folder, output, time budget and (unless None: left as the dialog chose) resolution."""
     dialog.data.setText(str(data))
     dialog.out.setText(str(out))
     dialog.minutes.setValue(minutes)
-    dialog.resolution.setCurrentText("32")
+    if resolution is not None:
+        dialog.resolution.setCurrentText(resolution)
     return dialog
+
+
+def dialog_for(qtbot, data, out, minutes: float) -> TrainDialog:
+    dialog = TrainDialog()
+    qtbot.addWidget(dialog)
+    return fill(dialog, data, out, minutes)
 
 
 def test_train_dialog_trains_and_offers_the_model(qtbot, shapes, tmp_path):
@@ -62,10 +68,7 @@ def test_start_refuses_a_missing_folder(qtbot, tmp_path):
 
 
 def test_quitting_the_app_mid_run_saves_like_stop(qtbot, window, shapes, tmp_path):
-    dialog = window.train_dialog()
-    dialog.data.setText(str(shapes))
-    dialog.out.setText(str(tmp_path / "vae"))
-    dialog.resolution.setCurrentText("32")
+    dialog = fill(window.train_dialog(), shapes, tmp_path / "vae", minutes=30)
     dialog.start()
     qtbot.waitUntil(lambda: "step 1/" in dialog.log.toPlainText(), timeout=120_000)
     window.close()
@@ -85,9 +88,7 @@ def test_a_gan_draws_in_a_vae_latent_space_by_default(qtbot, shapes, model_dir, 
     dialog.space.setCurrentIndex(1)  # pixels: any resolution
     assert dialog.resolution.isEnabled()
     dialog.space.setCurrentIndex(0)
-    dialog.data.setText(str(shapes))
-    dialog.out.setText(str(tmp_path / "gan"))
-    dialog.minutes.setValue(0.1)
+    fill(dialog, shapes, tmp_path / "gan", minutes=0.1, resolution=None)  # the VAE's 32 px, as chosen above
     with qtbot.waitSignal(dialog.model_trained, timeout=180_000):
         qtbot.mouseClick(dialog.start_button, Qt.MouseButton.LeftButton)
     card = json.loads((tmp_path / "gan" / "card.json").read_text())
