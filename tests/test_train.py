@@ -93,6 +93,26 @@ def test_resume_continues_to_the_new_step_count(data_dir, tmp_path, capsys):
     assert torch.load(out / "checkpoint.pt", weights_only=True)["step"] == 4
 
 
+def test_held_out_figures_are_logged_as_training_goes_and_kept_across_resume(data_dir, tmp_path, capsys):
+    out = tmp_path / "vae"
+    assert train("vae", data_dir, out, 2, "--sample-every", "1") == 0
+    assert "held-out at step 2 after" in capsys.readouterr().out
+    assert train("vae", data_dir, out, 3, "--sample-every", "1", "--resume") == 0
+    log, metrics = capsys.readouterr().out, strict_json(out / "metrics.json")
+    assert "held-out at step 3 after" in log and "held-out at step 1 " not in log  # not re-run after resume
+    history = metrics["history"]
+    assert [h["step"] for h in history] == [1, 2, 3]
+    assert [h["minutes"] for h in history] == sorted(h["minutes"] for h in history)
+    assert history[-1]["held_out_psnr_db"] == metrics["held_out_psnr_db"]  # the same network as the final figure
+    assert all(0 < h["held_out_ssim"] <= 1 for h in history)
+
+
+def test_a_gan_logs_no_held_out_figures(data_dir, tmp_path, capsys):
+    assert train("gan", data_dir, tmp_path / "gan", 2, "--sample-every", "1") == 0
+    assert "held-out at" not in capsys.readouterr().out
+    assert "history" not in strict_json(tmp_path / "gan" / "metrics.json")
+
+
 def test_minutes_count_this_run_not_the_resumed_ones(data_dir, tmp_path):
     out = tmp_path / "vae"
     assert train("vae", data_dir, out, 1) == 0

@@ -2,7 +2,8 @@
 
 A Recipe (vae_recipe.py, gan_recipe.py) knows its networks and losses; this
 loop owns what every run needs: batches, the step/minute budget, a progress
-line with images/s and ETA, periodic sample grids and checkpoints, --resume,
+line with images/s and ETA, periodic sample grids, held-out figures and
+checkpoints, --resume,
 Ctrl+C (or kill, or a closed terminal) that saves before exiting, and the
 final model folder.
 """
@@ -56,6 +57,7 @@ class Recipe(Protocol):
 
     def step(self, batch: torch.Tensor, step: int) -> dict[str, float]: ...
     def samples(self) -> np.ndarray: ...
+    def evaluate(self, held_out: torch.Tensor) -> dict[str, float]: ...
     def state(self) -> dict: ...
     def load_state(self, state: dict) -> None: ...
     def export(self, out: Path, card: dict, train: torch.Tensor, held_out: torch.Tensor) -> dict: ...
@@ -91,9 +93,11 @@ def train(opts: TrainOptions, make_recipe: Callable[[TrainOptions, torch.device]
     torch.manual_seed(opts.seed + 1000 * world.rank)  # different noise per process
     out = Path(opts.out)
     out.mkdir(parents=True, exist_ok=True)
-    start, elapsed = _maybe_resume(opts, out, recipe, log)
+    start, elapsed, history = _maybe_resume(opts, out, recipe, log)
     t0, done = time.monotonic() - elapsed, start
     save = world.is_main
+    as_float = lambda idx: images[idx].float().div(127.5).sub(1.0)  # noqa: E731
+    held_out = as_float(held_idx)
     with stop_signals_interrupt():
         try:
             for step, idx in enumerate(batches(len(train_idx), opts.batch_size, opts.seed, start), start + 1):
@@ -108,18 +112,18 @@ def train(opts: TrainOptions, make_recipe: Callable[[TrainOptions, torch.device]
                     _report(log, step, start, opts, t0, elapsed, losses)
                 if save and step % opts.sample_every == 0:
                     save_png(recipe.samples(), out / "samples.png")
+                    _evaluate(recipe, held_out, step, time.monotonic() - t0, history, log)
                 if save and step % opts.checkpoint_every == 0:
-                    _checkpoint(out, recipe, step, time.monotonic() - t0)
+                    _checkpoint(out, recipe, step, time.monotonic() - t0, history)
         except KeyboardInterrupt as stop:
             by = f" by {stop}" if str(stop) else ""  # SIGTERM/SIGHUP name themselves; Ctrl+C does not
             log(f"\ninterrupted{by} at step {done}: saving a checkpoint and the model (resume with --resume)")
     if save:
-        _checkpoint(out, recipe, done, time.monotonic() - t0)
+        _checkpoint(out, recipe, done, time.monotonic() - t0, history)
         card = _card(opts, data, device, done, time.monotonic() - t0, len(held_idx), world.size)
-        as_float = lambda idx: images[idx].float().div(127.5).sub(1.0)  # noqa: E731
-        metrics = recipe.export(out, card, as_float(train_idx[:4096]), as_float(held_idx))
+        metrics = recipe.export(out, card, as_float(train_idx[:4096]), held_out)
         save_png(recipe.samples(), out / "samples.png")
-        (out / "metrics.json").write_text(json.dumps(metrics, indent=2))
+        (out / "metrics.json").write_text(json.dumps({**metrics, "history": history} if history else metrics, indent=2))
         log(f"wrote {out} after {done} steps: " + ", ".join(f"{k}={v}" for k, v in metrics.items()))
     barrier()
     finish()
@@ -162,19 +166,28 @@ def _report(log, step, start, opts, t0, elapsed, losses) -> None:
     sys.stdout.flush()
 
 
-def _checkpoint(out: Path, recipe: Recipe, step: int, seconds: float) -> None:
+def _evaluate(recipe: Recipe, held_out: torch.Tensor, step: int, seconds: float, history: list[dict], log) -> None:
+    """Held-out figures as training goes: the log shows when a run reaches a quality bar, metrics.json keeps the curve."""
+    figures = recipe.evaluate(held_out) if len(held_out) else {}
+    if figures:
+        history.append({"step": step, "minutes": round(seconds / 60, 2), **figures})
+        log(f"held-out at step {step} after {seconds / 60:.1f} min: " + ", ".join(f"{k}={v}" for k, v in figures.items()))
+
+
+def _checkpoint(out: Path, recipe: Recipe, step: int, seconds: float, history: list[dict]) -> None:
     tmp = out / f".{CHECKPOINT}.tmp"
-    torch.save({"step": step, "seconds": seconds, "recipe": recipe.state()}, tmp)
+    torch.save({"step": step, "seconds": seconds, "recipe": recipe.state(), "history": history}, tmp)
     tmp.replace(out / CHECKPOINT)
 
 
-def _maybe_resume(opts: TrainOptions, out: Path, recipe: Recipe, log) -> tuple[int, float]:
+def _maybe_resume(opts: TrainOptions, out: Path, recipe: Recipe, log) -> tuple[int, float, list[dict]]:
+    """(step, seconds, held-out history) to continue from; zeros for a fresh run."""
     path = out / CHECKPOINT
     if not opts.resume:
-        return 0, 0.0
+        return 0, 0.0, []
     if not path.is_file():
         log(f"no checkpoint in {out}; starting from scratch")
-        return 0, 0.0
+        return 0, 0.0, []
     try:  # may be a checkpoint of the other kind, of other settings (channels), or a damaged file
         ckpt = torch.load(path, map_location="cpu", weights_only=True)
         recipe.load_state(ckpt["recipe"])
@@ -182,7 +195,7 @@ def _maybe_resume(opts: TrainOptions, out: Path, recipe: Recipe, log) -> tuple[i
         raise TrainError(f"{path} does not fit this run ({type(e).__name__}: {(str(e).splitlines() or [''])[0]}); "
                          f"resume with the settings it was started with, or drop --resume") from None
     log(f"resumed from step {ckpt['step']}")
-    return int(ckpt["step"]), float(ckpt["seconds"])
+    return int(ckpt["step"]), float(ckpt["seconds"]), list(ckpt.get("history", []))  # older checkpoints kept none
 
 
 def _card(opts: TrainOptions, data: FolderData, device: torch.device, steps: int, seconds: float,

@@ -70,6 +70,10 @@ class VAERecipe:
         self.net.eval()
         return torch.cat([self.net.decode(self.net.encode(c.to(self.device))[0]).cpu() for c in x.split(256)])
 
+    def evaluate(self, held_out: torch.Tensor) -> dict[str, float]:
+        recon = self.reconstruct(held_out)
+        return {"held_out_psnr_db": round(psnr(recon, held_out), 2), "held_out_ssim": round(ssim(recon, held_out), 4)}
+
     def samples(self) -> np.ndarray:
         """Originals (top) over reconstructions (bottom)."""
         recon = self.reconstruct(self.preview.cpu())
@@ -90,9 +94,7 @@ class VAERecipe:
         if self.preview is None:  # stopped before the first step
             self.preview = train[:8].to(self.device)
         if len(held_out):
-            recon = self.reconstruct(held_out)
-            metrics = {"held_out_psnr_db": round(psnr(recon, held_out), 2),
-                       "held_out_ssim": round(ssim(recon, held_out), 4), "held_out_images": len(held_out)}
+            metrics = {**self.evaluate(held_out), "held_out_images": len(held_out)}
         else:  # under 10 images: nothing held out, and PSNR of nothing would be NaN (invalid JSON)
             metrics = {"held_out_images": 0}
         card = {**card, "kind": "vae", "metrics": metrics,
