@@ -24,7 +24,7 @@ from genimg_gui.imaging import image_grid, save_png
 from genimg_gui.models.tensors import to_images
 from genimg_gui.models.weights import load_model
 from genimg_gui.train.data import load_folder, split_holdout
-from genimg_gui.train.metrics import psnr, ssim
+from genimg_gui.train.metrics import precision_recall, psnr, ssim
 
 
 def as_float(images_u8: torch.Tensor) -> torch.Tensor:
@@ -34,20 +34,6 @@ def as_float(images_u8: torch.Tensor) -> torch.Tensor:
 @torch.inference_mode()
 def vae_features(vae, x: torch.Tensor) -> torch.Tensor:
     return torch.cat([vae.encode(c)[0].flatten(1) for c in x.split(256)])
-
-
-def knn_radii(feats: torch.Tensor, k: int) -> torch.Tensor:
-    d = torch.cdist(feats, feats)
-    return d.kthvalue(k + 1, dim=1).values  # +1: the point itself is at distance 0
-
-
-def precision_recall(real: torch.Tensor, fake: torch.Tensor, k: int = 3) -> tuple[float, float]:
-    """Fraction of fakes inside the real manifold, and of reals inside the fake manifold."""
-    r_real, r_fake = knn_radii(real, k), knn_radii(fake, k)
-    d = torch.cdist(fake, real)  # (F, R)
-    precision = (d <= r_real.unsqueeze(0)).any(1).float().mean()
-    recall = (d.T <= r_fake.unsqueeze(0)).any(1).float().mean()
-    return float(precision), float(recall)
 
 
 @torch.inference_mode()

@@ -17,6 +17,7 @@ from genimg_gui.cli import main
 from genimg_gui.models.directions import load_directions
 from genimg_gui.models.weights import load_model, latent_shape
 from genimg_gui.train.augment import latent_augment, translation
+from genimg_gui.train.metrics import precision_recall
 from genimg_gui.train.vae_recipe import VAERecipe
 
 TINY = {"vae": ["--set", "channels=[8,16]", "--set", "latent_channels=2"],
@@ -107,10 +108,19 @@ def test_held_out_figures_are_logged_as_training_goes_and_kept_across_resume(dat
     assert all(0 < h["held_out_ssim"] <= 1 for h in history)
 
 
-def test_a_gan_logs_no_held_out_figures(data_dir, tmp_path, capsys):
+def test_a_pixel_gan_logs_no_held_out_figures(data_dir, tmp_path, capsys):
     assert train("gan", data_dir, tmp_path / "gan", 2, "--sample-every", "1") == 0
-    assert "held-out at" not in capsys.readouterr().out
+    assert "held-out at" not in capsys.readouterr().out  # it has no feature space to measure in
     assert "history" not in strict_json(tmp_path / "gan" / "metrics.json")
+
+
+def test_precision_and_recall_tell_a_collapsed_generator_from_a_faithful_one():
+    real = torch.randn(200, 8, generator=torch.Generator().manual_seed(0))
+    assert precision_recall(real, real.clone()) == (1.0, 1.0)
+    collapsed = real[:1].repeat(200, 1) + 1e-3 * torch.randn(200, 8)  # every sample is one training image
+    precision, recall = precision_recall(real, collapsed)
+    assert precision == 1.0 and recall < 0.05
+    assert precision_recall(real, real + 100.0) == (0.0, 0.0)  # nowhere near the data
 
 
 def test_minutes_count_this_run_not_the_resumed_ones(data_dir, tmp_path):
@@ -194,7 +204,7 @@ def test_latent_gan_trains_in_a_vae_latent_space_and_paints_through_its_decoder(
     out = tmp_path / "latent-gan"
     vae_dir = model_dir / "tiny-vae"  # 32px, latent 2 x 16 x 16
     assert main(["train", "gan", str(data_dir), "-o", str(out), "--latent-of", str(vae_dir), "--steps", "2",
-                 "--batch-size", "8", "--holdout", "8", "--resolution", "32", "--threads", "1",
+                 "--batch-size", "8", "--holdout", "8", "--resolution", "32", "--threads", "1", "--sample-every", "1",
                  "--set", "channels=[16,8,8]", "--set", "z_dim=16", "--set", "w_dim=16"]) == 0
     gan, card = load_model(out)
     vae, _ = load_model(vae_dir)
@@ -206,6 +216,17 @@ def test_latent_gan_trains_in_a_vae_latent_space_and_paints_through_its_decoder(
     assert images.shape == (2, 3, 32, 32) and torch.isfinite(images).all()
     assert float(gan.latent_std.min()) > 0 and not torch.allclose(gan.latent_std, torch.ones_like(gan.latent_std))
     assert "translation,cutout" in card["objective"]["augment"]
+    history = strict_json(out / "metrics.json")["history"]  # --sample-every 1: a figure after each step
+    assert [h["step"] for h in history] == [1, 2]
+    assert all(0 <= h[k] <= 1 for h in history for k in ("held_out_precision_k3", "held_out_recall_k3"))
+
+
+def test_a_latent_gan_with_too_few_held_out_images_skips_its_figures(data_dir, model_dir, tmp_path):
+    out = tmp_path / "latent-gan"
+    assert main(["train", "gan", str(data_dir), "-o", str(out), "--latent-of", str(model_dir / "tiny-vae"),
+                 "--steps", "1", "--batch-size", "8", "--holdout", "3", "--resolution", "32", "--threads", "1",
+                 "--sample-every", "1", "--set", "channels=[16,8,8]", "--set", "z_dim=16", "--set", "w_dim=16"]) == 0
+    assert "history" not in strict_json(out / "metrics.json")  # 3 images cannot each have 3 neighbours
 
 
 def test_latent_augmentation_shifts_grids_with_their_own_edges_and_passes_gradients():

@@ -18,6 +18,10 @@ from ..models.vae import ConvVAE
 from . import TrainError
 from .augment import latent_augment
 from .gan_recipe import GANRecipe
+from .metrics import precision_recall
+
+EVAL_SAMPLES = 512  # per held-out evaluation: a few seconds on a CPU
+NEIGHBOURS = 3  # the k of precision/recall, as in benchmarks/model_quality.py
 from .loop import TrainOptions
 
 
@@ -63,6 +67,19 @@ class LatentGANRecipe(GANRecipe):
 
     def augment(self, x: torch.Tensor) -> torch.Tensor:
         return latent_augment(x)
+
+    @torch.no_grad()
+    def evaluate(self, held_out: torch.Tensor) -> dict[str, float]:
+        """Precision/recall (k=3) of samples against held-out images, both as the VAE encodes them: the
+        definition benchmarks/model_quality.py uses, on fewer samples (so the figures run lower)."""
+        if len(held_out) <= NEIGHBOURS:  # each point needs k neighbours besides itself
+            return {}
+        self.vae.eval()
+        real = torch.cat([self._encode(c.to(self.device)).flatten(1) for c in held_out.split(256)])
+        z = torch.randn(EVAL_SAMPLES, self.G.cfg.z_dim, generator=torch.Generator().manual_seed(7)).to(self.device)
+        fake = torch.cat([self._encode(self.G_ema(c)).flatten(1) for c in z.split(256)])
+        precision, recall = precision_recall(real, fake, NEIGHBOURS)
+        return {"held_out_precision_k3": round(precision, 3), "held_out_recall_k3": round(recall, 3)}
 
     def load_state(self, state: dict) -> None:
         super().load_state(state)

@@ -1,4 +1,5 @@
-"""Image quality figures for model cards: PSNR and SSIM on [-1, 1] tensors."""
+"""Quality figures for model cards: PSNR and SSIM on [-1, 1] tensors, and the precision/recall of
+nearest neighbours (Kynkäänniemi et al. 2019) for a generator's samples in some feature space."""
 from __future__ import annotations
 
 import torch
@@ -22,3 +23,17 @@ def ssim(a: torch.Tensor, b: torch.Tensor, window: int = 7) -> float:
     c1, c2 = 0.01 ** 2, 0.03 ** 2
     s = ((2 * mu_a * mu_b + c1) * (2 * cov + c2)) / ((mu_a ** 2 + mu_b ** 2 + c1) * (var_a + var_b + c2))
     return float(s.mean())
+
+
+def knn_radii(feats: torch.Tensor, k: int) -> torch.Tensor:
+    d = torch.cdist(feats, feats)
+    return d.kthvalue(k + 1, dim=1).values  # +1: the point itself is at distance 0
+
+
+def precision_recall(real: torch.Tensor, fake: torch.Tensor, k: int = 3) -> tuple[float, float]:
+    """Fraction of fakes inside the real manifold, and of reals inside the fake manifold."""
+    r_real, r_fake = knn_radii(real, k), knn_radii(fake, k)
+    d = torch.cdist(fake, real)  # (F, R)
+    precision = (d <= r_real.unsqueeze(0)).any(1).float().mean()
+    recall = (d.T <= r_fake.unsqueeze(0)).any(1).float().mean()
+    return float(precision), float(recall)
