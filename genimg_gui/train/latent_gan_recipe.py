@@ -18,11 +18,11 @@ from ..models.vae import ConvVAE
 from . import TrainError
 from .augment import latent_augment
 from .gan_recipe import GANRecipe
+from .loop import TrainOptions
 from .metrics import precision_recall
 
 EVAL_SAMPLES = 512  # per held-out evaluation: a few seconds on a CPU
 NEIGHBOURS = 3  # the k of precision/recall, as in benchmarks/model_quality.py
-from .loop import TrainOptions
 
 
 class LatentGANRecipe(GANRecipe):

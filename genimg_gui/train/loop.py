@@ -123,7 +123,8 @@ def train(opts: TrainOptions, make_recipe: Callable[[TrainOptions, torch.device]
         card = _card(opts, data, device, done, time.monotonic() - t0, len(held_idx), world.size)
         metrics = recipe.export(out, card, as_float(train_idx[:4096]), held_out)
         save_png(recipe.samples(), out / "samples.png")
-        (out / "metrics.json").write_text(json.dumps({**metrics, "history": history} if history else metrics, indent=2))
+        curve = {"history": history} if history else {}
+        (out / "metrics.json").write_text(json.dumps({**metrics, **curve}, indent=2))
         log(f"wrote {out} after {done} steps: " + ", ".join(f"{k}={v}" for k, v in metrics.items()))
     barrier()
     finish()
@@ -167,11 +168,13 @@ def _report(log, step, start, opts, t0, elapsed, losses) -> None:
 
 
 def _evaluate(recipe: Recipe, held_out: torch.Tensor, step: int, seconds: float, history: list[dict], log) -> None:
-    """Held-out figures as training goes: the log shows when a run reaches a quality bar, metrics.json keeps the curve."""
+    """Held-out figures as training goes: the log shows when a run reaches a quality bar;
+    metrics.json keeps the curve."""
     figures = recipe.evaluate(held_out) if len(held_out) else {}
     if figures:
         history.append({"step": step, "minutes": round(seconds / 60, 2), **figures})
-        log(f"held-out at step {step} after {seconds / 60:.1f} min: " + ", ".join(f"{k}={v}" for k, v in figures.items()))
+        values = ", ".join(f"{k}={v}" for k, v in figures.items())
+        log(f"held-out at step {step} after {seconds / 60:.1f} min: {values}")
 
 
 def _checkpoint(out: Path, recipe: Recipe, step: int, seconds: float, history: list[dict]) -> None:
