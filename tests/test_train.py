@@ -123,6 +123,22 @@ def test_precision_and_recall_tell_a_collapsed_generator_from_a_faithful_one():
     assert precision_recall(real, real + 100.0) == (0.0, 0.0)  # nowhere near the data
 
 
+@pytest.mark.parametrize("kind, groups", [("vae", [1.0]), ("gan", [0.1, 1.0])])  # the GAN's mapping learns at 0.1x
+def test_lr_on_a_resumed_run_takes_effect_and_is_kept_after(kind, groups, data_dir, tmp_path):
+    out = tmp_path / kind
+
+    def lrs() -> list[float]:
+        state = torch.load(out / "checkpoint.pt", weights_only=True)["recipe"]
+        return [group["lr"] for group in state["opt" if kind == "vae" else "opt_g"]["param_groups"]]
+
+    assert train(kind, data_dir, out, 1, "--lr", "0.001") == 0
+    assert lrs() == pytest.approx([0.001 * g for g in groups])
+    assert train(kind, data_dir, out, 2, "--resume", "--lr", "0.0001") == 0
+    assert lrs() == pytest.approx([0.0001 * g for g in groups])
+    assert train(kind, data_dir, out, 3, "--resume") == 0  # without --lr: the rate it was left at
+    assert lrs() == pytest.approx([0.0001 * g for g in groups])
+
+
 def test_minutes_count_this_run_not_the_resumed_ones(data_dir, tmp_path):
     out = tmp_path / "vae"
     assert train("vae", data_dir, out, 1) == 0

@@ -16,7 +16,7 @@ from ..models.weights import save_model
 from . import TrainError
 from .augment import diff_augment
 from .distributed import average_gradients
-from .loop import TrainOptions
+from .loop import TrainOptions, load_optimizer
 
 N_DIRECTIONS = 16
 R1_EVERY = 4  # lazy regularisation (StyleGAN2): R1 on every 4th D step, scaled up to match
@@ -55,6 +55,7 @@ class GANRecipe:
             {"params": list(self.G.stem.parameters()) + list(self.G.synthesis.parameters())},
         ], lr=lr, betas=(0.0, 0.99))
         self.opt_d = torch.optim.Adam(self.D.parameters(), lr=lr, betas=(0.0, 0.99))
+        self.new_lr = opts.lr is not None
         try:
             # StyleGAN2-ADA's heuristic 0.0002 * res^2 / batch gives ~0.03 at 64px/32; 0.5 kept D at chance
             self.r1_gamma = float(opts.extra.get("r1_gamma", 0.05))
@@ -134,8 +135,8 @@ class GANRecipe:
     def load_state(self, state: dict) -> None:
         for name in ("G", "D", "G_ema"):
             getattr(self, name).load_state_dict(state[name])
-        self.opt_g.load_state_dict(state["opt_g"])
-        self.opt_d.load_state_dict(state["opt_d"])
+        load_optimizer(self.opt_g, state["opt_g"], self.new_lr)
+        load_optimizer(self.opt_d, state["opt_d"], self.new_lr)
 
     @torch.no_grad()
     def export(self, out: Path, card: dict, train: torch.Tensor, held_out: torch.Tensor) -> dict:

@@ -177,6 +177,16 @@ def _evaluate(recipe: Recipe, held_out: torch.Tensor, step: int, seconds: float,
         log(f"held-out at step {step} after {seconds / 60:.1f} min: {values}")
 
 
+def load_optimizer(opt: torch.optim.Optimizer, state: dict, new_lr: bool) -> None:
+    """Resume an optimiser (Adam's moments, its learning rates); with new_lr (--lr given on a resumed run)
+    it keeps the rates it was built with, so --lr takes effect as --steps and --minutes do."""
+    built_with = [group["lr"] for group in opt.param_groups]
+    opt.load_state_dict(state)
+    if new_lr:
+        for group, lr in zip(opt.param_groups, built_with):
+            group["lr"] = lr
+
+
 def _checkpoint(out: Path, recipe: Recipe, step: int, seconds: float, history: list[dict]) -> None:
     tmp = out / f".{CHECKPOINT}.tmp"
     torch.save({"step": step, "seconds": seconds, "recipe": recipe.state(), "history": history}, tmp)

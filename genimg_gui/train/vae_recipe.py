@@ -13,7 +13,7 @@ from ..models.weights import save_model
 from ..imaging import image_grid
 from . import TrainError
 from .distributed import average_gradients
-from .loop import TrainOptions
+from .loop import TrainOptions, load_optimizer
 from .metrics import psnr, ssim
 
 DEFAULT_KL_WEIGHT = 1e-3  # per latent dimension, relative to per-pixel MSE
@@ -49,6 +49,7 @@ class VAERecipe:
         except (TypeError, ValueError) as e:
             raise TrainError(f"bad VAE setting ({e}); e.g. --set kl_weight=0.001") from None
         self.opt = torch.optim.AdamW(self.net.parameters(), lr=opts.lr or 1e-3, weight_decay=0.0)
+        self.new_lr = opts.lr is not None
         self.preview: torch.Tensor | None = None
 
     def step(self, batch: torch.Tensor, step: int) -> dict[str, float]:
@@ -85,7 +86,7 @@ class VAERecipe:
 
     def load_state(self, state: dict) -> None:
         self.net.load_state_dict(state["net"])
-        self.opt.load_state_dict(state["opt"])
+        load_optimizer(self.opt, state["opt"], self.new_lr)
         self.preview = state["preview"].to(self.device) if state["preview"].numel() else None
 
     @torch.no_grad()
