@@ -120,7 +120,7 @@ class GANRecipe:
         return image_grid(list(to_images(self.G_ema(self.fixed_z))), 8)
 
     def evaluate(self, held_out: torch.Tensor) -> dict[str, float]:
-        """None for a pixel GAN: it has no feature space to compare samples in (a latent GAN has its VAE's,
+        """No figures for a pixel GAN: it has no feature space to compare samples in (a latent GAN has its VAE's,
         see latent_gan_recipe.py); benchmarks/model_quality.py measures a finished model with a VAE's."""
         return {}
 
