@@ -24,7 +24,7 @@ from genimg_gui.imaging import image_grid, save_png
 from genimg_gui.models.tensors import to_images
 from genimg_gui.models.weights import load_model
 from genimg_gui.train.data import load_folder, split_holdout
-from genimg_gui.train.metrics import precision_recall, psnr, ssim
+from genimg_gui.train.metrics import precision_recall, reconstruction_figures
 
 
 def as_float(images_u8: torch.Tensor) -> torch.Tensor:
@@ -39,8 +39,7 @@ def vae_features(vae, x: torch.Tensor) -> torch.Tensor:
 @torch.inference_mode()
 def evaluate_vae(vae, held: torch.Tensor) -> dict:
     recon = torch.cat([vae.decode(vae.encode(c)[0]) for c in held.split(256)])
-    return {"held_out_psnr_db": round(psnr(recon, held), 2), "held_out_ssim": round(ssim(recon, held), 4),
-            "held_out_images": len(held)}
+    return {**reconstruction_figures(recon, held), "held_out_images": len(held)}
 
 
 @torch.inference_mode()

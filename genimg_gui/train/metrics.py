@@ -25,6 +25,11 @@ def ssim(a: torch.Tensor, b: torch.Tensor, window: int = 7) -> float:
     return float(s.mean())
 
 
+def reconstruction_figures(recon: torch.Tensor, target: torch.Tensor) -> dict[str, float]:
+    """A VAE's held-out figures as its model card and training log show them: PSNR (dB) and SSIM."""
+    return {"held_out_psnr_db": round(psnr(recon, target), 2), "held_out_ssim": round(ssim(recon, target), 4)}
+
+
 def knn_radii(feats: torch.Tensor, k: int) -> torch.Tensor:
     d = torch.cdist(feats, feats)
     return d.kthvalue(k + 1, dim=1).values  # +1: the point itself is at distance 0

@@ -14,7 +14,7 @@ from ..imaging import image_grid
 from . import TrainError
 from .distributed import average_gradients
 from .loop import TrainOptions, load_optimizer
-from .metrics import psnr, ssim
+from .metrics import reconstruction_figures
 
 DEFAULT_KL_WEIGHT = 1e-3  # per latent dimension, relative to per-pixel MSE
 N_DIRECTIONS = 16
@@ -72,8 +72,7 @@ class VAERecipe:
         return torch.cat([self.net.decode(self.net.encode(c.to(self.device))[0]).cpu() for c in x.split(256)])
 
     def evaluate(self, held_out: torch.Tensor) -> dict[str, float]:
-        recon = self.reconstruct(held_out)
-        return {"held_out_psnr_db": round(psnr(recon, held_out), 2), "held_out_ssim": round(ssim(recon, held_out), 4)}
+        return reconstruction_figures(self.reconstruct(held_out), held_out)
 
     def samples(self) -> np.ndarray:
         """Originals (top) over reconstructions (bottom)."""
