@@ -108,9 +108,11 @@ def test_held_out_figures_are_logged_as_training_goes_and_kept_across_resume(dat
     assert all(0 < h["held_out_ssim"] <= 1 for h in history)
 
 
-def test_a_pixel_gan_logs_no_held_out_figures(data_dir, tmp_path, capsys):
+def test_a_pixel_gan_logs_its_sample_grids_but_no_held_out_figures(data_dir, tmp_path, capsys):
     assert train("gan", data_dir, tmp_path / "gan", 2, "--sample-every", "1") == 0
-    assert "held-out at" not in capsys.readouterr().out  # it has no feature space to measure in
+    log = capsys.readouterr().out
+    assert "held-out at" not in log  # it has no feature space to measure in
+    assert f"sample grid at step 2: {tmp_path / 'gan' / 'samples.png'}" in log  # where the Train… dialog looks
     assert "history" not in strict_json(tmp_path / "gan" / "metrics.json")
 
 

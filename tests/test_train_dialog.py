@@ -7,7 +7,7 @@ from PIL import Image
 from PySide6.QtCore import Qt
 
 from genimg_gui.catalog import ModelEntry, read_entry
-from genimg_gui.ui.train_dialog import TrainDialog
+from genimg_gui.ui.train_dialog import TrainDialog, describe_figures
 
 
 @pytest.fixture()
@@ -50,10 +50,24 @@ def test_train_dialog_trains_and_offers_the_model(qtbot, shapes, tmp_path):
     assert "model written" in dialog.log.toPlainText()
 
 
+def test_describe_figures_names_what_a_run_measures():
+    vae = "held-out at step 400 after 13.7 min: held_out_psnr_db=26.01, held_out_ssim=0.865"
+    gan = "held-out at step 500 after 6.2 min: held_out_precision_k3=0.52, held_out_recall_k3=0.355"
+    assert describe_figures(vae) == "Held-out at step 400 (13.7 min): PSNR 26.01 dB · SSIM 0.865"
+    assert describe_figures(gan) == "Held-out at step 500 (6.2 min): precision 0.52 · recall 0.355"
+    assert describe_figures("step 400/1000 | 40 img/s | loss=0.1 | ETA 3.0 min") is None
+
+
 def test_stop_saves_the_model_and_a_checkpoint(qtbot, shapes, tmp_path):
     dialog = dialog_for(qtbot, shapes, tmp_path / "vae", minutes=30)
+    dialog.sample_every.setValue(2)
+    assert dialog.preview.pixmap().isNull()
     dialog.start()
-    qtbot.waitUntil(lambda: "step 1/" in dialog.log.toPlainText(), timeout=120_000)
+    # while the run goes on, the dialog shows its latest sample grid and held-out figures
+    qtbot.waitUntil(lambda: not dialog.preview.pixmap().isNull(), timeout=120_000)
+    qtbot.waitUntil(lambda: "PSNR" in dialog.figures.text(), timeout=120_000)
+    assert dialog.figures.text().startswith("Held-out at step ")
+    assert "sample grid at step 2: " in dialog.log.toPlainText()
     with qtbot.waitSignal(dialog.model_trained, timeout=120_000):
         dialog.stop()
     assert (tmp_path / "vae" / "checkpoint.pt").is_file()

@@ -112,6 +112,7 @@ def train(opts: TrainOptions, make_recipe: Callable[[TrainOptions, torch.device]
                     _report(log, step, start, opts, t0, elapsed, losses)
                 if save and step % opts.sample_every == 0:
                     save_png(recipe.samples(), out / "samples.png")
+                    log(f"sample grid at step {step}: {out / 'samples.png'}")
                     _evaluate(recipe, held_out, step, time.monotonic() - t0, history, log)
                 if save and step % opts.checkpoint_every == 0:
                     _checkpoint(out, recipe, step, time.monotonic() - t0, history)

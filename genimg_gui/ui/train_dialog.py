@@ -14,13 +14,29 @@ from pathlib import Path
 from typing import Sequence
 
 from PySide6.QtCore import QProcess, Qt, Signal
-from PySide6.QtWidgets import (QComboBox, QDialog, QDoubleSpinBox, QFileDialog, QFormLayout, QHBoxLayout,
-                               QLineEdit, QPlainTextEdit, QProgressBar, QPushButton, QVBoxLayout)
+from PySide6.QtGui import QPixmap
+from PySide6.QtWidgets import (QComboBox, QDialog, QDoubleSpinBox, QFileDialog, QFormLayout, QHBoxLayout, QLabel,
+                               QLineEdit, QPlainTextEdit, QProgressBar, QPushButton, QSpinBox, QVBoxLayout)
 
 from ..catalog import ModelEntry, latent_spaces
 
 PROGRESS = re.compile(r"step (\d+)/(\d+) \| .*ETA ([\d.]+) min")
+SAMPLES = re.compile(r"sample grid at step (\d+): (.+)$")
+HELD_OUT = re.compile(r"held-out at step (\d+) after ([\d.]+) min: (.+)$")
+FIGURE_NAMES = {"held_out_psnr_db": "PSNR {} dB", "held_out_ssim": "SSIM {}",
+                "held_out_precision_k3": "precision {}", "held_out_recall_k3": "recall {}"}
+PREVIEW_WIDTH = 320  # a sample grid (8 x 4 tiles) at 40 px a tile
 RESOLUTION_ROLE = Qt.ItemDataRole.UserRole + 1  # a latent-space choice's VAE resolution, as text
+
+
+def describe_figures(line: str) -> str | None:
+    """'held-out at step 400 after 13.7 min: held_out_psnr_db=26.01, …' as a person reads it."""
+    m = HELD_OUT.search(line)
+    if not m:
+        return None
+    pairs = (item.split("=", 1) for item in m.group(3).split(", "))
+    named = [FIGURE_NAMES.get(k, k + " {}").format(v) for k, v in pairs]
+    return f"Held-out at step {m.group(1)} ({m.group(2)} min): " + " · ".join(named)
 
 
 def default_output(data: str, kind: str) -> str:
@@ -28,9 +44,9 @@ def default_output(data: str, kind: str) -> str:
 
 
 def train_arguments(kind: str, data: str, out: str, minutes: float, resolution: int,
-                    latent_of: str = "") -> list[str]:
+                    latent_of: str = "", sample_every: int = 100) -> list[str]:
     args = ["-m", "genimg_gui.cli", "train", kind, data, "-o", out, "--minutes", f"{minutes:g}",
-            "--resolution", str(resolution), "--resume"]
+            "--resolution", str(resolution), "--sample-every", str(sample_every), "--resume"]
     return args + ["--latent-of", latent_of] if kind == "gan" and latent_of else args
 
 
@@ -54,8 +70,19 @@ class TrainDialog(QDialog):
         self.minutes.setSuffix(" min")
         self.resolution = QComboBox()
         self.resolution.addItems(["64", "128", "32"])
+        self.sample_every = QSpinBox()
+        self.sample_every.setRange(1, 100_000)
+        self.sample_every.setValue(100)
+        self.sample_every.setSuffix(" steps")
+        self.sample_every.setToolTip("How often the run draws a sample grid and measures the held-out images")
         self.space = self._space_choices(models)
         self.progress = QProgressBar()
+        self.figures = QLabel("Held-out figures appear with each sample grid.")
+        self.samples_caption = QLabel("Samples")
+        self.preview = QLabel("The latest sample grid shows here.")
+        self.preview.setAlignment(Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop)
+        self.preview.setFixedWidth(PREVIEW_WIDTH)
+        self.preview.setMinimumHeight(PREVIEW_WIDTH // 2)
         self.log = QPlainTextEdit()
         self.log.setReadOnly(True)
         self.log.setMaximumBlockCount(2000)
@@ -78,6 +105,7 @@ class TrainDialog(QDialog):
         form.addRow("Time budget", self.minutes)
         form.addRow("GAN draws in", self.space)
         form.addRow("Resolution", self.resolution)
+        form.addRow("Samples every", self.sample_every)
         buttons = QHBoxLayout()
         buttons.addStretch(1)
         buttons.addWidget(self.start_button)
@@ -85,7 +113,15 @@ class TrainDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addWidget(self.progress)
-        layout.addWidget(self.log, 1)
+        layout.addWidget(self.figures)
+        watch = QHBoxLayout()
+        watch.addWidget(self.log, 1)
+        samples = QVBoxLayout()
+        samples.addWidget(self.samples_caption)
+        samples.addWidget(self.preview)
+        samples.addStretch(1)
+        watch.addLayout(samples)
+        layout.addLayout(watch, 1)
         layout.addLayout(buttons)
         self.process = QProcess(self)
         self.process.setProcessChannelMode(QProcess.ProcessChannelMode.MergedChannels)
@@ -131,7 +167,8 @@ class TrainDialog(QDialog):
             self.log.appendPlainText(f"⚠ {self.data.text() or 'no folder'} is not a folder of images")
             return
         args = train_arguments(self.kind.currentText(), self.data.text(), self.out.text(),
-                               self.minutes.value(), int(self.resolution.currentText()), self.space.currentData())
+                               self.minutes.value(), int(self.resolution.currentText()), self.space.currentData(),
+                               self.sample_every.value())
         self.log.appendPlainText("$ genimg " + " ".join(args[2:]))
         self.process.start(sys.executable, args)
         self.start_button.setEnabled(False)
@@ -145,19 +182,37 @@ class TrainDialog(QDialog):
             os.kill(pid, signal.SIGINT)
 
     def _read_output(self) -> None:
-        text = bytes(self.process.readAllStandardOutput()).decode(errors="replace")
-        for line in text.splitlines():
+        """Whole lines only: a chunk can end mid-line, and half a sample grid's path names no file."""
+        while self.process.canReadLine():
+            self._take_line(bytes(self.process.readLine()).decode(errors="replace").rstrip("\r\n"))
+
+    def _take_line(self, line: str) -> None:
+        if line:
             self.log.appendPlainText(line)
             if m := PROGRESS.search(line):
                 self.progress.setRange(0, int(m.group(2)))
                 self.progress.setValue(int(m.group(1)))
                 self.progress.setFormat(f"step %v/%m — ETA {m.group(3)} min")
+            elif m := SAMPLES.search(line):
+                self._show_samples(Path(m.group(2)), f"Samples at step {m.group(1)}")
+            elif figures := describe_figures(line):
+                self.figures.setText(figures)
+
+    def _show_samples(self, path: Path, caption: str) -> None:
+        """The run writes the grid before it logs the line, so the file is whole when read."""
+        pixmap = QPixmap(str(path))
+        if not pixmap.isNull():
+            self.preview.setPixmap(pixmap.scaledToWidth(PREVIEW_WIDTH, Qt.TransformationMode.SmoothTransformation))
+            self.samples_caption.setText(caption)
 
     def _finished(self, code: int, _status) -> None:
+        for line in bytes(self.process.readAll()).decode(errors="replace").splitlines():  # the last may lack "\n"
+            self._take_line(line)
         self.start_button.setEnabled(True)
         self.stop_button.setEnabled(False)
         if code == 0 and (Path(self.out.text()) / "card.json").is_file():
             self.log.appendPlainText(f"✓ model written to {self.out.text()}; loading it")
+            self._show_samples(Path(self.out.text()) / "samples.png", "Samples of the finished model")
             self.model_trained.emit(self.out.text())
         else:
             self.log.appendPlainText(f"⚠ training exited with code {code}")
