@@ -6,8 +6,10 @@ VAE: held-out PSNR and SSIM of reconstructions (the split is rebuilt from the
 seed and hold-out size recorded in the VAE's card). GAN: improved precision
 and recall (Kynkäänniemi et al. 2019, k=3) of samples against training
 images, with features = the VAE's latent means (no downloaded feature
-network); and a grid of samples beside their nearest training images in
-pixel space, to show the GAN does not just copy.
+network), with the same figures for as many other training images for scale
+(k=3 at this sample size keeps even real images well below 1); and a grid of
+samples beside their nearest training images in pixel space, to show the GAN
+does not just copy.
 """
 from __future__ import annotations
 

@@ -187,16 +187,18 @@ class TrainDialog(QDialog):
             self._take_line(bytes(self.process.readLine()).decode(errors="replace").rstrip("\r\n"))
 
     def _take_line(self, line: str) -> None:
-        if line:
-            self.log.appendPlainText(line)
-            if m := PROGRESS.search(line):
-                self.progress.setRange(0, int(m.group(2)))
-                self.progress.setValue(int(m.group(1)))
-                self.progress.setFormat(f"step %v/%m — ETA {m.group(3)} min")
-            elif m := SAMPLES.search(line):
-                self._show_samples(Path(m.group(2)), f"Samples at step {m.group(1)}")
-            elif figures := describe_figures(line):
-                self.figures.setText(figures)
+        """One line of the run's output: logged, and read for progress, a new sample grid or figures."""
+        if not line:
+            return
+        self.log.appendPlainText(line)
+        if m := PROGRESS.search(line):
+            self.progress.setRange(0, int(m.group(2)))
+            self.progress.setValue(int(m.group(1)))
+            self.progress.setFormat(f"step %v/%m — ETA {m.group(3)} min")
+        elif m := SAMPLES.search(line):
+            self._show_samples(Path(m.group(2)), f"Samples at step {m.group(1)}")
+        elif figures := describe_figures(line):
+            self.figures.setText(figures)
 
     def _show_samples(self, path: Path, caption: str) -> None:
         """The run writes the grid before it logs the line, so the file is whole when read."""
