@@ -22,9 +22,10 @@ import torch
 from PIL import Image, ImageDraw
 
 from genimg_gui.imaging import image_grid
+from genimg_gui.models.gan import seed_z
 from genimg_gui.models.tensors import to_images
 from genimg_gui.models.weights import load_model
-from genimg_gui.train.data import load_folder, split_holdout
+from genimg_gui.train.data import load_folder, recorded_split
 
 SCALE = 2
 FIRST_SEED = 5000  # away from the seeds in the README's grids
@@ -33,17 +34,15 @@ FIRST_SEED = 5000  # away from the seeds in the README's grids
 @torch.inference_mode()
 def gan_samples(gan_dir: Path, n: int, psi: float) -> np.ndarray:
     gan, _ = load_model(gan_dir)
-    z = torch.stack([torch.randn(gan.cfg.z_dim, generator=torch.Generator().manual_seed(FIRST_SEED + i))
-                     for i in range(n)])
+    z = torch.cat([seed_z(FIRST_SEED + i, gan.cfg.z_dim) for i in range(n)])  # the app's seeds 5000..
     return to_images(gan(z, psi))
 
 
 def held_out_images(data: Path, vae_dir: Path, n: int, seed: int) -> np.ndarray:
     """Real images the GAN's VAE never trained on, from the split its card records."""
     _, card = load_model(vae_dir)
-    opts = card["training"]["options"]
     folder = load_folder(data, card["resolution"])
-    _, held = split_holdout(len(folder), int(opts["holdout"]), int(opts["seed"]))
+    _, held = recorded_split(folder, card)
     pick = held[torch.randperm(len(held), generator=torch.Generator().manual_seed(seed))[:n]]
     return folder.images[pick].numpy()
 

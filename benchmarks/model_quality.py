@@ -25,7 +25,7 @@ from genimg_gui.catalog import DEFAULT_PSI
 from genimg_gui.imaging import image_grid, save_png
 from genimg_gui.models.tensors import to_images
 from genimg_gui.models.weights import load_model
-from genimg_gui.train.data import load_folder, split_holdout
+from genimg_gui.train.data import load_folder, recorded_split
 from genimg_gui.train.metrics import precision_recall, reconstruction_figures
 
 
@@ -94,9 +94,8 @@ def main() -> None:
     args = p.parse_args()
     t0 = time.perf_counter()
     vae, card = load_model(args.vae)
-    opts = card["training"]["options"]
     data = load_folder(args.data, card["resolution"])
-    train_idx, held_idx = split_holdout(len(data), int(opts["holdout"]), int(opts["seed"]))
+    train_idx, held_idx = recorded_split(data, card)
     figures = {"vae": evaluate_vae(vae, as_float(data.images[held_idx]))}
     if args.gan.is_dir():
         gan, _ = load_model(args.gan)

@@ -21,6 +21,7 @@ from ..imaging import Fit, fit_square, to_rgb
 from ..models import foreign
 from ..models.device import pick_device
 from ..models.directions import load_directions, pca, save_directions
+from ..models.gan import seed_z
 from ..models.tensors import to_images, to_tensor
 from ..models.weights import ModelFileError, is_spatial, latent_shape, load_model, parameter_count
 from . import inversion, spatial
@@ -205,8 +206,7 @@ class Runtime:
     @torch.inference_mode()
     def map_seed(self, seed: int, psi: float) -> np.ndarray:
         gan = self.model("gan")
-        z = torch.randn(1, gan.net.cfg.z_dim, generator=torch.Generator().manual_seed(seed))
-        return gan.net.map(z.to(self.device), psi)[0].float().cpu().numpy()
+        return gan.net.map(seed_z(seed, gan.net.cfg.z_dim).to(self.device), psi)[0].float().cpu().numpy()
 
     def render(self, kind: str, latent: np.ndarray, mask: np.ndarray | None = None,
                base: np.ndarray | None = None, tag: int = 0) -> np.ndarray:

@@ -31,6 +31,11 @@ class GANConfig:
                    channels=tuple(int(c) for c in d["channels"]))
 
 
+def seed_z(seed: int, z_dim: int) -> torch.Tensor:
+    """The (1, z_dim) z of a seed, as the app, `genimg generate` and the benchmarks number samples."""
+    return torch.randn(1, z_dim, generator=torch.Generator().manual_seed(seed))
+
+
 def _he_linear(d_in: int, d_out: int) -> nn.Linear:
     """A Linear that keeps activations at unit scale through LeakyReLU. PyTorch's default
     init shrinks variance about 3x per layer, which left w nearly constant across z and

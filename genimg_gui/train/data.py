@@ -64,6 +64,13 @@ def split_holdout(n: int, holdout: int, seed: int) -> tuple[torch.Tensor, torch.
     return perm[holdout:], perm[:holdout]
 
 
+def recorded_split(data: FolderData, card: dict) -> tuple[torch.Tensor, torch.Tensor]:
+    """The (train, held-out) split a model was trained with, rebuilt from the options its card records,
+    so a benchmark measures it on images it never saw."""
+    opts = card["training"]["options"]
+    return split_holdout(len(data), int(opts["holdout"]), int(opts["seed"]))
+
+
 def batches(n: int, batch_size: int, seed: int, start_step: int = 0):
     """Endless shuffled index batches; deterministic given (seed, step) so resume continues the stream."""
     step = start_step
