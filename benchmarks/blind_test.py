@@ -22,7 +22,7 @@ import torch
 from PIL import Image, ImageDraw
 
 from genimg_gui.imaging import image_grid
-from genimg_gui.models.gan import seed_z
+from genimg_gui.models.gan import seed_class, seed_z
 from genimg_gui.models.tensors import to_images
 from genimg_gui.models.weights import load_model
 from genimg_gui.train.data import load_folder, recorded_split
@@ -34,8 +34,10 @@ FIRST_SEED = 5000  # away from the seeds in the README's grids
 @torch.inference_mode()
 def gan_samples(gan_dir: Path, n: int, psi: float) -> np.ndarray:
     gan, _ = load_model(gan_dir)
-    z = torch.cat([seed_z(FIRST_SEED + i, gan.cfg.z_dim) for i in range(n)])  # the app's seeds 5000..
-    return to_images(gan(z, psi))
+    seeds = range(FIRST_SEED, FIRST_SEED + n)  # the app's seeds 5000.., each of its own class if it has classes
+    z = torch.cat([seed_z(s, gan.cfg.z_dim) for s in seeds])
+    c = torch.cat([seed_class(gan, s) for s in seeds]) if gan.cfg.classes else None
+    return to_images(gan(z, psi, c))
 
 
 def held_out_images(data: Path, vae_dir: Path, n: int, seed: int) -> np.ndarray:

@@ -23,6 +23,7 @@ import torch
 
 from genimg_gui.catalog import DEFAULT_PSI
 from genimg_gui.imaging import image_grid, save_png
+from genimg_gui.models.gan import in_chunks
 from genimg_gui.models.tensors import to_images
 from genimg_gui.models.weights import load_model
 from genimg_gui.train.data import load_folder, recorded_split
@@ -50,9 +51,10 @@ def evaluate_gan(gan, vae, train: torch.Tensor, n: int, out: Path | None) -> dic
     and for as many other training images: the ceiling a perfect generator would reach here."""
     gen = torch.Generator().manual_seed(123)
     z = torch.randn(n // 250 * 250, gan.cfg.z_dim, generator=gen)
+    c = gan.draw_classes(len(z), gen)  # a conditional GAN's classes, as often as its training data holds them
     order = torch.randperm(len(train), generator=gen)
     real = vae_features(vae, train[order[:n]])
-    samples = {psi: torch.cat([gan(c, psi) for c in z.split(250)]) for psi in (1.0, DEFAULT_PSI)}
+    samples = {psi: torch.cat([gan(zs, psi, cs) for zs, cs in in_chunks(z, c, 250)]) for psi in (1.0, DEFAULT_PSI)}
     result: dict = {"samples": len(z)} | real_ceiling(vae, real, train[order[n:2 * n]])
     for psi, fake in samples.items():
         precision, recall = precision_recall(real, vae_features(vae, fake))

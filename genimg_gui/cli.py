@@ -81,6 +81,12 @@ def _model_arg(p: argparse._ActionsContainer, kind: str) -> None:
                    help=f"{kind.upper()} model folder, or {other} (default: the bundled {kind.upper()})")
 
 
+def _class_arg(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--class", dest="gan_class", metavar="CLASS",
+                   help="a GAN trained with --labels: draw this class (a name or index, see `genimg info`); "
+                        "default: each seed draws its own")
+
+
 def _latent_scale_arg(p: argparse.ArgumentParser) -> None:
     p.add_argument("--latent-scale", type=latent_scale, metavar="SCALE",
                    help="an SD VAE file's latent scale: sd (SD 1.x/2.x, 0.18215), sdxl (0.13025) or a number")
@@ -147,6 +153,7 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--seeds", type=seed_list, default=seed_list("0-7"), help="e.g. 0-7 or 1,5,9 (default 0-7)")
     s.add_argument("--psi", type=float, default=DEFAULT_PSI,
                    help=f"truncation: lower is more typical (default {DEFAULT_PSI:g})")
+    _class_arg(s)
     s.add_argument("--grid", type=Path, metavar="PNG", help="also write all samples as one grid image")
     how = s.add_mutually_exclusive_group()
     _edit_arg(how, required=False)
@@ -176,6 +183,7 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("images", nargs="*", type=Path, metavar="IMAGE", help="two or more images (VAE)")
     s.add_argument("--seeds", type=seed_list, nargs="+", metavar="SEED", help="two or more GAN seeds instead")
     s.add_argument("--psi", type=float, default=DEFAULT_PSI, help=f"GAN truncation (default {DEFAULT_PSI:g})")
+    _class_arg(s)
     _model_arg(s, "vae")
     _model_arg(s, "gan")
     s.add_argument("-o", "--out", type=Path, required=True, metavar="FILE",

@@ -90,6 +90,20 @@ def load_model(kind: str, folder: Path | None, device: str,
     return rt, info
 
 
+def class_index(model: ModelInfo, name: str | None) -> int | None:
+    """--class NAME (any case) or INDEX -> the class index of a conditional GAN; None when not given."""
+    if name is None:
+        return None
+    if not model.classes:
+        raise CLIError(f"{model.name} has no classes (it was trained without --labels); drop --class")
+    by_name = {c.lower(): i for i, c in enumerate(model.classes)}
+    if name.lower() in by_name:
+        return by_name[name.lower()]
+    if name.isdigit() and int(name) < len(model.classes):
+        return int(name)
+    raise CLIError(f"{model.name} has no class {name!r}; its classes are: {', '.join(model.classes)}")
+
+
 def load_into(rt: Runtime, path: Path, latent_scale: float | None,
               progress: Callable[[float, str], None] = lambda _f, _t: None) -> ModelInfo:
     """rt.load, with the SD VAE scale question turned into the option that answers it."""
@@ -180,6 +194,8 @@ def describe(m: ModelInfo) -> str:
         rows.append(("training", f"{training['steps']} steps of {training.get('batch_size', '?')} images, "
                                  f"{training.get('seconds', '?')} s on {training.get('hardware', '?')}"))
     rows.append(("metrics", ", ".join(f"{k}: {v}" for k, v in card.get("metrics", {}).items()) or "–"))
+    if m.classes:
+        rows.append(("classes", f"{len(m.classes)}, --class takes a name or an index: " + ", ".join(m.classes)))
     rows.append(("directions", f"{len(m.directions)}, in σ units; --edit takes a label or an index"))
     lines = [f"{m.name}  ({m.path})"] + [f"  {k:<15}{v}" for k, v in rows]
     d = m.directions

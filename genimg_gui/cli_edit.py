@@ -12,8 +12,8 @@ from pathlib import Path
 
 import numpy as np
 
-from .cli_commands import (CLIError, for_each, load_model, model_record, out_dir, per_file, read_image, say,
-                           wrote)
+from .cli_commands import (CLIError, class_index, for_each, load_model, model_record, out_dir, per_file,
+                           read_image, say, wrote)
 from .edit import Directions, EditState, edited_latent
 from .engine.requests import ModelInfo
 from .engine.runtime import Runtime
@@ -79,6 +79,7 @@ def recorded_edit(recipe: Recipe | None, values: tuple[float, ...],
 def generate(args: argparse.Namespace) -> int:
     rt, model = load_model("gan", args.gan, args.device)
     recipe = read_recipe(args.recipe, "gan", model) if args.recipe else None
+    gan_class = class_index(model, args.gan_class)
     values = direction_values(args.edit, model.directions, "gan")
     recorded, labels = recorded_edit(recipe, values, model.directions)
     out = out_dir(args.out)
@@ -86,7 +87,7 @@ def generate(args: argparse.Namespace) -> int:
 
     def work(seed: int) -> None:
         name = f"seed{seed:04d}"
-        w = rt.map_seed(seed, args.psi)
+        w = rt.map_seed(seed, args.psi, gan_class)
         latent, image = render(rt, "gan", w, recipe, values, model.directions)
         wrote(export_png(image, out / f"{name}.png", args.scale))
         if args.save_latents:

@@ -8,7 +8,7 @@ import argparse
 
 import numpy as np
 
-from .cli_commands import CLIError, load_model, progress_bar, read_image, wrote
+from .cli_commands import CLIError, class_index, load_model, progress_bar, read_image, wrote
 from .morph import FORMATS, common_grid, morph_path, write_animation
 
 
@@ -25,9 +25,12 @@ def interpolate(args: argparse.Namespace) -> int:
     if args.out.suffix.lower() not in FORMATS:
         raise CLIError(f"{args.out.name}: the animation must end in {', '.join(FORMATS)}")
     kind = "gan" if seeds else "vae"
-    rt, _ = load_model(kind, args.gan if seeds else args.vae, args.device, args.latent_scale)
+    rt, model = load_model(kind, args.gan if seeds else args.vae, args.device, args.latent_scale)
     if seeds:
-        keys = [rt.map_seed(s, args.psi) for s in seeds]
+        gan_class = class_index(model, args.gan_class)
+        keys = [rt.map_seed(s, args.psi, gan_class) for s in seeds]
+    elif args.gan_class is not None:
+        raise CLIError("--class picks a GAN class: it goes with --seeds")
     else:
         keys = [rt.encode(read_image(p), args.fit)[1] for p in args.images]  # a bad image ends the run
     path = morph_path(common_grid(keys), args.frames, args.mode, args.loop)

@@ -35,6 +35,7 @@ class SessionItem:
     history: History
     seed: int | None = None
     psi: float | None = None
+    gan_class: int | None = None  # a conditional GAN's class; None: the seed's own
 
 
 @dataclass
@@ -68,7 +69,7 @@ class _Arrays:
 def _item_json(item: SessionItem, arrays: _Arrays) -> dict:
     nodes = [{"parent": n.parent, "values": list(n.state.values), "base": arrays.key(n.state.base),
               "mask": arrays.key(n.state.mask)} for n in item.history.nodes()]
-    return {"kind": item.kind, "name": item.name, "seed": item.seed, "psi": item.psi,
+    return {"kind": item.kind, "name": item.name, "seed": item.seed, "psi": item.psi, "gan_class": item.gan_class,
             "original": arrays.key(item.original), "image": arrays.key(item.image),
             "nodes": nodes, "current_node": item.history.current_id}
 
@@ -107,7 +108,8 @@ def load_session(path: Path | None = None) -> Session:
         if doc.get("format") != FORMAT or doc.get("version") != VERSION:
             raise ValueError(f"not a version-{VERSION} genimg session")
         items = [SessionItem(it["kind"], str(it["name"]), arrays[it["original"]], arrays[it["image"]],
-                             _history(it["nodes"], it["current_node"], arrays), it.get("seed"), it.get("psi"))
+                             _history(it["nodes"], it["current_node"], arrays), it.get("seed"), it.get("psi"),
+                             it.get("gan_class"))
                  for it in doc["items"]]
         return Session(items, int(doc.get("current", 0)), {str(k): str(v) for k, v in doc["models"].items()})
     except Exception as e:  # any corruption: say so, never crash the start-up

@@ -33,6 +33,7 @@ from genimg_gui.edit import Directions
 from genimg_gui.fileio import atomic_write_bytes
 from genimg_gui.imaging import open_image
 from genimg_gui.models.directions import load_directions, save_directions
+from genimg_gui.models.gan import in_chunks
 from genimg_gui.models.tensors import to_images, to_tensor
 from genimg_gui.models.weights import load_model
 
@@ -148,10 +149,12 @@ def vae_attribute(att: Attribute, lat: np.ndarray, pix: np.ndarray, test: np.nda
 @torch.inference_mode()
 def gan_samples(gan, n: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
     """(w, the VAE latent the GAN draws for it), both flattened, for n seeded z."""
-    z = torch.randn(n, gan.cfg.z_dim, generator=torch.Generator().manual_seed(seed))
+    gen = torch.Generator().manual_seed(seed)
+    z = torch.randn(n, gan.cfg.z_dim, generator=gen)
+    c = gan.draw_classes(n, gen)  # a conditional GAN: classes as often as its training data holds them
     ws, latents = [], []
-    for i in range(0, n, 500):
-        w = gan.map(z[i:i + 500], 1.0)
+    for zs, cs in in_chunks(z, c, 500):
+        w = gan.map(zs, 1.0, cs)
         ws.append(w.numpy())
         latents.append(gan_latent(gan, w).numpy())
     return np.concatenate(ws), np.concatenate(latents)

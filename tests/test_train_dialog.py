@@ -108,3 +108,30 @@ def test_a_gan_draws_in_a_vae_latent_space_by_default(qtbot, shapes, model_dir, 
     card = json.loads((tmp_path / "gan" / "card.json").read_text())
     assert card["architecture"] == "LatentGenerator" and card["resolution"] == 32
     assert card["training"]["options"]["extra"]["latent_of"] == str(vae)
+
+
+@pytest.mark.parametrize("how", ["folders", "csv"])
+def test_a_gan_learns_classes_from_sub_folders_or_a_labels_file(how, qtbot, shapes, tmp_path):
+    for i, image in enumerate(sorted(shapes.glob("*.png"))):  # two classes of sub-folder
+        (shapes / ("odd" if i % 2 else "even")).mkdir(exist_ok=True)
+        image.rename(shapes / ("odd" if i % 2 else "even") / image.name)
+    dialog = TrainDialog()
+    qtbot.addWidget(dialog)
+    assert not dialog.classes.isEnabled()  # a VAE is chosen first: classes are for GANs
+    dialog.kind.setCurrentText("gan")
+    fill(dialog, shapes, tmp_path / "gan", minutes=0.1)
+    assert dialog.classes.isEnabled() and not dialog.label_column.isEnabled()
+    if how == "folders":
+        dialog.classes.setCurrentIndex(dialog.classes.findData("folders"))
+    else:
+        csv = tmp_path / "labels.csv"
+        csv.write_text("file,shade\n" + "".join(f"{p.relative_to(shapes).as_posix()},{p.parent.name.upper()}\n"
+                                                 for p in shapes.rglob("*.png")))
+        dialog.set_labels_file(str(csv))
+        assert dialog.label_column.isEnabled()
+        dialog.label_column.setText("shade")
+    with qtbot.waitSignal(dialog.model_trained, timeout=180_000):
+        qtbot.mouseClick(dialog.start_button, Qt.MouseButton.LeftButton)
+    card = json.loads((tmp_path / "gan" / "card.json").read_text())
+    assert card["config"]["classes"] == (["even", "odd"] if how == "folders" else ["EVEN", "ODD"])
+    assert "classes: " in dialog.log.toPlainText()

@@ -81,7 +81,7 @@ def sampled_directions(gen: nn.Module, n: int = 2048, seed: int = 0) -> Directio
     """PCA of sampled w, for a generator that came without directions."""
     z = torch.randn(n, gen.cfg.z_dim, generator=torch.Generator().manual_seed(seed))
     with torch.no_grad():
-        return pca(gen.mapping(z.to(gen.w_avg.device)).cpu(), 16)
+        return pca(gen.map(z.to(gen.w_avg.device)).cpu(), 16)
 
 
 def latent_target(gen: nn.Module, vae: ConvVAE | None, target: torch.Tensor) -> torch.Tensor | None:
@@ -107,7 +107,7 @@ def starting_point(gen: nn.Module, target: torch.Tensor, target_latent: torch.Te
     if candidates is None:
         candidates = 256 if target_latent is not None else 32
     z = torch.randn(candidates, gen.cfg.z_dim, generator=torch.Generator().manual_seed(seed))
-    ws = torch.cat([prior.mean[None], gen.mapping(z.to(target.device))])  # (1 + N, D)
+    ws = torch.cat([prior.mean[None], gen.map(z.to(target.device))])  # (1 + N, D)
     errors = []
     for chunk in ws.split(64 if target_latent is not None else 8):
         check()

@@ -124,6 +124,7 @@ class MapSeed(Request):
     seed: int
     psi: float = 1.0
     tag: int = 0
+    cls: int | None = None  # a conditional GAN's class index; None: the class the seed draws
     live = True
 
 
@@ -142,6 +143,11 @@ class ModelInfo:
     seconds: float
     source: str = ""       # the path the load was asked for (a file that was converted to `path`)
     spatial: bool = False  # images at their own size, latents (C, h, w), latent_size = C
+
+    @property
+    def classes(self) -> tuple[str, ...]:
+        """A conditional GAN's class names (its card's config); () for any other model."""
+        return tuple(self.card.get("config", {}).get("classes", ()))
 
 
 @dataclass(frozen=True, eq=False)
@@ -191,6 +197,7 @@ class Mapped:
     latent: np.ndarray
     image: np.ndarray
     seconds: float
+    cls: int | None = None
 
 
 @dataclass(frozen=True, eq=False)

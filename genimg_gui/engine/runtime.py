@@ -21,7 +21,7 @@ from ..imaging import Fit, fit_square, to_rgb
 from ..models import foreign
 from ..models.device import pick_device
 from ..models.directions import load_directions, pca, save_directions
-from ..models.gan import seed_z
+from ..models.gan import seed_class, seed_z
 from ..models.tensors import to_images, to_tensor
 from ..models.weights import ModelFileError, is_spatial, latent_shape, load_model, parameter_count
 from . import inversion, spatial
@@ -82,7 +82,7 @@ def _estimate_directions(net: nn.Module, kind: str, progress: ProgressFn) -> Dir
             z = torch.randn(128, *net.cfg.latent_shape, generator=gen).to(device)
             chunks.append(net.encode(net.decode(z))[0].flatten(1).cpu())
         else:
-            chunks.append(net.mapping(torch.randn(1024, net.cfg.z_dim, generator=gen).to(device)).cpu())
+            chunks.append(net.map(torch.randn(1024, net.cfg.z_dim, generator=gen).to(device)).cpu())
     return pca(torch.cat(chunks), N_DIRECTIONS)
 
 
@@ -204,9 +204,19 @@ class Runtime:
         return to_images(out)[0]
 
     @torch.inference_mode()
-    def map_seed(self, seed: int, psi: float) -> np.ndarray:
-        gan = self.model("gan")
-        return gan.net.map(seed_z(seed, gan.net.cfg.z_dim).to(self.device), psi)[0].float().cpu().numpy()
+    def map_seed(self, seed: int, psi: float, cls: int | None = None) -> np.ndarray:
+        """The w of a seed. cls: a conditional GAN's class index; None draws the class from the seed too."""
+        net = self.model("gan").net
+        z = seed_z(seed, net.cfg.z_dim).to(self.device)
+        n_classes = len(getattr(net.cfg, "classes", ()))
+        if not n_classes:
+            if cls is not None:
+                raise ValueError("this GAN has no classes to choose from")
+            return net.map(z, psi)[0].float().cpu().numpy()
+        if cls is not None and not 0 <= cls < n_classes:
+            raise ValueError(f"class {cls} is not one of this GAN's {n_classes} classes")
+        c = seed_class(net, seed) if cls is None else torch.tensor([cls])
+        return net.map(z, psi, c)[0].float().cpu().numpy()
 
     def render(self, kind: str, latent: np.ndarray, mask: np.ndarray | None = None,
                base: np.ndarray | None = None, tag: int = 0) -> np.ndarray:

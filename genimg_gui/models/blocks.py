@@ -36,8 +36,13 @@ class Upsample(nn.Module):
         return self.conv(F.interpolate(x, scale_factor=2.0, mode="nearest"))
 
 
+def unit_rms(x: torch.Tensor) -> torch.Tensor:
+    """Each feature vector (dim 1) scaled to unit root mean square."""
+    return x * torch.rsqrt(x.pow(2).mean(dim=1, keepdim=True) + 1e-8)
+
+
 class PixelNorm(nn.Module):
     """Normalise each feature vector to unit RMS (ProGAN); keeps the GAN free of batch statistics."""
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
-        return x * torch.rsqrt(x.pow(2).mean(dim=1, keepdim=True) + 1e-8)
+        return unit_rms(x)

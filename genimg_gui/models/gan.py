@@ -5,12 +5,13 @@ truncation towards w_avg and PCA directions of w (GANSpace) are meaningful.
 """
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import asdict, dataclass
 
 import torch
 from torch import nn
 
-from .blocks import PixelNorm, Upsample
+from .blocks import PixelNorm, Upsample, unit_rms
 
 
 @dataclass(frozen=True)
@@ -20,6 +21,7 @@ class GANConfig:
     w_dim: int = 128
     mapping_layers: int = 4
     channels: tuple[int, ...] = (256, 256, 128, 64, 32)  # at 4, 8, 16, 32, 64
+    classes: tuple[str, ...] = ()  # a conditional GAN's class names (from a labels file); () for none
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -28,7 +30,7 @@ class GANConfig:
     def from_dict(cls, d: dict) -> "GANConfig":
         return cls(resolution=int(d["resolution"]), z_dim=int(d["z_dim"]), w_dim=int(d["w_dim"]),
                    mapping_layers=int(d["mapping_layers"]),
-                   channels=tuple(int(c) for c in d["channels"]))
+                   channels=tuple(int(c) for c in d["channels"]), classes=tuple(d.get("classes", ())))
 
 
 def seed_z(seed: int, z_dim: int) -> torch.Tensor:
@@ -48,7 +50,7 @@ def _he_linear(d_in: int, d_out: int) -> nn.Linear:
 
 def _mapping(cfg: GANConfig) -> nn.Sequential:
     layers: list[nn.Module] = [PixelNorm()]
-    dim = cfg.z_dim
+    dim = cfg.z_dim + (cfg.w_dim if cfg.classes else 0)  # a class embedding rides along with z
     for _ in range(cfg.mapping_layers):
         layers += [_he_linear(dim, cfg.w_dim), nn.LeakyReLU(0.2)]
         dim = cfg.w_dim
@@ -69,18 +71,40 @@ def _synthesis(ch: tuple[int, ...], out_channels: int = 3, squash: bool = True) 
 
 class MappedGenerator(nn.Module):
     """The part every generator here shares: z -> w through the mapping MLP, truncation
-    towards w_avg, and a 4x4 stem on w. Subclasses define synthesize(w) -> image."""
+    towards w_avg, and a 4x4 stem on w. Subclasses define synthesize(w) -> image.
+
+    A conditional generator (cfg.classes) feeds an embedding of the class to the mapping
+    beside z, as StyleGAN2-ADA does, and truncates towards its class's own mean w: the
+    global mean of a multi-class model lies between classes, where nothing looks right."""
 
     def __init__(self, cfg) -> None:
         super().__init__()
         self.cfg = cfg
         self.mapping = _mapping(cfg)
         self.stem = _he_linear(cfg.w_dim, cfg.channels[0] * 16)
-        self.register_buffer("w_avg", torch.zeros(cfg.w_dim))
+        n = len(cfg.classes)
+        self.register_buffer("w_avg", torch.zeros(n, cfg.w_dim) if n else torch.zeros(cfg.w_dim))
+        if n:
+            self.embed = nn.Embedding(n, cfg.w_dim)
+            # how often each class occurs in the training data: classes drawn for "any class" follow it
+            self.register_buffer("class_freq", torch.ones(n) / n)
 
-    def map(self, z: torch.Tensor, psi: float = 1.0) -> torch.Tensor:
+    def draw_classes(self, n: int, generator: torch.Generator | None = None) -> torch.Tensor | None:
+        """n class indices in the training data's proportions; None for an unconditional generator."""
+        if not self.cfg.classes:
+            return None
+        return torch.multinomial(self.class_freq.cpu(), n, replacement=True, generator=generator).to(self.w_avg.device)
+
+    def map(self, z: torch.Tensor, psi: float = 1.0, c: torch.Tensor | None = None) -> torch.Tensor:
+        """z (B, z_dim) -> w (B, w_dim). c: class indices (B,) of a conditional generator; drawn when None."""
+        if self.cfg.classes:
+            c = self.draw_classes(len(z)) if c is None else c.to(self.w_avg.device)
+            z = torch.cat([unit_rms(z), unit_rms(self.embed(c))], dim=1)  # equal say for both
+            avg = self.w_avg[c]
+        else:
+            avg = self.w_avg
         w = self.mapping(z)
-        return self.w_avg + psi * (w - self.w_avg) if psi != 1.0 else w
+        return avg + psi * (w - avg) if psi != 1.0 else w
 
     def features(self, w: torch.Tensor) -> torch.Tensor:
         x = self.stem(w).view(-1, self.cfg.channels[0], 4, 4)  # (B, C, 4, 4)
@@ -89,8 +113,19 @@ class MappedGenerator(nn.Module):
     def synthesize(self, w: torch.Tensor) -> torch.Tensor:
         raise NotImplementedError
 
-    def forward(self, z: torch.Tensor, psi: float = 1.0) -> torch.Tensor:
-        return self.synthesize(self.map(z, psi))
+    def forward(self, z: torch.Tensor, psi: float = 1.0, c: torch.Tensor | None = None) -> torch.Tensor:
+        return self.synthesize(self.map(z, psi, c))
+
+
+def in_chunks(z: torch.Tensor, c: torch.Tensor | None, size: int) -> Iterator[tuple[torch.Tensor, torch.Tensor | None]]:
+    """(z, c) in chunks of `size` rows, for sampling many at once; c stays None for an unconditional GAN."""
+    for i in range(0, len(z), size):
+        yield z[i:i + size], None if c is None else c[i:i + size]
+
+
+def seed_class(gen: MappedGenerator, seed: int) -> torch.Tensor | None:
+    """The class a seed draws when the user asked for any class (None for an unconditional GAN)."""
+    return gen.draw_classes(1, torch.Generator().manual_seed(seed))
 
 
 class Generator(MappedGenerator):
@@ -137,6 +172,11 @@ class Discriminator(nn.Module):
         layers += [MinibatchStd(), nn.Conv2d(ch[-1] + 1, ch[-1], 3, padding=1), nn.LeakyReLU(0.2)]
         self.features = nn.Sequential(*layers)
         self.head = nn.Linear(ch[-1] * 16, 1)
+        if cfg.classes:  # projection discriminator (Miyato & Koyama 2018); zero: starts unconditional
+            self.project = nn.Embedding(len(cfg.classes), ch[-1] * 16)
+            nn.init.zeros_(self.project.weight)
 
-    def forward(self, x: torch.Tensor) -> torch.Tensor:
-        return self.head(self.features(x).flatten(1)).squeeze(1)
+    def forward(self, x: torch.Tensor, c: torch.Tensor | None = None) -> torch.Tensor:
+        h = self.features(x).flatten(1)
+        out = self.head(h).squeeze(1)
+        return out + (self.project(c) * h).sum(1) if c is not None else out

@@ -24,6 +24,7 @@ class LatentGANConfig:
     mapping_layers: int = 4
     channels: tuple[int, ...] = (256, 128, 64)  # at 4, 8, 16 px of the latent grid
     vae: VAEConfig = field(default_factory=VAEConfig)
+    classes: tuple[str, ...] = ()  # as GANConfig.classes
 
     def to_dict(self) -> dict:
         return {**asdict(self), "vae": self.vae.to_dict()}
@@ -32,7 +33,7 @@ class LatentGANConfig:
     def from_dict(cls, d: dict) -> "LatentGANConfig":
         return cls(resolution=int(d["resolution"]), z_dim=int(d["z_dim"]), w_dim=int(d["w_dim"]),
                    mapping_layers=int(d["mapping_layers"]), channels=tuple(int(c) for c in d["channels"]),
-                   vae=VAEConfig.from_dict(d["vae"]))
+                   vae=VAEConfig.from_dict(d["vae"]), classes=tuple(d.get("classes", ())))
 
 
 class LatentGenerator(MappedGenerator):

@@ -35,6 +35,10 @@ def add_train_parser(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--latent-of", type=Path, metavar="VAE_DIR",
                    help="gan only: draw in this VAE's latent space and paint through its decoder "
                         "(trains far faster, samples as sharp as the VAE)")
+    p.add_argument("--labels", metavar="CSV|folders",
+                   help="gan only: train a conditional GAN on these classes: a CSV file with a 'file' column "
+                        "(paths relative to DIR) and --label-column, or 'folders' (each image's sub-folder)")
+    p.add_argument("--label-column", default="label", help="the CSV column with each image's class (default: label)")
     p.add_argument("--data-name", default="", help="what the data is, for the model card")
     p.add_argument("--licence", default="unknown", help="the data's licence, for the model card")
     p.add_argument("--precision", choices=["auto", "fp32", "bf16"], default="auto",
@@ -68,6 +72,8 @@ def run_train(args: argparse.Namespace) -> int:
 
     if args.latent_of and args.kind != "gan":
         raise TrainError("--latent-of is for `genimg train gan`: it names the VAE whose latent space the GAN draws in")
+    if args.labels and args.kind != "gan":
+        raise TrainError("--labels is for `genimg train gan`: a VAE is not conditioned on classes")
     recipe = VAERecipe if args.kind == "vae" else LatentGANRecipe if args.latent_of else GANRecipe
     extra = parse_settings(args.set, recipe.settings)
     if args.latent_of:
@@ -78,6 +84,6 @@ def run_train(args: argparse.Namespace) -> int:
         lr=args.lr, seed=args.seed, device=args.device, threads=args.threads,
         sample_every=args.sample_every, checkpoint_every=args.checkpoint_every, holdout=args.holdout,
         resume=args.resume, data_name=args.data_name, licence=args.licence, precision=args.precision,
-        extra=extra)
+        labels=str(args.labels or ""), label_column=args.label_column, extra=extra)
     train(opts, recipe)
     return 0

@@ -16,6 +16,8 @@ class FolderData:
     images: torch.Tensor                  # (N, R, R, 3) uint8
     files: list[str]                      # relative to the root, same order
     skipped: dict[str, int] = field(default_factory=dict)  # reason -> count
+    labels: torch.Tensor | None = None    # (N,) class indices, when a labels source was given (labels.py)
+    classes: tuple[str, ...] = ()         # class names, labels' values index them
 
     def __len__(self) -> int:
         return self.images.shape[0]

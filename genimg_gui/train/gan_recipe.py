@@ -10,7 +10,7 @@ import torch.nn.functional as F
 
 from ..imaging import image_grid
 from ..models.directions import pca, save_directions
-from ..models.gan import Discriminator, GANConfig, Generator
+from ..models.gan import Discriminator, GANConfig, Generator, MappedGenerator
 from ..models.tensors import to_images
 from ..models.weights import save_model
 from . import TrainError
@@ -28,7 +28,7 @@ def gan_config(opts: TrainOptions) -> GANConfig:
     scales = (opts.resolution // 4).bit_length()  # 4, 8, ..., resolution
     try:
         ch = tuple(int(c) for c in opts.extra.get("channels", WIDTHS[:scales]))
-        cfg = GANConfig(resolution=opts.resolution, channels=ch,
+        cfg = GANConfig(resolution=opts.resolution, channels=ch, classes=tuple(opts.extra.get("classes", ())),
                         z_dim=int(opts.extra.get("z_dim", 128)), w_dim=int(opts.extra.get("w_dim", 128)))
     except (TypeError, ValueError) as e:
         raise TrainError(f"bad GAN setting ({e}); e.g. --set channels=[256,256,128,64,32]") from None
@@ -39,6 +39,23 @@ def gan_config(opts: TrainOptions) -> GANConfig:
     return cfg
 
 
+@torch.no_grad()
+def set_w_avg(g: MappedGenerator, n: int = 10_000) -> torch.Tensor:
+    """Set the generator's truncation centre, w_avg (one per class for a conditional GAN), from n sampled w;
+    returns the samples' offsets from their centre, for the PCA directions."""
+    gen = torch.Generator().manual_seed(1)
+    z = torch.randn(n, g.cfg.z_dim, generator=gen)
+    c = g.draw_classes(n, gen)
+    ws = g.map(z, c=c)
+    if c is None:
+        g.w_avg.copy_(ws.mean(0))
+        return ws - g.w_avg
+    for k in range(len(g.cfg.classes)):  # a class the draw missed keeps a mean of its own
+        mine = ws[c == k] if (c == k).any() else g.map(torch.randn(100, g.cfg.z_dim, generator=gen), c=torch.full((100,), k))
+        g.w_avg[k] = mine.mean(0)
+    return ws - g.w_avg[c]
+
+
 class GANRecipe:
     kind = "gan"
     settings = ("channels", "z_dim", "w_dim", "r1_gamma", "ema")  # what --set may change
@@ -46,12 +63,16 @@ class GANRecipe:
     def __init__(self, opts: TrainOptions, device: torch.device) -> None:
         self.device = device
         G, D = self.build(opts)
+        if G.cfg.classes:  # "any class" draws classes as often as the training data holds them
+            G.class_freq.copy_(torch.tensor(opts.extra["class_counts"], dtype=torch.float32).clamp(min=1e-3))
         self.G, self.D = G.to(device), D.to(device)
         cfg = self.G.cfg
         self.G_ema = copy.deepcopy(self.G).eval().requires_grad_(False)
         lr = opts.lr or 2e-4
         self.opt_g = torch.optim.Adam([
-            {"params": self.G.mapping.parameters(), "lr": lr * 0.1},  # slower mapping keeps w stable
+            # slower mapping (and the class embedding feeding it) keeps w stable
+            {"params": [p for name, p in self.G.named_parameters() if name.startswith(("mapping.", "embed."))],
+             "lr": lr * 0.1},
             {"params": list(self.G.stem.parameters()) + list(self.G.synthesis.parameters())},
         ], lr=lr, betas=(0.0, 0.99))
         self.opt_d = torch.optim.Adam(self.D.parameters(), lr=lr, betas=(0.0, 0.99))
@@ -63,6 +84,8 @@ class GANRecipe:
         except (TypeError, ValueError) as e:
             raise TrainError(f"bad GAN setting ({e}); e.g. --set r1_gamma=0.5 --set ema=0.999") from None
         self.fixed_z = torch.randn(32, cfg.z_dim, generator=torch.Generator().manual_seed(opts.seed)).to(device)
+        # the sample grid of a conditional GAN: its classes in turn, so each row shows several
+        self.fixed_c = torch.arange(32, device=device) % len(cfg.classes) if cfg.classes else None
 
     def build(self, opts: TrainOptions) -> tuple[torch.nn.Module, torch.nn.Module]:
         cfg = gan_config(opts)
@@ -81,14 +104,19 @@ class GANRecipe:
     def _z(self, n: int) -> torch.Tensor:
         return torch.randn(n, self.G.cfg.z_dim, device=self.device)
 
-    def step(self, batch: torch.Tensor, step: int) -> dict[str, float]:
+    def _fake_classes(self, labels: torch.Tensor | None) -> torch.Tensor | None:
+        """Classes for a batch of fakes, as often as the real batch holds them."""
+        return None if labels is None else labels[torch.randperm(len(labels), device=labels.device)]
+
+    def step(self, batch: torch.Tensor, step: int, labels: torch.Tensor | None = None) -> dict[str, float]:
         n = batch.shape[0]
         # discriminator
+        c_fake = self._fake_classes(labels)
         with torch.no_grad():
-            fake = self.fake_input(self.G.mapping(self._z(n)))
+            fake = self.fake_input(self.G.map(self._z(n), c=c_fake))
         real = self.real_input(batch).detach().requires_grad_(step % R1_EVERY == 0)
-        real_logits = self.D(self.augment(real))
-        d_loss = F.softplus(self.D(self.augment(fake))).mean() + F.softplus(-real_logits).mean()
+        real_logits = self.D(self.augment(real), labels)
+        d_loss = F.softplus(self.D(self.augment(fake), c_fake)).mean() + F.softplus(-real_logits).mean()
         if real.requires_grad:
             (grad,) = torch.autograd.grad(real_logits.sum(), real, create_graph=True)
             d_loss = d_loss + 0.5 * self.r1_gamma * R1_EVERY * grad.pow(2).flatten(1).sum(1).mean()
@@ -97,18 +125,18 @@ class GANRecipe:
         average_gradients(self.D.parameters())
         self.opt_d.step()
         # generator
-        w = self.G.mapping(self._z(n))
-        g_loss = F.softplus(-self.D(self.augment(self.fake_input(w)))).mean()
+        c_fake = self._fake_classes(labels)
+        w = self.G.map(self._z(n), c=c_fake)
+        g_loss = F.softplus(-self.D(self.augment(self.fake_input(w)), c_fake)).mean()
         self.opt_g.zero_grad(set_to_none=True)
         g_loss.backward()
         average_gradients(self.G.parameters())
         self.opt_g.step()
-        self._update_ema(w.detach().mean(0), step)
+        self._update_ema(step)
         return {"d": d_loss.item(), "g": g_loss.item()}
 
     @torch.no_grad()
-    def _update_ema(self, w_mean: torch.Tensor, step: int) -> None:
-        self.G.w_avg.lerp_(w_mean, 1 - 0.995)
+    def _update_ema(self, step: int) -> None:
         beta = min(self.ema_beta, (1 + step) / (10 + step))  # ramp up: early EMA follows G closely
         for p_ema, p in zip(self.G_ema.parameters(), self.G.parameters()):
             p_ema.lerp_(p, 1 - beta)
@@ -117,7 +145,7 @@ class GANRecipe:
 
     @torch.no_grad()
     def samples(self) -> np.ndarray:
-        return image_grid(list(to_images(self.G_ema(self.fixed_z))), 8)
+        return image_grid(list(to_images(self.G_ema(self.fixed_z, c=self.fixed_c))), 8)
 
     def evaluate(self, held_out: torch.Tensor) -> dict[str, float]:
         """No figures for a pixel GAN: it has no feature space to compare samples in (a latent GAN has its VAE's,
@@ -141,9 +169,9 @@ class GANRecipe:
     @torch.no_grad()
     def export(self, out: Path, card: dict, train: torch.Tensor, held_out: torch.Tensor) -> dict:
         g = self.G_ema.cpu()
-        ws = g.mapping(torch.randn(10_000, g.cfg.z_dim, generator=torch.Generator().manual_seed(1)))
+        ws = set_w_avg(g)
         metrics = {"note": "see benchmarks/model_quality.py for distribution metrics"}
         save_model(out, g, {**card, "kind": "gan", "metrics": metrics, "objective": self.objective()})
-        save_directions(out, pca(ws, N_DIRECTIONS))
+        save_directions(out, pca(ws, N_DIRECTIONS))  # within-class for a conditional GAN: w - its class mean
         self.G_ema.to(self.device)
         return metrics

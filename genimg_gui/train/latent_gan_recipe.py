@@ -11,7 +11,7 @@ from pathlib import Path
 
 import torch
 
-from ..models.gan import Discriminator
+from ..models.gan import Discriminator, in_chunks
 from ..models.latent_gan import LatentGANConfig, LatentGenerator
 from ..models.weights import ModelFileError, load_model
 from ..models.vae import ConvVAE
@@ -37,7 +37,7 @@ class LatentGANRecipe(GANRecipe):
             raise TrainError(f"--latent-of must be a VAE of this resolution ({opts.resolution}px)")
         self.vae = vae.to(self.device).requires_grad_(False)
         self.stats_ready = False
-        cfg = LatentGANConfig(resolution=opts.resolution, vae=vae.cfg,
+        cfg = LatentGANConfig(resolution=opts.resolution, vae=vae.cfg, classes=tuple(opts.extra.get("classes", ())),
                               channels=tuple(opts.extra.get("channels", (256, 128, 64))),
                               z_dim=int(opts.extra.get("z_dim", 128)), w_dim=int(opts.extra.get("w_dim", 128)))
         G = LatentGenerator(cfg)
@@ -77,8 +77,10 @@ class LatentGANRecipe(GANRecipe):
             return {}
         self.vae.eval()
         real = torch.cat([self._encode(c.to(self.device)).flatten(1) for c in held_out.split(256)])
-        z = torch.randn(EVAL_SAMPLES, self.G.cfg.z_dim, generator=torch.Generator().manual_seed(7)).to(self.device)
-        fake = torch.cat([self._encode(self.G_ema(c)).flatten(1) for c in z.split(256)])
+        gen = torch.Generator().manual_seed(7)
+        z = torch.randn(EVAL_SAMPLES, self.G.cfg.z_dim, generator=gen).to(self.device)
+        c = self.G_ema.draw_classes(EVAL_SAMPLES, gen)
+        fake = torch.cat([self._encode(self.G_ema(zs, 1.0, cs)).flatten(1) for zs, cs in in_chunks(z, c, 256)])
         precision, recall = precision_recall(real, fake, NEIGHBOURS)
         return {"held_out_precision_k3": round(precision, 3), "held_out_recall_k3": round(recall, 3)}
 

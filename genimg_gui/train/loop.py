@@ -13,7 +13,7 @@ import json
 import pickle
 import sys
 import time
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Callable, Protocol
 
@@ -25,6 +25,7 @@ from ..models.device import pick_device
 from . import TrainError
 from .distributed import World, barrier, finish, init_world
 from .data import FolderData, batches, describe_skipped, load_folder, split_holdout
+from .labels import describe_classes, with_labels
 from .stopping import stop_signals_interrupt
 
 CHECKPOINT = "checkpoint.pt"
@@ -49,13 +50,15 @@ class TrainOptions:
     data_name: str = ""  # what the data is, for the model card
     licence: str = "unknown"  # the training data's licence, for the model card
     precision: str = "auto"  # auto: bf16 autocast on CUDA, fp32 elsewhere; or "fp32" / "bf16"
+    labels: str = ""  # a conditional GAN's labels: a CSV file, or "folders" (labels.py); "" for none
+    label_column: str = "label"  # the CSV column holding each image's class
     extra: dict = field(default_factory=dict)  # recipe-specific settings (--set key=value)
 
 
 class Recipe(Protocol):
     kind: str
 
-    def step(self, batch: torch.Tensor, step: int) -> dict[str, float]: ...
+    def step(self, batch: torch.Tensor, step: int, labels: torch.Tensor | None = None) -> dict[str, float]: ...
     def samples(self) -> np.ndarray: ...
     def evaluate(self, held_out: torch.Tensor) -> dict[str, float]: ...
     def state(self) -> dict: ...
@@ -86,8 +89,16 @@ def train(opts: TrainOptions, make_recipe: Callable[[TrainOptions, torch.device]
     torch.manual_seed(opts.seed)  # the same initial weights in every process
     device = _device(opts, world)
     data = load_folder(opts.data, opts.resolution, exclude=Path(opts.out))
+    unmatched = 0
+    if opts.labels:
+        data, unmatched = with_labels(data, opts.labels, opts.label_column)
     log(f"data: {describe_data(data)} from {opts.data}; device: {device}; processes: {world.size}")
     train_idx, held_idx = split_holdout(len(data), opts.holdout, opts.seed)
+    if data.classes:
+        log(f"classes: {describe_classes(data)}"
+            + (f" ({unmatched} rows of the labels file named no usable image)" if unmatched else ""))
+        counts = torch.bincount(data.labels[train_idx], minlength=len(data.classes)).tolist()
+        opts = replace(opts, extra={**opts.extra, "classes": list(data.classes), "class_counts": counts})
     images = data.images.permute(0, 3, 1, 2).contiguous()  # (N, 3, R, R) uint8
     recipe = make_recipe(opts, device)
     torch.manual_seed(opts.seed + 1000 * world.rank)  # different noise per process
@@ -104,9 +115,11 @@ def train(opts: TrainOptions, make_recipe: Callable[[TrainOptions, torch.device]
                 # --steps counts resumed steps, --minutes only this run's: "train N more minutes" must not stop at once
                 if step > opts.steps or _out_of_time(opts, t0, elapsed, world, device):
                     break
-                batch = images[train_idx[world.shard(idx)]].to(device).float().div(127.5).sub(1.0)
+                mine = train_idx[world.shard(idx)]
+                batch = images[mine].to(device).float().div(127.5).sub(1.0)
+                labels = data.labels[mine].to(device) if data.labels is not None else None
                 with _autocast(opts.precision, device):
-                    losses = recipe.step(batch, step)
+                    losses = recipe.step(batch, step, labels)
                 done = step
                 if step % 25 == 0 or step == start + 1:
                     _report(log, step, start, opts, t0, elapsed, losses)

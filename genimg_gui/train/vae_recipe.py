@@ -52,7 +52,8 @@ class VAERecipe:
         self.new_lr = opts.lr is not None
         self.preview: torch.Tensor | None = None
 
-    def step(self, batch: torch.Tensor, step: int) -> dict[str, float]:
+    def step(self, batch: torch.Tensor, step: int, labels: torch.Tensor | None = None) -> dict[str, float]:
+        # labels: always None (the command refuses --labels for a VAE, which is unconditional)
         if self.preview is None:
             self.preview = batch[:8].detach().clone()
         self.net.train()

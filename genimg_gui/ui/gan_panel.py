@@ -1,20 +1,21 @@
-"""GAN controls: seed, random seed, truncation psi, and sending the sample to the VAE."""
+"""GAN controls: seed, random seed, class (of a conditional GAN), truncation psi, and sending the sample to the VAE."""
 from __future__ import annotations
 
 import random
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import (QFormLayout, QGroupBox, QHBoxLayout, QLabel, QPushButton, QSlider, QSpinBox,
-                               QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (QComboBox, QFormLayout, QGroupBox, QHBoxLayout, QLabel, QPushButton, QSlider,
+                               QSpinBox, QVBoxLayout, QWidget)
 
 from ..catalog import DEFAULT_PSI
 
 MAX_SEED = 2**31 - 1
+ANY_CLASS = "Any (the seed's own)"
 
 
 class GanPanel(QWidget):
-    generate_requested = Signal(int, float)   # seed, psi
-    new_sample_requested = Signal(int, float)
+    generate_requested = Signal(int, float, object)   # seed, psi, class index or None (the seed's own)
+    new_sample_requested = Signal(int, float, object)
     send_to_vae_requested = Signal()
     invert_requested = Signal(int, float)     # steps, editability 0..1
 
@@ -24,6 +25,10 @@ class GanPanel(QWidget):
         self.seed.setRange(0, MAX_SEED)
         self.seed.setObjectName("seed")
         self.random_button = QPushButton("Random seed")
+        self.gan_class = QComboBox()
+        self.gan_class.setObjectName("gan_class")
+        self.gan_class.setToolTip("A GAN trained with labels draws the class you pick; "
+                                  "“Any” lets the seed pick one, as often as the training data holds it")
         self.psi = QSlider(Qt.Orientation.Horizontal)
         self.psi.setRange(0, 150)
         self.psi_label = QLabel()
@@ -31,6 +36,7 @@ class GanPanel(QWidget):
         self.new_button = QPushButton("New sample")
         self.send_button = QPushButton("Send to VAE editor")
         self.seed.valueChanged.connect(self._emit)
+        self.gan_class.currentIndexChanged.connect(self._emit)
         self.psi.valueChanged.connect(self._on_psi)
         self.random_button.clicked.connect(self.random_seed)
         self.new_button.clicked.connect(lambda: self.new_sample_requested.emit(*self.values()))
@@ -43,7 +49,10 @@ class GanPanel(QWidget):
         psi_row.addWidget(self.psi_label)
         form = QFormLayout()
         form.addRow("Seed", seed_row)
+        form.addRow("Class", self.gan_class)
         form.addRow("Truncation", psi_row)
+        self.form = form
+        self.set_classes(())
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addWidget(self.new_button)
@@ -78,17 +87,29 @@ class GanPanel(QWidget):
         form.addRow(self.invert_button)
         return box
 
-    def values(self) -> tuple[int, float]:
-        return self.seed.value(), self.psi.value() / 100
+    def values(self) -> tuple[int, float, int | None]:
+        """(seed, psi, class index or None for the seed's own)."""
+        index = self.gan_class.currentIndex()
+        return self.seed.value(), self.psi.value() / 100, index - 1 if index > 0 else None
 
-    def set_values(self, seed: int, psi: float) -> None:
-        for w in (self.seed, self.psi):
+    def set_values(self, seed: int, psi: float, gan_class: int | None = None) -> None:
+        widgets = (self.seed, self.psi, self.gan_class)
+        for w in widgets:
             w.blockSignals(True)
         self.seed.setValue(seed)
         self.psi.setValue(round(psi * 100))
         self.psi_label.setText(f"ψ {psi:.2f}")
-        for w in (self.seed, self.psi):
+        self.gan_class.setCurrentIndex(0 if gan_class is None else gan_class + 1)
+        for w in widgets:
             w.blockSignals(False)
+
+    def set_classes(self, names: tuple[str, ...]) -> None:
+        """The classes of the loaded GAN; the Class row shows only for a conditional one."""
+        self.gan_class.blockSignals(True)
+        self.gan_class.clear()
+        self.gan_class.addItems([ANY_CLASS, *names])
+        self.gan_class.blockSignals(False)
+        self.form.setRowVisible(self.gan_class, bool(names))
 
     def random_seed(self) -> None:
         self.seed.setValue(random.randrange(MAX_SEED))

@@ -20,6 +20,8 @@ from PySide6.QtWidgets import (QComboBox, QDialog, QDoubleSpinBox, QFileDialog, 
 
 from ..catalog import ModelEntry, latent_spaces
 
+FOLDERS = "folders"  # `genimg train --labels folders`: each image's sub-folder names its class
+
 PROGRESS = re.compile(r"step (\d+)/(\d+) \| .*ETA ([\d.]+) min")
 SAMPLES = re.compile(r"sample grid at step (\d+): (.+)$")
 HELD_OUT = re.compile(r"held-out at step (\d+) after ([\d.]+) min: (.+)$")
@@ -44,10 +46,15 @@ def default_output(data: str, kind: str) -> str:
 
 
 def train_arguments(kind: str, data: str, out: str, minutes: float, resolution: int,
-                    latent_of: str = "", sample_every: int = 100) -> list[str]:
+                    latent_of: str = "", sample_every: int = 100, labels: str = "",
+                    label_column: str = "label") -> list[str]:
     args = ["-m", "genimg_gui.cli", "train", kind, data, "-o", out, "--minutes", f"{minutes:g}",
             "--resolution", str(resolution), "--sample-every", str(sample_every), "--resume"]
-    return args + ["--latent-of", latent_of] if kind == "gan" and latent_of else args
+    if kind == "gan" and latent_of:
+        args += ["--latent-of", latent_of]
+    if kind == "gan" and labels:
+        args += ["--labels", labels] + (["--label-column", label_column] if labels != FOLDERS else [])
+    return args
 
 
 class TrainDialog(QDialog):
@@ -76,6 +83,14 @@ class TrainDialog(QDialog):
         self.sample_every.setSuffix(" steps")
         self.sample_every.setToolTip("How often the run draws a sample grid and measures the held-out images")
         self.space = self._space_choices(models)
+        self.classes = QComboBox()
+        self.classes.addItem("none: one GAN for all the images", "")
+        self.classes.addItem("the sub-folders of the image folder", FOLDERS)
+        self.classes.addItem("a labels file (CSV)…", None)
+        self.classes.setToolTip("With classes the GAN learns to draw each one, and the Generate tab lets you "
+                                "pick which. A CSV needs a 'file' column (paths inside the image folder).")
+        self.label_column = QLineEdit("label")
+        self.label_column.setToolTip("The CSV column that holds each image's class")
         self.progress = QProgressBar()
         self.figures = QLabel("Held-out figures appear with each sample grid.")
         self.samples_caption = QLabel("Samples")
@@ -95,6 +110,8 @@ class TrainDialog(QDialog):
         self.kind.currentTextChanged.connect(self._suggest_output)
         self.kind.currentTextChanged.connect(self._match_space)
         self.space.currentIndexChanged.connect(self._match_space)
+        self.classes.activated.connect(self._choose_classes)
+        self.kind.currentTextChanged.connect(self._match_classes)
         row = QHBoxLayout()
         row.addWidget(self.data, 1)
         row.addWidget(browse)
@@ -104,6 +121,11 @@ class TrainDialog(QDialog):
         form.addRow("Save to", self.out)
         form.addRow("Time budget", self.minutes)
         form.addRow("GAN draws in", self.space)
+        classes = QHBoxLayout()
+        classes.addWidget(self.classes, 1)
+        classes.addWidget(QLabel("column"))
+        classes.addWidget(self.label_column)
+        form.addRow("GAN classes", classes)
         form.addRow("Resolution", self.resolution)
         form.addRow("Samples every", self.sample_every)
         buttons = QHBoxLayout()
@@ -128,6 +150,7 @@ class TrainDialog(QDialog):
         self.process.readyReadStandardOutput.connect(self._read_output)
         self.process.finished.connect(self._finished)
         self._match_space()
+        self._match_classes()
 
     @staticmethod
     def _space_choices(models: Sequence[ModelEntry]) -> QComboBox:
@@ -153,6 +176,30 @@ class TrainDialog(QDialog):
             self.resolution.setCurrentText(vae_resolution)
         self.resolution.setEnabled(not vae_resolution)
 
+    def _match_classes(self, *_args) -> None:
+        """Classes are for GANs; the column is for a CSV."""
+        is_gan = self.kind.currentText() == "gan"
+        self.classes.setEnabled(is_gan)
+        self.label_column.setEnabled(is_gan and self.classes.currentData() not in ("", FOLDERS))
+
+    def _choose_classes(self, index: int) -> None:
+        """The "labels file…" entry asks for the file and adds it as a choice of its own."""
+        if self.classes.itemData(index) is None:
+            path, _ = QFileDialog.getOpenFileName(self, "Labels file", self.data.text(), "CSV files (*.csv)")
+            if path:
+                self.set_labels_file(path)
+            else:
+                self.classes.setCurrentIndex(0)
+        self._match_classes()
+
+    def set_labels_file(self, path: str) -> None:
+        at = self.classes.findData(path)
+        if at < 0:
+            self.classes.insertItem(self.classes.count() - 1, f"labels in {Path(path).name}", path)
+            at = self.classes.findData(path)
+        self.classes.setCurrentIndex(at)
+        self._match_classes()
+
     def _browse(self) -> None:
         folder = QFileDialog.getExistingDirectory(self, "Folder of training images")
         if folder:
@@ -168,7 +215,8 @@ class TrainDialog(QDialog):
             return
         args = train_arguments(self.kind.currentText(), self.data.text(), self.out.text(),
                                self.minutes.value(), int(self.resolution.currentText()), self.space.currentData(),
-                               self.sample_every.value())
+                               self.sample_every.value(), self.classes.currentData() or "",
+                               self.label_column.text().strip() or "label")
         self.log.appendPlainText("$ genimg " + " ".join(args[2:]))
         self.process.start(sys.executable, args)
         self.start_button.setEnabled(False)

@@ -1,0 +1,208 @@
+"""A GAN trained with labels (`genimg train gan DIR --labels ...`): the labels file, the conditional
+networks, training that learns the classes, and picking a class in the CLI and the window."""
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+
+import numpy as np
+import pytest
+import torch
+from PIL import Image, ImageDraw
+
+from genimg_gui.cli import main
+from genimg_gui.engine.runtime import Runtime
+from genimg_gui.models.gan import Discriminator, Generator, seed_class
+from genimg_gui.models.weights import load_model
+from genimg_gui.train import TrainError
+from genimg_gui.train.data import load_folder
+from genimg_gui.train.labels import with_labels
+
+from conftest import TINY_GAN, UI_TIMEOUT, make_model_folder
+
+COLOURS = {"red": (230, 30, 30), "blue": (30, 30, 230)}
+TINY = ["--set", "channels=[32,16,8,8]", "--set", "z_dim=16", "--set", "w_dim=16"]
+
+
+def squares(folder: Path, per_class: int = 24) -> Path:
+    """Red and blue squares in sub-folders named by colour, and one picture at the top (no class)."""
+    rng = np.random.default_rng(0)
+    for name, colour in COLOURS.items():
+        (folder / name).mkdir(parents=True)
+        for i in range(per_class):
+            im = Image.new("RGB", (32, 32), "white")
+            x, y = (int(v) for v in rng.integers(0, 14, 2))
+            ImageDraw.Draw(im).rectangle([x, y, x + 16, y + 16], fill=colour)
+            im.save(folder / name / f"square {i}.png")
+    Image.new("RGB", (32, 32), "green").save(folder / "loose.png")
+    return folder
+
+
+def train(data: Path, out: Path, steps: int, *extra: str) -> int:
+    return main(["train", "gan", str(data), "-o", str(out), "--steps", str(steps), "--batch-size", "8",
+                 "--resolution", "32", "--threads", "1", "--sample-every", "1000", *TINY, *extra])
+
+
+@pytest.fixture(scope="module")
+def data(tmp_path_factory) -> Path:
+    return squares(tmp_path_factory.mktemp("squares"))
+
+
+@pytest.fixture(scope="module")
+def trained(data, tmp_path_factory) -> Path:
+    """A tiny conditional GAN trained long enough to learn which class is which colour (about 10 s)."""
+    out = tmp_path_factory.mktemp("cgan") / "gan"
+    threads = torch.get_num_threads()
+    assert train(data, out, 400, "--labels", "folders", "--lr", "0.001", "--holdout", "0") == 0
+    torch.set_num_threads(threads)
+    return out
+
+
+def test_labels_from_sub_folders_leave_out_loose_images(data):
+    labelled, unmatched = with_labels(load_folder(data, 32), "folders")
+    assert labelled.classes == ("blue", "red") and len(labelled) == 48 and unmatched == 0
+    assert labelled.skipped == {"without a label": 1}
+    assert all(f.split("/")[0] == labelled.classes[int(c)] for f, c in zip(labelled.files, labelled.labels))
+
+
+def test_labels_from_a_csv_match_files_and_count_rows_that_match_none(data, tmp_path):
+    rows = ["file,colour,other"] + [f"{c}/square {i}.png,{c.upper()},x" for c in COLOURS for i in range(10)]
+    rows += ["gone.png,RED,x", "loose.png,,x"]  # a row for no image; a row without a label
+    csv = tmp_path / "labels.csv"
+    csv.write_text("\n".join(rows) + "\n")
+    labelled, unmatched = with_labels(load_folder(data, 32), str(csv), "colour")
+    assert labelled.classes == ("BLUE", "RED") and len(labelled) == 20
+    assert labelled.skipped == {"without a label": 29} and unmatched == 1
+    image_of = dict(zip(labelled.files, labelled.images))
+    assert image_of["red/square 0.png"].float().mean((0, 1))[0] > 200  # the red square is labelled RED
+    assert labelled.classes[int(labelled.labels[labelled.files.index("red/square 0.png")])] == "RED"
+
+
+@pytest.mark.parametrize("content, column, message", [
+    ("file,colour\nred/square 0.png,red\n", "kind", "needs a column 'kind' (--label-column); its columns are: file, colour"),
+    ("path,label\nred/square 0.png,red\n", "label", "needs a 'file' column"),
+    ("file,label\nred/square 0.png,red\nred/square 1.png,red\n", "label", "give 1 class(es)"),
+    (b"\xff\xfe\x00bad", "label", "cannot read the labels file"),
+])
+def test_a_labels_file_that_cannot_serve_is_a_clear_error(content, column, message, data, tmp_path):
+    csv = tmp_path / "labels.csv"
+    (csv.write_bytes if isinstance(content, bytes) else csv.write_text)(content)
+    with pytest.raises(TrainError, match=message.replace("(", r"\(").replace(")", r"\)")):
+        with_labels(load_folder(data, 32), str(csv), column)
+
+
+def test_the_command_refuses_labels_for_a_vae_and_reports_bad_ones(data, tmp_path, capsys):
+    assert main(["train", "vae", str(data), "-o", str(tmp_path / "v"), "--labels", "folders"]) == 1
+    assert "--labels is for `genimg train gan`" in capsys.readouterr().err
+    assert train(data, tmp_path / "g", 1, "--labels", str(tmp_path / "missing.csv")) == 1
+    assert "cannot read the labels file" in capsys.readouterr().err
+
+
+def test_a_conditional_gan_learns_its_classes(trained):
+    gan, card = load_model(trained)
+    assert gan.cfg.classes == ("blue", "red") and card["config"]["classes"] == ["blue", "red"]
+    assert card["training"]["skipped"] == {"without a label": 1}
+    assert card["training"]["options"]["extra"]["class_counts"] == [24, 24]
+    with torch.no_grad():
+        red_minus_blue = [gan(torch.randn(64, 16), c=torch.full((64,), k)).mean((0, 2, 3)) for k in range(2)]
+    redness = [float(m[0] - m[2]) for m in red_minus_blue]  # red channel minus blue channel, per class
+    assert redness[1] - redness[0] > 0.3, redness  # the red class draws redder than the blue one
+
+
+def test_truncation_pulls_towards_each_class_own_mean(trained):
+    gan, _ = load_model(trained)
+    z = torch.randn(4, 16)
+    with torch.no_grad():
+        for k in range(2):
+            c = torch.full((4,), k)
+            torch.testing.assert_close(gan.map(z, 0.0, c), gan.w_avg[k].expand(4, -1))
+            torch.testing.assert_close(gan.w_avg[k], gan.map(torch.randn(4000, 16), 1.0, torch.full((4000,), k))
+                                       .mean(0), atol=0.05, rtol=0.05)
+    assert not torch.allclose(gan.w_avg[0], gan.w_avg[1])
+
+
+def test_a_conditional_run_resumes(data, tmp_path, capsys):
+    out = tmp_path / "gan"
+    assert train(data, out, 2, "--labels", "folders") == 0
+    assert train(data, out, 3, "--labels", "folders", "--resume") == 0
+    assert "resumed from step 2" in capsys.readouterr().out
+    assert load_model(out)[1]["training"]["steps"] == 3
+
+
+def test_seeds_draw_classes_as_often_as_the_data_holds_them():
+    cfg = replace(TINY_GAN, classes=("a", "b", "c"))
+    gen = Generator(cfg)
+    gen.class_freq.copy_(torch.tensor([0.0, 3.0, 1.0]))
+    drawn = torch.cat([seed_class(gen, s) for s in range(400)])
+    assert seed_class(gen, 7) == seed_class(gen, 7) and 0 not in drawn
+    assert 0.65 < float((drawn == 1).float().mean()) < 0.85
+    assert seed_class(Generator(TINY_GAN), 7) is None
+
+
+def test_the_projection_discriminator_starts_unconditional():
+    cfg = replace(TINY_GAN, classes=("a", "b"))
+    d, x = Discriminator(cfg), torch.randn(4, 3, 32, 32)
+    torch.testing.assert_close(d(x, torch.tensor([0, 1, 0, 1])), d(x))
+    with torch.no_grad():
+        d.project.weight.normal_()
+    assert not torch.allclose(d(x, torch.zeros(4, dtype=torch.long)), d(x, torch.ones(4, dtype=torch.long)))
+
+
+@pytest.fixture(scope="module")
+def conditional_dir(tmp_path_factory) -> Path:
+    """A random-weight tiny GAN with three classes, saved as a model folder."""
+    cfg = replace(TINY_GAN, classes=("cat", "dog", "fox"))
+    torch.manual_seed(2)
+    gen = Generator(cfg)
+    with torch.no_grad():
+        gen.w_avg.normal_()
+    return make_model_folder(tmp_path_factory.mktemp("models") / "tiny-cgan", gen, "tiny-cgan")
+
+
+def test_map_seed_takes_a_class_or_draws_the_seeds_own(conditional_dir, model_dir):
+    rt = Runtime("cpu")
+    rt.load(str(conditional_dir), lambda *_: None)
+    ws = [rt.map_seed(5, 0.7, k) for k in range(3)]
+    assert not np.allclose(ws[0], ws[1]) and not np.allclose(ws[1], ws[2])
+    own = int(seed_class(rt.model("gan").net, 5))
+    np.testing.assert_array_equal(rt.map_seed(5, 0.7), ws[own])
+    with pytest.raises(ValueError, match="not one of this GAN's 3 classes"):
+        rt.map_seed(5, 0.7, 3)
+    rt.load(str(model_dir / "tiny-gan"), lambda *_: None)
+    with pytest.raises(ValueError, match="has no classes"):
+        rt.map_seed(5, 0.7, 0)
+
+
+def test_cli_generate_and_info_name_the_classes(conditional_dir, model_dir, tmp_path, capsys):
+    for cls in ("dog", "FOX", "0"):
+        assert main(["generate", "--gan", str(conditional_dir), "--seeds", "3", "--class", cls,
+                     "-o", str(tmp_path / cls)]) == 0
+    images = [np.asarray(Image.open(tmp_path / c / "seed0003.png")) for c in ("dog", "FOX", "0")]
+    assert not np.array_equal(images[0], images[1]) and not np.array_equal(images[1], images[2])
+    assert main(["info", str(conditional_dir)]) == 0
+    assert "3, --class takes a name or an index: cat, dog, fox" in capsys.readouterr().out
+    assert main(["generate", "--gan", str(conditional_dir), "--class", "owl", "-o", str(tmp_path / "x")]) == 1
+    assert "has no class 'owl'; its classes are: cat, dog, fox" in capsys.readouterr().err
+    assert main(["interpolate", "--gan", str(model_dir / "tiny-gan"), "--seeds", "1", "2", "--class", "cat",
+                 "-o", str(tmp_path / "m.gif")]) == 1
+    assert "was trained without --labels" in capsys.readouterr().err
+    assert main(["interpolate", "--gan", str(conditional_dir), "--seeds", "1", "2", "--class", "fox",
+                 "--frames", "3", "-o", str(tmp_path / "m.gif")]) == 0
+
+
+def test_the_generate_tab_offers_the_classes_of_a_conditional_gan(window, conditional_dir, qtbot, tmp_path):
+    from genimg_gui.session import load_session, save_session
+
+    panel, doc = window.gan_panel, window.document
+    assert panel.form.isRowVisible(panel.gan_class) is False  # the tiny GAN has no classes
+    with qtbot.waitSignal(doc.model_loaded, timeout=UI_TIMEOUT):
+        doc.load_model(str(conditional_dir))
+    qtbot.waitUntil(lambda: doc.current is not None and doc.current.kind == "gan" and not doc.jobs, timeout=UI_TIMEOUT)
+    assert panel.form.isRowVisible(panel.gan_class)
+    assert [panel.gan_class.itemText(i) for i in range(4)] == ["Any (the seed's own)", "cat", "dog", "fox"]
+    item = doc.current
+    before = item.image.copy()
+    panel.gan_class.setCurrentIndex(3)  # fox
+    qtbot.waitUntil(lambda: item.gan_class == 2 and not np.array_equal(item.image, before), timeout=UI_TIMEOUT)
+    path = save_session(doc.to_session(), tmp_path / "session.safetensors")
+    assert [i.gan_class for i in load_session(path).items if i.kind == "gan"] == [2]
