@@ -178,10 +178,10 @@ def test_resuming_another_kind_is_a_clear_error(data_dir, tmp_path, capsys):
 def test_ctrl_c_saves_a_checkpoint_and_the_model(stop_at, data_dir, tmp_path, monkeypatch, capsys):
     step = VAERecipe.step
 
-    def interrupted(self, batch, n):
+    def interrupted(self, batch, n, labels=None):
         if n == stop_at:
             raise KeyboardInterrupt
-        return step(self, batch, n)
+        return step(self, batch, n, labels)
 
     monkeypatch.setattr(VAERecipe, "step", interrupted)
     out = tmp_path / "vae"

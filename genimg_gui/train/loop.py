@@ -96,7 +96,8 @@ def train(opts: TrainOptions, make_recipe: Callable[[TrainOptions, torch.device]
     train_idx, held_idx = split_holdout(len(data), opts.holdout, opts.seed)
     if data.classes:
         log(f"classes: {describe_classes(data)}"
-            + (f" ({unmatched} rows of the labels file named no usable image)" if unmatched else ""))
+            + (f" ({unmatched} row{'s' if unmatched > 1 else ''} of the labels file named no usable image)"
+               if unmatched else ""))
         counts = torch.bincount(data.labels[train_idx], minlength=len(data.classes)).tolist()
         opts = replace(opts, extra={**opts.extra, "classes": list(data.classes), "class_counts": counts})
     images = data.images.permute(0, 3, 1, 2).contiguous()  # (N, 3, R, R) uint8
