@@ -12,6 +12,7 @@ from PIL import Image, ImageDraw
 
 from genimg_gui.cli import main
 from genimg_gui.engine.runtime import Runtime
+from genimg_gui.models.directions import load_directions
 from genimg_gui.models.gan import Discriminator, Generator, seed_class
 from genimg_gui.models.weights import load_model
 from genimg_gui.train import TrainError
@@ -119,6 +120,16 @@ def test_truncation_pulls_towards_each_class_own_mean(trained):
             torch.testing.assert_close(gan.w_avg[k], gan.map(torch.randn(4000, 16), 1.0, torch.full((4000,), k))
                                        .mean(0), atol=0.05, rtol=0.05)
     assert not torch.allclose(gan.w_avg[0], gan.w_avg[1])
+
+
+def test_the_directions_are_centred_where_the_samples_are(trained):
+    """The inversion prior and the typicality meter measure from the directions' mean: it must be the
+    mean w of the samples (all classes), not of one class or zero."""
+    gan, _ = load_model(trained)
+    d = load_directions(trained, 16)
+    share = gan.class_freq / gan.class_freq.sum()
+    np.testing.assert_allclose(d.mean, (share[:, None] * gan.w_avg).sum(0).numpy(), atol=0.05)
+    assert np.abs(d.mean).max() > 0.1
 
 
 def test_a_conditional_run_resumes(data, tmp_path, capsys):

@@ -41,19 +41,20 @@ def gan_config(opts: TrainOptions) -> GANConfig:
 
 @torch.no_grad()
 def set_w_avg(g: MappedGenerator, n: int = 10_000) -> torch.Tensor:
-    """Set the generator's truncation centre, w_avg (one per class for a conditional GAN), from n sampled w;
-    returns the samples' offsets from their centre, for the PCA directions."""
+    """Set the generator's truncation centre, w_avg (one per class for a conditional GAN), from n sampled w,
+    and return them (the PCA directions are theirs; classes drawn as often as the data holds them)."""
     gen = torch.Generator().manual_seed(1)
     z = torch.randn(n, g.cfg.z_dim, generator=gen)
     c = g.draw_classes(n, gen)
     ws = g.map(z, c=c)
     if c is None:
         g.w_avg.copy_(ws.mean(0))
-        return ws - g.w_avg
-    for k in range(len(g.cfg.classes)):  # a class the draw missed keeps a mean of its own
-        mine = ws[c == k] if (c == k).any() else g.map(torch.randn(100, g.cfg.z_dim, generator=gen), c=torch.full((100,), k))
+        return ws
+    for k in range(len(g.cfg.classes)):  # a class the draw missed gets a mean of its own
+        mine = ws[c == k] if (c == k).any() else g.map(torch.randn(100, g.cfg.z_dim, generator=gen),
+                                                       c=torch.full((100,), k))
         g.w_avg[k] = mine.mean(0)
-    return ws - g.w_avg[c]
+    return ws
 
 
 class GANRecipe:
@@ -172,6 +173,6 @@ class GANRecipe:
         ws = set_w_avg(g)
         metrics = {"note": "see benchmarks/model_quality.py for distribution metrics"}
         save_model(out, g, {**card, "kind": "gan", "metrics": metrics, "objective": self.objective()})
-        save_directions(out, pca(ws, N_DIRECTIONS))  # within-class for a conditional GAN: w - its class mean
+        save_directions(out, pca(ws, N_DIRECTIONS))
         self.G_ema.to(self.device)
         return metrics
