@@ -140,6 +140,30 @@ def test_a_conditional_run_resumes(data, tmp_path, capsys):
     assert load_model(out)[1]["training"]["steps"] == 3
 
 
+def test_an_unconditional_run_goes_on_with_classes(data, tmp_path, capsys):
+    """scripts/add_classes.py: an unconditional checkpoint becomes a conditional one that --resume continues."""
+    import subprocess
+    import sys
+
+    assert train(data, tmp_path / "plain", 2) == 0
+    script = Path(__file__).parents[1] / "scripts" / "add_classes.py"
+    done = subprocess.run([sys.executable, str(script), str(tmp_path / "plain"), str(data), "--labels", "folders",
+                           "-o", str(tmp_path / "classes")], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert "classes: blue 24, red 24" in done.stdout
+    before, after = (torch.load(tmp_path / run / "checkpoint.pt", weights_only=True)["recipe"]
+                     for run in ("plain", "classes"))
+    for net in ("G", "G_ema", "D"):  # every trained weight carries over; the mapping's first layer grows
+        for key, value in before[net].items():
+            widened = after[net][key][:, :value.shape[1]] if key == "mapping.1.weight" else after[net][key]
+            assert torch.equal(widened, value if key != "w_avg" else value.expand_as(widened)), (net, key)
+    assert after["D"]["project.weight"].abs().max() == 0
+    assert train(data, tmp_path / "classes", 3, "--labels", "folders", "--resume") == 0
+    assert "resumed from step 2" in capsys.readouterr().out
+    gan, card = load_model(tmp_path / "classes")
+    assert gan.cfg.classes == ("blue", "red") and card["training"]["steps"] == 3
+
+
 def test_seeds_draw_classes_as_often_as_the_data_holds_them():
     cfg = replace(TINY_GAN, classes=("a", "b", "c"))
     gen = Generator(cfg)
