@@ -87,6 +87,26 @@ def engine(qtbot):
     eng.shutdown()
 
 
+@pytest.fixture()
+def vae_engine(qtbot, engine, model_dir):
+    """The engine with the tiny VAE loaded (its directions cache written)."""
+    from genimg_gui.engine import requests as rq
+
+    with qtbot.waitSignal(engine.result, timeout=UI_TIMEOUT, check_params_cb=lambda r: isinstance(r, rq.ModelInfo)):
+        engine.submit(rq.LoadModel(str(model_dir / "tiny-vae")))
+    return engine
+
+
+@pytest.fixture()
+def vae_reference(model_dir, vae_engine):
+    """A second Runtime on the tiny VAE, built after the engine wrote the directions cache."""
+    from genimg_gui.engine.runtime import Runtime
+
+    rt = Runtime("cpu")
+    rt.load(str(model_dir / "tiny-vae"), lambda *_: None)
+    return rt
+
+
 UI_TIMEOUT = 30_000  # ms; the first VAE load estimates directions (seconds on a busy CPU)
 
 

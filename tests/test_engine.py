@@ -11,7 +11,6 @@ import torch
 
 from genimg_gui.engine import requests as rq
 from genimg_gui.engine.queue import Cancelled, RequestQueue
-from genimg_gui.engine.runtime import Runtime
 from genimg_gui.models.directions import load_directions
 from genimg_gui.models.weights import DIRECTIONS_NAME, parameter_count, load_model
 
@@ -42,20 +41,6 @@ def load(qtbot, engine, path) -> rq.ModelInfo:
                           check_params_cb=lambda r: isinstance(r, rq.ModelInfo)) as blocker:
         engine.submit(rq.LoadModel(str(path)))
     return blocker.args[0]
-
-
-@pytest.fixture()
-def vae_engine(qtbot, engine, model_dir):
-    load(qtbot, engine, model_dir / "tiny-vae")
-    return engine
-
-
-@pytest.fixture()
-def reference(model_dir, vae_engine) -> Runtime:
-    """A second Runtime on the same folders, built after the engine wrote the directions cache."""
-    rt = Runtime("cpu")
-    rt.load(str(model_dir / "tiny-vae"), lambda *_: None)
-    return rt
 
 
 def latents(n: int, seed: int = 0) -> list[np.ndarray]:
@@ -122,27 +107,27 @@ def test_encode_files_one_result_per_file_and_bad_files_fail_alone(qtbot, vae_en
     assert failure.request == "EncodeFiles" and "not an image.png" in failure.message and not failure.cancelled
 
 
-def test_encoded_reconstruction_decodes_identically(qtbot, vae_engine, image_files, reference):
+def test_encoded_reconstruction_decodes_identically(qtbot, vae_engine, image_files, vae_reference):
     rec = Recorder(vae_engine)
     seq = vae_engine.submit(rq.EncodeFiles((str(image_files[1]),), "letterbox"))
     qtbot.waitUntil(lambda: bool(rec.of(seq, rq.Encoded)), timeout=TIMEOUT)
     e = rec.of(seq, rq.Encoded)[0]
-    assert np.array_equal(reference.decode("vae", e.latent), e.image)
+    assert np.array_equal(vae_reference.decode("vae", e.latent), e.image)
 
 
 # --- decoding --------------------------------------------------------------
 
-def test_decode_equals_a_direct_decode(qtbot, vae_engine, reference):
+def test_decode_equals_a_direct_decode(qtbot, vae_engine, vae_reference):
     z = latents(1, seed=5)[0]
     with qtbot.waitSignal(vae_engine.result, timeout=TIMEOUT,
                           check_params_cb=lambda r: isinstance(r, rq.Decoded)) as blocker:
         seq = vae_engine.submit(rq.Decode("vae", z, tag=42))
     r = blocker.args[0]
     assert (r.seq, r.kind, r.tag) == (seq, "vae", 42)
-    assert r.image.shape == (32, 32, 3) and np.array_equal(r.image, reference.decode("vae", z))
+    assert r.image.shape == (32, 32, 3) and np.array_equal(r.image, vae_reference.decode("vae", z))
 
 
-def test_burst_of_decodes_latest_wins(qtbot, vae_engine, reference):
+def test_burst_of_decodes_latest_wins(qtbot, vae_engine, vae_reference):
     rec = Recorder(vae_engine)
     zs = latents(200, seed=1)
     seqs = [vae_engine.submit(rq.Decode("vae", z, tag=1)) for z in zs]
@@ -151,7 +136,7 @@ def test_burst_of_decodes_latest_wins(qtbot, vae_engine, reference):
     assert len(decoded) < 100, f"{len(decoded)} of 200 superseded decodes were rendered"
     assert [r.seq for r in decoded] == sorted(r.seq for r in decoded) and decoded[-1].seq == seqs[-1]
     assert vae_engine.queue.superseded == 200 - len(decoded)
-    assert np.array_equal(decoded[-1].image, reference.decode("vae", zs[-1]))
+    assert np.array_equal(decoded[-1].image, vae_reference.decode("vae", zs[-1]))
 
 
 def test_worker_survives_errors(qtbot, vae_engine):

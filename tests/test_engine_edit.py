@@ -11,21 +11,7 @@ from PIL import Image
 from genimg_gui import masking
 from genimg_gui.engine import requests as rq
 from genimg_gui.engine.queue import RequestQueue
-from genimg_gui.engine.runtime import Runtime
-from test_engine import TIMEOUT, VAE_DIM, Recorder, latents, load
-
-
-@pytest.fixture()
-def vae_engine(qtbot, engine, model_dir):
-    load(qtbot, engine, model_dir / "tiny-vae")
-    return engine
-
-
-@pytest.fixture()
-def reference(model_dir, vae_engine) -> Runtime:
-    rt = Runtime("cpu")
-    rt.load(str(model_dir / "tiny-vae"), lambda *_: None)
-    return rt
+from test_engine import TIMEOUT, VAE_DIM, Recorder, latents
 
 
 def half_mask(size: int = 32) -> np.ndarray:
@@ -75,20 +61,20 @@ def test_soft_brush_paints_a_soft_dab_and_erases():
 
 # --- masked decodes --------------------------------------------------------
 
-def test_masked_decode_blends_with_the_unedited_decode(qtbot, vae_engine, reference):
+def test_masked_decode_blends_with_the_unedited_decode(qtbot, vae_engine, vae_reference):
     rec = Recorder(vae_engine)
     base, edit = latents(2, seed=3)
     mask = half_mask()
     seq = vae_engine.submit(rq.Decode("vae", edit, tag=7, mask=mask, base=base))
     qtbot.waitUntil(lambda: bool(rec.of(seq, rq.Decoded)), timeout=TIMEOUT)
     image = rec.of(seq, rq.Decoded)[0].image
-    unedited, edited = reference.decode("vae", base), reference.decode("vae", edit)
+    unedited, edited = vae_reference.decode("vae", base), vae_reference.decode("vae", edit)
     assert np.array_equal(image[:, 17:], unedited[:, 17:]), "pixels outside the mask changed"
     assert np.array_equal(image[:, :16], edited[:, :16]), "the edit did not apply inside the mask"
     assert np.array_equal(image, masking.blend(edited, unedited, mask))
 
 
-def test_dragging_a_masked_slider_costs_one_decode(qtbot, vae_engine, reference):
+def test_dragging_a_masked_slider_costs_one_decode(qtbot, vae_engine, vae_reference):
     rec = Recorder(vae_engine)
     runtime = vae_engine.worker.runtime
     base = latents(1, seed=4)[0]
@@ -100,7 +86,7 @@ def test_dragging_a_masked_slider_costs_one_decode(qtbot, vae_engine, reference)
         qtbot.waitUntil(lambda: bool(rec.of(seq, rq.Decoded)), timeout=TIMEOUT)
         counts.append(runtime.decode_count - before)
         image = rec.of(seq, rq.Decoded)[0].image
-        expected = masking.blend(reference.decode("vae", edit), reference.decode("vae", base),
+        expected = masking.blend(vae_reference.decode("vae", edit), vae_reference.decode("vae", base),
                                  masking.resize_mask(mask, (32, 32)))
         assert np.array_equal(image, expected)
     assert counts == [2, 1, 1, 1], f"network decodes per masked update: {counts}"
@@ -111,7 +97,7 @@ def test_dragging_a_masked_slider_costs_one_decode(qtbot, vae_engine, reference)
 
 # --- preview strips ----------------------------------------------------------
 
-def test_preview_strip_renders_thumbnails(qtbot, vae_engine, reference):
+def test_preview_strip_renders_thumbnails(qtbot, vae_engine, vae_reference):
     rec = Recorder(vae_engine)
     zs = np.stack(latents(5, seed=6))
     seq = vae_engine.submit(rq.PreviewStrip("vae", zs, tag=2003, size=16))
@@ -119,7 +105,7 @@ def test_preview_strip_renders_thumbnails(qtbot, vae_engine, reference):
     strip = rec.of(seq, rq.Previewed)[0]
     assert strip.tag == 2003 and strip.images.shape == (5, 16, 16, 3) and strip.images.dtype == np.uint8
     # each thumbnail looks like its own latent's decode shrunk, more than like any other's
-    small = [reference.decode("vae", z).astype(float).reshape(16, 2, 16, 2, 3).mean((1, 3)) for z in zs]
+    small = [vae_reference.decode("vae", z).astype(float).reshape(16, 2, 16, 2, 3).mean((1, 3)) for z in zs]
     for i, thumb in enumerate(strip.images):
         assert int(np.argmin([np.abs(thumb - s).mean() for s in small])) == i
 
@@ -181,7 +167,7 @@ def test_strips_never_hold_up_live_decodes(qtbot, vae_engine):
 
 # --- encoding examples, rendering frames ------------------------------------------
 
-def test_encode_latents_makes_no_items_and_lists_bad_files(qtbot, vae_engine, image_files, tmp_path, reference):
+def test_encode_latents_makes_no_items_and_lists_bad_files(qtbot, vae_engine, image_files, tmp_path, vae_reference):
     bad = tmp_path / "broken.png"
     bad.write_bytes(b"not a png")
     rec = Recorder(vae_engine)
@@ -193,19 +179,19 @@ def test_encode_latents_makes_no_items_and_lists_bad_files(qtbot, vae_engine, im
     assert result.latents.shape == (2, VAE_DIM) and result.latents.dtype == np.float32
     assert len(result.failed) == 1 and "broken.png" in result.failed[0]
     assert not rec.of(seq, rq.Encoded) and not rec.failed(seq)
-    _, expected, _ = reference.encode(np.asarray(Image.open(image_files[2]).convert("RGB")), "letterbox")
+    _, expected, _ = vae_reference.encode(np.asarray(Image.open(image_files[2]).convert("RGB")), "letterbox")
     np.testing.assert_allclose(result.latents[1], expected, atol=1e-5)
     assert any(p.seq == seq and p.fraction == 1.0 for p in rec.progress)
 
 
-def test_render_frames_equals_decodes_with_progress(qtbot, vae_engine, reference):
+def test_render_frames_equals_decodes_with_progress(qtbot, vae_engine, vae_reference):
     rec = Recorder(vae_engine)
     zs = np.stack(latents(6, seed=8))
     seq = vae_engine.submit(rq.RenderFrames("vae", zs, tag=4))
     qtbot.waitUntil(lambda: bool(rec.of(seq, rq.Frames)), timeout=TIMEOUT)
     [frames] = rec.of(seq, rq.Frames)
     assert frames.tag == 4 and frames.images.shape == (6, 32, 32, 3)
-    assert all(np.array_equal(frames.images[i], reference.decode("vae", zs[i])) for i in range(6))
+    assert all(np.array_equal(frames.images[i], vae_reference.decode("vae", zs[i])) for i in range(6))
     fractions = [p.fraction for p in rec.progress if p.seq == seq]
     assert len(fractions) == 7 and fractions == sorted(fractions) and fractions[-1] == 1.0
 
