@@ -13,7 +13,7 @@ from PIL import Image, ImageDraw
 from genimg_gui.cli import main
 from genimg_gui.engine.runtime import Runtime
 from genimg_gui.models.directions import load_directions
-from genimg_gui.models.gan import Discriminator, Generator, seed_class
+from genimg_gui.models.gan import Discriminator, Generator, sample_w, seed_class
 from genimg_gui.models.weights import load_model
 from genimg_gui.train import TrainError
 from genimg_gui.train.data import load_folder
@@ -192,6 +192,23 @@ def conditional_dir(tmp_path_factory) -> Path:
     with torch.no_grad():
         gen.w_avg.normal_()
     return make_model_folder(tmp_path_factory.mktemp("models") / "tiny-cgan", gen, "tiny-cgan")
+
+
+def test_sampled_w_repeat_with_their_seed_classes_included(conditional_dir):
+    """Directions estimated on load and the inversion's starting points draw w with sample_w: a conditional
+    GAN's classes must come from the same seeded generator as z, not from torch's global state."""
+    from genimg_gui.engine.inversion import sampled_directions
+
+    gen, _ = load_model(conditional_dir)
+    torch.manual_seed(1)
+    a = sample_w(gen, 64, torch.Generator().manual_seed(4))
+    torch.manual_seed(2)
+    b = sample_w(gen, 64, torch.Generator().manual_seed(4))
+    assert torch.equal(a, b)
+    torch.manual_seed(3)
+    first = sampled_directions(gen, 256).basis
+    torch.manual_seed(4)
+    np.testing.assert_array_equal(first, sampled_directions(gen, 256).basis)
 
 
 def test_map_seed_takes_a_class_or_draws_the_seeds_own(conditional_dir, model_dir):

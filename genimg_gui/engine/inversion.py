@@ -20,6 +20,7 @@ from torch import nn
 
 from ..edit import Directions
 from ..models.directions import pca
+from ..models.gan import sample_w
 from ..models.latent_gan import LatentGenerator
 from ..models.tensors import to_images, to_tensor
 from ..models.vae import ConvVAE
@@ -79,9 +80,8 @@ def prior_weight(editability: float) -> float:
 
 def sampled_directions(gen: nn.Module, n: int = 2048, seed: int = 0) -> Directions:
     """PCA of sampled w, for a generator that came without directions."""
-    z = torch.randn(n, gen.cfg.z_dim, generator=torch.Generator().manual_seed(seed))
     with torch.no_grad():
-        return pca(gen.map(z.to(gen.w_avg.device)).cpu(), 16)
+        return pca(sample_w(gen, n, torch.Generator().manual_seed(seed)).cpu(), 16)
 
 
 def latent_target(gen: nn.Module, vae: ConvVAE | None, target: torch.Tensor) -> torch.Tensor | None:
@@ -106,8 +106,8 @@ def starting_point(gen: nn.Module, target: torch.Tensor, target_latent: torch.Te
     (32 by default: each costs a full drawing). `check` runs between chunks (cancel raises there)."""
     if candidates is None:
         candidates = 256 if target_latent is not None else 32
-    z = torch.randn(candidates, gen.cfg.z_dim, generator=torch.Generator().manual_seed(seed))
-    ws = torch.cat([prior.mean[None], gen.map(z.to(target.device))])  # (1 + N, D)
+    sampled = sample_w(gen, candidates, torch.Generator().manual_seed(seed)).to(target.device)
+    ws = torch.cat([prior.mean[None], sampled])  # (1 + N, D)
     errors = []
     for chunk in ws.split(64 if target_latent is not None else 8):
         check()

@@ -21,7 +21,7 @@ from ..imaging import Fit, fit_square, to_rgb
 from ..models import foreign
 from ..models.device import pick_device
 from ..models.directions import load_directions, pca, save_directions
-from ..models.gan import seed_class, seed_z
+from ..models.gan import sample_w, seed_class, seed_z
 from ..models.tensors import to_images, to_tensor
 from ..models.weights import ModelFileError, is_spatial, latent_shape, load_model, parameter_count
 from . import inversion, spatial
@@ -82,7 +82,7 @@ def _estimate_directions(net: nn.Module, kind: str, progress: ProgressFn) -> Dir
             z = torch.randn(128, *net.cfg.latent_shape, generator=gen).to(device)
             chunks.append(net.encode(net.decode(z))[0].flatten(1).cpu())
         else:
-            chunks.append(net.map(torch.randn(1024, net.cfg.z_dim, generator=gen).to(device)).cpu())
+            chunks.append(sample_w(net, 1024, gen).cpu())
     return pca(torch.cat(chunks), N_DIRECTIONS)
 
 

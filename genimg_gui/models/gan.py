@@ -123,6 +123,15 @@ def in_chunks(z: torch.Tensor, c: torch.Tensor | None, size: int) -> Iterator[tu
         yield z[i:i + size], None if c is None else c[i:i + size]
 
 
+def sample_w(gen: nn.Module, n: int, generator: torch.Generator) -> torch.Tensor:
+    """n sampled w (psi 1) of a genimg or converted StyleGAN2 generator, on its device; z and a conditional
+    GAN's classes both come from `generator`, so the same seed gives the same w."""
+    z = torch.randn(n, gen.cfg.z_dim, generator=generator).to(gen.w_avg.device)
+    if getattr(gen.cfg, "classes", ()):
+        return gen.map(z, 1.0, gen.draw_classes(n, generator))
+    return gen.map(z)
+
+
 def seed_class(gen: MappedGenerator, seed: int) -> torch.Tensor | None:
     """The class a seed draws when the user asked for any class (None for an unconditional GAN)."""
     return gen.draw_classes(1, torch.Generator().manual_seed(seed))
