@@ -51,8 +51,8 @@ def evaluate_gan(gan, vae, train: torch.Tensor, n: int, out: Path | None) -> dic
     and for as many other training images: the ceiling a perfect generator would reach here."""
     gen = torch.Generator().manual_seed(123)
     z = torch.randn(n // 250 * 250, gan.cfg.z_dim, generator=gen)
+    order = torch.randperm(len(train), generator=gen)  # the same reference images for every GAN
     c = gan.draw_classes(len(z), gen)  # a conditional GAN's classes, as often as its training data holds them
-    order = torch.randperm(len(train), generator=gen)
     real = vae_features(vae, train[order[:n]])
     samples = {psi: torch.cat([gan(zs, psi, cs) for zs, cs in in_chunks(z, c, 250)]) for psi in (1.0, DEFAULT_PSI)}
     result: dict = {"samples": len(z)} | real_ceiling(vae, real, train[order[n:2 * n]])
