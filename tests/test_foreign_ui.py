@@ -133,7 +133,7 @@ def test_a_stylegan2_pickle_dropped_on_the_model_panel_generates(qtbot, window, 
     assert np.array_equal(gan_item.image, reference.decode("gan", w))
 
     with qtbot.waitSignal(doc.item_added, timeout=UI_TIMEOUT):
-        window.gan_panel.new_sample_requested.emit(7, 0.8)
+        window.gan_panel.new_sample_requested.emit(7, 0.8, None)
     sample = doc.current
     assert sample.kind == "gan" and sample.seed == 7
     assert np.array_equal(sample.image, reference.decode("gan", reference.map_seed(7, 0.8)))
