@@ -123,13 +123,17 @@ def in_chunks(z: torch.Tensor, c: torch.Tensor | None, size: int) -> Iterator[tu
         yield z[i:i + size], None if c is None else c[i:i + size]
 
 
-def sample_w(gen: nn.Module, n: int, generator: torch.Generator) -> torch.Tensor:
-    """n sampled w (psi 1) of a genimg or converted StyleGAN2 generator, on its device; z and a conditional
-    GAN's classes both come from `generator`, so the same seed gives the same w."""
+def sample_zc(gen: nn.Module, n: int, generator: torch.Generator) -> tuple[torch.Tensor, torch.Tensor | None]:
+    """n z and, for a conditional GAN, n classes (as often as its data holds them; else None), on the
+    generator's device, both drawn from `generator`, so the same seed gives the same samples."""
     z = torch.randn(n, gen.cfg.z_dim, generator=generator).to(gen.w_avg.device)
-    if getattr(gen.cfg, "classes", ()):
-        return gen.map(z, 1.0, gen.draw_classes(n, generator))
-    return gen.map(z)
+    return z, gen.draw_classes(n, generator) if getattr(gen.cfg, "classes", ()) else None
+
+
+def sample_w(gen: nn.Module, n: int, generator: torch.Generator) -> torch.Tensor:
+    """n sampled w (psi 1) of a genimg or converted StyleGAN2 generator (which takes no classes)."""
+    z, c = sample_zc(gen, n, generator)
+    return gen.map(z) if c is None else gen.map(z, 1.0, c)
 
 
 def seed_class(gen: MappedGenerator, seed: int) -> torch.Tensor | None:

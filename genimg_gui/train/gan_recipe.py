@@ -10,7 +10,7 @@ import torch.nn.functional as F
 
 from ..imaging import image_grid
 from ..models.directions import pca, save_directions
-from ..models.gan import Discriminator, GANConfig, Generator, MappedGenerator
+from ..models.gan import Discriminator, GANConfig, Generator, MappedGenerator, sample_zc
 from ..models.tensors import to_images
 from ..models.weights import save_model
 from . import TrainError
@@ -44,8 +44,7 @@ def set_w_avg(g: MappedGenerator, n: int = 10_000) -> torch.Tensor:
     """Set the generator's truncation centre, w_avg (one per class for a conditional GAN), from n sampled w,
     and return them (the PCA directions are theirs; classes drawn as often as the data holds them)."""
     gen = torch.Generator().manual_seed(1)
-    z = torch.randn(n, g.cfg.z_dim, generator=gen)
-    c = g.draw_classes(n, gen)
+    z, c = sample_zc(g, n, gen)
     ws = g.map(z, c=c)
     if c is None:
         g.w_avg.copy_(ws.mean(0))

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import torch
 
-from ..models.gan import Discriminator, in_chunks
+from ..models.gan import Discriminator, in_chunks, sample_zc
 from ..models.latent_gan import LatentGANConfig, LatentGenerator
 from ..models.weights import ModelFileError, load_model
 from ..models.vae import ConvVAE
@@ -77,9 +77,7 @@ class LatentGANRecipe(GANRecipe):
             return {}
         self.vae.eval()
         real = torch.cat([self._encode(c.to(self.device)).flatten(1) for c in held_out.split(256)])
-        gen = torch.Generator().manual_seed(7)
-        z = torch.randn(EVAL_SAMPLES, self.G.cfg.z_dim, generator=gen).to(self.device)
-        c = self.G_ema.draw_classes(EVAL_SAMPLES, gen)
+        z, c = sample_zc(self.G_ema, EVAL_SAMPLES, torch.Generator().manual_seed(7))
         fake = torch.cat([self._encode(self.G_ema(zs, 1.0, cs)).flatten(1) for zs, cs in in_chunks(z, c, 256)])
         precision, recall = precision_recall(real, fake, NEIGHBOURS)
         return {"held_out_precision_k3": round(precision, 3), "held_out_recall_k3": round(recall, 3)}
