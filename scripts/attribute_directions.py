@@ -33,7 +33,7 @@ from genimg_gui.edit import Directions
 from genimg_gui.fileio import atomic_write_bytes
 from genimg_gui.imaging import open_image
 from genimg_gui.models.directions import load_directions, save_directions
-from genimg_gui.models.gan import in_chunks
+from genimg_gui.models.gan import in_chunks, sample_zc
 from genimg_gui.models.tensors import to_images, to_tensor
 from genimg_gui.models.weights import load_model
 
@@ -149,9 +149,7 @@ def vae_attribute(att: Attribute, lat: np.ndarray, pix: np.ndarray, test: np.nda
 @torch.inference_mode()
 def gan_samples(gan, n: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
     """(w, the VAE latent the GAN draws for it), both flattened, for n seeded z."""
-    gen = torch.Generator().manual_seed(seed)
-    z = torch.randn(n, gan.cfg.z_dim, generator=gen)
-    c = gan.draw_classes(n, gen)  # a conditional GAN: classes as often as its training data holds them
+    z, c = sample_zc(gan, n, torch.Generator().manual_seed(seed))  # a conditional GAN's classes too
     ws, latents = [], []
     for zs, cs in in_chunks(z, c, 500):
         w = gan.map(zs, 1.0, cs)
