@@ -157,6 +157,24 @@ def test_lr_on_a_resumed_run_takes_effect_and_is_kept_after(kind, groups, data_d
     assert lrs() == pytest.approx([0.0001 * g for g in groups])
 
 
+def test_mapping_lr_sets_the_mapping_rate_and_a_resumed_run_keeps_it(data_dir, tmp_path, capsys):
+    out = tmp_path / "gan"
+
+    def lrs() -> list[float]:
+        state = torch.load(out / "checkpoint.pt", weights_only=True)["recipe"]
+        return [group["lr"] for group in state["opt_g"]["param_groups"]]
+
+    assert train("gan", data_dir, out, 1, "--lr", "0.001", "--set", "mapping_lr=0.5") == 0
+    assert lrs() == pytest.approx([0.0005, 0.001])
+    assert train("gan", data_dir, out, 2, "--resume", "--lr", "0.0001") == 0  # a new --lr keeps the ratio
+    assert lrs() == pytest.approx([0.00005, 0.0001])
+    assert train("gan", data_dir, out, 3, "--resume", "--set", "mapping_lr=1") == 0  # a new ratio takes effect
+    assert lrs() == pytest.approx([0.0001, 0.0001])
+    assert load_model(out)[1]["objective"]["mapping_lr"] == 1.0  # the card says what the last run used
+    assert train("gan", data_dir, out, 4, "--set", "mapping_lr=0") == 1
+    assert "must be > 0" in capsys.readouterr().err
+
+
 def test_minutes_count_this_run_not_the_resumed_ones(data_dir, tmp_path):
     out = tmp_path / "vae"
     assert train("vae", data_dir, out, 1) == 0

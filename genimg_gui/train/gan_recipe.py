@@ -58,7 +58,7 @@ def set_w_avg(g: MappedGenerator, n: int = 10_000) -> torch.Tensor:
 
 class GANRecipe:
     kind = "gan"
-    settings = ("channels", "z_dim", "w_dim", "r1_gamma", "ema")  # what --set may change
+    settings = ("channels", "z_dim", "w_dim", "r1_gamma", "ema", "mapping_lr")  # what --set may change
 
     def __init__(self, opts: TrainOptions, device: torch.device) -> None:
         self.device = device
@@ -68,21 +68,25 @@ class GANRecipe:
         self.G, self.D = G.to(device), D.to(device)
         cfg = self.G.cfg
         self.G_ema = copy.deepcopy(self.G).eval().requires_grad_(False)
-        lr = opts.lr or 2e-4
-        self.opt_g = torch.optim.Adam([
-            # slower mapping (and the class embedding feeding it) keeps w stable
-            {"params": [p for name, p in self.G.named_parameters() if name.startswith(("mapping.", "embed."))],
-             "lr": lr * 0.1},
-            {"params": list(self.G.stem.parameters()) + list(self.G.synthesis.parameters())},
-        ], lr=lr, betas=(0.0, 0.99))
-        self.opt_d = torch.optim.Adam(self.D.parameters(), lr=lr, betas=(0.0, 0.99))
-        self.new_lr = opts.lr is not None
         try:
             # StyleGAN2-ADA's heuristic 0.0002 * res^2 / batch gives ~0.03 at 64px/32; 0.5 kept D at chance
             self.r1_gamma = float(opts.extra.get("r1_gamma", 0.05))
             self.ema_beta = float(opts.extra.get("ema", 0.999))
+            # a slower mapping (and the class embedding feeding it) keeps w stable for the synthesis
+            self.mapping_lr = float(opts.extra.get("mapping_lr", 0.1))
         except (TypeError, ValueError) as e:
             raise TrainError(f"bad GAN setting ({e}); e.g. --set r1_gamma=0.5 --set ema=0.999") from None
+        if self.mapping_lr <= 0:
+            raise TrainError(f"--set mapping_lr={self.mapping_lr}: it multiplies the learning rate, so it must be > 0")
+        lr = opts.lr or 2e-4
+        self.opt_g = torch.optim.Adam([
+            {"params": [p for name, p in self.G.named_parameters() if name.startswith(("mapping.", "embed."))],
+             "lr": lr * self.mapping_lr},
+            {"params": list(self.G.stem.parameters()) + list(self.G.synthesis.parameters())},
+        ], lr=lr, betas=(0.0, 0.99))
+        self.opt_d = torch.optim.Adam(self.D.parameters(), lr=lr, betas=(0.0, 0.99))
+        self.new_lr = opts.lr is not None
+        self.new_mapping_lr = "mapping_lr" in opts.extra
         self.fixed_z = torch.randn(32, cfg.z_dim, generator=torch.Generator().manual_seed(opts.seed)).to(device)
         # the sample grid of a conditional GAN: its classes in turn, so each row shows several
         self.fixed_c = torch.arange(32, device=device) % len(cfg.classes) if cfg.classes else None
@@ -154,7 +158,7 @@ class GANRecipe:
 
     def objective(self) -> dict:
         return {"loss": "non-saturating", "r1_gamma": self.r1_gamma, "ema": self.ema_beta,
-                "augment": "DiffAugment colour,translation,cutout"}
+                "mapping_lr": self.mapping_lr, "augment": "DiffAugment colour,translation,cutout"}
 
     def state(self) -> dict:
         return {"G": self.G.state_dict(), "D": self.D.state_dict(), "G_ema": self.G_ema.state_dict(),
@@ -165,6 +169,11 @@ class GANRecipe:
             getattr(self, name).load_state_dict(state[name])
         load_optimizer(self.opt_g, state["opt_g"], self.new_lr)
         load_optimizer(self.opt_d, state["opt_d"], self.new_lr)
+        if not self.new_mapping_lr:  # like --lr: given on a resumed run it takes effect, else the run's is kept
+            was_mapping, was_synthesis = state["opt_g"]["param_groups"]
+            self.mapping_lr = round(was_mapping["lr"] / was_synthesis["lr"], 6)
+        mapping, synthesis = self.opt_g.param_groups
+        mapping["lr"] = synthesis["lr"] * self.mapping_lr
 
     @torch.no_grad()
     def export(self, out: Path, card: dict, train: torch.Tensor, held_out: torch.Tensor) -> dict:

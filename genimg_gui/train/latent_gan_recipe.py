@@ -26,7 +26,7 @@ NEIGHBOURS = 3  # the k of precision/recall, as in benchmarks/model_quality.py
 
 
 class LatentGANRecipe(GANRecipe):
-    settings = ("channels", "z_dim", "w_dim", "r1_gamma", "ema", "latent_of")
+    settings = (*GANRecipe.settings, "latent_of")
 
     def build(self, opts: TrainOptions) -> tuple[torch.nn.Module, torch.nn.Module]:
         try:
