@@ -1,6 +1,7 @@
 """Quality of the bundled (or any) models on the held-out split of their training folder.
 
     python benchmarks/model_quality.py --data DATA_DIR [--vae weights/emoji-vae] [--gan weights/emoji-gan]
+        [--labels DATA_DIR/labels.csv --label-column category]
 
 VAE: held-out PSNR and SSIM of reconstructions (the split is rebuilt from the
 seed and hold-out size recorded in the VAE's card). GAN: improved precision
@@ -9,7 +10,9 @@ images, with features = the VAE's latent means (no downloaded feature
 network), with the same figures for as many other training images for scale
 (k=3 at this sample size keeps even real images well below 1); and a grid of
 samples beside their nearest training images in pixel space, to show the GAN
-does not just copy.
+does not just copy. A conditional GAN, given --labels: for each class, how often its
+samples' nearest training image (same features) is of that class, beside the same
+figure for held-out real images (the ceiling).
 """
 from __future__ import annotations
 
@@ -23,11 +26,12 @@ import torch
 
 from genimg_gui.catalog import DEFAULT_PSI
 from genimg_gui.imaging import image_grid, save_png
-from genimg_gui.models.gan import in_chunks
+from genimg_gui.models.gan import in_chunks, seed_z
 from genimg_gui.models.tensors import to_images
 from genimg_gui.models.weights import load_model
-from genimg_gui.train.data import load_folder, recorded_split
-from genimg_gui.train.metrics import precision_recall, reconstruction_figures
+from genimg_gui.train.data import FolderData, load_folder, recorded_split
+from genimg_gui.train.labels import with_labels
+from genimg_gui.train.metrics import nearest_label_agreement, precision_recall, reconstruction_figures
 
 
 def as_float(images_u8: torch.Tensor) -> torch.Tensor:
@@ -67,6 +71,32 @@ def evaluate_gan(gan, vae, train: torch.Tensor, n: int, out: Path | None) -> dic
     return result
 
 
+@torch.inference_mode()
+def evaluate_classes(gan, vae, data: FolderData, split: tuple[torch.Tensor, torch.Tensor], labels: str,
+                     column: str, per_class: int = 200) -> dict:
+    """Per class, how often a sample lands nearest a training image of its class (k=1, VAE latent means),
+    at psi 1 and the app's default psi, and how often a held-out real image does: the ceiling."""
+    labelled, _ = with_labels(data, labels, column)
+    name_of = dict(zip(labelled.files, (labelled.classes[k] for k in labelled.labels.tolist())))
+    index = {name: k for k, name in enumerate(gan.cfg.classes)}
+    label = torch.tensor([index.get(name_of.get(f), -1) for f in data.files])  # -1: no label the GAN knows
+    train_idx, held_idx = (idx[label[idx] >= 0] for idx in split)
+    ref = vae_features(vae, as_float(data.images[train_idx]))
+    n = len(gan.cfg.classes)
+    c = torch.arange(n).repeat_interleave(per_class)
+    z = torch.cat([seed_z(s, gan.cfg.z_dim) for s in range(len(c))])
+    queries = {"real_images": (vae_features(vae, as_float(data.images[held_idx])), label[held_idx])}
+    for psi in (1.0, DEFAULT_PSI):
+        fake = torch.cat([gan(zs, psi, cs) for zs, cs in in_chunks(z, c, 250)])
+        queries[f"psi{psi:g}"] = (vae_features(vae, fake), c)
+    result = {}
+    for name, (feats, truth) in queries.items():
+        agreement = nearest_label_agreement(ref, label[train_idx], feats, truth, n)
+        result[name] = {"mean": round(float(np.nanmean(agreement)), 3)} | {
+            cls: round(a, 3) for cls, a in zip(gan.cfg.classes, agreement)}
+    return {"class_agreement_nn1_vae_latent": result}
+
+
 def real_ceiling(vae, real: torch.Tensor, others: torch.Tensor) -> dict:
     """Precision/recall of other real images against the same reference: neither reaches 1 with k=3
     at this sample size, so a generator's figures read against these, not against 1."""
@@ -93,6 +123,8 @@ def main() -> None:
     p.add_argument("--samples", type=int, default=2000)
     p.add_argument("--grid", type=Path, default=Path("assets/gan_nearest_neighbours.png"))
     p.add_argument("--json", type=Path, help="also write the figures here")
+    p.add_argument("--labels", help="a conditional GAN's labels file (as given to genimg train --labels)")
+    p.add_argument("--label-column", default="label")
     args = p.parse_args()
     t0 = time.perf_counter()
     vae, card = load_model(args.vae)
@@ -102,6 +134,8 @@ def main() -> None:
     if args.gan.is_dir():
         gan, _ = load_model(args.gan)
         figures["gan"] = evaluate_gan(gan, vae, as_float(data.images[train_idx]), args.samples, args.grid)
+        if args.labels and gan.cfg.classes:
+            figures["gan"] |= evaluate_classes(gan, vae, data, (train_idx, held_idx), args.labels, args.label_column)
     print(json.dumps(figures, indent=2))
     print(f"({time.perf_counter() - t0:.0f} s)")
     if args.json:

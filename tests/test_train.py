@@ -18,7 +18,7 @@ from genimg_gui.models.directions import load_directions
 from genimg_gui.models.weights import load_model, latent_shape
 from genimg_gui.train.augment import latent_augment, translation
 from genimg_gui.train.data import load_folder, recorded_split
-from genimg_gui.train.metrics import precision_recall, reconstruction_figures
+from genimg_gui.train.metrics import nearest_label_agreement, precision_recall, reconstruction_figures
 from genimg_gui.train.vae_recipe import VAERecipe
 
 TINY = {"vae": ["--set", "channels=[8,16]", "--set", "latent_channels=2"],
@@ -139,6 +139,19 @@ def test_precision_and_recall_tell_a_collapsed_generator_from_a_faithful_one():
     precision, recall = precision_recall(real, collapsed)
     assert precision == 1.0 and recall < 0.05
     assert precision_recall(real, real + 100.0) == (0.0, 0.0)  # nowhere near the data
+
+
+def test_nearest_label_agreement_scores_each_class_by_where_its_samples_land():
+    gen = torch.Generator().manual_seed(0)
+    centres = torch.tensor([[0.0, 0.0], [10.0, 0.0], [0.0, 10.0]])
+    ref_labels = torch.arange(3).repeat_interleave(50)
+    ref = centres[ref_labels] + torch.randn(150, 2, generator=gen)
+    # class 0 drawn where class 0 lives; class 1 drawn where class 2 lives; half of class 2's in each
+    query = torch.cat([centres[[0] * 20], centres[[2] * 20], centres[[2] * 10 + [1] * 10]]) + 0.1
+    query_labels = torch.tensor([0] * 20 + [1] * 20 + [2] * 20)
+    assert nearest_label_agreement(ref, ref_labels, query, query_labels, 3) == [1.0, 0.0, 0.5]
+    fourth = nearest_label_agreement(ref, ref_labels, query, query_labels, 4)[3]
+    assert fourth != fourth  # nan: no samples of that class to judge
 
 
 @pytest.mark.parametrize("kind, groups", [("vae", [1.0]), ("gan", [0.1, 1.0])])  # the GAN's mapping learns at 0.1x

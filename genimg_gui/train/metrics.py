@@ -42,3 +42,14 @@ def precision_recall(real: torch.Tensor, fake: torch.Tensor, k: int = 3) -> tupl
     precision = (d <= r_real.unsqueeze(0)).any(1).float().mean()
     recall = (d.T <= r_fake.unsqueeze(0)).any(1).float().mean()
     return float(precision), float(recall)
+
+
+def nearest_label_agreement(ref: torch.Tensor, ref_labels: torch.Tensor, query: torch.Tensor,
+                            query_labels: torch.Tensor, classes: int) -> list[float]:
+    """Per class: the fraction of its queries whose nearest reference has the same label, i.e. how
+    often a conditional generator's samples of class k land among real images of class k (nan for a
+    class without queries)."""
+    nearest = torch.cdist(query, ref).argmin(1)
+    hit = (ref_labels[nearest] == query_labels).float()
+    return [float(hit[query_labels == k].mean()) if (query_labels == k).any() else float("nan")
+            for k in range(classes)]
