@@ -154,14 +154,16 @@ def test_nearest_label_agreement_scores_each_class_by_where_its_samples_land():
     assert fourth != fourth  # nan: no samples of that class to judge
 
 
+def checkpoint_lrs(out, optimiser: str) -> list[float]:
+    """The learning rate of each parameter group of a run's checkpointed optimiser."""
+    state = torch.load(out / "checkpoint.pt", weights_only=True)["recipe"]
+    return [group["lr"] for group in state[optimiser]["param_groups"]]
+
+
 @pytest.mark.parametrize("kind, groups", [("vae", [1.0]), ("gan", [0.1, 1.0])])  # the GAN's mapping learns at 0.1x
 def test_lr_on_a_resumed_run_takes_effect_and_is_kept_after(kind, groups, data_dir, tmp_path):
     out = tmp_path / kind
-
-    def lrs() -> list[float]:
-        state = torch.load(out / "checkpoint.pt", weights_only=True)["recipe"]
-        return [group["lr"] for group in state["opt" if kind == "vae" else "opt_g"]["param_groups"]]
-
+    lrs = lambda: checkpoint_lrs(out, "opt" if kind == "vae" else "opt_g")  # noqa: E731
     assert train(kind, data_dir, out, 1, "--lr", "0.001") == 0
     assert lrs() == pytest.approx([0.001 * g for g in groups])
     assert train(kind, data_dir, out, 2, "--resume", "--lr", "0.0001") == 0
@@ -172,11 +174,7 @@ def test_lr_on_a_resumed_run_takes_effect_and_is_kept_after(kind, groups, data_d
 
 def test_mapping_lr_sets_the_mapping_rate_and_a_resumed_run_keeps_it(data_dir, tmp_path, capsys):
     out = tmp_path / "gan"
-
-    def lrs() -> list[float]:
-        state = torch.load(out / "checkpoint.pt", weights_only=True)["recipe"]
-        return [group["lr"] for group in state["opt_g"]["param_groups"]]
-
+    lrs = lambda: checkpoint_lrs(out, "opt_g")  # noqa: E731
     assert train("gan", data_dir, out, 1, "--lr", "0.001", "--set", "mapping_lr=0.5") == 0
     assert lrs() == pytest.approx([0.0005, 0.001])
     assert train("gan", data_dir, out, 2, "--resume", "--lr", "0.0001") == 0  # a new --lr keeps the ratio
