@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QApplication, QDialogButtonBox
 
 from genimg_gui.ui.canvas import Canvas, CompareMode
 from genimg_gui.ui.directions_dialog import DirectionRequest, DirectionsDialog
+from genimg_gui.ui.filmstrip import Filmstrip
 from genimg_gui.ui.history_panel import HistoryPanel
 from genimg_gui.ui.morph_dialog import MorphDialog, MorphSettings
 from genimg_gui.ui.qimage import from_qimage, to_qimage
@@ -395,3 +396,19 @@ def test_mask_overlay_tints_the_edited_pane_and_labels(canvas):
     canvas.set_brush_mode(True)
     canvas.set_erase(True)
     assert not canvas.grab().isNull()  # the outline paints (dashed while erasing)
+
+
+def test_a_selected_thumbnail_keeps_its_own_colours(qtbot):
+    strip = shown(qtbot, Filmstrip())
+    beige = (230, 200, 170)
+    strip.add(1, "seed 0", solid(beige, 64))
+    strip.select(1)
+    strip.setFocus()
+    qtbot.waitUntil(strip.hasFocus)
+    item = strip.item(0)
+    assert item.isSelected()
+    rect = strip.visualItemRect(item)
+    x, y = rect.center().x(), rect.top() + 36  # inside the 64 px icon, above the name
+    shot = from_qimage(strip.viewport().grab().toImage())
+    # Qt's style would tint it with the highlight colour: a beige face would show grey-blue
+    assert tuple(shot[y, x]) == beige

@@ -2,10 +2,9 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QSize, Qt, Signal
-from PySide6.QtGui import QIcon, QPixmap
 from PySide6.QtWidgets import QListView, QListWidget, QListWidgetItem
 
-from .qimage import to_qimage
+from .qimage import image_icon, to_qimage
 
 ID_ROLE = Qt.ItemDataRole.UserRole
 
@@ -24,7 +23,7 @@ class Filmstrip(QListWidget):
         self.currentItemChanged.connect(self._on_current)
 
     def add(self, item_id: int, name: str, image) -> None:
-        entry = QListWidgetItem(QIcon(QPixmap.fromImage(to_qimage(image))), name)
+        entry = QListWidgetItem(image_icon(to_qimage(image)), name)
         entry.setData(ID_ROLE, item_id)
         entry.setToolTip(name)
         self.addItem(entry)
@@ -32,7 +31,7 @@ class Filmstrip(QListWidget):
     def set_thumbnail(self, item_id: int, image, name: str) -> None:
         for row in range(self.count()):
             if self.item(row).data(ID_ROLE) == item_id:
-                self.item(row).setIcon(QIcon(QPixmap.fromImage(to_qimage(image))))
+                self.item(row).setIcon(image_icon(to_qimage(image)))
                 self.item(row).setText(name)  # a GAN item is renamed when its seed changes
 
     def select(self, item_id: int) -> None:

@@ -14,7 +14,7 @@ from PySide6.QtGui import QBrush, QColor, QFont, QIcon, QPixmap
 from PySide6.QtWidgets import (QAbstractItemView, QApplication, QHBoxLayout, QPushButton, QTreeWidget,
                                QTreeWidgetItem, QVBoxLayout, QWidget)
 
-from .qimage import to_qimage
+from .qimage import image_icon, to_qimage
 
 ID_ROLE = Qt.ItemDataRole.UserRole
 ICON = 48
@@ -26,7 +26,7 @@ def _icon(image: np.ndarray | None) -> QIcon:
         pix = QPixmap(ICON, ICON)
         pix.fill(QColor("#555555"))
         return QIcon(pix)
-    return QIcon(QPixmap.fromImage(to_qimage(image)))
+    return image_icon(to_qimage(image))
 
 
 class HistoryPanel(QWidget):

@@ -10,12 +10,12 @@ from pathlib import Path
 
 import numpy as np
 from PySide6.QtCore import QSize, Qt, QTimer, Signal
-from PySide6.QtGui import QIcon, QPixmap
+from PySide6.QtGui import QPixmap
 from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QComboBox, QDialog, QFileDialog, QFormLayout,
                                QHBoxLayout, QLabel, QListWidget, QListWidgetItem, QPushButton, QSlider,
                                QSpinBox, QVBoxLayout, QWidget)
 
-from .qimage import to_qimage
+from .qimage import image_icon, to_qimage
 
 ID_ROLE = Qt.ItemDataRole.UserRole
 MODES = (("spherical", "Spherical (slerp)"), ("linear", "Linear"))
@@ -50,7 +50,7 @@ class MorphDialog(QDialog):
         self.keyframes.setToolTip("Tick the keyframes; drag (or use ↑ ↓) to change their order")
         checked = tuple(i for i, _, _ in items[:2]) if checked is None else checked
         for item_id, name, image in items:
-            entry = QListWidgetItem(QIcon(QPixmap.fromImage(to_qimage(image))), name)
+            entry = QListWidgetItem(image_icon(to_qimage(image)), name)
             entry.setData(ID_ROLE, item_id)
             entry.setFlags(entry.flags() | Qt.ItemFlag.ItemIsUserCheckable)
             entry.setCheckState(Qt.CheckState.Checked if item_id in checked else Qt.CheckState.Unchecked)

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import numpy as np
-from PySide6.QtGui import QImage, QPainter
+from PySide6.QtGui import QIcon, QImage, QPainter, QPixmap
 
 
 def to_qimage(array: np.ndarray) -> QImage:
@@ -25,3 +25,12 @@ def from_qimage(image: QImage) -> np.ndarray:
     h, w, bpl = rgb.height(), rgb.width(), rgb.bytesPerLine()
     buf = np.frombuffer(rgb.constBits(), np.uint8, count=h * bpl).reshape(h, bpl)
     return buf[:, : 3 * w].reshape(h, w, 3).copy()
+
+
+def image_icon(image: QImage | QPixmap) -> QIcon:
+    """An icon that shows the picture's own colours when selected too: Qt's style otherwise tints a
+    selected item's icon with the highlight colour, and a thumbnail is there to show colour."""
+    pix = image if isinstance(image, QPixmap) else QPixmap.fromImage(image)
+    icon = QIcon(pix)
+    icon.addPixmap(pix, QIcon.Mode.Selected)
+    return icon
