@@ -81,7 +81,7 @@ def evaluate_classes(gan, vae, data: FolderData, split: tuple[torch.Tensor, torc
     index = {name: k for k, name in enumerate(gan.cfg.classes)}
     label = torch.tensor([index.get(name_of.get(f), -1) for f in data.files])  # -1: no label the GAN knows
     train_idx, held_idx = (idx[label[idx] >= 0] for idx in split)
-    ref = vae_features(vae, as_float(data.images[train_idx]))
+    ref, ref_labels = vae_features(vae, as_float(data.images[train_idx])), label[train_idx]
     n = len(gan.cfg.classes)
     c = torch.arange(n).repeat_interleave(per_class)
     z = torch.cat([seed_z(s, gan.cfg.z_dim) for s in range(len(c))])
@@ -91,7 +91,7 @@ def evaluate_classes(gan, vae, data: FolderData, split: tuple[torch.Tensor, torc
         queries[f"psi{psi:g}"] = (vae_features(vae, fake), c)
     result = {}
     for name, (feats, truth) in queries.items():
-        agreement = nearest_label_agreement(ref, label[train_idx], feats, truth, n)
+        agreement = nearest_label_agreement(ref, ref_labels, feats, truth, n)
         result[name] = {"mean": round(float(np.nanmean(agreement)), 3)} | {
             cls: round(a, 3) for cls, a in zip(gan.cfg.classes, agreement)}
     return {"class_agreement_nn1_vae_latent": result}

@@ -27,10 +27,10 @@ def from_qimage(image: QImage) -> np.ndarray:
     return buf[:, : 3 * w].reshape(h, w, 3).copy()
 
 
-def image_icon(image: QImage | QPixmap) -> QIcon:
+def image_icon(image: QImage) -> QIcon:
     """An icon that shows the picture's own colours when selected too: Qt's style otherwise tints a
     selected item's icon with the highlight colour, and a thumbnail is there to show colour."""
-    pix = image if isinstance(image, QPixmap) else QPixmap.fromImage(image)
+    pix = QPixmap.fromImage(image)
     icon = QIcon(pix)
     icon.addPixmap(pix, QIcon.Mode.Selected)
     return icon
