@@ -71,6 +71,24 @@ def latent_spaces(entries: list[ModelEntry]) -> list[ModelEntry]:
     return sorted(vaes, key=lambda e: e is not first)
 
 
+TRAINABLE = ("ConvVAE", "MappedGenerator", "LatentGenerator")  # what `genimg train --init` can start from
+
+
+def trainable_models(entries: list[ModelEntry]) -> list[ModelEntry]:
+    """The models a training run can start from (`--init`): genimg's own networks, not converted ones."""
+    return [e for e in entries if e.card.get("architecture") in TRAINABLE and isinstance(e.card.get("resolution"), int)]
+
+
+def latent_space_of(gan: ModelEntry, vaes: list[ModelEntry]) -> ModelEntry | None:
+    """Among these VAEs, the one a latent GAN was trained in: the folder its card recorded (--latent-of,
+    maybe relative to where it was trained), matched by path, else by folder name."""
+    recorded = gan.card.get("training", {}).get("options", {}).get("extra", {}).get("latent_of")
+    if not isinstance(recorded, str) or not recorded:
+        return None
+    same_path = [v for v in vaes if Path(v.path).resolve() == Path(recorded).resolve()]
+    return (same_path or [v for v in vaes if Path(v.path).name == Path(recorded).name] or [None])[0]
+
+
 def default_model(kind: str, entries: list[ModelEntry]) -> ModelEntry | None:
     """The bundled default of a kind, else the first of that kind."""
     of_kind = [e for e in entries if e.kind == kind]

@@ -3,11 +3,15 @@ import json
 
 import numpy as np
 import pytest
+import torch
 from PIL import Image
 from PySide6.QtCore import Qt
 
 from genimg_gui.catalog import ModelEntry, read_entry
+from genimg_gui.cli import main
 from genimg_gui.ui.train_dialog import TrainDialog, describe_figures
+
+THREADS = torch.get_num_threads()
 
 
 @pytest.fixture()
@@ -135,3 +139,29 @@ def test_a_gan_learns_classes_from_sub_folders_or_a_labels_file(how, qtbot, shap
     card = json.loads((tmp_path / "gan" / "card.json").read_text())
     assert card["config"]["classes"] == (["even", "odd"] if how == "folders" else ["EVEN", "ODD"])
     assert "classes: " in dialog.log.toPlainText()
+
+
+def test_a_run_can_start_from_an_open_model_and_keeps_its_kind_and_latent_space(qtbot, shapes, model_dir, tmp_path):
+    vae = model_dir / "tiny-vae"
+    start = tmp_path / "start-gan"
+    assert main(["train", "gan", str(shapes), "-o", str(start), "--latent-of", str(vae), "--steps", "1",
+                 "--batch-size", "8", "--holdout", "8", "--resolution", "32", "--threads", "1",
+                 "--set", "channels=[16,8,8]", "--set", "z_dim=16", "--set", "w_dim=16"]) == 0
+    torch.set_num_threads(THREADS)  # --threads 1 set it for this whole process
+    taesd = ModelEntry("taesd.safetensors", "taesd", "vae", {"architecture": "TAESD", "resolution": 512}, False)
+    dialog = TrainDialog(models=[read_entry(vae), taesd, read_entry(start)])
+    qtbot.addWidget(dialog)
+    starts = [dialog.start_from.itemData(i) for i in range(dialog.start_from.count())]
+    assert starts == ["", str(vae), str(start)]  # random weights, then genimg's own models: no TAESD
+    assert dialog.start_from.itemText(2) == "start-gan (GAN, 1 step)"
+    dialog.start_from.setCurrentIndex(2)
+    assert dialog.kind.currentText() == "gan" and not dialog.kind.isEnabled()
+    assert dialog.space.currentData() == str(vae) and not dialog.space.isEnabled()
+    assert dialog.resolution.currentText() == "32" and not dialog.resolution.isEnabled()
+    fill(dialog, shapes, tmp_path / "tuned", minutes=0.1, resolution=None)
+    with qtbot.waitSignal(dialog.model_trained, timeout=180_000):
+        qtbot.mouseClick(dialog.start_button, Qt.MouseButton.LeftButton)
+    card = json.loads((tmp_path / "tuned" / "card.json").read_text())
+    assert card["training"]["started_from"]["model"] == "start-gan" and card["config"]["channels"] == [16, 8, 8]
+    dialog.start_from.setCurrentIndex(0)  # back to a new model: the choices are free again
+    assert dialog.kind.isEnabled() and dialog.space.isEnabled()

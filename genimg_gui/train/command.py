@@ -32,6 +32,9 @@ def add_train_parser(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--checkpoint-every", type=positive_int, default=500)
     p.add_argument("--holdout", type=int, default=512, help="images held out for metrics (at most a tenth)")
     p.add_argument("--resume", action="store_true", help="continue from OUT/checkpoint.pt")
+    p.add_argument("--init", type=Path, metavar="MODEL_DIR",
+                   help="start from this model folder's weights instead of random ones (fine-tuning); its "
+                        "architecture comes with it. A GAN folder's discriminator comes too, if it kept one")
     p.add_argument("--latent-of", type=Path, metavar="VAE_DIR",
                    help="gan only: draw in this VAE's latent space and paint through its decoder "
                         "(trains far faster, samples as sharp as the VAE)")
@@ -68,6 +71,7 @@ def run_train(args: argparse.Namespace) -> int:
     from .loop import TrainOptions, train
     from .vae_recipe import VAERecipe
 
+    from .finetune import init_settings
     from .latent_gan_recipe import LatentGANRecipe
 
     if args.latent_of and args.kind != "gan":
@@ -76,6 +80,8 @@ def run_train(args: argparse.Namespace) -> int:
         raise TrainError("--labels is for `genimg train gan`: a VAE is not conditioned on classes")
     recipe = VAERecipe if args.kind == "vae" else LatentGANRecipe if args.latent_of else GANRecipe
     extra = parse_settings(args.set, recipe.settings)
+    if args.init:  # its architecture, unless --set says otherwise (and then init_from says what differs)
+        extra = {**init_settings(args.init, args.kind, args.latent_of), **extra}
     if args.latent_of:
         extra["latent_of"] = str(args.latent_of)
     opts = TrainOptions(
@@ -83,7 +89,7 @@ def run_train(args: argparse.Namespace) -> int:
         resolution=args.resolution, batch_size=args.batch_size, steps=args.steps, minutes=args.minutes,
         lr=args.lr, seed=args.seed, device=args.device, threads=args.threads,
         sample_every=args.sample_every, checkpoint_every=args.checkpoint_every, holdout=args.holdout,
-        resume=args.resume, data_name=args.data_name, licence=args.licence, precision=args.precision,
+        resume=args.resume, init=str(args.init or ""), data_name=args.data_name, licence=args.licence, precision=args.precision,
         labels=str(args.labels or ""), label_column=args.label_column, extra=extra)
     train(opts, recipe)
     return 0

@@ -16,6 +16,7 @@ from ..models.weights import save_model
 from . import TrainError
 from .augment import diff_augment
 from .distributed import average_gradients
+from .finetune import D_WARMUP_STEPS, load_discriminator, load_start, save_discriminator
 from .loop import TrainOptions, load_optimizer
 
 N_DIRECTIONS = 16
@@ -63,9 +64,9 @@ class GANRecipe:
     def __init__(self, opts: TrainOptions, device: torch.device) -> None:
         self.device = device
         G, D = self.build(opts)
-        if G.cfg.classes:  # "any class" draws classes as often as the training data holds them
-            G.class_freq.copy_(torch.tensor(opts.extra["class_counts"], dtype=torch.float32).clamp(min=1e-3))
         self.G, self.D = G.to(device), D.to(device)
+        self.class_counts = opts.extra.get("class_counts")
+        self._set_class_freq()
         cfg = self.G.cfg
         self.G_ema = copy.deepcopy(self.G).eval().requires_grad_(False)
         try:
@@ -86,10 +87,16 @@ class GANRecipe:
         ], lr=lr, betas=(0.0, 0.99))
         self.opt_d = torch.optim.Adam(self.D.parameters(), lr=lr, betas=(0.0, 0.99))
         self.new_lr = opts.lr is not None
+        self.d_solo_until = 0  # the last step that trains the discriminator alone (see init_from)
         self.new_mapping_lr = "mapping_lr" in opts.extra
         self.fixed_z = torch.randn(32, cfg.z_dim, generator=torch.Generator().manual_seed(opts.seed)).to(device)
         # the sample grid of a conditional GAN: its classes in turn, so each row shows several
         self.fixed_c = torch.arange(32, device=device) % len(cfg.classes) if cfg.classes else None
+
+    def _set_class_freq(self) -> None:
+        """"Any class" draws classes as often as this run's training data holds them."""
+        if self.G.cfg.classes:
+            self.G.class_freq.copy_(torch.tensor(self.class_counts, dtype=torch.float32).clamp(min=1e-3))
 
     def build(self, opts: TrainOptions) -> tuple[torch.nn.Module, torch.nn.Module]:
         cfg = gan_config(opts)
@@ -128,6 +135,8 @@ class GANRecipe:
         d_loss.backward()
         average_gradients(self.D.parameters())
         self.opt_d.step()
+        if step <= self.d_solo_until:
+            return {"d": d_loss.item()}
         # generator
         c_fake = self._fake_classes(labels)
         w = self.G.map(self._z(n), c=c_fake)
@@ -164,6 +173,19 @@ class GANRecipe:
         return {"G": self.G.state_dict(), "D": self.D.state_dict(), "G_ema": self.G_ema.state_dict(),
                 "opt_g": self.opt_g.state_dict(), "opt_d": self.opt_d.state_dict()}
 
+    def init_from(self, folder: Path) -> tuple[dict, str]:
+        """Start from a GAN folder (--init): its generator, and its discriminator when it kept one."""
+        start = load_start(folder, self.G)
+        for g in (self.G, self.G_ema):
+            g.load_state_dict(start["state"])
+            g.to(self.device)
+        self._set_class_freq()  # this run's data, not the model's
+        if load_discriminator(folder, self.D):
+            return start["card"], "generator and discriminator"
+        self.d_solo_until = D_WARMUP_STEPS
+        return start["card"], f"generator; its folder kept no discriminator, so a fresh one trains alone " \
+                              f"for the first {D_WARMUP_STEPS} steps"
+
     def load_state(self, state: dict) -> None:
         for name in ("G", "D", "G_ema"):
             getattr(self, name).load_state_dict(state[name])
@@ -182,5 +204,6 @@ class GANRecipe:
         metrics = {"note": "see benchmarks/model_quality.py for distribution metrics"}
         save_model(out, g, {**card, "kind": "gan", "metrics": metrics, "objective": self.objective()})
         save_directions(out, pca(ws, N_DIRECTIONS))
+        save_discriminator(out, self.D)  # for fine-tuning with --init; the app never reads it
         self.G_ema.to(self.device)
         return metrics

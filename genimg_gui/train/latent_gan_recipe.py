@@ -82,6 +82,15 @@ class LatentGANRecipe(GANRecipe):
         precision, recall = precision_recall(real, fake, NEIGHBOURS)
         return {"held_out_precision_k3": round(precision, 3), "held_out_recall_k3": round(recall, 3)}
 
+    def init_from(self, folder: Path) -> tuple[dict, str]:
+        vae_decoder = {k: v.clone() for k, v in self.G.decoder.state_dict().items()}
+        card, loaded = super().init_from(folder)
+        if any(not torch.equal(v, vae_decoder[k]) for k, v in self.G.decoder.state_dict().items()):
+            raise TrainError(f"--init {folder} paints through another VAE's decoder than --latent-of's; "
+                             "pass the VAE it was trained with")
+        self.stats_ready = True  # the latent statistics came with the generator's buffers
+        return card, loaded
+
     def load_state(self, state: dict) -> None:
         super().load_state(state)
         self.stats_ready = True  # the statistics are buffers in the checkpoint

@@ -22,8 +22,10 @@ import torch
 
 from ..imaging import save_png
 from ..models.device import pick_device
+from ..models.weights import CARD_NAME, read_card
 from . import TrainError
 from .distributed import World, barrier, finish, init_world
+from .finetune import started_from
 from .data import FolderData, batches, describe_skipped, load_folder, split_holdout
 from .labels import describe_classes, with_labels
 from .stopping import stop_signals_interrupt
@@ -47,6 +49,7 @@ class TrainOptions:
     checkpoint_every: int = 500
     holdout: int = 512
     resume: bool = False
+    init: str = ""  # a model folder to start from instead of random weights (finetune.py); "" for none
     data_name: str = ""  # what the data is, for the model card
     licence: str = "unknown"  # the training data's licence, for the model card
     precision: str = "auto"  # auto: bf16 autocast on CUDA, fp32 elsewhere; or "fp32" / "bf16"
@@ -63,6 +66,7 @@ class Recipe(Protocol):
     def evaluate(self, held_out: torch.Tensor) -> dict[str, float]: ...
     def state(self) -> dict: ...
     def load_state(self, state: dict) -> None: ...
+    def init_from(self, folder: Path) -> tuple[dict, str]: ...
     def export(self, out: Path, card: dict, train: torch.Tensor, held_out: torch.Tensor) -> dict: ...
 
 
@@ -106,6 +110,7 @@ def train(opts: TrainOptions, make_recipe: Callable[[TrainOptions, torch.device]
     out = Path(opts.out)
     out.mkdir(parents=True, exist_ok=True)
     start, elapsed, history = _maybe_resume(opts, out, recipe, log)
+    origin = _maybe_init(opts, recipe, start, log)
     t0, done = time.monotonic() - elapsed, start
     save = world.is_main
     as_float = lambda idx: images[idx].float().div(127.5).sub(1.0)  # noqa: E731
@@ -136,6 +141,8 @@ def train(opts: TrainOptions, make_recipe: Callable[[TrainOptions, torch.device]
     if save:
         _checkpoint(out, recipe, done, time.monotonic() - t0, history)
         card = _card(opts, data, device, done, time.monotonic() - t0, len(held_idx), world.size)
+        if origin:
+            card["training"]["started_from"] = origin
         metrics = recipe.export(out, card, as_float(train_idx[:4096]), held_out)
         save_png(recipe.samples(), out / "samples.png")
         curve = {"history": history} if history else {}
@@ -224,6 +231,19 @@ def _maybe_resume(opts: TrainOptions, out: Path, recipe: Recipe, log) -> tuple[i
                          f"resume with the settings it was started with, or drop --resume") from None
     log(f"resumed from step {ckpt['step']}")
     return int(ckpt["step"]), float(ckpt["seconds"]), list(ckpt.get("history", []))  # older checkpoints kept none
+
+
+def _maybe_init(opts: TrainOptions, recipe: Recipe, start: int, log) -> dict:
+    """--init on a fresh run: load the model folder's weights; what the card records of it (also when a
+    resumed run's checkpoint already holds them, as the card is written anew at the end of every run)."""
+    if not opts.init:
+        return {}
+    if start:
+        return started_from(read_card(Path(opts.init))) if (Path(opts.init) / CARD_NAME).is_file() else {}
+    card, loaded = recipe.init_from(Path(opts.init))
+    origin = started_from(card)
+    log(f"starting from {opts.init} ({origin['steps']} steps): its {loaded}")
+    return origin
 
 
 def _card(opts: TrainOptions, data: FolderData, device: torch.device, steps: int, seconds: float,

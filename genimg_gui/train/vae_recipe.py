@@ -13,6 +13,7 @@ from ..models.weights import save_model
 from ..imaging import image_grid
 from . import TrainError
 from .distributed import average_gradients
+from .finetune import load_start
 from .loop import TrainOptions, load_optimizer
 from .metrics import reconstruction_figures
 
@@ -83,6 +84,12 @@ class VAERecipe:
     def state(self) -> dict:
         return {"net": self.net.state_dict(), "opt": self.opt.state_dict(),
                 "preview": self.preview if self.preview is not None else torch.zeros(0)}
+
+    def init_from(self, folder: Path) -> tuple[dict, str]:
+        """Start from a VAE folder (--init)."""
+        start = load_start(folder, self.net)
+        self.net.load_state_dict(start["state"])
+        return start["card"], "encoder and decoder"
 
     def load_state(self, state: dict) -> None:
         self.net.load_state_dict(state["net"])

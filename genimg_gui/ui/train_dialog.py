@@ -18,7 +18,7 @@ from PySide6.QtGui import QPixmap
 from PySide6.QtWidgets import (QComboBox, QDialog, QDoubleSpinBox, QFileDialog, QFormLayout, QHBoxLayout, QLabel,
                                QLineEdit, QPlainTextEdit, QProgressBar, QPushButton, QSpinBox, QVBoxLayout)
 
-from ..catalog import ModelEntry, latent_spaces
+from ..catalog import ModelEntry, latent_space_of, latent_spaces, trainable_models
 
 FOLDERS = "folders"  # `genimg train --labels folders`: each image's sub-folder names its class
 
@@ -47,13 +47,15 @@ def default_output(data: str, kind: str) -> str:
 
 def train_arguments(kind: str, data: str, out: str, minutes: float, resolution: int,
                     latent_of: str = "", sample_every: int = 100, labels: str = "",
-                    label_column: str = "label") -> list[str]:
+                    label_column: str = "label", init: str = "") -> list[str]:
     args = ["-m", "genimg_gui.cli", "train", kind, data, "-o", out, "--minutes", f"{minutes:g}",
             "--resolution", str(resolution), "--sample-every", str(sample_every), "--resume"]
     if kind == "gan" and latent_of:
         args += ["--latent-of", latent_of]
     if kind == "gan" and labels:
         args += ["--labels", labels] + (["--label-column", label_column] if labels != FOLDERS else [])
+    if init:
+        args += ["--init", init]
     return args
 
 
@@ -83,6 +85,17 @@ class TrainDialog(QDialog):
         self.sample_every.setSuffix(" steps")
         self.sample_every.setToolTip("How often the run draws a sample grid and measures the held-out images")
         self.space = self._space_choices(models)
+        self.starts = {e.path: e for e in trainable_models(list(models))}
+        self.vaes = latent_spaces(list(models))
+        self.start_from = QComboBox()
+        self.start_from.addItem("random weights: a new model", "")
+        for entry in self.starts.values():
+            steps = entry.card.get("training", {}).get("steps")
+            self.start_from.addItem(f"{entry.name} ({entry.kind.upper()}"
+                                    + (f", {steps:,} step{'s' * (steps != 1)})" if isinstance(steps, int) else ")"), entry.path)
+        self.start_from.setToolTip("Fine-tune a model you have open on these images: far fewer steps than a new "
+                                   "one. The run keeps its kind, resolution and latent space; a GAN with classes "
+                                   "needs labels with the same classes.")
         self.classes = QComboBox()
         self.classes.addItem("none: one GAN for all the images", "")
         self.classes.addItem("the sub-folders of the image folder", FOLDERS)
@@ -112,10 +125,12 @@ class TrainDialog(QDialog):
         self.space.currentIndexChanged.connect(self._match_space)
         self.classes.activated.connect(self._choose_classes)
         self.kind.currentTextChanged.connect(self._match_classes)
+        self.start_from.currentIndexChanged.connect(self._match_start)
         row = QHBoxLayout()
         row.addWidget(self.data, 1)
         row.addWidget(browse)
         form = QFormLayout()
+        form.addRow("Start from", self.start_from)
         form.addRow("Model", self.kind)
         form.addRow("Images", row)
         form.addRow("Save to", self.out)
@@ -165,16 +180,33 @@ class TrainDialog(QDialog):
                        "reconstructs your images: train a VAE on them first, open it, then train the GAN in it.")
         return box
 
+    def _match_start(self, *_args) -> None:
+        """A run from a model trains that model: its kind, its resolution and (a GAN) its latent space."""
+        entry = self.starts.get(self.start_from.currentData())
+        self.kind.setEnabled(entry is None)
+        if entry is not None:
+            self.kind.setCurrentText(entry.kind)
+            vae = latent_space_of(entry, self.vaes)
+            space = vae.path if vae else "" if entry.card["architecture"] == "MappedGenerator" else None
+            if space is not None:
+                self.space.setCurrentIndex(self.space.findData(space))
+        self._match_space()
+
     def _match_space(self, *_args) -> None:
-        """A GAN in a VAE's latent space has the VAE's resolution; the choice is for GANs only."""
+        """A GAN in a VAE's latent space has the VAE's resolution, and a run from a model the model's;
+        the latent space is a GAN's choice, and fixed for a run from a GAN whose space is open."""
+        entry = self.starts.get(self.start_from.currentData())
         is_gan = self.kind.currentText() == "gan"
-        self.space.setEnabled(is_gan)
-        vae_resolution = self.space.currentData(RESOLUTION_ROLE) if is_gan else None
-        if vae_resolution:
-            if self.resolution.findText(vae_resolution) < 0:
-                self.resolution.addItem(vae_resolution)
-            self.resolution.setCurrentText(vae_resolution)
-        self.resolution.setEnabled(not vae_resolution)
+        known_space = entry is not None and (entry.card["architecture"] == "MappedGenerator"
+                                             or latent_space_of(entry, self.vaes) is not None)
+        self.space.setEnabled(is_gan and not known_space)
+        resolution = (str(entry.card["resolution"]) if entry is not None
+                      else self.space.currentData(RESOLUTION_ROLE) if is_gan else None)
+        if resolution:
+            if self.resolution.findText(resolution) < 0:
+                self.resolution.addItem(resolution)
+            self.resolution.setCurrentText(resolution)
+        self.resolution.setEnabled(not resolution)
 
     def _match_classes(self, *_args) -> None:
         """Classes are for GANs; the column is for a CSV."""
@@ -216,7 +248,7 @@ class TrainDialog(QDialog):
         args = train_arguments(self.kind.currentText(), self.data.text(), self.out.text(),
                                self.minutes.value(), int(self.resolution.currentText()), self.space.currentData(),
                                self.sample_every.value(), self.classes.currentData() or "",
-                               self.label_column.text().strip() or "label")
+                               self.label_column.text().strip() or "label", self.start_from.currentData())
         self.log.appendPlainText("$ genimg " + " ".join(args[2:]))
         self.process.start(sys.executable, args)
         self.start_button.setEnabled(False)

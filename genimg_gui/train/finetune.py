@@ -1,0 +1,85 @@
+"""`genimg train ... --init MODEL_DIR`: start a run from a model folder's weights instead of random ones.
+
+Fine-tuning a trained model on a new folder needs far fewer steps than training from scratch,
+and a run whose checkpoint is gone can go on from the model it wrote. A GAN folder written by
+`genimg train gan` also holds its discriminator (discriminator.safetensors, half precision: the
+app never reads it); without one, a fresh discriminator first trains alone for a while, because
+its first gradients would only tell a trained generator noise.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+import torch
+from torch import nn
+
+from ..models.weights import ModelFileError, check_state_dict, load_model, read_card, read_tensors, save_tensors
+from . import TrainError
+
+DISCRIMINATOR_NAME = "discriminator.safetensors"
+D_WARMUP_STEPS = 500  # a fresh discriminator's solo steps: its loss settles within a few hundred
+# what the run takes over from the model's card, so that --init alone gives the same network
+ARCHITECTURE_SETTINGS = {"vae": ("channels", "latent_channels"), "gan": ("channels", "z_dim", "w_dim")}
+
+
+def init_settings(folder: Path, kind: str, latent_of: Path | None) -> dict:
+    """The --set values that rebuild the model in `folder`; a clear error if it cannot start this run."""
+    try:
+        card = read_card(folder)
+    except ModelFileError as e:
+        raise TrainError(f"--init: {e}") from None
+    if card["kind"] != kind:
+        raise TrainError(f"--init {folder} is a {card['kind'].upper()}; `genimg train {kind}` needs a {kind.upper()}")
+    latent = card["architecture"] == "LatentGenerator"
+    if latent != bool(latent_of):
+        hint = card.get("training", {}).get("options", {}).get("extra", {}).get("latent_of")
+        raise TrainError(f"--init {folder} draws in a VAE's latent space: add --latent-of VAE_DIR"
+                         + (f" (it was trained with {hint})" if hint else "") if latent else
+                         f"--init {folder} is a pixel GAN ({card['architecture']}): drop --latent-of")
+    config = card["config"]
+    return {key: config[key] for key in ARCHITECTURE_SETTINGS[kind] if key in config}
+
+
+def load_start(folder: Path, like: nn.Module) -> dict:
+    """The state dict of the model in `folder`, checked to be the network this run built; returns its card too."""
+    try:
+        net, card = load_model(folder)
+    except ModelFileError as e:
+        raise TrainError(f"--init: {e}") from None
+    if type(net) is not type(like):
+        raise TrainError(f"--init {folder} is a {type(net).__name__}; this run trains a {type(like).__name__}")
+    theirs, ours = net.cfg.to_dict(), like.cfg.to_dict()
+    differ = [f"{k}: model {theirs.get(k)!r}, this run {ours.get(k)!r}"
+              for k in sorted(set(theirs) | set(ours)) if theirs.get(k) != ours.get(k)]
+    if differ:
+        raise TrainError(f"--init {folder} does not fit this run ({'; '.join(differ)}); "
+                         "classes come from --labels, latent spaces from --latent-of")
+    return {"state": net.state_dict(), "card": card}
+
+
+def load_discriminator(folder: Path, D: nn.Module) -> bool:
+    """Load `folder`'s discriminator into D if it has one; False when it has none."""
+    path = Path(folder) / DISCRIMINATOR_NAME
+    if not path.is_file():
+        return False
+    try:
+        state = read_tensors(path)
+        check_state_dict(D, state, path)
+    except ModelFileError as e:
+        raise TrainError(f"--init: {e}") from None
+    D.load_state_dict({k: v.to(D.state_dict()[k].dtype) for k, v in state.items()})
+    return True
+
+
+def save_discriminator(folder: Path, D: nn.Module) -> None:
+    """Half precision: the file only starts later training, and halves the repo's share of a bundled model."""
+    save_tensors(Path(folder) / DISCRIMINATOR_NAME,
+                 {k: v.half() if v.is_floating_point() else v for k, v in D.state_dict().items()})
+
+
+def started_from(card: dict) -> dict:
+    """What the model card of a fine-tuned run records about the model it started from."""
+    training = card.get("training", {})
+    return {"model": card.get("name", ""), "steps": training.get("steps"), "seconds": training.get("seconds"),
+            "data": training.get("data", ""), **({"started_from": training["started_from"]}
+                                                  if "started_from" in training else {})}

@@ -1,0 +1,128 @@
+"""`genimg train ... --init MODEL_DIR`: a run starts from a model folder's weights (fine-tuning)."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import torch
+from safetensors.torch import load_file
+
+from genimg_gui.cli import main
+from genimg_gui.models.vae import ConvVAE
+from genimg_gui.models.weights import load_model
+from genimg_gui.train import gan_recipe
+from genimg_gui.train.finetune import DISCRIMINATOR_NAME
+from test_train import make_shapes, restore_threads, train  # noqa: F401 - restore_threads is a fixture
+
+from conftest import TINY_VAE, make_model_folder
+
+# a learning rate so small that a step leaves every weight as it was, to within float rounding
+STILL = ["--lr", "1e-12"]
+
+
+@pytest.fixture(scope="module")
+def data_dir(tmp_path_factory) -> Path:
+    return make_shapes(tmp_path_factory.mktemp("shapes"), 24)
+
+
+@pytest.fixture(scope="module")
+def trained(data_dir, tmp_path_factory) -> dict[str, Path]:
+    """A VAE and a GAN of two steps each: the models the tests start from."""
+    root, threads = tmp_path_factory.mktemp("start"), torch.get_num_threads()
+    for kind in ("vae", "gan"):
+        assert train(kind, data_dir, root / kind, 2, "--seed", "5") == 0
+    torch.set_num_threads(threads)  # --threads 1 set it for the whole process
+    return {kind: root / kind for kind in ("vae", "gan")}
+
+
+def weights(folder: Path, name: str = "model.safetensors") -> dict[str, torch.Tensor]:
+    return load_file(str(folder / name))
+
+
+def assert_same(a: dict[str, torch.Tensor], b: dict[str, torch.Tensor], atol: float = 1e-6) -> None:
+    assert a.keys() == b.keys()
+    for key in a:
+        torch.testing.assert_close(a[key].float(), b[key].float(), atol=atol, rtol=0, msg=key)
+
+
+def init_run(kind: str, data: Path, out: Path, start: Path, steps: int, *extra: str) -> int:
+    """A run started from `start`, without --set: the architecture must come from the model folder."""
+    return main(["train", kind, str(data), "-o", str(out), "--init", str(start), "--steps", str(steps),
+                 "--batch-size", "8", "--holdout", "8", "--resolution", "32", "--threads", "1", *extra])
+
+
+@pytest.mark.parametrize("kind", ["vae", "gan"])
+def test_init_starts_from_the_model_folder_and_the_card_says_so(kind, trained, data_dir, tmp_path, capsys):
+    out = tmp_path / kind
+    assert init_run(kind, data_dir, out, trained[kind], 1, *STILL) == 0
+    assert "starting from" in capsys.readouterr().out
+    assert_same(weights(out), weights(trained[kind]))
+    assert load_model(out)[1]["training"]["started_from"]["steps"] == 2
+    assert train(kind, data_dir, tmp_path / "scratch", 1, *STILL) == 0  # the same run without --init differs
+    assert not torch.equal(next(iter(weights(tmp_path / "scratch").values())), next(iter(weights(out).values())))
+
+
+def test_a_gan_folder_keeps_its_discriminator_in_half_precision_and_init_loads_it(trained, data_dir, tmp_path,
+                                                                                   capsys):
+    saved = weights(trained["gan"], DISCRIMINATOR_NAME)
+    assert {t.dtype for t in saved.values()} == {torch.float16}
+    assert init_run("gan", data_dir, tmp_path / "gan", trained["gan"], 1, *STILL) == 0
+    assert "its generator and discriminator" in capsys.readouterr().out
+    assert_same(weights(tmp_path / "gan", DISCRIMINATOR_NAME), saved, atol=0)
+
+
+def test_without_a_discriminator_a_fresh_one_trains_alone_first(trained, data_dir, tmp_path, monkeypatch, capsys):
+    start = tmp_path / "no-d"
+    start.mkdir()
+    for name in ("model.safetensors", "card.json"):
+        (start / name).write_bytes((trained["gan"] / name).read_bytes())
+    monkeypatch.setattr(gan_recipe, "D_WARMUP_STEPS", 2)
+    assert init_run("gan", data_dir, tmp_path / "warm", start, 2) == 0
+    assert "a fresh one trains alone for the first 2 steps" in capsys.readouterr().out
+    assert_same(weights(tmp_path / "warm"), weights(start), atol=0)  # two steps, and the generator never moved
+    assert init_run("gan", data_dir, tmp_path / "on", start, 3) == 0  # the third step trains it
+    assert max((a - b).abs().max() for a, b in zip(weights(tmp_path / "on").values(), weights(start).values())) > 0
+
+
+def test_a_resumed_init_run_continues_its_checkpoint_and_keeps_its_origin(trained, data_dir, tmp_path, capsys):
+    out = tmp_path / "gan"
+    assert init_run("gan", data_dir, out, trained["gan"], 1) == 0
+    assert init_run("gan", data_dir, out, trained["gan"], 2, "--resume") == 0
+    assert "resumed from step 1" in capsys.readouterr().out
+    card = load_model(out)[1]
+    assert card["training"]["steps"] == 2 and card["training"]["started_from"]["steps"] == 2
+
+
+def test_init_of_a_latent_gan_keeps_its_latent_statistics_and_checks_its_vae(data_dir, model_dir, tmp_path, capsys):
+    vae_dir = model_dir / "tiny-vae"
+    start, out = tmp_path / "start", tmp_path / "out"
+    assert main(["train", "gan", str(data_dir), "-o", str(start), "--latent-of", str(vae_dir), "--steps", "1",
+                 "--batch-size", "8", "--holdout", "8", "--resolution", "32", "--threads", "1",
+                 "--set", "channels=[16,8,8]", "--set", "z_dim=16", "--set", "w_dim=16"]) == 0
+    assert init_run("gan", data_dir, out, start, 1, "--latent-of", str(vae_dir), *STILL) == 0
+    assert_same(weights(out), weights(start))  # latent_mean/std too, rather than this run's first batch's
+    torch.manual_seed(9)
+    other = make_model_folder(tmp_path / "other-vae", ConvVAE(TINY_VAE), "other-vae")
+    assert init_run("gan", data_dir, tmp_path / "bad", start, 1, "--latent-of", str(other)) == 1
+    assert "another VAE's decoder" in capsys.readouterr().err
+    assert init_run("gan", data_dir, tmp_path / "bad", start, 1) == 1
+    assert f"add --latent-of VAE_DIR (it was trained with {vae_dir})" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("kind, start, extra, message", [
+    ("gan", "vae", [], "is a VAE; `genimg train gan` needs a GAN"),
+    ("vae", "gan", [], "is a GAN; `genimg train vae` needs a VAE"),
+    ("gan", "gan", ["--set", "channels=[16,16,8,8]"], "does not fit this run (channels: model (32, 16, 8, 8), "
+                                                     "this run (16, 16, 8, 8))"),
+    ("gan", "nowhere", [], "--init: "),
+    ("gan", "gan", ["--latent-of", "VAE"], "is a pixel GAN (MappedGenerator): drop --latent-of"),
+])
+def test_a_model_that_cannot_start_the_run_is_a_clear_error(kind, start, extra, message, trained, data_dir, tmp_path,
+                                                            model_dir, capsys):
+    folder = trained.get(start, tmp_path / start)
+    extra = [str(model_dir / "tiny-vae") if e == "VAE" else e for e in extra]
+    assert init_run(kind, data_dir, tmp_path / "out", folder, 1, *extra) == 1
+    err = capsys.readouterr().err
+    assert message in err and "Traceback" not in err
+    assert not (tmp_path / "out" / "model.safetensors").exists()
+
