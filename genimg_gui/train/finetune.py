@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import torch
 from torch import nn
 
 from ..models.weights import ModelFileError, check_state_dict, load_model, read_card, read_tensors, save_tensors
