@@ -78,10 +78,20 @@ def test_without_a_discriminator_a_fresh_one_trains_alone_first(trained, data_di
         (start / name).write_bytes((trained["gan"] / name).read_bytes())
     monkeypatch.setattr(gan_recipe, "D_WARMUP_STEPS", 2)
     assert init_run("gan", data_dir, tmp_path / "warm", start, 2) == 0
-    assert "a fresh one trains alone for the first 2 steps" in capsys.readouterr().out
+    assert "kept no discriminator; the discriminator trains alone for the first 2 steps" in capsys.readouterr().out
     assert_same(weights(tmp_path / "warm"), weights(start), atol=0)  # two steps, and the generator never moved
     assert init_run("gan", data_dir, tmp_path / "on", start, 3) == 0  # the third step trains it
     assert max((a - b).abs().max() for a, b in zip(weights(tmp_path / "on").values(), weights(start).values())) > 0
+
+
+def test_d_warmup_sets_the_solo_steps_also_for_a_kept_discriminator(trained, data_dir, tmp_path, capsys):
+    assert init_run("gan", data_dir, tmp_path / "solo", trained["gan"], 2, "--set", "d_warmup=2") == 0
+    assert "generator and discriminator; the discriminator trains alone for the first 2 steps" in capsys.readouterr().out
+    assert_same(weights(tmp_path / "solo"), weights(trained["gan"]), atol=0)
+    before, after = weights(trained["gan"], DISCRIMINATOR_NAME), weights(tmp_path / "solo", DISCRIMINATOR_NAME)
+    assert any(not torch.equal(before[k], after[k]) for k in before)  # the discriminator did train
+    assert init_run("gan", data_dir, tmp_path / "bad", trained["gan"], 1, "--set", "d_warmup=-1") == 1
+    assert "d_warmup=-1: a number of steps" in capsys.readouterr().err
 
 
 def test_a_resumed_init_run_continues_its_checkpoint_and_keeps_its_origin(trained, data_dir, tmp_path, capsys):

@@ -59,7 +59,7 @@ def set_w_avg(g: MappedGenerator, n: int = 10_000) -> torch.Tensor:
 
 class GANRecipe:
     kind = "gan"
-    settings = ("channels", "z_dim", "w_dim", "r1_gamma", "ema", "mapping_lr")  # what --set may change
+    settings = ("channels", "z_dim", "w_dim", "r1_gamma", "ema", "mapping_lr", "d_warmup")  # what --set may change
 
     def __init__(self, opts: TrainOptions, device: torch.device) -> None:
         self.device = device
@@ -75,8 +75,12 @@ class GANRecipe:
             self.ema_beta = float(opts.extra.get("ema", 0.999))
             # a slower mapping (and the class embedding feeding it) keeps w stable for the synthesis
             self.mapping_lr = float(opts.extra.get("mapping_lr", 0.1))
+            # steps the discriminator trains alone after --init (None: D_WARMUP_STEPS if it starts fresh)
+            self.d_warmup = int(opts.extra["d_warmup"]) if "d_warmup" in opts.extra else None
         except (TypeError, ValueError) as e:
             raise TrainError(f"bad GAN setting ({e}); e.g. --set r1_gamma=0.5 --set ema=0.999") from None
+        if self.d_warmup is not None and self.d_warmup < 0:
+            raise TrainError(f"--set d_warmup={self.d_warmup}: a number of steps, so 0 or more")
         if self.mapping_lr <= 0:
             raise TrainError(f"--set mapping_lr={self.mapping_lr}: it multiplies the learning rate, so it must be > 0")
         lr = opts.lr or 2e-4
@@ -180,11 +184,11 @@ class GANRecipe:
             g.load_state_dict(start["state"])
             g.to(self.device)
         self._set_class_freq()  # this run's data, not the model's
-        if load_discriminator(folder, self.D):
-            return start["card"], "generator and discriminator"
-        self.d_solo_until = D_WARMUP_STEPS
-        return start["card"], f"generator; its folder kept no discriminator, so a fresh one trains alone " \
-                              f"for the first {D_WARMUP_STEPS} steps"
+        kept_d = load_discriminator(folder, self.D)
+        self.d_solo_until = self.d_warmup if self.d_warmup is not None else 0 if kept_d else D_WARMUP_STEPS
+        loaded = "generator and discriminator" if kept_d else "generator; its folder kept no discriminator"
+        solo = f"; the discriminator trains alone for the first {self.d_solo_until} steps" if self.d_solo_until else ""
+        return start["card"], loaded + solo
 
     def load_state(self, state: dict) -> None:
         for name in ("G", "D", "G_ema"):
