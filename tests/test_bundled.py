@@ -1,10 +1,12 @@
 """The models shipped in weights/: they load, say where they came from, and do their job."""
 import numpy as np
 import pytest
+import torch
 from PIL import Image, ImageDraw
 from PySide6.QtCore import Qt
 
 from genimg_gui.catalog import bundled_models, default_model
+from genimg_gui.cli import main
 from genimg_gui.engine.runtime import Runtime
 
 ENTRIES = bundled_models()
@@ -82,3 +84,24 @@ def test_a_newcomer_opens_the_app_and_edits_an_example(qtbot, engine):
     qtbot.waitUntil(lambda: not np.array_equal(item.image, before), timeout=30_000)
     assert item.history.can_undo()
     window.close()
+
+
+def test_the_bundled_gan_starts_a_fine_tuning_run_with_its_discriminator(tmp_path, capsys):
+    """--init weights/emoji-gan, as the README tells: 64 px images labelled with its ten categories."""
+    gan = default_model("gan", ENTRIES)
+    classes = gan.card["config"]["classes"]
+    data = tmp_path / "data"
+    data.mkdir()
+    rows = ["file,category"]
+    for i in range(2 * len(classes)):  # two images per category: every class the model knows
+        Image.fromarray(np.full((64, 64, 3), (i * 23 % 256, 200, 255 - i * 11), np.uint8)).save(data / f"{i}.png")
+        rows.append(f"{i}.png,\"{classes[i % len(classes)]}\"")
+    (data / "labels.csv").write_text("\n".join(rows) + "\n")
+    threads = torch.get_num_threads()
+    code = main(["train", "gan", str(data), "-o", str(tmp_path / "tuned"), "--init", gan.path, "--latent-of",
+                 default_model("vae", ENTRIES).path, "--labels", str(data / "labels.csv"), "--label-column",
+                 "category", "--steps", "1", "--batch-size", "4", "--holdout", "2", "--threads", "1"])
+    torch.set_num_threads(threads)
+    assert code == 0, capsys.readouterr().err
+    assert "its generator and discriminator" in capsys.readouterr().out
+    assert (tmp_path / "tuned" / "discriminator.safetensors").is_file()

@@ -93,8 +93,8 @@ class TrainDialog(QDialog):
             steps = entry.card.get("training", {}).get("steps")
             self.start_from.addItem(f"{entry.name} ({entry.kind.upper()}"
                                     + (f", {steps:,} step{'s' * (steps != 1)})" if isinstance(steps, int) else ")"), entry.path)
-        self.start_from.setToolTip("Fine-tune a model you have open on these images: far fewer steps than a new "
-                                   "one. The run keeps its kind, resolution and latent space; a GAN with classes "
+        self.start_from.setToolTip("Fine-tune a model you have open on these images instead of starting from "
+                                   "random weights. The run keeps its kind, resolution and latent space; a GAN with classes "
                                    "needs labels with the same classes.")
         self.classes = QComboBox()
         self.classes.addItem("none: one GAN for all the images", "")
