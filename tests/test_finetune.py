@@ -1,6 +1,7 @@
 """`genimg train ... --init MODEL_DIR`: a run starts from a model folder's weights (fine-tuning)."""
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -8,13 +9,15 @@ import torch
 from safetensors.torch import load_file
 
 from genimg_gui.cli import main
+from genimg_gui.models.gan import Generator
 from genimg_gui.models.vae import ConvVAE
 from genimg_gui.models.weights import load_model
 from genimg_gui.train import gan_recipe
-from genimg_gui.train.finetune import DISCRIMINATOR_NAME
+from genimg_gui.train.finetune import DISCRIMINATOR_NAME, without_classes
+from test_conditional import squares
 from test_train import make_shapes, restore_threads, train  # noqa: F401 - restore_threads is a fixture
 
-from conftest import TINY_VAE, make_model_folder
+from conftest import TINY_GAN, TINY_VAE, make_model_folder
 
 # a learning rate so small that a step leaves every weight as it was, to within float rounding
 STILL = ["--lr", "1e-12"]
@@ -136,3 +139,29 @@ def test_a_model_that_cannot_start_the_run_is_a_clear_error(kind, start, extra, 
     assert message in err and "Traceback" not in err
     assert not (tmp_path / "out" / "model.safetensors").exists()
 
+
+
+def test_merging_the_classes_of_a_generator_whose_data_held_one_keeps_it_exactly():
+    torch.manual_seed(0)
+    conditional = Generator(replace(TINY_GAN, classes=("red", "blue"))).eval()
+    conditional.class_freq.copy_(torch.tensor([0.0, 1.0]))  # all its data was blue
+    conditional.w_avg.copy_(torch.randn(2, TINY_GAN.w_dim))
+    plain = Generator(TINY_GAN).eval()
+    plain.load_state_dict(without_classes(conditional))
+    z = torch.randn(5, TINY_GAN.z_dim)
+    blue = torch.ones(5, dtype=torch.long)
+    with torch.no_grad():
+        torch.testing.assert_close(plain.map(z), conditional.map(z, c=blue))
+        torch.testing.assert_close(plain.map(z, psi=0.5), conditional.map(z, psi=0.5, c=blue))
+        torch.testing.assert_close(plain(z), conditional(z, c=blue))
+
+
+def test_a_conditional_gan_starts_a_run_without_labels_with_its_classes_merged(tmp_path, capsys):
+    data = squares(tmp_path / "squares", per_class=8)
+    start, out = tmp_path / "cgan", tmp_path / "plain"
+    assert train("gan", data, start, 2, "--labels", "folders") == 0
+    assert init_run("gan", data, out, start, 1) == 0
+    assert "its 2 classes are merged into one" in capsys.readouterr().out
+    card = load_model(out)[1]
+    assert card["config"]["classes"] == [] and card["training"]["started_from"]["model"] == "cgan"
+    assert "project.weight" not in weights(out, DISCRIMINATOR_NAME)  # the class projection stayed behind

@@ -10,8 +10,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import torch
 from torch import nn
 
+from ..models.blocks import unit_rms
 from ..models.weights import ModelFileError, check_state_dict, load_model, read_card, read_tensors, save_tensors
 from . import TrainError
 
@@ -47,13 +49,33 @@ def load_start(folder: Path, like: nn.Module) -> dict:
         raise TrainError(f"--init: {e}") from None
     if type(net) is not type(like):
         raise TrainError(f"--init {folder} is a {type(net).__name__}; this run trains a {type(like).__name__}")
-    theirs, ours = net.cfg.to_dict(), like.cfg.to_dict()
+    state, theirs, ours = net.state_dict(), net.cfg.to_dict(), like.cfg.to_dict()
+    merged = len(theirs.get("classes", ())) if theirs.get("classes") and not ours.get("classes") else 0
+    if merged:  # a conditional GAN starting a run without labels
+        state, theirs = without_classes(net), {**theirs, "classes": ours["classes"]}
     differ = [f"{k}: model {theirs.get(k)!r}, this run {ours.get(k)!r}"
               for k in sorted(set(theirs) | set(ours)) if theirs.get(k) != ours.get(k)]
     if differ:
         raise TrainError(f"--init {folder} does not fit this run ({'; '.join(differ)}); "
                          "classes come from --labels, latent spaces from --latent-of")
-    return {"state": net.state_dict(), "card": card}
+    return {"state": state, "card": card, "merged_classes": merged}
+
+
+@torch.no_grad()
+def without_classes(gen: nn.Module) -> dict[str, torch.Tensor]:
+    """A conditional generator's state as an unconditional one's. The mapping's first layer sees
+    [unit_rms(z), unit_rms(embed(c))]; the embedding's share of it becomes bias, averaged over the
+    classes as often as its data held them, so the run starts from a blend of all of them (and the
+    same network exactly, for a generator whose data held one class)."""
+    state = dict(gen.state_dict())
+    weight, z_dim = state["mapping.1.weight"], gen.cfg.z_dim
+    freq = state.pop("class_freq")
+    share = unit_rms(state.pop("embed.weight")) @ weight[:, z_dim:].T  # (classes, w_dim): each class's push
+    p = freq / freq.sum()
+    state["mapping.1.weight"] = weight[:, :z_dim].clone()
+    state["mapping.1.bias"] = state["mapping.1.bias"] + p @ share
+    state["w_avg"] = p @ state["w_avg"]
+    return state
 
 
 def load_discriminator(folder: Path, D: nn.Module) -> bool:
@@ -63,6 +85,8 @@ def load_discriminator(folder: Path, D: nn.Module) -> bool:
         return False
     try:
         state = read_tensors(path)
+        if not hasattr(D, "project"):  # a run without labels: the class projection has nothing to judge
+            state = {k: v for k, v in state.items() if not k.startswith("project.")}
         check_state_dict(D, state, path)
     except ModelFileError as e:
         raise TrainError(f"--init: {e}") from None

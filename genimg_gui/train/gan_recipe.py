@@ -187,6 +187,8 @@ class GANRecipe:
         kept_d = load_discriminator(folder, self.D)
         self.d_solo_until = self.d_warmup if self.d_warmup is not None else 0 if kept_d else D_WARMUP_STEPS
         loaded = "generator and discriminator" if kept_d else "generator; its folder kept no discriminator"
+        if start["merged_classes"]:
+            loaded += f"; this run has no labels, so its {start['merged_classes']} classes are merged into one"
         solo = f"; the discriminator trains alone for the first {self.d_solo_until} steps" if self.d_solo_until else ""
         return start["card"], loaded + solo
 

@@ -95,7 +95,7 @@ class TrainDialog(QDialog):
                                     + (f", {steps:,} step{'s' * (steps != 1)})" if isinstance(steps, int) else ")"), entry.path)
         self.start_from.setToolTip("Fine-tune a model you have open on these images instead of starting from "
                                    "random weights. The run keeps its kind, resolution and latent space; a GAN with classes "
-                                   "needs labels with the same classes.")
+                                   "takes labels with the same classes, or none (its classes merged into one).")
         self.classes = QComboBox()
         self.classes.addItem("none: one GAN for all the images", "")
         self.classes.addItem("the sub-folders of the image folder", FOLDERS)
