@@ -8,38 +8,23 @@ input columns for the class embedding, scaled small (half of their He init), and
 discriminator's class projection starts at zero. Training with --resume then teaches both
 networks the classes. The optimiser state starts afresh (the shapes changed). The bundled
 emoji-gan was made this way from its unconditional run (see its card's training command).
+From a model folder rather than a checkpoint, `genimg train gan DATA --init MODEL_DIR --labels ...`
+does the same (genimg_gui/train/finetune.py), counting its steps afresh.
 """
 from __future__ import annotations
 
 import argparse
 import json
-import math
 from pathlib import Path
 
 import torch
 
 from genimg_gui.train.data import load_folder, split_holdout
+from genimg_gui.train.finetune import with_classes
 from genimg_gui.train.labels import describe_classes, with_labels
 from genimg_gui.train.latent_gan_recipe import LatentGANRecipe
 from genimg_gui.train.gan_recipe import GANRecipe
 from genimg_gui.train.loop import CHECKPOINT, TrainOptions, _checkpoint
-
-NEW_COLUMNS_SCALE = 0.5  # of He init: the class moves w a little at first, and training makes it matter
-
-
-def widened(old: dict, new: dict, embed: torch.Tensor) -> dict:
-    """The new generator state: the old weights, the first mapping layer widened, w_avg once per class."""
-    state = dict(new)
-    for key, value in old.items():
-        if key == "mapping.1.weight":
-            extra = torch.randn(value.shape[0], state[key].shape[1] - value.shape[1])
-            state[key] = torch.cat([value, extra * math.sqrt(2 / (1.04 * state[key].shape[1])) * NEW_COLUMNS_SCALE], 1)
-        elif key == "w_avg":
-            state[key] = value[None].expand_as(state[key]).clone()
-        else:
-            state[key] = value
-    state["embed.weight"] = embed
-    return state
 
 
 def main() -> None:
@@ -61,9 +46,8 @@ def main() -> None:
     opts = TrainOptions(data=args.data, out=args.out, resolution=int(card["resolution"]), extra=extra)
     recipe = (LatentGANRecipe if "latent_of" in extra else GANRecipe)(opts, torch.device("cpu"))
     old = torch.load(args.run / CHECKPOINT, map_location="cpu", weights_only=True)
-    embed = recipe.G.state_dict()["embed.weight"]
-    for name in ("G", "G_ema"):  # the same embedding in both, as the EMA copy would have it
-        getattr(recipe, name).load_state_dict(widened(old["recipe"][name], getattr(recipe, name).state_dict(), embed))
+    for name in ("G", "G_ema"):  # the same embedding and new columns in both, as the EMA copy would have them
+        getattr(recipe, name).load_state_dict(with_classes(old["recipe"][name], getattr(recipe, name).state_dict()))
     recipe.D.load_state_dict({**recipe.D.state_dict(), **old["recipe"]["D"]})
     if hasattr(recipe, "stats_ready"):
         recipe.stats_ready = True  # the latent statistics came with the generator's buffers

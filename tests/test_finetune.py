@@ -165,3 +165,15 @@ def test_a_conditional_gan_starts_a_run_without_labels_with_its_classes_merged(t
     card = load_model(out)[1]
     assert card["config"]["classes"] == [] and card["training"]["started_from"]["model"] == "cgan"
     assert "project.weight" not in weights(out, DISCRIMINATOR_NAME)  # the class projection stayed behind
+
+
+def test_an_unconditional_gan_starts_a_run_with_labels_with_an_embedding_added(trained, tmp_path, capsys):
+    data = squares(tmp_path / "squares", per_class=8)
+    out = tmp_path / "cgan"
+    assert init_run("gan", data, out, trained["gan"], 1, "--labels", "folders", *STILL) == 0
+    assert "it had no classes, so an embedding of this run's 2 is added" in capsys.readouterr().out
+    before, after = weights(trained["gan"]), weights(out)
+    z_dim = load_model(trained["gan"])[0].cfg.z_dim
+    torch.testing.assert_close(after["mapping.1.weight"][:, :z_dim], before["mapping.1.weight"], atol=1e-6, rtol=0)
+    assert after["embed.weight"].shape[0] == 2 and load_model(out)[1]["config"]["classes"] == ["blue", "red"]
+    assert weights(out, DISCRIMINATOR_NAME)["project.weight"].abs().max() < 1e-6  # the projection starts at zero

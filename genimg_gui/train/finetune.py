@@ -8,6 +8,7 @@ its first gradients would only tell a trained generator noise.
 """
 from __future__ import annotations
 
+import math
 from pathlib import Path
 
 import torch
@@ -21,6 +22,7 @@ DISCRIMINATOR_NAME = "discriminator.safetensors"
 D_WARMUP_STEPS = 500  # a fresh discriminator's solo steps: its loss settles within a few hundred
 # what the run takes over from the model's card, so that --init alone gives the same network
 ARCHITECTURE_SETTINGS = {"vae": ("channels", "latent_channels"), "gan": ("channels", "z_dim", "w_dim")}
+NEW_COLUMNS_SCALE = 0.5  # of He init: a new class embedding moves w a little at first, and training makes it matter
 
 
 def init_settings(folder: Path, kind: str, latent_of: Path | None) -> dict:
@@ -50,15 +52,32 @@ def load_start(folder: Path, like: nn.Module) -> dict:
     if type(net) is not type(like):
         raise TrainError(f"--init {folder} is a {type(net).__name__}; this run trains a {type(like).__name__}")
     state, theirs, ours = net.state_dict(), net.cfg.to_dict(), like.cfg.to_dict()
-    merged = len(theirs.get("classes", ())) if theirs.get("classes") and not ours.get("classes") else 0
+    merged = len(theirs["classes"]) if theirs.get("classes") and not ours.get("classes") else 0
+    added = len(ours["classes"]) if ours.get("classes") and not theirs.get("classes") else 0
     if merged:  # a conditional GAN starting a run without labels
         state, theirs = without_classes(net), {**theirs, "classes": ours["classes"]}
+    elif added:  # an unconditional GAN starting a run with labels
+        state, theirs = with_classes(state, like.state_dict()), {**theirs, "classes": ours["classes"]}
     differ = [f"{k}: model {theirs.get(k)!r}, this run {ours.get(k)!r}"
               for k in sorted(set(theirs) | set(ours)) if theirs.get(k) != ours.get(k)]
     if differ:
         raise TrainError(f"--init {folder} does not fit this run ({'; '.join(differ)}); "
                          "classes come from --labels, latent spaces from --latent-of")
-    return {"state": state, "card": card, "merged_classes": merged}
+    return {"state": state, "card": card, "merged_classes": merged, "added_classes": added}
+
+
+@torch.no_grad()
+def with_classes(old: dict[str, torch.Tensor], new: dict[str, torch.Tensor]) -> dict[str, torch.Tensor]:
+    """An unconditional generator's state made conditional, for `new` (a conditional generator's fresh
+    state: its class embedding and class frequencies are kept). The first mapping layer gets input
+    columns for the embedding, small (half their He init), so the generator starts close to what it
+    drew; its truncation centre serves every class until the run's end sets one per class."""
+    state = {**new, **old}
+    weight, wide = old["mapping.1.weight"], new["mapping.1.weight"]
+    extra = torch.randn(weight.shape[0], wide.shape[1] - weight.shape[1], generator=torch.Generator().manual_seed(0))
+    state["mapping.1.weight"] = torch.cat([weight, extra * math.sqrt(2 / (1.04 * wide.shape[1])) * NEW_COLUMNS_SCALE], 1)
+    state["w_avg"] = old["w_avg"][None].expand_as(new["w_avg"]).clone()
+    return state
 
 
 @torch.no_grad()
@@ -87,6 +106,8 @@ def load_discriminator(folder: Path, D: nn.Module) -> bool:
         state = read_tensors(path)
         if not hasattr(D, "project"):  # a run without labels: the class projection has nothing to judge
             state = {k: v for k, v in state.items() if not k.startswith("project.")}
+        elif "project.weight" not in state:  # a run with labels from a model without: D's projection starts at zero
+            state["project.weight"] = D.project.weight.detach().clone()
         check_state_dict(D, state, path)
     except ModelFileError as e:
         raise TrainError(f"--init: {e}") from None

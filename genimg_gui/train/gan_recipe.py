@@ -189,6 +189,8 @@ class GANRecipe:
         loaded = "generator and discriminator" if kept_d else "generator; its folder kept no discriminator"
         if start["merged_classes"]:
             loaded += f"; this run has no labels, so its {start['merged_classes']} classes are merged into one"
+        if start["added_classes"]:
+            loaded += f"; it had no classes, so an embedding of this run's {start['added_classes']} is added"
         solo = f"; the discriminator trains alone for the first {self.d_solo_until} steps" if self.d_solo_until else ""
         return start["card"], loaded + solo
 
