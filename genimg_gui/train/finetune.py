@@ -1,10 +1,10 @@
 """`genimg train ... --init MODEL_DIR`: start a run from a model folder's weights instead of random ones.
 
-Fine-tuning a trained model on a new folder needs far fewer steps than training from scratch,
-and a run whose checkpoint is gone can go on from the model it wrote. A GAN folder written by
-`genimg train gan` also holds its discriminator (discriminator.safetensors, half precision: the
-app never reads it); without one, a fresh discriminator first trains alone for a while, because
-its first gradients would only tell a trained generator noise.
+A trained model can be fine-tuned on a new folder, and a run whose checkpoint is gone can go on
+from the model it wrote. A GAN folder written by `genimg train gan` also holds its discriminator
+(discriminator.safetensors, half precision: the app never reads it), because a GAN cannot go on
+well without one: a fresh discriminator's first gradients tell a trained generator only noise, so
+it trains alone first (--set d_warmup), and against a good generator that takes thousands of steps.
 """
 from __future__ import annotations
 
@@ -19,7 +19,7 @@ from ..models.weights import ModelFileError, check_state_dict, load_model, read_
 from . import TrainError
 
 DISCRIMINATOR_NAME = "discriminator.safetensors"
-D_WARMUP_STEPS = 500  # a fresh discriminator's solo steps: its loss settles within a few hundred
+D_WARMUP_STEPS = 500  # a fresh discriminator's solo steps by default: enough against a young generator
 # what the run takes over from the model's card, so that --init alone gives the same network
 ARCHITECTURE_SETTINGS = {"vae": ("channels", "latent_channels"), "gan": ("channels", "z_dim", "w_dim")}
 NEW_COLUMNS_SCALE = 0.5  # of He init: a new class embedding moves w a little at first, and training makes it matter
@@ -111,7 +111,8 @@ def load_discriminator(folder: Path, D: nn.Module) -> bool:
         check_state_dict(D, state, path)
     except ModelFileError as e:
         raise TrainError(f"--init: {e}") from None
-    D.load_state_dict({k: v.to(D.state_dict()[k].dtype) for k, v in state.items()})
+    dtypes = {k: v.dtype for k, v in D.state_dict().items()}
+    D.load_state_dict({k: v.to(dtypes[k]) for k, v in state.items()})
     return True
 
 
