@@ -49,9 +49,9 @@ def assert_same(a: dict[str, torch.Tensor], b: dict[str, torch.Tensor], atol: fl
 
 
 def init_run(kind: str, data: Path, out: Path, start: Path, steps: int, *extra: str) -> int:
-    """A run started from `start`, without --set: the architecture must come from the model folder."""
+    """A run started from `start`, without --set or --resolution: they must come from the model folder."""
     return main(["train", kind, str(data), "-o", str(out), "--init", str(start), "--steps", str(steps),
-                 "--batch-size", "8", "--holdout", "8", "--resolution", "32", "--threads", "1", *extra])
+                 "--batch-size", "8", "--holdout", "8", "--threads", "1", *extra])
 
 
 @pytest.mark.parametrize("kind", ["vae", "gan"])

@@ -20,7 +20,7 @@ def add_train_parser(sub: argparse._SubParsersAction) -> None:
     p.add_argument("kind", choices=["vae", "gan"])
     p.add_argument("data", type=Path, help="folder of images (searched recursively)")
     p.add_argument("-o", "--out", type=Path, help="model folder to write (default: ./<kind>-<folder>)")
-    p.add_argument("--resolution", type=int, default=64, choices=[32, 64, 128, 256])
+    p.add_argument("--resolution", type=int, choices=[32, 64, 128, 256], help="default: 64, or --init's")
     p.add_argument("--batch-size", type=positive_int, default=32)
     p.add_argument("--steps", type=positive_int, default=20_000, help="total steps, counting resumed ones")
     p.add_argument("--minutes", type=float, help="stop after this many minutes of this run (whichever comes first)")
@@ -71,7 +71,7 @@ def run_train(args: argparse.Namespace) -> int:
     from .loop import TrainOptions, train
     from .vae_recipe import VAERecipe
 
-    from .finetune import init_settings
+    from .finetune import architecture_settings, init_card
     from .latent_gan_recipe import LatentGANRecipe
 
     if args.latent_of and args.kind != "gan":
@@ -80,16 +80,18 @@ def run_train(args: argparse.Namespace) -> int:
         raise TrainError("--labels is for `genimg train gan`: a VAE is not conditioned on classes")
     recipe = VAERecipe if args.kind == "vae" else LatentGANRecipe if args.latent_of else GANRecipe
     extra = parse_settings(args.set, recipe.settings)
-    if args.init:  # its architecture, unless --set says otherwise (and then init_from says what differs)
-        extra = {**init_settings(args.init, args.kind, args.latent_of), **extra}
+    start = init_card(args.init, args.kind, args.latent_of) if args.init else None
+    if start:  # its architecture, unless --set says otherwise (and then init_from says what differs)
+        extra = {**architecture_settings(start), **extra}
     if args.latent_of:
         extra["latent_of"] = str(args.latent_of)
+    resolution = args.resolution or (int(start["resolution"]) if start else 64)
     opts = TrainOptions(
         data=args.data, out=args.out or Path(f"{args.kind}-{args.data.resolve().name}"),
-        resolution=args.resolution, batch_size=args.batch_size, steps=args.steps, minutes=args.minutes,
+        resolution=resolution, batch_size=args.batch_size, steps=args.steps, minutes=args.minutes,
         lr=args.lr, seed=args.seed, device=args.device, threads=args.threads,
         sample_every=args.sample_every, checkpoint_every=args.checkpoint_every, holdout=args.holdout,
-        resume=args.resume, init=str(args.init or ""), data_name=args.data_name, licence=args.licence, precision=args.precision,
-        labels=str(args.labels or ""), label_column=args.label_column, extra=extra)
+        resume=args.resume, init=str(args.init or ""), data_name=args.data_name, licence=args.licence,
+        precision=args.precision, labels=str(args.labels or ""), label_column=args.label_column, extra=extra)
     train(opts, recipe)
     return 0

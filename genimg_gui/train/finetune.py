@@ -25,8 +25,8 @@ ARCHITECTURE_SETTINGS = {"vae": ("channels", "latent_channels"), "gan": ("channe
 NEW_COLUMNS_SCALE = 0.5  # of He init: a new class embedding moves w a little at first, and training makes it matter
 
 
-def init_settings(folder: Path, kind: str, latent_of: Path | None) -> dict:
-    """The --set values that rebuild the model in `folder`; a clear error if it cannot start this run."""
+def init_card(folder: Path, kind: str, latent_of: Path | None) -> dict:
+    """The card of the model in `folder`; a clear error if it cannot start a run of this kind."""
     try:
         card = read_card(folder)
     except ModelFileError as e:
@@ -39,8 +39,13 @@ def init_settings(folder: Path, kind: str, latent_of: Path | None) -> dict:
         raise TrainError(f"--init {folder} draws in a VAE's latent space: add --latent-of VAE_DIR"
                          + (f" (it was trained with {hint})" if hint else "") if latent else
                          f"--init {folder} is a pixel GAN ({card['architecture']}): drop --latent-of")
+    return card
+
+
+def architecture_settings(card: dict) -> dict:
+    """The --set values that rebuild the network a model card describes."""
     config = card["config"]
-    return {key: config[key] for key in ARCHITECTURE_SETTINGS[kind] if key in config}
+    return {key: config[key] for key in ARCHITECTURE_SETTINGS[card["kind"]] if key in config}
 
 
 def load_start(folder: Path, like: nn.Module) -> dict:
