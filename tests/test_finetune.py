@@ -89,7 +89,8 @@ def test_without_a_discriminator_a_fresh_one_trains_alone_first(trained, data_di
 
 def test_d_warmup_sets_the_solo_steps_also_for_a_kept_discriminator(trained, data_dir, tmp_path, capsys):
     assert init_run("gan", data_dir, tmp_path / "solo", trained["gan"], 2, "--set", "d_warmup=2") == 0
-    assert "generator and discriminator; the discriminator trains alone for the first 2 steps" in capsys.readouterr().out
+    solo = "generator and discriminator; the discriminator trains alone for the first 2 steps"
+    assert solo in capsys.readouterr().out
     assert_same(weights(tmp_path / "solo"), weights(trained["gan"]), atol=0)
     before, after = weights(trained["gan"], DISCRIMINATOR_NAME), weights(tmp_path / "solo", DISCRIMINATOR_NAME)
     assert any(not torch.equal(before[k], after[k]) for k in before)  # the discriminator did train

@@ -80,7 +80,8 @@ def with_classes(old: dict[str, torch.Tensor], new: dict[str, torch.Tensor]) -> 
     state = {**new, **old}
     weight, wide = old["mapping.1.weight"], new["mapping.1.weight"]
     extra = torch.randn(weight.shape[0], wide.shape[1] - weight.shape[1], generator=torch.Generator().manual_seed(0))
-    state["mapping.1.weight"] = torch.cat([weight, extra * math.sqrt(2 / (1.04 * wide.shape[1])) * NEW_COLUMNS_SCALE], 1)
+    he_std = math.sqrt(2 / (1.04 * wide.shape[1]))  # kaiming_normal_ with a=0.2, as _he_linear draws it
+    state["mapping.1.weight"] = torch.cat([weight, extra * he_std * NEW_COLUMNS_SCALE], 1)
     state["w_avg"] = old["w_avg"][None].expand_as(new["w_avg"]).clone()
     return state
 

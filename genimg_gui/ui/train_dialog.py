@@ -91,10 +91,10 @@ class TrainDialog(QDialog):
         self.start_from.addItem("random weights: a new model", "")
         for entry in self.starts.values():
             steps = entry.card.get("training", {}).get("steps")
-            self.start_from.addItem(f"{entry.name} ({entry.kind.upper()}"
-                                    + (f", {steps:,} step{'s' * (steps != 1)})" if isinstance(steps, int) else ")"), entry.path)
-        self.start_from.setToolTip("Fine-tune a model you have open on these images instead of starting from "
-                                   "random weights. The run keeps its kind, resolution and latent space; a GAN with classes "
+            trained = f", {steps:,} step{'s' * (steps != 1)}" if isinstance(steps, int) else ""
+            self.start_from.addItem(f"{entry.name} ({entry.kind.upper()}{trained})", entry.path)
+        self.start_from.setToolTip("Fine-tune a model you have open on these images instead of starting from random "
+                                   "weights. The run keeps its kind, resolution and latent space; a GAN with classes "
                                    "takes labels with the same classes, or none (its classes merged into one).")
         self.classes = QComboBox()
         self.classes.addItem("none: one GAN for all the images", "")
