@@ -178,3 +178,18 @@ def test_an_unconditional_gan_starts_a_run_with_labels_with_an_embedding_added(t
     torch.testing.assert_close(after["mapping.1.weight"][:, :z_dim], before["mapping.1.weight"], atol=1e-6, rtol=0)
     assert after["embed.weight"].shape[0] == 2 and load_model(out)[1]["config"]["classes"] == ["blue", "red"]
     assert weights(out, DISCRIMINATOR_NAME)["project.weight"].abs().max() < 1e-6  # the projection starts at zero
+
+
+def test_a_run_from_a_model_keeps_its_ema_at_full_strength_from_the_first_step(trained, data_dir, tmp_path):
+    """A fresh run's EMA follows the generator closely at first; from a trained model it would copy
+    the raw generator's noise instead of keeping the average it starts from."""
+    out = tmp_path / "gan"
+    assert init_run("gan", data_dir, out, trained["gan"], 1) == 0
+    start = weights(trained["gan"])["stem.weight"]
+    state = torch.load(out / "checkpoint.pt", weights_only=True)["recipe"]
+    raw_move = (state["G"]["stem.weight"] - start).abs().max()
+    ema_move = (state["G_ema"]["stem.weight"] - start).abs().max()
+    assert raw_move > 0 and ema_move < 0.01 * raw_move  # ema 0.999 at step 1 (float32 rounding aside); ramped: 0.82
+    assert state["ema_ramp"] is False
+    assert train("gan", data_dir, tmp_path / "new", 1) == 0  # a run from scratch still ramps
+    assert torch.load(tmp_path / "new" / "checkpoint.pt", weights_only=True)["recipe"]["ema_ramp"] is True
