@@ -79,11 +79,18 @@ def trainable_models(entries: list[ModelEntry]) -> list[ModelEntry]:
     return [e for e in entries if e.card.get("architecture") in TRAINABLE and isinstance(e.card.get("resolution"), int)]
 
 
+def recorded_latent_of(card: dict) -> str:
+    """The VAE folder a latent GAN's card says it was trained in (its --latent-of, maybe relative to where
+    it was trained); "" when the card records none."""
+    recorded = card.get("training", {}).get("options", {}).get("extra", {}).get("latent_of")
+    return recorded if isinstance(recorded, str) else ""
+
+
 def latent_space_of(gan: ModelEntry, vaes: list[ModelEntry]) -> ModelEntry | None:
-    """Among these VAEs, the one a latent GAN was trained in: the folder its card recorded (--latent-of,
-    maybe relative to where it was trained), matched by path, else by folder name."""
-    recorded = gan.card.get("training", {}).get("options", {}).get("extra", {}).get("latent_of")
-    if not isinstance(recorded, str) or not recorded:
+    """Among these VAEs, the one a latent GAN was trained in: the folder its card recorded, matched by
+    path, else by folder name."""
+    recorded = recorded_latent_of(gan.card)
+    if not recorded:
         return None
     same_path = [v for v in vaes if Path(v.path).resolve() == Path(recorded).resolve()]
     return (same_path or [v for v in vaes if Path(v.path).name == Path(recorded).name] or [None])[0]

@@ -14,6 +14,7 @@ from pathlib import Path
 import torch
 from torch import nn
 
+from ..catalog import recorded_latent_of
 from ..models.blocks import unit_rms
 from ..models.weights import ModelFileError, check_state_dict, load_model, read_card, read_tensors, save_tensors
 from . import TrainError
@@ -35,7 +36,7 @@ def init_card(folder: Path, kind: str, latent_of: Path | None) -> dict:
         raise TrainError(f"--init {folder} is a {card['kind'].upper()}; `genimg train {kind}` needs a {kind.upper()}")
     latent = card["architecture"] == "LatentGenerator"
     if latent != bool(latent_of):
-        hint = card.get("training", {}).get("options", {}).get("extra", {}).get("latent_of")
+        hint = recorded_latent_of(card)
         raise TrainError(f"--init {folder} draws in a VAE's latent space: add --latent-of VAE_DIR"
                          + (f" (it was trained with {hint})" if hint else "") if latent else
                          f"--init {folder} is a pixel GAN ({card['architecture']}): drop --latent-of")
