@@ -284,6 +284,24 @@ def test_latent_gan_trains_in_a_vae_latent_space_and_paints_through_its_decoder(
     assert all(0 <= h[k] <= 1 for h in history for k in ("held_out_precision_k3", "held_out_recall_k3"))
 
 
+def test_a_latent_gan_encodes_its_images_once_to_what_each_batch_would_encode_to(data_dir, model_dir, tmp_path):
+    from genimg_gui.train.latent_gan_recipe import LatentGANRecipe
+    from genimg_gui.train.loop import TrainOptions
+    opts = TrainOptions(data_dir, tmp_path / "x", resolution=32, extra={"latent_of": str(model_dir / "tiny-vae"),
+                        "channels": [16, 8, 8], "z_dim": 16, "w_dim": 16})
+    images = load_folder(data_dir, 32).images.permute(0, 3, 1, 2).contiguous()
+    per_batch, once = (LatentGANRecipe(opts, torch.device("cpu")) for _ in range(2))
+    cached = once.cached_inputs(images)
+    assert cached.shape == (len(images), 2, 16, 16)
+    pick = torch.tensor([5, 0, 17, 3])
+    pixels = images[pick].float().div(127.5).sub(1.0)
+    torch.testing.assert_close(once.real_input(cached[pick]), per_batch.real_input(pixels), atol=1e-5, rtol=0)
+    encodes = []
+    once._encode = lambda batch: encodes.append(len(batch)) or LatentGANRecipe._encode(once, batch)
+    once.step(cached[pick], 1)
+    assert encodes == []  # a training step encodes nothing: its real latents came from the cache
+
+
 def test_a_latent_gan_with_too_few_held_out_images_skips_its_figures(data_dir, model_dir, tmp_path):
     out = tmp_path / "latent-gan"
     assert main(["train", "gan", str(data_dir), "-o", str(out), "--latent-of", str(model_dir / "tiny-vae"),

@@ -107,6 +107,10 @@ class GANRecipe:
         cfg = gan_config(opts)
         return Generator(cfg), Discriminator(cfg)
 
+    def cached_inputs(self, images: torch.Tensor) -> torch.Tensor | None:
+        """Nothing to precompute: batches arrive as pixels (see LatentGANRecipe)."""
+        return None
+
     # What the discriminator judges: pixels here, latent grids in LatentGANRecipe.
     def real_input(self, batch: torch.Tensor) -> torch.Tensor:
         return batch

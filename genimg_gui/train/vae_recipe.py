@@ -53,6 +53,10 @@ class VAERecipe:
         self.new_lr = opts.lr is not None
         self.preview: torch.Tensor | None = None
 
+    def cached_inputs(self, images: torch.Tensor) -> torch.Tensor | None:
+        """Nothing to precompute: the VAE learns from the pixels themselves."""
+        return None
+
     def step(self, batch: torch.Tensor, step: int, labels: torch.Tensor | None = None) -> dict[str, float]:
         # labels: always None (the command refuses --labels for a VAE, which is unconditional)
         if self.preview is None:
