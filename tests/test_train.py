@@ -337,3 +337,76 @@ def test_bf16_mixed_precision_trains_and_exports_fp32_weights(data_dir, tmp_path
     net, card = load_model(out)
     assert card["training"]["options"]["precision"] == "bf16"
     assert all(p.dtype == torch.float32 and torch.isfinite(p).all() for p in net.parameters())
+
+
+def scripted_psnr(monkeypatch, values: list[float]) -> None:
+    """The VAE's held-out evaluations return these PSNRs in turn (the last: the export's, of the model it
+    writes): the run's real figures would not say in advance which step is the best."""
+    queue = list(values)
+    monkeypatch.setattr(VAERecipe, "evaluate", lambda self, held_out: {"held_out_psnr_db": queue.pop(0)})
+
+
+def model_weights(folder: Path) -> dict[str, torch.Tensor]:
+    net, _ = load_model(folder)
+    return net.state_dict()
+
+
+def test_keep_best_writes_the_best_evaluated_model_and_resume_goes_on_from_the_last(data_dir, tmp_path,
+                                                                                   monkeypatch, capsys):
+    out = tmp_path / "vae"
+    scripted_psnr(monkeypatch, [20.0, 25.0, 22.0, 25.0])
+    assert train("vae", data_dir, out, 3, "--sample-every", "1", "--keep-best") == 0
+    assert "keeping step 2's model (score 25.0000; the last step's 22.0000)" in capsys.readouterr().out
+    card = strict_json(out / "card.json")["training"]
+    assert card["kept"] == {"step": 2, "score": 25.0, "held_out_psnr_db": 25.0} and card["steps"] == 3
+    best = torch.load(out / "best.pt", weights_only=True)
+    last = torch.load(out / "checkpoint.pt", weights_only=True)
+    assert (best["step"], last["step"]) == (2, 3)
+    written = model_weights(out)
+    for name, value in written.items():
+        assert torch.equal(value, best["recipe"]["net"][name])
+    assert any(not torch.equal(v, last["recipe"]["net"][k]) for k, v in written.items())
+
+    scripted_psnr(monkeypatch, [21.0, 24.0, 25.0])  # steps 4 and 5: step 2 stays the best across the resume
+    assert train("vae", data_dir, out, 5, "--sample-every", "1", "--keep-best", "--resume") == 0
+    assert strict_json(out / "card.json")["training"]["kept"]["step"] == 2
+    assert torch.load(out / "checkpoint.pt", weights_only=True)["step"] == 5  # resumed from the last, not the best
+
+    scripted_psnr(monkeypatch, [30.0, 30.0])  # step 6 beats it: the last step's model is written
+    assert train("vae", data_dir, out, 6, "--sample-every", "1", "--keep-best", "--resume") == 0
+    assert "the last step's model is the best evaluated (score 30.0000)" in capsys.readouterr().out
+    assert strict_json(out / "card.json")["training"]["kept"]["step"] == 6
+    last = torch.load(out / "checkpoint.pt", weights_only=True)["recipe"]["net"]
+    assert all(torch.equal(v, last[k]) for k, v in model_weights(out).items())
+
+
+def test_keep_best_evaluates_the_last_step_when_no_evaluation_fell_on_it(data_dir, tmp_path, monkeypatch, capsys):
+    out = tmp_path / "vae"
+    scripted_psnr(monkeypatch, [26.0, 23.0, 26.0])  # step 2 by --sample-every, step 3 at the end, export
+    assert train("vae", data_dir, out, 3, "--sample-every", "2", "--keep-best") == 0
+    assert "keeping step 2's model" in capsys.readouterr().out
+    history = strict_json(out / "metrics.json")["history"]
+    assert [(h["step"], h["held_out_psnr_db"]) for h in history] == [(2, 26.0), (3, 23.0)]
+
+
+def test_keep_best_ranks_a_latent_gan_by_its_real_precision_and_recall(data_dir, model_dir, tmp_path):
+    out = tmp_path / "latent-gan"
+    assert main(["train", "gan", str(data_dir), "-o", str(out), "--latent-of", str(model_dir / "tiny-vae"),
+                 "--steps", "4", "--batch-size", "8", "--holdout", "8", "--resolution", "32", "--threads", "1",
+                 "--sample-every", "1", "--keep-best", "--set", "channels=[16,8,8]", "--set", "z_dim=16",
+                 "--set", "w_dim=16"]) == 0
+    history = strict_json(out / "metrics.json")["history"]
+    f1 = [2 * h["held_out_precision_k3"] * h["held_out_recall_k3"] /
+          max(h["held_out_precision_k3"] + h["held_out_recall_k3"], 1e-9) for h in history]
+    kept = strict_json(out / "card.json")["training"]["kept"]
+    assert kept["score"] == pytest.approx(max(f1), abs=1e-4)
+    last_best = max(i for i, v in enumerate(f1) if v == max(f1))
+    assert kept["step"] == history[last_best]["step"]  # of equals, the later (longer-trained) model
+
+
+@pytest.mark.parametrize("why, args", [("a pixel GAN", ["gan"]), ("no held-out images", ["vae", "--holdout", "0"])])
+def test_keep_best_without_figures_to_rank_is_a_clear_error(why, args, data_dir, tmp_path, capsys):
+    kind, *rest = args
+    assert main(["train", kind, str(data_dir), "-o", str(tmp_path / "x"), "--keep-best", *rest]) == 1
+    assert "--keep-best ranks held-out figures" in capsys.readouterr().err
+    assert not (tmp_path / "x").exists()

@@ -50,6 +50,8 @@ def test_train_dialog_trains_and_offers_the_model(qtbot, shapes, tmp_path):
     assert signal.args == [str(tmp_path / "vae")]
     card = json.loads((tmp_path / "vae" / "card.json").read_text())
     assert card["kind"] == "vae" and card["resolution"] == 32 and card["training"]["steps"] >= 1
+    # "Model kept: the best held-out evaluation" is on by default; the last step was evaluated at the end
+    assert card["training"]["options"]["keep_best"] and card["training"]["kept"]["step"] >= 1
     assert dialog.progress.value() >= 1  # progress lines were parsed
     assert "model written" in dialog.log.toPlainText()
 
@@ -103,9 +105,11 @@ def test_a_gan_draws_in_a_vae_latent_space_by_default(qtbot, shapes, model_dir, 
     dialog.kind.setCurrentText("gan")
     assert [dialog.space.itemData(i) for i in range(dialog.space.count())] == [str(vae), ""]  # no TAESD
     assert dialog.resolution.currentText() == "32" and not dialog.resolution.isEnabled()
-    dialog.space.setCurrentIndex(1)  # pixels: any resolution
-    assert dialog.resolution.isEnabled()
+    assert dialog.keep_best.isEnabled()
+    dialog.space.setCurrentIndex(1)  # pixels: any resolution, and no held-out figures to keep the best by
+    assert dialog.resolution.isEnabled() and not dialog.keep_best.isEnabled()
     dialog.space.setCurrentIndex(0)
+    assert dialog.keep_best.isEnabled()
     fill(dialog, shapes, tmp_path / "gan", minutes=0.1, resolution=None)  # the VAE's 32 px, as chosen above
     with qtbot.waitSignal(dialog.model_trained, timeout=180_000):
         qtbot.mouseClick(dialog.start_button, Qt.MouseButton.LeftButton)

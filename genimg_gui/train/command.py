@@ -32,6 +32,9 @@ def add_train_parser(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--checkpoint-every", type=positive_int, default=500)
     p.add_argument("--holdout", type=int, default=512, help="images held out for metrics (at most a tenth)")
     p.add_argument("--resume", action="store_true", help="continue from OUT/checkpoint.pt")
+    p.add_argument("--keep-best", action="store_true",
+                   help="write the model of the best held-out evaluation (every --sample-every steps; a VAE's PSNR, "
+                        "a latent GAN's precision and recall) instead of the last step's; OUT/best.pt holds it")
     p.add_argument("--init", type=Path, metavar="MODEL_DIR",
                    help="start from this model folder's weights instead of random ones (fine-tuning); its "
                         "architecture comes with it. A GAN folder's discriminator comes too, if it kept one")
@@ -79,6 +82,9 @@ def run_train(args: argparse.Namespace) -> int:
     if args.labels and args.kind != "gan":
         raise TrainError("--labels is for `genimg train gan`: a VAE is not conditioned on classes")
     recipe = VAERecipe if args.kind == "vae" else LatentGANRecipe if args.latent_of else GANRecipe
+    if args.keep_best and (recipe is GANRecipe or args.holdout == 0):
+        raise TrainError("--keep-best ranks held-out figures: it needs --holdout above 0 and, for a GAN, --latent-of "
+                         "(a pixel GAN reports none)")
     extra = parse_settings(args.set, recipe.settings)
     start = init_card(args.init, args.kind, args.latent_of) if args.init else None
     if start:  # its architecture, unless --set says otherwise (and then init_from says what differs)
@@ -92,6 +98,7 @@ def run_train(args: argparse.Namespace) -> int:
         lr=args.lr, seed=args.seed, device=args.device, threads=args.threads,
         sample_every=args.sample_every, checkpoint_every=args.checkpoint_every, holdout=args.holdout,
         resume=args.resume, init=str(args.init or ""), data_name=args.data_name, licence=args.licence,
-        precision=args.precision, labels=str(args.labels or ""), label_column=args.label_column, extra=extra)
+        precision=args.precision, labels=str(args.labels or ""), label_column=args.label_column, extra=extra,
+        keep_best=args.keep_best)
     train(opts, recipe)
     return 0

@@ -174,6 +174,14 @@ class GANRecipe:
         see latent_gan_recipe.py); benchmarks/model_quality.py measures a finished model with a VAE's."""
         return {}
 
+    def score(self, figures: dict[str, float]) -> float | None:
+        """--keep-best ranks a GAN by the harmonic mean of its held-out precision and recall (a latent GAN's;
+        a pixel GAN reports none): high only when samples are both like the data and cover it."""
+        p, r = figures.get("held_out_precision_k3"), figures.get("held_out_recall_k3")
+        if p is None or r is None:
+            return None
+        return 2 * p * r / (p + r) if p + r > 0 else 0.0
+
     def objective(self) -> dict:
         return {"loss": "non-saturating", "r1_gamma": self.r1_gamma, "ema": self.ema_beta,
                 "mapping_lr": self.mapping_lr, "augment": "DiffAugment colour,translation,cutout"}

@@ -31,6 +31,7 @@ from .labels import describe_classes, with_labels
 from .stopping import stop_signals_interrupt
 
 CHECKPOINT = "checkpoint.pt"
+BEST = "best.pt"  # --keep-best: the checkpoint of the best held-out evaluation so far
 
 
 @dataclass
@@ -56,6 +57,7 @@ class TrainOptions:
     labels: str = ""  # a conditional GAN's labels: a CSV file, or "folders" (labels.py); "" for none
     label_column: str = "label"  # the CSV column holding each image's class
     extra: dict = field(default_factory=dict)  # recipe-specific settings (--set key=value)
+    keep_best: bool = False  # write the model of the best held-out evaluation, not the last step's
 
 
 class Recipe(Protocol):
@@ -65,6 +67,7 @@ class Recipe(Protocol):
     def step(self, batch: torch.Tensor, step: int, labels: torch.Tensor | None = None) -> dict[str, float]: ...
     def samples(self) -> np.ndarray: ...
     def evaluate(self, held_out: torch.Tensor) -> dict[str, float]: ...
+    def score(self, figures: dict[str, float]) -> float | None: ...
     def state(self) -> dict: ...
     def load_state(self, state: dict) -> None: ...
     def init_from(self, folder: Path) -> tuple[dict, str]: ...
@@ -110,7 +113,7 @@ def train(opts: TrainOptions, make_recipe: Callable[[TrainOptions, torch.device]
     torch.manual_seed(opts.seed + 1000 * world.rank)  # different noise per process
     out = Path(opts.out)
     out.mkdir(parents=True, exist_ok=True)
-    start, elapsed, history = _maybe_resume(opts, out, recipe, log)
+    start, elapsed, history, best = _maybe_resume(opts, out, recipe, log)
     origin = _maybe_init(opts, recipe, start, log)
     cached = _cached_inputs(recipe, images, log)
     t0, done = time.monotonic() - elapsed, start
@@ -135,17 +138,23 @@ def train(opts: TrainOptions, make_recipe: Callable[[TrainOptions, torch.device]
                 if save and step % opts.sample_every == 0:
                     save_png(recipe.samples(), out / "samples.png")
                     log(f"sample grid at step {step}: {out / 'samples.png'}")
-                    _evaluate(recipe, held_out, step, time.monotonic() - t0, history, log)
+                    figures = _evaluate(recipe, held_out, step, time.monotonic() - t0, history, log)
+                    if opts.keep_best:
+                        best = _keep_if_best(out, recipe, figures, best, step, time.monotonic() - t0, history)
                 if save and step % opts.checkpoint_every == 0:
-                    _checkpoint(out, recipe, step, time.monotonic() - t0, history)
+                    _checkpoint(out, recipe, step, time.monotonic() - t0, history, best)
         except KeyboardInterrupt as stop:
             by = f" by {stop}" if str(stop) else ""  # SIGTERM/SIGHUP name themselves; Ctrl+C does not
             log(f"\ninterrupted{by} at step {done}: saving a checkpoint and the model (resume with --resume)")
     if save:
-        _checkpoint(out, recipe, done, time.monotonic() - t0, history)
+        _checkpoint(out, recipe, done, time.monotonic() - t0, history, best)  # --resume goes on from the last step
+        kept = _restore_best(out, recipe, held_out, best, done, time.monotonic() - t0, history, log) \
+            if opts.keep_best else None
         card = _card(opts, data, device, done, time.monotonic() - t0, len(held_idx), world.size)
         if origin:
             card["training"]["started_from"] = origin
+        if kept:
+            card["training"]["kept"] = kept
         metrics = recipe.export(out, card, as_float(train_idx[:4096]), held_out)
         save_png(recipe.samples(), out / "samples.png")
         curve = {"history": history} if history else {}
@@ -202,7 +211,8 @@ def _report(log, step, start, opts, t0, elapsed, losses) -> None:
     sys.stdout.flush()
 
 
-def _evaluate(recipe: Recipe, held_out: torch.Tensor, step: int, seconds: float, history: list[dict], log) -> None:
+def _evaluate(recipe: Recipe, held_out: torch.Tensor, step: int, seconds: float, history: list[dict],
+              log) -> dict[str, float]:
     """Held-out figures as training goes: the log shows when a run reaches a quality bar;
     metrics.json keeps the curve."""
     figures = recipe.evaluate(held_out) if len(held_out) else {}
@@ -210,6 +220,48 @@ def _evaluate(recipe: Recipe, held_out: torch.Tensor, step: int, seconds: float,
         history.append({"step": step, "minutes": round(seconds / 60, 2), **figures})
         values = ", ".join(f"{k}={v}" for k, v in figures.items())
         log(f"held-out at step {step} after {seconds / 60:.1f} min: {values}")
+    return figures
+
+
+def _keep_if_best(out: Path, recipe: Recipe, figures: dict[str, float], best: dict | None, step: int,
+                  seconds: float, history: list[dict]) -> dict | None:
+    """--keep-best: checkpoint this step as OUT/best.pt when its figures beat the best so far; the new best.
+    A GAN's figures rise and fall by several points between evaluations, so the last step is seldom its best."""
+    score = recipe.score(figures) if figures else None
+    if score is None or (best is not None and score < best["score"]):  # a tie: the later, longer-trained model
+        return best
+    best = {"step": step, "score": score}
+    _checkpoint(out, recipe, step, seconds, history, best, name=BEST)
+    return best
+
+
+def _restore_best(out: Path, recipe: Recipe, held_out: torch.Tensor, best: dict | None, done: int, seconds: float,
+                  history: list[dict], log) -> dict | None:
+    """--keep-best at the end of a run: load OUT/best.pt into the recipe if it beats the last step (evaluated
+    now if it was not); what the card records of the model kept, None when there are no figures to rank."""
+    if not history or history[-1]["step"] != done:
+        _evaluate(recipe, held_out, done, seconds, history, log)
+    last = _figures_at(history, done)
+    score = recipe.score(last) if last else None
+    if score is None:
+        log("--keep-best: this run has no held-out figures to rank, so it keeps the last step's model")
+        return None
+    if best is None or best["score"] <= score:
+        log(f"--keep-best: the last step's model is the best evaluated (score {score:.4f})")
+        return {"step": done, "score": round(score, 4), **last}
+    kept = torch.load(out / BEST, map_location="cpu", weights_only=True) if (out / BEST).is_file() else {}
+    if kept.get("best") != best:  # deleted, or written by a run that stopped before its next checkpoint
+        log(f"--keep-best: {out / BEST} no longer holds step {best['step']}, so the run keeps the last step's model")
+        return {"step": done, "score": round(score, 4), **last}
+    recipe.load_state(kept["recipe"])
+    log(f"--keep-best: keeping step {best['step']}'s model (score {best['score']:.4f}; the last step's {score:.4f})")
+    return {"step": best["step"], "score": round(best["score"], 4), **_figures_at(history, best["step"])}
+
+
+def _figures_at(history: list[dict], step: int) -> dict[str, float]:
+    """The held-out figures of one evaluated step ({} if it was not evaluated)."""
+    entry = next((h for h in reversed(history) if h["step"] == step), {})
+    return {k: v for k, v in entry.items() if k not in ("step", "minutes")}
 
 
 def load_optimizer(opt: torch.optim.Optimizer, state: dict, new_lr: bool) -> None:
@@ -222,20 +274,21 @@ def load_optimizer(opt: torch.optim.Optimizer, state: dict, new_lr: bool) -> Non
             group["lr"] = lr
 
 
-def _checkpoint(out: Path, recipe: Recipe, step: int, seconds: float, history: list[dict]) -> None:
-    tmp = out / f".{CHECKPOINT}.tmp"
-    torch.save({"step": step, "seconds": seconds, "recipe": recipe.state(), "history": history}, tmp)
-    tmp.replace(out / CHECKPOINT)
+def _checkpoint(out: Path, recipe: Recipe, step: int, seconds: float, history: list[dict], best: dict | None,
+                name: str = CHECKPOINT) -> None:
+    tmp = out / f".{name}.tmp"
+    torch.save({"step": step, "seconds": seconds, "recipe": recipe.state(), "history": history, "best": best}, tmp)
+    tmp.replace(out / name)
 
 
-def _maybe_resume(opts: TrainOptions, out: Path, recipe: Recipe, log) -> tuple[int, float, list[dict]]:
-    """(step, seconds, held-out history) to continue from; zeros for a fresh run."""
+def _maybe_resume(opts: TrainOptions, out: Path, recipe: Recipe, log) -> tuple[int, float, list[dict], dict | None]:
+    """(step, seconds, held-out history, --keep-best's best so far) to continue from; zeros for a fresh run."""
     path = out / CHECKPOINT
     if not opts.resume:
-        return 0, 0.0, []
+        return 0, 0.0, [], None
     if not path.is_file():
         log(f"no checkpoint in {out}; starting from scratch")
-        return 0, 0.0, []
+        return 0, 0.0, [], None
     try:  # may be a checkpoint of the other kind, of other settings (channels), or a damaged file
         ckpt = torch.load(path, map_location="cpu", weights_only=True)
         recipe.load_state(ckpt["recipe"])
@@ -243,7 +296,8 @@ def _maybe_resume(opts: TrainOptions, out: Path, recipe: Recipe, log) -> tuple[i
         raise TrainError(f"{path} does not fit this run ({type(e).__name__}: {(str(e).splitlines() or [''])[0]}); "
                          f"resume with the settings it was started with, or drop --resume") from None
     log(f"resumed from step {ckpt['step']}")
-    return int(ckpt["step"]), float(ckpt["seconds"]), list(ckpt.get("history", []))  # older checkpoints kept none
+    # older checkpoints kept no history and no best
+    return int(ckpt["step"]), float(ckpt["seconds"]), list(ckpt.get("history", [])), ckpt.get("best")
 
 
 def _maybe_init(opts: TrainOptions, recipe: Recipe, start: int, log) -> dict:

@@ -80,6 +80,10 @@ class VAERecipe:
     def evaluate(self, held_out: torch.Tensor) -> dict[str, float]:
         return reconstruction_figures(self.reconstruct(held_out), held_out)
 
+    def score(self, figures: dict[str, float]) -> float | None:
+        """--keep-best ranks a VAE by its held-out PSNR."""
+        return figures.get("held_out_psnr_db")
+
     def samples(self) -> np.ndarray:
         """Originals (top) over reconstructions (bottom)."""
         recon = self.reconstruct(self.preview.cpu())

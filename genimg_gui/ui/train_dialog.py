@@ -15,7 +15,7 @@ from typing import Sequence
 
 from PySide6.QtCore import QProcess, Qt, Signal
 from PySide6.QtGui import QPixmap
-from PySide6.QtWidgets import (QComboBox, QDialog, QDoubleSpinBox, QFileDialog, QFormLayout, QHBoxLayout, QLabel,
+from PySide6.QtWidgets import (QCheckBox, QComboBox, QDialog, QDoubleSpinBox, QFileDialog, QFormLayout, QHBoxLayout, QLabel,
                                QLineEdit, QPlainTextEdit, QProgressBar, QPushButton, QSpinBox, QVBoxLayout)
 
 from ..catalog import ModelEntry, latent_space_of, latent_spaces, trainable_models
@@ -47,7 +47,7 @@ def default_output(data: str, kind: str) -> str:
 
 def train_arguments(kind: str, data: str, out: str, minutes: float, resolution: int,
                     latent_of: str = "", sample_every: int = 100, labels: str = "",
-                    label_column: str = "label", init: str = "") -> list[str]:
+                    label_column: str = "label", init: str = "", keep_best: bool = False) -> list[str]:
     args = ["-m", "genimg_gui.cli", "train", kind, data, "-o", out, "--minutes", f"{minutes:g}",
             "--resolution", str(resolution), "--sample-every", str(sample_every), "--resume"]
     if kind == "gan" and latent_of:
@@ -56,6 +56,8 @@ def train_arguments(kind: str, data: str, out: str, minutes: float, resolution: 
         args += ["--labels", labels] + (["--label-column", label_column] if labels != FOLDERS else [])
     if init:
         args += ["--init", init]
+    if keep_best:
+        args += ["--keep-best"]
     return args
 
 
@@ -96,6 +98,11 @@ class TrainDialog(QDialog):
         self.start_from.setToolTip("Fine-tune a model you have open on these images instead of starting from random "
                                    "weights. The run keeps its kind, resolution and latent space; a GAN with classes "
                                    "takes labels with the same classes, or none (its classes merged into one).")
+        self.keep_best = QCheckBox("the best held-out evaluation, not the last step's")
+        self.keep_best.setChecked(True)
+        self.keep_best.setToolTip("A GAN's figures rise and fall as it trains: keep the model of the evaluation with "
+                                  "the best figures (a VAE's PSNR; a GAN's precision and recall, which a GAN drawing "
+                                  "in pixels does not measure). Resuming goes on from the last step either way.")
         self.classes = QComboBox()
         self.classes.addItem("none: one GAN for all the images", "")
         self.classes.addItem("the sub-folders of the image folder", FOLDERS)
@@ -143,6 +150,7 @@ class TrainDialog(QDialog):
         form.addRow("GAN classes", classes)
         form.addRow("Resolution", self.resolution)
         form.addRow("Samples every", self.sample_every)
+        form.addRow("Model kept", self.keep_best)
         buttons = QHBoxLayout()
         buttons.addStretch(1)
         buttons.addWidget(self.start_button)
@@ -200,6 +208,7 @@ class TrainDialog(QDialog):
         known_space = entry is not None and (entry.card["architecture"] == "MappedGenerator"
                                              or latent_space_of(entry, self.vaes) is not None)
         self.space.setEnabled(is_gan and not known_space)
+        self.keep_best.setEnabled(not is_gan or bool(self.space.currentData()))  # a pixel GAN has no figures
         resolution = (str(entry.card["resolution"]) if entry is not None
                       else self.space.currentData(RESOLUTION_ROLE) if is_gan else None)
         if resolution:
@@ -248,7 +257,8 @@ class TrainDialog(QDialog):
         args = train_arguments(self.kind.currentText(), self.data.text(), self.out.text(),
                                self.minutes.value(), int(self.resolution.currentText()), self.space.currentData(),
                                self.sample_every.value(), self.classes.currentData() or "",
-                               self.label_column.text().strip() or "label", self.start_from.currentData())
+                               self.label_column.text().strip() or "label", self.start_from.currentData(),
+                               self.keep_best.isEnabled() and self.keep_best.isChecked())
         self.log.appendPlainText("$ genimg " + " ".join(args[2:]))
         self.process.start(sys.executable, args)
         self.start_button.setEnabled(False)
