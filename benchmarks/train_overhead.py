@@ -9,9 +9,10 @@ Both use the same batch size and steps; the command's figure excludes its
 start-up (reading the folder) and its final export, which it reports separately.
 
 --kind latent-gan (a GAN in --latent-of's latent space, by default the bundled
-VAE's, 64px) trains on latents the command encodes once before its first step;
-its bare loop steps on latents too, and a third figure is the same loop encoding
-each pixel batch afresh, as the command did before it cached them.
+VAE's, 64px) trains on latents the command encodes once per image, the first
+time a batch draws it (its figure includes that first epoch's encoding); the
+bare loop steps on latents too, and a third figure is the same loop encoding
+each pixel batch afresh, as the command did before it kept them.
 """
 from __future__ import annotations
 

@@ -302,6 +302,20 @@ def test_a_latent_gan_encodes_its_images_once_to_what_each_batch_would_encode_to
     assert encodes == []  # a training step encodes nothing: its real latents came from the cache
 
 
+def test_a_latent_gan_run_encodes_each_training_image_once_over_several_epochs(data_dir, model_dir, tmp_path,
+                                                                              monkeypatch):
+    from genimg_gui.train.latent_gan_recipe import LatentGANRecipe
+    encoded = []
+    real = LatentGANRecipe.cached_inputs
+    monkeypatch.setattr(LatentGANRecipe, "cached_inputs", lambda self, images: encoded.append(len(images))
+                        or real(self, images))
+    assert main(["train", "gan", str(data_dir), "-o", str(tmp_path / "g"), "--latent-of", str(model_dir / "tiny-vae"),
+                 "--steps", "9", "--batch-size", "8", "--holdout", "8", "--resolution", "32", "--threads", "1",
+                 "--set", "channels=[16,8,8]", "--set", "z_dim=16", "--set", "w_dim=16"]) == 0
+    n_train = 40 - strict_json(tmp_path / "g" / "card.json")["training"]["held_out"]  # 36: 9 steps draw 72 images
+    assert n_train <= sum(encoded) <= n_train + 1  # + 1: the first image, encoded up front to size the cache
+
+
 def test_a_latent_gan_with_too_few_held_out_images_skips_its_figures(data_dir, model_dir, tmp_path):
     out = tmp_path / "latent-gan"
     assert main(["train", "gan", str(data_dir), "-o", str(out), "--latent-of", str(model_dir / "tiny-vae"),

@@ -59,8 +59,8 @@ class LatentGANRecipe(GANRecipe):
 
     @torch.no_grad()
     def cached_inputs(self, images: torch.Tensor) -> torch.Tensor:
-        """Every image's latent grid (un-normalised), encoded once: the VAE is frozen and encodes to its
-        mean, so a latent never changes, and encoding each batch afresh was a fifth of every step's time."""
+        """These images' latent grids (un-normalised), which the loop keeps (inputs.py): the VAE is frozen and
+        encodes to its mean, so a latent never changes, and encoding each batch afresh was a fifth of a step."""
         self.vae.eval()
         latents = [self._encode(chunk.to(self.device).float().div(127.5).sub(1.0)).cpu() for chunk in images.split(256)]
         self.cached = True

@@ -27,6 +27,7 @@ from . import TrainError
 from .distributed import World, barrier, finish, init_world
 from .finetune import started_from
 from .data import FolderData, batches, describe_skipped, load_folder, split_holdout
+from .inputs import TrainingInputs
 from .labels import describe_classes, with_labels
 from .stopping import stop_signals_interrupt
 
@@ -63,6 +64,7 @@ class TrainOptions:
 class Recipe(Protocol):
     kind: str
 
+    # what step() trains on for these uint8 images, computed once per image (inputs.py); None: pixels
     def cached_inputs(self, images: torch.Tensor) -> torch.Tensor | None: ...
     def step(self, batch: torch.Tensor, step: int, labels: torch.Tensor | None = None) -> dict[str, float]: ...
     def samples(self) -> np.ndarray: ...
@@ -115,7 +117,7 @@ def train(opts: TrainOptions, make_recipe: Callable[[TrainOptions, torch.device]
     out.mkdir(parents=True, exist_ok=True)
     start, elapsed, history, best = _maybe_resume(opts, out, recipe, log)
     origin = _maybe_init(opts, recipe, start, log)
-    cached = _cached_inputs(recipe, images, log)
+    inputs = TrainingInputs(recipe, images, device)
     t0, done = time.monotonic() - elapsed, start
     save = world.is_main
     as_float = lambda idx: images[idx].float().div(127.5).sub(1.0)  # noqa: E731
@@ -127,8 +129,7 @@ def train(opts: TrainOptions, make_recipe: Callable[[TrainOptions, torch.device]
                 if step > opts.steps or _out_of_time(opts, t0, elapsed, world, device):
                     break
                 mine = train_idx[world.shard(idx)]
-                batch = cached[mine].to(device) if cached is not None else \
-                    images[mine].to(device).float().div(127.5).sub(1.0)
+                batch = inputs.batch(mine)
                 labels = data.labels[mine].to(device) if data.labels is not None else None
                 with _autocast(opts.precision, device):
                     losses = recipe.step(batch, step, labels)
@@ -163,16 +164,6 @@ def train(opts: TrainOptions, make_recipe: Callable[[TrainOptions, torch.device]
     barrier()
     finish()
     return out
-
-
-def _cached_inputs(recipe: Recipe, images: torch.Tensor, log) -> torch.Tensor | None:
-    """What the recipe trains on instead of pixels, computed once before the clock starts (a latent GAN's
-    latents); None: batches are pixels."""
-    t0 = time.monotonic()
-    cached = recipe.cached_inputs(images)
-    if cached is not None:
-        log(f"prepared {len(cached)} training inputs once, in {time.monotonic() - t0:.0f} s")
-    return cached
 
 
 def _autocast(precision: str, device: torch.device):
