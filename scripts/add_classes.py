@@ -52,7 +52,8 @@ def main() -> None:
     if hasattr(recipe, "stats_ready"):
         recipe.stats_ready = True  # the latent statistics came with the generator's buffers
     args.out.mkdir(parents=True, exist_ok=True)
-    _checkpoint(args.out, recipe, int(old["step"]), float(old["seconds"]), list(old.get("history", [])))
+    # no --keep-best record: the best so far was a model without these classes
+    _checkpoint(args.out, recipe, int(old["step"]), float(old["seconds"]), list(old.get("history", [])), best=None)
     print(f"wrote {args.out / CHECKPOINT} at step {old['step']}: resume it with --labels {args.labels}")
 
 
