@@ -186,6 +186,20 @@ def test_mapping_lr_sets_the_mapping_rate_and_a_resumed_run_keeps_it(data_dir, t
     assert "must be > 0" in capsys.readouterr().err
 
 
+def test_d_lr_sets_the_discriminator_rate_and_a_resumed_run_keeps_it(data_dir, tmp_path, capsys):
+    out = tmp_path / "gan"
+    lrs = lambda: checkpoint_lrs(out, "opt_d")  # noqa: E731
+    assert train("gan", data_dir, out, 1, "--lr", "0.0001", "--set", "d_lr=4") == 0
+    assert lrs() == pytest.approx([0.0004])
+    assert train("gan", data_dir, out, 2, "--resume", "--lr", "0.00001") == 0  # a new --lr keeps the multiple
+    assert lrs() == pytest.approx([0.00004])
+    assert train("gan", data_dir, out, 3, "--resume", "--set", "d_lr=1") == 0  # a new multiple takes effect
+    assert lrs() == pytest.approx([0.00001])
+    assert load_model(out)[1]["objective"]["d_lr"] == 1.0
+    assert train("gan", data_dir, out, 4, "--set", "d_lr=-1") == 1
+    assert "--set d_lr=-1.0: it multiplies the learning rate" in capsys.readouterr().err
+
+
 def test_minutes_count_this_run_not_the_resumed_ones(data_dir, tmp_path):
     out = tmp_path / "vae"
     assert train("vae", data_dir, out, 1) == 0

@@ -59,7 +59,7 @@ def set_w_avg(g: MappedGenerator, n: int = 10_000) -> torch.Tensor:
 
 class GANRecipe:
     kind = "gan"
-    settings = ("channels", "z_dim", "w_dim", "r1_gamma", "ema", "mapping_lr", "d_warmup")  # what --set may change
+    settings = ("channels", "z_dim", "w_dim", "r1_gamma", "ema", "mapping_lr", "d_lr", "d_warmup")  # what --set changes
 
     def __init__(self, opts: TrainOptions, device: torch.device) -> None:
         self.device = device
@@ -75,25 +75,30 @@ class GANRecipe:
             self.ema_beta = float(opts.extra.get("ema", 0.999))
             # a slower mapping (and the class embedding feeding it) keeps w stable for the synthesis
             self.mapping_lr = float(opts.extra.get("mapping_lr", 0.1))
+            # the discriminator's learning rate as a multiple of --lr (TTUR, Heusel et al. 2017)
+            self.d_lr = float(opts.extra.get("d_lr", 1.0))
             # steps the discriminator trains alone after --init (None: D_WARMUP_STEPS if it starts fresh)
             self.d_warmup = int(opts.extra["d_warmup"]) if "d_warmup" in opts.extra else None
         except (TypeError, ValueError) as e:
             raise TrainError(f"bad GAN setting ({e}); e.g. --set r1_gamma=0.5 --set ema=0.999") from None
         if self.d_warmup is not None and self.d_warmup < 0:
             raise TrainError(f"--set d_warmup={self.d_warmup}: a number of steps, so 0 or more")
-        if self.mapping_lr <= 0:
-            raise TrainError(f"--set mapping_lr={self.mapping_lr}: it multiplies the learning rate, so it must be > 0")
+        for name in ("mapping_lr", "d_lr"):
+            if getattr(self, name) <= 0:
+                raise TrainError(f"--set {name}={getattr(self, name)}: it multiplies the learning rate, "
+                                 "so it must be > 0")
         lr = opts.lr or 2e-4
         self.opt_g = torch.optim.Adam([
             {"params": [p for name, p in self.G.named_parameters() if name.startswith(("mapping.", "embed."))],
              "lr": lr * self.mapping_lr},
             {"params": list(self.G.stem.parameters()) + list(self.G.synthesis.parameters())},
         ], lr=lr, betas=(0.0, 0.99))
-        self.opt_d = torch.optim.Adam(self.D.parameters(), lr=lr, betas=(0.0, 0.99))
+        self.opt_d = torch.optim.Adam(self.D.parameters(), lr=lr * self.d_lr, betas=(0.0, 0.99))
         self.new_lr = opts.lr is not None
         self.d_solo_until = 0  # the last step that trains the discriminator alone (see init_from)
         self.ema_ramp = True  # a young generator's EMA follows it closely at first; not a trained one's
         self.new_mapping_lr = "mapping_lr" in opts.extra
+        self.new_d_lr = "d_lr" in opts.extra
         self.fixed_z = torch.randn(32, cfg.z_dim, generator=torch.Generator().manual_seed(opts.seed)).to(device)
         # the sample grid of a conditional GAN: its classes in turn, so each row shows several
         self.fixed_c = torch.arange(32, device=device) % len(cfg.classes) if cfg.classes else None
@@ -184,7 +189,7 @@ class GANRecipe:
 
     def objective(self) -> dict:
         return {"loss": "non-saturating", "r1_gamma": self.r1_gamma, "ema": self.ema_beta,
-                "mapping_lr": self.mapping_lr, "augment": "DiffAugment colour,translation,cutout"}
+                "mapping_lr": self.mapping_lr, "d_lr": self.d_lr, "augment": "DiffAugment colour,translation,cutout"}
 
     def state(self) -> dict:
         return {"G": self.G.state_dict(), "D": self.D.state_dict(), "G_ema": self.G_ema.state_dict(),
@@ -220,6 +225,9 @@ class GANRecipe:
             self.mapping_lr = round(was_mapping["lr"] / was_synthesis["lr"], 6)
         mapping, synthesis = self.opt_g.param_groups
         mapping["lr"] = synthesis["lr"] * self.mapping_lr
+        if not self.new_d_lr:  # the same for the discriminator's multiple
+            self.d_lr = round(state["opt_d"]["param_groups"][0]["lr"] / state["opt_g"]["param_groups"][1]["lr"], 6)
+        self.opt_d.param_groups[0]["lr"] = synthesis["lr"] * self.d_lr
 
     @torch.no_grad()
     def export(self, out: Path, card: dict, train: torch.Tensor, held_out: torch.Tensor) -> dict:
