@@ -220,13 +220,14 @@ class GANRecipe:
         self.ema_ramp = bool(state.get("ema_ramp", True))  # older checkpoints: runs from scratch
         load_optimizer(self.opt_g, state["opt_g"], self.new_lr)
         load_optimizer(self.opt_d, state["opt_d"], self.new_lr)
-        if not self.new_mapping_lr:  # like --lr: given on a resumed run it takes effect, else the run's is kept
-            was_mapping, was_synthesis = state["opt_g"]["param_groups"]
+        # the multiples of the learning rate: like --lr, given on a resumed run they take effect, else the run's stay
+        was_mapping, was_synthesis = state["opt_g"]["param_groups"]
+        if not self.new_mapping_lr:
             self.mapping_lr = round(was_mapping["lr"] / was_synthesis["lr"], 6)
+        if not self.new_d_lr:
+            self.d_lr = round(state["opt_d"]["param_groups"][0]["lr"] / was_synthesis["lr"], 6)
         mapping, synthesis = self.opt_g.param_groups
         mapping["lr"] = synthesis["lr"] * self.mapping_lr
-        if not self.new_d_lr:  # the same for the discriminator's multiple
-            self.d_lr = round(state["opt_d"]["param_groups"][0]["lr"] / state["opt_g"]["param_groups"][1]["lr"], 6)
         self.opt_d.param_groups[0]["lr"] = synthesis["lr"] * self.d_lr
 
     @torch.no_grad()

@@ -9,6 +9,11 @@ if TYPE_CHECKING:
     from .loop import Recipe
 
 
+def as_pixels(images: torch.Tensor) -> torch.Tensor:
+    """(B, 3, R, R) uint8, as the training data keeps images -> float in [-1, 1], as the networks take them."""
+    return images.float().div(127.5).sub(1.0)
+
+
 class TrainingInputs:
     """Batches for recipe.step(): pixels in [-1, 1], or, when the recipe caches inputs (recipe.cached_inputs;
     a latent GAN's latents), each image's computed the first time a batch draws it and reused in every epoch
@@ -26,7 +31,7 @@ class TrainingInputs:
     def batch(self, idx: torch.Tensor) -> torch.Tensor:
         """The step inputs of these images, on the training device."""
         if self.table is None:
-            return self.images[idx].to(self.device).float().div(127.5).sub(1.0)
+            return as_pixels(self.images[idx].to(self.device))
         missing = idx[~self.filled[idx]].unique()
         if len(missing):
             self.table[missing] = self.recipe.cached_inputs(self.images[missing]).to(self.table.device)

@@ -17,6 +17,7 @@ from ..models.weights import ModelFileError, load_model
 from ..models.vae import ConvVAE
 from . import TrainError
 from .augment import latent_augment
+from .inputs import as_pixels
 from .gan_recipe import GANRecipe
 from .loop import TrainOptions
 from .metrics import precision_recall
@@ -62,7 +63,7 @@ class LatentGANRecipe(GANRecipe):
         """These images' latent grids (un-normalised), which the loop keeps (inputs.py): the VAE is frozen and
         encodes to its mean, so a latent never changes, and encoding each batch afresh was a fifth of a step."""
         self.vae.eval()
-        latents = [self._encode(chunk.to(self.device).float().div(127.5).sub(1.0)).cpu() for chunk in images.split(256)]
+        latents = [self._encode(as_pixels(chunk.to(self.device))).cpu() for chunk in images.split(256)]
         self.cached = True
         return torch.cat(latents)
 

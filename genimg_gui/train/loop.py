@@ -27,7 +27,7 @@ from . import TrainError
 from .distributed import World, barrier, finish, init_world
 from .finetune import started_from
 from .data import FolderData, batches, describe_skipped, load_folder, split_holdout
-from .inputs import TrainingInputs
+from .inputs import TrainingInputs, as_pixels
 from .labels import describe_classes, with_labels
 from .stopping import stop_signals_interrupt
 
@@ -120,8 +120,7 @@ def train(opts: TrainOptions, make_recipe: Callable[[TrainOptions, torch.device]
     inputs = TrainingInputs(recipe, images, device)
     t0, done = time.monotonic() - elapsed, start
     save = world.is_main
-    as_float = lambda idx: images[idx].float().div(127.5).sub(1.0)  # noqa: E731
-    held_out = as_float(held_idx)
+    held_out = as_pixels(images[held_idx])
     with stop_signals_interrupt():
         try:
             for step, idx in enumerate(batches(len(train_idx), opts.batch_size, opts.seed, start), start + 1):
@@ -156,7 +155,7 @@ def train(opts: TrainOptions, make_recipe: Callable[[TrainOptions, torch.device]
             card["training"]["started_from"] = origin
         if kept:
             card["training"]["kept"] = kept
-        metrics = recipe.export(out, card, as_float(train_idx[:4096]), held_out)
+        metrics = recipe.export(out, card, as_pixels(images[train_idx[:4096]]), held_out)
         save_png(recipe.samples(), out / "samples.png")
         curve = {"history": history} if history else {}
         (out / "metrics.json").write_text(json.dumps({**metrics, **curve}, indent=2))
@@ -237,13 +236,14 @@ def _restore_best(out: Path, recipe: Recipe, held_out: torch.Tensor, best: dict 
     if score is None:
         log("--keep-best: this run has no held-out figures to rank, so it keeps the last step's model")
         return None
+    the_last = {"step": done, "score": round(score, 4), **last}
     if best is None or best["score"] <= score:
         log(f"--keep-best: the last step's model is the best evaluated (score {score:.4f})")
-        return {"step": done, "score": round(score, 4), **last}
+        return the_last
     kept = torch.load(out / BEST, map_location="cpu", weights_only=True) if (out / BEST).is_file() else {}
     if kept.get("best") != best:  # deleted, or written by a run that stopped before its next checkpoint
         log(f"--keep-best: {out / BEST} no longer holds step {best['step']}, so the run keeps the last step's model")
-        return {"step": done, "score": round(score, 4), **last}
+        return the_last
     recipe.load_state(kept["recipe"])
     log(f"--keep-best: keeping step {best['step']}'s model (score {best['score']:.4f}; the last step's {score:.4f})")
     return {"step": best["step"], "score": round(best["score"], 4), **_figures_at(history, best["step"])}
