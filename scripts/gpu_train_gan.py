@@ -1,0 +1,115 @@
+"""Train candidates for the bundled GAN on one lent GPU, in one device call, and bring the best one back.
+
+The 2-core CPU trained the release for 13 hours and could take it no further (README, "Going on for
+longer did not help"); the next step is a larger generator trained from scratch, which only a GPU
+makes affordable. A lent GPU comes for minutes, once, so this script runs several settings side by
+side on the one card (each a plain `genimg train gan ... --keep-best`, its own process), ranks them by
+the held-out score --keep-best kept, and packs the best model folder (without its checkpoints) for the
+trip back, in parts small enough for the device tool.
+
+Here, once (the emoji folder travels with the working tree; `.gpu/` is git-ignored):
+
+    python scripts/build_emoji_dataset.py .gpu/data
+
+On the device machine (its python3 has torch; nothing is installed), carry `.gpu`:
+
+    PYTHONUNBUFFERED=1 python3 scripts/gpu_train_gan.py --data .gpu/data --minutes 6 --out $OUT
+
+Back here: `cat OUT/best.tar.part* | tar -x -C RUN`, then benchmarks/model_quality.py, blind_test.py
+and scripts/attribute_directions.py on RUN/<name> before it replaces weights/emoji-gan.
+`--device cpu --minutes 0.2` runs the same thing here as a rehearsal.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import subprocess
+import sys
+import tarfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+# name -> the settings that differ; all train conditional on the emoji category in emoji-vae's latent space
+CANDIDATES: dict[str, list[str]] = {
+    "w512-b64": ["--batch-size", "64", "--lr", "0.0002", "--set", "channels=[512,256,128]"],
+    "w512-b128": ["--batch-size", "128", "--lr", "0.0003", "--set", "channels=[512,256,128]"],
+    "w512-b64-r1-0.3": ["--batch-size", "64", "--lr", "0.0002", "--set", "channels=[512,256,128]",
+                        "--set", "r1_gamma=0.3"],
+    "w256-b64": ["--batch-size", "64", "--lr", "0.0002"],  # the release's size: what the GPU alone buys
+}
+COMMON = ["--latent-of", "weights/emoji-vae", "--labels", "{data}/labels.csv", "--label-column", "category",
+          "--keep-best", "--set", "r1_gamma=1.0", "--set", "mapping_lr=0.5", "--precision", "fp32",
+          "--sample-every", "500", "--checkpoint-every", "5000", "--threads", "2", "--seed", "0",
+          "--data-name", "Noto Emoji 64px (npm emoji-datasource-google 16.0.0) + Twemoji 64px (npm "
+          "emoji-datasource-twitter 16.0.0), 7572 images composited on white; built by "
+          "scripts/build_emoji_dataset.py",
+          "--licence", "Noto Emoji images: Apache-2.0; Twemoji images: CC BY 4.0 (c) Twitter, Inc and other "
+          "contributors"]
+PART_BYTES = 15 * 2 ** 20  # the device tool returns files of at most 16 MiB
+LEFT_BEHIND = ("checkpoint.pt", "best.pt")  # resumable state: large, and the model folder does without it
+
+
+def command(name: str, data: Path, work: Path, minutes: float, device: str) -> list[str]:
+    """The `genimg train gan` command line of one candidate (the same later `r1_gamma` wins over COMMON's)."""
+    common = [a.replace("{data}", str(data)) for a in COMMON]
+    return [sys.executable, "-m", "genimg_gui.cli", "train", "gan", str(data), "-o", str(work / name),
+            "--minutes", str(minutes), "--steps", "1000000", "--device", device, *common, *CANDIDATES[name]]
+
+
+def kept_score(folder: Path) -> dict | None:
+    """What --keep-best recorded in the finished folder's card (step, score, figures), or None."""
+    card = folder / "card.json"
+    return json.loads(card.read_text())["training"].get("kept") if card.is_file() else None
+
+
+def pack(folder: Path, out: Path) -> list[Path]:
+    """folder (minus checkpoints) as a tar split into PART_BYTES parts: best.tar.part0, part1, ..."""
+    whole = out / "best.tar"
+    with tarfile.open(whole, "w") as tar:
+        for f in sorted(folder.iterdir()):
+            if f.name not in LEFT_BEHIND:
+                tar.add(f, arcname=f"{folder.name}/{f.name}")
+    blob, parts = whole.read_bytes(), []
+    whole.unlink()
+    for i in range(0, len(blob), PART_BYTES):
+        parts.append(out / f"best.tar.part{i // PART_BYTES}")
+        parts[-1].write_bytes(blob[i:i + PART_BYTES])
+    return parts
+
+
+def main() -> int:
+    p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    p.add_argument("--data", type=Path, required=True, help="scripts/build_emoji_dataset.py's folder")
+    p.add_argument("--out", type=Path, required=True, help="where the summary, logs and best model go")
+    p.add_argument("--minutes", type=float, default=6.0, help="training time of every candidate (side by side)")
+    p.add_argument("--device", default="cuda")
+    p.add_argument("--only", nargs="*", choices=sorted(CANDIDATES), help="a subset of the candidates")
+    args = p.parse_args()
+    work = args.out.parent / (args.out.name + "-runs")
+    args.out.mkdir(parents=True, exist_ok=True)
+    names = args.only or list(CANDIDATES)
+    t0 = time.monotonic()
+    runs = {n: subprocess.Popen(command(n, args.data.resolve(), work, args.minutes, args.device), cwd=ROOT,
+                                stdout=(args.out / f"{n}.log").open("w"), stderr=subprocess.STDOUT)
+            for n in names}
+    codes = {n: r.wait() for n, r in runs.items()}
+    summary = {n: {"exit": codes[n], "kept": kept_score(work / n)} for n in names}
+    summary["seconds"] = round(time.monotonic() - t0, 1)
+    (args.out / "summary.json").write_text(json.dumps(summary, indent=2))
+    ranked = sorted((n for n in names if summary[n]["kept"]), key=lambda n: -summary[n]["kept"]["score"])
+    for n in names:
+        kept = summary[n]["kept"]
+        print(f"{n}: exit {codes[n]}, " + (f"kept step {kept['step']}, score {kept['score']:.4f}, {kept}"
+                                          if kept else "no model"))
+    if not ranked:
+        print("no candidate finished with a model: see the logs", file=sys.stderr)
+        return 1
+    parts = pack(work / ranked[0], args.out)
+    print(f"best: {ranked[0]}, packed into {', '.join(p.name for p in parts)} after {summary['seconds']} s")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
