@@ -8,19 +8,26 @@ from pathlib import Path
 import pytest
 
 from genimg_gui.cli import build_parser
+from genimg_gui.train.command import parse_settings
+from genimg_gui.train.latent_gan_recipe import LatentGANRecipe
 
 SCRIPT = Path(__file__).parents[1] / "scripts" / "gpu_train_gan.py"
 
 
-@pytest.fixture(scope="module")
-def script():
+
+def _load_script():
     spec = importlib.util.spec_from_file_location("gpu_train_gan", SCRIPT)
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
 
 
-@pytest.mark.parametrize("name", ["w512-b64", "w512-b128", "w512-b64-r1-0.3", "w256-b64"])
+@pytest.fixture()
+def script():
+    return _load_script()
+
+
+@pytest.mark.parametrize("name", sorted(_load_script().CANDIDATES))
 def test_every_candidate_is_a_valid_train_command(script, name, tmp_path):
     """A typo in a flag would only show on the lent GPU, in minutes that cannot be had back."""
     cmd = script.command(name, tmp_path / "data", tmp_path / "runs", 6.0, "cuda")
@@ -30,10 +37,12 @@ def test_every_candidate_is_a_valid_train_command(script, name, tmp_path):
     assert args.labels == str(tmp_path / "data" / "labels.csv") and args.out == tmp_path / "runs" / name
     assert Path(args.latent_of) == Path("weights/emoji-vae")
     assert (SCRIPT.parents[1] / args.latent_of).is_dir()  # the script runs from the repository root
+    settings = parse_settings(args.set, LatentGANRecipe.settings)
+    assert settings["r1_gamma"] == (0.3 if name.endswith("r1-0.3") else 1.0)  # a candidate's own setting wins
 
 
 def test_the_best_folder_travels_in_parts_and_comes_back_whole(script, tmp_path, monkeypatch):
-    folder = tmp_path / "runs" / "w512-b64"
+    folder = tmp_path / "runs" / "w512-b256"
     folder.mkdir(parents=True)
     files = {"model.safetensors": bytes(range(256)) * 40, "card.json": b"{}", "samples.png": b"png" * 900}
     for name, blob in files.items():
@@ -49,5 +58,5 @@ def test_the_best_folder_travels_in_parts_and_comes_back_whole(script, tmp_path,
     joined.write_bytes(b"".join(p.read_bytes() for p in parts))  # cat best.tar.part* (part0..9 sort right)
     with tarfile.open(joined) as tar:
         tar.extractall(tmp_path / "back", filter="data")
-    back = tmp_path / "back" / "w512-b64"
+    back = tmp_path / "back" / "w512-b256"
     assert {f.name: f.read_bytes() for f in back.iterdir()} == files
