@@ -54,16 +54,22 @@ LEFT_BEHIND = ("checkpoint.pt", "best.pt")  # resumable state: large, and the mo
 
 
 def command(name: str, data: Path, work: Path, minutes: float, device: str) -> list[str]:
-    """The `genimg train gan` command line of one candidate (the same later `r1_gamma` wins over COMMON's)."""
+    """The `genimg train gan` command line of one candidate; its own --set items come after COMMON's, so they win."""
     common = [a.replace("{data}", str(data)) for a in COMMON]
     return [sys.executable, "-m", "genimg_gui.cli", "train", "gan", str(data), "-o", str(work / name),
             "--minutes", str(minutes), "--steps", "1000000", "--device", device, *common, *CANDIDATES[name]]
 
 
-def kept_score(folder: Path) -> dict | None:
-    """What --keep-best recorded in the finished folder's card (step, score, figures), or None."""
+def finished(folder: Path) -> dict:
+    """What a finished candidate's card records: its steps, seconds and images/s, and what --keep-best kept
+    (step, score, figures); {} when it wrote no model."""
     card = folder / "card.json"
-    return json.loads(card.read_text())["training"].get("kept") if card.is_file() else None
+    if not card.is_file():
+        return {}
+    training = json.loads(card.read_text())["training"]
+    speed = training["steps"] * training["batch_size"] / max(training["seconds"], 1e-9)
+    return {"steps": training["steps"], "seconds": training["seconds"], "images_per_s": round(speed, 1),
+            "kept": training.get("kept")}
 
 
 def pack(folder: Path, out: Path) -> list[Path]:
@@ -97,14 +103,14 @@ def main() -> int:
                                 stdout=(args.out / f"{n}.log").open("w"), stderr=subprocess.STDOUT)
             for n in names}
     codes = {n: r.wait() for n, r in runs.items()}
-    summary = {n: {"exit": codes[n], "kept": kept_score(work / n)} for n in names}
+    summary = {n: {"exit": codes[n], **finished(work / n)} for n in names}
     summary["seconds"] = round(time.monotonic() - t0, 1)
     (args.out / "summary.json").write_text(json.dumps(summary, indent=2))
-    ranked = sorted((n for n in names if summary[n]["kept"]), key=lambda n: -summary[n]["kept"]["score"])
+    ranked = sorted((n for n in names if summary[n].get("kept")), key=lambda n: -summary[n]["kept"]["score"])
     for n in names:
-        kept = summary[n]["kept"]
-        print(f"{n}: exit {codes[n]}, " + (f"kept step {kept['step']}, score {kept['score']:.4f}, {kept}"
-                                          if kept else "no model"))
+        run = summary[n]
+        print(f"{n}: exit {codes[n]}, " + (f"{run['steps']} steps at {run['images_per_s']} images/s, kept "
+                                          f"{run['kept']}" if run.get("kept") else "no model"))
     if not ranked:
         print("no candidate finished with a model: see the logs", file=sys.stderr)
         return 1

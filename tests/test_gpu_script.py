@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import importlib.util
+import json
 import tarfile
 from pathlib import Path
 
@@ -60,3 +61,11 @@ def test_the_best_folder_travels_in_parts_and_comes_back_whole(script, tmp_path,
         tar.extractall(tmp_path / "back", filter="data")
     back = tmp_path / "back" / "w512-b256"
     assert {f.name: f.read_bytes() for f in back.iterdir()} == files
+
+
+def test_a_finished_candidate_reports_its_speed_and_kept_model(script, tmp_path):
+    kept = {"step": 500, "score": 0.45, "held_out_precision_k3": 0.5, "held_out_recall_k3": 0.41}
+    (tmp_path / "card.json").write_text(
+        '{"training": {"steps": 1200, "batch_size": 256, "seconds": 360.0, "kept": %s}}' % json.dumps(kept))
+    assert script.finished(tmp_path) == {"steps": 1200, "seconds": 360.0, "images_per_s": 853.3, "kept": kept}
+    assert script.finished(tmp_path / "crashed") == {}
