@@ -26,6 +26,7 @@ import json
 import subprocess
 import sys
 import tarfile
+import tempfile
 import time
 from pathlib import Path
 
@@ -93,9 +94,11 @@ def main() -> int:
     p.add_argument("--out", type=Path, required=True, help="where the summary, logs and best model go")
     p.add_argument("--minutes", type=float, default=6.0, help="training time of every candidate (side by side)")
     p.add_argument("--device", default="cuda")
+    p.add_argument("--work", type=Path, help="where the runs train (default: a new temporary folder; only the "
+                   "best comes to --out)")
     p.add_argument("--only", nargs="*", choices=sorted(CANDIDATES), help="a subset of the candidates")
     args = p.parse_args()
-    work = args.out.parent / (args.out.name + "-runs")
+    work = args.work or Path(tempfile.mkdtemp(prefix="gpu_train_gan-"))
     args.out.mkdir(parents=True, exist_ok=True)
     names = args.only or list(CANDIDATES)
     t0 = time.monotonic()
