@@ -88,6 +88,31 @@ def pack(folder: Path, out: Path) -> list[Path]:
     return parts
 
 
+def preflight(name: str, data: Path, work: Path, device: str, out: Path) -> bool:
+    """A few steps of one candidate through every stage (steps, evaluation, --keep-best, export) before the
+    long runs: a failure on the device then costs a minute, and leaves time to fix it and call again."""
+    cmd = command(name, data, work / "preflight", 1.0, device) + ["--steps", "20", "--sample-every", "10"]
+    log = out / "preflight.log"
+    with log.open("w") as f:
+        done = subprocess.run(cmd, cwd=ROOT, stdout=f, stderr=subprocess.STDOUT)
+    if done.returncode:
+        print(f"preflight ({name}, 20 steps) failed with exit {done.returncode}:", file=sys.stderr)
+        print("\n".join(log.read_text().splitlines()[-30:]), file=sys.stderr)
+    return done.returncode == 0
+
+
+def train_side_by_side(names: list[str], data: Path, work: Path, minutes: float, device: str,
+                       out: Path) -> dict[str, dict]:
+    """Every candidate at once, each in its own process and log; what each finished with."""
+    logs = {n: (out / f"{n}.log").open("w") for n in names}
+    runs = {n: subprocess.Popen(command(n, data, work, minutes, device), cwd=ROOT, stdout=logs[n],
+                                stderr=subprocess.STDOUT) for n in names}
+    codes = {n: r.wait() for n, r in runs.items()}
+    for f in logs.values():
+        f.close()
+    return {n: {"exit": codes[n], **finished(work / n)} for n in names}
+
+
 def main() -> int:
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     p.add_argument("--data", type=Path, required=True, help="scripts/build_emoji_dataset.py's folder")
@@ -100,20 +125,17 @@ def main() -> int:
     args = p.parse_args()
     work = args.work or Path(tempfile.mkdtemp(prefix="gpu_train_gan-"))
     args.out.mkdir(parents=True, exist_ok=True)
-    names = args.only or list(CANDIDATES)
-    t0 = time.monotonic()
-    runs = {n: subprocess.Popen(command(n, args.data.resolve(), work, args.minutes, args.device), cwd=ROOT,
-                                stdout=(args.out / f"{n}.log").open("w"), stderr=subprocess.STDOUT)
-            for n in names}
-    codes = {n: r.wait() for n, r in runs.items()}
-    summary = {n: {"exit": codes[n], **finished(work / n)} for n in names}
+    names, data, t0 = args.only or list(CANDIDATES), args.data.resolve(), time.monotonic()
+    if not preflight(names[0], data, work, args.device, args.out):
+        return 2
+    summary: dict = train_side_by_side(names, data, work, args.minutes, args.device, args.out)
     summary["seconds"] = round(time.monotonic() - t0, 1)
     (args.out / "summary.json").write_text(json.dumps(summary, indent=2))
-    ranked = sorted((n for n in names if summary[n].get("kept")), key=lambda n: -summary[n]["kept"]["score"])
     for n in names:
         run = summary[n]
-        print(f"{n}: exit {codes[n]}, " + (f"{run['steps']} steps at {run['images_per_s']} images/s, kept "
-                                          f"{run['kept']}" if run.get("kept") else "no model"))
+        print(f"{n}: exit {run['exit']}, " + (f"{run['steps']} steps at {run['images_per_s']} images/s, kept "
+                                             f"{run['kept']}" if run.get("kept") else "no model"))
+    ranked = sorted((n for n in names if summary[n].get("kept")), key=lambda n: -summary[n]["kept"]["score"])
     if not ranked:
         print("no candidate finished with a model: see the logs", file=sys.stderr)
         return 1

@@ -69,3 +69,14 @@ def test_a_finished_candidate_reports_its_speed_and_kept_model(script, tmp_path)
         '{"training": {"steps": 1200, "batch_size": 256, "seconds": 360.0, "kept": %s}}' % json.dumps(kept))
     assert script.finished(tmp_path) == {"steps": 1200, "seconds": 360.0, "images_per_s": 853.3, "kept": kept}
     assert script.finished(tmp_path / "crashed") == {}
+
+
+def test_a_failing_preflight_stops_the_call_with_its_log(script, tmp_path, capsys):
+    """A candidate that cannot train shows why within seconds, before minutes of side-by-side runs."""
+    (tmp_path / "data").mkdir()  # no images
+    out = tmp_path / "out"
+    out.mkdir()
+    assert not script.preflight("w256-b256", tmp_path / "data", tmp_path / "work", "cpu", out)
+    err = capsys.readouterr().err
+    assert "preflight (w256-b256, 20 steps) failed with exit 1" in err
+    assert "genimg: error:" in err and "no" in err.lower()
