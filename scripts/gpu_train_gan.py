@@ -3,7 +3,8 @@
 The 2-core CPU trained the release for 13 hours and could take it no further (README, "Going on for
 longer did not help"); the next step is a larger generator trained from scratch, which only a GPU
 makes affordable. A lent GPU comes for minutes, once, so this script runs several settings side by
-side on the one card (each a plain `genimg train gan ... --keep-best`, its own process), ranks them by
+side on the one card (each a plain `genimg train gan ... --keep-best`, its own process; before them,
+20 steps of one through every stage, so that a failure costs a minute, not the call), ranks them by
 the held-out score --keep-best kept, and packs the best model folder (without its checkpoints) for the
 trip back, in parts small enough for the device tool.
 
