@@ -8,17 +8,21 @@ side on the one card (each a plain `genimg train gan ... --keep-best`, its own p
 the held-out score --keep-best kept, and packs the best model folder (without its checkpoints) for the
 trip back, in parts small enough for the device tool.
 
-Here, once (the emoji folder travels with the working tree; `.gpu/` is git-ignored):
+Here, once (`.gpu/` is git-ignored and travels with the working tree when the call carries it): the
+emoji folder, and a wheel of platformdirs, the one package of genimg's that the GPU image lacks:
 
     python scripts/build_emoji_dataset.py .gpu/data
+    pip download --no-deps --only-binary=:all: -d .gpu/wheels platformdirs
 
-On the device machine (its python3 has torch; nothing is installed), carry `.gpu`:
+On the device machine (its python3 has torch, numpy, pillow and safetensors), carry `.gpu`:
 
-    PYTHONUNBUFFERED=1 python3 scripts/gpu_train_gan.py --data .gpu/data --minutes 6 --out $OUT
+    python3 -m pip install -q --no-index --no-deps --target /tmp/site .gpu/wheels/*.whl &&
+    PYTHONPATH=/tmp/site PYTHONUNBUFFERED=1 python3 scripts/gpu_train_gan.py --data .gpu/data --out $OUT
 
 Back here: `cat OUT/best.tar.part* | tar -x -C RUN`, then benchmarks/model_quality.py, blind_test.py
 and scripts/attribute_directions.py on RUN/<name> before it replaces weights/emoji-gan.
-`--device cpu --minutes 0.2` runs the same thing here as a rehearsal.
+`--device cpu --minutes 0.2` runs the same thing here as a rehearsal; in a venv holding only torch, numpy,
+pillow, safetensors and tqdm it fails at the preflight without the wheel and runs through with it.
 """
 from __future__ import annotations
 
