@@ -20,6 +20,8 @@ On the device machine (its python3 has torch, numpy, pillow and safetensors), ca
     python3 -m pip install -q --no-index --no-deps --target /tmp/site .gpu/wheels/*.whl &&
     PYTHONPATH=/tmp/site PYTHONUNBUFFERED=1 python3 scripts/gpu_train_gan.py --data .gpu/data --out $OUT
 
+with timeout_s 570: the preflight takes about a minute, the candidates --minutes (6), their export seconds.
+
 Back here: `cat OUT/best.tar.part* | tar -x -C RUN`, then benchmarks/model_quality.py, blind_test.py
 and scripts/attribute_directions.py on RUN/<name> before it replaces weights/emoji-gan.
 `--device cpu --minutes 0.2` runs the same thing here as a rehearsal; in a venv holding only torch, numpy,
@@ -48,14 +50,12 @@ CANDIDATES: dict[str, list[str]] = {
     "w512-b128": ["--batch-size", "128", "--lr", "0.0002", "--set", "channels=[512,256,128]"],
     "w256-b256": ["--batch-size", "256", "--lr", "0.0003"],  # the release's size: what the GPU alone buys
 }
-COMMON = ["--latent-of", "weights/emoji-vae", "--labels", "{data}/labels.csv", "--label-column", "category",
+VAE = "weights/emoji-vae"
+_DATA = json.loads((ROOT / VAE / "card.json").read_text())["training"]  # the same emoji, and so the same words
+COMMON = ["--latent-of", VAE, "--labels", "{data}/labels.csv", "--label-column", "category",
           "--keep-best", "--set", "r1_gamma=1.0", "--set", "mapping_lr=0.5", "--precision", "fp32",
           "--sample-every", "500", "--checkpoint-every", "5000", "--threads", "2", "--seed", "0",
-          "--data-name", "Noto Emoji 64px (npm emoji-datasource-google 16.0.0) + Twemoji 64px (npm "
-          "emoji-datasource-twitter 16.0.0), 7572 images composited on white; built by "
-          "scripts/build_emoji_dataset.py",
-          "--licence", "Noto Emoji images: Apache-2.0; Twemoji images: CC BY 4.0 (c) Twitter, Inc and other "
-          "contributors"]
+          "--data-name", _DATA["data"], "--licence", _DATA["licence"]]
 PART_BYTES = 15 * 2 ** 20  # the device tool returns files of at most 16 MiB
 LEFT_BEHIND = ("checkpoint.pt", "best.pt")  # resumable state: large, and the model folder does without it
 
@@ -101,7 +101,9 @@ def preflight(name: str, data: Path, work: Path, device: str, out: Path) -> bool
     log = out / "preflight.log"
     with log.open("w") as f:
         done = subprocess.run(cmd, cwd=ROOT, stdout=f, stderr=subprocess.STDOUT)
-    if done.returncode:
+    if done.returncode == 0:
+        log.unlink()  # the device tool returns 8 files at most: the candidates' logs and the parts need them
+    else:
         print(f"preflight ({name}, 20 steps) failed with exit {done.returncode}:", file=sys.stderr)
         print("\n".join(log.read_text().splitlines()[-30:]), file=sys.stderr)
     return done.returncode == 0

@@ -38,6 +38,7 @@ def test_every_candidate_is_a_valid_train_command(script, name, tmp_path):
     assert args.labels == str(tmp_path / "data" / "labels.csv") and args.out == tmp_path / "runs" / name
     assert Path(args.latent_of) == Path("weights/emoji-vae")
     assert (SCRIPT.parents[1] / args.latent_of).is_dir()  # the script runs from the repository root
+    assert "Noto Emoji" in args.data_name and "CC BY 4.0" in args.licence  # for the card, from emoji-vae's
     settings = parse_settings(args.set, LatentGANRecipe.settings)
     assert settings["r1_gamma"] == (0.3 if name.endswith("r1-0.3") else 1.0)  # a candidate's own setting wins
 
@@ -79,4 +80,5 @@ def test_a_failing_preflight_stops_the_call_with_its_log(script, tmp_path, capsy
     assert not script.preflight("w256-b256", tmp_path / "data", tmp_path / "work", "cpu", out)
     err = capsys.readouterr().err
     assert "preflight (w256-b256, 20 steps) failed with exit 1" in err
-    assert "genimg: error:" in err and "no" in err.lower()
+    assert "genimg: error:" in err and "holds no image files" in err
+    assert (out / "preflight.log").is_file()  # kept for the trip back; a passing preflight's is removed
