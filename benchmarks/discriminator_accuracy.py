@@ -12,6 +12,7 @@ samples with the held-out images' classes, shuffled. 0.5 is chance.
 from __future__ import annotations
 
 import argparse
+from collections.abc import Callable
 from pathlib import Path
 
 import torch
@@ -24,12 +25,16 @@ from genimg_gui.train.labels import with_labels
 
 
 @torch.no_grad()
-def accuracy(gan, D, real: torch.Tensor, classes: torch.Tensor | None, seed: int = 3) -> tuple[float, float]:
-    """(share of real inputs called real, share of samples called fake)."""
+def accuracy(gan, D, real: torch.Tensor, classes: torch.Tensor | None, seed: int = 3,
+             draw: Callable[[torch.Tensor], torch.Tensor] | None = None) -> tuple[float, float]:
+    """(share of real inputs called real, share of samples called fake). draw: w -> what D judges of a sample
+    (default: a latent GAN's latent grid, a pixel GAN's image; benchmarks/discriminator_space.py passes its own)."""
     gen = torch.Generator().manual_seed(seed)
     fake_c = None if classes is None else classes[torch.randperm(len(classes), generator=gen)]
     w = gan.map(torch.randn(len(real), gan.cfg.z_dim, generator=gen), c=fake_c)
-    fake = gan.synthesize_latent(w) if hasattr(gan, "synthesize_latent") else gan.synthesize(w)
+    if draw is None:
+        draw = gan.synthesize_latent if hasattr(gan, "synthesize_latent") else gan.synthesize
+    fake = draw(w)
     return (D(real, classes) > 0).float().mean().item(), (D(fake, fake_c) < 0).float().mean().item()
 
 

@@ -32,6 +32,8 @@ from genimg_gui.train.labels import with_labels
 from genimg_gui.train.latent_gan_recipe import LatentGANRecipe
 from genimg_gui.train.loop import TrainOptions
 
+from discriminator_accuracy import accuracy  # beside this script in benchmarks/: one definition of accuracy
+
 PIXEL_WIDTHS = (128, 128, 64, 32, 16)  # a 64px generator's, halved: its discriminator gets 32..256 channels
 
 
@@ -53,16 +55,13 @@ class PixelJudged(LatentGANRecipe):
         return diff_augment(x)
 
 
-@torch.no_grad()
 def held_out_accuracy(recipe: LatentGANRecipe, real: torch.Tensor, classes: torch.Tensor | None) -> float:
-    """Mean of (held-out inputs called real, as many samples called fake); the samples' draw is fixed."""
-    gen = torch.Generator().manual_seed(3)
-    fake_c = None if classes is None else classes[torch.randperm(len(classes), generator=gen)]
-    fake = recipe.fake_input(recipe.G.map(torch.randn(len(real), recipe.G.cfg.z_dim, generator=gen), c=fake_c))
+    """Mean of (held-out inputs called real, as many samples called fake): discriminator_accuracy.py's
+    definition and sample draw, with the samples drawn into the space this discriminator judges."""
     recipe.D.eval()
-    called = (recipe.D(real, classes) > 0).float().mean() + (recipe.D(fake, fake_c) < 0).float().mean()
+    real_ok, fake_ok = accuracy(recipe.G, recipe.D, real, classes, draw=recipe.fake_input)
     recipe.D.train()
-    return called.item() / 2
+    return (real_ok + fake_ok) / 2
 
 
 def main() -> None:
