@@ -1,5 +1,6 @@
 """The app's Train… dialog: a real `genimg train` child process, its progress, Stop, and the result."""
 import json
+import signal
 
 import numpy as np
 import pytest
@@ -65,10 +66,16 @@ def test_describe_figures_names_what_a_run_measures():
 
 
 def test_stop_saves_the_model_and_a_checkpoint(qtbot, shapes, tmp_path):
+    """Even in an app started with `&` from a script, which passes SIGINT on to its children ignored."""
     dialog = dialog_for(qtbot, shapes, tmp_path / "vae", minutes=30)
     dialog.sample_every.setValue(2)
     assert dialog.preview.pixmap().isNull()
-    dialog.start()
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        dialog.start()
+        assert dialog.process.waitForStarted(30_000)
+    finally:
+        signal.signal(signal.SIGINT, previous)
     # while the run goes on, the dialog shows its latest sample grid and held-out figures
     qtbot.waitUntil(lambda: not dialog.preview.pixmap().isNull(), timeout=120_000)
     qtbot.waitUntil(lambda: "PSNR" in dialog.figures.text(), timeout=120_000)
@@ -77,7 +84,7 @@ def test_stop_saves_the_model_and_a_checkpoint(qtbot, shapes, tmp_path):
     with qtbot.waitSignal(dialog.model_trained, timeout=120_000):
         dialog.stop()
     assert (tmp_path / "vae" / "checkpoint.pt").is_file()
-    assert "interrupted at step" in dialog.log.toPlainText()
+    assert "interrupted by SIGTERM at step" in dialog.log.toPlainText()
 
 
 def test_start_refuses_a_missing_folder(qtbot, tmp_path):
@@ -92,7 +99,7 @@ def test_quitting_the_app_mid_run_saves_like_stop(qtbot, window, shapes, tmp_pat
     dialog.start()
     qtbot.waitUntil(lambda: "step 1/" in dialog.log.toPlainText(), timeout=120_000)
     window.close()
-    assert "interrupted at step" in dialog.log.toPlainText()
+    assert "interrupted by SIGTERM at step" in dialog.log.toPlainText()
     assert (tmp_path / "vae" / "checkpoint.pt").is_file() and (tmp_path / "vae" / "card.json").is_file()
 
 

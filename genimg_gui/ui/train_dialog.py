@@ -265,11 +265,15 @@ class TrainDialog(QDialog):
         self.stop_button.setEnabled(True)
 
     def stop(self) -> None:
-        """Interrupt like Ctrl+C: the run saves its checkpoint and model, then exits."""
+        """Interrupt like Ctrl+C: the run saves its checkpoint and model, then exits.
+
+        SIGTERM, not SIGINT: an app started with `&` from a script has SIGINT ignored (the shell's
+        doing), its children inherit that, and Stop did nothing; a run turns SIGTERM into the same
+        save-and-exit as Ctrl+C (train/stopping.py)."""
         pid = self.process.processId()
         if pid:
             self.log.appendPlainText("stopping: saving a checkpoint and the model…")
-            os.kill(pid, signal.SIGINT)
+            os.kill(pid, signal.SIGTERM)
 
     def _read_output(self) -> None:
         """Whole lines only: a chunk can end mid-line, and half a sample grid's path names no file."""
