@@ -30,9 +30,9 @@ from torch import nn
 
 from genimg_gui.catalog import DEFAULT_PSI
 from genimg_gui.imaging import image_grid, save_png
-from genimg_gui.models.gan import seed_class, seed_z
 from genimg_gui.models.latent_gan import LatentGANConfig, LatentGenerator
 from genimg_gui.models.tensors import to_images
+from genimg_gui.models.vae import kl_divergence
 from genimg_gui.models.weights import load_model, save_model
 from genimg_gui.train.data import load_folder, recorded_split
 from genimg_gui.train.gan_recipe import set_w_avg
@@ -40,8 +40,9 @@ from genimg_gui.train.inputs import as_pixels
 from genimg_gui.train.labels import with_labels
 from genimg_gui.train.metrics import reconstruction_figures
 
+from blind_test import gan_samples  # beside this script in benchmarks/: the blind test's seeds and classes
+
 LOGVAR_RANGE = (-12.0, 4.0)  # keeps exp() finite in the first steps
-SAMPLE_SEEDS = range(5000, 5032)  # blind_test.py's first seeds, away from the README's grids
 
 
 class Encoder(nn.Module):
@@ -113,22 +114,21 @@ def train_autoencoder(G: LatentGenerator, E: Encoder, grids: torch.Tensor, args)
     params = [*E.parameters(), *G.stem.parameters(), *G.synthesis.parameters()]
     opt = torch.optim.Adam(params, lr=args.lr, betas=(0.9, 0.99))
     draw = torch.Generator().manual_seed(0)
-    t0, step, log = time.perf_counter(), 0, []
+    t0, step = time.perf_counter(), 0
     while time.perf_counter() - t0 < args.minutes * 60 and step < args.ae_steps:
         x = grids[torch.randint(len(grids), (args.batch_size,), generator=draw)]
         mean, logvar = E(x)
         mse = F.mse_loss(G.features(posterior_w(mean, logvar)), x)
-        kl = 0.5 * (mean.pow(2) + logvar.exp() - 1 - logvar).sum(1).mean()
         opt.zero_grad(set_to_none=True)
-        (mse + args.beta * kl / x[0].numel()).backward()  # KL per latent element, as the MSE is
+        kl = kl_divergence(mean, logvar) / x[0].numel()  # per latent element, as the MSE is
+        (mse + args.beta * kl).backward()
         opt.step()
         step += 1
         if step % 100 == 0:
-            log.append({"step": step, "seconds": round(time.perf_counter() - t0), "mse": round(mse.item(), 4)})
-            print(json.dumps(log[-1]), flush=True)
+            print(json.dumps({"step": step, "seconds": round(time.perf_counter() - t0), "mse": round(mse.item(), 4)}),
+                  flush=True)
     seconds = time.perf_counter() - t0
-    return {"steps": step, "seconds": round(seconds), "images_per_s": round(step * args.batch_size / seconds, 1),
-            "log": log}
+    return {"steps": step, "seconds": round(seconds), "images_per_s": round(step * args.batch_size / seconds, 1)}
 
 
 @torch.no_grad()
@@ -174,14 +174,6 @@ def redraw_figures(G: LatentGenerator, E: Encoder, vae, images: torch.Tensor, la
     save_png(image_grid(list(to_images(torch.cat([images[:16], redraws[:16]]))), 16), out, scale=2)
     return {"generator_redraws": reconstruction_figures(redraws, images),
             "vae_reconstructions": reconstruction_figures(own, images)}
-
-
-@torch.no_grad()
-def sample_grid(G: LatentGenerator, out: Path) -> None:
-    z = torch.cat([seed_z(s, G.cfg.z_dim) for s in SAMPLE_SEEDS])
-    c = torch.cat([seed_class(G, s) for s in SAMPLE_SEEDS])
-    rows = [im for psi in (1.0, DEFAULT_PSI) for im in to_images(G(z, psi, c))]
-    save_png(image_grid(rows, 8), out, scale=2)
 
 
 def card_of(args: argparse.Namespace, vae_card: dict, figures: dict) -> dict:
@@ -231,9 +223,9 @@ def main() -> None:
     G.class_freq.copy_(counts / counts.sum())
     set_w_avg(G)
     G.eval()
-    figures["autoencoder"].pop("log")  # printed as it went
     save_model(args.out / "model", G, card_of(args, vae_card, figures))
-    sample_grid(G, args.out / "samples.png")
+    rows = [im for psi in (1.0, DEFAULT_PSI) for im in gan_samples(args.out / "model", 32, psi)]
+    save_png(image_grid(rows, 8), args.out / "samples.png", scale=2)
     print(json.dumps(figures, indent=2))
 
 

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import argparse
-import importlib.util
 import sys
 from pathlib import Path
 
@@ -10,19 +9,14 @@ import numpy as np
 import torch
 from PIL import Image
 
-from genimg_gui.models.gan import seed_z
-from genimg_gui.models.weights import load_model
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "benchmarks"))  # the script imports blind_test.py beside it
+import autoencoder_generator as script  # noqa: E402
 
-ROOT = Path(__file__).parents[1]
-SCRIPT = ROOT / "benchmarks" / "autoencoder_generator.py"
+from genimg_gui.models.gan import seed_z  # noqa: E402
+from genimg_gui.models.weights import load_model  # noqa: E402
+
 VAE, GAN = ROOT / "weights" / "emoji-vae", ROOT / "weights" / "emoji-gan"
-
-
-def _load_script():
-    spec = importlib.util.spec_from_file_location("autoencoder_generator", SCRIPT)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
 def _labelled_folder(folder: Path, classes: list[str], per_class: int = 3) -> Path:
@@ -41,7 +35,6 @@ def _labelled_folder(folder: Path, classes: list[str], per_class: int = 3) -> Pa
 
 def test_the_first_stage_learns_to_redraw_latent_grids():
     """The encoder and synthesis lower their redraw error on the grids they train on (a fresh generator)."""
-    script = _load_script()
     torch.manual_seed(0)
     vae, _ = load_model(VAE)
     latents = torch.randn(8, *vae.cfg.latent_shape)
@@ -63,7 +56,6 @@ def test_the_first_stage_learns_to_redraw_latent_grids():
 
 
 def test_its_result_opens_as_a_conditional_gan_with_the_datas_licence(tmp_path, monkeypatch, capsys):
-    script = _load_script()
     classes = load_model(GAN)[0].cfg.classes
     data = _labelled_folder(tmp_path / "data", list(classes))
     out = tmp_path / "run"
