@@ -3,6 +3,7 @@ than one that judges latent grids, as the GAN's own does? A person sees the smud
 
     python benchmarks/discriminator_space.py --data DATA --space pixels [--steps 1000] [--every 250]
         [--gan weights/emoji-gan] [--labels DATA/labels.csv --label-column category] [--threads 1]
+        [--r1-gamma G] [--augment-p 1|0|auto]
 
 A fresh discriminator trains alone against the GAN, which stays unchanged (as `--set d_warmup` does),
 with the latent GAN recipe's own step: non-saturating loss, lazy R1 (--r1-gamma; the recipe's γ = 1 suits
@@ -76,6 +77,8 @@ def main() -> None:
     p.add_argument("--every", type=int, default=250)
     p.add_argument("--r1-gamma", type=float, help="default: 1 for latent grids, 0.05 for pixels")
     p.add_argument("--lr", type=float, default=1e-4)
+    p.add_argument("--augment-p", default="1", help="the chance DiffAugment applies to each input (the recipe's "
+                   "augment_p: 1, the default, augments every one; 0 none; auto adapts, as ADA)")
     p.add_argument("--threads", type=int, default=1)
     args = p.parse_args()
     torch.set_num_threads(args.threads)
@@ -88,6 +91,7 @@ def main() -> None:
     gamma = args.r1_gamma if args.r1_gamma is not None else (1.0 if args.space == "latent" else 0.05)
     opts = TrainOptions(data=args.data, out=Path(tempfile.mkdtemp()), lr=args.lr, resolution=card["resolution"],
                         extra={"latent_of": str(args.vae), "r1_gamma": gamma, "classes": list(gan.cfg.classes),
+                               "augment_p": args.augment_p if args.augment_p == "auto" else float(args.augment_p),
                                "class_counts": card["training"]["options"]["extra"].get("class_counts")})
     recipe = (PixelJudged if args.space == "pixels" else LatentGANRecipe)(opts, torch.device("cpu"))
     recipe.G.load_state_dict(gan.state_dict())
@@ -97,7 +101,8 @@ def main() -> None:
     held_real = recipe.real_input(inputs.batch(held_idx))
     held_classes = data.labels[held_idx] if gan.cfg.classes else None
     print(f"{args.space}: discriminator of {sum(p.numel() for p in recipe.D.parameters()):,} parameters, "
-          f"R1 γ {gamma}, lr {args.lr}, {args.threads} thread(s); step 0: held-out accuracy "
+          f"R1 γ {gamma}, lr {args.lr}, augmentation {recipe.augment_chance.describe()}, {args.threads} thread(s); "
+          f"step 0: held-out accuracy "
           f"{held_out_accuracy(recipe, held_real, held_classes):.3f}", flush=True)
     t0 = time.monotonic()
     for step, idx in enumerate(batches(len(train_idx), 32, seed=0), 1):

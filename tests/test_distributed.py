@@ -12,7 +12,8 @@ import torch.multiprocessing as mp
 from PIL import Image
 
 from genimg_gui.models.weights import load_model
-from genimg_gui.train.distributed import World, average_gradients
+from genimg_gui.train.augment import ADA_IMAGES, ADA_INTERVAL, AugmentChance
+from genimg_gui.train.distributed import World, average_gradients, mean_across_processes
 
 
 def _average_in_process(rank: int, store: str, out: str) -> None:
@@ -30,6 +31,27 @@ def test_average_gradients_gives_every_process_the_mean(tmp_path):
     for rank in (0, 1):
         for grad in torch.load(tmp_path / f"{rank}.pt", weights_only=True):
             assert torch.allclose(grad, torch.full_like(grad, 1.5))
+
+
+def _adapt_in_process(rank: int, store: str, out: str) -> None:
+    dist.init_process_group("gloo", init_method=f"file://{store}", rank=rank, world_size=2)
+    ada = AugmentChance("auto")
+    # rank 0's discriminator calls all its reals real, rank 1's half: E[sign] 1 and 0, 0.5 together
+    logits = torch.full((8,), 2.0) if rank == 0 else torch.tensor([1.0, -1.0] * 4)
+    for _ in range(ADA_INTERVAL):
+        ada.observe(logits, mean_across_processes)
+    torch.save(torch.tensor([ada.p]), f"{out}/{rank}.pt")
+    dist.destroy_process_group()
+
+
+def test_adaptive_augmentation_moves_every_process_alike(tmp_path):
+    """Alone, rank 0 would raise p; the mean over both (0.5, below ADA's 0.6) keeps it at 0 in both."""
+    mp.spawn(_adapt_in_process, args=(str(tmp_path / "store"), str(tmp_path)), nprocs=2, join=True)
+    assert [torch.load(tmp_path / f"{r}.pt", weights_only=True).item() for r in (0, 1)] == [0.0, 0.0]
+    alone = AugmentChance("auto")
+    for _ in range(ADA_INTERVAL):
+        alone.observe(torch.full((8,), 2.0))
+    assert alone.p == ADA_INTERVAL * 8 / ADA_IMAGES
 
 
 def test_shard_splits_a_global_batch_without_overlap():

@@ -16,7 +16,7 @@ from genimg_gui.catalog import read_entry
 from genimg_gui.cli import main
 from genimg_gui.models.directions import load_directions
 from genimg_gui.models.weights import load_model, latent_shape
-from genimg_gui.train.augment import latent_augment, translation
+from genimg_gui.train.augment import ADA_IMAGES, ADA_INTERVAL, AugmentChance, latent_augment, translation
 from genimg_gui.train.data import load_folder, recorded_split
 from genimg_gui.train.metrics import nearest_label_agreement, precision_recall, reconstruction_figures
 from genimg_gui.train.vae_recipe import VAERecipe
@@ -351,6 +351,53 @@ def test_latent_augmentation_shifts_grids_with_their_own_edges_and_passes_gradie
     x = torch.randn(4, 3, 8, 8, requires_grad=True)
     latent_augment(x).sum().backward()
     assert x.grad is not None and x.grad.abs().sum() > 0 and (x.grad == 0).any()  # cutout blocks some cells
+
+
+def test_augment_chance_augments_each_image_with_its_chance():
+    x = torch.zeros(2000, 1, 2, 2)
+    mark = lambda t: t + 1.0  # noqa: E731
+    assert torch.equal(AugmentChance(0.0).apply(x, mark), x)
+    assert torch.equal(AugmentChance(1.0).apply(x, mark), x + 1.0)
+    torch.manual_seed(0)
+    marked = AugmentChance(0.25).apply(x, mark)[:, 0, 0, 0]
+    assert set(marked.tolist()) == {0.0, 1.0} and 0.2 < marked.mean().item() < 0.3  # whole images, a quarter
+    with pytest.raises(ValueError, match="between 0 and 1"):
+        AugmentChance(1.5)
+
+
+def test_adaptive_augmentation_rises_while_the_discriminator_calls_reals_real_and_falls_after():
+    ada = AugmentChance("auto")
+    assert ada.p == 0.0  # starts unaugmented: the discriminator sees the data as it is
+    confident, unsure = torch.full((32,), 3.0), torch.tensor([1.0, -1.0] * 16)  # E[sign] 1 and 0
+    for _ in range(ADA_INTERVAL * 10):
+        ada.observe(confident)
+    assert ada.p == pytest.approx(10 * ADA_INTERVAL * 32 / ADA_IMAGES)  # one move per interval
+    for _ in range(ADA_INTERVAL * 3):
+        ada.observe(unsure)
+    assert ada.p == pytest.approx(7 * ADA_INTERVAL * 32 / ADA_IMAGES)
+    for _ in range(ADA_INTERVAL * 20):
+        ada.observe(unsure)
+    assert ada.p == 0.0  # never below 0
+    fixed = AugmentChance(0.3)
+    fixed.observe(confident)
+    assert fixed.p == 0.3 and fixed.describe() == "p = 0.3"
+
+
+def test_augment_p_auto_is_recorded_and_a_resumed_run_keeps_its_chance(data_dir, model_dir, tmp_path, capsys):
+    out = tmp_path / "gan"
+    assert train("gan", data_dir, out, 1, "--set", "augment_p=auto") == 0
+    assert "aug_p=0.0000" in capsys.readouterr().out  # the progress line shows it
+    state = torch.load(out / "checkpoint.pt", weights_only=True)
+    state["recipe"]["augment"]["p"] = 0.4  # as if it had risen
+    torch.save(state, out / "checkpoint.pt")
+    assert train("gan", data_dir, out, 2, "--resume") == 0
+    assert "aug_p=0.4" in capsys.readouterr().out  # one step cannot move it far from where it was left
+    assert "adaptive (ADA" in load_model(out)[1]["objective"]["augment"]
+    assert train("gan", data_dir, out, 3, "--resume", "--set", "augment_p=0") == 0  # a new setting takes effect
+    assert torch.load(out / "checkpoint.pt", weights_only=True)["recipe"]["augment"] == {"adaptive": False, "p": 0.0}
+    assert load_model(out)[1]["objective"]["augment"].endswith("p = 0")
+    assert train("gan", data_dir, tmp_path / "bad", 1, "--set", "augment_p=2") == 1
+    assert "between 0 and 1, or auto" in capsys.readouterr().err
 
 
 def test_latent_of_must_name_a_vae_of_the_same_resolution(data_dir, model_dir, tmp_path, capsys):

@@ -61,8 +61,8 @@ def parse_settings(items: list[str], allowed: tuple[str, ...]) -> dict:
         key, sep, value = item.partition("=")
         if not sep or key not in allowed:
             raise TrainError(f"--set {item!r}: expected KEY=JSON with KEY one of {', '.join(allowed)}")
-        try:
-            extra[key] = json.loads(value)
+        try:  # the one word a setting takes (augment_p=auto) need not be quoted as JSON
+            extra[key] = value if value == "auto" else json.loads(value)
         except json.JSONDecodeError:
             raise TrainError(f"--set {item!r}: {value!r} is not JSON (e.g. 0.001 or [32,64,128])") from None
     return extra

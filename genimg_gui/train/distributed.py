@@ -58,6 +58,16 @@ def average_gradients(params: Iterable[torch.nn.Parameter]) -> None:
         offset += g.numel()
 
 
+def mean_across_processes(t: torch.Tensor) -> torch.Tensor:
+    """The mean of a small CPU tensor over all processes (itself in a world of one): a statistic every
+    replica must act on alike, such as adaptive augmentation's."""
+    if not (dist.is_available() and dist.is_initialized()) or dist.get_world_size() == 1:
+        return t
+    moved = t.to("cuda" if dist.get_backend() == "nccl" else "cpu")  # NCCL only moves GPU tensors
+    dist.all_reduce(moved)
+    return moved.cpu() / dist.get_world_size()
+
+
 def barrier() -> None:
     if dist.is_available() and dist.is_initialized():
         dist.barrier()

@@ -14,8 +14,8 @@ from ..models.gan import Discriminator, GANConfig, Generator, MappedGenerator, s
 from ..models.tensors import to_images
 from ..models.weights import save_model
 from . import TrainError
-from .augment import diff_augment
-from .distributed import average_gradients
+from .augment import AugmentChance, diff_augment
+from .distributed import average_gradients, mean_across_processes
 from .finetune import D_WARMUP_STEPS, load_discriminator, load_start, save_discriminator
 from .loop import TrainOptions, load_optimizer
 
@@ -59,7 +59,8 @@ def set_w_avg(g: MappedGenerator, n: int = 10_000) -> torch.Tensor:
 
 class GANRecipe:
     kind = "gan"
-    settings = ("channels", "z_dim", "w_dim", "r1_gamma", "ema", "mapping_lr", "d_lr", "d_warmup")  # what --set changes
+    settings = ("channels", "z_dim", "w_dim", "r1_gamma", "ema", "mapping_lr", "d_lr", "d_warmup",
+                "augment_p")  # what --set changes
 
     def __init__(self, opts: TrainOptions, device: torch.device) -> None:
         self.device = device
@@ -79,6 +80,8 @@ class GANRecipe:
             self.d_lr = float(opts.extra.get("d_lr", 1.0))
             # steps the discriminator trains alone after --init (None: D_WARMUP_STEPS if it starts fresh)
             self.d_warmup = int(opts.extra["d_warmup"]) if "d_warmup" in opts.extra else None
+            # how often DiffAugment applies: 1 (always), a chance, or "auto" (adaptive, see AugmentChance)
+            self.augment_chance = AugmentChance(opts.extra.get("augment_p", 1.0))
         except (TypeError, ValueError) as e:
             raise TrainError(f"bad GAN setting ({e}); e.g. --set r1_gamma=0.5 --set ema=0.999") from None
         if self.d_warmup is not None and self.d_warmup < 0:
@@ -99,6 +102,7 @@ class GANRecipe:
         self.ema_ramp = True  # a young generator's EMA follows it closely at first; not a trained one's
         self.new_mapping_lr = "mapping_lr" in opts.extra
         self.new_d_lr = "d_lr" in opts.extra
+        self.new_augment = "augment_p" in opts.extra
         self.fixed_z = torch.randn(32, cfg.z_dim, generator=torch.Generator().manual_seed(opts.seed)).to(device)
         # the sample grid of a conditional GAN: its classes in turn, so each row shows several
         self.fixed_c = torch.arange(32, device=device) % len(cfg.classes) if cfg.classes else None
@@ -140,8 +144,8 @@ class GANRecipe:
         with torch.no_grad():
             fake = self.fake_input(self.G.map(self._z(n), c=c_fake))
         real = self.real_input(batch).detach().requires_grad_(step % R1_EVERY == 0)
-        real_logits = self.D(self.augment(real), labels)
-        d_loss = F.softplus(self.D(self.augment(fake), c_fake)).mean() + F.softplus(-real_logits).mean()
+        real_logits = self.D(self._augment(real), labels)
+        d_loss = F.softplus(self.D(self._augment(fake), c_fake)).mean() + F.softplus(-real_logits).mean()
         if real.requires_grad:
             (grad,) = torch.autograd.grad(real_logits.sum(), real, create_graph=True)
             d_loss = d_loss + 0.5 * self.r1_gamma * R1_EVERY * grad.pow(2).flatten(1).sum(1).mean()
@@ -149,18 +153,24 @@ class GANRecipe:
         d_loss.backward()
         average_gradients(self.D.parameters())
         self.opt_d.step()
+        self.augment_chance.observe(real_logits, mean_across_processes)
+        shown = {"aug_p": self.augment_chance.p} if self.augment_chance.adaptive else {}
         if step <= self.d_solo_until:
-            return {"d": d_loss.item()}
+            return {"d": d_loss.item(), **shown}
         # generator
         c_fake = self._fake_classes(labels)
         w = self.G.map(self._z(n), c=c_fake)
-        g_loss = F.softplus(-self.D(self.augment(self.fake_input(w)), c_fake)).mean()
+        g_loss = F.softplus(-self.D(self._augment(self.fake_input(w)), c_fake)).mean()
         self.opt_g.zero_grad(set_to_none=True)
         g_loss.backward()
         average_gradients(self.G.parameters())
         self.opt_g.step()
         self._update_ema(step)
-        return {"d": d_loss.item(), "g": g_loss.item()}
+        return {"d": d_loss.item(), "g": g_loss.item(), **shown}
+
+    def _augment(self, x: torch.Tensor) -> torch.Tensor:
+        """What the discriminator sees of x: augmented with the run's chance (every image by default)."""
+        return self.augment_chance.apply(x, self.augment)
 
     @torch.no_grad()
     def _update_ema(self, step: int) -> None:
@@ -189,11 +199,13 @@ class GANRecipe:
 
     def objective(self) -> dict:
         return {"loss": "non-saturating", "r1_gamma": self.r1_gamma, "ema": self.ema_beta,
-                "mapping_lr": self.mapping_lr, "d_lr": self.d_lr, "augment": "DiffAugment colour,translation,cutout"}
+                "mapping_lr": self.mapping_lr, "d_lr": self.d_lr,
+                "augment": f"DiffAugment colour,translation,cutout, {self.augment_chance.describe()}"}
 
     def state(self) -> dict:
         return {"G": self.G.state_dict(), "D": self.D.state_dict(), "G_ema": self.G_ema.state_dict(),
-                "opt_g": self.opt_g.state_dict(), "opt_d": self.opt_d.state_dict(), "ema_ramp": self.ema_ramp}
+                "opt_g": self.opt_g.state_dict(), "opt_d": self.opt_d.state_dict(), "ema_ramp": self.ema_ramp,
+                "augment": {"adaptive": self.augment_chance.adaptive, "p": self.augment_chance.p}}
 
     def init_from(self, folder: Path) -> tuple[dict, str]:
         """Start from a GAN folder (--init): its generator, and its discriminator when it kept one."""
@@ -218,6 +230,9 @@ class GANRecipe:
         for name in ("G", "D", "G_ema"):
             getattr(self, name).load_state_dict(state[name])
         self.ema_ramp = bool(state.get("ema_ramp", True))  # older checkpoints: runs from scratch
+        if not self.new_augment and "augment" in state:  # like the learning rates: the run's own unless given anew
+            self.augment_chance = AugmentChance("auto" if state["augment"]["adaptive"] else state["augment"]["p"])
+            self.augment_chance.p = float(state["augment"]["p"])
         load_optimizer(self.opt_g, state["opt_g"], self.new_lr)
         load_optimizer(self.opt_d, state["opt_d"], self.new_lr)
         # the multiples of the learning rate: like --lr, given on a resumed run they take effect, else the run's stay
