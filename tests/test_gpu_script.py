@@ -40,7 +40,8 @@ def test_every_candidate_is_a_valid_train_command(script, name, tmp_path):
     assert (SCRIPT.parents[1] / args.latent_of).is_dir()  # the script runs from the repository root
     assert "Noto Emoji" in args.data_name and "CC BY 4.0" in args.licence  # for the card, from emoji-vae's
     settings = parse_settings(args.set, LatentGANRecipe.settings)
-    assert settings["r1_gamma"] == (0.3 if name.endswith("r1-0.3") else 1.0)  # a candidate's own setting wins
+    assert settings["r1_gamma"] == (0.1 if name.endswith("ada") else 1.0)  # a candidate's own setting wins
+    assert settings.get("augment_p", 1) == ("auto" if name.endswith("ada") else 1)
 
 
 def test_the_best_folder_travels_in_parts_and_comes_back_whole(script, tmp_path, monkeypatch):

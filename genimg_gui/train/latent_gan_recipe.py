@@ -108,5 +108,6 @@ class LatentGANRecipe(GANRecipe):
         self.stats_ready = True  # the statistics are buffers in the checkpoint
 
     def objective(self) -> dict:
-        return {**super().objective(), "augment": f"DiffAugment translation,cutout on the latent grid, {self.augment_chance.describe()}",
+        return {**super().objective(),
+                "augment": f"DiffAugment translation,cutout on the latent grid, {self.augment_chance.describe()}",
                 "space": "latent grid of the VAE whose decoder is included"}
