@@ -1,9 +1,12 @@
 """Differentiable augmentation (Zhao et al. 2020, DiffAugment): colour, translation, cutout.
 
 Applied to both real and fake images before the discriminator so a GAN trained
-on a few thousand images does not let D memorise them.
+on a few thousand images does not let D memorise them: to every image, or with
+a chance that adapts to how well D knows the data (AugmentChance, as ADA).
 """
 from __future__ import annotations
+
+from collections.abc import Callable
 
 import torch
 import torch.nn.functional as F
@@ -75,7 +78,7 @@ class AugmentChance:
             raise ValueError(f"augment_p must be between 0 and 1, or auto (got {setting})")
         self._signs, self._seen, self._steps = 0.0, 0, 0
 
-    def apply(self, x: torch.Tensor, augment) -> torch.Tensor:
+    def apply(self, x: torch.Tensor, augment: Callable[[torch.Tensor], torch.Tensor]) -> torch.Tensor:
         if self.p <= 0.0:
             return x
         if self.p >= 1.0:
@@ -83,7 +86,8 @@ class AugmentChance:
         chosen = torch.rand(x.shape[0], 1, 1, 1, device=x.device) < self.p
         return torch.where(chosen, augment(x), x)
 
-    def observe(self, real_logits: torch.Tensor, mean=lambda t: t) -> None:
+    def observe(self, real_logits: torch.Tensor,
+                mean: Callable[[torch.Tensor], torch.Tensor] = lambda t: t) -> None:
         """Count how the discriminator scored a batch of real images; adjust p every ADA_INTERVAL steps."""
         if not self.adaptive:
             return
@@ -97,4 +101,5 @@ class AugmentChance:
         self._signs, self._seen = 0.0, 0
 
     def describe(self) -> str:
-        return f"adaptive (ADA, target {ADA_TARGET})" if self.adaptive else f"p = {self.p:g}"
+        """For the model card, which is written at the end of a run: an adaptive chance says where it got to."""
+        return f"adaptive (ADA, target {ADA_TARGET}; p = {self.p:.3f} now)" if self.adaptive else f"p = {self.p:g}"
