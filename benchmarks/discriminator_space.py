@@ -91,7 +91,7 @@ def main() -> None:
     gamma = args.r1_gamma if args.r1_gamma is not None else (1.0 if args.space == "latent" else 0.05)
     opts = TrainOptions(data=args.data, out=Path(tempfile.mkdtemp()), lr=args.lr, resolution=card["resolution"],
                         extra={"latent_of": str(args.vae), "r1_gamma": gamma, "classes": list(gan.cfg.classes),
-                               "augment_p": args.augment_p if args.augment_p == "auto" else float(args.augment_p),
+                               "augment_p": args.augment_p,  # "auto" or a number, as AugmentChance reads it
                                "class_counts": card["training"]["options"]["extra"].get("class_counts")})
     recipe = (PixelJudged if args.space == "pixels" else LatentGANRecipe)(opts, torch.device("cpu"))
     recipe.G.load_state_dict(gan.state_dict())

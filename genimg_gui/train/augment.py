@@ -100,6 +100,16 @@ class AugmentChance:
         self.p = min(max(self.p + (1.0 if rt > ADA_TARGET else -1.0) * self._seen / ADA_IMAGES, 0.0), 1.0)
         self._signs, self._seen = 0.0, 0
 
+    def state(self) -> dict:
+        """What a checkpoint keeps of it; from_state() rebuilds it."""
+        return {"adaptive": self.adaptive, "p": self.p}
+
+    @classmethod
+    def from_state(cls, state: dict) -> "AugmentChance":
+        chance = cls("auto" if state["adaptive"] else state["p"])
+        chance.p = float(state["p"])  # an adaptive chance goes on from where it got to
+        return chance
+
     def describe(self) -> str:
         """For the model card, which is written at the end of a run: an adaptive chance says where it got to."""
         return f"adaptive (ADA, target {ADA_TARGET}; p = {self.p:.3f} now)" if self.adaptive else f"p = {self.p:g}"

@@ -42,9 +42,14 @@ def init_world() -> World:
     return World(dist.get_rank(), dist.get_world_size(), int(os.environ.get("LOCAL_RANK", "0")))
 
 
+def _shared() -> bool:
+    """Whether this process trains beside others (a torchrun group of more than one)."""
+    return dist.is_available() and dist.is_initialized() and dist.get_world_size() > 1
+
+
 def average_gradients(params: Iterable[torch.nn.Parameter]) -> None:
     """All-reduce and average gradients across processes; a no-op in a world of one."""
-    if not (dist.is_available() and dist.is_initialized()) or dist.get_world_size() == 1:
+    if not _shared():
         return
     grads = [p.grad for p in params if p.grad is not None]
     if not grads:
@@ -61,7 +66,7 @@ def average_gradients(params: Iterable[torch.nn.Parameter]) -> None:
 def mean_across_processes(t: torch.Tensor) -> torch.Tensor:
     """The mean of a small CPU tensor over all processes (itself in a world of one): a statistic every
     replica must act on alike, such as adaptive augmentation's."""
-    if not (dist.is_available() and dist.is_initialized()) or dist.get_world_size() == 1:
+    if not _shared():
         return t
     moved = t.to("cuda" if dist.get_backend() == "nccl" else "cpu")  # NCCL only moves GPU tensors
     dist.all_reduce(moved)

@@ -205,7 +205,7 @@ class GANRecipe:
     def state(self) -> dict:
         return {"G": self.G.state_dict(), "D": self.D.state_dict(), "G_ema": self.G_ema.state_dict(),
                 "opt_g": self.opt_g.state_dict(), "opt_d": self.opt_d.state_dict(), "ema_ramp": self.ema_ramp,
-                "augment": {"adaptive": self.augment_chance.adaptive, "p": self.augment_chance.p}}
+                "augment": self.augment_chance.state()}
 
     def init_from(self, folder: Path) -> tuple[dict, str]:
         """Start from a GAN folder (--init): its generator, and its discriminator when it kept one."""
@@ -231,8 +231,7 @@ class GANRecipe:
             getattr(self, name).load_state_dict(state[name])
         self.ema_ramp = bool(state.get("ema_ramp", True))  # older checkpoints: runs from scratch
         if not self.new_augment and "augment" in state:  # like the learning rates: the run's own unless given anew
-            self.augment_chance = AugmentChance("auto" if state["augment"]["adaptive"] else state["augment"]["p"])
-            self.augment_chance.p = float(state["augment"]["p"])
+            self.augment_chance = AugmentChance.from_state(state["augment"])
         load_optimizer(self.opt_g, state["opt_g"], self.new_lr)
         load_optimizer(self.opt_d, state["opt_d"], self.new_lr)
         # the multiples of the learning rate: like --lr, given on a resumed run they take effect, else the run's stay
