@@ -13,7 +13,7 @@ from genimg_gui.models.gan import Generator
 from genimg_gui.models.vae import ConvVAE
 from genimg_gui.models.weights import load_model
 from genimg_gui.train import gan_recipe
-from genimg_gui.train.finetune import DISCRIMINATOR_NAME, without_classes
+from genimg_gui.train.finetune import DISCRIMINATOR_NAME, widened, without_classes
 from test_conditional import squares
 from test_train import make_shapes, restore_threads, train  # noqa: F401 - restore_threads is a fixture
 
@@ -140,6 +140,35 @@ def test_a_model_that_cannot_start_the_run_is_a_clear_error(kind, start, extra, 
     assert message in err and "Traceback" not in err
     assert not (tmp_path / "out" / "model.safetensors").exists()
 
+
+def test_a_generator_grown_wider_draws_what_it_drew_and_its_new_channels_learn():
+    torch.manual_seed(0)
+    small = Generator(TINY_GAN).eval()
+    wide = Generator(replace(TINY_GAN, channels=(48, 32, 8, 12))).eval()
+    wide.load_state_dict(widened(small.state_dict(), wide))
+    z = torch.randn(6, TINY_GAN.z_dim)
+    with torch.no_grad():
+        torch.testing.assert_close(wide(z), small(z), atol=1e-4, rtol=0)
+        torch.testing.assert_close(wide(z, psi=0.5), small(z, psi=0.5), atol=1e-4, rtol=0)
+    wide(z).square().mean().backward()
+    into_new = wide.synthesis[0].conv.weight.grad[16:]  # the weights into the 16 new channels at 8px
+    assert into_new.abs().max() > 0  # silent at first, yet they learn from the first step
+    assert wide.synthesis[0].conv.weight[16:].abs().max() == 0
+
+
+def test_a_run_grows_a_wider_generator_from_a_narrower_model(trained, data_dir, tmp_path, capsys):
+    out = tmp_path / "wide"
+    assert init_run("gan", data_dir, out, trained["gan"], 1, "--set", "channels=[64,32,16,8]", *STILL) == 0
+    said = capsys.readouterr().out
+    assert "grown from channels [32, 16, 8, 8] to [64, 32, 16, 8], drawing as it drew" in said
+    assert "its discriminator starts afresh" in said  # D's widths follow the generator's
+    (start, _), (grown, card) = load_model(trained["gan"]), load_model(out)
+    assert card["config"]["channels"] == [64, 32, 16, 8]
+    z = torch.randn(4, start.cfg.z_dim)
+    with torch.no_grad():
+        torch.testing.assert_close(grown(z), start(z), atol=1e-4, rtol=0)
+    assert init_run("gan", data_dir, tmp_path / "narrow", trained["gan"], 1, "--set", "channels=[64,8,8,8]") == 1
+    assert "does not fit this run (channels: model (32, 16, 8, 8), this run (64, 8, 8, 8))" in capsys.readouterr().err
 
 
 def test_merging_the_classes_of_a_generator_whose_data_held_one_keeps_it_exactly():

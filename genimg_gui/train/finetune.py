@@ -15,7 +15,8 @@ import torch
 from torch import nn
 
 from ..catalog import recorded_latent_of
-from ..models.blocks import unit_rms
+from ..models.blocks import PixelNorm, unit_rms
+from ..models.gan import MappedGenerator
 from ..models.weights import ModelFileError, check_state_dict, load_model, read_card, read_tensors, save_tensors
 from . import TrainError
 
@@ -64,12 +65,57 @@ def load_start(folder: Path, like: nn.Module) -> dict:
         state, theirs = without_classes(net), {**theirs, "classes": ours["classes"]}
     elif added:  # an unconditional GAN starting a run with labels
         state, theirs = with_classes(state, like.state_dict()), {**theirs, "classes": ours["classes"]}
+    grown = isinstance(like, MappedGenerator) and wider(theirs.get("channels"), ours.get("channels"))
+    if grown:  # a larger generator grown from a smaller one
+        state, theirs = widened(state, like), {**theirs, "channels": ours["channels"]}
     differ = [f"{k}: model {theirs.get(k)!r}, this run {ours.get(k)!r}"
               for k in sorted(set(theirs) | set(ours)) if theirs.get(k) != ours.get(k)]
     if differ:
         raise TrainError(f"--init {folder} does not fit this run ({'; '.join(differ)}); "
                          "classes come from --labels, latent spaces from --latent-of")
-    return {"state": state, "card": card, "merged_classes": merged, "added_classes": added}
+    return {"state": state, "card": card, "merged_classes": merged, "added_classes": added,
+            "grown_from": tuple(net.cfg.channels) if grown else ()}
+
+
+def wider(old: list | tuple | None, new: list | tuple | None) -> bool:
+    """Whether `new` widths keep `old`'s layers and widen at least one of them (a generator can grow into it)."""
+    if old is None or new is None or len(old) != len(new) or tuple(old) == tuple(new):
+        return False
+    return all(n >= o for o, n in zip(old, new))
+
+
+@torch.no_grad()
+def widened(old: dict[str, torch.Tensor], wide: nn.Module) -> dict[str, torch.Tensor]:
+    """A generator's state grown into `wide` (the same network with more channels), drawing what it drew.
+
+    A larger generator trained from scratch needs many hours more than this CPU gives (the bundled
+    GAN took 13); grown from a trained one, it starts where that one ended, and training puts the new
+    channels to use. Each new channel starts silent: zero weights into it, so it outputs zero, while
+    its weights out to the next layer keep their fresh random values, so the gradient reaches the
+    weights into it from the first step (were both zero, neither would ever move). PixelNorm
+    averages over all channels, silent ones too, which scales the old ones up by sqrt(new/old);
+    the layer after it takes that back on its old inputs."""
+    state = {}
+    for name, fresh in wide.state_dict().items():
+        before = old[name]
+        if before.shape == fresh.shape:
+            state[name] = before.clone()
+            continue
+        grown = torch.zeros_like(fresh) if name.endswith("bias") else fresh.clone()
+        grown[before.shape[0]:] = 0  # new output channels (rows): silent
+        grown[tuple(slice(0, n) for n in before.shape)] = before
+        state[name] = grown
+    normalised = None  # the (old, new) width of the PixelNorm the next conv reads, if it reads one
+    for name, module in wide.synthesis.named_modules(prefix="synthesis"):
+        if isinstance(module, nn.Conv2d):
+            if normalised:
+                old_in, new_in = normalised
+                state[f"{name}.weight"][:, :old_in] *= math.sqrt(old_in / new_in)
+            normalised = None
+            width = (old[f"{name}.weight"].shape[0], module.out_channels)
+        elif isinstance(module, PixelNorm):
+            normalised = width
+    return state
 
 
 @torch.no_grad()
@@ -104,13 +150,16 @@ def without_classes(gen: nn.Module) -> dict[str, torch.Tensor]:
     return state
 
 
-def load_discriminator(folder: Path, D: nn.Module) -> bool:
-    """Load `folder`'s discriminator into D if it has one; False when it has none."""
+def load_discriminator(folder: Path, D: nn.Module, other_widths: bool = False) -> bool:
+    """Load `folder`'s discriminator into D if it has one; False when it has none. other_widths: the
+    generator was grown (widened), and D's widths follow it, so a D of the old widths is left out."""
     path = Path(folder) / DISCRIMINATOR_NAME
     if not path.is_file():
         return False
     try:
         state = read_tensors(path)
+        if other_widths and any(k in state and state[k].shape != v.shape for k, v in D.state_dict().items()):
+            return False
         if not hasattr(D, "project"):  # a run without labels: the class projection has nothing to judge
             state = {k: v for k, v in state.items() if not k.startswith("project.")}
         elif "project.weight" not in state:  # a run with labels from a model without: D's projection starts at zero
