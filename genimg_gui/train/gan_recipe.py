@@ -219,8 +219,12 @@ class GANRecipe:
         grown = start["grown_from"]
         kept_d = load_discriminator(folder, self.D, other_widths=bool(grown))
         self.d_solo_until = self.d_warmup if self.d_warmup is not None else 0 if kept_d else D_WARMUP_STEPS
-        loaded = "generator and discriminator" if kept_d else "generator (its discriminator starts afresh, as wide " \
-            "as the grown generator needs)" if grown else "generator; its folder kept no discriminator"
+        if kept_d:
+            loaded = "generator and discriminator"
+        elif grown:  # the discriminator's widths follow the generator's
+            loaded = "generator (its discriminator starts afresh, as wide as the grown generator needs)"
+        else:
+            loaded = "generator; its folder kept no discriminator"
         if grown:
             loaded += f"; grown from channels {list(grown)} to {list(self.G.cfg.channels)}, drawing as it drew"
         if start["merged_classes"]:
