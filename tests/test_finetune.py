@@ -87,6 +87,17 @@ def test_without_a_discriminator_a_fresh_one_trains_alone_first(trained, data_di
     assert max((a - b).abs().max() for a, b in zip(weights(tmp_path / "on").values(), weights(start).values())) > 0
 
 
+def test_a_run_stopped_during_the_solo_steps_resumes_them(trained, data_dir, tmp_path, capsys):
+    """Were they forgotten on --resume, the generator would follow a half-trained discriminator's noise."""
+    out = tmp_path / "solo"
+    assert init_run("gan", data_dir, out, trained["gan"], 2, "--set", "d_warmup=3") == 0
+    assert init_run("gan", data_dir, out, trained["gan"], 3, "--resume") == 0  # step 3: still alone
+    assert "resumed from step 2" in capsys.readouterr().out
+    assert_same(weights(out), weights(trained["gan"]), atol=0)
+    assert init_run("gan", data_dir, out, trained["gan"], 4, "--resume") == 0  # step 4: the generator joins in
+    assert max((a - b).abs().max() for a, b in zip(weights(out).values(), weights(trained["gan"]).values())) > 0
+
+
 def test_d_warmup_sets_the_solo_steps_also_for_a_kept_discriminator(trained, data_dir, tmp_path, capsys):
     assert init_run("gan", data_dir, tmp_path / "solo", trained["gan"], 2, "--set", "d_warmup=2") == 0
     solo = "generator and discriminator; the discriminator trains alone for the first 2 steps"

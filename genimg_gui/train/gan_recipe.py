@@ -205,7 +205,7 @@ class GANRecipe:
     def state(self) -> dict:
         return {"G": self.G.state_dict(), "D": self.D.state_dict(), "G_ema": self.G_ema.state_dict(),
                 "opt_g": self.opt_g.state_dict(), "opt_d": self.opt_d.state_dict(), "ema_ramp": self.ema_ramp,
-                "augment": self.augment_chance.state()}
+                "augment": self.augment_chance.state(), "d_solo_until": self.d_solo_until}
 
     def init_from(self, folder: Path) -> tuple[dict, str]:
         """Start from a GAN folder (--init): its generator, and its discriminator when it kept one."""
@@ -238,6 +238,8 @@ class GANRecipe:
         for name in ("G", "D", "G_ema"):
             getattr(self, name).load_state_dict(state[name])
         self.ema_ramp = bool(state.get("ema_ramp", True))  # older checkpoints: runs from scratch
+        # a run stopped while its discriminator trained alone goes on alone up to the same step
+        self.d_solo_until = int(state.get("d_solo_until", 0))
         if not self.new_augment and "augment" in state:  # like the learning rates: the run's own unless given anew
             self.augment_chance = AugmentChance.from_state(state["augment"])
         load_optimizer(self.opt_g, state["opt_g"], self.new_lr)
