@@ -48,6 +48,11 @@ def assert_same(a: dict[str, torch.Tensor], b: dict[str, torch.Tensor], atol: fl
         torch.testing.assert_close(a[key].float(), b[key].float(), atol=atol, rtol=0, msg=key)
 
 
+def assert_moved(a: dict[str, torch.Tensor], b: dict[str, torch.Tensor]) -> None:
+    """Some weight differs between the two states: the network trained."""
+    assert max((a[key] - b[key]).abs().max() for key in a) > 0
+
+
 def init_run(kind: str, data: Path, out: Path, start: Path, steps: int, *extra: str) -> int:
     """A run started from `start`, without --set or --resolution: they must come from the model folder."""
     return main(["train", kind, str(data), "-o", str(out), "--init", str(start), "--steps", str(steps),
@@ -84,7 +89,7 @@ def test_without_a_discriminator_a_fresh_one_trains_alone_first(trained, data_di
     assert "kept no discriminator; the discriminator trains alone for the first 2 steps" in capsys.readouterr().out
     assert_same(weights(tmp_path / "warm"), weights(start), atol=0)  # two steps, and the generator never moved
     assert init_run("gan", data_dir, tmp_path / "on", start, 3) == 0  # the third step trains it
-    assert max((a - b).abs().max() for a, b in zip(weights(tmp_path / "on").values(), weights(start).values())) > 0
+    assert_moved(weights(tmp_path / "on"), weights(start))
 
 
 def test_a_run_stopped_during_the_solo_steps_resumes_them(trained, data_dir, tmp_path, capsys):
@@ -95,7 +100,7 @@ def test_a_run_stopped_during_the_solo_steps_resumes_them(trained, data_dir, tmp
     assert "resumed from step 2" in capsys.readouterr().out
     assert_same(weights(out), weights(trained["gan"]), atol=0)
     assert init_run("gan", data_dir, out, trained["gan"], 4, "--resume") == 0  # step 4: the generator joins in
-    assert max((a - b).abs().max() for a, b in zip(weights(out).values(), weights(trained["gan"]).values())) > 0
+    assert_moved(weights(out), weights(trained["gan"]))
 
 
 def test_d_warmup_sets_the_solo_steps_also_for_a_kept_discriminator(trained, data_dir, tmp_path, capsys):
