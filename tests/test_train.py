@@ -186,6 +186,16 @@ def test_mapping_lr_sets_the_mapping_rate_and_a_resumed_run_keeps_it(data_dir, t
     assert "must be > 0" in capsys.readouterr().err
 
 
+def test_the_ema_forgets_at_the_same_rate_per_image_whatever_the_batch(data_dir, tmp_path):
+    """0.999 a step at batch 32: a batch 4 times larger takes 4 steps' decay at once. --set ema is taken as given."""
+    for batch in (8, 32):
+        assert train("gan", data_dir, tmp_path / str(batch), 1, "--batch-size", str(batch)) == 0
+    assert load_model(tmp_path / "32")[1]["objective"]["ema"] == pytest.approx(0.999)
+    assert load_model(tmp_path / "8")[1]["objective"]["ema"] == pytest.approx(0.999 ** 0.25)
+    assert train("gan", data_dir, tmp_path / "set", 1, "--set", "ema=0.99") == 0
+    assert load_model(tmp_path / "set")[1]["objective"]["ema"] == 0.99
+
+
 def test_d_lr_sets_the_discriminator_rate_and_a_resumed_run_keeps_it(data_dir, tmp_path, capsys):
     out = tmp_path / "gan"
     lrs = lambda: checkpoint_lrs(out, "opt_d")  # noqa: E731

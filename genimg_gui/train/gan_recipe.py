@@ -57,6 +57,13 @@ def set_w_avg(g: MappedGenerator, n: int = 10_000) -> torch.Tensor:
     return ws
 
 
+def default_ema(batch_size: int) -> float:
+    """The generator EMA's decay a step: 0.999 at batch 32, and the same decay per image at any other batch
+    (StyleGAN's ema_kimg), so the EMA always averages over the last ~22,000 images; 0.999 a step at batch 256
+    would average over ~177,000 and trail a short run far behind."""
+    return 0.999 ** (batch_size / 32)
+
+
 class GANRecipe:
     kind = "gan"
     settings = ("channels", "z_dim", "w_dim", "r1_gamma", "ema", "mapping_lr", "d_lr", "d_warmup",
@@ -73,7 +80,7 @@ class GANRecipe:
         try:
             # StyleGAN2-ADA's heuristic 0.0002 * res^2 / batch gives ~0.03 at 64px/32; 0.5 kept D at chance
             self.r1_gamma = float(opts.extra.get("r1_gamma", 0.05))
-            self.ema_beta = float(opts.extra.get("ema", 0.999))
+            self.ema_beta = float(opts.extra.get("ema", default_ema(opts.batch_size)))
             # a slower mapping (and the class embedding feeding it) keeps w stable for the synthesis
             self.mapping_lr = float(opts.extra.get("mapping_lr", 0.1))
             # the discriminator's learning rate as a multiple of --lr (TTUR, Heusel et al. 2017)
