@@ -52,7 +52,8 @@ CANDIDATES: dict[str, list[str]] = {
                       "--set", "augment_p=auto", "--set", "r1_gamma=0.1"],
     # the same widths grown from the release (--init): it starts where the CPU's 13 hours ended instead of from
     # nothing, with ADA and a fresh discriminator that trains alone first. On the CPU at batch 32 its new channels
-    # barely came into play in 3,755 steps (README, "Nor would a larger generator, grown"); here the batch is 8x
+    # barely came into play in 3,755 steps (README, "Nor would a larger generator, grown"); here it gets many more
+    # steps a minute (the larger batch alone did not change a fine-tune's course there: "Nor would a larger batch")
     "w512-grown-ada": ["--batch-size", "256", "--lr", "0.0001", "--init", "weights/emoji-gan",
                        "--set", "channels=[512,256,128]", "--set", "augment_p=auto", "--set", "r1_gamma=0.1",
                        "--set", "d_warmup=300"],
