@@ -187,7 +187,7 @@ def test_mapping_lr_sets_the_mapping_rate_and_a_resumed_run_keeps_it(data_dir, t
 
 
 def test_the_ema_forgets_at_the_same_rate_per_image_whatever_the_batch(data_dir, tmp_path):
-    """0.999 a step at batch 32: a batch 4 times larger takes 4 steps' decay at once. --set ema is taken as given."""
+    """0.999 a step at batch 32, so a batch of 8 decays a quarter as much a step. --set ema is taken as given."""
     for batch in (8, 32):
         assert train("gan", data_dir, tmp_path / str(batch), 1, "--batch-size", str(batch)) == 0
     assert load_model(tmp_path / "32")[1]["objective"]["ema"] == pytest.approx(0.999)
