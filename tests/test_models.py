@@ -12,7 +12,7 @@ from conftest import CARD, TINY_GAN, TINY_VAE
 from genimg_gui.edit import Directions, EditState, History, edited_latent
 from genimg_gui.engine.runtime import Runtime
 from genimg_gui.models.directions import load_directions, pca, save_directions
-from genimg_gui.models.gan import Generator
+from genimg_gui.models.gan import Discriminator, GANConfig, Generator
 from genimg_gui.models.vae import ConvVAE, VAEConfig
 from genimg_gui.models.weights import (CARD_NAME, DIRECTIONS_NAME, WEIGHTS_NAME, ModelFileError, load_model,
                                        save_model)
@@ -52,6 +52,18 @@ def test_gan_map_synthesize_shapes():
     w = gan.map(torch.randn(3, TINY_GAN.z_dim), psi=0.7)
     assert w.shape == (3, TINY_GAN.w_dim)
     assert gan.synthesize(w).shape == (3, 3, 32, 32)
+
+
+def test_r1_through_the_discriminator_stays_finite_for_a_group_of_identical_images():
+    """Minibatch std is 0 across identical images. R1 differentiates D's gradient again, and through a
+    bare std() that second derivative was NaN there: it reached every weight (first seen under bf16,
+    whose rounding makes equal features common)."""
+    d = Discriminator(GANConfig(resolution=16, channels=(32, 16, 8)))
+    x = torch.randn(1, 3, 16, 16).repeat(4, 1, 1, 1).requires_grad_(True)
+    (grad,) = torch.autograd.grad(d(x).sum(), x, create_graph=True)
+    grad.pow(2).sum().backward()
+    reached = [p.grad for p in d.parameters() if p.grad is not None]  # the biases do not shape D's gradient
+    assert len(reached) > 6 and all(torch.isfinite(g).all() for g in reached)
 
 
 def test_map_seed_is_deterministic(model_dir):

@@ -163,7 +163,10 @@ class MinibatchStd(nn.Module):
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         b, c, h, w = x.shape
         g = min(self.group, b) if b % min(self.group, b) == 0 else 1
-        y = x.view(g, -1, c, h, w).std(dim=0, unbiased=False).mean(dim=[1, 2, 3])  # (B/g,)
+        y = x.view(g, -1, c, h, w)
+        # the std with an epsilon inside the root (StyleGAN2's form): R1's second derivative through a bare
+        # std() is NaN where a group's features are equal (common under bf16's rounding), and reached every weight
+        y = ((y - y.mean(dim=0)).square().mean(dim=0) + 1e-8).sqrt().mean(dim=[1, 2, 3])  # (B/g,)
         y = y.view(-1, 1, 1, 1).repeat(g, 1, h, w)
         return torch.cat([x, y], dim=1)
 
