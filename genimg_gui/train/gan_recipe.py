@@ -151,8 +151,8 @@ class GANRecipe:
         with torch.no_grad():
             fake = self.fake_input(self.G.map(self._z(n), c=c_fake))
         real = self.real_input(batch).detach().requires_grad_(step % R1_EVERY == 0)
-        real_logits = self.D(self._augment(real), labels)
-        d_loss = F.softplus(self.D(self._augment(fake), c_fake)).mean() + F.softplus(-real_logits).mean()
+        real_logits = self._judge(real, labels)
+        d_loss = F.softplus(self._judge(fake, c_fake)).mean() + F.softplus(-real_logits).mean()
         if real.requires_grad:
             (grad,) = torch.autograd.grad(real_logits.sum(), real, create_graph=True)
             d_loss = d_loss + 0.5 * self.r1_gamma * R1_EVERY * grad.pow(2).flatten(1).sum(1).mean()
@@ -167,13 +167,18 @@ class GANRecipe:
         # generator
         c_fake = self._fake_classes(labels)
         w = self.G.map(self._z(n), c=c_fake)
-        g_loss = F.softplus(-self.D(self._augment(self.fake_input(w)), c_fake)).mean()
+        g_loss = F.softplus(-self._judge(self.fake_input(w), c_fake)).mean()
         self.opt_g.zero_grad(set_to_none=True)
         g_loss.backward()
         average_gradients(self.G.parameters())
         self.opt_g.step()
         self._update_ema(step)
         return {"d": d_loss.item(), "g": g_loss.item(), **shown}
+
+    def _judge(self, x: torch.Tensor, c: torch.Tensor | None) -> torch.Tensor:
+        """The discriminator's logits for x as it sees it (augmented), in fp32: under bf16 autocast the losses
+        would otherwise be rounded to 3 significant digits."""
+        return self.D(self._augment(x), c).float()
 
     def _augment(self, x: torch.Tensor) -> torch.Tensor:
         """What the discriminator sees of x: augmented with the run's chance (every image by default)."""

@@ -62,7 +62,7 @@ class VAERecipe:
         if self.preview is None:
             self.preview = batch[:8].detach().clone()
         self.net.train()
-        recon, mean, logvar = self.net(batch)
+        recon, mean, logvar = (t.float() for t in self.net(batch))  # the losses in fp32 under bf16 autocast
         mse = (recon - batch).pow(2).mean()
         kl = kl_divergence(mean, logvar) / mean[0].numel()
         loss = mse + self.kl_weight * kl
