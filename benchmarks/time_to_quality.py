@@ -1,6 +1,7 @@
 """Wall time for `genimg train vae` to reach the held-out quality bar (26 dB PSNR at 64² by default).
 
     python benchmarks/time_to_quality.py --data DATA [--bar 26] [--minutes 90] [--threads 1] [--every 100]
+                                         [--precision auto|fp32|bf16]
 
 Runs the real command in a child process with a held-out evaluation every
 `--every` steps, and stops it (SIGTERM, which saves like Ctrl+C) at the first
@@ -27,7 +28,7 @@ def run_until_bar(args: argparse.Namespace, out: Path) -> None:
     """Train, echoing the log, and stop the run at the first held-out PSNR at or above the bar."""
     cmd = [sys.executable, "-u", "-m", "genimg_gui.cli", "train", "vae", str(args.data), "-o", str(out),
            "--minutes", str(args.minutes), "--threads", str(args.threads), "--sample-every", str(args.every),
-           "--checkpoint-every", "100000", "--seed", str(args.seed)]
+           "--checkpoint-every", "100000", "--seed", str(args.seed), "--precision", args.precision]
     run = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     for line in run.stdout:
         print(line, end="", flush=True)
@@ -42,7 +43,7 @@ def report(out: Path, bar: float) -> None:
     metrics = json.loads((out / "metrics.json").read_text())
     card = json.loads((out / "card.json").read_text())["training"]
     history = metrics.get("history", [])
-    print(f"\nheld-out curve ({card['hardware']}, batch {card['batch_size']}):")
+    print(f"\nheld-out curve ({card['hardware']}, {card['precision']}, batch {card['batch_size']}):")
     for h in history:
         print(f"  step {h['step']:6d}  {h['minutes']:6.1f} min  PSNR {h['held_out_psnr_db']:5.2f} dB  "
               f"SSIM {h['held_out_ssim']:.3f}")
@@ -65,6 +66,7 @@ def main() -> None:
     p.add_argument("--threads", type=int, default=1, help="the bundled VAE was trained on 1 thread")
     p.add_argument("--every", type=int, default=100, help="steps between held-out evaluations")
     p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--precision", choices=["auto", "fp32", "bf16"], default="auto", help="as genimg train's")
     p.add_argument("--keep", type=Path, help="write the model folder here instead of a temporary one")
     args = p.parse_args()
     with tempfile.TemporaryDirectory() as tmp:

@@ -1,6 +1,7 @@
 """Images/s of `genimg train` against a bare torch loop of the same network, in the same run.
 
     python benchmarks/train_overhead.py [--kind vae|gan|latent-gan] [--steps 30] [--resolution 64] [--threads N]
+                                        [--precision auto|fp32|bf16]
 
 The bare loop is the recipe's own optimisation step on batches already in
 memory: what remains is the command's overhead (batching from the uint8 store,
@@ -28,8 +29,10 @@ from PIL import Image
 
 from genimg_gui.train.gan_recipe import GANRecipe
 from genimg_gui.train.latent_gan_recipe import LatentGANRecipe
-from genimg_gui.train.loop import TrainOptions, train
+from genimg_gui.train.loop import TrainOptions, precision_context, resolved_precision, train
 from genimg_gui.train.vae_recipe import VAERecipe
+
+CPU = torch.device("cpu")
 
 
 def make_folder(root: Path, n: int, size: int) -> None:
@@ -41,10 +44,12 @@ def make_folder(root: Path, n: int, size: int) -> None:
         Image.fromarray(img).save(root / f"{i}.png")
 
 
-def bare_loop(recipe, batch: torch.Tensor, steps: int) -> float:
+def bare_loop(recipe, batch: torch.Tensor, steps: int, precision: str) -> float:
+    """Images/s of the recipe's step alone, in the precision the command resolves to (bf16 on an AMX CPU)."""
     t0 = time.perf_counter()
     for step in range(1, steps + 1):
-        recipe.step(batch, step)
+        with precision_context(precision, CPU):
+            recipe.step(batch, step)
     return steps * batch.shape[0] / (time.perf_counter() - t0)
 
 
@@ -70,6 +75,7 @@ def main() -> None:
     p.add_argument("--resolution", type=int, default=64)
     p.add_argument("--threads", type=int)
     p.add_argument("--repeats", type=int, default=3)
+    p.add_argument("--precision", choices=["auto", "fp32", "bf16"], default="auto", help="as genimg train's")
     args = p.parse_args()
     if args.threads:
         torch.set_num_threads(args.threads)
@@ -80,21 +86,23 @@ def main() -> None:
         data.mkdir()
         make_folder(data, 256, args.resolution)
         bare, cmd, uncached = [], [], []
+        precision = resolved_precision(args.precision, CPU)
         for r in range(args.repeats):
             opts = TrainOptions(data, Path(tmp) / f"out{r}", resolution=args.resolution, batch_size=args.batch_size,
-                                steps=args.steps, holdout=16, threads=args.threads, extra=extra)
+                                steps=args.steps, holdout=16, threads=args.threads, extra=extra,
+                                precision=args.precision)
             torch.manual_seed(0)
             pixels = torch.randint(0, 256, (args.batch_size, 3, args.resolution, args.resolution), dtype=torch.uint8)
             as_float = pixels.float().div(127.5).sub(1.0)
-            recipe = recipe_cls(opts, torch.device("cpu"))
+            recipe = recipe_cls(opts, CPU)
             cached = recipe.cached_inputs(pixels)
-            bare.append(bare_loop(recipe, as_float if cached is None else cached, args.steps))
+            bare.append(bare_loop(recipe, as_float if cached is None else cached, args.steps, precision))
             if cached is not None:
-                uncached.append(bare_loop(recipe_cls(opts, torch.device("cpu")), as_float, args.steps))
+                uncached.append(bare_loop(recipe_cls(opts, CPU), as_float, args.steps, precision))
             cmd.append(command_loop(opts, recipe_cls))
     b, c = statistics.median(bare), statistics.median(cmd)
     print(f"{args.kind} at {args.resolution}px, batch {args.batch_size}, {args.steps} steps, "
-          f"{torch.get_num_threads()} threads, median of {args.repeats}:")
+          f"{torch.get_num_threads()} threads, {precision}, median of {args.repeats}:")
     print(f"  bare torch loop   {b:8.1f} img/s")
     print(f"  genimg train      {c:8.1f} img/s")
     print(f"  overhead          {b / c:8.2f}x  (goal <= 1.2x)")

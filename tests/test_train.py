@@ -424,6 +424,25 @@ def test_bf16_mixed_precision_trains_and_exports_fp32_weights(data_dir, tmp_path
     assert all(p.dtype == torch.float32 and torch.isfinite(p).all() for p in net.parameters())
 
 
+@pytest.mark.parametrize("amx", [True, False])
+def test_auto_precision_is_bf16_on_a_cpu_with_bf16_matrix_units_and_the_card_says_which(data_dir, tmp_path,
+                                                                                         monkeypatch, amx):
+    monkeypatch.setattr("genimg_gui.train.loop.native_bf16_cpu", lambda: amx)
+    seen = []  # whether each training step ran under bf16 autocast
+    step = VAERecipe.step
+
+    def watched(self, *args):
+        seen.append(torch.is_autocast_enabled("cpu"))
+        return step(self, *args)
+
+    monkeypatch.setattr(VAERecipe, "step", watched)
+    assert train("vae", data_dir, tmp_path / "auto", 2, "--device", "cpu") == 0
+    card = json.loads((tmp_path / "auto" / "card.json").read_text())
+    assert seen == [amx, amx]
+    assert card["training"]["precision"] == ("bf16" if amx else "fp32")
+    assert card["training"]["options"]["precision"] == "auto"
+
+
 def scripted_psnr(monkeypatch, values: list[float]) -> None:
     """The VAE's held-out evaluations return these PSNRs in turn (the last: the export's, of the model it
     writes): the run's real figures would not say in advance which step is the best."""

@@ -25,6 +25,13 @@ def pick_device(name: str = "auto") -> torch.device:
     return torch.device(name)
 
 
+def native_bf16_cpu() -> bool:
+    """Whether this CPU multiplies bf16 matrices in hardware (Intel AMX). There bf16 autocast made a training
+    step about twice as fast (benchmarks/train_precision.py); elsewhere bf16 is emulated, and slower than fp32."""
+    check = getattr(torch.cpu, "_is_amx_tile_supported", None)  # a private API: absent from other torch versions
+    return bool(check and check())
+
+
 def gui_friendly_threads() -> int:
     """CPU threads for torch in the app: all cores but one, which stays with the GUI thread.
     On 2 cores this made decodes faster too (15 ms against 26 ms p50, benchmarks/latency.py)."""

@@ -48,7 +48,7 @@ def add_train_parser(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--data-name", default="", help="what the data is, for the model card")
     p.add_argument("--licence", default="unknown", help="the data's licence, for the model card")
     p.add_argument("--precision", choices=["auto", "fp32", "bf16"], default="auto",
-                   help="auto: bf16 mixed precision on CUDA, fp32 elsewhere")
+                   help="auto: bf16 mixed precision on CUDA and on CPUs with bf16 matrix units (AMX), fp32 elsewhere")
     p.add_argument("--set", action="append", default=[], metavar="KEY=JSON",
                    help="recipe setting, e.g. --set channels=[32,64,128] --set kl_weight=0.001")
     p.set_defaults(func=run_train)

@@ -21,7 +21,7 @@ import numpy as np
 import torch
 
 from ..imaging import save_png
-from ..models.device import pick_device
+from ..models.device import native_bf16_cpu, pick_device
 from ..models.weights import CARD_NAME, read_card
 from . import TrainError
 from .distributed import World, barrier, finish, init_world
@@ -54,7 +54,7 @@ class TrainOptions:
     init: str = ""  # a model folder to start from instead of random weights (finetune.py); "" for none
     data_name: str = ""  # what the data is, for the model card
     licence: str = "unknown"  # the training data's licence, for the model card
-    precision: str = "auto"  # auto: bf16 autocast on CUDA, fp32 elsewhere; or "fp32" / "bf16"
+    precision: str = "auto"  # auto: bf16 autocast on CUDA and AMX CPUs, fp32 elsewhere (resolved_precision)
     labels: str = ""  # a conditional GAN's labels: a CSV file, or "folders" (labels.py); "" for none
     label_column: str = "label"  # the CSV column holding each image's class
     extra: dict = field(default_factory=dict)  # recipe-specific settings (--set key=value)
@@ -102,7 +102,8 @@ def train(opts: TrainOptions, make_recipe: Callable[[TrainOptions, torch.device]
     unmatched = 0
     if opts.labels:
         data, unmatched = with_labels(data, opts.labels, opts.label_column)
-    log(f"data: {describe_data(data)} from {opts.data}; device: {device}; processes: {world.size}")
+    precision = resolved_precision(opts.precision, device)
+    log(f"data: {describe_data(data)} from {opts.data}; device: {device} ({precision}); processes: {world.size}")
     train_idx, held_idx = split_holdout(len(data), opts.holdout, opts.seed)
     if data.classes:
         log(f"classes: {describe_classes(data)}"
@@ -130,7 +131,7 @@ def train(opts: TrainOptions, make_recipe: Callable[[TrainOptions, torch.device]
                 mine = train_idx[world.shard(idx)]
                 batch = inputs.batch(mine)
                 labels = data.labels[mine].to(device) if data.labels is not None else None
-                with _autocast(opts.precision, device):
+                with precision_context(precision, device):
                     losses = recipe.step(batch, step, labels)
                 done = step
                 if step % 25 == 0 or step == start + 1:
@@ -151,6 +152,7 @@ def train(opts: TrainOptions, make_recipe: Callable[[TrainOptions, torch.device]
         kept = _restore_best(out, recipe, held_out, best, done, time.monotonic() - t0, history, log) \
             if opts.keep_best else None
         card = _card(opts, data, device, done, time.monotonic() - t0, len(held_idx), world.size)
+        card["training"]["precision"] = precision  # what auto meant on this machine
         if origin:
             card["training"]["started_from"] = origin
         if kept:
@@ -165,10 +167,17 @@ def train(opts: TrainOptions, make_recipe: Callable[[TrainOptions, torch.device]
     return out
 
 
-def _autocast(precision: str, device: torch.device):
+def resolved_precision(precision: str, device: torch.device) -> str:
+    """What --precision means on this device: auto is bf16 mixed precision on CUDA and on a CPU with bf16
+    matrix units (AMX), fp32 elsewhere."""
+    if precision != "auto":
+        return precision
+    return "bf16" if device.type == "cuda" or (device.type == "cpu" and native_bf16_cpu()) else "fp32"
+
+
+def precision_context(precision: str, device: torch.device):
     """Mixed precision: bf16 needs no loss scaling (unlike fp16) and keeps fp32's range."""
-    use_bf16 = precision == "bf16" or (precision == "auto" and device.type == "cuda")
-    return torch.autocast(device.type, dtype=torch.bfloat16, enabled=use_bf16)
+    return torch.autocast(device.type, dtype=torch.bfloat16, enabled=precision == "bf16")
 
 
 def _device(opts: TrainOptions, world: World) -> torch.device:
