@@ -27,7 +27,8 @@ def pick_device(name: str = "auto") -> torch.device:
 
 def native_bf16_cpu() -> bool:
     """Whether this CPU multiplies bf16 matrices in hardware (Intel AMX). There bf16 autocast made a training
-    step about twice as fast (benchmarks/train_precision.py); elsewhere bf16 is emulated, and slower than fp32."""
+    step about twice as fast (benchmarks/train_precision.py); on other CPUs it was not measured, and bf16
+    may be emulated there, so they keep fp32."""
     check = getattr(torch.cpu, "_is_amx_tile_supported", None)  # a private API: absent from other torch versions
     return bool(check and check())
 

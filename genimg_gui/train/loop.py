@@ -176,7 +176,8 @@ def resolved_precision(precision: str, device: torch.device) -> str:
 
 
 def precision_context(precision: str, device: torch.device):
-    """Mixed precision: bf16 needs no loss scaling (unlike fp16) and keeps fp32's range."""
+    """bf16 autocast for "bf16", none for "fp32" (resolved_precision's answers, never "auto"). bf16 needs no
+    loss scaling (unlike fp16) and keeps fp32's range."""
     return torch.autocast(device.type, dtype=torch.bfloat16, enabled=precision == "bf16")
 
 
