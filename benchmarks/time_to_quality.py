@@ -21,6 +21,8 @@ import sys
 import tempfile
 from pathlib import Path
 
+from genimg_gui.train.command import PRECISIONS
+
 HELD_OUT = re.compile(r"held-out at step (\d+) .*held_out_psnr_db=([\d.]+)")
 
 
@@ -66,7 +68,7 @@ def main() -> None:
     p.add_argument("--threads", type=int, default=1, help="the bundled VAE was trained on 1 thread")
     p.add_argument("--every", type=int, default=100, help="steps between held-out evaluations")
     p.add_argument("--seed", type=int, default=0)
-    p.add_argument("--precision", choices=["auto", "fp32", "bf16"], default="auto", help="as genimg train's")
+    p.add_argument("--precision", choices=PRECISIONS, default="auto", help="as genimg train's")
     p.add_argument("--keep", type=Path, help="write the model folder here instead of a temporary one")
     args = p.parse_args()
     with tempfile.TemporaryDirectory() as tmp:

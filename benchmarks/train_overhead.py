@@ -27,7 +27,9 @@ import numpy as np
 import torch
 from PIL import Image
 
+from genimg_gui.train.command import PRECISIONS
 from genimg_gui.train.gan_recipe import GANRecipe
+from genimg_gui.train.inputs import as_pixels
 from genimg_gui.train.latent_gan_recipe import LatentGANRecipe
 from genimg_gui.train.loop import TrainOptions, precision_context, resolved_precision, train
 from genimg_gui.train.vae_recipe import VAERecipe
@@ -75,7 +77,7 @@ def main() -> None:
     p.add_argument("--resolution", type=int, default=64)
     p.add_argument("--threads", type=int)
     p.add_argument("--repeats", type=int, default=3)
-    p.add_argument("--precision", choices=["auto", "fp32", "bf16"], default="auto", help="as genimg train's")
+    p.add_argument("--precision", choices=PRECISIONS, default="auto", help="as genimg train's")
     args = p.parse_args()
     if args.threads:
         torch.set_num_threads(args.threads)
@@ -93,7 +95,7 @@ def main() -> None:
                                 precision=args.precision)
             torch.manual_seed(0)
             pixels = torch.randint(0, 256, (args.batch_size, 3, args.resolution, args.resolution), dtype=torch.uint8)
-            as_float = pixels.float().div(127.5).sub(1.0)
+            as_float = as_pixels(pixels)
             recipe = recipe_cls(opts, CPU)
             cached = recipe.cached_inputs(pixels)
             bare.append(bare_loop(recipe, as_float if cached is None else cached, args.steps, precision))

@@ -19,6 +19,7 @@ import torch
 
 from genimg_gui.models.device import native_bf16_cpu, pick_device
 from genimg_gui.train.gan_recipe import GANRecipe
+from genimg_gui.train.inputs import as_pixels
 from genimg_gui.train.latent_gan_recipe import LatentGANRecipe
 from genimg_gui.train.loop import TrainOptions, precision_context
 from genimg_gui.train.vae_recipe import VAERecipe
@@ -68,7 +69,7 @@ def main() -> None:
     recipe = RECIPES[args.kind](opts, device)
     pixels = torch.randint(0, 256, (args.batch_size, 3, args.resolution, args.resolution), dtype=torch.uint8)
     cached = recipe.cached_inputs(pixels)
-    batch = (pixels.float().div(127.5).sub(1.0) if cached is None else cached).to(device)
+    batch = (as_pixels(pixels) if cached is None else cached).to(device)
     got = timed_rounds(recipe, batch, device, args.rounds, args.steps)
     fp32, bf16 = (statistics.median(got["times"][k]) for k in ("fp32", "bf16"))
     bad = sum(not math.isfinite(v) for v in got["losses"]["bf16"])

@@ -7,6 +7,8 @@ from pathlib import Path
 
 from . import TrainError
 
+PRECISIONS = ("auto", "fp32", "bf16")  # --precision's choices; loop.resolved_precision says what auto means
+
 
 def positive_int(text: str) -> int:
     value = int(text)
@@ -47,7 +49,7 @@ def add_train_parser(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--label-column", default="label", help="the CSV column with each image's class (default: label)")
     p.add_argument("--data-name", default="", help="what the data is, for the model card")
     p.add_argument("--licence", default="unknown", help="the data's licence, for the model card")
-    p.add_argument("--precision", choices=["auto", "fp32", "bf16"], default="auto",
+    p.add_argument("--precision", choices=PRECISIONS, default="auto",
                    help="auto: bf16 mixed precision on CUDA and on CPUs with bf16 matrix units (AMX), fp32 elsewhere")
     p.add_argument("--set", action="append", default=[], metavar="KEY=JSON",
                    help="recipe setting, e.g. --set channels=[32,64,128] --set kl_weight=0.001")
