@@ -36,7 +36,7 @@ from genimg_gui.models.vae import kl_divergence
 from genimg_gui.models.weights import load_model, save_model
 from genimg_gui.train.data import load_folder, recorded_split
 from genimg_gui.train.gan_recipe import set_w_avg
-from genimg_gui.train.inputs import as_pixels
+from genimg_gui.models.tensors import as_pixels
 from genimg_gui.train.labels import with_labels
 from genimg_gui.train.metrics import reconstruction_figures
 

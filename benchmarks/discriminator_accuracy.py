@@ -18,6 +18,7 @@ from pathlib import Path
 import torch
 
 from genimg_gui.models.gan import Discriminator
+from genimg_gui.models.tensors import as_pixels
 from genimg_gui.models.weights import load_model
 from genimg_gui.train.data import load_folder, recorded_split
 from genimg_gui.train.finetune import DISCRIMINATOR_NAME, load_discriminator
@@ -57,7 +58,7 @@ def main() -> None:
     if args.labels:
         data, _ = with_labels(data, args.labels, args.label_column)
     _, held_idx = recorded_split(data, card)
-    x = data.images[held_idx].permute(0, 3, 1, 2).float().div(127.5).sub(1.0)
+    x = as_pixels(data.images[held_idx].permute(0, 3, 1, 2))
     if latent:
         vae, _ = load_model(args.vae)
         with torch.no_grad():

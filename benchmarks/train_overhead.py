@@ -29,7 +29,7 @@ from PIL import Image
 
 from genimg_gui.train.command import PRECISIONS
 from genimg_gui.train.gan_recipe import GANRecipe
-from genimg_gui.train.inputs import as_pixels
+from genimg_gui.models.tensors import as_pixels
 from genimg_gui.train.latent_gan_recipe import LatentGANRecipe
 from genimg_gui.train.loop import TrainOptions, precision_context, resolved_precision, train
 from genimg_gui.train.vae_recipe import VAERecipe

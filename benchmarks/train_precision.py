@@ -19,7 +19,7 @@ import torch
 
 from genimg_gui.models.device import native_bf16_cpu, pick_device
 from genimg_gui.train.gan_recipe import GANRecipe
-from genimg_gui.train.inputs import as_pixels
+from genimg_gui.models.tensors import as_pixels
 from genimg_gui.train.latent_gan_recipe import LatentGANRecipe
 from genimg_gui.train.loop import TrainOptions, precision_context
 from genimg_gui.train.vae_recipe import VAERecipe

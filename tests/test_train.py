@@ -15,6 +15,7 @@ from PIL import Image, ImageDraw
 from genimg_gui.catalog import read_entry
 from genimg_gui.cli import main
 from genimg_gui.models.directions import load_directions
+from genimg_gui.models.tensors import as_pixels
 from genimg_gui.models.weights import load_model, latent_shape
 from genimg_gui.train.augment import ADA_IMAGES, ADA_INTERVAL, AugmentChance, latent_augment, translation
 from genimg_gui.train.data import load_folder, recorded_split
@@ -116,7 +117,7 @@ def test_recorded_split_rebuilds_the_held_out_images_a_run_measured(data_dir, tm
     data = load_folder(data_dir, card["resolution"])
     _, held = recorded_split(data, card)
     assert len(held) == card["training"]["held_out"] > 0
-    images = data.images[held].permute(0, 3, 1, 2).float().div(127.5).sub(1.0)
+    images = as_pixels(data.images[held].permute(0, 3, 1, 2))
     with torch.no_grad():
         figures = reconstruction_figures(vae.decode(vae.encode(images)[0]), images)
     logged = strict_json(out / "metrics.json")  # what the run measured on its own held-out split
@@ -318,7 +319,7 @@ def test_a_latent_gan_encodes_its_images_once_to_what_each_batch_would_encode_to
     cached = once.cached_inputs(images)
     assert cached.shape == (len(images), 2, 16, 16)
     pick = torch.tensor([5, 0, 17, 3])
-    pixels = images[pick].float().div(127.5).sub(1.0)
+    pixels = as_pixels(images[pick])
     torch.testing.assert_close(once.real_input(cached[pick]), per_batch.real_input(pixels), atol=1e-5, rtol=0)
     encodes = []
     once._encode = lambda batch: encodes.append(len(batch)) or LatentGANRecipe._encode(once, batch)

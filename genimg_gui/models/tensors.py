@@ -10,7 +10,12 @@ def to_tensor(images: np.ndarray, device: torch.device | str = "cpu") -> torch.T
     x = torch.from_numpy(np.array(images, dtype=np.uint8, copy=True)).to(device)  # a copy: inputs may be read-only
     if x.ndim == 3:
         x = x.unsqueeze(0)
-    return x.permute(0, 3, 1, 2).float().div(127.5).sub(1.0)
+    return as_pixels(x.permute(0, 3, 1, 2))
+
+
+def as_pixels(images: torch.Tensor) -> torch.Tensor:
+    """(B, 3, H, W) uint8, as the training data keeps images -> float in [-1, 1], as the networks take them."""
+    return images.float().div(127.5).sub(1.0)
 
 
 def to_images(x: torch.Tensor) -> np.ndarray:

@@ -5,13 +5,10 @@ from typing import TYPE_CHECKING
 
 import torch
 
+from ..models.tensors import as_pixels
+
 if TYPE_CHECKING:
     from .loop import Recipe
-
-
-def as_pixels(images: torch.Tensor) -> torch.Tensor:
-    """(B, 3, R, R) uint8, as the training data keeps images -> float in [-1, 1], as the networks take them."""
-    return images.float().div(127.5).sub(1.0)
 
 
 class TrainingInputs:

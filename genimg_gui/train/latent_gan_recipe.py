@@ -13,11 +13,11 @@ import torch
 
 from ..models.gan import Discriminator, in_chunks, sample_zc
 from ..models.latent_gan import LatentGANConfig, LatentGenerator
+from ..models.tensors import as_pixels
 from ..models.weights import ModelFileError, load_model
 from ..models.vae import ConvVAE
 from . import TrainError
 from .augment import latent_augment
-from .inputs import as_pixels
 from .gan_recipe import GANRecipe
 from .loop import TrainOptions
 from .metrics import precision_recall

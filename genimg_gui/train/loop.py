@@ -22,12 +22,13 @@ import torch
 
 from ..imaging import save_png
 from ..models.device import native_bf16_cpu, pick_device
+from ..models.tensors import as_pixels
 from ..models.weights import CARD_NAME, read_card
 from . import TrainError
 from .distributed import World, barrier, finish, init_world
 from .finetune import started_from
 from .data import FolderData, batches, describe_skipped, load_folder, split_holdout
-from .inputs import TrainingInputs, as_pixels
+from .inputs import TrainingInputs
 from .labels import describe_classes, with_labels
 from .stopping import stop_signals_interrupt
 
