@@ -2,7 +2,7 @@
 
 A Recipe (vae_recipe.py, gan_recipe.py) knows its networks and losses; this
 loop owns what every run needs: batches, the step/minute budget, a progress
-line with images/s and ETA, periodic sample grids, held-out figures and
+line with images/s (of the last minutes: pace.py) and ETA, periodic sample grids, held-out figures and
 checkpoints, --resume,
 Ctrl+C (or kill, or a closed terminal) that saves before exiting, and the
 final model folder.
@@ -30,6 +30,7 @@ from .finetune import started_from
 from .data import FolderData, batches, describe_skipped, load_folder, split_holdout
 from .inputs import TrainingInputs
 from .labels import describe_classes, with_labels
+from .pace import Pace
 from .stopping import stop_signals_interrupt
 
 CHECKPOINT = "checkpoint.pt"
@@ -123,6 +124,8 @@ def train(opts: TrainOptions, make_recipe: Callable[[TrainOptions, torch.device]
     t0, done = time.monotonic() - elapsed, start
     save = world.is_main
     held_out = as_pixels(images[held_idx])
+    pace = Pace()
+    pace.mark(0)
     with stop_signals_interrupt():
         try:
             for step, idx in enumerate(batches(len(train_idx), opts.batch_size, opts.seed, start), start + 1):
@@ -136,7 +139,8 @@ def train(opts: TrainOptions, make_recipe: Callable[[TrainOptions, torch.device]
                     losses = recipe.step(batch, step, labels)
                 done = step
                 if step % 25 == 0 or step == start + 1:
-                    _report(log, step, start, opts, t0, elapsed, losses)
+                    pace.mark((step - start) * opts.batch_size)
+                    _report(log, step, opts, pace.images_per_s(), time.monotonic() - t0 - elapsed, losses)
                 if save and step % opts.sample_every == 0:
                     save_png(recipe.samples(), out / "samples.png")
                     log(f"sample grid at step {step}: {out / 'samples.png'}")
@@ -203,11 +207,10 @@ def _out_of_time(opts: TrainOptions, t0: float, elapsed: float, world: World, de
     return bool(flag.item())
 
 
-def _report(log, step, start, opts, t0, elapsed, losses) -> None:
-    spent = time.monotonic() - t0 - elapsed
-    ips = (step - start) * opts.batch_size / max(spent, 1e-9)
-    left_steps = (opts.steps - step) * opts.batch_size / max(ips, 1e-9)
-    eta = min(left_steps, 60 * opts.minutes - spent) if opts.minutes else left_steps
+def _report(log, step, opts, ips, spent, losses) -> None:
+    """The progress line; spent: seconds of this run (resumed or not), which --minutes counts."""
+    left_s = (opts.steps - step) * opts.batch_size / max(ips, 1e-9)
+    eta = min(left_s, 60 * opts.minutes - spent) if opts.minutes else left_s
     log(format_progress(step, opts.steps, ips, losses, max(eta, 0.0)))
     sys.stdout.flush()
 
