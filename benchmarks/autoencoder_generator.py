@@ -31,12 +31,11 @@ from torch import nn
 from genimg_gui.catalog import DEFAULT_PSI
 from genimg_gui.imaging import image_grid, save_png
 from genimg_gui.models.latent_gan import LatentGANConfig, LatentGenerator
-from genimg_gui.models.tensors import to_images
+from genimg_gui.models.tensors import as_pixels, to_images
 from genimg_gui.models.vae import kl_divergence
 from genimg_gui.models.weights import load_model, save_model
 from genimg_gui.train.data import load_folder, recorded_split
 from genimg_gui.train.gan_recipe import set_w_avg
-from genimg_gui.models.tensors import as_pixels
 from genimg_gui.train.labels import with_labels
 from genimg_gui.train.metrics import reconstruction_figures
 

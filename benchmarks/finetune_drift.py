@@ -18,9 +18,9 @@ from pathlib import Path
 
 import torch
 
+from genimg_gui.models.tensors import as_pixels
 from genimg_gui.models.weights import load_model
 from genimg_gui.train.data import load_folder, split_holdout
-from genimg_gui.models.tensors import as_pixels
 from genimg_gui.train.labels import with_labels
 from genimg_gui.train.latent_gan_recipe import LatentGANRecipe
 from genimg_gui.train.loop import TrainOptions

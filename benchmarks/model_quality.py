@@ -27,7 +27,7 @@ import torch
 from genimg_gui.catalog import DEFAULT_PSI
 from genimg_gui.imaging import image_grid, save_png
 from genimg_gui.models.gan import in_chunks, seed_z
-from genimg_gui.models.tensors import to_images, to_tensor
+from genimg_gui.models.tensors import as_pixels, to_images
 from genimg_gui.models.weights import load_model
 from genimg_gui.train.data import FolderData, load_folder, recorded_split
 from genimg_gui.train.labels import with_labels
@@ -77,11 +77,12 @@ def evaluate_classes(gan, vae, data: FolderData, split: tuple[torch.Tensor, torc
     index = {name: k for k, name in enumerate(gan.cfg.classes)}
     label = torch.tensor([index.get(name_of.get(f), -1) for f in data.files])  # -1: no label the GAN knows
     train_idx, held_idx = (idx[label[idx] >= 0] for idx in split)
-    ref, ref_labels = vae_features(vae, to_tensor(data.images[train_idx].numpy())), label[train_idx]
+    images = data.images.permute(0, 3, 1, 2)  # a view: (N, 3, R, R) uint8
+    ref, ref_labels = vae_features(vae, as_pixels(images[train_idx])), label[train_idx]
     n = len(gan.cfg.classes)
     c = torch.arange(n).repeat_interleave(per_class)
     z = torch.cat([seed_z(s, gan.cfg.z_dim) for s in range(len(c))])
-    queries = {"real_images": (vae_features(vae, to_tensor(data.images[held_idx].numpy())), label[held_idx])}
+    queries = {"real_images": (vae_features(vae, as_pixels(images[held_idx])), label[held_idx])}
     for psi in (1.0, DEFAULT_PSI):
         fake = torch.cat([gan(zs, psi, cs) for zs, cs in in_chunks(z, c, 250)])
         queries[f"psi{psi:g}"] = (vae_features(vae, fake), c)
@@ -126,10 +127,11 @@ def main() -> None:
     vae, card = load_model(args.vae)
     data = load_folder(args.data, card["resolution"])
     train_idx, held_idx = recorded_split(data, card)
-    figures = {"vae": evaluate_vae(vae, to_tensor(data.images[held_idx].numpy()))}
+    images = data.images.permute(0, 3, 1, 2)  # a view: (N, 3, R, R) uint8
+    figures = {"vae": evaluate_vae(vae, as_pixels(images[held_idx]))}
     if args.gan.is_dir():
         gan, _ = load_model(args.gan)
-        figures["gan"] = evaluate_gan(gan, vae, to_tensor(data.images[train_idx].numpy()), args.samples, args.grid)
+        figures["gan"] = evaluate_gan(gan, vae, as_pixels(images[train_idx]), args.samples, args.grid)
         if args.labels and gan.cfg.classes:
             figures["gan"] |= evaluate_classes(gan, vae, data, (train_idx, held_idx), args.labels, args.label_column)
     print(json.dumps(figures, indent=2))

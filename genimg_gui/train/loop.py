@@ -2,10 +2,9 @@
 
 A Recipe (vae_recipe.py, gan_recipe.py) knows its networks and losses; this
 loop owns what every run needs: batches, the step/minute budget, a progress
-line with images/s (of the last minutes: pace.py) and ETA, periodic sample grids, held-out figures and
-checkpoints, --resume,
-Ctrl+C (or kill, or a closed terminal) that saves before exiting, and the
-final model folder.
+line with images/s (of the last minutes: pace.py) and ETA, periodic sample
+grids, held-out figures and checkpoints, --resume, Ctrl+C (or kill, or a
+closed terminal) that saves before exiting, and the final model folder.
 """
 from __future__ import annotations
 
