@@ -1,12 +1,12 @@
 """Train candidates for the bundled GAN on one lent GPU, in one device call, and bring the best one back.
 
-The 2-core CPU trained the release for 13 hours and could take it no further (README, "Going on for
-longer did not help"); the next step is a larger generator trained from scratch, which only a GPU
-makes affordable. A lent GPU comes for minutes, once, so this script runs several settings side by
-side on the one card (each a plain `genimg train gan ... --keep-best`, its own process; before them,
-20 steps of one through every stage, so that a failure costs a minute, not the call), ranks them by
-the held-out score --keep-best kept, and packs the best model folder (without its checkpoints) for the
-trip back, in parts small enough for the device tool.
+The 2-core CPU trained the release for 13 hours and could take it no further (weights/emoji-gan/TRAINING.md,
+"Going on for longer did not help"); the next step is a larger generator trained from scratch, which only a
+GPU makes affordable. A lent GPU comes for minutes, once, so this script runs several settings side by side
+on the one card (each a plain `genimg train gan ... --keep-best`, its own process; before them, 20 steps of
+one through every stage, so that a failure costs a minute, not the call), ranks them by the held-out score
+--keep-best kept, and packs the best model folder (without its checkpoints) for the trip back, in parts
+small enough for the device tool.
 
 Here, once (`.gpu/` is git-ignored and travels with the working tree when the call carries it): the
 emoji folder (39 MB; with the repository's 20 MB under the tool's 64 MiB), and a wheel of platformdirs,
@@ -45,15 +45,16 @@ ROOT = Path(__file__).resolve().parent.parent
 # the larger batches are what turn minutes of GPU into more images seen than the CPU release's 1.8 million.
 CANDIDATES: dict[str, list[str]] = {
     "w512-b256": ["--batch-size", "256", "--lr", "0.0003", "--set", "channels=[512,256,128]"],
-    # ADA instead of augmenting every grid, which left a discriminator all but blind (README, "Nor would a
-    # discriminator that sees"), and a weaker R1, which at γ 1 also slowed it (held-out accuracy after 500 steps
-    # without augmentation: 0.862, against 0.946 at γ 0)
+    # ADA instead of augmenting every grid, which left a discriminator all but blind
+    # (weights/emoji-gan/TRAINING.md, "Nor would a discriminator that sees"), and a weaker R1, which at γ 1 also
+    # slowed it (held-out accuracy after 500 steps without augmentation: 0.862, against 0.946 at γ 0)
     "w512-b256-ada": ["--batch-size", "256", "--lr", "0.0003", "--set", "channels=[512,256,128]",
                       "--set", "augment_p=auto", "--set", "r1_gamma=0.1"],
     # the same widths grown from the release (--init): it starts where the CPU's 13 hours ended instead of from
-    # nothing, with ADA and a fresh discriminator that trains alone first. On the CPU at batch 32 its new channels
-    # barely came into play in 3,755 steps (README, "Nor would a larger generator, grown"); here it gets many more
-    # steps a minute (the larger batch alone did not change a fine-tune's course there: "Nor would a larger batch")
+    # nothing, with ADA and a fresh discriminator that trains alone first. On the CPU at batch 32 its new
+    # channels barely came into play in 3,755 steps (weights/emoji-gan/TRAINING.md, "Nor would a larger
+    # generator, grown"); here it gets many more steps a minute (the larger batch alone did not change a
+    # fine-tune's course there: "Nor would a larger batch")
     "w512-grown-ada": ["--batch-size", "256", "--lr", "0.0001", "--init", "weights/emoji-gan",
                        "--set", "channels=[512,256,128]", "--set", "augment_p=auto", "--set", "r1_gamma=0.1",
                        "--set", "d_warmup=300"],

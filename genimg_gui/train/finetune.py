@@ -91,8 +91,8 @@ def widened(old: dict[str, torch.Tensor], wide: nn.Module) -> dict[str, torch.Te
     A larger generator trained from scratch needs many hours more than this CPU gives (the bundled
     GAN took 13); grown from a trained one, it starts where that one ended, and training puts the new
     channels to use, slowly: grown from the bundled GAN, their weights reached a fifth to a quarter
-    of the old ones' scale in 3,755 steps of 32, and a twentieth in the first layer (README, "Nor
-    would a larger generator"; benchmarks/grown_channels.py).
+    of the old ones' scale in 3,755 steps of 32, and a twentieth in the first layer
+    (weights/emoji-gan/TRAINING.md, "Nor would a larger generator"; benchmarks/grown_channels.py).
 
     Each new channel starts silent: zero weights into it, so it outputs zero, while its weights out
     to the next layer keep their fresh random values, so the gradient reaches the weights into it
