@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 
@@ -14,6 +15,9 @@ from genimg_gui import catalog, cli_commands
 from genimg_gui.cli import main
 from genimg_gui.engine.runtime import Runtime
 from genimg_gui.export import export_latent
+from genimg_gui.train.gan_recipe import GANRecipe
+from genimg_gui.train.latent_gan_recipe import LatentGANRecipe
+from genimg_gui.train.vae_recipe import VAERecipe
 
 
 def run(*args) -> int:
@@ -50,6 +54,14 @@ def test_commands_load_no_qt_and_help_loads_no_torch(gan):
             "assert not [m for m in sys.modules if m.startswith('PySide6')], 'the CLI imported Qt'")
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr
+
+
+def test_train_help_names_every_setting_the_recipes_take(capsys):
+    """`--set` takes only these names (a typo is an error), so --help must list them all."""
+    assert main(["train", "--help"]) == 0
+    words = set(re.findall(r"\w+", capsys.readouterr().out))
+    for recipe in (VAERecipe, GANRecipe, LatentGANRecipe):
+        assert set(recipe.settings) <= words, recipe
 
 
 def test_info_prints_the_card_and_the_directions(vae, capsys):

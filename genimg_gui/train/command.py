@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 
 from . import TrainError
+from .settings import GAN_SETTINGS, VAE_SETTINGS
 
 PRECISIONS = ("auto", "fp32", "bf16")  # --precision's choices; loop.resolved_precision says what auto means
 
@@ -52,7 +53,9 @@ def add_train_parser(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--precision", choices=PRECISIONS, default="auto",
                    help="auto: bf16 mixed precision on CUDA and on CPUs with bf16 matrix units (AMX), fp32 elsewhere")
     p.add_argument("--set", action="append", default=[], metavar="KEY=JSON",
-                   help="recipe setting, e.g. --set channels=[32,64,128] --set kl_weight=0.001")
+                   help=f"a setting of the network or its training, e.g. --set channels=[32,64,128]; vae: "
+                        f"{', '.join(VAE_SETTINGS)}; gan: {', '.join(GAN_SETTINGS)} (defaults: README, "
+                        "'Train your own model')")
     p.set_defaults(func=run_train)
 
 

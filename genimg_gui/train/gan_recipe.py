@@ -18,6 +18,7 @@ from .augment import AugmentChance, diff_augment
 from .distributed import average_gradients, mean_across_processes
 from .finetune import D_WARMUP_STEPS, load_discriminator, load_start, save_discriminator
 from .loop import TrainOptions, load_optimizer
+from .settings import GAN_SETTINGS
 
 N_DIRECTIONS = 16
 R1_EVERY = 4  # lazy regularisation (StyleGAN2): R1 on every 4th D step, scaled up to match
@@ -66,8 +67,7 @@ def default_ema(batch_size: int) -> float:
 
 class GANRecipe:
     kind = "gan"
-    settings = ("channels", "z_dim", "w_dim", "r1_gamma", "ema", "mapping_lr", "d_lr", "d_warmup",
-                "augment_p")  # what --set changes
+    settings = GAN_SETTINGS  # what --set changes
 
     def __init__(self, opts: TrainOptions, device: torch.device) -> None:
         self.device = device

@@ -27,8 +27,6 @@ NEIGHBOURS = 3  # the k of precision/recall, as in benchmarks/model_quality.py
 
 
 class LatentGANRecipe(GANRecipe):
-    settings = (*GANRecipe.settings, "latent_of")
-
     def build(self, opts: TrainOptions) -> tuple[torch.nn.Module, torch.nn.Module]:
         try:
             vae, _ = load_model(Path(opts.extra["latent_of"]))

@@ -16,6 +16,7 @@ from .distributed import average_gradients
 from .finetune import load_start
 from .loop import TrainOptions, load_optimizer
 from .metrics import reconstruction_figures
+from .settings import VAE_SETTINGS
 
 DEFAULT_KL_WEIGHT = 1e-3  # per latent dimension, relative to per-pixel MSE
 N_DIRECTIONS = 16
@@ -40,7 +41,7 @@ def vae_config(opts: TrainOptions) -> VAEConfig:
 
 class VAERecipe:
     kind = "vae"
-    settings = ("channels", "latent_channels", "kl_weight")  # what --set may change
+    settings = VAE_SETTINGS  # what --set may change
 
     def __init__(self, opts: TrainOptions, device: torch.device) -> None:
         self.device = device
