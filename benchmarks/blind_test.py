@@ -1,6 +1,7 @@
 """A blind test of the GAN's samples: can a person pick them out from real emoji?
 
     python benchmarks/blind_test.py make --data DATA --out DIR [--gan weights/emoji-gan] [--psi 0.7]
+        [--first-seed 5000]
     python benchmarks/blind_test.py score DIR --picked 3,7,12,...
 
 `make` shuffles N GAN samples (fresh seeds, not the ones the README shows) with N held-out
@@ -8,7 +9,9 @@ training images into one numbered grid, DIR/grid.png, and keeps the answer in DI
 Look at the grid without opening the key, write down the numbers you take for generated,
 then `score` prints how many samples passed for real emoji and how many real emoji were taken
 for generated. A generator a person cannot tell from the data scores near 50 % either way;
-the figure is a person's judgement made repeatable, not a metric to optimise.
+the figure is a person's judgement made repeatable, not a metric to optimise. A person who has
+seen a grid is no longer blind to its samples: judge a model again with another --first-seed
+(and --seed, which picks the real images and the shuffle).
 """
 from __future__ import annotations
 
@@ -32,9 +35,9 @@ FIRST_SEED = 5000  # away from the seeds in the README's grids
 
 
 @torch.inference_mode()
-def gan_samples(gan_dir: Path, n: int, psi: float) -> np.ndarray:
+def gan_samples(gan_dir: Path, n: int, psi: float, first_seed: int = FIRST_SEED) -> np.ndarray:
     gan, _ = load_model(gan_dir)
-    seeds = range(FIRST_SEED, FIRST_SEED + n)  # the app's seeds 5000.., each of its own class if it has classes
+    seeds = range(first_seed, first_seed + n)  # the app's seeds, each of its own class if it has classes
     z = torch.cat([seed_z(s, gan.cfg.z_dim) for s in seeds])
     c = torch.cat([seed_class(gan, s) for s in seeds]) if gan.cfg.classes else None
     return to_images(gan(z, psi, c))
@@ -56,7 +59,7 @@ def numbered(tile: np.ndarray, number: int) -> np.ndarray:
 
 
 def make(args: argparse.Namespace) -> None:
-    fake = gan_samples(args.gan, args.n, args.psi)
+    fake = gan_samples(args.gan, args.n, args.psi, args.first_seed)
     real = held_out_images(args.data, args.vae, args.n, args.seed)
     tiles = [(t, "generated") for t in fake] + [(t, "real") for t in real]
     random.Random(args.seed).shuffle(tiles)
@@ -64,7 +67,7 @@ def make(args: argparse.Namespace) -> None:
     grid = image_grid([numbered(t, i + 1) for i, (t, _) in enumerate(tiles)], 8)
     Image.fromarray(grid).save(args.out / "grid.png")
     key = {"generated": [i + 1 for i, (_, kind) in enumerate(tiles) if kind == "generated"],
-           "gan": str(args.gan), "psi": args.psi, "n": args.n}
+           "gan": str(args.gan), "psi": args.psi, "n": args.n, "first_seed": args.first_seed}
     (args.out / "key.json").write_text(json.dumps(key, indent=2))
     print(f"wrote {args.out / 'grid.png'} ({2 * args.n} tiles); the answer is in key.json")
 
@@ -74,8 +77,9 @@ def score(args: argparse.Namespace) -> None:
     generated = set(key["generated"])
     picked = {int(p) for p in args.picked.split(",") if p.strip()}
     caught, false_alarms, n = len(picked & generated), len(picked - generated), key["n"]
-    print(f"{key['gan']} at psi {key['psi']}: {n - caught} of {n} samples passed for real emoji "
-          f"({(n - caught) / n:.0%}); {false_alarms} of {n} real emoji were taken for generated "
+    first = key.get("first_seed", FIRST_SEED)  # keys written before --first-seed used the default
+    print(f"{key['gan']} at psi {key['psi']}, seeds {first}-{first + n - 1}: {n - caught} of {n} samples passed "
+          f"for real emoji ({(n - caught) / n:.0%}); {false_alarms} of {n} real emoji were taken for generated "
           f"({false_alarms / n:.0%}); accuracy {(caught + n - false_alarms) / (2 * n):.0%} (chance: 50 %)")
 
 
@@ -90,6 +94,7 @@ def main() -> None:
     m.add_argument("--psi", type=float, default=0.7)
     m.add_argument("-n", type=int, default=24, help="samples, and as many real images")
     m.add_argument("--seed", type=int, default=0, help="which real images, and the shuffle")
+    m.add_argument("--first-seed", type=int, default=FIRST_SEED, help="the samples' seeds start here")
     s = sub.add_parser("score")
     s.add_argument("dir", type=Path)
     s.add_argument("--picked", required=True, help="the numbers you took for generated, comma-separated")

@@ -1,0 +1,73 @@
+"""benchmarks/blind_test.py: the grid hides the answer, the score counts picks against it, and each
+--first-seed gives the person new samples to judge."""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+import numpy as np
+from PIL import Image
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "benchmarks"))
+import blind_test  # noqa: E402
+
+N = 4  # samples, and as many real images: the bundled VAE's recorded split holds out a tenth of 40
+
+
+def _squares(folder: Path, n: int = 40) -> Path:
+    folder.mkdir()
+    rng = np.random.default_rng(0)
+    for i in range(n):
+        im = np.full((64, 64, 3), 255, np.uint8)
+        y, x = rng.integers(8, 40, 2)
+        im[y:y + 20, x:x + 20] = rng.integers(0, 255, 3)
+        Image.fromarray(im).save(folder / f"{i}.png")
+    return folder
+
+
+def _make(data: Path, out: Path, first_seed: int) -> tuple[np.ndarray, dict]:
+    args = argparse.Namespace(data=data, out=out, gan=ROOT / "weights" / "emoji-gan",
+                              vae=ROOT / "weights" / "emoji-vae", psi=0.7, n=N, seed=0, first_seed=first_seed)
+    blind_test.make(args)
+    return np.asarray(Image.open(out / "grid.png")), json.loads((out / "key.json").read_text())
+
+
+def _score(out: Path, picked: list[int], capsys) -> str:
+    capsys.readouterr()
+    blind_test.score(argparse.Namespace(dir=out, picked=",".join(map(str, picked))))
+    return capsys.readouterr().out
+
+
+def test_the_score_counts_picks_against_the_hidden_key(tmp_path, capsys):
+    grid, key = _make(_squares(tmp_path / "data"), tmp_path / "a", 5000)
+    generated = key["generated"]
+    assert len(set(generated)) == N and set(generated) <= set(range(1, 2 * N + 1))
+    assert grid.shape == (64 * blind_test.SCALE, 2 * N * 64 * blind_test.SCALE, 3)  # 2N tiles, 8 to a row
+    reals = sorted(set(range(1, 2 * N + 1)) - set(generated))
+    assert "0 of 4 samples passed for real emoji" in _score(tmp_path / "a", generated, capsys)
+    out = _score(tmp_path / "a", [generated[0], reals[0]], capsys)  # one caught, one real emoji taken
+    assert "3 of 4 samples passed" in out and "1 of 4 real emoji were taken" in out and "accuracy 50%" in out
+    assert "seeds 5000-5003" in out
+
+
+def test_another_first_seed_shows_other_samples_among_the_same_real_images(tmp_path):
+    data = _squares(tmp_path / "data")
+    first, key = _make(data, tmp_path / "a", 5000)
+    again, _ = _make(data, tmp_path / "b", 5000)
+    other, other_key = _make(data, tmp_path / "c", 9000)
+    assert np.array_equal(first, again)  # a grid is rebuilt exactly from its seeds
+    assert other_key["generated"] == key["generated"]  # --seed alone decides the shuffle
+    tile = 64 * blind_test.SCALE
+
+    def tiles(grid: np.ndarray, numbers: list[int]) -> list[np.ndarray]:
+        cols = grid.shape[1] // tile
+        return [grid[(k - 1) // cols * tile:((k - 1) // cols + 1) * tile,
+                     (k - 1) % cols * tile:((k - 1) % cols + 1) * tile] for k in numbers]
+
+    reals = sorted(set(range(1, 2 * N + 1)) - set(key["generated"]))
+    assert all(np.array_equal(a, b) for a, b in zip(tiles(first, reals), tiles(other, reals)))
+    assert not any(np.array_equal(a, b) for a, b in zip(tiles(first, key["generated"]),
+                                                         tiles(other, key["generated"])))
