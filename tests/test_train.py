@@ -211,6 +211,18 @@ def test_d_lr_sets_the_discriminator_rate_and_a_resumed_run_keeps_it(data_dir, t
     assert "--set d_lr=-1.0: it multiplies the learning rate" in capsys.readouterr().err
 
 
+def test_mode_seeking_shows_in_the_progress_line_and_a_resumed_run_keeps_it(data_dir, tmp_path, capsys):
+    out = tmp_path / "gan"
+    assert train("gan", data_dir, out, 1, "--set", "mode_seeking=0.5") == 0
+    assert " ms=" in capsys.readouterr().out
+    assert train("gan", data_dir, out, 2, "--resume") == 0  # like the learning rates: the run's own
+    assert " ms=" in capsys.readouterr().out
+    assert load_model(out)[1]["objective"]["mode_seeking"] == 0.5
+    assert train("gan", data_dir, out, 3, "--resume", "--set", "mode_seeking=0") == 0  # given anew, it counts
+    assert " ms=" not in capsys.readouterr().out
+    assert load_model(out)[1]["objective"]["mode_seeking"] == 0.0
+
+
 def test_minutes_count_this_run_not_the_resumed_ones(data_dir, tmp_path):
     out = tmp_path / "vae"
     assert train("vae", data_dir, out, 1) == 0

@@ -65,6 +65,22 @@ def default_ema(batch_size: int) -> float:
     return 0.999 ** (batch_size / 32)
 
 
+def same_class_pairs(c: torch.Tensor | None) -> torch.Tensor | None:
+    """The classes of a batch whose second half repeats the first, so sample i and i + n // 2 share one
+    (the batch's mix of classes stays as the data's); None for an unconditional GAN."""
+    return None if c is None else torch.cat([c[:len(c) // 2], c[:len(c) - len(c) // 2]])
+
+
+def mode_seeking_loss(fake: torch.Tensor, z: torch.Tensor) -> torch.Tensor:
+    """MSGAN's term (Mao et al. 2019): how much less the pairs (i, i + n // 2) differ than their z do, inverted,
+    so that it is large when the generator ignores z. A conditional GAN can draw one image for a whole class
+    and still fool a discriminator whose minibatch std sees batches of mixed classes; the pairs share a class
+    (same_class_pairs), so this sees it. 1 / ratio fades as the outputs spread out."""
+    half = len(fake) // 2
+    spread = (fake[:half].float() - fake[half:2 * half].float()).abs().mean()
+    return 1 / (spread / (z[:half] - z[half:2 * half]).abs().mean() + 1e-5)
+
+
 class GANRecipe:
     kind = "gan"
     settings = GAN_SETTINGS  # what --set changes
@@ -89,10 +105,14 @@ class GANRecipe:
             self.d_warmup = int(opts.extra["d_warmup"]) if "d_warmup" in opts.extra else None
             # how often DiffAugment applies: 1 (always), a chance, or "auto" (adaptive, see AugmentChance)
             self.augment_chance = AugmentChance(opts.extra.get("augment_p", 1.0))
+            # the weight of the mode-seeking term (0: none), against a class collapsing to one image
+            self.mode_seeking = float(opts.extra.get("mode_seeking", 0.0))
         except (TypeError, ValueError) as e:
             raise TrainError(f"bad GAN setting ({e}); e.g. --set r1_gamma=0.5 --set ema=0.999") from None
         if self.d_warmup is not None and self.d_warmup < 0:
             raise TrainError(f"--set d_warmup={self.d_warmup}: a number of steps, so 0 or more")
+        if self.mode_seeking < 0:
+            raise TrainError(f"--set mode_seeking={self.mode_seeking}: a weight, so 0 (off) or more")
         for name in ("mapping_lr", "d_lr"):
             if getattr(self, name) <= 0:
                 raise TrainError(f"--set {name}={getattr(self, name)}: it multiplies the learning rate, "
@@ -110,6 +130,7 @@ class GANRecipe:
         self.new_mapping_lr = "mapping_lr" in opts.extra
         self.new_d_lr = "d_lr" in opts.extra
         self.new_augment = "augment_p" in opts.extra
+        self.new_mode_seeking = "mode_seeking" in opts.extra
         self.fixed_z = torch.randn(32, cfg.z_dim, generator=torch.Generator().manual_seed(opts.seed)).to(device)
         # the sample grid of a conditional GAN: its classes in turn, so each row shows several
         self.fixed_c = torch.arange(32, device=device) % len(cfg.classes) if cfg.classes else None
@@ -166,14 +187,22 @@ class GANRecipe:
             return {"d": d_loss.item(), **shown}
         # generator
         c_fake = self._fake_classes(labels)
-        w = self.G.map(self._z(n), c=c_fake)
-        g_loss = F.softplus(-self._judge(self.fake_input(w), c_fake)).mean()
+        if self.mode_seeking:
+            c_fake = same_class_pairs(c_fake)
+        z = self._z(n)
+        fake = self.fake_input(self.G.map(z, c=c_fake))
+        g_loss = F.softplus(-self._judge(fake, c_fake)).mean()
+        losses = {"d": d_loss.item(), "g": g_loss.item()}
+        if self.mode_seeking:
+            ms = mode_seeking_loss(fake, z)
+            g_loss = g_loss + self.mode_seeking * ms
+            losses["ms"] = ms.item()
         self.opt_g.zero_grad(set_to_none=True)
         g_loss.backward()
         average_gradients(self.G.parameters())
         self.opt_g.step()
         self._update_ema(step)
-        return {"d": d_loss.item(), "g": g_loss.item(), **shown}
+        return {**losses, **shown}
 
     def _judge(self, x: torch.Tensor, c: torch.Tensor | None) -> torch.Tensor:
         """The discriminator's logits for x as it sees it (augmented), in fp32: under bf16 autocast the losses
@@ -211,13 +240,14 @@ class GANRecipe:
 
     def objective(self) -> dict:
         return {"loss": "non-saturating", "r1_gamma": self.r1_gamma, "ema": self.ema_beta,
-                "mapping_lr": self.mapping_lr, "d_lr": self.d_lr,
+                "mapping_lr": self.mapping_lr, "d_lr": self.d_lr, "mode_seeking": self.mode_seeking,
                 "augment": f"DiffAugment colour,translation,cutout, {self.augment_chance.describe()}"}
 
     def state(self) -> dict:
         return {"G": self.G.state_dict(), "D": self.D.state_dict(), "G_ema": self.G_ema.state_dict(),
                 "opt_g": self.opt_g.state_dict(), "opt_d": self.opt_d.state_dict(), "ema_ramp": self.ema_ramp,
-                "augment": self.augment_chance.state(), "d_solo_until": self.d_solo_until}
+                "augment": self.augment_chance.state(), "d_solo_until": self.d_solo_until,
+                "mode_seeking": self.mode_seeking}
 
     def init_from(self, folder: Path) -> tuple[dict, str]:
         """Start from a GAN folder (--init): its generator, and its discriminator when it kept one."""
@@ -254,6 +284,8 @@ class GANRecipe:
         self.d_solo_until = int(state.get("d_solo_until", 0))
         if not self.new_augment and "augment" in state:  # like the learning rates: the run's own unless given anew
             self.augment_chance = AugmentChance.from_state(state["augment"])
+        if not self.new_mode_seeking:
+            self.mode_seeking = float(state.get("mode_seeking", 0.0))
         load_optimizer(self.opt_g, state["opt_g"], self.new_lr)
         load_optimizer(self.opt_d, state["opt_d"], self.new_lr)
         # the multiples of the learning rate: like --lr, given on a resumed run they take effect, else the run's stay
