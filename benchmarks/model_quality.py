@@ -12,7 +12,9 @@ network), with the same figures for as many other training images for scale
 samples beside their nearest training images in pixel space, to show the GAN
 does not just copy. A conditional GAN, given --labels: for each class, how often its
 samples' nearest training image (same features) is of that class, beside the same
-figure for held-out real images (the ceiling).
+figure for held-out real images (the ceiling), and how varied its samples are: the
+mean distance between two of them over that between two of its training images (1: as
+varied as the data; near 0: the class collapsed to one image).
 """
 from __future__ import annotations
 
@@ -31,7 +33,7 @@ from genimg_gui.models.tensors import as_pixels, to_images
 from genimg_gui.models.weights import load_model
 from genimg_gui.train.data import FolderData, load_folder, recorded_split
 from genimg_gui.train.labels import with_labels
-from genimg_gui.train.metrics import nearest_label_agreement, precision_recall, reconstruction_figures
+from genimg_gui.train.metrics import class_variety, nearest_label_agreement, precision_recall, reconstruction_figures
 
 
 @torch.inference_mode()
@@ -71,7 +73,8 @@ def evaluate_gan(gan, vae, train: torch.Tensor, n: int, out: Path | None) -> dic
 def evaluate_classes(gan, vae, data: FolderData, split: tuple[torch.Tensor, torch.Tensor], labels: str,
                      column: str, per_class: int = 200) -> dict:
     """Per class, how often a sample lands nearest a training image of its class (k=1, VAE latent means),
-    at psi 1 and the app's default psi, and how often a held-out real image does: the ceiling."""
+    at psi 1 and the app's default psi, and how often a held-out real image does: the ceiling; and, at psi 1,
+    how varied its samples are against its training images (class_variety: near 0 for a collapsed class)."""
     labelled, _ = with_labels(data, labels, column)
     name_of = dict(zip(labelled.files, (labelled.classes[k] for k in labelled.labels.tolist())))
     index = {name: k for k, name in enumerate(gan.cfg.classes)}
@@ -88,10 +91,14 @@ def evaluate_classes(gan, vae, data: FolderData, split: tuple[torch.Tensor, torc
         queries[f"psi{psi:g}"] = (vae_features(vae, fake), c)
     result = {}
     for name, (feats, truth) in queries.items():
-        agreement = nearest_label_agreement(ref, ref_labels, feats, truth, n)
-        result[name] = {"mean": round(float(np.nanmean(agreement)), 3)} | {
-            cls: round(a, 3) for cls, a in zip(gan.cfg.classes, agreement)}
-    return {"class_agreement_nn1_vae_latent": result}
+        result[name] = per_class(gan.cfg.classes, nearest_label_agreement(ref, ref_labels, feats, truth, n))
+    variety = class_variety(*queries["psi1"], ref, ref_labels, n)
+    return {"class_agreement_nn1_vae_latent": result,
+            "class_variety_vae_latent_psi1": per_class(gan.cfg.classes, variety) | {"min": round(min(variety), 3)}}
+
+
+def per_class(classes: tuple[str, ...], values: list[float]) -> dict:
+    return {"mean": round(float(np.nanmean(values)), 3)} | {cls: round(v, 3) for cls, v in zip(classes, values)}
 
 
 def real_ceiling(vae, real: torch.Tensor, others: torch.Tensor) -> dict:

@@ -19,7 +19,8 @@ from genimg_gui.models.tensors import as_pixels
 from genimg_gui.models.weights import load_model, latent_shape
 from genimg_gui.train.augment import ADA_IMAGES, ADA_INTERVAL, AugmentChance, latent_augment, translation
 from genimg_gui.train.data import load_folder, recorded_split
-from genimg_gui.train.metrics import nearest_label_agreement, precision_recall, reconstruction_figures
+from genimg_gui.train.metrics import (class_variety, mean_distance, nearest_label_agreement, precision_recall,
+                                     reconstruction_figures)
 from genimg_gui.train.vae_recipe import VAERecipe
 
 TINY = {"vae": ["--set", "channels=[8,16]", "--set", "latent_channels=2"],
@@ -153,6 +154,17 @@ def test_nearest_label_agreement_scores_each_class_by_where_its_samples_land():
     assert nearest_label_agreement(ref, ref_labels, query, query_labels, 3) == [1.0, 0.0, 0.5]
     fourth = nearest_label_agreement(ref, ref_labels, query, query_labels, 4)[3]
     assert fourth != fourth  # nan: no samples of that class to judge
+
+
+def test_class_variety_is_near_one_for_a_class_like_its_data_and_near_zero_for_one_image():
+    gen = torch.Generator().manual_seed(0)
+    ref_labels = torch.arange(2).repeat_interleave(200)
+    ref = torch.randn(400, 8, generator=gen) * torch.tensor([1.0, 3.0]).repeat_interleave(200)[:, None]
+    like_data = torch.randn(100, 8, generator=gen)  # class 0: spread as its data
+    one_image = torch.full((100, 8), 2.0) + 0.01 * torch.randn(100, 8, generator=gen)  # class 1: collapsed
+    variety = class_variety(torch.cat([like_data, one_image]), ref_labels[::2], ref, ref_labels, 2)
+    assert variety[0] == pytest.approx(1.0, abs=0.1) and variety[1] < 0.01
+    assert mean_distance(torch.zeros(1, 8)) != mean_distance(torch.zeros(1, 8))  # nan: no pair to measure
 
 
 def checkpoint_lrs(out, optimiser: str) -> list[float]:

@@ -53,3 +53,18 @@ def nearest_label_agreement(ref: torch.Tensor, ref_labels: torch.Tensor, query: 
     hit = (ref_labels[nearest] == query_labels).float()
     return [float(hit[query_labels == k].mean()) if (query_labels == k).any() else float("nan")
             for k in range(classes)]
+
+
+def mean_distance(feats: torch.Tensor) -> float:
+    """The mean L2 distance between two different rows (nan for fewer than two)."""
+    n = len(feats)
+    return float(torch.cdist(feats, feats).sum() / (n * (n - 1))) if n > 1 else float("nan")
+
+
+def class_variety(samples: torch.Tensor, sample_labels: torch.Tensor, ref: torch.Tensor, ref_labels: torch.Tensor,
+                  classes: int) -> list[float]:
+    """Per class: how far apart two of its samples are, over how far apart two of its real images are. About 1
+    when a class is as varied as its data; near 0 when it collapsed to one image, which precision and recall
+    over all classes hardly show when the class is small."""
+    return [mean_distance(samples[sample_labels == k]) / mean_distance(ref[ref_labels == k]) for k in range(classes)]
+
