@@ -91,13 +91,14 @@ def evaluate_classes(gan, vae, data: FolderData, split: tuple[torch.Tensor, torc
         queries[f"psi{psi:g}"] = (vae_features(vae, fake), c)
     result = {}
     for name, (feats, truth) in queries.items():
-        result[name] = per_class(gan.cfg.classes, nearest_label_agreement(ref, ref_labels, feats, truth, n))
+        result[name] = by_class(gan.cfg.classes, nearest_label_agreement(ref, ref_labels, feats, truth, n))
     variety = class_variety(*queries["psi1"], ref, ref_labels, n)
     return {"class_agreement_nn1_vae_latent": result,
-            "class_variety_vae_latent_psi1": per_class(gan.cfg.classes, variety) | {"min": round(min(variety), 3)}}
+            "class_variety_vae_latent_psi1": by_class(gan.cfg.classes, variety)
+            | {"min": round(float(np.nanmin(variety)), 3)}}
 
 
-def per_class(classes: tuple[str, ...], values: list[float]) -> dict:
+def by_class(classes: tuple[str, ...], values: list[float]) -> dict:
     return {"mean": round(float(np.nanmean(values)), 3)} | {cls: round(v, 3) for cls, v in zip(classes, values)}
 
 
