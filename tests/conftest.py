@@ -20,6 +20,22 @@ TINY_GAN = GANConfig(resolution=32, z_dim=16, w_dim=16, mapping_layers=2, channe
 CARD = {"training": {"data": "random init (test)", "licence": "CC0"}, "metrics": {}}
 
 
+def labelled_squares(folder: Path, labels: list[str]) -> Path:
+    """One 64 px image per label, a coloured square on white somewhere, and labels.csv (file, category) for
+    the bundled models' benchmarks and fine-tuning."""
+    folder.mkdir()
+    rng = np.random.default_rng(0)
+    rows = ["file,category"]
+    for i, label in enumerate(labels):
+        im = np.full((64, 64, 3), 255, np.uint8)
+        y, x = rng.integers(8, 40, 2)
+        im[y:y + 20, x:x + 20] = rng.integers(0, 255, 3)
+        Image.fromarray(im).save(folder / f"{i}.png")
+        rows.append(f"{i}.png,\"{label}\"")
+    (folder / "labels.csv").write_text("\n".join(rows) + "\n")
+    return folder
+
+
 def make_model_folder(folder: Path, net: torch.nn.Module, name: str) -> Path:
     torch.manual_seed(0)
     return save_model(folder, net, {**CARD, "name": name})

@@ -5,9 +5,7 @@ import argparse
 import sys
 from pathlib import Path
 
-import numpy as np
 import torch
-from PIL import Image
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "benchmarks"))  # the script imports blind_test.py beside it
@@ -16,21 +14,9 @@ import autoencoder_generator as script  # noqa: E402
 from genimg_gui.models.gan import seed_z  # noqa: E402
 from genimg_gui.models.weights import load_model  # noqa: E402
 
+from conftest import labelled_squares  # noqa: E402
+
 VAE, GAN = ROOT / "weights" / "emoji-vae", ROOT / "weights" / "emoji-gan"
-
-
-def _labelled_folder(folder: Path, classes: list[str], per_class: int = 3) -> Path:
-    folder.mkdir()
-    rng = np.random.default_rng(0)
-    rows = ["file,category"]
-    for i in range(per_class * len(classes)):
-        im = np.full((64, 64, 3), 255, np.uint8)
-        y, x = rng.integers(8, 40, 2)
-        im[y:y + 20, x:x + 20] = rng.integers(0, 255, 3)  # a coloured square on white, somewhere
-        Image.fromarray(im).save(folder / f"{i}.png")
-        rows.append(f"{i}.png,\"{classes[i % len(classes)]}\"")
-    (folder / "labels.csv").write_text("\n".join(rows) + "\n")
-    return folder
 
 
 def test_the_first_stage_learns_to_redraw_latent_grids():
@@ -57,7 +43,7 @@ def test_the_first_stage_learns_to_redraw_latent_grids():
 
 def test_its_result_opens_as_a_conditional_gan_with_the_datas_licence(tmp_path, monkeypatch, capsys):
     classes = load_model(GAN)[0].cfg.classes
-    data = _labelled_folder(tmp_path / "data", list(classes))
+    data = labelled_squares(tmp_path / "data", list(classes) * 3)
     out = tmp_path / "run"
     monkeypatch.setattr(sys, "argv", [
         "autoencoder_generator.py", "--data", str(data), "--labels", str(data / "labels.csv"),

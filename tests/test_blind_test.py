@@ -14,18 +14,9 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "benchmarks"))
 import blind_test  # noqa: E402
 
+from conftest import labelled_squares  # noqa: E402
+
 N = 4  # samples, and as many real images: the bundled VAE's recorded split holds out a tenth of 40
-
-
-def _squares(folder: Path, n: int = 40) -> Path:
-    folder.mkdir()
-    rng = np.random.default_rng(0)
-    for i in range(n):
-        im = np.full((64, 64, 3), 255, np.uint8)
-        y, x = rng.integers(8, 40, 2)
-        im[y:y + 20, x:x + 20] = rng.integers(0, 255, 3)
-        Image.fromarray(im).save(folder / f"{i}.png")
-    return folder
 
 
 def _make(data: Path, out: Path, first_seed: int) -> tuple[np.ndarray, dict]:
@@ -42,7 +33,7 @@ def _score(out: Path, picked: list[int], capsys) -> str:
 
 
 def test_the_score_counts_picks_against_the_hidden_key(tmp_path, capsys):
-    grid, key = _make(_squares(tmp_path / "data"), tmp_path / "a", 5000)
+    grid, key = _make(labelled_squares(tmp_path / "data", ["any"] * 40), tmp_path / "a", 5000)
     generated = key["generated"]
     assert len(set(generated)) == N and set(generated) <= set(range(1, 2 * N + 1))
     assert grid.shape == (64 * blind_test.SCALE, 2 * N * 64 * blind_test.SCALE, 3)  # 2N tiles, 8 to a row
@@ -54,7 +45,7 @@ def test_the_score_counts_picks_against_the_hidden_key(tmp_path, capsys):
 
 
 def test_another_first_seed_shows_other_samples_among_the_same_real_images(tmp_path):
-    data = _squares(tmp_path / "data")
+    data = labelled_squares(tmp_path / "data", ["any"] * 40)
     first, key = _make(data, tmp_path / "a", 5000)
     again, _ = _make(data, tmp_path / "b", 5000)
     other, other_key = _make(data, tmp_path / "c", 9000)

@@ -4,9 +4,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-import numpy as np
 import torch
-from PIL import Image
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "benchmarks"))
@@ -15,25 +13,13 @@ import model_quality  # noqa: E402
 from genimg_gui.models.weights import load_model  # noqa: E402
 from genimg_gui.train.data import load_folder, recorded_split  # noqa: E402
 
-
-def _labelled_squares(folder: Path, classes: tuple[str, ...], per_class: int = 6) -> Path:
-    folder.mkdir()
-    rng = np.random.default_rng(0)
-    rows = ["file,category"]
-    for i in range(per_class * len(classes)):
-        im = np.full((64, 64, 3), 255, np.uint8)
-        y, x = rng.integers(8, 40, 2)
-        im[y:y + 20, x:x + 20] = rng.integers(0, 255, 3)
-        Image.fromarray(im).save(folder / f"{i}.png")
-        rows.append(f"{i}.png,\"{classes[i % len(classes)]}\"")
-    (folder / "labels.csv").write_text("\n".join(rows) + "\n")
-    return folder
+from conftest import labelled_squares  # noqa: E402
 
 
 def test_a_class_collapsed_to_one_image_shows_in_its_variety(tmp_path):
     vae, card = load_model(ROOT / "weights" / "emoji-vae")
     gan, _ = load_model(ROOT / "weights" / "emoji-gan")
-    folder = _labelled_squares(tmp_path / "data", gan.cfg.classes)
+    folder = labelled_squares(tmp_path / "data", list(gan.cfg.classes) * 6)
     data = load_folder(folder, 64)
     split = recorded_split(data, card)
 
