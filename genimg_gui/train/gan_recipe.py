@@ -185,14 +185,16 @@ class GANRecipe:
         shown = {"aug_p": self.augment_chance.p} if self.augment_chance.adaptive else {}
         if step <= self.d_solo_until:
             return {"d": d_loss.item(), **shown}
-        # generator
+        return {"d": d_loss.item(), **self._generator_step(n, labels, step), **shown}
+
+    def _generator_step(self, n: int, labels: torch.Tensor | None, step: int) -> dict[str, float]:
         c_fake = self._fake_classes(labels)
         if self.mode_seeking:
             c_fake = same_class_pairs(c_fake)
         z = self._z(n)
         fake = self.fake_input(self.G.map(z, c=c_fake))
         g_loss = F.softplus(-self._judge(fake, c_fake)).mean()
-        losses = {"d": d_loss.item(), "g": g_loss.item()}
+        losses = {"g": g_loss.item()}
         if self.mode_seeking:
             ms = mode_seeking_loss(fake, z)
             g_loss = g_loss + self.mode_seeking * ms
@@ -202,7 +204,7 @@ class GANRecipe:
         average_gradients(self.G.parameters())
         self.opt_g.step()
         self._update_ema(step)
-        return {**losses, **shown}
+        return losses
 
     def _judge(self, x: torch.Tensor, c: torch.Tensor | None) -> torch.Tensor:
         """The discriminator's logits for x as it sees it (augmented), in fp32: under bf16 autocast the losses
