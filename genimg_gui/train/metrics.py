@@ -57,8 +57,7 @@ def nearest_label_agreement(ref: torch.Tensor, ref_labels: torch.Tensor, query: 
 
 def mean_distance(feats: torch.Tensor) -> float:
     """The mean L2 distance between two different rows (nan for fewer than two)."""
-    n = len(feats)
-    return float(torch.cdist(feats, feats).sum() / (n * (n - 1))) if n > 1 else float("nan")
+    return float(torch.pdist(feats).mean()) if len(feats) > 1 else float("nan")
 
 
 def class_variety(samples: torch.Tensor, sample_labels: torch.Tensor, ref: torch.Tensor, ref_labels: torch.Tensor,
