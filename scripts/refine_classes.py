@@ -14,33 +14,32 @@ rows carry; the class frequencies are counted from the labels file.
 from __future__ import annotations
 
 import argparse
-import csv
 from collections import Counter, defaultdict
 from pathlib import Path
 
 import torch
 
-from genimg_gui.models.weights import build_network, load_model, read_tensors, save_model, save_tensors
+from genimg_gui.models.weights import ModelFileError, build_network, load_model, read_tensors, save_model, save_tensors
+from genimg_gui.train import TrainError
 from genimg_gui.train.finetune import DISCRIMINATOR_NAME
+from genimg_gui.train.labels import _csv_labels
 
 
 def parents(labels: Path, coarse: str, fine: str) -> tuple[dict[str, str], Counter]:
-    """(each fine label -> its most common coarse label, how many rows carry each fine label)."""
+    """(each fine label -> its most common coarse label, how many images carry each fine label), read as
+    genimg train reads a labels file (a missing column is a clear error; rows without both labels are left out)."""
+    coarse_of, fine_of = _csv_labels(labels, coarse), _csv_labels(labels, fine)
     seen: dict[str, Counter] = defaultdict(Counter)
-    with labels.open(newline="", encoding="utf-8-sig") as fh:
-        for row in csv.DictReader(fh):
-            if row.get(fine, "").strip() and row.get(coarse, "").strip():
-                seen[row[fine].strip()][row[coarse].strip()] += 1
+    for file, name in fine_of.items():
+        if name and coarse_of.get(file):
+            seen[name][coarse_of[file]] += 1
     return ({name: c.most_common(1)[0][0] for name, c in seen.items()},
             Counter({name: sum(c.values()) for name, c in seen.items()}))
 
 
 @torch.no_grad()
-def refined_state(state: dict[str, torch.Tensor], old: list[str], new: list[str],
-                  parent: dict[str, str], counts: Counter) -> dict[str, torch.Tensor]:
-    """A conditional generator's state with `new` classes, each a copy of its parent among `old`."""
-    rows = torch.tensor([old.index(parent[name]) for name in new])
-    freq = torch.tensor([float(counts[name]) for name in new])
+def refined_state(state: dict[str, torch.Tensor], rows: torch.Tensor, freq: torch.Tensor) -> dict[str, torch.Tensor]:
+    """A conditional generator's state whose class i is a copy of its old class rows[i], drawn as often as freq[i]."""
     return {**state, "embed.weight": state["embed.weight"][rows].clone(),
             "w_avg": state["w_avg"][rows].clone(), "class_freq": freq / freq.sum()}
 
@@ -55,13 +54,14 @@ def refine(model: Path, labels: Path, coarse: str, fine: str, out: Path) -> list
         raise SystemExit(f"{model} has no class {unknown[0]!r}; its classes are: {', '.join(old)}")
     new = sorted(parent)
     fresh = build_network({**card, "config": {**card["config"], "classes": new}})
-    fresh.load_state_dict(refined_state(net.state_dict(), old, new, parent, counts))
+    rows = torch.tensor([old.index(parent[name]) for name in new])  # each new class's parent, by index
+    freq = torch.tensor([float(counts[name]) for name in new])
+    fresh.load_state_dict(refined_state(net.state_dict(), rows, freq))
     training = {**card.get("training", {}), "refined_classes": {"from": coarse, "to": fine, "model": card.get("name", "")}}
     save_model(out, fresh, {**card, "training": training})
     d_path = model / DISCRIMINATOR_NAME
     if d_path.is_file():
         d_state = read_tensors(d_path)
-        rows = torch.tensor([old.index(parent[name]) for name in new])
         d_state["project.weight"] = d_state["project.weight"][rows].clone()
         save_tensors(out / DISCRIMINATOR_NAME, d_state)  # as written: half precision already
     return new
@@ -75,7 +75,10 @@ def main() -> None:
     p.add_argument("--fine", required=True, help="the column of the finer classes")
     p.add_argument("-o", "--out", type=Path, required=True, help="the new model folder")
     args = p.parse_args()
-    new = refine(args.model, args.labels, args.coarse, args.fine, args.out)
+    try:
+        new = refine(args.model, args.labels, args.coarse, args.fine, args.out)
+    except (TrainError, ModelFileError) as e:
+        raise SystemExit(f"refine_classes: {e}") from None
     print(f"wrote {args.out} with {len(new)} classes: train it with --init {args.out} "
           f"--labels {args.labels} --label-column {args.fine}")
 
