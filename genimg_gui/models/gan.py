@@ -22,6 +22,7 @@ class GANConfig:
     mapping_layers: int = 4
     channels: tuple[int, ...] = (256, 256, 128, 64, 32)  # at 4, 8, 16, 32, 64
     classes: tuple[str, ...] = ()  # a conditional GAN's class names (from a labels file); () for none
+    styles: bool = False  # w modulates every layer (style_layers), not only the 4x4 stem
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -30,7 +31,8 @@ class GANConfig:
     def from_dict(cls, d: dict) -> "GANConfig":
         return cls(resolution=int(d["resolution"]), z_dim=int(d["z_dim"]), w_dim=int(d["w_dim"]),
                    mapping_layers=int(d["mapping_layers"]),
-                   channels=tuple(int(c) for c in d["channels"]), classes=tuple(d.get("classes", ())))
+                   channels=tuple(int(c) for c in d["channels"]), classes=tuple(d.get("classes", ())),
+                   styles=bool(d.get("styles", False)))
 
 
 def seed_z(seed: int, z_dim: int) -> torch.Tensor:
@@ -67,6 +69,36 @@ def _synthesis(ch: tuple[int, ...], out_channels: int = 3, squash: bool = True) 
     if squash:
         layers.append(nn.Tanh())
     return nn.Sequential(*layers)
+
+
+def style_layers(synthesis: nn.Sequential, w_dim: int) -> nn.ModuleList:
+    """One w -> (scale, shift) per PixelNorm of a synthesis stack: w modulates each layer's normalised
+    features (FiLM; StyleGAN's AdaIN with PixelNorm for the instance norm). A generator that sees w only
+    at its 4x4 stem must carry a sample's class and look through every later layer in those 16 pixels;
+    class-conditional GANs of many classes feed the condition to every layer (BigGAN's conditional
+    norms) for that reason. Zero at the start: a styled generator starts as the unstyled one."""
+    widths = []
+    for layer in synthesis:
+        if isinstance(layer, nn.Conv2d | Upsample):
+            width = layer.out_channels if isinstance(layer, nn.Conv2d) else layer.conv.out_channels
+        elif isinstance(layer, PixelNorm):
+            widths.append(width)
+    layers = nn.ModuleList(nn.Linear(w_dim, 2 * c) for c in widths)
+    for layer in layers:
+        nn.init.zeros_(layer.weight)
+        nn.init.zeros_(layer.bias)
+    return layers
+
+
+def styled(synthesis: nn.Sequential, styles: nn.ModuleList, x: torch.Tensor, w: torch.Tensor) -> torch.Tensor:
+    """synthesis(x) with each PixelNorm's output scaled by (1 + scale(w)) and shifted by shift(w)."""
+    modulators = iter(styles)
+    for layer in synthesis:
+        x = layer(x)
+        if isinstance(layer, PixelNorm):
+            scale, shift = next(modulators)(w).unsqueeze(-1).unsqueeze(-1).chunk(2, dim=1)
+            x = x * (1 + scale) + shift
+    return x
 
 
 class MappedGenerator(nn.Module):
@@ -106,9 +138,15 @@ class MappedGenerator(nn.Module):
         w = self.mapping(z)
         return avg + psi * (w - avg) if psi != 1.0 else w
 
+    def set_synthesis(self, synthesis: nn.Sequential) -> None:
+        """The subclass's layers after the stem, with their style layers when cfg.styles."""
+        self.synthesis = synthesis
+        if self.cfg.styles:
+            self.styles = style_layers(synthesis, self.cfg.w_dim)
+
     def features(self, w: torch.Tensor) -> torch.Tensor:
-        x = self.stem(w).view(-1, self.cfg.channels[0], 4, 4)  # (B, C, 4, 4)
-        return self.synthesis(nn.functional.leaky_relu(x, 0.2))
+        x = nn.functional.leaky_relu(self.stem(w).view(-1, self.cfg.channels[0], 4, 4), 0.2)  # (B, C, 4, 4)
+        return styled(self.synthesis, self.styles, x, w) if self.cfg.styles else self.synthesis(x)
 
     def synthesize(self, w: torch.Tensor) -> torch.Tensor:
         raise NotImplementedError
@@ -147,7 +185,7 @@ class Generator(MappedGenerator):
     def __init__(self, cfg: GANConfig = GANConfig()) -> None:
         assert 4 * 2 ** (len(cfg.channels) - 1) == cfg.resolution, "channels must reach the resolution"
         super().__init__(cfg)
-        self.synthesis = _synthesis(cfg.channels)
+        self.set_synthesis(_synthesis(cfg.channels))
 
     def synthesize(self, w: torch.Tensor) -> torch.Tensor:
         return self.features(w)

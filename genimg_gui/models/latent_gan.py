@@ -25,6 +25,7 @@ class LatentGANConfig:
     channels: tuple[int, ...] = (256, 128, 64)  # at 4, 8, 16 px of the latent grid
     vae: VAEConfig = field(default_factory=VAEConfig)
     classes: tuple[str, ...] = ()  # as GANConfig.classes
+    styles: bool = False  # as GANConfig.styles
 
     def to_dict(self) -> dict:
         return {**asdict(self), "vae": self.vae.to_dict()}
@@ -33,7 +34,8 @@ class LatentGANConfig:
     def from_dict(cls, d: dict) -> "LatentGANConfig":
         return cls(resolution=int(d["resolution"]), z_dim=int(d["z_dim"]), w_dim=int(d["w_dim"]),
                    mapping_layers=int(d["mapping_layers"]), channels=tuple(int(c) for c in d["channels"]),
-                   vae=VAEConfig.from_dict(d["vae"]), classes=tuple(d.get("classes", ())))
+                   vae=VAEConfig.from_dict(d["vae"]), classes=tuple(d.get("classes", ())),
+                   styles=bool(d.get("styles", False)))
 
 
 class LatentGenerator(MappedGenerator):
@@ -44,7 +46,7 @@ class LatentGenerator(MappedGenerator):
         assert 4 * 2 ** (len(cfg.channels) - 1) == side, "channels must reach the VAE's latent side"
         assert cfg.vae.resolution == cfg.resolution, "the VAE decides the resolution"
         super().__init__(cfg)
-        self.synthesis = _synthesis(cfg.channels, out_channels=c, squash=False)
+        self.set_synthesis(_synthesis(cfg.channels, out_channels=c, squash=False))
         self.decoder = _decoder(cfg.vae).requires_grad_(False)
         # per-channel statistics of the VAE's latents: the generator works in unit scale
         self.register_buffer("latent_mean", torch.zeros(1, c, 1, 1))

@@ -23,7 +23,7 @@ from . import TrainError
 DISCRIMINATOR_NAME = "discriminator.safetensors"
 D_WARMUP_STEPS = 500  # a fresh discriminator's solo steps by default: enough against a young generator
 # what the run takes over from the model's card, so that --init alone gives the same network
-ARCHITECTURE_SETTINGS = {"vae": ("channels", "latent_channels"), "gan": ("channels", "z_dim", "w_dim")}
+ARCHITECTURE_SETTINGS = {"vae": ("channels", "latent_channels"), "gan": ("channels", "z_dim", "w_dim", "styles")}
 NEW_COLUMNS_SCALE = 0.5  # of He init: a new class embedding moves w a little at first, and training makes it matter
 
 
@@ -66,6 +66,8 @@ def load_start(folder: Path, like: nn.Module) -> dict:
     elif added:  # an unconditional GAN starting a run with labels
         state, theirs = with_classes(state, like.state_dict()), {**theirs, "classes": ours["classes"]}
     grown = isinstance(like, MappedGenerator) and wider(theirs.get("channels"), ours.get("channels"))
+    if grown and ours.get("styles"):  # widened() places new rows after old ones; a style layer's are two halves
+        raise TrainError(f"--init {folder}: a styled generator (--set styles=true) cannot grow; train it from scratch")
     if grown:  # a larger generator grown from a smaller one
         state, theirs = widened(state, like), {**theirs, "channels": ours["channels"]}
     differ = [f"{k}: model {theirs.get(k)!r}, this run {ours.get(k)!r}"

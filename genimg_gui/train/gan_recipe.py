@@ -31,7 +31,8 @@ def gan_config(opts: TrainOptions) -> GANConfig:
     try:
         ch = tuple(int(c) for c in opts.extra.get("channels", WIDTHS[:scales]))
         cfg = GANConfig(resolution=opts.resolution, channels=ch, classes=tuple(opts.extra.get("classes", ())),
-                        z_dim=int(opts.extra.get("z_dim", 128)), w_dim=int(opts.extra.get("w_dim", 128)))
+                        z_dim=int(opts.extra.get("z_dim", 128)), w_dim=int(opts.extra.get("w_dim", 128)),
+                        styles=bool(opts.extra.get("styles", False)))
     except (TypeError, ValueError) as e:
         raise TrainError(f"bad GAN setting ({e}); e.g. --set channels=[256,256,128,64,32]") from None
     if len(ch) != scales or min(ch) < 1 or min(cfg.z_dim, cfg.w_dim) < 1:
@@ -118,10 +119,11 @@ class GANRecipe:
                 raise TrainError(f"--set {name}={getattr(self, name)}: it multiplies the learning rate, "
                                  "so it must be > 0")
         lr = opts.lr or 2e-4
-        self.opt_g = torch.optim.Adam([
-            {"params": [p for name, p in self.G.named_parameters() if name.startswith(("mapping.", "embed."))],
-             "lr": lr * self.mapping_lr},
-            {"params": list(self.G.stem.parameters()) + list(self.G.synthesis.parameters())},
+        trained = [(name, p) for name, p in self.G.named_parameters() if p.requires_grad]  # not a frozen decoder
+        mapping = ("mapping.", "embed.")
+        self.opt_g = torch.optim.Adam([  # the rest in registration order (stem, synthesis, styles): resumable
+            {"params": [p for name, p in trained if name.startswith(mapping)], "lr": lr * self.mapping_lr},
+            {"params": [p for name, p in trained if not name.startswith(mapping)]},
         ], lr=lr, betas=(0.0, 0.99))
         self.opt_d = torch.optim.Adam(self.D.parameters(), lr=lr * self.d_lr, betas=(0.0, 0.99))
         self.new_lr = opts.lr is not None

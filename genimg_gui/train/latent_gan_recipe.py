@@ -39,7 +39,8 @@ class LatentGANRecipe(GANRecipe):
         self.cached = False  # whether step() receives latents from cached_inputs instead of pixels
         cfg = LatentGANConfig(resolution=opts.resolution, vae=vae.cfg, classes=tuple(opts.extra.get("classes", ())),
                               channels=tuple(opts.extra.get("channels", (256, 128, 64))),
-                              z_dim=int(opts.extra.get("z_dim", 128)), w_dim=int(opts.extra.get("w_dim", 128)))
+                              z_dim=int(opts.extra.get("z_dim", 128)), w_dim=int(opts.extra.get("w_dim", 128)),
+                              styles=bool(opts.extra.get("styles", False)))
         G = LatentGenerator(cfg)
         G.decoder.load_state_dict(vae.decoder.state_dict())
         return G, Discriminator(cfg, in_channels=cfg.vae.latent_channels)
