@@ -1,7 +1,7 @@
 """A blind test of the GAN's samples: can a person pick them out from real emoji?
 
     python benchmarks/blind_test.py make --data DATA --out DIR [--gan weights/emoji-gan] [--psi 0.7]
-        [--first-seed 5000]
+        [--first-seed 5000] [--judge JUDGE_DIR --best-of 16]
     python benchmarks/blind_test.py score DIR --picked 3,7,12,...
 
 `make` shuffles N GAN samples (fresh seeds, not the ones the README shows) with N held-out
@@ -9,7 +9,9 @@ training images into one numbered grid, DIR/grid.png, and keeps the answer in DI
 Look at the grid without opening the key, write down the numbers you take for generated,
 then `score` prints how many samples passed for real emoji and how many real emoji were taken
 for generated. A generator a person cannot tell from the data scores near 50 % either way;
-the figure is a person's judgement made repeatable, not a metric to optimise. A person who has
+the figure is a person's judgement made repeatable, not a metric to optimise. With --judge, each sample
+is the best of --best-of draws by a discriminator trained to tell this GAN's samples from the data
+(discriminator_space.py --save): does choosing among the GAN's samples find ones that pass? A person who has
 seen a grid is no longer blind to its samples: judge a model again with another --first-seed
 (and --seed, which picks the real images and the shuffle).
 """
@@ -25,22 +27,46 @@ import torch
 from PIL import Image, ImageDraw
 
 from genimg_gui.imaging import image_grid
-from genimg_gui.models.gan import seed_class, seed_z
+from genimg_gui.models.gan import Discriminator, seed_class, seed_z
 from genimg_gui.models.tensors import to_images
 from genimg_gui.models.weights import load_model
 from genimg_gui.train.data import load_folder, recorded_split
+from genimg_gui.train.finetune import DISCRIMINATOR_NAME, load_discriminator
 
 SCALE = 2
 FIRST_SEED = 5000  # away from the seeds in the README's grids
 
 
 @torch.inference_mode()
-def gan_samples(gan_dir: Path, n: int, psi: float, first_seed: int = FIRST_SEED) -> np.ndarray:
+def gan_samples(gan_dir: Path, n: int, psi: float, first_seed: int = FIRST_SEED, judge: Path | None = None,
+                best_of: int = 1) -> np.ndarray:
     gan, _ = load_model(gan_dir)
     seeds = range(first_seed, first_seed + n)  # the app's seeds, each of its own class if it has classes
     z = torch.cat([seed_z(s, gan.cfg.z_dim) for s in seeds])
     c = torch.cat([seed_class(gan, s) for s in seeds]) if gan.cfg.classes else None
+    if judge is not None:
+        z = torch.cat([judged_z(gan, read_judge(judge, gan), s, best_of, psi) for s in seeds])
     return to_images(gan(z, psi, c))
+
+
+def read_judge(folder: Path, gan: torch.nn.Module) -> Discriminator:
+    """The discriminator `benchmarks/discriminator_space.py --space latent --save FOLDER` trained against this
+    latent GAN: it judges the generator's latent grids."""
+    judge = Discriminator(gan.cfg, in_channels=gan.cfg.vae.latent_channels).eval()
+    if not load_discriminator(folder, judge):
+        raise SystemExit(f"{folder} holds no {DISCRIMINATOR_NAME}")
+    return judge
+
+
+def judged_z(gan: torch.nn.Module, judge: Discriminator, seed: int, best_of: int, psi: float) -> torch.Tensor:
+    """Of `best_of` z drawn from the seed's stream (the first is the seed's own z), the one whose sample the
+    judge calls most real: discriminator rejection sampling at its simplest (Azadi et al. 2019)."""
+    stream = torch.Generator().manual_seed(seed)
+    z = torch.cat([torch.randn(1, gan.cfg.z_dim, generator=stream) for _ in range(best_of)])
+    c = seed_class(gan, seed)
+    c = None if c is None else c.repeat(best_of)
+    realness = judge(gan.synthesize_latent(gan.map(z, psi, c)), c)
+    return z[int(realness.argmax())].unsqueeze(0)
 
 
 def held_out_images(data: Path, vae_dir: Path, n: int, seed: int) -> np.ndarray:
@@ -59,7 +85,7 @@ def numbered(tile: np.ndarray, number: int) -> np.ndarray:
 
 
 def make(args: argparse.Namespace) -> None:
-    fake = gan_samples(args.gan, args.n, args.psi, args.first_seed)
+    fake = gan_samples(args.gan, args.n, args.psi, args.first_seed, args.judge, args.best_of)
     real = held_out_images(args.data, args.vae, args.n, args.seed)
     tiles = [(t, "generated") for t in fake] + [(t, "real") for t in real]
     random.Random(args.seed).shuffle(tiles)
@@ -67,7 +93,8 @@ def make(args: argparse.Namespace) -> None:
     grid = image_grid([numbered(t, i + 1) for i, (t, _) in enumerate(tiles)], 8)
     Image.fromarray(grid).save(args.out / "grid.png")
     key = {"generated": [i + 1 for i, (_, kind) in enumerate(tiles) if kind == "generated"],
-           "gan": str(args.gan), "psi": args.psi, "n": args.n, "first_seed": args.first_seed}
+           "gan": str(args.gan), "psi": args.psi, "n": args.n, "first_seed": args.first_seed,
+           **({"judge": str(args.judge), "best_of": args.best_of} if args.judge else {})}
     (args.out / "key.json").write_text(json.dumps(key, indent=2))
     print(f"wrote {args.out / 'grid.png'} ({2 * args.n} tiles); the answer is in key.json")
 
@@ -95,6 +122,9 @@ def main() -> None:
     m.add_argument("-n", type=int, default=24, help="samples, and as many real images")
     m.add_argument("--seed", type=int, default=0, help="which real images, and the shuffle")
     m.add_argument("--first-seed", type=int, default=FIRST_SEED, help="the samples' seeds start here")
+    m.add_argument("--judge", type=Path, help="a folder discriminator_space.py --save wrote: each sample is the "
+                   "one of --best-of draws from its seed that this discriminator calls most real")
+    m.add_argument("--best-of", type=int, default=16)
     s = sub.add_parser("score")
     s.add_argument("dir", type=Path)
     s.add_argument("--picked", required=True, help="the numbers you took for generated, comma-separated")

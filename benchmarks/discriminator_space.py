@@ -3,7 +3,7 @@ than one that judges latent grids, as the GAN's own does? A person sees the smud
 
     python benchmarks/discriminator_space.py --data DATA --space pixels [--steps 1000] [--every 250]
         [--gan weights/emoji-gan] [--labels DATA/labels.csv --label-column category] [--threads 1]
-        [--r1-gamma G] [--augment-p 1|0|auto]
+        [--r1-gamma G] [--augment-p 1|0|auto] [--save JUDGE_DIR]
 
 A fresh discriminator trains alone against the GAN, which stays unchanged (as `--set d_warmup` does),
 with the latent GAN recipe's own step: non-saturating loss, lazy R1 (--r1-gamma; the recipe's γ = 1 suits
@@ -28,6 +28,7 @@ from genimg_gui.models.gan import Discriminator, GANConfig
 from genimg_gui.models.weights import load_model
 from genimg_gui.train.augment import diff_augment
 from genimg_gui.train.data import batches, load_folder, recorded_split
+from genimg_gui.train.finetune import DISCRIMINATOR_NAME, architecture_settings, save_discriminator
 from genimg_gui.train.inputs import TrainingInputs
 from genimg_gui.train.labels import with_labels
 from genimg_gui.train.latent_gan_recipe import LatentGANRecipe
@@ -80,6 +81,7 @@ def main() -> None:
     p.add_argument("--augment-p", default="1", help="the chance DiffAugment applies to each input (the recipe's "
                    "augment_p: 1, the default, augments every one; 0 none; auto adapts, as ADA)")
     p.add_argument("--threads", type=int, default=1)
+    p.add_argument("--save", type=Path, help="write the trained discriminator here (a judge for blind_test.py)")
     args = p.parse_args()
     torch.set_num_threads(args.threads)
     torch.manual_seed(0)
@@ -90,7 +92,8 @@ def main() -> None:
     train_idx, held_idx = recorded_split(data, card)
     gamma = args.r1_gamma if args.r1_gamma is not None else (1.0 if args.space == "latent" else 0.05)
     opts = TrainOptions(data=args.data, out=Path(tempfile.mkdtemp()), lr=args.lr, resolution=card["resolution"],
-                        extra={"latent_of": str(args.vae), "r1_gamma": gamma, "classes": list(gan.cfg.classes),
+                        extra={**architecture_settings(card), "latent_of": str(args.vae), "r1_gamma": gamma,
+                               "classes": list(gan.cfg.classes),
                                "augment_p": args.augment_p,  # "auto" or a number, as AugmentChance reads it
                                "class_counts": card["training"]["options"]["extra"].get("class_counts")})
     recipe = (PixelJudged if args.space == "pixels" else LatentGANRecipe)(opts, torch.device("cpu"))
@@ -113,6 +116,10 @@ def main() -> None:
         if step % args.every == 0:
             print(f"step {step}: held-out accuracy {held_out_accuracy(recipe, held_real, held_classes):.3f}, "
                   f"loss {losses['d']:.3f}, {(time.monotonic() - t0) / step:.2f} s/step", flush=True)
+    if args.save:
+        args.save.mkdir(parents=True, exist_ok=True)
+        save_discriminator(args.save, recipe.D)
+        print(f"wrote {args.save / DISCRIMINATOR_NAME}")
 
 
 if __name__ == "__main__":

@@ -8,7 +8,13 @@ import sys
 from pathlib import Path
 
 import numpy as np
+import pytest
+import torch
 from PIL import Image
+
+from genimg_gui.models.gan import Discriminator, seed_class, seed_z
+from genimg_gui.models.weights import load_model
+from genimg_gui.train.finetune import save_discriminator
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "benchmarks"))
@@ -20,8 +26,8 @@ N = 4  # samples, and as many real images: the bundled VAE's recorded split hold
 
 
 def _make(data: Path, out: Path, first_seed: int) -> tuple[np.ndarray, dict]:
-    args = argparse.Namespace(data=data, out=out, gan=ROOT / "weights" / "emoji-gan",
-                              vae=ROOT / "weights" / "emoji-vae", psi=0.7, n=N, seed=0, first_seed=first_seed)
+    args = argparse.Namespace(data=data, out=out, gan=ROOT / "weights" / "emoji-gan", vae=ROOT / "weights" / "emoji-vae",
+                              psi=0.7, n=N, seed=0, first_seed=first_seed, judge=None, best_of=1)
     blind_test.make(args)
     return np.asarray(Image.open(out / "grid.png")), json.loads((out / "key.json").read_text())
 
@@ -62,3 +68,27 @@ def test_another_first_seed_shows_other_samples_among_the_same_real_images(tmp_p
     assert all(np.array_equal(a, b) for a, b in zip(tiles(first, reals), tiles(other, reals)))
     assert not any(np.array_equal(a, b) for a, b in zip(tiles(first, key["generated"]),
                                                          tiles(other, key["generated"])))
+
+
+def test_a_judge_picks_the_draw_it_calls_most_real_and_one_draw_is_the_seed_itself(tmp_path):
+    gan, _ = load_model(ROOT / "weights" / "emoji-gan")
+    torch.manual_seed(0)
+    judge = Discriminator(gan.cfg, in_channels=gan.cfg.vae.latent_channels)
+    save_discriminator(tmp_path, judge)  # in half precision, as discriminator_space.py --save writes it
+    judge = blind_test.read_judge(tmp_path, gan)
+    with torch.inference_mode():
+        assert torch.equal(blind_test.judged_z(gan, judge, 7, 1, 0.7), seed_z(7, gan.cfg.z_dim))
+        picked = blind_test.judged_z(gan, judge, 7, 6, 0.7)
+        stream = torch.Generator().manual_seed(7)
+        draws = torch.cat([torch.randn(1, gan.cfg.z_dim, generator=stream) for _ in range(6)])
+        assert torch.equal(draws[:1], seed_z(7, gan.cfg.z_dim))
+        c = seed_class(gan, 7).repeat(6)
+        realness = judge(gan.synthesize_latent(gan.map(draws, 0.7, c)), c)
+    assert len(set(realness.tolist())) == 6  # distinct scores: the pick is not a tie
+    assert torch.equal(picked, draws[int(realness.argmax())].unsqueeze(0))
+
+
+def test_a_folder_without_a_judge_is_a_clear_error(tmp_path):
+    gan, _ = load_model(ROOT / "weights" / "emoji-gan")
+    with pytest.raises(SystemExit, match="holds no discriminator.safetensors"):
+        blind_test.read_judge(tmp_path, gan)
