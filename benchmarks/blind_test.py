@@ -42,10 +42,12 @@ def gan_samples(gan_dir: Path, n: int, psi: float, first_seed: int = FIRST_SEED,
                 best_of: int = 1) -> np.ndarray:
     gan, _ = load_model(gan_dir)
     seeds = range(first_seed, first_seed + n)  # the app's seeds, each of its own class if it has classes
-    z = torch.cat([seed_z(s, gan.cfg.z_dim) for s in seeds])
+    if judge is None:
+        z = torch.cat([seed_z(s, gan.cfg.z_dim) for s in seeds])
+    else:
+        judge_net = read_judge(judge, gan)  # once, not per seed
+        z = torch.cat([judged_z(gan, judge_net, s, best_of, psi) for s in seeds])
     c = torch.cat([seed_class(gan, s) for s in seeds]) if gan.cfg.classes else None
-    if judge is not None:
-        z = torch.cat([judged_z(gan, read_judge(judge, gan), s, best_of, psi) for s in seeds])
     return to_images(gan(z, psi, c))
 
 

@@ -3,5 +3,5 @@ without loading torch. Each recipe reads its own defaults; the README's table gi
 from __future__ import annotations
 
 VAE_SETTINGS = ("channels", "latent_channels", "kl_weight")
-GAN_SETTINGS = ("channels", "z_dim", "w_dim", "styles", "r1_gamma", "ema", "mapping_lr", "d_lr", "d_warmup", "augment_p",
-                "mode_seeking")
+GAN_SETTINGS = ("channels", "z_dim", "w_dim", "styles", "r1_gamma", "ema", "mapping_lr", "d_lr", "d_warmup",
+                "augment_p", "mode_seeking")
