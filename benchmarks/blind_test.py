@@ -29,7 +29,7 @@ from PIL import Image, ImageDraw
 from genimg_gui.imaging import image_grid
 from genimg_gui.models.gan import Discriminator, seed_class, seed_z
 from genimg_gui.models.tensors import to_images
-from genimg_gui.models.weights import load_model
+from genimg_gui.models.weights import load_model, read_card
 from genimg_gui.train.data import load_folder, recorded_split
 from genimg_gui.train.finetune import DISCRIMINATOR_NAME, load_discriminator
 
@@ -71,9 +71,10 @@ def judged_z(gan: torch.nn.Module, judge: Discriminator, seed: int, best_of: int
     return z[int(realness.argmax())].unsqueeze(0)
 
 
-def held_out_images(data: Path, vae_dir: Path, n: int, seed: int) -> np.ndarray:
-    """Real images the GAN's VAE never trained on, from the split its card records."""
-    _, card = load_model(vae_dir)
+def held_out_images(data: Path, gan_dir: Path, n: int, seed: int) -> np.ndarray:
+    """Real images the GAN never trained on, from the split its card records (the emoji GAN's is its VAE's:
+    the same 512 of the same folder; the face GAN's, a tenth of the faces)."""
+    card = read_card(gan_dir)
     folder = load_folder(data, card["resolution"])
     _, held = recorded_split(folder, card)
     pick = held[torch.randperm(len(held), generator=torch.Generator().manual_seed(seed))[:n]]
@@ -88,7 +89,7 @@ def numbered(tile: np.ndarray, number: int) -> np.ndarray:
 
 def make(args: argparse.Namespace) -> None:
     fake = gan_samples(args.gan, args.n, args.psi, args.first_seed, args.judge, args.best_of)
-    real = held_out_images(args.data, args.vae, args.n, args.seed)
+    real = held_out_images(args.data, args.gan, args.n, args.seed)
     tiles = [(t, "generated") for t in fake] + [(t, "real") for t in real]
     random.Random(args.seed).shuffle(tiles)
     args.out.mkdir(parents=True, exist_ok=True)
@@ -119,7 +120,6 @@ def main() -> None:
     m.add_argument("--data", type=Path, required=True)
     m.add_argument("--out", type=Path, required=True)
     m.add_argument("--gan", type=Path, default=Path("weights/emoji-gan"))
-    m.add_argument("--vae", type=Path, default=Path("weights/emoji-vae"))
     m.add_argument("--psi", type=float, default=0.7)
     m.add_argument("-n", type=int, default=24, help="samples, and as many real images")
     m.add_argument("--seed", type=int, default=0, help="which real images, and the shuffle")

@@ -134,14 +134,18 @@ def main() -> None:
     t0 = time.perf_counter()
     vae, card = load_model(args.vae)
     data = load_folder(args.data, card["resolution"])
-    train_idx, held_idx = recorded_split(data, card)
     images = data.images.permute(0, 3, 1, 2)  # a view: (N, 3, R, R) uint8
-    figures = {"vae": evaluate_vae(vae, as_pixels(images[held_idx]))}
+    figures = {}
+    if len(data) == card["training"]["images"]:  # the VAE's own folder: its split is known
+        figures["vae"] = evaluate_vae(vae, as_pixels(images[recorded_split(data, card)[1]]))
+    else:
+        print(f"no VAE figures: {args.data} is not the folder {args.vae} trained on")
     if args.gan.is_dir():
-        gan, _ = load_model(args.gan)
-        figures["gan"] = evaluate_gan(gan, vae, as_pixels(images[train_idx]), args.samples, args.grid)
+        gan, gan_card = load_model(args.gan)
+        split = recorded_split(data, gan_card)  # the emoji GAN's is its VAE's; the face GAN's, its own
+        figures["gan"] = evaluate_gan(gan, vae, as_pixels(images[split[0]]), args.samples, args.grid)
         if args.labels and gan.cfg.classes:
-            figures["gan"] |= evaluate_classes(gan, vae, data, (train_idx, held_idx), args.labels, args.label_column)
+            figures["gan"] |= evaluate_classes(gan, vae, data, split, args.labels, args.label_column)
     print(json.dumps(figures, indent=2))
     print(f"({time.perf_counter() - t0:.0f} s)")
     if args.json:

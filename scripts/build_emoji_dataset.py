@@ -1,17 +1,20 @@
 """Rebuild the bundled models' training folder from the emoji npm packages.
 
-    python scripts/build_emoji_dataset.py OUT_DIR [--work /tmp/emoji]
+    python scripts/build_emoji_dataset.py OUT_DIR [--work /tmp/emoji] [--subcategories 'face-*' cat-face ...]
 
 Runs `npm pack` for the Noto (Apache-2.0) and Twemoji (CC BY 4.0) image sets
 (emoji-datasource-google / -twitter 16.0.0), composites each 64x64 RGBA image
 on white (the background decision recorded in the model cards) and writes
 OUT_DIR/{google,twitter}/<unified>.png plus OUT_DIR/labels.csv with the set,
-category, sub-category, name and skin tone of every image.
+category, sub-category, name and skin tone of every image. --subcategories keeps
+only the images whose sub-category matches one of the given shell patterns (the
+bundled face GAN's data: 'face-*' cat-face monkey-face).
 """
 from __future__ import annotations
 
 import argparse
 import csv
+import fnmatch
 import json
 import subprocess
 import tarfile
@@ -53,7 +56,7 @@ def composite_on_white(src: Path) -> Image.Image:
     return Image.alpha_composite(white, rgba).convert("RGB")
 
 
-def build(out: Path, work: Path) -> int:
+def build(out: Path, work: Path, subcategories: list[str] | None = None) -> int:
     out.mkdir(parents=True, exist_ok=True)
     work.mkdir(parents=True, exist_ok=True)
     rows = []
@@ -64,6 +67,8 @@ def build(out: Path, work: Path) -> int:
         for image, name, cat, sub, tone, entry in iter_entries(emoji):
             src = pkg / "img" / style / "64" / image
             if not entry.get(f"has_img_{style}", True) or not src.exists():
+                continue
+            if subcategories and not any(fnmatch.fnmatchcase(sub, pat) for pat in subcategories):
                 continue
             rel = f"{style}/{image}"
             composite_on_white(src).save(out / rel)
@@ -79,8 +84,10 @@ def main() -> None:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("out", type=Path)
     p.add_argument("--work", type=Path, default=Path("/tmp/emoji-npm"))
+    p.add_argument("--subcategories", nargs="+", metavar="PATTERN",
+                   help="keep only these sub-categories (shell patterns, e.g. 'face-*')")
     args = p.parse_args()
-    print(f"wrote {build(args.out, args.work)} images to {args.out}")
+    print(f"wrote {build(args.out, args.work, args.subcategories)} images to {args.out}")
 
 
 if __name__ == "__main__":

@@ -22,12 +22,11 @@ import blind_test  # noqa: E402
 
 from conftest import labelled_squares  # noqa: E402
 
-N = 4  # samples, and as many real images: the bundled VAE's recorded split holds out a tenth of 40
+N = 4  # samples, and as many real images: the bundled GAN's recorded split holds out a tenth of 40
 
 
 def _make(data: Path, out: Path, first_seed: int) -> tuple[np.ndarray, dict]:
-    args = argparse.Namespace(data=data, out=out, gan=ROOT / "weights" / "emoji-gan",
-                              vae=ROOT / "weights" / "emoji-vae", psi=0.7, n=N, seed=0, first_seed=first_seed,
+    args = argparse.Namespace(data=data, out=out, gan=ROOT / "weights" / "emoji-gan", psi=0.7, n=N, seed=0, first_seed=first_seed,
                               judge=None, best_of=1)
     blind_test.make(args)
     return np.asarray(Image.open(out / "grid.png")), json.loads((out / "key.json").read_text())

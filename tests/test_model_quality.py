@@ -1,6 +1,7 @@
 """benchmarks/model_quality.py's per-class figures, on the bundled models and a small labelled folder."""
 from __future__ import annotations
 
+import json
 import sys
 from pathlib import Path
 
@@ -35,3 +36,17 @@ def test_a_class_collapsed_to_one_image_shows_in_its_variety(tmp_path):
         gan.mapping[1].weight[:, :gan.cfg.z_dim] = 0
     collapsed = figures()["class_variety_vae_latent_psi1"]
     assert all(collapsed[c] < 0.01 for c in gan.cfg.classes) and variety["min"] > 0.1
+
+
+def test_a_folder_the_vae_did_not_train_on_gets_gan_figures_only(tmp_path, monkeypatch, capsys):
+    """The face GAN's folder is not the VAE's: no VAE figures (its recorded split means nothing there),
+    and the GAN's own split gives the reference images."""
+    data = labelled_squares(tmp_path / "data", ["any"] * 40)
+    grid, out = tmp_path / "nn.png", tmp_path / "q.json"
+    monkeypatch.setattr(sys, "argv", ["model_quality.py", "--data", str(data), "--samples", "250",
+                                      "--grid", str(grid), "--json", str(out)])
+    model_quality.main()
+    assert "no VAE figures" in capsys.readouterr().out
+    figures = json.loads(out.read_text())
+    assert list(figures) == ["gan"] and figures["gan"]["samples"] == 250
+    assert 0 <= figures["gan"]["precision_k3_vae_latent"] <= 1 and grid.is_file()
