@@ -427,8 +427,10 @@ def test_augment_p_auto_is_recorded_and_a_resumed_run_keeps_its_chance(data_dir,
     torch.save(state, out / "checkpoint.pt")
     assert train("gan", data_dir, out, 2, "--resume") == 0
     assert "aug_p=0.4" in capsys.readouterr().out  # one step cannot move it far from where it was left
+    assert train("gan", data_dir, out, 3, "--resume", "--set", "augment_p=auto") == 0  # the same command again
+    assert "aug_p=0.4" in capsys.readouterr().out
     assert "adaptive (ADA" in load_model(out)[1]["objective"]["augment"]
-    assert train("gan", data_dir, out, 3, "--resume", "--set", "augment_p=0") == 0  # a new setting takes effect
+    assert train("gan", data_dir, out, 4, "--resume", "--set", "augment_p=0") == 0  # a new setting takes effect
     assert torch.load(out / "checkpoint.pt", weights_only=True)["recipe"]["augment"] == {"adaptive": False, "p": 0.0}
     assert load_model(out)[1]["objective"]["augment"].endswith("p = 0")
     assert train("gan", data_dir, tmp_path / "bad", 1, "--set", "augment_p=2") == 1

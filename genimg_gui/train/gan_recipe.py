@@ -286,8 +286,12 @@ class GANRecipe:
         self.ema_ramp = bool(state.get("ema_ramp", True))  # older checkpoints: runs from scratch
         # a run stopped while its discriminator trained alone goes on alone up to the same step
         self.d_solo_until = int(state.get("d_solo_until", 0))
-        if not self.new_augment and "augment" in state:  # like the learning rates: the run's own unless given anew
-            self.augment_chance = AugmentChance.from_state(state["augment"])
+        # like the learning rates: the run's own unless given anew; "auto" given again (the same command line
+        # resumed) goes on from where its chance got to, as restarting it at 0 unleashed a memorising
+        # discriminator for hundreds of steps
+        saved = state.get("augment")
+        if saved and (not self.new_augment or (self.augment_chance.adaptive and saved["adaptive"])):
+            self.augment_chance = AugmentChance.from_state(saved)
         if not self.new_mode_seeking:
             self.mode_seeking = float(state.get("mode_seeking", 0.0))
         load_optimizer(self.opt_g, state["opt_g"], self.new_lr)
