@@ -4,11 +4,11 @@
         [--labels DATA_DIR/labels.csv --label-column category]
 
 VAE: held-out PSNR and SSIM of reconstructions (the split is rebuilt from the
-seed and hold-out size recorded in the VAE's card). GAN: improved precision
-and recall (Kynkäänniemi et al. 2019, k=3) of samples against training
-images, with features = the VAE's latent means (no downloaded feature
-network), with the same figures for as many other training images for scale
-(k=3 at this sample size keeps even real images well below 1); and a grid of
+seed and hold-out size recorded in the VAE's card; none when DATA_DIR is not the
+folder the VAE trained on). GAN: improved precision and recall (Kynkäänniemi et
+al. 2019, k=3) of samples against its training images (its own card's split),
+with features = the VAE's latent means (no downloaded feature network), with
+the same figures for as many other training images for scale (k=3 at this sample size keeps even real images well below 1); and a grid of
 samples beside their nearest training images in pixel space, to show the GAN
 does not just copy. A conditional GAN, given --labels: for each class, how often its
 samples' nearest training image (same features) is of that class, beside the same

@@ -22,7 +22,7 @@ EMOJI = [("1F600.png", "GRINNING FACE", "Smileys & Emotion", "face-smiling"),
 def _fake_packages(work: Path) -> None:
     """What fetch_package leaves behind, so it neither runs npm nor unpacks: a .tgz and its package/."""
     for style, name in build_emoji_dataset.PACKAGES.items():
-        (work / f"{name}-{build_emoji_dataset.VERSION}.tgz").parent.mkdir(parents=True, exist_ok=True)
+        work.mkdir(parents=True, exist_ok=True)
         (work / f"{name}-{build_emoji_dataset.VERSION}.tgz").touch()
         pkg = work / name / "package"
         (pkg / "img" / style / "64").mkdir(parents=True)
