@@ -8,9 +8,9 @@ seed and hold-out size recorded in the VAE's card; none when DATA_DIR is not the
 folder the VAE trained on). GAN: improved precision and recall (Kynkäänniemi et
 al. 2019, k=3) of samples against its training images (its own card's split),
 with features = the VAE's latent means (no downloaded feature network), with
-the same figures for as many other training images for scale (k=3 at this sample size keeps even real images well below 1); and a grid of
-samples beside their nearest training images in pixel space, to show the GAN
-does not just copy. A conditional GAN, given --labels: for each class, how often its
+the same figures for as many other training images for scale (k=3 at this
+sample size keeps even real images well below 1); and a grid of samples beside
+their nearest training images in pixel space, to show the GAN does not just copy. A conditional GAN, given --labels: for each class, how often its
 samples' nearest training image (same features) is of that class, beside the same
 figure for held-out real images (the ceiling), and how varied its samples are: the
 mean distance between two of them over that between two of its training images (1: as
@@ -142,7 +142,7 @@ def main() -> None:
         print(f"no VAE figures: {args.data} is not the folder {args.vae} trained on")
     if args.gan.is_dir():
         gan, gan_card = load_model(args.gan)
-        split = recorded_split(data, gan_card)  # the emoji GAN's is its VAE's; the face GAN's, its own
+        split = recorded_split(data, gan_card)  # the emoji GAN's is its VAE's; a face run's, its own
         figures["gan"] = evaluate_gan(gan, vae, as_pixels(images[split[0]]), args.samples, args.grid)
         if args.labels and gan.cfg.classes:
             figures["gan"] |= evaluate_classes(gan, vae, data, split, args.labels, args.label_column)

@@ -26,8 +26,8 @@ N = 4  # samples, and as many real images: the bundled GAN's recorded split hold
 
 
 def _make(data: Path, out: Path, first_seed: int) -> tuple[np.ndarray, dict]:
-    args = argparse.Namespace(data=data, out=out, gan=ROOT / "weights" / "emoji-gan", psi=0.7, n=N, seed=0, first_seed=first_seed,
-                              judge=None, best_of=1)
+    args = argparse.Namespace(data=data, out=out, gan=ROOT / "weights" / "emoji-gan", psi=0.7, n=N, seed=0,
+                              first_seed=first_seed, judge=None, best_of=1)
     blind_test.make(args)
     return np.asarray(Image.open(out / "grid.png")), json.loads((out / "key.json").read_text())
 

@@ -1,5 +1,5 @@
 """scripts/build_emoji_dataset.py on a fake unpacked package (no npm): every image composited on white and
-labelled, and --subcategories keeping only the matching ones (how the bundled face GAN's data is made)."""
+labelled, and --subcategories keeping only the matching ones (how the face run's data is made)."""
 from __future__ import annotations
 
 import csv
@@ -21,8 +21,8 @@ EMOJI = [("1F600.png", "GRINNING FACE", "Smileys & Emotion", "face-smiling"),
 
 def _fake_packages(work: Path) -> None:
     """What fetch_package leaves behind, so it neither runs npm nor unpacks: a .tgz and its package/."""
+    work.mkdir(parents=True)
     for style, name in build_emoji_dataset.PACKAGES.items():
-        work.mkdir(parents=True, exist_ok=True)
         (work / f"{name}-{build_emoji_dataset.VERSION}.tgz").touch()
         pkg = work / name / "package"
         (pkg / "img" / style / "64").mkdir(parents=True)
