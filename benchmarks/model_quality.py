@@ -11,9 +11,10 @@ with features = the VAE's latent means (no downloaded feature network), with
 the same figures for as many other training images for scale (k=3 at this
 sample size keeps even real images well below 1); and a grid of samples beside
 their nearest training images in pixel space, to show the GAN does not just copy.
-A conditional GAN, given --labels: for each class, how often its samples' nearest training image (same features) is of that class, beside the same
-figure for held-out real images (the ceiling), and how varied its samples are: the
-mean distance between two of them over that between two of its training images (1: as
+A conditional GAN, given --labels: for each class, how often its samples' nearest
+training image (same features) is of that class, beside the same figure for
+held-out real images (the ceiling), and how varied its samples are: the mean
+distance between two of them over that between two of its training images (1: as
 varied as the data; near 0: the class collapsed to one image).
 """
 from __future__ import annotations
