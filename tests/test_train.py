@@ -18,7 +18,7 @@ from genimg_gui.models.directions import load_directions
 from genimg_gui.models.tensors import as_pixels
 from genimg_gui.models.weights import load_model, latent_shape
 from genimg_gui.train.augment import ADA_IMAGES, ADA_INTERVAL, AugmentChance, latent_augment, translation
-from genimg_gui.train.data import load_folder, recorded_split
+from genimg_gui.train.data import FolderData, load_folder, recorded_split, with_mirrors
 from genimg_gui.train.metrics import (class_variety, mean_distance, nearest_label_agreement, precision_recall,
                                      reconstruction_figures)
 from genimg_gui.train.vae_recipe import VAERecipe
@@ -124,6 +124,37 @@ def test_recorded_split_rebuilds_the_held_out_images_a_run_measured(data_dir, tm
     logged = strict_json(out / "metrics.json")  # what the run measured on its own held-out split
     assert figures["held_out_psnr_db"] == pytest.approx(logged["held_out_psnr_db"], abs=0.011)
     assert figures["held_out_ssim"] == pytest.approx(logged["held_out_ssim"], abs=1e-4)
+
+
+def test_mirror_trains_an_epoch_on_each_training_image_and_its_mirror_and_never_on_held_out_ones(
+        data_dir, tmp_path, monkeypatch, capsys):
+    seen = []
+    real_step = VAERecipe.step
+    monkeypatch.setattr(VAERecipe, "step", lambda self, batch, step, labels=None: seen.append(batch.clone())
+                        or real_step(self, batch, step, labels))
+    assert train("vae", data_dir, tmp_path / "v", 9, "--mirror") == 0  # 36 training images, mirrored: 72, 9 batches
+    assert "mirror: 36 training images and their left-right mirrors, 72 in all" in capsys.readouterr().out
+    card = strict_json(tmp_path / "v" / "card.json")
+    assert card["training"]["images"] == 40 and card["training"]["options"]["mirror"] is True
+    data = load_folder(data_dir, 32)
+    train_idx, held_idx = recorded_split(data, card)  # the folder's own split: mirroring leaves it as it was
+    pixels = as_pixels(data.images.permute(0, 3, 1, 2))
+    wanted = torch.cat([pixels[train_idx], pixels[train_idx].flip(3)])
+    drawn = torch.cat(seen)
+    assert len(drawn) == len(wanted) == 72
+    key = lambda images: sorted(im.numpy().tobytes() for im in images)  # noqa: E731 - multiset of images
+    assert key(drawn) == key(wanted)
+    assert not set(key(drawn)) & set(key(pixels[held_idx]))
+
+
+def test_mirror_keeps_each_label_with_its_image():
+    images = torch.randint(0, 256, (4, 8, 8, 3), dtype=torch.uint8)
+    data = FolderData(images, [f"{i}.png" for i in range(4)], labels=torch.tensor([0, 1, 2, 1]),
+                      classes=("a", "b", "c"))
+    pixels, labels, idx = with_mirrors(data, torch.tensor([2, 0, 3]))  # image 1 held out
+    assert idx.tolist() == [2, 0, 3, 4, 5, 6]
+    assert torch.equal(pixels[:4], images) and torch.equal(pixels[4:], images[[2, 0, 3]].flip(2))
+    assert labels.tolist() == [0, 1, 2, 1, 2, 0, 1]
 
 
 def test_a_pixel_gan_logs_its_sample_grids_but_no_held_out_figures(data_dir, tmp_path, capsys):

@@ -38,6 +38,9 @@ def add_train_parser(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--keep-best", action="store_true",
                    help="write the model of the best held-out evaluation (every --sample-every steps; a VAE's PSNR, "
                         "a latent GAN's precision and recall) instead of the last step's; OUT/best.pt holds it")
+    p.add_argument("--mirror", action="store_true",
+                   help="also train on each training image flipped left-right, which doubles a small folder; "
+                        "for things a mirror leaves themselves (faces, animals), not for text or clocks")
     p.add_argument("--init", type=Path, metavar="MODEL_DIR",
                    help="start from this model folder's weights instead of random ones (fine-tuning); its "
                         "architecture comes with it. A GAN folder's discriminator comes too, if it kept one")
@@ -104,6 +107,6 @@ def run_train(args: argparse.Namespace) -> int:
         sample_every=args.sample_every, checkpoint_every=args.checkpoint_every, holdout=args.holdout,
         resume=args.resume, init=str(args.init or ""), data_name=args.data_name, licence=args.licence,
         precision=args.precision, labels=str(args.labels or ""), label_column=args.label_column, extra=extra,
-        keep_best=args.keep_best)
+        keep_best=args.keep_best, mirror=args.mirror)
     train(opts, recipe)
     return 0

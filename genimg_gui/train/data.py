@@ -66,6 +66,16 @@ def split_holdout(n: int, holdout: int, seed: int) -> tuple[torch.Tensor, torch.
     return perm[holdout:], perm[:holdout]
 
 
+def with_mirrors(data: FolderData, train_idx: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor | None, torch.Tensor]:
+    """(images, labels, train_idx) with a left-right mirror of each training image appended under its label
+    (StyleGAN's --mirror): a small folder of symmetric things, such as faces, doubles. Held-out images get no
+    mirror, so the held-out figures still measure images the model never saw, in any orientation."""
+    mirrored = data.images[train_idx].flip(2)  # (N, R, R, 3): dim 2 runs left to right
+    labels = None if data.labels is None else torch.cat([data.labels, data.labels[train_idx]])
+    added = torch.arange(len(data), len(data) + len(train_idx))
+    return torch.cat([data.images, mirrored]), labels, torch.cat([train_idx, added])
+
+
 def recorded_split(data: FolderData, card: dict) -> tuple[torch.Tensor, torch.Tensor]:
     """The (train, held-out) split a model was trained with, rebuilt from the options its card records,
     so a benchmark measures it on images it never saw."""

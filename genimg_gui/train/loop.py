@@ -26,7 +26,7 @@ from ..models.weights import CARD_NAME, read_card
 from . import TrainError
 from .distributed import World, barrier, finish, init_world
 from .finetune import started_from
-from .data import FolderData, batches, describe_skipped, load_folder, split_holdout
+from .data import FolderData, batches, describe_skipped, load_folder, split_holdout, with_mirrors
 from .inputs import TrainingInputs
 from .labels import describe_classes, with_labels
 from .pace import Pace
@@ -60,6 +60,7 @@ class TrainOptions:
     label_column: str = "label"  # the CSV column holding each image's class
     extra: dict = field(default_factory=dict)  # recipe-specific settings (--set key=value)
     keep_best: bool = False  # write the model of the best held-out evaluation, not the last step's
+    mirror: bool = False  # also train on each training image flipped left-right (data.with_mirrors)
 
 
 class Recipe(Protocol):
@@ -112,7 +113,12 @@ def train(opts: TrainOptions, make_recipe: Callable[[TrainOptions, torch.device]
                if unmatched else ""))
         counts = torch.bincount(data.labels[train_idx], minlength=len(data.classes)).tolist()
         opts = replace(opts, extra={**opts.extra, "classes": list(data.classes), "class_counts": counts})
-    images = data.images.permute(0, 3, 1, 2).contiguous()  # (N, 3, R, R) uint8
+    held_out = as_pixels(data.images[held_idx].permute(0, 3, 1, 2))
+    pixels, labels_of, train_idx = with_mirrors(data, train_idx) if opts.mirror else (data.images, data.labels,
+                                                                                      train_idx)
+    if opts.mirror:
+        log(f"mirror: {len(train_idx) // 2} training images and their left-right mirrors, {len(train_idx)} in all")
+    images = pixels.permute(0, 3, 1, 2).contiguous()  # (N, 3, R, R) uint8
     recipe = make_recipe(opts, device)
     torch.manual_seed(opts.seed + 1000 * world.rank)  # different noise per process
     out = Path(opts.out)
@@ -122,7 +128,6 @@ def train(opts: TrainOptions, make_recipe: Callable[[TrainOptions, torch.device]
     inputs = TrainingInputs(recipe, images, device)
     t0, done = time.monotonic() - elapsed, start
     save = world.is_main
-    held_out = as_pixels(images[held_idx])
     pace = Pace()
     pace.mark(0)
     with stop_signals_interrupt():
@@ -133,7 +138,7 @@ def train(opts: TrainOptions, make_recipe: Callable[[TrainOptions, torch.device]
                     break
                 mine = train_idx[world.shard(idx)]
                 batch = inputs.batch(mine)
-                labels = data.labels[mine].to(device) if data.labels is not None else None
+                labels = labels_of[mine].to(device) if labels_of is not None else None
                 with precision_context(precision, device):
                     losses = recipe.step(batch, step, labels)
                 done = step
