@@ -46,6 +46,7 @@ def dialog_for(qtbot, data, out, minutes: float) -> TrainDialog:
 
 def test_train_dialog_trains_and_offers_the_model(qtbot, shapes, tmp_path):
     dialog = dialog_for(qtbot, shapes, tmp_path / "vae", minutes=0.1)
+    dialog.mirror.click()
     with qtbot.waitSignal(dialog.model_trained, timeout=180_000) as signal:
         qtbot.mouseClick(dialog.start_button, Qt.MouseButton.LeftButton)
     assert signal.args == [str(tmp_path / "vae")]
@@ -53,6 +54,7 @@ def test_train_dialog_trains_and_offers_the_model(qtbot, shapes, tmp_path):
     assert card["kind"] == "vae" and card["resolution"] == 32 and card["training"]["steps"] >= 1
     # "Model kept: the best held-out evaluation" is on by default; the last step was evaluated at the end
     assert card["training"]["options"]["keep_best"] and card["training"]["kept"]["step"] >= 1
+    assert card["training"]["options"]["mirror"] and "--mirror" in dialog.log.toPlainText()
     assert dialog.progress.value() >= 1  # progress lines were parsed
     assert "model written" in dialog.log.toPlainText()
 

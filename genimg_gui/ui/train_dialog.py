@@ -47,7 +47,8 @@ def default_output(data: str, kind: str) -> str:
 
 def train_arguments(kind: str, data: str, out: str, minutes: float, resolution: int,
                     latent_of: str = "", sample_every: int = 100, labels: str = "",
-                    label_column: str = "label", init: str = "", keep_best: bool = False) -> list[str]:
+                    label_column: str = "label", init: str = "", keep_best: bool = False,
+                    mirror: bool = False) -> list[str]:
     args = ["-m", "genimg_gui.cli", "train", kind, data, "-o", out, "--minutes", f"{minutes:g}",
             "--resolution", str(resolution), "--sample-every", str(sample_every), "--resume"]
     if kind == "gan" and latent_of:
@@ -58,6 +59,8 @@ def train_arguments(kind: str, data: str, out: str, minutes: float, resolution: 
         args += ["--init", init]
     if keep_best:
         args += ["--keep-best"]
+    if mirror:
+        args += ["--mirror"]
     return args
 
 
@@ -103,6 +106,9 @@ class TrainDialog(QDialog):
         self.keep_best.setToolTip("A GAN's figures rise and fall as it trains: keep the model of the evaluation with "
                                   "the best figures (a VAE's PSNR; a GAN's precision and recall, which a GAN drawing "
                                   "in pixels does not measure). Resuming goes on from the last step either way.")
+        self.mirror = QCheckBox("also learn each image flipped left-right")
+        self.mirror.setToolTip("Doubles a small folder of things a mirror leaves themselves (faces, animals, "
+                               "objects); leave it off for text, clocks and other things with a left and a right")
         self.classes = QComboBox()
         self.classes.addItem("none: one GAN for all the images", "")
         self.classes.addItem("the sub-folders of the image folder", FOLDERS)
@@ -140,6 +146,7 @@ class TrainDialog(QDialog):
         form.addRow("Start from", self.start_from)
         form.addRow("Model", self.kind)
         form.addRow("Images", row)
+        form.addRow("", self.mirror)
         form.addRow("Save to", self.out)
         form.addRow("Time budget", self.minutes)
         form.addRow("GAN draws in", self.space)
@@ -258,7 +265,7 @@ class TrainDialog(QDialog):
                                self.minutes.value(), int(self.resolution.currentText()), self.space.currentData(),
                                self.sample_every.value(), self.classes.currentData() or "",
                                self.label_column.text().strip() or "label", self.start_from.currentData(),
-                               self.keep_best.isEnabled() and self.keep_best.isChecked())
+                               self.keep_best.isEnabled() and self.keep_best.isChecked(), self.mirror.isChecked())
         self.log.appendPlainText("$ genimg " + " ".join(args[2:]))
         self.process.start(sys.executable, args)
         self.start_button.setEnabled(False)
