@@ -1,10 +1,13 @@
 """Named attribute directions for the bundled emoji models, learned from the training labels.
 
     python scripts/attribute_directions.py [--data /tmp/emoji/data] [--dry-run]
+    python scripts/attribute_directions.py --data FACES --by subcategory --gan RUN --gan-only
 
 (from the repository root, with genimg installed, e.g. pip install -e ., or PYTHONPATH=.)
 
-DATA is scripts/build_emoji_dataset.py's output (labels.csv + google/ twitter/).
+DATA is scripts/build_emoji_dataset.py's output (labels.csv + google/ twitter/). The attributes are skin
+tone, style, and one per category of CATEGORIES; with --by COLUMN, one per value of that column (e.g. the
+face sub-categories of a face GAN) instead. An attribute with fewer than MIN_GROUP images a side is left out.
 VAE: every image is encoded (latent means); for each attribute a direction is fitted
 on 80% of the emoji (split by emoji name, so the two styles of one emoji stay together)
 by difference of means and by logistic regression, and the one whose edits work better
@@ -38,6 +41,7 @@ from genimg_gui.models.tensors import to_images, to_tensor
 from genimg_gui.models.weights import load_model
 
 CATEGORIES = ("Smileys & Emotion", "Animals & Nature", "Food & Drink", "Flags")
+MIN_GROUP = 10  # images a side of an attribute needs: a fifth of them are held out to judge the fit
 GAN_SAMPLES, GAN_TAIL, GAN_STEP = 20_000, 0.15, 2.0
 VAE_HOW = ("scripts/attribute_directions.py: rows after the PCA ones (explained = 0). Each is fitted on the "
            "latent means of 80% of the emoji (split by name) by difference of means and by logistic regression; "
@@ -59,8 +63,8 @@ class Attribute:
     to_rows: np.ndarray
 
 
-def attributes(rows: list[dict]) -> list[Attribute]:
-    col = {k: np.array([r[k] for r in rows]) for k in ("style", "category", "skin_tone", "name")}
+def attributes(rows: list[dict], by: str = "category") -> list[Attribute]:
+    col = {k: np.array([r[k] for r in rows]) for k in ("style", by, "skin_tone", "name")}
     key = np.char.add(col["style"], col["name"])
     light = np.flatnonzero(col["skin_tone"] == "light")
     dark = np.flatnonzero(col["skin_tone"] == "dark")
@@ -70,10 +74,11 @@ def attributes(rows: list[dict]) -> list[Attribute]:
                      dark[np.isin(key[dark], both)]),
            Attribute("style: Google → Twitter", "all images: Noto (Google) vs Twemoji (Twitter) of the same emoji",
                      np.flatnonzero(col["style"] == "google"), np.flatnonzero(col["style"] == "twitter"))]
-    for cat in CATEGORIES:
-        out.append(Attribute(f"category: other → {cat}", f"images in the category {cat!r} vs all the others",
-                             np.flatnonzero(col["category"] != cat), np.flatnonzero(col["category"] == cat)))
-    return out
+    values = CATEGORIES if by == "category" else sorted(set(col[by]))
+    for value in values:
+        out.append(Attribute(f"{by}: other → {value}", f"images whose {by} is {value!r} vs all the others",
+                             np.flatnonzero(col[by] != value), np.flatnonzero(col[by] == value)))
+    return [a for a in out if min(len(a.from_rows), len(a.to_rows)) >= MIN_GROUP]
 
 
 def held_out(rows: list[dict]) -> np.ndarray:
@@ -206,6 +211,10 @@ def main() -> None:
     p.add_argument("--gan", type=Path, default=Path("weights/emoji-gan"))
     p.add_argument("--threads", type=int, default=2)
     p.add_argument("--dry-run", action="store_true", help="print the figures, write nothing")
+    p.add_argument("--by", default="category", help="the labels.csv column whose values make the attributes "
+                   "(category: the four of CATEGORIES; any other: one per value)")
+    p.add_argument("--gan-only", action="store_true", help="leave the VAE's directions as they are (a GAN "
+                   "trained on part of the VAE's data: its attributes are fitted on that part)")
     args = p.parse_args()
     torch.set_num_threads(args.threads)
     vae, _ = load_model(args.vae)
@@ -214,7 +223,7 @@ def main() -> None:
     lat, pix, test = encode(vae, images), thumbs(images), held_out(rows)
     print(f"{len(rows)} images encoded; {test.mean():.0%} held out (by emoji name)")
     vae_named, vae_notes, judges = [], [], []
-    for att in attributes(rows):
+    for att in attributes(rows, args.by):
         fit, note = vae_attribute(att, lat, pix, test, vae)
         vae_named.append((att.label, fit))
         vae_notes.append(note)
@@ -225,7 +234,7 @@ def main() -> None:
               f"(pixel classifier accuracy {note['pixel_judge_held_out_accuracy']:.3f})")
         print("    " + "; ".join(f"{m}: accuracy {r['held_out_accuracy']:.3f}, called 'to' after the edit "
                                   f"{r['held_out_from_called_to_after_edit']:.0%}" for m, r in note["methods"].items()))
-    write(args.vae, vae_named, vae_notes, VAE_HOW, args.dry_run)
+    write(args.vae, vae_named, vae_notes, VAE_HOW, args.dry_run or args.gan_only)
     w, gan_lat = gan_samples(gan, GAN_SAMPLES, seed=1)
     rng = np.random.default_rng(0)
     gan_named, gan_notes = [], []
