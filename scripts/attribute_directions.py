@@ -7,7 +7,8 @@
 
 DATA is scripts/build_emoji_dataset.py's output (labels.csv + google/ twitter/). The attributes are skin
 tone, style, and one per category of CATEGORIES; with --by COLUMN, one per value of that column (e.g. the
-face sub-categories of a face GAN) instead. An attribute with fewer than MIN_GROUP images a side is left out.
+face sub-categories of a face GAN) instead. An attribute with fewer than MIN_GROUP images a side, or with no
+held-out image on a side to judge it by, is left out.
 VAE: every image is encoded (latent means); for each attribute a direction is fitted
 on 80% of the emoji (split by emoji name, so the two styles of one emoji stay together)
 by difference of means and by logistic regression, and the one whose edits work better
@@ -78,7 +79,9 @@ def attributes(rows: list[dict], by: str = "category") -> list[Attribute]:
     for value in values:
         out.append(Attribute(f"{by}: other → {value}", f"images whose {by} is {value!r} vs all the others",
                              np.flatnonzero(col[by] != value), np.flatnonzero(col[by] == value)))
-    return [a for a in out if min(len(a.from_rows), len(a.to_rows)) >= MIN_GROUP]
+    test = held_out(rows)
+    return [a for a in out if min(len(a.from_rows), len(a.to_rows)) >= MIN_GROUP
+            and test[a.from_rows].any() and test[a.to_rows].any()]
 
 
 def held_out(rows: list[dict]) -> np.ndarray:

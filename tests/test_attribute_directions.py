@@ -7,7 +7,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "scripts"))
-from attribute_directions import CATEGORIES, MIN_GROUP, attributes  # noqa: E402
+from attribute_directions import CATEGORIES, MIN_GROUP, attributes, held_out  # noqa: E402
 
 
 def rows(subcategories: list[str], category: str = "Smileys & Emotion") -> list[dict]:
@@ -16,9 +16,16 @@ def rows(subcategories: list[str], category: str = "Smileys & Emotion") -> list[
 
 
 def test_by_subcategory_makes_one_attribute_per_value_with_enough_images_on_each_side():
-    data = rows(["face-smiling"] * 12 + ["face-sleepy"] * 14 + ["face-hat"] * (MIN_GROUP - 1))
+    data = rows(["face-smiling"] * 12 + ["face-sleepy"] * 14 + ["face-hat"] * (MIN_GROUP - 1) + ["face-hand"] * 12)
+    names = [f"EMOJI {i}" for i in range(200)]
+    judged = [n for n in names if held_out([{"name": n}])[0]]  # the emoji held out to judge the fits
+    unjudged = [n for n in names if n not in judged]
+    for row, name in zip(data, unjudged):
+        row["name"] = name
+    for at, name in zip((0, 12, 13, 26), judged):  # held out: a smiling face, two sleepy ones (both styles), a hat
+        data[at]["name"] = name
     made = {a.label: a for a in attributes(data, "subcategory")}
-    # no skin-tone variants among faces and too few hats: neither gets a direction
+    # no skin-tone variants among faces, too few hats, no held-out hand: none of these gets a direction
     assert sorted(made) == ["style: Google → Twitter", "subcategory: other → face-sleepy",
                             "subcategory: other → face-smiling"]
     smiling = made["subcategory: other → face-smiling"]
