@@ -9,7 +9,7 @@ from .paths import data_dir
 
 BUNDLED_DIR = Path(__file__).resolve().parent.parent / "weights"
 EXAMPLES_DIR = Path(__file__).resolve().parent.parent / "assets" / "examples"
-DEFAULT_MODELS = {"vae": "emoji-vae", "gan": "emoji-gan"}
+DEFAULT_MODELS = {"vae": "emoji-vae", "gan": "emoji-faces-gan"}
 # GAN truncation the window and the CLI start at: more typical samples at some cost in variety
 DEFAULT_PSI = 0.7
 # files that may hold a model from elsewhere (SD VAE, TAESD, StyleGAN pickle): opened as models, not images
