@@ -114,9 +114,9 @@ def train(opts: TrainOptions, make_recipe: Callable[[TrainOptions, torch.device]
         counts = torch.bincount(data.labels[train_idx], minlength=len(data.classes)).tolist()
         opts = replace(opts, extra={**opts.extra, "classes": list(data.classes), "class_counts": counts})
     held_out = as_pixels(data.images[held_idx].permute(0, 3, 1, 2))
-    pixels, labels_of, train_idx = with_mirrors(data, train_idx) if opts.mirror else (data.images, data.labels,
-                                                                                      train_idx)
+    pixels, labels_of = data.images, data.labels
     if opts.mirror:
+        pixels, labels_of, train_idx = with_mirrors(data, train_idx)
         log(f"mirror: {len(train_idx) // 2} training images and their left-right mirrors, {len(train_idx)} in all")
     images = pixels.permute(0, 3, 1, 2).contiguous()  # (N, 3, R, R) uint8
     recipe = make_recipe(opts, device)
