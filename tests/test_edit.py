@@ -2,6 +2,8 @@
 (synthetic and through a real tiny VAE), user direction files, morph paths and animation files."""
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pytest
 import torch
@@ -313,7 +315,8 @@ def test_bundled_skin_tone_direction_darkens_a_drawn_face_and_prior_distance_is_
     entries = bundled_models()
     rt = Runtime("cpu")
     vae = rt.load(default_model("vae", entries).path, lambda *_: None)
-    gan = rt.load(default_model("gan", entries).path, lambda *_: None)
+    # the all-emoji GAN: the default GAN draws faces only, which come in no skin tones
+    gan = rt.load(next(e.path for e in entries if Path(e.path).name == "emoji-gan"), lambda *_: None)
     _, base, _ = rt.encode(emoji_like_face(), "crop")
 
     def face_brightness(info, latent, value) -> float:
@@ -328,6 +331,9 @@ def test_bundled_skin_tone_direction_darkens_a_drawn_face_and_prior_distance_is_
     assert all(face_brightness(gan, w, 3.0) < face_brightness(gan, w, 0.0) - 10 for w in ws)
     # prior distance: ~1 for an encoded emoji and for untruncated GAN samples, less with truncation
     assert 0.5 < prior_distance(base, vae.directions) < 1.5
-    full = [prior_distance(rt.map_seed(seed, 1.0), gan.directions) for seed in range(8)]
-    truncated = [prior_distance(rt.map_seed(seed, 0.5), gan.directions) for seed in range(8)]
-    assert 0.7 < np.median(full) < 1.3 and max(truncated) < min(full)
+    for path in (gan.path, default_model("gan", entries).path):
+        gan = rt.load(path, lambda *_: None)
+        full = [prior_distance(rt.map_seed(seed, 1.0), gan.directions) for seed in range(8)]
+        truncated = [prior_distance(rt.map_seed(seed, 0.5), gan.directions) for seed in range(8)]
+        # truncation pulls each sample towards its class's mean w, some classes' nearer the prior's centre
+        assert 0.7 < np.median(full) < 1.3 and all(t < f for t, f in zip(truncated, full)), path
