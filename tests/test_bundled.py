@@ -87,7 +87,7 @@ def test_a_newcomer_opens_the_app_and_edits_an_example(qtbot, engine):
 
 
 def test_the_bundled_gan_starts_a_fine_tuning_run_with_its_discriminator(tmp_path, capsys):
-    """--init weights/emoji-gan, as the README tells: 64 px images labelled with its ten categories."""
+    """--init the default GAN (as the README tells for emoji-gan): 64 px images labelled with all its classes."""
     gan = default_model("gan", ENTRIES)
     classes = gan.card["config"]["classes"]
     data = tmp_path / "data"
