@@ -5,7 +5,7 @@
 
 The adversarial generator stopped improving (weights/emoji-gan/TRAINING.md, "Going on for longer did
 not help"), and a regression loss trains more steadily on a CPU. So this tries the two-stage way (GLO,
-Bojanowski et al. 2018; the two-stage VAE, Dai & Wipf 2019) in the bundled GAN's own network, so that
+Bojanowski et al. 2018; the two-stage VAE, Dai & Wipf 2019) in emoji-gan's own network, so that
 the result opens in the app like any GAN folder:
 1. an encoder maps each training image's emoji-vae latent grid to a w (VAE-style: a mean and a
    variance, KL weight --beta, through the mapping's own LeakyReLU), and the generator (from --init's

@@ -1,4 +1,4 @@
-"""Would a discriminator that judges decoded pixels see what is wrong with the bundled GAN's samples sooner
+"""Would a discriminator that judges decoded pixels see what is wrong with emoji-gan's samples sooner
 than one that judges latent grids, as the GAN's own does? A person sees the smudges in pixels.
 
     python benchmarks/discriminator_space.py --data DATA --space pixels [--steps 1000] [--every 250]

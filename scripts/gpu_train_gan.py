@@ -1,4 +1,4 @@
-"""Train candidates for the bundled GAN on one lent GPU, in one device call, and bring the best one back.
+"""Train candidates for the all-emoji GAN on one lent GPU, in one device call, and bring the best one back.
 
 The 2-core CPU trained the release for 13 hours and could take it no further (weights/emoji-gan/TRAINING.md,
 "Going on for longer did not help"); the next step is a larger generator trained from scratch, which only a

@@ -22,7 +22,7 @@ import blind_test  # noqa: E402
 
 from conftest import labelled_squares  # noqa: E402
 
-N = 4  # samples, and as many real images: the bundled GAN's recorded split holds out a tenth of 40
+N = 4  # samples, and as many real images: emoji-gan's recorded split holds out a tenth of 40
 
 
 def _make(data: Path, out: Path, first_seed: int) -> tuple[np.ndarray, dict]:

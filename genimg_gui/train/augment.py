@@ -65,7 +65,7 @@ class AugmentChance:
     Karras et al. 2020): p starts at 0 and rises only while the discriminator calls more than ADA_TARGET of
     the real images real, the sign that it has begun to memorise them. Augmenting every image hides the
     data from it instead: with the latent GAN's translation and cutout on every grid, a fresh discriminator
-    told the bundled GAN's samples from held-out emoji 54% of the time after 500 steps, against 95% with none
+    told emoji-gan's samples from held-out emoji 54% of the time after 500 steps, against 95% with none
     (benchmarks/discriminator_space.py --augment-p 1 and 0, R1 γ 0).
 
     Images are augmented one by one with chance p, as ADA does; rises and falls are averaged over all

@@ -90,9 +90,9 @@ def wider(old: list | tuple | None, new: list | tuple | None) -> bool:
 def widened(old: dict[str, torch.Tensor], wide: nn.Module) -> dict[str, torch.Tensor]:
     """A generator's state grown into `wide` (the same network with more channels), drawing what it drew.
 
-    A larger generator trained from scratch needs many hours more than this CPU gives (the bundled
-    GAN took 13); grown from a trained one, it starts where that one ended, and training puts the new
-    channels to use, slowly: grown from the bundled GAN, their weights reached a fifth to a quarter
+    A larger generator trained from scratch needs many hours more than this CPU gives (the all-emoji
+    emoji-gan took 13); grown from a trained one, it starts where that one ended, and training puts the new
+    channels to use, slowly: grown from emoji-gan, their weights reached a fifth to a quarter
     of the old ones' scale in 3,755 steps of 32, and a twentieth in the first layer
     (weights/emoji-gan/TRAINING.md, "Nor would a larger generator"; benchmarks/grown_channels.py).
 

@@ -260,7 +260,7 @@ class GANRecipe:
             g.load_state_dict(start["state"])
         self._set_class_freq()  # this run's data, not the model's
         # the model is already an average worth keeping: a ramped EMA would copy the noisier raw generator
-        # (on the bundled GAN it dropped the held-out precision from 0.56 to 0.40 in 500 steps)
+        # (on emoji-gan it dropped the held-out precision from 0.56 to 0.40 in 500 steps)
         self.ema_ramp = False
         grown = start["grown_from"]
         kept_d = load_discriminator(folder, self.D, other_widths=bool(grown))

@@ -83,7 +83,7 @@ class LatentGANRecipe(GANRecipe):
     def evaluate(self, held_out: torch.Tensor) -> dict[str, float]:
         """Precision/recall (k=3) of samples against held-out images, both as the VAE encodes them: the
         definition benchmarks/model_quality.py uses, on fewer samples; fewer points make wider neighbourhoods,
-        so the figures run higher than the benchmark's (the bundled GAN: about 0.5/0.4 here, 0.3/0.3 there)."""
+        so the figures run higher than the benchmark's (emoji-gan: about 0.5/0.4 here, 0.3/0.3 there)."""
         if len(held_out) <= NEIGHBOURS:  # each point needs k neighbours besides itself
             return {}
         self.vae.eval()

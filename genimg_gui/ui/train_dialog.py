@@ -185,7 +185,7 @@ class TrainDialog(QDialog):
     @staticmethod
     def _space_choices(models: Sequence[ModelEntry]) -> QComboBox:
         """Where a GAN draws: a VAE's latent space (the default when there is one: it learns in CPU
-        time, as the bundled GAN did) or pixels (slow to learn without a GPU)."""
+        time, as the bundled GANs did) or pixels (slow to learn without a GPU)."""
         box = QComboBox()
         for entry in latent_spaces(list(models)):
             box.addItem(f"latent space of {entry.name} ({entry.card['resolution']} px)", entry.path)
