@@ -64,7 +64,8 @@ class Attribute:
     to_rows: np.ndarray
 
 
-def attributes(rows: list[dict], by: str = "category") -> list[Attribute]:
+def attributes(rows: list[dict], test: np.ndarray, by: str = "category") -> list[Attribute]:
+    """The attributes to fit; test: held_out(rows), the images that judge each fit."""
     col = {k: np.array([r[k] for r in rows]) for k in ("style", by, "skin_tone", "name")}
     key = np.char.add(col["style"], col["name"])
     light = np.flatnonzero(col["skin_tone"] == "light")
@@ -79,7 +80,6 @@ def attributes(rows: list[dict], by: str = "category") -> list[Attribute]:
     for value in values:
         out.append(Attribute(f"{by}: other → {value}", f"images whose {by} is {value!r} vs all the others",
                              np.flatnonzero(col[by] != value), np.flatnonzero(col[by] == value)))
-    test = held_out(rows)
     return [a for a in out if min(len(a.from_rows), len(a.to_rows)) >= MIN_GROUP
             and test[a.from_rows].any() and test[a.to_rows].any()]
 
@@ -226,7 +226,7 @@ def main() -> None:
     lat, pix, test = encode(vae, images), thumbs(images), held_out(rows)
     print(f"{len(rows)} images encoded; {test.mean():.0%} held out (by emoji name)")
     vae_named, vae_notes, judges = [], [], []
-    for att in attributes(rows, args.by):
+    for att in attributes(rows, test, args.by):
         fit, note = vae_attribute(att, lat, pix, test, vae)
         vae_named.append((att.label, fit))
         vae_notes.append(note)

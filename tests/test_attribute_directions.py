@@ -24,7 +24,7 @@ def test_by_subcategory_makes_one_attribute_per_value_with_enough_images_on_each
         row["name"] = name
     for at, name in zip((0, 12, 13, 26), judged):  # held out: a smiling face, two sleepy ones (both styles), a hat
         data[at]["name"] = name
-    made = {a.label: a for a in attributes(data, "subcategory")}
+    made = {a.label: a for a in attributes(data, held_out(data), "subcategory")}
     # no skin-tone variants among faces, too few hats, no held-out hand: none of these gets a direction
     assert sorted(made) == ["style: Google → Twitter", "subcategory: other → face-sleepy",
                             "subcategory: other → face-smiling"]
@@ -34,6 +34,6 @@ def test_by_subcategory_makes_one_attribute_per_value_with_enough_images_on_each
 
 def test_by_category_keeps_to_the_named_categories():
     data = rows(["x"] * 20) + rows(["y"] * 20, category="Flags") + rows(["z"] * 20, category="Travel & Places")
-    labels = [a.label for a in attributes(data)]
+    labels = [a.label for a in attributes(data, held_out(data))]
     assert labels == ["style: Google → Twitter", "category: other → Smileys & Emotion", "category: other → Flags"]
     assert "Travel & Places" not in CATEGORIES  # so it makes no attribute, although it has the images
