@@ -73,7 +73,7 @@ def judged_z(gan: torch.nn.Module, judge: Discriminator, seed: int, best_of: int
 
 def held_out_images(data: Path, gan_dir: Path, n: int, seed: int) -> np.ndarray:
     """Real images the GAN never trained on, from the split its card records (the emoji GAN's is its VAE's:
-    the same 512 of the same folder; a face run's, a tenth of the faces)."""
+    the same 512 of the same folder; emoji-faces-gan's, a tenth of the faces)."""
     card = read_card(gan_dir)
     folder = load_folder(data, card["resolution"])
     _, held = recorded_split(folder, card)

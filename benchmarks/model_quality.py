@@ -143,7 +143,7 @@ def main() -> None:
         print(f"no VAE figures: {args.data} is not the folder {args.vae} trained on")
     if args.gan.is_dir():
         gan, gan_card = load_model(args.gan)
-        split = recorded_split(data, gan_card)  # the emoji GAN's is its VAE's; a face run's, its own
+        split = recorded_split(data, gan_card)  # emoji-gan's is its VAE's; emoji-faces-gan's, its own
         figures["gan"] = evaluate_gan(gan, vae, as_pixels(images[split[0]]), args.samples, args.grid)
         if args.labels and gan.cfg.classes:
             figures["gan"] |= evaluate_classes(gan, vae, data, split, args.labels, args.label_column)

@@ -8,7 +8,7 @@ on white (the background decision recorded in the model cards) and writes
 OUT_DIR/{google,twitter}/<unified>.png plus OUT_DIR/labels.csv with the set,
 category, sub-category, name and skin tone of every image. --subcategories keeps
 only the images whose sub-category matches one of the given shell patterns (the
-face run's data in weights/emoji-gan/TRAINING.md: 'face-*' cat-face monkey-face).
+data of the bundled emoji-faces-gan: 'face-*' cat-face monkey-face).
 """
 from __future__ import annotations
 

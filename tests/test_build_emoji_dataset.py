@@ -1,5 +1,5 @@
 """scripts/build_emoji_dataset.py on a fake unpacked package (no npm): every image composited on white and
-labelled, and --subcategories keeping only the matching ones (how the face run's data is made)."""
+labelled, and --subcategories keeping only the matching ones (how emoji-faces-gan's data is made)."""
 from __future__ import annotations
 
 import csv

@@ -39,7 +39,7 @@ def test_a_class_collapsed_to_one_image_shows_in_its_variety(tmp_path):
 
 
 def test_a_folder_the_vae_did_not_train_on_gets_gan_figures_only(tmp_path, monkeypatch, capsys):
-    """A face run's folder is not the VAE's: no VAE figures (its recorded split means nothing there),
+    """emoji-faces-gan's folder is not the VAE's: no VAE figures (its recorded split means nothing there),
     and the GAN's own split gives the reference images."""
     data = labelled_squares(tmp_path / "data", ["any"] * 40)
     grid, out = tmp_path / "nn.png", tmp_path / "q.json"
