@@ -1,6 +1,6 @@
-"""Train candidates for the all-emoji GAN on one lent GPU, in one device call, and bring the best one back.
+"""Train candidates for a bundled GAN on one lent GPU, in one device call, and bring the best one back.
 
-The 2-core CPU trained the release for 13 hours and could take it no further (weights/emoji-gan/TRAINING.md,
+The 2-core CPU trained the all-emoji release (emoji-gan) for 13 hours and could take it no further (weights/emoji-gan/TRAINING.md,
 "Going on for longer did not help"); the next step is a larger generator trained from scratch, which only a
 GPU makes affordable. A lent GPU comes for minutes, once, so this script runs several settings side by side
 on the one card (each a plain `genimg train gan ... --keep-best`, its own process; before them, 20 steps of
@@ -21,9 +21,13 @@ On the device machine (its python3 has torch, numpy, pillow and safetensors), ca
     PYTHONPATH=/tmp/site PYTHONUNBUFFERED=1 python3 scripts/gpu_train_gan.py --data .gpu/data --out $OUT
 
 with timeout_s 570: the preflight takes about a minute, the candidates --minutes (6), their export seconds.
+For the default GAN, emoji-faces-gan, build the faces instead (about 1 MB) and add `--set-of faces`:
+
+    python scripts/build_emoji_dataset.py .gpu/faces --subcategories 'face-*' cat-face monkey-face
+    ... python3 scripts/gpu_train_gan.py --set-of faces --data .gpu/faces --out $OUT
 
 Back here: `cat OUT/best.tar.part* | tar -x -C RUN`, then benchmarks/model_quality.py, blind_test.py
-and scripts/attribute_directions.py on RUN/<name> before it replaces weights/emoji-gan.
+and scripts/attribute_directions.py on RUN/<name> before it replaces weights/emoji-gan (or emoji-faces-gan).
 `--device cpu --minutes 0.2` runs the same thing here as a rehearsal; in a venv holding only torch, numpy,
 pillow, safetensors and tqdm it fails at the preflight without the wheel and runs through with it.
 """
@@ -46,7 +50,7 @@ ROOT = Path(__file__).resolve().parent.parent
 # classes are the categories: growing it did not help on the CPU ("Nor would a larger generator, grown").
 # A network this small leaves a GPU waiting on kernel launches, so a batch of 256 costs about what 32 does:
 # the larger batches are what turn minutes of GPU into more images seen than the CPU release's 1.8 million.
-CANDIDATES: dict[str, list[str]] = {
+EMOJI_CANDIDATES: dict[str, list[str]] = {
     "w512-b256": ["--batch-size", "256", "--lr", "0.0003", "--set", "channels=[512,256,128]"],
     # w modulating every layer, not only the 4x4 stem: on the CPU it was ahead of the unstyled run at the same
     # steps (TRAINING.md, "Styles")
@@ -59,24 +63,48 @@ CANDIDATES: dict[str, list[str]] = {
                              "--set", "styles=true", "--set", "augment_p=auto", "--set", "r1_gamma=0.1"],
     "w256-b256": ["--batch-size", "256", "--lr", "0.0003"],  # the release's size: what the GPU alone buys
 }
+# The default GAN, emoji-faces-gan: 260 faces and their mirrors (468 training images), which a batch of 256
+# would all but exhaust, so 128. Its CPU run saw 0.4 million images in 160 minutes; these see millions.
+FACE_CANDIDATES: dict[str, list[str]] = {
+    "faces-w256-b128": ["--batch-size", "128", "--lr", "0.0003"],  # the release's network and settings
+    "faces-w512-b128": ["--batch-size", "128", "--lr", "0.0003", "--set", "channels=[512,256,128]"],
+    "faces-w512-b128-styled": ["--batch-size", "128", "--lr", "0.0003", "--set", "channels=[512,256,128]",
+                               "--set", "styles=true"],
+    "faces-w256-b32": [],  # exactly the CPU run's command: how far the same recipe goes with more steps
+}
 VAE = "weights/emoji-vae"
-_DATA = json.loads((ROOT / VAE / "card.json").read_text())["training"]  # the same emoji, and so the same words
+
+
+def _card_data(model: str) -> list[str]:
+    """--data-name and --licence as the bundled model's card words them: the same images, the same words."""
+    training = json.loads((ROOT / "weights" / model / "card.json").read_text())["training"]
+    return ["--data-name", training["data"], "--licence", training["licence"]]
+
+
 # mode_seeking: the CPU run from scratch with these settings drew one image for all of Flags and of Symbols by
 # step 23,000, and the term spread them out again within 3,000 steps (weights/emoji-gan/TRAINING.md)
 COMMON = ["--latent-of", VAE, "--labels", "{data}/labels.csv", "--label-column", "subcategory",
           "--keep-best", "--set", "r1_gamma=1.0", "--set", "mapping_lr=0.5", "--set", "mode_seeking=1",
           "--precision", "fp32",
-          "--sample-every", "500", "--checkpoint-every", "5000", "--threads", "2", "--seed", "0",
-          "--data-name", _DATA["data"], "--licence", _DATA["licence"]]
+          "--sample-every", "500", "--checkpoint-every", "5000", "--threads", "2", "--seed", "0"]
+# the face run's own settings (weights/emoji-faces-gan/card.json): a tenth held out, mirrors, ADA
+FACE_COMMON = ["--holdout", "26", "--mirror", "--set", "augment_p=auto"]
+# data set -> (candidates, the arguments they share); the data set's folder comes from build_emoji_dataset.py
+SETS: dict[str, tuple[dict[str, list[str]], list[str]]] = {
+    "emoji": (EMOJI_CANDIDATES, COMMON + _card_data("emoji-gan")),
+    "faces": (FACE_CANDIDATES, COMMON + FACE_COMMON + _card_data("emoji-faces-gan")),
+}
 PART_BYTES = 15 * 2 ** 20  # the device tool returns files of at most 16 MiB
 LEFT_BEHIND = ("checkpoint.pt", "best.pt")  # resumable state: large, and the model folder does without it
 
 
-def command(name: str, data: Path, work: Path, minutes: float, device: str) -> list[str]:
-    """The `genimg train gan` command line of one candidate; its own --set items come after COMMON's, so they win."""
-    common = [a.replace("{data}", str(data)) for a in COMMON]
+def command(name: str, data: Path, work: Path, minutes: float, device: str, data_set: str = "emoji") -> list[str]:
+    """The `genimg train gan` command line of one candidate; its own --set items come after the shared ones,
+    so they win."""
+    candidates, shared = SETS[data_set]
+    common = [a.replace("{data}", str(data)) for a in shared]
     return [sys.executable, "-m", "genimg_gui.cli", "train", "gan", str(data), "-o", str(work / name),
-            "--minutes", str(minutes), "--steps", "1000000", "--device", device, *common, *CANDIDATES[name]]
+            "--minutes", str(minutes), "--steps", "1000000", "--device", device, *common, *candidates[name]]
 
 
 def finished(folder: Path) -> dict:
@@ -106,10 +134,10 @@ def pack(folder: Path, out: Path) -> list[Path]:
     return parts
 
 
-def preflight(name: str, data: Path, work: Path, device: str, out: Path) -> bool:
+def preflight(name: str, data: Path, work: Path, device: str, out: Path, data_set: str = "emoji") -> bool:
     """A few steps of one candidate through every stage (steps, evaluation, --keep-best, export) before the
     long runs: a failure on the device then costs a minute, and leaves time to fix it and call again."""
-    cmd = command(name, data, work / "preflight", 1.0, device) + ["--steps", "20", "--sample-every", "10"]
+    cmd = command(name, data, work / "preflight", 1.0, device, data_set) + ["--steps", "20", "--sample-every", "10"]
     log = out / "preflight.log"
     with log.open("w") as f:
         done = subprocess.run(cmd, cwd=ROOT, stdout=f, stderr=subprocess.STDOUT)
@@ -122,10 +150,10 @@ def preflight(name: str, data: Path, work: Path, device: str, out: Path) -> bool
 
 
 def train_side_by_side(names: list[str], data: Path, work: Path, minutes: float, device: str,
-                       out: Path) -> dict[str, dict]:
+                       out: Path, data_set: str = "emoji") -> dict[str, dict]:
     """Every candidate at once, each in its own process and log; what each finished with."""
     logs = {n: (out / f"{n}.log").open("w") for n in names}
-    runs = {n: subprocess.Popen(command(n, data, work, minutes, device), cwd=ROOT, stdout=logs[n],
+    runs = {n: subprocess.Popen(command(n, data, work, minutes, device, data_set), cwd=ROOT, stdout=logs[n],
                                 stderr=subprocess.STDOUT) for n in names}
     codes = {n: r.wait() for n, r in runs.items()}
     for f in logs.values():
@@ -141,14 +169,21 @@ def main() -> int:
     p.add_argument("--device", default="cuda")
     p.add_argument("--work", type=Path, help="where the runs train (default: a new temporary folder; only the "
                    "best comes to --out)")
-    p.add_argument("--only", nargs="*", choices=sorted(CANDIDATES), help="a subset of the candidates")
+    p.add_argument("--set-of", choices=sorted(SETS), default="emoji", dest="data_set",
+                   help="which GAN's candidates: emoji (all emoji; --data from build_emoji_dataset.py) or faces "
+                   "(the default GAN's; --data from build_emoji_dataset.py with --subcategories "
+                   "'face-*' cat-face monkey-face)")
+    p.add_argument("--only", nargs="*", help="a subset of the candidates")
     args = p.parse_args()
+    candidates = SETS[args.data_set][0]
+    if unknown := set(args.only or []) - set(candidates):
+        p.error(f"no {args.data_set} candidate named {', '.join(sorted(unknown))}; there are {', '.join(candidates)}")
     work = args.work or Path(tempfile.mkdtemp(prefix="gpu_train_gan-"))
     args.out.mkdir(parents=True, exist_ok=True)
-    names, data, t0 = args.only or list(CANDIDATES), args.data.resolve(), time.monotonic()
-    if not preflight(names[0], data, work, args.device, args.out):
+    names, data, t0 = args.only or list(candidates), args.data.resolve(), time.monotonic()
+    if not preflight(names[0], data, work, args.device, args.out, args.data_set):
         return 2
-    summary: dict = train_side_by_side(names, data, work, args.minutes, args.device, args.out)
+    summary: dict = train_side_by_side(names, data, work, args.minutes, args.device, args.out, args.data_set)
     summary["seconds"] = round(time.monotonic() - t0, 1)
     (args.out / "summary.json").write_text(json.dumps(summary, indent=2))
     for n in names:

@@ -15,7 +15,6 @@ from genimg_gui.train.latent_gan_recipe import LatentGANRecipe
 SCRIPT = Path(__file__).parents[1] / "scripts" / "gpu_train_gan.py"
 
 
-
 def _load_script():
     spec = importlib.util.spec_from_file_location("gpu_train_gan", SCRIPT)
     module = importlib.util.module_from_spec(spec)
@@ -28,23 +27,54 @@ def script():
     return _load_script()
 
 
-@pytest.mark.parametrize("name", sorted(_load_script().CANDIDATES))
+@pytest.mark.parametrize("name", sorted(_load_script().EMOJI_CANDIDATES))
 def test_every_candidate_is_a_valid_train_command(script, name, tmp_path):
     """A typo in a flag would only show on the lent GPU, in minutes that cannot be had back."""
-    cmd = script.command(name, tmp_path / "data", tmp_path / "runs", 6.0, "cuda")
+    args = _parsed(script.command(name, tmp_path / "data", tmp_path / "runs", 6.0, "cuda"), name, tmp_path)
+    assert "Noto Emoji" in args.data_name and "7572 images" in args.data_name  # for the card, from emoji-gan's
+    settings = parse_settings(args.set, LatentGANRecipe.settings)
+    assert settings["r1_gamma"] == (0.1 if name.endswith("ada") else 1.0)  # a candidate's own setting wins
+    assert settings.get("augment_p", 1) == ("auto" if name.endswith("ada") else 1)
+    assert settings.get("styles", False) == ("styled" in name)
+    assert args.holdout == 512 and not args.mirror  # the all-emoji GAN's split, that of its VAE
+
+
+@pytest.mark.parametrize("name", sorted(_load_script().FACE_CANDIDATES))
+def test_every_face_candidate_trains_as_the_default_gan_did(script, name, tmp_path):
+    """The face candidates keep the bundled face run's split, mirrors and ADA, so their held-out figures compare
+    with its card's; only the network and batch differ."""
+    cmd = script.command(name, tmp_path / "data", tmp_path / "runs", 6.0, "cuda", "faces")
+    args = _parsed(cmd, name, tmp_path)
+    assert "260 face emoji" in args.data_name  # from emoji-faces-gan's card
+    assert args.holdout == 26 and args.mirror
+    settings = parse_settings(args.set, LatentGANRecipe.settings)
+    assert settings["augment_p"] == "auto" and settings["r1_gamma"] == 1.0
+    assert settings.get("styles", False) == ("styled" in name)
+    assert args.batch_size == (32 if name.endswith("b32") else 128)
+
+
+def test_a_candidate_of_the_other_data_set_is_refused_before_anything_runs(script, tmp_path, monkeypatch, capsys):
+    monkeypatch.setattr("sys.argv", ["gpu_train_gan.py", "--set-of", "faces", "--only", "w512-b256",
+                                     "--data", str(tmp_path / "faces"), "--out", str(tmp_path / "out")])
+    with pytest.raises(SystemExit) as stopped:
+        script.main()
+    assert stopped.value.code == 2
+    assert "no faces candidate named w512-b256; there are faces-w256-b128" in capsys.readouterr().err
+    assert not (tmp_path / "out").exists()
+
+
+def _parsed(cmd: list[str], name: str, tmp_path: Path):
+    """cmd parsed by genimg's own parser, with what every candidate shares checked."""
     assert cmd[1:3] == ["-m", "genimg_gui.cli"]
     args = build_parser().parse_args(cmd[3:])
     assert (args.kind, args.device, args.minutes, args.keep_best) == ("gan", "cuda", 6.0, True)
     assert args.labels == str(tmp_path / "data" / "labels.csv") and args.out == tmp_path / "runs" / name
     assert Path(args.latent_of) == Path("weights/emoji-vae")
     assert (SCRIPT.parents[1] / args.latent_of).is_dir()  # the script runs from the repository root
-    assert "Noto Emoji" in args.data_name and "CC BY 4.0" in args.licence  # for the card, from emoji-vae's
-    settings = parse_settings(args.set, LatentGANRecipe.settings)
-    assert settings["r1_gamma"] == (0.1 if name.endswith("ada") else 1.0)  # a candidate's own setting wins
-    assert settings.get("augment_p", 1) == ("auto" if name.endswith("ada") else 1)
-    assert settings["mode_seeking"] == 1  # against a class collapsing to one image, as on the CPU run
+    assert "CC BY 4.0" in args.licence
+    assert parse_settings(args.set, LatentGANRecipe.settings)["mode_seeking"] == 1  # against a class collapsing
     assert args.label_column == "subcategory" and not args.init  # from scratch on the finer classes
-    assert settings.get("styles", False) == ("styled" in name)
+    return args
 
 
 def test_the_best_folder_travels_in_parts_and_comes_back_whole(script, tmp_path, monkeypatch):
