@@ -1,12 +1,12 @@
 """Train candidates for a bundled GAN on one lent GPU, in one device call, and bring the best one back.
 
-The 2-core CPU trained the all-emoji release (emoji-gan) for 13 hours and could take it no further (weights/emoji-gan/TRAINING.md,
-"Going on for longer did not help"); the next step is a larger generator trained from scratch, which only a
-GPU makes affordable. A lent GPU comes for minutes, once, so this script runs several settings side by side
-on the one card (each a plain `genimg train gan ... --keep-best`, its own process; before them, 20 steps of
-one through every stage, so that a failure costs a minute, not the call), ranks them by the held-out score
---keep-best kept, and packs the best model folder (without its checkpoints) for the trip back, in parts
-small enough for the device tool.
+The 2-core CPU trained the all-emoji release (emoji-gan) for 13 hours and could take it no further
+(weights/emoji-gan/TRAINING.md, "Going on for longer did not help"); the next step is a larger generator
+trained from scratch, which only a GPU makes affordable. A lent GPU comes for minutes, once, so this script
+runs several settings side by side on the one card (each a plain `genimg train gan ... --keep-best`, its own
+process; before them, 20 steps of one through every stage, so that a failure costs a minute, not the call),
+ranks them by the held-out score --keep-best kept, and packs the best model folder (without its checkpoints)
+for the trip back, in parts small enough for the device tool.
 
 Here, once (`.gpu/` is git-ignored and travels with the working tree when the call carries it): the
 emoji folder (39 MB; with the repository's 20 MB under the tool's 64 MiB), and a wheel of platformdirs,
