@@ -11,6 +11,7 @@ from collections import OrderedDict
 
 from PySide6.QtCore import QObject, QThread, Signal
 
+from .gc_guard import GuiThreadCollector
 from .queue import RequestQueue
 from .requests import Failed, Progress, Request
 from .worker import Worker
@@ -29,6 +30,7 @@ class Engine(QObject):
         self.queue = RequestQueue()
         self._recent: OrderedDict[int, Request] = OrderedDict()
         self.worker = Worker(self.queue, device)
+        self.collector = GuiThreadCollector(self)  # before the thread starts: it must never collect Qt objects
         self.thread = QThread()
         self.thread.setObjectName("genimg-worker")
         self.worker.moveToThread(self.thread)
@@ -62,4 +64,5 @@ class Engine(QObject):
         """Stop the worker after the request in flight; called once, on close."""
         self.queue.close()
         self.thread.quit()
-        self.thread.wait(timeout_ms)
+        if self.thread.wait(timeout_ms):
+            self.collector.stop()  # no worker left to collect on; a worker still running keeps the timer
