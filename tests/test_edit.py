@@ -331,9 +331,13 @@ def test_bundled_skin_tone_direction_darkens_a_drawn_face_and_prior_distance_is_
     assert all(face_brightness(gan, w, 3.0) < face_brightness(gan, w, 0.0) - 10 for w in ws)
     # prior distance: ~1 for an encoded emoji and for untruncated GAN samples, less with truncation
     assert 0.5 < prior_distance(base, vae.directions) < 1.5
-    for path in (gan.path, default_model("gan", entries).path):
-        gan = rt.load(path, lambda *_: None)
-        full = [prior_distance(rt.map_seed(seed, 1.0), gan.directions) for seed in range(8)]
-        truncated = [prior_distance(rt.map_seed(seed, 0.5), gan.directions) for seed in range(8)]
-        # truncation pulls each sample towards its class's mean w, some classes' nearer the prior's centre
-        assert 0.7 < np.median(full) < 1.3 and all(t < f for t, f in zip(truncated, full)), path
+
+    def assert_truncation_pulls_in(info) -> None:
+        """For the GAN the runtime holds: untruncated samples ~1 from the prior's centre, each truncated one nearer
+        (truncation pulls a sample towards its class's mean w, some classes' nearer the centre than others)."""
+        full = [prior_distance(rt.map_seed(seed, 1.0), info.directions) for seed in range(8)]
+        truncated = [prior_distance(rt.map_seed(seed, 0.5), info.directions) for seed in range(8)]
+        assert 0.7 < np.median(full) < 1.3 and all(t < f for t, f in zip(truncated, full)), info.path
+
+    assert_truncation_pulls_in(gan)
+    assert_truncation_pulls_in(rt.load(default_model("gan", entries).path, lambda *_: None))  # the face GAN

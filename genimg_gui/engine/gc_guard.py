@@ -30,16 +30,15 @@ class GuiThreadCollector(QObject):
             gc.disable()
         GuiThreadCollector._running += 1
         self._stopped = False
-        self.threshold = gc.get_threshold()
         self.timer = QTimer(self)
         self.timer.timeout.connect(self.collect_if_due)
         self.timer.start(interval_ms)
 
     def collect_if_due(self) -> None:
         """The collection the interpreter would have made by now, oldest generation that is due first."""
-        counts = gc.get_count()
+        counts, threshold = gc.get_count(), gc.get_threshold()
         for generation in (2, 1, 0):
-            if counts[generation] > self.threshold[generation]:
+            if counts[generation] > threshold[generation]:
                 gc.collect(generation)
                 return
 
