@@ -1,7 +1,7 @@
 """A blind test of the GAN's samples: can a person pick them out from real emoji?
 
     python benchmarks/blind_test.py make --data DATA --out DIR [--gan weights/emoji-gan] [--psi 0.7]
-        [--first-seed 5000] [--judge JUDGE_DIR --best-of 16]
+        [--first-seed 5000] [--scale 2] [--judge JUDGE_DIR --best-of 16]
     python benchmarks/blind_test.py score DIR --picked 3,7,12,...
 
 `make` shuffles N GAN samples (fresh seeds, not the ones the README shows) with N held-out
@@ -13,7 +13,9 @@ the figure is a person's judgement made repeatable, not a metric to optimise. Wi
 is the best of --best-of draws by a discriminator trained to tell this GAN's samples from the data
 (discriminator_space.py --save): does choosing among the GAN's samples find ones that pass? A person who has
 seen a grid is no longer blind to its samples: judge a model again with another --first-seed
-(and --seed, which picks the real images and the shuffle).
+(and --seed, which picks the real images and the shuffle). --scale enlarges each 64-pixel tile: at 4, mottled
+strokes a grid at 2 hides show plainly. The score says which scale the person judged at, since figures at
+different scales do not compare.
 """
 from __future__ import annotations
 
@@ -33,7 +35,7 @@ from genimg_gui.models.weights import load_model, read_card
 from genimg_gui.train.data import load_folder, recorded_split
 from genimg_gui.train.finetune import DISCRIMINATOR_NAME, load_discriminator
 
-SCALE = 2
+SCALE = 2  # keys written before --scale used this
 FIRST_SEED = 5000  # away from the seeds in the README's grids
 
 
@@ -81,8 +83,8 @@ def held_out_images(data: Path, gan_dir: Path, n: int, seed: int) -> np.ndarray:
     return folder.images[pick].numpy()
 
 
-def numbered(tile: np.ndarray, number: int) -> np.ndarray:
-    im = Image.fromarray(tile).resize((tile.shape[1] * SCALE, tile.shape[0] * SCALE), Image.Resampling.LANCZOS)
+def numbered(tile: np.ndarray, number: int, scale: int) -> np.ndarray:
+    im = Image.fromarray(tile).resize((tile.shape[1] * scale, tile.shape[0] * scale), Image.Resampling.LANCZOS)
     ImageDraw.Draw(im).text((3, 2), str(number), fill=(200, 0, 0))
     return np.asarray(im)
 
@@ -93,10 +95,10 @@ def make(args: argparse.Namespace) -> None:
     tiles = [(t, "generated") for t in fake] + [(t, "real") for t in real]
     random.Random(args.seed).shuffle(tiles)
     args.out.mkdir(parents=True, exist_ok=True)
-    grid = image_grid([numbered(t, i + 1) for i, (t, _) in enumerate(tiles)], 8)
+    grid = image_grid([numbered(t, i + 1, args.scale) for i, (t, _) in enumerate(tiles)], 8)
     Image.fromarray(grid).save(args.out / "grid.png")
     key = {"generated": [i + 1 for i, (_, kind) in enumerate(tiles) if kind == "generated"],
-           "gan": str(args.gan), "psi": args.psi, "n": args.n, "first_seed": args.first_seed,
+           "gan": str(args.gan), "psi": args.psi, "n": args.n, "first_seed": args.first_seed, "scale": args.scale,
            **({"judge": str(args.judge), "best_of": args.best_of} if args.judge else {})}
     (args.out / "key.json").write_text(json.dumps(key, indent=2))
     print(f"wrote {args.out / 'grid.png'} ({2 * args.n} tiles); the answer is in key.json")
@@ -110,7 +112,8 @@ def score(args: argparse.Namespace) -> None:
     first = key.get("first_seed", FIRST_SEED)  # keys written before --first-seed used the default
     print(f"{key['gan']} at psi {key['psi']}, seeds {first}-{first + n - 1}: {n - caught} of {n} samples passed "
           f"for real emoji ({(n - caught) / n:.0%}); {false_alarms} of {n} real emoji were taken for generated "
-          f"({false_alarms / n:.0%}); accuracy {(caught + n - false_alarms) / (2 * n):.0%} (chance: 50 %)")
+          f"({false_alarms / n:.0%}); accuracy {(caught + n - false_alarms) / (2 * n):.0%} (chance: 50 %); "
+          f"tiles at {key.get('scale', SCALE)}x")
 
 
 def main() -> None:
@@ -124,6 +127,7 @@ def main() -> None:
     m.add_argument("-n", type=int, default=24, help="samples, and as many real images")
     m.add_argument("--seed", type=int, default=0, help="which real images, and the shuffle")
     m.add_argument("--first-seed", type=int, default=FIRST_SEED, help="the samples' seeds start here")
+    m.add_argument("--scale", type=int, default=SCALE, help="each tile enlarged this many times")
     m.add_argument("--judge", type=Path, help="a folder discriminator_space.py --save wrote: each sample is the "
                    "one of --best-of draws from its seed that this discriminator calls most real")
     m.add_argument("--best-of", type=int, default=16)

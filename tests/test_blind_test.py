@@ -25,9 +25,9 @@ from conftest import labelled_squares  # noqa: E402
 N = 4  # samples, and as many real images: emoji-gan's recorded split holds out a tenth of 40
 
 
-def _make(data: Path, out: Path, first_seed: int) -> tuple[np.ndarray, dict]:
+def _make(data: Path, out: Path, first_seed: int, scale: int = blind_test.SCALE) -> tuple[np.ndarray, dict]:
     args = argparse.Namespace(data=data, out=out, gan=ROOT / "weights" / "emoji-gan", psi=0.7, n=N, seed=0,
-                              first_seed=first_seed, judge=None, best_of=1)
+                              first_seed=first_seed, scale=scale, judge=None, best_of=1)
     blind_test.make(args)
     return np.asarray(Image.open(out / "grid.png")), json.loads((out / "key.json").read_text())
 
@@ -47,7 +47,17 @@ def test_the_score_counts_picks_against_the_hidden_key(tmp_path, capsys):
     assert "0 of 4 samples passed for real emoji" in _score(tmp_path / "a", generated, capsys)
     out = _score(tmp_path / "a", [generated[0], reals[0]], capsys)  # one caught, one real emoji taken
     assert "3 of 4 samples passed" in out and "1 of 4 real emoji were taken" in out and "accuracy 50%" in out
-    assert "seeds 5000-5003" in out
+    assert "seeds 5000-5003" in out and "tiles at 2x" in out
+
+
+def test_a_larger_scale_enlarges_every_tile_and_the_score_says_so(tmp_path, capsys):
+    data = labelled_squares(tmp_path / "data", ["any"] * 40)
+    small, key = _make(data, tmp_path / "a", 5000)
+    large, large_key = _make(data, tmp_path / "b", 5000, scale=4)
+    assert large.shape == (64 * 4, 2 * N * 64 * 4, 3) and large_key["generated"] == key["generated"]
+    shrunk = np.asarray(Image.fromarray(large).resize(small.shape[1::-1], Image.Resampling.BOX), dtype=float)
+    assert np.abs(shrunk - small).mean() < 12  # the same tiles, only larger (the numbers differ a little)
+    assert "tiles at 4x" in _score(tmp_path / "b", key["generated"], capsys)
 
 
 def test_another_first_seed_shows_other_samples_among_the_same_real_images(tmp_path):
