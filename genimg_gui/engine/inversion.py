@@ -21,7 +21,7 @@ from torch import nn
 from ..edit import Directions
 from ..models.directions import pca
 from ..models.gan import sample_w
-from ..models.latent_gan import LatentGenerator
+from ..models.latent_gan import LatentGenerator, same_decoder
 from ..models.tensors import to_images, to_tensor
 from ..models.vae import ConvVAE
 
@@ -89,8 +89,7 @@ def latent_target(gen: nn.Module, vae: ConvVAE | None, target: torch.Tensor) -> 
     through a VAE decoder and `vae` is that same VAE (its encoder is then the inverse we need)."""
     if not isinstance(gen, LatentGenerator) or vae is None or vae.cfg != gen.cfg.vae:
         return None
-    mine, theirs = gen.decoder.state_dict(), vae.decoder.state_dict()
-    if mine.keys() != theirs.keys() or not all(torch.equal(mine[k], theirs[k].to(mine[k].device)) for k in mine):
+    if not same_decoder(gen.decoder.state_dict(), vae.decoder.state_dict()):
         return None  # a different VAE: its latents mean something else
     with torch.no_grad():
         mean, _ = vae.encode(target.to(next(vae.parameters()).device))

@@ -58,3 +58,19 @@ class LatentGenerator(MappedGenerator):
 
     def synthesize(self, w: torch.Tensor) -> torch.Tensor:
         return self.decoder(self.synthesize_latent(w) * self.latent_std + self.latent_mean)
+
+
+# how far (relative to their size) a generator's decoder weights may be from a VAE's and still be that decoder,
+# fine-tuned (`genimg train gan --set decoder_noise`); two independently trained ones differ by about 1.4
+SAME_DECODER = 0.3
+
+
+def same_decoder(mine: dict[str, torch.Tensor], theirs: dict[str, torch.Tensor]) -> bool:
+    """Whether two decoders' weights are one decoder's: the same, or one a fine-tuned copy of the other."""
+    if mine.keys() != theirs.keys():
+        return False
+    pairs = [(a.float(), b.float().to(a.device)) for k, a in mine.items() if (b := theirs[k]).is_floating_point()]
+    if any(a.shape != b.shape for a, b in pairs):
+        return False
+    moved = sum(float((a - b).pow(2).sum()) for a, b in pairs)
+    return moved <= SAME_DECODER ** 2 * sum(float(b.pow(2).sum()) for _, b in pairs)

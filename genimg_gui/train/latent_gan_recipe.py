@@ -3,7 +3,9 @@
 The discriminator judges the VAE encoder's latent grids (normalised per channel)
 against the generator's; the generator ships with a copy of the VAE's decoder.
 Same losses, R1, EMA and mapping network as the pixel GAN; of DiffAugment only
-translation and cutout, which mean the same on a latent grid as on an image.
+translation and cutout, which mean the same on a latent grid as on an image. With --set decoder_noise=σ
+the decoder copy also learns to draw the training images from their grids with noise of up to σ std
+(decoder_denoising.py).
 """
 from __future__ import annotations
 
@@ -12,14 +14,15 @@ from pathlib import Path
 import torch
 
 from ..models.gan import Discriminator, in_chunks, sample_zc
-from ..models.latent_gan import LatentGANConfig, LatentGenerator
+from ..models.latent_gan import LatentGANConfig, LatentGenerator, same_decoder
 from ..models.tensors import as_pixels
 from ..models.weights import ModelFileError, load_model
 from ..models.vae import ConvVAE
 from . import TrainError
 from .augment import latent_augment
+from .decoder_denoising import DecoderDenoising
 from .gan_recipe import GANRecipe
-from .loop import TrainOptions
+from .loop import TrainOptions, load_optimizer
 from .metrics import precision_recall
 
 EVAL_SAMPLES = 512  # per held-out evaluation: a few seconds on a CPU
@@ -27,6 +30,12 @@ NEIGHBOURS = 3  # the k of precision/recall, as in benchmarks/model_quality.py
 
 
 class LatentGANRecipe(GANRecipe):
+    def __init__(self, opts: TrainOptions, device: torch.device) -> None:
+        super().__init__(opts, device)
+        lr = self.opt_g.param_groups[1]["lr"]  # the synthesis's: the run's --lr
+        self.denoising = (DecoderDenoising(self.G.decoder, self.decoder_noise, lr)
+                          if self.decoder_noise else None)
+
     def build(self, opts: TrainOptions) -> tuple[torch.nn.Module, torch.nn.Module]:
         try:
             vae, _ = load_model(Path(opts.extra["latent_of"]))
@@ -35,8 +44,15 @@ class LatentGANRecipe(GANRecipe):
         if not isinstance(vae, ConvVAE) or vae.cfg.resolution != opts.resolution:
             raise TrainError(f"--latent-of must be a VAE of this resolution ({opts.resolution}px)")
         self.vae = vae.to(self.device).requires_grad_(False)
+        try:
+            self.decoder_noise = float(opts.extra.get("decoder_noise", 0.0))
+        except (TypeError, ValueError):
+            self.decoder_noise = -1.0
+        if not 0 <= self.decoder_noise <= 10:
+            raise TrainError(f"--set decoder_noise={opts.extra['decoder_noise']}: a noise level in latent std, "
+                             "0 (the decoder stays the VAE's) or up to 10, e.g. 0.3")
+        self.trained_decoder_noise = self.decoder_noise  # the most noise the decoder copy has learned to ignore
         self.stats_ready = False
-        self.cached = False  # whether step() receives latents from cached_inputs instead of pixels
         cfg = LatentGANConfig(resolution=opts.resolution, vae=vae.cfg, classes=tuple(opts.extra.get("classes", ())),
                               channels=tuple(opts.extra.get("channels", (256, 128, 64))),
                               z_dim=int(opts.extra.get("z_dim", 128)), w_dim=int(opts.extra.get("w_dim", 128)),
@@ -58,23 +74,39 @@ class LatentGANRecipe(GANRecipe):
         self.stats_ready = True
 
     @torch.no_grad()
-    def cached_inputs(self, images: torch.Tensor) -> torch.Tensor:
+    def cached_inputs(self, images: torch.Tensor) -> torch.Tensor | None:
         """These images' latent grids (un-normalised), which the loop keeps (inputs.py): the VAE is frozen and
-        encodes to its mean, so a latent never changes, and encoding each batch afresh was a fifth of a step."""
+        encodes to its mean, so a latent never changes, and encoding each batch afresh was a fifth of a step.
+        None (batches of pixels) when the decoder trains: it learns to draw the images themselves."""
+        if self.denoising:
+            return None
         self.vae.eval()
-        latents = [self._encode(as_pixels(chunk.to(self.device))).cpu() for chunk in images.split(256)]
-        self.cached = True
-        return torch.cat(latents)
+        return torch.cat([self._encode(as_pixels(chunk.to(self.device))).cpu() for chunk in images.split(256)])
+
+    def _latents(self, batch: torch.Tensor) -> torch.Tensor:
+        """A batch's un-normalised latent grids: itself if cached_inputs made them, else its pixels encoded."""
+        return batch if batch.shape[-1] != self.G.cfg.resolution else self._encode(batch)
 
     def real_input(self, batch: torch.Tensor) -> torch.Tensor:
-        """The normalised latent grid of a batch: of its pixels, or its latents if cached_inputs made them."""
-        latents = batch if self.cached else self._encode(batch)
+        """The normalised latent grid of a batch of pixels or of latent grids."""
+        latents = self._latents(batch)
         if not self.stats_ready:
             self._set_latent_stats(latents)
         return (latents - self.G.latent_mean) / self.G.latent_std
 
     def fake_input(self, w: torch.Tensor) -> torch.Tensor:
         return self.G.synthesize_latent(w)
+
+    def step(self, batch: torch.Tensor, step: int, labels: torch.Tensor | None = None) -> dict[str, float]:
+        if not self.denoising:
+            return super().step(batch, step, labels)
+        grids = self._latents(batch)  # the pixels, encoded once for both the game and the decoder
+        losses = super().step(grids, step, labels)
+        losses["dec"] = self.denoising.step(self.real_input(grids), batch, self.G.latent_mean, self.G.latent_std)
+        # the decoder is not averaged: a regression that trains steadily, and the EMA's 2,000-step memory would
+        # hold back a short fine-tune of it (during --set d_warmup the EMA does not move at all)
+        self.G_ema.decoder.load_state_dict(self.G.decoder.state_dict())
+        return losses
 
     def augment(self, x: torch.Tensor) -> torch.Tensor:
         return latent_augment(x)
@@ -94,9 +126,11 @@ class LatentGANRecipe(GANRecipe):
         return {"held_out_precision_k3": round(precision, 3), "held_out_recall_k3": round(recall, 3)}
 
     def init_from(self, folder: Path) -> tuple[dict, str]:
-        vae_decoder = {k: v.clone() for k, v in self.G.decoder.state_dict().items()}
         card, loaded = super().init_from(folder)
-        if any(not torch.equal(v, vae_decoder[k]) for k, v in self.G.decoder.state_dict().items()):
+        # the model's decoder: the VAE's, or a copy trained with decoder_noise, which goes on from where it got to
+        self.trained_decoder_noise = max(self.trained_decoder_noise,
+                                         float(card.get("objective", {}).get("decoder_noise", 0.0)))
+        if not same_decoder(self.G.decoder.state_dict(), self.vae.decoder.state_dict()):
             raise TrainError(f"--init {folder} paints through another VAE's decoder than --latent-of's; "
                              "pass the VAE it was trained with")
         self.stats_ready = True  # the latent statistics came with the generator's buffers
@@ -105,8 +139,16 @@ class LatentGANRecipe(GANRecipe):
     def load_state(self, state: dict) -> None:
         super().load_state(state)
         self.stats_ready = True  # the statistics are buffers in the checkpoint
+        self.trained_decoder_noise = max(self.trained_decoder_noise, float(state.get("decoder_noise", 0.0)))
+        if self.denoising and "decoder_opt" in state:
+            load_optimizer(self.denoising.opt, state["decoder_opt"], self.new_lr)
+
+    def state(self) -> dict:
+        extra = {"decoder_opt": self.denoising.opt.state_dict()} if self.denoising else {}
+        return {**super().state(), "decoder_noise": self.trained_decoder_noise, **extra}
 
     def objective(self) -> dict:
+        denoised = {"decoder_noise": self.trained_decoder_noise} if self.trained_decoder_noise else {}
         return {**super().objective(),
                 "augment": f"DiffAugment translation,cutout on the latent grid, {self.augment_chance.describe()}",
-                "space": "latent grid of the VAE whose decoder is included"}
+                "space": "latent grid of the VAE whose decoder is included", **denoised}
