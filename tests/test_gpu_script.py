@@ -41,14 +41,15 @@ def test_every_candidate_is_a_valid_train_command(script, name, tmp_path):
 
 @pytest.mark.parametrize("name", sorted(_load_script().FACE_CANDIDATES))
 def test_every_face_candidate_trains_as_the_default_gan_did(script, name, tmp_path):
-    """The face candidates keep the bundled face run's split, mirrors and ADA, so their held-out figures compare
-    with its card's; only the network and batch differ."""
+    """The face candidates keep the bundled face run's split, mirrors, ADA and decoder training, so their
+    held-out figures compare with its card's; only the network and batch differ."""
     cmd = script.command(name, tmp_path / "data", tmp_path / "runs", 6.0, "cuda", "faces")
     args = _parsed(cmd, name, tmp_path)
     assert "260 face emoji" in args.data_name  # from emoji-faces-gan's card
     assert args.holdout == 26 and args.mirror
     settings = parse_settings(args.set, LatentGANRecipe.settings)
     assert settings["augment_p"] == "auto" and settings["r1_gamma"] == 1.0
+    assert settings["decoder_noise"] == 0.4  # the bundled model's decoder is trained so; a candidate's must be too
     assert settings.get("styles", False) == ("styled" in name)
     assert args.batch_size == (32 if name.endswith("b32") else 128)
 
