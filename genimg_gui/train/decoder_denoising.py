@@ -12,10 +12,25 @@ latent discriminator and the app's inversion rely on.
 """
 from __future__ import annotations
 
+import math
+
 import torch
 from torch import nn
 
+from . import TrainError
 from .distributed import average_gradients
+
+
+def noise_level(value: object) -> float:
+    """--set decoder_noise's value: σ in latent std, from 0 (the decoder stays the VAE's) to 10."""
+    try:
+        sigma = float(value)
+    except (TypeError, ValueError):
+        sigma = math.nan  # refused below, with the same message
+    if not 0 <= sigma <= 10:
+        raise TrainError(f"--set decoder_noise={value}: a noise level in latent std, 0 (the decoder stays the "
+                         "VAE's) or up to 10, e.g. 0.3")
+    return sigma
 
 
 class DecoderDenoising:

@@ -20,7 +20,7 @@ from ..models.weights import ModelFileError, load_model
 from ..models.vae import ConvVAE
 from . import TrainError
 from .augment import latent_augment
-from .decoder_denoising import DecoderDenoising
+from .decoder_denoising import DecoderDenoising, noise_level
 from .gan_recipe import GANRecipe
 from .loop import TrainOptions, load_optimizer
 from .metrics import precision_recall
@@ -44,13 +44,7 @@ class LatentGANRecipe(GANRecipe):
         if not isinstance(vae, ConvVAE) or vae.cfg.resolution != opts.resolution:
             raise TrainError(f"--latent-of must be a VAE of this resolution ({opts.resolution}px)")
         self.vae = vae.to(self.device).requires_grad_(False)
-        try:
-            self.decoder_noise = float(opts.extra.get("decoder_noise", 0.0))
-        except (TypeError, ValueError):
-            self.decoder_noise = -1.0
-        if not 0 <= self.decoder_noise <= 10:
-            raise TrainError(f"--set decoder_noise={opts.extra['decoder_noise']}: a noise level in latent std, "
-                             "0 (the decoder stays the VAE's) or up to 10, e.g. 0.3")
+        self.decoder_noise = noise_level(opts.extra.get("decoder_noise", 0.0))
         self.trained_decoder_noise = self.decoder_noise  # the most noise the decoder copy has learned to ignore
         self.stats_ready = False
         cfg = LatentGANConfig(resolution=opts.resolution, vae=vae.cfg, classes=tuple(opts.extra.get("classes", ())),
