@@ -11,9 +11,13 @@ import torch.distributed as dist
 import torch.multiprocessing as mp
 from PIL import Image
 
+from genimg_gui.models.vae import ConvVAE
 from genimg_gui.models.weights import load_model
 from genimg_gui.train.augment import ADA_IMAGES, ADA_INTERVAL, AugmentChance
+from genimg_gui.train.decoder_denoising import DecoderDenoising
 from genimg_gui.train.distributed import World, average_gradients, mean_across_processes
+
+from conftest import TINY_VAE
 
 
 def _average_in_process(rank: int, store: str, out: str) -> None:
@@ -52,6 +56,32 @@ def test_adaptive_augmentation_moves_every_process_alike(tmp_path):
     for _ in range(ADA_INTERVAL):
         alone.observe(torch.full((8,), 2.0))
     assert alone.p == ADA_INTERVAL * 8 / ADA_IMAGES
+
+
+def _denoise_in_process(rank: int, store: str, out: str) -> None:
+    dist.init_process_group("gloo", init_method=f"file://{store}", rank=rank, world_size=2)
+    torch.set_num_threads(1)
+    torch.manual_seed(0)  # one decoder, as every process builds it from the same seed
+    decoder = ConvVAE(TINY_VAE).decoder
+    denoising = DecoderDenoising(decoder, sigma=0.4, lr=1e-2)
+    torch.manual_seed(1 + rank)  # each process its own images and noise
+    grids, images = torch.randn(4, 2, 16, 16), torch.rand(4, 3, 32, 32) * 2 - 1
+    for _ in range(3):
+        denoising.step(grids, images, torch.zeros(1, 2, 1, 1), torch.ones(1, 2, 1, 1))
+    torch.save(decoder.state_dict(), f"{out}/{rank}.pt")
+    dist.destroy_process_group()
+
+
+def test_the_decoder_copy_trains_alike_in_every_process(tmp_path):
+    """--set decoder_noise under torchrun: the decoder's gradients are averaged, so the copies stay one decoder
+    though each process drew other images and noise."""
+    mp.spawn(_denoise_in_process, args=(str(tmp_path / "store"), str(tmp_path)), nprocs=2, join=True)
+    states = [torch.load(tmp_path / f"{r}.pt", weights_only=True) for r in (0, 1)]
+    torch.manual_seed(0)
+    start = ConvVAE(TINY_VAE).decoder.state_dict()
+    assert any(not torch.equal(states[0][k], start[k]) for k in start)  # it trained
+    for k in start:
+        torch.testing.assert_close(states[0][k], states[1][k], msg=k)
 
 
 def test_shard_splits_a_global_batch_without_overlap():
