@@ -29,7 +29,7 @@ import torch
 from PIL import Image, ImageDraw
 
 from genimg_gui.imaging import image_grid
-from genimg_gui.models.gan import Discriminator, seed_class, seed_z
+from genimg_gui.models.gan import Discriminator, seed_class, seeds_zc
 from genimg_gui.models.tensors import to_images
 from genimg_gui.models.weights import load_model, read_card
 from genimg_gui.train.data import load_folder, recorded_split
@@ -44,12 +44,10 @@ def gan_samples(gan_dir: Path, n: int, psi: float, first_seed: int = FIRST_SEED,
                 best_of: int = 1) -> np.ndarray:
     gan, _ = load_model(gan_dir)
     seeds = range(first_seed, first_seed + n)  # the app's seeds, each of its own class if it has classes
-    if judge is None:
-        z = torch.cat([seed_z(s, gan.cfg.z_dim) for s in seeds])
-    else:
+    z, c = seeds_zc(gan, seeds)
+    if judge is not None:
         judge_net = read_judge(judge, gan)  # once, not per seed
         z = torch.cat([judged_z(gan, judge_net, s, best_of, psi) for s in seeds])
-    c = torch.cat([seed_class(gan, s) for s in seeds]) if gan.cfg.classes else None
     return to_images(gan(z, psi, c))
 
 

@@ -24,7 +24,7 @@ import torch
 from PIL import Image
 
 from genimg_gui.imaging import image_grid
-from genimg_gui.models.gan import seed_class, seed_z
+from genimg_gui.models.gan import seeds_zc
 from genimg_gui.models.tensors import as_pixels, to_images
 from genimg_gui.models.weights import load_model
 from genimg_gui.train.data import load_folder, recorded_split
@@ -54,9 +54,7 @@ def noise_psnr(gan, vae, images: torch.Tensor) -> dict[float, tuple[float, float
 @torch.inference_mode()
 def sample_grids(gan, n: int, psi: float) -> torch.Tensor:
     """n samples' latent grids (un-normalised), seeds from FIRST_SEED, each of its seed's class."""
-    seeds = range(FIRST_SEED, FIRST_SEED + n)
-    z = torch.cat([seed_z(s, gan.cfg.z_dim) for s in seeds])
-    c = torch.cat([seed_class(gan, s) for s in seeds]) if gan.cfg.classes else None
+    z, c = seeds_zc(gan, range(FIRST_SEED, FIRST_SEED + n))
     return gan.synthesize_latent(gan.map(z, psi, c)) * gan.latent_std + gan.latent_mean
 
 

@@ -5,7 +5,7 @@ truncation towards w_avg and PCA directions of w (GANSpace) are meaningful.
 """
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import asdict, dataclass
 
 import torch
@@ -177,6 +177,14 @@ def sample_w(gen: nn.Module, n: int, generator: torch.Generator) -> torch.Tensor
 def seed_class(gen: MappedGenerator, seed: int) -> torch.Tensor | None:
     """The class a seed draws when the user asked for any class (None for an unconditional GAN)."""
     return gen.draw_classes(1, torch.Generator().manual_seed(seed))
+
+
+def seeds_zc(gen: MappedGenerator, seeds: Iterable[int]) -> tuple[torch.Tensor, torch.Tensor | None]:
+    """The z (N, z_dim) and classes (None for an unconditional GAN) of these seeds, as the app draws each seed
+    when the user asked for any class."""
+    seeds = list(seeds)
+    z = torch.cat([seed_z(s, gen.cfg.z_dim) for s in seeds])
+    return z, torch.cat([seed_class(gen, s) for s in seeds]) if gen.cfg.classes else None
 
 
 class Generator(MappedGenerator):
