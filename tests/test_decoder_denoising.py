@@ -43,7 +43,7 @@ def test_the_decoder_learns_to_draw_the_images_from_noisy_grids_and_the_vae_stay
     before = _noise_error(copy, grids, images)
     denoising = DecoderDenoising(copy, sigma=0.5, lr=3e-3)
     mean, std = grids.mean(), grids.std()  # the grids as the generator draws them: normalised
-    losses = [denoising.step((grids - mean) / std, images, mean, std) for _ in range(60)]
+    losses = [denoising.step((grids - mean) / std, images, mean, std)["dec"] for _ in range(60)]
     assert _noise_error(copy, grids, images) < 0.6 * before
     assert sum(losses[-10:]) < 0.8 * sum(losses[:10])
     assert all(torch.equal(v, kept[k]) for k, v in vae.state_dict().items())

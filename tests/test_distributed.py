@@ -6,14 +6,18 @@ import sys
 from pathlib import Path
 
 import numpy as np
+import pytest
 import torch
 import torch.distributed as dist
 import torch.multiprocessing as mp
 from PIL import Image
 
+from genimg_gui.models.gan import Discriminator, GANConfig
 from genimg_gui.models.vae import ConvVAE
 from genimg_gui.models.weights import load_model
+from genimg_gui.train import decoder_adversary
 from genimg_gui.train.augment import ADA_IMAGES, ADA_INTERVAL, AugmentChance
+from genimg_gui.train.decoder_adversary import DecoderAdversary
 from genimg_gui.train.decoder_denoising import DecoderDenoising
 from genimg_gui.train.distributed import World, average_gradients, mean_across_processes
 
@@ -58,29 +62,35 @@ def test_adaptive_augmentation_moves_every_process_alike(tmp_path):
     assert alone.p == ADA_INTERVAL * 8 / ADA_IMAGES
 
 
-def _denoise_in_process(rank: int, store: str, out: str) -> None:
+def _denoise_in_process(rank: int, store: str, out: str, adversarial: bool) -> None:
     dist.init_process_group("gloo", init_method=f"file://{store}", rank=rank, world_size=2)
     torch.set_num_threads(1)
-    torch.manual_seed(0)  # one decoder, as every process builds it from the same seed
+    decoder_adversary.WARMUP = 0  # this process's own module: the decoder heeds its discriminator at once
+    torch.manual_seed(0)  # one decoder and discriminator, as every process builds them from the same seed
     decoder = ConvVAE(TINY_VAE).decoder
-    denoising = DecoderDenoising(decoder, sigma=0.4, lr=1e-2)
-    torch.manual_seed(1 + rank)  # each process its own images and noise
-    grids, images = torch.randn(4, 2, 16, 16), torch.rand(4, 3, 32, 32) * 2 - 1
+    adversary = (DecoderAdversary(Discriminator(GANConfig(resolution=32, channels=(8, 8, 8, 8))), 1.0, 1e-2)
+                 if adversarial else None)
+    denoising = DecoderDenoising(decoder, sigma=0.4, lr=1e-2, adversary=adversary)
+    torch.manual_seed(1 + rank)  # each process its own images, noise and generator grids
+    grids, images, fakes = torch.randn(4, 2, 16, 16), torch.rand(4, 3, 32, 32) * 2 - 1, torch.randn(4, 2, 16, 16)
     for _ in range(3):
-        denoising.step(grids, images, torch.zeros(1, 2, 1, 1), torch.ones(1, 2, 1, 1))
-    torch.save(decoder.state_dict(), f"{out}/{rank}.pt")
+        denoising.step(grids, images, torch.zeros(1, 2, 1, 1), torch.ones(1, 2, 1, 1), fakes)
+    torch.save({**decoder.state_dict(), **({f"D.{k}": v for k, v in adversary.D.state_dict().items()}
+                                          if adversary else {})}, f"{out}/{rank}.pt")
     dist.destroy_process_group()
 
 
-def test_the_decoder_copy_trains_alike_in_every_process(tmp_path):
-    """--set decoder_noise under torchrun: the decoder's gradients are averaged, so the copies stay one decoder
-    though each process drew other images and noise."""
-    mp.spawn(_denoise_in_process, args=(str(tmp_path / "store"), str(tmp_path)), nprocs=2, join=True)
+@pytest.mark.parametrize("adversarial", [False, True], ids=["decoder_noise", "decoder_gan"])
+def test_the_decoder_copy_trains_alike_in_every_process(tmp_path, adversarial):
+    """--set decoder_noise (and decoder_gan) under torchrun: the decoder's gradients, and its pixel
+    discriminator's, are averaged, so each stays one network though each process drew other images and noise."""
+    mp.spawn(_denoise_in_process, args=(str(tmp_path / "store"), str(tmp_path), adversarial), nprocs=2, join=True)
     states = [torch.load(tmp_path / f"{r}.pt", weights_only=True) for r in (0, 1)]
     torch.manual_seed(0)
     start = ConvVAE(TINY_VAE).decoder.state_dict()
     assert any(not torch.equal(states[0][k], start[k]) for k in start)  # it trained
-    for k in start:
+    assert any(k.startswith("D.") for k in states[0]) == adversarial
+    for k in states[0]:
         torch.testing.assert_close(states[0][k], states[1][k], msg=k)
 
 

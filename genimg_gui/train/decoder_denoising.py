@@ -8,7 +8,8 @@ noise (about 0.12 std), paints such errors as a mottled texture in flat colour: 
 than the images. So the run trains the decoder copy (the VAE's own stays as it was) to draw each training
 image from its grid with Gaussian noise of up to σ std added: a regression that needs no discriminator,
 trains steadily beside the adversarial game, and keeps the encoder's meaning of a grid, which the GAN's
-latent discriminator and the app's inversion rely on.
+latent discriminator and the app's inversion rely on. With `--set decoder_gan=λ` it also learns to draw the
+generator's grids as crisp as the training images (decoder_adversary.py).
 """
 from __future__ import annotations
 
@@ -18,6 +19,7 @@ import torch
 from torch import nn
 
 from . import TrainError
+from .decoder_adversary import DecoderAdversary
 from .distributed import average_gradients
 
 
@@ -34,19 +36,28 @@ def noise_level(value: object) -> float:
 
 
 class DecoderDenoising:
-    def __init__(self, decoder: nn.Module, sigma: float, lr: float) -> None:
-        self.decoder, self.sigma = decoder.requires_grad_(True), sigma
+    def __init__(self, decoder: nn.Module, sigma: float, lr: float, adversary: DecoderAdversary | None = None) -> None:
+        self.decoder, self.sigma, self.adversary = decoder.requires_grad_(True), sigma, adversary
         self.opt = torch.optim.Adam(decoder.parameters(), lr=lr, betas=(0.9, 0.99))
+        self.last = [p for p in decoder.parameters() if p.dim() == 4][-1]  # the output conv's weight
 
-    def step(self, grid: torch.Tensor, images: torch.Tensor, mean: torch.Tensor, std: torch.Tensor) -> float:
-        """One step on normalised latent grids and the images they encode; returns the mean absolute error."""
+    def step(self, grid: torch.Tensor, images: torch.Tensor, mean: torch.Tensor, std: torch.Tensor,
+             fake_grid: torch.Tensor | None = None) -> dict[str, float]:
+        """One step on normalised latent grids and the images they encode (and, with an adversary, the
+        generator's grids); returns the mean absolute error as "dec" and the adversary's losses."""
         # each grid its own noise level in [0, σ], so clean grids keep decoding to their images
         scale = self.sigma * torch.rand(len(grid), 1, 1, 1, device=grid.device)
         noisy = grid + scale * torch.randn_like(grid)
         loss = (self.decoder(noisy * std + mean).float() - images.float()).abs().mean()
+        losses = {"dec": loss.item()}
+        if self.adversary is not None and fake_grid is not None:
+            fake = self.decoder(fake_grid * std + mean)
+            losses["dec_d"] = self.adversary.discriminator_step(images, fake)
+            loss, shown = self.adversary.decoder_loss(loss, fake, self.last)
+            losses.update(shown)
         self.opt.zero_grad(set_to_none=True)
         loss.backward()
         average_gradients(self.decoder.parameters())
         self.opt.step()
         self.opt.zero_grad(set_to_none=True)  # the generator's steps average G's gradients: leave none here
-        return loss.item()
+        return losses

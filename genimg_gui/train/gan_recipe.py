@@ -143,9 +143,10 @@ class GANRecipe:
             self.G.class_freq.copy_(torch.tensor(self.class_counts, dtype=torch.float32).clamp(min=1e-3))
 
     def build(self, opts: TrainOptions) -> tuple[torch.nn.Module, torch.nn.Module]:
-        if "decoder_noise" in opts.extra:
-            raise TrainError("--set decoder_noise trains the decoder a latent GAN paints through: "
-                             "add --latent-of VAE_DIR, or drop it")
+        for name in ("decoder_noise", "decoder_gan"):
+            if name in opts.extra:
+                raise TrainError(f"--set {name} trains the decoder a latent GAN paints through: "
+                                 "add --latent-of VAE_DIR, or drop it")
         cfg = gan_config(opts)
         return Generator(cfg), Discriminator(cfg)
 

@@ -5,7 +5,8 @@ against the generator's; the generator ships with a copy of the VAE's decoder.
 Same losses, R1, EMA and mapping network as the pixel GAN; of DiffAugment only
 translation and cutout, which mean the same on a latent grid as on an image. With --set decoder_noise=σ
 the decoder copy also learns to draw the training images from their grids with noise of up to σ std
-(decoder_denoising.py).
+(decoder_denoising.py), and with --set decoder_gan=λ also to draw the generator's grids past a pixel
+discriminator (decoder_adversary.py).
 """
 from __future__ import annotations
 
@@ -20,6 +21,7 @@ from ..models.weights import ModelFileError, load_model
 from ..models.vae import ConvVAE
 from . import TrainError
 from .augment import latent_augment
+from .decoder_adversary import DecoderAdversary, adversarial_weight, pixel_discriminator
 from .decoder_denoising import DecoderDenoising, noise_level
 from .gan_recipe import GANRecipe
 from .loop import TrainOptions, load_optimizer
@@ -33,7 +35,9 @@ class LatentGANRecipe(GANRecipe):
     def __init__(self, opts: TrainOptions, device: torch.device) -> None:
         super().__init__(opts, device)
         lr = self.opt_g.param_groups[1]["lr"]  # the synthesis's: the run's --lr
-        self.denoising = (DecoderDenoising(self.G.decoder, self.decoder_noise, lr)
+        adversary = (DecoderAdversary(pixel_discriminator(opts.resolution).to(device), self.decoder_gan, lr)
+                     if self.decoder_gan else None)
+        self.denoising = (DecoderDenoising(self.G.decoder, self.decoder_noise, lr, adversary)
                           if self.decoder_noise else None)
 
     def build(self, opts: TrainOptions) -> tuple[torch.nn.Module, torch.nn.Module]:
@@ -46,6 +50,11 @@ class LatentGANRecipe(GANRecipe):
         self.vae = vae.to(self.device).requires_grad_(False)
         self.decoder_noise = noise_level(opts.extra.get("decoder_noise", 0.0))
         self.trained_decoder_noise = self.decoder_noise  # the most noise the decoder copy has learned to ignore
+        self.decoder_gan = adversarial_weight(opts.extra.get("decoder_gan", 0.0))
+        if self.decoder_gan and not self.decoder_noise:
+            raise TrainError("--set decoder_gan trains the decoder copy beside --set decoder_noise: "
+                             "add --set decoder_noise=0.4, or drop it")
+        self.trained_decoder_gan = self.decoder_gan  # the adversarial weight the decoder copy trained with
         self.stats_ready = False
         cfg = LatentGANConfig(resolution=opts.resolution, vae=vae.cfg, classes=tuple(opts.extra.get("classes", ())),
                               channels=tuple(opts.extra.get("channels", (256, 128, 64))),
@@ -96,11 +105,19 @@ class LatentGANRecipe(GANRecipe):
             return super().step(batch, step, labels)
         grids = self._latents(batch)  # the pixels, encoded once for both the game and the decoder
         losses = super().step(grids, step, labels)
-        losses["dec"] = self.denoising.step(self.real_input(grids), batch, self.G.latent_mean, self.G.latent_std)
+        losses.update(self.denoising.step(self.real_input(grids), batch, self.G.latent_mean, self.G.latent_std,
+                                          self._decoder_fakes(len(batch), labels)))
         # the decoder is not averaged: a regression that trains steadily, and the EMA's 2,000-step memory would
         # hold back a short fine-tune of it (during --set d_warmup the EMA does not move at all)
         self.G_ema.decoder.load_state_dict(self.G.decoder.state_dict())
         return losses
+
+    @torch.no_grad()
+    def _decoder_fakes(self, n: int, labels: torch.Tensor | None) -> torch.Tensor | None:
+        """The published generator's grids for the decoder's adversary to see drawn (None without one)."""
+        if self.denoising.adversary is None:
+            return None
+        return self.G_ema.synthesize_latent(self.G_ema.map(self._z(n), c=self._fake_classes(labels)))
 
     def augment(self, x: torch.Tensor) -> torch.Tensor:
         return latent_augment(x)
@@ -124,6 +141,7 @@ class LatentGANRecipe(GANRecipe):
         # the model's decoder: the VAE's, or a copy trained with decoder_noise, which goes on from where it got to
         self.trained_decoder_noise = max(self.trained_decoder_noise,
                                          float(card.get("objective", {}).get("decoder_noise", 0.0)))
+        self.trained_decoder_gan = self.decoder_gan or float(card.get("objective", {}).get("decoder_gan", 0.0))
         if not same_decoder(self.G.decoder.state_dict(), self.vae.decoder.state_dict()):
             raise TrainError(f"--init {folder} paints through another VAE's decoder than --latent-of's; "
                              "pass the VAE it was trained with")
@@ -134,15 +152,23 @@ class LatentGANRecipe(GANRecipe):
         super().load_state(state)
         self.stats_ready = True  # the statistics are buffers in the checkpoint
         self.trained_decoder_noise = max(self.trained_decoder_noise, float(state.get("decoder_noise", 0.0)))
+        self.trained_decoder_gan = self.decoder_gan or float(state.get("decoder_gan", 0.0))
         if self.denoising and "decoder_opt" in state:
             load_optimizer(self.denoising.opt, state["decoder_opt"], self.new_lr)
+        if self.denoising and self.denoising.adversary and "decoder_adversary" in state:
+            self.denoising.adversary.load_state(state["decoder_adversary"])
 
     def state(self) -> dict:
         extra = {"decoder_opt": self.denoising.opt.state_dict()} if self.denoising else {}
-        return {**super().state(), "decoder_noise": self.trained_decoder_noise, **extra}
+        if self.denoising and self.denoising.adversary:
+            extra["decoder_adversary"] = self.denoising.adversary.state()
+        return {**super().state(), "decoder_noise": self.trained_decoder_noise,
+                "decoder_gan": self.trained_decoder_gan, **extra}
 
     def objective(self) -> dict:
         denoised = {"decoder_noise": self.trained_decoder_noise} if self.trained_decoder_noise else {}
+        if self.trained_decoder_gan:
+            denoised["decoder_gan"] = self.trained_decoder_gan
         return {**super().objective(),
                 "augment": f"DiffAugment translation,cutout on the latent grid, {self.augment_chance.describe()}",
                 "space": "latent grid of the VAE whose decoder is included", **denoised}

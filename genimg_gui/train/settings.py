@@ -4,4 +4,5 @@ from __future__ import annotations
 
 VAE_SETTINGS = ("channels", "latent_channels", "kl_weight")
 GAN_SETTINGS = ("channels", "z_dim", "w_dim", "styles", "r1_gamma", "ema", "mapping_lr", "d_lr", "d_warmup",
-                "augment_p", "mode_seeking", "decoder_noise")
+                "augment_p", "mode_seeking", "decoder_noise",
+                "decoder_gan")
