@@ -24,9 +24,9 @@ from pathlib import Path
 
 import torch
 
-from genimg_gui.models.gan import Discriminator, GANConfig
 from genimg_gui.models.weights import load_model
 from genimg_gui.train.augment import diff_augment
+from genimg_gui.train.decoder_adversary import pixel_discriminator
 from genimg_gui.train.data import batches, load_folder, recorded_split
 from genimg_gui.train.finetune import DISCRIMINATOR_NAME, architecture_settings, save_discriminator
 from genimg_gui.train.inputs import TrainingInputs
@@ -36,7 +36,6 @@ from genimg_gui.train.loop import TrainOptions
 
 from discriminator_accuracy import accuracy  # beside this script in benchmarks/: one definition of accuracy
 
-PIXEL_WIDTHS = (128, 128, 64, 32, 16)  # a 64px generator's, halved: its discriminator gets 32..256 channels
 
 
 class PixelJudged(LatentGANRecipe):
@@ -44,7 +43,7 @@ class PixelJudged(LatentGANRecipe):
 
     def build(self, opts: TrainOptions) -> tuple[torch.nn.Module, torch.nn.Module]:
         G, _ = super().build(opts)
-        return G, Discriminator(GANConfig(resolution=opts.resolution, channels=PIXEL_WIDTHS, classes=G.cfg.classes))
+        return G, pixel_discriminator(opts.resolution, G.cfg.classes)
 
     @torch.no_grad()
     def real_input(self, batch: torch.Tensor) -> torch.Tensor:

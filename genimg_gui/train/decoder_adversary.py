@@ -21,13 +21,14 @@ from ..models.gan import Discriminator, GANConfig
 from . import TrainError
 from .augment import AugmentChance, diff_augment
 from .distributed import average_gradients, mean_across_processes
+from .gan_recipe import WIDTHS
+from .loop import load_optimizer
 
 R1_GAMMA = 0.05  # the pixel GAN's: an image has 12 times the numbers of a 4x16x16 latent grid
 R1_EVERY = 4  # lazy R1, as the GAN recipe's
 # the discriminator's steps before the decoder heeds it: an untrained one's gradients only push the decoder
 # about at random (on the face GAN its L1 error rose from 0.030 to 0.038 within 25 steps of a fresh one)
 WARMUP = 250
-PIXEL_WIDTHS = (256, 256, 128, 64, 32, 16, 8)  # a pixel generator's widths, halved below: D of 32..256 channels
 
 
 def adversarial_weight(value: object) -> float:
@@ -42,9 +43,12 @@ def adversarial_weight(value: object) -> float:
     return weight
 
 
-def pixel_discriminator(resolution: int) -> Discriminator:
+def pixel_discriminator(resolution: int, classes: tuple[str, ...] = ()) -> Discriminator:
+    """The discriminator a pixel GAN of half the default widths would have: 32 to 256 channels at 64px, 3.7 M
+    parameters, about as many as a latent GAN's own (benchmarks/discriminator_space.py judges with it too)."""
     scales = (resolution // 4).bit_length()  # 4, 8, ..., resolution px
-    return Discriminator(GANConfig(resolution=resolution, channels=tuple(c // 2 for c in PIXEL_WIDTHS[:scales])))
+    widths = tuple(c // 2 for c in WIDTHS[:scales])
+    return Discriminator(GANConfig(resolution=resolution, channels=widths, classes=classes))
 
 
 def balanced(rec: torch.Tensor, adv: torch.Tensor, last: nn.Parameter) -> torch.Tensor:
@@ -98,8 +102,8 @@ class DecoderAdversary:
         return {"D": self.D.state_dict(), "opt": self.opt.state_dict(), "steps": self.steps,
                 "augment": self.augment_chance.state()}
 
-    def load_state(self, state: dict) -> None:
+    def load_state(self, state: dict, new_lr: bool) -> None:
         self.D.load_state_dict(state["D"])
-        self.opt.load_state_dict(state["opt"])
+        load_optimizer(self.opt, state["opt"], new_lr)
         self.steps = int(state.get("steps", 0))
         self.augment_chance = AugmentChance.from_state(state["augment"])

@@ -156,7 +156,7 @@ class LatentGANRecipe(GANRecipe):
         if self.denoising and "decoder_opt" in state:
             load_optimizer(self.denoising.opt, state["decoder_opt"], self.new_lr)
         if self.denoising and self.denoising.adversary and "decoder_adversary" in state:
-            self.denoising.adversary.load_state(state["decoder_adversary"])
+            self.denoising.adversary.load_state(state["decoder_adversary"], self.new_lr)
 
     def state(self) -> dict:
         extra = {"decoder_opt": self.denoising.opt.state_dict()} if self.denoising else {}
