@@ -35,8 +35,9 @@ class LatentGANRecipe(GANRecipe):
     def __init__(self, opts: TrainOptions, device: torch.device) -> None:
         super().__init__(opts, device)
         lr = self.opt_g.param_groups[1]["lr"]  # the synthesis's: the run's --lr
-        adversary = (DecoderAdversary(pixel_discriminator(opts.resolution).to(device), self.decoder_gan, lr)
-                     if self.decoder_gan else None)
+        # the pixel discriminator learns at d_lr times --lr, as the latent one does
+        adversary = (DecoderAdversary(pixel_discriminator(opts.resolution).to(device), self.decoder_gan,
+                                      lr * self.d_lr) if self.decoder_gan else None)
         self.denoising = (DecoderDenoising(self.G.decoder, self.decoder_noise, lr, adversary)
                           if self.decoder_noise else None)
 
