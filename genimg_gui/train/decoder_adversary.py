@@ -11,18 +11,16 @@ and keeps what a grid means.
 """
 from __future__ import annotations
 
-import math
-
 import torch
 import torch.nn.functional as F
 from torch import nn
 
 from ..models.gan import Discriminator, GANConfig
-from . import TrainError
 from .augment import AugmentChance, diff_augment
 from .distributed import average_gradients, mean_across_processes
 from .gan_recipe import WIDTHS
 from .loop import load_optimizer
+from .settings import number_from
 
 R1_GAMMA = 0.05  # the pixel GAN's: an image has 12 times the numbers of a 4x16x16 latent grid
 R1_EVERY = 4  # lazy R1, as the GAN recipe's
@@ -33,14 +31,8 @@ WARMUP = 250
 
 def adversarial_weight(value: object) -> float:
     """--set decoder_gan's value: λ, the adversarial loss's weight relative to the reconstruction's (0: off)."""
-    try:
-        weight = float(value)
-    except (TypeError, ValueError):
-        weight = math.nan  # refused below, with the same message
-    if not 0 <= weight <= 10:
-        raise TrainError(f"--set decoder_gan={value}: a weight from 0 (off) to 10, e.g. 0.5; it needs "
-                         "--set decoder_noise too")
-    return weight
+    return number_from(value, 0, 10, f"decoder_gan={value}: a weight from 0 (off) to 10, e.g. 0.5; it needs "
+                                     "--set decoder_noise too")
 
 
 def pixel_discriminator(resolution: int, classes: tuple[str, ...] = ()) -> Discriminator:

@@ -13,26 +13,18 @@ generator's grids as crisp as the training images (decoder_adversary.py).
 """
 from __future__ import annotations
 
-import math
-
 import torch
 from torch import nn
 
-from . import TrainError
 from .decoder_adversary import DecoderAdversary
 from .distributed import average_gradients
+from .settings import number_from
 
 
 def noise_level(value: object) -> float:
     """--set decoder_noise's value: σ in latent std, from 0 (the decoder stays the VAE's) to 10."""
-    try:
-        sigma = float(value)
-    except (TypeError, ValueError):
-        sigma = math.nan  # refused below, with the same message
-    if not 0 <= sigma <= 10:
-        raise TrainError(f"--set decoder_noise={value}: a noise level in latent std, 0 (the decoder stays the "
-                         "VAE's) or up to 10, e.g. 0.3")
-    return sigma
+    return number_from(value, 0, 10, f"decoder_noise={value}: a noise level in latent std, 0 (the decoder stays "
+                                     "the VAE's) or up to 10, e.g. 0.3")
 
 
 class DecoderDenoising:
