@@ -1,5 +1,6 @@
 """`--set decoder_gan=λ`: beside decoder_noise's regression, a pixel discriminator judges the generator's grids
-as the decoder copy draws them, and the decoder learns to fool it."""
+as the decoder copy draws them, and the decoder learns to fool it. Its refused values are checked beside
+decoder_noise's, in test_decoder_denoising.py."""
 from __future__ import annotations
 
 import pytest
@@ -99,24 +100,3 @@ def test_a_run_records_the_setting_and_resumes_its_discriminator(model_dir, tmp_
     assert load_model(out)[1]["objective"]["decoder_gan"] == 0.5
     assert main([*run, "--steps", "3", "--resume"]) == 0
     assert torch.load(out / "checkpoint.pt", weights_only=True)["recipe"]["decoder_adversary"]["steps"] == 3
-
-
-@pytest.mark.parametrize("extra, message", [
-    (["--set", "decoder_gan=0.5"], "--set decoder_gan trains the decoder copy beside --set decoder_noise"),
-    (["--set", "decoder_noise=0.3", "--set", "decoder_gan=-1"], "--set decoder_gan=-1: a weight from 0"),
-    (["--set", "decoder_noise=0.3", "--set", "decoder_gan=\"sharp\""], "--set decoder_gan=sharp: a weight"),
-])
-def test_a_bad_or_lone_adversarial_weight_is_a_clear_error(extra, message, model_dir, tmp_path, capsys):
-    data = make_shapes(tmp_path / "shapes", 12)
-    assert main(["train", "gan", str(data), "-o", str(tmp_path / "o"), "--latent-of", str(model_dir / "tiny-vae"),
-                 "--steps", "1", *LATENT_GAN, *extra]) == 1
-    err = capsys.readouterr().err
-    assert message in err and "Traceback" not in err
-
-
-def test_a_pixel_gan_refuses_it(tmp_path, capsys):
-    data = make_shapes(tmp_path / "shapes", 12)
-    assert main(["train", "gan", str(data), "-o", str(tmp_path / "o"), "--steps", "1", "--resolution", "32",
-                 "--set", "decoder_gan=0.5"]) == 1
-    err = capsys.readouterr().err
-    assert "--set decoder_gan trains the decoder a latent GAN paints through" in err and "Traceback" not in err

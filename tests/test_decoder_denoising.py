@@ -80,8 +80,12 @@ def test_a_run_trains_the_decoder_copy_records_it_and_a_later_run_starts_from_it
 @pytest.mark.parametrize("extra, message", [
     (["--set", "decoder_noise=-1"], "--set decoder_noise=-1: a noise level in latent std"),
     (["--set", "decoder_noise=\"lots\""], "--set decoder_noise=lots: a noise level in latent std"),
+    # decoder_gan (test_decoder_adversary.py): a weight, and only beside decoder_noise
+    (["--set", "decoder_gan=0.5"], "--set decoder_gan trains the decoder copy beside --set decoder_noise"),
+    (["--set", "decoder_noise=0.3", "--set", "decoder_gan=-1"], "--set decoder_gan=-1: a weight from 0"),
+    (["--set", "decoder_noise=0.3", "--set", "decoder_gan=\"sharp\""], "--set decoder_gan=sharp: a weight"),
 ])
-def test_a_bad_noise_level_is_a_clear_error(extra, message, model_dir, tmp_path, capsys):
+def test_a_bad_decoder_setting_is_a_clear_error(extra, message, model_dir, tmp_path, capsys):
     data = make_shapes(tmp_path / "shapes", 12)
     assert main(["train", "gan", str(data), "-o", str(tmp_path / "o"), "--latent-of", str(model_dir / "tiny-vae"),
                  "--steps", "1", *LATENT_GAN, *extra]) == 1
@@ -89,12 +93,16 @@ def test_a_bad_noise_level_is_a_clear_error(extra, message, model_dir, tmp_path,
     assert message in err and "Traceback" not in err
 
 
-def test_a_pixel_gan_has_no_decoder_to_train(tmp_path, capsys):
+@pytest.mark.parametrize("setting, message", [
+    ("decoder_noise=0.3", "add --latent-of VAE_DIR"),
+    ("decoder_gan=0.5", "--set decoder_gan trains the decoder a latent GAN paints through"),
+])
+def test_a_pixel_gan_has_no_decoder_to_train(setting, message, tmp_path, capsys):
     data = make_shapes(tmp_path / "shapes", 12)
     assert main(["train", "gan", str(data), "-o", str(tmp_path / "o"), "--steps", "1", "--resolution", "32",
-                 "--set", "decoder_noise=0.3"]) == 1
+                 "--set", setting]) == 1
     err = capsys.readouterr().err
-    assert "add --latent-of VAE_DIR" in err and "Traceback" not in err
+    assert message in err and "Traceback" not in err
 
 
 def test_a_fine_tuned_decoder_still_reads_its_vaes_grids_and_another_vaes_does_not():
