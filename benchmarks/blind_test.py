@@ -30,6 +30,7 @@ from PIL import Image, ImageDraw
 
 from genimg_gui.imaging import image_grid
 from genimg_gui.models.gan import Discriminator, seed_class, seeds_zc
+from genimg_gui.models.mixtures import seed_stream, steady_draw
 from genimg_gui.models.tensors import to_images
 from genimg_gui.models.weights import load_model, read_card
 from genimg_gui.train.data import load_folder, recorded_split
@@ -41,14 +42,22 @@ FIRST_SEED = 5000  # away from the seeds in the README's grids
 
 @torch.inference_mode()
 def gan_samples(gan_dir: Path, n: int, psi: float, first_seed: int = FIRST_SEED, judge: Path | None = None,
-                best_of: int = 1) -> np.ndarray:
+                best_of: int = 1, skip_mixtures: bool = False) -> np.ndarray:
     gan, _ = load_model(gan_dir)
     seeds = range(first_seed, first_seed + n)  # the app's seeds, each of its own class if it has classes
+    if skip_mixtures:
+        return to_images(gan.synthesize(torch.cat([steady_seed_w(gan, s, psi) for s in seeds])))
     z, c = seeds_zc(gan, seeds)
     if judge is not None:
         judge_net = read_judge(judge, gan)  # once, not per seed
         z = torch.cat([judged_z(gan, judge_net, s, best_of, psi) for s in seeds])
     return to_images(gan(z, psi, c))
+
+
+def steady_seed_w(gan: torch.nn.Module, seed: int, psi: float) -> torch.Tensor:
+    """The seed's sample as the app draws it with "Skip mixtures" on (models/mixtures.py)."""
+    c = seed_class(gan, seed)
+    return steady_draw(gan, seed_stream(seed, gan.cfg.z_dim), psi, None if c is None else int(c))
 
 
 def read_judge(folder: Path, gan: torch.nn.Module) -> Discriminator:
@@ -88,7 +97,7 @@ def numbered(tile: np.ndarray, number: int, scale: int) -> np.ndarray:
 
 
 def make(args: argparse.Namespace) -> None:
-    fake = gan_samples(args.gan, args.n, args.psi, args.first_seed, args.judge, args.best_of)
+    fake = gan_samples(args.gan, args.n, args.psi, args.first_seed, args.judge, args.best_of, args.skip_mixtures)
     real = held_out_images(args.data, args.gan, args.n, args.seed)
     tiles = [(t, "generated") for t in fake] + [(t, "real") for t in real]
     random.Random(args.seed).shuffle(tiles)
@@ -97,7 +106,8 @@ def make(args: argparse.Namespace) -> None:
     Image.fromarray(grid).save(args.out / "grid.png")
     key = {"generated": [i + 1 for i, (_, kind) in enumerate(tiles) if kind == "generated"],
            "gan": str(args.gan), "psi": args.psi, "n": args.n, "first_seed": args.first_seed, "scale": args.scale,
-           **({"judge": str(args.judge), "best_of": args.best_of} if args.judge else {})}
+           **({"judge": str(args.judge), "best_of": args.best_of} if args.judge else {}),
+           **({"skip_mixtures": True} if args.skip_mixtures else {})}
     (args.out / "key.json").write_text(json.dumps(key, indent=2))
     print(f"wrote {args.out / 'grid.png'} ({2 * args.n} tiles); the answer is in key.json")
 
@@ -129,6 +139,8 @@ def main() -> None:
     m.add_argument("--judge", type=Path, help="a folder discriminator_space.py --save wrote: each sample is the "
                    "one of --best-of draws from its seed that this discriminator calls most real")
     m.add_argument("--best-of", type=int, default=16)
+    m.add_argument("--skip-mixtures", action="store_true", help="each sample as the app draws it with Skip mixtures on: "
+                   "the first of the seed's 16 draws whose Jacobian is among their smallest 30 %%")
     s = sub.add_parser("score")
     s.add_argument("dir", type=Path)
     s.add_argument("--picked", required=True, help="the numbers you took for generated, comma-separated")

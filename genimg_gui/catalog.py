@@ -12,6 +12,8 @@ EXAMPLES_DIR = Path(__file__).resolve().parent.parent / "assets" / "examples"
 DEFAULT_MODELS = {"vae": "emoji-vae", "gan": "emoji-faces-gan"}
 # GAN truncation the window and the CLI start at: more typical samples at some cost in variety
 DEFAULT_PSI = 0.7
+# whether the window and the CLI skip a GAN's blends of two faces (models/mixtures.py): the blind tests' better samples
+SKIP_MIXTURES = True
 # files that may hold a model from elsewhere (SD VAE, TAESD, StyleGAN pickle): opened as models, not images
 MODEL_FILE_SUFFIXES = (".safetensors", ".ckpt", ".pt", ".pth", ".bin", ".pkl")
 

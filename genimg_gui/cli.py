@@ -15,7 +15,7 @@ import os
 import sys
 from pathlib import Path
 
-from .catalog import DEFAULT_PSI
+from .catalog import DEFAULT_PSI, SKIP_MIXTURES
 from .train.command import add_train_parser, positive_int
 
 # As in the app: refuse full unpickling anywhere torch.load is reached, and never download.
@@ -87,6 +87,12 @@ def _class_arg(p: argparse.ArgumentParser) -> None:
                         "default: each seed draws its own")
 
 
+def _mixtures_arg(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--skip-mixtures", action=argparse.BooleanOptionalAction, default=SKIP_MIXTURES,
+                   help="each seed draws its first sample that is not a blend of two faces, as the app's "
+                        "Skip mixtures does; --no-skip-mixtures: the seed's own z (default: skip)")
+
+
 def _latent_scale_arg(p: argparse.ArgumentParser) -> None:
     p.add_argument("--latent-scale", type=latent_scale, metavar="SCALE",
                    help="an SD VAE file's latent scale: sd (SD 1.x/2.x, 0.18215), sdxl (0.13025) or a number")
@@ -154,6 +160,7 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--psi", type=float, default=DEFAULT_PSI,
                    help=f"truncation: lower is more typical (default {DEFAULT_PSI:g})")
     _class_arg(s)
+    _mixtures_arg(s)
     s.add_argument("--grid", type=Path, metavar="PNG", help="also write all samples as one grid image")
     how = s.add_mutually_exclusive_group()
     _edit_arg(how, required=False)
@@ -184,6 +191,7 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--seeds", type=seed_list, nargs="+", metavar="SEED", help="two or more GAN seeds instead")
     s.add_argument("--psi", type=float, default=DEFAULT_PSI, help=f"GAN truncation (default {DEFAULT_PSI:g})")
     _class_arg(s)
+    _mixtures_arg(s)
     _model_arg(s, "vae")
     _model_arg(s, "gan")
     s.add_argument("-o", "--out", type=Path, required=True, metavar="FILE",

@@ -120,6 +120,19 @@ def test_generate_is_deterministic_per_seed(gan, tmp_path):
         assert f["latent"].shape == (16,)
 
 
+def test_generate_skips_mixtures_as_the_app_does_unless_told_not_to(gan, tmp_path):
+    assert run("generate", "--gan", gan, "--seeds", "0-3", "-o", tmp_path / "skip") == 0
+    assert run("generate", "--gan", gan, "--seeds", "0-3", "-o", tmp_path / "own", "--no-skip-mixtures") == 0
+    rt = Runtime("cpu")
+    rt.load(str(gan), lambda *_: None)
+    for seed in range(4):
+        for folder, skip in (("skip", True), ("own", False)):
+            np.testing.assert_array_equal(pixels(tmp_path / folder / f"seed000{seed}.png"),
+                                          rt.decode("gan", rt.map_seed(seed, 0.7, None, skip)))
+    assert any(not np.array_equal(pixels(tmp_path / "skip" / f"seed000{s}.png"),
+                                  pixels(tmp_path / "own" / f"seed000{s}.png")) for s in range(4))
+
+
 def test_generate_edits_by_label_or_index(gan, tmp_path):
     for name, edit in (("plain", "PC1=0"), ("label", "PC1=2"), ("index", "0=2")):
         assert run("generate", "--gan", gan, "--seeds", "5", "--edit", edit, "-o", tmp_path / name) == 0

@@ -132,8 +132,11 @@ def test_a_stylegan2_pickle_dropped_on_the_model_panel_generates(qtbot, window, 
     assert np.array_equal(gan_item.history.current.base, w)
     assert np.array_equal(gan_item.image, reference.decode("gan", w))
 
+    # a StyleGAN2 of up to 1024 px would take seconds to skip a seed's mixtures: the option is off, and a
+    # request for it (an item re-mapped from a genimg GAN) draws the seed's own z
+    assert not window.gan_panel.skip_mixtures.isEnabled() and not window.gan_panel.values()[3]
     with qtbot.waitSignal(doc.item_added, timeout=UI_TIMEOUT):
-        window.gan_panel.new_sample_requested.emit(7, 0.8, None)
+        window.gan_panel.new_sample_requested.emit(7, 0.8, None, True)
     sample = doc.current
     assert sample.kind == "gan" and sample.seed == 7
     assert np.array_equal(sample.image, reference.decode("gan", reference.map_seed(7, 0.8)))

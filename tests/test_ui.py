@@ -158,11 +158,11 @@ def test_gan_seed_and_send_to_vae(qtbot, window, reference):
     assert panel.isEnabled() and gan_item.kind == "gan"
     window.filmstrip.setCurrentRow(0)
     assert doc.current is gan_item
-    seed, psi, gan_class = panel.values()
-    assert gan_class is None  # the tiny GAN has no classes
-    assert np.array_equal(gan_item.image, reference.decode("gan", reference.map_seed(seed, psi)))
+    seed, psi, gan_class, skip = panel.values()
+    assert gan_class is None and skip  # the tiny GAN has no classes; mixtures are skipped by default
+    assert np.array_equal(gan_item.image, reference.decode("gan", reference.map_seed(seed, psi, None, skip)))
     panel.seed.setValue(seed + 1)
-    expected = reference.decode("gan", reference.map_seed(seed + 1, psi))
+    expected = reference.decode("gan", reference.map_seed(seed + 1, psi, None, skip))
     assert not np.array_equal(expected, gan_item.image)
     qtbot.waitUntil(lambda: np.array_equal(gan_item.image, expected), timeout=TIMEOUT)
     assert gan_item.seed == seed + 1 and len(doc.items) == 1 and gan_item.history.can_undo()
@@ -172,6 +172,24 @@ def test_gan_seed_and_send_to_vae(qtbot, window, reference):
     sent = vae_items(window)[0]
     assert sent.name == f"seed {seed + 1} (to VAE)" and np.array_equal(sent.original, expected)
     assert doc.current is sent and window.filmstrip.count() == 2
+
+
+def test_unticking_skip_mixtures_draws_the_seeds_own_z_and_undo_brings_the_steady_draw_back(
+        qtbot, window, reference):
+    doc, panel = window.document, window.gan_panel
+    [gan_item] = doc.items.values()
+    window.filmstrip.setCurrentRow(0)
+    seed, psi, _, skip = panel.values()
+    steady = reference.decode("gan", reference.map_seed(seed, psi, None, True))
+    own = reference.decode("gan", reference.map_seed(seed, psi))
+    assert skip and gan_item.skip_mixtures and np.array_equal(gan_item.image, steady)
+    assert not np.array_equal(own, steady)  # the tiny GAN's seed 0 is not its own steadiest draw
+    panel.skip_mixtures.click()
+    assert not panel.skip_mixtures.isChecked()
+    qtbot.waitUntil(lambda: np.array_equal(gan_item.image, own), timeout=TIMEOUT)
+    assert not gan_item.skip_mixtures and not panel.values()[3]
+    window.undo_action.trigger()
+    qtbot.waitUntil(lambda: np.array_equal(shown(window), steady), timeout=TIMEOUT)
 
 
 def test_model_panel_shows_the_card(window, model_dir):
@@ -257,11 +275,14 @@ def test_switching_gan_remaps_every_gan_item(qtbot, window, image_files, tmp_pat
     last = gan_items[-1]
     qtbot.waitUntil(lambda: np.array_equal(last.image, reference.decode("gan", reference.map_seed(last.seed, 0.7))),
                     timeout=TIMEOUT)
+    # the first sample was drawn with the panel's Skip mixtures; the re-map keeps each item's choice
+    assert [i.skip_mixtures for i in gan_items] == [True, False, False]
     # Fails today: the queue has one live slot for all kinds and items, so each re-map MapSeed
     # replaced the one before and only the last GAN item was re-mapped; the others keep the old
     # model's w and pixels.
     stale = [i.name for i in gan_items
-             if not np.array_equal(i.image, reference.decode("gan", reference.map_seed(i.seed, i.psi)))]
+             if not np.array_equal(i.image, reference.decode("gan", reference.map_seed(i.seed, i.psi, None,
+                                                                                       i.skip_mixtures)))]
     assert not stale, f"GAN items still showing the previous model: {stale}"
 
 

@@ -125,6 +125,7 @@ class MapSeed(Request):
     psi: float = 1.0
     tag: int = 0
     cls: int | None = None  # a conditional GAN's class index; None: the class the seed draws
+    skip_mixtures: bool = False  # the seed's first draw that is not a blend of two faces (models/mixtures.py)
     live = True
 
 
@@ -143,6 +144,7 @@ class ModelInfo:
     seconds: float
     source: str = ""       # the path the load was asked for (a file that was converted to `path`)
     spatial: bool = False  # images at their own size, latents (C, h, w), latent_size = C
+    skips_mixtures: bool = False  # a GAN whose seeds can skip blends of two faces cheaply (models/mixtures.py)
 
     @property
     def classes(self) -> tuple[str, ...]:
@@ -198,6 +200,7 @@ class Mapped:
     image: np.ndarray
     seconds: float
     cls: int | None = None
+    skip_mixtures: bool = False
 
 
 @dataclass(frozen=True, eq=False)

@@ -21,6 +21,7 @@ from ..imaging import Fit, fit_square, to_rgb
 from ..models import foreign
 from ..models.device import pick_device
 from ..models.directions import load_directions, pca, save_directions
+from ..models import mixtures
 from ..models.gan import sample_w, seed_class, seed_z
 from ..models.tensors import to_images, to_tensor
 from ..models.weights import ModelFileError, is_spatial, latent_shape, load_model, parameter_count
@@ -126,7 +127,7 @@ class Runtime:
         return ModelInfo(model.path, str(model.card.get("name", Path(model.path).name)), model.kind,
                          model.card, str(self.device), model.direction_size,
                          parameter_count(model.net), model.directions, seconds, source or model.path,
-                         model.spatial)
+                         model.spatial, model.kind == "gan" and mixtures.applies_to(model.net))
 
     def set_device(self, name: str) -> None:
         device = pick_device(name)
@@ -204,19 +205,23 @@ class Runtime:
         return to_images(out)[0]
 
     @torch.inference_mode()
-    def map_seed(self, seed: int, psi: float, cls: int | None = None) -> np.ndarray:
-        """The w of a seed. cls: a conditional GAN's class index; None draws the class from the seed too."""
+    def map_seed(self, seed: int, psi: float, cls: int | None = None, skip_mixtures: bool = False) -> np.ndarray:
+        """The w of a seed. cls: a conditional GAN's class index; None draws the class from the seed too.
+        skip_mixtures: the first of the seed's draws that is not a blend of two faces (models/mixtures.py)."""
         net = self.model("gan").net
-        z = seed_z(seed, net.cfg.z_dim).to(self.device)
         n_classes = len(getattr(net.cfg, "classes", ()))
-        if not n_classes:
-            if cls is not None:
-                raise ValueError("this GAN has no classes to choose from")
-            return net.map(z, psi)[0].float().cpu().numpy()
+        if cls is not None and not n_classes:
+            raise ValueError("this GAN has no classes to choose from")
         if cls is not None and not 0 <= cls < n_classes:
             raise ValueError(f"class {cls} is not one of this GAN's {n_classes} classes")
-        c = seed_class(net, seed) if cls is None else torch.tensor([cls])
-        return net.map(z, psi, c)[0].float().cpu().numpy()
+        if n_classes and cls is None:
+            cls = int(seed_class(net, seed))
+        if skip_mixtures and mixtures.applies_to(net):
+            w = mixtures.steady_draw(net, mixtures.seed_stream(seed, net.cfg.z_dim).to(self.device), psi, cls)
+        else:
+            z = seed_z(seed, net.cfg.z_dim).to(self.device)
+            w = net.map(z, psi) if not n_classes else net.map(z, psi, torch.tensor([cls], device=self.device))
+        return w[0].float().cpu().numpy()
 
     def render(self, kind: str, latent: np.ndarray, mask: np.ndarray | None = None,
                base: np.ndarray | None = None, tag: int = 0) -> np.ndarray:

@@ -1,21 +1,22 @@
-"""GAN controls: seed, random seed, class (of a conditional GAN), truncation psi, and sending the sample to the VAE."""
+"""GAN controls: seed, random seed, class (of a conditional GAN), truncation psi, skipping mixtures, and sending
+the sample to the VAE."""
 from __future__ import annotations
 
 import random
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import (QComboBox, QFormLayout, QGroupBox, QHBoxLayout, QLabel, QPushButton, QSlider,
+from PySide6.QtWidgets import (QCheckBox, QComboBox, QFormLayout, QGroupBox, QHBoxLayout, QLabel, QPushButton, QSlider,
                                QSpinBox, QVBoxLayout, QWidget)
 
-from ..catalog import DEFAULT_PSI
+from ..catalog import DEFAULT_PSI, SKIP_MIXTURES
 
 MAX_SEED = 2**31 - 1
 ANY_CLASS = "Any (the seed's own)"
 
 
 class GanPanel(QWidget):
-    generate_requested = Signal(int, float, object)   # seed, psi, class index or None (the seed's own)
-    new_sample_requested = Signal(int, float, object)
+    generate_requested = Signal(int, float, object, bool)   # seed, psi, class index or None, skip mixtures
+    new_sample_requested = Signal(int, float, object, bool)
     send_to_vae_requested = Signal()
     invert_requested = Signal(int, float)     # steps, editability 0..1
 
@@ -32,12 +33,18 @@ class GanPanel(QWidget):
         self.psi = QSlider(Qt.Orientation.Horizontal)
         self.psi.setRange(0, 150)
         self.psi_label = QLabel()
-        self.set_values(0, DEFAULT_PSI)  # the slider and its label from the one default
+        self.skip_mixtures = QCheckBox("Skip mixtures")
+        self.skip_mixtures.setObjectName("skip_mixtures")
+        self.skip_mixtures.setToolTip("Draw the seed's first sample that is not a blend of two things the GAN "
+                                      "learnt (a smudge between two faces). Off: the seed's own z, as other "
+                                      "StyleGAN tools number seeds")
+        self.set_values(0, DEFAULT_PSI, None, SKIP_MIXTURES)  # the controls from the one default
         self.new_button = QPushButton("New sample")
         self.send_button = QPushButton("Send to VAE editor")
         self.seed.valueChanged.connect(self._emit)
         self.gan_class.currentIndexChanged.connect(self._emit)
         self.psi.valueChanged.connect(self._on_psi)
+        self.skip_mixtures.toggled.connect(self._emit)
         self.random_button.clicked.connect(self.random_seed)
         self.new_button.clicked.connect(lambda: self.new_sample_requested.emit(*self.values()))
         self.send_button.clicked.connect(self.send_to_vae_requested)
@@ -51,6 +58,7 @@ class GanPanel(QWidget):
         form.addRow("Seed", seed_row)
         form.addRow("Class", self.gan_class)
         form.addRow("Truncation", psi_row)
+        form.addRow("", self.skip_mixtures)
         self.form = form
         self.set_classes(())
         layout = QVBoxLayout(self)
@@ -87,19 +95,22 @@ class GanPanel(QWidget):
         form.addRow(self.invert_button)
         return box
 
-    def values(self) -> tuple[int, float, int | None]:
-        """(seed, psi, class index or None for the seed's own)."""
+    def values(self) -> tuple[int, float, int | None, bool]:
+        """(seed, psi, class index or None for the seed's own, skip mixtures)."""
         index = self.gan_class.currentIndex()
-        return self.seed.value(), self.psi.value() / 100, index - 1 if index > 0 else None
+        return (self.seed.value(), self.psi.value() / 100, index - 1 if index > 0 else None,
+                self.skip_mixtures.isChecked() and self.skip_mixtures.isEnabled())
 
-    def set_values(self, seed: int, psi: float, gan_class: int | None = None) -> None:
-        widgets = (self.seed, self.psi, self.gan_class)
+    def set_values(self, seed: int, psi: float, gan_class: int | None = None,
+                   skip_mixtures: bool = SKIP_MIXTURES) -> None:
+        widgets = (self.seed, self.psi, self.gan_class, self.skip_mixtures)
         for w in widgets:
             w.blockSignals(True)
         self.seed.setValue(seed)
         self.psi.setValue(round(psi * 100))
         self.psi_label.setText(f"ψ {psi:.2f}")
         self.gan_class.setCurrentIndex(0 if gan_class is None else gan_class + 1)
+        self.skip_mixtures.setChecked(skip_mixtures)
         for w in widgets:
             w.blockSignals(False)
 
@@ -110,6 +121,10 @@ class GanPanel(QWidget):
         self.gan_class.addItems([ANY_CLASS, *names])
         self.gan_class.blockSignals(False)
         self.form.setRowVisible(self.gan_class, bool(names))
+
+    def set_mixtures_available(self, available: bool) -> None:
+        """Off for a GAN converted from elsewhere: a StyleGAN2 at 1024 px would take seconds per seed."""
+        self.skip_mixtures.setEnabled(available)
 
     def random_seed(self) -> None:
         self.seed.setValue(random.randrange(MAX_SEED))
