@@ -15,7 +15,9 @@ A conditional GAN, given --labels: for each class, how often its samples' neares
 training image (same features) is of that class, beside the same figure for
 held-out real images (the ceiling), and how varied its samples are: the mean
 distance between two of them over that between two of its training images (1: as
-varied as the data; near 0: the class collapsed to one image).
+varied as the data; near 0: the class collapsed to one image). --skip-mixtures: every
+sample as the app draws it with Skip mixtures on (models/mixtures.py), each z the first
+of its own 16 draws.
 """
 from __future__ import annotations
 
@@ -30,6 +32,7 @@ import torch
 from genimg_gui.catalog import DEFAULT_PSI
 from genimg_gui.imaging import image_grid, save_png
 from genimg_gui.models.gan import in_chunks, seed_z
+from genimg_gui.models.mixtures import DRAWS, steady_draw
 from genimg_gui.models.tensors import as_pixels, to_images
 from genimg_gui.models.weights import load_model
 from genimg_gui.train.data import FolderData, load_folder, recorded_split
@@ -49,7 +52,20 @@ def evaluate_vae(vae, held: torch.Tensor) -> dict:
 
 
 @torch.inference_mode()
-def evaluate_gan(gan, vae, train: torch.Tensor, n: int, out: Path | None) -> dict:
+def draw(gan, z: torch.Tensor, c: torch.Tensor | None, psi: float, skip_mixtures: bool = False) -> torch.Tensor:
+    """Images of these z (and classes); with skip_mixtures each z is the first of its own DRAWS draws, the
+    others from a stream seeded by its row, as the app draws a seed."""
+    if not skip_mixtures:
+        return torch.cat([gan(zs, psi, cs) for zs, cs in in_chunks(z, c, 250)])
+    w = []
+    for i, zi in enumerate(z):
+        others = torch.randn(DRAWS - 1, gan.cfg.z_dim, generator=torch.Generator().manual_seed(i))
+        w.append(steady_draw(gan, torch.cat([zi[None], others]), psi, None if c is None else int(c[i])))
+    return torch.cat([gan.synthesize(ws) for ws in torch.cat(w).split(250)])
+
+
+@torch.inference_mode()
+def evaluate_gan(gan, vae, train: torch.Tensor, n: int, out: Path | None, skip_mixtures: bool = False) -> dict:
     """Figures without truncation (psi 1, the usual way to report them), at the app's default psi,
     and for as many other training images: the ceiling a perfect generator would reach here."""
     gen = torch.Generator().manual_seed(123)
@@ -57,7 +73,7 @@ def evaluate_gan(gan, vae, train: torch.Tensor, n: int, out: Path | None) -> dic
     order = torch.randperm(len(train), generator=gen)  # the same reference images for every GAN
     c = gan.draw_classes(len(z), gen)  # a conditional GAN's classes, as often as its training data holds them
     real = vae_features(vae, train[order[:n]])
-    samples = {psi: torch.cat([gan(zs, psi, cs) for zs, cs in in_chunks(z, c, 250)]) for psi in (1.0, DEFAULT_PSI)}
+    samples = {psi: draw(gan, z, c, psi, skip_mixtures) for psi in (1.0, DEFAULT_PSI)}
     result: dict = {"samples": len(z)} | real_ceiling(vae, real, train[order[n:2 * n]])
     for psi, fake in samples.items():
         precision, recall = precision_recall(real, vae_features(vae, fake))
@@ -72,7 +88,7 @@ def evaluate_gan(gan, vae, train: torch.Tensor, n: int, out: Path | None) -> dic
 
 @torch.inference_mode()
 def evaluate_classes(gan, vae, data: FolderData, split: tuple[torch.Tensor, torch.Tensor], labels: str,
-                     column: str, per_class: int = 200) -> dict:
+                     column: str, per_class: int = 200, skip_mixtures: bool = False) -> dict:
     """Per class, how often a sample lands nearest a training image of its class (k=1, VAE latent means),
     at psi 1 and the app's default psi, and how often a held-out real image does: the ceiling; and, at psi 1,
     how varied its samples are against its training images (class_variety: near 0 for a collapsed class)."""
@@ -88,7 +104,7 @@ def evaluate_classes(gan, vae, data: FolderData, split: tuple[torch.Tensor, torc
     z = torch.cat([seed_z(s, gan.cfg.z_dim) for s in range(len(c))])
     queries = {"real_images": (vae_features(vae, as_pixels(images[held_idx])), label[held_idx])}
     for psi in (1.0, DEFAULT_PSI):
-        fake = torch.cat([gan(zs, psi, cs) for zs, cs in in_chunks(z, c, 250)])
+        fake = draw(gan, z, c, psi, skip_mixtures)
         queries[f"psi{psi:g}"] = (vae_features(vae, fake), c)
     result = {}
     for name, (feats, truth) in queries.items():
@@ -131,6 +147,8 @@ def main() -> None:
     p.add_argument("--json", type=Path, help="also write the figures here")
     p.add_argument("--labels", help="a conditional GAN's labels file (as given to genimg train --labels)")
     p.add_argument("--label-column", default="label")
+    p.add_argument("--per-class", type=int, default=200, help="samples of each class for the class figures")
+    p.add_argument("--skip-mixtures", action="store_true", help="samples as the app draws them with Skip mixtures")
     args = p.parse_args()
     t0 = time.perf_counter()
     vae, card = load_model(args.vae)
@@ -144,9 +162,11 @@ def main() -> None:
     if args.gan.is_dir():
         gan, gan_card = load_model(args.gan)
         split = recorded_split(data, gan_card)  # emoji-gan's is its VAE's; emoji-faces-gan's, its own
-        figures["gan"] = evaluate_gan(gan, vae, as_pixels(images[split[0]]), args.samples, args.grid)
+        figures["gan"] = evaluate_gan(gan, vae, as_pixels(images[split[0]]), args.samples, args.grid,
+                                      args.skip_mixtures)
         if args.labels and gan.cfg.classes:
-            figures["gan"] |= evaluate_classes(gan, vae, data, split, args.labels, args.label_column)
+            figures["gan"] |= evaluate_classes(gan, vae, data, split, args.labels, args.label_column,
+                                               args.per_class, args.skip_mixtures)
     print(json.dumps(figures, indent=2))
     print(f"({time.perf_counter() - t0:.0f} s)")
     if args.json:

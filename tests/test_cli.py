@@ -120,9 +120,9 @@ def test_generate_is_deterministic_per_seed(gan, tmp_path):
         assert f["latent"].shape == (16,)
 
 
-def test_generate_skips_mixtures_as_the_app_does_unless_told_not_to(gan, tmp_path):
-    assert run("generate", "--gan", gan, "--seeds", "0-3", "-o", tmp_path / "skip") == 0
-    assert run("generate", "--gan", gan, "--seeds", "0-3", "-o", tmp_path / "own", "--no-skip-mixtures") == 0
+def test_generate_skips_mixtures_as_the_app_does_when_asked(gan, tmp_path):
+    assert run("generate", "--gan", gan, "--seeds", "0-3", "-o", tmp_path / "skip", "--skip-mixtures") == 0
+    assert run("generate", "--gan", gan, "--seeds", "0-3", "-o", tmp_path / "own") == 0
     rt = Runtime("cpu")
     rt.load(str(gan), lambda *_: None)
     for seed in range(4):

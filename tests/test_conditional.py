@@ -14,6 +14,7 @@ from genimg_gui.cli import main
 from genimg_gui.engine.runtime import Runtime
 from genimg_gui.models.directions import load_directions
 from genimg_gui.models.gan import Discriminator, Generator, sample_w, seed_class
+from genimg_gui.models.mixtures import DRAWS, seed_stream
 from genimg_gui.models.weights import load_model
 from genimg_gui.train import TrainError
 from genimg_gui.train.data import load_folder
@@ -220,6 +221,13 @@ def test_map_seed_takes_a_class_or_draws_the_seeds_own(conditional_dir, model_di
     np.testing.assert_array_equal(rt.map_seed(5, 0.7), ws[own])
     with pytest.raises(ValueError, match="not one of this GAN's 3 classes"):
         rt.map_seed(5, 0.7, 3)
+    # skipping mixtures keeps the class: the kept w is one of that class's draws from the seed's stream
+    gen = rt.model("gan").net
+    for k in (None, 0, 2):
+        cls = own if k is None else k
+        draws = gen.map(seed_stream(5, gen.cfg.z_dim), 0.7, torch.full((DRAWS,), cls)).numpy()
+        w = rt.map_seed(5, 0.7, k, skip_mixtures=True)
+        assert any(np.allclose(w, d, atol=1e-6) for d in draws)
     rt.load(str(model_dir / "tiny-gan"), lambda *_: None)
     with pytest.raises(ValueError, match="has no classes"):
         rt.map_seed(5, 0.7, 0)

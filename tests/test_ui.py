@@ -159,7 +159,7 @@ def test_gan_seed_and_send_to_vae(qtbot, window, reference):
     window.filmstrip.setCurrentRow(0)
     assert doc.current is gan_item
     seed, psi, gan_class, skip = panel.values()
-    assert gan_class is None and skip  # the tiny GAN has no classes; mixtures are skipped by default
+    assert gan_class is None and not skip  # the tiny GAN has no classes; each seed draws its own z by default
     assert np.array_equal(gan_item.image, reference.decode("gan", reference.map_seed(seed, psi, None, skip)))
     panel.seed.setValue(seed + 1)
     expected = reference.decode("gan", reference.map_seed(seed + 1, psi, None, skip))
@@ -174,7 +174,7 @@ def test_gan_seed_and_send_to_vae(qtbot, window, reference):
     assert doc.current is sent and window.filmstrip.count() == 2
 
 
-def test_unticking_skip_mixtures_draws_the_seeds_own_z_and_undo_brings_the_steady_draw_back(
+def test_ticking_skip_mixtures_draws_the_seeds_steady_sample_and_undo_brings_its_own_back(
         qtbot, window, reference):
     doc, panel = window.document, window.gan_panel
     [gan_item] = doc.items.values()
@@ -182,14 +182,14 @@ def test_unticking_skip_mixtures_draws_the_seeds_own_z_and_undo_brings_the_stead
     seed, psi, _, skip = panel.values()
     steady = reference.decode("gan", reference.map_seed(seed, psi, None, True))
     own = reference.decode("gan", reference.map_seed(seed, psi))
-    assert skip and gan_item.skip_mixtures and np.array_equal(gan_item.image, steady)
+    assert not skip and not gan_item.skip_mixtures and np.array_equal(gan_item.image, own)
     assert not np.array_equal(own, steady)  # the tiny GAN's seed 0 is not its own steadiest draw
     panel.skip_mixtures.click()
-    assert not panel.skip_mixtures.isChecked()
-    qtbot.waitUntil(lambda: np.array_equal(gan_item.image, own), timeout=TIMEOUT)
-    assert not gan_item.skip_mixtures and not panel.values()[3]
+    assert panel.values()[3]
+    qtbot.waitUntil(lambda: np.array_equal(gan_item.image, steady), timeout=TIMEOUT)
+    assert gan_item.skip_mixtures
     window.undo_action.trigger()
-    qtbot.waitUntil(lambda: np.array_equal(shown(window), steady), timeout=TIMEOUT)
+    qtbot.waitUntil(lambda: np.array_equal(shown(window), own), timeout=TIMEOUT)
 
 
 def test_model_panel_shows_the_card(window, model_dir):
@@ -259,7 +259,7 @@ def test_cancel_hides_the_progress_bar(qtbot, window, image_files):
 def test_switching_gan_remaps_every_gan_item(qtbot, window, image_files, tmp_path):
     doc = window.document
     for seed in (11, 12):
-        doc.generate(seed, 0.7, new_item=True)
+        doc.generate(seed, 0.7, None, seed == 11, new_item=True)
         qtbot.waitUntil(lambda: any(i.seed == seed for i in doc.items.values()), timeout=TIMEOUT)
     gan_items = [i for i in doc.items.values() if i.kind == "gan"]
     assert len(gan_items) == 3
@@ -275,8 +275,7 @@ def test_switching_gan_remaps_every_gan_item(qtbot, window, image_files, tmp_pat
     last = gan_items[-1]
     qtbot.waitUntil(lambda: np.array_equal(last.image, reference.decode("gan", reference.map_seed(last.seed, 0.7))),
                     timeout=TIMEOUT)
-    # the first sample was drawn with the panel's Skip mixtures; the re-map keeps each item's choice
-    assert [i.skip_mixtures for i in gan_items] == [True, False, False]
+    assert [i.skip_mixtures for i in gan_items] == [False, True, False]  # each item's own, in the re-map too
     # Fails today: the queue has one live slot for all kinds and items, so each re-map MapSeed
     # replaced the one before and only the last GAN item was re-mapped; the others keep the old
     # model's w and pixels.
