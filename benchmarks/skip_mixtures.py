@@ -1,14 +1,16 @@
 """What Skip mixtures costs and changes: time per seed, and how far its draws sit from seams.
 
     python benchmarks/skip_mixtures.py [--gan weights/emoji-faces-gan] [--seeds 200] [--psi 0.7] [--device auto]
-        [--data FACES]
+        [--data FACES [--grid PNG]]
 
 Through the app's Runtime: the median time to map a seed (seed -> w, the step a GAN sample starts with)
 without and with Skip mixtures, and the median decode beside them; how many seeds keep their own z; and the
 Jacobian norm (models/mixtures.py) of the drawn samples against that of the seeds' own z, whose
 largest values are the seams between two faces. With --data (the GAN's training folder): does skipping
 copy more? The median distance from a sample to its nearest training image (root mean square over pixels,
-0-255), beside the same for the held-out images of the GAN's split: a sample nearer than those is a copy.
+0-255), beside the same for the held-out images of the GAN's split, and for the training images drawn back
+through the GAN's decoder from their VAE latents: the nearest a drawn copy can come. --grid writes the first
+12 seeds: their own z (top), skipping mixtures (middle), and the training image nearest each of those (bottom).
 """
 from __future__ import annotations
 
@@ -20,9 +22,11 @@ import numpy as np
 import torch
 
 from genimg_gui.catalog import DEFAULT_PSI
+from genimg_gui.imaging import image_grid, save_png
 from genimg_gui.engine.runtime import Runtime
 from genimg_gui.models.mixtures import jacobian_norm
-from genimg_gui.models.weights import read_card
+from genimg_gui.models.tensors import to_images, to_tensor
+from genimg_gui.models.weights import load_model, read_card
 from genimg_gui.train.data import load_folder, recorded_split
 
 
@@ -32,18 +36,42 @@ def timed(fn) -> tuple[object, float]:
     return out, time.perf_counter() - t0
 
 
-def nearest_distance(images: np.ndarray, train: np.ndarray) -> float:
-    """Median over images of the RMS pixel distance to the nearest training image."""
+def nearest(images: np.ndarray, train: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Per image, the RMS pixel distance (0-255) to its nearest training image, and that image's index."""
     a, b = (torch.from_numpy(x.reshape(len(x), -1).astype(np.float32)) for x in (images, train))
-    return float(torch.cdist(a, b).min(1).values.median()) / np.sqrt(a.shape[1])
+    d = torch.cdist(a, b).min(1)
+    return d.values.numpy() / np.sqrt(a.shape[1]), d.indices.numpy()
 
 
-def copying(gan: Path, data: Path, own: np.ndarray, steady: np.ndarray) -> None:
-    card = read_card(gan)
-    folder = load_folder(data, card["resolution"])
+@torch.inference_mode()
+def round_trip(vae_dir: Path, rt: Runtime, train: np.ndarray) -> np.ndarray:
+    """Training images encoded by the GAN's VAE and drawn back by the GAN's decoder (as the GAN's own grids
+    are: de-normalised, then decoded)."""
+    vae, _ = load_model(vae_dir)
+    vae = vae.to(rt.device)
+    return np.concatenate([to_images(rt.model("gan").net.decoder(vae.encode(to_tensor(c, rt.device))[0]))
+                           for c in np.array_split(train, max(1, len(train) // 128))])
+
+
+def copying(args: argparse.Namespace, rt: Runtime, own: np.ndarray, steady: np.ndarray) -> None:
+    card = read_card(args.gan)
+    folder = load_folder(args.data, card["resolution"])
     train, held = (folder.images[idx].numpy() for idx in recorded_split(folder, card))
-    print(f"nearest training image, median RMS distance: own z {nearest_distance(own, train):.1f}, skipping "
-          f"mixtures {nearest_distance(steady, train):.1f}, held-out images {nearest_distance(held, train):.1f}")
+    if card["training"].get("options", {}).get("mirror"):
+        train = np.concatenate([train, train[:, :, ::-1]])  # it learnt the mirrored faces too
+    figures = {name: np.median(nearest(x, train)[0]) for name, x in
+               (("own z", own), ("skipping mixtures", steady), ("held-out images", held))}
+    print("nearest training image, median RMS pixel distance: "
+          + ", ".join(f"{k} {v:.1f}" for k, v in figures.items()), end="")
+    if hasattr(rt.model("gan").net, "decoder"):
+        drawn_back = nearest(round_trip(args.vae, rt, train), train)[0]
+        print(f", training images drawn back through the GAN's decoder {np.median(drawn_back):.1f}", end="")
+    print()
+    distance, index = nearest(steady, train)
+    print(f"samples nearer a training image than 10: own z {np.mean(nearest(own, train)[0] < 10):.0%}, "
+          f"skipping mixtures {np.mean(distance < 10):.0%}")
+    if args.grid is not None:
+        save_png(image_grid([*own[:12], *steady[:12], *train[index[:12]]], 12), args.grid, scale=2)
 
 
 def main() -> None:
@@ -53,6 +81,8 @@ def main() -> None:
     p.add_argument("--psi", type=float, default=DEFAULT_PSI)
     p.add_argument("--device", default="auto")
     p.add_argument("--data", type=Path, help="the GAN's training folder: also measure how near samples sit to it")
+    p.add_argument("--vae", type=Path, default=Path("weights/emoji-vae"), help="the VAE a latent GAN draws in")
+    p.add_argument("--grid", type=Path, help="with --data: own z, skipping mixtures and nearest training images")
     args = p.parse_args()
     rt = Runtime(args.device)
     rt.load(str(args.gan), lambda *_: None)
@@ -80,7 +110,7 @@ def main() -> None:
     print(f"Jacobian norm, median / 90th percentile: own z {np.median(j_own):.2f} / {np.percentile(j_own, 90):.2f}, "
           f"skipping mixtures {np.median(j_steady):.2f} / {np.percentile(j_steady, 90):.2f}")
     if args.data:
-        copying(args.gan, args.data, np.stack(images["own"]), np.stack(images["skip"]))
+        copying(args, rt, np.stack(images["own"]), np.stack(images["skip"]))
 
 
 if __name__ == "__main__":
