@@ -28,9 +28,9 @@ import numpy as np
 import torch
 from PIL import Image, ImageDraw
 
+from genimg_gui.engine.runtime import Runtime
 from genimg_gui.imaging import image_grid
 from genimg_gui.models.gan import Discriminator, seed_class, seeds_zc
-from genimg_gui.models.mixtures import seed_stream, steady_draw
 from genimg_gui.models.tensors import to_images
 from genimg_gui.models.weights import load_model, read_card
 from genimg_gui.train.data import load_folder, recorded_split
@@ -43,21 +43,17 @@ FIRST_SEED = 5000  # away from the seeds in the README's grids
 @torch.inference_mode()
 def gan_samples(gan_dir: Path, n: int, psi: float, first_seed: int = FIRST_SEED, judge: Path | None = None,
                 best_of: int = 1, skip_mixtures: bool = False) -> np.ndarray:
-    gan, _ = load_model(gan_dir)
     seeds = range(first_seed, first_seed + n)  # the app's seeds, each of its own class if it has classes
-    if skip_mixtures:
-        return to_images(gan.synthesize(torch.cat([steady_seed_w(gan, s, psi) for s in seeds])))
+    if skip_mixtures:  # through the app's own Runtime: the samples a person sees with Skip mixtures on
+        rt = Runtime("cpu")
+        rt.load(str(gan_dir), lambda *_: None)
+        return np.stack([rt.decode("gan", rt.map_seed(s, psi, None, True)) for s in seeds])
+    gan, _ = load_model(gan_dir)
     z, c = seeds_zc(gan, seeds)
     if judge is not None:
         judge_net = read_judge(judge, gan)  # once, not per seed
         z = torch.cat([judged_z(gan, judge_net, s, best_of, psi) for s in seeds])
     return to_images(gan(z, psi, c))
-
-
-def steady_seed_w(gan: torch.nn.Module, seed: int, psi: float) -> torch.Tensor:
-    """The seed's sample as the app draws it with "Skip mixtures" on (models/mixtures.py)."""
-    c = seed_class(gan, seed)
-    return steady_draw(gan, seed_stream(seed, gan.cfg.z_dim), psi, None if c is None else int(c))
 
 
 def read_judge(folder: Path, gan: torch.nn.Module) -> Discriminator:
