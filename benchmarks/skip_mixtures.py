@@ -1,7 +1,7 @@
 """What Skip mixtures costs and changes: time per seed, and how far its draws sit from seams.
 
     python benchmarks/skip_mixtures.py [--gan weights/emoji-faces-gan] [--seeds 200] [--psi 0.7] [--device auto]
-        [--data FACES [--grid PNG]]
+        [--data FACES [--grid PNG]] [--quantile 0.3]
 
 Through the app's Runtime: the median time to map a seed (seed -> w, the step a GAN sample starts with)
 without and with Skip mixtures, and the median decode beside them; how many seeds keep their own z; and the
@@ -24,6 +24,7 @@ import torch
 from genimg_gui.catalog import DEFAULT_PSI
 from genimg_gui.imaging import image_grid, save_png
 from genimg_gui.engine.runtime import Runtime
+from genimg_gui.models import mixtures
 from genimg_gui.models.mixtures import jacobian_norm
 from genimg_gui.models.tensors import to_images, to_tensor
 from genimg_gui.models.weights import load_model, read_card
@@ -83,7 +84,10 @@ def main() -> None:
     p.add_argument("--data", type=Path, help="the GAN's training folder: also measure how near samples sit to it")
     p.add_argument("--vae", type=Path, default=Path("weights/emoji-vae"), help="the VAE a latent GAN draws in")
     p.add_argument("--grid", type=Path, help="with --data: own z, skipping mixtures and nearest training images")
+    p.add_argument("--quantile", type=float, default=mixtures.QUANTILE,
+                   help="keep a draw among this share of the steadiest (the app's: %(default)s)")
     args = p.parse_args()
+    mixtures.QUANTILE = args.quantile
     rt = Runtime(args.device)
     rt.load(str(args.gan), lambda *_: None)
     net = rt.model("gan").net
@@ -103,7 +107,7 @@ def main() -> None:
     j_own, j_steady = (jacobian_norm(net, w).cpu().numpy() for w in (own_w, steady_w))
     kept = int(sum(np.allclose(a, b, atol=1e-5) for a, b in zip(own, steady)))  # a batch of 16 rounds apart
     med = {k: 1000 * float(np.median(v)) for k, v in times.items()}
-    print(f"{args.gan} on {rt.device}, psi {args.psi}, seeds 0-{args.seeds - 1}")
+    print(f"{args.gan} on {rt.device}, psi {args.psi}, seeds 0-{args.seeds - 1}, quantile {args.quantile:g}")
     print(f"map a seed: {med['own']:.1f} ms own z, {med['skip']:.1f} ms skipping mixtures "
           f"({med['skip'] / med['own']:.0f}x); decode {med['decode']:.1f} ms (medians)")
     print(f"seeds that keep their own z: {kept} of {args.seeds}")
