@@ -135,8 +135,9 @@ def main() -> None:
     m.add_argument("--judge", type=Path, help="a folder discriminator_space.py --save wrote: each sample is the "
                    "one of --best-of draws from its seed that this discriminator calls most real")
     m.add_argument("--best-of", type=int, default=16)
-    m.add_argument("--skip-mixtures", action="store_true", help="each sample as the app draws it with Skip mixtures on: "
-                   "the first of the seed's 16 draws whose Jacobian is among their smallest 30 %%")
+    m.add_argument("--skip-mixtures", action="store_true",
+                   help="each sample as the app draws it with Skip mixtures on: the first of the seed's 16 "
+                        "draws whose Jacobian is among their smallest 30 %%")
     s = sub.add_parser("score")
     s.add_argument("dir", type=Path)
     s.add_argument("--picked", required=True, help="the numbers you took for generated, comma-separated")
