@@ -147,6 +147,9 @@ class GANRecipe:
             if name in opts.extra:
                 raise TrainError(f"--set {name} trains the decoder a latent GAN paints through: "
                                  "add --latent-of VAE_DIR, or drop it")
+        if "compose" in opts.extra:
+            raise TrainError("--set compose cuts a latent GAN's grids, where a cut decodes to one picture: "
+                             "add --latent-of VAE_DIR, or drop it")
         cfg = gan_config(opts)
         return Generator(cfg), Discriminator(cfg)
 

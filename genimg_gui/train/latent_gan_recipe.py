@@ -6,7 +6,8 @@ Same losses, R1, EMA and mapping network as the pixel GAN; of DiffAugment only
 translation and cutout, which mean the same on a latent grid as on an image. With --set decoder_noise=σ
 the decoder copy also learns to draw the training images from their grids with noise of up to σ std
 (decoder_denoising.py), and with --set decoder_gan=λ also to draw the generator's grids past a pixel
-discriminator (decoder_adversary.py).
+discriminator (decoder_adversary.py). With --set compose=p, a share p of the real grids the discriminator
+sees are composites of two similar training images (augment.composed).
 """
 from __future__ import annotations
 
@@ -20,11 +21,12 @@ from ..models.tensors import as_pixels
 from ..models.weights import ModelFileError, load_model
 from ..models.vae import ConvVAE
 from . import TrainError
-from .augment import latent_augment
+from .augment import composed, latent_augment
 from .decoder_adversary import DecoderAdversary, adversarial_weight, pixel_discriminator
 from .decoder_denoising import DecoderDenoising, noise_level
 from .gan_recipe import GANRecipe
 from .loop import TrainOptions, load_optimizer
+from .settings import number_from
 from .metrics import precision_recall
 
 EVAL_SAMPLES = 512  # per held-out evaluation: a few seconds on a CPU
@@ -56,6 +58,8 @@ class LatentGANRecipe(GANRecipe):
             raise TrainError("--set decoder_gan trains the decoder copy beside --set decoder_noise: "
                              "add --set decoder_noise=0.4, or drop it")
         self.trained_decoder_gan = self.decoder_gan  # the adversarial weight the decoder copy trained with
+        value = opts.extra.get("compose", 0.0)
+        self.compose = number_from(value, 0, 1, f"compose={value}: the share of real grids to compose, 0 to 1")
         self.stats_ready = False
         cfg = LatentGANConfig(resolution=opts.resolution, vae=vae.cfg, classes=tuple(opts.extra.get("classes", ())),
                               channels=tuple(opts.extra.get("channels", (256, 128, 64))),
@@ -103,15 +107,19 @@ class LatentGANRecipe(GANRecipe):
 
     def step(self, batch: torch.Tensor, step: int, labels: torch.Tensor | None = None) -> dict[str, float]:
         if not self.denoising:
-            return super().step(batch, step, labels)
+            return super().step(self._composed(self._latents(batch), labels), step, labels)
         grids = self._latents(batch)  # the pixels, encoded once for both the game and the decoder
-        losses = super().step(grids, step, labels)
+        losses = super().step(self._composed(grids, labels), step, labels)
         losses.update(self.denoising.step(self.real_input(grids), batch, self.G.latent_mean, self.G.latent_std,
                                           self._decoder_fakes(len(batch), labels)))
         # the decoder is not averaged: a regression that trains steadily, and the EMA's 2,000-step memory would
         # hold back a short fine-tune of it (during --set d_warmup the EMA does not move at all)
         self.G_ema.decoder.load_state_dict(self.G.decoder.state_dict())
         return losses
+
+    def _composed(self, grids: torch.Tensor, labels: torch.Tensor | None) -> torch.Tensor:
+        """The real grids the discriminator sees; the decoder copy still learns from the images' own."""
+        return composed(grids, self.compose, labels) if self.compose else grids
 
     @torch.no_grad()
     def _decoder_fakes(self, n: int, labels: torch.Tensor | None) -> torch.Tensor | None:
@@ -167,9 +175,11 @@ class LatentGANRecipe(GANRecipe):
                 "decoder_gan": self.trained_decoder_gan, **extra}
 
     def objective(self) -> dict:
-        denoised = {"decoder_noise": self.trained_decoder_noise} if self.trained_decoder_noise else {}
+        settings = {"decoder_noise": self.trained_decoder_noise} if self.trained_decoder_noise else {}
         if self.trained_decoder_gan:
-            denoised["decoder_gan"] = self.trained_decoder_gan
+            settings["decoder_gan"] = self.trained_decoder_gan
+        if self.compose:
+            settings["compose"] = self.compose
         return {**super().objective(),
                 "augment": f"DiffAugment translation,cutout on the latent grid, {self.augment_chance.describe()}",
-                "space": "latent grid of the VAE whose decoder is included", **denoised}
+                "space": "latent grid of the VAE whose decoder is included", **settings}

@@ -9,7 +9,7 @@ from . import TrainError
 
 VAE_SETTINGS = ("channels", "latent_channels", "kl_weight")
 GAN_SETTINGS = ("channels", "z_dim", "w_dim", "styles", "r1_gamma", "ema", "mapping_lr", "d_lr", "d_warmup",
-                "augment_p", "mode_seeking", "decoder_noise", "decoder_gan")
+                "augment_p", "mode_seeking", "decoder_noise", "decoder_gan", "compose")
 
 
 def number_from(value: object, low: float, high: float, refusal: str) -> float:
