@@ -26,8 +26,8 @@ from .decoder_adversary import DecoderAdversary, adversarial_weight, pixel_discr
 from .decoder_denoising import DecoderDenoising, noise_level
 from .gan_recipe import GANRecipe
 from .loop import TrainOptions, load_optimizer
-from .settings import number_from
 from .metrics import precision_recall
+from .settings import number_from
 
 EVAL_SAMPLES = 512  # per held-out evaluation: a few seconds on a CPU
 NEIGHBOURS = 3  # the k of precision/recall, as in benchmarks/model_quality.py
