@@ -18,10 +18,9 @@ from .. import masking
 from ..catalog import converted_dir
 from ..edit import Directions
 from ..imaging import Fit, fit_square, to_rgb
-from ..models import foreign
+from ..models import foreign, mixtures
 from ..models.device import pick_device
 from ..models.directions import load_directions, pca, save_directions
-from ..models import mixtures
 from ..models.gan import sample_w, seed_class, seed_z
 from ..models.tensors import to_images, to_tensor
 from ..models.weights import ModelFileError, is_spatial, latent_shape, load_model, parameter_count
