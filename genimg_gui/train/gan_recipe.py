@@ -82,6 +82,14 @@ def mode_seeking_loss(fake: torch.Tensor, z: torch.Tensor) -> torch.Tensor:
     return 1 / (spread / (z[:half] - z[half:2 * half]).abs().mean() + 1e-5)
 
 
+# Settings that only mean something for a GAN drawing in a VAE's latent space (LatentGANRecipe), with why.
+LATENT_ONLY = {
+    "decoder_noise": "trains the decoder a latent GAN paints through",
+    "decoder_gan": "trains the decoder a latent GAN paints through",
+    "compose": "cuts a latent GAN's grids, where a cut decodes to one picture",
+}
+
+
 class GANRecipe:
     kind = "gan"
     settings = GAN_SETTINGS  # what --set changes
@@ -143,13 +151,9 @@ class GANRecipe:
             self.G.class_freq.copy_(torch.tensor(self.class_counts, dtype=torch.float32).clamp(min=1e-3))
 
     def build(self, opts: TrainOptions) -> tuple[torch.nn.Module, torch.nn.Module]:
-        for name in ("decoder_noise", "decoder_gan"):
+        for name, why in LATENT_ONLY.items():
             if name in opts.extra:
-                raise TrainError(f"--set {name} trains the decoder a latent GAN paints through: "
-                                 "add --latent-of VAE_DIR, or drop it")
-        if "compose" in opts.extra:
-            raise TrainError("--set compose cuts a latent GAN's grids, where a cut decodes to one picture: "
-                             "add --latent-of VAE_DIR, or drop it")
+                raise TrainError(f"--set {name} {why}: add --latent-of VAE_DIR, or drop it")
         cfg = gan_config(opts)
         return Generator(cfg), Discriminator(cfg)
 
