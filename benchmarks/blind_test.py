@@ -40,14 +40,14 @@ SCALE = 2  # keys written before --scale used this
 FIRST_SEED = 5000  # away from the seeds in the README's grids
 
 
-@torch.inference_mode()
+@torch.no_grad()  # not inference_mode: --refine takes gradients through the generator
 def gan_samples(gan_dir: Path, n: int, psi: float, first_seed: int = FIRST_SEED, judge: Path | None = None,
-                best_of: int = 1, skip_mixtures: bool = False) -> np.ndarray:
+                best_of: int = 1, skip_mixtures: bool = False, refine: bool = False) -> np.ndarray:
     seeds = range(first_seed, first_seed + n)  # the app's seeds, each of its own class if it has classes
-    if skip_mixtures:  # through the app's own Runtime: the samples a person sees with Skip mixtures on
+    if skip_mixtures or refine:  # through the app's own Runtime: the samples a person sees with them on
         rt = Runtime("cpu")
         rt.load(str(gan_dir), lambda *_: None)
-        return np.stack([rt.decode("gan", rt.map_seed(s, psi, None, True)) for s in seeds])
+        return np.stack([rt.decode("gan", rt.map_seed(s, psi, None, skip_mixtures, refine)) for s in seeds])
     gan, _ = load_model(gan_dir)
     z, c = seeds_zc(gan, seeds)
     if judge is not None:
@@ -93,7 +93,8 @@ def numbered(tile: np.ndarray, number: int, scale: int) -> np.ndarray:
 
 
 def make(args: argparse.Namespace) -> None:
-    fake = gan_samples(args.gan, args.n, args.psi, args.first_seed, args.judge, args.best_of, args.skip_mixtures)
+    fake = gan_samples(args.gan, args.n, args.psi, args.first_seed, args.judge, args.best_of, args.skip_mixtures,
+                       args.refine)
     real = held_out_images(args.data, args.gan, args.n, args.seed)
     tiles = [(t, "generated") for t in fake] + [(t, "real") for t in real]
     random.Random(args.seed).shuffle(tiles)
@@ -103,7 +104,7 @@ def make(args: argparse.Namespace) -> None:
     key = {"generated": [i + 1 for i, (_, kind) in enumerate(tiles) if kind == "generated"],
            "gan": str(args.gan), "psi": args.psi, "n": args.n, "first_seed": args.first_seed, "scale": args.scale,
            **({"judge": str(args.judge), "best_of": args.best_of} if args.judge else {}),
-           **({"skip_mixtures": True} if args.skip_mixtures else {})}
+           **({"skip_mixtures": True} if args.skip_mixtures else {}), **({"refine": True} if args.refine else {})}
     (args.out / "key.json").write_text(json.dumps(key, indent=2))
     print(f"wrote {args.out / 'grid.png'} ({2 * args.n} tiles); the answer is in key.json")
 
@@ -138,6 +139,8 @@ def main() -> None:
     m.add_argument("--skip-mixtures", action="store_true",
                    help="each sample as the app draws it with Skip mixtures on: the first of the seed's 16 "
                         "draws whose Jacobian is among their smallest 30 %%")
+    m.add_argument("--refine", action="store_true",
+                   help="each sample refined by the GAN's own discriminator (models/refine.py)")
     s = sub.add_parser("score")
     s.add_argument("dir", type=Path)
     s.add_argument("--picked", required=True, help="the numbers you took for generated, comma-separated")

@@ -28,7 +28,7 @@ N = 4  # samples, and as many real images: emoji-gan's recorded split holds out 
 def _make(data: Path, out: Path, first_seed: int, scale: int = blind_test.SCALE) -> tuple[np.ndarray, dict]:
     args = argparse.Namespace(data=data, out=out, gan=ROOT / "weights" / "emoji-gan", psi=0.7, n=N, seed=0,
                               first_seed=first_seed, scale=scale, judge=None, best_of=1,
-                              skip_mixtures=False)
+                              skip_mixtures=False, refine=False)
     blind_test.make(args)
     return np.asarray(Image.open(out / "grid.png")), json.loads((out / "key.json").read_text())
 
@@ -118,6 +118,19 @@ def test_with_skip_mixtures_the_samples_are_the_apps_and_the_key_says_so(tmp_pat
     assert any(not np.array_equal(a, b) for a, b in zip(samples, plain))  # some seeds' own z sat on a seam
     args = argparse.Namespace(data=labelled_squares(tmp_path / "data", ["any"] * 40), out=tmp_path / "a",
                               gan=gan_dir, psi=0.7, n=N, seed=0, first_seed=5000, scale=2, judge=None, best_of=1,
-                              skip_mixtures=True)
+                              skip_mixtures=True, refine=False)
     blind_test.make(args)
     assert json.loads((tmp_path / "a" / "key.json").read_text())["skip_mixtures"] is True
+
+
+def test_with_refine_the_samples_are_the_apps_refined_ones(tmp_path):
+    from genimg_gui.engine.runtime import Runtime
+
+    gan_dir = ROOT / "weights" / "emoji-faces-gan"
+    rt = Runtime("cpu")
+    rt.load(str(gan_dir), lambda *_: None)
+    samples = blind_test.gan_samples(gan_dir, 2, 0.7, 5000, refine=True)
+    apps = [rt.decode("gan", rt.map_seed(s, 0.7, refine=True)) for s in (5000, 5001)]
+    assert all(np.array_equal(a, b) for a, b in zip(samples, apps))
+    plain = blind_test.gan_samples(gan_dir, 2, 0.7, 5000)
+    assert all(not np.array_equal(a, b) for a, b in zip(samples, plain))

@@ -18,7 +18,7 @@ from .. import masking
 from ..catalog import converted_dir
 from ..edit import Directions
 from ..imaging import Fit, fit_square, to_rgb
-from ..models import foreign, mixtures
+from ..models import foreign, mixtures, refine
 from ..models.device import pick_device
 from ..models.directions import load_directions, pca, save_directions
 from ..models.gan import sample_w, seed_class, seed_z
@@ -38,6 +38,7 @@ class LoadedModel:
     net: nn.Module
     card: dict
     directions: Directions
+    judge: nn.Module | None = None  # a GAN's own discriminator, for refining its samples (models/refine.py)
 
     @property
     def kind(self) -> str:
@@ -86,6 +87,18 @@ def _estimate_directions(net: nn.Module, kind: str, progress: ProgressFn) -> Dir
     return pca(torch.cat(chunks), N_DIRECTIONS)
 
 
+def _judge(folder: Path, net: nn.Module) -> nn.Module | None:
+    """A GAN's discriminator for models/refine.py; without one (or with a file that is not its), the GAN
+    still loads, and refining is not offered."""
+    if not refine.applies_to(net):
+        return None
+    try:
+        judge = refine.read_discriminator(folder, net)
+    except ModelFileError:
+        return None
+    return None if judge is None else judge.to(next(net.parameters()).device)
+
+
 class Runtime:
     """Loads, moves and runs models. Only the worker thread touches it."""
 
@@ -117,7 +130,7 @@ class Runtime:
                 save_directions(folder, directions)
             except OSError:
                 pass  # read-only model folder: recompute next time
-        model = LoadedModel(str(folder), net, card, directions)
+        model = LoadedModel(str(folder), net, card, directions, _judge(folder, net))
         self.models[model.kind] = model
         self._unedited.clear()
         return self.info(model, time.perf_counter() - t0, source=str(path))
@@ -132,6 +145,8 @@ class Runtime:
         device = pick_device(name)
         for model in self.models.values():
             model.net.to(device)
+            if model.judge is not None:
+                model.judge.to(device)
         self.device = device
         self.max_side = spatial.max_side_setting(device.type)  # photos opened from now on
         self._unedited.clear()  # another device may round a pixel differently
@@ -203,24 +218,47 @@ class Runtime:
             raise FloatingPointError(f"the {kind.upper()} produced NaN/inf pixels for this latent")
         return to_images(out)[0]
 
-    @torch.inference_mode()
-    def map_seed(self, seed: int, psi: float, cls: int | None = None, skip_mixtures: bool = False) -> np.ndarray:
+    @torch.no_grad()  # not inference_mode: refining a seed takes gradients through the generator
+    def map_seed(self, seed: int, psi: float, cls: int | None = None, skip_mixtures: bool = False,
+                 refine: bool = False) -> np.ndarray:
         """The w of a seed. cls: a conditional GAN's class index; None draws the class from the seed too.
-        skip_mixtures: the first of the seed's draws that is not a blend of two faces (models/mixtures.py)."""
+        skip_mixtures: the first of the seed's draws that is not a blend of two faces (models/mixtures.py).
+        refine: the seed's own z refined by the GAN's discriminator (models/refine.py), in place of
+        skip_mixtures; a GAN without a discriminator draws the seed as if refine were off."""
         net = self.model("gan").net
+        cls = self._seed_class(net, seed, cls)
+        c = None if cls is None else torch.tensor([cls], device=self.device)
+        if refine and self.discriminator() is not None:
+            return net.map(self.refined_z(seed, psi, cls), psi, c)[0].float().cpu().numpy()
+        if skip_mixtures and mixtures.applies_to(net):
+            w = mixtures.steady_draw(net, mixtures.seed_stream(seed, net.cfg.z_dim).to(self.device), psi, cls)
+        else:
+            w = net.map(seed_z(seed, net.cfg.z_dim).to(self.device), psi, c)
+        return w[0].float().cpu().numpy()
+
+    @staticmethod
+    def _seed_class(net: nn.Module, seed: int, cls: int | None) -> int | None:
+        """The class a seed is drawn in: the one asked for, checked, or for any class the seed's own."""
         n_classes = len(getattr(net.cfg, "classes", ()))
         if cls is not None and not n_classes:
             raise ValueError("this GAN has no classes to choose from")
         if cls is not None and not 0 <= cls < n_classes:
             raise ValueError(f"class {cls} is not one of this GAN's {n_classes} classes")
-        if n_classes and cls is None:
-            cls = int(seed_class(net, seed))
-        if skip_mixtures and mixtures.applies_to(net):
-            w = mixtures.steady_draw(net, mixtures.seed_stream(seed, net.cfg.z_dim).to(self.device), psi, cls)
-        else:
-            z = seed_z(seed, net.cfg.z_dim).to(self.device)
-            w = net.map(z, psi) if not n_classes else net.map(z, psi, torch.tensor([cls], device=self.device))
-        return w[0].float().cpu().numpy()
+        return int(seed_class(net, seed)) if n_classes and cls is None else cls
+
+    def discriminator(self) -> nn.Module | None:
+        """The loaded GAN's own discriminator, judging alone, or None when its folder has none."""
+        return self.model("gan").judge
+
+    @torch.no_grad()
+    def refined_z(self, seed: int, psi: float, cls: int | None = None) -> torch.Tensor:
+        """The seed's z (1, z_dim) after models/refine.py's steps down its discriminator's energy."""
+        net, judge = self.model("gan").net, self.discriminator()
+        if judge is None:
+            raise ModelFileError("this GAN's folder holds no discriminator to refine its samples with")
+        cls = self._seed_class(net, seed, cls)
+        c = None if cls is None else torch.tensor([cls], device=self.device)
+        return refine.refine(net, judge, seed_z(seed, net.cfg.z_dim).to(self.device), psi, c)
 
     def render(self, kind: str, latent: np.ndarray, mask: np.ndarray | None = None,
                base: np.ndarray | None = None, tag: int = 0) -> np.ndarray:

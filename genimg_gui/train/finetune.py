@@ -17,10 +17,11 @@ from torch import nn
 from ..catalog import recorded_latent_of
 from ..models.blocks import PixelNorm, unit_rms
 from ..models.gan import MappedGenerator
+from ..models.refine import DISCRIMINATOR_FILE
 from ..models.weights import ModelFileError, check_state_dict, load_model, read_card, read_tensors, save_tensors
 from . import TrainError
 
-DISCRIMINATOR_NAME = "discriminator.safetensors"
+DISCRIMINATOR_NAME = DISCRIMINATOR_FILE  # the same file models/refine.py reads for the app
 D_WARMUP_STEPS = 500  # a fresh discriminator's solo steps by default: enough against a young generator
 # what the run takes over from the model's card, so that --init alone gives the same network
 ARCHITECTURE_SETTINGS = {"vae": ("channels", "latent_channels"), "gan": ("channels", "z_dim", "w_dim", "styles")}

@@ -1,0 +1,125 @@
+"""Refining a GAN's samples with its own discriminator (models/refine.py, Runtime.map_seed(refine=True)):
+the steps leave the seam between two faces for the seed's own side, never depend on the batch, and the
+app reads the discriminator a GAN folder holds, or does without."""
+from __future__ import annotations
+
+from types import SimpleNamespace
+
+import numpy as np
+import pytest
+import torch
+from torch import nn
+
+from genimg_gui.engine.runtime import Runtime
+from genimg_gui.models.gan import Discriminator, seed_z
+from genimg_gui.models.latent_gan import LatentGenerator
+from genimg_gui.models.refine import (DISCRIMINATOR_FILE, STEP_SIZE, STEPS, read_discriminator, refine,
+                                     solo)
+from genimg_gui.models.weights import ModelFileError, save_model, save_tensors
+from genimg_gui.train.finetune import save_discriminator
+from conftest import CARD
+from test_inversion import TINY_LATENT_GAN
+
+pytestmark = pytest.mark.usefixtures("one_torch_thread")
+
+
+class TwoFaces(nn.Module):
+    """Two images, all +1 for w[0] > 0 and all -1 below, their blend on the seam at w[0] = 0."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.cfg = SimpleNamespace(z_dim=2, classes=())
+
+    def map(self, z: torch.Tensor, psi: float = 1.0, c: torch.Tensor | None = None) -> torch.Tensor:
+        return psi * z
+
+    def synthesize(self, w: torch.Tensor) -> torch.Tensor:
+        return torch.tanh(3 * w[:, :1, None, None]).expand(-1, 3, 4, 4)
+
+
+class Crispness(nn.Module):
+    """A judge that calls pictures real as their pixels near +1 or -1, as drawn faces do, and blends fake."""
+
+    def forward(self, x: torch.Tensor, c: torch.Tensor | None = None) -> torch.Tensor:
+        return 20 * x.abs().mean(dim=(1, 2, 3))
+
+
+def energy(gen, judge, z: torch.Tensor, psi: float) -> torch.Tensor:
+    return 0.5 * z.square().sum(1) - judge(gen.synthesize(gen.map(z, psi)))
+
+
+def test_a_seed_on_the_seam_moves_to_its_own_side_and_its_energy_falls():
+    gen, judge = TwoFaces(), Crispness()
+    z = torch.tensor([[0.05, 1.0], [-0.05, 1.0], [1.5, -0.5]])
+    out = refine(gen, judge, z, 1.0)
+    assert out[0, 0] > 0.15 and out[1, 0] < -0.15  # off the seam, each towards the face it leaned to
+    assert torch.all(energy(gen, judge, out, 1.0) < energy(gen, judge, z, 1.0))
+    # a clean face's judge is all but flat: the prior pulls it, a little, towards the centre
+    assert torch.allclose(out[2], z[2] * (1 - STEP_SIZE / 2) ** STEPS, atol=0.02)
+    assert torch.equal(out, refine(gen, judge, z, 1.0))  # no noise: the same every time
+
+
+@pytest.fixture(scope="module")
+def latent_gan_and_judge() -> tuple[LatentGenerator, Discriminator]:
+    torch.manual_seed(0)
+    gen = LatentGenerator(TINY_LATENT_GAN).eval().requires_grad_(False)
+    judge = Discriminator(gen.cfg, in_channels=TINY_LATENT_GAN.vae.latent_channels).eval().requires_grad_(False)
+    return gen, judge
+
+
+def test_a_seeds_refinement_does_not_depend_on_the_others_in_its_batch(latent_gan_and_judge):
+    gen, judge = latent_gan_and_judge
+    solo(judge)
+    z = torch.cat([seed_z(s, gen.cfg.z_dim) for s in range(4)])
+    together = refine(gen, judge, z, 0.7, steps=5)
+    alone = torch.cat([refine(gen, judge, z[i:i + 1], 0.7, steps=5) for i in range(4)])
+    assert torch.allclose(together, alone, atol=1e-5)
+    assert not torch.allclose(together, z, atol=1e-3)  # it moved
+    assert not any(p.requires_grad for p in gen.parameters())  # the networks were left as they were
+
+
+def test_a_conditional_gan_must_say_its_classes():
+    gen = TwoFaces()
+    gen.cfg.classes = ("a", "b")
+    with pytest.raises(ValueError, match="needs their classes"):
+        refine(gen, Crispness(), torch.zeros(1, 2), 1.0)
+
+
+def _latent_gan_folder(folder, with_judge: bool):
+    torch.manual_seed(0)
+    gen = LatentGenerator(TINY_LATENT_GAN)
+    save_model(folder, gen, {**CARD, "name": folder.name})
+    judge = Discriminator(gen.cfg, in_channels=TINY_LATENT_GAN.vae.latent_channels)
+    if with_judge:
+        save_discriminator(folder, judge)
+    return gen, judge
+
+
+def test_the_discriminator_a_folder_holds_is_read_and_a_wrong_file_is_refused(tmp_path):
+    gen, judge = _latent_gan_folder(tmp_path / "gan", with_judge=True)
+    read = read_discriminator(tmp_path / "gan", gen)
+    x = gen.synthesize_latent(gen.map(torch.randn(2, gen.cfg.z_dim))).detach()
+    assert torch.allclose(read(x), solo(judge.eval())(x), atol=0.05)  # saved in half precision
+    assert read_discriminator(tmp_path, gen) is None  # no file: nothing to refine with
+    save_tensors(tmp_path / DISCRIMINATOR_FILE, {"head.weight": torch.zeros(3, 3)})
+    with pytest.raises(ModelFileError):
+        read_discriminator(tmp_path, gen)
+
+
+def test_the_runtime_refines_a_seed_when_its_gan_has_a_discriminator_and_draws_it_plain_otherwise(tmp_path):
+    _latent_gan_folder(tmp_path / "judged", with_judge=True)
+    _latent_gan_folder(tmp_path / "plain", with_judge=False)
+    rt = Runtime("cpu")
+    rt.load(str(tmp_path / "judged"), lambda *_: None)
+    plain, refined = rt.map_seed(3, 0.7), rt.map_seed(3, 0.7, refine=True)
+    assert not np.allclose(plain, refined, atol=1e-4)
+    assert np.array_equal(refined, rt.map_seed(3, 0.7, refine=True))
+    net = rt.model("gan").net
+    with torch.no_grad():
+        assert np.allclose(refined, net.map(rt.refined_z(3, 0.7), 0.7)[0].numpy(), atol=1e-6)
+    assert rt.decode("gan", refined).shape == (32, 32, 3)
+    rt.load(str(tmp_path / "plain"), lambda *_: None)
+    assert rt.discriminator() is None
+    assert np.array_equal(rt.map_seed(3, 0.7, refine=True), rt.map_seed(3, 0.7))
+    with pytest.raises(ModelFileError, match="no discriminator"):
+        rt.refined_z(3, 0.7)
