@@ -37,6 +37,7 @@ class SessionItem:
     psi: float | None = None
     gan_class: int | None = None  # a conditional GAN's class; None: the seed's own
     skip_mixtures: bool = False   # sessions saved before the option drew every seed's own z
+    refine: bool = False          # and before this one, unrefined
 
 
 @dataclass
@@ -71,8 +72,8 @@ def _item_json(item: SessionItem, arrays: _Arrays) -> dict:
     nodes = [{"parent": n.parent, "values": list(n.state.values), "base": arrays.key(n.state.base),
               "mask": arrays.key(n.state.mask)} for n in item.history.nodes()]
     return {"kind": item.kind, "name": item.name, "seed": item.seed, "psi": item.psi, "gan_class": item.gan_class,
-            "skip_mixtures": item.skip_mixtures, "original": arrays.key(item.original), "image": arrays.key(item.image),
-            "nodes": nodes, "current_node": item.history.current_id}
+            "skip_mixtures": item.skip_mixtures, "refine": item.refine, "original": arrays.key(item.original),
+            "image": arrays.key(item.image), "nodes": nodes, "current_node": item.history.current_id}
 
 
 def save_session(session: Session, path: Path | None = None) -> Path:
@@ -110,7 +111,8 @@ def load_session(path: Path | None = None) -> Session:
             raise ValueError(f"not a version-{VERSION} genimg session")
         items = [SessionItem(it["kind"], str(it["name"]), arrays[it["original"]], arrays[it["image"]],
                              _history(it["nodes"], it["current_node"], arrays), it.get("seed"), it.get("psi"),
-                             it.get("gan_class"), bool(it.get("skip_mixtures", False)))
+                             it.get("gan_class"), bool(it.get("skip_mixtures", False)),
+                             bool(it.get("refine", False)))
                  for it in doc["items"]]
         return Session(items, int(doc.get("current", 0)), {str(k): str(v) for k, v in doc["models"].items()})
     except Exception as e:  # any corruption: say so, never crash the start-up

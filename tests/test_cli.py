@@ -120,6 +120,17 @@ def test_generate_is_deterministic_per_seed(gan, tmp_path):
         assert f["latent"].shape == (16,)
 
 
+def test_generate_refines_seeds_with_the_gans_discriminator_when_asked(tmp_path):
+    gan = catalog.BUNDLED_DIR / "emoji-faces-gan"
+    assert run("generate", "--gan", gan, "--seeds", "5-6", "-o", tmp_path / "refined", "--refine") == 0
+    rt = Runtime("cpu")
+    rt.load(str(gan), lambda *_: None)
+    for seed in (5, 6):
+        refined = pixels(tmp_path / "refined" / f"seed000{seed}.png")
+        np.testing.assert_array_equal(refined, rt.decode("gan", rt.map_seed(seed, 0.7, refine=True)))
+        assert not np.array_equal(refined, rt.decode("gan", rt.map_seed(seed, 0.7)))
+
+
 def test_generate_skips_mixtures_as_the_app_does_when_asked(gan, tmp_path):
     assert run("generate", "--gan", gan, "--seeds", "0-3", "-o", tmp_path / "skip", "--skip-mixtures") == 0
     assert run("generate", "--gan", gan, "--seeds", "0-3", "-o", tmp_path / "own") == 0

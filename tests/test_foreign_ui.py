@@ -132,14 +132,17 @@ def test_a_stylegan2_pickle_dropped_on_the_model_panel_generates(qtbot, window, 
     assert np.array_equal(gan_item.history.current.base, w)
     assert np.array_equal(gan_item.image, reference.decode("gan", w))
 
-    # a StyleGAN2 of up to 1024 px would take seconds to skip a seed's mixtures: the option is off, and a
-    # request for it (an item re-mapped from a genimg GAN) draws the seed's own z
-    assert not window.gan_panel.skip_mixtures.isEnabled() and not window.gan_panel.values()[3]
-    with qtbot.waitSignal(doc.item_added, timeout=UI_TIMEOUT):
-        window.gan_panel.new_sample_requested.emit(7, 0.8, None, True)
-    sample = doc.current
-    assert sample.kind == "gan" and sample.seed == 7
-    assert np.array_equal(sample.image, reference.decode("gan", reference.map_seed(7, 0.8)))
+    # a StyleGAN2 of up to 1024 px would take seconds to skip a seed's mixtures, and a pickle's discriminator is
+    # never read: both options are off, and a request for either (an item re-mapped from a genimg GAN) draws
+    # the seed's own z
+    panel = window.gan_panel
+    assert not panel.skip_mixtures.isEnabled() and not panel.refine.isEnabled() and panel.values()[3:] == (False, False)
+    for skip, refine in ((True, False), (False, True)):
+        with qtbot.waitSignal(doc.item_added, timeout=UI_TIMEOUT):
+            panel.new_sample_requested.emit(7, 0.8, None, skip, refine)
+        sample = doc.current
+        assert sample.kind == "gan" and sample.seed == 7
+        assert np.array_equal(sample.image, reference.decode("gan", reference.map_seed(7, 0.8)))
     assert not marker.exists() and window.last_error == ""
 
 

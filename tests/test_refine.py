@@ -11,14 +11,15 @@ import torch
 from torch import nn
 
 from genimg_gui.engine.runtime import Runtime
-from genimg_gui.models.gan import Discriminator, seed_z
+from genimg_gui.models.gan import Discriminator, Generator, seed_z
 from genimg_gui.models.latent_gan import LatentGenerator
 from genimg_gui.models.refine import (DISCRIMINATOR_FILE, STEP_SIZE, STEPS, read_discriminator, refine,
                                      solo)
 from genimg_gui.models.weights import ModelFileError, save_model, save_tensors
 from genimg_gui.train.finetune import save_discriminator
-from conftest import CARD
+from conftest import CARD, TINY_GAN, UI_TIMEOUT
 from test_inversion import TINY_LATENT_GAN
+from test_ui import shown
 
 pytestmark = pytest.mark.usefixtures("one_torch_thread")
 
@@ -123,3 +124,32 @@ def test_the_runtime_refines_a_seed_when_its_gan_has_a_discriminator_and_draws_i
     assert np.array_equal(rt.map_seed(3, 0.7, refine=True), rt.map_seed(3, 0.7))
     with pytest.raises(ModelFileError, match="no discriminator"):
         rt.refined_z(3, 0.7)
+
+
+def test_ticking_refine_draws_the_refined_seed_unticks_skip_mixtures_and_undo_brings_the_own_back(
+        qtbot, window, tmp_path):
+    torch.manual_seed(3)
+    gan = Generator(TINY_GAN)
+    save_model(tmp_path / "judged-gan", gan, {**CARD, "name": "judged-gan"})
+    save_discriminator(tmp_path / "judged-gan", Discriminator(TINY_GAN))
+    doc, panel = window.document, window.gan_panel
+    assert not panel.refine.isEnabled()  # the window's tiny GAN has no discriminator
+    with qtbot.waitSignal(doc.model_loaded, timeout=UI_TIMEOUT):
+        doc.load_model(str(tmp_path / "judged-gan"))
+    qtbot.waitUntil(lambda: panel.refine.isEnabled(), timeout=UI_TIMEOUT)
+    reference = Runtime("cpu")
+    reference.load(str(tmp_path / "judged-gan"), lambda *_: None)
+    [item] = [i for i in doc.items.values() if i.kind == "gan"]
+    window.filmstrip.setCurrentRow(0)
+    own = reference.decode("gan", reference.map_seed(item.seed, item.psi))
+    qtbot.waitUntil(lambda: np.array_equal(item.image, own), timeout=UI_TIMEOUT)  # re-mapped by the new GAN
+    panel.skip_mixtures.click()
+    panel.refine.click()
+    assert panel.refine.isChecked() and not panel.skip_mixtures.isChecked()  # one way to draw at a time
+    assert panel.values()[3:] == (False, True)
+    refined = reference.decode("gan", reference.map_seed(item.seed, item.psi, refine=True))
+    assert not np.array_equal(refined, own)
+    qtbot.waitUntil(lambda: np.array_equal(item.image, refined), timeout=UI_TIMEOUT)
+    assert item.refine and not item.skip_mixtures
+    window.undo_action.trigger()
+    qtbot.waitUntil(lambda: np.array_equal(shown(window), own), timeout=UI_TIMEOUT)

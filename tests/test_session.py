@@ -35,14 +35,14 @@ def test_session_round_trip_keeps_branches_masks_and_ids(tmp_path):
     image = np.full((4, 4, 3), 7, np.uint8)
     saved = sess.Session([sess.SessionItem("vae", "a b ü.png", image, image + 1, h, None, None),
                           sess.SessionItem("gan", "seed 3", image, image, History(EditState(np.ones(3), ())), 3, 0.7,
-                                           None, True)],
+                                           None, True, True)],
                          current=1, models={"vae": "/m/vae", "gan": "/m/gan"})
     path = sess.save_session(saved, tmp_path / "s.safetensors")
     back = sess.load_session(path)
     assert back.current == 1 and back.models == saved.models
     a, b = back.items
-    assert (a.name, a.kind, b.seed, b.psi, b.skip_mixtures) == ("a b ü.png", "vae", 3, 0.7, True)
-    assert not a.skip_mixtures
+    assert (a.name, a.kind, b.seed, b.psi, b.skip_mixtures, b.refine) == ("a b ü.png", "vae", 3, 0.7, True, True)
+    assert not a.skip_mixtures and not a.refine
     assert np.array_equal(a.image, image + 1)
     assert a.history.current_id == h.current_id == 3
     assert [(n.id, n.parent) for n in a.history.nodes()] == [(n.id, n.parent) for n in h.nodes()]

@@ -158,8 +158,8 @@ def test_gan_seed_and_send_to_vae(qtbot, window, reference):
     assert panel.isEnabled() and gan_item.kind == "gan"
     window.filmstrip.setCurrentRow(0)
     assert doc.current is gan_item
-    seed, psi, gan_class, skip = panel.values()
-    assert gan_class is None and not skip  # the tiny GAN has no classes; each seed draws its own z by default
+    seed, psi, gan_class, skip, refined = panel.values()
+    assert gan_class is None and not skip and not refined  # no classes; each seed draws its own z by default
     assert np.array_equal(gan_item.image, reference.decode("gan", reference.map_seed(seed, psi, None, skip)))
     panel.seed.setValue(seed + 1)
     expected = reference.decode("gan", reference.map_seed(seed + 1, psi, None, skip))
@@ -179,7 +179,7 @@ def test_ticking_skip_mixtures_draws_the_seeds_steady_sample_and_undo_brings_its
     doc, panel = window.document, window.gan_panel
     [gan_item] = doc.items.values()
     window.filmstrip.setCurrentRow(0)
-    seed, psi, _, skip = panel.values()
+    seed, psi, _, skip, _ = panel.values()
     steady = reference.decode("gan", reference.map_seed(seed, psi, None, True))
     own = reference.decode("gan", reference.map_seed(seed, psi))
     assert not skip and not gan_item.skip_mixtures and np.array_equal(gan_item.image, own)

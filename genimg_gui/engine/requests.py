@@ -126,6 +126,7 @@ class MapSeed(Request):
     tag: int = 0
     cls: int | None = None  # a conditional GAN's class index; None: the class the seed draws
     skip_mixtures: bool = False  # the seed's first draw that is not a blend of two faces (models/mixtures.py)
+    refine: bool = False  # the seed's z refined by its GAN's discriminator, instead of skipping (models/refine.py)
     live = True
 
 
@@ -145,6 +146,7 @@ class ModelInfo:
     source: str = ""       # the path the load was asked for (a file that was converted to `path`)
     spatial: bool = False  # images at their own size, latents (C, h, w), latent_size = C
     skips_mixtures: bool = False  # a GAN whose seeds can skip blends of two faces cheaply (models/mixtures.py)
+    refines: bool = False  # a GAN whose folder holds its discriminator, to refine seeds with (models/refine.py)
 
     @property
     def classes(self) -> tuple[str, ...]:
@@ -201,6 +203,7 @@ class Mapped:
     seconds: float
     cls: int | None = None
     skip_mixtures: bool = False
+    refine: bool = False
 
 
 @dataclass(frozen=True, eq=False)

@@ -99,6 +99,11 @@ def _judge(folder: Path, net: nn.Module) -> nn.Module | None:
     return None if judge is None else judge.to(next(net.parameters()).device)
 
 
+def _mapped(net: nn.Module, z: torch.Tensor, psi: float, c: torch.Tensor | None) -> torch.Tensor:
+    """z -> w; only a conditional GAN's map takes classes (a converted StyleGAN2's does not)."""
+    return net.map(z, psi) if c is None else net.map(z, psi, c)
+
+
 class Runtime:
     """Loads, moves and runs models. Only the worker thread touches it."""
 
@@ -139,7 +144,8 @@ class Runtime:
         return ModelInfo(model.path, str(model.card.get("name", Path(model.path).name)), model.kind,
                          model.card, str(self.device), model.direction_size,
                          parameter_count(model.net), model.directions, seconds, source or model.path,
-                         model.spatial, model.kind == "gan" and mixtures.applies_to(model.net))
+                         model.spatial, model.kind == "gan" and mixtures.applies_to(model.net),
+                         model.judge is not None)
 
     def set_device(self, name: str) -> None:
         device = pick_device(name)
@@ -229,11 +235,11 @@ class Runtime:
         cls = self._seed_class(net, seed, cls)
         c = None if cls is None else torch.tensor([cls], device=self.device)
         if refine and self.discriminator() is not None:
-            return net.map(self.refined_z(seed, psi, cls), psi, c)[0].float().cpu().numpy()
+            return _mapped(net, self.refined_z(seed, psi, cls), psi, c)[0].float().cpu().numpy()
         if skip_mixtures and mixtures.applies_to(net):
             w = mixtures.steady_draw(net, mixtures.seed_stream(seed, net.cfg.z_dim).to(self.device), psi, cls)
         else:
-            w = net.map(seed_z(seed, net.cfg.z_dim).to(self.device), psi, c)
+            w = _mapped(net, seed_z(seed, net.cfg.z_dim).to(self.device), psi, c)
         return w[0].float().cpu().numpy()
 
     @staticmethod

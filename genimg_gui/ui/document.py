@@ -33,6 +33,7 @@ class Item:
     psi: float | None = None
     gan_class: int | None = None  # a conditional GAN's class; None: the one the seed draws
     skip_mixtures: bool = False   # drawn as the seed's first sample that is not a blend (models/mixtures.py)
+    refine: bool = False          # drawn from the seed's z refined by the GAN's discriminator (models/refine.py)
     meta: dict = field(default_factory=dict)
     requested: EditState | None = None  # the state last sent to the worker
     requested_seq: int = 0
@@ -101,15 +102,16 @@ class Document(QObject):
         return self.engine.submit(rq.EncodeImage(image, name, fit))
 
     def generate(self, seed: int, psi: float, gan_class: int | None = None, skip_mixtures: bool = False,
-                 new_item: bool = False, auto: bool = False) -> int:
+                 refine: bool = False, new_item: bool = False, auto: bool = False) -> int:
         """Map a seed into the current GAN item (undoable), or into a new item.
 
         gan_class: a conditional GAN's class (None: the seed's own). skip_mixtures: the seed's first draw
-        that is not a blend of two faces. auto: the first sample shown when a GAN loads; it does not take
-        the canvas from an image."""
+        that is not a blend of two faces. refine: the seed's z refined by the GAN's discriminator. auto: the
+        first sample shown when a GAN loads; it does not take the canvas from an image."""
         target = self.current if self.current and self.current.kind == "gan" and not new_item else None
         tag = target.id if target else (AUTO_SAMPLE if auto else 0)
-        seq = self.engine.submit(rq.MapSeed(seed, psi, tag=tag, cls=gan_class, skip_mixtures=skip_mixtures))
+        seq = self.engine.submit(rq.MapSeed(seed, psi, tag=tag, cls=gan_class, skip_mixtures=skip_mixtures,
+                                             refine=refine))
         self._pending_gan[seq] = target.id if target else 0
         return seq
 
@@ -222,7 +224,7 @@ class Document(QObject):
     def to_session(self) -> Session:
         items = list(self.items.values())
         saved = [SessionItem(i.kind, i.name, i.original, i.image, i.history, i.seed, i.psi, i.gan_class,
-                             i.skip_mixtures) for i in items]
+                             i.skip_mixtures, i.refine) for i in items]
         current = items.index(self.current) if self.current in items else 0
         return Session(saved, current, {kind: info.path for kind, info in self.models.items()})
 
@@ -235,7 +237,8 @@ class Document(QObject):
         added = []
         for saved in session.items:
             item = Item(self._next_id, saved.kind, saved.name, saved.original, saved.image, saved.history,
-                        0, saved.seed, saved.psi, saved.gan_class, saved.skip_mixtures)
+                        0, saved.seed, saved.psi, saved.gan_class, saved.skip_mixtures,
+                        saved.refine)
             self._add_item(item, make_current=False)
             added.append(item)
         if added:
@@ -279,7 +282,7 @@ class Document(QObject):
                 # a class index means nothing to another GAN: the seed draws its own
                 item.gan_class = None
                 seq = self.engine.submit(rq.MapSeed(item.seed or 0, item.psi or 1.0, tag=item.id,
-                                                    skip_mixtures=item.skip_mixtures))
+                                                    skip_mixtures=item.skip_mixtures, refine=item.refine))
                 self._pending_gan[seq] = item.id
         self.message.emit(f"Re-encoding your {kind.upper()} items with the new model")
 
@@ -310,7 +313,7 @@ class Document(QObject):
         if item is None:
             name = f"seed {r.seed}"
             item = Item(self._next_id, "gan", name, r.image, r.image, History(EditState(r.latent, zeros)),
-                        r.seq, r.seed, r.psi, r.cls, r.skip_mixtures)
+                        r.seq, r.seed, r.psi, r.cls, r.skip_mixtures, r.refine)
             self._add_item(item, make_current=r.tag != AUTO_SAMPLE)
             return
         if r.seq <= item.shown_seq:
@@ -318,7 +321,7 @@ class Document(QObject):
         values = item.history.current.values
         item.history.push(EditState(r.latent, values))
         item.seed, item.psi, item.gan_class, item.original = r.seed, r.psi, r.cls, r.image
-        item.skip_mixtures = r.skip_mixtures
+        item.skip_mixtures, item.refine = r.skip_mixtures, r.refine
         item.name = f"seed {r.seed}"
         if any(values):  # keep the slider edit on the new sample
             self._decode(item, item.history.current)

@@ -176,8 +176,8 @@ class MainWindow(QMainWindow):
         self.sliders.values_changed.connect(d.preview)
         self.sliders.edit_committed.connect(d.commit)
         self.filmstrip.item_selected.connect(d.select)
-        self.gan_panel.generate_requested.connect(lambda s, p, c, m: d.generate(s, p, c, m))
-        self.gan_panel.new_sample_requested.connect(lambda s, p, c, m: d.generate(s, p, c, m, new_item=True))
+        self.gan_panel.generate_requested.connect(lambda *values: d.generate(*values))
+        self.gan_panel.new_sample_requested.connect(lambda *values: d.generate(*values, new_item=True))
         self.gan_panel.send_to_vae_requested.connect(d.send_to_vae)
         self.model_panel.load_requested.connect(d.load_model)
         self.model_panel.open_requested.connect(self.open_model_dialog)
@@ -200,7 +200,7 @@ class MainWindow(QMainWindow):
         self.sliders.set_values(item.history.current.values)
         self.filmstrip.select(item.id)
         if item.kind == "gan" and item.seed is not None:
-            self.gan_panel.set_values(item.seed, item.psi, item.gan_class, item.skip_mixtures)
+            self.gan_panel.set_values(item.seed, item.psi, item.gan_class, item.skip_mixtures, item.refine)
         self._on_image(item)
         self._update_actions()
 
@@ -248,6 +248,7 @@ class MainWindow(QMainWindow):
             self.gan_panel.setEnabled(True)
             self.gan_panel.set_classes(info.classes)
             self.gan_panel.set_mixtures_available(info.skips_mixtures)
+            self.gan_panel.set_refine_available(info.refines)
             if not any(i.kind == "gan" for i in self.document.items.values()):
                 self.document.generate(*self.gan_panel.values(), new_item=True, auto=True)
         current = self.document.current
