@@ -94,8 +94,8 @@ def _mixtures_arg(p: argparse.ArgumentParser) -> None:
                         f"{'skip' if SKIP_MIXTURES else 'the seed’s own z'})")
     p.add_argument("--refine", action="store_true",
                    help="each seed's z refined by the GAN's own discriminator (its folder's "
-                        "discriminator.safetensors), in place of --skip-mixtures: fewer smears, seeds keep their "
-                        "faces; about a second a seed on a CPU")
+                        "discriminator.safetensors), in place of --skip-mixtures: fewer smears, seeds mostly keep their "
+                        "faces; under a second a seed on a CPU")
 
 
 def _latent_scale_arg(p: argparse.ArgumentParser) -> None:

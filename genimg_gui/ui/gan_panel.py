@@ -41,8 +41,8 @@ class GanPanel(QWidget):
         self.refine = QCheckBox("Refine")
         self.refine.setObjectName("refine")
         self.refine.setToolTip("Move the seed's z a few steps towards what the GAN's own discriminator calls "
-                               "real: the seed keeps its face and loses most smears, a little nearer the "
-                               "images it trained on. About a second a seed on a CPU")
+                               "real: the seed mostly keeps its face and loses most smears, a little nearer the "
+                               "images it trained on. Under a second a seed on a CPU")
         self.set_values(0, DEFAULT_PSI, None, SKIP_MIXTURES)  # the controls from the one default
         self.new_button = QPushButton("New sample")
         self.send_button = QPushButton("Send to VAE editor")
