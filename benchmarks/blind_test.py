@@ -8,7 +8,9 @@
 training images into one numbered grid, DIR/grid.png, and keeps the answer in DIR/key.json.
 Look at the grid without opening the key, write down the numbers you take for generated,
 then `score` prints how many samples passed for real emoji and how many real emoji were taken
-for generated. A generator a person cannot tell from the data scores near 50 % either way;
+for generated. The picks may be any number: a judge not told how many tiles are generated can mark each tile
+it would not take for a real emoji, which asks what the issue asks (a grid a person takes for emoji) rather
+than forcing 24 picks among clean samples. A generator a person cannot tell from the data scores near 50 % either way;
 the figure is a person's judgement made repeatable, not a metric to optimise. With --judge, each sample
 is the best of --best-of draws by a discriminator trained to tell this GAN's samples from the data
 (discriminator_space.py --save): does choosing among the GAN's samples find ones that pass? A person who has
