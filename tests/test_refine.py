@@ -13,8 +13,8 @@ from torch import nn
 from genimg_gui.engine.runtime import Runtime
 from genimg_gui.models.gan import Discriminator, Generator, seed_z
 from genimg_gui.models.latent_gan import LatentGenerator
-from genimg_gui.models.refine import (DISCRIMINATOR_FILE, STEP_SIZE, STEPS, read_discriminator, refine,
-                                     solo)
+from genimg_gui.models.refine import (DISCRIMINATOR_FILE, STEP_SIZE, STEPS, judged_input, read_discriminator,
+                                     refine, solo)
 from genimg_gui.models.weights import ModelFileError, save_model, save_tensors
 from genimg_gui.train.finetune import save_discriminator
 from conftest import CARD, TINY_GAN, UI_TIMEOUT
@@ -58,6 +58,14 @@ def test_a_seed_on_the_seam_moves_to_its_own_side_and_its_energy_falls():
     # a clean face's judge is all but flat: the prior pulls it, a little, towards the centre
     assert torch.allclose(out[2], z[2] * (1 - STEP_SIZE / 2) ** STEPS, atol=0.02)
     assert torch.equal(out, refine(gen, judge, z, 1.0))  # no noise: the same every time
+
+
+def test_the_number_of_steps_is_read_when_refining(monkeypatch):
+    import genimg_gui.models.refine as module
+
+    z = torch.tensor([[0.05, 1.0]])
+    monkeypatch.setattr(module, "STEPS", 0)  # as benchmarks/refine_samples.py --steps sets it
+    assert torch.equal(refine(TwoFaces(), Crispness(), z, 1.0), z)
 
 
 @pytest.fixture(scope="module")
@@ -153,3 +161,20 @@ def test_ticking_refine_draws_the_refined_seed_unticks_skip_mixtures_and_undo_br
     assert item.refine and not item.skip_mixtures
     window.undo_action.trigger()
     qtbot.waitUntil(lambda: np.array_equal(shown(window), own), timeout=UI_TIMEOUT)
+
+
+def test_on_the_bundled_face_gan_refining_raises_every_seeds_realness_and_keeps_z_near():
+    from genimg_gui.catalog import BUNDLED_DIR
+    from genimg_gui.models.gan import seed_class
+
+    rt = Runtime("cpu")
+    rt.load(str(BUNDLED_DIR / "emoji-faces-gan"), lambda *_: None)
+    gen, judge = rt.model("gan").net, rt.discriminator()
+    assert judge is not None
+    for seed in range(3):
+        c = seed_class(gen, seed)
+        z, refined = seed_z(seed, gen.cfg.z_dim), rt.refined_z(seed, 0.7)
+        with torch.no_grad():
+            before, after = (float(judge(judged_input(gen, gen.map(x, 0.7, c)), c)) for x in (z, refined))
+        assert after > before + 0.1
+        assert 0.3 < float((refined - z).norm()) < 4  # moved, but a step from |z| ~ 11 away, not to another seed
