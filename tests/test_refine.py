@@ -134,7 +134,7 @@ def test_the_runtime_refines_a_seed_when_its_gan_has_a_discriminator_and_draws_i
         rt.refined_z(3, 0.7)
 
 
-def test_ticking_refine_draws_the_refined_seed_unticks_skip_mixtures_and_undo_brings_the_own_back(
+def test_ticking_refine_draws_the_refined_seed_undo_brings_the_own_back_and_skip_mixtures_unticks_it(
         qtbot, window, tmp_path):
     torch.manual_seed(3)
     gan = Generator(TINY_GAN)
@@ -151,9 +151,7 @@ def test_ticking_refine_draws_the_refined_seed_unticks_skip_mixtures_and_undo_br
     window.filmstrip.setCurrentRow(0)
     own = reference.decode("gan", reference.map_seed(item.seed, item.psi))
     qtbot.waitUntil(lambda: np.array_equal(item.image, own), timeout=UI_TIMEOUT)  # re-mapped by the new GAN
-    panel.skip_mixtures.click()
     panel.refine.click()
-    assert panel.refine.isChecked() and not panel.skip_mixtures.isChecked()  # one way to draw at a time
     assert panel.values()[3:] == (False, True)
     refined = reference.decode("gan", reference.map_seed(item.seed, item.psi, refine=True))
     assert not np.array_equal(refined, own)
@@ -161,6 +159,13 @@ def test_ticking_refine_draws_the_refined_seed_unticks_skip_mixtures_and_undo_br
     assert item.refine and not item.skip_mixtures
     window.undo_action.trigger()
     qtbot.waitUntil(lambda: np.array_equal(shown(window), own), timeout=UI_TIMEOUT)
+    window.redo_action.trigger()
+    qtbot.waitUntil(lambda: np.array_equal(shown(window), refined), timeout=UI_TIMEOUT)
+    panel.skip_mixtures.click()  # one way to draw at a time: ticking Skip mixtures unticks Refine
+    assert panel.skip_mixtures.isChecked() and not panel.refine.isChecked() and panel.values()[3:] == (True, False)
+    skipped = reference.decode("gan", reference.map_seed(item.seed, item.psi, None, True))
+    qtbot.waitUntil(lambda: np.array_equal(item.image, skipped), timeout=UI_TIMEOUT)
+    assert item.skip_mixtures and not item.refine
 
 
 def test_on_the_bundled_face_gan_refining_raises_every_seeds_realness_and_keeps_z_near():
