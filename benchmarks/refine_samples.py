@@ -20,12 +20,9 @@ import torch
 
 from genimg_gui.catalog import DEFAULT_PSI
 from genimg_gui.engine.runtime import Runtime
-from genimg_gui.imaging import image_grid, save_png
 from genimg_gui.models import refine
 from genimg_gui.models.gan import seed_class, seed_z
-from genimg_gui.models.weights import read_card
-from genimg_gui.train.data import load_folder, recorded_split
-from skip_mixtures import nearest, round_trip, timed
+from skip_mixtures import copying, timed
 
 
 def logit(rt: Runtime, seed: int, z: torch.Tensor, psi: float) -> float:
@@ -33,23 +30,6 @@ def logit(rt: Runtime, seed: int, z: torch.Tensor, psi: float) -> float:
     c = seed_class(gen, seed)
     with torch.inference_mode():
         return float(judge(refine.judged_input(gen, gen.map(z.to(rt.device), psi, c)), c))
-
-
-def copying(args: argparse.Namespace, rt: Runtime, plain: np.ndarray, refined: np.ndarray) -> None:
-    card = read_card(args.gan)
-    folder = load_folder(args.data, card["resolution"])
-    train, held = (folder.images[idx].numpy() for idx in recorded_split(folder, card))
-    if card["training"].get("options", {}).get("mirror"):
-        train = np.concatenate([train, train[:, :, ::-1]])  # it learnt the mirrored faces too
-    d_plain, (d_refined, index) = nearest(plain, train)[0], nearest(refined, train)
-    drawn_back = nearest(round_trip(args.vae, rt, train), train)[0]
-    print(f"nearest training image, median RMS pixel distance: plain {np.median(d_plain):.1f}, refined "
-          f"{np.median(d_refined):.1f}, held-out images {np.median(nearest(held, train)[0]):.1f}, training images "
-          f"drawn back through the GAN's decoder {np.median(drawn_back):.1f}")
-    print(f"samples nearer a training image than 10: plain {np.mean(d_plain < 10):.0%}, "
-          f"refined {np.mean(d_refined < 10):.0%}")
-    if args.grid is not None:
-        save_png(image_grid([*plain[:12], *refined[:12], *train[index[:12]]], 12), args.grid, scale=2)
 
 
 def main() -> None:
@@ -84,7 +64,7 @@ def main() -> None:
     print(f"discriminator logit, median: plain {before:.2f}, refined {after:.2f}; z moved {np.median(moved):.2f} "
           f"(|z| about {np.sqrt(z_dim):.1f})")
     if args.data:
-        copying(args, rt, np.stack(images["plain"]), np.stack(images["refined"]))
+        copying(args, rt, {"plain": np.stack(images["plain"]), "refined": np.stack(images["refined"])})
 
 
 if __name__ == "__main__":

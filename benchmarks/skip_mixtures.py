@@ -54,25 +54,28 @@ def round_trip(vae_dir: Path, rt: Runtime, train: np.ndarray) -> np.ndarray:
                            for c in np.array_split(train, max(1, len(train) // 128))])
 
 
-def copying(args: argparse.Namespace, rt: Runtime, own: np.ndarray, steady: np.ndarray) -> None:
+def copying(args: argparse.Namespace, rt: Runtime, samples: dict[str, np.ndarray]) -> None:
+    """How near each named set of samples sits to the training images (args.gan's split of args.data), beside
+    the held-out images and the training images drawn back; --grid: the first two sets and the training images
+    nearest the second (refine_samples.py measures its samples with this too)."""
     card = read_card(args.gan)
     folder = load_folder(args.data, card["resolution"])
     train, held = (folder.images[idx].numpy() for idx in recorded_split(folder, card))
     if card["training"].get("options", {}).get("mirror"):
         train = np.concatenate([train, train[:, :, ::-1]])  # it learnt the mirrored faces too
-    figures = {name: np.median(nearest(x, train)[0]) for name, x in
-               (("own z", own), ("skipping mixtures", steady), ("held-out images", held))}
+    distances = {name: nearest(x, train) for name, x in {**samples, "held-out images": held}.items()}
     print("nearest training image, median RMS pixel distance: "
-          + ", ".join(f"{k} {v:.1f}" for k, v in figures.items()), end="")
+          + ", ".join(f"{k} {np.median(d):.1f}" for k, (d, _) in distances.items()), end="")
     if hasattr(rt.model("gan").net, "decoder"):
         drawn_back = nearest(round_trip(args.vae, rt, train), train)[0]
         print(f", training images drawn back through the GAN's decoder {np.median(drawn_back):.1f}", end="")
     print()
-    distance, index = nearest(steady, train)
-    print(f"samples nearer a training image than 10: own z {np.mean(nearest(own, train)[0] < 10):.0%}, "
-          f"skipping mixtures {np.mean(distance < 10):.0%}")
+    print("samples nearer a training image than 10: "
+          + ", ".join(f"{k} {np.mean(distances[k][0] < 10):.0%}" for k in samples))
     if args.grid is not None:
-        save_png(image_grid([*own[:12], *steady[:12], *train[index[:12]]], 12), args.grid, scale=2)
+        first, second = list(samples.values())[:2]
+        index = distances[list(samples)[1]][1]
+        save_png(image_grid([*first[:12], *second[:12], *train[index[:12]]], 12), args.grid, scale=2)
 
 
 def main() -> None:
@@ -114,7 +117,7 @@ def main() -> None:
     print(f"Jacobian norm, median / 90th percentile: own z {np.median(j_own):.2f} / {np.percentile(j_own, 90):.2f}, "
           f"skipping mixtures {np.median(j_steady):.2f} / {np.percentile(j_steady, 90):.2f}")
     if args.data:
-        copying(args, rt, np.stack(images["own"]), np.stack(images["skip"]))
+        copying(args, rt, {"own z": np.stack(images["own"]), "skipping mixtures": np.stack(images["skip"])})
 
 
 if __name__ == "__main__":
