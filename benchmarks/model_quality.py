@@ -17,13 +17,15 @@ held-out real images (the ceiling), and how varied its samples are: the mean
 distance between two of them over that between two of its training images (1: as
 varied as the data; near 0: the class collapsed to one image). --skip-mixtures: every
 sample as the app draws it with Skip mixtures on (models/mixtures.py), each z the first
-of its own 16 draws.
+of its own 16 draws; --refine: with Refine on, each z refined by the GAN's own
+discriminator (models/refine.py).
 """
 from __future__ import annotations
 
 import argparse
 import json
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -33,6 +35,7 @@ from genimg_gui.catalog import DEFAULT_PSI
 from genimg_gui.imaging import image_grid, save_png
 from genimg_gui.models.gan import in_chunks, seed_z
 from genimg_gui.models.mixtures import DRAWS, steady_draw
+from genimg_gui.models.refine import read_discriminator, refine
 from genimg_gui.models.tensors import as_pixels, to_images
 from genimg_gui.models.weights import load_model
 from genimg_gui.train.data import FolderData, load_folder, recorded_split
@@ -51,11 +54,19 @@ def evaluate_vae(vae, held: torch.Tensor) -> dict:
     return {**reconstruction_figures(recon, held), "held_out_images": len(held)}
 
 
-@torch.inference_mode()
-def draw(gan, z: torch.Tensor, c: torch.Tensor | None, psi: float, skip_mixtures: bool = False) -> torch.Tensor:
-    """Images of these z (and classes); with skip_mixtures each z is the first of its own DRAWS draws, the
-    others from a stream seeded by its row, as the app draws a seed."""
-    if not skip_mixtures:
+@dataclass(frozen=True)
+class Sampling:
+    """How each z becomes a sample: as the app draws a seed with Skip mixtures or Refine on, or plain."""
+    skip_mixtures: bool = False  # each z the first of its own DRAWS draws, the others from a stream seeded by its row
+    judge: torch.nn.Module | None = None  # refine each z with the GAN's discriminator first
+
+
+@torch.no_grad()  # not inference_mode: Refine takes gradients through the generator
+def draw(gan, z: torch.Tensor, c: torch.Tensor | None, psi: float, sampling: Sampling = Sampling()) -> torch.Tensor:
+    """Images of these z (and classes), drawn as `sampling` says."""
+    if sampling.judge is not None:  # each z refined alone (models/refine.py), so chunks do not matter
+        z = torch.cat([refine(gan, sampling.judge, zs, psi, cs) for zs, cs in in_chunks(z, c, 250)])
+    if not sampling.skip_mixtures:
         return torch.cat([gan(zs, psi, cs) for zs, cs in in_chunks(z, c, 250)])
     w = []
     for i, zi in enumerate(z):
@@ -64,8 +75,8 @@ def draw(gan, z: torch.Tensor, c: torch.Tensor | None, psi: float, skip_mixtures
     return torch.cat([gan.synthesize(ws) for ws in torch.cat(w).split(250)])
 
 
-@torch.inference_mode()
-def evaluate_gan(gan, vae, train: torch.Tensor, n: int, out: Path | None, skip_mixtures: bool = False) -> dict:
+@torch.no_grad()
+def evaluate_gan(gan, vae, train: torch.Tensor, n: int, out: Path | None, sampling: Sampling = Sampling()) -> dict:
     """Figures without truncation (psi 1, the usual way to report them), at the app's default psi,
     and for as many other training images: the ceiling a perfect generator would reach here."""
     gen = torch.Generator().manual_seed(123)
@@ -73,7 +84,7 @@ def evaluate_gan(gan, vae, train: torch.Tensor, n: int, out: Path | None, skip_m
     order = torch.randperm(len(train), generator=gen)  # the same reference images for every GAN
     c = gan.draw_classes(len(z), gen)  # a conditional GAN's classes, as often as its training data holds them
     real = vae_features(vae, train[order[:n]])
-    samples = {psi: draw(gan, z, c, psi, skip_mixtures) for psi in (1.0, DEFAULT_PSI)}
+    samples = {psi: draw(gan, z, c, psi, sampling) for psi in (1.0, DEFAULT_PSI)}
     result: dict = {"samples": len(z)} | real_ceiling(vae, real, train[order[n:2 * n]])
     for psi, fake in samples.items():
         precision, recall = precision_recall(real, vae_features(vae, fake))
@@ -86,9 +97,9 @@ def evaluate_gan(gan, vae, train: torch.Tensor, n: int, out: Path | None, skip_m
     return result
 
 
-@torch.inference_mode()
+@torch.no_grad()
 def evaluate_classes(gan, vae, data: FolderData, split: tuple[torch.Tensor, torch.Tensor], labels: str,
-                     column: str, per_class: int = 200, skip_mixtures: bool = False) -> dict:
+                     column: str, per_class: int = 200, sampling: Sampling = Sampling()) -> dict:
     """Per class, how often a sample lands nearest a training image of its class (k=1, VAE latent means),
     at psi 1 and the app's default psi, and how often a held-out real image does: the ceiling; and, at psi 1,
     how varied its samples are against its training images (class_variety: near 0 for a collapsed class)."""
@@ -104,7 +115,7 @@ def evaluate_classes(gan, vae, data: FolderData, split: tuple[torch.Tensor, torc
     z = torch.cat([seed_z(s, gan.cfg.z_dim) for s in range(len(c))])
     queries = {"real_images": (vae_features(vae, as_pixels(images[held_idx])), label[held_idx])}
     for psi in (1.0, DEFAULT_PSI):
-        fake = draw(gan, z, c, psi, skip_mixtures)
+        fake = draw(gan, z, c, psi, sampling)
         queries[f"psi{psi:g}"] = (vae_features(vae, fake), c)
     result = {}
     for name, (feats, truth) in queries.items():
@@ -149,6 +160,7 @@ def main() -> None:
     p.add_argument("--label-column", default="label")
     p.add_argument("--per-class", type=int, default=200, help="samples of each class for the class figures")
     p.add_argument("--skip-mixtures", action="store_true", help="samples as the app draws them with Skip mixtures")
+    p.add_argument("--refine", action="store_true", help="samples as the app draws them with Refine")
     args = p.parse_args()
     t0 = time.perf_counter()
     vae, card = load_model(args.vae)
@@ -162,11 +174,13 @@ def main() -> None:
     if args.gan.is_dir():
         gan, gan_card = load_model(args.gan)
         split = recorded_split(data, gan_card)  # emoji-gan's is its VAE's; emoji-faces-gan's, its own
-        figures["gan"] = evaluate_gan(gan, vae, as_pixels(images[split[0]]), args.samples, args.grid,
-                                      args.skip_mixtures)
+        sampling = Sampling(args.skip_mixtures, read_discriminator(args.gan, gan) if args.refine else None)
+        if args.refine and sampling.judge is None:
+            raise SystemExit(f"--refine: {args.gan} holds no discriminator")
+        figures["gan"] = evaluate_gan(gan, vae, as_pixels(images[split[0]]), args.samples, args.grid, sampling)
         if args.labels and gan.cfg.classes:
             figures["gan"] |= evaluate_classes(gan, vae, data, split, args.labels, args.label_column,
-                                               args.per_class, args.skip_mixtures)
+                                               args.per_class, sampling)
     print(json.dumps(figures, indent=2))
     print(f"({time.perf_counter() - t0:.0f} s)")
     if args.json:
