@@ -3,8 +3,8 @@
 
 A GAN trained on a few hundred images draws most seeds as one clean face, but some land between two
 faces and come out smeared (models/mixtures.py). Its discriminator, trained beside it and saved with it,
-knows which grids look drawn: z moved a few small steps down the energy |z|^2 / 2 - D(G(z)) keeps the
-seed's face and loses the smears. The |z|^2 term is the prior that keeps z where the mapping was trained;
+knows which grids look drawn: z moved a few small steps down the energy |z|^2 / 2 - D(G(z)) mostly keeps
+the seed's face and loses some of its smears (benchmarks/refine_samples.py, blind_test.py --refine). The |z|^2 term is the prior that keeps z where the mapping was trained;
 without the Langevin noise the steps are deterministic, so a seed refines to the same sample every time.
 
 Each sample is judged on its own (`solo`): the discriminator's minibatch-std channel would otherwise make a
