@@ -1,11 +1,12 @@
 """Refine a GAN sample with its own discriminator: discriminator-driven latent sampling (Che et al. 2020,
 "Your GAN is secretly an energy-based model"), without its noise.
 
-A GAN trained on a few hundred images draws most seeds as one clean face, but some land between two
-faces and come out smeared (models/mixtures.py). Its discriminator, trained beside it and saved with it,
-knows which grids look drawn: z moved a few small steps down the energy |z|^2 / 2 - D(G(z)) mostly keeps
-the seed's face and loses some of its smears (benchmarks/refine_samples.py, blind_test.py --refine). The |z|^2 term is the prior that keeps z where the mapping was trained;
-without the Langevin noise the steps are deterministic, so a seed refines to the same sample every time.
+A GAN trained on a few hundred images draws most seeds as one clean face, but some land between two faces and
+come out smeared (models/mixtures.py). Its discriminator, trained beside it and saved with it, knows which grids
+look drawn: z moved a few small steps down the energy |z|^2 / 2 - D(G(z)) mostly keeps the seed's face and loses
+some of its smears (benchmarks/refine_samples.py, blind_test.py --refine). The |z|^2 term is the prior that
+keeps z where the mapping was trained; without the Langevin noise the steps are deterministic, so a seed refines
+to the same sample every time.
 
 Each sample is judged on its own (`solo`): the discriminator's minibatch-std channel would otherwise make a
 seed's refinement depend on which other seeds share its batch.
