@@ -63,10 +63,11 @@ class Sampling:
 
 @torch.no_grad()  # not inference_mode: Refine takes gradients through the generator
 def draw(gan, z: torch.Tensor, c: torch.Tensor | None, psi: float, sampling: Sampling = Sampling()) -> torch.Tensor:
-    """Images of these z (and classes), drawn as `sampling` says."""
+    """Images of these z (and classes), drawn as `sampling` says; a judge refines in place of skipping mixtures,
+    as Runtime.map_seed does."""
     if sampling.judge is not None:  # each z refined alone (models/refine.py), so chunks do not matter
         z = torch.cat([refine(gan, sampling.judge, zs, psi, cs) for zs, cs in in_chunks(z, c, 250)])
-    if not sampling.skip_mixtures:
+    if sampling.judge is not None or not sampling.skip_mixtures:
         return torch.cat([gan(zs, psi, cs) for zs, cs in in_chunks(z, c, 250)])
     w = []
     for i, zi in enumerate(z):
