@@ -1,7 +1,7 @@
 """A blind test of the GAN's samples: can a person pick them out from real emoji?
 
     python benchmarks/blind_test.py make --data DATA --out DIR [--gan weights/emoji-gan] [--psi 0.7]
-        [--first-seed 5000] [--scale 2] [--judge JUDGE_DIR --best-of 16]
+        [--first-seed 5000] [--scale 2] [--draw own|skip-mixtures|refine | --judge JUDGE_DIR --best-of 16]
     python benchmarks/blind_test.py score DIR --picked 3,7,12,...
 
 `make` shuffles N GAN samples (fresh seeds, not the ones the README shows) with N held-out
@@ -30,6 +30,7 @@ import numpy as np
 import torch
 from PIL import Image, ImageDraw
 
+from genimg_gui import seed_draws
 from genimg_gui.engine.runtime import Runtime
 from genimg_gui.imaging import image_grid
 from genimg_gui.models.gan import Discriminator, seed_class, seeds_zc
@@ -42,19 +43,20 @@ SCALE = 2  # keys written before --scale used this
 FIRST_SEED = 5000  # away from the seeds in the README's grids
 
 
-@torch.no_grad()  # not inference_mode: --refine takes gradients through the generator
+@torch.no_grad()  # not inference_mode: --draw refine takes gradients through the generator
 def gan_samples(gan_dir: Path, n: int, psi: float, first_seed: int = FIRST_SEED, judge: Path | None = None,
-                best_of: int = 1, skip_mixtures: bool = False, refine: bool = False) -> np.ndarray:
+                best_of: int = 1, draw: str = seed_draws.DEFAULT_DRAW) -> np.ndarray:
+    """The samples of seeds first_seed.. as the app draws them (`draw`), or with a judge, each the best of
+    `best_of` draws of its seed."""
     seeds = range(first_seed, first_seed + n)  # the app's seeds, each of its own class if it has classes
-    if skip_mixtures or refine:  # through the app's own Runtime: the samples a person sees with them on
+    if judge is None:  # through the app's own Runtime: the samples a person sees
         rt = Runtime("cpu")
         rt.load(str(gan_dir), lambda *_: None)
-        return np.stack([rt.decode("gan", rt.map_seed(s, psi, None, skip_mixtures, refine)) for s in seeds])
+        return np.stack([rt.decode("gan", rt.map_seed(s, psi, None, draw)) for s in seeds])
     gan, _ = load_model(gan_dir)
-    z, c = seeds_zc(gan, seeds)
-    if judge is not None:
-        judge_net = read_judge(judge, gan)  # once, not per seed
-        z = torch.cat([judged_z(gan, judge_net, s, best_of, psi) for s in seeds])
+    _, c = seeds_zc(gan, seeds)
+    judge_net = read_judge(judge, gan)  # once, not per seed
+    z = torch.cat([judged_z(gan, judge_net, s, best_of, psi) for s in seeds])
     return to_images(gan(z, psi, c))
 
 
@@ -95,8 +97,7 @@ def numbered(tile: np.ndarray, number: int, scale: int) -> np.ndarray:
 
 
 def make(args: argparse.Namespace) -> None:
-    fake = gan_samples(args.gan, args.n, args.psi, args.first_seed, args.judge, args.best_of, args.skip_mixtures,
-                       args.refine)
+    fake = gan_samples(args.gan, args.n, args.psi, args.first_seed, args.judge, args.best_of, args.draw)
     real = held_out_images(args.data, args.gan, args.n, args.seed)
     tiles = [(t, "generated") for t in fake] + [(t, "real") for t in real]
     random.Random(args.seed).shuffle(tiles)
@@ -106,7 +107,7 @@ def make(args: argparse.Namespace) -> None:
     key = {"generated": [i + 1 for i, (_, kind) in enumerate(tiles) if kind == "generated"],
            "gan": str(args.gan), "psi": args.psi, "n": args.n, "first_seed": args.first_seed, "scale": args.scale,
            **({"judge": str(args.judge), "best_of": args.best_of} if args.judge else {}),
-           **({"skip_mixtures": True} if args.skip_mixtures else {}), **({"refine": True} if args.refine else {})}
+           **({} if args.judge else {"draw": args.draw})}
     (args.out / "key.json").write_text(json.dumps(key, indent=2))
     print(f"wrote {args.out / 'grid.png'} ({2 * args.n} tiles); the answer is in key.json")
 
@@ -138,11 +139,8 @@ def main() -> None:
     m.add_argument("--judge", type=Path, help="a folder discriminator_space.py --save wrote: each sample is the "
                    "one of --best-of draws from its seed that this discriminator calls most real")
     m.add_argument("--best-of", type=int, default=16)
-    m.add_argument("--skip-mixtures", action="store_true",
-                   help="each sample as the app draws it with Skip mixtures on: the first of the seed's 16 "
-                        "draws whose Jacobian is among their smallest 30 %%")
-    m.add_argument("--refine", action="store_true",
-                   help="each sample refined by the GAN's own discriminator (models/refine.py)")
+    m.add_argument("--draw", choices=seed_draws.DRAWS, default=seed_draws.DEFAULT_DRAW,
+                   help="each sample as the app draws its seed so (seed_draws.py; default the app's, %(default)s)")
     s = sub.add_parser("score")
     s.add_argument("dir", type=Path)
     s.add_argument("--picked", required=True, help="the numbers you took for generated, comma-separated")

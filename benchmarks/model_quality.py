@@ -15,10 +15,10 @@ A conditional GAN, given --labels: for each class, how often its samples' neares
 training image (same features) is of that class, beside the same figure for
 held-out real images (the ceiling), and how varied its samples are: the mean
 distance between two of them over that between two of its training images (1: as
-varied as the data; near 0: the class collapsed to one image). --skip-mixtures: every
-sample as the app draws it with Skip mixtures on (models/mixtures.py), each z the first
-of its own 16 draws; --refine: with Refine on, each z refined by the GAN's own
-discriminator (models/refine.py).
+varied as the data; near 0: the class collapsed to one image). --draw: every sample as
+the app draws a seed that way (seed_draws.py; default the app's): own, plain; skip-mixtures,
+each z the first steady one of its own 16 draws (models/mixtures.py); refine, each z refined
+by the GAN's own discriminator (models/refine.py).
 """
 from __future__ import annotations
 
@@ -31,6 +31,7 @@ from pathlib import Path
 import numpy as np
 import torch
 
+from genimg_gui import seed_draws
 from genimg_gui.catalog import DEFAULT_PSI
 from genimg_gui.imaging import image_grid, save_png
 from genimg_gui.models.gan import in_chunks, seed_z
@@ -56,18 +57,17 @@ def evaluate_vae(vae, held: torch.Tensor) -> dict:
 
 @dataclass(frozen=True)
 class Sampling:
-    """How each z becomes a sample: as the app draws a seed with Skip mixtures or Refine on, or plain."""
-    skip_mixtures: bool = False  # each z the first of its own DRAWS draws, the others from a stream seeded by its row
-    judge: torch.nn.Module | None = None  # refine each z with the GAN's discriminator first
+    """How each z becomes a sample: as the app draws a seed (seed_draws.py)."""
+    draw: str = seed_draws.OWN  # skip-mixtures: each z the first steady one of DRAWS, the rest seeded by its row
+    judge: torch.nn.Module | None = None  # the GAN's discriminator, which refine needs
 
 
 @torch.no_grad()  # not inference_mode: Refine takes gradients through the generator
 def draw(gan, z: torch.Tensor, c: torch.Tensor | None, psi: float, sampling: Sampling = Sampling()) -> torch.Tensor:
-    """Images of these z (and classes), drawn as `sampling` says; a judge refines in place of skipping mixtures,
-    as Runtime.map_seed does."""
-    if sampling.judge is not None:  # each z refined alone (models/refine.py), so chunks do not matter
+    """Images of these z (and classes), drawn as `sampling` says."""
+    if sampling.draw == seed_draws.REFINE:  # each z refined alone (models/refine.py), so chunks do not matter
         z = torch.cat([refine(gan, sampling.judge, zs, psi, cs) for zs, cs in in_chunks(z, c, 250)])
-    if sampling.judge is not None or not sampling.skip_mixtures:
+    if sampling.draw != seed_draws.SKIP_MIXTURES:
         return torch.cat([gan(zs, psi, cs) for zs, cs in in_chunks(z, c, 250)])
     w = []
     for i, zi in enumerate(z):
@@ -160,8 +160,8 @@ def main() -> None:
     p.add_argument("--labels", help="a conditional GAN's labels file (as given to genimg train --labels)")
     p.add_argument("--label-column", default="label")
     p.add_argument("--per-class", type=int, default=200, help="samples of each class for the class figures")
-    p.add_argument("--skip-mixtures", action="store_true", help="samples as the app draws them with Skip mixtures")
-    p.add_argument("--refine", action="store_true", help="samples as the app draws them with Refine")
+    p.add_argument("--draw", choices=seed_draws.DRAWS, default=seed_draws.DEFAULT_DRAW,
+                   help="samples as the app draws seeds so (default: the app's, %(default)s)")
     args = p.parse_args()
     t0 = time.perf_counter()
     vae, card = load_model(args.vae)
@@ -175,9 +175,10 @@ def main() -> None:
     if args.gan.is_dir():
         gan, gan_card = load_model(args.gan)
         split = recorded_split(data, gan_card)  # emoji-gan's is its VAE's; emoji-faces-gan's, its own
-        sampling = Sampling(args.skip_mixtures, read_discriminator(args.gan, gan) if args.refine else None)
-        if args.refine and sampling.judge is None:
-            raise SystemExit(f"--refine: {args.gan} holds no discriminator")
+        refining = args.draw == seed_draws.REFINE
+        sampling = Sampling(args.draw, read_discriminator(args.gan, gan) if refining else None)
+        if refining and sampling.judge is None:
+            raise SystemExit(f"--draw refine: {args.gan} holds no discriminator")
         figures["gan"] = evaluate_gan(gan, vae, as_pixels(images[split[0]]), args.samples, args.grid, sampling)
         if args.labels and gan.cfg.classes:
             figures["gan"] |= evaluate_classes(gan, vae, data, split, args.labels, args.label_column,

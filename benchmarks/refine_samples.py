@@ -56,7 +56,7 @@ def main() -> None:
         z = seed_z(seed, z_dim)
         _, t = timed(lambda: rt.map_seed(seed, args.psi))
         times["plain"].append(t)
-        # refined once: its time, its w (what map_seed(refine=True) returns) and how far it moved z
+        # refined once: its time, its w (what map_seed(..., draw="refine") returns) and how far it moved z
         z_refined, t = timed(lambda: rt.refined_z(seed, args.psi))
         times["refined"].append(t)
         (w_plain, before), (w_refined, after) = (w_and_logit(rt, seed, x, args.psi) for x in (z, z_refined))

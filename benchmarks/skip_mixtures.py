@@ -21,6 +21,7 @@ from pathlib import Path
 import numpy as np
 import torch
 
+from genimg_gui import seed_draws
 from genimg_gui.catalog import DEFAULT_PSI
 from genimg_gui.imaging import image_grid, save_png
 from genimg_gui.engine.runtime import Runtime
@@ -98,7 +99,7 @@ def main() -> None:
     for seed in range(args.seeds):
         w_own, t = timed(lambda: rt.map_seed(seed, args.psi))
         times["own"].append(t)
-        w_skip, t = timed(lambda: rt.map_seed(seed, args.psi, None, True))
+        w_skip, t = timed(lambda: rt.map_seed(seed, args.psi, None, seed_draws.SKIP_MIXTURES))
         times["skip"].append(t)
         image, t = timed(lambda: rt.decode("gan", w_skip))
         times["decode"].append(t)

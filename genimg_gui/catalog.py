@@ -12,9 +12,6 @@ EXAMPLES_DIR = Path(__file__).resolve().parent.parent / "assets" / "examples"
 DEFAULT_MODELS = {"vae": "emoji-vae", "gan": "emoji-faces-gan"}
 # GAN truncation the window and the CLI start at: more typical samples at some cost in variety
 DEFAULT_PSI = 0.7
-# whether the window and the CLI start out skipping a GAN's blends of two faces (models/mixtures.py): off, because
-# the draws it keeps sit nearer the training images (benchmarks/skip_mixtures.py), and a GAN is for new ones
-SKIP_MIXTURES = False
 # files that may hold a model from elsewhere (SD VAE, TAESD, StyleGAN pickle): opened as models, not images
 MODEL_FILE_SUFFIXES = (".safetensors", ".ckpt", ".pt", ".pth", ".bin", ".pkl")
 

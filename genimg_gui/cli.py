@@ -15,7 +15,8 @@ import os
 import sys
 from pathlib import Path
 
-from .catalog import DEFAULT_PSI, SKIP_MIXTURES
+from . import seed_draws
+from .catalog import DEFAULT_PSI
 from .train.command import add_train_parser, positive_int
 
 # As in the app: refuse full unpickling anywhere torch.load is reached, and never download.
@@ -87,15 +88,13 @@ def _class_arg(p: argparse.ArgumentParser) -> None:
                         "default: each seed draws its own")
 
 
-def _mixtures_arg(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--skip-mixtures", action=argparse.BooleanOptionalAction, default=SKIP_MIXTURES,
-                   help="each seed draws its first sample that is not a blend of two faces, as the app's "
-                        "Skip mixtures does: cleaner, and nearer the training images (default: "
-                        f"{'skip' if SKIP_MIXTURES else 'the seed’s own z'})")
-    p.add_argument("--refine", action="store_true",
-                   help="each seed's z refined by the GAN's own discriminator (its folder's "
-                        "discriminator.safetensors), in place of --skip-mixtures: fewer smears, seeds mostly keep their "
-                        "faces; under a second a seed on a CPU")
+def _draw_arg(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--draw", choices=seed_draws.DRAWS, default=seed_draws.DEFAULT_DRAW,
+                   help="how a seed is drawn, as the app's Draw buttons: its own z; skip-mixtures, its first "
+                        "sample that is not a blend of two faces (cleaner, nearer the training images); refine, "
+                        "its z refined by the GAN's own discriminator (fewer smears, seeds mostly keep their "
+                        "faces, under a second a seed on a CPU). A GAN that cannot draw so draws its own z "
+                        f"(default: {seed_draws.DEFAULT_DRAW})")
 
 
 def _latent_scale_arg(p: argparse.ArgumentParser) -> None:
@@ -165,7 +164,7 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--psi", type=float, default=DEFAULT_PSI,
                    help=f"truncation: lower is more typical (default {DEFAULT_PSI:g})")
     _class_arg(s)
-    _mixtures_arg(s)
+    _draw_arg(s)
     s.add_argument("--grid", type=Path, metavar="PNG", help="also write all samples as one grid image")
     how = s.add_mutually_exclusive_group()
     _edit_arg(how, required=False)
@@ -196,7 +195,7 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--seeds", type=seed_list, nargs="+", metavar="SEED", help="two or more GAN seeds instead")
     s.add_argument("--psi", type=float, default=DEFAULT_PSI, help=f"GAN truncation (default {DEFAULT_PSI:g})")
     _class_arg(s)
-    _mixtures_arg(s)
+    _draw_arg(s)
     _model_arg(s, "vae")
     _model_arg(s, "gan")
     s.add_argument("-o", "--out", type=Path, required=True, metavar="FILE",

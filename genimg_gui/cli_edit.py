@@ -87,7 +87,7 @@ def generate(args: argparse.Namespace) -> int:
 
     def work(seed: int) -> None:
         name = f"seed{seed:04d}"
-        w = rt.map_seed(seed, args.psi, gan_class, args.skip_mixtures, args.refine)
+        w = rt.map_seed(seed, args.psi, gan_class, args.draw)
         latent, image = render(rt, "gan", w, recipe, values, model.directions)
         wrote(export_png(image, out / f"{name}.png", args.scale))
         if args.save_latents:

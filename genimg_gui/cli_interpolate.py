@@ -28,7 +28,7 @@ def interpolate(args: argparse.Namespace) -> int:
     rt, model = load_model(kind, args.gan if seeds else args.vae, args.device, args.latent_scale)
     if seeds:
         gan_class = class_index(model, args.gan_class)
-        keys = [rt.map_seed(s, args.psi, gan_class, args.skip_mixtures, args.refine) for s in seeds]
+        keys = [rt.map_seed(s, args.psi, gan_class, args.draw) for s in seeds]
     elif args.gan_class is not None:
         raise CLIError("--class picks a GAN class: it goes with --seeds")
     else:

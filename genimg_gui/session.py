@@ -14,6 +14,7 @@ from pathlib import Path
 import numpy as np
 from safetensors.numpy import load_file, save_file
 
+from . import seed_draws
 from .edit import EditState, History
 from .fileio import atomic_path
 from .paths import data_dir
@@ -36,8 +37,7 @@ class SessionItem:
     seed: int | None = None
     psi: float | None = None
     gan_class: int | None = None  # a conditional GAN's class; None: the seed's own
-    skip_mixtures: bool = False   # sessions saved before the option drew every seed's own z
-    refine: bool = False          # and before this one, unrefined
+    draw: str = seed_draws.OWN    # how the seed was drawn (seed_draws.py)
 
 
 @dataclass
@@ -72,7 +72,7 @@ def _item_json(item: SessionItem, arrays: _Arrays) -> dict:
     nodes = [{"parent": n.parent, "values": list(n.state.values), "base": arrays.key(n.state.base),
               "mask": arrays.key(n.state.mask)} for n in item.history.nodes()]
     return {"kind": item.kind, "name": item.name, "seed": item.seed, "psi": item.psi, "gan_class": item.gan_class,
-            "skip_mixtures": item.skip_mixtures, "refine": item.refine, "original": arrays.key(item.original),
+            "draw": item.draw, "original": arrays.key(item.original),
             "image": arrays.key(item.image), "nodes": nodes, "current_node": item.history.current_id}
 
 
@@ -100,6 +100,15 @@ def _history(nodes: list[dict], current: int, arrays: dict[str, np.ndarray]) -> 
     return history
 
 
+def _draw(item: dict) -> str:
+    """An item's draw; sessions saved before there was one value kept two flags (or none: the seed's own z)."""
+    if "draw" in item:
+        return seed_draws.checked(item["draw"])
+    if item.get("refine"):
+        return seed_draws.REFINE
+    return seed_draws.SKIP_MIXTURES if item.get("skip_mixtures") else seed_draws.OWN
+
+
 def load_session(path: Path | None = None) -> Session:
     path = Path(path or session_file())
     try:
@@ -111,8 +120,7 @@ def load_session(path: Path | None = None) -> Session:
             raise ValueError(f"not a version-{VERSION} genimg session")
         items = [SessionItem(it["kind"], str(it["name"]), arrays[it["original"]], arrays[it["image"]],
                              _history(it["nodes"], it["current_node"], arrays), it.get("seed"), it.get("psi"),
-                             it.get("gan_class"), bool(it.get("skip_mixtures", False)),
-                             bool(it.get("refine", False)))
+                             it.get("gan_class"), _draw(it))
                  for it in doc["items"]]
         return Session(items, int(doc.get("current", 0)), {str(k): str(v) for k, v in doc["models"].items()})
     except Exception as e:  # any corruption: say so, never crash the start-up

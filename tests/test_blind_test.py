@@ -20,6 +20,8 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "benchmarks"))
 import blind_test  # noqa: E402
 
+from genimg_gui.seed_draws import OWN, REFINE, SKIP_MIXTURES  # noqa: E402
+
 from conftest import labelled_squares  # noqa: E402
 
 N = 4  # samples, and as many real images: emoji-gan's recorded split holds out a tenth of 40
@@ -27,8 +29,7 @@ N = 4  # samples, and as many real images: emoji-gan's recorded split holds out 
 
 def _make(data: Path, out: Path, first_seed: int, scale: int = blind_test.SCALE) -> tuple[np.ndarray, dict]:
     args = argparse.Namespace(data=data, out=out, gan=ROOT / "weights" / "emoji-gan", psi=0.7, n=N, seed=0,
-                              first_seed=first_seed, scale=scale, judge=None, best_of=1,
-                              skip_mixtures=False, refine=False)
+                              first_seed=first_seed, scale=scale, judge=None, best_of=1, draw=OWN)
     blind_test.make(args)
     return np.asarray(Image.open(out / "grid.png")), json.loads((out / "key.json").read_text())
 
@@ -111,16 +112,16 @@ def test_with_skip_mixtures_the_samples_are_the_apps_and_the_key_says_so(tmp_pat
     gan_dir = ROOT / "weights" / "emoji-gan"
     rt = Runtime("cpu")
     rt.load(str(gan_dir), lambda *_: None)
-    samples = blind_test.gan_samples(gan_dir, N, 0.7, 5000, skip_mixtures=True)
-    apps = [rt.decode("gan", rt.map_seed(s, 0.7, None, True)) for s in range(5000, 5000 + N)]
+    samples = blind_test.gan_samples(gan_dir, N, 0.7, 5000, draw=SKIP_MIXTURES)
+    apps = [rt.decode("gan", rt.map_seed(s, 0.7, None, SKIP_MIXTURES)) for s in range(5000, 5000 + N)]
     assert all(np.array_equal(a, b) for a, b in zip(samples, apps))
-    plain = blind_test.gan_samples(gan_dir, N, 0.7, 5000)
+    plain = blind_test.gan_samples(gan_dir, N, 0.7, 5000, draw=OWN)
     assert any(not np.array_equal(a, b) for a, b in zip(samples, plain))  # some seeds' own z sat on a seam
     args = argparse.Namespace(data=labelled_squares(tmp_path / "data", ["any"] * 40), out=tmp_path / "a",
                               gan=gan_dir, psi=0.7, n=N, seed=0, first_seed=5000, scale=2, judge=None, best_of=1,
-                              skip_mixtures=True, refine=False)
+                              draw=SKIP_MIXTURES)
     blind_test.make(args)
-    assert json.loads((tmp_path / "a" / "key.json").read_text())["skip_mixtures"] is True
+    assert json.loads((tmp_path / "a" / "key.json").read_text())["draw"] == SKIP_MIXTURES
 
 
 def test_with_refine_the_samples_are_the_apps_refined_ones(tmp_path):
@@ -129,8 +130,8 @@ def test_with_refine_the_samples_are_the_apps_refined_ones(tmp_path):
     gan_dir = ROOT / "weights" / "emoji-faces-gan"
     rt = Runtime("cpu")
     rt.load(str(gan_dir), lambda *_: None)
-    samples = blind_test.gan_samples(gan_dir, 2, 0.7, 5000, refine=True)
-    apps = [rt.decode("gan", rt.map_seed(s, 0.7, refine=True)) for s in (5000, 5001)]
+    samples = blind_test.gan_samples(gan_dir, 2, 0.7, 5000, draw=REFINE)
+    apps = [rt.decode("gan", rt.map_seed(s, 0.7, draw=REFINE)) for s in (5000, 5001)]
     assert all(np.array_equal(a, b) for a, b in zip(samples, apps))
-    plain = blind_test.gan_samples(gan_dir, 2, 0.7, 5000)
+    plain = blind_test.gan_samples(gan_dir, 2, 0.7, 5000, draw=OWN)
     assert all(not np.array_equal(a, b) for a, b in zip(samples, plain))

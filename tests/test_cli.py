@@ -15,6 +15,7 @@ from genimg_gui import catalog, cli_commands
 from genimg_gui.cli import main
 from genimg_gui.engine.runtime import Runtime
 from genimg_gui.export import export_latent
+from genimg_gui.seed_draws import OWN, REFINE, SKIP_MIXTURES
 from genimg_gui.train.gan_recipe import GANRecipe
 from genimg_gui.train.latent_gan_recipe import LatentGANRecipe
 from genimg_gui.train.vae_recipe import VAERecipe
@@ -122,26 +123,26 @@ def test_generate_is_deterministic_per_seed(gan, tmp_path):
 
 def test_generate_refines_seeds_with_the_gans_discriminator_when_asked(tmp_path):
     gan = catalog.BUNDLED_DIR / "emoji-faces-gan"
-    assert run("generate", "--gan", gan, "--seeds", "5-6", "-o", tmp_path / "refined", "--refine") == 0
+    assert run("generate", "--gan", gan, "--seeds", "5-6", "-o", tmp_path / "refined", "--draw", "refine") == 0
     rt = Runtime("cpu")
     rt.load(str(gan), lambda *_: None)
     for seed in (5, 6):
         refined = pixels(tmp_path / "refined" / f"seed000{seed}.png")
-        np.testing.assert_array_equal(refined, rt.decode("gan", rt.map_seed(seed, 0.7, refine=True)))
+        np.testing.assert_array_equal(refined, rt.decode("gan", rt.map_seed(seed, 0.7, draw=REFINE)))
         assert not np.array_equal(refined, rt.decode("gan", rt.map_seed(seed, 0.7)))
 
 
 def test_generate_skips_mixtures_as_the_app_does_when_asked(gan, tmp_path):
-    assert run("generate", "--gan", gan, "--seeds", "0-3", "-o", tmp_path / "skip", "--skip-mixtures") == 0
-    assert run("generate", "--gan", gan, "--seeds", "0-3", "-o", tmp_path / "own") == 0
+    for draw in (SKIP_MIXTURES, OWN):
+        assert run("generate", "--gan", gan, "--seeds", "0-3", "-o", tmp_path / draw, "--draw", draw) == 0
     rt = Runtime("cpu")
     rt.load(str(gan), lambda *_: None)
     for seed in range(4):
-        for folder, skip in (("skip", True), ("own", False)):
-            np.testing.assert_array_equal(pixels(tmp_path / folder / f"seed000{seed}.png"),
-                                          rt.decode("gan", rt.map_seed(seed, 0.7, None, skip)))
-    assert any(not np.array_equal(pixels(tmp_path / "skip" / f"seed000{s}.png"),
-                                  pixels(tmp_path / "own" / f"seed000{s}.png")) for s in range(4))
+        for draw in (SKIP_MIXTURES, OWN):
+            np.testing.assert_array_equal(pixels(tmp_path / draw / f"seed000{seed}.png"),
+                                          rt.decode("gan", rt.map_seed(seed, 0.7, None, draw)))
+    assert any(not np.array_equal(pixels(tmp_path / SKIP_MIXTURES / f"seed000{s}.png"),
+                                  pixels(tmp_path / OWN / f"seed000{s}.png")) for s in range(4))
 
 
 def test_generate_edits_by_label_or_index(gan, tmp_path):

@@ -16,6 +16,7 @@ from genimg_gui.models.directions import load_directions
 from genimg_gui.models.gan import Discriminator, Generator, sample_w, seed_class
 from genimg_gui.models.mixtures import DRAWS, seed_stream
 from genimg_gui.models.weights import load_model
+from genimg_gui.seed_draws import SKIP_MIXTURES
 from genimg_gui.train import TrainError
 from genimg_gui.train.data import load_folder
 from genimg_gui.train.labels import with_labels
@@ -226,7 +227,7 @@ def test_map_seed_takes_a_class_or_draws_the_seeds_own(conditional_dir, model_di
     for k in (None, 0, 2):
         cls = own if k is None else k
         draws = gen.map(seed_stream(5, gen.cfg.z_dim), 0.7, torch.full((DRAWS,), cls)).numpy()
-        w = rt.map_seed(5, 0.7, k, skip_mixtures=True)
+        w = rt.map_seed(5, 0.7, k, SKIP_MIXTURES)
         assert any(np.allclose(w, d, atol=1e-6) for d in draws)
     rt.load(str(model_dir / "tiny-gan"), lambda *_: None)
     with pytest.raises(ValueError, match="has no classes"):

@@ -18,6 +18,7 @@ from genimg_gui.engine.runtime import Runtime
 from genimg_gui.masking import blend
 from genimg_gui.morph import common_grid, morph_path
 from genimg_gui.recipe import Recipe
+from genimg_gui.seed_draws import OWN, REFINE, SKIP_MIXTURES
 
 
 def drop(target, paths) -> None:
@@ -136,12 +137,12 @@ def test_a_stylegan2_pickle_dropped_on_the_model_panel_generates(qtbot, window, 
     # never read: both options are off, and a request for either (an item re-mapped from a genimg GAN) draws
     # the seed's own z
     panel = window.gan_panel
-    assert not panel.skip_mixtures.isEnabled() and not panel.refine.isEnabled() and panel.values()[3:] == (False, False)
-    for skip, refine in ((True, False), (False, True)):
+    assert [b.isEnabled() for b in panel.draw_buttons.buttons()] == [True, False, False] and panel.values()[3] == OWN
+    for draw in (SKIP_MIXTURES, REFINE):
         with qtbot.waitSignal(doc.item_added, timeout=UI_TIMEOUT):
-            panel.new_sample_requested.emit(7, 0.8, None, skip, refine)
+            panel.new_sample_requested.emit(7, 0.8, None, draw)
         sample = doc.current
-        assert sample.kind == "gan" and sample.seed == 7
+        assert sample.kind == "gan" and sample.seed == 7 and sample.draw == OWN  # the item says how it was drawn
         assert np.array_equal(sample.image, reference.decode("gan", reference.map_seed(7, 0.8)))
     assert not marker.exists() and window.last_error == ""
 

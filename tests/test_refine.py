@@ -16,6 +16,7 @@ from genimg_gui.models.latent_gan import LatentGenerator
 from genimg_gui.models.refine import (DISCRIMINATOR_FILE, STEP_SIZE, STEPS, judged_input, read_discriminator,
                                      refine, solo)
 from genimg_gui.models.weights import ModelFileError, save_model, save_tensors
+from genimg_gui.seed_draws import OWN, REFINE, SKIP_MIXTURES
 from genimg_gui.train.finetune import save_discriminator
 from conftest import CARD, TINY_GAN, UI_TIMEOUT
 from test_inversion import TINY_LATENT_GAN
@@ -120,52 +121,55 @@ def test_the_runtime_refines_a_seed_when_its_gan_has_a_discriminator_and_draws_i
     _latent_gan_folder(tmp_path / "plain", with_judge=False)
     rt = Runtime("cpu")
     rt.load(str(tmp_path / "judged"), lambda *_: None)
-    plain, refined = rt.map_seed(3, 0.7), rt.map_seed(3, 0.7, refine=True)
-    assert not np.allclose(plain, refined, atol=1e-4)
-    assert np.array_equal(refined, rt.map_seed(3, 0.7, refine=True))
+    plain, refined = rt.map_seed(3, 0.7), rt.map_seed(3, 0.7, draw=REFINE)
+    assert not np.allclose(plain, refined, atol=1e-4) and rt.drawn_as(REFINE) == REFINE
+    assert np.array_equal(refined, rt.map_seed(3, 0.7, draw=REFINE))
     net = rt.model("gan").net
     with torch.no_grad():
         assert np.allclose(refined, net.map(rt.refined_z(3, 0.7), 0.7)[0].numpy(), atol=1e-6)
     assert rt.decode("gan", refined).shape == (32, 32, 3)
     rt.load(str(tmp_path / "plain"), lambda *_: None)
     assert rt.discriminator() is None
-    assert np.array_equal(rt.map_seed(3, 0.7, refine=True), rt.map_seed(3, 0.7))
+    assert np.array_equal(rt.map_seed(3, 0.7, draw=REFINE), rt.map_seed(3, 0.7)) and rt.drawn_as(REFINE) == OWN
     with pytest.raises(ModelFileError, match="no discriminator"):
         rt.refined_z(3, 0.7)
 
 
-def test_ticking_refine_draws_the_refined_seed_undo_brings_the_own_back_and_skip_mixtures_unticks_it(
+def test_choosing_refine_draws_the_refined_seed_undo_brings_the_own_back_and_one_draw_is_chosen_at_a_time(
         qtbot, window, tmp_path):
     torch.manual_seed(3)
     gan = Generator(TINY_GAN)
     save_model(tmp_path / "judged-gan", gan, {**CARD, "name": "judged-gan"})
     save_discriminator(tmp_path / "judged-gan", Discriminator(TINY_GAN))
     doc, panel = window.document, window.gan_panel
-    assert not panel.refine.isEnabled()  # the window's tiny GAN has no discriminator
+    refine = panel.draw_button(REFINE)
+    assert not refine.isEnabled() and panel.values()[3] == OWN  # the window's tiny GAN has no discriminator
     with qtbot.waitSignal(doc.model_loaded, timeout=UI_TIMEOUT):
         doc.load_model(str(tmp_path / "judged-gan"))
-    qtbot.waitUntil(lambda: panel.refine.isEnabled(), timeout=UI_TIMEOUT)
+    qtbot.waitUntil(lambda: refine.isEnabled(), timeout=UI_TIMEOUT)
     reference = Runtime("cpu")
     reference.load(str(tmp_path / "judged-gan"), lambda *_: None)
     [item] = [i for i in doc.items.values() if i.kind == "gan"]
     window.filmstrip.setCurrentRow(0)
     own = reference.decode("gan", reference.map_seed(item.seed, item.psi))
-    qtbot.waitUntil(lambda: np.array_equal(item.image, own), timeout=UI_TIMEOUT)  # re-mapped by the new GAN
-    panel.refine.click()
-    assert panel.values()[3:] == (False, True)
-    refined = reference.decode("gan", reference.map_seed(item.seed, item.psi, refine=True))
+    # re-mapped by the new GAN as the old one drew it: its own z, the old GAN having had nothing to refine with
+    qtbot.waitUntil(lambda: np.array_equal(item.image, own), timeout=UI_TIMEOUT)
+    assert item.draw == OWN and panel.draw_button(OWN).isChecked()
+    refine.click()
+    assert panel.values()[3] == REFINE
+    refined = reference.decode("gan", reference.map_seed(item.seed, item.psi, draw=REFINE))
     assert not np.array_equal(refined, own)
     qtbot.waitUntil(lambda: np.array_equal(item.image, refined), timeout=UI_TIMEOUT)
-    assert item.refine and not item.skip_mixtures
+    assert item.draw == REFINE
     window.undo_action.trigger()
     qtbot.waitUntil(lambda: np.array_equal(shown(window), own), timeout=UI_TIMEOUT)
     window.redo_action.trigger()
     qtbot.waitUntil(lambda: np.array_equal(shown(window), refined), timeout=UI_TIMEOUT)
-    panel.skip_mixtures.click()  # one way to draw at a time: ticking Skip mixtures unticks Refine
-    assert panel.skip_mixtures.isChecked() and not panel.refine.isChecked() and panel.values()[3:] == (True, False)
-    skipped = reference.decode("gan", reference.map_seed(item.seed, item.psi, None, True))
+    panel.draw_button(SKIP_MIXTURES).click()  # one way to draw at a time: choosing Skip mixtures drops Refine
+    assert not refine.isChecked() and panel.values()[3] == SKIP_MIXTURES
+    skipped = reference.decode("gan", reference.map_seed(item.seed, item.psi, None, SKIP_MIXTURES))
     qtbot.waitUntil(lambda: np.array_equal(item.image, skipped), timeout=UI_TIMEOUT)
-    assert item.skip_mixtures and not item.refine
+    assert item.draw == SKIP_MIXTURES
 
 
 def test_on_the_bundled_face_gan_refining_raises_every_seeds_realness_and_keeps_z_near():

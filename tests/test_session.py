@@ -1,6 +1,7 @@
 """Nothing lost: the session autosaves, survives a kill, comes back; broken saves never win."""
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -12,6 +13,7 @@ import pytest
 from genimg_gui import session as sess
 from genimg_gui.catalog import read_entry
 from genimg_gui.edit import EditState, History, edited_latent
+from genimg_gui.seed_draws import OWN, REFINE, SKIP_MIXTURES
 from genimg_gui.ui.main_window import MainWindow
 
 TIMEOUT = 30_000
@@ -35,20 +37,47 @@ def test_session_round_trip_keeps_branches_masks_and_ids(tmp_path):
     image = np.full((4, 4, 3), 7, np.uint8)
     saved = sess.Session([sess.SessionItem("vae", "a b ü.png", image, image + 1, h, None, None),
                           sess.SessionItem("gan", "seed 3", image, image, History(EditState(np.ones(3), ())), 3, 0.7,
-                                           None, True, True)],
+                                           None, REFINE)],
                          current=1, models={"vae": "/m/vae", "gan": "/m/gan"})
     path = sess.save_session(saved, tmp_path / "s.safetensors")
     back = sess.load_session(path)
     assert back.current == 1 and back.models == saved.models
     a, b = back.items
-    assert (a.name, a.kind, b.seed, b.psi, b.skip_mixtures, b.refine) == ("a b ü.png", "vae", 3, 0.7, True, True)
-    assert not a.skip_mixtures and not a.refine
+    assert (a.name, a.kind, b.seed, b.psi, a.draw, b.draw) == ("a b ü.png", "vae", 3, 0.7, OWN, REFINE)
     assert np.array_equal(a.image, image + 1)
     assert a.history.current_id == h.current_id == 3
     assert [(n.id, n.parent) for n in a.history.nodes()] == [(n.id, n.parent) for n in h.nodes()]
     for x, y in zip(a.history.nodes(), h.nodes()):
         assert x.state.same_as(y.state)
     assert a.history.goto(2).mask is not None and a.history.can_undo()
+
+
+def _rewritten(path, change) -> None:
+    """The session file at path with its JSON changed by change(doc), as another version of genimg might write it."""
+    from safetensors import safe_open
+    from safetensors.numpy import load_file, save_file
+    with safe_open(str(path), "np") as f:
+        doc = json.loads(f.metadata()["session"])
+    change(doc)
+    save_file(load_file(str(path)), str(path), metadata={"session": json.dumps(doc)})
+
+
+def test_sessions_saved_with_the_two_old_draw_flags_load_as_the_same_draws(tmp_path):
+    path = tmp_path / "s.safetensors"
+    image = np.zeros((2, 2, 3), np.uint8)
+    item = sess.SessionItem("gan", "seed 1", image, image, History(EditState(np.ones(3), ())), 1, 0.7)
+    sess.save_session(sess.Session([item] * 4), path)
+    flags = [{}, {"skip_mixtures": True}, {"refine": True, "skip_mixtures": False}, {"skip_mixtures": False}]
+
+    def old(doc):
+        for it, f in zip(doc["items"], flags):
+            del it["draw"]
+            it.update(f)
+    _rewritten(path, old)
+    assert [i.draw for i in sess.load_session(path).items] == [OWN, SKIP_MIXTURES, REFINE, OWN]
+    _rewritten(path, lambda doc: doc["items"][0].update(draw="dream"))
+    with pytest.raises(sess.SessionError, match="unknown way to draw a seed: 'dream'"):
+        sess.load_session(path)
 
 
 def test_a_failed_save_leaves_the_previous_session_intact(tmp_path, monkeypatch):

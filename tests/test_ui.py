@@ -14,6 +14,7 @@ from conftest import TINY_GAN, make_model_folder
 from genimg_gui.edit import edited_latent
 from genimg_gui.models.gan import Generator
 from genimg_gui.engine.runtime import Runtime
+from genimg_gui.seed_draws import OWN, SKIP_MIXTURES
 from genimg_gui.ui.canvas import CompareMode
 from genimg_gui.ui.model_panel import human_count
 from genimg_gui.ui.qimage import from_qimage, to_qimage
@@ -158,11 +159,11 @@ def test_gan_seed_and_send_to_vae(qtbot, window, reference):
     assert panel.isEnabled() and gan_item.kind == "gan"
     window.filmstrip.setCurrentRow(0)
     assert doc.current is gan_item
-    seed, psi, gan_class, skip, refined = panel.values()
-    assert gan_class is None and not skip and not refined  # no classes; each seed draws its own z by default
-    assert np.array_equal(gan_item.image, reference.decode("gan", reference.map_seed(seed, psi, None, skip)))
+    seed, psi, gan_class, draw = panel.values()
+    assert gan_class is None and draw == OWN  # no classes, and no discriminator to refine with: the seed's own z
+    assert np.array_equal(gan_item.image, reference.decode("gan", reference.map_seed(seed, psi)))
     panel.seed.setValue(seed + 1)
-    expected = reference.decode("gan", reference.map_seed(seed + 1, psi, None, skip))
+    expected = reference.decode("gan", reference.map_seed(seed + 1, psi))
     assert not np.array_equal(expected, gan_item.image)
     qtbot.waitUntil(lambda: np.array_equal(gan_item.image, expected), timeout=TIMEOUT)
     assert gan_item.seed == seed + 1 and len(doc.items) == 1 and gan_item.history.can_undo()
@@ -174,20 +175,20 @@ def test_gan_seed_and_send_to_vae(qtbot, window, reference):
     assert doc.current is sent and window.filmstrip.count() == 2
 
 
-def test_ticking_skip_mixtures_draws_the_seeds_steady_sample_and_undo_brings_its_own_back(
+def test_choosing_skip_mixtures_draws_the_seeds_steady_sample_and_undo_brings_its_own_back(
         qtbot, window, reference):
     doc, panel = window.document, window.gan_panel
     [gan_item] = doc.items.values()
     window.filmstrip.setCurrentRow(0)
-    seed, psi, _, skip, _ = panel.values()
-    steady = reference.decode("gan", reference.map_seed(seed, psi, None, True))
+    seed, psi, _, draw = panel.values()
+    steady = reference.decode("gan", reference.map_seed(seed, psi, None, SKIP_MIXTURES))
     own = reference.decode("gan", reference.map_seed(seed, psi))
-    assert not skip and not gan_item.skip_mixtures and np.array_equal(gan_item.image, own)
+    assert draw == gan_item.draw == OWN and np.array_equal(gan_item.image, own)  # no discriminator to refine with
     assert not np.array_equal(own, steady)  # the tiny GAN's seed 0 is not its own steadiest draw
-    panel.skip_mixtures.click()
-    assert panel.values()[3]
+    panel.draw_button(SKIP_MIXTURES).click()
+    assert panel.values()[3] == SKIP_MIXTURES
     qtbot.waitUntil(lambda: np.array_equal(gan_item.image, steady), timeout=TIMEOUT)
-    assert gan_item.skip_mixtures
+    assert gan_item.draw == SKIP_MIXTURES
     window.undo_action.trigger()
     qtbot.waitUntil(lambda: np.array_equal(shown(window), own), timeout=TIMEOUT)
 
@@ -259,7 +260,7 @@ def test_cancel_hides_the_progress_bar(qtbot, window, image_files):
 def test_switching_gan_remaps_every_gan_item(qtbot, window, image_files, tmp_path):
     doc = window.document
     for seed in (11, 12):
-        doc.generate(seed, 0.7, None, seed == 11, new_item=True)
+        doc.generate(seed, 0.7, None, SKIP_MIXTURES if seed == 11 else OWN, new_item=True)
         qtbot.waitUntil(lambda: any(i.seed == seed for i in doc.items.values()), timeout=TIMEOUT)
     gan_items = [i for i in doc.items.values() if i.kind == "gan"]
     assert len(gan_items) == 3
@@ -275,13 +276,12 @@ def test_switching_gan_remaps_every_gan_item(qtbot, window, image_files, tmp_pat
     last = gan_items[-1]
     qtbot.waitUntil(lambda: np.array_equal(last.image, reference.decode("gan", reference.map_seed(last.seed, 0.7))),
                     timeout=TIMEOUT)
-    assert [i.skip_mixtures for i in gan_items] == [False, True, False]  # each item's own, in the re-map too
+    assert [i.draw for i in gan_items] == [OWN, SKIP_MIXTURES, OWN]  # each item's own, in the re-map too
     # Fails today: the queue has one live slot for all kinds and items, so each re-map MapSeed
     # replaced the one before and only the last GAN item was re-mapped; the others keep the old
     # model's w and pixels.
     stale = [i.name for i in gan_items
-             if not np.array_equal(i.image, reference.decode("gan", reference.map_seed(i.seed, i.psi, None,
-                                                                                       i.skip_mixtures)))]
+             if not np.array_equal(i.image, reference.decode("gan", reference.map_seed(i.seed, i.psi, None, i.draw)))]
     assert not stale, f"GAN items still showing the previous model: {stale}"
 
 

@@ -13,6 +13,7 @@ from typing import Sequence
 import numpy as np
 
 from ..edit import Directions, EditState
+from ..seed_draws import OWN
 
 
 @dataclass(frozen=True, eq=False)
@@ -125,8 +126,7 @@ class MapSeed(Request):
     psi: float = 1.0
     tag: int = 0
     cls: int | None = None  # a conditional GAN's class index; None: the class the seed draws
-    skip_mixtures: bool = False  # the seed's first draw that is not a blend of two faces (models/mixtures.py)
-    refine: bool = False  # the seed's z refined by its GAN's discriminator, instead of skipping (models/refine.py)
+    draw: str = OWN  # how: the seed's own z, skipping mixtures or refined (seed_draws.py)
     live = True
 
 
@@ -145,8 +145,7 @@ class ModelInfo:
     seconds: float
     source: str = ""       # the path the load was asked for (a file that was converted to `path`)
     spatial: bool = False  # images at their own size, latents (C, h, w), latent_size = C
-    skips_mixtures: bool = False  # a GAN whose seeds can skip blends of two faces cheaply (models/mixtures.py)
-    refines: bool = False  # a GAN whose folder holds its discriminator, to refine seeds with (models/refine.py)
+    draws: tuple[str, ...] = ()  # a GAN's ways to draw a seed (seed_draws.py): which the Generate tab offers
 
     @property
     def classes(self) -> tuple[str, ...]:
@@ -202,8 +201,7 @@ class Mapped:
     image: np.ndarray
     seconds: float
     cls: int | None = None
-    skip_mixtures: bool = False
-    refine: bool = False
+    draw: str = OWN  # as the GAN drew it: its own z where it cannot draw the way the request asked
 
 
 @dataclass(frozen=True, eq=False)

@@ -14,7 +14,7 @@ import torch
 from PIL import Image
 from torch import nn
 
-from .. import masking
+from .. import masking, seed_draws
 from ..catalog import converted_dir
 from ..edit import Directions
 from ..imaging import Fit, fit_square, to_rgb
@@ -99,6 +99,13 @@ def _judge(folder: Path, net: nn.Module) -> nn.Module | None:
     return None if judge is None else judge.to(next(net.parameters()).device)
 
 
+def _draws(model: LoadedModel) -> tuple[str, ...]:
+    """The ways this GAN can draw a seed (seed_draws.py): skipping mixtures is cheap only for genimg's own
+    generators; refining needs the discriminator saved beside one."""
+    return (seed_draws.OWN, *([seed_draws.SKIP_MIXTURES] if mixtures.applies_to(model.net) else []),
+            *([seed_draws.REFINE] if model.judge is not None else []))
+
+
 def _mapped(net: nn.Module, z: torch.Tensor, psi: float, c: torch.Tensor | None) -> torch.Tensor:
     """z -> w; only a conditional GAN's map takes classes (a converted StyleGAN2's does not)."""
     return net.map(z, psi) if c is None else net.map(z, psi, c)
@@ -144,8 +151,7 @@ class Runtime:
         return ModelInfo(model.path, str(model.card.get("name", Path(model.path).name)), model.kind,
                          model.card, str(self.device), model.direction_size,
                          parameter_count(model.net), model.directions, seconds, source or model.path,
-                         model.spatial, model.kind == "gan" and mixtures.applies_to(model.net),
-                         model.judge is not None)
+                         model.spatial, _draws(model) if model.kind == "gan" else ())
 
     def set_device(self, name: str) -> None:
         device = pick_device(name)
@@ -225,22 +231,25 @@ class Runtime:
         return to_images(out)[0]
 
     @torch.no_grad()  # not inference_mode: refining a seed takes gradients through the generator
-    def map_seed(self, seed: int, psi: float, cls: int | None = None, skip_mixtures: bool = False,
-                 refine: bool = False) -> np.ndarray:
+    def map_seed(self, seed: int, psi: float, cls: int | None = None, draw: str = seed_draws.OWN) -> np.ndarray:
         """The w of a seed. cls: a conditional GAN's class index; None draws the class from the seed too.
-        skip_mixtures: the first of the seed's draws that is not a blend of two faces (models/mixtures.py).
-        refine: the seed's own z refined by the GAN's discriminator (models/refine.py), in place of
-        skip_mixtures; a GAN without a discriminator draws the seed as if refine were off."""
+        draw: how (seed_draws.py); one the loaded GAN cannot do draws the seed's own z (see drawn_as)."""
         net = self.model("gan").net
         cls = self._seed_class(net, seed, cls)
         c = None if cls is None else torch.tensor([cls], device=self.device)
-        if refine and self.discriminator() is not None:
-            return _mapped(net, self.refined_z(seed, psi, cls), psi, c)[0].float().cpu().numpy()
-        if skip_mixtures and mixtures.applies_to(net):
+        draw = self.drawn_as(draw)
+        if draw == seed_draws.REFINE:
+            w = _mapped(net, self.refined_z(seed, psi, cls), psi, c)
+        elif draw == seed_draws.SKIP_MIXTURES:
             w = mixtures.steady_draw(net, mixtures.seed_stream(seed, net.cfg.z_dim).to(self.device), psi, cls)
         else:
             w = _mapped(net, seed_z(seed, net.cfg.z_dim).to(self.device), psi, c)
         return w[0].float().cpu().numpy()
+
+    def drawn_as(self, draw: str) -> str:
+        """How the loaded GAN draws a seed asked to be drawn so: `draw` if it offers it, else its own z
+        (a converted StyleGAN2 offers neither other way; a GAN without its discriminator cannot refine)."""
+        return draw if seed_draws.checked(draw) in _draws(self.model("gan")) else seed_draws.OWN
 
     @staticmethod
     def _seed_class(net: nn.Module, seed: int, cls: int | None) -> int | None:

@@ -89,10 +89,10 @@ class Worker(QObject):
             return
         if isinstance(r, rq.MapSeed):
             t0 = time.perf_counter()
-            w = rt.map_seed(r.seed, r.psi, r.cls, r.skip_mixtures, r.refine)
+            w = rt.map_seed(r.seed, r.psi, r.cls, r.draw)
             image = rt.decode("gan", w)
             self.result.emit(rq.Mapped(r.seq, r.seed, r.psi, r.tag, w, image, time.perf_counter() - t0, r.cls,
-                                       r.skip_mixtures, r.refine))
+                                       rt.drawn_as(r.draw)))
         elif isinstance(r, rq.LoadModel):
             self._load(r)
         elif isinstance(r, rq.SetDevice):

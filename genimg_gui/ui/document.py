@@ -12,6 +12,7 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 from PySide6.QtCore import QObject, Signal
 
+from .. import seed_draws
 from ..edit import Directions, EditState, History, edited_latent
 from ..engine import requests as rq
 from ..session import Session, SessionItem
@@ -32,8 +33,7 @@ class Item:
     seed: int | None = None
     psi: float | None = None
     gan_class: int | None = None  # a conditional GAN's class; None: the one the seed draws
-    skip_mixtures: bool = False   # drawn as the seed's first sample that is not a blend (models/mixtures.py)
-    refine: bool = False          # drawn from the seed's z refined by the GAN's discriminator (models/refine.py)
+    draw: str = seed_draws.OWN    # how the seed was drawn: its own z, skipping mixtures or refined (seed_draws.py)
     meta: dict = field(default_factory=dict)
     requested: EditState | None = None  # the state last sent to the worker
     requested_seq: int = 0
@@ -101,17 +101,15 @@ class Document(QObject):
     def open_array(self, image: np.ndarray, name: str, fit: str = "crop") -> int:
         return self.engine.submit(rq.EncodeImage(image, name, fit))
 
-    def generate(self, seed: int, psi: float, gan_class: int | None = None, skip_mixtures: bool = False,
-                 refine: bool = False, new_item: bool = False, auto: bool = False) -> int:
+    def generate(self, seed: int, psi: float, gan_class: int | None = None, draw: str = seed_draws.OWN,
+                 new_item: bool = False, auto: bool = False) -> int:
         """Map a seed into the current GAN item (undoable), or into a new item.
 
-        gan_class: a conditional GAN's class (None: the seed's own). skip_mixtures: the seed's first draw
-        that is not a blend of two faces. refine: the seed's z refined by the GAN's discriminator. auto: the
-        first sample shown when a GAN loads; it does not take the canvas from an image."""
+        gan_class: a conditional GAN's class (None: the seed's own). draw: how the seed is drawn (seed_draws.py).
+        auto: the first sample shown when a GAN loads; it does not take the canvas from an image."""
         target = self.current if self.current and self.current.kind == "gan" and not new_item else None
         tag = target.id if target else (AUTO_SAMPLE if auto else 0)
-        seq = self.engine.submit(rq.MapSeed(seed, psi, tag=tag, cls=gan_class, skip_mixtures=skip_mixtures,
-                                             refine=refine))
+        seq = self.engine.submit(rq.MapSeed(seed, psi, tag=tag, cls=gan_class, draw=draw))
         self._pending_gan[seq] = target.id if target else 0
         return seq
 
@@ -223,8 +221,8 @@ class Document(QObject):
 
     def to_session(self) -> Session:
         items = list(self.items.values())
-        saved = [SessionItem(i.kind, i.name, i.original, i.image, i.history, i.seed, i.psi, i.gan_class,
-                             i.skip_mixtures, i.refine) for i in items]
+        saved = [SessionItem(i.kind, i.name, i.original, i.image, i.history, i.seed, i.psi, i.gan_class, i.draw)
+                 for i in items]
         current = items.index(self.current) if self.current in items else 0
         return Session(saved, current, {kind: info.path for kind, info in self.models.items()})
 
@@ -237,8 +235,7 @@ class Document(QObject):
         added = []
         for saved in session.items:
             item = Item(self._next_id, saved.kind, saved.name, saved.original, saved.image, saved.history,
-                        0, saved.seed, saved.psi, saved.gan_class, saved.skip_mixtures,
-                        saved.refine)
+                        0, saved.seed, saved.psi, saved.gan_class, saved.draw)
             self._add_item(item, make_current=False)
             added.append(item)
         if added:
@@ -281,8 +278,7 @@ class Document(QObject):
             else:
                 # a class index means nothing to another GAN: the seed draws its own
                 item.gan_class = None
-                seq = self.engine.submit(rq.MapSeed(item.seed or 0, item.psi or 1.0, tag=item.id,
-                                                    skip_mixtures=item.skip_mixtures, refine=item.refine))
+                seq = self.engine.submit(rq.MapSeed(item.seed or 0, item.psi or 1.0, tag=item.id, draw=item.draw))
                 self._pending_gan[seq] = item.id
         self.message.emit(f"Re-encoding your {kind.upper()} items with the new model")
 
@@ -313,15 +309,14 @@ class Document(QObject):
         if item is None:
             name = f"seed {r.seed}"
             item = Item(self._next_id, "gan", name, r.image, r.image, History(EditState(r.latent, zeros)),
-                        r.seq, r.seed, r.psi, r.cls, r.skip_mixtures, r.refine)
+                        r.seq, r.seed, r.psi, r.cls, r.draw)
             self._add_item(item, make_current=r.tag != AUTO_SAMPLE)
             return
         if r.seq <= item.shown_seq:
             return
         values = item.history.current.values
         item.history.push(EditState(r.latent, values))
-        item.seed, item.psi, item.gan_class, item.original = r.seed, r.psi, r.cls, r.image
-        item.skip_mixtures, item.refine = r.skip_mixtures, r.refine
+        item.seed, item.psi, item.gan_class, item.draw, item.original = r.seed, r.psi, r.cls, r.draw, r.image
         item.name = f"seed {r.seed}"
         if any(values):  # keep the slider edit on the new sample
             self._decode(item, item.history.current)

@@ -5,18 +5,29 @@ from __future__ import annotations
 import random
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import (QCheckBox, QComboBox, QFormLayout, QGroupBox, QHBoxLayout, QLabel, QPushButton, QSlider,
-                               QSpinBox, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (QButtonGroup, QComboBox, QFormLayout, QGroupBox, QHBoxLayout, QLabel, QPushButton,
+                               QRadioButton, QSlider, QSpinBox, QVBoxLayout, QWidget)
 
-from ..catalog import DEFAULT_PSI, SKIP_MIXTURES
+from .. import seed_draws
+from ..catalog import DEFAULT_PSI
 
 MAX_SEED = 2**31 - 1
 ANY_CLASS = "Any (the seed's own)"
+DRAW_BUTTONS = {  # seed_draws value: (label, tooltip)
+    seed_draws.OWN: ("Own z", "Draw the seed's own z, as StyleGAN tools number seeds: the most varied samples, "
+                              "some of them smeared blends of two things the GAN learnt"),
+    seed_draws.SKIP_MIXTURES: ("Skip mixtures", "Draw the seed's first sample that is not a blend of two things "
+                                                "the GAN learnt (a smudge between two faces): cleaner, but nearer "
+                                                "the images it trained on"),
+    seed_draws.REFINE: ("Refine", "Move the seed's z a few steps towards what the GAN's own discriminator calls "
+                                  "real: the seed mostly keeps its face and loses most smears, a little nearer the "
+                                  "images it trained on. Under a second a seed on a CPU"),
+}
 
 
 class GanPanel(QWidget):
-    generate_requested = Signal(int, float, object, bool, bool)  # seed, psi, class index or None, skip, refine
-    new_sample_requested = Signal(int, float, object, bool, bool)
+    generate_requested = Signal(int, float, object, str)  # seed, psi, class index or None, draw (seed_draws.py)
+    new_sample_requested = Signal(int, float, object, str)
     send_to_vae_requested = Signal()
     invert_requested = Signal(int, float)     # steps, editability 0..1
 
@@ -33,25 +44,20 @@ class GanPanel(QWidget):
         self.psi = QSlider(Qt.Orientation.Horizontal)
         self.psi.setRange(0, 150)
         self.psi_label = QLabel()
-        self.skip_mixtures = QCheckBox("Skip mixtures")
-        self.skip_mixtures.setObjectName("skip_mixtures")
-        self.skip_mixtures.setToolTip("Draw the seed's first sample that is not a blend of two things the GAN "
-                                      "learnt (a smudge between two faces): cleaner, but nearer the images it "
-                                      "trained on. Off: the seed's own z, as StyleGAN tools number seeds")
-        self.refine = QCheckBox("Refine")
-        self.refine.setObjectName("refine")
-        self.refine.setToolTip("Move the seed's z a few steps towards what the GAN's own discriminator calls "
-                               "real: the seed mostly keeps its face and loses most smears, a little nearer the "
-                               "images it trained on. Under a second a seed on a CPU")
-        self.set_values(0, DEFAULT_PSI, None, SKIP_MIXTURES)  # the controls from the one default
+        self.draw_buttons = QButtonGroup(self)  # one way to draw a seed at a time
+        for draw, (label, tip) in DRAW_BUTTONS.items():
+            button = QRadioButton(label)
+            button.setObjectName(f"draw_{draw}")
+            button.setToolTip(tip)
+            button.setProperty("draw", draw)
+            self.draw_buttons.addButton(button)
+        self.set_values(0, DEFAULT_PSI, None, seed_draws.DEFAULT_DRAW)  # the controls from the one default
         self.new_button = QPushButton("New sample")
         self.send_button = QPushButton("Send to VAE editor")
         self.seed.valueChanged.connect(self._emit)
         self.gan_class.currentIndexChanged.connect(self._emit)
         self.psi.valueChanged.connect(self._on_psi)
-        # two ways to draw a seed, one at a time: ticking one unticks the other before the request goes out
-        self.skip_mixtures.toggled.connect(lambda on: self._exclusive(on, self.refine))
-        self.refine.toggled.connect(lambda on: self._exclusive(on, self.skip_mixtures))
+        self.draw_buttons.buttonToggled.connect(lambda _button, on: on and self._emit())  # the newly checked one
         self.random_button.clicked.connect(self.random_seed)
         self.new_button.clicked.connect(lambda: self.new_sample_requested.emit(*self.values()))
         self.send_button.clicked.connect(self.send_to_vae_requested)
@@ -66,10 +72,10 @@ class GanPanel(QWidget):
         form.addRow("Class", self.gan_class)
         form.addRow("Truncation", psi_row)
         draw_row = QHBoxLayout()
-        draw_row.addWidget(self.skip_mixtures)
-        draw_row.addWidget(self.refine)
+        for button in self.draw_buttons.buttons():
+            draw_row.addWidget(button)
         draw_row.addStretch(1)
-        form.addRow("", draw_row)
+        form.addRow("Draw", draw_row)
         self.form = form
         self.set_classes(())
         layout = QVBoxLayout(self)
@@ -106,26 +112,29 @@ class GanPanel(QWidget):
         form.addRow(self.invert_button)
         return box
 
-    def values(self) -> tuple[int, float, int | None, bool, bool]:
-        """(seed, psi, class index or None for the seed's own, skip mixtures, refine)."""
+    def values(self) -> tuple[int, float, int | None, str]:
+        """(seed, psi, class index or None for the seed's own, draw); a draw the loaded GAN does not offer
+        stays chosen (for the next GAN that does) but draws the seed's own z."""
         index = self.gan_class.currentIndex()
-        return (self.seed.value(), self.psi.value() / 100, index - 1 if index > 0 else None,
-                self.skip_mixtures.isChecked() and self.skip_mixtures.isEnabled(),
-                self.refine.isChecked() and self.refine.isEnabled())
+        checked = self.draw_buttons.checkedButton()
+        draw = checked.property("draw") if checked.isEnabled() else seed_draws.OWN
+        return self.seed.value(), self.psi.value() / 100, index - 1 if index > 0 else None, draw
 
     def set_values(self, seed: int, psi: float, gan_class: int | None = None,
-                   skip_mixtures: bool = SKIP_MIXTURES, refine: bool = False) -> None:
-        widgets = (self.seed, self.psi, self.gan_class, self.skip_mixtures, self.refine)
+                   draw: str = seed_draws.DEFAULT_DRAW) -> None:
+        widgets = (self.seed, self.psi, self.gan_class, self.draw_buttons)
         for w in widgets:
             w.blockSignals(True)
         self.seed.setValue(seed)
         self.psi.setValue(round(psi * 100))
         self.psi_label.setText(f"ψ {psi:.2f}")
         self.gan_class.setCurrentIndex(0 if gan_class is None else gan_class + 1)
-        self.skip_mixtures.setChecked(skip_mixtures)
-        self.refine.setChecked(refine)
+        self.draw_button(draw).setChecked(True)
         for w in widgets:
             w.blockSignals(False)
+
+    def draw_button(self, draw: str) -> QRadioButton:
+        return next(b for b in self.draw_buttons.buttons() if b.property("draw") == seed_draws.checked(draw))
 
     def set_classes(self, names: tuple[str, ...]) -> None:
         """The classes of the loaded GAN; the Class row shows only for a conditional one."""
@@ -135,26 +144,17 @@ class GanPanel(QWidget):
         self.gan_class.blockSignals(False)
         self.form.setRowVisible(self.gan_class, bool(names))
 
-    def set_mixtures_available(self, available: bool) -> None:
-        """Off for a GAN converted from elsewhere: a StyleGAN2 at 1024 px would take seconds per seed."""
-        self.skip_mixtures.setEnabled(available)
-
-    def set_refine_available(self, available: bool) -> None:
-        """Off for a GAN whose folder holds no discriminator (a converted StyleGAN2, a bare generator)."""
-        self.refine.setEnabled(available)
+    def set_draws(self, draws: tuple[str, ...]) -> None:
+        """The ways the loaded GAN draws a seed; the others are greyed out (a converted StyleGAN2 would take
+        seconds a seed to skip mixtures and has no discriminator to refine with)."""
+        for button in self.draw_buttons.buttons():
+            button.setEnabled(button.property("draw") in draws)
 
     def random_seed(self) -> None:
         self.seed.setValue(random.randrange(MAX_SEED))
 
     def _on_psi(self, raw: int) -> None:
         self.psi_label.setText(f"ψ {raw / 100:.2f}")
-        self._emit()
-
-    def _exclusive(self, on: bool, other: QCheckBox) -> None:
-        if on and other.isChecked():
-            other.blockSignals(True)
-            other.setChecked(False)
-            other.blockSignals(False)
         self._emit()
 
     def _emit(self, *_args) -> None:

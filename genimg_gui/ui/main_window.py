@@ -200,7 +200,7 @@ class MainWindow(QMainWindow):
         self.sliders.set_values(item.history.current.values)
         self.filmstrip.select(item.id)
         if item.kind == "gan" and item.seed is not None:
-            self.gan_panel.set_values(item.seed, item.psi, item.gan_class, item.skip_mixtures, item.refine)
+            self.gan_panel.set_values(item.seed, item.psi, item.gan_class, item.draw)
         self._on_image(item)
         self._update_actions()
 
@@ -247,8 +247,7 @@ class MainWindow(QMainWindow):
         if info.kind == "gan":
             self.gan_panel.setEnabled(True)
             self.gan_panel.set_classes(info.classes)
-            self.gan_panel.set_mixtures_available(info.skips_mixtures)
-            self.gan_panel.set_refine_available(info.refines)
+            self.gan_panel.set_draws(info.draws)
             if not any(i.kind == "gan" for i in self.document.items.values()):
                 self.document.generate(*self.gan_panel.values(), new_item=True, auto=True)
         current = self.document.current

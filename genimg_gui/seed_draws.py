@@ -1,0 +1,18 @@
+"""How a GAN draws a seed: one value, from the Generate tab or the CLI through the worker's request to the saved
+session. No torch here: models/mixtures.py and models/refine.py do the drawing, engine/runtime.py picks one."""
+from __future__ import annotations
+
+OWN = "own"                      # the seed's own z, as StyleGAN tools number seeds
+SKIP_MIXTURES = "skip-mixtures"  # the seed's first draw that is not a blend of two faces (models/mixtures.py)
+REFINE = "refine"                # the seed's z refined by the GAN's own discriminator (models/refine.py)
+DRAWS = (OWN, SKIP_MIXTURES, REFINE)
+# how the window and the CLI start: the seed's own z, because both other draws move samples nearer the training
+# images (benchmarks/skip_mixtures.py, refine_samples.py), and a GAN is for new ones
+DEFAULT_DRAW = OWN
+
+
+def checked(draw: str) -> str:
+    """draw, if it is one of DRAWS; a ValueError naming them otherwise."""
+    if draw not in DRAWS:
+        raise ValueError(f"unknown way to draw a seed: {draw!r} (one of {', '.join(DRAWS)})")
+    return draw
