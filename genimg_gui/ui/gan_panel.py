@@ -113,11 +113,9 @@ class GanPanel(QWidget):
         return box
 
     def values(self) -> tuple[int, float, int | None, str]:
-        """(seed, psi, class index or None for the seed's own, draw); a draw the loaded GAN does not offer
-        stays chosen (for the next GAN that does) but draws the seed's own z."""
+        """(seed, psi, class index or None for the seed's own, draw)."""
         index = self.gan_class.currentIndex()
-        checked = self.draw_buttons.checkedButton()
-        draw = checked.property("draw") if checked.isEnabled() else seed_draws.OWN
+        draw = self.draw_buttons.checkedButton().property("draw")
         return self.seed.value(), self.psi.value() / 100, index - 1 if index > 0 else None, draw
 
     def set_values(self, seed: int, psi: float, gan_class: int | None = None,
@@ -146,9 +144,14 @@ class GanPanel(QWidget):
 
     def set_draws(self, draws: tuple[str, ...]) -> None:
         """The ways the loaded GAN draws a seed; the others are greyed out (a converted StyleGAN2 would take
-        seconds a seed to skip mixtures and has no discriminator to refine with)."""
+        seconds a seed to skip mixtures and has no discriminator to refine with). A chosen way it cannot draw
+        gives way to Own z, which is how its seeds will be drawn."""
         for button in self.draw_buttons.buttons():
             button.setEnabled(button.property("draw") in draws)
+        if not self.draw_buttons.checkedButton().isEnabled():
+            self.draw_buttons.blockSignals(True)
+            self.draw_button(seed_draws.OWN).setChecked(True)
+            self.draw_buttons.blockSignals(False)
 
     def random_seed(self) -> None:
         self.seed.setValue(random.randrange(MAX_SEED))
