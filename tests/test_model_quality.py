@@ -44,7 +44,7 @@ def test_a_folder_the_vae_did_not_train_on_gets_gan_figures_only(tmp_path, monke
     data = labelled_squares(tmp_path / "data", ["any"] * 40)
     grid, out = tmp_path / "nn.png", tmp_path / "q.json"
     monkeypatch.setattr(sys, "argv", ["model_quality.py", "--data", str(data), "--samples", "250",
-                                      "--grid", str(grid), "--json", str(out)])
+                                      "--grid", str(grid), "--json", str(out), "--draw", "own"])
     model_quality.main()
     assert "no VAE figures" in capsys.readouterr().out
     figures = json.loads(out.read_text())
