@@ -1,4 +1,4 @@
-"""Refining a GAN's samples with its own discriminator (models/refine.py, Runtime.map_seed(refine=True)):
+"""Refining a GAN's samples with its own discriminator (models/refine.py, Runtime.map_seed(draw=REFINE)):
 the steps leave the seam between two faces for the seed's own side, never depend on the batch, and the
 app reads the discriminator a GAN folder holds, or does without."""
 from __future__ import annotations
@@ -170,6 +170,35 @@ def test_choosing_refine_draws_the_refined_seed_undo_brings_the_own_back_and_one
     skipped = reference.decode("gan", reference.map_seed(item.seed, item.psi, None, SKIP_MIXTURES))
     qtbot.waitUntil(lambda: np.array_equal(item.image, skipped), timeout=UI_TIMEOUT)
     assert item.draw == SKIP_MIXTURES
+
+
+def test_a_window_whose_first_gan_has_a_discriminator_draws_refined_and_a_gan_without_one_shows_own_z(
+        qtbot, engine, model_dir, tmp_path):
+    from genimg_gui.ui.main_window import MainWindow
+
+    torch.manual_seed(3)
+    save_model(tmp_path / "judged-gan", Generator(TINY_GAN), {**CARD, "name": "judged-gan"})
+    save_discriminator(tmp_path / "judged-gan", Discriminator(TINY_GAN))
+    window = MainWindow(engine, [])
+    qtbot.addWidget(window)
+    doc, panel = window.document, window.gan_panel
+    with qtbot.waitSignal(doc.model_loaded, timeout=UI_TIMEOUT):
+        doc.load_model(str(tmp_path / "judged-gan"))
+    qtbot.waitUntil(lambda: len(doc.items) == 1, timeout=UI_TIMEOUT)  # the automatic first sample
+    [item] = doc.items.values()
+    reference = Runtime("cpu")
+    reference.load(str(tmp_path / "judged-gan"), lambda *_: None)
+    assert item.draw == REFINE and panel.draw_button(REFINE).isChecked()
+    assert np.array_equal(item.image, reference.decode("gan", reference.map_seed(item.seed, item.psi, draw=REFINE)))
+    with qtbot.waitSignal(doc.model_loaded, timeout=UI_TIMEOUT):
+        doc.load_model(str(model_dir / "tiny-gan"))
+    # the panel shows how the new GAN draws (its own z), and the item is re-mapped so and says so
+    assert panel.draw_button(OWN).isChecked() and not panel.draw_button(REFINE).isEnabled()
+    reference.load(str(model_dir / "tiny-gan"), lambda *_: None)
+    plain = reference.decode("gan", reference.map_seed(item.seed, item.psi))
+    qtbot.waitUntil(lambda: np.array_equal(item.image, plain), timeout=UI_TIMEOUT)
+    assert item.draw == OWN
+    window.close()
 
 
 def test_on_the_bundled_face_gan_refining_raises_every_seeds_realness_and_keeps_z_near():
