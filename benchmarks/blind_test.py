@@ -45,7 +45,7 @@ FIRST_SEED = 5000  # away from the seeds in the README's grids
 
 @torch.no_grad()  # not inference_mode: --draw refine takes gradients through the generator
 def gan_samples(gan_dir: Path, n: int, psi: float, first_seed: int = FIRST_SEED, judge: Path | None = None,
-                best_of: int = 1, draw: str = seed_draws.DEFAULT_DRAW) -> np.ndarray:
+                best_of: int = 1, draw: str = seed_draws.OWN) -> np.ndarray:
     """The samples of seeds first_seed.. as the app draws them (`draw`), or with a judge, each the best of
     `best_of` draws of its seed."""
     seeds = range(first_seed, first_seed + n)  # the app's seeds, each of its own class if it has classes
@@ -139,8 +139,9 @@ def main() -> None:
     m.add_argument("--judge", type=Path, help="a folder discriminator_space.py --save wrote: each sample is the "
                    "one of --best-of draws from its seed that this discriminator calls most real")
     m.add_argument("--best-of", type=int, default=16)
-    m.add_argument("--draw", choices=seed_draws.DRAWS, default=seed_draws.DEFAULT_DRAW,
-                   help="each sample as the app draws its seed so (seed_draws.py; default the app's, %(default)s)")
+    m.add_argument("--draw", choices=seed_draws.DRAWS, default=seed_draws.OWN,
+                   help="each sample as the app draws its seed so (seed_draws.py; default %(default)s, plain, "
+                        "as the grids judged before the app refined by default)")
     s = sub.add_parser("score")
     s.add_argument("dir", type=Path)
     s.add_argument("--picked", required=True, help="the numbers you took for generated, comma-separated")

@@ -16,7 +16,7 @@ training image (same features) is of that class, beside the same figure for
 held-out real images (the ceiling), and how varied its samples are: the mean
 distance between two of them over that between two of its training images (1: as
 varied as the data; near 0: the class collapsed to one image). --draw: every sample as
-the app draws a seed that way (seed_draws.py; default the app's): own, plain; skip-mixtures,
+the app draws a seed that way (seed_draws.py; default own, plain); skip-mixtures,
 each z the first steady one of its own 16 draws (models/mixtures.py); refine, each z refined
 by the GAN's own discriminator (models/refine.py).
 """
@@ -160,8 +160,9 @@ def main() -> None:
     p.add_argument("--labels", help="a conditional GAN's labels file (as given to genimg train --labels)")
     p.add_argument("--label-column", default="label")
     p.add_argument("--per-class", type=int, default=200, help="samples of each class for the class figures")
-    p.add_argument("--draw", choices=seed_draws.DRAWS, default=seed_draws.DEFAULT_DRAW,
-                   help="samples as the app draws seeds so (default: the app's, %(default)s)")
+    p.add_argument("--draw", choices=seed_draws.DRAWS, default=seed_draws.OWN,
+                   help="samples as the app draws seeds so (default %(default)s: the generator's plain samples, "
+                        "as the figures recorded before the app refined by default)")
     args = p.parse_args()
     t0 = time.perf_counter()
     vae, card = load_model(args.vae)
