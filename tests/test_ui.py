@@ -290,3 +290,37 @@ def test_close_shuts_the_engine_down_and_a_second_shutdown_is_harmless(window, e
     assert engine.thread.isFinished()
     engine.shutdown()
     assert engine.thread.isFinished()
+
+
+def test_a_psi_drag_shows_live_samples_and_records_one_undo_step(qtbot, window, reference):
+    doc, panel = window.document, window.gan_panel
+    [item] = doc.items.values()
+    window.filmstrip.setCurrentRow(0)
+    before = len(list(item.history.nodes()))
+    start = reference.decode("gan", reference.map_seed(item.seed, item.psi))
+    panel.psi.setSliderDown(True)
+    for raw in (60, 45, 30):
+        panel.psi.setValue(raw)
+        live = reference.decode("gan", reference.map_seed(item.seed, raw / 100))
+        qtbot.waitUntil(lambda: np.array_equal(shown(window), live), timeout=TIMEOUT)  # each tick shown as it comes
+    assert len(list(item.history.nodes())) == before and not window.undo_action.isEnabled()
+    panel.psi.setSliderDown(False)  # the release: one step, at the ψ let go
+    qtbot.waitUntil(lambda: len(list(item.history.nodes())) == before + 1, timeout=TIMEOUT)
+    assert item.psi == 0.3 and np.array_equal(item.image, live)
+    window.undo_action.trigger()
+    qtbot.waitUntil(lambda: np.array_equal(shown(window), start), timeout=TIMEOUT)
+    assert not window.undo_action.isEnabled()
+
+
+def test_a_psi_drag_over_an_image_adds_one_gan_item_when_let_go(qtbot, window, image_files):
+    doc, panel = window.document, window.gan_panel
+    doc.open_files([str(image_files[0])])
+    qtbot.waitUntil(lambda: len(vae_items(window)) == 1 and doc.current.kind == "vae", timeout=TIMEOUT)
+    panel.psi.setSliderDown(True)
+    for raw in (60, 45, 30):
+        panel.psi.setValue(raw)
+    qtbot.wait(300)  # time enough for a mid-drag sample to arrive, were any asked for
+    assert len(doc.items) == 2 and doc.current.kind == "vae"  # nothing drawn over the image mid-drag
+    panel.psi.setSliderDown(False)
+    qtbot.waitUntil(lambda: len(doc.items) == 3, timeout=TIMEOUT)
+    assert doc.current.kind == "gan" and doc.current.psi == 0.3

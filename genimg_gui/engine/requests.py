@@ -127,6 +127,7 @@ class MapSeed(Request):
     tag: int = 0
     cls: int | None = None  # a conditional GAN's class index; None: the class the seed draws
     draw: str = OWN  # how: the seed's own z, skipping mixtures or refined (seed_draws.py)
+    record: bool = True  # an undoable step; False: a live sample mid-gesture (a ψ drag), shown, not recorded
     live = True
 
 
@@ -202,6 +203,7 @@ class Mapped:
     seconds: float
     cls: int | None = None
     draw: str = OWN  # as the GAN drew it: its own z where it cannot draw the way the request asked
+    record: bool = True  # the request's
 
 
 @dataclass(frozen=True, eq=False)

@@ -102,14 +102,18 @@ class Document(QObject):
         return self.engine.submit(rq.EncodeImage(image, name, fit))
 
     def generate(self, seed: int, psi: float, gan_class: int | None = None, draw: str = seed_draws.OWN,
-                 new_item: bool = False, auto: bool = False) -> int:
+                 new_item: bool = False, auto: bool = False, record: bool = True) -> int | None:
         """Map a seed into the current GAN item (undoable), or into a new item.
 
         gan_class: a conditional GAN's class (None: the seed's own). draw: how the seed is drawn (seed_draws.py).
-        auto: the first sample shown when a GAN loads; it does not take the canvas from an image."""
+        auto: the first sample shown when a GAN loads; it does not take the canvas from an image. record: False
+        for a live sample mid-gesture (a ψ drag), shown on the current GAN item but not recorded; without one,
+        nothing is drawn until the gesture ends."""
         target = self.current if self.current and self.current.kind == "gan" and not new_item else None
+        if target is None and not record:
+            return None
         tag = target.id if target else (AUTO_SAMPLE if auto else 0)
-        seq = self.engine.submit(rq.MapSeed(seed, psi, tag=tag, cls=gan_class, draw=draw))
+        seq = self.engine.submit(rq.MapSeed(seed, psi, tag=tag, cls=gan_class, draw=draw, record=record))
         self._pending_gan[seq] = target.id if target else 0
         return seq
 
@@ -315,6 +319,9 @@ class Document(QObject):
         if r.seq <= item.shown_seq:
             return
         values = item.history.current.values
+        if not r.record:  # a live sample mid-drag: shown, with the item's slider edit, and not recorded
+            self._show_unrecorded(item, r.seq, r.image, EditState(r.latent, values))
+            return
         item.history.push(EditState(r.latent, values))
         item.seed, item.psi, item.gan_class, item.draw, item.original = r.seed, r.psi, r.cls, r.draw, r.image
         item.name = f"seed {r.seed}"
@@ -336,6 +343,14 @@ class Document(QObject):
         if item.requested is None or item.requested.same_as(item.history.current):
             item.thumbs[item.history.current_id] = image
         self.image_changed.emit(item)
+
+    def _show_unrecorded(self, item: Item, seq: int, image: np.ndarray, state: EditState) -> None:
+        """Show a state that is not in the item's history (a ψ drag's live sample), with its slider edit."""
+        item.requested = state  # not the history's current state, so its image becomes no node's thumbnail
+        if any(state.values):
+            self._decode(item, state)
+        else:
+            self._show(item, seq, image)
 
     def _add_item(self, item: Item, make_current: bool = True) -> None:
         self._next_id += 1

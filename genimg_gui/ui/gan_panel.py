@@ -28,6 +28,7 @@ DRAW_BUTTONS = {  # seed_draws value: (label, tooltip)
 class GanPanel(QWidget):
     generate_requested = Signal(int, float, object, str)  # seed, psi, class index or None, draw (seed_draws.py)
     new_sample_requested = Signal(int, float, object, str)
+    drag_requested = Signal(int, float, object, str)  # a live sample mid-drag of ψ; the release asks for the step
     send_to_vae_requested = Signal()
     invert_requested = Signal(int, float)     # steps, editability 0..1
 
@@ -57,6 +58,7 @@ class GanPanel(QWidget):
         self.seed.valueChanged.connect(self._emit)
         self.gan_class.currentIndexChanged.connect(self._emit)
         self.psi.valueChanged.connect(self._on_psi)
+        self.psi.sliderReleased.connect(self._emit)  # a drag is one step, at the ψ let go
         self.draw_buttons.buttonToggled.connect(lambda _button, on: on and self._emit())  # the newly checked one
         self.random_button.clicked.connect(self.random_seed)
         self.new_button.clicked.connect(lambda: self.new_sample_requested.emit(*self.values()))
@@ -158,7 +160,10 @@ class GanPanel(QWidget):
 
     def _on_psi(self, raw: int) -> None:
         self.psi_label.setText(f"ψ {raw / 100:.2f}")
-        self._emit()
+        if self.psi.isSliderDown():
+            self.drag_requested.emit(*self.values())
+        else:  # keys, wheel, clicks on the groove: each its own step
+            self._emit()
 
     def _emit(self, *_args) -> None:
         self.generate_requested.emit(*self.values())

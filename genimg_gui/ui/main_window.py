@@ -178,6 +178,7 @@ class MainWindow(QMainWindow):
         self.filmstrip.item_selected.connect(d.select)
         self.gan_panel.generate_requested.connect(lambda *values: d.generate(*values))
         self.gan_panel.new_sample_requested.connect(lambda *values: d.generate(*values, new_item=True))
+        self.gan_panel.drag_requested.connect(lambda *values: d.generate(*values, record=False))
         self.gan_panel.send_to_vae_requested.connect(d.send_to_vae)
         self.model_panel.load_requested.connect(d.load_model)
         self.model_panel.open_requested.connect(self.open_model_dialog)
