@@ -18,6 +18,7 @@ from genimg_gui.masking import blend
 from genimg_gui.models.directions import pca, save_directions
 from genimg_gui.morph import count_frames
 from genimg_gui.recipe import Recipe, RecipeError
+from genimg_gui.seed_draws import OWN, SKIP_MIXTURES
 
 
 def run(*args) -> int:
@@ -209,6 +210,20 @@ def test_interpolate_seeds_to_an_mp4(models, tmp_path):
     assert run("interpolate", "--gan", models / "tiny-gan", "--seeds", "1", "7", "42", "-o", out,
                "--frames", "12", "--psi", "0.5") == 0
     assert count_frames(out) == 12
+
+
+def test_interpolate_seeds_starts_from_each_seed_drawn_as_asked(models, tmp_path):
+    rt = Runtime("cpu")
+    rt.load(str(models / "tiny-gan"), lambda *_: None)
+    keys = {draw: rt.decode("gan", rt.map_seed(0, 0.7, None, draw)).astype(int) for draw in (OWN, SKIP_MIXTURES)}
+    assert np.abs(keys[OWN] - keys[SKIP_MIXTURES]).mean() > 10  # seed 0 of the tiny GAN sits on a seam
+    for draw, other in ((OWN, SKIP_MIXTURES), (SKIP_MIXTURES, OWN)):
+        out = tmp_path / f"{draw}.gif"
+        assert run("interpolate", "--gan", models / "tiny-gan", "--seeds", "0", "1", "-o", out, "--frames", "2",
+                   "--draw", draw) == 0
+        with Image.open(out) as im:
+            first = np.asarray(im.convert("RGB")).astype(int)  # GIF: a palette, so near, not equal
+        assert np.abs(first - keys[draw]).mean() < np.abs(first - keys[other]).mean() / 2
 
 
 @pytest.mark.parametrize("args, message", [
