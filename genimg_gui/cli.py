@@ -93,7 +93,7 @@ def _draw_arg(p: argparse.ArgumentParser) -> None:
                    help="how a seed is drawn, as the app's Draw buttons: its own z; skip-mixtures, its first "
                         "sample that is not a blend of two faces (cleaner, nearer the training images); refine, "
                         "its z refined by the GAN's own discriminator (fewer smears, seeds mostly keep their "
-                        "faces, under a second a seed on a CPU). A GAN that cannot draw so draws its own z "
+                        "faces, about 0.15 s a seed on a CPU). A GAN that cannot draw so draws its own z "
                         f"(default: {seed_draws.DEFAULT_DRAW})")
 
 

@@ -22,8 +22,10 @@ from .gan import Discriminator, MappedGenerator, MinibatchStd
 from .weights import check_state_dict, read_tensors
 
 DISCRIMINATOR_FILE = "discriminator.safetensors"  # written beside a GAN by `genimg train gan`
-STEPS = 30
-STEP_SIZE = 0.01  # of the energy's gradient; 30 steps move z about 1.5 (|z| is about 11 at z_dim 128)
+# 10 steps of 0.03 draw the same sample as 30 of 0.01 for 89 % of seeds, at a third of the time, and judges
+# comparing the rest pair by pair preferred neither (benchmarks/refine_schedules.py)
+STEPS = 10
+STEP_SIZE = 0.03  # of the energy's gradient
 
 
 def applies_to(gen: nn.Module) -> bool:

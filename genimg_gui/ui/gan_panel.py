@@ -21,7 +21,7 @@ DRAW_BUTTONS = {  # seed_draws value: (label, tooltip)
                                                 "the images it trained on"),
     seed_draws.REFINE: ("Refine", "Move the seed's z a few steps towards what the GAN's own discriminator calls "
                                   "real: the seed mostly keeps its face and loses most smears, a little nearer the "
-                                  "images it trained on. Under a second a seed on a CPU"),
+                                  "images it trained on. About 0.15 s a seed on a CPU"),
 }
 
 
