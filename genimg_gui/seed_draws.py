@@ -8,7 +8,7 @@ REFINE = "refine"                # the seed's z refined by the GAN's own discrim
 DRAWS = (OWN, SKIP_MIXTURES, REFINE)
 # how the window and the CLI start: refined, where the GAN has its discriminator (else its own z). Fresh judges
 # took twice as many refined samples as plain ones for real emoji (benchmarks/blind_test.py, README), at the cost
-# of 0.13 s a seed on a CPU and samples a little nearer the training images (benchmarks/refine_samples.py)
+# of 0.15 s a seed on a CPU and samples a little nearer the training images (benchmarks/refine_samples.py)
 DEFAULT_DRAW = REFINE
 
 
