@@ -46,8 +46,7 @@ def refined_image(rt: Runtime, seed: int, psi: float, steps: int, size: float) -
     """The seed's sample refined with this schedule, and the seconds the refining took."""
     gen, judge = rt.model("gan").net, rt.discriminator()
     c, z = seed_class(gen, seed), seed_z(seed, gen.cfg.z_dim).to(rt.device)
-    refine.STEP_SIZE = size  # read at each call, as STEPS is
-    z, seconds = timed(lambda: refine.refine(gen, judge, z, psi, c, steps=steps))
+    z, seconds = timed(lambda: refine.refine(gen, judge, z, psi, c, steps=steps, step_size=size))
     return rt.decode("gan", gen.map(z, psi, c)[0].float().cpu().numpy()), seconds
 
 

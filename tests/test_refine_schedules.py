@@ -16,11 +16,12 @@ from genimg_gui.models import refine  # noqa: E402
 
 
 def test_differing_seeds_become_blind_pairs_and_answers_count_for_each_schedule(tmp_path, monkeypatch, capsys):
-    monkeypatch.setattr(refine, "STEP_SIZE", refine.STEP_SIZE)  # make sets it per schedule; put it back after
     # schedule b does not move z at all, so a seed's two samples differ wherever refining changes it
     monkeypatch.setattr(sys, "argv", ["refine_schedules.py", "make", "--seeds", "4", "--first-seed", "5",
                                       "--b", "1,0", "--pairs", str(tmp_path / "pairs"), "--device", "cpu"])
+    app_step_size = refine.STEP_SIZE
     refine_schedules.main()
+    assert refine.STEP_SIZE == app_step_size  # each schedule is passed to refine(), not set on the module
     out = capsys.readouterr().out
     assert "schedule a: 30 steps of 0.01" in out and "schedule b: 1 steps of 0" in out
     key = json.loads((tmp_path / "pairs" / "key.json").read_text())

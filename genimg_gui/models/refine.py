@@ -61,17 +61,18 @@ def judged_input(gen: MappedGenerator, w: torch.Tensor) -> torch.Tensor:
 
 
 def refine(gen: MappedGenerator, judge: Discriminator, z: torch.Tensor, psi: float,
-           c: torch.Tensor | None = None, steps: int | None = None) -> torch.Tensor:
+           c: torch.Tensor | None = None, steps: int | None = None, step_size: float | None = None) -> torch.Tensor:
     """z (B, z_dim) moved `steps` steps down |z|^2 / 2 - D(G(z)); the generator and judge are left as they are.
     c: a conditional generator's classes, which must be given: drawn afresh, they would change every step.
-    steps: STEPS when None, read at the call so that a benchmark can set it."""
+    steps, step_size: STEPS and STEP_SIZE when None, read at the call so that a benchmark can set them."""
     if getattr(gen.cfg, "classes", ()) and c is None:
         raise ValueError("refining a conditional GAN's samples needs their classes")
     with torch.enable_grad():  # under no_grad too; not under inference_mode, whose tensors cannot join autograd
         z = z.detach().clone()
+        size = STEP_SIZE if step_size is None else step_size
         for _ in range(STEPS if steps is None else steps):
             z.requires_grad_(True)
             energy = 0.5 * z.square().sum() - judge(judged_input(gen, gen.map(z, psi, c)), c).sum()
             grad, = torch.autograd.grad(energy, z)
-            z = (z - STEP_SIZE / 2 * grad).detach()
+            z = (z - size / 2 * grad).detach()
     return z

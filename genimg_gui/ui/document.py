@@ -346,10 +346,10 @@ class Document(QObject):
 
     def _show_unrecorded(self, item: Item, seq: int, image: np.ndarray, state: EditState) -> None:
         """Show a state that is not in the item's history (a ψ drag's live sample), with its slider edit."""
-        item.requested = state  # not the history's current state, so its image becomes no node's thumbnail
         if any(state.values):
-            self._decode(item, state)
+            self._decode(item, state)  # which records it as requested, as below
         else:
+            item.requested = state  # not the history's current state, so its image becomes no node's thumbnail
             self._show(item, seq, image)
 
     def _add_item(self, item: Item, make_current: bool = True) -> None:
