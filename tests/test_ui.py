@@ -8,7 +8,7 @@ import torch
 from PIL import Image
 from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
 from PySide6.QtGui import QDragEnterEvent, QDropEvent, QGuiApplication, QImage
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QDockWidget
 
 from conftest import TINY_GAN, make_model_folder
 from genimg_gui.edit import edited_latent
@@ -16,7 +16,7 @@ from genimg_gui.models.gan import Generator
 from genimg_gui.engine.runtime import Runtime
 from genimg_gui.seed_draws import OWN, SKIP_MIXTURES
 from genimg_gui.ui.canvas import CompareMode
-from genimg_gui.ui.model_panel import human_count
+from genimg_gui.ui.model_panel import SHORT_METRIC, human_count
 from genimg_gui.ui.qimage import from_qimage, to_qimage
 
 TIMEOUT = 30_000  # ms; the first VAE load estimates directions (seconds on a busy CPU)
@@ -209,6 +209,26 @@ def test_model_panel_shows_the_card(window, model_dir):
     assert details["Kind"].text() == "VAE (ConvVAE)" and details["Latent size"].text() == "512 (2×16×16)"
     assert details["Parameters"].text() == human_count(vae.parameters)
     assert details["Load time"].text().endswith("on cpu")
+
+
+def test_a_long_model_card_scrolls_instead_of_widening_the_dock(qtbot, window):
+    panel, dock = window.model_panel, window.findChild(QDockWidget, "edit_dock")
+    window.tabs.setCurrentWidget(panel)
+    qtbot.wait(50)
+    width = dock.width()
+    how = "measured against held-out images, " * 40
+    card = {"kind": "gan", "training": {"data": "a folder of photos " * 60},
+            "metrics": {"held_out_precision_k3_recall_k3_at_last_evaluation": [0.56, 0.46], "psnr_db": 30.1,
+                        "how": how}}
+    panel.cards[panel.list.item(0).data(Qt.ItemDataRole.UserRole)] = card
+    panel.list.setCurrentRow(1)
+    panel.list.setCurrentRow(0)
+    qtbot.wait(50)
+    metrics = panel.details["Metrics"]
+    assert "held out precision k3 recall k3 at last evaluation: 0.56 / 0.46" in metrics.text()
+    assert "psnr db: 30.1" in metrics.text() and how not in metrics.text()  # prose waits in the tooltip
+    assert metrics.toolTip() == f"how: {how}" and len(how) > SHORT_METRIC
+    assert dock.width() == width
 
 
 def test_compare_modes_change_the_canvas(qtbot, window, image_files):

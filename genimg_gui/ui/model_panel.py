@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import numpy as np
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import (QComboBox, QFormLayout, QHBoxLayout, QLabel, QListWidget, QListWidgetItem,
-                               QPushButton, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (QComboBox, QFormLayout, QFrame, QHBoxLayout, QLabel, QListWidget, QListWidgetItem,
+                               QPushButton, QScrollArea, QVBoxLayout, QWidget)
 
 from ..catalog import ModelEntry
 
 PATH_ROLE = Qt.ItemDataRole.UserRole
+SHORT_METRIC = 40  # characters of a value shown in the panel; longer ones (how it was measured) go in the tooltip
 
 
 def source_text(card: dict) -> str:
@@ -21,6 +22,23 @@ def source_text(card: dict) -> str:
     if "scaling_factor" in source:
         text += f"; latent scale {source['scaling_factor']} ({source.get('scale_label', 'chosen')})"
     return text
+
+
+def metric_value(value) -> str:
+    """A card metric as a person reads it: a pair of figures as "a / b", a number as itself."""
+    if isinstance(value, list) and all(isinstance(v, (int, float)) for v in value):
+        return " / ".join(str(v) for v in value)
+    return str(value)
+
+
+def metrics_text(metrics: dict) -> tuple[str, str]:
+    """(the figures, one a line; the long entries, e.g. how the figures were measured) of a card's metrics.
+    Keys are shown with spaces for underscores: an unbreakable 50-letter key would widen the whole dock."""
+    short, long = [], []
+    for key, value in metrics.items():
+        line = f"{str(key).replace('_', ' ')}: {metric_value(value)}"
+        (short if len(metric_value(value)) <= SHORT_METRIC else long).append(line)
+    return "\n".join(short) or "–", "\n\n".join(long)
 
 
 def human_count(n: int) -> str:
@@ -63,6 +81,14 @@ class ModelPanel(QWidget):
             label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
             self.details[key] = label
             form.addRow(key, label)
+        card = QWidget()
+        card.setLayout(form)
+        # a long card scrolls: word-wrapped labels with no height to spare would widen the dock instead
+        scroll = QScrollArea()
+        scroll.setWidget(card)
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         buttons = QHBoxLayout()
         buttons.addWidget(self.load_button)
         buttons.addWidget(self.open_button)
@@ -71,7 +97,7 @@ class ModelPanel(QWidget):
         layout.addWidget(QLabel("Models (double-click to load; drop model files here to open them)"))
         layout.addWidget(self.list, 1)
         layout.addLayout(buttons)
-        layout.addLayout(form)
+        layout.addWidget(scroll, 2)
 
     def set_entries(self, entries: list[ModelEntry]) -> None:
         self.cards = {e.path: e.card for e in entries}
@@ -132,8 +158,9 @@ class ModelPanel(QWidget):
         self.details["Parameters"].setText(human_count(int(count)) if count else "–")
         self.details["Training data"].setText(str(training.get("data", "not recorded")))
         self.details["Licence"].setText(str(training.get("licence", "not recorded")))
-        metrics = card.get("metrics", {})
-        self.details["Metrics"].setText(", ".join(f"{k}: {v}" for k, v in metrics.items()) or "–")
+        figures, how = metrics_text(card.get("metrics", {}))
+        self.details["Metrics"].setText(figures + ("\n(hover for how they were measured)" if how else ""))
+        self.details["Metrics"].setToolTip(how)
         self.details["Load time"].setText(f"{info.seconds * 1000:.0f} ms on {info.device}" if info else "not loaded")
 
     # --- drops: model files ---------------------------------------------
