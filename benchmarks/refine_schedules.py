@@ -1,13 +1,15 @@
-"""Do two refining schedules (steps x step size) draw the same samples, and where not, which do judges prefer?
+"""Do two refining schedules (steps x step size, and the discriminator refining) draw the same samples, and
+where not, which do judges prefer?
 
     python benchmarks/refine_schedules.py make [--gan weights/emoji-faces-gan] [--seeds 200] [--first-seed 20000]
-        [--a 30,0.01] [--b 10,0.03] [--pairs DIR]
+        [--a 30,0.01] [--b 10,0.03] [--b-judge GAN_DIR] [--pairs DIR]
     python benchmarks/refine_schedules.py score DIR --answers R,SAME,L,...
 
 `make`, per seed (models/refine.py, as Runtime.map_seed draws with Refine): the pixel RMS (0-255) between the
 samples of schedules a and b, how many differ by more than DIFFERENT, and each schedule's median time. A
 schedule of fewer, longer steps costs less; it is only worth having if it draws the same samples, or ones a
-person finds as good. --pairs writes the first PAIRS seeds whose samples differ as a grid of numbered pairs,
+person finds as good. --b-judge refines b with the discriminator saved in another folder of the same GAN
+(e.g. one trained on after the generator, `--set d_warmup`), a and b with the GAN's own otherwise. --pairs writes the first PAIRS seeds whose samples differ as a grid of numbered pairs,
 each pair's sides in random order (DIR/grid.png), and which side is which (DIR/key.json). A judge who has not
 opened the key says for each pair which looks more like a real emoji (L, R or SAME); `score` counts the
 preferences for each schedule.
@@ -27,7 +29,7 @@ from genimg_gui.catalog import DEFAULT_PSI
 from genimg_gui.engine.runtime import Runtime
 from genimg_gui.imaging import image_grid
 from genimg_gui.models import refine
-from genimg_gui.models.gan import seed_class, seed_z
+from genimg_gui.models.gan import Discriminator, seed_class, seed_z
 from skip_mixtures import timed
 
 DIFFERENT = 5.0  # pixel RMS (0-255) above which two samples of a seed count as different drawings
@@ -42,9 +44,10 @@ def schedule(text: str) -> tuple[int, float]:
 
 
 @torch.no_grad()
-def refined_image(rt: Runtime, seed: int, psi: float, steps: int, size: float) -> tuple[np.ndarray, float]:
-    """The seed's sample refined with this schedule, and the seconds the refining took."""
-    gen, judge = rt.model("gan").net, rt.discriminator()
+def refined_image(rt: Runtime, judge: Discriminator, seed: int, psi: float, steps: int,
+                  size: float) -> tuple[np.ndarray, float]:
+    """The seed's sample refined with this schedule and judge, and the seconds the refining took."""
+    gen = rt.model("gan").net
     c, z = seed_class(gen, seed), seed_z(seed, gen.cfg.z_dim).to(rt.device)
     z, seconds = timed(lambda: refine.refine(gen, judge, z, psi, c, steps=steps, step_size=size))
     return rt.decode("gan", gen.map(z, psi, c)[0].float().cpu().numpy()), seconds
@@ -77,18 +80,24 @@ def make(args: argparse.Namespace) -> None:
     rt = Runtime(args.device)
     rt.load(str(args.gan), lambda *_: None)
     schedules = {"a": args.a, "b": args.b}
+    own = rt.discriminator()
+    judges = {"a": own, "b": refine.read_discriminator(args.b_judge, rt.model("gan").net) if args.b_judge else own}
+    if judges["b"] is None:
+        raise SystemExit(f"{args.b_judge} holds no {refine.DISCRIMINATOR_FILE}")
     rms, times, differing = [], {"a": [], "b": []}, []
     for s in range(args.first_seed, args.first_seed + args.seeds):
         images = {}
         for name, (steps, size) in schedules.items():
-            images[name], seconds = refined_image(rt, s, args.psi, steps, size)
+            images[name], seconds = refined_image(rt, judges[name], s, args.psi, steps, size)
             times[name].append(seconds)
         rms.append(float(np.sqrt(np.mean((images["a"].astype(float) - images["b"]) ** 2))))
         if rms[-1] > DIFFERENT:
             differing.append((s, images))
     print(f"{args.gan} on {rt.device}, psi {args.psi}, seeds {args.first_seed}-{args.first_seed + args.seeds - 1}")
     for name, (steps, size) in schedules.items():
-        print(f"schedule {name}: {steps} steps of {size:g}, {1000 * np.median(times[name]):.0f} ms a seed (median)")
+        judge = f", the discriminator of {args.b_judge}" if name == "b" and args.b_judge else ""
+        print(f"schedule {name}: {steps} steps of {size:g}{judge}, "
+              f"{1000 * np.median(times[name]):.0f} ms a seed (median)")
     print(f"pixel RMS between a's and b's sample of a seed: median {np.median(rms):.2f}; "
           f"{len(differing)} of {len(rms)} seeds differ by more than {DIFFERENT:g}")
     if args.pairs is not None and differing:
@@ -116,6 +125,8 @@ def main() -> None:
     m.add_argument("--psi", type=float, default=DEFAULT_PSI)
     m.add_argument("--a", type=schedule, default=(30, 0.01), help="steps,step size (default 30,0.01)")
     m.add_argument("--b", type=schedule, default=(10, 0.03), help="steps,step size (default 10,0.03)")
+    m.add_argument("--b-judge", type=Path, metavar="GAN_DIR",
+                   help="refine b with the discriminator saved in this folder of the same GAN")
     m.add_argument("--device", default="auto")
     m.add_argument("--pairs", type=Path, metavar="DIR", help="write the differing seeds as pairs to judge blind")
     s = sub.add_parser("score")

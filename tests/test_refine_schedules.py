@@ -14,6 +14,8 @@ import refine_schedules  # noqa: E402
 
 from genimg_gui.models import refine  # noqa: E402
 
+FACES = ROOT / "weights" / "emoji-faces-gan"
+
 
 def test_differing_seeds_become_blind_pairs_and_answers_count_for_each_schedule(tmp_path, monkeypatch, capsys):
     # schedule b does not move z at all, so a seed's two samples differ wherever refining changes it
@@ -38,4 +40,31 @@ def test_differing_seeds_become_blind_pairs_and_answers_count_for_each_schedule(
     monkeypatch.setattr(sys, "argv", ["refine_schedules.py", "score", str(tmp_path / "pairs"), "--answers", "L"
                                       + ",SAME" * len(key)])
     with pytest.raises(SystemExit, match="answers"):
+        refine_schedules.main()
+
+
+def test_b_can_refine_with_another_discriminator_of_the_same_gan(tmp_path, monkeypatch, capsys):
+    from safetensors.torch import load_file, save_file
+
+    # a judge that prefers what the GAN's own rejects: its head and class projection negated
+    state = load_file(str(FACES / refine.DISCRIMINATOR_FILE))
+    for name in ("head.weight", "head.bias", "project.weight"):
+        state[name] = -state[name]
+    contrary = tmp_path / "contrary"
+    contrary.mkdir()
+    save_file(state, str(contrary / refine.DISCRIMINATOR_FILE))
+
+    def make(judge: Path) -> str:
+        monkeypatch.setattr(sys, "argv", ["refine_schedules.py", "make", "--seeds", "3", "--first-seed", "5",
+                                          "--a", "10,0.03", "--b", "10,0.03", "--b-judge", str(judge),
+                                          "--device", "cpu"])
+        refine_schedules.main()
+        return capsys.readouterr().out
+
+    assert "0 of 3 seeds differ" in make(FACES)  # the same discriminator read again refines the same
+    out = make(contrary)
+    assert f"schedule b: 10 steps of 0.03, the discriminator of {contrary}" in out
+    assert "0 of 3 seeds differ" not in out
+    monkeypatch.setattr(sys, "argv", ["refine_schedules.py", "make", "--seeds", "1", "--b-judge", str(tmp_path)])
+    with pytest.raises(SystemExit, match="holds no discriminator"):
         refine_schedules.main()
