@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import shutil
 import sys
 import tempfile
 import time
@@ -82,8 +83,11 @@ def main() -> None:
     wait_until(app, lambda: grinning.history.can_undo(), "the edit")
     settle(app, 5.0)  # the decode and the preview strips
     window.grab().save(str(args.out))
-    print(f"wrote {args.out}")
-    window.close()
+    shown = {label: v for label, v in zip(window.sliders.labels(), window.sliders.values()) if v}
+    print(f"wrote {args.out}: {grinning.name} moved " + ", ".join(f"{v:+.2f}σ along {k}" for k, v in shown.items()))
+    # not window.close(): it would ask whether to discard the unexported edit
+    doc.engine.shutdown()
+    shutil.rmtree(home, ignore_errors=True)
 
 
 if __name__ == "__main__":
