@@ -127,6 +127,8 @@ class TrainDialog(QDialog):
         self.log = QPlainTextEdit()
         self.log.setReadOnly(True)
         self.log.setMaximumBlockCount(2000)
+        self.log.setPlaceholderText("The run's log shows here: each step's images/s, losses and time left, "
+                                    "what was skipped and why, and where the model was saved.")
         self.start_button = QPushButton("Start")
         self.stop_button = QPushButton("Stop and save")
         self.stop_button.setEnabled(False)
