@@ -9,10 +9,10 @@ where not, which do judges prefer?
 samples of schedules a and b, how many differ by more than DIFFERENT, and each schedule's median time. A
 schedule of fewer, longer steps costs less; it is only worth having if it draws the same samples, or ones a
 person finds as good. --b-judge refines b with the discriminator saved in another folder of the same GAN
-(e.g. one trained on after the generator, `--set d_warmup`), a and b with the GAN's own otherwise. --pairs writes the first PAIRS seeds whose samples differ as a grid of numbered pairs,
-each pair's sides in random order (DIR/grid.png), and which side is which (DIR/key.json). A judge who has not
-opened the key says for each pair which looks more like a real emoji (L, R or SAME); `score` counts the
-preferences for each schedule.
+(e.g. one trained on after the generator, `--set d_warmup`); without it both use the GAN's own. --pairs writes
+the first PAIRS seeds whose samples differ as a grid of numbered pairs, each pair's sides in random order
+(DIR/grid.png), and which side is which (DIR/key.json). A judge who has not opened the key says for each pair
+which looks more like a real emoji (L, R or SAME); `score` counts the preferences for each schedule.
 """
 from __future__ import annotations
 

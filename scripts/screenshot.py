@@ -43,7 +43,10 @@ def settle(app, seconds: float = 1.0) -> None:
 
 
 def slider_index(labels: tuple[str, ...], wanted: str) -> int:
-    return next(i for i, label in enumerate(labels) if label == wanted or label.startswith(wanted + " "))
+    for i, label in enumerate(labels):
+        if label == wanted or label.startswith(wanted + " "):  # "PC1" is shown as "PC1 (7.4%)"
+            return i
+    raise SystemExit(f"the VAE has no direction {wanted!r}: {', '.join(labels)}")
 
 
 def main() -> None:
@@ -80,11 +83,13 @@ def main() -> None:
     for label, sigma in EDIT.items():  # as keys would move them: each move is an edit of its own
         index = slider_index(window.sliders.labels(), label)
         window.sliders.sliders[index].setValue(round(sigma * STEPS_PER_SIGMA))
-    wait_until(app, lambda: grinning.history.can_undo(), "the edit")
+    wanted = window.sliders.values()
+    wait_until(app, lambda: grinning.history.current.values == wanted, "the edit to be recorded")
     settle(app, 5.0)  # the decode and the preview strips
     window.grab().save(str(args.out))
-    shown = {label: v for label, v in zip(window.sliders.labels(), window.sliders.values()) if v}
-    print(f"wrote {args.out}: {grinning.name} moved " + ", ".join(f"{v:+.2f}σ along {k}" for k, v in shown.items()))
+    moved = [f"{v:+.2f}σ along {label}" for label, v in zip(window.sliders.labels(), grinning.history.current.values)
+             if v]
+    print(f"wrote {args.out}: {grinning.name} moved {', '.join(moved)}")
     # not window.close(): it would ask whether to discard the unexported edit
     doc.engine.shutdown()
     shutil.rmtree(home, ignore_errors=True)
