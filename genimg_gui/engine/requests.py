@@ -204,6 +204,7 @@ class Mapped:
     cls: int | None = None
     draw: str = OWN  # as the GAN drew it: its own z where it cannot draw the way the request asked
     record: bool = True  # the request's
+    asked: str = OWN  # the way the request asked for, which a GAN that can draw so again will
 
 
 @dataclass(frozen=True, eq=False)

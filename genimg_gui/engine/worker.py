@@ -92,7 +92,7 @@ class Worker(QObject):
             w = rt.map_seed(r.seed, r.psi, r.cls, r.draw)
             image = rt.decode("gan", w)
             self.result.emit(rq.Mapped(r.seq, r.seed, r.psi, r.tag, w, image, time.perf_counter() - t0, r.cls,
-                                       rt.drawn_as(r.draw), r.record))
+                                       rt.drawn_as(r.draw), r.record, r.draw))
         elif isinstance(r, rq.LoadModel):
             self._load(r)
         elif isinstance(r, rq.SetDevice):

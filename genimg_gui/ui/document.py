@@ -34,6 +34,7 @@ class Item:
     psi: float | None = None
     gan_class: int | None = None  # a conditional GAN's class; None: the one the seed draws
     draw: str = seed_draws.OWN    # how the seed was drawn: its own z, skipping mixtures or refined (seed_draws.py)
+    asked_draw: str | None = None  # the draw last asked for, if the GAN drew otherwise: the next GAN may draw it
     meta: dict = field(default_factory=dict)
     requested: EditState | None = None  # the state last sent to the worker
     requested_seq: int = 0
@@ -282,7 +283,8 @@ class Document(QObject):
             else:
                 # a class index means nothing to another GAN: the seed draws its own
                 item.gan_class = None
-                seq = self.engine.submit(rq.MapSeed(item.seed or 0, item.psi or 1.0, tag=item.id, draw=item.draw))
+                draw = item.asked_draw or item.draw  # refined again by a GAN that can, after one that could not
+                seq = self.engine.submit(rq.MapSeed(item.seed or 0, item.psi or 1.0, tag=item.id, draw=draw))
                 self._pending_gan[seq] = item.id
         self.message.emit(f"Re-encoding your {kind.upper()} items with the new model")
 
@@ -313,7 +315,7 @@ class Document(QObject):
         if item is None:
             name = f"seed {r.seed}"
             item = Item(self._next_id, "gan", name, r.image, r.image, History(EditState(r.latent, zeros)),
-                        r.seq, r.seed, r.psi, r.cls, r.draw)
+                        r.seq, r.seed, r.psi, r.cls, r.draw, asked_draw=r.asked)
             self._add_item(item, make_current=r.tag != AUTO_SAMPLE)
             return
         if r.seq <= item.shown_seq:
@@ -324,6 +326,7 @@ class Document(QObject):
             return
         item.history.push(EditState(r.latent, values))
         item.seed, item.psi, item.gan_class, item.draw, item.original = r.seed, r.psi, r.cls, r.draw, r.image
+        item.asked_draw = r.asked
         item.name = f"seed {r.seed}"
         if any(values):  # keep the slider edit on the new sample
             self._decode(item, item.history.current)
