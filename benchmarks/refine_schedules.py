@@ -77,13 +77,13 @@ def write_pairs(out: Path, differing: list[tuple[int, dict[str, np.ndarray]]]) -
 
 
 def make(args: argparse.Namespace) -> None:
+    if args.b_judge and not (args.b_judge / refine.DISCRIMINATOR_FILE).is_file():
+        raise SystemExit(f"{args.b_judge} holds no {refine.DISCRIMINATOR_FILE}")  # before the GAN takes seconds to load
     rt = Runtime(args.device)
     rt.load(str(args.gan), lambda *_: None)
     schedules = {"a": args.a, "b": args.b}
     own = rt.discriminator()
     judges = {"a": own, "b": refine.read_discriminator(args.b_judge, rt.model("gan").net) if args.b_judge else own}
-    if judges["b"] is None:
-        raise SystemExit(f"{args.b_judge} holds no {refine.DISCRIMINATOR_FILE}")
     rms, times, differing = [], {"a": [], "b": []}, []
     for s in range(args.first_seed, args.first_seed + args.seeds):
         images = {}
