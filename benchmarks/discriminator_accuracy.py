@@ -26,7 +26,7 @@ import torch
 
 from genimg_gui.catalog import DEFAULT_PSI
 from genimg_gui.models.gan import Discriminator, sample_zc
-from genimg_gui.models.refine import solo
+from genimg_gui.models.refine import judged_input, solo
 from genimg_gui.models.tensors import as_pixels
 from genimg_gui.models.weights import load_model
 from genimg_gui.train.data import load_folder, recorded_split
@@ -42,9 +42,7 @@ def accuracy(gan, D, real: torch.Tensor, classes: torch.Tensor | None, seed: int
     gen = torch.Generator().manual_seed(seed)
     fake_c = None if classes is None else classes[torch.randperm(len(classes), generator=gen)]
     w = gan.map(torch.randn(len(real), gan.cfg.z_dim, generator=gen), c=fake_c)
-    if draw is None:
-        draw = gan.synthesize_latent if hasattr(gan, "synthesize_latent") else gan.synthesize
-    fake = draw(w)
+    fake = judged_input(gan, w) if draw is None else draw(w)
     return (D(real, classes) > 0).float().mean().item(), (D(fake, fake_c) < 0).float().mean().item()
 
 
@@ -61,9 +59,8 @@ def print_auc(gan, D, inputs: dict[str, tuple[torch.Tensor, torch.Tensor | None]
     depend on which images share a batch."""
     D = solo(copy.deepcopy(D))
     z, c = sample_zc(gan, samples, torch.Generator().manual_seed(5))
-    draw = gan.synthesize_latent if hasattr(gan, "synthesize_latent") else gan.synthesize
     for psi in (1.0, DEFAULT_PSI):
-        fake = D(draw(gan.map(z, psi, c)), c)
+        fake = D(judged_input(gan, gan.map(z, psi, c)), c)
         figures = ", ".join(f"{name} {auc(D(x, classes), fake):.3f}" for name, (x, classes) in inputs.items())
         print(f"AUC against {samples} samples at psi {psi:g}: {figures}")
 
