@@ -64,7 +64,7 @@ def refine(gen: MappedGenerator, judge: Discriminator, z: torch.Tensor, psi: flo
            c: torch.Tensor | None = None, steps: int | None = None, step_size: float | None = None) -> torch.Tensor:
     """z (B, z_dim) moved `steps` steps down |z|^2 / 2 - D(G(z)); the generator and judge are left as they are.
     c: a conditional generator's classes, which must be given: drawn afresh, they would change every step.
-    steps, step_size: STEPS and STEP_SIZE when None, read at the call so that a benchmark can set them."""
+    steps, step_size: when None, the app's STEPS and STEP_SIZE, read at the call (a benchmark passes others)."""
     if getattr(gen.cfg, "classes", ()) and c is None:
         raise ValueError("refining a conditional GAN's samples needs their classes")
     with torch.enable_grad():  # under no_grad too; not under inference_mode, whose tensors cannot join autograd

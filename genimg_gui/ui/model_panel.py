@@ -36,8 +36,8 @@ def metrics_text(metrics: dict) -> tuple[str, str]:
     Keys are shown with spaces for underscores: an unbreakable 50-letter key would widen the whole dock."""
     short, long = [], []
     for key, value in metrics.items():
-        line = f"{str(key).replace('_', ' ')}: {metric_value(value)}"
-        (short if len(metric_value(value)) <= SHORT_METRIC else long).append(line)
+        shown = metric_value(value)
+        (short if len(shown) <= SHORT_METRIC else long).append(f"{str(key).replace('_', ' ')}: {shown}")
     return "\n".join(short) or "–", "\n\n".join(long)
 
 
