@@ -38,6 +38,7 @@ class SessionItem:
     psi: float | None = None
     gan_class: int | None = None  # a conditional GAN's class; None: the seed's own
     draw: str = seed_draws.OWN    # how the seed was drawn (seed_draws.py)
+    asked_draw: str | None = None  # the draw asked for, where the GAN could not draw so (it refines again later)
 
 
 @dataclass
@@ -72,7 +73,7 @@ def _item_json(item: SessionItem, arrays: _Arrays) -> dict:
     nodes = [{"parent": n.parent, "values": list(n.state.values), "base": arrays.key(n.state.base),
               "mask": arrays.key(n.state.mask)} for n in item.history.nodes()]
     return {"kind": item.kind, "name": item.name, "seed": item.seed, "psi": item.psi, "gan_class": item.gan_class,
-            "draw": item.draw, "original": arrays.key(item.original),
+            "draw": item.draw, "asked_draw": item.asked_draw, "original": arrays.key(item.original),
             "image": arrays.key(item.image), "nodes": nodes, "current_node": item.history.current_id}
 
 
@@ -109,6 +110,12 @@ def _draw(item: dict) -> str:
     return seed_draws.SKIP_MIXTURES if item.get("skip_mixtures") else seed_draws.OWN
 
 
+def _asked_draw(item: dict) -> str | None:
+    """Sessions saved before the asked draw was kept have none: the draw itself is what was asked."""
+    asked = item.get("asked_draw")
+    return None if asked is None else seed_draws.checked(asked)
+
+
 def load_session(path: Path | None = None) -> Session:
     path = Path(path or session_file())
     try:
@@ -120,7 +127,7 @@ def load_session(path: Path | None = None) -> Session:
             raise ValueError(f"not a version-{VERSION} genimg session")
         items = [SessionItem(it["kind"], str(it["name"]), arrays[it["original"]], arrays[it["image"]],
                              _history(it["nodes"], it["current_node"], arrays), it.get("seed"), it.get("psi"),
-                             it.get("gan_class"), _draw(it))
+                             it.get("gan_class"), _draw(it), _asked_draw(it))
                  for it in doc["items"]]
         return Session(items, int(doc.get("current", 0)), {str(k): str(v) for k, v in doc["models"].items()})
     except Exception as e:  # any corruption: say so, never crash the start-up

@@ -174,6 +174,7 @@ def test_choosing_refine_draws_the_refined_seed_undo_brings_the_own_back_and_one
 
 def test_a_window_whose_first_gan_has_a_discriminator_draws_refined_a_gan_without_one_own_z_and_the_first_again_refined(
         qtbot, engine, model_dir, tmp_path):
+    from genimg_gui.session import load_session, save_session
     from genimg_gui.ui.main_window import MainWindow
 
     torch.manual_seed(3)
@@ -198,13 +199,17 @@ def test_a_window_whose_first_gan_has_a_discriminator_draws_refined_a_gan_withou
     plain = reference.decode("gan", reference.map_seed(item.seed, item.psi))
     qtbot.waitUntil(lambda: np.array_equal(item.image, plain), timeout=UI_TIMEOUT)
     assert item.draw == OWN
-    # back on a GAN that can refine, the item is refined again, as it was asked to be, and the panel says so
+    # a session saved now and restored keeps what was asked for
+    doc.restore(load_session(save_session(doc.to_session(), tmp_path / "session.safetensors")))
+    restored = doc.current
+    assert restored is not item and (restored.draw, restored.asked_draw) == (OWN, REFINE)
+    # back on a GAN that can refine, the items are refined again, as they were asked to be, and the panel says so
     with qtbot.waitSignal(doc.model_loaded, timeout=UI_TIMEOUT):
         doc.load_model(str(tmp_path / "judged-gan"))
     reference.load(str(tmp_path / "judged-gan"), lambda *_: None)
     refined = reference.decode("gan", reference.map_seed(item.seed, item.psi, draw=REFINE))
-    qtbot.waitUntil(lambda: np.array_equal(item.image, refined), timeout=UI_TIMEOUT)
-    assert item.draw == REFINE and panel.draw_button(REFINE).isChecked() and panel.draw_button(REFINE).isEnabled()
+    qtbot.waitUntil(lambda: all(np.array_equal(i.image, refined) for i in (item, restored)), timeout=UI_TIMEOUT)
+    assert item.draw == restored.draw == REFINE and panel.draw_button(REFINE).isChecked() and panel.draw_button(REFINE).isEnabled()
     window.close()
 
 

@@ -37,13 +37,14 @@ def test_session_round_trip_keeps_branches_masks_and_ids(tmp_path):
     image = np.full((4, 4, 3), 7, np.uint8)
     saved = sess.Session([sess.SessionItem("vae", "a b ü.png", image, image + 1, h, None, None),
                           sess.SessionItem("gan", "seed 3", image, image, History(EditState(np.ones(3), ())), 3, 0.7,
-                                           None, REFINE)],
+                                           None, OWN, REFINE)],
                          current=1, models={"vae": "/m/vae", "gan": "/m/gan"})
     path = sess.save_session(saved, tmp_path / "s.safetensors")
     back = sess.load_session(path)
     assert back.current == 1 and back.models == saved.models
     a, b = back.items
-    assert (a.name, a.kind, b.seed, b.psi, a.draw, b.draw) == ("a b ü.png", "vae", 3, 0.7, OWN, REFINE)
+    assert (a.name, a.kind, b.seed, b.psi, a.draw, b.draw) == ("a b ü.png", "vae", 3, 0.7, OWN, OWN)
+    assert (a.asked_draw, b.asked_draw) == (None, REFINE)  # drawn as its own z by a GAN that could not refine
     assert np.array_equal(a.image, image + 1)
     assert a.history.current_id == h.current_id == 3
     assert [(n.id, n.parent) for n in a.history.nodes()] == [(n.id, n.parent) for n in h.nodes()]
@@ -71,11 +72,15 @@ def test_sessions_saved_with_the_two_old_draw_flags_load_as_the_same_draws(tmp_p
 
     def old(doc):
         for it, f in zip(doc["items"], flags):
-            del it["draw"]
+            del it["draw"], it["asked_draw"]
             it.update(f)
     _rewritten(path, old)
     assert [i.draw for i in sess.load_session(path).items] == [OWN, SKIP_MIXTURES, REFINE, OWN]
+    assert {i.asked_draw for i in sess.load_session(path).items} == {None}
     _rewritten(path, lambda doc: doc["items"][0].update(draw="dream"))
+    with pytest.raises(sess.SessionError, match="unknown way to draw a seed: 'dream'"):
+        sess.load_session(path)
+    _rewritten(path, lambda doc: doc["items"][0].update(draw=OWN, asked_draw="dream"))
     with pytest.raises(sess.SessionError, match="unknown way to draw a seed: 'dream'"):
         sess.load_session(path)
 
