@@ -2,6 +2,10 @@
 session. No torch here: models/mixtures.py and models/refine.py do the drawing, engine/runtime.py picks one."""
 from __future__ import annotations
 
+from dataclasses import dataclass
+
+import numpy as np
+
 OWN = "own"                      # the seed's own z, as StyleGAN tools number seeds
 SKIP_MIXTURES = "skip-mixtures"  # the seed's first draw that is not a blend of two faces (models/mixtures.py)
 REFINE = "refine"                # the seed's z refined by the GAN's own discriminator (models/refine.py)
@@ -17,3 +21,16 @@ def checked(draw: str) -> str:
     if draw not in DRAWS:
         raise ValueError(f"unknown way to draw a seed: {draw!r} (one of {', '.join(DRAWS)})")
     return draw
+
+
+@dataclass(frozen=True, eq=False)
+class Drawn:
+    """A GAN item's sample as it was drawn: what the Generate tab shows for it, its name and its unedited image.
+    An item keeps one per history node that mapped a seed, so an undo brings back the sample's seed and ψ too."""
+    seed: int | None
+    psi: float | None
+    gan_class: int | None
+    draw: str
+    asked_draw: str | None
+    name: str
+    original: np.ndarray

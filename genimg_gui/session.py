@@ -39,6 +39,7 @@ class SessionItem:
     gan_class: int | None = None  # a conditional GAN's class; None: the seed's own
     draw: str = seed_draws.OWN    # how the seed was drawn (seed_draws.py)
     asked_draw: str | None = None  # the draw asked for, where the GAN could not draw so (it refines again later)
+    drawn: dict[int, seed_draws.Drawn] = field(default_factory=dict)  # history node -> the GAN sample mapped there
 
 
 @dataclass
@@ -74,7 +75,13 @@ def _item_json(item: SessionItem, arrays: _Arrays) -> dict:
               "mask": arrays.key(n.state.mask)} for n in item.history.nodes()]
     return {"kind": item.kind, "name": item.name, "seed": item.seed, "psi": item.psi, "gan_class": item.gan_class,
             "draw": item.draw, "asked_draw": item.asked_draw, "original": arrays.key(item.original),
-            "image": arrays.key(item.image), "nodes": nodes, "current_node": item.history.current_id}
+            "image": arrays.key(item.image), "nodes": nodes, "current_node": item.history.current_id,
+            "drawn": {str(node): _drawn_json(d, arrays) for node, d in item.drawn.items()}}
+
+
+def _drawn_json(d: seed_draws.Drawn, arrays: _Arrays) -> dict:
+    return {"seed": d.seed, "psi": d.psi, "gan_class": d.gan_class, "draw": d.draw, "asked_draw": d.asked_draw,
+            "name": d.name, "original": arrays.key(d.original)}
 
 
 def save_session(session: Session, path: Path | None = None) -> Path:
@@ -116,6 +123,13 @@ def _asked_draw(item: dict) -> str | None:
     return None if asked is None else seed_draws.checked(asked)
 
 
+def _drawn(item: dict, arrays: dict[str, np.ndarray]) -> dict[int, seed_draws.Drawn]:
+    """Each node's GAN sample; sessions saved before they were kept have none (undo keeps the newest)."""
+    return {int(node): seed_draws.Drawn(d["seed"], d["psi"], d["gan_class"], seed_draws.checked(d["draw"]),
+                                        _asked_draw(d), str(d["name"]), arrays[d["original"]])
+            for node, d in item.get("drawn", {}).items()}
+
+
 def load_session(path: Path | None = None) -> Session:
     path = Path(path or session_file())
     try:
@@ -127,7 +141,7 @@ def load_session(path: Path | None = None) -> Session:
             raise ValueError(f"not a version-{VERSION} genimg session")
         items = [SessionItem(it["kind"], str(it["name"]), arrays[it["original"]], arrays[it["image"]],
                              _history(it["nodes"], it["current_node"], arrays), it.get("seed"), it.get("psi"),
-                             it.get("gan_class"), _draw(it), _asked_draw(it))
+                             it.get("gan_class"), _draw(it), _asked_draw(it), _drawn(it, arrays))
                  for it in doc["items"]]
         return Session(items, int(doc.get("current", 0)), {str(k): str(v) for k, v in doc["models"].items()})
     except Exception as e:  # any corruption: say so, never crash the start-up

@@ -13,7 +13,7 @@ import pytest
 from genimg_gui import session as sess
 from genimg_gui.catalog import read_entry
 from genimg_gui.edit import EditState, History, edited_latent
-from genimg_gui.seed_draws import OWN, REFINE, SKIP_MIXTURES
+from genimg_gui.seed_draws import OWN, REFINE, SKIP_MIXTURES, Drawn
 from genimg_gui.ui.main_window import MainWindow
 
 TIMEOUT = 30_000
@@ -37,7 +37,8 @@ def test_session_round_trip_keeps_branches_masks_and_ids(tmp_path):
     image = np.full((4, 4, 3), 7, np.uint8)
     saved = sess.Session([sess.SessionItem("vae", "a b ü.png", image, image + 1, h, None, None),
                           sess.SessionItem("gan", "seed 3", image, image, History(EditState(np.ones(3), ())), 3, 0.7,
-                                           None, OWN, REFINE)],
+                                           None, OWN, REFINE, {0: Drawn(1, 1.0, 2, REFINE, None, "seed 1", image + 2),
+                                                               4: Drawn(3, 0.7, None, OWN, REFINE, "seed 3", image)})],
                          current=1, models={"vae": "/m/vae", "gan": "/m/gan"})
     path = sess.save_session(saved, tmp_path / "s.safetensors")
     back = sess.load_session(path)
@@ -45,6 +46,10 @@ def test_session_round_trip_keeps_branches_masks_and_ids(tmp_path):
     a, b = back.items
     assert (a.name, a.kind, b.seed, b.psi, a.draw, b.draw) == ("a b ü.png", "vae", 3, 0.7, OWN, OWN)
     assert (a.asked_draw, b.asked_draw) == (None, REFINE)  # drawn as its own z by a GAN that could not refine
+    assert a.drawn == {} and sorted(b.drawn) == [0, 4]
+    assert (b.drawn[4].seed, b.drawn[4].psi, b.drawn[4].draw, b.drawn[4].asked_draw, b.drawn[4].name) == (
+        3, 0.7, OWN, REFINE, "seed 3")
+    assert b.drawn[0].gan_class == 2 and np.array_equal(b.drawn[0].original, image + 2)
     assert np.array_equal(a.image, image + 1)
     assert a.history.current_id == h.current_id == 3
     assert [(n.id, n.parent) for n in a.history.nodes()] == [(n.id, n.parent) for n in h.nodes()]

@@ -15,6 +15,7 @@ from genimg_gui.edit import edited_latent
 from genimg_gui.models.gan import Generator
 from genimg_gui.engine.runtime import Runtime
 from genimg_gui.seed_draws import OWN, SKIP_MIXTURES
+from genimg_gui.session import load_session, save_session
 from genimg_gui.ui.canvas import CompareMode
 from genimg_gui.ui.model_panel import SHORT_METRIC, human_count
 from genimg_gui.ui.qimage import from_qimage, to_qimage
@@ -191,6 +192,47 @@ def test_choosing_skip_mixtures_draws_the_seeds_steady_sample_and_undo_brings_it
     assert gan_item.draw == SKIP_MIXTURES
     window.undo_action.trigger()
     qtbot.waitUntil(lambda: np.array_equal(shown(window), own), timeout=TIMEOUT)
+
+
+def test_undo_of_a_new_seed_brings_back_its_seed_psi_draw_name_and_original_and_redo_the_new_ones(
+        qtbot, window, reference, tmp_path):
+    doc, panel = window.document, window.gan_panel
+    [item] = doc.items.values()
+    window.filmstrip.setCurrentRow(0)
+    seed, psi, _, _ = panel.values()
+    first = reference.decode("gan", reference.map_seed(seed, psi))
+    panel.seed.setValue(seed + 5)
+    panel.psi.setValue(50)
+    later = reference.decode("gan", reference.map_seed(seed + 5, 0.5, None, SKIP_MIXTURES))
+    panel.draw_button(SKIP_MIXTURES).click()
+    qtbot.waitUntil(lambda: np.array_equal(item.image, later), timeout=TIMEOUT)
+    window.sliders.sliders[0].setValue(window.sliders.sliders[0].maximum())  # an edit on the later sample
+    qtbot.waitUntil(lambda: item.history.current.values[0] != 0, timeout=TIMEOUT)
+    window.undo_action.trigger()  # the edit: the later sample, as it was drawn, stays
+    qtbot.waitUntil(lambda: np.array_equal(shown(window), later), timeout=TIMEOUT)
+    assert panel.values() == (seed + 5, 0.5, None, SKIP_MIXTURES)
+    while item.history.can_undo():  # back through the draw, ψ and seed changes to the first sample
+        window.undo_action.trigger()
+    qtbot.waitUntil(lambda: np.array_equal(shown(window), first), timeout=TIMEOUT)
+    assert panel.values() == (seed, psi, None, OWN) and (item.seed, item.draw) == (seed, OWN)
+    assert window.filmstrip.item(0).text() == f"seed {seed}"
+    assert np.array_equal(from_qimage(window.canvas.original), first)  # compare shows the first sample's own
+    while item.history.can_redo():
+        window.redo_action.trigger()
+    qtbot.waitUntil(lambda: not np.array_equal(shown(window), later) and item.shown_seq >= item.requested_seq,
+                    timeout=TIMEOUT)
+    assert panel.values() == (seed + 5, 0.5, None, SKIP_MIXTURES) and item.history.current.values[0] != 0
+    assert window.filmstrip.item(0).text() == f"seed {seed + 5}"
+    assert np.array_equal(from_qimage(window.canvas.original), later)
+    # a saved and restored session keeps each node's sample: undo on the restored copy brings back the first
+    doc.restore(load_session(save_session(doc.to_session(), tmp_path / "session.safetensors")))
+    restored = doc.current
+    assert restored is not item and panel.values() == (seed + 5, 0.5, None, SKIP_MIXTURES)
+    while restored.history.can_undo():
+        window.undo_action.trigger()
+    qtbot.waitUntil(lambda: np.array_equal(shown(window), first), timeout=TIMEOUT)
+    assert panel.values() == (seed, psi, None, OWN) and restored.name == f"seed {seed}"
+    assert np.array_equal(from_qimage(window.canvas.original), first)
 
 
 def test_model_panel_shows_the_card(window, model_dir):

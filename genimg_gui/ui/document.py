@@ -40,6 +40,21 @@ class Item:
     requested_seq: int = 0
     exported: EditState | None = None   # the state last exported (closing warns about edits since)
     thumbs: dict[int, np.ndarray] = field(default_factory=dict)  # history node id -> its image, once shown
+    drawn: dict[int, seed_draws.Drawn] = field(default_factory=dict)  # GAN: node id -> the sample mapped there
+
+    def remember_drawn(self) -> None:
+        """Record the sample the current history node was mapped from (a GAN item's seed, ψ, draw, name)."""
+        self.drawn[self.history.current_id] = seed_draws.Drawn(self.seed, self.psi, self.gan_class, self.draw,
+                                                               self.asked_draw, self.name, self.original)
+
+    def recall_drawn(self) -> None:
+        """After an undo, redo or goto: take the sample of the current node, or of its nearest ancestor that
+        mapped one (a slider edit keeps its sample)."""
+        node = next((n for n in reversed(self.history.path()) if n in self.drawn), None)
+        if node is not None:
+            d = self.drawn[node]
+            self.seed, self.psi, self.gan_class, self.draw, self.asked_draw, self.name, self.original = (
+                d.seed, d.psi, d.gan_class, d.draw, d.asked_draw, d.name, d.original)
 
     def unexported(self) -> bool:
         """Edited since it was opened or last exported."""
@@ -178,6 +193,7 @@ class Document(QObject):
         if item is None or not possible(item.history):
             return
         state = step(item.history)
+        item.recall_drawn()
         self._decode(item, state)
         self.history_changed.emit()
         self.current_changed.emit(item)
@@ -227,7 +243,7 @@ class Document(QObject):
     def to_session(self) -> Session:
         items = list(self.items.values())
         saved = [SessionItem(i.kind, i.name, i.original, i.image, i.history, i.seed, i.psi, i.gan_class, i.draw,
-                             i.asked_draw) for i in items]
+                             i.asked_draw, dict(i.drawn)) for i in items]
         current = items.index(self.current) if self.current in items else 0
         return Session(saved, current, {kind: info.path for kind, info in self.models.items()})
 
@@ -240,7 +256,8 @@ class Document(QObject):
         added = []
         for saved in session.items:
             item = Item(self._next_id, saved.kind, saved.name, saved.original, saved.image, saved.history,
-                        0, saved.seed, saved.psi, saved.gan_class, saved.draw, saved.asked_draw)
+                        0, saved.seed, saved.psi, saved.gan_class, saved.draw, saved.asked_draw,
+                        drawn=dict(saved.drawn))
             self._add_item(item, make_current=False)
             added.append(item)
         if added:
@@ -283,6 +300,7 @@ class Document(QObject):
             else:
                 # a class index means nothing to another GAN: the seed draws its own
                 item.gan_class = None
+                item.drawn = {n: replace(d, gan_class=None) for n, d in item.drawn.items()}  # undo too
                 draw = item.asked_draw or item.draw  # refined again by a GAN that can, after one that could not
                 seq = self.engine.submit(rq.MapSeed(item.seed or 0, item.psi or 1.0, tag=item.id, draw=draw))
                 self._pending_gan[seq] = item.id
@@ -328,6 +346,7 @@ class Document(QObject):
         item.seed, item.psi, item.gan_class, item.draw, item.original = r.seed, r.psi, r.cls, r.draw, r.image
         item.asked_draw = r.asked
         item.name = f"seed {r.seed}"
+        item.remember_drawn()
         if any(values):  # keep the slider edit on the new sample
             self._decode(item, item.history.current)
         else:
@@ -359,6 +378,8 @@ class Document(QObject):
         self._next_id += 1
         self.items[item.id] = item
         item.thumbs.setdefault(item.history.current_id, item.image)
+        if item.kind == "gan" and not item.drawn:
+            item.remember_drawn()
         self.item_added.emit(item)
         if make_current or self.current is None:
             self.current = item
