@@ -294,8 +294,12 @@ class History:
     def mapped(self, fn: Callable[[EditState], EditState]) -> "History":
         """A copy with fn applied to every state; ids, branches, redo targets and the current
         node are kept (e.g. to rewrite all states when a direction is deleted)."""
+        return self.mapped_nodes(lambda node: fn(node.state))
+
+    def mapped_nodes(self, fn: Callable[[HistoryNode], EditState]) -> "History":
+        """mapped, for an fn that needs to know where a state sits (its node's id and parent)."""
         copy = History.__new__(History)
-        copy._nodes = [replace(node, state=fn(node.state)) for node in self._nodes]
+        copy._nodes = [replace(node, state=fn(node)) for node in self._nodes]
         copy._children = {k: list(v) for k, v in self._children.items()}
         copy._last_child = dict(self._last_child)
         copy._current = self._current
@@ -323,3 +327,31 @@ class History:
 
     def __len__(self) -> int:
         return len(self._nodes)
+
+
+def carried_over(history: History, anchors: dict[int, tuple[np.ndarray, np.ndarray]]) -> History:
+    """history re-expressed in another model's latent space, every branch kept.
+
+    anchors: node id -> (its base in the old model, its latent in the new one), for the nodes that drew a fresh
+    latent (an image's encoding, a GAN seed). Every other node's base moves by what its nearest anchor above it
+    moved, so an edit folded into a base (a deleted direction's share) comes along; a node with no anchor above
+    it (an inversion's guess) stays as it is. Slider values and masks are kept. All old and new latents must be of
+    one shape (see fits_over)."""
+    nearest: dict[int, int | None] = {}
+    for node in history.nodes():  # parents come before their children
+        nearest[node.id] = node.id if node.id in anchors else nearest.get(node.parent)
+
+    def moved(node: HistoryNode) -> EditState:
+        anchor = nearest[node.id]
+        if anchor is None:
+            return node.state
+        old, new = anchors[anchor]
+        base = new if np.array_equal(node.state.base, old) else (node.state.base - old + new).astype(np.float32)
+        return replace(node.state, base=base)
+    return history.mapped_nodes(moved)
+
+
+def fits_over(history: History, anchors: dict[int, tuple[np.ndarray, np.ndarray]]) -> bool:
+    """Whether carried_over can move history to the new latents: the same latent shape as every base."""
+    shapes = {a.shape for pair in anchors.values() for a in pair} | {n.state.base.shape for n in history.nodes()}
+    return len(shapes) <= 1

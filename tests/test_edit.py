@@ -11,7 +11,8 @@ from PIL import Image
 
 from genimg_gui.attributes import (DirectionsFileError, direction_from_examples, label_directions,
                                    load_user_directions, save_user_directions, separation, user_directions_file)
-from genimg_gui.edit import Directions, EditState, History, edited_latent, prior_distance
+from genimg_gui.edit import (Directions, EditState, History, carried_over, edited_latent, fits_over,
+                             prior_distance)
 from genimg_gui.models.tensors import to_tensor
 from genimg_gui.models.weights import load_model
 from genimg_gui.morph import count_frames, lerp, morph_path, slerp, video_frame, write_animation
@@ -78,6 +79,30 @@ def directions() -> Directions:
     basis = np.eye(4, dtype=np.float32)[:2]
     return Directions(np.zeros(4, np.float32), basis, np.array([2.0, 1.0], np.float32),
                       np.array([0.5, 0.2], np.float32), ("PC1 (50.0%)", "PC2 (20.0%)"))
+
+
+def test_a_history_carried_over_to_new_latents_keeps_its_branches_values_masks_and_folded_edits():
+    old_a, old_b, new_a, new_b = (np.full(4, v, np.float32) for v in (1.0, 5.0, 10.0, 50.0))
+    mask = np.ones((2, 2), np.float32)
+    h = History(EditState(old_a, (0.0,)))                # 0: sample a
+    h.push(h.current.with_values((1.0,)))               # 1: an edit of a
+    h.push(EditState(old_a + 0.5, (1.0,)).with_mask(mask))  # 2: a's edit folded into the base, masked
+    h.goto(0)
+    h.push(EditState(old_b, (0.0,)))                    # 3: sample b, a branch from the root
+    h.push(h.current.with_values((-2.0,)))              # 4: an edit of b
+    h.goto(2)
+    anchors = {0: (old_a, new_a), 3: (old_b, new_b)}
+    assert fits_over(h, anchors)
+    moved = carried_over(h, anchors)
+    bases = [n.state.base for n in moved.nodes()]
+    assert [b[0] for b in bases] == [10.0, 10.0, 10.5, 50.0, 50.0]
+    assert [n.state.values for n in moved.nodes()] == [n.state.values for n in h.nodes()]
+    assert np.array_equal(moved.nodes()[2].state.mask, mask)
+    assert [(n.id, n.parent) for n in moved.nodes()] == [(n.id, n.parent) for n in h.nodes()]
+    assert moved.current_id == 2 and moved.undo().base[0] == 10.0 and h.current.base[0] == 1.5  # h is untouched
+    # a node with no anchor above it stays; another latent shape cannot be carried over
+    assert carried_over(h, {3: (old_b, new_b)}).nodes()[1].state.base is old_a
+    assert not fits_over(h, {0: (old_a, np.zeros(6, np.float32))})
 
 
 def test_direction_set_operations_return_new_sets():

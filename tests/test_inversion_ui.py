@@ -40,6 +40,30 @@ def test_inverting_the_current_image_makes_an_editable_gan_item(qtbot, window, r
     assert np.array_equal(item.history.current.base, start.latent)
 
 
+def test_a_new_gan_keeps_an_inverted_items_w_draws_it_and_says_to_invert_again(qtbot, window, image_files,
+                                                                                 tmp_path):
+    import torch
+
+    from conftest import TINY_GAN, make_model_folder
+    from genimg_gui.engine.runtime import Runtime
+    from genimg_gui.models.gan import Generator
+
+    open_image(qtbot, window, image_files[1])
+    window.gan_panel.steps.setValue(10)
+    with qtbot.waitSignal(window.document.history_changed, timeout=UI_TIMEOUT):
+        window.gan_panel.invert_button.click()
+    item, doc = window.document.current, window.document
+    w, steps = item.history.current.base, len(item.history)
+    torch.manual_seed(5)
+    other = make_model_folder(tmp_path / "other-gan", Generator(TINY_GAN), "other-gan")
+    with qtbot.waitSignal(doc.message, timeout=UI_TIMEOUT, check_params_cb=lambda m: "invert the picture" in m):
+        doc.load_model(str(other))
+    reference = Runtime("cpu")
+    reference.load(str(other), lambda *_: None)
+    qtbot.waitUntil(lambda: np.array_equal(item.image, reference.decode("gan", w)), timeout=UI_TIMEOUT)
+    assert item.history.current.base is w and len(item.history) == steps and item.seed is None
+
+
 def test_cancelling_an_inversion_keeps_its_best_preview(qtbot, window, image_files):
     open_image(qtbot, window, image_files[0])
     window.gan_panel.steps.setValue(2000)

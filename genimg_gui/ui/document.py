@@ -13,7 +13,7 @@ import numpy as np
 from PySide6.QtCore import QObject, Signal
 
 from .. import seed_draws
-from ..edit import Directions, EditState, History, edited_latent
+from ..edit import Directions, EditState, History, carried_over, edited_latent, fits_over
 from ..engine import requests as rq
 from ..session import Session, SessionItem
 
@@ -47,10 +47,14 @@ class Item:
         self.drawn[self.history.current_id] = seed_draws.Drawn(self.seed, self.psi, self.gan_class, self.draw,
                                                                self.asked_draw, self.name, self.original)
 
+    def sample_node(self, node_id: int | None = None) -> int | None:
+        """The node whose sample node_id (default: the current one) edits: itself or its nearest ancestor that
+        mapped a seed; None for a GAN item that did not start from one (an inversion) or a VAE item."""
+        return next((n for n in reversed(self.history.path(node_id)) if n in self.drawn), None)
+
     def recall_drawn(self) -> None:
-        """After an undo, redo or goto: take the sample of the current node, or of its nearest ancestor that
-        mapped one (a slider edit keeps its sample)."""
-        node = next((n for n in reversed(self.history.path()) if n in self.drawn), None)
+        """After an undo, redo or goto: take the sample of the current node (a slider edit keeps its sample)."""
+        node = self.sample_node()
         if node is not None:
             d = self.drawn[node]
             self.seed, self.psi, self.gan_class, self.draw, self.asked_draw, self.name, self.original = (
@@ -89,6 +93,8 @@ class Document(QObject):
         self._next_id = 1
         self._pending_gan: dict[int, int] = {}     # MapSeed seq -> item id (None: a new item)
         self._reencode: dict[int, int] = {}        # EncodeImage seq -> item id to rebase
+        self._remap_seqs: dict[int, tuple[int, int]] = {}  # MapSeed seq -> (item id, node) drawn by a new GAN
+        self._remapped: dict[int, dict[int, rq.Mapped]] = {}  # item id -> node -> its seed drawn by the new GAN
         self.jobs: dict[int, str] = {}             # running job seq -> description
         self._retry: dict[int, list] = {}          # failed seq -> its bookkeeping, for a retry on the CPU
         self.model_hooks: list = []  # ModelInfo -> ModelInfo, run as a model arrives (adds user directions)
@@ -292,19 +298,65 @@ class Document(QObject):
 
     def _rebase_items(self, kind: str) -> None:
         """A new model of a kind: its items get new latents (VAE: re-encoded; GAN: re-mapped)."""
+        self.message.emit(f"Re-encoding your {kind.upper()} items with the new model")
         for item in self.items.values():
             if item.kind != kind:
                 continue
             if kind == "vae":
                 self._reencode[self.open_array(item.original, item.name)] = item.id
             else:
-                # a class index means nothing to another GAN: the seed draws its own
-                item.gan_class = None
-                item.drawn = {n: replace(d, gan_class=None) for n, d in item.drawn.items()}  # undo too
-                draw = item.asked_draw or item.draw  # refined again by a GAN that can, after one that could not
-                seq = self.engine.submit(rq.MapSeed(item.seed or 0, item.psi or 1.0, tag=item.id, draw=draw))
-                self._pending_gan[seq] = item.id
-        self.message.emit(f"Re-encoding your {kind.upper()} items with the new model")
+                self._remap(item)
+
+    def _remap(self, item: Item) -> None:
+        """Draw every seed of a GAN item's history with the new GAN; once all are back, its whole history
+        follows (_carry_gan_item), so undo goes back to earlier seeds as the new GAN draws them."""
+        self._remapped[item.id] = {}
+        for node, d in item.drawn.items():
+            if d.seed is None:  # an inversion's guess: no seed to draw again
+                continue
+            # a class index means nothing to another GAN: the seed draws its own; refined again by a GAN that
+            # can, after one that could not. tag 0: a lane of its own, so no re-map supersedes another
+            asked = d.asked_draw or d.draw
+            self._remap_seqs[self.engine.submit(rq.MapSeed(d.seed, d.psi or 1.0, tag=0, draw=asked))] = (item.id, node)
+        self._finish_remap(item.id)
+
+    def _on_remapped(self, r: rq.Mapped) -> None:
+        item_id, node = self._remap_seqs.pop(r.seq)
+        if item_id in self._remapped:
+            self._remapped[item_id][node] = r
+        self._finish_remap(item_id)
+
+    def _finish_remap(self, item_id: int) -> None:
+        """Once no re-map of the item is pending: carry its history over to the new GAN."""
+        if item_id in self._remapped and all(t != item_id for t, _ in self._remap_seqs.values()):
+            got, item = self._remapped.pop(item_id), self.items.get(item_id)
+            if item is not None and got:
+                self._carry_gan_item(item, got)
+            elif item is not None:  # no seed to draw again (an inversion): its w, drawn by the new GAN
+                self._decode(item, item.history.current)
+                self.message.emit(f"{item.name} keeps its w; invert the picture again to fit the new GAN")
+
+    def _carry_gan_item(self, item: Item, got: dict[int, rq.Mapped]) -> None:
+        bases = {n.id: n.state.base for n in item.history.nodes()}
+        # nodes drawn since the switch (or never from a seed) are anchors that stay where they are
+        anchors = {n: (bases[n], got[n].latent if n in got else bases[n]) for n in item.drawn}
+        if fits_over(item.history, anchors):
+            item.history = carried_over(item.history, anchors)
+            item.drawn = {n: replace(d, gan_class=None, draw=got[n].draw, asked_draw=got[n].asked,
+                                     original=got[n].image) if n in got else d for n, d in item.drawn.items()}
+        else:  # a w of another size: the current sample alone, with its slider values
+            r = got.get(item.sample_node(), next(iter(got.values())))
+            item.history = History(EditState(r.latent, item.history.current.values))
+            item.drawn = {}
+            item.seed, item.psi, item.gan_class, item.draw, item.asked_draw = r.seed, r.psi, None, r.draw, r.asked
+            item.original = r.image
+            item.remember_drawn()
+        item.thumbs.clear()
+        item.recall_drawn()
+        self._decode(item, item.history.current)
+        self.history_changed.emit()
+        if item is self.current:
+            self.current_changed.emit(item)
 
     def _on_encoded(self, r: rq.Encoded) -> None:
         zeros = (0.0,) * len(self.directions("vae") or ())
@@ -312,19 +364,31 @@ class Document(QObject):
         if r.seq in self._reencode:
             item = self.items.get(self._reencode.pop(r.seq))
             if item is not None:
-                item.history, item.original = History(state), r.original  # a new model may fit it differently
-                self._show(item, r.seq, r.image)
-                if item is self.current:
-                    self.current_changed.emit(item)
+                self._carry_vae_item(item, r, state)
             return
         self._add_item(Item(self._next_id, "vae", r.name, r.original, r.image, History(state), r.seq))
         self.message.emit(r.note or f"Encoded {r.name} in {r.seconds * 1000:.0f} ms")
+
+    def _carry_vae_item(self, item: Item, r: rq.Encoded, state: EditState) -> None:
+        """A new VAE encoded the item again: its whole history follows the new encoding, every branch and edit
+        kept, unless the new latent has another shape (then it starts again from the encoding)."""
+        anchors = {0: (item.history.nodes()[0].state.base, r.latent)}
+        item.history = carried_over(item.history, anchors) if fits_over(item.history, anchors) else History(state)
+        item.original = r.original  # a new model may fit it differently
+        item.thumbs.clear()
+        self._decode(item, item.history.current)
+        self.history_changed.emit()
+        if item is self.current:
+            self.current_changed.emit(item)
 
     def _on_scale_needed(self, r: rq.ScaleNeeded) -> None:
         self.jobs.pop(r.seq, None)
         self.scale_needed.emit(r)
 
     def _on_mapped(self, r: rq.Mapped) -> None:
+        if r.seq in self._remap_seqs:
+            self._on_remapped(r)
+            return
         target = self._pending_gan.pop(r.seq, 0)
         if target > 0:  # older requests for this item were superseded in the queue: forget them
             self._pending_gan = {s: t for s, t in self._pending_gan.items() if t != target or s > r.seq}
@@ -403,7 +467,7 @@ class Document(QObject):
         return new
 
     def _bookkeeping(self) -> tuple[dict, ...]:
-        return self.jobs, self._pending_gan, self._reencode
+        return self.jobs, self._pending_gan, self._reencode, self._remap_seqs
 
     def _on_failed(self, f: rq.Failed) -> None:
         if getattr(f, "retry_on_cpu", False):
@@ -412,6 +476,8 @@ class Document(QObject):
         if f.final:
             self.jobs.pop(f.seq, None)
             self._pending_gan.pop(f.seq, None)
+            if f.seq in self._remap_seqs:  # that seed keeps the old GAN's w; the rest of the history follows
+                self._finish_remap(self._remap_seqs.pop(f.seq)[0])
         if f.cancelled:
             self.message.emit("Cancelled")
         else:
