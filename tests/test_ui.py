@@ -377,8 +377,11 @@ def test_a_new_gan_carries_each_items_history_over_and_undo_reaches_earlier_seed
 
 
 def test_a_new_vae_carries_each_items_history_over_with_its_edits(qtbot, window, image_files, tmp_path):
-    drop_and_wait(qtbot, window, image_files[:1], 1)
+    drop_and_wait(qtbot, window, image_files[1:2], 1)
     doc, sliders = window.document, window.sliders
+    [closed] = vae_items(window)
+    doc.close_item()  # closed under the old VAE, reopened under the new one
+    drop_and_wait(qtbot, window, image_files[:1], 1)
     [item] = vae_items(window)
     sliders.sliders[0].setValue(150)
     qtbot.waitUntil(lambda: item.history.current.values[0] == 1.5, timeout=TIMEOUT)
@@ -398,6 +401,63 @@ def test_a_new_vae_carries_each_items_history_over_with_its_edits(qtbot, window,
     window.undo_action.trigger()
     window.undo_action.trigger()
     qtbot.waitUntil(lambda: np.array_equal(shown(window), reference.decode("vae", latent)), timeout=TIMEOUT)
+    assert doc.reopen_closed() is closed
+    _, again, _ = reference.encode(closed.original, "crop")
+    qtbot.waitUntil(lambda: np.array_equal(closed.image, reference.decode("vae", again)), timeout=TIMEOUT)
+
+
+def test_closing_images_picks_a_neighbour_and_reopen_brings_them_back_with_their_history(
+        qtbot, window, image_files):
+    drop_and_wait(qtbot, window, image_files[:2], 2)
+    doc, strip = window.document, window.filmstrip
+    gan, first, second = doc.items.values()
+    window.filmstrip.setCurrentRow(1)
+    window.sliders.sliders[0].setValue(100)  # an edit to find again after reopening
+    qtbot.waitUntil(lambda: first.history.can_undo(), timeout=TIMEOUT)
+    window.close_action.trigger()  # File → Close image: the next one becomes current
+    assert [strip.item(r).text() for r in range(strip.count())] == [gan.name, second.name]
+    assert doc.current is second and list(doc.items.values()) == [gan, second]
+    assert np.array_equal(shown(window), second.image)
+    strip.context_menu(1).actions()[0].trigger()  # right-click → Close: the last one's neighbour is before it
+    assert doc.current is gan and strip.count() == 1 and window.reopen_action.isEnabled()
+    window.close_action.trigger()
+    assert doc.current is None and strip.count() == 0 and window.canvas.edited is None
+    assert not window.close_action.isEnabled() and not window.undo_action.isEnabled()
+    for _ in range(3):
+        window.reopen_action.trigger()  # the last closed first
+    assert list(doc.items.values()) == [gan, second, first] and doc.current is first
+    assert not window.reopen_action.isEnabled() and first.history.current.values[0] == 1.0
+    edited = first.image
+    window.undo_action.trigger()
+    assert first.history.current.values[0] == 0.0
+    qtbot.waitUntil(lambda: not np.array_equal(shown(window), edited), timeout=TIMEOUT)
+
+
+def test_a_sample_on_its_way_to_a_closed_item_is_dropped_not_made_a_new_item(qtbot, window):
+    doc = window.document
+    [gan] = doc.items.values()
+    seed = gan.seed
+    mapped = []
+    window.document.engine.result.connect(lambda r: mapped.append(r.seq) if type(r).__name__ == "Mapped" else None)
+    asked = doc.generate(seed + 1, gan.psi)  # for the current sample, which is closed at once
+    doc.close_item()
+    fresh = doc.generate(99, 0.5, new_item=True)
+    qtbot.waitUntil(lambda: fresh in mapped, timeout=TIMEOUT)
+    assert asked in mapped and [i.seed for i in doc.items.values()] == [99]
+    doc.reopen_closed()
+    assert gan.seed == seed and len(gan.history) == 1  # nothing was recorded on it while closed
+
+
+def test_closing_every_image_leaves_no_session_to_restore(qtbot, window, image_files):
+    from genimg_gui.session import session_file
+
+    drop_and_wait(qtbot, window, image_files[:1], 1)
+    window.autosaver.save_now()
+    assert session_file().is_file()
+    while window.document.current is not None:
+        window.close_action.trigger()
+    window.autosaver.save_now()
+    assert not session_file().exists()
 
 
 def test_close_shuts_the_engine_down_and_a_second_shutdown_is_harmless(window, engine):

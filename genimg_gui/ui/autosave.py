@@ -22,7 +22,7 @@ class Autosaver(QObject):
         self.timer.setSingleShot(True)
         self.timer.setInterval(idle_ms)
         self.timer.timeout.connect(self.save_now)
-        for signal in (document.history_changed, document.item_added, document.model_loaded):
+        for signal in (document.history_changed, document.item_added, document.item_removed, document.model_loaded):
             signal.connect(self.schedule)
 
     def schedule(self, *_) -> None:
@@ -32,6 +32,8 @@ class Autosaver(QObject):
     def save_now(self) -> None:
         self.timer.stop()
         if not self.document.items:
+            if self.saves:  # every image open this run was closed: a crash now has nothing to bring back
+                discard_session(self.path)
             return
         try:
             save_session(self.document.to_session(), self.path)

@@ -67,6 +67,7 @@ class Item:
 
 class Document(QObject):
     item_added = Signal(object)        # Item
+    item_removed = Signal(int)         # the id of an item closed
     current_changed = Signal(object)   # Item | None
     image_changed = Signal(object)     # Item (its image was redrawn)
     model_loaded = Signal(object)      # ModelInfo
@@ -88,6 +89,8 @@ class Document(QObject):
         super().__init__(parent)
         self.engine = engine
         self.items: dict[int, Item] = {}
+        # closed items with the model of their kind then, the last closed last: reopen_closed brings them back
+        self.closed: list[tuple[Item, str | None]] = []
         self.current: Item | None = None
         self.models: dict[str, rq.ModelInfo] = {}
         self._next_id = 1
@@ -138,6 +141,39 @@ class Document(QObject):
         seq = self.engine.submit(rq.MapSeed(seed, psi, tag=tag, cls=gan_class, draw=draw, record=record))
         self._pending_gan[seq] = target.id if target else 0
         return seq
+
+    def close_item(self, item_id: int | None = None) -> Item | None:
+        """Close an image or sample (default: the current one); the next one in the filmstrip, else the one
+        before, becomes current. reopen_closed() brings it back as it was."""
+        ids = list(self.items)
+        item = self.items.pop(self.current.id if item_id is None and self.current else item_id, None)
+        if item is None:
+            return None
+        rebasing = item.id in self._reencode.values() or item.id in self._remapped  # its new latents are dropped
+        self.closed.append((item, None if rebasing else self._model_path(item.kind)))
+        # a sample still on its way for it must not become a new item (a result for no item makes one)
+        self._pending_gan = {s: t for s, t in self._pending_gan.items() if t != item.id}
+        self.item_removed.emit(item.id)
+        if self.current is item:
+            later = ids[ids.index(item.id) + 1:] + ids[:ids.index(item.id)][::-1]
+            self.current = self.items[later[0]] if later else None
+            self.current_changed.emit(self.current)
+        self.history_changed.emit()
+        return item
+
+    def reopen_closed(self) -> Item | None:
+        """The item closed last, back at the end of the filmstrip with its history (carried over to the model
+        of its kind loaded since, if any); None when none is closed."""
+        if not self.closed:
+            return None
+        item, model = self.closed.pop()
+        self._add_item(item)
+        if model != self._model_path(item.kind):
+            self._rebase_item(item)
+        return item
+
+    def _model_path(self, kind: str) -> str | None:
+        return self.models[kind].path if kind in self.models else None
 
     def send_to_vae(self) -> None:
         if self.current is not None:
@@ -300,12 +336,14 @@ class Document(QObject):
         """A new model of a kind: its items get new latents (VAE: re-encoded; GAN: re-mapped)."""
         self.message.emit(f"Re-encoding your {kind.upper()} items with the new model")
         for item in self.items.values():
-            if item.kind != kind:
-                continue
-            if kind == "vae":
-                self._reencode[self.open_array(item.original, item.name)] = item.id
-            else:
-                self._remap(item)
+            if item.kind == kind:
+                self._rebase_item(item)
+
+    def _rebase_item(self, item: Item) -> None:
+        if item.kind == "vae":
+            self._reencode[self.open_array(item.original, item.name)] = item.id
+        else:
+            self._remap(item)
 
     def _remap(self, item: Item) -> None:
         """Draw every seed of a GAN item's history with the new GAN; once all are back, its whole history
@@ -389,7 +427,9 @@ class Document(QObject):
         if r.seq in self._remap_seqs:
             self._on_remapped(r)
             return
-        target = self._pending_gan.pop(r.seq, 0)
+        if r.seq not in self._pending_gan:  # asked for an item since closed
+            return
+        target = self._pending_gan.pop(r.seq)
         if target > 0:  # older requests for this item were superseded in the queue: forget them
             self._pending_gan = {s: t for s, t in self._pending_gan.items() if t != target or s > r.seq}
         zeros = (0.0,) * len(self.directions("gan") or ())

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QSize, Qt, Signal
-from PySide6.QtWidgets import QListView, QListWidget, QListWidgetItem
+from PySide6.QtWidgets import QListView, QListWidget, QListWidgetItem, QMenu
 
 from .qimage import image_icon, to_qimage
 
@@ -11,6 +11,7 @@ ID_ROLE = Qt.ItemDataRole.UserRole
 
 class Filmstrip(QListWidget):
     item_selected = Signal(int)
+    close_requested = Signal(int)  # an item's id, from its right-click menu
 
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
@@ -34,12 +35,32 @@ class Filmstrip(QListWidget):
                 self.item(row).setIcon(image_icon(to_qimage(image)))
                 self.item(row).setText(name)  # a GAN item is renamed when its seed changes
 
+    def remove(self, item_id: int) -> None:
+        for row in range(self.count()):
+            if self.item(row).data(ID_ROLE) == item_id:
+                self.blockSignals(True)  # the document chooses the next current item itself
+                self.takeItem(row)
+                self.blockSignals(False)
+                return
+
     def select(self, item_id: int) -> None:
         for row in range(self.count()):
             if self.item(row).data(ID_ROLE) == item_id:
                 self.blockSignals(True)
                 self.setCurrentRow(row)
                 self.blockSignals(False)
+
+    def context_menu(self, row: int) -> QMenu:
+        """The right-click menu of a thumbnail: close that image."""
+        menu = QMenu(self)
+        item_id = self.item(row).data(ID_ROLE)
+        menu.addAction(f"Close “{self.item(row).text()}”", lambda: self.close_requested.emit(item_id))
+        return menu
+
+    def contextMenuEvent(self, event) -> None:  # noqa: N802 (Qt naming)
+        entry = self.itemAt(event.pos())
+        if entry is not None:
+            self.context_menu(self.row(entry)).exec(event.globalPos())
 
     def _on_current(self, current, _previous) -> None:
         if current is not None:

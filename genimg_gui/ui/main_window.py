@@ -117,6 +117,11 @@ class MainWindow(QMainWindow):
         self._action(file, "Open &model…", self.open_model_dialog)
         self._action(file, "Open model &folder…", lambda: self.model_opener.open_folder_dialog())
         file.addSeparator()
+        self.close_action = self._action(file, "&Close image", lambda: self.document.close_item(),
+                                         QKeySequence.StandardKey.Close)
+        self.reopen_action = self._action(file, "Reopen closed image", self.document.reopen_closed,
+                                          QKeySequence("Ctrl+Shift+T"))
+        file.addSeparator()
         self._action(file, "&Export PNG…", lambda: self.export_png_dialog(1), QKeySequence.StandardKey.Save)
         self._action(file, "Export PNG upscaled ×4…", lambda: self.export_png_dialog(4))
         self._action(file, "Export &latent (.npz)…", self.export_latent_dialog)
@@ -160,6 +165,8 @@ class MainWindow(QMainWindow):
     def _connect(self) -> None:
         d = self.document
         d.item_added.connect(lambda item: self.filmstrip.add(item.id, item.name, item.image))
+        d.item_removed.connect(self.filmstrip.remove)
+        self.filmstrip.close_requested.connect(d.close_item)
         d.current_changed.connect(self._show_item)
         d.image_changed.connect(self._on_image)
         d.model_loaded.connect(self._on_model)
@@ -195,7 +202,10 @@ class MainWindow(QMainWindow):
 
     # --- document -> views ---------------------------------------------
     def _show_item(self, item: Item | None) -> None:
-        if item is None:
+        if item is None:  # the last image was closed
+            self.canvas.set_images(None, None)
+            self.sliders.set_values((0.0,) * len(self.sliders.sliders))
+            self._update_actions()
             return
         self._show_directions(item.kind)
         self.sliders.set_values(item.history.current.values)
@@ -261,6 +271,8 @@ class MainWindow(QMainWindow):
         item = self.document.current
         self.undo_action.setEnabled(bool(item and item.history.can_undo()))
         self.redo_action.setEnabled(bool(item and item.history.can_redo()))
+        self.close_action.setEnabled(item is not None)
+        self.reopen_action.setEnabled(bool(self.document.closed))
 
     def show_error(self, text: str) -> None:
         self.last_error = text
