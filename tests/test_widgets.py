@@ -11,7 +11,9 @@ from PySide6.QtWidgets import QApplication, QDialogButtonBox
 
 from genimg_gui.ui.canvas import Canvas, CompareMode
 from genimg_gui.ui.directions_dialog import DirectionRequest, DirectionsDialog
+from genimg_gui.seed_draws import Drawn
 from genimg_gui.ui.filmstrip import Filmstrip
+from genimg_gui.ui.history_controller import describe_sample
 from genimg_gui.ui.history_panel import HistoryPanel
 from genimg_gui.ui.morph_dialog import MorphDialog, MorphSettings
 from genimg_gui.ui.qimage import from_qimage, to_qimage
@@ -412,3 +414,14 @@ def test_a_selected_thumbnail_keeps_its_own_colours(qtbot):
     shot = from_qimage(strip.viewport().grab().toImage())
     # Qt's style would tint it with the highlight colour: a beige face would show grey-blue
     assert tuple(shot[y, x]) == beige
+
+
+def test_a_sample_step_is_labelled_by_what_changed_from_the_sample_before():
+    image = np.zeros((2, 2, 3), np.uint8)
+    first = Drawn(3, 0.7, None, "own", None, "seed 3", image)
+    assert describe_sample(None, first) == "seed 3"
+    assert describe_sample(first, Drawn(4, 0.5, 1, "refine", None, "seed 4", image), ("cat", "dog")) == \
+        "seed 4, ψ 0.50, class: dog, draw: refine"
+    assert describe_sample(first, Drawn(3, 0.7, None, "own", None, "seed 3", image)) == "Drawn again"
+    inverted = Drawn(None, None, None, "own", None, "photo (inverted)", image)
+    assert describe_sample(inverted, first) == "seed 3"

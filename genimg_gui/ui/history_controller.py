@@ -6,6 +6,7 @@ import numpy as np
 from PySide6.QtCore import QObject
 
 from ..edit import EditState, edited_latent
+from ..seed_draws import Drawn
 from ..engine import requests as rq
 from .canvas import Canvas
 from .document import Document, Item
@@ -28,6 +29,21 @@ def describe_step(before: EditState | None, after: EditState, labels: tuple[str,
         before.mask is None or np.array_equal(before.mask, after.mask)) else ["mask"]
     text = ", ".join(changes[:2] + mask) or "Edit"
     return text + (" …" if len(changes) > 2 else "")
+
+
+def describe_sample(before: Drawn | None, after: Drawn, classes: tuple[str, ...] = ()) -> str:
+    """A short label for a step that drew a new GAN sample: what changed from the sample it replaced."""
+    if before is None or before.seed is None:
+        return after.name
+    changes = [f"seed {after.seed}"] if after.seed != before.seed else []
+    if after.psi != before.psi:
+        changes.append(f"ψ {after.psi:.2f}")
+    if after.gan_class != before.gan_class:
+        changes.append("class: any" if after.gan_class is None else
+                       f"class: {classes[after.gan_class] if after.gan_class < len(classes) else after.gan_class}")
+    if after.draw != before.draw:
+        changes.append(f"draw: {after.draw}")
+    return ", ".join(changes) or "Drawn again"
 
 
 class HistoryController(QObject):
@@ -53,7 +69,7 @@ class HistoryController(QObject):
             return
         labels = self._labels(item)
         states = {n.id: n.state for n in item.history.nodes()}
-        nodes = [(n.id, n.parent, describe_step(states.get(n.parent), n.state, labels), item.thumbs.get(n.id))
+        nodes = [(n.id, n.parent, self._describe(item, n, states, labels), item.thumbs.get(n.id))
                  for n in item.history.nodes()]
         self.panel.set_nodes(nodes, item.history.current_id)
         self._request_missing_thumbs(item)
@@ -65,6 +81,15 @@ class HistoryController(QObject):
     def _on_image(self, item: Item) -> None:
         if item is self.document.current and item.history.current_id in item.thumbs:
             self.panel.set_thumbnail(item.history.current_id, item.thumbs[item.history.current_id])
+
+    def _describe(self, item: Item, node, states: dict[int, EditState], labels: tuple[str, ...]) -> str:
+        """A node's label: the sample it drew (a GAN step that mapped a seed), else what it edited."""
+        if node.parent is None or node.id not in item.drawn:
+            return describe_step(states.get(node.parent), node.state, labels)
+        before = item.sample_node(node.parent)
+        gan = self.document.models.get("gan")
+        classes = gan.classes if gan else ()
+        return describe_sample(item.drawn.get(before), item.drawn[node.id], classes)
 
     def _request_missing_thumbs(self, item: Item) -> None:
         """States never shown (e.g. restored from a session) get thumbnails at low priority."""
