@@ -245,6 +245,20 @@ class History:
         self._last_child: dict[int, int] = {}  # node -> the child redo goes to
         self._current = 0
 
+    @classmethod
+    def from_nodes(cls, parents: Sequence[int | None], states: Sequence[EditState], current: int) -> "History":
+        """A tree rebuilt as it was saved: node i has states[i] and parents[i] (an earlier node; None for the
+        root only). Equal states stay separate nodes, so the ids come back the same."""
+        history = cls(states[0])
+        for node_id, (parent, state) in enumerate(zip(parents[1:], states[1:]), start=1):
+            if parent is None or not 0 <= parent < node_id:
+                raise ValueError(f"history node {node_id} has no earlier parent ({parent})")
+            history._nodes.append(HistoryNode(node_id, parent, state, node_id))
+            history._children[node_id] = []
+            history._children[parent].append(node_id)
+        history.goto(current)
+        return history
+
     @property
     def current(self) -> EditState:
         return self._nodes[self._current].state

@@ -25,12 +25,14 @@ def checked(draw: str) -> str:
 
 @dataclass(frozen=True, eq=False)
 class Drawn:
-    """A GAN item's sample as it was drawn: what the Generate tab shows for it, its name and its unedited image.
-    An item keeps one per history node that mapped a seed, so an undo brings back the sample's seed and ψ too."""
+    """A GAN item's sample as it was drawn: what the Generate tab shows for it, its name, its w and its unedited
+    image. An item keeps one per history node that mapped a seed, so an undo brings back the sample's seed and ψ
+    too, and a new GAN can draw every seed of the history again."""
     seed: int | None
     psi: float | None
     gan_class: int | None
     draw: str
     asked_draw: str | None
     name: str
-    original: np.ndarray
+    latent: np.ndarray             # the w as mapped, before any edit folded into the node's base
+    original: np.ndarray | None    # its decode; None where a session left it out (drawn again when needed)

@@ -76,12 +76,16 @@ def _item_json(item: SessionItem, arrays: _Arrays) -> dict:
     return {"kind": item.kind, "name": item.name, "seed": item.seed, "psi": item.psi, "gan_class": item.gan_class,
             "draw": item.draw, "asked_draw": item.asked_draw, "original": arrays.key(item.original),
             "image": arrays.key(item.image), "nodes": nodes, "current_node": item.history.current_id,
-            "drawn": {str(node): _drawn_json(d, arrays) for node, d in item.drawn.items()}}
+            "drawn": {str(node): _drawn_json(d, item.original, arrays) for node, d in item.drawn.items()}}
 
 
-def _drawn_json(d: seed_draws.Drawn, arrays: _Arrays) -> dict:
+def _drawn_json(d: seed_draws.Drawn, shown: np.ndarray, arrays: _Arrays) -> dict:
+    """One sample of a GAN item's history. Only the shown sample keeps its image (the item's own original,
+    stored once): the others are decoded again when undo reaches them, so trying many seeds of a large GAN
+    does not grow the file by an image each."""
+    original = d.original if d.original is shown else None
     return {"seed": d.seed, "psi": d.psi, "gan_class": d.gan_class, "draw": d.draw, "asked_draw": d.asked_draw,
-            "name": d.name, "original": arrays.key(d.original)}
+            "name": d.name, "latent": arrays.key(d.latent), "original": arrays.key(original)}
 
 
 def save_session(session: Session, path: Path | None = None) -> Path:
@@ -96,16 +100,12 @@ def save_session(session: Session, path: Path | None = None) -> Path:
 
 
 def _history(nodes: list[dict], current: int, arrays: dict[str, np.ndarray]) -> History:
-    """Rebuild the tree node by node; ids come back the same because nodes are stored in creation order."""
+    """Rebuild the tree as saved: nodes are stored in creation order, so each id is its position."""
     def state(n: dict) -> EditState:
         mask = arrays[n["mask"]] if n.get("mask") else None
         return EditState(arrays[n["base"]], tuple(float(v) for v in n["values"]), mask)
-    history = History(state(nodes[0]))
-    for node in nodes[1:]:
-        history.goto(int(node["parent"]))
-        history.push(state(node))
-    history.goto(int(current))
-    return history
+    parents = [None if n["parent"] is None else int(n["parent"]) for n in nodes]
+    return History.from_nodes(parents, [state(n) for n in nodes], int(current))
 
 
 def _draw(item: dict) -> str:
@@ -126,7 +126,8 @@ def _asked_draw(item: dict) -> str | None:
 def _drawn(item: dict, arrays: dict[str, np.ndarray]) -> dict[int, seed_draws.Drawn]:
     """Each node's GAN sample; sessions saved before they were kept have none (undo keeps the newest)."""
     return {int(node): seed_draws.Drawn(d["seed"], d["psi"], d["gan_class"], seed_draws.checked(d["draw"]),
-                                        _asked_draw(d), str(d["name"]), arrays[d["original"]])
+                                        _asked_draw(d), str(d["name"]), arrays[d["latent"]],
+                                        arrays[d["original"]] if d.get("original") else None)
             for node, d in item.get("drawn", {}).items()}
 
 

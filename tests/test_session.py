@@ -12,7 +12,7 @@ import pytest
 
 from genimg_gui import session as sess
 from genimg_gui.catalog import read_entry
-from genimg_gui.edit import EditState, History, edited_latent
+from genimg_gui.edit import EditState, History, carried_over, edited_latent
 from genimg_gui.seed_draws import OWN, REFINE, SKIP_MIXTURES, Drawn
 from genimg_gui.ui.main_window import MainWindow
 
@@ -35,10 +35,12 @@ def branching_history() -> History:
 def test_session_round_trip_keeps_branches_masks_and_ids(tmp_path):
     h = branching_history()
     image = np.full((4, 4, 3), 7, np.uint8)
+    w1, w3 = np.zeros(3, np.float32), np.ones(3, np.float32)
+    drawn = {0: Drawn(1, 1.0, 2, REFINE, None, "seed 1", w1, image + 2),
+             4: Drawn(3, 0.7, None, OWN, REFINE, "seed 3", w3, image)}
     saved = sess.Session([sess.SessionItem("vae", "a b ü.png", image, image + 1, h, None, None),
-                          sess.SessionItem("gan", "seed 3", image, image, History(EditState(np.ones(3), ())), 3, 0.7,
-                                           None, OWN, REFINE, {0: Drawn(1, 1.0, 2, REFINE, None, "seed 1", image + 2),
-                                                               4: Drawn(3, 0.7, None, OWN, REFINE, "seed 3", image)})],
+                          sess.SessionItem("gan", "seed 3", image, image, History(EditState(w3, ())), 3, 0.7,
+                                           None, OWN, REFINE, drawn)],
                          current=1, models={"vae": "/m/vae", "gan": "/m/gan"})
     path = sess.save_session(saved, tmp_path / "s.safetensors")
     back = sess.load_session(path)
@@ -49,13 +51,31 @@ def test_session_round_trip_keeps_branches_masks_and_ids(tmp_path):
     assert a.drawn == {} and sorted(b.drawn) == [0, 4]
     assert (b.drawn[4].seed, b.drawn[4].psi, b.drawn[4].draw, b.drawn[4].asked_draw, b.drawn[4].name) == (
         3, 0.7, OWN, REFINE, "seed 3")
-    assert b.drawn[0].gan_class == 2 and np.array_equal(b.drawn[0].original, image + 2)
+    assert b.drawn[0].gan_class == 2 and np.array_equal(b.drawn[0].latent, w1)
+    # the shown sample's image is the item's own; the others' are left out, to be drawn again
+    assert b.drawn[0].original is None and np.array_equal(b.drawn[4].original, image)
     assert np.array_equal(a.image, image + 1)
     assert a.history.current_id == h.current_id == 3
     assert [(n.id, n.parent) for n in a.history.nodes()] == [(n.id, n.parent) for n in h.nodes()]
     for x, y in zip(a.history.nodes(), h.nodes()):
         assert x.state.same_as(y.state)
     assert a.history.goto(2).mask is not None and a.history.can_undo()
+
+
+def test_a_history_with_equal_states_in_two_nodes_comes_back_with_the_same_ids(tmp_path):
+    """A GAN without classes draws a seed's class-cat and class-dog samples alike: after a model switch a child
+    can equal its parent, and the saved tree must still come back node for node."""
+    a, b, same = (np.full(3, v, np.float32) for v in (1.0, 2.0, 7.0))
+    h = History(EditState(a, (0.0,)))
+    h.push(EditState(b, (0.0,)))
+    h.push(h.current.with_values((1.0,)))
+    carried = carried_over(h, {0: (a, same), 1: (b, same)})
+    assert carried.nodes()[1].state.same_as(carried.nodes()[0].state)
+    image = np.zeros((2, 2, 3), np.uint8)
+    item = sess.SessionItem("gan", "seed 1", image, image, carried, 1, 0.7)
+    back = sess.load_session(sess.save_session(sess.Session([item]), tmp_path / "s.safetensors")).items[0].history
+    assert [(n.id, n.parent) for n in back.nodes()] == [(0, None), (1, 0), (2, 1)] and back.current_id == 2
+    assert back.current.values == (1.0,) and back.undo().same_as(carried.nodes()[1].state)
 
 
 def _rewritten(path, change) -> None:

@@ -438,6 +438,22 @@ def test_closing_images_picks_a_neighbour_and_reopen_brings_them_back_with_their
     qtbot.waitUntil(lambda: not np.array_equal(shown(window), edited), timeout=TIMEOUT)
 
 
+def test_an_image_closed_before_its_edit_was_drawn_shows_the_edit_when_reopened(qtbot, window, image_files,
+                                                                               reference):
+    drop_and_wait(qtbot, window, image_files[:1], 1)
+    doc = window.document
+    item = doc.current
+    decoded = []
+    doc.engine.result.connect(lambda r: decoded.append(r.seq) if type(r).__name__ == "Decoded" else None)
+    window.sliders.sliders[0].setValue(200)  # committed; its decode comes back after the close, and is dropped
+    doc.close_item()
+    qtbot.waitUntil(lambda: item.requested_seq in decoded, timeout=TIMEOUT)
+    assert doc.reopen_closed() is item
+    expected = reference.decode("vae", edited_latent(item.history.current, reference.models["vae"].directions))
+    qtbot.waitUntil(lambda: np.array_equal(item.image, expected), timeout=TIMEOUT)
+    assert np.array_equal(item.thumbs[item.history.current_id], expected)  # its thumbnail is the edit too
+
+
 def test_a_sample_on_its_way_to_a_closed_item_is_dropped_not_made_a_new_item(qtbot, window):
     doc = window.document
     [gan] = doc.items.values()
@@ -461,6 +477,15 @@ def test_closing_every_image_leaves_no_session_to_restore(qtbot, window, image_f
     assert session_file().is_file()
     while window.document.current is not None:
         window.close_action.trigger()
+    window.autosaver.save_now()
+    assert not session_file().exists()
+    # a session restored at the start and closed before its first autosave is gone too
+    drop_and_wait(qtbot, window, image_files[:1], 1)
+    window.autosaver.save_now()
+    window.close_action.trigger()
+    window.autosaver.saves, window.autosaver.had_items = 0, False  # as a fresh start finds it
+    assert window.autosaver.restore() == 1 and window.document.current is not None
+    window.close_action.trigger()
     window.autosaver.save_now()
     assert not session_file().exists()
 

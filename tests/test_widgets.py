@@ -418,10 +418,17 @@ def test_a_selected_thumbnail_keeps_its_own_colours(qtbot):
 
 def test_a_sample_step_is_labelled_by_what_changed_from_the_sample_before():
     image = np.zeros((2, 2, 3), np.uint8)
-    first = Drawn(3, 0.7, None, "own", None, "seed 3", image)
+    w = np.zeros(4, np.float32)
+    first = Drawn(3, 0.7, None, "own", None, "seed 3", w, image)
     assert describe_sample(None, first) == "seed 3"
-    assert describe_sample(first, Drawn(4, 0.5, 1, "refine", None, "seed 4", image), ("cat", "dog")) == \
+    assert describe_sample(first, Drawn(4, 0.5, 1, "refine", None, "seed 4", w, None), ("cat", "dog")) == \
         "seed 4, ψ 0.50, class: dog, draw: refine"
-    assert describe_sample(first, Drawn(3, 0.7, None, "own", None, "seed 3", image)) == "Drawn again"
-    inverted = Drawn(None, None, None, "own", None, "photo (inverted)", image)
+    assert describe_sample(first, Drawn(3, 0.7, None, "own", None, "seed 3", w, image)) == "Drawn again"
+    inverted = Drawn(None, None, None, "own", None, "photo (inverted)", w, image)
     assert describe_sample(inverted, first) == "seed 3"
+
+
+def test_values_for_fewer_directions_leave_the_other_sliders_at_zero(sliders):
+    sliders.set_values((1.0, -2.0, 0.5))
+    sliders.set_values((0.25,))  # a state from a model with one direction
+    assert sliders.values() == (0.25, 0.0, 0.0)

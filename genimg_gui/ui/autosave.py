@@ -18,6 +18,7 @@ class Autosaver(QObject):
         self.document = document
         self.path = Path(path or session_file())
         self.saves = 0
+        self.had_items = False  # images were open this run: once all are closed, nothing is left to restore
         self.timer = QTimer(self)
         self.timer.setSingleShot(True)
         self.timer.setInterval(idle_ms)
@@ -27,12 +28,13 @@ class Autosaver(QObject):
 
     def schedule(self, *_) -> None:
         """(Re)start the idle countdown: a drag's many commits cost one save."""
+        self.had_items = self.had_items or bool(self.document.items)
         self.timer.start()
 
     def save_now(self) -> None:
         self.timer.stop()
         if not self.document.items:
-            if self.saves:  # every image open this run was closed: a crash now has nothing to bring back
+            if self.had_items:  # every image open this run was closed: a crash now has nothing to bring back
                 discard_session(self.path)
             return
         try:

@@ -201,11 +201,10 @@ class DirectionsController(QObject):
             return
         def bake(state):
             return without_direction(state, directions, index)
-        for item in self.document.items.values():
-            if item.kind == kind:
-                item.history = item.history.mapped(bake)
-                item.requested = None if item.requested is None else bake(item.requested)
-                item.exported = None if item.exported is None else bake(item.exported)
+        for item in self.document.all_items(kind):  # closed ones too: they may be reopened
+            item.history = item.history.mapped(bake)
+            item.requested = None if item.requested is None else bake(item.requested)
+            item.exported = None if item.exported is None else bake(item.exported)
         self.document.set_directions(kind, directions.without(index))
         self._save(kind)
         self.document.history_changed.emit()  # step descriptions name directions by position

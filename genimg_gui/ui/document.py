@@ -45,20 +45,26 @@ class Item:
     def remember_drawn(self) -> None:
         """Record the sample the current history node was mapped from (a GAN item's seed, ψ, draw, name)."""
         self.drawn[self.history.current_id] = seed_draws.Drawn(self.seed, self.psi, self.gan_class, self.draw,
-                                                               self.asked_draw, self.name, self.original)
+                                                               self.asked_draw, self.name, self.history.current.base,
+                                                               self.original)
 
     def sample_node(self, node_id: int | None = None) -> int | None:
         """The node whose sample node_id (default: the current one) edits: itself or its nearest ancestor that
         mapped a seed; None for a GAN item that did not start from one (an inversion) or a VAE item."""
         return next((n for n in reversed(self.history.path(node_id)) if n in self.drawn), None)
 
-    def recall_drawn(self) -> None:
-        """After an undo, redo or goto: take the sample of the current node (a slider edit keeps its sample)."""
+    def recall_drawn(self) -> bool:
+        """After an undo, redo or goto: take the sample of the current node (a slider edit keeps its sample).
+        False when its unedited image is not at hand (a restored session leaves it out): draw it again."""
         node = self.sample_node()
-        if node is not None:
-            d = self.drawn[node]
-            self.seed, self.psi, self.gan_class, self.draw, self.asked_draw, self.name, self.original = (
-                d.seed, d.psi, d.gan_class, d.draw, d.asked_draw, d.name, d.original)
+        if node is None:
+            return True
+        d = self.drawn[node]
+        self.seed, self.psi, self.gan_class, self.draw, self.asked_draw, self.name = (
+            d.seed, d.psi, d.gan_class, d.draw, d.asked_draw, d.name)
+        if d.original is not None:
+            self.original = d.original
+        return d.original is not None
 
     def unexported(self) -> bool:
         """Edited since it was opened or last exported."""
@@ -98,6 +104,7 @@ class Document(QObject):
         self._reencode: dict[int, int] = {}        # EncodeImage seq -> item id to rebase
         self._remap_seqs: dict[int, tuple[int, int]] = {}  # MapSeed seq -> (item id, node) drawn by a new GAN
         self._remapped: dict[int, dict[int, rq.Mapped]] = {}  # item id -> node -> its seed drawn by the new GAN
+        self._originals: dict[int, tuple[int, int]] = {}  # Decode seq -> (item id, node) of a sample's own image
         self.jobs: dict[int, str] = {}             # running job seq -> description
         self._retry: dict[int, list] = {}          # failed seq -> its bookkeeping, for a retry on the CPU
         self.model_hooks: list = []  # ModelInfo -> ModelInfo, run as a model arrives (adds user directions)
@@ -142,6 +149,10 @@ class Document(QObject):
         self._pending_gan[seq] = target.id if target else 0
         return seq
 
+    def all_items(self, kind: str) -> list[Item]:
+        """The open and the closed items of a kind: what must change with its model's directions."""
+        return [i for i in [*self.items.values(), *(c for c, _ in self.closed)] if i.kind == kind]
+
     def close_item(self, item_id: int | None = None) -> Item | None:
         """Close an image or sample (default: the current one); the next one in the filmstrip, else the one
         before, becomes current. reopen_closed() brings it back as it was."""
@@ -167,9 +178,13 @@ class Document(QObject):
         if not self.closed:
             return None
         item, model = self.closed.pop()
+        if item.shown_seq < item.requested_seq:  # its last decode came back while it was closed, and was dropped
+            item.thumbs.pop(item.history.current_id, None)
         self._add_item(item)
         if model != self._model_path(item.kind):
             self._rebase_item(item)
+        else:
+            self._decode(item, item.history.current)
         return item
 
     def _model_path(self, kind: str) -> str | None:
@@ -235,10 +250,26 @@ class Document(QObject):
         if item is None or not possible(item.history):
             return
         state = step(item.history)
-        item.recall_drawn()
+        if not item.recall_drawn():
+            self._draw_original(item)
         self._decode(item, state)
         self.history_changed.emit()
         self.current_changed.emit(item)
+
+    def _draw_original(self, item: Item) -> None:
+        """Decode the current sample's own w, for Compare: a restored session keeps only the newest one's image."""
+        node = item.sample_node()
+        seq = self.engine.submit(rq.Decode("gan", item.drawn[node].latent, tag=0))  # tag 0: a lane of its own
+        self._originals[seq] = (item.id, node)
+
+    def _on_original(self, r: rq.Decoded) -> None:
+        item_id, node = self._originals.pop(r.seq)
+        item = self.items.get(item_id)
+        if item is not None and node in item.drawn:
+            item.drawn[node] = replace(item.drawn[node], original=r.image)
+            if item.sample_node() == node:
+                item.original = r.image
+                self.image_changed.emit(item)
 
     def _decode(self, item: Item, state: EditState) -> int:
         item.requested = state
@@ -335,7 +366,7 @@ class Document(QObject):
     def _rebase_items(self, kind: str) -> None:
         """A new model of a kind: its items get new latents (VAE: re-encoded; GAN: re-mapped)."""
         self.message.emit(f"Re-encoding your {kind.upper()} items with the new model")
-        for item in self.items.values():
+        for item in sorted(self.items.values(), key=lambda i: i is not self.current):  # the one on screen first
             if item.kind == kind:
                 self._rebase_item(item)
 
@@ -349,13 +380,15 @@ class Document(QObject):
         """Draw every seed of a GAN item's history with the new GAN; once all are back, its whole history
         follows (_carry_gan_item), so undo goes back to earlier seeds as the new GAN draws them."""
         self._remapped[item.id] = {}
-        for node, d in item.drawn.items():
+        current = item.sample_node()
+        for node in sorted(item.drawn, key=lambda n: n != current):  # the sample on screen first
+            d = item.drawn[node]
             if d.seed is None:  # an inversion's guess: no seed to draw again
                 continue
             # a class index means nothing to another GAN: the seed draws its own; refined again by a GAN that
             # can, after one that could not. tag 0: a lane of its own, so no re-map supersedes another
-            asked = d.asked_draw or d.draw
-            self._remap_seqs[self.engine.submit(rq.MapSeed(d.seed, d.psi or 1.0, tag=0, draw=asked))] = (item.id, node)
+            psi, asked = 1.0 if d.psi is None else d.psi, d.asked_draw or d.draw
+            self._remap_seqs[self.engine.submit(rq.MapSeed(d.seed, psi, tag=0, draw=asked))] = (item.id, node)
         self._finish_remap(item.id)
 
     def _on_remapped(self, r: rq.Mapped) -> None:
@@ -375,13 +408,14 @@ class Document(QObject):
                 self.message.emit(f"{item.name} keeps its w; invert the picture again to fit the new GAN")
 
     def _carry_gan_item(self, item: Item, got: dict[int, rq.Mapped]) -> None:
-        bases = {n.id: n.state.base for n in item.history.nodes()}
-        # nodes drawn since the switch (or never from a seed) are anchors that stay where they are
-        anchors = {n: (bases[n], got[n].latent if n in got else bases[n]) for n in item.drawn}
+        # each node moves by what its sample's w moved (an edit folded into a base comes along); nodes drawn since
+        # the switch, or never from a seed, are anchors that stay where they are
+        anchors = {n: (d.latent, got[n].latent if n in got else d.latent) for n, d in item.drawn.items()}
         if fits_over(item.history, anchors):
             item.history = carried_over(item.history, anchors)
             item.drawn = {n: replace(d, gan_class=None, draw=got[n].draw, asked_draw=got[n].asked,
-                                     original=got[n].image) if n in got else d for n, d in item.drawn.items()}
+                                     latent=got[n].latent, original=got[n].image) if n in got else d
+                          for n, d in item.drawn.items()}
         else:  # a w of another size: the current sample alone, with its slider values
             r = got.get(item.sample_node(), next(iter(got.values())))
             item.history = History(EditState(r.latent, item.history.current.values))
@@ -459,6 +493,9 @@ class Document(QObject):
         self.current_changed.emit(item)
 
     def _on_decoded(self, r: rq.Decoded) -> None:
+        if r.seq in self._originals:
+            self._on_original(r)
+            return
         self.decode_time.emit(r.seconds)
         item = self.items.get(r.tag)
         if item is not None and r.seq > item.shown_seq:
@@ -481,7 +518,8 @@ class Document(QObject):
     def _add_item(self, item: Item, make_current: bool = True) -> None:
         self._next_id += 1
         self.items[item.id] = item
-        item.thumbs.setdefault(item.history.current_id, item.image)
+        if item.shown_seq >= item.requested_seq:  # its image is its current state's
+            item.thumbs.setdefault(item.history.current_id, item.image)
         if item.kind == "gan" and not item.drawn:
             item.remember_drawn()
         self.item_added.emit(item)
@@ -504,6 +542,10 @@ class Document(QObject):
         for book, value in zip(self._bookkeeping(), self._retry.pop(seq, [])):
             if value is not None:
                 book[new] = value
+        if self._pending_gan.get(new, 0) > 0 and self._pending_gan[new] not in self.items:
+            del self._pending_gan[new]  # a sample for an item closed since: dropped, not made a new item
+        if new in self._remap_seqs:  # one seed of a carried-over history: that node alone follows when it is back
+            self._remapped.setdefault(self._remap_seqs[new][0], {})
         return new
 
     def _bookkeeping(self) -> tuple[dict, ...]:

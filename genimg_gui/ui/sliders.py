@@ -228,11 +228,12 @@ class SliderPanel(QWidget):
         return tuple(s.value() / STEPS_PER_SIGMA for s in self.sliders)
 
     def set_values(self, values: tuple[float, ...]) -> None:
-        """Show values without emitting anything (undo, switching images)."""
+        """Show values without emitting anything (undo, switching images). Sliders past the end of values
+        (a state from a model with fewer directions) show 0, never the last image's value."""
         self._quiet = True
         try:
-            for slider, v in zip(self.sliders, values):
-                slider.setValue(round(v * STEPS_PER_SIGMA))
+            for i, slider in enumerate(self.sliders):
+                slider.setValue(round(values[i] * STEPS_PER_SIGMA) if i < len(values) else 0)
         finally:
             self._quiet = False
 
