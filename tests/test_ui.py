@@ -46,6 +46,23 @@ def drop_and_wait(qtbot, window, paths, expected_total: int) -> None:
     qtbot.waitUntil(lambda: len(vae_items(window)) == expected_total, timeout=TIMEOUT)
 
 
+def the_sample(window):
+    """The window's one item, its first GAN sample, made current by a click on its thumbnail."""
+    [item] = window.document.items.values()
+    window.filmstrip.setCurrentRow(0)
+    return item
+
+
+def load_other(qtbot, doc, folder) -> Runtime:
+    """Load another model folder in the window; returns a Runtime on it, made after the window cached its
+    directions, to draw what the window should show."""
+    with qtbot.waitSignal(doc.model_loaded, timeout=TIMEOUT):
+        doc.load_model(str(folder))
+    reference = Runtime("cpu")
+    reference.load(str(folder), lambda *_: None)
+    return reference
+
+
 def shown(window) -> np.ndarray:
     return from_qimage(window.canvas.edited)
 
@@ -179,9 +196,8 @@ def test_gan_seed_and_send_to_vae(qtbot, window, reference):
 
 def test_choosing_skip_mixtures_draws_the_seeds_steady_sample_and_undo_brings_its_own_back(
         qtbot, window, reference):
-    doc, panel = window.document, window.gan_panel
-    [gan_item] = doc.items.values()
-    window.filmstrip.setCurrentRow(0)
+    panel = window.gan_panel
+    gan_item = the_sample(window)
     seed, psi, _, draw = panel.values()
     steady = reference.decode("gan", reference.map_seed(seed, psi, None, SKIP_MIXTURES))
     own = reference.decode("gan", reference.map_seed(seed, psi))
@@ -198,8 +214,7 @@ def test_choosing_skip_mixtures_draws_the_seeds_steady_sample_and_undo_brings_it
 def test_undo_of_a_new_seed_brings_back_its_seed_psi_draw_name_and_original_and_redo_the_new_ones(
         qtbot, window, reference, tmp_path):
     doc, panel = window.document, window.gan_panel
-    [item] = doc.items.values()
-    window.filmstrip.setCurrentRow(0)
+    item = the_sample(window)
     seed, psi, _, _ = panel.values()
     first = reference.decode("gan", reference.map_seed(seed, psi))
     panel.seed.setValue(seed + 5)
@@ -341,21 +356,19 @@ def test_switching_gan_remaps_every_gan_item(qtbot, window, image_files, tmp_pat
         doc.load_model(str(other))
         busy = doc.open_files([str(image_files[i % 3]) for i in range(300)])
     doc.cancel(busy)
-    last = gan_items[-1]
-    qtbot.waitUntil(lambda: np.array_equal(last.image, reference.decode("gan", reference.map_seed(last.seed, 0.7))),
-                    timeout=TIMEOUT)
+
+    def stale() -> list[str]:
+        return [i.name for i in gan_items if not np.array_equal(
+            i.image, reference.decode("gan", reference.map_seed(i.seed, i.psi, None, i.draw)))]
+    # every item re-mapped, not only one: no re-map supersedes another in the queue
+    qtbot.waitUntil(lambda: not stale(), timeout=TIMEOUT)
     assert [i.draw for i in gan_items] == [OWN, SKIP_MIXTURES, OWN]  # each item's own, in the re-map too
-    # every item re-mapped, not only the last: no re-map supersedes another in the queue
-    stale = [i.name for i in gan_items
-             if not np.array_equal(i.image, reference.decode("gan", reference.map_seed(i.seed, i.psi, None, i.draw)))]
-    assert not stale, f"GAN items still showing the previous model: {stale}"
 
 
 def test_a_new_gan_carries_each_items_history_over_and_undo_reaches_earlier_seeds_as_it_draws_them(
         qtbot, window, tmp_path):
     doc, panel = window.document, window.gan_panel
-    [item] = doc.items.values()
-    window.filmstrip.setCurrentRow(0)
+    item = the_sample(window)
     seed, psi, _, _ = panel.values()
     panel.seed.setValue(seed + 3)
     qtbot.waitUntil(lambda: item.seed == seed + 3, timeout=TIMEOUT)
@@ -363,11 +376,7 @@ def test_a_new_gan_carries_each_items_history_over_and_undo_reaches_earlier_seed
     qtbot.waitUntil(lambda: item.history.current.values[1] == 1.2, timeout=TIMEOUT)
     steps = len(item.history)
     torch.manual_seed(5)
-    other = make_model_folder(tmp_path / "other-gan", Generator(TINY_GAN), "other-gan")
-    with qtbot.waitSignal(doc.model_loaded, timeout=TIMEOUT):
-        doc.load_model(str(other))
-    reference = Runtime("cpu")
-    reference.load(str(other), lambda *_: None)
+    reference = load_other(qtbot, doc, make_model_folder(tmp_path / "other-gan", Generator(TINY_GAN), "other-gan"))
     first, second = (reference.map_seed(s, psi) for s in (seed, seed + 3))
     edited = reference.decode("gan", edited_latent(EditState(second, item.history.current.values),
                                                    reference.models["gan"].directions))
@@ -393,11 +402,7 @@ def test_a_new_vae_carries_each_items_history_over_with_its_edits(qtbot, window,
     sliders.sliders[2].setValue(-100)
     qtbot.waitUntil(lambda: item.history.current.values[2] == -1.0, timeout=TIMEOUT)
     torch.manual_seed(7)
-    other = make_model_folder(tmp_path / "other-vae", ConvVAE(TINY_VAE), "other-vae")
-    with qtbot.waitSignal(doc.model_loaded, timeout=TIMEOUT):
-        doc.load_model(str(other))
-    reference = Runtime("cpu")
-    reference.load(str(other), lambda *_: None)
+    reference = load_other(qtbot, doc, make_model_folder(tmp_path / "other-vae", ConvVAE(TINY_VAE), "other-vae"))
     _, latent, _ = reference.encode(np.asarray(Image.open(image_files[0]).convert("RGB")), "crop")
     directions = reference.models["vae"].directions
     edited = reference.decode("vae", edited_latent(EditState(latent, (1.5, 0.0, -1.0) + (0.0,) * 13), directions))
@@ -498,9 +503,8 @@ def test_close_shuts_the_engine_down_and_a_second_shutdown_is_harmless(window, e
 
 
 def test_a_psi_drag_shows_live_samples_and_records_one_undo_step(qtbot, window, reference):
-    doc, panel = window.document, window.gan_panel
-    [item] = doc.items.values()
-    window.filmstrip.setCurrentRow(0)
+    panel = window.gan_panel
+    item = the_sample(window)
     before = len(list(item.history.nodes()))
     start = reference.decode("gan", reference.map_seed(item.seed, item.psi))
     panel.psi.setSliderDown(True)
