@@ -57,6 +57,8 @@ def test_a_seed_of_a_carried_over_history_that_ran_out_of_memory_follows_once_re
     first, second = len(engine.sent) - 1, len(engine.sent)
     assert [engine.sent[s - 1].seed for s in (first, second)] == [4, 3]
     engine.answer(first, w(40))
+    redraw = engine.sent[-1]  # the sample on screen is drawn at once, before the other seeds are back
+    assert isinstance(redraw, rq.Decode) and redraw.tag == item.id and redraw.latent[0] == 40
     engine.out_of_memory(second)
     assert [n.state.base[0] for n in item.history.nodes()] == [3, 40]  # seed 3 waits for the retry
     retried = doc.retry_on_cpu(second)
@@ -81,8 +83,9 @@ def test_an_edit_folded_into_a_samples_own_node_comes_along_to_the_new_gan(qtbot
     # a deleted direction's share, folded into every base (directions_controller.delete does this)
     item.history = item.history.mapped(lambda state: replace(state, base=state.base + 0.5))
     doc._rebase_items("gan")
-    engine.answer(len(engine.sent) - 1, w(40))
-    engine.answer(len(engine.sent), w(30))
+    first, second = len(engine.sent) - 1, len(engine.sent)
+    engine.answer(first, w(40))
+    engine.answer(second, w(30))
     assert [n.state.base[0] for n in item.history.nodes()] == [30.5, 40.5]
 
 

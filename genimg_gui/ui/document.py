@@ -103,7 +103,6 @@ class Document(QObject):
         self._pending_gan: dict[int, int] = {}     # MapSeed seq -> item id (None: a new item)
         self._reencode: dict[int, int] = {}        # EncodeImage seq -> item id to rebase
         self._remap_seqs: dict[int, tuple[int, int]] = {}  # MapSeed seq -> (item id, node) drawn by a new GAN
-        self._remapped: dict[int, dict[int, rq.Mapped]] = {}  # item id -> node -> its seed drawn by the new GAN
         self._originals: dict[int, tuple[int, int]] = {}  # Decode seq -> (item id, node) of a sample's own image
         self.jobs: dict[int, str] = {}             # running job seq -> description
         self._retry: dict[int, list] = {}          # failed seq -> its bookkeeping, for a retry on the CPU
@@ -160,7 +159,7 @@ class Document(QObject):
         item = self.items.pop(self.current.id if item_id is None and self.current else item_id, None)
         if item is None:
             return None
-        rebasing = item.id in self._reencode.values() or item.id in self._remapped  # its new latents are dropped
+        rebasing = item.id in self._reencode.values() or self._remapping(item.id)  # its new latents are dropped
         self.closed.append((item, None if rebasing else self._model_path(item.kind)))
         # a sample still on its way for it must not become a new item (a result for no item makes one)
         self._pending_gan = {s: t for s, t in self._pending_gan.items() if t != item.id}
@@ -377,58 +376,58 @@ class Document(QObject):
             self._remap(item)
 
     def _remap(self, item: Item) -> None:
-        """Draw every seed of a GAN item's history with the new GAN; once all are back, its whole history
-        follows (_carry_gan_item), so undo goes back to earlier seeds as the new GAN draws them."""
-        self._remapped[item.id] = {}
-        current = item.sample_node()
+        """Draw every seed of a GAN item's history with the new GAN; as each comes back, the part of the history
+        that edits it follows (_carry_sample), so undo goes back to earlier seeds as the new GAN draws them."""
+        current, asked = item.sample_node(), 0
         for node in sorted(item.drawn, key=lambda n: n != current):  # the sample on screen first
             d = item.drawn[node]
             if d.seed is None:  # an inversion's guess: no seed to draw again
                 continue
             # a class index means nothing to another GAN: the seed draws its own; refined again by a GAN that
             # can, after one that could not. tag 0: a lane of its own, so no re-map supersedes another
-            psi, asked = 1.0 if d.psi is None else d.psi, d.asked_draw or d.draw
-            self._remap_seqs[self.engine.submit(rq.MapSeed(d.seed, psi, tag=0, draw=asked))] = (item.id, node)
-        self._finish_remap(item.id)
+            psi, draw = 1.0 if d.psi is None else d.psi, d.asked_draw or d.draw
+            self._remap_seqs[self.engine.submit(rq.MapSeed(d.seed, psi, tag=0, draw=draw))] = (item.id, node)
+            asked += 1
+        if not asked:  # no seed to draw again (an inversion): its w, drawn by the new GAN
+            self._decode(item, item.history.current)
+            self.message.emit(f"{item.name} keeps its w; invert the picture again to fit the new GAN")
+
+    def _remapping(self, item_id: int) -> bool:
+        return any(t == item_id for t, _ in self._remap_seqs.values())
 
     def _on_remapped(self, r: rq.Mapped) -> None:
         item_id, node = self._remap_seqs.pop(r.seq)
-        if item_id in self._remapped:
-            self._remapped[item_id][node] = r
-        self._finish_remap(item_id)
+        item = self.items.get(item_id)
+        if item is not None and node in item.drawn:
+            self._carry_sample(item, node, r)
 
-    def _finish_remap(self, item_id: int) -> None:
-        """Once no re-map of the item is pending: carry its history over to the new GAN."""
-        if item_id in self._remapped and all(t != item_id for t, _ in self._remap_seqs.values()):
-            got, item = self._remapped.pop(item_id), self.items.get(item_id)
-            if item is not None and got:
-                self._carry_gan_item(item, got)
-            elif item is not None:  # no seed to draw again (an inversion): its w, drawn by the new GAN
-                self._decode(item, item.history.current)
-                self.message.emit(f"{item.name} keeps its w; invert the picture again to fit the new GAN")
-
-    def _carry_gan_item(self, item: Item, got: dict[int, rq.Mapped]) -> None:
-        # each node moves by what its sample's w moved (an edit folded into a base comes along); nodes drawn since
-        # the switch, or never from a seed, are anchors that stay where they are
-        anchors = {n: (d.latent, got[n].latent if n in got else d.latent) for n, d in item.drawn.items()}
+    def _carry_sample(self, item: Item, node: int, r: rq.Mapped) -> None:
+        """One seed of the item's history, drawn by the new GAN: the nodes that edit that sample move by what its
+        w moved (an edit folded into a base comes along); the rest stay until their own seed is back."""
+        anchors = {n: (d.latent, d.latent) for n, d in item.drawn.items()}
+        anchors[node] = (item.drawn[node].latent, r.latent)
         if fits_over(item.history, anchors):
+            moved = [n.id for n in item.history.nodes() if item.sample_node(n.id) == node]
             item.history = carried_over(item.history, anchors)
-            item.drawn = {n: replace(d, gan_class=None, draw=got[n].draw, asked_draw=got[n].asked,
-                                     latent=got[n].latent, original=got[n].image) if n in got else d
-                          for n, d in item.drawn.items()}
-        else:  # a w of another size: the current sample alone, with its slider values
-            r = got.get(item.sample_node(), next(iter(got.values())))
+            item.drawn[node] = replace(item.drawn[node], gan_class=None, draw=r.draw, asked_draw=r.asked,
+                                       latent=r.latent, original=r.image)
+            for n in moved:
+                item.thumbs.pop(n, None)
+        elif node == item.sample_node():  # a w of another size: the sample on screen alone, its slider values kept
+            self._remap_seqs = {s: v for s, v in self._remap_seqs.items() if v[0] != item.id}
             item.history = History(EditState(r.latent, item.history.current.values))
-            item.drawn = {}
+            item.drawn, item.thumbs = {}, {}
             item.seed, item.psi, item.gan_class, item.draw, item.asked_draw = r.seed, r.psi, None, r.draw, r.asked
             item.original = r.image
             item.remember_drawn()
-        item.thumbs.clear()
-        item.recall_drawn()
-        self._decode(item, item.history.current)
+        else:
+            return
+        if item.sample_node() == node:
+            item.recall_drawn()
+            self._decode(item, item.history.current)
+            if item is self.current:
+                self.current_changed.emit(item)
         self.history_changed.emit()
-        if item is self.current:
-            self.current_changed.emit(item)
 
     def _on_encoded(self, r: rq.Encoded) -> None:
         zeros = (0.0,) * len(self.directions("vae") or ())
@@ -544,8 +543,6 @@ class Document(QObject):
                 book[new] = value
         if self._pending_gan.get(new, 0) > 0 and self._pending_gan[new] not in self.items:
             del self._pending_gan[new]  # a sample for an item closed since: dropped, not made a new item
-        if new in self._remap_seqs:  # one seed of a carried-over history: that node alone follows when it is back
-            self._remapped.setdefault(self._remap_seqs[new][0], {})
         return new
 
     def _bookkeeping(self) -> tuple[dict, ...]:
@@ -558,8 +555,7 @@ class Document(QObject):
         if f.final:
             self.jobs.pop(f.seq, None)
             self._pending_gan.pop(f.seq, None)
-            if f.seq in self._remap_seqs:  # that seed keeps the old GAN's w; the rest of the history follows
-                self._finish_remap(self._remap_seqs.pop(f.seq)[0])
+            self._remap_seqs.pop(f.seq, None)  # that seed keeps the old GAN's w until a retry draws it
         if f.cancelled:
             self.message.emit("Cancelled")
         else:
