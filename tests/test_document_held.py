@@ -53,7 +53,7 @@ def sampled(qtbot) -> tuple[Document, HeldEngine]:
 def test_a_seed_of_a_carried_over_history_that_ran_out_of_memory_follows_once_retried(qtbot):
     doc, engine = sampled(qtbot)
     [item] = doc.items.values()
-    doc._rebase_items("gan")  # a new GAN: both seeds are drawn again, the one on screen first
+    doc.carry.items("gan")  # a new GAN: both seeds are drawn again, the one on screen first
     first, second = len(engine.sent) - 1, len(engine.sent)
     assert [engine.sent[s - 1].seed for s in (first, second)] == [4, 3]
     engine.answer(first, w(40))
@@ -82,7 +82,7 @@ def test_an_edit_folded_into_a_samples_own_node_comes_along_to_the_new_gan(qtbot
     [item] = doc.items.values()
     # a deleted direction's share, folded into every base (directions_controller.delete does this)
     item.history = item.history.mapped(lambda state: replace(state, base=state.base + 0.5))
-    doc._rebase_items("gan")
+    doc.carry.items("gan")
     first, second = len(engine.sent) - 1, len(engine.sent)
     engine.answer(first, w(40))
     engine.answer(second, w(30))
@@ -92,5 +92,5 @@ def test_an_edit_folded_into_a_samples_own_node_comes_along_to_the_new_gan(qtbot
 def test_a_seed_drawn_at_psi_0_is_drawn_again_at_psi_0(qtbot):
     doc, engine = sampled(qtbot)
     engine.answer(doc.generate(4, 0.0), w(0))
-    doc._rebase_items("gan")
+    doc.carry.items("gan")
     assert [r.psi for r in engine.sent[-3:]] == [0.0, 0.7, 0.7]

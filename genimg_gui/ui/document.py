@@ -13,9 +13,10 @@ import numpy as np
 from PySide6.QtCore import QObject, Signal
 
 from .. import seed_draws
-from ..edit import Directions, EditState, History, carried_over, edited_latent, fits_over
+from ..edit import Directions, EditState, History, edited_latent
 from ..engine import requests as rq
 from ..session import Session, SessionItem
+from .carry_over import CarryOver
 
 
 AUTO_SAMPLE = -1  # MapSeed tag of the sample made when a GAN loads
@@ -101,8 +102,7 @@ class Document(QObject):
         self.models: dict[str, rq.ModelInfo] = {}
         self._next_id = 1
         self._pending_gan: dict[int, int] = {}     # MapSeed seq -> item id (None: a new item)
-        self._reencode: dict[int, int] = {}        # EncodeImage seq -> item id to rebase
-        self._remap_seqs: dict[int, tuple[int, int]] = {}  # MapSeed seq -> (item id, node) drawn by a new GAN
+        self.carry = CarryOver(self)  # a new model takes the open items, and their histories, with it
         self._originals: dict[int, tuple[int, int]] = {}  # Decode seq -> (item id, node) of a sample's own image
         self.jobs: dict[int, str] = {}             # running job seq -> description
         self._retry: dict[int, list] = {}          # failed seq -> its bookkeeping, for a retry on the CPU
@@ -159,8 +159,8 @@ class Document(QObject):
         item = self.items.pop(self.current.id if item_id is None and self.current else item_id, None)
         if item is None:
             return None
-        rebasing = item.id in self._reencode.values() or self._remapping(item.id)  # its new latents are dropped
-        self.closed.append((item, None if rebasing else self._model_path(item.kind)))
+        # a new model's latents still on their way for it are dropped: it gets them again when reopened
+        self.closed.append((item, None if self.carry.pending(item.id) else self._model_path(item.kind)))
         # a sample still on its way for it must not become a new item (a result for no item makes one)
         self._pending_gan = {s: t for s, t in self._pending_gan.items() if t != item.id}
         self.item_removed.emit(item.id)
@@ -181,7 +181,7 @@ class Document(QObject):
             item.thumbs.pop(item.history.current_id, None)
         self._add_item(item)
         if model != self._model_path(item.kind):
-            self._rebase_item(item)
+            self.carry.item(item)
         else:
             self._decode(item, item.history.current)
         return item
@@ -269,6 +269,12 @@ class Document(QObject):
             if item.sample_node() == node:
                 item.original = r.image
                 self.image_changed.emit(item)
+
+    def redraw(self, item: Item) -> None:
+        """Decode the item's current state again (its latents or its model changed), and show it if current."""
+        self._decode(item, item.history.current)
+        if item is self.current:
+            self.current_changed.emit(item)
 
     def _decode(self, item: Item, state: EditState) -> int:
         item.requested = state
@@ -360,105 +366,21 @@ class Document(QObject):
         self.model_loaded.emit(info)
         self.message.emit(f"Loaded {info.name} on {info.device} in {info.seconds * 1000:.0f} ms")
         if previous is not None and previous.path != info.path:
-            self._rebase_items(info.kind)
-
-    def _rebase_items(self, kind: str) -> None:
-        """A new model of a kind: its items get new latents (VAE: re-encoded; GAN: re-mapped)."""
-        self.message.emit(f"Re-encoding your {kind.upper()} items with the new model")
-        for item in sorted(self.items.values(), key=lambda i: i is not self.current):  # the one on screen first
-            if item.kind == kind:
-                self._rebase_item(item)
-
-    def _rebase_item(self, item: Item) -> None:
-        if item.kind == "vae":
-            self._reencode[self.open_array(item.original, item.name)] = item.id
-        else:
-            self._remap(item)
-
-    def _remap(self, item: Item) -> None:
-        """Draw every seed of a GAN item's history with the new GAN; as each comes back, the part of the history
-        that edits it follows (_carry_sample), so undo goes back to earlier seeds as the new GAN draws them."""
-        current, asked = item.sample_node(), 0
-        for node in sorted(item.drawn, key=lambda n: n != current):  # the sample on screen first
-            d = item.drawn[node]
-            if d.seed is None:  # an inversion's guess: no seed to draw again
-                continue
-            # a class index means nothing to another GAN: the seed draws its own; refined again by a GAN that
-            # can, after one that could not. tag 0: a lane of its own, so no re-map supersedes another
-            psi, draw = 1.0 if d.psi is None else d.psi, d.asked_draw or d.draw
-            self._remap_seqs[self.engine.submit(rq.MapSeed(d.seed, psi, tag=0, draw=draw))] = (item.id, node)
-            asked += 1
-        if not asked:  # no seed to draw again (an inversion): its w, drawn by the new GAN
-            self._decode(item, item.history.current)
-            self.message.emit(f"{item.name} keeps its w; invert the picture again to fit the new GAN")
-
-    def _remapping(self, item_id: int) -> bool:
-        return any(t == item_id for t, _ in self._remap_seqs.values())
-
-    def _on_remapped(self, r: rq.Mapped) -> None:
-        item_id, node = self._remap_seqs.pop(r.seq)
-        item = self.items.get(item_id)
-        if item is not None and node in item.drawn:
-            self._carry_sample(item, node, r)
-
-    def _carry_sample(self, item: Item, node: int, r: rq.Mapped) -> None:
-        """One seed of the item's history, drawn by the new GAN: the nodes that edit that sample move by what its
-        w moved (an edit folded into a base comes along); the rest stay until their own seed is back."""
-        anchors = {n: (d.latent, d.latent) for n, d in item.drawn.items()}
-        anchors[node] = (item.drawn[node].latent, r.latent)
-        if fits_over(item.history, anchors):
-            moved = [n.id for n in item.history.nodes() if item.sample_node(n.id) == node]
-            item.history = carried_over(item.history, anchors)
-            item.drawn[node] = replace(item.drawn[node], gan_class=None, draw=r.draw, asked_draw=r.asked,
-                                       latent=r.latent, original=r.image)
-            for n in moved:
-                item.thumbs.pop(n, None)
-        elif node == item.sample_node():  # a w of another size: the sample on screen alone, its slider values kept
-            self._remap_seqs = {s: v for s, v in self._remap_seqs.items() if v[0] != item.id}
-            item.history = History(EditState(r.latent, item.history.current.values))
-            item.drawn, item.thumbs = {}, {}
-            item.seed, item.psi, item.gan_class, item.draw, item.asked_draw = r.seed, r.psi, None, r.draw, r.asked
-            item.original = r.image
-            item.remember_drawn()
-        else:
-            return
-        if item.sample_node() == node:
-            item.recall_drawn()
-            self._decode(item, item.history.current)
-            if item is self.current:
-                self.current_changed.emit(item)
-        self.history_changed.emit()
+            self.carry.items(info.kind)
 
     def _on_encoded(self, r: rq.Encoded) -> None:
-        zeros = (0.0,) * len(self.directions("vae") or ())
-        state = EditState(r.latent, zeros)
-        if r.seq in self._reencode:
-            item = self.items.get(self._reencode.pop(r.seq))
-            if item is not None:
-                self._carry_vae_item(item, r, state)
+        if self.carry.on_encoded(r):
             return
+        state = EditState(r.latent, (0.0,) * len(self.directions("vae") or ()))
         self._add_item(Item(self._next_id, "vae", r.name, r.original, r.image, History(state), r.seq))
         self.message.emit(r.note or f"Encoded {r.name} in {r.seconds * 1000:.0f} ms")
-
-    def _carry_vae_item(self, item: Item, r: rq.Encoded, state: EditState) -> None:
-        """A new VAE encoded the item again: its whole history follows the new encoding, every branch and edit
-        kept, unless the new latent has another shape (then it starts again from the encoding)."""
-        anchors = {0: (item.history.nodes()[0].state.base, r.latent)}
-        item.history = carried_over(item.history, anchors) if fits_over(item.history, anchors) else History(state)
-        item.original = r.original  # a new model may fit it differently
-        item.thumbs.clear()
-        self._decode(item, item.history.current)
-        self.history_changed.emit()
-        if item is self.current:
-            self.current_changed.emit(item)
 
     def _on_scale_needed(self, r: rq.ScaleNeeded) -> None:
         self.jobs.pop(r.seq, None)
         self.scale_needed.emit(r)
 
     def _on_mapped(self, r: rq.Mapped) -> None:
-        if r.seq in self._remap_seqs:
-            self._on_remapped(r)
+        if self.carry.on_mapped(r):
             return
         if r.seq not in self._pending_gan:  # asked for an item since closed
             return
@@ -546,7 +468,7 @@ class Document(QObject):
         return new
 
     def _bookkeeping(self) -> tuple[dict, ...]:
-        return self.jobs, self._pending_gan, self._reencode, self._remap_seqs
+        return self.jobs, self._pending_gan, self.carry.reencodes, self.carry.remaps
 
     def _on_failed(self, f: rq.Failed) -> None:
         if getattr(f, "retry_on_cpu", False):
@@ -555,7 +477,7 @@ class Document(QObject):
         if f.final:
             self.jobs.pop(f.seq, None)
             self._pending_gan.pop(f.seq, None)
-            self._remap_seqs.pop(f.seq, None)  # that seed keeps the old GAN's w until a retry draws it
+            self.carry.remaps.pop(f.seq, None)  # that seed keeps the old GAN's w until a retry draws it
         if f.cancelled:
             self.message.emit("Cancelled")
         else:

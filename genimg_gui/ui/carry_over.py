@@ -1,0 +1,109 @@
+"""A new VAE or GAN takes the open items with it: each picture is encoded again and each seed of a GAN item's
+history drawn again, and every branch and slider edit of their histories follows (edit.carried_over), so undo
+still walks back through them in the new model."""
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import TYPE_CHECKING
+
+from ..edit import EditState, History, carried_over, fits_over
+from ..engine import requests as rq
+
+if TYPE_CHECKING:
+    from .document import Document, Item
+
+
+class CarryOver:
+    """The document's requests for a new model's latents, and what to do with each as it comes back."""
+
+    def __init__(self, document: Document) -> None:
+        self.document = document
+        self.reencodes: dict[int, int] = {}          # EncodeImage seq -> item id
+        self.remaps: dict[int, tuple[int, int]] = {}  # MapSeed seq -> (item id, node whose seed it draws)
+
+    def items(self, kind: str) -> None:
+        """A new model of a kind: every open item of that kind follows it, the one on screen first."""
+        doc = self.document
+        doc.message.emit(f"Re-encoding your {kind.upper()} items with the new model")
+        for item in sorted(doc.items.values(), key=lambda i: i is not doc.current):
+            if item.kind == kind:
+                self.item(item)
+
+    def item(self, item: Item) -> None:
+        if item.kind == "vae":
+            self.reencodes[self.document.open_array(item.original, item.name)] = item.id
+        else:
+            self._remap(item)
+
+    def pending(self, item_id: int) -> bool:
+        """Whether latents of a new model are still on their way for the item."""
+        return item_id in self.reencodes.values() or any(t == item_id for t, _ in self.remaps.values())
+
+    def _remap(self, item: Item) -> None:
+        """Draw every seed of a GAN item's history with the new GAN; as each comes back, the part of the history
+        that edits it follows (_carry_sample)."""
+        doc, current, asked = self.document, item.sample_node(), 0
+        for node in sorted(item.drawn, key=lambda n: n != current):  # the sample on screen first
+            d = item.drawn[node]
+            if d.seed is None:  # an inversion's guess: no seed to draw again
+                continue
+            # a class index means nothing to another GAN: the seed draws its own; refined again by a GAN that
+            # can, after one that could not. tag 0: a lane of its own, so no re-map supersedes another
+            psi, draw = 1.0 if d.psi is None else d.psi, d.asked_draw or d.draw
+            self.remaps[doc.engine.submit(rq.MapSeed(d.seed, psi, tag=0, draw=draw))] = (item.id, node)
+            asked += 1
+        if not asked:  # its w, drawn by the new GAN
+            doc.redraw(item)
+            doc.message.emit(f"{item.name} keeps its w; invert the picture again to fit the new GAN")
+
+    def on_mapped(self, r: rq.Mapped) -> bool:
+        """A seed drawn again by a new GAN (True), or another sample (False: not ours)."""
+        if r.seq not in self.remaps:
+            return False
+        item_id, node = self.remaps.pop(r.seq)
+        item = self.document.items.get(item_id)  # None: closed meanwhile (reopening draws it again)
+        if item is not None and node in item.drawn:
+            self._carry_sample(item, node, r)
+        return True
+
+    def _carry_sample(self, item: Item, node: int, r: rq.Mapped) -> None:
+        """One seed of the item's history, drawn by the new GAN: the nodes that edit that sample move by what its
+        w moved (an edit folded into a base comes along); the rest stay until their own seed is back."""
+        anchors = {n: (d.latent, d.latent) for n, d in item.drawn.items()}
+        anchors[node] = (item.drawn[node].latent, r.latent)
+        if fits_over(item.history, anchors):
+            moved = [n.id for n in item.history.nodes() if item.sample_node(n.id) == node]
+            item.history = carried_over(item.history, anchors)
+            item.drawn[node] = replace(item.drawn[node], gan_class=None, draw=r.draw, asked_draw=r.asked,
+                                       latent=r.latent, original=r.image)
+            for n in moved:
+                item.thumbs.pop(n, None)
+        elif node == item.sample_node():  # a w of another size: the sample on screen alone, its slider values kept
+            self.remaps = {s: v for s, v in self.remaps.items() if v[0] != item.id}
+            item.history = History(EditState(r.latent, item.history.current.values))
+            item.drawn, item.thumbs = {}, {}
+            item.seed, item.psi, item.gan_class, item.draw, item.asked_draw = r.seed, r.psi, None, r.draw, r.asked
+            item.original = r.image
+            item.remember_drawn()
+        else:
+            return
+        if item.sample_node() == node:
+            item.recall_drawn()
+            self.document.redraw(item)
+        self.document.history_changed.emit()
+
+    def on_encoded(self, r: rq.Encoded) -> bool:
+        """A picture encoded again by a new VAE (True), or a newly opened one (False: not ours). Its whole
+        history follows the new encoding, unless the new latent has another shape: then it starts again there."""
+        if r.seq not in self.reencodes:
+            return False
+        item = self.document.items.get(self.reencodes.pop(r.seq))
+        if item is not None:
+            anchors = {0: (item.history.nodes()[0].state.base, r.latent)}
+            fresh = History(EditState(r.latent, (0.0,) * len(self.document.directions("vae") or ())))
+            item.history = carried_over(item.history, anchors) if fits_over(item.history, anchors) else fresh
+            item.original = r.original  # a new model may fit it differently
+            item.thumbs.clear()
+            self.document.redraw(item)
+            self.document.history_changed.emit()
+        return True
