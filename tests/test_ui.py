@@ -228,7 +228,7 @@ def test_undo_of_a_new_seed_brings_back_its_seed_psi_draw_name_and_original_and_
     qtbot.waitUntil(lambda: item.history.current.values[0] != 0, timeout=TIMEOUT)
     history = window.history_panel  # each step says what it changed
     assert [history.item_for(n).text(0) for n in range(len(item.history))] == [
-        "Opened", f"seed {seed + 5}", "ψ 0.50", f"draw: {SKIP_MIXTURES}", f"{window.sliders.labels()[0]} +3.00σ"]
+        "Opened", f"seed {seed + 5}", "ψ 0.50", "draw: Skip mixtures", f"{window.sliders.labels()[0]} +3.00σ"]
     window.undo_action.trigger()  # the edit: the later sample, as it was drawn, stays
     qtbot.waitUntil(lambda: np.array_equal(shown(window), later), timeout=TIMEOUT)
     assert panel.values() == (seed + 5, 0.5, None, SKIP_MIXTURES)

@@ -422,7 +422,7 @@ def test_a_sample_step_is_labelled_by_what_changed_from_the_sample_before():
     first = Drawn(3, 0.7, None, "own", None, "seed 3", w, image)
     assert describe_sample(None, first) == "seed 3"
     assert describe_sample(first, Drawn(4, 0.5, 1, "refine", None, "seed 4", w, None), ("cat", "dog")) == \
-        "seed 4, ψ 0.50, class: dog, draw: refine"
+        "seed 4, ψ 0.50, class: dog, draw: Refine"
     assert describe_sample(first, Drawn(3, 0.7, None, "own", None, "seed 3", w, image)) == "Drawn again"
     inverted = Drawn(None, None, None, "own", None, "photo (inverted)", w, image)
     assert describe_sample(inverted, first) == "seed 3"

@@ -10,6 +10,7 @@ from ..seed_draws import Drawn
 from ..engine import requests as rq
 from .canvas import Canvas
 from .document import Document, Item
+from .gan_panel import DRAW_BUTTONS
 from .history_panel import HistoryPanel
 from .qimage import to_qimage
 
@@ -42,7 +43,7 @@ def describe_sample(before: Drawn | None, after: Drawn, classes: tuple[str, ...]
         changes.append("class: any" if after.gan_class is None else
                        f"class: {classes[after.gan_class] if after.gan_class < len(classes) else after.gan_class}")
     if after.draw != before.draw:
-        changes.append(f"draw: {after.draw}")
+        changes.append(f"draw: {DRAW_BUTTONS[after.draw][0]}")  # as the Generate tab names it
     return ", ".join(changes) or "Drawn again"
 
 
