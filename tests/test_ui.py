@@ -433,6 +433,7 @@ def test_closing_images_picks_a_neighbour_and_reopen_brings_them_back_with_their
     window.close_action.trigger()
     assert doc.current is None and strip.count() == 0 and window.canvas.edited is None
     assert not window.close_action.isEnabled() and not window.undo_action.isEnabled()
+    assert not window.sliders.isEnabled()  # nothing to edit
     for _ in range(3):
         window.reopen_action.trigger()  # the last closed first
     assert list(doc.items.values()) == [gan, second, first] and doc.current is first

@@ -71,6 +71,7 @@ class MainWindow(QMainWindow):
         layout.addWidget(self.filmstrip)
         self.setCentralWidget(centre)
         self.sliders = SliderPanel()
+        self.sliders.setEnabled(False)  # until there is an image to edit
         self.slider_title = QLabel("Load a model to see its directions")
         self.slider_title.setWordWrap(True)
         slider_tab = QWidget()
@@ -202,9 +203,10 @@ class MainWindow(QMainWindow):
 
     # --- document -> views ---------------------------------------------
     def _show_item(self, item: Item | None) -> None:
+        self.sliders.setEnabled(item is not None)
         if item is None:  # the last image was closed
             self.canvas.set_images(None, None)
-            self.sliders.set_values((0.0,) * len(self.sliders.sliders))
+            self.sliders.set_values(())
             self._update_actions()
             return
         self._show_directions(item.kind)
