@@ -256,6 +256,7 @@ class History:
             history._nodes.append(HistoryNode(node_id, parent, state, node_id))
             history._children[node_id] = []
             history._children[parent].append(node_id)
+            history._last_child[parent] = node_id  # redo goes to the newest child, as push left it
         history.goto(current)
         return history
 

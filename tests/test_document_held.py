@@ -7,6 +7,7 @@ from dataclasses import replace
 import numpy as np
 from PySide6.QtCore import QObject, Signal
 
+from genimg_gui import session as sess
 from genimg_gui.engine import requests as rq
 from genimg_gui.ui.document import Document
 
@@ -32,6 +33,17 @@ class HeldEngine(QObject):
         r = self.sent[seq - 1]
         image = np.full((4, 4, 3), int(latent[0]) % 256, np.uint8)
         self.result.emit(rq.Mapped(seq, r.seed, r.psi, r.tag, latent, image, 0.0, r.cls, r.draw, r.record, r.draw))
+
+    def decoded(self, seq: int) -> None:
+        """The worker's decode of request seq: an image whose first value is the latent's first."""
+        r = self.sent[seq - 1]
+        image = np.full((4, 4, 3), int(r.latent[0]) % 256, np.uint8)
+        self.result.emit(rq.Decoded(seq, r.kind, r.tag, r.latent, image, 0.0))
+
+    def last(self, kind: type, **fields) -> int:
+        """The seq of the last request of that kind whose fields have those values."""
+        return max(s for s, r in enumerate(self.sent, 1)
+                   if isinstance(r, kind) and all(getattr(r, k) == v for k, v in fields.items()))
 
     def out_of_memory(self, seq: int) -> None:
         self.failed.emit(rq.Failed(seq, "MapSeed", "out of memory on cuda:0", retry_on_cpu=True))
@@ -94,3 +106,88 @@ def test_a_seed_drawn_at_psi_0_is_drawn_again_at_psi_0(qtbot):
     engine.answer(doc.generate(4, 0.0), w(0))
     doc.carry.items("gan")
     assert [r.psi for r in engine.sent[-3:]] == [0.0, 0.7, 0.7]
+
+
+def restored(qtbot, tmp_path) -> tuple[Document, HeldEngine]:
+    """sampled()'s document saved, and restored into a fresh one (the session leaves seed 3's image out)."""
+    doc, _ = sampled(qtbot)
+    engine = HeldEngine()
+    again = Document(engine)
+    again.restore(sess.load_session(sess.save_session(doc.to_session(), tmp_path / "s.safetensors")))
+    return again, engine
+
+
+def test_a_seed_chosen_while_a_new_gan_redraws_the_old_one_stays_on_screen(qtbot):
+    doc, engine = sampled(qtbot)
+    [item] = doc.items.values()
+    doc.carry.items("gan")
+    first, second = len(engine.sent) - 1, len(engine.sent)
+    chosen = doc.generate(9, 0.7)  # while the re-maps are on their way
+    engine.answer(first, w(40))    # the sample on screen, redrawn: a decode asked after the new seed
+    redraw = engine.last(rq.Decode, tag=item.id)
+    engine.answer(second, w(30))
+    engine.answer(chosen, w(9))
+    engine.decoded(redraw)         # the redraw of seed 4 comes back after seed 9 is shown
+    assert item.seed == 9 and item.image[0, 0, 0] == 9
+
+
+def test_a_compare_image_of_the_old_gan_never_replaces_the_new_gans(qtbot, tmp_path):
+    doc, engine = restored(qtbot, tmp_path)
+    [item] = doc.items.values()
+    doc.carry.items("gan")
+    first, second = len(engine.sent) - 1, len(engine.sent)
+    doc.undo()  # to seed 3, whose image the session left out: decoded again from its (old) w
+    old = engine.last(rq.Decode, tag=0)
+    engine.answer(first, w(40))
+    engine.answer(second, w(30))
+    engine.decoded(old)
+    assert item.original[0, 0, 0] == 30 and item.drawn[0].original[0, 0, 0] == 30
+
+
+def test_a_compare_image_on_its_way_when_closed_is_asked_for_again_on_reopening(qtbot, tmp_path):
+    doc, engine = restored(qtbot, tmp_path)
+    [item] = doc.items.values()
+    doc.undo()
+    dropped = engine.last(rq.Decode, tag=0)
+    doc.close_item()
+    engine.decoded(dropped)
+    doc.reopen_closed()
+    engine.decoded(engine.last(rq.Decode, tag=0))
+    assert item.seed == 3 and item.original[0, 0, 0] == 3
+
+
+def test_an_inverted_picture_on_screen_is_redrawn_by_a_new_gan(qtbot):
+    engine = HeldEngine()
+    doc = Document(engine)
+    image = np.zeros((4, 4, 3), np.uint8)
+    item = doc.add_item("gan", "photo (inverted)", image, image, w(1))
+    engine.answer(doc.generate(7, 0.7), w(7))
+    doc.undo()  # back to the inversion's w, which has no seed to draw again
+    asked = len(engine.sent)
+    doc.carry.items("gan")
+    assert any(isinstance(r, rq.Decode) and r.tag == item.id and r.latent[0] == 1 for r in engine.sent[asked:])
+
+
+def test_a_gan_with_another_w_size_starts_the_item_again_and_draws_it(qtbot):
+    doc, engine = sampled(qtbot)  # seed 4 on screen, at node 1
+    [item] = doc.items.values()
+    doc.carry.items("gan")
+    asked = len(engine.sent)
+    engine.answer(asked - 1, np.full(8, 40, np.float32))  # a w of 8 numbers, not 4
+    assert len(item.history) == 1 and item.history.current.base.shape == (8,)
+    assert any(isinstance(r, rq.Decode) and r.tag == item.id for r in engine.sent[asked:])
+
+
+def test_the_autosave_waits_until_a_new_models_latents_have_all_arrived(qtbot, tmp_path):
+    from genimg_gui.ui.autosave import Autosaver
+
+    doc, engine = sampled(qtbot)
+    saver = Autosaver(doc, tmp_path / "s.safetensors")
+    doc.carry.items("gan")
+    first, second = len(engine.sent) - 1, len(engine.sent)
+    engine.answer(first, w(40))
+    saver.save_now()  # half carried over: a crash now must not leave the old GAN's w in the new GAN's session
+    assert not saver.path.exists() and saver.timer.isActive()
+    engine.answer(second, w(30))
+    saver.save_now()
+    assert saver.path.is_file()

@@ -76,6 +76,11 @@ def test_a_history_with_equal_states_in_two_nodes_comes_back_with_the_same_ids(t
     back = sess.load_session(sess.save_session(sess.Session([item]), tmp_path / "s.safetensors")).items[0].history
     assert [(n.id, n.parent) for n in back.nodes()] == [(0, None), (1, 0), (2, 1)] and back.current_id == 2
     assert back.current.values == (1.0,) and back.undo().same_as(carried.nodes()[1].state)
+    carried.undo()  # saved after an undo: redo still goes forward once restored
+    image = np.zeros((2, 2, 3), np.uint8)
+    item = sess.SessionItem("gan", "seed 1", image, image, carried, 1, 0.7)
+    back = sess.load_session(sess.save_session(sess.Session([item]), tmp_path / "s.safetensors")).items[0].history
+    assert back.current_id == 1 and back.can_redo() and back.redo() is back.nodes()[2].state
 
 
 def _rewritten(path, change) -> None:

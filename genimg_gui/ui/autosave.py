@@ -33,6 +33,9 @@ class Autosaver(QObject):
 
     def save_now(self) -> None:
         self.timer.stop()
+        if self.document.carry.pending_any():  # half carried over to a new model: save once it has all arrived
+            self.timer.start()
+            return
         if not self.document.items:
             if self.had_items:  # every image open this run was closed: a crash now has nothing to bring back
                 discard_session(self.path)

@@ -35,6 +35,9 @@ class CarryOver:
         else:
             self._remap(item)
 
+    def pending_any(self) -> bool:
+        return bool(self.reencodes or self.remaps)
+
     def pending(self, item_id: int) -> bool:
         """Whether latents of a new model are still on their way for the item."""
         return item_id in self.reencodes.values() or any(t == item_id for t, _ in self.remaps.values())
@@ -42,7 +45,7 @@ class CarryOver:
     def _remap(self, item: Item) -> None:
         """Draw every seed of a GAN item's history with the new GAN; as each comes back, the part of the history
         that edits it follows (_carry_sample)."""
-        doc, current, asked = self.document, item.sample_node(), 0
+        doc, current = self.document, item.sample_node()
         for node in sorted(item.drawn, key=lambda n: n != current):  # the sample on screen first
             d = item.drawn[node]
             if d.seed is None:  # an inversion's guess: no seed to draw again
@@ -51,8 +54,10 @@ class CarryOver:
             # can, after one that could not. tag 0: a lane of its own, so no re-map supersedes another
             psi, draw = 1.0 if d.psi is None else d.psi, d.asked_draw or d.draw
             self.remaps[doc.engine.submit(rq.MapSeed(d.seed, psi, tag=0, draw=draw))] = (item.id, node)
-            asked += 1
-        if not asked:  # its w, drawn by the new GAN
+        if current is None or item.drawn[current].seed is None:  # on screen: an inversion's w, drawn by the new GAN
+            for n in item.history.nodes():
+                if item.sample_node(n.id) in (None, current):
+                    item.thumbs.pop(n.id, None)
             doc.redraw(item)
             doc.message.emit(f"{item.name} keeps its w; invert the picture again to fit the new GAN")
 
@@ -85,6 +90,7 @@ class CarryOver:
             item.seed, item.psi, item.gan_class, item.draw, item.asked_draw = r.seed, r.psi, None, r.draw, r.asked
             item.original = r.image
             item.remember_drawn()
+            node = item.history.current_id  # the one node left: drawn below
         else:
             return
         if item.sample_node() == node:

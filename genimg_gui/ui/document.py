@@ -41,6 +41,7 @@ class Item:
     requested_seq: int = 0
     exported: EditState | None = None   # the state last exported (closing warns about edits since)
     thumbs: dict[int, np.ndarray] = field(default_factory=dict)  # history node id -> its image, once shown
+    stale_below: int = 0  # decodes of a lower seq were asked for a state a newer sample replaced
     drawn: dict[int, seed_draws.Drawn] = field(default_factory=dict)  # GAN: node id -> the sample mapped there
 
     def remember_drawn(self) -> None:
@@ -180,6 +181,8 @@ class Document(QObject):
         if item.shown_seq < item.requested_seq:  # its last decode came back while it was closed, and was dropped
             item.thumbs.pop(item.history.current_id, None)
         self._add_item(item)
+        if not item.recall_drawn():  # its Compare image was on its way when it was closed
+            self._draw_original(item)
         if model != self._model_path(item.kind):
             self.carry.item(item)
         else:
@@ -258,13 +261,13 @@ class Document(QObject):
     def _draw_original(self, item: Item) -> None:
         """Decode the current sample's own w, for Compare: a restored session keeps only the newest one's image."""
         node = item.sample_node()
-        seq = self.engine.submit(rq.Decode("gan", item.drawn[node].latent, tag=0))  # tag 0: a lane of its own
-        self._originals[seq] = (item.id, node)
+        latent = item.drawn[node].latent
+        self._originals[self.engine.submit(rq.Decode("gan", latent, tag=0))] = (item.id, node, latent)  # own lane
 
     def _on_original(self, r: rq.Decoded) -> None:
-        item_id, node = self._originals.pop(r.seq)
+        item_id, node, latent = self._originals.pop(r.seq)
         item = self.items.get(item_id)
-        if item is not None and node in item.drawn:
+        if item is not None and node in item.drawn and item.drawn[node].latent is latent:  # not carried since
             item.drawn[node] = replace(item.drawn[node], original=r.image)
             if item.sample_node() == node:
                 item.original = r.image
@@ -406,6 +409,7 @@ class Document(QObject):
         item.asked_draw = r.asked
         item.name = f"seed {r.seed}"
         item.remember_drawn()
+        item.stale_below = item.requested_seq + 1  # e.g. a model switch's redraw of the sample this replaces
         if any(values):  # keep the slider edit on the new sample
             self._decode(item, item.history.current)
         else:
@@ -419,7 +423,7 @@ class Document(QObject):
             return
         self.decode_time.emit(r.seconds)
         item = self.items.get(r.tag)
-        if item is not None and r.seq > item.shown_seq:
+        if item is not None and r.seq > item.shown_seq and r.seq >= item.stale_below:
             self._show(item, r.seq, r.image)
 
     def _show(self, item: Item, seq: int, image: np.ndarray) -> None:
@@ -468,7 +472,7 @@ class Document(QObject):
         return new
 
     def _bookkeeping(self) -> tuple[dict, ...]:
-        return self.jobs, self._pending_gan, self.carry.reencodes, self.carry.remaps
+        return self.jobs, self._pending_gan, self.carry.reencodes, self.carry.remaps, self._originals
 
     def _on_failed(self, f: rq.Failed) -> None:
         if getattr(f, "retry_on_cpu", False):
