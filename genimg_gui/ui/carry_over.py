@@ -54,10 +54,11 @@ class CarryOver:
             # can, after one that could not. tag 0: a lane of its own, so no re-map supersedes another
             psi, draw = 1.0 if d.psi is None else d.psi, d.asked_draw or d.draw
             self.remaps[doc.engine.submit(rq.MapSeed(d.seed, psi, tag=0, draw=draw))] = (item.id, node)
+        for n in item.history.nodes():  # no seed to wait for (an inversion's w): thumbnails drawn again as it is
+            sample = item.sample_node(n.id)
+            if sample is None or item.drawn[sample].seed is None:
+                item.thumbs.pop(n.id, None)
         if current is None or item.drawn[current].seed is None:  # on screen: an inversion's w, drawn by the new GAN
-            for n in item.history.nodes():
-                if item.sample_node(n.id) in (None, current):
-                    item.thumbs.pop(n.id, None)
             doc.redraw(item)
             doc.message.emit(f"{item.name} keeps its w; invert the picture again to fit the new GAN")
 
