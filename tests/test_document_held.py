@@ -8,6 +8,7 @@ import numpy as np
 from PySide6.QtCore import QObject, Signal
 
 from genimg_gui import session as sess
+from genimg_gui.edit import Directions
 from genimg_gui.engine import requests as rq
 from genimg_gui.ui.document import Document
 
@@ -191,3 +192,62 @@ def test_the_autosave_waits_until_a_new_models_latents_have_all_arrived(qtbot, t
     engine.answer(second, w(30))
     saver.save_now()
     assert saver.path.is_file()
+
+
+def gan_info(path: str, directions: int = 0) -> rq.ModelInfo:
+    """A loaded GAN as the worker describes it: w of 4 numbers, `directions` sliders."""
+    d = Directions(np.zeros(4, np.float32), np.eye(directions, 4, dtype=np.float32),
+                   np.ones(directions, np.float32), np.zeros(directions, np.float32), ("a",) * directions)
+    return rq.ModelInfo(path, path, "gan", {}, "cpu", 4, 0, d, 0.0)
+
+
+def test_a_failed_re_encode_does_not_hold_the_autosave_back(qtbot, tmp_path):
+    from genimg_gui.ui.autosave import Autosaver
+
+    engine = HeldEngine()
+    doc = Document(engine)
+    image = np.zeros((4, 4, 3), np.uint8)
+    doc.add_item("vae", "photo", image, image, w(1))
+    saver = Autosaver(doc, tmp_path / "s.safetensors")
+    doc.carry.items("vae")  # a new VAE: encoded again, which runs out of memory
+    engine.failed.emit(rq.Failed(len(engine.sent), "EncodeImage", "out of memory on cuda:0", retry_on_cpu=True))
+    saver.save_now()
+    assert saver.path.is_file() and not doc.carry.pending_any()
+
+
+def test_a_slider_moved_while_the_same_sample_is_drawn_again_is_shown_when_let_go(qtbot):
+    doc, engine = sampled(qtbot)
+    doc.models["gan"] = gan_info("gan", directions=1)
+    [item] = doc.items.values()
+    item.history.push(item.history.current.with_values((0.0,)))  # one slider, at 0
+    again = doc.generate(4, 0.7)  # the same seed again (a ψ drag let go where it started does this too)
+    doc.preview((1.0,))           # a slider held, before the sample is back
+    held = engine.last(rq.Decode, tag=item.id)
+    engine.answer(again, w(4))    # the same w: what is shown is the unedited sample
+    engine.decoded(held)          # asked before the sample landed: not shown
+    doc.commit((1.0,))            # let go: the edit is asked for again
+    assert engine.last(rq.Decode, tag=item.id) > held
+
+
+def test_reopening_after_a_gan_change_asks_no_compare_image_of_the_old_w(qtbot, tmp_path):
+    doc, engine = restored(qtbot, tmp_path)
+    doc.models["gan"] = gan_info("a")
+    doc.undo()  # to seed 3, whose Compare image is decoded again
+    dropped = engine.last(rq.Decode, tag=0)
+    doc.close_item()
+    engine.decoded(dropped)
+    doc.models["gan"] = gan_info("b")  # another GAN while it is closed
+    asked = len(engine.sent)
+    doc.reopen_closed()
+    assert not any(isinstance(r, rq.Decode) and r.tag == 0 for r in engine.sent[asked:])
+    assert {r.seed for r in engine.sent[asked:] if isinstance(r, rq.MapSeed)} == {3, 4}  # which bring them
+
+
+def test_a_decode_retried_on_the_cpu_is_the_newest_asked_for_its_item(qtbot):
+    doc, engine = sampled(qtbot)
+    [item] = doc.items.values()
+    doc.undo()
+    failed = item.requested_seq
+    engine.failed.emit(rq.Failed(failed, "Decode", "out of memory on cuda:0", retry_on_cpu=True))
+    new = doc.retry_on_cpu(failed)
+    assert item.requested_seq == new > failed

@@ -460,6 +460,19 @@ def test_an_image_closed_before_its_edit_was_drawn_shows_the_edit_when_reopened(
     assert np.array_equal(item.thumbs[item.history.current_id], expected)  # its thumbnail is the edit too
 
 
+def test_the_sliders_wait_for_an_image(qtbot, engine, model_dir, image_files):
+    from genimg_gui.ui.main_window import MainWindow
+
+    window = MainWindow(engine, [])
+    qtbot.addWidget(window)
+    with qtbot.waitSignal(window.document.model_loaded, timeout=TIMEOUT):
+        window.document.load_model(str(model_dir / "tiny-vae"))
+    assert len(window.sliders.sliders) == 16 and not window.sliders.isEnabled()  # a VAE and nothing to edit
+    drop_and_wait(qtbot, window, image_files[:1], 1)
+    assert window.sliders.isEnabled()
+    window.close()
+
+
 def test_a_sample_on_its_way_to_a_closed_item_is_dropped_not_made_a_new_item(qtbot, window):
     doc = window.document
     [gan] = doc.items.values()

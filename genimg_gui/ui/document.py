@@ -181,11 +181,11 @@ class Document(QObject):
         if item.shown_seq < item.requested_seq:  # its last decode came back while it was closed, and was dropped
             item.thumbs.pop(item.history.current_id, None)
         self._add_item(item)
-        if not item.recall_drawn():  # its Compare image was on its way when it was closed
-            self._draw_original(item)
         if model != self._model_path(item.kind):
-            self.carry.item(item)
+            self.carry.item(item)  # which also brings each sample's Compare image
         else:
+            if not item.recall_drawn():  # its Compare image was on its way when it was closed
+                self._draw_original(item)
             self._decode(item, item.history.current)
         return item
 
@@ -412,7 +412,8 @@ class Document(QObject):
         item.stale_below = item.requested_seq + 1  # e.g. a model switch's redraw of the sample this replaces
         if any(values):  # keep the slider edit on the new sample
             self._decode(item, item.history.current)
-        else:
+        else:  # what is shown is what was asked: a gesture's later preview must ask again, not wait for one dropped
+            item.requested = item.history.current
             self._show(item, r.seq, r.image)
         self.history_changed.emit()
         self.current_changed.emit(item)
@@ -467,6 +468,9 @@ class Document(QObject):
         for book, value in zip(self._bookkeeping(), self._retry.pop(seq, [])):
             if value is not None:
                 book[new] = value
+        for item in self.items.values():
+            if item.requested_seq == seq:  # the retried decode of its state is the newest asked (stale_below)
+                item.requested_seq = new
         if self._pending_gan.get(new, 0) > 0 and self._pending_gan[new] not in self.items:
             del self._pending_gan[new]  # a sample for an item closed since: dropped, not made a new item
         return new
@@ -482,6 +486,7 @@ class Document(QObject):
             self.jobs.pop(f.seq, None)
             self._pending_gan.pop(f.seq, None)
             self.carry.remaps.pop(f.seq, None)  # that seed keeps the old GAN's w until a retry draws it
+            self.carry.reencodes.pop(f.seq, None)  # that picture keeps the old VAE's latent until a retry
         if f.cancelled:
             self.message.emit("Cancelled")
         else:
