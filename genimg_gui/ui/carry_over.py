@@ -88,9 +88,7 @@ class CarryOver:
             self.remaps = {s: v for s, v in self.remaps.items() if v[0] != item.id}
             item.history = History(EditState(r.latent, item.history.current.values))
             item.drawn, item.thumbs = {}, {}
-            item.seed, item.psi, item.gan_class, item.draw, item.asked_draw = r.seed, r.psi, None, r.draw, r.asked
-            item.original = r.image
-            item.remember_drawn()
+            item.take_sample(r, None)  # a class index means nothing to another GAN
             node = item.history.current_id  # the one node left: drawn below
         else:
             return

@@ -50,6 +50,13 @@ class Item:
                                                                self.asked_draw, self.name, self.history.current.base,
                                                                self.original)
 
+    def take_sample(self, r: rq.Mapped, gan_class: int | None) -> None:
+        """A sample the GAN drew, now its current node's: the item's seed, ψ, class, draws, name and Compare
+        image become the sample's, and the node remembers it."""
+        self.seed, self.psi, self.gan_class, self.draw, self.asked_draw = r.seed, r.psi, gan_class, r.draw, r.asked
+        self.original, self.name = r.image, f"seed {r.seed}"
+        self.remember_drawn()
+
     def sample_node(self, node_id: int | None = None) -> int | None:
         """The node whose sample node_id (default: the current one) edits: itself or its nearest ancestor that
         mapped a seed; None for a GAN item that did not start from one (an inversion) or a VAE item."""
@@ -104,7 +111,8 @@ class Document(QObject):
         self._next_id = 1
         self._pending_gan: dict[int, int] = {}     # MapSeed seq -> item id (None: a new item)
         self.carry = CarryOver(self)  # a new model takes the open items, and their histories, with it
-        self._originals: dict[int, tuple[int, int]] = {}  # Decode seq -> (item id, node) of a sample's own image
+        # Decode seq -> (item id, node, the w decoded) of a sample's own image, for Compare
+        self._originals: dict[int, tuple[int, int, np.ndarray]] = {}
         self.jobs: dict[int, str] = {}             # running job seq -> description
         self._retry: dict[int, list] = {}          # failed seq -> its bookkeeping, for a retry on the CPU
         self.model_hooks: list = []  # ModelInfo -> ModelInfo, run as a model arrives (adds user directions)
@@ -405,10 +413,7 @@ class Document(QObject):
             self._show_unrecorded(item, r.seq, r.image, EditState(r.latent, values))
             return
         item.history.push(EditState(r.latent, values))
-        item.seed, item.psi, item.gan_class, item.draw, item.original = r.seed, r.psi, r.cls, r.draw, r.image
-        item.asked_draw = r.asked
-        item.name = f"seed {r.seed}"
-        item.remember_drawn()
+        item.take_sample(r, r.cls)
         item.stale_below = item.requested_seq + 1  # e.g. a model switch's redraw of the sample this replaces
         if any(values):  # keep the slider edit on the new sample
             self._decode(item, item.history.current)
