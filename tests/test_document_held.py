@@ -251,3 +251,16 @@ def test_a_decode_retried_on_the_cpu_is_the_newest_asked_for_its_item(qtbot):
     engine.failed.emit(rq.Failed(failed, "Decode", "out of memory on cuda:0", retry_on_cpu=True))
     new = doc.retry_on_cpu(failed)
     assert item.requested_seq == new > failed
+
+
+def test_an_older_decode_arriving_after_an_inversion_lands_does_not_replace_it(qtbot):
+    engine = HeldEngine()
+    doc = Document(engine)
+    image = np.zeros((4, 4, 3), np.uint8)
+    item = doc.add_item("gan", "photo (inverted)", image, image, w(1))
+    doc.redraw(item)  # e.g. a model's redraw of the starting guess, still in flight when the inversion ends
+    older = len(engine.sent)
+    inverted = np.full((4, 4, 3), 9, np.uint8)
+    doc.rebase(item, w(9), inverted)
+    engine.decoded(older)
+    assert item.image[0, 0, 0] == 9 and item.thumbs[item.history.current_id][0, 0, 0] == 9

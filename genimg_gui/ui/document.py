@@ -322,11 +322,8 @@ class Document(QObject):
         slider values."""
         if not item.history.push(EditState(latent, item.history.current.values)):
             return
-        if any(item.history.current.values):
-            self._decode(item, item.history.current)  # the sliders' edit, applied to the new latent
-        else:
-            item.thumbs[item.history.current_id] = image
-            self.show_image(item, image)
+        item.stale_below = item.requested_seq + 1  # a decode of the latent this replaces may still be on its way
+        self._show_drawn(item, item.shown_seq, image, item.history.current)
         self.history_changed.emit()
 
     def to_session(self) -> Session:
@@ -410,16 +407,12 @@ class Document(QObject):
             return
         values = item.history.current.values
         if not r.record:  # a live sample mid-drag: shown, with the item's slider edit, and not recorded
-            self._show_unrecorded(item, r.seq, r.image, EditState(r.latent, values))
+            self._show_drawn(item, r.seq, r.image, EditState(r.latent, values))
             return
         item.history.push(EditState(r.latent, values))
         item.take_sample(r, r.cls)
         item.stale_below = item.requested_seq + 1  # e.g. a model switch's redraw of the sample this replaces
-        if any(values):  # keep the slider edit on the new sample
-            self._decode(item, item.history.current)
-        else:  # what is shown is what was asked: a gesture's later preview must ask again, not wait for one dropped
-            item.requested = item.history.current
-            self._show(item, r.seq, r.image)
+        self._show_drawn(item, r.seq, r.image, item.history.current)
         self.history_changed.emit()
         self.current_changed.emit(item)
 
@@ -438,12 +431,13 @@ class Document(QObject):
             item.thumbs[item.history.current_id] = image
         self.image_changed.emit(item)
 
-    def _show_unrecorded(self, item: Item, seq: int, image: np.ndarray, state: EditState) -> None:
-        """Show a state that is not in the item's history (a ψ drag's live sample), with its slider edit."""
+    def _show_drawn(self, item: Item, seq: int, image: np.ndarray, state: EditState) -> None:
+        """Show image, drawn from state's latent (a sample, an inversion), or decode state when its sliders move
+        it off that latent. A state outside the history (a ψ drag's live sample) gives no node a thumbnail."""
         if any(state.values):
             self._decode(item, state)  # which records it as requested, as below
-        else:
-            item.requested = state  # not the history's current state, so its image becomes no node's thumbnail
+        else:  # what is shown is what was asked: a gesture's later preview must ask again, not wait for one dropped
+            item.requested = state
             self._show(item, seq, image)
 
     def _add_item(self, item: Item, make_current: bool = True) -> None:
