@@ -27,8 +27,8 @@ For the default GAN, emoji-faces-gan, build the faces instead (about 1 MB) and a
     python scripts/build_emoji_dataset.py .gpu/faces --subcategories 'face-*' cat-face monkey-face
     ... python3 scripts/gpu_train_gan.py --set-of faces --data .gpu/faces --out $OUT
 
-Back here: `cat OUT/best.tar.part* | tar -x -C RUN` (parts in number order), then benchmarks/model_quality.py, blind_test.py
-and scripts/attribute_directions.py on RUN/<name> before it replaces weights/emoji-gan (or emoji-faces-gan).
+Back here: `cat OUT/best.tar.part* | tar -x -C RUN` (parts in number order), then benchmarks/model_quality.py,
+blind_test.py and scripts/attribute_directions.py on RUN/<name> before it replaces weights/emoji-gan (or emoji-faces-gan).
 `--device cpu --minutes 0.2` runs the same thing here as a rehearsal; in a venv holding only torch, numpy,
 pillow, safetensors and tqdm it fails at the preflight without the wheel and runs through with it.
 """
@@ -36,6 +36,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import signal
 import subprocess
 import sys
 import tarfile
@@ -99,8 +100,9 @@ SETS: dict[str, tuple[dict[str, list[str]], list[str]]] = {
     "faces": (FACE_CANDIDATES, COMMON + FACE_COMMON + _card_data("emoji-faces-gan")),
 }
 PART_BYTES = 15 * 2 ** 20  # the device tool returns files of at most 16 MiB
-LEFT_BEHIND = ("checkpoint.pt", "best.pt")
-KEEP = 2  # the best candidates that come back  # resumable state: large, and the model folder does without it
+LEFT_BEHIND = ("checkpoint.pt", "best.pt")  # resumable state: large, and the model folder does without it
+KEEP = 2  # the best candidates that come back
+STOP_SIGNALS = tuple(getattr(signal, s) for s in ("SIGTERM", "SIGHUP") if hasattr(signal, s))
 
 
 def command(name: str, data: Path, work: Path, minutes: float, device: str, data_set: str = "emoji") -> list[str]:
@@ -162,14 +164,30 @@ def preflight(name: str, data: Path, work: Path, device: str, out: Path, data_se
 
 def train_side_by_side(names: list[str], data: Path, work: Path, minutes: float, device: str,
                        out: Path, data_set: str = "emoji") -> dict[str, dict]:
-    """Every candidate at once, each in its own process and log; what each finished with."""
+    """Every candidate at once, each in its own process and log; what each finished with.
+
+    A time limit that ends the call early (the device tool's `timeout` sends SIGTERM to the whole process group)
+    stops each candidate the way Ctrl+C does: it saves and writes its model within seconds (genimg's
+    train/stopping.py). This process waits for them through the signal instead of dying at once, so that main()
+    still ranks and packs what they wrote: without it, nothing but the logs would come back."""
     logs = {n: (out / f"{n}.log").open("w") for n in names}
     runs = {n: subprocess.Popen(command(n, data, work, minutes, device, data_set), cwd=ROOT, stdout=logs[n],
                                 stderr=subprocess.STDOUT) for n in names}
-    codes = {n: r.wait() for n, r in runs.items()}
+    previous = {s: signal.signal(s, _waiting_on) for s in STOP_SIGNALS}  # this process only: exec resets handlers
+    try:
+        codes = {n: r.wait() for n, r in runs.items()}  # resumed after the handler (PEP 475)
+    finally:
+        for s, handler in previous.items():
+            signal.signal(s, handler)
     for f in logs.values():
         f.close()
     return {n: {"exit": codes[n], **finished(work / n)} for n in names}
+
+
+def _waiting_on(signum: int, _frame) -> None:
+    """A stop signal during the side-by-side runs: the candidates got it too, and write their models."""
+    print(f"stopped by {signal.Signals(signum).name}: waiting for the candidates to write their models",
+          file=sys.stderr, flush=True)
 
 
 def main() -> int:

@@ -3,7 +3,13 @@ from __future__ import annotations
 
 import importlib.util
 import json
+import os
+import signal
+import subprocess
+import sys
 import tarfile
+import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -78,31 +84,32 @@ def _parsed(cmd: list[str], name: str, tmp_path: Path):
     return args
 
 
-def test_the_two_best_folders_and_the_logs_travel_in_parts_and_come_back_whole(script, tmp_path, monkeypatch):
-    made = {}
-    for name in ("w512-b256", "w256-b256"):
-        folder = tmp_path / "runs" / name
+def test_the_best_folders_and_the_logs_travel_in_parts_and_come_back_whole(script, tmp_path, monkeypatch):
+    files = {"model.safetensors": bytes(range(256)) * 40, "card.json": b"{}", "samples.png": b"png" * 900}
+    folders = [tmp_path / "runs" / name for name in ("w512-b256", "w256-b256")]
+    for folder in folders:
         folder.mkdir(parents=True)
-        made[name] = {"model.safetensors": bytes(range(256)) * 40, "card.json": name.encode(),
-                      "samples.png": b"p" * 900}
-        for file, blob in made[name].items():
-            (folder / file).write_bytes(blob)
+        for name, blob in files.items():
+            (folder / name).write_bytes(blob)
         (folder / "checkpoint.pt").write_bytes(b"x" * 5000)  # resumable state stays behind
+        (folder / "best.pt").write_bytes(b"x" * 5000)
+    monkeypatch.setattr(script, "PART_BYTES", 4096)
     out = tmp_path / "out"
     out.mkdir()
-    log = out / "w512-b256.log"
-    log.write_text("step 1/10")
-    monkeypatch.setattr(script, "PART_BYTES", 4096)
-    parts = script.pack([tmp_path / "runs" / n for n in made], [log], out)
+    logs = [out / "w512-b256.log", out / "w256-b256.log"]
+    for log in logs:
+        log.write_text(f"the log of {log.stem}")
+    parts = script.pack(folders, logs, out)
     assert len(parts) > 3 and all(p.stat().st_size <= 4096 for p in parts)
-    assert sorted(f.name for f in out.iterdir()) == sorted(p.name for p in parts)  # the log and whole tar are in
+    assert sorted(out.iterdir()) == sorted(parts)  # the whole tar and the logs, which it holds, are gone
     joined = tmp_path / "joined.tar"
     joined.write_bytes(b"".join(p.read_bytes() for p in parts))  # cat best.tar.part* (part0..9 sort right)
     with tarfile.open(joined) as tar:
         tar.extractall(tmp_path / "back", filter="data")
-    for name, files in made.items():
-        assert {f.name: f.read_bytes() for f in (tmp_path / "back" / name).iterdir()} == files
-    assert (tmp_path / "back" / "logs" / "w512-b256.log").read_text() == "step 1/10"
+    for folder in folders:
+        assert {f.name: f.read_bytes() for f in (tmp_path / "back" / folder.name).iterdir()} == files
+    assert {f.name: f.read_text() for f in (tmp_path / "back" / "logs").iterdir()} == {
+        "w512-b256.log": "the log of w512-b256", "w256-b256.log": "the log of w256-b256"}
 
 
 def test_a_finished_candidate_reports_its_speed_and_kept_model(script, tmp_path):
@@ -123,3 +130,45 @@ def test_a_failing_preflight_stops_the_call_with_its_log(script, tmp_path, capsy
     assert "preflight (w256-b256, 20 steps) failed with exit 1" in err
     assert "genimg: error:" in err and "holds no image files" in err
     assert (out / "preflight.log").is_file()  # kept for the trip back; a passing preflight's is removed
+
+
+def test_a_time_limit_still_brings_back_what_the_candidates_wrote(script, tmp_path, monkeypatch, capsys):
+    """The device tool's time limit sends SIGTERM to the whole process group: each candidate then writes its model
+    (genimg's train/stopping.py), and the script must outlive the signal to rank and pack them."""
+    candidate = ("import json, pathlib, signal, sys, time\n"
+                 "def stop(*_):\n"
+                 "    folder = pathlib.Path(sys.argv[1]); folder.mkdir(parents=True)\n"
+                 "    time.sleep(0.5)  # writing the model takes a moment\n"
+                 "    training = {'steps': 7, 'batch_size': 2, 'seconds': 1.0, 'kept': {'score': 0.5}}\n"
+                 "    (folder / 'card.json').write_text(json.dumps({'training': training})); sys.exit(0)\n"
+                 "signal.signal(signal.SIGTERM, stop)\n"
+                 "pathlib.Path(sys.argv[1] + '.ready').touch()\n"
+                 "time.sleep(60)\n")
+    monkeypatch.setattr(script, "command", lambda name, data, work, *_: [sys.executable, "-c", candidate,
+                                                                        str(work / name)])
+    started = []
+    popen = subprocess.Popen
+    monkeypatch.setattr(subprocess, "Popen", lambda *a, **k: started.append(popen(*a, **k)) or started[-1])
+    work = tmp_path / "work"
+    work.mkdir()
+
+    def time_limit() -> None:  # once both candidates can take the signal (a loaded machine starts them slowly)
+        deadline = time.monotonic() + 60
+        while len(list(work.glob("*.ready"))) < 2 and time.monotonic() < deadline:
+            time.sleep(0.05)
+        for pid in [r.pid for r in started] + [os.getpid()]:
+            os.kill(pid, signal.SIGTERM)
+
+    before = signal.getsignal(signal.SIGTERM)
+    limit = threading.Thread(target=time_limit)
+    limit.start()
+    out = tmp_path / "out"
+    out.mkdir()
+    try:
+        summary = script.train_side_by_side(["a", "b"], tmp_path, work, 6.0, "cpu", out)
+    finally:
+        limit.join()
+    assert {n: (run["exit"], run["kept"]) for n, run in summary.items()} == {"a": (0, {"score": 0.5}),
+                                                                             "b": (0, {"score": 0.5})}
+    assert "stopped by SIGTERM: waiting for the candidates" in capsys.readouterr().err
+    assert signal.getsignal(signal.SIGTERM) is before  # the handler lasts only while they train
