@@ -206,6 +206,58 @@ def test_declining_the_restore_discards_it(qtbot, engine, model_dir):
     assert w.offer_restore() == 0 and not sess.session_file().exists() and w.document.items == {}
 
 
+def test_the_last_runs_session_is_not_written_over_while_the_restore_question_is_up(qtbot, engine, model_dir,
+                                                                                     image_files):
+    left = _left_by_a_crash(model_dir, image_files[1])
+    w = _window_with_the_vae(qtbot, engine, model_dir)
+
+    def answer_later() -> bool:  # the question is modal: its event loop runs the window's timers meanwhile
+        w.open_paths([str(image_files[0])])
+        qtbot.waitUntil(lambda: len(w.document.items) == 1, timeout=TIMEOUT)
+        qtbot.wait(300)
+        assert [i.name for i in sess.load_session(left).items] == ["left by a crash"]
+        return True
+
+    w.ask_restore = answer_later
+    assert w.offer_restore() == 1
+    qtbot.waitUntil(lambda: w.autosaver.saves > 0, timeout=TIMEOUT)
+    assert {i.name for i in sess.load_session(left).items} == {"left by a crash", image_files[0].name}
+
+
+def test_declining_the_restore_saves_this_runs_work_from_then_on(qtbot, engine, model_dir, image_files):
+    left = _left_by_a_crash(model_dir, image_files[1])
+    w = _window_with_the_vae(qtbot, engine, model_dir)
+    w.open_paths([str(image_files[0])])
+    qtbot.waitUntil(lambda: len(w.document.items) == 1, timeout=TIMEOUT)
+    w.ask_restore = lambda: False
+    assert w.offer_restore() == 0
+    qtbot.waitUntil(lambda: w.autosaver.saves > 0, timeout=TIMEOUT)
+    assert [i.name for i in sess.load_session(left).items] == [image_files[0].name]
+
+
+def _left_by_a_crash(model_dir, image_file):
+    """An autosaved session of one image, "left by a crash", encoded by the tiny VAE; its path."""
+    from PIL import Image
+
+    from genimg_gui.engine.runtime import Runtime
+
+    rt = Runtime("cpu")
+    rt.load(str(model_dir / "tiny-vae"), lambda *_: None)
+    original, latent, _ = rt.encode(np.asarray(Image.open(image_file).convert("RGB")), "crop")
+    history = History(EditState(latent, (0.0,) * len(rt.model("vae").directions)))
+    return sess.save_session(sess.Session([sess.SessionItem("vae", "left by a crash", original, original, history)]))
+
+
+def _window_with_the_vae(qtbot, engine, model_dir) -> MainWindow:
+    """A window started after that crash (its autosave quick), the tiny VAE loaded, no question asked yet."""
+    w = MainWindow(engine, [read_entry(model_dir / "tiny-vae")])
+    qtbot.addWidget(w)
+    w.autosaver.timer.setInterval(10)
+    with qtbot.waitSignal(w.document.model_loaded, timeout=TIMEOUT):
+        w.document.load_model(str(model_dir / "tiny-vae"))
+    return w
+
+
 def test_restored_states_get_history_thumbnails_drawn_with_their_masks(qtbot, window, reference, image_files):
     from PIL import Image
 

@@ -19,6 +19,9 @@ class Autosaver(QObject):
         self.path = Path(path or session_file())
         self.saves = 0
         self.had_items = False  # images were open this run: once all are closed, nothing is left to restore
+        # a session the last run left is offered back first (MainWindow.offer_restore): until it is restored or
+        # declined, saving would write over it while the question is up (the startup sample alone asks a save)
+        self.held = self.path.is_file()
         self.timer = QTimer(self)
         self.timer.setSingleShot(True)
         self.timer.setInterval(idle_ms)
@@ -33,6 +36,8 @@ class Autosaver(QObject):
 
     def save_now(self) -> None:
         self.timer.stop()
+        if self.held:
+            return
         if self.document.carry.pending_any():  # half carried over to a new model: save once it has all arrived
             self.timer.start()
             return
@@ -51,14 +56,26 @@ class Autosaver(QObject):
         return self.path.is_file()
 
     def restore(self) -> int:
-        """Bring the saved session back; returns how many images it held."""
+        """Bring the saved session back, beside what this run opened meanwhile; returns how many images it held."""
         try:
             session = load_session(self.path)
         except SessionError as e:
             self.document.error.emit(f"{e}; starting fresh")
+            self.release()
             return 0
         self.document.restore(session)
+        self.release()  # the next save holds both
         return len(session.items)
+
+    def decline(self) -> None:
+        """The last run's session is not wanted: remove it, and save this run's work from now on."""
+        self.discard()
+        self.release()
+
+    def release(self) -> None:
+        self.held = False
+        if self.document.items:
+            self.schedule()
 
     def discard(self) -> None:
         self.timer.stop()

@@ -390,7 +390,7 @@ class MainWindow(QMainWindow):
         if not self.autosaver.pending():
             return 0
         if not self.ask_restore():
-            self.autosaver.discard()
+            self.autosaver.decline()
             return 0
         count = self.autosaver.restore()
         if count:
