@@ -13,6 +13,7 @@ from genimg_gui.ui.canvas import Canvas, CompareMode
 from genimg_gui.ui.directions_dialog import DirectionRequest, DirectionsDialog
 from genimg_gui.seed_draws import Drawn
 from genimg_gui.ui.filmstrip import Filmstrip
+from genimg_gui.ui.gan_panel import GanPanel
 from genimg_gui.ui.history_controller import describe_sample
 from genimg_gui.ui.history_panel import HistoryPanel
 from genimg_gui.ui.morph_dialog import MorphDialog, MorphSettings
@@ -432,3 +433,18 @@ def test_values_for_fewer_directions_leave_the_other_sliders_at_zero(sliders):
     sliders.set_values((1.0, -2.0, 0.5))
     sliders.set_values((0.25,))  # a state from a model with one direction
     assert sliders.values() == (0.25, 0.0, 0.0)
+
+
+def test_a_typed_seed_is_asked_for_once_when_entered_not_at_every_keystroke(qtbot):
+    panel = GanPanel()
+    qtbot.addWidget(panel)
+    panel.setEnabled(True)  # as a loaded GAN leaves it
+    asked = []
+    panel.generate_requested.connect(lambda seed, *_: asked.append(seed))
+    panel.seed.selectAll()
+    qtbot.keyClicks(panel.seed, "5678")
+    assert asked == []
+    qtbot.keyClick(panel.seed, Qt.Key.Key_Return)
+    assert asked == [5678]
+    qtbot.keyClick(panel.seed, Qt.Key.Key_Up)  # the arrows still step through seeds one ask each
+    assert asked == [5678, 5679]

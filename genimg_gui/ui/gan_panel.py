@@ -37,6 +37,9 @@ class GanPanel(QWidget):
         self.seed = QSpinBox()
         self.seed.setRange(0, MAX_SEED)
         self.seed.setObjectName("seed")
+        # a typed seed is asked for when entered, not at every keystroke: each ask lands as a sample whose seed,
+        # set back into the box, overwrote the digits still being typed (5678 became 58)
+        self.seed.setKeyboardTracking(False)
         self.random_button = QPushButton("Random seed")
         self.gan_class = QComboBox()
         self.gan_class.setObjectName("gan_class")
