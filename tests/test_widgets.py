@@ -232,6 +232,37 @@ def sliders(qtbot) -> SliderPanel:
     return panel
 
 
+def wheel(widget, notches: int) -> bool:
+    """notches of a mouse wheel turned over widget's middle (negative: towards the user, down the list); whether
+    the widget took the event (one it leaves, a real wheel's, goes on to its parents: the scroll area)."""
+    from PySide6.QtGui import QWheelEvent
+
+    centre = QPointF(widget.rect().center())
+    event = QWheelEvent(centre, QPointF(widget.mapToGlobal(centre.toPoint())), QPoint(), QPoint(0, 120 * notches),
+                        Qt.MouseButton.NoButton, Qt.KeyboardModifier.NoModifier, Qt.ScrollPhase.NoScrollPhase, False)
+    QApplication.sendEvent(widget, event)
+    return event.isAccepted()
+
+
+def test_the_wheel_scrolls_the_slider_list_until_a_slider_is_clicked_then_a_run_of_notches_is_one_step(qtbot):
+    panel = shown(qtbot, SliderPanel())
+    panel.resize(360, 300)
+    panel.set_directions(tuple(f"PC{i}" for i in range(1, 31)))
+    qtbot.waitUntil(panel.sliders[5].isVisible)  # the layout shows new rows on the next event loop turn
+    committed = []
+    panel.edit_committed.connect(committed.append)
+    assert not any(wheel(panel.sliders[2], -1) for _ in range(3))  # left for the list to scroll
+    assert panel.values() == (0.0,) * 30 and committed == []
+    panel.sliders[5].setFocus()  # as a click gives it (offscreen windows are never active, so qtbot's click does not)
+    qtbot.waitUntil(panel.sliders[5].hasFocus)
+    clicked = len(committed)
+    for _ in range(3):
+        wheel(panel.sliders[5], 1)
+    assert panel.values()[5] > 0 and len(committed) == clicked  # nothing recorded while the wheel turns
+    qtbot.waitUntil(lambda: len(committed) == clicked + 1)
+    assert committed[-1] == panel.values()
+
+
 def action(menu, text: str):
     return next(a for a in menu.actions() if a.text() == text)
 

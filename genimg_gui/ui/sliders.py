@@ -10,7 +10,7 @@ from __future__ import annotations
 import random
 
 import numpy as np
-from PySide6.QtCore import QRectF, Qt, Signal
+from PySide6.QtCore import QRectF, Qt, QTimer, Signal
 from PySide6.QtGui import QImage, QPainter
 from PySide6.QtWidgets import (QCheckBox, QGridLayout, QHBoxLayout, QInputDialog, QLabel, QMenu, QProgressBar,
                                QPushButton, QScrollArea, QSlider, QToolButton, QVBoxLayout, QWidget)
@@ -22,6 +22,7 @@ NAME_WIDTH = 130    # px; longer names wrap
 SLIDER_WIDTH = 110  # px; the slider never shrinks below a usable length
 ROWS_PER_DIRECTION = 2  # the slider row, then its preview strip
 STRIP_HEIGHT = 30
+WHEEL_REST_MS = 400  # a run of wheel notches on a slider is one undo step, committed once the wheel rests
 # (upper bound in sigma, colour, word): green, amber, red
 TYPICALITY = ((2.0, "#3c9d4e", "typical"), (3.5, "#d19a1e", "unusual"),
               (float("inf"), "#c8423b", "off-distribution: images may break"))
@@ -91,6 +92,33 @@ class TypicalityMeter(QWidget):
                                f"QProgressBar::chunk {{ background: {colour}; }}")
 
 
+class DirectionSlider(QSlider):
+    """A direction's slider. The wheel moves it only once it was clicked: turned over it on the way down the list,
+    the wheel scrolls the list (it used to edit every slider it passed, an undo step a notch). A run of notches
+    is one step, committed by wheel_rested."""
+    wheel_rested = Signal()
+
+    def __init__(self) -> None:
+        super().__init__(Qt.Orientation.Horizontal)
+        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)  # not WheelFocus: the wheel alone never takes focus
+        self.wheeling = False  # inside a wheel event's value changes
+        self._rest = QTimer(self)
+        self._rest.setSingleShot(True)
+        self._rest.setInterval(WHEEL_REST_MS)
+        self._rest.timeout.connect(self.wheel_rested)
+
+    def wheelEvent(self, event) -> None:  # noqa: N802
+        if not self.hasFocus():
+            event.ignore()  # on to the scroll area
+            return
+        self.wheeling = True
+        try:
+            super().wheelEvent(event)
+        finally:
+            self.wheeling = False
+        self._rest.start()
+
+
 class SliderPanel(QWidget):
     values_changed = Signal(tuple)
     edit_committed = Signal(tuple)
@@ -101,7 +129,7 @@ class SliderPanel(QWidget):
     def __init__(self, span_sigma: float = 3.0, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.span = span_sigma
-        self.sliders: list[QSlider] = []
+        self.sliders: list[DirectionSlider] = []
         self._value_labels: list[QLabel] = []
         self._names: list[QLabel] = []
         self.strips: list[PreviewStrip] = []
@@ -153,7 +181,7 @@ class SliderPanel(QWidget):
         name.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         name.customContextMenuRequested.connect(
             lambda pos, i=row, w=name: self.context_menu(i).exec(w.mapToGlobal(pos)))
-        slider = QSlider(Qt.Orientation.Horizontal)
+        slider = DirectionSlider()
         slider.setRange(int(-self.span * STEPS_PER_SIGMA), int(self.span * STEPS_PER_SIGMA))
         slider.setSingleStep(10)
         slider.setPageStep(50)
@@ -166,6 +194,7 @@ class SliderPanel(QWidget):
         reset.setToolTip(f"Reset {label}")
         slider.valueChanged.connect(lambda v, i=row: self._on_value(i, v))
         slider.sliderReleased.connect(self._commit)
+        slider.wheel_rested.connect(self._commit)
         reset.clicked.connect(lambda _=False, s=slider: self._reset_one(s))
         for col, w in enumerate((name, slider, value, reset)):
             self._grid.addWidget(w, ROWS_PER_DIRECTION * row, col)
@@ -242,7 +271,8 @@ class SliderPanel(QWidget):
         if self._quiet:
             return
         self.values_changed.emit(self.values())
-        if not self.sliders[index].isSliderDown():  # keys, wheel, clicks on the groove
+        slider = self.sliders[index]
+        if not slider.isSliderDown() and not slider.wheeling:  # keys, clicks on the groove
             self._commit()
 
     def _commit(self) -> None:
