@@ -60,3 +60,17 @@ def test_no_figure_before_two_marks():
     assert pace.images_per_s() == 0.0
     pace.mark(0)
     assert pace.images_per_s() == 0.0
+
+
+def test_a_slow_run_reports_every_few_seconds_and_a_fast_one_every_few_steps():
+    clock = Clock()
+    pace = Pace(clock=clock)
+    pace.mark(0)
+    assert pace.report_due(1, first=1)  # the first step, whatever its pace
+    clock.now += 4.0
+    assert not pace.report_due(2, first=1)
+    clock.now += 6.0  # ten seconds since the last line, at step 3: a large model on a CPU
+    assert pace.report_due(3, first=1)
+    pace.mark(96)
+    clock.now += 0.1
+    assert pace.report_due(25, first=1) and not pace.report_due(26, first=1)

@@ -6,11 +6,11 @@ import numpy as np
 import pytest
 import torch
 from PIL import Image
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QProcess, Qt
 
 from genimg_gui.catalog import ModelEntry, read_entry
 from genimg_gui.cli import main
-from genimg_gui.ui.train_dialog import TrainDialog, describe_figures
+from genimg_gui.ui.train_dialog import TrainDialog, describe_figures, share_done
 
 THREADS = torch.get_num_threads()
 
@@ -178,3 +178,19 @@ def test_a_run_can_start_from_an_open_model_and_keeps_its_kind_and_latent_space(
     assert card["training"]["started_from"]["model"] == "start-gan" and card["config"]["channels"] == [16, 8, 8]
     dialog.start_from.setCurrentIndex(0)  # back to a new model: the choices are free again
     assert dialog.kind.isEnabled() and dialog.space.isEnabled()
+
+
+def test_the_bar_follows_the_time_a_run_has_left_when_its_minutes_end_it_before_its_steps():
+    assert share_done(14, 20_000, 0.5, 30.0) == 0.5  # a one-minute run, halfway, at step 14 of 20,000
+    assert share_done(500, 1000, 9.0, 60.0) == 0.5   # a step budget that ends it first
+    assert share_done(3, 10, 0.0, 0.0) == 0.3
+
+
+def test_start_with_no_folder_or_no_output_says_so_and_runs_nothing(qtbot, shapes):
+    dialog = dialog_for(qtbot, "", "", minutes=0.1)
+    qtbot.mouseClick(dialog.start_button, Qt.MouseButton.LeftButton)
+    assert "No image folder chosen: choose a folder of images" in dialog.log.toPlainText()
+    fill(dialog, shapes, "", minutes=0.1)
+    qtbot.mouseClick(dialog.start_button, Qt.MouseButton.LeftButton)
+    assert "Choose where to save the model" in dialog.log.toPlainText()
+    assert dialog.process.state() == QProcess.ProcessState.NotRunning and dialog.start_button.isEnabled()

@@ -142,7 +142,7 @@ def train(opts: TrainOptions, make_recipe: Callable[[TrainOptions, torch.device]
                 with precision_context(precision, device):
                     losses = recipe.step(batch, step, labels)
                 done = step
-                if step % 25 == 0 or step == start + 1:
+                if pace.report_due(step, start + 1):
                     pace.mark((step - start) * opts.batch_size)
                     _report(log, step, opts, pace.images_per_s(), time.monotonic() - t0 - elapsed, losses)
                 if save and step % opts.sample_every == 0:

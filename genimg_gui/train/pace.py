@@ -12,6 +12,9 @@ from collections import deque
 from typing import Callable
 
 WINDOW_S = 300.0
+REPORT_STEPS = 25   # a progress line every this many steps...
+REPORT_S = 10.0     # ...or this many seconds, whichever comes first: a slow run (a large model on a CPU, a
+                    # one-minute trial) went a minute between lines, and the Train dialog's bar sat still
 
 
 class Pace:
@@ -26,6 +29,11 @@ class Pace:
         # drop the oldest mark while the next one still spans the window, so the window is never shorter
         while len(self._marks) > 2 and now - self._marks[1][0] >= self.window_s:
             self._marks.popleft()
+
+    def report_due(self, step: int, first: int) -> bool:
+        """Whether step (the run's first is first) gets a progress line."""
+        late = bool(self._marks) and self._clock() - self._marks[-1][0] >= REPORT_S
+        return step % REPORT_STEPS == 0 or step == first or late
 
     def images_per_s(self) -> float:
         """Images per second between the oldest mark in the window and the newest; 0 before two marks."""

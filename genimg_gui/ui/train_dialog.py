@@ -10,6 +10,7 @@ import os
 import re
 import signal
 import sys
+import time
 from pathlib import Path
 from typing import Sequence
 
@@ -24,6 +25,7 @@ FOLDERS = "folders"  # `genimg train --labels folders`: each image's sub-folder 
 
 PROGRESS = re.compile(r"step (\d+)/(\d+) \| .*ETA ([\d.]+) min")
 SAMPLES = re.compile(r"sample grid at step (\d+): (.+)$")
+PROGRESS_STEPS = 1000  # the bar's resolution: a share of the run, not its step count (see share_done)
 HELD_OUT = re.compile(r"held-out at step (\d+) after ([\d.]+) min: (.+)$")
 FIGURE_NAMES = {"held_out_psnr_db": "PSNR {} dB", "held_out_ssim": "SSIM {}",
                 "held_out_precision_k3": "precision {}", "held_out_recall_k3": "recall {}"}
@@ -39,6 +41,13 @@ def describe_figures(line: str) -> str | None:
     pairs = (item.split("=", 1) for item in m.group(3).split(", "))
     named = [FIGURE_NAMES.get(k, k + " {}").format(v) for k, v in pairs]
     return f"Held-out at step {m.group(1)} ({m.group(2)} min): " + " · ".join(named)
+
+
+def share_done(step: int, steps: int, minutes_left: float, elapsed_s: float) -> float:
+    """How far a run is, 0..1: by its steps, or by its time when --minutes ends it first (a 1-minute run of
+    the default 20,000 steps ends near step 14, and a bar of steps never moved)."""
+    by_time = elapsed_s / (elapsed_s + 60 * minutes_left) if elapsed_s + minutes_left > 0 else 0.0
+    return min(1.0, max(step / max(steps, 1), by_time))
 
 
 def default_output(data: str, kind: str) -> str:
@@ -118,6 +127,8 @@ class TrainDialog(QDialog):
         self.label_column = QLineEdit("label")
         self.label_column.setToolTip("The CSV column that holds each image's class")
         self.progress = QProgressBar()
+        self.progress.setRange(0, PROGRESS_STEPS)
+        self._started = time.monotonic()  # when the run on show started: --minutes counts from there
         self.figures = QLabel("Held-out figures appear with each sample grid.")
         self.samples_caption = QLabel("Samples")
         self.preview = QLabel("The latest sample grid shows here.")
@@ -260,8 +271,12 @@ class TrainDialog(QDialog):
             self.out.setText(default_output(self.data.text(), self.kind.currentText()))
 
     def start(self) -> None:
-        if not Path(self.data.text()).is_dir():
-            self.log.appendPlainText(f"⚠ {self.data.text() or 'no folder'} is not a folder of images")
+        if not self.data.text().strip() or not Path(self.data.text()).is_dir():  # Path("") is the current folder
+            chosen = f"{self.data.text()} is not a folder" if self.data.text().strip() else "No image folder chosen"
+            self.log.appendPlainText(f"⚠ {chosen}: choose a folder of images (Images…)")
+            return
+        if not self.out.text().strip():
+            self.log.appendPlainText("⚠ Choose where to save the model (Save to…)")
             return
         args = train_arguments(self.kind.currentText(), self.data.text(), self.out.text(),
                                self.minutes.value(), int(self.resolution.currentText()), self.space.currentData(),
@@ -270,6 +285,9 @@ class TrainDialog(QDialog):
                                self.keep_best.isEnabled() and self.keep_best.isChecked(), self.mirror.isChecked())
         self.log.appendPlainText("$ genimg " + " ".join(args[2:]))
         self.process.start(sys.executable, args)
+        self._started = time.monotonic()
+        self.progress.setValue(0)
+        self.progress.setFormat("starting…")
         self.start_button.setEnabled(False)
         self.stop_button.setEnabled(True)
 
@@ -295,9 +313,10 @@ class TrainDialog(QDialog):
             return
         self.log.appendPlainText(line)
         if m := PROGRESS.search(line):
-            self.progress.setRange(0, int(m.group(2)))
-            self.progress.setValue(int(m.group(1)))
-            self.progress.setFormat(f"step %v/%m — ETA {m.group(3)} min")
+            step, minutes_left = int(m.group(1)), float(m.group(3))
+            done = share_done(step, int(m.group(2)), minutes_left, time.monotonic() - self._started)
+            self.progress.setValue(round(done * PROGRESS_STEPS))
+            self.progress.setFormat(f"step {step:,} — {minutes_left:.1f} min left")
         elif m := SAMPLES.search(line):
             self._show_samples(Path(m.group(2)), f"Samples at step {m.group(1)}")
         elif figures := describe_figures(line):
@@ -316,6 +335,8 @@ class TrainDialog(QDialog):
         self.start_button.setEnabled(True)
         self.stop_button.setEnabled(False)
         if code == 0 and (Path(self.out.text()) / "card.json").is_file():
+            self.progress.setValue(PROGRESS_STEPS)
+            self.progress.setFormat("done")
             self.log.appendPlainText(f"✓ model written to {self.out.text()}; loading it")
             self._show_samples(Path(self.out.text()) / "samples.png", "Samples of the finished model")
             self.model_trained.emit(self.out.text())
