@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 
 import numpy as np
 import torch
@@ -272,6 +273,24 @@ def test_model_panel_shows_the_card(window, model_dir):
     assert details["Kind"].text() == "VAE (ConvVAE)" and details["Latent size"].text() == "512 (2×16×16)"
     assert details["Parameters"].text() == human_count(vae.parameters)
     assert details["Load time"].text().endswith("on cpu")
+
+
+def test_a_model_new_to_the_list_keeps_its_card_on_show_and_the_card_names_its_model(qtbot, window, model_dir,
+                                                                                      tmp_path):
+    panel = window.model_panel
+    panel.list.setCurrentRow(0)
+    selected = panel.list.currentItem().data(Qt.ItemDataRole.UserRole)
+    shutil.copytree(model_dir / "tiny-vae", tmp_path / "my-vae")  # as a finished Train… run is loaded
+    card = json.loads((tmp_path / "my-vae" / "card.json").read_text())
+    card["training"]["data"] = "my own photos"
+    (tmp_path / "my-vae" / "card.json").write_text(json.dumps(card))
+    with qtbot.waitSignal(window.document.model_loaded, timeout=TIMEOUT):
+        window.document.load_model(str(tmp_path / "my-vae"))
+    assert panel.list.count() == 3  # listed now...
+    assert panel.details["Training data"].text() == "my own photos"  # ...and its card stays on show
+    info = window.document.models["vae"]
+    assert panel.details["Model"].text() == f"{info.name} (active)"
+    assert panel.list.currentItem().data(Qt.ItemDataRole.UserRole) == selected  # the selection stayed put
 
 
 def test_a_long_model_card_scrolls_instead_of_widening_the_dock(qtbot, window):

@@ -2,6 +2,8 @@
 Model files dropped on it are opened as models (files_dropped)."""
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (QComboBox, QFormLayout, QFrame, QHBoxLayout, QLabel, QListWidget, QListWidgetItem,
@@ -74,7 +76,7 @@ class ModelPanel(QWidget):
         self.list.currentItemChanged.connect(self._on_selection)
         form = QFormLayout()
         form.addRow("Device", self.device)
-        for key in ("Active VAE", "Active GAN", "Kind", "Source", "Resolution", "Latent size", "Parameters",
+        for key in ("Active VAE", "Active GAN", "Model", "Kind", "Source", "Resolution", "Latent size", "Parameters",
                     "Training data", "Licence", "Metrics", "Load time"):
             label = QLabel("–")
             label.setWordWrap(True)
@@ -100,13 +102,22 @@ class ModelPanel(QWidget):
         layout.addWidget(scroll, 2)
 
     def set_entries(self, entries: list[ModelEntry]) -> None:
+        """List entries, keeping the selected model selected. Quietly: rebuilding the list made its first row
+        current, whose card then replaced that of the model just loaded (under "Model", which names it)."""
         self.cards = {e.path: e.card for e in entries}
-        self.list.clear()
-        for e in entries:
-            item = QListWidgetItem(self._entry_text(e))
-            item.setData(PATH_ROLE, e.path)
-            item.setToolTip(e.path)
-            self.list.addItem(item)
+        selected = self.list.currentItem().data(PATH_ROLE) if self.list.currentItem() else None
+        self.list.blockSignals(True)
+        try:
+            self.list.clear()
+            for e in entries:
+                item = QListWidgetItem(self._entry_text(e))
+                item.setData(PATH_ROLE, e.path)
+                item.setToolTip(e.path)
+                self.list.addItem(item)
+                if e.path == selected:
+                    self.list.setCurrentItem(item)
+        finally:
+            self.list.blockSignals(False)
 
     def _entry_text(self, e: ModelEntry) -> str:
         active = " ● active" if self.active.get(e.kind) == e.path else ""
@@ -142,6 +153,8 @@ class ModelPanel(QWidget):
     def _show_details(self, path: str, card: dict) -> None:
         """The card of the selected (or just loaded) model; load time once it has been loaded."""
         training, info = card.get("training", {}), self.loaded.get(path)
+        name = info.name if info else str(card.get("name") or Path(path).name)
+        self.details["Model"].setText(name + (" (active)" if path in self.active.values() else ""))
         self.details["Kind"].setText(f"{str(card.get('kind', '?')).upper()} ({card.get('architecture', '?')})")
         self.details["Source"].setText(source_text(card))
         shape = [int(s) for s in card.get("latent_shape", [])]
