@@ -78,3 +78,30 @@ def test_closing_with_unexported_edits_asks_and_cancel_keeps_the_window(qtbot, e
     w.export_png(str(tmp_path / "out.png"))
     assert w.document.unexported() == []
     assert w.close()
+
+
+def test_export_dialogs_open_where_the_user_works_and_drop_the_images_own_extension(qtbot, engine, model_dir,
+                                                                                     image_files, tmp_path,
+                                                                                     monkeypatch):
+    from PySide6.QtWidgets import QFileDialog
+
+    w = MainWindow(engine, [read_entry(model_dir / "tiny-vae")])
+    qtbot.addWidget(w)
+    with qtbot.waitSignal(w.document.model_loaded, timeout=TIMEOUT):
+        w.document.load_model(str(model_dir / "tiny-vae"))
+    with qtbot.waitSignal(w.document.item_added, timeout=TIMEOUT):
+        w.open_paths([str(image_files[0])])  # "a.png", say
+    offered = []
+    chosen = tmp_path / "exports" / "mine.png"
+    chosen.parent.mkdir()
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda _w, _t, start, _f: offered.append(start) or
+                        (str(chosen), ""))
+    w.export_png_dialog(1)
+    stem = image_files[0].stem
+    assert offered[0] == str(image_files[0].parent / f"{stem}.png")  # beside the file it opened, not a.png.png
+    assert chosen.is_file()
+    w.export_latent_dialog()
+    assert offered[1] == str(chosen.parent / f"{stem}.npz")  # then where it last exported
+    w.recipes.save_dialog()
+    assert offered[2] == str(chosen.parent / f"{stem}.recipe.json")
+    assert Settings().export_path("seed 5", ".png") == str(chosen.parent / "seed 5.png")

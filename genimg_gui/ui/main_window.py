@@ -336,7 +336,9 @@ class MainWindow(QMainWindow):
         if item is None:
             self.show_error("Nothing to export yet")
             return ""
-        path, _ = QFileDialog.getSaveFileName(self, title, f"{item.name}{suffix}", file_filter)
+        path, _ = QFileDialog.getSaveFileName(self, title, self.settings.export_path(item.name, suffix), file_filter)
+        if path:
+            self.settings.exported_to(path)
         return path
 
     def _write_export(self, path: str, write) -> None:

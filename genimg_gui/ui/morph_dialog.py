@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QComboBox, QDialog,
                                QSpinBox, QVBoxLayout, QWidget)
 
 from .qimage import image_icon, to_qimage
+from .settings import Settings
 
 ID_ROLE = Qt.ItemDataRole.UserRole
 MODES = (("spherical", "Spherical (slerp)"), ("linear", "Linear"))
@@ -232,12 +233,14 @@ class MorphDialog(QDialog):
     # --- export -----------------------------------------------------------
     def _ask_export_path(self) -> str | None:
         """The save dialog; tests call export_to instead."""
-        path, chosen = QFileDialog.getSaveFileName(self, "Export morph", str(Path.home() / "morph.gif"),
+        settings = Settings()
+        path, chosen = QFileDialog.getSaveFileName(self, "Export morph", settings.export_path("morph", ".gif"),
                                                    ";;".join(EXPORT_FILTERS))
         if not path:
             return None
         if Path(path).suffix.lower() not in EXPORT_FILTERS.values():
             path += EXPORT_FILTERS.get(chosen, ".gif")
+        settings.exported_to(path)
         return path
 
     def _ask_export(self) -> None:

@@ -13,6 +13,7 @@ from PySide6.QtWidgets import QFileDialog, QWidget
 from ..edit import Directions, EditState
 from ..recipe import Recipe, RecipeError
 from .document import Document, Item
+from .settings import Settings
 
 RECIPE_FILTER = "Edit recipes (*.json);;All files (*)"
 
@@ -66,9 +67,13 @@ class RecipeActions(QObject):
 
     # --- dialogs (tests replace these) ------------------------------------
     def _ask_save_path(self, suggestion: str) -> str:
-        path, _ = QFileDialog.getSaveFileName(self.parent_widget, "Save edit recipe", suggestion, RECIPE_FILTER)
+        settings = Settings()
+        path, _ = QFileDialog.getSaveFileName(self.parent_widget, "Save edit recipe",
+                                              settings.export_path(suggestion, ".recipe.json"), RECIPE_FILTER)
         if path and not Path(path).suffix:
             path += ".json"
+        if path:
+            settings.exported_to(path)
         return path
 
     def _ask_open_path(self) -> str:
@@ -80,7 +85,7 @@ class RecipeActions(QObject):
         if item is None:
             self.document.error.emit("Open an image first; a recipe saves its edit")
             return
-        if path := self._ask_save_path(f"{Path(item.name).stem}.recipe.json"):
+        if path := self._ask_save_path(item.name):
             self.save(path)
 
     def apply_dialog(self, all_items: bool = False) -> None:

@@ -1,12 +1,15 @@
 """Settings that outlive a run (QSettings in an INI file under paths.config_dir()):
-the last models and device, the window's geometry and docks, recent files."""
+the last models and device, the window's geometry and docks, recent files, where exports go."""
 from __future__ import annotations
+
+from pathlib import Path
 
 from PySide6.QtCore import QByteArray, QSettings
 
 from ..paths import config_dir
 
 MAX_RECENT = 10
+IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".webp", ".bmp", ".gif", ".tif", ".tiff"}
 
 
 class Settings:
@@ -36,6 +39,20 @@ class Settings:
 
     def clear_recent(self) -> None:
         self.q.setValue("recent_files", [])
+
+    def export_path(self, name: str, suffix: str) -> str:
+        """A save dialog's starting path: name without its image extension (1f600.png's PNG is 1f600.png, not
+        1f600.png.png) and suffix, in the folder of the last export, else of the last opened file, else home."""
+        stem = name[: -len(Path(name).suffix)] if Path(name).suffix.lower() in IMAGE_SUFFIXES else name
+        last, recent = self.q.value("export/folder", "", str), self.recent_files()
+        folders = [Path(last)] if last else []
+        folders += [Path(recent[0]).parent] if recent else []
+        folder = next((f for f in folders if f.is_dir()), Path.home())
+        return str(folder / f"{stem}{suffix}")
+
+    def exported_to(self, path: str) -> None:
+        """Remember where the user saved, for the next save dialog."""
+        self.q.setValue("export/folder", str(Path(path).parent))
 
     def window_state(self) -> tuple[QByteArray | None, QByteArray | None]:
         return self.q.value("window/geometry", None), self.q.value("window/state", None)
