@@ -479,3 +479,17 @@ def test_a_typed_seed_is_asked_for_once_when_entered_not_at_every_keystroke(qtbo
     assert asked == [5678]
     qtbot.keyClick(panel.seed, Qt.Key.Key_Up)  # the arrows still step through seeds one ask each
     assert asked == [5678, 5679]
+
+
+def test_errors_arriving_together_are_all_shown_and_a_message_starts_afresh(qtbot):
+    from genimg_gui.ui.status import StatusBar
+
+    bar = shown(qtbot, StatusBar())
+    bar.show_error("corrupt.png is not an image Pillow can read")
+    bar.show_error("notes.txt is not an image Pillow can read (it holds text)")
+    assert bar.currentMessage() == ("⚠ 2 problems: corrupt.png is not an image Pillow can read; "
+                                    "notes.txt is not an image Pillow can read (it holds text)")
+    assert bar.toolTip().count("\n") == 1
+    bar.show_message("Opened 3 images")
+    bar.show_error("huge.png is too large")
+    assert bar.currentMessage() == "⚠ huge.png is too large"

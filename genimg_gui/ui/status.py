@@ -23,6 +23,7 @@ class StatusBar(QStatusBar):
         self.retry.setToolTip("Switch the device to the CPU and run the request that ran out of memory again")
         self.retry.clicked.connect(self._on_retry)
         self._retry_seq = 0
+        self._errors: list[str] = []  # those on show
         for w in (self.retry, self.bar, self.cancel, self.device, self.timing):
             self.addPermanentWidget(w)
         self.bar.hide()
@@ -38,12 +39,19 @@ class StatusBar(QStatusBar):
         self.retry_requested.emit(self._retry_seq)
 
     def show_message(self, text: str) -> None:
+        self._errors = []
         self.setStyleSheet("")
+        self.setToolTip("")
         self.showMessage(text, 8000)
 
     def show_error(self, text: str) -> None:
+        """An error; one arriving while another shows joins it (several bad files opened at once each get
+        theirs: the last one used to hide the others), all of them in the tooltip too."""
+        self._errors = [*self._errors, text] if self._errors and self.currentMessage() else [text]
         self.setStyleSheet("QStatusBar { color: #ff6b6b; }")
-        self.showMessage(f"⚠ {text}", 15000)
+        many = len(self._errors) > 1
+        self.showMessage("⚠ " + (f"{len(self._errors)} problems: " if many else "") + "; ".join(self._errors), 15000)
+        self.setToolTip("\n".join(self._errors))
 
     def show_progress(self, seq: int, fraction: float, text: str) -> None:
         self._job = seq
