@@ -493,3 +493,16 @@ def test_errors_arriving_together_are_all_shown_and_a_message_starts_afresh(qtbo
     bar.show_message("Opened 3 images")
     bar.show_error("huge.png is too large")
     assert bar.currentMessage() == "⚠ huge.png is too large"
+
+
+def test_new_sample_asks_for_a_new_item_of_another_seed_and_leaves_the_current_ones_alone(qtbot):
+    panel = GanPanel()
+    qtbot.addWidget(panel)
+    panel.setEnabled(True)
+    panel.set_values(58, 0.5, None)
+    changed, new = [], []
+    panel.generate_requested.connect(lambda *v: changed.append(v))
+    panel.new_sample_requested.connect(lambda *v: new.append(v))
+    qtbot.mouseClick(panel.new_button, LEFT)
+    [(seed, psi, _cls, _draw)] = new
+    assert seed != 58 and psi == 0.5 and panel.seed.value() == seed and changed == []

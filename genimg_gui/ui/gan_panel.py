@@ -57,6 +57,8 @@ class GanPanel(QWidget):
             self.draw_buttons.addButton(button)
         self.set_values(0, DEFAULT_PSI, None, seed_draws.DEFAULT_DRAW)  # the controls from the one default
         self.new_button = QPushButton("New sample")
+        self.new_button.setToolTip("A new image from a random seed, at this ψ, class and draw; the current one "
+                                   "stays in the filmstrip")
         self.send_button = QPushButton("Send to VAE editor")
         self.seed.valueChanged.connect(self._emit)
         self.gan_class.currentIndexChanged.connect(self._emit)
@@ -64,7 +66,7 @@ class GanPanel(QWidget):
         self.psi.sliderReleased.connect(self._emit)  # a drag is one step, at the ψ let go
         self.draw_buttons.buttonToggled.connect(lambda _button, on: on and self._emit())  # the newly checked one
         self.random_button.clicked.connect(self.random_seed)
-        self.new_button.clicked.connect(lambda: self.new_sample_requested.emit(*self.values()))
+        self.new_button.clicked.connect(self.new_sample)
         self.send_button.clicked.connect(self.send_to_vae_requested)
         seed_row = QHBoxLayout()
         seed_row.addWidget(self.seed, 1)
@@ -160,6 +162,13 @@ class GanPanel(QWidget):
 
     def random_seed(self) -> None:
         self.seed.setValue(random.randrange(MAX_SEED))
+
+    def new_sample(self) -> None:
+        """A new item of a random seed (it used to copy the current sample, seed and all)."""
+        self.seed.blockSignals(True)  # the seed is the new item's, not a change of the current one's
+        self.seed.setValue(random.randrange(MAX_SEED))
+        self.seed.blockSignals(False)
+        self.new_sample_requested.emit(*self.values())
 
     def _on_psi(self, raw: int) -> None:
         self.psi_label.setText(f"ψ {raw / 100:.2f}")
