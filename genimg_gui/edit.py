@@ -180,12 +180,15 @@ def edited_latent(state: EditState, directions: Directions | None) -> np.ndarray
 def without_direction(state: EditState, directions: Directions, i: int) -> EditState:
     """The same edit once row i is deleted from directions: its share (value * sigma * row) moves
     into base and its value is dropped, so the latent, hence the image, stays the same (up to
-    float32 rounding, as the sum is taken in another order)."""
+    float32 rounding, as the sum is taken in another order). Under a mask base is also what shows
+    outside it, so there the share is dropped instead: moved into base, it spread the edit over the
+    whole picture; dropped, outside the mask stays the unedited decode, and inside loses that part."""
     values = list(state.values)
     if not 0 <= i < len(values):
         return state
     value = values.pop(i)
-    base = shift(state.base, [(value, directions.sigma[i], directions.basis[i])]) if value else state.base
+    folded = value and state.mask is None
+    base = shift(state.base, [(value, directions.sigma[i], directions.basis[i])]) if folded else state.base
     return replace(state, base=base, values=tuple(values))
 
 

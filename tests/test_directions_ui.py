@@ -95,6 +95,10 @@ def test_without_direction_keeps_the_latent():
     np.testing.assert_allclose(edited_latent(baked, d.without(1)), edited_latent(state, d), atol=1e-6)
     short = EditState(state.base, (1.0,))  # made before row 1 existed: nothing to move
     assert without_direction(short, d, 1) is short
+    # under a mask base is what shows outside it: it stays, and the masked edit loses the deleted row's part
+    masked = state.with_mask(np.ones((4, 4), np.float32))
+    kept = without_direction(masked, d, 1)
+    assert kept.values == (1.0, 0.7) and np.array_equal(kept.base, masked.base) and kept.mask is masked.mask
 
 
 # --- the window ----------------------------------------------------------------------
@@ -270,3 +274,27 @@ def test_meter_follows_the_current_latent(qtbot, window, image_files):
     assert meter.label.text() == rest
     doc.select(next(i.id for i in doc.items.values() if i.kind == "gan"))  # the GAN sample
     assert meter.distance == pytest.approx(prior_distance(doc.current_latent(), doc.directions("gan")))
+
+
+def test_deleting_a_direction_a_masked_edit_uses_keeps_outside_the_mask_unedited_and_redraws(qtbot, window,
+                                                                                               reference,
+                                                                                               image_files):
+    doc = window.document
+    with qtbot.waitSignal(doc.item_added, timeout=UI_TIMEOUT):
+        window.open_paths([str(image_files[0])])
+    item = doc.current
+    d = doc.directions("vae")
+    vector = np.zeros(d.basis.shape[1], np.float32)
+    vector[:4] = 1.0
+    doc.set_directions("vae", d.with_direction(vector / np.linalg.norm(vector), 2.0, "mine"))  # a user direction
+    mask = np.zeros(item.original.shape[:2], np.float32)
+    mask[:, : mask.shape[1] // 2] = 1  # the edit shows on the left half only
+    values = (0.0,) * len(d) + (2.5,)
+    doc.commit_state(item.history.current.with_values(values).with_mask(mask))
+    settle(qtbot, item)
+    slider_menu(window, len(d), "Delete")
+    state = item.history.current
+    assert state.values == (0.0,) * len(d) and state.mask is not None
+    settle(qtbot, item)
+    unedited = reference.decode("vae", state.base)
+    assert np.array_equal(item.image, unedited)  # on screen at once: the edit did not spread outside the mask

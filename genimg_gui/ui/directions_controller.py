@@ -189,7 +189,8 @@ class DirectionsController(QObject):
                                        "model; only your own directions keep a new name)")
 
     def delete(self, index: int) -> None:
-        """Delete a user direction; every image stays as it is (its share moves into the base latent)."""
+        """Delete a user direction; every image stays as it is (its share moves into the base latent), except
+        inside a mask, which loses it (edit.without_direction)."""
         target = self._target(index)
         if target is None:
             return
@@ -208,4 +209,8 @@ class DirectionsController(QObject):
         self.document.set_directions(kind, directions.without(index))
         self._save(kind)
         self.document.history_changed.emit()  # step descriptions name directions by position
-        self.document.message.emit(f"Deleted “{label}”; images edited with it keep the edit")
+        current = self.document.current
+        if current is not None and current.kind == kind and current.history.current.mask is not None:
+            self.document.redraw(current)  # a masked edit lost the deleted direction's share
+        self.document.message.emit(f"Deleted “{label}”; images edited with it keep the edit (masked edits lose "
+                                   "its part: outside a mask stays unedited)")
