@@ -425,6 +425,10 @@ def test_mask_overlay_tints_the_edited_pane_and_labels(canvas):
     assert canvas.pane_label("edited") == "Split: State 2 | State 5"
     canvas.set_labels(None, None)
     assert canvas.pane_label("edited") == "Split: original | edited"
+    for mode in (CompareMode.SPLIT, CompareMode.EDITED):  # the picture fills the height: captions stay in view
+        canvas.set_mode(mode)
+        for name, rect in canvas.panes():
+            assert canvas.rect().contains(canvas.label_box(rect, canvas.pane_label(name)).toRect())
     canvas.set_mode(CompareMode.SIDE_BY_SIDE)
     assert canvas.pane_label("edited") == "Edited (decoded)"
     canvas.set_brush_mode(True)

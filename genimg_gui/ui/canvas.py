@@ -167,9 +167,21 @@ class Canvas(QWidget):
                 p.drawImage(rect, self.original if name == "original" else self.edited)
             if name == "edited":
                 self._paint_mask(p, rect)
-            p.setPen(QColor("#dddddd"))
-            p.drawText(rect.adjusted(0, -20, 0, 0).topLeft() + QPointF(0, 14), self.pane_label(name))
+            self._paint_label(p, rect, self.pane_label(name))
         self._paint_brush(p)
+
+    def _paint_label(self, p: QPainter, rect: QRectF, text: str) -> None:
+        """A pane's caption just above it, or, where the picture fills the height (split, edited only, zoomed),
+        on a dark band over its top edge: drawn above, it was cut off by the window's edge."""
+        box = self.label_box(rect, text)
+        if box.bottom() > rect.top():
+            p.fillRect(box, QColor(0, 0, 0, 150))
+        p.setPen(QColor("#dddddd"))
+        p.drawText(box.adjusted(4, 0, 0, 0), Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft, text)
+
+    def label_box(self, rect: QRectF, text: str) -> QRectF:
+        """Where a pane's caption goes: 20 px above the pane, or at the top of the canvas if that is higher."""
+        return QRectF(rect.left(), max(rect.top() - 20, 0.0), self.fontMetrics().horizontalAdvance(text) + 8, 18)
 
     def pane_label(self, name: str) -> str:
         left, right = (given or default for given, default in zip(self.labels, DEFAULT_LABELS))
