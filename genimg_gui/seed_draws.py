@@ -36,3 +36,6 @@ class Drawn:
     name: str
     latent: np.ndarray             # the w as mapped, before any edit folded into the node's base
     original: np.ndarray | None    # its decode; None where a session left it out (drawn again when needed)
+    # the class asked for, by name, once another GAN drew the seed (a class index means nothing to another
+    # GAN): switching back to a GAN that has the class draws it again
+    class_name: str | None = None

@@ -85,7 +85,8 @@ def _drawn_json(d: seed_draws.Drawn, shown: np.ndarray, arrays: _Arrays) -> dict
     does not grow the file by an image each."""
     original = d.original if d.original is shown else None
     return {"seed": d.seed, "psi": d.psi, "gan_class": d.gan_class, "draw": d.draw, "asked_draw": d.asked_draw,
-            "name": d.name, "latent": arrays.key(d.latent), "original": arrays.key(original)}
+            "name": d.name, "latent": arrays.key(d.latent), "original": arrays.key(original),
+            "class_name": d.class_name}
 
 
 def save_session(session: Session, path: Path | None = None) -> Path:
@@ -127,7 +128,8 @@ def _drawn(item: dict, arrays: dict[str, np.ndarray]) -> dict[int, seed_draws.Dr
     """Each node's GAN sample; sessions saved before they were kept have none (undo keeps the newest)."""
     return {int(node): seed_draws.Drawn(d["seed"], d["psi"], d["gan_class"], seed_draws.checked(d["draw"]),
                                         _asked_draw(d), str(d["name"]), arrays[d["latent"]],
-                                        arrays[d["original"]] if d.get("original") else None)
+                                        arrays[d["original"]] if d.get("original") else None,
+                                        d.get("class_name"))
             for node, d in item.get("drawn", {}).items()}
 
 

@@ -264,3 +264,31 @@ def test_an_older_decode_arriving_after_an_inversion_lands_does_not_replace_it(q
     doc.rebase(item, w(9), inverted)
     engine.decoded(older)
     assert item.image[0, 0, 0] == 9 and item.thumbs[item.history.current_id][0, 0, 0] == 9
+
+
+def test_a_class_survives_a_switch_to_a_gan_without_it_and_is_drawn_again_on_switching_back(qtbot, tmp_path):
+    from types import SimpleNamespace
+
+    def gan(*classes: str) -> SimpleNamespace:  # what the document reads of a loaded GAN
+        return SimpleNamespace(classes=classes, directions=None, path=f"gan of {len(classes)}")
+
+    engine = HeldEngine()
+    doc = Document(engine)
+    pets = ("cat", "dog")
+    doc.models["gan"] = gan(*pets)
+    engine.answer(doc.generate(3, 0.7, gan_class=1, new_item=True), w(3))
+    [item] = doc.items.values()
+    assert item.gan_class == 1
+    doc.models["gan"] = gan()  # a GAN without classes
+    doc.carry.items("gan", pets)
+    assert engine.sent[-1].cls is None  # it draws the seed's own
+    engine.answer(len(engine.sent), w(30))
+    assert item.gan_class is None and item.drawn[0].class_name == "dog"
+    again = Document(HeldEngine())  # the name is kept across a session too
+    again.restore(sess.load_session(sess.save_session(doc.to_session(), tmp_path / "s.safetensors")))
+    assert next(iter(again.items.values())).drawn[0].class_name == "dog"
+    doc.models["gan"] = gan("bird", "cat", "dog")  # back to one with dogs
+    doc.carry.items("gan", ())
+    assert engine.sent[-1].cls == 2
+    engine.answer(len(engine.sent), w(300))
+    assert item.gan_class == 2 and item.history.current.base[0] == 300

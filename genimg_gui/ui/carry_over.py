@@ -10,6 +10,7 @@ from ..edit import EditState, History, carried_over, fits_over
 from ..engine import requests as rq
 
 if TYPE_CHECKING:
+    from ..seed_draws import Drawn
     from .document import Document, Item
 
 
@@ -21,19 +22,20 @@ class CarryOver:
         self.reencodes: dict[int, int] = {}          # EncodeImage seq -> item id
         self.remaps: dict[int, tuple[int, int]] = {}  # MapSeed seq -> (item id, node whose seed it draws)
 
-    def items(self, kind: str) -> None:
-        """A new model of a kind: every open item of that kind follows it, the one on screen first."""
+    def items(self, kind: str, old_classes: tuple[str, ...] = ()) -> None:
+        """A new model of a kind: every open item of that kind follows it, the one on screen first.
+        old_classes: the class names of the GAN it replaces, which its items' class indices count."""
         doc = self.document
         doc.message.emit(f"Re-encoding your {kind.upper()} items with the new model")
         for item in sorted(doc.items.values(), key=lambda i: i is not doc.current):
             if item.kind == kind:
-                self.item(item)
+                self.item(item, old_classes)
 
-    def item(self, item: Item) -> None:
+    def item(self, item: Item, old_classes: tuple[str, ...] = ()) -> None:
         if item.kind == "vae":
             self.reencodes[self.document.open_array(item.original, item.name)] = item.id
         else:
-            self._remap(item)
+            self._remap(item, old_classes)
 
     def pending_any(self) -> bool:
         return bool(self.reencodes or self.remaps)
@@ -42,18 +44,22 @@ class CarryOver:
         """Whether latents of a new model are still on their way for the item."""
         return item_id in self.reencodes.values() or any(t == item_id for t, _ in self.remaps.values())
 
-    def _remap(self, item: Item) -> None:
+    def _remap(self, item: Item, old_classes: tuple[str, ...] = ()) -> None:
         """Draw every seed of a GAN item's history with the new GAN; as each comes back, the part of the history
         that edits it follows (_carry_sample)."""
         doc, current = self.document, item.sample_node()
+        classes = getattr(doc.models.get("gan"), "classes", ())
         for node in sorted(item.drawn, key=lambda n: n != current):  # the sample on screen first
             d = item.drawn[node]
             if d.seed is None:  # an inversion's guess: no seed to draw again
                 continue
-            # a class index means nothing to another GAN: the seed draws its own; refined again by a GAN that
-            # can, after one that could not. tag 0: a lane of its own, so no re-map supersedes another
-            psi, draw = 1.0 if d.psi is None else d.psi, d.asked_draw or d.draw
-            self.remaps[doc.engine.submit(rq.MapSeed(d.seed, psi, tag=0, draw=draw))] = (item.id, node)
+            # a class is drawn again where the new GAN has one of its name, else the seed draws its own and the
+            # name waits for a GAN that has it; refined again by a GAN that can, after one that could not.
+            # tag 0: a lane of its own, so no re-map supersedes another
+            name = class_name(d, old_classes)
+            item.drawn[node] = replace(d, class_name=name)
+            psi, draw, cls = 1.0 if d.psi is None else d.psi, d.asked_draw or d.draw, _index(name, classes)
+            self.remaps[doc.engine.submit(rq.MapSeed(d.seed, psi, tag=0, cls=cls, draw=draw))] = (item.id, node)
         for n in item.history.nodes():  # no seed to wait for (an inversion's w): thumbnails drawn again as it is
             sample = item.sample_node(n.id)
             if sample is None or item.drawn[sample].seed is None:
@@ -80,7 +86,7 @@ class CarryOver:
         if fits_over(item.history, anchors):
             moved = [n.id for n in item.history.nodes() if item.sample_node(n.id) == node]
             item.history = carried_over(item.history, anchors)
-            item.drawn[node] = replace(item.drawn[node], gan_class=None, draw=r.draw, asked_draw=r.asked,
+            item.drawn[node] = replace(item.drawn[node], gan_class=r.cls, draw=r.draw, asked_draw=r.asked,
                                        latent=r.latent, original=r.image)
             for n in moved:
                 item.thumbs.pop(n, None)
@@ -112,3 +118,15 @@ class CarryOver:
             self.document.redraw(item)
             self.document.history_changed.emit()
         return True
+
+
+def class_name(d: Drawn, classes: tuple[str, ...]) -> str | None:
+    """The class a sample was asked to draw, by name: its GAN's name for its index, or the name it kept from a
+    GAN before (None: the seed's own)."""
+    if d.gan_class is not None and 0 <= d.gan_class < len(classes):
+        return classes[d.gan_class]
+    return d.class_name
+
+
+def _index(name: str | None, classes: tuple[str, ...]) -> int | None:
+    return classes.index(name) if name in classes else None

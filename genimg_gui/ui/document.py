@@ -374,7 +374,7 @@ class Document(QObject):
         self.model_loaded.emit(info)
         self.message.emit(f"Loaded {info.name} on {info.device} in {info.seconds * 1000:.0f} ms")
         if previous is not None and previous.path != info.path:
-            self.carry.items(info.kind)
+            self.carry.items(info.kind, previous.classes)
 
     def _on_encoded(self, r: rq.Encoded) -> None:
         if self.carry.on_encoded(r):
