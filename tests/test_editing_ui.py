@@ -7,6 +7,7 @@ from PySide6.QtTest import QTest
 
 from conftest import UI_TIMEOUT
 from genimg_gui.edit import EditState, edited_latent
+from genimg_gui.ui.canvas import CompareMode
 
 
 def open_image(qtbot, window, path):
@@ -53,9 +54,11 @@ def test_a_painted_mask_confines_the_edit_and_undo_removes_it(qtbot, window, ref
     panel.tree.clearSelection()
     panel.item_for(1).setSelected(True)
     panel.item_for(2).setSelected(True)
+    window.compare.setCurrentText(CompareMode.EDITED.value)
     with qtbot.waitSignal(window.document.frames_ready, timeout=UI_TIMEOUT) as got:
         panel.compare_button.click()
     assert np.array_equal(got.args[0].images[0], whole) and np.array_equal(got.args[0].images[1], item.image)
+    assert window.canvas.mode == CompareMode.SIDE_BY_SIDE  # "Edited only" would show B alone
     panel.stop_button.click()
 
     window.document.undo()

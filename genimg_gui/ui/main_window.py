@@ -194,6 +194,7 @@ class MainWindow(QMainWindow):
         self.model_panel.device_requested.connect(self.settings.set_device)
         self.model_panel.train_requested.connect(self.train_dialog)
         self.compare.currentIndexChanged.connect(lambda i: self.canvas.set_mode(list(CompareMode)[i]))
+        self.history_panel.compare_requested.connect(self._show_both_panes)
         self.history = HistoryController(d, self.history_panel, self.canvas)
         self.model_opener = ModelController(d, self.model_panel, self)
         d.directions_changed.connect(self._on_directions)
@@ -322,6 +323,11 @@ class MainWindow(QMainWindow):
         dialog.model_trained.connect(self.document.load_model)
         dialog.show()
         return dialog
+
+    def _show_both_panes(self, *_states) -> None:
+        """Compare A/B puts A in the original's pane: "Edited only" would show B alone."""
+        if list(CompareMode)[self.compare.currentIndex()] == CompareMode.EDITED:
+            self.compare.setCurrentIndex(list(CompareMode).index(CompareMode.SIDE_BY_SIDE))
 
     def paste(self) -> None:
         image = QGuiApplication.clipboard().image()
