@@ -282,3 +282,25 @@ def test_restored_states_get_history_thumbnails_drawn_with_their_masks(qtbot, wi
     masked = _thumbnail(reference.render_thumbnail("vae", edited, mask, base, 0, 48), 48)
     whole = _thumbnail(reference.render_thumbnail("vae", edited, None, None, 0, 48), 48)
     assert np.array_equal(item.thumbs[2], masked) and not np.array_equal(masked, whole)
+
+
+def test_a_second_window_leaves_the_first_ones_autosave_alone_and_says_so(qtbot, engine, model_dir, image_files):
+    first = _window_with_the_vae(qtbot, engine, model_dir)
+    with qtbot.waitSignal(first.document.item_added, timeout=TIMEOUT):
+        first.open_paths([str(image_files[0])])
+    qtbot.waitUntil(lambda: first.autosaver.saves > 0, timeout=TIMEOUT)
+    from genimg_gui.engine.engine import Engine
+
+    second = _window_with_the_vae(qtbot, Engine("cpu"), model_dir)  # its own engine, as another process has
+    assert second.offer_restore() == 0  # the first window's autosave is its work, not a crash's
+    assert "Another genimg window is open" in second.status.currentMessage()
+    with qtbot.waitSignal(second.document.item_added, timeout=TIMEOUT):
+        second.open_paths([str(image_files[1])])
+    qtbot.wait(300)
+    assert second.autosaver.saves == 0
+    assert [i.name for i in sess.load_session().items] == [image_files[0].name]
+    first.close()  # a clean quit: the next window autosaves
+    third = _window_with_the_vae(qtbot, Engine("cpu"), model_dir)  # (closing shut the first's engine down)
+    assert third.autosaver.owner and third.offer_restore() == 0
+    second.close()
+    third.close()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QObject, QTimer
+from PySide6.QtCore import QLockFile, QObject, QTimer
 
 from ..session import SessionError, discard_session, load_session, save_session, session_file
 from .document import Document
@@ -19,9 +19,15 @@ class Autosaver(QObject):
         self.path = Path(path or session_file())
         self.saves = 0
         self.had_items = False  # images were open this run: once all are closed, nothing is left to restore
+        # one window autosaves to the file: a second one open at once wrote over the first's work. A lock held by
+        # a process that is gone (a crash) is stale and taken over; one of a running window is not, whatever its age
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self.lock = QLockFile(str(self.path) + ".lock")
+        self.lock.setStaleLockTime(0)
+        self.owner = self.lock.tryLock(0)
         # a session the last run left is offered back first (MainWindow.offer_restore): until it is restored or
         # declined, saving would write over it while the question is up (the startup sample alone asks a save)
-        self.held = self.path.is_file()
+        self.held = self.owner and self.path.is_file()
         self.timer = QTimer(self)
         self.timer.setSingleShot(True)
         self.timer.setInterval(idle_ms)
@@ -36,7 +42,7 @@ class Autosaver(QObject):
 
     def save_now(self) -> None:
         self.timer.stop()
-        if self.held:
+        if self.held or not self.owner:
             return
         if self.document.carry.pending_any():  # half carried over to a new model: save once it has all arrived
             self.timer.start()
@@ -52,8 +58,8 @@ class Autosaver(QObject):
             self.document.error.emit(f"Autosave failed ({e}); your work is still open, export it to keep it")
 
     def pending(self) -> bool:
-        """A session left by a run that did not quit cleanly."""
-        return self.path.is_file()
+        """A session left by a run that did not quit cleanly (not another window's, still open)."""
+        return self.owner and self.path.is_file()
 
     def restore(self) -> int:
         """Bring the saved session back, beside what this run opened meanwhile; returns how many images it held."""
@@ -79,4 +85,12 @@ class Autosaver(QObject):
 
     def discard(self) -> None:
         self.timer.stop()
-        discard_session(self.path)
+        if self.owner:
+            discard_session(self.path)
+
+    def close(self) -> None:
+        """A clean quit: nothing left to restore, and the next window may autosave."""
+        self.discard()
+        if self.owner:
+            self.lock.unlock()
+            self.owner = False

@@ -395,6 +395,10 @@ class MainWindow(QMainWindow):
 
     def offer_restore(self) -> int:
         """After a crash or kill: offer the autosaved session back. Returns the images restored."""
+        if not self.autosaver.owner:
+            self.status.show_message("Another genimg window is open and autosaving: this one's work is not "
+                                     "autosaved, so export what you want to keep")
+            return 0
         if not self.autosaver.pending():
             return 0
         if not self.ask_restore():
@@ -426,7 +430,7 @@ class MainWindow(QMainWindow):
             return
         for dialog in self.findChildren(TrainDialog):
             dialog.close()  # a run still training saves its checkpoint and model, as Stop does
-        self.autosaver.discard()
+        self.autosaver.close()
         self.settings.set_window_state(self.saveGeometry(), self.saveState())
         self.settings.sync()
         self.document.engine.shutdown()
