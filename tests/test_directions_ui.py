@@ -298,3 +298,27 @@ def test_deleting_a_direction_a_masked_edit_uses_keeps_outside_the_mask_unedited
     settle(qtbot, item)
     unedited = reference.decode("vae", state.base)
     assert np.array_equal(item.image, unedited)  # on screen at once: the edit did not spread outside the mask
+
+
+def test_deleting_a_direction_redraws_a_masked_edit_on_an_image_that_is_not_the_current_one(qtbot, window,
+                                                                                             reference,
+                                                                                             image_files):
+    doc = window.document
+    with qtbot.waitSignal(doc.item_added, timeout=UI_TIMEOUT):
+        window.open_paths([str(image_files[0])])
+    item = doc.current
+    d = doc.directions("vae")
+    vector = np.zeros(d.basis.shape[1], np.float32)
+    vector[:4] = 1.0
+    doc.set_directions("vae", d.with_direction(vector / np.linalg.norm(vector), 2.0, "mine"))
+    mask = np.zeros(item.original.shape[:2], np.float32)
+    mask[:, : mask.shape[1] // 2] = 1
+    doc.commit_state(item.history.current.with_values((0.0,) * len(d) + (2.5,)).with_mask(mask))
+    settle(qtbot, item)
+    with qtbot.waitSignal(doc.item_added, timeout=UI_TIMEOUT):
+        window.open_paths([str(image_files[1])])  # another image becomes the current one
+    assert doc.current is not item
+    slider_menu(window, len(d), "Delete")
+    doc.select(item.id)  # back to the masked edit
+    settle(qtbot, item)
+    assert np.array_equal(item.image, reference.decode("vae", item.history.current.base))  # not the old edit

@@ -154,9 +154,11 @@ def test_a_time_limit_still_brings_back_what_the_candidates_wrote(script, tmp_pa
 
     def time_limit() -> None:  # once both candidates can take the signal (a loaded machine starts them slowly)
         deadline = time.monotonic() + 60
-        while len(list(work.glob("*.ready"))) < 2 and time.monotonic() < deadline:
+        def ready() -> bool:  # this process too: SIGTERM before its handler is in would end pytest itself
+            return len(list(work.glob("*.ready"))) == 2 and signal.getsignal(signal.SIGTERM) is script._waiting_on
+        while not ready() and time.monotonic() < deadline:
             time.sleep(0.05)
-        for pid in [r.pid for r in started] + [os.getpid()]:
+        for pid in [r.pid for r in started] + ([os.getpid()] if ready() else []):
             os.kill(pid, signal.SIGTERM)
 
     before = signal.getsignal(signal.SIGTERM)

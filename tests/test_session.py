@@ -13,6 +13,7 @@ import pytest
 from genimg_gui import session as sess
 from genimg_gui.catalog import read_entry
 from genimg_gui.edit import EditState, History, carried_over, edited_latent
+from genimg_gui.engine.engine import Engine
 from genimg_gui.seed_draws import OWN, REFINE, SKIP_MIXTURES, Drawn
 from genimg_gui.ui.main_window import MainWindow
 
@@ -289,8 +290,6 @@ def test_a_second_window_leaves_the_first_ones_autosave_alone_and_says_so(qtbot,
     with qtbot.waitSignal(first.document.item_added, timeout=TIMEOUT):
         first.open_paths([str(image_files[0])])
     qtbot.waitUntil(lambda: first.autosaver.saves > 0, timeout=TIMEOUT)
-    from genimg_gui.engine.engine import Engine
-
     second = _window_with_the_vae(qtbot, Engine("cpu"), model_dir)  # its own engine, as another process has
     assert second.offer_restore() == 0  # the first window's autosave is its work, not a crash's
     assert "Another genimg window is open" in second.status.currentMessage()
@@ -304,3 +303,14 @@ def test_a_second_window_leaves_the_first_ones_autosave_alone_and_says_so(qtbot,
     assert third.autosaver.owner and third.offer_restore() == 0
     second.close()
     third.close()
+
+
+def test_a_session_gone_before_the_question_does_not_stop_the_autosave(qtbot, engine, model_dir, image_files):
+    left = _left_by_a_crash(model_dir, image_files[1])
+    w = _window_with_the_vae(qtbot, engine, model_dir)
+    assert w.autosaver.held
+    left.unlink()  # e.g. another genimg quitting cleanly removed it
+    w.ask_restore = lambda: pytest.fail("nothing to offer")
+    assert w.offer_restore() == 0
+    w.open_paths([str(image_files[0])])
+    qtbot.waitUntil(lambda: w.autosaver.saves > 0, timeout=TIMEOUT)

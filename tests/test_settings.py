@@ -1,6 +1,8 @@
 """Settings persist across windows: recent files, last models, the chosen device, geometry."""
 from __future__ import annotations
 
+from pathlib import Path
+
 from PySide6.QtCore import QRect
 
 from genimg_gui.catalog import read_entry
@@ -105,3 +107,12 @@ def test_export_dialogs_open_where_the_user_works_and_drop_the_images_own_extens
     w.recipes.save_dialog()
     assert offered[2] == str(chosen.parent / f"{stem}.recipe.json")
     assert Settings().export_path("seed 5", ".png") == str(chosen.parent / "seed 5.png")
+
+
+def test_export_names_drop_the_image_extension_of_derived_names_too(tmp_path):
+    s = Settings(str(tmp_path / "s.ini"))
+    folder = Path(s.export_path("x", "")).parent
+    for name, expected in (("1f600.png", "1f600.png"), ("1f600.png (inverted)", "1f600 (inverted).png"),
+                           ("a.JPG (to VAE) (inverted)", "a (to VAE) (inverted).png"), ("seed 5", "seed 5.png"),
+                           ("photo.v2", "photo.v2.png"), ("pngs.png.txt", "pngs.png.txt.png")):
+        assert s.export_path(name, ".png") == str(folder / expected)

@@ -510,3 +510,40 @@ def test_new_sample_asks_for_a_new_item_of_another_seed_and_leaves_the_current_o
     qtbot.mouseClick(panel.new_button, LEFT)
     [(seed, psi, _cls, _draw)] = new
     assert seed != 58 and psi == 0.5 and panel.seed.value() == seed and changed == []
+
+
+def test_an_error_repeating_while_it_shows_is_not_listed_again_and_the_list_stays_short(qtbot):
+    from genimg_gui.ui.status import MAX_ERRORS, StatusBar
+
+    bar = shown(qtbot, StatusBar())
+    for _ in range(50):  # e.g. every preview of a slider drag running out of GPU memory, or every autosave failing
+        bar.show_error("Decode: out of memory on cuda:0")
+    assert bar.currentMessage() == "⚠ Decode: out of memory on cuda:0"
+    for i in range(50):
+        bar.show_error(f"file{i}.png is not an image")
+    assert bar.currentMessage().startswith(f"⚠ 51 problems (the last {MAX_ERRORS}): ")
+    assert bar.toolTip().count("\n") == MAX_ERRORS - 1 and "file49.png" in bar.currentMessage()
+
+
+def test_a_wheel_run_is_committed_before_focus_or_a_key_goes_elsewhere(qtbot, monkeypatch):
+    """Wheeling a slider and at once clicking another image, or pressing Ctrl+Z, must record the run first:
+    committed later, it was the next image's values (a no-op) and the wheeled image kept a picture its history
+    did not hold; Ctrl+Z undid the step before it."""
+    import genimg_gui.ui.sliders as sliders_module
+
+    monkeypatch.setattr(sliders_module, "WHEEL_REST_MS", 60_000)  # the user is quicker than the timer
+    panel = shown(qtbot, SliderPanel())
+    panel.set_directions(("PC1", "PC2"))
+    qtbot.waitUntil(panel.sliders[1].isVisible)
+    committed = []
+    panel.edit_committed.connect(committed.append)
+    for expected, leave in ((1, lambda: panel.sliders[1].setFocus()),  # a click elsewhere takes the focus
+                            (2, lambda: qtbot.keyClick(panel.sliders[1], Qt.Key.Key_Z,
+                                                       Qt.KeyboardModifier.ControlModifier))):
+        slider = panel.sliders[0] if expected == 1 else panel.sliders[1]
+        slider.setFocus()
+        qtbot.waitUntil(slider.hasFocus)
+        wheel(slider, 2)
+        leave()
+        qtbot.waitUntil(lambda: len(committed) == expected, timeout=2000)
+        assert committed[-1] == panel.values()

@@ -202,15 +202,23 @@ class DirectionsController(QObject):
             return
         def bake(state):
             return without_direction(state, directions, index)
+
+        def loses_it(state) -> bool:  # a masked state that used the direction: its picture changes
+            return state.mask is not None and index < len(state.values) and bool(state.values[index])
+        redraw = []
         for item in self.document.all_items(kind):  # closed ones too: they may be reopened
+            for node in item.history.nodes():
+                if loses_it(node.state):
+                    item.thumbs.pop(node.id, None)
+            if loses_it(item.history.current) and item.id in self.document.items:
+                redraw.append(item)
             item.history = item.history.mapped(bake)
             item.requested = None if item.requested is None else bake(item.requested)
             item.exported = None if item.exported is None else bake(item.exported)
         self.document.set_directions(kind, directions.without(index))
         self._save(kind)
         self.document.history_changed.emit()  # step descriptions name directions by position
-        current = self.document.current
-        if current is not None and current.kind == kind and current.history.current.mask is not None:
-            self.document.redraw(current)  # a masked edit lost the deleted direction's share
+        for item in redraw:  # a masked edit lost the deleted direction's share; the current one or not
+            self.document.redraw(item)
         self.document.message.emit(f"Deleted “{label}”; images edited with it keep the edit (masked edits lose "
                                    "its part: outside a mask stays unedited)")

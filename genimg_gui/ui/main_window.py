@@ -400,6 +400,7 @@ class MainWindow(QMainWindow):
                                      "autosaved, so export what you want to keep")
             return 0
         if not self.autosaver.pending():
+            self.autosaver.release()  # held at start-up for a session that is gone since: save this run's work
             return 0
         if not self.ask_restore():
             self.autosaver.decline()

@@ -2,14 +2,17 @@
 the last models and device, the window's geometry and docks, recent files, where exports go."""
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from PySide6.QtCore import QByteArray, QSettings
 
+from ..imaging import IMAGE_SUFFIXES
 from ..paths import config_dir
 
 MAX_RECENT = 10
-IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".webp", ".bmp", ".gif", ".tif", ".tiff"}
+# an image file's extension at the end of an item's name or before what a derived name adds (" (to VAE)")
+IMAGE_EXTENSION = re.compile(r"\.(?:%s)(?=$| \()" % "|".join(s[1:] for s in sorted(IMAGE_SUFFIXES)), re.IGNORECASE)
 
 
 class Settings:
@@ -43,7 +46,7 @@ class Settings:
     def export_path(self, name: str, suffix: str) -> str:
         """A save dialog's starting path: name without its image extension (1f600.png's PNG is 1f600.png, not
         1f600.png.png) and suffix, in the folder of the last export, else of the last opened file, else home."""
-        stem = name[: -len(Path(name).suffix)] if Path(name).suffix.lower() in IMAGE_SUFFIXES else name
+        stem = IMAGE_EXTENSION.sub("", name)  # also inside a derived name: "1f600.png (inverted)" -> "1f600 (inverted)"
         last, recent = self.q.value("export/folder", "", str), self.recent_files()
         folders = [Path(last)] if last else []
         folders += [Path(recent[0]).parent] if recent else []

@@ -10,7 +10,7 @@ from __future__ import annotations
 import random
 
 import numpy as np
-from PySide6.QtCore import QRectF, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QRectF, Qt, QTimer, Signal
 from PySide6.QtGui import QImage, QPainter
 from PySide6.QtWidgets import (QCheckBox, QGridLayout, QHBoxLayout, QInputDialog, QLabel, QMenu, QProgressBar,
                                QPushButton, QScrollArea, QSlider, QToolButton, QVBoxLayout, QWidget)
@@ -23,6 +23,8 @@ SLIDER_WIDTH = 110  # px; the slider never shrinks below a usable length
 ROWS_PER_DIRECTION = 2  # the slider row, then its preview strip
 STRIP_HEIGHT = 30
 WHEEL_REST_MS = 400  # a run of wheel notches on a slider is one undo step, committed once the wheel rests
+FLUSH_EVENTS = (QEvent.Type.ShortcutOverride, QEvent.Type.KeyPress, QEvent.Type.MouseButtonPress,
+                QEvent.Type.FocusOut)  # ...or before any of these: see DirectionSlider.event
 # (upper bound in sigma, colour, word): green, amber, red
 TYPICALITY = ((2.0, "#3c9d4e", "typical"), (3.5, "#d19a1e", "unusual"),
               (float("inf"), "#c8423b", "off-distribution: images may break"))
@@ -117,6 +119,16 @@ class DirectionSlider(QSlider):
         finally:
             self.wheeling = False
         self._rest.start()
+
+    def event(self, event) -> bool:
+        """A wheel run still waiting to rest is committed before anything else reaches the slider's item: a key
+        (Ctrl+Z, an arrow), a click, or the focus going to another widget (a click on another image): committed
+        once the timer ran out, it recorded whatever item and values were current by then."""
+        rest = getattr(self, "_rest", None)  # None while QSlider's constructor sends its first events
+        if rest is not None and rest.isActive() and event.type() in FLUSH_EVENTS:
+            rest.stop()
+            self.wheel_rested.emit()
+        return super().event(event)
 
 
 class SliderPanel(QWidget):

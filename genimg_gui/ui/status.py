@@ -4,6 +4,8 @@ from __future__ import annotations
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QLabel, QProgressBar, QPushButton, QStatusBar
 
+MAX_ERRORS = 5  # joined errors shown; one repeating (each decode of a drag failing) is listed once
+
 
 class StatusBar(QStatusBar):
     cancel_requested = Signal(int)
@@ -23,7 +25,8 @@ class StatusBar(QStatusBar):
         self.retry.setToolTip("Switch the device to the CPU and run the request that ran out of memory again")
         self.retry.clicked.connect(self._on_retry)
         self._retry_seq = 0
-        self._errors: list[str] = []  # those on show
+        self._errors: list[str] = []  # those on show (the last MAX_ERRORS)
+        self._error_count = 0  # all of them, repeats left out
         for w in (self.retry, self.bar, self.cancel, self.device, self.timing):
             self.addPermanentWidget(w)
         self.bar.hide()
@@ -39,18 +42,25 @@ class StatusBar(QStatusBar):
         self.retry_requested.emit(self._retry_seq)
 
     def show_message(self, text: str) -> None:
-        self._errors = []
+        self._errors, self._error_count = [], 0
         self.setStyleSheet("")
         self.setToolTip("")
         self.showMessage(text, 8000)
 
     def show_error(self, text: str) -> None:
         """An error; one arriving while another shows joins it (several bad files opened at once each get
-        theirs: the last one used to hide the others), all of them in the tooltip too."""
-        self._errors = [*self._errors, text] if self._errors and self.currentMessage() else [text]
+        theirs: the last one used to hide the others), the last MAX_ERRORS in the tooltip too; a repeat is not
+        listed again (each preview of a drag running out of memory listed its own)."""
+        if not (self._errors and self.currentMessage()):
+            self._errors, self._error_count = [], 0
+        if text not in self._errors:
+            self._errors = [*self._errors, text][-MAX_ERRORS:]
+            self._error_count += 1
         self.setStyleSheet("QStatusBar { color: #ff6b6b; }")
-        many = len(self._errors) > 1
-        self.showMessage("⚠ " + (f"{len(self._errors)} problems: " if many else "") + "; ".join(self._errors), 15000)
+        count = self._error_count
+        head = "" if count == 1 else f"{count} problems: " if count <= MAX_ERRORS else \
+            f"{count} problems (the last {MAX_ERRORS}): "
+        self.showMessage("⚠ " + head + "; ".join(self._errors), 15000)
         self.setToolTip("\n".join(self._errors))
 
     def show_progress(self, seq: int, fraction: float, text: str) -> None:
