@@ -276,36 +276,11 @@ def test_meter_follows_the_current_latent(qtbot, window, image_files):
     assert meter.distance == pytest.approx(prior_distance(doc.current_latent(), doc.directions("gan")))
 
 
-def test_deleting_a_direction_a_masked_edit_uses_keeps_outside_the_mask_unedited_and_redraws(qtbot, window,
-                                                                                               reference,
-                                                                                               image_files):
+def _masked_edit_with_a_user_direction(qtbot, window, image_file):
+    """An image whose edit, masked to its left half, is +2.5σ along a user direction (the last slider)."""
     doc = window.document
     with qtbot.waitSignal(doc.item_added, timeout=UI_TIMEOUT):
-        window.open_paths([str(image_files[0])])
-    item = doc.current
-    d = doc.directions("vae")
-    vector = np.zeros(d.basis.shape[1], np.float32)
-    vector[:4] = 1.0
-    doc.set_directions("vae", d.with_direction(vector / np.linalg.norm(vector), 2.0, "mine"))  # a user direction
-    mask = np.zeros(item.original.shape[:2], np.float32)
-    mask[:, : mask.shape[1] // 2] = 1  # the edit shows on the left half only
-    values = (0.0,) * len(d) + (2.5,)
-    doc.commit_state(item.history.current.with_values(values).with_mask(mask))
-    settle(qtbot, item)
-    slider_menu(window, len(d), "Delete")
-    state = item.history.current
-    assert state.values == (0.0,) * len(d) and state.mask is not None
-    settle(qtbot, item)
-    unedited = reference.decode("vae", state.base)
-    assert np.array_equal(item.image, unedited)  # on screen at once: the edit did not spread outside the mask
-
-
-def test_deleting_a_direction_redraws_a_masked_edit_on_an_image_that_is_not_the_current_one(qtbot, window,
-                                                                                             reference,
-                                                                                             image_files):
-    doc = window.document
-    with qtbot.waitSignal(doc.item_added, timeout=UI_TIMEOUT):
-        window.open_paths([str(image_files[0])])
+        window.open_paths([str(image_file)])
     item = doc.current
     d = doc.directions("vae")
     vector = np.zeros(d.basis.shape[1], np.float32)
@@ -315,10 +290,24 @@ def test_deleting_a_direction_redraws_a_masked_edit_on_an_image_that_is_not_the_
     mask[:, : mask.shape[1] // 2] = 1
     doc.commit_state(item.history.current.with_values((0.0,) * len(d) + (2.5,)).with_mask(mask))
     settle(qtbot, item)
-    with qtbot.waitSignal(doc.item_added, timeout=UI_TIMEOUT):
-        window.open_paths([str(image_files[1])])  # another image becomes the current one
-    assert doc.current is not item
-    slider_menu(window, len(d), "Delete")
-    doc.select(item.id)  # back to the masked edit
+    return item
+
+
+@pytest.mark.parametrize("current", [True, False], ids=["on screen", "another image on screen"])
+def test_deleting_a_direction_a_masked_edit_uses_keeps_outside_the_mask_unedited_and_redraws(qtbot, window,
+                                                                                               reference,
+                                                                                               image_files, current):
+    doc = window.document
+    item = _masked_edit_with_a_user_direction(qtbot, window, image_files[0])
+    builtin = len(doc.directions("vae")) - 1
+    if not current:
+        with qtbot.waitSignal(doc.item_added, timeout=UI_TIMEOUT):
+            window.open_paths([str(image_files[1])])
+        assert doc.current is not item
+    slider_menu(window, builtin, "Delete")
+    state = item.history.current
+    assert state.values == (0.0,) * builtin and state.mask is not None
+    doc.select(item.id)
     settle(qtbot, item)
-    assert np.array_equal(item.image, reference.decode("vae", item.history.current.base))  # not the old edit
+    # drawn again at once: the edit did not spread outside the mask, nor stayed on screen inside it
+    assert np.array_equal(item.image, reference.decode("vae", state.base))
