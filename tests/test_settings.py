@@ -116,3 +116,17 @@ def test_export_names_drop_the_image_extension_of_derived_names_too(tmp_path):
                            ("a.JPG (to VAE) (inverted)", "a (to VAE) (inverted).png"), ("seed 5", "seed 5.png"),
                            ("photo.v2", "photo.v2.png"), ("pngs.png.txt", "pngs.png.txt.png")):
         assert s.export_path(name, ".png") == str(folder / expected)
+
+
+def test_a_file_that_could_not_be_opened_leaves_open_recent(qtbot, engine, model_dir, image_files, tmp_path):
+    w = MainWindow(engine, [read_entry(model_dir / "tiny-vae")])
+    qtbot.addWidget(w)
+    with qtbot.waitSignal(w.document.model_loaded, timeout=TIMEOUT):
+        w.document.load_model(str(model_dir / "tiny-vae"))
+    broken = tmp_path / "broken.png"
+    broken.write_bytes(b"\x89PNG not really")
+    with qtbot.waitSignal(w.document.item_added, timeout=TIMEOUT):
+        w.open_paths([str(broken), str(image_files[0])])
+    qtbot.waitUntil(lambda: "broken.png" in w.last_error, timeout=TIMEOUT)
+    assert Settings().recent_files() == [str(image_files[0])]
+    w.close()

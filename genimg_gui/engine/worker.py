@@ -154,7 +154,7 @@ class Worker(QObject):
             try:
                 image = np.asarray(open_image(path))
             except ImageLoadError as e:
-                self.failed.emit(rq.Failed(r.seq, "EncodeFiles", str(e), final=False))
+                self.failed.emit(rq.Failed(r.seq, "EncodeFiles", str(e), final=False, path=str(path)))
                 continue
             self._emit_encoded(r.seq, Path(path).name, image, r.fit)
         self.progress.emit(rq.Progress(r.seq, 1.0, "done"))

@@ -176,6 +176,7 @@ class MainWindow(QMainWindow):
         d.history_changed.connect(self._update_actions)
         d.message.connect(self.status.show_message)
         d.error.connect(self.show_error)
+        d.engine.failed.connect(self._forget_unreadable)
         d.progress.connect(lambda p: self.status.show_progress(p.seq, p.fraction, p.text))
         d.decode_time.connect(self.status.show_decode_time)
         self.status.cancel_requested.connect(d.cancel)
@@ -298,6 +299,10 @@ class MainWindow(QMainWindow):
                 images.append(str(path))
         self.settings.add_recent([str(Path(p)) for p in paths])
         self.document.open_files(images, self.fit_mode.currentText())
+
+    def _forget_unreadable(self, failed) -> None:
+        if failed.path:  # a file of several that could not be opened: not one to offer again
+            self.settings.forget_recent(failed.path)
 
     def _fill_recent_menu(self) -> None:
         self.recent_menu.clear()

@@ -40,6 +40,10 @@ class Settings:
         self.q.setValue("recent_files", recent)
         return recent
 
+    def forget_recent(self, path: str) -> None:
+        """A file that could not be opened leaves File → Open recent."""
+        self.q.setValue("recent_files", [p for p in self.recent_files() if p != path])
+
     def clear_recent(self) -> None:
         self.q.setValue("recent_files", [])
 
