@@ -99,3 +99,7 @@ def test_history_panel_keeps_branches_goes_back_and_compares(qtbot, window, refe
     assert window.canvas.labels == ("A: state 0", "B: state 3")
     panel.stop_button.click()
     assert window.canvas.labels == (None, None)
+    with qtbot.waitSignal(window.document.frames_ready, timeout=UI_TIMEOUT):
+        panel.compare_button.click()
+    window.document.undo()  # a step away ends the comparison: the panes show the item again, not under A/B
+    assert window.canvas.labels == (None, None) and not panel.stop_button.isEnabled()

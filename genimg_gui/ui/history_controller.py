@@ -62,6 +62,9 @@ class HistoryController(QObject):
         panel.node_activated.connect(document.goto)
         panel.compare_requested.connect(self.compare)
         panel.compare_cleared.connect(self.stop_comparing)
+        # an undo, a jump or another image ends a comparison: its panes would show the new state under A/B captions
+        document.history_changed.connect(self._end_comparison)
+        document.current_changed.connect(self._end_comparison)
 
     def refresh(self, *_) -> None:
         item = self.document.current
@@ -130,6 +133,10 @@ class HistoryController(QObject):
         a, b = self.comparing
         self.canvas.set_labels(f"A: state {a}", f"B: state {b}")
         self.canvas.set_images(to_qimage(r.images[0]), to_qimage(r.images[1]))
+
+    def _end_comparison(self, *_) -> None:
+        if self.comparing is not None:
+            self.panel.stop_comparing()  # which comes back as stop_comparing
 
     def stop_comparing(self) -> None:
         self.comparing = None
