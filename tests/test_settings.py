@@ -100,7 +100,8 @@ def test_export_dialogs_open_where_the_user_works_and_drop_the_images_own_extens
                         (str(chosen), ""))
     w.export_png_dialog(1)
     stem = image_files[0].stem
-    assert offered[0] == str(image_files[0].parent / f"{stem}.png")  # beside the file it opened, not a.png.png
+    # beside the file it opened, not a.png.png, and not over it
+    assert offered[0] == str(image_files[0].parent / f"{stem} (edited).png")
     assert chosen.is_file()
     w.export_latent_dialog()
     assert offered[1] == str(chosen.parent / f"{stem}.npz")  # then where it last exported
@@ -130,3 +131,12 @@ def test_a_file_that_could_not_be_opened_leaves_open_recent(qtbot, engine, model
     qtbot.waitUntil(lambda: "broken.png" in w.last_error, timeout=TIMEOUT)
     assert Settings().recent_files() == [str(image_files[0])]
     w.close()
+
+
+def test_an_export_is_never_offered_over_an_existing_file(tmp_path):
+    s = Settings()
+    s.exported_to(str(tmp_path / "earlier.png"))
+    (tmp_path / "1f60d.png").write_bytes(b"an input picture")
+    (tmp_path / "1f60d (edited).png").write_bytes(b"an earlier export")
+    assert s.export_path("1f60d.png", ".png") == str(tmp_path / "1f60d (edited 2).png")
+    assert s.export_path("1f60d.png", ".npz") == str(tmp_path / "1f60d.npz")

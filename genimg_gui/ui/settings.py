@@ -49,13 +49,17 @@ class Settings:
 
     def export_path(self, name: str, suffix: str) -> str:
         """A save dialog's starting path: name without its image extension (1f600.png's PNG is 1f600.png, not
-        1f600.png.png) and suffix, in the folder of the last export, else of the last opened file, else home."""
+        1f600.png.png) and suffix, in the folder of the last export, else of the last opened file, else home;
+        "1f600 (edited).png" where that file exists."""
         stem = IMAGE_EXTENSION.sub("", name)  # also inside a derived name: "1f600.png (inverted)" -> "1f600 (inverted)"
         last, recent = self.q.value("export/folder", "", str), self.recent_files()
         folders = [Path(last)] if last else []
         folders += [Path(recent[0]).parent] if recent else []
         folder = next((f for f in folders if f.is_dir()), Path.home())
-        return str(folder / f"{stem}{suffix}")
+        path, n = folder / f"{stem}{suffix}", 1
+        while path.exists():  # never offered to write over a file, least of all the picture it was opened from
+            path, n = folder / f"{stem} (edited{f' {n}' if n > 1 else ''}){suffix}", n + 1
+        return str(path)
 
     def exported_to(self, path: str) -> None:
         """Remember where the user saved, for the next save dialog."""
