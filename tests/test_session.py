@@ -293,6 +293,7 @@ def test_a_second_window_leaves_the_first_ones_autosave_alone_and_says_so(qtbot,
     second = _window_with_the_vae(qtbot, Engine("cpu"), model_dir)  # its own engine, as another process has
     assert second.offer_restore() == 0  # the first window's autosave is its work, not a crash's
     assert "Another genimg window is open" in second.status.currentMessage()
+    assert "not autosaved" in second.windowTitle() and first.windowTitle() == "genimg"
     with qtbot.waitSignal(second.document.item_added, timeout=TIMEOUT):
         second.open_paths([str(image_files[1])])
     qtbot.wait(300)

@@ -400,7 +400,8 @@ class MainWindow(QMainWindow):
 
     def offer_restore(self) -> int:
         """After a crash or kill: offer the autosaved session back. Returns the images restored."""
-        if not self.autosaver.owner:
+        if not self.autosaver.owner:  # said in the title too: a status message is gone in seconds
+            self.setWindowTitle("genimg (not autosaved: another genimg window is open)")
             self.status.show_message("Another genimg window is open and autosaving: this one's work is not "
                                      "autosaved, so export what you want to keep")
             return 0
