@@ -80,6 +80,24 @@ def test_cancelling_an_inversion_keeps_its_best_preview(qtbot, window, image_fil
     assert "Cancelled" in window.status.currentMessage()
 
 
+def test_closing_an_image_mid_inversion_stops_the_run_and_reopening_brings_its_best_preview(qtbot, window,
+                                                                                             image_files):
+    open_image(qtbot, window, image_files[0])
+    window.gan_panel.steps.setValue(2000)
+    previews = []
+    window.document.inverted.connect(previews.append)
+    window.gan_panel.invert_button.click()
+    qtbot.waitUntil(lambda: len(previews) >= 2, timeout=UI_TIMEOUT)  # the start and one preview
+    item = window.document.current
+    assert item.name.endswith("(inverted)")
+    with qtbot.waitSignal(window.document.history_changed, timeout=UI_TIMEOUT):
+        window.document.close_item(item.id)
+    qtbot.waitUntil(lambda: not window.inversion.runs, timeout=UI_TIMEOUT)  # stopped, not run to its 2,000 steps
+    assert not previews[-1].final and previews[-1].step < 2000
+    assert window.document.reopen_closed() is item
+    assert np.array_equal(item.history.current.base, previews[-1].latent)
+
+
 def test_out_of_gpu_memory_offers_retry_on_cpu_in_the_status_bar(qtbot, window, image_files, monkeypatch):
     """The worker believes it runs on a full GPU; the status bar's Retry on CPU encodes the image after all."""
     import torch

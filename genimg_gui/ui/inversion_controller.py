@@ -27,6 +27,7 @@ class InversionController(QObject):
         panel.invert_requested.connect(self.invert_current)
         document.inverted.connect(self._on_inverted)
         document.engine.failed.connect(self._on_failed)
+        document.item_removed.connect(self._on_closed)
 
     def invert_current(self, steps: int, editability: float) -> int | None:
         item = self.document.current
@@ -60,6 +61,12 @@ class InversionController(QObject):
             run.last = r
             self.document.show_image(run.item, r.image)
             self.document.message.emit(f"Inverting {run.name}: step {r.step}/{r.steps}, error {r.loss:.4f}")
+
+    def _on_closed(self, item_id: int) -> None:
+        """Its item closed: the run stops, and keeps its best preview (_on_failed) for a reopening."""
+        for seq, run in self.runs.items():
+            if run.item is not None and run.item.id == item_id:
+                self.document.cancel(seq)
 
     def _on_failed(self, f: rq.Failed) -> None:
         """Cancelled or failed midway: keep the best preview so far as the item's state."""
