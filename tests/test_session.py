@@ -315,3 +315,23 @@ def test_a_session_gone_before_the_question_does_not_stop_the_autosave(qtbot, en
     assert w.offer_restore() == 0
     w.open_paths([str(image_files[0])])
     qtbot.waitUntil(lambda: w.autosaver.saves > 0, timeout=TIMEOUT)
+
+
+def test_a_restored_session_with_samples_drops_the_sample_made_while_the_question_was_up(qtbot, window, model_dir):
+    doc = window.document
+    [auto] = doc.items.values()  # the sample the GAN made as it loaded
+    with qtbot.waitSignal(doc.item_added, timeout=TIMEOUT):
+        doc.generate(7, 0.7, new_item=True)
+    doc.close_item(auto.id)
+    saved = doc.to_session()
+    window.close()  # a clean quit removes the autosave: this stands in for one a crash left
+    sess.save_session(saved)
+    entries = [read_entry(model_dir / "tiny-vae"), read_entry(model_dir / "tiny-gan")]
+    again = MainWindow(Engine("cpu"), entries)
+    qtbot.addWidget(again)
+    with qtbot.waitSignal(again.document.item_added, timeout=TIMEOUT):  # its own start-up sample
+        again.document.load_model(str(model_dir / "tiny-gan"))
+    again.ask_restore = lambda: True
+    assert again.offer_restore() == 1
+    assert [i.name for i in again.document.items.values()] == ["seed 7"]
+    again.close()

@@ -111,6 +111,7 @@ class Document(QObject):
         self._next_id = 1
         self._pending_gan: dict[int, int] = {}     # MapSeed seq -> item id (None: a new item)
         self.carry = CarryOver(self)  # a new model takes the open items, and their histories, with it
+        self._auto_items: set[int] = set()  # ids of the samples made because a GAN loaded with none open
         # Decode seq -> (item id, node, the w decoded) of a sample's own image, for Compare
         self._originals: dict[int, tuple[int, int, np.ndarray]] = {}
         self.jobs: dict[int, str] = {}             # running job seq -> description
@@ -339,6 +340,12 @@ class Document(QObject):
         for kind, path in session.models.items():
             if path not in loading and (kind not in self.models or self.models[kind].path != path):
                 self.load_model(path)
+        if any(saved.kind == "gan" for saved in session.items):
+            # the sample a GAN loading meanwhile made (the restore question waits for an answer), if left as it
+            # came: the session brings samples of its own
+            for item_id in self._auto_items & set(self.items):
+                if len(self.items[item_id].history) == 1:
+                    self.close_item(item_id)
         added = []
         for saved in session.items:
             item = Item(self._next_id, saved.kind, saved.name, saved.original, saved.image, saved.history,
@@ -401,6 +408,8 @@ class Document(QObject):
             name = f"seed {r.seed}"
             item = Item(self._next_id, "gan", name, r.image, r.image, History(EditState(r.latent, zeros)),
                         r.seq, r.seed, r.psi, r.cls, r.draw, asked_draw=r.asked)
+            if r.tag == AUTO_SAMPLE:
+                self._auto_items.add(item.id)
             self._add_item(item, make_current=r.tag != AUTO_SAMPLE)
             return
         if r.seq <= item.shown_seq:
