@@ -64,13 +64,19 @@ def test_a_new_gan_keeps_an_inverted_items_w_draws_it_and_says_to_invert_again(q
     assert item.history.current.base is w and len(item.history) == steps and item.seed is None
 
 
-def test_cancelling_an_inversion_keeps_its_best_preview(qtbot, window, image_files):
-    open_image(qtbot, window, image_files[0])
+def inverting(qtbot, window, image_file) -> list:
+    """A 2,000-step inversion of image_file under way, past its start and one preview: the previews so far."""
+    open_image(qtbot, window, image_file)
     window.gan_panel.steps.setValue(2000)
     previews = []
     window.document.inverted.connect(previews.append)
     window.gan_panel.invert_button.click()
-    qtbot.waitUntil(lambda: len(previews) >= 2, timeout=UI_TIMEOUT)  # the start and one preview
+    qtbot.waitUntil(lambda: len(previews) >= 2, timeout=UI_TIMEOUT)
+    return previews
+
+
+def test_cancelling_an_inversion_keeps_its_best_preview(qtbot, window, image_files):
+    previews = inverting(qtbot, window, image_files[0])
     assert window.status.cancel.isVisible()
     with qtbot.waitSignal(window.document.history_changed, timeout=UI_TIMEOUT):
         qtbot.mouseClick(window.status.cancel, Qt.MouseButton.LeftButton)
@@ -82,12 +88,7 @@ def test_cancelling_an_inversion_keeps_its_best_preview(qtbot, window, image_fil
 
 def test_closing_an_image_mid_inversion_stops_the_run_and_reopening_brings_its_best_preview(qtbot, window,
                                                                                              image_files):
-    open_image(qtbot, window, image_files[0])
-    window.gan_panel.steps.setValue(2000)
-    previews = []
-    window.document.inverted.connect(previews.append)
-    window.gan_panel.invert_button.click()
-    qtbot.waitUntil(lambda: len(previews) >= 2, timeout=UI_TIMEOUT)  # the start and one preview
+    previews = inverting(qtbot, window, image_files[0])
     item = window.document.current
     assert item.name.endswith("(inverted)")
     with qtbot.waitSignal(window.document.history_changed, timeout=UI_TIMEOUT):
