@@ -69,7 +69,7 @@ class Autosaver(QObject):
             self.document.error.emit(f"{e}; starting fresh")
             self.release()
             return 0
-        self.document.restore(session)
+        self.document.restore(session, drop_start_sample=True)
         self.release()  # the next save holds both
         return len(session.items)
 

@@ -334,13 +334,14 @@ class Document(QObject):
         current = items.index(self.current) if self.current in items else 0
         return Session(saved, current, {kind: info.path for kind, info in self.models.items()})
 
-    def restore(self, session: Session) -> None:
-        """Add a saved session's items (after the models it used, which load first: jobs run in order)."""
+    def restore(self, session: Session, drop_start_sample: bool = False) -> None:
+        """Add a saved session's items (after the models it used, which load first: jobs run in order).
+        drop_start_sample: an app starting up restores it, so the sample its GAN made meanwhile goes."""
         loading = {d.removeprefix("loading ") for d in self.jobs.values()}
         for kind, path in session.models.items():
             if path not in loading and (kind not in self.models or self.models[kind].path != path):
                 self.load_model(path)
-        if any(saved.kind == "gan" for saved in session.items):
+        if drop_start_sample and any(saved.kind == "gan" for saved in session.items):
             # the sample a GAN loading meanwhile made (the restore question waits for an answer), if left as it
             # came: the session brings samples of its own
             for item_id in self._auto_items & set(self.items):
