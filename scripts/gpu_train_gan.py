@@ -28,7 +28,8 @@ For the default GAN, emoji-faces-gan, build the faces instead (about 1 MB) and a
     ... python3 scripts/gpu_train_gan.py --set-of faces --data .gpu/faces --out $OUT
 
 Back here: `cat OUT/best.tar.part* | tar -x -C RUN` (parts in number order), then benchmarks/model_quality.py,
-blind_test.py and scripts/attribute_directions.py on RUN/<name> before it replaces weights/emoji-gan (or emoji-faces-gan).
+blind_test.py and scripts/attribute_directions.py on RUN/<name> before it replaces weights/emoji-gan (or
+emoji-faces-gan).
 `--device cpu --minutes 0.2` runs the same thing here as a rehearsal; in a venv holding only torch, numpy,
 pillow, safetensors and tqdm it fails at the preflight without the wheel and runs through with it.
 """

@@ -130,7 +130,8 @@ class RecipeActions(QObject):
             return 0
         changed = self._commit(list(zip(targets, states)))
         note = f" (made with {recipe.model_name})" if recipe.model_name and recipe.model_name != info.name else ""
-        self.document.message.emit(f"Applied {Path(path).name}{note} to {changed} image(s); Ctrl+Z on each takes it back")
+        self.document.message.emit(f"Applied {Path(path).name}{note} to {changed} image(s); Ctrl+Z on each takes "
+                                   "it back")
         return changed
 
     def _targets(self, recipe: Recipe, all_items: bool) -> list[Item]:
