@@ -64,7 +64,7 @@ class InversionController(QObject):
 
     def _on_closed(self, item_id: int) -> None:
         """Its item closed: the run stops, and keeps its best preview (_on_failed) for a reopening."""
-        for seq, run in self.runs.items():
+        for seq, run in list(self.runs.items()):  # a cancel answered at once pops its run (_on_failed)
             if run.item is not None and run.item.id == item_id:
                 self.document.cancel(seq)
 
