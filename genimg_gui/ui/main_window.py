@@ -27,7 +27,7 @@ from .morph_controller import MorphController
 from .preview_controller import PreviewController
 from .qimage import from_qimage, to_qimage
 from .recipe_actions import RecipeActions
-from .settings import Settings
+from .settings import Settings, ask_export_path
 from .sliders import SliderPanel
 from .status import StatusBar
 from .train_dialog import TrainDialog
@@ -347,10 +347,7 @@ class MainWindow(QMainWindow):
         if item is None:
             self.show_error("Nothing to export yet")
             return ""
-        path, _ = QFileDialog.getSaveFileName(self, title, self.settings.export_path(item.name, suffix), file_filter)
-        if path:
-            self.settings.exported_to(path)
-        return path
+        return ask_export_path(self, title, self.settings, item.name, suffix, file_filter)[0]
 
     def _write_export(self, path: str, write) -> None:
         try:

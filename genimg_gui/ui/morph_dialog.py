@@ -11,12 +11,12 @@ from pathlib import Path
 import numpy as np
 from PySide6.QtCore import QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QPixmap
-from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QComboBox, QDialog, QFileDialog, QFormLayout,
+from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QComboBox, QDialog, QFormLayout,
                                QHBoxLayout, QLabel, QListWidget, QListWidgetItem, QPushButton, QSlider,
                                QSpinBox, QVBoxLayout, QWidget)
 
 from .qimage import image_icon, to_qimage
-from .settings import Settings
+from .settings import Settings, ask_export_path
 
 ID_ROLE = Qt.ItemDataRole.UserRole
 MODES = (("spherical", "Spherical (slerp)"), ("linear", "Linear"))
@@ -233,14 +233,11 @@ class MorphDialog(QDialog):
     # --- export -----------------------------------------------------------
     def _ask_export_path(self) -> str | None:
         """The save dialog; tests call export_to instead."""
-        settings = Settings()
-        path, chosen = QFileDialog.getSaveFileName(self, "Export morph", settings.export_path("morph", ".gif"),
-                                                   ";;".join(EXPORT_FILTERS))
+        path, chosen = ask_export_path(self, "Export morph", Settings(), "morph", ".gif", ";;".join(EXPORT_FILTERS))
         if not path:
             return None
         if Path(path).suffix.lower() not in EXPORT_FILTERS.values():
             path += EXPORT_FILTERS.get(chosen, ".gif")
-        settings.exported_to(path)
         return path
 
     def _ask_export(self) -> None:

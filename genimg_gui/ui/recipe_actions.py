@@ -13,7 +13,7 @@ from PySide6.QtWidgets import QFileDialog, QWidget
 from ..edit import Directions, EditState
 from ..recipe import Recipe, RecipeError
 from .document import Document, Item
-from .settings import Settings
+from .settings import Settings, ask_export_path
 
 RECIPE_FILTER = "Edit recipes (*.json);;All files (*)"
 
@@ -67,13 +67,10 @@ class RecipeActions(QObject):
 
     # --- dialogs (tests replace these) ------------------------------------
     def _ask_save_path(self, suggestion: str) -> str:
-        settings = Settings()
-        path, _ = QFileDialog.getSaveFileName(self.parent_widget, "Save edit recipe",
-                                              settings.export_path(suggestion, ".recipe.json"), RECIPE_FILTER)
+        path, _ = ask_export_path(self.parent_widget, "Save edit recipe", Settings(), suggestion, ".recipe.json",
+                                  RECIPE_FILTER)
         if path and not Path(path).suffix:
             path += ".json"
-        if path:
-            settings.exported_to(path)
         return path
 
     def _ask_open_path(self) -> str:

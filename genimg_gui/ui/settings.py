@@ -6,6 +6,7 @@ import re
 from pathlib import Path
 
 from PySide6.QtCore import QByteArray, QSettings
+from PySide6.QtWidgets import QFileDialog, QWidget
 
 from ..imaging import IMAGE_SUFFIXES
 from ..paths import config_dir
@@ -74,3 +75,13 @@ class Settings:
 
     def sync(self) -> None:
         self.q.sync()
+
+
+def ask_export_path(parent: QWidget, title: str, settings: Settings, name: str, suffix: str,
+                    file_filter: str) -> tuple[str, str]:
+    """The save dialog of every export, starting at settings.export_path(name, suffix); the folder chosen is
+    remembered for the next one. (path, the filter chosen), or ("", "") if cancelled."""
+    path, chosen = QFileDialog.getSaveFileName(parent, title, settings.export_path(name, suffix), file_filter)
+    if path:
+        settings.exported_to(path)
+    return path, chosen
