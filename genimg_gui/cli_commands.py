@@ -28,10 +28,15 @@ from .train import TrainError
 from .export import export_latent, export_png, read_latent  # plain numpy + Pillow, shared with the app
 
 class CLIError(Exception):
-    """A mistake the user can fix (no such model, unknown direction); printed without a traceback."""
+    """A mistake the user can fix (no such model, a file that does not fit); printed without a traceback."""
 
 
-# Printed as "genimg: error: ..." with exit code 1 (cli.main).
+class UsageError(CLIError):
+    """A mistake in what was typed (options that do not go together, an unknown class or direction name):
+    exit code 2, as for the usage errors argparse reports, so scripts can tell it from a failed file."""
+
+
+# Printed as "genimg: error: ..." with exit code 1, or 2 for a UsageError (cli.main).
 USER_ERRORS = (CLIError, ModelFileError, ImageLoadError, TrainError, RecipeError, OSError, torch.OutOfMemoryError)
 # What one bad input can raise; it is reported and the batch goes on.
 ITEM_ERRORS = (ImageLoadError, ModelFileError, ValueError, FloatingPointError, OSError)
@@ -86,7 +91,7 @@ def load_model(kind: str, folder: Path | None, device: str,
 
     info = load_into(rt, folder, latent_scale, progress)
     if info.kind != kind:
-        raise CLIError(f"{folder} holds a {info.kind.upper()}, not a {kind.upper()}; pass it as --{info.kind}")
+        raise UsageError(f"{folder} holds a {info.kind.upper()}, not a {kind.upper()}; pass it as --{info.kind}")
     return rt, info
 
 
@@ -95,13 +100,13 @@ def class_index(model: ModelInfo, name: str | None) -> int | None:
     if name is None:
         return None
     if not model.classes:
-        raise CLIError(f"{model.name} has no classes (it was trained without --labels); drop --class")
+        raise UsageError(f"{model.name} has no classes (it was trained without --labels); drop --class")
     by_name = {c.lower(): i for i, c in enumerate(model.classes)}
     if name.lower() in by_name:
         return by_name[name.lower()]
     if name.isdigit() and int(name) < len(model.classes):
         return int(name)
-    raise CLIError(f"{model.name} has no class {name!r}; its classes are: {', '.join(model.classes)}")
+    raise UsageError(f"{model.name} has no class {name!r}; its classes are: {', '.join(model.classes)}")
 
 
 def load_into(rt: Runtime, path: Path, latent_scale: float | None,
@@ -110,7 +115,7 @@ def load_into(rt: Runtime, path: Path, latent_scale: float | None,
     try:
         return rt.load(str(path), progress, latent_scale)
     except NeedsScale as e:
-        raise CLIError(f"{e}; say which with --latent-scale sd or --latent-scale sdxl") from None
+        raise UsageError(f"{e}; say which with --latent-scale sd or --latent-scale sdxl") from None
 
 
 def model_record(info: ModelInfo) -> dict:
@@ -239,5 +244,5 @@ def recorded_kind(paths: Sequence[Path]) -> str:
         except ValueError:
             pass  # reported when its turn comes
     if len(kinds) > 1:
-        raise CLIError("these latents come from both a VAE and a GAN; decode them in two runs")
+        raise UsageError("these latents come from both a VAE and a GAN; decode them in two runs")
     return kinds.pop() if kinds else "vae"

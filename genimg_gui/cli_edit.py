@@ -12,7 +12,7 @@ from pathlib import Path
 
 import numpy as np
 
-from .cli_commands import (CLIError, class_index, for_each, load_model, model_record, out_dir, per_file,
+from .cli_commands import (UsageError, class_index, for_each, load_model, model_record, out_dir, per_file,
                            read_image, say, wrote)
 from .edit import Directions, EditState, edited_latent
 from .engine.requests import ModelInfo
@@ -37,7 +37,7 @@ def direction_values(edits: list[tuple[str, float]], d: Directions, kind: str) -
         elif topics.count(k) == 1:
             values[topics.index(k)] = value
         else:
-            raise CLIError(f"the {kind.upper()} has no direction {key!r}: use a label "
+            raise UsageError(f"the {kind.upper()} has no direction {key!r}: use a label "
                            f"({names[0].upper()} … {names[-1].upper()}) or an index (0 … {len(d) - 1})")
     return tuple(values)
 
@@ -47,7 +47,7 @@ def read_recipe(path: Path, kind: str, model: ModelInfo) -> Recipe:
     recipe = Recipe.load(path)
     if recipe.model_kind != kind:
         other = "genimg edit" if recipe.model_kind == "vae" else "genimg generate"
-        raise CLIError(f"{path.name} edits {recipe.model_kind.upper()} latents; apply it with {other} --recipe")
+        raise UsageError(f"{path.name} edits {recipe.model_kind.upper()} latents; apply it with {other} --recipe")
     recipe.check_model(kind, model.latent_size)
     if recipe.model_name and recipe.model_name != model.name:
         say(f"genimg: note: {path.name} was made with {recipe.model_name}; applying it to {model.name}")
@@ -109,7 +109,7 @@ def edit(args: argparse.Namespace) -> int:
     values = direction_values(args.edit, model.directions, "vae")
     if args.save_recipe:
         if recipe is not None:
-            raise CLIError("--save-recipe saves --edit values; the recipe given is already one")
+            raise UsageError("--save-recipe saves --edit values; the recipe given is already one")
         state = EditState(np.zeros(model.latent_size, np.float32), values)
         wrote(Recipe.from_edit(state, model.directions, model.name, "vae", args.fit or "crop").save(args.save_recipe))
     fit = args.fit or (recipe.fit if recipe else "crop")

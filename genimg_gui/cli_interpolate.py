@@ -8,7 +8,7 @@ import argparse
 
 import numpy as np
 
-from .cli_commands import CLIError, class_index, load_model, progress_bar, read_image, wrote
+from .cli_commands import CLIError, UsageError, class_index, load_model, progress_bar, read_image, wrote
 from .morph import FORMATS, common_grid, morph_path, write_animation
 
 
@@ -17,20 +17,20 @@ def interpolate(args: argparse.Namespace) -> int:
     (SD, TAESD) are encoded at their own size and the morph plays at the first one's size."""
     seeds = [s for group in args.seeds or [] for s in group]
     if bool(seeds) == bool(args.images):
-        raise CLIError("give two or more images (VAE) or --seeds (GAN), not both")
+        raise UsageError("give two or more images (VAE) or --seeds (GAN), not both")
     if len(seeds or args.images) < 2:
-        raise CLIError("a morph needs at least two images or seeds")
+        raise UsageError("a morph needs at least two images or seeds")
     if args.frames < 2:
-        raise CLIError("--frames must be at least 2")
+        raise UsageError("--frames must be at least 2")
     if args.out.suffix.lower() not in FORMATS:
-        raise CLIError(f"{args.out.name}: the animation must end in {', '.join(FORMATS)}")
+        raise UsageError(f"{args.out.name}: the animation must end in {', '.join(FORMATS)}")
     kind = "gan" if seeds else "vae"
     rt, model = load_model(kind, args.gan if seeds else args.vae, args.device, args.latent_scale)
     if seeds:
         gan_class = class_index(model, args.gan_class)
         keys = [rt.map_seed(s, args.psi, gan_class, args.draw) for s in seeds]
     elif args.gan_class is not None:
-        raise CLIError("--class picks a GAN class: it goes with --seeds")
+        raise UsageError("--class picks a GAN class: it goes with --seeds")
     else:
         keys = [rt.encode(read_image(p), args.fit)[1] for p in args.images]  # a bad image ends the run
     path = morph_path(common_grid(keys), args.frames, args.mode, args.loop)

@@ -171,22 +171,23 @@ def test_omitted_models_are_the_bundled_defaults(model_dir, tmp_path, monkeypatc
     assert pixels(tmp_path / "seed0001.png").shape == (32, 32, 3)  # the tiny GAN's size
 
 
-@pytest.mark.parametrize("args, message", [
-    (["encode", "--vae", "{tmp}/nowhere", "{img}", "-o", "{tmp}"], "nowhere does not exist"),
-    (["encode", "--vae", "{gan}", "{img}", "-o", "{tmp}"], "holds a GAN, not a VAE"),
-    (["edit", "--vae", "{vae}", "{img}", "--edit", "PC99=1", "-o", "{tmp}"], "no direction 'PC99'"),
-    (["decode", "--vae", "{vae}", "{tmp}/short.npz", "-o", "{tmp}"], "does not fit the VAE"),
-    (["decode", "--vae", "{vae}", "{img}", "-o", "{tmp}"], "not an .npz file"),
-    (["generate", "--gan", "{gan}", "--seeds", "7-3", "-o", "{tmp}"], "expected seeds like 0-7"),
-    (["generate", "--gan", "{gan}", "--edit", "PC1", "-o", "{tmp}"], "expected DIRECTION=SIGMA"),
-    (["generate", "-o", "{tmp}"], "no bundled GAN"),
+# exit code 1: a file or model that does not work; 2: a mistake in what was typed (as argparse's usage errors)
+@pytest.mark.parametrize("args, message, code", [
+    (["encode", "--vae", "{tmp}/nowhere", "{img}", "-o", "{tmp}"], "nowhere does not exist", 1),
+    (["encode", "--vae", "{gan}", "{img}", "-o", "{tmp}"], "holds a GAN, not a VAE", 2),
+    (["edit", "--vae", "{vae}", "{img}", "--edit", "PC99=1", "-o", "{tmp}"], "no direction 'PC99'", 2),
+    (["decode", "--vae", "{vae}", "{tmp}/short.npz", "-o", "{tmp}"], "does not fit the VAE", 1),
+    (["decode", "--vae", "{vae}", "{img}", "-o", "{tmp}"], "not an .npz file", 1),
+    (["generate", "--gan", "{gan}", "--seeds", "7-3", "-o", "{tmp}"], "expected seeds like 0-7", 2),
+    (["generate", "--gan", "{gan}", "--edit", "PC1", "-o", "{tmp}"], "expected DIRECTION=SIGMA", 2),
+    (["generate", "-o", "{tmp}"], "no bundled GAN", 1),
 ])
-def test_user_errors_exit_nonzero_with_a_message(args, message, vae, gan, image_files, tmp_path, monkeypatch,
+def test_user_errors_exit_nonzero_with_a_message(args, message, code, vae, gan, image_files, tmp_path, monkeypatch,
                                                 capsys):
     monkeypatch.setattr(cli_commands, "bundled_models", lambda: [])
     np.savez(tmp_path / "short.npz", latent=np.zeros(10, np.float32))
     values = {"tmp": tmp_path, "vae": vae, "gan": gan, "img": image_files[0]}
-    assert main([a.format(**values) for a in args]) != 0
+    assert main([a.format(**values) for a in args]) == code
     err = capsys.readouterr().err
     assert message in err and "Traceback" not in err
 

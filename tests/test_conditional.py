@@ -242,10 +242,10 @@ def test_cli_generate_and_info_name_the_classes(conditional_dir, model_dir, tmp_
     assert not np.array_equal(images[0], images[1]) and not np.array_equal(images[1], images[2])
     assert main(["info", str(conditional_dir)]) == 0
     assert "3, --class takes a name or an index: cat, dog, fox" in capsys.readouterr().out
-    assert main(["generate", "--gan", str(conditional_dir), "--class", "owl", "-o", str(tmp_path / "x")]) == 1
+    assert main(["generate", "--gan", str(conditional_dir), "--class", "owl", "-o", str(tmp_path / "x")]) == 2
     assert "has no class 'owl'; its classes are: cat, dog, fox" in capsys.readouterr().err
     assert main(["interpolate", "--gan", str(model_dir / "tiny-gan"), "--seeds", "1", "2", "--class", "cat",
-                 "-o", str(tmp_path / "m.gif")]) == 1
+                 "-o", str(tmp_path / "m.gif")]) == 2
     assert "was trained without --labels" in capsys.readouterr().err
     assert main(["interpolate", "--gan", str(conditional_dir), "--seeds", "1", "2", "--class", "fox",
                  "--frames", "3", "-o", str(tmp_path / "m.gif")]) == 0

@@ -167,7 +167,7 @@ def test_generate_applies_a_gan_recipe(models, tmp_path, capsys):
     assert run("generate", "--gan", gan, "--seeds", "3", "--recipe", recipe_path, "-o", tmp_path / "out") == 0
     expected = rt.decode("gan", Recipe.load(recipe_path).apply(rt.map_seed(3, 0.7)))
     np.testing.assert_array_equal(pixels(tmp_path / "out" / "seed0003.png"), expected)
-    assert run("edit", "--vae", models / "tiny-vae", recipe_path, "--recipe", recipe_path, "-o", tmp_path) == 1
+    assert run("edit", "--vae", models / "tiny-vae", recipe_path, "--recipe", recipe_path, "-o", tmp_path) == 2
     assert "edits GAN latents; apply it with genimg generate --recipe" in capsys.readouterr().err
 
 
@@ -235,6 +235,6 @@ def test_interpolate_seeds_starts_from_each_seed_drawn_as_asked(models, tmp_path
 ])
 def test_interpolate_errors(models, image_files, tmp_path, capsys, args, message):
     values = {"img": image_files[0], "tmp": tmp_path}
-    assert run("interpolate", "--vae", models / "tiny-vae", *[a.format(**values) for a in args]) != 0
+    assert run("interpolate", "--vae", models / "tiny-vae", *[a.format(**values) for a in args]) == 2  # a mistake in what was typed
     err = capsys.readouterr().err
     assert message in err and "Traceback" not in err
