@@ -10,10 +10,11 @@ from PySide6.QtWidgets import QMenu
 
 from conftest import UI_TIMEOUT
 from genimg_gui import cli
-from genimg_gui.edit import edited_latent
+from genimg_gui.edit import Directions, EditState, edited_latent
 from genimg_gui.masking import soft_brush
 from genimg_gui.morph import count_frames, morph_path
 from genimg_gui.recipe import Recipe
+from genimg_gui.ui.recipe_actions import holds_recipe
 
 GIF_TOLERANCE = 12  # GIF frames go through a 256-colour palette: mean |error| per channel, in levels
 
@@ -205,17 +206,38 @@ def test_applying_a_recipe_is_one_undoable_step_per_image(qtbot, window, referen
     settle(qtbot, b)
     assert np.array_equal(b.image, before[b.id][0])
 
+    a_before = (a.history.current_id, a.history.current.values, a.image.copy())
     apply_recipe(window, monkeypatch, tmp_path / "r.json", all_items=True)
     for item in (a, b, c):
         settle(qtbot, item)
     assert window.document.current is b
     assert len(c.history) == before[c.id][1] + 1
+    # a, the image it was saved from, already has it: stacking would double its edit
+    assert (a.history.current_id, a.history.current.values) == a_before[:2]
+    assert np.array_equal(a.image, a_before[2])
+    assert "to 2 image(s); 1 already had it" in window.statusBar().currentMessage()
     window.document.select(c.id)
     window.document.undo()
     settle(qtbot, c)
     assert np.array_equal(c.image, before[c.id][0])
     gan = next(i for i in window.document.items.values() if i.kind == "gan")
     assert len(gan.history) == 1  # a VAE recipe leaves GAN samples alone
+
+
+def test_a_masked_recipe_is_held_only_with_its_mask_and_strengths(tmp_path):
+    rng = np.random.default_rng(0)
+    basis = np.linalg.qr(rng.normal(size=(8, 3)))[0].T.astype(np.float32)  # 3 unit rows in 8 dimensions
+    d = Directions(np.zeros(8, np.float32), basis, np.ones(3, np.float32), np.zeros(3, np.float32),
+                   ("a", "b", "c"))
+    mask = np.zeros((16, 16), np.float32)
+    mask[4:12, 2:9] = 0.7
+    state = EditState(np.zeros(8, np.float32), (0.0, 1.25, -0.5), mask)
+    recipe = Recipe.load(Recipe.from_edit(state, d, "m", "vae").save(tmp_path / "r.json"))  # through its files
+    assert holds_recipe(state, recipe, d, (16, 16))
+    assert not holds_recipe(state.with_mask(None), recipe, d, (16, 16))
+    assert not holds_recipe(state.with_mask(np.roll(mask, 3, axis=1)), recipe, d, (16, 16))
+    assert not holds_recipe(state.with_values((0.0, 1.25, 0.0)), recipe, d, (16, 16))
+    assert holds_recipe(state.with_values((2.0, 1.25, -0.5)), recipe, d, (16, 16))  # more edits besides it
 
 
 def test_a_recipe_with_foreign_vectors_moves_the_base(qtbot, window, reference, monkeypatch, image_files, tmp_path):

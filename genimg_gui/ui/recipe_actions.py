@@ -16,6 +16,7 @@ from .document import Document, Item
 from .settings import Settings, ask_export_path
 
 RECIPE_FILTER = "Edit recipes (*.json);;All files (*)"
+VALUE_TOLERANCE = 1e-6  # sigma; a strength survives the recipe's JSON exactly, this is only for safety
 
 
 def matching_rows(recipe: Recipe, directions: Directions | None) -> list[int] | None:
@@ -56,6 +57,23 @@ def recipe_state(state: EditState, recipe: Recipe, directions: Directions | None
     raise RecipeError("this recipe's mask confines directions that are not among the model's sliders "
                       "any more (were its directions recomputed?); apply it with genimg edit --recipe, "
                       "or save the recipe again from the current sliders")
+
+
+def holds_recipe(state: EditState, recipe: Recipe, directions: Directions | None, size: tuple[int, int]) -> bool:
+    """Whether state already has the recipe's strengths on its sliders (and its mask, for a masked
+    recipe): the image it was saved from, or one it was applied to. Applying it to all images skips
+    these, where stacking would double their edit. A recipe that moves the base leaves no trace to
+    check, so it is never taken as held."""
+    rows = matching_rows(recipe, directions)
+    if rows is None or not recipe.steps:
+        return False
+    values = list(state.values) + [0.0] * max(0, len(directions) - len(state.values))
+    if any(abs(values[row] - step.value) > VALUE_TOLERANCE for row, step in zip(rows, recipe.steps)):
+        return False
+    if recipe.mask is None:
+        return True
+    # the recipe's mask went through an 8-bit PNG: equal within a grey level
+    return state.mask is not None and bool(np.allclose(state.mask, recipe.mask_at(size), atol=1.5 / 255))
 
 
 class RecipeActions(QObject):
@@ -121,14 +139,18 @@ class RecipeActions(QObject):
             info = self.document.models[recipe.model_kind]
             recipe.check_model(recipe.model_kind, info.latent_size)
             directions = self.document.directions(recipe.model_kind)
+            held = [i for i in targets if all_items and holds_recipe(i.history.current, recipe, directions,
+                                                                      i.image.shape[:2])]
+            targets = [i for i in targets if i not in held]
             states = [recipe_state(i.history.current, recipe, directions, i.image.shape[:2]) for i in targets]
         except RecipeError as e:
             self.document.error.emit(f"Cannot apply the recipe: {e}")
             return 0
         changed = self._commit(list(zip(targets, states)))
         note = f" (made with {recipe.model_name})" if recipe.model_name and recipe.model_name != info.name else ""
-        self.document.message.emit(f"Applied {Path(path).name}{note} to {changed} image(s); Ctrl+Z on each takes "
-                                   "it back")
+        skipped = f"; {len(held)} already had it and were left as they are" if held else ""
+        self.document.message.emit(f"Applied {Path(path).name}{note} to {changed} image(s){skipped}; Ctrl+Z on "
+                                   "each takes it back")
         return changed
 
     def _targets(self, recipe: Recipe, all_items: bool) -> list[Item]:
