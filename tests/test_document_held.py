@@ -8,7 +8,7 @@ import numpy as np
 from PySide6.QtCore import QObject, Signal
 
 from genimg_gui import session as sess
-from genimg_gui.edit import Directions
+from genimg_gui.edit import Directions, EditState
 from genimg_gui.engine import requests as rq
 from genimg_gui.ui.document import Document
 
@@ -162,11 +162,30 @@ def test_an_inverted_picture_on_screen_is_redrawn_by_a_new_gan(qtbot):
     doc = Document(engine)
     image = np.zeros((4, 4, 3), np.uint8)
     item = doc.add_item("gan", "photo (inverted)", image, image, w(1))
-    engine.answer(doc.generate(7, 0.7), w(7))
+    # seed 7 drawn into it, as the Generate tab did before it made a new sample instead (sessions saved then
+    # hold such items still)
+    item.history.push(EditState(w(7), ()))
+    item.seed, item.psi = 7, 0.7
+    item.remember_drawn()
     doc.undo()  # back to the inversion's w, which has no seed to draw again
     asked = len(engine.sent)
     doc.carry.items("gan")
     assert any(isinstance(r, rq.Decode) and r.tag == item.id and r.latent[0] == 1 for r in engine.sent[asked:])
+
+
+def test_seeds_asked_over_an_inversion_make_one_new_sample_the_last_and_leave_the_inversion_as_it_was(qtbot):
+    engine = HeldEngine()
+    doc = Document(engine)
+    image = np.zeros((4, 4, 3), np.uint8)
+    item = doc.add_item("gan", "photo (inverted)", image, image, w(1))
+    first, last = doc.generate(7, 0.7), doc.generate(8, 0.7)  # two seed arrow clicks, before either lands
+    assert doc.generate(9, 0.5, record=False) is None  # nothing drawn mid ψ-drag: the release asks
+    assert [engine.sent[s - 1].tag for s in (first, last)] == [0, 0]  # not the inversion's lane
+    engine.answer(first, w(7))
+    engine.answer(last, w(8))
+    [sample] = [i for i in doc.items.values() if i is not item]
+    assert doc.current is sample and sample.seeded and sample.seed == 8
+    assert not item.seeded and len(item.history) == 1 and item.history.current.base[0] == 1
 
 
 def test_a_gan_with_another_w_size_starts_the_item_again_and_draws_it(qtbot):

@@ -40,6 +40,41 @@ def test_inverting_the_current_image_makes_an_editable_gan_item(qtbot, window, r
     assert np.array_equal(item.history.current.base, start.latent)
 
 
+def test_an_inverted_picture_shows_no_seed_and_a_seed_typed_then_makes_a_new_sample_leaving_it(qtbot, window,
+                                                                                                  image_files):
+    doc, panel = window.document, window.gan_panel
+    window.tabs.setCurrentWidget(panel)
+    window.filmstrip.setCurrentRow(0)  # the first sample, given a seed of its own to look for later
+    [sample] = doc.items.values()
+    panel.seed.setValue(4321)
+    qtbot.waitUntil(lambda: sample.seed == 4321, timeout=UI_TIMEOUT)
+    open_image(qtbot, window, image_files[1])
+    panel.steps.setValue(10)
+    with qtbot.waitSignal(doc.history_changed, timeout=UI_TIMEOUT):
+        panel.invert_button.click()
+    item = doc.current
+    assert item.name.endswith("(inverted)")
+    assert panel.seed.text() == "—" and panel.no_seed_note.isVisible() and item.name in panel.no_seed_note.text()
+    base, steps, count = item.history.current.base, len(item.history), len(doc.items)
+    panel.seed.selectAll()
+    qtbot.keyClicks(panel.seed, "77")
+    with qtbot.waitSignal(doc.item_added, timeout=UI_TIMEOUT):
+        qtbot.keyClick(panel.seed, Qt.Key.Key_Return)
+    new = doc.current
+    assert new is not item and new.seed == 77 and len(doc.items) == window.filmstrip.count() == count + 1
+    assert panel.seed.text() == "77" and not panel.no_seed_note.isVisible()
+    assert item.history.current.base is base and len(item.history) == steps and item.seed is None
+    window.filmstrip.setCurrentRow(list(doc.items).index(item.id))  # back to the inversion
+    assert panel.seed.text() == "—"
+    with qtbot.waitSignal(doc.item_added, timeout=UI_TIMEOUT):
+        panel.random_button.click()
+    assert doc.current.seeded and len(doc.items) == count + 2
+    assert item.history.current.base is base and len(item.history) == steps
+    window.filmstrip.setCurrentRow(list(doc.items).index(item.id))
+    window.undo_action.trigger()  # its own history, as it was: back to the starting guess
+    assert item.history.current.base is not base and item.history.can_redo()
+
+
 def test_a_new_gan_keeps_an_inverted_items_w_draws_it_and_says_to_invert_again(qtbot, window, image_files,
                                                                                  tmp_path):
     import torch

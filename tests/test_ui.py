@@ -195,6 +195,26 @@ def test_gan_seed_and_send_to_vae(qtbot, window, reference):
     assert doc.current is sent and window.filmstrip.count() == 2
 
 
+def test_a_vae_picture_shows_no_seed_and_random_seed_then_makes_a_new_sample_leaving_it(qtbot, window,
+                                                                                         image_files):
+    doc, panel = window.document, window.gan_panel
+    window.tabs.setCurrentWidget(panel)
+    sample = the_sample(window)
+    assert panel.seed.text() == str(sample.seed) == "0"  # the first sample's seed 0 shows as 0
+    drop_and_wait(qtbot, window, image_files[:1], 1)
+    [picture] = vae_items(window)
+    assert doc.current is picture and panel.seed.text() == "—" and picture.name in panel.no_seed_note.text()
+    image, latent = picture.image, picture.history.current.base
+    with qtbot.waitSignal(doc.item_added, timeout=TIMEOUT):
+        panel.random_button.click()
+    new = doc.current
+    assert new.kind == "gan" and new is not sample and panel.seed.text() == str(new.seed)
+    assert picture.image is image and picture.history.current.base is latent and len(picture.history) == 1
+    while doc.current is not None:
+        window.close_action.trigger()
+    assert panel.seed.text() == "—" and "Nothing is open" in panel.no_seed_note.text()
+
+
 def test_choosing_skip_mixtures_draws_the_seeds_steady_sample_and_undo_brings_its_own_back(
         qtbot, window, reference):
     panel = window.gan_panel

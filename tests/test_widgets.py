@@ -512,6 +512,35 @@ def test_new_sample_asks_for_a_new_item_of_another_seed_and_leaves_the_current_o
     assert seed != 58 and psi == 0.5 and panel.seed.value() == seed and changed == []
 
 
+def test_the_seed_box_shows_no_seed_for_an_item_without_one_and_a_seed_asked_then_is_a_real_one(qtbot):
+    from genimg_gui.ui.gan_panel import MAX_SEED
+
+    panel = shown(qtbot, GanPanel())
+    panel.setEnabled(True)
+    panel.set_values(0, 0.5, None)
+    assert panel.seed.text() == "0" and not panel.no_seed_note.isVisible()  # seed 0 is a seed, not "—"
+    panel.set_values(58, 0.5, None)
+    panel.show_no_seed("photo (inverted)")  # e.g. an inversion made current after seed 58
+    assert panel.seed.text() == "—" and "58" not in panel.seed.text()
+    assert panel.no_seed_note.isVisible() and "photo (inverted)" in panel.no_seed_note.text()
+    asked = []
+    panel.generate_requested.connect(lambda *v: asked.append(v))
+    panel.psi.setValue(30)  # a ψ asked for with no seed shown: a random seed, and the box still says "—"
+    [(seed, psi, _cls, _draw)] = asked
+    assert 0 <= seed < MAX_SEED and psi == 0.3 and panel.seed.text() == "—"
+    qtbot.keyClick(panel.seed, Qt.Key.Key_Down)  # nothing below "no seed"
+    assert panel.seed.text() == "—" and len(asked) == 1
+    panel.seed.selectAll()
+    qtbot.keyClicks(panel.seed, "1")
+    qtbot.keyClick(panel.seed, Qt.Key.Key_Return)
+    assert asked[-1][0] == 1 and panel.seed.text() == "1"
+    qtbot.keyClick(panel.seed, Qt.Key.Key_Down)
+    qtbot.keyClick(panel.seed, Qt.Key.Key_Down)  # a typed seed leaves "no seed": 0 is as low as it goes
+    assert [a[0] for a in asked[-2:]] == [1, 0] and panel.seed.text() == "0"
+    panel.set_values(0, 0.3, None)  # the sample made current
+    assert panel.seed.text() == "0" and not panel.no_seed_note.isVisible()
+
+
 def test_an_error_repeating_while_it_shows_is_not_listed_again_and_the_list_stays_short(qtbot):
     from genimg_gui.ui.status import MAX_ERRORS, StatusBar
 

@@ -75,6 +75,12 @@ class Item:
             self.original = d.original
         return d.original is not None
 
+    @property
+    def seeded(self) -> bool:
+        """A GAN sample drawn from a seed (at its current node): the Generate tab's seed, ψ, class and draw are its
+        own, and change it. An inversion's w or a VAE picture has none: they make a new sample instead."""
+        return self.kind == "gan" and self.seed is not None
+
     def unexported(self) -> bool:
         """Edited since it was opened or last exported."""
         return len(self.history) > 1 and not self.history.current.same_as(self.exported)
@@ -110,6 +116,7 @@ class Document(QObject):
         self.models: dict[str, rq.ModelInfo] = {}
         self._next_id = 1
         self._pending_gan: dict[int, int] = {}     # MapSeed seq -> item id (None: a new item)
+        self._unseeded_ask = 0  # MapSeed seq of the last sample asked for over an item with no seed (generate)
         self.carry = CarryOver(self)  # a new model takes the open items, and their histories, with it
         self._auto_items: set[int] = set()  # ids of the samples made because a GAN loaded with none open
         # Decode seq -> (item id, node, the w decoded) of a sample's own image, for Compare
@@ -144,17 +151,23 @@ class Document(QObject):
 
     def generate(self, seed: int, psi: float, gan_class: int | None = None, draw: str = seed_draws.OWN,
                  new_item: bool = False, auto: bool = False, record: bool = True) -> int | None:
-        """Map a seed into the current GAN item (undoable), or into a new item.
+        """Map a seed into the current GAN sample (undoable), or into a new item: asked for, or because the
+        current item was not drawn from a seed (an inversion, a VAE picture; Item.seeded), which stays as it is.
 
         gan_class: a conditional GAN's class (None: the seed's own). draw: how the seed is drawn (seed_draws.py).
         auto: the first sample shown when a GAN loads; it does not take the canvas from an image. record: False
         for a live sample mid-gesture (a ψ drag), shown on the current GAN item but not recorded; without one,
         nothing is drawn until the gesture ends."""
-        target = self.current if self.current and self.current.kind == "gan" and not new_item else None
+        target = self.current if self.current and self.current.seeded and not new_item else None
         if target is None and not record:
             return None
         tag = target.id if target else (AUTO_SAMPLE if auto else 0)
         seq = self.engine.submit(rq.MapSeed(seed, psi, tag=tag, cls=gan_class, draw=draw, record=record))
+        if target is None and not new_item:
+            # a change asked over an item with no seed: changes in quick succession (seed arrows, ψ keys) make one
+            # new sample, the last asked, not one each
+            self._pending_gan.pop(self._unseeded_ask, None)  # the one before: its result is dropped
+            self._unseeded_ask = seq
         self._pending_gan[seq] = target.id if target else 0
         return seq
 

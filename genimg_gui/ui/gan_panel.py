@@ -12,6 +12,7 @@ from .. import seed_draws
 from ..catalog import DEFAULT_PSI
 
 MAX_SEED = 2**31 - 1
+NO_SEED = -1  # the seed box's value while the current item has none (an inversion, a VAE picture): shown as "—"
 ANY_CLASS = "Any (the seed's own)"
 DRAW_BUTTONS = {  # seed_draws value: (label, tooltip)
     seed_draws.OWN: ("Own z", "Draw the seed's own z, as StyleGAN tools number seeds: the most varied samples, "
@@ -40,6 +41,11 @@ class GanPanel(QWidget):
         # a typed seed is asked for when entered, not at every keystroke: each ask lands as a sample whose seed,
         # set back into the box, overwrote the digits still being typed (5678 became 58)
         self.seed.setKeyboardTracking(False)
+        # says why the seed box shows no seed, and what its controls do then (hidden for a seeded sample)
+        self.no_seed_note = QLabel()
+        self.no_seed_note.setObjectName("no_seed_note")
+        self.no_seed_note.setWordWrap(True)
+        self.no_seed_note.hide()
         self.random_button = QPushButton("Random seed")
         self.gan_class = QComboBox()
         self.gan_class.setObjectName("gan_class")
@@ -60,7 +66,7 @@ class GanPanel(QWidget):
         self.new_button.setToolTip("A new image from a random seed, at this ψ, class and draw; the current one "
                                    "stays in the filmstrip")
         self.send_button = QPushButton("Send to VAE editor")
-        self.seed.valueChanged.connect(self._emit)
+        self.seed.valueChanged.connect(self._on_seed)
         self.gan_class.currentIndexChanged.connect(self._emit)
         self.psi.valueChanged.connect(self._on_psi)
         self.psi.sliderReleased.connect(self._emit)  # a drag is one step, at the ψ let go
@@ -86,6 +92,7 @@ class GanPanel(QWidget):
         self.form = form
         self.set_classes(())
         layout = QVBoxLayout(self)
+        layout.addWidget(self.no_seed_note)
         layout.addLayout(form)
         layout.addWidget(self.new_button)
         layout.addWidget(self.send_button)
@@ -120,7 +127,8 @@ class GanPanel(QWidget):
         return box
 
     def values(self) -> tuple[int, float, int | None, str]:
-        """(seed, psi, class index or None for the seed's own, draw)."""
+        """(seed, psi, class index or None for the seed's own, draw); the seed is NO_SEED while the box shows
+        none (values_to_draw gives one)."""
         index = self.gan_class.currentIndex()
         draw = self.draw_buttons.checkedButton().property("draw")
         return self.seed.value(), self.psi.value() / 100, index - 1 if index > 0 else None, draw
@@ -130,13 +138,34 @@ class GanPanel(QWidget):
         widgets = (self.seed, self.psi, self.gan_class, self.draw_buttons)
         for w in widgets:
             w.blockSignals(True)
-        self.seed.setValue(seed)
+        self._show_seed(seed)
+        self.no_seed_note.hide()
         self.psi.setValue(round(psi * 100))
         self.psi_label.setText(f"ψ {psi:.2f}")
         self.gan_class.setCurrentIndex(0 if gan_class is None else gan_class + 1)
         self.draw_button(draw).setChecked(True)
         for w in widgets:
             w.blockSignals(False)
+
+    def show_no_seed(self, name: str | None) -> None:
+        """The current item (named name; None: nothing open) was not drawn from a seed: the box says so, and a
+        seed, ψ, class or draw asked for now makes a new sample (Document.generate), the item left as it is.
+        ψ, class and draw keep their values: an inversion's w or a VAE picture has none to show, and they are
+        what the new sample will be drawn with."""
+        self.seed.blockSignals(True)
+        self.seed.setMinimum(NO_SEED)  # the box goes below 0 only to show there is no seed
+        self.seed.setSpecialValueText("—")  # shown at the minimum
+        self.seed.setValue(NO_SEED)
+        self.seed.blockSignals(False)
+        what = f"“{name}” was not drawn from a seed" if name else "Nothing is open"
+        self.no_seed_note.setText(f"{what}: a seed, ψ, class or draw chosen here makes a new sample.")
+        self.no_seed_note.show()
+
+    def _show_seed(self, seed: int) -> None:
+        """A seed in the box, out of "no seed" (show_no_seed): a seed of 0 must show as 0, not "—"."""
+        self.seed.setSpecialValueText("")
+        self.seed.setMinimum(0)
+        self.seed.setValue(seed)
 
     def draw_button(self, draw: str) -> QRadioButton:
         return next(b for b in self.draw_buttons.buttons() if b.property("draw") == seed_draws.checked(draw))
@@ -166,16 +195,26 @@ class GanPanel(QWidget):
     def new_sample(self) -> None:
         """A new item of a random seed (it used to copy the current sample, seed and all)."""
         self.seed.blockSignals(True)  # the seed is the new item's, not a change of the current one's
-        self.seed.setValue(random.randrange(MAX_SEED))
+        self._show_seed(random.randrange(MAX_SEED))
         self.seed.blockSignals(False)
         self.new_sample_requested.emit(*self.values())
+
+    def values_to_draw(self) -> tuple[int, float, int | None, str]:
+        """values(), with a random seed where the box shows none: what is asked for then is a new sample, of a
+        random seed as New sample draws. The box keeps "—" until that sample is current and shows its own."""
+        seed, *rest = self.values()
+        return (random.randrange(MAX_SEED) if seed == NO_SEED else seed, *rest)
+
+    def _on_seed(self, seed: int) -> None:
+        self._show_seed(seed)  # a seed typed or stepped to over "—": the box goes no lower than 0 again
+        self._emit()
 
     def _on_psi(self, raw: int) -> None:
         self.psi_label.setText(f"ψ {raw / 100:.2f}")
         if self.psi.isSliderDown():
-            self.drag_requested.emit(*self.values())
+            self.drag_requested.emit(*self.values_to_draw())
         else:  # keys, wheel, clicks on the groove: each its own step
             self._emit()
 
     def _emit(self, *_args) -> None:
-        self.generate_requested.emit(*self.values())
+        self.generate_requested.emit(*self.values_to_draw())

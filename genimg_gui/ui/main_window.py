@@ -207,6 +207,7 @@ class MainWindow(QMainWindow):
     def _show_item(self, item: Item | None) -> None:
         self.sliders.setEnabled(item is not None)
         if item is None:  # the last image was closed
+            self.gan_panel.show_no_seed(None)
             self.canvas.set_images(None, None)
             self.sliders.set_values(())
             self._update_actions()
@@ -214,8 +215,10 @@ class MainWindow(QMainWindow):
         self._show_directions(item.kind)
         self.sliders.set_values(item.history.current.values)
         self.filmstrip.select(item.id)
-        if item.kind == "gan" and item.seed is not None:
+        if item.seeded:
             self.gan_panel.set_values(item.seed, item.psi, item.gan_class, item.draw)
+        else:  # not the seed of the last sample shown, which is not this item's
+            self.gan_panel.show_no_seed(item.name)
         self._on_image(item)
         self._update_actions()
 
@@ -265,7 +268,7 @@ class MainWindow(QMainWindow):
             self.gan_panel.set_classes(info.classes)
             self.gan_panel.set_draws(info.draws)
             if not any(i.kind == "gan" for i in self.document.items.values()):
-                self.document.generate(*self.gan_panel.values(), new_item=True, auto=True)
+                self.document.generate(*self.gan_panel.values_to_draw(), new_item=True, auto=True)
         current = self.document.current
         if current is None or current.kind == info.kind:
             self._show_directions(info.kind)
