@@ -11,7 +11,8 @@ from ..engine import requests as rq
 
 if TYPE_CHECKING:
     from ..seed_draws import Drawn
-    from .document import Document, Item
+    from .document import Document
+from .item import Item
 
 
 class CarryOver:

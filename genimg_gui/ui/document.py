@@ -7,7 +7,7 @@ item already shows is dropped.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 
 import numpy as np
 from PySide6.QtCore import QObject, Signal
@@ -17,73 +17,10 @@ from ..edit import Directions, EditState, History, edited_latent
 from ..engine import requests as rq
 from ..session import Session, SessionItem
 from .carry_over import CarryOver
+from .item import Item
 
 
 AUTO_SAMPLE = -1  # MapSeed tag of the sample made when a GAN loads
-
-
-@dataclass
-class Item:
-    id: int
-    kind: str                 # "vae" or "gan"
-    name: str
-    original: np.ndarray      # what "compare" shows: the fitted input, or the unedited sample
-    image: np.ndarray         # the last decoded (edited) image
-    history: History
-    shown_seq: int = 0        # the newest result shown; older ones are stale
-    seed: int | None = None
-    psi: float | None = None
-    gan_class: int | None = None  # a conditional GAN's class; None: the one the seed draws
-    draw: str = seed_draws.OWN    # how the seed was drawn: its own z, skipping mixtures or refined (seed_draws.py)
-    asked_draw: str | None = None  # the draw last asked for: `draw` unless the GAN could not draw so
-    meta: dict = field(default_factory=dict)
-    requested: EditState | None = None  # the state last sent to the worker
-    requested_seq: int = 0
-    exported: EditState | None = None   # the state last exported (closing warns about edits since)
-    thumbs: dict[int, np.ndarray] = field(default_factory=dict)  # history node id -> its image, once shown
-    stale_below: int = 0  # decodes of a lower seq were asked for a state a newer sample replaced
-    drawn: dict[int, seed_draws.Drawn] = field(default_factory=dict)  # GAN: node id -> the sample mapped there
-
-    def remember_drawn(self) -> None:
-        """Record the sample the current history node was mapped from (a GAN item's seed, ψ, draw, name)."""
-        self.drawn[self.history.current_id] = seed_draws.Drawn(self.seed, self.psi, self.gan_class, self.draw,
-                                                               self.asked_draw, self.name, self.history.current.base,
-                                                               self.original)
-
-    def take_sample(self, r: rq.Mapped, gan_class: int | None) -> None:
-        """A sample the GAN drew, now its current node's: the item's seed, ψ, class, draws, name and Compare
-        image become the sample's, and the node remembers it."""
-        self.seed, self.psi, self.gan_class, self.draw, self.asked_draw = r.seed, r.psi, gan_class, r.draw, r.asked
-        self.original, self.name = r.image, f"seed {r.seed}"
-        self.remember_drawn()
-
-    def sample_node(self, node_id: int | None = None) -> int | None:
-        """The node whose sample node_id (default: the current one) edits: itself or its nearest ancestor that
-        mapped a seed; None for a GAN item that did not start from one (an inversion) or a VAE item."""
-        return next((n for n in reversed(self.history.path(node_id)) if n in self.drawn), None)
-
-    def recall_drawn(self) -> bool:
-        """After an undo, redo or goto: take the sample of the current node (a slider edit keeps its sample).
-        False when its unedited image is not at hand (a restored session leaves it out): draw it again."""
-        node = self.sample_node()
-        if node is None:
-            return True
-        d = self.drawn[node]
-        self.seed, self.psi, self.gan_class, self.draw, self.asked_draw, self.name = (
-            d.seed, d.psi, d.gan_class, d.draw, d.asked_draw, d.name)
-        if d.original is not None:
-            self.original = d.original
-        return d.original is not None
-
-    @property
-    def seeded(self) -> bool:
-        """A GAN sample drawn from a seed (at its current node): the Generate tab's seed, ψ, class and draw are its
-        own, and change it. An inversion's w or a VAE picture has none: they make a new sample instead."""
-        return self.kind == "gan" and self.seed is not None
-
-    def unexported(self) -> bool:
-        """Edited since it was opened or last exported."""
-        return len(self.history) > 1 and not self.history.current.same_as(self.exported)
 
 
 class Document(QObject):

@@ -9,7 +9,8 @@ from ..edit import EditState, edited_latent
 from ..seed_draws import Drawn
 from ..engine import requests as rq
 from .canvas import Canvas
-from .document import Document, Item
+from .document import Document
+from .item import Item
 from .gan_panel import DRAW_BUTTONS
 from .history_panel import HistoryPanel
 from .qimage import to_qimage

@@ -8,7 +8,8 @@ import numpy as np
 from PySide6.QtCore import QObject
 
 from ..engine import requests as rq
-from .document import Document, Item
+from .document import Document
+from .item import Item
 from .gan_panel import GanPanel
 
 

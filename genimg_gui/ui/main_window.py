@@ -13,7 +13,8 @@ from ..imaging import IMAGE_SUFFIXES
 from .autosave import Autosaver
 from .canvas import Canvas, CompareMode
 from .directions_controller import DirectionsController
-from .document import Document, Item
+from .document import Document
+from .item import Item
 from ..export import export_latent, export_png
 from .filmstrip import Filmstrip
 from .gan_panel import GanPanel

@@ -9,7 +9,8 @@ from PySide6.QtWidgets import QLabel, QSpinBox, QToolBar
 
 from ..masking import soft_brush
 from .canvas import Canvas
-from .document import Document, Item
+from .document import Document
+from .item import Item
 
 
 class MaskController(QObject):

@@ -13,7 +13,8 @@ from PySide6.QtWidgets import QLabel, QWidget
 from ..edit import edited_latent
 from ..engine import requests as rq
 from ..morph import FORMATS, common_grid, morph_path, write_animation
-from .document import Document, Item
+from .document import Document
+from .item import Item
 from .morph_dialog import MorphDialog, MorphSettings
 
 MORPH_TAG = (1 << 30) + 1  # Decode / RenderFrames tag of the morph: above any item id, apart from AB_TAG

@@ -12,7 +12,8 @@ from PySide6.QtCore import QObject, QTimer
 
 from ..edit import EditState, edited_latent, fits, prior_distance
 from ..engine import requests as rq
-from .document import Document, Item
+from .document import Document
+from .item import Item
 from .sliders import SliderPanel
 
 DELAY_MS = 250

@@ -12,7 +12,8 @@ from PySide6.QtWidgets import QFileDialog, QWidget
 
 from ..edit import Directions, EditState
 from ..recipe import Recipe, RecipeError
-from .document import Document, Item
+from .document import Document
+from .item import Item
 from .settings import Settings, ask_export_path
 
 RECIPE_FILTER = "Edit recipes (*.json);;All files (*)"
