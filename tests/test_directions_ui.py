@@ -58,6 +58,28 @@ def define(qtbot, window, monkeypatch, name, from_paths, to_paths, keep_fixed=Fa
         menu_action(window, "New &direction from examples…").trigger()
 
 
+def test_the_dialog_names_a_direction_by_what_its_examples_share(qtbot, tmp_path):
+    def files(*names):
+        for name in names:
+            (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+            Image.new("RGB", (8, 8), "red").save(tmp_path / name)
+        return [str(tmp_path / n) for n in names]
+    dialog = DirectionsDialog()
+    qtbot.addWidget(dialog)
+    dialog.add_files("from", files("frowning/IMG_0001.jpg", "frowning/IMG_0002.jpg"))
+    dialog.add_files("to", files("smiling/IMG_0003.jpg"))
+    assert dialog.name.text() == "frowning → smiling"  # the folders, not IMG_0001 → IMG_0003
+    for which in ("from", "to"):
+        dialog.lists[which].clear()
+    dialog.add_files("from", files("all/frown_01.png", "all/Frown-02.png"))
+    dialog.add_files("to", files("all/smile_01.png", "all/smile_02.png"))
+    assert dialog.name.text() == "frown → smile"
+    dialog.name.selectAll()
+    qtbot.keyClicks(dialog.name, "grumpy to happy")  # a typed name is kept over any suggestion
+    dialog.add_files("to", files("all/grin.png"))
+    assert dialog.name.text() == dialog.request().name == "grumpy to happy"
+
+
 def slider_menu(window, index: int, text: str) -> None:
     menu = window.sliders.context_menu(index)
     next(a for a in menu.actions() if a.text() == text).trigger()

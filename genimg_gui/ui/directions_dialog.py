@@ -5,8 +5,10 @@ fits the direction (difference of the two means, or a linear classifier's normal
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Sequence
 
 from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtGui import QIcon, QImage, QPainter, QPalette
@@ -21,6 +23,28 @@ METHODS = (("means", "Difference of means"), ("linear", "Linear classifier"))
 PATH_ROLE = Qt.ItemDataRole.UserRole
 THUMB = 40
 FILTER = "Images (" + " ".join(f"*{s}" for s in IMAGE_SUFFIXES) + ")"
+
+
+def suggest_name(from_paths: Sequence[str], to_paths: Sequence[str]) -> str:
+    """"from → to", named by what the examples share: the folder each group came from (frowning/ and
+    smiling/), else the words in every file name of a group and not in every one of the other's
+    (frown_01.jpg, frown_02.jpg → "frown"), else the first file's name, else A and B."""
+    groups = [[Path(p) for p in from_paths], [Path(p) for p in to_paths]]
+    folders = [{p.parent.name for p in g} for g in groups]
+    if all(len(f) == 1 for f in folders) and folders[0] != folders[1]:
+        return " → ".join(next(iter(f)) for f in folders)
+    words = [_common_words(g) for g in groups]
+    own = [[w for w in words[0] if w not in words[1]], [w for w in words[1] if w not in words[0]]]
+    names = [" ".join(o) if o else (g[0].stem if g else default)
+             for o, g, default in zip(own, groups, ("A", "B"))]
+    return " → ".join(names)
+
+
+def _common_words(paths: Sequence[Path]) -> list[str]:
+    """The words (letters only, 3 or more; file-name numbering and codes left out) in every path's name, in
+    the order of the first."""
+    words = [[w.lower() for w in re.split(r"[^A-Za-z]+", p.stem) if len(w) >= 3] for p in paths]
+    return [w for w in dict.fromkeys(words[0]) if all(w in other for other in words[1:])] if words else []
 
 
 @dataclass(frozen=True)
@@ -182,10 +206,7 @@ class DirectionsDialog(QDialog):
         self._update()
 
     def suggested_name(self) -> str:
-        def stem(which: str, default: str) -> str:
-            paths = self.lists[which].paths()
-            return Path(paths[0]).stem if paths else default
-        return f"{stem('from', 'A')} → {stem('to', 'B')}"
+        return suggest_name(self.lists["from"].paths(), self.lists["to"].paths())
 
     def _update(self) -> None:
         for which, lst in self.lists.items():
