@@ -474,8 +474,10 @@ def test_closing_images_picks_a_neighbour_and_reopen_brings_them_back_with_their
     assert not window.close_action.isEnabled() and not window.undo_action.isEnabled()
     assert not window.sliders.isEnabled()  # nothing to edit
     for _ in range(3):
-        window.reopen_action.trigger()  # the last closed first
-    assert list(doc.items.values()) == [gan, second, first] and doc.current is first
+        window.reopen_action.trigger()  # the last closed first, each back at its place
+    assert list(doc.items.values()) == [gan, first, second] and doc.current is first
+    assert [strip.item(r).text() for r in range(strip.count())] == [gan.name, first.name, second.name]
+    assert strip.currentRow() == 1
     assert not window.reopen_action.isEnabled() and first.history.current.values[0] == 1.0
     window.undo_action.trigger()
     assert first.history.current.values[0] == 0.0

@@ -24,7 +24,7 @@ AUTO_SAMPLE = -1  # MapSeed tag of the sample made when a GAN loads
 
 
 class Document(QObject):
-    item_added = Signal(object)        # Item
+    item_added = Signal(object)        # Item; its place in the filmstrip is place_of(item.id)
     item_removed = Signal(int)         # the id of an item closed
     current_changed = Signal(object)   # Item | None
     image_changed = Signal(object)     # Item (its image was redrawn)
@@ -47,8 +47,9 @@ class Document(QObject):
         super().__init__(parent)
         self.engine = engine
         self.items: dict[int, Item] = {}
-        # closed items with the model of their kind then, the last closed last: reopen_closed brings them back
-        self.closed: list[tuple[Item, str | None]] = []
+        # closed items with the model of their kind then and their place in the filmstrip, the last closed last:
+        # reopen_closed brings them back
+        self.closed: list[tuple[Item, str | None, int]] = []
         self.current: Item | None = None
         self.models: dict[str, rq.ModelInfo] = {}
         self._next_id = 1
@@ -110,7 +111,7 @@ class Document(QObject):
 
     def all_items(self, kind: str) -> list[Item]:
         """The open and the closed items of a kind: what must change with its model's directions."""
-        return [i for i in [*self.items.values(), *(c for c, _ in self.closed)] if i.kind == kind]
+        return [i for i in [*self.items.values(), *(c[0] for c in self.closed)] if i.kind == kind]
 
     def close_item(self, item_id: int | None = None) -> Item | None:
         """Close an image or sample (default: the current one); the next one in the filmstrip, else the one
@@ -120,7 +121,8 @@ class Document(QObject):
         if item is None:
             return None
         # a new model's latents still on their way for it are dropped: it gets them again when reopened
-        self.closed.append((item, None if self.carry.pending(item.id) else self._model_path(item.kind)))
+        self.closed.append((item, None if self.carry.pending(item.id) else self._model_path(item.kind),
+                            ids.index(item.id)))
         # a sample still on its way for it must not become a new item (a result for no item makes one)
         self._pending_gan = {s: t for s, t in self._pending_gan.items() if t != item.id}
         self.item_removed.emit(item.id)
@@ -132,14 +134,14 @@ class Document(QObject):
         return item
 
     def reopen_closed(self) -> Item | None:
-        """The item closed last, back at the end of the filmstrip with its history (carried over to the model
+        """The item closed last, back at its place in the filmstrip with its history (carried over to the model
         of its kind loaded since, if any); None when none is closed."""
         if not self.closed:
             return None
-        item, model = self.closed.pop()
+        item, model, place = self.closed.pop()
         if item.shown_seq < item.requested_seq:  # its last decode came back while it was closed, and was dropped
             item.thumbs.pop(item.history.current_id, None)
-        self._add_item(item)
+        self._add_item(item, place=place)
         if model != self._model_path(item.kind):
             self.carry.item(item)  # which also brings each sample's Compare image
         else:
@@ -147,6 +149,10 @@ class Document(QObject):
                 self._draw_original(item)
             self._decode(item, item.history.current)
         return item
+
+    def place_of(self, item_id: int) -> int:
+        """The index of an open item in the filmstrip's order."""
+        return list(self.items).index(item_id)
 
     def _model_path(self, kind: str) -> str | None:
         return self.models[kind].path if kind in self.models else None
@@ -400,9 +406,13 @@ class Document(QObject):
             item.requested = state
             self._show(item, seq, image)
 
-    def _add_item(self, item: Item, make_current: bool = True) -> None:
+    def _add_item(self, item: Item, make_current: bool = True, place: int | None = None) -> None:
+        """Add item at the end of the filmstrip, or at place (an index, where a reopened item stood)."""
         self._next_id += 1
-        self.items[item.id] = item
+        order = list(self.items.items())
+        order.insert(len(order) if place is None else min(place, len(order)), (item.id, item))
+        self.items.clear()  # in place: views and controllers hold this dict
+        self.items.update(order)
         if item.shown_seq >= item.requested_seq:  # its image is its current state's
             item.thumbs.setdefault(item.history.current_id, item.image)
         if item.kind == "gan" and not item.drawn:

@@ -23,11 +23,12 @@ class Filmstrip(QListWidget):
         self.setMovement(QListView.Movement.Static)
         self.currentItemChanged.connect(self._on_current)
 
-    def add(self, item_id: int, name: str, image) -> None:
+    def add(self, item_id: int, name: str, image, row: int | None = None) -> None:
+        """A thumbnail at the end, or at row (a reopened image goes back where it was)."""
         entry = QListWidgetItem(image_icon(to_qimage(image)), name)
         entry.setData(ID_ROLE, item_id)
         entry.setToolTip(name)
-        self.addItem(entry)
+        self.insertItem(self.count() if row is None else row, entry)
 
     def set_thumbnail(self, item_id: int, image, name: str) -> None:
         for row in range(self.count()):

@@ -166,7 +166,7 @@ class MainWindow(QMainWindow):
 
     def _connect(self) -> None:
         d = self.document
-        d.item_added.connect(lambda item: self.filmstrip.add(item.id, item.name, item.image))
+        d.item_added.connect(lambda i: self.filmstrip.add(i.id, i.name, i.image, d.place_of(i.id)))
         d.item_removed.connect(self.filmstrip.remove)
         self.filmstrip.close_requested.connect(d.close_item)
         d.current_changed.connect(self._show_item)
