@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 from PIL import Image
 from PySide6.QtCore import QMimeData, QPoint, QPointF, Qt, QUrl
-from PySide6.QtGui import QDragEnterEvent, QDropEvent
+from PySide6.QtGui import QDragEnterEvent, QDropEvent, QFontMetrics
 from PySide6.QtWidgets import QApplication, QDialogButtonBox
 
 from genimg_gui.ui.canvas import Canvas, CompareMode
@@ -142,6 +142,12 @@ def test_morph_keyframes_and_settings(qtbot, morph):
     assert morph.settings() == MorphSettings((10, 12), 5, 30, "linear", True)
 
 
+def drawable(button) -> bool:
+    """Every character of the button's text is in its font: none draws as an empty box."""
+    metrics = QFontMetrics(button.font())
+    return all(metrics.inFontUcs4(ord(c)) for c in button.text())
+
+
 def test_morph_timeline_play_preview_export(qtbot, morph, tmp_path, monkeypatch):
     morph.frames.setValue(3)
     morph.fps.setValue(60)
@@ -150,10 +156,14 @@ def test_morph_timeline_play_preview_export(qtbot, morph, tmp_path, monkeypatch)
     assert morph.frame_label.text() == "2 / 3"
     seen: list[int] = []
     morph.frame_requested.connect(seen.append)
+    play_icon = morph.play_button.icon().cacheKey()
     qtbot.mouseClick(morph.play_button, LEFT)
+    assert morph.play_button.text() == "Pause" and morph.play_button.icon().cacheKey() != play_icon
+    assert drawable(morph.play_button)
     qtbot.waitUntil(lambda: seen[:3] == [2, 0, 1], timeout=3000)  # wraps around
     qtbot.mouseClick(morph.play_button, LEFT)
-    assert not morph.timer.isActive() and morph.play_button.text() == "▶ Play"
+    assert not morph.timer.isActive() and morph.play_button.text() == "Play" and drawable(morph.play_button)
+    assert not morph.play_button.icon().isNull()
     morph.show_frame(1, solid((250, 0, 0), 8))
     pix = morph.preview.pixmap()
     assert pix.width() == 256 and from_qimage(pix.toImage())[128, 128].tolist() == [250, 0, 0]

@@ -13,7 +13,7 @@ from PySide6.QtCore import QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QPixmap
 from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QComboBox, QDialog, QFormLayout,
                                QHBoxLayout, QLabel, QListWidget, QListWidgetItem, QPushButton, QSlider,
-                               QSpinBox, QVBoxLayout, QWidget)
+                               QSpinBox, QStyle, QVBoxLayout, QWidget)
 
 from .qimage import image_icon, to_qimage
 from .settings import Settings, ask_export_path
@@ -87,8 +87,9 @@ class MorphDialog(QDialog):
         self.preview.setFixedSize(PREVIEW, PREVIEW)
         self.preview.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.preview.setStyleSheet("background: #2b2b2b; color: #bbbbbb;")
-        self.play_button = QPushButton("▶ Play")
+        self.play_button = QPushButton()
         self.play_button.setCheckable(True)
+        self._show_play_button(False)
         self.busy = QLabel()
         self.busy.setVisible(False)
         self.export_button = QPushButton("Export…")
@@ -212,8 +213,15 @@ class MorphDialog(QDialog):
             self.timer.stop()
         self.play_button.blockSignals(True)
         self.play_button.setChecked(on)
-        self.play_button.setText("⏸ Pause" if on else "▶ Play")
+        self._show_play_button(on)
         self.play_button.blockSignals(False)
+
+    def _show_play_button(self, playing: bool) -> None:
+        """Play, or Pause while playing. The style's media icons, not ▶/⏸ characters: many fonts (DejaVu, the
+        usual Linux one) have no ⏸, which drew as an empty box."""
+        icon = QStyle.StandardPixmap.SP_MediaPause if playing else QStyle.StandardPixmap.SP_MediaPlay
+        self.play_button.setIcon(self.style().standardIcon(icon))
+        self.play_button.setText("Pause" if playing else "Play")
 
     def _advance(self) -> None:
         self.timeline.setValue((self.timeline.value() + 1) % self.frames.value())
