@@ -192,42 +192,6 @@ def without_direction(state: EditState, directions: Directions, i: int) -> EditS
     return replace(state, base=base, values=tuple(values))
 
 
-def prior_distance(latent: np.ndarray, directions: Directions) -> float:
-    """How far a latent sits from the model's latent distribution, in sigma units: about 1 for a
-    typical latent (an encoded training image, an untruncated GAN sample), below 1 towards the
-    mean (truncation), and growing as edits push it off the data the decoder was trained on,
-    where images tend to break down. Values above ~2 are unusual, above ~3 rare.
-
-    Two parts, weighted equally: the RMS of the coordinates along the PCA rows (explained > 0)
-    divided by their sigma, and the norm of what the PCA rows do not capture, relative to its
-    typical size. That typical size comes from the explained fractions (total variance =
-    sum sigma^2 / sum explained); when they are unknown, each remaining dimension is assumed to
-    vary like the smallest sigma. d = sqrt((mean_k (c_k / sigma_k)^2 + (|r| / typical)^2) / 2).
-
-    A spatial latent (C, h, w) with per-channel directions is measured pixel by pixel (each
-    latent pixel is a C-vector), and the distances are averaged over the pixels."""
-    x = np.asarray(latent, np.float64)
-    dim = directions.basis.shape[1]
-    rows = x.reshape(dim, -1).T if x.ndim == 3 and x.shape[0] == dim and x.size != dim else x.reshape(1, -1)
-    centred = rows - directions.mean  # (N, D): one row, or one per latent pixel
-    pca = directions.explained > 0
-    if not pca.any():
-        pca = np.ones(len(directions), bool)
-    basis, sigma = directions.basis[pca].astype(np.float64), directions.sigma[pca].astype(np.float64)
-    coords = centred @ basis.T
-    inside = np.mean((coords / sigma) ** 2, axis=1)
-    residual = centred - coords @ basis
-    explained = float(directions.explained[pca].sum())
-    k = basis.shape[0]
-    if 0 < explained < 1:
-        typical = float(np.sum(sigma**2) * (1 - explained) / explained)
-    else:
-        typical = float((dim - k) * sigma.min() ** 2)
-    if typical <= 0 or dim <= k:
-        return float(np.mean(np.sqrt(inside)))
-    return float(np.mean(np.sqrt((inside + np.sum(residual**2, axis=1) / typical) / 2)))
-
-
 @dataclass(frozen=True)
 class HistoryNode:
     id: int

@@ -8,11 +8,13 @@ import random
 import numpy as np
 import pytest
 from PIL import Image
+from PySide6.QtCore import Qt
 
 from conftest import UI_TIMEOUT
 from genimg_gui.attributes import load_user_directions, user_directions_file
-from genimg_gui.edit import Directions, EditState, History, edited_latent, prior_distance, without_direction
+from genimg_gui.edit import Directions, EditState, History, edited_latent, without_direction
 from genimg_gui.imaging import open_image
+from genimg_gui.typicality import TYPICAL_BELOW, PriorModel, reading
 from genimg_gui.ui.directions_dialog import DirectionRequest, DirectionsDialog
 
 RED, BLUE = (200, 50, 40), (40, 60, 200)
@@ -286,16 +288,33 @@ def test_meter_follows_the_current_latent(qtbot, window, image_files):
         window.open_paths([str(image_files[1])])
     d = doc.directions("vae")
     rest = meter.label.text()
-    assert meter.distance == pytest.approx(prior_distance(doc.current_latent(), d))
+    assert meter.distance == pytest.approx(reading(doc.current_latent(), d).sigma)
     rng = random.Random(7)
     for i in rng.sample(range(len(sliders.sliders)), 10):  # many directions at +3 sigma
         sliders.sliders[i].setValue(300)
-    assert meter.distance == pytest.approx(prior_distance(doc.current_latent(), d)) and meter.distance > 2
+    assert meter.distance == pytest.approx(reading(doc.current_latent(), d).sigma) and meter.distance > 2
     assert meter.label.text() != rest
     sliders.reset_all()
     assert meter.label.text() == rest
     doc.select(next(i.id for i in doc.items.values() if i.kind == "gan"))  # the GAN sample
-    assert meter.distance == pytest.approx(prior_distance(doc.current_latent(), doc.directions("gan")))
+    assert meter.distance == pytest.approx(reading(doc.current_latent(), doc.directions("gan")).sigma)
+
+
+def test_one_slider_pushed_to_its_end_turns_the_meter_amber_and_names_it(qtbot, window):
+    """The GAN sample, typical, with one slider at +-3 sigma, the way its own coordinate already leans:
+    at least 3 sigma out along that direction. The overall distance, which the meter showed before,
+    stayed green (~1.3)."""
+    doc, sliders = window.document, window.sliders
+    d = doc.directions("gan")
+    assert sliders.meter.distance < TYPICAL_BELOW and "#3c9d4e" in sliders.meter.label.styleSheet()
+    z = (doc.current_latent() - d.mean) @ d.basis[0] / PriorModel.of(d).spread(d.basis[:1])[0]
+    sliders.sliders[0].setFocus()
+    qtbot.keyClick(sliders.sliders[0], Qt.Key.Key_End if z >= 0 else Qt.Key.Key_Home)  # the slider's end
+    assert abs(sliders.values()[0]) == 3
+    assert sliders.meter.distance >= 3 + abs(z) - 1e-3
+    short = d.labels[0].split(" (")[0]
+    assert f"σ on {short} (" in sliders.meter.label.text() and "typical)" not in sliders.meter.label.text()
+    assert "#3c9d4e" not in sliders.meter.label.styleSheet()
 
 
 def _masked_edit_with_a_user_direction(qtbot, window, image_file):

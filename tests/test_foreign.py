@@ -11,11 +11,12 @@ import pytest
 import torch
 
 import foreign_builders as fb
-from genimg_gui.edit import Directions, EditState, edited_latent, prior_distance, shift
+from genimg_gui.edit import Directions, EditState, edited_latent, shift
 from genimg_gui.engine.runtime import Runtime
 from genimg_gui.models import foreign
 from genimg_gui.models.sd_vae_files import load_sd_vae
 from genimg_gui.models.weights import CARD_NAME, WEIGHTS_NAME, ModelFileError, load_model, read_card
+from genimg_gui.typicality import UNUSUAL_BELOW, prior_distance, reading
 
 SD_SCALE = foreign.SD_SCALES["SD 1.x / 2.x"]
 
@@ -278,3 +279,6 @@ def test_prior_distance_of_a_spatial_latent_is_the_mean_over_its_pixels():
     typical = (d.mean[:, None, None] + np.einsum("k,kc,khw->chw", d.sigma, d.basis,
                                                    rng.normal(size=(4, 30, 30)))).astype(np.float32)
     assert 0.8 < prior_distance(typical, d) < 1.2
+    assert 0.8 < reading(typical, d).sigma < 1.2  # per direction, the RMS over the pixels
+    pushed = shift(typical, [(4.5, d.sigma[2], d.basis[2])])  # a per-channel slider moves every latent pixel
+    assert reading(pushed, d).sigma >= UNUSUAL_BELOW and reading(pushed, d).direction == "c"

@@ -14,6 +14,7 @@ from genimg_gui.models.gan import Generator
 from genimg_gui.models.latent_gan import LatentGANConfig, LatentGenerator
 from genimg_gui.models.tensors import to_images, to_tensor
 from genimg_gui.models.vae import ConvVAE
+from genimg_gui.typicality import prior_distance
 from conftest import TINY_GAN, TINY_VAE
 from test_engine import TIMEOUT, Recorder, load
 
@@ -64,6 +65,14 @@ def test_editability_keeps_w_near_the_mean(gan):
     distance = {e: float(np.linalg.norm(s.w - directions.mean)) for e, s in ends.items()}
     assert distance[1.0] < distance[0.0], distance
     assert float(prior(torch.as_tensor(ends[1.0].w)[None])) < float(prior(torch.as_tensor(ends[0.0].w)[None]))
+
+
+def test_the_inversion_prior_is_the_square_of_prior_distance(gan):
+    directions = inversion.sampled_directions(gan)
+    ws = directions.mean + np.random.default_rng(0).standard_normal((5, 16)).astype(np.float32) * 2
+    with torch.no_grad():
+        prior = inversion.WPrior(directions)(torch.as_tensor(ws)).numpy()
+    assert np.allclose(prior, [prior_distance(w, directions) ** 2 for w in ws], rtol=1e-4)
 
 
 def test_latent_gan_starts_from_the_vae_encoder():

@@ -322,15 +322,18 @@ def test_slider_preview_strips(qtbot, sliders):
 
 
 def test_typicality_meter(sliders):
-    sliders.set_prior_distance(1.23)
-    assert sliders.meter.label.text() == "Typicality: 1.2σ (typical)"
+    sliders.set_typicality(1.23, "PC2")
+    assert sliders.meter.label.text() == "Typicality: 1.2σ (typical)"  # in green, which direction is noise
     assert "#3c9d4e" in sliders.meter.label.styleSheet()
-    sliders.set_prior_distance(3.0)
-    assert "(unusual)" in sliders.meter.label.text()
-    sliders.set_prior_distance(4.5)
-    assert "off-distribution: images may break" in sliders.meter.label.text()
+    sliders.set_typicality(3.0, "PC2")  # one slider at +3 on an image at 0 along it
+    assert sliders.meter.label.text() == "Typicality: 3.0σ on PC2 (unusual)"
+    sliders.set_typicality(3.2)  # set by the overall distance: no direction to name
+    assert sliders.meter.label.text() == "Typicality: 3.2σ (unusual)"
+    sliders.set_typicality(4.5, "skin tone")
+    assert sliders.meter.label.text() == "Typicality: 4.5σ on skin tone (off-distribution: images may break)"
+    assert "#c8423b" in sliders.meter.label.styleSheet()
     assert sliders.meter.bar.value() == 45 and "σ" in sliders.meter.toolTip()
-    sliders.set_prior_distance(None)
+    sliders.set_typicality(None)
     assert sliders.meter.label.text() == "Typicality: –"
 
 

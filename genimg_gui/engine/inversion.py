@@ -4,7 +4,7 @@ Start from the best of the mean w and sampled w (judged in the VAE's latent
 space when the GAN draws through a VAE we can encode with: the encoder guess;
 else in pixels), then Adam on w minimising pixel MSE (+ latent MSE) +
 weight(editability) * prior, where the prior is the squared distance of w from
-the model's w distribution (edit.prior_distance squared: about 1 for a typical
+the model's w distribution (typicality.prior_distance squared: about 1 for a typical
 w, 0 at the mean). One number trades fidelity (0) against a w that stays where
 the sliders were measured (1).
 """
@@ -24,6 +24,7 @@ from ..models.gan import sample_w
 from ..models.latent_gan import LatentGenerator, same_decoder
 from ..models.tensors import to_images, to_tensor
 from ..models.vae import ConvVAE
+from ..typicality import PriorModel
 
 # Measured on the bundled emoji GAN (100 steps, a GAN sample and a drawn smiley as targets):
 LATENT_WEIGHT = 0.1  # the latent term guides early steps; pixels decide the end
@@ -43,25 +44,19 @@ class Step:
 
 
 class WPrior(nn.Module):
-    """Squared distance of w (B, D) from the w distribution, in sigma units (see edit.prior_distance):
-    the RMS along the PCA rows over sigma, plus the part off those rows over its typical size."""
+    """Squared distance of w (B, D) from the w distribution, in sigma units (typicality.prior_distance,
+    on the same PriorModel): the mean square along the PCA rows over sigma, plus the part off those rows
+    over its typical size."""
 
     def __init__(self, d: Directions) -> None:
         super().__init__()
-        rows = d.explained > 0 if (d.explained > 0).any() else np.ones(len(d), bool)
-        basis, sigma = d.basis[rows].astype(np.float32), d.sigma[rows].astype(np.float32)
-        dim, k = basis.shape[1], basis.shape[0]
-        explained = float(d.explained[rows].sum())
-        if 0 < explained < 1:
-            typical = float(np.sum(sigma.astype(np.float64) ** 2) * (1 - explained) / explained)
-        else:
-            typical = float(max(dim - k, 1) * sigma.min() ** 2)
+        prior = PriorModel.of(d)
         self.register_buffer("mean", torch.as_tensor(d.mean, dtype=torch.float32))
-        self.register_buffer("basis", torch.as_tensor(basis))
-        self.register_buffer("sigma", torch.as_tensor(sigma))
-        self.typical = typical if dim > k else 0.0
+        self.register_buffer("basis", torch.as_tensor(prior.basis, dtype=torch.float32))
+        self.register_buffer("sigma", torch.as_tensor(prior.sigma, dtype=torch.float32))
+        self.typical = prior.typical
         # the spread of w per dimension: what the learning rate is measured in
-        self.scale = math.sqrt((float(np.sum(sigma.astype(np.float64) ** 2)) + self.typical) / dim)
+        self.scale = math.sqrt((float(np.sum(prior.sigma**2)) + self.typical) / prior.basis.shape[1])
 
     def forward(self, w: torch.Tensor) -> torch.Tensor:
         centred = w - self.mean                      # (B, D)

@@ -10,8 +10,9 @@ from __future__ import annotations
 import numpy as np
 from PySide6.QtCore import QObject, QTimer
 
-from ..edit import EditState, edited_latent, fits, prior_distance
+from ..edit import EditState, edited_latent, fits
 from ..engine import requests as rq
+from ..typicality import reading
 from .document import Document
 from .item import Item
 from .sliders import SliderPanel
@@ -73,9 +74,10 @@ class PreviewController(QObject):
         item = self._item()
         directions = None if item is None else self.document.directions(item.kind)
         if state is None or directions is None or not fits(state.base, directions):  # (a stale latent)
-            self.sliders.set_prior_distance(None)
+            self.sliders.set_typicality(None)
             return
-        self.sliders.set_prior_distance(prior_distance(edited_latent(state, directions), directions))
+        measured = reading(edited_latent(state, directions), directions)
+        self.sliders.set_typicality(measured.sigma, measured.direction)
         if self.sliders.previews_enabled():
             self.timer.start()  # restarts: strips wait until the values rest
 

@@ -15,6 +15,7 @@ from PySide6.QtGui import QImage, QPainter
 from PySide6.QtWidgets import (QCheckBox, QGridLayout, QHBoxLayout, QInputDialog, QLabel, QMenu, QProgressBar,
                                QPushButton, QScrollArea, QSlider, QToolButton, QVBoxLayout, QWidget)
 
+from ..typicality import TYPICAL_BELOW, UNUSUAL_BELOW
 from .qimage import to_qimage
 
 STEPS_PER_SIGMA = 100
@@ -25,12 +26,14 @@ STRIP_HEIGHT = 30
 WHEEL_REST_MS = 400  # a run of wheel notches on a slider is one undo step, committed once the wheel rests
 FLUSH_EVENTS = (QEvent.Type.ShortcutOverride, QEvent.Type.KeyPress, QEvent.Type.MouseButtonPress,
                 QEvent.Type.FocusOut)  # ...or before any of these: see DirectionSlider.event
-# (upper bound in sigma, colour, word): green, amber, red
-TYPICALITY = ((2.0, "#3c9d4e", "typical"), (3.5, "#d19a1e", "unusual"),
+# (reading below this many sigma, colour, word): green, amber, red; the bounds are measured (typicality.py)
+TYPICALITY = ((TYPICAL_BELOW, "#3c9d4e", "typical"), (UNUSUAL_BELOW, "#d19a1e", "unusual"),
               (float("inf"), "#c8423b", "off-distribution: images may break"))
-TYPICALITY_HELP = ("How far the edited latent lies from what the model saw in training, in standard "
-                   "deviations (σ).\nUp to 2σ is typical; beyond 3.5σ the decoder is guessing and images "
-                   "often break.\nReset or lower the strongest sliders to come back.")
+TYPICALITY_HELP = ("How far the edited latent lies from what the model saw in training, in standard deviations "
+                   "(σ): along the direction where it lies furthest out (named once that is unusual), or over all "
+                   f"directions when that is further.\nBelow {TYPICAL_BELOW:g}σ is typical (one slider at ±3σ on a "
+                   f"typical image reads about {TYPICAL_BELOW:g}σ: unusual); from {UNUSUAL_BELOW:g}σ the decoder is "
+                   "guessing and images often break.\nReset or lower the strongest sliders to come back.")
 
 
 class PreviewStrip(QWidget):
@@ -60,7 +63,8 @@ class PreviewStrip(QWidget):
 
 
 class TypicalityMeter(QWidget):
-    """"Typicality: 1.2σ (typical)" and a thin bar, green / amber / red."""
+    """"Typicality: 3.4σ on PC2 (unusual)" and a thin bar, green / amber / red. The direction is named
+    only outside green: in a typical latent the furthest of ~20 directions is ~2σ out on any of them."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -79,16 +83,20 @@ class TypicalityMeter(QWidget):
         self.distance: float | None = None
         self.set_distance(None)
 
-    def set_distance(self, distance: float | None) -> None:
+    def set_distance(self, distance: float | None, direction: str | None = None) -> None:
+        """distance: the reading in sigma (None: nothing to measure); direction: the label of the
+        direction that sets it, None when the overall distance does."""
         self.distance = distance
         if distance is None:
             self.label.setText("Typicality: –")
             self.label.setStyleSheet("color: gray;")
             self.bar.setValue(0)
             return
-        colour, word = next((c, w) for limit, c, w in TYPICALITY if distance <= limit)
-        self.label.setText(f"Typicality: {distance:.1f}σ ({word})")
-        self.label.setStyleSheet(f"color: {colour}; font-weight: {'bold' if distance > 3.5 else 'normal'};")
+        colour, word = next((c, w) for limit, c, w in TYPICALITY if distance < limit)
+        where = f" on {direction}" if direction and distance >= TYPICAL_BELOW else ""
+        self.label.setText(f"Typicality: {distance:.1f}σ{where} ({word})")
+        weight = "bold" if distance >= UNUSUAL_BELOW else "normal"
+        self.label.setStyleSheet(f"color: {colour}; font-weight: {weight};")
         self.bar.setValue(min(50, round(distance * 10)))
         self.bar.setStyleSheet(f"QProgressBar {{ border: none; background: #00000022; }} "
                                f"QProgressBar::chunk {{ background: {colour}; }}")
@@ -262,8 +270,8 @@ class SliderPanel(QWidget):
         for strip in self.strips:
             strip.set_images(None)
 
-    def set_prior_distance(self, distance: float | None) -> None:
-        self.meter.set_distance(distance)
+    def set_typicality(self, distance: float | None, direction: str | None = None) -> None:
+        self.meter.set_distance(distance, direction)
 
     def values(self) -> tuple[float, ...]:
         return tuple(s.value() / STEPS_PER_SIGMA for s in self.sliders)

@@ -1,0 +1,127 @@
+"""How typical a latent is for its model, from the model's directions alone (plain numpy).
+
+The directions' PCA rows with their sigmas, plus an isotropic spread for what those rows do not
+capture, describe the latent distribution as a Gaussian (PriorModel). Two measures come from it:
+prior_distance, the overall distance (the GAN inversion's prior is its square), and the
+typicality meter's reading, which also looks at the single direction that strays furthest.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from .edit import Directions
+
+# The meter's colours: green below TYPICAL_BELOW sigma, amber below UNUSUAL_BELOW, red from there.
+# Measured by benchmarks/typicality.py (2000 encoded training images of emoji-vae, 2000 emoji-faces-gan
+# samples; 100 of each with one slider at a time pushed, every direction, both signs):
+#   reading of  encoded training images  p50 1.94  p95 3.74  p99 4.69   green 82%, red 3.8%
+#               GAN samples at psi 1     p50 2.09  p95 3.33  p99 3.86   green 91%, red 0.5%
+#               GAN samples at psi 0.7   p50 1.99  p95 3.04  p99 3.51   green 94.5%, red 0.1%
+#   one slider at +-3 sigma    p50 3.24 (VAE) / 3.21 (GAN)   at least amber 63% / 60%
+#   one slider at +-4.5 sigma  p50 4.40 / 4.53               red 65% / 71%, at least amber 91% / 95%
+# (the rest start on the other side of the mean along that direction). In its grids a picture shows
+# smears from ~3 sigma along one direction and is broken at 4.5. One slider at +-3 (its default range's
+# end) on an image at 0 along it reads 3.0: amber. The price: the VAE's own training images have heavy
+# tails (PC4, PC7 reach 4-5 sigma), so 18% of them read "unusual", which along those directions they
+# are; 95% green would take 3.75, where a +-3 push reads green two times in three.
+TYPICAL_BELOW = 3.0
+UNUSUAL_BELOW = 4.0
+
+
+@dataclass(frozen=True, eq=False)
+class PriorModel:
+    """The Gaussian the directions describe: spread sigma along each PCA row (explained > 0; all
+    rows when none say), and a total variance `typical` of what those rows leave out (0: none)."""
+    basis: np.ndarray  # (K, D) float64, the PCA rows
+    sigma: np.ndarray  # (K,) float64
+    typical: float     # expected squared norm of the residual off the PCA rows
+
+    @classmethod
+    def of(cls, directions: Directions) -> "PriorModel":
+        """The typical residual comes from the explained fractions (total variance = sum sigma^2 /
+        sum explained); when they are unknown, each remaining dimension is assumed to vary like the
+        smallest sigma."""
+        pca = directions.explained > 0
+        if not pca.any():
+            pca = np.ones(len(directions), bool)
+        basis = directions.basis[pca].astype(np.float64)
+        sigma = directions.sigma[pca].astype(np.float64)
+        k, dim = basis.shape
+        explained = float(directions.explained[pca].sum())
+        if 0 < explained < 1:
+            typical = float(np.sum(sigma**2) * (1 - explained) / explained)
+        else:
+            typical = float((dim - k) * sigma.min() ** 2)
+        return cls(basis, sigma, max(typical, 0.0) if dim > k else 0.0)
+
+    def spread(self, vectors: np.ndarray) -> np.ndarray:
+        """(K',) the standard deviation of the distribution along each unit row of vectors (K', D):
+        sigma for a PCA row, a mix of the sigmas and the residual's spread for any other."""
+        on = np.asarray(vectors, np.float64) @ self.basis.T  # (K', K)
+        off = np.clip(1 - np.sum(on**2, axis=1), 0, None)   # the share of each row off the PCA rows
+        per_dim = self.typical / max(self.basis.shape[1] - self.basis.shape[0], 1)
+        return np.sqrt(on**2 @ self.sigma**2 + off * per_dim)
+
+
+def latent_rows(latent: np.ndarray, directions: Directions) -> np.ndarray:
+    """(N, D): the latent as one row, or a spatial latent (C, h, w) with per-channel directions as
+    one row per latent pixel (each a C-vector), centred on the directions' mean."""
+    x = np.asarray(latent, np.float64)
+    dim = directions.basis.shape[1]
+    rows = x.reshape(dim, -1).T if x.ndim == 3 and x.shape[0] == dim and x.size != dim else x.reshape(1, -1)
+    return rows - directions.mean
+
+
+def prior_distance(latent: np.ndarray, directions: Directions) -> float:
+    """How far a latent sits from the model's latent distribution, in sigma units: about 1 for a
+    typical latent (an encoded training image, an untruncated GAN sample), below 1 towards the
+    mean (truncation), and growing as edits push it off the data the decoder was trained on.
+    Being an average over every direction, it hardly moves when one direction is pushed far
+    (see reading, for the meter).
+
+    Two parts, weighted equally: the RMS of the coordinates along the PCA rows divided by their
+    sigma, and the norm of what the PCA rows do not capture, relative to its typical size (PriorModel):
+    d = sqrt((mean_k (c_k / sigma_k)^2 + |r|^2 / typical) / 2).
+    A spatial latent is measured pixel by pixel, and the distances are averaged over the pixels."""
+    prior = PriorModel.of(directions)
+    centred = latent_rows(latent, directions)  # (N, D)
+    coords = centred @ prior.basis.T
+    inside = np.mean((coords / prior.sigma) ** 2, axis=1)
+    if prior.typical <= 0:
+        return float(np.mean(np.sqrt(inside)))
+    residual = centred - coords @ prior.basis
+    return float(np.mean(np.sqrt((inside + np.sum(residual**2, axis=1) / prior.typical) / 2)))
+
+
+def strongest_direction(latent: np.ndarray, directions: Directions) -> tuple[float, int]:
+    """(distance, row): the direction (PCA or named) along which the latent lies furthest out, in
+    standard deviations of the distribution along it (PriorModel.spread), and how far. A named row's
+    slider sigma is not used: it is the spread within the groups it was made from, narrower than the
+    data's along it. A spatial latent is measured per latent pixel, RMS over the pixels."""
+    spread = PriorModel.of(directions).spread(directions.basis)
+    spread = np.where(spread > 0, spread, directions.sigma)  # a row off every PCA row, with no residual
+    z = latent_rows(latent, directions) @ directions.basis.T.astype(np.float64) / spread  # (N, K)
+    per_row = np.sqrt(np.mean(z**2, axis=0))
+    row = int(np.argmax(per_row))
+    return float(per_row[row]), row
+
+
+@dataclass(frozen=True)
+class Reading:
+    """The typicality meter's reading: sigma, and the label of the direction that sets it (None when
+    the overall distance does)."""
+    sigma: float
+    direction: str | None
+
+
+def reading(latent: np.ndarray, directions: Directions) -> Reading:
+    """The larger of the overall distance and the strongest single direction. The overall distance
+    alone averages a slider pushed far away with every direction left alone: one PC at 4.5 sigma,
+    which breaks the picture, read ~1.4 (benchmarks/typicality.py)."""
+    overall = prior_distance(latent, directions)
+    strongest, row = strongest_direction(latent, directions)
+    if strongest >= overall:
+        return Reading(strongest, directions.labels[row].split(" (")[0])
+    return Reading(overall, None)
