@@ -1,16 +1,17 @@
 """Calibration of the typicality meter (typicality.reading) on the bundled models.
 
     python benchmarks/typicality.py --data DATA_DIR [--vae weights/emoji-vae] [--gan weights/emoji-faces-gan]
-        [--images 2000] [--seeds 2000] [--grid-dir DIR]
+        [--images 2000] [--seeds 2000] [--pushed 100] [--grid-dir DIR] [--device cpu]
 
 DATA_DIR: the VAE's training folder (scripts/build_emoji_dataset.py). For what the meter should
 call typical: the reading of encoded training images, and of GAN samples at psi 1 (untruncated)
 and at the app's default psi; the percentiles of the overall distance (prior_distance), of the
 strongest single direction, and of the reading (their larger), and the share of each
-colour under the thresholds in typicality.py. For what it should warn about: every one of those
+colour under the thresholds in typicality.py. For what it should warn about: --pushed of those
 latents with one slider (each direction in turn, PCA and named) pushed to +-2, +-3, +-4.5 and +-6
-sigma, and the share that reads green / amber / red. --grid-dir writes, per model, a few typical
-latents with single directions pushed to -6 .. +6 sigma: look at where the pictures break.
+sigma, and with every slider drawn as Randomise does; the share that reads green / amber / red.
+--grid-dir writes, per model, a few typical latents with single directions pushed to -6 .. +6
+sigma: look at where the pictures break.
 """
 from __future__ import annotations
 
@@ -64,6 +65,10 @@ def report_pushes(name: str, latents: np.ndarray, d: Directions) -> None:
                 readings += [reading(edited_latent(EditState(x, values), d), d).sigma for x in latents]
         readings = np.array(readings)
         print(f"  +-{value:g} sigma: {percentiles(readings)}   {colour_shares(readings)}")
+    rng = np.random.default_rng(0)  # the panel's Randomise: every slider from N(0, 1), within +-3
+    readings = np.array([reading(edited_latent(EditState(x, tuple(np.clip(rng.standard_normal(len(d)), -3, 3))), d),
+                                 d).sigma for x in latents])
+    print(f"  Randomise: {percentiles(readings)}   {colour_shares(readings)}")
 
 
 def save_grid(rt: Runtime, kind: str, d: Directions, base: np.ndarray, rows: list[int], path: Path) -> None:

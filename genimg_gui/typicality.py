@@ -21,6 +21,7 @@ from .edit import Directions
 #               GAN samples at psi 0.7   p50 1.99  p95 3.04  p99 3.51   green 94.5%, red 0.1%
 #   one slider at +-3 sigma    p50 3.24 (VAE) / 3.21 (GAN)   at least amber 63% / 60%
 #   one slider at +-4.5 sigma  p50 4.40 / 4.53               red 65% / 71%, at least amber 91% / 95%
+#   Randomise (all sliders)    p50 3.56 / 3.66               green 23% / 26% (its pictures smear visibly)
 # (the rest start on the other side of the mean along that direction). In its grids a picture shows
 # smears from ~3 sigma along one direction and is broken at 4.5. One slider at +-3 (its default range's
 # end) on an image at 0 along it reads 3.0: amber. The price: the VAE's own training images have heavy
