@@ -50,7 +50,7 @@ def reference(sd_file):
 
 def test_an_sd_vae_file_needs_its_scale_then_encodes_a_photo_at_its_own_size(tmp_path, sd_file, reference, capsys):
     photo = picture(tmp_path / "beach.png", 200, 120, 0)
-    assert run("encode", photo, "--vae", sd_file, "-o", tmp_path / "out") == 1
+    assert run("encode", photo, "--vae", sd_file, "-o", tmp_path / "out") == 2  # an option missing
     err = capsys.readouterr().err
     assert "vae-ft-mse.safetensors" in err and "--latent-scale sd" in err and "Traceback" not in err
     assert run("encode", photo, "--vae", sd_file, "--latent-scale", "sd", "-o", tmp_path / "out") == 0
