@@ -173,6 +173,17 @@ def test_bad_drop_shows_error_and_app_keeps_working(qtbot, window, image_files, 
     assert window.filmstrip.count() == 3
 
 
+def test_a_bad_file_dropped_with_a_good_one_stays_on_show_after_the_good_one_opens(qtbot, window, image_files,
+                                                                                  tmp_path):
+    bad = tmp_path / "broken.png"
+    bad.write_bytes(b"\x89PNG\r\n\x1a\n" + b"\0" * 40)  # a PNG signature and nothing readable after it
+    drop_and_wait(qtbot, window, [bad, image_files[0]], 1)
+    qtbot.waitUntil(lambda: "broken.png" in window.last_error, timeout=TIMEOUT)
+    message = window.statusBar().currentMessage
+    qtbot.waitUntil(lambda: "Encoded" in message(), timeout=TIMEOUT)  # the good file's: it used to replace the error
+    assert "broken.png" in message()
+
+
 def test_gan_seed_and_send_to_vae(qtbot, window, reference):
     doc, panel = window.document, window.gan_panel
     [gan_item] = doc.items.values()

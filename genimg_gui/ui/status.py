@@ -1,10 +1,14 @@
 """The status bar: messages and errors, device, last decode time, job progress with Cancel."""
 from __future__ import annotations
 
+import time
+
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QLabel, QProgressBar, QPushButton, QStatusBar
 
 MAX_ERRORS = 5  # joined errors shown; one repeating (each decode of a drag failing) is listed once
+MESSAGE_MS = 8000
+ERROR_MS = 15000  # errors stay longer than messages, and a message does not clear them (it shows before them)
 
 
 class StatusBar(QStatusBar):
@@ -27,6 +31,8 @@ class StatusBar(QStatusBar):
         self._retry_seq = 0
         self._errors: list[str] = []  # those on show (the last MAX_ERRORS)
         self._error_count = 0  # all of them, repeats left out
+        self._note = ""  # the last message that came while errors were on show: it is shown before them
+        self._errors_until = 0.0  # time.monotonic() when the last error's 15 s end
         for w in (self.retry, self.bar, self.cancel, self.device, self.timing):
             self.addPermanentWidget(w)
         self.bar.hide()
@@ -42,26 +48,40 @@ class StatusBar(QStatusBar):
         self.retry_requested.emit(self._retry_seq)
 
     def show_message(self, text: str) -> None:
-        self._errors, self._error_count = [], 0
+        """A message for 8 s. While errors are on show it goes before them, and they stay: the "Encoded …" of
+        the good file of a drop used to replace the bad one's error at once."""
+        if self._errors_on_show():
+            self._note = text
+            self._show_errors(max(MESSAGE_MS, round((self._errors_until - time.monotonic()) * 1000)))
+            return
+        self._errors, self._error_count, self._note = [], 0, ""
         self.setStyleSheet("")
         self.setToolTip("")
-        self.showMessage(text, 8000)
+        self.showMessage(text, MESSAGE_MS)
 
     def show_error(self, text: str) -> None:
         """An error; one arriving while another shows joins it (several bad files opened at once each get
         theirs: the last one used to hide the others), the last MAX_ERRORS in the tooltip too; a repeat is not
         listed again (each preview of a drag running out of memory listed its own)."""
-        if not (self._errors and self.currentMessage()):
-            self._errors, self._error_count = [], 0
+        if not self._errors_on_show():
+            self._errors, self._error_count, self._note = [], 0, ""
         if text not in self._errors:
             self._errors = [*self._errors, text][-MAX_ERRORS:]
             self._error_count += 1
+        self._errors_until = time.monotonic() + ERROR_MS / 1000
+        self._show_errors(ERROR_MS)
+
+    def _errors_on_show(self) -> bool:
+        return bool(self._errors and self.currentMessage())
+
+    def _show_errors(self, ms: int) -> None:
         self.setStyleSheet("QStatusBar { color: #ff6b6b; }")
         count = self._error_count
         head = "" if count == 1 else f"{count} problems: " if count <= MAX_ERRORS else \
             f"{count} problems (the last {MAX_ERRORS}): "
-        self.showMessage("⚠ " + head + "; ".join(self._errors), 15000)
-        self.setToolTip("\n".join(self._errors))
+        note = f"{self._note} — " if self._note else ""
+        self.showMessage(note + "⚠ " + head + "; ".join(self._errors), ms)
+        self.setToolTip("\n".join([*self._errors, *([self._note] if self._note else [])]))
 
     def show_progress(self, seq: int, fraction: float, text: str) -> None:
         self._job = seq
