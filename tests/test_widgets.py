@@ -12,7 +12,7 @@ from PySide6.QtWidgets import QApplication, QDialogButtonBox
 from genimg_gui.ui.canvas import Canvas, CompareMode
 from genimg_gui.ui.directions_dialog import DirectionRequest, DirectionsDialog
 from genimg_gui.seed_draws import Drawn
-from genimg_gui.ui.filmstrip import Filmstrip
+from genimg_gui.ui.filmstrip import CELL_WIDTH, Filmstrip
 from genimg_gui.ui.gan_panel import GanPanel
 from genimg_gui.ui.history_controller import describe_sample
 from genimg_gui.ui.history_panel import HistoryPanel
@@ -496,6 +496,21 @@ def test_a_typed_seed_is_asked_for_once_when_entered_not_at_every_keystroke(qtbo
     assert asked == [5678]
     qtbot.keyClick(panel.seed, Qt.Key.Key_Up)  # the arrows still step through seeds one ask each
     assert asked == [5678, 5679]
+
+
+def test_filmstrip_names_never_draw_over_a_neighbour(qtbot):
+    strip = shown(qtbot, Filmstrip())
+    strip.resize(700, 110)
+    for i, name in enumerate(["seed 0", "1f602.png", "a very long name of a holiday photo.png", "x.png"]):
+        strip.add(i, name, solid((200, 200, 200), 16))
+    strip.set_thumbnail(0, solid((0, 0, 200), 16), "seed 562716747")  # a random seed renames a sample
+
+    def cells():
+        return [strip.visualItemRect(strip.item(r)) for r in range(strip.count())]
+    # each name elided into its cell, the renamed one too once the delayed relayout has run
+    qtbot.waitUntil(lambda: 0 < max(r.width() for r in cells()) <= CELL_WIDTH, timeout=2000)
+    rects = cells()
+    assert all(not a.intersects(b) for a, b in zip(rects, rects[1:]))
 
 
 def test_errors_arriving_together_are_all_shown_and_a_message_does_not_hide_them(qtbot):

@@ -7,6 +7,7 @@ from PySide6.QtWidgets import QListView, QListWidget, QListWidgetItem, QMenu
 from .qimage import image_icon, to_qimage
 
 ID_ROLE = Qt.ItemDataRole.UserRole
+CELL_WIDTH = 116  # px: a 64-px thumbnail and a name of about 15 characters ("seed 2147483647")
 
 
 class Filmstrip(QListWidget):
@@ -19,6 +20,11 @@ class Filmstrip(QListWidget):
         self.setFlow(QListView.Flow.LeftToRight)
         self.setWrapping(False)
         self.setIconSize(QSize(64, 64))
+        # a fixed cell, the name elided to fit: laid out by their text, a thumbnail renamed to a longer name
+        # ("seed 562716747") drew over its neighbour until the next item came, and long file names ran wide
+        self.setGridSize(QSize(CELL_WIDTH, 88))
+        self.setTextElideMode(Qt.TextElideMode.ElideMiddle)
+        self.setWordWrap(False)
         self.setFixedHeight(110)
         self.setMovement(QListView.Movement.Static)
         self.currentItemChanged.connect(self._on_current)
@@ -35,6 +41,7 @@ class Filmstrip(QListWidget):
             if self.item(row).data(ID_ROLE) == item_id:
                 self.item(row).setIcon(image_icon(to_qimage(image)))
                 self.item(row).setText(name)  # a GAN item is renamed when its seed changes
+                self.scheduleDelayedItemsLayout()  # its cell is laid out again for the new name
 
     def remove(self, item_id: int) -> None:
         for row in range(self.count()):
