@@ -409,6 +409,8 @@ class Document(QObject):
     def _add_item(self, item: Item, make_current: bool = True, place: int | None = None) -> None:
         """Add item at the end of the filmstrip, or at place (an index, where a reopened item stood)."""
         self._next_id += 1
+        if not item.seeded:  # a sample's name is its seed's, and two samples of one seed are the same picture
+            item.name = self._unique_name(item.name)
         order = list(self.items.items())
         order.insert(len(order) if place is None else min(place, len(order)), (item.id, item))
         self.items.clear()  # in place: views and controllers hold this dict
@@ -421,6 +423,12 @@ class Document(QObject):
         if make_current or self.current is None:
             self.current = item
             self.current_changed.emit(item)
+
+    def _unique_name(self, name: str) -> str:
+        """name, or "name (2)", "(3)"… when an open item has it: a file opened twice, or opened again while a
+        closed copy of it is reopened, showed two thumbnails and captions alike."""
+        taken = {i.name for i in self.items.values()}
+        return next(n for n in (name, *(f"{name} ({k})" for k in range(2, len(taken) + 3))) if n not in taken)
 
     def _on_progress(self, p: rq.Progress) -> None:
         if p.fraction >= 1.0:
