@@ -402,10 +402,13 @@ def test_switching_gan_remaps_every_gan_item(qtbot, window, image_files, tmp_pat
     reference = Runtime("cpu")
     reference.load(str(other), lambda *_: None)
     # A job right behind the load keeps the worker busy while the window asks for the re-maps.
+    said: list[str] = []
+    doc.message.connect(said.append)
     with qtbot.waitSignal(doc.model_loaded, timeout=TIMEOUT):
         doc.load_model(str(other))
         busy = doc.open_files([str(image_files[i % 3]) for i in range(300)])
     doc.cancel(busy)
+    assert "Drawing your samples again with the new GAN (3)" in said  # not "Re-encoding your GAN items"
 
     def stale() -> list[str]:
         return [i.name for i in gan_items if not np.array_equal(

@@ -27,10 +27,12 @@ class CarryOver:
         """A new model of a kind: every open item of that kind follows it, the one on screen first.
         old_classes: the class names of the GAN it replaces, which its items' class indices count."""
         doc = self.document
-        doc.message.emit(f"Re-encoding your {kind.upper()} items with the new model")
-        for item in sorted(doc.items.values(), key=lambda i: i is not doc.current):
-            if item.kind == kind:
-                self.item(item, old_classes)
+        mine = [i for i in sorted(doc.items.values(), key=lambda i: i is not doc.current) if i.kind == kind]
+        if mine:  # a VAE encodes each picture again; a GAN draws each sample's seeds again
+            doing = "Encoding your pictures" if kind == "vae" else "Drawing your samples"
+            doc.message.emit(f"{doing} again with the new {kind.upper()} ({len(mine)})")
+        for item in mine:
+            self.item(item, old_classes)
 
     def item(self, item: Item, old_classes: tuple[str, ...] = ()) -> None:
         if item.kind == "vae":

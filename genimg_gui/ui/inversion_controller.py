@@ -61,7 +61,8 @@ class InversionController(QObject):
         else:
             run.last = r
             self.document.show_image(run.item, r.image)
-            self.document.message.emit(f"Inverting {run.name}: step {r.step}/{r.steps}, error {r.loss:.4f}")
+            # the step count is the progress bar's, which moves every step, this every preview: two counts disagreed
+            self.document.message.emit(f"Inverting {run.name}: pixel error {r.loss:.4f} so far")
 
     def _on_closed(self, item_id: int) -> None:
         """Its item closed: the run stops, and keeps its best preview (_on_failed) for a reopening."""
