@@ -77,7 +77,7 @@ def quit_discards(monkeypatch) -> None:
     (tests of the question itself patch QMessageBox instead)."""
     from genimg_gui.ui.main_window import MainWindow
 
-    monkeypatch.setattr(MainWindow, "confirm_discard", lambda self, count: True)
+    monkeypatch.setattr(MainWindow, "confirm_discard", lambda self, names: True)
 
 
 @pytest.fixture()

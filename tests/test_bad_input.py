@@ -207,7 +207,7 @@ def test_cli_bad_model_one_line_exit_1(case, tmp_path, model_dir, capsys):
 
 @pytest.fixture()
 def window(qtbot, engine, model_dir, vae, monkeypatch):
-    monkeypatch.setattr(MainWindow, "confirm_discard", lambda self, count: True)  # closing asks nothing
+    monkeypatch.setattr(MainWindow, "confirm_discard", lambda self, names: True)  # closing asks nothing
     entries = [read_entry(model_dir / "tiny-vae"), read_entry(model_dir / "tiny-gan")]
     w = MainWindow(engine, entries)
     qtbot.addWidget(w)

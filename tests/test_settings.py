@@ -76,7 +76,7 @@ def test_closing_with_unexported_edits_asks_and_cancel_keeps_the_window(qtbot, e
     monkeypatch.setattr(QMessageBox, "question", answer)
     monkeypatch.setattr(MainWindow, "confirm_discard", ORIGINAL_CONFIRM)
     assert not w.close()
-    assert w.isVisible() and "1 edited image" in asked[0]
+    assert w.isVisible() and f"This edited image has not been exported: “{image_files[0].name}”" in asked[0]
     w.export_png(str(tmp_path / "out.png"))
     assert w.document.unexported() == []
     assert w.close()

@@ -34,6 +34,7 @@ from .status import StatusBar
 from .train_dialog import TrainDialog
 
 IMAGE_FILTER = "Images (" + " ".join(f"*{s}" for s in IMAGE_SUFFIXES) + ")"
+QUIT_NAMES = 5  # images the quit question names before "and more"
 
 
 class MainWindow(QMainWindow):
@@ -424,16 +425,20 @@ class MainWindow(QMainWindow):
             QMessageBox.StandardButton.Yes)
         return answer == QMessageBox.StandardButton.Yes
 
-    def confirm_discard(self, count: int) -> bool:
+    def confirm_discard(self, names: list[str]) -> bool:
+        """Quit with edits not exported? The images are named (the first few): a count alone left the user to
+        search the filmstrip for which."""
+        shown = ", ".join(f"“{n}”" for n in names[:QUIT_NAMES]) + (" and more" if len(names) > QUIT_NAMES else "")
+        which = "This edited image has" if len(names) == 1 else f"These {len(names)} edited images have"
         answer = QMessageBox.question(
-            self, "Quit genimg?", f"{count} edited image(s) have not been exported. Quit anyway?",
+            self, "Quit genimg?", f"{which} not been exported: {shown}. Quit anyway?",
             QMessageBox.StandardButton.Discard | QMessageBox.StandardButton.Cancel,
             QMessageBox.StandardButton.Cancel)
         return answer == QMessageBox.StandardButton.Discard
 
     def closeEvent(self, event) -> None:  # noqa: N802
         unexported = self.document.unexported()
-        if unexported and not self.confirm_discard(len(unexported)):
+        if unexported and not self.confirm_discard([i.name for i in unexported]):
             event.ignore()
             return
         for dialog in self.findChildren(TrainDialog):
