@@ -12,6 +12,7 @@ EXAMPLES_DIR = Path(__file__).resolve().parent.parent / "assets" / "examples"
 DEFAULT_MODELS = {"vae": "emoji-vae", "gan": "emoji-faces-gan"}
 # GAN truncation the window and the CLI start at: more typical samples at some cost in variety
 DEFAULT_PSI = 0.7
+SHORT_METRIC = 40  # characters of a figure; longer values (how it was measured) are shown apart
 # files that may hold a model from elsewhere (SD VAE, TAESD, StyleGAN pickle): opened as models, not images
 MODEL_FILE_SUFFIXES = (".safetensors", ".ckpt", ".pt", ".pth", ".bin", ".pkl")
 
@@ -101,3 +102,21 @@ def default_model(kind: str, entries: list[ModelEntry]) -> ModelEntry | None:
     of_kind = [e for e in entries if e.kind == kind]
     named = [e for e in of_kind if Path(e.path).name == DEFAULT_MODELS[kind]]
     return (named or of_kind or [None])[0]
+
+
+def metric_value(value) -> str:
+    """A card metric as a person reads it: a pair of figures as "a / b", a number as itself."""
+    if isinstance(value, list) and all(isinstance(v, (int, float)) for v in value):
+        return " / ".join(str(v) for v in value)
+    return str(value)
+
+
+def metrics_text(metrics: dict) -> tuple[str, str]:
+    """(the figures, one a line; the long entries, e.g. how the figures were measured) of a card's metrics, as
+    the Models tab and `genimg info` show them. Keys are shown with spaces for underscores: an unbreakable
+    50-letter key would widen the whole dock."""
+    short, long = [], []
+    for key, value in metrics.items():
+        shown = metric_value(value)
+        (short if len(shown) <= SHORT_METRIC else long).append(f"{str(key).replace('_', ' ')}: {shown}")
+    return "\n".join(short) or "–", "\n\n".join(long)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import re
 import sys
+import textwrap
 from functools import partial
 from pathlib import Path
 from typing import Callable, Sequence
@@ -17,7 +18,7 @@ from typing import Callable, Sequence
 import numpy as np
 import torch
 
-from .catalog import BUNDLED_DIR, bundled_models, default_model
+from .catalog import BUNDLED_DIR, bundled_models, default_model, metrics_text
 from .engine.requests import ModelInfo
 from .engine.runtime import Runtime
 from .imaging import ImageLoadError, open_image
@@ -40,6 +41,7 @@ class UsageError(CLIError):
 USER_ERRORS = (CLIError, ModelFileError, ImageLoadError, TrainError, RecipeError, OSError, torch.OutOfMemoryError)
 # What one bad input can raise; it is reported and the batch goes on.
 ITEM_ERRORS = (ImageLoadError, ModelFileError, ValueError, FloatingPointError, OSError)
+INFO_WIDTH = 110  # columns `genimg info` wraps a long value (training data, how a metric was measured) to
 
 
 def say(text: str) -> None:
@@ -198,14 +200,27 @@ def describe(m: ModelInfo) -> str:
     if "steps" in training:
         rows.append(("training", f"{training['steps']} steps of {training.get('batch_size', '?')} images, "
                                  f"{training.get('seconds', '?')} s on {training.get('hardware', '?')}"))
-    rows.append(("metrics", ", ".join(f"{k}: {v}" for k, v in card.get("metrics", {}).items()) or "–"))
+    figures, how = metrics_text(card.get("metrics", {}))  # one figure a line, as the Models tab shows them
+    rows.append(("metrics", figures))
+    if how:
+        rows.append(("measured", how))
     if m.classes:
         rows.append(("classes", f"{len(m.classes)}, --class takes a name or an index: " + ", ".join(m.classes)))
     rows.append(("directions", f"{len(m.directions)}, in σ units; --edit takes a label or an index"))
-    lines = [f"{m.name}  ({m.path})"] + [f"  {k:<15}{v}" for k, v in rows]
+    lines = [f"{m.name}  ({m.path})"] + [_row(k, v) for k, v in rows]
     d = m.directions
-    lines += [f"  {i:>4}  {label:<16} σ = {s:.4g}" for i, (label, s) in enumerate(zip(d.labels, d.sigma))]
+    width = max(map(len, d.labels), default=0)  # σ in one column, however long a named direction's label
+    lines += [f"  {i:>4}  {label:<{width}}  σ = {s:.4g}" for i, (label, s) in enumerate(zip(d.labels, d.sigma))]
     return "\n".join(lines)
+
+
+def _row(key: str, value: str) -> str:
+    """"  key            value", the value wrapped to INFO_WIDTH columns under itself, line breaks kept."""
+    indent = " " * 17
+    wrapped = [textwrap.fill(part, INFO_WIDTH, initial_indent=indent, subsequent_indent=indent,
+                             break_on_hyphens=False) if part else ""
+               for part in str(value).split("\n")]
+    return f"  {key:<15}" + "\n".join(wrapped)[len(indent):]
 
 
 def encode(args: argparse.Namespace) -> int:

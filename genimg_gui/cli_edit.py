@@ -37,8 +37,9 @@ def direction_values(edits: list[tuple[str, float]], d: Directions, kind: str) -
         elif topics.count(k) == 1:
             values[topics.index(k)] = value
         else:
-            raise UsageError(f"the {kind.upper()} has no direction {key!r}: use a label "
-                           f"({names[0].upper()} … {names[-1].upper()}) or an index (0 … {len(d) - 1})")
+            labels = [label.split(" (")[0] for label in d.labels]  # as `genimg info` lists them, any case
+            raise UsageError(f"the {kind.upper()} has no direction {key!r}: use a label ({labels[0]} … "
+                             f"{labels[-1]}; `genimg info` lists them) or an index (0 … {len(d) - 1})")
     return tuple(values)
 
 

@@ -72,6 +72,15 @@ def test_info_prints_the_card_and_the_directions(vae, capsys):
         assert text in out
 
 
+def test_info_of_a_bundled_model_reads_in_columns(capsys):
+    assert run("info", catalog.BUNDLED_DIR / "emoji-faces-gan") == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert max(map(len, lines)) <= cli_commands.INFO_WIDTH + 2  # the long "how measured" texts wrapped
+    assert "                 recall k3 vae latent: 0.671" in lines  # one figure a line, under "metrics"
+    sigma_columns = {line.index("σ = ") for line in lines if "σ = " in line}
+    assert len(sigma_columns) == 1  # "style: Google → Twitter" used to push its σ out of line
+
+
 def test_encode_then_decode_gives_the_reconstruction(vae, image_files, tmp_path, capsys):
     assert run("encode", "--vae", vae, *image_files, "-o", tmp_path / "enc", "--fit", "letterbox") == 0
     assert "3/3" in capsys.readouterr().err

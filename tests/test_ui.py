@@ -19,7 +19,8 @@ from genimg_gui.engine.runtime import Runtime
 from genimg_gui.seed_draws import OWN, SKIP_MIXTURES
 from genimg_gui.session import load_session, save_session
 from genimg_gui.ui.canvas import CompareMode
-from genimg_gui.ui.model_panel import SHORT_METRIC, human_count
+from genimg_gui.catalog import SHORT_METRIC
+from genimg_gui.ui.model_panel import human_count
 from genimg_gui.ui.qimage import from_qimage, to_qimage
 
 TIMEOUT = 30_000  # ms; the first VAE load estimates directions (seconds on a busy CPU)

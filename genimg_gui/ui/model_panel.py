@@ -9,10 +9,9 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (QComboBox, QFormLayout, QFrame, QHBoxLayout, QLabel, QListWidget, QListWidgetItem,
                                QPushButton, QScrollArea, QVBoxLayout, QWidget)
 
-from ..catalog import ModelEntry
+from ..catalog import ModelEntry, metrics_text
 
 PATH_ROLE = Qt.ItemDataRole.UserRole
-SHORT_METRIC = 40  # characters of a value shown in the panel; longer ones (how it was measured) go in the tooltip
 
 
 def source_text(card: dict) -> str:
@@ -24,23 +23,6 @@ def source_text(card: dict) -> str:
     if "scaling_factor" in source:
         text += f"; latent scale {source['scaling_factor']} ({source.get('scale_label', 'chosen')})"
     return text
-
-
-def metric_value(value) -> str:
-    """A card metric as a person reads it: a pair of figures as "a / b", a number as itself."""
-    if isinstance(value, list) and all(isinstance(v, (int, float)) for v in value):
-        return " / ".join(str(v) for v in value)
-    return str(value)
-
-
-def metrics_text(metrics: dict) -> tuple[str, str]:
-    """(the figures, one a line; the long entries, e.g. how the figures were measured) of a card's metrics.
-    Keys are shown with spaces for underscores: an unbreakable 50-letter key would widen the whole dock."""
-    short, long = [], []
-    for key, value in metrics.items():
-        shown = metric_value(value)
-        (short if len(shown) <= SHORT_METRIC else long).append(f"{str(key).replace('_', ' ')}: {shown}")
-    return "\n".join(short) or "–", "\n\n".join(long)
 
 
 def human_count(n: int) -> str:
