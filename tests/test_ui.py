@@ -136,6 +136,23 @@ def test_keyboard_undo(qtbot, window, image_files):
     qtbot.waitUntil(lambda: np.array_equal(shown(window), before), timeout=TIMEOUT)
 
 
+def test_keyboard_redo_is_ctrl_shift_z_or_ctrl_y(qtbot, window, image_files):
+    drop_and_wait(qtbot, window, image_files[:1], 1)
+    history = window.document.current.history
+    window.sliders.sliders[1].setValue(-200)
+    window.sliders.sliders[2].setValue(100)
+    window.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is window, timeout=5000)
+    ctrl = Qt.KeyboardModifier.ControlModifier
+    for _ in range(2):
+        qtbot.keyClick(window.canvas, Qt.Key.Key_Z, ctrl)
+    assert history.current_id == 0
+    qtbot.keyClick(window.canvas, Qt.Key.Key_Z, ctrl | Qt.KeyboardModifier.ShiftModifier)
+    assert history.current_id == 1
+    qtbot.keyClick(window.canvas, Qt.Key.Key_Y, ctrl)
+    assert history.current_id == 2 and window.sliders.values()[1:3] == (-2.0, 1.0)
+
+
 def test_export_png_and_latent(qtbot, window, image_files, tmp_path):
     drop_and_wait(qtbot, window, image_files[:1], 1)
     doc = window.document

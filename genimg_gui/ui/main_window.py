@@ -37,6 +37,13 @@ IMAGE_FILTER = "Images (" + " ".join(f"*{s}" for s in IMAGE_SUFFIXES) + ")"
 QUIT_NAMES = 5  # images the quit question names before "and more"
 
 
+def redo_keys() -> list[QKeySequence]:
+    """Ctrl+Shift+Z (the one the menu shows) and Ctrl+Y everywhere, then the platform's other Redo keys: Qt's
+    standard Redo keys differ by desktop, and some Linux ones have no Ctrl+Y."""
+    keys = [QKeySequence("Ctrl+Shift+Z"), QKeySequence("Ctrl+Y")]
+    return keys + [k for k in QKeySequence.keyBindings(QKeySequence.StandardKey.Redo) if k not in keys]
+
+
 class MainWindow(QMainWindow):
     def __init__(self, engine, models: list[ModelEntry] | None = None, settings: Settings | None = None) -> None:
         super().__init__()
@@ -137,7 +144,9 @@ class MainWindow(QMainWindow):
         self._action(file, "&Quit", self.close, QKeySequence.StandardKey.Quit)
         edit = bar.addMenu("&Edit")
         self.undo_action = self._action(edit, "&Undo", self.document.undo, QKeySequence.StandardKey.Undo)
-        self.redo_action = self._action(edit, "&Redo", self.document.redo, QKeySequence("Ctrl+Shift+Z"))
+        self.redo_action = self._action(edit, "&Redo", self.document.redo)
+        self.redo_action.setShortcuts(redo_keys())
+        self.redo_action.setToolTip("Redo (Ctrl+Shift+Z or Ctrl+Y)")
         self._action(edit, "Reset all sliders", self.sliders.reset_all, QKeySequence("Ctrl+R"))
         self._action(edit, "Randomise sliders", lambda: self.sliders.randomise())
         self.directions_tool = DirectionsController(self.document, self.sliders, self, self._shown_kind)
