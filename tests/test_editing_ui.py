@@ -4,6 +4,7 @@ from __future__ import annotations
 import numpy as np
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QApplication
 
 from conftest import UI_TIMEOUT
 from genimg_gui.edit import EditState, edited_latent
@@ -23,6 +24,28 @@ def settle(qtbot, window, item):
 
 def decode(reference, window, state: EditState) -> np.ndarray:
     return reference.decode("vae", edited_latent(state, window.document.directions("vae")))
+
+
+def history_tab(window):
+    window.tabs.setCurrentWidget(window.history_panel)
+    return window.history_panel
+
+
+def click_step(panel, node_id: int, modifier=Qt.KeyboardModifier.NoModifier) -> None:
+    rect = panel.tree.visualItemRect(panel.item_for(node_id))
+    QTest.mouseClick(panel.tree.viewport(), Qt.MouseButton.LeftButton, modifier, rect.center())
+
+
+def rows(panel) -> list[tuple[int, str]]:
+    """(top, label) of every row, as the tree draws them."""
+    return sorted((panel.tree.visualItemRect(panel.item_for(i)).top(), panel.item_for(i).text(0))
+                  for i in panel.node_ids())
+
+
+def marked(panel) -> tuple[list[int], int]:
+    """The selected steps and the one with the keyboard focus."""
+    return ([item.data(0, Qt.ItemDataRole.UserRole) for item in panel.tree.selectedItems()],
+            panel.tree.currentItem().data(0, Qt.ItemDataRole.UserRole))
 
 
 def test_a_painted_mask_confines_the_edit_and_undo_removes_it(qtbot, window, reference, image_files):
@@ -50,10 +73,8 @@ def test_a_painted_mask_confines_the_edit_and_undo_removes_it(qtbot, window, ref
     assert np.array_equal(item.image[outside], unedited[outside])  # untouched where not painted
     assert np.array_equal(item.image[inside], whole[inside])        # fully edited where painted
 
-    panel = window.history_panel  # A/B of the whole edit and the masked one shows each as it was
-    panel.tree.clearSelection()
-    panel.item_for(1).setSelected(True)
-    panel.item_for(2).setSelected(True)
+    panel = history_tab(window)  # A/B of the whole edit and the masked one shows each as it was
+    click_step(panel, 1, Qt.KeyboardModifier.ControlModifier)
     window.compare.setCurrentText(CompareMode.EDITED.value)
     with qtbot.waitSignal(window.document.frames_ready, timeout=UI_TIMEOUT) as got:
         panel.compare_button.click()
@@ -75,7 +96,7 @@ def test_history_panel_keeps_branches_goes_back_and_compares(qtbot, window, refe
     window.document.undo()
     sliders[2].setValue(150)  # a new branch from the first edit
     settle(qtbot, window, item)
-    panel = window.history_panel
+    panel = history_tab(window)
     assert sorted(panel.node_ids()) == [0, 1, 2, 3]
     assert item.history.children(1) == [2, 3]
 
@@ -88,18 +109,59 @@ def test_history_panel_keeps_branches_goes_back_and_compares(qtbot, window, refe
     assert np.array_equal(item.image, decode(reference, window, item.history.current))
     assert window.sliders.values()[:3] == (1.0, -1.0, 0.0)
 
-    panel.tree.clearSelection()
-    panel.item_for(0).setSelected(True)
-    panel.item_for(3).setSelected(True)
+    click_step(panel, 3, Qt.KeyboardModifier.ControlModifier)  # the other branch, to compare with this one
     with qtbot.waitSignal(window.document.frames_ready, timeout=UI_TIMEOUT) as got:
         panel.compare_button.click()
     states = {n.id: n.state for n in item.history.nodes()}
-    assert np.array_equal(got.args[0].images[0], decode(reference, window, states[0]))
+    assert np.array_equal(got.args[0].images[0], decode(reference, window, states[2]))
     assert np.array_equal(got.args[0].images[1], decode(reference, window, states[3]))
-    assert window.canvas.labels == ("A: state 0", "B: state 3")
+    labels = window.document.directions("vae").labels  # the panes are captioned as the tree names the steps
+    assert window.canvas.labels == (f"A: {labels[1]} -1.00σ", f"B: {labels[2]} +1.50σ")
+    assert window.canvas.labels == tuple(f"{ab}: {panel.item_for(i).text(0)}" for ab, i in (("A", 2), ("B", 3)))
     panel.stop_button.click()
     assert window.canvas.labels == (None, None)
     with qtbot.waitSignal(window.document.frames_ready, timeout=UI_TIMEOUT):
         panel.compare_button.click()
     window.document.undo()  # a step away ends the comparison: the panes show the item again, not under A/B
     assert window.canvas.labels == (None, None) and not panel.stop_button.isEnabled()
+
+
+def test_history_tab_marks_only_the_current_step_through_undo_and_redo_and_its_rows_stay_put(
+        qtbot, window, image_files):
+    item = open_image(qtbot, window, image_files[0])
+    sliders = window.sliders.sliders
+    for i in range(3):
+        sliders[i].setValue(100)  # 1, 2, 3: one step per slider
+    window.document.undo()
+    sliders[3].setValue(100)      # 4: a second branch from 2
+    settle(qtbot, window, item)
+    panel = history_tab(window)
+    assert item.history.children(2) == [3, 4]
+    layout = rows(panel)
+    window.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is window, timeout=5000)
+
+    click_step(panel, 1)
+    assert item.history.current_id == 1 and marked(panel) == ([1], 1) and rows(panel) == layout
+    ctrl = Qt.KeyboardModifier.ControlModifier
+    qtbot.keyClick(panel.tree, Qt.Key.Key_Z, ctrl | Qt.KeyboardModifier.ShiftModifier)  # redo, either way
+    assert item.history.current_id == 2 and marked(panel) == ([2], 2)
+    qtbot.keyClick(panel.tree, Qt.Key.Key_Y, ctrl)
+    assert item.history.current_id == 4 and marked(panel) == ([4], 4) and rows(panel) == layout
+    qtbot.keyClick(panel.tree, Qt.Key.Key_Z, ctrl)
+    assert item.history.current_id == 2 and marked(panel) == ([2], 2) and rows(panel) == layout
+
+    spot = panel.tree.visualItemRect(panel.item_for(3)).center()  # the same spot picks the same step every time
+    for _ in range(2):
+        QTest.mouseClick(panel.tree.viewport(), Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, spot)
+        assert item.history.current_id == 3 and marked(panel) == ([3], 3) and rows(panel) == layout
+        qtbot.keyClick(panel.tree, Qt.Key.Key_Z, ctrl)
+        assert item.history.current_id == 2
+
+    other = open_image(qtbot, window, image_files[1])
+    sliders[0].setValue(100)
+    window.document.select(item.id)
+    click_step(panel, 0, ctrl)
+    assert panel.partner_id == 0 and panel.compare_button.isEnabled()
+    window.document.select(other.id)  # another image's tree: its first step is no partner of the current one
+    assert other.history.current_id == 1 and panel.partner_id is None and not panel.compare_button.isEnabled()

@@ -36,15 +36,25 @@ def shown(qtbot, widget):
 
 
 # --- history -------------------------------------------------------------
-@pytest.fixture()
-def history(qtbot) -> HistoryPanel:
+# 0 -> 1 -> 2, and 1 -> 3 -> 4 (undo to 1, then a different edit)
+NODES = [(0, None, "Original", solid(0)), (1, 0, "PC1 +1.5σ", solid(60)), (2, 1, "PC2 −1σ", solid(120)),
+         (3, 1, "PC3 +2σ", None), (4, 3, "Mask", solid(240))]
+SHIFT = Qt.KeyboardModifier.ShiftModifier
+
+
+def history_panel(qtbot, nodes: list, current_id: int) -> HistoryPanel:
+    """The panel with a stand-in for the document: going to a step rebuilds the tree around it, as the
+    history controller does."""
     panel = shown(qtbot, HistoryPanel())
     panel.resize(260, 420)
-    # 0 -> 1 -> 2, and 1 -> 3 -> 4 (undo to 1, then a different edit)
-    nodes = [(0, None, "Original", solid(0)), (1, 0, "PC1 +1.5σ", solid(60)), (2, 1, "PC2 −1σ", solid(120)),
-             (3, 1, "PC3 +2σ", None), (4, 3, "Mask", solid(240))]
-    panel.set_nodes(nodes, current_id=4)
+    panel.node_activated.connect(lambda node_id: panel.set_nodes(nodes, node_id))
+    panel.set_nodes(nodes, current_id)
     return panel
+
+
+@pytest.fixture()
+def history(qtbot) -> HistoryPanel:
+    return history_panel(qtbot, NODES, current_id=4)
 
 
 def click_node(qtbot, panel: HistoryPanel, node_id: int, modifier=Qt.KeyboardModifier.NoModifier) -> None:
@@ -53,17 +63,26 @@ def click_node(qtbot, panel: HistoryPanel, node_id: int, modifier=Qt.KeyboardMod
     qtbot.mouseClick(panel.tree.viewport(), LEFT, modifier, rect.center())
 
 
+def rows(panel: HistoryPanel) -> list[tuple[int, int, str]]:
+    """(top, indent, label) of every row, as the tree draws them."""
+    return sorted((panel.tree.visualItemRect(item).top(), panel.tree.visualItemRect(item).left(), item.text(0))
+                  for item in map(panel.item_for, panel.node_ids()))
+
+
+def marked(panel: HistoryPanel) -> tuple[list[int], int]:
+    """The selected steps and the one with the keyboard focus."""
+    return ([item.data(0, Qt.ItemDataRole.UserRole) for item in panel.tree.selectedItems()],
+            panel.tree.currentItem().data(0, Qt.ItemDataRole.UserRole))
+
+
 def test_history_tree_is_flat_except_at_branches(history):
     def children(node_id: int) -> list[int]:
         item = history.item_for(node_id)
         return [item.child(i).data(0, Qt.ItemDataRole.UserRole) for i in range(item.childCount())]
 
-    # the line to the current state reads flat; the old branch indents under where it left
-    assert history.node_ids() == [0, 1, 2, 3, 4]
-    assert history.tree.topLevelItemCount() == 4 and children(1) == [2]
-    history.set_nodes([(n, p, "x", None) for n, p in [(0, None), (1, 0), (2, 1), (3, 1), (4, 3)]], 2)
-    assert history.tree.topLevelItemCount() == 3 and children(1) == [3, 4]  # a side branch reads flat too
-    history.set_nodes([(n, p, "x", None) for n, p in [(0, None), (1, 0), (2, 1), (3, 1), (4, 3)]], 4)
+    # the first line from a branch point reads flat; the later branch indents under where it left, flat too
+    assert history.node_ids() == [0, 1, 3, 4, 2]
+    assert history.tree.topLevelItemCount() == 3 and children(1) == [3, 4]
     assert history.item_for(4).font(0).bold() and not history.item_for(2).font(0).bold()
     assert history.tree.iconSize().height() == 48
     before = history.item_for(3).icon(0).cacheKey()
@@ -71,26 +90,65 @@ def test_history_tree_is_flat_except_at_branches(history):
     assert history.item_for(3).icon(0).cacheKey() != before
 
 
-def test_history_click_goes_to_a_state_and_ctrl_click_compares(qtbot, history):
-    with qtbot.waitSignal(history.node_activated, check_params_cb=lambda i: i == 2):
-        click_node(qtbot, history, 2)
+def test_history_rows_stay_where_they_are_when_a_click_or_undo_moves_the_current_step(qtbot, history):
+    layout = rows(history)
+    for node_id in (2, 1, 3, 0, 4):  # each click goes there; the same spot keeps showing the same step
+        click_node(qtbot, history, node_id)
+        assert history.current_id == node_id and rows(history) == layout
+    history.set_nodes(NODES, 3)  # an undo
+    assert rows(history) == layout
+
+
+def test_history_rows_stay_put_in_a_scrolled_tree(qtbot):
+    chain = [(0, None, "Opened", None)] + [(i, i - 1, f"PC1 +{i}σ", None) for i in range(1, 30)]
+    history = history_panel(qtbot, chain, 29)
+    history.tree.verticalScrollBar().setValue(history.tree.verticalScrollBar().maximum() // 2)
+    layout = rows(history)
+    click_node(qtbot, history, 14)
+    qtbot.wait(50)  # the tree lays out its new rows later
+    assert history.current_id == 14 and rows(history) == layout
+
+
+def test_history_one_highlight_follows_the_current_step(qtbot, history):
+    history.tree.setFocus()
+    assert marked(history) == ([4], 4)  # no stray focus frame on the first row
+    click_node(qtbot, history, 1)
+    assert marked(history) == ([1], 1)
+    for redone in (3, 4):  # redo twice: the clicked row lets go
+        history.set_nodes(NODES, redone)
+        assert marked(history) == ([redone], redone)
+    qtbot.keyClick(history.tree, Qt.Key.Key_Up)  # the arrow keys move the focus only; Enter goes there
+    assert marked(history) == ([4], 3)
+    with qtbot.waitSignal(history.node_activated, check_params_cb=lambda i: i == 3):
+        qtbot.keyClick(history.tree, Qt.Key.Key_Return)
+    assert marked(history) == ([3], 3)
+
+
+def test_history_ctrl_click_picks_a_partner_to_compare_with_the_current_step(qtbot, history):
+    assert not history.compare_button.isEnabled() and "Ctrl+click" in history.hint.text()
+    assert "Ctrl+click" in history.compare_button.toolTip()
     with qtbot.assertNotEmitted(history.node_activated):
-        click_node(qtbot, history, 4)  # the current state: nothing to do
-    click_node(qtbot, history, 2)
-    assert not history.compare_button.isEnabled()
-    with qtbot.assertNotEmitted(history.node_activated):
-        click_node(qtbot, history, 0, CTRL)  # extends the selection instead of moving
-    assert history.selected_ids() == [0, 2] and history.compare_button.isEnabled()
+        click_node(qtbot, history, 0, CTRL)  # picks it instead of going there
+    assert history.partner_id == 0 and history.compare_button.isEnabled() and "Original" in history.hint.text()
+    assert marked(history) == ([4], 4)  # still one selected row: the partner has its own tint
+    assert history.item_for(0).background(0).color().isValid()
+    assert history.item_for(0).background(0) != history.item_for(1).background(0)
     with qtbot.waitSignal(history.compare_requested) as compare:
         qtbot.mouseClick(history.compare_button, LEFT)
-    assert compare.args == [0, 2]
-    assert history.stop_button.isEnabled()
-    # a rebuild after the next edit keeps the selection
-    history.set_nodes([(0, None, "Original", None), (1, 0, "a", None), (2, 1, "b", None), (5, 2, "c", None)], 5)
-    assert history.selected_ids() == [0, 2] and history.item_for(5).font(0).bold()
+    assert compare.args == [0, 4] and history.stop_button.isEnabled()
+    click_node(qtbot, history, 2)  # a jump keeps the partner, to compare with the new current step
+    assert history.partner_id == 0 and history.compare_ids() == (0, 2)
+    history.set_nodes(NODES + [(5, 2, "c", None)], 5)  # and so does the next edit
+    assert history.compare_ids() == (0, 5) and history.item_for(5).font(0).bold()
     with qtbot.waitSignal(history.compare_cleared):
         qtbot.mouseClick(history.stop_button, LEFT)
     assert not history.stop_button.isEnabled()
+    click_node(qtbot, history, 0, CTRL)  # Ctrl+click again unpicks
+    assert history.partner_id is None and not history.compare_button.isEnabled()
+    click_node(qtbot, history, 3, SHIFT)  # Shift+click picks too
+    assert history.compare_ids() == (3, 5)
+    click_node(qtbot, history, 3)  # going to the partner leaves nothing to compare it with
+    assert history.partner_id is None and not history.compare_button.isEnabled()
 
 
 def test_history_enter_activates(qtbot, history):

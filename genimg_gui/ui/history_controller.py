@@ -53,8 +53,10 @@ class HistoryController(QObject):
         super().__init__(panel)
         self.document, self.panel, self.canvas = document, panel, canvas
         self.comparing: tuple[int, int] | None = None
+        self._captions: tuple[str, str] = ("A", "B")  # the compared steps' names, for the panes
         self._ab_seq = 0
         self._missing: list[int] = []  # node ids of the thumbnail strip asked for last
+        self._shown: Item | None = None  # the item whose tree the panel shows
         document.current_changed.connect(self.refresh)
         document.history_changed.connect(self.refresh)
         document.image_changed.connect(self._on_image)
@@ -68,16 +70,21 @@ class HistoryController(QObject):
         document.current_changed.connect(self._end_comparison)
 
     def refresh(self, *_) -> None:
-        item = self.document.current
+        item, shown = self.document.current, self._shown
+        self._shown = item
         if item is None:
             self.panel.set_nodes([], 0)
             return
+        names = self._step_names(item)
+        nodes = [(n.id, n.parent, names[n.id], item.thumbs.get(n.id)) for n in item.history.nodes()]
+        self.panel.set_nodes(nodes, item.history.current_id, keep_partner=item is shown)  # ids are per item
+        self._request_missing_thumbs(item)
+
+    def _step_names(self, item: Item) -> dict[int, str]:
+        """Each state's name, as the tree shows it and the A/B panes are captioned."""
         labels = self._labels(item)
         states = {n.id: n.state for n in item.history.nodes()}
-        nodes = [(n.id, n.parent, self._describe(item, n, states, labels), item.thumbs.get(n.id))
-                 for n in item.history.nodes()]
-        self.panel.set_nodes(nodes, item.history.current_id)
-        self._request_missing_thumbs(item)
+        return {n.id: self._describe(item, n, states, labels) for n in item.history.nodes()}
 
     def _labels(self, item: Item) -> tuple[str, ...]:
         d = self.document.directions(item.kind)
@@ -122,6 +129,8 @@ class HistoryController(QObject):
         if item is None or directions is None:
             return
         self.comparing = (a, b)
+        names = self._step_names(item)
+        self._captions = (f"A: {names[a]}", f"B: {names[b]}")
         states = {n.id: n.state for n in item.history.nodes()}
         pair = [states[a], states[b]]
         latents = np.stack([edited_latent(state, directions) for state in pair])
@@ -131,8 +140,7 @@ class HistoryController(QObject):
     def _on_frames(self, r) -> None:
         if r.seq != self._ab_seq or self.comparing is None:
             return
-        a, b = self.comparing
-        self.canvas.set_labels(f"A: state {a}", f"B: state {b}")
+        self.canvas.set_labels(*self._captions)
         self.canvas.set_images(to_qimage(r.images[0]), to_qimage(r.images[1]))
 
     def _end_comparison(self, *_) -> None:
