@@ -140,3 +140,16 @@ def test_an_export_is_never_offered_over_an_existing_file(tmp_path):
     (tmp_path / "1f60d (edited).png").write_bytes(b"an earlier export")
     assert s.export_path("1f60d.png", ".png") == str(tmp_path / "1f60d (edited 2).png")
     assert s.export_path("1f60d.png", ".npz") == str(tmp_path / "1f60d.npz")
+
+
+def test_a_numbered_export_goes_on_as_name_2_and_an_image_export_as_edited(tmp_path):
+    s = Settings()
+    s.exported_to(str(tmp_path / "morph.gif"))
+    (tmp_path / "morph.mp4").write_bytes(b"the first morph")
+    assert s.export_path("morph", ".mp4", numbered=True) == str(tmp_path / "morph 2.mp4")  # was "morph (edited).mp4"
+    (tmp_path / "morph 2.mp4").write_bytes(b"the second")
+    assert s.export_path("morph", ".mp4", numbered=True) == str(tmp_path / "morph 3.mp4")
+    assert s.export_path("morph", ".gif", numbered=True) == str(tmp_path / "morph.gif")
+    (tmp_path / "1f60d.png").write_bytes(b"an input picture")  # beside it, an edit's PNG is still "(edited)"
+    assert s.export_path("1f60d.png", ".png") == str(tmp_path / "1f60d (edited).png")
+

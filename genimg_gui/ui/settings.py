@@ -48,10 +48,11 @@ class Settings:
     def clear_recent(self) -> None:
         self.q.setValue("recent_files", [])
 
-    def export_path(self, name: str, suffix: str) -> str:
+    def export_path(self, name: str, suffix: str, numbered: bool = False) -> str:
         """A save dialog's starting path: name without its image extension (1f600.png's PNG is 1f600.png, not
-        1f600.png.png) and suffix, in the folder of the last export, else of the last opened file, else home;
-        "1f600 (edited).png" where that file exists."""
+        1f600.png.png) and suffix, in the folder of the last export, else of the last opened file, else home.
+        Never an existing file: "1f600 (edited).png" (the file there may be the picture the image was opened
+        from), or with numbered, for files that make a series of their own (morphs), "morph 2.gif"."""
         stem = IMAGE_EXTENSION.sub("", name)  # also inside a derived name: "1f600.png (inverted)" -> "1f600 (inverted)"
         last, recent = self.q.value("export/folder", "", str), self.recent_files()
         folders = [Path(last)] if last else []
@@ -59,7 +60,7 @@ class Settings:
         folder = next((f for f in folders if f.is_dir()), Path.home())
         path, n = folder / f"{stem}{suffix}", 1
         while path.exists():  # never offered to write over a file, least of all the picture it was opened from
-            path, n = folder / f"{stem} (edited{f' {n}' if n > 1 else ''}){suffix}", n + 1
+            path, n = folder / f"{_other_name(stem, n, numbered)}{suffix}", n + 1
         return str(path)
 
     def exported_to(self, path: str) -> None:
@@ -77,11 +78,18 @@ class Settings:
         self.q.sync()
 
 
+def _other_name(stem: str, n: int, numbered: bool) -> str:
+    """The n-th name tried when stem's file exists (n = 1, 2, …): "morph 2", "morph 3"… numbered, else
+    "1f600 (edited)", "1f600 (edited 2)"…"""
+    return f"{stem} {n + 1}" if numbered else f"{stem} (edited{f' {n}' if n > 1 else ''})"
+
+
 def ask_export_path(parent: QWidget, title: str, settings: Settings, name: str, suffix: str,
-                    file_filter: str) -> tuple[str, str]:
-    """The save dialog of every export, starting at settings.export_path(name, suffix); the folder chosen is
-    remembered for the next one. (path, the filter chosen), or ("", "") if cancelled."""
-    path, chosen = QFileDialog.getSaveFileName(parent, title, settings.export_path(name, suffix), file_filter)
+                    file_filter: str, numbered: bool = False) -> tuple[str, str]:
+    """The save dialog of every export, starting at settings.export_path(name, suffix, numbered); the folder
+    chosen is remembered for the next one. (path, the filter chosen), or ("", "") if cancelled."""
+    start = settings.export_path(name, suffix, numbered)
+    path, chosen = QFileDialog.getSaveFileName(parent, title, start, file_filter)
     if path:
         settings.exported_to(path)
     return path, chosen
