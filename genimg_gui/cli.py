@@ -204,7 +204,9 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--fps", type=fps_value, default=12.0, help="frames per second (default 12)")
     s.add_argument("--mode", choices=["linear", "spherical"], default="linear", help="path between keyframes")
     s.add_argument("--loop", action="store_true", help="return to the first keyframe (seamless loop)")
-    s.add_argument("--scale", type=positive_int, default=1, metavar="N", help="upscale GIF/WebP frames N times")
+    s.add_argument("--scale", type=positive_int, default=1, metavar="N",
+                   help="enlarge every frame N times without smoothing, GIF, WebP and MP4 alike (default 1: the "
+                        "model's size; 4 makes a 64-px model's morph 256 px)")
     s.add_argument("--fit", choices=["crop", "letterbox"], default="crop", help="how non-square images fit")
     s.add_argument("--device", default="auto", help="auto (cuda → mps → cpu), cpu, cuda, cuda:1, mps")
     _latent_scale_arg(s)

@@ -6,8 +6,6 @@ from __future__ import annotations
 
 import argparse
 
-import numpy as np
-
 from .cli_commands import CLIError, UsageError, class_index, load_model, progress_bar, read_image, wrote
 from .morph import FORMATS, common_grid, morph_path, write_animation
 
@@ -40,8 +38,8 @@ def interpolate(args: argparse.Namespace) -> int:
             image = rt.decode(kind, latent)
         except FloatingPointError as e:
             raise CLIError(f"frame {i}: {e}") from None
-        frames.append(np.repeat(np.repeat(image, args.scale, 0), args.scale, 1) if args.scale > 1 else image)
+        frames.append(image)
         progress_bar(i, len(path), "frames")
     args.out.parent.mkdir(parents=True, exist_ok=True)
-    wrote(write_animation(frames, args.out, args.fps))
+    wrote(write_animation(frames, args.out, args.fps, args.scale).path)
     return 0

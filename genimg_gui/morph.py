@@ -5,6 +5,9 @@ imageio-ffmpeg wheel carries its own ffmpeg binary (no system ffmpeg needed).
 """
 from __future__ import annotations
 
+import re
+import subprocess
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Sequence
 
@@ -15,7 +18,12 @@ from .fileio import atomic_path
 
 MODES = ("linear", "spherical")
 FORMATS = (".gif", ".webp", ".mp4")
-MIN_VIDEO_SIDE = 256  # players show 64 px videos as a speck; upscale (nearest) to at least this
+# A 64-px morph played at 64 px is a speck in a player or browser: the dialog's first scale brings the shorter
+# side to this. Only a default: H.264 itself takes frames of any (even) size.
+SUGGESTED_SIDE = 256
+MAX_SCALE = 8
+GIF_DELAY_UNIT_MS = 10  # GIF delays are in hundredths of a second
+GIF_MIN_DELAY_MS = 20  # browsers play a shorter GIF delay as 100 ms, so above 50 fps a GIF plays at 50
 
 
 def lerp(a: np.ndarray, b: np.ndarray, t: float) -> np.ndarray:
@@ -90,9 +98,44 @@ def _resample(channel: np.ndarray, size: tuple[int, int]) -> np.ndarray:
 
 # --- writing ------------------------------------------------------------------
 
-def write_animation(frames: Sequence[np.ndarray], path: str | Path, fps: float) -> Path:
-    """Write uint8 (H, W, 3) frames as .gif, .webp (looping forever) or .mp4 (H.264), atomically.
-    Every frame is written, even one equal to the last (see _distinct)."""
+@dataclass(frozen=True)
+class Written:
+    """An animation file as written: its frame count, pixel size (width, height) and playing time."""
+    path: Path
+    frames: int
+    size: tuple[int, int]
+    seconds: float
+
+    def __str__(self) -> str:
+        return f"{self.path} ({self.frames} frames, {self.size[0]}×{self.size[1]}, {self.seconds:.1f} s)"
+
+
+def default_scale(size: tuple[int, int]) -> int:
+    """The scale a morph of (width, height) frames starts at: ×4 for a 64-px model, ×1 for a large photo."""
+    return max(1, min(MAX_SCALE, -(-SUGGESTED_SIDE // min(size))))
+
+
+def output_size(size: tuple[int, int], scale: int, suffix: str) -> tuple[int, int]:
+    """(width, height) of the frames written from (width, height) ones at scale: the same in every format, but an
+    MP4's odd side gains a pixel (see video_frame)."""
+    width, height = size[0] * scale, size[1] * scale
+    if suffix.lower() == ".mp4":
+        return width + width % 2, height + height % 2
+    return width, height
+
+
+def frame_durations(count: int, fps: float, unit_ms: int, min_ms: int = 0) -> list[int]:
+    """Milliseconds per frame in whole units of a format: each frame ends at its true time rounded to the unit,
+    so the total is count / fps to within a unit (12 fps in a GIF is 80, 90, 80, 80, 90, 80… ms, where 80 ms
+    throughout would be 12.5 fps); at least min_ms each."""
+    ends = [round((i + 1) * 1000 / fps / unit_ms) for i in range(count)]
+    return [max(min_ms, unit_ms * (end - start)) for start, end in zip([0, *ends], ends)]
+
+
+def write_animation(frames: Sequence[np.ndarray], path: str | Path, fps: float, scale: int = 1) -> Written:
+    """Write uint8 (H, W, 3) frames as .gif, .webp (looping forever) or .mp4 (H.264), atomically, enlarged scale
+    times without smoothing (every format alike). Every frame is written, even one equal to the last (see
+    _distinct)."""
     path = Path(path)
     suffix = path.suffix.lower()
     if suffix not in FORMATS:
@@ -101,15 +144,22 @@ def write_animation(frames: Sequence[np.ndarray], path: str | Path, fps: float) 
         raise ValueError("an animation needs at least one frame")
     if not (np.isfinite(fps) and 0 < fps <= 100):
         raise ValueError(f"fps must be between 0 and 100, not {fps}")
-    arrays = [_rgb(f) for f in frames]
+    if scale < 1:
+        raise ValueError(f"scale must be a whole number from 1 up, not {scale}")
+    arrays = [_enlarged(_rgb(f), scale) for f in frames]
     if len({a.shape for a in arrays}) != 1:
         raise ValueError("all frames of an animation must have the same size")
     with atomic_path(path) as tmp:
         if suffix == ".mp4":
-            _write_mp4(arrays, tmp, fps)
+            seconds = _write_mp4(arrays, tmp, fps)
         else:
-            _write_pillow(arrays, tmp, fps, suffix)
-    return path
+            seconds = _write_pillow(arrays, tmp, fps, suffix)
+    height, width = arrays[0].shape[:2]
+    return Written(path, len(arrays), output_size((width, height), 1, suffix), seconds)
+
+
+def _enlarged(a: np.ndarray, scale: int) -> np.ndarray:
+    return np.repeat(np.repeat(a, scale, axis=0), scale, axis=1) if scale > 1 else a
 
 
 def _rgb(frame: np.ndarray) -> np.ndarray:
@@ -119,16 +169,19 @@ def _rgb(frame: np.ndarray) -> np.ndarray:
     return a
 
 
-def _write_pillow(arrays: list[np.ndarray], path: Path, fps: float, suffix: str) -> None:
+def _write_pillow(arrays: list[np.ndarray], path: Path, fps: float, suffix: str) -> float:
+    """Write a GIF or WebP; its playing time in seconds."""
     if suffix == ".gif":
         images = _gif_frames(arrays)
+        durations = frame_durations(len(images), fps, GIF_DELAY_UNIT_MS, GIF_MIN_DELAY_MS)
         extra = {"disposal": 1, "optimize": False}
     else:
         images = [Image.fromarray(a) for a in _distinct(arrays)]
+        durations = frame_durations(len(images), fps, 1)
         extra = {"lossless": True, "method": 4}
-    duration = int(round(1000 / fps))
     images[0].save(path, format=suffix[1:].upper(), save_all=True, append_images=images[1:],
-                   duration=duration, loop=0, **extra)
+                   duration=durations, loop=0, **extra)
+    return sum(durations) / 1000
 
 
 def _distinct(arrays: list[np.ndarray]) -> list[np.ndarray]:
@@ -167,20 +220,20 @@ def _quantize(a: np.ndarray) -> Image.Image:
 
 
 def video_frame(a: np.ndarray) -> np.ndarray:
-    """Scale up (nearest) to at least MIN_VIDEO_SIDE and pad with edge pixels to even sides,
-    which H.264 in yuv420p needs."""
-    scale = max(1, -(-MIN_VIDEO_SIDE // min(a.shape[:2])))
-    a = np.repeat(np.repeat(a, scale, axis=0), scale, axis=1)
+    """Pad with edge pixels to even sides, which H.264 in yuv420p needs (its colour is stored per 2 × 2 pixels);
+    the only size rule of the encoder: it takes frames of a few pixels."""
     return np.pad(a, ((0, a.shape[0] % 2), (0, a.shape[1] % 2), (0, 0)), mode="edge")
 
 
-def _write_mp4(arrays: list[np.ndarray], path: Path, fps: float) -> None:
+def _write_mp4(arrays: list[np.ndarray], path: Path, fps: float) -> float:
+    """Write an H.264 MP4; its playing time in seconds (ffmpeg keeps the exact rate)."""
     import imageio.v3 as iio  # imported here: only MP4 export needs it
 
     frames = np.stack([video_frame(a) for a in arrays])
     iio.imwrite(path, frames, extension=".mp4", plugin="FFMPEG", fps=fps, codec="libx264",
                 pixelformat="yuv420p", macro_block_size=2, quality=8,
                 output_params=["-f", "mp4"])  # the temp file's name has no .mp4 to go by
+    return len(arrays) / fps
 
 
 def count_frames(path: str | Path) -> int:
@@ -192,3 +245,20 @@ def count_frames(path: str | Path) -> int:
         return int(imageio_ffmpeg.count_frames_and_secs(str(path))[0])
     with Image.open(path) as im:
         return int(getattr(im, "n_frames", 1))
+
+
+def frame_size(path: str | Path) -> tuple[int, int]:
+    """(width, height) of the frames of an animation file this module writes."""
+    path = Path(path)
+    if path.suffix.lower() == ".mp4":
+        import imageio_ffmpeg
+
+        # what ffmpeg says of the stream, as count_frames_and_secs reads it (imageio's readers leave pipes open)
+        said = subprocess.run([imageio_ffmpeg.get_ffmpeg_exe(), "-hide_banner", "-i", str(path)],
+                              capture_output=True, text=True, check=False).stderr
+        found = re.search(r"Video: .*?, (\d+)x(\d+)", said)
+        if found is None:
+            raise ValueError(f"{path.name}: no video stream")
+        return int(found[1]), int(found[2])
+    with Image.open(path) as im:
+        return im.size

@@ -14,7 +14,8 @@ from genimg_gui.attributes import (DirectionsFileError, direction_from_examples,
 from genimg_gui.edit import Directions, EditState, History, carried_over, edited_latent, fits_over
 from genimg_gui.models.tensors import to_tensor
 from genimg_gui.models.weights import load_model
-from genimg_gui.morph import count_frames, lerp, morph_path, slerp, video_frame, write_animation
+from genimg_gui.morph import (count_frames, frame_size, lerp, morph_path, output_size, slerp, video_frame,
+                              write_animation)
 from genimg_gui.typicality import TYPICAL_BELOW, UNUSUAL_BELOW, PriorModel, prior_distance, reading
 
 
@@ -343,15 +344,63 @@ def test_animations_have_the_asked_frame_count(tmp_path, suffix):
     a = np.stack(np.broadcast_arrays(ramp[:, None], ramp[None, :], 128.0), -1).astype(np.uint8)
     a[::7, ::5] = rng.integers(0, 255, (10, 13, 3))  # a few odd colours for the palette
     frames = [a, a, 255 - a] + [np.full((64, 64, 3), 200, np.uint8)] * 3 + [a] * 4  # repeats must survive
-    path = write_animation(frames, tmp_path / f"morph{suffix}", fps=12)
+    path = write_animation(frames, tmp_path / f"morph{suffix}", fps=12).path
     assert count_frames(path) == len(frames) and sorted(p.name for p in tmp_path.iterdir()) == [path.name]
     if suffix != ".mp4":
         with Image.open(path) as im:
             assert im.info.get("loop") == 0 and im.size == (64, 64)
             im.seek(2)
             assert np.abs(np.asarray(im.convert("RGB")).astype(int) - (255 - a)).mean() < 4
-    assert video_frame(a).shape == (256, 256, 3) and video_frame(a[:33, :45]).shape[:2] == (264, 360)
+    assert video_frame(a).shape == (64, 64, 3) and video_frame(a[:33, :45]).shape[:2] == (34, 46)
     assert video_frame(np.zeros((257, 301, 3), np.uint8)).shape[:2] == (258, 302)  # H.264 4:2:0 needs even sides
+
+
+def emoji_frames(count: int = 24, side: int = 64) -> list[np.ndarray]:
+    """A morph-like run of distinct frames, as of a 64-px model."""
+    rng = np.random.default_rng(1)
+    a = rng.integers(0, 255, (side, side, 3), dtype=np.uint8)
+    return [np.roll(a, i, axis=1) for i in range(count)]
+
+
+def test_every_format_is_written_at_one_size_the_asked_scale(tmp_path):
+    suffixes = (".gif", ".webp", ".mp4")
+    for suffix in suffixes:
+        write_animation(emoji_frames(6), tmp_path / f"m{suffix}", 12)
+    assert {frame_size(tmp_path / f"m{s}") for s in suffixes} == {(64, 64)}  # the MP4 was 256 px, unasked
+    for suffix in suffixes:
+        written = write_animation(emoji_frames(6), tmp_path / f"x4{suffix}", 12, scale=4)
+        assert frame_size(written.path) == written.size == (256, 256)
+        assert written.frames == count_frames(written.path) == 6
+    odd = [np.zeros((33, 45, 3), np.uint8)] * 2
+    assert frame_size(write_animation(odd, tmp_path / "odd.mp4", 12).path) == output_size((45, 33), 1, ".mp4") \
+        == (46, 34)  # the one difference: H.264 in 4:2:0 needs even sides
+    assert frame_size(write_animation(odd, tmp_path / "odd.gif", 12).path) == output_size((45, 33), 1, ".gif")
+
+
+def durations_ms(path: Path) -> list[int]:
+    with Image.open(path) as im:
+        found = []
+        for i in range(im.n_frames):
+            im.seek(i)
+            im.load()  # WebP reads a frame's duration when it decodes it
+            found.append(im.info["duration"])
+    return found
+
+
+@pytest.mark.parametrize("suffix, unit_ms", [(".gif", 10), (".webp", 1)])
+@pytest.mark.parametrize("fps", [12, 24, 7.5])
+def test_a_gif_or_webp_plays_for_frames_over_fps(tmp_path, suffix, unit_ms, fps):
+    written = write_animation(emoji_frames(24), tmp_path / f"m{suffix}", fps)
+    durations = durations_ms(tmp_path / f"m{suffix}")
+    assert len(durations) == 24 and abs(sum(durations) - 24 * 1000 / fps) <= unit_ms  # 12 fps was 24 × 80 ms
+    assert written.seconds == sum(durations) / 1000
+    assert all(d % unit_ms == 0 for d in durations) and max(durations) - min(durations) <= unit_ms
+
+
+def test_a_gif_faster_than_browsers_play_one_says_how_long_it_really_plays(tmp_path):
+    written = write_animation(emoji_frames(6), tmp_path / "m.gif", 60)
+    assert durations_ms(tmp_path / "m.gif") == [20] * 6  # browsers slow a 10 ms delay to 100 ms; 60 fps wrote 10s
+    assert written.seconds == 0.12
 
 
 def test_animation_errors_are_clear(tmp_path):

@@ -16,7 +16,7 @@ from genimg_gui.engine.runtime import Runtime
 from genimg_gui.imaging import open_image
 from genimg_gui.masking import blend
 from genimg_gui.models.directions import pca, save_directions
-from genimg_gui.morph import count_frames
+from genimg_gui.morph import count_frames, frame_size
 from genimg_gui.recipe import Recipe, RecipeError
 from genimg_gui.seed_draws import OWN, SKIP_MIXTURES
 
@@ -210,6 +210,17 @@ def test_interpolate_seeds_to_an_mp4(models, tmp_path):
     assert run("interpolate", "--gan", models / "tiny-gan", "--seeds", "1", "7", "42", "-o", out,
                "--frames", "12", "--psi", "0.5") == 0
     assert count_frames(out) == 12
+
+
+@pytest.mark.parametrize("scale", [None, 3])
+def test_interpolate_writes_every_format_at_the_model_size_times_scale(models, tmp_path, scale):
+    sizes = set()
+    for suffix in (".gif", ".webp", ".mp4"):
+        out = tmp_path / f"m{suffix}"
+        assert run("interpolate", "--gan", models / "tiny-gan", "--seeds", "1", "2", "-o", out, "--frames", "3",
+                   *(["--scale", scale] if scale else [])) == 0
+        sizes.add(frame_size(out))
+    assert sizes == {(32 * (scale or 1), 32 * (scale or 1))}  # the MP4 was 256 × 256 whatever --scale said
 
 
 def test_interpolate_seeds_starts_from_each_seed_drawn_as_asked(models, tmp_path):

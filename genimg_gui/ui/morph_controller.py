@@ -154,7 +154,7 @@ class MorphController(QObject):
         except (OSError, ValueError) as e:
             self.document.error.emit(f"Could not write {path}: {e}")
             return
-        self.document.message.emit(f"Exported {len(r.images)} frames to {written}")
+        self.document.message.emit(f"Exported {len(r.images)} frames to {written.path}")
 
     def _on_failed(self, f: rq.Failed) -> None:
         if self._export is not None and f.seq == self._export[0] and f.final:
