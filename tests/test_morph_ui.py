@@ -6,13 +6,14 @@ import json
 
 import numpy as np
 from PIL import Image
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMenu
 
 from conftest import UI_TIMEOUT
 from genimg_gui import cli
 from genimg_gui.edit import Directions, EditState, edited_latent
 from genimg_gui.masking import soft_brush
-from genimg_gui.morph import count_frames, morph_path
+from genimg_gui.morph import count_frames, frame_size, morph_path
 from genimg_gui.recipe import Recipe
 from genimg_gui.ui.recipe_actions import holds_recipe
 
@@ -91,7 +92,7 @@ def test_a_morph_needs_two_items_of_the_current_kind(qtbot, window):
 
 def export(qtbot, window, dialog, path):
     with qtbot.waitSignal(window.document.message, timeout=UI_TIMEOUT,
-                          check_params_cb=lambda text: text.startswith("Exported")) as blocker:
+                          check_params_cb=lambda text: text.startswith("Wrote")) as blocker:
         dialog.export_to(str(path))
         assert dialog.busy.isVisible() and not dialog.export_button.isEnabled()
     assert not dialog.busy.isVisible()
@@ -102,8 +103,10 @@ def test_export_gif_and_mp4_with_the_asked_frame_count(qtbot, window, image_file
     a, b = open_images(qtbot, window, image_files[:2])
     dialog, _ = open_morph(qtbot, window)
     dialog.frames.setValue(7)
+    assert dialog.scale.value() == 8  # 32 px: ×8 at first
+    dialog.scale.setValue(1)  # the model's pixels, to compare with the items'
     text = export(qtbot, window, dialog, tmp_path / "morph.gif")
-    assert text == f"Exported 7 frames to {tmp_path / 'morph.gif'}"
+    assert text == f"Wrote {tmp_path / 'morph.gif'} (7 frames, 32×32, 0.6 s)"
     assert count_frames(tmp_path / "morph.gif") == 7
     with Image.open(tmp_path / "morph.gif") as gif:
         frames = []
@@ -116,6 +119,37 @@ def test_export_gif_and_mp4_with_the_asked_frame_count(qtbot, window, image_file
 
     export(qtbot, window, dialog, tmp_path / "morph.mp4")
     assert count_frames(tmp_path / "morph.mp4") == 7
+
+
+def test_export_button_writes_every_format_at_the_scale_shown_and_says_so(qtbot, window, image_files, tmp_path,
+                                                                         monkeypatch):
+    from PySide6.QtWidgets import QFileDialog
+
+    open_images(qtbot, window, image_files[:2])
+    dialog, _ = open_morph(qtbot, window)
+    dialog.frames.setValue(24)
+    dialog.scale.setValue(2)
+    assert dialog.size_label.text() == "64 × 64 px"  # the tiny VAE's 32 px, ×2
+    offered: list[str] = []
+    answers = iter([str(tmp_path / "morph.mp4"), None, str(tmp_path / "morph.gif")])  # None: the suggestion
+
+    def save_dialog(_parent, _title, start, _filters):
+        offered.append(start)
+        return next(answers) or start, ""
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", save_dialog)
+    written = []
+    for _ in range(3):
+        with qtbot.waitSignal(window.document.message, timeout=UI_TIMEOUT,
+                              check_params_cb=lambda text: text.startswith("Wrote")) as blocker:
+            qtbot.mouseClick(dialog.export_button, Qt.MouseButton.LeftButton)
+        written.append(blocker.args[0])
+        assert window.status.currentMessage() == blocker.args[0]  # the status bar says it...
+        assert dialog.written.isVisible() and dialog.written.text() == blocker.args[0]  # ...and so does the dialog
+    assert offered[1] == str(tmp_path / "morph 2.mp4")  # was "morph (edited).mp4"
+    assert written == [f"Wrote {tmp_path / name} (24 frames, 64×64, 2.0 s)" for name in
+                       ("morph.mp4", "morph 2.mp4", "morph.gif")]
+    assert {frame_size(tmp_path / name) for name in ("morph.mp4", "morph 2.mp4", "morph.gif")} == {(64, 64)}
+    dialog.close()
 
 
 def test_export_errors_are_shown_and_the_app_goes_on(qtbot, window, image_files, tmp_path):

@@ -169,7 +169,7 @@ def set_checked(dialog: MorphDialog, row: int, on: bool) -> None:
 
 
 def test_morph_keyframes_and_settings(qtbot, morph):
-    assert morph.settings() == MorphSettings((10, 11), 24, 12, "spherical", False)
+    assert morph.settings() == MorphSettings((10, 11), 24, 12, "spherical", False, 8)  # 16 px: ×8, the most
     assert morph.export_button.isEnabled() and not morph.isModal()
     with qtbot.waitSignal(morph.settings_changed) as sig:
         set_checked(morph, 1, False)
@@ -197,7 +197,8 @@ def test_morph_keyframes_and_settings(qtbot, morph):
     assert sig.args[0].loop
     with qtbot.assertNotEmitted(morph.settings_changed, wait=50):
         morph.fps.setValue(30)  # the same frames, only played faster
-    assert morph.settings() == MorphSettings((10, 12), 5, 30, "linear", True)
+        morph.scale.setValue(2)  # ...or written larger
+    assert morph.settings() == MorphSettings((10, 12), 5, 30, "linear", True, 2)
 
 
 def drawable(button) -> bool:
@@ -235,6 +236,45 @@ def test_morph_timeline_play_preview_export(qtbot, morph, tmp_path, monkeypatch)
     monkeypatch.setattr(morph, "_ask_export_path", lambda: str(tmp_path / "m.mp4"))
     with qtbot.waitSignal(morph.export_requested, check_params_cb=lambda p: p.endswith("m.mp4")):
         qtbot.mouseClick(morph.export_button, LEFT)
+
+
+def test_morph_scale_states_the_size_every_format_is_written_at(qtbot):
+    items = [(1, "a.png", solid(10, 64)), (2, "b.png", solid(90, 64)), (3, "odd.png", solid(50, 33)[:, :31])]
+    dialog = shown(qtbot, MorphDialog(items))
+    assert dialog.scale.value() == 4 and dialog.size_label.text() == "256 × 256 px"  # a 64-px model starts at ×4
+    dialog.scale.setValue(1)
+    assert dialog.size_label.text() == "64 × 64 px" and dialog.settings().scale == 1
+    dialog.keyframes.item(0).setCheckState(Qt.CheckState.Unchecked)
+    dialog.keyframes.item(2).setCheckState(Qt.CheckState.Checked)
+    dialog.keyframes.model().moveRow(dialog.keyframes.rootIndex(), 2, dialog.keyframes.rootIndex(), 0)
+    assert dialog.settings().item_ids == (3, 2)  # the morph plays at its first keyframe's size
+    qtbot.waitUntil(lambda: dialog.size_label.text() == "31 × 33 px (32 × 34 in MP4: H.264 needs even sides)")
+    dialog.scale.setValue(2)
+    assert dialog.size_label.text() == "62 × 66 px"
+
+
+def test_morph_export_says_what_it_wrote_and_suggests_morph_2_next(qtbot, morph, tmp_path, monkeypatch):
+    from PySide6.QtWidgets import QFileDialog
+
+    offered: list[str] = []
+    answers = iter([str(tmp_path / "morph.mp4"), None])  # None: take the suggestion
+
+    def save_dialog(_parent, _title, start, _filters):
+        offered.append(start)
+        return next(answers) or start, ""
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", save_dialog)
+    with qtbot.waitSignal(morph.export_requested, check_params_cb=lambda p: p == str(tmp_path / "morph.mp4")):
+        qtbot.mouseClick(morph.export_button, LEFT)
+    (tmp_path / "morph.mp4").write_bytes(b"as the controller would")
+    morph.set_busy("Rendering 24 frames…")
+    morph.set_busy(None)
+    morph.show_written(f"Wrote {tmp_path / 'morph.mp4'} (24 frames, 128×128, 2.0 s)")
+    assert morph.written.isVisible() and morph.written.text().startswith("Wrote ")
+    with qtbot.waitSignal(morph.export_requested, check_params_cb=lambda p: p == str(tmp_path / "morph 2.mp4")):
+        qtbot.mouseClick(morph.export_button, LEFT)
+    assert offered[1] == str(tmp_path / "morph 2.mp4")  # was "morph (edited).mp4"; the last format is offered again
+    morph.set_busy("Rendering 24 frames…")
+    assert not morph.written.isVisible()  # it was about the export before
 
 
 # --- directions from examples --------------------------------------------

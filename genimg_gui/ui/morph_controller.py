@@ -32,7 +32,7 @@ class MorphController(QObject):
         self.note: QLabel | None = None  # says why there is nothing to morph
         self._frame_seqs: dict[int, int] = {}  # Decode seq -> timeline index
         self._shown_seq = 0
-        self._export: tuple[int, str, int] | None = None  # (RenderFrames seq, path, fps)
+        self._export: tuple[int, str, MorphSettings] | None = None  # (RenderFrames seq, path, the settings asked)
         document.engine.result.connect(self._on_result)
         document.engine.failed.connect(self._on_failed)
         document.frames_ready.connect(self._on_frames)
@@ -113,8 +113,9 @@ class MorphController(QObject):
             self.dialog.show_frame(index, r.image)
 
     # --- export ---------------------------------------------------------
-    def export(self, path: str, fps: int | None = None) -> int | None:
-        """Render every frame in the background, then write them to path (suffix picks the format)."""
+    def export(self, path: str) -> int | None:
+        """Render every frame in the background, then write them to path (suffix picks the format) at the
+        dialog's fps and scale."""
         if self.dialog is None:
             return None
         settings = self.dialog.settings()
@@ -125,7 +126,7 @@ class MorphController(QObject):
         latents = self.path(settings)
         seq = self.document.engine.submit(rq.RenderFrames(self.kind, latents, tag=MORPH_TAG))
         self.document.jobs[seq] = f"rendering a morph of {len(latents)} frames"
-        self._export = (seq, path, fps or settings.fps)
+        self._export = (seq, path, settings)
         self.dialog.set_busy(f"Rendering {len(latents)} frames… (Cancel in the status bar)")
         return seq
 
@@ -147,14 +148,17 @@ class MorphController(QObject):
     def _on_frames(self, r: rq.Frames) -> None:
         if self._export is None or r.seq != self._export[0]:
             return
-        _, path, fps = self._export
+        _, path, settings = self._export
         self._finish_export()
         try:
-            written = write_animation(list(r.images), path, fps)
+            written = write_animation(list(r.images), path, settings.fps, settings.scale)
         except (OSError, ValueError) as e:
             self.document.error.emit(f"Could not write {path}: {e}")
             return
-        self.document.message.emit(f"Exported {len(r.images)} frames to {written.path}")
+        message = f"Wrote {written}"  # "Wrote …/morph.gif (24 frames, 256×256, 2.0 s)"
+        self.document.message.emit(message)  # the status bar
+        if self.dialog is not None:
+            self.dialog.show_written(message)
 
     def _on_failed(self, f: rq.Failed) -> None:
         if self._export is not None and f.seq == self._export[0] and f.final:

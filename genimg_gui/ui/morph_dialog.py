@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QComboBox, QDialog,
                                QHBoxLayout, QLabel, QListWidget, QListWidgetItem, QPushButton, QSlider,
                                QSpinBox, QStyle, QVBoxLayout, QWidget)
 
+from ..morph import MAX_SCALE, default_scale, output_size
 from .qimage import image_icon, to_qimage
 from .settings import Settings, ask_export_path
 
@@ -31,10 +32,11 @@ class MorphSettings:
     fps: int = 12
     mode: str = "spherical"     # "spherical" | "linear"
     loop: bool = False          # go back from the last keyframe to the first
+    scale: int = 1              # the written frames are enlarged this many times (every format alike)
 
 
 class MorphDialog(QDialog):
-    """Non-modal. settings_changed fires on a real change of what the frames look like (not fps)."""
+    """Non-modal. settings_changed fires on a real change of what the frames look like (not fps or scale)."""
 
     settings_changed = Signal(object)
     frame_requested = Signal(int)
@@ -50,6 +52,9 @@ class MorphDialog(QDialog):
         self.keyframes.setDragDropMode(QAbstractItemView.DragDropMode.InternalMove)
         self.keyframes.setToolTip("Tick the keyframes; drag (or use ↑ ↓) to change their order")
         checked = tuple(i for i, _, _ in items[:2]) if checked is None else checked
+        # (width, height) of each item: the morph plays at its first keyframe's size
+        self._sizes = {item_id: (image.shape[1], image.shape[0]) for item_id, _, image in items}
+        self._suffix = ".gif"  # the last format exported: the next save dialog offers it again
         for item_id, name, image in items:
             entry = QListWidgetItem(image_icon(to_qimage(image)), name)
             entry.setData(ID_ROLE, item_id)
@@ -62,6 +67,9 @@ class MorphDialog(QDialog):
         self.down_button.setToolTip("Move the selected keyframe later")
         self._build_controls()
         self._build_layout()
+        size = self._frame_size()
+        self.scale.setValue(default_scale(size) if size else 1)
+        self._update_size_label()
         self._last = self.settings()
         self._connect()
         self._update_enabled()
@@ -80,6 +88,12 @@ class MorphDialog(QDialog):
         self.mode.setToolTip("Spherical keeps the in-between latents as typical as the keyframes "
                              "(no washed-out middle); linear is a straight line")
         self.loop = QCheckBox("Loop back to the start")
+        self.scale = QSpinBox()
+        self.scale.setRange(1, MAX_SCALE)
+        self.scale.setPrefix("×")
+        self.scale.setToolTip("Every frame is written this many times larger, without smoothing, in GIF, WebP and "
+                              "MP4 alike; small models start at ×4 or so, as a player shows a 64-px video as a speck")
+        self.size_label = QLabel()
         self.timeline = QSlider(Qt.Orientation.Horizontal)
         self.timeline.setRange(0, self.frames.value() - 1)
         self.frame_label = QLabel()
@@ -92,6 +106,10 @@ class MorphDialog(QDialog):
         self._show_play_button(False)
         self.busy = QLabel()
         self.busy.setVisible(False)
+        self.written = QLabel()  # what the last export wrote
+        self.written.setWordWrap(True)
+        self.written.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.written.setVisible(False)
         self.export_button = QPushButton("Export…")
         self.export_button.setToolTip("Write the morph as an animated GIF, WebP or an MP4 video")
         self.close_button = QPushButton("Close")
@@ -111,6 +129,10 @@ class MorphDialog(QDialog):
         form.addRow("Speed", self.fps)
         form.addRow("Path", self.mode)
         form.addRow("", self.loop)
+        size_row = QHBoxLayout()
+        size_row.addWidget(self.scale)
+        size_row.addWidget(self.size_label, 1)
+        form.addRow("Scale", size_row)
         left = QVBoxLayout()
         left.addWidget(QLabel("Keyframes (at least two)"))
         left.addLayout(keys, 1)
@@ -133,6 +155,7 @@ class MorphDialog(QDialog):
         bottom.addWidget(self.close_button)
         layout = QVBoxLayout(self)
         layout.addLayout(top, 1)
+        layout.addWidget(self.written)
         layout.addLayout(bottom)
 
     def _connect(self) -> None:
@@ -149,6 +172,7 @@ class MorphDialog(QDialog):
         self.mode.currentIndexChanged.connect(self._changed)
         self.loop.toggled.connect(self._changed)
         self.fps.valueChanged.connect(self._on_fps)
+        self.scale.valueChanged.connect(self._on_scale)
         self.timeline.valueChanged.connect(self._on_timeline)
         self.play_button.toggled.connect(self.set_playing)
         self.timer.timeout.connect(self._advance)
@@ -162,10 +186,11 @@ class MorphDialog(QDialog):
         ids = tuple(self.keyframes.item(r).data(ID_ROLE) for r in range(self.keyframes.count())
                     if self.keyframes.item(r).checkState() == Qt.CheckState.Checked)
         return MorphSettings(ids, self.frames.value(), self.fps.value(), self.mode.currentData(),
-                             self.loop.isChecked())
+                             self.loop.isChecked(), self.scale.value())
 
     def _changed(self, *_args) -> None:
         self._update_enabled()
+        self._update_size_label()
         now = self.settings()
         if now.item_ids != self._last.item_ids or now.frames != self._last.frames \
                 or now.mode != self._last.mode or now.loop != self._last.loop:
@@ -197,6 +222,28 @@ class MorphDialog(QDialog):
     def _on_fps(self, fps: int) -> None:
         self.timer.setInterval(round(1000 / fps))
         self._last = self.settings()
+
+    def _on_scale(self, _scale: int) -> None:
+        self._update_size_label()
+        self._last = self.settings()
+
+    def _frame_size(self) -> tuple[int, int] | None:
+        """(width, height) of the morph's frames as decoded: the first keyframe's; None without keyframes."""
+        ids = self.settings().item_ids
+        return self._sizes.get(ids[0]) if ids else None
+
+    def _update_size_label(self) -> None:
+        """The size the export writes, the same in every format but for an MP4's odd side."""
+        size = self._frame_size()
+        if size is None:
+            self.size_label.setText("")
+            return
+        width, height = output_size(size, self.scale.value(), ".gif")
+        text = f"{width} × {height} px"
+        video = output_size(size, self.scale.value(), ".mp4")
+        if video != (width, height):
+            text += f" ({video[0]} × {video[1]} in MP4: H.264 needs even sides)"
+        self.size_label.setText(text)
 
     # --- timeline and preview ---------------------------------------------
     def _on_timeline(self, index: int) -> None:
@@ -236,16 +283,24 @@ class MorphDialog(QDialog):
     def set_busy(self, text: str | None) -> None:
         self.busy.setText(text or "")
         self.busy.setVisible(text is not None)
+        if text is not None:
+            self.written.setVisible(False)  # about an earlier export
         self._update_enabled()
+
+    def show_written(self, text: str) -> None:
+        """Say what an export wrote ("Wrote …/morph.gif (24 frames, 256×256, 2.0 s)")."""
+        self.written.setText(text)
+        self.written.setVisible(True)
 
     # --- export -----------------------------------------------------------
     def _ask_export_path(self) -> str | None:
         """The save dialog; tests call export_to instead."""
-        path, chosen = ask_export_path(self, "Export morph", Settings(), "morph", ".gif", ";;".join(EXPORT_FILTERS))
+        path, chosen = ask_export_path(self, "Export morph", Settings(), "morph", self._suffix,
+                                       ";;".join(EXPORT_FILTERS), numbered=True)
         if not path:
             return None
         if Path(path).suffix.lower() not in EXPORT_FILTERS.values():
-            path += EXPORT_FILTERS.get(chosen, ".gif")
+            path += EXPORT_FILTERS.get(chosen, self._suffix)
         return path
 
     def _ask_export(self) -> None:
@@ -254,6 +309,9 @@ class MorphDialog(QDialog):
             self.export_to(path)
 
     def export_to(self, path: str) -> None:
+        suffix = Path(path).suffix.lower()
+        if suffix in EXPORT_FILTERS.values():
+            self._suffix = suffix
         self.export_requested.emit(str(path))
 
     def closeEvent(self, event) -> None:  # noqa: N802 (Qt naming)
