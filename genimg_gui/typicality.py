@@ -97,16 +97,21 @@ def prior_distance(latent: np.ndarray, directions: Directions) -> float:
 
 
 def strongest_direction(latent: np.ndarray, directions: Directions) -> tuple[float, int]:
-    """(distance, row): the direction (PCA or named) along which the latent lies furthest out, in
-    standard deviations of the distribution along it (PriorModel.spread), and how far. A named row's
-    slider sigma is not used: it is the spread within the groups it was made from, narrower than the
-    data's along it. A spatial latent is measured per latent pixel, RMS over the pixels."""
-    spread = PriorModel.of(directions).spread(directions.basis)
-    spread = np.where(spread > 0, spread, directions.sigma)  # a row off every PCA row, with no residual
-    z = latent_rows(latent, directions) @ directions.basis.T.astype(np.float64) / spread  # (N, K)
+    """(distance, row): the PCA row along which the latent lies furthest out, in standard deviations of
+    the distribution along it (PriorModel.spread: its sigma), and how far. Named rows are left out: an
+    attribute's direction parts two groups (smileys from the rest), so the images of the smaller group
+    lie far out along it by design. The first picture of the app, an unedited smiley, read "3.2σ on
+    category: other → Smileys & Emotion (unusual)"; a push along a named slider shows on the PCA rows it
+    moves. A spatial latent is measured per latent pixel, RMS over the pixels."""
+    rows = np.flatnonzero(directions.explained > 0)
+    rows = rows if rows.size else np.arange(len(directions))  # no PCA rows marked: every row is one
+    basis = directions.basis[rows].astype(np.float64)
+    spread = PriorModel.of(directions).spread(basis)
+    spread = np.where(spread > 0, spread, directions.sigma[rows])  # a row off every PCA row, with no residual
+    z = latent_rows(latent, directions) @ basis.T / spread  # (N, K')
     per_row = np.sqrt(np.mean(z**2, axis=0))
-    row = int(np.argmax(per_row))
-    return float(per_row[row]), row
+    best = int(np.argmax(per_row))
+    return float(per_row[best]), int(rows[best])
 
 
 @dataclass(frozen=True)
