@@ -31,7 +31,8 @@ TYPICALITY = ((TYPICAL_BELOW, "#3c9d4e", "typical"), (UNUSUAL_BELOW, "#d19a1e", 
               (float("inf"), "#c8423b", "off-distribution: images may break"))
 TYPICALITY_HELP = ("How far the edited latent lies from what the model saw in training, in standard deviations "
                    "(σ): along the principal component where it lies furthest out (named once that is unusual), or "
-                   f"over all directions when that is further.\nBelow {TYPICAL_BELOW:g}σ is typical; a slider moved ±3σ "
+                   "over all directions when that is further.\n"
+                   f"Below {TYPICAL_BELOW:g}σ is typical; a slider moved ±3σ "
                    f"from the average along it reads about 3σ, unusual; from {UNUSUAL_BELOW:g}σ the decoder is "
                    "guessing and images often break.\nReset or lower the strongest sliders to come back.")
 
