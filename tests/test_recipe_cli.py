@@ -246,6 +246,7 @@ def test_interpolate_seeds_starts_from_each_seed_drawn_as_asked(models, tmp_path
 ])
 def test_interpolate_errors(models, image_files, tmp_path, capsys, args, message):
     values = {"img": image_files[0], "tmp": tmp_path}
-    assert run("interpolate", "--vae", models / "tiny-vae", *[a.format(**values) for a in args]) == 2  # a mistake in what was typed
+    # exit 2: a mistake in what was typed
+    assert run("interpolate", "--vae", models / "tiny-vae", *[a.format(**values) for a in args]) == 2
     err = capsys.readouterr().err
     assert message in err and "Traceback" not in err
