@@ -311,3 +311,17 @@ def test_a_class_survives_a_switch_to_a_gan_without_it_and_is_drawn_again_on_swi
     assert engine.sent[-1].cls == 2
     engine.answer(len(engine.sent), w(300))
     assert item.gan_class == 2 and item.history.current.base[0] == 300
+
+
+def test_a_reopened_inversion_keeps_the_name_that_tells_it_apart_through_undo(qtbot):
+    doc = Document(HeldEngine())
+    image = np.zeros((4, 4, 3), np.uint8)
+    first = doc.add_item("gan", "photo.png (inverted)", image, image, w(1))
+    doc.close_item(first.id)
+    second = doc.add_item("gan", "photo.png (inverted)", image, image, w(2))  # inverted again meanwhile
+    assert doc.reopen_closed() is first
+    assert (first.name, second.name) == ("photo.png (inverted) (2)", "photo.png (inverted)")
+    doc.commit_state(first.history.current.with_values((1.0,) + first.history.current.values[1:]))
+    doc.undo()  # recall_drawn: the name it remembers is the new one
+    assert first.name == "photo.png (inverted) (2)"
+

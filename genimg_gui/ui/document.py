@@ -410,7 +410,7 @@ class Document(QObject):
         """Add item at the end of the filmstrip, or at place (an index, where a reopened item stood)."""
         self._next_id += 1
         if not item.seeded:  # a sample's name is its seed's, and two samples of one seed are the same picture
-            item.name = self._unique_name(item.name)
+            item.rename(self._unique_name(item.name))
         order = list(self.items.items())
         order.insert(len(order) if place is None else min(place, len(order)), (item.id, item))
         self.items.clear()  # in place: views and controllers hold this dict

@@ -2,7 +2,7 @@
 at each of its steps. Plain data, no Qt: the Document changes items and tells the views."""
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
@@ -63,6 +63,12 @@ class Item:
         if d.original is not None:
             self.original = d.original
         return d.original is not None
+
+    def rename(self, name: str) -> None:
+        """A new name, also in the samples it remembers under the old one (an inversion's): recall_drawn, run on
+        reopening and on each undo, would bring the old name back."""
+        old, self.name = self.name, name
+        self.drawn = {node: replace(d, name=name) if d.name == old else d for node, d in self.drawn.items()}
 
     @property
     def seeded(self) -> bool:
