@@ -15,7 +15,7 @@ from genimg_gui.edit import Directions, EditState, edited_latent
 from genimg_gui.masking import soft_brush
 from genimg_gui.morph import count_frames, frame_size, morph_path
 from genimg_gui.recipe import Recipe
-from genimg_gui.ui.recipe_actions import holds_recipe
+from genimg_gui.ui.recipe_actions import holds_recipe, recipe_state
 
 GIF_TOLERANCE = 12  # GIF frames go through a 256-colour palette: mean |error| per channel, in levels
 
@@ -272,6 +272,19 @@ def test_a_masked_recipe_is_held_only_with_its_mask_and_strengths(tmp_path):
     assert not holds_recipe(state.with_mask(np.roll(mask, 3, axis=1)), recipe, d, (16, 16))
     assert not holds_recipe(state.with_values((0.0, 1.25, 0.0)), recipe, d, (16, 16))
     assert holds_recipe(state.with_values((2.0, 1.25, -0.5)), recipe, d, (16, 16))  # more edits besides it
+
+
+def test_an_unmasked_recipe_is_not_held_by_an_image_with_the_same_strength_only_inside_a_mask():
+    rng = np.random.default_rng(0)
+    basis = np.linalg.qr(rng.normal(size=(8, 3)))[0].T.astype(np.float32)
+    d = Directions(np.zeros(8, np.float32), basis, np.ones(3, np.float32), np.zeros(3, np.float32), ("a", "b", "c"))
+    recipe = Recipe.from_edit(EditState(np.zeros(8, np.float32), (1.0, 0.0, 0.0)), d, "m", "vae")
+    mask = np.zeros((16, 16), np.float32)
+    mask[:4, :4] = 1.0
+    masked = EditState(np.zeros(8, np.float32), (1.0, 0.0, 0.0), mask)  # "a" +1 only in the top-left corner
+    applied = recipe_state(masked, recipe, d, (16, 16))
+    assert not np.array_equal(applied.base, masked.base)  # applying it moves the whole picture...
+    assert not holds_recipe(masked, recipe, d, (16, 16))  # ...so Apply to all must not skip it
 
 
 def test_a_recipe_with_foreign_vectors_moves_the_base(qtbot, window, reference, monkeypatch, image_files, tmp_path):

@@ -36,6 +36,11 @@ def matching_rows(recipe: Recipe, directions: Directions | None) -> list[int] | 
     return rows
 
 
+def _all_values(state: EditState, directions: Directions) -> list[float]:
+    """The state's slider values, one per direction (a direction added since the state was made: 0)."""
+    return list(state.values) + [0.0] * max(0, len(directions) - len(state.values))
+
+
 def recipe_state(state: EditState, recipe: Recipe, directions: Directions | None,
                  size: tuple[int, int]) -> EditState:
     """`state` with the recipe applied: the state the app records, and whose pixels equal what
@@ -49,7 +54,7 @@ def recipe_state(state: EditState, recipe: Recipe, directions: Directions | None
     and raises RecipeError."""
     rows = matching_rows(recipe, directions)
     if rows is not None and (recipe.mask is not None or state.mask is None):
-        values = list(state.values) + [0.0] * max(0, len(directions) - len(state.values))
+        values = _all_values(state, directions)
         for row, step in zip(rows, recipe.steps):
             values[row] += step.value
         return state.with_values(tuple(values)).with_mask(recipe.mask_at(size))
@@ -66,9 +71,9 @@ def holds_recipe(state: EditState, recipe: Recipe, directions: Directions | None
     these, where stacking would double their edit. A recipe that moves the base leaves no trace to
     check, so it is never taken as held."""
     rows = matching_rows(recipe, directions)
-    if rows is None or not recipe.steps:
-        return False
-    values = list(state.values) + [0.0] * max(0, len(directions) - len(state.values))
+    if rows is None or not recipe.steps or (recipe.mask is None and state.mask is not None):
+        return False  # the last: an edit confined to a mask, where the recipe would move the whole base
+    values = _all_values(state, directions)
     if any(abs(values[row] - step.value) > VALUE_TOLERANCE for row, step in zip(rows, recipe.steps)):
         return False
     if recipe.mask is None:
