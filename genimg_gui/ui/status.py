@@ -50,9 +50,9 @@ class StatusBar(QStatusBar):
     def show_message(self, text: str) -> None:
         """A message for 8 s. While errors are on show it goes before them, and they stay: the "Encoded …" of
         the good file of a drop used to replace the bad one's error at once."""
-        if self._errors_on_show():
+        if self._errors_on_show():  # shown with them until their time is up, which messages do not extend
             self._note = text
-            self._show_errors(max(MESSAGE_MS, round((self._errors_until - time.monotonic()) * 1000)))
+            self._show_errors(max(1, round((self._errors_until - time.monotonic()) * 1000)))
             return
         self._errors, self._error_count, self._note = [], 0, ""
         self.setStyleSheet("")
@@ -72,7 +72,7 @@ class StatusBar(QStatusBar):
         self._show_errors(ERROR_MS)
 
     def _errors_on_show(self) -> bool:
-        return bool(self._errors and self.currentMessage())
+        return bool(self._errors and self.currentMessage()) and time.monotonic() < self._errors_until
 
     def _show_errors(self, ms: int) -> None:
         self.setStyleSheet("QStatusBar { color: #ff6b6b; }")
