@@ -41,6 +41,7 @@ class Filmstrip(QListWidget):
             if self.item(row).data(ID_ROLE) == item_id:
                 self.item(row).setIcon(image_icon(to_qimage(image)))
                 self.item(row).setText(name)  # a GAN item is renamed when its seed changes
+                self.item(row).setToolTip(name)  # the whole name, where the cell elides it
                 self.scheduleDelayedItemsLayout()  # its cell is laid out again for the new name
 
     def remove(self, item_id: int) -> None:
