@@ -27,7 +27,8 @@ from genimg_gui.engine.runtime import Runtime
 from genimg_gui.imaging import image_grid, save_png
 from genimg_gui.models.tensors import to_tensor
 from genimg_gui.train.data import load_folder
-from genimg_gui.typicality import TYPICAL_BELOW, UNUSUAL_BELOW, prior_distance, reading, strongest_direction
+from genimg_gui.typicality import (TYPICAL_BELOW, UNUSUAL_BELOW, band, prior_distance, reading,
+                                   strongest_direction)
 
 PUSHES = (2.0, 3.0, 4.5, 6.0)
 GRID_VALUES = (-6.0, -4.5, -3.0, -2.0, 0.0, 2.0, 3.0, 4.5, 6.0)
@@ -35,8 +36,8 @@ GRID_VALUES = (-6.0, -4.5, -3.0, -2.0, 0.0, 2.0, 3.0, 4.5, 6.0)
 
 def colour_shares(readings: np.ndarray) -> str:
     """'green 95% / amber 4% / red 1%' under the meter's thresholds."""
-    green, amber = TYPICAL_BELOW, UNUSUAL_BELOW
-    shares = [np.mean(readings <= green), np.mean((readings > green) & (readings <= amber)), np.mean(readings > amber)]
+    bands = np.array([band(r) for r in readings])  # as the meter colours them
+    shares = [np.mean(bands == level) for level in range(3)]
     return " / ".join(f"{name} {100 * s:.1f}%" for name, s in zip(("green", "amber", "red"), shares))
 
 

@@ -31,6 +31,13 @@ TYPICAL_BELOW = 3.0
 UNUSUAL_BELOW = 4.0
 
 
+def band(sigma: float) -> int:
+    """0 typical, 1 unusual, 2 off-distribution: the meter's colour of a reading, judged on the value it shows
+    (one decimal), so "3.0σ" is never called typical, as a ±3σ slider read 2.9999997 a third of the time."""
+    shown = round(sigma, 1)
+    return 0 if shown < TYPICAL_BELOW else 1 if shown < UNUSUAL_BELOW else 2
+
+
 @dataclass(frozen=True, eq=False)
 class PriorModel:
     """The Gaussian the directions describe: spread sigma along each PCA row (explained > 0; all

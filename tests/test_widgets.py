@@ -131,7 +131,7 @@ def test_history_ctrl_click_picks_a_partner_to_compare_with_the_current_step(qtb
         click_node(qtbot, history, 0, CTRL)  # picks it instead of going there
     assert history.partner_id == 0 and history.compare_button.isEnabled() and "Original" in history.hint.text()
     assert marked(history) == ([4], 4)  # still one selected row: the partner has its own tint
-    assert history.item_for(0).background(0).color().isValid()
+    assert history.item_for(0).background(0).style() != Qt.BrushStyle.NoBrush  # the partner's tint
     assert history.item_for(0).background(0) != history.item_for(1).background(0)
     with qtbot.waitSignal(history.compare_requested) as compare:
         qtbot.mouseClick(history.compare_button, LEFT)
@@ -425,10 +425,14 @@ def test_typicality_meter(sliders):
     assert "#3c9d4e" in sliders.meter.label.styleSheet()
     sliders.set_typicality(3.0, "PC2")  # one slider at +3 on an image at 0 along it
     assert sliders.meter.label.text() == "Typicality: 3.0σ on PC2 (unusual)"
+    sliders.set_typicality(2.9999997, "PC7")  # the same, as float32 arithmetic often gives it
+    assert sliders.meter.label.text() == "Typicality: 3.0σ on PC7 (unusual)"  # the word fits the figure shown
+    sliders.set_typicality(3.96, "PC7")
+    assert sliders.meter.label.text().endswith("4.0σ on PC7 (off-distribution: images may break)")
     sliders.set_typicality(3.2)  # set by the overall distance: no direction to name
     assert sliders.meter.label.text() == "Typicality: 3.2σ (unusual)"
-    sliders.set_typicality(4.5, "skin tone")
-    assert sliders.meter.label.text() == "Typicality: 4.5σ on skin tone (off-distribution: images may break)"
+    sliders.set_typicality(4.5, "PC1")
+    assert sliders.meter.label.text() == "Typicality: 4.5σ on PC1 (off-distribution: images may break)"
     assert "#c8423b" in sliders.meter.label.styleSheet()
     assert sliders.meter.bar.value() == 45 and "σ" in sliders.meter.toolTip()
     sliders.set_typicality(None)
@@ -609,6 +613,7 @@ def test_filmstrip_names_never_draw_over_a_neighbour(qtbot):
     qtbot.waitUntil(lambda: 0 < max(r.width() for r in cells()) <= CELL_WIDTH, timeout=2000)
     rects = cells()
     assert all(not a.intersects(b) for a, b in zip(rects, rects[1:]))
+    assert strip.item(0).toolTip() == "seed 562716747"  # the whole name, where the cell elides it
 
 
 def test_errors_arriving_together_are_all_shown_and_a_message_does_not_hide_them(qtbot):
@@ -630,6 +635,20 @@ def test_errors_arriving_together_are_all_shown_and_a_message_does_not_hide_them
     assert bar.currentMessage() == "Opened 3 images" and bar.styleSheet() == ""
     bar.show_error("huge.png is too large")
     assert bar.currentMessage() == "⚠ huge.png is too large"
+
+
+def test_errors_expire_even_while_messages_keep_coming(qtbot, monkeypatch):
+    from genimg_gui.ui import status
+
+    monkeypatch.setattr(status, "ERROR_MS", 300)
+    bar = shown(qtbot, status.StatusBar())
+    bar.show_error("broken.png is not an image")
+    bar.show_message("Inverting photo: pixel error 0.05 so far")
+    assert bar.currentMessage().startswith("Inverting photo") and "broken.png" in bar.currentMessage()
+    for i in range(10):  # e.g. an inversion's preview messages, one every 100 ms for 1 s
+        qtbot.wait(100)
+        bar.show_message(f"Inverting photo: pixel error 0.0{i} so far")
+    assert bar.currentMessage() == "Inverting photo: pixel error 0.09 so far"  # 1 s after an error of 0.3 s
 
 
 def test_new_sample_asks_for_a_new_item_of_another_seed_and_leaves_the_current_ones_alone(qtbot):

@@ -15,7 +15,7 @@ from PySide6.QtGui import QImage, QPainter
 from PySide6.QtWidgets import (QCheckBox, QGridLayout, QHBoxLayout, QInputDialog, QLabel, QMenu, QProgressBar,
                                QPushButton, QScrollArea, QSlider, QToolButton, QVBoxLayout, QWidget)
 
-from ..typicality import TYPICAL_BELOW, UNUSUAL_BELOW
+from ..typicality import TYPICAL_BELOW, UNUSUAL_BELOW, band
 from .qimage import to_qimage
 
 STEPS_PER_SIGMA = 100
@@ -27,8 +27,8 @@ WHEEL_REST_MS = 400  # a run of wheel notches on a slider is one undo step, comm
 FLUSH_EVENTS = (QEvent.Type.ShortcutOverride, QEvent.Type.KeyPress, QEvent.Type.MouseButtonPress,
                 QEvent.Type.FocusOut)  # ...or before any of these: see DirectionSlider.event
 # (reading below this many sigma, colour, word): green, amber, red; the bounds are measured (typicality.py)
-TYPICALITY = ((TYPICAL_BELOW, "#3c9d4e", "typical"), (UNUSUAL_BELOW, "#d19a1e", "unusual"),
-              (float("inf"), "#c8423b", "off-distribution: images may break"))
+TYPICALITY = (("#3c9d4e", "typical"), ("#d19a1e", "unusual"),  # (colour, word) of each typicality.band
+              ("#c8423b", "off-distribution: images may break"))
 TYPICALITY_HELP = ("How far the edited latent lies from what the model saw in training, in standard deviations "
                    "(σ): along the principal component where it lies furthest out (named once that is unusual), or "
                    "over all directions when that is further.\n"
@@ -93,10 +93,11 @@ class TypicalityMeter(QWidget):
             self.label.setStyleSheet("color: gray;")
             self.bar.setValue(0)
             return
-        colour, word = next((c, w) for limit, c, w in TYPICALITY if distance < limit)
-        where = f" on {direction}" if direction and distance >= TYPICAL_BELOW else ""
+        level = band(distance)
+        colour, word = TYPICALITY[level]
+        where = f" on {direction}" if direction and level else ""
         self.label.setText(f"Typicality: {distance:.1f}σ{where} ({word})")
-        weight = "bold" if distance >= UNUSUAL_BELOW else "normal"
+        weight = "bold" if level == 2 else "normal"
         self.label.setStyleSheet(f"color: {colour}; font-weight: {weight};")
         self.bar.setValue(min(50, round(distance * 10)))
         self.bar.setStyleSheet(f"QProgressBar {{ border: none; background: #00000022; }} "
