@@ -1,6 +1,7 @@
 """The app's Train… dialog: a real `genimg train` child process, its progress, Stop, and the result."""
 import json
 import signal
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -94,6 +95,24 @@ def test_start_refuses_a_missing_folder(qtbot, tmp_path):
     dialog.start()
     assert "is not a folder" in dialog.log.toPlainText()
     assert dialog.start_button.isEnabled()
+
+
+def test_a_finished_run_is_listed_and_loaded_only_when_asked(qtbot, window, shapes, tmp_path):
+    doc = window.document
+    active = doc.models["vae"].path
+    dialog = fill(window.train_dialog(), shapes, tmp_path / "vae", minutes=0.05)
+    assert not dialog.load_button.isEnabled()
+    with qtbot.assertNotEmitted(doc.model_loaded, wait=3000):  # not loaded: that re-encodes every open picture
+        with qtbot.waitSignal(dialog.model_trained, timeout=180_000):
+            qtbot.mouseClick(dialog.start_button, Qt.MouseButton.LeftButton)
+    assert window.model_panel.list.count() == len(window.entries)
+    assert str(tmp_path / "vae") in [e.path for e in window.entries]  # listed in the Models tab
+    assert doc.models["vae"].path == active
+    assert dialog.load_button.isEnabled()
+    with qtbot.waitSignal(doc.model_loaded, timeout=60_000) as loaded:
+        qtbot.mouseClick(dialog.load_button, Qt.MouseButton.LeftButton)
+    assert Path(loaded.args[0].path).resolve() == (tmp_path / "vae").resolve()
+    assert [e.path for e in window.entries].count(str(tmp_path / "vae")) == 1  # listed once
 
 
 def test_quitting_the_app_mid_run_saves_like_stop(qtbot, window, shapes, tmp_path):

@@ -265,14 +265,18 @@ class MainWindow(QMainWindow):
         if item is self.document.current:
             self.canvas.set_images(to_qimage(item.original), to_qimage(item.image))
 
-    def _on_model(self, info) -> None:
-        self.settings.set_last_model(info.kind, info.path)
-        self.model_panel.show_model(info)
-        if not any(e.path == info.path for e in self.entries):
-            entry = read_entry(Path(info.path))
+    def _list_model(self, path: str) -> None:
+        """A model folder joins the Models tab's list (once): one loaded, or one a Train… run wrote."""
+        if not any(Path(e.path).resolve() == Path(path).resolve() for e in self.entries):
+            entry = read_entry(Path(path))
             if entry is not None:
                 self.entries.append(entry)
                 self.model_panel.set_entries(self.entries)
+
+    def _on_model(self, info) -> None:
+        self.settings.set_last_model(info.kind, info.path)
+        self.model_panel.show_model(info)
+        self._list_model(info.path)
         self.model_panel.refresh_marks(self.entries)
         if info.kind == "gan":
             self.gan_panel.setEnabled(True)
@@ -339,7 +343,8 @@ class MainWindow(QMainWindow):
 
     def train_dialog(self) -> TrainDialog:
         dialog = TrainDialog(self, self.entries)
-        dialog.model_trained.connect(self.document.load_model)
+        dialog.model_trained.connect(self._list_model)
+        dialog.load_requested.connect(self.document.load_model)
         dialog.show()
         return dialog
 

@@ -74,7 +74,8 @@ def train_arguments(kind: str, data: str, out: str, minutes: float, resolution: 
 
 
 class TrainDialog(QDialog):
-    model_trained = Signal(str)  # the new model folder
+    model_trained = Signal(str)  # the new model folder, written: the Models tab lists it
+    load_requested = Signal(str)  # its "Load it" button: the open pictures follow the new model
 
     def __init__(self, parent=None, models: Sequence[ModelEntry] = ()) -> None:
         super().__init__(parent)
@@ -143,8 +144,14 @@ class TrainDialog(QDialog):
         self.start_button = QPushButton("Start")
         self.stop_button = QPushButton("Stop and save")
         self.stop_button.setEnabled(False)
+        # offered, not done: loading re-encodes every open picture, and a short run's model draws them as blobs
+        self.load_button = QPushButton("Load it")
+        self.load_button.setToolTip("Make the new model the active one: the open pictures follow it (switching "
+                                    "back in the Models tab brings them back)")
+        self.load_button.setEnabled(False)
         self.start_button.clicked.connect(self.start)
         self.stop_button.clicked.connect(self.stop)
+        self.load_button.clicked.connect(lambda: self.load_requested.emit(self.out.text()))
         self.data.textChanged.connect(self._suggest_output)
         self.kind.currentTextChanged.connect(self._suggest_output)
         self.kind.currentTextChanged.connect(self._match_space)
@@ -173,6 +180,7 @@ class TrainDialog(QDialog):
         form.addRow("Model kept", self.keep_best)
         buttons = QHBoxLayout()
         buttons.addStretch(1)
+        buttons.addWidget(self.load_button)
         buttons.addWidget(self.start_button)
         buttons.addWidget(self.stop_button)
         layout = QVBoxLayout(self)
@@ -290,6 +298,7 @@ class TrainDialog(QDialog):
         self.progress.setFormat("starting…")
         self.start_button.setEnabled(False)
         self.stop_button.setEnabled(True)
+        self.load_button.setEnabled(False)
 
     def stop(self) -> None:
         """Interrupt like Ctrl+C: the run saves its checkpoint and model, then exits.
@@ -337,8 +346,10 @@ class TrainDialog(QDialog):
         if code == 0 and (Path(self.out.text()) / "card.json").is_file():
             self.progress.setValue(PROGRESS_STEPS)
             self.progress.setFormat("done")
-            self.log.appendPlainText(f"✓ model written to {self.out.text()}; loading it")
+            self.log.appendPlainText(f"✓ model written to {self.out.text()}: the Models tab lists it, and Load it "
+                                     "makes it the active one")
             self._show_samples(Path(self.out.text()) / "samples.png", "Samples of the finished model")
+            self.load_button.setEnabled(True)
             self.model_trained.emit(self.out.text())
         else:
             self.log.appendPlainText(f"⚠ training exited with code {code}")
