@@ -56,20 +56,26 @@ def report_typical(name: str, latents: np.ndarray, d: Directions) -> None:
 
 
 def report_pushes(name: str, latents: np.ndarray, d: Directions) -> None:
-    """Each latent with one slider at +-value, for every direction: what the meter reads."""
-    print(f"{name}, one slider pushed (each of {len(d)} directions, both signs, on {len(latents)} latents):")
-    for value in PUSHES:
-        readings = []
-        for row in range(len(d)):
-            for sign in (-1.0, 1.0):
-                values = tuple(sign * value if i == row else 0.0 for i in range(len(d)))
-                readings += [reading(edited_latent(EditState(x, values), d), d).sigma for x in latents]
-        readings = np.array(readings)
-        print(f"  +-{value:g} sigma: {percentiles(readings)}   {colour_shares(readings)}")
+    """Each latent with one slider at +-value, for every direction: what the meter reads, for the PCs and for the
+    named directions apart (the meter reads the PCs; a named slider's push shows through the PCs it moves)."""
+    groups = {"PCs": np.flatnonzero(d.explained > 0), "named": np.flatnonzero(d.explained <= 0)}
+    for group, rows in groups.items():
+        if not rows.size:
+            continue
+        print(f"{name}, one slider pushed ({len(rows)} {group}, both signs, on {len(latents)} latents):")
+        for value in PUSHES:
+            readings = np.array([reading(edited_latent(EditState(x, pushed(len(d), row, sign * value)), d), d).sigma
+                                 for row in rows for sign in (-1.0, 1.0) for x in latents])
+            print(f"  +-{value:g} sigma: {percentiles(readings)}   {colour_shares(readings)}")
     rng = np.random.default_rng(0)  # the panel's Randomise: every slider from N(0, 1), within +-3
     readings = np.array([reading(edited_latent(EditState(x, tuple(np.clip(rng.standard_normal(len(d)), -3, 3))), d),
                                  d).sigma for x in latents])
-    print(f"  Randomise: {percentiles(readings)}   {colour_shares(readings)}")
+    print(f"{name}, Randomise: {percentiles(readings)}   {colour_shares(readings)}")
+
+
+def pushed(n: int, row: int, value: float) -> tuple[float, ...]:
+    """n slider values: value at row, 0 elsewhere."""
+    return tuple(value if i == row else 0.0 for i in range(n))
 
 
 def save_grid(rt: Runtime, kind: str, d: Directions, base: np.ndarray, rows: list[int], path: Path) -> None:
@@ -77,8 +83,7 @@ def save_grid(rt: Runtime, kind: str, d: Directions, base: np.ndarray, rows: lis
     images = []
     for row in rows:
         for v in GRID_VALUES:
-            values = tuple(v if i == row else 0.0 for i in range(len(d)))
-            images.append(rt.decode(kind, edited_latent(EditState(base, values), d)))
+            images.append(rt.decode(kind, edited_latent(EditState(base, pushed(len(d), row, v)), d)))
     save_png(image_grid(images, len(GRID_VALUES)), path, scale=2)
     print(f"wrote {path}: rows {', '.join(d.labels[r] for r in rows)}; columns {GRID_VALUES} sigma")
 

@@ -13,19 +13,21 @@ import numpy as np
 
 from .edit import Directions
 
-# The meter's colours: green below TYPICAL_BELOW sigma, amber below UNUSUAL_BELOW, red from there.
+# The meter's colours: green below TYPICAL_BELOW sigma, amber below UNUSUAL_BELOW, red from there (band).
 # Measured by benchmarks/typicality.py (2000 encoded training images of emoji-vae, 2000 emoji-faces-gan
-# samples; 100 of each with one slider at a time pushed, every direction, both signs):
-#   reading of  encoded training images  p50 1.94  p95 3.74  p99 4.69   green 82%, red 3.8%
-#               GAN samples at psi 1     p50 2.09  p95 3.33  p99 3.86   green 91%, red 0.5%
-#               GAN samples at psi 0.7   p50 1.99  p95 3.04  p99 3.51   green 94.5%, red 0.1%
-#   one slider at +-3 sigma    p50 3.24 (VAE) / 3.21 (GAN)   at least amber 63% / 60%
-#   one slider at +-4.5 sigma  p50 4.40 / 4.53               red 65% / 71%, at least amber 91% / 95%
-#   Randomise (all sliders)    p50 3.56 / 3.66               green 23% / 26% (its pictures smear visibly)
+# samples; 100 of each with one slider at a time pushed, both signs; the meter reads the PCs):
+#   reading of  encoded training images  p50 1.85  p95 3.67  p99 4.69   green 85.5%, red 3.9%
+#               GAN samples at psi 1     p50 1.93  p95 3.17  p99 3.81   green 93.0%, red 0.7%
+#               GAN samples at psi 0.7   p50 1.78  p95 2.80  p99 3.50   green 95.7%, red 0.1%
+#   one PC slider at +-3 sigma    p50 3.13 (VAE) / 3.14 (GAN)   at least amber 59% / 59%
+#   one PC slider at +-4.5 sigma  p50 4.50 / 4.50               red 70% / 71%, at least amber 91% / 95%
+#   one named slider at +-4.5     p50 3.23 / 2.93               at least amber 65% / 49% (its unit is the
+#                                                               spread within its groups, often less than the data's)
+#   Randomise (all sliders)       p50 3.34 / 3.13               green 30% / 39% (its pictures smear visibly)
 # (the rest start on the other side of the mean along that direction). In its grids a picture shows
 # smears from ~3 sigma along one direction and is broken at 4.5. One slider at +-3 (its default range's
 # end) on an image at 0 along it reads 3.0: amber. The price: the VAE's own training images have heavy
-# tails (PC4, PC7 reach 4-5 sigma), so 18% of them read "unusual", which along those directions they
+# tails (PC4, PC7 reach 4-5 sigma), so 14% of them read "unusual", which along those directions they
 # are; 95% green would take 3.75, where a +-3 push reads green two times in three.
 TYPICAL_BELOW = 3.0
 UNUSUAL_BELOW = 4.0
