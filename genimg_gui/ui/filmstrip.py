@@ -7,7 +7,7 @@ from PySide6.QtWidgets import QListView, QListWidget, QListWidgetItem, QMenu
 from .qimage import image_icon, to_qimage
 
 ID_ROLE = Qt.ItemDataRole.UserRole
-CELL_WIDTH = 116  # px: a 64-px thumbnail and a name of about 15 characters ("seed 2147483647")
+CELL_WIDTH = 140  # px: a 64-px thumbnail and a name of about 19 characters ("seed 2147483647", a camera's file name)
 
 
 class Filmstrip(QListWidget):
