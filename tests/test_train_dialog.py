@@ -108,11 +108,19 @@ def test_a_finished_run_is_listed_and_loaded_only_when_asked(qtbot, window, shap
     assert window.model_panel.list.count() == len(window.entries)
     assert str(tmp_path / "vae") in [e.path for e in window.entries]  # listed in the Models tab
     assert doc.models["vae"].path == active
+    steps = next(e for e in window.entries if e.path == str(tmp_path / "vae")).card["training"]["steps"]
+    with qtbot.waitSignal(dialog.model_trained, timeout=180_000):  # a second run into the same folder (--resume)
+        qtbot.mouseClick(dialog.start_button, Qt.MouseButton.LeftButton)
+    [entry] = [e for e in window.entries if e.path == str(tmp_path / "vae")]  # listed once, with its new card
+    assert entry.card["training"]["steps"] > steps
+    assert window.model_panel.cards[entry.path]["training"]["steps"] == entry.card["training"]["steps"]
     assert dialog.load_button.isEnabled()
+    dialog.data.setText(str(tmp_path / "other images"))  # the next run prepared: Output follows it
+    assert dialog.out.text() != str(tmp_path / "vae")
     with qtbot.waitSignal(doc.model_loaded, timeout=60_000) as loaded:
-        qtbot.mouseClick(dialog.load_button, Qt.MouseButton.LeftButton)
-    assert Path(loaded.args[0].path).resolve() == (tmp_path / "vae").resolve()
-    assert [e.path for e in window.entries].count(str(tmp_path / "vae")) == 1  # listed once
+        qtbot.mouseClick(dialog.load_button, Qt.MouseButton.LeftButton)  # loads the model trained, not Output
+    assert loaded.args[0].path == str(tmp_path / "vae")
+    assert [e.path for e in window.entries].count(str(tmp_path / "vae")) == 1
 
 
 def test_quitting_the_app_mid_run_saves_like_stop(qtbot, window, shapes, tmp_path):

@@ -265,13 +265,20 @@ class MainWindow(QMainWindow):
         if item is self.document.current:
             self.canvas.set_images(to_qimage(item.original), to_qimage(item.image))
 
-    def _list_model(self, path: str) -> None:
-        """A model folder joins the Models tab's list (once): one loaded, or one a Train… run wrote."""
-        if not any(Path(e.path).resolve() == Path(path).resolve() for e in self.entries):
-            entry = read_entry(Path(path))
-            if entry is not None:
-                self.entries.append(entry)
-                self.model_panel.set_entries(self.entries)
+    def _list_model(self, path: str, written: bool = False) -> None:
+        """A model folder joins the Models tab's list (once): one loaded, or one a Train… run wrote (written: its
+        card is read again, as a second run into the same folder writes a new one)."""
+        listed = next((i for i, e in enumerate(self.entries) if e.path == path), None)
+        if listed is not None and not written:
+            return
+        entry = read_entry(Path(path))
+        if entry is None:
+            return
+        if listed is None:
+            self.entries.append(entry)
+        else:
+            self.entries[listed] = entry
+        self.model_panel.set_entries(self.entries)
 
     def _on_model(self, info) -> None:
         self.settings.set_last_model(info.kind, info.path)
@@ -343,7 +350,7 @@ class MainWindow(QMainWindow):
 
     def train_dialog(self) -> TrainDialog:
         dialog = TrainDialog(self, self.entries)
-        dialog.model_trained.connect(self._list_model)
+        dialog.model_trained.connect(lambda path: self._list_model(path, written=True))
         dialog.load_requested.connect(self.document.load_model)
         dialog.show()
         return dialog

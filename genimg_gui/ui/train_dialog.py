@@ -151,7 +151,8 @@ class TrainDialog(QDialog):
         self.load_button.setEnabled(False)
         self.start_button.clicked.connect(self.start)
         self.stop_button.clicked.connect(self.stop)
-        self.load_button.clicked.connect(lambda: self.load_requested.emit(self.out.text()))
+        self.load_button.clicked.connect(lambda: self.load_requested.emit(self._run_out))
+        self._run_out = ""  # the folder the last run writes, absolute: Output may be edited after it
         self.data.textChanged.connect(self._suggest_output)
         self.kind.currentTextChanged.connect(self._suggest_output)
         self.kind.currentTextChanged.connect(self._match_space)
@@ -286,7 +287,9 @@ class TrainDialog(QDialog):
         if not self.out.text().strip():
             self.log.appendPlainText("⚠ Choose where to save the model (Save to…)")
             return
-        args = train_arguments(self.kind.currentText(), self.data.text(), self.out.text(),
+        # absolute, so the model is listed (and remembered as the last one) wherever the app starts from next
+        self._run_out = str(Path(self.out.text().strip()).expanduser().resolve())
+        args = train_arguments(self.kind.currentText(), self.data.text(), self._run_out,
                                self.minutes.value(), int(self.resolution.currentText()), self.space.currentData(),
                                self.sample_every.value(), self.classes.currentData() or "",
                                self.label_column.text().strip() or "label", self.start_from.currentData(),
@@ -343,14 +346,14 @@ class TrainDialog(QDialog):
             self._take_line(line)
         self.start_button.setEnabled(True)
         self.stop_button.setEnabled(False)
-        if code == 0 and (Path(self.out.text()) / "card.json").is_file():
+        if code == 0 and (Path(self._run_out) / "card.json").is_file():
             self.progress.setValue(PROGRESS_STEPS)
             self.progress.setFormat("done")
-            self.log.appendPlainText(f"✓ model written to {self.out.text()}: the Models tab lists it, and Load it "
+            self.log.appendPlainText(f"✓ model written to {self._run_out}: the Models tab lists it, and Load it "
                                      "makes it the active one")
-            self._show_samples(Path(self.out.text()) / "samples.png", "Samples of the finished model")
+            self._show_samples(Path(self._run_out) / "samples.png", "Samples of the finished model")
             self.load_button.setEnabled(True)
-            self.model_trained.emit(self.out.text())
+            self.model_trained.emit(self._run_out)
         else:
             self.log.appendPlainText(f"⚠ training exited with code {code}")
 
