@@ -651,6 +651,19 @@ def test_errors_expire_even_while_messages_keep_coming(qtbot, monkeypatch):
     assert bar.currentMessage() == "Inverting photo: pixel error 0.09 so far"  # 1 s after an error of 0.3 s
 
 
+def test_a_message_just_before_errors_expire_is_shown_for_its_time(qtbot, monkeypatch):
+    from genimg_gui.ui import status
+
+    monkeypatch.setattr(status, "ERROR_MS", 300)
+    bar = shown(qtbot, status.StatusBar())
+    bar.show_error("broken.png is not an image")
+    qtbot.wait(250)
+    bar.show_message("Wrote /tmp/morph.gif (24 frames, 256×256, 2.0 s)")
+    assert "broken.png" in bar.currentMessage()
+    qtbot.waitUntil(lambda: "broken.png" not in bar.currentMessage(), timeout=2000)
+    assert bar.currentMessage() == "Wrote /tmp/morph.gif (24 frames, 256×256, 2.0 s)"  # alone, for its 8 s
+
+
 def test_new_sample_asks_for_a_new_item_of_another_seed_and_leaves_the_current_ones_alone(qtbot):
     panel = GanPanel()
     qtbot.addWidget(panel)

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import time
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import QTimer, Signal
 from PySide6.QtWidgets import QLabel, QProgressBar, QPushButton, QStatusBar
 
 MAX_ERRORS = 5  # joined errors shown; one repeating (each decode of a drag failing) is listed once
@@ -52,12 +52,22 @@ class StatusBar(QStatusBar):
         the good file of a drop used to replace the bad one's error at once."""
         if self._errors_on_show():  # shown with them until their time is up, which messages do not extend
             self._note = text
-            self._show_errors(max(1, round((self._errors_until - time.monotonic()) * 1000)))
+            left = max(1, round((self._errors_until - time.monotonic()) * 1000))
+            self._show_errors(left)
+            if left < MESSAGE_MS:  # then alone for the rest of its time
+                QTimer.singleShot(left + 1, self, lambda: self._message_after_errors(text, MESSAGE_MS - left))
             return
+        self._show_plain(text, MESSAGE_MS)
+
+    def _message_after_errors(self, text: str, ms: int) -> None:
+        if self._note == text and not self._errors_on_show():  # not replaced by a newer message or error
+            self._show_plain(text, ms)
+
+    def _show_plain(self, text: str, ms: int) -> None:
         self._errors, self._error_count, self._note = [], 0, ""
         self.setStyleSheet("")
         self.setToolTip("")
-        self.showMessage(text, MESSAGE_MS)
+        self.showMessage(text, ms)
 
     def show_error(self, text: str) -> None:
         """An error; one arriving while another shows joins it (several bad files opened at once each get
