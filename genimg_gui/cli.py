@@ -119,12 +119,13 @@ def _recipe_arg(p: argparse._ActionsContainer) -> None:
 
 
 def fps_value(text: str) -> float:
+    from .morph import MIN_FPS  # numpy and Pillow: not for --help
     try:
         value = float(text)
-        if not 0 < value <= 100:
+        if not MIN_FPS <= value <= 100:
             raise ValueError
     except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r}: expected frames per second between 0 and 100") from None
+        raise argparse.ArgumentTypeError(f"{text!r}: expected frames per second from {MIN_FPS:g} to 100") from None
     return value
 
 

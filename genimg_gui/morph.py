@@ -22,6 +22,8 @@ FORMATS = (".gif", ".webp", ".mp4")
 # side to this. Only a default: H.264 itself takes frames of any (even) size.
 SUGGESTED_SIDE = 256
 MAX_SCALE = 8
+MAX_SIDE = 4096  # px a side of a written frame: ×8 of a 2048-px photo would need GiBs per second of morph
+MIN_FPS = 0.1  # a GIF frame lasts at most 655 s; slower than this is a slideshow, not a morph
 GIF_DELAY_UNIT_MS = 10  # GIF delays are in hundredths of a second
 GIF_MIN_DELAY_MS = 20  # browsers play a shorter GIF delay as 100 ms, so above 50 fps a GIF plays at 50
 
@@ -112,7 +114,12 @@ class Written:
 
 def default_scale(size: tuple[int, int]) -> int:
     """The scale a morph of (width, height) frames starts at: ×4 for a 64-px model, ×1 for a large photo."""
-    return max(1, min(MAX_SCALE, -(-SUGGESTED_SIDE // min(size))))
+    return max(1, min(max_scale(size), -(-SUGGESTED_SIDE // min(size))))
+
+
+def max_scale(size: tuple[int, int]) -> int:
+    """The largest scale that keeps frames of (width, height) within MAX_SIDE (at least 1)."""
+    return max(1, min(MAX_SCALE, MAX_SIDE // max(size)))
 
 
 def output_size(size: tuple[int, int], scale: int, suffix: str) -> tuple[int, int]:
@@ -142,10 +149,12 @@ def write_animation(frames: Sequence[np.ndarray], path: str | Path, fps: float, 
         raise ValueError(f"cannot write a {suffix or 'suffix-less'} animation: use {', '.join(FORMATS)}")
     if not frames:
         raise ValueError("an animation needs at least one frame")
-    if not (np.isfinite(fps) and 0 < fps <= 100):
-        raise ValueError(f"fps must be between 0 and 100, not {fps}")
-    if scale < 1:
-        raise ValueError(f"scale must be a whole number from 1 up, not {scale}")
+    if not (np.isfinite(fps) and MIN_FPS <= fps <= 100):
+        raise ValueError(f"fps must be between {MIN_FPS:g} and 100, not {fps}")
+    height, width = np.shape(frames[0])[:2]
+    if not 1 <= scale <= max_scale((width, height)):
+        raise ValueError(f"scale must be a whole number from 1 to {max_scale((width, height))} for {width}×{height} "
+                         f"frames (at most {MAX_SIDE} px a side), not {scale}")
     arrays = [_enlarged(_rgb(f), scale) for f in frames]
     if len({a.shape for a in arrays}) != 1:
         raise ValueError("all frames of an animation must have the same size")

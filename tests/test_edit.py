@@ -14,8 +14,8 @@ from genimg_gui.attributes import (DirectionsFileError, direction_from_examples,
 from genimg_gui.edit import Directions, EditState, History, carried_over, edited_latent, fits_over
 from genimg_gui.models.tensors import to_tensor
 from genimg_gui.models.weights import load_model
-from genimg_gui.morph import (count_frames, frame_size, lerp, morph_path, output_size, slerp, video_frame,
-                              write_animation)
+from genimg_gui.morph import (count_frames, default_scale, frame_size, lerp, max_scale, morph_path, output_size,
+                              slerp, video_frame, write_animation)
 from genimg_gui.typicality import TYPICAL_BELOW, UNUSUAL_BELOW, PriorModel, prior_distance, reading
 
 
@@ -377,6 +377,16 @@ def test_every_format_is_written_at_one_size_the_asked_scale(tmp_path):
     assert frame_size(write_animation(odd, tmp_path / "odd.mp4", 12).path) == output_size((45, 33), 1, ".mp4") \
         == (46, 34)  # the one difference: H.264 in 4:2:0 needs even sides
     assert frame_size(write_animation(odd, tmp_path / "odd.gif", 12).path) == output_size((45, 33), 1, ".gif")
+
+
+def test_a_scale_or_fps_the_writer_cannot_honour_is_refused_before_any_frame_is_enlarged(tmp_path):
+    big = [np.zeros((1024, 600, 3), np.uint8)] * 2  # a photo under a spatial VAE
+    assert max_scale((600, 1024)) == 4 and default_scale((600, 1024)) == 1
+    with pytest.raises(ValueError, match="from 1 to 4 for 600×1024 frames"):
+        write_animation(big, tmp_path / "m.mp4", 12, scale=8)  # 8192 px a side: GiBs, the window frozen
+    with pytest.raises(ValueError, match="fps must be between 0.1 and 100"):
+        write_animation(emoji_frames(2), tmp_path / "m.gif", 0.001)  # a GIF delay tops out at 655 s
+    assert not list(tmp_path.iterdir())
 
 
 def durations_ms(path: Path) -> list[int]:

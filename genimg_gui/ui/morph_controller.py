@@ -152,8 +152,8 @@ class MorphController(QObject):
         self._finish_export()
         try:
             written = write_animation(list(r.images), path, settings.fps, settings.scale)
-        except (OSError, ValueError) as e:
-            self.document.error.emit(f"Could not write {path}: {e}")
+        except (OSError, ValueError, MemoryError) as e:
+            self.document.error.emit(f"Could not write {path}: {e or 'out of memory'}")
             return
         message = f"Wrote {written}"  # "Wrote …/morph.gif (24 frames, 256×256, 2.0 s)"
         self.document.message.emit(message)  # the status bar

@@ -15,7 +15,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QComboBox, QDialog,
                                QHBoxLayout, QLabel, QListWidget, QListWidgetItem, QPushButton, QSlider,
                                QSpinBox, QStyle, QVBoxLayout, QWidget)
 
-from ..morph import MAX_SCALE, default_scale, output_size
+from ..morph import MAX_SCALE, default_scale, max_scale, output_size
 from .qimage import image_icon, to_qimage
 from .settings import Settings, ask_export_path
 
@@ -68,6 +68,7 @@ class MorphDialog(QDialog):
         self._build_controls()
         self._build_layout()
         size = self._frame_size()
+        self.scale.setMaximum(max_scale(size) if size else MAX_SCALE)
         self.scale.setValue(default_scale(size) if size else 1)
         self._update_size_label()
         self._last = self.settings()
