@@ -81,6 +81,24 @@ def test_timeline_shows_the_morph_latents_decode_and_follows_undo(qtbot, window,
     dialog.close()
 
 
+def test_the_morph_dialog_rides_out_a_vae_switch_and_shows_the_new_models_frames(qtbot, window, image_files,
+                                                                                   tmp_path):
+    import foreign_builders as fb
+
+    items = open_images(qtbot, window, image_files[:2])
+    dialog, shown = open_morph(qtbot, window)
+    wait_frame(qtbot, shown, 0)
+    doc = window.document
+    # the keyframes are re-encoded one at a time: between the two, they are of two latent shapes
+    with qtbot.waitSignal(doc.model_loaded, timeout=UI_TIMEOUT):
+        window.open_paths([str(fb.taesd_pair(tmp_path)[0])])
+    qtbot.waitUntil(lambda: all(i.history.current.base.ndim == 3 for i in items) and not doc.jobs,
+                    timeout=UI_TIMEOUT)
+    shown.clear()
+    dialog.timeline.setValue(1)
+    assert wait_frame(qtbot, shown, 1).shape == items[0].image.shape  # drawn by the new VAE
+
+
 def test_a_morph_needs_two_items_of_the_current_kind(qtbot, window):
     window.document.select(next(iter(window.document.items)))  # the GAN's sample, alone of its kind
     dialog, _ = open_morph(qtbot, window)

@@ -91,7 +91,10 @@ class MorphController(QObject):
         if self.dialog is None:
             return None
         settings = self.dialog.settings()
-        keys = self.keyframes(settings)
+        try:
+            keys = self.keyframes(settings)
+        except ValueError:  # a new model is re-encoding the keyframes: the next one to land asks again
+            return None
         if len(keys) < 2 or self.kind not in self.document.models:
             return None
         latent = morph_path(keys, settings.frames, settings.mode, settings.loop)[min(index, settings.frames - 1)]
@@ -134,8 +137,11 @@ class MorphController(QObject):
         """Why the export cannot start (said before minutes of rendering, not after), or ""."""
         if self._export is not None:
             return "A morph export is already running; wait for it or cancel it"
-        if len(self.keyframes(settings)) < 2:
-            return "Tick two or more keyframes to export a morph"
+        try:
+            if len(self.keyframes(settings)) < 2:
+                return "Tick two or more keyframes to export a morph"
+        except ValueError:
+            return "The keyframes are being encoded again by the new model; export once they all show"
         if path.suffix.lower() not in FORMATS:
             return f"Cannot export {path.name}: the file must end in {', '.join(FORMATS)}"
         folder = path.parent
