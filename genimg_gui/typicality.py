@@ -47,6 +47,7 @@ class PriorModel:
     basis: np.ndarray  # (K, D) float64, the PCA rows
     sigma: np.ndarray  # (K,) float64
     typical: float     # expected squared norm of the residual off the PCA rows
+    rows: np.ndarray   # (K,) int, where the PCA rows are among the directions
 
     @classmethod
     def of(cls, directions: Directions) -> "PriorModel":
@@ -64,7 +65,7 @@ class PriorModel:
             typical = float(np.sum(sigma**2) * (1 - explained) / explained)
         else:
             typical = float((dim - k) * sigma.min() ** 2)
-        return cls(basis, sigma, max(typical, 0.0) if dim > k else 0.0)
+        return cls(basis, sigma, max(typical, 0.0) if dim > k else 0.0, np.flatnonzero(pca))
 
     def spread(self, vectors: np.ndarray) -> np.ndarray:
         """(K',) the standard deviation of the distribution along each unit row of vectors (K', D):
@@ -112,15 +113,11 @@ def strongest_direction(latent: np.ndarray, directions: Directions) -> tuple[flo
     lie far out along it by design. The first picture of the app, an unedited smiley, read "3.2σ on
     category: other → Smileys & Emotion (unusual)"; a push along a named slider shows on the PCA rows it
     moves. A spatial latent is measured per latent pixel, RMS over the pixels."""
-    rows = np.flatnonzero(directions.explained > 0)
-    rows = rows if rows.size else np.arange(len(directions))  # no PCA rows marked: every row is one
-    basis = directions.basis[rows].astype(np.float64)
-    spread = PriorModel.of(directions).spread(basis)
-    spread = np.where(spread > 0, spread, directions.sigma[rows])  # a row off every PCA row, with no residual
-    z = latent_rows(latent, directions) @ basis.T / spread  # (N, K')
+    prior = PriorModel.of(directions)
+    z = latent_rows(latent, directions) @ prior.basis.T / prior.sigma  # (N, K)
     per_row = np.sqrt(np.mean(z**2, axis=0))
     best = int(np.argmax(per_row))
-    return float(per_row[best]), int(rows[best])
+    return float(per_row[best]), int(prior.rows[best])
 
 
 @dataclass(frozen=True)

@@ -32,7 +32,7 @@ TYPICALITY = (("#3c9d4e", "typical"), ("#d19a1e", "unusual"),  # (colour, word) 
 TYPICALITY_HELP = ("How far the edited latent lies from what the model saw in training, in standard deviations "
                    "(σ): along the principal component where it lies furthest out (named once that is unusual), or "
                    "over all directions when that is further.\n"
-                   f"Below {TYPICAL_BELOW:g}σ is typical; a slider moved ±3σ "
+                   f"Below {TYPICAL_BELOW:g}σ is typical; a PC slider moved ±3σ "
                    f"from the average along it reads about 3σ, unusual; from {UNUSUAL_BELOW:g}σ the decoder is "
                    "guessing and images often break.\nReset or lower the strongest sliders to come back.")
 
