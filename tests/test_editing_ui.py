@@ -55,8 +55,10 @@ def test_a_painted_mask_confines_the_edit_and_undo_removes_it(qtbot, window, ref
     whole = item.image.copy()
     unedited = decode(reference, window, item.history.current.with_values((0.0,) * len(item.history.current.values)))
 
-    window.mask_tool.brush.setChecked(True)
     canvas = window.canvas
+    assert not canvas.mask_visible  # no tint while the brush is off, from the start (a restored mask showed one)
+    window.mask_tool.brush.setChecked(True)
+    assert canvas.mask_visible
     rect = canvas.edited_rect()
     y = int(rect.top() + rect.height() * 0.5)
     QTest.mousePress(canvas, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier,

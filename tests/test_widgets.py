@@ -525,6 +525,8 @@ def test_mask_overlay_tints_the_edited_pane_and_labels(canvas):
     mask = np.zeros((32, 32), np.float32)
     mask[:, :16] = 1.0
     canvas.set_mask_overlay(mask)
+    assert np.array_equal(from_qimage(canvas.grab().toImage()), plain)  # the brush is off: no tint
+    canvas.show_mask(True)
     tinted = from_qimage(canvas.grab().toImage())
     r, g, _ = tinted[inside.y(), inside.x()].astype(int)
     assert r > plain[inside.y(), inside.x(), 0] + 10 and g < plain[inside.y(), inside.x(), 1] - 10

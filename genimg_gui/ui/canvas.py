@@ -49,7 +49,7 @@ class Canvas(QWidget):
         self.brush_radius = 8.0   # image pixels
         self.erase = False
         self.mask_overlay: QImage | None = None
-        self.mask_visible = True
+        self.mask_visible = False  # shown while the brush is on (MaskController); a restored mask showed before
         self._cursor: QPointF | None = None
         self._space = False
         self._last_stroke: tuple[float, float] | None = None
