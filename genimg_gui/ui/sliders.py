@@ -71,6 +71,9 @@ class TypicalityMeter(QWidget):
         super().__init__(parent)
         self.label = QLabel()
         self.label.setWordWrap(True)  # the red message is long; never widen the panel for it
+        # two lines whatever it says: a reading wrapping onto a second line moved every slider row below it
+        self.label.setFixedHeight(2 * self.label.fontMetrics().lineSpacing() + 2)
+        self.label.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
         self.bar = QProgressBar()
         self.bar.setRange(0, 50)  # tenths of sigma, 0..5
         self.bar.setTextVisible(False)
