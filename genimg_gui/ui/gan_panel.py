@@ -158,7 +158,9 @@ class GanPanel(QWidget):
         self.seed.setValue(NO_SEED)
         self.seed.blockSignals(False)
         what = f"“{name}” was not drawn from a seed" if name else "Nothing is open"
-        self.no_seed_note.setText(f"{what}: a seed, ψ, class or draw chosen here makes a new sample.")
+        # ψ, class and draw below keep the last sample's values: say whose they are, as they are not this item's
+        self.no_seed_note.setText(f"{what}. The class, ψ and draw below are for a new sample: choosing a seed or "
+                                  "changing any of them makes one.")
         self.no_seed_note.show()
 
     def _show_seed(self, seed: int) -> None:
