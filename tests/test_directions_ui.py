@@ -69,6 +69,7 @@ def test_the_dialog_names_a_direction_by_what_its_examples_share(qtbot, tmp_path
     dialog = DirectionsDialog()
     qtbot.addWidget(dialog)
     dialog.add_files("from", files("frowning/IMG_0001.jpg", "frowning/IMG_0002.jpg"))
+    assert dialog.name.text() == "frowning → B"  # one side so far: its folder, not IMG_0001
     dialog.add_files("to", files("smiling/IMG_0003.jpg"))
     assert dialog.name.text() == "frowning → smiling"  # the folders, not IMG_0001 → IMG_0003
     for which in ("from", "to"):

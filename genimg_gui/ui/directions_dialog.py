@@ -22,28 +22,41 @@ from .qimage import image_icon
 METHODS = (("means", "Difference of means"), ("linear", "Linear classifier"))
 PATH_ROLE = Qt.ItemDataRole.UserRole
 THUMB = 40
+# words in file names that say how a picture was taken or saved, not what it shows (IMG_0001.jpg)
+NOT_NAMES = frozenset({"img", "image", "dsc", "dscn", "dscf", "pxl", "photo", "pic", "screenshot", "scan", "copy",
+                       "edited", "jpg", "png"})
 FILTER = "Images (" + " ".join(f"*{s}" for s in IMAGE_SUFFIXES) + ")"
 
 
 def suggest_name(from_paths: Sequence[str], to_paths: Sequence[str]) -> str:
-    """"from → to", named by what the examples share: the folder each group came from (frowning/ and
-    smiling/), else the words in every file name of a group and not in every one of the other's
-    (frown_01.jpg, frown_02.jpg → "frown"), else the first file's name, else A and B."""
+    """"from → to", each side named by what its examples share: the folder they all came from (frowning/ and
+    smiling/; not one both sides share), else the words in every file name of it and not in every one of the
+    other's (frown_01.jpg, frown_02.jpg → "frown"), else its folder while the other side is empty, else its
+    first file's name, else A and B."""
     groups = [[Path(p) for p in from_paths], [Path(p) for p in to_paths]]
     folders = [{p.parent.name for p in g} for g in groups]
-    if all(len(f) == 1 for f in folders) and folders[0] != folders[1]:
-        return " → ".join(next(iter(f)) for f in folders)
     words = [_common_words(g) for g in groups]
-    own = [[w for w in words[0] if w not in words[1]], [w for w in words[1] if w not in words[0]]]
-    names = [" ".join(o) if o else (g[0].stem if g else default)
-             for o, g, default in zip(own, groups, ("A", "B"))]
+    names = []
+    for side, default in enumerate(("A", "B")):
+        group, other = groups[side], 1 - side
+        own_words = [w for w in words[side] if w not in words[other]]
+        one_folder = next(iter(folders[side])) if len(folders[side]) == 1 else None
+        if one_folder and groups[other] and folders[side] != folders[other]:
+            names.append(one_folder)
+        elif own_words:
+            names.append(" ".join(own_words))
+        elif one_folder and not groups[other]:  # the other side still empty: its folder, until that side shows
+            names.append(one_folder)
+        else:
+            names.append(group[0].stem if group else default)
     return " → ".join(names)
 
 
 def _common_words(paths: Sequence[Path]) -> list[str]:
-    """The words (letters only, 3 or more; file-name numbering and codes left out) in every path's name, in
-    the order of the first."""
-    words = [[w.lower() for w in re.split(r"[^A-Za-z]+", p.stem) if len(w) >= 3] for p in paths]
+    """The words (letters only, 3 or more; file-name numbering, codes and cameras' prefixes left out) in every
+    path's name, in the order of the first."""
+    words = [[w.lower() for w in re.split(r"[^A-Za-z]+", p.stem) if len(w) >= 3 and w.lower() not in NOT_NAMES]
+             for p in paths]
     return [w for w in dict.fromkeys(words[0]) if all(w in other for other in words[1:])] if words else []
 
 
