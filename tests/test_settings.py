@@ -153,3 +153,23 @@ def test_a_numbered_export_goes_on_as_name_2_and_an_image_export_as_edited(tmp_p
     (tmp_path / "1f60d.png").write_bytes(b"an input picture")  # beside it, an edit's PNG is still "(edited)"
     assert s.export_path("1f60d.png", ".png") == str(tmp_path / "1f60d (edited).png")
 
+
+def test_a_model_trained_or_opened_is_listed_again_at_the_next_start(qtbot, engine, model_dir, tmp_path):
+    import shutil
+
+    folder = tmp_path / "my-vae"
+    shutil.copytree(model_dir / "tiny-vae", folder)
+    first = MainWindow(engine, [read_entry(model_dir / "tiny-gan")])
+    qtbot.addWidget(first)
+    first.train_dialog().model_trained.emit(str(folder))  # as a finished Train… run reports it
+    assert str(folder) in [e.path for e in first.entries]
+    first.settings.sync()
+
+    def listed_at_a_new_start() -> list[str]:
+        window = MainWindow(engine, [read_entry(model_dir / "tiny-gan")])
+        qtbot.addWidget(window)
+        return [e.path for e in window.entries]
+    assert listed_at_a_new_start() == [str(model_dir / "tiny-gan"), str(folder)]
+    shutil.rmtree(folder)
+    assert listed_at_a_new_start() == [str(model_dir / "tiny-gan")]  # gone from disk: not listed
+

@@ -53,6 +53,7 @@ class MainWindow(QMainWindow):
         self.setAcceptDrops(True)
         self.document = Document(engine, self)
         self.entries = list(models if models is not None else bundled_models() + converted_models())
+        self._list_known_models()
         self.last_error = ""
         self._slider_source: tuple[str, str] | None = None
         self._build_widgets()
@@ -265,6 +266,15 @@ class MainWindow(QMainWindow):
         if item is self.document.current:
             self.canvas.set_images(to_qimage(item.original), to_qimage(item.image))
 
+    def _list_known_models(self) -> None:
+        """The model folders opened or trained in earlier runs, still on disk, after the bundled ones."""
+        listed = {e.path for e in self.entries}
+        for path in self.settings.known_models():
+            entry = read_entry(Path(path)) if path not in listed and Path(path).is_dir() else None
+            if entry is not None:
+                self.entries.append(entry)
+                listed.add(path)
+
     def _list_model(self, path: str, written: bool = False) -> None:
         """A model folder joins the Models tab's list (once): one loaded, or one a Train… run wrote (written: its
         card is read again, as a second run into the same folder writes a new one)."""
@@ -278,6 +288,8 @@ class MainWindow(QMainWindow):
             self.entries.append(entry)
         else:
             self.entries[listed] = entry
+        if not entry.bundled:
+            self.settings.add_known_model(path)
         self.model_panel.set_entries(self.entries)
 
     def _on_model(self, info) -> None:

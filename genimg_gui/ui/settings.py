@@ -12,6 +12,7 @@ from ..imaging import IMAGE_SUFFIXES
 from ..paths import config_dir
 
 MAX_RECENT = 10
+MAX_KNOWN_MODELS = 30  # model folders remembered for the Models tab
 # an image file's extension at the end of an item's name or before what a derived name adds (" (to VAE)")
 IMAGE_EXTENSION = re.compile(r"\.(?:%s)(?=$| \()" % "|".join(s[1:] for s in sorted(IMAGE_SUFFIXES)), re.IGNORECASE)
 
@@ -25,6 +26,14 @@ class Settings:
 
     def set_last_model(self, kind: str, path: str) -> None:
         self.q.setValue(f"models/{kind}", path)
+
+    def known_models(self) -> list[str]:
+        """Model folders opened or trained here, newest first: the Models tab lists them at the next start."""
+        value = self.q.value("known_models", [], list)
+        return [str(v) for v in (value or [])]
+
+    def add_known_model(self, path: str) -> None:
+        self.q.setValue("known_models", list(dict.fromkeys([path, *self.known_models()]))[:MAX_KNOWN_MODELS])
 
     def device(self) -> str | None:
         return self.q.value("device", None, str) or None
