@@ -105,9 +105,12 @@ def default_model(kind: str, entries: list[ModelEntry]) -> ModelEntry | None:
 
 
 def metric_value(value) -> str:
-    """A card metric as a person reads it: a pair of figures as "a / b", a number as itself."""
+    """A card metric as a person reads it: a pair of figures as "a / b", a number as itself, a table of them as
+    "key: a / b; key: …" (not a Python dict)."""
     if isinstance(value, list) and all(isinstance(v, (int, float)) for v in value):
         return " / ".join(str(v) for v in value)
+    if isinstance(value, dict):
+        return "; ".join(f"{k}: {metric_value(v)}" for k, v in value.items())
     return str(value)
 
 

@@ -77,6 +77,7 @@ def test_info_of_a_bundled_model_reads_in_columns(capsys):
     lines = capsys.readouterr().out.splitlines()
     assert max(map(len, lines)) <= cli_commands.INFO_WIDTH + 2  # the long "how measured" texts wrapped
     assert "                 recall k3 vae latent: 0.671" in lines  # one figure a line, under "metrics"
+    assert not any("{'" in line for line in lines)  # a table of figures reads "noise 0: 30.08 / 33.5; …"
     sigma_columns = {line.index("σ = ") for line in lines if "σ = " in line}
     assert len(sigma_columns) == 1  # "style: Google → Twitter" used to push its σ out of line
 
