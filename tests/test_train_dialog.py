@@ -120,6 +120,7 @@ def test_a_finished_run_is_listed_and_loaded_only_when_asked(qtbot, window, shap
     with qtbot.waitSignal(doc.model_loaded, timeout=60_000) as loaded:
         qtbot.mouseClick(dialog.load_button, Qt.MouseButton.LeftButton)  # loads the model trained, not Output
     assert loaded.args[0].path == str(tmp_path / "vae")
+    assert f"loading {tmp_path / 'vae'}" in dialog.log.toPlainText()  # the dialog says so, too
     assert [e.path for e in window.entries].count(str(tmp_path / "vae")) == 1
 
 

@@ -151,7 +151,7 @@ class TrainDialog(QDialog):
         self.load_button.setEnabled(False)
         self.start_button.clicked.connect(self.start)
         self.stop_button.clicked.connect(self.stop)
-        self.load_button.clicked.connect(lambda: self.load_requested.emit(self._run_out))
+        self.load_button.clicked.connect(self._load)
         self._run_out = ""  # the folder the last run writes, absolute: Output may be edited after it
         self.data.textChanged.connect(self._suggest_output)
         self.kind.currentTextChanged.connect(self._suggest_output)
@@ -356,6 +356,10 @@ class TrainDialog(QDialog):
             self.model_trained.emit(self._run_out)
         else:
             self.log.appendPlainText(f"⚠ training exited with code {code}")
+
+    def _load(self) -> None:
+        self.log.appendPlainText(f"loading {self._run_out}: the open pictures follow it (the status bar says when)")
+        self.load_requested.emit(self._run_out)
 
     def closeEvent(self, event) -> None:  # noqa: N802
         if self.process.state() != QProcess.ProcessState.NotRunning:
