@@ -236,6 +236,19 @@ def test_declining_the_restore_saves_this_runs_work_from_then_on(qtbot, engine, 
     assert [i.name for i in sess.load_session(left).items] == [image_files[0].name]
 
 
+def test_the_autosave_remembers_which_image_was_being_edited(qtbot, engine, model_dir, image_files):
+    w = _window_with_the_vae(qtbot, engine, model_dir)
+    w.open_paths([str(p) for p in image_files[:2]])
+    qtbot.waitUntil(lambda: len(w.document.items) == 2 and w.autosaver.saves > 0, timeout=TIMEOUT)
+    first, second = w.document.items.values()
+    assert sess.load_session(w.autosaver.path).current == 1  # the last opened is current
+    saves = w.autosaver.saves
+    w.filmstrip.setCurrentRow(0)  # a click on the first thumbnail: nothing edited
+    assert w.document.current is first
+    qtbot.waitUntil(lambda: w.autosaver.saves > saves, timeout=TIMEOUT)
+    assert sess.load_session(w.autosaver.path).current == 0
+
+
 def _left_by_a_crash(model_dir, image_file):
     """An autosaved session of one image, "left by a crash", encoded by the tiny VAE; its path."""
     from PIL import Image

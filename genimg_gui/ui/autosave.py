@@ -32,7 +32,9 @@ class Autosaver(QObject):
         self.timer.setSingleShot(True)
         self.timer.setInterval(idle_ms)
         self.timer.timeout.connect(self.save_now)
-        for signal in (document.history_changed, document.item_added, document.item_removed, document.model_loaded):
+        # current_changed too: a restore after a crash brings back the image that was being edited
+        for signal in (document.history_changed, document.item_added, document.item_removed, document.model_loaded,
+                       document.current_changed):
             signal.connect(self.schedule)
 
     def schedule(self, *_) -> None:
