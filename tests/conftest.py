@@ -80,6 +80,14 @@ def quit_discards(monkeypatch) -> None:
     monkeypatch.setattr(MainWindow, "confirm_discard", lambda self, names: True)
 
 
+@pytest.fixture(autouse=True)
+def deleting_confirmed(monkeypatch) -> None:
+    """Deleting a direction asks first (it cannot be undone); tests answer yes unless they test the question."""
+    from genimg_gui.ui.directions_controller import DirectionsController
+
+    monkeypatch.setattr(DirectionsController, "_confirm_delete", lambda self, label: True)
+
+
 @pytest.fixture()
 def image_files(tmp_path) -> list[Path]:
     """Three small real image files of different modes and sizes."""

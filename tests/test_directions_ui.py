@@ -198,6 +198,11 @@ def test_direction_from_examples_moves_held_out_images_and_persists(qtbot, windo
            for item in items}
     ids = {item.id: [n.id for n in item.history.nodes()] for item in items}
     closed = doc.close_item(items[0].id)  # a closed image keeps its edit too, for when it is reopened
+    asked = []
+    monkeypatch.setattr(window.directions_tool, "_confirm_delete", lambda label: asked.append(label) or False)
+    slider_menu(window, k, "Delete")  # asked first, as Undo cannot bring it back: "Cancel" keeps it
+    assert asked == ["warmer → cooler"] and "warmer → cooler" in window.sliders.labels()
+    monkeypatch.setattr(window.directions_tool, "_confirm_delete", lambda label: True)
     slider_menu(window, k, "Delete")
     assert doc.reopen_closed() is closed
     new_d = doc.directions("vae")

@@ -12,7 +12,7 @@ from typing import Callable
 
 import numpy as np
 from PySide6.QtCore import QObject
-from PySide6.QtWidgets import QDialog, QWidget
+from PySide6.QtWidgets import QDialog, QMessageBox, QWidget
 
 from ..attributes import (DirectionsFileError, direction_from_examples, load_user_directions,
                           save_user_directions, separation, user_directions_file)
@@ -188,6 +188,15 @@ class DirectionsController(QObject):
             self.document.message.emit(f"Renamed “{old}” to “{label}” for this session (it comes with the "
                                        "model; only your own directions keep a new name)")
 
+    def _confirm_delete(self, label: str) -> bool:
+        """The question before a deletion; tests replace it."""
+        answer = QMessageBox.question(
+            self.parent_widget, "Delete direction?",
+            f"Delete “{label}”? Pictures edited with it keep their edit (an edit under a mask loses its part), "
+            "but the slider cannot be brought back with Undo.",
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel, QMessageBox.StandardButton.Cancel)
+        return answer == QMessageBox.StandardButton.Yes
+
     def delete(self, index: int) -> None:
         """Delete a user direction; every image stays as it is (its share moves into the base latent), except
         inside a mask, which loses it (edit.without_direction)."""
@@ -199,6 +208,8 @@ class DirectionsController(QObject):
         if index < self.builtin.get(kind, len(directions)):
             self.document.error.emit(f"“{label}” comes with the model and cannot be deleted; only your own "
                                      "directions can (rename it instead)")
+            return
+        if not self._confirm_delete(label):  # asked: a deletion is not in the undo history
             return
         def bake(state):
             return without_direction(state, directions, index)
