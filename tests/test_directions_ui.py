@@ -203,8 +203,14 @@ def test_direction_from_examples_moves_held_out_images_and_persists(qtbot, windo
     slider_menu(window, k, "Delete")  # asked first, as Undo cannot bring it back: "Cancel" keeps it
     assert asked == ["warmer → cooler"] and "warmer → cooler" in window.sliders.labels()
     monkeypatch.setattr(window.directions_tool, "_confirm_delete", lambda label: True)
+    named = {item.id: window.history._step_names(item) for item in items}
     slider_menu(window, k, "Delete")
     assert doc.reopen_closed() is closed
+    for item in items:  # the History tab names each step as before, a step of the deleted one marked so
+        after = window.history._step_names(item)
+        moved = [n for n, name in named[item.id].items() if "warmer → cooler" in name]
+        assert moved and all(after[n] == named[item.id][n] + " (deleted)" for n in moved)
+        assert all(after[n] == name for n, name in named[item.id].items() if n not in moved)
     new_d = doc.directions("vae")
     assert len(new_d) == builtin and "warmer → cooler" not in window.sliders.labels()
     assert not user_directions_file("tiny-vae").exists()

@@ -20,6 +20,8 @@ from ..edit import Directions, without_direction
 from ..engine import requests as rq
 from .directions_dialog import DirectionRequest, DirectionsDialog
 from .document import Document
+from .history_controller import describe_step
+from .item import Item
 from .sliders import SliderPanel
 
 KIND = "vae"  # examples are encoded by the VAE, so directions from examples belong to it
@@ -218,6 +220,7 @@ class DirectionsController(QObject):
             return state.mask is not None and index < len(state.values) and bool(state.values[index])
         redraw = []
         for item in self.document.all_items(kind):  # closed ones too: they may be reopened
+            _keep_step_names(item, directions.labels, index)
             for node in item.history.nodes():
                 if loses_it(node.state):
                     item.thumbs.pop(node.id, None)
@@ -233,3 +236,17 @@ class DirectionsController(QObject):
             self.document.redraw(item)
         self.document.message.emit(f"Deleted “{label}”; images edited with it keep the edit (masked edits lose "
                                    "its part: outside a mask stays unedited)")
+
+
+def _keep_step_names(item: Item, labels: tuple[str, ...], index: int) -> None:
+    """Name the steps that moved direction `index` as they were named before it is deleted: after it, the
+    step's part of the edit is in its base (or gone, under a mask), and it read "New latent" or "Edit"."""
+    states = {n.id: n.state for n in item.history.nodes()}
+    for node in item.history.nodes():
+        before = states.get(node.parent)
+        if before is None or node.id in item.step_names:
+            continue
+        moved = [s.values[index] if index < len(s.values) else 0.0 for s in (before, node.state)]
+        if moved[0] != moved[1]:
+            item.step_names[node.id] = f"{describe_step(before, node.state, labels)} (deleted)"
+

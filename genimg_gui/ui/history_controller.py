@@ -96,6 +96,8 @@ class HistoryController(QObject):
 
     def _describe(self, item: Item, node, states: dict[int, EditState], labels: tuple[str, ...]) -> str:
         """A node's label: the sample it drew (a GAN step that mapped a seed), else what it edited."""
+        if node.id in item.step_names:  # it moved a direction since deleted: named as it was
+            return item.step_names[node.id]
         if node.parent is None or node.id not in item.drawn:
             return describe_step(states.get(node.parent), node.state, labels)
         before = item.sample_node(node.parent)

@@ -30,6 +30,8 @@ class Item:
     requested_seq: int = 0
     exported: EditState | None = None   # the state last exported (closing warns about edits since)
     thumbs: dict[int, np.ndarray] = field(default_factory=dict)  # history node id -> its image, once shown
+    # history node id -> its name from before the direction it moved was deleted (the History tab keeps it)
+    step_names: dict[int, str] = field(default_factory=dict)
     stale_below: int = 0  # decodes of a lower seq were asked for a state a newer sample replaced
     drawn: dict[int, seed_draws.Drawn] = field(default_factory=dict)  # GAN: node id -> the sample mapped there
 
