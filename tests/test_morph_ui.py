@@ -147,6 +147,7 @@ def test_export_button_writes_every_format_at_the_scale_shown_and_says_so(qtbot,
     dialog, _ = open_morph(qtbot, window)
     dialog.frames.setValue(24)
     dialog.scale.setValue(2)
+    dialog.timeline.setValue(7)
     assert dialog.size_label.text() == "64 × 64 px"  # the tiny VAE's 32 px, ×2
     offered: list[str] = []
     answers = iter([str(tmp_path / "morph.mp4"), None, str(tmp_path / "morph.gif")])  # None: the suggestion
@@ -167,6 +168,7 @@ def test_export_button_writes_every_format_at_the_scale_shown_and_says_so(qtbot,
     assert written == [f"Wrote {tmp_path / name} (24 frames, 64×64, 2.0 s)" for name in
                        ("morph.mp4", "morph 2.mp4", "morph.gif")]
     assert {frame_size(tmp_path / name) for name in ("morph.mp4", "morph 2.mp4", "morph.gif")} == {(64, 64)}
+    assert dialog.timeline.value() == 7
     dialog.close()
 
 
