@@ -26,8 +26,8 @@ STRIP_HEIGHT = 30
 WHEEL_REST_MS = 400  # a run of wheel notches on a slider is one undo step, committed once the wheel rests
 FLUSH_EVENTS = (QEvent.Type.ShortcutOverride, QEvent.Type.KeyPress, QEvent.Type.MouseButtonPress,
                 QEvent.Type.FocusOut)  # ...or before any of these: see DirectionSlider.event
-# (reading below this many sigma, colour, word): green, amber, red; the bounds are measured (typicality.py)
-TYPICALITY = (("#3c9d4e", "typical"), ("#d19a1e", "unusual"),  # (colour, word) of each typicality.band
+# (colour, word) of each typicality.band: green, amber, red; its bounds are measured (typicality.py)
+TYPICALITY = (("#3c9d4e", "typical"), ("#d19a1e", "unusual"),
               ("#c8423b", "off-distribution: images may break"))
 TYPICALITY_HELP = ("How far the edited latent lies from what the model saw in training, in standard deviations "
                    "(σ): along the principal component where it lies furthest out (named once that is unusual), or "
