@@ -46,7 +46,8 @@ def describe_figures(line: str) -> str | None:
 def share_done(step: int, steps: int, minutes_left: float, elapsed_s: float) -> float:
     """How far a run is, 0..1: by its steps, or by its time when --minutes ends it first (a 1-minute run of
     the default 20,000 steps ends near step 14, and a bar of steps never moved)."""
-    by_time = elapsed_s / (elapsed_s + 60 * minutes_left) if elapsed_s + minutes_left > 0 else 0.0
+    total_s = elapsed_s + 60 * minutes_left
+    by_time = elapsed_s / total_s if total_s > 0 else 0.0
     return min(1.0, max(step / max(steps, 1), by_time))
 
 
