@@ -411,10 +411,13 @@ class Document(QObject):
         self._next_id += 1
         if not item.seeded:  # a sample's name is its seed's, and two samples of one seed are the same picture
             item.rename(self._unique_name(item.name))
-        order = list(self.items.items())
-        order.insert(len(order) if place is None else min(place, len(order)), (item.id, item))
-        self.items.clear()  # in place: views and controllers hold this dict
-        self.items.update(order)
+        if place is None or place >= len(self.items):
+            self.items[item.id] = item
+        else:  # between others: rebuilt in place, as views and controllers hold this dict
+            order = list(self.items.items())
+            order.insert(place, (item.id, item))
+            self.items.clear()
+            self.items.update(order)
         if item.shown_seq >= item.requested_seq:  # its image is its current state's
             item.thumbs.setdefault(item.history.current_id, item.image)
         if item.kind == "gan" and not item.drawn:
