@@ -38,9 +38,9 @@ def interpolate(args: argparse.Namespace) -> int:
             image = rt.decode(kind, latent)
         except FloatingPointError as e:
             raise CLIError(f"frame {i}: {e}") from None
-        if i == 1 and args.scale > max_scale(image.shape[1::-1]):  # known once the first frame is drawn
+        if i == 1 and args.scale > (largest := max_scale(image.shape[1::-1])):  # known once a frame is drawn
             raise UsageError(f"--scale {args.scale} makes {image.shape[1]}×{image.shape[0]} frames larger than "
-                             f"{MAX_SIDE} px a side: use at most {max_scale(image.shape[1::-1])}")
+                             f"{MAX_SIDE} px a side: use at most {largest}")
         frames.append(image)
         progress_bar(i, len(path), "frames")
     args.out.parent.mkdir(parents=True, exist_ok=True)
