@@ -173,3 +173,31 @@ def test_a_model_trained_or_opened_is_listed_again_at_the_next_start(qtbot, engi
     shutil.rmtree(folder)
     assert listed_at_a_new_start() == [str(model_dir / "tiny-gan")]  # gone from disk: not listed
 
+
+
+def test_a_model_loaded_through_a_symlink_is_listed_once(qtbot, engine, model_dir, tmp_path):
+    link = tmp_path / "link-to-vae"
+    link.symlink_to(model_dir / "tiny-vae", target_is_directory=True)
+    window = MainWindow(engine, [read_entry(model_dir / "tiny-vae"), read_entry(model_dir / "tiny-gan")])
+    qtbot.addWidget(window)
+    with qtbot.waitSignal(window.document.model_loaded, timeout=20000):
+        window.document.load_model(str(link))
+    paths = [e.path for e in window.entries]
+    assert paths == [str(model_dir / "tiny-vae"), str(model_dir / "tiny-gan")]  # not a third row for the link
+    assert window.model_panel.list.count() == 2
+
+
+def test_a_model_remembered_through_a_symlink_is_listed_once(qtbot, engine, model_dir, tmp_path):
+    import shutil
+
+    folder = tmp_path / "my-vae"
+    shutil.copytree(model_dir / "tiny-vae", folder)
+    (tmp_path / "link").symlink_to(folder, target_is_directory=True)
+    first = MainWindow(engine, [read_entry(model_dir / "tiny-gan")])
+    qtbot.addWidget(first)
+    for path in (folder, tmp_path / "link"):  # as an older version remembered the two spellings
+        first.settings.add_known_model(str(path))
+    first.settings.sync()
+    again = MainWindow(engine, [read_entry(model_dir / "tiny-gan")])
+    qtbot.addWidget(again)
+    assert [e.path for e in again.entries] == [str(model_dir / "tiny-gan"), str(folder)]

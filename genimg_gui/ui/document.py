@@ -7,6 +7,7 @@ item already shows is dropped.
 """
 from __future__ import annotations
 
+import os
 from dataclasses import replace
 
 import numpy as np
@@ -69,7 +70,9 @@ class Document(QObject):
     # --- requests -------------------------------------------------------
     def load_model(self, path: str, scaling_factor: float | None = None) -> int:
         """A model folder, or a model file from elsewhere (converted by the worker; an SD VAE
-        without scaling_factor comes back as scale_needed)."""
+        without scaling_factor comes back as scale_needed). The path is made canonical, so that a model reached
+        through a symlink or a relative path is known as the one model it is (listed once, marked loaded)."""
+        path = os.path.realpath(path)
         seq = self.engine.submit(rq.LoadModel(path, scaling_factor))
         self.jobs[seq] = f"loading {path}"
         return seq

@@ -1,6 +1,7 @@
 """The main window: canvas and filmstrip in the middle, sliders / generate / models on the right."""
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from PySide6.QtCore import Qt
@@ -269,7 +270,7 @@ class MainWindow(QMainWindow):
     def _list_known_models(self) -> None:
         """The model folders opened or trained in earlier runs, still on disk, after the bundled ones."""
         listed = {e.path for e in self.entries}
-        for path in self.settings.known_models():
+        for path in map(os.path.realpath, self.settings.known_models()):  # remembered before paths were canonical
             entry = read_entry(Path(path)) if path not in listed and Path(path).is_dir() else None
             if entry is not None:
                 self.entries.append(entry)
