@@ -202,6 +202,29 @@ def test_a_bad_file_dropped_with_a_good_one_stays_on_show_after_the_good_one_ope
     assert "broken.png" in message()
 
 
+def test_an_error_gone_from_the_status_bar_can_still_be_read_in_the_message_log(qtbot, window, image_files,
+                                                                                 tmp_path):
+    bad = tmp_path / "broken.png"
+    bad.write_bytes(b"\x89PNG\r\n\x1a\n" + b"\0" * 40)
+    drop_and_wait(qtbot, window, [bad, image_files[0]], 1)
+    qtbot.waitUntil(lambda: "broken.png" in window.last_error, timeout=TIMEOUT)
+    button = window.status.log_button
+    assert button.text() == "⚠ 1 in log" and button.isVisible()
+    window.status.clearMessage()  # as its 15 s ending does
+    qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+    dialog = window.show_message_log()
+    rows = [dialog.list.item(i).text() for i in range(dialog.list.count())]
+    assert any("broken.png" in r and "⚠" in r for r in rows)  # the error, marked
+    assert any("Encoded" in r for r in rows[rows.index(next(r for r in rows if "broken.png" in r)):])
+    assert button.text() == "Log"  # looked at: no longer counted
+    window.document.error.emit("a later problem")
+    assert dialog.list.item(dialog.list.count() - 1).text().endswith("⚠ a later problem")  # follows while open
+    assert button.text() == "Log"
+    dialog.close()
+    window.document.error.emit("a later problem")
+    assert button.text() == "⚠ 1 in log" and "(×2)" in window.status.log.text()  # a repeat is one line
+
+
 def test_gan_seed_and_send_to_vae(qtbot, window, reference):
     doc, panel = window.document, window.gan_panel
     [gan_item] = doc.items.values()

@@ -23,6 +23,7 @@ from .history_controller import HistoryController
 from .history_panel import HistoryPanel
 from .inversion_controller import InversionController
 from .mask_controller import MaskController
+from .message_log import MessageLogDialog
 from .model_controller import ModelController
 from .model_panel import ModelPanel
 from .morph_controller import MorphController
@@ -105,6 +106,8 @@ class MainWindow(QMainWindow):
         self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, dock)
         self.status = StatusBar()
         self.setStatusBar(self.status)
+        self.status.log_requested.connect(self.show_message_log)
+        self._message_log: MessageLogDialog | None = None
         self.compare = QComboBox()
         self.compare.addItems([m.value for m in CompareMode])
         self.fit_mode = QComboBox()
@@ -159,6 +162,8 @@ class MainWindow(QMainWindow):
         self._action(view, "Fit to window", self.canvas.fit, QKeySequence("Ctrl+0"))
         for i, mode in enumerate(CompareMode):
             self._action(view, mode.value, lambda _=False, i=i: self.compare.setCurrentIndex(i), f"Ctrl+{i + 1}")
+        view.addSeparator()
+        self._action(view, "Message &log…", self.show_message_log, QKeySequence("Ctrl+L"))
         help_menu = bar.addMenu("&Help")
         self._action(help_menu, "About genimg", self.about)
         tools = QToolBar("Tools")
@@ -414,6 +419,15 @@ class MainWindow(QMainWindow):
         self._write_export(path, lambda: export_latent(
             path, self.document.current_latent(), item.history.current.base, item.history.current.values,
             info.directions.labels, {"name": info.name, "path": info.path, "kind": info.kind}))
+
+    def show_message_log(self) -> MessageLogDialog:
+        """The session's messages and errors (one window, raised if open)."""
+        if self._message_log is None:
+            self._message_log = MessageLogDialog(self.status.log, self)
+        self._message_log.show()
+        self._message_log.raise_()
+        self._message_log.activateWindow()
+        return self._message_log
 
     def about(self) -> None:
         QMessageBox.about(self, "About genimg", "genimg — edit and generate images through the latent "

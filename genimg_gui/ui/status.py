@@ -1,10 +1,13 @@
-"""The status bar: messages and errors, device, last decode time, job progress with Cancel."""
+"""The status bar: messages and errors (each kept in the message log), device, last decode time, job progress with
+Cancel."""
 from __future__ import annotations
 
 import time
 
 from PySide6.QtCore import QTimer, Signal
-from PySide6.QtWidgets import QLabel, QProgressBar, QPushButton, QStatusBar
+from PySide6.QtWidgets import QLabel, QProgressBar, QPushButton, QStatusBar, QToolButton
+
+from .message_log import ERROR_COLOUR, MessageLog
 
 MAX_ERRORS = 5  # joined errors shown; one repeating (each decode of a drag failing) is listed once
 MESSAGE_MS = 8000
@@ -14,6 +17,7 @@ ERROR_MS = 15000  # errors stay longer than messages, and a message does not cle
 class StatusBar(QStatusBar):
     cancel_requested = Signal(int)
     retry_requested = Signal(int)
+    log_requested = Signal()
 
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
@@ -33,7 +37,13 @@ class StatusBar(QStatusBar):
         self._error_count = 0  # all of them, repeats left out
         self._note = ""  # the last message that came while errors were on show: it is shown before them
         self._errors_until = 0.0  # time.monotonic() when the last error's 15 s end
-        for w in (self.retry, self.bar, self.cancel, self.device, self.timing):
+        self.log = MessageLog(self)
+        self.log_button = QToolButton()
+        self.log_button.setAutoRaise(True)
+        self.log_button.clicked.connect(self.log_requested)
+        self.log.changed.connect(self._show_unseen)
+        self._show_unseen()
+        for w in (self.retry, self.bar, self.cancel, self.device, self.timing, self.log_button):
             self.addPermanentWidget(w)
         self.bar.hide()
         self.cancel.hide()
@@ -50,6 +60,7 @@ class StatusBar(QStatusBar):
     def show_message(self, text: str) -> None:
         """A message for 8 s. While errors are on show it goes before them, and they stay: the "Encoded …" of
         the good file of a drop used to replace the bad one's error at once."""
+        self.log.add(text)
         if self._errors_on_show():  # shown with them until their time is up, which messages do not extend
             self._note = text
             left = max(1, round((self._errors_until - time.monotonic()) * 1000))
@@ -73,6 +84,7 @@ class StatusBar(QStatusBar):
         """An error; one arriving while another shows joins it (several bad files opened at once each get
         theirs: the last one used to hide the others), the last MAX_ERRORS in the tooltip too; a repeat is not
         listed again (each preview of a drag running out of memory listed its own)."""
+        self.log.add(text, error=True)
         if not self._errors_on_show():
             self._errors, self._error_count, self._note = [], 0, ""
         if text not in self._errors:
@@ -81,11 +93,18 @@ class StatusBar(QStatusBar):
         self._errors_until = time.monotonic() + ERROR_MS / 1000
         self._show_errors(ERROR_MS)
 
+    def _show_unseen(self) -> None:
+        """The log button counts the errors not yet looked at: one that left the bar can still be read."""
+        count = self.log.unseen_errors
+        self.log_button.setText(f"⚠ {count} in log" if count else "Log")
+        self.log_button.setStyleSheet(f"color: {ERROR_COLOUR};" if count else "")
+        self.log_button.setToolTip("Every message and error of this session (View ▸ Message log, Ctrl+L)")
+
     def _errors_on_show(self) -> bool:
         return bool(self._errors and self.currentMessage()) and time.monotonic() < self._errors_until
 
     def _show_errors(self, ms: int) -> None:
-        self.setStyleSheet("QStatusBar { color: #ff6b6b; }")
+        self.setStyleSheet(f"QStatusBar {{ color: {ERROR_COLOUR}; }}")
         count = self._error_count
         head = "" if count == 1 else f"{count} problems: " if count <= MAX_ERRORS else \
             f"{count} problems (the last {MAX_ERRORS}): "
