@@ -82,7 +82,8 @@ def quit_discards(monkeypatch) -> None:
 
 @pytest.fixture(autouse=True)
 def deleting_confirmed(monkeypatch) -> None:
-    """Deleting a direction asks first (it cannot be undone); tests answer yes unless they test the question."""
+    """Deleting a direction asks first (Undo holds it only until the next edit); tests answer yes unless they test
+    the question."""
     from genimg_gui.ui.directions_controller import DirectionsController
 
     monkeypatch.setattr(DirectionsController, "_confirm_delete", lambda self, label: True)

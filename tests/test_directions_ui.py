@@ -200,7 +200,7 @@ def test_direction_from_examples_moves_held_out_images_and_persists(qtbot, windo
     closed = doc.close_item(items[0].id)  # a closed image keeps its edit too, for when it is reopened
     asked = []
     monkeypatch.setattr(window.directions_tool, "_confirm_delete", lambda label: asked.append(label) or False)
-    slider_menu(window, k, "Delete")  # asked first, as Undo cannot bring it back: "Cancel" keeps it
+    slider_menu(window, k, "Delete")  # asked first (Undo brings it back only until the next edit): "Cancel" keeps it
     assert asked == ["warmer → cooler"] and "warmer → cooler" in window.sliders.labels()
     monkeypatch.setattr(window.directions_tool, "_confirm_delete", lambda label: True)
     named = {item.id: window.history._step_names(item) for item in items}
@@ -364,3 +364,31 @@ def test_deleting_a_direction_a_masked_edit_uses_keeps_outside_the_mask_unedited
     settle(qtbot, item)
     # drawn again at once: the edit did not spread outside the mask, nor stayed on screen inside it
     assert np.array_equal(item.image, reference.decode("vae", state.base))
+
+
+def test_undo_brings_a_deleted_direction_back_with_every_edit_until_the_next_change(qtbot, window, image_files):
+    doc = window.document
+    item = _masked_edit_with_a_user_direction(qtbot, window, image_files[0])
+    builtin = len(doc.directions("vae")) - 1
+    before = (item.history.current, item.image.copy(), window.history._step_names(item))
+    slider_menu(window, builtin, "Delete")
+    settle(qtbot, item)
+    assert "mine" not in window.sliders.labels() and not np.array_equal(item.image, before[1])
+    assert window.undo_action.text() == "&Undo delete “mine”" and window.undo_action.isEnabled()
+    window.undo_action.trigger()
+    settle(qtbot, item)
+    assert window.sliders.labels()[builtin] == "mine" and window.sliders.values()[builtin] == 2.5
+    assert item.history.current is before[0] and np.array_equal(item.image, before[1])  # the masked edit is back
+    assert window.history._step_names(item) == before[2]  # no "(deleted)" left
+    assert load_user_directions(user_directions_file("tiny-vae"), doc.directions("vae").basis.shape[1]).labels \
+        == ("mine",)  # saved again
+    assert window.undo_action.text() == "&Undo" and "Brought back “mine”" in window.status.currentMessage()
+    window.undo_action.trigger()  # the next Undo is the image's own last step again
+    assert item.history.current.mask is None
+
+    window.redo_action.trigger()
+    slider_menu(window, builtin, "Delete")
+    window.sliders.sliders[0].setValue(100)  # an edit after the deletion: Undo undoes that, and only that
+    assert window.undo_action.text() == "&Undo"
+    window.undo_action.trigger()
+    assert "mine" not in window.sliders.labels() and item.history.current.values[0] == 0.0

@@ -3,7 +3,8 @@ and the user's own directions saved per model and added back whenever that model
 
 Built-in rows (PCA, and named directions shipped with the model) may be renamed for the session;
 only the user's own directions can be deleted (and renamed for good). Deleting one leaves every
-image as it is: each history state keeps that direction's share in its base latent.
+image as it is: each history state keeps that direction's share in its base latent. Undo brings it back,
+with every item's history as it was, until the next change (Document.offer_undo).
 """
 from __future__ import annotations
 
@@ -16,7 +17,7 @@ from PySide6.QtWidgets import QDialog, QMessageBox, QWidget
 
 from ..attributes import (DirectionsFileError, direction_from_examples, load_user_directions,
                           save_user_directions, separation, user_directions_file)
-from ..edit import Directions, without_direction
+from ..edit import Directions, EditState, History, without_direction
 from ..engine import requests as rq
 from .directions_dialog import DirectionRequest, DirectionsDialog
 from .document import Document
@@ -194,8 +195,8 @@ class DirectionsController(QObject):
         """The question before a deletion; tests replace it."""
         answer = QMessageBox.question(
             self.parent_widget, "Delete direction?",
-            f"Delete “{label}”? Pictures edited with it keep their edit (an edit under a mask loses its part), "
-            "but the slider cannot be brought back with Undo.",
+            f"Delete “{label}”? Pictures edited with it keep their edit (an edit under a mask loses its part). "
+            "Undo brings it back until your next edit.",
             QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel, QMessageBox.StandardButton.Cancel)
         return answer == QMessageBox.StandardButton.Yes
 
@@ -211,8 +212,9 @@ class DirectionsController(QObject):
             self.document.error.emit(f"“{label}” comes with the model and cannot be deleted; only your own "
                                      "directions can (rename it instead)")
             return
-        if not self._confirm_delete(label):  # asked: a deletion is not in the undo history
+        if not self._confirm_delete(label):  # asked: Undo brings it back only until the next edit
             return
+        kept = [(item, ItemEdits.of(item)) for item in self.document.all_items(kind)]
         def bake(state):
             return without_direction(state, directions, index)
 
@@ -235,7 +237,39 @@ class DirectionsController(QObject):
         for item in redraw:  # a masked edit lost the deleted direction's share; the current one or not
             self.document.redraw(item)
         self.document.message.emit(f"Deleted “{label}”; images edited with it keep the edit (masked edits lose "
-                                   "its part: outside a mask stays unedited)")
+                                   "its part: outside a mask stays unedited). Undo brings it back")
+        self.document.offer_undo(f"&Undo delete “{label}”",
+                                 lambda: self._undelete(kind, directions, kept, redraw, label))
+
+    def _undelete(self, kind: str, directions: Directions, kept: list[tuple[Item, ItemEdits]],
+                  redraw: list[Item], label: str) -> None:
+        """Undo a deletion: the direction set and every item's history as they were (nothing changed since)."""
+        for item, edits in kept:
+            edits.restore(item)
+        self.document.set_directions(kind, directions)
+        self._save(kind)
+        for item in redraw:  # a masked edit gets the direction's share back
+            if item.id in self.document.items:
+                self.document.redraw(item)
+        self.document.message.emit(f"Brought back “{label}”")
+
+
+@dataclass(frozen=True)
+class ItemEdits:
+    """What deleting a direction changes in an item, kept to undo it."""
+    history: History
+    requested: EditState | None
+    exported: EditState | None
+    step_names: dict[int, str]
+    thumbs: dict
+
+    @classmethod
+    def of(cls, item: Item) -> ItemEdits:
+        return cls(item.history, item.requested, item.exported, dict(item.step_names), dict(item.thumbs))
+
+    def restore(self, item: Item) -> None:
+        item.history, item.requested, item.exported = self.history, self.requested, self.exported
+        item.step_names, item.thumbs = dict(self.step_names), dict(self.thumbs)
 
 
 def _keep_step_names(item: Item, labels: tuple[str, ...], index: int) -> None:

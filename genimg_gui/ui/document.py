@@ -8,7 +8,8 @@ item already shows is dropped.
 from __future__ import annotations
 
 import os
-from dataclasses import replace
+from dataclasses import dataclass, replace
+from typing import Callable
 
 import numpy as np
 from PySide6.QtCore import QObject, Signal
@@ -22,6 +23,14 @@ from .item import Item
 
 
 AUTO_SAMPLE = -1  # MapSeed tag of the sample made when a GAN loads
+
+
+@dataclass(frozen=True)
+class OfferedUndo:
+    """A change to many items at once (deleting a direction): no item's history can hold it, so Undo offers it
+    until the next change to any item, direction set or model."""
+    text: str                  # the Undo action's text, e.g. "Undo delete “smile”"
+    undo: Callable[[], None]
 
 
 class Document(QObject):
@@ -43,6 +52,7 @@ class Document(QObject):
     inverted = Signal(object)          # rq.Inverted (GAN inversion steps)
     scale_needed = Signal(object)      # rq.ScaleNeeded (an SD VAE file: ask SD 1/2 or SDXL, load again)
     directions_changed = Signal(str)   # kind whose direction set changed (added, renamed, deleted)
+    undo_offered = Signal()            # offered_undo was set
 
     def __init__(self, engine, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -63,6 +73,9 @@ class Document(QObject):
         self.jobs: dict[int, str] = {}             # running job seq -> description
         self._retry: dict[int, list] = {}          # failed seq -> its bookkeeping, for a retry on the CPU
         self.model_hooks: list = []  # ModelInfo -> ModelInfo, run as a model arrives (adds user directions)
+        self.offered_undo: OfferedUndo | None = None
+        for changed in (self.history_changed, self.directions_changed, self.model_loaded):
+            changed.connect(self._forget_offered_undo)  # connected first: the views then see it gone
         engine.result.connect(self._on_result)
         engine.failed.connect(self._on_failed)
         engine.progress.connect(self._on_progress)
@@ -204,7 +217,20 @@ class Document(QObject):
             self.history_changed.emit()
 
     def undo(self) -> None:
+        """The offered undo of a change to many items, if one is on offer, else the current item's last step."""
+        offered, self.offered_undo = self.offered_undo, None
+        if offered is not None:
+            offered.undo()
+            self.history_changed.emit()
+            return
         self._step_history(History.can_undo, History.undo)
+
+    def offer_undo(self, text: str, undo: Callable[[], None]) -> None:
+        self.offered_undo = OfferedUndo(text, undo)
+        self.undo_offered.emit()
+
+    def _forget_offered_undo(self, *_) -> None:
+        self.offered_undo = None
 
     def redo(self) -> None:
         self._step_history(History.can_redo, History.redo)

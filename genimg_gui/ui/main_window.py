@@ -149,6 +149,7 @@ class MainWindow(QMainWindow):
         self._action(file, "&Quit", self.close, QKeySequence.StandardKey.Quit)
         edit = bar.addMenu("&Edit")
         self.undo_action = self._action(edit, "&Undo", self.document.undo, QKeySequence.StandardKey.Undo)
+        self.undo_action.setIconText("Undo")  # the toolbar's; the menu names an offered undo (deleting a direction)
         self.redo_action = self._action(edit, "&Redo", self.document.redo)
         self.redo_action.setShortcuts(redo_keys())
         self.redo_action.setToolTip("Redo (Ctrl+Shift+Z or Ctrl+Y)")
@@ -192,6 +193,7 @@ class MainWindow(QMainWindow):
         d.device_changed.connect(lambda r: (self.model_panel.set_devices(r.available, r.device),
                                             self.status.show_device(r.device)))
         d.history_changed.connect(self._update_actions)
+        d.undo_offered.connect(self._update_actions)
         d.message.connect(self.status.show_message)
         d.error.connect(self.show_error)
         d.engine.failed.connect(self._forget_unreadable)
@@ -317,7 +319,9 @@ class MainWindow(QMainWindow):
 
     def _update_actions(self) -> None:
         item = self.document.current
-        self.undo_action.setEnabled(bool(item and item.history.can_undo()))
+        offered = self.document.offered_undo
+        self.undo_action.setEnabled(bool(offered or (item and item.history.can_undo())))
+        self.undo_action.setText(offered.text if offered else "&Undo")
         self.redo_action.setEnabled(bool(item and item.history.can_redo()))
         self.close_action.setEnabled(item is not None)
         self.reopen_action.setEnabled(bool(self.document.closed))
