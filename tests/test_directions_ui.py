@@ -392,3 +392,17 @@ def test_undo_brings_a_deleted_direction_back_with_every_edit_until_the_next_cha
     assert window.undo_action.text() == "&Undo"
     window.undo_action.trigger()
     assert "mine" not in window.sliders.labels() and item.history.current.values[0] == 0.0
+
+
+def test_a_step_along_a_direction_made_after_the_image_was_opened_is_named_by_it(qtbot, window, image_files):
+    doc = window.document
+    with qtbot.waitSignal(doc.item_added, timeout=UI_TIMEOUT):
+        window.open_paths([str(image_files[0])])
+    item = doc.current
+    d = doc.directions("vae")
+    vector = np.zeros(d.basis.shape[1], np.float32)
+    vector[:4] = 1.0
+    doc.set_directions("vae", d.with_direction(vector / np.linalg.norm(vector), 2.0, "plain → fancy"))
+    assert len(item.history.current.values) == len(d)  # the opened state has no value for it
+    window.sliders.sliders[len(d)].setValue(-130)
+    assert window.history._step_names(item)[item.history.current_id] == "plain → fancy -1.30σ"

@@ -2,6 +2,8 @@
 going to any state, and A/B compare of two states on the canvas."""
 from __future__ import annotations
 
+from itertools import zip_longest
+
 import numpy as np
 from PySide6.QtCore import QObject
 
@@ -25,8 +27,10 @@ def describe_step(before: EditState | None, after: EditState, labels: tuple[str,
         return "Opened"
     if not np.array_equal(before.base, after.base):
         return "New latent"
+    # a direction made since `before` has no value there: it was at 0 (zip alone left it out, naming the step "Edit")
+    pairs = zip_longest(before.values, after.values, fillvalue=0.0)
     changes = [f"{labels[i] if i < len(labels) else f'direction {i + 1}'} {b:+.2f}σ"
-               for i, (a, b) in enumerate(zip(before.values, after.values)) if a != b]
+               for i, (a, b) in enumerate(pairs) if a != b]
     mask = [] if (before.mask is None) == (after.mask is None) and (
         before.mask is None or np.array_equal(before.mask, after.mask)) else ["mask"]
     text = ", ".join(changes[:2] + mask) or "Edit"
