@@ -201,3 +201,21 @@ def test_a_model_remembered_through_a_symlink_is_listed_once(qtbot, engine, mode
     again = MainWindow(engine, [read_entry(model_dir / "tiny-gan")])
     qtbot.addWidget(again)
     assert [e.path for e in again.entries] == [str(model_dir / "tiny-gan"), str(folder)]
+
+
+def test_a_file_opened_by_a_relative_path_is_remembered_by_its_full_path(qtbot, engine, model_dir, image_files,
+                                                                         monkeypatch):
+    monkeypatch.chdir(image_files[0].parent)  # as `genimg-gui photo.png` typed in its folder
+    w = MainWindow(engine, [read_entry(model_dir / "tiny-vae")])
+    qtbot.addWidget(w)
+    with qtbot.waitSignal(w.document.model_loaded, timeout=TIMEOUT):
+        w.document.load_model(str(model_dir / "tiny-vae"))
+    with qtbot.waitSignal(w.document.item_added, timeout=TIMEOUT):
+        w.open_paths([image_files[0].name])
+    assert w.settings.recent_files()[0] == str(image_files[0])
+    monkeypatch.chdir(model_dir)  # the next start, elsewhere: the recent entry still opens
+    w.recent_menu.aboutToShow.emit()
+    action = next(a for a in w.recent_menu.actions() if a.text() == str(image_files[0]))
+    with qtbot.waitSignal(w.document.item_added, timeout=TIMEOUT):
+        action.trigger()
+    w.close()

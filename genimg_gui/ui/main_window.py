@@ -333,7 +333,9 @@ class MainWindow(QMainWindow):
     # --- user actions ---------------------------------------------------
     def open_paths(self, paths: list[str]) -> None:
         """Model folders/cards and model files (by suffix: catalog.MODEL_FILE_SUFFIXES) load as models;
-        everything else is treated as an image."""
+        everything else is treated as an image. Relative paths (typed on the command line) are made absolute
+        here, so File → Open recent still finds them from another folder."""
+        paths = [os.path.abspath(p) for p in paths]
         images = []
         for p in paths:
             path = Path(p)
@@ -344,7 +346,7 @@ class MainWindow(QMainWindow):
                 self.document.load_model(str(path))
             else:
                 images.append(str(path))
-        self.settings.add_recent([str(Path(p)) for p in paths])
+        self.settings.add_recent(paths)
         self.document.open_files(images, self.fit_mode.currentText())
 
     def _forget_unreadable(self, failed) -> None:
