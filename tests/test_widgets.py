@@ -2,6 +2,8 @@
 slider extras (rename/delete, preview strips, typicality) and mask painting on the canvas."""
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 import pytest
 from PIL import Image
@@ -581,6 +583,10 @@ def test_a_sample_step_is_labelled_by_what_changed_from_the_sample_before():
     assert describe_sample(first, Drawn(3, 0.7, None, "own", None, "seed 3", w, image)) == "Drawn again"
     inverted = Drawn(None, None, None, "own", None, "photo (inverted)", w, image)
     assert describe_sample(inverted, first) == "seed 3"
+    # drawn again by a GAN without the class asked for: the step still says what it chose
+    cat = Drawn(3, 0.7, None, "own", None, "seed 3", w, image, class_name="cat-face")
+    assert describe_sample(first, cat, ("Smileys", "Animals")) == "class: cat-face (not in this GAN)"
+    assert describe_sample(cat, replace(cat, psi=0.5), ("Smileys", "Animals")) == "ψ 0.50"
 
 
 def test_values_for_fewer_directions_leave_the_other_sliders_at_zero(sliders):

@@ -11,6 +11,7 @@ from ..edit import EditState, edited_latent
 from ..seed_draws import Drawn
 from ..engine import requests as rq
 from .canvas import Canvas
+from .carry_over import class_name
 from .document import Document
 from .item import Item
 from .gan_panel import DRAW_BUTTONS
@@ -44,12 +45,20 @@ def describe_sample(before: Drawn | None, after: Drawn, classes: tuple[str, ...]
     changes = [f"seed {after.seed}"] if after.seed != before.seed else []
     if after.psi != before.psi:
         changes.append(f"ψ {after.psi:.2f}")
-    if after.gan_class != before.gan_class:
-        changes.append("class: any" if after.gan_class is None else
-                       f"class: {classes[after.gan_class] if after.gan_class < len(classes) else after.gan_class}")
+    if _class_text(after, classes) != _class_text(before, classes):
+        changes.append(_class_text(after, classes))
     if after.draw != before.draw:
         changes.append(f"draw: {DRAW_BUTTONS[after.draw][0]}")  # as the Generate tab names it
     return ", ".join(changes) or "Drawn again"
+
+
+def _class_text(d: Drawn, classes: tuple[str, ...]) -> str:
+    """The class a sample was asked for. One kept by name from another GAN reads as such: after a switch to a GAN
+    without it, the step that chose it read "Drawn again"."""
+    name = class_name(d, classes)
+    if name is None:
+        return "class: any" if d.gan_class is None else f"class: {d.gan_class}"
+    return f"class: {name}" + ("" if d.gan_class is not None else " (not in this GAN)")
 
 
 class HistoryController(QObject):
