@@ -716,6 +716,20 @@ def test_the_seed_box_shows_no_seed_for_an_item_without_one_and_a_seed_asked_the
     assert panel.seed.text() == "0" and not panel.no_seed_note.isVisible()
 
 
+def test_the_generate_tab_keeps_its_controls_in_place_between_a_sample_and_a_photo(qtbot):
+    panel = shown(qtbot, GanPanel())
+    panel.setEnabled(True)
+    panel.resize(380, 560)
+    panel.set_values(42, 0.7, None)
+    where = [panel.new_button.mapTo(panel, QPoint(0, 0))]
+    for name in ("photo.png", "IMG_20261204_123456_HDR_portrait_from_a_long_holiday_in_the_mountains.jpg", None):
+        panel.show_no_seed(name)
+        QApplication.processEvents()
+        where.append(panel.new_button.mapTo(panel, QPoint(0, 0)))
+        assert panel.no_seed_note.height() >= panel.no_seed_note.heightForWidth(panel.no_seed_note.width())
+    assert len(set(where)) == 1  # the note came and went in room kept for it: nothing moved
+
+
 def test_an_error_repeating_while_it_shows_is_not_listed_again_and_the_list_stays_short(qtbot):
     from genimg_gui.ui.status import MAX_ERRORS, StatusBar
 

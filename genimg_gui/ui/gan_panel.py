@@ -14,6 +14,8 @@ from ..catalog import DEFAULT_PSI
 MAX_SEED = 2**31 - 1
 NO_SEED = -1  # the seed box's value while the current item has none (an inversion, a VAE picture): shown as "—"
 ANY_CLASS = "Any (the seed's own)"
+NOTE_LINES = 3      # the no-seed note's room, kept while it hides
+NOTE_NAME_PX = 160  # an item's name in the note is elided to this width, so the note keeps to its lines
 DRAW_BUTTONS = {  # seed_draws value: (label, tooltip)
     seed_draws.OWN: ("Own z", "Draw the seed's own z, as StyleGAN tools number seeds: the most varied samples, "
                               "some of them smeared blends of two things the GAN learnt"),
@@ -45,6 +47,12 @@ class GanPanel(QWidget):
         self.no_seed_note = QLabel()
         self.no_seed_note.setObjectName("no_seed_note")
         self.no_seed_note.setWordWrap(True)
+        # its room stays when it hides, so moving between a photo and a sample does not shift every control
+        policy = self.no_seed_note.sizePolicy()
+        policy.setRetainSizeWhenHidden(True)
+        self.no_seed_note.setSizePolicy(policy)
+        self.no_seed_note.setMinimumHeight(NOTE_LINES * self.no_seed_note.fontMetrics().lineSpacing())
+        self.no_seed_note.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
         self.no_seed_note.hide()
         self.random_button = QPushButton("Random seed")
         self.gan_class = QComboBox()
@@ -92,8 +100,8 @@ class GanPanel(QWidget):
         self.form = form
         self.set_classes(())
         layout = QVBoxLayout(self)
-        layout.addWidget(self.no_seed_note)
         layout.addLayout(form)
+        layout.addWidget(self.no_seed_note)
         layout.addWidget(self.new_button)
         layout.addWidget(self.send_button)
         layout.addWidget(self._inversion_box())
@@ -157,9 +165,10 @@ class GanPanel(QWidget):
         self.seed.setSpecialValueText("—")  # shown at the minimum
         self.seed.setValue(NO_SEED)
         self.seed.blockSignals(False)
-        what = f"“{name}” was not drawn from a seed" if name else "Nothing is open"
-        # ψ, class and draw below keep the last sample's values: say whose they are, as they are not this item's
-        self.no_seed_note.setText(f"{what}. The class, ψ and draw below are for a new sample: choosing a seed or "
+        short = self.no_seed_note.fontMetrics().elidedText(name or "", Qt.TextElideMode.ElideMiddle, NOTE_NAME_PX)
+        what = f"“{short}” was not drawn from a seed" if name else "Nothing is open"
+        # ψ, class and draw above keep the last sample's values: say whose they are, as they are not this item's
+        self.no_seed_note.setText(f"{what}. The class, ψ and draw above are for a new sample: choosing a seed or "
                                   "changing any of them makes one.")
         self.no_seed_note.show()
 
