@@ -222,10 +222,10 @@ def main(argv: list[str] | None = None) -> int:
         args = build_parser().parse_args(argv)
     except SystemExit as e:  # --help, or a usage error argparse has already explained
         return int(e.code or 0)
-    from .cli_commands import USER_ERRORS, UsageError  # torch loads here
+    from .cli_commands import USAGE_ERRORS, USER_ERRORS  # torch loads here
     try:
         return args.func(args)
-    except UsageError as e:
+    except USAGE_ERRORS as e:
         print(f"genimg {args.command}: error: {e}", file=sys.stderr)
         return 2
     except USER_ERRORS as e:

@@ -25,7 +25,7 @@ from .imaging import ImageLoadError, open_image
 from .models.foreign import NeedsScale
 from .models.weights import ModelFileError
 from .recipe import RecipeError
-from .train import TrainError
+from .train import TrainError, TrainUsageError
 from .export import export_latent, export_png, read_latent  # plain numpy + Pillow, shared with the app
 
 class CLIError(Exception):
@@ -37,7 +37,9 @@ class UsageError(CLIError):
     exit code 2, as for the usage errors argparse reports, so scripts can tell it from a failed file."""
 
 
-# Printed as "genimg: error: ..." with exit code 1, or 2 for a UsageError (cli.main).
+# Mistakes in what was typed, whichever command found them: exit code 2 (cli.main).
+USAGE_ERRORS = (UsageError, TrainUsageError)
+# Printed as "genimg: error: ..." with exit code 1, or 2 for one of USAGE_ERRORS (cli.main).
 USER_ERRORS = (CLIError, ModelFileError, ImageLoadError, TrainError, RecipeError, OSError, torch.OutOfMemoryError)
 # What one bad input can raise; it is reported and the batch goes on.
 ITEM_ERRORS = (ImageLoadError, ModelFileError, ValueError, FloatingPointError, OSError)

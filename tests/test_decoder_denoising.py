@@ -88,7 +88,7 @@ def test_a_run_trains_the_decoder_copy_records_it_and_a_later_run_starts_from_it
 def test_a_bad_decoder_setting_is_a_clear_error(extra, message, model_dir, tmp_path, capsys):
     data = make_shapes(tmp_path / "shapes", 12)
     assert main(["train", "gan", str(data), "-o", str(tmp_path / "o"), "--latent-of", str(model_dir / "tiny-vae"),
-                 "--steps", "1", *LATENT_GAN, *extra]) == 1
+                 "--steps", "1", *LATENT_GAN, *extra]) == 2  # a typed mistake
     err = capsys.readouterr().err
     assert message in err and "Traceback" not in err
 
@@ -100,7 +100,7 @@ def test_a_bad_decoder_setting_is_a_clear_error(extra, message, model_dir, tmp_p
 def test_a_pixel_gan_has_no_decoder_to_train(setting, message, tmp_path, capsys):
     data = make_shapes(tmp_path / "shapes", 12)
     assert main(["train", "gan", str(data), "-o", str(tmp_path / "o"), "--steps", "1", "--resolution", "32",
-                 "--set", setting]) == 1
+                 "--set", setting]) == 2
     err = capsys.readouterr().err
     assert message in err and "Traceback" not in err
 

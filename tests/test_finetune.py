@@ -110,7 +110,7 @@ def test_d_warmup_sets_the_solo_steps_also_for_a_kept_discriminator(trained, dat
     assert_same(weights(tmp_path / "solo"), weights(trained["gan"]), atol=0)
     before, after = weights(trained["gan"], DISCRIMINATOR_NAME), weights(tmp_path / "solo", DISCRIMINATOR_NAME)
     assert any(not torch.equal(before[k], after[k]) for k in before)  # the discriminator did train
-    assert init_run("gan", data_dir, tmp_path / "bad", trained["gan"], 1, "--set", "d_warmup=-1") == 1
+    assert init_run("gan", data_dir, tmp_path / "bad", trained["gan"], 1, "--set", "d_warmup=-1") == 2
     assert "d_warmup=-1: a number of steps" in capsys.readouterr().err
 
 

@@ -226,7 +226,7 @@ def test_mapping_lr_sets_the_mapping_rate_and_a_resumed_run_keeps_it(data_dir, t
     assert train("gan", data_dir, out, 3, "--resume", "--set", "mapping_lr=1") == 0  # a new ratio takes effect
     assert lrs() == pytest.approx([0.0001, 0.0001])
     assert load_model(out)[1]["objective"]["mapping_lr"] == 1.0  # the card says what the last run used
-    assert train("gan", data_dir, out, 4, "--set", "mapping_lr=0") == 1
+    assert train("gan", data_dir, out, 4, "--set", "mapping_lr=0") == 2  # a typed mistake
     assert "must be > 0" in capsys.readouterr().err
 
 
@@ -250,7 +250,7 @@ def test_d_lr_sets_the_discriminator_rate_and_a_resumed_run_keeps_it(data_dir, t
     assert train("gan", data_dir, out, 3, "--resume", "--set", "d_lr=1") == 0  # a new multiple takes effect
     assert lrs() == pytest.approx([0.00001])
     assert load_model(out)[1]["objective"]["d_lr"] == 1.0
-    assert train("gan", data_dir, out, 4, "--set", "d_lr=-1") == 1
+    assert train("gan", data_dir, out, 4, "--set", "d_lr=-1") == 2  # a typed mistake
     assert "--set d_lr=-1.0: it multiplies the learning rate" in capsys.readouterr().err
 
 
@@ -323,23 +323,26 @@ def test_a_few_images_train_without_held_out_metrics(tmp_path):
     assert strict_json(tmp_path / "vae" / "metrics.json") == {"held_out_images": 0}
 
 
-@pytest.mark.parametrize("make, args, message", [
-    (lambda d: d.mkdir(), [], "holds no image files"),
-    (lambda d: None, [], "is not a folder"),
-    (lambda d: (d.mkdir(), (d / "bad.png").write_bytes(b"")), [], "no usable images"),
-    (lambda d: make_shapes(d, 2), ["--set", "chanels=[8]"], "expected KEY=JSON with KEY one of"),
-    (lambda d: make_shapes(d, 2), ["--set", "kl_weight=abc"], "is not JSON"),
+@pytest.mark.parametrize("make, args, message, code", [  # code 1: the data failed; 2: a mistake in what was typed
+    (lambda d: d.mkdir(), [], "holds no image files", 1),
+    (lambda d: None, [], "is not a folder", 1),
+    (lambda d: (d.mkdir(), (d / "bad.png").write_bytes(b"")), [], "no usable images", 1),
+    (lambda d: make_shapes(d, 2), ["--set", "chanels=[8]"], "expected KEY=JSON with KEY one of", 2),
+    (lambda d: make_shapes(d, 2), ["--set", "kl_weight=abc"], "is not JSON", 2),
+    (lambda d: make_shapes(d, 2), ["--set", "kl_weight=[1]"], "bad VAE setting", 2),
+    (lambda d: make_shapes(d, 2), ["--labels", "folders"], "--labels is for `genimg train gan`", 2),
+    (lambda d: make_shapes(d, 2), ["--latent-of", "vae"], "--latent-of is for `genimg train gan`", 2),
 ])
-def test_unusable_input_is_a_clear_error(make, args, message, tmp_path, capsys):
+def test_unusable_input_is_a_clear_error(make, args, message, code, tmp_path, capsys):
     data = tmp_path / "data"
     make(data)
-    assert train("vae", data, tmp_path / "out", 1, *args) == 1
+    assert train("vae", data, tmp_path / "out", 1, *args) == code
     err = capsys.readouterr().err
     assert message in err and "Traceback" not in err
 
 
 def test_gan_channels_that_miss_the_resolution_are_a_clear_error(data_dir, tmp_path, capsys):
-    assert train("gan", data_dir, tmp_path / "out", 1, "--set", "channels=[8,8]") == 1
+    assert train("gan", data_dir, tmp_path / "out", 1, "--set", "channels=[8,8]") == 2
     assert "a 32px GAN needs 4 positive channel entries" in capsys.readouterr().err
 
 
@@ -464,7 +467,7 @@ def test_augment_p_auto_is_recorded_and_a_resumed_run_keeps_its_chance(data_dir,
     assert train("gan", data_dir, out, 4, "--resume", "--set", "augment_p=0") == 0  # a new setting takes effect
     assert torch.load(out / "checkpoint.pt", weights_only=True)["recipe"]["augment"] == {"adaptive": False, "p": 0.0}
     assert load_model(out)[1]["objective"]["augment"].endswith("p = 0")
-    assert train("gan", data_dir, tmp_path / "bad", 1, "--set", "augment_p=2") == 1
+    assert train("gan", data_dir, tmp_path / "bad", 1, "--set", "augment_p=2") == 2
     assert "between 0 and 1, or auto" in capsys.readouterr().err
 
 
@@ -575,6 +578,6 @@ def test_keep_best_ranks_a_latent_gan_by_the_harmonic_mean_of_precision_and_reca
 @pytest.mark.parametrize("args", [["gan"], ["vae", "--holdout", "0"]], ids=["a pixel GAN", "no held-out images"])
 def test_keep_best_without_figures_to_rank_is_a_clear_error(args, data_dir, tmp_path, capsys):
     kind, *rest = args
-    assert main(["train", kind, str(data_dir), "-o", str(tmp_path / "x"), "--keep-best", *rest]) == 1
+    assert main(["train", kind, str(data_dir), "-o", str(tmp_path / "x"), "--keep-best", *rest]) == 2
     assert "--keep-best ranks held-out figures" in capsys.readouterr().err
     assert not (tmp_path / "x").exists()

@@ -5,7 +5,7 @@ import argparse
 import json
 from pathlib import Path
 
-from . import TrainError
+from . import TrainUsageError
 from .settings import GAN_SETTINGS, VAE_SETTINGS
 
 PRECISIONS = ("auto", "fp32", "bf16")  # --precision's choices; loop.resolved_precision says what auto means
@@ -68,11 +68,11 @@ def parse_settings(items: list[str], allowed: tuple[str, ...]) -> dict:
     for item in items:
         key, sep, value = item.partition("=")
         if not sep or key not in allowed:
-            raise TrainError(f"--set {item!r}: expected KEY=JSON with KEY one of {', '.join(allowed)}")
+            raise TrainUsageError(f"--set {item!r}: expected KEY=JSON with KEY one of {', '.join(allowed)}")
         try:  # the one word a setting takes (augment_p=auto) need not be quoted as JSON
             extra[key] = value if value == "auto" else json.loads(value)
         except json.JSONDecodeError:
-            raise TrainError(f"--set {item!r}: {value!r} is not JSON (e.g. 0.001 or [32,64,128])") from None
+            raise TrainUsageError(f"--set {item!r}: {value!r} is not JSON (e.g. 0.001 or [32,64,128])") from None
     return extra
 
 
@@ -86,13 +86,14 @@ def run_train(args: argparse.Namespace) -> int:
     from .latent_gan_recipe import LatentGANRecipe
 
     if args.latent_of and args.kind != "gan":
-        raise TrainError("--latent-of is for `genimg train gan`: it names the VAE whose latent space the GAN draws in")
+        raise TrainUsageError("--latent-of is for `genimg train gan`: it names the VAE whose latent space the GAN "
+                              "draws in")
     if args.labels and args.kind != "gan":
-        raise TrainError("--labels is for `genimg train gan`: a VAE is not conditioned on classes")
+        raise TrainUsageError("--labels is for `genimg train gan`: a VAE is not conditioned on classes")
     recipe = VAERecipe if args.kind == "vae" else LatentGANRecipe if args.latent_of else GANRecipe
     if args.keep_best and (recipe is GANRecipe or args.holdout == 0):
-        raise TrainError("--keep-best ranks held-out figures: it needs --holdout above 0 and, for a GAN, --latent-of "
-                         "(a pixel GAN reports none)")
+        raise TrainUsageError("--keep-best ranks held-out figures: it needs --holdout above 0 and, for a GAN, "
+                              "--latent-of (a pixel GAN reports none)")
     extra = parse_settings(args.set, recipe.settings)
     start = init_card(args.init, args.kind, args.latent_of) if args.init else None
     if start:  # its architecture, unless --set says otherwise (and then init_from says what differs)

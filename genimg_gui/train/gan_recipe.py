@@ -13,7 +13,7 @@ from ..models.directions import pca, save_directions
 from ..models.gan import Discriminator, GANConfig, Generator, MappedGenerator, sample_zc
 from ..models.tensors import to_images
 from ..models.weights import save_model
-from . import TrainError
+from . import TrainUsageError
 from .augment import AugmentChance, diff_augment
 from .distributed import average_gradients, mean_across_processes
 from .finetune import D_WARMUP_STEPS, load_discriminator, load_start, save_discriminator
@@ -34,11 +34,11 @@ def gan_config(opts: TrainOptions) -> GANConfig:
                         z_dim=int(opts.extra.get("z_dim", 128)), w_dim=int(opts.extra.get("w_dim", 128)),
                         styles=bool(opts.extra.get("styles", False)))
     except (TypeError, ValueError) as e:
-        raise TrainError(f"bad GAN setting ({e}); e.g. --set channels=[256,256,128,64,32]") from None
+        raise TrainUsageError(f"bad GAN setting ({e}); e.g. --set channels=[256,256,128,64,32]") from None
     if len(ch) != scales or min(ch) < 1 or min(cfg.z_dim, cfg.w_dim) < 1:
         example = ",".join(str(c) for c in WIDTHS[:scales])
-        raise TrainError(f"a {opts.resolution}px GAN needs {scales} positive channel entries (at 4px, 8px, ..., "
-                         f"{opts.resolution}px), e.g. --set channels=[{example}]")
+        raise TrainUsageError(f"a {opts.resolution}px GAN needs {scales} positive channel entries (at 4px, 8px, ..., "
+                              f"{opts.resolution}px), e.g. --set channels=[{example}]")
     return cfg
 
 
@@ -117,15 +117,15 @@ class GANRecipe:
             # the weight of the mode-seeking term (0: none), against a class collapsing to one image
             self.mode_seeking = float(opts.extra.get("mode_seeking", 0.0))
         except (TypeError, ValueError) as e:
-            raise TrainError(f"bad GAN setting ({e}); e.g. --set r1_gamma=0.5 --set ema=0.999") from None
+            raise TrainUsageError(f"bad GAN setting ({e}); e.g. --set r1_gamma=0.5 --set ema=0.999") from None
         if self.d_warmup is not None and self.d_warmup < 0:
-            raise TrainError(f"--set d_warmup={self.d_warmup}: a number of steps, so 0 or more")
+            raise TrainUsageError(f"--set d_warmup={self.d_warmup}: a number of steps, so 0 or more")
         if self.mode_seeking < 0:
-            raise TrainError(f"--set mode_seeking={self.mode_seeking}: a weight, so 0 (off) or more")
+            raise TrainUsageError(f"--set mode_seeking={self.mode_seeking}: a weight, so 0 (off) or more")
         for name in ("mapping_lr", "d_lr"):
             if getattr(self, name) <= 0:
-                raise TrainError(f"--set {name}={getattr(self, name)}: it multiplies the learning rate, "
-                                 "so it must be > 0")
+                raise TrainUsageError(f"--set {name}={getattr(self, name)}: it multiplies the learning rate, "
+                                      "so it must be > 0")
         lr = opts.lr or 2e-4
         trained = [(name, p) for name, p in self.G.named_parameters() if p.requires_grad]  # not a frozen decoder
         mapping = ("mapping.", "embed.")
@@ -153,7 +153,7 @@ class GANRecipe:
     def build(self, opts: TrainOptions) -> tuple[torch.nn.Module, torch.nn.Module]:
         for name, why in LATENT_ONLY.items():
             if name in opts.extra:
-                raise TrainError(f"--set {name} {why}: add --latent-of VAE_DIR, or drop it")
+                raise TrainUsageError(f"--set {name} {why}: add --latent-of VAE_DIR, or drop it")
         cfg = gan_config(opts)
         return Generator(cfg), Discriminator(cfg)
 

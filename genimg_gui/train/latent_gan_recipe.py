@@ -20,7 +20,7 @@ from ..models.latent_gan import LatentGANConfig, LatentGenerator, same_decoder
 from ..models.tensors import as_pixels
 from ..models.weights import ModelFileError, load_model
 from ..models.vae import ConvVAE
-from . import TrainError
+from . import TrainError, TrainUsageError
 from .augment import composed, latent_augment
 from .decoder_adversary import DecoderAdversary, adversarial_weight, pixel_discriminator
 from .decoder_denoising import DecoderDenoising, noise_level
@@ -55,8 +55,8 @@ class LatentGANRecipe(GANRecipe):
         self.trained_decoder_noise = self.decoder_noise  # the most noise the decoder copy has learned to ignore
         self.decoder_gan = adversarial_weight(opts.extra.get("decoder_gan", 0.0))
         if self.decoder_gan and not self.decoder_noise:
-            raise TrainError("--set decoder_gan trains the decoder copy beside --set decoder_noise: "
-                             "add --set decoder_noise=0.4, or drop it")
+            raise TrainUsageError("--set decoder_gan trains the decoder copy beside --set decoder_noise: "
+                                  "add --set decoder_noise=0.4, or drop it")
         self.trained_decoder_gan = self.decoder_gan  # the adversarial weight the decoder copy trained with
         value = opts.extra.get("compose", 0.0)
         self.compose = number_from(value, 0, 1, f"compose={value}: the share of real grids to compose, 0 to 1")

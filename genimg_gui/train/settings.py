@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import math
 
-from . import TrainError
+from . import TrainUsageError
 
 VAE_SETTINGS = ("channels", "latent_channels", "kl_weight")
 GAN_SETTINGS = ("channels", "z_dim", "w_dim", "styles", "r1_gamma", "ema", "mapping_lr", "d_lr", "d_warmup",
@@ -20,5 +20,5 @@ def number_from(value: object, low: float, high: float, refusal: str) -> float:
     except (TypeError, ValueError):
         number = math.nan  # refused below, with the same message
     if not low <= number <= high:
-        raise TrainError(f"--set {refusal}")
+        raise TrainUsageError(f"--set {refusal}")
     return number

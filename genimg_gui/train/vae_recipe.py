@@ -11,7 +11,7 @@ from ..models.tensors import to_images
 from ..models.vae import ConvVAE, VAEConfig, kl_divergence
 from ..models.weights import save_model
 from ..imaging import image_grid
-from . import TrainError
+from . import TrainUsageError
 from .distributed import average_gradients
 from .finetune import load_start
 from .loop import TrainOptions, load_optimizer
@@ -29,13 +29,13 @@ def vae_config(opts: TrainOptions) -> VAEConfig:
                         channels=tuple(int(c) for c in opts.extra.get("channels", (32, 64, 128))),
                         latent_channels=int(opts.extra.get("latent_channels", 4)))
     except (TypeError, ValueError) as e:
-        raise TrainError(f"bad VAE setting ({e}); e.g. --set channels=[32,64,128]") from None
+        raise TrainUsageError(f"bad VAE setting ({e}); e.g. --set channels=[32,64,128]") from None
     if not cfg.channels or min(cfg.channels) < 1 or cfg.latent_channels < 1:
-        raise TrainError("VAE channels and latent_channels must be positive, e.g. --set channels=[32,64,128]")
+        raise TrainUsageError("VAE channels and latent_channels must be positive, e.g. --set channels=[32,64,128]")
     if any(c % min(8, c) for c in cfg.channels):  # GroupNorm uses 8 groups
-        raise TrainError(f"VAE channels must be multiples of 8 (or under 8), not {list(cfg.channels)}")
+        raise TrainUsageError(f"VAE channels must be multiples of 8 (or under 8), not {list(cfg.channels)}")
     if cfg.resolution % 2 ** (len(cfg.channels) - 1):
-        raise TrainError(f"{len(cfg.channels)} channel entries halve {cfg.resolution}px too often; use fewer")
+        raise TrainUsageError(f"{len(cfg.channels)} channel entries halve {cfg.resolution}px too often; use fewer")
     return cfg
 
 
@@ -49,7 +49,7 @@ class VAERecipe:
         try:
             self.kl_weight = float(opts.extra.get("kl_weight", DEFAULT_KL_WEIGHT))
         except (TypeError, ValueError) as e:
-            raise TrainError(f"bad VAE setting ({e}); e.g. --set kl_weight=0.001") from None
+            raise TrainUsageError(f"bad VAE setting ({e}); e.g. --set kl_weight=0.001") from None
         self.opt = torch.optim.AdamW(self.net.parameters(), lr=opts.lr or 1e-3, weight_decay=0.0)
         self.new_lr = opts.lr is not None
         self.preview: torch.Tensor | None = None
