@@ -275,6 +275,13 @@ def test_minutes_count_this_run_not_the_resumed_ones(data_dir, tmp_path):
     assert load_model(out)[1]["training"]["steps"] == 2
 
 
+@pytest.mark.parametrize("minutes", ["-1", "0", "nan"])
+def test_a_time_budget_of_no_time_is_a_usage_error_and_writes_nothing(minutes, data_dir, tmp_path, capsys):
+    assert train("vae", data_dir, tmp_path / "out", 3, "--minutes", minutes) == 2
+    assert "--minutes: must be a number above 0" in capsys.readouterr().err
+    assert not (tmp_path / "out").exists()  # no untrained 0-step model
+
+
 def test_resuming_another_kind_is_a_clear_error(data_dir, tmp_path, capsys):
     out = tmp_path / "vae"
     assert train("vae", data_dir, out, 1) == 0

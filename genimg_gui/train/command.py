@@ -18,6 +18,14 @@ def positive_int(text: str) -> int:
     return value
 
 
+def positive_float(text: str) -> float:
+    """A budget such as --minutes: 0 or less would write an untrained model (and NaN is no budget)."""
+    value = float(text)
+    if not value > 0:
+        raise argparse.ArgumentTypeError(f"must be a number above 0, not {text}")
+    return value
+
+
 def add_train_parser(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("train", help="train a VAE or GAN on a folder of images")
     p.add_argument("kind", choices=["vae", "gan"])
@@ -26,7 +34,8 @@ def add_train_parser(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--resolution", type=int, choices=[32, 64, 128, 256], help="default: 64, or --init's")
     p.add_argument("--batch-size", type=positive_int, default=32)
     p.add_argument("--steps", type=positive_int, default=20_000, help="total steps, counting resumed ones")
-    p.add_argument("--minutes", type=float, help="stop after this many minutes of this run (whichever comes first)")
+    p.add_argument("--minutes", type=positive_float,
+                   help="stop after this many minutes of this run (whichever comes first)")
     p.add_argument("--lr", type=float)
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--device", default="auto", help="auto, cpu, cuda, cuda:1, mps")
