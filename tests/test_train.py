@@ -97,6 +97,53 @@ def test_resume_continues_to_the_new_step_count(data_dir, tmp_path, capsys):
     assert torch.load(out / "checkpoint.pt", weights_only=True)["step"] == 4
 
 
+def test_an_earlier_run_in_the_output_folder_is_kept_unless_resume_or_overwrite_says_what_to_do(
+        data_dir, tmp_path, capsys):
+    out = tmp_path / "vae"
+    out.mkdir()  # an empty folder needs neither
+    assert train("vae", data_dir, out, 2) == 0
+    capsys.readouterr()
+    assert train("vae", data_dir, out, 3) == 2  # a forgotten --resume: refused before any work
+    err = capsys.readouterr().err
+    assert f"{out} already holds an earlier run (card.json, model.safetensors, checkpoint.pt; 2 steps)" in err
+    assert "add --resume to go on from it, or --overwrite to replace it" in err
+    assert load_model(out)[1]["training"]["steps"] == 2
+    assert torch.load(out / "checkpoint.pt", weights_only=True)["step"] == 2
+    assert train("vae", data_dir, out, 3, "--resume", "--overwrite") == 2
+    assert "not allowed with argument" in capsys.readouterr().err
+    assert train("vae", data_dir, out, 1, "--overwrite") == 0  # a new run from step 0
+    assert load_model(out)[1]["training"]["steps"] == 1
+    assert torch.load(out / "checkpoint.pt", weights_only=True)["step"] == 1
+
+
+def test_a_checkpoint_alone_is_an_earlier_run_and_a_model_alone_cannot_be_resumed(data_dir, tmp_path, capsys):
+    out = tmp_path / "vae"
+    assert train("vae", data_dir, out, 2) == 0
+    (out / "card.json").unlink()  # as after a run killed outright before it wrote its first card
+    (out / "model.safetensors").rename(tmp_path / "model.safetensors")
+    assert train("vae", data_dir, out, 3) == 2
+    assert "holds an earlier run (checkpoint.pt; 2 steps)" in capsys.readouterr().err  # the checkpoint's step
+    (out / "checkpoint.pt").unlink()
+    (tmp_path / "model.safetensors").rename(out / "model.safetensors")
+    assert train("vae", data_dir, out, 3, "--resume") == 2  # it would start from scratch over the model
+    assert "but no checkpoint.pt to resume: add --overwrite instead of --resume" in capsys.readouterr().err
+    assert train("vae", data_dir, out, 1, "--overwrite") == 0
+
+
+def test_overwrite_drops_the_replaced_runs_checkpoints_before_it_trains(data_dir, tmp_path, monkeypatch, capsys):
+    out = tmp_path / "vae"
+    assert train("vae", data_dir, out, 2, "--sample-every", "1", "--keep-best") == 0
+    assert (out / "best.pt").is_file()
+    step = VAERecipe.step
+
+    def killed(self, batch, n, labels=None):  # what a hard kill leaves: no checkpoint of this run yet
+        assert not (out / "checkpoint.pt").exists() and not (out / "best.pt").exists()
+        return step(self, batch, n, labels)
+
+    monkeypatch.setattr(VAERecipe, "step", killed)
+    assert train("vae", data_dir, out, 1, "--overwrite") == 0
+
+
 def test_held_out_figures_are_logged_as_training_goes_and_kept_across_resume(data_dir, tmp_path, capsys):
     out = tmp_path / "vae"
     assert train("vae", data_dir, out, 2, "--sample-every", "1") == 0
@@ -226,7 +273,7 @@ def test_mapping_lr_sets_the_mapping_rate_and_a_resumed_run_keeps_it(data_dir, t
     assert train("gan", data_dir, out, 3, "--resume", "--set", "mapping_lr=1") == 0  # a new ratio takes effect
     assert lrs() == pytest.approx([0.0001, 0.0001])
     assert load_model(out)[1]["objective"]["mapping_lr"] == 1.0  # the card says what the last run used
-    assert train("gan", data_dir, out, 4, "--set", "mapping_lr=0") == 2  # a typed mistake
+    assert train("gan", data_dir, out, 4, "--resume", "--set", "mapping_lr=0") == 2  # a typed mistake
     assert "must be > 0" in capsys.readouterr().err
 
 
@@ -250,7 +297,7 @@ def test_d_lr_sets_the_discriminator_rate_and_a_resumed_run_keeps_it(data_dir, t
     assert train("gan", data_dir, out, 3, "--resume", "--set", "d_lr=1") == 0  # a new multiple takes effect
     assert lrs() == pytest.approx([0.00001])
     assert load_model(out)[1]["objective"]["d_lr"] == 1.0
-    assert train("gan", data_dir, out, 4, "--set", "d_lr=-1") == 2  # a typed mistake
+    assert train("gan", data_dir, out, 4, "--resume", "--set", "d_lr=-1") == 2  # a typed mistake
     assert "--set d_lr=-1.0: it multiplies the learning rate" in capsys.readouterr().err
 
 

@@ -3,8 +3,10 @@ from __future__ import annotations
 
 import argparse
 import json
+from dataclasses import replace
 from pathlib import Path
 
+from ..earlier_run import CHECKPOINT_FILE, earlier_run
 from . import TrainUsageError
 from .settings import GAN_SETTINGS, VAE_SETTINGS
 
@@ -43,7 +45,10 @@ def add_train_parser(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--sample-every", type=positive_int, default=500)
     p.add_argument("--checkpoint-every", type=positive_int, default=500)
     p.add_argument("--holdout", type=int, default=512, help="images held out for metrics (at most a tenth)")
-    p.add_argument("--resume", action="store_true", help="continue from OUT/checkpoint.pt")
+    again = p.add_mutually_exclusive_group()  # what to do with an earlier run in OUT; without either, it is refused
+    again.add_argument("--resume", action="store_true", help="continue from OUT/checkpoint.pt")
+    again.add_argument("--overwrite", action="store_true",
+                       help="replace the model and checkpoint an earlier run left in OUT with a new run's")
     p.add_argument("--keep-best", action="store_true",
                    help="write the model of the best held-out evaluation (every --sample-every steps; a VAE's PSNR, "
                         "a latent GAN's precision and recall) instead of the last step's; OUT/best.pt holds it")
@@ -85,6 +90,23 @@ def parse_settings(items: list[str], allowed: tuple[str, ...]) -> dict:
     return extra
 
 
+def check_output(out: Path, resume: bool, overwrite: bool) -> None:
+    """Refuse, before any work, to write over an earlier run in OUT that the command does not mention: a
+    --resume forgotten after Ctrl+C would start the run over in its folder and lose it."""
+    found = earlier_run(out)
+    if found is None or overwrite or (resume and found.resumable):
+        return
+    from .loop import checkpoint_step  # torch: only for a folder that holds a run
+    if found.resumable and (step := checkpoint_step(out / CHECKPOINT_FILE)) is not None:
+        found = replace(found, steps=step)  # later than the card's after a run killed outright
+    if resume:
+        raise TrainUsageError(f"{out} holds {found.describe()} but no {CHECKPOINT_FILE} to resume: add --overwrite "
+                              f"instead of --resume to replace it, or start from its model with --init {out} "
+                              "and another -o")
+    raise TrainUsageError(f"{out} already holds {found.describe()}: add --resume to go on from it, or --overwrite "
+                          "to replace it")
+
+
 def run_train(args: argparse.Namespace) -> int:
     # imported here so that `genimg --help` does not wait for torch
     from .gan_recipe import GANRecipe
@@ -104,6 +126,8 @@ def run_train(args: argparse.Namespace) -> int:
         raise TrainUsageError("--keep-best ranks held-out figures: it needs --holdout above 0 and, for a GAN, "
                               "--latent-of (a pixel GAN reports none)")
     extra = parse_settings(args.set, recipe.settings)
+    out = args.out or Path(f"{args.kind}-{args.data.resolve().name}")
+    check_output(out, args.resume, args.overwrite)
     start = init_card(args.init, args.kind, args.latent_of) if args.init else None
     if start:  # its architecture, unless --set says otherwise (and then init_from says what differs)
         extra = {**architecture_settings(start), **extra}
@@ -111,11 +135,12 @@ def run_train(args: argparse.Namespace) -> int:
         extra["latent_of"] = str(args.latent_of)
     resolution = args.resolution or (int(start["resolution"]) if start else 64)
     opts = TrainOptions(
-        data=args.data, out=args.out or Path(f"{args.kind}-{args.data.resolve().name}"),
+        data=args.data, out=out,
         resolution=resolution, batch_size=args.batch_size, steps=args.steps, minutes=args.minutes,
         lr=args.lr, seed=args.seed, device=args.device, threads=args.threads,
         sample_every=args.sample_every, checkpoint_every=args.checkpoint_every, holdout=args.holdout,
-        resume=args.resume, init=str(args.init or ""), data_name=args.data_name, licence=args.licence,
+        resume=args.resume, overwrite=args.overwrite, init=str(args.init or ""), data_name=args.data_name,
+        licence=args.licence,
         precision=args.precision, labels=str(args.labels or ""), label_column=args.label_column, extra=extra,
         keep_best=args.keep_best, mirror=args.mirror)
     train(opts, recipe)

@@ -19,6 +19,7 @@ from typing import Callable, Protocol
 import numpy as np
 import torch
 
+from ..earlier_run import CHECKPOINT_FILE
 from ..imaging import save_png
 from ..models.device import native_bf16_cpu, pick_device
 from ..models.tensors import as_pixels
@@ -32,7 +33,7 @@ from .labels import describe_classes, with_labels
 from .pace import Pace
 from .stopping import stop_signals_interrupt
 
-CHECKPOINT = "checkpoint.pt"
+CHECKPOINT = CHECKPOINT_FILE  # what --resume goes on from; earlier_run.py names it for the Train… dialog too
 BEST = "best.pt"  # --keep-best: the checkpoint of the best held-out evaluation so far
 
 
@@ -52,6 +53,7 @@ class TrainOptions:
     checkpoint_every: int = 500
     holdout: int = 512
     resume: bool = False
+    overwrite: bool = False  # replace an earlier run in `out` (command.check_output refuses it otherwise)
     init: str = ""  # a model folder to start from instead of random weights (finetune.py); "" for none
     data_name: str = ""  # what the data is, for the model card
     licence: str = "unknown"  # the training data's licence, for the model card
@@ -123,6 +125,8 @@ def train(opts: TrainOptions, make_recipe: Callable[[TrainOptions, torch.device]
     torch.manual_seed(opts.seed + 1000 * world.rank)  # different noise per process
     out = Path(opts.out)
     out.mkdir(parents=True, exist_ok=True)
+    if opts.overwrite and world.is_main:
+        _forget_earlier_run(out)
     start, elapsed, history, best = _maybe_resume(opts, out, recipe, log)
     origin = _maybe_init(opts, recipe, start, log)
     inputs = TrainingInputs(recipe, images, device)
@@ -288,6 +292,21 @@ def _checkpoint(out: Path, recipe: Recipe, step: int, seconds: float, history: l
     tmp = out / f".{name}.tmp"
     torch.save({"step": step, "seconds": seconds, "recipe": recipe.state(), "history": history, "best": best}, tmp)
     tmp.replace(out / name)
+
+
+def checkpoint_step(path: Path) -> int | None:
+    """The step a checkpoint was saved at; None if it cannot be read."""
+    try:
+        return int(torch.load(path, map_location="cpu", weights_only=True)["step"])
+    except (KeyError, TypeError, ValueError, RuntimeError, OSError, pickle.UnpicklingError):
+        return None
+
+
+def _forget_earlier_run(out: Path) -> None:
+    """--overwrite: drop the replaced run's checkpoints now, not when this run writes its own, so that a later
+    --resume never goes on from the old run's steps, nor --keep-best restores its best."""
+    for name in (CHECKPOINT, BEST):
+        (out / name).unlink(missing_ok=True)
 
 
 def _maybe_resume(opts: TrainOptions, out: Path, recipe: Recipe, log) -> tuple[int, float, list[dict], dict | None]:
