@@ -334,7 +334,38 @@ def test_resuming_another_kind_is_a_clear_error(data_dir, tmp_path, capsys):
     assert train("vae", data_dir, out, 1) == 0
     assert train("gan", data_dir, out, 2, "--resume") == 1
     err = capsys.readouterr().err
-    assert "does not fit this run" in err and "Traceback" not in err
+    assert "does not fit this run: the run was started with `genimg train vae` (now: `genimg train gan`); " in err
+    assert "Traceback" not in err
+
+
+def test_resuming_with_another_latent_space_names_the_one_the_run_was_started_with(data_dir, model_dir, tmp_path,
+                                                                                    capsys):
+    vae3 = tmp_path / "vae3"
+    assert train("vae", data_dir, vae3, 1, "--set", "latent_channels=4") == 0  # latents 4x16x16, not 2x16x16
+    out = tmp_path / "gan"
+    latent = ["--set", "channels=[16,8,8]"]  # from 4x4 to the latent side, 16
+    assert train("gan", data_dir, out, 1, "--latent-of", str(vae3), *latent) == 0
+    capsys.readouterr()
+    assert train("gan", data_dir, out, 2, "--resume", "--latent-of", str(model_dir / "tiny-vae"), *latent) == 1
+    err = capsys.readouterr().err
+    assert (f"checkpoint.pt does not fit this run: the run was started with --latent-of {vae3} "
+            f"(now: --latent-of {model_dir / 'tiny-vae'}); resume with the settings it was started with") in err
+    assert "channels" not in err  # only what differs
+
+
+def test_resuming_with_other_channels_names_them_or_without_a_card_the_tensor_that_differs(data_dir, tmp_path,
+                                                                                          capsys):
+    out = tmp_path / "vae"
+    assert train("vae", data_dir, out, 1) == 0
+    capsys.readouterr()
+    assert train("vae", data_dir, out, 2, "--resume", "--set", "channels=[8,16,16]") == 1
+    assert (": the run was started with --set channels=[8,16] (now: --set channels=[8,16,16]); resume"
+            in capsys.readouterr().err)
+    (out / "card.json").unlink()  # nothing records the options: the error itself, with its detail
+    assert train("vae", data_dir, out, 2, "--resume", "--set", "channels=[8,16,16]") == 1
+    err = capsys.readouterr().err
+    assert "does not fit this run (RuntimeError: Error(s) in loading state_dict for ConvVAE: " in err
+    assert "size mismatch for" in err or "Missing key(s)" in err or "Unexpected key(s)" in err
 
 
 @pytest.mark.parametrize("stop_at", [1, 2])

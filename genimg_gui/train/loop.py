@@ -31,6 +31,7 @@ from .data import FolderData, batches, describe_skipped, load_folder, split_hold
 from .inputs import TrainingInputs
 from .labels import describe_classes, with_labels
 from .pace import Pace
+from .resume_fit import saved_options, shape_differences
 from .stopping import stop_signals_interrupt
 
 CHECKPOINT = CHECKPOINT_FILE  # what --resume goes on from; earlier_run.py names it for the Train… dialog too
@@ -321,11 +322,24 @@ def _maybe_resume(opts: TrainOptions, out: Path, recipe: Recipe, log) -> tuple[i
         ckpt = torch.load(path, map_location="cpu", weights_only=True)
         recipe.load_state(ckpt["recipe"])
     except (KeyError, RuntimeError, ValueError, OSError, pickle.UnpicklingError) as e:
-        raise TrainError(f"{path} does not fit this run ({type(e).__name__}: {(str(e).splitlines() or [''])[0]}); "
-                         f"resume with the settings it was started with, or drop --resume") from None
+        raise TrainError(_misfit(path, opts, recipe.kind, e)) from None
     log(f"resumed from step {ckpt['step']}")
     # older checkpoints kept no history and no best
     return int(ckpt["step"]), float(ckpt["seconds"]), list(ckpt.get("history", [])), ckpt.get("best")
+
+
+def _misfit(path: Path, opts: TrainOptions, kind: str, error: Exception) -> str:
+    """Why a checkpoint does not load: the options that shape the networks and differ from those the run was
+    started with (its card's); else the error's first lines, whose detail (which tensor) follows a colon."""
+    saved = saved_options(path.parent)
+    differ = shape_differences(saved, kind, _card_options(opts)) if saved else []
+    if differ:
+        why = ": the run was started with " + "; ".join(differ)
+    else:
+        lines = [line.strip() for line in str(error).splitlines() if line.strip()]
+        why = f" ({type(error).__name__}: {' '.join(lines[:2])[:300]})"
+    return (f"{path} does not fit this run{why}; resume with the settings it was started with, "
+            "or --overwrite to start over")
 
 
 def _maybe_init(opts: TrainOptions, recipe: Recipe, start: int, log) -> dict:
@@ -355,6 +369,11 @@ def _card(opts: TrainOptions, data: FolderData, device: torch.device, steps: int
                         f"{torch.get_num_threads()} threads)" if device.type == "cpu"
                         else f"{device.type} ({torch.cuda.get_device_name() if device.type == 'cuda' else device})",
             "torch": torch.__version__, "seed": opts.seed, "processes": processes,
-            "options": {k: (str(v) if isinstance(v, Path) else v) for k, v in asdict(opts).items()},
+            "options": _card_options(opts),
         },
     }
+
+
+def _card_options(opts: TrainOptions) -> dict:
+    """The options as the card records them (paths as text): what a later --resume is compared with."""
+    return {k: (str(v) if isinstance(v, Path) else v) for k, v in asdict(opts).items()}

@@ -1,0 +1,62 @@
+"""Why a checkpoint does not fit a resumed run: the options that shape its networks, as the run that wrote it
+was started with and as they are now (loop._maybe_resume reports them when the checkpoint will not load)."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from ..models.weights import CARD_NAME
+
+# the --set keys that change a network's shape (the others are rates and weights a resumed run may change)
+SHAPE_SETTINGS = ("channels", "latent_channels", "z_dim", "w_dim", "styles")
+
+
+def saved_options(out: Path) -> tuple[str, dict] | None:
+    """(kind, options) of the run in OUT, from its card (written at the end of every run, stopped ones too);
+    None without a readable one."""
+    try:
+        card = json.loads((out / CARD_NAME).read_text(encoding="utf-8"))
+        return str(card["kind"]), dict(card["training"]["options"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+
+
+def shape_differences(saved: tuple[str, dict], kind: str, options: dict) -> list[str]:
+    """'--latent-of /x/vae3 (now: weights/emoji-vae)' for each option that shapes the networks and differs."""
+    before, now = shape_flags(*saved), shape_flags(kind, options)
+    if not _same("kind", before["kind"], now["kind"]):  # then every setting differs, and says nothing more
+        return [f"{before['kind']} (now: {now['kind']})"]
+    return [f"{before[flag]} (now: {now[flag]})" for flag in before if not _same(flag, before[flag], now[flag])]
+
+
+def shape_flags(kind: str, options: dict) -> dict[str, str]:
+    """The options that decide the networks' shapes, each as it would be typed (kind "": not recorded)."""
+    extra = options.get("extra") or {}
+    classes = extra.get("classes") or []
+    flags = {
+        "kind": f"`genimg train {kind}`" if kind else "",
+        "resolution": f"--resolution {options.get('resolution')}",
+        "latent_of": f"--latent-of {extra['latent_of']}" if extra.get("latent_of") else "no --latent-of",
+        "classes": (f"--labels {options.get('labels')} ({len(classes)} classes: {', '.join(map(str, classes))})"
+                    if classes else "no --labels"),
+    }
+    for key in SHAPE_SETTINGS:
+        typed = json.dumps(extra.get(key), separators=(",", ":"))  # as --set takes it: [8,16], not [8, 16]
+        flags[key] = f"--set {key}={typed}" if key in extra else f"no --set {key}"
+    return flags
+
+
+def _same(flag: str, before: str, now: str) -> bool:
+    """Equal as typed; a --latent-of path also when it names the same folder (relative or not); a kind that
+    was not recorded is taken as the same."""
+    if flag == "kind" and not before:
+        return True
+    if flag == "latent_of" and before.startswith("--latent-of ") and now.startswith("--latent-of "):
+        return _folder(before) == _folder(now)
+    if flag == "classes":  # the classes matter, not which file or column named them
+        return before.partition(" (")[2] == now.partition(" (")[2]
+    return before == now
+
+
+def _folder(flag: str) -> Path:
+    return Path(flag.removeprefix("--latent-of ")).expanduser().resolve()
