@@ -11,7 +11,7 @@ from PySide6.QtCore import QProcess, Qt
 
 from genimg_gui.catalog import ModelEntry, read_entry
 from genimg_gui.cli import main
-from genimg_gui.ui.train_dialog import TrainDialog, describe_figures, share_done
+from genimg_gui.ui.train_dialog import OVERWRITE, RESUME, TrainDialog, describe_figures, share_done, train_arguments
 
 THREADS = torch.get_num_threads()
 
@@ -37,6 +37,13 @@ def fill(dialog: TrainDialog, data, out, minutes: float, resolution: str | None 
     if resolution is not None:
         dialog.resolution.setCurrentText(resolution)
     return dialog
+
+
+def answer(dialog: TrainDialog, choice: str | None) -> list:
+    """Answer Start's question about an earlier run in the output folder with choice; the runs it was asked about."""
+    asked = []
+    dialog._ask_about_earlier_run = lambda earlier: asked.append(earlier) or choice
+    return asked
 
 
 def dialog_for(qtbot, data, out, minutes: float) -> TrainDialog:
@@ -90,6 +97,33 @@ def test_stop_saves_the_model_and_a_checkpoint(qtbot, shapes, tmp_path):
     assert "interrupted by SIGTERM at step" in dialog.log.toPlainText()
 
 
+def test_a_run_passes_resume_or_overwrite_only_when_told():
+    assert not {RESUME, OVERWRITE} & set(train_arguments("vae", "images", "out", 1, 32))
+    assert RESUME in train_arguments("vae", "images", "out", 1, 32, earlier=RESUME)
+    assert OVERWRITE in train_arguments("vae", "images", "out", 1, 32, earlier=OVERWRITE)
+
+
+def test_start_asks_before_it_replaces_an_earlier_run_and_cancel_leaves_it(qtbot, shapes, tmp_path):
+    out = tmp_path / "vae"
+    assert main(["train", "vae", str(shapes), "-o", str(out), "--steps", "1", "--batch-size", "8", "--holdout", "8",
+                 "--resolution", "32", "--threads", "1", "--seed", "7"]) == 0
+    torch.set_num_threads(THREADS)  # --threads 1 set it for this whole process
+    dialog = dialog_for(qtbot, shapes, out, minutes=0.05)
+    asked = answer(dialog, None)  # Cancel
+    dialog.start()
+    assert len(asked) == 1 and asked[0].steps == 1 and asked[0].resumable
+    assert dialog.process.state() == QProcess.ProcessState.NotRunning and dialog.start_button.isEnabled()
+    assert "$ genimg" not in dialog.log.toPlainText()
+    asked = answer(dialog, OVERWRITE)  # Start over
+    with qtbot.waitSignal(dialog.model_trained, timeout=180_000):
+        dialog.start()
+        assert dialog.progress.format() == "starting over…"
+    log = dialog.log.toPlainText()
+    assert f"starting over: a new model replaces the one in {out} (--overwrite)" in log and "resumed" not in log
+    options = json.loads((out / "card.json").read_text())["training"]["options"]
+    assert options["overwrite"] and options["seed"] == 0  # the dialog's run, not the one it replaced
+
+
 def test_start_refuses_a_missing_folder(qtbot, tmp_path):
     dialog = dialog_for(qtbot, tmp_path / "nope", tmp_path / "vae", minutes=1)
     dialog.start()
@@ -101,16 +135,20 @@ def test_a_finished_run_is_listed_and_loaded_only_when_asked(qtbot, window, shap
     doc = window.document
     active = doc.models["vae"].path
     dialog = fill(window.train_dialog(), shapes, tmp_path / "vae", minutes=0.05)
+    asked = answer(dialog, RESUME)
     assert not dialog.load_button.isEnabled()
     with qtbot.assertNotEmitted(doc.model_loaded, wait=3000):  # not loaded: that re-encodes every open picture
         with qtbot.waitSignal(dialog.model_trained, timeout=180_000):
             qtbot.mouseClick(dialog.start_button, Qt.MouseButton.LeftButton)
+    assert asked == [] and "--resume" not in dialog.log.toPlainText()  # a new folder: nothing to ask about
     assert window.model_panel.list.count() == len(window.entries)
     assert str(tmp_path / "vae") in [e.path for e in window.entries]  # listed in the Models tab
     assert doc.models["vae"].path == active
     steps = next(e for e in window.entries if e.path == str(tmp_path / "vae")).card["training"]["steps"]
-    with qtbot.waitSignal(dialog.model_trained, timeout=180_000):  # a second run into the same folder (--resume)
+    with qtbot.waitSignal(dialog.model_trained, timeout=180_000):  # a second run into the same folder: continued
         qtbot.mouseClick(dialog.start_button, Qt.MouseButton.LeftButton)
+    assert [(run.folder, run.steps, run.resumable) for run in asked] == [(tmp_path / "vae", steps, True)]
+    assert f"continuing the run in {tmp_path / 'vae'} from step {steps:,} (--resume)" in dialog.log.toPlainText()
     [entry] = [e for e in window.entries if e.path == str(tmp_path / "vae")]  # listed once, with its new card
     assert entry.card["training"]["steps"] > steps
     assert window.model_panel.cards[entry.path]["training"]["steps"] == entry.card["training"]["steps"]

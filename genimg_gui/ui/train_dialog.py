@@ -20,6 +20,8 @@ from PySide6.QtWidgets import (QCheckBox, QComboBox, QDialog, QDoubleSpinBox, QF
                                QLabel, QLineEdit, QPlainTextEdit, QProgressBar, QPushButton, QSpinBox, QVBoxLayout)
 
 from ..catalog import ModelEntry, latent_space_of, latent_spaces, trainable_models
+from ..earlier_run import EarlierRun, earlier_run
+from .train_question import OVERWRITE, RESUME, ask_continue_or_start_over
 
 FOLDERS = "folders"  # `genimg train --labels folders`: each image's sub-folder names its class
 
@@ -58,9 +60,12 @@ def default_output(data: str, kind: str) -> str:
 def train_arguments(kind: str, data: str, out: str, minutes: float, resolution: int,
                     latent_of: str = "", sample_every: int = 100, labels: str = "",
                     label_column: str = "label", init: str = "", keep_best: bool = False,
-                    mirror: bool = False) -> list[str]:
+                    mirror: bool = False, earlier: str = "") -> list[str]:
+    """The command line of a run; earlier: RESUME or OVERWRITE when `out` holds an earlier run, else ""."""
     args = ["-m", "genimg_gui.cli", "train", kind, data, "-o", out, "--minutes", f"{minutes:g}",
-            "--resolution", str(resolution), "--sample-every", str(sample_every), "--resume"]
+            "--resolution", str(resolution), "--sample-every", str(sample_every)]
+    if earlier:
+        args += [earlier]
     if kind == "gan" and latent_of:
         args += ["--latent-of", latent_of]
     if kind == "gan" and labels:
@@ -289,20 +294,42 @@ class TrainDialog(QDialog):
             self.log.appendPlainText("⚠ Choose where to save the model (Save to…)")
             return
         # absolute, so the model is listed (and remembered as the last one) wherever the app starts from next
-        self._run_out = str(Path(self.out.text().strip()).expanduser().resolve())
+        out = str(Path(self.out.text().strip()).expanduser().resolve())
+        earlier = earlier_run(Path(out))
+        choice = self._ask_about_earlier_run(earlier) if earlier else ""
+        if choice is None:
+            return  # cancelled: the earlier run stays as it is
+        self._run_out = out
         args = train_arguments(self.kind.currentText(), self.data.text(), self._run_out,
                                self.minutes.value(), int(self.resolution.currentText()), self.space.currentData(),
                                self.sample_every.value(), self.classes.currentData() or "",
                                self.label_column.text().strip() or "label", self.start_from.currentData(),
-                               self.keep_best.isEnabled() and self.keep_best.isChecked(), self.mirror.isChecked())
+                               self.keep_best.isEnabled() and self.keep_best.isChecked(), self.mirror.isChecked(),
+                               choice)
+        beginning = self._say_how_it_begins(earlier, choice)
         self.log.appendPlainText("$ genimg " + " ".join(args[2:]))
         self.process.start(sys.executable, args)
         self._started = time.monotonic()
         self.progress.setValue(0)
-        self.progress.setFormat("starting…")
+        self.progress.setFormat(beginning)
         self.start_button.setEnabled(False)
         self.stop_button.setEnabled(True)
         self.load_button.setEnabled(False)
+
+    def _ask_about_earlier_run(self, earlier: EarlierRun) -> str | None:
+        """RESUME, OVERWRITE or None (cancel) for the earlier run in the output folder; tests replace it."""
+        return ask_continue_or_start_over(self, earlier)
+
+    def _say_how_it_begins(self, earlier: EarlierRun | None, choice: str) -> str:
+        """Log whether the run continues or replaces an earlier one; the bar's text until its first step."""
+        if choice == RESUME:
+            since = f" from step {earlier.steps:,}" if earlier.steps is not None else ""
+            self.log.appendPlainText(f"continuing the run in {earlier.folder}{since} (--resume)")
+            return f"continuing{since}…"
+        if choice == OVERWRITE:
+            self.log.appendPlainText(f"starting over: a new model replaces the one in {earlier.folder} (--overwrite)")
+            return "starting over…"
+        return "starting…"
 
     def stop(self) -> None:
         """Interrupt like Ctrl+C: the run saves its checkpoint and model, then exits.
