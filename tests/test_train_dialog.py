@@ -94,7 +94,15 @@ def test_stop_saves_the_model_and_a_checkpoint(qtbot, shapes, tmp_path):
     with qtbot.waitSignal(dialog.model_trained, timeout=120_000):
         dialog.stop()
     assert (tmp_path / "vae" / "checkpoint.pt").is_file()
-    assert "interrupted by SIGTERM at step" in dialog.log.toPlainText()
+    log = dialog.log.toPlainText()
+    assert "interrupted by SIGTERM at step" in log
+    # stopped, not done; and the dialog's way on is Start, not the CLI's --resume
+    steps = json.loads((tmp_path / "vae" / "card.json").read_text())["training"]["steps"]
+    assert dialog.progress.format() == f"stopped at step {steps:,}"
+    assert "--resume" not in log and "Start continues this run" in log
+    asked = answer(dialog, None)
+    dialog.start()  # Start asks about the stopped run
+    assert [(run.steps, run.resumable) for run in asked] == [(steps, True)]
 
 
 def test_a_run_passes_resume_or_overwrite_only_when_told():

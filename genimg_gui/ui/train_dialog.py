@@ -20,10 +20,11 @@ from PySide6.QtWidgets import (QCheckBox, QComboBox, QDialog, QDoubleSpinBox, QF
                                QLabel, QLineEdit, QPlainTextEdit, QProgressBar, QPushButton, QSpinBox, QVBoxLayout)
 
 from ..catalog import ModelEntry, latent_space_of, latent_spaces, trainable_models
-from ..earlier_run import EarlierRun, earlier_run
+from ..earlier_run import EarlierRun, card_steps, earlier_run
 from .train_question import OVERWRITE, RESUME, ask_continue_or_start_over
 
 FOLDERS = "folders"  # `genimg train --labels folders`: each image's sub-folder names its class
+CLI_RESUME_HINT = " (resume with --resume)"  # the CLI's advice on a stopped run; the dialog has Start instead
 
 PROGRESS = re.compile(r"step (\d+)/(\d+) \| .*ETA ([\d.]+) min")
 SAMPLES = re.compile(r"sample grid at step (\d+): (.+)$")
@@ -159,6 +160,7 @@ class TrainDialog(QDialog):
         self.stop_button.clicked.connect(self.stop)
         self.load_button.clicked.connect(self._load)
         self._run_out = ""  # the folder the last run writes, absolute: Output may be edited after it
+        self._stopping = False  # Stop was pressed: the run that ends was stopped, not finished
         self.data.textChanged.connect(self._suggest_output)
         self.kind.currentTextChanged.connect(self._suggest_output)
         self.kind.currentTextChanged.connect(self._match_space)
@@ -310,6 +312,7 @@ class TrainDialog(QDialog):
         self.log.appendPlainText("$ genimg " + " ".join(args[2:]))
         self.process.start(sys.executable, args)
         self._started = time.monotonic()
+        self._stopping = False
         self.progress.setValue(0)
         self.progress.setFormat(beginning)
         self.start_button.setEnabled(False)
@@ -339,6 +342,7 @@ class TrainDialog(QDialog):
         save-and-exit as Ctrl+C (train/stopping.py)."""
         pid = self.process.processId()
         if pid:
+            self._stopping = True
             self.log.appendPlainText("stopping: saving a checkpoint and the model…")
             os.kill(pid, signal.SIGTERM)
 
@@ -351,7 +355,7 @@ class TrainDialog(QDialog):
         """One line of the run's output: logged, and read for progress, a new sample grid or figures."""
         if not line:
             return
-        self.log.appendPlainText(line)
+        self.log.appendPlainText(line.replace(CLI_RESUME_HINT, ""))
         if m := PROGRESS.search(line):
             step, minutes_left = int(m.group(1)), float(m.group(3))
             done = share_done(step, int(m.group(2)), minutes_left, time.monotonic() - self._started)
@@ -375,15 +379,28 @@ class TrainDialog(QDialog):
         self.start_button.setEnabled(True)
         self.stop_button.setEnabled(False)
         if code == 0 and (Path(self._run_out) / "card.json").is_file():
-            self.progress.setValue(PROGRESS_STEPS)
-            self.progress.setFormat("done")
-            self.log.appendPlainText(f"✓ model written to {self._run_out}: the Models tab lists it, and Load it "
-                                     "makes it the active one")
-            self._show_samples(Path(self._run_out) / "samples.png", "Samples of the finished model")
+            self._say_how_it_ended()
+            self._show_samples(Path(self._run_out) / "samples.png",
+                               "Samples of the model so far" if self._stopping else "Samples of the finished model")
             self.load_button.setEnabled(True)
             self.model_trained.emit(self._run_out)
         else:
             self.log.appendPlainText(f"⚠ training exited with code {code}")
+
+    def _say_how_it_ended(self) -> None:
+        """The bar and log of a run that wrote its model: done, or stopped part-way (Start can go on from it)."""
+        if not self._stopping:
+            self.progress.setValue(PROGRESS_STEPS)
+            self.progress.setFormat("done")
+            self.log.appendPlainText(f"✓ model written to {self._run_out}: the Models tab lists it, and Load it "
+                                     "makes it the active one")
+            return
+        steps = card_steps(Path(self._run_out))
+        at = f" at step {steps:,}" if steps is not None else ""
+        self.progress.setFormat(f"stopped{at}")
+        self.log.appendPlainText(f"■ stopped{at}: the model so far is written to {self._run_out} (the Models tab "
+                                 "lists it, and Load it makes it the active one). Start continues this run: it asks "
+                                 "whether to go on from here or start over.")
 
     def _load(self) -> None:
         self.log.appendPlainText(f"loading {self._run_out}: the open pictures follow it (the status bar says when)")
