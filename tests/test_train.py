@@ -12,7 +12,7 @@ import pytest
 import torch
 from PIL import Image, ImageDraw
 
-from genimg_gui.catalog import read_entry
+from genimg_gui.catalog import metrics_text, read_entry
 from genimg_gui.cli import main
 from genimg_gui.models.directions import load_directions
 from genimg_gui.models.tensors import as_pixels
@@ -452,6 +452,35 @@ def test_latent_gan_trains_in_a_vae_latent_space_and_paints_through_its_decoder(
     assert all(0 <= h[k] <= 1 for h in history for k in ("held_out_precision_k3", "held_out_recall_k3"))
 
 
+def test_a_latent_gan_card_and_final_line_carry_its_held_out_figures_and_how_they_were_measured(
+        data_dir, model_dir, tmp_path, capsys):
+    out = tmp_path / "latent-gan"
+    assert main(["train", "gan", str(data_dir), "-o", str(out), "--latent-of", str(model_dir / "tiny-vae"),
+                 "--steps", "2", "--batch-size", "8", "--holdout", "8", "--resolution", "32", "--threads", "1",
+                 "--sample-every", "2", "--set", "channels=[16,8,8]", "--set", "z_dim=16", "--set", "w_dim=16"]) == 0
+    final = [line for line in capsys.readouterr().out.splitlines() if line.startswith("wrote ")][-1]
+    card = read_entry(out).card
+    metrics = strict_json(out / "metrics.json")
+    last = metrics["history"][-1]  # step 2, the model written: the same figures
+    for key in ("held_out_precision_k3", "held_out_recall_k3"):
+        assert card["metrics"][key] == metrics[key] == last[key]
+        assert f"{key}={last[key]}" in final
+    assert card["metrics"]["held_out_images"] == 4  # a tenth of the 40 images
+    assert "benchmarks/" not in final and "note" not in card["metrics"]
+    figures, how = metrics_text(card["metrics"])  # what the Models tab and `genimg info` show
+    assert f"held out precision k3: {last['held_out_precision_k3']}" in figures.splitlines()
+    assert "nearest-neighbour precision/recall" in how and "4 held-out images" in how and "tiny-vae" in how
+    assert main(["info", str(out)]) == 0
+    info = capsys.readouterr().out
+    assert "held out recall k3" in info and "metrics   –" not in info
+
+
+def test_a_pixel_gan_card_says_why_it_has_no_held_out_figures(data_dir, tmp_path):
+    assert train("gan", data_dir, tmp_path / "gan", 1) == 0
+    figures, how = metrics_text(read_entry(tmp_path / "gan").card["metrics"])
+    assert figures == "–" and how.startswith("held out: not measured: a GAN drawing in pixels")
+
+
 def test_a_latent_gan_encodes_its_images_once_to_what_each_batch_would_encode_to(data_dir, model_dir, tmp_path):
     from genimg_gui.train.latent_gan_recipe import LatentGANRecipe
     from genimg_gui.train.loop import TrainOptions
@@ -643,7 +672,7 @@ def test_keep_best_ranks_a_latent_gan_by_the_harmonic_mean_of_precision_and_reca
                                                                                      monkeypatch):
     from genimg_gui.train.latent_gan_recipe import LatentGANRecipe
     # step 2 has neither the best precision (step 1) nor the best recall (step 3), but the best balance of both
-    queue = [(0.9, 0.1), (0.5, 0.5), (0.2, 0.6)]
+    queue = [(0.9, 0.1), (0.5, 0.5), (0.2, 0.6), (0.5, 0.5)]  # the last: the kept model, measured for its card
     monkeypatch.setattr(LatentGANRecipe, "evaluate", lambda self, held_out: dict(zip(
         ("held_out_precision_k3", "held_out_recall_k3"), queue.pop(0))))
     out = tmp_path / "latent-gan"
@@ -653,6 +682,7 @@ def test_keep_best_ranks_a_latent_gan_by_the_harmonic_mean_of_precision_and_reca
                  "--set", "w_dim=16"]) == 0
     kept = strict_json(out / "card.json")["training"]["kept"]
     assert kept == {"step": 2, "score": 0.5, "held_out_precision_k3": 0.5, "held_out_recall_k3": 0.5}
+    assert strict_json(out / "card.json")["metrics"]["held_out_recall_k3"] == 0.5
     best = torch.load(out / "best.pt", weights_only=True)["recipe"]["G_ema"]
     # the weights of step 2; w_avg, the truncation centre, is measured anew from them at export
     assert all(torch.equal(v, best[k]) for k, v in model_weights(out).items() if k != "w_avg")

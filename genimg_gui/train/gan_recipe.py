@@ -245,6 +245,11 @@ class GANRecipe:
         see latent_gan_recipe.py); benchmarks/model_quality.py measures a finished model with a VAE's."""
         return {}
 
+    def held_out_metrics(self, held_out: torch.Tensor) -> dict:
+        """The card's metrics: a pixel GAN measures none while it trains, so the card says so and where to look."""
+        return {"held_out": "not measured: a GAN drawing in pixels has no feature space to compare its samples "
+                            "with the held-out images in (benchmarks/model_quality.py measures one in a VAE's)"}
+
     def score(self, figures: dict[str, float]) -> float | None:
         """--keep-best ranks a GAN by the harmonic mean of its held-out precision and recall (a latent GAN's;
         a pixel GAN reports none): high only when samples are both like the data and cover it."""
@@ -319,9 +324,9 @@ class GANRecipe:
 
     @torch.no_grad()
     def export(self, out: Path, card: dict, train: torch.Tensor, held_out: torch.Tensor) -> dict:
+        metrics = self.held_out_metrics(held_out)  # before the generator leaves the device it was evaluated on
         g = self.G_ema.cpu()
         ws = set_w_avg(g)
-        metrics = {"note": "see benchmarks/model_quality.py for distribution metrics"}
         save_model(out, g, {**card, "kind": "gan", "metrics": metrics, "objective": self.objective()})
         save_directions(out, pca(ws, N_DIRECTIONS))
         save_discriminator(out, self.D)  # for fine-tuning with --init; the app never reads it

@@ -45,12 +45,13 @@ class LatentGANRecipe(GANRecipe):
 
     def build(self, opts: TrainOptions) -> tuple[torch.nn.Module, torch.nn.Module]:
         try:
-            vae, _ = load_model(Path(opts.extra["latent_of"]))
+            vae, vae_card = load_model(Path(opts.extra["latent_of"]))
         except (KeyError, ModelFileError) as e:
             raise TrainError(f"--latent-of needs a genimg VAE folder ({e})") from None
         if not isinstance(vae, ConvVAE) or vae.cfg.resolution != opts.resolution:
             raise TrainError(f"--latent-of must be a VAE of this resolution ({opts.resolution}px)")
         self.vae = vae.to(self.device).requires_grad_(False)
+        self.vae_name = str(vae_card.get("name") or Path(opts.extra["latent_of"]).name)  # for the card's "how"
         self.decoder_noise = noise_level(opts.extra.get("decoder_noise", 0.0))
         self.trained_decoder_noise = self.decoder_noise  # the most noise the decoder copy has learned to ignore
         self.decoder_gan = adversarial_weight(opts.extra.get("decoder_gan", 0.0))
@@ -144,6 +145,18 @@ class LatentGANRecipe(GANRecipe):
         fake = torch.cat([self._encode(self.G_ema(zs, 1.0, cs)).flatten(1) for zs, cs in in_chunks(z, c, 256)])
         precision, recall = precision_recall(real, fake, NEIGHBOURS)
         return {"held_out_precision_k3": round(precision, 3), "held_out_recall_k3": round(recall, 3)}
+
+    def held_out_metrics(self, held_out: torch.Tensor) -> dict:
+        """The card's metrics, as a VAE's card gives its PSNR: the evaluation the training log shows, of the
+        model written, with what the figures are."""
+        figures = self.evaluate(held_out)
+        if not figures:  # too few held-out images to give each its neighbours
+            return {"held_out_images": len(held_out)}
+        how = (f"nearest-neighbour precision/recall (Kynkaenniemi et al. 2019, k={NEIGHBOURS}) of {EVAL_SAMPLES} "
+               f"samples at psi 1 against the {len(held_out)} held-out images, both encoded by {self.vae_name} "
+               "(its latent means): precision, the share of samples within a held-out image's k-NN radius; recall, "
+               "the share of held-out images within a sample's")
+        return {**figures, "held_out_images": len(held_out), "how": how}
 
     def init_from(self, folder: Path) -> tuple[dict, str]:
         card, loaded = super().init_from(folder)
