@@ -103,5 +103,5 @@ def test_the_bundled_gan_starts_a_fine_tuning_run_with_its_discriminator(tmp_pat
                  "category", "--steps", "1", "--batch-size", "4", "--holdout", "2", "--threads", "1"])
     torch.set_num_threads(threads)
     assert code == 0, capsys.readouterr().err
-    assert "its generator and discriminator" in capsys.readouterr().out
+    assert "its generator and discriminator" in capsys.readouterr().err
     assert (tmp_path / "tuned" / "discriminator.safetensors").is_file()

@@ -138,7 +138,7 @@ def test_a_conditional_run_resumes(data, tmp_path, capsys):
     out = tmp_path / "gan"
     assert train(data, out, 2, "--labels", "folders") == 0
     assert train(data, out, 3, "--labels", "folders", "--resume") == 0
-    assert "resumed from step 2" in capsys.readouterr().out
+    assert "resumed from step 2" in capsys.readouterr().err
     assert load_model(out)[1]["training"]["steps"] == 3
 
 
@@ -161,7 +161,7 @@ def test_an_unconditional_run_goes_on_with_classes(data, tmp_path, capsys):
             assert torch.equal(widened, value if key != "w_avg" else value.expand_as(widened)), (net, key)
     assert after["D"]["project.weight"].abs().max() == 0
     assert train(data, tmp_path / "classes", 3, "--labels", "folders", "--resume") == 0
-    assert "resumed from step 2" in capsys.readouterr().out
+    assert "resumed from step 2" in capsys.readouterr().err
     gan, card = load_model(tmp_path / "classes")
     assert gan.cfg.classes == ("blue", "red") and card["training"]["steps"] == 3
 

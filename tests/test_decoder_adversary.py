@@ -94,7 +94,7 @@ def test_a_run_records_the_setting_and_resumes_its_discriminator(model_dir, tmp_
     run = ["train", "gan", str(data), "-o", str(out), "--latent-of", str(vae_dir), "--set", "decoder_noise=0.3",
            "--set", "decoder_gan=0.5", *LATENT_GAN]
     assert main([*run, "--steps", "2"]) == 0
-    assert "dec_d=" in capsys.readouterr().out
+    assert "dec_d=" in capsys.readouterr().err
     saved = torch.load(out / "checkpoint.pt", weights_only=True)["recipe"]["decoder_adversary"]
     assert saved["steps"] == 2
     assert load_model(out)[1]["objective"]["decoder_gan"] == 0.5

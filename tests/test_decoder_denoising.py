@@ -64,7 +64,7 @@ def test_a_run_trains_the_decoder_copy_records_it_and_a_later_run_starts_from_it
                  *LATENT_GAN]) == 0
     assert main(["train", "gan", str(data), "-o", str(denoised), "--latent-of", str(vae_dir), "--steps", "3",
                  "--set", "decoder_noise=0.3", *LATENT_GAN]) == 0
-    assert "dec=" in capsys.readouterr().out  # the progress line shows the decoder's loss
+    assert "dec=" in capsys.readouterr().err  # the progress line shows the decoder's loss
     mine, vaes = _decoders(plain, vae_dir)
     assert all(torch.equal(mine[k], vaes[k]) for k in vaes)  # without the setting: the VAE's decoder exactly
     mine, vaes = _decoders(denoised, vae_dir)

@@ -63,7 +63,7 @@ def init_run(kind: str, data: Path, out: Path, start: Path, steps: int, *extra: 
 def test_init_starts_from_the_model_folder_and_the_card_says_so(kind, trained, data_dir, tmp_path, capsys):
     out = tmp_path / kind
     assert init_run(kind, data_dir, out, trained[kind], 1, *STILL) == 0
-    assert "starting from" in capsys.readouterr().out
+    assert "starting from" in capsys.readouterr().err
     assert_same(weights(out), weights(trained[kind]))
     assert load_model(out)[1]["training"]["started_from"]["steps"] == 2
     assert train(kind, data_dir, tmp_path / "scratch", 1, *STILL) == 0  # the same run without --init differs
@@ -75,7 +75,7 @@ def test_a_gan_folder_keeps_its_discriminator_in_half_precision_and_init_loads_i
     saved = weights(trained["gan"], DISCRIMINATOR_NAME)
     assert {t.dtype for t in saved.values()} == {torch.float16}
     assert init_run("gan", data_dir, tmp_path / "gan", trained["gan"], 1, *STILL) == 0
-    assert "its generator and discriminator" in capsys.readouterr().out
+    assert "its generator and discriminator" in capsys.readouterr().err
     assert_same(weights(tmp_path / "gan", DISCRIMINATOR_NAME), saved, atol=0)
 
 
@@ -86,7 +86,7 @@ def test_without_a_discriminator_a_fresh_one_trains_alone_first(trained, data_di
         (start / name).write_bytes((trained["gan"] / name).read_bytes())
     monkeypatch.setattr(gan_recipe, "D_WARMUP_STEPS", 2)
     assert init_run("gan", data_dir, tmp_path / "warm", start, 2) == 0
-    assert "kept no discriminator; the discriminator trains alone for the first 2 steps" in capsys.readouterr().out
+    assert "kept no discriminator; the discriminator trains alone for the first 2 steps" in capsys.readouterr().err
     assert_same(weights(tmp_path / "warm"), weights(start), atol=0)  # two steps, and the generator never moved
     assert init_run("gan", data_dir, tmp_path / "on", start, 3) == 0  # the third step trains it
     assert_moved(weights(tmp_path / "on"), weights(start))
@@ -97,7 +97,7 @@ def test_a_run_stopped_during_the_solo_steps_resumes_them(trained, data_dir, tmp
     out = tmp_path / "solo"
     assert init_run("gan", data_dir, out, trained["gan"], 2, "--set", "d_warmup=3") == 0
     assert init_run("gan", data_dir, out, trained["gan"], 3, "--resume") == 0  # step 3: still alone
-    assert "resumed from step 2" in capsys.readouterr().out
+    assert "resumed from step 2" in capsys.readouterr().err
     assert_same(weights(out), weights(trained["gan"]), atol=0)
     assert init_run("gan", data_dir, out, trained["gan"], 4, "--resume") == 0  # step 4: the generator joins in
     assert_moved(weights(out), weights(trained["gan"]))
@@ -106,7 +106,7 @@ def test_a_run_stopped_during_the_solo_steps_resumes_them(trained, data_dir, tmp
 def test_d_warmup_sets_the_solo_steps_also_for_a_kept_discriminator(trained, data_dir, tmp_path, capsys):
     assert init_run("gan", data_dir, tmp_path / "solo", trained["gan"], 2, "--set", "d_warmup=2") == 0
     solo = "generator and discriminator; the discriminator trains alone for the first 2 steps"
-    assert solo in capsys.readouterr().out
+    assert solo in capsys.readouterr().err
     assert_same(weights(tmp_path / "solo"), weights(trained["gan"]), atol=0)
     before, after = weights(trained["gan"], DISCRIMINATOR_NAME), weights(tmp_path / "solo", DISCRIMINATOR_NAME)
     assert any(not torch.equal(before[k], after[k]) for k in before)  # the discriminator did train
@@ -118,7 +118,7 @@ def test_a_resumed_init_run_continues_its_checkpoint_and_keeps_its_origin(traine
     out = tmp_path / "gan"
     assert init_run("gan", data_dir, out, trained["gan"], 1) == 0
     assert init_run("gan", data_dir, out, trained["gan"], 2, "--resume") == 0
-    assert "resumed from step 1" in capsys.readouterr().out
+    assert "resumed from step 1" in capsys.readouterr().err
     card = load_model(out)[1]
     assert card["training"]["steps"] == 2 and card["training"]["started_from"]["steps"] == 2
 
@@ -175,7 +175,7 @@ def test_a_generator_grown_wider_draws_what_it_drew_and_its_new_channels_learn()
 def test_a_run_grows_a_wider_generator_from_a_narrower_model(trained, data_dir, tmp_path, capsys):
     out = tmp_path / "wide"
     assert init_run("gan", data_dir, out, trained["gan"], 1, "--set", "channels=[64,32,16,8]", *STILL) == 0
-    said = capsys.readouterr().out
+    said = capsys.readouterr().err
     assert "grown from channels [32, 16, 8, 8] to [64, 32, 16, 8], drawing as it drew" in said
     assert "its discriminator starts afresh" in said  # D's widths follow the generator's
     (start, _), (grown, card) = load_model(trained["gan"]), load_model(out)
@@ -207,7 +207,7 @@ def test_a_conditional_gan_starts_a_run_without_labels_with_its_classes_merged(t
     start, out = tmp_path / "cgan", tmp_path / "plain"
     assert train("gan", data, start, 2, "--labels", "folders") == 0
     assert init_run("gan", data, out, start, 1) == 0
-    assert "its 2 classes are merged into one" in capsys.readouterr().out
+    assert "its 2 classes are merged into one" in capsys.readouterr().err
     card = load_model(out)[1]
     assert card["config"]["classes"] == [] and card["training"]["started_from"]["model"] == "cgan"
     assert "project.weight" not in weights(out, DISCRIMINATOR_NAME)  # the class projection stayed behind
@@ -217,7 +217,7 @@ def test_an_unconditional_gan_starts_a_run_with_labels_with_an_embedding_added(t
     data = squares(tmp_path / "squares", per_class=8)
     out = tmp_path / "cgan"
     assert init_run("gan", data, out, trained["gan"], 1, "--labels", "folders", *STILL) == 0
-    assert "it had no classes, so an embedding of this run's 2 is added" in capsys.readouterr().out
+    assert "it had no classes, so an embedding of this run's 2 is added" in capsys.readouterr().err
     before, after = weights(trained["gan"]), weights(out)
     z_dim = load_model(trained["gan"])[0].cfg.z_dim
     torch.testing.assert_close(after["mapping.1.weight"][:, :z_dim], before["mapping.1.weight"], atol=1e-6, rtol=0)

@@ -74,7 +74,7 @@ def strict_json(path: Path):
 def test_training_writes_a_model_folder_the_app_opens(kind, data_dir, tmp_path, capsys):
     out = tmp_path / kind
     assert train(kind, data_dir, out, 3, "--data-name", "shapes", "--licence", "CC0") == 0
-    assert "40 images" in capsys.readouterr().out
+    assert "40 images" in capsys.readouterr().err
     entry = read_entry(out)
     assert entry is not None and entry.kind == kind
     net, card = load_model(out)
@@ -88,11 +88,20 @@ def test_training_writes_a_model_folder_the_app_opens(kind, data_dir, tmp_path, 
     assert strict_json(out / "metrics.json") == card["metrics"]
 
 
+def test_the_log_goes_to_stderr_and_stdout_gets_only_the_line_naming_the_model(data_dir, tmp_path, capsys):
+    out = tmp_path / "vae"
+    assert train("vae", data_dir, out, 2, "--sample-every", "1") == 0
+    said = capsys.readouterr()
+    assert said.out.count("\n") == 1 and said.out.startswith(f"wrote {out} after 2 steps: held_out_psnr_db=")
+    for line in ("data: 40 images", "step 1/2 | ", "sample grid at step 1: ", "held-out at step 2 after "):
+        assert line in said.err
+
+
 def test_resume_continues_to_the_new_step_count(data_dir, tmp_path, capsys):
     out = tmp_path / "vae"
     assert train("vae", data_dir, out, 2) == 0
     assert train("vae", data_dir, out, 4, "--resume") == 0
-    assert "resumed from step 2" in capsys.readouterr().out
+    assert "resumed from step 2" in capsys.readouterr().err
     assert load_model(out)[1]["training"]["steps"] == 4
     assert torch.load(out / "checkpoint.pt", weights_only=True)["step"] == 4
 
@@ -147,9 +156,9 @@ def test_overwrite_drops_the_replaced_runs_checkpoints_before_it_trains(data_dir
 def test_held_out_figures_are_logged_as_training_goes_and_kept_across_resume(data_dir, tmp_path, capsys):
     out = tmp_path / "vae"
     assert train("vae", data_dir, out, 2, "--sample-every", "1") == 0
-    assert "held-out at step 2 after" in capsys.readouterr().out
+    assert "held-out at step 2 after" in capsys.readouterr().err
     assert train("vae", data_dir, out, 3, "--sample-every", "1", "--resume") == 0
-    log, metrics = capsys.readouterr().out, strict_json(out / "metrics.json")
+    log, metrics = capsys.readouterr().err, strict_json(out / "metrics.json")
     assert "held-out at step 3 after" in log and "held-out at step 1 " not in log  # not re-run after resume
     history = metrics["history"]
     assert [h["step"] for h in history] == [1, 2, 3]
@@ -180,7 +189,7 @@ def test_mirror_trains_an_epoch_on_each_training_image_and_its_mirror_and_never_
     monkeypatch.setattr(VAERecipe, "step", lambda self, batch, step, labels=None: seen.append(batch.clone())
                         or real_step(self, batch, step, labels))
     assert train("vae", data_dir, tmp_path / "v", 9, "--mirror") == 0  # 36 training images, mirrored: 72, 9 batches
-    assert "mirror: 36 training images and their left-right mirrors, 72 in all" in capsys.readouterr().out
+    assert "mirror: 36 training images and their left-right mirrors, 72 in all" in capsys.readouterr().err
     card = strict_json(tmp_path / "v" / "card.json")
     assert card["training"]["images"] == 40 and card["training"]["options"]["mirror"] is True
     data = load_folder(data_dir, 32)
@@ -206,7 +215,7 @@ def test_mirror_keeps_each_label_with_its_image():
 
 def test_a_pixel_gan_logs_its_sample_grids_but_no_held_out_figures(data_dir, tmp_path, capsys):
     assert train("gan", data_dir, tmp_path / "gan", 2, "--sample-every", "1") == 0
-    log = capsys.readouterr().out
+    log = capsys.readouterr().err
     assert "held-out at" not in log  # it has no feature space to measure in
     assert f"sample grid at step 2: {tmp_path / 'gan' / 'samples.png'}" in log  # where the Train… dialog looks
     assert "history" not in strict_json(tmp_path / "gan" / "metrics.json")
@@ -304,12 +313,12 @@ def test_d_lr_sets_the_discriminator_rate_and_a_resumed_run_keeps_it(data_dir, t
 def test_mode_seeking_shows_in_the_progress_line_and_a_resumed_run_keeps_it(data_dir, tmp_path, capsys):
     out = tmp_path / "gan"
     assert train("gan", data_dir, out, 1, "--set", "mode_seeking=0.5") == 0
-    assert " ms=" in capsys.readouterr().out
+    assert " ms=" in capsys.readouterr().err
     assert train("gan", data_dir, out, 2, "--resume") == 0  # like the learning rates: the run's own
-    assert " ms=" in capsys.readouterr().out
+    assert " ms=" in capsys.readouterr().err
     assert load_model(out)[1]["objective"]["mode_seeking"] == 0.5
     assert train("gan", data_dir, out, 3, "--resume", "--set", "mode_seeking=0") == 0  # given anew, it counts
-    assert " ms=" not in capsys.readouterr().out
+    assert " ms=" not in capsys.readouterr().err
     assert load_model(out)[1]["objective"]["mode_seeking"] == 0.0
 
 
@@ -380,7 +389,7 @@ def test_ctrl_c_saves_a_checkpoint_and_the_model(stop_at, data_dir, tmp_path, mo
     monkeypatch.setattr(VAERecipe, "step", interrupted)
     out = tmp_path / "vae"
     assert train("vae", data_dir, out, 10) == 0
-    assert f"interrupted at step {stop_at - 1}" in capsys.readouterr().out
+    assert f"interrupted at step {stop_at - 1}" in capsys.readouterr().err
     assert torch.load(out / "checkpoint.pt", weights_only=True)["step"] == stop_at - 1
     assert load_model(out)[1]["training"]["steps"] == stop_at - 1
     assert (out / "samples.png").is_file()
@@ -569,14 +578,14 @@ def test_adaptive_augmentation_rises_while_the_discriminator_calls_reals_real_an
 def test_augment_p_auto_is_recorded_and_a_resumed_run_keeps_its_chance(data_dir, model_dir, tmp_path, capsys):
     out = tmp_path / "gan"
     assert train("gan", data_dir, out, 1, "--set", "augment_p=auto") == 0
-    assert "aug_p=0.0000" in capsys.readouterr().out  # the progress line shows it
+    assert "aug_p=0.0000" in capsys.readouterr().err  # the progress line shows it
     state = torch.load(out / "checkpoint.pt", weights_only=True)
     state["recipe"]["augment"]["p"] = 0.4  # as if it had risen
     torch.save(state, out / "checkpoint.pt")
     assert train("gan", data_dir, out, 2, "--resume") == 0
-    assert "aug_p=0.4" in capsys.readouterr().out  # one step cannot move it far from where it was left
+    assert "aug_p=0.4" in capsys.readouterr().err  # one step cannot move it far from where it was left
     assert train("gan", data_dir, out, 3, "--resume", "--set", "augment_p=auto") == 0  # the same command again
-    assert "aug_p=0.4" in capsys.readouterr().out
+    assert "aug_p=0.4" in capsys.readouterr().err
     assert "adaptive (ADA" in load_model(out)[1]["objective"]["augment"]
     assert train("gan", data_dir, out, 4, "--resume", "--set", "augment_p=0") == 0  # a new setting takes effect
     assert torch.load(out / "checkpoint.pt", weights_only=True)["recipe"]["augment"] == {"adaptive": False, "p": 0.0}
@@ -635,7 +644,7 @@ def test_keep_best_writes_the_best_evaluated_model_and_resume_goes_on_from_the_l
     out = tmp_path / "vae"
     scripted_psnr(monkeypatch, [20.0, 25.0, 22.0, 25.0])
     assert train("vae", data_dir, out, 3, "--sample-every", "1", "--keep-best") == 0
-    assert "keeping step 2's model (score 25.0000; the last step's 22.0000)" in capsys.readouterr().out
+    assert "keeping step 2's model (score 25.0000; the last step's 22.0000)" in capsys.readouterr().err
     card = strict_json(out / "card.json")["training"]
     assert card["kept"] == {"step": 2, "score": 25.0, "held_out_psnr_db": 25.0} and card["steps"] == 3
     best = torch.load(out / "best.pt", weights_only=True)
@@ -653,7 +662,7 @@ def test_keep_best_writes_the_best_evaluated_model_and_resume_goes_on_from_the_l
 
     scripted_psnr(monkeypatch, [30.0, 30.0])  # step 6 beats it: the last step's model is written
     assert train("vae", data_dir, out, 6, "--sample-every", "1", "--keep-best", "--resume") == 0
-    assert "the last step's model is the best evaluated (score 30.0000)" in capsys.readouterr().out
+    assert "the last step's model is the best evaluated (score 30.0000)" in capsys.readouterr().err
     assert strict_json(out / "card.json")["training"]["kept"]["step"] == 6
     last = torch.load(out / "checkpoint.pt", weights_only=True)["recipe"]["net"]
     assert all(torch.equal(v, last[k]) for k, v in model_weights(out).items())
@@ -663,7 +672,7 @@ def test_keep_best_evaluates_the_last_step_when_no_evaluation_fell_on_it(data_di
     out = tmp_path / "vae"
     scripted_psnr(monkeypatch, [26.0, 23.0, 26.0])  # step 2 by --sample-every, step 3 at the end, export
     assert train("vae", data_dir, out, 3, "--sample-every", "2", "--keep-best") == 0
-    assert "keeping step 2's model" in capsys.readouterr().out
+    assert "keeping step 2's model" in capsys.readouterr().err
     history = strict_json(out / "metrics.json")["history"]
     assert [(h["step"], h["held_out_psnr_db"]) for h in history] == [(2, 26.0), (3, 23.0)]
 

@@ -90,9 +90,21 @@ def describe_data(data: FolderData) -> str:
     return f"{len(data)} images ({describe_skipped(data.skipped)} skipped)"
 
 
+def to_stderr(line: str) -> None:
+    """The run's log (data, progress, figures, messages): stderr, as every genimg command's progress."""
+    print(line, file=sys.stderr, flush=True)
+
+
+def to_stdout(line: str) -> None:
+    """The one line a finished run prints on stdout, naming the model folder written, as other commands list
+    the files they wrote there."""
+    print(line, flush=True)
+
+
 def train(opts: TrainOptions, make_recipe: Callable[[TrainOptions, torch.device], Recipe],
-          log: Callable[[str], None] = print) -> Path:
-    """Run a recipe to its budget and write the model folder; returns its path.
+          log: Callable[[str], None] = to_stderr, result: Callable[[str], None] = to_stdout) -> Path:
+    """Run a recipe to its budget and write the model folder; returns its path. log takes the run's log,
+    result its final line.
 
     Under torchrun every process runs this; rank 0 alone writes (see distributed.py)."""
     world = init_world()
@@ -175,7 +187,7 @@ def train(opts: TrainOptions, make_recipe: Callable[[TrainOptions, torch.device]
         save_png(recipe.samples(), out / "samples.png")
         curve = {"history": history} if history else {}
         (out / "metrics.json").write_text(json.dumps({**metrics, **curve}, indent=2))
-        log(f"wrote {out} after {done} steps: " + ", ".join(f"{k}={v}" for k, v in metrics.items()))
+        result(f"wrote {out} after {done} steps: " + ", ".join(f"{k}={v}" for k, v in metrics.items()))
     barrier()
     finish()
     return out
@@ -221,7 +233,6 @@ def _report(log, step, opts, ips, spent, losses) -> None:
     left_s = (opts.steps - step) * opts.batch_size / max(ips, 1e-9)
     eta = min(left_s, 60 * opts.minutes - spent) if opts.minutes else left_s
     log(format_progress(step, opts.steps, ips, losses, max(eta, 0.0)))
-    sys.stdout.flush()
 
 
 def _evaluate(recipe: Recipe, held_out: torch.Tensor, step: int, seconds: float, history: list[dict],
