@@ -65,6 +65,7 @@ def test_labels_from_sub_folders_leave_out_loose_images(data):
     labelled, unmatched = with_labels(load_folder(data, 32), "folders")
     assert labelled.classes == ("blue", "red") and len(labelled) == 48 and unmatched == 0
     assert labelled.skipped == {"without a label": 1}
+    assert labelled.skipped_files == {"without a label": ["loose.png"]}  # named in the log
     assert all(f.split("/")[0] == labelled.classes[int(c)] for f, c in zip(labelled.files, labelled.labels))
 
 

@@ -97,6 +97,30 @@ def test_the_log_goes_to_stderr_and_stdout_gets_only_the_line_naming_the_model(d
         assert line in said.err
 
 
+def test_skipped_files_are_named_on_stderr_the_first_ten_of_each_reason(tmp_path, capsys):
+    data = make_shapes(tmp_path / "data", 12)
+    for i in range(12):
+        (data / f"bad {i:02}.png").write_bytes(b"")
+    Image.new("RGB", (4, 4), "red").save(data / "more" / "tiny.png")
+    assert train("vae", data, tmp_path / "out", 1) == 0
+    err = capsys.readouterr().err
+    assert f"data: 12 images from {data.resolve()}, 13 files skipped; device: " in err
+    named = ", ".join(f"bad {i:02}.png" for i in range(10))
+    assert f"\nskipped, not an image Pillow can read: {named}, and 2 more\n" in err
+    assert "\nskipped, smaller than 16px: more/tiny.png\n" in err
+    assert read_entry(tmp_path / "out").card["training"]["skipped"] == {"file is not an image Pillow can read": 12,
+                                                                        "smaller than 16px": 1}
+
+
+def test_a_folder_without_a_usable_image_names_the_files_skipped(tmp_path, capsys):
+    data = tmp_path / "data"
+    data.mkdir()
+    (data / "bad.png").write_bytes(b"")
+    assert train("vae", data, tmp_path / "out", 1) == 1
+    assert (f"no usable images in {data.resolve()}, 1 file skipped:\nskipped, not an image Pillow can read: bad.png"
+            in capsys.readouterr().err)
+
+
 def test_resume_continues_to_the_new_step_count(data_dir, tmp_path, capsys):
     out = tmp_path / "vae"
     assert train("vae", data_dir, out, 2) == 0

@@ -10,17 +10,24 @@ import torch
 from ..imaging import IMAGE_SUFFIXES, ImageLoadError, fit_square, list_images, open_image
 from . import TrainError
 
+NAMED_PER_REASON = 10  # skipped files the log names for each reason; the rest are counted
+
 
 @dataclass
 class FolderData:
     images: torch.Tensor                  # (N, R, R, 3) uint8
     files: list[str]                      # relative to the root, same order
-    skipped: dict[str, int] = field(default_factory=dict)  # reason -> count
+    skipped_files: dict[str, list[str]] = field(default_factory=dict)  # reason -> the files, relative to the root
     labels: torch.Tensor | None = None    # (N,) class indices, when a labels source was given (labels.py)
     classes: tuple[str, ...] = ()         # class names, labels' values index them
 
     def __len__(self) -> int:
         return self.images.shape[0]
+
+    @property
+    def skipped(self) -> dict[str, int]:
+        """reason -> how many files were skipped for it, as the card records them."""
+        return {reason: len(files) for reason, files in self.skipped_files.items()}
 
 
 def load_folder(root: Path | str, resolution: int, min_side: int = 16,
@@ -31,7 +38,7 @@ def load_folder(root: Path | str, resolution: int, min_side: int = 16,
     root = Path(root)
     if not root.is_dir():
         raise TrainError(f"{root} is not a folder of images")
-    arrays, files, skipped = [], [], {}
+    arrays, files, skipped = [], [], {}  # skipped: reason -> names
     paths = list_images(root)
     if exclude is not None:
         paths = [p for p in paths if not p.resolve().is_relative_to(exclude.resolve())]
@@ -43,20 +50,34 @@ def load_folder(root: Path | str, resolution: int, min_side: int = 16,
         except ImageLoadError as e:
             # the name first: a name like "cat (1).png" would otherwise be cut at its " ("
             reason = str(e).replace(path.name, "file").split(" (")[0]
-            skipped[reason] = skipped.get(reason, 0) + 1
+            skipped.setdefault(reason, []).append(path.relative_to(root).as_posix())
             continue
         if min(im.size) < min_side:
-            skipped[f"smaller than {min_side}px"] = skipped.get(f"smaller than {min_side}px", 0) + 1
+            skipped.setdefault(f"smaller than {min_side}px", []).append(path.relative_to(root).as_posix())
             continue
         arrays.append(np.asarray(fit_square(im, resolution), dtype=np.uint8))
         files.append(path.relative_to(root).as_posix())
     if not arrays:
-        raise TrainError(f"no usable images in {root}: {describe_skipped(skipped)} skipped")
+        raise TrainError("\n".join([f"no usable images in {root.resolve()}, {count_skipped(skipped)}:",
+                                    *name_skipped(skipped)]))
     return FolderData(torch.from_numpy(np.stack(arrays)), files, skipped)
 
 
-def describe_skipped(skipped: dict[str, int]) -> str:
-    return ", ".join(f"{n} {why}" for why, n in skipped.items()) or "none"
+def count_skipped(skipped_files: dict[str, list[str]]) -> str:
+    """'3 files skipped' (or '1 file …', 'no file …')."""
+    n = sum(map(len, skipped_files.values()))
+    return f"{n or 'no'} file{'s' * (n != 1)} skipped"
+
+
+def name_skipped(skipped_files: dict[str, list[str]]) -> list[str]:
+    """A line per reason naming its files ('skipped, smaller than 16px: a.png, b.png'), the first
+    NAMED_PER_REASON of them and how many more: a count alone leaves the user to hunt for them."""
+    lines = []
+    for reason, names in skipped_files.items():
+        more = len(names) - NAMED_PER_REASON
+        shown = ", ".join(names[:NAMED_PER_REASON]) + (f", and {more} more" if more > 0 else "")
+        lines.append(f"skipped, {reason.removeprefix('file is ')}: {shown}")
+    return lines
 
 
 def split_holdout(n: int, holdout: int, seed: int) -> tuple[torch.Tensor, torch.Tensor]:

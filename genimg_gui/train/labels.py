@@ -31,14 +31,15 @@ def with_labels(data: FolderData, source: str, column: str = "label") -> tuple[F
                          f"a conditional GAN needs at least 2 (or drop --labels)")
     if len(classes) > MAX_CLASSES:
         raise TrainError(f"the labels ({where}) give {len(classes)} classes; at most {MAX_CLASSES} are supported")
-    skipped = dict(data.skipped)
+    skipped = dict(data.skipped_files)
     if len(keep) < len(data):
-        skipped["without a label"] = len(data) - len(keep)
+        kept_set = set(keep)
+        skipped["without a label"] = [f for i, f in enumerate(data.files) if i not in kept_set]
     index = {name: i for i, name in enumerate(classes)}
     labels = torch.tensor([index[by_file[data.files[i]]] for i in keep], dtype=torch.long)
     unmatched = len(set(by_file) - set(data.files))
     kept = torch.tensor(keep, dtype=torch.long)
-    return replace(data, images=data.images[kept], files=[data.files[i] for i in keep], skipped=skipped,
+    return replace(data, images=data.images[kept], files=[data.files[i] for i in keep], skipped_files=skipped,
                    labels=labels, classes=tuple(classes)), unmatched
 
 

@@ -27,7 +27,7 @@ from ..models.weights import CARD_NAME, read_card
 from . import TrainError
 from .distributed import World, barrier, finish, init_world
 from .finetune import started_from
-from .data import FolderData, batches, describe_skipped, load_folder, split_holdout, with_mirrors
+from .data import FolderData, batches, count_skipped, load_folder, name_skipped, split_holdout, with_mirrors
 from .inputs import TrainingInputs
 from .labels import describe_classes, with_labels
 from .pace import Pace
@@ -86,8 +86,10 @@ def format_progress(step: int, total: int, ips: float, losses: dict[str, float],
     return f"step {step}/{total} | {ips:.0f} img/s | {loss_txt} | ETA {eta_s / 60:.1f} min"
 
 
-def describe_data(data: FolderData) -> str:
-    return f"{len(data)} images ({describe_skipped(data.skipped)} skipped)"
+def describe_data(data: FolderData, folder: Path) -> list[str]:
+    """The data found, then a line per reason for skipping files, naming them."""
+    skipped = f", {count_skipped(data.skipped_files)}" if data.skipped_files else ""
+    return [f"{len(data)} images from {Path(folder).resolve()}{skipped}", *name_skipped(data.skipped_files)]
 
 
 def to_stderr(line: str) -> None:
@@ -120,7 +122,10 @@ def train(opts: TrainOptions, make_recipe: Callable[[TrainOptions, torch.device]
     if opts.labels:
         data, unmatched = with_labels(data, opts.labels, opts.label_column)
     precision = resolved_precision(opts.precision, device)
-    log(f"data: {describe_data(data)} from {opts.data}; device: {device} ({precision}); processes: {world.size}")
+    found, *skipped = describe_data(data, opts.data)
+    log(f"data: {found}; device: {device} ({precision}); processes: {world.size}")
+    for line in skipped:
+        log(line)
     train_idx, held_idx = split_holdout(len(data), opts.holdout, opts.seed)
     if data.classes:
         log(f"classes: {describe_classes(data)}"
