@@ -121,6 +121,13 @@ def test_a_folder_without_a_usable_image_names_the_files_skipped(tmp_path, capsy
             in capsys.readouterr().err)
 
 
+def test_the_card_records_the_data_folder_typed_as_a_relative_path_by_its_full_path(data_dir, tmp_path,
+                                                                                     monkeypatch):
+    monkeypatch.chdir(data_dir.parent)
+    assert train("vae", Path(data_dir.name), tmp_path / "vae", 1) == 0
+    assert read_entry(tmp_path / "vae").card["training"]["data"] == str(data_dir.resolve())
+
+
 def test_resume_continues_to_the_new_step_count(data_dir, tmp_path, capsys):
     out = tmp_path / "vae"
     assert train("vae", data_dir, out, 2) == 0

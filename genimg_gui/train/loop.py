@@ -377,7 +377,8 @@ def _card(opts: TrainOptions, data: FolderData, device: torch.device, steps: int
     return {
         "name": Path(opts.out).resolve().name,
         "training": {
-            "data": opts.data_name or str(opts.data), "licence": opts.licence,
+            # the folder as a path that still finds it from elsewhere: "data", as typed, named nothing
+            "data": opts.data_name or str(Path(opts.data).resolve()), "licence": opts.licence,
             "images": len(data), "skipped": data.skipped,
             "held_out": held_out, "steps": steps,
             "batch_size": opts.batch_size, "seconds": round(seconds, 1),
