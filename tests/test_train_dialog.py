@@ -268,3 +268,42 @@ def test_start_with_no_folder_or_no_output_says_so_and_runs_nothing(qtbot, shape
     qtbot.mouseClick(dialog.start_button, Qt.MouseButton.LeftButton)
     assert "Choose where to save the model" in dialog.log.toPlainText()
     assert dialog.process.state() == QProcess.ProcessState.NotRunning and dialog.start_button.isEnabled()
+
+
+def test_a_gan_is_offered_every_vae_the_models_tab_lists_and_draws_in_the_one_loaded(qtbot, window, tmp_path):
+    from conftest import TINY_VAE, make_model_folder
+    from genimg_gui.models.vae import ConvVAE
+
+    doc, tiny = window.document, window.entries[0].path
+    dialog = window.train_dialog()
+    dialog.kind.setCurrentText("gan")
+    new = str(make_model_folder(tmp_path / "new-vae", ConvVAE(TINY_VAE), "new-vae"))
+    dialog.model_trained.emit(new)  # as at the end of a run: the Models tab lists it, and so does the dialog
+    spaces = [dialog.space.itemData(i) for i in range(dialog.space.count())]
+    assert spaces == [tiny, new, ""] and dialog.space.currentData() == tiny  # the VAE loaded
+    assert dialog.start_from.findData(new) > 0  # a run can start from it too
+    with qtbot.waitSignal(doc.model_loaded, timeout=60_000):
+        doc.load_model(new)  # "Load it"
+    assert dialog.space.currentData() == new  # a GAN now draws in the VAE just loaded
+    assert window.train_dialog().space.currentData() == new  # and so does one opened later
+    dialog.space.setCurrentIndex(dialog.space.findData(""))  # a choice made stays when the list grows
+    window._list_model(str(make_model_folder(tmp_path / "third-vae", ConvVAE(TINY_VAE), "third-vae")))
+    assert dialog.space.currentData() == "" and dialog.space.count() == 4
+
+
+def test_the_no_folder_message_names_the_button_that_chooses_one(qtbot):
+    dialog = dialog_for(qtbot, "", "", minutes=0.1)
+    dialog.start()
+    assert f"choose a folder of images ({dialog.browse.text()})" in dialog.log.toPlainText()
+
+
+def test_each_log_line_shows_on_one_line_wide_enough_for_a_progress_line(qtbot, tmp_path):
+    dialog = dialog_for(qtbot, "", "", minutes=0.1)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    line = "step 1,234/20000 | 38 img/s | d=0.6931 g=0.6931 aug_p=0.0000 | ETA 29.5 min"
+    for _ in range(3):
+        dialog._take_line(line)
+    assert dialog.log.lineWrapMode() == dialog.log.LineWrapMode.NoWrap
+    assert dialog.log.viewport().width() >= dialog.log.fontMetrics().horizontalAdvance(line)
+    dialog.grab().save(str(tmp_path / "train_dialog.png"))

@@ -299,12 +299,24 @@ class MainWindow(QMainWindow):
         if not entry.bundled:
             self.settings.add_known_model(path)
         self.model_panel.set_entries(self.entries)
+        self._offer_models_to_training()
+
+    def _active_vae(self) -> str:
+        info = self.document.models.get("vae")
+        return info.path if info else ""
+
+    def _offer_models_to_training(self) -> None:
+        """Train… dialogs offer what the Models tab lists, a model trained or loaded since they opened too."""
+        for dialog in self.findChildren(TrainDialog):
+            dialog.set_models(self.entries, self._active_vae())
 
     def _on_model(self, info) -> None:
         self.settings.set_last_model(info.kind, info.path)
         self.model_panel.show_model(info)
         self._list_model(info.path)
         self.model_panel.refresh_marks(self.entries)
+        if info.kind == "vae":  # a GAN is then trained in it by default
+            self._offer_models_to_training()
         if info.kind == "gan":
             self.gan_panel.setEnabled(True)
             self.gan_panel.set_classes(info.classes)
@@ -373,7 +385,7 @@ class MainWindow(QMainWindow):
         self.model_opener.open_dialog()
 
     def train_dialog(self) -> TrainDialog:
-        dialog = TrainDialog(self, self.entries)
+        dialog = TrainDialog(self, self.entries, self._active_vae())
         dialog.model_trained.connect(lambda path: self._list_model(path, written=True))
         dialog.load_requested.connect(self.document.load_model)
         dialog.show()

@@ -33,6 +33,10 @@ HELD_OUT = re.compile(r"held-out at step (\d+) after ([\d.]+) min: (.+)$")
 FIGURE_NAMES = {"held_out_psnr_db": "PSNR {} dB", "held_out_ssim": "SSIM {}",
                 "held_out_precision_k3": "precision {}", "held_out_recall_k3": "recall {}"}
 PREVIEW_WIDTH = 320  # a sample grid (8 x 4 tiles) at 40 px a tile
+BROWSE = "Browse…"  # the Images row's button, which the no-folder message names
+# a progress line ("step 1,234/20000 | 38 img/s | d=0.6931 g=0.6931 aug_p=0.0000 | ETA 29.5 min") fits the log
+LOG_COLUMNS = 84
+LOG_MIN_WIDTH = 240  # what the user may narrow the log to
 RESOLUTION_ROLE = Qt.ItemDataRole.UserRole + 1  # a latent-space choice's VAE resolution, as text
 
 
@@ -84,16 +88,15 @@ class TrainDialog(QDialog):
     model_trained = Signal(str)  # the new model folder, written: the Models tab lists it
     load_requested = Signal(str)  # its "Load it" button: the open pictures follow the new model
 
-    def __init__(self, parent=None, models: Sequence[ModelEntry] = ()) -> None:
+    def __init__(self, parent=None, models: Sequence[ModelEntry] = (), active_vae: str = "") -> None:
         super().__init__(parent)
         self.setWindowTitle("Train a model on your images")
-        self.setMinimumWidth(560)
         self.kind = QComboBox()
         self.kind.addItems(["vae", "gan"])
         self.data = QLineEdit()
         self.data.setPlaceholderText("a folder of images (searched recursively)")
-        browse = QPushButton("Browse…")
-        browse.clicked.connect(self._browse)
+        self.browse = QPushButton(BROWSE)
+        self.browse.clicked.connect(self._browse)
         self.out = QLineEdit()
         self.minutes = QDoubleSpinBox()
         self.minutes.setRange(0.1, 24 * 60)
@@ -106,15 +109,13 @@ class TrainDialog(QDialog):
         self.sample_every.setValue(100)
         self.sample_every.setSuffix(" steps")
         self.sample_every.setToolTip("How often the run draws a sample grid and measures the held-out images")
-        self.space = self._space_choices(models)
-        self.starts = {e.path: e for e in trainable_models(list(models))}
-        self.vaes = latent_spaces(list(models))
+        self.space = QComboBox()
+        self.space.setToolTip("A GAN learns far faster in a VAE's latent space, but draws only as well as that VAE "
+                              "reconstructs your images: train a VAE on them first, then train the GAN in it.")
+        self.starts: dict[str, ModelEntry] = {}
+        self.vaes: list[ModelEntry] = []
+        self._active_vae: str | None = None  # the VAE loaded when the choices were last filled
         self.start_from = QComboBox()
-        self.start_from.addItem("random weights: a new model", "")
-        for entry in self.starts.values():
-            steps = entry.card.get("training", {}).get("steps")
-            trained = f", {steps:,} step{'s' * (steps != 1)}" if isinstance(steps, int) else ""
-            self.start_from.addItem(f"{entry.name} ({entry.kind.upper()}{trained})", entry.path)
         self.start_from.setToolTip("Fine-tune a model you have open on these images instead of starting from random "
                                    "weights. The run keeps its kind, resolution and latent space; a GAN with classes "
                                    "takes labels with the same classes, or none (its classes merged into one).")
@@ -145,6 +146,8 @@ class TrainDialog(QDialog):
         self.preview.setMinimumHeight(PREVIEW_WIDTH // 2)
         self.log = QPlainTextEdit()
         self.log.setReadOnly(True)
+        # a wrapped progress line took 2-4 lines of a narrow pane: one line each, scrolled sideways if need be
+        self.log.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
         self.log.setMaximumBlockCount(2000)
         self.log.setPlaceholderText("The run's log shows here: each step's images/s, losses and time left, "
                                     "what was skipped and why, and where the model was saved.")
@@ -170,7 +173,7 @@ class TrainDialog(QDialog):
         self.start_from.currentIndexChanged.connect(self._match_start)
         row = QHBoxLayout()
         row.addWidget(self.data, 1)
-        row.addWidget(browse)
+        row.addWidget(self.browse)
         form = QFormLayout()
         form.addRow("Start from", self.start_from)
         form.addRow("Model", self.kind)
@@ -209,21 +212,55 @@ class TrainDialog(QDialog):
         self.process.setProcessChannelMode(QProcess.ProcessChannelMode.MergedChannels)
         self.process.readyReadStandardOutput.connect(self._read_output)
         self.process.finished.connect(self._finished)
-        self._match_space()
+        self.set_models(models, active_vae)
         self._match_classes()
+        self._open_wide_enough_for_the_log()
 
-    @staticmethod
-    def _space_choices(models: Sequence[ModelEntry]) -> QComboBox:
+    def _open_wide_enough_for_the_log(self) -> None:
+        """Open with LOG_COLUMNS of log beside the samples; the user may narrow it (the log then scrolls)."""
+        chrome = 2 * self.log.frameWidth() + self.log.verticalScrollBar().sizeHint().width() + 16  # + text margins
+        self.log.setMinimumWidth(self.log.fontMetrics().horizontalAdvance("x" * LOG_COLUMNS) + chrome)
+        self.resize(self.sizeHint())
+        self.log.setMinimumWidth(LOG_MIN_WIDTH)
+
+    def set_models(self, models: Sequence[ModelEntry], active_vae: str = "") -> None:
+        """Offer these models (the Models tab's list, which grows as models are trained and loaded) to start
+        from and to draw in. A GAN draws in the VAE loaded by default, and in one loaded since the last call;
+        otherwise the choices made stay."""
+        self.vaes = latent_spaces(list(models))
+        self.starts = {e.path: e for e in trainable_models(list(models))}
+        same = [e.path for e in self.vaes if active_vae and os.path.realpath(e.path) == os.path.realpath(active_vae)]
+        active = (same or [""])[0]
+        newly_loaded = active and active != self._active_vae
+        self._active_vae = active
+        self._fill_space(active if newly_loaded else self.space.currentData())
+        self._fill_starts(self.start_from.currentData())
+        self._match_start()
+
+    def _fill_space(self, chosen: str | None) -> None:
         """Where a GAN draws: a VAE's latent space (the default when there is one: it learns in CPU
         time, as the bundled GANs did) or pixels (slow to learn without a GPU)."""
-        box = QComboBox()
-        for entry in latent_spaces(list(models)):
+        box = self.space
+        box.blockSignals(True)  # _match_start follows once the list is whole
+        box.clear()
+        for entry in self.vaes:
             box.addItem(f"latent space of {entry.name} ({entry.card['resolution']} px)", entry.path)
             box.setItemData(box.count() - 1, str(entry.card["resolution"]), RESOLUTION_ROLE)
         box.addItem("pixels (slow to learn without a GPU)", "")
-        box.setToolTip("A GAN learns far faster in a VAE's latent space, but draws only as well as that VAE "
-                       "reconstructs your images: train a VAE on them first, open it, then train the GAN in it.")
-        return box
+        box.setCurrentIndex(max(box.findData(chosen), 0) if chosen is not None else 0)
+        box.blockSignals(False)
+
+    def _fill_starts(self, chosen: str | None) -> None:
+        box = self.start_from
+        box.blockSignals(True)
+        box.clear()
+        box.addItem("random weights: a new model", "")
+        for entry in self.starts.values():
+            steps = entry.card.get("training", {}).get("steps")
+            trained = f", {steps:,} step{'s' * (steps != 1)}" if isinstance(steps, int) else ""
+            box.addItem(f"{entry.name} ({entry.kind.upper()}{trained})", entry.path)
+        box.setCurrentIndex(max(box.findData(chosen), 0) if chosen is not None else 0)
+        box.blockSignals(False)
 
     def _match_start(self, *_args) -> None:
         """A run from a model trains that model: its kind, its resolution and (a GAN) its latent space."""
@@ -290,7 +327,7 @@ class TrainDialog(QDialog):
     def start(self) -> None:
         if not self.data.text().strip() or not Path(self.data.text()).is_dir():  # Path("") is the current folder
             chosen = f"{self.data.text()} is not a folder" if self.data.text().strip() else "No image folder chosen"
-            self.log.appendPlainText(f"⚠ {chosen}: choose a folder of images (Images…)")
+            self.log.appendPlainText(f"⚠ {chosen}: choose a folder of images ({BROWSE})")
             return
         if not self.out.text().strip():
             self.log.appendPlainText("⚠ Choose where to save the model (Save to…)")
