@@ -15,6 +15,8 @@ DEFAULT_PSI = 0.7
 SHORT_METRIC = 40  # characters of a figure; longer values (how it was measured) are shown apart
 # files that may hold a model from elsewhere (SD VAE, TAESD, StyleGAN pickle): opened as models, not images
 MODEL_FILE_SUFFIXES = (".safetensors", ".ckpt", ".pt", ".pth", ".bin", ".pkl")
+# what `genimg train` writes beside a model (train/loop.py CHECKPOINT, BEST): its state for --resume, not a model
+TRAINING_CHECKPOINTS = ("checkpoint.pt", "best.pt")
 
 
 @dataclass(frozen=True)
@@ -47,6 +49,17 @@ def bundled_models(root: Path = BUNDLED_DIR) -> list[ModelEntry]:
 def is_model_file(path: str | Path) -> bool:
     """A file to open as a model (by its suffix; the worker then says what it really is)."""
     return Path(path).suffix.lower() in MODEL_FILE_SUFFIXES
+
+
+def training_checkpoint_note(path: str | Path) -> str:
+    """What to do instead, when path is a `genimg train` checkpoint (by its name, beside the card of the model the
+    run wrote); "" for any other file. The worker would only call it a weights file of an unknown architecture."""
+    path = Path(path)
+    if path.name not in TRAINING_CHECKPOINTS or not (path.parent / "card.json").is_file():
+        return ""
+    return (f"{path.name} is a training checkpoint of `genimg train`, not a model: open its folder "
+            f"{path.parent} (or its card.json) for the model the run wrote, or go on training with "
+            f"`genimg train … -o {path.parent} --resume`")
 
 
 def converted_dir() -> Path:

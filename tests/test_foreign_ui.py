@@ -216,3 +216,27 @@ def test_recipes_and_morphs_work_on_photos_at_their_own_size(qtbot, window, tmp_
     frame = reference.decode("vae", morph_path(keys, 5, settings.mode, settings.loop)[2])
     assert frame.shape == doc.items[settings.item_ids[0]].image.shape and np.array_equal(shown[-1][1], frame)
     assert window.last_error == ""
+
+
+def test_a_training_checkpoint_picked_as_a_model_says_to_open_its_folder_or_resume(qtbot, window, model_dir,
+                                                                                   tmp_path, monkeypatch):
+    import shutil
+
+    import torch
+
+    from genimg_gui.ui.model_controller import MODEL_FILTER
+
+    run = shutil.copytree(model_dir / "tiny-vae", tmp_path / "my-run")  # a run's folder: its model and checkpoint
+    torch.save({"step": 3, "seconds": 1.0, "recipe": {}, "history": [], "best": None}, run / "checkpoint.pt")
+    doc, opener = window.document, window.model_opener
+    assert "genimg models (card.json)" in MODEL_FILTER.split(";;")
+    monkeypatch.setattr(opener, "ask_model_path", lambda: str(run / "checkpoint.pt"))
+    with qtbot.waitSignal(doc.error, timeout=UI_TIMEOUT) as said:
+        menu_action(window, "Open &model…").trigger()
+    assert said.args[0].startswith("checkpoint.pt is a training checkpoint of `genimg train`, not a model: open "
+                                   f"its folder {run}") and "--resume" in said.args[0]
+    assert not doc.jobs  # nothing sent to the worker
+    monkeypatch.setattr(opener, "ask_model_path", lambda: str(run / "card.json"))
+    with qtbot.waitSignal(doc.model_loaded, timeout=UI_TIMEOUT) as loaded:
+        menu_action(window, "Open &model…").trigger()  # its card opens the folder's model
+    assert loaded.args[0].path == str(run.resolve())

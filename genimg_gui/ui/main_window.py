@@ -352,10 +352,9 @@ class MainWindow(QMainWindow):
         for p in paths:
             path = Path(p)
             folder = path.parent if path.name == "card.json" else path
-            if (folder / "card.json").is_file():
-                self.document.load_model(str(folder))
-            elif is_model_file(path):  # an SD VAE, TAESD or StyleGAN pickle: the worker converts it
-                self.document.load_model(str(path))
+            # a model file: an SD VAE, TAESD or StyleGAN pickle the worker converts (or a training checkpoint)
+            if (folder / "card.json").is_file() or is_model_file(path):
+                self.model_opener.open_models([str(path)])
             else:
                 images.append(str(path))
         self.settings.add_recent(paths)

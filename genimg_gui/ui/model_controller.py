@@ -13,11 +13,15 @@ from pathlib import Path
 from PySide6.QtCore import QObject
 from PySide6.QtWidgets import QFileDialog, QInputDialog, QWidget
 
-from ..catalog import MODEL_FILE_SUFFIXES
+from ..catalog import MODEL_FILE_SUFFIXES, training_checkpoint_note
 from .document import Document
 from .model_panel import ModelPanel
 
-MODEL_FILTER = "Models (" + " ".join(f"*{s}" for s in MODEL_FILE_SUFFIXES) + " card.json)"
+FROM_ELSEWHERE = " ".join(f"*{s}" for s in MODEL_FILE_SUFFIXES)
+# a genimg model is picked by its card.json; *.pt also matches a training run's checkpoint.pt, which open_models
+# answers with what to do instead
+MODEL_FILTER = (f"Models (card.json {FROM_ELSEWHERE});;genimg models (card.json);;"
+                f"Models from elsewhere ({FROM_ELSEWHERE});;All files (*)")
 
 
 class ModelController(QObject):
@@ -42,10 +46,13 @@ class ModelController(QObject):
         (anything genimg cannot open is answered by the worker with what it looks like)."""
         for p in paths:
             path = Path(p)
+            if note := training_checkpoint_note(path):
+                self.document.error.emit(note)
+                continue
             self.document.load_model(str(path.parent if path.name == "card.json" else path))
 
     def ask_model_path(self) -> str:
-        path, _ = QFileDialog.getOpenFileName(self.window, "Open a model", "", f"{MODEL_FILTER};;All files (*)")
+        path, _ = QFileDialog.getOpenFileName(self.window, "Open a model", "", MODEL_FILTER)
         return path
 
     def ask_model_folder(self) -> str:
