@@ -185,6 +185,7 @@ def test_after_a_kill_the_next_start_restores_images_and_branching_history(qtbot
     w.ask_restore = lambda: True
     with qtbot.waitSignal(w.document.model_loaded, timeout=TIMEOUT):
         assert w.offer_restore() == 1
+    assert "Restored 1 image from the autosaved session" in [e.text for e in w.status.log.entries]
     item = w.document.current
     assert item.name == image_files[0].name
     assert len(item.history) == 4 and item.history.current.values[:3] == (1.2, 0.0, 0.5)

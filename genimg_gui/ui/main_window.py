@@ -480,7 +480,7 @@ class MainWindow(QMainWindow):
             return 0
         count = self.autosaver.restore()
         if count:
-            self.status.show_message(f"Restored {count} image(s) from the autosaved session")
+            self.status.show_message(f"Restored {count} image{'s' * (count != 1)} from the autosaved session")
         return count
 
     def ask_restore(self) -> bool:
