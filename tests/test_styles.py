@@ -70,7 +70,7 @@ def test_a_styled_run_writes_a_model_that_says_so_resumes_and_starts_runs(data_d
     assert card["config"]["styles"] is True
     assert max(layer.weight.abs().max() for layer in net.styles) > 0  # trained from zero
     assert train("gan", data_dir, out, 5, "--set", "styles=true", "--resume") == 0
-    assert "resumed from step 3" in capsys.readouterr().out
+    assert "resumed from step 3" in capsys.readouterr().err
     assert init_run("gan", data_dir, tmp_path / "tuned", out, 1) == 0  # styles come from the model's card
     assert load_model(tmp_path / "tuned")[1]["config"]["styles"] is True
 
