@@ -40,6 +40,8 @@ class SessionItem:
     draw: str = seed_draws.OWN    # how the seed was drawn (seed_draws.py)
     asked_draw: str | None = None  # the draw asked for, where the GAN could not draw so (it refines again later)
     drawn: dict[int, seed_draws.Drawn] = field(default_factory=dict)  # history node -> the GAN sample mapped there
+    # history node -> the name kept for a step whose direction was deleted (it cannot be named from the sliders)
+    step_names: dict[int, str] = field(default_factory=dict)
 
 
 @dataclass
@@ -76,7 +78,8 @@ def _item_json(item: SessionItem, arrays: _Arrays) -> dict:
     return {"kind": item.kind, "name": item.name, "seed": item.seed, "psi": item.psi, "gan_class": item.gan_class,
             "draw": item.draw, "asked_draw": item.asked_draw, "original": arrays.key(item.original),
             "image": arrays.key(item.image), "nodes": nodes, "current_node": item.history.current_id,
-            "drawn": {str(node): _drawn_json(d, item.original, arrays) for node, d in item.drawn.items()}}
+            "drawn": {str(node): _drawn_json(d, item.original, arrays) for node, d in item.drawn.items()},
+            "step_names": {str(node): name for node, name in item.step_names.items()}}
 
 
 def _drawn_json(d: seed_draws.Drawn, shown: np.ndarray, arrays: _Arrays) -> dict:
@@ -144,7 +147,8 @@ def load_session(path: Path | None = None) -> Session:
             raise ValueError(f"not a version-{VERSION} genimg session")
         items = [SessionItem(it["kind"], str(it["name"]), arrays[it["original"]], arrays[it["image"]],
                              _history(it["nodes"], it["current_node"], arrays), it.get("seed"), it.get("psi"),
-                             it.get("gan_class"), _draw(it), _asked_draw(it), _drawn(it, arrays))
+                             it.get("gan_class"), _draw(it), _asked_draw(it), _drawn(it, arrays),
+                             {int(node): str(name) for node, name in it.get("step_names", {}).items()})
                  for it in doc["items"]]
         return Session(items, int(doc.get("current", 0)), {str(k): str(v) for k, v in doc["models"].items()})
     except Exception as e:  # any corruption: say so, never crash the start-up

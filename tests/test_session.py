@@ -39,7 +39,8 @@ def test_session_round_trip_keeps_branches_masks_and_ids(tmp_path):
     w1, w3 = np.zeros(3, np.float32), np.ones(3, np.float32)
     drawn = {0: Drawn(1, 1.0, 2, REFINE, None, "seed 1", w1, image + 2),
              4: Drawn(3, 0.7, None, OWN, REFINE, "seed 3", w3, image)}
-    saved = sess.Session([sess.SessionItem("vae", "a b ü.png", image, image + 1, h, None, None),
+    kept_name = {2: "mine +1.00σ (deleted)"}  # a step whose direction was deleted keeps the name it had
+    saved = sess.Session([sess.SessionItem("vae", "a b ü.png", image, image + 1, h, None, None, step_names=kept_name),
                           sess.SessionItem("gan", "seed 3", image, image, History(EditState(w3, ())), 3, 0.7,
                                            None, OWN, REFINE, drawn)],
                          current=1, models={"vae": "/m/vae", "gan": "/m/gan"})
@@ -50,6 +51,7 @@ def test_session_round_trip_keeps_branches_masks_and_ids(tmp_path):
     assert (a.name, a.kind, b.seed, b.psi, a.draw, b.draw) == ("a b ü.png", "vae", 3, 0.7, OWN, OWN)
     assert (a.asked_draw, b.asked_draw) == (None, REFINE)  # drawn as its own z by a GAN that could not refine
     assert a.drawn == {} and sorted(b.drawn) == [0, 4]
+    assert a.step_names == kept_name and b.step_names == {}
     assert (b.drawn[4].seed, b.drawn[4].psi, b.drawn[4].draw, b.drawn[4].asked_draw, b.drawn[4].name) == (
         3, 0.7, OWN, REFINE, "seed 3")
     assert b.drawn[0].gan_class == 2 and np.array_equal(b.drawn[0].latent, w1)
@@ -349,3 +351,16 @@ def test_a_restored_session_with_samples_drops_the_sample_made_while_the_questio
     assert again.offer_restore() == 1
     assert [i.name for i in again.document.items.values()] == ["seed 7"]
     again.close()
+
+
+def test_a_deleted_directions_step_names_come_back_with_the_session(qtbot, engine, model_dir, image_files):
+    w = _window_with_the_vae(qtbot, engine, model_dir)
+    with qtbot.waitSignal(w.document.item_added, timeout=TIMEOUT):
+        w.open_paths([str(image_files[0])])
+    item = w.document.current
+    w.document.commit(tuple(1.0 if i == 0 else 0.0 for i in range(len(item.history.current.values))))
+    item.step_names[item.history.current_id] = "mine +1.00σ (deleted)"  # as deleting its direction names it
+    again = _window_with_the_vae(qtbot, engine, model_dir)
+    again.document.restore(w.document.to_session())
+    restored = again.document.current
+    assert again.history._step_names(restored)[restored.history.current_id] == "mine +1.00σ (deleted)"

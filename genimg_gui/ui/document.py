@@ -315,7 +315,7 @@ class Document(QObject):
     def to_session(self) -> Session:
         items = list(self.items.values())
         saved = [SessionItem(i.kind, i.name, i.original, i.image, i.history, i.seed, i.psi, i.gan_class, i.draw,
-                             i.asked_draw, dict(i.drawn)) for i in items]
+                             i.asked_draw, dict(i.drawn), dict(i.step_names)) for i in items]
         current = items.index(self.current) if self.current in items else 0
         return Session(saved, current, {kind: info.path for kind, info in self.models.items()})
 
@@ -336,7 +336,7 @@ class Document(QObject):
         for saved in session.items:
             item = Item(self._next_id, saved.kind, saved.name, saved.original, saved.image, saved.history,
                         0, saved.seed, saved.psi, saved.gan_class, saved.draw, saved.asked_draw,
-                        drawn=dict(saved.drawn))
+                        drawn=dict(saved.drawn), step_names=dict(saved.step_names))
             self._add_item(item, make_current=False)
             added.append(item)
         if added:
