@@ -240,3 +240,19 @@ def test_a_training_checkpoint_picked_as_a_model_says_to_open_its_folder_or_resu
     with qtbot.waitSignal(doc.model_loaded, timeout=UI_TIMEOUT) as loaded:
         menu_action(window, "Open &model…").trigger()  # its card opens the folder's model
     assert loaded.args[0].path == str(run.resolve())
+
+
+def test_a_model_file_linked_into_a_download_cache_opens_by_its_own_name(qtbot, window, tmp_path):
+    """A hub cache keeps snapshots/<rev>/taesd_encoder.pth as a link to blobs/<hash>: the name, not the blob's,
+    says what the file is and where its decoder is."""
+    doc = window.document
+    enc, dec = fb.taesd_pair(tmp_path)
+    blobs, snapshot = tmp_path / "blobs", tmp_path / "snapshots" / "0123abc"
+    blobs.mkdir()
+    snapshot.mkdir(parents=True)
+    for path, blob in ((enc, "4d678fb2d0e6"), (dec, "9a8b7c6d5e4f")):
+        path.rename(blobs / blob)
+        (snapshot / path.name).symlink_to(blobs / blob)
+    with qtbot.waitSignal(doc.model_loaded, timeout=UI_TIMEOUT) as loaded:
+        window.open_paths([str(snapshot / "taesd_encoder.pth")])
+    assert loaded.args[0].card["architecture"] == "TAESD" and window.last_error == ""

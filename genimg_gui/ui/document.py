@@ -83,9 +83,11 @@ class Document(QObject):
     # --- requests -------------------------------------------------------
     def load_model(self, path: str, scaling_factor: float | None = None) -> int:
         """A model folder, or a model file from elsewhere (converted by the worker; an SD VAE
-        without scaling_factor comes back as scale_needed). The path is made canonical, so that a model reached
-        through a symlink or a relative path is known as the one model it is (listed once, marked loaded)."""
-        path = os.path.realpath(path)
+        without scaling_factor comes back as scale_needed). A folder's path is made canonical, so that a model
+        reached through a symlink or a relative path is known as the one model it is (listed once, marked loaded).
+        A file keeps its name (only made absolute): a download cache links a named file to a blob named by its
+        hash, and a file's name says what it is (a TAESD's partner, an SDXL VAE)."""
+        path = os.path.realpath(path) if os.path.isdir(path) else os.path.abspath(path)
         seq = self.engine.submit(rq.LoadModel(path, scaling_factor))
         self.jobs[seq] = f"loading {path}"
         return seq
