@@ -223,6 +223,13 @@ def test_an_error_gone_from_the_status_bar_can_still_be_read_in_the_message_log(
     dialog.close()
     window.document.error.emit("a later problem")
     assert button.text() == "⚠ 1 in log" and "(×2)" in window.status.log.text()  # a repeat is one line
+    for _ in range(3):  # ...and counted as one
+        window.document.error.emit("a later problem")
+    assert button.text() == "⚠ 1 in log" and "(×5)" in window.status.log.text()
+    dialog.show()
+    assert dialog.list.item(dialog.list.count() - 1).text().endswith("⚠ a later problem  (×5)")
+    qtbot.mouseClick(dialog.clear, Qt.MouseButton.LeftButton)
+    assert dialog.list.count() == 0 and not window.status.log.entries and button.text() == "Log"
 
 
 def test_gan_seed_and_send_to_vae(qtbot, window, reference):

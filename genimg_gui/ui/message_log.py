@@ -3,6 +3,7 @@ and an error that scrolled by while the user looked elsewhere is otherwise lost.
 from __future__ import annotations
 
 import time
+from collections import deque
 from dataclasses import dataclass
 
 from PySide6.QtCore import QObject, Signal
@@ -10,7 +11,7 @@ from PySide6.QtGui import QBrush, QColor, QGuiApplication
 from PySide6.QtWidgets import (QDialog, QDialogButtonBox, QListWidget, QListWidgetItem, QPushButton, QVBoxLayout,
                                QWidget)
 
-MAX_ENTRIES = 1000  # the oldest go first; a long session's previews do not grow the log without bound
+MAX_ENTRIES = 1000  # the oldest go first; a long session's messages do not grow the log without bound
 ERROR_COLOUR = "#c62828"  # errors in the status bar and the log: a red that reads on a light background
 
 
@@ -27,34 +28,46 @@ class Entry:
 
 
 class MessageLog(QObject):
-    changed = Signal()
+    added = Signal(object)     # the Entry added
+    repeated = Signal(object)  # the last Entry, arrived again
+    cleared = Signal()
+    unseen_changed = Signal(int)
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
-        self.entries: list[Entry] = []
-        self.unseen_errors = 0  # errors since the log was last looked at
+        self.entries: deque[Entry] = deque(maxlen=MAX_ENTRIES)
+        self.unseen_errors = 0  # error lines with news since the log was last looked at (a repeat is no new line)
 
     def add(self, text: str, error: bool = False) -> None:
         last = self.entries[-1] if self.entries else None
         if last is not None and (last.text, last.error) == (text, error):
             last.repeats += 1
             last.when = time.strftime("%H:%M:%S")
-        else:
-            self.entries = [*self.entries, Entry(time.strftime("%H:%M:%S"), text, error)][-MAX_ENTRIES:]
-        self.unseen_errors += error
-        self.changed.emit()
+            if error and not self.unseen_errors:  # it came again after it was read: news, but one line
+                self._set_unseen(1)
+            self.repeated.emit(last)
+            return
+        entry = Entry(time.strftime("%H:%M:%S"), text, error)
+        self.entries.append(entry)
+        if error:
+            self._set_unseen(self.unseen_errors + 1)
+        self.added.emit(entry)  # after the count: an open log sees it at once and sets it back
 
     def seen(self) -> None:
-        if self.unseen_errors:
-            self.unseen_errors = 0
-            self.changed.emit()
+        self._set_unseen(0)
 
     def clear(self) -> None:
-        self.entries, self.unseen_errors = [], 0
-        self.changed.emit()
+        self.entries.clear()
+        self.cleared.emit()
+        self._set_unseen(0)
 
     def text(self) -> str:
         return "\n".join(e.line() for e in self.entries)
+
+    def _set_unseen(self, count: int) -> None:
+        if count != self.unseen_errors:
+            self.unseen_errors = count
+            self.unseen_changed.emit(count)
 
 
 class MessageLogDialog(QDialog):
@@ -78,21 +91,36 @@ class MessageLogDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addWidget(self.list)
         layout.addWidget(buttons)
-        log.changed.connect(self._fill)
-        self._fill()
-
-    def _fill(self) -> None:
-        self.list.clear()
-        for entry in self.log.entries:
-            row = QListWidgetItem(entry.line())
-            if entry.error:
-                row.setForeground(QBrush(QColor(ERROR_COLOUR)))
-            self.list.addItem(row)
-        self.list.scrollToBottom()
-        if self.isVisible():
-            self.log.seen()
+        log.added.connect(self._on_added)
+        log.repeated.connect(self._on_repeated)
+        log.cleared.connect(self.list.clear)
 
     def showEvent(self, event) -> None:  # noqa: N802 (Qt's name)
+        """Filled when shown: while hidden it does no work per message."""
         super().showEvent(event)
+        self.list.clear()
+        for entry in self.log.entries:
+            self.list.addItem(_row(entry))
+        self.list.scrollToBottom()
         self.log.seen()
 
+    def _on_added(self, entry: Entry) -> None:
+        if not self.isVisible():
+            return
+        self.list.addItem(_row(entry))
+        while self.list.count() > MAX_ENTRIES:  # as the log drops its oldest
+            self.list.takeItem(0)
+        self.list.scrollToBottom()
+        self.log.seen()
+
+    def _on_repeated(self, entry: Entry) -> None:
+        if self.isVisible() and self.list.count():
+            self.list.item(self.list.count() - 1).setText(entry.line())
+            self.log.seen()
+
+
+def _row(entry: Entry) -> QListWidgetItem:
+    row = QListWidgetItem(entry.line())
+    if entry.error:
+        row.setForeground(QBrush(QColor(ERROR_COLOUR)))
+    return row

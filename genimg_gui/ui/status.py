@@ -41,8 +41,8 @@ class StatusBar(QStatusBar):
         self.log_button = QToolButton()
         self.log_button.setAutoRaise(True)
         self.log_button.clicked.connect(self.log_requested)
-        self.log.changed.connect(self._show_unseen)
-        self._show_unseen()
+        self.log.unseen_changed.connect(self._show_unseen)
+        self._show_unseen(0)
         for w in (self.retry, self.bar, self.cancel, self.device, self.timing, self.log_button):
             self.addPermanentWidget(w)
         self.bar.hide()
@@ -93,9 +93,8 @@ class StatusBar(QStatusBar):
         self._errors_until = time.monotonic() + ERROR_MS / 1000
         self._show_errors(ERROR_MS)
 
-    def _show_unseen(self) -> None:
+    def _show_unseen(self, count: int) -> None:
         """The log button counts the errors not yet looked at: one that left the bar can still be read."""
-        count = self.log.unseen_errors
         self.log_button.setText(f"⚠ {count} in log" if count else "Log")
         self.log_button.setStyleSheet(f"color: {ERROR_COLOUR};" if count else "")
         self.log_button.setToolTip("Every message and error of this session (View ▸ Message log, Ctrl+L)")
