@@ -5,6 +5,7 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
+from .earlier_run import BEST_FILE, CHECKPOINT_FILE
 from .paths import data_dir
 
 BUNDLED_DIR = Path(__file__).resolve().parent.parent / "weights"
@@ -15,8 +16,8 @@ DEFAULT_PSI = 0.7
 SHORT_METRIC = 40  # characters of a figure; longer values (how it was measured) are shown apart
 # files that may hold a model from elsewhere (SD VAE, TAESD, StyleGAN pickle): opened as models, not images
 MODEL_FILE_SUFFIXES = (".safetensors", ".ckpt", ".pt", ".pth", ".bin", ".pkl")
-# what `genimg train` writes beside a model (train/loop.py CHECKPOINT, BEST): its state for --resume, not a model
-TRAINING_CHECKPOINTS = ("checkpoint.pt", "best.pt")
+# what `genimg train` writes beside a model: its state for --resume, not a model
+TRAINING_CHECKPOINTS = (CHECKPOINT_FILE, BEST_FILE)
 
 
 @dataclass(frozen=True)

@@ -19,7 +19,7 @@ from typing import Callable, Protocol
 import numpy as np
 import torch
 
-from ..earlier_run import CHECKPOINT_FILE
+from ..earlier_run import BEST_FILE, CHECKPOINT_FILE, RESUME_HINT
 from ..imaging import save_png
 from ..models.device import native_bf16_cpu, pick_device
 from ..models.tensors import as_pixels
@@ -35,7 +35,7 @@ from .resume_fit import saved_options, shape_differences
 from .stopping import stop_signals_interrupt
 
 CHECKPOINT = CHECKPOINT_FILE  # what --resume goes on from; earlier_run.py names it for the Train… dialog too
-BEST = "best.pt"  # --keep-best: the checkpoint of the best held-out evaluation so far
+BEST = BEST_FILE  # --keep-best: the checkpoint of the best held-out evaluation so far
 
 
 @dataclass
@@ -177,7 +177,7 @@ def train(opts: TrainOptions, make_recipe: Callable[[TrainOptions, torch.device]
                     _checkpoint(out, recipe, step, time.monotonic() - t0, history, best)
         except KeyboardInterrupt as stop:
             by = f" by {stop}" if str(stop) else ""  # SIGTERM/SIGHUP name themselves; Ctrl+C does not
-            log(f"\ninterrupted{by} at step {done}: saving a checkpoint and the model (resume with --resume)")
+            log(f"\ninterrupted{by} at step {done}: saving a checkpoint and the model{RESUME_HINT}")
     if save:
         _checkpoint(out, recipe, done, time.monotonic() - t0, history, best)  # --resume goes on from the last step
         kept = _restore_best(out, recipe, held_out, best, done, time.monotonic() - t0, history, log) \

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from ..models.weights import CARD_NAME
+from ..earlier_run import saved_card
 
 # the --set keys that change a network's shape (the others are rates and weights a resumed run may change)
 SHAPE_SETTINGS = ("channels", "latent_channels", "z_dim", "w_dim", "styles")
@@ -15,9 +15,9 @@ def saved_options(out: Path) -> tuple[str, dict] | None:
     """(kind, options) of the run in OUT, from its card (written at the end of every run, stopped ones too);
     None without a readable one."""
     try:
-        card = json.loads((out / CARD_NAME).read_text(encoding="utf-8"))
+        card = saved_card(out)
         return str(card["kind"]), dict(card["training"]["options"])
-    except (OSError, ValueError, KeyError, TypeError):
+    except (KeyError, TypeError, ValueError):  # no card (None), or one without these
         return None
 
 

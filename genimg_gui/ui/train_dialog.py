@@ -20,11 +20,10 @@ from PySide6.QtWidgets import (QCheckBox, QComboBox, QDialog, QDoubleSpinBox, QF
                                QLabel, QLineEdit, QPlainTextEdit, QProgressBar, QPushButton, QSpinBox, QVBoxLayout)
 
 from ..catalog import ModelEntry, latent_space_of, latent_spaces, trainable_models
-from ..earlier_run import EarlierRun, card_steps, earlier_run
+from ..earlier_run import RESUME_HINT, EarlierRun, card_steps, count_steps, earlier_run
 from .train_question import OVERWRITE, RESUME, ask_continue_or_start_over
 
 FOLDERS = "folders"  # `genimg train --labels folders`: each image's sub-folder names its class
-CLI_RESUME_HINT = " (resume with --resume)"  # the CLI's advice on a stopped run; the dialog has Start instead
 
 PROGRESS = re.compile(r"step (\d+)/(\d+) \| .*ETA ([\d.]+) min")
 SAMPLES = re.compile(r"sample grid at step (\d+): (.+)$")
@@ -257,7 +256,7 @@ class TrainDialog(QDialog):
         box.addItem("random weights: a new model", "")
         for entry in self.starts.values():
             steps = entry.card.get("training", {}).get("steps")
-            trained = f", {steps:,} step{'s' * (steps != 1)}" if isinstance(steps, int) else ""
+            trained = f", {count_steps(steps)}" if isinstance(steps, int) else ""
             box.addItem(f"{entry.name} ({entry.kind.upper()}{trained})", entry.path)
         box.setCurrentIndex(max(box.findData(chosen), 0) if chosen is not None else 0)
         box.blockSignals(False)
@@ -392,7 +391,7 @@ class TrainDialog(QDialog):
         """One line of the run's output: logged, and read for progress, a new sample grid or figures."""
         if not line:
             return
-        self.log.appendPlainText(line.replace(CLI_RESUME_HINT, ""))
+        self.log.appendPlainText(line.replace(RESUME_HINT, ""))
         if m := PROGRESS.search(line):
             step, minutes_left = int(m.group(1)), float(m.group(3))
             done = share_done(step, int(m.group(2)), minutes_left, time.monotonic() - self._started)

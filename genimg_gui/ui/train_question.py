@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QMessageBox, QWidget
 
-from ..earlier_run import EarlierRun
+from ..earlier_run import EarlierRun, count_steps
 
 RESUME, OVERWRITE = "--resume", "--overwrite"  # the answers, as `genimg train` takes them
 
@@ -11,7 +11,7 @@ RESUME, OVERWRITE = "--resume", "--overwrite"  # the answers, as `genimg train` 
 def ask_continue_or_start_over(parent: QWidget, earlier: EarlierRun) -> str | None:
     """RESUME, OVERWRITE, or None for Cancel. Continue is offered only where the checkpoint is: a model
     alone cannot be resumed."""
-    steps = f" ({earlier.steps:,} step{'s' * (earlier.steps != 1)})" if earlier.steps is not None else ""
+    steps = f" ({count_steps(earlier.steps)})" if earlier.steps is not None else ""
     box = QMessageBox(QMessageBox.Icon.Question, "Continue the earlier run?",
                       f"{earlier.folder} already holds a model{steps}.", QMessageBox.StandardButton.Cancel, parent)
     resume = box.addButton("Continue it", QMessageBox.ButtonRole.AcceptRole) if earlier.resumable else None
