@@ -12,6 +12,10 @@ CHECKPOINT_FILE = "checkpoint.pt"  # what --resume goes on from (train/loop.py w
 BEST_FILE = "best.pt"  # --keep-best: the checkpoint of the best held-out evaluation so far
 # what a run writes that another run into the folder would replace; samples and metrics are not worth a question
 RUN_FILES = (CARD_FILE, "model.safetensors", CHECKPOINT_FILE)
+# everything a run writes into its folder (loop.py, the recipes' export): --overwrite removes them all at its start,
+# as a folder holding the old card beside the new run's checkpoint told of a model that was no longer there
+WRITTEN_FILES = (*RUN_FILES, BEST_FILE, "directions.safetensors", "discriminator.safetensors", "metrics.json",
+                 "samples.png")
 # the CLI's advice when a run is stopped (train/loop.py); the Train… dialog drops it, as its Start asks instead
 RESUME_HINT = " (resume with --resume)"
 
@@ -37,6 +41,15 @@ def earlier_run(folder: Path) -> EarlierRun | None:
     """The run whose files `folder` holds; None for a missing or empty folder, or one without such files."""
     files = tuple(name for name in RUN_FILES if (folder / name).is_file())
     return EarlierRun(folder, files, card_steps(folder)) if files else None
+
+
+def forget_earlier_run(folder: Path) -> None:
+    """--overwrite: remove every file of the replaced run (and a half-written checkpoint's temporary file), so
+    that a new run killed before it writes its own leaves no card, model or checkpoint of the old one."""
+    for name in WRITTEN_FILES:
+        (folder / name).unlink(missing_ok=True)
+    for name in (CHECKPOINT_FILE, BEST_FILE):
+        (folder / f".{name}.tmp").unlink(missing_ok=True)  # loop._checkpoint's name while it writes
 
 
 def count_steps(steps: int) -> str:

@@ -16,7 +16,9 @@ from genimg_gui.catalog import metrics_text, read_entry
 from genimg_gui.cli import main
 from genimg_gui.models.directions import load_directions
 from genimg_gui.models.tensors import as_pixels
-from genimg_gui.models.weights import load_model, latent_shape
+from genimg_gui.models.refine import DISCRIMINATOR_FILE
+from genimg_gui.models.weights import CARD_NAME, DIRECTIONS_NAME, WEIGHTS_NAME, load_model, latent_shape
+from genimg_gui.train import loop
 from genimg_gui.train.augment import ADA_IMAGES, ADA_INTERVAL, AugmentChance, latent_augment, translation
 from genimg_gui.train.data import FolderData, load_folder, recorded_split, with_mirrors
 from genimg_gui.train.metrics import (class_variety, mean_distance, nearest_label_agreement, precision_recall,
@@ -170,18 +172,32 @@ def test_a_checkpoint_alone_is_an_earlier_run_and_a_model_alone_cannot_be_resume
     assert train("vae", data_dir, out, 1, "--overwrite") == 0
 
 
-def test_overwrite_drops_the_replaced_runs_checkpoints_before_it_trains(data_dir, tmp_path, monkeypatch, capsys):
+def test_overwrite_removes_every_file_of_the_replaced_run_before_it_trains(data_dir, tmp_path, monkeypatch, capsys):
+    """A new run killed outright before it writes its own card left the old card (and model) beside its
+    checkpoint: the app listed the old model, and Continue resumed the new run under the old run's steps."""
     out = tmp_path / "vae"
     assert train("vae", data_dir, out, 2, "--sample-every", "1", "--keep-best") == 0
-    assert (out / "best.pt").is_file()
+    for name in ("discriminator.safetensors", ".checkpoint.pt.tmp"):  # a GAN's, and a checkpoint cut off mid-write
+        (out / name).write_bytes(b"old")
+    assert {f.name for f in out.iterdir()} >= {"card.json", "model.safetensors", "directions.safetensors", "best.pt",
+                                               "checkpoint.pt", "metrics.json", "samples.png"}
     step = VAERecipe.step
 
-    def killed(self, batch, n, labels=None):  # what a hard kill leaves: no checkpoint of this run yet
-        assert not (out / "checkpoint.pt").exists() and not (out / "best.pt").exists()
+    def killed(self, batch, n, labels=None):  # what a hard kill at the first step leaves: nothing of the old run
+        assert [f.name for f in out.iterdir()] == []
         return step(self, batch, n, labels)
 
     monkeypatch.setattr(VAERecipe, "step", killed)
-    assert train("vae", data_dir, out, 1, "--overwrite") == 0
+    # --init may name the folder replaced: its model is read before the folder is emptied
+    assert train("vae", data_dir, out, 1, "--overwrite", "--init", str(out)) == 0
+    assert "starting from" in capsys.readouterr().err
+
+
+def test_the_files_a_run_writes_are_named_as_the_modules_that_write_them_name_them():
+    """earlier_run.py cannot import those modules (the dialog reads it without torch), so it spells them out."""
+    from genimg_gui.earlier_run import WRITTEN_FILES
+    written = {CARD_NAME, WEIGHTS_NAME, DIRECTIONS_NAME, DISCRIMINATOR_FILE, loop.CHECKPOINT, loop.BEST}
+    assert written <= set(WRITTEN_FILES)
 
 
 def test_held_out_figures_are_logged_as_training_goes_and_kept_across_resume(data_dir, tmp_path, capsys):

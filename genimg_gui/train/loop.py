@@ -19,7 +19,7 @@ from typing import Callable, Protocol
 import numpy as np
 import torch
 
-from ..earlier_run import BEST_FILE, CHECKPOINT_FILE, RESUME_HINT
+from ..earlier_run import BEST_FILE, CHECKPOINT_FILE, RESUME_HINT, forget_earlier_run
 from ..imaging import save_png
 from ..models.device import native_bf16_cpu, pick_device
 from ..models.tensors import as_pixels
@@ -143,10 +143,10 @@ def train(opts: TrainOptions, make_recipe: Callable[[TrainOptions, torch.device]
     torch.manual_seed(opts.seed + 1000 * world.rank)  # different noise per process
     out = Path(opts.out)
     out.mkdir(parents=True, exist_ok=True)
-    if opts.overwrite and world.is_main:
-        _forget_earlier_run(out)
     start, elapsed, history, best = _maybe_resume(opts, out, recipe, log)
     origin = _maybe_init(opts, recipe, start, log)
+    if opts.overwrite and world.is_main:  # after --init has read its model, which may be the one replaced
+        forget_earlier_run(out)
     inputs = TrainingInputs(recipe, images, device)
     t0, done = time.monotonic() - elapsed, start
     save = world.is_main
@@ -317,13 +317,6 @@ def checkpoint_step(path: Path) -> int | None:
         return int(torch.load(path, map_location="cpu", weights_only=True)["step"])
     except (KeyError, TypeError, ValueError, RuntimeError, OSError, pickle.UnpicklingError):
         return None
-
-
-def _forget_earlier_run(out: Path) -> None:
-    """--overwrite: drop the replaced run's checkpoints now, not when this run writes its own, so that a later
-    --resume never goes on from the old run's steps, nor --keep-best restores its best."""
-    for name in (CHECKPOINT, BEST):
-        (out / name).unlink(missing_ok=True)
 
 
 def _maybe_resume(opts: TrainOptions, out: Path, recipe: Recipe, log) -> tuple[int, float, list[dict], dict | None]:
