@@ -217,6 +217,12 @@ def build_parser() -> argparse.ArgumentParser:
     return p
 
 
+def _first_process() -> bool:
+    """False in all but rank 0 of a torchrun group: each process refuses the same command line, and the reason
+    printed once per process buried itself under copies (torch.distributed is not joined yet: RANK tells)."""
+    return os.environ.get("RANK", "0") == "0"
+
+
 def main(argv: list[str] | None = None) -> int:
     try:
         args = build_parser().parse_args(argv)
@@ -226,7 +232,8 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return args.func(args)
     except USAGE_ERRORS as e:
-        print(f"genimg {args.command}: error: {e}", file=sys.stderr)
+        if _first_process():
+            print(f"genimg {args.command}: error: {e}", file=sys.stderr)
         return 2
     except USER_ERRORS as e:
         print(f"genimg: error: {e}", file=sys.stderr)

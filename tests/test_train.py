@@ -158,6 +158,18 @@ def test_an_earlier_run_in_the_output_folder_is_kept_unless_resume_or_overwrite_
     assert torch.load(out / "checkpoint.pt", weights_only=True)["step"] == 1
 
 
+def test_under_torchrun_only_rank_0_says_why_a_run_is_refused(data_dir, tmp_path, monkeypatch, capsys):
+    out = tmp_path / "vae"
+    assert train("vae", data_dir, out, 1) == 0
+    capsys.readouterr()
+    monkeypatch.setenv("RANK", "1")  # as torchrun sets it in each process it starts, before any group is joined
+    assert train("vae", data_dir, out, 2) == 2
+    assert capsys.readouterr().err == ""
+    monkeypatch.setenv("RANK", "0")
+    assert train("vae", data_dir, out, 2) == 2
+    assert "already holds an earlier run" in capsys.readouterr().err
+
+
 def test_a_checkpoint_alone_is_an_earlier_run_and_a_model_alone_cannot_be_resumed(data_dir, tmp_path, capsys):
     out = tmp_path / "vae"
     assert train("vae", data_dir, out, 2) == 0
