@@ -543,6 +543,23 @@ def test_a_latent_gan_card_and_final_line_carry_its_held_out_figures_and_how_the
     assert "held out recall k3" in info and "metrics   –" not in info
 
 
+@pytest.mark.parametrize("every", [2, 3], ids=["evaluated at the last step", "not evaluated at it"])
+def test_a_latent_gan_evaluates_the_model_it_writes_once(every, data_dir, model_dir, tmp_path, monkeypatch):
+    """The export took the figures of the step written afresh (512 samples through the generator and encoder)
+    though the run had just logged them; it measures only a step the run did not evaluate."""
+    from genimg_gui.train.latent_gan_recipe import LatentGANRecipe
+    evaluated = []
+    evaluate = LatentGANRecipe.evaluate
+    monkeypatch.setattr(LatentGANRecipe, "evaluate", lambda self, held: evaluated.append(1) or evaluate(self, held))
+    out = tmp_path / "latent-gan"
+    assert main(["train", "gan", str(data_dir), "-o", str(out), "--latent-of", str(model_dir / "tiny-vae"),
+                 "--steps", "2", "--batch-size", "8", "--holdout", "8", "--resolution", "32", "--threads", "1",
+                 "--sample-every", str(every), "--set", "channels=[16,8,8]", "--set", "z_dim=16",
+                 "--set", "w_dim=16"]) == 0
+    assert len(evaluated) == 1
+    assert "held_out_precision_k3" in read_entry(out).card["metrics"]
+
+
 def test_a_pixel_gan_card_says_why_it_has_no_held_out_figures(data_dir, tmp_path):
     assert train("gan", data_dir, tmp_path / "gan", 1) == 0
     figures, how = metrics_text(read_entry(tmp_path / "gan").card["metrics"])

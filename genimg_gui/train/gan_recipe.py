@@ -245,7 +245,7 @@ class GANRecipe:
         see latent_gan_recipe.py); benchmarks/model_quality.py measures a finished model with a VAE's."""
         return {}
 
-    def held_out_metrics(self, held_out: torch.Tensor) -> dict:
+    def held_out_metrics(self, held_out: torch.Tensor, measured: dict[str, float]) -> dict:
         """The card's metrics: a pixel GAN measures none while it trains, so the card says so and where to look."""
         return {"held_out": "not measured: a GAN drawing in pixels has no feature space to compare its samples "
                             "with the held-out images in (benchmarks/model_quality.py measures one in a VAE's)"}
@@ -323,8 +323,10 @@ class GANRecipe:
         self.opt_d.param_groups[0]["lr"] = synthesis["lr"] * self.d_lr
 
     @torch.no_grad()
-    def export(self, out: Path, card: dict, train: torch.Tensor, held_out: torch.Tensor) -> dict:
-        metrics = self.held_out_metrics(held_out)  # before the generator leaves the device it was evaluated on
+    def export(self, out: Path, card: dict, train: torch.Tensor, held_out: torch.Tensor,
+               measured: dict[str, float]) -> dict:
+        # before the generator leaves the device it was evaluated on
+        metrics = self.held_out_metrics(held_out, measured)
         g = self.G_ema.cpu()
         ws = set_w_avg(g)
         save_model(out, g, {**card, "kind": "gan", "metrics": metrics, "objective": self.objective()})

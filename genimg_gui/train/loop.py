@@ -78,7 +78,9 @@ class Recipe(Protocol):
     def state(self) -> dict: ...
     def load_state(self, state: dict) -> None: ...
     def init_from(self, folder: Path) -> tuple[dict, str]: ...
-    def export(self, out: Path, card: dict, train: torch.Tensor, held_out: torch.Tensor) -> dict: ...
+    # measured: the held-out figures of the model written, where the run evaluated its step ({} if it did not)
+    def export(self, out: Path, card: dict, train: torch.Tensor, held_out: torch.Tensor,
+               measured: dict[str, float]) -> dict: ...
 
 
 def format_progress(step: int, total: int, ips: float, losses: dict[str, float], eta_s: float) -> str:
@@ -188,7 +190,9 @@ def train(opts: TrainOptions, make_recipe: Callable[[TrainOptions, torch.device]
             card["training"]["started_from"] = origin
         if kept:
             card["training"]["kept"] = kept
-        metrics = recipe.export(out, card, as_pixels(images[train_idx[:4096]]), held_out)
+        written = kept["step"] if kept else done  # --keep-best may have restored an earlier step's model
+        metrics = recipe.export(out, card, as_pixels(images[train_idx[:4096]]), held_out,
+                                _figures_at(history, written))
         save_png(recipe.samples(), out / "samples.png")
         curve = {"history": history} if history else {}
         (out / "metrics.json").write_text(json.dumps({**metrics, **curve}, indent=2))

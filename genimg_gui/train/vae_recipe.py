@@ -106,12 +106,13 @@ class VAERecipe:
         self.preview = state["preview"].to(self.device) if state["preview"].numel() else None
 
     @torch.no_grad()
-    def export(self, out: Path, card: dict, train: torch.Tensor, held_out: torch.Tensor) -> dict:
+    def export(self, out: Path, card: dict, train: torch.Tensor, held_out: torch.Tensor,
+               measured: dict[str, float]) -> dict:
         self.net.eval()
         if self.preview is None:  # stopped before the first step
             self.preview = train[:8].to(self.device)
         if len(held_out):
-            metrics = {**self.evaluate(held_out), "held_out_images": len(held_out)}
+            metrics = {**(measured or self.evaluate(held_out)), "held_out_images": len(held_out)}  # as logged
         else:  # under 10 images: nothing held out, and PSNR of nothing would be NaN (invalid JSON)
             metrics = {"held_out_images": 0}
         card = {**card, "kind": "vae", "metrics": metrics,
