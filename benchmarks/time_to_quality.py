@@ -30,7 +30,8 @@ def run_until_bar(args: argparse.Namespace, out: Path) -> None:
     """Train, echoing the log, and stop the run at the first held-out PSNR at or above the bar."""
     cmd = [sys.executable, "-u", "-m", "genimg_gui.cli", "train", "vae", str(args.data), "-o", str(out),
            "--minutes", str(args.minutes), "--threads", str(args.threads), "--sample-every", str(args.every),
-           "--checkpoint-every", "100000", "--seed", str(args.seed), "--precision", args.precision]
+           "--checkpoint-every", "100000", "--seed", str(args.seed), "--precision", args.precision,
+           "--overwrite"]  # a --keep folder used before holds a run: each measurement starts from scratch
     run = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     for line in run.stdout:
         print(line, end="", flush=True)

@@ -108,11 +108,13 @@ STOP_SIGNALS = tuple(getattr(signal, s) for s in ("SIGTERM", "SIGHUP") if hasatt
 
 def command(name: str, data: Path, work: Path, minutes: float, device: str, data_set: str = "emoji") -> list[str]:
     """The `genimg train gan` command line of one candidate; its own --set items come after the shared ones,
-    so they win."""
+    so they win. Each starts afresh (--overwrite): a --work folder used before holds its runs, which
+    `genimg train` would otherwise refuse to write over (and the preflight's 20 steps are none to go on from)."""
     candidates, shared = SETS[data_set]
     common = [a.replace("{data}", str(data)) for a in shared]
     return [sys.executable, "-m", "genimg_gui.cli", "train", "gan", str(data), "-o", str(work / name),
-            "--minutes", str(minutes), "--steps", "1000000", "--device", device, *common, *candidates[name]]
+            "--minutes", str(minutes), "--steps", "1000000", "--device", device, "--overwrite", *common,
+            *candidates[name]]
 
 
 def finished(folder: Path) -> dict:

@@ -81,6 +81,7 @@ def _parsed(cmd: list[str], name: str, tmp_path: Path):
     assert "CC BY 4.0" in args.licence
     assert parse_settings(args.set, LatentGANRecipe.settings)["mode_seeking"] == 1  # against a class collapsing
     assert args.label_column == "subcategory" and not args.init  # from scratch on the finer classes
+    assert args.overwrite and not args.resume  # a --work folder used before (and the preflight's) holds a run
     return args
 
 
