@@ -11,7 +11,9 @@ from PySide6.QtCore import QProcess, Qt
 
 from genimg_gui.catalog import ModelEntry, read_entry
 from genimg_gui.cli import main
-from genimg_gui.ui.train_dialog import OVERWRITE, RESUME, TrainDialog, describe_figures, share_done, train_arguments
+from genimg_gui.ui.train_dialog import TrainDialog
+from genimg_gui.ui.train_question import OVERWRITE, RESUME
+from genimg_gui.ui.train_run import describe_figures, share_done, train_arguments
 
 THREADS = torch.get_num_threads()
 

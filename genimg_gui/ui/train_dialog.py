@@ -7,7 +7,6 @@ training loop saves a checkpoint and the model before it exits.
 from __future__ import annotations
 
 import os
-import re
 import signal
 import sys
 import time
@@ -20,67 +19,17 @@ from PySide6.QtWidgets import (QCheckBox, QComboBox, QDialog, QDoubleSpinBox, QF
                                QLabel, QLineEdit, QPlainTextEdit, QProgressBar, QPushButton, QSpinBox, QVBoxLayout)
 
 from ..catalog import ModelEntry, latent_space_of, latent_spaces, trainable_models
-from ..earlier_run import RESUME_HINT, EarlierRun, card_steps, count_steps, earlier_run
-from .train_question import OVERWRITE, RESUME, ask_continue_or_start_over
+from ..earlier_run import RESUME_HINT, EarlierRun, card_steps, earlier_run
+from .train_models import RESOLUTION_ROLE, fill_space, fill_starts, listed_as
+from .train_question import ask_continue_or_start_over, how_it_begins
+from .train_run import (FOLDERS, PROGRESS, PROGRESS_STEPS, SAMPLES, default_output, describe_figures, share_done,
+                        train_arguments)
 
-FOLDERS = "folders"  # `genimg train --labels folders`: each image's sub-folder names its class
-
-PROGRESS = re.compile(r"step (\d+)/(\d+) \| .*ETA ([\d.]+) min")
-SAMPLES = re.compile(r"sample grid at step (\d+): (.+)$")
-PROGRESS_STEPS = 1000  # the bar's resolution: a share of the run, not its step count (see share_done)
-HELD_OUT = re.compile(r"held-out at step (\d+) after ([\d.]+) min: (.+)$")
-FIGURE_NAMES = {"held_out_psnr_db": "PSNR {} dB", "held_out_ssim": "SSIM {}",
-                "held_out_precision_k3": "precision {}", "held_out_recall_k3": "recall {}"}
 PREVIEW_WIDTH = 320  # a sample grid (8 x 4 tiles) at 40 px a tile
 BROWSE = "Browse…"  # the Images row's button, which the no-folder message names
 # a progress line ("step 1,234/20000 | 38 img/s | d=0.6931 g=0.6931 aug_p=0.0000 | ETA 29.5 min") fits the log
 LOG_COLUMNS = 84
 LOG_MIN_WIDTH = 240  # what the user may narrow the log to
-RESOLUTION_ROLE = Qt.ItemDataRole.UserRole + 1  # a latent-space choice's VAE resolution, as text
-
-
-def describe_figures(line: str) -> str | None:
-    """'held-out at step 400 after 13.7 min: held_out_psnr_db=26.01, …' as a person reads it."""
-    m = HELD_OUT.search(line)
-    if not m:
-        return None
-    pairs = (item.split("=", 1) for item in m.group(3).split(", "))
-    named = [FIGURE_NAMES.get(k, k + " {}").format(v) for k, v in pairs]
-    return f"Held-out at step {m.group(1)} ({m.group(2)} min): " + " · ".join(named)
-
-
-def share_done(step: int, steps: int, minutes_left: float, elapsed_s: float) -> float:
-    """How far a run is, 0..1: by its steps, or by its time when --minutes ends it first (a 1-minute run of
-    the default 20,000 steps ends near step 14, and a bar of steps never moved)."""
-    total_s = elapsed_s + 60 * minutes_left
-    by_time = elapsed_s / total_s if total_s > 0 else 0.0
-    return min(1.0, max(step / max(steps, 1), by_time))
-
-
-def default_output(data: str, kind: str) -> str:
-    return str(Path.home() / "genimg-models" / f"{kind}-{Path(data).name or 'images'}")
-
-
-def train_arguments(kind: str, data: str, out: str, minutes: float, resolution: int,
-                    latent_of: str = "", sample_every: int = 100, labels: str = "",
-                    label_column: str = "label", init: str = "", keep_best: bool = False,
-                    mirror: bool = False, earlier: str = "") -> list[str]:
-    """The command line of a run; earlier: RESUME or OVERWRITE when `out` holds an earlier run, else ""."""
-    args = ["-m", "genimg_gui.cli", "train", kind, data, "-o", out, "--minutes", f"{minutes:g}",
-            "--resolution", str(resolution), "--sample-every", str(sample_every)]
-    if earlier:
-        args += [earlier]
-    if kind == "gan" and latent_of:
-        args += ["--latent-of", latent_of]
-    if kind == "gan" and labels:
-        args += ["--labels", labels] + (["--label-column", label_column] if labels != FOLDERS else [])
-    if init:
-        args += ["--init", init]
-    if keep_best:
-        args += ["--keep-best"]
-    if mirror:
-        args += ["--mirror"]
-    return args
 
 
 class TrainDialog(QDialog):
@@ -228,38 +177,12 @@ class TrainDialog(QDialog):
         otherwise the choices made stay."""
         self.vaes = latent_spaces(list(models))
         self.starts = {e.path: e for e in trainable_models(list(models))}
-        same = [e.path for e in self.vaes if active_vae and os.path.realpath(e.path) == os.path.realpath(active_vae)]
-        active = (same or [""])[0]
+        active = listed_as(self.vaes, active_vae)
         newly_loaded = active and active != self._active_vae
         self._active_vae = active
-        self._fill_space(active if newly_loaded else self.space.currentData())
-        self._fill_starts(self.start_from.currentData())
+        fill_space(self.space, self.vaes, active if newly_loaded else self.space.currentData())
+        fill_starts(self.start_from, self.starts.values(), self.start_from.currentData())
         self._match_start()
-
-    def _fill_space(self, chosen: str | None) -> None:
-        """Where a GAN draws: a VAE's latent space (the default when there is one: it learns in CPU
-        time, as the bundled GANs did) or pixels (slow to learn without a GPU)."""
-        box = self.space
-        box.blockSignals(True)  # _match_start follows once the list is whole
-        box.clear()
-        for entry in self.vaes:
-            box.addItem(f"latent space of {entry.name} ({entry.card['resolution']} px)", entry.path)
-            box.setItemData(box.count() - 1, str(entry.card["resolution"]), RESOLUTION_ROLE)
-        box.addItem("pixels (slow to learn without a GPU)", "")
-        box.setCurrentIndex(max(box.findData(chosen), 0) if chosen is not None else 0)
-        box.blockSignals(False)
-
-    def _fill_starts(self, chosen: str | None) -> None:
-        box = self.start_from
-        box.blockSignals(True)
-        box.clear()
-        box.addItem("random weights: a new model", "")
-        for entry in self.starts.values():
-            steps = entry.card.get("training", {}).get("steps")
-            trained = f", {count_steps(steps)}" if isinstance(steps, int) else ""
-            box.addItem(f"{entry.name} ({entry.kind.upper()}{trained})", entry.path)
-        box.setCurrentIndex(max(box.findData(chosen), 0) if chosen is not None else 0)
-        box.blockSignals(False)
 
     def _match_start(self, *_args) -> None:
         """A run from a model trains that model: its kind, its resolution and (a GAN) its latent space."""
@@ -338,13 +261,13 @@ class TrainDialog(QDialog):
         if choice is None:
             return  # cancelled: the earlier run stays as it is
         self._run_out = out
-        args = train_arguments(self.kind.currentText(), self.data.text(), self._run_out,
-                               self.minutes.value(), int(self.resolution.currentText()), self.space.currentData(),
-                               self.sample_every.value(), self.classes.currentData() or "",
-                               self.label_column.text().strip() or "label", self.start_from.currentData(),
-                               self.keep_best.isEnabled() and self.keep_best.isChecked(), self.mirror.isChecked(),
-                               choice)
-        beginning = self._say_how_it_begins(earlier, choice)
+        args = train_arguments(data=self.data.text(), out=self._run_out, minutes=self.minutes.value(),
+                               sample_every=self.sample_every.value(), mirror=self.mirror.isChecked(),
+                               keep_best=self.keep_best.isEnabled() and self.keep_best.isChecked(), earlier=choice,
+                               **self._shape())
+        said, beginning = how_it_begins(earlier, choice)
+        if said:
+            self.log.appendPlainText(said)
         self.log.appendPlainText("$ genimg " + " ".join(args[2:]))
         self.process.start(sys.executable, args)
         self._started = time.monotonic()
@@ -359,16 +282,12 @@ class TrainDialog(QDialog):
         """RESUME, OVERWRITE or None (cancel) for the earlier run in the output folder; tests replace it."""
         return ask_continue_or_start_over(self, earlier)
 
-    def _say_how_it_begins(self, earlier: EarlierRun | None, choice: str) -> str:
-        """Log whether the run continues or replaces an earlier one; the bar's text until its first step."""
-        if choice == RESUME:
-            since = f" from step {earlier.steps:,}" if earlier.steps is not None else ""
-            self.log.appendPlainText(f"continuing the run in {earlier.folder}{since} (--resume)")
-            return f"continuing{since}…"
-        if choice == OVERWRITE:
-            self.log.appendPlainText(f"starting over: a new model replaces the one in {earlier.folder} (--overwrite)")
-            return "starting over…"
-        return "starting…"
+    def _shape(self) -> dict:
+        """train_arguments' options that shape the networks, as the dialog has them."""
+        chosen = {"kind": self.kind.currentText(), "resolution": int(self.resolution.currentText()),
+                  "latent_of": self.space.currentData(), "labels": self.classes.currentData() or "",
+                  "label_column": self.label_column.text().strip() or "label", "init": self.start_from.currentData()}
+        return chosen
 
     def stop(self) -> None:
         """Interrupt like Ctrl+C: the run saves its checkpoint and model, then exits.

@@ -1,4 +1,5 @@
-"""The Train… dialog's question when Save to holds an earlier run: continue it, start over, or cancel."""
+"""The Train… dialog's earlier run: Start's question when Save to holds one (continue it, start over, or cancel),
+and what the dialog says as the run begins."""
 from __future__ import annotations
 
 from PySide6.QtWidgets import QMessageBox, QWidget
@@ -29,3 +30,13 @@ def ask_continue_or_start_over(parent: QWidget, earlier: EarlierRun) -> str | No
     if resume is not None and clicked == resume:
         return RESUME
     return OVERWRITE if clicked == overwrite else None
+
+
+def how_it_begins(earlier: EarlierRun | None, choice: str) -> tuple[str | None, str]:
+    """(the log's line, or None; the bar's text until the first step)."""
+    if choice == RESUME:
+        since = f" from step {earlier.steps:,}" if earlier.steps is not None else ""
+        return f"continuing the run in {earlier.folder}{since} (--resume)", f"continuing{since}…"
+    if choice == OVERWRITE:
+        return f"starting over: a new model replaces the one in {earlier.folder} (--overwrite)", "starting over…"
+    return None, "starting…"

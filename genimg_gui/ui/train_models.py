@@ -1,0 +1,46 @@
+"""The Train… dialog's lists of models (the Models tab's): the latent spaces a GAN may draw in, and the models
+a run may start from."""
+from __future__ import annotations
+
+import os
+from typing import Iterable
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QComboBox
+
+from ..catalog import ModelEntry
+from ..earlier_run import count_steps
+
+RESOLUTION_ROLE = Qt.ItemDataRole.UserRole + 1  # a latent-space choice's VAE resolution, as text
+
+
+def listed_as(vaes: Iterable[ModelEntry], path: str) -> str:
+    """The path under which `vaes` list the VAE at `path` (another spelling of it may be loaded); "" if none."""
+    same = [e.path for e in vaes if path and os.path.realpath(e.path) == os.path.realpath(path)]
+    return (same or [""])[0]
+
+
+def fill_space(box: QComboBox, vaes: Iterable[ModelEntry], chosen: str | None) -> None:
+    """Where a GAN draws: a VAE's latent space (the default when there is one: it learns in CPU
+    time, as the bundled GANs did) or pixels (slow to learn without a GPU)."""
+    box.blockSignals(True)  # the dialog matches the rest to it once the list is whole
+    box.clear()
+    for entry in vaes:
+        box.addItem(f"latent space of {entry.name} ({entry.card['resolution']} px)", entry.path)
+        box.setItemData(box.count() - 1, str(entry.card["resolution"]), RESOLUTION_ROLE)
+    box.addItem("pixels (slow to learn without a GPU)", "")
+    box.setCurrentIndex(max(box.findData(chosen), 0) if chosen is not None else 0)
+    box.blockSignals(False)
+
+
+def fill_starts(box: QComboBox, starts: Iterable[ModelEntry], chosen: str | None) -> None:
+    """Random weights, or a model to fine-tune, with its kind and steps."""
+    box.blockSignals(True)
+    box.clear()
+    box.addItem("random weights: a new model", "")
+    for entry in starts:
+        steps = entry.card.get("training", {}).get("steps")
+        trained = f", {count_steps(steps)}" if isinstance(steps, int) else ""
+        box.addItem(f"{entry.name} ({entry.kind.upper()}{trained})", entry.path)
+    box.setCurrentIndex(max(box.findData(chosen), 0) if chosen is not None else 0)
+    box.blockSignals(False)

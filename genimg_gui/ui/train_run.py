@@ -1,0 +1,58 @@
+"""The Train… dialog's child process: the `genimg train` command line it runs, and what the lines of its
+log say (progress, sample grids, held-out figures). No Qt."""
+from __future__ import annotations
+
+import re
+from pathlib import Path
+FOLDERS = "folders"  # `genimg train --labels folders`: each image's sub-folder names its class
+
+PROGRESS = re.compile(r"step (\d+)/(\d+) \| .*ETA ([\d.]+) min")
+SAMPLES = re.compile(r"sample grid at step (\d+): (.+)$")
+PROGRESS_STEPS = 1000  # the bar's resolution: a share of the run, not its step count (see share_done)
+HELD_OUT = re.compile(r"held-out at step (\d+) after ([\d.]+) min: (.+)$")
+FIGURE_NAMES = {"held_out_psnr_db": "PSNR {} dB", "held_out_ssim": "SSIM {}",
+                "held_out_precision_k3": "precision {}", "held_out_recall_k3": "recall {}"}
+
+
+def describe_figures(line: str) -> str | None:
+    """'held-out at step 400 after 13.7 min: held_out_psnr_db=26.01, …' as a person reads it."""
+    m = HELD_OUT.search(line)
+    if not m:
+        return None
+    pairs = (item.split("=", 1) for item in m.group(3).split(", "))
+    named = [FIGURE_NAMES.get(k, k + " {}").format(v) for k, v in pairs]
+    return f"Held-out at step {m.group(1)} ({m.group(2)} min): " + " · ".join(named)
+
+
+def share_done(step: int, steps: int, minutes_left: float, elapsed_s: float) -> float:
+    """How far a run is, 0..1: by its steps, or by its time when --minutes ends it first (a 1-minute run of
+    the default 20,000 steps ends near step 14, and a bar of steps never moved)."""
+    total_s = elapsed_s + 60 * minutes_left
+    by_time = elapsed_s / total_s if total_s > 0 else 0.0
+    return min(1.0, max(step / max(steps, 1), by_time))
+
+
+def default_output(data: str, kind: str) -> str:
+    return str(Path.home() / "genimg-models" / f"{kind}-{Path(data).name or 'images'}")
+
+
+def train_arguments(kind: str, data: str, out: str, minutes: float, resolution: int,
+                    latent_of: str = "", sample_every: int = 100, labels: str = "",
+                    label_column: str = "label", init: str = "", keep_best: bool = False,
+                    mirror: bool = False, earlier: str = "") -> list[str]:
+    """The command line of a run; earlier: RESUME or OVERWRITE when `out` holds an earlier run, else ""."""
+    args = ["-m", "genimg_gui.cli", "train", kind, data, "-o", out, "--minutes", f"{minutes:g}",
+            "--resolution", str(resolution), "--sample-every", str(sample_every)]
+    if earlier:
+        args += [earlier]
+    if kind == "gan" and latent_of:
+        args += ["--latent-of", latent_of]
+    if kind == "gan" and labels:
+        args += ["--labels", labels] + (["--label-column", label_column] if labels != FOLDERS else [])
+    if init:
+        args += ["--init", init]
+    if keep_best:
+        args += ["--keep-best"]
+    if mirror:
+        args += ["--mirror"]
+    return args
