@@ -16,6 +16,8 @@ RUN_FILES = (CARD_FILE, "model.safetensors", CHECKPOINT_FILE)
 # as a folder holding the old card beside the new run's checkpoint told of a model that was no longer there
 WRITTEN_FILES = (*RUN_FILES, BEST_FILE, "directions.safetensors", "discriminator.safetensors", "metrics.json",
                  "samples.png")
+# the --set keys that change a network's shape (the others are rates and weights a resumed run may change)
+SHAPE_SETTINGS = ("channels", "latent_channels", "z_dim", "w_dim", "styles")
 # the CLI's advice when a run is stopped (train/loop.py); the Train… dialog drops it, as its Start asks instead
 RESUME_HINT = " (resume with --resume)"
 

@@ -309,3 +309,65 @@ def test_each_log_line_shows_on_one_line_wide_enough_for_a_progress_line(qtbot, 
     assert dialog.log.lineWrapMode() == dialog.log.LineWrapMode.NoWrap
     assert dialog.log.viewport().width() >= dialog.log.fontMetrics().horizontalAdvance(line)
     dialog.grab().save(str(tmp_path / "train_dialog.png"))
+
+def vae_entry(path: Path) -> ModelEntry:
+    return ModelEntry(str(path), path.name, "vae", {"architecture": "ConvVAE", "resolution": 32}, False)
+
+
+def earlier_gan_run(out: Path, steps: int = 20_000, checkpoint: bool = True, card: bool = True) -> Path:
+    """The files `genimg train gan` leaves (only what the dialog reads: it never loads them)."""
+    out.mkdir(parents=True)
+    if card:
+        options = {"resolution": 32, "labels": "folders", "label_column": "label", "init": "",
+                   "extra": {"latent_of": "/models/vae-a", "channels": [16, 8, 8], "z_dim": 16, "classes": ["a", "b"],
+                             "class_counts": [3, 4], "r1_gamma": 1.0}}
+        (out / "card.json").write_text(json.dumps({"kind": "gan", "training": {"steps": steps, "options": options}}))
+    if checkpoint:
+        (out / "checkpoint.pt").write_bytes(b"not read")
+    return out
+
+
+def started_with(dialog: TrainDialog) -> list:
+    """Start's command lines, instead of starting them."""
+    started = []
+    dialog.process.start = lambda _exe, args: started.append(args)
+    return started
+
+
+def test_a_vae_loaded_later_leaves_a_latent_space_the_user_chose_or_a_run_needs(qtbot, tmp_path):
+    a, b, c = (vae_entry(tmp_path / n) for n in ("vae-a", "vae-b", "vae-c"))
+    dialog = TrainDialog(models=[a, b, c], active_vae=a.path)
+    qtbot.addWidget(dialog)
+    dialog.kind.setCurrentText("gan")
+    assert dialog.space.currentData() == a.path
+    dialog.set_models([a, b, c], active_vae=b.path)
+    assert dialog.space.currentData() == b.path  # nothing chosen: a GAN draws in the VAE just loaded
+    pixels = dialog.space.findData("")
+    dialog.space.setCurrentIndex(pixels)
+    dialog.space.activated.emit(pixels)  # as a click on it does
+    dialog.set_models([a, b, c], active_vae=c.path)
+    assert dialog.space.currentData() == ""  # the user's choice stays
+
+    held = TrainDialog(models=[a, b], active_vae=a.path)
+    qtbot.addWidget(held)
+    held.kind.setCurrentText("gan")
+    held.out.setText(str(earlier_gan_run(tmp_path / "gan")))  # Save to holds a run, which Continue must fit
+    held.set_models([a, b], active_vae=b.path)
+    assert held.space.currentData() == a.path
+
+
+def test_continue_takes_the_options_that_shape_the_networks_from_the_earlier_runs_card(qtbot, shapes, tmp_path):
+    """--resume refuses other shapes ("does not fit this run"): the dialog's own (a 64 px VAE here) must not
+    go with it."""
+    out = earlier_gan_run(tmp_path / "gan")
+    dialog = dialog_for(qtbot, shapes, out, minutes=0.1)
+    dialog.resolution.setCurrentText("64")
+    answer(dialog, RESUME)
+    started = started_with(dialog)
+    dialog.start()
+    args = " ".join(started[0])
+    assert " train gan " in args and "--resume" in args and "--resolution 32" in args
+    assert "--latent-of /models/vae-a" in args and "--labels folders" in args
+    assert "--set channels=[16,8,8]" in args and "--set z_dim=16" in args
+    assert "classes" not in args and "r1_gamma" not in args  # recorded by the run, or free to change
+

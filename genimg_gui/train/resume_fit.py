@@ -5,10 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from ..earlier_run import saved_card
-
-# the --set keys that change a network's shape (the others are rates and weights a resumed run may change)
-SHAPE_SETTINGS = ("channels", "latent_channels", "z_dim", "w_dim", "styles")
+from ..earlier_run import SHAPE_SETTINGS, saved_card
 
 
 def saved_options(out: Path) -> tuple[str, dict] | None:

@@ -19,9 +19,9 @@ from PySide6.QtWidgets import (QCheckBox, QComboBox, QDialog, QDoubleSpinBox, QF
                                QLabel, QLineEdit, QPlainTextEdit, QProgressBar, QPushButton, QSpinBox, QVBoxLayout)
 
 from ..catalog import ModelEntry, latent_space_of, latent_spaces, trainable_models
-from ..earlier_run import RESUME_HINT, EarlierRun, card_steps, earlier_run
+from ..earlier_run import RESUME_HINT, EarlierRun, card_steps, earlier_run, saved_card
 from .train_models import RESOLUTION_ROLE, fill_space, fill_starts, listed_as
-from .train_question import ask_continue_or_start_over, how_it_begins
+from .train_question import RESUME, ask_continue_or_start_over, how_it_begins, shape_of_run
 from .train_run import (FOLDERS, PROGRESS, PROGRESS_STEPS, SAMPLES, default_output, describe_figures, share_done,
                         train_arguments)
 
@@ -63,6 +63,7 @@ class TrainDialog(QDialog):
         self.starts: dict[str, ModelEntry] = {}
         self.vaes: list[ModelEntry] = []
         self._active_vae: str | None = None  # the VAE loaded when the choices were last filled
+        self._space_picked = False  # the user chose where a GAN draws: a VAE loaded later does not change it
         self.start_from = QComboBox()
         self.start_from.setToolTip("Fine-tune a model you have open on these images instead of starting from random "
                                    "weights. The run keeps its kind, resolution and latent space; a GAN with classes "
@@ -116,6 +117,7 @@ class TrainDialog(QDialog):
         self.kind.currentTextChanged.connect(self._suggest_output)
         self.kind.currentTextChanged.connect(self._match_space)
         self.space.currentIndexChanged.connect(self._match_space)
+        self.space.activated.connect(self._pick_space)
         self.classes.activated.connect(self._choose_classes)
         self.kind.currentTextChanged.connect(self._match_classes)
         self.start_from.currentIndexChanged.connect(self._match_start)
@@ -173,16 +175,26 @@ class TrainDialog(QDialog):
 
     def set_models(self, models: Sequence[ModelEntry], active_vae: str = "") -> None:
         """Offer these models (the Models tab's list, which grows as models are trained and loaded) to start
-        from and to draw in. A GAN draws in the VAE loaded by default, and in one loaded since the last call;
-        otherwise the choices made stay."""
+        from and to draw in. A GAN draws in the VAE loaded by default, and in one loaded since the last call
+        unless the user chose where it draws or a run in Save to was started in another; otherwise the choices
+        made stay."""
         self.vaes = latent_spaces(list(models))
         self.starts = {e.path: e for e in trainable_models(list(models))}
         active = listed_as(self.vaes, active_vae)
-        newly_loaded = active and active != self._active_vae
+        follow = active and active != self._active_vae and not self._space_settled()
         self._active_vae = active
-        fill_space(self.space, self.vaes, active if newly_loaded else self.space.currentData())
+        fill_space(self.space, self.vaes, active if follow else self.space.currentData())
         fill_starts(self.start_from, self.starts.values(), self.start_from.currentData())
         self._match_start()
+
+    def _pick_space(self, _index: int) -> None:
+        self._space_picked = True
+
+    def _space_settled(self) -> bool:
+        """Whether a newly loaded VAE must leave the latent space as it is: the user picked it, or a run was
+        started from this dialog or is in Save to, whose latent space a continued run must keep."""
+        out = self.out.text().strip()
+        return self._space_picked or bool(self._run_out) or (bool(out) and earlier_run(Path(out)) is not None)
 
     def _match_start(self, *_args) -> None:
         """A run from a model trains that model: its kind, its resolution and (a GAN) its latent space."""
@@ -264,7 +276,7 @@ class TrainDialog(QDialog):
         args = train_arguments(data=self.data.text(), out=self._run_out, minutes=self.minutes.value(),
                                sample_every=self.sample_every.value(), mirror=self.mirror.isChecked(),
                                keep_best=self.keep_best.isEnabled() and self.keep_best.isChecked(), earlier=choice,
-                               **self._shape())
+                               **self._shape(saved_card(Path(out)) if choice == RESUME else None))
         said, beginning = how_it_begins(earlier, choice)
         if said:
             self.log.appendPlainText(said)
@@ -282,12 +294,13 @@ class TrainDialog(QDialog):
         """RESUME, OVERWRITE or None (cancel) for the earlier run in the output folder; tests replace it."""
         return ask_continue_or_start_over(self, earlier)
 
-    def _shape(self) -> dict:
-        """train_arguments' options that shape the networks, as the dialog has them."""
+    def _shape(self, card: dict | None) -> dict:
+        """train_arguments' options that shape the networks: the dialog's, or those of the card of the run
+        continued (its own, else --resume refuses the checkpoint)."""
         chosen = {"kind": self.kind.currentText(), "resolution": int(self.resolution.currentText()),
                   "latent_of": self.space.currentData(), "labels": self.classes.currentData() or "",
                   "label_column": self.label_column.text().strip() or "label", "init": self.start_from.currentData()}
-        return chosen
+        return {**chosen, **shape_of_run(card)}
 
     def stop(self) -> None:
         """Interrupt like Ctrl+C: the run saves its checkpoint and model, then exits.

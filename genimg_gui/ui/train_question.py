@@ -1,10 +1,13 @@
 """The Train… dialog's earlier run: Start's question when Save to holds one (continue it, start over, or cancel),
-and what the dialog says as the run begins."""
+the options a continued run must keep, and what the dialog says as the run begins."""
 from __future__ import annotations
+
+import json
+from pathlib import Path
 
 from PySide6.QtWidgets import QMessageBox, QWidget
 
-from ..earlier_run import EarlierRun, count_steps
+from ..earlier_run import SHAPE_SETTINGS, EarlierRun, count_steps
 
 RESUME, OVERWRITE = "--resume", "--overwrite"  # the answers, as `genimg train` takes them
 
@@ -30,6 +33,25 @@ def ask_continue_or_start_over(parent: QWidget, earlier: EarlierRun) -> str | No
     if resume is not None and clicked == resume:
         return RESUME
     return OVERWRITE if clicked == overwrite else None
+
+
+def shape_of_run(card: dict | None) -> dict:
+    """train_arguments' options that shape the networks, as the card's run was started with them: --resume
+    refuses others ("does not fit this run"), so Continue takes them from the card, not the dialog. {} without
+    a card (a run killed before its first one): the dialog's own then."""
+    card = card or {}
+    training = card.get("training")
+    options = training.get("options") if isinstance(training, dict) else None
+    if not isinstance(options, dict) or card.get("kind") not in ("vae", "gan") or "resolution" not in options:
+        return {}
+    extra = options.get("extra") or {}
+    init = str(options.get("init") or "")
+    return {"kind": card["kind"], "resolution": int(options["resolution"]),
+            "latent_of": str(extra.get("latent_of") or ""),
+            "labels": str(options.get("labels") or ""), "label_column": str(options.get("label_column") or "label"),
+            "init": init if init and Path(init).is_dir() else "",  # only recorded on a resumed run
+            "sets": [f"{key}={json.dumps(extra[key], separators=(',', ':'))}" for key in SHAPE_SETTINGS
+                     if key in extra]}
 
 
 def how_it_begins(earlier: EarlierRun | None, choice: str) -> tuple[str | None, str]:
