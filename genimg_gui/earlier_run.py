@@ -33,6 +33,11 @@ class EarlierRun:
     def resumable(self) -> bool:
         return CHECKPOINT_FILE in self.files
 
+    @property
+    def has_model(self) -> bool:
+        """False for a run killed before it wrote its first model: only its checkpoint is there."""
+        return CARD_FILE in self.files or "model.safetensors" in self.files
+
     def describe(self) -> str:
         """'an earlier run (card.json, checkpoint.pt; 1,200 steps)', for the messages that name it."""
         steps = f"; {count_steps(self.steps)}" if self.steps is not None else ""

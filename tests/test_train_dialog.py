@@ -158,7 +158,9 @@ def test_a_finished_run_is_listed_and_loaded_only_when_asked(qtbot, window, shap
     with qtbot.waitSignal(dialog.model_trained, timeout=180_000):  # a second run into the same folder: continued
         qtbot.mouseClick(dialog.start_button, Qt.MouseButton.LeftButton)
     assert [(run.folder, run.steps, run.resumable) for run in asked] == [(tmp_path / "vae", steps, True)]
-    assert f"continuing the run in {tmp_path / 'vae'} from step {steps:,} (--resume)" in dialog.log.toPlainText()
+    log = dialog.log.toPlainText()  # the step it goes on from is the checkpoint's, which the run itself names
+    assert f"continuing the run in {tmp_path / 'vae'} from its last checkpoint (--resume)" in log
+    assert f"resumed from step {steps}" in log
     [entry] = [e for e in window.entries if e.path == str(tmp_path / "vae")]  # listed once, with its new card
     assert entry.card["training"]["steps"] > steps
     assert window.model_panel.cards[entry.path]["training"]["steps"] == entry.card["training"]["steps"]
@@ -310,6 +312,7 @@ def test_each_log_line_shows_on_one_line_wide_enough_for_a_progress_line(qtbot, 
     assert dialog.log.viewport().width() >= dialog.log.fontMetrics().horizontalAdvance(line)
     dialog.grab().save(str(tmp_path / "train_dialog.png"))
 
+
 def vae_entry(path: Path) -> ModelEntry:
     return ModelEntry(str(path), path.name, "vae", {"architecture": "ConvVAE", "resolution": 32}, False)
 
@@ -371,3 +374,19 @@ def test_continue_takes_the_options_that_shape_the_networks_from_the_earlier_run
     assert "--set channels=[16,8,8]" in args and "--set z_dim=16" in args
     assert "classes" not in args and "r1_gamma" not in args  # recorded by the run, or free to change
 
+
+def test_the_question_and_log_say_what_the_earlier_run_holds_and_where_continue_goes_on_from(qtbot, shapes,
+                                                                                            tmp_path):
+    from genimg_gui.earlier_run import earlier_run
+    from genimg_gui.ui.train_question import what_it_holds
+    bare = earlier_gan_run(tmp_path / "killed", card=False)  # killed before it wrote a model
+    said = what_it_holds(earlier_run(bare))
+    assert "stopped before it wrote a model" in said and "already holds a model" not in said
+    assert what_it_holds(earlier_run(earlier_gan_run(tmp_path / "done"))).endswith("a model (20,000 steps).")
+    dialog = dialog_for(qtbot, shapes, tmp_path / "done", minutes=0.1)
+    answer(dialog, RESUME)
+    started_with(dialog)
+    dialog.start()
+    # the card's 20,000 steps may be older than the checkpoint, which the run's own "resumed from step" names
+    assert f"continuing the run in {tmp_path / 'done'} from its last checkpoint (--resume)" in dialog.log.toPlainText()
+    assert "20,000" not in dialog.log.toPlainText() and dialog.progress.format() == "continuing…"

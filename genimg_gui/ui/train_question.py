@@ -7,21 +7,29 @@ from pathlib import Path
 
 from PySide6.QtWidgets import QMessageBox, QWidget
 
-from ..earlier_run import SHAPE_SETTINGS, EarlierRun, count_steps
+from ..earlier_run import CHECKPOINT_FILE, SHAPE_SETTINGS, EarlierRun, count_steps
 
 RESUME, OVERWRITE = "--resume", "--overwrite"  # the answers, as `genimg train` takes them
+
+
+def what_it_holds(earlier: EarlierRun) -> str:
+    """'… already holds a model (1,200 steps)', or a checkpoint alone: a run killed before it wrote a model.
+    The steps are the card's, those of the model; the checkpoint may be later (a run killed outright)."""
+    if not earlier.has_model:
+        return f"{earlier.folder} holds a run stopped before it wrote a model (only its {CHECKPOINT_FILE})."
+    steps = f" ({count_steps(earlier.steps)})" if earlier.steps is not None else ""
+    return f"{earlier.folder} already holds a model{steps}."
 
 
 def ask_continue_or_start_over(parent: QWidget, earlier: EarlierRun) -> str | None:
     """RESUME, OVERWRITE, or None for Cancel. Continue is offered only where the checkpoint is: a model
     alone cannot be resumed."""
-    steps = f" ({count_steps(earlier.steps)})" if earlier.steps is not None else ""
-    box = QMessageBox(QMessageBox.Icon.Question, "Continue the earlier run?",
-                      f"{earlier.folder} already holds a model{steps}.", QMessageBox.StandardButton.Cancel, parent)
+    box = QMessageBox(QMessageBox.Icon.Question, "Continue the earlier run?", what_it_holds(earlier),
+                      QMessageBox.StandardButton.Cancel, parent)
     resume = box.addButton("Continue it", QMessageBox.ButtonRole.AcceptRole) if earlier.resumable else None
     overwrite = box.addButton("Start over", QMessageBox.ButtonRole.DestructiveRole)
     if resume is not None:
-        box.setInformativeText("Continue trains it further from where it stopped, with the settings it was "
+        box.setInformativeText("Continue trains it further from its last checkpoint, with the settings it was "
                                "started with. Start over trains a new model from the start in its place.")
         box.setDefaultButton(resume)
     else:
@@ -55,10 +63,10 @@ def shape_of_run(card: dict | None) -> dict:
 
 
 def how_it_begins(earlier: EarlierRun | None, choice: str) -> tuple[str | None, str]:
-    """(the log's line, or None; the bar's text until the first step)."""
+    """(the log's line, or None; the bar's text until the first step). Continuing says no step: the card's may
+    be older than the checkpoint the run goes on from, whose step the run's own log names ("resumed from")."""
     if choice == RESUME:
-        since = f" from step {earlier.steps:,}" if earlier.steps is not None else ""
-        return f"continuing the run in {earlier.folder}{since} (--resume)", f"continuing{since}…"
+        return f"continuing the run in {earlier.folder} from its last checkpoint (--resume)", "continuing…"
     if choice == OVERWRITE:
         return f"starting over: a new model replaces the one in {earlier.folder} (--overwrite)", "starting over…"
     return None, "starting…"
