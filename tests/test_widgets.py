@@ -765,3 +765,26 @@ def test_a_wheel_run_is_committed_before_focus_or_a_key_goes_elsewhere(qtbot, mo
         leave()
         qtbot.waitUntil(lambda: len(committed) == expected, timeout=2000)
         assert committed[-1] == panel.values()
+
+
+def test_a_long_message_is_elided_before_the_device_label_and_kept_whole_in_the_tooltip(qtbot):
+    from PySide6.QtWidgets import QMainWindow, QStatusBar
+
+    from genimg_gui.ui.status import StatusBar
+
+    window = QMainWindow()
+    bar = StatusBar()
+    window.setStatusBar(bar)
+    window.resize(700, 200)
+    shown(qtbot, window)
+    bar.show_device("cpu")
+    text = ("/home/me/models/vae1/checkpoint.pt is a training checkpoint, not a model: open its folder (or its "
+            "card.json) for the model, or go on training it with genimg train --resume")
+    bar.show_error(text)
+    on_screen = QStatusBar.currentMessage(bar)  # what Qt paints
+    assert on_screen.endswith("…") and on_screen[:-1] in "⚠ " + text
+    assert bar.fontMetrics().horizontalAdvance(on_screen) < bar.device.x()  # clear of the device label
+    assert bar.currentMessage() == "⚠ " + text and bar.toolTip() == text
+    bar.clearMessage()  # as the error's time ending does
+    bar.show_message("Encoded a.png in 30 ms")
+    assert QStatusBar.currentMessage(bar) == bar.currentMessage() == "Encoded a.png in 30 ms"

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import time
 
-from PySide6.QtCore import QTimer, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import QLabel, QProgressBar, QPushButton, QStatusBar, QToolButton
 
 from .message_log import ERROR_COLOUR, MessageLog
 
 MAX_ERRORS = 5  # joined errors shown; one repeating (each decode of a drag failing) is listed once
 MESSAGE_MS = 8000
+GAP = 8        # px between the message and each permanent widget (the bar's spacing and frame)
+MIN_ROOM = 80  # px a message keeps however many permanent widgets show
 ERROR_MS = 15000  # errors stay longer than messages, and a message does not clear them (it shows before them)
 
 
@@ -43,8 +45,10 @@ class StatusBar(QStatusBar):
         self.log_button.clicked.connect(self.log_requested)
         self.log.unseen_changed.connect(self._show_unseen)
         self._show_unseen(0)
-        for w in (self.retry, self.bar, self.cancel, self.device, self.timing, self.log_button):
+        self._permanent = (self.retry, self.bar, self.cancel, self.device, self.timing, self.log_button)
+        for w in self._permanent:
             self.addPermanentWidget(w)
+        self._full = ""  # the whole text of the message on show (the bar may show it elided)
         self.bar.hide()
         self.cancel.hide()
         self.retry.hide()
@@ -77,8 +81,23 @@ class StatusBar(QStatusBar):
     def _show_plain(self, text: str, ms: int) -> None:
         self._errors, self._error_count, self._note = [], 0, ""
         self.setStyleSheet("")
-        self.setToolTip("")
+        self.setToolTip(text if self._elided(text) != text else "")
         self.showMessage(text, ms)
+
+    def showMessage(self, text: str, timeout: int = 0) -> None:  # noqa: N802 (Qt's name)
+        """Shown elided to the room left of the permanent widgets: a long error ran on under the device label.
+        currentMessage() gives the whole text; the tooltip and the message log show it."""
+        self._full = text
+        super().showMessage(self._elided(text), timeout)
+
+    def currentMessage(self) -> str:  # noqa: N802 (Qt's name)
+        return self._full if super().currentMessage() else ""
+
+    def _elided(self, text: str) -> str:
+        if not self.isVisible():  # no width to fit yet
+            return text
+        room = self.width() - sum(w.width() + GAP for w in self._permanent if w.isVisible()) - GAP
+        return self.fontMetrics().elidedText(text, Qt.TextElideMode.ElideRight, max(room, MIN_ROOM))
 
     def show_error(self, text: str) -> None:
         """An error; one arriving while another shows joins it (several bad files opened at once each get
