@@ -79,11 +79,11 @@ def test_a_run_trains_the_decoder_copy_records_it_and_a_later_run_starts_from_it
 
 @pytest.mark.parametrize("extra, message", [
     (["--set", "decoder_noise=-1"], "--set decoder_noise=-1: a noise level in latent std"),
-    (["--set", "decoder_noise=\"lots\""], "--set decoder_noise=lots: a noise level in latent std"),
+    (["--set", "decoder_noise=\"lots\""], "--set decoder_noise=\"lots\": a noise level in latent std"),
     # decoder_gan (test_decoder_adversary.py): a weight, and only beside decoder_noise
     (["--set", "decoder_gan=0.5"], "--set decoder_gan trains the decoder copy beside --set decoder_noise"),
     (["--set", "decoder_noise=0.3", "--set", "decoder_gan=-1"], "--set decoder_gan=-1: a weight from 0"),
-    (["--set", "decoder_noise=0.3", "--set", "decoder_gan=\"sharp\""], "--set decoder_gan=sharp: a weight"),
+    (["--set", "decoder_noise=0.3", "--set", "decoder_gan=\"sharp\""], "--set decoder_gan=\"sharp\": a weight"),
 ])
 def test_a_bad_decoder_setting_is_a_clear_error(extra, message, model_dir, tmp_path, capsys):
     data = make_shapes(tmp_path / "shapes", 12)

@@ -366,7 +366,7 @@ def test_d_lr_sets_the_discriminator_rate_and_a_resumed_run_keeps_it(data_dir, t
     assert lrs() == pytest.approx([0.00001])
     assert load_model(out)[1]["objective"]["d_lr"] == 1.0
     assert train("gan", data_dir, out, 4, "--resume", "--set", "d_lr=-1") == 2  # a typed mistake
-    assert "--set d_lr=-1.0: it multiplies the learning rate" in capsys.readouterr().err
+    assert "--set d_lr=-1: a multiple of the learning rate" in capsys.readouterr().err
 
 
 def test_mode_seeking_shows_in_the_progress_line_and_a_resumed_run_keeps_it(data_dir, tmp_path, capsys):
@@ -482,7 +482,7 @@ def test_a_few_images_train_without_held_out_metrics(tmp_path):
     (lambda d: (d.mkdir(), (d / "bad.png").write_bytes(b"")), [], "no usable images", 1),
     (lambda d: make_shapes(d, 2), ["--set", "chanels=[8]"], "expected KEY=JSON with KEY one of", 2),
     (lambda d: make_shapes(d, 2), ["--set", "kl_weight=abc"], "is not JSON", 2),
-    (lambda d: make_shapes(d, 2), ["--set", "kl_weight=[1]"], "bad VAE setting", 2),
+    (lambda d: make_shapes(d, 2), ["--set", "kl_weight=[1]"], "kl_weight=[1]: a weight", 2),
     (lambda d: make_shapes(d, 2), ["--labels", "folders"], "--labels is for `genimg train gan`", 2),
     (lambda d: make_shapes(d, 2), ["--latent-of", "vae"], "--latent-of is for `genimg train gan`", 2),
 ])
@@ -492,6 +492,28 @@ def test_unusable_input_is_a_clear_error(make, args, message, code, tmp_path, ca
     assert train("vae", data, tmp_path / "out", 1, *args) == code
     err = capsys.readouterr().err
     assert message in err and "Traceback" not in err
+
+
+@pytest.mark.parametrize("kind, setting, allowed", [
+    ("vae", "kl_weight=-1", "0 (off) or more"),
+    ("vae", "latent_channels=2.5", "a whole number, 1 or more"),
+    ("vae", "channels=[8,0]", "each 1 or more"),
+    ("gan", "styles=7", "true or false"),
+    ("gan", "ema=2", "from 0 up to but not including 1"),
+    ("gan", "ema=1", "from 0 up to but not including 1"),
+    ("gan", "r1_gamma=-0.1", "0 (off) or more"),
+    ("gan", "mode_seeking=NaN", "0 (off) or more"),
+    ("gan", "z_dim=0", "1 or more"),
+    ("gan", "d_warmup=1.5", "a whole number, 0 or more"),
+    ("gan", "augment_p=1.5", "between 0 and 1, or auto"),
+    ("gan", "decoder_noise=11", "to 10"),
+])
+def test_a_setting_out_of_its_range_is_refused_before_any_work(kind, setting, allowed, data_dir, tmp_path, capsys):
+    """A usage error naming the setting and what it takes, before the images load (no "data:" line)."""
+    assert train(kind, data_dir, tmp_path / "out", 1, "--set", setting) == 2
+    err = capsys.readouterr().err
+    assert f"--set {setting}: " in err and allowed in err and "data: " not in err
+    assert not (tmp_path / "out").exists()
 
 
 def test_gan_channels_that_miss_the_resolution_are_a_clear_error(data_dir, tmp_path, capsys):

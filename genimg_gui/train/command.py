@@ -8,7 +8,7 @@ from pathlib import Path
 
 from ..earlier_run import CHECKPOINT_FILE, earlier_run
 from . import TrainUsageError
-from .settings import GAN_SETTINGS, VAE_SETTINGS
+from .settings import GAN_SETTINGS, VAE_SETTINGS, check_setting
 
 PRECISIONS = ("auto", "fp32", "bf16")  # --precision's choices; loop.resolved_precision says what auto means
 
@@ -77,7 +77,8 @@ def add_train_parser(sub: argparse._SubParsersAction) -> None:
 
 
 def parse_settings(items: list[str], allowed: tuple[str, ...]) -> dict:
-    """--set KEY=JSON items as a dict; a typo in a key is an error, not a silently ignored setting."""
+    """--set KEY=JSON items as a dict; a typo in a key, or a value out of its range, is an error, not a setting
+    silently ignored or trained with."""
     extra = {}
     for item in items:
         key, sep, value = item.partition("=")
@@ -87,6 +88,7 @@ def parse_settings(items: list[str], allowed: tuple[str, ...]) -> dict:
             extra[key] = value if value == "auto" else json.loads(value)
         except json.JSONDecodeError:
             raise TrainUsageError(f"--set {item!r}: {value!r} is not JSON (e.g. 0.001 or [32,64,128])") from None
+        check_setting(key, extra[key], value)
     return extra
 
 
