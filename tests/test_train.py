@@ -557,6 +557,9 @@ def test_a_latent_gan_card_and_final_line_carry_its_held_out_figures_and_how_the
         assert f"{key}={last[key]}" in final
     assert card["metrics"]["held_out_images"] == 4  # a tenth of the 40 images
     assert "benchmarks/" not in final and "note" not in card["metrics"]
+    assert "how=" not in final and len(final) < len(f"wrote {out} after 2 steps: ") + 100  # figures only
+    assert card["metrics"]["how"] == metrics["how"]
+    assert card["metrics"]["how"].endswith("recall is the share of held-out images inside some sample's k-NN radius.")
     figures, how = metrics_text(card["metrics"])  # what the Models tab and `genimg info` show
     assert f"held out precision k3: {last['held_out_precision_k3']}" in figures.splitlines()
     assert "nearest-neighbour precision/recall" in how and "4 held-out images" in how and "tiny-vae" in how

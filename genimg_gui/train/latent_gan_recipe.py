@@ -155,8 +155,8 @@ class LatentGANRecipe(GANRecipe):
             return {"held_out_images": len(held_out)}
         how = (f"nearest-neighbour precision/recall (Kynkaenniemi et al. 2019, k={NEIGHBOURS}) of {EVAL_SAMPLES} "
                f"samples at psi 1 against the {len(held_out)} held-out images, both encoded by {self.vae_name} "
-               "(its latent means): precision, the share of samples within a held-out image's k-NN radius; recall, "
-               "the share of held-out images within a sample's")
+               "(its latent means). Precision is the share of samples inside some held-out image's k-NN radius; "
+               "recall is the share of held-out images inside some sample's k-NN radius.")
         return {**figures, "held_out_images": len(held_out), "how": how}
 
     def init_from(self, folder: Path) -> tuple[dict, str]:
