@@ -98,8 +98,8 @@ def test_a_labels_file_that_cannot_serve_is_a_clear_error(content, column, messa
 def test_the_command_refuses_labels_for_a_vae_and_reports_bad_ones(data, tmp_path, capsys):
     assert main(["train", "vae", str(data), "-o", str(tmp_path / "v"), "--labels", "folders"]) == 2
     assert "--labels is for `genimg train gan`" in capsys.readouterr().err
-    assert train(data, tmp_path / "g", 1, "--labels", str(tmp_path / "missing.csv")) == 1
-    assert "cannot read the labels file" in capsys.readouterr().err
+    assert train(data, tmp_path / "g", 1, "--labels", str(tmp_path / "missing.csv")) == 2  # before any work
+    assert "missing.csv: no such file" in capsys.readouterr().err
 
 
 def test_a_conditional_gan_learns_its_classes(trained):

@@ -135,23 +135,23 @@ def test_init_of_a_latent_gan_keeps_its_latent_statistics_and_checks_its_vae(dat
     other = make_model_folder(tmp_path / "other-vae", ConvVAE(TINY_VAE), "other-vae")
     assert init_run("gan", data_dir, tmp_path / "bad", start, 1, "--latent-of", str(other)) == 1
     assert "another VAE's decoder" in capsys.readouterr().err
-    assert init_run("gan", data_dir, tmp_path / "bad", start, 1) == 1
+    assert init_run("gan", data_dir, tmp_path / "bad", start, 1) == 2  # a typed mistake, refused before any work
     assert f"add --latent-of VAE_DIR (it was trained with {vae_dir})" in capsys.readouterr().err
 
 
-@pytest.mark.parametrize("kind, start, extra, message", [
-    ("gan", "vae", [], "is a VAE; `genimg train gan` needs a GAN"),
-    ("vae", "gan", [], "is a GAN; `genimg train vae` needs a VAE"),
+@pytest.mark.parametrize("kind, start, extra, message, code", [  # 2: a mistake in what was typed, seen up front
+    ("gan", "vae", [], "is a VAE; `genimg train gan` needs a GAN", 2),
+    ("vae", "gan", [], "is a GAN; `genimg train vae` needs a VAE", 2),
     ("gan", "gan", ["--set", "channels=[16,16,8,8]"], "does not fit this run (channels: model (32, 16, 8, 8), "
-                                                     "this run (16, 16, 8, 8))"),
-    ("gan", "nowhere", [], "--init: "),
-    ("gan", "gan", ["--latent-of", "VAE"], "is a pixel GAN (MappedGenerator): drop --latent-of"),
+                                                     "this run (16, 16, 8, 8))", 1),
+    ("gan", "nowhere", [], "--init: ", 2),
+    ("gan", "gan", ["--latent-of", "VAE"], "is a pixel GAN (MappedGenerator): drop --latent-of", 2),
 ])
-def test_a_model_that_cannot_start_the_run_is_a_clear_error(kind, start, extra, message, trained, data_dir, tmp_path,
-                                                            model_dir, capsys):
+def test_a_model_that_cannot_start_the_run_is_a_clear_error(kind, start, extra, message, code, trained, data_dir,
+                                                            tmp_path, model_dir, capsys):
     folder = trained.get(start, tmp_path / start)
     extra = [str(model_dir / "tiny-vae") if e == "VAE" else e for e in extra]
-    assert init_run(kind, data_dir, tmp_path / "out", folder, 1, *extra) == 1
+    assert init_run(kind, data_dir, tmp_path / "out", folder, 1, *extra) == code
     err = capsys.readouterr().err
     assert message in err and "Traceback" not in err
     assert not (tmp_path / "out" / "model.safetensors").exists()

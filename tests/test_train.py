@@ -516,6 +516,36 @@ def test_a_setting_out_of_its_range_is_refused_before_any_work(kind, setting, al
     assert not (tmp_path / "out").exists()
 
 
+@pytest.mark.parametrize("kind, args, message", [
+    ("vae", ["--lr", "-1"], "argument --lr: must be a number above 0"),
+    ("gan", ["--lr", "0"], "argument --lr: must be a number above 0"),
+    ("vae", ["--device", "bogus"], "'bogus' is not a device: use auto, cpu, cuda, cuda:N"),
+    ("gan", ["--latent-of", "{tmp}/nonexist"], "--latent-of: {tmp}/nonexist does not exist"),
+    ("gan", ["--latent-of", "{tmp}/afile"], "--latent-of: {tmp}/afile is a file"),
+    ("gan", ["--init", "{tmp}/nonexist"], "--init: {tmp}/nonexist does not exist"),
+    ("gan", ["--labels", "{tmp}/nofile.csv"], "--labels {tmp}/nofile.csv: no such file"),
+    ("vae", ["-o", "{tmp}/afile"], "-o {tmp}/afile is a file"),
+    ("vae", ["--label-column", "kind"], "--label-column names a column of a --labels CSV file; add --labels"),
+    ("gan", ["--labels", "folders", "--label-column", "kind"], "--labels folders takes the classes from sub-folders"),
+])
+def test_a_mistake_in_what_was_typed_is_refused_before_the_data_loads(kind, args, message, data_dir, tmp_path,
+                                                                      capsys):
+    (tmp_path / "afile").write_text("not a folder")
+    args = [a.format(tmp=tmp_path) for a in args]
+    assert train(kind, data_dir, tmp_path / "out", 1, *args) == 2
+    err = capsys.readouterr().err
+    assert message.format(tmp=tmp_path) in err and "Traceback" not in err and "data: " not in err
+    assert not (tmp_path / "out").exists()
+
+
+def test_a_latent_gan_of_another_resolution_than_its_vae_is_refused_before_the_data_loads(data_dir, model_dir,
+                                                                                          tmp_path, capsys):
+    assert train("gan", data_dir, tmp_path / "out", 1, "--latent-of", str(model_dir / "tiny-vae"),
+                 "--resolution", "64") == 2
+    err = capsys.readouterr().err
+    assert "is a VAE of 32px; this run trains at 64px: give --resolution 32" in err and "data: " not in err
+
+
 def test_gan_channels_that_miss_the_resolution_are_a_clear_error(data_dir, tmp_path, capsys):
     assert train("gan", data_dir, tmp_path / "out", 1, "--set", "channels=[8,8]") == 2
     assert "a 32px GAN needs 4 positive channel entries" in capsys.readouterr().err

@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
+import re
 from dataclasses import replace
 from pathlib import Path
 
@@ -11,6 +13,8 @@ from . import TrainUsageError
 from .settings import GAN_SETTINGS, VAE_SETTINGS, check_setting
 
 PRECISIONS = ("auto", "fp32", "bf16")  # --precision's choices; loop.resolved_precision says what auto means
+DEVICES = "auto, cpu, cuda, cuda:N (N: the GPU's number, from 0) or mps"
+DEFAULT_LABEL_COLUMN = "label"
 
 
 def positive_int(text: str) -> int:
@@ -28,6 +32,22 @@ def positive_float(text: str) -> float:
     return value
 
 
+def learning_rate(text: str) -> float:
+    """--lr: Adam refuses 0 or less only once the recipe builds it, with a traceback; and 0 read as 'not given'."""
+    value = float(text)
+    if not (value > 0 and math.isfinite(value)):
+        raise argparse.ArgumentTypeError(f"must be a number above 0, e.g. 0.0002, not {text}")
+    return value
+
+
+def device_name(text: str) -> str:
+    """--device: one torch names, checked here, as torch's own refusal lists a dozen device types genimg never
+    runs on."""
+    if not re.fullmatch(r"auto|cpu|mps|cuda(:\d+)?", text):
+        raise argparse.ArgumentTypeError(f"{text!r} is not a device: use {DEVICES}")
+    return text
+
+
 def add_train_parser(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("train", help="train a VAE or GAN on a folder of images")
     p.add_argument("kind", choices=["vae", "gan"])
@@ -38,9 +58,9 @@ def add_train_parser(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--steps", type=positive_int, default=20_000, help="total steps, counting resumed ones")
     p.add_argument("--minutes", type=positive_float,
                    help="stop after this many minutes of this run (whichever comes first)")
-    p.add_argument("--lr", type=float)
+    p.add_argument("--lr", type=learning_rate, help="learning rate (default: VAE 0.001, GAN 0.0002)")
     p.add_argument("--seed", type=int, default=0)
-    p.add_argument("--device", default="auto", help="auto, cpu, cuda, cuda:1, mps")
+    p.add_argument("--device", type=device_name, default="auto", help=DEVICES)
     p.add_argument("--threads", type=positive_int, help="CPU threads for torch")
     p.add_argument("--sample-every", type=positive_int, default=500)
     p.add_argument("--checkpoint-every", type=positive_int, default=500)
@@ -64,7 +84,8 @@ def add_train_parser(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--labels", metavar="CSV|folders",
                    help="gan only: train a conditional GAN on these classes: a CSV file with a 'file' column "
                         "(paths relative to DIR) and --label-column, or 'folders' (each image's sub-folder)")
-    p.add_argument("--label-column", default="label", help="the CSV column with each image's class (default: label)")
+    p.add_argument("--label-column", help=f"with --labels CSV: the column with each image's class "
+                                          f"(default: {DEFAULT_LABEL_COLUMN})")
     p.add_argument("--data-name", default="", help="what the data is, for the model card")
     p.add_argument("--licence", default="unknown", help="the data's licence, for the model card")
     p.add_argument("--precision", choices=PRECISIONS, default="auto",
@@ -95,6 +116,8 @@ def parse_settings(items: list[str], allowed: tuple[str, ...]) -> dict:
 def check_output(out: Path, resume: bool, overwrite: bool) -> None:
     """Refuse, before any work, to write over an earlier run in OUT that the command does not mention: a
     --resume forgotten after Ctrl+C would start the run over in its folder and lose it."""
+    if out.exists() and not out.is_dir():  # else refused only when the model is written, after loading the data
+        raise TrainUsageError(f"-o {out} is a file: name a folder to write the model in (new, or an earlier run's)")
     found = earlier_run(out)
     if found is None or overwrite or (resume and found.resumable):
         return
@@ -109,6 +132,41 @@ def check_output(out: Path, resume: bool, overwrite: bool) -> None:
                           "to replace it")
 
 
+def check_gan_options(args: argparse.Namespace) -> None:
+    """--latent-of and --labels: only for a GAN, and --labels with a file that is there."""
+    if args.latent_of and args.kind != "gan":
+        raise TrainUsageError("--latent-of is for `genimg train gan`: it names the VAE whose latent space the GAN "
+                              "draws in")
+    if args.labels and args.kind != "gan":
+        raise TrainUsageError("--labels is for `genimg train gan`: a VAE is not conditioned on classes")
+    check_labels(args.labels, args.label_column)
+
+
+def check_labels(labels: str | None, column: str | None) -> None:
+    """A labels file that is not there, or a --label-column that nothing would read, before the data loads."""
+    from .labels import FOLDERS
+    if column is not None and labels in (None, FOLDERS):
+        raise TrainUsageError(f"--label-column names a column of a --labels CSV file; "
+                              f"{'--labels folders takes the classes from sub-folders' if labels else 'add --labels'}")
+    if labels not in (None, FOLDERS) and not Path(labels).is_file():
+        raise TrainUsageError(f"--labels {labels}: no such file; give a CSV file with a 'file' column, or 'folders'")
+
+
+def check_latent_of(folder: Path, resolution: int) -> None:
+    """--latent-of names a VAE of this resolution, checked before the data loads (the recipe checks it again)."""
+    from ..models.weights import ModelFileError, read_card
+    try:
+        card = read_card(folder)
+    except ModelFileError as e:
+        raise TrainUsageError(f"--latent-of: {e}") from None
+    if card["architecture"] != "ConvVAE":
+        raise TrainUsageError(f"--latent-of {folder} holds a {card['architecture']}: it must name a VAE trained "
+                              "with `genimg train vae`")
+    if card.get("resolution") != resolution:
+        raise TrainUsageError(f"--latent-of {folder} is a VAE of {card.get('resolution')}px; this run trains at "
+                              f"{resolution}px: give --resolution {card.get('resolution')}")
+
+
 def run_train(args: argparse.Namespace) -> int:
     # imported here so that `genimg --help` does not wait for torch
     from .gan_recipe import GANRecipe
@@ -118,11 +176,7 @@ def run_train(args: argparse.Namespace) -> int:
     from .finetune import architecture_settings, init_card
     from .latent_gan_recipe import LatentGANRecipe
 
-    if args.latent_of and args.kind != "gan":
-        raise TrainUsageError("--latent-of is for `genimg train gan`: it names the VAE whose latent space the GAN "
-                              "draws in")
-    if args.labels and args.kind != "gan":
-        raise TrainUsageError("--labels is for `genimg train gan`: a VAE is not conditioned on classes")
+    check_gan_options(args)
     recipe = VAERecipe if args.kind == "vae" else LatentGANRecipe if args.latent_of else GANRecipe
     if args.keep_best and (recipe is GANRecipe or args.holdout == 0):
         raise TrainUsageError("--keep-best ranks held-out figures: it needs --holdout above 0 and, for a GAN, "
@@ -136,14 +190,16 @@ def run_train(args: argparse.Namespace) -> int:
     if args.latent_of:
         extra["latent_of"] = str(args.latent_of)
     resolution = args.resolution or (int(start["resolution"]) if start else 64)
+    if args.latent_of:
+        check_latent_of(args.latent_of, resolution)
     opts = TrainOptions(
         data=args.data, out=out,
         resolution=resolution, batch_size=args.batch_size, steps=args.steps, minutes=args.minutes,
         lr=args.lr, seed=args.seed, device=args.device, threads=args.threads,
         sample_every=args.sample_every, checkpoint_every=args.checkpoint_every, holdout=args.holdout,
         resume=args.resume, overwrite=args.overwrite, init=str(args.init or ""), data_name=args.data_name,
-        licence=args.licence,
-        precision=args.precision, labels=str(args.labels or ""), label_column=args.label_column, extra=extra,
+        licence=args.licence, precision=args.precision, labels=str(args.labels or ""),
+        label_column=args.label_column or DEFAULT_LABEL_COLUMN, extra=extra,
         keep_best=args.keep_best, mirror=args.mirror)
     train(opts, recipe)
     return 0

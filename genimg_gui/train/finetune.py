@@ -19,7 +19,7 @@ from ..models.blocks import PixelNorm, unit_rms
 from ..models.gan import MappedGenerator
 from ..models.refine import DISCRIMINATOR_FILE
 from ..models.weights import ModelFileError, check_state_dict, load_model, read_card, read_tensors, save_tensors
-from . import TrainError
+from . import TrainError, TrainUsageError
 
 DISCRIMINATOR_NAME = DISCRIMINATOR_FILE  # the same file models/refine.py reads for the app
 D_WARMUP_STEPS = 500  # a fresh discriminator's solo steps by default: enough against a young generator
@@ -29,19 +29,20 @@ NEW_COLUMNS_SCALE = 0.5  # of He init: a new class embedding moves w a little at
 
 
 def init_card(folder: Path, kind: str, latent_of: Path | None) -> dict:
-    """The card of the model in `folder`; a clear error if it cannot start a run of this kind."""
+    """The card of the model in `folder`; a usage error, before any work, if it cannot start a run of this kind."""
     try:
         card = read_card(folder)
     except ModelFileError as e:
-        raise TrainError(f"--init: {e}") from None
+        raise TrainUsageError(f"--init: {e}") from None
     if card["kind"] != kind:
-        raise TrainError(f"--init {folder} is a {card['kind'].upper()}; `genimg train {kind}` needs a {kind.upper()}")
+        raise TrainUsageError(f"--init {folder} is a {card['kind'].upper()}; `genimg train {kind}` needs a "
+                              f"{kind.upper()}")
     latent = card["architecture"] == "LatentGenerator"
     if latent != bool(latent_of):
         hint = recorded_latent_of(card)
-        raise TrainError(f"--init {folder} draws in a VAE's latent space: add --latent-of VAE_DIR"
-                         + (f" (it was trained with {hint})" if hint else "") if latent else
-                         f"--init {folder} is a pixel GAN ({card['architecture']}): drop --latent-of")
+        raise TrainUsageError(f"--init {folder} draws in a VAE's latent space: add --latent-of VAE_DIR"
+                              + (f" (it was trained with {hint})" if hint else "") if latent else
+                              f"--init {folder} is a pixel GAN ({card['architecture']}): drop --latent-of")
     return card
 
 
