@@ -546,6 +546,28 @@ def test_a_latent_gan_of_another_resolution_than_its_vae_is_refused_before_the_d
     assert "is a VAE of 32px; this run trains at 64px: give --resolution 32" in err and "data: " not in err
 
 
+def test_the_card_records_paths_typed_relative_as_absolute_ones(data_dir, model_dir, tmp_path, monkeypatch):
+    """Traced from another folder, "data" or "vae1" as typed named nothing."""
+    monkeypatch.chdir(tmp_path)
+    for link, target in (("data", data_dir), ("vae1", model_dir / "tiny-vae")):
+        (tmp_path / link).symlink_to(target, target_is_directory=True)
+    Path("labels.csv").write_text("file,kind\n" + "".join(f"{f},{'a' if i % 2 else 'b'}\n" for i, f in enumerate(
+        p.relative_to(data_dir).as_posix() for p in sorted(data_dir.rglob("shape*.png")))))
+    assert main(["train", "gan", "data", "-o", "gan1", "--latent-of", "vae1", "--labels", "labels.csv",
+                 "--label-column", "kind", "--steps", "1", "--batch-size", "8", "--holdout", "8", "--resolution",
+                 "32", "--threads", "1", "--set", "channels=[16,8,8]", "--set", "z_dim=16", "--set", "w_dim=16"]) == 0
+    card = load_model(tmp_path / "gan1")[1]
+    options = card["training"]["options"]
+    absolute = lambda typed: str(Path(typed).resolve())  # noqa: E731 (the links resolve to their targets)
+    assert options["data"] == absolute("data") == str(data_dir.resolve())
+    assert (options["out"], options["labels"]) == (absolute("gan1"), absolute("labels.csv"))
+    assert options["extra"]["latent_of"] == absolute("vae1")
+    assert f"encoded by the VAE {absolute('vae1')} " in card["metrics"]["how"]
+    relative = loop.TrainOptions(data=Path("data"), out=Path("x1"), init="vae1", labels="folders")
+    recorded = loop._card_options(relative)
+    assert (recorded["init"], recorded["labels"]) == (absolute("vae1"), "folders")  # folders: no path
+
+
 def test_gan_channels_that_miss_the_resolution_are_a_clear_error(data_dir, tmp_path, capsys):
     assert train("gan", data_dir, tmp_path / "out", 1, "--set", "channels=[8,8]") == 2
     assert "a 32px GAN needs 4 positive channel entries" in capsys.readouterr().err

@@ -188,7 +188,7 @@ def run_train(args: argparse.Namespace) -> int:
     if start:  # its architecture, unless --set says otherwise (and then init_from says what differs)
         extra = {**architecture_settings(start), **extra}
     if args.latent_of:
-        extra["latent_of"] = str(args.latent_of)
+        extra["latent_of"] = str(args.latent_of.resolve())  # the card's: it finds the VAE from any folder
     resolution = args.resolution or (int(start["resolution"]) if start else 64)
     if args.latent_of:
         check_latent_of(args.latent_of, resolution)

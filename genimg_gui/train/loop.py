@@ -29,7 +29,7 @@ from .distributed import World, barrier, finish, init_world
 from .finetune import started_from
 from .data import FolderData, batches, count_skipped, load_folder, name_skipped, split_holdout, with_mirrors
 from .inputs import TrainingInputs
-from .labels import describe_classes, with_labels
+from .labels import FOLDERS, describe_classes, with_labels
 from .pace import Pace
 from .resume_fit import saved_options, shape_differences
 from .stopping import stop_signals_interrupt
@@ -396,6 +396,14 @@ def _card(opts: TrainOptions, data: FolderData, device: torch.device, steps: int
     }
 
 
+PATH_OPTIONS = ("data", "out", "init", "labels")  # folders and files, which the card records as absolute paths
+
+
 def _card_options(opts: TrainOptions) -> dict:
-    """The options as the card records them (paths as text): what a later --resume is compared with."""
-    return {k: (str(v) if isinstance(v, Path) else v) for k, v in asdict(opts).items()}
+    """The options as the card records them, what a later --resume is compared with: paths absolute, as typed
+    ("data", "x1") they name nothing once the card is read from another folder."""
+    options = {k: (str(v) if isinstance(v, Path) else v) for k, v in asdict(opts).items()}
+    for key in PATH_OPTIONS:
+        if options[key] and options[key] != FOLDERS:  # "": not given; --labels folders is no path
+            options[key] = str(Path(options[key]).resolve())
+    return options
