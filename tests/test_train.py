@@ -568,6 +568,12 @@ def test_the_card_records_paths_typed_relative_as_absolute_ones(data_dir, model_
     assert (recorded["init"], recorded["labels"]) == (absolute("vae1"), "folders")  # folders: no path
 
 
+def test_resume_in_a_new_folder_says_it_starts_a_new_run(data_dir, tmp_path, capsys):
+    out = tmp_path / "new"
+    assert train("vae", data_dir, out, 1, "--resume") == 0  # as elastic torchrun runs are started (README)
+    assert f"nothing to resume in {out} (no checkpoint.pt): starting a new run" in capsys.readouterr().err
+
+
 def test_gan_channels_that_miss_the_resolution_are_a_clear_error(data_dir, tmp_path, capsys):
     assert train("gan", data_dir, tmp_path / "out", 1, "--set", "channels=[8,8]") == 2
     assert "a 32px GAN needs 4 positive channel entries" in capsys.readouterr().err

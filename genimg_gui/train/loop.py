@@ -337,7 +337,8 @@ def _maybe_resume(opts: TrainOptions, out: Path, recipe: Recipe, log) -> tuple[i
     if not opts.resume:
         return 0, 0.0, [], None
     if not path.is_file():
-        log(f"no checkpoint in {out}; starting from scratch")
+        # not refused: an elastic torchrun run is started with --resume in a new folder (README)
+        log(f"nothing to resume in {out} (no {CHECKPOINT}): starting a new run")
         return 0, 0.0, [], None
     try:  # may be a checkpoint of the other kind, of other settings (channels), or a damaged file
         ckpt = torch.load(path, map_location="cpu", weights_only=True)
