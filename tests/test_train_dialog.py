@@ -337,7 +337,7 @@ def started_with(dialog: TrainDialog) -> list:
     return started
 
 
-def test_a_vae_loaded_later_leaves_a_latent_space_the_user_chose_or_a_run_needs(qtbot, tmp_path):
+def test_a_vae_loaded_later_leaves_only_a_latent_space_the_user_picked(qtbot, tmp_path):
     a, b, c = (vae_entry(tmp_path / n) for n in ("vae-a", "vae-b", "vae-c"))
     dialog = TrainDialog(models=[a, b, c], active_vae=a.path)
     qtbot.addWidget(dialog)
@@ -354,9 +354,22 @@ def test_a_vae_loaded_later_leaves_a_latent_space_the_user_chose_or_a_run_needs(
     held = TrainDialog(models=[a, b], active_vae=a.path)
     qtbot.addWidget(held)
     held.kind.setCurrentText("gan")
-    held.out.setText(str(earlier_gan_run(tmp_path / "gan")))  # Save to holds a run, which Continue must fit
+    held.out.setText(str(earlier_gan_run(tmp_path / "gan")))  # Save to holds a run: Continue takes its card's
     held.set_models([a, b], active_vae=b.path)
-    assert held.space.currentData() == a.path
+    assert held.space.currentData() == b.path
+
+
+def test_a_gan_draws_in_a_vae_trained_and_loaded_from_the_same_dialog(qtbot, window, shapes, tmp_path):
+    """The tester's steps: a VAE run started here, then Load it; the Models tab and the dialog agree."""
+    doc = window.document
+    dialog = fill(window.train_dialog(), shapes, tmp_path / "vae_gui", minutes=0.05)
+    with qtbot.waitSignal(dialog.model_trained, timeout=180_000):
+        qtbot.mouseClick(dialog.start_button, Qt.MouseButton.LeftButton)
+    with qtbot.waitSignal(doc.model_loaded, timeout=60_000):
+        qtbot.mouseClick(dialog.load_button, Qt.MouseButton.LeftButton)
+    assert doc.models["vae"].path == str(tmp_path / "vae_gui")
+    dialog.kind.setCurrentText("gan")
+    assert dialog.space.currentData() == str(tmp_path / "vae_gui")
 
 
 def test_continue_takes_the_options_that_shape_the_networks_from_the_earlier_runs_card(qtbot, shapes, tmp_path):

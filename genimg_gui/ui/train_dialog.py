@@ -176,12 +176,12 @@ class TrainDialog(QDialog):
     def set_models(self, models: Sequence[ModelEntry], active_vae: str = "") -> None:
         """Offer these models (the Models tab's list, which grows as models are trained and loaded) to start
         from and to draw in. A GAN draws in the VAE loaded by default, and in one loaded since the last call
-        unless the user chose where it draws or a run in Save to was started in another; otherwise the choices
-        made stay."""
+        unless the user picked where it draws; otherwise the choices made stay. A run started here, or one in
+        Save to, does not hold it: Continue runs the earlier run's own latent space (its card's)."""
         self.vaes = latent_spaces(list(models))
         self.starts = {e.path: e for e in trainable_models(list(models))}
         active = listed_as(self.vaes, active_vae)
-        follow = active and active != self._active_vae and not self._space_settled()
+        follow = active and active != self._active_vae and not self._space_picked
         self._active_vae = active
         fill_space(self.space, self.vaes, active if follow else self.space.currentData())
         fill_starts(self.start_from, self.starts.values(), self.start_from.currentData())
@@ -189,12 +189,6 @@ class TrainDialog(QDialog):
 
     def _pick_space(self, _index: int) -> None:
         self._space_picked = True
-
-    def _space_settled(self) -> bool:
-        """Whether a newly loaded VAE must leave the latent space as it is: the user picked it, or a run was
-        started from this dialog or is in Save to, whose latent space a continued run must keep."""
-        out = self.out.text().strip()
-        return self._space_picked or bool(self._run_out) or (bool(out) and earlier_run(Path(out)) is not None)
 
     def _match_start(self, *_args) -> None:
         """A run from a model trains that model: its kind, its resolution and (a GAN) its latent space."""
