@@ -403,3 +403,29 @@ def test_the_question_and_log_say_what_the_earlier_run_holds_and_where_continue_
     # the card's 20,000 steps may be older than the checkpoint, which the run's own "resumed from step" names
     assert f"continuing the run in {tmp_path / 'done'} from its last checkpoint (--resume)" in dialog.log.toPlainText()
     assert "20,000" not in dialog.log.toPlainText() and dialog.progress.format() == "continuing…"
+
+
+def test_continue_shows_the_earlier_runs_settings_in_the_fields_it_runs_with(qtbot, shapes, tmp_path):
+    """A GAN trained with --labels folders ran with its classes while the fields still said 'none'."""
+    out = earlier_gan_run(tmp_path / "gan")  # 32 px, in /models/vae-a, classes from the sub-folders
+    vae_a = vae_entry(Path("/models/vae-a"))
+    dialog = TrainDialog(models=[vae_entry(tmp_path / "vae-b"), vae_a], active_vae=str(tmp_path / "vae-b"))
+    qtbot.addWidget(dialog)
+    fill(dialog, shapes, out, minutes=0.1, resolution="64")  # a 64 px VAE, no classes: not the earlier run's
+    answer(dialog, RESUME)
+    started = started_with(dialog)
+    dialog.start()
+    assert dialog.kind.currentText() == "gan" and dialog.space.currentData() == vae_a.path
+    assert dialog.classes.currentData() == "folders" and dialog.classes.isEnabled()
+    assert dialog.resolution.currentText() == "32"
+    assert dialog.out.text() == str(out)  # the folder continued, not one suggested for the kind
+    assert started == [train_arguments(kind="gan", data=str(shapes), out=str(out), minutes=0.1, resolution=32,
+                                       latent_of=vae_a.path, labels="folders", keep_best=True, earlier=RESUME,
+                                       sets=["channels=[16,8,8]", "z_dim=16"])]
+    unlisted = TrainDialog()  # the Models tab does not list the earlier run's VAE: the field names it all the same
+    qtbot.addWidget(unlisted)
+    fill(unlisted, shapes, out, minutes=0.1)
+    answer(unlisted, RESUME)
+    started_with(unlisted)
+    unlisted.start()
+    assert unlisted.space.currentData() == "/models/vae-a" and "vae-a" in unlisted.space.currentText()

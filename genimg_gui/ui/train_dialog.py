@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (QCheckBox, QComboBox, QDialog, QDoubleSpinBox, QF
 
 from ..catalog import ModelEntry, latent_space_of, latent_spaces, trainable_models
 from ..earlier_run import RESUME_HINT, EarlierRun, card_steps, earlier_run, saved_card
-from .train_models import RESOLUTION_ROLE, fill_space, fill_starts, listed_as
+from .train_models import RESOLUTION_ROLE, fill_space, fill_starts, listed_as, show_choice
 from .train_question import RESUME, ask_continue_or_start_over, how_it_begins, shape_of_run
 from .train_run import (FOLDERS, PROGRESS, PROGRESS_STEPS, SAMPLES, default_output, describe_figures, share_done,
                         train_arguments)
@@ -177,7 +177,7 @@ class TrainDialog(QDialog):
         """Offer these models (the Models tab's list, which grows as models are trained and loaded) to start
         from and to draw in. A GAN draws in the VAE loaded by default, and in one loaded since the last call
         unless the user picked where it draws; otherwise the choices made stay. A run started here, or one in
-        Save to, does not hold it: Continue runs the earlier run's own latent space (its card's)."""
+        Save to, does not hold it: Continue shows and runs the earlier run's own (its card's)."""
         self.vaes = latent_spaces(list(models))
         self.starts = {e.path: e for e in trainable_models(list(models))}
         active = listed_as(self.vaes, active_vae)
@@ -267,10 +267,12 @@ class TrainDialog(QDialog):
         if choice is None:
             return  # cancelled: the earlier run stays as it is
         self._run_out = out
+        shape = shape_of_run(saved_card(Path(out))) if choice == RESUME else {}
+        self._show_shape(shape)
         args = train_arguments(data=self.data.text(), out=self._run_out, minutes=self.minutes.value(),
                                sample_every=self.sample_every.value(), mirror=self.mirror.isChecked(),
                                keep_best=self.keep_best.isEnabled() and self.keep_best.isChecked(), earlier=choice,
-                               **self._shape(saved_card(Path(out)) if choice == RESUME else None))
+                               **self._shape(shape))
         said, beginning = how_it_begins(earlier, choice)
         if said:
             self.log.appendPlainText(said)
@@ -288,13 +290,37 @@ class TrainDialog(QDialog):
         """RESUME, OVERWRITE or None (cancel) for the earlier run in the output folder; tests replace it."""
         return ask_continue_or_start_over(self, earlier)
 
-    def _shape(self, card: dict | None) -> dict:
-        """train_arguments' options that shape the networks: the dialog's, or those of the card of the run
-        continued (its own, else --resume refuses the checkpoint)."""
+    def _shape(self, of_run: dict) -> dict:
+        """train_arguments' options that shape the networks: the dialog's, or of_run's (shape_of_run: those of
+        the run continued, its own, else --resume refuses the checkpoint)."""
         chosen = {"kind": self.kind.currentText(), "resolution": int(self.resolution.currentText()),
                   "latent_of": self.space.currentData(), "labels": self.classes.currentData() or "",
                   "label_column": self.label_column.text().strip() or "label", "init": self.start_from.currentData()}
-        return {**chosen, **shape_of_run(card)}
+        return {**chosen, **of_run}
+
+    def _show_shape(self, of_run: dict) -> None:
+        """Continue runs with the earlier run's settings (shape_of_run): the fields show them, so what the
+        dialog shows is what runs. Save to stays: a kind set here would suggest another folder."""
+        if not of_run:
+            return
+        out = self.out.text()
+        init = of_run["init"]
+        show_choice(self.start_from, init, f"{Path(init).name} (where the earlier run started)")
+        self.kind.setCurrentText(of_run["kind"])
+        if of_run["kind"] == "gan":
+            space = listed_as(self.vaes, of_run["latent_of"]) or of_run["latent_of"]
+            show_choice(self.space, space, f"latent space of {Path(space).name} (the earlier run's)")
+            labels = of_run["labels"]
+            if labels and labels != FOLDERS:
+                self.set_labels_file(labels)
+            self.classes.setCurrentIndex(self.classes.findData(labels))
+            self.label_column.setText(of_run["label_column"])
+        resolution = str(of_run["resolution"])
+        if self.resolution.findText(resolution) < 0:
+            self.resolution.addItem(resolution)
+        self.resolution.setCurrentText(resolution)
+        self._match_classes()
+        self.out.setText(out)
 
     def stop(self) -> None:
         """Interrupt like Ctrl+C: the run saves its checkpoint and model, then exits.

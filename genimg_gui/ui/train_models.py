@@ -44,3 +44,11 @@ def fill_starts(box: QComboBox, starts: Iterable[ModelEntry], chosen: str | None
         box.addItem(f"{entry.name} ({entry.kind.upper()}{trained})", entry.path)
     box.setCurrentIndex(max(box.findData(chosen), 0) if chosen is not None else 0)
     box.blockSignals(False)
+
+
+def show_choice(box: QComboBox, data: str, text: str) -> None:
+    """Select the choice holding `data`, added as `text` where the list lacks it (a continued run's VAE or
+    starting model that the Models tab does not list: the run uses it all the same)."""
+    if box.findData(data) < 0:
+        box.insertItem(box.count() - 1 if box.itemData(box.count() - 1) == "" else box.count(), text, data)
+    box.setCurrentIndex(box.findData(data))
