@@ -67,6 +67,8 @@ def test_train_dialog_trains_and_offers_the_model(qtbot, shapes, tmp_path):
     assert card["training"]["options"]["mirror"] and "--mirror" in dialog.log.toPlainText()
     assert dialog.progress.value() >= 1  # progress lines were parsed
     assert "model written" in dialog.log.toPlainText()
+    # a VAE's grid is images over its reconstructions of them: not samples the model drew
+    assert dialog.samples_caption.text() == "Images (top) and their reconstructions by the finished model"
 
 
 def test_describe_figures_names_what_a_run_measures():
@@ -92,10 +94,12 @@ def test_stop_saves_the_model_and_a_checkpoint(qtbot, shapes, tmp_path):
     qtbot.waitUntil(lambda: not dialog.preview.pixmap().isNull(), timeout=120_000)
     qtbot.waitUntil(lambda: "PSNR" in dialog.figures.text(), timeout=120_000)
     assert dialog.figures.text().startswith("Held-out at step ")
+    assert dialog.samples_caption.text().startswith("Images (top) and their reconstructions at step ")
     assert "sample grid at step 2: " in dialog.log.toPlainText()
     with qtbot.waitSignal(dialog.model_trained, timeout=120_000):
         dialog.stop()
     assert (tmp_path / "vae" / "checkpoint.pt").is_file()
+    assert dialog.samples_caption.text() == "Images (top) and their reconstructions by the model so far"
     log = dialog.log.toPlainText()
     assert "interrupted by SIGTERM at step" in log
     # stopped, not done; and the dialog's way on is Start, not the CLI's --resume
@@ -202,6 +206,7 @@ def test_a_gan_draws_in_a_vae_latent_space_by_default(qtbot, shapes, model_dir, 
         qtbot.mouseClick(dialog.start_button, Qt.MouseButton.LeftButton)
     card = json.loads((tmp_path / "gan" / "card.json").read_text())
     assert card["architecture"] == "LatentGenerator" and card["resolution"] == 32
+    assert dialog.samples_caption.text() == "Samples of the finished model"
     assert card["training"]["options"]["extra"]["latent_of"] == str(vae)
 
 

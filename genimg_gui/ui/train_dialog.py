@@ -22,8 +22,8 @@ from ..catalog import ModelEntry, latent_space_of, latent_spaces, trainable_mode
 from ..earlier_run import RESUME_HINT, EarlierRun, card_steps, earlier_run, saved_card
 from .train_models import RESOLUTION_ROLE, fill_space, fill_starts, listed_as, show_choice
 from .train_question import RESUME, ask_continue_or_start_over, how_it_begins, shape_of_run
-from .train_run import (FOLDERS, PROGRESS, PROGRESS_STEPS, SAMPLES, default_output, describe_figures, share_done,
-                        train_arguments)
+from .train_run import (FOLDERS, PROGRESS, PROGRESS_STEPS, SAMPLES, default_output, describe_figures, grid_caption,
+                        share_done, train_arguments)
 
 PREVIEW_WIDTH = 320  # a sample grid (8 x 4 tiles) at 40 px a tile
 BROWSE = "Browse…"  # the Images row's button, which the no-folder message names
@@ -89,6 +89,8 @@ class TrainDialog(QDialog):
         self._started = time.monotonic()  # when the run on show started: --minutes counts from there
         self.figures = QLabel("Held-out figures appear with each sample grid.")
         self.samples_caption = QLabel("Samples")
+        self.samples_caption.setWordWrap(True)  # a VAE's caption says what its two rows are: it may take two lines
+        self.samples_caption.setFixedWidth(PREVIEW_WIDTH)
         self.preview = QLabel("The latest sample grid shows here.")
         self.preview.setAlignment(Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop)
         self.preview.setFixedWidth(PREVIEW_WIDTH)
@@ -112,6 +114,7 @@ class TrainDialog(QDialog):
         self.stop_button.clicked.connect(self.stop)
         self.load_button.clicked.connect(self._load)
         self._run_out = ""  # the folder the last run writes, absolute: Output may be edited after it
+        self._run_kind = ""  # what the last run trains: Model may be changed while it runs
         self._stopping = False  # Stop was pressed: the run that ends was stopped, not finished
         self.data.textChanged.connect(self._suggest_output)
         self.kind.currentTextChanged.connect(self._suggest_output)
@@ -267,12 +270,14 @@ class TrainDialog(QDialog):
         if choice is None:
             return  # cancelled: the earlier run stays as it is
         self._run_out = out
-        shape = shape_of_run(saved_card(Path(out))) if choice == RESUME else {}
-        self._show_shape(shape)
+        of_run = shape_of_run(saved_card(Path(out))) if choice == RESUME else {}
+        self._show_shape(of_run)
+        shape = self._shape(of_run)
+        self._run_kind = shape["kind"]
         args = train_arguments(data=self.data.text(), out=self._run_out, minutes=self.minutes.value(),
                                sample_every=self.sample_every.value(), mirror=self.mirror.isChecked(),
                                keep_best=self.keep_best.isEnabled() and self.keep_best.isChecked(), earlier=choice,
-                               **self._shape(shape))
+                               **shape)
         said, beginning = how_it_begins(earlier, choice)
         if said:
             self.log.appendPlainText(said)
@@ -350,7 +355,7 @@ class TrainDialog(QDialog):
             self.progress.setValue(round(done * PROGRESS_STEPS))
             self.progress.setFormat(f"step {step:,} — {minutes_left:.1f} min left")
         elif m := SAMPLES.search(line):
-            self._show_samples(Path(m.group(2)), f"Samples at step {m.group(1)}")
+            self._show_samples(Path(m.group(2)), grid_caption(self._run_kind, int(m.group(1))))
         elif figures := describe_figures(line):
             self.figures.setText(figures)
 
@@ -369,7 +374,7 @@ class TrainDialog(QDialog):
         if code == 0 and (Path(self._run_out) / "card.json").is_file():
             self._say_how_it_ended()
             self._show_samples(Path(self._run_out) / "samples.png",
-                               "Samples of the model so far" if self._stopping else "Samples of the finished model")
+                               grid_caption(self._run_kind, stopped=self._stopping))
             self.load_button.setEnabled(True)
             self.model_trained.emit(self._run_out)
         else:

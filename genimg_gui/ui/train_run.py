@@ -26,6 +26,15 @@ def describe_figures(line: str) -> str | None:
     return f"Held-out at step {m.group(1)} ({m.group(2)} min): " + " · ".join(named)
 
 
+def grid_caption(kind: str, step: int | None = None, stopped: bool = False) -> str:
+    """What a run's sample grid shows, at a step or (None) of the model written: a GAN's samples; a VAE's
+    grid is images over its reconstructions of them, which "samples" made look like the model's drawings."""
+    model = "the model so far" if stopped else "the finished model"
+    if kind == "vae":
+        return "Images (top) and their reconstructions " + (f"at step {step}" if step is not None else f"by {model}")
+    return "Samples " + (f"at step {step}" if step is not None else f"of {model}")
+
+
 def share_done(step: int, steps: int, minutes_left: float, elapsed_s: float) -> float:
     """How far a run is, 0..1: by its steps, or by its time when --minutes ends it first (a 1-minute run of
     the default 20,000 steps ends near step 14, and a bar of steps never moved)."""
