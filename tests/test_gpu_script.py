@@ -123,7 +123,8 @@ def test_a_finished_candidate_reports_its_speed_and_kept_model(script, tmp_path)
 
 def test_a_failing_preflight_stops_the_call_with_its_log(script, tmp_path, capsys):
     """A candidate that cannot train shows why within seconds, before minutes of side-by-side runs."""
-    (tmp_path / "data").mkdir()  # no images
+    (tmp_path / "data").mkdir()  # no images, and a labels file (its absence is refused as a typed mistake first)
+    (tmp_path / "data" / "labels.csv").write_text("file,name,category,subcategory\n")
     out = tmp_path / "out"
     out.mkdir()
     assert not script.preflight("w256-b256", tmp_path / "data", tmp_path / "work", "cpu", out)
