@@ -788,3 +788,26 @@ def test_a_long_message_is_elided_before_the_device_label_and_kept_whole_in_the_
     bar.clearMessage()  # as the error's time ending does
     bar.show_message("Encoded a.png in 30 ms")
     assert QStatusBar.currentMessage(bar) == bar.currentMessage() == "Encoded a.png in 30 ms"
+
+
+def test_a_message_is_fitted_again_when_its_room_changes(qtbot):
+    from PySide6.QtWidgets import QMainWindow, QStatusBar
+
+    from genimg_gui.ui.status import StatusBar
+
+    window = QMainWindow()
+    bar = StatusBar()
+    window.setStatusBar(bar)
+    window.resize(700, 200)
+    shown(qtbot, window)
+    text = "a message of some length about a file " * 3
+    bar.show_message(text.strip())
+    before = QStatusBar.currentMessage(bar)
+    bar.show_progress(7, 0.3, "decoding")  # a progress bar and Cancel take room
+    QApplication.processEvents()
+    during = QStatusBar.currentMessage(bar)
+    assert len(during) < len(before) and bar.fontMetrics().horizontalAdvance(during) < bar.bar.x()
+    bar.show_progress(7, 1.0, "decoding")
+    window.resize(1400, 200)  # wider than it needs: whole again
+    QApplication.processEvents()
+    assert QStatusBar.currentMessage(bar) == bar.currentMessage() == text.strip()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, Qt, QTimer, Signal
 from PySide6.QtWidgets import QLabel, QProgressBar, QPushButton, QStatusBar, QToolButton
 
 from .message_log import ERROR_COLOUR, MessageLog
@@ -49,6 +49,9 @@ class StatusBar(QStatusBar):
         for w in self._permanent:
             self.addPermanentWidget(w)
         self._full = ""  # the whole text of the message on show (the bar may show it elided)
+        self._until: float | None = None  # time.monotonic() when it goes; None: it stays
+        for w in self._permanent:  # their room changes (a progress bar appears): the message is fitted again
+            w.installEventFilter(self)
         self.bar.hide()
         self.cancel.hide()
         self.retry.hide()
@@ -88,10 +91,28 @@ class StatusBar(QStatusBar):
         """Shown elided to the room left of the permanent widgets: a long error ran on under the device label.
         currentMessage() gives the whole text; the tooltip and the message log show it."""
         self._full = text
+        self._until = time.monotonic() + timeout / 1000 if timeout else None
         super().showMessage(self._elided(text), timeout)
 
     def currentMessage(self) -> str:  # noqa: N802 (Qt's name)
         return self._full if super().currentMessage() else ""
+
+    def eventFilter(self, watched, event) -> bool:  # noqa: N802 (Qt's name)
+        if event.type() in (QEvent.Type.Resize, QEvent.Type.Show, QEvent.Type.Hide):
+            self._refit()
+        return False
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 (Qt's name)
+        super().resizeEvent(event)
+        self._refit()
+
+    def _refit(self) -> None:
+        """The message on show, fitted again to the room it has now, for the rest of its time."""
+        shown = QStatusBar.currentMessage(self)
+        if not shown or self._elided(self._full) == shown:
+            return
+        left = 0 if self._until is None else max(1, round((self._until - time.monotonic()) * 1000))
+        super().showMessage(self._elided(self._full), left)
 
     def _elided(self, text: str) -> str:
         if not self.isVisible():  # no width to fit yet
