@@ -516,6 +516,17 @@ def test_a_setting_out_of_its_range_is_refused_before_any_work(kind, setting, al
     assert not (tmp_path / "out").exists()
 
 
+def test_whole_numbers_written_as_floats_train_a_latent_gan_and_reach_the_card_as_ints(data_dir, model_dir,
+                                                                                        tmp_path):
+    """channels=[16.0,8,8] passed the check, then torch refused the float size after the images loaded."""
+    out = tmp_path / "out"
+    assert train("gan", data_dir, out, 1, "--latent-of", str(model_dir / "tiny-vae"), "--set",
+                 "channels=[16.0,8,8]", "--set", "z_dim=16.0", "--set", "w_dim=1.6e1") == 0
+    extra = load_model(out)[1]["training"]["options"]["extra"]
+    assert (extra["channels"], extra["z_dim"], extra["w_dim"]) == ([16, 8, 8], 16, 16)
+    assert all(type(n) is int for n in (*extra["channels"], extra["z_dim"], extra["w_dim"]))
+
+
 @pytest.mark.parametrize("kind, args, message", [
     ("vae", ["--lr", "-1"], "argument --lr: must be a number above 0"),
     ("gan", ["--lr", "0"], "argument --lr: must be a number above 0"),

@@ -109,7 +109,7 @@ def parse_settings(items: list[str], allowed: tuple[str, ...]) -> dict:
             extra[key] = value if value == "auto" else json.loads(value)
         except json.JSONDecodeError:
             raise TrainUsageError(f"--set {item!r}: {value!r} is not JSON (e.g. 0.001 or [32,64,128])") from None
-        check_setting(key, extra[key], value)
+        extra[key] = check_setting(key, extra[key], value)
     return extra
 
 

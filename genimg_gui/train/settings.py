@@ -29,6 +29,8 @@ class Allowed:
     """What a --set value may be: a test, and the words that say it in the refusal."""
     fits: Callable[[object], bool]
     says: str
+    # JSON reads 256.0 and 1e3 as floats; a size must reach torch (and the card) as an int
+    settle: Callable[[object], object] = lambda v: v
 
 
 WEIGHT = Allowed(lambda v: _number(v) and v >= 0, "a weight, so 0 (off) or more")
@@ -37,11 +39,11 @@ COMPOSE = Allowed(lambda v: _number(v) and 0 <= v <= 1, "the share of real grids
 # 1 would freeze the EMA generator at its first steps: the model written would be an untrained one
 DECAY = Allowed(lambda v: _number(v) and 0 <= v < 1, "a decay a step, from 0 up to but not including 1, "
                                                      "e.g. 0.999")
-SIZE = Allowed(lambda v: _whole(v) and v >= 1, "a size, so a whole number, 1 or more")
-STEPS = Allowed(lambda v: _whole(v) and v >= 0, "a number of steps, so a whole number, 0 or more")
+SIZE = Allowed(lambda v: _whole(v) and v >= 1, "a size, so a whole number, 1 or more", int)
+STEPS = Allowed(lambda v: _whole(v) and v >= 0, "a number of steps, so a whole number, 0 or more", int)
 FLAG = Allowed(lambda v: isinstance(v, bool), "a switch: true or false")
 WIDTHS = Allowed(lambda v: isinstance(v, list) and len(v) > 0 and all(_whole(c) and c >= 1 for c in v),
-                 "a list of whole numbers, each 1 or more, e.g. [32,64,128]")
+                 "a list of whole numbers, each 1 or more, e.g. [32,64,128]", lambda v: [int(c) for c in v])
 CHANCE = Allowed(lambda v: v == "auto" or (_number(v) and 0 <= v <= 1), "a chance between 0 and 1, or auto")
 # the decoder copy's noise (in latent std) and adversarial weight: 0 is off, and 10 is far past any use
 NOISE = Allowed(lambda v: _number(v) and 0 <= v <= 10, "a noise level in latent std, from 0 (the decoder stays "
@@ -56,12 +58,16 @@ ALLOWED = {
 }
 
 
-def check_setting(key: str, value: object, typed: str) -> None:
+def check_setting(key: str, value: object, typed: str) -> object:
     """Refuse, as a usage error, a --set value its setting cannot take (kl_weight=-1, ema=2, styles=7): the
-    recipes would train with it, or refuse it only after the images are loaded. typed: the value as given."""
+    recipes would train with it, or refuse it only after the images are loaded. typed: the value as given.
+    Returns the value as the recipe takes it: a whole number given as 256.0 or 1e3 as an int."""
     allowed = ALLOWED.get(key)
-    if allowed and not allowed.fits(value):
+    if allowed is None:
+        return value
+    if not allowed.fits(value):
         raise TrainUsageError(f"--set {key}={typed}: {allowed.says}")
+    return allowed.settle(value)
 
 
 def number_from(value: object, low: float, high: float, refusal: str) -> float:
