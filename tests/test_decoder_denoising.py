@@ -82,7 +82,8 @@ def test_a_run_trains_the_decoder_copy_records_it_and_a_later_run_starts_from_it
     (["--set", "decoder_noise=\"lots\""], "--set decoder_noise=\"lots\": a noise level in latent std"),
     # decoder_gan (test_decoder_adversary.py): a weight, and only beside decoder_noise
     (["--set", "decoder_gan=0.5"], "--set decoder_gan trains the decoder copy beside --set decoder_noise"),
-    (["--set", "decoder_noise=0.3", "--set", "decoder_gan=-1"], "--set decoder_gan=-1: a weight from 0"),
+    (["--set", "decoder_noise=0.3", "--set", "decoder_gan=-1"],
+     "--set decoder_gan=-1: a weight from 0 (off) to 10, e.g. 0.5; it needs --set decoder_noise too"),
     (["--set", "decoder_noise=0.3", "--set", "decoder_gan=\"sharp\""], "--set decoder_gan=\"sharp\": a weight"),
 ])
 def test_a_bad_decoder_setting_is_a_clear_error(extra, message, model_dir, tmp_path, capsys):
@@ -90,7 +91,7 @@ def test_a_bad_decoder_setting_is_a_clear_error(extra, message, model_dir, tmp_p
     assert main(["train", "gan", str(data), "-o", str(tmp_path / "o"), "--latent-of", str(model_dir / "tiny-vae"),
                  "--steps", "1", *LATENT_GAN, *extra]) == 2  # a typed mistake
     err = capsys.readouterr().err
-    assert message in err and "Traceback" not in err
+    assert message in err and "Traceback" not in err and "data: " not in err  # before the images load
 
 
 @pytest.mark.parametrize("setting, message", [

@@ -93,9 +93,7 @@ class AugmentChance:
 
     def __init__(self, setting: float | str = 1.0) -> None:
         self.adaptive = setting == "auto"
-        self.p = 0.0 if self.adaptive else float(setting)
-        if not 0.0 <= self.p <= 1.0:
-            raise ValueError(f"augment_p must be between 0 and 1, or auto (got {setting})")
+        self.p = 0.0 if self.adaptive else float(setting)  # from 0 to 1: --set augment_p's range (settings.py)
         self._signs, self._seen, self._steps = 0.0, 0, 0
 
     def apply(self, x: torch.Tensor, augment: Callable[[torch.Tensor], torch.Tensor]) -> torch.Tensor:

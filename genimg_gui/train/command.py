@@ -10,7 +10,7 @@ from pathlib import Path
 
 from ..earlier_run import CHECKPOINT_FILE, earlier_run
 from . import TrainUsageError
-from .settings import GAN_SETTINGS, VAE_SETTINGS, check_setting
+from .settings import GAN_SETTINGS, VAE_SETTINGS, check_setting, check_together
 
 PRECISIONS = ("auto", "fp32", "bf16")  # --precision's choices; loop.resolved_precision says what auto means
 DEVICES = "auto, cpu, cuda, cuda:N (N: the GPU's number, from 0) or mps"
@@ -189,6 +189,7 @@ def run_train(args: argparse.Namespace) -> int:
         extra = {**architecture_settings(start), **extra}
     if args.latent_of:
         extra["latent_of"] = str(args.latent_of.resolve())  # the card's: it finds the VAE from any folder
+        check_together(extra)  # a pixel GAN's recipe refuses decoder settings alone: they need --latent-of
     resolution = args.resolution or (int(start["resolution"]) if start else 64)
     if args.latent_of:
         check_latent_of(args.latent_of, resolution)

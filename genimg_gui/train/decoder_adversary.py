@@ -20,19 +20,12 @@ from .augment import AugmentChance, diff_augment
 from .distributed import average_gradients, mean_across_processes
 from .gan_recipe import WIDTHS
 from .loop import load_optimizer
-from .settings import number_from
 
 R1_GAMMA = 0.05  # the pixel GAN's: an image has 12 times the numbers of a 4x16x16 latent grid
 R1_EVERY = 4  # lazy R1, as the GAN recipe's
 # the discriminator's steps before the decoder heeds it: an untrained one's gradients only push the decoder
 # about at random (on the face GAN its L1 error rose from 0.030 to 0.038 within 25 steps of a fresh one)
 WARMUP = 250
-
-
-def adversarial_weight(value: object) -> float:
-    """--set decoder_gan's value: λ, the adversarial loss's weight relative to the reconstruction's (0: off)."""
-    return number_from(value, 0, 10, f"decoder_gan={value}: a weight from 0 (off) to 10, e.g. 0.5; it needs "
-                                     "--set decoder_noise too")
 
 
 def pixel_discriminator(resolution: int, classes: tuple[str, ...] = ()) -> Discriminator:

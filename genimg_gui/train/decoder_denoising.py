@@ -18,13 +18,6 @@ from torch import nn
 
 from .decoder_adversary import DecoderAdversary
 from .distributed import average_gradients
-from .settings import number_from
-
-
-def noise_level(value: object) -> float:
-    """--set decoder_noise's value: σ in latent std, from 0 (the decoder stays the VAE's) to 10."""
-    return number_from(value, 0, 10, f"decoder_noise={value}: a noise level in latent std, 0 (the decoder stays "
-                                     "the VAE's) or up to 10, e.g. 0.3")
 
 
 class DecoderDenoising:

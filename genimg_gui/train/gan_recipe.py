@@ -102,30 +102,20 @@ class GANRecipe:
         self._set_class_freq()
         cfg = self.G.cfg
         self.G_ema = copy.deepcopy(self.G).eval().requires_grad_(False)
-        try:
-            # StyleGAN2-ADA's heuristic 0.0002 * res^2 / batch gives ~0.03 at 64px/32; 0.5 kept D at chance
-            self.r1_gamma = float(opts.extra.get("r1_gamma", 0.05))
-            self.ema_beta = float(opts.extra.get("ema", default_ema(opts.batch_size)))
-            # a slower mapping (and the class embedding feeding it) keeps w stable for the synthesis
-            self.mapping_lr = float(opts.extra.get("mapping_lr", 0.1))
-            # the discriminator's learning rate as a multiple of --lr (TTUR, Heusel et al. 2017)
-            self.d_lr = float(opts.extra.get("d_lr", 1.0))
-            # steps the discriminator trains alone after --init (None: D_WARMUP_STEPS if it starts fresh)
-            self.d_warmup = int(opts.extra["d_warmup"]) if "d_warmup" in opts.extra else None
-            # how often DiffAugment applies: 1 (always), a chance, or "auto" (adaptive, see AugmentChance)
-            self.augment_chance = AugmentChance(opts.extra.get("augment_p", 1.0))
-            # the weight of the mode-seeking term (0: none), against a class collapsing to one image
-            self.mode_seeking = float(opts.extra.get("mode_seeking", 0.0))
-        except (TypeError, ValueError) as e:
-            raise TrainUsageError(f"bad GAN setting ({e}); e.g. --set r1_gamma=0.5 --set ema=0.999") from None
-        if self.d_warmup is not None and self.d_warmup < 0:
-            raise TrainUsageError(f"--set d_warmup={self.d_warmup}: a number of steps, so 0 or more")
-        if self.mode_seeking < 0:
-            raise TrainUsageError(f"--set mode_seeking={self.mode_seeking}: a weight, so 0 (off) or more")
-        for name in ("mapping_lr", "d_lr"):
-            if getattr(self, name) <= 0:
-                raise TrainUsageError(f"--set {name}={getattr(self, name)}: it multiplies the learning rate, "
-                                      "so it must be > 0")
+        # the settings' ranges were checked with --set (settings.ALLOWED)
+        # StyleGAN2-ADA's heuristic 0.0002 * res^2 / batch gives ~0.03 at 64px/32; 0.5 kept D at chance
+        self.r1_gamma = float(opts.extra.get("r1_gamma", 0.05))
+        self.ema_beta = float(opts.extra.get("ema", default_ema(opts.batch_size)))
+        # a slower mapping (and the class embedding feeding it) keeps w stable for the synthesis
+        self.mapping_lr = float(opts.extra.get("mapping_lr", 0.1))
+        # the discriminator's learning rate as a multiple of --lr (TTUR, Heusel et al. 2017)
+        self.d_lr = float(opts.extra.get("d_lr", 1.0))
+        # steps the discriminator trains alone after --init (None: D_WARMUP_STEPS if it starts fresh)
+        self.d_warmup = int(opts.extra["d_warmup"]) if "d_warmup" in opts.extra else None
+        # how often DiffAugment applies: 1 (always), a chance, or "auto" (adaptive, see AugmentChance)
+        self.augment_chance = AugmentChance(opts.extra.get("augment_p", 1.0))
+        # the weight of the mode-seeking term (0: none), against a class collapsing to one image
+        self.mode_seeking = float(opts.extra.get("mode_seeking", 0.0))
         lr = opts.lr or 2e-4
         trained = [(name, p) for name, p in self.G.named_parameters() if p.requires_grad]  # not a frozen decoder
         mapping = ("mapping.", "embed.")

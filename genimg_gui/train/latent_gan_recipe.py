@@ -20,14 +20,13 @@ from ..models.latent_gan import LatentGANConfig, LatentGenerator, same_decoder
 from ..models.tensors import as_pixels
 from ..models.weights import ModelFileError, load_model
 from ..models.vae import ConvVAE
-from . import TrainError, TrainUsageError
+from . import TrainError
 from .augment import composed, latent_augment
-from .decoder_adversary import DecoderAdversary, adversarial_weight, pixel_discriminator
-from .decoder_denoising import DecoderDenoising, noise_level
+from .decoder_adversary import DecoderAdversary, pixel_discriminator
+from .decoder_denoising import DecoderDenoising
 from .gan_recipe import GANRecipe
 from .loop import TrainOptions, load_optimizer
 from .metrics import precision_recall
-from .settings import number_from
 
 EVAL_SAMPLES = 512  # per held-out evaluation: a few seconds on a CPU
 NEIGHBOURS = 3  # the k of precision/recall, as in benchmarks/model_quality.py
@@ -52,15 +51,12 @@ class LatentGANRecipe(GANRecipe):
             raise TrainError(f"--latent-of must be a VAE of this resolution ({opts.resolution}px)")
         self.vae = vae.to(self.device).requires_grad_(False)
         self.vae_path = str(Path(opts.extra["latent_of"]).resolve())  # for the card's "how"
-        self.decoder_noise = noise_level(opts.extra.get("decoder_noise", 0.0))
+        # the ranges, and decoder_gan's need of decoder_noise, were checked with --set (settings.py)
+        self.decoder_noise = float(opts.extra.get("decoder_noise", 0.0))
         self.trained_decoder_noise = self.decoder_noise  # the most noise the decoder copy has learned to ignore
-        self.decoder_gan = adversarial_weight(opts.extra.get("decoder_gan", 0.0))
-        if self.decoder_gan and not self.decoder_noise:
-            raise TrainUsageError("--set decoder_gan trains the decoder copy beside --set decoder_noise: "
-                                  "add --set decoder_noise=0.4, or drop it")
+        self.decoder_gan = float(opts.extra.get("decoder_gan", 0.0))
         self.trained_decoder_gan = self.decoder_gan  # the adversarial weight the decoder copy trained with
-        value = opts.extra.get("compose", 0.0)
-        self.compose = number_from(value, 0, 1, f"compose={value}: the share of real grids to compose, 0 to 1")
+        self.compose = float(opts.extra.get("compose", 0.0))
         self.stats_ready = False
         cfg = LatentGANConfig(resolution=opts.resolution, vae=vae.cfg, classes=tuple(opts.extra.get("classes", ())),
                               channels=tuple(opts.extra.get("channels", (256, 128, 64))),

@@ -1,6 +1,7 @@
 """The names `--set KEY=JSON` accepts, per recipe, torch-free so that `genimg train --help` can list them
-without loading torch; check_setting, which refuses a value out of its range before any work; and number_from,
-which checks a numeric one. Each recipe reads its own defaults; the README's table gives them."""
+without loading torch; check_setting, which refuses a value out of its range before any work, and
+check_together, which refuses settings that need one another. ALLOWED is the one table of the ranges: the
+recipes take its values as checked. Each recipe reads its own defaults; the README's table gives them."""
 from __future__ import annotations
 
 import math
@@ -48,7 +49,8 @@ CHANCE = Allowed(lambda v: v == "auto" or (_number(v) and 0 <= v <= 1), "a chanc
 # the decoder copy's noise (in latent std) and adversarial weight: 0 is off, and 10 is far past any use
 NOISE = Allowed(lambda v: _number(v) and 0 <= v <= 10, "a noise level in latent std, from 0 (the decoder stays "
                                                        "the VAE's) to 10, e.g. 0.3")
-ADVERSARY = Allowed(lambda v: _number(v) and 0 <= v <= 10, "a weight from 0 (off) to 10, e.g. 0.5")
+ADVERSARY = Allowed(lambda v: _number(v) and 0 <= v <= 10, "a weight from 0 (off) to 10, e.g. 0.5; it needs "
+                                                           "--set decoder_noise too")
 
 ALLOWED = {
     "channels": WIDTHS, "latent_channels": SIZE, "kl_weight": WEIGHT,
@@ -70,13 +72,9 @@ def check_setting(key: str, value: object, typed: str) -> object:
     return allowed.settle(value)
 
 
-def number_from(value: object, low: float, high: float, refusal: str) -> float:
-    """A --set value as a number from low to high, or a TrainError saying `--set {refusal}` (which names the
-    setting, the value as given and what it should be)."""
-    try:
-        number = float(value)
-    except (TypeError, ValueError):
-        number = math.nan  # refused below, with the same message
-    if not low <= number <= high:
-        raise TrainUsageError(f"--set {refusal}")
-    return number
+def check_together(extra: dict) -> None:
+    """Refuse, as a usage error, a latent GAN's checked settings that are no use alone: decoder_gan trains the
+    decoder copy that only decoder_noise makes."""
+    if extra.get("decoder_gan") and not extra.get("decoder_noise"):
+        raise TrainUsageError("--set decoder_gan trains the decoder copy beside --set decoder_noise: "
+                              "add --set decoder_noise=0.4, or drop it")
