@@ -542,7 +542,8 @@ def test_whole_numbers_written_as_floats_train_a_latent_gan_and_reach_the_card_a
     ("gan", ["--init", "{tmp}/nonexist"], "--init: {tmp}/nonexist does not exist"),
     ("gan", ["--labels", "{tmp}/nofile.csv"], "--labels {tmp}/nofile.csv: no such file"),
     ("vae", ["-o", "{tmp}/afile"], "-o {tmp}/afile is a file"),
-    ("vae", ["--label-column", "kind"], "--label-column names a column of a --labels CSV file; add --labels"),
+    ("vae", ["--label-column", "kind"], "--label-column is for `genimg train gan`: a VAE is not conditioned on"),
+    ("gan", ["--label-column", "kind"], "--label-column names a column of a --labels CSV file; add --labels"),
     ("gan", ["--labels", "folders", "--label-column", "kind"], "--labels folders takes the classes from sub-folders"),
 ])
 def test_a_mistake_in_what_was_typed_is_refused_before_the_data_loads(kind, args, message, data_dir, tmp_path,

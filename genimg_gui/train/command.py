@@ -133,12 +133,14 @@ def check_output(out: Path, resume: bool, overwrite: bool) -> None:
 
 
 def check_gan_options(args: argparse.Namespace) -> None:
-    """--latent-of and --labels: only for a GAN, and --labels with a file that is there."""
+    """--latent-of, --labels and --label-column: only for a GAN, and --labels with a file that is there."""
     if args.latent_of and args.kind != "gan":
         raise TrainUsageError("--latent-of is for `genimg train gan`: it names the VAE whose latent space the GAN "
                               "draws in")
-    if args.labels and args.kind != "gan":
-        raise TrainUsageError("--labels is for `genimg train gan`: a VAE is not conditioned on classes")
+    # before check_labels, whose "add --labels" would send a VAE's run to the refusal below
+    for option, given in (("--labels", args.labels), ("--label-column", args.label_column)):
+        if given is not None and args.kind != "gan":
+            raise TrainUsageError(f"{option} is for `genimg train gan`: a VAE is not conditioned on classes")
     check_labels(args.labels, args.label_column)
 
 
