@@ -584,6 +584,8 @@ def test_the_card_records_paths_typed_relative_as_absolute_ones(data_dir, model_
     relative = loop.TrainOptions(data=Path("data"), out=Path("x1"), init="vae1", labels="folders")
     recorded = loop._card_options(relative)
     assert (recorded["init"], recorded["labels"]) == (absolute("vae1"), "folders")  # folders: no path
+    named_folders = loop._card_options(loop.TrainOptions(data=Path("folders"), out=Path("folders"), init="folders"))
+    assert named_folders["data"] == named_folders["out"] == named_folders["init"] == absolute("folders")
 
 
 def test_resume_in_a_new_folder_says_it_starts_a_new_run(data_dir, tmp_path, capsys):

@@ -405,6 +405,6 @@ def _card_options(opts: TrainOptions) -> dict:
     ("data", "x1") they name nothing once the card is read from another folder."""
     options = {k: (str(v) if isinstance(v, Path) else v) for k, v in asdict(opts).items()}
     for key in PATH_OPTIONS:
-        if options[key] and options[key] != FOLDERS:  # "": not given; --labels folders is no path
+        if options[key] and not (key == "labels" and options[key] == FOLDERS):  # "": not given; folders: no path
             options[key] = str(Path(options[key]).resolve())
     return options
