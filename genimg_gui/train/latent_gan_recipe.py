@@ -44,13 +44,14 @@ class LatentGANRecipe(GANRecipe):
 
     def build(self, opts: TrainOptions) -> tuple[torch.nn.Module, torch.nn.Module]:
         try:
-            vae, _card = load_model(Path(opts.extra["latent_of"]))
+            vae, vae_card = load_model(Path(opts.extra["latent_of"]))
         except (KeyError, ModelFileError) as e:
             raise TrainError(f"--latent-of needs a genimg VAE folder ({e})") from None
         if not isinstance(vae, ConvVAE) or vae.cfg.resolution != opts.resolution:
             raise TrainError(f"--latent-of must be a VAE of this resolution ({opts.resolution}px)")
         self.vae = vae.to(self.device).requires_grad_(False)
-        self.vae_path = str(Path(opts.extra["latent_of"]).resolve())  # for the card's "how"
+        # for the card's "how": its path (options.latent_of) would be long and name the trainer's home folder
+        self.vae_name = str(vae_card.get("name") or Path(opts.extra["latent_of"]).resolve().name)
         # the ranges, and decoder_gan's need of decoder_noise, were checked with --set (settings.py)
         self.decoder_noise = float(opts.extra.get("decoder_noise", 0.0))
         self.trained_decoder_noise = self.decoder_noise  # the most noise the decoder copy has learned to ignore
@@ -150,7 +151,7 @@ class LatentGANRecipe(GANRecipe):
         if not figures:  # too few held-out images to give each its neighbours
             return {"held_out_images": len(held_out)}
         how = (f"nearest-neighbour precision/recall (Kynkaenniemi et al. 2019, k={NEIGHBOURS}) of {EVAL_SAMPLES} "
-               f"samples at psi 1 against the {len(held_out)} held-out images, both encoded by the VAE {self.vae_path} "
+               f"samples at psi 1 against the {len(held_out)} held-out images, both encoded by the VAE {self.vae_name} "
                "(its latent means). Precision is the share of samples inside some held-out image's k-NN radius; "
                "recall is the share of held-out images inside some sample's k-NN radius.")
         return {**figures, "held_out_images": len(held_out), "how": how}
