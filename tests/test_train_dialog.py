@@ -434,3 +434,28 @@ def test_continue_shows_the_earlier_runs_settings_in_the_fields_it_runs_with(qtb
     started_with(unlisted)
     unlisted.start()
     assert unlisted.space.currentData() == "/models/vae-a" and "vae-a" in unlisted.space.currentText()
+
+
+def test_continue_finds_the_start_model_listed_under_another_spelling(qtbot, shapes, tmp_path):
+    """The card records --init as typed (a link): the model is the listed one, so the run starts from it and its
+    kind and latent space stay fixed, not a second entry that counted as random weights."""
+    start = tmp_path / "gan-start"
+    start.mkdir()
+    (tmp_path / "link").symlink_to(start, target_is_directory=True)
+    out = earlier_gan_run(tmp_path / "gan")
+    card = json.loads((out / "card.json").read_text())
+    card["training"]["options"]["init"] = str(tmp_path / "link")
+    (out / "card.json").write_text(json.dumps(card))
+    vae_a = vae_entry(Path("/models/vae-a"))
+    started_from = ModelEntry(str(start), "gan-start", "gan", {"architecture": "LatentGenerator", "resolution": 32,
+                                                               "training": {"options": card["training"]["options"]}},
+                              False)
+    dialog = TrainDialog(models=[vae_a, started_from], active_vae=vae_a.path)
+    qtbot.addWidget(dialog)
+    fill(dialog, shapes, out, minutes=0.1)
+    answer(dialog, RESUME)
+    started_with(dialog)
+    dialog.start()
+    assert dialog.start_from.currentData() == str(start) and dialog.start_from.findData(str(tmp_path / "link")) < 0
+    assert not dialog.kind.isEnabled() and not dialog.space.isEnabled()
+

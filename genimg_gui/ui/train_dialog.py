@@ -309,7 +309,8 @@ class TrainDialog(QDialog):
         if not of_run:
             return
         out = self.out.text()
-        init = of_run["init"]
+        # the card's --init as typed (a link, say): the listed model's entry fixes the run's kind and space
+        init = listed_as(self.starts.values(), of_run["init"]) or of_run["init"]
         show_choice(self.start_from, init, f"{Path(init).name} (where the earlier run started)")
         self.kind.setCurrentText(of_run["kind"])
         if of_run["kind"] == "gan":

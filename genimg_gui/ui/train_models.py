@@ -14,9 +14,10 @@ from ..earlier_run import count_steps
 RESOLUTION_ROLE = Qt.ItemDataRole.UserRole + 1  # a latent-space choice's VAE resolution, as text
 
 
-def listed_as(vaes: Iterable[ModelEntry], path: str) -> str:
-    """The path under which `vaes` list the VAE at `path` (another spelling of it may be loaded); "" if none."""
-    same = [e.path for e in vaes if path and os.path.realpath(e.path) == os.path.realpath(path)]
+def listed_as(entries: Iterable[ModelEntry], path: str) -> str:
+    """The path under which `entries` list the model at `path` (another spelling of it may be loaded, or
+    recorded on a card); "" if none."""
+    same = [e.path for e in entries if path and os.path.realpath(e.path) == os.path.realpath(path)]
     return (same or [""])[0]
 
 
