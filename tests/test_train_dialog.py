@@ -434,6 +434,8 @@ def test_continue_shows_the_earlier_runs_settings_in_the_fields_it_runs_with(qtb
     started_with(unlisted)
     unlisted.start()
     assert unlisted.space.currentData() == "/models/vae-a" and "vae-a" in unlisted.space.currentText()
+    # its VAE fixes the resolution, as a listed one's does
+    assert unlisted.resolution.currentText() == "32" and not unlisted.resolution.isEnabled()
 
 
 def test_continue_finds_the_start_model_listed_under_another_spelling(qtbot, shapes, tmp_path):

@@ -315,7 +315,9 @@ class TrainDialog(QDialog):
         self.kind.setCurrentText(of_run["kind"])
         if of_run["kind"] == "gan":
             space = listed_as(self.vaes, of_run["latent_of"]) or of_run["latent_of"]
-            show_choice(self.space, space, f"latent space of {Path(space).name} (the earlier run's)")
+            # the VAE card's resolution, which fixes the field: the run was refused unless it trained at it
+            show_choice(self.space, space, f"latent space of {Path(space).name} (the earlier run's)",
+                        of_run["resolution"])
             labels = of_run["labels"]
             if labels and labels != FOLDERS:
                 self.set_labels_file(labels)

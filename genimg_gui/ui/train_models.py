@@ -47,9 +47,13 @@ def fill_starts(box: QComboBox, starts: Iterable[ModelEntry], chosen: str | None
     box.blockSignals(False)
 
 
-def show_choice(box: QComboBox, data: str, text: str) -> None:
+def show_choice(box: QComboBox, data: str, text: str, resolution: int | None = None) -> None:
     """Select the choice holding `data`, added as `text` where the list lacks it (a continued run's VAE or
-    starting model that the Models tab does not list: the run uses it all the same)."""
+    starting model that the Models tab does not list: the run uses it all the same). resolution: an added
+    latent space's, which fixes the run's as fill_space's choices do."""
     if box.findData(data) < 0:
-        box.insertItem(box.count() - 1 if box.itemData(box.count() - 1) == "" else box.count(), text, data)
+        at = box.count() - 1 if box.itemData(box.count() - 1) == "" else box.count()
+        box.insertItem(at, text, data)
+        if resolution is not None:
+            box.setItemData(at, str(resolution), RESOLUTION_ROLE)
     box.setCurrentIndex(box.findData(data))
