@@ -767,16 +767,24 @@ def test_a_wheel_run_is_committed_before_focus_or_a_key_goes_elsewhere(qtbot, mo
         assert committed[-1] == panel.values()
 
 
-def test_a_long_message_is_elided_before_the_device_label_and_kept_whole_in_the_tooltip(qtbot):
-    from PySide6.QtWidgets import QMainWindow, QStatusBar
+def status_bar_of_a_window(qtbot, width: int = 700):
+    """A StatusBar in a shown window of that width: a message's room depends on the bar's real geometry."""
+    from PySide6.QtWidgets import QMainWindow
 
     from genimg_gui.ui.status import StatusBar
 
     window = QMainWindow()
     bar = StatusBar()
     window.setStatusBar(bar)
-    window.resize(700, 200)
+    window.resize(width, 200)
     shown(qtbot, window)
+    return window, bar
+
+
+def test_a_long_message_is_elided_before_the_device_label_and_kept_whole_in_the_tooltip(qtbot):
+    from PySide6.QtWidgets import QStatusBar
+
+    _window, bar = status_bar_of_a_window(qtbot)
     bar.show_device("cpu")
     text = ("/home/me/models/vae1/checkpoint.pt is a training checkpoint, not a model: open its folder (or its "
             "card.json) for the model, or go on training it with genimg train --resume")
@@ -791,15 +799,9 @@ def test_a_long_message_is_elided_before_the_device_label_and_kept_whole_in_the_
 
 
 def test_a_message_is_fitted_again_when_its_room_changes(qtbot):
-    from PySide6.QtWidgets import QMainWindow, QStatusBar
+    from PySide6.QtWidgets import QStatusBar
 
-    from genimg_gui.ui.status import StatusBar
-
-    window = QMainWindow()
-    bar = StatusBar()
-    window.setStatusBar(bar)
-    window.resize(700, 200)
-    shown(qtbot, window)
+    window, bar = status_bar_of_a_window(qtbot)
     text = "a message of some length about a file " * 3
     bar.show_message(text.strip())
     before = QStatusBar.currentMessage(bar)
