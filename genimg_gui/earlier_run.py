@@ -8,10 +8,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 CARD_FILE = "card.json"  # models/weights.py CARD_NAME (not imported: that module needs torch)
+MODEL_FILE = "model.safetensors"  # models/weights.py WEIGHTS_NAME, likewise
 CHECKPOINT_FILE = "checkpoint.pt"  # what --resume goes on from (train/loop.py writes it)
 BEST_FILE = "best.pt"  # --keep-best: the checkpoint of the best held-out evaluation so far
 # what a run writes that another run into the folder would replace; samples and metrics are not worth a question
-RUN_FILES = (CARD_FILE, "model.safetensors", CHECKPOINT_FILE)
+RUN_FILES = (CARD_FILE, MODEL_FILE, CHECKPOINT_FILE)
 # everything a run writes into its folder (loop.py, the recipes' export): --overwrite removes them all at its start,
 # as a folder holding the old card beside the new run's checkpoint told of a model that was no longer there
 WRITTEN_FILES = (*RUN_FILES, BEST_FILE, "directions.safetensors", "discriminator.safetensors", "metrics.json",
@@ -36,7 +37,7 @@ class EarlierRun:
     @property
     def has_model(self) -> bool:
         """False for a run killed before it wrote its first model: only its checkpoint is there."""
-        return CARD_FILE in self.files or "model.safetensors" in self.files
+        return CARD_FILE in self.files or MODEL_FILE in self.files
 
     def describe(self) -> str:
         """'an earlier run (card.json, checkpoint.pt; 1,200 steps)', for the messages that name it."""

@@ -19,12 +19,13 @@ from pathlib import Path
 
 import torch
 
+from genimg_gui.earlier_run import CHECKPOINT_FILE
 from genimg_gui.train.data import load_folder, split_holdout
 from genimg_gui.train.finetune import with_classes
 from genimg_gui.train.labels import describe_classes, with_labels
 from genimg_gui.train.latent_gan_recipe import LatentGANRecipe
 from genimg_gui.train.gan_recipe import GANRecipe
-from genimg_gui.train.loop import CHECKPOINT, TrainOptions, _checkpoint
+from genimg_gui.train.loop import TrainOptions, _checkpoint
 
 
 def main() -> None:
@@ -45,7 +46,7 @@ def main() -> None:
     extra = {**options["extra"], "classes": list(data.classes), "class_counts": counts}
     opts = TrainOptions(data=args.data, out=args.out, resolution=int(card["resolution"]), extra=extra)
     recipe = (LatentGANRecipe if "latent_of" in extra else GANRecipe)(opts, torch.device("cpu"))
-    old = torch.load(args.run / CHECKPOINT, map_location="cpu", weights_only=True)
+    old = torch.load(args.run / CHECKPOINT_FILE, map_location="cpu", weights_only=True)
     for name in ("G", "G_ema"):  # the same embedding and new columns in both, as the EMA copy would have them
         getattr(recipe, name).load_state_dict(with_classes(old["recipe"][name], getattr(recipe, name).state_dict()))
     recipe.D.load_state_dict({**recipe.D.state_dict(), **old["recipe"]["D"]})
@@ -54,7 +55,7 @@ def main() -> None:
     args.out.mkdir(parents=True, exist_ok=True)
     # no --keep-best record: the best so far was a model without these classes
     _checkpoint(args.out, recipe, int(old["step"]), float(old["seconds"]), list(old.get("history", [])), best=None)
-    print(f"wrote {args.out / CHECKPOINT} at step {old['step']}: resume it with --labels {args.labels}")
+    print(f"wrote {args.out / CHECKPOINT_FILE} at step {old['step']}: resume it with --labels {args.labels}")
 
 
 if __name__ == "__main__":

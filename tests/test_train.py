@@ -13,6 +13,7 @@ import torch
 from PIL import Image, ImageDraw
 
 from genimg_gui.catalog import metrics_text, read_entry
+from genimg_gui.earlier_run import BEST_FILE, CHECKPOINT_FILE
 from genimg_gui.cli import main
 from genimg_gui.models.directions import load_directions
 from genimg_gui.models.tensors import as_pixels
@@ -209,7 +210,7 @@ def test_overwrite_removes_every_file_of_the_replaced_run_before_it_trains(data_
 def test_the_files_a_run_writes_are_named_as_the_modules_that_write_them_name_them():
     """earlier_run.py cannot import those modules (the dialog reads it without torch), so it spells them out."""
     from genimg_gui.earlier_run import WRITTEN_FILES
-    written = {CARD_NAME, WEIGHTS_NAME, DIRECTIONS_NAME, DISCRIMINATOR_FILE, loop.CHECKPOINT, loop.BEST}
+    written = {CARD_NAME, WEIGHTS_NAME, DIRECTIONS_NAME, DISCRIMINATOR_FILE, CHECKPOINT_FILE, BEST_FILE}
     assert written <= set(WRITTEN_FILES)
 
 

@@ -34,8 +34,6 @@ from .pace import Pace
 from .resume_fit import saved_options, shape_differences
 from .stopping import stop_signals_interrupt
 
-CHECKPOINT = CHECKPOINT_FILE  # what --resume goes on from; earlier_run.py names it for the Train… dialog too
-BEST = BEST_FILE  # --keep-best: the checkpoint of the best held-out evaluation so far
 
 
 @dataclass
@@ -272,7 +270,7 @@ def _keep_if_best(out: Path, recipe: Recipe, figures: dict[str, float], best: di
     if score is None or (best is not None and score < best["score"]):  # a tie: the later, longer-trained model
         return best
     best = {"step": step, "score": score}
-    _checkpoint(out, recipe, step, seconds, history, best, name=BEST)
+    _checkpoint(out, recipe, step, seconds, history, best, name=BEST_FILE)
     return best
 
 
@@ -291,9 +289,10 @@ def _restore_best(out: Path, recipe: Recipe, held_out: torch.Tensor, best: dict 
     if best is None or best["score"] <= score:
         log(f"--keep-best: the last step's model is the best evaluated (score {score:.4f})")
         return the_last
-    kept = torch.load(out / BEST, map_location="cpu", weights_only=True) if (out / BEST).is_file() else {}
+    kept = torch.load(out / BEST_FILE, map_location="cpu", weights_only=True) if (out / BEST_FILE).is_file() else {}
     if kept.get("best") != best:  # deleted, or written by a run that stopped before its next checkpoint
-        log(f"--keep-best: {out / BEST} no longer holds step {best['step']}, so the run keeps the last step's model")
+        log(f"--keep-best: {out / BEST_FILE} no longer holds step {best['step']}, so the run keeps the last "
+            "step's model")
         return the_last
     recipe.load_state(kept["recipe"])
     log(f"--keep-best: keeping step {best['step']}'s model (score {best['score']:.4f}; the last step's {score:.4f})")
@@ -317,7 +316,7 @@ def load_optimizer(opt: torch.optim.Optimizer, state: dict, new_lr: bool) -> Non
 
 
 def _checkpoint(out: Path, recipe: Recipe, step: int, seconds: float, history: list[dict], best: dict | None,
-                name: str = CHECKPOINT) -> None:
+                name: str = CHECKPOINT_FILE) -> None:
     tmp = out / f".{name}.tmp"
     torch.save({"step": step, "seconds": seconds, "recipe": recipe.state(), "history": history, "best": best}, tmp)
     tmp.replace(out / name)
@@ -333,12 +332,12 @@ def checkpoint_step(path: Path) -> int | None:
 
 def _maybe_resume(opts: TrainOptions, out: Path, recipe: Recipe, log) -> tuple[int, float, list[dict], dict | None]:
     """(step, seconds, held-out history, --keep-best's best so far) to continue from; zeros for a fresh run."""
-    path = out / CHECKPOINT
+    path = out / CHECKPOINT_FILE
     if not opts.resume:
         return 0, 0.0, [], None
     if not path.is_file():
         # not refused: an elastic torchrun run is started with --resume in a new folder (README)
-        log(f"nothing to resume in {out} (no {CHECKPOINT}): starting a new run")
+        log(f"nothing to resume in {out} (no {CHECKPOINT_FILE}): starting a new run")
         return 0, 0.0, [], None
     try:  # may be a checkpoint of the other kind, of other settings (channels), or a damaged file
         ckpt = torch.load(path, map_location="cpu", weights_only=True)
