@@ -283,15 +283,16 @@ class MainWindow(QMainWindow):
                 self.entries.append(entry)
                 listed.add(path)
 
-    def _list_model(self, path: str, written: bool = False) -> None:
+    def _list_model(self, path: str, written: bool = False) -> bool:
         """A model folder joins the Models tab's list (once): one loaded, or one a Train… run wrote (written: its
-        card is read again, as a second run into the same folder writes a new one)."""
+        card is read again, as a second run into the same folder writes a new one). True if the list changed,
+        and Train… dialogs were offered it."""
         listed = next((i for i, e in enumerate(self.entries) if e.path == path), None)
         if listed is not None and not written:
-            return
+            return False
         entry = read_entry(Path(path))
         if entry is None:
-            return
+            return False
         if listed is None:
             self.entries.append(entry)
         else:
@@ -300,6 +301,7 @@ class MainWindow(QMainWindow):
             self.settings.add_known_model(path)
         self.model_panel.set_entries(self.entries)
         self._offer_models_to_training()
+        return True
 
     def _active_vae(self) -> str:
         info = self.document.models.get("vae")
@@ -313,9 +315,9 @@ class MainWindow(QMainWindow):
     def _on_model(self, info) -> None:
         self.settings.set_last_model(info.kind, info.path)
         self.model_panel.show_model(info)
-        self._list_model(info.path)
+        listed_now = self._list_model(info.path)  # a model new to the list is offered to Train… dialogs there
         self.model_panel.refresh_marks(self.entries)
-        if info.kind == "vae":  # a GAN is then trained in it by default
+        if info.kind == "vae" and not listed_now:  # a GAN is then trained in it by default
             self._offer_models_to_training()
         if info.kind == "gan":
             self.gan_panel.setEnabled(True)
