@@ -22,8 +22,8 @@ from ..catalog import ModelEntry, latent_space_of, latent_spaces, trainable_mode
 from ..earlier_run import RESUME_HINT, EarlierRun, card_steps, earlier_run, saved_card
 from .train_models import RESOLUTION_ROLE, fill_space, fill_starts, listed_as, show_choice
 from .train_question import RESUME, ask_continue_or_start_over, how_it_begins, shape_of_run
-from .train_run import (FOLDERS, PROGRESS, PROGRESS_STEPS, SAMPLES, default_output, describe_figures, grid_caption,
-                        share_done, train_arguments)
+from .train_run import (FOLDERS, LABEL_COLUMN, PROGRESS, PROGRESS_STEPS, SAMPLES, default_output, describe_figures,
+                        grid_caption, share_done, train_arguments)
 
 PREVIEW_WIDTH = 320  # a sample grid (8 x 4 tiles) at 40 px a tile
 BROWSE = "Browse…"  # the Images row's button, which the no-folder message names
@@ -82,7 +82,7 @@ class TrainDialog(QDialog):
         self.classes.addItem("a labels file (CSV)…", None)
         self.classes.setToolTip("With classes the GAN learns to draw each one, and the Generate tab lets you "
                                 "pick which. A CSV needs a 'file' column (paths inside the image folder).")
-        self.label_column = QLineEdit("label")
+        self.label_column = QLineEdit(LABEL_COLUMN)
         self.label_column.setToolTip("The CSV column that holds each image's class")
         self.progress = QProgressBar()
         self.progress.setRange(0, PROGRESS_STEPS)
@@ -300,7 +300,8 @@ class TrainDialog(QDialog):
         the run continued, its own, else --resume refuses the checkpoint)."""
         chosen = {"kind": self.kind.currentText(), "resolution": int(self.resolution.currentText()),
                   "latent_of": self.space.currentData(), "labels": self.classes.currentData() or "",
-                  "label_column": self.label_column.text().strip() or "label", "init": self.start_from.currentData()}
+                  "label_column": self.label_column.text().strip() or LABEL_COLUMN,
+                  "init": self.start_from.currentData()}
         return {**chosen, **of_run}
 
     def _show_shape(self, of_run: dict) -> None:

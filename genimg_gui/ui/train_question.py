@@ -8,6 +8,7 @@ from pathlib import Path
 from PySide6.QtWidgets import QMessageBox, QWidget
 
 from ..earlier_run import CHECKPOINT_FILE, SHAPE_SETTINGS, EarlierRun, count_steps
+from .train_run import LABEL_COLUMN
 
 RESUME, OVERWRITE = "--resume", "--overwrite"  # the answers, as `genimg train` takes them
 
@@ -56,7 +57,8 @@ def shape_of_run(card: dict | None) -> dict:
     init = str(options.get("init") or "")
     return {"kind": card["kind"], "resolution": int(options["resolution"]),
             "latent_of": str(extra.get("latent_of") or ""),
-            "labels": str(options.get("labels") or ""), "label_column": str(options.get("label_column") or "label"),
+            "labels": str(options.get("labels") or ""),
+            "label_column": str(options.get("label_column") or LABEL_COLUMN),
             "init": init if init and Path(init).is_dir() else "",  # only recorded on a resumed run
             "sets": [f"{key}={json.dumps(extra[key], separators=(',', ':'))}" for key in SHAPE_SETTINGS
                      if key in extra]}

@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Sequence
 
 FOLDERS = "folders"  # `genimg train --labels folders`: each image's sub-folder names its class
+LABEL_COLUMN = "label"  # `genimg train --label-column`'s default (train/command.py, which ui/ does not import)
 
 PROGRESS = re.compile(r"step (\d+)/(\d+) \| .*ETA ([\d.]+) min")
 SAMPLES = re.compile(r"sample grid at step (\d+): (.+)$")
@@ -49,7 +50,7 @@ def default_output(data: str, kind: str) -> str:
 
 def train_arguments(kind: str, data: str, out: str, minutes: float, resolution: int,
                     latent_of: str = "", sample_every: int = 100, labels: str = "",
-                    label_column: str = "label", init: str = "", keep_best: bool = False,
+                    label_column: str = LABEL_COLUMN, init: str = "", keep_best: bool = False,
                     mirror: bool = False, earlier: str = "", sets: Sequence[str] = ()) -> list[str]:
     """The command line of a run; earlier: RESUME or OVERWRITE when `out` holds an earlier run, else "";
     sets: --set KEY=JSON items (a continued run's network shape)."""
