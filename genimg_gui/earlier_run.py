@@ -60,6 +60,11 @@ def forget_earlier_run(folder: Path) -> None:
         (folder / f".{name}.tmp").unlink(missing_ok=True)  # loop._checkpoint's name while it writes
 
 
+def typed_setting(key: str, value: object) -> str:
+    """'channels=[8,16]': a setting as `--set` takes it (compact JSON), for command lines and messages."""
+    return f"{key}={json.dumps(value, separators=(',', ':'))}"
+
+
 def count_steps(steps: int) -> str:
     """'1 step', '1,200 steps'."""
     return f"{steps:,} step{'s' * (steps != 1)}"

@@ -2,10 +2,9 @@
 was started with and as they are now (loop._maybe_resume reports them when the checkpoint will not load)."""
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
-from ..earlier_run import SHAPE_SETTINGS, saved_card
+from ..earlier_run import SHAPE_SETTINGS, saved_card, typed_setting
 
 
 def saved_options(out: Path) -> tuple[str, dict] | None:
@@ -37,9 +36,8 @@ def shape_flags(kind: str, options: dict) -> dict[str, str]:
         "classes": (f"--labels {options.get('labels')} ({len(classes)} classes: {', '.join(map(str, classes))})"
                     if classes else "no --labels"),
     }
-    for key in SHAPE_SETTINGS:
-        typed = json.dumps(extra.get(key), separators=(",", ":"))  # as --set takes it: [8,16], not [8, 16]
-        flags[key] = f"--set {key}={typed}" if key in extra else f"no --set {key}"
+    for key in SHAPE_SETTINGS:  # as --set takes it: [8,16], not [8, 16]
+        flags[key] = f"--set {typed_setting(key, extra[key])}" if key in extra else f"no --set {key}"
     return flags
 
 

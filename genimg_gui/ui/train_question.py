@@ -2,12 +2,11 @@
 the options a continued run must keep, and what the dialog says as the run begins."""
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 from PySide6.QtWidgets import QMessageBox, QWidget
 
-from ..earlier_run import CHECKPOINT_FILE, SHAPE_SETTINGS, EarlierRun, count_steps
+from ..earlier_run import CHECKPOINT_FILE, SHAPE_SETTINGS, EarlierRun, count_steps, typed_setting
 from .train_run import LABEL_COLUMN
 
 RESUME, OVERWRITE = "--resume", "--overwrite"  # the answers, as `genimg train` takes them
@@ -60,7 +59,7 @@ def shape_of_run(card: dict | None) -> dict:
             "labels": str(options.get("labels") or ""),
             "label_column": str(options.get("label_column") or LABEL_COLUMN),
             "init": init if init and Path(init).is_dir() else "",  # only recorded on a resumed run
-            "sets": [f"{key}={json.dumps(extra[key], separators=(',', ':'))}" for key in SHAPE_SETTINGS
+            "sets": [typed_setting(key, extra[key]) for key in SHAPE_SETTINGS
                      if key in extra]}
 
 
