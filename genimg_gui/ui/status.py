@@ -109,10 +109,11 @@ class StatusBar(QStatusBar):
     def _refit(self) -> None:
         """The message on show, fitted again to the room it has now, for the rest of its time."""
         shown = QStatusBar.currentMessage(self)
-        if not shown or self._elided(self._full) == shown:
+        fitted = self._elided(self._full) if shown else shown
+        if fitted == shown:
             return
         left = 0 if self._until is None else max(1, round((self._until - time.monotonic()) * 1000))
-        super().showMessage(self._elided(self._full), left)
+        super().showMessage(fitted, left)
 
     def _elided(self, text: str) -> str:
         if not self.isVisible():  # no width to fit yet
