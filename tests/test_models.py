@@ -277,3 +277,13 @@ def test_history_push_equal_state_is_a_no_op():
     assert h.push(state([1.0, 2.0], base=np.ones(4, np.float32)))  # a new base is a change
     assert len(h) == 2
     assert state([1.0]).with_values((np.float32(2),)).values == (2.0,)
+
+
+def test_a_gpu_index_past_the_last_is_refused_at_once(monkeypatch):
+    """On a machine with one GPU, cuda:1 passed and failed only when the first tensor went there."""
+    from genimg_gui.models.device import pick_device
+    monkeypatch.setattr(torch.cuda, "is_available", lambda: True)
+    monkeypatch.setattr(torch.cuda, "device_count", lambda: 1)
+    assert pick_device("cuda:0") == torch.device("cuda:0")
+    with pytest.raises(RuntimeError, match="'cuda:1' was asked for, but this machine's CUDA GPUs are cuda:0$"):
+        pick_device("cuda:1")

@@ -480,7 +480,6 @@ def test_a_few_images_train_without_held_out_metrics(tmp_path):
 
 @pytest.mark.parametrize("make, args, message, code", [  # code 1: the data failed; 2: a mistake in what was typed
     (lambda d: d.mkdir(), [], "holds no image files", 1),
-    (lambda d: None, [], "is not a folder", 1),
     (lambda d: (d.mkdir(), (d / "bad.png").write_bytes(b"")), [], "no usable images", 1),
     (lambda d: make_shapes(d, 2), ["--set", "chanels=[8]"], "expected KEY=JSON with KEY one of", 2),
     (lambda d: make_shapes(d, 2), ["--set", "kl_weight=abc"], "is not JSON", 2),
@@ -538,6 +537,7 @@ def test_whole_numbers_written_as_floats_train_a_latent_gan_and_reach_the_card_a
     ("vae", ["--lr", "-1"], "argument --lr: must be a number above 0"),
     ("gan", ["--lr", "0"], "argument --lr: must be a number above 0"),
     ("vae", ["--device", "bogus"], "'bogus' is not a device: use auto, cpu, cuda, cuda:N"),
+    ("vae", ["--device", "cuda:7"], "--device: device 'cuda:7' was asked for, but this machine"),
     ("gan", ["--latent-of", "{tmp}/nonexist"], "--latent-of: {tmp}/nonexist does not exist"),
     ("gan", ["--latent-of", "{tmp}/afile"], "--latent-of: {tmp}/afile is a file"),
     ("gan", ["--init", "{tmp}/nonexist"], "--init: {tmp}/nonexist does not exist"),
@@ -555,6 +555,17 @@ def test_a_mistake_in_what_was_typed_is_refused_before_the_data_loads(kind, args
     err = capsys.readouterr().err
     assert message.format(tmp=tmp_path) in err and "Traceback" not in err and "data: " not in err
     assert not (tmp_path / "out").exists()
+
+
+@pytest.mark.parametrize("make, message", [
+    (lambda d: None, "{d} is not there: give a folder of images"),
+    (lambda d: d.write_text("x"), "{d} is a file: give a folder of images"),
+])
+def test_a_data_folder_that_is_not_there_is_a_mistake_in_what_was_typed(make, message, tmp_path, capsys):
+    data = tmp_path / "data"
+    make(data)
+    assert train("vae", data, tmp_path / "out", 1) == 2
+    assert message.format(d=data) in capsys.readouterr().err
 
 
 def test_a_latent_gan_of_another_resolution_than_its_vae_is_refused_before_the_data_loads(data_dir, model_dir,

@@ -132,6 +132,18 @@ def check_output(out: Path, resume: bool, overwrite: bool) -> None:
                           "to replace it")
 
 
+def check_machine(data: Path, device: str) -> None:
+    """The data folder and the device are there, before the data loads (a device this machine lacks failed after
+    the images had loaded, as a failed run)."""
+    from ..models.device import pick_device
+    if not data.is_dir():
+        raise TrainUsageError(f"{data} is {'a file' if data.exists() else 'not there'}: give a folder of images")
+    try:
+        pick_device(device)
+    except RuntimeError as e:
+        raise TrainUsageError(f"--device: {e}") from None
+
+
 def check_gan_options(args: argparse.Namespace) -> None:
     """--latent-of, --labels and --label-column: only for a GAN, and --labels with a file that is there."""
     if args.latent_of and args.kind != "gan":
@@ -178,6 +190,7 @@ def run_train(args: argparse.Namespace) -> int:
     from .finetune import architecture_settings, init_card
     from .latent_gan_recipe import LatentGANRecipe
 
+    check_machine(args.data, args.device)
     check_gan_options(args)
     recipe = VAERecipe if args.kind == "vae" else LatentGANRecipe if args.latent_of else GANRecipe
     if args.keep_best and (recipe is GANRecipe or args.holdout == 0):
