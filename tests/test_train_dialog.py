@@ -13,7 +13,7 @@ from genimg_gui.catalog import ModelEntry, read_entry
 from genimg_gui.cli import main
 from genimg_gui.ui.train_dialog import TrainDialog
 from genimg_gui.ui.train_question import OVERWRITE, RESUME
-from genimg_gui.ui.train_run import describe_figures, share_done, train_arguments
+from genimg_gui.ui.train_run import default_output, describe_figures, share_done, train_arguments
 
 THREADS = torch.get_num_threads()
 
@@ -59,16 +59,36 @@ def test_train_dialog_trains_and_offers_the_model(qtbot, shapes, tmp_path):
     dialog.mirror.click()
     with qtbot.waitSignal(dialog.model_trained, timeout=180_000) as signal:
         qtbot.mouseClick(dialog.start_button, Qt.MouseButton.LeftButton)
+        # the run holds its settings: an edit made now would reach neither it nor Load it
+        assert not dialog.settings.isEnabled() and not dialog.out.isEnabled() and not dialog.kind.isEnabled()
     assert signal.args == [str(tmp_path / "vae")]
+    assert dialog.out.isEnabled() and dialog.kind.isEnabled()
+    assert not dialog.label_column.isEnabled()  # each field's own state comes back: a VAE has no label column
     card = json.loads((tmp_path / "vae" / "card.json").read_text())
     assert card["kind"] == "vae" and card["resolution"] == 32 and card["training"]["steps"] >= 1
     # "Model kept: the best held-out evaluation" is on by default; the last step was evaluated at the end
     assert card["training"]["options"]["keep_best"] and card["training"]["kept"]["step"] >= 1
-    assert card["training"]["options"]["mirror"] and "--mirror" in dialog.log.toPlainText()
-    assert dialog.progress.value() >= 1  # progress lines were parsed
-    assert "model written" in dialog.log.toPlainText()
+    assert card["training"]["options"]["mirror"] and "--mirror" in dialog.watch.log.toPlainText()
+    assert dialog.watch.progress.value() >= 1  # progress lines were parsed
+    assert "model written" in dialog.watch.log.toPlainText()
     # a VAE's grid is images over its reconstructions of them: not samples the model drew
-    assert dialog.samples_caption.text() == "Images (top) and their reconstructions by the finished model"
+    assert dialog.watch.samples_caption.text() == "Images (top) and their reconstructions by the finished model"
+
+
+def test_save_to_follows_the_model_kind_until_the_user_types_a_folder(qtbot, tmp_path):
+    dialog = TrainDialog()
+    qtbot.addWidget(dialog)
+    dialog.data.setText(str(tmp_path / "pets"))
+    dialog.kind.setCurrentText("gan")
+    assert dialog.out.text() == default_output(str(tmp_path / "pets"), "gan")  # the suggestion follows the kind
+    dialog.out.clear()
+    qtbot.keyClicks(dialog.out, str(tmp_path / "mine"))
+    dialog.kind.setCurrentText("vae")
+    dialog.data.setText(str(tmp_path / "cats"))
+    assert dialog.out.text() == str(tmp_path / "mine")  # typed: it stays
+    dialog.out.clear()
+    dialog.kind.setCurrentText("gan")
+    assert dialog.out.text() == default_output(str(tmp_path / "cats"), "gan")  # emptied: suggested again
 
 
 def test_describe_figures_names_what_a_run_measures():
@@ -83,7 +103,7 @@ def test_stop_saves_the_model_and_a_checkpoint(qtbot, shapes, tmp_path):
     """Even in an app started with `&` from a script, which passes SIGINT on to its children ignored."""
     dialog = dialog_for(qtbot, shapes, tmp_path / "vae", minutes=30)
     dialog.sample_every.setValue(2)
-    assert dialog.preview.pixmap().isNull()
+    assert dialog.watch.preview.pixmap().isNull()
     previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
     try:
         dialog.start()
@@ -91,20 +111,20 @@ def test_stop_saves_the_model_and_a_checkpoint(qtbot, shapes, tmp_path):
     finally:
         signal.signal(signal.SIGINT, previous)
     # while the run goes on, the dialog shows its latest sample grid and held-out figures
-    qtbot.waitUntil(lambda: not dialog.preview.pixmap().isNull(), timeout=120_000)
-    qtbot.waitUntil(lambda: "PSNR" in dialog.figures.text(), timeout=120_000)
-    assert dialog.figures.text().startswith("Held-out at step ")
-    assert dialog.samples_caption.text().startswith("Images (top) and their reconstructions at step ")
-    assert "sample grid at step 2: " in dialog.log.toPlainText()
+    qtbot.waitUntil(lambda: not dialog.watch.preview.pixmap().isNull(), timeout=120_000)
+    qtbot.waitUntil(lambda: "PSNR" in dialog.watch.figures.text(), timeout=120_000)
+    assert dialog.watch.figures.text().startswith("Held-out at step ")
+    assert dialog.watch.samples_caption.text().startswith("Images (top) and their reconstructions at step ")
+    assert "sample grid at step 2: " in dialog.watch.log.toPlainText()
     with qtbot.waitSignal(dialog.model_trained, timeout=120_000):
         dialog.stop()
     assert (tmp_path / "vae" / "checkpoint.pt").is_file()
-    assert dialog.samples_caption.text() == "Images (top) and their reconstructions by the model so far"
-    log = dialog.log.toPlainText()
+    assert dialog.watch.samples_caption.text() == "Images (top) and their reconstructions by the model so far"
+    log = dialog.watch.log.toPlainText()
     assert "interrupted by SIGTERM at step" in log
     # stopped, not done; and the dialog's way on is Start, not the CLI's --resume
     steps = json.loads((tmp_path / "vae" / "card.json").read_text())["training"]["steps"]
-    assert dialog.progress.format() == f"stopped at step {steps:,}"
+    assert dialog.watch.progress.format() == f"stopped at step {steps:,}"
     assert "--resume" not in log and "Start continues this run" in log
     asked = answer(dialog, None)
     dialog.start()  # Start asks about the stopped run
@@ -127,12 +147,12 @@ def test_start_asks_before_it_replaces_an_earlier_run_and_cancel_leaves_it(qtbot
     dialog.start()
     assert len(asked) == 1 and asked[0].steps == 1 and asked[0].resumable
     assert dialog.process.state() == QProcess.ProcessState.NotRunning and dialog.start_button.isEnabled()
-    assert "$ genimg" not in dialog.log.toPlainText()
+    assert "$ genimg" not in dialog.watch.log.toPlainText()
     asked = answer(dialog, OVERWRITE)  # Start over
     with qtbot.waitSignal(dialog.model_trained, timeout=180_000):
         dialog.start()
-        assert dialog.progress.format() == "starting over…"
-    log = dialog.log.toPlainText()
+        assert dialog.watch.progress.format() == "starting over…"
+    log = dialog.watch.log.toPlainText()
     assert f"starting over: a new model replaces the one in {out} (--overwrite)" in log and "resumed" not in log
     options = json.loads((out / "card.json").read_text())["training"]["options"]
     assert options["overwrite"] and options["seed"] == 0  # the dialog's run, not the one it replaced
@@ -141,7 +161,7 @@ def test_start_asks_before_it_replaces_an_earlier_run_and_cancel_leaves_it(qtbot
 def test_start_refuses_a_missing_folder(qtbot, tmp_path):
     dialog = dialog_for(qtbot, tmp_path / "nope", tmp_path / "vae", minutes=1)
     dialog.start()
-    assert "is not a folder" in dialog.log.toPlainText()
+    assert "is not a folder" in dialog.watch.log.toPlainText()
     assert dialog.start_button.isEnabled()
 
 
@@ -154,7 +174,7 @@ def test_a_finished_run_is_listed_and_loaded_only_when_asked(qtbot, window, shap
     with qtbot.assertNotEmitted(doc.model_loaded, wait=3000):  # not loaded: that re-encodes every open picture
         with qtbot.waitSignal(dialog.model_trained, timeout=180_000):
             qtbot.mouseClick(dialog.start_button, Qt.MouseButton.LeftButton)
-    assert asked == [] and "--resume" not in dialog.log.toPlainText()  # a new folder: nothing to ask about
+    assert asked == [] and "--resume" not in dialog.watch.log.toPlainText()  # a new folder: nothing to ask about
     assert window.model_panel.list.count() == len(window.entries)
     assert str(tmp_path / "vae") in [e.path for e in window.entries]  # listed in the Models tab
     assert doc.models["vae"].path == active
@@ -162,28 +182,28 @@ def test_a_finished_run_is_listed_and_loaded_only_when_asked(qtbot, window, shap
     with qtbot.waitSignal(dialog.model_trained, timeout=180_000):  # a second run into the same folder: continued
         qtbot.mouseClick(dialog.start_button, Qt.MouseButton.LeftButton)
     assert [(run.folder, run.steps, run.resumable) for run in asked] == [(tmp_path / "vae", steps, True)]
-    log = dialog.log.toPlainText()  # the step it goes on from is the checkpoint's, which the run itself names
+    log = dialog.watch.log.toPlainText()  # the step it goes on from is the checkpoint's, which the run itself names
     assert f"continuing the run in {tmp_path / 'vae'} from its last checkpoint (--resume)" in log
     assert f"resumed from step {steps}" in log
     [entry] = [e for e in window.entries if e.path == str(tmp_path / "vae")]  # listed once, with its new card
     assert entry.card["training"]["steps"] > steps
     assert window.model_panel.cards[entry.path]["training"]["steps"] == entry.card["training"]["steps"]
     assert dialog.load_button.isEnabled()
-    dialog.data.setText(str(tmp_path / "other images"))  # the next run prepared: Output follows it
-    assert dialog.out.text() != str(tmp_path / "vae")
+    dialog.data.setText(str(tmp_path / "other images"))  # the next run prepared
+    dialog.out.setText(str(tmp_path / "vae2"))
     with qtbot.waitSignal(doc.model_loaded, timeout=60_000) as loaded:
         qtbot.mouseClick(dialog.load_button, Qt.MouseButton.LeftButton)  # loads the model trained, not Output
     assert loaded.args[0].path == str(tmp_path / "vae")
-    assert f"loading {tmp_path / 'vae'}" in dialog.log.toPlainText()  # the dialog says so, too
+    assert f"loading {tmp_path / 'vae'}" in dialog.watch.log.toPlainText()  # the dialog says so, too
     assert [e.path for e in window.entries].count(str(tmp_path / "vae")) == 1
 
 
 def test_quitting_the_app_mid_run_saves_like_stop(qtbot, window, shapes, tmp_path):
     dialog = fill(window.train_dialog(), shapes, tmp_path / "vae", minutes=30)
     dialog.start()
-    qtbot.waitUntil(lambda: "step 1/" in dialog.log.toPlainText(), timeout=120_000)
+    qtbot.waitUntil(lambda: "step 1/" in dialog.watch.log.toPlainText(), timeout=120_000)
     window.close()
-    assert "interrupted by SIGTERM at step" in dialog.log.toPlainText()
+    assert "interrupted by SIGTERM at step" in dialog.watch.log.toPlainText()
     assert (tmp_path / "vae" / "checkpoint.pt").is_file() and (tmp_path / "vae" / "card.json").is_file()
 
 
@@ -206,7 +226,7 @@ def test_a_gan_draws_in_a_vae_latent_space_by_default(qtbot, shapes, model_dir, 
         qtbot.mouseClick(dialog.start_button, Qt.MouseButton.LeftButton)
     card = json.loads((tmp_path / "gan" / "card.json").read_text())
     assert card["architecture"] == "LatentGenerator" and card["resolution"] == 32
-    assert dialog.samples_caption.text() == "Samples of the finished model"
+    assert dialog.watch.samples_caption.text() == "Samples of the finished model"
     assert card["training"]["options"]["extra"]["latent_of"] == str(vae)
 
 
@@ -234,7 +254,7 @@ def test_a_gan_learns_classes_from_sub_folders_or_a_labels_file(how, qtbot, shap
         qtbot.mouseClick(dialog.start_button, Qt.MouseButton.LeftButton)
     card = json.loads((tmp_path / "gan" / "card.json").read_text())
     assert card["config"]["classes"] == (["even", "odd"] if how == "folders" else ["EVEN", "ODD"])
-    assert "classes: " in dialog.log.toPlainText()
+    assert "classes: " in dialog.watch.log.toPlainText()
 
 
 def test_a_run_can_start_from_an_open_model_and_keeps_its_kind_and_latent_space(qtbot, shapes, model_dir, tmp_path):
@@ -272,10 +292,10 @@ def test_the_bar_follows_the_time_a_run_has_left_when_its_minutes_end_it_before_
 def test_start_with_no_folder_or_no_output_says_so_and_runs_nothing(qtbot, shapes):
     dialog = dialog_for(qtbot, "", "", minutes=0.1)
     qtbot.mouseClick(dialog.start_button, Qt.MouseButton.LeftButton)
-    assert "No image folder chosen: choose a folder of images" in dialog.log.toPlainText()
+    assert "No image folder chosen: choose a folder of images" in dialog.watch.log.toPlainText()
     fill(dialog, shapes, "", minutes=0.1)
     qtbot.mouseClick(dialog.start_button, Qt.MouseButton.LeftButton)
-    assert "Choose where to save the model" in dialog.log.toPlainText()
+    assert "Choose where to save the model" in dialog.watch.log.toPlainText()
     assert dialog.process.state() == QProcess.ProcessState.NotRunning and dialog.start_button.isEnabled()
 
 
@@ -303,7 +323,7 @@ def test_a_gan_is_offered_every_vae_the_models_tab_lists_and_draws_in_the_one_lo
 def test_the_no_folder_message_names_the_button_that_chooses_one(qtbot):
     dialog = dialog_for(qtbot, "", "", minutes=0.1)
     dialog.start()
-    assert f"choose a folder of images ({dialog.browse.text()})" in dialog.log.toPlainText()
+    assert f"choose a folder of images ({dialog.browse.text()})" in dialog.watch.log.toPlainText()
 
 
 def test_each_log_line_shows_on_one_line_wide_enough_for_a_progress_line(qtbot, tmp_path):
@@ -312,9 +332,9 @@ def test_each_log_line_shows_on_one_line_wide_enough_for_a_progress_line(qtbot, 
     qtbot.waitExposed(dialog)
     line = "step 1,234/20000 | 38 img/s | d=0.6931 g=0.6931 aug_p=0.0000 | ETA 29.5 min"
     for _ in range(3):
-        dialog._take_line(line)
-    assert dialog.log.lineWrapMode() == dialog.log.LineWrapMode.NoWrap
-    assert dialog.log.viewport().width() >= dialog.log.fontMetrics().horizontalAdvance(line)
+        dialog.watch.take_line(line)
+    assert dialog.watch.log.lineWrapMode() == dialog.watch.log.LineWrapMode.NoWrap
+    assert dialog.watch.log.viewport().width() >= dialog.watch.log.fontMetrics().horizontalAdvance(line)
     dialog.grab().save(str(tmp_path / "train_dialog.png"))
 
 
@@ -406,8 +426,8 @@ def test_the_question_and_log_say_what_the_earlier_run_holds_and_where_continue_
     started_with(dialog)
     dialog.start()
     # the card's 20,000 steps may be older than the checkpoint, which the run's own "resumed from step" names
-    assert f"continuing the run in {tmp_path / 'done'} from its last checkpoint (--resume)" in dialog.log.toPlainText()
-    assert "20,000" not in dialog.log.toPlainText() and dialog.progress.format() == "continuing…"
+    assert f"continuing the run in {tmp_path / 'done'} from its last checkpoint (--resume)" in dialog.watch.log.toPlainText()
+    assert "20,000" not in dialog.watch.log.toPlainText() and dialog.watch.progress.format() == "continuing…"
 
 
 def test_continue_shows_the_earlier_runs_settings_in_the_fields_it_runs_with(qtbot, shapes, tmp_path):
@@ -421,7 +441,7 @@ def test_continue_shows_the_earlier_runs_settings_in_the_fields_it_runs_with(qtb
     started = started_with(dialog)
     dialog.start()
     assert dialog.kind.currentText() == "gan" and dialog.space.currentData() == vae_a.path
-    assert dialog.classes.currentData() == "folders" and dialog.classes.isEnabled()
+    assert dialog.classes.currentData() == "folders" and dialog.classes.isEnabledTo(dialog.settings)
     assert dialog.resolution.currentText() == "32"
     assert dialog.out.text() == str(out)  # the folder continued, not one suggested for the kind
     assert started == [train_arguments(kind="gan", data=str(shapes), out=str(out), minutes=0.1, resolution=32,
@@ -435,7 +455,7 @@ def test_continue_shows_the_earlier_runs_settings_in_the_fields_it_runs_with(qtb
     unlisted.start()
     assert unlisted.space.currentData() == "/models/vae-a" and "vae-a" in unlisted.space.currentText()
     # its VAE fixes the resolution, as a listed one's does
-    assert unlisted.resolution.currentText() == "32" and not unlisted.resolution.isEnabled()
+    assert unlisted.resolution.currentText() == "32" and not unlisted.resolution.isEnabledTo(unlisted.settings)
 
 
 def test_continue_finds_the_start_model_listed_under_another_spelling(qtbot, shapes, tmp_path):
@@ -459,5 +479,5 @@ def test_continue_finds_the_start_model_listed_under_another_spelling(qtbot, sha
     started_with(dialog)
     dialog.start()
     assert dialog.start_from.currentData() == str(start) and dialog.start_from.findData(str(tmp_path / "link")) < 0
-    assert not dialog.kind.isEnabled() and not dialog.space.isEnabled()
+    assert not dialog.kind.isEnabledTo(dialog.settings) and not dialog.space.isEnabledTo(dialog.settings)
 

@@ -9,27 +9,21 @@ from __future__ import annotations
 import os
 import signal
 import sys
-import time
 from pathlib import Path
 from typing import Sequence
 
-from PySide6.QtCore import QProcess, Qt, Signal
-from PySide6.QtGui import QPixmap
+from PySide6.QtCore import QProcess, Signal
 from PySide6.QtWidgets import (QCheckBox, QComboBox, QDialog, QDoubleSpinBox, QFileDialog, QFormLayout, QHBoxLayout,
-                               QLabel, QLineEdit, QPlainTextEdit, QProgressBar, QPushButton, QSpinBox, QVBoxLayout)
+                               QLabel, QLineEdit, QPushButton, QSpinBox, QVBoxLayout, QWidget)
 
 from ..catalog import ModelEntry, latent_space_of, latent_spaces, trainable_models
-from ..earlier_run import RESUME_HINT, EarlierRun, card_steps, earlier_run, saved_card
+from ..earlier_run import EarlierRun, card_steps, earlier_run, saved_card
 from .train_models import RESOLUTION_ROLE, fill_space, fill_starts, listed_as, show_choice
 from .train_question import RESUME, ask_continue_or_start_over, how_it_begins, shape_of_run
-from .train_run import (FOLDERS, LABEL_COLUMN, PROGRESS, PROGRESS_STEPS, SAMPLES, default_output, describe_figures,
-                        grid_caption, share_done, train_arguments)
+from .train_run import FOLDERS, LABEL_COLUMN, default_output, grid_caption, train_arguments
+from .train_watch import RunWatch
 
-PREVIEW_WIDTH = 320  # a sample grid (8 x 4 tiles) at 40 px a tile
 BROWSE = "Browse…"  # the Images row's button, which the no-folder message names
-# a progress line ("step 1,234/20000 | 38 img/s | d=0.6931 g=0.6931 aug_p=0.0000 | ETA 29.5 min") fits the log
-LOG_COLUMNS = 84
-LOG_MIN_WIDTH = 240  # what the user may narrow the log to
 
 
 class TrainDialog(QDialog):
@@ -46,6 +40,7 @@ class TrainDialog(QDialog):
         self.browse = QPushButton(BROWSE)
         self.browse.clicked.connect(self._browse)
         self.out = QLineEdit()
+        self._suggested_out = ""  # Save to as last suggested: a folder the user typed is theirs, and stays
         self.minutes = QDoubleSpinBox()
         self.minutes.setRange(0.1, 24 * 60)
         self.minutes.setValue(30)
@@ -84,24 +79,7 @@ class TrainDialog(QDialog):
                                 "pick which. A CSV needs a 'file' column (paths inside the image folder).")
         self.label_column = QLineEdit(LABEL_COLUMN)
         self.label_column.setToolTip("The CSV column that holds each image's class")
-        self.progress = QProgressBar()
-        self.progress.setRange(0, PROGRESS_STEPS)
-        self._started = time.monotonic()  # when the run on show started: --minutes counts from there
-        self.figures = QLabel("Held-out figures appear with each sample grid.")
-        self.samples_caption = QLabel("Samples")
-        self.samples_caption.setWordWrap(True)  # a VAE's caption says what its two rows are: it may take two lines
-        self.samples_caption.setFixedWidth(PREVIEW_WIDTH)
-        self.preview = QLabel("The latest sample grid shows here.")
-        self.preview.setAlignment(Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop)
-        self.preview.setFixedWidth(PREVIEW_WIDTH)
-        self.preview.setMinimumHeight(PREVIEW_WIDTH // 2)
-        self.log = QPlainTextEdit()
-        self.log.setReadOnly(True)
-        # a wrapped progress line took 2-4 lines of a narrow pane: one line each, scrolled sideways if need be
-        self.log.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
-        self.log.setMaximumBlockCount(2000)
-        self.log.setPlaceholderText("The run's log shows here: each step's images/s, losses and time left, "
-                                    "what was skipped and why, and where the model was saved.")
+        self.watch = RunWatch()
         self.start_button = QPushButton("Start")
         self.stop_button = QPushButton("Stop and save")
         self.stop_button.setEnabled(False)
@@ -114,7 +92,6 @@ class TrainDialog(QDialog):
         self.stop_button.clicked.connect(self.stop)
         self.load_button.clicked.connect(self._load)
         self._run_out = ""  # the folder the last run writes, absolute: Output may be edited after it
-        self._run_kind = ""  # what the last run trains: Model may be changed while it runs
         self._stopping = False  # Stop was pressed: the run that ends was stopped, not finished
         self.data.textChanged.connect(self._suggest_output)
         self.kind.currentTextChanged.connect(self._suggest_output)
@@ -127,7 +104,10 @@ class TrainDialog(QDialog):
         row = QHBoxLayout()
         row.addWidget(self.data, 1)
         row.addWidget(self.browse)
-        form = QFormLayout()
+        # the run's settings, fixed while it runs: Continue and Load it read them, and an edit would not reach it
+        self.settings = QWidget()
+        form = QFormLayout(self.settings)
+        form.setContentsMargins(0, 0, 0, 0)
         form.addRow("Start from", self.start_from)
         form.addRow("Model", self.kind)
         form.addRow("Images", row)
@@ -149,17 +129,8 @@ class TrainDialog(QDialog):
         buttons.addWidget(self.start_button)
         buttons.addWidget(self.stop_button)
         layout = QVBoxLayout(self)
-        layout.addLayout(form)
-        layout.addWidget(self.progress)
-        layout.addWidget(self.figures)
-        watch = QHBoxLayout()
-        watch.addWidget(self.log, 1)
-        samples = QVBoxLayout()
-        samples.addWidget(self.samples_caption)
-        samples.addWidget(self.preview)
-        samples.addStretch(1)
-        watch.addLayout(samples)
-        layout.addLayout(watch, 1)
+        layout.addWidget(self.settings)
+        layout.addWidget(self.watch, 1)
         layout.addLayout(buttons)
         self.process = QProcess(self)
         self.process.setProcessChannelMode(QProcess.ProcessChannelMode.MergedChannels)
@@ -170,11 +141,10 @@ class TrainDialog(QDialog):
         self._open_wide_enough_for_the_log()
 
     def _open_wide_enough_for_the_log(self) -> None:
-        """Open with LOG_COLUMNS of log beside the samples; the user may narrow it (the log then scrolls)."""
-        chrome = 2 * self.log.frameWidth() + self.log.verticalScrollBar().sizeHint().width() + 16  # + text margins
-        self.log.setMinimumWidth(self.log.fontMetrics().horizontalAdvance("x" * LOG_COLUMNS) + chrome)
+        """Open with the run's log wide enough for a progress line; the user may narrow it."""
+        self.watch.widen_log()
         self.resize(self.sizeHint())
-        self.log.setMinimumWidth(LOG_MIN_WIDTH)
+        self.watch.let_log_narrow()
 
     def set_models(self, models: Sequence[ModelEntry], active_vae: str = "") -> None:
         """Offer these models (the Models tab's list, which grows as models are trained and loaded) to start
@@ -252,16 +222,18 @@ class TrainDialog(QDialog):
             self.data.setText(folder)
 
     def _suggest_output(self, *_args) -> None:
-        if self.data.text():
-            self.out.setText(default_output(self.data.text(), self.kind.currentText()))
+        """A folder beside the images named for them and the kind, while Save to holds no folder of the user's."""
+        if self.data.text() and self.out.text() in ("", self._suggested_out):
+            self._suggested_out = default_output(self.data.text(), self.kind.currentText())
+            self.out.setText(self._suggested_out)
 
     def start(self) -> None:
         if not self.data.text().strip() or not Path(self.data.text()).is_dir():  # Path("") is the current folder
             chosen = f"{self.data.text()} is not a folder" if self.data.text().strip() else "No image folder chosen"
-            self.log.appendPlainText(f"⚠ {chosen}: choose a folder of images ({BROWSE})")
+            self.watch.say(f"⚠ {chosen}: choose a folder of images ({BROWSE})")
             return
         if not self.out.text().strip():
-            self.log.appendPlainText("⚠ Choose where to save the model (Save to…)")
+            self.watch.say("⚠ Choose where to save the model (Save to…)")
             return
         # absolute, so the model is listed (and remembered as the last one) wherever the app starts from next
         out = str(Path(self.out.text().strip()).expanduser().resolve())
@@ -273,20 +245,18 @@ class TrainDialog(QDialog):
         of_run = shape_of_run(saved_card(Path(out))) if choice == RESUME else {}
         self._show_shape(of_run)
         shape = self._shape(of_run)
-        self._run_kind = shape["kind"]
         args = train_arguments(data=self.data.text(), out=self._run_out, minutes=self.minutes.value(),
                                sample_every=self.sample_every.value(), mirror=self.mirror.isChecked(),
                                keep_best=self.keep_best.isEnabled() and self.keep_best.isChecked(), earlier=choice,
                                **shape)
         said, beginning = how_it_begins(earlier, choice)
         if said:
-            self.log.appendPlainText(said)
-        self.log.appendPlainText("$ genimg " + " ".join(args[2:]))
+            self.watch.say(said)
+        self.watch.say("$ genimg " + " ".join(args[2:]))
         self.process.start(sys.executable, args)
-        self._started = time.monotonic()
         self._stopping = False
-        self.progress.setValue(0)
-        self.progress.setFormat(beginning)
+        self.watch.begin(shape["kind"], beginning)
+        self.settings.setEnabled(False)
         self.start_button.setEnabled(False)
         self.stop_button.setEnabled(True)
         self.load_button.setEnabled(False)
@@ -340,67 +310,45 @@ class TrainDialog(QDialog):
         pid = self.process.processId()
         if pid:
             self._stopping = True
-            self.log.appendPlainText("stopping: saving a checkpoint and the model…")
+            self.watch.say("stopping: saving a checkpoint and the model…")
             os.kill(pid, signal.SIGTERM)
 
     def _read_output(self) -> None:
         """Whole lines only: a chunk can end mid-line, and half a sample grid's path names no file."""
         while self.process.canReadLine():
-            self._take_line(bytes(self.process.readLine()).decode(errors="replace").rstrip("\r\n"))
-
-    def _take_line(self, line: str) -> None:
-        """One line of the run's output: logged, and read for progress, a new sample grid or figures."""
-        if not line:
-            return
-        self.log.appendPlainText(line.replace(RESUME_HINT, ""))
-        if m := PROGRESS.search(line):
-            step, minutes_left = int(m.group(1)), float(m.group(3))
-            done = share_done(step, int(m.group(2)), minutes_left, time.monotonic() - self._started)
-            self.progress.setValue(round(done * PROGRESS_STEPS))
-            self.progress.setFormat(f"step {step:,} — {minutes_left:.1f} min left")
-        elif m := SAMPLES.search(line):
-            self._show_samples(Path(m.group(2)), grid_caption(self._run_kind, int(m.group(1))))
-        elif figures := describe_figures(line):
-            self.figures.setText(figures)
-
-    def _show_samples(self, path: Path, caption: str) -> None:
-        """The run writes the grid before it logs the line, so the file is whole when read."""
-        pixmap = QPixmap(str(path))
-        if not pixmap.isNull():
-            self.preview.setPixmap(pixmap.scaledToWidth(PREVIEW_WIDTH, Qt.TransformationMode.SmoothTransformation))
-            self.samples_caption.setText(caption)
+            self.watch.take_line(bytes(self.process.readLine()).decode(errors="replace").rstrip("\r\n"))
 
     def _finished(self, code: int, _status) -> None:
         for line in bytes(self.process.readAll()).decode(errors="replace").splitlines():  # the last may lack "\n"
-            self._take_line(line)
+            self.watch.take_line(line)
+        self.settings.setEnabled(True)
         self.start_button.setEnabled(True)
         self.stop_button.setEnabled(False)
         if code == 0 and (Path(self._run_out) / "card.json").is_file():
             self._say_how_it_ended()
-            self._show_samples(Path(self._run_out) / "samples.png",
-                               grid_caption(self._run_kind, stopped=self._stopping))
+            self.watch.show_samples(Path(self._run_out) / "samples.png",
+                                    grid_caption(self.watch.kind, stopped=self._stopping))
             self.load_button.setEnabled(True)
             self.model_trained.emit(self._run_out)
         else:
-            self.log.appendPlainText(f"⚠ training exited with code {code}")
+            self.watch.say(f"⚠ training exited with code {code}")
 
     def _say_how_it_ended(self) -> None:
         """The bar and log of a run that wrote its model: done, or stopped part-way (Start can go on from it)."""
         if not self._stopping:
-            self.progress.setValue(PROGRESS_STEPS)
-            self.progress.setFormat("done")
-            self.log.appendPlainText(f"✓ model written to {self._run_out}: the Models tab lists it, and Load it "
+            self.watch.end("done")
+            self.watch.say(f"✓ model written to {self._run_out}: the Models tab lists it, and Load it "
                                      "makes it the active one")
             return
         steps = card_steps(Path(self._run_out))
         at = f" at step {steps:,}" if steps is not None else ""
-        self.progress.setFormat(f"stopped{at}")
-        self.log.appendPlainText(f"■ stopped{at}: the model so far is written to {self._run_out} (the Models tab "
+        self.watch.end(f"stopped{at}")
+        self.watch.say(f"■ stopped{at}: the model so far is written to {self._run_out} (the Models tab "
                                  "lists it, and Load it makes it the active one). Start continues this run: it asks "
                                  "whether to go on from here or start over.")
 
     def _load(self) -> None:
-        self.log.appendPlainText(f"loading {self._run_out}: the open pictures follow it (the status bar says when)")
+        self.watch.say(f"loading {self._run_out}: the open pictures follow it (the status bar says when)")
         self.load_requested.emit(self._run_out)
 
     def closeEvent(self, event) -> None:  # noqa: N802

@@ -1,0 +1,103 @@
+"""The Train… dialog's view of a run: its progress bar, held-out figures, log and latest sample grid."""
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QPixmap
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QPlainTextEdit, QProgressBar, QVBoxLayout, QWidget
+
+from ..earlier_run import RESUME_HINT
+from .train_run import PROGRESS, PROGRESS_STEPS, SAMPLES, describe_figures, grid_caption, share_done
+
+PREVIEW_WIDTH = 320  # a sample grid (8 x 4 tiles) at 40 px a tile
+# a progress line ("step 1,234/20000 | 38 img/s | d=0.6931 g=0.6931 aug_p=0.0000 | ETA 29.5 min") fits the log
+LOG_COLUMNS = 84
+LOG_MIN_WIDTH = 240  # what the user may narrow the log to
+
+
+class RunWatch(QWidget):
+    """Reads a run's output line by line: each line logged, progress lines moving the bar, sample grid lines
+    showing the grid, evaluation lines the figures."""
+
+    def __init__(self, parent=None) -> None:
+        super().__init__(parent)
+        self.progress = QProgressBar()
+        self.progress.setRange(0, PROGRESS_STEPS)
+        self._started = time.monotonic()  # when the run on show started: --minutes counts from there
+        self.kind = ""  # what the run on show trains, which says what its grids show
+        self.figures = QLabel("Held-out figures appear with each sample grid.")
+        self.samples_caption = QLabel("Samples")
+        self.samples_caption.setWordWrap(True)  # a VAE's caption says what its two rows are: it may take two lines
+        self.samples_caption.setFixedWidth(PREVIEW_WIDTH)
+        self.preview = QLabel("The latest sample grid shows here.")
+        self.preview.setAlignment(Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop)
+        self.preview.setFixedWidth(PREVIEW_WIDTH)
+        self.preview.setMinimumHeight(PREVIEW_WIDTH // 2)
+        self.log = QPlainTextEdit()
+        self.log.setReadOnly(True)
+        # a wrapped progress line took 2-4 lines of a narrow pane: one line each, scrolled sideways if need be
+        self.log.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
+        self.log.setMaximumBlockCount(2000)
+        self.log.setPlaceholderText("The run's log shows here: each step's images/s, losses and time left, "
+                                    "what was skipped and why, and where the model was saved.")
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.progress)
+        layout.addWidget(self.figures)
+        beside = QHBoxLayout()
+        beside.addWidget(self.log, 1)
+        samples = QVBoxLayout()
+        samples.addWidget(self.samples_caption)
+        samples.addWidget(self.preview)
+        samples.addStretch(1)
+        beside.addLayout(samples)
+        layout.addLayout(beside, 1)
+
+    def widen_log(self) -> None:
+        """Ask for LOG_COLUMNS of log beside the samples; after the window opens at that size, let the user
+        narrow it (the log then scrolls)."""
+        chrome = 2 * self.log.frameWidth() + self.log.verticalScrollBar().sizeHint().width() + 16  # + text margins
+        self.log.setMinimumWidth(self.log.fontMetrics().horizontalAdvance("x" * LOG_COLUMNS) + chrome)
+
+    def let_log_narrow(self) -> None:
+        self.log.setMinimumWidth(LOG_MIN_WIDTH)
+
+    def say(self, text: str) -> None:
+        self.log.appendPlainText(text)
+
+    def begin(self, kind: str, beginning: str) -> None:
+        """A run of this kind starts: the bar at 0 with how it begins, the time budget counted from now."""
+        self.kind = kind
+        self._started = time.monotonic()
+        self.progress.setValue(0)
+        self.progress.setFormat(beginning)
+
+    def take_line(self, line: str) -> None:
+        """One line of the run's output: logged, and read for progress, a new sample grid or figures."""
+        if not line:
+            return
+        self.say(line.replace(RESUME_HINT, ""))
+        if m := PROGRESS.search(line):
+            step, minutes_left = int(m.group(1)), float(m.group(3))
+            done = share_done(step, int(m.group(2)), minutes_left, time.monotonic() - self._started)
+            self.progress.setValue(round(done * PROGRESS_STEPS))
+            self.progress.setFormat(f"step {step:,} — {minutes_left:.1f} min left")
+        elif m := SAMPLES.search(line):
+            self.show_samples(Path(m.group(2)), grid_caption(self.kind, int(m.group(1))))
+        elif figures := describe_figures(line):
+            self.figures.setText(figures)
+
+    def show_samples(self, path: Path, caption: str) -> None:
+        """The run writes the grid before it logs the line, so the file is whole when read."""
+        pixmap = QPixmap(str(path))
+        if not pixmap.isNull():
+            self.preview.setPixmap(pixmap.scaledToWidth(PREVIEW_WIDTH, Qt.TransformationMode.SmoothTransformation))
+            self.samples_caption.setText(caption)
+
+    def end(self, format_: str) -> None:
+        """The bar's last words: "done" (full) or "stopped at step N"."""
+        if format_ == "done":
+            self.progress.setValue(PROGRESS_STEPS)
+        self.progress.setFormat(format_)
