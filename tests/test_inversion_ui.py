@@ -158,3 +158,23 @@ def test_out_of_gpu_memory_offers_retry_on_cpu_in_the_status_bar(qtbot, window, 
         qtbot.mouseClick(window.status.retry, Qt.MouseButton.LeftButton)
     assert added.args[0].name == image_files[0].name and str(runtime.device) == "cpu"
     assert not window.status.retry.isVisible()
+
+
+def test_an_edited_photo_is_inverted_as_edited_and_an_unedited_one_as_the_photo(qtbot, window, image_files):
+    """Invert current image inverted the photo even after the sliders had changed it, losing the edit."""
+    source = open_image(qtbot, window, image_files[1])
+    window.gan_panel.steps.setValue(10)
+    targets = []
+    window.document.inverted.connect(lambda r: targets.append(r.original) if r.step == 0 else None)
+    with qtbot.waitSignal(window.document.history_changed, timeout=UI_TIMEOUT):
+        window.gan_panel.invert_button.click()
+    window.filmstrip.setCurrentRow(window.document.place_of(source.id))
+    with qtbot.waitSignal(window.document.image_changed, timeout=UI_TIMEOUT):
+        window.sliders.sliders[0].setValue(300)  # +3 sigma on the first principal component
+    qtbot.waitUntil(lambda: source.shown_seq >= source.requested_seq, timeout=UI_TIMEOUT)
+    edited = source.image.copy()
+    with qtbot.waitSignal(window.document.history_changed, timeout=UI_TIMEOUT):
+        window.gan_panel.invert_button.click()
+    unedited_target, edited_target = targets
+    assert error(edited_target, edited) < error(edited_target, unedited_target) / 4  # the edit, not the photo
+    assert error(unedited_target, source.original) < error(unedited_target, edited)

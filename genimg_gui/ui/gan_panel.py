@@ -120,8 +120,8 @@ class GanPanel(QWidget):
         self.editability.setToolTip("Left: redraw the image as closely as possible. Right: keep w where the "
                                     "model's samples live, so the sliders behave (a looser likeness).")
         self.invert_button = QPushButton("Invert current image")
-        self.invert_button.setToolTip("Find the w whose drawing matches the current image; runs in the "
-                                      "background with previews (Cancel in the status bar)")
+        self.invert_button.setToolTip("Find the w whose drawing matches the current image (a photo you edited: "
+                                      "as edited); runs in the background with previews (Cancel in the status bar)")
         self.invert_button.clicked.connect(
             lambda: self.invert_requested.emit(self.steps.value(), self.editability.value() / 100))
         trade = QHBoxLayout()

@@ -20,6 +20,14 @@ class Run:
     last: rq.Inverted | None = None  # the newest preview: kept if the run is cancelled
 
 
+def picture_to_invert(item: Item) -> np.ndarray:
+    """The picture the user sees: a GAN item's drawing, a photo's VAE edit once a slider moved it (the photo was
+    inverted, losing the edit), else the photo itself: sharper than the VAE's reconstruction, which is all an
+    unedited picture adds to it."""
+    edited = any(v != 0 for v in item.history.current.values)
+    return item.image if item.kind == "gan" or edited else item.original
+
+
 class InversionController(QObject):
     def __init__(self, document: Document, panel: GanPanel) -> None:
         super().__init__(panel)
@@ -38,7 +46,7 @@ class InversionController(QObject):
         if "gan" not in self.document.models:
             self.document.error.emit("Load a GAN first (Models tab)")
             return None
-        return self.invert(item.original if item.kind == "vae" else item.image, item.name, steps, editability)
+        return self.invert(picture_to_invert(item), item.name, steps, editability)
 
     def invert(self, image: np.ndarray, name: str, steps: int, editability: float) -> int:
         seq = self.document.engine.submit(rq.Invert(image, steps=steps, editability=editability))
