@@ -82,6 +82,22 @@ def _model_arg(p: argparse._ActionsContainer, kind: str) -> None:
                    help=f"{kind.upper()} model folder, or {other} (default: the bundled {kind.upper()})")
 
 
+def _first_process() -> bool:
+    """False in all but rank 0 of a torchrun group: each process refuses the same command line, and the reason
+    printed once per process buried itself under copies (torch.distributed is not joined yet: RANK tells)."""
+    return os.environ.get("RANK", "0") == "0"
+
+
+class Parser(argparse.ArgumentParser):
+    """argparse's parser, refusing a command line in rank 0 only of a torchrun group (as main() does its own
+    refusals); its sub-commands' parsers are of this class too."""
+
+    def error(self, message: str):
+        if _first_process():
+            super().error(message)
+        self.exit(2)
+
+
 def _class_arg(p: argparse.ArgumentParser) -> None:
     p.add_argument("--class", dest="gan_class", metavar="CLASS",
                    help="a GAN trained with --labels: draw this class (a name or index, see `genimg info`); "
@@ -130,7 +146,7 @@ def fps_value(text: str) -> float:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="genimg", description="Generate and edit images through VAE/GAN latents.")
+    p = Parser(prog="genimg", description="Generate and edit images through VAE/GAN latents.")
     sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     s = sub.add_parser("info", help="show a model's card: kind, sizes, training data, licence, metrics, directions")
@@ -215,12 +231,6 @@ def build_parser() -> argparse.ArgumentParser:
 
     add_train_parser(sub)
     return p
-
-
-def _first_process() -> bool:
-    """False in all but rank 0 of a torchrun group: each process refuses the same command line, and the reason
-    printed once per process buried itself under copies (torch.distributed is not joined yet: RANK tells)."""
-    return os.environ.get("RANK", "0") == "0"
 
 
 def main(argv: list[str] | None = None) -> int:

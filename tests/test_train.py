@@ -167,9 +167,13 @@ def test_under_torchrun_only_rank_0_says_why_a_run_is_refused(data_dir, tmp_path
     monkeypatch.setenv("RANK", "1")  # as torchrun sets it in each process it starts, before any group is joined
     assert train("vae", data_dir, out, 2) == 2
     assert capsys.readouterr().err == ""
+    assert train("vae", data_dir, out, 2, "--resume", "--overwrite") == 2  # refused by argparse itself
+    assert capsys.readouterr().err == ""
     monkeypatch.setenv("RANK", "0")
     assert train("vae", data_dir, out, 2) == 2
     assert "already holds an earlier run" in capsys.readouterr().err
+    assert train("vae", data_dir, out, 2, "--resume", "--overwrite") == 2
+    assert "not allowed with argument" in capsys.readouterr().err
 
 
 def test_a_checkpoint_alone_is_an_earlier_run_and_a_model_alone_cannot_be_resumed(data_dir, tmp_path, capsys):
