@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import os
 import signal
 import subprocess
 import sys
@@ -474,6 +475,51 @@ def test_kill_and_a_closed_terminal_save_like_ctrl_c(stop, data_dir, tmp_path):
     steps = torch.load(out / "checkpoint.pt", weights_only=True)["step"]
     assert f"interrupted by {stop.name} at step {steps}" in rest
     assert steps >= 1 and load_model(out)[1]["training"]["steps"] == steps
+
+
+def test_stop_signals_during_the_save_wait_for_it(data_dir, tmp_path, monkeypatch, capsys):
+    """A second Ctrl+C or kill, as an impatient user sends while the run saves, ended the process with the
+    model unwritten (exit 143, a checkpoint alone)."""
+    step, export = VAERecipe.step, VAERecipe.export
+
+    def killed(self, batch, n, labels=None):
+        if n == 2:
+            os.kill(os.getpid(), signal.SIGTERM)
+        return step(self, batch, n, labels)
+
+    def impatient(self, *args, **kwargs):
+        for again in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP):
+            os.kill(os.getpid(), again)
+        return export(self, *args, **kwargs)
+
+    monkeypatch.setattr(VAERecipe, "step", killed)
+    monkeypatch.setattr(VAERecipe, "export", impatient)
+    out = tmp_path / "vae"
+    assert train("vae", data_dir, out, 10) == 0
+    err = capsys.readouterr().err
+    assert "interrupted by SIGTERM at step 1" in err  # step 2 was stopped before it ran
+    assert all(f"{s}: still saving the checkpoint and the model" in err for s in ("SIGTERM", "SIGINT", "SIGHUP"))
+    assert load_model(out)[1]["training"]["steps"] == 1 and (out / "metrics.json").is_file()
+    assert signal.getsignal(signal.SIGTERM) is signal.SIG_DFL  # the run's handlers are gone with it
+
+
+def test_a_run_started_under_nohup_goes_on_when_the_terminal_closes(data_dir, tmp_path, monkeypatch, capsys):
+    """nohup ignores SIGHUP so that a closed terminal leaves the run going; the run stopped on it all the same."""
+    step = VAERecipe.step
+
+    def hung_up(self, batch, n, labels=None):
+        if n == 2:
+            os.kill(os.getpid(), signal.SIGHUP)
+        return step(self, batch, n, labels)
+
+    monkeypatch.setattr(VAERecipe, "step", hung_up)
+    previous = signal.signal(signal.SIGHUP, signal.SIG_IGN)
+    try:
+        assert train("vae", data_dir, tmp_path / "vae", 4) == 0
+    finally:
+        signal.signal(signal.SIGHUP, previous)
+    assert "interrupted" not in capsys.readouterr().err
+    assert load_model(tmp_path / "vae")[1]["training"]["steps"] == 4
 
 
 def test_a_few_images_train_without_held_out_metrics(tmp_path):

@@ -152,7 +152,7 @@ def train(opts: TrainOptions, make_recipe: Callable[[TrainOptions, torch.device]
     save = world.is_main
     pace = Pace()
     pace.mark(0)
-    with stop_signals_interrupt():
+    with stop_signals_interrupt(log) as saving:
         try:
             for step, idx in enumerate(batches(len(train_idx), opts.batch_size, opts.seed, start), start + 1):
                 # --steps counts resumed steps, --minutes only this run's: "train N more minutes" must not stop at once
@@ -178,23 +178,24 @@ def train(opts: TrainOptions, make_recipe: Callable[[TrainOptions, torch.device]
         except KeyboardInterrupt as stop:
             by = f" by {stop}" if str(stop) else ""  # SIGTERM/SIGHUP name themselves; Ctrl+C does not
             log(f"\ninterrupted{by} at step {done}: saving a checkpoint and the model{RESUME_HINT}")
-    if save:
-        _checkpoint(out, recipe, done, time.monotonic() - t0, history, best)  # --resume goes on from the last step
-        kept = _restore_best(out, recipe, held_out, best, done, time.monotonic() - t0, history, log) \
-            if opts.keep_best else None
-        card = _card(opts, data, device, done, time.monotonic() - t0, len(held_idx), world.size)
-        card["training"]["precision"] = precision  # what auto meant on this machine
-        if origin:
-            card["training"]["started_from"] = origin
-        if kept:
-            card["training"]["kept"] = kept
-        written = kept["step"] if kept else done  # --keep-best may have restored an earlier step's model
-        metrics = recipe.export(out, card, as_pixels(images[train_idx[:4096]]), held_out,
-                                _figures_at(history, written))
-        save_png(recipe.samples(), out / "samples.png")
-        curve = {"history": history} if history else {}
-        (out / "metrics.json").write_text(json.dumps({**metrics, **curve}, indent=2))
-        result(final_line(out, done, metrics))
+        saving()  # a stop signal from here on waits for the save
+        if save:
+            _checkpoint(out, recipe, done, time.monotonic() - t0, history, best)  # --resume goes on from the last step
+            kept = _restore_best(out, recipe, held_out, best, done, time.monotonic() - t0, history, log) \
+                if opts.keep_best else None
+            card = _card(opts, data, device, done, time.monotonic() - t0, len(held_idx), world.size)
+            card["training"]["precision"] = precision  # what auto meant on this machine
+            if origin:
+                card["training"]["started_from"] = origin
+            if kept:
+                card["training"]["kept"] = kept
+            written = kept["step"] if kept else done  # --keep-best may have restored an earlier step's model
+            metrics = recipe.export(out, card, as_pixels(images[train_idx[:4096]]), held_out,
+                                    _figures_at(history, written))
+            save_png(recipe.samples(), out / "samples.png")
+            curve = {"history": history} if history else {}
+            (out / "metrics.json").write_text(json.dumps({**metrics, **curve}, indent=2))
+            result(final_line(out, done, metrics))
     barrier()
     finish()
     return out

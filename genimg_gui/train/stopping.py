@@ -12,24 +12,40 @@ from __future__ import annotations
 import signal
 import threading
 from contextlib import contextmanager
-from typing import Iterator
+from typing import Callable, Iterator
 
 STOP_SIGNALS = tuple(s for s in (getattr(signal, "SIGTERM", None), getattr(signal, "SIGHUP", None)) if s)
-
-
-def _interrupt(signum: int, _frame) -> None:
-    raise KeyboardInterrupt(signal.Signals(signum).name)
+SAVING = "still saving the checkpoint and the model: a moment"
 
 
 @contextmanager
-def stop_signals_interrupt() -> Iterator[None]:
-    """Within the block, SIGTERM and SIGHUP raise KeyboardInterrupt; the old handlers come back after."""
+def stop_signals_interrupt(log: Callable[[str], None]) -> Iterator[Callable[[], None]]:
+    """Within the block, Ctrl+C, SIGTERM and SIGHUP raise KeyboardInterrupt, once: from the first on, and from
+    the call of the function it yields (the save begins), each one only logs that the run is saving. A second
+    Ctrl+C or kill, as an impatient user sends, ended the process in the middle of its save, the model unwritten.
+
+    A signal the process was started with ignored stays ignored: `nohup` ignores SIGHUP so that a closed
+    terminal leaves the run going, and a shell running a script ignores SIGINT in the jobs it starts with `&`."""
     if threading.current_thread() is not threading.main_thread():
-        yield  # Python delivers signals to the main thread only; its handlers stay as they are
+        yield lambda: None  # Python delivers signals to the main thread only; its handlers stay as they are
         return
-    previous = {s: signal.signal(s, _interrupt) for s in STOP_SIGNALS}
+    caught = [s for s in (signal.SIGINT, *STOP_SIGNALS) if signal.getsignal(s) is not signal.SIG_IGN]
+
+    def patient(signum: int, _frame) -> None:
+        log(f"{signal.Signals(signum).name}: {SAVING}")
+
+    def saving() -> None:
+        for s in caught:
+            signal.signal(s, patient)
+
+    def interrupt(signum: int, _frame) -> None:
+        saving()
+        # SIGTERM and SIGHUP name themselves in the log's "interrupted by …"; Ctrl+C does not
+        raise KeyboardInterrupt("" if signum == signal.SIGINT else signal.Signals(signum).name)
+
+    previous = {s: signal.signal(s, interrupt) for s in caught}
     try:
-        yield
+        yield saving
     finally:
         for s, handler in previous.items():
             signal.signal(s, handler)
