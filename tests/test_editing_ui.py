@@ -90,6 +90,19 @@ def test_a_painted_mask_confines_the_edit_and_undo_removes_it(qtbot, window, ref
     assert np.array_equal(item.image, whole)
 
 
+def test_erase_turns_the_brush_on_and_goes_off_with_it(qtbot, window, image_files):
+    """Erase stayed pressed with the brush off, and a drag on the canvas then panned instead of erasing."""
+    tool = window.mask_tool
+    tool.erase.trigger()  # E
+    assert tool.brush.isChecked() and window.canvas.brush_mode and window.canvas.erase
+    tool.brush.trigger()  # B: the brush off takes Erase with it
+    assert not tool.erase.isChecked() and not window.canvas.erase and not window.canvas.brush_mode
+    tool.brush.trigger()
+    tool.erase.trigger()
+    tool.erase.trigger()  # Erase off again: back to painting, the brush stays on
+    assert tool.brush.isChecked() and not window.canvas.erase
+
+
 def test_history_panel_keeps_branches_goes_back_and_compares(qtbot, window, reference, image_files):
     item = open_image(qtbot, window, image_files[1])
     sliders = window.sliders.sliders

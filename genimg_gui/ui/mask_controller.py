@@ -32,7 +32,7 @@ class MaskController(QObject):
         self.clear.setToolTip("Remove the mask: edits apply to the whole image again (undoable)")
         toolbar.addAction(self.clear)
         self.brush.toggled.connect(self._on_brush)
-        self.erase.toggled.connect(canvas.set_erase)
+        self.erase.toggled.connect(self._on_erase)
         self.radius.valueChanged.connect(lambda r: canvas.set_brush_radius(float(r)))
         self.clear.triggered.connect(self.clear_mask)
         canvas.set_brush_radius(float(self.radius.value()))
@@ -50,9 +50,17 @@ class MaskController(QObject):
         return action
 
     def _on_brush(self, on: bool) -> None:
+        if not on:
+            self.erase.setChecked(False)  # Erase is the brush's mode: it stays off with it
         self.canvas.set_brush_mode(on)
         self.canvas.show_mask(on)
         self._show_mask()
+
+    def _on_erase(self, on: bool) -> None:
+        """Erasing paints with the brush: Erase alone stayed pressed with the brush off, and a drag panned."""
+        self.canvas.set_erase(on)
+        if on:
+            self.brush.setChecked(True)
 
     def _item(self) -> Item | None:
         return self.document.current
