@@ -154,6 +154,26 @@ def save_user_directions(path: Path, directions: Directions) -> None:
                   metadata={"labels": "\n".join(directions.labels)})
 
 
+def merged_user_directions(before: Directions, after: Directions, on_disk: Directions | None) -> Directions:
+    """One window's change to its rows (before -> after: rows added, deleted or renamed) applied to the rows on
+    disk, which another genimg window may have changed since: writing `after` as it was lost that window's
+    changes. A row is known by its vector, which a rename leaves as it is."""
+    if on_disk is None:
+        return after
+    was = {row.tobytes(): label for row, label in zip(before.basis, before.labels)}
+    now = {row.tobytes(): label for row, label in zip(after.basis, after.labels)}
+    merged = on_disk
+    for i in reversed(range(len(on_disk))):
+        key = on_disk.basis[i].tobytes()
+        if key in was and key not in now:
+            merged = merged.without(i)
+        elif key in was and now.get(key, was[key]) != was[key]:
+            merged = merged.renamed(i, now[key])
+    there = {row.tobytes() for row in merged.basis}
+    added = [i for i, row in enumerate(after.basis) if row.tobytes() not in was and row.tobytes() not in there]
+    return merged.appended(after.subset(added)) if added else merged
+
+
 def load_user_directions(path: Path, dim: int) -> Directions | None:
     """The directions saved at path, or None if there is no file; a file that does not fit a
     latent of size dim raises DirectionsFileError."""

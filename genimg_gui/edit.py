@@ -60,8 +60,8 @@ class Directions:
 
     def subset(self, indices: Sequence[int]) -> "Directions":
         idx = [self._check(i) for i in indices]
-        return self._with_rows(self.basis[idx].reshape(len(idx), -1), self.sigma[idx], self.explained[idx],
-                               [self.labels[i] for i in idx])
+        rows = self.basis[idx].reshape(len(idx), self.basis.shape[1])  # no rows too: a (0, D) basis
+        return self._with_rows(rows, self.sigma[idx], self.explained[idx], [self.labels[i] for i in idx])
 
     def index_of(self, label: str) -> int:
         """The row with this label; failing an exact match, a case-insensitive match of the

@@ -406,3 +406,35 @@ def test_a_step_along_a_direction_made_after_the_image_was_opened_is_named_by_it
     assert len(item.history.current.values) == len(d)  # the opened state has no value for it
     window.sliders.sliders[len(d)].setValue(-130)
     assert window.history._step_names(item)[item.history.current_id] == "plain → fancy -1.30σ"
+
+
+def test_two_windows_keep_each_others_changes_to_the_saved_directions(qtbot, window, model_dir, image_files):
+    """Each window wrote its own list whole: a rename made in one was lost when the other saved."""
+    from genimg_gui.attributes import save_user_directions
+    from genimg_gui.engine.engine import Engine
+    from genimg_gui.ui.main_window import MainWindow
+
+    dim = window.document.directions("vae").basis.shape[1]
+    rows = np.linalg.qr(np.random.default_rng(0).normal(size=(dim, 2)))[0].T.astype(np.float32)
+    path = user_directions_file("tiny-vae")
+    save_user_directions(path, Directions(np.zeros(dim, np.float32), rows, np.ones(2, np.float32),
+                                          np.zeros(2, np.float32), ("a", "b")))
+    other = MainWindow(Engine("cpu"), [])
+    qtbot.addWidget(other)
+    try:
+        for w in (window, other):  # both load the saved rows, and show a picture the sliders edit
+            with qtbot.waitSignal(w.document.model_loaded, timeout=UI_TIMEOUT):
+                w.document.load_model(str(model_dir / "tiny-vae"))
+            with qtbot.waitSignal(w.document.item_added, timeout=UI_TIMEOUT):
+                w.open_paths([str(image_files[0])])
+        k = window.directions_tool.builtin["vae"]
+        other.directions_tool.rename(k, "a, renamed there")
+        window.directions_tool.rename(k + 1, "b, renamed here")
+        assert load_user_directions(path, dim).labels == ("a, renamed there", "b, renamed here")
+        window.directions_tool.delete(k)  # this window still calls it "a"
+        assert load_user_directions(path, dim).labels == ("b, renamed here",)
+        window.document.undo()  # the deletion undone: the row is written back
+        assert load_user_directions(path, dim).labels == ("b, renamed here", "a")
+        np.testing.assert_array_equal(load_user_directions(path, dim).basis, rows[::-1])
+    finally:
+        other.close()

@@ -16,7 +16,7 @@ from PySide6.QtCore import QObject
 from PySide6.QtWidgets import QDialog, QMessageBox, QWidget
 
 from ..attributes import (DirectionsFileError, direction_from_examples, load_user_directions,
-                          save_user_directions, separation, user_directions_file)
+                          merged_user_directions, save_user_directions, separation, user_directions_file)
 from ..edit import Directions, EditState, History, without_direction
 from ..engine import requests as rq
 from .directions_dialog import DirectionRequest, DirectionsDialog
@@ -68,14 +68,21 @@ class DirectionsController(QObject):
             self.document.error.emit(f"Your saved directions for {info.name} were not loaded: {e}")
         return replace(info, directions=directions)
 
-    def _save(self, kind: str) -> None:
-        """Write the user's rows of this kind's model (the file goes when none are left)."""
+    def _save(self, kind: str, before: Directions) -> None:
+        """Write the change from `before` to the user's rows of this kind's model now, merged into the file as it
+        is: another genimg window may have written it since (the file goes when no row is left)."""
         info = self.document.models[kind]
         start = self.builtin.get(kind, len(info.directions))
         path = user_directions_file(info.name)
         try:
-            if len(info.directions) > start:
-                save_user_directions(path, info.directions.subset(range(start, len(info.directions))))
+            try:
+                on_disk = load_user_directions(path, info.directions.basis.shape[1])
+            except DirectionsFileError:
+                on_disk = None  # reported when the model loaded: this window's rows replace it
+            mine = info.directions.subset(range(start, len(info.directions)))
+            rows = merged_user_directions(before.subset(range(start, len(before))), mine, on_disk)
+            if len(rows):
+                save_user_directions(path, rows)
             else:
                 path.unlink(missing_ok=True)
         except OSError as e:
@@ -148,7 +155,7 @@ class DirectionsController(QObject):
             self.document.error.emit(f"Could not make {req.name}: {e}")
             return
         self.document.set_directions(KIND, directions)
-        self._save(KIND)
+        self._save(KIND, info.directions)
         gap = separation(a, b, directions.basis[-1], float(directions.sigma[-1]))
         fixed = f"; kept apart from {len(kept)} named direction(s)" if kept else (
             "; there were no named directions to keep fixed" if req.keep_fixed else "")
@@ -184,7 +191,7 @@ class DirectionsController(QObject):
         old = directions.labels[index]
         self.document.set_directions(kind, directions.renamed(index, label))
         if index >= self.builtin.get(kind, len(directions)):
-            self._save(kind)
+            self._save(kind, directions)
             self.document.message.emit(f"Renamed “{old}” to “{label}”")
         else:
             self.session_names.setdefault(self.document.models[kind].path, {})[index] = label
@@ -232,7 +239,7 @@ class DirectionsController(QObject):
             item.requested = None if item.requested is None else bake(item.requested)
             item.exported = None if item.exported is None else bake(item.exported)
         self.document.set_directions(kind, directions.without(index))
-        self._save(kind)
+        self._save(kind, directions)
         self.document.history_changed.emit()  # step descriptions name directions by position
         for item in redraw:  # a masked edit lost the deleted direction's share; the current one or not
             self.document.redraw(item)
@@ -246,8 +253,9 @@ class DirectionsController(QObject):
         """Undo a deletion: the direction set and every item's history as they were (nothing changed since)."""
         for item, edits in kept:
             edits.restore(item)
+        before = self.document.directions(kind)
         self.document.set_directions(kind, directions)
-        self._save(kind)
+        self._save(kind, before)
         for item in redraw:  # a masked edit gets the direction's share back
             if item.id in self.document.items:
                 self.document.redraw(item)
