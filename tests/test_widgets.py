@@ -270,8 +270,12 @@ def test_morph_export_says_what_it_wrote_and_suggests_morph_2_next(qtbot, morph,
     (tmp_path / "morph.mp4").write_bytes(b"as the controller would")
     morph.set_busy("Rendering 24 frames…")
     morph.set_busy(None)
+    morph.show()
+    height = morph.keyframes.height()
     morph.show_written(f"Wrote {tmp_path / 'morph.mp4'} (24 frames, 128×128, 2.0 s)")
+    qtbot.wait(50)  # the layout settles
     assert morph.written.isVisible() and morph.written.text().startswith("Wrote ")
+    assert morph.keyframes.height() == height  # the list does not shrink under the cursor
     with qtbot.waitSignal(morph.export_requested, check_params_cb=lambda p: p == str(tmp_path / "morph 2.mp4")):
         qtbot.mouseClick(morph.export_button, LEFT)
     assert offered[1] == str(tmp_path / "morph 2.mp4")  # was "morph (edited).mp4"; the last format is offered again

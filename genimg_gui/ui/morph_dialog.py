@@ -111,6 +111,11 @@ class MorphDialog(QDialog):
         self.written.setWordWrap(True)
         self.written.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.written.setVisible(False)
+        # its room kept while hidden: the keyframe list shrank under the cursor when it appeared
+        self.written.setMinimumHeight(2 * self.written.fontMetrics().lineSpacing())
+        policy = self.written.sizePolicy()
+        policy.setRetainSizeWhenHidden(True)
+        self.written.setSizePolicy(policy)
         self.export_button = QPushButton("Export…")
         self.export_button.setToolTip("Write the morph as an animated GIF, WebP or an MP4 video")
         self.close_button = QPushButton("Close")
