@@ -77,7 +77,7 @@ def test_closing_with_unexported_edits_asks_and_cancel_keeps_the_window(qtbot, e
     monkeypatch.setattr(MainWindow, "confirm_discard", ORIGINAL_CONFIRM)
     assert not w.close()
     assert w.isVisible() and f"This edited image has not been exported: “{image_files[0].name}”" in asked[0]
-    w.export_png(str(tmp_path / "out.png"))
+    w.exports.export_png(str(tmp_path / "out.png"))
     assert w.document.unexported() == []
     assert w.close()
 
@@ -98,12 +98,12 @@ def test_export_dialogs_open_where_the_user_works_and_drop_the_images_own_extens
     chosen.parent.mkdir()
     monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda _w, _t, start, _f: offered.append(start) or
                         (str(chosen), ""))
-    w.export_png_dialog(1)
+    w.exports.export_png_dialog(1)
     stem = image_files[0].stem
     # beside the file it opened, not a.png.png, and not over it
     assert offered[0] == str(image_files[0].parent / f"{stem} (edited).png")
     assert chosen.is_file()
-    w.export_latent_dialog()
+    w.exports.export_latent_dialog()
     assert offered[1] == str(chosen.parent / f"{stem}.npz")  # then where it last exported
     w.recipes.save_dialog()
     assert offered[2] == str(chosen.parent / f"{stem}.recipe.json")

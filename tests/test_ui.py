@@ -162,12 +162,12 @@ def test_export_png_and_latent(qtbot, window, image_files, tmp_path):
     qtbot.waitUntil(lambda: np.array_equal(shown(window), doc.current.image), timeout=TIMEOUT)
     for scale, side in ((1, 32), (4, 128)):
         path = tmp_path / f"x{scale}.png"
-        window.export_png(str(path), scale=scale)
+        window.exports.export_png(str(path), scale=scale)
         with Image.open(path) as im:
             assert im.size == (side, side) and im.mode == "RGB"
             if scale == 1:
                 assert np.array_equal(np.asarray(im), doc.current.image)
-    window.export_latent(str(tmp_path / "edit"))  # the suffix is added
+    window.exports.export_latent(str(tmp_path / "edit"))  # the suffix is added
     with np.load(tmp_path / "edit.npz") as npz:
         assert set(npz.files) == {"latent", "base", "values", "labels", "model"}
         assert np.array_equal(npz["latent"], latent) and npz["latent"].shape == (512,)
@@ -177,7 +177,7 @@ def test_export_png_and_latent(qtbot, window, image_files, tmp_path):
 
 def test_export_to_an_unwritable_place_shows_an_error(qtbot, window, image_files, tmp_path):
     drop_and_wait(qtbot, window, image_files[:1], 1)
-    window.export_png(str(tmp_path / "no such folder" / "x.png"))
+    window.exports.export_png(str(tmp_path / "no such folder" / "x.png"))
     assert "Could not write" in window.last_error
 
 

@@ -14,9 +14,9 @@ from ..imaging import IMAGE_SUFFIXES
 from .autosave import Autosaver
 from .canvas import Canvas, CompareMode
 from .directions_controller import DirectionsController
+from .export_actions import ExportActions
 from .document import Document
 from .item import Item
-from ..export import export_latent, export_png
 from .filmstrip import Filmstrip
 from .gan_panel import GanPanel
 from .history_controller import HistoryController
@@ -30,7 +30,7 @@ from .morph_controller import MorphController
 from .preview_controller import PreviewController
 from .qimage import from_qimage, to_qimage
 from .recipe_actions import RecipeActions
-from .settings import Settings, ask_export_path
+from .settings import Settings
 from .sliders import SliderPanel
 from .status import StatusBar
 from .train_dialog import TrainDialog
@@ -137,9 +137,10 @@ class MainWindow(QMainWindow):
         self.reopen_action = self._action(file, "Reopen closed image", self.document.reopen_closed,
                                           QKeySequence("Ctrl+Shift+T"))
         file.addSeparator()
-        self._action(file, "&Export PNG…", lambda: self.export_png_dialog(1), QKeySequence.StandardKey.Save)
-        self._action(file, "Export PNG upscaled ×4…", lambda: self.export_png_dialog(4))
-        self._action(file, "Export &latent (.npz)…", self.export_latent_dialog)
+        self.exports = ExportActions(self)
+        self._action(file, "&Export PNG…", lambda: self.exports.export_png_dialog(1), QKeySequence.StandardKey.Save)
+        self._action(file, "Export PNG upscaled ×4…", lambda: self.exports.export_png_dialog(4))
+        self._action(file, "Export &latent (.npz)…", self.exports.export_latent_dialog)
         file.addSeparator()
         self.recipes = RecipeActions(self.document, self, self.fit_mode.currentText)
         self._action(file, "Save edit &recipe…", self.recipes.save_dialog)
@@ -403,41 +404,6 @@ class MainWindow(QMainWindow):
             self.show_error("The clipboard holds no image")
             return
         self.document.open_array(from_qimage(image), "pasted image", self.fit_mode.currentText())
-
-    def _ask_export_path(self, title: str, suffix: str, file_filter: str) -> str:
-        """A save path for the current item, or "" (nothing to export, or the user cancelled)."""
-        item = self.document.current
-        if item is None:
-            self.show_error("Nothing to export yet")
-            return ""
-        return ask_export_path(self, title, self.settings, item.name, suffix, file_filter)[0]
-
-    def _write_export(self, path: str, write) -> None:
-        try:
-            written = write()
-        except OSError as e:
-            self.show_error(f"Could not write {path}: {e}")
-            return
-        self.document.mark_exported(self.document.current)
-        self.status.show_message(f"Exported {written}")
-
-    def export_png_dialog(self, scale: int) -> None:
-        if path := self._ask_export_path("Export PNG", ".png", "PNG (*.png)"):
-            self.export_png(path, scale)
-
-    def export_png(self, path: str, scale: int = 1) -> None:
-        self._write_export(path, lambda: export_png(self.document.current.image, path, scale))
-
-    def export_latent_dialog(self) -> None:
-        if path := self._ask_export_path("Export latent", ".npz", "NumPy (*.npz)"):
-            self.export_latent(path)
-
-    def export_latent(self, path: str) -> None:
-        item = self.document.current
-        info = self.document.models[item.kind]
-        self._write_export(path, lambda: export_latent(
-            path, self.document.current_latent(), item.history.current.base, item.history.current.values,
-            info.directions.labels, {"name": info.name, "path": info.path, "kind": info.kind}))
 
     def show_message_log(self) -> MessageLogDialog:
         """The session's messages and errors (one window, raised if open)."""

@@ -1,0 +1,55 @@
+"""File → Export PNG… / Export PNG upscaled ×4… / Export latent…: the current item written to a file, each
+through the save dialog that remembers where the user exports (settings.ask_export_path)."""
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from ..export import export_latent, export_png
+from .settings import ask_export_path
+
+if TYPE_CHECKING:
+    from .main_window import MainWindow
+
+
+class ExportActions:
+    """The window's exports; errors go to its status bar (window.show_error), and an export marks the item
+    exported, so quitting does not ask about it."""
+
+    def __init__(self, window: MainWindow) -> None:
+        self.window = window
+
+    def _ask_export_path(self, title: str, suffix: str, file_filter: str) -> str:
+        """A save path for the current item, or "" (nothing to export, or the user cancelled)."""
+        item = self.window.document.current
+        if item is None:
+            self.window.show_error("Nothing to export yet")
+            return ""
+        return ask_export_path(self.window, title, self.window.settings, item.name, suffix, file_filter)[0]
+
+    def _write_export(self, path: str, write) -> None:
+        try:
+            written = write()
+        except OSError as e:
+            self.window.show_error(f"Could not write {path}: {e}")
+            return
+        self.window.document.mark_exported(self.window.document.current)
+        self.window.status.show_message(f"Exported {written}")
+
+    def export_png_dialog(self, scale: int) -> None:
+        if path := self._ask_export_path("Export PNG", ".png", "PNG (*.png)"):
+            self.export_png(path, scale)
+
+    def export_png(self, path: str, scale: int = 1) -> None:
+        self._write_export(path, lambda: export_png(self.window.document.current.image, path, scale))
+
+    def export_latent_dialog(self) -> None:
+        if path := self._ask_export_path("Export latent", ".npz", "NumPy (*.npz)"):
+            self.export_latent(path)
+
+    def export_latent(self, path: str) -> None:
+        document = self.window.document
+        item = document.current
+        info = document.models[item.kind]
+        self._write_export(path, lambda: export_latent(
+            path, document.current_latent(), item.history.current.base, item.history.current.values,
+            info.directions.labels, {"name": info.name, "path": info.path, "kind": info.kind}))
