@@ -406,13 +406,13 @@ def test_paste_from_clipboard(qtbot, window):
     image.fill(Qt.GlobalColor.transparent)
     image.setPixelColor(0, 0, Qt.GlobalColor.red)
     QGuiApplication.clipboard().setImage(image)
-    window.paste()
+    window.opener.paste()
     qtbot.waitUntil(lambda: len(vae_items(window)) == 1, timeout=TIMEOUT)
     item = vae_items(window)[0]
     assert item.name == "pasted image" and item.original.shape == (32, 32, 3)
     assert (item.original == 255).mean() > 0.95  # transparency came through as white
     QGuiApplication.clipboard().clear()
-    window.paste()
+    window.opener.paste()
     assert window.last_error == "The clipboard holds no image"
 
 

@@ -5,12 +5,11 @@ import os
 from pathlib import Path
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QAction, QGuiApplication, QKeySequence
-from PySide6.QtWidgets import (QComboBox, QDockWidget, QFileDialog, QLabel, QMainWindow, QMessageBox, QTabWidget,
-                               QToolBar, QVBoxLayout, QWidget)
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import (QComboBox, QDockWidget, QLabel, QMainWindow, QMessageBox, QTabWidget, QToolBar,
+                               QVBoxLayout, QWidget)
 
 from ..catalog import ModelEntry, bundled_models, converted_models, is_model_file, read_entry
-from ..imaging import IMAGE_SUFFIXES
 from .autosave import Autosaver
 from .canvas import Canvas, CompareMode
 from .directions_controller import DirectionsController
@@ -27,15 +26,15 @@ from .message_log import MessageLogDialog
 from .model_controller import ModelController
 from .model_panel import ModelPanel
 from .morph_controller import MorphController
+from .open_actions import OpenActions
 from .preview_controller import PreviewController
-from .qimage import from_qimage, to_qimage
+from .qimage import to_qimage
 from .recipe_actions import RecipeActions
 from .settings import Settings
 from .sliders import SliderPanel
 from .status import StatusBar
 from .train_dialog import TrainDialog
 
-IMAGE_FILTER = "Images (" + " ".join(f"*{s}" for s in IMAGE_SUFFIXES) + ")"
 QUIT_NAMES = 5  # images the quit question names before "and more"
 
 
@@ -114,7 +113,7 @@ class MainWindow(QMainWindow):
         self.fit_mode.addItems(["crop", "letterbox"])
         self.fit_mode.setToolTip("How images are fitted to the model's square resolution")
 
-    def _action(self, menu, text: str, slot, shortcut=None) -> QAction:
+    def add_action(self, menu, text: str, slot, shortcut=None) -> QAction:
         action = QAction(text, self)
         if shortcut is not None:
             action.setShortcut(QKeySequence(shortcut))
@@ -125,49 +124,51 @@ class MainWindow(QMainWindow):
     def _build_menus(self) -> None:
         bar = self.menuBar()
         file = bar.addMenu("&File")
-        self._action(file, "&Open images…", self.open_dialog, QKeySequence.StandardKey.Open)
-        self._action(file, "&Paste image", self.paste, QKeySequence.StandardKey.Paste)
+        self.opener = OpenActions(self)
+        self.add_action(file, "&Open images…", self.opener.open_dialog, QKeySequence.StandardKey.Open)
+        self.add_action(file, "&Paste image", self.opener.paste, QKeySequence.StandardKey.Paste)
         self.recent_menu = file.addMenu("Open &recent")
-        self.recent_menu.aboutToShow.connect(self._fill_recent_menu)
-        self._action(file, "Open &model…", self.open_model_dialog)
-        self._action(file, "Open model &folder…", lambda: self.model_opener.open_folder_dialog())
+        self.recent_menu.aboutToShow.connect(self.opener.fill_recent_menu)
+        self.add_action(file, "Open &model…", self.open_model_dialog)
+        self.add_action(file, "Open model &folder…", lambda: self.model_opener.open_folder_dialog())
         file.addSeparator()
-        self.close_action = self._action(file, "&Close image", lambda: self.document.close_item(),
-                                         QKeySequence.StandardKey.Close)
-        self.reopen_action = self._action(file, "Reopen closed image", self.document.reopen_closed,
-                                          QKeySequence("Ctrl+Shift+T"))
+        self.close_action = self.add_action(file, "&Close image", lambda: self.document.close_item(),
+                                            QKeySequence.StandardKey.Close)
+        self.reopen_action = self.add_action(file, "Reopen closed image", self.document.reopen_closed,
+                                             QKeySequence("Ctrl+Shift+T"))
         file.addSeparator()
         self.exports = ExportActions(self)
-        self._action(file, "&Export PNG…", lambda: self.exports.export_png_dialog(1), QKeySequence.StandardKey.Save)
-        self._action(file, "Export PNG upscaled ×4…", lambda: self.exports.export_png_dialog(4))
-        self._action(file, "Export &latent (.npz)…", self.exports.export_latent_dialog)
+        self.add_action(file, "&Export PNG…", lambda: self.exports.export_png_dialog(1),
+                        QKeySequence.StandardKey.Save)
+        self.add_action(file, "Export PNG upscaled ×4…", lambda: self.exports.export_png_dialog(4))
+        self.add_action(file, "Export &latent (.npz)…", self.exports.export_latent_dialog)
         file.addSeparator()
         self.recipes = RecipeActions(self.document, self, self.fit_mode.currentText)
-        self._action(file, "Save edit &recipe…", self.recipes.save_dialog)
-        self._action(file, "Apply recipe to current image…", self.recipes.apply_dialog)
-        self._action(file, "Apply recipe to all images of its kind…", lambda: self.recipes.apply_dialog(True))
+        self.add_action(file, "Save edit &recipe…", self.recipes.save_dialog)
+        self.add_action(file, "Apply recipe to current image…", self.recipes.apply_dialog)
+        self.add_action(file, "Apply recipe to all images of its kind…", lambda: self.recipes.apply_dialog(True))
         file.addSeparator()
-        self._action(file, "&Quit", self.close, QKeySequence.StandardKey.Quit)
+        self.add_action(file, "&Quit", self.close, QKeySequence.StandardKey.Quit)
         edit = bar.addMenu("&Edit")
-        self.undo_action = self._action(edit, "&Undo", self.document.undo, QKeySequence.StandardKey.Undo)
+        self.undo_action = self.add_action(edit, "&Undo", self.document.undo, QKeySequence.StandardKey.Undo)
         self.undo_action.setIconText("Undo")  # the toolbar's; the menu names an offered undo (deleting a direction)
-        self.redo_action = self._action(edit, "&Redo", self.document.redo)
+        self.redo_action = self.add_action(edit, "&Redo", self.document.redo)
         self.redo_action.setShortcuts(redo_keys())
         self.redo_action.setToolTip("Redo (Ctrl+Shift+Z or Ctrl+Y)")
-        self._action(edit, "Reset all sliders", self.sliders.reset_all, QKeySequence("Ctrl+R"))
-        self._action(edit, "Randomise sliders", lambda: self.sliders.randomise())
+        self.add_action(edit, "Reset all sliders", self.sliders.reset_all, QKeySequence("Ctrl+R"))
+        self.add_action(edit, "Randomise sliders", lambda: self.sliders.randomise())
         self.directions_tool = DirectionsController(self.document, self.sliders, self, self._shown_kind)
-        self._action(edit, "New &direction from examples…", self.directions_tool.new_direction)
+        self.add_action(edit, "New &direction from examples…", self.directions_tool.new_direction)
         self.morph = MorphController(self.document, self)
-        self._action(edit, "&Morph / interpolate…", self.morph.open_dialog, QKeySequence("Ctrl+M"))
+        self.add_action(edit, "&Morph / interpolate…", self.morph.open_dialog, QKeySequence("Ctrl+M"))
         view = bar.addMenu("&View")
-        self._action(view, "Fit to window", self.canvas.fit, QKeySequence("Ctrl+0"))
+        self.add_action(view, "Fit to window", self.canvas.fit, QKeySequence("Ctrl+0"))
         for i, mode in enumerate(CompareMode):
-            self._action(view, mode.value, lambda _=False, i=i: self.compare.setCurrentIndex(i), f"Ctrl+{i + 1}")
+            self.add_action(view, mode.value, lambda _=False, i=i: self.compare.setCurrentIndex(i), f"Ctrl+{i + 1}")
         view.addSeparator()
-        self._action(view, "Message &log…", self.show_message_log, QKeySequence("Ctrl+L"))
+        self.add_action(view, "Message &log…", self.show_message_log, QKeySequence("Ctrl+L"))
         help_menu = bar.addMenu("&Help")
-        self._action(help_menu, "About genimg", self.about)
+        self.add_action(help_menu, "About genimg", self.about)
         tools = QToolBar("Tools")
         tools.setObjectName("tools")
         tools.addAction(self.undo_action)
@@ -197,7 +198,7 @@ class MainWindow(QMainWindow):
         d.undo_offered.connect(self._update_actions)
         d.message.connect(self.status.show_message)
         d.error.connect(self.show_error)
-        d.engine.failed.connect(self._forget_unreadable)
+        d.engine.failed.connect(self.opener.forget_unreadable)
         d.progress.connect(lambda p: self.status.show_progress(p.seq, p.fraction, p.text))
         d.decode_time.connect(self.status.show_decode_time)
         self.status.cancel_requested.connect(d.cancel)
@@ -363,25 +364,6 @@ class MainWindow(QMainWindow):
         self.settings.add_recent(paths)
         self.document.open_files(images, self.fit_mode.currentText())
 
-    def _forget_unreadable(self, failed) -> None:
-        if failed.path:  # a file of several that could not be opened: not one to offer again
-            self.settings.forget_recent(failed.path)
-
-    def _fill_recent_menu(self) -> None:
-        self.recent_menu.clear()
-        recent = self.settings.recent_files()
-        for path in recent:
-            self._action(self.recent_menu, path, lambda _=False, p=path: self.open_paths([p]))
-        if not recent:
-            self.recent_menu.addAction("(none)").setEnabled(False)
-        else:
-            self.recent_menu.addSeparator()
-            self._action(self.recent_menu, "Clear recent", self.settings.clear_recent)
-
-    def open_dialog(self) -> None:
-        paths, _ = QFileDialog.getOpenFileNames(self, "Open images", "", f"{IMAGE_FILTER};;All files (*)")
-        self.open_paths(paths)
-
     def open_model_dialog(self) -> None:
         """A model file from elsewhere or a genimg card.json (File → Open model folder… for folders)."""
         self.model_opener.open_dialog()
@@ -397,13 +379,6 @@ class MainWindow(QMainWindow):
         """Compare A/B puts A in the original's pane: "Edited only" would show B alone."""
         if list(CompareMode)[self.compare.currentIndex()] == CompareMode.EDITED:
             self.compare.setCurrentIndex(list(CompareMode).index(CompareMode.SIDE_BY_SIDE))
-
-    def paste(self) -> None:
-        image = QGuiApplication.clipboard().image()
-        if image.isNull():
-            self.show_error("The clipboard holds no image")
-            return
-        self.document.open_array(from_qimage(image), "pasted image", self.fit_mode.currentText())
 
     def show_message_log(self) -> MessageLogDialog:
         """The session's messages and errors (one window, raised if open)."""
@@ -421,16 +396,11 @@ class MainWindow(QMainWindow):
 
     # --- drag and drop --------------------------------------------------
     def dragEnterEvent(self, event) -> None:  # noqa: N802
-        if event.mimeData().hasUrls() or event.mimeData().hasImage():
+        if self.opener.can_open(event.mimeData()):
             event.acceptProposedAction()
 
     def dropEvent(self, event) -> None:  # noqa: N802
-        mime = event.mimeData()
-        paths = [u.toLocalFile() for u in mime.urls() if u.isLocalFile()]
-        if paths:
-            self.open_paths(paths)
-        elif mime.hasImage():
-            self.document.open_array(from_qimage(mime.imageData()), "dropped image", self.fit_mode.currentText())
+        self.opener.open_dropped(event.mimeData())
         event.acceptProposedAction()
 
     def offer_restore(self) -> int:
