@@ -52,7 +52,7 @@ def main(argv: list[str] | None = None) -> int:
         # jobs run in order, so the VAE is loaded before these are encoded
         window.open_paths(args.files)
     window.show()
-    window.offer_restore()
+    window.questions.offer_restore()
     return app.exec()
 
 

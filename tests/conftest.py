@@ -75,9 +75,9 @@ def user_folders(tmp_path_factory, monkeypatch) -> Path:
 def quit_discards(monkeypatch) -> None:
     """Closing a window with unexported edits asks first; a test's teardown answers "discard"
     (tests of the question itself patch QMessageBox instead)."""
-    from genimg_gui.ui.main_window import MainWindow
+    from genimg_gui.ui.session_questions import SessionQuestions
 
-    monkeypatch.setattr(MainWindow, "confirm_discard", lambda self, names: True)
+    monkeypatch.setattr(SessionQuestions, "confirm_discard", lambda self, names: True)
 
 
 @pytest.fixture(autouse=True)

@@ -142,8 +142,8 @@ def test_a_corrupt_session_is_reported_and_the_app_starts_fresh(qtbot, engine, m
     path.write_bytes(b"\x00garbage")
     w = MainWindow(engine, [read_entry(model_dir / "tiny-vae")])
     qtbot.addWidget(w)
-    w.ask_restore = lambda: True
-    assert w.offer_restore() == 0
+    w.questions.ask_restore = lambda: True
+    assert w.questions.offer_restore() == 0
     assert "cannot be read" in w.last_error and "starting fresh" in w.last_error
     assert w.document.items == {}
 
@@ -184,9 +184,9 @@ def test_after_a_kill_the_next_start_restores_images_and_branching_history(qtbot
     assert run.returncode == -9, run.stderr  # it really was killed
     w = MainWindow(engine, [read_entry(model_dir / "tiny-vae")])
     qtbot.addWidget(w)
-    w.ask_restore = lambda: True
+    w.questions.ask_restore = lambda: True
     with qtbot.waitSignal(w.document.model_loaded, timeout=TIMEOUT):
-        assert w.offer_restore() == 1
+        assert w.questions.offer_restore() == 1
     assert "Restored 1 image from the autosaved session" in [e.text for e in w.status.log.entries]
     item = w.document.current
     assert item.name == image_files[0].name
@@ -206,8 +206,8 @@ def test_declining_the_restore_discards_it(qtbot, engine, model_dir):
                                                      History(EditState(np.zeros(2, np.float32), ())))]))
     w = MainWindow(engine, [])
     qtbot.addWidget(w)
-    w.ask_restore = lambda: False
-    assert w.offer_restore() == 0 and not sess.session_file().exists() and w.document.items == {}
+    w.questions.ask_restore = lambda: False
+    assert w.questions.offer_restore() == 0 and not sess.session_file().exists() and w.document.items == {}
 
 
 def test_the_last_runs_session_is_not_written_over_while_the_restore_question_is_up(qtbot, engine, model_dir,
@@ -222,8 +222,8 @@ def test_the_last_runs_session_is_not_written_over_while_the_restore_question_is
         assert [i.name for i in sess.load_session(left).items] == ["left by a crash"]
         return True
 
-    w.ask_restore = answer_later
-    assert w.offer_restore() == 1
+    w.questions.ask_restore = answer_later
+    assert w.questions.offer_restore() == 1
     qtbot.waitUntil(lambda: w.autosaver.saves > 0, timeout=TIMEOUT)
     assert {i.name for i in sess.load_session(left).items} == {"left by a crash", image_files[0].name}
 
@@ -233,8 +233,8 @@ def test_declining_the_restore_saves_this_runs_work_from_then_on(qtbot, engine, 
     w = _window_with_the_vae(qtbot, engine, model_dir)
     w.open_paths([str(image_files[0])])
     qtbot.waitUntil(lambda: len(w.document.items) == 1, timeout=TIMEOUT)
-    w.ask_restore = lambda: False
-    assert w.offer_restore() == 0
+    w.questions.ask_restore = lambda: False
+    assert w.questions.offer_restore() == 0
     qtbot.waitUntil(lambda: w.autosaver.saves > 0, timeout=TIMEOUT)
     assert [i.name for i in sess.load_session(left).items] == [image_files[0].name]
 
@@ -289,8 +289,8 @@ def test_restored_states_get_history_thumbnails_drawn_with_their_masks(qtbot, wi
     h.push(h.current.with_mask(mask))
     h.undo()  # the current state is the unmasked edit: the masked one is only in the history
     sess.save_session(sess.Session([sess.SessionItem("vae", "restored.png", original, original, h)]))
-    window.ask_restore = lambda: True
-    assert window.offer_restore() == 1
+    window.questions.ask_restore = lambda: True
+    assert window.questions.offer_restore() == 1
     item = window.document.current
     assert item.name == "restored.png"
     window.tabs.setCurrentWidget(window.history_panel)
@@ -307,7 +307,7 @@ def test_a_second_window_leaves_the_first_ones_autosave_alone_and_says_so(qtbot,
         first.open_paths([str(image_files[0])])
     qtbot.waitUntil(lambda: first.autosaver.saves > 0, timeout=TIMEOUT)
     second = _window_with_the_vae(qtbot, Engine("cpu"), model_dir)  # its own engine, as another process has
-    assert second.offer_restore() == 0  # the first window's autosave is its work, not a crash's
+    assert second.questions.offer_restore() == 0  # the first window's autosave is its work, not a crash's
     assert "Another genimg window is open" in second.status.currentMessage()
     assert "not autosaved" in second.windowTitle() and first.windowTitle() == "genimg"
     with qtbot.waitSignal(second.document.item_added, timeout=TIMEOUT):
@@ -317,7 +317,7 @@ def test_a_second_window_leaves_the_first_ones_autosave_alone_and_says_so(qtbot,
     assert [i.name for i in sess.load_session().items] == [image_files[0].name]
     first.close()  # a clean quit: the next window autosaves
     third = _window_with_the_vae(qtbot, Engine("cpu"), model_dir)  # (closing shut the first's engine down)
-    assert third.autosaver.owner and third.offer_restore() == 0
+    assert third.autosaver.owner and third.questions.offer_restore() == 0
     second.close()
     third.close()
 
@@ -327,8 +327,8 @@ def test_a_session_gone_before_the_question_does_not_stop_the_autosave(qtbot, en
     w = _window_with_the_vae(qtbot, engine, model_dir)
     assert w.autosaver.held
     left.unlink()  # e.g. another genimg quitting cleanly removed it
-    w.ask_restore = lambda: pytest.fail("nothing to offer")
-    assert w.offer_restore() == 0
+    w.questions.ask_restore = lambda: pytest.fail("nothing to offer")
+    assert w.questions.offer_restore() == 0
     w.open_paths([str(image_files[0])])
     qtbot.waitUntil(lambda: w.autosaver.saves > 0, timeout=TIMEOUT)
 
@@ -347,8 +347,8 @@ def test_a_restored_session_with_samples_drops_the_sample_made_while_the_questio
     qtbot.addWidget(again)
     with qtbot.waitSignal(again.document.item_added, timeout=TIMEOUT):  # its own start-up sample
         again.document.load_model(str(model_dir / "tiny-gan"))
-    again.ask_restore = lambda: True
-    assert again.offer_restore() == 1
+    again.questions.ask_restore = lambda: True
+    assert again.questions.offer_restore() == 1
     assert [i.name for i in again.document.items.values()] == ["seed 7"]
     again.close()
 

@@ -7,10 +7,11 @@ from PySide6.QtCore import QRect
 
 from genimg_gui.catalog import read_entry
 from genimg_gui.ui.main_window import MainWindow
+from genimg_gui.ui.session_questions import SessionQuestions
 from genimg_gui.ui.settings import Settings
 
 TIMEOUT = 30_000
-ORIGINAL_CONFIRM = MainWindow.confirm_discard  # conftest answers it in other tests
+ORIGINAL_CONFIRM = SessionQuestions.confirm_discard  # conftest answers it in other tests
 
 
 def test_recent_files_and_last_model_survive_a_new_window(qtbot, engine, model_dir, image_files):
@@ -74,7 +75,7 @@ def test_closing_with_unexported_edits_asks_and_cancel_keeps_the_window(qtbot, e
         asked.append(text)
         return QMessageBox.StandardButton.Cancel
     monkeypatch.setattr(QMessageBox, "question", answer)
-    monkeypatch.setattr(MainWindow, "confirm_discard", ORIGINAL_CONFIRM)
+    monkeypatch.setattr(SessionQuestions, "confirm_discard", ORIGINAL_CONFIRM)
     assert not w.close()
     assert w.isVisible() and f"This edited image has not been exported: “{image_files[0].name}”" in asked[0]
     w.exports.export_png(str(tmp_path / "out.png"))

@@ -25,8 +25,8 @@ class Autosaver(QObject):
         self.lock = QLockFile(str(self.path) + ".lock")
         self.lock.setStaleLockTime(0)
         self.owner = self.lock.tryLock(0)
-        # a session the last run left is offered back first (MainWindow.offer_restore): until it is restored or
-        # declined, saving would write over it while the question is up (the startup sample alone asks a save)
+        # a session the last run left is offered back first (SessionQuestions.offer_restore): until it is restored
+        # or declined, saving would write over it while the question is up (the startup sample alone asks a save)
         self.held = self.owner and self.path.is_file()
         self.timer = QTimer(self)
         self.timer.setSingleShot(True)

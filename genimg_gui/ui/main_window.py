@@ -30,12 +30,11 @@ from .open_actions import OpenActions
 from .preview_controller import PreviewController
 from .qimage import to_qimage
 from .recipe_actions import RecipeActions
+from .session_questions import SessionQuestions
 from .settings import Settings
 from .sliders import SliderPanel
 from .status import StatusBar
 from .train_dialog import TrainDialog
-
-QUIT_NAMES = 5  # images the quit question names before "and more"
 
 
 def redo_keys() -> list[QKeySequence]:
@@ -62,6 +61,7 @@ class MainWindow(QMainWindow):
         self._connect()
         self.model_panel.set_entries(self.entries)
         self.autosaver = Autosaver(self.document)
+        self.questions = SessionQuestions(self)
         self._restore_window()
 
     def _restore_window(self) -> None:
@@ -403,45 +403,9 @@ class MainWindow(QMainWindow):
         self.opener.open_dropped(event.mimeData())
         event.acceptProposedAction()
 
-    def offer_restore(self) -> int:
-        """After a crash or kill: offer the autosaved session back. Returns the images restored."""
-        if not self.autosaver.owner:  # said in the title too: a status message is gone in seconds
-            self.setWindowTitle("genimg (not autosaved: another genimg window is open)")
-            self.status.show_message("Another genimg window is open and autosaving: this one's work is not "
-                                     "autosaved, so export what you want to keep")
-            return 0
-        if not self.autosaver.pending():
-            self.autosaver.release()  # held at start-up for a session that is gone since: save this run's work
-            return 0
-        if not self.ask_restore():
-            self.autosaver.decline()
-            return 0
-        count = self.autosaver.restore()
-        if count:
-            self.status.show_message(f"Restored {count} image{'s' * (count != 1)} from the autosaved session")
-        return count
-
-    def ask_restore(self) -> bool:
-        answer = QMessageBox.question(
-            self, "Restore your work?", "genimg did not close normally last time. Restore the images and "
-            "edits it autosaved?", QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
-            QMessageBox.StandardButton.Yes)
-        return answer == QMessageBox.StandardButton.Yes
-
-    def confirm_discard(self, names: list[str]) -> bool:
-        """Quit with edits not exported? The images are named (the first few): a count alone left the user to
-        search the filmstrip for which."""
-        shown = ", ".join(f"“{n}”" for n in names[:QUIT_NAMES]) + (" and more" if len(names) > QUIT_NAMES else "")
-        which = "This edited image has" if len(names) == 1 else f"These {len(names)} edited images have"
-        answer = QMessageBox.question(
-            self, "Quit genimg?", f"{which} not been exported: {shown}. Quit anyway?",
-            QMessageBox.StandardButton.Discard | QMessageBox.StandardButton.Cancel,
-            QMessageBox.StandardButton.Cancel)
-        return answer == QMessageBox.StandardButton.Discard
-
     def closeEvent(self, event) -> None:  # noqa: N802
         unexported = self.document.unexported()
-        if unexported and not self.confirm_discard([i.name for i in unexported]):
+        if unexported and not self.questions.confirm_discard([i.name for i in unexported]):
             event.ignore()
             return
         for dialog in self.findChildren(TrainDialog):
