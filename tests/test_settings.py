@@ -163,13 +163,13 @@ def test_a_model_trained_or_opened_is_listed_again_at_the_next_start(qtbot, engi
     first = MainWindow(engine, [read_entry(model_dir / "tiny-gan")])
     qtbot.addWidget(first)
     first.train_dialog().model_trained.emit(str(folder))  # as a finished Train… run reports it
-    assert str(folder) in [e.path for e in first.entries]
+    assert str(folder) in [e.path for e in first.model_list.entries]
     first.settings.sync()
 
     def listed_at_a_new_start() -> list[str]:
         window = MainWindow(engine, [read_entry(model_dir / "tiny-gan")])
         qtbot.addWidget(window)
-        return [e.path for e in window.entries]
+        return [e.path for e in window.model_list.entries]
     assert listed_at_a_new_start() == [str(model_dir / "tiny-gan"), str(folder)]
     shutil.rmtree(folder)
     assert listed_at_a_new_start() == [str(model_dir / "tiny-gan")]  # gone from disk: not listed
@@ -183,7 +183,7 @@ def test_a_model_loaded_through_a_symlink_is_listed_once(qtbot, engine, model_di
     qtbot.addWidget(window)
     with qtbot.waitSignal(window.document.model_loaded, timeout=20000):
         window.document.load_model(str(link))
-    paths = [e.path for e in window.entries]
+    paths = [e.path for e in window.model_list.entries]
     assert paths == [str(model_dir / "tiny-vae"), str(model_dir / "tiny-gan")]  # not a third row for the link
     assert window.model_panel.list.count() == 2
 
@@ -201,7 +201,7 @@ def test_a_model_remembered_through_a_symlink_is_listed_once(qtbot, engine, mode
     first.settings.sync()
     again = MainWindow(engine, [read_entry(model_dir / "tiny-gan")])
     qtbot.addWidget(again)
-    assert [e.path for e in again.entries] == [str(model_dir / "tiny-gan"), str(folder)]
+    assert [e.path for e in again.model_list.entries] == [str(model_dir / "tiny-gan"), str(folder)]
 
 
 def test_a_file_opened_by_a_relative_path_is_remembered_by_its_full_path(qtbot, engine, model_dir, image_files,

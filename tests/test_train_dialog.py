@@ -175,17 +175,18 @@ def test_a_finished_run_is_listed_and_loaded_only_when_asked(qtbot, window, shap
         with qtbot.waitSignal(dialog.model_trained, timeout=180_000):
             qtbot.mouseClick(dialog.start_button, Qt.MouseButton.LeftButton)
     assert asked == [] and "--resume" not in dialog.watch.log.toPlainText()  # a new folder: nothing to ask about
-    assert window.model_panel.list.count() == len(window.entries)
-    assert str(tmp_path / "vae") in [e.path for e in window.entries]  # listed in the Models tab
+    assert window.model_panel.list.count() == len(window.model_list.entries)
+    assert str(tmp_path / "vae") in [e.path for e in window.model_list.entries]  # listed in the Models tab
     assert doc.models["vae"].path == active
-    steps = next(e for e in window.entries if e.path == str(tmp_path / "vae")).card["training"]["steps"]
+    steps = next(e for e in window.model_list.entries if e.path == str(tmp_path / "vae")).card["training"]["steps"]
     with qtbot.waitSignal(dialog.model_trained, timeout=180_000):  # a second run into the same folder: continued
         qtbot.mouseClick(dialog.start_button, Qt.MouseButton.LeftButton)
     assert [(run.folder, run.steps, run.resumable) for run in asked] == [(tmp_path / "vae", steps, True)]
     log = dialog.watch.log.toPlainText()  # the step it goes on from is the checkpoint's, which the run itself names
     assert f"continuing the run in {tmp_path / 'vae'} from its last checkpoint (--resume)" in log
     assert f"resumed from step {steps}" in log
-    [entry] = [e for e in window.entries if e.path == str(tmp_path / "vae")]  # listed once, with its new card
+    # listed once, with its new card
+    [entry] = [e for e in window.model_list.entries if e.path == str(tmp_path / "vae")]
     assert entry.card["training"]["steps"] > steps
     assert window.model_panel.cards[entry.path]["training"]["steps"] == entry.card["training"]["steps"]
     assert dialog.load_button.isEnabled()
@@ -195,7 +196,7 @@ def test_a_finished_run_is_listed_and_loaded_only_when_asked(qtbot, window, shap
         qtbot.mouseClick(dialog.load_button, Qt.MouseButton.LeftButton)  # loads the model trained, not Output
     assert loaded.args[0].path == str(tmp_path / "vae")
     assert f"loading {tmp_path / 'vae'}" in dialog.watch.log.toPlainText()  # the dialog says so, too
-    assert [e.path for e in window.entries].count(str(tmp_path / "vae")) == 1
+    assert [e.path for e in window.model_list.entries].count(str(tmp_path / "vae")) == 1
 
 
 def test_quitting_the_app_mid_run_saves_like_stop(qtbot, window, shapes, tmp_path):
@@ -303,7 +304,7 @@ def test_a_gan_is_offered_every_vae_the_models_tab_lists_and_draws_in_the_one_lo
     from conftest import TINY_VAE, make_model_folder
     from genimg_gui.models.vae import ConvVAE
 
-    doc, tiny = window.document, window.entries[0].path
+    doc, tiny = window.document, window.model_list.entries[0].path
     dialog = window.train_dialog()
     dialog.kind.setCurrentText("gan")
     new = str(make_model_folder(tmp_path / "new-vae", ConvVAE(TINY_VAE), "new-vae"))
@@ -316,7 +317,7 @@ def test_a_gan_is_offered_every_vae_the_models_tab_lists_and_draws_in_the_one_lo
     assert dialog.space.currentData() == new  # a GAN now draws in the VAE just loaded
     assert window.train_dialog().space.currentData() == new  # and so does one opened later
     dialog.space.setCurrentIndex(dialog.space.findData(""))  # a choice made stays when the list grows
-    window._list_model(str(make_model_folder(tmp_path / "third-vae", ConvVAE(TINY_VAE), "third-vae")))
+    window.model_list.list_model(str(make_model_folder(tmp_path / "third-vae", ConvVAE(TINY_VAE), "third-vae")))
     assert dialog.space.currentData() == "" and dialog.space.count() == 4
 
 

@@ -9,7 +9,7 @@ from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (QComboBox, QDockWidget, QLabel, QMainWindow, QMessageBox, QTabWidget, QToolBar,
                                QVBoxLayout, QWidget)
 
-from ..catalog import ModelEntry, bundled_models, converted_models, is_model_file, read_entry
+from ..catalog import ModelEntry, bundled_models, converted_models, is_model_file
 from .autosave import Autosaver
 from .canvas import Canvas, CompareMode
 from .directions_controller import DirectionsController
@@ -24,6 +24,7 @@ from .inversion_controller import InversionController
 from .mask_controller import MaskController
 from .message_log import MessageLogDialog
 from .model_controller import ModelController
+from .model_list import ModelList
 from .model_panel import ModelPanel
 from .morph_controller import MorphController
 from .open_actions import OpenActions
@@ -52,14 +53,13 @@ class MainWindow(QMainWindow):
         self.resize(1200, 760)
         self.setAcceptDrops(True)
         self.document = Document(engine, self)
-        self.entries = list(models if models is not None else bundled_models() + converted_models())
-        self._list_known_models()
+        self.model_list = ModelList(self, list(bundled_models() + converted_models() if models is None else models))
         self.last_error = ""
         self._slider_source: tuple[str, str] | None = None
         self._build_widgets()
         self._build_menus()
         self._connect()
-        self.model_panel.set_entries(self.entries)
+        self.model_panel.set_entries(self.model_list.entries)
         self.autosaver = Autosaver(self.document)
         self.questions = SessionQuestions(self)
         self._restore_window()
@@ -276,51 +276,14 @@ class MainWindow(QMainWindow):
         if item is self.document.current:
             self.canvas.set_images(to_qimage(item.original), to_qimage(item.image))
 
-    def _list_known_models(self) -> None:
-        """The model folders opened or trained in earlier runs, still on disk, after the bundled ones."""
-        listed = {e.path for e in self.entries}
-        for path in map(os.path.realpath, self.settings.known_models()):  # remembered before paths were canonical
-            entry = read_entry(Path(path)) if path not in listed and Path(path).is_dir() else None
-            if entry is not None:
-                self.entries.append(entry)
-                listed.add(path)
-
-    def _list_model(self, path: str, written: bool = False) -> bool:
-        """A model folder joins the Models tab's list (once): one loaded, or one a Train… run wrote (written: its
-        card is read again, as a second run into the same folder writes a new one). True if the list changed,
-        and Train… dialogs were offered it."""
-        listed = next((i for i, e in enumerate(self.entries) if e.path == path), None)
-        if listed is not None and not written:
-            return False
-        entry = read_entry(Path(path))
-        if entry is None:
-            return False
-        if listed is None:
-            self.entries.append(entry)
-        else:
-            self.entries[listed] = entry
-        if not entry.bundled:
-            self.settings.add_known_model(path)
-        self.model_panel.set_entries(self.entries)
-        self._offer_models_to_training()
-        return True
-
-    def _active_vae(self) -> str:
-        info = self.document.models.get("vae")
-        return info.path if info else ""
-
-    def _offer_models_to_training(self) -> None:
-        """Train… dialogs offer what the Models tab lists, a model trained or loaded since they opened too."""
-        for dialog in self.findChildren(TrainDialog):
-            dialog.set_models(self.entries, self._active_vae())
-
     def _on_model(self, info) -> None:
         self.settings.set_last_model(info.kind, info.path)
         self.model_panel.show_model(info)
-        listed_now = self._list_model(info.path)  # a model new to the list is offered to Train… dialogs there
-        self.model_panel.refresh_marks(self.entries)
+        # a model new to the list is offered to Train… dialogs there
+        listed_now = self.model_list.list_model(info.path)
+        self.model_panel.refresh_marks(self.model_list.entries)
         if info.kind == "vae" and not listed_now:  # a GAN is then trained in it by default
-            self._offer_models_to_training()
+            self.model_list.offer_to_training()
         if info.kind == "gan":
             self.gan_panel.setEnabled(True)
             self.gan_panel.set_classes(info.classes)
@@ -369,8 +332,8 @@ class MainWindow(QMainWindow):
         self.model_opener.open_dialog()
 
     def train_dialog(self) -> TrainDialog:
-        dialog = TrainDialog(self, self.entries, self._active_vae())
-        dialog.model_trained.connect(lambda path: self._list_model(path, written=True))
+        dialog = TrainDialog(self, self.model_list.entries, self.model_list.active_vae())
+        dialog.model_trained.connect(lambda path: self.model_list.list_model(path, written=True))
         dialog.load_requested.connect(self.document.load_model)
         dialog.show()
         return dialog

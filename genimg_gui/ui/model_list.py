@@ -1,0 +1,61 @@
+"""The models the Models tab lists, which Train… dialogs are offered too: the bundled ones, the model folders
+opened or trained in earlier runs (remembered in the settings), and each model loaded or trained since."""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from ..catalog import ModelEntry, read_entry
+from .train_dialog import TrainDialog
+
+if TYPE_CHECKING:
+    from .main_window import MainWindow
+
+
+class ModelList:
+    """The window's list of models (entries), kept in step with its Models tab and open Train… dialogs."""
+
+    def __init__(self, window: MainWindow, entries: list[ModelEntry]) -> None:
+        self.window = window
+        self.entries = entries
+        self._list_known_models()
+
+    def _list_known_models(self) -> None:
+        """The model folders opened or trained in earlier runs, still on disk, after the bundled ones."""
+        listed = {e.path for e in self.entries}
+        known = self.window.settings.known_models()
+        for path in map(os.path.realpath, known):  # remembered before paths were canonical
+            entry = read_entry(Path(path)) if path not in listed and Path(path).is_dir() else None
+            if entry is not None:
+                self.entries.append(entry)
+                listed.add(path)
+
+    def list_model(self, path: str, written: bool = False) -> bool:
+        """A model folder joins the Models tab's list (once): one loaded, or one a Train… run wrote (written: its
+        card is read again, as a second run into the same folder writes a new one). True if the list changed,
+        and Train… dialogs were offered it."""
+        listed = next((i for i, e in enumerate(self.entries) if e.path == path), None)
+        if listed is not None and not written:
+            return False
+        entry = read_entry(Path(path))
+        if entry is None:
+            return False
+        if listed is None:
+            self.entries.append(entry)
+        else:
+            self.entries[listed] = entry
+        if not entry.bundled:
+            self.window.settings.add_known_model(path)
+        self.window.model_panel.set_entries(self.entries)
+        self.offer_to_training()
+        return True
+
+    def active_vae(self) -> str:
+        info = self.window.document.models.get("vae")
+        return info.path if info else ""
+
+    def offer_to_training(self) -> None:
+        """Train… dialogs offer what the Models tab lists, a model trained or loaded since they opened too."""
+        for dialog in self.window.findChildren(TrainDialog):
+            dialog.set_models(self.entries, self.active_vae())
