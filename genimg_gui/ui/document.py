@@ -19,10 +19,8 @@ from ..edit import Directions, EditState, History, edited_latent
 from ..engine import requests as rq
 from ..session import Session, SessionItem
 from .carry_over import CarryOver
+from .gan_samples import GanSamples
 from .item import Item
-
-
-AUTO_SAMPLE = -1  # MapSeed tag of the sample made when a GAN loads
 
 
 @dataclass(frozen=True)
@@ -63,13 +61,9 @@ class Document(QObject):
         self.closed: list[tuple[Item, str | None, int]] = []
         self.current: Item | None = None
         self.models: dict[str, rq.ModelInfo] = {}
-        self._next_id = 1
-        self._pending_gan: dict[int, int] = {}     # MapSeed seq -> item id (None: a new item)
-        self._unseeded_ask = 0  # MapSeed seq of the last sample asked for over an item with no seed (generate)
+        self.next_id = 1  # the id of the next item made, here or by samples
+        self.samples = GanSamples(self)
         self.carry = CarryOver(self)  # a new model takes the open items, and their histories, with it
-        self._auto_items: set[int] = set()  # ids of the samples made because a GAN loaded with none open
-        # Decode seq -> (item id, node, the w decoded) of a sample's own image, for Compare
-        self._originals: dict[int, tuple[int, int, np.ndarray]] = {}
         self.jobs: dict[int, str] = {}             # running job seq -> description
         self._retry: dict[int, list] = {}          # failed seq -> its bookkeeping, for a retry on the CPU
         self.model_hooks: list = []  # ModelInfo -> ModelInfo, run as a model arrives (adds user directions)
@@ -114,18 +108,7 @@ class Document(QObject):
         auto: the first sample shown when a GAN loads; it does not take the canvas from an image. record: False
         for a live sample mid-gesture (a ψ drag), shown on the current GAN item but not recorded; without one,
         nothing is drawn until the gesture ends."""
-        target = self.current if self.current and self.current.seeded and not new_item else None
-        if target is None and not record:
-            return None
-        tag = target.id if target else (AUTO_SAMPLE if auto else 0)
-        seq = self.engine.submit(rq.MapSeed(seed, psi, tag=tag, cls=gan_class, draw=draw, record=record))
-        if target is None and not new_item:
-            # a change asked over an item with no seed: changes in quick succession (seed arrows, ψ keys) make one
-            # new sample, the last asked, not one each
-            self._pending_gan.pop(self._unseeded_ask, None)  # the one before: its result is dropped
-            self._unseeded_ask = seq
-        self._pending_gan[seq] = target.id if target else 0
-        return seq
+        return self.samples.generate(seed, psi, gan_class, draw, new_item, auto, record)
 
     def all_items(self, kind: str) -> list[Item]:
         """The open and the closed items of a kind: what must change with its model's directions."""
@@ -141,8 +124,7 @@ class Document(QObject):
         # a new model's latents still on their way for it are dropped: it gets them again when reopened
         self.closed.append((item, None if self.carry.pending(item.id) else self._model_path(item.kind),
                             ids.index(item.id)))
-        # a sample still on its way for it must not become a new item (a result for no item makes one)
-        self._pending_gan = {s: t for s, t in self._pending_gan.items() if t != item.id}
+        self.samples.forget(item.id)
         self.item_removed.emit(item.id)
         if self.current is item:
             later = ids[ids.index(item.id) + 1:] + ids[:ids.index(item.id)][::-1]
@@ -159,12 +141,12 @@ class Document(QObject):
         item, model, place = self.closed.pop()
         if item.shown_seq < item.requested_seq:  # its last decode came back while it was closed, and was dropped
             item.thumbs.pop(item.history.current_id, None)
-        self._add_item(item, place=place)
+        self.insert_item(item, place=place)
         if model != self._model_path(item.kind):
             self.carry.item(item)  # which also brings each sample's Compare image
         else:
             if not item.recall_drawn():  # its Compare image was on its way when it was closed
-                self._draw_original(item)
+                self.samples.draw_original(item)
             self._decode(item, item.history.current)
         return item
 
@@ -249,25 +231,10 @@ class Document(QObject):
             return
         state = step(item.history)
         if not item.recall_drawn():
-            self._draw_original(item)
+            self.samples.draw_original(item)
         self._decode(item, state)
         self.history_changed.emit()
         self.current_changed.emit(item)
-
-    def _draw_original(self, item: Item) -> None:
-        """Decode the current sample's own w, for Compare: a restored session keeps only the newest one's image."""
-        node = item.sample_node()
-        latent = item.drawn[node].latent
-        self._originals[self.engine.submit(rq.Decode("gan", latent, tag=0))] = (item.id, node, latent)  # own lane
-
-    def _on_original(self, r: rq.Decoded) -> None:
-        item_id, node, latent = self._originals.pop(r.seq)
-        item = self.items.get(item_id)
-        if item is not None and node in item.drawn and item.drawn[node].latent is latent:  # not carried since
-            item.drawn[node] = replace(item.drawn[node], original=r.image)
-            if item.sample_node() == node:
-                item.original = r.image
-                self.image_changed.emit(item)
 
     def redraw(self, item: Item) -> None:
         """Decode the item's current state again (its latents or its model changed), and show it if current."""
@@ -296,8 +263,8 @@ class Document(QObject):
     def add_item(self, kind: str, name: str, original: np.ndarray, image: np.ndarray, latent: np.ndarray) -> Item:
         """A new item made outside the usual encode/map flow (e.g. a GAN inversion)."""
         zeros = (0.0,) * len(self.directions(kind) or ())
-        item = Item(self._next_id, kind, name, original, image, History(EditState(latent, zeros)))
-        self._add_item(item)
+        item = Item(self.next_id, kind, name, original, image, History(EditState(latent, zeros)))
+        self.insert_item(item)
         return item
 
     def show_image(self, item: Item, image: np.ndarray) -> None:
@@ -311,7 +278,7 @@ class Document(QObject):
         if not item.history.push(EditState(latent, item.history.current.values)):
             return
         item.stale_below = item.requested_seq + 1  # a decode of the latent this replaces may still be on its way
-        self._show_drawn(item, item.shown_seq, image, item.history.current)
+        self.show_drawn(item, item.shown_seq, image, item.history.current)
         self.history_changed.emit()
 
     def to_session(self) -> Session:
@@ -329,17 +296,15 @@ class Document(QObject):
             if path not in loading and (kind not in self.models or self.models[kind].path != path):
                 self.load_model(path)
         if drop_start_sample and any(saved.kind == "gan" for saved in session.items):
-            # the sample a GAN loading meanwhile made (the restore question waits for an answer), if left as it
-            # came: the session brings samples of its own
-            for item_id in self._auto_items & set(self.items):
-                if len(self.items[item_id].history) == 1:
-                    self.close_item(item_id)
+            # the sample a GAN loading meanwhile made (the restore question waits for an answer): the session
+            # brings samples of its own
+            self.samples.close_start_samples()
         added = []
         for saved in session.items:
-            item = Item(self._next_id, saved.kind, saved.name, saved.original, saved.image, saved.history,
+            item = Item(self.next_id, saved.kind, saved.name, saved.original, saved.image, saved.history,
                         0, saved.seed, saved.psi, saved.gan_class, saved.draw, saved.asked_draw,
                         drawn=dict(saved.drawn), step_names=dict(saved.step_names))
-            self._add_item(item, make_current=False)
+            self.insert_item(item, make_current=False)
             added.append(item)
         if added:
             self.current = added[min(session.current, len(added) - 1)]
@@ -375,7 +340,7 @@ class Document(QObject):
         if self.carry.on_encoded(r):
             return
         state = EditState(r.latent, (0.0,) * len(self.directions("vae") or ()))
-        self._add_item(Item(self._next_id, "vae", r.name, r.original, r.image, History(state), r.seq))
+        self.insert_item(Item(self.next_id, "vae", r.name, r.original, r.image, History(state), r.seq))
         self.message.emit(r.note or f"Encoded {r.name} in {r.seconds * 1000:.0f} ms")
 
     def _on_scale_needed(self, r: rq.ScaleNeeded) -> None:
@@ -383,39 +348,11 @@ class Document(QObject):
         self.scale_needed.emit(r)
 
     def _on_mapped(self, r: rq.Mapped) -> None:
-        if self.carry.on_mapped(r):
-            return
-        if r.seq not in self._pending_gan:  # asked for an item since closed
-            return
-        target = self._pending_gan.pop(r.seq)
-        if target > 0:  # older requests for this item were superseded in the queue: forget them
-            self._pending_gan = {s: t for s, t in self._pending_gan.items() if t != target or s > r.seq}
-        zeros = (0.0,) * len(self.directions("gan") or ())
-        item = self.items.get(target)
-        if item is None:
-            name = f"seed {r.seed}"
-            item = Item(self._next_id, "gan", name, r.image, r.image, History(EditState(r.latent, zeros)),
-                        r.seq, r.seed, r.psi, r.cls, r.draw, asked_draw=r.asked)
-            if r.tag == AUTO_SAMPLE:
-                self._auto_items.add(item.id)
-            self._add_item(item, make_current=r.tag != AUTO_SAMPLE)
-            return
-        if r.seq <= item.shown_seq:
-            return
-        values = item.history.current.values
-        if not r.record:  # a live sample mid-drag: shown, with the item's slider edit, and not recorded
-            self._show_drawn(item, r.seq, r.image, EditState(r.latent, values))
-            return
-        item.history.push(EditState(r.latent, values))
-        item.take_sample(r, r.cls)
-        item.stale_below = item.requested_seq + 1  # e.g. a model switch's redraw of the sample this replaces
-        self._show_drawn(item, r.seq, r.image, item.history.current)
-        self.history_changed.emit()
-        self.current_changed.emit(item)
+        if not self.carry.on_mapped(r):
+            self.samples.on_mapped(r)
 
     def _on_decoded(self, r: rq.Decoded) -> None:
-        if r.seq in self._originals:
-            self._on_original(r)
+        if self.samples.on_decoded(r):
             return
         self.decode_time.emit(r.seconds)
         item = self.items.get(r.tag)
@@ -428,7 +365,7 @@ class Document(QObject):
             item.thumbs[item.history.current_id] = image
         self.image_changed.emit(item)
 
-    def _show_drawn(self, item: Item, seq: int, image: np.ndarray, state: EditState) -> None:
+    def show_drawn(self, item: Item, seq: int, image: np.ndarray, state: EditState) -> None:
         """Show image, drawn from state's latent (a sample, an inversion), or decode state when its sliders move
         it off that latent. A state outside the history (a ψ drag's live sample) gives no node a thumbnail."""
         if any(state.values):
@@ -437,9 +374,10 @@ class Document(QObject):
             item.requested = state
             self._show(item, seq, image)
 
-    def _add_item(self, item: Item, make_current: bool = True, place: int | None = None) -> None:
-        """Add item at the end of the filmstrip, or at place (an index, where a reopened item stood)."""
-        self._next_id += 1
+    def insert_item(self, item: Item, make_current: bool = True, place: int | None = None) -> None:
+        """Add item, numbered next_id, at the end of the filmstrip, or at place (an index, where a reopened item
+        stood)."""
+        self.next_id += 1
         if not item.seeded:  # a sample's name is its seed's, and two samples of one seed are the same picture
             item.rename(self._unique_name(item.name))
         if place is None or place >= len(self.items):
@@ -482,12 +420,12 @@ class Document(QObject):
         for item in self.items.values():
             if item.requested_seq == seq:  # the retried decode of its state is the newest asked (stale_below)
                 item.requested_seq = new
-        if self._pending_gan.get(new, 0) > 0 and self._pending_gan[new] not in self.items:
-            del self._pending_gan[new]  # a sample for an item closed since: dropped, not made a new item
+        if self.samples.pending.get(new, 0) > 0 and self.samples.pending[new] not in self.items:
+            del self.samples.pending[new]  # a sample for an item closed since: dropped, not made a new item
         return new
 
     def _bookkeeping(self) -> tuple[dict, ...]:
-        return self.jobs, self._pending_gan, self.carry.reencodes, self.carry.remaps, self._originals
+        return self.jobs, self.samples.pending, self.carry.reencodes, self.carry.remaps, self.samples.originals
 
     def _on_failed(self, f: rq.Failed) -> None:
         if getattr(f, "retry_on_cpu", False):
@@ -495,7 +433,7 @@ class Document(QObject):
             self.retry_offered.emit(f.seq)
         if f.final:
             self.jobs.pop(f.seq, None)
-            self._pending_gan.pop(f.seq, None)
+            self.samples.pending.pop(f.seq, None)
             self.carry.remaps.pop(f.seq, None)  # that seed keeps the old GAN's w until a retry draws it
             self.carry.reencodes.pop(f.seq, None)  # that picture keeps the old VAE's latent until a retry
         if f.cancelled:

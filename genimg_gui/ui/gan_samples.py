@@ -1,0 +1,111 @@
+"""GAN samples: a seed mapped into the current sample as an undoable step, or into a new item, and each sample's
+own (unedited) image, which Compare shows. Every MapSeed is noted with the item it is for, so a sample that comes
+back for an item closed meanwhile, or after a newer one for the same item, is dropped."""
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from .. import seed_draws
+from ..edit import EditState, History
+from ..engine import requests as rq
+from .item import Item
+
+if TYPE_CHECKING:
+    from .document import Document
+
+AUTO_SAMPLE = -1  # MapSeed tag of the sample made when a GAN loads
+
+
+class GanSamples:
+    """The document's MapSeed requests and the Decodes of samples' own images, and what each becomes as it comes
+    back."""
+
+    def __init__(self, document: Document) -> None:
+        self.document = document
+        self.pending: dict[int, int] = {}     # MapSeed seq -> item id (0: a new item)
+        self.unseeded_ask = 0  # MapSeed seq of the last sample asked for over an item with no seed (generate)
+        self.auto_items: set[int] = set()  # ids of the samples made because a GAN loaded with none open
+        # Decode seq -> (item id, node, the w decoded) of a sample's own image, for Compare
+        self.originals: dict[int, tuple[int, int, np.ndarray]] = {}
+
+    def generate(self, seed: int, psi: float, gan_class: int | None = None, draw: str = seed_draws.OWN,
+                 new_item: bool = False, auto: bool = False, record: bool = True) -> int | None:
+        """Document.generate, which says what each argument asks."""
+        current = self.document.current
+        target = current if current and current.seeded and not new_item else None
+        if target is None and not record:
+            return None
+        tag = target.id if target else (AUTO_SAMPLE if auto else 0)
+        seq = self.document.engine.submit(rq.MapSeed(seed, psi, tag=tag, cls=gan_class, draw=draw, record=record))
+        if target is None and not new_item:
+            # a change asked over an item with no seed: changes in quick succession (seed arrows, ψ keys) make one
+            # new sample, the last asked, not one each
+            self.pending.pop(self.unseeded_ask, None)  # the one before: its result is dropped
+            self.unseeded_ask = seq
+        self.pending[seq] = target.id if target else 0
+        return seq
+
+    def forget(self, item_id: int) -> None:
+        """An item closed: a sample still on its way for it must not become a new item (a result for no item
+        makes one)."""
+        self.pending = {s: t for s, t in self.pending.items() if t != item_id}
+
+    def on_mapped(self, r: rq.Mapped) -> None:
+        doc = self.document
+        if r.seq not in self.pending:  # asked for an item since closed
+            return
+        target = self.pending.pop(r.seq)
+        if target > 0:  # older requests for this item were superseded in the queue: forget them
+            self.pending = {s: t for s, t in self.pending.items() if t != target or s > r.seq}
+        zeros = (0.0,) * len(doc.directions("gan") or ())
+        item = doc.items.get(target)
+        if item is None:
+            name = f"seed {r.seed}"
+            item = Item(doc.next_id, "gan", name, r.image, r.image, History(EditState(r.latent, zeros)),
+                        r.seq, r.seed, r.psi, r.cls, r.draw, asked_draw=r.asked)
+            if r.tag == AUTO_SAMPLE:
+                self.auto_items.add(item.id)
+            doc.insert_item(item, make_current=r.tag != AUTO_SAMPLE)
+            return
+        if r.seq <= item.shown_seq:
+            return
+        values = item.history.current.values
+        if not r.record:  # a live sample mid-drag: shown, with the item's slider edit, and not recorded
+            doc.show_drawn(item, r.seq, r.image, EditState(r.latent, values))
+            return
+        item.history.push(EditState(r.latent, values))
+        item.take_sample(r, r.cls)
+        item.stale_below = item.requested_seq + 1  # e.g. a model switch's redraw of the sample this replaces
+        doc.show_drawn(item, r.seq, r.image, item.history.current)
+        doc.history_changed.emit()
+        doc.current_changed.emit(item)
+
+    def draw_original(self, item: Item) -> None:
+        """Decode the current sample's own w, for Compare: a restored session keeps only the newest one's image."""
+        node = item.sample_node()
+        latent = item.drawn[node].latent
+        seq = self.document.engine.submit(rq.Decode("gan", latent, tag=0))  # a lane of its own
+        self.originals[seq] = (item.id, node, latent)
+
+    def on_decoded(self, r: rq.Decoded) -> bool:
+        """A sample's own image, for Compare (True), or another decode (False: not ours)."""
+        if r.seq not in self.originals:
+            return False
+        item_id, node, latent = self.originals.pop(r.seq)
+        item = self.document.items.get(item_id)
+        if item is not None and node in item.drawn and item.drawn[node].latent is latent:  # not carried since
+            item.drawn[node] = replace(item.drawn[node], original=r.image)
+            if item.sample_node() == node:
+                item.original = r.image
+                self.document.image_changed.emit(item)
+        return True
+
+    def close_start_samples(self) -> None:
+        """Close the samples made because a GAN loaded with none open, if left as they came."""
+        doc = self.document
+        for item_id in self.auto_items & set(doc.items):
+            if len(doc.items[item_id].history) == 1:
+                doc.close_item(item_id)
