@@ -19,6 +19,7 @@ from ..edit import Directions, EditState, History, edited_latent
 from ..engine import requests as rq
 from ..session import Session, SessionItem
 from .carry_over import CarryOver
+from .failed_requests import FailedRequests
 from .gan_samples import GanSamples
 from .item import Item
 
@@ -65,13 +66,13 @@ class Document(QObject):
         self.samples = GanSamples(self)
         self.carry = CarryOver(self)  # a new model takes the open items, and their histories, with it
         self.jobs: dict[int, str] = {}             # running job seq -> description
-        self._retry: dict[int, list] = {}          # failed seq -> its bookkeeping, for a retry on the CPU
+        self.failures = FailedRequests(self)
         self.model_hooks: list = []  # ModelInfo -> ModelInfo, run as a model arrives (adds user directions)
         self.offered_undo: OfferedUndo | None = None
         for changed in (self.history_changed, self.directions_changed, self.model_loaded):
             changed.connect(self._forget_offered_undo)  # connected first: the views then see it gone
         engine.result.connect(self._on_result)
-        engine.failed.connect(self._on_failed)
+        engine.failed.connect(self.failures.on_failed)
         engine.progress.connect(self._on_progress)
 
     # --- requests -------------------------------------------------------
@@ -409,34 +410,4 @@ class Document(QObject):
 
     def retry_on_cpu(self, seq: int) -> int | None:
         """Switch to the CPU and run a request that ran out of GPU memory again."""
-        self.set_device("cpu")
-        new = self.engine.resubmit(seq)
-        if new is None:
-            self.error.emit("That request is too old to retry; do it again")
-            return None
-        for book, value in zip(self._bookkeeping(), self._retry.pop(seq, [])):
-            if value is not None:
-                book[new] = value
-        for item in self.items.values():
-            if item.requested_seq == seq:  # the retried decode of its state is the newest asked (stale_below)
-                item.requested_seq = new
-        if self.samples.pending.get(new, 0) > 0 and self.samples.pending[new] not in self.items:
-            del self.samples.pending[new]  # a sample for an item closed since: dropped, not made a new item
-        return new
-
-    def _bookkeeping(self) -> tuple[dict, ...]:
-        return self.jobs, self.samples.pending, self.carry.reencodes, self.carry.remaps, self.samples.originals
-
-    def _on_failed(self, f: rq.Failed) -> None:
-        if getattr(f, "retry_on_cpu", False):
-            self._retry[f.seq] = [book.get(f.seq) for book in self._bookkeeping()]
-            self.retry_offered.emit(f.seq)
-        if f.final:
-            self.jobs.pop(f.seq, None)
-            self.samples.pending.pop(f.seq, None)
-            self.carry.remaps.pop(f.seq, None)  # that seed keeps the old GAN's w until a retry draws it
-            self.carry.reencodes.pop(f.seq, None)  # that picture keeps the old VAE's latent until a retry
-        if f.cancelled:
-            self.message.emit("Cancelled")
-        else:
-            self.error.emit(f.message)
+        return self.failures.retry_on_cpu(seq)

@@ -1,0 +1,57 @@
+"""Requests the worker could not do. A failure that is final drops the document's note of the request; one that
+ran out of memory on a GPU keeps it, so the status bar's Retry on the CPU picks up where the request left off."""
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from ..engine import requests as rq
+
+if TYPE_CHECKING:
+    from .document import Document
+
+
+class FailedRequests:
+    """The document's failed requests and their retries on the CPU."""
+
+    def __init__(self, document: Document) -> None:
+        self.document = document
+        self.retries: dict[int, list] = {}  # failed seq -> its bookkeeping, for a retry on the CPU
+
+    def _bookkeeping(self) -> tuple[dict, ...]:
+        """Every note the document keeps of a request by its seq."""
+        doc = self.document
+        return doc.jobs, doc.samples.pending, doc.carry.reencodes, doc.carry.remaps, doc.samples.originals
+
+    def on_failed(self, f: rq.Failed) -> None:
+        doc = self.document
+        if getattr(f, "retry_on_cpu", False):
+            self.retries[f.seq] = [book.get(f.seq) for book in self._bookkeeping()]
+            doc.retry_offered.emit(f.seq)
+        if f.final:
+            doc.jobs.pop(f.seq, None)
+            doc.samples.pending.pop(f.seq, None)
+            doc.carry.remaps.pop(f.seq, None)  # that seed keeps the old GAN's w until a retry draws it
+            doc.carry.reencodes.pop(f.seq, None)  # that picture keeps the old VAE's latent until a retry
+        if f.cancelled:
+            doc.message.emit("Cancelled")
+        else:
+            doc.error.emit(f.message)
+
+    def retry_on_cpu(self, seq: int) -> int | None:
+        """Document.retry_on_cpu: the new request's seq takes over the failed one's notes."""
+        doc = self.document
+        doc.set_device("cpu")
+        new = doc.engine.resubmit(seq)
+        if new is None:
+            doc.error.emit("That request is too old to retry; do it again")
+            return None
+        for book, value in zip(self._bookkeeping(), self.retries.pop(seq, [])):
+            if value is not None:
+                book[new] = value
+        for item in doc.items.values():
+            if item.requested_seq == seq:  # the retried decode of its state is the newest asked (stale_below)
+                item.requested_seq = new
+        pending = doc.samples.pending
+        if pending.get(new, 0) > 0 and pending[new] not in doc.items:
+            del pending[new]  # a sample for an item closed since: dropped, not made a new item
+        return new
