@@ -17,8 +17,9 @@ from PySide6.QtCore import QObject, Signal
 from .. import seed_draws
 from ..edit import Directions, EditState, History, edited_latent
 from ..engine import requests as rq
-from ..session import Session, SessionItem
+from ..session import Session
 from .carry_over import CarryOver
+from .document_session import restore_session, session_of
 from .failed_requests import FailedRequests
 from .gan_samples import GanSamples
 from .item import Item
@@ -283,33 +284,11 @@ class Document(QObject):
         self.history_changed.emit()
 
     def to_session(self) -> Session:
-        items = list(self.items.values())
-        saved = [SessionItem(i.kind, i.name, i.original, i.image, i.history, i.seed, i.psi, i.gan_class, i.draw,
-                             i.asked_draw, dict(i.drawn), dict(i.step_names)) for i in items]
-        current = items.index(self.current) if self.current in items else 0
-        return Session(saved, current, {kind: info.path for kind, info in self.models.items()})
+        return session_of(self)
 
     def restore(self, session: Session, drop_start_sample: bool = False) -> None:
-        """Add a saved session's items (after the models it used, which load first: jobs run in order).
-        drop_start_sample: an app starting up restores it, so the sample its GAN made meanwhile goes."""
-        loading = {d.removeprefix("loading ") for d in self.jobs.values()}
-        for kind, path in session.models.items():
-            if path not in loading and (kind not in self.models or self.models[kind].path != path):
-                self.load_model(path)
-        if drop_start_sample and any(saved.kind == "gan" for saved in session.items):
-            # the sample a GAN loading meanwhile made (the restore question waits for an answer): the session
-            # brings samples of its own
-            self.samples.close_start_samples()
-        added = []
-        for saved in session.items:
-            item = Item(self.next_id, saved.kind, saved.name, saved.original, saved.image, saved.history,
-                        0, saved.seed, saved.psi, saved.gan_class, saved.draw, saved.asked_draw,
-                        drawn=dict(saved.drawn), step_names=dict(saved.step_names))
-            self.insert_item(item, make_current=False)
-            added.append(item)
-        if added:
-            self.current = added[min(session.current, len(added) - 1)]
-            self.current_changed.emit(self.current)
+        """Add a saved session's items (document_session.restore_session says how)."""
+        restore_session(self, session, drop_start_sample)
 
     def current_latent(self) -> np.ndarray | None:
         item = self.current

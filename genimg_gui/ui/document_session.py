@@ -1,0 +1,42 @@
+"""A document as a saved session (session.py writes and reads it), and a saved session's items added back to a
+document: Document.to_session and Document.restore."""
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from ..session import Session, SessionItem
+from .item import Item
+
+if TYPE_CHECKING:
+    from .document import Document
+
+
+def session_of(document: Document) -> Session:
+    items = list(document.items.values())
+    saved = [SessionItem(i.kind, i.name, i.original, i.image, i.history, i.seed, i.psi, i.gan_class, i.draw,
+                         i.asked_draw, dict(i.drawn), dict(i.step_names)) for i in items]
+    current = items.index(document.current) if document.current in items else 0
+    return Session(saved, current, {kind: info.path for kind, info in document.models.items()})
+
+
+def restore_session(document: Document, session: Session, drop_start_sample: bool = False) -> None:
+    """Add a saved session's items (after the models it used, which load first: jobs run in order).
+    drop_start_sample: an app starting up restores it, so the sample its GAN made meanwhile goes."""
+    loading = {d.removeprefix("loading ") for d in document.jobs.values()}
+    for kind, path in session.models.items():
+        if path not in loading and (kind not in document.models or document.models[kind].path != path):
+            document.load_model(path)
+    if drop_start_sample and any(saved.kind == "gan" for saved in session.items):
+        # the sample a GAN loading meanwhile made (the restore question waits for an answer): the session
+        # brings samples of its own
+        document.samples.close_start_samples()
+    added = []
+    for saved in session.items:
+        item = Item(document.next_id, saved.kind, saved.name, saved.original, saved.image, saved.history,
+                    0, saved.seed, saved.psi, saved.gan_class, saved.draw, saved.asked_draw,
+                    drawn=dict(saved.drawn), step_names=dict(saved.step_names))
+        document.insert_item(item, make_current=False)
+        added.append(item)
+    if added:
+        document.current = added[min(session.current, len(added) - 1)]
+        document.current_changed.emit(document.current)
