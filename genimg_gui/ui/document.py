@@ -64,10 +64,10 @@ class Document(QObject):
         self.current: Item | None = None
         self.models: dict[str, rq.ModelInfo] = {}
         self.next_id = 1  # the id of the next item made, here or by samples
-        self.samples = GanSamples(self)
+        self.samples = GanSamples(self)  # MapSeed requests, and each sample's own image for Compare
         self.carry = CarryOver(self)  # a new model takes the open items, and their histories, with it
         self.jobs: dict[int, str] = {}             # running job seq -> description
-        self.failures = FailedRequests(self)
+        self.failures = FailedRequests(self)  # what a failed request leaves, kept for a retry on the CPU
         self.model_hooks: list = []  # ModelInfo -> ModelInfo, run as a model arrives (adds user directions)
         self.offered_undo: OfferedUndo | None = None
         for changed in (self.history_changed, self.directions_changed, self.model_loaded):
