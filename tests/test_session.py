@@ -142,7 +142,7 @@ def test_a_corrupt_session_is_reported_and_the_app_starts_fresh(qtbot, engine, m
     path.write_bytes(b"\x00garbage")
     w = MainWindow(engine, [read_entry(model_dir / "tiny-vae")])
     qtbot.addWidget(w)
-    w.questions.ask_restore = lambda: True
+    w.questions.ask_restore = lambda names: True
     assert w.questions.offer_restore() == 0
     assert "cannot be read" in w.last_error and "starting fresh" in w.last_error
     assert w.document.items == {}
@@ -184,7 +184,7 @@ def test_after_a_kill_the_next_start_restores_images_and_branching_history(qtbot
     assert run.returncode == -9, run.stderr  # it really was killed
     w = MainWindow(engine, [read_entry(model_dir / "tiny-vae")])
     qtbot.addWidget(w)
-    w.questions.ask_restore = lambda: True
+    w.questions.ask_restore = lambda names: True
     with qtbot.waitSignal(w.document.model_loaded, timeout=TIMEOUT):
         assert w.questions.offer_restore() == 1
     assert "Restored 1 image from the autosaved session" in [e.text for e in w.status.log.entries]
@@ -206,7 +206,7 @@ def test_declining_the_restore_discards_it(qtbot, engine, model_dir):
                                                      History(EditState(np.zeros(2, np.float32), ())))]))
     w = MainWindow(engine, [])
     qtbot.addWidget(w)
-    w.questions.ask_restore = lambda: False
+    w.questions.ask_restore = lambda names: False
     assert w.questions.offer_restore() == 0 and not sess.session_file().exists() and w.document.items == {}
 
 
@@ -215,7 +215,7 @@ def test_the_last_runs_session_is_not_written_over_while_the_restore_question_is
     left = _left_by_a_crash(model_dir, image_files[1])
     w = _window_with_the_vae(qtbot, engine, model_dir)
 
-    def answer_later() -> bool:  # the question is modal: its event loop runs the window's timers meanwhile
+    def answer_later(names: list[str]) -> bool:  # the question is modal: its event loop runs the window's timers
         w.open_paths([str(image_files[0])])
         qtbot.waitUntil(lambda: len(w.document.items) == 1, timeout=TIMEOUT)
         qtbot.wait(300)
@@ -233,7 +233,7 @@ def test_declining_the_restore_saves_this_runs_work_from_then_on(qtbot, engine, 
     w = _window_with_the_vae(qtbot, engine, model_dir)
     w.open_paths([str(image_files[0])])
     qtbot.waitUntil(lambda: len(w.document.items) == 1, timeout=TIMEOUT)
-    w.questions.ask_restore = lambda: False
+    w.questions.ask_restore = lambda names: False
     assert w.questions.offer_restore() == 0
     qtbot.waitUntil(lambda: w.autosaver.saves > 0, timeout=TIMEOUT)
     assert [i.name for i in sess.load_session(left).items] == [image_files[0].name]
@@ -250,6 +250,30 @@ def test_the_autosave_remembers_which_image_was_being_edited(qtbot, engine, mode
     assert w.document.current is first
     qtbot.waitUntil(lambda: w.autosaver.saves > saves, timeout=TIMEOUT)
     assert sess.load_session(w.autosaver.path).current == 0
+
+
+@pytest.mark.parametrize("press, restored", [("Restore", 1), ("Discard", 0), (None, 1)], ids=["restore", "discard",
+                                                                                              "escape"])
+def test_the_restore_question_names_the_images_and_says_what_its_buttons_do(press, restored, qtbot, engine,
+                                                                            model_dir, image_files, monkeypatch):
+    """Its Yes/No read as "not now", and No deleted the autosaved work: Discard says so, Escape keeps it."""
+    from PySide6.QtWidgets import QMessageBox
+
+    left = _left_by_a_crash(model_dir, image_files[1])
+    w = _window_with_the_vae(qtbot, engine, model_dir)
+    shown = []
+
+    def answer(box) -> int:
+        shown.append((box.text(), box.informativeText(), [b.text() for b in box.buttons()]))
+        button = next((b for b in box.buttons() if b.text() == press), None) if press else box.escapeButton()
+        button.click()
+        return 0
+    monkeypatch.setattr(QMessageBox, "exec", answer)
+    assert w.questions.offer_restore() == restored
+    [(text, warning, buttons)] = shown
+    assert "autosaved this image and its edits: “left by a crash”" in text and "for good" in warning
+    assert sorted(buttons) == ["Discard", "Restore"]
+    assert left.exists() == bool(restored)
 
 
 def _left_by_a_crash(model_dir, image_file):
@@ -289,7 +313,7 @@ def test_restored_states_get_history_thumbnails_drawn_with_their_masks(qtbot, wi
     h.push(h.current.with_mask(mask))
     h.undo()  # the current state is the unmasked edit: the masked one is only in the history
     sess.save_session(sess.Session([sess.SessionItem("vae", "restored.png", original, original, h)]))
-    window.questions.ask_restore = lambda: True
+    window.questions.ask_restore = lambda names: True
     assert window.questions.offer_restore() == 1
     item = window.document.current
     assert item.name == "restored.png"
@@ -327,7 +351,7 @@ def test_a_session_gone_before_the_question_does_not_stop_the_autosave(qtbot, en
     w = _window_with_the_vae(qtbot, engine, model_dir)
     assert w.autosaver.held
     left.unlink()  # e.g. another genimg quitting cleanly removed it
-    w.questions.ask_restore = lambda: pytest.fail("nothing to offer")
+    w.questions.ask_restore = lambda names: pytest.fail("nothing to offer")
     assert w.questions.offer_restore() == 0
     w.open_paths([str(image_files[0])])
     qtbot.waitUntil(lambda: w.autosaver.saves > 0, timeout=TIMEOUT)
@@ -347,7 +371,7 @@ def test_a_restored_session_with_samples_drops_the_sample_made_while_the_questio
     qtbot.addWidget(again)
     with qtbot.waitSignal(again.document.item_added, timeout=TIMEOUT):  # its own start-up sample
         again.document.load_model(str(model_dir / "tiny-gan"))
-    again.questions.ask_restore = lambda: True
+    again.questions.ask_restore = lambda names: True
     assert again.questions.offer_restore() == 1
     assert [i.name for i in again.document.items.values()] == ["seed 7"]
     again.close()
