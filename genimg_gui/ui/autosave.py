@@ -6,7 +6,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QLockFile, QObject, QTimer
 
-from ..session import SessionError, discard_session, load_session, save_session, session_file
+from ..session import Session, SessionError, discard_session, load_session, save_session, session_file
 from .document import Document
 
 IDLE_MS = 3000
@@ -63,13 +63,21 @@ class Autosaver(QObject):
         """A session left by a run that did not quit cleanly (not another window's, still open)."""
         return self.owner and self.path.is_file()
 
-    def restore(self) -> int:
-        """Bring the saved session back, beside what this run opened meanwhile; returns how many images it held."""
+    def saved(self) -> Session | None:
+        """The session the last run left, read to be offered back; None when it cannot be read (said, and this
+        run's work is saved over it from now on)."""
         try:
-            session = load_session(self.path)
+            return load_session(self.path)
         except SessionError as e:
             self.document.error.emit(f"{e}; starting fresh")
             self.release()
+            return None
+
+    def restore(self, session: Session | None = None) -> int:
+        """Bring the saved session (read now unless given) back, beside what this run opened meanwhile; returns
+        how many images it held."""
+        session = session or self.saved()
+        if session is None:
             return 0
         self.document.restore(session, drop_start_sample=True)
         self.release()  # the next save holds both

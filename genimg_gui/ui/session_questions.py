@@ -10,7 +10,13 @@ from PySide6.QtWidgets import QMessageBox
 if TYPE_CHECKING:
     from .main_window import MainWindow
 
-QUIT_NAMES = 5  # images the quit question names before "and more"
+NAMED = 5  # images a question names before "and more"
+
+
+def named(names: list[str]) -> str:
+    """“a”, “b” and more: the first few images a question is about, as a count alone left the user to search the
+    filmstrip for which."""
+    return ", ".join(f"“{n}”" for n in names[:NAMED]) + (" and more" if len(names) > NAMED else "")
 
 
 class SessionQuestions:
@@ -30,28 +36,37 @@ class SessionQuestions:
         if not autosaver.pending():
             autosaver.release()  # held at start-up for a session that is gone since: save this run's work
             return 0
-        if not self.ask_restore():
+        session = autosaver.saved()
+        if session is None:  # unreadable: said, nothing to ask about
+            return 0
+        if not self.ask_restore([item.name for item in session.items]):
             autosaver.decline()
             return 0
-        count = autosaver.restore()
+        count = autosaver.restore(session)
         if count:
             window.status.show_message(f"Restored {count} image{'s' * (count != 1)} from the autosaved session")
         return count
 
-    def ask_restore(self) -> bool:
-        answer = QMessageBox.question(
-            self.window, "Restore your work?", "genimg did not close normally last time. Restore the images and "
-            "edits it autosaved?", QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
-            QMessageBox.StandardButton.Yes)
-        return answer == QMessageBox.StandardButton.Yes
+    def ask_restore(self, names: list[str]) -> bool:
+        """Restore the autosaved images, named, or discard them. Its Yes/No read as "not now", yet No deleted
+        them: the buttons say what they do, and Escape keeps them (restores)."""
+        count = "this image and its edits" if len(names) == 1 else f"these {len(names)} images and their edits"
+        box = QMessageBox(QMessageBox.Icon.Question, "Restore your work?",
+                          f"genimg did not close normally last time. It autosaved {count}: "
+                          f"{named(names)}.", parent=self.window)
+        box.setInformativeText("Discard deletes the autosaved copy for good.")
+        restore = box.addButton("Restore", QMessageBox.ButtonRole.AcceptRole)
+        box.addButton("Discard", QMessageBox.ButtonRole.DestructiveRole)
+        box.setDefaultButton(restore)
+        box.setEscapeButton(restore)
+        box.exec()
+        return box.clickedButton() is restore
 
     def confirm_discard(self, names: list[str]) -> bool:
-        """Quit with edits not exported? The images are named (the first few): a count alone left the user to
-        search the filmstrip for which."""
-        shown = ", ".join(f"“{n}”" for n in names[:QUIT_NAMES]) + (" and more" if len(names) > QUIT_NAMES else "")
+        """Quit with edits not exported? The images are named (the first few)."""
         which = "This edited image has" if len(names) == 1 else f"These {len(names)} edited images have"
         answer = QMessageBox.question(
-            self.window, "Quit genimg?", f"{which} not been exported: {shown}. Quit anyway?",
+            self.window, "Quit genimg?", f"{which} not been exported: {named(names)}. Quit anyway?",
             QMessageBox.StandardButton.Discard | QMessageBox.StandardButton.Cancel,
             QMessageBox.StandardButton.Cancel)
         return answer == QMessageBox.StandardButton.Discard
