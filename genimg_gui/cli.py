@@ -165,7 +165,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     s = sub.add_parser("decode", help="latents (.npz from encode, generate, edit or the app) -> PNGs",
                        description="Write NAME_decoded.png for each NAME.npz, decoded by the model given, "
-                                   "else by the bundled model of the kind the file records (a VAE if none).")
+                                   "else by the bundled model of the kind the file records (a VAE if none). "
+                                   "A masked edit shows inside its stored mask, the unedited latent outside.")
     s.add_argument("latents", nargs="+", type=Path, metavar="LATENT.npz")
     models = s.add_mutually_exclusive_group()
     _model_arg(models, "vae")

@@ -244,10 +244,11 @@ def decode(args: argparse.Namespace) -> int:
     out = out_dir(args.out)
 
     def work(path: Path, stem: str) -> None:
-        latent, recorded = read_latent(path)
-        if recorded not in (None, kind):
-            raise ValueError(f"{path.name} holds a {recorded.upper()} latent; decode it with --{recorded} MODEL_DIR")
-        wrote(export_png(rt.decode(kind, latent), out / f"{stem}_decoded.png", args.scale))
+        f = read_latent(path)
+        if f.kind not in (None, kind):
+            raise ValueError(f"{path.name} holds a {f.kind.upper()} latent; decode it with --{f.kind} MODEL_DIR")
+        image = rt.render(kind, f.latent, f.mask, f.base)  # a masked edit as the app showed it
+        wrote(export_png(image, out / f"{stem}_decoded.png", args.scale))
 
     return per_file(args.latents, work)
 
@@ -257,7 +258,7 @@ def recorded_kind(paths: Sequence[Path]) -> str:
     kinds = set()
     for path in paths:
         try:
-            kinds.add(read_latent(path)[1] or "vae")
+            kinds.add(read_latent(path).kind or "vae")
         except ValueError:
             pass  # reported when its turn comes
     if len(kinds) > 1:

@@ -2,7 +2,7 @@
 saved recipe (--recipe), written as PNGs and optionally latents.
 
 The edit is the app's: edit.edited_latent for --edit values, Recipe.apply for a
-recipe, and a recipe's mask blended as the app's worker blends it.
+recipe, and a recipe's mask blended as the app's worker blends it (Runtime.render).
 """
 from __future__ import annotations
 
@@ -19,7 +19,6 @@ from .engine.requests import ModelInfo
 from .engine.runtime import Runtime
 from .export import export_latent, export_png
 from .imaging import image_grid
-from .masking import blend
 from .recipe import Recipe
 
 
@@ -58,15 +57,12 @@ def read_recipe(path: Path, kind: str, model: ModelInfo) -> Recipe:
 def render(rt: Runtime, kind: str, base: np.ndarray, recipe: Recipe | None, values: tuple[float, ...],
            directions: Directions) -> tuple[np.ndarray, np.ndarray]:
     """(edited latent, image) as the app shows them: with a recipe's mask the edited and the
-    unedited decodes are blended (masking.blend, as the app's worker does)."""
+    unedited decodes are blended (Runtime.render, as the app's worker does)."""
     if recipe is None:
         latent = edited_latent(EditState(base, values), directions)
         return latent, rt.decode(kind, latent)
     latent = recipe.apply(base)
-    image = rt.decode(kind, latent)
-    if recipe.mask is not None:
-        image = blend(image, rt.decode(kind, base), recipe.mask_at(image.shape[:2]))
-    return latent, image
+    return latent, rt.render(kind, latent, recipe.mask, base)
 
 
 def recorded_edit(recipe: Recipe | None, values: tuple[float, ...],
@@ -93,7 +89,7 @@ def generate(args: argparse.Namespace) -> int:
         wrote(export_png(image, out / f"{name}.png", args.scale))
         if args.save_latents:
             wrote(export_latent(out / f"{name}.npz", latent, w, recorded, labels,
-                                model_record(model)))
+                                model_record(model), None if recipe is None else recipe.mask))
         images.append(image)
 
     code = for_each([(f"seed {s}", partial(work, s)) for s in args.seeds])
@@ -123,6 +119,6 @@ def edit(args: argparse.Namespace) -> int:
         wrote(export_png(image, out / f"{stem}_edited.png", args.scale))
         if args.save_latents:
             wrote(export_latent(out / f"{stem}_edited.npz", latent, base, recorded,
-                                labels, model_record(model)))
+                                labels, model_record(model), None if recipe is None else recipe.mask))
 
     return per_file(args.images, work)

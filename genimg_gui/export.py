@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 import zipfile
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -19,19 +20,31 @@ def export_png(image: np.ndarray, path: str | Path, scale: int = 1) -> Path:
 
 
 def export_latent(path: str | Path, latent: np.ndarray, base: np.ndarray, values: tuple[float, ...],
-                  labels: tuple[str, ...], model: dict) -> Path:
-    """The edited latent, how it was made (base + values along labelled directions), and the model."""
+                  labels: tuple[str, ...], model: dict, mask: np.ndarray | None = None) -> Path:
+    """The edited latent, how it was made (base + values along labelled directions), and the model.
+    A masked edit also stores its mask (H, W): `genimg decode` blends the decodes of latent and base through it,
+    as the app shows it."""
     path = Path(path)
     if path.suffix.lower() != ".npz":
         path = path.with_suffix(".npz")
+    masked = {} if mask is None else {"mask": np.asarray(mask, np.float32)}
     np.savez(path, latent=latent, base=base, values=np.asarray(values, np.float32),
-             labels=np.asarray(labels), model=np.asarray(json.dumps(model)))
+             labels=np.asarray(labels), model=np.asarray(json.dumps(model)), **masked)
     return path
 
 
-def read_latent(path: str | Path) -> tuple[np.ndarray, str | None]:
-    """The latent of an .npz written by export_latent (the app, encode, generate, edit), in its own shape
-    (flat, or (C, h, w) from a spatial VAE), and the model kind it records (None if it records none)."""
+@dataclass(frozen=True, eq=False)
+class LatentFile:
+    """What an .npz written by export_latent holds that decoding needs."""
+    latent: np.ndarray          # in its own shape: flat, or (C, h, w) from a spatial VAE
+    kind: str | None            # the model kind it records; None if it records none
+    mask: np.ndarray | None = None  # (H, W) in [0, 1]: the edit shows inside it, base's decode outside
+    base: np.ndarray | None = None  # the unedited latent; read only with a mask
+
+
+def read_latent(path: str | Path) -> LatentFile:
+    """The latent of an .npz written by export_latent (the app, encode, generate, edit), the model kind it
+    records and, for a masked edit, its mask and unedited latent."""
     path = Path(path)
     if not path.is_file():
         raise ValueError(f"{path} does not exist")
@@ -43,10 +56,23 @@ def read_latent(path: str | Path) -> tuple[np.ndarray, str | None]:
                 raise ValueError(f"it holds {', '.join(f.files) or 'nothing'} but no 'latent'")
             latent = np.asarray(f["latent"], np.float32)
             record = str(f["model"]) if "model" in f.files else ""
+            mask, base = _mask_and_base(f, latent.shape)
     except (OSError, ValueError, EOFError, zipfile.BadZipFile) as e:  # damaged, or object arrays
         raise ValueError(f"{path.name} is not a readable latent file ({e})") from None
     try:
         kind = json.loads(record).get("kind")
     except (ValueError, AttributeError):  # absent, or a bare model name
         kind = None
-    return latent, kind if kind in ("vae", "gan") else None
+    return LatentFile(latent, kind if kind in ("vae", "gan") else None, mask, base)
+
+
+def _mask_and_base(f, shape: tuple[int, ...]) -> tuple[np.ndarray | None, np.ndarray | None]:
+    """A masked edit's (mask, base), checked; (None, None) for an edit of the whole image."""
+    if "mask" not in f.files:
+        return None, None
+    mask = np.asarray(f["mask"], np.float32)
+    if mask.ndim != 2 or not np.isfinite(mask).all():
+        raise ValueError(f"its mask must be a finite (H, W) array, not {mask.dtype} {mask.shape}")
+    if "base" not in f.files or f["base"].shape != shape:
+        raise ValueError("it holds a mask but no unedited latent ('base') of the latent's shape to blend with")
+    return np.clip(mask, 0.0, 1.0), np.asarray(f["base"], np.float32)

@@ -118,6 +118,25 @@ def test_decode_reads_the_apps_export(vae, tmp_path):
     np.testing.assert_array_equal(pixels(tmp_path / "app_decoded.png"), rt.decode("vae", latent))
 
 
+def test_decode_blends_a_masked_export_and_refuses_a_mask_without_its_base(vae, tmp_path, capsys):
+    rt = Runtime("cpu")
+    info = rt.load(str(vae), lambda *_: None)
+    rng = np.random.default_rng(1)
+    base, latent = rng.standard_normal((2, info.latent_size)).astype(np.float32)
+    mask = np.zeros((32, 32), np.float32)
+    mask[8:20, 4:30] = 1.0
+    record = {"name": info.name, "path": info.path, "kind": "vae"}
+    export_latent(tmp_path / "masked.npz", latent, base, (1.0,), info.directions.labels[:1], record, mask)
+    assert run("decode", "--vae", vae, tmp_path / "masked.npz", "-o", tmp_path) == 0
+    decoded = pixels(tmp_path / "masked_decoded.png")
+    np.testing.assert_array_equal(decoded[mask == 1], rt.decode("vae", latent)[mask == 1])
+    np.testing.assert_array_equal(decoded[mask == 0], rt.decode("vae", base)[mask == 0])
+
+    np.savez(tmp_path / "baseless.npz", latent=latent, mask=mask)
+    assert run("decode", "--vae", vae, tmp_path / "baseless.npz", "-o", tmp_path) == 1
+    assert "holds a mask but no unedited latent" in capsys.readouterr().err
+
+
 def test_generate_is_deterministic_per_seed(gan, tmp_path):
     assert run("generate", "--gan", gan, "--seeds", "0-2", "-o", tmp_path / "a", "--grid", tmp_path / "grid.png",
                "--save-latents") == 0

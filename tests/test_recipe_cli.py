@@ -149,6 +149,17 @@ def test_cli_recipe_gives_the_pixels_of_runtime_decode_of_recipe_apply(models, v
                 assert list(f["values"]) == [1.5, -2.0]
 
 
+def test_the_latents_of_a_masked_recipe_decode_to_its_pictures(models, image_files, tmp_path):
+    vae = models / "tiny-vae"
+    info = Runtime("cpu").load(str(vae), lambda *_: None)
+    recipe_path = make_recipe(info, mask=a_mask()).save(tmp_path / "masked.json")
+    assert run("edit", "--vae", vae, image_files[0], "--recipe", recipe_path, "-o", tmp_path / "e",
+               "--save-latents") == 0
+    stem = f"{image_files[0].stem}_edited"
+    assert run("decode", "--vae", vae, tmp_path / "e" / f"{stem}.npz", "-o", tmp_path / "d") == 0
+    np.testing.assert_array_equal(pixels(tmp_path / "d" / f"{stem}_decoded.png"), pixels(tmp_path / "e" / f"{stem}.png"))
+
+
 def test_save_recipe_then_recipe_matches_plain_edits(models, image_files, tmp_path):
     vae = models / "tiny-vae"
     assert run("edit", "--vae", vae, image_files[0], "--edit", "PC1=2", "--edit", "2=-1", "-o", tmp_path / "a",

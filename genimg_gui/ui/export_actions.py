@@ -52,4 +52,5 @@ class ExportActions:
         info = document.models[item.kind]
         self._write_export(path, lambda: export_latent(
             path, document.current_latent(), item.history.current.base, item.history.current.values,
-            info.directions.labels, {"name": info.name, "path": info.path, "kind": info.kind}))
+            info.directions.labels, {"name": info.name, "path": info.path, "kind": info.kind},
+            item.history.current.mask))
