@@ -15,6 +15,7 @@ import numpy as np
 from PIL import Image
 
 from .fileio import atomic_path
+from .masking import resize_mask
 
 MODES = ("linear", "spherical")
 FORMATS = (".gif", ".webp", ".mp4")
@@ -50,11 +51,12 @@ def slerp(a: np.ndarray, b: np.ndarray, t: float) -> np.ndarray:
 
 
 def morph_path(latents: np.ndarray | Sequence[np.ndarray], frames: int, mode: str = "linear",
-               loop: bool = False) -> np.ndarray:
+               loop: bool = False, only: int | None = None) -> np.ndarray:
     """(frames, *shape) latents through K keyframes of one shape (K, *shape), evenly spaced in
     time: the first frame is the first keyframe; without loop the last frame is the last
     keyframe, with loop the path returns towards the first and stops one step short, so the
-    animation repeats seamlessly. Spherical paths treat each latent as one vector."""
+    animation repeats seamlessly. Spherical paths treat each latent as one vector.
+    only: just that frame, (1, *shape) (the timeline shows one frame; masks make all of them large)."""
     stacked = np.asarray(latents, np.float32)
     shape = stacked.shape[1:]
     keys = stacked.reshape(len(stacked), -1)
@@ -70,11 +72,13 @@ def morph_path(latents: np.ndarray | Sequence[np.ndarray], frames: int, mode: st
         times = np.arange(frames) * (len(keys) - 1) / frames
     else:
         times = np.linspace(0, len(keys) - 1, frames)
-    out = np.empty((frames, keys.shape[1]), np.float32)
+    if only is not None:
+        times = times[only:only + 1]
+    out = np.empty((len(times), keys.shape[1]), np.float32)
     for f, t in enumerate(times):
         k = min(int(t), len(keys) - 2)
         out[f] = step(keys[k], keys[k + 1], float(t - k))
-    return out.reshape(frames, *shape)
+    return out.reshape(len(times), *shape)
 
 
 def common_grid(latents: Sequence[np.ndarray]) -> np.ndarray:
@@ -96,6 +100,46 @@ def common_grid(latents: Sequence[np.ndarray]) -> np.ndarray:
 def _resample(channel: np.ndarray, size: tuple[int, int]) -> np.ndarray:
     h, w = size
     return np.asarray(Image.fromarray(channel, mode="F").resize((w, h), Image.Resampling.BILINEAR), np.float32)
+
+
+@dataclass(frozen=True, eq=False)
+class Layers:
+    """Keyframes or frames of a morph through masked edits. Each is drawn as the canvas draws a masked edit: its
+    edited latent's decode inside its mask, its unedited latent's outside. An unmasked keyframe's two layers are
+    both its edited latent (its mask all ones), so each layer morphs from what one keyframe shows in a region
+    to what the next shows there, and a morph with no masked keyframe has just the one layer."""
+    edited: np.ndarray            # (N, *shape)
+    unedited: np.ndarray | None   # (N, *shape); None: no keyframe is masked
+    masks: np.ndarray | None      # (N, H, W) in [0, 1]; None as unedited
+
+    def frame_masks(self) -> tuple[tuple[np.ndarray | None, ...], tuple[np.ndarray | None, ...]]:
+        """(masks, bases) per frame, as engine requests take them: None where the edit covers the whole frame,
+        which then needs no second decode."""
+        if self.masks is None or self.unedited is None:
+            return (), ()
+        masks = tuple(None if m.min() >= 1.0 else m for m in self.masks)
+        return masks, tuple(None if m is None else b for m, b in zip(masks, self.unedited))
+
+
+def keyframe_layers(edited: Sequence[np.ndarray], unedited: Sequence[np.ndarray],
+                    masks: Sequence[np.ndarray | None], size: tuple[int, int]) -> Layers:
+    """The keyframes' layers on the first keyframe's grid (common_grid), masks resized to its (H, W) size."""
+    if all(m is None for m in masks):
+        return Layers(common_grid(edited), None, None)
+    under = [e if m is None else u for e, u, m in zip(edited, unedited, masks)]
+    stacked = np.stack([np.ones(size, np.float32) if m is None else resize_mask(m, size) for m in masks])
+    return Layers(common_grid(edited), common_grid(under), stacked)
+
+
+def morph_layers(keys: Layers, frames: int, mode: str = "linear", loop: bool = False,
+                 only: int | None = None) -> Layers:
+    """The frames' layers (only: that frame's): both latents along morph_path, the masks linearly (a mask stays
+    within [0, 1]), so a frame on a keyframe is drawn exactly as that keyframe (on a linear path)."""
+    edited = morph_path(keys.edited, frames, mode, loop, only)
+    if keys.unedited is None or keys.masks is None:
+        return Layers(edited, None, None)
+    return Layers(edited, morph_path(keys.unedited, frames, mode, loop, only),
+                  morph_path(keys.masks, frames, "linear", loop, only))
 
 
 # --- writing ------------------------------------------------------------------

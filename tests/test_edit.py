@@ -14,8 +14,8 @@ from genimg_gui.attributes import (DirectionsFileError, direction_from_examples,
 from genimg_gui.edit import Directions, EditState, History, carried_over, edited_latent, fits_over
 from genimg_gui.models.tensors import to_tensor
 from genimg_gui.models.weights import load_model
-from genimg_gui.morph import (count_frames, default_scale, frame_size, lerp, max_scale, morph_path, output_size,
-                              slerp, video_frame, write_animation)
+from genimg_gui.morph import (count_frames, default_scale, frame_size, keyframe_layers, lerp, max_scale,
+                              morph_layers, morph_path, output_size, slerp, video_frame, write_animation)
 from genimg_gui.typicality import TYPICAL_BELOW, UNUSUAL_BELOW, PriorModel, prior_distance, reading
 
 
@@ -337,6 +337,27 @@ def test_morph_path_passes_through_the_keyframes_evenly():
         morph_path(keys[:1], 5)
     with pytest.raises(ValueError, match="mode"):
         morph_path(keys, 5, "cubic")
+
+
+def test_morph_layers_pass_through_masked_keyframes_and_fade_the_mask():
+    edited, unedited = np.eye(3, 4, dtype=np.float32), -np.eye(3, 4, dtype=np.float32)
+    mask = np.zeros((2, 2), np.float32)
+    mask[0] = 1.0
+    keys = keyframe_layers(edited, unedited, [None, mask, None], (2, 2))
+    np.testing.assert_array_equal(keys.unedited, [edited[0], unedited[1], edited[2]])  # unmasked: its picture
+    np.testing.assert_array_equal(keys.masks, [np.ones((2, 2)), mask, np.ones((2, 2))])
+    larger = keyframe_layers(edited, unedited, [None, np.full((4, 4), 0.25, np.float32), None], (2, 2))
+    np.testing.assert_allclose(larger.masks[1], np.full((2, 2), 0.25))  # at the first keyframe's size
+    frames = morph_layers(keys, 5, "linear")
+    np.testing.assert_array_equal(frames.edited[[0, 2, 4]], edited)
+    np.testing.assert_array_equal(frames.unedited[2], unedited[1])
+    np.testing.assert_allclose(frames.masks[1], [[1, 1], [0.5, 0.5]])
+    masks, bases = frames.frame_masks()
+    assert masks[0] is None and bases[0] is None  # all edit: no unedited decode needed
+    np.testing.assert_array_equal(masks[2], mask)
+    np.testing.assert_array_equal(morph_layers(keys, 5, "linear", only=1).masks[0], frames.masks[1])
+    plain = keyframe_layers(edited, unedited, [None] * 3, (2, 2))
+    assert plain.unedited is None and morph_layers(plain, 4).frame_masks() == ((), ())
 
 
 @pytest.mark.parametrize("suffix", [".gif", ".webp", ".mp4"])

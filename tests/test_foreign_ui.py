@@ -16,7 +16,7 @@ from conftest import UI_TIMEOUT
 from genimg_gui.edit import EditState, edited_latent
 from genimg_gui.engine.runtime import Runtime
 from genimg_gui.masking import blend
-from genimg_gui.morph import common_grid, morph_path
+from genimg_gui.morph import keyframe_layers, morph_layers
 from genimg_gui.recipe import Recipe
 from genimg_gui.seed_draws import OWN, REFINE, SKIP_MIXTURES
 
@@ -212,8 +212,12 @@ def test_recipes_and_morphs_work_on_photos_at_their_own_size(qtbot, window, tmp_
     dialog.timeline.setValue(2)
     qtbot.waitUntil(lambda: bool(shown) and shown[-1][0] == 2, timeout=UI_TIMEOUT)
     settings = dialog.settings()
-    keys = common_grid([edited_latent(doc.items[i].history.current, doc.directions("vae")) for i in settings.item_ids])
-    frame = reference.decode("vae", morph_path(keys, 5, settings.mode, settings.loop)[2])
+    states = [doc.items[i].history.current for i in settings.item_ids]  # both masked: morphed in two layers
+    keys = keyframe_layers([edited_latent(s, doc.directions("vae")) for s in states], [s.base for s in states],
+                           [s.mask for s in states], doc.items[settings.item_ids[0]].image.shape[:2])
+    layers = morph_layers(keys, 5, settings.mode, settings.loop, only=2)
+    (mask,), (base,) = layers.frame_masks()
+    frame = reference.render("vae", layers.edited[0], mask, base)
     assert frame.shape == doc.items[settings.item_ids[0]].image.shape and np.array_equal(shown[-1][1], frame)
     assert window.last_error == ""
 

@@ -1,4 +1,5 @@
-"""An edit under a painted mask, everywhere it leaves the canvas: Export latent (decoded headless)."""
+"""An edit under a painted mask, everywhere it leaves the canvas: Export latent (decoded headless), Morph
+keyframes (timeline and export)."""
 from __future__ import annotations
 
 import numpy as np
@@ -8,6 +9,9 @@ from PySide6.QtTest import QTest
 
 from conftest import UI_TIMEOUT
 from genimg_gui import cli
+from genimg_gui.edit import edited_latent
+from genimg_gui.masking import blend
+from genimg_gui.morph import lerp
 
 
 def open_images(qtbot, window, paths) -> list:
@@ -63,3 +67,36 @@ def test_an_exported_latent_decodes_headless_to_the_exported_png(qtbot, window, 
     decoded = pixels(tmp_path / "out" / "edit_decoded.png")
     assert np.array_equal(decoded, pixels(tmp_path / "edit.png"))
     assert np.array_equal(decoded, item.image)
+
+
+def test_a_masked_keyframe_is_morphed_as_the_canvas_shows_it(qtbot, window, reference, image_files, tmp_path):
+    a, b = open_images(qtbot, window, image_files[:2])
+    masked_edit(qtbot, window, a)
+    window.document.select(b.id)
+    window.sliders.sliders[2].setValue(150)  # b: an edit of the whole picture
+    settle(qtbot, b)
+    window.document.select(a.id)
+    dialog = window.morph.open_dialog()
+    qtbot.addWidget(dialog)
+    shown = []
+    show = dialog.show_frame
+    dialog.show_frame = lambda index, image: (shown.append((index, image)), show(index, image))
+    dialog.mode.setCurrentIndex(dialog.mode.findData("linear"))
+    dialog.frames.setValue(5)
+    for index, keyframe in ((0, a), (4, b)):
+        dialog.timeline.setValue(index)
+        qtbot.waitUntil(lambda: bool(shown) and shown[-1][0] == index, timeout=UI_TIMEOUT)
+        assert np.array_equal(shown[-1][1], keyframe.image)  # as the canvas and the keyframe list show it
+
+    with qtbot.waitSignal(window.document.frames_ready, timeout=UI_TIMEOUT) as got:
+        window.morph.export(str(tmp_path / "morph.gif"))
+    frames = got.args[0].images
+    assert np.array_equal(frames[0], a.image) and np.array_equal(frames[-1], b.image)
+    # half way: the edited layer goes from a's edit to b's picture, the unedited one from a's unedited latent to
+    # b's picture (an unmasked keyframe's both layers), and a's mask fades to b's "everywhere"
+    d = window.document.directions("vae")
+    edited = [edited_latent(i.history.current, d) for i in (a, b)]
+    halfway = blend(reference.decode("vae", lerp(*edited, 0.5)),
+                    reference.decode("vae", lerp(a.history.current.base, edited[1], 0.5)),
+                    (a.history.current.mask + 1) / 2)
+    assert np.abs(frames[2].astype(int) - halfway).max() <= 1  # its float64 mask may round a pixel otherwise

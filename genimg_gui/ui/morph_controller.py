@@ -1,6 +1,6 @@
-"""Binds the morph dialog to the document: keyframes are the open items' edited latents, the
-timeline decodes one frame live, Export renders every frame in the background and writes
-the animation (GIF, WebP or MP4)."""
+"""Binds the morph dialog to the document: keyframes are the open items' edits as the canvas shows
+them (a masked one as its two layers, morph.Layers), the timeline decodes one frame live, Export
+renders every frame in the background and writes the animation (GIF, WebP or MP4)."""
 from __future__ import annotations
 
 import os
@@ -12,7 +12,7 @@ from PySide6.QtWidgets import QLabel, QWidget
 
 from ..edit import edited_latent
 from ..engine import requests as rq
-from ..morph import FORMATS, common_grid, morph_path, write_animation
+from ..morph import FORMATS, Layers, keyframe_layers, morph_layers, write_animation
 from .document import Document
 from .item import Item
 from .morph_dialog import MorphDialog, MorphSettings
@@ -74,17 +74,21 @@ class MorphController(QObject):
             self.dialog = None
 
     # --- keyframes and frames -------------------------------------------
-    def keyframes(self, settings: MorphSettings) -> np.ndarray:
-        """(K, *shape): each ticked item's current edited latent, in the dialog's order; photos
-        of other sizes under a spatial VAE are brought to the first keyframe's grid."""
+    def keyframes(self, settings: MorphSettings) -> Layers:
+        """Each ticked item's current edit, in the dialog's order, as morph layers (its edited latent, and with a
+        mask its unedited one): drawn as the canvas draws it. Photos of other sizes under a spatial VAE are
+        brought to the first keyframe's grid and size."""
         directions = self.document.directions(self.kind)
         items: list[Item] = [self.document.items[i] for i in settings.item_ids if i in self.document.items]
-        return common_grid([edited_latent(i.history.current, directions) for i in items]) if items \
-            else np.zeros((0, 0), np.float32)
+        if not items:
+            return Layers(np.zeros((0, 0), np.float32), None, None)
+        states = [i.history.current for i in items]
+        return keyframe_layers([edited_latent(s, directions) for s in states], [s.base for s in states],
+                               [s.mask for s in states], items[0].image.shape[:2])
 
-    def path(self, settings: MorphSettings) -> np.ndarray:
-        """(frames, *shape) latents of the morph the dialog describes now."""
-        return morph_path(self.keyframes(settings), settings.frames, settings.mode, settings.loop)
+    def path(self, settings: MorphSettings) -> Layers:
+        """The frames of the morph the dialog describes now."""
+        return morph_layers(self.keyframes(settings), settings.frames, settings.mode, settings.loop)
 
     def request_frame(self, index: int) -> int | None:
         """Decode frame `index` of the morph (live: a newer frame supersedes an older one)."""
@@ -95,10 +99,12 @@ class MorphController(QObject):
             keys = self.keyframes(settings)
         except ValueError:  # a new model is re-encoding the keyframes: the next one to land asks again
             return None
-        if len(keys) < 2 or self.kind not in self.document.models:
+        if len(keys.edited) < 2 or self.kind not in self.document.models:
             return None
-        latent = morph_path(keys, settings.frames, settings.mode, settings.loop)[min(index, settings.frames - 1)]
-        seq = self.document.engine.submit(rq.Decode(self.kind, latent, tag=MORPH_TAG))
+        frame = morph_layers(keys, settings.frames, settings.mode, settings.loop, min(index, settings.frames - 1))
+        masks, bases = frame.frame_masks()
+        masked = {"mask": masks[0], "base": bases[0]} if masks else {}
+        seq = self.document.engine.submit(rq.Decode(self.kind, frame.edited[0], tag=MORPH_TAG, **masked))
         self._frame_seqs[seq] = index
         return seq
 
@@ -126,11 +132,14 @@ class MorphController(QObject):
         if problem:
             self.document.error.emit(problem)
             return None
-        latents = self.path(settings)
-        seq = self.document.engine.submit(rq.RenderFrames(self.kind, latents, tag=MORPH_TAG))
-        self.document.jobs[seq] = f"rendering a morph of {len(latents)} frames"
+        frames = self.path(settings)
+        masks, bases = frames.frame_masks()
+        seq = self.document.engine.submit(rq.RenderFrames(self.kind, frames.edited, tag=MORPH_TAG,
+                                                          masks=masks, bases=bases))
+        count = len(frames.edited)
+        self.document.jobs[seq] = f"rendering a morph of {count} frames"
         self._export = (seq, path, settings)
-        self.dialog.set_busy(f"Rendering {len(latents)} frames… (Cancel in the status bar)")
+        self.dialog.set_busy(f"Rendering {count} frames… (Cancel in the status bar)")
         return seq
 
     def _export_problem(self, path: Path, settings: MorphSettings) -> str:
@@ -138,7 +147,7 @@ class MorphController(QObject):
         if self._export is not None:
             return "A morph export is already running; wait for it or cancel it"
         try:
-            if len(self.keyframes(settings)) < 2:
+            if len(self.keyframes(settings).edited) < 2:
                 return "Tick two or more keyframes to export a morph"
         except ValueError:
             return "The keyframes are being encoded again by the new model; export once they all show"
