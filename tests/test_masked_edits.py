@@ -1,5 +1,5 @@
 """An edit under a painted mask, everywhere it leaves the canvas: Export latent (decoded headless), Morph
-keyframes (timeline and export)."""
+keyframes (timeline and export), and the History tab's step names."""
 from __future__ import annotations
 
 import numpy as np
@@ -9,9 +9,10 @@ from PySide6.QtTest import QTest
 
 from conftest import UI_TIMEOUT
 from genimg_gui import cli
-from genimg_gui.edit import edited_latent
+from genimg_gui.edit import EditState, edited_latent
 from genimg_gui.masking import blend
 from genimg_gui.morph import lerp
+from genimg_gui.ui.history_controller import describe_step
 
 
 def open_images(qtbot, window, paths) -> list:
@@ -100,3 +101,25 @@ def test_a_masked_keyframe_is_morphed_as_the_canvas_shows_it(qtbot, window, refe
                     reference.decode("vae", lerp(a.history.current.base, edited[1], 0.5)),
                     (a.history.current.mask + 1) / 2)
     assert np.abs(frames[2].astype(int) - halfway).max() <= 1  # its float64 mask may round a pixel otherwise
+
+
+def test_history_names_paint_erase_and_clear_apart(qtbot, window, image_files):
+    item, = open_images(qtbot, window, image_files[:1])
+    window.mask_tool.brush.setChecked(True)
+    stroke(window, 0.2, 0.7, 0.5)
+    window.mask_tool.erase.setChecked(True)
+    stroke(window, 0.3, 0.5, 0.5)
+    window.mask_tool.clear.trigger()
+    window.tabs.setCurrentWidget(window.history_panel)
+    panel = window.history_panel
+    names = [panel.item_for(n.id).text(0) for n in item.history.nodes()]
+    assert names == ["Opened", "mask: paint", "mask: erase", "mask: clear"]
+
+
+def test_a_mask_that_grows_in_one_place_and_shrinks_in_another_was_replaced():
+    base = np.zeros(4, np.float32)
+    left, right = np.zeros((4, 4), np.float32), np.zeros((4, 4), np.float32)
+    left[:, :2], right[:, 2:] = 1.0, 1.0
+    before = EditState(base, (0.0,)).with_mask(left)
+    assert describe_step(before, before.with_mask(right), ("PC1",)) == "mask: replaced"
+    assert describe_step(before, before.with_mask(right).with_values((1.0,)), ("PC1",)) == "PC1 +1.00σ, mask: replaced"

@@ -33,9 +33,21 @@ def describe_step(before: EditState | None, after: EditState, labels: tuple[str,
     changes = [f"{labels[i] if i < len(labels) else f'direction {i + 1}'} {b:+.2f}σ"
                for i, (a, b) in enumerate(pairs) if a != b]
     mask = [] if (before.mask is None) == (after.mask is None) and (
-        before.mask is None or np.array_equal(before.mask, after.mask)) else ["mask"]
+        before.mask is None or np.array_equal(before.mask, after.mask)) else [_mask_change(before.mask, after.mask)]
     text = ", ".join(changes[:2] + mask) or "Edit"
     return text + (" …" if len(changes) > 2 else "")
+
+
+def _mask_change(before: np.ndarray | None, after: np.ndarray | None) -> str:
+    """A changed mask, named by the tool that makes such a change: a brush stroke only adds, an erase stroke only
+    takes away, Clear mask removes it; a recipe's mask may replace one outright."""
+    if after is None:
+        return "mask: clear"
+    old = np.zeros_like(after) if before is None else before
+    if old.shape != after.shape:
+        return "mask: replaced"
+    grew, shrank = bool((after > old).any()), bool((after < old).any())
+    return "mask: erase" if shrank and not grew else "mask: paint" if grew and not shrank else "mask: replaced"
 
 
 def describe_sample(before: Drawn | None, after: Drawn, classes: tuple[str, ...] = ()) -> str:
