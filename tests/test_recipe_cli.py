@@ -157,7 +157,8 @@ def test_the_latents_of_a_masked_recipe_decode_to_its_pictures(models, image_fil
                "--save-latents") == 0
     stem = f"{image_files[0].stem}_edited"
     assert run("decode", "--vae", vae, tmp_path / "e" / f"{stem}.npz", "-o", tmp_path / "d") == 0
-    np.testing.assert_array_equal(pixels(tmp_path / "d" / f"{stem}_decoded.png"), pixels(tmp_path / "e" / f"{stem}.png"))
+    decoded = pixels(tmp_path / "d" / f"{stem}_decoded.png")
+    np.testing.assert_array_equal(decoded, pixels(tmp_path / "e" / f"{stem}.png"))
 
 
 def test_save_recipe_then_recipe_matches_plain_edits(models, image_files, tmp_path):
