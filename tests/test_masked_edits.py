@@ -61,8 +61,8 @@ def test_an_exported_latent_decodes_headless_to_the_exported_png(qtbot, window, 
                                                                  tmp_path):
     item, = open_images(qtbot, window, image_files[:1])
     masked_edit(qtbot, window, item)
-    window.export_png(str(tmp_path / "edit.png"))
-    window.export_latent(str(tmp_path / "edit.npz"))
+    window.exports.export_png(str(tmp_path / "edit.png"))
+    window.exports.export_latent(str(tmp_path / "edit.npz"))
     assert cli.main(["decode", str(tmp_path / "edit.npz"), "--vae", str(model_dir / "tiny-vae"),
                      "-o", str(tmp_path / "out"), "--device", "cpu"]) == 0
     decoded = pixels(tmp_path / "out" / "edit_decoded.png")
