@@ -23,6 +23,9 @@ def test_recent_files_and_last_model_survive_a_new_window(qtbot, engine, model_d
     first.open_paths([str(image_files[0])])
     first.model_panel.device_requested.emit("cpu")
     first.setGeometry(QRect(40, 50, 720, 520))  # the offscreen screen is 800x600
+    assert not first.sliders.previews_enabled()
+    qtbot.waitUntil(first.sliders.isEnabled, timeout=TIMEOUT)  # the picture is open
+    first.sliders.previews_box.click()  # preview strips on: they were off again after a restart
     first.close()
 
     again = Settings()
@@ -37,6 +40,7 @@ def test_recent_files_and_last_model_survive_a_new_window(qtbot, engine, model_d
     texts = [a.text() for a in second.recent_menu.actions()]
     assert str(image_files[0]) in texts
     assert (second.size().width(), second.size().height()) == (720, 520)
+    assert second.sliders.previews_enabled()
 
 
 def test_recent_menu_opens_the_file(qtbot, engine, model_dir, image_files):

@@ -65,6 +65,8 @@ class MainWindow(QMainWindow):
         self._restore_window()
 
     def _restore_window(self) -> None:
+        """The window as the user left it: its layout, and the Sliders tab's preview strips on or off."""
+        self.sliders.previews_box.setChecked(self.settings.preview_strips())
         geometry, state = self.settings.window_state()
         if geometry is not None:
             self.restoreGeometry(geometry)
@@ -215,6 +217,7 @@ class MainWindow(QMainWindow):
         self.model_panel.open_requested.connect(self.open_model_dialog)
         self.model_panel.device_requested.connect(d.set_device)
         self.model_panel.device_requested.connect(self.settings.set_device)
+        self.sliders.previews_toggled.connect(self.settings.set_preview_strips)
         self.model_panel.train_requested.connect(self.train_dialog)
         self.compare.currentIndexChanged.connect(lambda i: self.canvas.set_mode(list(CompareMode)[i]))
         self.history_panel.compare_requested.connect(self._show_both_panes)

@@ -41,6 +41,12 @@ class Settings:
     def set_device(self, device: str) -> None:
         self.q.setValue("device", device)
 
+    def preview_strips(self) -> bool:
+        return self.q.value("preview_strips", False, bool)
+
+    def set_preview_strips(self, on: bool) -> None:
+        self.q.setValue("preview_strips", on)
+
     def recent_files(self) -> list[str]:
         value = self.q.value("recent_files", [], list)
         return [str(v) for v in (value or [])]
