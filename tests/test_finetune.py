@@ -1,6 +1,8 @@
 """`genimg train ... --init MODEL_DIR`: a run starts from a model folder's weights (fine-tuning)."""
 from __future__ import annotations
 
+import json
+import shutil
 from dataclasses import replace
 from pathlib import Path
 
@@ -131,9 +133,25 @@ def test_init_of_a_latent_gan_keeps_its_latent_statistics_and_checks_its_vae(dat
                  "--set", "channels=[16,8,8]", "--set", "z_dim=16", "--set", "w_dim=16"]) == 0
     assert init_run("gan", data_dir, out, start, 1, "--latent-of", str(vae_dir), *STILL) == 0
     assert_same(weights(out), weights(start))  # latent_mean/std too, rather than this run's first batch's
+    copy = shutil.copytree(vae_dir, tmp_path / "copy-of-the-vae")  # the same VAE elsewhere: taken
+    assert init_run("gan", data_dir, tmp_path / "from-copy", start, 1, "--latent-of", str(copy), *STILL) == 0
+    torch.manual_seed(0)  # as tiny-vae began: a short run from one seed stays within a fine-tuned copy's distance
+    twin = ConvVAE(TINY_VAE)
+    with torch.no_grad():
+        for p in twin.parameters():
+            p.mul_(1.05)
+    twin = make_model_folder(tmp_path / "twin-vae", twin, "twin-vae")
+    capsys.readouterr()
+    assert init_run("gan", data_dir, tmp_path / "bad", start, 1, "--latent-of", str(twin)) == 2  # it was taken
+    assert (f"was trained in the latent space of {vae_dir} (its card), and --latent-of names another VAE, {twin}"
+            in capsys.readouterr().err)
     torch.manual_seed(9)
     other = make_model_folder(tmp_path / "other-vae", ConvVAE(TINY_VAE), "other-vae")
-    assert init_run("gan", data_dir, tmp_path / "bad", start, 1, "--latent-of", str(other)) == 1
+    moved = shutil.copytree(start, tmp_path / "moved")  # its card names a VAE folder that is gone: weights decide
+    card = json.loads((moved / "card.json").read_text())
+    card["training"]["options"]["extra"]["latent_of"] = str(tmp_path / "gone")
+    (moved / "card.json").write_text(json.dumps(card))
+    assert init_run("gan", data_dir, tmp_path / "bad", moved, 1, "--latent-of", str(other)) == 1
     assert "another VAE's decoder" in capsys.readouterr().err
     assert init_run("gan", data_dir, tmp_path / "bad", start, 1) == 2  # a typed mistake, refused before any work
     assert f"add --latent-of VAE_DIR (it was trained with {vae_dir})" in capsys.readouterr().err

@@ -8,6 +8,7 @@ it trains alone first (--set d_warmup), and against a good generator that takes 
 """
 from __future__ import annotations
 
+import filecmp
 import math
 from pathlib import Path
 
@@ -18,7 +19,8 @@ from ..catalog import recorded_latent_of
 from ..models.blocks import PixelNorm, unit_rms
 from ..models.gan import MappedGenerator
 from ..models.refine import DISCRIMINATOR_FILE
-from ..models.weights import ModelFileError, check_state_dict, load_model, read_card, read_tensors, save_tensors
+from ..models.weights import (WEIGHTS_NAME, ModelFileError, check_state_dict, load_model, read_card, read_tensors,
+                              save_tensors)
 from . import TrainError, TrainUsageError
 
 DISCRIMINATOR_NAME = DISCRIMINATOR_FILE  # the same file models/refine.py reads for the app
@@ -43,7 +45,21 @@ def init_card(folder: Path, kind: str, latent_of: Path | None) -> dict:
         raise TrainUsageError(f"--init {folder} draws in a VAE's latent space: add --latent-of VAE_DIR"
                               + (f" (it was trained with {hint})" if hint else "") if latent else
                               f"--init {folder} is a pixel GAN ({card['architecture']}): drop --latent-of")
+    if latent:
+        check_latent_space(folder, card, latent_of)
     return card
+
+
+def check_latent_space(folder: Path, card: dict, latent_of: Path) -> None:
+    """--latent-of names the VAE the --init GAN was trained in (its card's), or a copy of it. The recipe compares
+    the decoders' weights too, but two short runs from one seed lie within a fine-tuned copy's distance of each
+    other; a card whose VAE is gone leaves that test alone."""
+    recorded = Path(recorded_latent_of(card)).expanduser()
+    if not (recorded / WEIGHTS_NAME).is_file() or recorded.resolve() == latent_of.resolve():
+        return
+    if not filecmp.cmp(recorded / WEIGHTS_NAME, latent_of / WEIGHTS_NAME, shallow=False):
+        raise TrainUsageError(f"--init {folder} was trained in the latent space of {recorded} (its card), and "
+                              f"--latent-of names another VAE, {latent_of}: pass --latent-of {recorded}")
 
 
 def architecture_settings(card: dict) -> dict:
