@@ -22,6 +22,7 @@ from .catalog import BUNDLED_DIR, bundled_models, default_model, metrics_text
 from .engine.requests import ModelInfo
 from .engine.runtime import Runtime
 from .imaging import ImageLoadError, open_image
+from .morph import MAX_SIDE, max_scale
 from .models.foreign import NeedsScale
 from .models.weights import ModelFileError
 from .recipe import RecipeError
@@ -178,6 +179,20 @@ def read_image(path: Path) -> np.ndarray:
     return np.asarray(open_image(path))
 
 
+def check_scale(scale: int, size: tuple[int, int], what: str = "images") -> None:
+    """--scale within the app's limit for written pictures (morph.max_scale): ×10000 of a 64-px image asked for
+    about 12 GB and ended in a MemoryError. size is (width, height) before scaling."""
+    if scale > (largest := max_scale(size)):
+        raise UsageError(f"--scale {scale} makes {size[0]}×{size[1]} {what} larger than {MAX_SIDE} px a side: "
+                         f"use at most {largest}")
+
+
+def write_png(image: np.ndarray, path: Path, scale: int) -> None:
+    """export_png at --scale, checked first; the path written goes to stdout."""
+    check_scale(scale, image.shape[1::-1])
+    wrote(export_png(image, path, scale))
+
+
 # --- commands --------------------------------------------------------------
 
 def info(args: argparse.Namespace) -> int:
@@ -232,8 +247,9 @@ def encode(args: argparse.Namespace) -> int:
 
     def work(path: Path, stem: str) -> None:
         _, latent, recon = rt.encode(read_image(path), args.fit)
+        check_scale(args.scale, recon.shape[1::-1])  # before the latent is written: a refused scale writes nothing
         wrote(export_latent(out / f"{stem}.npz", latent, latent, zeros, model.directions.labels, model_record(model)))
-        wrote(export_png(recon, out / f"{stem}_recon.png", args.scale))
+        write_png(recon, out / f"{stem}_recon.png", args.scale)
 
     return per_file(args.images, work)
 
@@ -247,8 +263,7 @@ def decode(args: argparse.Namespace) -> int:
         f = read_latent(path)
         if f.kind not in (None, kind):
             raise ValueError(f"{path.name} holds a {f.kind.upper()} latent; decode it with --{f.kind} MODEL_DIR")
-        image = rt.render(kind, f.latent, f.mask, f.base)  # a masked edit as the app showed it
-        wrote(export_png(image, out / f"{stem}_decoded.png", args.scale))
+        write_png(rt.render(kind, f.latent, f.mask, f.base), out / f"{stem}_decoded.png", args.scale)
 
     return per_file(args.latents, work)
 

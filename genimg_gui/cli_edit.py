@@ -12,14 +12,16 @@ from pathlib import Path
 
 import numpy as np
 
-from .cli_commands import (UsageError, class_index, for_each, load_model, model_record, out_dir, per_file,
-                           read_image, say, wrote)
+from .cli_commands import (UsageError, check_scale, class_index, for_each, load_model, model_record, out_dir,
+                           per_file, read_image, say, write_png, wrote)
 from .edit import Directions, EditState, edited_latent
 from .engine.requests import ModelInfo
 from .engine.runtime import Runtime
 from .export import export_latent, export_png
 from .imaging import image_grid
 from .recipe import Recipe
+
+GRID_COLUMNS = 8  # --grid's samples a row
 
 
 def direction_values(edits: list[tuple[str, float]], d: Directions, kind: str) -> tuple[float, ...]:
@@ -73,6 +75,12 @@ def recorded_edit(recipe: Recipe | None, values: tuple[float, ...],
     return tuple(s.value for s in recipe.steps), tuple(s.label for s in recipe.steps)
 
 
+def grid_size(sample: np.ndarray, count: int) -> tuple[int, int]:
+    """(width, height) of the --grid of count samples like this one."""
+    columns = min(GRID_COLUMNS, count)
+    return columns * sample.shape[1], -(-count // columns) * sample.shape[0]
+
+
 def generate(args: argparse.Namespace) -> int:
     rt, model = load_model("gan", args.gan, args.device)
     recipe = read_recipe(args.recipe, "gan", model) if args.recipe else None
@@ -86,7 +94,9 @@ def generate(args: argparse.Namespace) -> int:
         name = f"seed{seed:04d}"
         w = rt.map_seed(seed, args.psi, gan_class, args.draw)
         latent, image = render(rt, "gan", w, recipe, values, model.directions)
-        wrote(export_png(image, out / f"{name}.png", args.scale))
+        if args.grid and not images:  # the grid's size is known from the first sample
+            check_scale(args.scale, grid_size(image, len(args.seeds)), "grid")
+        write_png(image, out / f"{name}.png", args.scale)
         if args.save_latents:
             wrote(export_latent(out / f"{name}.npz", latent, w, recorded, labels,
                                 model_record(model), None if recipe is None else recipe.mask))
@@ -94,7 +104,7 @@ def generate(args: argparse.Namespace) -> int:
 
     code = for_each([(f"seed {s}", partial(work, s)) for s in args.seeds])
     if args.grid and images:
-        grid = image_grid(images, min(8, len(images)))
+        grid = image_grid(images, min(GRID_COLUMNS, len(images)))
         args.grid.parent.mkdir(parents=True, exist_ok=True)
         wrote(export_png(grid, args.grid, args.scale))
     return code
@@ -116,7 +126,7 @@ def edit(args: argparse.Namespace) -> int:
     def work(path: Path, stem: str) -> None:
         _, base, _ = rt.encode(read_image(path), fit)
         latent, image = render(rt, "vae", base, recipe, values, model.directions)
-        wrote(export_png(image, out / f"{stem}_edited.png", args.scale))
+        write_png(image, out / f"{stem}_edited.png", args.scale)
         if args.save_latents:
             wrote(export_latent(out / f"{stem}_edited.npz", latent, base, recorded,
                                 labels, model_record(model), None if recipe is None else recipe.mask))

@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import argparse
 
-from .cli_commands import CLIError, UsageError, class_index, load_model, progress_bar, read_image, wrote
-from .morph import FORMATS, MAX_SIDE, common_grid, max_scale, morph_path, write_animation
+from .cli_commands import CLIError, UsageError, check_scale, class_index, load_model, progress_bar, read_image, wrote
+from .morph import FORMATS, common_grid, morph_path, write_animation
 
 
 def interpolate(args: argparse.Namespace) -> int:
@@ -38,9 +38,8 @@ def interpolate(args: argparse.Namespace) -> int:
             image = rt.decode(kind, latent)
         except FloatingPointError as e:
             raise CLIError(f"frame {i}: {e}") from None
-        if i == 1 and args.scale > (largest := max_scale(image.shape[1::-1])):  # known once a frame is drawn
-            raise UsageError(f"--scale {args.scale} makes {image.shape[1]}×{image.shape[0]} frames larger than "
-                             f"{MAX_SIDE} px a side: use at most {largest}")
+        if i == 1:  # the frames' size is known once one is drawn
+            check_scale(args.scale, image.shape[1::-1], "frames")
         frames.append(image)
         progress_bar(i, len(path), "frames")
     args.out.parent.mkdir(parents=True, exist_ok=True)

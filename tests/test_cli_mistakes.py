@@ -1,0 +1,34 @@
+"""`genimg` refusing what it cannot do, with a message a user understands and the exit code of the mistake:
+2 for what was typed, 1 for a file or run that failed (no Qt)."""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from genimg_gui.cli import main
+
+
+def run(*args) -> int:
+    return main([str(a) for a in args])
+
+
+@pytest.fixture()
+def vae(model_dir):
+    return model_dir / "tiny-vae"
+
+
+@pytest.fixture()
+def gan(model_dir):
+    return model_dir / "tiny-gan"
+
+
+def test_a_scale_past_the_side_limit_is_refused_before_anything_is_written(vae, gan, image_files, tmp_path, capsys):
+    np.savez(tmp_path / "z.npz", latent=np.zeros(512, np.float32))
+    for args in (["generate", "--gan", gan, "--seeds", "0"], ["encode", "--vae", vae, image_files[0]],
+                 ["decode", "--vae", vae, tmp_path / "z.npz"], ["edit", "--vae", vae, image_files[0], "--edit", "0=1"]):
+        assert run(*args, "--scale", "9", "-o", tmp_path / "out") == 2
+        assert "--scale 9 makes 32×32 images larger than 4096 px a side: use at most 8" in capsys.readouterr().err
+        assert not list((tmp_path / "out").iterdir())
+    assert run("generate", "--gan", gan, "--seeds", "0-599", "--grid", tmp_path / "g.png", "--scale", "2",
+               "-o", tmp_path / "out") == 2
+    assert "makes 256×2400 grid larger than 4096 px a side: use at most 1" in capsys.readouterr().err
