@@ -110,15 +110,35 @@ def generate(args: argparse.Namespace) -> int:
     return code
 
 
+def check_save_recipe(args: argparse.Namespace) -> None:
+    """--save-recipe names a file to write, with --edit values to save, before the model loads."""
+    if args.save_recipe is None:
+        return
+    if args.recipe is not None:
+        raise UsageError("--save-recipe saves --edit values; the recipe given is already one")
+    if args.save_recipe.is_dir():
+        raise UsageError(f"--save-recipe {args.save_recipe} is a folder: name the recipe file to write, "
+                         f"e.g. {args.save_recipe / 'edit.json'}")
+
+
+def save_recipe(path: Path, values: tuple[float, ...], model: ModelInfo, fit: str) -> int:
+    """Write the --edit values as a recipe, its folder made as -o's is; 1 (and a message) if it cannot be written.
+    Run after the images, so that a recipe that fails never costs them."""
+    state = EditState(np.zeros(model.latent_size, np.float32), values)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        wrote(Recipe.from_edit(state, model.directions, model.name, "vae", fit).save(path))
+    except OSError as e:
+        say(f"genimg: error: --save-recipe {path}: cannot write it ({e.strerror or e})")
+        return 1
+    return 0
+
+
 def edit(args: argparse.Namespace) -> int:
+    check_save_recipe(args)
     rt, model = load_model("vae", args.vae, args.device, args.latent_scale)
     recipe = read_recipe(args.recipe, "vae", model) if args.recipe else None
     values = direction_values(args.edit, model.directions, "vae")
-    if args.save_recipe:
-        if recipe is not None:
-            raise UsageError("--save-recipe saves --edit values; the recipe given is already one")
-        state = EditState(np.zeros(model.latent_size, np.float32), values)
-        wrote(Recipe.from_edit(state, model.directions, model.name, "vae", args.fit or "crop").save(args.save_recipe))
     fit = args.fit or (recipe.fit if recipe else "crop")
     recorded, labels = recorded_edit(recipe, values, model.directions)
     out = out_dir(args.out)
@@ -131,4 +151,7 @@ def edit(args: argparse.Namespace) -> int:
             wrote(export_latent(out / f"{stem}_edited.npz", latent, base, recorded,
                                 labels, model_record(model), None if recipe is None else recipe.mask))
 
-    return per_file(args.images, work)
+    code = per_file(args.images, work)
+    if args.save_recipe:
+        code = max(code, save_recipe(args.save_recipe, values, model, args.fit or "crop"))
+    return code

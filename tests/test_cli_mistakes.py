@@ -32,3 +32,17 @@ def test_a_scale_past_the_side_limit_is_refused_before_anything_is_written(vae, 
     assert run("generate", "--gan", gan, "--seeds", "0-599", "--grid", tmp_path / "g.png", "--scale", "2",
                "-o", tmp_path / "out") == 2
     assert "makes 256×2400 grid larger than 4096 px a side: use at most 1" in capsys.readouterr().err
+
+
+def test_save_recipe_makes_its_folder_refuses_a_folder_and_never_costs_the_images(vae, image_files, tmp_path, capsys):
+    edit = ["edit", "--vae", vae, image_files[0], "--edit", "0=1", "-o", tmp_path / "ed", "--save-recipe"]
+    assert run(*edit, tmp_path / "new" / "r.json") == 0
+    assert (tmp_path / "new" / "r.json").is_file() and (tmp_path / "ed" / f"{image_files[0].stem}_edited.png").is_file()
+    assert run(*edit, tmp_path) == 2
+    assert f"--save-recipe {tmp_path} is a folder: name the recipe file" in capsys.readouterr().err
+    (tmp_path / "ed" / f"{image_files[0].stem}_edited.png").unlink()
+    (tmp_path / "a file").write_text("")
+    assert run(*edit, tmp_path / "a file" / "r.json") == 1
+    err = capsys.readouterr().err
+    assert "--save-recipe" in err and "cannot write it" in err and "Traceback" not in err
+    assert (tmp_path / "ed" / f"{image_files[0].stem}_edited.png").is_file()
