@@ -18,7 +18,7 @@ from typing import Callable, Sequence
 import numpy as np
 import torch
 
-from .catalog import BUNDLED_DIR, bundled_models, default_model, metrics_text
+from .catalog import BUNDLED_DIR, bundled_models, default_model, metrics_text, training_checkpoint_note
 from .engine.requests import ModelInfo
 from .engine.runtime import Runtime
 from .imaging import ImageLoadError, open_image
@@ -116,7 +116,10 @@ def class_index(model: ModelInfo, name: str | None) -> int | None:
 
 def load_into(rt: Runtime, path: Path, latent_scale: float | None,
               progress: Callable[[float, str], None] = lambda _f, _t: None) -> ModelInfo:
-    """rt.load, with the SD VAE scale question turned into the option that answers it."""
+    """rt.load, with the SD VAE scale question turned into the option that answers it, and a training checkpoint
+    answered as the app answers it (the loader would call it a weights file of an unknown architecture)."""
+    if note := training_checkpoint_note(path):
+        raise ModelFileError(note)
     try:
         return rt.load(str(path), progress, latent_scale)
     except NeedsScale as e:

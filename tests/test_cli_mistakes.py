@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+import torch
 import pytest
 
 from genimg_gui.cli import main
@@ -46,3 +47,17 @@ def test_save_recipe_makes_its_folder_refuses_a_folder_and_never_costs_the_image
     err = capsys.readouterr().err
     assert "--save-recipe" in err and "cannot write it" in err and "Traceback" not in err
     assert (tmp_path / "ed" / f"{image_files[0].stem}_edited.png").is_file()
+
+
+def test_a_training_checkpoint_given_as_a_model_says_to_open_its_folder_or_resume(vae, image_files, tmp_path, capsys):
+    run_dir = tmp_path / "run"
+    run_dir.mkdir()
+    (run_dir / "card.json").write_text((vae / "card.json").read_text())
+    torch.save({"step": 3, "model": {}}, run_dir / "checkpoint.pt")
+    for args in (["info", run_dir / "checkpoint.pt"], ["encode", image_files[0], "-o", tmp_path / "o",
+                                                       "--vae", run_dir / "checkpoint.pt"],
+                 ["generate", "--seeds", "0", "-o", tmp_path / "o", "--gan", run_dir / "checkpoint.pt"]):
+        assert run(*args) == 1
+        err = capsys.readouterr().err
+        assert "is a training checkpoint of `genimg train`, not a model: open its folder" in err, err
+        assert "--resume" in err and "architecture" not in err
