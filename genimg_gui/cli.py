@@ -17,7 +17,7 @@ from pathlib import Path
 
 from . import seed_draws
 from .catalog import DEFAULT_PSI
-from .train.command import add_train_parser, positive_int
+from .train.command import DEVICES, add_train_parser, device_name, positive_int
 
 # As in the app: refuse full unpickling anywhere torch.load is reached, and never download.
 os.environ["TORCH_FORCE_WEIGHTS_ONLY_LOAD"] = "1"  # forced: an inherited "0" must not switch it off
@@ -121,7 +121,12 @@ def _latent_scale_arg(p: argparse.ArgumentParser) -> None:
 def _run_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("-o", "--out", type=Path, required=True, metavar="OUT_DIR", help="folder to write to")
     p.add_argument("--scale", type=positive_int, default=1, metavar="N", help="upscale written PNGs N times")
-    p.add_argument("--device", default="auto", help="auto (cuda → mps → cpu), cpu, cuda, cuda:1, mps")
+    _device_arg(p)
+
+
+def _device_arg(p: argparse.ArgumentParser) -> None:
+    """--device, checked as `genimg train` checks it (the machine's devices are checked once torch loads)."""
+    p.add_argument("--device", type=device_name, default="auto", help=f"{DEVICES} (auto: cuda → mps → cpu)")
 
 
 def _edit_arg(p: argparse._ActionsContainer, required: bool) -> None:
@@ -226,7 +231,7 @@ def build_parser() -> argparse.ArgumentParser:
                    help="enlarge every frame N times without smoothing, GIF, WebP and MP4 alike (default 1: the "
                         "model's size; 4 makes a 64-px model's morph 256 px)")
     s.add_argument("--fit", choices=["crop", "letterbox"], default="crop", help="how non-square images fit")
-    s.add_argument("--device", default="auto", help="auto (cuda → mps → cpu), cpu, cuda, cuda:1, mps")
+    _device_arg(s)
     _latent_scale_arg(s)
     s.set_defaults(func=_runs("interpolate", "cli_interpolate"))
 

@@ -85,8 +85,8 @@ def load_model(kind: str, folder: Path | None, device: str,
     folder = model_folder(kind, folder)
     try:
         rt = Runtime(device)
-    except RuntimeError as e:  # a device this machine lacks
-        raise CLIError(str(e)) from None
+    except RuntimeError as e:  # a device this machine lacks: a usage error, as `genimg train`'s check_machine says
+        raise UsageError(f"--device: {e}") from None
     said: set[str] = set()
 
     def progress(_fraction: float, text: str) -> None:  # once per phase, e.g. "computing latent directions"

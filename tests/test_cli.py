@@ -222,6 +222,7 @@ def test_user_errors_exit_nonzero_with_a_message(args, message, code, vae, gan, 
 
 
 @pytest.mark.skipif(torch.cuda.is_available(), reason="this machine has CUDA")
-def test_a_missing_device_is_a_user_error(vae, image_files, tmp_path, capsys):
-    assert run("encode", "--vae", vae, image_files[0], "-o", tmp_path, "--device", "cuda") == 1
-    assert "no CUDA GPU" in capsys.readouterr().err
+def test_a_missing_device_is_a_usage_error_as_in_train(vae, image_files, tmp_path, capsys):
+    assert run("encode", "--vae", vae, image_files[0], "-o", tmp_path, "--device", "cuda") == 2
+    assert "genimg encode: error: --device: device 'cuda' was asked for, but this machine has no CUDA GPU" \
+        in capsys.readouterr().err

@@ -61,3 +61,10 @@ def test_a_training_checkpoint_given_as_a_model_says_to_open_its_folder_or_resum
         err = capsys.readouterr().err
         assert "is a training checkpoint of `genimg train`, not a model: open its folder" in err, err
         assert "--resume" in err and "architecture" not in err
+
+
+@pytest.mark.parametrize("command", [["generate", "--seeds", "0"], ["encode", "x.png"], ["decode", "x.npz"],
+                                     ["edit", "x.png", "--edit", "0=1"], ["interpolate", "a.png", "b.png"]])
+def test_every_command_checks_device_names_as_train_does(command, tmp_path, capsys):
+    assert run(*command, "-o", tmp_path / "o.gif", "--device", "tpu") == 2
+    assert "'tpu' is not a device: use auto, cpu, cuda, cuda:N" in capsys.readouterr().err
