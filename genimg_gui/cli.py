@@ -55,6 +55,18 @@ def edit_spec(text: str) -> tuple[str, float]:
         raise argparse.ArgumentTypeError(f"{text!r}: expected DIRECTION=SIGMA, e.g. PC1=1.5 or 0=-2") from None
 
 
+def psi_value(text: str) -> float:
+    """--psi: a finite number (NaN or inf made every seed fail as NaN pixels, as a failed run)."""
+    try:
+        value = float(text)
+        if not math.isfinite(value):
+            raise ValueError
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r}: expected a number, e.g. {DEFAULT_PSI:g} (lower is more "
+                                         "typical)") from None
+    return value
+
+
 def latent_scale(text: str) -> float:
     """'sd', 'sdxl' or a positive number: the latent scale of an SD VAE file."""
     named = {"sd": 0.18215, "sdxl": 0.13025}  # models.sd_vae's SD_SCALE and SDXL_SCALE, without importing torch
@@ -184,7 +196,7 @@ def build_parser() -> argparse.ArgumentParser:
     _model_arg(s, "gan")
     _run_args(s)
     s.add_argument("--seeds", type=seed_list, default=seed_list("0-7"), help="e.g. 0-7 or 1,5,9 (default 0-7)")
-    s.add_argument("--psi", type=float, default=DEFAULT_PSI,
+    s.add_argument("--psi", type=psi_value, default=DEFAULT_PSI,
                    help=f"truncation: lower is more typical (default {DEFAULT_PSI:g})")
     _class_arg(s)
     _draw_arg(s)
@@ -216,7 +228,7 @@ def build_parser() -> argparse.ArgumentParser:
                                    "through their latents in order and write the decoded frames.")
     s.add_argument("images", nargs="*", type=Path, metavar="IMAGE", help="two or more images (VAE)")
     s.add_argument("--seeds", type=seed_list, nargs="+", metavar="SEED", help="two or more GAN seeds instead")
-    s.add_argument("--psi", type=float, default=DEFAULT_PSI, help=f"GAN truncation (default {DEFAULT_PSI:g})")
+    s.add_argument("--psi", type=psi_value, default=DEFAULT_PSI, help=f"GAN truncation (default {DEFAULT_PSI:g})")
     _class_arg(s)
     _draw_arg(s)
     _model_arg(s, "vae")

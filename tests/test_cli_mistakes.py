@@ -68,3 +68,11 @@ def test_a_training_checkpoint_given_as_a_model_says_to_open_its_folder_or_resum
 def test_every_command_checks_device_names_as_train_does(command, tmp_path, capsys):
     assert run(*command, "-o", tmp_path / "o.gif", "--device", "tpu") == 2
     assert "'tpu' is not a device: use auto, cpu, cuda, cuda:N" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("psi", ["nan", "inf", "-inf", "x"])
+@pytest.mark.parametrize("command", [["generate", "--seeds", "0", "-o", "g"], ["interpolate", "--seeds", "1", "2",
+                                                                              "-o", "m.gif"]])
+def test_a_psi_that_is_no_number_is_a_usage_error(command, psi, capsys):
+    assert run(*command, f"--psi={psi}") == 2
+    assert f"{psi!r}: expected a number" in capsys.readouterr().err
