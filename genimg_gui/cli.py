@@ -162,6 +162,18 @@ def fps_value(text: str) -> float:
     return value
 
 
+def frame_count(text: str) -> int:
+    from .morph import MAX_FRAMES, MIN_FRAMES  # numpy and Pillow: not for --help
+    try:
+        value = int(text)
+        if not MIN_FRAMES <= value <= MAX_FRAMES:
+            raise ValueError
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r}: expected a whole number of frames from {MIN_FRAMES} to "
+                                         f"{MAX_FRAMES}, as the Morph dialog takes") from None
+    return value
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = Parser(prog="genimg", description="Generate and edit images through VAE/GAN latents.")
     sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
@@ -235,7 +247,8 @@ def build_parser() -> argparse.ArgumentParser:
     _model_arg(s, "gan")
     s.add_argument("-o", "--out", type=Path, required=True, metavar="FILE",
                    help="the animation: .gif, .webp or .mp4 (H.264)")
-    s.add_argument("--frames", type=positive_int, default=24, help="frames in all (default 24)")
+    s.add_argument("--frames", type=frame_count, default=24,
+                   help="frames in all, at least one per keyframe (default 24, at most 600)")
     s.add_argument("--fps", type=fps_value, default=12.0, help="frames per second (default 12)")
     s.add_argument("--mode", choices=["linear", "spherical"], default="linear", help="path between keyframes")
     s.add_argument("--loop", action="store_true", help="return to the first keyframe (seamless loop)")

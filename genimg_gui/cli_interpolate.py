@@ -14,12 +14,13 @@ def interpolate(args: argparse.Namespace) -> int:
     """Keyframes -> a morph of --frames frames -> one animation file. Photos under a spatial VAE
     (SD, TAESD) are encoded at their own size and the morph plays at the first one's size."""
     seeds = [s for group in args.seeds or [] for s in group]
-    if bool(seeds) == bool(args.images):
-        raise UsageError("give two or more images (VAE) or --seeds (GAN), not both")
-    if len(seeds or args.images) < 2:
-        raise UsageError("a morph needs at least two images or seeds")
-    if args.frames < 2:
-        raise UsageError("--frames must be at least 2")
+    if seeds and args.images:
+        raise UsageError("give images (VAE) or --seeds (GAN), not both")
+    if len(keyframes := seeds or args.images) < 2:
+        raise UsageError(f"a morph needs two or more images (VAE) or --seeds (GAN); {len(keyframes) or 'none'} given")
+    if args.frames < len(keyframes):  # fewer would skip a keyframe without a word
+        raise UsageError(f"--frames {args.frames} is fewer than the {len(keyframes)} keyframes: give at least "
+                         f"{len(keyframes)}")
     if args.out.suffix.lower() not in FORMATS:
         raise UsageError(f"{args.out.name}: the animation must end in {', '.join(FORMATS)}")
     kind = "gan" if seeds else "vae"

@@ -24,6 +24,8 @@ FORMATS = (".gif", ".webp", ".mp4")
 SUGGESTED_SIDE = 256
 MAX_SCALE = 8
 MAX_SIDE = 4096  # px a side of a written frame: ×8 of a 2048-px photo would need GiBs per second of morph
+MIN_FRAMES, MAX_FRAMES = 2, 600  # a morph's frames, the Morph dialog's and `genimg interpolate --frames`' bounds:
+# every frame is held in memory until the file is written
 MIN_FPS = 0.1  # a GIF frame lasts at most 655 s; slower than this is a slideshow, not a morph
 GIF_DELAY_UNIT_MS = 10  # GIF delays are in hundredths of a second
 GIF_MIN_DELAY_MS = 20  # browsers play a shorter GIF delay as 100 ms, so above 50 fps a GIF plays at 50
@@ -62,8 +64,8 @@ def morph_path(latents: np.ndarray | Sequence[np.ndarray], frames: int, mode: st
     keys = stacked.reshape(len(stacked), -1)
     if len(keys) < 2:
         raise ValueError("a morph needs at least two keyframes")
-    if frames < 2:
-        raise ValueError(f"a morph needs at least 2 frames, not {frames}")
+    if frames < MIN_FRAMES:
+        raise ValueError(f"a morph needs at least {MIN_FRAMES} frames, not {frames}")
     if mode not in MODES:
         raise ValueError(f"unknown morph mode {mode!r}: use {' or '.join(MODES)}")
     step = slerp if mode == "spherical" else lerp

@@ -15,7 +15,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QComboBox, QDialog,
                                QHBoxLayout, QLabel, QListWidget, QListWidgetItem, QPushButton, QSlider,
                                QSpinBox, QStyle, QVBoxLayout, QWidget)
 
-from ..morph import MAX_SCALE, default_scale, max_scale, output_size
+from ..morph import MAX_FRAMES, MAX_SCALE, MIN_FRAMES, default_scale, max_scale, output_size
 from .qimage import image_icon, to_qimage
 from .settings import Settings, ask_export_path
 
@@ -77,7 +77,7 @@ class MorphDialog(QDialog):
 
     def _build_controls(self) -> None:
         self.frames = QSpinBox()
-        self.frames.setRange(2, 600)
+        self.frames.setRange(MIN_FRAMES, MAX_FRAMES)
         self.frames.setValue(24)
         self.fps = QSpinBox()
         self.fps.setRange(1, 60)
