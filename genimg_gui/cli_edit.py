@@ -14,7 +14,7 @@ import numpy as np
 
 from .cli_commands import (UsageError, check_scale, class_index, for_each, load_model, model_record, out_dir,
                            per_file, read_image, say, write_png, wrote)
-from .edit import Directions, EditState, edited_latent
+from .edit import AmbiguousDirection, Directions, EditState, edited_latent
 from .engine.requests import ModelInfo
 from .engine.runtime import Runtime
 from .export import export_latent, export_png
@@ -25,22 +25,19 @@ GRID_COLUMNS = 8  # --grid's samples a row
 
 
 def direction_values(edits: list[tuple[str, float]], d: Directions, kind: str) -> tuple[float, ...]:
-    """--edit pairs as one value per direction; a direction is named by its label ('PC1') or index ('0')."""
-    names = [label.split(" (")[0].strip().lower() for label in d.labels]
-    topics = [name.split(":")[0].strip() for name in names]  # "style" for "style: google → twitter"
+    """--edit pairs as one value per direction; a direction is named by its label ('PC1', or a topic such as
+    'style' for 'style: google → twitter', as Directions.index_of finds it) or index ('0')."""
     values = [0.0] * len(d)
     for key, value in edits:
-        k = key.strip().lower()
-        if k.isdigit() and int(k) < len(d):
-            values[int(k)] = value
-        elif k in names:
-            values[names.index(k)] = value
-        elif topics.count(k) == 1:
-            values[topics.index(k)] = value
-        else:
+        k = key.strip()
+        try:
+            values[int(k) if k.isdigit() and int(k) < len(d) else d.index_of(k)] = value
+        except AmbiguousDirection as e:
+            raise UsageError(f"the {kind.upper()}'s directions: {e}") from None
+        except ValueError:
             labels = [label.split(" (")[0] for label in d.labels]  # as `genimg info` lists them, any case
             raise UsageError(f"the {kind.upper()} has no direction {key!r}: use a label ({labels[0]} … "
-                             f"{labels[-1]}; `genimg info` lists them) or an index (0 … {len(d) - 1})")
+                             f"{labels[-1]}; `genimg info` lists them) or an index (0 … {len(d) - 1})") from None
     return tuple(values)
 
 

@@ -13,6 +13,10 @@ from typing import Callable, Sequence
 import numpy as np
 
 
+class AmbiguousDirection(ValueError):
+    """A direction name that is the topic of several directions ('category' of 'category: other → Flags', …)."""
+
+
 @dataclass(frozen=True, eq=False)
 class Directions:
     """K unit directions in a D-dimensional latent, with the spread along each.
@@ -65,13 +69,21 @@ class Directions:
 
     def index_of(self, label: str) -> int:
         """The row with this label; failing an exact match, a case-insensitive match of the
-        name before ' (' (so 'pc1' finds 'PC1 (12.3%)'). Raises ValueError, like list.index."""
+        name before ' (' (so 'pc1' finds 'PC1 (12.3%)'), then of a named direction's topic before ':' ('skin tone'
+        finds 'skin tone: lighter → darker'). Raises ValueError, like list.index; AmbiguousDirection when the
+        topic is several directions'."""
         if label in self.labels:
             return self.labels.index(label)
         key = label.strip().lower()
         short = [lab.split(" (")[0].strip().lower() for lab in self.labels]
         if key in short:
             return short.index(key)
+        matches = [i for i, name in enumerate(short) if name.split(":")[0].strip() == key]
+        if len(matches) == 1:
+            return matches[0]
+        if matches:
+            names = ", ".join(self.labels[i].split(" (")[0] for i in matches)
+            raise AmbiguousDirection(f"{label!r} matches {len(matches)} directions: {names}; name one")
         raise ValueError(f"no direction {label!r}")
 
     def orthogonalized(self, i: int, against: Sequence[int]) -> "Directions":

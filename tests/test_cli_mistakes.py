@@ -6,6 +6,7 @@ import numpy as np
 import torch
 import pytest
 
+from genimg_gui import catalog
 from genimg_gui.cli import main
 
 
@@ -76,3 +77,11 @@ def test_every_command_checks_device_names_as_train_does(command, tmp_path, caps
 def test_a_psi_that_is_no_number_is_a_usage_error(command, psi, capsys):
     assert run(*command, f"--psi={psi}") == 2
     assert f"{psi!r}: expected a number" in capsys.readouterr().err
+
+
+def test_a_topic_of_several_directions_is_named_as_ambiguous(image_files, tmp_path, capsys):
+    assert run("edit", "--vae", catalog.BUNDLED_DIR / "emoji-vae", image_files[0], "--edit", "category=1",
+               "-o", tmp_path / "out") == 2
+    err = capsys.readouterr().err
+    assert "'category' matches 4 directions: category: other → Smileys & Emotion, " in err
+    assert "category: other → Flags; name one" in err and not (tmp_path / "out").exists()

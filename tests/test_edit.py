@@ -11,7 +11,8 @@ from PIL import Image
 
 from genimg_gui.attributes import (DirectionsFileError, direction_from_examples, label_directions,
                                    load_user_directions, save_user_directions, separation, user_directions_file)
-from genimg_gui.edit import Directions, EditState, History, carried_over, edited_latent, fits_over
+from genimg_gui.edit import (AmbiguousDirection, Directions, EditState, History, carried_over, edited_latent,
+                             fits_over)
 from genimg_gui.models.tensors import to_tensor
 from genimg_gui.models.weights import load_model
 from genimg_gui.morph import (count_frames, default_scale, frame_size, keyframe_layers, lerp, max_scale,
@@ -122,6 +123,11 @@ def test_direction_set_operations_return_new_sets():
     assert both.labels[-1] == "grin" and len(both) == 3
     with pytest.raises(ValueError):
         d.index_of("nothing")
+    topics = added.renamed(0, "mood: sad → glad").renamed(1, "mood: calm → angry")
+    assert topics.appended(dropped.subset([1]).renamed(0, "size: small → big")).index_of("size") == 3
+    with pytest.raises(AmbiguousDirection, match="'Mood' matches 2 directions: mood: sad → glad, mood: calm → "
+                                                 "angry; name one"):
+        topics.index_of("Mood")
     with pytest.raises(ValueError, match="does not fit"):
         d.with_direction(np.ones(3), 1.0, "x")
     with pytest.raises(ValueError, match="non-zero"):
