@@ -86,7 +86,7 @@ def test_labels_from_a_csv_match_files_and_count_rows_that_match_none(data, tmp_
     ("file,colour\nred/square 0.png,red\n", "kind", "needs a column 'kind' (--label-column); its columns are: file, colour"),
     ("path,label\nred/square 0.png,red\n", "label", "needs a 'file' column"),
     ("file,label\nred/square 0.png,red\nred/square 1.png,red\n", "label", "give 1 class(es)"),
-    (b"\xff\xfe\x00bad", "label", "cannot read the labels file"),
+    (b"\xff\xfe\x00bad", "label", "labels.csv is not a CSV text file: byte 0 is not UTF-8 text"),
 ])
 def test_a_labels_file_that_cannot_serve_is_a_clear_error(content, column, message, data, tmp_path):
     csv = tmp_path / "labels.csv"

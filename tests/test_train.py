@@ -407,7 +407,7 @@ def test_a_time_budget_of_no_time_is_a_usage_error_and_writes_nothing(minutes, d
 def test_resuming_another_kind_is_a_clear_error(data_dir, tmp_path, capsys):
     out = tmp_path / "vae"
     assert train("vae", data_dir, out, 1) == 0
-    assert train("gan", data_dir, out, 2, "--resume") == 1
+    assert train("gan", data_dir, out, 2, "--resume") == 2  # a mistake in what was typed
     err = capsys.readouterr().err
     assert "does not fit this run: the run was started with `genimg train vae` (now: `genimg train gan`); " in err
     assert "Traceback" not in err
@@ -421,7 +421,7 @@ def test_resuming_with_another_latent_space_names_the_one_the_run_was_started_wi
     latent = ["--set", "channels=[16,8,8]"]  # from 4x4 to the latent side, 16
     assert train("gan", data_dir, out, 1, "--latent-of", str(vae3), *latent) == 0
     capsys.readouterr()
-    assert train("gan", data_dir, out, 2, "--resume", "--latent-of", str(model_dir / "tiny-vae"), *latent) == 1
+    assert train("gan", data_dir, out, 2, "--resume", "--latent-of", str(model_dir / "tiny-vae"), *latent) == 2
     err = capsys.readouterr().err
     assert (f"checkpoint.pt does not fit this run: the run was started with --latent-of {vae3} "
             f"(now: --latent-of {model_dir / 'tiny-vae'}); resume with the settings it was started with") in err
@@ -433,7 +433,7 @@ def test_resuming_with_other_channels_names_them_or_without_a_card_the_tensor_th
     out = tmp_path / "vae"
     assert train("vae", data_dir, out, 1) == 0
     capsys.readouterr()
-    assert train("vae", data_dir, out, 2, "--resume", "--set", "channels=[8,16,16]") == 1
+    assert train("vae", data_dir, out, 2, "--resume", "--set", "channels=[8,16,16]") == 2
     assert (": the run was started with --set channels=[8,16] (now: --set channels=[8,16,16]); resume"
             in capsys.readouterr().err)
     (out / "card.json").unlink()  # nothing records the options: the error itself, with its detail
@@ -596,10 +596,16 @@ def test_whole_numbers_written_as_floats_train_a_latent_gan_and_reach_the_card_a
     ("vae", ["--label-column", "kind"], "--label-column is for `genimg train gan`: a VAE is not conditioned on"),
     ("gan", ["--label-column", "kind"], "--label-column names a column of a --labels CSV file; add --labels"),
     ("gan", ["--labels", "folders", "--label-column", "kind"], "--labels folders takes the classes from sub-folders"),
+    ("gan", ["--labels", "{tmp}/labels.csv", "--label-column", "nope"],
+     "labels.csv needs a column 'nope' (--label-column); its columns are: file, kind"),
+    ("gan", ["--labels", "{tmp}/labels.csv"], "labels.csv needs a column 'label' (--label-column)"),
+    ("gan", ["--labels", "{tmp}/photo.png"], "--labels {tmp}/photo.png is not a CSV text file: byte 0 is not UTF-8"),
 ])
 def test_a_mistake_in_what_was_typed_is_refused_before_the_data_loads(kind, args, message, data_dir, tmp_path,
                                                                       capsys):
     (tmp_path / "afile").write_text("not a folder")
+    (tmp_path / "labels.csv").write_text("file,kind\nshape 0.png,a\n")
+    (tmp_path / "photo.png").write_bytes(b"\x89PNG\r\n\x1a\n\xff\xd8")
     args = [a.format(tmp=tmp_path) for a in args]
     assert train(kind, data_dir, tmp_path / "out", 1, *args) == 2
     err = capsys.readouterr().err

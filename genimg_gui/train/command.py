@@ -157,13 +157,17 @@ def check_gan_options(args: argparse.Namespace) -> None:
 
 
 def check_labels(labels: str | None, column: str | None) -> None:
-    """A labels file that is not there, or a --label-column that nothing would read, before the data loads."""
-    from .labels import FOLDERS
+    """A labels file that is not there or not a CSV with the columns asked for, or a --label-column that nothing
+    would read, before the data loads."""
+    from .labels import FOLDERS, check_csv
     if column is not None and labels in (None, FOLDERS):
         raise TrainUsageError(f"--label-column names a column of a --labels CSV file; "
                               f"{'--labels folders takes the classes from sub-folders' if labels else 'add --labels'}")
-    if labels not in (None, FOLDERS) and not Path(labels).is_file():
+    if labels in (None, FOLDERS):
+        return
+    if not Path(labels).is_file():
         raise TrainUsageError(f"--labels {labels}: no such file; give a CSV file with a 'file' column, or 'folders'")
+    check_csv(Path(labels), column or DEFAULT_LABEL_COLUMN)
 
 
 def check_latent_of(folder: Path, resolution: int) -> None:

@@ -8,12 +8,14 @@ counted and left out, like unreadable ones; rows naming no usable image are coun
 from __future__ import annotations
 
 import csv
+from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
+from typing import Iterator, TextIO
 
 import torch
 
-from . import TrainError
+from . import TrainError, TrainUsageError
 from .data import FolderData
 
 FOLDERS = "folders"
@@ -53,14 +55,35 @@ def _folder_labels(files: list[str]) -> dict[str, str]:
     return {f: f.split("/")[0] for f in files if "/" in f}
 
 
+def check_csv(path: Path, column: str) -> None:
+    """The --labels file is CSV text with a 'file' column and the --label-column, checked before the data loads:
+    another file or column is a mistake in what was typed (TrainUsageError), found before minutes of loading."""
+    with _reading(path) as fh:
+        _check_columns(path, csv.DictReader(fh).fieldnames or [], column)
+
+
 def _csv_labels(path: Path, column: str) -> dict[str, str]:
+    with _reading(path) as fh:
+        reader = csv.DictReader(fh)
+        _check_columns(path, reader.fieldnames or [], column)
+        return {row["file"].strip().replace("\\", "/"): (row[column] or "").strip() for row in reader}
+
+
+def _check_columns(path: Path, fields: list[str], column: str) -> None:
+    if "file" not in fields or column not in fields:
+        want = "a 'file' column" if "file" not in fields else f"a column {column!r} (--label-column)"
+        raise TrainUsageError(f"{path} needs {want}; its columns are: {', '.join(fields) or 'none'}")
+
+
+@contextmanager
+def _reading(path: Path) -> Iterator[TextIO]:
+    """The labels file open as text; a file that is not CSV text is the wrong file given (TrainUsageError)."""
     try:
         with path.open(newline="", encoding="utf-8-sig") as fh:
-            reader = csv.DictReader(fh)
-            fields = reader.fieldnames or []
-            if "file" not in fields or column not in fields:
-                want = "a 'file' column" if "file" not in fields else f"a column {column!r} (--label-column)"
-                raise TrainError(f"{path} needs {want}; its columns are: {', '.join(fields) or 'none'}")
-            return {row["file"].strip().replace("\\", "/"): (row[column] or "").strip() for row in reader}
-    except (OSError, UnicodeDecodeError, csv.Error) as e:
-        raise TrainError(f"cannot read the labels file {path}: {e}") from None
+            yield fh
+    except UnicodeDecodeError as e:  # an image or other binary file given as --labels
+        raise TrainUsageError(f"--labels {path} is not a CSV text file: byte {e.start} is not UTF-8 text") from None
+    except csv.Error as e:
+        raise TrainUsageError(f"--labels {path} is not a CSV file ({e})") from None
+    except OSError as e:
+        raise TrainError(f"cannot read the labels file {path}: {e.strerror or e}") from None

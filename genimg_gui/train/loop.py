@@ -24,7 +24,7 @@ from ..imaging import save_png
 from ..models.device import native_bf16_cpu, pick_device
 from ..models.tensors import as_pixels
 from ..models.weights import CARD_NAME, read_card
-from . import TrainError
+from . import TrainError, TrainUsageError
 from .distributed import World, barrier, finish, init_world
 from .finetune import started_from
 from .data import FolderData, batches, count_skipped, load_folder, name_skipped, split_holdout, with_mirrors
@@ -344,15 +344,16 @@ def _maybe_resume(opts: TrainOptions, out: Path, recipe: Recipe, log) -> tuple[i
         ckpt = torch.load(path, map_location="cpu", weights_only=True)
         recipe.load_state(ckpt["recipe"])
     except (KeyError, RuntimeError, ValueError, OSError, pickle.UnpicklingError) as e:
-        raise TrainError(_misfit(path, opts, recipe.kind, e)) from None
+        raise _misfit(path, opts, recipe.kind, e) from None
     log(f"resumed from step {ckpt['step']}")
     # older checkpoints kept no history and no best
     return int(ckpt["step"]), float(ckpt["seconds"]), list(ckpt.get("history", [])), ckpt.get("best")
 
 
-def _misfit(path: Path, opts: TrainOptions, kind: str, error: Exception) -> str:
+def _misfit(path: Path, opts: TrainOptions, kind: str, error: Exception) -> TrainError:
     """Why a checkpoint does not load: the options that shape the networks and differ from those the run was
-    started with (its card's); else the error's first lines, whose detail (which tensor) follows a colon."""
+    started with (its card's), a mistake in what was typed (TrainUsageError); else the error's first lines, whose
+    detail (which tensor) follows a colon."""
     saved = saved_options(path.parent)
     differ = shape_differences(saved, kind, _card_options(opts)) if saved else []
     if differ:
@@ -360,8 +361,9 @@ def _misfit(path: Path, opts: TrainOptions, kind: str, error: Exception) -> str:
     else:
         lines = [line.strip() for line in str(error).splitlines() if line.strip()]
         why = f" ({type(error).__name__}: {' '.join(lines[:2])[:300]})"
-    return (f"{path} does not fit this run{why}; resume with the settings it was started with, "
-            "or --overwrite to start over")
+    return (TrainUsageError if differ else TrainError)(
+        f"{path} does not fit this run{why}; resume with the settings it was started with, or --overwrite to start "
+        "over")
 
 
 def _maybe_init(opts: TrainOptions, recipe: Recipe, start: int, log) -> dict:
