@@ -80,6 +80,35 @@ def latent_scale(text: str) -> float:
     return value
 
 
+def _not_a_folder(path: Path) -> Path | None:
+    """The first of path and the folders above it that is there but is no folder (a file, /dev/null); None if
+    path is a folder or can be made one."""
+    for p in (path, *path.parents):
+        if p.exists():
+            return None if p.is_dir() else p
+    return None
+
+
+def out_folder(text: str) -> Path:
+    """-o OUT_DIR: a folder, or one that can be made (a file in the way came out as '[Errno 17] File exists')."""
+    path = Path(text)
+    if (blocker := _not_a_folder(path)) == path:
+        raise argparse.ArgumentTypeError(f"{text} is a file: name a folder to write into")
+    if blocker is not None:
+        raise argparse.ArgumentTypeError(f"{text} cannot be made: {blocker} is not a folder")
+    return path
+
+
+def out_file(text: str) -> Path:
+    """A file to write (an animation, a grid, a recipe): not a folder, and in a folder that is or can be made."""
+    path = Path(text)
+    if path.is_dir():
+        raise argparse.ArgumentTypeError(f"{text} is a folder: name the file to write in it")
+    if (blocker := _not_a_folder(path.parent)) is not None:
+        raise argparse.ArgumentTypeError(f"{text} cannot be written: {blocker} is not a folder")
+    return path
+
+
 def _runs(name: str, module: str = "cli_commands"):
     """A handler that imports the command (and torch) only when it runs."""
     def run(args: argparse.Namespace) -> int:
@@ -131,7 +160,7 @@ def _latent_scale_arg(p: argparse.ArgumentParser) -> None:
 
 
 def _run_args(p: argparse.ArgumentParser) -> None:
-    p.add_argument("-o", "--out", type=Path, required=True, metavar="OUT_DIR", help="folder to write to")
+    p.add_argument("-o", "--out", type=out_folder, required=True, metavar="OUT_DIR", help="folder to write to")
     p.add_argument("--scale", type=positive_int, default=1, metavar="N", help="upscale written PNGs N times")
     _device_arg(p)
 
@@ -212,7 +241,7 @@ def build_parser() -> argparse.ArgumentParser:
                    help=f"truncation: lower is more typical (default {DEFAULT_PSI:g})")
     _class_arg(s)
     _draw_arg(s)
-    s.add_argument("--grid", type=Path, metavar="PNG", help="also write all samples as one grid image")
+    s.add_argument("--grid", type=out_file, metavar="PNG", help="also write all samples as one grid image")
     how = s.add_mutually_exclusive_group()
     _edit_arg(how, required=False)
     _recipe_arg(how)
@@ -227,7 +256,7 @@ def build_parser() -> argparse.ArgumentParser:
     how = s.add_mutually_exclusive_group(required=True)
     _edit_arg(how, required=False)
     _recipe_arg(how)
-    s.add_argument("--save-recipe", type=Path, metavar="RECIPE.json",
+    s.add_argument("--save-recipe", type=out_file, metavar="RECIPE.json",
                    help="also save the --edit values as a recipe (for the app or --recipe)")
     s.add_argument("--fit", choices=["crop", "letterbox"], default=None,
                    help="how non-square images fit (default: the recipe's, else crop)")
@@ -245,7 +274,7 @@ def build_parser() -> argparse.ArgumentParser:
     _draw_arg(s)
     _model_arg(s, "vae")
     _model_arg(s, "gan")
-    s.add_argument("-o", "--out", type=Path, required=True, metavar="FILE",
+    s.add_argument("-o", "--out", type=out_file, required=True, metavar="FILE",
                    help="the animation: .gif, .webp or .mp4 (H.264)")
     s.add_argument("--frames", type=frame_count, default=24,
                    help="frames in all, at least one per keyframe (default 24, at most 600)")

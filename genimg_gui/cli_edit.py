@@ -108,14 +108,9 @@ def generate(args: argparse.Namespace) -> int:
 
 
 def check_save_recipe(args: argparse.Namespace) -> None:
-    """--save-recipe names a file to write, with --edit values to save, before the model loads."""
-    if args.save_recipe is None:
-        return
-    if args.recipe is not None:
+    """--save-recipe with --edit values to save, before the model loads (cli.out_file checked the path)."""
+    if args.save_recipe is not None and args.recipe is not None:
         raise UsageError("--save-recipe saves --edit values; the recipe given is already one")
-    if args.save_recipe.is_dir():
-        raise UsageError(f"--save-recipe {args.save_recipe} is a folder: name the recipe file to write, "
-                         f"e.g. {args.save_recipe / 'edit.json'}")
 
 
 def save_recipe(path: Path, values: tuple[float, ...], model: ModelInfo, fit: str) -> int:

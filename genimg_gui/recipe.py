@@ -106,8 +106,11 @@ class Recipe:
         path = Path(path)
         try:
             text = path.read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError) as e:
-            raise RecipeError(f"cannot read the recipe {path}: {e}") from None
+        except UnicodeDecodeError as e:  # an image or other binary file given as a recipe
+            raise RecipeError(f"{path} is not an edit recipe: a recipe is JSON text, and byte {e.start} of it is "
+                              "not UTF-8 text") from None
+        except OSError as e:
+            raise RecipeError(f"cannot read the recipe {path}: {e.strerror or e}") from None
         try:
             return cls.from_json(text, path.parent)
         except RecipeError as e:

@@ -8,6 +8,7 @@ import pytest
 
 from genimg_gui import catalog
 from genimg_gui.cli import main
+from genimg_gui.recipe import Recipe
 
 
 def run(*args) -> int:
@@ -36,15 +37,16 @@ def test_a_scale_past_the_side_limit_is_refused_before_anything_is_written(vae, 
     assert "makes 256×2400 grid larger than 4096 px a side: use at most 1" in capsys.readouterr().err
 
 
-def test_save_recipe_makes_its_folder_refuses_a_folder_and_never_costs_the_images(vae, image_files, tmp_path, capsys):
+def test_save_recipe_makes_its_folder_refuses_a_folder_and_never_costs_the_images(vae, image_files, tmp_path, capsys,
+                                                                                   monkeypatch):
     edit = ["edit", "--vae", vae, image_files[0], "--edit", "0=1", "-o", tmp_path / "ed", "--save-recipe"]
     assert run(*edit, tmp_path / "new" / "r.json") == 0
     assert (tmp_path / "new" / "r.json").is_file() and (tmp_path / "ed" / f"{image_files[0].stem}_edited.png").is_file()
     assert run(*edit, tmp_path) == 2
-    assert f"--save-recipe {tmp_path} is a folder: name the recipe file" in capsys.readouterr().err
+    assert f"argument --save-recipe: {tmp_path} is a folder: name the file to write in it" in capsys.readouterr().err
     (tmp_path / "ed" / f"{image_files[0].stem}_edited.png").unlink()
-    (tmp_path / "a file").write_text("")
-    assert run(*edit, tmp_path / "a file" / "r.json") == 1
+    monkeypatch.setattr(Recipe, "save", lambda *_: (_ for _ in ()).throw(OSError(28, "No space left on device")))
+    assert run(*edit, tmp_path / "r.json") == 1
     err = capsys.readouterr().err
     assert "--save-recipe" in err and "cannot write it" in err and "Traceback" not in err
     assert (tmp_path / "ed" / f"{image_files[0].stem}_edited.png").is_file()
@@ -85,3 +87,27 @@ def test_a_topic_of_several_directions_is_named_as_ambiguous(image_files, tmp_pa
     err = capsys.readouterr().err
     assert "'category' matches 4 directions: category: other → Smileys & Emotion, " in err
     assert "category: other → Flags; name one" in err and not (tmp_path / "out").exists()
+
+
+@pytest.mark.parametrize("command, option", [(["encode", "{img}"], "-o"), (["interpolate", "{img}", "{img}"], "-o"),
+                                             (["generate", "-o", "{tmp}/g", "--grid"], "--grid"),
+                                             (["edit", "{img}", "--edit", "0=1", "-o", "{tmp}/e", "--save-recipe"],
+                                              "--save-recipe")])
+def test_an_output_path_a_file_blocks_is_refused_in_words(command, option, image_files, tmp_path, capsys):
+    values = {"img": image_files[0], "tmp": tmp_path}
+    args = [a.format(**values) for a in command]
+    blocked = image_files[0] if option == "-o" and command[0] == "encode" else image_files[0] / "x.gif"
+    assert run(*args, *(["-o"] if option == "-o" else []), blocked) == 2
+    err = capsys.readouterr().err
+    assert "Errno" not in err
+    assert (f"{blocked} is a file: name a folder to write into" if blocked == image_files[0]
+            else f"{blocked} cannot be written: {image_files[0]} is not a folder") in err
+    assert run("encode", image_files[0], "-o", "/dev/null/x") == 2
+    assert "/dev/null/x cannot be made: /dev/null is not a folder" in capsys.readouterr().err
+
+
+def test_an_image_given_as_a_recipe_is_named_as_not_a_recipe(vae, image_files, tmp_path, capsys):
+    assert run("edit", "--vae", vae, image_files[0], "--recipe", image_files[0], "-o", tmp_path / "o") == 1
+    err = capsys.readouterr().err
+    assert f"{image_files[0]} is not an edit recipe: a recipe is JSON text, and byte 0 of it is not UTF-8" in err
+    assert "codec" not in err
