@@ -2,9 +2,12 @@
 2 for what was typed, 1 for a file or run that failed (no Qt)."""
 from __future__ import annotations
 
+import pickle
+import warnings
+
 import numpy as np
-import torch
 import pytest
+import torch
 
 from genimg_gui import catalog
 from genimg_gui.cli import main
@@ -111,3 +114,21 @@ def test_an_image_given_as_a_recipe_is_named_as_not_a_recipe(vae, image_files, t
     err = capsys.readouterr().err
     assert f"{image_files[0]} is not an edit recipe: a recipe is JSON text, and byte 0 of it is not UTF-8" in err
     assert "codec" not in err
+
+
+def test_info_names_a_truncated_or_unknown_weights_file_plainly_and_quietly(vae, tmp_path, capsys):
+    whole = (vae / "model.safetensors").read_bytes()
+    cut = 8 + int.from_bytes(whole[:8], "little") + 1000  # the header and a little of the tensors
+    (tmp_path / "t.safetensors").write_bytes(whole[:cut])
+    torch.save({"a": torch.zeros(2)}, tmp_path / "dict.pt")
+    (tmp_path / "p4.pth").write_bytes(pickle.dumps({"a": 1}, protocol=4))  # not torch's own protocol
+    assert run("info", tmp_path / "t.safetensors") == 1
+    err = capsys.readouterr().err
+    assert "a damaged file, not a readable safetensors file (it is truncated: its header lists" in err
+    assert f"but the file has {cut:,})" in err and "architecture" not in err
+    assert run("info", tmp_path / "dict.pt") == 1
+    assert "a weights file with 1 tensor (a) of an architecture" in capsys.readouterr().err
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # torch's "Detected pickle protocol 4" UserWarning, with its source path
+        assert run("info", tmp_path / "p4.pth") == 1
+    assert "Warning" not in capsys.readouterr().err

@@ -18,7 +18,7 @@ from typing import Callable
 
 from .errors import ModelFileError
 from .sd_vae import SD_SCALE, SDXL_SCALE, guess_scaling_factor
-from .state_files import TORCH_SUFFIXES
+from .state_files import TORCH_SUFFIXES, load_plain
 from .weights import CARD_NAME, WEIGHTS_NAME, save_model
 
 SD_SCALES = {"SD 1.x / 2.x": SD_SCALE, "SDXL": SDXL_SCALE}
@@ -64,13 +64,18 @@ def _safetensors_keys(path: Path) -> list[str]:
         header = json.loads(f.read(length))
     if not isinstance(header, dict):
         raise ModelFileError("its safetensors header is not a JSON object")
-    return [k for k in header if k != "__metadata__"]
+    tensors = {k: v for k, v in header.items() if k != "__metadata__"}
+    ends = [v["data_offsets"][1] for v in tensors.values() if isinstance(v, dict) and "data_offsets" in v]
+    if ends and 8 + length + max(ends) > path.stat().st_size:  # the header alone read as a model that does not fit
+        raise ModelFileError(f"it is truncated: its header lists {len(tensors)} tensors in "
+                             f"{8 + length + max(ends):,} bytes, but the file has {path.stat().st_size:,}")
+    return list(tensors)
 
 
 def _torch_keys(path: Path) -> list[str]:
     """Tensor names of a torch.save file, read weights-only (memory-mapped when it is a zip)."""
     import torch
-    raw = torch.load(str(path), map_location="cpu", weights_only=True, mmap=zipfile.is_zipfile(path))
+    raw = load_plain(str(path), mmap=zipfile.is_zipfile(path))
     if isinstance(raw, dict) and isinstance(raw.get("state_dict"), dict):
         raw = raw["state_dict"]
     if not isinstance(raw, dict):
@@ -97,9 +102,12 @@ def _classify_keys(keys: list[str]) -> Identified:
         return Identified("unsupported", "a Stable Diffusion UNet without its VAE")
     if any(k.startswith(("text_model.", "cond_stage_model.", "conditioner.")) for k in keys):
         return Identified("unsupported", "a text encoder")
-    sample = ", ".join(keys[:3]) or "no tensors"
-    return Identified("unsupported", f"a weights file with {len(keys)} tensors ({sample}, …) of an "
-                                     "architecture genimg does not know")
+    if not keys:
+        return Identified("unsupported", "a file that holds no named tensors")
+    sample = ", ".join(keys[:3]) + (", …" if len(keys) > 3 else "")
+    count = f"{len(keys)} tensor{'' if len(keys) == 1 else 's'}"
+    return Identified("unsupported", f"a weights file with {count} ({sample}) of an architecture genimg does not "
+                                     "know")
 
 
 def _identify_pickle(path: Path) -> Identified:

@@ -25,6 +25,7 @@ import numpy as np
 import torch
 
 from .errors import ModelFileError
+from .state_files import load_plain
 
 _TORCH_LEGACY_MAGIC = 0x1950A86A20F9469CFC6C  # first object of a pre-1.6 torch.save file
 
@@ -71,7 +72,7 @@ def _reconstruct_persistent_obj(meta: Any) -> PersistentStub:
 
 def _load_storage_bytes(data: bytes) -> Any:
     """`torch.storage._load_from_bytes`: a storage saved by torch.save, read weights-only."""
-    return torch.load(io.BytesIO(data), weights_only=True, map_location="cpu")
+    return load_plain(io.BytesIO(data))
 
 
 def _encode(text: str, encoding: str = "latin1") -> bytes:

@@ -2,9 +2,10 @@
 weights_only=True (never unpickling code), and a strict load that says what does not fit."""
 from __future__ import annotations
 
+import warnings
 import zipfile
 from pathlib import Path
-from typing import Callable
+from typing import IO, Any, Callable
 
 import torch
 from safetensors import SafetensorError, safe_open
@@ -13,6 +14,16 @@ from torch import nn
 from .errors import ModelFileError
 
 TORCH_SUFFIXES = (".ckpt", ".pt", ".pth", ".bin")
+
+
+def load_plain(source: str | Path | IO[bytes], mmap: bool = False) -> Any:
+    """torch.load with weights_only=True: tensors and plain containers, never code. Quiet about a pickle protocol
+    other than torch's own: the file is read as safely either way, and the UserWarning put torch's source path on
+    the CLI's stderr."""
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", "Detected pickle protocol", UserWarning)
+        return torch.load(source, map_location="cpu", weights_only=True, mmap=mmap)
+
 
 def read_state_file(path: Path, keep: Callable[[str], bool] = lambda k: True) -> dict[str, torch.Tensor]:
     """Tensors named by `keep` from a .safetensors or a weights-only torch file; never unpickles code."""
@@ -28,7 +39,7 @@ def read_state_file(path: Path, keep: Callable[[str], bool] = lambda k: True) ->
     if path.suffix not in TORCH_SUFFIXES:
         raise ModelFileError(f"{path.name}: expected a .safetensors or {'/'.join(TORCH_SUFFIXES)} weights file")
     try:
-        raw = torch.load(str(path), map_location="cpu", weights_only=True, mmap=zipfile.is_zipfile(path))
+        raw = load_plain(str(path), mmap=zipfile.is_zipfile(path))
     except Exception as e:  # the weights-only unpickler raises several types for code or corrupt data
         raise ModelFileError(f"{path.name} cannot be read as plain tensors ({type(e).__name__}: {e}); genimg "
                              "never runs code from a model file") from None
