@@ -161,7 +161,8 @@ def _latent_scale_arg(p: argparse.ArgumentParser) -> None:
 
 def _run_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("-o", "--out", type=out_folder, required=True, metavar="OUT_DIR", help="folder to write to")
-    p.add_argument("--scale", type=positive_int, default=1, metavar="N", help="upscale written PNGs N times")
+    p.add_argument("--scale", type=positive_int, default=1, metavar="N",
+                   help="upscale written PNGs N times, smoothed (Lanczos); at most 8 and 4096 px a side")
     _device_arg(p)
 
 
