@@ -278,7 +278,7 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("-o", "--out", type=out_file, required=True, metavar="FILE",
                    help="the animation: .gif, .webp or .mp4 (H.264)")
     s.add_argument("--frames", type=frame_count, default=24,
-                   help="frames in all, at least one per keyframe (default 24, at most 600)")
+                   help="frames in all, at least one per keyframe (default 24)")
     s.add_argument("--fps", type=fps_value, default=12.0, help="frames per second (default 12)")
     s.add_argument("--mode", choices=["linear", "spherical"], default="linear", help="path between keyframes")
     s.add_argument("--loop", action="store_true", help="return to the first keyframe (seamless loop)")
