@@ -428,6 +428,16 @@ def test_resuming_with_another_latent_space_names_the_one_the_run_was_started_wi
     assert "channels" not in err  # only what differs
 
 
+def test_resuming_a_vae_at_another_resolution_is_refused(data_dir, tmp_path, capsys):
+    """A VAE is convolutional: its checkpoint loaded at any resolution, and the run went on at the new one."""
+    out = tmp_path / "vae"
+    assert train("vae", data_dir, out, 1) == 0  # at 32 px
+    capsys.readouterr()
+    assert train("vae", data_dir, out, 2, "--resume", "--resolution", "64") == 2
+    assert ": the run was started with --resolution 32 (now: --resolution 64); resume" in capsys.readouterr().err
+    assert load_model(out)[1]["resolution"] == 32 and load_model(out)[1]["training"]["steps"] == 1
+
+
 def test_resuming_with_other_channels_names_them_or_without_a_card_the_tensor_that_differs(data_dir, tmp_path,
                                                                                           capsys):
     out = tmp_path / "vae"

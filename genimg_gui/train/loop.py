@@ -340,30 +340,21 @@ def _maybe_resume(opts: TrainOptions, out: Path, recipe: Recipe, log) -> tuple[i
         # not refused: an elastic torchrun run is started with --resume in a new folder (README)
         log(f"nothing to resume in {out} (no {CHECKPOINT_FILE}): starting a new run")
         return 0, 0.0, [], None
+    saved = saved_options(out)
+    differ = shape_differences(saved, recipe.kind, _card_options(opts)) if saved else []
+    if differ:  # before the load: a checkpoint of another shape may load all the same (a VAE at another resolution)
+        raise TrainUsageError(f"{path} does not fit this run: the run was started with {'; '.join(differ)}; "
+                              "resume with the settings it was started with, or --overwrite to start over")
     try:  # may be a checkpoint of the other kind, of other settings (channels), or a damaged file
         ckpt = torch.load(path, map_location="cpu", weights_only=True)
         recipe.load_state(ckpt["recipe"])
     except (KeyError, RuntimeError, ValueError, OSError, pickle.UnpicklingError) as e:
-        raise _misfit(path, opts, recipe.kind, e) from None
+        lines = [line.strip() for line in str(e).splitlines() if line.strip()]  # its detail follows a colon
+        raise TrainError(f"{path} does not fit this run ({type(e).__name__}: {' '.join(lines[:2])[:300]}); resume "
+                         "with the settings it was started with, or --overwrite to start over") from None
     log(f"resumed from step {ckpt['step']}")
     # older checkpoints kept no history and no best
     return int(ckpt["step"]), float(ckpt["seconds"]), list(ckpt.get("history", [])), ckpt.get("best")
-
-
-def _misfit(path: Path, opts: TrainOptions, kind: str, error: Exception) -> TrainError:
-    """Why a checkpoint does not load: the options that shape the networks and differ from those the run was
-    started with (its card's), a mistake in what was typed (TrainUsageError); else the error's first lines, whose
-    detail (which tensor) follows a colon."""
-    saved = saved_options(path.parent)
-    differ = shape_differences(saved, kind, _card_options(opts)) if saved else []
-    if differ:
-        why = ": the run was started with " + "; ".join(differ)
-    else:
-        lines = [line.strip() for line in str(error).splitlines() if line.strip()]
-        why = f" ({type(error).__name__}: {' '.join(lines[:2])[:300]})"
-    return (TrainUsageError if differ else TrainError)(
-        f"{path} does not fit this run{why}; resume with the settings it was started with, or --overwrite to start "
-        "over")
 
 
 def _maybe_init(opts: TrainOptions, recipe: Recipe, start: int, log) -> dict:
