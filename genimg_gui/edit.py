@@ -189,6 +189,31 @@ def edited_latent(state: EditState, directions: Directions | None) -> np.ndarray
     return shift(state.base, list(rows))
 
 
+def values_along(state: EditState, directions: Directions) -> tuple[float, ...]:
+    """The state's slider values, exactly one per direction: a direction added since the state was made is at 0
+    (edited_latent's zip skips it alike)."""
+    values = state.values[:len(directions)]
+    return values + (0.0,) * (len(directions) - len(values))
+
+
+def shared_rows(old: Directions, new: Directions) -> dict[int, int]:
+    """old row -> new row of the named directions (explained 0) both sets hold under one label. An attribute means
+    the same in any model, its unit being its groups' spread in each; a principal component does not (PC1 of one
+    model's latents is not PC1 of another's), nor does a row past the labels."""
+    named = {label: i for i, label in enumerate(new.labels) if new.explained[i] == 0}
+    return {i: named[label] for i, label in enumerate(old.labels) if old.explained[i] == 0 and label in named}
+
+
+def reexpressed(state: EditState, rows: dict[int, int], size: int) -> EditState:
+    """state's slider values moved to another model's size directions along rows (shared_rows); the rest start
+    at 0. The base and mask stay."""
+    values = [0.0] * size
+    for i, value in enumerate(state.values):
+        if i in rows:
+            values[rows[i]] = value
+    return state.with_values(tuple(values))
+
+
 def without_direction(state: EditState, directions: Directions, i: int) -> EditState:
     """The same edit once row i is deleted from directions: its share (value * sigma * row) moves
     into base and its value is dropped, so the latent, hence the image, stays the same (up to

@@ -1,12 +1,13 @@
 """A new VAE or GAN takes the open items with it: each picture is encoded again and each seed of a GAN item's
-history drawn again, and every branch and slider edit of their histories follows (edit.carried_over), so undo
-still walks back through them in the new model."""
+history drawn again, and every branch of their histories follows (edit.carried_over), so undo still walks back
+through them in the new model. Slider values count the old model's directions, so they are re-expressed in the
+new one's first (values): a named direction both models have keeps its value, the rest start at 0."""
 from __future__ import annotations
 
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
-from ..edit import EditState, History, carried_over, fits_over
+from ..edit import Directions, EditState, History, carried_over, fits_over, reexpressed, shared_rows
 from ..engine import requests as rq
 
 if TYPE_CHECKING:
@@ -33,6 +34,27 @@ class CarryOver:
             doc.message.emit(f"{doing} again with the new {kind.upper()} ({len(mine)})")
         for item in mine:
             self.item(item, old_classes)
+
+    def values(self, kind: str, old: Directions, new: Directions, path: str) -> str | None:
+        """Every item of a kind (closed ones too: they may be reopened) has its slider values, which count the
+        directions of the model of that kind replaced, re-expressed in the new model's, path: one value per new
+        direction, at every step of its history. An attribute both models name alike keeps its value; the others
+        (principal components above all: PC1 of one model is not PC1 of another) start at 0. Returns a note that
+        names those, if any was moved. Items restored from a session of the new model already count its
+        directions."""
+        rows, reset = shared_rows(old, new), set()
+        for item in self.document.all_items(kind):
+            if item.directions_of == path:
+                continue
+            for node in item.history.nodes():
+                reset |= {i for i, v in enumerate(node.state.values) if v and i not in rows}
+            item.history = item.history.mapped(lambda s: reexpressed(s, rows, len(new)))
+            item.directions_of = path
+        if not reset:
+            return None
+        names = [old.labels[i] if i < len(old) else f"direction {i + 1}" for i in sorted(reset)]
+        return (f"Edits along {', '.join(names[:3])}{' …' if len(names) > 3 else ''} start again at 0 in the new "
+                f"{kind.upper()}: its directions are not the old one's (the steps stay in the history)")
 
     def item(self, item: Item, old_classes: tuple[str, ...] = ()) -> None:
         if item.kind == "vae":

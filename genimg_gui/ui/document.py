@@ -311,10 +311,15 @@ class Document(QObject):
         self.jobs = {s: d for s, d in self.jobs.items() if not d.startswith(loaded)}
         previous = self.models.get(info.kind)
         self.models[info.kind] = info
+        switched = previous is not None and previous.path != info.path
+        # before the views show the items' values on the new sliders
+        reset = self.carry.values(info.kind, previous.directions, info.directions, info.path) if switched else None
         self.model_loaded.emit(info)
         self.message.emit(f"Loaded {info.name} on {info.device} in {info.seconds * 1000:.0f} ms")
-        if previous is not None and previous.path != info.path:
+        if switched:
             self.carry.items(info.kind, previous.classes)
+        if reset:  # last, so the status bar shows it
+            self.message.emit(reset)
 
     def _on_encoded(self, r: rq.Encoded) -> None:
         if self.carry.on_encoded(r):

@@ -34,7 +34,8 @@ def restore_session(document: Document, session: Session, drop_start_sample: boo
     for saved in session.items:
         item = Item(document.next_id, saved.kind, saved.name, saved.original, saved.image, saved.history,
                     0, saved.seed, saved.psi, saved.gan_class, saved.draw, saved.asked_draw,
-                    drawn=dict(saved.drawn), step_names=dict(saved.step_names))
+                    drawn=dict(saved.drawn), step_names=dict(saved.step_names),
+                    directions_of=session.models.get(saved.kind))
         document.insert_item(item, make_current=False)
         added.append(item)
     if added:

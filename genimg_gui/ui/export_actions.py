@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from ..edit import values_along
 from ..export import export_latent, export_png
 from .settings import ask_export_path
 
@@ -51,6 +52,6 @@ class ExportActions:
         item = document.current
         info = document.models[item.kind]
         self._write_export(path, lambda: export_latent(
-            path, document.current_latent(), item.history.current.base, item.history.current.values,
-            info.directions.labels, {"name": info.name, "path": info.path, "kind": info.kind},
-            item.history.current.mask))
+            path, document.current_latent(), item.history.current.base,
+            values_along(item.history.current, info.directions), info.directions.labels,
+            {"name": info.name, "path": info.path, "kind": info.kind}, item.history.current.mask))

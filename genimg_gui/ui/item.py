@@ -34,6 +34,9 @@ class Item:
     step_names: dict[int, str] = field(default_factory=dict)
     stale_below: int = 0  # decodes of a lower seq were asked for a state a newer sample replaced
     drawn: dict[int, seed_draws.Drawn] = field(default_factory=dict)  # GAN: node id -> the sample mapped there
+    # the model whose directions its slider values count, once a session or a model switch named it (None: the one
+    # of its kind loaded); CarryOver.values re-expresses them in a new model's
+    directions_of: str | None = None
 
     def remember_drawn(self) -> None:
         """Record the sample the current history node was mapped from (a GAN item's seed, ψ, draw, name)."""

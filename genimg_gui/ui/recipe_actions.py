@@ -10,7 +10,7 @@ import numpy as np
 from PySide6.QtCore import QObject
 from PySide6.QtWidgets import QFileDialog, QWidget
 
-from ..edit import Directions, EditState
+from ..edit import Directions, EditState, values_along
 from ..recipe import Recipe, RecipeError
 from .document import Document
 from .item import Item
@@ -36,11 +36,6 @@ def matching_rows(recipe: Recipe, directions: Directions | None) -> list[int] | 
     return rows
 
 
-def _all_values(state: EditState, directions: Directions) -> list[float]:
-    """The state's slider values, one per direction (a direction added since the state was made: 0)."""
-    return list(state.values) + [0.0] * max(0, len(directions) - len(state.values))
-
-
 def recipe_state(state: EditState, recipe: Recipe, directions: Directions | None,
                  size: tuple[int, int]) -> EditState:
     """`state` with the recipe applied: the state the app records, and whose pixels equal what
@@ -54,7 +49,7 @@ def recipe_state(state: EditState, recipe: Recipe, directions: Directions | None
     and raises RecipeError."""
     rows = matching_rows(recipe, directions)
     if rows is not None and (recipe.mask is not None or state.mask is None):
-        values = _all_values(state, directions)
+        values = list(values_along(state, directions))
         for row, step in zip(rows, recipe.steps):
             values[row] += step.value
         return state.with_values(tuple(values)).with_mask(recipe.mask_at(size))
@@ -73,7 +68,7 @@ def holds_recipe(state: EditState, recipe: Recipe, directions: Directions | None
     rows = matching_rows(recipe, directions)
     if rows is None or not recipe.steps or (recipe.mask is None and state.mask is not None):
         return False  # the last: an edit confined to a mask, where the recipe would move the whole base
-    values = _all_values(state, directions)
+    values = list(values_along(state, directions))
     if any(abs(values[row] - step.value) > VALUE_TOLERANCE for row, step in zip(rows, recipe.steps)):
         return False
     if recipe.mask is None:

@@ -1,0 +1,94 @@
+"""A model switch in the real window: the items' slider values are re-expressed in the new model's directions
+(a named direction both models have keeps its value, the rest start at 0), so an export never writes values and
+labels of different lengths."""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+import torch
+
+from conftest import TINY_GAN, TINY_VAE, UI_TIMEOUT, make_model_folder
+from genimg_gui.attributes import save_user_directions, user_directions_file
+from genimg_gui.edit import Directions
+from genimg_gui.models.gan import Generator
+from genimg_gui.models.vae import ConvVAE
+from test_ui import drop_and_wait, load_other, the_sample, vae_items
+
+
+def user_rows(model_name: str, dim: int, labels: tuple[str, ...]) -> None:
+    """The user's own directions for a model, saved where the app reads them when the model loads."""
+    rng = np.random.default_rng(len(labels))
+    basis = rng.standard_normal((len(labels), dim)).astype(np.float32)
+    basis /= np.linalg.norm(basis, axis=1, keepdims=True)
+    rows = Directions(np.zeros(dim, np.float32), basis, np.ones(len(labels), np.float32),
+                      np.zeros(len(labels), np.float32), labels)
+    save_user_directions(user_directions_file(model_name), rows)
+
+
+@pytest.fixture()
+def named_rows(user_folders) -> None:
+    """tiny-gan and tiny-vae carry "smile" and "old only"; the models switched to below carry "smile" alone."""
+    vae_dim = int(np.prod(TINY_VAE.latent_shape))
+    for name, dim in (("tiny-gan", TINY_GAN.w_dim), ("tiny-vae", vae_dim)):
+        user_rows(name, dim, ("smile", "old only"))
+    for name, dim in (("other-gan", TINY_GAN.w_dim), ("other-vae", vae_dim)):
+        user_rows(name, dim, ("smile",))
+
+
+def move(qtbot, window, item, label: str, value: float) -> None:
+    row = window.sliders.labels().index(label)
+    window.sliders.sliders[row].setValue(round(value * 100))
+    qtbot.waitUntil(lambda: item.history.current.values[row] == value, timeout=UI_TIMEOUT)
+
+
+def exported(window, path) -> dict:
+    window.exports.export_latent(str(path))
+    with np.load(path) as f:
+        return {"values": f["values"].tolist(), "labels": f["labels"].tolist()}
+
+
+def expected_after_switch(labels: tuple[str, ...], smile: float) -> list[float]:
+    return [smile if label == "smile" else 0.0 for label in labels]
+
+
+def test_a_new_gan_resets_edits_along_its_own_directions_and_keeps_a_shared_named_one(
+        qtbot, named_rows, window, tmp_path):
+    doc = window.document
+    item = the_sample(window)
+    for label, value in (("smile", 1.5), ("old only", -0.5), (window.sliders.labels()[0], 1.0)):
+        move(qtbot, window, item, label, value)
+    steps = len(item.history)
+    doc.generate(7, 0.7, new_item=True)  # a sample never edited, as seed 0 in the report
+    qtbot.waitUntil(lambda: any(i.seed == 7 for i in doc.items.values()), timeout=UI_TIMEOUT)
+    unedited = doc.current
+    said: list[str] = []
+    doc.message.connect(said.append)
+    torch.manual_seed(5)
+    load_other(qtbot, doc, make_model_folder(tmp_path / "other-gan", Generator(TINY_GAN), "other-gan"))
+    labels = doc.directions("gan").labels
+    assert len(labels) == TINY_GAN.w_dim + 1 and labels[-1] == "smile"  # one fewer than the old GAN's
+    assert list(item.history.current.values) == expected_after_switch(labels, 1.5)
+    assert all(len(n.state.values) == len(labels) for n in item.history.nodes()) and len(item.history) == steps
+    assert "start again at 0" in said[-1] and "old only" in said[-1] and "PC1" in said[-1]
+    for shown, smile in ((unedited, 0.0), (item, 1.5)):
+        doc.select(shown.id)
+        assert window.sliders.values() == tuple(expected_after_switch(labels, smile))
+        npz = exported(window, tmp_path / f"{shown.id}.npz")
+        assert npz["labels"] == list(labels) and npz["values"] == expected_after_switch(labels, smile)
+
+
+def test_a_new_vae_does_the_same_for_its_pictures_open_and_closed(qtbot, named_rows, window, image_files, tmp_path):
+    doc = window.document
+    drop_and_wait(qtbot, window, image_files[:2], 2)
+    closed, item = vae_items(window)
+    doc.select(item.id)
+    for label, value in (("smile", -1.0), (window.sliders.labels()[2], 2.0)):
+        move(qtbot, window, item, label, value)
+    doc.close_item(closed.id)
+    torch.manual_seed(7)
+    load_other(qtbot, doc, make_model_folder(tmp_path / "other-vae", ConvVAE(TINY_VAE), "other-vae"))
+    labels = doc.directions("vae").labels
+    assert list(item.history.current.values) == expected_after_switch(labels, -1.0)
+    assert len(closed.history.current.values) == len(labels)  # reopened later under the new VAE
+    npz = exported(window, tmp_path / "picture.npz")
+    assert npz["labels"] == list(labels) and npz["values"] == expected_after_switch(labels, -1.0)
