@@ -40,8 +40,9 @@ def _groups(from_latents: np.ndarray, to_latents: np.ndarray) -> tuple[np.ndarra
 def direction_from_examples(from_latents: np.ndarray, to_latents: np.ndarray,
                             method: str = "means", l2: float = 0.1) -> tuple[np.ndarray, float]:
     """A unit vector (D,) pointing from the "from" examples (N, D) to the "to" examples (M, D),
-    and sigma, the slider unit: the pooled within-group spread of the examples along it, so
-    +1 sigma moves an image about as far as the examples of one group differ among themselves.
+    and sigma, the slider unit (slider_unit): the pooled within-group spread of the examples along
+    it, so +1 sigma moves an image about as far as the examples of one group differ among
+    themselves, but at least a third of the gap between the groups.
 
     method "means": the difference of the group means. "linear": the normal of a logistic
     regression separating the groups (L2-regularised, balanced classes; InterFaceGAN), which
@@ -49,10 +50,9 @@ def direction_from_examples(from_latents: np.ndarray, to_latents: np.ndarray,
     by how much the means differ). It needs many examples (hundreds for a 1024-d latent); with
     a handful, prefer "means". A large l2 turns "linear" into "means".
 
-    On that scale the "to" mean sits separation(...) sigmas from the "from" mean (Cohen's d):
-    moving a typical "from" latent by that many sigmas lands it, on average, on the "to" mean
-    along the direction. With a single example per group there is no spread to pool; sigma is
-    then a third of the gap, so the +3 sigma slider end reaches the other group."""
+    On that scale the "to" mean sits separation(...) sigmas from the "from" mean (Cohen's d, at
+    most 3): moving a typical "from" latent by that many sigmas lands it, on average, on the "to"
+    mean along the direction."""
     a, b = _groups(from_latents, to_latents)
     if method == "means":
         vector = b.mean(0) - a.mean(0)
@@ -64,16 +64,22 @@ def direction_from_examples(from_latents: np.ndarray, to_latents: np.ndarray,
     if not np.isfinite(norm) or norm < 1e-12:
         raise ValueError("the 'from' and 'to' examples do not differ: no direction between them")
     unit = vector / norm
-    return unit.astype(np.float32), _pooled_sigma(a @ unit, b @ unit)
+    return unit.astype(np.float32), slider_unit(a, b, unit)
 
 
-def _pooled_sigma(pa: np.ndarray, pb: np.ndarray) -> float:
+def slider_unit(from_latents: np.ndarray, to_latents: np.ndarray, vector: np.ndarray) -> float:
+    """The slider's unit (sigma) along a unit vector: the pooled spread of the examples within their
+    groups, or a third of the gap between the group means where that is more, so that the slider's
+    +3 sigma end (its range) always reaches the other group. The gap wins where the groups barely
+    vary along the direction: a linear classifier picks just such a direction (its examples sat
+    16.7 within-group spreads apart, and +3 went 18 % of the way), and one example per group, or
+    identical copies, have no spread at all."""
+    a, b = _groups(from_latents, to_latents)
+    pa, pb = a @ np.asarray(vector, np.float64), b @ np.asarray(vector, np.float64)
     dof = len(pa) + len(pb) - 2
     pooled = np.sqrt((np.sum((pa - pa.mean()) ** 2) + np.sum((pb - pb.mean()) ** 2)) / dof) if dof > 0 else 0.0
-    gap = abs(pb.mean() - pa.mean())
-    if pooled < 1e-6 * max(gap, 1e-12):  # no spread to pool (one example each, or identical copies)
-        pooled = gap / 3
-    return float(pooled) if pooled > 0 else 1.0
+    unit = max(float(pooled), abs(float(pb.mean() - pa.mean())) / 3)
+    return unit if unit > 0 else 1.0
 
 
 def separation(from_latents: np.ndarray, to_latents: np.ndarray, vector: np.ndarray, sigma: float) -> float:

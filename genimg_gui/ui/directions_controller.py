@@ -16,7 +16,8 @@ from PySide6.QtCore import QObject
 from PySide6.QtWidgets import QDialog, QMessageBox, QWidget
 
 from ..attributes import (DirectionsFileError, direction_from_examples, load_user_directions,
-                          merged_user_directions, save_user_directions, separation, user_directions_file)
+                          merged_user_directions, save_user_directions, separation, slider_unit,
+                          user_directions_file)
 from ..edit import Directions, EditState, History, without_direction
 from ..engine import requests as rq
 from .directions_dialog import DirectionRequest, DirectionsDialog
@@ -145,12 +146,14 @@ class DirectionsController(QObject):
             self.document.error.emit(f"No readable “{empty[0]}” image for {req.name}: add at least one")
             return
         a, b = job.latents["from"], job.latents["to"]
+        label = self._unique(info.directions, req.name)
         try:
             vector, sigma = direction_from_examples(a, b, req.method)
-            directions = info.directions.with_direction(vector, sigma, self._unique(info.directions, req.name))
+            directions = info.directions.with_direction(vector, sigma, label)
             kept = self._kept_apart(directions) if req.keep_fixed else []
-            if kept:
-                directions = directions.orthogonalized(len(directions) - 1, kept)
+            if kept:  # kept apart, the groups part less along it: its unit is measured again, so +3σ still reaches
+                row = directions.orthogonalized(len(directions) - 1, kept).basis[-1]
+                directions = info.directions.with_direction(row, slider_unit(a, b, row), label)
         except ValueError as e:
             self.document.error.emit(f"Could not make {req.name}: {e}")
             return
@@ -159,9 +162,10 @@ class DirectionsController(QObject):
         gap = separation(a, b, directions.basis[-1], float(directions.sigma[-1]))
         fixed = f"; kept apart from {len(kept)} named direction(s)" if kept else (
             "; there were no named directions to keep fixed" if req.keep_fixed else "")
+        end = " (the slider's +3σ end: each group varies less than a third of that along it)" if gap > 2.99 else ""
         self.document.message.emit(
             f"New direction “{directions.labels[-1]}” from {len(a)} + {len(b)} images: the “to” images sit "
-            f"{gap:.1f}σ from the “from” images along it{fixed}")
+            f"{gap:.1f}σ from the “from” images along it{end}{fixed}")
 
     @staticmethod
     def _kept_apart(directions: Directions) -> list[int]:
