@@ -253,13 +253,15 @@ class MainWindow(QMainWindow):
     def _on_directions(self, kind: str) -> None:
         """A direction was added, renamed or deleted: new sliders, the current item's values on them."""
         if self._shown_kind() == kind:
+            added = len(self.document.directions(kind)) > len(self.sliders.sliders)
             self._slider_source = None
-            self._show_directions(kind)
+            self._show_directions(kind, show=len(self.sliders.sliders) if added else None)  # a new one: its slider
             current = self.document.current
             if current is not None and current.kind == kind:
                 self.sliders.set_values(current.history.current.values)
 
-    def _show_directions(self, kind: str) -> None:
+    def _show_directions(self, kind: str, show: int | None = None) -> None:
+        """The sliders of the kind's model, rebuilt when its direction set changed; show: a row to bring into view."""
         info = self.document.models.get(kind)
         if info is None:
             self.sliders.set_directions(())
@@ -268,7 +270,7 @@ class MainWindow(QMainWindow):
         labels = info.directions.labels
         if self._slider_source != (kind, info.path):  # rebuild only when the direction set changes
             self.sliders.set_directions(labels, tuple(f"{lbl}: σ = {s:.3f}" for lbl, s in
-                                                      zip(labels, info.directions.sigma)))
+                                                      zip(labels, info.directions.sigma)), show)
             self.sliders.setEnabled(bool(labels) and self.document.current is not None)  # nothing to edit yet
             self._slider_source = (kind, info.path)
         self.slider_title.setText(f"{len(labels)} directions of the {kind.upper()} "

@@ -171,9 +171,9 @@ class SliderPanel(QWidget):
         rows = QVBoxLayout(inner)
         rows.addLayout(self._grid)
         rows.addStretch(1)  # rows stay compact at the top instead of spreading out
-        scroll = QScrollArea()
-        scroll.setWidgetResizable(True)
-        scroll.setWidget(inner)
+        self.scroll = QScrollArea()
+        self.scroll.setWidgetResizable(True)
+        self.scroll.setWidget(inner)
         self.reset_all_button = QPushButton("Reset all")
         self.randomise_button = QPushButton("Randomise")
         self.reset_all_button.clicked.connect(self.reset_all)
@@ -184,18 +184,25 @@ class SliderPanel(QWidget):
         layout = QVBoxLayout(self)
         layout.addWidget(self.meter)
         layout.addWidget(self.previews_box)
-        layout.addWidget(scroll)
+        layout.addWidget(self.scroll)
         layout.addLayout(buttons)
         self.setEnabled(False)
 
-    def set_directions(self, labels: tuple[str, ...], tooltips: tuple[str, ...] = ()) -> None:
-        """Rebuild the sliders for a new direction set (all at zero)."""
+    def set_directions(self, labels: tuple[str, ...], tooltips: tuple[str, ...] = (), show: int | None = None) -> None:
+        """Rebuild the sliders for a new direction set (all at zero). The list stays where it was scrolled (a
+        rebuild sent it back to the top rows, away from the user's own directions at the bottom); show: a row to
+        bring into view, e.g. a direction just made."""
+        place = self.scroll.verticalScrollBar().value()
         while self._grid.count():
             self._grid.takeAt(0).widget().deleteLater()
         self.sliders, self._value_labels, self._names, self.strips = [], [], [], []
         for row, label in enumerate(labels):
             self._add_row(row, label, tooltips[row] if row < len(tooltips) else label)
         self.setEnabled(bool(labels))
+        self.scroll.widget().adjustSize()  # the new rows laid out now, so the scroll range follows them at once
+        self.scroll.verticalScrollBar().setValue(place)
+        if show is not None and 0 <= show < len(self.sliders):
+            self.scroll.ensureWidgetVisible(self.sliders[show])
 
     def _add_row(self, row: int, label: str, tooltip: str) -> None:
         name = QLabel(label)
@@ -223,6 +230,7 @@ class SliderPanel(QWidget):
         reset.clicked.connect(lambda _=False, s=slider: self._reset_one(s))
         for col, w in enumerate((name, slider, value, reset)):
             self._grid.addWidget(w, ROWS_PER_DIRECTION * row, col)
+            w.show()  # now, not once the event loop runs (Qt's way): set_directions lays the rows out at once
         strip = PreviewStrip()
         strip.setToolTip(f"{label} at " + ", ".join(f"{v:+g}σ" for v in self.preview_values()))
         self._grid.addWidget(strip, ROWS_PER_DIRECTION * row + 1, 1)
