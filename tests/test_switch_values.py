@@ -1,17 +1,20 @@
 """A model switch in the real window: the items' slider values are re-expressed in the new model's directions
 (a named direction both models have keeps its value, the rest start at 0), so an export never writes values and
-labels of different lengths."""
+labels of different lengths; switching back to a model brings the edits made in it back."""
 from __future__ import annotations
 
 import numpy as np
 import pytest
 import torch
 
+from PySide6.QtCore import Qt
+
 from conftest import TINY_GAN, TINY_VAE, UI_TIMEOUT, make_model_folder
 from genimg_gui.attributes import save_user_directions, user_directions_file
-from genimg_gui.edit import Directions
+from genimg_gui.edit import Directions, edited_latent
 from genimg_gui.models.gan import Generator
 from genimg_gui.models.vae import ConvVAE
+from genimg_gui.ui.model_panel import PATH_ROLE
 from test_ui import drop_and_wait, load_other, the_sample, vae_items
 
 
@@ -92,3 +95,42 @@ def test_a_new_vae_does_the_same_for_its_pictures_open_and_closed(qtbot, named_r
     assert len(closed.history.current.values) == len(labels)  # reopened later under the new VAE
     npz = exported(window, tmp_path / "picture.npz")
     assert npz["labels"] == list(labels) and npz["values"] == expected_after_switch(labels, -1.0)
+
+
+def double_click_model(qtbot, window, name: str) -> None:
+    """The Models tab: a double-click on the model's row, as a user loads it again."""
+    window.tabs.setCurrentWidget(window.model_panel)
+    models = window.model_panel.list
+    [row] = [models.item(i) for i in range(models.count()) if models.item(i).data(PATH_ROLE).endswith(name)]
+    models.scrollToItem(row)
+    where = models.visualItemRect(row).center()
+    qtbot.mouseClick(models.viewport(), Qt.MouseButton.LeftButton, pos=where)  # a double-click's first press
+    with qtbot.waitSignal(window.document.model_loaded, timeout=UI_TIMEOUT):
+        qtbot.mouseDClick(models.viewport(), Qt.MouseButton.LeftButton, pos=where)
+
+
+def test_switching_back_to_a_gan_brings_its_edits_back(qtbot, window, reference, tmp_path):
+    doc = window.document
+    item = the_sample(window)
+    pc1 = window.sliders.labels()[0]
+    move(qtbot, window, item, pc1, 1.5)  # edited in GAN A (tiny-gan)
+    edited = reference.decode("gan", edited_latent(item.history.current, reference.models["gan"].directions))
+    qtbot.waitUntil(lambda: np.array_equal(item.image, edited), timeout=UI_TIMEOUT)
+
+    torch.manual_seed(5)
+    load_other(qtbot, doc, make_model_folder(tmp_path / "other-gan", Generator(TINY_GAN), "other-gan"))
+    labels = doc.directions("gan").labels
+    assert not any(item.history.current.values) and window.sliders.sliders[0].value() == 0  # B's PC1 is not A's
+    npz = exported(window, tmp_path / "in B.npz")
+    assert npz["labels"] == list(labels) and npz["values"] == [0.0] * len(labels)
+    move(qtbot, window, item, window.sliders.labels()[1], 0.8)  # a step made in B
+
+    double_click_model(qtbot, window, "tiny-gan")
+    qtbot.waitUntil(lambda: not doc.carry.pending_any(), timeout=UI_TIMEOUT)
+    assert not any(item.history.current.values)  # B's step: its PC2 is not A's either
+    window.undo_action.trigger()  # back at the step made in A: its edit as it was
+    assert item.history.current.values[0] == 1.5 and window.sliders.sliders[0].value() == 150
+    qtbot.waitUntil(lambda: np.array_equal(item.image, edited), timeout=UI_TIMEOUT)  # the picture as before
+    npz = exported(window, tmp_path / "in A again.npz")
+    assert npz["labels"] == list(window.sliders.labels()) and npz["values"][0] == 1.5
+    assert len(npz["values"]) == len(npz["labels"])

@@ -1,13 +1,15 @@
 """A new VAE or GAN takes the open items with it: each picture is encoded again and each seed of a GAN item's
 history drawn again, and every branch of their histories follows (edit.carried_over), so undo still walks back
 through them in the new model. Slider values count the old model's directions, so they are re-expressed in the
-new one's first (values): a named direction both models have keeps its value, the rest start at 0."""
+new one's first (values): a named direction both models have keeps its value, the rest start at 0, and an item
+carried back to a model it was edited in gets its values there back."""
 from __future__ import annotations
 
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
-from ..edit import Directions, EditState, History, carried_over, fits_over, reexpressed, shared_rows
+from ..edit import (EditState, History, HistoryNode, carried_over, fits_over, reexpressed, shared_rows,
+                    values_along)
 from ..engine import requests as rq
 
 if TYPE_CHECKING:
@@ -35,26 +37,20 @@ class CarryOver:
         for item in mine:
             self.item(item, old_classes)
 
-    def values(self, kind: str, old: Directions, new: Directions, path: str) -> str | None:
-        """Every item of a kind (closed ones too: they may be reopened) has its slider values, which count the
-        directions of the model of that kind replaced, re-expressed in the new model's, path: one value per new
-        direction, at every step of its history. An attribute both models name alike keeps its value; the others
-        (principal components above all: PC1 of one model is not PC1 of another) start at 0. Returns a note that
-        names those, if any was moved. Items restored from a session of the new model already count its
-        directions."""
-        rows, reset = shared_rows(old, new), set()
-        for item in self.document.all_items(kind):
-            if item.directions_of == path:
-                continue
-            for node in item.history.nodes():
-                reset |= {i for i, v in enumerate(node.state.values) if v and i not in rows}
-            item.history = item.history.mapped(lambda s: reexpressed(s, rows, len(new)))
-            item.directions_of = path
+    def values(self, old: rq.ModelInfo, new: rq.ModelInfo) -> str | None:
+        """Every item of new's kind (closed ones too: they may be reopened) has its slider values, which count the
+        directions of the model new replaced, old, re-expressed in new's: one value per new direction, at every
+        step of its history (_reexpress). Returns a note that names the directions whose edits start again at 0,
+        if any. Items restored from a session of the new model already count its directions."""
+        rows, reset = shared_rows(old.directions, new.directions), set()
+        for item in self.document.all_items(new.kind):
+            if item.directions_of != new.path:
+                reset |= _reexpress(item, old.path, new, rows)
         if not reset:
             return None
-        names = [old.labels[i] if i < len(old) else f"direction {i + 1}" for i in sorted(reset)]
+        names = [old.directions.labels[i] if i < len(old.directions) else f"direction {i + 1}" for i in sorted(reset)]
         return (f"Edits along {', '.join(names[:3])}{' …' if len(names) > 3 else ''} start again at 0 in the new "
-                f"{kind.upper()}: its directions are not the old one's (the steps stay in the history)")
+                f"{new.kind.upper()}: its directions are not the old one's (the steps stay in the history)")
 
     def item(self, item: Item, old_classes: tuple[str, ...] = ()) -> None:
         if item.kind == "vae":
@@ -119,6 +115,7 @@ class CarryOver:
             self.remaps = {s: v for s, v in self.remaps.items() if v[0] != item.id}
             item.history = History(EditState(r.latent, item.history.current.values))
             item.drawn, item.thumbs = {}, {}
+            item.values_by_model = {}  # they were kept at steps that are gone
             item.take_sample(r, None)  # a class index means nothing to another GAN
             node = item.history.current_id  # the one node left: drawn below
         else:
@@ -137,12 +134,35 @@ class CarryOver:
         if item is not None:
             anchors = {0: (item.history.nodes()[0].state.base, r.latent)}
             fresh = History(EditState(r.latent, (0.0,) * len(self.document.directions("vae") or ())))
-            item.history = carried_over(item.history, anchors) if fits_over(item.history, anchors) else fresh
+            if fits_over(item.history, anchors):
+                item.history = carried_over(item.history, anchors)
+            else:  # the steps are gone, and the values kept at them for other models (values_by_model) with them
+                item.history, item.values_by_model = fresh, {}
             item.original = r.original  # a new model may fit it differently
             item.thumbs.clear()
             self.document.redraw(item)
             self.document.history_changed.emit()
         return True
+
+
+def _reexpress(item: Item, old_path: str, new: rq.ModelInfo, rows: dict[int, int]) -> set[int]:
+    """item's values, kept for the model they count (Item.values_by_model), moved to new's directions: a step
+    made while the item was in new before gets its values there back (a user who loads another model to have a
+    look and switches back expects the edits as they were); at any other step an attribute both models name alike
+    keeps its value along rows (shared_rows) and the others, principal components above all (PC1 of one model is
+    not PC1 of another), start at 0. Returns those others' rows, in the old directions, that held a value."""
+    nodes = item.history.nodes()
+    item.values_by_model[item.directions_of or old_path] = {n.id: n.state.values for n in nodes}
+    back = item.values_by_model.pop(new.path, {})
+    reset = {i for n in nodes if n.id not in back for i, v in enumerate(n.state.values) if v and i not in rows}
+
+    def in_new(node: HistoryNode) -> EditState:
+        if node.id in back:  # fitted to the directions as they load now (another window may have added one)
+            return node.state.with_values(values_along(node.state.with_values(back[node.id]), new.directions))
+        return reexpressed(node.state, rows, len(new.directions))
+    item.history = item.history.mapped_nodes(in_new)
+    item.directions_of = new.path
+    return reset
 
 
 def class_name(d: Drawn, classes: tuple[str, ...]) -> str | None:

@@ -313,7 +313,7 @@ class Document(QObject):
         self.models[info.kind] = info
         switched = previous is not None and previous.path != info.path
         # before the views show the items' values on the new sliders
-        reset = self.carry.values(info.kind, previous.directions, info.directions, info.path) if switched else None
+        reset = self.carry.values(previous, info) if switched else None
         self.model_loaded.emit(info)
         self.message.emit(f"Loaded {info.name} on {info.device} in {info.seconds * 1000:.0f} ms")
         if switched:

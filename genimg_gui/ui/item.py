@@ -37,6 +37,10 @@ class Item:
     # the model whose directions its slider values count, once a session or a model switch named it (None: the one
     # of its kind loaded); CarryOver.values re-expresses them in a new model's
     directions_of: str | None = None
+    # model path -> {history node id -> slider values}: the values the item had in a model it was carried away
+    # from, so carrying it back brings its edits back (CarryOver.values). Not saved in sessions: a restored item
+    # counts the directions of the model its session names, and only a switch back after a restart loses them.
+    values_by_model: dict[str, dict[int, tuple[float, ...]]] = field(default_factory=dict)
 
     def remember_drawn(self) -> None:
         """Record the sample the current history node was mapped from (a GAN item's seed, ψ, draw, name)."""
