@@ -10,22 +10,8 @@ import pytest
 import torch
 
 from genimg_gui import catalog
-from genimg_gui.cli import main
 from genimg_gui.recipe import Recipe
-
-
-def run(*args) -> int:
-    return main([str(a) for a in args])
-
-
-@pytest.fixture()
-def vae(model_dir):
-    return model_dir / "tiny-vae"
-
-
-@pytest.fixture()
-def gan(model_dir):
-    return model_dir / "tiny-gan"
+from test_cli import gan, run, vae  # noqa: F401 (fixtures, and the command as a test runs it)
 
 
 def test_a_scale_past_the_side_limit_is_refused_before_anything_is_written(vae, gan, image_files, tmp_path, capsys):
