@@ -377,7 +377,7 @@ class MainWindow(QMainWindow):
             event.ignore()
             return
         for dialog in self.findChildren(TrainDialog):
-            dialog.close()  # a run still training saves its checkpoint and model, as Stop does
+            dialog.stop_and_wait()  # a run still training saves its checkpoint and model, as Stop does
         self.autosaver.close()
         self.settings.set_window_state(self.saveGeometry(), self.saveState())
         self.settings.sync()

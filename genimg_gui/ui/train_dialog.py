@@ -93,6 +93,7 @@ class TrainDialog(QDialog):
         self.load_button.clicked.connect(self._load)
         self._run_out = ""  # the folder the last run writes, absolute: Output may be edited after it
         self._stopping = False  # Stop was pressed: the run that ends was stopped, not finished
+        self._close_when_done = False  # closed mid-run: it closes once the run has saved
         self.data.textChanged.connect(self._suggest_output)
         self.kind.currentTextChanged.connect(self._suggest_output)
         self.kind.currentTextChanged.connect(self._match_space)
@@ -310,6 +311,7 @@ class TrainDialog(QDialog):
         pid = self.process.processId()
         if pid:
             self._stopping = True
+            self.stop_button.setEnabled(False)  # once is enough: the run is saving
             self.watch.say("stopping: saving a checkpoint and the model…")
             os.kill(pid, signal.SIGTERM)
 
@@ -332,6 +334,9 @@ class TrainDialog(QDialog):
             self.model_trained.emit(self._run_out)
         else:
             self.watch.say(f"⚠ training exited with code {code}")
+        if self._close_when_done:
+            self._close_when_done = False
+            self.close()
 
     def _say_how_it_ended(self) -> None:
         """The bar and log of a run that wrote its model: done, or stopped part-way (Start can go on from it)."""
@@ -351,8 +356,24 @@ class TrainDialog(QDialog):
         self.watch.say(f"loading {self._run_out}: the open pictures follow it (the status bar says when)")
         self.load_requested.emit(self._run_out)
 
+    def running(self) -> bool:
+        return self.process.state() != QProcess.ProcessState.NotRunning
+
     def closeEvent(self, event) -> None:  # noqa: N802
-        if self.process.state() != QProcess.ProcessState.NotRunning:
-            self.stop()
-            self.process.waitForFinished(30_000)
+        """Closing mid-run stops it as Stop does; the dialog goes once the run has saved, the window meanwhile
+        responsive (it waited for the save, up to 30 s, frozen)."""
+        if self.running():
+            if not self._stopping:
+                self.stop()
+            self._close_when_done = True
+            self.watch.say("the dialog closes once the run has saved")
+            event.ignore()
+            return
         super().closeEvent(event)
+
+    def stop_and_wait(self, timeout_ms: int = 30_000) -> None:
+        """Quitting the app: stop the run and wait for its save, which quitting would cut short."""
+        if self.running():
+            if not self._stopping:
+                self.stop()
+            self.process.waitForFinished(timeout_ms)
