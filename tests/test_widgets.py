@@ -678,6 +678,21 @@ def test_a_message_just_before_errors_expire_is_shown_for_its_time(qtbot, monkey
     assert bar.currentMessage() == "Wrote /tmp/morph.gif (24 frames, 256×256, 2.0 s)"  # alone, for its 8 s
 
 
+def test_the_message_after_errors_shows_even_when_its_timer_fires_early(qtbot, monkeypatch):
+    """A coarse timer may fire a few ms before the clock reaches the errors' end: the message was then lost."""
+    import time
+
+    from genimg_gui.ui import status
+
+    monkeypatch.setattr(status, "ERROR_MS", 300)
+    bar = shown(qtbot, status.StatusBar())
+    bar.show_error("broken.png is not an image")
+    bar.show_message("Wrote /tmp/morph.gif")
+    clock = time.monotonic
+    monkeypatch.setattr(time, "monotonic", lambda: clock() - 0.05)  # the timer fires 50 ms before the clock's end
+    qtbot.waitUntil(lambda: bar.currentMessage() == "Wrote /tmp/morph.gif", timeout=2000)
+
+
 def test_new_sample_asks_for_a_new_item_of_another_seed_and_leaves_the_current_ones_alone(qtbot):
     panel = GanPanel()
     qtbot.addWidget(panel)

@@ -73,12 +73,15 @@ class StatusBar(QStatusBar):
             left = max(1, round((self._errors_until - time.monotonic()) * 1000))
             self._show_errors(left)
             if left < MESSAGE_MS:  # then alone for the rest of its time
-                QTimer.singleShot(left + 1, self, lambda: self._message_after_errors(text, MESSAGE_MS - left))
+                until = self._errors_until
+                QTimer.singleShot(left + 1, self, lambda: self._message_after_errors(text, MESSAGE_MS - left, until))
             return
         self._show_plain(text, MESSAGE_MS)
 
-    def _message_after_errors(self, text: str, ms: int) -> None:
-        if self._note == text and not self._errors_on_show():  # not replaced by a newer message or error
+    def _message_after_errors(self, text: str, ms: int, until: float) -> None:
+        """The errors' time is up: the message alone, unless a newer message or error came. Not read off the
+        clock: a coarse timer may fire a few ms early, the errors still on it, and the message was lost."""
+        if self._note == text and self._errors_until == until:
             self._show_plain(text, ms)
 
     def _show_plain(self, text: str, ms: int) -> None:
