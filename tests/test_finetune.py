@@ -125,6 +125,18 @@ def test_a_resumed_init_run_continues_its_checkpoint_and_keeps_its_origin(traine
     assert card["training"]["steps"] == 2 and card["training"]["started_from"]["steps"] == 2
 
 
+@pytest.mark.parametrize("kind", ["vae", "gan"])
+def test_a_run_from_init_resumes_with_a_plain_resume(kind, trained, data_dir, tmp_path, capsys):
+    """--resume alone was refused, naming --set values the user never typed (the start model's, on the card)."""
+    out = tmp_path / "run"
+    assert init_run(kind, data_dir, out, trained[kind], 1) == 0
+    capsys.readouterr()
+    assert main(["train", kind, str(data_dir), "-o", str(out), "--resume", "--steps", "2", "--batch-size", "8",
+                 "--holdout", "8", "--threads", "1"]) == 0  # no --init, --set or --resolution: the card's
+    assert "resumed from step 1" in capsys.readouterr().err
+    assert load_model(out)[1]["training"]["steps"] == 2
+
+
 def test_init_of_a_latent_gan_keeps_its_latent_statistics_and_checks_its_vae(data_dir, model_dir, tmp_path, capsys):
     vae_dir = model_dir / "tiny-vae"
     start, out = tmp_path / "start", tmp_path / "out"

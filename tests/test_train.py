@@ -438,6 +438,20 @@ def test_resuming_a_vae_at_another_resolution_is_refused(data_dir, tmp_path, cap
     assert load_model(out)[1]["resolution"] == 32 and load_model(out)[1]["training"]["steps"] == 1
 
 
+@pytest.mark.parametrize("damage", [b"", b"\x80\x02garbage" * 40], ids=["empty", "random"])
+def test_a_damaged_checkpoint_is_named_so_without_torch_advice(damage, data_dir, tmp_path, capsys):
+    """An empty one was an EOFError traceback; random bytes "did not fit" with torch's advice to load with
+    weights_only=False, which runs whatever the file holds."""
+    out = tmp_path / "vae"
+    assert train("vae", data_dir, out, 1) == 0
+    (out / "checkpoint.pt").write_bytes(damage)
+    capsys.readouterr()
+    assert train("vae", data_dir, out, 2, "--resume") == 1
+    err = capsys.readouterr().err
+    assert "checkpoint.pt cannot be read: it is damaged or not a checkpoint" in err
+    assert "Traceback" not in err and "weights_only" not in err
+
+
 def test_resuming_with_other_channels_names_them_or_without_a_card_the_tensor_that_differs(data_dir, tmp_path,
                                                                                           capsys):
     out = tmp_path / "vae"

@@ -8,7 +8,7 @@ import re
 from dataclasses import replace
 from pathlib import Path
 
-from ..earlier_run import CHECKPOINT_FILE, earlier_run
+from ..earlier_run import CHECKPOINT_FILE, earlier_run, saved_card
 from . import TrainUsageError
 from .settings import GAN_SETTINGS, VAE_SETTINGS, check_setting, check_together
 
@@ -144,6 +144,16 @@ def check_machine(data: Path, device: str) -> None:
         raise TrainUsageError(f"--device: {e}") from None
 
 
+def resumed_card(out: Path, kind: str) -> dict | None:
+    """The card of the run --resume goes on from, if it is one of this kind with its network recorded: a plain
+    --resume gets its resolution and network settings, as --init gets a start model's."""
+    card = saved_card(out)
+    if card is None or card.get("kind") != kind or not isinstance(card.get("config"), dict) \
+            or not isinstance(card.get("resolution"), int):
+        return None
+    return card
+
+
 def check_gan_options(args: argparse.Namespace) -> None:
     """--latent-of, --labels and --label-column: only for a GAN, and --labels with a file that is there."""
     if args.latent_of and args.kind != "gan":
@@ -204,7 +214,10 @@ def run_train(args: argparse.Namespace) -> int:
     out = args.out or Path(f"{args.kind}-{args.data.resolve().name}")
     check_output(out, args.resume, args.overwrite)
     start = init_card(args.init, args.kind, args.latent_of) if args.init else None
-    if start:  # its architecture, unless --set says otherwise (and then init_from says what differs)
+    # the network as the run resumed was built (a run from --init took it from its start model), else --init's,
+    # unless --set says otherwise (and then the checkpoint or init_from says what differs)
+    start = resumed_card(out, args.kind) if args.resume and not start else start
+    if start:
         extra = {**architecture_settings(start), **extra}
     if args.latent_of:
         extra["latent_of"] = str(args.latent_of.resolve())  # the card's: it finds the VAE from any folder

@@ -31,7 +31,7 @@ from .data import FolderData, batches, count_skipped, load_folder, name_skipped,
 from .inputs import TrainingInputs
 from .labels import FOLDERS, describe_classes, with_labels
 from .pace import Pace
-from .resume_fit import saved_options, shape_differences
+from .resume_fit import LOADS_ANYWAY, saved_options, shape_differences
 from .stopping import stop_signals_interrupt
 
 
@@ -341,20 +341,33 @@ def _maybe_resume(opts: TrainOptions, out: Path, recipe: Recipe, log) -> tuple[i
         log(f"nothing to resume in {out} (no {CHECKPOINT_FILE}): starting a new run")
         return 0, 0.0, [], None
     saved = saved_options(out)
-    differ = shape_differences(saved, recipe.kind, _card_options(opts)) if saved else []
-    if differ:  # before the load: a checkpoint of another shape may load all the same (a VAE at another resolution)
-        raise TrainUsageError(f"{path} does not fit this run: the run was started with {'; '.join(differ)}; "
-                              "resume with the settings it was started with, or --overwrite to start over")
-    try:  # may be a checkpoint of the other kind, of other settings (channels), or a damaged file
+    # before the load, what it would not refuse; the --set settings only if it does: a run from --init records
+    # the start model's, which a plain --resume gets from the checkpoint without typing them
+    differ = shape_differences(saved, recipe.kind, _card_options(opts), LOADS_ANYWAY) if saved else []
+    if differ:
+        raise _misfit(path, differ)
+    try:  # a damaged file, or a checkpoint of other settings (channels)
         ckpt = torch.load(path, map_location="cpu", weights_only=True)
+    except (EOFError, RuntimeError, ValueError, OSError, pickle.UnpicklingError) as e:
+        raise TrainError(f"{path} cannot be read: it is damaged or not a checkpoint ({type(e).__name__}); start "
+                         f"again from the model beside it with --init {out} and another -o, or --overwrite") from None
+    try:
         recipe.load_state(ckpt["recipe"])
-    except (KeyError, RuntimeError, ValueError, OSError, pickle.UnpicklingError) as e:
+    except (KeyError, RuntimeError, ValueError, TypeError) as e:
+        differ = shape_differences(saved, recipe.kind, _card_options(opts)) if saved else []
+        if differ:
+            raise _misfit(path, differ) from None
         lines = [line.strip() for line in str(e).splitlines() if line.strip()]  # its detail follows a colon
         raise TrainError(f"{path} does not fit this run ({type(e).__name__}: {' '.join(lines[:2])[:300]}); resume "
                          "with the settings it was started with, or --overwrite to start over") from None
     log(f"resumed from step {ckpt['step']}")
     # older checkpoints kept no history and no best
     return int(ckpt["step"]), float(ckpt["seconds"]), list(ckpt.get("history", [])), ckpt.get("best")
+
+
+def _misfit(path: Path, differ: list[str]) -> TrainUsageError:
+    return TrainUsageError(f"{path} does not fit this run: the run was started with {'; '.join(differ)}; resume "
+                           "with the settings it was started with, or --overwrite to start over")
 
 
 def _maybe_init(opts: TrainOptions, recipe: Recipe, start: int, log) -> dict:

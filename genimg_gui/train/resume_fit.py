@@ -17,12 +17,20 @@ def saved_options(out: Path) -> tuple[str, dict] | None:
         return None
 
 
-def shape_differences(saved: tuple[str, dict], kind: str, options: dict) -> list[str]:
-    """'--latent-of /x/vae3 (now: weights/emoji-vae)' for each option that shapes the networks and differs."""
+# what a checkpoint may load with all the same, though the run would then train another thing: a convolutional
+# network takes any resolution, a latent GAN any VAE of its latent's shape, a conditional one any classes as many
+LOADS_ANYWAY = ("kind", "resolution", "latent_of", "classes")
+
+
+def shape_differences(saved: tuple[str, dict], kind: str, options: dict,
+                      flags: tuple[str, ...] | None = None) -> list[str]:
+    """'--latent-of /x/vae3 (now: weights/emoji-vae)' for each option that shapes the networks and differs
+    (those in flags only, if given)."""
     before, now = shape_flags(*saved), shape_flags(kind, options)
     if not _same("kind", before["kind"], now["kind"]):  # then every setting differs, and says nothing more
         return [f"{before['kind']} (now: {now['kind']})"]
-    return [f"{before[flag]} (now: {now[flag]})" for flag in before if not _same(flag, before[flag], now[flag])]
+    return [f"{before[flag]} (now: {now[flag]})" for flag in before
+            if (flags is None or flag in flags) and not _same(flag, before[flag], now[flag])]
 
 
 def shape_flags(kind: str, options: dict) -> dict[str, str]:
