@@ -103,6 +103,21 @@ def test_erase_turns_the_brush_on_and_goes_off_with_it(qtbot, window, image_file
     assert tool.brush.isChecked() and not window.canvas.erase
 
 
+def test_erasing_a_picture_without_a_mask_takes_the_edit_from_the_spot_only(qtbot, window, reference, image_files):
+    """No mask is the edit everywhere; one Erase click made an all-zero mask and the whole edit vanished."""
+    item = open_image(qtbot, window, image_files[0])
+    window.sliders.sliders[0].setValue(250)
+    settle(qtbot, window, item)
+    window.mask_tool.erase.trigger()
+    rect = window.canvas.edited_rect()
+    spot = QPoint(int(rect.left() + rect.width() * 0.5), int(rect.top() + rect.height() * 0.5))
+    QTest.mousePress(window.canvas, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, spot)
+    QTest.mouseRelease(window.canvas, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, spot)
+    mask = item.history.current.mask
+    assert mask is not None and mask.min() == 0.0  # erased where clicked
+    assert (mask == 1.0).mean() > 0.8  # the edit stays everywhere else (a 6 px brush on 32 px)
+
+
 def test_history_panel_keeps_branches_goes_back_and_compares(qtbot, window, reference, image_files):
     item = open_image(qtbot, window, image_files[1])
     sliders = window.sliders.sliders

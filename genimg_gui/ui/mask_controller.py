@@ -77,7 +77,9 @@ class MaskController(QObject):
         if self.mask is None:
             h, w = item.image.shape[:2]
             current = item.history.current.mask
-            self.mask = np.zeros((h, w), np.float32) if current is None else current.copy()
+            # no mask is the edit everywhere: erasing takes from all of it (from none, one click undid the edit)
+            everywhere = float(self.erase.isChecked())
+            self.mask = current.copy() if current is not None else np.full((h, w), everywhere, np.float32)
         h, w = self.mask.shape
         value = 0.0 if self.erase.isChecked() else 1.0
         self.mask = soft_brush(self.mask, x * w - 0.5, y * h - 0.5, float(self.radius.value()), 0.5, value)
