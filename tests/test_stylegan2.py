@@ -252,6 +252,9 @@ def test_files_that_are_no_network_pickle(tmp_path):
         (tmp_path / name).write_bytes(data)
         with pytest.raises(ModelFileError, match=message):
             load_stylegan_pickle(tmp_path / name)
+    torch.save(torch.zeros(3), tmp_path / "tensor.pkl")  # compared with torch's legacy magic number: OverflowError
+    with pytest.raises(ModelFileError, match="holds a Tensor, not a dict of networks"):
+        load_stylegan_pickle(tmp_path / "tensor.pkl")
     with pytest.raises(ModelFileError, match="cannot read"):
         load_stylegan_pickle(tmp_path / "absent.pkl")
 

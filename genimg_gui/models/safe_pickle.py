@@ -203,7 +203,7 @@ def read_network_pickle(path: str | Path) -> dict[str, Any]:
     """The pickle's top-level dict, with persistent networks as PersistentStub objects."""
     path = Path(path)
     data = _unpickle(path)
-    if data == _TORCH_LEGACY_MAGIC:
+    if isinstance(data, int) and data == _TORCH_LEGACY_MAGIC:  # `==` on a tensor compares each element, or fails
         raise ModelFileError(f"{path} is a pre-1.6 torch.save file, not a network pickle")
     if not isinstance(data, dict):
         raise ModelFileError(f"{path} holds a {type(data).__name__}, not a dict of networks "
