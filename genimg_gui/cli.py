@@ -23,7 +23,6 @@ from .train.command import DEVICES, add_train_parser, device_name, positive_int
 os.environ["TORCH_FORCE_WEIGHTS_ONLY_LOAD"] = "1"  # forced: an inherited "0" must not switch it off
 os.environ["HF_HUB_OFFLINE"] = "1"
 
-MAX_SEED = 2**31 - 1  # the app's seed box goes this far; any CLI seed can be typed there
 MAX_SEEDS = 10_000
 
 
@@ -34,13 +33,14 @@ def seed_list(text: str) -> list[int]:
         for part in text.split(","):
             lo, _, hi = part.strip().partition("-")
             first, last = int(lo), int(hi or lo)
-            if not 0 <= first <= last <= MAX_SEED:
+            if not 0 <= first <= last <= seed_draws.MAX_SEED:
                 raise ValueError
             seeds += range(first, last + 1)
             if len(seeds) > MAX_SEEDS:
                 raise argparse.ArgumentTypeError(f"at most {MAX_SEEDS} seeds per run")
     except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r}: expected seeds like 0-7 or 1,5,9 (0 to {MAX_SEED})") from None
+        raise argparse.ArgumentTypeError(
+            f"{text!r}: expected seeds like 0-7 or 1,5,9 (0 to {seed_draws.MAX_SEED})") from None
     return seeds
 
 

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+MAX_SEED = 2**31 - 1  # the app's seed box (a Qt int) goes this far; CLI and training seeds alike
 OWN = "own"                      # the seed's own z, as StyleGAN tools number seeds
 SKIP_MIXTURES = "skip-mixtures"  # the seed's first draw that is not a blend of two faces (models/mixtures.py)
 REFINE = "refine"                # the seed's z refined by the GAN's own discriminator (models/refine.py)

@@ -546,9 +546,10 @@ def test_a_run_started_under_nohup_goes_on_when_the_terminal_closes(data_dir, tm
     assert load_model(tmp_path / "vae")[1]["training"]["steps"] == 4
 
 
-def test_a_few_images_train_without_held_out_metrics(tmp_path):
+def test_a_few_images_train_without_held_out_metrics(tmp_path, capsys):
     data = make_shapes(tmp_path / "few", 5)
     assert train("vae", data, tmp_path / "vae", 1) == 0
+    assert "held out: 0 images for the figures (--holdout 8 is more than a tenth)" in capsys.readouterr().err
     assert strict_json(tmp_path / "vae" / "metrics.json") == {"held_out_images": 0}
 
 
@@ -609,6 +610,8 @@ def test_whole_numbers_written_as_floats_train_a_latent_gan_and_reach_the_card_a
 
 @pytest.mark.parametrize("kind, args, message", [
     ("vae", ["--lr", "-1"], "argument --lr: must be a number above 0"),
+    ("vae", ["--holdout", "-1"], "argument --holdout: must be 0 (none) or more"),
+    ("vae", ["--seed", "99999999999999999999"], "argument --seed: must be a whole number from 0 to 2147483647"),
     ("gan", ["--lr", "0"], "argument --lr: must be a number above 0"),
     ("vae", ["--device", "bogus"], "'bogus' is not a device: use auto, cpu, cuda, cuda:N"),
     ("vae", ["--device", "cuda:7"], "--device: device 'cuda:7' was asked for, but this machine"),

@@ -707,7 +707,7 @@ def test_new_sample_asks_for_a_new_item_of_another_seed_and_leaves_the_current_o
 
 
 def test_the_seed_box_shows_no_seed_for_an_item_without_one_and_a_seed_asked_then_is_a_real_one(qtbot):
-    from genimg_gui.ui.gan_panel import MAX_SEED
+    from genimg_gui.seed_draws import MAX_SEED
 
     panel = shown(qtbot, GanPanel())
     panel.setEnabled(True)

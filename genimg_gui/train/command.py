@@ -9,6 +9,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from ..earlier_run import CHECKPOINT_FILE, earlier_run, saved_card
+from ..seed_draws import MAX_SEED
 from . import TrainUsageError
 from .settings import GAN_SETTINGS, VAE_SETTINGS, check_setting, check_together
 
@@ -21,6 +22,22 @@ def positive_int(text: str) -> int:
     value = int(text)
     if value < 1:
         raise argparse.ArgumentTypeError(f"must be at least 1, not {value}")
+    return value
+
+
+def held_out_count(text: str) -> int:
+    """--holdout: -1 held out all but one image, silently."""
+    value = int(text)
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"must be 0 (none) or more, not {value}")
+    return value
+
+
+def seed_number(text: str) -> int:
+    """--seed: one the app's seed box and `genimg generate --seeds` take too (a huge one was a traceback)."""
+    value = int(text)
+    if not 0 <= value <= MAX_SEED:
+        raise argparse.ArgumentTypeError(f"must be a whole number from 0 to {MAX_SEED}, not {value}")
     return value
 
 
@@ -59,12 +76,13 @@ def add_train_parser(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--minutes", type=positive_float,
                    help="stop after this many minutes of this run (whichever comes first)")
     p.add_argument("--lr", type=learning_rate, help="learning rate (default: VAE 0.001, GAN 0.0002)")
-    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--seed", type=seed_number, default=0)
     p.add_argument("--device", type=device_name, default="auto", help=DEVICES)
     p.add_argument("--threads", type=positive_int, help="CPU threads for torch")
     p.add_argument("--sample-every", type=positive_int, default=500)
     p.add_argument("--checkpoint-every", type=positive_int, default=500)
-    p.add_argument("--holdout", type=int, default=512, help="images held out for metrics (at most a tenth)")
+    p.add_argument("--holdout", type=held_out_count, default=512,
+                   help="images held out for metrics (at most a tenth of the folder; the log says how many)")
     again = p.add_mutually_exclusive_group()  # what to do with an earlier run in OUT; without either, it is refused
     again.add_argument("--resume", action="store_true", help="continue from OUT/checkpoint.pt")
     again.add_argument("--overwrite", action="store_true",

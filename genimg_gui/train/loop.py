@@ -127,6 +127,8 @@ def train(opts: TrainOptions, make_recipe: Callable[[TrainOptions, torch.device]
     for line in skipped:
         log(line)
     train_idx, held_idx = split_holdout(len(data), opts.holdout, opts.seed)
+    if len(held_idx) < opts.holdout:  # at most a tenth of the folder
+        log(f"held out: {len(held_idx)} images for the figures (--holdout {opts.holdout} is more than a tenth)")
     if data.classes:
         log(f"classes: {describe_classes(data)}"
             + (f" ({unmatched} row{'s' if unmatched > 1 else ''} of the labels file named no usable image)"

@@ -11,7 +11,6 @@ from PySide6.QtWidgets import (QButtonGroup, QComboBox, QFormLayout, QGroupBox, 
 from .. import seed_draws
 from ..catalog import DEFAULT_PSI
 
-MAX_SEED = 2**31 - 1
 NO_SEED = -1  # the seed box's value while the current item has none (an inversion, a VAE picture): shown as "—"
 ANY_CLASS = "Any (the seed's own)"
 NOTE_LINES = 3      # the no-seed note's room, kept while it hides
@@ -38,7 +37,7 @@ class GanPanel(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.seed = QSpinBox()
-        self.seed.setRange(0, MAX_SEED)
+        self.seed.setRange(0, seed_draws.MAX_SEED)
         self.seed.setObjectName("seed")
         # a typed seed is asked for when entered, not at every keystroke: each ask lands as a sample whose seed,
         # set back into the box, overwrote the digits still being typed (5678 became 58)
@@ -201,12 +200,12 @@ class GanPanel(QWidget):
             self.draw_buttons.blockSignals(False)
 
     def random_seed(self) -> None:
-        self.seed.setValue(random.randrange(MAX_SEED))
+        self.seed.setValue(random.randrange(seed_draws.MAX_SEED))
 
     def new_sample(self) -> None:
         """A new item of a random seed (it used to copy the current sample, seed and all)."""
         self.seed.blockSignals(True)  # the seed is the new item's, not a change of the current one's
-        self._show_seed(random.randrange(MAX_SEED))
+        self._show_seed(random.randrange(seed_draws.MAX_SEED))
         self.seed.blockSignals(False)
         self.new_sample_requested.emit(*self.values())
 
@@ -214,7 +213,7 @@ class GanPanel(QWidget):
         """values(), with a random seed where the box shows none: what is asked for then is a new sample, of a
         random seed as New sample draws. The box keeps "—" until that sample is current and shows its own."""
         seed, *rest = self.values()
-        return (random.randrange(MAX_SEED) if seed == NO_SEED else seed, *rest)
+        return (random.randrange(seed_draws.MAX_SEED) if seed == NO_SEED else seed, *rest)
 
     def _on_seed(self, seed: int) -> None:
         self._show_seed(seed)  # a seed typed or stepped to over "—": the box goes no lower than 0 again
