@@ -121,3 +121,7 @@ def test_torchrun_two_processes_train_one_model(tmp_path):
     assert done.stdout.count("wrote ") == 1  # rank 0 alone exports
     net, _ = load_model(Path(out))
     assert net.cfg.latent_channels == 2
+    uneven = subprocess.run([*cmd[:cmd.index("--batch-size") + 1], "3", "--overwrite"], capture_output=True,
+                            text=True, timeout=240, env=env)
+    assert done.returncode == 0 and uneven.returncode != 0  # torchrun reports a worker's 2 as its own 1
+    assert uneven.stderr.count("does not split evenly over 2 processes") == 1  # rank 0 alone says why

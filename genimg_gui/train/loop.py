@@ -111,7 +111,7 @@ def train(opts: TrainOptions, make_recipe: Callable[[TrainOptions, torch.device]
     Under torchrun every process runs this; rank 0 alone writes (see distributed.py)."""
     world = init_world()
     if opts.batch_size % world.size:
-        raise TrainError(f"--batch-size {opts.batch_size} does not split evenly over {world.size} processes")
+        raise TrainUsageError(f"--batch-size {opts.batch_size} does not split evenly over {world.size} processes")
     log = log if world.is_main else (lambda _msg: None)
     if opts.threads:
         torch.set_num_threads(opts.threads)
