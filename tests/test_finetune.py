@@ -165,6 +165,8 @@ def test_init_of_a_latent_gan_keeps_its_latent_statistics_and_checks_its_vae(dat
     (moved / "card.json").write_text(json.dumps(card))
     assert init_run("gan", data_dir, tmp_path / "bad", moved, 1, "--latent-of", str(other)) == 1
     assert "another VAE's decoder" in capsys.readouterr().err
+    assert init_run("gan", data_dir, tmp_path / "bad", start, 1, "--latent-of", str(tmp_path / "nowhere")) == 2
+    assert f"--latent-of: {tmp_path / 'nowhere'} does not exist" in capsys.readouterr().err
     assert init_run("gan", data_dir, tmp_path / "bad", start, 1) == 2  # a typed mistake, refused before any work
     assert f"add --latent-of VAE_DIR (it was trained with {vae_dir})" in capsys.readouterr().err
 

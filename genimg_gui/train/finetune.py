@@ -55,8 +55,9 @@ def check_latent_space(folder: Path, card: dict, latent_of: Path) -> None:
     the decoders' weights too, but two short runs from one seed lie within a fine-tuned copy's distance of each
     other; a card whose VAE is gone leaves that test alone."""
     recorded = Path(recorded_latent_of(card)).expanduser()
-    if not (recorded / WEIGHTS_NAME).is_file() or recorded.resolve() == latent_of.resolve():
-        return
+    if not (recorded / WEIGHTS_NAME).is_file() or not (latent_of / WEIGHTS_NAME).is_file() \
+            or recorded.resolve() == latent_of.resolve():
+        return  # a --latent-of that is no VAE folder: check_latent_of says so
     if not filecmp.cmp(recorded / WEIGHTS_NAME, latent_of / WEIGHTS_NAME, shallow=False):
         raise TrainUsageError(f"--init {folder} was trained in the latent space of {recorded} (its card), and "
                               f"--latent-of names another VAE, {latent_of}: pass --latent-of {recorded}")
