@@ -111,6 +111,9 @@ def check_save_recipe(args: argparse.Namespace) -> None:
     """--save-recipe with --edit values to save, before the model loads (cli.out_file checked the path)."""
     if args.save_recipe is not None and args.recipe is not None:
         raise UsageError("--save-recipe saves --edit values; the recipe given is already one")
+    if args.save_recipe is not None and args.save_recipe.suffix.lower() != ".json":  # it wrote over an image
+        raise UsageError(f"--save-recipe {args.save_recipe}: name a .json file (a recipe is JSON; a name such as "
+                         "an edited image's was written over)")
 
 
 def save_recipe(path: Path, values: tuple[float, ...], model: ModelInfo, fit: str) -> int:

@@ -33,7 +33,12 @@ def test_save_recipe_makes_its_folder_refuses_a_folder_and_never_costs_the_image
     assert (tmp_path / "new" / "r.json").is_file() and (tmp_path / "ed" / f"{image_files[0].stem}_edited.png").is_file()
     assert run(*edit, tmp_path) == 2
     assert f"argument --save-recipe: {tmp_path} is a folder: name the file to write in it" in capsys.readouterr().err
-    (tmp_path / "ed" / f"{image_files[0].stem}_edited.png").unlink()
+    edited = tmp_path / "ed" / f"{image_files[0].stem}_edited.png"
+    for name in (edited, tmp_path / "newdir"):  # the edited image itself, or a folder meant (newdir/)
+        assert run(*edit, name) == 2
+        assert f"--save-recipe {name}: name a .json file" in capsys.readouterr().err
+    assert edited.is_file() and not (tmp_path / "newdir").exists()
+    edited.unlink()
     monkeypatch.setattr(Recipe, "save", lambda *_: (_ for _ in ()).throw(OSError(28, "No space left on device")))
     assert run(*edit, tmp_path / "r.json") == 1
     err = capsys.readouterr().err
