@@ -2,6 +2,7 @@
 top rows), and shows a new direction's slider."""
 from __future__ import annotations
 
+import pytest
 from PySide6.QtWidgets import QScrollArea
 
 from conftest import UI_TIMEOUT
@@ -23,9 +24,11 @@ def on_screen(window, row: int) -> bool:
     return 0 <= top and top + slider.height() <= viewport.height()
 
 
-def test_adding_renaming_and_deleting_a_direction_keep_the_list_where_it_was(qtbot, window, monkeypatch, tmp_path,
-                                                                              image_files):
+@pytest.mark.parametrize("strips", [False, True], ids=["plain", "with-preview-strips"])
+def test_adding_renaming_and_deleting_a_direction_keep_the_list_where_it_was(strips, qtbot, window, monkeypatch,
+                                                                              tmp_path, image_files):
     window.resize(900, 500)
+    window.sliders.previews_box.setChecked(strips)  # with strips on, a rename still jumped to the top rows
     window.tabs.setCurrentIndex(0)  # Sliders
     with qtbot.waitSignal(window.document.item_added, timeout=UI_TIMEOUT):
         window.open_paths([str(image_files[0])])  # a picture: the VAE's sliders, where your directions are
@@ -35,6 +38,8 @@ def test_adding_renaming_and_deleting_a_direction_keep_the_list_where_it_was(qtb
         define(qtbot, window, monkeypatch, name, red, blue)
     bar = scroll_bar(window)
     qtbot.waitUntil(lambda: bar.maximum() > 0, timeout=UI_TIMEOUT)
+    if strips:  # their thumbnails drawn: the list at its full length
+        qtbot.waitUntil(lambda: all(strip.images for strip in window.sliders.strips), timeout=UI_TIMEOUT)
     bar.setValue(bar.maximum())  # down at the user's own directions
     bottom = bar.value()
 
@@ -43,6 +48,10 @@ def test_adding_renaming_and_deleting_a_direction_keep_the_list_where_it_was(qtb
     assert bar.value() >= bottom  # not back at the top
     place = bar.value()
 
+    if strips:
+        qtbot.waitUntil(lambda: all(strip.images for strip in window.sliders.strips), timeout=UI_TIMEOUT)
+        bar.setValue(bar.maximum())
+        place = bar.value()
     monkeypatch.setattr(window.sliders, "_ask_name", lambda old: "renamed")
     slider_menu(window, len(window.sliders.sliders) - 2, "Rename…")
     assert window.sliders.labels()[-2] == "renamed" and bar.value() == place

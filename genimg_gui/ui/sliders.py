@@ -234,6 +234,9 @@ class SliderPanel(QWidget):
         strip = PreviewStrip()
         strip.setToolTip(f"{label} at " + ", ".join(f"{v:+g}σ" for v in self.preview_values()))
         self._grid.addWidget(strip, ROWS_PER_DIRECTION * row + 1, 1)
+        # with strips on, its room is kept before its thumbnails come: the list rebuilt without it was shorter, and
+        # the place it was scrolled to (set_directions) was cut to that length
+        strip.setVisible(self.previews_enabled())
         self.sliders.append(slider)
         self._value_labels.append(value)
         self._names.append(name)
