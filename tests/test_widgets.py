@@ -417,8 +417,9 @@ def test_slider_preview_strips(qtbot, sliders):
     assert not strip.isVisible()
     sliders.previews_box.setChecked(True)
     sliders.set_preview(0, strip_images)
-    sliders.set_directions(("PC1", "PC2"))  # rebuilt rows start without strips, with slots for them
-    assert len(sliders.strips) == 2 and not any(s.isVisible() for s in sliders.strips)
+    sliders.set_directions(("PC1", "PC2"))  # rebuilt rows start without thumbnails, their room kept while on
+    assert len(sliders.strips) == 2 and not any(s.images for s in sliders.strips)
+    assert all(s.isVisible() for s in sliders.strips)
     sliders.set_preview(1, strip_images)
     assert sliders.strips[1].isVisible()
     sliders.clear_previews()
