@@ -22,7 +22,7 @@ from .catalog import BUNDLED_DIR, bundled_models, default_model, metrics_text, t
 from .engine.requests import ModelInfo
 from .engine.runtime import Runtime
 from .imaging import ImageLoadError, open_image
-from .morph import MAX_SIDE, max_scale
+from .morph import MAX_SCALE, MAX_SIDE, max_scale
 from .models.foreign import NeedsScale
 from .models.weights import ModelFileError
 from .recipe import RecipeError
@@ -186,8 +186,9 @@ def check_scale(scale: int, size: tuple[int, int], what: str = "images") -> None
     """--scale within the app's limit for written pictures (morph.max_scale): ×10000 of a 64-px image asked for
     about 12 GB and ended in a MemoryError. size is (width, height) before scaling."""
     if scale > (largest := max_scale(size)):
-        raise UsageError(f"--scale {scale} makes {size[0]}×{size[1]} {what} larger than {MAX_SIDE} px a side: "
-                         f"use at most {largest}")
+        why = (f"makes {size[0]}×{size[1]} {what} larger than {MAX_SIDE} px a side" if largest < MAX_SCALE
+               else f"is past the largest, ×{MAX_SCALE}")  # ×9 of 64 px is 576 px: the cap, not the side, says no
+        raise UsageError(f"--scale {scale} {why}: use at most {largest}")
 
 
 def write_png(image: np.ndarray, path: Path, scale: int) -> None:
