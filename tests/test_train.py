@@ -619,6 +619,7 @@ def test_whole_numbers_written_as_floats_train_a_latent_gan_and_reach_the_card_a
     ("gan", ["--latent-of", "{tmp}/afile"], "--latent-of: {tmp}/afile is a file"),
     ("gan", ["--init", "{tmp}/nonexist"], "--init: {tmp}/nonexist does not exist"),
     ("gan", ["--labels", "{tmp}/nofile.csv"], "--labels {tmp}/nofile.csv: no such file"),
+    ("gan", ["--labels", "{tmp}"], "--labels {tmp}: is a folder; give a CSV file"),
     ("vae", ["-o", "{tmp}/afile"], "-o {tmp}/afile is a file"),
     ("vae", ["--label-column", "kind"], "--label-column is for `genimg train gan`: a VAE is not conditioned on"),
     ("gan", ["--label-column", "kind"], "--label-column names a column of a --labels CSV file; add --labels"),

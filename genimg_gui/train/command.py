@@ -194,7 +194,9 @@ def check_labels(labels: str | None, column: str | None) -> None:
     if labels in (None, FOLDERS):
         return
     if not Path(labels).is_file():
-        raise TrainUsageError(f"--labels {labels}: no such file; give a CSV file with a 'file' column, or 'folders'")
+        what = "is a folder" if Path(labels).is_dir() else "no such file"
+        raise TrainUsageError(f"--labels {labels}: {what}; give a CSV file with a 'file' column, or 'folders' "
+                              "(each image's class its sub-folder)")
     check_csv(Path(labels), column or DEFAULT_LABEL_COLUMN)
 
 
