@@ -11,12 +11,15 @@ os.environ["HF_HUB_OFFLINE"] = "1"
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
+    from .train.command import device_name, positive_int  # the CLI's checks (no torch): `--device tpu` started
+
     p = argparse.ArgumentParser(prog="genimg-gui", description="Edit and generate images through latent spaces.")
     p.add_argument("files", nargs="*", help="images to open (or model folders and files to load)")
-    p.add_argument("--device", default="auto", help="auto (cuda → mps → cpu), cpu, cuda, cuda:1, mps")
+    p.add_argument("--device", type=device_name, default="auto",
+                   help="auto (cuda → mps → cpu), cpu, cuda, cuda:1, mps")
     p.add_argument("--vae", help="VAE model folder, or an SD VAE / TAESD file, to load instead of the bundled one")
     p.add_argument("--gan", help="GAN model folder, or a StyleGAN2 .pkl, to load instead of the bundled one")
-    p.add_argument("--threads", type=int, help="CPU threads for the models (default: all cores but one)")
+    p.add_argument("--threads", type=positive_int, help="CPU threads for the models (default: all cores but one)")
     return p.parse_args(argv)
 
 

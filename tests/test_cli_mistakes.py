@@ -123,3 +123,14 @@ def test_info_names_a_truncated_or_unknown_weights_file_plainly_and_quietly(vae,
         warnings.simplefilter("error")  # torch's "Detected pickle protocol 4" UserWarning, with its source path
         assert run("info", tmp_path / "p4.pth") == 1
     assert "Warning" not in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("args, message", [(["--device", "tpu"], "'tpu' is not a device"),
+                                           (["--threads", "0"], "must be at least 1")])
+def test_the_app_refuses_what_the_cli_refuses_before_a_window_opens(args, message, capsys):
+    """`genimg-gui --device tpu` opened the window all the same, the device never said to be unknown."""
+    from genimg_gui.app import parse_args
+
+    with pytest.raises(SystemExit) as exit_:
+        parse_args(args)
+    assert exit_.value.code == 2 and message in capsys.readouterr().err
