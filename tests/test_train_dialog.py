@@ -442,8 +442,9 @@ def test_the_question_and_log_say_what_the_earlier_run_holds_and_where_continue_
     started_with(dialog)
     dialog.start()
     # the card's 20,000 steps may be older than the checkpoint, which the run's own "resumed from step" names
-    assert f"continuing the run in {tmp_path / 'done'} from its last checkpoint (--resume)" in dialog.watch.log.toPlainText()
-    assert "20,000" not in dialog.watch.log.toPlainText() and dialog.watch.progress.format() == "continuing…"
+    log = dialog.watch.log.toPlainText()
+    assert f"continuing the run in {tmp_path / 'done'} from its last checkpoint (--resume)" in log
+    assert "20,000" not in log and dialog.watch.progress.format() == "continuing…"
 
 
 def test_continue_shows_the_earlier_runs_settings_in_the_fields_it_runs_with(qtbot, shapes, tmp_path):
