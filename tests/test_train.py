@@ -434,7 +434,9 @@ def test_resuming_a_vae_at_another_resolution_is_refused(data_dir, tmp_path, cap
     assert train("vae", data_dir, out, 1) == 0  # at 32 px
     capsys.readouterr()
     assert train("vae", data_dir, out, 2, "--resume", "--resolution", "64") == 2
-    assert ": the run was started with --resolution 32 (now: --resolution 64); resume" in capsys.readouterr().err
+    err = capsys.readouterr().err
+    assert ": the run was started with --resolution 32 (now: --resolution 64); resume" in err
+    assert "data: " not in err  # refused before the images load
     assert load_model(out)[1]["resolution"] == 32 and load_model(out)[1]["training"]["steps"] == 1
 
 

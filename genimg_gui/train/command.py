@@ -218,7 +218,7 @@ def check_latent_of(folder: Path, resolution: int) -> None:
 def run_train(args: argparse.Namespace) -> int:
     # imported here so that `genimg --help` does not wait for torch
     from .gan_recipe import GANRecipe
-    from .loop import TrainOptions, train
+    from .loop import TrainOptions, check_resume_fits, train
     from .vae_recipe import VAERecipe
 
     from .finetune import architecture_settings, init_card
@@ -254,5 +254,6 @@ def run_train(args: argparse.Namespace) -> int:
         licence=args.licence, precision=args.precision, labels=str(args.labels or ""),
         label_column=args.label_column or DEFAULT_LABEL_COLUMN, extra=extra,
         keep_best=args.keep_best, mirror=args.mirror)
+    check_resume_fits(opts, recipe.kind, ("kind", "resolution", "latent_of"))  # before the images load
     train(opts, recipe)
     return 0

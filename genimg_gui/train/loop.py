@@ -343,11 +343,7 @@ def _maybe_resume(opts: TrainOptions, out: Path, recipe: Recipe, log) -> tuple[i
         log(f"nothing to resume in {out} (no {CHECKPOINT_FILE}): starting a new run")
         return 0, 0.0, [], None
     saved = saved_options(out)
-    # before the load, what it would not refuse; the --set settings only if it does: a run from --init records
-    # the start model's, which a plain --resume gets from the checkpoint without typing them
-    differ = shape_differences(saved, recipe.kind, _card_options(opts), LOADS_ANYWAY) if saved else []
-    if differ:
-        raise _misfit(path, differ)
+    check_resume_fits(opts, recipe.kind, LOADS_ANYWAY)  # the classes too, now that the labels are read
     try:  # a damaged file, or a checkpoint of other settings (channels)
         ckpt = torch.load(path, map_location="cpu", weights_only=True)
     except (EOFError, RuntimeError, ValueError, OSError, pickle.UnpicklingError) as e:
@@ -365,6 +361,17 @@ def _maybe_resume(opts: TrainOptions, out: Path, recipe: Recipe, log) -> tuple[i
     log(f"resumed from step {ckpt['step']}")
     # older checkpoints kept no history and no best
     return int(ckpt["step"]), float(ckpt["seconds"]), list(ckpt.get("history", [])), ckpt.get("best")
+
+
+def check_resume_fits(opts: TrainOptions, kind: str, flags: tuple[str, ...]) -> None:
+    """Refuse a --resume whose options in flags differ from those the run in opts.out was started with (its card's):
+    before the load, what the checkpoint would load all the same (LOADS_ANYWAY); the --set settings only if it
+    does not, as a run from --init records the start model's, which a plain --resume gets without typing them.
+    The command checks all but the classes before the images load (the classes come with them)."""
+    saved = saved_options(Path(opts.out)) if opts.resume else None
+    differ = shape_differences(saved, kind, _card_options(opts), flags) if saved else []
+    if differ:
+        raise _misfit(Path(opts.out) / CHECKPOINT_FILE, differ)
 
 
 def _misfit(path: Path, differ: list[str]) -> TrainUsageError:
