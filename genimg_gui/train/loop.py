@@ -342,7 +342,6 @@ def _maybe_resume(opts: TrainOptions, out: Path, recipe: Recipe, log) -> tuple[i
         # not refused: an elastic torchrun run is started with --resume in a new folder (README)
         log(f"nothing to resume in {out} (no {CHECKPOINT_FILE}): starting a new run")
         return 0, 0.0, [], None
-    saved = saved_options(out)
     check_resume_fits(opts, recipe.kind, LOADS_ANYWAY)  # the classes too, now that the labels are read
     try:  # a damaged file, or a checkpoint of other settings (channels)
         ckpt = torch.load(path, map_location="cpu", weights_only=True)
@@ -352,9 +351,7 @@ def _maybe_resume(opts: TrainOptions, out: Path, recipe: Recipe, log) -> tuple[i
     try:
         recipe.load_state(ckpt["recipe"])
     except (KeyError, RuntimeError, ValueError, TypeError) as e:
-        differ = shape_differences(saved, recipe.kind, _card_options(opts)) if saved else []
-        if differ:
-            raise _misfit(path, differ) from None
+        check_resume_fits(opts, recipe.kind)  # every option that shapes the networks, named if one differs
         lines = [line.strip() for line in str(e).splitlines() if line.strip()]  # its detail follows a colon
         raise TrainError(f"{path} does not fit this run ({type(e).__name__}: {' '.join(lines[:2])[:300]}); resume "
                          "with the settings it was started with, or --overwrite to start over") from None
@@ -363,11 +360,11 @@ def _maybe_resume(opts: TrainOptions, out: Path, recipe: Recipe, log) -> tuple[i
     return int(ckpt["step"]), float(ckpt["seconds"]), list(ckpt.get("history", [])), ckpt.get("best")
 
 
-def check_resume_fits(opts: TrainOptions, kind: str, flags: tuple[str, ...]) -> None:
-    """Refuse a --resume whose options in flags differ from those the run in opts.out was started with (its card's):
-    before the load, what the checkpoint would load all the same (LOADS_ANYWAY); the --set settings only if it
-    does not, as a run from --init records the start model's, which a plain --resume gets without typing them.
-    The command checks all but the classes before the images load (the classes come with them)."""
+def check_resume_fits(opts: TrainOptions, kind: str, flags: tuple[str, ...] | None = None) -> None:
+    """Refuse a --resume whose options in flags (None: all) differ from those the run in opts.out was started with
+    (its card's): before the load, what the checkpoint would load all the same (LOADS_ANYWAY); the --set settings
+    only if it does not, as a run from --init records the start model's, which a plain --resume gets without typing
+    them. The command checks all but the classes before the images load (the classes come with them)."""
     saved = saved_options(Path(opts.out)) if opts.resume else None
     differ = shape_differences(saved, kind, _card_options(opts), flags) if saved else []
     if differ:
