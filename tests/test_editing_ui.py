@@ -116,6 +116,7 @@ def test_erasing_a_picture_without_a_mask_takes_the_edit_from_the_spot_only(qtbo
     mask = item.history.current.mask
     assert mask is not None and mask.min() == 0.0  # erased where clicked
     assert (mask == 1.0).mean() > 0.8  # the edit stays everywhere else (a 6 px brush on 32 px)
+    assert window.history._step_names(item)[item.history.current_id] == "mask: erase"
 
 
 def test_history_panel_keeps_branches_goes_back_and_compares(qtbot, window, reference, image_files):

@@ -40,10 +40,15 @@ def describe_step(before: EditState | None, after: EditState, labels: tuple[str,
 
 def _mask_change(before: np.ndarray | None, after: np.ndarray | None) -> str:
     """A changed mask, named by the tool that makes such a change: a brush stroke only adds, an erase stroke only
-    takes away, Clear mask removes it; a recipe's mask may replace one outright."""
+    takes away, Clear mask removes it; a recipe's mask may replace one outright. Without a mask before, a brush
+    stroke starts from none painted and an erase stroke from all of it (mask_controller.paint): which, the larger
+    part of the new mask tells."""
     if after is None:
         return "mask: clear"
-    old = np.zeros_like(after) if before is None else before
+    if before is None:
+        old = np.ones_like(after) if (after >= 1.0).mean() > 0.5 else np.zeros_like(after)
+    else:
+        old = before
     if old.shape != after.shape:
         return "mask: replaced"
     grew, shrank = bool((after > old).any()), bool((after < old).any())
