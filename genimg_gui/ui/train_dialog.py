@@ -309,7 +309,7 @@ class TrainDialog(QDialog):
         doing), its children inherit that, and Stop did nothing; a run turns SIGTERM into the same
         save-and-exit as Ctrl+C (train/stopping.py)."""
         pid = self.process.processId()
-        if pid:
+        if pid and not self._stopping:  # once: the run is saving
             self._stopping = True
             self.stop_button.setEnabled(False)  # once is enough: the run is saving
             self.watch.say("stopping: saving a checkpoint and the model…")
@@ -363,8 +363,7 @@ class TrainDialog(QDialog):
         """Closing mid-run stops it as Stop does; the dialog goes once the run has saved, the window meanwhile
         responsive (it waited for the save, up to 30 s, frozen)."""
         if self.running():
-            if not self._stopping:
-                self.stop()
+            self.stop()
             self._close_when_done = True
             self.watch.say("the dialog closes once the run has saved")
             event.ignore()
@@ -374,6 +373,5 @@ class TrainDialog(QDialog):
     def stop_and_wait(self, timeout_ms: int = 30_000) -> None:
         """Quitting the app: stop the run and wait for its save, which quitting would cut short."""
         if self.running():
-            if not self._stopping:
-                self.stop()
+            self.stop()
             self.process.waitForFinished(timeout_ms)
