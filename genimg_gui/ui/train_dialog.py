@@ -311,7 +311,7 @@ class TrainDialog(QDialog):
         pid = self.process.processId()
         if pid and not self._stopping:  # once: the run is saving
             self._stopping = True
-            self.stop_button.setEnabled(False)  # once is enough: the run is saving
+            self.stop_button.setEnabled(False)
             self.watch.say("stopping: saving a checkpoint and the model…")
             os.kill(pid, signal.SIGTERM)
 
