@@ -42,6 +42,9 @@ class SessionItem:
     drawn: dict[int, seed_draws.Drawn] = field(default_factory=dict)  # history node -> the GAN sample mapped there
     # history node -> the name kept for a step whose direction was deleted (it cannot be named from the sliders)
     step_names: dict[int, str] = field(default_factory=dict)
+    # model path -> {history node -> slider values}: the values kept for a model the item was carried away from
+    # (Item.values_by_model), so a switch back after a restart brings its edits back
+    values_by_model: dict[str, dict[int, tuple[float, ...]]] = field(default_factory=dict)
 
 
 @dataclass
@@ -79,7 +82,9 @@ def _item_json(item: SessionItem, arrays: _Arrays) -> dict:
             "draw": item.draw, "asked_draw": item.asked_draw, "original": arrays.key(item.original),
             "image": arrays.key(item.image), "nodes": nodes, "current_node": item.history.current_id,
             "drawn": {str(node): _drawn_json(d, item.original, arrays) for node, d in item.drawn.items()},
-            "step_names": {str(node): name for node, name in item.step_names.items()}}
+            "step_names": {str(node): name for node, name in item.step_names.items()},
+            "values_by_model": {path: {str(node): list(values) for node, values in kept.items()}
+                                for path, kept in item.values_by_model.items()}}
 
 
 def _drawn_json(d: seed_draws.Drawn, shown: np.ndarray, arrays: _Arrays) -> dict:
@@ -136,6 +141,13 @@ def _drawn(item: dict, arrays: dict[str, np.ndarray]) -> dict[int, seed_draws.Dr
             for node, d in item.get("drawn", {}).items()}
 
 
+def _values_by_model(item: dict) -> dict[str, dict[int, tuple[float, ...]]]:
+    """The values kept for other models; sessions saved before they were kept have none (a switch back starts
+    those models' edits at 0)."""
+    return {str(path): {int(node): tuple(float(v) for v in values) for node, values in kept.items()}
+            for path, kept in item.get("values_by_model", {}).items()}
+
+
 def load_session(path: Path | None = None) -> Session:
     path = Path(path or session_file())
     try:
@@ -148,7 +160,8 @@ def load_session(path: Path | None = None) -> Session:
         items = [SessionItem(it["kind"], str(it["name"]), arrays[it["original"]], arrays[it["image"]],
                              _history(it["nodes"], it["current_node"], arrays), it.get("seed"), it.get("psi"),
                              it.get("gan_class"), _draw(it), _asked_draw(it), _drawn(it, arrays),
-                             {int(node): str(name) for node, name in it.get("step_names", {}).items()})
+                             {int(node): str(name) for node, name in it.get("step_names", {}).items()},
+                             _values_by_model(it))
                  for it in doc["items"]]
         return Session(items, int(doc.get("current", 0)), {str(k): str(v) for k, v in doc["models"].items()})
     except Exception as e:  # any corruption: say so, never crash the start-up

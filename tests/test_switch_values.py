@@ -134,3 +134,37 @@ def test_switching_back_to_a_gan_brings_its_edits_back(qtbot, window, reference,
     npz = exported(window, tmp_path / "in A again.npz")
     assert npz["labels"] == list(window.sliders.labels()) and npz["values"][0] == 1.5
     assert len(npz["values"]) == len(npz["labels"])
+
+
+def test_switching_back_after_a_restart_brings_the_edits_back(qtbot, window, model_dir, tmp_path):
+    """The values kept for the model switched away from were not in the autosave: restored, a switch back reset
+    them."""
+    from genimg_gui import session as sess
+    from genimg_gui.catalog import read_entry
+    from genimg_gui.engine.engine import Engine
+    from genimg_gui.ui.main_window import MainWindow
+
+    item = the_sample(window)
+    move(qtbot, window, item, window.sliders.labels()[0], 1.5)  # edited in GAN A (tiny-gan)
+    torch.manual_seed(5)
+    other = make_model_folder(tmp_path / "other-gan", Generator(TINY_GAN), "other-gan")
+    load_other(qtbot, window.document, other)
+    move(qtbot, window, item, window.sliders.labels()[1], 0.8)  # a step made in B
+    saved = sess.save_session(window.document.to_session(), tmp_path / "autosave.safetensors")
+    window.close()  # the restart
+    entries = [read_entry(model_dir / "tiny-vae"), read_entry(model_dir / "tiny-gan"), read_entry(other)]
+    again = MainWindow(Engine("cpu"), entries)
+    qtbot.addWidget(again)
+    try:
+        doc = again.document
+        with qtbot.waitSignal(doc.model_loaded, timeout=UI_TIMEOUT,
+                              check_params_cb=lambda info: info.kind == "gan"):
+            doc.restore(sess.load_session(saved))  # loads B, the GAN the session names
+        [restored] = doc.items.values()
+        assert restored.history.current.values[1] == 0.8
+        double_click_model(qtbot, again, "tiny-gan")
+        qtbot.waitUntil(lambda: not doc.carry.pending_any(), timeout=UI_TIMEOUT)
+        again.undo_action.trigger()  # back at the step made in A: its edit as it was
+        assert restored.history.current.values[0] == 1.5 and again.sliders.sliders[0].value() == 150
+    finally:
+        again.close()

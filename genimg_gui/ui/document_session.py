@@ -14,7 +14,7 @@ if TYPE_CHECKING:
 def session_of(document: Document) -> Session:
     items = list(document.items.values())
     saved = [SessionItem(i.kind, i.name, i.original, i.image, i.history, i.seed, i.psi, i.gan_class, i.draw,
-                         i.asked_draw, dict(i.drawn), dict(i.step_names)) for i in items]
+                         i.asked_draw, dict(i.drawn), dict(i.step_names), dict(i.values_by_model)) for i in items]
     current = items.index(document.current) if document.current in items else 0
     return Session(saved, current, {kind: info.path for kind, info in document.models.items()})
 
@@ -35,6 +35,7 @@ def restore_session(document: Document, session: Session, drop_start_sample: boo
         item = Item(document.next_id, saved.kind, saved.name, saved.original, saved.image, saved.history,
                     0, saved.seed, saved.psi, saved.gan_class, saved.draw, saved.asked_draw,
                     drawn=dict(saved.drawn), step_names=dict(saved.step_names),
+                    values_by_model=dict(saved.values_by_model),
                     directions_of=session.models.get(saved.kind))
         document.insert_item(item, make_current=False)
         added.append(item)

@@ -38,8 +38,7 @@ class Item:
     # of its kind loaded); CarryOver.values re-expresses them in a new model's
     directions_of: str | None = None
     # model path -> {history node id -> slider values}: the values the item had in a model it was carried away
-    # from, so carrying it back brings its edits back (CarryOver.values). Not saved in sessions: a restored item
-    # counts the directions of the model its session names, and only a switch back after a restart loses them.
+    # from, so carrying it back brings its edits back (CarryOver.values), also after a restart (saved in sessions)
     values_by_model: dict[str, dict[int, tuple[float, ...]]] = field(default_factory=dict)
 
     def remember_drawn(self) -> None:
