@@ -377,6 +377,31 @@ def test_the_wheel_scrolls_the_slider_list_until_a_slider_is_clicked_then_a_run_
     assert committed[-1] == panel.values()
 
 
+def test_the_sliders_stay_put_as_their_numbers_change(qtbot):
+    """The value column took the width of the number it showed: "-1.00σ" is narrower than "+0.00σ" in most fonts,
+    so the sliders grew and shrank as they moved, and between rebuilds."""
+    panel = shown(qtbot, SliderPanel())
+    font = panel.font()
+    font.setPointSize(24)  # numbers wider than any fixed guess
+    panel.setFont(font)
+    panel.resize(500, 300)
+    panel.set_directions(("PC1",))
+    slider, value = panel.sliders[0], panel._value_labels[0]
+
+    def place(values: tuple[float, ...]) -> tuple[int, int]:
+        panel.set_values(values)
+        panel.layout().activate()
+        panel.scroll.widget().layout().activate()
+        return slider.x(), slider.width()
+    where = place((0.0,))
+    for v in (-1.0, -3.0, 3.0, 1.11, -0.5):
+        assert place((v,)) == where and value.sizeHint().width() <= value.width(), value.text()
+    panel.set_directions(("PC1", "PC2"))
+    panel.set_values((-1.0, -1.0))
+    panel.scroll.widget().layout().activate()
+    assert (panel.sliders[0].x(), panel.sliders[0].width()) == where
+
+
 def action(menu, text: str):
     return next(a for a in menu.actions() if a.text() == text)
 

@@ -37,6 +37,11 @@ TYPICALITY_HELP = ("How far the edited latent lies from what the model saw in tr
                    "guessing and images often break.\nReset or lower the strongest sliders to come back.")
 
 
+def value_text(raw: int) -> str:
+    """What a slider's value label shows for its raw position, e.g. "-1.25σ"."""
+    return f"{raw / STEPS_PER_SIGMA:+.2f}σ"
+
+
 class PreviewStrip(QWidget):
     """Thumbnails side by side, spread so each sits under its slider position."""
 
@@ -196,6 +201,7 @@ class SliderPanel(QWidget):
         while self._grid.count():
             self._grid.takeAt(0).widget().deleteLater()
         self.sliders, self._value_labels, self._names, self.strips = [], [], [], []
+        self._value_width = self._widest_value_width()
         for row, label in enumerate(labels):
             self._add_row(row, label, tooltips[row] if row < len(tooltips) else label)
         self.setEnabled(bool(labels))
@@ -219,8 +225,8 @@ class SliderPanel(QWidget):
         slider.setPageStep(50)
         slider.setObjectName(f"direction_{row}")
         slider.setMinimumWidth(SLIDER_WIDTH)
-        value = QLabel("+0.00σ")
-        value.setMinimumWidth(52)
+        value = QLabel(value_text(0))
+        value.setFixedWidth(self._value_width)  # sized to its text, it moved the sliders as the number changed
         reset = QToolButton()
         reset.setText("↺")
         reset.setToolTip(f"Reset {label}")
@@ -241,6 +247,14 @@ class SliderPanel(QWidget):
         self._value_labels.append(value)
         self._names.append(name)
         self.strips.append(strip)
+
+    def _widest_value_width(self) -> int:
+        """The width of the widest value a slider can show, in the panel's font (which its labels inherit): digits
+        differ in width in most fonts, so every step is measured (a few hundred strings, once per rebuild)."""
+        metrics = self.fontMetrics()
+        top = int(self.span * STEPS_PER_SIGMA)  # the sliders' range
+        # + 2: QLabel's size hint rounds a fraction of a pixel up
+        return max(metrics.horizontalAdvance(value_text(raw)) for raw in range(-top, top + 1)) + 2
 
     # --- rename / delete ----------------------------------------------------
     def labels(self) -> tuple[str, ...]:
@@ -303,7 +317,7 @@ class SliderPanel(QWidget):
             self._quiet = False
 
     def _on_value(self, index: int, raw: int) -> None:
-        self._value_labels[index].setText(f"{raw / STEPS_PER_SIGMA:+.2f}σ")
+        self._value_labels[index].setText(value_text(raw))
         if self._quiet:
             return
         self.values_changed.emit(self.values())
