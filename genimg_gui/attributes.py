@@ -141,12 +141,17 @@ def label_directions(latents: np.ndarray, labels: dict[str, np.ndarray], method:
 
 # --- user directions on disk ----------------------------------------------------
 
+def user_directions_folder() -> Path:
+    """The folder of the user's own directions, one file per model (created)."""
+    folder = data_dir() / "directions"  # GENIMG_DATA_DIR, or the platform's user data folder
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
 def user_directions_file(model_name: str) -> Path:
     """Where the user's own directions for this model live (the folder is created)."""
     safe = re.sub(r"[^\w.-]+", "_", model_name).strip("._") or "model"
-    folder = data_dir() / "directions"  # GENIMG_DATA_DIR, or the platform's user data folder
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder / f"{safe}.safetensors"
+    return user_directions_folder() / f"{safe}.safetensors"
 
 
 def save_user_directions(path: Path, directions: Directions) -> None:

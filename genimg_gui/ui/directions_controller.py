@@ -5,6 +5,9 @@ Built-in rows (PCA, and named directions shipped with the model) may be renamed 
 only the user's own directions can be deleted (and renamed for good). Deleting one leaves every
 image as it is: each history state keeps that direction's share in its base latent. Undo brings it back,
 with every item's history as it was, until the next change (Document.offer_undo).
+
+The user's directions file is shared by every genimg window: each saves its change merged into the file as it is
+(merged_user_directions), and takes the other windows' changes as they are saved (follow_files).
 """
 from __future__ import annotations
 
@@ -12,14 +15,15 @@ from dataclasses import dataclass, field, replace
 from typing import Callable
 
 import numpy as np
-from PySide6.QtCore import QObject
+from PySide6.QtCore import QObject, Qt
 from PySide6.QtWidgets import QDialog, QMessageBox, QWidget
 
 from ..attributes import (DirectionsFileError, direction_from_examples, load_user_directions,
                           merged_user_directions, save_user_directions, separation, slider_unit,
-                          user_directions_file)
+                          user_directions_file, user_directions_folder)
 from ..edit import Directions, EditState, History, without_direction
 from ..engine import requests as rq
+from . import saved_directions
 from .directions_dialog import DirectionRequest, DirectionsDialog
 from .document import Document
 from .history_controller import describe_step
@@ -47,6 +51,14 @@ class DirectionsController(QObject):
         self.builtin: dict[str, int] = {}  # kind -> rows that came with the model (the rest are the user's)
         self.session_names: dict[str, dict[int, str]] = {}  # model path -> renamed built-in rows
         self.jobs: dict[int, tuple[Job, str]] = {}  # EncodeLatents seq -> (job, side)
+        self.on_disk: dict[str, Directions] = {}  # kind -> the user rows in its model's file, as this window took them
+        notices = saved_directions.shared()
+        try:
+            notices.watch(user_directions_folder())
+        except OSError:  # no folder to make (a read-only home): another process's saves show after a restart
+            pass
+        # queued: a save's own notice comes after the change that saved (and its undo offer), never in its middle
+        notices.changed.connect(self.follow_files, Qt.ConnectionType.QueuedConnection)
         document.model_hooks.append(self._with_user_directions)
         document.latents_ready.connect(self._on_latents)
         document.engine.failed.connect(self._on_failed)
@@ -61,10 +73,12 @@ class DirectionsController(QObject):
         for row, label in self.session_names.get(info.path, {}).items():
             if row < len(directions):
                 directions = directions.renamed(row, label)
+        self.on_disk[info.kind] = directions.subset(())  # no file, or one that will not load
         try:
             user = load_user_directions(user_directions_file(info.name), directions.basis.shape[1])
             if user is not None:
                 directions = directions.appended(user)
+                self.on_disk[info.kind] = user
         except (DirectionsFileError, OSError) as e:  # a stale file must not stop the model loading
             self.document.error.emit(f"Your saved directions for {info.name} were not loaded: {e}")
         return replace(info, directions=directions)
@@ -88,6 +102,51 @@ class DirectionsController(QObject):
                 path.unlink(missing_ok=True)
         except OSError as e:
             self.document.error.emit(f"Could not save your directions to {path}: {e} (kept for this session)")
+            return
+        saved_directions.shared().changed.emit()  # this window too takes what other windows had saved
+
+    # --- other windows' changes ---------------------------------------------
+    def follow_files(self) -> None:
+        """Take the changes to the user's directions files that other windows saved since this one last read them,
+        for each model loaded here."""
+        for kind in list(self.document.models):
+            self._follow_file(kind)
+
+    def _follow_file(self, kind: str) -> None:
+        """The change from the rows this window last took to the rows in the file now, applied to this window's own
+        (merged_user_directions, as a save does the other way): a change of its own not saved (the disk was full)
+        stays, and its own saves change nothing here."""
+        info, known = self.document.models[kind], self.on_disk.get(kind)
+        if known is None:
+            return
+        try:
+            now = load_user_directions(user_directions_file(info.name), info.directions.basis.shape[1])
+        except (DirectionsFileError, OSError):
+            return  # reported when the model loaded; the next save here writes a good one
+        now = known.subset(()) if now is None else now
+        self.on_disk[kind] = now
+        mine = info.directions.subset(range(self.builtin[kind], len(info.directions)))
+        rows = merged_user_directions(known, now, mine)
+        note = _change_note(mine, rows)
+        if note:
+            self._take_rows(kind, rows)
+            self.document.message.emit(f"Another genimg window changed your directions for {info.name}: {note}")
+
+    def _take_rows(self, kind: str, rows: Directions) -> None:
+        """Make rows the kind's user rows: a row gone from them is deleted as delete() does it (every image stays as
+        it is), the others keep their place and take their new names, and new rows come last."""
+        self.sliders.finish_gesture()  # recorded with the rows it was made on, before the sliders are rebuilt
+        directions, start = self.document.directions(kind), self.builtin[kind]
+        kept = {row.tobytes() for row in rows.basis}
+        redraw: list[Item] = []
+        for i in reversed(range(start, len(directions))):
+            if directions.basis[i].tobytes() not in kept:
+                redraw += self._bake_out(kind, directions, i)
+                directions = directions.without(i)
+        self.document.set_directions(kind, directions.subset(range(start)).appended(rows))
+        self.document.history_changed.emit()  # step descriptions name directions by position and label
+        for item in dict.fromkeys(redraw):  # a masked edit lost a deleted direction's share
+            self.document.redraw(item)
 
     # --- new direction from examples --------------------------------------
     def new_direction(self) -> int | None:
@@ -226,22 +285,7 @@ class DirectionsController(QObject):
         if not self._confirm_delete(label):  # asked: Undo brings it back only until the next edit
             return
         kept = [(item, ItemEdits.of(item)) for item in self.document.all_items(kind)]
-        def bake(state):
-            return without_direction(state, directions, index)
-
-        def loses_it(state) -> bool:  # a masked state that used the direction: its picture changes
-            return state.mask is not None and index < len(state.values) and bool(state.values[index])
-        redraw = []
-        for item in self.document.all_items(kind):  # closed ones too: they may be reopened
-            _keep_step_names(item, directions.labels, index)
-            for node in item.history.nodes():
-                if loses_it(node.state):
-                    item.thumbs.pop(node.id, None)
-            if loses_it(item.history.current) and item.id in self.document.items:
-                redraw.append(item)
-            item.history = item.history.mapped(bake)
-            item.requested = None if item.requested is None else bake(item.requested)
-            item.exported = None if item.exported is None else bake(item.exported)
+        redraw = self._bake_out(kind, directions, index)
         self.document.set_directions(kind, directions.without(index))
         self._save(kind, directions)
         self.document.history_changed.emit()  # step descriptions name directions by position
@@ -251,6 +295,28 @@ class DirectionsController(QObject):
                                    "its part: outside a mask stays unedited). Undo brings it back")
         self.document.offer_undo(f"&Undo delete “{label}”",
                                  lambda: self._undelete(kind, directions, kept, redraw, label))
+
+    def _bake_out(self, kind: str, directions: Directions, index: int) -> list[Item]:
+        """Every item of the kind, closed ones too (they may be reopened), made to do without row index of
+        directions: its share moves into each state's base (edit.without_direction). Returns the open items whose
+        picture changes, to draw again: those whose current state used it under a mask."""
+        def bake(state):
+            return without_direction(state, directions, index)
+
+        def loses_it(state) -> bool:  # a masked state that used the direction: its picture changes
+            return state.mask is not None and index < len(state.values) and bool(state.values[index])
+        redraw = []
+        for item in self.document.all_items(kind):
+            _keep_step_names(item, directions.labels, index)
+            for node in item.history.nodes():
+                if loses_it(node.state):
+                    item.thumbs.pop(node.id, None)
+            if loses_it(item.history.current) and item.id in self.document.items:
+                redraw.append(item)
+            item.history = item.history.mapped(bake)
+            item.requested = None if item.requested is None else bake(item.requested)
+            item.exported = None if item.exported is None else bake(item.exported)
+        return redraw
 
     def _undelete(self, kind: str, directions: Directions, kept: list[tuple[Item, ItemEdits]],
                   redraw: list[Item], label: str) -> None:
@@ -296,3 +362,12 @@ def _keep_step_names(item: Item, labels: tuple[str, ...], index: int) -> None:
         if moved[0] != moved[1]:
             item.step_names[node.id] = f"{describe_step(before, node.state, labels)} (deleted)"
 
+
+def _change_note(mine: Directions, rows: Directions) -> str:
+    """What differs from the user rows mine to rows, e.g. 'renamed “a” to “b”; added “c”' ('' when nothing does)."""
+    was = {row.tobytes(): label for row, label in zip(mine.basis, mine.labels)}
+    now = {row.tobytes(): label for row, label in zip(rows.basis, rows.labels)}
+    parts = [f"deleted “{label}”" for key, label in was.items() if key not in now]
+    parts += [f"renamed “{label}” to “{now[key]}”" for key, label in was.items() if now.get(key, label) != label]
+    parts += [f"added “{label}”" for key, label in now.items() if key not in was]
+    return "; ".join(parts)

@@ -142,11 +142,20 @@ class DirectionSlider(QSlider):
         """A wheel run still waiting to rest is committed before anything else reaches the slider's item: a key
         (Ctrl+Z, an arrow), a click, or the focus going to another widget (a click on another image): committed
         once the timer ran out, it recorded whatever item and values were current by then."""
-        rest = getattr(self, "_rest", None)  # None while QSlider's constructor sends its first events
-        if rest is not None and rest.isActive() and event.type() in FLUSH_EVENTS:
-            rest.stop()
-            self.wheel_rested.emit()
+        if getattr(self, "_rest", None) is not None and event.type() in FLUSH_EVENTS:  # None: in QSlider's constructor
+            self._end_wheel_run()
         return super().event(event)
+
+    def _end_wheel_run(self) -> None:
+        if self._rest.isActive():
+            self._rest.stop()
+            self.wheel_rested.emit()
+
+    def finish_gesture(self) -> None:
+        """End a drag or a wheel run still going on; its edit is committed now (sliderReleased, wheel_rested)."""
+        self._end_wheel_run()
+        if self.isSliderDown():
+            self.setSliderDown(False)  # emits sliderReleased
 
 
 class SliderPanel(QWidget):
@@ -327,6 +336,12 @@ class SliderPanel(QWidget):
 
     def _commit(self) -> None:
         self.edit_committed.emit(self.values())
+
+    def finish_gesture(self) -> None:
+        """Commit a drag or a wheel run still going on now: the sliders are about to be rebuilt under it (another
+        window changed the direction set), and its values count the rows as they are now."""
+        for slider in self.sliders:
+            slider.finish_gesture()
 
     def _reset_one(self, slider: QSlider) -> None:
         slider.setValue(0)
