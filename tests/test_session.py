@@ -254,7 +254,9 @@ def test_declining_the_restore_saves_this_runs_work_from_then_on(qtbot, engine, 
 def test_the_autosave_remembers_which_image_was_being_edited(qtbot, engine, model_dir, image_files):
     w = _window_with_the_vae(qtbot, engine, model_dir)
     w.open_paths([str(p) for p in image_files[:2]])
-    qtbot.waitUntil(lambda: len(w.document.items) == 2 and w.autosaver.saves > 0, timeout=TIMEOUT)
+    # a save may land between the two images' arrivals: wait for one that holds both
+    qtbot.waitUntil(lambda: w.autosaver.saves > 0 and len(sess.load_session(w.autosaver.path).items) == 2,
+                    timeout=TIMEOUT)
     first, second = w.document.items.values()
     assert sess.load_session(w.autosaver.path).current == 1  # the last opened is current
     saves = w.autosaver.saves
