@@ -52,6 +52,7 @@ class Session:
     items: list[SessionItem]
     current: int = 0                                        # index into items
     models: dict[str, str] = field(default_factory=dict)    # kind -> model path at save time
+    kept: bool = False  # kept by the user on quitting (reopened without asking), not left by a crash
 
 
 def session_file() -> Path:
@@ -102,7 +103,7 @@ def save_session(session: Session, path: Path | None = None) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     arrays = _Arrays()
     doc = {"format": FORMAT, "version": VERSION, "current": session.current, "models": session.models,
-           "items": [_item_json(item, arrays) for item in session.items]}
+           "kept": session.kept, "items": [_item_json(item, arrays) for item in session.items]}
     with atomic_path(path) as tmp:
         save_file(arrays.arrays, str(tmp), metadata={"session": json.dumps(doc)})
     return path
@@ -163,7 +164,8 @@ def load_session(path: Path | None = None) -> Session:
                              {int(node): str(name) for node, name in it.get("step_names", {}).items()},
                              _values_by_model(it))
                  for it in doc["items"]]
-        return Session(items, int(doc.get("current", 0)), {str(k): str(v) for k, v in doc["models"].items()})
+        return Session(items, int(doc.get("current", 0)), {str(k): str(v) for k, v in doc["models"].items()},
+                       bool(doc.get("kept", False)))
     except Exception as e:  # any corruption: say so, never crash the start-up
         raise SessionError(f"the autosaved session {path} cannot be read ({type(e).__name__}: {e})") from None
 

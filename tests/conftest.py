@@ -75,9 +75,9 @@ def user_folders(tmp_path_factory, monkeypatch) -> Path:
 def quit_discards(monkeypatch) -> None:
     """Closing a window with unexported edits asks first; a test's teardown answers "discard"
     (tests of the question itself patch QMessageBox instead)."""
-    from genimg_gui.ui.session_questions import SessionQuestions
+    from genimg_gui.ui.session_questions import DISCARD, SessionQuestions
 
-    monkeypatch.setattr(SessionQuestions, "confirm_discard", lambda self, names: True)
+    monkeypatch.setattr(SessionQuestions, "ask_quit", lambda self, names, can_keep: DISCARD)
 
 
 @pytest.fixture(autouse=True)

@@ -27,7 +27,7 @@ from genimg_gui.engine.runtime import Runtime
 from genimg_gui.imaging import ImageLoadError, load_fitted, open_image
 from genimg_gui.models.weights import ModelFileError
 from genimg_gui.ui.main_window import MainWindow
-from genimg_gui.ui.session_questions import SessionQuestions
+from genimg_gui.ui.session_questions import DISCARD, SessionQuestions
 
 TIMEOUT = 30_000  # ms
 
@@ -208,7 +208,7 @@ def test_cli_bad_model_one_line_exit_1(case, tmp_path, model_dir, capsys):
 
 @pytest.fixture()
 def window(qtbot, engine, model_dir, vae, monkeypatch):
-    monkeypatch.setattr(SessionQuestions, "confirm_discard", lambda self, names: True)  # closing asks nothing
+    monkeypatch.setattr(SessionQuestions, "ask_quit", lambda self, names, can_keep: DISCARD)  # closing asks nothing
     entries = [read_entry(model_dir / "tiny-vae"), read_entry(model_dir / "tiny-gan")]
     w = MainWindow(engine, entries)
     qtbot.addWidget(w)

@@ -16,6 +16,7 @@ from genimg_gui.edit import EditState, History, carried_over, edited_latent
 from genimg_gui.engine.engine import Engine
 from genimg_gui.seed_draws import OWN, REFINE, SKIP_MIXTURES, Drawn
 from genimg_gui.ui.main_window import MainWindow
+from genimg_gui.ui.session_questions import DISCARD, SessionQuestions
 
 TIMEOUT = 30_000
 
@@ -402,3 +403,67 @@ def test_a_deleted_directions_step_names_come_back_with_the_session(qtbot, engin
     again.document.restore(w.document.to_session())
     restored = again.document.current
     assert again.history._step_names(restored)[restored.history.current_id] == "mine +1.00σ (deleted)"
+
+
+ORIGINAL_ASK_QUIT = SessionQuestions.ask_quit  # conftest answers "discard" for the other tests
+
+
+@pytest.mark.parametrize("press", ["Keep for next time", "Discard"])
+def test_quitting_with_unexported_edits_keeps_them_for_next_time_or_discards_them(press, qtbot, engine, model_dir,
+                                                                                  image_files, monkeypatch):
+    """The quit question's one button discarded every image and history without saying so."""
+    from PySide6.QtWidgets import QMessageBox
+
+    w = _window_with_the_vae(qtbot, engine, model_dir)
+    w.show()
+    assert w.questions.offer_restore() == 0
+    with qtbot.waitSignal(w.document.item_added, timeout=TIMEOUT):
+        w.open_paths([str(image_files[0])])
+    w.sliders.sliders[0].setValue(150)
+    edited = w.document.current.history.current.values
+    shown = []
+
+    def answer(box) -> int:
+        shown.append((box.informativeText(), [b.text() for b in box.buttons()], box.defaultButton().text()))
+        next(b for b in box.buttons() if b.text() == press).click()
+        return 0
+    monkeypatch.setattr(QMessageBox, "exec", answer)
+    monkeypatch.setattr(SessionQuestions, "ask_quit", ORIGINAL_ASK_QUIT)
+    assert w.close()
+    [(says, buttons, default)] = shown
+    assert sorted(buttons) == ["Cancel", "Discard", "Keep for next time"] and default == "Keep for next time"
+    assert "reopens them with their histories" in says and "Discard deletes them for good" in says
+    assert w.autosaver.path.exists() == (press != "Discard")
+    monkeypatch.setattr(SessionQuestions, "ask_quit", lambda self, names, can_keep: DISCARD)  # the teardown's close
+
+    monkeypatch.setattr(SessionQuestions, "ask_restore", lambda self, names: pytest.fail("kept work was asked about"))
+    again = _window_with_the_vae(qtbot, Engine("cpu"), model_dir)  # (closing shut the first's engine down)
+    reopened = again.questions.offer_restore()
+    if press == "Discard":
+        assert reopened == 0 and not again.document.items
+        again.close()
+        return
+    assert reopened == 1 and again.document.current.history.current.values == edited
+    assert "Reopened 1 image kept when genimg quit" in again.status.currentMessage()
+    qtbot.waitUntil(lambda: again.autosaver.saves > 0, timeout=TIMEOUT)
+    assert not sess.load_session(again.autosaver.path).kept  # from now on an ordinary autosave: a crash asks
+    again.close()
+
+
+def test_a_window_that_does_not_autosave_offers_no_keep(qtbot, engine, model_dir, image_files, monkeypatch):
+    from PySide6.QtWidgets import QMessageBox
+
+    first = _window_with_the_vae(qtbot, engine, model_dir)  # holds the autosave
+    second = _window_with_the_vae(qtbot, Engine("cpu"), model_dir)
+    assert first.autosaver.owner and not second.autosaver.owner
+    shown = []
+
+    def answer(box) -> int:
+        shown.append(([b.text() for b in box.buttons()], box.informativeText()))
+        box.escapeButton().click()
+        return 0
+    monkeypatch.setattr(QMessageBox, "exec", answer)
+    assert ORIGINAL_ASK_QUIT(second.questions, ["a.png"], second.autosaver.owner) is None
+    [(buttons, says)] = shown
+    assert sorted(buttons) == ["Cancel", "Discard"] and "cannot be kept" in says
+    second.close()

@@ -11,7 +11,7 @@ from genimg_gui.ui.session_questions import SessionQuestions
 from genimg_gui.ui.settings import Settings
 
 TIMEOUT = 30_000
-ORIGINAL_CONFIRM = SessionQuestions.confirm_discard  # conftest answers it in other tests
+ORIGINAL_ASK_QUIT = SessionQuestions.ask_quit  # conftest answers it in other tests
 
 
 def test_recent_files_and_last_model_survive_a_new_window(qtbot, engine, model_dir, image_files):
@@ -75,11 +75,12 @@ def test_closing_with_unexported_edits_asks_and_cancel_keeps_the_window(qtbot, e
     w.sliders.sliders[0].setValue(150)  # a key-step edit: recorded in history
     assert len(w.document.unexported()) == 1
 
-    def answer(parent, title, text, buttons, default):
-        asked.append(text)
-        return QMessageBox.StandardButton.Cancel
-    monkeypatch.setattr(QMessageBox, "question", answer)
-    monkeypatch.setattr(SessionQuestions, "confirm_discard", ORIGINAL_CONFIRM)
+    def answer(box):
+        asked.append(box.text())
+        next(b for b in box.buttons() if box.buttonRole(b) == QMessageBox.ButtonRole.RejectRole).click()
+        return 0
+    monkeypatch.setattr(QMessageBox, "exec", answer)
+    monkeypatch.setattr(SessionQuestions, "ask_quit", ORIGINAL_ASK_QUIT)
     assert not w.close()
     assert w.isVisible() and f"This edited image has not been exported: “{image_files[0].name}”" in asked[0]
     w.exports.export_png(str(tmp_path / "out.png"))

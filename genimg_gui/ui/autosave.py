@@ -1,7 +1,8 @@
 """Autosave: the session is written a few seconds after the last change, and offered back
-after a crash. A clean quit removes it (the user has been asked about unexported work)."""
+after a crash. A clean quit removes it, unless the user kept their unexported work for next time."""
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 from PySide6.QtCore import QLockFile, QObject, QTimer
@@ -98,9 +99,28 @@ class Autosaver(QObject):
         if self.owner:
             discard_session(self.path)
 
-    def close(self) -> None:
-        """A clean quit: nothing left to restore, and the next window may autosave."""
-        self.discard()
+    def keep(self) -> bool:
+        """Save the session now, marked kept, for the next start to reopen; False (said) when it cannot be: this
+        window does not autosave, images are still on their way to a new model, or the file cannot be written."""
+        if not self.owner:
+            return False
+        if self.document.carry.pending_any():
+            self.document.error.emit("Images are still being carried over to the new model: quit again in a moment")
+            return False
+        try:
+            save_session(replace(self.document.to_session(), kept=True), self.path)
+        except (OSError, ValueError) as e:
+            self.document.error.emit(f"Your work could not be kept ({e}): genimg stays open, export it to keep it")
+            return False
+        self.timer.stop()
+        return True
+
+    def close(self, keep: bool = False) -> None:
+        """A clean quit: nothing left to restore unless `keep` (keep() saved it), and the next window may
+        autosave."""
+        if not keep:
+            self.discard()
+        self.timer.stop()
         if self.owner:
             self.lock.unlock()
             self.owner = False

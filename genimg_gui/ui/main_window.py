@@ -31,7 +31,7 @@ from .open_actions import OpenActions
 from .preview_controller import PreviewController
 from .qimage import to_qimage
 from .recipe_actions import RecipeActions
-from .session_questions import SessionQuestions
+from .session_questions import KEEP, SessionQuestions
 from .settings import Settings
 from .sliders import SliderPanel
 from .status import StatusBar
@@ -373,12 +373,13 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event) -> None:  # noqa: N802
         unexported = self.document.unexported()
-        if unexported and not self.questions.confirm_discard([i.name for i in unexported]):
+        answer = self.questions.ask_quit([i.name for i in unexported], self.autosaver.owner) if unexported else None
+        if unexported and (answer is None or answer == KEEP and not self.autosaver.keep()):
             event.ignore()
             return
         for dialog in self.findChildren(TrainDialog):
             dialog.stop_and_wait()  # a run still training saves its checkpoint and model, as Stop does
-        self.autosaver.close()
+        self.autosaver.close(keep=answer == KEEP)
         self.settings.set_window_state(self.saveGeometry(), self.saveState())
         self.settings.sync()
         self.document.engine.shutdown()

@@ -1,6 +1,6 @@
 """The two questions about the user's work as a whole: after a crash, restore the autosaved session? And on
-quitting with edits not exported, quit anyway? ask_restore and confirm_discard are the only dialogs, so tests can
-answer them."""
+quitting with edits not exported, keep them for next time or discard them? ask_restore and ask_quit are the only
+dialogs, so tests can answer them."""
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
@@ -8,9 +8,11 @@ from typing import TYPE_CHECKING
 from PySide6.QtWidgets import QMessageBox
 
 if TYPE_CHECKING:
+    from ..session import Session
     from .main_window import MainWindow
 
 NAMED = 5  # images a question names before "and more"
+KEEP, DISCARD = "keep", "discard"  # ask_quit's answers
 
 
 def named(names: list[str]) -> str:
@@ -39,12 +41,17 @@ class SessionQuestions:
         session = autosaver.saved()
         if session is None:  # unreadable: said, nothing to ask about
             return 0
+        if session.kept:  # the user chose to keep it when quitting: asked then, not again
+            return self._reopen(session, "Reopened {} kept when genimg quit")
         if not self.ask_restore([item.name for item in session.items]):
             autosaver.decline()
             return 0
-        count = autosaver.restore(session)
+        return self._reopen(session, "Restored {} from the autosaved session")
+
+    def _reopen(self, session: Session, message: str) -> int:
+        count = self.window.autosaver.restore(session)
         if count:
-            window.status.show_message(f"Restored {count} image{'s' * (count != 1)} from the autosaved session")
+            self.window.status.show_message(message.format(f"{count} image{'s' * (count != 1)}"))
         return count
 
     def ask_restore(self, names: list[str]) -> bool:
@@ -62,11 +69,23 @@ class SessionQuestions:
         box.exec()
         return box.clickedButton() is restore
 
-    def confirm_discard(self, names: list[str]) -> bool:
-        """Quit with edits not exported? The images are named (the first few)."""
+    def ask_quit(self, names: list[str], can_keep: bool) -> str | None:
+        """Quit with edits not exported? KEEP (reopened at the next start), DISCARD, or None to stay. Its one
+        quit button discarded every image and history without saying so; keeping is the default now.
+        can_keep: this window autosaves (another window open first does, and this one's work cannot be kept)."""
         which = "This edited image has" if len(names) == 1 else f"These {len(names)} edited images have"
-        answer = QMessageBox.question(
-            self.window, "Quit genimg?", f"{which} not been exported: {named(names)}. Quit anyway?",
-            QMessageBox.StandardButton.Discard | QMessageBox.StandardButton.Cancel,
-            QMessageBox.StandardButton.Cancel)
-        return answer == QMessageBox.StandardButton.Discard
+        box = QMessageBox(QMessageBox.Icon.Question, "Quit genimg?",
+                          f"{which} not been exported: {named(names)}.", parent=self.window)
+        answers = {}
+        if can_keep:
+            answers[box.addButton("Keep for next time", QMessageBox.ButtonRole.AcceptRole)] = KEEP
+        answers[box.addButton("Discard", QMessageBox.ButtonRole.DestructiveRole)] = DISCARD
+        stay = box.addButton(QMessageBox.StandardButton.Cancel)
+        box.setInformativeText("Keep for next time reopens them with their histories when genimg starts again; "
+                               "Discard deletes them for good." if can_keep else
+                               "Another genimg window is autosaving, so this one's work cannot be kept: "
+                               "Discard deletes it for good.")
+        box.setDefaultButton(next(iter(answers)) if can_keep else stay)
+        box.setEscapeButton(stay)
+        box.exec()
+        return answers.get(box.clickedButton())
