@@ -5,7 +5,9 @@ torch; the commands themselves are in cli_commands.py (info, encode,
 decode), cli_edit.py (generate, edit), cli_interpolate.py and
 train/command.py (training). Written files are listed on stdout; progress and
 errors go to stderr. Exit codes: 0 done, 1 something failed (the message
-says what), 2 a command-line mistake, 130 interrupted.
+says what), 2 a command-line mistake, 130 interrupted; a training run a
+signal stopped, once it has saved, 128 + the signal's number (130 Ctrl+C,
+143 kill, 129 a closed terminal).
 """
 from __future__ import annotations
 

@@ -4,6 +4,7 @@ reads only files and JSON (no torch: the dialog imports it)."""
 from __future__ import annotations
 
 import json
+import signal
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -21,6 +22,8 @@ WRITTEN_FILES = (*RUN_FILES, BEST_FILE, "directions.safetensors", "discriminator
 SHAPE_SETTINGS = ("channels", "latent_channels", "z_dim", "w_dim", "styles")
 # the CLI's advice when a run is stopped (train/loop.py); the Train… dialog drops it, as its Start asks instead
 RESUME_HINT = " (resume with --resume)"
+# the signals a run stops on once it has saved its checkpoint and model (train/stopping.py; no SIGHUP on Windows)
+SAVING_STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM, *((signal.SIGHUP,) if hasattr(signal, "SIGHUP") else ()))
 
 
 @dataclass(frozen=True)
@@ -63,6 +66,18 @@ def forget_earlier_run(folder: Path) -> None:
 def typed_setting(key: str, value: object) -> str:
     """'channels=[8,16]': a setting as `--set` takes it (compact JSON), for command lines and messages."""
     return f"{key}={json.dumps(value, separators=(',', ':'))}"
+
+
+def stopped_exit_code(signum: int) -> int:
+    """`genimg train`'s exit code for a run a stop signal ended once it had saved: 128 + the signal's number, as a
+    shell reports a process a signal ended (130 Ctrl+C, 143 kill, 129 a closed terminal), so that a script tells
+    it from a finished run (0) and a failed one (1)."""
+    return 128 + signum
+
+
+def saved_then_stopped(code: int) -> bool:
+    """Whether a `genimg train` exit code is a stopped run's, its checkpoint and model saved (stopped_exit_code)."""
+    return code in {stopped_exit_code(s) for s in SAVING_STOP_SIGNALS}
 
 
 def count_steps(steps: int) -> str:

@@ -480,8 +480,12 @@ def test_ctrl_c_saves_a_checkpoint_and_the_model(stop_at, data_dir, tmp_path, mo
 
     monkeypatch.setattr(VAERecipe, "step", interrupted)
     out = tmp_path / "vae"
-    assert train("vae", data_dir, out, 10) == 0
-    assert f"interrupted at step {stop_at - 1}" in capsys.readouterr().err
+    assert train("vae", data_dir, out, 10) == 130  # saved, yet not finished: a script can tell (Ctrl+C's code)
+    captured = capsys.readouterr()
+    assert f"interrupted at step {stop_at - 1}" in captured.err
+    assert f"wrote {out} after {stop_at - 1} steps" in captured.out  # the model written, as a finished run's
+    assert captured.err.rstrip().endswith(f"stopped early at step {stop_at - 1}: the model so far and its "
+                                          f"checkpoint are in {out} (resume with --resume)")
     assert torch.load(out / "checkpoint.pt", weights_only=True)["step"] == stop_at - 1
     assert load_model(out)[1]["training"]["steps"] == stop_at - 1
     assert (out / "samples.png").is_file()
@@ -497,9 +501,10 @@ def test_kill_and_a_closed_terminal_save_like_ctrl_c(stop, data_dir, tmp_path):
     assert any(line.startswith("step 1/") for line in run.stdout)  # reads until training is under way
     run.send_signal(stop)
     rest, _ = run.communicate(timeout=120)
-    assert run.returncode == 0, rest
+    assert run.returncode == 128 + stop, rest  # as a shell reports a process the signal ended: 143, 129
     steps = torch.load(out / "checkpoint.pt", weights_only=True)["step"]
     assert f"interrupted by {stop.name} at step {steps}" in rest
+    assert f"stopped early at step {steps}: the model so far and its checkpoint are in {out}" in rest
     assert steps >= 1 and load_model(out)[1]["training"]["steps"] == steps
 
 
@@ -521,7 +526,7 @@ def test_stop_signals_during_the_save_wait_for_it(data_dir, tmp_path, monkeypatc
     monkeypatch.setattr(VAERecipe, "step", killed)
     monkeypatch.setattr(VAERecipe, "export", impatient)
     out = tmp_path / "vae"
-    assert train("vae", data_dir, out, 10) == 0
+    assert train("vae", data_dir, out, 10) == 143  # SIGTERM's code: the first signal stopped the run
     err = capsys.readouterr().err
     assert "interrupted by SIGTERM at step 1" in err  # step 2 was stopped before it ran
     assert all(f"{s}: still saving the checkpoint and the model" in err for s in ("SIGTERM", "SIGINT", "SIGHUP"))

@@ -131,6 +131,29 @@ def test_stop_saves_the_model_and_a_checkpoint(qtbot, shapes, tmp_path):
     assert [(run.steps, run.resumable) for run in asked] == [(steps, True)]
 
 
+@pytest.mark.parametrize("ending, stopped", [("sys.exit(143)", True), ("sys.exit(129)", True), ("sys.exit(1)", False),
+                                             ("os.kill(os.getpid(), signal.SIGTERM)", False)],
+                         ids=["stop", "closed-terminal", "failed", "killed-before-it-caught-the-signal"])
+def test_a_run_a_signal_stopped_once_saved_offers_its_model(ending, stopped, qtbot, shapes, tmp_path):
+    """`genimg train` exits 128 + the signal's number (Stop's SIGTERM: 143) once a stopped run has saved: its model
+    is there to load, as a finished run's; a failed run, or one the signal killed outright, offers none."""
+    out = tmp_path / "vae"
+    out.mkdir()
+    (out / "card.json").write_text(json.dumps({"kind": "vae", "training": {"steps": 120}}))  # what the run wrote
+    dialog = dialog_for(qtbot, shapes, out, minutes=0.1)
+    answer(dialog, OVERWRITE)
+    start = dialog.process.start
+    dialog.process.start = lambda exe, _args: start(exe, ["-c", f"import os, signal, sys; {ending}"])
+    with qtbot.waitSignal(dialog.process.finished, timeout=60_000):
+        dialog.start()
+    log = dialog.watch.log.toPlainText()
+    assert dialog.load_button.isEnabled() == stopped
+    if stopped:
+        assert dialog.watch.progress.format() == "stopped at step 120" and "■ stopped at step 120" in log
+    else:
+        assert "⚠ training exited with code" in log and "■ stopped" not in log
+
+
 def test_a_run_passes_resume_or_overwrite_only_when_told():
     assert not {RESUME, OVERWRITE} & set(train_arguments("vae", "images", "out", 1, 32))
     assert RESUME in train_arguments("vae", "images", "out", 1, 32, earlier=RESUME)

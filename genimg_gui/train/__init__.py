@@ -8,3 +8,12 @@ class TrainError(Exception):
 class TrainUsageError(TrainError):
     """A mistake in what was typed (options that do not go together, an unknown or out-of-range --set):
     `genimg train` exits with code 2 for it, as for argparse's usage errors, and 1 for a run that fails."""
+
+
+class StoppedEarly(Exception):
+    """A stop signal (Ctrl+C, kill, a closed terminal) ended the run and its checkpoint and model are saved: not a
+    failure, yet not a finished run, so `genimg train` exits with exit_code (128 + the signal's number)."""
+
+    def __init__(self, exit_code: int) -> None:
+        super().__init__(f"stopped early (exit code {exit_code})")
+        self.exit_code = exit_code

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from ..earlier_run import CHECKPOINT_FILE, earlier_run, saved_card
 from ..seed_draws import MAX_SEED
-from . import TrainUsageError
+from . import StoppedEarly, TrainUsageError
 from .settings import GAN_SETTINGS, VAE_SETTINGS, check_setting, check_together
 
 PRECISIONS = ("auto", "fp32", "bf16")  # --precision's choices; loop.resolved_precision says what auto means
@@ -255,5 +255,8 @@ def run_train(args: argparse.Namespace) -> int:
         label_column=args.label_column or DEFAULT_LABEL_COLUMN, extra=extra,
         keep_best=args.keep_best, mirror=args.mirror)
     check_resume_fits(opts, recipe.kind, ("kind", "resolution", "latent_of"))  # before the images load
-    train(opts, recipe)
+    try:
+        train(opts, recipe)
+    except StoppedEarly as stop:  # the loop has said so, and how to resume
+        return stop.exit_code
     return 0

@@ -24,7 +24,7 @@ from ..imaging import save_png
 from ..models.device import native_bf16_cpu, pick_device
 from ..models.tensors import as_pixels
 from ..models.weights import CARD_NAME, read_card
-from . import TrainError, TrainUsageError
+from . import StoppedEarly, TrainError, TrainUsageError
 from .distributed import World, barrier, finish, init_world
 from .finetune import started_from
 from .data import FolderData, batches, count_skipped, load_folder, name_skipped, split_holdout, with_mirrors
@@ -32,7 +32,7 @@ from .inputs import TrainingInputs
 from .labels import FOLDERS, describe_classes, with_labels
 from .pace import Pace
 from .resume_fit import LOADS_ANYWAY, saved_options, shape_differences
-from .stopping import stop_signals_interrupt
+from .stopping import exit_code, stop_signals_interrupt
 
 
 
@@ -154,6 +154,7 @@ def train(opts: TrainOptions, make_recipe: Callable[[TrainOptions, torch.device]
     save = world.is_main
     pace = Pace()
     pace.mark(0)
+    stopped: KeyboardInterrupt | None = None
     with stop_signals_interrupt(log) as saving:
         try:
             for step, idx in enumerate(batches(len(train_idx), opts.batch_size, opts.seed, start), start + 1):
@@ -178,6 +179,7 @@ def train(opts: TrainOptions, make_recipe: Callable[[TrainOptions, torch.device]
                 if save and step % opts.checkpoint_every == 0:
                     _checkpoint(out, recipe, step, time.monotonic() - t0, history, best)
         except KeyboardInterrupt as stop:
+            stopped = stop
             by = f" by {stop}" if str(stop) else ""  # SIGTERM/SIGHUP name themselves; Ctrl+C does not
             log(f"\ninterrupted{by} at step {done}: saving a checkpoint and the model{RESUME_HINT}")
         saving()  # a stop signal from here on waits for the save
@@ -198,8 +200,12 @@ def train(opts: TrainOptions, make_recipe: Callable[[TrainOptions, torch.device]
             curve = {"history": history} if history else {}
             (out / "metrics.json").write_text(json.dumps({**metrics, **curve}, indent=2))
             result(final_line(out, done, metrics))
+            if stopped is not None:
+                log(f"stopped early at step {done}: the model so far and its checkpoint are in {out}{RESUME_HINT}")
     barrier()
     finish()
+    if stopped is not None:  # saved, yet not finished: the exit code tells a script so
+        raise StoppedEarly(exit_code(stopped))
     return out
 
 

@@ -14,8 +14,24 @@ import threading
 from contextlib import contextmanager
 from typing import Callable, Iterator
 
+from ..earlier_run import stopped_exit_code
+
 STOP_SIGNALS = tuple(s for s in (getattr(signal, "SIGTERM", None), getattr(signal, "SIGHUP", None)) if s)
 SAVING = "still saving the checkpoint and the model: a moment"
+
+
+class StopSignal(KeyboardInterrupt):
+    """The KeyboardInterrupt a stop signal raises. str() names SIGTERM and SIGHUP, for the log's "interrupted
+    by …" (empty for Ctrl+C, as Python's own); signum sets the exit code once the run has saved (exit_code)."""
+
+    def __init__(self, signum: int) -> None:
+        super().__init__("" if signum == signal.SIGINT else signal.Signals(signum).name)
+        self.signum = signum
+
+
+def exit_code(stop: KeyboardInterrupt) -> int:
+    """The exit code of a run this interrupt stopped, once it has saved; a plain KeyboardInterrupt is Ctrl+C's."""
+    return stopped_exit_code(getattr(stop, "signum", signal.SIGINT))
 
 
 @contextmanager
@@ -40,8 +56,7 @@ def stop_signals_interrupt(log: Callable[[str], None]) -> Iterator[Callable[[], 
 
     def interrupt(signum: int, _frame) -> None:
         saving()
-        # SIGTERM and SIGHUP name themselves in the log's "interrupted by …"; Ctrl+C does not
-        raise KeyboardInterrupt("" if signum == signal.SIGINT else signal.Signals(signum).name)
+        raise StopSignal(signum)
 
     previous = {s: signal.signal(s, interrupt) for s in caught}
     try:

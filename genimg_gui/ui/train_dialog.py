@@ -17,7 +17,7 @@ from PySide6.QtWidgets import (QCheckBox, QComboBox, QDialog, QDoubleSpinBox, QF
                                QLabel, QLineEdit, QPushButton, QSpinBox, QVBoxLayout, QWidget)
 
 from ..catalog import ModelEntry, latent_space_of, latent_spaces, trainable_models
-from ..earlier_run import EarlierRun, card_steps, earlier_run, saved_card
+from ..earlier_run import EarlierRun, card_steps, earlier_run, saved_card, saved_then_stopped
 from .train_models import RESOLUTION_ROLE, fill_space, fill_starts, listed_as, show_choice
 from .train_question import RESUME, ask_continue_or_start_over, how_it_begins, shape_of_run
 from .train_run import FOLDERS, LABEL_COLUMN, default_output, grid_caption, train_arguments
@@ -92,7 +92,7 @@ class TrainDialog(QDialog):
         self.stop_button.clicked.connect(self.stop)
         self.load_button.clicked.connect(self._load)
         self._run_out = ""  # the folder the last run writes, absolute: Output may be edited after it
-        self._stopping = False  # Stop was pressed: the run that ends was stopped, not finished
+        self._stopping = False  # Stop was pressed: its signal is sent once (the exit code says how the run ended)
         self._close_when_done = False  # closed mid-run: it closes once the run has saved
         self.data.textChanged.connect(self._suggest_output)
         self.kind.currentTextChanged.connect(self._suggest_output)
@@ -320,16 +320,18 @@ class TrainDialog(QDialog):
         while self.process.canReadLine():
             self.watch.take_line(bytes(self.process.readLine()).decode(errors="replace").rstrip("\r\n"))
 
-    def _finished(self, code: int, _status) -> None:
+    def _finished(self, code: int, status: QProcess.ExitStatus) -> None:
         for line in bytes(self.process.readAll()).decode(errors="replace").splitlines():  # the last may lack "\n"
             self.watch.take_line(line)
         self.settings.setEnabled(True)
         self.start_button.setEnabled(True)
         self.stop_button.setEnabled(False)
-        if code == 0 and (Path(self._run_out) / "card.json").is_file():
-            self._say_how_it_ended()
-            self.watch.show_samples(Path(self._run_out) / "samples.png",
-                                    grid_caption(self.watch.kind, stopped=self._stopping))
+        # a stopped run exits 128 + the signal's number once saved (Stop's SIGTERM: 143), as a finished one exits 0;
+        # a process the signal killed before the run caught it crashed, its code no exit code
+        stopped = status == QProcess.ExitStatus.NormalExit and saved_then_stopped(code)
+        if (code == 0 or stopped) and (Path(self._run_out) / "card.json").is_file():
+            self._say_how_it_ended(stopped)
+            self.watch.show_samples(Path(self._run_out) / "samples.png", grid_caption(self.watch.kind, stopped=stopped))
             self.load_button.setEnabled(True)
             self.model_trained.emit(self._run_out)
         else:
@@ -338,9 +340,9 @@ class TrainDialog(QDialog):
             self._close_when_done = False
             self.close()
 
-    def _say_how_it_ended(self) -> None:
+    def _say_how_it_ended(self, stopped: bool) -> None:
         """The bar and log of a run that wrote its model: done, or stopped part-way (Start can go on from it)."""
-        if not self._stopping:
+        if not stopped:
             self.watch.end("done")
             self.watch.say(f"✓ model written to {self._run_out}: the Models tab lists it, and Load it "
                                      "makes it the active one")
