@@ -21,11 +21,12 @@ import torch
 from .catalog import BUNDLED_DIR, bundled_models, default_model, metrics_text, training_checkpoint_note
 from .engine.requests import ModelInfo
 from .engine.runtime import Runtime
-from .imaging import ImageLoadError, open_image
+from .imaging import Fit, ImageLoadError, open_image
 from .morph import MAX_SCALE, MAX_SIDE, max_scale
 from .models.foreign import NeedsScale
 from .models.weights import ModelFileError
 from .recipe import RecipeError
+from .seed_draws import DEFAULT_DRAW
 from .train import TrainError, TrainUsageError
 from .export import export_latent, export_png, read_latent  # plain numpy + Pillow, shared with the app
 
@@ -49,6 +50,26 @@ INFO_WIDTH = 110  # columns `genimg info` wraps a long value (training data, how
 
 def say(text: str) -> None:
     print(text, file=sys.stderr, flush=True)
+
+
+def note_ignored(given: dict[str, bool], why: str) -> None:
+    """A note on stderr for each option given (True) that this run has no use for: the command goes on without
+    it, but --psi on images, say, had changed nothing without a word."""
+    for option, is_given in given.items():
+        if is_given:
+            say(f"genimg: note: {option} ignored: {why}")
+
+
+def seed_draw(model: ModelInfo, draw: str) -> None:
+    """--draw given as a way this GAN cannot draw: it draws each seed's own z (Runtime.drawn_as), as --help says
+    of a GAN that cannot; the default draw falls back so without a note."""
+    note_ignored({f"--draw {draw}": draw != DEFAULT_DRAW and draw not in model.draws},
+                 f"{model.name} cannot draw seeds so; each draws its own z")
+
+
+def fit_used(model: ModelInfo, given: bool) -> None:
+    """--fit given for a VAE that encodes each photo at its own size (SD, TAESD), with nothing to fit."""
+    note_ignored({"--fit": given and model.spatial}, f"{model.name} encodes each photo at its own size")
 
 
 def wrote(path: Path) -> None:
@@ -121,9 +142,14 @@ def load_into(rt: Runtime, path: Path, latent_scale: float | None,
     if note := training_checkpoint_note(path):
         raise ModelFileError(note)
     try:
-        return rt.load(str(path), progress, latent_scale)
+        info = rt.load(str(path), progress, latent_scale)
     except NeedsScale as e:
         raise UsageError(f"{e}; say which with --latent-scale sd or --latent-scale sdxl") from None
+    # an SD VAE file converted at this scale records it (foreign.convert); any other model has its own
+    note_ignored({"--latent-scale": latent_scale is not None
+                  and info.card.get("source", {}).get("scaling_factor") != latent_scale},
+                 f"{path.name} is no Stable Diffusion VAE file, whose latent scale it chooses")
+    return info
 
 
 def model_record(info: ModelInfo) -> dict:
@@ -246,6 +272,7 @@ def _row(key: str, value: str) -> str:
 
 def encode(args: argparse.Namespace) -> int:
     rt, model = load_model("vae", args.vae, args.device, args.latent_scale)
+    fit_used(model, args.fit != Fit.CROP)
     out = out_dir(args.out)
     zeros = (0.0,) * len(model.directions)
 

@@ -12,8 +12,8 @@ from pathlib import Path
 
 import numpy as np
 
-from .cli_commands import (UsageError, check_scale, class_index, for_each, load_model, model_record, out_dir,
-                           per_file, read_image, say, write_png, wrote)
+from .cli_commands import (UsageError, check_scale, class_index, fit_used, for_each, load_model, model_record,
+                           out_dir, per_file, read_image, say, seed_draw, write_png, wrote)
 from .edit import AmbiguousDirection, Directions, EditState, edited_latent
 from .engine.requests import ModelInfo
 from .engine.runtime import Runtime
@@ -82,6 +82,7 @@ def generate(args: argparse.Namespace) -> int:
     rt, model = load_model("gan", args.gan, args.device)
     recipe = read_recipe(args.recipe, "gan", model) if args.recipe else None
     gan_class = class_index(model, args.gan_class)
+    seed_draw(model, args.draw)
     values = direction_values(args.edit, model.directions, "gan")
     recorded, labels = recorded_edit(recipe, values, model.directions)
     out = out_dir(args.out)
@@ -135,6 +136,7 @@ def edit(args: argparse.Namespace) -> int:
     recipe = read_recipe(args.recipe, "vae", model) if args.recipe else None
     values = direction_values(args.edit, model.directions, "vae")
     fit = args.fit or (recipe.fit if recipe else "crop")
+    fit_used(model, args.fit is not None)
     recorded, labels = recorded_edit(recipe, values, model.directions)
     out = out_dir(args.out)
 

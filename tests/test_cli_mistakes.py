@@ -75,6 +75,25 @@ def test_a_psi_that_is_no_number_is_a_usage_error(command, psi, capsys):
     assert f"{psi!r}: expected a number" in capsys.readouterr().err
 
 
+def test_options_a_run_has_no_use_for_are_named_not_dropped_silently(vae, gan, image_files, tmp_path, capsys):
+    """`genimg interpolate IMG1 IMG2 --psi 0.5` ran as if --psi were not there, without a word."""
+    images = [image_files[0], image_files[1]]
+    assert run("interpolate", *images, "--vae", vae, "--gan", gan, "--psi", "0.5", "--draw", "own", "--frames", "2",
+               "-o", tmp_path / "m.gif") == 0
+    notes = [line for line in capsys.readouterr().err.splitlines() if "note:" in line]
+    assert notes == [f"genimg: note: {option} ignored: it is for --seeds (GAN)"
+                     for option in ("--gan", "--psi", "--draw")]
+    assert run("interpolate", "--seeds", "1", "2", "--vae", vae, "--gan", gan, "--fit", "letterbox",
+               "--latent-scale", "sd", "--frames", "2", "-o", tmp_path / "s.gif") == 0
+    notes = [line for line in capsys.readouterr().err.splitlines() if "note:" in line]
+    assert notes == ["genimg: note: --vae ignored: it is for images (VAE)",
+                     "genimg: note: --fit ignored: it is for images (VAE)",
+                     "genimg: note: --latent-scale ignored: tiny-gan is no Stable Diffusion VAE file, whose latent "
+                     "scale it chooses"]
+    assert run("encode", image_files[0], "--vae", vae, "-o", tmp_path / "e") == 0  # nothing given in vain
+    assert "note:" not in capsys.readouterr().err
+
+
 def test_a_topic_of_several_directions_is_named_as_ambiguous(image_files, tmp_path, capsys):
     assert run("edit", "--vae", catalog.BUNDLED_DIR / "emoji-vae", image_files[0], "--edit", "category=1",
                "-o", tmp_path / "out") == 2
