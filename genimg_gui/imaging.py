@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import re
+import sys
 import warnings
 from enum import Enum
 from pathlib import Path
@@ -31,13 +32,20 @@ class ImageLoadError(Exception):
 
 
 def max_pixels_setting() -> int:
-    """The image size cap: GENIMG_MAX_PIXELS if set to a positive number, else 64 megapixels."""
+    """The image size cap: GENIMG_MAX_PIXELS if set to a positive number, else 64 megapixels. Another value is
+    named on stderr (read once, at import): a typo had left the default in force without a word."""
     text = os.environ.get("GENIMG_MAX_PIXELS", "").strip().replace("_", "")
-    try:
-        value = int(float(text)) if text else DEFAULT_MAX_PIXELS
-    except ValueError:
+    if not text:
         return DEFAULT_MAX_PIXELS
-    return value if value > 0 else DEFAULT_MAX_PIXELS
+    try:
+        value = int(float(text))
+    except (ValueError, OverflowError):  # OverflowError: "inf"
+        value = 0
+    if value > 0:
+        return value
+    print(f"genimg: note: GENIMG_MAX_PIXELS={os.environ['GENIMG_MAX_PIXELS']!r} is not a positive number of pixels; "
+          f"using the default, {DEFAULT_MAX_PIXELS:,}", file=sys.stderr, flush=True)
+    return DEFAULT_MAX_PIXELS
 
 
 MAX_PIXELS = max_pixels_setting()

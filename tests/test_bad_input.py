@@ -117,10 +117,16 @@ def test_eps_never_starts_ghostscript(tmp_path, monkeypatch):
 
 @pytest.mark.parametrize("text, expected", [("", imaging.DEFAULT_MAX_PIXELS), ("1000", 1000), ("2.5e6", 2_500_000),
                                              ("100_000_000", 100_000_000), ("lots", imaging.DEFAULT_MAX_PIXELS),
-                                             ("-5", imaging.DEFAULT_MAX_PIXELS)])
-def test_max_pixels_setting_reads_the_environment(text, expected, monkeypatch):
+                                             ("-5", imaging.DEFAULT_MAX_PIXELS), ("0.5", imaging.DEFAULT_MAX_PIXELS),
+                                             ("inf", imaging.DEFAULT_MAX_PIXELS), ("nan", imaging.DEFAULT_MAX_PIXELS)])
+def test_max_pixels_setting_reads_the_environment(text, expected, monkeypatch, capsys):
     monkeypatch.setenv("GENIMG_MAX_PIXELS", text)
     assert imaging.max_pixels_setting() == expected
+    # a value it cannot use is named, with the default used instead; none is said for a value used or unset
+    said = capsys.readouterr().err
+    assert said == ("" if expected != imaging.DEFAULT_MAX_PIXELS or not text else
+                    f"genimg: note: GENIMG_MAX_PIXELS={text!r} is not a positive number of pixels; using the default, "
+                    "64,000,000\n")
 
 
 def test_max_pixels_setting_caps_pillow_too(tmp_path):
