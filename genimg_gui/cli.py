@@ -163,7 +163,7 @@ def _latent_scale_arg(p: argparse.ArgumentParser) -> None:
 
 def _run_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("-o", "--out", type=out_folder, required=True, metavar="OUT_DIR", help="folder to write to")
-    p.add_argument("--scale", type=positive_int, default=1, metavar="N",
+    p.add_argument("--scale", type=scale_factor, default=1, metavar="N",
                    help="upscale written PNGs N times, smoothed (Lanczos); at most 8 and 4096 px a side")
     _device_arg(p)
 
@@ -181,6 +181,15 @@ def _edit_arg(p: argparse._ActionsContainer, required: bool) -> None:
 def _recipe_arg(p: argparse._ActionsContainer) -> None:
     p.add_argument("--recipe", type=Path, metavar="RECIPE.json",
                    help="apply an edit recipe saved by the app or by --save-recipe (directions, strengths, mask)")
+
+
+def scale_factor(text: str) -> int:
+    """--scale: 1 to morph.MAX_SCALE, whatever the pictures (cli_commands.check_scale: the side each may reach)."""
+    from .morph import MAX_SCALE  # numpy and Pillow: not for --help
+    value = positive_int(text)
+    if value > MAX_SCALE:
+        raise argparse.ArgumentTypeError(f"{value} is past the largest, ×{MAX_SCALE}: use at most {MAX_SCALE}")
+    return value
 
 
 def fps_value(text: str) -> float:
@@ -284,7 +293,7 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--fps", type=fps_value, default=12.0, help="frames per second (default 12)")
     s.add_argument("--mode", choices=["linear", "spherical"], default="linear", help="path between keyframes")
     s.add_argument("--loop", action="store_true", help="return to the first keyframe (seamless loop)")
-    s.add_argument("--scale", type=positive_int, default=1, metavar="N",
+    s.add_argument("--scale", type=scale_factor, default=1, metavar="N",
                    help="enlarge every frame N times without smoothing, GIF, WebP and MP4 alike (default 1: the "
                         "model's size; 4 makes a 64-px model's morph 256 px)")
     s.add_argument("--fit", choices=["crop", "letterbox"], default="crop", help="how non-square images fit")

@@ -22,7 +22,7 @@ from .catalog import BUNDLED_DIR, bundled_models, default_model, metrics_text, t
 from .engine.requests import ModelInfo
 from .engine.runtime import Runtime
 from .imaging import Fit, ImageLoadError, open_image
-from .morph import MAX_SCALE, MAX_SIDE, max_scale
+from .morph import MAX_SIDE, max_scale
 from .models.foreign import NeedsScale
 from .models.weights import ModelFileError
 from .recipe import RecipeError
@@ -45,6 +45,9 @@ USAGE_ERRORS = (UsageError, TrainUsageError)
 USER_ERRORS = (CLIError, ModelFileError, ImageLoadError, TrainError, RecipeError, OSError, torch.OutOfMemoryError)
 # What one bad input can raise; it is reported and the batch goes on.
 ITEM_ERRORS = (ImageLoadError, ModelFileError, ValueError, FloatingPointError, OSError)
+# An input file's too: a --scale its own size refuses (check_scale) while the other files take it. Seeds share the
+# model's size, so generate's refusal holds for every seed and stays a usage error.
+FILE_ERRORS = (*ITEM_ERRORS, UsageError)
 INFO_WIDTH = 110  # columns `genimg info` wraps a long value (training data, how a metric was measured) to
 
 
@@ -177,16 +180,17 @@ def unique_stems(paths: Sequence[Path]) -> list[str]:
     return stems
 
 
-def for_each(jobs: Sequence[tuple[str, Callable[[], None]]]) -> int:
-    """Run (label, job) pairs with an i/N line each; a bad one is reported and the rest go on.
-    Returns the exit code: 1 if any failed."""
+def for_each(jobs: Sequence[tuple[str, Callable[[], None]]],
+             item_errors: tuple[type[Exception], ...] = ITEM_ERRORS) -> int:
+    """Run (label, job) pairs with an i/N line each; one that raises one of item_errors is reported and the rest
+    go on. Returns the exit code: 1 if any failed."""
     failed = 0
     for i, (label, job) in enumerate(jobs, 1):
         if len(jobs) > 1:
             say(f"{i}/{len(jobs)} {label}")
         try:
             job()
-        except ITEM_ERRORS as e:
+        except item_errors as e:
             failed += 1
             say(f"genimg: error: {e}" if Path(label).name in str(e) else f"genimg: error: {label}: {e}")
     if failed and len(jobs) > 1:  # with one input its error line says it all
@@ -196,7 +200,7 @@ def for_each(jobs: Sequence[tuple[str, Callable[[], None]]]) -> int:
 
 def per_file(paths: Sequence[Path], work: Callable[[Path, str], None]) -> int:
     """for_each over files; work gets each path and a unique output stem."""
-    return for_each([(str(p), partial(work, p, stem)) for p, stem in zip(paths, unique_stems(paths))])
+    return for_each([(str(p), partial(work, p, stem)) for p, stem in zip(paths, unique_stems(paths))], FILE_ERRORS)
 
 
 def out_dir(path: Path) -> Path:
@@ -210,11 +214,11 @@ def read_image(path: Path) -> np.ndarray:
 
 def check_scale(scale: int, size: tuple[int, int], what: str = "images") -> None:
     """--scale within the app's limit for written pictures (morph.max_scale): ×10000 of a 64-px image asked for
-    about 12 GB and ended in a MemoryError. size is (width, height) before scaling."""
+    about 12 GB and ended in a MemoryError. size is (width, height) before scaling; the cap alone, ×MAX_SCALE,
+    is cli.scale_factor's, checked with the command line."""
     if scale > (largest := max_scale(size)):
-        why = (f"makes {size[0]}×{size[1]} {what} larger than {MAX_SIDE} px a side" if largest < MAX_SCALE
-               else f"is past the largest, ×{MAX_SCALE}")  # ×9 of 64 px is 576 px: the cap, not the side, says no
-        raise UsageError(f"--scale {scale} {why}: use at most {largest}")
+        raise UsageError(f"--scale {scale} makes {size[0]}×{size[1]} {what} larger than {MAX_SIDE} px a side: use "
+                         f"at most {largest}")
 
 
 def write_png(image: np.ndarray, path: Path, scale: int) -> None:

@@ -69,6 +69,21 @@ def test_an_sd_vae_file_needs_its_scale_then_encodes_a_photo_at_its_own_size(tmp
     assert run("encode", photo, "--vae", sd_file, "--latent-scale", "-3", "-o", tmp_path / "out") == 2
 
 
+def test_a_scale_one_photo_of_a_batch_is_too_large_for_fails_that_photo_alone(tmp_path, monkeypatch, capsys):
+    """Photos keep their own size under TAESD or an SD VAE: --scale 8 fits one and not another, which stopped the
+    whole batch as a usage error (exit 2)."""
+    monkeypatch.setenv("GENIMG_MAX_SIDE", "1024")  # a photo 520 px wide stays so (the CPU's default edits at 512)
+    taesd = fb.taesd_diffusers_file(tmp_path / "taesd.safetensors")
+    wide, small = picture(tmp_path / "wide.png", 520, 96, 3), picture(tmp_path / "small.png", 96, 64, 4)
+    out = tmp_path / "out"
+    for command in (["encode"], ["edit", "--edit", "0=0.5"]):
+        assert run(*command, wide, small, "--vae", taesd, "--scale", "8", "-o", out) == 1
+        err = capsys.readouterr().err
+        assert f"genimg: error: {wide}: --scale 8 makes 520×96 images larger than 4096 px a side: use at most 7" in err
+        assert "genimg: 1 of 2 failed" in err
+    assert sorted(p.name for p in out.iterdir()) == ["small.npz", "small_edited.png", "small_recon.png"]
+
+
 def test_a_recipe_saved_on_one_photo_edits_another_of_another_size(tmp_path, sd_file, reference):
     a, b = picture(tmp_path / "a.png", 200, 120, 1), picture(tmp_path / "b.png", 96, 160, 2)
     out = tmp_path / "out"
