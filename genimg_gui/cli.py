@@ -47,14 +47,19 @@ def seed_list(text: str) -> list[int]:
 
 
 def edit_spec(text: str) -> tuple[str, float]:
-    """'PC1=1.5' or '0=-2' -> (direction label or index, value in sigma)."""
+    """'PC1=1.5' or '0=-2' -> (direction label or index, value in sigma), a value float32 holds, as a recipe's
+    (recipe.FLOAT32_MAX): 1e300 overflowed into numpy's RuntimeWarning and a latent of inf."""
+    from .recipe import FLOAT32_MAX  # numpy: not for --help
     key, sep, value = text.partition("=")
     try:
         if not sep or not key.strip() or not math.isfinite(float(value)):
             raise ValueError
-        return key.strip(), float(value)
     except ValueError:
         raise argparse.ArgumentTypeError(f"{text!r}: expected DIRECTION=SIGMA, e.g. PC1=1.5 or 0=-2") from None
+    if abs(float(value)) >= FLOAT32_MAX:
+        raise argparse.ArgumentTypeError(f"{text!r}: {float(value):g} σ is beyond any latent (float32 holds less "
+                                         f"than {FLOAT32_MAX:.3g}); a few σ is a strong edit")
+    return key.strip(), float(value)
 
 
 def psi_value(text: str) -> float:

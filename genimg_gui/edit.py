@@ -154,9 +154,12 @@ def shift(base: np.ndarray, steps: Sequence[tuple[float, float, np.ndarray]]) ->
     come here so that the same edit gives the same latent bit for bit, hence the same pixels.
     A spatial latent (C, h, w) takes per-channel vectors (C,): added to every latent pixel."""
     latent = np.array(base, np.float32)
-    for value, sigma, vector in steps:
-        if value:
-            latent += np.float32(value) * np.float32(sigma) * _broadcastable(vector, latent.shape)
+    # an edit float32 cannot hold gives inf, which the decode refuses in words (Runtime: NaN/inf pixels);
+    # numpy's overflow RuntimeWarning came first, naming this line
+    with np.errstate(over="ignore", invalid="ignore"):
+        for value, sigma, vector in steps:
+            if value:
+                latent += np.float32(value) * np.float32(sigma) * _broadcastable(vector, latent.shape)
     return latent
 
 

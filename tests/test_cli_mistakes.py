@@ -11,6 +11,7 @@ import torch
 
 from genimg_gui import catalog
 from genimg_gui.recipe import Recipe
+from conftest import TINY_GAN
 from test_cli import gan, run, vae  # noqa: F401 (fixtures, and the command as a test runs it)
 
 
@@ -93,6 +94,24 @@ def test_options_a_run_has_no_use_for_are_named_not_dropped_silently(vae, gan, i
                      "scale it chooses"]
     assert run("encode", image_files[0], "--vae", vae, "-o", tmp_path / "e") == 0  # nothing given in vain
     assert "note:" not in capsys.readouterr().err
+
+
+def test_an_edit_too_large_for_a_latent_is_refused_in_words_without_numpy_warnings(vae, gan, image_files, tmp_path,
+                                                                                  capsys):
+    """--edit PC1=1e300 printed numpy's RuntimeWarning (overflow, naming edit.py) before genimg's own message."""
+    assert run("edit", "--vae", vae, image_files[0], "--edit", "PC1=1e300", "-o", tmp_path / "o") == 2
+    err = capsys.readouterr().err
+    assert "'PC1=1e300': 1e+300 σ is beyond any latent" in err and "Warning" not in err
+    # float32 holds 1e38, not 1e38 σ of a direction: the latent overflows and its decode is refused in words (a
+    # RuntimeWarning would fail this test: pytest makes warnings errors)
+    assert run("edit", "--vae", vae, image_files[0], "--edit", "PC1=-1e38", "-o", tmp_path / "o") == 1
+    err = capsys.readouterr().err
+    assert "NaN/inf" in err and "Warning" not in err
+    # a GAN's layers normalise w: it drew a picture from an infinite one
+    np.savez(tmp_path / "inf.npz", latent=np.full(TINY_GAN.w_dim, np.inf, np.float32))
+    assert run("decode", "--gan", gan, tmp_path / "inf.npz", "-o", tmp_path / "o") == 1
+    assert "the latent holds NaN/inf values (an edit too large for float32?)" in capsys.readouterr().err
+    assert not (tmp_path / "o" / "inf_decoded.png").exists()
 
 
 def test_a_topic_of_several_directions_is_named_as_ambiguous(image_files, tmp_path, capsys):

@@ -204,8 +204,10 @@ class Runtime:
         return mean.flatten().float().cpu().numpy()
 
     def _latent_tensor(self, model: LoadedModel, latent: np.ndarray) -> torch.Tensor:
-        """(1, *shape) on the device, after checking that the latent fits the model."""
+        """(1, *shape) on the device, after checking that the latent fits the model and is finite."""
         z = torch.as_tensor(np.asarray(latent), dtype=torch.float32, device=self.device)
+        if not torch.isfinite(z).all():  # a GAN drew a picture from an infinite w (its layers normalise it)
+            raise FloatingPointError("the latent holds NaN/inf values (an edit too large for float32?)")
         if model.spatial:
             c = model.latent_shape[0]
             if z.ndim != 3 or z.shape[0] != c:
