@@ -203,8 +203,10 @@ def per_file(paths: Sequence[Path], work: Callable[[Path, str], None]) -> int:
     return for_each([(str(p), partial(work, p, stem)) for p, stem in zip(paths, unique_stems(paths))], FILE_ERRORS)
 
 
-def out_dir(path: Path) -> Path:
-    path.mkdir(parents=True, exist_ok=True)
+def in_folder(path: Path) -> Path:
+    """path, its folder made now: -o's folder (and --grid's, --save-recipe's, an animation's) is made as a file is
+    written into it, so that a command refused, or one whose every input failed, leaves no empty folder."""
+    path.parent.mkdir(parents=True, exist_ok=True)
     return path
 
 
@@ -224,7 +226,7 @@ def check_scale(scale: int, size: tuple[int, int], what: str = "images") -> None
 def write_png(image: np.ndarray, path: Path, scale: int) -> None:
     """export_png at --scale, checked first; the path written goes to stdout."""
     check_scale(scale, image.shape[1::-1])
-    wrote(export_png(image, path, scale))
+    wrote(export_png(image, in_folder(path), scale))
 
 
 # --- commands --------------------------------------------------------------
@@ -277,14 +279,14 @@ def _row(key: str, value: str) -> str:
 def encode(args: argparse.Namespace) -> int:
     rt, model = load_model("vae", args.vae, args.device, args.latent_scale)
     fit_used(model, args.fit != Fit.CROP)
-    out = out_dir(args.out)
     zeros = (0.0,) * len(model.directions)
 
     def work(path: Path, stem: str) -> None:
         _, latent, recon = rt.encode(read_image(path), args.fit)
         check_scale(args.scale, recon.shape[1::-1])  # before the latent is written: a refused scale writes nothing
-        wrote(export_latent(out / f"{stem}.npz", latent, latent, zeros, model.directions.labels, model_record(model)))
-        write_png(recon, out / f"{stem}_recon.png", args.scale)
+        wrote(export_latent(in_folder(args.out / f"{stem}.npz"), latent, latent, zeros, model.directions.labels,
+                            model_record(model)))
+        write_png(recon, args.out / f"{stem}_recon.png", args.scale)
 
     return per_file(args.images, work)
 
@@ -292,13 +294,12 @@ def encode(args: argparse.Namespace) -> int:
 def decode(args: argparse.Namespace) -> int:
     kind = "gan" if args.gan else "vae" if args.vae else recorded_kind(args.latents)
     rt, _ = load_model(kind, args.gan or args.vae, args.device, args.latent_scale)
-    out = out_dir(args.out)
 
     def work(path: Path, stem: str) -> None:
         f = read_latent(path)
         if f.kind not in (None, kind):
             raise ValueError(f"{path.name} holds a {f.kind.upper()} latent; decode it with --{f.kind} MODEL_DIR")
-        write_png(rt.render(kind, f.latent, f.mask, f.base), out / f"{stem}_decoded.png", args.scale)
+        write_png(rt.render(kind, f.latent, f.mask, f.base), args.out / f"{stem}_decoded.png", args.scale)
 
     return per_file(args.latents, work)
 

@@ -13,7 +13,7 @@ from pathlib import Path
 import numpy as np
 
 from .cli_commands import (UsageError, check_scale, class_index, fit_used, for_each, load_model, model_record,
-                           out_dir, per_file, read_image, say, seed_draw, write_png, wrote)
+                           in_folder, per_file, read_image, say, seed_draw, write_png, wrote)
 from .edit import AmbiguousDirection, Directions, EditState, edited_latent
 from .engine.requests import ModelInfo
 from .engine.runtime import Runtime
@@ -85,7 +85,6 @@ def generate(args: argparse.Namespace) -> int:
     seed_draw(model, args.draw)
     values = direction_values(args.edit, model.directions, "gan")
     recorded, labels = recorded_edit(recipe, values, model.directions)
-    out = out_dir(args.out)
     images: list[np.ndarray] = []
 
     def work(seed: int) -> None:
@@ -94,17 +93,16 @@ def generate(args: argparse.Namespace) -> int:
         latent, image = render(rt, "gan", w, recipe, values, model.directions)
         if args.grid and not images:  # the grid's size is known from the first sample
             check_scale(args.scale, grid_size(image, len(args.seeds)), "grid")
-        write_png(image, out / f"{name}.png", args.scale)
+        write_png(image, args.out / f"{name}.png", args.scale)
         if args.save_latents:
-            wrote(export_latent(out / f"{name}.npz", latent, w, recorded, labels,
+            wrote(export_latent(in_folder(args.out / f"{name}.npz"), latent, w, recorded, labels,
                                 model_record(model), None if recipe is None else recipe.mask))
         images.append(image)
 
     code = for_each([(f"seed {s}", partial(work, s)) for s in args.seeds])
     if args.grid and images:
         grid = image_grid(images, min(GRID_COLUMNS, len(images)))
-        args.grid.parent.mkdir(parents=True, exist_ok=True)
-        wrote(export_png(grid, args.grid, args.scale))
+        wrote(export_png(grid, in_folder(args.grid), args.scale))
     return code
 
 
@@ -122,8 +120,7 @@ def save_recipe(path: Path, values: tuple[float, ...], model: ModelInfo, fit: st
     Run after the images, so that a recipe that fails never costs them."""
     state = EditState(np.zeros(model.latent_size, np.float32), values)
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        wrote(Recipe.from_edit(state, model.directions, model.name, "vae", fit).save(path))
+        wrote(Recipe.from_edit(state, model.directions, model.name, "vae", fit).save(in_folder(path)))
     except OSError as e:
         say(f"genimg: error: --save-recipe {path}: cannot write it ({e.strerror or e})")
         return 1
@@ -138,14 +135,13 @@ def edit(args: argparse.Namespace) -> int:
     fit = args.fit or (recipe.fit if recipe else "crop")
     fit_used(model, args.fit is not None)
     recorded, labels = recorded_edit(recipe, values, model.directions)
-    out = out_dir(args.out)
 
     def work(path: Path, stem: str) -> None:
         _, base, _ = rt.encode(read_image(path), fit)
         latent, image = render(rt, "vae", base, recipe, values, model.directions)
-        write_png(image, out / f"{stem}_edited.png", args.scale)
+        write_png(image, args.out / f"{stem}_edited.png", args.scale)
         if args.save_latents:
-            wrote(export_latent(out / f"{stem}_edited.npz", latent, base, recorded,
+            wrote(export_latent(in_folder(args.out / f"{stem}_edited.npz"), latent, base, recorded,
                                 labels, model_record(model), None if recipe is None else recipe.mask))
 
     code = per_file(args.images, work)

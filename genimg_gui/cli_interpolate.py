@@ -7,8 +7,8 @@ from __future__ import annotations
 import argparse
 
 from .catalog import DEFAULT_PSI
-from .cli_commands import (CLIError, UsageError, check_scale, class_index, fit_used, load_model, note_ignored,
-                           progress_bar, read_image, seed_draw, wrote)
+from .cli_commands import (CLIError, UsageError, check_scale, class_index, fit_used, in_folder, load_model,
+                           note_ignored, progress_bar, read_image, seed_draw, wrote)
 from .imaging import Fit
 from .morph import FORMATS, common_grid, morph_path, write_animation
 from .seed_draws import DEFAULT_DRAW
@@ -54,6 +54,5 @@ def interpolate(args: argparse.Namespace) -> int:
             check_scale(args.scale, image.shape[1::-1], "frames")
         frames.append(image)
         progress_bar(i, len(path), "frames")
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    wrote(write_animation(frames, args.out, args.fps, args.scale).path)
+    wrote(write_animation(frames, in_folder(args.out), args.fps, args.scale).path)
     return 0

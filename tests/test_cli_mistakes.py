@@ -26,6 +26,10 @@ def test_a_scale_past_the_side_limit_is_refused_before_anything_is_written(vae, 
     assert run("generate", "--gan", gan, "--seeds", "0-599", "--grid", tmp_path / "g.png", "--scale", "2",
                "-o", tmp_path / "out") == 2
     assert "makes 256×2400 grid larger than 4096 px a side: use at most 1" in capsys.readouterr().err
+    assert not (tmp_path / "out").exists()  # refused once the model had loaded: -o was made, and left empty
+    (tmp_path / "notes.png").write_text("not a picture")
+    assert run("encode", "--vae", vae, tmp_path / "notes.png", "-o", tmp_path / "out") == 1
+    assert not (tmp_path / "out").exists()  # nothing to write: no folder either
 
 
 def test_save_recipe_makes_its_folder_refuses_a_folder_and_never_costs_the_images(vae, image_files, tmp_path, capsys,
