@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pickle
+import shutil
 import warnings
 
 import numpy as np
@@ -160,6 +161,14 @@ def test_info_names_a_truncated_or_unknown_weights_file_plainly_and_quietly(vae,
     err = capsys.readouterr().err
     assert "a damaged file, not a readable safetensors file (it is truncated: its header lists" in err
     assert f"but the file has {cut:,})" in err and "architecture" not in err
+    folder = tmp_path / "cut-vae"  # the same file in a model folder got safetensors' own words
+    shutil.copytree(vae, folder)
+    (folder / "model.safetensors").write_bytes(whole[:cut])
+    assert run("info", folder) == 1
+    err = capsys.readouterr().err
+    assert (f"{folder / 'model.safetensors'} is a damaged file, not a readable safetensors file (it is truncated: "
+            f"its header lists") in err
+    assert f"but the file has {cut:,})" in err and "deserializing" not in err
     assert run("info", tmp_path / "dict.pt") == 1
     assert "a weights file with 1 tensor (a) of an architecture" in capsys.readouterr().err
     with warnings.catch_warnings():

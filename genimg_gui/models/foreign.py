@@ -9,8 +9,6 @@ the usual safe one.
 from __future__ import annotations
 
 import hashlib
-import json
-import struct
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,7 +16,7 @@ from typing import Callable
 
 from .errors import ModelFileError
 from .sd_vae import SD_SCALE, SDXL_SCALE, guess_scaling_factor
-from .state_files import TORCH_SUFFIXES, load_plain
+from .state_files import TORCH_SUFFIXES, damaged_safetensors, error_reason, load_plain, safetensors_names
 from .weights import CARD_NAME, WEIGHTS_NAME, save_model
 
 SD_SCALES = {"SD 1.x / 2.x": SD_SCALE, "SDXL": SDXL_SCALE}
@@ -54,23 +52,6 @@ def unsupported(path: Path, found: Identified) -> ModelFileError:
 
 
 # --- identification ------------------------------------------------------------------------------
-
-def _safetensors_keys(path: Path) -> list[str]:
-    """Tensor names from the JSON header alone (the first 8 bytes give its length)."""
-    with path.open("rb") as f:
-        (length,) = struct.unpack("<Q", f.read(8))
-        if length > min(path.stat().st_size - 8, 100 << 20):
-            raise ModelFileError("its safetensors header is longer than the file")
-        header = json.loads(f.read(length))
-    if not isinstance(header, dict):
-        raise ModelFileError("its safetensors header is not a JSON object")
-    tensors = {k: v for k, v in header.items() if k != "__metadata__"}
-    ends = [v["data_offsets"][1] for v in tensors.values() if isinstance(v, dict) and "data_offsets" in v]
-    if ends and 8 + length + max(ends) > path.stat().st_size:  # the header alone read as a model that does not fit
-        raise ModelFileError(f"it is truncated: its header lists {len(tensors)} tensors in "
-                             f"{8 + length + max(ends):,} bytes, but the file has {path.stat().st_size:,}")
-    return list(tensors)
-
 
 def _torch_keys(path: Path) -> list[str]:
     """Tensor names of a torch.save file, read weights-only (memory-mapped when it is a zip)."""
@@ -136,13 +117,12 @@ def _identify_weights(path: Path, head: bytes) -> Identified:
     """A safetensors or torch file: what its tensor names say it is."""
     try:
         if len(head) > 8 and head[8:9] == b"{" or path.suffix == ".safetensors":
-            return _classify_keys(_safetensors_keys(path))
+            return _classify_keys(safetensors_names(path))
         return _classify_keys(_torch_keys(path))
     except Exception as e:  # noqa: BLE001 - corrupt headers and refused pickles fail in many ways; nothing ran
-        # torch's weights-only refusal runs to a page; its first sentence says enough
-        reason = str(e) if isinstance(e, ModelFileError) else f"{type(e).__name__}: {str(e).split('.')[0][:120]}"
+        reason = error_reason(e)
         if path.suffix == ".safetensors":
-            return Identified("unsupported", f"a damaged file, not a readable safetensors file ({reason})")
+            return Identified("unsupported", damaged_safetensors(path, e))
         if head[:1] == b"\x80" or zipfile.is_zipfile(path):  # maybe a StyleGAN pickle saved as .pt
             found = _identify_pickle(path)
             if found.kind == "stylegan":

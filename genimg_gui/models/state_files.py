@@ -2,6 +2,8 @@
 weights_only=True (never unpickling code), and a strict load that says what does not fit."""
 from __future__ import annotations
 
+import json
+import struct
 import warnings
 import zipfile
 from pathlib import Path
@@ -25,6 +27,40 @@ def load_plain(source: str | Path | IO[bytes], mmap: bool = False) -> Any:
         return torch.load(source, map_location="cpu", weights_only=True, mmap=mmap)
 
 
+def safetensors_names(path: Path) -> list[str]:
+    """Tensor names from the JSON header alone (the first 8 bytes give its length)."""
+    with path.open("rb") as f:
+        (length,) = struct.unpack("<Q", f.read(8))
+        if length > min(path.stat().st_size - 8, 100 << 20):
+            raise ModelFileError("its safetensors header is longer than the file")
+        header = json.loads(f.read(length))
+    if not isinstance(header, dict):
+        raise ModelFileError("its safetensors header is not a JSON object")
+    tensors = {k: v for k, v in header.items() if k != "__metadata__"}
+    ends = [v["data_offsets"][1] for v in tensors.values() if isinstance(v, dict) and "data_offsets" in v]
+    if ends and 8 + length + max(ends) > path.stat().st_size:  # the header alone read as a model that does not fit
+        raise ModelFileError(f"it is truncated: its header lists {len(tensors)} tensors in "
+                             f"{8 + length + max(ends):,} bytes, but the file has {path.stat().st_size:,}")
+    return list(tensors)
+
+
+def error_reason(e: Exception) -> str:
+    """Why a weights file could not be read, in a few words: a ModelFileError's own, else the error's type and
+    first sentence (torch's weights-only refusal runs to a page)."""
+    return str(e) if isinstance(e, ModelFileError) else f"{type(e).__name__}: {str(e).split('.')[0][:120]}"
+
+
+def damaged_safetensors(path: Path, error: Exception) -> str:
+    """'a damaged file, not a readable safetensors file (why)', for a .safetensors file reading raised error on:
+    why is its header's account where it gives one (truncated, a header longer than the file), else the error's.
+    A file opened alone (foreign.identify) and a model folder's weights (weights.read_tensors) are named alike."""
+    try:
+        safetensors_names(path)
+    except Exception as e:  # noqa: BLE001 - a damaged header fails in many ways (struct, JSON, its own checks)
+        error = e
+    return f"a damaged file, not a readable safetensors file ({error_reason(error)})"
+
+
 def read_state_file(path: Path, keep: Callable[[str], bool] = lambda k: True) -> dict[str, torch.Tensor]:
     """Tensors named by `keep` from a .safetensors or a weights-only torch file; never unpickles code."""
     path = Path(path)
@@ -35,7 +71,7 @@ def read_state_file(path: Path, keep: Callable[[str], bool] = lambda k: True) ->
             with safe_open(str(path), "pt") as f:  # reads only the tensors asked for: full SD files are GBs
                 return {k: f.get_tensor(k) for k in f.keys() if keep(k)}
         except (SafetensorError, OSError, ValueError) as e:
-            raise ModelFileError(f"{path.name} is not a readable safetensors file ({e})") from None
+            raise ModelFileError(f"{path.name} is {damaged_safetensors(path, e)}") from None
     if path.suffix not in TORCH_SUFFIXES:
         raise ModelFileError(f"{path.name}: expected a .safetensors or {'/'.join(TORCH_SUFFIXES)} weights file")
     try:

@@ -19,6 +19,7 @@ from .errors import ModelFileError
 from .gan import GANConfig, Generator
 from .latent_gan import LatentGANConfig, LatentGenerator
 from .sd_vae import AutoencoderKL, SDVAEConfig
+from .state_files import damaged_safetensors
 from .stylegan2 import StyleGAN2Config, StyleGAN2Generator
 from .taesd import TAESD, TAESDConfig
 from .vae import ConvVAE, VAEConfig
@@ -130,7 +131,7 @@ def read_tensors(path: Path) -> dict[str, torch.Tensor]:
     try:
         return load_file(str(path))
     except (SafetensorError, OSError, ValueError) as e:
-        raise ModelFileError(f"{path} is not a readable safetensors file ({e})") from None
+        raise ModelFileError(f"{path} is {damaged_safetensors(path, e)}") from None
 
 
 def check_state_dict(net: nn.Module, state: dict[str, torch.Tensor], source: Path) -> None:
