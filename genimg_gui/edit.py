@@ -154,7 +154,7 @@ def shift(base: np.ndarray, steps: Sequence[tuple[float, float, np.ndarray]]) ->
     come here so that the same edit gives the same latent bit for bit, hence the same pixels.
     A spatial latent (C, h, w) takes per-channel vectors (C,): added to every latent pixel."""
     latent = np.array(base, np.float32)
-    # an edit float32 cannot hold gives inf, which the decode refuses in words (Runtime: NaN/inf pixels);
+    # an edit float32 cannot hold gives inf, which the decode refuses in words (Runtime: a NaN/inf latent);
     # numpy's overflow RuntimeWarning came first, naming this line
     with np.errstate(over="ignore", invalid="ignore"):
         for value, sigma, vector in steps:

@@ -106,7 +106,7 @@ def to_stdout(line: str) -> None:
 def train(opts: TrainOptions, make_recipe: Callable[[TrainOptions, torch.device], Recipe],
           log: Callable[[str], None] = to_stderr, result: Callable[[str], None] = to_stdout) -> Path:
     """Run a recipe to its budget and write the model folder; returns its path. log takes the run's log,
-    result its final line.
+    result its final line. A run a stop signal ended writes its folder too, then raises StoppedEarly.
 
     Under torchrun every process runs this; rank 0 alone writes (see distributed.py)."""
     world = init_world()

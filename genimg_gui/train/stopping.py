@@ -14,9 +14,8 @@ import threading
 from contextlib import contextmanager
 from typing import Callable, Iterator
 
-from ..earlier_run import stopped_exit_code
+from ..earlier_run import SAVING_STOP_SIGNALS, stopped_exit_code
 
-STOP_SIGNALS = tuple(s for s in (getattr(signal, "SIGTERM", None), getattr(signal, "SIGHUP", None)) if s)
 SAVING = "still saving the checkpoint and the model: a moment"
 
 
@@ -45,7 +44,7 @@ def stop_signals_interrupt(log: Callable[[str], None]) -> Iterator[Callable[[], 
     if threading.current_thread() is not threading.main_thread():
         yield lambda: None  # Python delivers signals to the main thread only; its handlers stay as they are
         return
-    caught = [s for s in (signal.SIGINT, *STOP_SIGNALS) if signal.getsignal(s) is not signal.SIG_IGN]
+    caught = [s for s in SAVING_STOP_SIGNALS if signal.getsignal(s) is not signal.SIG_IGN]
 
     def patient(signum: int, _frame) -> None:
         log(f"{signal.Signals(signum).name}: {SAVING}")
