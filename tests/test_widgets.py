@@ -858,3 +858,22 @@ def test_a_message_is_fitted_again_when_its_room_changes(qtbot):
     window.resize(1400, 200)  # wider than it needs: whole again
     QApplication.processEvents()
     assert QStatusBar.currentMessage(bar) == bar.currentMessage() == text.strip()
+
+
+@pytest.mark.parametrize("width", [520, 640, 777, 901])
+def test_a_message_ends_a_gap_before_the_device_label_whatever_the_width(qtbot, width):
+    """Qt paints the message from 6 px to 2 px before the first permanent widget on show: room reckoned from the
+    bar's width ran the text up to the label, or clipped it mid-word without its "…" (the size grip's room)."""
+    from PySide6.QtWidgets import QStatusBar
+
+    from genimg_gui.ui.status import GAP
+
+    window, bar = status_bar_of_a_window(qtbot, width)
+    bar.show_device("cpu")
+    bar.show_decode_time(0.0817)
+    QApplication.processEvents()
+    bar.show_message("Opened a model folder whose card says it is a VAE of Stable Diffusion 1.x/2.x. " * 2)
+    QApplication.processEvents()
+    on_screen = QStatusBar.currentMessage(bar)
+    assert on_screen.endswith("…")
+    assert 6 + bar.fontMetrics().horizontalAdvance(on_screen) + GAP <= bar.device.x()

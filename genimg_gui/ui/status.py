@@ -5,13 +5,14 @@ from __future__ import annotations
 import time
 
 from PySide6.QtCore import QEvent, Qt, QTimer, Signal
-from PySide6.QtWidgets import QLabel, QProgressBar, QPushButton, QStatusBar, QToolButton
+from PySide6.QtWidgets import QLabel, QProgressBar, QPushButton, QSizeGrip, QStatusBar, QToolButton
 
 from .message_log import ERROR_COLOUR, MessageLog
 
 MAX_ERRORS = 5  # joined errors shown; one repeating (each decode of a drag failing) is listed once
 MESSAGE_MS = 8000
-GAP = 8        # px between the message and each permanent widget (the bar's spacing and frame)
+GAP = 8        # px between the message's end and the first permanent widget
+MESSAGE_LEFT = 6  # px where Qt paints a message from
 MIN_ROOM = 80  # px a message keeps however many permanent widgets show
 ERROR_MS = 15000  # errors stay longer than messages, and a message does not clear them (it shows before them)
 
@@ -50,7 +51,8 @@ class StatusBar(QStatusBar):
             self.addPermanentWidget(w)
         self._full = ""  # the whole text of the message on show (the bar may show it elided)
         self._until: float | None = None  # time.monotonic() when it goes; None: it stays
-        for w in self._permanent:  # their room changes (a progress bar appears): the message is fitted again
+        # their room changes (a progress bar appears, the size grip is placed): the message is fitted again
+        for w in (*self._permanent, *self.findChildren(QSizeGrip)):
             w.installEventFilter(self)
         self.bar.hide()
         self.cancel.hide()
@@ -101,7 +103,7 @@ class StatusBar(QStatusBar):
         return self._full if super().currentMessage() else ""
 
     def eventFilter(self, watched, event) -> bool:  # noqa: N802 (Qt's name)
-        if event.type() in (QEvent.Type.Resize, QEvent.Type.Show, QEvent.Type.Hide):
+        if event.type() in (QEvent.Type.Resize, QEvent.Type.Move, QEvent.Type.Show, QEvent.Type.Hide):
             self._refit()
         return False
 
@@ -121,8 +123,18 @@ class StatusBar(QStatusBar):
     def _elided(self, text: str) -> str:
         if not self.isVisible():  # no width to fit yet
             return text
-        room = self.width() - sum(w.width() + GAP for w in self._permanent if w.isVisible()) - GAP
-        return self.fontMetrics().elidedText(text, Qt.TextElideMode.ElideRight, max(room, MIN_ROOM))
+        return self.fontMetrics().elidedText(text, Qt.TextElideMode.ElideRight, max(self._room(), MIN_ROOM))
+
+    def _room(self) -> int:
+        """The width left for the message, a GAP short of the first permanent widget on show. Qt paints the
+        message from 6 px to 2 px before that widget, or before the size grip (QStatusBarPrivate::messageRect):
+        reckoned from the bar's width and the widgets' widths, the text ran into the device label, or was clipped
+        mid-word without its "…" where the size grip took room. A widget not placed yet (at 0) is left out: its
+        move fits the message again (eventFilter)."""
+        grip = self.findChild(QSizeGrip)
+        edges = [*([grip.x()] if grip and grip.isVisible() else []),
+                 *[w.x() - 2 for w in self._permanent if w.isVisible()][:1]]
+        return min([self.width() - 12, *[x for x in edges if x > MESSAGE_LEFT]]) - MESSAGE_LEFT - GAP
 
     def show_error(self, text: str) -> None:
         """An error; one arriving while another shows joins it (several bad files opened at once each get
