@@ -346,6 +346,20 @@ def sliders(qtbot) -> SliderPanel:
     return panel
 
 
+def test_a_wider_panel_wraps_long_direction_names_less(qtbot):
+    """Names were capped at 130 px: three or four lines each however wide the panel was."""
+    name = "subcategory: other → face-neutral-skeptical"
+    heights = []
+    for width in (400, 700):
+        panel = shown(qtbot, SliderPanel())
+        panel.resize(width, 500)
+        panel.set_directions(("PC1 (21.4%)", name))
+        QApplication.processEvents()
+        heights.append(panel._names[1].height())
+        assert panel.sliders[1].width() >= panel._names[1].width()  # the slider keeps the larger share
+    assert heights[1] < heights[0]
+
+
 def wheel(widget, notches: int) -> bool:
     """notches of a mouse wheel turned over widget's middle (negative: towards the user, down the list); whether
     the widget took the event (one it leaves, a real wheel's, goes on to its parents: the scroll area)."""

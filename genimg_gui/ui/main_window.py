@@ -45,6 +45,9 @@ def redo_keys() -> list[QKeySequence]:
     return keys + [k for k in QKeySequence.keyBindings(QKeySequence.StandardKey.Redo) if k not in keys]
 
 
+DOCK_WIDTH = 480  # px, the Edit panel's width at first start
+
+
 class MainWindow(QMainWindow):
     def __init__(self, engine, models: list[ModelEntry] | None = None, settings: Settings | None = None) -> None:
         super().__init__()
@@ -105,6 +108,8 @@ class MainWindow(QMainWindow):
         dock.setFeatures(QDockWidget.DockWidgetFeature.DockWidgetMovable)
         dock.setMinimumWidth(400)
         self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, dock)
+        # until the user sets it (saved with the window's state): room for the sliders' names to wrap less
+        self.resizeDocks([dock], [DOCK_WIDTH], Qt.Orientation.Horizontal)
         self.status = StatusBar()
         self.setStatusBar(self.status)
         self.status.log_requested.connect(self.show_message_log)

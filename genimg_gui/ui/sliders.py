@@ -19,7 +19,7 @@ from ..typicality import TYPICAL_BELOW, UNUSUAL_BELOW, band
 from .qimage import to_qimage
 
 STEPS_PER_SIGMA = 100
-NAME_WIDTH = 130    # px; longer names wrap
+NAME_WIDTH = 100    # px at least; a name takes 2 parts of the room a wider panel gives, its slider 3
 SLIDER_WIDTH = 110  # px; the slider never shrinks below a usable length
 ROWS_PER_DIRECTION = 2  # the slider row, then its preview strip
 STRIP_HEIGHT = 30
@@ -179,7 +179,10 @@ class SliderPanel(QWidget):
                                      f"+{span_sigma:g}σ (rendered in the background)")
         self.previews_box.toggled.connect(self._on_previews)
         self._grid = QGridLayout()
-        self._grid.setColumnStretch(1, 1)
+        # names and sliders share the panel's width 2 : 3, so a wider panel wraps long names less (names capped at
+        # 130 px wrapped to 3-4 lines however wide it was)
+        self._grid.setColumnStretch(0, 2)
+        self._grid.setColumnStretch(1, 3)
         self._grid.setVerticalSpacing(2)
         inner = QWidget()
         rows = QVBoxLayout(inner)
@@ -222,8 +225,7 @@ class SliderPanel(QWidget):
     def _add_row(self, row: int, label: str, tooltip: str) -> None:
         name = QLabel(label)
         name.setWordWrap(True)  # long attribute names wrap instead of squeezing the slider away
-        name.setMinimumWidth(NAME_WIDTH - 30)
-        name.setMaximumWidth(NAME_WIDTH)
+        name.setMinimumWidth(NAME_WIDTH)
         name.setToolTip(f"{tooltip}\n(right-click to rename or delete)")
         name.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         name.customContextMenuRequested.connect(
