@@ -231,13 +231,18 @@ def test_quitting_the_app_mid_run_saves_like_stop(qtbot, window, shapes, tmp_pat
     assert (tmp_path / "vae" / "checkpoint.pt").is_file() and (tmp_path / "vae" / "card.json").is_file()
 
 
-def test_closing_the_dialog_mid_run_stops_it_and_closes_once_it_has_saved(qtbot, shapes, tmp_path):
-    """The close waited for the run's save (up to 30 s), the whole window frozen meanwhile."""
+@pytest.mark.parametrize("how", ["close button", "Escape"])
+def test_closing_the_dialog_mid_run_stops_it_and_closes_once_it_has_saved(how, qtbot, shapes, tmp_path):
+    """The close waited for the run's save (up to 30 s), the whole window frozen meanwhile; Escape hid the dialog
+    at once, the run going on out of reach."""
     dialog = dialog_for(qtbot, shapes, tmp_path / "vae", minutes=30)
     dialog.show()
     dialog.start()
     qtbot.waitUntil(lambda: "step 1/" in dialog.watch.log.toPlainText(), timeout=120_000)
-    dialog.close()
+    if how == "Escape":
+        qtbot.keyClick(dialog, Qt.Key.Key_Escape)
+    else:
+        dialog.close()
     assert dialog.isVisible() and dialog.running()  # not waited for: the event loop goes on
     assert not dialog.stop_button.isEnabled()  # stopping: one Stop is enough
     assert "the dialog closes once the run has saved" in dialog.watch.log.toPlainText()

@@ -114,6 +114,7 @@ class MainWindow(QMainWindow):
         self.setStatusBar(self.status)
         self.status.log_requested.connect(self.show_message_log)
         self._message_log: MessageLogDialog | None = None
+        self._train_dialog: TrainDialog | None = None
         self.compare = QComboBox()
         self.compare.addItems([m.value for m in CompareMode])
         self.fit_mode = QComboBox()
@@ -342,11 +343,16 @@ class MainWindow(QMainWindow):
         self.model_opener.open_dialog()
 
     def train_dialog(self) -> TrainDialog:
-        dialog = TrainDialog(self, self.model_list.entries, self.model_list.active_vae())
-        dialog.model_trained.connect(lambda path: self.model_list.list_model(path, written=True))
-        dialog.load_requested.connect(self.document.load_model)
-        dialog.show()
-        return dialog
+        """The window's one Train… dialog, raised if open. Closed, it keeps its run, log and Load it: a new dialog
+        each time came up blank beside a run still going on (hidden by Escape), and could start a second."""
+        if self._train_dialog is None:
+            self._train_dialog = TrainDialog(self, self.model_list.entries, self.model_list.active_vae())
+            self._train_dialog.model_trained.connect(lambda path: self.model_list.list_model(path, written=True))
+            self._train_dialog.load_requested.connect(self.document.load_model)
+        self._train_dialog.show()
+        self._train_dialog.raise_()
+        self._train_dialog.activateWindow()
+        return self._train_dialog
 
     def _show_both_panes(self, *_states) -> None:
         """Compare A/B puts A in the original's pane: "Edited only" would show B alone."""

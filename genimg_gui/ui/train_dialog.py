@@ -361,16 +361,16 @@ class TrainDialog(QDialog):
     def running(self) -> bool:
         return self.process.state() != QProcess.ProcessState.NotRunning
 
-    def closeEvent(self, event) -> None:  # noqa: N802
-        """Closing mid-run stops it as Stop does; the dialog goes once the run has saved, the window meanwhile
-        responsive (it waited for the save, up to 30 s, frozen)."""
-        if self.running():
+    def reject(self) -> None:
+        """Escape, and the close button (QDialog.closeEvent rejects), mid-run stop it as Stop does; the dialog goes
+        once the run has saved, the window meanwhile responsive (it waited for the save, up to 30 s, frozen).
+        Escape used to hide it at once, the run going on out of reach."""
+        if not self.running():
+            super().reject()
+        elif not self._close_when_done:
             self.stop()
             self._close_when_done = True
             self.watch.say("the dialog closes once the run has saved")
-            event.ignore()
-            return
-        super().closeEvent(event)
 
     def stop_and_wait(self, timeout_ms: int = 30_000) -> None:
         """Quitting the app: stop the run and wait for its save, which quitting would cut short."""
