@@ -370,15 +370,21 @@ def test_the_no_folder_message_names_the_button_that_chooses_one(qtbot):
     assert f"choose a folder of images ({dialog.browse.text()})" in dialog.watch.log.toPlainText()
 
 
-def test_each_log_line_shows_on_one_line_wide_enough_for_a_progress_line(qtbot, tmp_path):
+def test_the_log_opens_wide_enough_for_a_progress_line_and_wraps_longer_ones(qtbot, tmp_path):
+    """Unwrapped, a long error line had to be scrolled sideways to be read."""
     dialog = dialog_for(qtbot, "", "", minutes=0.1)
     dialog.show()
     qtbot.waitExposed(dialog)
     line = "step 1,234/20000 | 38 img/s | d=0.6931 g=0.6931 aug_p=0.0000 | ETA 29.5 min"
     for _ in range(3):
         dialog.watch.take_line(line)
-    assert dialog.watch.log.lineWrapMode() == dialog.watch.log.LineWrapMode.NoWrap
-    assert dialog.watch.log.viewport().width() >= dialog.watch.log.fontMetrics().horizontalAdvance(line)
+    error = f"genimg: error: {tmp_path / 'a folder with a long name'} holds no image files (looked for .png, .jpg, …)"
+    dialog.watch.take_line(error)
+    log = dialog.watch.log
+    qtbot.waitUntil(lambda: log.document().lastBlock().layout().lineCount() > 1)  # laid out, and wrapped
+    assert [log.document().findBlockByNumber(i).layout().lineCount() for i in range(3)] == [1, 1, 1]
+    assert log.horizontalScrollBar().maximum() == 0
+    dialog.grab().save(str(tmp_path / "train_dialog.png"))
     dialog.grab().save(str(tmp_path / "train_dialog.png"))
 
 

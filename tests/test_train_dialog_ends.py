@@ -1,8 +1,11 @@
-"""The Train… dialog around a run's ends: reopened while a run goes on."""
+"""The Train… dialog around a run's ends: reopened while a run goes on, a run that fails, and what a new Start
+clears."""
+import sys
+
 from PySide6.QtCore import Qt
 
 from genimg_gui.ui.train_dialog import TrainDialog
-from test_train_dialog import fill, shapes  # noqa: F401 (shapes: a fixture)
+from test_train_dialog import dialog_for, fill, shapes  # noqa: F401 (shapes: a fixture)
 
 
 def test_train_reopened_mid_run_shows_the_run_going_on_not_a_blank_dialog(qtbot, window, shapes, tmp_path):
@@ -18,3 +21,35 @@ def test_train_reopened_mid_run_shows_the_run_going_on_not_a_blank_dialog(qtbot,
     qtbot.mouseClick(window.model_panel.train_button, Qt.MouseButton.LeftButton)
     assert window.findChildren(TrainDialog) == [dialog] and dialog.isVisible()
     assert "interrupted by SIGTERM at step" in dialog.watch.log.toPlainText() and dialog.load_button.isEnabled()
+
+
+def test_a_failed_run_says_so_and_why_in_a_fresh_log(qtbot, tmp_path):
+    """The bar said "starting…" for ever, and the log began with the previous attempt's warning."""
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    dialog = dialog_for(qtbot, "", tmp_path / "vae", minutes=0.1)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    qtbot.mouseClick(dialog.start_button, Qt.MouseButton.LeftButton)
+    assert "No image folder chosen" in dialog.watch.log.toPlainText()
+    dialog.data.setText(str(empty))
+    with qtbot.waitSignal(dialog.process.finished, timeout=120_000):
+        qtbot.mouseClick(dialog.start_button, Qt.MouseButton.LeftButton)
+    log = dialog.watch.log.toPlainText()
+    assert "No image folder chosen" not in log and f"genimg: error: {empty} holds no image files" in log
+    assert dialog.watch.progress.format() == "failed (exit code 1)"
+    assert dialog.watch.failure.isVisible()
+    assert dialog.watch.failure.text().startswith(f"⚠ The run failed: {empty} holds no image files")
+    assert dialog.start_button.isEnabled() and not dialog.stop_button.isEnabled()
+    assert not dialog.load_button.isEnabled()
+    qtbot.mouseClick(dialog.start_button, Qt.MouseButton.LeftButton)  # the next Start: no failure shown yet
+    assert not dialog.watch.failure.isVisible() and dialog.watch.progress.format() == "starting…"
+    qtbot.waitUntil(lambda: not dialog.running(), timeout=120_000)
+
+
+def test_a_run_python_cannot_start_says_so(qtbot, shapes, tmp_path, monkeypatch):
+    monkeypatch.setattr(sys, "executable", str(tmp_path / "no-python"))
+    dialog = dialog_for(qtbot, shapes, tmp_path / "vae", minutes=0.1)
+    dialog.start()
+    qtbot.waitUntil(lambda: dialog.start_button.isEnabled(), timeout=10_000)
+    assert dialog.watch.progress.format() == "failed (it could not start)" and not dialog.stop_button.isEnabled()

@@ -137,6 +137,7 @@ class TrainDialog(QDialog):
         self.process.setProcessChannelMode(QProcess.ProcessChannelMode.MergedChannels)
         self.process.readyReadStandardOutput.connect(self._read_output)
         self.process.finished.connect(self._finished)
+        self.process.errorOccurred.connect(self._failed_to_start)
         self.set_models(models, active_vae)
         self._match_classes()
         self._open_wide_enough_for_the_log()
@@ -229,12 +230,13 @@ class TrainDialog(QDialog):
             self.out.setText(self._suggested_out)
 
     def start(self) -> None:
+        """Start a run with the dialog's settings, in a fresh log (or say in one why it cannot start)."""
         if not self.data.text().strip() or not Path(self.data.text()).is_dir():  # Path("") is the current folder
             chosen = f"{self.data.text()} is not a folder" if self.data.text().strip() else "No image folder chosen"
-            self.watch.say(f"⚠ {chosen}: choose a folder of images ({BROWSE})")
+            self._refuse(f"⚠ {chosen}: choose a folder of images ({BROWSE})")
             return
         if not self.out.text().strip():
-            self.watch.say("⚠ Choose where to save the model (Save to…)")
+            self._refuse("⚠ Choose where to save the model (Save to…)")
             return
         # absolute, so the model is listed (and remembered as the last one) wherever the app starts from next
         out = str(Path(self.out.text().strip()).expanduser().resolve())
@@ -251,16 +253,21 @@ class TrainDialog(QDialog):
                                keep_best=self.keep_best.isEnabled() and self.keep_best.isChecked(), earlier=choice,
                                **shape)
         said, beginning = how_it_begins(earlier, choice)
+        self.watch.clear()  # only now: a question cancelled leaves the last run's log as it was
         if said:
             self.watch.say(said)
         self.watch.say("$ genimg " + " ".join(args[2:]))
-        self.process.start(sys.executable, args)
         self._stopping = False
         self.watch.begin(shape["kind"], beginning)
         self.settings.setEnabled(False)
         self.start_button.setEnabled(False)
         self.stop_button.setEnabled(True)
         self.load_button.setEnabled(False)
+        self.process.start(sys.executable, args)  # last: a failure to start may be reported before it returns
+
+    def _refuse(self, why: str) -> None:
+        self.watch.clear()  # an earlier attempt's warning, or run's log, would read as this one's
+        self.watch.say(why)
 
     def _ask_about_earlier_run(self, earlier: EarlierRun) -> str | None:
         """RESUME, OVERWRITE or None (cancel) for the earlier run in the output folder; tests replace it."""
@@ -323,22 +330,36 @@ class TrainDialog(QDialog):
     def _finished(self, code: int, status: QProcess.ExitStatus) -> None:
         for line in bytes(self.process.readAll()).decode(errors="replace").splitlines():  # the last may lack "\n"
             self.watch.take_line(line)
-        self.settings.setEnabled(True)
-        self.start_button.setEnabled(True)
-        self.stop_button.setEnabled(False)
+        self._settle()
         # a stopped run exits 128 + the signal's number once saved (Stop's SIGTERM: 143), as a finished one exits 0;
         # a process the signal killed before the run caught it crashed, its code no exit code
-        stopped = status == QProcess.ExitStatus.NormalExit and saved_then_stopped(code)
-        if (code == 0 or stopped) and (Path(self._run_out) / "card.json").is_file():
+        crashed = status == QProcess.ExitStatus.CrashExit
+        stopped = not crashed and saved_then_stopped(code)
+        if not crashed and (code == 0 or stopped) and (Path(self._run_out) / "card.json").is_file():
             self._say_how_it_ended(stopped)
             self.watch.show_samples(Path(self._run_out) / "samples.png", grid_caption(self.watch.kind, stopped=stopped))
             self.load_button.setEnabled(True)
             self.model_trained.emit(self._run_out)
         else:
-            self.watch.say(f"⚠ training exited with code {code}")
+            how = "it crashed" if crashed else f"exit code {code}"
+            self.watch.say(f"⚠ training ended without a model ({how})")
+            self.watch.failed(how)
         if self._close_when_done:
             self._close_when_done = False
             self.close()
+
+    def _settle(self) -> None:
+        """No run any more: the settings and Start are free again."""
+        self.settings.setEnabled(True)
+        self.start_button.setEnabled(True)
+        self.stop_button.setEnabled(False)
+
+    def _failed_to_start(self, error: QProcess.ProcessError) -> None:
+        """Python could not be started (no `finished` follows): said, not "starting…" for ever."""
+        if error == QProcess.ProcessError.FailedToStart:
+            self.watch.say(f"⚠ {self.process.errorString()}")
+            self.watch.failed("it could not start")
+            self._settle()
 
     def _say_how_it_ended(self, stopped: bool) -> None:
         """The bar and log of a run that wrote its model: done, or stopped part-way (Start can go on from it)."""

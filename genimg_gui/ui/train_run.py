@@ -13,6 +13,8 @@ PROGRESS = re.compile(r"step (\d+)/(\d+) \| .*ETA ([\d.]+) min")
 SAMPLES = re.compile(r"sample grid at step (\d+): (.+)$")
 PROGRESS_STEPS = 1000  # the bar's resolution: a share of the run, not its step count (see share_done)
 HELD_OUT = re.compile(r"held-out at step (\d+) after ([\d.]+) min: (.+)$")
+# why a run failed, as cli.main and argparse say it ("genimg: error: …", "genimg train: error: …")
+ERROR = re.compile(r"^genimg(?: \w+)?: error: (.+)$")
 FIGURE_NAMES = {"held_out_psnr_db": "PSNR {} dB", "held_out_ssim": "SSIM {}",
                 "held_out_precision_k3": "precision {}", "held_out_recall_k3": "recall {}"}
 

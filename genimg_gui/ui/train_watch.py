@@ -9,8 +9,10 @@ from PySide6.QtGui import QPixmap
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPlainTextEdit, QProgressBar, QVBoxLayout, QWidget
 
 from ..earlier_run import RESUME_HINT
-from .train_run import PROGRESS, PROGRESS_STEPS, SAMPLES, describe_figures, grid_caption, share_done
+from .train_run import ERROR, PROGRESS, PROGRESS_STEPS, SAMPLES, describe_figures, grid_caption, share_done
 
+FIGURES_TO_COME = "Held-out figures appear with each sample grid."
+PREVIEW_TO_COME = "The latest sample grid shows here."
 PREVIEW_WIDTH = 320  # a sample grid (8 x 4 tiles) at 40 px a tile
 # a progress line ("step 1,234/20000 | 38 img/s | d=0.6931 g=0.6931 aug_p=0.0000 | ETA 29.5 min") fits the log
 LOG_COLUMNS = 84
@@ -27,24 +29,31 @@ class RunWatch(QWidget):
         self.progress.setRange(0, PROGRESS_STEPS)
         self._started = time.monotonic()  # when the run on show started: --minutes counts from there
         self.kind = ""  # what the run on show trains, which says what its grids show
-        self.figures = QLabel("Held-out figures appear with each sample grid.")
+        self.figures = QLabel(FIGURES_TO_COME)
+        self.failure = QLabel()  # why the last run failed, under the bar that says it did
+        self.failure.setWordWrap(True)
+        self.failure.hide()
+        self._error = ""  # why the run failed in its own words (an error line), for failed()
+        self._last_line = ""  # else its last line: a traceback's names the exception
         self.samples_caption = QLabel("Samples")
         self.samples_caption.setWordWrap(True)  # a VAE's caption says what its two rows are: it may take two lines
         self.samples_caption.setFixedWidth(PREVIEW_WIDTH)
-        self.preview = QLabel("The latest sample grid shows here.")
+        self.preview = QLabel(PREVIEW_TO_COME)
         self.preview.setAlignment(Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop)
         self.preview.setFixedWidth(PREVIEW_WIDTH)
         self.preview.setMinimumHeight(PREVIEW_WIDTH // 2)
         self.log = QPlainTextEdit()
         self.log.setReadOnly(True)
-        # a wrapped progress line took 2-4 lines of a narrow pane: one line each, scrolled sideways if need be
-        self.log.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
+        # wrapped: a long error line (a path, then why) had to be scrolled sideways to be read. The log opens wide
+        # enough for a progress line (widen_log), so those still take one line each unless the user narrows it.
+        self.log.setLineWrapMode(QPlainTextEdit.LineWrapMode.WidgetWidth)
         self.log.setMaximumBlockCount(2000)
         self.log.setPlaceholderText("The run's log shows here: each step's images/s, losses and time left, "
                                     "what was skipped and why, and where the model was saved.")
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.progress)
+        layout.addWidget(self.failure)
         layout.addWidget(self.figures)
         beside = QHBoxLayout()
         beside.addWidget(self.log, 1)
@@ -67,6 +76,18 @@ class RunWatch(QWidget):
     def say(self, text: str) -> None:
         self.log.appendPlainText(text)
 
+    def clear(self) -> None:
+        """A fresh view for a new Start: the last attempt's log, bar, figures, grid and failure were another run's."""
+        self.log.clear()
+        self.progress.reset()
+        self.progress.setFormat("%p%")
+        self.figures.setText(FIGURES_TO_COME)
+        self.preview.clear()
+        self.preview.setText(PREVIEW_TO_COME)
+        self.samples_caption.setText("Samples")
+        self.failure.hide()
+        self._error = self._last_line = ""
+
     def begin(self, kind: str, beginning: str) -> None:
         """A run of this kind starts: the bar at 0 with how it begins, the time budget counted from now."""
         self.kind = kind
@@ -79,6 +100,9 @@ class RunWatch(QWidget):
         if not line:
             return
         self.say(line.replace(RESUME_HINT, ""))
+        if m := ERROR.match(line):
+            self._error = m.group(1)
+        self._last_line = line
         if m := PROGRESS.search(line):
             step, minutes_left = int(m.group(1)), float(m.group(3))
             done = share_done(step, int(m.group(2)), minutes_left, time.monotonic() - self._started)
@@ -95,6 +119,13 @@ class RunWatch(QWidget):
         if not pixmap.isNull():
             self.preview.setPixmap(pixmap.scaledToWidth(PREVIEW_WIDTH, Qt.TransformationMode.SmoothTransformation))
             self.samples_caption.setText(caption)
+
+    def failed(self, how: str) -> None:
+        """The run ended without a model: the bar says so (it said "starting…" on), and the line under it why."""
+        self.progress.setFormat(f"failed ({how})")
+        why = self._error or self._last_line
+        self.failure.setText(f"⚠ The run failed: {why}" if why else f"⚠ The run failed ({how}): it said nothing")
+        self.failure.show()
 
     def end(self, format_: str) -> None:
         """The bar's last words: "done" (full) or "stopped at step N"."""
