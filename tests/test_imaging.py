@@ -5,8 +5,8 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from genimg_gui.imaging import (Fit, ImageLoadError, fit_square, image_grid, list_images, load_fitted, open_image,
-                                save_png)
+from genimg_gui.imaging import (Fit, ImageLoadError, count_images, fit_square, image_grid, list_images, load_fitted,
+                                open_image, save_png)
 
 
 def rgb(im: Image.Image) -> np.ndarray:
@@ -146,3 +146,14 @@ def test_save_png_scale_grid_and_listing(tmp_path):
     assert list_images(tmp_path) == [tmp_path / "sub" / "x.png"]
     grid = image_grid([a, a, a], columns=2)
     assert grid.shape == (8, 8, 3) and (grid[4:, 4:] == 255).all() and (grid[:4] == 0).all()
+
+
+def test_count_images_counts_as_list_images_does_up_to_enough_and_gives_up_on_a_big_tree(tmp_path):
+    """The Train… dialog counts on the UI thread: a folder like ~ must not keep it waiting."""
+    (tmp_path / "sub").mkdir()
+    for i in range(5):
+        Image.new("RGB", (4, 4)).save(tmp_path / ("sub" if i % 2 else ".") / f"{i}.png")
+    (tmp_path / "notes.txt").write_text("not an image")
+    assert count_images(tmp_path, enough=10) == len(list_images(tmp_path)) == 5
+    assert count_images(tmp_path, enough=3) == 3
+    assert count_images(tmp_path, enough=10, look_at=2) is None

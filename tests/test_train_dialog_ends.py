@@ -1,11 +1,14 @@
-"""The Train… dialog around a run's ends: reopened while a run goes on, a run that fails, and what a new Start
-clears."""
+"""The Train… dialog around a run's ends: reopened while a run goes on, a run that fails, a folder too small to hold
+images out, and what a new Start clears."""
+import shutil
 import sys
 
 from PySide6.QtCore import Qt
 
+from genimg_gui.holdout import HOLDOUT, held_out_size
+from genimg_gui.train.data import split_holdout
 from genimg_gui.ui.train_dialog import TrainDialog
-from test_train_dialog import dialog_for, fill, shapes  # noqa: F401 (shapes: a fixture)
+from test_train_dialog import dialog_for, fill, shapes, started_with  # noqa: F401 (shapes: a fixture)
 
 
 def test_train_reopened_mid_run_shows_the_run_going_on_not_a_blank_dialog(qtbot, window, shapes, tmp_path):
@@ -53,3 +56,26 @@ def test_a_run_python_cannot_start_says_so(qtbot, shapes, tmp_path, monkeypatch)
     dialog.start()
     qtbot.waitUntil(lambda: dialog.start_button.isEnabled(), timeout=10_000)
     assert dialog.watch.progress.format() == "failed (it could not start)" and not dialog.stop_button.isEnabled()
+
+
+def test_a_folder_too_small_to_hold_images_out_says_so_before_the_run(qtbot, shapes, tmp_path):
+    """With 6 images the run held none out, kept "Model kept: the best evaluation" ticked, and said so only as
+    "held out: 0 images" in its log."""
+    few = tmp_path / "few"
+    few.mkdir()
+    for image in sorted(shapes.glob("*.png"))[:6]:
+        shutil.copy(image, few)
+    dialog = dialog_for(qtbot, shapes, tmp_path / "vae", minutes=0.1)  # 40 images: 4 held out
+    assert dialog.keep_best.isEnabled() and dialog.kept.note.isHidden()
+    dialog.data.setText(str(few))
+    assert not dialog.keep_best.isEnabled() and not dialog.kept.note.isHidden()
+    assert dialog.kept.note.text().startswith("⚠ Only 6 images: a run holds out one image in 10")
+    started = started_with(dialog)
+    dialog.start()
+    assert "--keep-best" not in started[0]
+    assert dialog.watch.log.toPlainText().startswith("⚠ Only 6 images")
+
+
+def test_the_dialog_counts_held_out_images_as_the_run_does():
+    for images in (0, 6, 9, 10, 95, 6_000):
+        assert held_out_size(images) == len(split_holdout(images, HOLDOUT, seed=0)[1])

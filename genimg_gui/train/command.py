@@ -9,6 +9,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from ..earlier_run import CHECKPOINT_FILE, earlier_run, saved_card
+from ..holdout import HOLDOUT
 from ..seed_draws import MAX_SEED
 from . import StoppedEarly, TrainUsageError
 from .settings import GAN_SETTINGS, VAE_SETTINGS, check_setting, check_together
@@ -81,7 +82,7 @@ def add_train_parser(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--threads", type=positive_int, help="CPU threads for torch")
     p.add_argument("--sample-every", type=positive_int, default=500)
     p.add_argument("--checkpoint-every", type=positive_int, default=500)
-    p.add_argument("--holdout", type=held_out_count, default=512,
+    p.add_argument("--holdout", type=held_out_count, default=HOLDOUT,
                    help="images held out for metrics (at most a tenth of the folder; the log says how many)")
     again = p.add_mutually_exclusive_group()  # what to do with an earlier run in OUT; without either, it is refused
     again.add_argument("--resume", action="store_true", help="continue from OUT/checkpoint.pt")

@@ -7,6 +7,7 @@ from pathlib import Path
 import numpy as np
 import torch
 
+from ..holdout import held_out_size
 from ..imaging import IMAGE_SUFFIXES, ImageLoadError, fit_square, list_images, open_image
 from . import TrainError
 
@@ -81,9 +82,9 @@ def name_skipped(skipped_files: dict[str, list[str]]) -> list[str]:
 
 
 def split_holdout(n: int, holdout: int, seed: int) -> tuple[torch.Tensor, torch.Tensor]:
-    """Deterministic (train, held-out) index split."""
+    """Deterministic (train, held-out) index split of held_out_size images (the Train… dialog reads that too)."""
     perm = torch.randperm(n, generator=torch.Generator().manual_seed(seed))
-    holdout = min(holdout, n // 10)
+    holdout = held_out_size(n, holdout)
     return perm[holdout:], perm[:holdout]
 
 

@@ -20,6 +20,7 @@ import numpy as np
 import torch
 
 from ..earlier_run import BEST_FILE, CHECKPOINT_FILE, RESUME_HINT, forget_earlier_run
+from ..holdout import HOLDOUT
 from ..imaging import save_png
 from ..models.device import native_bf16_cpu, pick_device
 from ..models.tensors import as_pixels
@@ -50,7 +51,7 @@ class TrainOptions:
     threads: int | None = None
     sample_every: int = 500
     checkpoint_every: int = 500
-    holdout: int = 512
+    holdout: int = HOLDOUT
     resume: bool = False
     overwrite: bool = False  # replace an earlier run in `out` (command.check_output refuses it otherwise)
     init: str = ""  # a model folder to start from instead of random weights (finetune.py); "" for none

@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (QCheckBox, QComboBox, QDialog, QDoubleSpinBox, QF
 
 from ..catalog import ModelEntry, latent_space_of, latent_spaces, trainable_models
 from ..earlier_run import EarlierRun, card_steps, earlier_run, saved_card, saved_then_stopped
+from .train_kept import ModelKept
 from .train_models import RESOLUTION_ROLE, fill_space, fill_starts, listed_as, show_choice
 from .train_question import RESUME, ask_continue_or_start_over, how_it_begins, shape_of_run
 from .train_run import FOLDERS, LABEL_COLUMN, default_output, grid_caption, train_arguments
@@ -63,11 +64,8 @@ class TrainDialog(QDialog):
         self.start_from.setToolTip("Fine-tune a model you have open on these images instead of starting from random "
                                    "weights. The run keeps its kind, resolution and latent space; a GAN with classes "
                                    "takes labels with the same classes, or none (its classes merged into one).")
-        self.keep_best = QCheckBox("the best held-out evaluation, not the last step's")
-        self.keep_best.setChecked(True)
-        self.keep_best.setToolTip("A GAN's figures rise and fall as it trains: keep the model of the evaluation with "
-                                  "the best figures (a VAE's PSNR; a GAN's precision and recall, which a GAN drawing "
-                                  "in pixels does not measure). Resuming goes on from the last step either way.")
+        self.kept = ModelKept()
+        self.keep_best = self.kept.best
         self.mirror = QCheckBox("also learn each image flipped left-right")
         self.mirror.setToolTip("Doubles a small folder of things a mirror leaves themselves (faces, animals, "
                                "objects); leave it off for text, clocks and other things with a left and a right")
@@ -95,6 +93,7 @@ class TrainDialog(QDialog):
         self._stopping = False  # Stop was pressed: its signal is sent once (the exit code says how the run ended)
         self._close_when_done = False  # closed mid-run: it closes once the run has saved
         self.data.textChanged.connect(self._suggest_output)
+        self.data.textChanged.connect(self.kept.look_at_folder)
         self.kind.currentTextChanged.connect(self._suggest_output)
         self.kind.currentTextChanged.connect(self._match_space)
         self.space.currentIndexChanged.connect(self._match_space)
@@ -123,7 +122,7 @@ class TrainDialog(QDialog):
         form.addRow("GAN classes", classes)
         form.addRow("Resolution", self.resolution)
         form.addRow("Samples every", self.sample_every)
-        form.addRow("Model kept", self.keep_best)
+        form.addRow("Model kept", self.kept.best)
         buttons = QHBoxLayout()
         buttons.addStretch(1)
         buttons.addWidget(self.load_button)
@@ -131,6 +130,7 @@ class TrainDialog(QDialog):
         buttons.addWidget(self.stop_button)
         layout = QVBoxLayout(self)
         layout.addWidget(self.settings)
+        layout.addWidget(self.kept.note)
         layout.addWidget(self.watch, 1)
         layout.addLayout(buttons)
         self.process = QProcess(self)
@@ -185,7 +185,7 @@ class TrainDialog(QDialog):
         known_space = entry is not None and (entry.card["architecture"] == "MappedGenerator"
                                              or latent_space_of(entry, self.vaes) is not None)
         self.space.setEnabled(is_gan and not known_space)
-        self.keep_best.setEnabled(not is_gan or bool(self.space.currentData()))  # a pixel GAN has no figures
+        self.kept.measure_figures(not is_gan or bool(self.space.currentData()))  # a pixel GAN has no figures
         resolution = (str(entry.card["resolution"]) if entry is not None
                       else self.space.currentData(RESOLUTION_ROLE) if is_gan else None)
         if resolution:
@@ -250,12 +250,13 @@ class TrainDialog(QDialog):
         shape = self._shape(of_run)
         args = train_arguments(data=self.data.text(), out=self._run_out, minutes=self.minutes.value(),
                                sample_every=self.sample_every.value(), mirror=self.mirror.isChecked(),
-                               keep_best=self.keep_best.isEnabled() and self.keep_best.isChecked(), earlier=choice,
-                               **shape)
+                               keep_best=self.kept.wanted(), earlier=choice, **shape)
         said, beginning = how_it_begins(earlier, choice)
         self.watch.clear()  # only now: a question cancelled leaves the last run's log as it was
         if said:
             self.watch.say(said)
+        if self.kept.note.text():  # too few images to hold any out: said before the run's own "held out: 0"
+            self.watch.say(self.kept.note.text())
         self.watch.say("$ genimg " + " ".join(args[2:]))
         self._stopping = False
         self.watch.begin(shape["kind"], beginning)

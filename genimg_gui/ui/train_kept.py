@@ -1,0 +1,56 @@
+"""The Train… dialog's "Model kept" row: keep the model of the best held-out evaluation, where a run has held-out
+figures to rank, and a note when the image folder is too small to hold any images out."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtWidgets import QCheckBox, QLabel
+
+from ..holdout import SHARE, held_out_size
+from ..imaging import count_images
+
+
+def few_images_note(count: int) -> str:
+    """What a folder of `count` images, too few to hold any out (held_out_size: the run's own rule), means for a run."""
+    if count == 0:
+        return "This folder holds no image files (searched recursively): a run would have nothing to learn from."
+    images = f"{count} image{'s' * (count != 1)}"
+    return (f"Only {images}: a run holds out one image in {SHARE} to measure itself on images it never learnt, so with "
+            f"fewer than {SHARE} it holds none out. It logs no held-out figures and keeps its last step's model.")
+
+
+class ModelKept:
+    """The best evaluation's model or the last step's: a choice only where the run has figures to rank. Two widgets:
+    the choice for the dialog's form, the note for the full width under it (a wrapped label in the form was squashed
+    when it appeared)."""
+
+    def __init__(self) -> None:
+        self.best = QCheckBox("the best held-out evaluation, not the last step's")
+        self.best.setChecked(True)
+        self.best.setToolTip("A GAN's figures rise and fall as it trains: keep the model of the evaluation with "
+                             "the best figures (a VAE's PSNR; a GAN's precision and recall, which a GAN drawing "
+                             "in pixels does not measure). Resuming goes on from the last step either way.")
+        self.note = QLabel()
+        self.note.setWordWrap(True)
+        self.note.hide()
+        self._measured = True  # the model trained has held-out figures (a GAN drawing in pixels has none)
+        self._too_few = False  # the folder's images are too few to hold any out, so there are none to measure
+
+    def measure_figures(self, measured: bool) -> None:
+        self._measured = measured
+        self._match()
+
+    def look_at_folder(self, folder: str) -> None:
+        """Count the folder's images (a bounded count: a big tree reads as enough) for the note."""
+        count = count_images(folder, enough=SHARE) if folder.strip() and Path(folder).is_dir() else None
+        self._too_few = count is not None and held_out_size(count) == 0
+        self.note.setText("⚠ " + few_images_note(count) if self._too_few else "")
+        self.note.setVisible(self._too_few)
+        self._match()
+
+    def _match(self) -> None:
+        self.best.setEnabled(self._measured and not self._too_few)
+
+    def wanted(self) -> bool:
+        """--keep-best for the run: chosen, and with figures to rank."""
+        return self.best.isEnabled() and self.best.isChecked()
