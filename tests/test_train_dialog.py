@@ -151,7 +151,7 @@ def test_a_run_a_signal_stopped_once_saved_offers_its_model(ending, stopped, qtb
     if stopped:
         assert dialog.watch.progress.format() == "stopped at step 120" and "■ stopped at step 120" in log
     else:
-        assert "⚠ training exited with code" in log and "■ stopped" not in log
+        assert "⚠ training ended without a model" in log and "■ stopped" not in log
 
 
 def test_a_run_passes_resume_or_overwrite_only_when_told():
