@@ -276,7 +276,8 @@ class MainWindow(QMainWindow):
         labels = info.directions.labels
         if self._slider_source != (kind, info.path):  # rebuild only when the direction set changes
             self.sliders.set_directions(labels, tuple(f"{lbl}: σ = {s:.3f}" for lbl, s in
-                                                      zip(labels, info.directions.sigma)), show)
+                                                      zip(labels, info.directions.sigma)), show,
+                                        own_from=self.directions_tool.builtin.get(kind, len(labels)))
             self.sliders.setEnabled(bool(labels) and self.document.current is not None)  # nothing to edit yet
             self._slider_source = (kind, info.path)
         self.slider_title.setText(f"{len(labels)} directions of the {kind.upper()} "

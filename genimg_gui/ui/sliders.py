@@ -29,6 +29,8 @@ FLUSH_EVENTS = (QEvent.Type.ShortcutOverride, QEvent.Type.KeyPress, QEvent.Type.
 # (colour, word) of each typicality.band: green, amber, red; its bounds are measured (typicality.py)
 TYPICALITY = (("#3c9d4e", "typical"), ("#d19a1e", "unusual"),
               ("#c8423b", "off-distribution: images may break"))
+# what right-clicking a slider's name offers, for one of the user's own directions and for one of the model's
+MENU_HINT = ("right-click to rename or delete", "comes with the model: right-click to rename it for this session")
 TYPICALITY_HELP = ("How far the edited latent lies from what the model saw in training, in standard deviations "
                    "(σ): along the principal component where it lies furthest out (named once that is unusual), or "
                    "over all directions when that is further.\n"
@@ -173,6 +175,7 @@ class SliderPanel(QWidget):
         self._names: list[QLabel] = []
         self.strips: list[PreviewStrip] = []
         self._quiet = False
+        self._own_from = 0  # rows before it come with the model (set_directions)
         self.meter = TypicalityMeter()
         self.previews_box = QCheckBox("Preview strips")
         self.previews_box.setToolTip(f"Show each slider's effect as thumbnails at {-span_sigma:g}σ … "
@@ -205,10 +208,13 @@ class SliderPanel(QWidget):
         layout.addLayout(buttons)
         self.setEnabled(False)
 
-    def set_directions(self, labels: tuple[str, ...], tooltips: tuple[str, ...] = (), show: int | None = None) -> None:
+    def set_directions(self, labels: tuple[str, ...], tooltips: tuple[str, ...] = (), show: int | None = None,
+                       own_from: int = 0) -> None:
         """Rebuild the sliders for a new direction set (all at zero). The list stays where it was scrolled (a
         rebuild sent it back to the top rows, away from the user's own directions at the bottom); show: a row to
-        bring into view, e.g. a direction just made."""
+        bring into view, e.g. a direction just made. Rows before own_from come with the model: they cannot be
+        deleted, and a new name lasts for the session."""
+        self._own_from = own_from
         place = self.scroll.verticalScrollBar().value()
         while self._grid.count():
             self._grid.takeAt(0).widget().deleteLater()
@@ -226,7 +232,7 @@ class SliderPanel(QWidget):
         name = QLabel(label)
         name.setWordWrap(True)  # long attribute names wrap instead of squeezing the slider away
         name.setMinimumWidth(NAME_WIDTH)
-        name.setToolTip(f"{tooltip}\n(right-click to rename or delete)")
+        name.setToolTip(f"{tooltip}\n({MENU_HINT[row < self._own_from]})")
         name.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         name.customContextMenuRequested.connect(
             lambda pos, i=row, w=name: self.context_menu(i).exec(w.mapToGlobal(pos)))
@@ -274,8 +280,16 @@ class SliderPanel(QWidget):
     def context_menu(self, index: int) -> QMenu:
         """The right-click menu of a slider's name (a method so tests can trigger its actions)."""
         menu = QMenu(self)
-        menu.addAction("Rename…", lambda: self._rename(index))
-        menu.addAction("Delete", lambda: self.delete_requested.emit(index))
+        if index >= self._own_from:
+            menu.addAction("Rename…", lambda: self._rename(index))
+            menu.addAction("Delete", lambda: self.delete_requested.emit(index))
+            return menu
+        # one that comes with the model: offered Delete, it was refused only once chosen
+        menu.addAction("Rename for this session…", lambda: self._rename(index))
+        delete = menu.addAction("Delete (comes with the model)")
+        delete.setEnabled(False)
+        delete.setToolTip("Only your own directions can be deleted; this one comes with the model")
+        menu.setToolTipsVisible(True)
         return menu
 
     def _ask_name(self, old: str) -> str | None:
