@@ -199,6 +199,14 @@ def values_along(state: EditState, directions: Directions) -> tuple[float, ...]:
     return values + (0.0,) * (len(directions) - len(values))
 
 
+def clashing_label(labels: Sequence[str], name: str, skip: int | None = None) -> str | None:
+    """The label, of a row other than `skip`, that name would be taken for (the same once case and outer spaces are
+    set aside), else None: two sliders of one name cannot be told apart, and a value follows its name to another
+    model (shared_rows)."""
+    key = name.strip().casefold()
+    return next((label for i, label in enumerate(labels) if i != skip and label.strip().casefold() == key), None)
+
+
 def shared_rows(old: Directions, new: Directions) -> dict[int, int]:
     """old row -> new row of the named directions (explained 0) both sets hold under one label. An attribute means
     the same in any model, its unit being its groups' spread in each; a principal component does not (PC1 of one

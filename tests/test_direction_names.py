@@ -1,10 +1,17 @@
-"""The slider menu of a direction that comes with the model offers no Delete it would refuse."""
+"""A direction's name is its own: a rename or a new direction taking another direction's name (a built-in one, or
+another of the user's) is refused with a word on why, as is a blank one; History names steps by the names as they are
+now; the slider menu of a direction that comes with the model offers no Delete it would refuse."""
 from __future__ import annotations
 
+import numpy as np
 import pytest
+from PySide6.QtWidgets import QDialog
 
 from conftest import UI_TIMEOUT
+from genimg_gui.attributes import load_user_directions, user_directions_file
+from genimg_gui.ui.directions_dialog import DirectionRequest, DirectionsDialog
 from test_directions_shared import saved_rows, with_a_picture
+from test_directions_ui import menu_action, settle, slider_menu
 
 
 @pytest.fixture()
@@ -14,6 +21,86 @@ def two_own(qtbot, window, model_dir, image_files):
     saved_rows(dim, ("a", "b"))
     with_a_picture(qtbot, window, model_dir, image_files[0])
     return window.directions_tool.builtin["vae"]  # the row of "a"; "b" is the next one
+
+
+def rename_from_menu(window, monkeypatch, row: int, answer: str, action: str = "Rename…") -> None:
+    monkeypatch.setattr(window.sliders, "_ask_name", lambda old: answer)
+    window.last_error = ""
+    slider_menu(window, row, action)
+
+
+def test_a_rename_to_another_directions_name_or_a_blank_one_is_refused_and_said(qtbot, window, two_own,
+                                                                                monkeypatch):
+    k, labels = two_own, window.sliders.labels()
+    builtin_label = labels[0]  # a principal component, "PC1 (…%)"
+    for answer in ("b", " B ", builtin_label, builtin_label.upper()):
+        rename_from_menu(window, monkeypatch, k, answer)
+        assert window.sliders.labels() == labels, answer  # two sliders "b" were made, and saved
+        assert "“a” keeps its name" in window.last_error and "already a direction of this model" in window.last_error
+    rename_from_menu(window, monkeypatch, k, "   ")  # was ignored without a word
+    assert window.sliders.labels() == labels and "a direction needs a name" in window.last_error
+    rename_from_menu(window, monkeypatch, 0, "b", "Rename for this session…")  # a built-in one for the session too
+    assert window.sliders.labels() == labels and f"“{builtin_label}” keeps its name" in window.last_error
+    dim = window.document.directions("vae").basis.shape[1]
+    assert load_user_directions(user_directions_file("tiny-vae"), dim).labels == ("a", "b")  # so after a relaunch
+
+    rename_from_menu(window, monkeypatch, k, "A")  # its own name, written otherwise: its own to take
+    assert window.sliders.labels()[k] == "A" and window.last_error == ""
+    assert load_user_directions(user_directions_file("tiny-vae"), dim).labels == ("A", "b")
+
+
+def test_a_new_direction_cannot_take_a_name_the_model_has(qtbot, window, two_own, image_files, monkeypatch):
+    taken = window.document.directions("vae").labels
+    dialog = DirectionsDialog(window, taken)
+    qtbot.addWidget(dialog)
+    dialog.add_files("from", [str(image_files[0])])
+    dialog.add_files("to", [str(image_files[1])])
+    ok = dialog.buttons.buttons()[0]
+    for name, refused in (("b", True), (taken[1].lower(), True), ("c", False)):
+        dialog.name.setText(name)
+        assert ok.isEnabled() is not refused, name
+        assert dialog.name_note.isVisibleTo(dialog) is refused and ("already a direction" in dialog.name_note.text()
+                                                                    or not refused)
+
+    asked = []  # Edit → New direction from examples… tells its dialog the model's names
+
+    def exec_(self):
+        asked.append(self.taken)
+        return QDialog.DialogCode.Rejected
+    monkeypatch.setattr(DirectionsDialog, "exec", exec_)
+    menu_action(window, "New &direction from examples…").trigger()
+    assert asked == [taken]
+
+    # a name given otherwise than by the dialog is refused before any image is encoded
+    request = DirectionRequest("b", (str(image_files[0]),), (str(image_files[1]),))
+    assert window.directions_tool.make_direction(request) is None
+    assert "No direction made: “b” is already a direction of this model" in window.last_error
+    assert not window.directions_tool.jobs and window.document.directions("vae").labels == taken
+
+
+def test_history_names_a_step_by_the_directions_new_name_and_its_undo_still_works(qtbot, window, two_own,
+                                                                                 monkeypatch):
+    k, doc = two_own, window.document
+    item = doc.current
+    settle(qtbot, item)
+    before = (item.history.current, item.image.copy())
+    window.sliders.sliders[k].setValue(150)
+    step = item.history.current_id
+    settle(qtbot, item)
+    edited = item.image.copy()
+    panel = window.history_panel
+    assert panel.item_for(step).text(0) == "a +1.50σ"
+    rename_from_menu(window, monkeypatch, k, "warm → cool")
+    assert panel.item_for(step).text(0) == "warm → cool +1.50σ"  # at once: it kept "a" until the next edit
+
+    doc.undo()  # the step made before the rename is undone as any other
+    settle(qtbot, item)
+    assert item.history.current is before[0] and np.array_equal(item.image, before[1])
+    assert window.sliders.values()[k] == 0.0 and window.sliders.labels()[k] == "warm → cool"
+    doc.redo()
+    settle(qtbot, item)
+    assert item.history.current.values[k] == 1.5 and np.array_equal(item.image, edited)
+    assert window.sliders.values()[k] == 1.5
 
 
 def test_the_menu_of_a_direction_that_comes_with_the_model_offers_no_delete(qtbot, window, two_own):

@@ -24,7 +24,7 @@ from ..attributes import (DirectionsFileError, direction_from_examples, load_use
 from ..edit import Directions, EditState, History, without_direction
 from ..engine import requests as rq
 from . import saved_directions
-from .directions_dialog import DirectionRequest, DirectionsDialog
+from .directions_dialog import DirectionRequest, DirectionsDialog, naming_refusal
 from .document import Document
 from .history_controller import describe_step
 from .item import Item
@@ -160,7 +160,7 @@ class DirectionsController(QObject):
 
     def _ask(self) -> DirectionRequest | None:
         """The dialog; tests replace it."""
-        dialog = DirectionsDialog(self.parent_widget)
+        dialog = DirectionsDialog(self.parent_widget, self.document.directions(KIND).labels)
         return dialog.request() if dialog.exec() == QDialog.DialogCode.Accepted else None
 
     def make_direction(self, request: DirectionRequest) -> int | None:
@@ -170,6 +170,10 @@ class DirectionsController(QObject):
         if info is None:
             self.document.error.emit("Load a VAE first: directions from examples are made by encoding "
                                      "the images with it")
+            return None
+        refusal = naming_refusal(info.directions.labels, request.name)
+        if refusal:  # the dialog refuses such a name; a name given otherwise is checked here
+            self.document.error.emit(f"No direction made: {refusal}")
             return None
         job = Job(request, info.path)
         seq = None
@@ -205,7 +209,7 @@ class DirectionsController(QObject):
             self.document.error.emit(f"No readable “{empty[0]}” image for {req.name}: add at least one")
             return
         a, b = job.latents["from"], job.latents["to"]
-        label = self._unique(info.directions, req.name)
+        label = self._unique(info.directions, req.name)  # another window may have taken the name since it was asked
         try:
             vector, sigma = direction_from_examples(a, b, req.method)
             directions = info.directions.with_direction(vector, sigma, label)
@@ -247,11 +251,18 @@ class DirectionsController(QObject):
         return kind, directions
 
     def rename(self, index: int, label: str) -> None:
+        """Give row index a new name, refused (and said why) when blank or another row's (clashing_label)."""
         target = self._target(index)
         if target is None:
             return
         kind, directions = target
-        old = directions.labels[index]
+        old, label = directions.labels[index], label.strip()
+        if label == old:
+            return
+        refusal = naming_refusal(directions.labels, label, index)
+        if refusal:
+            self.document.error.emit(f"“{old}” keeps its name: {refusal}")
+            return
         self.document.set_directions(kind, directions.renamed(index, label))
         if index >= self.builtin.get(kind, len(directions)):
             self._save(kind, directions)

@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QComboBox, QDialog,
                                QFormLayout, QHBoxLayout, QLabel, QLineEdit, QListWidget, QListWidgetItem,
                                QPushButton, QVBoxLayout, QWidget)
 
+from ..edit import clashing_label
 from ..imaging import IMAGE_SUFFIXES
 from .qimage import image_icon
 
@@ -58,6 +59,16 @@ def _common_words(paths: Sequence[Path]) -> list[str]:
     words = [[w.lower() for w in re.split(r"[^A-Za-z]+", p.stem) if len(w) >= 3 and w.lower() not in NOT_NAMES]
              for p in paths]
     return [w for w in dict.fromkeys(words[0]) if all(w in other for other in words[1:])] if words else []
+
+
+def naming_refusal(labels: Sequence[str], name: str, row: int | None = None) -> str:
+    """Why name cannot be the name of row (None: a new direction) beside labels, or "" when it can."""
+    if not name.strip():
+        return "a direction needs a name"
+    clash = clashing_label(labels, name, row)
+    if clash is not None:
+        return f"“{clash}” is already a direction of this model; choose another name"
+    return ""
 
 
 @dataclass(frozen=True)
@@ -137,11 +148,16 @@ class ImageList(QListWidget):
 
 
 class DirectionsDialog(QDialog):
-    """Gathers a DirectionRequest; OK only with at least one image on each side."""
+    """Gathers a DirectionRequest; OK only with at least one image on each side and a name no direction of the
+    model has (taken: their labels)."""
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(self, parent: QWidget | None = None, taken: Sequence[str] = ()) -> None:
         super().__init__(parent)
         self.setWindowTitle("New direction from examples")
+        self.taken = tuple(taken)
+        self.name_note = QLabel()  # why the name cannot be, while it cannot
+        self.name_note.setStyleSheet("color: #c8423b;")
+        self.name_note.setWordWrap(True)
         self.lists = {"from": ImageList(), "to": ImageList()}
         self.counts: dict[str, QLabel] = {}
         self.add_buttons: dict[str, QPushButton] = {}
@@ -162,12 +178,14 @@ class DirectionsDialog(QDialog):
         self.buttons.accepted.connect(self.accept)
         self.buttons.rejected.connect(self.reject)
         self.name.textEdited.connect(self._on_name_edited)
+        self.name.textChanged.connect(self._check_name)  # set by a test or a suggestion too
         sides = QHBoxLayout()
         for which, title in (("from", "From: images without the attribute"),
                              ("to", "To: images with the attribute")):
             sides.addLayout(self._side(which, title))
         form = QFormLayout()
         form.addRow("Name", self.name)
+        form.addRow("", self.name_note)
         form.addRow("Method", self.method)
         form.addRow("", self.keep_fixed)
         layout = QVBoxLayout(self)
@@ -227,9 +245,20 @@ class DirectionsDialog(QDialog):
             self.counts[which].setText(f"{n} image{'s' if n != 1 else ''}")
         if not self._name_edited:
             self.name.setText(self.suggested_name())
-        ok = all(lst.count() for lst in self.lists.values())
+        self._check_name()
+
+    def _check_name(self) -> None:
+        """OK with images on each side and a name that can be, else a word on why not."""
+        refusal = naming_refusal(self.taken, self.request_name())
+        self.name_note.setText(refusal[:1].upper() + refusal[1:])
+        self.name_note.setVisible(bool(refusal))
+        ok = all(lst.count() for lst in self.lists.values()) and not refusal
         self.buttons.button(QDialogButtonBox.StandardButton.Ok).setEnabled(ok)
 
+    def request_name(self) -> str:
+        """The name typed, else the one suggested."""
+        return self.name.text().strip() or self.suggested_name()
+
     def request(self) -> DirectionRequest:
-        return DirectionRequest(self.name.text().strip() or self.suggested_name(), self.lists["from"].paths(),
+        return DirectionRequest(self.request_name(), self.lists["from"].paths(),
                                 self.lists["to"].paths(), self.method.currentData(), self.keep_fixed.isChecked())

@@ -89,6 +89,8 @@ class HistoryController(QObject):
         self._shown: Item | None = None  # the item whose tree the panel shows
         document.current_changed.connect(self.refresh)
         document.history_changed.connect(self.refresh)
+        # steps are named by the directions' labels as they are now: a rename shows at once, not at the next edit
+        document.directions_changed.connect(self.refresh)
         document.image_changed.connect(self._on_image)
         document.previewed.connect(self._on_previewed)
         document.frames_ready.connect(self._on_frames)

@@ -298,9 +298,11 @@ class SliderPanel(QWidget):
         return text if ok else None
 
     def _rename(self, index: int) -> None:
+        """Ask for a new name; one that cannot be (blank, another direction's) is refused where the names are
+        known (DirectionsController.rename), and said why: a blank one was ignored without a word."""
         old = self._names[index].text()
         new = self._ask_name(old)
-        if new is not None and new.strip() and new.strip() != old:
+        if new is not None and new.strip() != old:
             self.rename_requested.emit(index, new.strip())
 
     # --- previews and typicality -------------------------------------------
