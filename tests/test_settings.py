@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from PIL import Image
 from PySide6.QtCore import QRect
 
 from genimg_gui.catalog import read_entry
@@ -119,7 +120,7 @@ def test_export_dialogs_open_where_the_user_works_and_drop_the_images_own_extens
 def test_export_names_drop_the_image_extension_of_derived_names_too(tmp_path):
     s = Settings(str(tmp_path / "s.ini"))
     folder = Path(s.export_path("x", "")).parent
-    for name, expected in (("1f600.png", "1f600.png"), ("1f600.png (inverted)", "1f600 (inverted).png"),
+    for name, expected in (("1f600.png", "1f600 (edited).png"), ("1f600.png (inverted)", "1f600 (inverted).png"),
                            ("a.JPG (to VAE) (inverted)", "a (to VAE) (inverted).png"), ("seed 5", "seed 5.png"),
                            ("photo.v2", "photo.v2.png"), ("pngs.png.txt", "pngs.png.txt.png")):
         assert s.export_path(name, ".png") == str(folder / expected)
@@ -146,6 +147,33 @@ def test_an_export_is_never_offered_over_an_existing_file(tmp_path):
     (tmp_path / "1f60d (edited).png").write_bytes(b"an earlier export")
     assert s.export_path("1f60d.png", ".png") == str(tmp_path / "1f60d (edited 2).png")
     assert s.export_path("1f60d.png", ".npz") == str(tmp_path / "1f60d.npz")
+
+
+def test_an_image_export_never_offers_the_pictures_own_name_wherever_the_dialog_starts(qtbot, window, tmp_path,
+                                                                                       monkeypatch):
+    """gray.png exported where the last export went was offered as gray.png: the picture itself once the user went
+    back to its folder, or where this process cannot see the file there (a sandboxed app's portal)."""
+    from PySide6.QtWidgets import QFileDialog
+
+    source, exports = tmp_path / "photos" / "gray.png", tmp_path / "exports"
+    source.parent.mkdir()
+    exports.mkdir()
+    Image.new("RGB", (32, 32), (128, 128, 128)).save(source)
+    window.settings.exported_to(str(exports / "earlier.png"))
+    with qtbot.waitSignal(window.document.item_added, timeout=TIMEOUT):
+        window.open_paths([str(source)])
+    offered = []
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda _w, _t, start, _f: offered.append(start) or ("", ""))
+    window.exports.export_png_dialog(1)
+    window.exports.export_png_dialog(4)
+    window.exports.export_latent_dialog()
+    window.recipes.save_dialog()
+    assert offered == [str(exports / name) for name in ("gray (edited).png", "gray (edited).png", "gray.npz",
+                                                        "gray.recipe.json")]
+    sample = next(i for i in window.document.items.values() if i.kind == "gan")
+    window.document.select(sample.id)
+    window.exports.export_png_dialog(1)  # a GAN sample has no picture of its own to write over
+    assert offered[-1] == str(exports / f"{sample.name}.png") and sample.name.startswith("seed ")
 
 
 def test_a_numbered_export_goes_on_as_name_2_and_an_image_export_as_edited(tmp_path):

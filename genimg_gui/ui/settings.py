@@ -66,16 +66,20 @@ class Settings:
     def export_path(self, name: str, suffix: str, numbered: bool = False) -> str:
         """A save dialog's starting path: name without its image extension (1f600.png's PNG is 1f600.png, not
         1f600.png.png) and suffix, in the folder of the last export, else of the last opened file, else home.
-        Never an existing file: "1f600 (edited).png" (the file there may be the picture the image was opened
-        from), or with numbered, for files that make a series of their own (morphs), "morph 2.gif"."""
+        Never the picture the image was opened from, nor another existing file: "1f600 (edited).png", or with
+        numbered, for files that make a series of their own (morphs), "morph 2.gif"."""
         stem = IMAGE_EXTENSION.sub("", name)  # also inside a derived name: "1f600.png (inverted)" -> "1f600 (inverted)"
         last, recent = self.q.value("export/folder", "", str), self.recent_files()
         folders = [Path(last)] if last else []
         folders += [Path(recent[0]).parent] if recent else []
         folder = next((f for f in folders if f.is_dir()), Path.home())
-        path, n = folder / f"{stem}{suffix}", 1
-        while path.exists():  # never offered to write over a file, least of all the picture it was opened from
-            path, n = folder / f"{_other_name(stem, n, numbered)}{suffix}", n + 1
+        # a file's own name is never offered, wherever its folder: whether that file is there is not always ours to
+        # see (a sandboxed app opens files through a portal), and "1f600.png" was offered over the picture itself
+        n = 1 if Path(name).suffix.lower() == suffix.lower() else 0
+        path = folder / f"{_other_name(stem, n, numbered)}{suffix}"
+        while path.exists():  # nor over any other file
+            n += 1
+            path = folder / f"{_other_name(stem, n, numbered)}{suffix}"
         return str(path)
 
     def exported_to(self, path: str) -> None:
@@ -94,8 +98,10 @@ class Settings:
 
 
 def _other_name(stem: str, n: int, numbered: bool) -> str:
-    """The n-th name tried when stem's file exists (n = 1, 2, …): "morph 2", "morph 3"… numbered, else
+    """The n-th name to offer (n = 0, 1, 2, …): stem itself, then "morph 2", "morph 3"… numbered, else
     "1f600 (edited)", "1f600 (edited 2)"…"""
+    if n == 0:
+        return stem
     return f"{stem} {n + 1}" if numbered else f"{stem} (edited{f' {n}' if n > 1 else ''})"
 
 
