@@ -90,6 +90,35 @@ def test_a_painted_mask_confines_the_edit_and_undo_removes_it(qtbot, window, ref
     assert np.array_equal(item.image, whole)
 
 
+def drag_across(canvas, pane: str, y: float, x0: float, x1: float) -> None:
+    """A left drag along a row of a pane, at fractions of its width and height."""
+    rect = dict(canvas.panes())[pane]
+
+    def at(fx: float) -> QPoint:
+        return QPoint(int(rect.left() + rect.width() * fx), int(rect.top() + rect.height() * y))
+    QTest.mousePress(canvas, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, at(x0))
+    QTest.mouseMove(canvas, at(x1))
+    QTest.mouseRelease(canvas, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, at(x1))
+
+
+def test_a_stroke_on_the_original_pane_paints_the_mask_as_on_the_edited_one(qtbot, window, image_files):
+    """Side by side, the same stroke on the Original pane was ignored without a word."""
+    item = open_image(qtbot, window, image_files[0])
+    window.sliders.sliders[0].setValue(250)
+    assert window.canvas.mode == CompareMode.SIDE_BY_SIDE and "original" in dict(window.canvas.panes())
+    window.mask_tool.brush.setChecked(True)
+    steps = len(item.history)
+    drag_across(window.canvas, "original", 0.5, 0.2, 0.45)
+    on_original = item.history.current.mask
+    assert len(item.history) == steps + 1 and on_original is not None  # one undoable stroke
+    assert on_original[on_original.shape[0] // 2, int(on_original.shape[1] * 0.3)] == 1.0
+    window.document.undo()
+    assert item.history.current.mask is None
+    drag_across(window.canvas, "edited", 0.5, 0.2, 0.45)
+    on_edited = item.history.current.mask  # the same image points, but for the panes' fractions of a pixel
+    assert np.abs(on_edited - on_original).max() < 0.25 and ((on_edited > 0.5) == (on_original > 0.5)).mean() > 0.98
+
+
 def test_erase_turns_the_brush_on_and_goes_off_with_it(qtbot, window, image_files):
     """Erase stayed pressed with the brush off, and a drag on the canvas then panned instead of erasing."""
     tool = window.mask_tool

@@ -501,11 +501,11 @@ def at(rect, fx: float, fy: float) -> QPoint:
     return QPoint(round(rect.left() + rect.width() * fx), round(rect.top() + rect.height() * fy))
 
 
-def brush_drag(qtbot, canvas, radius: int, *path: tuple[float, float]) -> np.ndarray:
+def brush_drag(qtbot, canvas, radius: int, *path: tuple[float, float], pane: str = "edited") -> np.ndarray:
     """Press at path[0], move through the rest (each one jump), release: the stroke centres (2, N)."""
     canvas.set_brush_mode(True)
     canvas.set_brush_radius(radius)
-    rect = canvas.edited_rect()
+    rect = dict(canvas.panes())[pane]
     points: list[tuple[float, float]] = []
     canvas.stroke.connect(lambda x, y: points.append((x, y)))
     with qtbot.waitSignal(canvas.stroke_finished):
@@ -536,16 +536,33 @@ def test_a_wide_photo_keeps_its_aspect_and_is_brushed_in_even_pixel_steps(qtbot,
     assert gaps.max() <= 2 + 1e-6 and abs(xs[-1] - 0.9) < 0.01 and abs(ys[-1] - 0.9) < 0.02
 
 
+def test_the_brush_paints_the_same_image_points_on_either_pane(qtbot, canvas):
+    """Strokes on the Original pane of Side by side were dropped without a word; the mask is the image's, one for
+    both panes."""
+    path = ((0.2, 0.3), (0.7, 0.3), (0.7, 0.8))
+    on_original = brush_drag(qtbot, canvas, 3, *path, pane="original")
+    assert len(on_original[0]) > 10 and np.allclose(on_original, brush_drag(qtbot, canvas, 3, *path), atol=0.01)
+    assert canvas.offset == QPointF(0, 0)  # painting does not pan
+    # a stroke from the original pane onto the edited one goes on along the original's points, off its edge
+    original, edited = dict(canvas.panes())["original"], canvas.edited_rect()
+    strokes: list = []
+    canvas.stroke.connect(lambda x, y: strokes.append((x, y)))
+    qtbot.mousePress(canvas, LEFT, pos=at(original, 0.9, 0.5))
+    qtbot.mouseMove(canvas, at(edited, 0.5, 0.5))
+    qtbot.mouseRelease(canvas, LEFT, pos=at(edited, 0.5, 0.5))
+    assert strokes and max(x for x, _ in strokes) < 1 + 3 / 32 + 1e-6
+
+
 def test_brush_elsewhere_pans_or_does_nothing(qtbot, canvas):
     canvas.set_brush_mode(True)
     strokes: list = []
     canvas.stroke.connect(lambda x, y: strokes.append((x, y)))
-    original = dict(canvas.panes())["original"]
-    qtbot.mousePress(canvas, LEFT, pos=at(original, 0.5, 0.5))  # the original pane: not painted
-    qtbot.mouseMove(canvas, at(original, 0.6, 0.6))
-    qtbot.mouseRelease(canvas, LEFT, pos=at(original, 0.6, 0.6))
+    original, rect = dict(canvas.panes())["original"], canvas.edited_rect()
+    between = QPoint(round((original.right() + rect.left()) / 2), round(rect.center().y()))
+    qtbot.mousePress(canvas, LEFT, pos=between)  # between the panes: nothing to paint, and no pan
+    qtbot.mouseMove(canvas, between + QPoint(0, 20))
+    qtbot.mouseRelease(canvas, LEFT, pos=between + QPoint(0, 20))
     assert strokes == [] and canvas.offset == QPointF(0, 0)
-    rect = canvas.edited_rect()
     qtbot.mousePress(canvas, MIDDLE, pos=at(rect, 0.5, 0.5))  # the middle button pans
     qtbot.mouseMove(canvas, at(rect, 0.5, 0.5) + QPoint(30, 0))
     qtbot.mouseRelease(canvas, MIDDLE, pos=at(rect, 0.5, 0.5) + QPoint(30, 0))
@@ -566,7 +583,7 @@ def test_brush_elsewhere_pans_or_does_nothing(qtbot, canvas):
     assert strokes == [] and canvas.offset == QPointF(0, 0)
 
 
-def test_mask_overlay_tints_the_edited_pane_and_labels(canvas):
+def test_mask_overlay_tints_both_panes_and_labels(canvas):
     rect = canvas.edited_rect()
     inside, outside = at(rect, 0.25, 0.5), at(rect, 0.75, 0.5)
     plain = from_qimage(canvas.grab().toImage())
@@ -579,9 +596,10 @@ def test_mask_overlay_tints_the_edited_pane_and_labels(canvas):
     r, g, _ = tinted[inside.y(), inside.x()].astype(int)
     assert r > plain[inside.y(), inside.x(), 0] + 10 and g < plain[inside.y(), inside.x(), 1] - 10
     assert np.array_equal(tinted[outside.y(), outside.x()], plain[outside.y(), outside.x()])
-    original = dict(canvas.panes())["original"]
-    centre = at(original, 0.5, 0.5)
-    assert np.array_equal(tinted[centre.y(), centre.x()], plain[centre.y(), centre.x()])
+    original = dict(canvas.panes())["original"]  # tinted too: the brush paints there as well
+    inside, outside = at(original, 0.25, 0.5), at(original, 0.75, 0.5)
+    assert tinted[inside.y(), inside.x(), 0] > plain[inside.y(), inside.x(), 0] + 10
+    assert np.array_equal(tinted[outside.y(), outside.x()], plain[outside.y(), outside.x()])
     canvas.show_mask(False)
     assert np.array_equal(from_qimage(canvas.grab().toImage()), plain)
     canvas.set_labels("State 2", "State 5")

@@ -2,7 +2,7 @@
 
 Fit-to-window by default; the wheel zooms about the cursor, dragging pans,
 double-click fits again. In split mode, dragging near the divider moves it.
-In brush mode a left drag on the edited pane paints a mask instead (the canvas
+In brush mode a left drag on either pane paints a mask instead (the canvas
 only reports the stroke; the document owns the mask), and panning moves to the
 middle button or Space+drag.
 """
@@ -53,6 +53,7 @@ class Canvas(QWidget):
         self._cursor: QPointF | None = None
         self._space = False
         self._last_stroke: tuple[float, float] | None = None
+        self._stroke_pane = "edited"  # the pane a brush stroke started on: its points are read off that one
 
     def set_images(self, original: QImage | None, edited: QImage | None) -> None:
         self.original, self.edited = original, edited
@@ -85,7 +86,7 @@ class Canvas(QWidget):
         self.update()
 
     def set_mask_overlay(self, mask: np.ndarray | None) -> None:
-        """A float (H, W) mask in [0, 1], shown as a red tint over the edited image."""
+        """A float (H, W) mask in [0, 1], shown as a red tint over the image (on each pane: either can be painted)."""
         if mask is None:
             self.mask_overlay = None
         else:
@@ -102,11 +103,19 @@ class Canvas(QWidget):
         self.update()
 
     def edited_rect(self) -> QRectF | None:
-        return next((rect for name, rect in self.panes() if name == "edited"), None)
+        return self.pane_rect("edited")
+
+    def pane_rect(self, name: str) -> QRectF | None:
+        return next((rect for pane, rect in self.panes() if pane == name), None)
+
+    def pane_at(self, pos: QPointF) -> str | None:
+        """The pane under pos, if any. Both show the image at one size, so a point on the original pane is the
+        same image point as on the edited one: the brush paints on either (strokes on the original were lost)."""
+        return next((name for name, rect in self.panes() if rect.contains(pos)), None)
 
     def _paint_to(self, pos: QPointF) -> None:
         """Emit brush centres from the last one to pos, no further apart than half the radius."""
-        rect = self.edited_rect()
+        rect = self.pane_rect(self._stroke_pane)
         if rect is None or rect.width() <= 0:
             return
         x, y = (pos.x() - rect.left()) / rect.width(), (pos.y() - rect.top()) / rect.height()
@@ -165,8 +174,7 @@ class Canvas(QWidget):
                 self._paint_split(p, rect)
             else:
                 p.drawImage(rect, self.original if name == "original" else self.edited)
-            if name == "edited":
-                self._paint_mask(p, rect)
+            self._paint_mask(p, rect)  # on the original too: it can be painted there
             self._paint_label(p, rect, self.pane_label(name))
         self._paint_brush(p)
 
@@ -200,8 +208,9 @@ class Canvas(QWidget):
         p.restore()
 
     def _paint_brush(self, p: QPainter) -> None:
-        rect = self.edited_rect()
-        if not self.brush_mode or self._cursor is None or rect is None or not rect.contains(self._cursor):
+        pane = None if self._cursor is None else self.pane_at(self._cursor)
+        rect = None if pane is None else self.pane_rect(pane)
+        if not self.brush_mode or rect is None:
             return
         r = self.brush_radius * rect.width() / max(self.edited.width(), self.edited.height())
         p.setRenderHint(QPainter.RenderHint.Antialiasing, True)
@@ -238,9 +247,9 @@ class Canvas(QWidget):
     def mousePressEvent(self, event) -> None:  # noqa: N802
         pos = event.position()
         if self.brush_mode and event.button() == Qt.MouseButton.LeftButton and not self._space:
-            rect = self.edited_rect()
-            if rect is not None and rect.contains(pos):
-                self._drag, self._last_stroke = ("paint", pos), None
+            pane = self.pane_at(pos)
+            if pane is not None:
+                self._drag, self._last_stroke, self._stroke_pane = ("paint", pos), None, pane
                 self._paint_to(pos)
             return
         if self.brush_mode:  # middle button or Space+drag pans

@@ -1,4 +1,4 @@
-"""Masked local edits: paint a soft mask on the edited image; slider edits then apply inside it
+"""Masked local edits: paint a soft mask on the image (either pane); slider edits then apply inside it
 and the unedited image shows through outside. A finished stroke is one undoable step."""
 from __future__ import annotations
 
