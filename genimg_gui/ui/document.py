@@ -75,6 +75,7 @@ class Document(QObject):
         engine.result.connect(self._on_result)
         engine.failed.connect(self.failures.on_failed)
         engine.progress.connect(self._on_progress)
+        engine.progress.connect(self.failures.on_progress)
 
     # --- requests -------------------------------------------------------
     def load_model(self, path: str, scaling_factor: float | None = None) -> int:

@@ -1,5 +1,6 @@
 """Requests the worker could not do. A failure that is final drops the document's note of the request; one that
-ran out of memory on a GPU keeps it, so the status bar's Retry on the CPU picks up where the request left off."""
+ran out of memory on a GPU keeps it, so the status bar's Retry on the CPU picks up where the request left off. The
+files of one open that could not be read are told in one message once it ends."""
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
@@ -16,6 +17,7 @@ class FailedRequests:
     def __init__(self, document: Document) -> None:
         self.document = document
         self.retries: dict[int, list] = {}  # failed seq -> its bookkeeping, for a retry on the CPU
+        self.unopened: dict[int, list[str]] = {}  # EncodeFiles seq -> why each of its files could not be read
 
     def _bookkeeping(self) -> tuple[dict, ...]:
         """Every note the document keeps of a request by its seq."""
@@ -24,10 +26,14 @@ class FailedRequests:
 
     def on_failed(self, f: rq.Failed) -> None:
         doc = self.document
+        if f.path and not f.final:  # one file of several: told with the others when the job ends (on_progress)
+            self.unopened.setdefault(f.seq, []).append(f.message)
+            return
         if getattr(f, "retry_on_cpu", False):
             self.retries[f.seq] = [book.get(f.seq) for book in self._bookkeeping()]
             doc.retry_offered.emit(f.seq)
         if f.final:
+            self._tell_unopened(f.seq)  # the job ended without its last progress (an internal error)
             doc.jobs.pop(f.seq, None)
             doc.samples.pending.pop(f.seq, None)
             doc.carry.remaps.pop(f.seq, None)  # that seed keeps the old GAN's w until a retry draws it
@@ -36,6 +42,19 @@ class FailedRequests:
             doc.message.emit("Cancelled")
         else:
             doc.error.emit(f.message)
+
+    def on_progress(self, p: rq.Progress) -> None:
+        if p.fraction >= 1.0:  # done, or cancelled (its progress ends first)
+            self._tell_unopened(p.seq)
+
+    def _tell_unopened(self, seq: int) -> None:
+        """One message for every file of the job that was not opened: each had its own, and the status bar showed
+        the last few of them."""
+        reasons = self.unopened.pop(seq, [])
+        if len(reasons) == 1:
+            self.document.error.emit(reasons[0])
+        elif reasons:
+            self.document.error.emit(f"{len(reasons)} files were not opened: " + "; ".join(reasons))
 
     def retry_on_cpu(self, seq: int) -> int | None:
         """Document.retry_on_cpu: the new request's seq takes over the failed one's notes."""

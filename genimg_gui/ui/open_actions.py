@@ -3,11 +3,13 @@ dropped on the window. Files go through MainWindow.open_paths (which tells model
 the document."""
 from __future__ import annotations
 
+import os
+import re
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QMimeData
+from PySide6.QtCore import QDir, QMimeData
 from PySide6.QtGui import QGuiApplication
-from PySide6.QtWidgets import QFileDialog
+from PySide6.QtWidgets import QDialog, QFileDialog, QLineEdit
 
 from ..imaging import IMAGE_SUFFIXES
 from .qimage import from_qimage
@@ -25,8 +27,13 @@ class OpenActions:
         self.window = window
 
     def open_dialog(self) -> None:
-        paths, _ = QFileDialog.getOpenFileNames(self.window, "Open images", "", f"{IMAGE_FILTER};;All files (*)")
-        self.window.open_paths(paths)
+        self.window.open_paths(self._ask_paths())
+
+    def _ask_paths(self) -> list[str]:
+        """File → Open images…: the files chosen, [] when cancelled."""
+        dialog = QFileDialog(self.window, "Open images", "", f"{IMAGE_FILTER};;All files (*)")
+        dialog.setFileMode(QFileDialog.FileMode.ExistingFiles)
+        return chosen_files(dialog) if dialog.exec() == QDialog.DialogCode.Accepted else []
 
     def paste(self) -> None:
         image = QGuiApplication.clipboard().image()
@@ -62,3 +69,18 @@ class OpenActions:
         elif mime.hasImage():
             self.window.document.open_array(from_qimage(mime.imageData()), "dropped image",
                                             self.window.fit_mode.currentText())
+
+
+def chosen_files(dialog: QFileDialog) -> list[str]:
+    """The files an accepted open dialog was given, with those typed in the file name box of Qt's own dialog that it
+    left out: it returns the files selected in its list, where its name filter hides all but images, so notes.txt
+    typed beside two pictures never reached the app, which could not say it was not opened. (A platform's own dialog
+    has no such box here, and returns what was typed.)"""
+    chosen = dialog.selectedFiles()
+    box = dialog.findChild(QLineEdit, "fileNameEdit")
+    text = box.text().strip() if box is not None else ""
+    typed = re.findall(r'"([^"]+)"', text) or ([text] if text else [])  # "a.png" "notes.txt", as Qt writes several
+    folder = dialog.directory()
+    named = [QDir.cleanPath(folder.absoluteFilePath(os.path.expanduser(name))) for name in typed]
+    have = {QDir.cleanPath(path) for path in chosen}
+    return chosen + [path for path in dict.fromkeys(named) if path not in have]  # one not there is said so too
