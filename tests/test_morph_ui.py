@@ -251,6 +251,7 @@ def test_applying_a_recipe_is_one_undoable_step_per_image(qtbot, window, referen
     window.document.select(b.id)
     apply_recipe(window, monkeypatch, tmp_path / "r.json")  # the current image only
     settle(qtbot, b)
+    assert "Applied r.json to 1 image; Ctrl+Z takes it back" in window.statusBar().currentMessage()
     assert len(b.history) == before[b.id][1] + 1 and len(c.history) == before[c.id][1]
     assert window.sliders.values()[1:3] == (1.2, -0.9)  # the recipe's strengths on the sliders
     recipe = Recipe.load(tmp_path / "r.json")
@@ -269,7 +270,12 @@ def test_applying_a_recipe_is_one_undoable_step_per_image(qtbot, window, referen
     # a, the image it was saved from, already has it: stacking would double its edit
     assert (a.history.current_id, a.history.current.values) == a_before[:2]
     assert np.array_equal(a.image, a_before[2])
-    assert "to 2 image(s); 1 already had it" in window.statusBar().currentMessage()
+    assert ("Applied r.json to 2 images; 1 already had it and was left as it is; Ctrl+Z on each takes it back"
+            in window.statusBar().currentMessage())  # "1 already had it and were left as they are"
+    apply_recipe(window, monkeypatch, tmp_path / "r.json", all_items=True)  # again: each has it now
+    assert ("Applied r.json to 0 images; 3 already had it and were left as they are"
+            in window.statusBar().currentMessage())
+    assert len(c.history) == before[c.id][1] + 1
     window.document.select(c.id)
     window.document.undo()
     settle(qtbot, c)

@@ -128,7 +128,7 @@ class RecipeActions(QObject):
             self.document.error.emit(f"Could not save the recipe {path}: {e}")
             return None
         mask = " and its mask" if recipe.mask is not None else ""
-        self.document.message.emit(f"Saved {len(recipe.steps)} direction(s){mask} to {written}")
+        self.document.message.emit(f"Saved {counted(len(recipe.steps), 'direction')}{mask} to {written}")
         return written
 
     def apply(self, path: str, all_items: bool = False) -> int:
@@ -149,9 +149,7 @@ class RecipeActions(QObject):
             return 0
         changed = self._commit(list(zip(targets, states)))
         note = f" (made with {recipe.model_name})" if recipe.model_name and recipe.model_name != info.name else ""
-        skipped = f"; {len(held)} already had it and were left as they are" if held else ""
-        self.document.message.emit(f"Applied {Path(path).name}{note} to {changed} image(s){skipped}; Ctrl+Z on "
-                                   "each takes it back")
+        self.document.message.emit(applied_message(f"{Path(path).name}{note}", changed, len(held)))
         return changed
 
     def _targets(self, recipe: Recipe, all_items: bool) -> list[Item]:
@@ -184,3 +182,19 @@ class RecipeActions(QObject):
             doc.select(previous.id)
             doc.current_changed.emit(previous)  # the sliders show the recipe's strengths
         return changed
+
+
+def counted(n: int, noun: str) -> str:
+    """"1 image", "2 images"."""
+    return f"{n} {noun}{'' if n == 1 else 's'}"
+
+
+def applied_message(recipe: str, changed: int, held: int) -> str:
+    """What applying a recipe did, its verbs agreeing with its numbers: "1 already had it and were left as they are"
+    was said of one image."""
+    text = f"Applied {recipe} to {counted(changed, 'image')}"
+    if held:
+        text += f"; {held} already had it and " + ("was left as it is" if held == 1 else "were left as they are")
+    if changed:
+        text += "; Ctrl+Z takes it back" if changed == 1 else "; Ctrl+Z on each takes it back"
+    return text
