@@ -33,7 +33,10 @@ class OpenActions:
         """File → Open images…: the files chosen, [] when cancelled."""
         dialog = QFileDialog(self.window, "Open images", "", f"{IMAGE_FILTER};;All files (*)")
         dialog.setFileMode(QFileDialog.FileMode.ExistingFiles)
-        return chosen_files(dialog) if dialog.exec() == QDialog.DialogCode.Accepted else []
+        try:
+            return chosen_files(dialog) if dialog.exec() == QDialog.DialogCode.Accepted else []
+        finally:
+            dialog.deleteLater()  # a child of the window: each open would leave one behind
 
     def paste(self) -> None:
         image = QGuiApplication.clipboard().image()
@@ -75,7 +78,7 @@ def chosen_files(dialog: QFileDialog) -> list[str]:
     """The files an accepted open dialog was given, with those typed in the file name box of Qt's own dialog that it
     left out: it returns the files selected in its list, where its name filter hides all but images, so notes.txt
     typed beside two pictures never reached the app, which could not say it was not opened. (A platform's own dialog
-    has no such box here, and returns what was typed.)"""
+    has no such box here: what it returns is taken as it is.)"""
     chosen = dialog.selectedFiles()
     box = dialog.findChild(QLineEdit, "fileNameEdit")
     text = box.text().strip() if box is not None else ""
