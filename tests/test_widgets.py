@@ -360,6 +360,32 @@ def test_a_wider_panel_wraps_long_direction_names_less(qtbot):
     assert heights[1] < heights[0]
 
 
+def test_sliders_rebuilt_behind_another_tab_keep_their_width_and_scroll_to_the_end(qtbot):
+    """Rebuilt while the History tab was on show, the list was laid out at its narrowest: sliders of 110 px, names
+    on four lines, and a scroll range that could not reach the last rows (the user's own directions)."""
+    from PySide6.QtWidgets import QLabel, QTabWidget
+
+    tabs = shown(qtbot, QTabWidget())
+    panel = SliderPanel()
+    tabs.addTab(panel, "Sliders")
+    tabs.addTab(QLabel("history"), "History")
+    tabs.resize(480, 600)
+    names = tuple(f"PC{i}" for i in range(1, 17)) + ("subcategory: other → face-neutral-skeptical",) * 8
+    panel.set_directions(names)
+    QApplication.processEvents()
+    width = panel.sliders[0].width()
+    tabs.setCurrentIndex(1)
+    panel.set_directions(names[:-2])
+    tabs.setCurrentIndex(0)
+    QApplication.processEvents()
+    assert panel.sliders[0].width() == width
+    bar, inner = panel.scroll.verticalScrollBar(), panel.scroll.widget()
+    assert bar.maximum() == inner.height() - panel.scroll.viewport().height()
+    bar.setValue(bar.maximum())
+    last = panel.sliders[-1]
+    assert last.mapTo(panel.scroll.viewport(), last.rect().bottomLeft()).y() <= panel.scroll.viewport().height()
+
+
 def wheel(widget, notches: int) -> bool:
     """notches of a mouse wheel turned over widget's middle (negative: towards the user, down the list); whether
     the widget took the event (one it leaves, a real wheel's, goes on to its parents: the scroll area)."""

@@ -223,7 +223,9 @@ class SliderPanel(QWidget):
         for row, label in enumerate(labels):
             self._add_row(row, label, tooltips[row] if row < len(tooltips) else label)
         self.setEnabled(bool(labels))
-        self.scroll.widget().adjustSize()  # the new rows laid out now, so the scroll range follows them at once
+        if self.isVisible():  # the new rows laid out now, so the scroll range follows them at once; hidden (another
+            # tab on show), adjustSize laid them out at their narrowest, and the list stayed so until the next rebuild
+            self.scroll.widget().adjustSize()
         self.scroll.verticalScrollBar().setValue(place)
         if show is not None and 0 <= show < len(self.sliders):
             self.scroll.ensureWidgetVisible(self.sliders[show])
