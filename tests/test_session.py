@@ -438,12 +438,16 @@ def test_quitting_with_unexported_edits_keeps_them_for_next_time_or_discards_the
 
     monkeypatch.setattr(SessionQuestions, "ask_restore", lambda self, names: pytest.fail("kept work was asked about"))
     again = _window_with_the_vae(qtbot, Engine("cpu"), model_dir)  # (closing shut the first's engine down)
+    again.document.load_model(str(model_dir / "tiny-vae"))  # as at start-up: a model still on its way
     reopened = again.questions.offer_restore()
     if press == "Discard":
         assert reopened == 0 and not again.document.items
         again.close()
         return
-    assert reopened == 1 and again.document.current.history.current.values == edited
+    # once the model is there: reopened at once, its steps were named "direction 1" and "Loaded …" hid the message
+    assert reopened == 1 and not again.document.items
+    qtbot.waitUntil(lambda: bool(again.document.items), timeout=TIMEOUT)
+    assert not again.document.jobs and again.document.current.history.current.values == edited
     assert "Reopened 1 image kept when genimg quit" in again.status.currentMessage()
     qtbot.waitUntil(lambda: again.autosaver.saves > 0, timeout=TIMEOUT)
     assert not sess.load_session(again.autosaver.path).kept  # from now on an ordinary autosave: a crash asks

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QMessageBox
 
 if TYPE_CHECKING:
@@ -13,6 +14,7 @@ if TYPE_CHECKING:
 
 NAMED = 5  # images a question names before "and more"
 KEEP, DISCARD = "keep", "discard"  # ask_quit's answers
+LOADING_POLL_MS = 50  # how often a kept session waits for the start-up's models
 
 
 def named(names: list[str]) -> str:
@@ -28,7 +30,8 @@ class SessionQuestions:
         self.window = window
 
     def offer_restore(self) -> int:
-        """After a crash or kill: offer the autosaved session back. Returns the images restored."""
+        """After a crash or kill: offer the autosaved session back; a session kept on quitting comes back
+        unasked, once the models have loaded. Returns the images restored (or coming back)."""
         window, autosaver = self.window, self.window.autosaver
         if not autosaver.owner:  # said in the title too: a status message is gone in seconds
             window.setWindowTitle("genimg (not autosaved: another genimg window is open)")
@@ -42,11 +45,21 @@ class SessionQuestions:
         if session is None:  # unreadable: said, nothing to ask about
             return 0
         if session.kept:  # the user chose to keep it when quitting: asked then, not again
-            return self._reopen(session, "Reopened {} kept when genimg quit")
+            self._reopen_once_loaded(session)
+            return len(session.items)
         if not self.ask_restore([item.name for item in session.items]):
             autosaver.decline()
             return 0
         return self._reopen(session, "Restored {} from the autosaved session")
+
+    def _reopen_once_loaded(self, session: Session) -> None:
+        """Reopen a kept session once the models loading at start-up have come, as the crash path's question
+        waits for them: reopened at once, History named its steps "direction 1" (no directions yet), and the
+        models' "Loaded …" replaced the "Reopened …" message within a second."""
+        if any(job.startswith("loading ") for job in self.window.document.jobs.values()):
+            QTimer.singleShot(LOADING_POLL_MS, self.window, lambda: self._reopen_once_loaded(session))
+            return
+        self._reopen(session, "Reopened {} kept when genimg quit")
 
     def _reopen(self, session: Session, message: str) -> int:
         count = self.window.autosaver.restore(session)
