@@ -7,15 +7,15 @@ with a sentence a user can act on.
 """
 from __future__ import annotations
 
-import os
 import re
-import sys
 import warnings
 from enum import Enum
 from pathlib import Path
 
 import numpy as np
 from PIL import Image, ImageOps, UnidentifiedImageError
+
+from .env_settings import positive_int_setting
 
 DEFAULT_MAX_PIXELS = 64_000_000
 IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".webp", ".bmp", ".tif", ".tiff", ".gif")
@@ -32,20 +32,9 @@ class ImageLoadError(Exception):
 
 
 def max_pixels_setting() -> int:
-    """The image size cap: GENIMG_MAX_PIXELS if set to a positive number, else 64 megapixels. Another value is
-    named on stderr (read once, at import): a typo had left the default in force without a word."""
-    text = os.environ.get("GENIMG_MAX_PIXELS", "").strip().replace("_", "")
-    if not text:
-        return DEFAULT_MAX_PIXELS
-    try:
-        value = int(float(text))
-    except (ValueError, OverflowError):  # OverflowError: "inf"
-        value = 0
-    if value > 0:
-        return value
-    print(f"genimg: note: GENIMG_MAX_PIXELS={os.environ['GENIMG_MAX_PIXELS']!r} is not a positive number of pixels; "
-          f"using the default, {DEFAULT_MAX_PIXELS:,}", file=sys.stderr, flush=True)
-    return DEFAULT_MAX_PIXELS
+    """The image size cap: GENIMG_MAX_PIXELS if set to a positive number, else 64 megapixels (read once, at
+    import)."""
+    return positive_int_setting("GENIMG_MAX_PIXELS", DEFAULT_MAX_PIXELS, "pixels")
 
 
 MAX_PIXELS = max_pixels_setting()

@@ -180,6 +180,20 @@ def test_runtime_loads_an_sd_vae_file_and_edits_photos_at_their_own_size(files, 
     assert spatial.max_side_setting("cuda") == 2048
 
 
+@pytest.mark.parametrize("text", ["inf", "1e400", "-3", "0", "nan", "abc"])
+def test_a_max_side_that_is_no_positive_number_is_named_once_and_the_default_kept(text, monkeypatch, capsys):
+    """"inf" was an OverflowError traceback from every command (Runtime reads it), and the others were dropped
+    without a word; read on every model load, the note comes once."""
+    from genimg_gui.engine import spatial
+
+    monkeypatch.setenv("GENIMG_MAX_SIDE", text)
+    assert Runtime("cpu").max_side == 512 and spatial.max_side_setting("cuda") == 2048
+    assert Runtime("cpu").max_side == 512
+    notes = capsys.readouterr().err.splitlines()
+    assert notes == [f"genimg: note: GENIMG_MAX_SIDE={text!r} is not a positive number of pixels a side; using the "
+                     f"default, 512"]
+
+
 def test_thumbnails_of_a_spatial_latent_decode_a_shrunk_latent_and_keep_the_aspect(files, photo):
     from genimg_gui.engine import spatial
     from genimg_gui.engine.worker import _thumbnail

@@ -8,7 +8,6 @@ bounded whatever the size. Sliders are per-channel directions: PCA of the latent
 """
 from __future__ import annotations
 
-import os
 from pathlib import Path
 from typing import Callable
 
@@ -19,6 +18,7 @@ from torch import nn
 
 from ..catalog import EXAMPLES_DIR
 from ..edit import Directions
+from ..env_settings import positive_int_setting
 from ..imaging import ImageLoadError, open_image, to_rgb
 from ..models.directions import pca
 from ..models.tensors import to_tensor
@@ -33,13 +33,7 @@ EXAMPLE_SIDE = 128             # examples are encoded at this size to estimate t
 def max_side_setting(device_type: str = "cpu") -> int:
     """The longest side a photo is edited at: GENIMG_MAX_SIDE if a positive number, else the
     default for the device type (live editing must stay interactive there)."""
-    default = DEFAULT_MAX_SIDE.get(device_type, GPU_MAX_SIDE)
-    text = os.environ.get("GENIMG_MAX_SIDE", "").strip()
-    try:
-        value = int(float(text)) if text else default
-    except ValueError:
-        return default
-    return value if value > 0 else default
+    return positive_int_setting("GENIMG_MAX_SIDE", DEFAULT_MAX_SIDE.get(device_type, GPU_MAX_SIDE), "pixels a side")
 
 
 def own_size(width: int, height: int, factor: int, max_side: int) -> tuple[int, int]:
