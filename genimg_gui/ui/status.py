@@ -9,7 +9,7 @@ from PySide6.QtWidgets import QLabel, QProgressBar, QPushButton, QSizeGrip, QSta
 
 from .message_log import ERROR_COLOUR, MessageLog
 
-MAX_ERRORS = 5  # joined errors shown; one repeating (each decode of a drag failing) is listed once
+MAX_ERRORS = 5  # joined errors shown, newest first; one repeating (each decode of a drag failing) is listed once
 MESSAGE_MS = 8000
 GAP = 8        # px between the message's end and the first permanent widget
 MESSAGE_LEFT = 6  # px where Qt paints a message from
@@ -164,8 +164,10 @@ class StatusBar(QStatusBar):
         head = "" if count == 1 else f"{count} problems: " if count <= MAX_ERRORS else \
             f"{count} problems (the last {MAX_ERRORS}): "
         note = f"{self._note} — " if self._note else ""
-        self.showMessage(note + "⚠ " + head + "; ".join(self._errors), ms)
-        self.setToolTip("\n".join([*self._errors, *([self._note] if self._note else [])]))
+        # newest first: the bar elides the end, and the error of what the user just did was the part cut off
+        newest_first = self._errors[::-1]
+        self.showMessage(note + "⚠ " + head + "; ".join(newest_first), ms)
+        self.setToolTip("\n".join([*newest_first, *([self._note] if self._note else [])]))
 
     def show_progress(self, seq: int, fraction: float, text: str) -> None:
         self._job = seq
