@@ -72,19 +72,7 @@ class Directions:
         name before ' (' (so 'pc1' finds 'PC1 (12.3%)'), then of a named direction's topic before ':' ('skin tone'
         finds 'skin tone: lighter → darker'). Raises ValueError, like list.index; AmbiguousDirection when the
         topic is several directions'."""
-        if label in self.labels:
-            return self.labels.index(label)
-        key = label.strip().lower()
-        short = [lab.split(" (")[0].strip().lower() for lab in self.labels]
-        if key in short:
-            return short.index(key)
-        matches = [i for i, name in enumerate(short) if name.split(":")[0].strip() == key]
-        if len(matches) == 1:
-            return matches[0]
-        if matches:
-            names = ", ".join(self.labels[i].split(" (")[0] for i in matches)
-            raise AmbiguousDirection(f"{label!r} matches {len(matches)} directions: {names}; name one")
-        raise ValueError(f"no direction {label!r}")
+        return label_index(self.labels, label)
 
     def orthogonalized(self, i: int, against: Sequence[int]) -> "Directions":
         """A copy whose i-th row is projected orthogonal to the rows `against`, re-normalised:
@@ -199,12 +187,52 @@ def values_along(state: EditState, directions: Directions) -> tuple[float, ...]:
     return values + (0.0,) * (len(directions) - len(values))
 
 
+def label_index(labels: Sequence[str], label: str) -> int:
+    """Directions.index_of on bare labels (the rules are told there)."""
+    if label in labels:
+        return labels.index(label)
+    key = label.strip().lower()
+    short = [_short_name(lab).lower() for lab in labels]
+    if key in short:
+        return short.index(key)
+    matches = [i for i, name in enumerate(short) if name.split(":")[0].strip() == key]
+    if len(matches) == 1:
+        return matches[0]
+    if matches:
+        names = ", ".join(_short_name(labels[i]) for i in matches)
+        raise AmbiguousDirection(f"{label!r} matches {len(matches)} directions: {names}; name one")
+    raise ValueError(f"no direction {label!r}")
+
+
+def _short_name(label: str) -> str:
+    """The name before ' (': 'PC2' of 'PC2 (6.2%)'."""
+    return label.split(" (")[0].strip()
+
+
 def clashing_label(labels: Sequence[str], name: str, skip: int | None = None) -> str | None:
-    """The label, of a row other than `skip`, that name would be taken for (the same once case and outer spaces are
-    set aside), else None: two sliders of one name cannot be told apart, and a value follows its name to another
-    model (shared_rows)."""
+    """The label, of a row other than `skip`, that name would be taken for, else None: two sliders of one name
+    cannot be told apart, and a value follows its name to another model (shared_rows). Taken for means the same
+    label once case and outer spaces are set aside, or a row that index_of (as `genimg --edit NAME=…` does) finds
+    by the name or by its short name ("pc2" and "PC2 (mine)" are PC2's when "PC2 (6.2%)" is a row)."""
     key = name.strip().casefold()
-    return next((label for i, label in enumerate(labels) if i != skip and label.strip().casefold() == key), None)
+    same = next((label for i, label in enumerate(labels) if i != skip and label.strip().casefold() == key), None)
+    if same is not None:
+        return same
+    others = [label for i, label in enumerate(labels) if i != skip]
+    found = (_found(others, query) for query in (name, _short_name(name)))
+    return next((label for label in found if label is not None), None)
+
+
+def _found(labels: Sequence[str], name: str) -> str | None:
+    """The label index_of would find for name among labels; the first of several a topic names (naming a direction
+    after a shared topic would take it from them)."""
+    try:
+        return labels[label_index(labels, name)]
+    except AmbiguousDirection:
+        key = name.strip().lower()
+        return next(lab for lab in labels if _short_name(lab).lower().split(":")[0].strip() == key)
+    except ValueError:
+        return None
 
 
 def shared_rows(old: Directions, new: Directions) -> dict[int, int]:

@@ -120,3 +120,23 @@ def test_the_menu_of_a_direction_that_comes_with_the_model_offers_no_delete(qtbo
     with qtbot.waitSignal(window.document.directions_changed, timeout=UI_TIMEOUT):
         own["Delete"].trigger()  # still deletes
     assert "a" not in sliders.labels() and window.last_error == ""
+
+
+def test_a_name_the_edit_option_would_find_another_direction_by_is_refused(qtbot, window, two_own, monkeypatch):
+    k, labels = two_own, window.sliders.labels()
+    pc2 = labels[1]  # "PC2 (…%)": `--edit PC2=…` and index_of find it by "pc2"
+    for answer in ("pc2", "PC2", "pc2 (mine)"):
+        rename_from_menu(window, monkeypatch, k, answer)
+        assert window.sliders.labels() == labels, answer
+        assert f"“{pc2}” is already a direction of this model" in window.last_error, answer
+    rename_from_menu(window, monkeypatch, k, "pc2 warmth")  # only a name the lookup would take is refused
+    assert window.sliders.labels()[k] == "pc2 warmth" and window.last_error == ""
+
+
+def test_the_clash_check_names_the_row_index_of_would_find():
+    from genimg_gui.edit import clashing_label
+    labels = ("PC1 (12.3%)", "PC2 (6.2%)", "skin tone: lighter → darker", "mine")
+    assert clashing_label(labels, "pc2") == "PC2 (6.2%)"
+    assert clashing_label(labels, "Skin Tone") == "skin tone: lighter → darker"  # a topic index_of finds
+    assert clashing_label(labels, "PC1 (mine)") == "PC1 (12.3%)"
+    assert clashing_label(labels, "mine", skip=3) is None and clashing_label(labels, "pc3") is None
