@@ -220,6 +220,11 @@ class DirectionsController(QObject):
         except ValueError as e:
             self.document.error.emit(f"Could not make {req.name}: {e}")
             return
+        twin = self._same_vector(info.directions, directions.basis[-1])
+        if twin is not None:
+            self.document.error.emit(f"No direction made: “{req.name}” would be the same direction as “{twin}” "
+                                     f"(the same examples give the same direction); use or rename “{twin}”")
+            return
         self.document.set_directions(KIND, directions)
         self._save(KIND, info.directions)
         gap = separation(a, b, directions.basis[-1], float(directions.sigma[-1]))
@@ -234,6 +239,14 @@ class DirectionsController(QObject):
     def _kept_apart(directions: Directions) -> list[int]:
         """The named rows (explained == 0: attribute and user directions) other than the new last one."""
         return [i for i in range(len(directions) - 1) if directions.explained[i] == 0]
+
+    @staticmethod
+    def _same_vector(directions: Directions, row: np.ndarray) -> str | None:
+        """The label of a row equal to row, byte for byte, else None. The saved file knows a row by its vector
+        (merged_user_directions), so a twin would be saved once and a rename or delete of one act on the other."""
+        key = row.tobytes()
+        return next((label for label, other in zip(directions.labels, directions.basis) if other.tobytes() == key),
+                    None)
 
     @staticmethod
     def _unique(directions: Directions, name: str) -> str:
