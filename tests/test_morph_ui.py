@@ -15,7 +15,7 @@ from genimg_gui.edit import Directions, EditState, edited_latent
 from genimg_gui.masking import soft_brush
 from genimg_gui.morph import count_frames, frame_size, morph_path
 from genimg_gui.recipe import Recipe
-from genimg_gui.ui.recipe_actions import holds_recipe, recipe_state
+from genimg_gui.ui.recipe_actions import applied_message, holds_recipe, recipe_state
 
 GIF_TOLERANCE = 12  # GIF frames go through a 256-colour palette: mean |error| per channel, in levels
 
@@ -273,8 +273,8 @@ def test_applying_a_recipe_is_one_undoable_step_per_image(qtbot, window, referen
     assert ("Applied r.json to 2 images; 1 already had it and was left as it is; Ctrl+Z on each takes it back"
             in window.statusBar().currentMessage())  # "1 already had it and were left as they are"
     apply_recipe(window, monkeypatch, tmp_path / "r.json", all_items=True)  # again: each has it now
-    assert ("Applied r.json to 0 images; 3 already had it and were left as they are"
-            in window.statusBar().currentMessage())
+    assert ("All 3 images already had r.json; nothing changed"  # not "Applied r.json to 0 images; 3 already had it"
+            == window.statusBar().currentMessage())
     assert len(c.history) == before[c.id][1] + 1
     window.document.select(c.id)
     window.document.undo()
@@ -350,3 +350,11 @@ def test_recipe_errors_are_shown_in_the_window(qtbot, window, monkeypatch, image
     apply_recipe(window, monkeypatch, tmp_path / "gan.json")
     assert "it edits GAN samples, and the current image is a VAE image" in window.last_error
     assert len(item.history) == 1  # nothing was applied
+
+
+def test_applying_a_recipe_every_image_has_says_nothing_changed():
+    """It said "Applied r1.json to 0 images; 3 already had it and were left as they are"."""
+    assert applied_message("r1.json", 0, 3) == "All 3 images already had r1.json; nothing changed"
+    assert applied_message("r1.json", 0, 1) == "The image already had r1.json; nothing changed"
+    assert applied_message("r1.json", 1, 1) == ("Applied r1.json to 1 image; 1 already had it and was left as it is; "
+                                                "Ctrl+Z takes it back")

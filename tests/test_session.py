@@ -432,7 +432,7 @@ def test_quitting_with_unexported_edits_keeps_them_for_next_time_or_discards_the
     assert w.close()
     [(says, buttons, default)] = shown
     assert sorted(buttons) == ["Cancel", "Discard", "Keep for next time"] and default == "Keep for next time"
-    assert "reopens them with their histories" in says and "Discard deletes them for good" in says
+    assert "reopens it with its history" in says and "Discard deletes it for good" in says  # one image: not "them"
     assert w.autosaver.path.exists() == (press != "Discard")
     monkeypatch.setattr(SessionQuestions, "ask_quit", lambda self, names, can_keep: DISCARD)  # the teardown's close
 

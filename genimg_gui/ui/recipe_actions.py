@@ -191,7 +191,9 @@ def counted(n: int, noun: str) -> str:
 
 def applied_message(recipe: str, changed: int, held: int) -> str:
     """What applying a recipe did, its verbs agreeing with its numbers: "1 already had it and were left as they are"
-    was said of one image."""
+    was said of one image, and "Applied it to 0 images" when all had it."""
+    if held and not changed:
+        return f"{'The image' if held == 1 else f'All {held} images'} already had {recipe}; nothing changed"
     text = f"Applied {recipe} to {counted(changed, 'image')}"
     if held:
         text += f"; {held} already had it and " + ("was left as it is" if held == 1 else "were left as they are")

@@ -94,8 +94,9 @@ class SessionQuestions:
             answers[box.addButton("Keep for next time", QMessageBox.ButtonRole.AcceptRole)] = KEEP
         answers[box.addButton("Discard", QMessageBox.ButtonRole.DestructiveRole)] = DISCARD
         stay = box.addButton(QMessageBox.StandardButton.Cancel)
-        box.setInformativeText("Keep for next time reopens them with their histories when genimg starts again; "
-                               "Discard deletes them for good." if can_keep else
+        them, histories = ("it", "its history") if len(names) == 1 else ("them", "their histories")
+        box.setInformativeText(f"Keep for next time reopens {them} with {histories} when genimg starts again; "
+                               f"Discard deletes {them} for good." if can_keep else
                                "Another genimg window is autosaving, so this one's work cannot be kept: "
                                "Discard deletes it for good.")
         box.setDefaultButton(next(iter(answers)) if can_keep else stay)
