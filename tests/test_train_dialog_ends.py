@@ -76,6 +76,27 @@ def test_a_folder_too_small_to_hold_images_out_says_so_before_the_run(qtbot, sha
     assert dialog.watch.log.toPlainText().startswith("⚠ Only 6 images")
 
 
+def test_model_kept_is_unticked_while_a_small_folder_greys_it_out_and_the_figures_line_says_none_come(
+        qtbot, shapes, tmp_path):
+    """Greyed out, it stayed ticked (it looked locked on), and "Held-out figures appear with each sample grid."
+    was shown though none would."""
+    few = tmp_path / "few"
+    few.mkdir()
+    for image in sorted(shapes.glob("*.png"))[:6]:
+        shutil.copy(image, few)
+    dialog = dialog_for(qtbot, shapes, tmp_path / "vae", minutes=0.1)
+    figures = dialog.watch.figures
+    assert dialog.keep_best.isChecked() and figures.text() == "Held-out figures appear with each sample grid."
+    for chosen in (True, False):  # the user's choice comes back with a folder big enough
+        dialog.keep_best.setChecked(chosen)
+        dialog.data.setText(str(few))
+        assert not dialog.keep_best.isEnabled() and not dialog.keep_best.isChecked()
+        assert figures.text() == "No held-out figures: the folder has too few images to hold any out."
+        dialog.data.setText(str(shapes))
+        assert dialog.keep_best.isEnabled() and dialog.keep_best.isChecked() is chosen
+        assert figures.text() == "Held-out figures appear with each sample grid."
+
+
 def test_the_dialog_counts_held_out_images_as_the_run_does():
     for images in (0, 6, 9, 10, 95, 6_000):
         assert held_out_size(images) == len(split_holdout(images, HOLDOUT, seed=0)[1])

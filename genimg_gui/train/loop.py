@@ -20,7 +20,7 @@ import numpy as np
 import torch
 
 from ..earlier_run import BEST_FILE, CHECKPOINT_FILE, RESUME_HINT, forget_earlier_run
-from ..holdout import HOLDOUT
+from ..holdout import HOLDOUT, SHARE
 from ..imaging import save_png
 from ..models.device import native_bf16_cpu, pick_device
 from ..models.tensors import as_pixels
@@ -129,7 +129,7 @@ def train(opts: TrainOptions, make_recipe: Callable[[TrainOptions, torch.device]
         log(line)
     train_idx, held_idx = split_holdout(len(data), opts.holdout, opts.seed)
     if len(held_idx) < opts.holdout:  # at most a tenth of the folder
-        log(f"held out: {len(held_idx)} images for the figures (--holdout {opts.holdout} is more than a tenth)")
+        log(f"held out: {len(held_idx)} images for the figures ({held_out_short(len(data), opts.holdout)})")
     if data.classes:
         log(f"classes: {describe_classes(data)}"
             + (f" ({unmatched} row{'s' if unmatched > 1 else ''} of the labels file named no usable image)"
@@ -230,6 +230,14 @@ def precision_context(precision: str, device: torch.device):
     """bf16 autocast for "bf16", none for "fp32" (resolved_precision's answers, never "auto"). bf16 needs no
     loss scaling (unlike fp16) and keeps fp32's range."""
     return torch.autocast(device.type, dtype=torch.bfloat16, enabled=precision == "bf16")
+
+
+def held_out_short(images: int, holdout: int) -> str:
+    """Why fewer than --holdout images were held out: "is more than a tenth" was said of a folder of under
+    SHARE images too, where the reason is that none can be spared."""
+    if images < SHARE:
+        return f"fewer than {SHARE} images: none held out"
+    return f"--holdout {holdout} is more than a tenth"
 
 
 def _device(opts: TrainOptions, world: World) -> torch.device:

@@ -64,7 +64,8 @@ class TrainDialog(QDialog):
         self.start_from.setToolTip("Fine-tune a model you have open on these images instead of starting from random "
                                    "weights. The run keeps its kind, resolution and latent space; a GAN with classes "
                                    "takes labels with the same classes, or none (its classes merged into one).")
-        self.kept = ModelKept()
+        self.watch = RunWatch()
+        self.kept = ModelKept(self.watch.expect_figures)
         self.keep_best = self.kept.best
         self.mirror = QCheckBox("also learn each image flipped left-right")
         self.mirror.setToolTip("Doubles a small folder of things a mirror leaves themselves (faces, animals, "
@@ -77,7 +78,6 @@ class TrainDialog(QDialog):
                                 "pick which. A CSV needs a 'file' column (paths inside the image folder).")
         self.label_column = QLineEdit(LABEL_COLUMN)
         self.label_column.setToolTip("The CSV column that holds each image's class")
-        self.watch = RunWatch()
         self.start_button = QPushButton("Start")
         self.stop_button = QPushButton("Stop and save")
         self.stop_button.setEnabled(False)

@@ -3,6 +3,7 @@ figures to rank, and a note when the image folder is too small to hold any image
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Callable
 
 from PySide6.QtWidgets import QCheckBox, QLabel
 
@@ -24,7 +25,9 @@ class ModelKept:
     the choice for the dialog's form, the note for the full width under it (a wrapped label in the form was squashed
     when it appeared)."""
 
-    def __init__(self) -> None:
+    def __init__(self, say_figures: Callable[[str], None] = lambda _why_none: None) -> None:
+        """say_figures is told why a run will log no held-out figures ("" when it will), as that changes."""
+        self._say_figures = say_figures
         self.best = QCheckBox("the best held-out evaluation, not the last step's")
         self.best.setChecked(True)
         self.best.setToolTip("A GAN's figures rise and fall as it trains: keep the model of the evaluation with "
@@ -35,6 +38,7 @@ class ModelKept:
         self.note.hide()
         self._measured = True  # the model trained has held-out figures (a GAN drawing in pixels has none)
         self._too_few = False  # the folder's images are too few to hold any out, so there are none to measure
+        self._chosen = True  # the user's choice, put back when the choice opens again (it is unticked while shut)
 
     def measure_figures(self, measured: bool) -> None:
         self._measured = measured
@@ -49,7 +53,23 @@ class ModelKept:
         self._match()
 
     def _match(self) -> None:
-        self.best.setEnabled(self._measured and not self._too_few)
+        """Greyed out but ticked read as locked on: while there is nothing to rank it is unticked, and the user's
+        choice comes back with a folder or model that has figures."""
+        open_ = self._measured and not self._too_few
+        if self.best.isEnabled() and not open_:
+            self._chosen = self.best.isChecked()
+        elif open_ and not self.best.isEnabled():
+            self.best.setChecked(self._chosen)
+        self.best.setEnabled(open_)
+        if not open_:
+            self.best.setChecked(False)
+        self._say_figures(self.no_figures_reason())
+
+    def no_figures_reason(self) -> str:
+        """Why a run will log no held-out figures, or "" when it will."""
+        if self._too_few:
+            return "No held-out figures: the folder has too few images to hold any out."
+        return "" if self._measured else "No held-out figures: a GAN drawing in pixels is not measured."
 
     def wanted(self) -> bool:
         """--keep-best for the run: chosen, and with figures to rank."""

@@ -30,6 +30,8 @@ class RunWatch(QWidget):
         self._started = time.monotonic()  # when the run on show started: --minutes counts from there
         self.kind = ""  # what the run on show trains, which says what its grids show
         self.figures = QLabel(FIGURES_TO_COME)
+        self._no_figures = ""  # why the next run will log none ("" when it will), said in place of FIGURES_TO_COME
+        self._figures_shown = False  # the label holds a run's figures, which a changed setting leaves on show
         self.failure = QLabel()  # why the last run failed, under the bar that says it did
         self.failure.setWordWrap(True)
         self.failure.hide()
@@ -81,12 +83,20 @@ class RunWatch(QWidget):
         self.log.clear()
         self.progress.reset()
         self.progress.setFormat("%p%")
-        self.figures.setText(FIGURES_TO_COME)
+        self._figures_shown = False
+        self.figures.setText(self._no_figures or FIGURES_TO_COME)
         self.preview.clear()
         self.preview.setText(PREVIEW_TO_COME)
         self.samples_caption.setText("Samples")
         self.failure.hide()
         self._error = self._last_line = ""
+
+    def expect_figures(self, no_figures: str) -> None:
+        """Why the next run will log no held-out figures ("" when it will): "Held-out figures appear with each
+        sample grid" was shown for a folder too small to hold any out."""
+        self._no_figures = no_figures
+        if not self._figures_shown:
+            self.figures.setText(no_figures or FIGURES_TO_COME)
 
     def begin(self, kind: str, beginning: str) -> None:
         """A run of this kind starts: the bar at 0 with how it begins, the time budget counted from now."""
@@ -111,6 +121,7 @@ class RunWatch(QWidget):
         elif m := SAMPLES.search(line):
             self.show_samples(Path(m.group(2)), grid_caption(self.kind, int(m.group(1))))
         elif figures := describe_figures(line):
+            self._figures_shown = True
             self.figures.setText(figures)
 
     def show_samples(self, path: Path, caption: str) -> None:
