@@ -471,3 +471,15 @@ def test_a_window_that_does_not_autosave_offers_no_keep(qtbot, engine, model_dir
     [(buttons, says)] = shown
     assert sorted(buttons) == ["Cancel", "Discard"] and "cannot be kept" in says
     second.close()
+
+
+def test_quitting_before_a_kept_session_is_back_keeps_it(qtbot, engine, model_dir, image_files):
+    """A kept session waits for the start-up's models; a quit meanwhile (nothing open, nothing asked) deleted it."""
+    left = _left_by_a_crash(model_dir, image_files[0])
+    kept = sess.load_session(left)
+    sess.save_session(sess.Session(kept.items, kept.current, kept.models, kept=True), left)
+    w = _window_with_the_vae(qtbot, engine, model_dir)
+    w.document.load_model(str(model_dir / "tiny-vae"))  # still on its way
+    assert w.questions.offer_restore() == 1 and not w.document.items
+    assert w.close()
+    assert sess.load_session(left).kept

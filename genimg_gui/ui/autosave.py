@@ -116,9 +116,10 @@ class Autosaver(QObject):
         return True
 
     def close(self, keep: bool = False) -> None:
-        """A clean quit: nothing left to restore unless `keep` (keep() saved it), and the next window may
+        """A clean quit: nothing left to restore unless `keep` (keep() saved it) or the last run's session is still
+        held (a kept one waits for the models to load: quitting then deleted it), and the next window may
         autosave."""
-        if not keep:
+        if not keep and not self.held:
             self.discard()
         self.timer.stop()
         if self.owner:
