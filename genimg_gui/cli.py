@@ -46,6 +46,22 @@ def seed_list(text: str) -> list[int]:
     return seeds
 
 
+class SeedList(argparse.Action):
+    """--seeds as one or more words, each as seed_list reads it ('0-3', '1,5,9', or '1 2 3'), into one flat list:
+    generate and interpolate read seeds the same way (generate took only one word and refused '1 2 3')."""
+
+    def __call__(self, parser, namespace, groups, option_string=None) -> None:
+        seeds = [s for group in groups for s in group]
+        if len(seeds) > MAX_SEEDS:
+            parser.error(f"argument {option_string}: at most {MAX_SEEDS} seeds per run")
+        setattr(namespace, self.dest, seeds)
+
+
+def _seeds_arg(p: argparse.ArgumentParser, help_text: str, default: list[int] | None = None) -> None:
+    p.add_argument("--seeds", type=seed_list, nargs="+", action=SeedList, default=default, metavar="SEEDS",
+                   help=help_text)
+
+
 def edit_spec(text: str) -> tuple[str, float]:
     """'PC1=1.5' or '0=-2' -> (direction label or index, value in sigma), a value float32 holds, as a recipe's
     (recipe.FLOAT32_MAX): 1e300 overflowed into numpy's RuntimeWarning and a latent of inf."""
@@ -253,7 +269,7 @@ def build_parser() -> argparse.ArgumentParser:
     s = sub.add_parser("generate", help="GAN samples for seeds (seedNNNN.png), optionally edited")
     _model_arg(s, "gan")
     _run_args(s)
-    s.add_argument("--seeds", type=seed_list, default=seed_list("0-7"), help="e.g. 0-7 or 1,5,9 (default 0-7)")
+    _seeds_arg(s, "e.g. 0-7, 1,5,9 or 1 5 9 (default 0-7)", default=seed_list("0-7"))
     s.add_argument("--psi", type=psi_value, default=DEFAULT_PSI,
                    help=f"truncation: lower is more typical (default {DEFAULT_PSI:g})")
     _class_arg(s)
@@ -285,7 +301,7 @@ def build_parser() -> argparse.ArgumentParser:
                        description="Encode the images with the VAE (or map the seeds with the GAN), walk "
                                    "through their latents in order and write the decoded frames.")
     s.add_argument("images", nargs="*", type=Path, metavar="IMAGE", help="two or more images (VAE)")
-    s.add_argument("--seeds", type=seed_list, nargs="+", metavar="SEED", help="two or more GAN seeds instead")
+    _seeds_arg(s, "two or more GAN seeds instead, e.g. 3 8 21 or 3,8,21")
     s.add_argument("--psi", type=psi_value, default=DEFAULT_PSI, help=f"GAN truncation (default {DEFAULT_PSI:g})")
     _class_arg(s)
     _draw_arg(s)

@@ -17,7 +17,7 @@ from .seed_draws import DEFAULT_DRAW
 def interpolate(args: argparse.Namespace) -> int:
     """Keyframes -> a morph of --frames frames -> one animation file. Photos under a spatial VAE
     (SD, TAESD) are encoded at their own size and the morph plays at the first one's size."""
-    seeds = [s for group in args.seeds or [] for s in group]
+    seeds = args.seeds or []
     if seeds and args.images:
         raise UsageError("give images (VAE) or --seeds (GAN), not both")
     if len(keyframes := seeds or args.images) < 2:

@@ -12,7 +12,7 @@ import torch
 from PIL import Image
 
 from genimg_gui import catalog, cli_commands
-from genimg_gui.cli import main
+from genimg_gui.cli import build_parser, main
 from genimg_gui.engine.runtime import Runtime
 from genimg_gui.export import export_latent
 from genimg_gui.seed_draws import OWN, REFINE, SKIP_MIXTURES
@@ -192,6 +192,21 @@ def test_edit_zero_is_the_reconstruction_and_two_sigma_is_not(vae, image_files, 
     assert not np.array_equal(pixels(tmp_path / "two" / f"{image.stem}_edited.png"), recon)
     with np.load(tmp_path / "two" / f"{image.stem}_edited.npz") as f:
         assert f["values"][0] == 2 and not np.array_equal(f["latent"], f["base"])
+
+
+def test_generate_and_interpolate_read_seeds_alike_as_words_lists_and_ranges(gan, tmp_path):
+    parser = build_parser()
+    for command in (["generate", "-o", "g"], ["interpolate", "-o", "m.gif"]):
+        assert parser.parse_args([*command, "--seeds", "3", "8,9", "1-2"]).seeds == [3, 8, 9, 1, 2]
+        assert parser.parse_args([*command, "--seeds", "1,2,3"]).seeds == [1, 2, 3]
+    assert run("generate", "--gan", gan, "--seeds", "1", "2", "3", "-o", tmp_path) == 0
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["seed0001.png", "seed0002.png", "seed0003.png"]
+
+
+def test_seeds_in_several_words_are_capped_in_all(capsys):
+    with pytest.raises(SystemExit):
+        build_parser().parse_args(["generate", "-o", "g", "--seeds", "0-9000", "10000-11000"])
+    assert "at most 10000 seeds per run" in capsys.readouterr().err
 
 
 def test_omitted_models_are_the_bundled_defaults(model_dir, tmp_path, monkeypatch):
