@@ -5,7 +5,8 @@ torch; the commands themselves are in cli_commands.py (info, encode,
 decode), cli_edit.py (generate, edit), cli_interpolate.py and
 train/command.py (training). Written files are listed on stdout; progress and
 errors go to stderr. Exit codes: 0 done, 1 something failed (the message
-says what), 2 a command-line mistake, 130 interrupted; a training run a
+says what), 2 a command-line mistake, 130 interrupted, 141 stdout closed by its reader (`| head -1`: the files
+are written all the same, and the run stops there); a training run a
 signal stopped, once it has saved, 128 + the signal's number (130 Ctrl+C,
 143 kill, 129 a closed terminal).
 """
@@ -326,14 +327,24 @@ def build_parser() -> argparse.ArgumentParser:
     return p
 
 
+def stdout_closed() -> int:
+    """Python's recipe for a closed stdout (docs: signal, "Note on SIGPIPE"): point stdout at devnull so the flush
+    at exit raises no second BrokenPipeError, and exit as a tool SIGPIPE stopped does, 128 + 13."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+    return 128 + 13
+
+
 def main(argv: list[str] | None = None) -> int:
     try:
         args = build_parser().parse_args(argv)
     except SystemExit as e:  # --help, or a usage error argparse has already explained
         return int(e.code or 0)
-    from .cli_commands import USAGE_ERRORS, USER_ERRORS  # torch loads here
+    from .cli_commands import USAGE_ERRORS, USER_ERRORS, StdoutClosed  # torch loads here
     try:
         return args.func(args)
+    except (StdoutClosed, BrokenPipeError):
+        return stdout_closed()
     except USAGE_ERRORS as e:
         if _first_process():
             print(f"genimg {args.command}: error: {e}", file=sys.stderr)

@@ -39,6 +39,11 @@ class UsageError(CLIError):
     exit code 2, as for the usage errors argparse reports, so scripts can tell it from a failed file."""
 
 
+class StdoutClosed(Exception):
+    """stdout's reader went away (`genimg generate … | head -1`): the files are written all the same, so this is no
+    failed file (as an OSError, for_each counted every seed after it as failed); cli.main stops the run quietly."""
+
+
 # Mistakes in what was typed, whichever command found them: exit code 2 (cli.main).
 USAGE_ERRORS = (UsageError, TrainUsageError)
 # Printed as "genimg: error: ..." with exit code 1, or 2 for one of USAGE_ERRORS (cli.main).
@@ -75,8 +80,16 @@ def fit_used(model: ModelInfo, given: bool) -> None:
     note_ignored({"--fit": given and model.spatial}, f"{model.name} encodes each photo at its own size")
 
 
+def show(text: object) -> None:
+    """text on stdout, where the written files and `genimg info`'s cards go."""
+    try:
+        print(text, flush=True)
+    except BrokenPipeError:
+        raise StdoutClosed from None
+
+
 def wrote(path: Path) -> None:
-    print(path, flush=True)
+    show(path)
 
 
 def progress_bar(done: int, total: int, label: str, width: int = 30) -> None:
@@ -234,10 +247,10 @@ def write_png(image: np.ndarray, path: Path, scale: int) -> None:
 def info(args: argparse.Namespace) -> int:
     folders = args.models or [model_folder(kind, None) for kind in ("vae", "gan")]
 
-    def show(folder: Path) -> None:
-        print(describe(load_into(Runtime("cpu"), folder, args.latent_scale)), flush=True)
+    def card(folder: Path) -> None:
+        show(describe(load_into(Runtime("cpu"), folder, args.latent_scale)))
 
-    return for_each([(str(f), partial(show, f)) for f in folders])
+    return for_each([(str(f), partial(card, f)) for f in folders])
 
 
 def describe(m: ModelInfo) -> str:

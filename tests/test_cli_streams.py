@@ -1,0 +1,36 @@
+"""`genimg` run as a process, as a shell runs it: its stdout's reader gone (`| head -1`), a Ctrl+C (no Qt)."""
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from test_cli import gan  # noqa: F401 (fixture)
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+def run_with_stdout_closed(*args) -> subprocess.CompletedProcess:
+    """genimg with its stdout a pipe whose reader has already closed it: every write is a broken pipe, as for
+    `genimg … | head -1` once head has its line, without depending on how fast either side runs."""
+    read_end, write_end = os.pipe()
+    os.close(read_end)
+    try:
+        env = {**os.environ, "PYTHONPATH": str(REPO)}
+        return subprocess.run([sys.executable, "-m", "genimg_gui.cli", *map(str, args)], stdout=write_end,
+                              stderr=subprocess.PIPE, text=True, timeout=120, env=env)
+    finally:
+        os.close(write_end)
+
+
+@pytest.mark.parametrize("command", [["generate", "--seeds", "0-7", "-o", "{out}", "--gan", "{gan}"],
+                                     ["info", "{gan}", "{gan}"]])
+def test_a_closed_stdout_stops_the_run_quietly_and_keeps_what_was_written(command, gan, tmp_path):
+    done = run_with_stdout_closed(*[a.format(out=tmp_path / "out", gan=gan) for a in command])
+    assert done.returncode == 141, done.stderr  # 128 + SIGPIPE, as a tool the signal stopped
+    assert "Broken pipe" not in done.stderr and "failed" not in done.stderr and "Traceback" not in done.stderr
+    if command[0] == "generate":
+        assert (tmp_path / "out" / "seed0000.png").is_file()  # written before its name could not be listed
