@@ -177,16 +177,21 @@ def test_init_of_a_latent_gan_keeps_its_latent_statistics_and_checks_its_vae(dat
     ("gan", "gan", ["--set", "channels=[16,16,8,8]"], "does not fit this run (channels: model (32, 16, 8, 8), "
                                                      "this run (16, 16, 8, 8))", 1),
     ("gan", "nowhere", [], "--init: ", 2),
+    ("vae", "damaged", [], "model.safetensors", 1),
     ("gan", "gan", ["--latent-of", "VAE"], "is a pixel GAN (MappedGenerator): drop --latent-of", 2),
 ])
 def test_a_model_that_cannot_start_the_run_is_a_clear_error(kind, start, extra, message, code, trained, data_dir,
                                                             tmp_path, model_dir, capsys):
     folder = trained.get(start, tmp_path / start)
+    if start == "damaged":  # a copy of a model whose weights file was cut short
+        shutil.copytree(trained["vae"], folder)
+        with open(folder / "model.safetensors", "r+b") as f:
+            f.truncate(1000)
     extra = [str(model_dir / "tiny-vae") if e == "VAE" else e for e in extra]
     assert init_run(kind, data_dir, tmp_path / "out", folder, 1, *extra) == code
     err = capsys.readouterr().err
     assert message in err and "Traceback" not in err
-    assert not (tmp_path / "out" / "model.safetensors").exists()
+    assert not (tmp_path / "out").exists()  # no empty folder left behind
 
 
 def test_a_generator_grown_wider_draws_what_it_drew_and_its_new_channels_learn():

@@ -145,9 +145,9 @@ def train(opts: TrainOptions, make_recipe: Callable[[TrainOptions, torch.device]
     recipe = make_recipe(opts, device)
     torch.manual_seed(opts.seed + 1000 * world.rank)  # different noise per process
     out = Path(opts.out)
-    out.mkdir(parents=True, exist_ok=True)
     start, elapsed, history, best = _maybe_resume(opts, out, recipe, log)
     origin = _maybe_init(opts, recipe, start, log)
+    out.mkdir(parents=True, exist_ok=True)  # once --init has been read: a damaged one left an empty folder behind
     if opts.overwrite and world.is_main:  # after --init has read its model, which may be the one replaced
         forget_earlier_run(out)
     inputs = TrainingInputs(recipe, images, device)
