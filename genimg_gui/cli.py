@@ -336,6 +336,16 @@ def stdout_closed() -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Run a command line; its exit code. A Ctrl+C is answered alike whenever it comes: in the first second or two
+    `import torch` is running, and one there ended in a raw traceback."""
+    try:
+        return _run(argv)
+    except KeyboardInterrupt:
+        print("genimg: interrupted", file=sys.stderr)
+        return 130
+
+
+def _run(argv: list[str] | None) -> int:
     try:
         args = build_parser().parse_args(argv)
     except SystemExit as e:  # --help, or a usage error argparse has already explained
@@ -352,10 +362,6 @@ def main(argv: list[str] | None = None) -> int:
     except USER_ERRORS as e:
         print(f"genimg: error: {e}", file=sys.stderr)
         return 1
-    except KeyboardInterrupt:
-        print("genimg: interrupted", file=sys.stderr)
-        return 130
-
 
 if __name__ == "__main__":
     sys.exit(main())

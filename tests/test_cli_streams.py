@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from genimg_gui.cli import main
 from test_cli import gan  # noqa: F401 (fixture)
 
 REPO = Path(__file__).resolve().parents[1]
@@ -34,3 +35,26 @@ def test_a_closed_stdout_stops_the_run_quietly_and_keeps_what_was_written(comman
     assert "Broken pipe" not in done.stderr and "failed" not in done.stderr and "Traceback" not in done.stderr
     if command[0] == "generate":
         assert (tmp_path / "out" / "seed0000.png").is_file()  # written before its name could not be listed
+
+
+class InterruptedImport:
+    """An import finder that raises KeyboardInterrupt for one module: a Ctrl+C while it loads."""
+
+    def __init__(self, name: str):
+        self.name = name
+
+    def find_spec(self, name, path=None, target=None):
+        if name == self.name:
+            raise KeyboardInterrupt
+        return None
+
+
+def test_a_ctrl_c_while_torch_loads_is_answered_as_a_later_one(gan, monkeypatch, capsys):
+    monkeypatch.delitem(sys.modules, "genimg_gui.cli_commands")  # the import that loads torch runs again
+    monkeypatch.setattr(sys, "meta_path", [InterruptedImport("genimg_gui.cli_commands"), *sys.meta_path])
+    try:
+        code = main(["info", str(gan)])
+    except KeyboardInterrupt:  # would stop pytest itself rather than fail the test
+        pytest.fail("the Ctrl+C escaped main as a raw KeyboardInterrupt")
+    assert code == 130
+    assert capsys.readouterr().err == "genimg: interrupted\n"
