@@ -20,7 +20,7 @@ import torch
 
 from .catalog import BUNDLED_DIR, bundled_models, default_model, metrics_text, training_checkpoint_note
 from .engine.requests import ModelInfo
-from .engine.runtime import Runtime
+from .engine.runtime import LatentMismatch, Runtime
 from .imaging import Fit, ImageLoadError, open_image
 from .morph import MAX_SIDE, max_scale
 from .models.foreign import NeedsScale
@@ -135,6 +135,13 @@ def load_model(kind: str, folder: Path | None, device: str,
     if info.kind != kind:
         raise UsageError(f"{folder} holds a {info.kind.upper()}, not a {kind.upper()}; pass it as --{info.kind}")
     return rt, info
+
+
+def pass_model(name: str, kind: str) -> str:
+    """'pass --vae PATH' for the bundled model of this name, else 'pass --vae with NAME's folder': how to use the
+    model a recipe was made for (a recipe records the model's name, not its path)."""
+    found = next((e.path for e in bundled_models() if e.name == name and e.kind == kind), None)
+    return f"pass --{kind} {found}" if found else f"pass --{kind} with {name}'s folder"
 
 
 def class_index(model: ModelInfo, name: str | None) -> int | None:
@@ -312,9 +319,19 @@ def decode(args: argparse.Namespace) -> int:
         f = read_latent(path)
         if f.kind not in (None, kind):
             raise ValueError(f"{path.name} holds a {f.kind.upper()} latent; decode it with --{f.kind} MODEL_DIR")
-        write_png(rt.render(kind, f.latent, f.mask, f.base), args.out / f"{stem}_decoded.png", args.scale)
+        try:
+            image = rt.render(kind, f.latent, f.mask, f.base)
+        except LatentMismatch as e:
+            raise LatentMismatch(f"{e}{made_by(f.model_path, kind)}") from None
+        write_png(image, args.out / f"{stem}_decoded.png", args.scale)
 
     return per_file(args.latents, work)
+
+
+def made_by(model_path: str, kind: str) -> str:
+    """'; it was made by PATH: pass --vae PATH', for a latent that does not fit the model and records the one that
+    made it (encode, generate, edit and the app record it), which alone can decode it."""
+    return f"; it was made by {model_path}: pass --{kind} {model_path}" if model_path else ""
 
 
 def recorded_kind(paths: Sequence[Path]) -> str:

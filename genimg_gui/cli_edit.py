@@ -13,13 +13,13 @@ from pathlib import Path
 import numpy as np
 
 from .cli_commands import (UsageError, check_scale, class_index, fit_used, for_each, load_model, model_record,
-                           in_folder, per_file, read_image, say, seed_draw, write_png, wrote)
+                           in_folder, pass_model, per_file, read_image, say, seed_draw, write_png, wrote)
 from .edit import AmbiguousDirection, Directions, EditState, edited_latent
 from .engine.requests import ModelInfo
 from .engine.runtime import Runtime
 from .export import export_latent, export_png
 from .imaging import image_grid
-from .recipe import Recipe
+from .recipe import Recipe, RecipeError
 
 GRID_COLUMNS = 8  # --grid's samples a row
 
@@ -47,9 +47,16 @@ def read_recipe(path: Path, kind: str, model: ModelInfo) -> Recipe:
     if recipe.model_kind != kind:
         other = "genimg edit" if recipe.model_kind == "vae" else "genimg generate"
         raise UsageError(f"{path.name} edits {recipe.model_kind.upper()} latents; apply it with {other} --recipe")
-    recipe.check_model(kind, model.latent_size)
-    if recipe.model_name and recipe.model_name != model.name:
-        say(f"genimg: note: {path.name} was made with {recipe.model_name}; applying it to {model.name}")
+    other = recipe.model_name if recipe.model_name and recipe.model_name != model.name else ""
+    try:
+        recipe.check_model(kind, model.latent_size)
+    except RecipeError as e:
+        if other:  # made for another model: name the option that picks it
+            raise RecipeError(f"{e}: {pass_model(other, kind)}") from None
+        raise
+    if other:
+        say(f"genimg: note: {path.name} was made with {other}; applying it to {model.name} "
+            f"({pass_model(other, kind)} to apply it to its own)")
     return recipe
 
 

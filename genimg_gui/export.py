@@ -40,6 +40,7 @@ class LatentFile:
     kind: str | None            # the model kind it records; None if it records none
     mask: np.ndarray | None = None  # (H, W) in [0, 1]: the edit shows inside it, base's decode outside
     base: np.ndarray | None = None  # the unedited latent; read only with a mask
+    model_path: str = ""        # the model that made it, as its record says; "" if none
 
 
 def read_latent(path: str | Path) -> LatentFile:
@@ -60,10 +61,11 @@ def read_latent(path: str | Path) -> LatentFile:
     except (OSError, ValueError, EOFError, zipfile.BadZipFile) as e:  # damaged, or object arrays
         raise ValueError(f"{path.name} is not a readable latent file ({e})") from None
     try:
-        kind = json.loads(record).get("kind")
-    except (ValueError, AttributeError):  # absent, or a bare model name
-        kind = None
-    return LatentFile(latent, kind if kind in ("vae", "gan") else None, mask, base)
+        recorded = dict(json.loads(record))
+    except (ValueError, TypeError):  # absent, or a bare model name
+        recorded = {}
+    kind = recorded.get("kind")
+    return LatentFile(latent, kind if kind in ("vae", "gan") else None, mask, base, str(recorded.get("path") or ""))
 
 
 def _mask_and_base(f, shape: tuple[int, ...]) -> tuple[np.ndarray | None, np.ndarray | None]:

@@ -5,14 +5,16 @@ from __future__ import annotations
 import pickle
 import shutil
 import warnings
+from dataclasses import replace
 
 import numpy as np
 import pytest
 import torch
 
-from genimg_gui import catalog
+from genimg_gui import catalog, cli_commands
+from genimg_gui.models.vae import ConvVAE
 from genimg_gui.recipe import Recipe
-from conftest import TINY_GAN
+from conftest import TINY_GAN, TINY_VAE, make_model_folder
 from test_cli import gan, run, vae  # noqa: F401 (fixtures, and the command as a test runs it)
 
 
@@ -186,3 +188,29 @@ def test_the_app_refuses_what_the_cli_refuses_before_a_window_opens(args, messag
     with pytest.raises(SystemExit) as exit_:
         parse_args(args)
     assert exit_.value.code == 2 and message in capsys.readouterr().err
+
+
+@pytest.fixture()
+def wide_vae(tmp_path):
+    """A tiny VAE whose latent is larger than the tiny VAE's: another model's files do not fit it."""
+    torch.manual_seed(3)
+    return make_model_folder(tmp_path / "wide-vae", ConvVAE(replace(TINY_VAE, latent_channels=4)), "wide-vae")
+
+
+def test_a_latent_made_by_another_vae_names_the_vae_to_pass(vae, wide_vae, image_files, tmp_path, capsys):
+    assert run("encode", "--vae", wide_vae, image_files[0], "-o", tmp_path / "wide") == 0
+    latent = next((tmp_path / "wide").glob("*.npz"))
+    capsys.readouterr()
+    assert run("decode", "--vae", vae, latent, "-o", tmp_path / "out") == 1
+    assert f"it was made by {wide_vae}: pass --vae {wide_vae}" in capsys.readouterr().err
+
+
+def test_a_recipe_made_for_another_vae_names_the_vae_to_pass(vae, wide_vae, image_files, tmp_path, monkeypatch,
+                                                             capsys):
+    monkeypatch.setattr(cli_commands, "bundled_models", lambda: [catalog.read_entry(wide_vae, bundled=True)])
+    recipe = tmp_path / "wide.json"
+    assert run("edit", "--vae", wide_vae, image_files[0], "--edit", "0=1", "--save-recipe", recipe,
+               "-o", tmp_path / "wide") == 0
+    capsys.readouterr()
+    assert run("edit", "--vae", vae, image_files[0], "--recipe", recipe, "-o", tmp_path / "out") == 1
+    assert f"(wide-vae); this model's latent has 512: pass --vae {wide_vae}" in capsys.readouterr().err

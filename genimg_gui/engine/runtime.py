@@ -32,6 +32,10 @@ UNEDITED_CACHE = 64  # items whose unedited decode is kept for masked edits
 ProgressFn = Callable[[float, str], None]
 
 
+class LatentMismatch(ValueError):
+    """A latent of another shape than the model's: most often a file another model made (the CLI names it)."""
+
+
 @dataclass
 class LoadedModel:
     path: str
@@ -211,11 +215,11 @@ class Runtime:
         if model.spatial:
             c = model.latent_shape[0]
             if z.ndim != 3 or z.shape[0] != c:
-                raise ValueError(f"a latent of shape {tuple(z.shape)} does not fit the {model.kind.upper()} "
+                raise LatentMismatch(f"a latent of shape {tuple(z.shape)} does not fit the {model.kind.upper()} "
                                  f"(expects ({c}, height, width))")
             return z.unsqueeze(0)
         if z.numel() != np.prod(model.latent_shape):
-            raise ValueError(f"latent of size {z.numel()} does not fit the {model.kind.upper()} "
+            raise LatentMismatch(f"latent of size {z.numel()} does not fit the {model.kind.upper()} "
                              f"(expects {int(np.prod(model.latent_shape))})")
         return z.reshape(1, *model.latent_shape)
 
