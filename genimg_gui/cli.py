@@ -65,17 +65,16 @@ def _seeds_arg(p: argparse.ArgumentParser, help_text: str, default: list[int] | 
 
 def edit_spec(text: str) -> tuple[str, float]:
     """'PC1=1.5' or '0=-2' -> (direction label or index, value in sigma), a value float32 holds, as a recipe's
-    (recipe.FLOAT32_MAX): 1e300 overflowed into numpy's RuntimeWarning and a latent of inf."""
-    from .recipe import FLOAT32_MAX  # numpy: not for --help
+    (recipe.beyond_float32)."""
+    from .recipe import beyond_float32  # numpy: not for --help
     key, sep, value = text.partition("=")
     try:
         if not sep or not key.strip() or not math.isfinite(float(value)):
             raise ValueError
     except ValueError:
         raise argparse.ArgumentTypeError(f"{text!r}: expected DIRECTION=SIGMA, e.g. PC1=1.5 or 0=-2") from None
-    if abs(float(value)) >= FLOAT32_MAX:
-        raise argparse.ArgumentTypeError(f"{text!r}: {float(value):g} σ is beyond any latent (float32 holds less "
-                                         f"than {FLOAT32_MAX:.3g}); a few σ is a strong edit")
+    if why := beyond_float32(float(value)):
+        raise argparse.ArgumentTypeError(f"{text!r}: {why}; a few σ is a strong edit")
     return key.strip(), float(value)
 
 

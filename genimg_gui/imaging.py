@@ -52,13 +52,16 @@ class Fit(str, Enum):
 
 def too_large(name: str, pixels: int, limit: int, size: tuple[int, int] | None = None) -> ImageLoadError:
     dims = f"{size[0]}x{size[1]} = " if size else ""
-    return ImageLoadError(f"{name} is {dims}{_megapixels(pixels)} megapixels, above the limit of "
-                          f"{_megapixels(limit)}; scale it down first, or raise the limit with GENIMG_MAX_PIXELS")
+    return ImageLoadError(f"{name} is {dims}{_pixel_count(pixels)}, above the limit of {_pixel_count(limit)}; "
+                          "scale it down first, or raise the limit with GENIMG_MAX_PIXELS")
 
 
-def _megapixels(pixels: int) -> str:
+def _pixel_count(pixels: int) -> str:
+    """'81 megapixels', '0.26 megapixels'; a small GENIMG_MAX_PIXELS in pixels ('10 pixels', not '1e-05 megapixels')."""
+    if pixels < 10_000:
+        return f"{pixels:,} pixels"
     mp = pixels / 1e6
-    return f"{mp:,.0f}" if mp >= 10 else f"{mp:.3g}"
+    return f"{mp:,.0f} megapixels" if mp >= 10 else f"{mp:.3g} megapixels"
 
 
 def open_image(path: Path | str, max_pixels: int | None = None) -> Image.Image:

@@ -149,10 +149,20 @@ def _field(d: dict, key: str, kind: type):
     return value
 
 
+def beyond_float32(value: float) -> str:
+    """Why value is too large for a latent, '' if it is not: float32 holds less than FLOAT32_MAX, and a larger
+    value (1e300) overflowed into numpy's RuntimeWarning and a latent of inf. --edit and a recipe's numbers alike."""
+    if abs(value) < FLOAT32_MAX:
+        return ""
+    return f"{value:g} is beyond what a float32 latent holds (less than {FLOAT32_MAX:.3g})"
+
+
 def _number(e: dict, key: str, where: str) -> float:
     x = e.get(key)
-    if isinstance(x, bool) or not isinstance(x, (int, float)) or not math.isfinite(x) or abs(x) >= FLOAT32_MAX:
+    if isinstance(x, bool) or not isinstance(x, (int, float)) or not math.isfinite(x):
         raise RecipeError(f'{where}: "{key}" must be a finite number, not {x!r}')
+    if why := beyond_float32(x):
+        raise RecipeError(f'{where}: "{key}" {why}; a few σ is a strong edit')
     return float(x)
 
 

@@ -127,7 +127,8 @@ BAD_IMAGES = {
     "png-20000x20000": BadImage("huge.png", _write(png_declaring(20_000, 20_000)), ("400 megapixels",) + TOO_BIG),
     "png-9000x9000": BadImage("large.png", _write(png_declaring(9_000, 9_000)), ("81 megapixels",) + TOO_BIG),
     "bomb-gif": BadImage("bomb.gif", _write(gif_declaring(65_535, 65_535)), TOO_BIG),
-    "over-the-setting": BadImage("small.png", lambda p: noise(20, 30).save(p), ("30x20",) + TOO_BIG, max_pixels=599),
+    "over-the-setting": BadImage("small.png", lambda p: noise(20, 30).save(p),  # a small limit is said in pixels
+                                 ("30x20 = 600 pixels", "limit of 599 pixels") + TOO_BIG[1:], max_pixels=599),
     "eps-needs-ghostscript": BadImage("drawing.eps", lambda p: Image.new("RGB", (8, 8)).save(p, "EPS"),
                                       ("not an image",)),
     "folder": BadImage("photos.png", lambda p: p.mkdir(), ("is a folder",)),

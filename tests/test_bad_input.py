@@ -140,7 +140,7 @@ def test_max_pixels_setting_caps_pillow_too(tmp_path):
     env = {**os.environ, "GENIMG_MAX_PIXELS": "1000", "PYTHONPATH": str(Path(imaging.__file__).parents[1])}
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=60)
     lines = done.stdout.splitlines()
-    assert lines[:2] == ["1000 1000", "noise.png is 0.0012 megapixels, above the limit of 0.001; "  # Pillow's count
+    assert lines[:2] == ["1000 1000", "noise.png is 1,200 pixels, above the limit of 1,000 pixels; "  # Pillow's count
                                       "scale it down first, or raise the limit with GENIMG_MAX_PIXELS"]
     assert "DecompressionBombWarning" in done.stderr  # plain Pillow use in the process is capped as well
 

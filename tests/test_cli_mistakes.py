@@ -108,7 +108,7 @@ def test_an_edit_too_large_for_a_latent_is_refused_in_words_without_numpy_warnin
     """--edit PC1=1e300 printed numpy's RuntimeWarning (overflow, naming edit.py) before genimg's own message."""
     assert run("edit", "--vae", vae, image_files[0], "--edit", "PC1=1e300", "-o", tmp_path / "o") == 2
     err = capsys.readouterr().err
-    assert "'PC1=1e300': 1e+300 σ is beyond any latent" in err and "Warning" not in err
+    assert "'PC1=1e300': 1e+300 is beyond what a float32 latent holds" in err and "Warning" not in err
     # float32 holds 1e38, not 1e38 σ of a direction: the latent overflows and its decode is refused in words (a
     # RuntimeWarning would fail this test: pytest makes warnings errors)
     assert run("edit", "--vae", vae, image_files[0], "--edit", "PC1=-1e38", "-o", tmp_path / "o") == 1
@@ -171,6 +171,10 @@ def test_info_names_a_truncated_or_unknown_weights_file_plainly_and_quietly(vae,
     assert (f"{folder / 'model.safetensors'} is a damaged file, not a readable safetensors file (it is truncated: "
             f"its header lists") in err
     assert f"but the file has {cut:,})" in err and "deserializing" not in err
+    (folder / "model.safetensors").write_bytes(b"")
+    assert run("info", folder) == 1
+    err = capsys.readouterr().err
+    assert f"{folder / 'model.safetensors'} is an empty file (0 bytes)" in err and "unpack" not in err
     assert run("info", tmp_path / "dict.pt") == 1
     assert "a weights file with 1 tensor (a) of an architecture" in capsys.readouterr().err
     with warnings.catch_warnings():

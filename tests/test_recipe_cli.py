@@ -93,6 +93,8 @@ def bad(text_changes: dict, base: dict) -> str:
     ({"model": {"kind": "diffusion", "latent_size": 512}}, "model kind 'diffusion'"),
     ({"fit": "stretch"}, "fit 'stretch'"),
     ({"edits": [{"label": "x", "value": float("nan"), "sigma": 1.0, "vector": [1.0] * 512}]}, "finite number"),
+    ({"edits": [{"label": "x", "value": 1e300, "sigma": 1.0, "vector": [1.0] * 512}]},
+     '"value" 1e\\+300 is beyond what a float32 latent holds'),
     ({"edits": [{"label": "x", "value": 1.0, "sigma": 1.0, "vector": [1.0] * 7}]}, "has 7 numbers"),
     ({"edits": [{"label": "x", "value": 1.0, "sigma": 0, "vector": [1.0] * 512}]}, "must be positive"),
     ({"edits": [{"label": "x", "value": 1.0, "sigma": 1.0, "vector": [1e39] * 512}]}, "non-finite"),

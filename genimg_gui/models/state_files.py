@@ -54,6 +54,8 @@ def damaged_safetensors(path: Path, error: Exception) -> str:
     """'a damaged file, not a readable safetensors file (why)', for a .safetensors file reading raised error on:
     why is its header's account where it gives one (truncated, a header longer than the file), else the error's.
     A file opened alone (foreign.identify) and a model folder's weights (weights.read_tensors) are named alike."""
+    if path.is_file() and path.stat().st_size == 0:  # else explained as "unpack requires a buffer of 8 bytes"
+        return "an empty file (0 bytes), not a readable safetensors file: copy or export it again"
     try:
         safetensors_names(path)
     except Exception as e:  # noqa: BLE001 - a damaged header fails in many ways (struct, JSON, its own checks)
