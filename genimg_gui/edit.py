@@ -195,13 +195,19 @@ def label_index(labels: Sequence[str], label: str) -> int:
     short = [_short_name(lab).lower() for lab in labels]
     if key in short:
         return short.index(key)
-    matches = [i for i, name in enumerate(short) if name.split(":")[0].strip() == key]
+    matches = _topic_rows(short, key)
     if len(matches) == 1:
         return matches[0]
     if matches:
         names = ", ".join(_short_name(labels[i]) for i in matches)
         raise AmbiguousDirection(f"{label!r} matches {len(matches)} directions: {names}; name one")
     raise ValueError(f"no direction {label!r}")
+
+
+def _topic_rows(short_names: Sequence[str], key: str) -> list[int]:
+    """The rows whose short name (lower case) has the topic key before its ':' ('skin tone' of 'skin tone: lighter
+    → darker')."""
+    return [i for i, name in enumerate(short_names) if name.split(":")[0].strip() == key]
 
 
 def _short_name(label: str) -> str:
@@ -229,8 +235,7 @@ def _found(labels: Sequence[str], name: str) -> str | None:
     try:
         return labels[label_index(labels, name)]
     except AmbiguousDirection:
-        key = name.strip().lower()
-        return next(lab for lab in labels if _short_name(lab).lower().split(":")[0].strip() == key)
+        return labels[_topic_rows([_short_name(lab).lower() for lab in labels], name.strip().lower())[0]]
     except ValueError:
         return None
 

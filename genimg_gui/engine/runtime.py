@@ -216,11 +216,11 @@ class Runtime:
             c = model.latent_shape[0]
             if z.ndim != 3 or z.shape[0] != c:
                 raise LatentMismatch(f"a latent of shape {tuple(z.shape)} does not fit the {model.kind.upper()} "
-                                 f"(expects ({c}, height, width))")
+                                     f"(expects ({c}, height, width))")
             return z.unsqueeze(0)
         if z.numel() != np.prod(model.latent_shape):
             raise LatentMismatch(f"latent of size {z.numel()} does not fit the {model.kind.upper()} "
-                             f"(expects {int(np.prod(model.latent_shape))})")
+                                 f"(expects {int(np.prod(model.latent_shape))})")
         return z.reshape(1, *model.latent_shape)
 
     @torch.inference_mode()
