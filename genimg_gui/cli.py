@@ -58,6 +58,20 @@ class SeedList(argparse.Action):
         setattr(namespace, self.dest, seeds)
 
 
+class Typed(argparse.Action):
+    """Stores the value and notes that the option was typed (typed() reads it): a run with no use for an option
+    says so (cli_commands.note_ignored), also when the value typed is the default, such as --draw refine."""
+
+    def __call__(self, parser, namespace, value, option_string=None) -> None:
+        setattr(namespace, self.dest, value)
+        namespace.typed = {*getattr(namespace, "typed", ()), self.dest}
+
+
+def typed(args: argparse.Namespace, dest: str) -> bool:
+    """Whether the option storing into dest was on the command line (Typed), not left at its default."""
+    return dest in getattr(args, "typed", ())
+
+
 def _seeds_arg(p: argparse.ArgumentParser, help_text: str, default: list[int] | None = None) -> None:
     p.add_argument("--seeds", type=seed_list, nargs="+", action=SeedList, default=default, metavar="SEEDS",
                    help=help_text)
@@ -169,12 +183,17 @@ def _class_arg(p: argparse.ArgumentParser) -> None:
 
 
 def _draw_arg(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--draw", choices=seed_draws.DRAWS, default=seed_draws.DEFAULT_DRAW,
+    p.add_argument("--draw", choices=seed_draws.DRAWS, default=seed_draws.DEFAULT_DRAW, action=Typed,
                    help="how a seed is drawn, as the app's Draw buttons: its own z; skip-mixtures, its first "
                         "sample that is not a blend of two faces (cleaner, nearer the training images); refine, "
                         "its z refined by the GAN's own discriminator (fewer smears, seeds mostly keep their "
                         "faces, about 0.15 s a seed on a CPU). A GAN that cannot draw so draws its own z "
                         f"(default: {seed_draws.DEFAULT_DRAW})")
+
+
+def _fit_arg(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--fit", choices=["crop", "letterbox"], default="crop", action=Typed,
+                   help="how non-square images fit")
 
 
 def _latent_scale_arg(p: argparse.ArgumentParser) -> None:
@@ -250,7 +269,7 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("images", nargs="+", type=Path, metavar="IMAGE")
     _model_arg(s, "vae")
     _run_args(s)
-    s.add_argument("--fit", choices=["crop", "letterbox"], default="crop", help="how non-square images fit")
+    _fit_arg(s)
     _latent_scale_arg(s)
     s.set_defaults(func=_runs("encode"))
 
@@ -302,7 +321,8 @@ def build_parser() -> argparse.ArgumentParser:
                                    "through their latents in order and write the decoded frames.")
     s.add_argument("images", nargs="*", type=Path, metavar="IMAGE", help="two or more images (VAE)")
     _seeds_arg(s, "two or more GAN seeds instead, e.g. 3 8 21 or 3,8,21")
-    s.add_argument("--psi", type=psi_value, default=DEFAULT_PSI, help=f"GAN truncation (default {DEFAULT_PSI:g})")
+    s.add_argument("--psi", type=psi_value, default=DEFAULT_PSI, action=Typed,
+                   help=f"GAN truncation (default {DEFAULT_PSI:g})")
     _class_arg(s)
     _draw_arg(s)
     _model_arg(s, "vae")
@@ -317,7 +337,7 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--scale", type=scale_factor, default=1, metavar="N",
                    help="enlarge every frame N times without smoothing, GIF, WebP and MP4 alike (default 1: the "
                         "model's size; 4 makes a 64-px model's morph 256 px)")
-    s.add_argument("--fit", choices=["crop", "letterbox"], default="crop", help="how non-square images fit")
+    _fit_arg(s)
     _device_arg(s)
     _latent_scale_arg(s)
     s.set_defaults(func=_runs("interpolate", "cli_interpolate"))

@@ -18,15 +18,15 @@ from typing import Callable, Sequence
 import numpy as np
 import torch
 
+from .cli import typed
 from .catalog import BUNDLED_DIR, bundled_models, default_model, metrics_text, training_checkpoint_note
 from .engine.requests import ModelInfo
 from .engine.runtime import LatentMismatch, Runtime
-from .imaging import Fit, ImageLoadError, open_image
+from .imaging import ImageLoadError, open_image
 from .morph import MAX_SIDE, max_scale
 from .models.foreign import NeedsScale
 from .models.weights import ModelFileError
 from .recipe import RecipeError
-from .seed_draws import DEFAULT_DRAW
 from .train import TrainError, TrainUsageError
 from .export import export_latent, export_png, read_latent  # plain numpy + Pillow, shared with the app
 
@@ -68,10 +68,11 @@ def note_ignored(given: dict[str, bool], why: str) -> None:
             say(f"genimg: note: {option} ignored: {why}")
 
 
-def seed_draw(model: ModelInfo, draw: str) -> None:
-    """--draw given as a way this GAN cannot draw: it draws each seed's own z (Runtime.drawn_as), as --help says
-    of a GAN that cannot; the default draw falls back so without a note."""
-    note_ignored({f"--draw {draw}": draw != DEFAULT_DRAW and draw not in model.draws},
+def seed_draw(model: ModelInfo, args: argparse.Namespace) -> None:
+    """--draw typed as a way this GAN cannot draw: it draws each seed's own z (Runtime.drawn_as), as --help says
+    of a GAN that cannot; the default draw, not typed, falls back so without a note."""
+    draw = args.draw
+    note_ignored({f"--draw {draw}": typed(args, "draw") and draw not in model.draws},
                  f"{model.name} cannot draw seeds so; each draws its own z")
 
 
@@ -298,7 +299,7 @@ def _row(key: str, value: str) -> str:
 
 def encode(args: argparse.Namespace) -> int:
     rt, model = load_model("vae", args.vae, args.device, args.latent_scale)
-    fit_used(model, args.fit != Fit.CROP)
+    fit_used(model, typed(args, "fit"))
     zeros = (0.0,) * len(model.directions)
 
     def work(path: Path, stem: str) -> None:

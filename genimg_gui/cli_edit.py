@@ -89,7 +89,7 @@ def generate(args: argparse.Namespace) -> int:
     rt, model = load_model("gan", args.gan, args.device)
     recipe = read_recipe(args.recipe, "gan", model) if args.recipe else None
     gan_class = class_index(model, args.gan_class)
-    seed_draw(model, args.draw)
+    seed_draw(model, args)
     values = direction_values(args.edit, model.directions, "gan")
     recorded, labels = recorded_edit(recipe, values, model.directions)
     images: list[np.ndarray] = []

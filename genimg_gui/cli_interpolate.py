@@ -6,12 +6,10 @@ from __future__ import annotations
 
 import argparse
 
-from .catalog import DEFAULT_PSI
+from .cli import typed
 from .cli_commands import (CLIError, UsageError, check_scale, class_index, fit_used, in_folder, load_model,
                            note_ignored, progress_bar, read_image, seed_draw, wrote)
-from .imaging import Fit
 from .morph import FORMATS, common_grid, morph_path, write_animation
-from .seed_draws import DEFAULT_DRAW
 
 
 def interpolate(args: argparse.Namespace) -> int:
@@ -31,17 +29,17 @@ def interpolate(args: argparse.Namespace) -> int:
         raise UsageError("--class picks a GAN class: it goes with --seeds")
     kind = "gan" if seeds else "vae"
     if seeds:
-        note_ignored({"--vae": args.vae is not None, "--fit": args.fit != Fit.CROP}, "it is for images (VAE)")
+        note_ignored({"--vae": args.vae is not None, "--fit": typed(args, "fit")}, "it is for images (VAE)")
     else:
-        note_ignored({"--gan": args.gan is not None, "--psi": args.psi != DEFAULT_PSI,
-                      "--draw": args.draw != DEFAULT_DRAW}, "it is for --seeds (GAN)")
+        note_ignored({"--gan": args.gan is not None, "--psi": typed(args, "psi"),
+                      "--draw": typed(args, "draw")}, "it is for --seeds (GAN)")
     rt, model = load_model(kind, args.gan if seeds else args.vae, args.device, args.latent_scale)
     if seeds:
         gan_class = class_index(model, args.gan_class)
-        seed_draw(model, args.draw)
+        seed_draw(model, args)
         keys = [rt.map_seed(s, args.psi, gan_class, args.draw) for s in seeds]
     else:
-        fit_used(model, args.fit != Fit.CROP)
+        fit_used(model, typed(args, "fit"))
         keys = [rt.encode(read_image(p), args.fit)[1] for p in args.images]  # a bad image ends the run
     path = morph_path(common_grid(keys), args.frames, args.mode, args.loop)
     frames = []

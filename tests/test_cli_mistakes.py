@@ -103,6 +103,22 @@ def test_options_a_run_has_no_use_for_are_named_not_dropped_silently(vae, gan, i
     assert "note:" not in capsys.readouterr().err
 
 
+def test_an_option_typed_at_its_default_value_is_named_too_when_unused(vae, gan, image_files, tmp_path, capsys):
+    """`--draw refine` and `--psi 0.7` are the defaults: typed with images, they were still dropped without a word,
+    as were `--fit crop` with seeds (the check compared the value with the default, not what was typed)."""
+    images = [image_files[0], image_files[1]]
+    assert run("interpolate", *images, "--vae", vae, "--psi", "0.7", "--draw", "refine", "--frames", "2",
+               "-o", tmp_path / "m.gif") == 0
+    notes = [line for line in capsys.readouterr().err.splitlines() if "note:" in line]
+    assert notes == [f"genimg: note: {option} ignored: it is for --seeds (GAN)" for option in ("--psi", "--draw")]
+    assert run("interpolate", "--seeds", "1", "2", "--gan", gan, "--fit", "crop", "--frames", "2",
+               "-o", tmp_path / "s.gif") == 0
+    notes = [line for line in capsys.readouterr().err.splitlines() if "note:" in line]
+    assert notes == ["genimg: note: --fit ignored: it is for images (VAE)"]
+    assert run("interpolate", *images, "--vae", vae, "--fit", "crop", "--frames", "2", "-o", tmp_path / "c.gif") == 0
+    assert "note:" not in capsys.readouterr().err  # used: the images are fitted so
+
+
 def test_an_edit_too_large_for_a_latent_is_refused_in_words_without_numpy_warnings(vae, gan, image_files, tmp_path,
                                                                                   capsys):
     """--edit PC1=1e300 printed numpy's RuntimeWarning (overflow, naming edit.py) before genimg's own message."""
