@@ -8,6 +8,8 @@ import signal
 from dataclasses import dataclass
 from pathlib import Path
 
+from .wording import counted
+
 CARD_FILE = "card.json"  # models/weights.py CARD_NAME (not imported: that module needs torch)
 MODEL_FILE = "model.safetensors"  # models/weights.py WEIGHTS_NAME, likewise
 CHECKPOINT_FILE = "checkpoint.pt"  # what --resume goes on from (train/loop.py writes it)
@@ -45,7 +47,7 @@ class EarlierRun:
 
     def describe(self) -> str:
         """'an earlier run (card.json, checkpoint.pt; 1,200 steps)', for the messages that name it."""
-        steps = f"; {count_steps(self.steps)}" if self.steps is not None else ""
+        steps = f"; {counted(self.steps, 'step')}" if self.steps is not None else ""
         return f"an earlier run ({', '.join(self.files)}{steps})"
 
 
@@ -79,11 +81,6 @@ def stopped_exit_code(signum: int) -> int:
 def saved_then_stopped(code: int) -> bool:
     """Whether a `genimg train` exit code is a stopped run's, its checkpoint and model saved (stopped_exit_code)."""
     return code in {stopped_exit_code(s) for s in SAVING_STOP_SIGNALS}
-
-
-def count_steps(steps: int) -> str:
-    """'1 step', '1,200 steps'."""
-    return f"{steps:,} step{'s' * (steps != 1)}"
 
 
 def saved_card(folder: Path) -> dict | None:

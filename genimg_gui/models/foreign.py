@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
+from ..wording import counted
 from .errors import ModelFileError
 from .sd_vae import SD_SCALE, SDXL_SCALE, guess_scaling_factor
 from .state_files import TORCH_SUFFIXES, damaged_safetensors, error_reason, load_plain, safetensors_names
@@ -86,7 +87,7 @@ def _classify_keys(keys: list[str]) -> Identified:
     if not keys:
         return Identified("unsupported", "a file that holds no named tensors")
     sample = ", ".join(keys[:3]) + (", …" if len(keys) > 3 else "")
-    count = f"{len(keys)} tensor{'' if len(keys) == 1 else 's'}"
+    count = counted(len(keys), "tensor")
     return Identified("unsupported", f"a weights file with {count} ({sample}) of an architecture genimg does not "
                                      "know")
 

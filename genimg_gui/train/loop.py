@@ -25,6 +25,7 @@ from ..imaging import save_png
 from ..models.device import native_bf16_cpu, pick_device
 from ..models.tensors import as_pixels
 from ..models.weights import CARD_NAME, read_card
+from ..wording import counted
 from . import StoppedEarly, TrainError, TrainUsageError
 from .distributed import World, barrier, finish, init_world
 from .finetune import started_from
@@ -132,7 +133,7 @@ def train(opts: TrainOptions, make_recipe: Callable[[TrainOptions, torch.device]
         log(f"held out: {len(held_idx)} images for the figures ({held_out_short(len(data), opts.holdout)})")
     if data.classes:
         log(f"classes: {describe_classes(data)}"
-            + (f" ({unmatched} row{'s' if unmatched > 1 else ''} of the labels file named no usable image)"
+            + (f" ({counted(unmatched, 'row')} of the labels file named no usable image)"
                if unmatched else ""))
         counts = torch.bincount(data.labels[train_idx], minlength=len(data.classes)).tolist()
         opts = replace(opts, extra={**opts.extra, "classes": list(data.classes), "class_counts": counts})

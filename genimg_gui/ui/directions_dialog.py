@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QComboBox, QDialog,
 
 from ..edit import clashing_label
 from ..imaging import IMAGE_SUFFIXES
+from ..wording import counted
 from .qimage import image_icon
 
 METHODS = (("means", "Difference of means"), ("linear", "Linear classifier"))
@@ -242,7 +243,7 @@ class DirectionsDialog(QDialog):
     def _update(self) -> None:
         for which, lst in self.lists.items():
             n = lst.count()
-            self.counts[which].setText(f"{n} image{'s' if n != 1 else ''}")
+            self.counts[which].setText(counted(n, "image"))
         if not self._name_edited:
             self.name.setText(self.suggested_name())
         self._check_name()

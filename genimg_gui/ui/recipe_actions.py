@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QFileDialog, QWidget
 
 from ..edit import Directions, EditState, values_along
 from ..recipe import Recipe, RecipeError
+from ..wording import counted
 from .document import Document
 from .item import Item
 from .settings import Settings, ask_export_path
@@ -182,11 +183,6 @@ class RecipeActions(QObject):
             doc.select(previous.id)
             doc.current_changed.emit(previous)  # the sliders show the recipe's strengths
         return changed
-
-
-def counted(n: int, noun: str) -> str:
-    """"1 image", "2 images"."""
-    return f"{n} {noun}{'' if n == 1 else 's'}"
 
 
 def applied_message(recipe: str, changed: int, held: int) -> str:

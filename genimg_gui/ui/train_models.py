@@ -9,7 +9,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QComboBox
 
 from ..catalog import ModelEntry
-from ..earlier_run import count_steps
+from ..wording import counted
 
 RESOLUTION_ROLE = Qt.ItemDataRole.UserRole + 1  # a latent-space choice's VAE resolution, as text
 
@@ -41,7 +41,7 @@ def fill_starts(box: QComboBox, starts: Iterable[ModelEntry], chosen: str | None
     box.addItem("random weights: a new model", "")
     for entry in starts:
         steps = entry.card.get("training", {}).get("steps")
-        trained = f", {count_steps(steps)}" if isinstance(steps, int) else ""
+        trained = f", {counted(steps, 'step')}" if isinstance(steps, int) else ""
         box.addItem(f"{entry.name} ({entry.kind.upper()}{trained})", entry.path)
     box.setCurrentIndex(max(box.findData(chosen), 0) if chosen is not None else 0)
     box.blockSignals(False)

@@ -6,7 +6,8 @@ from pathlib import Path
 
 from PySide6.QtWidgets import QMessageBox, QWidget
 
-from ..earlier_run import CHECKPOINT_FILE, SHAPE_SETTINGS, EarlierRun, count_steps, typed_setting
+from ..earlier_run import CHECKPOINT_FILE, SHAPE_SETTINGS, EarlierRun, typed_setting
+from ..wording import counted
 from .train_run import LABEL_COLUMN
 
 RESUME, OVERWRITE = "--resume", "--overwrite"  # the answers, as `genimg train` takes them
@@ -17,7 +18,7 @@ def what_it_holds(earlier: EarlierRun) -> str:
     The steps are the card's, those of the model; the checkpoint may be later (a run killed outright)."""
     if not earlier.has_model:
         return f"{earlier.folder} holds a run stopped before it wrote a model (only its {CHECKPOINT_FILE})."
-    steps = f" ({count_steps(earlier.steps)})" if earlier.steps is not None else ""
+    steps = f" ({counted(earlier.steps, 'step')})" if earlier.steps is not None else ""
     return f"{earlier.folder} already holds a model{steps}."
 
 

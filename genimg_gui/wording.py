@@ -1,0 +1,7 @@
+"""Words for counts, shared by the window, the CLI and training so that each says "1 image" and "1,200 steps" alike."""
+from __future__ import annotations
+
+
+def counted(n: int, noun: str, plural: str | None = None) -> str:
+    """"1 image", "2 images", "1,200 steps"; plural for nouns that do not just add an s."""
+    return f"{n:,} {noun if n == 1 else plural or noun + 's'}"
