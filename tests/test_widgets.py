@@ -609,6 +609,33 @@ def test_brush_elsewhere_pans_or_does_nothing(qtbot, canvas):
     assert strokes == [] and canvas.offset == QPointF(0, 0)
 
 
+def test_side_by_side_zoom_keeps_each_picture_in_its_half_and_both_on_the_same_detail(qtbot, canvas):
+    """Zoomed side by side, the edited picture grew over the original (drawn last, it covered it): only one pane
+    showed, and its caption was cut off. Each stays in its half now, and both zoom about the same image point."""
+    from PySide6.QtGui import QWheelEvent
+
+    cursor = canvas.edited_rect().center() + QPointF(10, 5)
+    def image_point(pane: str, pos: QPointF) -> tuple[float, float]:
+        rect = dict(canvas.panes())[pane]
+        return (pos.x() - rect.left()) / rect.width(), (pos.y() - rect.top()) / rect.height()
+    before = image_point("edited", cursor)
+    for _ in range(8):  # 1.15 ** 8: about three times the fitted size, far wider than half the canvas
+        QApplication.sendEvent(canvas, QWheelEvent(cursor, canvas.mapToGlobal(cursor), QPoint(), QPoint(0, 120),
+                                                   Qt.MouseButton.NoButton, Qt.KeyboardModifier.NoModifier,
+                                                   Qt.ScrollPhase.NoScrollPhase, False))
+    assert canvas.zoom > 3
+    assert image_point("edited", cursor) == pytest.approx(before)  # the detail under the cursor stays put
+    half = canvas.width() / 2
+    assert image_point("original", cursor - QPointF(half, 0)) == pytest.approx(before, abs=0.05)  # the same detail
+    shot = from_qimage(canvas.grab().toImage())
+    left, right = QPoint(round(half) - 3, canvas.height() // 2), QPoint(round(half) + 3, canvas.height() // 2)
+    assert shot[left.y(), left.x(), 0] == 40 and shot[right.y(), right.x(), 0] == 200  # each in its own half
+    assert canvas.pane_at(QPointF(left)) == "original" and canvas.pane_at(QPointF(right)) == "edited"
+    slots = dict(canvas.slots())
+    for name, rect in canvas.panes():  # captions start inside their own half
+        assert slots[name].contains(canvas.label_box(rect, canvas.pane_label(name), slots[name]).topLeft())
+
+
 def test_mask_overlay_tints_both_panes_and_labels(canvas):
     rect = canvas.edited_rect()
     inside, outside = at(rect, 0.25, 0.5), at(rect, 0.75, 0.5)

@@ -1,7 +1,8 @@
 """The canvas: original and edited image side by side, split-compare, or edited only.
 
 Fit-to-window by default; the wheel zooms about the cursor, dragging pans,
-double-click fits again. In split mode, dragging near the divider moves it.
+double-click fits again. Side by side, each picture stays in its own half and
+both zoom and pan as one, so a zoomed detail is compared with the same detail. In split mode, dragging near the divider moves it.
 In brush mode a left drag on either pane paints a mask instead (the canvas
 only reports the stroke; the document owns the mask), and panning moves to the
 middle button or Space+drag.
@@ -109,9 +110,11 @@ class Canvas(QWidget):
         return next((rect for pane, rect in self.panes() if pane == name), None)
 
     def pane_at(self, pos: QPointF) -> str | None:
-        """The pane under pos, if any. Both show the image at one size, so a point on the original pane is the
-        same image point as on the edited one: the brush paints on either (strokes on the original were lost)."""
-        return next((name for name, rect in self.panes() if rect.contains(pos)), None)
+        """The pane under pos, if any, where it shows (within its slot). Both show the image at one size, so a point
+        on the original pane is the same image point as on the edited one: the brush paints on either (strokes on
+        the original were lost)."""
+        slots = dict(self.slots())
+        return next((name for name, rect in self.panes() if rect.contains(pos) and slots[name].contains(pos)), None)
 
     def _paint_to(self, pos: QPointF) -> None:
         """Emit brush centres from the last one to pos, no further apart than half the radius."""
@@ -137,19 +140,28 @@ class Canvas(QWidget):
         self.zoom_changed.emit(self.zoom)
         self.update()
 
-    def panes(self) -> list[tuple[str, QRectF]]:
-        """Where each image is drawn, in widget coordinates."""
+    def slots(self) -> list[tuple[str, QRectF]]:
+        """The part of the canvas each image may show in: side by side, a half each (a zoomed picture is cut off
+        at the middle, not drawn over the other one); otherwise the whole canvas."""
         if self.edited is None:
             return []
-        two = self.mode == CompareMode.SIDE_BY_SIDE and self.original is not None
+        if not (self.mode == CompareMode.SIDE_BY_SIDE and self.original is not None):
+            return [("edited", QRectF(self.rect()))]
+        half, gutter = self.width() / 2, 2.0  # a dark line between two zoomed pictures tells where one ends
+        return [("original", QRectF(0, 0, half - gutter, self.height())),
+                ("edited", QRectF(half + gutter, 0, half - gutter, self.height()))]
+
+    def panes(self) -> list[tuple[str, QRectF]]:
+        """Where each image is drawn, in widget coordinates: centred in its slot, moved by the one offset both
+        share, so the two panes always show the same part of the image."""
+        slots = self.slots()
         gap = 12.0
-        slot_w = (self.width() - gap * (3 if two else 2)) / (2 if two else 1)
-        slot_h = self.height() - 2 * gap
-        w, h = self._fitted(slot_w, slot_h)
+        # a fitted picture keeps a gap to the canvas's edges and, side by side, one gap between the two
+        fit_w = (self.width() - gap * (len(slots) + 1)) / max(1, len(slots))
+        w, h = self._fitted(fit_w, self.height() - 2 * gap)
         rects = []
-        names = ["original", "edited"] if two else ["edited"]
-        for i, name in enumerate(names):
-            cx = gap * (1 + i) + slot_w * (i + 0.5) if two else self.width() / 2
+        for i, (name, slot) in enumerate(slots):
+            cx = gap * (1 + i) + fit_w * (i + 0.5) if len(slots) == 2 else self.width() / 2
             centre = QPointF(cx, self.height() / 2) + self.offset
             rects.append((name, QRectF(centre.x() - w / 2, centre.y() - h / 2, w, h)))
         return rects
@@ -169,27 +181,34 @@ class Canvas(QWidget):
             p.setPen(QColor("#bbbbbb"))
             p.drawText(self.rect(), Qt.AlignmentFlag.AlignCenter, self.placeholder)
             return
+        slots = dict(self.slots())
         for name, rect in self.panes():
+            p.save()
+            p.setClipRect(slots[name])
             if self.mode == CompareMode.SPLIT and self.original is not None:
                 self._paint_split(p, rect)
             else:
                 p.drawImage(rect, self.original if name == "original" else self.edited)
             self._paint_mask(p, rect)  # on the original too: it can be painted there
-            self._paint_label(p, rect, self.pane_label(name))
+            self._paint_label(p, rect, self.pane_label(name), slots[name])
+            p.restore()
         self._paint_brush(p)
 
-    def _paint_label(self, p: QPainter, rect: QRectF, text: str) -> None:
+    def _paint_label(self, p: QPainter, rect: QRectF, text: str, slot: QRectF) -> None:
         """A pane's caption just above it, or, where the picture fills the height (split, edited only, zoomed),
         on a dark band over its top edge: drawn above, it was cut off by the window's edge."""
-        box = self.label_box(rect, text)
+        box = self.label_box(rect, text, slot)
         if box.bottom() > rect.top():
             p.fillRect(box, QColor(0, 0, 0, 150))
         p.setPen(QColor("#dddddd"))
         p.drawText(box.adjusted(4, 0, 0, 0), Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft, text)
 
-    def label_box(self, rect: QRectF, text: str) -> QRectF:
-        """Where a pane's caption goes: 20 px above the pane, or at the top of the canvas if that is higher."""
-        return QRectF(rect.left(), max(rect.top() - 20, 0.0), self.fontMetrics().horizontalAdvance(text) + 8, 18)
+    def label_box(self, rect: QRectF, text: str, slot: QRectF | None = None) -> QRectF:
+        """Where a pane's caption goes: 20 px above the pane, or at the top of its slot (the canvas) if that is
+        higher; at the pane's left edge, or its slot's if the pane is panned or zoomed past it."""
+        slot = slot or QRectF(self.rect())
+        return QRectF(max(rect.left(), slot.left()), max(rect.top() - 20, slot.top()),
+                      self.fontMetrics().horizontalAdvance(text) + 8, 18)
 
     def pane_label(self, name: str) -> str:
         left, right = (given or default for given, default in zip(self.labels, DEFAULT_LABELS))
@@ -236,9 +255,10 @@ class Canvas(QWidget):
     def wheelEvent(self, event) -> None:  # noqa: N802
         factor = 1.15 if event.angleDelta().y() > 0 else 1 / 1.15
         new_zoom = min(16.0, max(0.1, self.zoom * factor))
-        # keep the point under the cursor fixed
-        centre = QPointF(self.width() / 2, self.height() / 2) + self.offset
+        # keep the image point under the cursor fixed: the centre of the pane under it (both panes move as one)
         pos = event.position()
+        slot = next((name for name, rect in self.slots() if rect.contains(pos)), None)
+        centre = dict(self.panes())[slot].center() if slot else QPointF(self.width() / 2, self.height() / 2) + self.offset
         self.offset += (pos - centre) * (1 - new_zoom / self.zoom)
         self.zoom = new_zoom
         self.zoom_changed.emit(self.zoom)
