@@ -8,8 +8,8 @@ import argparse
 
 from .cli import typed
 from .cli_commands import (CLIError, UsageError, check_scale, class_index, fit_used, in_folder, load_model,
-                           note_ignored, progress_bar, read_image, seed_draw, wrote)
-from .morph import FORMATS, common_grid, morph_path, write_animation
+                           note_ignored, progress_bar, read_image, say, seed_draw, wrote)
+from .morph import FORMATS, common_grid, fps_note, min_frames, morph_path, write_animation
 
 
 def interpolate(args: argparse.Namespace) -> int:
@@ -20,11 +20,13 @@ def interpolate(args: argparse.Namespace) -> int:
         raise UsageError("give images (VAE) or --seeds (GAN), not both")
     if len(keyframes := seeds or args.images) < 2:
         raise UsageError(f"a morph needs two or more images (VAE) or --seeds (GAN); {len(keyframes) or 'none'} given")
-    if args.frames < len(keyframes):  # fewer would skip a keyframe without a word
+    if args.frames < min_frames(len(keyframes)):  # fewer would skip a keyframe without a word
         raise UsageError(f"--frames {args.frames} is fewer than the {len(keyframes)} keyframes: give at least "
-                         f"{len(keyframes)}")
+                         f"{min_frames(len(keyframes))}")
     if args.out.suffix.lower() not in FORMATS:
         raise UsageError(f"{args.out.name}: the animation must end in {', '.join(FORMATS)}")
+    if note := fps_note(args.fps, args.out.suffix):  # said before the frames are drawn, as the ignored options
+        say(f"genimg: note: {note}")
     if not seeds and args.gan_class is not None:
         raise UsageError("--class picks a GAN class: it goes with --seeds")
     kind = "gan" if seeds else "vae"

@@ -29,6 +29,7 @@ MIN_FRAMES, MAX_FRAMES = 2, 600  # a morph's frames, the Morph dialog's and `gen
 MIN_FPS = 0.1  # a GIF frame lasts at most 655 s; slower than this is a slideshow, not a morph
 GIF_DELAY_UNIT_MS = 10  # GIF delays are in hundredths of a second
 GIF_MIN_DELAY_MS = 20  # browsers play a shorter GIF delay as 100 ms, so above 50 fps a GIF plays at 50
+GIF_MAX_FPS = 1000 / GIF_MIN_DELAY_MS  # the fastest a GIF plays: a faster one is written at this
 
 
 def lerp(a: np.ndarray, b: np.ndarray, t: float) -> np.ndarray:
@@ -81,6 +82,12 @@ def morph_path(latents: np.ndarray | Sequence[np.ndarray], frames: int, mode: st
         k = min(int(t), len(keys) - 2)
         out[f] = step(keys[k], keys[k + 1], float(t - k))
     return out.reshape(len(times), *shape)
+
+
+def min_frames(keyframes: int) -> int:
+    """The fewest frames of a morph through this many keyframes, in the Morph dialog and `genimg interpolate`
+    alike: one per keyframe (fewer frames skip a keyframe), and MIN_FRAMES."""
+    return max(MIN_FRAMES, keyframes)
 
 
 def common_grid(latents: Sequence[np.ndarray]) -> np.ndarray:
@@ -183,6 +190,14 @@ def frame_durations(count: int, fps: float, unit_ms: int, min_ms: int = 0) -> li
     throughout would be 12.5 fps); at least min_ms each."""
     ends = [round((i + 1) * 1000 / fps / unit_ms) for i in range(count)]
     return [max(min_ms, unit_ms * (end - start)) for start, end in zip([0, *ends], ends)]
+
+
+def fps_note(fps: float, suffix: str) -> str:
+    """What to tell a user who asked fps of a file of suffix that plays slower, or "": a GIF plays at most
+    GIF_MAX_FPS (see GIF_MIN_DELAY_MS), and its length is then what write_animation says."""
+    if suffix.lower() != ".gif" or fps <= GIF_MAX_FPS:
+        return ""
+    return f"a GIF plays at most {GIF_MAX_FPS:g} fps: written at {GIF_MAX_FPS:g} fps, not {fps:g}"
 
 
 def write_animation(frames: Sequence[np.ndarray], path: str | Path, fps: float, scale: int = 1) -> Written:

@@ -103,6 +103,18 @@ def test_options_a_run_has_no_use_for_are_named_not_dropped_silently(vae, gan, i
     assert "note:" not in capsys.readouterr().err
 
 
+
+def test_interpolate_notes_a_gif_asked_faster_than_a_gif_plays(vae, image_files, tmp_path, capsys):
+    """`--fps 60 -o m.gif` wrote 50 fps without a word (GIF delays come in 10 ms steps, 20 ms at least)."""
+    images = [image_files[0], image_files[1]]
+    assert run("interpolate", *images, "--vae", vae, "--frames", "2", "--fps", "60", "-o", tmp_path / "m.gif") == 0
+    notes = [line for line in capsys.readouterr().err.splitlines() if "note:" in line]
+    assert notes == ["genimg: note: a GIF plays at most 50 fps: written at 50 fps, not 60"]
+    for fps, out in (("50", "m.gif"), ("60", "m.webp")):  # what a GIF plays, and a format that plays 60
+        assert run("interpolate", *images, "--vae", vae, "--frames", "2", "--fps", fps, "-o", tmp_path / out) == 0
+        assert "note:" not in capsys.readouterr().err
+
+
 def test_an_option_typed_at_its_default_value_is_named_too_when_unused(vae, gan, image_files, tmp_path, capsys):
     """`--draw refine` and `--psi 0.7` are the defaults: typed with images, they were still dropped without a word,
     as were `--fit crop` with seeds (the check compared the value with the default, not what was typed)."""

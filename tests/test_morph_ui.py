@@ -195,6 +195,22 @@ def test_export_errors_are_shown_and_the_app_goes_on(qtbot, window, image_files,
     wait_frame(qtbot, shown, 5)
 
 
+
+def test_a_gif_asked_faster_than_a_gif_plays_says_the_rate_it_was_written_at(qtbot, window, image_files, tmp_path):
+    """60 fps in a GIF was written at 50 (its delays come in 10 ms steps, 20 ms at least), with only "0.5 s" said."""
+    open_images(qtbot, window, image_files[:2])
+    dialog, _ = open_morph(qtbot, window)
+    dialog.frames.setValue(24)
+    dialog.fps.setValue(60)
+    dialog.scale.setValue(1)
+    assert export(qtbot, window, dialog, tmp_path / "fast.gif") == (
+        f"Wrote {tmp_path / 'fast.gif'} (24 frames, 32×32, 0.5 s); a GIF plays at most 50 fps: written at 50 fps, "
+        "not 60")
+    assert dialog.written.text().endswith("not 60") and "a GIF plays at most 50 fps" in dialog.fps.toolTip()
+    webp = tmp_path / "fast.webp"  # plays 60 fps: nothing to add
+    assert export(qtbot, window, dialog, webp) == f"Wrote {webp} (24 frames, 32×32, 0.4 s)"
+
+
 # --- recipes -----------------------------------------------------------------
 
 def edit_with_sliders(qtbot, window, item, values):

@@ -184,6 +184,8 @@ def test_a_numbered_export_goes_on_as_name_2_and_an_image_export_as_edited(tmp_p
     (tmp_path / "morph 2.mp4").write_bytes(b"the second")
     assert s.export_path("morph", ".mp4", numbered=True) == str(tmp_path / "morph 3.mp4")
     assert s.export_path("morph", ".gif", numbered=True) == str(tmp_path / "morph.gif")
+    # ...but a morph's number is taken by a morph in any of its formats: "morph 2.gif" beside "morph 2.mp4" was one
+    assert s.export_path("morph", ".gif", numbered=True, siblings=(".gif", ".mp4")) == str(tmp_path / "morph 3.gif")
     (tmp_path / "1f60d.png").write_bytes(b"an input picture")  # beside it, an edit's PNG is still "(edited)"
     assert s.export_path("1f60d.png", ".png") == str(tmp_path / "1f60d (edited).png")
 

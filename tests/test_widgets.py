@@ -283,6 +283,41 @@ def test_morph_export_says_what_it_wrote_and_suggests_morph_2_next(qtbot, morph,
     assert not morph.written.isVisible()  # it was about the export before
 
 
+
+def test_morph_frames_never_fall_below_the_ticked_keyframes_and_the_dialog_says_when_raised(qtbot, morph):
+    """Frames 2 with three keyframes ticked wrote 2 frames: the third keyframe was skipped without a word."""
+    morph.frames.setValue(2)
+    with qtbot.waitSignal(morph.settings_changed) as sig:
+        set_checked(morph, 2, True)
+    assert sig.args[0].item_ids == (10, 11, 12) and sig.args[0].frames == 3  # one frame per keyframe at least
+    assert morph.frames.minimum() == 3 and morph.timeline.maximum() == 2 and morph.frame_label.text() == "1 / 3"
+    assert morph.frames_hint.text() == "Raised to 3: one frame per keyframe at least"
+    morph.frames.setValue(2)
+    assert morph.frames.value() == 3  # the field goes no lower
+    morph.frames.setValue(10)
+    assert morph.frames_hint.text() == ""  # it was about the raise
+    set_checked(morph, 0, False)
+    assert morph.frames.minimum() == 2 and morph.frames.value() == 10
+
+
+def test_morph_export_offers_a_number_no_morph_of_any_format_has_yet(qtbot, morph, tmp_path, monkeypatch):
+    """After "morph 2.mp4" the dialog, back at GIF, offered "morph 2.gif": morph 2 again, beside the MP4."""
+    from PySide6.QtWidgets import QFileDialog
+    from genimg_gui.ui.settings import Settings
+
+    for name in ("morph.gif", "morph 2.mp4"):
+        (tmp_path / name).write_bytes(b"an earlier morph")
+    Settings().exported_to(str(tmp_path / "morph 2.mp4"))
+    offered: list[str] = []
+
+    def save_dialog(_parent, _title, start, _filters):
+        offered.append(start)
+        return "", ""
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", save_dialog)
+    qtbot.mouseClick(morph.export_button, LEFT)
+    assert offered == [str(tmp_path / "morph 3.gif")]
+
+
 # --- directions from examples --------------------------------------------
 def image_files(folder, names) -> list:
     paths = []

@@ -12,7 +12,7 @@ from PySide6.QtWidgets import QLabel, QWidget
 
 from ..edit import edited_latent
 from ..engine import requests as rq
-from ..morph import FORMATS, Layers, keyframe_layers, morph_layers, write_animation
+from ..morph import FORMATS, Layers, fps_note, keyframe_layers, morph_layers, write_animation
 from .document import Document
 from .item import Item
 from .morph_dialog import MorphDialog, MorphSettings
@@ -171,6 +171,8 @@ class MorphController(QObject):
             self.document.error.emit(f"Could not write {path}: {e or 'out of memory'}")
             return
         message = f"Wrote {written}"  # "Wrote …/morph.gif (24 frames, 256×256, 2.0 s)"
+        if note := fps_note(settings.fps, Path(path).suffix):  # a 60 fps GIF was 50 fps with nothing said but "0.5 s"
+            message += f"; {note}"
         self.document.message.emit(message)  # the status bar
         if self.dialog is not None:
             self.dialog.show_written(message)

@@ -9,13 +9,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
-from PySide6.QtCore import QSize, Qt, QTimer, Signal
+from PySide6.QtCore import QSignalBlocker, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QPixmap
 from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QComboBox, QDialog, QFormLayout,
                                QHBoxLayout, QLabel, QListWidget, QListWidgetItem, QPushButton, QSlider,
                                QSpinBox, QStyle, QVBoxLayout, QWidget)
 
-from ..morph import MAX_FRAMES, MAX_SCALE, MIN_FRAMES, default_scale, max_scale, output_size
+from ..morph import GIF_MAX_FPS, MAX_FRAMES, MAX_SCALE, MIN_FRAMES, default_scale, max_scale, min_frames, output_size
 from .qimage import image_icon, to_qimage
 from .settings import Settings, ask_export_path
 
@@ -71,6 +71,7 @@ class MorphDialog(QDialog):
         self.scale.setMaximum(max_scale(size) if size else MAX_SCALE)
         self.scale.setValue(default_scale(size) if size else 1)
         self._update_size_label()
+        self._follow_keyframe_count()
         self._last = self.settings()
         self._connect()
         self._update_enabled()
@@ -79,10 +80,14 @@ class MorphDialog(QDialog):
         self.frames = QSpinBox()
         self.frames.setRange(MIN_FRAMES, MAX_FRAMES)
         self.frames.setValue(24)
+        self.frames.setToolTip("Frames in all: at least one per ticked keyframe, so that none is skipped")
+        self.frames_hint = QLabel()  # says when ticking more keyframes raised the frames
         self.fps = QSpinBox()
         self.fps.setRange(1, 60)
         self.fps.setValue(12)
         self.fps.setSuffix(" fps")
+        self.fps.setToolTip(f"Frames per second; a GIF plays at most {GIF_MAX_FPS:g} fps (its delays come in 10 ms "
+                            "steps, and players slow one under 20 ms), so a faster GIF is written at that")
         self.mode = QComboBox()
         for key, text in MODES:
             self.mode.addItem(text, key)
@@ -131,7 +136,10 @@ class MorphDialog(QDialog):
         keys.addWidget(self.keyframes, 1)
         keys.addLayout(order)
         form = QFormLayout()
-        form.addRow("Frames", self.frames)
+        frames_row = QHBoxLayout()
+        frames_row.addWidget(self.frames)
+        frames_row.addWidget(self.frames_hint, 1)
+        form.addRow("Frames", frames_row)
         form.addRow("Speed", self.fps)
         form.addRow("Path", self.mode)
         form.addRow("", self.loop)
@@ -195,6 +203,7 @@ class MorphDialog(QDialog):
                              self.loop.isChecked(), self.scale.value())
 
     def _changed(self, *_args) -> None:
+        self._follow_keyframe_count()
         self._update_enabled()
         self._update_size_label()
         now = self.settings()
@@ -220,10 +229,28 @@ class MorphDialog(QDialog):
         self.keyframes.insertItem(target, entry)
         self.keyframes.setCurrentRow(target)
 
-    def _on_frames(self, frames: int) -> None:
-        self.timeline.setMaximum(frames - 1)
-        self._update_frame_label()
+    def _follow_keyframe_count(self) -> None:
+        """Keep Frames at one per ticked keyframe at least (morph.min_frames, as `genimg interpolate`): fewer
+        skipped a keyframe without a word. Raising it is said beside the field."""
+        least = min(min_frames(len(self.settings().item_ids)), MAX_FRAMES)
+        if least == self.frames.minimum():
+            return
+        before = self.frames.value()
+        with QSignalBlocker(self.frames):  # _changed goes on to say what changed, once
+            self.frames.setMinimum(least)
+        raised = self.frames.value() != before
+        self.frames_hint.setText(f"Raised to {least}: one frame per keyframe at least" if raised else "")
+        if raised:
+            self._show_frame_count()
+
+    def _on_frames(self, _frames: int) -> None:
+        self.frames_hint.setText("")  # the user's own number now
+        self._show_frame_count()
         self._changed()
+
+    def _show_frame_count(self) -> None:
+        self.timeline.setMaximum(self.frames.value() - 1)
+        self._update_frame_label()
 
     def _on_fps(self, fps: int) -> None:
         self.timer.setInterval(round(1000 / fps))
@@ -302,7 +329,8 @@ class MorphDialog(QDialog):
     def _ask_export_path(self) -> str | None:
         """The save dialog; tests call export_to instead."""
         path, chosen = ask_export_path(self, "Export morph", Settings(), "morph", self._suffix,
-                                       ";;".join(EXPORT_FILTERS), numbered=True)
+                                       ";;".join(EXPORT_FILTERS), numbered=True,
+                                       siblings=tuple(EXPORT_FILTERS.values()))  # morph 2.mp4 takes morph 2.gif
         if not path:
             return None
         if Path(path).suffix.lower() not in EXPORT_FILTERS.values():

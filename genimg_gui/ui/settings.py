@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from typing import Sequence
 
 from PySide6.QtCore import QByteArray, QSettings
 from PySide6.QtWidgets import QFileDialog, QWidget
@@ -63,11 +64,12 @@ class Settings:
     def clear_recent(self) -> None:
         self.q.setValue("recent_files", [])
 
-    def export_path(self, name: str, suffix: str, numbered: bool = False) -> str:
+    def export_path(self, name: str, suffix: str, numbered: bool = False, siblings: Sequence[str] = ()) -> str:
         """A save dialog's starting path: name without its image extension (1f600.png's PNG is 1f600.png, not
         1f600.png.png) and suffix, in the folder of the last export, else of the last opened file, else home.
         Never the picture the image was opened from, nor another existing file: "1f600 (edited).png", or with
-        numbered, for files that make a series of their own (morphs), "morph 2.gif"."""
+        numbered, for files that make a series of their own (morphs), "morph 2.gif". A name is taken too by a file
+        of one of siblings' suffixes: a series in several formats (morph 2.mp4 beside morph 2.gif) is one series."""
         stem = IMAGE_EXTENSION.sub("", name)  # also inside a derived name: "1f600.png (inverted)" -> "1f600 (inverted)"
         last, recent = self.q.value("export/folder", "", str), self.recent_files()
         folders = [Path(last)] if last else []
@@ -76,11 +78,9 @@ class Settings:
         # a file's own name is never offered, wherever its folder: whether that file is there is not always ours to
         # see (a sandboxed app opens files through a portal), and "1f600.png" was offered over the picture itself
         n = 1 if Path(name).suffix.lower() == suffix.lower() else 0
-        path = folder / f"{_other_name(stem, n, numbered)}{suffix}"
-        while path.exists():  # nor over any other file
+        while _taken(folder, _other_name(stem, n, numbered), (suffix, *siblings)):  # nor over any other file
             n += 1
-            path = folder / f"{_other_name(stem, n, numbered)}{suffix}"
-        return str(path)
+        return str(folder / f"{_other_name(stem, n, numbered)}{suffix}")
 
     def exported_to(self, path: str) -> None:
         """Remember where the user saved, for the next save dialog."""
@@ -105,11 +105,16 @@ def _other_name(stem: str, n: int, numbered: bool) -> str:
     return f"{stem} {n + 1}" if numbered else f"{stem} (edited{f' {n}' if n > 1 else ''})"
 
 
+def _taken(folder: Path, stem: str, suffixes: Sequence[str]) -> bool:
+    """Whether folder holds a file stem + one of suffixes ("morph 2" + .gif, .mp4…)."""
+    return any((folder / f"{stem}{suffix}").exists() for suffix in suffixes)
+
+
 def ask_export_path(parent: QWidget, title: str, settings: Settings, name: str, suffix: str,
-                    file_filter: str, numbered: bool = False) -> tuple[str, str]:
-    """The save dialog of every export, starting at settings.export_path(name, suffix, numbered); the folder
-    chosen is remembered for the next one. (path, the filter chosen), or ("", "") if cancelled."""
-    start = settings.export_path(name, suffix, numbered)
+                    file_filter: str, numbered: bool = False, siblings: Sequence[str] = ()) -> tuple[str, str]:
+    """The save dialog of every export, starting at settings.export_path(name, suffix, numbered, siblings); the
+    folder chosen is remembered for the next one. (path, the filter chosen), or ("", "") if cancelled."""
+    start = settings.export_path(name, suffix, numbered, siblings)
     path, chosen = QFileDialog.getSaveFileName(parent, title, start, file_filter)
     if path:
         settings.exported_to(path)
