@@ -30,14 +30,22 @@ def test_inverting_the_current_image_makes_an_editable_gan_item(qtbot, window, r
     assert [r.step for r in inverted] == [0, 10, 20, 30] and inverted[-1].final
     start, final = inverted[0], inverted[-1]
     assert error(final.image, final.original) < error(start.image, start.original)  # it got closer
-    assert len(item.history) == 2 and np.array_equal(item.history.current.base, final.latent)
+    # the finished inversion is the item's first state, named so: an undo showed the starting guess, named "Opened"
+    assert len(item.history) == 1 and np.array_equal(item.history.current.base, final.latent)
+    assert step_name(window, 0) == f"Inverted from {source.name} (30 steps)"
+    assert not window.undo_action.isEnabled()
     assert np.array_equal(item.image, reference.decode("gan", final.latent))
     window.sliders.sliders[0].setValue(200)  # the sliders edit the inverted image
     qtbot.waitUntil(lambda: item.shown_seq >= item.requested_seq, timeout=UI_TIMEOUT)
     assert not np.array_equal(item.image, final.image)
     window.document.undo()
-    window.document.undo()
-    assert np.array_equal(item.history.current.base, start.latent)
+    window.document.undo()  # no further back than the finished inversion
+    assert np.array_equal(item.history.current.base, final.latent) and not item.history.can_undo()
+    qtbot.waitUntil(lambda: np.array_equal(item.image, final.image), timeout=UI_TIMEOUT)
+
+
+def step_name(window, node_id: int) -> str:
+    return window.history_panel.item_for(node_id).text(0)
 
 
 def test_an_inverted_picture_shows_no_seed_and_a_seed_typed_then_makes_a_new_sample_leaving_it(qtbot, window,
@@ -71,8 +79,10 @@ def test_an_inverted_picture_shows_no_seed_and_a_seed_typed_then_makes_a_new_sam
     assert doc.current.seeded and len(doc.items) == count + 2
     assert item.history.current.base is base and len(item.history) == steps
     window.filmstrip.setCurrentRow(list(doc.items).index(item.id))
-    window.undo_action.trigger()  # its own history, as it was: back to the starting guess
-    assert item.history.current.base is not base and item.history.can_redo()
+    window.sliders.sliders[0].setValue(200)  # its own history, as it was: an edit, then undo to the inversion
+    assert window.undo_action.isEnabled()
+    window.undo_action.trigger()
+    assert item.history.current.base is base and item.history.can_redo() and not item.history.can_undo()
 
 
 def test_a_new_gan_keeps_an_inverted_items_w_draws_it_and_says_to_invert_again(qtbot, window, image_files,
@@ -116,9 +126,32 @@ def test_cancelling_an_inversion_keeps_its_best_preview(qtbot, window, image_fil
     with qtbot.waitSignal(window.document.history_changed, timeout=UI_TIMEOUT):
         qtbot.mouseClick(window.status.cancel, Qt.MouseButton.LeftButton)
     item = window.document.current
-    assert previews[-1].step < 2000 and not previews[-1].final
-    assert np.array_equal(item.history.current.base, previews[-1].latent)
-    assert "Cancelled" in window.status.currentMessage()
+    last = previews[-1]
+    assert last.step < 2000 and not last.final
+    assert np.array_equal(item.history.current.base, last.latent) and len(item.history) == 1
+    # named as stopped, not as a finished inversion, and the status bar says what was kept
+    stopped = f"inversion stopped at step {last.step}"
+    assert item.name == f"{image_files[0].name} ({stopped})"
+    assert window.filmstrip.currentItem().text() == item.name
+    assert step_name(window, 0) == f"{image_files[0].name}: {stopped}"
+    assert window.status.currentMessage() == (
+        f"Cancelled the inversion of {image_files[0].name} at step {last.step}: kept its last preview "
+        f"(pixel error {last.loss:.4f}) as “{item.name}”")
+
+
+def test_an_edit_made_mid_inversion_stays_and_undo_names_the_starting_guess(qtbot, window, image_files):
+    previews = inverting(qtbot, window, image_files[0])
+    item = window.document.current
+    assert step_name(window, 0) == "Starting guess"
+    window.sliders.sliders[0].setValue(200)  # an edit of the guess while the run goes on
+    assert len(item.history) == 2
+    with qtbot.waitSignal(window.document.history_changed, timeout=UI_TIMEOUT):
+        qtbot.mouseClick(window.status.cancel, Qt.MouseButton.LeftButton)
+    last = previews[-1]
+    assert len(item.history) == 3 and np.array_equal(item.history.current.base, last.latent)
+    qtbot.waitUntil(lambda: step_name(window, 2).endswith(f"inversion stopped at step {last.step}"),
+                    timeout=UI_TIMEOUT)
+    assert step_name(window, 0) == "Starting guess" and item.history.current.values[0] != 0
 
 
 def test_closing_an_image_mid_inversion_stops_the_run_and_reopening_brings_its_best_preview(qtbot, window,

@@ -263,10 +263,12 @@ class Document(QObject):
     def mark_exported(self, item: Item) -> None:
         item.exported = item.history.current
 
-    def add_item(self, kind: str, name: str, original: np.ndarray, image: np.ndarray, latent: np.ndarray) -> Item:
-        """A new item made outside the usual encode/map flow (e.g. a GAN inversion)."""
+    def add_item(self, kind: str, name: str, original: np.ndarray, image: np.ndarray, latent: np.ndarray,
+                 first_step: str | None = None) -> Item:
+        """A new item made outside the usual encode/map flow (a GAN inversion), its first state named first_step."""
         zeros = (0.0,) * len(self.directions(kind) or ())
-        item = Item(self.next_id, kind, name, original, image, History(EditState(latent, zeros)))
+        item = Item(self.next_id, kind, name, original, image, History(EditState(latent, zeros)),
+                    step_names={0: first_step} if first_step else {})
         self.insert_item(item)
         return item
 

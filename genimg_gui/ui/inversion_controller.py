@@ -2,15 +2,21 @@
 redraws it, refined in the background with live previews, progress and Cancel."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 from PySide6.QtCore import QObject
 
+from ..edit import EditState, History
 from ..engine import requests as rq
+from ..wording import counted
 from .document import Document
 from .item import Item
 from .gan_panel import GanPanel
+
+
+INVERTED = " (inverted)"  # what an inverted item's name adds to its source's
+STARTING_GUESS = "Starting guess"  # the History tab's name of the state a run starts from, while it runs
 
 
 @dataclass
@@ -60,17 +66,36 @@ class InversionController(QObject):
             return
         if run.item is None:  # the starting guess: a new item to watch improve
             original = r.original if r.original is not None else r.image
-            run.item = self.document.add_item("gan", f"{run.name} (inverted)", original, r.image, r.latent)
+            run.item = self.document.add_item("gan", f"{run.name}{INVERTED}", original, r.image, r.latent,
+                                              first_step=STARTING_GUESS)
         elif r.final:
-            self.document.rebase(run.item, r.latent, r.image)
             self.runs.pop(r.seq)
-            self.document.message.emit(f"Inverted {run.name}: pixel error {r.loss:.4f} after {r.step} steps; "
-                                       "the sliders now edit it (undo returns to the starting guess)")
+            undo = self._settle(run.item, r, f"Inverted from {run.name} ({counted(r.step, 'step')})")
+            self.document.message.emit(f"Inverted {run.name}: pixel error {r.loss:.4f} after "
+                                       f"{counted(r.step, 'step')}; the sliders now edit it{undo}")
         else:
             run.last = r
             self.document.show_image(run.item, r.image)
             # the step count is the progress bar's, which moves every step, this every preview: two counts disagreed
             self.document.message.emit(f"Inverting {run.name}: pixel error {r.loss:.4f} so far")
+
+    def _settle(self, item: Item, r: rq.Inverted, name: str) -> str:
+        """The run's result becomes the item's first state, named name, in place of the starting guess: an undo
+        showed that guess, which need not look like the picture at all (a gradient's was an emoji). Edits made
+        on the guess while the run went on stay, the result a step after them. Returns what an undo does then."""
+        if len(item.history) > 1:
+            self.document.rebase(item, r.latent, r.image)
+            item.step_names[item.history.current_id] = name
+            self.document.history_changed.emit()
+            return f" (undo returns to your edits of the {STARTING_GUESS.lower()})"
+        item.history = History(EditState(r.latent, item.history.current.values))
+        item.drawn = {node: replace(d, latent=r.latent) for node, d in item.drawn.items()}
+        item.thumbs.clear()
+        item.step_names[0] = name
+        item.stale_below = item.requested_seq + 1  # a decode of the guess may still be on its way
+        self.document.show_drawn(item, item.shown_seq, r.image, item.history.current)
+        self.document.history_changed.emit()
+        return ""
 
     def _on_closed(self, item_id: int) -> None:
         """Its item closed: the run stops, and keeps its best preview (_on_failed) for a reopening."""
@@ -79,7 +104,25 @@ class InversionController(QObject):
                 self.document.cancel(seq)
 
     def _on_failed(self, f: rq.Failed) -> None:
-        """Cancelled or failed midway: keep the best preview so far as the item's state."""
+        """Cancelled or failed midway: the item keeps the newest preview, named as stopped, and the status bar
+        says what was kept (after the failure's own "Cancelled")."""
         run = self.runs.pop(f.seq, None) if f.final else None
-        if run is not None and run.item is not None and run.last is not None:
-            self.document.rebase(run.item, run.last.latent, run.last.image)
+        if run is None or run.item is None:
+            return
+        item, last = run.item, run.last
+        step = last.step if last is not None else 0
+        stopped = f"inversion stopped at step {step}"
+        if last is not None:
+            self._settle(item, last, f"{run.name}: {stopped}")
+        else:  # no preview yet: the guess is all there is, named so
+            item.step_names[0] = f"{STARTING_GUESS} ({stopped})"
+            self.document.history_changed.emit()
+        head, inverted, tail = item.name.rpartition(INVERTED)  # the run's own (its source may be an inversion)
+        if inverted:
+            item.rename(f"{head} ({stopped}){tail}")
+        # the filmstrip's caption, and the Generate tab's note that names the current item
+        (self.document.current_changed if item is self.document.current else self.document.image_changed).emit(item)
+        if f.cancelled:
+            kept = "its starting guess" if last is None else f"its last preview (pixel error {last.loss:.4f})"
+            self.document.message.emit(f"Cancelled the inversion of {run.name} at step {step}: kept {kept} "
+                                       f"as “{item.name}”")
