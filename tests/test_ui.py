@@ -253,6 +253,27 @@ def test_gan_seed_and_send_to_vae(qtbot, window, reference):
     assert doc.current is sent and window.filmstrip.count() == 2
 
 
+def test_send_to_vae_is_greyed_out_for_a_vae_picture_saying_why_and_back_for_a_gan_sample(qtbot, window,
+                                                                                           image_files):
+    doc, button = window.document, window.gan_panel.send_button
+    sample = the_sample(window)
+    assert button.isEnabled()
+    drop_and_wait(qtbot, window, image_files[:1], 1)
+    [picture] = vae_items(window)
+    assert doc.current is picture
+    # a VAE picture sent again came back as its own blurred copy, "image 0.png (2) (to VAE)"
+    assert not button.isEnabled()
+    assert button.toolTip() == button.statusTip() == "For GAN samples and inversions: this picture is already the VAE's"
+    doc.send_to_vae()  # nor by any other way in
+    qtbot.wait(300)
+    assert len(doc.items) == 2
+    window.filmstrip.setCurrentRow(list(doc.items).index(sample.id))
+    assert button.isEnabled() and "Encode this GAN picture" in button.toolTip()
+    doc.close_item(sample.id)
+    doc.close_item(picture.id)
+    assert not button.isEnabled() and button.toolTip().endswith("none is open")
+
+
 def test_a_vae_picture_shows_no_seed_and_random_seed_then_makes_a_new_sample_leaving_it(qtbot, window,
                                                                                          image_files):
     doc, panel = window.document, window.gan_panel

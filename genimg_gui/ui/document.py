@@ -161,7 +161,7 @@ class Document(QObject):
         return self.models[kind].path if kind in self.models else None
 
     def send_to_vae(self) -> None:
-        if self.current is not None:
+        if self.current is not None and self.current.kind == "gan":  # a VAE picture would come back blurred
             self.open_array(self.current.image, f"{self.current.name} (to VAE)")
 
     def cancel(self, seq: int) -> None:

@@ -14,6 +14,11 @@ from ..catalog import DEFAULT_PSI
 NO_SEED = -1  # the seed box's value while the current item has none (an inversion, a VAE picture): shown as "—"
 ANY_CLASS = "Any (the seed's own)"
 NOTE_LINES = 3      # the no-seed note's room, kept while it hides
+SEND_TIPS = {  # the current item's kind: what Send to VAE editor does, or why it is greyed out
+    "gan": "Encode this GAN picture with the VAE: a new picture that the VAE's sliders edit",
+    "vae": "For GAN samples and inversions: this picture is already the VAE's",
+    None: "For GAN samples and inversions: none is open",
+}
 NOTE_NAME_PX = 160  # an item's name in the note is elided to this width, so the note keeps to its lines
 DRAW_BUTTONS = {  # seed_draws value: (label, tooltip)
     seed_draws.OWN: ("Own z", "Draw the seed's own z, as StyleGAN tools number seeds: the most varied samples, "
@@ -73,6 +78,8 @@ class GanPanel(QWidget):
         self.new_button.setToolTip("A new image from a random seed, at this ψ, class and draw; the current one "
                                    "stays in the filmstrip")
         self.send_button = QPushButton("Send to VAE editor")
+        self.send_button.setObjectName("send_to_vae")
+        self.show_sendable(None)
         self.seed.valueChanged.connect(self._on_seed)
         self.gan_class.currentIndexChanged.connect(self._emit)
         self.psi.valueChanged.connect(self._on_psi)
@@ -176,6 +183,14 @@ class GanPanel(QWidget):
         self.seed.setSpecialValueText("")
         self.seed.setMinimum(0)
         self.seed.setValue(seed)
+
+    def show_sendable(self, kind: str | None) -> None:
+        """Send to VAE editor, for the current item of this kind (None: nothing open): a GAN picture only. A VAE
+        picture sent again came back as a blurred copy of itself, named "… (to VAE)"."""
+        tip = SEND_TIPS.get(kind, SEND_TIPS[None])
+        self.send_button.setEnabled(kind == "gan")
+        self.send_button.setToolTip(tip)
+        self.send_button.setStatusTip(tip)
 
     def draw_button(self, draw: str) -> QRadioButton:
         return next(b for b in self.draw_buttons.buttons() if b.property("draw") == seed_draws.checked(draw))

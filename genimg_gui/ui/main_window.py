@@ -237,6 +237,7 @@ class MainWindow(QMainWindow):
     # --- document -> views ---------------------------------------------
     def _show_item(self, item: Item | None) -> None:
         self.sliders.setEnabled(item is not None)
+        self.gan_panel.show_sendable(item.kind if item else None)
         if item is None:  # the last image was closed
             self.gan_panel.show_no_seed(None)
             self.canvas.set_images(None, None)
