@@ -36,7 +36,9 @@ def seed_list(text: str) -> list[int]:
         for part in text.split(","):
             lo, _, hi = part.strip().partition("-")
             first, last = int(lo), int(hi or lo)
-            if not 0 <= first <= last <= seed_draws.MAX_SEED:
+            if max(first, last) > seed_draws.MAX_SEED:  # the app's seed box and random seeds go no further
+                raise argparse.ArgumentTypeError(seed_draws.too_large(str(max(first, last))))
+            if not 0 <= first <= last:
                 raise ValueError
             seeds += range(first, last + 1)
             if len(seeds) > MAX_SEEDS:

@@ -2,11 +2,12 @@
 session. No torch here: models/mixtures.py and models/refine.py do the drawing, engine/runtime.py picks one."""
 from __future__ import annotations
 
+import random
 from dataclasses import dataclass
 
 import numpy as np
 
-MAX_SEED = 2**31 - 1  # the app's seed box (a Qt int) goes this far; CLI and training seeds alike
+MAX_SEED = 2**31 - 1  # the app's seed box (a Qt int) goes this far; random seeds, CLI and training seeds alike
 OWN = "own"                      # the seed's own z, as StyleGAN tools number seeds
 SKIP_MIXTURES = "skip-mixtures"  # the seed's first draw that is not a blend of two faces (models/mixtures.py)
 REFINE = "refine"                # the seed's z refined by the GAN's own discriminator (models/refine.py)
@@ -15,6 +16,16 @@ DRAWS = (OWN, SKIP_MIXTURES, REFINE)
 # took twice as many refined samples as plain ones for real emoji (benchmarks/blind_test.py, README), at the cost
 # of 0.15 s a seed on a CPU and samples a little nearer the training images (benchmarks/refine_samples.py)
 DEFAULT_DRAW = REFINE
+
+
+def random_seed() -> int:
+    """A seed of the whole range, as the seed box, the CLI and training take them (MAX_SEED included)."""
+    return random.randint(0, MAX_SEED)
+
+
+def too_large(seed: str) -> str:
+    """Why a seed typed in the app or given to the CLI was refused: one wording, one range."""
+    return f"{seed} is too large for a seed: seeds go from 0 to {MAX_SEED}"
 
 
 def checked(draw: str) -> str:

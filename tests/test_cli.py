@@ -209,6 +209,16 @@ def test_seeds_in_several_words_are_capped_in_all(capsys):
     assert "at most 10000 seeds per run" in capsys.readouterr().err
 
 
+def test_seeds_go_as_far_as_the_apps_seed_box_and_no_further(capsys):
+    from genimg_gui.seed_draws import MAX_SEED
+
+    assert build_parser().parse_args(["generate", "-o", "g", "--seeds", f"{MAX_SEED - 1}-{MAX_SEED}"]).seeds == [
+        MAX_SEED - 1, MAX_SEED]
+    with pytest.raises(SystemExit):
+        build_parser().parse_args(["generate", "-o", "g", "--seeds", f"5-{MAX_SEED + 1}"])
+    assert f"{MAX_SEED + 1} is too large for a seed: seeds go from 0 to {MAX_SEED}" in capsys.readouterr().err
+
+
 def test_omitted_models_are_the_bundled_defaults(model_dir, tmp_path, monkeypatch):
     monkeypatch.setattr(cli_commands, "bundled_models", lambda: catalog.bundled_models(model_dir))
     assert run("generate", "--seeds", "1", "-o", tmp_path) == 0
@@ -223,6 +233,8 @@ def test_omitted_models_are_the_bundled_defaults(model_dir, tmp_path, monkeypatc
     (["decode", "--vae", "{vae}", "{tmp}/short.npz", "-o", "{tmp}"], "does not fit the VAE", 1),
     (["decode", "--vae", "{vae}", "{img}", "-o", "{tmp}"], "not an .npz file", 1),
     (["generate", "--gan", "{gan}", "--seeds", "7-3", "-o", "{tmp}"], "expected seeds like 0-7", 2),
+    (["generate", "--gan", "{gan}", "--seeds", "99999999999999", "-o", "{tmp}"],
+     "argument --seeds: 99999999999999 is too large for a seed: seeds go from 0 to 2147483647", 2),
     (["generate", "--gan", "{gan}", "--edit", "PC1", "-o", "{tmp}"], "expected DIRECTION=SIGMA", 2),
     (["generate", "-o", "{tmp}"], "no bundled GAN", 1),
 ])

@@ -274,6 +274,15 @@ def test_send_to_vae_is_greyed_out_for_a_vae_picture_saying_why_and_back_for_a_g
     assert not button.isEnabled() and button.toolTip().endswith("none is open")
 
 
+def test_a_seed_typed_past_the_range_is_named_in_the_status_bar(qtbot, window):
+    panel = window.gan_panel
+    window.tabs.setCurrentWidget(panel)
+    panel.seed.selectAll()
+    qtbot.keyClicks(panel.seed, "99999999999")
+    assert panel.seed.text() == "999999999"
+    assert window.status.currentMessage() == "9999999999 is too large for a seed: seeds go from 0 to 2147483647"
+
+
 def test_a_vae_picture_shows_no_seed_and_random_seed_then_makes_a_new_sample_leaving_it(qtbot, window,
                                                                                          image_files):
     doc, panel = window.document, window.gan_panel

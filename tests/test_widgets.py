@@ -840,6 +840,32 @@ def test_the_message_after_errors_shows_even_when_its_timer_fires_early(qtbot, m
     qtbot.waitUntil(lambda: bar.currentMessage() == "Wrote /tmp/morph.gif", timeout=2000)
 
 
+def test_a_seed_past_the_range_is_refused_saying_so_and_random_seeds_come_from_the_same_range(qtbot, monkeypatch):
+    import random
+
+    from genimg_gui.seed_draws import MAX_SEED
+
+    panel = GanPanel()
+    qtbot.addWidget(panel)
+    panel.setEnabled(True)
+    refused, asked, bounds = [], [], []
+    panel.seed.refused.connect(refused.append)
+    panel.generate_requested.connect(lambda seed, *_: asked.append(seed))
+    panel.seed.selectAll()
+    qtbot.keyClicks(panel.seed, "99999999999999")  # became 999999999 without a word
+    assert panel.seed.text() == "999999999"
+    assert set(refused) == {f"9999999999 is too large for a seed: seeds go from 0 to {MAX_SEED}"}
+    assert str(MAX_SEED) in panel.seed.toolTip()
+    panel.seed.selectAll()
+    qtbot.keyClicks(panel.seed, str(MAX_SEED))  # the top of the range can be typed
+    qtbot.keyClick(panel.seed, Qt.Key.Key_Return)
+    assert asked == [MAX_SEED]
+    monkeypatch.setattr(random, "randint", lambda low, high: bounds.append((low, high)) or low)
+    qtbot.mouseClick(panel.random_button, LEFT)
+    qtbot.mouseClick(panel.new_button, LEFT)
+    assert bounds == [(0, MAX_SEED)] * 2 and asked == [MAX_SEED, 0]  # random seeds: the range typed, top included
+
+
 def test_new_sample_asks_for_a_new_item_of_another_seed_and_leaves_the_current_ones_alone(qtbot):
     panel = GanPanel()
     qtbot.addWidget(panel)

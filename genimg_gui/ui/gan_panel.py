@@ -2,9 +2,8 @@
 skipping mixtures, or refined by the GAN's discriminator), and sending the sample to the VAE."""
 from __future__ import annotations
 
-import random
-
 from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QValidator
 from PySide6.QtWidgets import (QButtonGroup, QComboBox, QFormLayout, QGroupBox, QHBoxLayout, QLabel, QPushButton,
                                QRadioButton, QSlider, QSpinBox, QVBoxLayout, QWidget)
 
@@ -32,6 +31,19 @@ DRAW_BUTTONS = {  # seed_draws value: (label, tooltip)
 }
 
 
+class SeedBox(QSpinBox):
+    """The seed box: a digit that takes the seed past MAX_SEED is refused, as in any spin box, and also said so
+    (refused): typing 99999999999999 silently became 999999999."""
+    refused = Signal(str)  # why, in words (seed_draws.too_large)
+
+    def validate(self, text: str, pos: int) -> object:
+        result = super().validate(text, pos)
+        digits = text.strip()
+        if result[0] == QValidator.State.Invalid and digits.isdigit() and int(digits) > self.maximum():
+            self.refused.emit(seed_draws.too_large(digits))
+        return result
+
+
 class GanPanel(QWidget):
     generate_requested = Signal(int, float, object, str)  # seed, psi, class index or None, draw (seed_draws.py)
     new_sample_requested = Signal(int, float, object, str)
@@ -41,9 +53,11 @@ class GanPanel(QWidget):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.seed = QSpinBox()
+        self.seed = SeedBox()
         self.seed.setRange(0, seed_draws.MAX_SEED)
         self.seed.setObjectName("seed")
+        self.seed.setToolTip(f"A whole number from 0 to {seed_draws.MAX_SEED}: a seed draws the same sample every "
+                             "time, here and in genimg generate --seeds")
         # a typed seed is asked for when entered, not at every keystroke: each ask lands as a sample whose seed,
         # set back into the box, overwrote the digits still being typed (5678 became 58)
         self.seed.setKeyboardTracking(False)
@@ -215,12 +229,12 @@ class GanPanel(QWidget):
             self.draw_buttons.blockSignals(False)
 
     def random_seed(self) -> None:
-        self.seed.setValue(random.randrange(seed_draws.MAX_SEED))
+        self.seed.setValue(seed_draws.random_seed())
 
     def new_sample(self) -> None:
         """A new item of a random seed (it used to copy the current sample, seed and all)."""
         self.seed.blockSignals(True)  # the seed is the new item's, not a change of the current one's
-        self._show_seed(random.randrange(seed_draws.MAX_SEED))
+        self._show_seed(seed_draws.random_seed())
         self.seed.blockSignals(False)
         self.new_sample_requested.emit(*self.values())
 
@@ -228,7 +242,7 @@ class GanPanel(QWidget):
         """values(), with a random seed where the box shows none: what is asked for then is a new sample, of a
         random seed as New sample draws. The box keeps "—" until that sample is current and shows its own."""
         seed, *rest = self.values()
-        return (random.randrange(seed_draws.MAX_SEED) if seed == NO_SEED else seed, *rest)
+        return (seed_draws.random_seed() if seed == NO_SEED else seed, *rest)
 
     def _on_seed(self, seed: int) -> None:
         self._show_seed(seed)  # a seed typed or stepped to over "—": the box goes no lower than 0 again
