@@ -12,7 +12,7 @@ from genimg_gui.ui.directions_dialog import DirectionsDialog
 
 
 def define_linear(qtbot, window, monkeypatch, name, from_paths, to_paths) -> None:
-    """Edit → New direction from examples…, Method: Linear classifier, Keep the named attributes fixed."""
+    """Edit → New direction from examples…, Method: Linear classifier, Keep the named directions fixed."""
     def ask():
         dialog = DirectionsDialog(window)
         dialog.add_files("from", from_paths)

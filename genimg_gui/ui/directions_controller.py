@@ -23,14 +23,19 @@ from ..attributes import (DirectionsFileError, direction_from_examples, load_use
                           user_directions_file, user_directions_folder)
 from ..edit import Directions, EditState, History, without_direction
 from ..engine import requests as rq
+from ..wording import counted
 from . import saved_directions
-from .directions_dialog import DirectionRequest, DirectionsDialog, naming_refusal
+from .directions_dialog import DirectionRequest, DirectionsDialog, free_name, naming_refusal
 from .document import Document
 from .history_controller import describe_step
 from .item import Item
 from .sliders import SliderPanel
 
 KIND = "vae"  # examples are encoded by the VAE, so directions from examples belong to it
+# Kept apart from the named directions, the examples may no longer differ along what is left (the same examples made
+# a direction before): below half a within-group spread (Cohen's d 0.5, a "small" effect) the two groups overlap more
+# than they part, and the slider would move pictures along what the examples do not show.
+MIN_SEPARATION = 0.5
 
 
 @dataclass
@@ -160,8 +165,20 @@ class DirectionsController(QObject):
 
     def _ask(self) -> DirectionRequest | None:
         """The dialog; tests replace it."""
-        dialog = DirectionsDialog(self.parent_widget, self.document.directions(KIND).labels)
+        info = self.document.models[KIND]
+        directions = info.directions
+        dialog = DirectionsDialog(self.parent_widget, directions.labels, info.name, self._target_note(info),
+                                  [directions.labels[i] for i in _named_rows(directions)])
         return dialog.request() if dialog.exec() == QDialog.DialogCode.Accepted else None
+
+    def _target_note(self, info: rq.ModelInfo) -> str:
+        """The dialog's word on the model the direction is made for, and over a GAN sample, on the GAN it is not."""
+        note = f"For {info.name} (the VAE): example images are encoded by it, and the new slider joins its directions."
+        gan = self.document.models.get("gan")
+        if self.shown_kind() == "gan" and gan is not None:
+            note += (f" The picture shown is a sample of the GAN {gan.name}: the slider goes to the VAE's sliders, "
+                     "not this GAN's (Send to VAE editor edits the sample with them).")
+        return note
 
     def make_direction(self, request: DirectionRequest) -> int | None:
         """Encode both groups in the background; the direction is made when both arrive.
@@ -171,7 +188,7 @@ class DirectionsController(QObject):
             self.document.error.emit("Load a VAE first: directions from examples are made by encoding "
                                      "the images with it")
             return None
-        refusal = naming_refusal(info.directions.labels, request.name)
+        refusal = naming_refusal(info.directions.labels, request.name, model=info.name)
         if refusal:  # the dialog refuses such a name; a name given otherwise is checked here
             self.document.error.emit(f"No direction made: {refusal}")
             return None
@@ -209,14 +226,9 @@ class DirectionsController(QObject):
             self.document.error.emit(f"No readable “{empty[0]}” image for {req.name}: add at least one")
             return
         a, b = job.latents["from"], job.latents["to"]
-        label = self._unique(info.directions, req.name)  # another window may have taken the name since it was asked
+        label = free_name(info.directions.labels, req.name)  # another window may have taken the name since it was asked
         try:
-            vector, sigma = direction_from_examples(a, b, req.method)
-            directions = info.directions.with_direction(vector, sigma, label)
-            kept = self._kept_apart(directions) if req.keep_fixed else []
-            if kept:  # kept apart, the groups part less along it: its unit is measured again, so +3σ still reaches
-                row = directions.orthogonalized(len(directions) - 1, kept).basis[-1]
-                directions = info.directions.with_direction(row, slider_unit(a, b, row), label)
+            directions, kept = _fitted(info.directions, a, b, req, label)
         except ValueError as e:
             self.document.error.emit(f"Could not make {req.name}: {e}")
             return
@@ -225,20 +237,27 @@ class DirectionsController(QObject):
             self.document.error.emit(f"No direction made: “{req.name}” would be the same direction as “{twin}” "
                                      f"(the same examples give the same direction); use or rename “{twin}”")
             return
+        gap = separation(a, b, directions.basis[-1], float(directions.sigma[-1]))
+        if kept and abs(gap) < MIN_SEPARATION:
+            self.document.error.emit(
+                f"No direction made: the “from” and “to” examples of {req.name} barely differ along it once it is kept "
+                f"apart from the {counted(len(kept), 'named direction')} ({gap:.1f}σ); untick “Keep the named "
+                "directions fixed”, or choose other examples")
+            return
         self.document.set_directions(KIND, directions)
         self._save(KIND, info.directions)
-        gap = separation(a, b, directions.basis[-1], float(directions.sigma[-1]))
-        fixed = f"; kept apart from {len(kept)} named direction(s)" if kept else (
-            "; there were no named directions to keep fixed" if req.keep_fixed else "")
-        end = " (the slider's +3σ end: each group varies less than a third of that along it)" if gap > 2.99 else ""
-        self.document.message.emit(
-            f"New direction “{directions.labels[-1]}” from {len(a)} + {len(b)} images: the “to” images sit "
-            f"{gap:.1f}σ from the “from” images along it{end}{fixed}")
+        self.document.message.emit(self._made_note(directions.labels[-1], info.name, (len(a), len(b)), gap,
+                                                   kept if req.keep_fixed else None))
 
-    @staticmethod
-    def _kept_apart(directions: Directions) -> list[int]:
-        """The named rows (explained == 0: attribute and user directions) other than the new last one."""
-        return [i for i in range(len(directions) - 1) if directions.explained[i] == 0]
+    def _made_note(self, label: str, model: str, sizes: tuple[int, int], gap: float, kept: list[int] | None) -> str:
+        """The status bar's word on a new direction: its model (not the GAN shown), how far apart its examples sit
+        and what it was kept apart from (kept None: it was not asked to be)."""
+        end = " (the slider's +3σ end: each group varies less than a third of that along it)" if gap > 2.99 else ""
+        fixed = "" if kept is None else (f"; kept apart from {counted(len(kept), 'named direction')}" if kept else
+                                         "; there were no named directions to keep fixed")
+        where = "; its slider is among the VAE's sliders, not the GAN's shown" if self.shown_kind() == "gan" else ""
+        return (f"New direction “{label}” for {model} from {sizes[0]} + {sizes[1]} images: the “to” images sit "
+                f"{gap:.1f}σ from the “from” images along it{end}{fixed}{where}")
 
     @staticmethod
     def _same_vector(directions: Directions, row: np.ndarray) -> str | None:
@@ -247,13 +266,6 @@ class DirectionsController(QObject):
         key = row.tobytes()
         return next((label for label, other in zip(directions.labels, directions.basis) if other.tobytes() == key),
                     None)
-
-    @staticmethod
-    def _unique(directions: Directions, name: str) -> str:
-        label, n = name, 2
-        while label in directions.labels:
-            label, n = f"{name} ({n})", n + 1
-        return label
 
     # --- rename / delete ----------------------------------------------------
     def _target(self, index: int) -> tuple[str, Directions] | None:
@@ -354,6 +366,25 @@ class DirectionsController(QObject):
             if item.id in self.document.items:
                 self.document.redraw(item)
         self.document.message.emit(f"Brought back “{label}”")
+
+
+def _named_rows(directions: Directions) -> list[int]:
+    """The named rows (explained == 0): the model's attribute directions and the user's own, not the principal
+    components."""
+    return [i for i in range(len(directions)) if directions.explained[i] == 0]
+
+
+def _fitted(directions: Directions, a: np.ndarray, b: np.ndarray, req: DirectionRequest,
+            label: str) -> tuple[Directions, list[int]]:
+    """directions with the new one (from examples a to b) last, and the named rows it was kept apart from
+    (req.keep_fixed). Raises ValueError when the examples leave no direction."""
+    vector, sigma = direction_from_examples(a, b, req.method)
+    made = directions.with_direction(vector, sigma, label)
+    kept = _named_rows(directions) if req.keep_fixed else []
+    if kept:  # kept apart, the groups part less along it: its unit is measured again, so +3σ still reaches
+        row = made.orthogonalized(len(made) - 1, kept).basis[-1]
+        made = directions.with_direction(row, slider_unit(a, b, row), label)
+    return made, kept
 
 
 @dataclass(frozen=True)

@@ -62,14 +62,24 @@ def _common_words(paths: Sequence[Path]) -> list[str]:
     return [w for w in dict.fromkeys(words[0]) if all(w in other for other in words[1:])] if words else []
 
 
-def naming_refusal(labels: Sequence[str], name: str, row: int | None = None) -> str:
-    """Why name cannot be the name of row (None: a new direction) beside labels, or "" when it can."""
+def naming_refusal(labels: Sequence[str], name: str, row: int | None = None, model: str = "this model") -> str:
+    """Why name cannot be the name of row (None: a new direction) beside labels, the directions of model, or ""
+    when it can."""
     if not name.strip():
         return "a direction needs a name"
     clash = clashing_label(labels, name, row)
     if clash is not None:
-        return f"“{clash}” is already a direction of this model; choose another name"
+        return f"“{clash}” is already a direction of {model}; choose another name"
     return ""
+
+
+def free_name(labels: Sequence[str], name: str) -> str:
+    """name, or the first of "name 2", "name 3"… that naming_refusal takes beside labels (the same examples chosen
+    again suggest the same name)."""
+    label, n = name, 2
+    while naming_refusal(labels, label):
+        label, n = f"{name} {n}", n + 1
+    return label
 
 
 @dataclass(frozen=True)
@@ -78,7 +88,23 @@ class DirectionRequest:
     from_paths: tuple[str, ...]
     to_paths: tuple[str, ...]
     method: str = "means"        # "means" | "linear"
-    keep_fixed: bool = False     # project out the named attributes (conditional editing)
+    keep_fixed: bool = False     # project out the named directions (conditional editing)
+
+
+def _keep_fixed_box(kept: Sequence[str] | None) -> QCheckBox:
+    """The "Keep … fixed" box, saying which directions it keeps the new one apart from: every named one (the
+    model's attributes and the user's own, not the principal components), listed in its tooltip when told."""
+    box = QCheckBox("Keep the named directions fixed (the model's attributes and your own)")
+    if kept is not None and not kept:
+        box.setToolTip("The model has no named directions yet (attributes, or directions you made) to keep the new "
+                       "one apart from")
+        return box
+    which = "every named direction of the model (its attributes and the directions you made; not the principal " \
+            "components)" if kept is None else (
+        f"the {counted(len(kept), 'named direction')} (" + ", ".join(f"“{label}”" for label in kept) + ")")
+    box.setToolTip(f"Remove from the new direction whatever it shares with {which}, so that moving it changes those "
+                   "less; its examples must still differ along what is left")
+    return box
 
 
 def _thumbnail(path: str) -> QIcon:
@@ -150,15 +176,19 @@ class ImageList(QListWidget):
 
 class DirectionsDialog(QDialog):
     """Gathers a DirectionRequest; OK only with at least one image on each side and a name no direction of the
-    model has (taken: their labels)."""
+    model has (taken: their labels). model names that model in a refusal; target, a line above the images, says
+    which model the direction is made for; kept: the named directions "Keep … fixed" keeps it apart from (None:
+    not told)."""
 
-    def __init__(self, parent: QWidget | None = None, taken: Sequence[str] = ()) -> None:
+    def __init__(self, parent: QWidget | None = None, taken: Sequence[str] = (), model: str = "this model",
+                 target: str = "", kept: Sequence[str] | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle("New direction from examples")
-        self.taken = tuple(taken)
-        self.name_note = QLabel()  # why the name cannot be, while it cannot
-        self.name_note.setStyleSheet("color: #c8423b;")
-        self.name_note.setWordWrap(True)
+        self.taken, self.model = tuple(taken), model
+        self.target_note = QLabel(target)
+        self.target_note.setWordWrap(True)
+        self.target_note.setVisible(bool(target))
+        self.name_note = self._name_note()
         self.lists = {"from": ImageList(), "to": ImageList()}
         self.counts: dict[str, QLabel] = {}
         self.add_buttons: dict[str, QPushButton] = {}
@@ -171,9 +201,7 @@ class DirectionsDialog(QDialog):
             self.method.addItem(text, key)
         self.method.setToolTip("Difference of means: average 'to' minus average 'from' (robust with few images).\n"
                                "Linear classifier: the normal of a line separating them (better with many).")
-        self.keep_fixed = QCheckBox("Keep the named attributes fixed (conditional)")
-        self.keep_fixed.setToolTip("Remove from the new direction whatever it shares with the model's named "
-                                   "directions, so moving it changes less of the rest")
+        self.keep_fixed = _keep_fixed_box(kept)
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
         self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText("Make direction")
         self.buttons.accepted.connect(self.accept)
@@ -190,11 +218,22 @@ class DirectionsDialog(QDialog):
         form.addRow("Method", self.method)
         form.addRow("", self.keep_fixed)
         layout = QVBoxLayout(self)
+        layout.addWidget(self.target_note)
         layout.addLayout(sides, 1)
         layout.addLayout(form)
         layout.addWidget(self.buttons)
         self.resize(560, 420)
         self._update()
+
+    def _name_note(self) -> QLabel:
+        """Why the name cannot be, while it cannot (its tooltip too, should two lines not hold it); always in the
+        form and two lines high, so that its words coming and going do not move the fields."""
+        note = QLabel()
+        note.setStyleSheet("color: #c8423b;")
+        note.setWordWrap(True)
+        note.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
+        note.setFixedHeight(2 * note.fontMetrics().lineSpacing())
+        return note
 
     def _side(self, which: str, title: str) -> QVBoxLayout:
         lst = self.lists[which]
@@ -238,7 +277,8 @@ class DirectionsDialog(QDialog):
         self._update()
 
     def suggested_name(self) -> str:
-        return suggest_name(self.lists["from"].paths(), self.lists["to"].paths())
+        """What the examples share, numbered when a direction of the model has that name already."""
+        return free_name(self.taken, suggest_name(self.lists["from"].paths(), self.lists["to"].paths()))
 
     def _update(self) -> None:
         for which, lst in self.lists.items():
@@ -250,9 +290,9 @@ class DirectionsDialog(QDialog):
 
     def _check_name(self) -> None:
         """OK with images on each side and a name that can be, else a word on why not."""
-        refusal = naming_refusal(self.taken, self.request_name())
+        refusal = naming_refusal(self.taken, self.request_name(), model=self.model)
         self.name_note.setText(refusal[:1].upper() + refusal[1:])
-        self.name_note.setVisible(bool(refusal))
+        self.name_note.setToolTip(self.name_note.text())
         ok = all(lst.count() for lst in self.lists.values()) and not refusal
         self.buttons.button(QDialogButtonBox.StandardButton.Ok).setEnabled(ok)
 

@@ -1,0 +1,120 @@
+"""Edit → New direction from examples… says which model the direction is made for (the VAE, which encodes the
+examples; over a GAN sample, plainly not that GAN), refuses a kept-apart direction its examples barely differ along,
+suggests a name no direction has, and keeps its form in place while a name is refused."""
+from __future__ import annotations
+
+from PIL import Image
+from PySide6.QtCore import QPoint
+from PySide6.QtWidgets import QDialog
+
+from conftest import UI_TIMEOUT
+from genimg_gui.ui.directions_controller import DirectionsController
+from genimg_gui.ui.directions_dialog import DirectionRequest, DirectionsDialog
+from test_directions_ui import BLUE, RED, define, menu_action, write_group
+
+
+def opened_dialog(window, monkeypatch) -> DirectionsDialog:
+    """The dialog Edit → New direction from examples… opens (DirectionsController._ask, which tests replace), closed
+    at once (Cancel)."""
+    opened = []
+
+    def exec_(self):
+        opened.append(self)
+        return QDialog.DialogCode.Rejected
+    with monkeypatch.context() as patched:
+        patched.setattr(DirectionsDialog, "exec", exec_)
+        DirectionsController._ask(window.directions_tool)
+    return opened[0]
+
+
+def test_over_a_gan_sample_the_dialog_says_the_direction_goes_to_the_vae_and_names_it(qtbot, window, monkeypatch,
+                                                                                      tmp_path):
+    doc = window.document
+    assert doc.current.kind == "gan"  # the window opens on the GAN's first sample
+    gan_sliders = window.sliders.labels()
+    dialog = opened_dialog(window, monkeypatch)
+    qtbot.addWidget(dialog)
+    note = dialog.target_note.text()
+    assert "For tiny-vae (the VAE): example images are encoded by it" in note
+    assert "tiny-gan" in note and "VAE's sliders, not this GAN's" in note
+    dialog.add_files("from", write_group(tmp_path / "red", "red", RED, 1, 1))
+    dialog.add_files("to", write_group(tmp_path / "blue", "blue", BLUE, 1, 2))
+    dialog.name.setText(doc.directions("vae").labels[0])  # a VAE direction's name, which the GAN need not have
+    assert "already a direction of tiny-vae" in dialog.name_note.text()
+
+    request = DirectionRequest(doc.directions("vae").labels[0], (), ())
+    assert window.directions_tool.make_direction(request) is None  # given otherwise than by the dialog
+    assert "already a direction of tiny-vae" in window.last_error
+
+    define(qtbot, window, monkeypatch, "red → blue", write_group(tmp_path / "r", "r", RED, 3, 1),
+           write_group(tmp_path / "b", "b", BLUE, 3, 2))
+    message = window.status.currentMessage()
+    assert "New direction “red → blue” for tiny-vae" in message and "the VAE's sliders, not the GAN's" in message
+    assert window.sliders.labels() == gan_sliders and doc.directions("vae").labels[-1] == "red → blue"
+
+    monkeypatch.setattr(window.directions_tool, "shown_kind", lambda: "vae")  # over a VAE picture: no word on a GAN
+    opened = opened_dialog(window, monkeypatch)
+    qtbot.addWidget(opened)
+    assert "tiny-vae" in opened.target_note.text() and "GAN" not in opened.target_note.text()
+
+
+def test_kept_apart_a_direction_its_examples_barely_differ_along_is_refused(qtbot, window, monkeypatch, tmp_path):
+    red = write_group(tmp_path / "frowning", "f", RED, 6, 1)
+    blue = write_group(tmp_path / "smiling", "s", BLUE, 6, 2)
+    doc = window.document
+    define(qtbot, window, monkeypatch, "frowning → smiling", red, blue)
+    before = doc.directions("vae").labels
+
+    # the same examples by a linear classifier, kept apart from their own difference of means: nothing is left
+    again = DirectionRequest("again", tuple(red), tuple(blue), "linear", keep_fixed=True)
+    monkeypatch.setattr(window.directions_tool, "_ask", lambda: again)
+    with qtbot.waitSignal(doc.error, timeout=UI_TIMEOUT):
+        menu_action(window, "New &direction from examples…").trigger()
+    error = window.last_error
+    assert "No direction made" in error and "barely differ" in error and "1 named direction" in error
+    assert "untick" in error.lower()
+    assert doc.directions("vae").labels == before
+    dialog = opened_dialog(window, monkeypatch)  # the box says what it keeps the new direction apart from
+    qtbot.addWidget(dialog)
+    assert "your own" in dialog.keep_fixed.text() and "“frowning → smiling”" in dialog.keep_fixed.toolTip()
+
+    define(qtbot, window, monkeypatch, "kept apart", write_group(tmp_path / "purple", "p", (170, 40, 190), 6, 5),
+           blue, keep_fixed=True)
+    message = window.status.currentMessage()
+    assert "kept apart from 1 named direction" in message and "direction(s)" not in message
+
+
+def _files(folder, names) -> list[str]:
+    folder.mkdir(parents=True, exist_ok=True)
+    for name in names:
+        Image.new("RGB", (8, 8), "red").save(folder / name)
+    return [str(folder / n) for n in names]
+
+
+def test_the_suggested_name_is_one_no_direction_has(qtbot, tmp_path):
+    taken = ("PC1 (12.0%)", "frowning → smiling", "frowning → smiling 2")
+    dialog = DirectionsDialog(None, taken)
+    qtbot.addWidget(dialog)
+    dialog.add_files("from", _files(tmp_path / "frowning", ["a.png"]))
+    dialog.add_files("to", _files(tmp_path / "smiling", ["b.png"]))
+    assert dialog.name.text() == dialog.request().name == "frowning → smiling 3"
+    assert dialog.buttons.buttons()[0].isEnabled() and not dialog.name_note.text()
+
+
+def test_a_refused_name_does_not_move_the_form(qtbot, tmp_path):
+    dialog = DirectionsDialog(None, ("frowning → smiling",))
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    dialog.add_files("from", _files(tmp_path / "frowning", ["a.png"]))
+    dialog.add_files("to", _files(tmp_path / "smiling", ["b.png"]))
+
+    def places():
+        dialog.layout().activate()
+        return [w.mapTo(dialog, QPoint()) for w in (dialog.name, dialog.method, dialog.keep_fixed)]
+    dialog.name.setText("grumpy → happy")
+    assert not dialog.name_note.text()
+    fine = places()
+    dialog.name.setText("frowning → smiling")
+    assert dialog.name_note.text() and dialog.name_note.isVisible()
+    assert places() == fine
