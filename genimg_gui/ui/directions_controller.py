@@ -21,13 +21,13 @@ from PySide6.QtWidgets import QDialog, QMessageBox, QWidget
 from ..attributes import (DirectionsFileError, direction_from_examples, load_user_directions,
                           merged_user_directions, save_user_directions, separation, slider_unit,
                           user_directions_file, user_directions_folder)
-from ..edit import Directions, EditState, History, without_direction
+from ..edit import Directions, without_direction
 from ..engine import requests as rq
 from ..wording import counted
 from . import saved_directions
+from .direction_deletion import ItemEdits, keep_step_names
 from .directions_dialog import DirectionRequest, DirectionsDialog, free_name, naming_refusal
 from .document import Document
-from .history_controller import describe_step
 from .item import Item
 from .sliders import SliderPanel
 
@@ -343,7 +343,7 @@ class DirectionsController(QObject):
             return state.mask is not None and index < len(state.values) and bool(state.values[index])
         redraw = []
         for item in self.document.all_items(kind):
-            _keep_step_names(item, directions.labels, index)
+            keep_step_names(item, directions.labels, index)
             for node in item.history.nodes():
                 if loses_it(node.state):
                     item.thumbs.pop(node.id, None)
@@ -385,37 +385,6 @@ def _fitted(directions: Directions, a: np.ndarray, b: np.ndarray, req: Direction
         row = made.orthogonalized(len(made) - 1, kept).basis[-1]
         made = directions.with_direction(row, slider_unit(a, b, row), label)
     return made, kept
-
-
-@dataclass(frozen=True)
-class ItemEdits:
-    """What deleting a direction changes in an item, kept to undo it."""
-    history: History
-    requested: EditState | None
-    exported: EditState | None
-    step_names: dict[int, str]
-    thumbs: dict
-
-    @classmethod
-    def of(cls, item: Item) -> ItemEdits:
-        return cls(item.history, item.requested, item.exported, dict(item.step_names), dict(item.thumbs))
-
-    def restore(self, item: Item) -> None:
-        item.history, item.requested, item.exported = self.history, self.requested, self.exported
-        item.step_names, item.thumbs = dict(self.step_names), dict(self.thumbs)
-
-
-def _keep_step_names(item: Item, labels: tuple[str, ...], index: int) -> None:
-    """Name the steps that moved direction `index` as they were named before it is deleted: after it, the
-    step's part of the edit is in its base (or gone, under a mask), and it read "New latent" or "Edit"."""
-    states = {n.id: n.state for n in item.history.nodes()}
-    for node in item.history.nodes():
-        before = states.get(node.parent)
-        if before is None or node.id in item.step_names:
-            continue
-        moved = [s.values[index] if index < len(s.values) else 0.0 for s in (before, node.state)]
-        if moved[0] != moved[1]:
-            item.step_names[node.id] = f"{describe_step(before, node.state, labels)} (deleted)"
 
 
 def _change_note(mine: Directions, rows: Directions) -> str:

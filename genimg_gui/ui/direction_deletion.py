@@ -1,0 +1,39 @@
+"""What deleting one of the user's directions does to each picture's history, kept so that Undo can put it back."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ..edit import EditState, History
+from .history_controller import describe_step
+from .item import Item
+
+
+@dataclass(frozen=True)
+class ItemEdits:
+    """What deleting a direction changes in an item, kept to undo it."""
+    history: History
+    requested: EditState | None
+    exported: EditState | None
+    step_names: dict[int, str]
+    thumbs: dict
+
+    @classmethod
+    def of(cls, item: Item) -> ItemEdits:
+        return cls(item.history, item.requested, item.exported, dict(item.step_names), dict(item.thumbs))
+
+    def restore(self, item: Item) -> None:
+        item.history, item.requested, item.exported = self.history, self.requested, self.exported
+        item.step_names, item.thumbs = dict(self.step_names), dict(self.thumbs)
+
+
+def keep_step_names(item: Item, labels: tuple[str, ...], index: int) -> None:
+    """Name the steps that moved direction `index` as they were named before it is deleted: after it, the
+    step's part of the edit is in its base (or gone, under a mask), and it read "New latent" or "Edit"."""
+    states = {n.id: n.state for n in item.history.nodes()}
+    for node in item.history.nodes():
+        before = states.get(node.parent)
+        if before is None or node.id in item.step_names:
+            continue
+        moved = [s.values[index] if index < len(s.values) else 0.0 for s in (before, node.state)]
+        if moved[0] != moved[1]:
+            item.step_names[node.id] = f"{describe_step(before, node.state, labels)} (deleted)"
