@@ -1,8 +1,8 @@
 """`genimg`: the headless twin of the app.
 
 This module only parses arguments, so `genimg --help` answers without loading
-torch; the commands themselves are in cli_commands.py (info, encode,
-decode), cli_edit.py (generate, edit), cli_interpolate.py and
+torch; the commands themselves are in cli_commands.py (info, encode),
+cli_decode.py, cli_edit.py (generate, edit), cli_interpolate.py and
 train/command.py (training). Written files are listed on stdout; progress and
 errors go to stderr. Exit codes: 0 done, 1 something failed (the message
 says what), 2 a command-line mistake, 130 interrupted, 141 stdout closed by its reader (`| head -1`: the files
@@ -156,10 +156,11 @@ def _runs(name: str, module: str = "cli_commands"):
     return run
 
 
-def _model_arg(p: argparse._ActionsContainer, kind: str) -> None:
+def _model_arg(p: argparse._ActionsContainer, kind: str, default: str = "") -> None:
     other = "an SD VAE or TAESD file" if kind == "vae" else "a StyleGAN2 .pkl"
+    default = default or f"the bundled {kind.upper()}"
     p.add_argument(f"--{kind}", type=Path, metavar="MODEL",
-                   help=f"{kind.upper()} model folder, or {other} (default: the bundled {kind.upper()})")
+                   help=f"{kind.upper()} model folder, or {other} (default: {default})")
 
 
 def _first_process() -> bool:
@@ -277,15 +278,18 @@ def build_parser() -> argparse.ArgumentParser:
 
     s = sub.add_parser("decode", help="latents (.npz from encode, generate, edit or the app) -> PNGs",
                        description="Write NAME_decoded.png for each NAME.npz, decoded by the model given, "
-                                   "else by the bundled model of the kind the file records (a VAE if none). "
+                                   "else by the model the file records, where that can still be found (its "
+                                   "recorded folder, else a bundled model of its name), else by the bundled "
+                                   "model of the kind the file records (a VAE if none), with a note naming the "
+                                   "model to pass. "
                                    "A masked edit shows inside its stored mask, the unedited latent outside.")
     s.add_argument("latents", nargs="+", type=Path, metavar="LATENT.npz")
     models = s.add_mutually_exclusive_group()
-    _model_arg(models, "vae")
-    _model_arg(models, "gan")
+    for kind in ("vae", "gan"):
+        _model_arg(models, kind, f"the {kind.upper()} the file records, if found, else the bundled {kind.upper()}")
     _run_args(s)
     _latent_scale_arg(s)
-    s.set_defaults(func=_runs("decode"))
+    s.set_defaults(func=_runs("decode", "cli_decode"))
 
     s = sub.add_parser("generate", help="GAN samples for seeds (seedNNNN.png), optionally edited")
     _model_arg(s, "gan")

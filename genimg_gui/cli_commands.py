@@ -1,5 +1,5 @@
-"""The model commands behind `genimg info|encode|decode`, and the helpers every model command shares
-(arguments: cli.py; generate and edit: cli_edit.py; interpolate: cli_interpolate.py).
+"""The model commands behind `genimg info|encode`, and the helpers every model command shares
+(arguments: cli.py; decode: cli_decode.py; generate and edit: cli_edit.py; interpolate: cli_interpolate.py).
 
 Models run through engine.runtime.Runtime, the code the app's worker runs; images
 are read by imaging.py and latents written by the app's own export function, so
@@ -21,14 +21,14 @@ import torch
 from .cli import typed
 from .catalog import BUNDLED_DIR, bundled_models, default_model, metrics_text, training_checkpoint_note
 from .engine.requests import ModelInfo
-from .engine.runtime import LatentMismatch, Runtime
+from .engine.runtime import Runtime
 from .imaging import ImageLoadError, open_image
 from .morph import MAX_SIDE, max_scale
 from .models.foreign import NeedsScale
 from .models.weights import ModelFileError
 from .recipe import RecipeError
 from .train import TrainError, TrainUsageError
-from .export import export_latent, export_png, read_latent  # plain numpy + Pillow, shared with the app
+from .export import export_latent, export_png  # plain numpy + Pillow, shared with the app
 
 class CLIError(Exception):
     """A mistake the user can fix (no such model, a file that does not fit); printed without a traceback."""
@@ -121,10 +121,7 @@ def load_model(kind: str, folder: Path | None, device: str,
     """A Runtime holding the model of this kind from folder (default: the bundled one), or from a
     model file of another project (converted and cached as the app does; an SD VAE needs latent_scale)."""
     folder = model_folder(kind, folder)
-    try:
-        rt = Runtime(device)
-    except RuntimeError as e:  # a device this machine lacks: a usage error, as `genimg train`'s check_machine says
-        raise UsageError(f"--device: {e}") from None
+    rt = new_runtime(device)
     said: set[str] = set()
 
     def progress(_fraction: float, text: str) -> None:  # once per phase, e.g. "computing latent directions"
@@ -138,10 +135,23 @@ def load_model(kind: str, folder: Path | None, device: str,
     return rt, info
 
 
+def new_runtime(device: str) -> Runtime:
+    """A Runtime on --device; a device this machine lacks is a usage error, as `genimg train`'s check_machine says."""
+    try:
+        return Runtime(device)
+    except RuntimeError as e:
+        raise UsageError(f"--device: {e}") from None
+
+
+def bundled_path(name: str, kind: str) -> str | None:
+    """The folder of the bundled model of this name and kind; None if none is bundled."""
+    return next((e.path for e in bundled_models() if e.name == name and e.kind == kind), None)
+
+
 def pass_model(name: str, kind: str) -> str:
     """'pass --vae PATH' for the bundled model of this name, else 'pass --vae with NAME's folder': how to use the
     model a recipe was made for (a recipe records the model's name, not its path)."""
-    found = next((e.path for e in bundled_models() if e.name == name and e.kind == kind), None)
+    found = bundled_path(name, kind)
     return f"pass --{kind} {found}" if found else f"pass --{kind} with {name}'s folder"
 
 
@@ -177,8 +187,9 @@ def load_into(rt: Runtime, path: Path, latent_scale: float | None,
 
 
 def model_record(info: ModelInfo) -> dict:
-    """What a latent file records about its model (as the app's Export latent does)."""
-    return {"name": info.name, "path": info.path, "kind": info.kind}
+    """What a latent file records about its model (as the app's Export latent does). The path is absolute: as typed
+    (--vae vae1) it named no folder to a decode run from another folder."""
+    return {"name": info.name, "path": str(Path(info.path).resolve()), "kind": info.kind}
 
 
 # --- batches ---------------------------------------------------------------
@@ -310,39 +321,3 @@ def encode(args: argparse.Namespace) -> int:
         write_png(recon, args.out / f"{stem}_recon.png", args.scale)
 
     return per_file(args.images, work)
-
-
-def decode(args: argparse.Namespace) -> int:
-    kind = "gan" if args.gan else "vae" if args.vae else recorded_kind(args.latents)
-    rt, _ = load_model(kind, args.gan or args.vae, args.device, args.latent_scale)
-
-    def work(path: Path, stem: str) -> None:
-        f = read_latent(path)
-        if f.kind not in (None, kind):
-            raise ValueError(f"{path.name} holds a {f.kind.upper()} latent; decode it with --{f.kind} MODEL_DIR")
-        try:
-            image = rt.render(kind, f.latent, f.mask, f.base)
-        except LatentMismatch as e:
-            raise LatentMismatch(f"{e}{made_by(f.model_path, kind)}") from None
-        write_png(image, args.out / f"{stem}_decoded.png", args.scale)
-
-    return per_file(args.latents, work)
-
-
-def made_by(model_path: str, kind: str) -> str:
-    """'; it was made by PATH: pass --vae PATH', for a latent that does not fit the model and records the one that
-    made it (encode, generate, edit and the app record it), which alone can decode it."""
-    return f"; it was made by {model_path}: pass --{kind} {model_path}" if model_path else ""
-
-
-def recorded_kind(paths: Sequence[Path]) -> str:
-    """The one model kind the readable files record; a VAE if none records one."""
-    kinds = set()
-    for path in paths:
-        try:
-            kinds.add(read_latent(path).kind or "vae")
-        except ValueError:
-            pass  # reported when its turn comes
-    if len(kinds) > 1:
-        raise UsageError("these latents come from both a VAE and a GAN; decode them in two runs")
-    return kinds.pop() if kinds else "vae"

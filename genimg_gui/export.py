@@ -41,6 +41,7 @@ class LatentFile:
     mask: np.ndarray | None = None  # (H, W) in [0, 1]: the edit shows inside it, base's decode outside
     base: np.ndarray | None = None  # the unedited latent; read only with a mask
     model_path: str = ""        # the model that made it, as its record says; "" if none
+    model_name: str = ""        # that model's name, as its record says; "" if none
 
 
 def read_latent(path: str | Path) -> LatentFile:
@@ -65,7 +66,8 @@ def read_latent(path: str | Path) -> LatentFile:
     except (ValueError, TypeError):  # absent, or a bare model name
         recorded = {}
     kind = recorded.get("kind")
-    return LatentFile(latent, kind if kind in ("vae", "gan") else None, mask, base, str(recorded.get("path") or ""))
+    return LatentFile(latent, kind if kind in ("vae", "gan") else None, mask, base, str(recorded.get("path") or ""),
+                      str(recorded.get("name") or ""))
 
 
 def _mask_and_base(f, shape: tuple[int, ...]) -> tuple[np.ndarray | None, np.ndarray | None]:

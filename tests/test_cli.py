@@ -15,10 +15,13 @@ from genimg_gui import catalog, cli_commands
 from genimg_gui.cli import build_parser, main
 from genimg_gui.engine.runtime import Runtime
 from genimg_gui.export import export_latent
+from genimg_gui.models.gan import Generator
+from genimg_gui.models.vae import ConvVAE
 from genimg_gui.seed_draws import OWN, REFINE, SKIP_MIXTURES
 from genimg_gui.train.gan_recipe import GANRecipe
 from genimg_gui.train.latent_gan_recipe import LatentGANRecipe
 from genimg_gui.train.vae_recipe import VAERecipe
+from conftest import TINY_GAN, TINY_VAE, make_model_folder
 
 
 def run(*args) -> int:
@@ -135,6 +138,54 @@ def test_decode_blends_a_masked_export_and_refuses_a_mask_without_its_base(vae, 
     np.savez(tmp_path / "baseless.npz", latent=latent, mask=mask)
     assert run("decode", "--vae", vae, tmp_path / "baseless.npz", "-o", tmp_path) == 1
     assert "holds a mask but no unedited latent" in capsys.readouterr().err
+
+
+def test_decode_without_a_model_uses_the_one_the_file_records_else_says_it_fell_back(vae, image_files, tmp_path,
+                                                                                    monkeypatch, capsys):
+    """A latent of another VAE of the same size was decoded by the bundled VAE without a word, into another picture."""
+    monkeypatch.setattr(cli_commands, "bundled_models", lambda: [catalog.read_entry(vae, bundled=True)])
+    torch.manual_seed(5)
+    make_model_folder(tmp_path / "own-vae", ConvVAE(TINY_VAE), "own-vae")  # the tiny VAE's sizes, other weights
+    monkeypatch.chdir(tmp_path)
+    assert run("encode", "--vae", "own-vae", image_files[0], "-o", "enc") == 0
+    stem = image_files[0].stem
+    recon = pixels(tmp_path / "enc" / f"{stem}_recon.png")
+    with np.load(tmp_path / "enc" / f"{stem}.npz") as f:
+        assert json.loads(str(f["model"]))["path"] == str(tmp_path / "own-vae")  # absolute: found from anywhere
+        latent = f["latent"]
+    # as genimg wrote it before: the path as typed, found here and beside the file's folder
+    export_latent(tmp_path / "enc" / "typed.npz", latent, latent, (), (), {"name": "own-vae", "path": "own-vae",
+                                                                           "kind": "vae"})
+    for folder in (tmp_path, tmp_path / "enc"):  # "own-vae" is no folder from enc/: looked for above it
+        monkeypatch.chdir(folder)
+        capsys.readouterr()
+        assert run("decode", tmp_path / "enc" / f"{stem}.npz", tmp_path / "enc" / "typed.npz", "-o", tmp_path) == 0
+        assert "note:" not in capsys.readouterr().err
+        np.testing.assert_array_equal(pixels(tmp_path / f"{stem}_decoded.png"), recon)
+        np.testing.assert_array_equal(pixels(tmp_path / "typed_decoded.png"), recon)
+
+    (tmp_path / "own-vae").rename(tmp_path / "moved")
+    assert run("decode", tmp_path / "enc" / f"{stem}.npz", "-o", tmp_path / "gone") == 0
+    assert (f"genimg: note: {stem}.npz was made with own-vae, not found at {tmp_path / 'own-vae'}; decoded with "
+            "tiny-vae instead, which gives another picture (pass --vae with own-vae's folder to decode it with its "
+            "own)") in capsys.readouterr().err
+    np.testing.assert_array_equal(pixels(tmp_path / "gone" / f"{stem}_decoded.png"), _decoded(vae, latent))
+
+
+def test_decode_without_a_model_uses_the_gan_a_seeds_latent_records(gan, tmp_path, monkeypatch):
+    monkeypatch.setattr(cli_commands, "bundled_models", lambda: [catalog.read_entry(gan, bundled=True)])
+    torch.manual_seed(6)
+    own = make_model_folder(tmp_path / "own-gan", Generator(TINY_GAN), "own-gan")
+    assert run("generate", "--gan", own, "--seeds", "4", "--save-latents", "-o", tmp_path / "g") == 0
+    assert run("decode", tmp_path / "g" / "seed0004.npz", "-o", tmp_path / "d") == 0
+    np.testing.assert_array_equal(pixels(tmp_path / "d" / "seed0004_decoded.png"), pixels(tmp_path / "g" /
+                                                                                         "seed0004.png"))
+
+
+def _decoded(model, latent: np.ndarray) -> np.ndarray:
+    rt = Runtime("cpu")
+    rt.load(str(model), lambda *_: None)
+    return rt.decode("vae", latent)
 
 
 def test_generate_is_deterministic_per_seed(gan, tmp_path):

@@ -1,0 +1,92 @@
+"""`genimg decode`: latent files back to PNGs (arguments: cli.py), each by the model given, else by the model the
+file records where it can still be found, else by the bundled model of its kind, with a note saying so: another
+model of the same latent size decodes a file without an error, into the wrong picture. No Qt is imported.
+"""
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from .catalog import read_entry
+from .cli_commands import bundled_path, load_model, new_runtime, pass_model, per_file, say, write_png
+from .engine.requests import ModelInfo
+from .engine.runtime import LatentMismatch, Runtime
+from .export import LatentFile, read_latent
+
+
+def decode(args: argparse.Namespace) -> int:
+    given, given_kind = (args.gan, "gan") if args.gan else (args.vae, "vae") if args.vae else (None, None)
+    loaded: dict[tuple[str, Path | None], tuple[Runtime, ModelInfo]] = {}
+
+    def model(kind: str, folder: Path | None) -> tuple[Runtime, ModelInfo]:  # each model loaded once
+        if (kind, folder) not in loaded:
+            loaded[kind, folder] = load_model(kind, folder, args.device, args.latent_scale)
+        return loaded[kind, folder]
+
+    if given:
+        model(given_kind, given)  # refused before any file, as a model that will not load is
+    else:
+        new_runtime(args.device)  # a device this machine lacks: one usage error, not one per file
+
+    def work(path: Path, stem: str) -> None:
+        f = read_latent(path)
+        kind = given_kind or f.kind or "vae"
+        if f.kind not in (None, kind):
+            raise ValueError(f"{path.name} holds a {f.kind.upper()} latent; decode it with --{f.kind} MODEL_DIR")
+        folder = given or own_model(f, path, kind)
+        rt, info = model(kind, folder)
+        try:
+            image = rt.render(kind, f.latent, f.mask, f.base)
+        except LatentMismatch as e:
+            raise LatentMismatch(f"{e}{made_by(f, kind)}") from None
+        if folder is None and recorded_name(f) not in ("", info.name):
+            say(fallback_note(path, f, kind, info.name))
+        write_png(image, args.out / f"{stem}_decoded.png", args.scale)
+
+    return per_file(args.latents, work)
+
+
+def own_model(f: LatentFile, path: Path, kind: str) -> Path | None:
+    """The folder of the model that made the latent file at path, if it can still be found: its recorded path (a
+    relative one, as genimg wrote the path typed until it wrote it absolute, looked for from here, then from the
+    file's folder and the folder above it: `encode --vae vae1 -o out` in one folder), else the bundled model of
+    its name. A folder counts only if it holds a model of the file's kind and name. None if none is found."""
+    recorded = Path(f.model_path).expanduser() if f.model_path else None
+    places = [recorded] if recorded else []
+    if recorded and not recorded.is_absolute():
+        places += [path.resolve().parent / recorded, path.resolve().parent.parent / recorded]
+    if f.model_name and (bundled := bundled_path(f.model_name, kind)):
+        places.append(Path(bundled))
+    return next((p for p in places if holds_model(p, kind, f.model_name)), None)
+
+
+def holds_model(folder: Path, kind: str, name: str) -> bool:
+    """folder holds a model of this kind and, when one is recorded, this name (not another run's folder that
+    happens to share the relative path)."""
+    entry = read_entry(folder)
+    return entry is not None and entry.kind == kind and (not name or entry.name == name)
+
+
+def recorded_name(f: LatentFile) -> str:
+    """The name of the model the file records (its folder's name if it records a path only); "" if none."""
+    return f.model_name or (Path(f.model_path).name if f.model_path else "")
+
+
+def fallback_note(path: Path, f: LatentFile, kind: str, used: str) -> str:
+    """The note for a file decoded by the bundled model because the one it records was not found."""
+    name = recorded_name(f)
+    where = f" at {f.model_path}" if f.model_path else ""
+    return (f"genimg: note: {path.name} was made with {name}, not found{where}; decoded with {used} instead, which "
+            f"gives another picture ({pass_model(name, kind)} to decode it with its own)")
+
+
+def made_by(f: LatentFile, kind: str) -> str:
+    """'; it was made by PATH: pass --vae PATH', for a latent that does not fit the model and records the one that
+    made it (encode, generate, edit and the app record it), which alone can decode it; the model's folder to look
+    for, if it is not at that path."""
+    if not f.model_path:
+        return ""
+    if Path(f.model_path).expanduser().exists():
+        return f"; it was made by {f.model_path}: pass --{kind} {f.model_path}"
+    name = recorded_name(f)
+    return f"; it was made by {name}, not found at {f.model_path}: {pass_model(name, kind)}"
