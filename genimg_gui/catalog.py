@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -14,6 +15,8 @@ DEFAULT_MODELS = {"vae": "emoji-vae", "gan": "emoji-faces-gan"}
 # GAN truncation the window and the CLI start at: more typical samples at some cost in variety
 DEFAULT_PSI = 0.7
 SHORT_METRIC = 40  # characters of a figure; longer values (how it was measured) are shown apart
+# the words of metric keys (snake_case, lower case: held_out_psnr_db) that are written otherwise
+METRIC_WORDS = {"db": "dB", "psnr": "PSNR", "ssim": "SSIM", "vae": "VAE", "gan": "GAN"}
 # files that may hold a model from elsewhere (SD VAE, TAESD, StyleGAN pickle): opened as models, not images
 MODEL_FILE_SUFFIXES = (".safetensors", ".ckpt", ".pt", ".pth", ".bin", ".pkl")
 # what `genimg train` writes beside a model: its state for --resume, not a model
@@ -124,16 +127,29 @@ def metric_value(value) -> str:
     if isinstance(value, list) and all(isinstance(v, (int, float)) for v in value):
         return " / ".join(str(v) for v in value)
     if isinstance(value, dict):
-        return "; ".join(f"{k}: {metric_value(v)}" for k, v in value.items())
+        return "; ".join(f"{metric_name(k)}: {metric_value(v)}" for k, v in value.items())
     return str(value)
+
+
+def metric_name(key: object) -> str:
+    """A card's metric key as a person writes it: words apart (an unbreakable 50-letter key would widen the whole
+    dock), units and abbreviations in their own case, ψ as ψ: 'held_out_psnr_db' -> 'held out PSNR dB',
+    'recall_k3_vae_latent_psi0.7' -> 'recall k3 VAE latent ψ 0.7'."""
+    return " ".join(_metric_word(word) for word in str(key).split("_"))
+
+
+def _metric_word(word: str) -> str:
+    if word.lower() in METRIC_WORDS:
+        return METRIC_WORDS[word.lower()]
+    psi = re.fullmatch(r"psi(\d+(?:\.\d+)?)", word)
+    return f"ψ {psi[1]}" if psi else word
 
 
 def metrics_text(metrics: dict) -> tuple[str, str]:
     """(the figures, one a line; the long entries, e.g. how the figures were measured) of a card's metrics, as
-    the Models tab and `genimg info` show them. Keys are shown with spaces for underscores: an unbreakable
-    50-letter key would widen the whole dock."""
+    the Models tab and `genimg info` show them, under their keys as metric_name writes them."""
     short, long = [], []
     for key, value in metrics.items():
         shown = metric_value(value)
-        (short if len(shown) <= SHORT_METRIC else long).append(f"{str(key).replace('_', ' ')}: {shown}")
+        (short if len(shown) <= SHORT_METRIC else long).append(f"{metric_name(key)}: {shown}")
     return "\n".join(short) or "–", "\n\n".join(long)

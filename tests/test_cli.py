@@ -79,10 +79,21 @@ def test_info_of_a_bundled_model_reads_in_columns(capsys):
     assert run("info", catalog.BUNDLED_DIR / "emoji-faces-gan") == 0
     lines = capsys.readouterr().out.splitlines()
     assert max(map(len, lines)) <= cli_commands.INFO_WIDTH + 2  # the long "how measured" texts wrapped
-    assert "                 recall k3 vae latent: 0.671" in lines  # one figure a line, under "metrics"
+    assert "                 recall k3 VAE latent: 0.671" in lines  # one figure a line, under "metrics"
     assert not any("{'" in line for line in lines)  # a table of figures reads "noise 0: 30.08 / 33.5; …"
     sigma_columns = {line.index("σ = ") for line in lines if "σ = " in line}
     assert len(sigma_columns) == 1  # "style: Google → Twitter" used to push its σ out of line
+
+
+def test_info_writes_units_and_abbreviations_in_metric_keys_as_people_write_them(capsys):
+    """Keys are snake_case in the card: info printed "held out psnr db" and "precision k3 vae latent psi0.7"."""
+    assert run("info", catalog.BUNDLED_DIR / "emoji-vae", catalog.BUNDLED_DIR / "emoji-faces-gan") == 0
+    lines = [line.strip() for line in capsys.readouterr().out.splitlines()]
+    assert any(line.startswith("metrics        held out PSNR dB: ") for line in lines)
+    for figure in ("held out SSIM: ", "precision k3 VAE latent ψ 0.7: 0.98", "class variety VAE latent ψ 1 min: ",
+                   "decoder held out PSNR dB: noise 0: ", "sample roughness: held out images: "):
+        assert any(line.startswith(figure) for line in lines), figure
+    assert catalog.metric_name("held_out_psnr_db") == "held out PSNR dB"
 
 
 def test_encode_then_decode_gives_the_reconstruction(vae, image_files, tmp_path, capsys):

@@ -416,7 +416,7 @@ def test_a_long_model_card_scrolls_instead_of_widening_the_dock(qtbot, window):
     qtbot.wait(50)
     metrics = panel.details["Metrics"]
     assert "held out precision k3 recall k3 at last evaluation: 0.56 / 0.46" in metrics.text()
-    assert "psnr db: 30.1" in metrics.text() and how not in metrics.text()  # prose waits in the tooltip
+    assert "PSNR dB: 30.1" in metrics.text() and how not in metrics.text()  # prose waits in the tooltip
     assert metrics.toolTip() == f"how: {how}" and len(how) > SHORT_METRIC
     assert dock.width() == width
 
