@@ -137,6 +137,25 @@ def test_a_run_from_init_resumes_with_a_plain_resume(kind, trained, data_dir, tm
     assert load_model(out)[1]["training"]["steps"] == 2
 
 
+def test_info_names_the_vae_a_latent_gan_draws_through_and_the_models_it_started_from(data_dir, model_dir, tmp_path,
+                                                                                       capsys):
+    """The card records --latent-of and --init (training.options.extra.latent_of, training.started_from); `genimg
+    info` showed neither."""
+    vae_dir = model_dir / "tiny-vae"
+    first, second, third = tmp_path / "first", tmp_path / "second", tmp_path / "third"
+    assert main(["train", "gan", str(data_dir), "-o", str(first), "--latent-of", str(vae_dir), "--steps", "2",
+                 "--batch-size", "8", "--holdout", "8", "--resolution", "32", "--threads", "1",
+                 "--set", "channels=[16,8,8]", "--set", "z_dim=16", "--set", "w_dim=16"]) == 0
+    assert init_run("gan", data_dir, second, first, 1, "--latent-of", str(vae_dir), *STILL) == 0
+    assert init_run("gan", data_dir, third, second, 1, "--latent-of", str(vae_dir), *STILL) == 0
+    capsys.readouterr()
+    assert main(["info", str(third)]) == 0
+    words = " ".join(capsys.readouterr().out.split())  # long paths wrap the rows
+    assert f" latent space of the VAE {vae_dir} (--latent-of) " in words
+    assert (f" started from second ({second}, --init), after 1 step on {data_dir}; which started from first, "
+            f"after 2 steps on {data_dir} metrics ") in words
+
+
 def test_init_of_a_latent_gan_keeps_its_latent_statistics_and_checks_its_vae(data_dir, model_dir, tmp_path, capsys):
     vae_dir = model_dir / "tiny-vae"
     start, out = tmp_path / "start", tmp_path / "out"
