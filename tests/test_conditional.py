@@ -85,7 +85,8 @@ def test_labels_from_a_csv_match_files_and_count_rows_that_match_none(data, tmp_
 @pytest.mark.parametrize("content, column, message", [
     ("file,colour\nred/square 0.png,red\n", "kind", "needs a column 'kind' (--label-column); its columns are: file, colour"),
     ("path,label\nred/square 0.png,red\n", "label", "needs a 'file' column"),
-    ("file,label\nred/square 0.png,red\nred/square 1.png,red\n", "label", "give 1 class(es)"),
+    ("file,label\nred/square 0.png,red\nred/square 1.png,red\n", "label", "give 1 class for the images found"),
+    ("file,label\nred/square 0.png,\n", "label", "give 0 classes for the images found"),
     (b"\xff\xfe\x00bad", "label", "labels.csv is not a CSV text file: byte 0 is not UTF-8 text"),
 ])
 def test_a_labels_file_that_cannot_serve_is_a_clear_error(content, column, message, data, tmp_path):
@@ -141,6 +142,14 @@ def test_a_conditional_run_resumes(data, tmp_path, capsys):
     assert train(data, out, 3, "--labels", "folders", "--resume") == 0
     assert "resumed from step 2" in capsys.readouterr().err
     assert load_model(out)[1]["training"]["steps"] == 3
+
+
+def test_the_log_counts_each_class_as_the_card_does_in_the_training_images(data, tmp_path, capsys):
+    """The log counted the held-out images too ("blue 24, red 24"), the card's class_counts only training ones."""
+    assert train(data, tmp_path / "gan", 1, "--labels", "folders") == 0
+    counts = load_model(tmp_path / "gan")[1]["training"]["options"]["extra"]["class_counts"]
+    assert sum(counts) == 44  # 48 labelled images, 4 held out
+    assert f"classes: blue {counts[0]}, red {counts[1]} (training images; 4 more held out)" in capsys.readouterr().err
 
 
 def test_an_unconditional_run_goes_on_with_classes(data, tmp_path, capsys):

@@ -6,6 +6,7 @@ import os
 import signal
 import subprocess
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -25,8 +26,10 @@ from genimg_gui.train.augment import ADA_IMAGES, ADA_INTERVAL, AugmentChance, la
 from genimg_gui.train.data import FolderData, load_folder, recorded_split, with_mirrors
 from genimg_gui.train.metrics import (class_variety, mean_distance, nearest_label_agreement, precision_recall,
                                      reconstruction_figures)
+from genimg_gui.train.run_log import held_out_short
 from genimg_gui.train.settings import ALLOWED, GAN_SETTINGS, VAE_SETTINGS
 from genimg_gui.train.vae_recipe import VAERecipe
+from genimg_gui.wording import counted
 
 TINY = {"vae": ["--set", "channels=[8,16]", "--set", "latent_channels=2"],
         "gan": ["--set", "channels=[32,16,8,8]", "--set", "z_dim=16", "--set", "w_dim=16"]}
@@ -90,7 +93,8 @@ def test_training_writes_a_model_folder_the_app_opens(kind, data_dir, tmp_path, 
     assert load_directions(out, int(np.prod(latent_shape(net)))) is not None
     with Image.open(out / "samples.png") as grid:
         assert grid.width == 8 * 32
-    assert strict_json(out / "metrics.json") == card["metrics"]
+    metrics = strict_json(out / "metrics.json")
+    assert {k: v for k, v in metrics.items() if k != "history"} == card["metrics"]
 
 
 def test_the_log_goes_to_stderr_and_stdout_gets_only_the_line_naming_the_model(data_dir, tmp_path, capsys):
@@ -469,8 +473,23 @@ def test_resuming_with_other_channels_names_them_or_without_a_card_the_tensor_th
     assert "size mismatch for" in err or "Missing key(s)" in err or "Unexpected key(s)" in err
 
 
-@pytest.mark.parametrize("stop_at", [1, 2])
+@pytest.mark.parametrize("stop_at", [2, 3])
 def test_ctrl_c_saves_a_checkpoint_and_the_model(stop_at, data_dir, tmp_path, monkeypatch, capsys):
+    stop_at_step(monkeypatch, stop_at)
+    out = tmp_path / "vae"
+    assert train("vae", data_dir, out, 10) == 130  # saved, yet not finished: a script can tell (Ctrl+C's code)
+    captured = capsys.readouterr()
+    assert f"interrupted at step {stop_at - 1}" in captured.err
+    assert f"wrote {out} after {counted(stop_at - 1, 'step')}" in captured.out  # the model, as a finished run's
+    assert captured.err.rstrip().endswith(f"stopped early at step {stop_at - 1}: the model so far and its "
+                                          f"checkpoint are in {out} (resume with --resume)")
+    assert torch.load(out / "checkpoint.pt", weights_only=True)["step"] == stop_at - 1
+    assert load_model(out)[1]["training"]["steps"] == stop_at - 1
+    assert (out / "samples.png").is_file()
+
+
+def stop_at_step(monkeypatch, stop_at: int) -> None:
+    """Ctrl+C as VAERecipe is about to train step stop_at."""
     step = VAERecipe.step
 
     def interrupted(self, batch, n, labels=None):
@@ -479,16 +498,30 @@ def test_ctrl_c_saves_a_checkpoint_and_the_model(stop_at, data_dir, tmp_path, mo
         return step(self, batch, n, labels)
 
     monkeypatch.setattr(VAERecipe, "step", interrupted)
-    out = tmp_path / "vae"
-    assert train("vae", data_dir, out, 10) == 130  # saved, yet not finished: a script can tell (Ctrl+C's code)
+
+
+def test_ctrl_c_before_the_first_step_writes_nothing_and_a_rerun_is_not_refused(data_dir, tmp_path, monkeypatch,
+                                                                                capsys):
+    """It wrote an untrained model ("after 0 steps"), and the rerun was refused as an earlier run of 0 steps."""
+    stop_at_step(monkeypatch, 1)
+    out = tmp_path / "new" / "vae"
+    assert train("vae", data_dir, out, 3) == 130  # still the signal's code: the run did not finish
     captured = capsys.readouterr()
-    assert f"interrupted at step {stop_at - 1}" in captured.err
-    assert f"wrote {out} after {stop_at - 1} steps" in captured.out  # the model written, as a finished run's
-    assert captured.err.rstrip().endswith(f"stopped early at step {stop_at - 1}: the model so far and its "
-                                          f"checkpoint are in {out} (resume with --resume)")
-    assert torch.load(out / "checkpoint.pt", weights_only=True)["step"] == stop_at - 1
-    assert load_model(out)[1]["training"]["steps"] == stop_at - 1
-    assert (out / "samples.png").is_file()
+    assert "stopped before the first step: nothing written" in captured.err
+    assert "wrote" not in captured.out and "interrupted" not in captured.err
+    assert not (tmp_path / "new").exists()  # the folders it made for OUT are gone again
+    monkeypatch.undo()
+    assert train("vae", data_dir, out, 1) == 0  # no --overwrite needed
+
+
+def test_ctrl_c_before_a_resumed_runs_next_step_keeps_what_it_had(data_dir, tmp_path, monkeypatch, capsys):
+    out = tmp_path / "vae"
+    assert train("vae", data_dir, out, 2) == 0
+    stop_at_step(monkeypatch, 3)
+    assert train("vae", data_dir, out, 5, "--resume") == 130
+    assert "interrupted at step 2" in capsys.readouterr().err
+    assert torch.load(out / "checkpoint.pt", weights_only=True)["step"] == 2
+    assert load_model(out)[1]["training"]["steps"] == 2
 
 
 @pytest.mark.parametrize("stop", [signal.SIGTERM, signal.SIGHUP], ids=["kill", "closed-terminal"])
@@ -812,6 +845,62 @@ def test_a_latent_gan_with_too_few_held_out_images_skips_its_figures(data_dir, m
                  "--steps", "1", "--batch-size", "8", "--holdout", "3", "--resolution", "32", "--threads", "1",
                  "--sample-every", "1", "--set", "channels=[16,8,8]", "--set", "z_dim=16", "--set", "w_dim=16"]) == 0
     assert "history" not in strict_json(out / "metrics.json")  # 3 images cannot each have 3 neighbours
+
+
+def test_a_latent_gan_says_at_the_start_and_in_its_card_why_its_held_out_images_give_no_figures(
+        model_dir, tmp_path, capsys):
+    """A folder of 38 images holds out 3: the run said nothing of it, and metrics.json held only their count."""
+    data = make_shapes(tmp_path / "data", 38)
+    out = tmp_path / "latent-gan"
+    assert main(["train", "gan", str(data), "-o", str(out), "--latent-of", str(model_dir / "tiny-vae"),
+                 "--steps", "1", "--batch-size", "8", "--resolution", "32", "--threads", "1", "--keep-best",
+                 "--set", "channels=[16,8,8]", "--set", "z_dim=16", "--set", "w_dim=16"]) == 0
+    err = capsys.readouterr().err
+    before_training = err.split("step 1/")[0]
+    assert ("held out: 3 images (at most a tenth of 38 images), too few for precision/recall, which need 4 or more: "
+            "this run reports no held-out figures") in before_training
+    assert err.count("too few for precision/recall") == 1
+    assert "--keep-best: with no held-out figures there is nothing to rank" in before_training
+    why = "not measured: 3 held-out images, too few for precision/recall, which need 4 or more"
+    assert strict_json(out / "metrics.json") == {"held_out_images": 3, "held_out": why}
+    assert read_entry(out).card["metrics"]["held_out"] == why
+
+
+def test_the_held_out_line_names_holdout_only_when_it_is_not_the_default(tmp_path, capsys):
+    """"(--holdout 512 is more than a tenth)" named an option the user never typed."""
+    data = make_shapes(tmp_path / "data", 12)
+    assert main(["train", "vae", str(data), "-o", str(tmp_path / "vae"), "--steps", "1", "--batch-size", "8",
+                 "--resolution", "32", "--threads", "1", *TINY["vae"]]) == 0
+    captured = capsys.readouterr()
+    assert "held out: 1 image for the figures (at most a tenth of 12 images)" in captured.err
+    assert "--holdout" not in captured.err
+    assert f"wrote {tmp_path / 'vae'} after 1 step: " in captured.out  # not "1 steps"
+    assert held_out_short(12, 8) == "--holdout 8 is more than a tenth of 12 images"
+
+
+def test_the_progress_line_shows_the_step_total_only_when_the_steps_end_the_run(data_dir, tmp_path):
+    """Under --minutes it read "step 1/20000 | … | ETA 1.0 min": 20,000, the default --steps, was no limit."""
+    lines = []
+    by_time = loop.TrainOptions(data_dir, tmp_path, batch_size=8, minutes=1.0)  # --steps: 20,000
+    loop._report(lines.append, 1, by_time, 100.0, 6.0, {"mse": 0.5})
+    assert lines[-1] == "step 1 | 100 img/s | mse=0.5000 | 0.9 min left"
+    by_steps = replace(by_time, steps=20)
+    loop._report(lines.append, 1, by_steps, 100.0, 6.0, {"mse": 0.5})
+    assert lines[-1].startswith("step 1/20 | 100 img/s | mse=0.5000 | ETA 0.0 min")
+    loop._report(lines.append, 1, replace(by_steps, minutes=None), 100.0, 6.0, {"mse": 0.5})
+    assert lines[-1].startswith("step 1/20 | ")
+
+
+def test_the_history_ends_with_the_figures_of_the_model_written(data_dir, tmp_path):
+    """A run stopped at step 1214 with --sample-every 500 had a history of [500, 1000], its figures those of 1214."""
+    out = tmp_path / "vae"
+    assert train("vae", data_dir, out, 3, "--sample-every", "2") == 0
+    metrics = strict_json(out / "metrics.json")
+    assert [h["step"] for h in metrics["history"]] == [2, 3]
+    assert metrics["history"][-1]["held_out_psnr_db"] == metrics["held_out_psnr_db"]
+    assert train("vae", data_dir, out, 4, "--sample-every", "2", "--resume") == 0
+    # step 3, the first run's model, stays in the curve; step 4 is in it once, though evaluated and written
+    assert [h["step"] for h in strict_json(out / "metrics.json")["history"]] == [2, 3, 4]
 
 
 def test_latent_augmentation_shifts_grids_with_their_own_edges_and_passes_gradients():

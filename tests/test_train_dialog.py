@@ -13,9 +13,16 @@ from genimg_gui.catalog import ModelEntry, read_entry
 from genimg_gui.cli import main
 from genimg_gui.ui.train_dialog import TrainDialog
 from genimg_gui.ui.train_question import OVERWRITE, RESUME
-from genimg_gui.ui.train_run import default_output, describe_figures, share_done, train_arguments
+from genimg_gui.ui.train_run import (default_output, describe_figures, read_progress, share_done,
+                                       train_arguments)
 
 THREADS = torch.get_num_threads()
+
+
+def under_way(dialog: TrainDialog) -> bool:
+    """The run's first progress line is in the log: "step 1/N | …", or "step 1 | …" when its minutes end it."""
+    text = dialog.watch.log.toPlainText()
+    return "step 1/" in text or "step 1 |" in text
 
 
 @pytest.fixture()
@@ -225,7 +232,7 @@ def test_a_finished_run_is_listed_and_loaded_only_when_asked(qtbot, window, shap
 def test_quitting_the_app_mid_run_saves_like_stop(qtbot, window, shapes, tmp_path):
     dialog = fill(window.train_dialog(), shapes, tmp_path / "vae", minutes=30)
     dialog.start()
-    qtbot.waitUntil(lambda: "step 1/" in dialog.watch.log.toPlainText(), timeout=120_000)
+    qtbot.waitUntil(lambda: under_way(dialog), timeout=120_000)
     window.close()
     assert "interrupted by SIGTERM at step" in dialog.watch.log.toPlainText()
     assert (tmp_path / "vae" / "checkpoint.pt").is_file() and (tmp_path / "vae" / "card.json").is_file()
@@ -238,7 +245,7 @@ def test_closing_the_dialog_mid_run_stops_it_and_closes_once_it_has_saved(how, q
     dialog = dialog_for(qtbot, shapes, tmp_path / "vae", minutes=30)
     dialog.show()
     dialog.start()
-    qtbot.waitUntil(lambda: "step 1/" in dialog.watch.log.toPlainText(), timeout=120_000)
+    qtbot.waitUntil(lambda: under_way(dialog), timeout=120_000)
     if how == "Escape":
         qtbot.keyClick(dialog, Qt.Key.Key_Escape)
     else:
@@ -331,6 +338,13 @@ def test_the_bar_follows_the_time_a_run_has_left_when_its_minutes_end_it_before_
     assert share_done(14, 20_000, 0.5, 30.0) == 0.5  # a one-minute run, halfway, at step 14 of 20,000
     assert share_done(500, 1000, 9.0, 60.0) == 0.5   # a step budget that ends it first
     assert share_done(3, 10, 0.0, 0.0) == 0.3
+    assert share_done(14, None, 0.5, 30.0) == 0.5  # the line gives no step total when the minutes end the run
+
+
+def test_progress_lines_are_read_with_or_without_a_step_total():
+    assert read_progress("step 40/200 | 38 img/s | mse=0.0123 kl=0.4567 | ETA 1.3 min") == (40, 200, 1.3)
+    assert read_progress("step 40 | 38 img/s | d=0.6931 g=0.6931 | 0.9 min left") == (40, None, 0.9)
+    assert read_progress("held-out at step 400 after 13.7 min: held_out_psnr_db=26.01") is None
 
 
 def test_start_with_no_folder_or_no_output_says_so_and_runs_nothing(qtbot, shapes):

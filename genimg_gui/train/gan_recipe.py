@@ -235,6 +235,10 @@ class GANRecipe:
         see latent_gan_recipe.py); benchmarks/model_quality.py measures a finished model with a VAE's."""
         return {}
 
+    def too_few_held_out(self, images: int) -> str:
+        """"": a pixel GAN measures no figures however many images are held out (its card says why)."""
+        return ""
+
     def held_out_metrics(self, held_out: torch.Tensor, measured: dict[str, float]) -> dict:
         """The card's metrics: a pixel GAN measures none while it trains, so the card says so and where to look."""
         return {"held_out": "not measured: a GAN drawing in pixels has no feature space to compare its samples "

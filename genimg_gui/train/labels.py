@@ -15,6 +15,7 @@ from typing import Iterator, TextIO
 
 import torch
 
+from ..wording import counted
 from . import TrainError, TrainUsageError
 from .data import FolderData
 
@@ -29,7 +30,7 @@ def with_labels(data: FolderData, source: str, column: str = "label") -> tuple[F
     classes = sorted({by_file[data.files[i]] for i in keep})
     where = "sub-folders" if source == FOLDERS else f"column {column!r} of {source}"
     if len(classes) < 2:
-        raise TrainError(f"the labels ({where}) give {len(classes)} class(es) for the images found; "
+        raise TrainError(f"the labels ({where}) give {counted(len(classes), 'class', 'classes')} for the images found; "
                          f"a conditional GAN needs at least 2 (or drop --labels)")
     if len(classes) > MAX_CLASSES:
         raise TrainError(f"the labels ({where}) give {len(classes)} classes; at most {MAX_CLASSES} are supported")

@@ -20,6 +20,7 @@ from ..models.latent_gan import LatentGANConfig, LatentGenerator, same_decoder
 from ..models.tensors import as_pixels
 from ..models.weights import ModelFileError, load_model
 from ..models.vae import ConvVAE
+from ..wording import counted
 from . import TrainError
 from .augment import composed, latent_augment
 from .decoder_adversary import DecoderAdversary, pixel_discriminator
@@ -143,13 +144,21 @@ class LatentGANRecipe(GANRecipe):
         precision, recall = precision_recall(real, fake, NEIGHBOURS)
         return {"held_out_precision_k3": round(precision, 3), "held_out_recall_k3": round(recall, 3)}
 
+    def too_few_held_out(self, images: int) -> str:
+        """Why evaluate() gives no figures for this many held-out images: each needs k neighbours besides itself."""
+        if images > NEIGHBOURS:
+            return ""
+        return f"too few for precision/recall, which need {NEIGHBOURS + 1} or more"
+
     def held_out_metrics(self, held_out: torch.Tensor, measured: dict[str, float]) -> dict:
         """The card's metrics, as a VAE's card gives its PSNR: the evaluation the training log shows, of the
         model written, with what the figures are. measured: that evaluation, when the run made it at the step
         written (512 samples through the generator and the encoder again gave the same figures)."""
         figures = measured or self.evaluate(held_out)
-        if not figures:  # too few held-out images to give each its neighbours
-            return {"held_out_images": len(held_out)}
+        if not figures:  # too few held-out images to give each its neighbours: the card says so, as the log did
+            why = (f"{counted(len(held_out), 'held-out image')}, {self.too_few_held_out(len(held_out))}"
+                   if len(held_out) else "no images held out")
+            return {"held_out_images": len(held_out), "held_out": f"not measured: {why}"}
         how = (f"nearest-neighbour precision/recall (Kynkaenniemi et al. 2019, k={NEIGHBOURS}) of {EVAL_SAMPLES} "
                f"samples at psi 1 against the {len(held_out)} held-out images, both encoded by the VAE {self.vae_name} "
                "(its latent means). Precision is the share of samples inside some held-out image's k-NN radius; "

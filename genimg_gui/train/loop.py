@@ -20,7 +20,7 @@ import numpy as np
 import torch
 
 from ..earlier_run import BEST_FILE, CHECKPOINT_FILE, RESUME_HINT, forget_earlier_run
-from ..holdout import HOLDOUT, SHARE
+from ..holdout import HOLDOUT
 from ..imaging import save_png
 from ..models.device import native_bf16_cpu, pick_device
 from ..models.tensors import as_pixels
@@ -31,9 +31,10 @@ from .distributed import World, barrier, finish, init_world
 from .finetune import started_from
 from .data import FolderData, batches, count_skipped, load_folder, name_skipped, split_holdout, with_mirrors
 from .inputs import TrainingInputs
-from .labels import FOLDERS, describe_classes, with_labels
+from .labels import FOLDERS, with_labels
 from .pace import Pace
 from .resume_fit import LOADS_ANYWAY, saved_options, shape_differences
+from .run_log import describe_class_counts, held_out_lines
 from .stopping import exit_code, stop_signals_interrupt
 
 
@@ -74,6 +75,8 @@ class Recipe(Protocol):
     def step(self, batch: torch.Tensor, step: int, labels: torch.Tensor | None = None) -> dict[str, float]: ...
     def samples(self) -> np.ndarray: ...
     def evaluate(self, held_out: torch.Tensor) -> dict[str, float]: ...
+    # why this many held-out images (1 or more) give evaluate() no figures, "" when they do (or it measures none)
+    def too_few_held_out(self, images: int) -> str: ...
     def score(self, figures: dict[str, float]) -> float | None: ...
     def state(self) -> dict: ...
     def load_state(self, state: dict) -> None: ...
@@ -83,8 +86,12 @@ class Recipe(Protocol):
                measured: dict[str, float]) -> dict: ...
 
 
-def format_progress(step: int, total: int, ips: float, losses: dict[str, float], eta_s: float) -> str:
+def format_progress(step: int, total: int | None, ips: float, losses: dict[str, float], eta_s: float) -> str:
+    """'step 40/200 | 38 img/s | mse=0.0123 kl=0.4567 | ETA 1.3 min' while --steps ends the run; total None when
+    --minutes ends it first: 'step 40 | … | 0.9 min left', with no step count it will not reach."""
     loss_txt = " ".join(f"{k}={v:.4f}" for k, v in losses.items())
+    if total is None:
+        return f"step {step} | {ips:.0f} img/s | {loss_txt} | {eta_s / 60:.1f} min left"
     return f"step {step}/{total} | {ips:.0f} img/s | {loss_txt} | ETA {eta_s / 60:.1f} min"
 
 
@@ -129,25 +136,28 @@ def train(opts: TrainOptions, make_recipe: Callable[[TrainOptions, torch.device]
     for line in skipped:
         log(line)
     train_idx, held_idx = split_holdout(len(data), opts.holdout, opts.seed)
-    if len(held_idx) < opts.holdout:  # at most a tenth of the folder
-        log(f"held out: {len(held_idx)} images for the figures ({held_out_short(len(data), opts.holdout)})")
     if data.classes:
-        log(f"classes: {describe_classes(data)}"
-            + (f" ({counted(unmatched, 'row')} of the labels file named no usable image)"
-               if unmatched else ""))
         counts = torch.bincount(data.labels[train_idx], minlength=len(data.classes)).tolist()
         opts = replace(opts, extra={**opts.extra, "classes": list(data.classes), "class_counts": counts})
+    recipe = make_recipe(opts, device)  # before the held-out line, which says whether it measures anything
+    too_few = recipe.too_few_held_out(len(held_idx)) if len(held_idx) else ""
+    for line in held_out_lines(len(data), len(held_idx), opts.holdout, too_few, opts.keep_best):
+        log(line)
+    if data.classes:
+        log(f"classes: {describe_class_counts(data.classes, counts, len(held_idx))}"
+            + (f" ({counted(unmatched, 'row')} of the labels file named no usable image)"
+               if unmatched else ""))
     held_out = as_pixels(data.images[held_idx].permute(0, 3, 1, 2))
     pixels, labels_of = data.images, data.labels
     if opts.mirror:
         pixels, labels_of, train_idx = with_mirrors(data, train_idx)
         log(f"mirror: {len(train_idx) // 2} training images and their left-right mirrors, {len(train_idx)} in all")
     images = pixels.permute(0, 3, 1, 2).contiguous()  # (N, 3, R, R) uint8
-    recipe = make_recipe(opts, device)
     torch.manual_seed(opts.seed + 1000 * world.rank)  # different noise per process
     out = Path(opts.out)
     start, elapsed, history, best = _maybe_resume(opts, out, recipe, log)
     origin = _maybe_init(opts, recipe, start, log)
+    created = _first_missing(out)  # removed again if the run is stopped before its first step
     out.mkdir(parents=True, exist_ok=True)  # once --init has been read: a damaged one left an empty folder behind
     if opts.overwrite and world.is_main:  # after --init has read its model, which may be the one replaced
         forget_earlier_run(out)
@@ -183,8 +193,15 @@ def train(opts: TrainOptions, make_recipe: Callable[[TrainOptions, torch.device]
         except KeyboardInterrupt as stop:
             stopped = stop
             by = f" by {stop}" if str(stop) else ""  # SIGTERM/SIGHUP name themselves; Ctrl+C does not
-            log(f"\ninterrupted{by} at step {done}: saving a checkpoint and the model{RESUME_HINT}")
+            if done == 0:  # an untrained model would be written, and block a rerun as an earlier run of 0 steps
+                log(f"\nstopped{by} before the first step: nothing written")
+                save = False
+            else:
+                log(f"\ninterrupted{by} at step {done}: saving a checkpoint and the model{RESUME_HINT}")
         saving()  # a stop signal from here on waits for the save
+        if save and not opts.keep_best and not _figures_at(history, done):
+            # the figures written are the final model's: the curve ends with them (--keep-best evaluates it itself)
+            _evaluate(recipe, held_out, done, time.monotonic() - t0, history, log)
         if save:
             _checkpoint(out, recipe, done, time.monotonic() - t0, history, best)  # --resume goes on from the last step
             kept = _restore_best(out, recipe, held_out, best, done, time.monotonic() - t0, history, log) \
@@ -204,6 +221,8 @@ def train(opts: TrainOptions, make_recipe: Callable[[TrainOptions, torch.device]
             result(final_line(out, done, metrics))
             if stopped is not None:
                 log(f"stopped early at step {done}: the model so far and its checkpoint are in {out}{RESUME_HINT}")
+    if done == 0 and created and world.is_main:
+        _remove_if_empty(out, created)
     barrier()
     finish()
     if stopped is not None:  # saved, yet not finished: the exit code tells a script so
@@ -216,7 +235,7 @@ def final_line(out: Path, steps: int, metrics: dict) -> str:
     say how they were measured, a paragraph that made this line several hundred characters long."""
     figures = ", ".join(f"{k}={v}" for k, v in metrics.items()
                         if isinstance(v, (int, float)) and not isinstance(v, bool))
-    return f"wrote {out} after {steps} steps" + (f": {figures}" if figures else "")
+    return f"wrote {out} after {counted(steps, 'step')}" + (f": {figures}" if figures else "")
 
 
 def resolved_precision(precision: str, device: torch.device) -> str:
@@ -233,12 +252,26 @@ def precision_context(precision: str, device: torch.device):
     return torch.autocast(device.type, dtype=torch.bfloat16, enabled=precision == "bf16")
 
 
-def held_out_short(images: int, holdout: int) -> str:
-    """Why fewer than --holdout images were held out: "is more than a tenth" was said of a folder of under
-    SHARE images too, where the reason is that none can be spared."""
-    if images < SHARE:
-        return f"fewer than {SHARE} images: none held out"
-    return f"--holdout {holdout} is more than a tenth"
+def _first_missing(out: Path) -> Path | None:
+    """The outermost of OUT and its parents that is not there (and mkdir will create); None if OUT is there."""
+    missing = None
+    for folder in (out, *out.absolute().parents):
+        if folder.exists():
+            return missing
+        missing = folder
+    return missing
+
+
+def _remove_if_empty(out: Path, created: Path) -> None:
+    """The folders a run stopped before its first step created (OUT up to created), which it leaves as it found
+    them: not there."""
+    for folder in (out.absolute(), *out.absolute().parents):
+        try:
+            folder.rmdir()
+        except OSError:  # something else was written there meanwhile: not the run's to remove
+            return
+        if folder == created.absolute():
+            return
 
 
 def _device(opts: TrainOptions, world: World) -> torch.device:
@@ -263,10 +296,14 @@ def _out_of_time(opts: TrainOptions, t0: float, elapsed: float, world: World, de
 
 
 def _report(log, step, opts, ips, spent, losses) -> None:
-    """The progress line; spent: seconds of this run (resumed or not), which --minutes counts."""
-    left_s = (opts.steps - step) * opts.batch_size / max(ips, 1e-9)
-    eta = min(left_s, 60 * opts.minutes - spent) if opts.minutes else left_s
-    log(format_progress(step, opts.steps, ips, losses, max(eta, 0.0)))
+    """The progress line; spent: seconds of this run (resumed or not), which --minutes counts. When --minutes
+    will stop the run first, the line leaves out --steps, which it will not reach (20,000 when not typed)."""
+    steps_left_s = (opts.steps - step) * opts.batch_size / max(ips, 1e-9)
+    time_left_s = 60 * opts.minutes - spent if opts.minutes else float("inf")
+    if time_left_s < steps_left_s:
+        log(format_progress(step, None, ips, losses, max(time_left_s, 0.0)))
+    else:
+        log(format_progress(step, opts.steps, ips, losses, steps_left_s))
 
 
 def _evaluate(recipe: Recipe, held_out: torch.Tensor, step: int, seconds: float, history: list[dict],

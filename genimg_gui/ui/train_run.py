@@ -9,7 +9,8 @@ from typing import Sequence
 FOLDERS = "folders"  # `genimg train --labels folders`: each image's sub-folder names its class
 LABEL_COLUMN = "label"  # `genimg train --label-column`'s default (train/command.py, which ui/ does not import)
 
-PROGRESS = re.compile(r"step (\d+)/(\d+) \| .*ETA ([\d.]+) min")
+# "step 40/200 | … | ETA 1.3 min" while --steps ends the run, "step 40 | … | 0.9 min left" when --minutes does
+PROGRESS = re.compile(r"step (\d+)(?:/(\d+))? \| .*\| (?:ETA ([\d.]+) min|([\d.]+) min left)")
 SAMPLES = re.compile(r"sample grid at step (\d+): (.+)$")
 PROGRESS_STEPS = 1000  # the bar's resolution: a share of the run, not its step count (see share_done)
 HELD_OUT = re.compile(r"held-out at step (\d+) after ([\d.]+) min: (.+)$")
@@ -38,12 +39,20 @@ def grid_caption(kind: str, step: int | None = None, stopped: bool = False) -> s
     return "Samples " + (f"at step {step}" if step is not None else f"of {model}")
 
 
-def share_done(step: int, steps: int, minutes_left: float, elapsed_s: float) -> float:
+def read_progress(line: str) -> tuple[int, int | None, float] | None:
+    """(step, the steps that end the run or None when its time limit does, minutes left) of a progress line."""
+    m = PROGRESS.search(line)
+    if not m:
+        return None
+    return int(m.group(1)), int(m.group(2)) if m.group(2) else None, float(m.group(3) or m.group(4))
+
+
+def share_done(step: int, steps: int | None, minutes_left: float, elapsed_s: float) -> float:
     """How far a run is, 0..1: by its steps, or by its time when --minutes ends it first (a 1-minute run of
-    the default 20,000 steps ends near step 14, and a bar of steps never moved)."""
+    the default 20,000 steps ends near step 14, and a bar of steps never moved); steps None: by time alone."""
     total_s = elapsed_s + 60 * minutes_left
     by_time = elapsed_s / total_s if total_s > 0 else 0.0
-    return min(1.0, max(step / max(steps, 1), by_time))
+    return min(1.0, max(step / max(steps, 1) if steps else 0.0, by_time))
 
 
 def default_output(data: str, kind: str) -> str:

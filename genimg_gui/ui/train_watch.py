@@ -9,7 +9,7 @@ from PySide6.QtGui import QPixmap
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPlainTextEdit, QProgressBar, QVBoxLayout, QWidget
 
 from ..earlier_run import RESUME_HINT
-from .train_run import ERROR, PROGRESS, PROGRESS_STEPS, SAMPLES, describe_figures, grid_caption, share_done
+from .train_run import ERROR, PROGRESS_STEPS, SAMPLES, describe_figures, grid_caption, read_progress, share_done
 
 FIGURES_TO_COME = "Held-out figures appear with each sample grid."
 PREVIEW_TO_COME = "The latest sample grid shows here."
@@ -113,9 +113,9 @@ class RunWatch(QWidget):
         if m := ERROR.match(line):
             self._error = m.group(1)
         self._last_line = line
-        if m := PROGRESS.search(line):
-            step, minutes_left = int(m.group(1)), float(m.group(3))
-            done = share_done(step, int(m.group(2)), minutes_left, time.monotonic() - self._started)
+        if progress := read_progress(line):
+            step, steps, minutes_left = progress
+            done = share_done(step, steps, minutes_left, time.monotonic() - self._started)
             self.progress.setValue(round(done * PROGRESS_STEPS))
             self.progress.setFormat(f"step {step:,} — {minutes_left:.1f} min left")
         elif m := SAMPLES.search(line):

@@ -1,0 +1,39 @@
+"""What a training run's log says at the start of the images it holds out and of its classes. No torch."""
+from __future__ import annotations
+
+from ..holdout import HOLDOUT, SHARE
+from ..wording import counted
+
+
+def held_out_short(images: int, holdout: int) -> str:
+    """Why fewer than --holdout images were held out: "is more than a tenth" was said of a folder of under
+    SHARE images too, where the reason is that none can be spared. --holdout is named only when its value is not
+    the default, which the user may never have typed."""
+    if images < SHARE:
+        return f"fewer than {SHARE} images: none held out"
+    if holdout != HOLDOUT:
+        return f"--holdout {holdout} is more than a tenth of {counted(images, 'image')}"
+    return f"at most a tenth of {counted(images, 'image')}"
+
+
+def held_out_lines(images: int, held: int, holdout: int, too_few: str, keep_best: bool) -> list[str]:
+    """The log's lines on the held-out images, said once at the start: how many, when fewer than --holdout (at most
+    a tenth of the folder), and too_few, the recipe's reason why they give it no figures ("" when they do); then
+    that --keep-best will have nothing to rank, which it said only at the end of the run."""
+    short = f" ({held_out_short(images, holdout)})" if held < holdout else ""
+    lines = []
+    if too_few:
+        lines.append(f"held out: {counted(held, 'image')}{short}, {too_few}: this run reports no held-out figures")
+    elif short:
+        lines.append(f"held out: {counted(held, 'image')} for the figures{short}")
+    if keep_best and (too_few or not held):
+        lines.append("--keep-best: with no held-out figures there is nothing to rank, so the run will keep the "
+                     "last step's model")
+    return lines
+
+
+def describe_class_counts(classes: tuple[str, ...], counts: list[int], held: int) -> str:
+    """'circle 14, grad 8, square 13 (training images; 3 more held out)': the counts the card's class_counts
+    record, which the log gave with the held-out images in them."""
+    named = ", ".join(f"{name} {n}" for name, n in zip(classes, counts))
+    return f"{named} (training images; {held} more held out)" if held else named
