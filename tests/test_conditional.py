@@ -82,6 +82,33 @@ def test_labels_from_a_csv_match_files_and_count_rows_that_match_none(data, tmp_
     assert labelled.classes[int(labelled.labels[labelled.files.index("red/square 0.png")])] == "RED"
 
 
+@pytest.mark.parametrize("written", [lambda data, f: f"./{f}", lambda data, f: str(data / f),
+                                     lambda data, f: f.replace("/", "\\")], ids=["dot", "absolute", "backslash"])
+def test_csv_rows_name_a_file_inside_the_folder_as_written_in_any_usual_way(written, data, tmp_path):
+    rows = ["file,colour"] + [f"{written(data, f'{c}/square {i}.png')},{c}" for c in COLOURS for i in range(3)]
+    (tmp_path / "labels.csv").write_text("\n".join(rows) + "\n")
+    labelled, unmatched = with_labels(load_folder(data, 32), str(tmp_path / "labels.csv"), "colour")
+    assert labelled.classes == ("blue", "red") and len(labelled) == 6 and unmatched == 0
+
+
+def test_rows_that_name_no_image_are_counted_with_an_example_of_each_side(data, tmp_path):
+    (tmp_path / "labels.csv").write_text("file,colour\nred/square 0.png,red\nsquares/blue 0.png,blue\n")
+    with pytest.raises(TrainError) as refused:
+        with_labels(load_folder(data, 32), str(tmp_path / "labels.csv"), "colour")
+    assert (f"give 1 class for the images found: 1 of its 2 rows name no image found in {data} (such as "
+            f"'squares/blue 0.png', where the images are named like 'blue/square 0.png': paths relative to {data})"
+            in str(refused.value))
+
+
+def test_folders_without_sub_folders_say_where_the_images_must_sit(tmp_path):
+    for i in range(3):
+        Image.new("RGB", (32, 32), "red").save(tmp_path / f"{i}.png")
+    with pytest.raises(TrainError, match="takes each image's class from its sub-folder of .*, but all 3 images "
+                                         "found sit at its top level, none in a sub-folder: put the images of each "
+                                         "class in a sub-folder of their own"):
+        with_labels(load_folder(tmp_path, 32), "folders")
+
+
 @pytest.mark.parametrize("content, column, message", [
     ("file,colour\nred/square 0.png,red\n", "kind", "needs a column 'kind' (--label-column); its columns are: file, colour"),
     ("path,label\nred/square 0.png,red\n", "label", "needs a 'file' column"),

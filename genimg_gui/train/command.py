@@ -102,7 +102,8 @@ def add_train_parser(sub: argparse._SubParsersAction) -> None:
                         "(trains far faster, samples as sharp as the VAE)")
     p.add_argument("--labels", metavar="CSV|folders",
                    help="gan only: train a conditional GAN on these classes: a CSV file with a 'file' column "
-                        "(paths relative to DIR) and --label-column, or 'folders' (each image's sub-folder)")
+                        "(paths of files in DIR, relative or absolute) and --label-column, or 'folders' "
+                        "(each image's sub-folder)")
     p.add_argument("--label-column", help=f"with --labels CSV: the column with each image's class "
                                           f"(default: {DEFAULT_LABEL_COLUMN})")
     p.add_argument("--data-name", default="", help="what the data is, for the model card")

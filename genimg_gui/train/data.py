@@ -21,6 +21,7 @@ class FolderData:
     skipped_files: dict[str, list[str]] = field(default_factory=dict)  # reason -> the files, relative to the root
     labels: torch.Tensor | None = None    # (N,) class indices, when a labels source was given (labels.py)
     classes: tuple[str, ...] = ()         # class names, labels' values index them
+    root: Path | None = None              # the folder read, which a labels CSV's absolute paths are inside
 
     def __len__(self) -> int:
         return self.images.shape[0]
@@ -61,7 +62,7 @@ def load_folder(root: Path | str, resolution: int, min_side: int = 16,
     if not arrays:
         raise TrainError("\n".join([f"no usable images in {root.resolve()}, {count_skipped(skipped)}:",
                                     *name_skipped(skipped)]))
-    return FolderData(torch.from_numpy(np.stack(arrays)), files, skipped)
+    return FolderData(torch.from_numpy(np.stack(arrays)), files, skipped, root=root)
 
 
 def count_skipped(skipped_files: dict[str, list[str]]) -> str:

@@ -1,13 +1,14 @@
 """Class labels for a conditional GAN (`genimg train gan DIR --labels ...`).
 
-Two sources: a CSV file with a `file` column (paths relative to DIR, as the folder
-lists them) and a label column, or `folders`, where each image's first sub-folder
-names its class (DIR/cats/a.png, DIR/dogs/b.png). Images without a label are
-counted and left out, like unreadable ones; rows naming no usable image are counted.
+Two sources: a CSV file with a `file` column (paths inside DIR: relative to it, as the
+folder lists them or with a leading "./", or absolute; "/" or "\\" between folders) and a label column,
+or `folders`, where each image's first sub-folder names its class (DIR/cats/a.png, DIR/dogs/b.png). Images
+without a label are counted and left out, like unreadable ones; rows naming no usable image are counted.
 """
 from __future__ import annotations
 
 import csv
+import posixpath
 from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
@@ -25,25 +26,52 @@ MAX_CLASSES = 1000
 
 def with_labels(data: FolderData, source: str, column: str = "label") -> tuple[FolderData, int]:
     """(the labelled images with .labels and .classes set, rows of the source that matched no image)."""
-    by_file = _folder_labels(data.files) if source == FOLDERS else _csv_labels(Path(source), column)
+    root = data.root  # a CSV's absolute paths are taken relative to it
+    if source == FOLDERS:
+        by_file, written = _folder_labels(data.files), {}
+    else:
+        written = _csv_rows(Path(source), column, root)  # the row's path as the CSV has it -> as the folder lists it
+        by_file = {name: label for name, (_, label) in written.items()}
     keep = [i for i, f in enumerate(data.files) if by_file.get(f)]
     classes = sorted({by_file[data.files[i]] for i in keep})
-    where = "sub-folders" if source == FOLDERS else f"column {column!r} of {source}"
+    listed = set(data.files)
+    unmatched = [row for name, (row, _) in written.items() if name not in listed]
     if len(classes) < 2:
-        raise TrainError(f"the labels ({where}) give {counted(len(classes), 'class', 'classes')} for the images found; "
-                         f"a conditional GAN needs at least 2 (or drop --labels)")
+        raise TrainError(_too_few_classes(data, source, column, len(classes), unmatched, len(written), root))
     if len(classes) > MAX_CLASSES:
-        raise TrainError(f"the labels ({where}) give {len(classes)} classes; at most {MAX_CLASSES} are supported")
+        raise TrainError(f"the labels ({_where(source, column)}) give {len(classes)} classes; at most "
+                         f"{MAX_CLASSES} are supported")
     skipped = dict(data.skipped_files)
     if len(keep) < len(data):
         kept_set = set(keep)
         skipped["without a label"] = [f for i, f in enumerate(data.files) if i not in kept_set]
     index = {name: i for i, name in enumerate(classes)}
     labels = torch.tensor([index[by_file[data.files[i]]] for i in keep], dtype=torch.long)
-    unmatched = len(set(by_file) - set(data.files))
     kept = torch.tensor(keep, dtype=torch.long)
     return replace(data, images=data.images[kept], files=[data.files[i] for i in keep], skipped_files=skipped,
-                   labels=labels, classes=tuple(classes)), unmatched
+                   labels=labels, classes=tuple(classes)), len(unmatched)
+
+
+def _where(source: str, column: str) -> str:
+    return "sub-folders" if source == FOLDERS else f"column {column!r} of {source}"
+
+
+def _too_few_classes(data: FolderData, source: str, column: str, found: int, unmatched: list[str], rows: int,
+                     root: Path | None) -> str:
+    """Why the labels give fewer than 2 classes, in terms that show what to change: a CSV whose paths name no
+    image gets an example of each side, as its rows and the folder's names differ in a way one can see."""
+    folder = str(root) if root is not None else "the image folder"
+    need = "a conditional GAN needs at least 2 (or drop --labels)"
+    if source == FOLDERS and not any("/" in f for f in data.files):
+        return (f"--labels folders takes each image's class from its sub-folder of {folder}, but all "
+                f"{counted(len(data), 'image')} found sit at its top level, none in a sub-folder: put the images "
+                f"of each class in a sub-folder of their own (cats/a.png, dogs/b.png)")
+    given = f"the labels ({_where(source, column)}) give {counted(found, 'class', 'classes')} for the images found"
+    if not unmatched:
+        return f"{given}; {need}"
+    return (f"{given}: {len(unmatched):,} of its {counted(rows, 'row')} name no image found in "
+            f"{folder} (such as {unmatched[0]!r}, where the images are named like {data.files[0]!r}: paths "
+            f"relative to {folder}); {need}")
 
 
 def describe_classes(data: FolderData) -> str:
@@ -63,11 +91,25 @@ def check_csv(path: Path, column: str) -> None:
         _check_columns(path, csv.DictReader(fh).fieldnames or [], column)
 
 
-def _csv_labels(path: Path, column: str) -> dict[str, str]:
+def _csv_rows(path: Path, column: str, root: Path | None) -> dict[str, tuple[str, str]]:
+    """Each row's file as the folder lists it -> (the file as the row writes it, its label)."""
     with _reading(path) as fh:
         reader = csv.DictReader(fh)
         _check_columns(path, reader.fieldnames or [], column)
-        return {row["file"].strip().replace("\\", "/"): (row[column] or "").strip() for row in reader}
+        rows = [((row["file"] or "").strip(), (row[column] or "").strip()) for row in reader]
+    return {_as_listed(written, root): (written, label) for written, label in rows}
+
+
+def _as_listed(written: str, root: Path | None) -> str:
+    """A CSV row's path as load_folder lists the file: "./a/b.png", "a\\b.png" and an absolute path to a file
+    below root all name "a/b.png" (a path outside root stays as written, and matches nothing)."""
+    name = written.replace("\\", "/")
+    if Path(name).is_absolute() and root is not None:
+        try:
+            return Path(name).resolve().relative_to(Path(root).resolve()).as_posix()
+        except ValueError:  # a file outside the folder
+            return name
+    return posixpath.normpath(name) if name else name
 
 
 def _check_columns(path: Path, fields: list[str], column: str) -> None:
