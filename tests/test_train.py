@@ -444,6 +444,47 @@ def test_resuming_a_vae_at_another_resolution_is_refused(data_dir, tmp_path, cap
     assert load_model(out)[1]["resolution"] == 32 and load_model(out)[1]["training"]["steps"] == 1
 
 
+def test_resuming_with_several_differences_names_each_before_the_images_load(data_dir, tmp_path, capsys):
+    out = tmp_path / "vae"
+    assert train("vae", data_dir, out, 1) == 0  # at 32 px, channels [8,16]
+    capsys.readouterr()
+    assert train("vae", data_dir, out, 2, "--resume", "--resolution", "64", "--set", "channels=[8,16,16]") == 2
+    err = capsys.readouterr().err
+    assert (": the run was started with --resolution 32 (now: --resolution 64); --set channels=[8,16] "
+            "(now: --set channels=[8,16,16]); resume") in err
+    assert "data: " not in err  # refused before the images load, as a run refused for its folder is
+
+
+def latent_gan(data: Path, out: Path, steps: int, *extra: str) -> int:
+    """A latent GAN run with no --resolution typed (the tiny VAE's is 32 px)."""
+    return main(["train", "gan", str(data), "-o", str(out), "--steps", str(steps), "--batch-size", "8",
+                 "--holdout", "8", "--threads", "1", *extra])
+
+
+def test_a_latent_gan_without_a_resolution_typed_trains_at_its_vae_resolution(data_dir, model_dir, tmp_path,
+                                                                              capsys):
+    out = tmp_path / "gan"
+    assert latent_gan(data_dir, out, 1, "--latent-of", str(model_dir / "tiny-vae"), "--set", "channels=[16,8,8]") == 0
+    assert "resolution: 32px, that of the --latent-of VAE" in capsys.readouterr().err
+    assert load_model(out)[1]["resolution"] == 32
+
+
+def test_a_plain_resume_takes_the_latent_space_and_labels_of_the_run(data_dir, model_dir, tmp_path, capsys):
+    labels = tmp_path / "labels.csv"
+    files = [p.relative_to(data_dir).as_posix() for p in sorted(data_dir.rglob("shape*.png"))]
+    labels.write_text("file,kind,shade\n" + "".join(f"{f},{'ab'[i % 2]},{'xyz'[i % 3]}\n" for i, f in enumerate(files)))
+    out, vae = tmp_path / "gan", model_dir / "tiny-vae"
+    assert latent_gan(data_dir, out, 1, "--latent-of", str(vae), "--labels", str(labels), "--label-column", "kind",
+                      "--set", "channels=[16,8,8]", "--set", "z_dim=16") == 0
+    capsys.readouterr()
+    assert latent_gan(data_dir, out, 2, "--resume") == 0  # nothing retyped: the run's own options and network
+    err = capsys.readouterr().err
+    assert f"resuming with the run's --latent-of {vae.resolve()}, --labels {labels}, --label-column kind" in err
+    assert "resumed from step 1" in err and load_model(out)[1]["training"]["steps"] == 2
+    assert latent_gan(data_dir, out, 3, "--resume", "--label-column", "shade") == 2  # typed otherwise: refused
+    assert f"the run was started with --labels {labels} (2 classes: a, b) (now: " in capsys.readouterr().err
+
+
 @pytest.mark.parametrize("damage", [b"", b"\x80\x02garbage" * 40], ids=["empty", "random"])
 def test_a_damaged_checkpoint_is_named_so_without_torch_advice(damage, data_dir, tmp_path, capsys):
     """An empty one was an EOFError traceback; random bytes "did not fit" with torch's advice to load with

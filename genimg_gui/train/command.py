@@ -71,7 +71,8 @@ def add_train_parser(sub: argparse._SubParsersAction) -> None:
     p.add_argument("kind", choices=["vae", "gan"])
     p.add_argument("data", type=Path, help="folder of images (searched recursively)")
     p.add_argument("-o", "--out", type=Path, help="model folder to write (default: ./<kind>-<folder>)")
-    p.add_argument("--resolution", type=int, choices=[32, 64, 128, 256], help="default: 64, or --init's")
+    p.add_argument("--resolution", type=int, choices=[32, 64, 128, 256],
+                   help="default: 64, or --init's, or the --latent-of VAE's (a --resume: the run's)")
     p.add_argument("--batch-size", type=positive_int, default=32)
     p.add_argument("--steps", type=positive_int, default=20_000, help="total steps, counting resumed ones")
     p.add_argument("--minutes", type=positive_float,
@@ -202,8 +203,32 @@ def check_labels(labels: str | None, column: str | None) -> None:
     check_csv(Path(labels), column or DEFAULT_LABEL_COLUMN)
 
 
-def check_latent_of(folder: Path, resolution: int) -> None:
-    """--latent-of names a VAE of this resolution, checked before the data loads (the recipe checks it again)."""
+def take_resumed_options(args: argparse.Namespace, out: Path) -> list[str]:
+    """--resume: the run's --latent-of, --labels and --label-column where they were not typed, as the card records
+    them (it has the resolution and --set network settings taken too: resumed_card); only options typed otherwise
+    are then refused (check_resume_fits). Returns them as typed, for the log line that says so."""
+    from .labels import FOLDERS  # torch: not for --help
+    card = saved_card(out) if args.resume and (out / CHECKPOINT_FILE).is_file() else None
+    training = card.get("training") if card and card.get("kind") == args.kind else None
+    options = training.get("options") if isinstance(training, dict) else None
+    if not isinstance(options, dict):
+        return []
+    latent_of, labels = (options.get("extra") or {}).get("latent_of"), options.get("labels")
+    taken = []
+    if args.latent_of is None and latent_of:
+        args.latent_of = Path(latent_of)
+        taken.append(f"--latent-of {latent_of}")
+    if args.labels is None and labels:
+        args.labels = labels
+        taken.append(f"--labels {labels}")
+    if args.label_column is None and args.labels not in (None, FOLDERS) and options.get("label_column"):
+        args.label_column = options["label_column"]
+        taken.append(f"--label-column {args.label_column}")
+    return taken
+
+
+def latent_of_resolution(folder: Path) -> int:
+    """The resolution of the VAE --latent-of names, checked to be one before the data loads."""
     from ..models.weights import ModelFileError, read_card
     try:
         card = read_card(folder)
@@ -212,41 +237,49 @@ def check_latent_of(folder: Path, resolution: int) -> None:
     if card["architecture"] != "ConvVAE":
         raise TrainUsageError(f"--latent-of {folder} holds a {card['architecture']}: it must name a VAE trained "
                               "with `genimg train vae`")
-    if card.get("resolution") != resolution:
-        raise TrainUsageError(f"--latent-of {folder} is a VAE of {card.get('resolution')}px; this run trains at "
-                              f"{resolution}px: give --resolution {card.get('resolution')}")
+    return int(card["resolution"])
+
+
+def check_latent_of(folder: Path, resolution: int) -> None:
+    """--latent-of names a VAE of this resolution, checked before the data loads (the recipe checks it again)."""
+    if (of_vae := latent_of_resolution(folder)) != resolution:
+        raise TrainUsageError(f"--latent-of {folder} is a VAE of {of_vae}px; this run trains at {resolution}px: "
+                              f"give --resolution {of_vae}")
 
 
 def run_train(args: argparse.Namespace) -> int:
     # imported here so that `genimg --help` does not wait for torch
     from .gan_recipe import GANRecipe
-    from .loop import TrainOptions, check_resume_fits, train
+    from .loop import TrainOptions, check_resume_fits, to_stderr, train
+    from .resume_fit import BEFORE_IMAGES
     from .vae_recipe import VAERecipe
 
     from .finetune import architecture_settings, init_card
     from .latent_gan_recipe import LatentGANRecipe
 
     check_machine(args.data, args.device)
+    out = args.out or Path(f"{args.kind}-{args.data.resolve().name}")
+    if taken := take_resumed_options(args, out):  # said first: a refusal below may be of one of them
+        to_stderr(f"resuming with the run's {', '.join(taken)}")
     check_gan_options(args)
     recipe = VAERecipe if args.kind == "vae" else LatentGANRecipe if args.latent_of else GANRecipe
     if args.keep_best and (recipe is GANRecipe or args.holdout == 0):
         raise TrainUsageError("--keep-best ranks held-out figures: it needs --holdout above 0 and, for a GAN, "
                               "--latent-of (a pixel GAN reports none)")
     extra = parse_settings(args.set, recipe.settings)
-    out = args.out or Path(f"{args.kind}-{args.data.resolve().name}")
     check_output(out, args.resume, args.overwrite)
     start = init_card(args.init, args.kind, args.latent_of) if args.init else None
     # the network as the run resumed was built (a run from --init took it from its start model), else --init's,
-    # unless --set says otherwise (and then the checkpoint or init_from says what differs)
+    # unless --set says otherwise (and then check_resume_fits or init_from says what differs)
     start = resumed_card(out, args.kind) if args.resume and not start else start
     if start:
         extra = {**architecture_settings(start), **extra}
     if args.latent_of:
         extra["latent_of"] = str(args.latent_of.resolve())  # the card's: it finds the VAE from any folder
         check_together(extra)  # a pixel GAN's recipe refuses decoder settings alone: they need --latent-of
-    resolution = args.resolution or (int(start["resolution"]) if start else 64)
-    if args.latent_of:
-        check_latent_of(args.latent_of, resolution)
+    resolution = args.resolution or (int(start["resolution"]) if start else None)
+    of_vae = resolution is None and args.latent_of is not None  # then the run trains at its VAE's resolution
+    resolution = resolution or (latent_of_resolution(args.latent_of) if of_vae else 64)
     opts = TrainOptions(
         data=args.data, out=out,
         resolution=resolution, batch_size=args.batch_size, steps=args.steps, minutes=args.minutes,
@@ -256,7 +289,12 @@ def run_train(args: argparse.Namespace) -> int:
         licence=args.licence, precision=args.precision, labels=str(args.labels or ""),
         label_column=args.label_column or DEFAULT_LABEL_COLUMN, extra=extra,
         keep_best=args.keep_best, mirror=args.mirror)
-    check_resume_fits(opts, recipe.kind, ("kind", "resolution", "latent_of"))  # before the images load
+    # before the images load, and before check_latent_of: a resumed run's differences are named in one message
+    check_resume_fits(opts, recipe.kind, BEFORE_IMAGES)
+    if args.latent_of:
+        check_latent_of(args.latent_of, resolution)
+    if of_vae:
+        to_stderr(f"resolution: {resolution}px, that of the --latent-of VAE")
     try:
         train(opts, recipe)
     except StoppedEarly as stop:  # the loop has said so, and how to resume

@@ -415,9 +415,9 @@ def _maybe_resume(opts: TrainOptions, out: Path, recipe: Recipe, log) -> tuple[i
 
 def check_resume_fits(opts: TrainOptions, kind: str, flags: tuple[str, ...] | None = None) -> None:
     """Refuse a --resume whose options in flags (None: all) differ from those the run in opts.out was started with
-    (its card's): before the load, what the checkpoint would load all the same (LOADS_ANYWAY); the --set settings
-    only if it does not, as a run from --init records the start model's, which a plain --resume gets without typing
-    them. The command checks all but the classes before the images load (the classes come with them)."""
+    (its card's; its --set network settings as it was built, saved_options), naming each that differs. The
+    command checks all but the classes before the images load (BEFORE_IMAGES), _maybe_resume the classes, which
+    come with the images, before the checkpoint loads."""
     saved = saved_options(Path(opts.out)) if opts.resume else None
     differ = shape_differences(saved, kind, _card_options(opts), flags) if saved else []
     if differ:

@@ -5,21 +5,29 @@ from __future__ import annotations
 from pathlib import Path
 
 from ..earlier_run import SHAPE_SETTINGS, saved_card, typed_setting
+from .finetune import ARCHITECTURE_SETTINGS
 
 
 def saved_options(out: Path) -> tuple[str, dict] | None:
     """(kind, options) of the run in OUT, from its card (written at the end of every run, stopped ones too);
-    None without a readable one."""
+    None without a readable one. Its --set network settings are those it was built with (the card's config):
+    a run started without --set channels recorded none, yet a plain --resume rebuilds the same channels from
+    the card (command.resumed_card), which must not read as a difference."""
     try:
         card = saved_card(out)
-        return str(card["kind"]), dict(card["training"]["options"])
+        kind, options = str(card["kind"]), dict(card["training"]["options"])
     except (KeyError, TypeError, ValueError):  # no card (None), or one without these
         return None
+    built = card.get("config") if isinstance(card.get("config"), dict) else {}
+    shapes = {key: built[key] for key in ARCHITECTURE_SETTINGS.get(kind, ()) if key in built}
+    return kind, {**options, "extra": {**(options.get("extra") or {}), **shapes}}
 
 
 # what a checkpoint may load with all the same, though the run would then train another thing: a convolutional
 # network takes any resolution, a latent GAN any VAE of its latent's shape, a conditional one any classes as many
 LOADS_ANYWAY = ("kind", "resolution", "latent_of", "classes")
+# what the command compares before the images load: all but the classes, which come with them
+BEFORE_IMAGES = ("kind", "resolution", "latent_of", *SHAPE_SETTINGS)
 
 
 def shape_differences(saved: tuple[str, dict], kind: str, options: dict,
