@@ -22,13 +22,13 @@ import torch
 from genimg_gui.models.weights import ModelFileError, build_network, load_model, read_tensors, save_model, save_tensors
 from genimg_gui.train import TrainError
 from genimg_gui.train.finetune import DISCRIMINATOR_NAME
-from genimg_gui.train.labels import _csv_labels
+from genimg_gui.train.labels import csv_labels
 
 
 def parents(labels: Path, coarse: str, fine: str) -> tuple[dict[str, str], Counter]:
     """(each fine label -> its most common coarse label, how many images carry each fine label), read as
     genimg train reads a labels file (a missing column is a clear error; rows without both labels are left out)."""
-    coarse_of, fine_of = _csv_labels(labels, coarse), _csv_labels(labels, fine)
+    coarse_of, fine_of = csv_labels(labels, coarse), csv_labels(labels, fine)
     seen: dict[str, Counter] = defaultdict(Counter)
     for file, name in fine_of.items():
         if name and coarse_of.get(file):

@@ -91,6 +91,11 @@ def check_csv(path: Path, column: str) -> None:
         _check_columns(path, csv.DictReader(fh).fieldnames or [], column)
 
 
+def csv_labels(path: Path, column: str, root: Path | None = None) -> dict[str, str]:
+    """Each row's file as the folder lists it -> its label (scripts/refine_classes.py reads two columns so)."""
+    return {name: label for name, (_, label) in _csv_rows(path, column, root).items()}
+
+
 def _csv_rows(path: Path, column: str, root: Path | None) -> dict[str, tuple[str, str]]:
     """Each row's file as the folder lists it -> (the file as the row writes it, its label)."""
     with _reading(path) as fh:
