@@ -63,7 +63,7 @@ def forget_earlier_run(folder: Path) -> None:
     for name in WRITTEN_FILES:
         (folder / name).unlink(missing_ok=True)
     for name in (CHECKPOINT_FILE, BEST_FILE):
-        (folder / f".{name}.tmp").unlink(missing_ok=True)  # loop._checkpoint's name while it writes
+        (folder / f".{name}.tmp").unlink(missing_ok=True)  # checkpoints.save_checkpoint's name while it writes
 
 
 def typed_setting(key: str, value: object) -> str:

@@ -25,7 +25,8 @@ from genimg_gui.train.finetune import with_classes
 from genimg_gui.train.labels import describe_classes, with_labels
 from genimg_gui.train.latent_gan_recipe import LatentGANRecipe
 from genimg_gui.train.gan_recipe import GANRecipe
-from genimg_gui.train.loop import TrainOptions, _checkpoint
+from genimg_gui.train.checkpoints import save_checkpoint
+from genimg_gui.train.loop import TrainOptions
 
 
 def main() -> None:
@@ -54,7 +55,7 @@ def main() -> None:
         recipe.stats_ready = True  # the latent statistics came with the generator's buffers
     args.out.mkdir(parents=True, exist_ok=True)
     # no --keep-best record: the best so far was a model without these classes
-    _checkpoint(args.out, recipe, int(old["step"]), float(old["seconds"]), list(old.get("history", [])), best=None)
+    save_checkpoint(args.out, recipe, int(old["step"]), float(old["seconds"]), list(old.get("history", [])), best=None)
     print(f"wrote {args.out / CHECKPOINT_FILE} at step {old['step']}: resume it with --labels {args.labels}")
 
 

@@ -26,6 +26,7 @@ from genimg_gui.train.augment import ADA_IMAGES, ADA_INTERVAL, AugmentChance, la
 from genimg_gui.train.data import FolderData, load_folder, recorded_split, with_mirrors
 from genimg_gui.train.metrics import (class_variety, mean_distance, nearest_label_agreement, precision_recall,
                                      reconstruction_figures)
+from genimg_gui.train.run_card import card_options
 from genimg_gui.train.run_log import held_out_short
 from genimg_gui.train.settings import ALLOWED, GAN_SETTINGS, VAE_SETTINGS
 from genimg_gui.train.vae_recipe import VAERecipe
@@ -761,9 +762,9 @@ def test_the_card_records_paths_typed_relative_as_absolute_ones(data_dir, model_
     # by its name: the path is long and would name the trainer's home folder on a shared model's card
     assert "encoded by the VAE tiny-vae " in card["metrics"]["how"] and str(tmp_path) not in card["metrics"]["how"]
     relative = loop.TrainOptions(data=Path("data"), out=Path("x1"), init="vae1", labels="folders")
-    recorded = loop._card_options(relative)
+    recorded = card_options(relative)
     assert (recorded["init"], recorded["labels"]) == (absolute("vae1"), "folders")  # folders: no path
-    named_folders = loop._card_options(loop.TrainOptions(data=Path("folders"), out=Path("folders"), init="folders"))
+    named_folders = card_options(loop.TrainOptions(data=Path("folders"), out=Path("folders"), init="folders"))
     assert named_folders["data"] == named_folders["out"] == named_folders["init"] == absolute("folders")
 
 

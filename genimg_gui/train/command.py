@@ -142,7 +142,7 @@ def check_output(out: Path, resume: bool, overwrite: bool) -> None:
     found = earlier_run(out)
     if found is None or overwrite or (resume and found.resumable):
         return
-    from .loop import checkpoint_step  # torch: only for a folder that holds a run
+    from .checkpoints import checkpoint_step  # torch: only for a folder that holds a run
     if found.resumable and (step := checkpoint_step(out / CHECKPOINT_FILE)) is not None:
         found = replace(found, steps=step)  # later than the card's after a run killed outright
     if resume:
@@ -250,7 +250,8 @@ def check_latent_of(folder: Path, resolution: int) -> None:
 def run_train(args: argparse.Namespace) -> int:
     # imported here so that `genimg --help` does not wait for torch
     from .gan_recipe import GANRecipe
-    from .loop import TrainOptions, check_resume_fits, to_stderr, train
+    from .checkpoints import check_resume_fits
+    from .loop import TrainOptions, to_stderr, train
     from .resume_fit import BEFORE_IMAGES
     from .vae_recipe import VAERecipe
 

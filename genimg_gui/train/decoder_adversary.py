@@ -19,7 +19,7 @@ from ..models.gan import Discriminator, GANConfig
 from .augment import AugmentChance, diff_augment
 from .distributed import average_gradients, mean_across_processes
 from .gan_recipe import WIDTHS
-from .loop import load_optimizer
+from .checkpoints import load_optimizer
 
 R1_GAMMA = 0.05  # the pixel GAN's: an image has 12 times the numbers of a 4x16x16 latent grid
 R1_EVERY = 4  # lazy R1, as the GAN recipe's

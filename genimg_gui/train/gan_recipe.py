@@ -17,7 +17,8 @@ from . import TrainUsageError
 from .augment import AugmentChance, diff_augment
 from .distributed import average_gradients, mean_across_processes
 from .finetune import D_WARMUP_STEPS, load_discriminator, load_start, save_discriminator
-from .loop import TrainOptions, load_optimizer
+from .checkpoints import load_optimizer
+from .loop import TrainOptions
 from .settings import GAN_SETTINGS
 
 N_DIRECTIONS = 16

@@ -26,7 +26,8 @@ from .augment import composed, latent_augment
 from .decoder_adversary import DecoderAdversary, pixel_discriminator
 from .decoder_denoising import DecoderDenoising
 from .gan_recipe import GANRecipe
-from .loop import TrainOptions, load_optimizer
+from .checkpoints import load_optimizer
+from .loop import TrainOptions
 from .metrics import precision_recall
 
 EVAL_SAMPLES = 512  # per held-out evaluation: a few seconds on a CPU

@@ -9,17 +9,16 @@ closed terminal) that saves before exiting, and the final model folder.
 from __future__ import annotations
 
 import json
-import pickle
 import sys
 import time
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Callable, Protocol
 
 import numpy as np
 import torch
 
-from ..earlier_run import BEST_FILE, CHECKPOINT_FILE, RESUME_HINT, forget_earlier_run
+from ..earlier_run import BEST_FILE, RESUME_HINT, forget_earlier_run
 from ..holdout import HOLDOUT
 from ..imaging import save_png
 from ..models.device import native_bf16_cpu, pick_device
@@ -31,9 +30,10 @@ from .distributed import World, barrier, finish, init_world
 from .finetune import started_from
 from .data import FolderData, batches, count_skipped, load_folder, name_skipped, split_holdout, with_mirrors
 from .inputs import TrainingInputs
-from .labels import FOLDERS, with_labels
+from .labels import with_labels
 from .pace import Pace
-from .resume_fit import LOADS_ANYWAY, saved_options, shape_differences
+from .checkpoints import maybe_resume, save_checkpoint
+from .run_card import run_card
 from .run_log import describe_class_counts, held_out_lines
 from .stopping import exit_code, stop_signals_interrupt
 
@@ -155,7 +155,7 @@ def train(opts: TrainOptions, make_recipe: Callable[[TrainOptions, torch.device]
     images = pixels.permute(0, 3, 1, 2).contiguous()  # (N, 3, R, R) uint8
     torch.manual_seed(opts.seed + 1000 * world.rank)  # different noise per process
     out = Path(opts.out)
-    start, elapsed, history, best = _maybe_resume(opts, out, recipe, log)
+    start, elapsed, history, best = maybe_resume(opts, out, recipe, log)
     origin = _maybe_init(opts, recipe, start, log)
     created = _first_missing(out)  # removed again if the run is stopped before its first step
     out.mkdir(parents=True, exist_ok=True)  # once --init has been read: a damaged one left an empty folder behind
@@ -189,7 +189,7 @@ def train(opts: TrainOptions, make_recipe: Callable[[TrainOptions, torch.device]
                     if opts.keep_best:
                         best = _keep_if_best(out, recipe, figures, best, step, time.monotonic() - t0, history)
                 if save and step % opts.checkpoint_every == 0:
-                    _checkpoint(out, recipe, step, time.monotonic() - t0, history, best)
+                    save_checkpoint(out, recipe, step, time.monotonic() - t0, history, best)
         except KeyboardInterrupt as stop:
             stopped = stop
             by = f" by {stop}" if str(stop) else ""  # SIGTERM/SIGHUP name themselves; Ctrl+C does not
@@ -203,10 +203,10 @@ def train(opts: TrainOptions, make_recipe: Callable[[TrainOptions, torch.device]
             # the figures written are the final model's: the curve ends with them (--keep-best evaluates it itself)
             _evaluate(recipe, held_out, done, time.monotonic() - t0, history, log)
         if save:
-            _checkpoint(out, recipe, done, time.monotonic() - t0, history, best)  # --resume goes on from the last step
+            save_checkpoint(out, recipe, done, time.monotonic() - t0, history, best)  # --resume goes on from the last step
             kept = _restore_best(out, recipe, held_out, best, done, time.monotonic() - t0, history, log) \
                 if opts.keep_best else None
-            card = _card(opts, data, device, done, time.monotonic() - t0, len(held_idx), world.size)
+            card = run_card(opts, data, device, done, time.monotonic() - t0, len(held_idx), world.size)
             card["training"]["precision"] = precision  # what auto meant on this machine
             if origin:
                 card["training"]["started_from"] = origin
@@ -326,7 +326,7 @@ def _keep_if_best(out: Path, recipe: Recipe, figures: dict[str, float], best: di
     if score is None or (best is not None and score < best["score"]):  # a tie: the later, longer-trained model
         return best
     best = {"step": step, "score": score}
-    _checkpoint(out, recipe, step, seconds, history, best, name=BEST_FILE)
+    save_checkpoint(out, recipe, step, seconds, history, best, name=BEST_FILE)
     return best
 
 
@@ -361,74 +361,6 @@ def _figures_at(history: list[dict], step: int) -> dict[str, float]:
     return {k: v for k, v in entry.items() if k not in ("step", "minutes")}
 
 
-def load_optimizer(opt: torch.optim.Optimizer, state: dict, new_lr: bool) -> None:
-    """Resume an optimiser (Adam's moments, its learning rates); with new_lr (--lr given on a resumed run)
-    it keeps the rates it was built with, so --lr takes effect as --steps and --minutes do."""
-    built_with = [group["lr"] for group in opt.param_groups]
-    opt.load_state_dict(state)
-    if new_lr:
-        for group, lr in zip(opt.param_groups, built_with):
-            group["lr"] = lr
-
-
-def _checkpoint(out: Path, recipe: Recipe, step: int, seconds: float, history: list[dict], best: dict | None,
-                name: str = CHECKPOINT_FILE) -> None:
-    tmp = out / f".{name}.tmp"
-    torch.save({"step": step, "seconds": seconds, "recipe": recipe.state(), "history": history, "best": best}, tmp)
-    tmp.replace(out / name)
-
-
-def checkpoint_step(path: Path) -> int | None:
-    """The step a checkpoint was saved at; None if it cannot be read."""
-    try:
-        return int(torch.load(path, map_location="cpu", weights_only=True)["step"])
-    except (KeyError, TypeError, ValueError, RuntimeError, OSError, pickle.UnpicklingError):
-        return None
-
-
-def _maybe_resume(opts: TrainOptions, out: Path, recipe: Recipe, log) -> tuple[int, float, list[dict], dict | None]:
-    """(step, seconds, held-out history, --keep-best's best so far) to continue from; zeros for a fresh run."""
-    path = out / CHECKPOINT_FILE
-    if not opts.resume:
-        return 0, 0.0, [], None
-    if not path.is_file():
-        # not refused: an elastic torchrun run is started with --resume in a new folder (README)
-        log(f"nothing to resume in {out} (no {CHECKPOINT_FILE}): starting a new run")
-        return 0, 0.0, [], None
-    check_resume_fits(opts, recipe.kind, LOADS_ANYWAY)  # the classes too, now that the labels are read
-    try:  # a damaged file, or a checkpoint of other settings (channels)
-        ckpt = torch.load(path, map_location="cpu", weights_only=True)
-    except (EOFError, RuntimeError, ValueError, OSError, pickle.UnpicklingError) as e:
-        raise TrainError(f"{path} cannot be read: it is damaged or not a checkpoint ({type(e).__name__}); start "
-                         f"again from the model beside it with --init {out} and another -o, or --overwrite") from None
-    try:
-        recipe.load_state(ckpt["recipe"])
-    except (KeyError, RuntimeError, ValueError, TypeError) as e:
-        check_resume_fits(opts, recipe.kind)  # every option that shapes the networks, named if one differs
-        lines = [line.strip() for line in str(e).splitlines() if line.strip()]  # its detail follows a colon
-        raise TrainError(f"{path} does not fit this run ({type(e).__name__}: {' '.join(lines[:2])[:300]}); resume "
-                         "with the settings it was started with, or --overwrite to start over") from None
-    log(f"resumed from step {ckpt['step']}")
-    # older checkpoints kept no history and no best
-    return int(ckpt["step"]), float(ckpt["seconds"]), list(ckpt.get("history", [])), ckpt.get("best")
-
-
-def check_resume_fits(opts: TrainOptions, kind: str, flags: tuple[str, ...] | None = None) -> None:
-    """Refuse a --resume whose options in flags (None: all) differ from those the run in opts.out was started with
-    (its card's; its --set network settings as it was built, saved_options), naming each that differs. The
-    command checks all but the classes before the images load (BEFORE_IMAGES), _maybe_resume the classes, which
-    come with the images, before the checkpoint loads."""
-    saved = saved_options(Path(opts.out)) if opts.resume else None
-    differ = shape_differences(saved, kind, _card_options(opts), flags) if saved else []
-    if differ:
-        raise _misfit(Path(opts.out) / CHECKPOINT_FILE, differ)
-
-
-def _misfit(path: Path, differ: list[str]) -> TrainUsageError:
-    return TrainUsageError(f"{path} does not fit this run: the run was started with {'; '.join(differ)}; resume "
-                           "with the settings it was started with, or --overwrite to start over")
-
-
 def _maybe_init(opts: TrainOptions, recipe: Recipe, start: int, log) -> dict:
     """--init on a fresh run: load the model folder's weights; what the card records of it (also when a
     resumed run's checkpoint already holds them, as the card is written anew at the end of every run)."""
@@ -440,36 +372,3 @@ def _maybe_init(opts: TrainOptions, recipe: Recipe, start: int, log) -> dict:
     origin = started_from(card)
     log(f"starting from {opts.init} ({origin['steps']} steps): its {loaded}")
     return origin
-
-
-def _card(opts: TrainOptions, data: FolderData, device: torch.device, steps: int, seconds: float,
-          held_out: int, processes: int = 1) -> dict:
-    import platform
-    return {
-        "name": Path(opts.out).resolve().name,
-        "training": {
-            # the folder as a path that still finds it from elsewhere: "data", as typed, named nothing
-            "data": opts.data_name or str(Path(opts.data).resolve()), "licence": opts.licence,
-            "images": len(data), "skipped": data.skipped,
-            "held_out": held_out, "steps": steps,
-            "batch_size": opts.batch_size, "seconds": round(seconds, 1),
-            "hardware": f"{device.type} ({platform.processor() or platform.machine()}, "
-                        f"{torch.get_num_threads()} threads)" if device.type == "cpu"
-                        else f"{device.type} ({torch.cuda.get_device_name() if device.type == 'cuda' else device})",
-            "torch": torch.__version__, "seed": opts.seed, "processes": processes,
-            "options": _card_options(opts),
-        },
-    }
-
-
-PATH_OPTIONS = ("data", "out", "init", "labels")  # folders and files, which the card records as absolute paths
-
-
-def _card_options(opts: TrainOptions) -> dict:
-    """The options as the card records them, what a later --resume is compared with: paths absolute, as typed
-    ("data", "x1") they name nothing once the card is read from another folder."""
-    options = {k: (str(v) if isinstance(v, Path) else v) for k, v in asdict(opts).items()}
-    for key in PATH_OPTIONS:
-        if options[key] and not (key == "labels" and options[key] == FOLDERS):  # "": not given; folders: no path
-            options[key] = str(Path(options[key]).resolve())
-    return options

@@ -1,5 +1,5 @@
 """Why a checkpoint does not fit a resumed run: the options that shape its networks, as the run that wrote it
-was started with and as they are now (loop._maybe_resume reports them when the checkpoint will not load)."""
+was started with and as they are now (checkpoints.maybe_resume reports them when the checkpoint will not load)."""
 from __future__ import annotations
 
 from pathlib import Path

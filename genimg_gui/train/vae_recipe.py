@@ -14,7 +14,8 @@ from ..imaging import image_grid
 from . import TrainUsageError
 from .distributed import average_gradients
 from .finetune import load_start
-from .loop import TrainOptions, load_optimizer
+from .checkpoints import load_optimizer
+from .loop import TrainOptions
 from .metrics import reconstruction_figures
 from .settings import VAE_SETTINGS
 

@@ -1,0 +1,47 @@
+"""What a finished (or stopped) run's model card records of its training: data, steps, time, hardware, options."""
+from __future__ import annotations
+
+from dataclasses import asdict
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import torch
+
+from .data import FolderData
+from .labels import FOLDERS
+
+if TYPE_CHECKING:
+    from .loop import TrainOptions
+
+
+def run_card(opts: TrainOptions, data: FolderData, device: torch.device, steps: int, seconds: float,
+          held_out: int, processes: int = 1) -> dict:
+    import platform
+    return {
+        "name": Path(opts.out).resolve().name,
+        "training": {
+            # the folder as a path that still finds it from elsewhere: "data", as typed, named nothing
+            "data": opts.data_name or str(Path(opts.data).resolve()), "licence": opts.licence,
+            "images": len(data), "skipped": data.skipped,
+            "held_out": held_out, "steps": steps,
+            "batch_size": opts.batch_size, "seconds": round(seconds, 1),
+            "hardware": f"{device.type} ({platform.processor() or platform.machine()}, "
+                        f"{torch.get_num_threads()} threads)" if device.type == "cpu"
+                        else f"{device.type} ({torch.cuda.get_device_name() if device.type == 'cuda' else device})",
+            "torch": torch.__version__, "seed": opts.seed, "processes": processes,
+            "options": card_options(opts),
+        },
+    }
+
+
+PATH_OPTIONS = ("data", "out", "init", "labels")  # folders and files, which the card records as absolute paths
+
+
+def card_options(opts: TrainOptions) -> dict:
+    """The options as the card records them, what a later --resume is compared with: paths absolute, as typed
+    ("data", "x1") they name nothing once the card is read from another folder."""
+    options = {k: (str(v) if isinstance(v, Path) else v) for k, v in asdict(opts).items()}
+    for key in PATH_OPTIONS:
+        if options[key] and not (key == "labels" and options[key] == FOLDERS):  # "": not given; folders: no path
+            options[key] = str(Path(options[key]).resolve())
+    return options
