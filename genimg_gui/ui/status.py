@@ -73,10 +73,14 @@ class StatusBar(QStatusBar):
         if self._errors_on_show():  # shown with them until their time is up, which messages do not extend
             self._note = text
             left = max(1, round((self._errors_until - time.monotonic()) * 1000))
-            self._show_errors(left)
-            if left < MESSAGE_MS:  # then alone for the rest of its time
-                until = self._errors_until
-                QTimer.singleShot(left + 1, self, lambda: self._message_after_errors(text, MESSAGE_MS - left, until))
+            if left >= MESSAGE_MS:
+                self._show_errors(left)
+                return
+            # then alone for the rest of its time; the errors stay up until then, as Qt's own timeout, firing
+            # first, blanked the bar in between (for a moment, or longer on a busy machine)
+            self._show_errors(0)
+            until = self._errors_until
+            QTimer.singleShot(left, self, lambda: self._message_after_errors(text, MESSAGE_MS - left, until))
             return
         self._show_plain(text, MESSAGE_MS)
 
