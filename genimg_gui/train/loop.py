@@ -203,7 +203,8 @@ def train(opts: TrainOptions, make_recipe: Callable[[TrainOptions, torch.device]
             # the figures written are the final model's: the curve ends with them (--keep-best evaluates it itself)
             _evaluate(recipe, held_out, done, time.monotonic() - t0, history, log)
         if save:
-            save_checkpoint(out, recipe, done, time.monotonic() - t0, history, best)  # --resume goes on from the last step
+            # --resume goes on from the last step
+            save_checkpoint(out, recipe, done, time.monotonic() - t0, history, best)
             kept = _restore_best(out, recipe, held_out, best, done, time.monotonic() - t0, history, log) \
                 if opts.keep_best else None
             card = run_card(opts, data, device, done, time.monotonic() - t0, len(held_idx), world.size)

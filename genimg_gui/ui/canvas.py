@@ -2,7 +2,8 @@
 
 Fit-to-window by default; the wheel zooms about the cursor, dragging pans,
 double-click fits again. Side by side, each picture stays in its own half and
-both zoom and pan as one, so a zoomed detail is compared with the same detail. In split mode, dragging near the divider moves it.
+both zoom and pan as one, so a zoomed detail is compared with the same detail.
+In split mode, dragging near the divider moves it.
 In brush mode a left drag on either pane paints a mask instead (the canvas
 only reports the stroke; the document owns the mask), and panning moves to the
 middle button or Space+drag.
@@ -258,7 +259,8 @@ class Canvas(QWidget):
         # keep the image point under the cursor fixed: the centre of the pane under it (both panes move as one)
         pos = event.position()
         slot = next((name for name, rect in self.slots() if rect.contains(pos)), None)
-        centre = dict(self.panes())[slot].center() if slot else QPointF(self.width() / 2, self.height() / 2) + self.offset
+        middle = QPointF(self.width() / 2, self.height() / 2) + self.offset
+        centre = dict(self.panes())[slot].center() if slot else middle
         self.offset += (pos - centre) * (1 - new_zoom / self.zoom)
         self.zoom = new_zoom
         self.zoom_changed.emit(self.zoom)
