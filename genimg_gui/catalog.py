@@ -8,6 +8,7 @@ from pathlib import Path
 
 from .earlier_run import BEST_FILE, CHECKPOINT_FILE
 from .paths import data_dir
+from .wording import counted
 
 BUNDLED_DIR = Path(__file__).resolve().parent.parent / "weights"
 EXAMPLES_DIR = Path(__file__).resolve().parent.parent / "assets" / "examples"
@@ -102,6 +103,30 @@ def recorded_latent_of(card: dict) -> str:
     it was trained); "" when the card records none."""
     recorded = card.get("training", {}).get("options", {}).get("extra", {}).get("latent_of")
     return recorded if isinstance(recorded, str) else ""
+
+
+def lineage_rows(card: dict) -> list[tuple[str, str]]:
+    """The rows, for `genimg info` and the Models tab alike, of what a model was made from, as its card records it: the VAE a latent GAN draws through
+    (--latent-of) and the model a run started from (--init), and what that one started from in turn."""
+    rows = []
+    if latent_of := recorded_latent_of(card):
+        rows.append(("latent space", f"of the VAE {latent_of} (--latent-of)"))
+    training = card.get("training", {})
+    if origin := training.get("started_from"):
+        init = training.get("options", {}).get("init") or ""
+        rows.append(("started from", origin_text(origin, init)))
+    return rows
+
+
+def origin_text(origin: dict, init: str = "") -> str:
+    """'gan1 (/runs/gan1, --init), after 10 steps on /data/faces; which started from …': a started_from record."""
+    where = f" ({init}, --init)" if init else ""
+    steps = f" after {counted(origin['steps'], 'step')}" if isinstance(origin.get("steps"), int) else ""
+    data = f" on {origin['data']}" if origin.get("data") else ""
+    text = f"{origin.get('model') or 'a model'}{where}" + (f",{steps}{data}" if steps or data else "")
+    if isinstance(earlier := origin.get("started_from"), dict):
+        text += f"; which started from {origin_text(earlier)}"
+    return text
 
 
 def latent_space_of(gan: ModelEntry, vaes: list[ModelEntry]) -> ModelEntry | None:

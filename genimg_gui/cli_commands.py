@@ -19,7 +19,7 @@ import numpy as np
 import torch
 
 from .cli import typed
-from .catalog import (BUNDLED_DIR, bundled_models, default_model, metrics_text, recorded_latent_of,
+from .catalog import (BUNDLED_DIR, bundled_models, default_model, lineage_rows, metrics_text,
                       training_checkpoint_note)
 from .engine.requests import ModelInfo
 from .engine.runtime import Runtime
@@ -29,7 +29,6 @@ from .models.foreign import NeedsScale
 from .models.weights import ModelFileError
 from .recipe import RecipeError
 from .train import TrainError, TrainUsageError
-from .wording import counted
 from .export import export_latent, export_png  # plain numpy + Pillow, shared with the app
 
 class CLIError(Exception):
@@ -300,30 +299,6 @@ def describe(m: ModelInfo) -> str:
     width = max(map(len, d.labels), default=0)  # σ in one column, however long a named direction's label
     lines += [f"  {i:>4}  {label:<{width}}  σ = {s:.4g}" for i, (label, s) in enumerate(zip(d.labels, d.sigma))]
     return "\n".join(lines)
-
-
-def lineage_rows(card: dict) -> list[tuple[str, str]]:
-    """Info's rows for what a model was made from, as its card records it: the VAE a latent GAN draws through
-    (--latent-of) and the model a run started from (--init), and what that one started from in turn."""
-    rows = []
-    if latent_of := recorded_latent_of(card):
-        rows.append(("latent space", f"of the VAE {latent_of} (--latent-of)"))
-    training = card.get("training", {})
-    if origin := training.get("started_from"):
-        init = training.get("options", {}).get("init") or ""
-        rows.append(("started from", origin_text(origin, init)))
-    return rows
-
-
-def origin_text(origin: dict, init: str = "") -> str:
-    """'gan1 (/runs/gan1, --init), after 10 steps on /data/faces; which started from …': a started_from record."""
-    where = f" ({init}, --init)" if init else ""
-    steps = f" after {counted(origin['steps'], 'step')}" if isinstance(origin.get("steps"), int) else ""
-    data = f" on {origin['data']}" if origin.get("data") else ""
-    text = f"{origin.get('model') or 'a model'}{where}" + (f",{steps}{data}" if steps or data else "")
-    if isinstance(earlier := origin.get("started_from"), dict):
-        text += f"; which started from {origin_text(earlier)}"
-    return text
 
 
 def _row(key: str, value: str) -> str:

@@ -13,9 +13,10 @@ from safetensors.torch import load_file
 from genimg_gui.cli import main
 from genimg_gui.models.gan import Generator
 from genimg_gui.models.vae import ConvVAE
-from genimg_gui.models.weights import load_model
+from genimg_gui.models.weights import load_model, read_card
 from genimg_gui.train import gan_recipe
 from genimg_gui.train.finetune import DISCRIMINATOR_NAME, widened, without_classes
+from genimg_gui.ui.model_panel import ModelPanel
 from test_conditional import squares
 from test_train import make_shapes, restore_threads, train  # noqa: F401 - restore_threads is a fixture
 
@@ -137,10 +138,10 @@ def test_a_run_from_init_resumes_with_a_plain_resume(kind, trained, data_dir, tm
     assert load_model(out)[1]["training"]["steps"] == 2
 
 
-def test_info_names_the_vae_a_latent_gan_draws_through_and_the_models_it_started_from(data_dir, model_dir, tmp_path,
-                                                                                       capsys):
+def test_info_names_the_vae_a_latent_gan_draws_through_and_the_models_it_started_from(qtbot, data_dir, model_dir,
+                                                                                       tmp_path, capsys):
     """The card records --latent-of and --init (training.options.extra.latent_of, training.started_from); `genimg
-    info` showed neither."""
+    info` showed neither, nor did the Models tab, which now shows the same rows under Source."""
     vae_dir = model_dir / "tiny-vae"
     first, second, third = tmp_path / "first", tmp_path / "second", tmp_path / "third"
     assert main(["train", "gan", str(data_dir), "-o", str(first), "--latent-of", str(vae_dir), "--steps", "2",
@@ -154,6 +155,12 @@ def test_info_names_the_vae_a_latent_gan_draws_through_and_the_models_it_started
     assert f" latent space of the VAE {vae_dir} (--latent-of) " in words
     assert (f" started from second ({second}, --init), after 1 step on {data_dir}; which started from first, "
             f"after 2 steps on {data_dir} metrics ") in words
+    panel = ModelPanel()
+    qtbot.addWidget(panel)
+    panel._show_details(str(third), read_card(third))
+    source = panel.details["Source"].text().splitlines()
+    assert source[:2] == ["genimg model folder", f"latent space: of the VAE {vae_dir} (--latent-of)"]
+    assert source[2].startswith(f"started from: second ({second}, --init), after 1 step on {data_dir}; which")
 
 
 def test_init_of_a_latent_gan_keeps_its_latent_statistics_and_checks_its_vae(data_dir, model_dir, tmp_path, capsys):

@@ -9,16 +9,18 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (QComboBox, QFormLayout, QFrame, QHBoxLayout, QLabel, QListWidget, QListWidgetItem,
                                QPushButton, QScrollArea, QVBoxLayout, QWidget)
 
-from ..catalog import ModelEntry, metrics_text
+from ..catalog import ModelEntry, lineage_rows, metrics_text
 
 PATH_ROLE = Qt.ItemDataRole.UserRole
 
 
 def source_text(card: dict) -> str:
-    """Where a converted model came from: file, what it is, and the latent scale chosen."""
+    """Where a model came from: a genimg folder, with what it was made from as `genimg info` says it (the VAE a
+    latent GAN draws through, the model a run started from); a converted model's file, what it is, and the latent
+    scale chosen."""
     source = card.get("source")
     if not isinstance(source, dict):
-        return "genimg model folder"
+        return "\n".join(["genimg model folder", *(f"{key}: {value}" for key, value in lineage_rows(card))])
     text = f"{source.get('file', '?')}: {source.get('type', 'unknown type')}"
     if "scaling_factor" in source:
         text += f"; latent scale {source['scaling_factor']} ({source.get('scale_label', 'chosen')})"
