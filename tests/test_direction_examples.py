@@ -74,14 +74,21 @@ def test_kept_apart_a_direction_its_examples_barely_differ_along_is_refused(qtbo
     assert "No direction made" in error and "barely differ" in error and "1 named direction" in error
     assert "untick" in error.lower()
     assert doc.directions("vae").labels == before
+    assert "opens with these examples again" in error
     dialog = opened_dialog(window, monkeypatch)  # the box says what it keeps the new direction apart from
     qtbot.addWidget(dialog)
     assert "your own" in dialog.keep_fixed.text() and "“frowning → smiling”" in dialog.keep_fixed.toolTip()
+    # the refused examples, name and options come back with the reason: the dialog had closed before the refusal
+    assert dialog.request() == again
+    assert not dialog.refusal_note.isHidden() and "barely differ" in dialog.refusal_note.text()
 
     define(qtbot, window, monkeypatch, "kept apart", write_group(tmp_path / "purple", "p", (170, 40, 190), 6, 5),
            blue, keep_fixed=True)
     message = window.status.currentMessage()
     assert "kept apart from 1 named direction" in message and "direction(s)" not in message
+    fresh = opened_dialog(window, monkeypatch)  # a direction made: the next opening starts empty
+    qtbot.addWidget(fresh)
+    assert fresh.request().from_paths == () and fresh.refusal_note.isHidden()
 
 
 def _files(folder, names) -> list[str]:

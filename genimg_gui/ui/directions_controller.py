@@ -57,6 +57,9 @@ class DirectionsController(QObject):
         self.session_names: dict[str, dict[int, str]] = {}  # model path -> renamed built-in rows
         self.jobs: dict[int, tuple[Job, str]] = {}  # EncodeLatents seq -> (job, side)
         self.on_disk: dict[str, Directions] = {}  # kind -> the user rows in its model's file, as this window took them
+        # the last request refused once its images were encoded, and why: the dialog opens with it again, as the
+        # refusal comes after the dialog has closed (the user's examples are not lost)
+        self.refused: tuple[DirectionRequest, str] | None = None
         notices = saved_directions.shared()
         try:
             notices.watch(user_directions_folder())
@@ -169,6 +172,8 @@ class DirectionsController(QObject):
         directions = info.directions
         dialog = DirectionsDialog(self.parent_widget, directions.labels, info.name, self._target_note(info),
                                   [directions.labels[i] for i in _named_rows(directions)])
+        if self.refused is not None:
+            dialog.restore(*self.refused)
         return dialog.request() if dialog.exec() == QDialog.DialogCode.Accepted else None
 
     def _target_note(self, info: rq.ModelInfo) -> str:
@@ -192,6 +197,7 @@ class DirectionsController(QObject):
         if refusal:  # the dialog refuses such a name; a name given otherwise is checked here
             self.document.error.emit(f"No direction made: {refusal}")
             return None
+        self.refused = None
         job = Job(request, info.path)
         seq = None
         for side, paths in (("from", request.from_paths), ("to", request.to_paths)):
@@ -219,35 +225,35 @@ class DirectionsController(QObject):
         if job.failed:  # bad files are reported; the rest still make the direction
             self.document.error.emit(f"Skipped {len(job.failed)} example file(s): " + "; ".join(job.failed))
         if info is None or info.path != job.model_path:
-            self.document.error.emit(f"The VAE changed while encoding the examples for {req.name}; make it again")
-            return
+            return self._refuse(req, f"The VAE changed while encoding the examples for {req.name}; make it again")
         empty = [side for side in ("from", "to") if len(job.latents[side]) == 0]
         if empty:
-            self.document.error.emit(f"No readable “{empty[0]}” image for {req.name}: add at least one")
-            return
+            return self._refuse(req, f"No readable “{empty[0]}” image for {req.name}: add at least one")
         a, b = job.latents["from"], job.latents["to"]
         label = free_name(info.directions.labels, req.name)  # another window may have taken the name since it was asked
         try:
             directions, kept = _fitted(info.directions, a, b, req, label)
         except ValueError as e:
-            self.document.error.emit(f"Could not make {req.name}: {e}")
-            return
+            return self._refuse(req, f"Could not make {req.name}: {e}")
         twin = self._same_vector(info.directions, directions.basis[-1])
         if twin is not None:
-            self.document.error.emit(f"No direction made: “{req.name}” would be the same direction as “{twin}” "
+            return self._refuse(req, f"No direction made: “{req.name}” would be the same direction as “{twin}” "
                                      f"(the same examples give the same direction); use or rename “{twin}”")
-            return
         gap = separation(a, b, directions.basis[-1], float(directions.sigma[-1]))
         if kept and abs(gap) < MIN_SEPARATION:
-            self.document.error.emit(
-                f"No direction made: the “from” and “to” examples of {req.name} barely differ along it once it is kept "
-                f"apart from the {counted(len(kept), 'named direction')} ({gap:.1f}σ); untick “Keep the named "
-                "directions fixed”, or choose other examples")
-            return
+            return self._refuse(req, f"No direction made: the “from” and “to” examples of {req.name} barely differ "
+                                f"along it once it is kept apart from the {counted(len(kept), 'named direction')} "
+                                f"({gap:.1f}σ); untick “Keep the named directions fixed”, or choose other examples")
         self.document.set_directions(KIND, directions)
         self._save(KIND, info.directions)
         self.document.message.emit(self._made_note(directions.labels[-1], info.name, (len(a), len(b)), gap,
                                                    kept if req.keep_fixed else None))
+
+    def _refuse(self, req: DirectionRequest, reason: str) -> None:
+        """Say why no direction was made, and keep the request for the dialog's next opening: it closed before the
+        images were encoded, and its examples, name and options would be lost."""
+        self.refused = (req, reason)
+        self.document.error.emit(f"{reason} (Edit → New direction from examples… opens with these examples again)")
 
     def _made_note(self, label: str, model: str, sizes: tuple[int, int], gap: float, kept: list[int] | None) -> str:
         """The status bar's word on a new direction: its model (not the GAN shown), how far apart its examples sit

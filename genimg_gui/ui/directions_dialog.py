@@ -202,6 +202,10 @@ class DirectionsDialog(QDialog):
         self.method.setToolTip("Difference of means: average 'to' minus average 'from' (robust with few images).\n"
                                "Linear classifier: the normal of a line separating them (better with many).")
         self.keep_fixed = _keep_fixed_box(kept)
+        self.refusal_note = QLabel()  # why the last try with these examples made no direction (restore)
+        self.refusal_note.setStyleSheet("color: #c8423b;")
+        self.refusal_note.setWordWrap(True)
+        self.refusal_note.hide()
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
         self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText("Make direction")
         self.buttons.accepted.connect(self.accept)
@@ -221,6 +225,7 @@ class DirectionsDialog(QDialog):
         layout.addWidget(self.target_note)
         layout.addLayout(sides, 1)
         layout.addLayout(form)
+        layout.addWidget(self.refusal_note)
         layout.addWidget(self.buttons)
         self.resize(560, 420)
         self._update()
@@ -303,3 +308,17 @@ class DirectionsDialog(QDialog):
     def request(self) -> DirectionRequest:
         return DirectionRequest(self.request_name(), self.lists["from"].paths(),
                                 self.lists["to"].paths(), self.method.currentData(), self.keep_fixed.isChecked())
+
+    def restore(self, request: DirectionRequest, reason: str) -> None:
+        """Open again on a request that made no direction (its examples, name and options), saying why not."""
+        for which, paths in (("from", request.from_paths), ("to", request.to_paths)):
+            self.lists[which].add_paths(paths)
+        self.method.setCurrentIndex(max(0, self.method.findData(request.method)))
+        self.keep_fixed.setChecked(request.keep_fixed)
+        self._name_edited = request.name != self.suggested_name()
+        if self._name_edited:
+            self.name.setText(request.name)
+        self._update()
+        self.refusal_note.setText(f"Last time: {reason}")
+        self.refusal_note.setToolTip(reason)
+        self.refusal_note.show()
