@@ -103,8 +103,9 @@ def test_slider_edit_undo_redo(qtbot, window, image_files, reference):
                     timeout=TIMEOUT)
     assert window.undo_action.isEnabled() and not window.redo_action.isEnabled()
 
-    qtbot.keyClick(sliders.sliders[2], Qt.Key.Key_PageUp)  # a key step: a second edit
+    qtbot.keyClick(sliders.sliders[2], Qt.Key.Key_PageUp)  # a key step: a second edit, once the keys rest
     second_values = (1.5, 0.0, 0.5) + (0.0,) * 13
+    qtbot.waitUntil(lambda: len(item.history) == 3, timeout=TIMEOUT)
     assert item.history.current.values == second_values and len(item.history) == 3
     second = expect(second_values)
     qtbot.waitUntil(lambda: np.array_equal(shown(window), second), timeout=TIMEOUT)

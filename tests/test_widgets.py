@@ -964,6 +964,36 @@ def test_a_wheel_run_is_committed_before_focus_or_a_key_goes_elsewhere(qtbot, mo
         assert committed[-1] == panel.values()
 
 
+
+def test_a_run_of_arrow_keys_on_a_slider_is_one_undo_step_as_a_wheel_run_is(qtbot, monkeypatch):
+    """Right ×5 made five History rows (+0.10σ … +0.50σ) where five wheel notches made one."""
+    import genimg_gui.ui.sliders as sliders_module
+
+    monkeypatch.setattr(sliders_module, "KEY_REST_MS", 60_000)  # the user is quicker than the timer
+    panel = shown(qtbot, SliderPanel())
+    panel.set_directions(("PC1", "PC2"))
+    qtbot.waitUntil(panel.sliders[1].isVisible)
+    committed = []
+    panel.edit_committed.connect(committed.append)
+    slider = panel.sliders[0]
+    slider.setFocus()
+    qtbot.waitUntil(slider.hasFocus)
+    for _ in range(5):
+        qtbot.keyClick(slider, Qt.Key.Key_Right)
+    assert panel.values() == (0.5, 0.0) and committed == []
+    qtbot.keyClick(slider, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)  # another key ends the run first
+    assert committed == [(0.5, 0.0)]
+    qtbot.keyClick(slider, Qt.Key.Key_Left)
+    wheel(slider, 1)  # the wheel after keys: the keys' run is a step of its own
+    assert committed == [(0.5, 0.0), (0.4, 0.0)]
+    panel.sliders[1].setFocus()  # as the wheel's run, it ends when the focus goes
+    qtbot.waitUntil(lambda: len(committed) == 3, timeout=2000)
+    monkeypatch.setattr(sliders_module, "KEY_REST_MS", 50)  # ... and after a pause
+    qtbot.keyClick(panel.sliders[1], Qt.Key.Key_PageUp)
+    qtbot.keyClick(panel.sliders[1], Qt.Key.Key_PageUp)
+    qtbot.waitUntil(lambda: len(committed) == 4, timeout=2000)
+    assert committed[-1] == panel.values() and panel.values()[1] == 1.0
+
 def status_bar_of_a_window(qtbot, width: int = 700):
     """A StatusBar in a shown window of that width: a message's room depends on the bar's real geometry."""
     from PySide6.QtWidgets import QMainWindow

@@ -1,7 +1,7 @@
 """One labelled slider per latent direction, in sigma units (-3..+3 by default).
 
 values_changed fires live while dragging; edit_committed fires once per
-finished gesture (release, reset, randomise, a key step), which is what undo records.
+finished gesture (release, reset, randomise, a run of wheel notches or of arrow keys), which is what undo records.
 Each slider can show a strip of thumbnails at preview_values() under it (rendered
 elsewhere, at low priority), and a meter on top says how typical the latent is.
 """
@@ -24,8 +24,13 @@ SLIDER_WIDTH = 110  # px; the slider never shrinks below a usable length
 ROWS_PER_DIRECTION = 2  # the slider row, then its preview strip
 STRIP_HEIGHT = 30
 WHEEL_REST_MS = 400  # a run of wheel notches on a slider is one undo step, committed once the wheel rests
+# a run of step keys (arrows, Page Up/Down, Home, End) too; longer than the wheel's rest, as a held key waits about
+# half a second before it repeats
+KEY_REST_MS = 800
 FLUSH_EVENTS = (QEvent.Type.ShortcutOverride, QEvent.Type.KeyPress, QEvent.Type.MouseButtonPress,
                 QEvent.Type.FocusOut)  # ...or before any of these: see DirectionSlider.event
+STEP_KEYS = frozenset({Qt.Key.Key_Left, Qt.Key.Key_Right, Qt.Key.Key_Up, Qt.Key.Key_Down, Qt.Key.Key_PageUp,
+                       Qt.Key.Key_PageDown, Qt.Key.Key_Home, Qt.Key.Key_End})
 # (colour, word) of each typicality.band: green, amber, red; its bounds are measured (typicality.py)
 TYPICALITY = (("#3c9d4e", "typical"), ("#d19a1e", "unusual"),
               ("#c8423b", "off-distribution: images may break"))
@@ -114,48 +119,78 @@ class TypicalityMeter(QWidget):
                                f"QProgressBar::chunk {{ background: {colour}; }}")
 
 
+def is_step_key(event: QEvent) -> bool:
+    """A key press (or its shortcut check) that moves a slider: an arrow, Page Up/Down, Home or End, unmodified."""
+    if event.type() not in (QEvent.Type.ShortcutOverride, QEvent.Type.KeyPress):
+        return False
+    return event.key() in STEP_KEYS and not event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier
+
+
 class DirectionSlider(QSlider):
     """A direction's slider. The wheel moves it only once it was clicked: turned over it on the way down the list,
-    the wheel scrolls the list (it used to edit every slider it passed, an undo step a notch). A run of notches
-    is one step, committed by wheel_rested."""
-    wheel_rested = Signal()
+    the wheel scrolls the list (it used to edit every slider it passed, an undo step a notch). A run of notches,
+    or of step keys, is one step, committed by run_ended (a key press each was an undo step each, where the same
+    move by the wheel was one)."""
+    run_ended = Signal()
 
     def __init__(self) -> None:
         super().__init__(Qt.Orientation.Horizontal)
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)  # not WheelFocus: the wheel alone never takes focus
-        self.wheeling = False  # inside a wheel event's value changes
+        self.in_run = False  # inside a wheel or step key event's value changes
+        self.run: str | None = None  # "wheel" or "keys" while a run waits to rest
         self._rest = QTimer(self)
         self._rest.setSingleShot(True)
-        self._rest.setInterval(WHEEL_REST_MS)
-        self._rest.timeout.connect(self.wheel_rested)
+        self._rest.timeout.connect(self._end_run)
 
     def wheelEvent(self, event) -> None:  # noqa: N802
         if not self.hasFocus():
             event.ignore()  # on to the scroll area
             return
-        self.wheeling = True
+        if self.run == "keys":
+            self._end_run()
+        self._in_run(lambda: super(DirectionSlider, self).wheelEvent(event))
+        self._start_run("wheel", WHEEL_REST_MS)
+
+    def keyPressEvent(self, event) -> None:  # noqa: N802
+        if not is_step_key(event):
+            super().keyPressEvent(event)
+            return
+        before = self.value()
+        self._in_run(lambda: super(DirectionSlider, self).keyPressEvent(event))
+        if self.value() != before or self.run == "keys":
+            self._start_run("keys", KEY_REST_MS)
+
+    def _in_run(self, handle) -> None:
+        self.in_run = True
         try:
-            super().wheelEvent(event)
+            handle()
         finally:
-            self.wheeling = False
-        self._rest.start()
+            self.in_run = False
+
+    def _start_run(self, kind: str, rest_ms: int) -> None:
+        self.run = kind
+        self._rest.start(rest_ms)
 
     def event(self, event) -> bool:
-        """A wheel run still waiting to rest is committed before anything else reaches the slider's item: a key
-        (Ctrl+Z, an arrow), a click, or the focus going to another widget (a click on another image): committed
-        once the timer ran out, it recorded whatever item and values were current by then."""
-        if getattr(self, "_rest", None) is not None and event.type() in FLUSH_EVENTS:  # None: in QSlider's constructor
-            self._end_wheel_run()
+        """A run still waiting to rest is committed before anything else reaches the slider's item: a key
+        (Ctrl+Z; an arrow after the wheel), a click, or the focus going to another widget (a click on another
+        image): committed once the timer ran out, it recorded whatever item and values were current by then.
+        A step key goes on with a run of keys."""
+        if getattr(self, "_rest", None) is None:  # in QSlider's constructor
+            return super().event(event)
+        if event.type() in FLUSH_EVENTS and not (self.run == "keys" and is_step_key(event)):
+            self._end_run()
         return super().event(event)
 
-    def _end_wheel_run(self) -> None:
-        if self._rest.isActive():
+    def _end_run(self) -> None:
+        if self.run is not None:
             self._rest.stop()
-            self.wheel_rested.emit()
+            self.run = None
+            self.run_ended.emit()
 
     def finish_gesture(self) -> None:
-        """End a drag or a wheel run still going on; its edit is committed now (sliderReleased, wheel_rested)."""
-        self._end_wheel_run()
+        """End a drag or a run still going on; its edit is committed now (sliderReleased, run_ended)."""
+        self._end_run()
         if self.isSliderDown():
             self.setSliderDown(False)  # emits sliderReleased
 
@@ -251,7 +286,7 @@ class SliderPanel(QWidget):
         reset.setToolTip(f"Reset {label}")
         slider.valueChanged.connect(lambda v, i=row: self._on_value(i, v))
         slider.sliderReleased.connect(self._commit)
-        slider.wheel_rested.connect(self._commit)
+        slider.run_ended.connect(self._commit)
         reset.clicked.connect(lambda _=False, s=slider: self._reset_one(s))
         for col, w in enumerate((name, slider, value, reset)):
             self._grid.addWidget(w, ROWS_PER_DIRECTION * row, col)
@@ -351,14 +386,14 @@ class SliderPanel(QWidget):
             return
         self.values_changed.emit(self.values())
         slider = self.sliders[index]
-        if not slider.isSliderDown() and not slider.wheeling:  # keys, clicks on the groove
+        if not slider.isSliderDown() and not slider.in_run:  # clicks on the groove, other keys
             self._commit()
 
     def _commit(self) -> None:
         self.edit_committed.emit(self.values())
 
     def finish_gesture(self) -> None:
-        """Commit a drag or a wheel run still going on now: the sliders are about to be rebuilt under it (another
+        """Commit a drag or a wheel or key run still going on now: the sliders are about to be rebuilt under it (another
         window changed the direction set), and its values count the rows as they are now."""
         for slider in self.sliders:
             slider.finish_gesture()
