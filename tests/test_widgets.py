@@ -300,6 +300,25 @@ def test_morph_frames_never_fall_below_the_ticked_keyframes_and_the_dialog_says_
     assert morph.frames.minimum() == 2 and morph.frames.value() == 10
 
 
+
+def test_the_morph_dialog_keeps_its_width_when_the_frames_hint_shows_and_drops_the_hint_once_it_is_past(qtbot,
+                                                                                                        morph):
+    """The hint "Raised to N…" on one line widened the dialog (902 → 937 px) and moved the preview right."""
+    morph.frames.setValue(2)
+    morph.adjustSize()
+    QApplication.processEvents()
+
+    def places():
+        morph.layout().activate()
+        return morph.width(), morph.preview.mapTo(morph, QPoint()), morph.fps.mapTo(morph, QPoint())
+    before = places()
+    set_checked(morph, 2, True)
+    QApplication.processEvents()
+    assert morph.frames_hint.text().startswith("Raised to 3") and morph.frames_hint.isVisible()
+    assert places() == before
+    set_checked(morph, 0, False)  # two ticked: Frames 3 is the user's own number again
+    assert morph.frames.value() == 3 and morph.frames_hint.text() == "" and places() == before
+
 def test_morph_export_offers_a_number_no_morph_of_any_format_has_yet(qtbot, morph, tmp_path, monkeypatch):
     """After "morph 2.mp4" the dialog, back at GIF, offered "morph 2.gif": morph 2 again, beside the MP4."""
     from PySide6.QtWidgets import QFileDialog

@@ -81,7 +81,7 @@ class MorphDialog(QDialog):
         self.frames.setRange(MIN_FRAMES, MAX_FRAMES)
         self.frames.setValue(24)
         self.frames.setToolTip("Frames in all: at least one per ticked keyframe, so that none is skipped")
-        self.frames_hint = QLabel()  # says when ticking more keyframes raised the frames
+        self.frames_hint = self._frames_hint()
         self.fps = QSpinBox()
         self.fps.setRange(1, 60)
         self.fps.setValue(12)
@@ -126,6 +126,15 @@ class MorphDialog(QDialog):
         self.close_button = QPushButton("Close")
         self.timer = QTimer(self)
         self._update_frame_label()
+
+    def _frames_hint(self) -> QLabel:
+        """Says when ticking more keyframes raised the frames. It wraps, in room kept for two lines: on one line it
+        widened the dialog when it came (the preview moved right), and a second line moved the rows below."""
+        hint = QLabel()
+        hint.setWordWrap(True)
+        hint.setFixedHeight(2 * hint.fontMetrics().lineSpacing())
+        hint.setAlignment(Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft)
+        return hint
 
     def _build_layout(self) -> None:
         order = QVBoxLayout()
@@ -231,20 +240,25 @@ class MorphDialog(QDialog):
 
     def _follow_keyframe_count(self) -> None:
         """Keep Frames at one per ticked keyframe at least (morph.min_frames, as `genimg interpolate`): fewer
-        skipped a keyframe without a word. Raising it is said beside the field."""
+        skipped a keyframe without a word. Raising it is said beside the field, while the ticked keyframes still
+        hold Frames there."""
         least = min(min_frames(len(self.settings().item_ids)), MAX_FRAMES)
-        if least == self.frames.minimum():
-            return
-        before = self.frames.value()
-        with QSignalBlocker(self.frames):  # _changed goes on to say what changed, once
-            self.frames.setMinimum(least)
-        raised = self.frames.value() != before
-        self.frames_hint.setText(f"Raised to {least}: one frame per keyframe at least" if raised else "")
-        if raised:
-            self._show_frame_count()
+        if least != self.frames.minimum():
+            before = self.frames.value()
+            with QSignalBlocker(self.frames):  # _changed goes on to say what changed, once
+                self.frames.setMinimum(least)
+            if self.frames.value() != before:
+                self._set_frames_hint(f"Raised to {least}: one frame per keyframe at least")
+                self._show_frame_count()
+        if self.frames.value() > least:  # fewer keyframes ticked: the number stands on its own now
+            self._set_frames_hint("")
+
+    def _set_frames_hint(self, text: str) -> None:
+        self.frames_hint.setText(text)
+        self.frames_hint.setToolTip(text)  # should two lines not hold it
 
     def _on_frames(self, _frames: int) -> None:
-        self.frames_hint.setText("")  # the user's own number now
+        self._set_frames_hint("")  # the user's own number now
         self._show_frame_count()
         self._changed()
 
