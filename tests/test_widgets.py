@@ -817,6 +817,35 @@ def test_errors_arriving_together_are_all_shown_and_a_message_does_not_hide_them
     assert bar.currentMessage() == "⚠ huge.png is too large"
 
 
+
+def red_columns(bar) -> set[int]:
+    """The x of every column of the bar's picture with a red pixel in it (the error colour, not the text's grey)."""
+    QApplication.processEvents()  # the message shown (fitted to its room) before the picture is taken
+    image = bar.grab().toImage()
+    return {x for x in range(image.width()) for y in range(image.height())
+            if (c := image.pixelColor(x, y)).red() > 150 and c.green() < 90 and c.blue() < 90}
+
+
+def test_a_message_before_errors_is_drawn_in_the_normal_colour_and_only_the_errors_in_red(qtbot):
+    """"Encoded … — ⚠ error" was all red: the message read as an error too."""
+    from genimg_gui.ui.status import MESSAGE_LEFT, StatusBar
+
+    _window, bar = status_bar_of_a_window(qtbot, 900)
+    bar.show_error("notes.txt is not an image")
+    assert red_columns(bar)  # an error alone: red
+    note = "Encoded 1f604.png in 40 ms"
+    bar.show_message(note)
+    assert bar.currentMessage() == f"{note} — ⚠ notes.txt is not an image"
+    errors_from = MESSAGE_LEFT + bar.fontMetrics().horizontalAdvance(f"{note} — ")
+    red = {x for x in red_columns(bar) if x < bar.device.x()}  # the log button, further right, is red too
+    assert red and min(red) >= errors_from - 1  # the message in the normal colour, the error after it in red
+    image = bar.grab().toImage()
+    assert any(image.pixelColor(x, y).lightness() < 100 for x in range(MESSAGE_LEFT, errors_from)
+               for y in range(image.height()))  # and the message is drawn
+    bar.clearMessage()
+    bar.show_message("Opened 3 images")  # alone again: nothing red
+    assert not {x for x in red_columns(bar) if x < bar.device.x()}
+
 def test_errors_expire_even_while_messages_keep_coming(qtbot, monkeypatch):
     from genimg_gui.ui import status
 

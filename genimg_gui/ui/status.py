@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import time
 
-from PySide6.QtCore import QEvent, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QRect, Qt, QTimer, Signal
+from PySide6.QtGui import QColor, QPainter, QPalette
 from PySide6.QtWidgets import QLabel, QProgressBar, QPushButton, QSizeGrip, QStatusBar, QToolButton
 
 from .message_log import ERROR_COLOUR, MessageLog
@@ -15,6 +16,9 @@ GAP = 8        # px between the message's end and the first permanent widget
 MESSAGE_LEFT = 6  # px where Qt paints a message from
 MIN_ROOM = 80  # px a message keeps however many permanent widgets show
 ERROR_MS = 15000  # errors stay longer than messages, and a message does not clear them (it shows before them)
+NOTE_THEN_ERRORS = " — "  # between a message and the errors it shows before
+# the bar's own ink while a message shows before errors: paintEvent draws the line itself, in two colours
+INK_HIDDEN = "QStatusBar { color: transparent; }"
 
 
 class StatusBar(QStatusBar):
@@ -50,6 +54,7 @@ class StatusBar(QStatusBar):
         for w in self._permanent:
             self.addPermanentWidget(w)
         self._full = ""  # the whole text of the message on show (the bar may show it elided)
+        self._errors_at = -1  # where the errors start in _full, after a message in the normal colour; -1: no message
         self._until: float | None = None  # time.monotonic() when it goes; None: it stays
         # their room changes (a progress bar appears, the size grip is placed): the message is fitted again
         for w in (*self._permanent, *self.findChildren(QSizeGrip)):
@@ -92,6 +97,7 @@ class StatusBar(QStatusBar):
 
     def _show_plain(self, text: str, ms: int) -> None:
         self._errors, self._error_count, self._note = [], 0, ""
+        self._errors_at = -1
         self.setStyleSheet("")
         self.setToolTip(text if self._elided(text) != text else "")
         self.showMessage(text, ms)
@@ -163,15 +169,39 @@ class StatusBar(QStatusBar):
         return bool(self._errors and self.currentMessage()) and time.monotonic() < self._errors_until
 
     def _show_errors(self, ms: int) -> None:
-        self.setStyleSheet(f"QStatusBar {{ color: {ERROR_COLOUR}; }}")
+        """The errors in red, after the message that came while they showed in the normal colour (all in red, the
+        message read as an error too)."""
+        self.setStyleSheet(INK_HIDDEN if self._note else f"QStatusBar {{ color: {ERROR_COLOUR}; }}")
         count = self._error_count
         head = "" if count == 1 else f"{count} problems: " if count <= MAX_ERRORS else \
             f"{count} problems (the last {MAX_ERRORS}): "
-        note = f"{self._note} — " if self._note else ""
+        note = f"{self._note}{NOTE_THEN_ERRORS}" if self._note else ""
+        self._errors_at = len(note) if note else -1
         # newest first: the bar elides the end, and the error of what the user just did was the part cut off
         newest_first = self._errors[::-1]
         self.showMessage(note + "⚠ " + head + "; ".join(newest_first), ms)
         self.setToolTip("\n".join([*newest_first, *([self._note] if self._note else [])]))
+
+    def paintEvent(self, event) -> None:  # noqa: N802 (Qt's name)
+        super().paintEvent(event)  # the panel, and a message before errors in hidden ink
+        shown = QStatusBar.currentMessage(self)
+        if shown and self._errors_at >= 0:
+            self._paint_note_then_errors(shown)
+
+    def _paint_note_then_errors(self, shown: str) -> None:
+        """The message before the errors in the label's colour, the errors in red, where Qt paints a message.
+        Another text put there meanwhile (a widget's status tip) is painted whole, in the normal colour."""
+        normal, note = self.device.palette().color(QPalette.ColorRole.WindowText), self._full[:self._errors_at]
+        parts = [(shown[:len(note)], normal), (shown[len(note):], QColor(ERROR_COLOUR))] \
+            if shown.startswith(note) else [(shown, normal)]
+        painter = QPainter(self)
+        x = MESSAGE_LEFT
+        for text, colour in parts:
+            painter.setPen(colour)
+            painter.drawText(QRect(x, 0, max(0, self.width() - x), self.height()),
+                             Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter | Qt.TextFlag.TextSingleLine,
+                             text)
+            x += self.fontMetrics().horizontalAdvance(text)
 
     def show_progress(self, seq: int, fraction: float, text: str) -> None:
         self._job = seq
