@@ -38,7 +38,7 @@ def decode(args: argparse.Namespace) -> int:
         try:
             image = rt.render(kind, f.latent, f.mask, f.base)
         except LatentMismatch as e:
-            raise LatentMismatch(f"{e}{made_by(f, kind)}") from None
+            raise LatentMismatch(f"{e}{made_by(f, kind, info.path)}") from None
         if folder is None and recorded_name(f) not in ("", info.name):
             say(fallback_note(path, f, kind, info.name))
         write_png(image, args.out / f"{stem}_decoded.png", args.scale)
@@ -80,13 +80,18 @@ def fallback_note(path: Path, f: LatentFile, kind: str, used: str) -> str:
             f"gives another picture ({pass_model(name, kind)} to decode it with its own)")
 
 
-def made_by(f: LatentFile, kind: str) -> str:
-    """'; it was made by PATH: pass --vae PATH', for a latent that does not fit the model and records the one that
-    made it (encode, generate, edit and the app record it), which alone can decode it; the model's folder to look
-    for, if it is not at that path."""
+def made_by(f: LatentFile, kind: str, used: str) -> str:
+    """'; it was made by PATH: pass --vae PATH', for a latent that does not fit the model used and records the one
+    that made it (encode, generate, edit and the app record it), which alone can decode it; the model's folder to
+    look for, if it is not at that path. When that model is the one used, there is nothing to pass: the file itself
+    was damaged or edited."""
     if not f.model_path:
         return ""
-    if Path(f.model_path).expanduser().exists():
+    recorded = Path(f.model_path).expanduser()
+    if recorded.exists() and recorded.resolve() == Path(used).resolve():
+        return (f"; it records this {kind.upper()} ({f.model_path}) as the one that made it: the file was damaged "
+                "or edited since")
+    if recorded.exists():
         return f"; it was made by {f.model_path}: pass --{kind} {f.model_path}"
     name = recorded_name(f)
     return f"; it was made by {name}, not found at {f.model_path}: {pass_model(name, kind)}"

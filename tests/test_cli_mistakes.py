@@ -6,6 +6,7 @@ import pickle
 import shutil
 import warnings
 from dataclasses import replace
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -235,6 +236,22 @@ def test_a_latent_made_by_another_vae_names_the_vae_to_pass(vae, wide_vae, image
     capsys.readouterr()
     assert run("decode", "--vae", vae, latent, "-o", tmp_path / "out") == 1
     assert f"it was made by {wide_vae}: pass --vae {wide_vae}" in capsys.readouterr().err
+
+
+def test_a_damaged_latent_of_the_vae_decoding_it_says_so_rather_than_to_pass_that_vae(vae, image_files, tmp_path,
+                                                                                          capsys):
+    """"pass --vae X" named the very model that had just refused the file."""
+    assert run("encode", "--vae", vae, image_files[0], "-o", tmp_path / "enc") == 0
+    latent = next((tmp_path / "enc").glob("*.npz"))
+    short = dict(np.load(latent))
+    np.savez(tmp_path / "short.npz", **{**short, "latent": short["latent"].ravel()[:100]})
+    capsys.readouterr()
+    for given in ([], ["--vae", vae]):  # the model the file records, found or given
+        assert run("decode", *given, tmp_path / "short.npz", "-o", tmp_path / "out") == 1
+        err = capsys.readouterr().err
+        assert f"it records this VAE ({Path(vae).resolve()}) as the one that made it: the file was damaged or " \
+               "edited since" in err, err
+        assert "pass --vae" not in err
 
 
 def test_a_recipe_made_for_another_vae_names_the_vae_to_pass(vae, wide_vae, image_files, tmp_path, monkeypatch,
