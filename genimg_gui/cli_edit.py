@@ -79,10 +79,18 @@ def recorded_edit(recipe: Recipe | None, values: tuple[float, ...],
     return tuple(s.value for s in recipe.steps), tuple(s.label for s in recipe.steps)
 
 
-def grid_size(sample: np.ndarray, count: int) -> tuple[int, int]:
-    """(width, height) of the --grid of count samples like this one."""
+def grid_size(sample: tuple[int, int], count: int) -> tuple[int, int]:
+    """(width, height) of the --grid of count samples of (width, height)."""
     columns = min(GRID_COLUMNS, count)
-    return columns * sample.shape[1], -(-count // columns) * sample.shape[0]
+    return columns * sample[0], -(-count // columns) * sample[1]
+
+
+def check_grid_scale(scale: int, model: ModelInfo, count: int) -> None:
+    """--scale against the --grid's size, from the size the GAN's card records, before any seed is drawn: the
+    grid refused after the first seeds left them written at a scale the run then refused."""
+    side = model.card.get("resolution")
+    if isinstance(side, int) and side > 0:
+        check_scale(scale, grid_size((side, side), count), "grid")
 
 
 def generate(args: argparse.Namespace) -> int:
@@ -91,6 +99,8 @@ def generate(args: argparse.Namespace) -> int:
     gan_class = class_index(model, args.gan_class)
     seed_draw(model, args)
     values = direction_values(args.edit, model.directions, "gan")
+    if args.grid:
+        check_grid_scale(args.scale, model, len(args.seeds))
     recorded, labels = recorded_edit(recipe, values, model.directions)
     images: list[np.ndarray] = []
 
@@ -98,8 +108,8 @@ def generate(args: argparse.Namespace) -> int:
         name = f"seed{seed:04d}"
         w = rt.map_seed(seed, args.psi, gan_class, args.draw)
         latent, image = render(rt, "gan", w, recipe, values, model.directions)
-        if args.grid and not images:  # the grid's size is known from the first sample
-            check_scale(args.scale, grid_size(image, len(args.seeds)), "grid")
+        if args.grid and not images:  # the first sample's size, should the card's be missing or another
+            check_scale(args.scale, grid_size(image.shape[1::-1], len(args.seeds)), "grid")
         write_png(image, args.out / f"{name}.png", args.scale)
         if args.save_latents:
             wrote(export_latent(in_folder(args.out / f"{name}.npz"), latent, w, recorded, labels,

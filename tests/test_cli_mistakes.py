@@ -29,8 +29,11 @@ def test_a_scale_past_the_side_limit_is_refused_before_anything_is_written(vae, 
         assert not (tmp_path / "out").exists()
     assert run("generate", "--gan", gan, "--seeds", "0-599", "--grid", tmp_path / "g.png", "--scale", "2",
                "-o", tmp_path / "out") == 2
-    assert "makes 256×2400 grid larger than 4096 px a side: use at most 1" in capsys.readouterr().err
-    assert not (tmp_path / "out").exists()  # refused once the model had loaded: -o was made, and left empty
+    err = capsys.readouterr().err
+    # the size refused is the scaled one, and no seed is drawn first (its PNG at a scale the run then refuses)
+    assert "--scale 2 makes the 256×2400 grid 512×4800 px, larger than 4096 px a side: use at most 1" in err
+    assert "seed 0" not in err
+    assert not (tmp_path / "out").exists()  # refused once the model had loaded
     (tmp_path / "notes.png").write_text("not a picture")
     assert run("encode", "--vae", vae, tmp_path / "notes.png", "-o", tmp_path / "out") == 1
     assert not (tmp_path / "out").exists()  # nothing to write: no folder either
