@@ -7,6 +7,7 @@ recipe, and a recipe's mask blended as the app's worker blends it (Runtime.rende
 from __future__ import annotations
 
 import argparse
+from collections import Counter
 from functools import partial
 from pathlib import Path
 
@@ -20,8 +21,10 @@ from .engine.runtime import Runtime
 from .export import export_latent, export_png
 from .imaging import image_grid
 from .recipe import Recipe, RecipeError
+from .wording import counted
 
 GRID_COLUMNS = 8  # --grid's samples a row
+MAX_NAMED = 10  # repeated seeds a note names
 
 
 def direction_values(edits: list[tuple[str, float]], d: Directions, kind: str) -> tuple[float, ...]:
@@ -93,7 +96,22 @@ def check_grid_scale(scale: int, model: ModelInfo, count: int) -> None:
         check_scale(scale, grid_size((side, side), count), "grid")
 
 
+def distinct_seeds(seeds: list[int]) -> list[int]:
+    """Each seed once, in the order first given, with a note naming the repeats: a seed given twice wrote its PNG
+    twice and took two cells of the grid (interpolate keeps repeats: a morph may return to a seed)."""
+    counts = Counter(seeds)  # a dict: in the order first given
+    repeats = [(seed, n) for seed, n in counts.items() if n > 1]
+    if len(repeats) == 1:
+        seed, n = repeats[0]
+        say(f"genimg: note: seed {seed} given {'twice' if n == 2 else f'{n} times'}: drawn once")
+    elif repeats:
+        named = ", ".join(str(seed) for seed, _ in repeats[:MAX_NAMED]) + (", …" if len(repeats) > MAX_NAMED else "")
+        say(f"genimg: note: {counted(len(repeats), 'seed')} given more than once ({named}): each drawn once")
+    return list(counts)
+
+
 def generate(args: argparse.Namespace) -> int:
+    args.seeds = distinct_seeds(args.seeds)
     rt, model = load_model("gan", args.gan, args.device)
     recipe = read_recipe(args.recipe, "gan", model) if args.recipe else None
     gan_class = class_index(model, args.gan_class)

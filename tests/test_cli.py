@@ -212,6 +212,17 @@ def test_generate_is_deterministic_per_seed(gan, tmp_path):
         assert f["latent"].shape == (16,)
 
 
+def test_generate_draws_a_seed_given_twice_once_with_a_note(gan, tmp_path, capsys):
+    """--seeds 0-1 1 wrote seed0001.png twice and a grid of three cells."""
+    assert run("generate", "--gan", gan, "--seeds", "2,0-1", "1", "-o", tmp_path, "--grid", tmp_path / "g.png") == 0
+    out, err = capsys.readouterr()
+    assert out.split() == [str(tmp_path / f"seed000{s}.png") for s in (2, 0, 1)] + [str(tmp_path / "g.png")]
+    assert "genimg: note: seed 1 given twice: drawn once" in err and "1/3 seed 2" in err
+    assert pixels(tmp_path / "g.png").shape == (32, 96, 3)
+    assert run("generate", "--gan", gan, "--seeds", "0-1", "1,0", "0", "-o", tmp_path) == 0
+    assert "genimg: note: 2 seeds given more than once (0, 1): each drawn once" in capsys.readouterr().err
+
+
 def test_generate_refines_seeds_with_the_gans_discriminator_when_asked(tmp_path):
     gan = catalog.BUNDLED_DIR / "emoji-faces-gan"
     assert run("generate", "--gan", gan, "--seeds", "5-6", "-o", tmp_path / "refined", "--draw", "refine") == 0
