@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
 import subprocess
 import sys
 
@@ -94,6 +95,18 @@ def test_info_writes_units_and_abbreviations_in_metric_keys_as_people_write_them
                    "decoder held out PSNR dB: noise 0: ", "sample roughness: held out images: "):
         assert any(line.startswith(figure) for line in lines), figure
     assert catalog.metric_name("held_out_psnr_db") == "held out PSNR dB"
+
+
+def test_info_puts_a_metric_not_measured_among_the_figures_with_its_reason(gan, tmp_path, capsys):
+    """It read "measured       held out: not measured: a GAN drawing in pixels …", under a "measured" row."""
+    shutil.copytree(gan, tmp_path / "pixel-gan")
+    card = json.loads((tmp_path / "pixel-gan" / "card.json").read_text())
+    card["metrics"] = {"held_out": "not measured: a GAN drawing in pixels has no feature space"}
+    (tmp_path / "pixel-gan" / "card.json").write_text(json.dumps(card))
+    assert run("info", tmp_path / "pixel-gan") == 0
+    lines = [line.strip() for line in capsys.readouterr().out.splitlines()]
+    assert "metrics        held out: not measured (a GAN drawing in pixels has no feature space)" in lines
+    assert not any(line.startswith("measured") for line in lines)
 
 
 def test_encode_then_decode_gives_the_reconstruction(vae, image_files, tmp_path, capsys):

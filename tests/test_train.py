@@ -846,7 +846,7 @@ def test_a_latent_gan_evaluates_the_model_it_writes_once(every, data_dir, model_
 def test_a_pixel_gan_card_says_why_it_has_no_held_out_figures(data_dir, tmp_path):
     assert train("gan", data_dir, tmp_path / "gan", 1) == 0
     figures, how = metrics_text(read_entry(tmp_path / "gan").card["metrics"])
-    assert figures == "–" and how.startswith("held out: not measured: a GAN drawing in pixels")
+    assert figures.startswith("held out: not measured (a GAN drawing in pixels") and how == ""
 
 
 def test_a_latent_gan_encodes_its_images_once_to_what_each_batch_would_encode_to(data_dir, model_dir, tmp_path):
