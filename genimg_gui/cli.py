@@ -148,6 +148,15 @@ def out_file(text: str) -> Path:
     return path
 
 
+def existing_path(text: str) -> Path:
+    """--vae, --gan or --recipe: a path that is not there is a mistake in what was typed (exit 2, as a VAE given as
+    --gan is), refused with the command line; what is there and will not load is a failed file (exit 1)."""
+    path = Path(text)
+    if not path.exists():
+        raise argparse.ArgumentTypeError(f"{text} does not exist")
+    return path
+
+
 def _runs(name: str, module: str = "cli_commands"):
     """A handler that imports the command (and torch) only when it runs."""
     def run(args: argparse.Namespace) -> int:
@@ -159,7 +168,7 @@ def _runs(name: str, module: str = "cli_commands"):
 def _model_arg(p: argparse._ActionsContainer, kind: str, default: str = "") -> None:
     other = "an SD VAE or TAESD file" if kind == "vae" else "a StyleGAN2 .pkl"
     default = default or f"the bundled {kind.upper()}"
-    p.add_argument(f"--{kind}", type=Path, metavar="MODEL",
+    p.add_argument(f"--{kind}", type=existing_path, metavar="MODEL",
                    help=f"{kind.upper()} model folder, or {other} (default: {default})")
 
 
@@ -222,7 +231,7 @@ def _edit_arg(p: argparse._ActionsContainer, required: bool) -> None:
 
 
 def _recipe_arg(p: argparse._ActionsContainer) -> None:
-    p.add_argument("--recipe", type=Path, metavar="RECIPE.json",
+    p.add_argument("--recipe", type=existing_path, metavar="RECIPE.json",
                    help="apply an edit recipe saved by the app or by --save-recipe (directions, strengths, mask)")
 
 

@@ -313,7 +313,10 @@ def test_omitted_models_are_the_bundled_defaults(model_dir, tmp_path, monkeypatc
 
 # exit code 1: a file or model that does not work; 2: a mistake in what was typed (as argparse's usage errors)
 @pytest.mark.parametrize("args, message, code", [
-    (["encode", "--vae", "{tmp}/nowhere", "{img}", "-o", "{tmp}"], "nowhere does not exist", 1),
+    (["encode", "--vae", "{tmp}/nowhere", "{img}", "-o", "{tmp}"], "argument --vae: {tmp}/nowhere does not exist", 2),
+    (["generate", "--gan", "{tmp}/nowhere", "-o", "{tmp}"], "genimg generate: error: argument --gan: ", 2),
+    (["edit", "{img}", "--recipe", "{tmp}/r.json", "-o", "{tmp}"], "argument --recipe: {tmp}/r.json does not exist", 2),
+    (["info", "{tmp}/nowhere"], "nowhere does not exist", 1),  # one file of a batch: the others are shown
     (["encode", "--vae", "{gan}", "{img}", "-o", "{tmp}"], "holds a GAN, not a VAE", 2),
     (["edit", "--vae", "{vae}", "{img}", "--edit", "PC99=1", "-o", "{tmp}"], "no direction 'PC99'", 2),
     (["decode", "--vae", "{vae}", "{tmp}/short.npz", "-o", "{tmp}"], "does not fit the VAE", 1),
@@ -331,7 +334,7 @@ def test_user_errors_exit_nonzero_with_a_message(args, message, code, vae, gan, 
     values = {"tmp": tmp_path, "vae": vae, "gan": gan, "img": image_files[0]}
     assert main([a.format(**values) for a in args]) == code
     err = capsys.readouterr().err
-    assert message in err and "Traceback" not in err
+    assert message.format(**values) in err and "Traceback" not in err
 
 
 @pytest.mark.skipif(torch.cuda.is_available(), reason="this machine has CUDA")

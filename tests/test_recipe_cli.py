@@ -196,9 +196,14 @@ def test_edit_writes_inside_the_output_folder_under_safe_names(models, image_fil
 def test_edit_needs_edits_or_a_recipe(models, image_files, tmp_path, capsys):
     assert run("edit", "--vae", models / "tiny-vae", image_files[0], "-o", tmp_path) == 2
     assert "one of the arguments --edit --recipe is required" in capsys.readouterr().err
+    # a recipe typed that is not there is a mistake in what was typed; one that is there but unreadable, a failed file
     assert run("edit", "--vae", models / "tiny-vae", image_files[0], "--recipe", tmp_path / "none.json",
+               "-o", tmp_path) == 2
+    assert f"genimg edit: error: argument --recipe: {tmp_path / 'none.json'} does not exist" in capsys.readouterr().err
+    (tmp_path / "empty.json").write_text("")
+    assert run("edit", "--vae", models / "tiny-vae", image_files[0], "--recipe", tmp_path / "empty.json",
                "-o", tmp_path) == 1
-    assert "cannot read the recipe" in capsys.readouterr().err
+    assert "genimg: error: empty.json: not valid JSON" in capsys.readouterr().err
 
 
 # --- genimg interpolate ----------------------------------------------------------------
