@@ -163,11 +163,17 @@ def class_index(model: ModelInfo, name: str | None) -> int | None:
     if not model.classes:
         raise UsageError(f"{model.name} has no classes (it was trained without --labels); drop --class")
     by_name = {c.lower(): i for i, c in enumerate(model.classes)}
+    as_index = int(name) if name.isdigit() and int(name) < len(model.classes) else None
     if name.lower() in by_name:
-        return by_name[name.lower()]
-    if name.isdigit() and int(name) < len(model.classes):
-        return int(name)
-    raise UsageError(f"{model.name} has no class {name!r}; its classes are: {', '.join(model.classes)}")
+        named = by_name[name.lower()]
+        if as_index not in (None, named):  # "1" names one class and indexes another: the name wins, said
+            say(f"genimg: note: --class {name}: the class named {model.classes[named]!r} (index {named}), not index "
+                f"{as_index} ({model.classes[as_index]!r})")
+        return named
+    if as_index is not None:
+        return as_index
+    raise UsageError(f"{model.name} has no class {name!r}; its classes are: {', '.join(model.classes)}; or give an "
+                     f"index (0 … {len(model.classes) - 1})")
 
 
 def load_into(rt: Runtime, path: Path, latent_scale: float | None,

@@ -280,12 +280,24 @@ def test_cli_generate_and_info_name_the_classes(conditional_dir, model_dir, tmp_
     assert main(["info", str(conditional_dir)]) == 0
     assert "3, --class takes a name or an index: cat, dog, fox" in capsys.readouterr().out
     assert main(["generate", "--gan", str(conditional_dir), "--class", "owl", "-o", str(tmp_path / "x")]) == 2
-    assert "has no class 'owl'; its classes are: cat, dog, fox" in capsys.readouterr().err
+    assert "has no class 'owl'; its classes are: cat, dog, fox; or give an index (0 … 2)" in capsys.readouterr().err
+    assert main(["generate", "--gan", str(conditional_dir), "--class", "3", "-o", str(tmp_path / "x")]) == 2
+    assert "has no class '3'; its classes are: cat, dog, fox; or give an index (0 … 2)" in capsys.readouterr().err
     assert main(["interpolate", "--gan", str(model_dir / "tiny-gan"), "--seeds", "1", "2", "--class", "cat",
                  "-o", str(tmp_path / "m.gif")]) == 2
     assert "was trained without --labels" in capsys.readouterr().err
     assert main(["interpolate", "--gan", str(conditional_dir), "--seeds", "1", "2", "--class", "fox",
                  "--frames", "3", "-o", str(tmp_path / "m.gif")]) == 0
+
+
+def test_cli_class_a_number_naming_one_class_and_indexing_another_picks_the_name_and_says_so(tmp_path, capsys):
+    """--class 1 picked the class named "1" (index 0) without a word, where index 1 was meant as often."""
+    torch.manual_seed(2)
+    gan = make_model_folder(tmp_path / "numbered", Generator(replace(TINY_GAN, classes=("1", "2", "3"))), "numbered")
+    assert main(["generate", "--gan", str(gan), "--seeds", "3", "--class", "1", "-o", str(tmp_path / "a")]) == 0
+    assert "genimg: note: --class 1: the class named '1' (index 0), not index 1 ('2')" in capsys.readouterr().err
+    assert main(["generate", "--gan", str(gan), "--seeds", "3", "--class", "0", "-o", str(tmp_path / "b")]) == 0
+    assert "note" not in capsys.readouterr().err  # an index only: nothing to choose between
 
 
 def test_the_generate_tab_offers_the_classes_of_a_conditional_gan(window, conditional_dir, qtbot, tmp_path):
