@@ -31,16 +31,21 @@ def direction_values(edits: list[tuple[str, float]], d: Directions, kind: str) -
     """--edit pairs as one value per direction; a direction is named by its label ('PC1', or a topic such as
     'style' for 'style: google → twitter', as Directions.index_of finds it) or index ('0')."""
     values = [0.0] * len(d)
+    given: dict[int, str] = {}  # direction index -> the --edit that set it, to name a repeat
     for key, value in edits:
         k = key.strip()
         try:
-            values[int(k) if k.isdigit() and int(k) < len(d) else d.index_of(k)] = value
+            index = int(k) if k.isdigit() and int(k) < len(d) else d.index_of(k)
         except AmbiguousDirection as e:
             raise UsageError(f"the {kind.upper()}'s directions: {e}") from None
         except ValueError:
             labels = [label.split(" (")[0] for label in d.labels]  # as `genimg info` lists them, any case
             raise UsageError(f"the {kind.upper()} has no direction {key!r}: use a label ({labels[0]} … "
                              f"{labels[-1]}; `genimg info` lists them) or an index (0 … {len(d) - 1})") from None
+        this = f"{k}={value:g}"
+        if index in given:  # the last counts, as a repeated option does; silently it dropped the first
+            say(f"genimg: note: --edit {given[index]} and --edit {this} move the same direction: the last counts")
+        values[index], given[index] = value, this
     return tuple(values)
 
 

@@ -236,6 +236,16 @@ def test_generate_draws_a_seed_given_twice_once_with_a_note(gan, tmp_path, capsy
     assert "genimg: note: 2 seeds given more than once (0, 1): each drawn once" in capsys.readouterr().err
 
 
+def test_an_edit_given_twice_notes_that_the_last_counts(gan, tmp_path, capsys):
+    """--edit PC1=1 --edit PC1=2 kept 2 without a word."""
+    assert run("generate", "--gan", gan, "--seeds", "0", "--edit", "PC1=1", "--edit", "0=2", "-o", tmp_path / "a") == 0
+    assert ("genimg: note: --edit PC1=1 and --edit 0=2 move the same direction: the last counts"
+            in capsys.readouterr().err)
+    assert run("generate", "--gan", gan, "--seeds", "0", "--edit", "PC1=2", "-o", tmp_path / "b") == 0
+    assert "note" not in capsys.readouterr().err
+    np.testing.assert_array_equal(pixels(tmp_path / "a" / "seed0000.png"), pixels(tmp_path / "b" / "seed0000.png"))
+
+
 def test_generate_refines_seeds_with_the_gans_discriminator_when_asked(tmp_path):
     gan = catalog.BUNDLED_DIR / "emoji-faces-gan"
     assert run("generate", "--gan", gan, "--seeds", "5-6", "-o", tmp_path / "refined", "--draw", "refine") == 0
