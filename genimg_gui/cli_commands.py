@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import re
+import shlex
 import sys
 import textwrap
 from functools import partial
@@ -29,7 +30,7 @@ from .models.foreign import NeedsScale
 from .models.weights import ModelFileError
 from .recipe import RecipeError
 from .train import TrainError, TrainUsageError
-from .export import export_latent, export_png  # plain numpy + Pillow, shared with the app
+from .export import export_latent, export_png, read_latent  # plain numpy + Pillow, shared with the app
 
 class CLIError(Exception):
     """A mistake the user can fix (no such model, a file that does not fit); printed without a traceback."""
@@ -180,7 +181,7 @@ def load_into(rt: Runtime, path: Path, latent_scale: float | None,
               progress: Callable[[float, str], None] = lambda _f, _t: None) -> ModelInfo:
     """rt.load, with the SD VAE scale question turned into the option that answers it, and a training checkpoint
     answered as the app answers it (the loader would call it a weights file of an unknown architecture)."""
-    if note := training_checkpoint_note(path):
+    if note := training_checkpoint_note(path) or latent_file_note(path):
         raise ModelFileError(note)
     try:
         info = rt.load(str(path), progress, latent_scale)
@@ -191,6 +192,19 @@ def load_into(rt: Runtime, path: Path, latent_scale: float | None,
                   and info.card.get("source", {}).get("scaling_factor") != latent_scale},
                  f"{path.name} is no Stable Diffusion VAE file, whose latent scale it chooses")
     return info
+
+
+def latent_file_note(path: Path) -> str:
+    """Why a latent file given as a model is none, and the command that reads it; "" for any other path (a latent
+    file was called a zip archive "which is not supported")."""
+    if path.suffix.lower() != ".npz" or not path.is_file():
+        return ""
+    try:
+        read_latent(path)
+    except ValueError:  # an .npz of something else: the loader's own message says what it opens
+        return ""
+    return f"{path.name} is a latent file (from genimg encode, generate, edit or the app), not a model: " \
+           f"`genimg decode {shlex.quote(str(path))}` decodes it"
 
 
 def model_record(info: ModelInfo) -> dict:

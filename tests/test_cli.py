@@ -109,6 +109,21 @@ def test_info_puts_a_metric_not_measured_among_the_figures_with_its_reason(gan, 
     assert not any(line.startswith("measured") for line in lines)
 
 
+def test_info_on_a_latent_file_says_what_it_is_and_what_reads_it(vae, image_files, tmp_path, capsys):
+    """It said "looks like a zip archive, which is not supported"."""
+    assert run("encode", "--vae", vae, image_files[0], "-o", tmp_path / "my latents") == 0
+    latent = next((tmp_path / "my latents").glob("*.npz"))
+    capsys.readouterr()
+    assert run("info", latent) == 1
+    err = capsys.readouterr().err
+    assert (f"genimg: error: {latent.name} is a latent file (from genimg encode, generate, edit or the app), not a "
+            f"model: `genimg decode '{latent}'` decodes it") in err
+    assert "zip" not in err
+    np.savez(tmp_path / "other.npz", weights=np.zeros(3))  # an .npz of something else: the loader's own answer
+    assert run("info", tmp_path / "other.npz") == 1
+    assert "latent file" not in capsys.readouterr().err
+
+
 def test_encode_then_decode_gives_the_reconstruction(vae, image_files, tmp_path, capsys):
     assert run("encode", "--vae", vae, *image_files, "-o", tmp_path / "enc", "--fit", "letterbox") == 0
     assert "3/3" in capsys.readouterr().err
