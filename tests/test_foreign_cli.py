@@ -79,7 +79,8 @@ def test_a_scale_one_photo_of_a_batch_is_too_large_for_fails_that_photo_alone(tm
     for command in (["encode"], ["edit", "--edit", "0=0.5"]):
         assert run(*command, wide, small, "--vae", taesd, "--scale", "8", "-o", out) == 1
         err = capsys.readouterr().err
-        assert f"genimg: error: {wide}: --scale 8 makes the 520×96 images 4160×768 px, larger than 4096 px a side: use at most 7" in err
+        assert (f"genimg: error: {wide}: --scale 8 makes the 520×96 images 4160×768 px, larger than 4096 px a side: "
+                "use at most 7") in err
         assert "genimg: 1 of 2 failed" in err
     assert sorted(p.name for p in out.iterdir()) == ["small.npz", "small_edited.png", "small_recon.png"]
 
