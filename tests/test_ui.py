@@ -388,7 +388,6 @@ def test_a_model_new_to_the_list_keeps_its_card_on_show_and_the_card_names_its_m
                                                                                       tmp_path):
     panel = window.model_panel
     panel.list.setCurrentRow(0)
-    selected = panel.list.currentItem().data(Qt.ItemDataRole.UserRole)
     shutil.copytree(model_dir / "tiny-vae", tmp_path / "my-vae")  # as a finished Train… run is loaded
     card = json.loads((tmp_path / "my-vae" / "card.json").read_text())
     card["training"]["data"] = "my own photos"
@@ -399,7 +398,24 @@ def test_a_model_new_to_the_list_keeps_its_card_on_show_and_the_card_names_its_m
     assert panel.details["Training data"].text() == "my own photos"  # ...and its card stays on show
     info = window.document.models["vae"]
     assert panel.details["Model"].text() == f"{info.name} (active)"
-    assert panel.list.currentItem().data(Qt.ItemDataRole.UserRole) == selected  # the selection stayed put
+    assert panel.list.currentItem().data(Qt.ItemDataRole.UserRole) == info.path  # the selection follows it
+
+
+def test_two_models_of_one_name_are_told_apart_and_the_selection_follows_the_loaded_one(qtbot, window, model_dir,
+                                                                                       tmp_path):
+    panel = window.model_panel
+    gan_row = next(i for i in range(panel.list.count()) if "GAN" in panel.list.item(i).text())
+    panel.list.setCurrentRow(gan_row)  # as the tester had it: the GAN's row highlighted
+    copy = shutil.copytree(model_dir / "tiny-vae", tmp_path / "copies" / "tiny-vae")  # a copy, opened
+    with qtbot.waitSignal(window.document.model_loaded, timeout=TIMEOUT):
+        window.model_opener.open_models([str(copy)])
+    rows = [panel.list.item(i) for i in range(panel.list.count())]
+    twins = [row for row in rows if row.text().startswith("tiny-vae ")]
+    assert len(twins) == 2 and twins[0].text() != twins[1].text()
+    assert any(row.text().endswith("in …/copies/tiny-vae") for row in twins)
+    assert all(row.toolTip() == row.data(Qt.ItemDataRole.UserRole) for row in rows)  # each row's path
+    assert panel.list.currentItem().data(Qt.ItemDataRole.UserRole) == str(copy.resolve())  # the one on show
+    assert panel.details["Model"].text() == "tiny-vae (active)"
 
 
 def test_a_long_model_card_scrolls_instead_of_widening_the_dock(qtbot, window):

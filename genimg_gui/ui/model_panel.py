@@ -27,6 +27,19 @@ def source_text(card: dict) -> str:
     return text
 
 
+def repeated_names(entries: list[ModelEntry]) -> set[str]:
+    """The names more than one of the entries has."""
+    names = [e.name for e in entries]
+    return {name for name in names if names.count(name) > 1}
+
+
+def short_path(path: str) -> str:
+    """A model folder (or file) named with its parent folder, e.g. "…/copies/emoji-vae", enough to tell apart two
+    models of one name (the row's tooltip gives the whole path)."""
+    place = Path(path)
+    return f"…/{place.parent.name}/{place.name}" if place.parent.name else str(place)
+
+
 def human_count(n: int) -> str:
     return f"{n / 1e6:.2f} M" if n >= 1e6 else f"{n / 1e3:.0f} k"
 
@@ -57,6 +70,8 @@ class ModelPanel(QWidget):
         self.active: dict[str, str] = {}  # kind -> path
         self.loaded: dict = {}            # path -> ModelInfo of models loaded this session
         self.cards: dict[str, dict] = {}  # path -> card, for every listed model
+        self.shown = ""                   # the folder whose card is on show: the list's selection follows it
+        self._repeated: set[str] = set()  # names more than one listed model has
         self.list.currentItemChanged.connect(self._on_selection)
         form = QFormLayout()
         form.addRow("Device", self.device)
@@ -86,10 +101,10 @@ class ModelPanel(QWidget):
         layout.addWidget(scroll, 2)
 
     def set_entries(self, entries: list[ModelEntry]) -> None:
-        """List entries, keeping the selected model selected. Quietly: rebuilding the list made its first row
+        """List entries, the model whose card is on show selected. Quietly: rebuilding the list made its first row
         current, whose card then replaced that of the model just loaded (under "Model", which names it)."""
         self.cards = {e.path: e.card for e in entries}
-        selected = self.list.currentItem().data(PATH_ROLE) if self.list.currentItem() else None
+        self._repeated = repeated_names(entries)
         self.list.blockSignals(True)
         try:
             self.list.clear()
@@ -98,19 +113,32 @@ class ModelPanel(QWidget):
                 item.setData(PATH_ROLE, e.path)
                 item.setToolTip(e.path)
                 self.list.addItem(item)
-                if e.path == selected:
-                    self.list.setCurrentItem(item)
         finally:
             self.list.blockSignals(False)
+        self._select(self.shown)
 
     def _entry_text(self, e: ModelEntry) -> str:
+        """Its name, kind and origin; where it lies too when another listed model has its name (a copy of a
+        bundled one opened: two rows said "emoji-vae [VAE, …]" and nothing else)."""
         active = " ● active" if self.active.get(e.kind) == e.path else ""
         origin = "bundled" if e.bundled else "opened"
-        return f"{e.name}  [{e.kind.upper()}, {origin}]{active}"
+        where = f"  in {short_path(e.path)}" if e.name in self._repeated else ""
+        return f"{e.name}  [{e.kind.upper()}, {origin}]{active}{where}"
 
     def refresh_marks(self, entries: list[ModelEntry]) -> None:
+        self._repeated = repeated_names(entries)
         for row, e in enumerate(entries):
             self.list.item(row).setText(self._entry_text(e))
+
+    def _select(self, path: str) -> None:
+        """Select the model's row without showing its card again (it is the one on show)."""
+        row = next((i for i in range(self.list.count()) if self.list.item(i).data(PATH_ROLE) == path), None)
+        if row is not None and row != self.list.currentRow():
+            self.list.blockSignals(True)
+            try:
+                self.list.setCurrentRow(row)
+            finally:
+                self.list.blockSignals(False)
 
     def _load_selected(self) -> None:
         item = self.list.currentItem()
@@ -136,6 +164,8 @@ class ModelPanel(QWidget):
 
     def _show_details(self, path: str, card: dict) -> None:
         """The card of the selected (or just loaded) model; load time once it has been loaded."""
+        self.shown = path
+        self._select(path)  # a model loaded: the highlight stayed on the row selected before
         training, info = card.get("training", {}), self.loaded.get(path)
         name = info.name if info else str(card.get("name") or Path(path).name)
         self.details["Model"].setText(name + (" (active)" if path in self.active.values() else ""))
