@@ -123,3 +123,25 @@ def test_a_mask_that_grows_in_one_place_and_shrinks_in_another_was_replaced():
     before = EditState(base, (0.0,)).with_mask(left)
     assert describe_step(before, before.with_mask(right), ("PC1",)) == "mask: replaced"
     assert describe_step(before, before.with_mask(right).with_values((1.0,)), ("PC1",)) == "PC1 +1.00σ, mask: replaced"
+
+
+def test_the_mask_tools_are_in_the_edit_menu_and_their_keys_work_once(qtbot, window):
+    edit = next(a.menu() for a in window.menuBar().actions() if a.text() == "&Edit")
+    mask = next(a.menu() for a in edit.actions() if a.menu() is not None and a.text() == "M&ask")
+    shown = {a.text(): a.shortcut().toString() for a in mask.actions() if not a.isSeparator()}
+    assert shown == {"Mask brush": "B", "Erase": "E", "Clear mask": "", "Larger brush": "]", "Smaller brush": "["}
+    window.activateWindow()
+    window.canvas.setFocus()
+    tool = window.mask_tool
+    qtbot.keyClick(window.canvas, Qt.Key.Key_B)  # one action on toolbar and menu: not an ambiguous pair
+    assert tool.brush.isChecked()
+    qtbot.keyClick(window.canvas, Qt.Key.Key_E)
+    assert tool.erase.isChecked()
+    qtbot.keyClick(window.canvas, Qt.Key.Key_B)  # the brush off takes Erase with it
+    assert not tool.brush.isChecked() and not tool.erase.isChecked()
+    radius = tool.radius.value()
+    qtbot.keyClick(window.canvas, Qt.Key.Key_BracketRight)
+    assert tool.radius.value() > radius
+    qtbot.keyClick(window.canvas, Qt.Key.Key_BracketLeft)
+    assert tool.radius.value() == radius
+

@@ -137,6 +137,7 @@ class MainWindow(QMainWindow):
         self.add_action(file, "&Paste image", self.opener.paste, QKeySequence.StandardKey.Paste)
         self.recent_menu = file.addMenu("Open &recent")
         self.recent_menu.aboutToShow.connect(self.opener.fill_recent_menu)
+        self.opener.fill_fit_menu(file.addMenu("Fit new &images"), self.fit_mode)
         self.add_action(file, "Open &model…", self.open_model_dialog)
         self.add_action(file, "Open model &folder…", lambda: self.model_opener.open_folder_dialog())
         file.addSeparator()
@@ -191,6 +192,7 @@ class MainWindow(QMainWindow):
         mask_tools.setObjectName("mask_tools")
         self.addToolBar(mask_tools)
         self.mask_tool = MaskController(self.document, self.canvas, mask_tools)
+        self.mask_tool.fill_menu(edit.addMenu("M&ask"))
 
     def _connect(self) -> None:
         d = self.document

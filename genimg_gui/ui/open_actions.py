@@ -8,8 +8,8 @@ import re
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QDir, QMimeData
-from PySide6.QtGui import QGuiApplication
-from PySide6.QtWidgets import QDialog, QFileDialog, QLineEdit
+from PySide6.QtGui import QActionGroup, QGuiApplication
+from PySide6.QtWidgets import QComboBox, QDialog, QFileDialog, QLineEdit, QMenu
 
 from ..imaging import IMAGE_SUFFIXES
 from .qimage import from_qimage
@@ -25,6 +25,18 @@ class OpenActions:
 
     def __init__(self, window: MainWindow) -> None:
         self.window = window
+
+    def fill_fit_menu(self, menu: QMenu, choice: QComboBox) -> None:
+        """The toolbar's "Fit new images" choice as the menu's radio items, in step with it both ways (it was on
+        the toolbar only, out of reach of the menus' keys)."""
+        group = QActionGroup(menu)
+        for i in range(choice.count()):
+            action = group.addAction(choice.itemText(i))
+            action.setCheckable(True)
+            action.setChecked(i == choice.currentIndex())
+            action.triggered.connect(lambda _=False, i=i: choice.setCurrentIndex(i))
+            menu.addAction(action)
+        choice.currentIndexChanged.connect(lambda i: group.actions()[i].setChecked(True))
 
     def open_dialog(self) -> None:
         self.window.open_paths(self._ask_paths())
