@@ -719,3 +719,27 @@ def test_fit_new_images_is_in_the_file_menu_in_step_with_the_toolbar(window):
     assert window.fit_mode.currentText() == "letterbox" and not crop.isChecked()
     window.fit_mode.setCurrentIndex(0)  # the toolbar's box: the menu follows
     assert crop.isChecked() and not letterbox.isChecked()
+
+
+def tab_stops(qtbot, window, count: int) -> list:
+    """Where focus goes on each of count presses of Tab, from the canvas."""
+    window.activateWindow()
+    window.canvas.setFocus()
+    qtbot.waitUntil(window.canvas.hasFocus)
+    stops = []
+    for _ in range(count):
+        qtbot.keyClick(window.focusWidget(), Qt.Key.Key_Tab)
+        stops.append(window.focusWidget())
+    return stops
+
+
+def test_tab_follows_the_reading_order_one_stop_a_slider(qtbot, window):
+    sliders, tools = window.sliders, window.mask_tool
+    side = [window.tabs.tabBar(), sliders.previews_box, sliders.scroll, *sliders.sliders, sliders.reset_all_button,
+            sliders.randomise_button]
+    stops = tab_stops(qtbot, window, len(side) + 12)
+    assert stops[:len(side) + 1] == [window.filmstrip, *side]  # the sliders, and not their ↺ buttons
+    status = stops[len(side) + 1:stops.index(window.compare)]
+    assert status and all(window.status.isAncestorOf(w) for w in status)  # the status bar last
+    after = stops.index(window.compare)
+    assert stops[after:after + 5] == [window.compare, window.fit_mode, tools.radius, window.canvas, window.filmstrip]

@@ -35,6 +35,7 @@ from .session_questions import KEEP, SessionQuestions
 from .settings import Settings
 from .sliders import SliderPanel
 from .status import StatusBar
+from .tab_order import set_reading_order
 from .train_dialog import TrainDialog
 
 
@@ -66,6 +67,7 @@ class MainWindow(QMainWindow):
         self.autosaver = Autosaver(self.document)
         self.questions = SessionQuestions(self)
         self._restore_window()
+        set_reading_order(self)
 
     def _restore_window(self) -> None:
         """The window as the user left it: its layout, and the Sliders tab's preview strips on or off."""
@@ -284,6 +286,7 @@ class MainWindow(QMainWindow):
                                         own_from=self.directions_tool.builtin.get(kind, len(labels)))
             self.sliders.setEnabled(bool(labels) and self.document.current is not None)  # nothing to edit yet
             self._slider_source = (kind, info.path)
+            set_reading_order(self)  # the new sliders joined Tab's chain after the status bar
         self.slider_title.setText(f"{len(labels)} directions of the {kind.upper()} "
                                   f"“{info.name}”, in σ units")
 

@@ -284,6 +284,7 @@ class SliderPanel(QWidget):
         reset = QToolButton()
         reset.setText("↺")
         reset.setToolTip(f"Reset {label}")
+        reset.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # Tab stops at the slider only (Ctrl+R resets them all)
         slider.valueChanged.connect(lambda v, i=row: self._on_value(i, v))
         slider.sliderReleased.connect(self._commit)
         slider.run_ended.connect(self._commit)
