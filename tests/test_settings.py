@@ -255,3 +255,42 @@ def test_a_file_opened_by_a_relative_path_is_remembered_by_its_full_path(qtbot, 
     with qtbot.waitSignal(w.document.item_added, timeout=TIMEOUT):
         action.trigger()
     w.close()
+
+
+def test_a_very_long_file_name_is_offered_cut_to_fit_the_file_system(qtbot, window, tmp_path, monkeypatch):
+    """An image named with 250 "y"s: Export PNG and Save edit recipe did nothing but print "OSError: [Errno 36] File
+    name too long" on stderr, for "yyy… (edited).png" passed the file system's 255 bytes."""
+    from PySide6.QtWidgets import QFileDialog
+
+    source = tmp_path / f"{'y' * 250}.png"
+    Image.new("RGB", (32, 32), (128, 128, 128)).save(source)
+    with qtbot.waitSignal(window.document.item_added, timeout=TIMEOUT):
+        window.open_paths([str(source)])
+    offered = []
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda _w, _t, start, _f: offered.append(start) or ("", ""))
+    window.exports.export_png_dialog(1)
+    window.recipes.save_dialog()
+    window.exports.export_latent_dialog()
+    names = [Path(p).name for p in offered]
+    assert [n[n.index("…"):] for n in names[:2]] == ["… (edited).png", "….recipe.json"]
+    assert names[2] == f"{'y' * 250}.npz"  # fits: left whole
+    assert all(len(n.encode()) <= 255 and n.startswith("y" * 200) for n in names)
+    (tmp_path / names[0]).write_bytes(b"an earlier export")  # the cut name is a real name: numbering goes on
+    window.exports.export_png_dialog(1)
+    assert Path(offered[-1]).name.endswith("… (edited 2).png") and len(Path(offered[-1]).name.encode()) <= 255
+
+
+def test_a_numbered_or_non_ascii_name_is_cut_in_whole_characters(tmp_path):
+    s = Settings()
+    s.exported_to(str(tmp_path / "earlier.gif"))
+    long = "é" * 200  # 400 bytes in UTF-8
+    name = Path(s.export_path(long, ".mp4", numbered=True)).name
+    assert name.endswith("….mp4") and len(name.encode()) <= 255
+    (tmp_path / name).write_bytes(b"the first")
+    name = Path(s.export_path(long, ".mp4", numbered=True)).name
+    assert name.endswith("… 2.mp4") and len(name.encode()) <= 255
+
+
+def test_a_path_too_long_to_write_says_so_in_the_window(qtbot, window, tmp_path):
+    window.exports.export_png(str(tmp_path / f"{'y' * 300}.png"))
+    assert "Could not write" in window.last_error and "too long" in window.last_error

@@ -2,6 +2,7 @@
 the last models and device, the window's geometry and docks, recent files, where exports go."""
 from __future__ import annotations
 
+import os
 import re
 from pathlib import Path
 from typing import Sequence
@@ -14,6 +15,8 @@ from ..paths import config_dir
 
 MAX_RECENT = 10
 MAX_KNOWN_MODELS = 30  # model folders remembered for the Models tab
+NAME_MAX = 255  # bytes in one file name on most file systems, where the folder cannot tell its own
+ELLIPSIS = "…"  # marks where a name too long for the file system was cut
 # an image file's extension at the end of an item's name or before what a derived name adds (" (to VAE)")
 IMAGE_EXTENSION = re.compile(r"\.(?:%s)(?=$| \()" % "|".join(s[1:] for s in sorted(IMAGE_SUFFIXES)), re.IGNORECASE)
 
@@ -69,7 +72,8 @@ class Settings:
         1f600.png.png) and suffix, in the folder of the last export, else of the last opened file, else home.
         Never the picture the image was opened from, nor another existing file: "1f600 (edited).png", or with
         numbered, for files that make a series of their own (morphs), "morph 2.gif". A name is taken too by a file
-        of one of siblings' suffixes: a series in several formats (morph 2.mp4 beside morph 2.gif) is one series."""
+        of one of siblings' suffixes: a series in several formats (morph 2.mp4 beside morph 2.gif) is one series.
+        A name too long for the folder's file system has its stem cut ("yyy… (edited).png")."""
         stem = IMAGE_EXTENSION.sub("", name)  # also inside a derived name: "1f600.png (inverted)" -> "1f600 (inverted)"
         last, recent = self.q.value("export/folder", "", str), self.recent_files()
         folders = [Path(last)] if last else []
@@ -78,9 +82,10 @@ class Settings:
         # a file's own name is never offered, wherever its folder: whether that file is there is not always ours to
         # see (a sandboxed app opens files through a portal), and "1f600.png" was offered over the picture itself
         n = 1 if Path(name).suffix.lower() == suffix.lower() else 0
-        while _taken(folder, _other_name(stem, n, numbered), (suffix, *siblings)):  # nor over any other file
+        limit = _name_limit(folder)
+        while _taken(folder, _fitted_name(stem, n, numbered, suffix, limit), (suffix, *siblings)):  # nor any other
             n += 1
-        return str(folder / f"{_other_name(stem, n, numbered)}{suffix}")
+        return str(folder / f"{_fitted_name(stem, n, numbered, suffix, limit)}{suffix}")
 
     def exported_to(self, path: str) -> None:
         """Remember where the user saved, for the next save dialog."""
@@ -105,16 +110,46 @@ def _other_name(stem: str, n: int, numbered: bool) -> str:
     return f"{stem} {n + 1}" if numbered else f"{stem} (edited{f' {n}' if n > 1 else ''})"
 
 
+def _name_limit(folder: Path) -> int:
+    """The longest file name, in bytes, that folder's file system takes."""
+    try:
+        return int(os.pathconf(folder, "PC_NAME_MAX"))
+    except (OSError, ValueError, AttributeError):  # no pathconf on Windows; a folder that cannot say
+        return NAME_MAX
+
+
+def _fitted_name(stem: str, n: int, numbered: bool, suffix: str, limit: int) -> str:
+    """_other_name(stem, n, numbered), its stem cut short with "…" where the name + suffix would pass limit bytes:
+    what it adds (" (edited)") and the suffix are what tell the user which file it is, so they stay whole."""
+    tail = _other_name("", n, numbered)  # " (edited)", " 2" or ""
+    name, cut = _other_name(stem, n, numbered), stem
+    while cut and _bytes(f"{name}{suffix}") > limit:
+        cut = cut[:-1]
+        name = f"{cut.rstrip()}{ELLIPSIS}{tail}"
+    return name
+
+
+def _bytes(name: str) -> int:
+    return len(os.fsencode(name))
+
+
 def _taken(folder: Path, stem: str, suffixes: Sequence[str]) -> bool:
-    """Whether folder holds a file stem + one of suffixes ("morph 2" + .gif, .mp4…)."""
-    return any((folder / f"{stem}{suffix}").exists() for suffix in suffixes)
+    """Whether folder holds a file stem + one of suffixes ("morph 2" + .gif, .mp4…). A name that cannot be
+    checked (a folder this process may not look into) is offered: the save dialog asks before replacing a file."""
+    try:
+        return any((folder / f"{stem}{suffix}").exists() for suffix in suffixes)
+    except OSError:
+        return False
 
 
 def ask_export_path(parent: QWidget, title: str, settings: Settings, name: str, suffix: str,
                     file_filter: str, numbered: bool = False, siblings: Sequence[str] = ()) -> tuple[str, str]:
     """The save dialog of every export, starting at settings.export_path(name, suffix, numbered, siblings); the
     folder chosen is remembered for the next one. (path, the filter chosen), or ("", "") if cancelled."""
-    start = settings.export_path(name, suffix, numbered, siblings)
+    try:
+        start = settings.export_path(name, suffix, numbered, siblings)
+    except OSError:  # a folder that cannot be looked into: the dialog still opens, without a suggestion
+        start = ""
     path, chosen = QFileDialog.getSaveFileName(parent, title, start, file_filter)
     if path:
         settings.exported_to(path)
