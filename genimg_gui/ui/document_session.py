@@ -21,12 +21,13 @@ def session_of(document: Document) -> Session:
 
 def restore_session(document: Document, session: Session, drop_start_sample: bool = False) -> None:
     """Add a saved session's items (after the models it used, which load first: jobs run in order).
-    drop_start_sample: an app starting up restores it, so the sample its GAN made meanwhile goes."""
+    drop_start_sample: an app starting up restores it, so the sample its GAN made meanwhile goes: always for a
+    session the user kept on quitting (it comes back as it was), and for one a crash left when it has samples."""
     loading = {d.removeprefix("loading ") for d in document.jobs.values()}
     for kind, path in session.models.items():
         if path not in loading and (kind not in document.models or document.models[kind].path != path):
             document.load_model(path)
-    if drop_start_sample and any(saved.kind == "gan" for saved in session.items):
+    if drop_start_sample and (session.kept or any(saved.kind == "gan" for saved in session.items)):
         # the sample a GAN loading meanwhile made (the restore question waits for an answer): the session
         # brings samples of its own
         document.samples.close_start_samples()

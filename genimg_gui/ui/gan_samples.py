@@ -28,6 +28,7 @@ class GanSamples:
         self.pending: dict[int, int] = {}     # MapSeed seq -> item id (0: a new item)
         self.unseeded_ask = 0  # MapSeed seq of the last sample asked for over an item with no seed (generate)
         self.auto_items: set[int] = set()  # ids of the samples made because a GAN loaded with none open
+        self.auto_asks: set[int] = set()  # MapSeed seqs of such samples, still on their way
         # Decode seq -> (item id, node, the w decoded) of a sample's own image, for Compare
         self.originals: dict[int, tuple[int, int, np.ndarray]] = {}
 
@@ -46,6 +47,8 @@ class GanSamples:
             self.pending.pop(self.unseeded_ask, None)  # the one before: its result is dropped
             self.unseeded_ask = seq
         self.pending[seq] = target.id if target else 0
+        if auto and target is None:
+            self.auto_asks.add(seq)
         return seq
 
     def forget(self, item_id: int) -> None:
@@ -58,6 +61,7 @@ class GanSamples:
         if r.seq not in self.pending:  # asked for an item since closed
             return
         target = self.pending.pop(r.seq)
+        self.auto_asks.discard(r.seq)
         if target > 0:  # older requests for this item were superseded in the queue: forget them
             self.pending = {s: t for s, t in self.pending.items() if t != target or s > r.seq}
         zeros = (0.0,) * len(doc.directions("gan") or ())
@@ -104,8 +108,11 @@ class GanSamples:
         return True
 
     def close_start_samples(self) -> None:
-        """Close the samples made because a GAN loaded with none open, if left as they came."""
+        """Close the samples made because a GAN loaded with none open, if left as they came, and drop those still
+        on their way: one asked as the GAN loaded came back after a kept session had reopened, a "seed 0" more."""
         doc = self.document
+        self.pending = {s: t for s, t in self.pending.items() if s not in self.auto_asks}
+        self.auto_asks.clear()
         for item_id in self.auto_items & set(doc.items):
             if len(doc.items[item_id].history) == 1:
                 doc.close_item(item_id)
