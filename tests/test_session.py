@@ -540,3 +540,21 @@ def test_a_start_sample_still_on_its_way_when_a_session_comes_back_is_dropped(qt
     qtbot.waitUntil(lambda: not doc.samples.pending, timeout=TIMEOUT)
     assert [i.name for i in doc.items.values()] == [image_files[0].name]
     w.close()
+
+
+def test_the_quit_question_shortens_a_long_name_in_its_middle(qtbot, window, monkeypatch):
+    """A 250-character name stretched the quit dialog to 960 px: a name has no space to wrap at."""
+    from PySide6.QtWidgets import QMessageBox
+
+    shown = []
+
+    def answer(box) -> int:
+        shown.append((box.text(), box.sizeHint().width()))
+        box.escapeButton().click()
+        return 0
+    monkeypatch.setattr(QMessageBox, "exec", answer)
+    ORIGINAL_ASK_QUIT(window.questions, [f"{'y' * 250}.png", "seed 7"], True)
+    ORIGINAL_ASK_QUIT(window.questions, [f"{'y' * 36}.png", "seed 7"], True)  # a name of 40 characters, whole
+    [(text, width), (_, width_of_40)] = shown
+    assert "“yyyyyyyyyyyyyyyyyyyy…yyyyyyyyyyyyyyy.png”, “seed 7”" in text
+    assert width < width_of_40 + 20  # "…" is a little wider than a "y"

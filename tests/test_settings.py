@@ -38,8 +38,8 @@ def test_recent_files_and_last_model_survive_a_new_window(qtbot, engine, model_d
     second = MainWindow(engine, entries)
     qtbot.addWidget(second)
     second.recent_menu.aboutToShow.emit()
-    texts = [a.text() for a in second.recent_menu.actions()]
-    assert str(image_files[0]) in texts
+    paths = [a.data() for a in second.recent_menu.actions()]
+    assert str(image_files[0]) in paths
     assert (second.size().width(), second.size().height()) == (720, 520)
     assert second.sliders.previews_enabled()
 
@@ -51,7 +51,7 @@ def test_recent_menu_opens_the_file(qtbot, engine, model_dir, image_files):
         w.document.load_model(str(model_dir / "tiny-vae"))
     w.settings.add_recent([str(image_files[1])])
     w.recent_menu.aboutToShow.emit()
-    action = next(a for a in w.recent_menu.actions() if a.text() == str(image_files[1]))
+    action = next(a for a in w.recent_menu.actions() if a.data() == str(image_files[1]))
     with qtbot.waitSignal(w.document.item_added, timeout=TIMEOUT) as blocker:
         action.trigger()
     assert blocker.args[0].name == image_files[1].name
@@ -251,7 +251,7 @@ def test_a_file_opened_by_a_relative_path_is_remembered_by_its_full_path(qtbot, 
     assert w.settings.recent_files()[0] == str(image_files[0])
     monkeypatch.chdir(model_dir)  # the next start, elsewhere: the recent entry still opens
     w.recent_menu.aboutToShow.emit()
-    action = next(a for a in w.recent_menu.actions() if a.text() == str(image_files[0]))
+    action = next(a for a in w.recent_menu.actions() if a.data() == str(image_files[0]))
     with qtbot.waitSignal(w.document.item_added, timeout=TIMEOUT):
         action.trigger()
     w.close()
@@ -294,3 +294,20 @@ def test_a_numbered_or_non_ascii_name_is_cut_in_whole_characters(tmp_path):
 def test_a_path_too_long_to_write_says_so_in_the_window(qtbot, window, tmp_path):
     window.exports.export_png(str(tmp_path / f"{'y' * 300}.png"))
     assert "Could not write" in window.last_error and "too long" in window.last_error
+
+
+def test_open_recent_elides_long_paths_and_shows_them_whole_in_a_tooltip(qtbot, window, tmp_path):
+    """Full paths ran off a 1440-px screen."""
+    from genimg_gui.ui.open_actions import RECENT_PX
+
+    long = str(tmp_path / ("d" * 120) / f"{'y' * 200}.png")
+    short = str(tmp_path / "cats & dogs.png")
+    window.settings.add_recent([long, short])
+    menu = window.recent_menu
+    menu.aboutToShow.emit()
+    entries = {a.data(): a for a in menu.actions() if a.data()}
+    assert entries[long].text().endswith("yyy.png") and "…" in entries[long].text()
+    assert menu.fontMetrics().horizontalAdvance(entries[long].text()) <= RECENT_PX
+    assert (entries[long].toolTip(), entries[long].statusTip()) == (long, long) and menu.toolTipsVisible()
+    assert entries[short].text() == short.replace("&", "&&")  # shown as "cats & dogs.png", not "cats  dogs.png"
+    assert menu.sizeHint().width() < 800

@@ -7,7 +7,7 @@ import os
 import re
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QDir, QMimeData
+from PySide6.QtCore import QDir, QMimeData, Qt
 from PySide6.QtGui import QActionGroup, QGuiApplication
 from PySide6.QtWidgets import QComboBox, QDialog, QFileDialog, QLineEdit, QMenu
 
@@ -18,6 +18,7 @@ if TYPE_CHECKING:
     from .main_window import MainWindow
 
 IMAGE_FILTER = "Images (" + " ".join(f"*{s}" for s in IMAGE_SUFFIXES) + ")"
+RECENT_PX = 560  # an Open recent entry's widest: full paths ran off a 1440-px screen; the tooltip has all of it
 
 
 class OpenActions:
@@ -61,8 +62,13 @@ class OpenActions:
         menu, settings = self.window.recent_menu, self.window.settings
         menu.clear()
         recent = settings.recent_files()
+        menu.setToolTipsVisible(True)
         for path in recent:
-            self.window.add_action(menu, path, lambda _=False, p=path: self.window.open_paths([p]))
+            action = self.window.add_action(menu, recent_entry(menu, path), lambda _=False, p=path:
+                                            self.window.open_paths([p]))
+            action.setData(path)
+            action.setToolTip(path)
+            action.setStatusTip(path)
         if not recent:
             menu.addAction("(none)").setEnabled(False)
         else:
@@ -99,3 +105,10 @@ def chosen_files(dialog: QFileDialog) -> list[str]:
     named = [QDir.cleanPath(folder.absoluteFilePath(os.path.expanduser(name))) for name in typed]
     have = {QDir.cleanPath(path) for path in chosen}
     return chosen + [path for path in dict.fromkeys(named) if path not in have]  # one not there is said so too
+
+
+def recent_entry(menu, path: str) -> str:
+    """path as an Open recent entry: its middle elided to RECENT_PX, the file's name and the folder's start kept, and
+    its "&" doubled (a single one is taken for a shortcut's mark and not shown)."""
+    short = menu.fontMetrics().elidedText(path, Qt.TextElideMode.ElideMiddle, RECENT_PX)
+    return short.replace("&", "&&")

@@ -13,14 +13,24 @@ if TYPE_CHECKING:
     from .main_window import MainWindow
 
 NAMED = 5  # images a question names before "and more"
+NAME_CHARS = 40  # the most of one name a question shows
 KEEP, DISCARD = "keep", "discard"  # ask_quit's answers
 LOADING_POLL_MS = 50  # how often a kept session waits for the start-up's models
 
 
 def named(names: list[str]) -> str:
     """“a”, “b” and more: the first few images a question is about, as a count alone left the user to search the
-    filmstrip for which."""
-    return ", ".join(f"“{n}”" for n in names[:NAMED]) + (" and more" if len(names) > NAMED else "")
+    filmstrip for which. A long name is shortened in its middle: one of 250 characters stretched the dialog to
+    960 px, where a name has no space to wrap at."""
+    return ", ".join(f"“{short_name(n)}”" for n in names[:NAMED]) + (" and more" if len(names) > NAMED else "")
+
+
+def short_name(name: str, most: int = NAME_CHARS) -> str:
+    """name, or its start and end around "…" when it has more than most characters: "yyyyyyyyyyyy…yyyyyyyy.png"."""
+    if len(name) <= most:
+        return name
+    end = (most - 1) // 2
+    return f"{name[:most - 1 - end]}…{name[-end:]}"
 
 
 class SessionQuestions:
