@@ -9,6 +9,19 @@ from typing import Iterator
 
 _UMASK = os.umask(0o022)  # read once, at import, and put back at once
 os.umask(_UMASK)
+NAME_MAX = 255  # bytes in one file name on most file systems
+ELLIPSIS = "…"  # marks where a name too long for the file system was cut
+
+
+def fitted_name(stem: str, after: str, limit: int = NAME_MAX) -> str:
+    """stem + after, the stem cut short with "…" where the whole would pass limit bytes (a file system's limit on
+    one name): after (" (edited).png", ".mask.png") is what tells the user which file it is, so it stays whole."""
+    if len(os.fsencode(stem + after)) <= limit:
+        return stem + after
+    cut = stem
+    while cut and len(os.fsencode(f"{cut.rstrip()}{ELLIPSIS}{after}")) > limit:
+        cut = cut[:-1]
+    return f"{cut.rstrip()}{ELLIPSIS}{after}"
 
 
 @contextmanager
@@ -17,7 +30,8 @@ def atomic_path(path: Path) -> Iterator[Path]:
     so a kill mid-write never leaves a broken file and two writers never share a temp file.
     The file gets the usual permissions for new files, whatever the writer chose."""
     path = Path(path)
-    tmp = path.with_name(f".{path.name}.{uuid.uuid4().hex[:12]}.tmp")
+    # its own name in it, cut where that would pass the file system's limit (a 255-byte name could not be written)
+    tmp = path.with_name(fitted_name(f".{path.name}", f".{uuid.uuid4().hex[:12]}.tmp"))
     try:
         yield tmp
         os.chmod(tmp, 0o666 & ~_UMASK)  # safetensors creates its files owner-only

@@ -16,7 +16,7 @@ import numpy as np
 from PIL import Image
 
 from .edit import Directions, EditState, fits_size, shift
-from .fileio import atomic_path, atomic_write_bytes
+from .fileio import atomic_path, atomic_write_bytes, fitted_name
 from .masking import resize_mask
 
 FORMAT = "genimg-recipe"
@@ -94,7 +94,7 @@ class Recipe:
     def save(self, path: str | Path) -> Path:
         """Write path (JSON) and, with a mask, NAME.mask.png beside it; both atomically."""
         path = Path(path)
-        mask_file = f"{path.stem}.mask.png" if self.mask is not None else None
+        mask_file = _mask_name(path) if self.mask is not None else None
         if self.mask is not None:
             with atomic_path(path.with_name(mask_file)) as tmp:
                 Image.fromarray(np.rint(self.mask * 255).astype(np.uint8)).save(tmp, format="PNG")
@@ -203,3 +203,11 @@ def _quantised(mask: np.ndarray) -> np.ndarray:
     """The mask as the 8-bit PNG will hold it, so a saved and re-read recipe gives the same pixels."""
     return (np.rint(np.clip(np.asarray(mask, np.float32), 0, 1) * 255) / 255).astype(np.float32)
 
+
+def _mask_name(path: Path) -> str:
+    """NAME.mask.png beside NAME.json or NAME.recipe.json, NAME cut short ("yy….recipe.mask.png") where the whole
+    would pass the file system's limit on one name: the recipe's own name may take all of it."""
+    stem, after = path.stem, ".mask.png"
+    if stem.endswith(".recipe"):  # "….recipe" would be cut first and read "yyy……mask.png"
+        stem, after = stem.removesuffix(".recipe"), ".recipe.mask.png"
+    return fitted_name(stem, after)

@@ -280,6 +280,31 @@ def test_a_very_long_file_name_is_offered_cut_to_fit_the_file_system(qtbot, wind
     assert Path(offered[-1]).name.endswith("… (edited 2).png") and len(Path(offered[-1]).name.encode()) <= 255
 
 
+def test_the_names_offered_for_a_very_long_name_can_be_written(qtbot, window, tmp_path, monkeypatch):
+    """A 255-byte name offered could still not be written: the temp file beside it, and a recipe's mask
+    (NAME.mask.png beside NAME.recipe.json), had longer names."""
+    import numpy as np
+    from PySide6.QtWidgets import QFileDialog
+
+    source = tmp_path / f"{'y' * 250}.png"
+    Image.new("RGB", (32, 32), (128, 128, 128)).save(source)
+    with qtbot.waitSignal(window.document.item_added, timeout=TIMEOUT):
+        window.open_paths([str(source)])
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda _w, _t, start, _f: (start, ""))  # as offered
+    doc = window.document
+    qtbot.waitUntil(window.sliders.isEnabled, timeout=TIMEOUT)
+    window.sliders.sliders[0].setValue(150)
+    doc.commit_state(doc.current.history.current.with_mask(np.ones(doc.current.image.shape[:2], np.float32)))
+    window.exports.export_png_dialog(1)
+    window.recipes.save_dialog()
+    window.exports.export_latent_dialog()
+    assert window.last_error == ""
+    written = [p.name for p in tmp_path.iterdir() if p != source]
+    tails = {n[n.rindex("y") + 1:] for n in written}
+    assert tails == {"… (edited).png", "….recipe.json", "….recipe.mask.png", ".npz"}
+    assert all(len(n.encode()) <= 255 for n in written)
+
+
 def test_a_numbered_or_non_ascii_name_is_cut_in_whole_characters(tmp_path):
     s = Settings()
     s.exported_to(str(tmp_path / "earlier.gif"))

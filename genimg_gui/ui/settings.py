@@ -10,13 +10,12 @@ from typing import Sequence
 from PySide6.QtCore import QByteArray, QSettings
 from PySide6.QtWidgets import QFileDialog, QWidget
 
+from ..fileio import NAME_MAX, fitted_name
 from ..imaging import IMAGE_SUFFIXES
 from ..paths import config_dir
 
 MAX_RECENT = 10
 MAX_KNOWN_MODELS = 30  # model folders remembered for the Models tab
-NAME_MAX = 255  # bytes in one file name on most file systems, where the folder cannot tell its own
-ELLIPSIS = "…"  # marks where a name too long for the file system was cut
 # an image file's extension at the end of an item's name or before what a derived name adds (" (to VAE)")
 IMAGE_EXTENSION = re.compile(r"\.(?:%s)(?=$| \()" % "|".join(s[1:] for s in sorted(IMAGE_SUFFIXES)), re.IGNORECASE)
 
@@ -114,23 +113,13 @@ def _name_limit(folder: Path) -> int:
     """The longest file name, in bytes, that folder's file system takes."""
     try:
         return int(os.pathconf(folder, "PC_NAME_MAX"))
-    except (OSError, ValueError, AttributeError):  # no pathconf on Windows; a folder that cannot say
+    except (OSError, ValueError, AttributeError):  # no pathconf on Windows, or a folder that cannot say
         return NAME_MAX
 
 
 def _fitted_name(stem: str, n: int, numbered: bool, suffix: str, limit: int) -> str:
-    """_other_name(stem, n, numbered), its stem cut short with "…" where the name + suffix would pass limit bytes:
-    what it adds (" (edited)") and the suffix are what tell the user which file it is, so they stay whole."""
-    tail = _other_name("", n, numbered)  # " (edited)", " 2" or ""
-    name, cut = _other_name(stem, n, numbered), stem
-    while cut and _bytes(f"{name}{suffix}") > limit:
-        cut = cut[:-1]
-        name = f"{cut.rstrip()}{ELLIPSIS}{tail}"
-    return name
-
-
-def _bytes(name: str) -> int:
-    return len(os.fsencode(name))
+    """_other_name(stem, n, numbered), its stem cut short with "…" where the name + suffix would pass limit bytes."""
+    return fitted_name(stem, _other_name("", n, numbered) + suffix, limit).removesuffix(suffix)
 
 
 def _taken(folder: Path, stem: str, suffixes: Sequence[str]) -> bool:
