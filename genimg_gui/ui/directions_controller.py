@@ -25,6 +25,7 @@ from ..edit import Directions, without_direction
 from ..engine import requests as rq
 from ..wording import counted
 from . import saved_directions
+from .saved_directions import change_note
 from .direction_deletion import ItemEdits, keep_step_names
 from .directions_dialog import DirectionRequest, DirectionsDialog, free_name, naming_refusal
 from .document import Document
@@ -135,7 +136,7 @@ class DirectionsController(QObject):
         self.on_disk[kind] = now
         mine = info.directions.subset(range(self.builtin[kind], len(info.directions)))
         rows = merged_user_directions(known, now, mine)
-        note = _change_note(mine, rows)
+        note = change_note(mine, rows)
         if note:
             self._take_rows(kind, rows)
             self.document.message.emit(f"Another genimg window changed your directions for {info.name}: {note}")
@@ -391,13 +392,3 @@ def _fitted(directions: Directions, a: np.ndarray, b: np.ndarray, req: Direction
         row = made.orthogonalized(len(made) - 1, kept).basis[-1]
         made = directions.with_direction(row, slider_unit(a, b, row), label)
     return made, kept
-
-
-def _change_note(mine: Directions, rows: Directions) -> str:
-    """What differs from the user rows mine to rows, e.g. 'renamed “a” to “b”; added “c”' ('' when nothing does)."""
-    was = {row.tobytes(): label for row, label in zip(mine.basis, mine.labels)}
-    now = {row.tobytes(): label for row, label in zip(rows.basis, rows.labels)}
-    parts = [f"deleted “{label}”" for key, label in was.items() if key not in now]
-    parts += [f"renamed “{label}” to “{now[key]}”" for key, label in was.items() if now.get(key, label) != label]
-    parts += [f"added “{label}”" for key, label in now.items() if key not in was]
-    return "; ".join(parts)

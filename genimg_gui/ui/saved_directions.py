@@ -8,6 +8,8 @@ from pathlib import Path
 
 from PySide6.QtCore import QFileSystemWatcher, QObject, Signal
 
+from ..edit import Directions
+
 
 class SavedDirections(QObject):
     """The process's one notice board for the user directions folder (shared())."""
@@ -34,3 +36,13 @@ def shared() -> SavedDirections:
     if _shared is None:
         _shared = SavedDirections()
     return _shared
+
+
+def change_note(mine: Directions, rows: Directions) -> str:
+    """What differs from the user rows mine to rows, e.g. 'renamed “a” to “b”; added “c”' ('' when nothing does)."""
+    was = {row.tobytes(): label for row, label in zip(mine.basis, mine.labels)}
+    now = {row.tobytes(): label for row, label in zip(rows.basis, rows.labels)}
+    parts = [f"deleted “{label}”" for key, label in was.items() if key not in now]
+    parts += [f"renamed “{label}” to “{now[key]}”" for key, label in was.items() if now.get(key, label) != label]
+    parts += [f"added “{label}”" for key, label in now.items() if key not in was]
+    return "; ".join(parts)

@@ -10,19 +10,16 @@ from __future__ import annotations
 import random
 
 import numpy as np
-from PySide6.QtCore import QEvent, QRectF, Qt, QTimer, Signal
-from PySide6.QtGui import QImage, QPainter
-from PySide6.QtWidgets import (QCheckBox, QGridLayout, QHBoxLayout, QInputDialog, QLabel, QMenu, QProgressBar,
-                               QPushButton, QScrollArea, QSlider, QToolButton, QVBoxLayout, QWidget)
+from PySide6.QtCore import QEvent, Qt, QTimer, Signal
+from PySide6.QtWidgets import (QCheckBox, QGridLayout, QHBoxLayout, QInputDialog, QLabel, QMenu, QPushButton,
+                               QScrollArea, QSlider, QToolButton, QVBoxLayout, QWidget)
 
-from ..typicality import TYPICAL_BELOW, UNUSUAL_BELOW, band
-from .qimage import to_qimage
+from .slider_parts import PreviewStrip, TypicalityMeter
 
 STEPS_PER_SIGMA = 100
 NAME_WIDTH = 100    # px at least; a name takes 2 parts of the room a wider panel gives, its slider 3
 SLIDER_WIDTH = 110  # px; the slider never shrinks below a usable length
 ROWS_PER_DIRECTION = 2  # the slider row, then its preview strip
-STRIP_HEIGHT = 30
 WHEEL_REST_MS = 400  # a run of wheel notches on a slider is one undo step, committed once the wheel rests
 # a run of step keys (arrows, Page Up/Down, Home, End) too; longer than the wheel's rest, as a held key waits about
 # half a second before it repeats
@@ -31,92 +28,13 @@ FLUSH_EVENTS = (QEvent.Type.ShortcutOverride, QEvent.Type.KeyPress, QEvent.Type.
                 QEvent.Type.FocusOut)  # ...or before any of these: see DirectionSlider.event
 STEP_KEYS = frozenset({Qt.Key.Key_Left, Qt.Key.Key_Right, Qt.Key.Key_Up, Qt.Key.Key_Down, Qt.Key.Key_PageUp,
                        Qt.Key.Key_PageDown, Qt.Key.Key_Home, Qt.Key.Key_End})
-# (colour, word) of each typicality.band: green, amber, red; its bounds are measured (typicality.py)
-TYPICALITY = (("#3c9d4e", "typical"), ("#d19a1e", "unusual"),
-              ("#c8423b", "off-distribution: images may break"))
 # what right-clicking a slider's name offers, for one of the user's own directions and for one of the model's
 MENU_HINT = ("right-click to rename or delete", "comes with the model: right-click to rename it for this session")
-TYPICALITY_HELP = ("How far the edited latent lies from what the model saw in training, in standard deviations "
-                   "(σ): along the principal component where it lies furthest out (named once that is unusual), or "
-                   "over all directions when that is further.\n"
-                   f"Below {TYPICAL_BELOW:g}σ is typical; a PC slider moved ±3σ "
-                   f"from the average along it reads about 3σ, unusual; from {UNUSUAL_BELOW:g}σ the decoder is "
-                   "guessing and images often break.\nReset or lower the strongest sliders to come back.")
 
 
 def value_text(raw: int) -> str:
     """What a slider's value label shows for its raw position, e.g. "-1.25σ"."""
     return f"{raw / STEPS_PER_SIGMA:+.2f}σ"
-
-
-class PreviewStrip(QWidget):
-    """Thumbnails side by side, spread so each sits under its slider position."""
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.images: list[QImage] = []
-        self.setFixedHeight(STRIP_HEIGHT)
-        self.setVisible(False)
-
-    def set_images(self, images: np.ndarray | None) -> None:
-        self.images = [] if images is None else [to_qimage(a) for a in images]
-        self.setVisible(bool(self.images))
-        self.update()
-
-    def paintEvent(self, event) -> None:  # noqa: N802 (Qt naming)
-        n = len(self.images)
-        if not n:
-            return
-        p = QPainter(self)
-        p.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform, True)
-        side = min(float(STRIP_HEIGHT), self.width() / n)
-        step = (self.width() - side) / max(1, n - 1)
-        for i, image in enumerate(self.images):
-            p.drawImage(QRectF(i * step, (self.height() - side) / 2, side, side), image)
-
-
-class TypicalityMeter(QWidget):
-    """"Typicality: 3.4σ on PC2 (unusual)" and a thin bar, green / amber / red. The direction is named
-    only outside green: in a typical latent the furthest of ~20 directions is ~2σ out on any of them."""
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.label = QLabel()
-        self.label.setWordWrap(True)  # the red message is long; never widen the panel for it
-        # two lines whatever it says: a reading wrapping onto a second line moved every slider row below it
-        self.label.setFixedHeight(2 * self.label.fontMetrics().lineSpacing() + 2)
-        self.label.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
-        self.bar = QProgressBar()
-        self.bar.setRange(0, 50)  # tenths of sigma, 0..5
-        self.bar.setTextVisible(False)
-        self.bar.setFixedHeight(5)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.setSpacing(2)
-        layout.addWidget(self.label)
-        layout.addWidget(self.bar)
-        self.setToolTip(TYPICALITY_HELP)
-        self.distance: float | None = None
-        self.set_distance(None)
-
-    def set_distance(self, distance: float | None, direction: str | None = None) -> None:
-        """distance: the reading in sigma (None: nothing to measure); direction: the label of the
-        direction that sets it, None when the overall distance does."""
-        self.distance = distance
-        if distance is None:
-            self.label.setText("Typicality: –")
-            self.label.setStyleSheet("color: gray;")
-            self.bar.setValue(0)
-            return
-        level = band(distance)
-        colour, word = TYPICALITY[level]
-        where = f" on {direction}" if direction and level else ""
-        self.label.setText(f"Typicality: {distance:.1f}σ{where} ({word})")
-        weight = "bold" if level == 2 else "normal"
-        self.label.setStyleSheet(f"color: {colour}; font-weight: {weight};")
-        self.bar.setValue(min(50, round(distance * 10)))
-        self.bar.setStyleSheet(f"QProgressBar {{ border: none; background: #00000022; }} "
-                               f"QProgressBar::chunk {{ background: {colour}; }}")
 
 
 def is_step_key(event: QEvent) -> bool:
