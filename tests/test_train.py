@@ -644,6 +644,8 @@ def test_a_few_images_train_without_held_out_metrics(tmp_path, capsys):
     (lambda d: make_shapes(d, 2), ["--set", "kl_weight=[1]"], "kl_weight=[1]: a weight", 2),
     (lambda d: make_shapes(d, 2), ["--labels", "folders"], "--labels is for `genimg train gan`", 2),
     (lambda d: make_shapes(d, 2), ["--latent-of", "vae"], "--latent-of is for `genimg train gan`", 2),
+    # a 1x1 latent grid: GroupNorm raised a ValueError, a traceback
+    (lambda d: make_shapes(d, 2), ["--set", "channels=[8,8,8,8,8,8]"], "halve 32px too often", 2),
 ])
 def test_unusable_input_is_a_clear_error(make, args, message, code, tmp_path, capsys):
     data = tmp_path / "data"
@@ -1118,3 +1120,23 @@ def test_keep_best_without_figures_to_rank_is_a_clear_error(args, data_dir, tmp_
     assert main(["train", kind, str(data_dir), "-o", str(tmp_path / "x"), "--keep-best", *rest]) == 2
     assert "--keep-best ranks held-out figures" in capsys.readouterr().err
     assert not (tmp_path / "x").exists()
+
+
+def test_a_latent_gans_default_channels_follow_its_vaes_latent_grid(data_dir, tmp_path, capsys):
+    """A VAE whose latent grid was not 16x16 (32 px, 128 px, or other channels) crashed a latent GAN with an
+    AssertionError: its default channels were always those that reach 16."""
+    from genimg_gui.train.latent_gan_recipe import default_channels
+    assert [default_channels(side) for side in (4, 8, 16, 32)] == [
+        (256,), (256, 128), (256, 128, 64), (256, 128, 64, 32)]
+    vae = tmp_path / "vae8"  # 32 px halved twice: an 8x8 latent grid
+    assert main(["train", "vae", str(data_dir), "-o", str(vae), "--steps", "1", "--batch-size", "8", "--resolution",
+                 "32", "--threads", "1", "--set", "channels=[8,16,16]", "--set", "latent_channels=2"]) == 0
+    out = tmp_path / "gan"
+    assert latent_gan(data_dir, out, 1, "--latent-of", str(vae), "--set", "z_dim=16", "--set", "w_dim=16") == 0
+    assert load_model(out)[1]["config"]["channels"] == [256, 128]
+    capsys.readouterr()
+    assert latent_gan(data_dir, tmp_path / "gan2", 1, "--latent-of", str(vae), "--set", "channels=[16,8,8]") == 2
+    err = capsys.readouterr().err
+    assert ("--set channels=[16,8,8]: a latent GAN needs one entry per scale from 4px up to the VAE's 8x8 latent "
+            "grid (2), e.g. --set channels=[256,128]") in err
+    assert "data: " not in err and not (tmp_path / "gan2").exists()  # refused before the images load

@@ -227,8 +227,8 @@ def take_resumed_options(args: argparse.Namespace, out: Path) -> list[str]:
     return taken
 
 
-def latent_of_resolution(folder: Path) -> int:
-    """The resolution of the VAE --latent-of names, checked to be one before the data loads."""
+def latent_of_card(folder: Path) -> dict:
+    """The card of the VAE --latent-of names, checked to be one before the data loads."""
     from ..models.weights import ModelFileError, read_card
     try:
         card = read_card(folder)
@@ -237,14 +237,28 @@ def latent_of_resolution(folder: Path) -> int:
     if card["architecture"] != "ConvVAE":
         raise TrainUsageError(f"--latent-of {folder} holds a {card['architecture']}: it must name a VAE trained "
                               "with `genimg train vae`")
-    return int(card["resolution"])
+    return card
 
 
-def check_latent_of(folder: Path, resolution: int) -> None:
-    """--latent-of names a VAE of this resolution, checked before the data loads (the recipe checks it again)."""
-    if (of_vae := latent_of_resolution(folder)) != resolution:
+def latent_of_resolution(folder: Path) -> int:
+    """The resolution of the VAE --latent-of names."""
+    return int(latent_of_card(folder)["resolution"])
+
+
+def check_latent_of(folder: Path, resolution: int, extra: dict) -> None:
+    """--latent-of names a VAE of this resolution, and --set channels (or their default) reach its latent grid,
+    checked before the data loads (the recipe checks both again)."""
+    from ..models.vae import VAEConfig
+    from .latent_gan_recipe import generator_channels
+    card = latent_of_card(folder)
+    if (of_vae := int(card["resolution"])) != resolution:
         raise TrainUsageError(f"--latent-of {folder} is a VAE of {of_vae}px; this run trains at {resolution}px: "
                               f"give --resolution {of_vae}")
+    try:
+        side = VAEConfig.from_dict(card["config"]).latent_shape[1]
+    except (KeyError, TypeError, ValueError):  # a damaged card: the recipe's load of the VAE says what is wrong
+        return
+    generator_channels(extra, side)
 
 
 def run_train(args: argparse.Namespace) -> int:
@@ -293,7 +307,7 @@ def run_train(args: argparse.Namespace) -> int:
     # before the images load, and before check_latent_of: a resumed run's differences are named in one message
     check_resume_fits(opts, recipe.kind, BEFORE_IMAGES)
     if args.latent_of:
-        check_latent_of(args.latent_of, resolution)
+        check_latent_of(args.latent_of, resolution, extra)
     if of_vae:
         to_stderr(f"resolution: {resolution}px, that of the --latent-of VAE")
     try:

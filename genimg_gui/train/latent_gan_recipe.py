@@ -15,13 +15,14 @@ from pathlib import Path
 
 import torch
 
+from ..earlier_run import typed_setting
 from ..models.gan import Discriminator, in_chunks, sample_zc
 from ..models.latent_gan import LatentGANConfig, LatentGenerator, same_decoder
 from ..models.tensors import as_pixels
 from ..models.weights import ModelFileError, load_model
 from ..models.vae import ConvVAE
 from ..wording import counted
-from . import TrainError
+from . import TrainError, TrainUsageError
 from .augment import composed, latent_augment
 from .decoder_adversary import DecoderAdversary, pixel_discriminator
 from .decoder_denoising import DecoderDenoising
@@ -32,6 +33,29 @@ from .metrics import precision_recall
 
 EVAL_SAMPLES = 512  # per held-out evaluation: a few seconds on a CPU
 NEIGHBOURS = 3  # the k of precision/recall, as in benchmarks/model_quality.py
+WIDEST = 256  # the generator's channels at its 4 px stem; each doubling of the grid after it halves them
+
+
+def default_channels(side: int) -> tuple[int, ...]:
+    """The generator's channels for a latent grid of this side: one entry per doubling from 4 px up to it,
+    8 -> (256, 128), 16 -> (256, 128, 64) (the bundled models'), 32 -> (256, 128, 64, 32)."""
+    return tuple(max(WIDEST >> i, 8) for i in range((side // 4).bit_length()))
+
+
+def generator_channels(extra: dict, latent_side: int) -> tuple[int, ...]:
+    """--set channels, or the default for the VAE's latent grid; refused (a usage error) when they cannot reach
+    that grid, or when the grid is one no generator can draw (under 4 px, or not 4 px doubled)."""
+    if latent_side < 4 or latent_side & (latent_side - 1):
+        raise TrainUsageError(f"the --latent-of VAE's latent grid is {latent_side}x{latent_side}: a latent GAN "
+                              "draws grids of 4px doubled (4, 8, 16, ...); train the VAE with fewer channel entries")
+    default = default_channels(latent_side)
+    channels = tuple(extra.get("channels", default))
+    if len(channels) != len(default):
+        example = ",".join(map(str, default))
+        raise TrainUsageError(f"--set {typed_setting('channels', list(channels))}: a latent GAN needs one entry per "
+                              f"scale from 4px up to the VAE's {latent_side}x{latent_side} latent grid "
+                              f"({len(default)}), e.g. --set channels=[{example}]")
+    return channels
 
 
 class LatentGANRecipe(GANRecipe):
@@ -62,7 +86,7 @@ class LatentGANRecipe(GANRecipe):
         self.compose = float(opts.extra.get("compose", 0.0))
         self.stats_ready = False
         cfg = LatentGANConfig(resolution=opts.resolution, vae=vae.cfg, classes=tuple(opts.extra.get("classes", ())),
-                              channels=tuple(opts.extra.get("channels", (256, 128, 64))),
+                              channels=generator_channels(opts.extra, vae.cfg.latent_shape[1]),
                               z_dim=int(opts.extra.get("z_dim", 128)), w_dim=int(opts.extra.get("w_dim", 128)),
                               styles=bool(opts.extra.get("styles", False)))
         G = LatentGenerator(cfg)

@@ -35,7 +35,8 @@ def vae_config(opts: TrainOptions) -> VAEConfig:
         raise TrainUsageError("VAE channels and latent_channels must be positive, e.g. --set channels=[32,64,128]")
     if any(c % min(8, c) for c in cfg.channels):  # GroupNorm uses 8 groups
         raise TrainUsageError(f"VAE channels must be multiples of 8 (or under 8), not {list(cfg.channels)}")
-    if cfg.resolution % 2 ** (len(cfg.channels) - 1):
+    # a 1x1 latent grid leaves GroupNorm one value a group, which it cannot normalise
+    if cfg.resolution % 2 ** (len(cfg.channels) - 1) or cfg.latent_shape[1] < 2:
         raise TrainUsageError(f"{len(cfg.channels)} channel entries halve {cfg.resolution}px too often; use fewer")
     return cfg
 
