@@ -58,3 +58,18 @@ def test_a_ctrl_c_while_torch_loads_is_answered_as_a_later_one(gan, monkeypatch,
         pytest.fail("the Ctrl+C escaped main as a raw KeyboardInterrupt")
     assert code == 130
     assert capsys.readouterr().err == "genimg: interrupted\n"
+
+
+def test_training_whose_log_reader_closes_saves_its_model_and_checkpoint(tmp_path):
+    """`genimg train vae DIR -o X 2>&1 | head -4` exited 141 after some 50 steps and left X empty."""
+    from test_train import make_shapes
+    data, out = make_shapes(tmp_path / "data", 12), tmp_path / "vae"
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    process = subprocess.Popen([sys.executable, "-m", "genimg_gui.cli", "train", "vae", str(data), "-o", str(out),
+                                "--steps", "100000", "--batch-size", "8", "--resolution", "32", "--threads", "1",
+                                "--set", "channels=[8,16]", "--set", "latent_channels=2"],
+                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, env=env)
+    head = [process.stdout.readline() for _ in range(4)]
+    process.stdout.close()
+    assert process.wait(timeout=120) == 141, head
+    assert (out / "card.json").is_file() and (out / "checkpoint.pt").is_file()

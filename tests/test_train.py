@@ -1140,3 +1140,28 @@ def test_a_latent_gans_default_channels_follow_its_vaes_latent_grid(data_dir, tm
     assert ("--set channels=[16,8,8]: a latent GAN needs one entry per scale from 4px up to the VAE's 8x8 latent "
             "grid (2), e.g. --set channels=[256,128]") in err
     assert "data: " not in err and not (tmp_path / "gan2").exists()  # refused before the images load
+
+
+@pytest.mark.parametrize("closes_at, steps", [("step ", 1), ("data: ", 0)], ids=["after a step", "before the first"])
+def test_a_closed_log_stops_the_run_as_ctrl_c_does(closes_at, steps, data_dir, tmp_path):
+    """`genimg train … 2>&1 | head -4` exited 141 after some 50 steps and left its folder empty."""
+    from genimg_gui.train import StoppedEarly
+    written = []
+
+    def log(line: str) -> None:
+        if line.startswith(closes_at) or written:  # its reader has gone: this write and every later one fail
+            written.append(line)
+            raise BrokenPipeError
+
+    out = tmp_path / "vae"
+    opts = loop.TrainOptions(data_dir, out, resolution=32, batch_size=8, steps=1000, holdout=8, threads=1,
+                             extra={"channels": [8, 16], "latent_channels": 2})
+    with pytest.raises(StoppedEarly) as stop:
+        loop.train(opts, VAERecipe, log=log, result=lambda line: None)
+    assert stop.value.exit_code == 141  # 128 + SIGPIPE, as the CLI exits for a closed stdout
+    assert len(written) == 1  # not written to again once closed
+    if steps:
+        assert strict_json(out / "card.json")["training"]["steps"] == 1
+        assert torch.load(out / CHECKPOINT_FILE, weights_only=True)["step"] == 1
+    else:
+        assert not out.exists()  # as Ctrl+C before the first step leaves nothing

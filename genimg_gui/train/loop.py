@@ -9,6 +9,7 @@ closed terminal) that saves before exiting, and the final model folder.
 from __future__ import annotations
 
 import json
+import os
 import sys
 import time
 from dataclasses import dataclass, field, replace
@@ -35,7 +36,7 @@ from .pace import Pace
 from .checkpoints import maybe_resume, save_checkpoint
 from .run_card import run_card
 from .run_log import describe_class_counts, held_out_lines
-from .stopping import exit_code, stop_signals_interrupt
+from .stopping import GuardedLog, LogClosed, exit_code, stop_signals_interrupt
 
 
 
@@ -103,7 +104,11 @@ def describe_data(data: FolderData, folder: Path) -> list[str]:
 
 def to_stderr(line: str) -> None:
     """The run's log (data, progress, figures, messages): stderr, as every genimg command's progress."""
-    print(line, file=sys.stderr, flush=True)
+    try:
+        print(line, file=sys.stderr, flush=True)
+    except BrokenPipeError:  # its reader has gone: later writes, and Python's flush at exit, go nowhere instead
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stderr.fileno())
+        raise
 
 
 def to_stdout(line: str) -> None:
@@ -121,7 +126,7 @@ def train(opts: TrainOptions, make_recipe: Callable[[TrainOptions, torch.device]
     world = init_world()
     if opts.batch_size % world.size:
         raise TrainUsageError(f"--batch-size {opts.batch_size} does not split evenly over {world.size} processes")
-    log = log if world.is_main else (lambda _msg: None)
+    log = GuardedLog(log if world.is_main else (lambda _msg: None))  # a closed log stops the run (LogClosed)
     if opts.threads:
         torch.set_num_threads(opts.threads)
     torch.manual_seed(opts.seed)  # the same initial weights in every process
@@ -167,9 +172,12 @@ def train(opts: TrainOptions, make_recipe: Callable[[TrainOptions, torch.device]
     pace = Pace()
     pace.mark(0)
     stopped: KeyboardInterrupt | None = None
+    stdout_closed = False
     with stop_signals_interrupt(log) as saving:
         try:
             for step, idx in enumerate(batches(len(train_idx), opts.batch_size, opts.seed, start), start + 1):
+                if log.closed:  # a line it wrote found no reader: save as on Ctrl+C rather than lose the run
+                    raise LogClosed
                 # --steps counts resumed steps, --minutes only this run's: "train N more minutes" must not stop at once
                 if step > opts.steps or _out_of_time(opts, t0, elapsed, world, device):
                     break
@@ -219,16 +227,28 @@ def train(opts: TrainOptions, make_recipe: Callable[[TrainOptions, torch.device]
             save_png(recipe.samples(), out / "samples.png")
             curve = {"history": history} if history else {}
             (out / "metrics.json").write_text(json.dumps({**metrics, **curve}, indent=2))
-            result(final_line(out, done, metrics))
+            stdout_closed = _tell(result, final_line(out, done, metrics))
             if stopped is not None:
                 log(f"stopped early at step {done}: the model so far and its checkpoint are in {out}{RESUME_HINT}")
     if done == 0 and created and world.is_main:
         _remove_if_empty(out, created)
     barrier()
     finish()
+    if stdout_closed:  # everything is saved: the CLI exits as for any closed stdout (141)
+        raise BrokenPipeError
     if stopped is not None:  # saved, yet not finished: the exit code tells a script so
         raise StoppedEarly(exit_code(stopped))
     return out
+
+
+def _tell(result: Callable[[str], None], line: str) -> bool:
+    """Print the final line; whether its reader had gone (`| head -1`), which the run says once it has finished
+    what it does after the line."""
+    try:
+        result(line)
+    except BrokenPipeError:
+        return True
+    return False
 
 
 def final_line(out: Path, steps: int, metrics: dict) -> str:

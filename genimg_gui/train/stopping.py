@@ -17,6 +17,7 @@ from typing import Callable, Iterator
 from ..earlier_run import SAVING_STOP_SIGNALS, stopped_exit_code
 
 SAVING = "still saving the checkpoint and the model: a moment"
+SIGPIPE = 13  # signal.SIGPIPE, which Windows lacks: 128 + 13 is the CLI's exit code for a closed stdout
 
 
 class StopSignal(KeyboardInterrupt):
@@ -26,6 +27,33 @@ class StopSignal(KeyboardInterrupt):
     def __init__(self, signum: int) -> None:
         super().__init__("" if signum == signal.SIGINT else signal.Signals(signum).name)
         self.signum = signum
+
+
+class LogClosed(KeyboardInterrupt):
+    """The stop the loop raises once its log's reader has gone (`genimg train … 2>&1 | head -4`): the run saves as
+    on Ctrl+C, and exits 141 (128 + SIGPIPE), as the CLI does for a closed stdout. Losing every step for a
+    closed log was worse than a Ctrl+C, which at least saves."""
+    signum = SIGPIPE
+
+    def __str__(self) -> str:
+        return "its log's reader closing"
+
+
+class GuardedLog:
+    """The run's log, silenced once its reader has closed it: closed then tells the loop to stop (LogClosed),
+    and the lines of the save, which would fail again, go nowhere."""
+
+    def __init__(self, log: Callable[[str], None]) -> None:
+        self._log = log
+        self.closed = False
+
+    def __call__(self, line: str) -> None:
+        if self.closed:
+            return
+        try:
+            self._log(line)
+        except BrokenPipeError:
+            self.closed = True
 
 
 def exit_code(stop: KeyboardInterrupt) -> int:
