@@ -236,9 +236,11 @@ class GANRecipe:
         see latent_gan_recipe.py); benchmarks/model_quality.py measures a finished model with a VAE's."""
         return {}
 
-    def too_few_held_out(self, images: int) -> str:
-        """"": a pixel GAN measures no figures however many images are held out (its card says why)."""
-        return ""
+    def unmeasured(self, images: int) -> str:
+        """A pixel GAN measures no figures however many images are held out. They are held out all the same:
+        benchmarks/discriminator_accuracy.py judges them, images the discriminator never saw, against samples."""
+        return ("not measured while a GAN draws in pixels (no feature space to compare its samples with them in; "
+                "benchmarks/discriminator_accuracy.py judges them with its discriminator)")
 
     def held_out_metrics(self, held_out: torch.Tensor, measured: dict[str, float]) -> dict:
         """The card's metrics: a pixel GAN measures none while it trains, so the card says so and where to look."""

@@ -169,7 +169,7 @@ class LatentGANRecipe(GANRecipe):
         precision, recall = precision_recall(real, fake, NEIGHBOURS)
         return {"held_out_precision_k3": round(precision, 3), "held_out_recall_k3": round(recall, 3)}
 
-    def too_few_held_out(self, images: int) -> str:
+    def unmeasured(self, images: int) -> str:
         """Why evaluate() gives no figures for this many held-out images: each needs k neighbours besides itself."""
         if images > NEIGHBOURS:
             return ""
@@ -181,7 +181,7 @@ class LatentGANRecipe(GANRecipe):
         written (512 samples through the generator and the encoder again gave the same figures)."""
         figures = measured or self.evaluate(held_out)
         if not figures:  # too few held-out images to give each its neighbours: the card says so, as the log did
-            why = (f"{counted(len(held_out), 'held-out image')}, {self.too_few_held_out(len(held_out))}"
+            why = (f"{counted(len(held_out), 'held-out image')}, {self.unmeasured(len(held_out))}"
                    if len(held_out) else "no images held out")
             return {"held_out_images": len(held_out), "held_out": f"not measured: {why}"}
         how = (f"nearest-neighbour precision/recall (Kynkaenniemi et al. 2019, k={NEIGHBOURS}) of {EVAL_SAMPLES} "

@@ -16,17 +16,17 @@ def held_out_short(images: int, holdout: int) -> str:
     return f"at most a tenth of {counted(images, 'image')}"
 
 
-def held_out_lines(images: int, held: int, holdout: int, too_few: str, keep_best: bool) -> list[str]:
+def held_out_lines(images: int, held: int, holdout: int, unmeasured: str, keep_best: bool) -> list[str]:
     """The log's lines on the held-out images, said once at the start: how many, when fewer than --holdout (at most
-    a tenth of the folder), and too_few, the recipe's reason why they give it no figures ("" when they do); then
+    a tenth of the folder), and unmeasured, the recipe's reason why they give it no figures ("" when they do); then
     that --keep-best will have nothing to rank, which it said only at the end of the run."""
     short = f" ({held_out_short(images, holdout)})" if held < holdout else ""
     lines = []
-    if too_few:
-        lines.append(f"held out: {counted(held, 'image')}{short}, {too_few}: this run reports no held-out figures")
+    if unmeasured:
+        lines.append(f"held out: {counted(held, 'image')}{short}, {unmeasured}: this run reports no held-out figures")
     elif short:
         lines.append(f"held out: {counted(held, 'image')} for the figures{short}")
-    if keep_best and (too_few or not held):
+    if keep_best and (unmeasured or not held):
         lines.append("--keep-best: with no held-out figures there is nothing to rank, so the run will keep the "
                      "last step's model")
     return lines

@@ -83,7 +83,7 @@ class VAERecipe:
     def evaluate(self, held_out: torch.Tensor) -> dict[str, float]:
         return reconstruction_figures(self.reconstruct(held_out), held_out)
 
-    def too_few_held_out(self, images: int) -> str:
+    def unmeasured(self, images: int) -> str:
         """One held-out image is enough for PSNR and SSIM."""
         return ""
 
