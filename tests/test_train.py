@@ -27,7 +27,7 @@ from genimg_gui.train.data import FolderData, load_folder, recorded_split, with_
 from genimg_gui.train.metrics import (class_variety, mean_distance, nearest_label_agreement, precision_recall,
                                      reconstruction_figures)
 from genimg_gui.train.run_card import card_options
-from genimg_gui.train.run_log import held_out_short
+from genimg_gui.train.run_log import held_out_lines, held_out_short
 from genimg_gui.train.settings import ALLOWED, GAN_SETTINGS, VAE_SETTINGS
 from genimg_gui.train.vae_recipe import VAERecipe
 from genimg_gui.wording import counted
@@ -923,7 +923,23 @@ def test_the_held_out_line_names_holdout_only_when_it_is_not_the_default(tmp_pat
     assert "held out: 1 image for the figures (at most a tenth of 12 images)" in captured.err
     assert "--holdout" not in captured.err
     assert f"wrote {tmp_path / 'vae'} after 1 step: " in captured.out  # not "1 steps"
-    assert held_out_short(12, 8) == "--holdout 8 is more than a tenth of 12 images"
+    assert held_out_short(12, 8, typed=True) == "--holdout 8 is more than a tenth of 12 images"
+
+
+@pytest.mark.parametrize("holdout, line", [
+    (["--holdout", "2"], "held out: 2 images for the figures (--holdout 2)"),  # was no line at all
+    ([], "held out: 3 images for the figures (at most a tenth of 30 images)"),
+    (["--holdout", "0"], "held out: none (--holdout 0): this run reports no held-out figures"),
+])
+def test_the_held_out_line_is_always_said_and_names_a_typed_holdout(holdout, line, tmp_path, capsys):
+    data = make_shapes(tmp_path / "data", 30)
+    assert main(["train", "vae", str(data), "-o", str(tmp_path / "vae"), "--steps", "1", "--batch-size", "8",
+                 "--resolution", "32", "--threads", "1", *TINY["vae"], *holdout]) == 0
+    assert line in capsys.readouterr().err
+    assert held_out_lines(5000, 512, 512, False, "", False) == ["held out: 512 images for the figures"]
+    assert held_out_lines(45, 2, 2, True, "too few for precision/recall, which need 4 or more", False) == [
+        "held out: 2 images (--holdout 2), too few for precision/recall, which need 4 or more: this run reports "
+        "no held-out figures"]
 
 
 def test_the_progress_line_shows_the_step_total_only_when_the_steps_end_the_run(data_dir, tmp_path):

@@ -55,6 +55,7 @@ class TrainOptions:
     sample_every: int = 500
     checkpoint_every: int = 500
     holdout: int = HOLDOUT
+    holdout_typed: bool = False  # whether the user typed --holdout, which the log then names (run_log.py)
     resume: bool = False
     overwrite: bool = False  # replace an earlier run in `out` (command.check_output refuses it otherwise)
     init: str = ""  # a model folder to start from instead of random weights (finetune.py); "" for none
@@ -146,7 +147,8 @@ def train(opts: TrainOptions, make_recipe: Callable[[TrainOptions, torch.device]
         opts = replace(opts, extra={**opts.extra, "classes": list(data.classes), "class_counts": counts})
     recipe = make_recipe(opts, device)  # before the held-out line, which says whether it measures anything
     unmeasured = recipe.unmeasured(len(held_idx)) if len(held_idx) else ""
-    for line in held_out_lines(len(data), len(held_idx), opts.holdout, unmeasured, opts.keep_best):
+    for line in held_out_lines(len(data), len(held_idx), opts.holdout, opts.holdout_typed, unmeasured,
+                               opts.keep_best):
         log(line)
     if data.classes:
         log(f"classes: {describe_class_counts(data.classes, counts, len(held_idx))}"

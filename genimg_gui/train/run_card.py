@@ -40,7 +40,8 @@ PATH_OPTIONS = ("data", "out", "init", "labels")  # folders and files, which the
 def card_options(opts: TrainOptions) -> dict:
     """The options as the card records them, what a later --resume is compared with: paths absolute, as typed
     ("data", "x1") they name nothing once the card is read from another folder."""
-    options = {k: (str(v) if isinstance(v, Path) else v) for k, v in asdict(opts).items()}
+    # holdout_typed: how the log words the held-out line, no option of the run
+    options = {k: (str(v) if isinstance(v, Path) else v) for k, v in asdict(opts).items() if k != "holdout_typed"}
     for key in PATH_OPTIONS:
         if options[key] and not (key == "labels" and options[key] == FOLDERS):  # "": not given; folders: no path
             options[key] = str(Path(options[key]).resolve())

@@ -1,31 +1,41 @@
 """What a training run's log says at the start of the images it holds out and of its classes. No torch."""
 from __future__ import annotations
 
-from ..holdout import HOLDOUT, SHARE
+from ..holdout import SHARE
 from ..wording import counted
 
 
-def held_out_short(images: int, holdout: int) -> str:
+def held_out_short(images: int, holdout: int, typed: bool) -> str:
     """Why fewer than --holdout images were held out: "is more than a tenth" was said of a folder of under
-    SHARE images too, where the reason is that none can be spared. --holdout is named only when its value is not
-    the default, which the user may never have typed."""
+    SHARE images too, where the reason is that none can be spared. --holdout is named only when the user typed it
+    (typed): its default, 512, is no number they chose."""
     if images < SHARE:
         return f"fewer than {SHARE} images: none held out"
-    if holdout != HOLDOUT:
+    if typed:
         return f"--holdout {holdout} is more than a tenth of {counted(images, 'image')}"
     return f"at most a tenth of {counted(images, 'image')}"
 
 
-def held_out_lines(images: int, held: int, holdout: int, unmeasured: str, keep_best: bool) -> list[str]:
-    """The log's lines on the held-out images, said once at the start: how many, when fewer than --holdout (at most
-    a tenth of the folder), and unmeasured, the recipe's reason why they give it no figures ("" when they do); then
-    that --keep-best will have nothing to rank, which it said only at the end of the run."""
-    short = f" ({held_out_short(images, holdout)})" if held < holdout else ""
+def held_out_why(images: int, held: int, holdout: int, typed: bool) -> str:
+    """' (…)' after the count held out: why fewer than --holdout, or the --holdout typed; "" when neither."""
+    if held < holdout:
+        return f" ({held_out_short(images, holdout, typed)})"
+    return f" (--holdout {holdout})" if typed else ""
+
+
+def held_out_lines(images: int, held: int, holdout: int, typed: bool, unmeasured: str, keep_best: bool) -> list[str]:
+    """The log's lines on the held-out images, said once at the start: how many (also --holdout's number, which a
+    typed --holdout once left unsaid), why fewer than --holdout (at most a tenth of the folder), and unmeasured,
+    the recipe's reason why they give it no figures ("" when they do); then that --keep-best will have nothing to
+    rank, which it said only at the end of the run. typed: whether the user typed --holdout."""
+    why = held_out_why(images, held, holdout, typed)
     lines = []
     if unmeasured:
-        lines.append(f"held out: {counted(held, 'image')}{short}, {unmeasured}: this run reports no held-out figures")
-    elif short:
-        lines.append(f"held out: {counted(held, 'image')} for the figures{short}")
+        lines.append(f"held out: {counted(held, 'image')}{why}, {unmeasured}: this run reports no held-out figures")
+    elif held or images < SHARE:
+        lines.append(f"held out: {counted(held, 'image')} for the figures{why}")
+    elif typed:  # --holdout 0
+        lines.append(f"held out: none{why}: this run reports no held-out figures")
     if keep_best and (unmeasured or not held):
         lines.append("--keep-best: with no held-out figures there is nothing to rank, so the run will keep the "
                      "last step's model")
