@@ -1185,3 +1185,33 @@ def test_a_closed_log_stops_the_run_as_ctrl_c_does(closes_at, steps, data_dir, t
         assert torch.load(out / CHECKPOINT_FILE, weights_only=True)["step"] == 1
     else:
         assert not out.exists()  # as Ctrl+C before the first step leaves nothing
+
+
+def test_model_folders_inside_the_data_folder_are_no_training_data(tmp_path, capsys):
+    """`-o D/m2` trained on D/m1's samples.png, and a --resume of m1 on m2's: 16 images where D holds 15."""
+    data = make_shapes(tmp_path / "data", 15)
+
+    def run(out: str, *extra: str) -> int:
+        return main(["train", "vae", str(data), "-o", str(data / out), "--steps", "1", "--batch-size", "8",
+                     "--resolution", "32", "--threads", "1", *TINY["vae"], *extra])
+
+    assert run("m1") == 0 and run("m2") == 0
+    assert f"data: 15 images from {data.resolve()}, 1 model folder skipped (m1);" in capsys.readouterr().err
+    assert run("m1", "--steps", "2", "--resume") == 0
+    assert f"data: 15 images from {data.resolve()}, 1 model folder skipped (m2);" in capsys.readouterr().err
+    (data / "runs" / "stopped").mkdir(parents=True)  # a run killed before it wrote its model: a checkpoint alone
+    (data / "runs" / "stopped" / CHECKPOINT_FILE).write_bytes((data / "m2" / CHECKPOINT_FILE).read_bytes())
+    Image.new("RGB", (32, 32), "red").save(data / "runs" / "stopped" / "samples.png")
+    assert run("m3") == 0
+    assert "15 images from" in (err := capsys.readouterr().err) and "3 model folders skipped (m1, m2, runs/stopped)" in err
+    assert strict_json(data / "m3" / "card.json")["training"]["images"] == 15
+
+
+@pytest.mark.parametrize("out", [".", ".."], ids=["the data folder", "a folder holding it"])
+def test_writing_the_model_into_the_data_folder_itself_is_refused(out, tmp_path, capsys):
+    """-o D gave "D holds no image files" for a folder of 15: the run leaves its output folder out of the data."""
+    data = make_shapes(tmp_path / "data", 15)
+    assert main(["train", "vae", str(data), "-o", str(data / out), "--steps", "1"]) == 2
+    err = capsys.readouterr().err
+    assert "write the model to another folder, or to a sub-folder of the data" in err and "no image files" not in err
+    assert not list(data.rglob("*.json")) and not list(data.rglob("*.pt"))  # refused before any work

@@ -167,6 +167,16 @@ def check_machine(data: Path, device: str) -> None:
         raise TrainUsageError(f"--device: {e}") from None
 
 
+def check_out_of_data(out: Path, data: Path, kind: str) -> None:
+    """-o naming the data folder, or a folder holding it: the run leaves its output folder out of the data (its
+    sample grids are no training data), so it found no image in a folder of them."""
+    if not data.resolve().is_relative_to(out.resolve()):
+        return
+    what = "is the data folder" if out.resolve() == data.resolve() else f"holds the data folder {data}"
+    raise TrainUsageError(f"-o {out} {what}: write the model to another folder, or to a sub-folder of the data "
+                          f"(e.g. -o {data / f'{kind}-model'}), which the run leaves out of its images")
+
+
 def resumed_card(out: Path, kind: str) -> dict | None:
     """The card of the run --resume goes on from, if it is one of this kind with its network recorded: a plain
     --resume gets its resolution and network settings, as --init gets a start model's."""
@@ -276,6 +286,7 @@ def run_train(args: argparse.Namespace) -> int:
 
     check_machine(args.data, args.device)
     out = args.out or Path(f"{args.kind}-{args.data.resolve().name}")
+    check_out_of_data(out, args.data, args.kind)
     if taken := take_resumed_options(args, out):  # said first: a refusal below may be of one of them
         to_stderr(f"resuming with the run's {', '.join(taken)}")
     check_gan_options(args)

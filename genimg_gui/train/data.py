@@ -7,7 +7,9 @@ from pathlib import Path
 import numpy as np
 import torch
 
+from ..earlier_run import CARD_FILE, CHECKPOINT_FILE, MODEL_FILE, earlier_run
 from ..holdout import held_out_size
+from ..wording import counted
 from ..imaging import IMAGE_SUFFIXES, ImageLoadError, fit_square, list_images, open_image
 from . import TrainError
 
@@ -22,6 +24,7 @@ class FolderData:
     labels: torch.Tensor | None = None    # (N,) class indices, when a labels source was given (labels.py)
     classes: tuple[str, ...] = ()         # class names, labels' values index them
     root: Path | None = None              # the folder read, which a labels CSV's absolute paths are inside
+    model_folders: list[str] = field(default_factory=list)  # folders below root holding a model or run, skipped
 
     def __len__(self) -> int:
         return self.images.shape[0]
@@ -44,6 +47,8 @@ def load_folder(root: Path | str, resolution: int, min_side: int = 16,
     paths = list_images(root)
     if exclude is not None:
         paths = [p for p in paths if not p.resolve().is_relative_to(exclude.resolve())]
+    models = [f for f in run_folders(root) if exclude is None or f.resolve() != exclude.resolve()]
+    paths = [p for p in paths if not any(p.is_relative_to(f) for f in models)]
     if not paths:
         raise TrainError(f"{root} holds no image files (looked for {', '.join(IMAGE_SUFFIXES)})")
     for path in paths:
@@ -62,7 +67,30 @@ def load_folder(root: Path | str, resolution: int, min_side: int = 16,
     if not arrays:
         raise TrainError("\n".join([f"no usable images in {root.resolve()}, {count_skipped(skipped)}:",
                                     *name_skipped(skipped)]))
-    return FolderData(torch.from_numpy(np.stack(arrays)), files, skipped, root=root)
+    return FolderData(torch.from_numpy(np.stack(arrays)), files, skipped, root=root,
+                      model_folders=[f.relative_to(root).as_posix() for f in models])
+
+
+def run_folders(root: Path) -> list[Path]:
+    """The folders below root that hold a genimg model (a card beside its weights) or a training run (a
+    checkpoint): another run's output written inside the data folder, whose sample grids are no training data.
+    Not root itself, whose images are the data whatever else it holds."""
+    found = {p.parent for name in (CARD_FILE, CHECKPOINT_FILE) for p in root.rglob(name) if p.parent != root}
+    return sorted(f for f in found if _holds_run(f))
+
+
+def _holds_run(folder: Path) -> bool:
+    run = earlier_run(folder)
+    return run is not None and (run.resumable or {CARD_FILE, MODEL_FILE} <= set(run.files))
+
+
+def describe_model_folders(folders: list[str]) -> str:
+    """', 2 model folders skipped (m1, runs/m2)': those run_folders found, the first NAMED_PER_REASON named."""
+    if not folders:
+        return ""
+    more = len(folders) - NAMED_PER_REASON
+    named = ", ".join(folders[:NAMED_PER_REASON]) + (f", and {more} more" if more > 0 else "")
+    return f", {counted(len(folders), 'model folder')} skipped ({named})"
 
 
 def count_skipped(skipped_files: dict[str, list[str]]) -> str:

@@ -29,7 +29,8 @@ from ..wording import counted
 from . import StoppedEarly, TrainError, TrainUsageError
 from .distributed import World, barrier, finish, init_world
 from .finetune import started_from
-from .data import FolderData, batches, count_skipped, load_folder, name_skipped, split_holdout, with_mirrors
+from .data import (FolderData, batches, count_skipped, describe_model_folders, load_folder, name_skipped,
+                   split_holdout, with_mirrors)
 from .inputs import TrainingInputs
 from .labels import with_labels
 from .pace import Pace
@@ -100,7 +101,8 @@ def format_progress(step: int, total: int | None, ips: float, losses: dict[str, 
 def describe_data(data: FolderData, folder: Path) -> list[str]:
     """The data found, then a line per reason for skipping files, naming them."""
     skipped = f", {count_skipped(data.skipped_files)}" if data.skipped_files else ""
-    return [f"{len(data)} images from {Path(folder).resolve()}{skipped}", *name_skipped(data.skipped_files)]
+    models = describe_model_folders(data.model_folders)
+    return [f"{len(data)} images from {Path(folder).resolve()}{skipped}{models}", *name_skipped(data.skipped_files)]
 
 
 def to_stderr(line: str) -> None:
