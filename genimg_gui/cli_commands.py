@@ -304,7 +304,9 @@ def describe(m: ModelInfo) -> str:
             ("training data", training.get("data", "not recorded")),
             ("licence", training.get("licence", "not recorded"))]
     if "steps" in training:
-        rows.append(("training", f"{training['steps']} steps of {training.get('batch_size', '?')} images, "
+        # a model --keep-best kept from an earlier step than the run's last
+        best_of = f" (--keep-best: the best of {training['run_steps']})" if "run_steps" in training else ""
+        rows.append(("training", f"{training['steps']} steps of {training.get('batch_size', '?')} images{best_of}, "
                                  f"{training.get('seconds', '?')} s on {training.get('hardware', '?')}"))
     rows += lineage_rows(card)
     figures, how = metrics_text(card.get("metrics", {}))  # one figure a line, as the Models tab shows them

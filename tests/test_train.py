@@ -1079,9 +1079,16 @@ def test_keep_best_writes_the_best_evaluated_model_and_resume_goes_on_from_the_l
     out = tmp_path / "vae"
     scripted_psnr(monkeypatch, [20.0, 25.0, 22.0, 25.0])
     assert train("vae", data_dir, out, 3, "--sample-every", "1", "--keep-best") == 0
-    assert "keeping step 2's model (score 25.0000; the last step's 22.0000)" in capsys.readouterr().err
+    captured = capsys.readouterr()
+    assert "keeping step 2's model (score 25.0000; the last step's 22.0000)" in captured.err
+    # it said "wrote OUT after 3 steps", and the card 3 steps, of step 2's model
+    assert captured.out == f"wrote {out}: step 2's model, the best of 3 steps: held_out_psnr_db=25.0, " \
+                           "held_out_images=4\n"
     card = strict_json(out / "card.json")["training"]
-    assert card["kept"] == {"step": 2, "score": 25.0, "held_out_psnr_db": 25.0} and card["steps"] == 3
+    assert card["kept"] == {"step": 2, "score": 25.0, "held_out_psnr_db": 25.0}
+    assert (card["steps"], card["run_steps"]) == (2, 3)
+    assert main(["info", str(out)]) == 0
+    assert "training       2 steps of 8 images (--keep-best: the best of 3), " in capsys.readouterr().out
     best = torch.load(out / "best.pt", weights_only=True)
     last = torch.load(out / "checkpoint.pt", weights_only=True)
     assert (best["step"], last["step"]) == (2, 3)
@@ -1097,8 +1104,11 @@ def test_keep_best_writes_the_best_evaluated_model_and_resume_goes_on_from_the_l
 
     scripted_psnr(monkeypatch, [30.0, 30.0])  # step 6 beats it: the last step's model is written
     assert train("vae", data_dir, out, 6, "--sample-every", "1", "--keep-best", "--resume") == 0
-    assert "the last step's model is the best evaluated (score 30.0000)" in capsys.readouterr().err
+    captured = capsys.readouterr()
+    assert "the last step's model is the best evaluated (score 30.0000)" in captured.err
+    assert captured.out.splitlines()[-1].startswith(f"wrote {out} after 6 steps: ")
     assert strict_json(out / "card.json")["training"]["kept"]["step"] == 6
+    assert "run_steps" not in strict_json(out / "card.json")["training"]
     last = torch.load(out / "checkpoint.pt", weights_only=True)["recipe"]["net"]
     assert all(torch.equal(v, last[k]) for k, v in model_weights(out).items())
 

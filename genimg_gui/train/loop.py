@@ -219,19 +219,23 @@ def train(opts: TrainOptions, make_recipe: Callable[[TrainOptions, torch.device]
             save_checkpoint(out, recipe, done, time.monotonic() - t0, history, best)
             kept = _restore_best(out, recipe, held_out, best, done, time.monotonic() - t0, history, log) \
                 if opts.keep_best else None
-            card = run_card(opts, data, device, done, time.monotonic() - t0, len(held_idx), world.size)
+            written = kept["step"] if kept else done  # --keep-best may have restored an earlier step's model
+            # the card's steps and time are the model's: an earlier step's, kept, trained for fewer
+            seconds = (_seconds_at(history, written) if written != done else None) or time.monotonic() - t0
+            card = run_card(opts, data, device, written, seconds, len(held_idx), world.size)
             card["training"]["precision"] = precision  # what auto meant on this machine
             if origin:
                 card["training"]["started_from"] = origin
             if kept:
                 card["training"]["kept"] = kept
-            written = kept["step"] if kept else done  # --keep-best may have restored an earlier step's model
+            if written != done:
+                card["training"]["run_steps"] = done  # --resume goes on from there (checkpoint.pt)
             metrics = recipe.export(out, card, as_pixels(images[train_idx[:4096]]), held_out,
                                     _figures_at(history, written))
             save_png(recipe.samples(), out / "samples.png")
             curve = {"history": history} if history else {}
             (out / "metrics.json").write_text(json.dumps({**metrics, **curve}, indent=2))
-            stdout_closed = _tell(result, final_line(out, done, metrics))
+            stdout_closed = _tell(result, final_line(out, done, metrics, written))
             if stopped is not None:
                 log(f"stopped early at step {done}: the model so far and its checkpoint are in {out}{RESUME_HINT}")
     if done == 0 and created and world.is_main:
@@ -255,12 +259,16 @@ def _tell(result: Callable[[str], None], line: str) -> bool:
     return False
 
 
-def final_line(out: Path, steps: int, metrics: dict) -> str:
+def final_line(out: Path, steps: int, metrics: dict, written: int | None = None) -> str:
     """'wrote OUT after N steps: held_out_precision_k3=0.41, …': the figures alone; the card and metrics.json
-    say how they were measured, a paragraph that made this line several hundred characters long."""
+    say how they were measured, a paragraph that made this line several hundred characters long. written: the
+    step of the model written, when --keep-best kept an earlier one ('wrote OUT: step 15's model, the best of
+    20 steps: …'); the figures are its own."""
     figures = ", ".join(f"{k}={v}" for k, v in metrics.items()
                         if isinstance(v, (int, float)) and not isinstance(v, bool))
-    return f"wrote {out} after {counted(steps, 'step')}" + (f": {figures}" if figures else "")
+    what = (f": step {written:,}'s model, the best of {counted(steps, 'step')}" if written not in (None, steps)
+            else f" after {counted(steps, 'step')}")
+    return f"wrote {out}{what}" + (f": {figures}" if figures else "")
 
 
 def resolved_precision(precision: str, device: torch.device) -> str:
@@ -378,6 +386,11 @@ def _restore_best(out: Path, recipe: Recipe, held_out: torch.Tensor, best: dict 
     recipe.load_state(kept["recipe"])
     log(f"--keep-best: keeping step {best['step']}'s model (score {best['score']:.4f}; the last step's {score:.4f})")
     return {"step": best["step"], "score": round(best["score"], 4), **_figures_at(history, best["step"])}
+
+
+def _seconds_at(history: list[dict], step: int) -> float | None:
+    """The training time at an evaluated step, as the history records it (in minutes); None if it does not."""
+    return next((60 * h["minutes"] for h in reversed(history) if h["step"] == step), None)
 
 
 def _figures_at(history: list[dict], step: int) -> dict[str, float]:
