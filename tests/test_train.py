@@ -145,6 +145,12 @@ def test_resume_continues_to_the_new_step_count(data_dir, tmp_path, capsys):
     assert "resumed from step 2" in capsys.readouterr().err
     assert load_model(out)[1]["training"]["steps"] == 4
     assert torch.load(out / "checkpoint.pt", weights_only=True)["step"] == 4
+    assert "already reached" not in capsys.readouterr().err
+    # a --steps the run has passed: it said "resumed from step 4" and "wrote … after 4 steps", and no more
+    assert train("vae", data_dir, out, 3, "--resume") == 0
+    assert ("--steps 3 already reached at step 4: nothing to train; pass a larger --steps (it counts the resumed "
+            "steps too)") in capsys.readouterr().err
+    assert torch.load(out / "checkpoint.pt", weights_only=True)["step"] == 4
 
 
 def test_an_earlier_run_in_the_output_folder_is_kept_unless_resume_or_overwrite_says_what_to_do(

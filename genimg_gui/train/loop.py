@@ -165,6 +165,9 @@ def train(opts: TrainOptions, make_recipe: Callable[[TrainOptions, torch.device]
     torch.manual_seed(opts.seed + 1000 * world.rank)  # different noise per process
     out = Path(opts.out)
     start, elapsed, history, best = maybe_resume(opts, out, recipe, log)
+    if start and start >= opts.steps:  # "resumed from step 126" then "wrote … after 126 steps" left it unsaid
+        log(f"--steps {opts.steps:,} already reached at step {start:,}: nothing to train; pass a larger --steps "
+            "(it counts the resumed steps too)")
     origin = _maybe_init(opts, recipe, start, log)
     created = _first_missing(out)  # removed again if the run is stopped before its first step
     out.mkdir(parents=True, exist_ok=True)  # once --init has been read: a damaged one left an empty folder behind
