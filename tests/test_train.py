@@ -1219,7 +1219,8 @@ def test_model_folders_inside_the_data_folder_are_no_training_data(tmp_path, cap
     (data / "runs" / "stopped" / CHECKPOINT_FILE).write_bytes((data / "m2" / CHECKPOINT_FILE).read_bytes())
     Image.new("RGB", (32, 32), "red").save(data / "runs" / "stopped" / "samples.png")
     assert run("m3") == 0
-    assert "15 images from" in (err := capsys.readouterr().err) and "3 model folders skipped (m1, m2, runs/stopped)" in err
+    err = capsys.readouterr().err
+    assert f"data: 15 images from {data.resolve()}, 3 model folders skipped (m1, m2, runs/stopped);" in err
     assert strict_json(data / "m3" / "card.json")["training"]["images"] == 15
 
 

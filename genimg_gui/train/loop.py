@@ -36,7 +36,7 @@ from .labels import with_labels
 from .pace import Pace
 from .checkpoints import maybe_resume, save_checkpoint
 from .run_card import run_card
-from .run_log import describe_class_counts, held_out_lines
+from .run_log import describe_class_counts, final_line, format_progress, held_out_lines
 from .stopping import GuardedLog, LogClosed, exit_code, stop_signals_interrupt
 
 
@@ -87,15 +87,6 @@ class Recipe(Protocol):
     # measured: the held-out figures of the model written, where the run evaluated its step ({} if it did not)
     def export(self, out: Path, card: dict, train: torch.Tensor, held_out: torch.Tensor,
                measured: dict[str, float]) -> dict: ...
-
-
-def format_progress(step: int, total: int | None, ips: float, losses: dict[str, float], eta_s: float) -> str:
-    """'step 40/200 | 38 img/s | mse=0.0123 kl=0.4567 | ETA 1.3 min' while --steps ends the run; total None when
-    --minutes ends it first: 'step 40 | … | 0.9 min left', with no step count it will not reach."""
-    loss_txt = " ".join(f"{k}={v:.4f}" for k, v in losses.items())
-    if total is None:
-        return f"step {step} | {ips:.0f} img/s | {loss_txt} | {eta_s / 60:.1f} min left"
-    return f"step {step}/{total} | {ips:.0f} img/s | {loss_txt} | ETA {eta_s / 60:.1f} min"
 
 
 def describe_data(data: FolderData, folder: Path) -> list[str]:
@@ -260,18 +251,6 @@ def _tell(result: Callable[[str], None], line: str) -> bool:
     except BrokenPipeError:
         return True
     return False
-
-
-def final_line(out: Path, steps: int, metrics: dict, written: int | None = None) -> str:
-    """'wrote OUT after N steps: held_out_precision_k3=0.41, …': the figures alone; the card and metrics.json
-    say how they were measured, a paragraph that made this line several hundred characters long. written: the
-    step of the model written, when --keep-best kept an earlier one ('wrote OUT: step 15's model, the best of
-    20 steps: …'); the figures are its own."""
-    figures = ", ".join(f"{k}={v}" for k, v in metrics.items()
-                        if isinstance(v, (int, float)) and not isinstance(v, bool))
-    what = (f": step {written:,}'s model, the best of {counted(steps, 'step')}" if written not in (None, steps)
-            else f" after {counted(steps, 'step')}")
-    return f"wrote {out}{what}" + (f": {figures}" if figures else "")
 
 
 def resolved_precision(precision: str, device: torch.device) -> str:

@@ -1,5 +1,8 @@
-"""What a training run's log says at the start of the images it holds out and of its classes. No torch."""
+"""What a training run's log says at the start of the images it holds out and of its classes, its progress line,
+and the final line naming the model written. No torch."""
 from __future__ import annotations
+
+from pathlib import Path
 
 from ..holdout import SHARE
 from ..wording import counted
@@ -47,3 +50,24 @@ def describe_class_counts(classes: tuple[str, ...], counts: list[int], held: int
     record, which the log gave with the held-out images in them."""
     named = ", ".join(f"{name} {n}" for name, n in zip(classes, counts))
     return f"{named} (training images; {held} more held out)" if held else named
+
+
+def format_progress(step: int, total: int | None, ips: float, losses: dict[str, float], eta_s: float) -> str:
+    """'step 40/200 | 38 img/s | mse=0.0123 kl=0.4567 | ETA 1.3 min' while --steps ends the run; total None when
+    --minutes ends it first: 'step 40 | … | 0.9 min left', with no step count it will not reach."""
+    loss_txt = " ".join(f"{k}={v:.4f}" for k, v in losses.items())
+    if total is None:
+        return f"step {step} | {ips:.0f} img/s | {loss_txt} | {eta_s / 60:.1f} min left"
+    return f"step {step}/{total} | {ips:.0f} img/s | {loss_txt} | ETA {eta_s / 60:.1f} min"
+
+
+def final_line(out: Path, steps: int, metrics: dict, written: int | None = None) -> str:
+    """'wrote OUT after N steps: held_out_precision_k3=0.41, …': the figures alone; the card and metrics.json
+    say how they were measured, a paragraph that made this line several hundred characters long. written: the
+    step of the model written, when --keep-best kept an earlier one ('wrote OUT: step 15's model, the best of
+    20 steps: …'); the figures are its own."""
+    figures = ", ".join(f"{k}={v}" for k, v in metrics.items()
+                        if isinstance(v, (int, float)) and not isinstance(v, bool))
+    what = (f": step {written:,}'s model, the best of {counted(steps, 'step')}" if written not in (None, steps)
+            else f" after {counted(steps, 'step')}")
+    return f"wrote {out}{what}" + (f": {figures}" if figures else "")
