@@ -93,7 +93,8 @@ def saved_card(folder: Path) -> dict | None:
 
 
 def card_steps(folder: Path) -> int | None:
-    """training.steps of the folder's card; None if unknown."""
+    """How many steps the folder's run trained (its card's training.steps, or run_steps where --keep-best wrote an
+    earlier step's model); None if unknown."""
     training = (saved_card(folder) or {}).get("training")
-    steps = training.get("steps") if isinstance(training, dict) else None
+    steps = training.get("run_steps", training.get("steps")) if isinstance(training, dict) else None
     return steps if isinstance(steps, int) else None

@@ -15,7 +15,7 @@ import torch
 from PIL import Image, ImageDraw
 
 from genimg_gui.catalog import metrics_text, read_entry
-from genimg_gui.earlier_run import BEST_FILE, CHECKPOINT_FILE
+from genimg_gui.earlier_run import BEST_FILE, CHECKPOINT_FILE, card_steps
 from genimg_gui.cli import main
 from genimg_gui.models.directions import load_directions
 from genimg_gui.models.tensors import as_pixels
@@ -1093,6 +1093,7 @@ def test_keep_best_writes_the_best_evaluated_model_and_resume_goes_on_from_the_l
     card = strict_json(out / "card.json")["training"]
     assert card["kept"] == {"step": 2, "score": 25.0, "held_out_psnr_db": 25.0}
     assert (card["steps"], card["run_steps"]) == (2, 3)
+    assert card_steps(out) == 3  # how far the run got, as a stopped run's Train… dialog says ("stopped at step 3")
     assert main(["info", str(out)]) == 0
     assert "training       2 steps of 8 images (--keep-best: the best of 3), " in capsys.readouterr().out
     best = torch.load(out / "best.pt", weights_only=True)
