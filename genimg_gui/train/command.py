@@ -67,6 +67,7 @@ def device_name(text: str) -> str:
 
 
 def add_train_parser(sub: argparse._SubParsersAction) -> None:
+    from ..cli import Typed  # cli imports this module first thing; its Typed is there once it builds its parsers
     p = sub.add_parser("train", help="train a VAE or GAN on a folder of images")
     p.add_argument("kind", choices=["vae", "gan"])
     p.add_argument("data", type=Path, help="folder of images (searched recursively)")
@@ -83,10 +84,9 @@ def add_train_parser(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--threads", type=positive_int, help="CPU threads for torch")
     p.add_argument("--sample-every", type=positive_int, default=500)
     p.add_argument("--checkpoint-every", type=positive_int, default=500)
-    # default None: the log names --holdout only when it was typed (TrainOptions.holdout_typed)
-    p.add_argument("--holdout", type=held_out_count,
-                   help=f"images held out for metrics (default {HOLDOUT}; at most a tenth of the folder; the log "
-                        "says how many)")
+    # Typed: the log names --holdout only when it was typed (TrainOptions.holdout_typed), not its default
+    p.add_argument("--holdout", type=held_out_count, default=HOLDOUT, action=Typed,
+                   help="images held out for metrics (at most a tenth of the folder; the log says how many)")
     again = p.add_mutually_exclusive_group()  # what to do with an earlier run in OUT; without either, it is refused
     again.add_argument("--resume", action="store_true", help="continue from OUT/checkpoint.pt")
     again.add_argument("--overwrite", action="store_true",
@@ -274,6 +274,7 @@ def check_latent_of(folder: Path, resolution: int, extra: dict) -> None:
 
 
 def run_train(args: argparse.Namespace) -> int:
+    from ..cli import typed  # as in add_train_parser: cli imports this module
     # imported here so that `genimg --help` does not wait for torch
     from .gan_recipe import GANRecipe
     from .checkpoints import check_resume_fits
@@ -291,7 +292,7 @@ def run_train(args: argparse.Namespace) -> int:
         to_stderr(f"resuming with the run's {', '.join(taken)}")
     check_gan_options(args)
     recipe = VAERecipe if args.kind == "vae" else LatentGANRecipe if args.latent_of else GANRecipe
-    if args.keep_best and (recipe is GANRecipe or args.holdout == 0):  # None: not typed, the default
+    if args.keep_best and (recipe is GANRecipe or args.holdout == 0):
         raise TrainUsageError("--keep-best ranks held-out figures: it needs --holdout above 0 and, for a GAN, "
                               "--latent-of (a pixel GAN reports none)")
     extra = parse_settings(args.set, recipe.settings)
@@ -313,7 +314,7 @@ def run_train(args: argparse.Namespace) -> int:
         resolution=resolution, batch_size=args.batch_size, steps=args.steps, minutes=args.minutes,
         lr=args.lr, seed=args.seed, device=args.device, threads=args.threads,
         sample_every=args.sample_every, checkpoint_every=args.checkpoint_every,
-        holdout=HOLDOUT if args.holdout is None else args.holdout, holdout_typed=args.holdout is not None,
+        holdout=args.holdout, holdout_typed=typed(args, "holdout"),
         resume=args.resume, overwrite=args.overwrite, init=str(args.init or ""), data_name=args.data_name,
         licence=args.licence, precision=args.precision, labels=str(args.labels or ""),
         label_column=args.label_column or DEFAULT_LABEL_COLUMN, extra=extra,

@@ -174,10 +174,13 @@ def train(opts: TrainOptions, make_recipe: Callable[[TrainOptions, torch.device]
     with stop_signals_interrupt(log) as saving:
         try:
             for step, idx in enumerate(batches(len(train_idx), opts.batch_size, opts.seed, start), start + 1):
-                if log.closed:  # a line it wrote found no reader: save as on Ctrl+C rather than lose the run
-                    raise LogClosed
                 # --steps counts resumed steps, --minutes only this run's: "train N more minutes" must not stop at once
-                if step > opts.steps or _out_of_time(opts, t0, elapsed, world, device):
+                if step > opts.steps:
+                    break
+                out_of_time, log_closed = _stop_flags(opts, t0, elapsed, world, device, log.closed)
+                if log_closed:  # a line it wrote found no reader: save as on Ctrl+C rather than lose the run
+                    raise LogClosed
+                if out_of_time:
                     break
                 mine = train_idx[world.shard(idx)]
                 batch = inputs.batch(mine)
@@ -300,14 +303,16 @@ def _device(opts: TrainOptions, world: World) -> torch.device:
     return device
 
 
-def _out_of_time(opts: TrainOptions, t0: float, elapsed: float, world: World, device: torch.device) -> bool:
-    """Whether --minutes is spent; rank 0 decides for all, so every process stops at the same step."""
+def _stop_flags(opts: TrainOptions, t0: float, elapsed: float, world: World, device: torch.device,
+                log_closed: bool) -> tuple[bool, bool]:
+    """Whether --minutes is spent, and whether the log (rank 0's alone) has closed; rank 0 decides for all, so
+    every process stops at the same step."""
     over = bool(opts.minutes) and time.monotonic() - t0 - elapsed > 60 * opts.minutes
     if world.size == 1:
-        return over
-    flag = torch.tensor([float(over)], device=device)  # NCCL only moves GPU tensors
-    torch.distributed.broadcast(flag, src=0)
-    return bool(flag.item())
+        return over, log_closed
+    flags = torch.tensor([float(over), float(log_closed)], device=device)  # NCCL only moves GPU tensors
+    torch.distributed.broadcast(flags, src=0)
+    return bool(flags[0].item()), bool(flags[1].item())
 
 
 def _report(log, step, opts, ips, spent, losses) -> None:
