@@ -30,6 +30,7 @@ from .models.foreign import NeedsScale
 from .models.weights import ModelFileError
 from .recipe import RecipeError
 from .train import TrainError, TrainUsageError
+from .wording import counted
 from .export import export_latent, export_png, read_latent  # plain numpy + Pillow, shared with the app
 
 class CLIError(Exception):
@@ -306,7 +307,9 @@ def describe(m: ModelInfo) -> str:
     if "steps" in training:
         # a model --keep-best kept from an earlier step than the run's last
         best_of = f" (--keep-best: the best of {training['run_steps']})" if "run_steps" in training else ""
-        rows.append(("training", f"{training['steps']} steps of {training.get('batch_size', '?')} images{best_of}, "
+        steps = training["steps"]
+        steps = counted(steps, "step") if isinstance(steps, int) else f"{steps} steps"  # not "1 steps"
+        rows.append(("training", f"{steps} of {training.get('batch_size', '?')} images{best_of}, "
                                  f"{training.get('seconds', '?')} s on {training.get('hardware', '?')}"))
     rows += lineage_rows(card)
     figures, how = metrics_text(card.get("metrics", {}))  # one figure a line, as the Models tab shows them

@@ -929,6 +929,8 @@ def test_the_held_out_line_names_holdout_only_when_it_is_not_the_default(tmp_pat
     assert "held out: 1 image for the figures (at most a tenth of 12 images)" in captured.err
     assert "--holdout" not in captured.err
     assert f"wrote {tmp_path / 'vae'} after 1 step: " in captured.out  # not "1 steps"
+    assert main(["info", str(tmp_path / "vae")]) == 0
+    assert "training       1 step of 8 images, " in capsys.readouterr().out  # nor there
     assert held_out_short(12, 8, typed=True) == "--holdout 8 is more than a tenth of 12 images"
 
 
