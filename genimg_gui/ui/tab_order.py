@@ -57,6 +57,8 @@ def reading_order(window: MainWindow) -> list[QWidget]:
 
 def set_reading_order(window: MainWindow) -> None:
     """Tab follows reading_order; call it again once the sliders are rebuilt (new ones join the chain's end)."""
-    order = reading_order(window)
+    # a combo box's popup list, among a panel's children, is a window of its own: Qt refuses (and warns about) an
+    # order across windows
+    order = [w for w in reading_order(window) if w.window() is window]
     for first, second in zip(order, order[1:]):
         QWidget.setTabOrder(first, second)
