@@ -828,7 +828,7 @@ def red_columns(bar) -> set[int]:
 
 def test_a_message_before_errors_is_drawn_in_the_normal_colour_and_only_the_errors_in_red(qtbot):
     """"Encoded … — ⚠ error" was all red: the message read as an error too."""
-    from genimg_gui.ui.status import MESSAGE_LEFT, StatusBar
+    from genimg_gui.ui.status import MESSAGE_LEFT
 
     _window, bar = status_bar_of_a_window(qtbot, 900)
     bar.show_error("notes.txt is not an image")
@@ -988,18 +988,25 @@ def test_an_error_repeating_while_it_shows_is_not_listed_again_and_the_list_stay
     assert bar.toolTip().count("\n") == MAX_ERRORS - 1 and "file49.png" in bar.currentMessage()
 
 
+def recording_panel(qtbot, monkeypatch, rest_setting: str) -> tuple[SliderPanel, list]:
+    """A shown two-slider panel whose runs (of wheel notches or keys, rest_setting) never end by the timer, as a
+    user is quicker than it, and the list of the steps it commits."""
+    import genimg_gui.ui.sliders as sliders_module
+
+    monkeypatch.setattr(sliders_module, rest_setting, 60_000)
+    panel = shown(qtbot, SliderPanel())
+    panel.set_directions(("PC1", "PC2"))
+    qtbot.waitUntil(panel.sliders[1].isVisible)
+    committed: list = []
+    panel.edit_committed.connect(committed.append)
+    return panel, committed
+
+
 def test_a_wheel_run_is_committed_before_focus_or_a_key_goes_elsewhere(qtbot, monkeypatch):
     """Wheeling a slider and at once clicking another image, or pressing Ctrl+Z, must record the run first:
     committed later, it was the next image's values (a no-op) and the wheeled image kept a picture its history
     did not hold; Ctrl+Z undid the step before it."""
-    import genimg_gui.ui.sliders as sliders_module
-
-    monkeypatch.setattr(sliders_module, "WHEEL_REST_MS", 60_000)  # the user is quicker than the timer
-    panel = shown(qtbot, SliderPanel())
-    panel.set_directions(("PC1", "PC2"))
-    qtbot.waitUntil(panel.sliders[1].isVisible)
-    committed = []
-    panel.edit_committed.connect(committed.append)
+    panel, committed = recording_panel(qtbot, monkeypatch, "WHEEL_REST_MS")
     for expected, leave in ((1, lambda: panel.sliders[1].setFocus()),  # a click elsewhere takes the focus
                             (2, lambda: qtbot.keyClick(panel.sliders[1], Qt.Key.Key_Z,
                                                        Qt.KeyboardModifier.ControlModifier))):
@@ -1012,17 +1019,9 @@ def test_a_wheel_run_is_committed_before_focus_or_a_key_goes_elsewhere(qtbot, mo
         assert committed[-1] == panel.values()
 
 
-
 def test_a_run_of_arrow_keys_on_a_slider_is_one_undo_step_as_a_wheel_run_is(qtbot, monkeypatch):
     """Right ×5 made five History rows (+0.10σ … +0.50σ) where five wheel notches made one."""
-    import genimg_gui.ui.sliders as sliders_module
-
-    monkeypatch.setattr(sliders_module, "KEY_REST_MS", 60_000)  # the user is quicker than the timer
-    panel = shown(qtbot, SliderPanel())
-    panel.set_directions(("PC1", "PC2"))
-    qtbot.waitUntil(panel.sliders[1].isVisible)
-    committed = []
-    panel.edit_committed.connect(committed.append)
+    panel, committed = recording_panel(qtbot, monkeypatch, "KEY_REST_MS")
     slider = panel.sliders[0]
     slider.setFocus()
     qtbot.waitUntil(slider.hasFocus)
@@ -1036,7 +1035,7 @@ def test_a_run_of_arrow_keys_on_a_slider_is_one_undo_step_as_a_wheel_run_is(qtbo
     assert committed == [(0.5, 0.0), (0.4, 0.0)]
     panel.sliders[1].setFocus()  # as the wheel's run, it ends when the focus goes
     qtbot.waitUntil(lambda: len(committed) == 3, timeout=2000)
-    monkeypatch.setattr(sliders_module, "KEY_REST_MS", 50)  # ... and after a pause
+    monkeypatch.setattr("genimg_gui.ui.sliders.KEY_REST_MS", 50)  # ... and after a pause
     qtbot.keyClick(panel.sliders[1], Qt.Key.Key_PageUp)
     qtbot.keyClick(panel.sliders[1], Qt.Key.Key_PageUp)
     qtbot.waitUntil(lambda: len(committed) == 4, timeout=2000)
