@@ -9,7 +9,7 @@ import pytest
 from PIL import Image
 from PySide6.QtCore import QMimeData, QPoint, QPointF, Qt, QUrl
 from PySide6.QtGui import QDragEnterEvent, QDropEvent, QFontMetrics
-from PySide6.QtWidgets import QApplication, QDialogButtonBox
+from PySide6.QtWidgets import QApplication, QDialogButtonBox, QToolButton
 
 from genimg_gui.ui.canvas import Canvas, CompareMode
 from genimg_gui.ui.directions_dialog import DirectionRequest, DirectionsDialog
@@ -1017,6 +1017,23 @@ def test_a_wheel_run_is_committed_before_focus_or_a_key_goes_elsewhere(qtbot, mo
         leave()
         qtbot.waitUntil(lambda: len(committed) == expected, timeout=2000)
         assert committed[-1] == panel.values()
+
+
+def test_delete_on_a_slider_resets_it_in_one_step_as_its_reset_button_does(qtbot, monkeypatch):
+    """The ↺ buttons take no Tab stop, so a keyboard user had no way to reset one slider (Ctrl+R resets all)."""
+    panel, committed = recording_panel(qtbot, monkeypatch, "KEY_REST_MS")
+    slider = panel.sliders[1]
+    slider.setFocus()
+    qtbot.waitUntil(slider.hasFocus)
+    for _ in range(3):
+        qtbot.keyClick(slider, Qt.Key.Key_Right)
+    qtbot.keyClick(slider, Qt.Key.Key_Delete)
+    assert panel.values() == (0.0, 0.0) and committed == [(0.0, 0.3), (0.0, 0.0)]  # the run, then the reset
+    for key in (Qt.Key.Key_Backspace, Qt.Key.Key_0):
+        qtbot.keyClick(slider, Qt.Key.Key_Left)
+        qtbot.keyClick(slider, key)
+        assert panel.values() == (0.0, 0.0) and committed[-1] == (0.0, 0.0)
+    assert len(committed) == 6 and "Delete" in panel.findChildren(QToolButton)[1].toolTip()
 
 
 def test_a_run_of_arrow_keys_on_a_slider_is_one_undo_step_as_a_wheel_run_is(qtbot, monkeypatch):

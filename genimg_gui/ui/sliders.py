@@ -26,6 +26,7 @@ WHEEL_REST_MS = 400  # a run of wheel notches on a slider is one undo step, comm
 KEY_REST_MS = 800
 FLUSH_EVENTS = (QEvent.Type.ShortcutOverride, QEvent.Type.KeyPress, QEvent.Type.MouseButtonPress,
                 QEvent.Type.FocusOut)  # ...or before any of these: see DirectionSlider.event
+RESET_KEYS = frozenset({Qt.Key.Key_Delete, Qt.Key.Key_Backspace, Qt.Key.Key_0})  # a focused slider back to 0
 STEP_KEYS = frozenset({Qt.Key.Key_Left, Qt.Key.Key_Right, Qt.Key.Key_Up, Qt.Key.Key_Down, Qt.Key.Key_PageUp,
                        Qt.Key.Key_PageDown, Qt.Key.Key_Home, Qt.Key.Key_End})
 # what right-clicking a slider's name offers, for one of the user's own directions and for one of the model's
@@ -70,6 +71,9 @@ class DirectionSlider(QSlider):
         self._start_run("wheel", WHEEL_REST_MS)
 
     def keyPressEvent(self, event) -> None:  # noqa: N802
+        if event.key() in RESET_KEYS and not event.modifiers():  # as its ↺ button, which Tab does not reach
+            self.setValue(0)  # one step (a run of keys before it was committed as the key arrived: event())
+            return
         if not is_step_key(event):
             super().keyPressEvent(event)
             return
@@ -201,7 +205,7 @@ class SliderPanel(QWidget):
         value.setFixedWidth(self._value_width)  # sized to its text, it moved the sliders as the number changed
         reset = QToolButton()
         reset.setText("↺")
-        reset.setToolTip(f"Reset {label}")
+        reset.setToolTip(f"Reset {label} (or Delete on its slider)")
         reset.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # Tab stops at the slider only (Ctrl+R resets them all)
         slider.valueChanged.connect(lambda v, i=row: self._on_value(i, v))
         slider.sliderReleased.connect(self._commit)
