@@ -20,6 +20,7 @@ from pathlib import Path
 
 from . import seed_draws
 from .catalog import DEFAULT_PSI
+from .typed_options import Typed
 from .train.command import DEVICES, add_train_parser, device_name, positive_int
 
 # As in the app: refuse full unpickling anywhere torch.load is reached, and never download.
@@ -58,20 +59,6 @@ class SeedList(argparse.Action):
         if len(seeds) > MAX_SEEDS:
             parser.error(f"argument {option_string}: at most {MAX_SEEDS} seeds per run")
         setattr(namespace, self.dest, seeds)
-
-
-class Typed(argparse.Action):
-    """Stores the value and notes that the option was typed (typed() reads it): a run with no use for an option
-    says so (cli_commands.note_ignored), also when the value typed is the default, such as --draw refine."""
-
-    def __call__(self, parser, namespace, value, option_string=None) -> None:
-        setattr(namespace, self.dest, value)
-        namespace.typed = {*getattr(namespace, "typed", ()), self.dest}
-
-
-def typed(args: argparse.Namespace, dest: str) -> bool:
-    """Whether the option storing into dest was on the command line (Typed), not left at its default."""
-    return dest in getattr(args, "typed", ())
 
 
 def _seeds_arg(p: argparse.ArgumentParser, help_text: str, default: list[int] | None = None) -> None:

@@ -19,7 +19,7 @@ from typing import Callable, Sequence
 import numpy as np
 import torch
 
-from .cli import typed
+from .typed_options import typed
 from .catalog import (BUNDLED_DIR, bundled_models, default_model, lineage_rows, metrics_text,
                       training_checkpoint_note)
 from .engine.requests import ModelInfo

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import argparse
 
-from .cli import typed
+from .typed_options import typed
 from .cli_commands import (CLIError, UsageError, check_scale, class_index, fit_used, in_folder, load_model,
                            note_ignored, progress_bar, read_image, say, seed_draw, wrote)
 from .morph import FORMATS, common_grid, fps_note, min_frames, morph_path, write_animation

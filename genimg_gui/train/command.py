@@ -11,6 +11,7 @@ from pathlib import Path
 from ..earlier_run import CHECKPOINT_FILE, earlier_run, saved_card
 from ..holdout import HOLDOUT
 from ..seed_draws import MAX_SEED
+from ..typed_options import Typed, typed
 from . import StoppedEarly, TrainUsageError
 from .settings import GAN_SETTINGS, VAE_SETTINGS, check_setting, check_together
 
@@ -67,7 +68,6 @@ def device_name(text: str) -> str:
 
 
 def add_train_parser(sub: argparse._SubParsersAction) -> None:
-    from ..cli import Typed  # cli imports this module first thing; its Typed is there once it builds its parsers
     p = sub.add_parser("train", help="train a VAE or GAN on a folder of images")
     p.add_argument("kind", choices=["vae", "gan"])
     p.add_argument("data", type=Path, help="folder of images (searched recursively)")
@@ -274,7 +274,6 @@ def check_latent_of(folder: Path, resolution: int, extra: dict) -> None:
 
 
 def run_train(args: argparse.Namespace) -> int:
-    from ..cli import typed  # as in add_train_parser: cli imports this module
     # imported here so that `genimg --help` does not wait for torch
     from .gan_recipe import GANRecipe
     from .checkpoints import check_resume_fits
