@@ -54,7 +54,6 @@ class StatusBar(QStatusBar):
         for w in self._permanent:
             self.addPermanentWidget(w)
         self._full = ""  # the whole text of the message on show (the bar may show it elided)
-        self._errors_at = -1  # where the errors start in _full, after a message in the normal colour; -1: no message
         self._until: float | None = None  # time.monotonic() when it goes; None: it stays
         # their room changes (a progress bar appears, the size grip is placed): the message is fitted again
         for w in (*self._permanent, *self.findChildren(QSizeGrip)):
@@ -97,7 +96,6 @@ class StatusBar(QStatusBar):
 
     def _show_plain(self, text: str, ms: int) -> None:
         self._errors, self._error_count, self._note = [], 0, ""
-        self._errors_at = -1
         self.setStyleSheet("")
         self.setToolTip(text if self._elided(text) != text else "")
         self.showMessage(text, ms)
@@ -176,7 +174,6 @@ class StatusBar(QStatusBar):
         head = "" if count == 1 else f"{count} problems: " if count <= MAX_ERRORS else \
             f"{count} problems (the last {MAX_ERRORS}): "
         note = f"{self._note}{NOTE_THEN_ERRORS}" if self._note else ""
-        self._errors_at = len(note) if note else -1
         # newest first: the bar elides the end, and the error of what the user just did was the part cut off
         newest_first = self._errors[::-1]
         self.showMessage(note + "⚠ " + head + "; ".join(newest_first), ms)
@@ -185,13 +182,13 @@ class StatusBar(QStatusBar):
     def paintEvent(self, event) -> None:  # noqa: N802 (Qt's name)
         super().paintEvent(event)  # the panel, and a message before errors in hidden ink
         shown = QStatusBar.currentMessage(self)
-        if shown and self._errors_at >= 0:
+        if shown and self._note:  # the errors, after a message of their time (_show_errors)
             self._paint_note_then_errors(shown)
 
     def _paint_note_then_errors(self, shown: str) -> None:
         """The message before the errors in the label's colour, the errors in red, where Qt paints a message.
         Another text put there meanwhile (a widget's status tip) is painted whole, in the normal colour."""
-        normal, note = self.device.palette().color(QPalette.ColorRole.WindowText), self._full[:self._errors_at]
+        normal, note = self.device.palette().color(QPalette.ColorRole.WindowText), self._note + NOTE_THEN_ERRORS
         parts = [(shown[:len(note)], normal), (shown[len(note):], QColor(ERROR_COLOUR))] \
             if shown.startswith(note) else [(shown, normal)]
         painter = QPainter(self)
