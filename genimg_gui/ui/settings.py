@@ -82,9 +82,9 @@ class Settings:
         # see (a sandboxed app opens files through a portal), and "1f600.png" was offered over the picture itself
         n = 1 if Path(name).suffix.lower() == suffix.lower() else 0
         limit = _name_limit(folder)
-        while _taken(folder, _fitted_name(stem, n, numbered, suffix, limit), (suffix, *siblings)):  # nor any other
-            n += 1
-        return str(folder / f"{_fitted_name(stem, n, numbered, suffix, limit)}{suffix}")
+        while _taken(folder, offered := _fitted_name(stem, n, numbered, suffix, limit), (suffix, *siblings)):
+            n += 1  # nor any other existing file
+        return str(folder / f"{offered}{suffix}")
 
     def exported_to(self, path: str) -> None:
         """Remember where the user saved, for the next save dialog."""
