@@ -9,7 +9,7 @@ import pytest
 from PIL import Image
 from PySide6.QtCore import QMimeData, QPoint, QPointF, Qt, QUrl
 from PySide6.QtGui import QDragEnterEvent, QDropEvent, QFontMetrics
-from PySide6.QtWidgets import QApplication, QDialogButtonBox, QToolButton
+from PySide6.QtWidgets import QApplication, QDialogButtonBox, QSlider, QToolButton
 
 from genimg_gui.ui.canvas import Canvas, CompareMode
 from genimg_gui.ui.directions_dialog import DirectionRequest, DirectionsDialog
@@ -1002,6 +1002,13 @@ def recording_panel(qtbot, monkeypatch, rest_setting: str) -> tuple[SliderPanel,
     return panel, committed
 
 
+def focused(qtbot, slider: QSlider) -> QSlider:
+    """slider with the keyboard focus, as a click on it gives (keys and the wheel act on it then)."""
+    slider.setFocus()
+    qtbot.waitUntil(slider.hasFocus)
+    return slider
+
+
 def test_a_wheel_run_is_committed_before_focus_or_a_key_goes_elsewhere(qtbot, monkeypatch):
     """Wheeling a slider and at once clicking another image, or pressing Ctrl+Z, must record the run first:
     committed later, it was the next image's values (a no-op) and the wheeled image kept a picture its history
@@ -1010,9 +1017,7 @@ def test_a_wheel_run_is_committed_before_focus_or_a_key_goes_elsewhere(qtbot, mo
     for expected, leave in ((1, lambda: panel.sliders[1].setFocus()),  # a click elsewhere takes the focus
                             (2, lambda: qtbot.keyClick(panel.sliders[1], Qt.Key.Key_Z,
                                                        Qt.KeyboardModifier.ControlModifier))):
-        slider = panel.sliders[0] if expected == 1 else panel.sliders[1]
-        slider.setFocus()
-        qtbot.waitUntil(slider.hasFocus)
+        slider = focused(qtbot, panel.sliders[0] if expected == 1 else panel.sliders[1])
         wheel(slider, 2)
         leave()
         qtbot.waitUntil(lambda: len(committed) == expected, timeout=2000)
@@ -1022,9 +1027,7 @@ def test_a_wheel_run_is_committed_before_focus_or_a_key_goes_elsewhere(qtbot, mo
 def test_delete_on_a_slider_resets_it_in_one_step_as_its_reset_button_does(qtbot, monkeypatch):
     """The ↺ buttons take no Tab stop, so a keyboard user had no way to reset one slider (Ctrl+R resets all)."""
     panel, committed = recording_panel(qtbot, monkeypatch, "KEY_REST_MS")
-    slider = panel.sliders[1]
-    slider.setFocus()
-    qtbot.waitUntil(slider.hasFocus)
+    slider = focused(qtbot, panel.sliders[1])
     for _ in range(3):
         qtbot.keyClick(slider, Qt.Key.Key_Right)
     qtbot.keyClick(slider, Qt.Key.Key_Delete)
@@ -1039,9 +1042,7 @@ def test_delete_on_a_slider_resets_it_in_one_step_as_its_reset_button_does(qtbot
 def test_a_run_of_arrow_keys_on_a_slider_is_one_undo_step_as_a_wheel_run_is(qtbot, monkeypatch):
     """Right ×5 made five History rows (+0.10σ … +0.50σ) where five wheel notches made one."""
     panel, committed = recording_panel(qtbot, monkeypatch, "KEY_REST_MS")
-    slider = panel.sliders[0]
-    slider.setFocus()
-    qtbot.waitUntil(slider.hasFocus)
+    slider = focused(qtbot, panel.sliders[0])
     for _ in range(5):
         qtbot.keyClick(slider, Qt.Key.Key_Right)
     assert panel.values() == (0.5, 0.0) and committed == []
