@@ -29,8 +29,9 @@ def _fake_packages(work: Path) -> None:
         entries = []
         for image, label, cat, sub in EMOJI:
             Image.new("RGBA", (64, 64), (200, 30, 30, 0)).save(pkg / "img" / style / "64" / image)  # transparent
-            entries.append({"image": image, "name": label, "category": cat, "subcategory": sub})
-        entries[2]["skin_variations"] = {"1F3FD": {"image": "1F44B-1F3FD.png"}}
+            entries.append({"image": image, "unified": image.removesuffix(".png"), "name": label,
+                            "category": cat, "subcategory": sub})
+        entries[2]["skin_variations"] = {"1F3FD": {"image": "1F44B-1F3FD.png", "unified": "1F44B-1F3FD"}}
         Image.new("RGBA", (64, 64), (200, 30, 30, 255)).save(pkg / "img" / style / "64" / "1F44B-1F3FD.png")
         (pkg / "emoji.json").write_text(json.dumps(entries))
 
@@ -56,3 +57,49 @@ def test_subcategories_keep_only_the_matching_images(tmp_path):
     assert build_emoji_dataset.build(out, tmp_path / "work", ["face-*", "cat-face"]) == 4
     assert sorted({r["subcategory"] for r in _rows(out)}) == ["cat-face", "face-smiling"]
     assert sorted(p.name for p in out.rglob("*.png")) == ["1F600.png", "1F600.png", "1F63A.png", "1F63A.png"]
+
+
+SVG = ('<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 32 32">'
+       '<circle cx="16" cy="16" r="8" fill="#ff0000"/></svg>')  # a red disc in the middle half
+
+
+def _fake_more_styles(work: Path) -> None:
+    """The two extra sets and the CLDR names, as fetch_package leaves them: a grinning face in each set
+    (Fluent by name, EmojiOne by code point), a waving hand in Fluent's medium skin tone only."""
+    for name, version in [*build_emoji_dataset.emoji_styles.PACKAGES.values(), build_emoji_dataset.emoji_styles.NAMES]:
+        (work / f"{name}-{version}.tgz").touch()
+    names = work / "emojibase-data" / "package" / "en"
+    names.mkdir(parents=True)
+    names.joinpath("data.json").write_text(json.dumps([{"hexcode": "1F600", "label": "grinning face"},
+                                                       {"hexcode": "1F44B", "label": "waving hand"}]))
+    fluent = work / "fluentui-emoji" / "package" / "icons" / "flat"
+    fluent.mkdir(parents=True)
+    (fluent / "grinning-face.svg").write_text(SVG)
+    (fluent / "waving-hand-medium.svg").write_text(SVG)
+    emojione = work / "emojione" / "package" / "assets" / "png_128x128"
+    emojione.mkdir(parents=True)
+    small = Image.new("RGBA", (128, 128), (0, 0, 0, 0))
+    small.paste((0, 0, 255, 255), (40, 40, 88, 88))  # a blue square a third of the image wide
+    small.save(emojione / "1f600.png")
+
+
+def _drawn_width(path: Path) -> int:
+    left, _, right, _ = Image.open(path).convert("L").point(lambda v: 255 if v < 250 else 0).getbbox()
+    return right - left
+
+
+def test_more_styles_add_fluent_and_emojione_drawings_framed_like_noto(tmp_path):
+    work = tmp_path / "work"
+    _fake_packages(work)
+    _fake_more_styles(work)
+    out = tmp_path / "faces"
+    n = build_emoji_dataset.build(out, work, ["face-*", "hand-*"], more_styles=True)
+    assert n == 6 + 3
+    extra = {r["file"]: r for r in _rows(out) if r["style"] in ("fluent", "emojione")}
+    assert sorted(extra) == ["emojione/1f600.png", "fluent/1f44b-1f3fd.png", "fluent/1f600.png"]
+    assert extra["fluent/1f44b-1f3fd.png"]["skin_tone"] == "medium"
+    assert extra["emojione/1f600.png"]["subcategory"] == "face-smiling"
+    for rel in extra:  # each drawing, however small in its source, spans the framing's 62 pixels
+        assert _drawn_width(out / rel) in (61, 62, 63)
+    assert Image.open(out / "fluent/1f600.png").getpixel((32, 32))[0] > 240  # red, drawn by Qt's SVG renderer
+    assert Image.open(out / "emojione/1f600.png").getpixel((0, 0)) == (255, 255, 255)  # its margin, on white
