@@ -7,10 +7,10 @@ from pathlib import Path
 import numpy as np
 import torch
 
-from ..earlier_run import CARD_FILE, CHECKPOINT_FILE, MODEL_FILE, earlier_run
+from ..data_folder import DataFolderWalk
 from ..holdout import held_out_size
 from ..wording import counted
-from ..imaging import IMAGE_SUFFIXES, ImageLoadError, fit_square, list_images, open_image
+from ..imaging import IMAGE_SUFFIXES, ImageLoadError, fit_square, open_image
 from . import TrainError
 
 NAMED_PER_REASON = 10  # skipped files the log names for each reason; the rest are counted
@@ -37,18 +37,16 @@ class FolderData:
 
 def load_folder(root: Path | str, resolution: int, min_side: int = 16,
                 exclude: Path | None = None) -> FolderData:
-    """Read every image below root, centre-cropped to resolution; unusable files are counted.
+    """Read every image below root, centre-cropped to resolution; unusable files are counted. Model folders
+    below root are left out (DataFolderWalk), and noted in model_folders.
 
     exclude: a folder below root to leave out (the run's own output, with its sample grids)."""
     root = Path(root)
     if not root.is_dir():
         raise TrainError(f"{root} is not a folder of images")
     arrays, files, skipped = [], [], {}  # skipped: reason -> names
-    paths = list_images(root)
-    if exclude is not None:
-        paths = [p for p in paths if not p.resolve().is_relative_to(exclude.resolve())]
-    models = [f for f in run_folders(root) if exclude is None or f.resolve() != exclude.resolve()]
-    paths = [p for p in paths if not any(p.is_relative_to(f) for f in models)]
+    walk = DataFolderWalk(root, exclude)
+    paths = sorted(walk.images())
     if not paths:
         raise TrainError(f"{root} holds no image files (looked for {', '.join(IMAGE_SUFFIXES)})")
     for path in paths:
@@ -68,24 +66,11 @@ def load_folder(root: Path | str, resolution: int, min_side: int = 16,
         raise TrainError("\n".join([f"no usable images in {root.resolve()}, {count_skipped(skipped)}:",
                                     *name_skipped(skipped)]))
     return FolderData(torch.from_numpy(np.stack(arrays)), files, skipped, root=root,
-                      model_folders=[f.relative_to(root).as_posix() for f in models])
-
-
-def run_folders(root: Path) -> list[Path]:
-    """The folders below root that hold a genimg model (a card beside its weights) or a training run (a
-    checkpoint): another run's output written inside the data folder, whose sample grids are no training data.
-    Not root itself, whose images are the data whatever else it holds."""
-    found = {p.parent for name in (CARD_FILE, CHECKPOINT_FILE) for p in root.rglob(name) if p.parent != root}
-    return sorted(f for f in found if _holds_run(f))
-
-
-def _holds_run(folder: Path) -> bool:
-    run = earlier_run(folder)
-    return run is not None and (run.resumable or {CARD_FILE, MODEL_FILE} <= set(run.files))
+                      model_folders=[f.relative_to(root).as_posix() for f in sorted(walk.model_folders)])
 
 
 def describe_model_folders(folders: list[str]) -> str:
-    """', 2 model folders skipped (m1, runs/m2)': those run_folders found, the first NAMED_PER_REASON named."""
+    """', 2 model folders skipped (m1, runs/m2)': those DataFolderWalk found, the first NAMED_PER_REASON named."""
     if not folders:
         return ""
     more = len(folders) - NAMED_PER_REASON

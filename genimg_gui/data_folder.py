@@ -1,0 +1,73 @@
+"""Which files below a folder of training images are its images: one walk, shared by `genimg train` (train/data.py)
+and the Train… dialog's count, so that both leave out the same model folders. Files and JSON only (no torch, no Qt:
+the dialog imports it)."""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Iterator
+
+from .earlier_run import CARD_FILE, CHECKPOINT_FILE, MODEL_FILE, earlier_run
+from .imaging import IMAGE_SUFFIXES
+
+
+class DataFolderWalk:
+    """One walk of a folder of training images, recursive, not following links to folders (as Path.rglob).
+
+    Its images leave out the model folders below it (a genimg model or a training run written inside the data
+    folder, whose sample grids are no training data) and `exclude` (the run's own output folder), but not root
+    itself, whose images are the data whatever else it holds. After a walk, model_folders lists the model folders
+    found other than exclude, and cut_short says whether look_at entries were seen before the walk ended."""
+
+    def __init__(self, root: Path | str, exclude: Path | None = None, look_at: int | None = None) -> None:
+        self.root = Path(root)
+        self.model_folders: list[Path] = []
+        self.cut_short = False
+        self._exclude = None if exclude is None else exclude.resolve()
+        self._look_at = look_at
+
+    def images(self) -> Iterator[Path]:
+        """The image files to train on, as the walk finds them (unsorted)."""
+        seen = 0
+        folders = [(self.root, self._in_exclude(self.root))]  # (folder, whether its files are left out)
+        while folders:
+            folder, left_out = folders.pop()
+            try:
+                entries = list(os.scandir(folder))
+            except PermissionError:  # as rglob: a folder one may not read is passed over
+                continue
+            left_out = self._is_model_folder(folder, entries) or left_out  # one inside another is noted too
+            for entry in entries:
+                seen += 1
+                if self._look_at is not None and seen > self._look_at:
+                    self.cut_short = True
+                    return
+                if entry.is_dir(follow_symlinks=False):
+                    path = Path(entry.path)
+                    folders.append((path, left_out or self._in_exclude(path)))
+                elif not left_out and _is_image(entry) and not (entry.is_symlink() and self._in_exclude(entry)):
+                    yield Path(entry.path)
+
+    def _is_model_folder(self, folder: Path, entries: list[os.DirEntry]) -> bool:
+        """A folder below root holding a model (a card beside its weights) or a run (a checkpoint); noted in
+        model_folders unless it is exclude, which is the run's own."""
+        if folder == self.root or not {CARD_FILE, CHECKPOINT_FILE} & {e.name for e in entries}:
+            return False
+        run = earlier_run(folder)
+        if run is None or not (run.resumable or {CARD_FILE, MODEL_FILE} <= set(run.files)):
+            return False
+        if self._exclude is None or folder.resolve() != self._exclude:
+            self.model_folders.append(folder)
+        return True
+
+    def _in_exclude(self, path: Path | os.DirEntry) -> bool:
+        """Whether path, its links followed, lies in the excluded folder."""
+        return self._exclude is not None and Path(path).resolve().is_relative_to(self._exclude)
+
+
+def _is_image(entry: os.DirEntry) -> bool:
+    """imaging.is_image_file without a stat call for each file: the walk's entry has it."""
+    dot = entry.name.rfind(".")
+    suffix = entry.name[dot:] if 0 < dot < len(entry.name) - 1 else ""  # as Path.suffix: ".png" alone has none
+    return suffix.lower() in IMAGE_SUFFIXES and entry.is_file()
+
