@@ -71,3 +71,14 @@ def _is_image(entry: os.DirEntry) -> bool:
     suffix = entry.name[dot:] if 0 < dot < len(entry.name) - 1 else ""  # as Path.suffix: ".png" alone has none
     return suffix.lower() in IMAGE_SUFFIXES and entry.is_file()
 
+
+def count_images(folder: Path | str, enough: int, look_at: int = 2000) -> int | None:
+    """How many images a run would train on below folder (DataFolderWalk's), counted up to enough; None when
+    look_at entries were seen before either end: a count for the UI thread, which must not walk a big tree."""
+    walk = DataFolderWalk(folder, look_at=look_at)
+    found = 0
+    for _ in walk.images():
+        found += 1
+        if found >= enough:
+            return found
+    return None if walk.cut_short else found

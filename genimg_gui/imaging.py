@@ -184,16 +184,3 @@ def is_image_file(path: Path) -> bool:
 def list_images(folder: Path | str) -> list[Path]:
     """Image files below folder, recursively, in a stable order."""
     return sorted(p for p in Path(folder).rglob("*") if is_image_file(p))
-
-
-def count_images(folder: Path | str, enough: int, look_at: int = 2000) -> int | None:
-    """How many image files lie below folder (as list_images finds them), counted up to enough; None when
-    look_at entries were seen before either end: a count for the UI thread, which must not walk a big tree."""
-    found = 0
-    for seen, path in enumerate(Path(folder).rglob("*"), 1):
-        found += is_image_file(path)
-        if found >= enough:
-            return found
-        if seen >= look_at:
-            return None
-    return found

@@ -5,7 +5,8 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from genimg_gui.imaging import (Fit, ImageLoadError, count_images, fit_square, image_grid, list_images, load_fitted,
+from genimg_gui.data_folder import DataFolderWalk, count_images
+from genimg_gui.imaging import (Fit, ImageLoadError, fit_square, image_grid, list_images, load_fitted,
                                 open_image, save_png)
 
 
@@ -157,3 +158,22 @@ def test_count_images_counts_as_list_images_does_up_to_enough_and_gives_up_on_a_
     assert count_images(tmp_path, enough=10) == len(list_images(tmp_path)) == 5
     assert count_images(tmp_path, enough=3) == 3
     assert count_images(tmp_path, enough=10, look_at=2) is None
+
+
+def test_one_walk_finds_the_images_and_the_model_folders_a_run_leaves_out(tmp_path):
+    """Nested model folders and the run's own output folder, as the three walks train/data.py made found them."""
+    def holding(folder, *names):
+        folder.mkdir(parents=True, exist_ok=True)
+        for name in names:
+            (folder / name).write_text("x")
+    holding(tmp_path, "a.png", "card.json", "model.safetensors")  # the data folder itself is never a model folder
+    holding(tmp_path / "sub", "b.JPG", ".png", "notes.txt")
+    holding(tmp_path / "m1", "card.json", "model.safetensors", "samples.png")
+    holding(tmp_path / "m1" / "inner", "checkpoint.pt", "samples.png")
+    holding(tmp_path / "card_only", "card.json", "c.png")  # no weights, no checkpoint: data
+    holding(tmp_path / "out", "checkpoint.pt", "samples.png")
+    (tmp_path / "sub" / "link.png").symlink_to(tmp_path / "out" / "samples.png")
+    walk = DataFolderWalk(tmp_path, exclude=tmp_path / "out")
+    assert sorted(walk.images()) == [tmp_path / "a.png", tmp_path / "card_only" / "c.png", tmp_path / "sub" / "b.JPG"]
+    assert sorted(walk.model_folders) == [tmp_path / "m1", tmp_path / "m1" / "inner"]
+    assert count_images(tmp_path, enough=10) == 4  # with out/ and the link into it, which only a run leaves out

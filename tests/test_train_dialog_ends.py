@@ -100,3 +100,17 @@ def test_model_kept_is_unticked_while_a_small_folder_greys_it_out_and_the_figure
 def test_the_dialog_counts_held_out_images_as_the_run_does():
     for images in (0, 6, 9, 10, 95, 6_000):
         assert held_out_size(images) == len(split_holdout(images, HOLDOUT, seed=0)[1])
+
+
+def test_the_folder_count_leaves_out_model_folders_as_a_run_does(qtbot, shapes, tmp_path):
+    """A previous run's samples.png in DATA/m1/ was counted ("Only 4 images"), though `genimg train` skips m1."""
+    few = tmp_path / "few"
+    (few / "m1").mkdir(parents=True)
+    for image in sorted(shapes.glob("*.png"))[:3]:
+        shutil.copy(image, few)
+    shutil.copy(next(shapes.glob("*.png")), few / "m1" / "samples.png")
+    (few / "m1" / "card.json").write_text("{}")
+    (few / "m1" / "model.safetensors").write_bytes(b"")  # a card beside its weights: a model, as a run reads it
+    dialog = dialog_for(qtbot, shapes, tmp_path / "vae", minutes=0.1)
+    dialog.data.setText(str(few))
+    assert dialog.kept.note.text().startswith("⚠ Only 3 images: a run holds out one image in 10")

@@ -8,7 +8,7 @@ from typing import Callable
 from PySide6.QtWidgets import QCheckBox, QLabel
 
 from ..holdout import SHARE, held_out_size
-from ..imaging import count_images
+from ..data_folder import count_images
 
 
 def few_images_note(count: int) -> str:
