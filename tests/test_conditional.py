@@ -82,6 +82,27 @@ def test_labels_from_a_csv_match_files_and_count_rows_that_match_none(data, tmp_
     assert labelled.classes[int(labelled.labels[labelled.files.index("red/square 0.png")])] == "RED"
 
 
+def test_rows_giving_a_file_different_labels_are_named_once_and_the_last_row_is_used(data, tmp_path, capsys):
+    """A second row for a file with another label silently replaced the first."""
+    rows = ["file,colour"] + [f"{c}/square {i}.png,{c}" for c in COLOURS for i in range(10)]
+    rows += ["red/square 0.png,blue", "./red/square 1.png,blue", "red/square 2.png,red"]  # the last repeats its label
+    csv = tmp_path / "labels.csv"
+    csv.write_text("\n".join(rows) + "\n")
+    assert train(data, tmp_path / "g", 1, "--labels", str(csv), "--label-column", "colour") == 0
+    err = capsys.readouterr().err
+    said = (f"{csv}: 2 files have more than one row with different labels; the last row is used: "
+            "red/square 0.png (red, blue), red/square 1.png (red, blue)\n")
+    assert err.count(said) == 1 and err.count("more than one row") == 1
+    warned = []
+    rows += [f"blue/square {i}.png,red" for i in range(3)] + ["blue/square 3.png,"]
+    csv.write_text("\n".join(rows) + "\n")
+    labelled, _ = with_labels(load_folder(data, 32), str(csv), "colour", warn=warned.append)
+    assert warned == [f"{csv}: 6 files have more than one row with different labels; the last row is used: "
+                      "red/square 0.png (red, blue), red/square 1.png (red, blue), blue/square 0.png (blue, red), "
+                      "and 3 more"]
+    assert labelled.classes[int(labelled.labels[labelled.files.index("red/square 0.png")])] == "blue"
+
+
 @pytest.mark.parametrize("written", [lambda data, f: f"./{f}", lambda data, f: str(data / f),
                                      lambda data, f: f.replace("/", "\\")], ids=["dot", "absolute", "backslash"])
 def test_csv_rows_name_a_file_inside_the_folder_as_written_in_any_usual_way(written, data, tmp_path):

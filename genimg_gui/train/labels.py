@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import csv
 import posixpath
+import sys
 from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
-from typing import Iterator, TextIO
+from typing import Callable, Iterator, TextIO
 
 import torch
 
@@ -22,15 +23,18 @@ from .data import FolderData
 
 FOLDERS = "folders"
 MAX_CLASSES = 1000
+NAMED_CONFLICTS = 3  # files the warning about rows with different labels names; the rest are counted
 
 
-def with_labels(data: FolderData, source: str, column: str = "label") -> tuple[FolderData, int]:
-    """(the labelled images with .labels and .classes set, rows of the source that matched no image)."""
+def with_labels(data: FolderData, source: str, column: str = "label",
+                warn: Callable[[str], None] = lambda line: print(line, file=sys.stderr)) -> tuple[FolderData, int]:
+    """(the labelled images with .labels and .classes set, rows of the source that matched no image).
+    warn is told of files a CSV gives different labels in different rows (conflicting_rows)."""
     root = data.root  # a CSV's absolute paths are taken relative to it
     if source == FOLDERS:
         by_file, written = _folder_labels(data.files), {}
     else:
-        written = _csv_rows(Path(source), column, root)  # the row's path as the CSV has it -> as the folder lists it
+        written = _csv_rows(Path(source), column, root, warn)  # the file as the folder lists it -> (as written, label)
         by_file = {name: label for name, (_, label) in written.items()}
     keep = [i for i, f in enumerate(data.files) if by_file.get(f)]
     classes = sorted({by_file[data.files[i]] for i in keep})
@@ -96,13 +100,37 @@ def csv_labels(path: Path, column: str, root: Path | None = None) -> dict[str, s
     return {name: label for name, (_, label) in _csv_rows(path, column, root).items()}
 
 
-def _csv_rows(path: Path, column: str, root: Path | None) -> dict[str, tuple[str, str]]:
-    """Each row's file as the folder lists it -> (the file as the row writes it, its label)."""
+def _csv_rows(path: Path, column: str, root: Path | None,
+              warn: Callable[[str], None] | None = None) -> dict[str, tuple[str, str]]:
+    """Each row's file as the folder lists it -> (the file as the row writes it, its label); where rows name a file
+    more than once the last one counts, and warn, if given, is told of those that differ in their label."""
     with _reading(path) as fh:
         reader = csv.DictReader(fh)
         _check_columns(path, reader.fieldnames or [], column)
         rows = [((row["file"] or "").strip(), (row[column] or "").strip()) for row in reader]
-    return {_as_listed(written, root): (written, label) for written, label in rows}
+    listed = [(_as_listed(written, root), written, label) for written, label in rows]
+    if warn is not None and (conflicts := conflicting_rows(path, [(name, label) for name, _, label in listed])):
+        warn(conflicts)
+    return {name: (written, label) for name, written, label in listed}
+
+
+def conflicting_rows(path: Path, rows: list[tuple[str, str]]) -> str:
+    """"labels.csv: 2 files have more than one row with different labels; the last row is used: a.png (happy, sad),
+    …", or "" when no file has two labels (rows repeating a file's label are no conflict): a second row was
+    silently taken over the first."""
+    labels_of: dict[str, list[str]] = {}
+    for name, label in rows:
+        labels_of.setdefault(name, [])
+        if label not in labels_of[name]:
+            labels_of[name].append(label)
+    conflicts = [(name, labels) for name, labels in labels_of.items() if len(labels) > 1]
+    if not conflicts:
+        return ""
+    shown = ", ".join(f"{name} ({', '.join(label or 'no label' for label in labels)})"
+                      for name, labels in conflicts[:NAMED_CONFLICTS])
+    more = len(conflicts) - NAMED_CONFLICTS
+    return (f"{path}: {counted(len(conflicts), 'file')} {'has' if len(conflicts) == 1 else 'have'} more than one "
+            f"row with different labels; the last row is used: {shown}" + (f", and {more:,} more" if more > 0 else ""))
 
 
 def _as_listed(written: str, root: Path | None) -> str:

@@ -128,7 +128,7 @@ def train(opts: TrainOptions, make_recipe: Callable[[TrainOptions, torch.device]
     data = load_folder(opts.data, opts.resolution, exclude=Path(opts.out))
     unmatched = 0
     if opts.labels:
-        data, unmatched = with_labels(data, opts.labels, opts.label_column)
+        data, unmatched = with_labels(data, opts.labels, opts.label_column, warn=log)
     precision = resolved_precision(opts.precision, device)
     found, *skipped = describe_data(data, opts.data)
     log(f"data: {found}; device: {device} ({precision}); processes: {world.size}")
