@@ -69,6 +69,20 @@ def test_train_help_names_every_setting_the_recipes_take(capsys):
         assert set(recipe.settings) <= words, recipe
 
 
+@pytest.mark.parametrize("kind", ["vae", "gan"])
+def test_train_help_describes_every_option(kind, capsys, monkeypatch):
+    """--batch-size, --seed, --sample-every and --checkpoint-every were listed with no word on what they do."""
+    monkeypatch.setenv("COLUMNS", "100")
+    assert main(["train", kind, "--help"]) == 0
+    lines = capsys.readouterr().out.split("\n")
+    listed = lines[next(i for i, line in enumerate(lines) if line == "positional arguments:"):]
+    entries = [(i, line) for i, line in enumerate(listed) if re.match(r"  [-{\w]", line)]  # an option's first line
+    assert len(entries) > 25
+    undescribed = [line.strip() for i, line in entries
+                   if not re.search(r"\S {2,}\S", line) and not listed[i + 1].startswith(" " * 4)]
+    assert undescribed == []
+
+
 def test_info_prints_the_card_and_the_directions(vae, capsys):
     assert run("info", vae) == 0
     out = capsys.readouterr().out

@@ -69,24 +69,33 @@ def device_name(text: str) -> str:
 
 def add_train_parser(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("train", help="train a VAE or GAN on a folder of images")
-    p.add_argument("kind", choices=["vae", "gan"])
+    p.add_argument("kind", choices=["vae", "gan"], help="the kind of model: a VAE (encodes and decodes images) or "
+                                                        "a GAN (draws new ones)")
     p.add_argument("data", type=Path, help="folder of images (searched recursively)")
     p.add_argument("-o", "--out", type=Path, help="model folder to write (default: ./<kind>-<folder>)")
     p.add_argument("--resolution", type=int, choices=[32, 64, 128, 256],
                    help="default: 64, or --init's, or the --latent-of VAE's (a --resume: the run's)")
-    p.add_argument("--batch-size", type=positive_int, default=32)
-    p.add_argument("--steps", type=positive_int, default=20_000, help="total steps, counting resumed ones")
+    p.add_argument("--batch-size", type=positive_int, default=32,
+                   help="images per training step (default: %(default)s); fewer need less memory")
+    p.add_argument("--steps", type=positive_int, default=20_000,
+                   help="total steps, counting resumed ones (default: %(default)s)")
     p.add_argument("--minutes", type=positive_float,
                    help="stop after this many minutes of this run (whichever comes first)")
     p.add_argument("--lr", type=learning_rate, help="learning rate (default: VAE 0.001, GAN 0.0002)")
-    p.add_argument("--seed", type=seed_number, default=0)
-    p.add_argument("--device", type=device_name, default="auto", help=DEVICES)
-    p.add_argument("--threads", type=positive_int, help="CPU threads for torch")
-    p.add_argument("--sample-every", type=positive_int, default=500)
-    p.add_argument("--checkpoint-every", type=positive_int, default=500)
+    p.add_argument("--seed", type=seed_number, default=0,
+                   help="seed for the starting weights, the held-out images and the order of the images "
+                        "(default: %(default)s)")
+    p.add_argument("--device", type=device_name, default="auto",
+                   help=f"{DEVICES} (default: %(default)s: a CUDA GPU, else mps, else the CPU)")
+    p.add_argument("--threads", type=positive_int, help="CPU threads for torch (default: torch's own choice)")
+    p.add_argument("--sample-every", type=positive_int, default=500,
+                   help="steps between sample grids (OUT/samples.png) and held-out evaluations (default: %(default)s)")
+    p.add_argument("--checkpoint-every", type=positive_int, default=500,
+                   help="steps between saves of OUT/checkpoint.pt, which --resume goes on from (default: %(default)s)")
     # Typed: the log names --holdout only when it was typed (TrainOptions.holdout_typed), not its default
     p.add_argument("--holdout", type=held_out_count, default=HOLDOUT, action=Typed,
-                   help="images held out for metrics (at most a tenth of the folder; the log says how many)")
+                   help="images held out for metrics (default: %(default)s, and at most a tenth of the folder; the log "
+                        "says how many)")
     again = p.add_mutually_exclusive_group()  # what to do with an earlier run in OUT; without either, it is refused
     again.add_argument("--resume", action="store_true", help="continue from OUT/checkpoint.pt")
     again.add_argument("--overwrite", action="store_true",
@@ -109,8 +118,8 @@ def add_train_parser(sub: argparse._SubParsersAction) -> None:
                         "(each image's sub-folder)")
     p.add_argument("--label-column", help=f"with --labels CSV: the column with each image's class "
                                           f"(default: {DEFAULT_LABEL_COLUMN})")
-    p.add_argument("--data-name", default="", help="what the data is, for the model card")
-    p.add_argument("--licence", default="unknown", help="the data's licence, for the model card")
+    p.add_argument("--data-name", default="", help="what the data is, for the model card (default: the folder's path)")
+    p.add_argument("--licence", default="unknown", help="the data's licence, for the model card (default: %(default)s)")
     p.add_argument("--precision", choices=PRECISIONS, default="auto",
                    help="auto: bf16 mixed precision on CUDA and on CPUs with bf16 matrix units (AMX), fp32 elsewhere")
     p.add_argument("--set", action="append", default=[], metavar="KEY=JSON",
