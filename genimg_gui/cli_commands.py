@@ -30,7 +30,7 @@ from .models.foreign import NeedsScale
 from .models.weights import ModelFileError
 from .recipe import RecipeError
 from .train import TrainError, TrainUsageError
-from .wording import counted
+from .wording import NO_SPREAD, counted
 from .export import export_latent, export_png, read_latent  # plain numpy + Pillow, shared with the app
 
 class CLIError(Exception):
@@ -318,7 +318,8 @@ def describe(m: ModelInfo) -> str:
         rows.append(("measured", how))
     if m.classes:
         rows.append(("classes", f"{len(m.classes)}, --class takes a name or an index: " + ", ".join(m.classes)))
-    rows.append(("directions", f"{len(m.directions)}, in σ units; --edit takes a label or an index"))
+    rows.append(("directions", f"{len(m.directions)}, in σ units; --edit takes a label or an index"
+                 if len(m.directions) else NO_SPREAD))
     lines = [f"{m.name}  ({m.path})"] + [_row(k, v) for k, v in rows]
     d = m.directions
     width = max(map(len, d.labels), default=0)  # σ in one column, however long a named direction's label

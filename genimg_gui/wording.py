@@ -5,3 +5,7 @@ from __future__ import annotations
 def counted(n: int, noun: str, plural: str | None = None) -> str:
     """"1 image", "2 images", "1,200 steps"; plural for nouns that do not just add an s."""
     return f"{n:,} {noun if n == 1 else plural or noun + 's'}"
+
+
+# why a model has no PCA directions (models/directions.py pca leaves out the ones along which nothing varies)
+NO_SPREAD = "none: its latents do not vary, so there is nothing to move along (were its pictures all alike?)"

@@ -175,7 +175,34 @@ def test_pca_basis_is_orthonormal_and_ordered():
 
 def test_pca_with_fewer_samples_than_k():
     d = pca(torch.randn(3, 10), 16)
-    assert len(d) == 3
+    assert len(d) == 2  # three points, centred, span a plane: a third direction would hold only rounding
+
+
+def test_pca_of_identical_latents_has_no_directions_and_no_nan(tmp_path):
+    # 12 copies of one picture encode to one latent: no spread, and each share would be 0 / 0
+    latent = torch.randn(1, 12, generator=torch.Generator().manual_seed(2))
+    d = pca(latent.repeat(12, 1), 8)
+    assert len(d) == 0 and d.basis.shape == (0, 12) and d.labels == ()
+    np.testing.assert_allclose(d.mean, latent[0].numpy(), rtol=1e-6)
+    save_directions(tmp_path, d)
+    back = load_directions(tmp_path, 12)
+    assert back is not None and len(back) == 0 and back.labels == ()
+
+
+def test_pca_leaves_out_the_directions_along_which_nothing_varies():
+    flat = torch.zeros(500, 6)
+    flat[:, :2] = torch.randn(500, 2, generator=torch.Generator().manual_seed(3)) * torch.tensor([3.0, 1.0])
+    d = pca(flat + 5.0, 4)  # 2 of 6 dimensions vary
+    assert len(d) == 2 and np.all(d.sigma > 0.5) and np.all(np.isfinite(d.explained))
+    assert d.labels[0].startswith("PC1 (") and not any("nan" in label for label in d.labels)
+    np.testing.assert_allclose(d.explained.sum(), 1.0, rtol=1e-5)
+
+
+def test_a_directions_cache_holding_nan_is_recomputed(tmp_path):
+    d = pca(torch.randn(50, 12), 4)
+    save_directions(tmp_path, Directions(d.mean, d.basis, d.sigma, np.full(4, np.nan, np.float32),
+                                         tuple(f"PC{i + 1} (nan%)" for i in range(4))))
+    assert load_directions(tmp_path, 12) is None
 
 
 def test_directions_round_trip(tmp_path):

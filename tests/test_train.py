@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -96,6 +97,22 @@ def test_training_writes_a_model_folder_the_app_opens(kind, data_dir, tmp_path, 
         assert grid.width == 8 * 32
     metrics = strict_json(out / "metrics.json")
     assert {k: v for k, v in metrics.items() if k != "history"} == card["metrics"]
+
+
+def test_a_vae_trained_on_copies_of_one_picture_has_no_directions_and_says_why(data_dir, tmp_path, capsys):
+    copies = tmp_path / "copies"
+    copies.mkdir()
+    for i in range(12):
+        shutil.copy(data_dir / "shape (1).png", copies / f"copy {i}.png")
+    out = tmp_path / "vae"
+    assert train("vae", copies, out, 2) == 0
+    net, _ = load_model(out)
+    directions = load_directions(out, int(np.prod(latent_shape(net))))
+    assert directions is not None and len(directions) == 0  # not "PC1 (nan%)": no variance to share out
+    capsys.readouterr()
+    assert main(["info", str(out)]) == 0
+    said = capsys.readouterr().out
+    assert "nan" not in said and "none: its latents do not vary" in said
 
 
 def test_the_log_goes_to_stderr_and_stdout_gets_only_the_line_naming_the_model(data_dir, tmp_path, capsys):

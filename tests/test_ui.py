@@ -13,6 +13,7 @@ from PySide6.QtWidgets import QApplication, QDockWidget
 
 from conftest import TINY_GAN, TINY_VAE, make_model_folder
 from genimg_gui.edit import edited_latent
+from genimg_gui.models.directions import pca, save_directions
 from genimg_gui.models.gan import Generator
 from genimg_gui.models.vae import ConvVAE
 from genimg_gui.engine.runtime import Runtime
@@ -364,6 +365,19 @@ def test_undo_of_a_new_seed_brings_back_its_seed_psi_draw_name_and_original_and_
     qtbot.waitUntil(lambda: np.array_equal(shown(window), first), timeout=TIMEOUT)
     assert panel.values() == (seed, psi, None, OWN) and restored.name == f"seed {seed}"
     assert np.array_equal(from_qimage(window.canvas.original), first)
+
+
+def test_a_vae_whose_latents_do_not_vary_has_no_sliders_and_says_why(qtbot, window, image_files, model_dir,
+                                                                      tmp_path):
+    folder = shutil.copytree(model_dir / "tiny-vae", tmp_path / "alike-vae")
+    # the directions of a VAE trained on 12 copies of one picture: one latent 12 times (512 = 2×16×16)
+    save_directions(folder, pca(torch.full((12, 512), 0.3), 16))
+    load_other(qtbot, window.document, folder)
+    drop_and_wait(qtbot, window, image_files[:1], 1)
+    title = window.slider_title.text()
+    assert window.sliders.labels() == () and "nan" not in title
+    assert title == "Directions of the VAE “tiny-vae”: none: its latents do not vary, so there is nothing to move " \
+                    "along (were its pictures all alike?)"
 
 
 def test_model_panel_shows_the_card(window, model_dir):

@@ -16,14 +16,21 @@ from ..edit import Directions
 from .weights import DIRECTIONS_NAME, ModelFileError, atomic_path
 
 
+# a spread below this fraction of the latents' largest magnitude is float32 rounding, not variation
+ROUNDING = 1e-6
+
+
 def pca(samples: torch.Tensor, k: int) -> Directions:
-    """Top-k principal directions of samples (N, D) via SVD of the centred data."""
+    """Top-k principal directions of samples (N, D) via SVD of the centred data. Directions along which the
+    samples do not vary are left out, so a model whose latents are all alike (one picture learnt from, a collapsed
+    GAN) has none: a slider along them would move nothing, and their share of no variance is 0/0 (NaN)."""
     x = samples.double().flatten(1)
     mean = x.mean(0)
     _, s, vh = torch.linalg.svd(x - mean, full_matrices=False)
     var = s.pow(2) / max(1, x.shape[0] - 1)
-    k = min(k, vh.shape[0])
-    explained = (var[:k] / var.sum()).numpy()
+    noise = (ROUNDING * float(x.abs().max())) ** 2 if x.numel() else 0.0
+    k = min(k, int((var > noise).sum()))
+    explained = (var[:k] / var.sum()).numpy() if k else np.zeros(0)
     labels = tuple(f"PC{i + 1} ({100 * e:.1f}%)" for i, e in enumerate(explained))
     return Directions(mean.float().numpy(), vh[:k].float().numpy(), var[:k].sqrt().float().numpy(),
                       explained.astype(np.float32), labels)
@@ -51,6 +58,8 @@ def load_directions(folder: Path, dim: int) -> Directions | None:
         raise ModelFileError(f"{path} is not a readable directions file ({e})") from None
     if t["basis"].ndim != 2 or t["basis"].shape[1] != dim:
         raise ModelFileError(f"{path} holds directions of size {t['basis'].shape} for a latent of {dim}")
+    if not all(np.isfinite(t[name]).all() for name in ("mean", "basis", "sigma", "explained")):
+        return None  # NaN shares written by a pca() that divided no variance by none: recomputed and rewritten
     if len(labels) != t["basis"].shape[0]:
         labels = tuple(f"PC{i + 1}" for i in range(t["basis"].shape[0]))
     return Directions(t["mean"], t["basis"], t["sigma"], t["explained"], labels)

@@ -10,6 +10,7 @@ from PySide6.QtWidgets import (QComboBox, QDockWidget, QLabel, QMainWindow, QMes
                                QVBoxLayout, QWidget)
 
 from ..catalog import ModelEntry, bundled_models, converted_models, is_model_file
+from ..wording import NO_SPREAD
 from .autosave import Autosaver
 from .canvas import Canvas, CompareMode
 from .directions_controller import DirectionsController
@@ -287,8 +288,9 @@ class MainWindow(QMainWindow):
             self.sliders.setEnabled(bool(labels) and self.document.current is not None)  # nothing to edit yet
             self._slider_source = (kind, info.path)
             set_reading_order(self)  # the new sliders joined Tab's chain after the status bar
-        self.slider_title.setText(f"{len(labels)} directions of the {kind.upper()} "
-                                  f"“{info.name}”, in σ units")
+        model = f"the {kind.upper()} “{info.name}”"
+        self.slider_title.setText(f"{len(labels)} directions of {model}, in σ units" if labels
+                                  else f"Directions of {model}: {NO_SPREAD}")
 
     def _on_image(self, item: Item) -> None:
         self.filmstrip.set_thumbnail(item.id, item.image, item.name)

@@ -73,7 +73,8 @@ class PreviewController(QObject):
         self.state = state
         item = self._item()
         directions = None if item is None else self.document.directions(item.kind)
-        if state is None or directions is None or not fits(state.base, directions):  # (a stale latent)
+        # a stale latent does not fit; a model with no directions (its latents do not vary) has no spread to measure by
+        if state is None or directions is None or not fits(state.base, directions) or not len(directions):
             self.sliders.set_typicality(None)
             return
         measured = reading(edited_latent(state, directions), directions)
