@@ -42,8 +42,8 @@ class SessionItem:
     drawn: dict[int, seed_draws.Drawn] = field(default_factory=dict)  # history node -> the GAN sample mapped there
     # history node -> the name kept for a step whose direction was deleted (it cannot be named from the sliders)
     step_names: dict[int, str] = field(default_factory=dict)
-    # model path -> {history node -> slider values}: the values kept for a model the item was carried away from
-    # (Item.values_by_model), so a switch back after a restart brings its edits back
+    # model identity (ModelInfo.identity) -> {history node -> slider values}: the values kept for a model the item
+    # was carried away from (Item.values_by_model), so a switch back after a restart brings its edits back
     values_by_model: dict[str, dict[int, tuple[float, ...]]] = field(default_factory=dict)
 
 
@@ -53,6 +53,8 @@ class Session:
     current: int = 0                                        # index into items
     models: dict[str, str] = field(default_factory=dict)    # kind -> model path at save time
     kept: bool = False  # kept by the user on quitting (reopened without asking), not left by a crash
+    # kind -> the identity (weights' SHA-256) of that model at save time: the one its items' slider values count
+    identities: dict[str, str] = field(default_factory=dict)
 
 
 def session_file() -> Path:
@@ -84,8 +86,8 @@ def _item_json(item: SessionItem, arrays: _Arrays) -> dict:
             "image": arrays.key(item.image), "nodes": nodes, "current_node": item.history.current_id,
             "drawn": {str(node): _drawn_json(d, item.original, arrays) for node, d in item.drawn.items()},
             "step_names": {str(node): name for node, name in item.step_names.items()},
-            "values_by_model": {path: {str(node): list(values) for node, values in kept.items()}
-                                for path, kept in item.values_by_model.items()}}
+            "values_by_model": {model: {str(node): list(values) for node, values in kept.items()}
+                                for model, kept in item.values_by_model.items()}}
 
 
 def _drawn_json(d: seed_draws.Drawn, shown: np.ndarray, arrays: _Arrays) -> dict:
@@ -103,7 +105,8 @@ def save_session(session: Session, path: Path | None = None) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     arrays = _Arrays()
     doc = {"format": FORMAT, "version": VERSION, "current": session.current, "models": session.models,
-           "kept": session.kept, "items": [_item_json(item, arrays) for item in session.items]}
+           "kept": session.kept, "identities": session.identities,
+           "items": [_item_json(item, arrays) for item in session.items]}
     with atomic_path(path) as tmp:
         save_file(arrays.arrays, str(tmp), metadata={"session": json.dumps(doc)})
     return path
@@ -145,8 +148,8 @@ def _drawn(item: dict, arrays: dict[str, np.ndarray]) -> dict[int, seed_draws.Dr
 def _values_by_model(item: dict) -> dict[str, dict[int, tuple[float, ...]]]:
     """The values kept for other models; sessions saved before they were kept have none (a switch back starts
     those models' edits at 0)."""
-    return {str(path): {int(node): tuple(float(v) for v in values) for node, values in kept.items()}
-            for path, kept in item.get("values_by_model", {}).items()}
+    return {str(model): {int(node): tuple(float(v) for v in values) for node, values in kept.items()}
+            for model, kept in item.get("values_by_model", {}).items()}
 
 
 def load_session(path: Path | None = None) -> Session:
@@ -164,8 +167,9 @@ def load_session(path: Path | None = None) -> Session:
                              {int(node): str(name) for node, name in it.get("step_names", {}).items()},
                              _values_by_model(it))
                  for it in doc["items"]]
+        # sessions saved before identities were kept have none: their values count the model loaded first
         return Session(items, int(doc.get("current", 0)), {str(k): str(v) for k, v in doc["models"].items()},
-                       bool(doc.get("kept", False)))
+                       bool(doc.get("kept", False)), {str(k): str(v) for k, v in doc.get("identities", {}).items()})
     except Exception as e:  # any corruption: say so, never crash the start-up
         raise SessionError(f"the autosaved session {path} cannot be read ({type(e).__name__}: {e})") from None
 

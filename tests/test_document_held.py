@@ -217,7 +217,7 @@ def gan_info(path: str, directions: int = 0) -> rq.ModelInfo:
     """A loaded GAN as the worker describes it: w of 4 numbers, `directions` sliders."""
     d = Directions(np.zeros(4, np.float32), np.eye(directions, 4, dtype=np.float32),
                    np.ones(directions, np.float32), np.zeros(directions, np.float32), ("a",) * directions)
-    return rq.ModelInfo(path, path, "gan", {}, "cpu", 4, 0, d, 0.0)
+    return rq.ModelInfo(path, path, "gan", {}, "cpu", 4, 0, d, 0.0, identity=f"weights of {path}")
 
 
 def test_a_failed_re_encode_does_not_hold_the_autosave_back(qtbot, tmp_path):
@@ -289,7 +289,8 @@ def test_a_class_survives_a_switch_to_a_gan_without_it_and_is_drawn_again_on_swi
     from types import SimpleNamespace
 
     def gan(*classes: str) -> SimpleNamespace:  # what the document reads of a loaded GAN
-        return SimpleNamespace(classes=classes, directions=None, path=f"gan of {len(classes)}")
+        return SimpleNamespace(classes=classes, directions=None, path=f"gan of {len(classes)}",
+                               identity=f"weights of the gan of {len(classes)}")
 
     engine = HeldEngine()
     doc = Document(engine)

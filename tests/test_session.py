@@ -123,12 +123,15 @@ def test_the_values_kept_for_other_models_come_back_and_old_sessions_have_none(t
     """Item.values_by_model was left out of sessions: after a restart, switching back to a model reset its edits."""
     path = tmp_path / "s.safetensors"
     image = np.zeros((2, 2, 3), np.uint8)
-    kept = {"/m/gan A": {0: (0.0, 0.0), 1: (1.5, -0.25)}, "/m/gan B": {1: (0.8,)}}
+    kept = {"sha256 of gan A": {0: (0.0, 0.0), 1: (1.5, -0.25)}, "sha256 of gan B": {1: (0.8,)}}
     item = sess.SessionItem("gan", "seed 1", image, image, branching_history(), 1, 0.7, values_by_model=kept)
-    sess.save_session(sess.Session([item]), path)
+    sess.save_session(sess.Session([item], models={"gan": "/m/gan B"}, identities={"gan": "sha256 of gan B"}), path)
     assert sess.load_session(path).items[0].values_by_model == kept
+    assert sess.load_session(path).identities == {"gan": "sha256 of gan B"}  # the model the values count
     _rewritten(path, lambda doc: doc["items"][0].pop("values_by_model"))  # as sessions were saved before
     assert sess.load_session(path).items[0].values_by_model == {}
+    _rewritten(path, lambda doc: doc.pop("identities"))
+    assert sess.load_session(path).identities == {}
 
 
 def test_a_failed_save_leaves_the_previous_session_intact(tmp_path, monkeypatch):

@@ -3,6 +3,9 @@
 labels of different lengths; switching back to a model brings the edits made in it back."""
 from __future__ import annotations
 
+import hashlib
+import shutil
+
 import numpy as np
 import pytest
 import torch
@@ -134,6 +137,35 @@ def test_switching_back_to_a_gan_brings_its_edits_back(qtbot, window, reference,
     npz = exported(window, tmp_path / "in A again.npz")
     assert npz["labels"] == list(window.sliders.labels()) and npz["values"][0] == 1.5
     assert len(npz["values"]) == len(npz["labels"])
+
+
+def test_two_copies_of_one_vae_are_one_model_and_keep_the_pc_edits(qtbot, window, model_dir, image_files, tmp_path):
+    """Models were told apart by their folder: switching to a copy of the VAE reset every PC edit, as if it were
+    another model; the weights' SHA-256 says which model it is."""
+    doc = window.document
+    first, second = (shutil.copytree(model_dir / "tiny-vae", tmp_path / name) for name in ("copy A", "copy B"))
+    load_other(qtbot, doc, first)
+    drop_and_wait(qtbot, window, image_files[:1], 1)
+    [item] = vae_items(window)
+    labels = window.sliders.labels()
+    move(qtbot, window, item, labels[0], 1.5)
+    move(qtbot, window, item, labels[2], -0.5)
+    edited, steps = item.history.current.values, len(item.history)
+    said: list[str] = []
+    doc.message.connect(said.append)
+    load_other(qtbot, doc, second)
+    assert item.history.current.values == edited and len(item.history) == steps
+    assert doc.models["vae"].path.endswith("copy B") and doc.models["vae"].identity == sha256_of(first)
+    assert window.sliders.values() == edited and not any("start again at 0" in s for s in said)
+    assert not doc.carry.pending_any()  # the same model: nothing to encode again
+    torch.manual_seed(7)
+    retrained = make_model_folder(tmp_path / "copy B trained again", ConvVAE(TINY_VAE), "tiny-vae")
+    load_other(qtbot, doc, retrained)  # another model, whatever its name: PC edits start again at 0
+    assert not any(item.history.current.values) and "start again at 0" in said[-1]
+
+
+def sha256_of(folder) -> str:
+    return hashlib.sha256((folder / "model.safetensors").read_bytes()).hexdigest()
 
 
 def test_switching_back_after_a_restart_brings_the_edits_back(qtbot, window, model_dir, tmp_path):

@@ -23,7 +23,7 @@ from ..models.device import pick_device
 from ..models.directions import load_directions, pca, save_directions
 from ..models.gan import sample_w, seed_class, seed_z
 from ..models.tensors import to_images, to_tensor
-from ..models.weights import ModelFileError, is_spatial, latent_shape, load_model, parameter_count
+from ..models.weights import ModelFileError, is_spatial, latent_shape, load_model, parameter_count, weights_digest
 from . import inversion, spatial
 from .requests import ModelInfo
 
@@ -42,6 +42,7 @@ class LoadedModel:
     net: nn.Module
     card: dict
     directions: Directions
+    identity: str  # the weights' SHA-256 (ModelInfo.identity)
     judge: nn.Module | None = None  # a GAN's own discriminator, for refining its samples (models/refine.py)
 
     @property
@@ -146,7 +147,7 @@ class Runtime:
                 save_directions(folder, directions)
             except OSError:
                 pass  # read-only model folder: recompute next time
-        model = LoadedModel(str(folder), net, card, directions, _judge(folder, net))
+        model = LoadedModel(str(folder), net, card, directions, weights_digest(folder), _judge(folder, net))
         self.models[model.kind] = model
         self._unedited.clear()
         return self.info(model, time.perf_counter() - t0, source=str(path))
@@ -154,7 +155,7 @@ class Runtime:
     def info(self, model: LoadedModel, seconds: float = 0.0, source: str = "") -> ModelInfo:
         return ModelInfo(model.path, str(model.card.get("name", Path(model.path).name)), model.kind,
                          model.card, str(self.device), model.direction_size,
-                         parameter_count(model.net), model.directions, seconds, source or model.path,
+                         parameter_count(model.net), model.directions, seconds, model.identity, source or model.path,
                          model.spatial, _draws(model) if model.kind == "gan" else ())
 
     def set_device(self, name: str) -> None:

@@ -6,6 +6,7 @@ with a message that says what is wrong and what was expected.
 """
 from __future__ import annotations
 
+import hashlib
 import json
 from pathlib import Path
 
@@ -34,6 +35,16 @@ ARCHITECTURES = {"ConvVAE": (ConvVAE, VAEConfig, "vae"), "MappedGenerator": (Gen
                  "LatentGenerator": (LatentGenerator, LatentGANConfig, "gan"),
                  "AutoencoderKL": (AutoencoderKL, SDVAEConfig, "vae"), "TAESD": (TAESD, TAESDConfig, "vae"),
                  "StyleGAN2Generator": (StyleGAN2Generator, StyleGAN2Config, "gan")}
+
+
+def weights_digest(folder: Path) -> str:
+    """The SHA-256 of a model folder's weights: two copies of one model are one model (their slider edits
+    count the same directions), and a folder trained again in place is another."""
+    digest = hashlib.sha256()
+    with open(Path(folder) / WEIGHTS_NAME, "rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
 
 
 def parameter_count(net: nn.Module) -> int:

@@ -44,8 +44,8 @@ class CarryOver:
         if any. Items restored from a session of the new model already count its directions."""
         rows, reset = shared_rows(old.directions, new.directions), set()
         for item in self.document.all_items(new.kind):
-            if item.directions_of != new.path:
-                reset |= _reexpress(item, old.path, new, rows)
+            if item.directions_of != new.identity:
+                reset |= _reexpress(item, old.identity, new, rows)
         if not reset:
             return None
         names = [old.directions.labels[i] if i < len(old.directions) else f"direction {i + 1}" for i in sorted(reset)]
@@ -145,15 +145,15 @@ class CarryOver:
         return True
 
 
-def _reexpress(item: Item, old_path: str, new: rq.ModelInfo, rows: dict[int, int]) -> set[int]:
+def _reexpress(item: Item, old_identity: str, new: rq.ModelInfo, rows: dict[int, int]) -> set[int]:
     """item's values, kept for the model they count (Item.values_by_model), moved to new's directions: a step
     made while the item was in new before gets its values there back (a user who loads another model to have a
     look and switches back expects the edits as they were); at any other step an attribute both models name alike
     keeps its value along rows (shared_rows) and the others, principal components above all (PC1 of one model is
     not PC1 of another), start at 0. Returns those others' rows, in the old directions, that held a value."""
     nodes = item.history.nodes()
-    item.values_by_model[item.directions_of or old_path] = {n.id: n.state.values for n in nodes}
-    back = item.values_by_model.pop(new.path, {})
+    item.values_by_model[item.directions_of or old_identity] = {n.id: n.state.values for n in nodes}
+    back = item.values_by_model.pop(new.identity, {})
     reset = {i for n in nodes if n.id not in back for i, v in enumerate(n.state.values) if v and i not in rows}
 
     def in_new(node: HistoryNode) -> EditState:
@@ -161,7 +161,7 @@ def _reexpress(item: Item, old_path: str, new: rq.ModelInfo, rows: dict[int, int
             return node.state.with_values(values_along(node.state.with_values(back[node.id]), new.directions))
         return reexpressed(node.state, rows, len(new.directions))
     item.history = item.history.mapped_nodes(in_new)
-    item.directions_of = new.path
+    item.directions_of = new.identity
     return reset
 
 

@@ -125,7 +125,7 @@ class Document(QObject):
         if item is None:
             return None
         # a new model's latents still on their way for it are dropped: it gets them again when reopened
-        self.closed.append((item, None if self.carry.pending(item.id) else self._model_path(item.kind),
+        self.closed.append((item, None if self.carry.pending(item.id) else self._model_identity(item.kind),
                             ids.index(item.id)))
         self.samples.forget(item.id)
         self.item_removed.emit(item.id)
@@ -145,7 +145,7 @@ class Document(QObject):
         if item.shown_seq < item.requested_seq:  # its last decode came back while it was closed, and was dropped
             item.thumbs.pop(item.history.current_id, None)
         self.insert_item(item, place=place)
-        if model != self._model_path(item.kind):
+        if model != self._model_identity(item.kind):
             self.carry.item(item)  # which also brings each sample's Compare image
         else:
             if not item.recall_drawn():  # its Compare image was on its way when it was closed
@@ -157,8 +157,8 @@ class Document(QObject):
         """The index of an open item in the filmstrip's order."""
         return list(self.items).index(item_id)
 
-    def _model_path(self, kind: str) -> str | None:
-        return self.models[kind].path if kind in self.models else None
+    def _model_identity(self, kind: str) -> str | None:
+        return self.models[kind].identity if kind in self.models else None
 
     def send_to_vae(self) -> None:
         if self.current is not None and self.current.kind == "gan":  # a VAE picture would come back blurred
@@ -314,7 +314,8 @@ class Document(QObject):
         self.jobs = {s: d for s, d in self.jobs.items() if not d.startswith(loaded)}
         previous = self.models.get(info.kind)
         self.models[info.kind] = info
-        switched = previous is not None and previous.path != info.path
+        # by the weights, not the folder: a copy of the model keeps the edits, a folder trained again is another
+        switched = previous is not None and previous.identity != info.identity
         # before the views show the items' values on the new sliders
         reset = self.carry.values(previous, info) if switched else None
         self.model_loaded.emit(info)

@@ -34,10 +34,10 @@ class Item:
     step_names: dict[int, str] = field(default_factory=dict)
     stale_below: int = 0  # decodes of a lower seq were asked for a state a newer sample replaced
     drawn: dict[int, seed_draws.Drawn] = field(default_factory=dict)  # GAN: node id -> the sample mapped there
-    # the model whose directions its slider values count, once a session or a model switch named it (None: the one
-    # of its kind loaded); CarryOver.values re-expresses them in a new model's
+    # the model (ModelInfo.identity) whose directions its slider values count, once a session or a model switch named
+    # it (None: the one of its kind loaded); CarryOver.values re-expresses them in a new model's
     directions_of: str | None = None
-    # model path -> {history node id -> slider values}: the values the item had in a model it was carried away
+    # model identity -> {history node id -> slider values}: the values the item had in a model it was carried away
     # from, so carrying it back brings its edits back (CarryOver.values), also after a restart (saved in sessions)
     values_by_model: dict[str, dict[int, tuple[float, ...]]] = field(default_factory=dict)
 
