@@ -10,7 +10,6 @@ from PySide6.QtWidgets import (QComboBox, QDockWidget, QLabel, QMainWindow, QMes
                                QVBoxLayout, QWidget)
 
 from ..catalog import ModelEntry, bundled_models, converted_models, is_model_file
-from ..wording import NO_SPREAD
 from .autosave import Autosaver
 from .canvas import Canvas, CompareMode
 from .directions_controller import DirectionsController
@@ -34,7 +33,7 @@ from .qimage import to_qimage
 from .recipe_actions import RecipeActions
 from .session_questions import KEEP, SessionQuestions
 from .settings import Settings
-from .sliders import SliderPanel
+from .slider_tab import SliderTab
 from .status import StatusBar
 from .tab_order import set_reading_order
 from .train_dialog import TrainDialog
@@ -60,7 +59,6 @@ class MainWindow(QMainWindow):
         self.document = Document(engine, self)
         self.model_list = ModelList(self, list(bundled_models() + converted_models() if models is None else models))
         self.last_error = ""
-        self._slider_source: tuple[str, str] | None = None
         self._build_widgets()
         self._build_menus()
         self._connect()
@@ -89,19 +87,13 @@ class MainWindow(QMainWindow):
         layout.addWidget(self.canvas, 1)
         layout.addWidget(self.filmstrip)
         self.setCentralWidget(centre)
-        self.sliders = SliderPanel()
-        self.sliders.setEnabled(False)  # until there is an image to edit
-        self.slider_title = QLabel("Load a model to see its directions")
-        self.slider_title.setWordWrap(True)
-        slider_tab = QWidget()
-        tab_layout = QVBoxLayout(slider_tab)
-        tab_layout.addWidget(self.slider_title)
-        tab_layout.addWidget(self.sliders, 1)
+        self.slider_tab = SliderTab(self.document, lambda: set_reading_order(self))
+        self.sliders, self.slider_title = self.slider_tab.sliders, self.slider_tab.title
         self.gan_panel = GanPanel()
         self.model_panel = ModelPanel()
         self.history_panel = HistoryPanel()
         self.tabs = QTabWidget()
-        self.tabs.addTab(slider_tab, "Sliders")
+        self.tabs.addTab(self.slider_tab, "Sliders")
         self.tabs.addTab(self.gan_panel, "Generate")
         self.tabs.addTab(self.history_panel, "History")
         self.tabs.addTab(self.model_panel, "Models")
@@ -169,7 +161,8 @@ class MainWindow(QMainWindow):
         self.redo_action.setToolTip("Redo (Ctrl+Shift+Z or Ctrl+Y)")
         self.add_action(edit, "Reset all sliders", self.sliders.reset_all, QKeySequence("Ctrl+R"))
         self.add_action(edit, "Randomise sliders", lambda: self.sliders.randomise())
-        self.directions_tool = DirectionsController(self.document, self.sliders, self, self._shown_kind)
+        self.directions_tool = DirectionsController(self.document, self.sliders, self, self.slider_tab.shown_kind)
+        self.slider_tab.builtin = self.directions_tool.builtin  # the same dict: the rows that came with each model
         self.add_action(edit, "New &direction from examples…", self.directions_tool.new_direction)
         self.morph = MorphController(self.document, self)
         self.add_action(edit, "&Morph / interpolate…", self.morph.open_dialog, QKeySequence("Ctrl+M"))
@@ -235,7 +228,7 @@ class MainWindow(QMainWindow):
         self.history_panel.compare_requested.connect(self._show_both_panes)
         self.history = HistoryController(d, self.history_panel, self.canvas)
         self.model_opener = ModelController(d, self.model_panel, self)
-        d.directions_changed.connect(self._on_directions)
+        d.directions_changed.connect(self.slider_tab.on_directions)
         self.previews = PreviewController(d, self.sliders)
         self.inversion = InversionController(d, self.gan_panel)
         self._update_actions()
@@ -250,7 +243,7 @@ class MainWindow(QMainWindow):
             self.sliders.set_values(())
             self._update_actions()
             return
-        self._show_directions(item.kind)
+        self.slider_tab.show_directions(item.kind)
         self.sliders.set_values(item.history.current.values)
         self.filmstrip.select(item.id)
         if item.seeded:
@@ -259,38 +252,6 @@ class MainWindow(QMainWindow):
             self.gan_panel.show_no_seed(item.name)
         self._on_image(item)
         self._update_actions()
-
-    def _shown_kind(self) -> str | None:
-        return self._slider_source[0] if self._slider_source else None
-
-    def _on_directions(self, kind: str) -> None:
-        """A direction was added, renamed or deleted: new sliders, the current item's values on them."""
-        if self._shown_kind() == kind:
-            added = len(self.document.directions(kind)) > len(self.sliders.sliders)
-            self._slider_source = None
-            self._show_directions(kind, show=len(self.sliders.sliders) if added else None)  # a new one: its slider
-            current = self.document.current
-            if current is not None and current.kind == kind:
-                self.sliders.set_values(current.history.current.values)
-
-    def _show_directions(self, kind: str, show: int | None = None) -> None:
-        """The sliders of the kind's model, rebuilt when its direction set changed; show: a row to bring into view."""
-        info = self.document.models.get(kind)
-        if info is None:
-            self.sliders.set_directions(())
-            self._slider_source = None
-            return
-        labels = info.directions.labels
-        if self._slider_source != (kind, info.path):  # rebuild only when the direction set changes
-            self.sliders.set_directions(labels, tuple(f"{lbl}: σ = {s:.3f}" for lbl, s in
-                                                      zip(labels, info.directions.sigma)), show,
-                                        own_from=self.directions_tool.builtin.get(kind, len(labels)))
-            self.sliders.setEnabled(bool(labels) and self.document.current is not None)  # nothing to edit yet
-            self._slider_source = (kind, info.path)
-            set_reading_order(self)  # the new sliders joined Tab's chain after the status bar
-        model = f"the {kind.upper()} “{info.name}”"
-        self.slider_title.setText(f"{len(labels)} directions of {model}, in σ units" if labels
-                                  else f"Directions of {model}: {NO_SPREAD}")
 
     def _on_image(self, item: Item) -> None:
         self.filmstrip.set_thumbnail(item.id, item.image, item.name)
@@ -313,7 +274,7 @@ class MainWindow(QMainWindow):
                 self.document.generate(*self.gan_panel.values_to_draw(), new_item=True, auto=True)
         current = self.document.current
         if current is None or current.kind == info.kind:
-            self._show_directions(info.kind)
+            self.slider_tab.show_directions(info.kind)
             if current is not None:  # new sliders start at zero: show the item's values
                 self.sliders.set_values(current.history.current.values)
 

@@ -1,0 +1,65 @@
+"""The Sliders tab: a title naming the model whose directions the sliders move, above the sliders themselves,
+which are rebuilt only when the direction set on show changes (the window shows the current item's kind)."""
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Callable
+
+from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
+
+from ..wording import NO_SPREAD
+from .sliders import SliderPanel
+
+if TYPE_CHECKING:
+    from .document import Document
+
+
+class SliderTab(QWidget):
+    """The title and the SliderPanel of one kind's directions. on_rebuilt runs after new sliders were made: they
+    joined Tab's chain after the status bar, and the window puts them back in reading order."""
+
+    def __init__(self, document: Document, on_rebuilt: Callable[[], None]) -> None:
+        super().__init__()
+        self.document = document
+        self.on_rebuilt = on_rebuilt
+        # kind -> rows that came with its model (the rest are the user's): DirectionsController.builtin, shared
+        self.builtin: dict[str, int] = {}
+        self.source: tuple[str, str] | None = None  # (kind, model path) of the sliders on show
+        self.sliders = SliderPanel()
+        self.sliders.setEnabled(False)  # until there is an image to edit
+        self.title = QLabel("Load a model to see its directions")
+        self.title.setWordWrap(True)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.title)
+        layout.addWidget(self.sliders, 1)
+
+    def shown_kind(self) -> str | None:
+        return self.source[0] if self.source else None
+
+    def on_directions(self, kind: str) -> None:
+        """A direction was added, renamed or deleted: new sliders, the current item's values on them."""
+        if self.shown_kind() == kind:
+            added = len(self.document.directions(kind)) > len(self.sliders.sliders)
+            self.source = None
+            self.show_directions(kind, show=len(self.sliders.sliders) if added else None)  # a new one: its slider
+            current = self.document.current
+            if current is not None and current.kind == kind:
+                self.sliders.set_values(current.history.current.values)
+
+    def show_directions(self, kind: str, show: int | None = None) -> None:
+        """The sliders of the kind's model, rebuilt when its direction set changed; show: a row to bring into view."""
+        info = self.document.models.get(kind)
+        if info is None:
+            self.sliders.set_directions(())
+            self.source = None
+            return
+        labels = info.directions.labels
+        if self.source != (kind, info.path):  # rebuild only when the direction set changes
+            self.sliders.set_directions(labels, tuple(f"{lbl}: σ = {s:.3f}" for lbl, s in
+                                                      zip(labels, info.directions.sigma)), show,
+                                        own_from=self.builtin.get(kind, len(labels)))
+            self.sliders.setEnabled(bool(labels) and self.document.current is not None)  # nothing to edit yet
+            self.source = (kind, info.path)
+            self.on_rebuilt()
+        model = f"the {kind.upper()} “{info.name}”"
+        self.title.setText(f"{len(labels)} directions of {model}, in σ units" if labels
+                           else f"Directions of {model}: {NO_SPREAD}")
