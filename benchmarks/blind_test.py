@@ -5,7 +5,8 @@
     python benchmarks/blind_test.py score DIR --picked 3,7,12,...
 
 `make` shuffles N GAN samples (fresh seeds, not the ones the README shows) with N held-out
-training images into one numbered grid, DIR/grid.png, and keeps the answer in DIR/key.json.
+training images (of --real-of's split, to compare two GANs beside the same real ones) into one
+numbered grid, DIR/grid.png, and keeps the answer in DIR/key.json.
 Look at the grid without opening the key, write down the numbers you take for generated,
 then `score` prints how many samples passed for real emoji and how many real emoji were taken
 for generated. The picks may be any number: a judge not told how many tiles are generated can mark each tile
@@ -98,14 +99,15 @@ def numbered(tile: np.ndarray, number: int, scale: int) -> np.ndarray:
 
 def make(args: argparse.Namespace) -> None:
     fake = gan_samples(args.gan, args.n, args.psi, args.first_seed, args.judge, args.best_of, args.draw)
-    real = held_out_images(args.data, args.gan, args.n, args.seed)
+    real = held_out_images(args.data, args.real_of or args.gan, args.n, args.seed)
     tiles = [(t, "generated") for t in fake] + [(t, "real") for t in real]
     random.Random(args.seed).shuffle(tiles)
     args.out.mkdir(parents=True, exist_ok=True)
     grid = image_grid([numbered(t, i + 1, args.scale) for i, (t, _) in enumerate(tiles)], 8)
     Image.fromarray(grid).save(args.out / "grid.png")
     key = {"generated": [i + 1 for i, (_, kind) in enumerate(tiles) if kind == "generated"],
-           "gan": str(args.gan), "psi": args.psi, "n": args.n, "first_seed": args.first_seed, "scale": args.scale,
+           "gan": str(args.gan), "real_of": str(args.real_of or args.gan), "psi": args.psi, "n": args.n,
+           "first_seed": args.first_seed, "scale": args.scale,
            **({"judge": str(args.judge), "best_of": args.best_of} if args.judge else {}),
            **({} if args.judge else {"draw": args.draw})}
     (args.out / "key.json").write_text(json.dumps(key, indent=2))
@@ -134,6 +136,8 @@ def main() -> None:
     m.add_argument("--psi", type=float, default=0.7)
     m.add_argument("-n", type=int, default=24, help="samples, and as many real images")
     m.add_argument("--seed", type=int, default=0, help="which real images, and the shuffle")
+    m.add_argument("--real-of", type=Path, help="the real images from this GAN's held-out split of --data (default:"
+                   " --gan's), so that two GANs are judged beside the same real emoji")
     m.add_argument("--first-seed", type=int, default=FIRST_SEED, help="the samples' seeds start here")
     m.add_argument("--scale", type=int, default=SCALE, help="each tile enlarged this many times")
     m.add_argument("--judge", type=Path, help="a folder discriminator_space.py --save wrote: each sample is the "

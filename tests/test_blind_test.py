@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import shutil
 import sys
 from pathlib import Path
 
@@ -27,9 +28,10 @@ from conftest import labelled_squares  # noqa: E402
 N = 4  # samples, and as many real images: emoji-gan's recorded split holds out a tenth of 40
 
 
-def _make(data: Path, out: Path, first_seed: int, scale: int = blind_test.SCALE) -> tuple[np.ndarray, dict]:
+def _make(data: Path, out: Path, first_seed: int, scale: int = blind_test.SCALE,
+          real_of: Path | None = None) -> tuple[np.ndarray, dict]:
     args = argparse.Namespace(data=data, out=out, gan=ROOT / "weights" / "emoji-gan", psi=0.7, n=N, seed=0,
-                              first_seed=first_seed, scale=scale, judge=None, best_of=1, draw=OWN)
+                              first_seed=first_seed, scale=scale, judge=None, best_of=1, draw=OWN, real_of=real_of)
     blind_test.make(args)
     return np.asarray(Image.open(out / "grid.png")), json.loads((out / "key.json").read_text())
 
@@ -38,6 +40,14 @@ def _score(out: Path, picked: list[int], capsys) -> str:
     capsys.readouterr()
     blind_test.score(argparse.Namespace(dir=out, picked=",".join(map(str, picked))))
     return capsys.readouterr().out
+
+
+def _tiles(grid: np.ndarray, numbers: list[int]) -> list[np.ndarray]:
+    """The numbered tiles of a grid, 8 to a row."""
+    tile = 64 * blind_test.SCALE
+    cols = grid.shape[1] // tile
+    return [grid[(k - 1) // cols * tile:((k - 1) // cols + 1) * tile,
+                 (k - 1) % cols * tile:((k - 1) % cols + 1) * tile] for k in numbers]
 
 
 def test_the_score_counts_picks_against_the_hidden_key(tmp_path, capsys):
@@ -69,17 +79,28 @@ def test_another_first_seed_shows_other_samples_among_the_same_real_images(tmp_p
     other, other_key = _make(data, tmp_path / "c", 9000)
     assert np.array_equal(first, again)  # a grid is rebuilt exactly from its seeds
     assert other_key["generated"] == key["generated"]  # --seed alone decides the shuffle
-    tile = 64 * blind_test.SCALE
-
-    def tiles(grid: np.ndarray, numbers: list[int]) -> list[np.ndarray]:
-        cols = grid.shape[1] // tile
-        return [grid[(k - 1) // cols * tile:((k - 1) // cols + 1) * tile,
-                     (k - 1) % cols * tile:((k - 1) % cols + 1) * tile] for k in numbers]
-
     reals = sorted(set(range(1, 2 * N + 1)) - set(key["generated"]))
-    assert all(np.array_equal(a, b) for a, b in zip(tiles(first, reals), tiles(other, reals)))
-    assert not any(np.array_equal(a, b) for a, b in zip(tiles(first, key["generated"]),
-                                                         tiles(other, key["generated"])))
+    assert all(np.array_equal(a, b) for a, b in zip(_tiles(first, reals), _tiles(other, reals)))
+    assert not any(np.array_equal(a, b) for a, b in zip(_tiles(first, key["generated"]),
+                                                         _tiles(other, key["generated"])))
+
+
+def test_real_of_shows_the_samples_beside_another_gans_held_out_images(tmp_path):
+    """Two GANs that held out other images of one folder are judged beside the same real ones with --real-of."""
+    data = labelled_squares(tmp_path / "data", ["any"] * 40)
+    other = tmp_path / "other-gan"  # emoji-gan as if trained with another seed: another split
+    shutil.copytree(ROOT / "weights" / "emoji-gan", other)
+    card = json.loads((other / "card.json").read_text())
+    card["training"]["options"]["seed"] = 7
+    (other / "card.json").write_text(json.dumps(card))
+    theirs = blind_test.held_out_images(data, other, N, 0)
+    assert not np.array_equal(theirs, blind_test.held_out_images(data, ROOT / "weights" / "emoji-gan", N, 0))
+    grid, key = _make(data, tmp_path / "beside", 5000, real_of=other)
+    assert key["real_of"] == str(other) and key["gan"].endswith("emoji-gan")
+    shown = _tiles(grid, sorted(set(range(1, 2 * N + 1)) - set(key["generated"])))
+    shrunk = [np.asarray(Image.fromarray(t).resize((64, 64), Image.Resampling.BOX), dtype=float) for t in shown]
+    for tile in shrunk:  # each real tile is one of the other GAN's held-out images (its number drawn on it)
+        assert min(np.abs(tile - real).mean() for real in theirs) < 12
 
 
 def test_a_judge_picks_the_draw_it_calls_most_real_and_one_draw_is_the_seed_itself(tmp_path):
@@ -117,7 +138,7 @@ def test_with_skip_mixtures_the_samples_are_the_apps_and_the_key_says_so(tmp_pat
     assert all(np.array_equal(a, b) for a, b in zip(samples, apps))
     plain = blind_test.gan_samples(gan_dir, N, 0.7, 5000, draw=OWN)
     assert any(not np.array_equal(a, b) for a, b in zip(samples, plain))  # some seeds' own z sat on a seam
-    args = argparse.Namespace(data=labelled_squares(tmp_path / "data", ["any"] * 40), out=tmp_path / "a",
+    args = argparse.Namespace(real_of=None, data=labelled_squares(tmp_path / "data", ["any"] * 40), out=tmp_path / "a",
                               gan=gan_dir, psi=0.7, n=N, seed=0, first_seed=5000, scale=2, judge=None, best_of=1,
                               draw=SKIP_MIXTURES)
     blind_test.make(args)
