@@ -4,7 +4,7 @@ from __future__ import annotations
 import numpy as np
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QTreeWidgetItemIterator
 
 from conftest import UI_TIMEOUT
 from genimg_gui.edit import EditState, edited_latent
@@ -40,6 +40,17 @@ def rows(panel) -> list[tuple[int, str]]:
     """(top, label) of every row, as the tree draws them."""
     return sorted((panel.tree.visualItemRect(panel.item_for(i)).top(), panel.item_for(i).text(0))
                   for i in panel.node_ids())
+
+
+def seen(panel) -> list[tuple[str, int]]:
+    """Every row as a person reads the tree, top to bottom: its text and how far right it starts."""
+    items, it = [], QTreeWidgetItemIterator(panel.tree)
+    while it.value():
+        items.append(it.value())
+        it += 1
+    return [(text, left) for _top, left, text in sorted(
+        (panel.tree.visualItemRect(item).top(), panel.tree.visualItemRect(item).left(), item.text(0))
+        for item in items)]
 
 
 def marked(panel) -> tuple[list[int], int]:
@@ -159,6 +170,12 @@ def test_history_panel_keeps_branches_goes_back_and_compares(qtbot, window, refe
     panel = history_tab(window)
     assert sorted(panel.node_ids()) == [0, 1, 2, 3]
     assert item.history.children(1) == [2, 3]
+    labels = window.document.directions("vae").labels
+    # top to bottom in the order made on each line: the branch made after the undo follows the first edit's line
+    texts, lefts = zip(*seen(panel))
+    assert texts == ("Opened", f"{labels[0]} +1.00σ", f"{labels[1]} -1.00σ",
+                     f"↳ Branch from “{labels[0]} +1.00σ”", f"{labels[2]} +1.50σ")
+    assert len(set(lefts[:4])) == 1 and lefts[4] > lefts[3]  # the branch's step indents under its caption
 
     old_branch = panel.item_for(2)
     rect = panel.tree.visualItemRect(old_branch)
@@ -175,7 +192,7 @@ def test_history_panel_keeps_branches_goes_back_and_compares(qtbot, window, refe
     states = {n.id: n.state for n in item.history.nodes()}
     assert np.array_equal(got.args[0].images[0], decode(reference, window, states[2]))
     assert np.array_equal(got.args[0].images[1], decode(reference, window, states[3]))
-    labels = window.document.directions("vae").labels  # the panes are captioned as the tree names the steps
+    # the panes are captioned as the tree names the steps
     assert window.canvas.labels == (f"A: {labels[1]} -1.00σ", f"B: {labels[2]} +1.50σ")
     assert window.canvas.labels == tuple(f"{ab}: {panel.item_for(i).text(0)}" for ab, i in (("A", 2), ("B", 3)))
     panel.stop_button.click()

@@ -9,7 +9,7 @@ import pytest
 from PIL import Image
 from PySide6.QtCore import QMimeData, QPoint, QPointF, Qt, QUrl
 from PySide6.QtGui import QDragEnterEvent, QDropEvent, QFontMetrics
-from PySide6.QtWidgets import QApplication, QDialogButtonBox, QSlider, QToolButton
+from PySide6.QtWidgets import QApplication, QDialogButtonBox, QSlider, QToolButton, QTreeWidgetItemIterator
 
 from genimg_gui.ui.canvas import Canvas, CompareMode
 from genimg_gui.ui.directions_dialog import DirectionRequest, DirectionsDialog
@@ -77,19 +77,59 @@ def marked(panel: HistoryPanel) -> tuple[list[int], int]:
             panel.tree.currentItem().data(0, Qt.ItemDataRole.UserRole))
 
 
-def test_history_tree_is_flat_except_at_branches(history):
-    def children(node_id: int) -> list[int]:
-        item = history.item_for(node_id)
-        return [item.child(i).data(0, Qt.ItemDataRole.UserRole) for i in range(item.childCount())]
+def seen(panel: HistoryPanel) -> list[tuple[str, int]]:
+    """Every row as a person reads the tree, top to bottom: its text and how many steps it is indented."""
+    items, it = [], QTreeWidgetItemIterator(panel.tree)
+    while it.value():
+        items.append(it.value())
+        it += 1
+    rects = sorted((panel.tree.visualItemRect(item).top(), panel.tree.visualItemRect(item).left(), item.text(0))
+                   for item in items)
+    left = min(x for _top, x, _text in rects)
+    return [(text, (x - left) // panel.tree.indentation()) for _top, x, text in rects]
 
-    # the first line from a branch point reads flat; the later branch indents under where it left, flat too
-    assert history.node_ids() == [0, 1, 3, 4, 2]
-    assert history.tree.topLevelItemCount() == 3 and children(1) == [3, 4]
+
+def test_history_tree_is_flat_and_a_later_branch_follows_the_whole_line_under_a_caption(history):
+    # read top to bottom, each step is followed by the one made after it: the branch from PC1 comes after PC2,
+    # under a caption naming where it left from (it sat indented between PC1 and PC2, as if made before PC2)
+    assert seen(history) == [("Original", 0), ("PC1 +1.5σ", 0), ("PC2 −1σ", 0),
+                             ("↳ Branch from “PC1 +1.5σ”", 0), ("PC3 +2σ", 1), ("Mask", 1)]
+    assert history.node_ids() == [0, 1, 2, 3, 4]
+    assert "1 branch from here" in history.item_for(1).toolTip(0)
+    assert "branch" not in history.item_for(2).toolTip(0)
     assert history.item_for(4).font(0).bold() and not history.item_for(2).font(0).bold()
     assert history.tree.iconSize().height() == 48
     before = history.item_for(3).icon(0).cacheKey()
     history.set_thumbnail(3, solid(200))
     assert history.item_for(3).icon(0).cacheKey() != before
+
+
+def test_history_branches_of_branches_nest_in_the_order_they_were_made(qtbot):
+    nodes = NODES + [(5, 3, "PC4 +1σ", None), (6, 1, "Smileys +1σ", None), (7, 6, "PC1 +2σ", None)]
+    history = history_panel(qtbot, nodes, current_id=7)
+    assert seen(history) == [("Original", 0), ("PC1 +1.5σ", 0), ("PC2 −1σ", 0),
+                             ("↳ Branch from “PC1 +1.5σ”", 0), ("PC3 +2σ", 1), ("Mask", 1),
+                             ("↳ Branch from “PC3 +2σ”", 1), ("PC4 +1σ", 2),
+                             ("↳ Branch from “PC1 +1.5σ”", 0), ("Smileys +1σ", 1), ("PC1 +2σ", 1)]
+    assert [(point, text) for node_id, point, text in history.rows() if node_id is None] == [
+        (1, "↳ Branch from “PC1 +1.5σ”"), (3, "↳ Branch from “PC3 +2σ”"), (1, "↳ Branch from “PC1 +1.5σ”")]
+    assert "2 branches from here" in history.item_for(1).toolTip(0)
+
+
+def test_history_branch_caption_is_no_step(qtbot, history):
+    caption = history.tree.itemBelow(history.item_for(2))
+    assert caption.data(0, Qt.ItemDataRole.UserRole) is None and "going back to “PC1 +1.5σ”" in caption.toolTip(0)
+    rect = history.tree.visualItemRect(caption)
+    with qtbot.assertNotEmitted(history.node_activated):
+        qtbot.mouseClick(history.tree.viewport(), LEFT, Qt.KeyboardModifier.NoModifier, rect.center())
+        qtbot.mouseClick(history.tree.viewport(), LEFT, CTRL, rect.center())
+    assert marked(history) == ([4], 4) and history.partner_id is None
+    click_node(qtbot, history, 2)
+    history.tree.setFocus()
+    qtbot.keyClick(history.tree, Qt.Key.Key_Down)  # the arrow keys pass the caption by
+    assert marked(history) == ([2], 3)
+    qtbot.keyClick(history.tree, Qt.Key.Key_Up)
+    assert marked(history) == ([2], 2)
 
 
 def test_history_rows_stay_where_they_are_when_a_click_or_undo_moves_the_current_step(qtbot, history):

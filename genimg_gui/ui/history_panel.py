@@ -1,26 +1,32 @@
 """The edit history of one item as a tree of thumbnails, and A/B compare of the current state with another.
 
-A linear run of edits reads as a flat list. At a real branch (undo, then a different edit) the first line made
-from there goes on at the same level and each later one is indented under the state it left from, in the order
-they were made. The layout follows from the tree alone, never from which state is current, so rows stay where they
-are when you click, undo or redo; only the marks move. The current state is the one selected row (and has the
-keyboard focus). A plain click (or Enter) goes to a state; Ctrl/Shift-click picks a second one, tinted, to compare
-with the current one.
+A linear run of edits reads as a flat list. At a real branch (undo, then a different edit) the first line made from
+there goes on at the same level, and each later line comes after the whole of that line, indented under a caption
+row "↳ Branch from “<step>”" that names the step it left from. Read top to bottom, every row is thus followed by
+the step that was made after it on its own line: Qt lists a row's children right after it, so a later line indented
+under its branch point sat above the first line's next steps and read as if made before them. The caption is no
+step: it cannot be clicked, picked or reached with the arrow keys. The layout follows from the tree alone, never from
+which state is current, so rows stay where they are when you click, undo or redo; only the marks move. The current
+state is the one selected row (and has the keyboard focus). A plain click (or Enter) goes to a state; Ctrl/Shift-
+click picks a second one, tinted, to compare with the current one.
 """
 from __future__ import annotations
 
 import numpy as np
-from PySide6.QtCore import QItemSelectionModel, QModelIndex, QPersistentModelIndex, QSize, Qt, Signal
-from PySide6.QtGui import QBrush, QColor, QFont, QIcon, QPixmap
+from PySide6.QtCore import QItemSelectionModel, QModelIndex, QPersistentModelIndex, QRect, QSize, Qt, Signal
+from PySide6.QtGui import QBrush, QColor, QFont, QIcon, QPainter, QPalette, QPen, QPixmap
 from PySide6.QtWidgets import (QAbstractItemView, QApplication, QHBoxLayout, QLabel, QPushButton, QTreeWidget,
                                QTreeWidgetItem, QVBoxLayout, QWidget)
 
+from ..wording import counted
 from .qimage import image_icon, to_qimage
 
-ID_ROLE = Qt.ItemDataRole.UserRole
+ID_ROLE = Qt.ItemDataRole.UserRole            # a step's node id; None on a branch caption
+BRANCH_ROLE = Qt.ItemDataRole.UserRole + 1    # on a branch caption: the id of the step the branch left from
 ICON = 48
 Node = tuple[int, int | None, str, np.ndarray | None]
 PARTNER_TINT = QColor(235, 150, 30, 120)  # amber: unlike the selection's blue, so the two marks never look alike
+CAPTION_BAND = QColor(128, 128, 128, 40)  # a faint grey band, on light and dark themes alike, unlike both marks
 HINT = "Ctrl+click a second step to compare it with the current one"
 
 
@@ -40,6 +46,34 @@ class _StepTree(QTreeWidget):
                          ) -> QItemSelectionModel.SelectionFlag:
         return QItemSelectionModel.SelectionFlag.NoUpdate
 
+    def moveCursor(self, action: QAbstractItemView.CursorAction, modifiers: Qt.KeyboardModifier) -> QModelIndex:
+        """The arrow keys step over branch captions, which are no steps to go to."""
+        index = super().moveCursor(action, modifiers)
+        up = action in (self.CursorAction.MoveUp, self.CursorAction.MovePrevious, self.CursorAction.MovePageUp,
+                        self.CursorAction.MoveHome)
+        while index.isValid() and index.data(ID_ROLE) is None:
+            index = self.indexAbove(index) if up else self.indexBelow(index)
+        return index if index.isValid() else self.currentIndex()
+
+    def drawBranches(self, painter: QPainter, rect: QRect, index: QModelIndex | QPersistentModelIndex) -> None:
+        """Connector lines instead of expand arrows (a collapsed branch would move the rows below it): each row
+        of a branch hangs off a line down from its caption, ├ to the next row of the branch, └ at its last."""
+        indent = self.indentation()
+        painter.save()
+        painter.setPen(QPen(self.palette().color(QPalette.ColorRole.Mid), 1))
+        top, middle, bottom = rect.top(), rect.center().y(), rect.bottom()
+        level, node = 0, index
+        while node.parent().isValid():  # from the row's own connector out to its outermost caption's line
+            x = rect.right() - indent * level - indent // 2
+            more_below = node.sibling(node.row() + 1, 0).isValid()
+            if level == 0:
+                painter.drawLine(x, top, x, bottom if more_below else middle)
+                painter.drawLine(x, middle, x + indent // 2 - 2, middle)
+            elif more_below:
+                painter.drawLine(x, top, x, bottom)
+            node, level = node.parent(), level + 1
+        painter.restore()
+
 
 class HistoryPanel(QWidget):
     """Branching undo tree of one item. Emits ids; the document does the work."""
@@ -53,7 +87,10 @@ class HistoryPanel(QWidget):
         self.tree = _StepTree()
         self.tree.setHeaderHidden(True)
         self.tree.setIconSize(QSize(ICON, ICON))
-        self.tree.setIndentation(14)
+        self.tree.setIndentation(22)  # a branch's rows sit clearly to the right of its caption's
+        # no expand arrows: a collapsed branch would move the rows below it, and the next change would reopen it
+        self.tree.setRootIsDecorated(False)
+        self.tree.setItemsExpandable(False)
         self.tree.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.tree.setToolTip("Click a step to go back to it; Ctrl+click another to compare it with the current one")
         self.hint = QLabel(HINT)
@@ -91,7 +128,7 @@ class HistoryPanel(QWidget):
         self.tree.clear()
         self._items = {}
         for root in children.get(None, []):
-            self._add_chain(root, children, None)
+            self._add_line(root, children, None)
         self.tree.expandAll()
         self.current_id = current_id
         if not keep_partner or self.partner_id not in self._items or self.partner_id == current_id:
@@ -100,29 +137,53 @@ class HistoryPanel(QWidget):
         if current_id in self._items:
             self.tree.scrollToItem(self._items[current_id])  # only if it is out of sight
 
-    def _add_chain(self, node: Node, children: dict, parent: QTreeWidgetItem | None) -> None:
-        """Add node and the line of first children after it at one level; later children indent under it."""
-        while True:
-            item = self._make_item(node)
-            if parent is None:
-                self.tree.addTopLevelItem(item)
-            else:
-                parent.addChild(item)
-            first, *later = children.get(node[0], []) or [None]
-            for kid in later:
-                self._add_chain(kid, children, item)
-            if first is None:
-                return
-            node = first
+    def _add_line(self, node: Node, children: dict, parent: QTreeWidgetItem | None) -> None:
+        """Add node and the line of first children after it at one level; then, below the whole line, each later
+        child's line under a caption naming the step it branched from, in the order they were made."""
+        line = []
+        while node is not None:
+            line.append(node)
+            self._append(self._make_item(node, children), parent)
+            node = (children.get(node[0]) or [None])[0]
+        for point in line:
+            for kid in children.get(point[0], [])[1:]:
+                caption = self._make_caption(point)
+                self._append(caption, parent)
+                self._add_line(kid, children, caption)
 
-    def _make_item(self, node: Node) -> QTreeWidgetItem:
+    def _append(self, item: QTreeWidgetItem, parent: QTreeWidgetItem | None) -> None:
+        if parent is None:
+            self.tree.addTopLevelItem(item)
+        else:
+            parent.addChild(item)
+
+    def _make_item(self, node: Node, children: dict) -> QTreeWidgetItem:
         node_id, _parent, label, image = node
         item = QTreeWidgetItem([label])
         item.setData(0, ID_ROLE, node_id)
         item.setIcon(0, _icon(image))
-        item.setToolTip(0, f"{label} (state {node_id})")
+        branches = len(children.get(node_id, [])) - 1
+        where = f"; {counted(branches, 'branch', 'branches')} from here, further down" if branches > 0 else ""
+        item.setToolTip(0, f"{label} (state {node_id}{where})")
         item.setSizeHint(0, QSize(ICON, ICON + 4))
         self._items[node_id] = item
+        return item
+
+    def _make_caption(self, point: Node) -> QTreeWidgetItem:
+        """The row above a later branch: which step it left from. Not a step: it cannot be selected, a click on it
+        does nothing and the arrow keys pass it by. It stays enabled: Qt greys out a disabled row's children."""
+        item = QTreeWidgetItem([f"↳ Branch from “{point[2]}”"])
+        item.setData(0, ID_ROLE, None)
+        item.setData(0, BRANCH_ROLE, point[0])
+        item.setFlags(Qt.ItemFlag.ItemIsEnabled)
+        item.setToolTip(0, f"The steps below were made after going back to “{point[2]}” (state {point[0]})")
+        font = QFont(item.font(0))
+        font.setItalic(True)
+        item.setFont(0, font)
+        # the plain text colour: disabled grey alone read faint, as if nothing were there
+        item.setForeground(0, self.tree.palette().color(QPalette.ColorRole.Text))
+        item.setBackground(0, QBrush(CAPTION_BAND))
+        item.setSizeHint(0, QSize(ICON, 24))
         return item
 
     def _show_marks(self) -> None:
@@ -145,12 +206,17 @@ class HistoryPanel(QWidget):
             self._items[node_id].setIcon(0, _icon(image))
 
     def node_ids(self) -> list[int]:
-        """Every shown id, in display order (top to bottom)."""
+        """Every shown step's id, in display order (top to bottom); branch captions are no steps."""
+        return [node_id for node_id, _point, _text in self.rows() if node_id is not None]
+
+    def rows(self) -> list[tuple[int | None, int | None, str]]:
+        """Every row top to bottom as (step id, branch point id, text): a step has no branch point, a branch
+        caption no step id."""
         out = []
         it = [self.tree.topLevelItem(i) for i in range(self.tree.topLevelItemCount())]
         while it:
             item = it.pop(0)
-            out.append(item.data(0, ID_ROLE))
+            out.append((item.data(0, ID_ROLE), item.data(0, BRANCH_ROLE), item.text(0)))
             it[:0] = [item.child(i) for i in range(item.childCount())]
         return out
 
@@ -159,6 +225,9 @@ class HistoryPanel(QWidget):
 
     # --- interaction ------------------------------------------------------
     def _on_clicked(self, item: QTreeWidgetItem, _column: int) -> None:
+        if item.data(0, ID_ROLE) is None:  # a branch caption: no step to go to or pick
+            self._show_marks()  # the focus back on the current step
+            return
         mods = QApplication.keyboardModifiers()
         if mods & (Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier):
             self.pick_partner(item.data(0, ID_ROLE))
@@ -167,7 +236,7 @@ class HistoryPanel(QWidget):
 
     def _on_activated(self, item: QTreeWidgetItem, _column: int = 0) -> None:
         node_id = item.data(0, ID_ROLE)
-        if node_id != self.current_id:
+        if node_id is not None and node_id != self.current_id:
             self.node_activated.emit(node_id)  # the document rebuilds the tree around its new current state
         self._show_marks()  # the focus back on the current step, wherever the click or the arrow keys left it
 
