@@ -1,4 +1,4 @@
-"""Edit state and history: plain numpy, shared by the UI, the CLI and the engine's tests.
+"""Edit state and directions: plain numpy, shared by the UI, the CLI and the engine's tests.
 
 An edit is a base latent plus one value per direction, in sigma units; the
 latent to decode is base + sum_i value_i * sigma_i * direction_i. An optional
@@ -7,8 +7,8 @@ decodes are blended in pixel space (masking.blend).
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
-from typing import Callable, Sequence
+from dataclasses import dataclass, replace
+from typing import Sequence
 
 import numpy as np
 
@@ -271,150 +271,3 @@ def without_direction(state: EditState, directions: Directions, i: int) -> EditS
     folded = value and state.mask is None
     base = shift(state.base, [(value, directions.sigma[i], directions.basis[i])]) if folded else state.base
     return replace(state, base=base, values=tuple(values))
-
-
-@dataclass(frozen=True)
-class HistoryNode:
-    id: int
-    parent: int | None
-    state: EditState = field(compare=False)
-    created: int  # creation order, 0 for the root
-
-
-class History:
-    """Branching undo/redo over edit states.
-
-    Undo moves to the parent; an edit after undo starts a new branch and the old one stays
-    reachable (goto); redo goes to the child visited last. Node ids never change."""
-
-    def __init__(self, first: EditState) -> None:
-        self._nodes = [HistoryNode(0, None, first, 0)]
-        self._children: dict[int, list[int]] = {0: []}
-        self._last_child: dict[int, int] = {}  # node -> the child redo goes to
-        self._current = 0
-
-    @classmethod
-    def from_nodes(cls, parents: Sequence[int | None], states: Sequence[EditState], current: int) -> "History":
-        """A tree rebuilt as it was saved: node i has states[i] and parents[i] (an earlier node; None for the
-        root only). Equal states stay separate nodes, so the ids come back the same."""
-        history = cls(states[0])
-        for node_id, (parent, state) in enumerate(zip(parents[1:], states[1:]), start=1):
-            if parent is None or not 0 <= parent < node_id:
-                raise ValueError(f"history node {node_id} has no earlier parent ({parent})")
-            history._nodes.append(HistoryNode(node_id, parent, state, node_id))
-            history._children[node_id] = []
-            history._children[parent].append(node_id)
-            history._last_child[parent] = node_id  # redo goes to the newest child, as push left it
-        history.goto(current)
-        return history
-
-    @property
-    def current(self) -> EditState:
-        return self._nodes[self._current].state
-
-    @property
-    def current_id(self) -> int:
-        return self._current
-
-    def push(self, state: EditState) -> bool:
-        """Record state as a child of the current node unless it equals the current state;
-        a child with an equal state is revisited rather than duplicated. Returns whether
-        the current state changed."""
-        if state.same_as(self.current):
-            return False
-        twin = next((c for c in self._children[self._current] if self._nodes[c].state.same_as(state)), None)
-        if twin is None:
-            twin = len(self._nodes)
-            self._nodes.append(HistoryNode(twin, self._current, state, twin))
-            self._children[twin] = []
-            self._children[self._current].append(twin)
-        self._visit(twin)
-        return True
-
-    def can_undo(self) -> bool:
-        return self._nodes[self._current].parent is not None
-
-    def can_redo(self) -> bool:
-        return self._current in self._last_child
-
-    def undo(self) -> EditState:
-        if self.can_undo():
-            self._current = self._nodes[self._current].parent
-        return self.current
-
-    def redo(self) -> EditState:
-        if self.can_redo():
-            self._current = self._last_child[self._current]
-        return self.current
-
-    def goto(self, node_id: int) -> EditState:
-        """Make any node current; redo from its ancestors will lead back to it."""
-        if not 0 <= node_id < len(self._nodes):
-            raise KeyError(f"no history node {node_id}")
-        self._visit(node_id)
-        return self.current
-
-    def mapped(self, fn: Callable[[EditState], EditState]) -> "History":
-        """A copy with fn applied to every state; ids, branches, redo targets and the current
-        node are kept (e.g. to rewrite all states when a direction is deleted)."""
-        return self.mapped_nodes(lambda node: fn(node.state))
-
-    def mapped_nodes(self, fn: Callable[[HistoryNode], EditState]) -> "History":
-        """mapped, for an fn that needs to know where a state sits (its node's id and parent)."""
-        copy = History.__new__(History)
-        copy._nodes = [replace(node, state=fn(node)) for node in self._nodes]
-        copy._children = {k: list(v) for k, v in self._children.items()}
-        copy._last_child = dict(self._last_child)
-        copy._current = self._current
-        return copy
-
-    def children(self, node_id: int) -> list[int]:
-        return list(self._children[node_id])
-
-    def nodes(self) -> list[HistoryNode]:
-        """All nodes in creation order (a parent always comes before its children)."""
-        return list(self._nodes)
-
-    def path(self, node_id: int | None = None) -> list[int]:
-        """Node ids from the root to node_id (default: the current node)."""
-        ids = [self._current if node_id is None else node_id]
-        while self._nodes[ids[-1]].parent is not None:
-            ids.append(self._nodes[ids[-1]].parent)
-        return ids[::-1]
-
-    def _visit(self, node_id: int) -> None:
-        ids = self.path(node_id)
-        for parent, child in zip(ids, ids[1:]):
-            self._last_child[parent] = child
-        self._current = node_id
-
-    def __len__(self) -> int:
-        return len(self._nodes)
-
-
-def carried_over(history: History, anchors: dict[int, tuple[np.ndarray, np.ndarray]]) -> History:
-    """history re-expressed in another model's latent space, every branch kept.
-
-    anchors: node id -> (its base in the old model, its latent in the new one), for the nodes that drew a fresh
-    latent (an image's encoding, a GAN seed). Every other node's base moves by what its nearest anchor above it
-    moved, so an edit folded into a base (a deleted direction's share) comes along; a node with no anchor above
-    it (an inversion's guess) stays as it is. Slider values and masks are kept. All old and new latents must be of
-    one shape (see fits_over)."""
-    nearest: dict[int, int | None] = {}
-    for node in history.nodes():  # parents come before their children
-        nearest[node.id] = node.id if node.id in anchors else nearest.get(node.parent)
-
-    def moved(node: HistoryNode) -> EditState:
-        anchor = nearest[node.id]
-        if anchor is None:
-            return node.state
-        old, new = anchors[anchor]
-        base = new if np.array_equal(node.state.base, old) else (node.state.base - old + new).astype(np.float32)
-        return replace(node.state, base=base)
-    return history.mapped_nodes(moved)
-
-
-def fits_over(history: History, anchors: dict[int, tuple[np.ndarray, np.ndarray]]) -> bool:
-    """Whether carried_over can move history to the new latents: the same latent shape as every base."""
-    shapes = {a.shape for pair in anchors.values() for a in pair} | {n.state.base.shape for n in history.nodes()}
-    return len(shapes) <= 1

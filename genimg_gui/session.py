@@ -15,7 +15,8 @@ import numpy as np
 from safetensors.numpy import load_file, save_file
 
 from . import seed_draws
-from .edit import EditState, History
+from .edit import EditState
+from .history import History
 from .fileio import atomic_path
 from .paths import data_dir
 

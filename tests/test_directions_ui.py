@@ -12,7 +12,8 @@ from PySide6.QtCore import Qt
 
 from conftest import UI_TIMEOUT
 from genimg_gui.attributes import load_user_directions, user_directions_file
-from genimg_gui.edit import Directions, EditState, History, edited_latent, without_direction
+from genimg_gui.edit import Directions, EditState, edited_latent, without_direction
+from genimg_gui.history import History
 from genimg_gui.imaging import open_image
 from genimg_gui.typicality import TYPICAL_BELOW, PriorModel, reading
 from genimg_gui.ui.directions_dialog import DirectionRequest, DirectionsDialog

@@ -11,8 +11,8 @@ from PIL import Image
 
 from genimg_gui.attributes import (DirectionsFileError, direction_from_examples, label_directions,
                                    load_user_directions, save_user_directions, separation, user_directions_file)
-from genimg_gui.edit import (AmbiguousDirection, Directions, EditState, History, carried_over, edited_latent,
-                             fits_over)
+from genimg_gui.edit import AmbiguousDirection, Directions, EditState, edited_latent
+from genimg_gui.history import History, carried_over, fits_over
 from genimg_gui.models.tensors import to_tensor
 from genimg_gui.models.weights import load_model
 from genimg_gui.morph import (count_frames, default_scale, frame_size, keyframe_layers, lerp, max_scale,

@@ -9,7 +9,8 @@ import pytest
 import torch
 
 from conftest import CARD, TINY_GAN, TINY_VAE
-from genimg_gui.edit import Directions, EditState, History, edited_latent
+from genimg_gui.edit import Directions, EditState, edited_latent
+from genimg_gui.history import History
 from genimg_gui.engine.runtime import Runtime
 from genimg_gui.models.directions import load_directions, pca, save_directions
 from genimg_gui.models.gan import Discriminator, GANConfig, Generator

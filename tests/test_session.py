@@ -12,7 +12,8 @@ import pytest
 
 from genimg_gui import session as sess
 from genimg_gui.catalog import read_entry
-from genimg_gui.edit import EditState, History, carried_over, edited_latent
+from genimg_gui.edit import EditState, edited_latent
+from genimg_gui.history import History, carried_over
 from genimg_gui.engine.engine import Engine
 from genimg_gui.seed_draws import OWN, REFINE, SKIP_MIXTURES, Drawn
 from genimg_gui.ui.main_window import MainWindow

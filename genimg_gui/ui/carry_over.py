@@ -8,8 +8,8 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
-from ..edit import (EditState, History, HistoryNode, carried_over, fits_over, reexpressed, shared_rows,
-                    values_along)
+from ..edit import EditState, reexpressed, shared_rows, values_along
+from ..history import History, HistoryNode, carried_over, fits_over
 from ..engine import requests as rq
 
 if TYPE_CHECKING:

@@ -3,7 +3,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ..edit import EditState, History
+from ..edit import EditState
+from ..history import History
 from .history_controller import describe_step
 from .item import Item
 

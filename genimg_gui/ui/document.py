@@ -15,7 +15,8 @@ import numpy as np
 from PySide6.QtCore import QObject, Signal
 
 from .. import seed_draws
-from ..edit import Directions, EditState, History, edited_latent
+from ..edit import Directions, EditState, edited_latent
+from ..history import History
 from ..engine import requests as rq
 from ..session import Session
 from .carry_over import CarryOver

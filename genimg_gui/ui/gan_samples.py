@@ -9,7 +9,8 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from .. import seed_draws
-from ..edit import EditState, History
+from ..edit import EditState
+from ..history import History
 from ..engine import requests as rq
 from .item import Item
 

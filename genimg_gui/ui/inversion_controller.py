@@ -7,7 +7,8 @@ from dataclasses import dataclass, replace
 import numpy as np
 from PySide6.QtCore import QObject
 
-from ..edit import EditState, History
+from ..edit import EditState
+from ..history import History
 from ..engine import requests as rq
 from ..wording import counted
 from .document import Document

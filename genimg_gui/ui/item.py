@@ -7,7 +7,8 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 
 from .. import seed_draws
-from ..edit import EditState, History
+from ..edit import EditState
+from ..history import History
 from ..engine import requests as rq
 
 
