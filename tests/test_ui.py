@@ -376,8 +376,8 @@ def test_a_vae_whose_latents_do_not_vary_has_no_sliders_and_says_why(qtbot, wind
     drop_and_wait(qtbot, window, image_files[:1], 1)
     title = window.slider_title.text()
     assert window.sliders.labels() == () and "nan" not in title
-    assert title == "Directions of the VAE “tiny-vae”: none: its latents do not vary, so there is nothing to move " \
-                    "along (were its pictures all alike?)"
+    assert title == ("Directions of the VAE “tiny-vae”: none: its latents do not vary, so there is nothing to "
+                     "move along (were its pictures all alike?)")
 
 
 def test_model_panel_shows_the_card(window, model_dir):

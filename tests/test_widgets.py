@@ -111,8 +111,9 @@ def test_history_branches_of_branches_nest_in_the_order_they_were_made(qtbot):
                              ("↳ Branch from “PC1 +1.5σ”", 0), ("PC3 +2σ", 1), ("Mask", 1),
                              ("↳ Branch from “PC3 +2σ”", 1), ("PC4 +1σ", 2),
                              ("↳ Branch from “PC1 +1.5σ”", 0), ("Smileys +1σ", 1), ("PC1 +2σ", 1)]
-    assert [(point, text) for node_id, point, text in history.rows() if node_id is None] == [
-        (1, "↳ Branch from “PC1 +1.5σ”"), (3, "↳ Branch from “PC3 +2σ”"), (1, "↳ Branch from “PC1 +1.5σ”")]
+    captions = [(point, text) for node_id, point, text in history.rows() if node_id is None]
+    assert captions == [(1, "↳ Branch from “PC1 +1.5σ”"), (3, "↳ Branch from “PC3 +2σ”"),
+                        (1, "↳ Branch from “PC1 +1.5σ”")]
     assert "2 branches from here" in history.item_for(1).toolTip(0)
 
 
