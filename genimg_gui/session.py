@@ -46,6 +46,7 @@ class SessionItem:
     # model identity (ModelInfo.identity) -> {history node -> slider values}: the values kept for a model the item
     # was carried away from (Item.values_by_model), so a switch back after a restart brings its edits back
     values_by_model: dict[str, dict[int, tuple[float, ...]]] = field(default_factory=dict)
+    inverted_in: str | None = None  # the GAN identity an inversion made its w in (Item.inverted_in)
 
 
 @dataclass
@@ -88,7 +89,8 @@ def _item_json(item: SessionItem, arrays: _Arrays) -> dict:
             "drawn": {str(node): _drawn_json(d, item.original, arrays) for node, d in item.drawn.items()},
             "step_names": {str(node): name for node, name in item.step_names.items()},
             "values_by_model": {model: {str(node): list(values) for node, values in kept.items()}
-                                for model, kept in item.values_by_model.items()}}
+                                for model, kept in item.values_by_model.items()},
+            "inverted_in": item.inverted_in}
 
 
 def _drawn_json(d: seed_draws.Drawn, shown: np.ndarray, arrays: _Arrays) -> dict:
@@ -166,7 +168,7 @@ def load_session(path: Path | None = None) -> Session:
                              _history(it["nodes"], it["current_node"], arrays), it.get("seed"), it.get("psi"),
                              it.get("gan_class"), _draw(it), _asked_draw(it), _drawn(it, arrays),
                              {int(node): str(name) for node, name in it.get("step_names", {}).items()},
-                             _values_by_model(it))
+                             _values_by_model(it), it.get("inverted_in"))  # older sessions: None
                  for it in doc["items"]]
         # sessions saved before identities were kept have none: their values count the model loaded first
         return Session(items, int(doc.get("current", 0)), {str(k): str(v) for k, v in doc["models"].items()},

@@ -5,6 +5,9 @@ import numpy as np
 from PySide6.QtCore import Qt
 
 from conftest import UI_TIMEOUT
+from genimg_gui.ui.session_questions import SessionQuestions
+
+ORIGINAL_ASK_QUIT = SessionQuestions.ask_quit  # conftest answers it in other tests
 
 
 def open_image(qtbot, window, path):
@@ -107,6 +110,72 @@ def test_a_new_gan_keeps_an_inverted_items_w_draws_it_and_says_to_invert_again(q
     reference.load(str(other), lambda *_: None)
     qtbot.waitUntil(lambda: np.array_equal(item.image, reference.decode("gan", w)), timeout=UI_TIMEOUT)
     assert item.history.current.base is w and len(item.history) == steps and item.seed is None
+
+
+
+def test_switching_back_to_the_gan_an_item_was_inverted_in_does_not_say_to_invert_again(qtbot, window, image_files,
+                                                                                         tmp_path):
+    """The advice fits a GAN the w was not made in; back in that GAN (a copy of its folder: the same weights) the
+    w fits, and the advice was given again all the same."""
+    import shutil
+
+    import torch
+
+    from conftest import TINY_GAN, make_model_folder
+    from genimg_gui.models.gan import Generator
+
+    open_image(qtbot, window, image_files[1])
+    window.gan_panel.steps.setValue(10)
+    doc = window.document
+    home = doc.models["gan"]
+    with qtbot.waitSignal(doc.history_changed, timeout=UI_TIMEOUT):
+        window.gan_panel.invert_button.click()
+    item = doc.current
+    torch.manual_seed(5)
+    other = make_model_folder(tmp_path / "other-gan", Generator(TINY_GAN), "other-gan")
+    with qtbot.waitSignal(doc.message, timeout=UI_TIMEOUT, check_params_cb=lambda m: "invert the picture" in m):
+        doc.load_model(str(other))
+    said = []
+    doc.message.connect(said.append)
+    copy = shutil.copytree(home.path, tmp_path / "same-gan")
+    with qtbot.waitSignal(doc.model_loaded, timeout=UI_TIMEOUT):
+        doc.load_model(str(copy))
+    assert doc.models["gan"].identity == home.identity
+    drawn = window_reference(home.path).decode("gan", item.history.current.base)
+    qtbot.waitUntil(lambda: np.array_equal(item.image, drawn), timeout=UI_TIMEOUT)
+    assert said and not [m for m in said if "invert the picture" in m]
+
+
+def window_reference(path: str):
+    from genimg_gui.engine.runtime import Runtime
+
+    reference = Runtime("cpu")
+    reference.load(path, lambda *_: None)
+    return reference
+
+
+def test_quitting_names_an_inverted_item_that_was_not_exported(qtbot, window, image_files, monkeypatch, tmp_path):
+    """An inversion's w took computing to make: the quit question names it, as it names an edited picture, and
+    Discard no longer drops it unnamed. Exported, it goes unasked."""
+    from PySide6.QtWidgets import QMessageBox
+
+
+    source = open_image(qtbot, window, image_files[1])
+    window.gan_panel.steps.setValue(10)
+    with qtbot.waitSignal(window.document.history_changed, timeout=UI_TIMEOUT):
+        window.gan_panel.invert_button.click()
+    asked = []
+
+    def answer(box):
+        asked.append(box.text())
+        next(b for b in box.buttons() if box.buttonRole(b) == QMessageBox.ButtonRole.RejectRole).click()
+        return 0
+    monkeypatch.setattr(QMessageBox, "exec", answer)
+    monkeypatch.setattr(SessionQuestions, "ask_quit", ORIGINAL_ASK_QUIT)
+    assert not window.close()
+    assert window.isVisible() and asked == [f"This edited image has not been exported: “{source.name} (inverted)”."]
+    window.exports.export_png(str(tmp_path / "out.png"))
+    assert window.close() and len(asked) == 1
 
 
 def inverting(qtbot, window, image_file) -> list:

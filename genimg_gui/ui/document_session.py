@@ -14,7 +14,8 @@ if TYPE_CHECKING:
 def session_of(document: Document) -> Session:
     items = list(document.items.values())
     saved = [SessionItem(i.kind, i.name, i.original, i.image, i.history, i.seed, i.psi, i.gan_class, i.draw,
-                         i.asked_draw, dict(i.drawn), dict(i.step_names), dict(i.values_by_model)) for i in items]
+                         i.asked_draw, dict(i.drawn), dict(i.step_names), dict(i.values_by_model), i.inverted_in)
+             for i in items]
     current = items.index(document.current) if document.current in items else 0
     return Session(saved, current, {kind: info.path for kind, info in document.models.items()},
                    identities={kind: info.identity for kind, info in document.models.items()})
@@ -38,7 +39,7 @@ def restore_session(document: Document, session: Session, drop_start_sample: boo
                     0, saved.seed, saved.psi, saved.gan_class, saved.draw, saved.asked_draw,
                     drawn=dict(saved.drawn), step_names=dict(saved.step_names),
                     values_by_model=dict(saved.values_by_model),
-                    directions_of=session.identities.get(saved.kind))
+                    directions_of=session.identities.get(saved.kind), inverted_in=saved.inverted_in)
         document.insert_item(item, make_current=False)
         added.append(item)
     if added:

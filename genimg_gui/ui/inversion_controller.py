@@ -23,6 +23,7 @@ STARTING_GUESS = "Starting guess"  # the History tab's name of the state a run s
 @dataclass
 class Run:
     name: str
+    gan: str                         # the identity of the GAN it inverts into (Item.inverted_in)
     item: Item | None = None         # made from the first result (the starting guess)
     last: rq.Inverted | None = None  # the newest preview: kept if the run is cancelled
 
@@ -58,7 +59,7 @@ class InversionController(QObject):
     def invert(self, image: np.ndarray, name: str, steps: int, editability: float) -> int:
         seq = self.document.engine.submit(rq.Invert(image, steps=steps, editability=editability))
         self.document.jobs[seq] = f"inverting {name}"
-        self.runs[seq] = Run(name)
+        self.runs[seq] = Run(name, self.document.models["gan"].identity)
         return seq
 
     def _on_inverted(self, r: rq.Inverted) -> None:
@@ -69,6 +70,7 @@ class InversionController(QObject):
             original = r.original if r.original is not None else r.image
             run.item = self.document.add_item("gan", f"{run.name}{INVERTED}", original, r.image, r.latent,
                                               first_step=STARTING_GUESS)
+            run.item.inverted_in = run.gan
         elif r.final:
             self.runs.pop(r.seq)
             undo = self._settle(run.item, r, f"Inverted from {run.name} ({counted(r.step, 'step')})")

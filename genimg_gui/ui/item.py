@@ -41,6 +41,9 @@ class Item:
     # model identity -> {history node id -> slider values}: the values the item had in a model it was carried away
     # from, so carrying it back brings its edits back (CarryOver.values), also after a restart (saved in sessions)
     values_by_model: dict[str, dict[int, tuple[float, ...]]] = field(default_factory=dict)
+    # the GAN (ModelInfo.identity) an inversion fitted its w in; None: not made by an inversion. Its w took
+    # computing to make (unexported counts it) and fits that GAN alone (CarryOver says so after a switch)
+    inverted_in: str | None = None
 
     def remember_drawn(self) -> None:
         """Record the sample the current history node was mapped from (a GAN item's seed, ψ, draw, name)."""
@@ -86,5 +89,7 @@ class Item:
         return self.kind == "gan" and self.seed is not None
 
     def unexported(self) -> bool:
-        """Edited since it was opened or last exported."""
-        return len(self.history) > 1 and not self.history.current.same_as(self.exported)
+        """Edited since it was opened or last exported; an inversion's result counts as an edit, as its w took
+        computing to make (Discard on quitting dropped it unnamed)."""
+        made = len(self.history) > 1 or self.inverted_in is not None
+        return made and not self.history.current.same_as(self.exported)
