@@ -25,12 +25,14 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
 
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
+    from PySide6 import __version__ as pyside_version
     from PySide6.QtWidgets import QApplication
 
     import torch
 
     from .catalog import bundled_models, default_model
     from .models.device import gui_friendly_threads
+    from .qt_binding import binding_problem
     from .engine.engine import Engine
     from .ui.main_window import MainWindow
     from .ui.settings import Settings
@@ -43,6 +45,9 @@ def main(argv: list[str] | None = None) -> int:
     engine = Engine(args.device if args.device != "auto" else settings.device() or "auto")
     entries = bundled_models()
     window = MainWindow(engine, entries, settings)
+    if problem := binding_problem(pyside_version):  # said where a person launching from a menu sees it, too
+        print(problem, file=sys.stderr)
+        window.show_error(problem)
     for kind in ("vae", "gan"):
         remembered = settings.last_model(kind)
         chosen = (getattr(args, kind) or (remembered if remembered and os.path.exists(remembered) else None)
