@@ -9,7 +9,8 @@ import pytest
 from PIL import Image
 from PySide6.QtCore import QMimeData, QPoint, QPointF, Qt, QUrl
 from PySide6.QtGui import QDragEnterEvent, QDropEvent, QFontMetrics
-from PySide6.QtWidgets import QApplication, QDialogButtonBox, QSlider, QToolButton, QTreeWidgetItemIterator
+from PySide6.QtWidgets import (QAbstractItemView, QApplication, QDialogButtonBox, QSlider, QStyleOptionViewItem,
+                               QTabWidget, QToolButton, QTreeWidgetItemIterator, QWidget)
 
 from genimg_gui.ui.canvas import Canvas, CompareMode
 from genimg_gui.ui.directions_dialog import DirectionRequest, DirectionsDialog
@@ -95,8 +96,9 @@ def test_history_tree_is_flat_and_a_later_branch_follows_the_whole_line_under_a_
     assert seen(history) == [("Original", 0), ("PC1 +1.5σ", 0), ("PC2 −1σ", 0),
                              ("↳ Branch from “PC1 +1.5σ”", 0), ("PC3 +2σ", 1), ("Mask", 1)]
     assert history.node_ids() == [0, 1, 2, 3, 4]
-    assert "1 branch from here" in history.item_for(1).toolTip(0)
-    assert "branch" not in history.item_for(2).toolTip(0)
+    # no state numbers, which appear nowhere else
+    assert history.item_for(1).toolTip(0) == "PC1 +1.5σ (1 branch from here, further down)"
+    assert history.item_for(2).toolTip(0) == "PC2 −1σ"
     assert history.item_for(4).font(0).bold() and not history.item_for(2).font(0).bold()
     assert history.tree.iconSize().height() == 48
     before = history.item_for(3).icon(0).cacheKey()
@@ -117,9 +119,28 @@ def test_history_branches_of_branches_nest_in_the_order_they_were_made(qtbot):
     assert "2 branches from here" in history.item_for(1).toolTip(0)
 
 
+def test_history_long_rows_lose_their_middle_and_keep_the_value_at_the_end(qtbot):
+    long = "category: other → Smileys & Emotion +2.00σ"
+    nodes = NESTED + [(13, 11, long, None), (14, 13, "PC1 +1σ", None), (15, 13, "PC2 +1σ", None)]
+    history = history_panel(qtbot, nodes, 15)
+    history.resize(200, 420)
+    caption = history.tree.itemBelow(history.item_for(14))
+    history.tree.scrollToItem(caption)
+    qtbot.wait(20)
+    # the text as the style draws it: the row's option (font, elide mode) fitted into the row's width
+    option = QStyleOptionViewItem()
+    history.tree.initViewItemOption(option)
+    index = history.tree.indexFromItem(caption)
+    history.tree.itemDelegate().initStyleOption(option, index)
+    drawn = QFontMetrics(option.font).elidedText(option.text, option.textElideMode,
+                                                 history.tree.visualItemRect(caption).width() - 8)
+    assert "…" in drawn and drawn.endswith("+2.00σ”")  # not "…other → Smileys…"
+
+
 def test_history_branch_caption_is_no_step(qtbot, history):
     caption = history.tree.itemBelow(history.item_for(2))
-    assert caption.data(0, Qt.ItemDataRole.UserRole) is None and "going back to “PC1 +1.5σ”" in caption.toolTip(0)
+    assert caption.data(0, Qt.ItemDataRole.UserRole) is None
+    assert caption.toolTip(0) == "The steps below were made after going back to “PC1 +1.5σ”"
     rect = history.tree.visualItemRect(caption)
     with qtbot.assertNotEmitted(history.node_activated):
         qtbot.mouseClick(history.tree.viewport(), LEFT, Qt.KeyboardModifier.NoModifier, rect.center())
@@ -150,6 +171,65 @@ def test_history_rows_stay_put_in_a_scrolled_tree(qtbot):
     click_node(qtbot, history, 14)
     qtbot.wait(50)  # the tree lays out its new rows later
     assert history.current_id == 14 and rows(history) == layout
+
+
+# 0 .. 7 in a line; from 3 a branch 8 -> 9 -> 10, and from 9 a branch 11 -> 12: 15 rows, 12 the last
+NESTED = ([(0, None, "Opened", None)] + [(i, i - 1, f"PC1 +{i}σ", None) for i in range(1, 8)]
+          + [(8, 3, "PC2 +1σ", None), (9, 8, "PC2 +2σ", None), (10, 9, "PC2 +3σ", None),
+             (11, 9, "PC3 +1σ", None), (12, 11, "PC3 +2σ", None)])
+
+
+def in_sight(panel: HistoryPanel, node_id: int) -> bool:
+    return panel.tree.viewport().rect().contains(panel.tree.visualItemRect(panel.item_for(node_id)))
+
+
+def history_in_tabs(qtbot, height: int) -> tuple[QTabWidget, HistoryPanel]:
+    """The panel as the window holds it: a tab beside the Sliders tab."""
+    tabs = shown(qtbot, QTabWidget())
+    tabs.resize(260, height)
+    history = HistoryPanel()
+    tabs.addTab(QWidget(), "Sliders")
+    tabs.addTab(history, "History")
+    return tabs, history
+
+
+def test_history_shows_the_current_step_when_rebuilt_while_another_tab_shows(qtbot):
+    tabs, history = history_in_tabs(qtbot, 300)  # room for a few rows of the 15
+    history.set_nodes(NESTED, 12)  # a new edit on the Sliders tab
+    tabs.setCurrentWidget(history)
+    qtbot.waitUntil(lambda: in_sight(history, 12))
+    history.tree.scrollToTop()
+    tabs.setCurrentIndex(0)
+    history.set_nodes(NESTED, 10, keep_partner=False)  # another image, and back to this one
+    history.set_nodes(NESTED, 12, keep_partner=False)
+    tabs.setCurrentWidget(history)
+    qtbot.waitUntil(lambda: in_sight(history, 12))
+
+
+def test_history_shows_the_current_step_when_the_tab_comes_back_smaller(qtbot):
+    tabs, history = history_in_tabs(qtbot, 1000)  # every row in sight
+    tabs.setCurrentWidget(history)
+    history.set_nodes(NESTED, 10)
+    assert history.tree.verticalScrollBar().maximum() == 0
+    tabs.setCurrentIndex(0)
+    tabs.resize(260, 300)  # the window or the dock made smaller while the Sliders tab shows
+    tabs.setCurrentWidget(history)
+    qtbot.waitUntil(lambda: in_sight(history, 10))
+
+
+def test_history_leaves_rows_in_sight_where_they_are(qtbot):
+    tabs, history = history_in_tabs(qtbot, 300)
+    tabs.setCurrentWidget(history)
+    history.set_nodes(NESTED, 10)
+    history.tree.scrollToItem(history.item_for(10), QAbstractItemView.ScrollHint.PositionAtTop)
+    qtbot.wait(50)
+    assert in_sight(history, 10)  # though not where a scroll to it would put it
+    layout = rows(history)
+    tabs.setCurrentIndex(0)
+    history.set_nodes(NESTED, 10)
+    tabs.setCurrentWidget(history)
+    qtbot.wait(50)
+    assert rows(history) == layout
 
 
 def test_history_one_highlight_follows_the_current_step(qtbot, history):

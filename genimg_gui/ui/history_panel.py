@@ -13,8 +13,9 @@ click picks a second one, tinted, to compare with the current one.
 from __future__ import annotations
 
 import numpy as np
-from PySide6.QtCore import QItemSelectionModel, QModelIndex, QPersistentModelIndex, QRect, QSize, Qt, Signal
-from PySide6.QtGui import QBrush, QColor, QFont, QIcon, QPainter, QPalette, QPen, QPixmap
+from PySide6.QtCore import (QItemSelectionModel, QModelIndex, QPersistentModelIndex, QRect, QSize, Qt, QTimer,
+                            Signal)
+from PySide6.QtGui import QBrush, QColor, QFont, QIcon, QPainter, QPalette, QPen, QPixmap, QShowEvent
 from PySide6.QtWidgets import (QAbstractItemView, QApplication, QHBoxLayout, QLabel, QPushButton, QTreeWidget,
                                QTreeWidgetItem, QVBoxLayout, QWidget)
 
@@ -92,6 +93,8 @@ class HistoryPanel(QWidget):
         self.tree.setRootIsDecorated(False)
         self.tree.setItemsExpandable(False)
         self.tree.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        # a long name loses its middle, not its end: "category: other → Smileys & Emotion +2.00σ" keeps the value
+        self.tree.setTextElideMode(Qt.TextElideMode.ElideMiddle)
         self.tree.setToolTip("Click a step to go back to it; Ctrl+click another to compare it with the current one")
         self.hint = QLabel(HINT)
         self.hint.setWordWrap(True)
@@ -115,6 +118,11 @@ class HistoryPanel(QWidget):
         self._items: dict[int, QTreeWidgetItem] = {}
         self.current_id: int | None = None
         self.partner_id: int | None = None  # the step picked (Ctrl+click) to compare with the current one
+        # once the tree has laid out its rows and the panel its size: the current step into sight
+        self._reveal_timer = QTimer(self)
+        self._reveal_timer.setSingleShot(True)
+        self._reveal_timer.setInterval(0)
+        self._reveal_timer.timeout.connect(self._reveal_current)
 
     # --- content ----------------------------------------------------------
     def set_nodes(self, nodes: list[Node], current_id: int, keep_partner: bool = True) -> None:
@@ -134,8 +142,24 @@ class HistoryPanel(QWidget):
         if not keep_partner or self.partner_id not in self._items or self.partner_id == current_id:
             self.partner_id = None
         self._show_marks()
-        if current_id in self._items:
-            self.tree.scrollToItem(self._items[current_id])  # only if it is out of sight
+        self._reveal_current()
+        self._reveal_timer.start()  # again once the new rows are laid out
+
+    def showEvent(self, event: QShowEvent) -> None:
+        """Back on the History tab: the panel may have been made smaller (or its hint longer) while another tab
+        showed, which pushed the current step out of sight at the bottom."""
+        super().showEvent(event)
+        self._reveal_current()
+        self._reveal_timer.start()  # again once a pending layout has sized the tree
+
+    def _reveal_current(self) -> None:
+        """Scroll the current step into sight, and only when it is (partly) out of it: rows in sight stay put.
+        A hidden tree has no size to scroll by: showEvent does it once the panel shows."""
+        item = self._items.get(self.current_id)
+        if item is None or not self.tree.isVisible():
+            return
+        if not self.tree.viewport().rect().contains(self.tree.visualItemRect(item)):
+            self.tree.scrollToItem(item)
 
     def _add_line(self, node: Node, children: dict, parent: QTreeWidgetItem | None) -> None:
         """Add node and the line of first children after it at one level; then, below the whole line, each later
@@ -163,8 +187,8 @@ class HistoryPanel(QWidget):
         item.setData(0, ID_ROLE, node_id)
         item.setIcon(0, _icon(image))
         branches = len(children.get(node_id, [])) - 1
-        where = f"; {counted(branches, 'branch', 'branches')} from here, further down" if branches > 0 else ""
-        item.setToolTip(0, f"{label} (state {node_id}{where})")
+        where = f"{counted(branches, 'branch', 'branches')} from here, further down" if branches > 0 else ""
+        item.setToolTip(0, f"{label} ({where})" if where else label)
         item.setSizeHint(0, QSize(ICON, ICON + 4))
         self._items[node_id] = item
         return item
@@ -176,7 +200,7 @@ class HistoryPanel(QWidget):
         item.setData(0, ID_ROLE, None)
         item.setData(0, BRANCH_ROLE, point[0])
         item.setFlags(Qt.ItemFlag.ItemIsEnabled)
-        item.setToolTip(0, f"The steps below were made after going back to “{point[2]}” (state {point[0]})")
+        item.setToolTip(0, f"The steps below were made after going back to “{point[2]}”")
         font = QFont(item.font(0))
         font.setItalic(True)
         item.setFont(0, font)
