@@ -166,3 +166,27 @@ def reference(model_dir, window):
     return rt
 
 
+
+
+def drag_drop(target, mime, at: tuple[int, int] = (60, 60)):
+    """A real drag-enter, then (if target accepts it) a drop of mime onto target; returns the drop event, or None
+    when the enter was refused. The enter event is given a QPoint, which every PySide6 release takes (6.11's
+    QDragEnterEvent takes no QPointF), the drop a QPointF, as Qt declares them."""
+    from PySide6.QtCore import QPoint, QPointF, Qt
+    from PySide6.QtGui import QDragEnterEvent, QDropEvent
+    from PySide6.QtWidgets import QApplication
+    rest = (Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier)
+    enter = QDragEnterEvent(QPoint(*at), *rest)
+    QApplication.sendEvent(target, enter)
+    if not enter.isAccepted():
+        return None
+    drop = QDropEvent(QPointF(*at), *rest)
+    QApplication.sendEvent(target, drop)
+    return drop
+
+
+def file_mime(paths):
+    from PySide6.QtCore import QMimeData, QUrl
+    mime = QMimeData()
+    mime.setUrls([QUrl.fromLocalFile(str(p)) for p in paths])
+    return mime

@@ -14,9 +14,6 @@ from pathlib import Path
 import numpy as np
 import pytest
 from PIL import Image
-from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
-from PySide6.QtGui import QDragEnterEvent, QDropEvent
-from PySide6.QtWidgets import QApplication
 
 from corpus import AWKWARD_IMAGES, BAD_IMAGES, BAD_MODELS, MARKER, BadImage, BadModel
 from genimg_gui import imaging
@@ -28,6 +25,8 @@ from genimg_gui.imaging import ImageLoadError, load_fitted, open_image
 from genimg_gui.models.weights import ModelFileError
 from genimg_gui.ui.main_window import MainWindow
 from genimg_gui.ui.session_questions import DISCARD, SessionQuestions
+
+from conftest import drag_drop, file_mime  # noqa: E402
 
 TIMEOUT = 30_000  # ms
 
@@ -231,13 +230,7 @@ def window(qtbot, engine, model_dir, vae, monkeypatch):
 
 def drop(window, paths) -> None:
     """A real drag-enter + drop of file URLs onto the window."""
-    mime = QMimeData()
-    mime.setUrls([QUrl.fromLocalFile(str(p)) for p in paths])
-    args = (QPointF(60, 60), Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier)
-    enter = QDragEnterEvent(*args)
-    QApplication.sendEvent(window, enter)
-    assert enter.isAccepted()
-    QApplication.sendEvent(window, QDropEvent(*args))
+    assert drag_drop(window, file_mime(paths)) is not None
 
 
 def open_good_item(qtbot, window, folder: Path):

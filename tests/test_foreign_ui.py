@@ -6,13 +6,13 @@ from __future__ import annotations
 import numpy as np
 import pytest
 from PIL import Image
-from PySide6.QtCore import QMimeData, QPoint, QPointF, Qt, QUrl
-from PySide6.QtGui import QAction, QDragEnterEvent, QDropEvent
+from PySide6.QtCore import QPoint, Qt
+from PySide6.QtGui import QAction
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QApplication, QMenu
+from PySide6.QtWidgets import QMenu
 
 import foreign_builders as fb
-from conftest import UI_TIMEOUT
+from conftest import UI_TIMEOUT, drag_drop, file_mime
 from genimg_gui.edit import EditState, edited_latent
 from genimg_gui.engine.runtime import Runtime
 from genimg_gui.masking import blend
@@ -23,13 +23,7 @@ from genimg_gui.seed_draws import OWN, REFINE, SKIP_MIXTURES
 
 def drop(target, paths) -> None:
     """A real drag-enter + drop of file URLs onto a widget."""
-    mime = QMimeData()
-    mime.setUrls([QUrl.fromLocalFile(str(p)) for p in paths])
-    args = (QPointF(20, 20), Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier)
-    enter = QDragEnterEvent(*args)
-    QApplication.sendEvent(target, enter)
-    assert enter.isAccepted()
-    QApplication.sendEvent(target, QDropEvent(*args))
+    assert drag_drop(target, file_mime(paths), (20, 20)) is not None
 
 
 def menu_action(window, text: str) -> QAction:

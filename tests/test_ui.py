@@ -7,11 +7,11 @@ import shutil
 import numpy as np
 import torch
 from PIL import Image
-from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
-from PySide6.QtGui import QDragEnterEvent, QDropEvent, QGuiApplication, QImage
+from PySide6.QtCore import QMimeData, Qt
+from PySide6.QtGui import QGuiApplication, QImage
 from PySide6.QtWidgets import QApplication, QDockWidget
 
-from conftest import TINY_GAN, TINY_VAE, make_model_folder
+from conftest import TINY_GAN, TINY_VAE, drag_drop, file_mime, make_model_folder
 from genimg_gui.edit import edited_latent
 from genimg_gui.models.directions import pca, save_directions
 from genimg_gui.models.gan import Generator
@@ -29,15 +29,7 @@ TIMEOUT = 30_000  # ms; the first VAE load estimates directions (seconds on a bu
 
 def drop(window, paths) -> None:
     """A real drag-enter + drop of file URLs onto the window."""
-    mime = QMimeData()
-    mime.setUrls([QUrl.fromLocalFile(str(p)) for p in paths])
-    enter = QDragEnterEvent(QPointF(60, 60), Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton,
-                            Qt.KeyboardModifier.NoModifier)
-    QApplication.sendEvent(window, enter)
-    assert enter.isAccepted()
-    event = QDropEvent(QPointF(60, 60), Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton,
-                       Qt.KeyboardModifier.NoModifier)
-    QApplication.sendEvent(window, event)
+    assert drag_drop(window, file_mime(paths)) is not None
 
 
 def vae_items(window) -> list:
@@ -479,10 +471,7 @@ def test_paste_from_clipboard(qtbot, window):
 def test_dropped_image_data(qtbot, window):
     mime = QMimeData()
     mime.setImageData(to_qimage(np.full((8, 8, 3), (0, 0, 255), np.uint8)))
-    QApplication.sendEvent(window, QDragEnterEvent(QPointF(5, 5), Qt.DropAction.CopyAction, mime,
-                                                   Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier))
-    QApplication.sendEvent(window, QDropEvent(QPointF(5, 5), Qt.DropAction.CopyAction, mime,
-                                              Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier))
+    assert drag_drop(window, mime, (5, 5)) is not None
     qtbot.waitUntil(lambda: len(vae_items(window)) == 1, timeout=TIMEOUT)
     assert (vae_items(window)[0].original == (0, 0, 255)).all()
 

@@ -7,8 +7,8 @@ from dataclasses import replace
 import numpy as np
 import pytest
 from PIL import Image
-from PySide6.QtCore import QMimeData, QPoint, QPointF, Qt, QUrl
-from PySide6.QtGui import QDragEnterEvent, QDropEvent, QFontMetrics
+from PySide6.QtCore import QPoint, QPointF, Qt
+from PySide6.QtGui import QFontMetrics
 from PySide6.QtWidgets import (QAbstractItemView, QApplication, QDialogButtonBox, QSlider, QStyleOptionViewItem,
                                QTabWidget, QToolButton, QTreeWidgetItemIterator, QWidget)
 
@@ -22,6 +22,8 @@ from genimg_gui.ui.history_panel import HistoryPanel
 from genimg_gui.ui.morph_dialog import MorphDialog, MorphSettings
 from genimg_gui.ui.qimage import from_qimage, to_qimage
 from genimg_gui.ui.sliders import SliderPanel
+
+from conftest import drag_drop, file_mime  # noqa: E402
 
 LEFT, MIDDLE = Qt.MouseButton.LeftButton, Qt.MouseButton.MiddleButton
 CTRL = Qt.KeyboardModifier.ControlModifier
@@ -470,16 +472,8 @@ def image_files(folder, names) -> list:
 
 def drop_on(widget, paths) -> bool:
     """A real drag-enter + drop of file URLs; returns whether the drop was accepted."""
-    mime = QMimeData()
-    mime.setUrls([QUrl.fromLocalFile(str(p)) for p in paths])
-    args = (Qt.DropAction.CopyAction, mime, LEFT, Qt.KeyboardModifier.NoModifier)
-    enter = QDragEnterEvent(QPointF(10, 10), *args)
-    QApplication.sendEvent(widget, enter)
-    if not enter.isAccepted():
-        return False
-    drop = QDropEvent(QPointF(10, 10), *args)
-    QApplication.sendEvent(widget, drop)
-    return drop.isAccepted()
+    drop = drag_drop(widget, file_mime(paths), (10, 10))
+    return drop is not None and drop.isAccepted()
 
 
 def test_directions_dialog_drop_add_and_request(qtbot, tmp_path):
