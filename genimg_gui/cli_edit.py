@@ -21,7 +21,7 @@ from .engine.runtime import Runtime
 from .export import export_latent, export_png
 from .imaging import image_grid
 from .recipe import Recipe, RecipeError
-from .wording import counted
+from .wording import NO_SPREAD_WHY, counted
 
 GRID_COLUMNS = 8  # --grid's samples a row
 MAX_NAMED = 10  # repeated seeds a note names
@@ -30,6 +30,9 @@ MAX_NAMED = 10  # repeated seeds a note names
 def direction_values(edits: list[tuple[str, float]], d: Directions, kind: str) -> tuple[float, ...]:
     """--edit pairs as one value per direction; a direction is named by its label ('PC1', or a topic such as
     'style' for 'style: google → twitter', as Directions.index_of finds it) or index ('0')."""
+    if edits and not len(d):  # nothing to name, nor a first and last label to suggest
+        key, value = edits[0]
+        raise UsageError(f"the {kind.upper()} has no directions for --edit {key.strip()}={value:g}: {NO_SPREAD_WHY}")
     values = [0.0] * len(d)
     given: dict[int, str] = {}  # direction index -> the --edit that set it, to name a repeat
     for key, value in edits:

@@ -8,4 +8,5 @@ def counted(n: int, noun: str, plural: str | None = None) -> str:
 
 
 # why a model has no PCA directions (models/directions.py pca leaves out the ones along which nothing varies)
-NO_SPREAD = "none: its latents do not vary, so there is nothing to move along (were its pictures all alike?)"
+NO_SPREAD_WHY = "its latents do not vary, so there is nothing to move along (were its pictures all alike?)"
+NO_SPREAD = f"none: {NO_SPREAD_WHY}"

@@ -16,6 +16,7 @@ from genimg_gui import catalog, cli_commands
 from genimg_gui.cli import build_parser, main
 from genimg_gui.engine.runtime import Runtime
 from genimg_gui.export import export_latent
+from genimg_gui.models.directions import pca, save_directions
 from genimg_gui.models.gan import Generator
 from genimg_gui.models.vae import ConvVAE
 from genimg_gui.seed_draws import OWN, REFINE, SKIP_MIXTURES
@@ -317,6 +318,27 @@ def test_edit_zero_is_the_reconstruction_and_two_sigma_is_not(vae, image_files, 
     assert not np.array_equal(pixels(tmp_path / "two" / f"{image.stem}_edited.png"), recon)
     with np.load(tmp_path / "two" / f"{image.stem}_edited.npz") as f:
         assert f["values"][0] == 2 and not np.array_equal(f["latent"], f["base"])
+
+
+def alike(folder, tmp_path, size: int):
+    """A copy of the model at folder with the directions of one trained on 12 copies of one picture: none."""
+    copy = shutil.copytree(folder, tmp_path / f"alike-{folder.name}")
+    save_directions(copy, pca(torch.full((12, size), 0.3), 16))
+    return copy
+
+
+@pytest.mark.parametrize("edit", ["PC1=1", "0=1"])
+def test_an_edit_on_a_model_with_no_directions_is_a_usage_error_saying_why(edit, vae, gan, image_files, tmp_path,
+                                                                          capsys):
+    why = "its latents do not vary, so there is nothing to move along (were its pictures all alike?)"
+    out = tmp_path / "out"
+    assert run("edit", image_files[0], "--vae", alike(vae, tmp_path, 512), "--edit", edit, "-o", out) == 2
+    err = capsys.readouterr().err
+    assert f"genimg edit: error: the VAE has no directions for --edit {edit}: {why}" in err and "Traceback" not in err
+    assert run("generate", "--gan", alike(gan, tmp_path, 16), "--seeds", "1", "--edit", edit, "-o", out) == 2
+    err = capsys.readouterr().err
+    assert f"the GAN has no directions for --edit {edit}: {why}" in err and "Traceback" not in err
+    assert not list(out.glob("*.png"))
 
 
 def test_generate_and_interpolate_read_seeds_alike_as_words_lists_and_ranges(gan, tmp_path):
