@@ -381,8 +381,14 @@ def _run(argv: list[str] | None) -> int:
             print(f"genimg {args.command}: error: {e}", file=sys.stderr)
         return 2
     except USER_ERRORS as e:
-        print(f"genimg: error: {e}", file=sys.stderr)
+        print(f"{_error_prefix(args.command)}: error: {e}", file=sys.stderr)
         return 1
+
+
+def _error_prefix(command: str) -> str:
+    """Who a failure is told by: train's failures as its refusals ("genimg train: error: …", as USAGE_ERRORS are),
+    one prefix for a run's log; the other commands' as their per-file errors ("genimg: error: …", for_each)."""
+    return f"genimg {command}" if command == "train" else "genimg"
 
 if __name__ == "__main__":
     sys.exit(main())

@@ -130,7 +130,7 @@ def test_a_failing_preflight_stops_the_call_with_its_log(script, tmp_path, capsy
     assert not script.preflight("w256-b256", tmp_path / "data", tmp_path / "work", "cpu", out)
     err = capsys.readouterr().err
     assert "preflight (w256-b256, 20 steps) failed with exit 1" in err
-    assert "genimg: error:" in err and "holds no image files" in err
+    assert "genimg train: error:" in err and "holds no image files" in err
     assert (out / "preflight.log").is_file()  # kept for the trip back; a passing preflight's is removed
 
 

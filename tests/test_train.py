@@ -445,6 +445,20 @@ def test_resuming_another_kind_is_a_clear_error(data_dir, tmp_path, capsys):
     assert "Traceback" not in err
 
 
+@pytest.mark.parametrize("kind, other", [("vae", "gan"), ("gan", "vae")])
+def test_a_checkpoint_of_the_other_kind_copied_in_names_the_kind_it_holds(kind, other, data_dir, tmp_path, capsys):
+    """The card says this run's kind; the copied checkpoint read as "KeyError: 'net'" (exit 1, `genimg:`)."""
+    out, theirs = tmp_path / kind, tmp_path / other
+    assert train(kind, data_dir, out, 1) == 0 and train(other, data_dir, theirs, 1) == 0
+    shutil.copy(theirs / "checkpoint.pt", out / "checkpoint.pt")
+    capsys.readouterr()
+    assert train(kind, data_dir, out, 2, "--resume") == 2
+    err = capsys.readouterr().err
+    assert (f"genimg train: error: {out / 'checkpoint.pt'} does not fit this run: it was written by "
+            f"`genimg train {other}` (now: `genimg train {kind}`); resume with") in err
+    assert "KeyError" not in err and "Traceback" not in err
+
+
 def test_resuming_with_another_latent_space_names_the_one_the_run_was_started_with(data_dir, model_dir, tmp_path,
                                                                                     capsys):
     vae3 = tmp_path / "vae3"
@@ -523,7 +537,7 @@ def test_a_damaged_checkpoint_is_named_so_without_torch_advice(damage, data_dir,
     capsys.readouterr()
     assert train("vae", data_dir, out, 2, "--resume") == 1
     err = capsys.readouterr().err
-    assert "checkpoint.pt cannot be read: it is damaged or not a checkpoint" in err
+    assert "genimg train: error: " in err and "checkpoint.pt cannot be read: it is damaged or not a checkpoint" in err
     assert "Traceback" not in err and "weights_only" not in err
 
 

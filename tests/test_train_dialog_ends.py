@@ -39,7 +39,7 @@ def test_a_failed_run_says_so_and_why_in_a_fresh_log(qtbot, tmp_path):
     with qtbot.waitSignal(dialog.process.finished, timeout=120_000):
         qtbot.mouseClick(dialog.start_button, Qt.MouseButton.LeftButton)
     log = dialog.watch.log.toPlainText()
-    assert "No image folder chosen" not in log and f"genimg: error: {empty} holds no image files" in log
+    assert "No image folder chosen" not in log and f"genimg train: error: {empty} holds no image files" in log
     assert dialog.watch.progress.format() == "failed (exit code 1)"
     assert dialog.watch.failure.isVisible()
     assert dialog.watch.failure.text().startswith(f"⚠ The run failed: {empty} holds no image files")

@@ -10,11 +10,15 @@ import torch
 
 from ..earlier_run import CHECKPOINT_FILE
 from . import TrainError, TrainUsageError
-from .resume_fit import LOADS_ANYWAY, saved_options, shape_differences
+from .resume_fit import LOADS_ANYWAY, saved_options, shape_differences, shape_flags
 from .run_card import card_options
 
 if TYPE_CHECKING:
     from .loop import Recipe, TrainOptions
+
+# the network a kind's checkpoint holds (vae_recipe.state, gan_recipe.state), telling one copied from a run of the
+# other kind, whose card does not say so, from a checkpoint of other settings
+KIND_KEYS = {"vae": "net", "gan": "G"}
 
 
 def load_optimizer(opt: torch.optim.Optimizer, state: dict, new_lr: bool) -> None:
@@ -57,6 +61,7 @@ def maybe_resume(opts: TrainOptions, out: Path, recipe: Recipe, log) -> tuple[in
     except (EOFError, RuntimeError, ValueError, OSError, pickle.UnpicklingError) as e:
         raise TrainError(f"{path} cannot be read: it is damaged or not a checkpoint ({type(e).__name__}); start "
                          f"again from the model beside it with --init {out} and another -o, or --overwrite") from None
+    check_checkpoint_kind(path, ckpt, recipe.kind)
     try:
         recipe.load_state(ckpt["recipe"])
     except (KeyError, RuntimeError, ValueError, TypeError) as e:
@@ -80,6 +85,22 @@ def check_resume_fits(opts: TrainOptions, kind: str, flags: tuple[str, ...] | No
         raise _misfit(Path(opts.out) / CHECKPOINT_FILE, differ)
 
 
-def _misfit(path: Path, differ: list[str]) -> TrainUsageError:
-    return TrainUsageError(f"{path} does not fit this run: the run was started with {'; '.join(differ)}; resume "
+def checkpoint_kind(ckpt: object) -> str | None:
+    """The kind of run ("vae", "gan") that wrote a loaded checkpoint; None if it does not tell."""
+    state = ckpt.get("recipe") if isinstance(ckpt, dict) else None
+    kinds = [kind for kind, key in KIND_KEYS.items() if isinstance(state, dict) and key in state]
+    return kinds[0] if len(kinds) == 1 else None
+
+
+def check_checkpoint_kind(path: Path, ckpt: object, kind: str) -> None:
+    """Refuse a checkpoint written by the other kind of run, named as a card of the other kind is (it read as
+    "KeyError: 'net'")."""
+    held = checkpoint_kind(ckpt)
+    if held and held != kind:
+        raise _misfit(path, [f"{shape_flags(held, {})['kind']} (now: {shape_flags(kind, {})['kind']})"],
+                      "it was written by")
+
+
+def _misfit(path: Path, differ: list[str], whose: str = "the run was started with") -> TrainUsageError:
+    return TrainUsageError(f"{path} does not fit this run: {whose} {'; '.join(differ)}; resume "
                            "with the settings it was started with, or --overwrite to start over")
