@@ -14,6 +14,8 @@ CARD_FILE = "card.json"  # models/weights.py CARD_NAME (not imported: that modul
 MODEL_FILE = "model.safetensors"  # models/weights.py WEIGHTS_NAME, likewise
 CHECKPOINT_FILE = "checkpoint.pt"  # what --resume goes on from (train/loop.py writes it)
 BEST_FILE = "best.pt"  # --keep-best: the checkpoint of the best held-out evaluation so far
+# held by a live run (train/out_lock.py): not a file of the run, so neither RUN_FILES nor WRITTEN_FILES name it
+LOCK_FILE = ".genimg-train.lock"
 # what a run writes that another run into the folder would replace; samples and metrics are not worth a question
 RUN_FILES = (CARD_FILE, MODEL_FILE, CHECKPOINT_FILE)
 # everything a run writes into its folder (loop.py, the recipes' export): --overwrite removes them all at its start,

@@ -16,7 +16,7 @@ import torch
 from PIL import Image, ImageDraw
 
 from genimg_gui.catalog import metrics_text, read_entry
-from genimg_gui.earlier_run import BEST_FILE, CHECKPOINT_FILE, card_steps
+from genimg_gui.earlier_run import BEST_FILE, CHECKPOINT_FILE, LOCK_FILE, card_steps
 from genimg_gui.cli import main
 from genimg_gui.models.directions import load_directions
 from genimg_gui.models.tensors import as_pixels
@@ -231,7 +231,7 @@ def test_overwrite_removes_every_file_of_the_replaced_run_before_it_trains(data_
     step = VAERecipe.step
 
     def killed(self, batch, n, labels=None):  # what a hard kill at the first step leaves: nothing of the old run
-        assert [f.name for f in out.iterdir()] == []
+        assert [f.name for f in out.iterdir()] == [LOCK_FILE]  # the live run's own
         return step(self, batch, n, labels)
 
     monkeypatch.setattr(VAERecipe, "step", killed)

@@ -4,7 +4,9 @@ from __future__ import annotations
 import argparse
 import json
 import math
+import os
 import re
+from contextlib import nullcontext
 from dataclasses import replace
 from pathlib import Path
 
@@ -13,6 +15,7 @@ from ..holdout import HOLDOUT
 from ..seed_draws import MAX_SEED
 from ..typed_options import Typed, typed
 from . import StoppedEarly, TrainUsageError
+from .out_lock import holding_output
 from .settings import GAN_SETTINGS, VAE_SETTINGS, check_setting, check_together
 
 PRECISIONS = ("auto", "fp32", "bf16")  # --precision's choices; loop.resolved_precision says what auto means
@@ -148,8 +151,7 @@ def parse_settings(items: list[str], allowed: tuple[str, ...]) -> dict:
 def check_output(out: Path, resume: bool, overwrite: bool) -> None:
     """Refuse, before any work, to write over an earlier run in OUT that the command does not mention: a
     --resume forgotten after Ctrl+C would start the run over in its folder and lose it."""
-    if out.exists() and not out.is_dir():  # else refused only when the model is written, after loading the data
-        raise TrainUsageError(f"-o {out} is a file: name a folder to write the model in (new, or an earlier run's)")
+    check_not_a_file(out)
     found = earlier_run(out)
     if found is None or overwrite or (resume and found.resumable):
         return
@@ -162,6 +164,11 @@ def check_output(out: Path, resume: bool, overwrite: bool) -> None:
                               "and another -o")
     raise TrainUsageError(f"{out} already holds {found.describe()}: add --resume to go on from it, or --overwrite "
                           "to replace it")
+
+
+def check_not_a_file(out: Path) -> None:
+    if out.exists() and not out.is_dir():  # else refused only when the model is written, after loading the data
+        raise TrainUsageError(f"-o {out} is a file: name a folder to write the model in (new, or an earlier run's)")
 
 
 def check_machine(data: Path, device: str) -> None:
@@ -284,6 +291,19 @@ def check_latent_of(folder: Path, resolution: int, extra: dict) -> None:
 
 def run_train(args: argparse.Namespace) -> int:
     # imported here so that `genimg --help` does not wait for torch
+    from .loop import to_stderr
+
+    check_machine(args.data, args.device)
+    out = args.out or Path(f"{args.kind}-{args.data.resolve().name}")
+    check_out_of_data(out, args.data, args.kind)
+    check_not_a_file(out)
+    # rank 0 alone holds the folder under torchrun (RANK: no group is joined yet), as it alone writes there
+    with holding_output(out, to_stderr) if os.environ.get("RANK", "0") == "0" else nullcontext():
+        return _train_held(args, out)
+
+
+def _train_held(args: argparse.Namespace, out: Path) -> int:
+    """run_train once the output folder is held: the checks that read it, then the run."""
     from .gan_recipe import GANRecipe
     from .checkpoints import check_resume_fits
     from .loop import TrainOptions, to_stderr, train
@@ -293,9 +313,6 @@ def run_train(args: argparse.Namespace) -> int:
     from .finetune import architecture_settings, init_card
     from .latent_gan_recipe import LatentGANRecipe
 
-    check_machine(args.data, args.device)
-    out = args.out or Path(f"{args.kind}-{args.data.resolve().name}")
-    check_out_of_data(out, args.data, args.kind)
     if taken := take_resumed_options(args, out):  # said first: a refusal below may be of one of them
         to_stderr(f"resuming with the run's {', '.join(taken)}")
     check_gan_options(args)

@@ -35,6 +35,7 @@ from .inputs import TrainingInputs
 from .labels import with_labels
 from .pace import Pace
 from .checkpoints import maybe_resume, save_checkpoint
+from .out_lock import first_missing, remove_if_empty
 from .run_card import run_card
 from .run_log import describe_class_counts, final_line, format_progress, held_out_lines
 from .stopping import GuardedLog, LogClosed, exit_code, stop_signals_interrupt
@@ -160,7 +161,7 @@ def train(opts: TrainOptions, make_recipe: Callable[[TrainOptions, torch.device]
         log(f"--steps {opts.steps:,} already reached at step {start:,}: nothing to train; pass a larger --steps "
             "(it counts the resumed steps too)")
     origin = _maybe_init(opts, recipe, start, log)
-    created = _first_missing(out)  # removed again if the run is stopped before its first step
+    created = first_missing(out)  # removed again if the run is stopped before its first step
     out.mkdir(parents=True, exist_ok=True)  # once --init has been read: a damaged one left an empty folder behind
     if opts.overwrite and world.is_main:  # after --init has read its model, which may be the one replaced
         forget_earlier_run(out)
@@ -236,7 +237,7 @@ def train(opts: TrainOptions, make_recipe: Callable[[TrainOptions, torch.device]
             if stopped is not None:
                 log(f"stopped early at step {done}: the model so far and its checkpoint are in {out}{RESUME_HINT}")
     if done == 0 and created and world.is_main:
-        _remove_if_empty(out, created)
+        remove_if_empty(out, created)
     barrier()
     finish()
     if stdout_closed:  # everything is saved: the CLI exits as for any closed stdout (141)
@@ -268,28 +269,6 @@ def precision_context(precision: str, device: torch.device):
     """bf16 autocast for "bf16", none for "fp32" (resolved_precision's answers, never "auto"). bf16 needs no
     loss scaling (unlike fp16) and keeps fp32's range."""
     return torch.autocast(device.type, dtype=torch.bfloat16, enabled=precision == "bf16")
-
-
-def _first_missing(out: Path) -> Path | None:
-    """The outermost of OUT and its parents that is not there (and mkdir will create); None if OUT is there."""
-    missing = None
-    for folder in (out, *out.absolute().parents):
-        if folder.exists():
-            return missing
-        missing = folder
-    return missing
-
-
-def _remove_if_empty(out: Path, created: Path) -> None:
-    """The folders a run stopped before its first step created (OUT up to created), which it leaves as it found
-    them: not there."""
-    for folder in (out.absolute(), *out.absolute().parents):
-        try:
-            folder.rmdir()
-        except OSError:  # something else was written there meanwhile: not the run's to remove
-            return
-        if folder == created.absolute():
-            return
 
 
 def _device(opts: TrainOptions, world: World) -> torch.device:

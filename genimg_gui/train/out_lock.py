@@ -1,0 +1,126 @@
+"""The output folder a `genimg train` run holds while it trains: a lock file in it, so that a second run into the
+same -o (with or without --resume or --overwrite) is refused instead of writing over the live run's files. No torch
+(the Train… dialog's runs are `genimg train` processes: each takes the lock itself)."""
+from __future__ import annotations
+
+import json
+import os
+import socket
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Callable, Iterator
+
+from ..earlier_run import LOCK_FILE
+from . import TrainUsageError
+
+
+@contextmanager
+def holding_output(out: Path, note: Callable[[str], None]) -> Iterator[None]:
+    """Hold `out` (created if missing) for the run inside the block; the lock goes when the block ends in any way,
+    and so do the folders made for it if the run left them empty. A lock left by a process no longer alive on this
+    host (a run killed outright) is taken over, with a note."""
+    created = first_missing(out)
+    out.mkdir(parents=True, exist_ok=True)
+    lock = out / LOCK_FILE
+    try:
+        _take(lock, note)
+        try:
+            yield
+        finally:
+            lock.unlink(missing_ok=True)
+    finally:
+        if created is not None:
+            remove_if_empty(out, created)
+
+
+def _take(lock: Path, note: Callable[[str], None]) -> None:
+    """Create the lock atomically (O_EXCL: of two runs starting together, one gets it), or refuse."""
+    for _ in range(2):  # a second try once a stale lock has been removed
+        try:
+            fd = os.open(lock, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o644)
+        except FileExistsError:
+            holder = _holder(lock)
+            if holder is None or not _stale(holder):
+                raise TrainUsageError(_refusal(lock.parent, holder)) from None
+            note(f"{lock.parent}: taking over from an earlier genimg train (process {holder['pid']}) that is no "
+                 "longer running")
+            lock.unlink(missing_ok=True)
+            continue
+        with os.fdopen(fd, "w", encoding="utf-8") as f:
+            json.dump({"pid": os.getpid(), "host": socket.gethostname()}, f)
+        return
+    raise TrainUsageError(_refusal(lock.parent, _holder(lock)))
+
+
+def _holder(lock: Path) -> dict | None:
+    """The lock's {"pid", "host"}; None when unreadable (being written this instant, or damaged)."""
+    try:
+        holder = json.loads(lock.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    ok = isinstance(holder, dict) and isinstance(holder.get("pid"), int) and isinstance(holder.get("host"), str)
+    return holder if ok else None
+
+
+def _stale(holder: dict) -> bool:
+    """Whether the lock's process is gone; one on another host cannot be checked, so it holds."""
+    return holder["host"] == socket.gethostname() and not pid_alive(holder["pid"])
+
+
+def pid_alive(pid: int) -> bool:
+    """Whether a process of this id runs on this machine."""
+    if pid <= 0:
+        return False
+    if os.name == "nt":  # os.kill(pid, 0) would end the process on Windows
+        return _windows_pid_alive(pid)
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # there, but another user's
+        return True
+    return True
+
+
+def _windows_pid_alive(pid: int) -> bool:
+    import ctypes
+    kernel32 = ctypes.windll.kernel32  # type: ignore[attr-defined]
+    handle = kernel32.OpenProcess(0x1000, False, pid)  # PROCESS_QUERY_LIMITED_INFORMATION
+    if not handle:
+        return False
+    code = ctypes.c_ulong()
+    try:
+        kernel32.GetExitCodeProcess(handle, ctypes.byref(code))
+    finally:
+        kernel32.CloseHandle(handle)
+    return code.value == 259  # STILL_ACTIVE
+
+
+def _refusal(out: Path, holder: dict | None) -> str:
+    who = "another genimg train"
+    if holder is not None:
+        here = holder["host"] == socket.gethostname()
+        who += f" (process {holder['pid']}{'' if here else ' on ' + holder['host']})"
+    return (f"{out} is being written by {who}; wait for it or choose another -o (if no run is writing it, "
+            f"remove {out / LOCK_FILE})")
+
+
+def first_missing(out: Path) -> Path | None:
+    """The outermost of OUT and its parents that is not there (and mkdir will create); None if OUT is there."""
+    missing = None
+    for folder in (out, *out.absolute().parents):
+        if folder.exists():
+            return missing
+        missing = folder
+    return missing
+
+
+def remove_if_empty(out: Path, created: Path) -> None:
+    """The folders made for the run (OUT up to created), removed if it left them empty: as it found them."""
+    for folder in (out.absolute(), *out.absolute().parents):
+        try:
+            folder.rmdir()
+        except OSError:  # something was written there: not the lock's to remove
+            return
+        if folder == created.absolute():
+            return
