@@ -170,6 +170,21 @@ def test_resume_continues_to_the_new_step_count(data_dir, tmp_path, capsys):
     assert torch.load(out / "checkpoint.pt", weights_only=True)["step"] == 4
 
 
+def test_a_plain_resume_keeps_the_batch_size_of_the_run(data_dir, tmp_path, capsys):
+    """It trained at the default 32 instead, and the card said so."""
+    out = tmp_path / "vae"
+    assert train("vae", data_dir, out, 2, "--batch-size", "4") == 0  # typed after train()'s own 8: this one counts
+    capsys.readouterr()
+    untyped = ["train", "vae", str(data_dir), "-o", str(out), "--holdout", "8", "--resolution", "32", "--threads", "1",
+               *TINY["vae"], "--resume"]
+    assert main([*untyped, "--steps", "3"]) == 0
+    assert "resuming with the run's --batch-size 4" in capsys.readouterr().err
+    assert load_model(out)[1]["training"]["batch_size"] == 4
+    assert main([*untyped, "--steps", "4", "--batch-size", "16"]) == 0  # typed: the new one
+    assert "resuming with the run's" not in capsys.readouterr().err
+    assert load_model(out)[1]["training"]["batch_size"] == 16
+
+
 def test_an_earlier_run_in_the_output_folder_is_kept_unless_resume_or_overwrite_says_what_to_do(
         data_dir, tmp_path, capsys):
     out = tmp_path / "vae"

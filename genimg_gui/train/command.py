@@ -78,8 +78,10 @@ def add_train_parser(sub: argparse._SubParsersAction) -> None:
     p.add_argument("-o", "--out", type=Path, help="model folder to write (default: ./<kind>-<folder>)")
     p.add_argument("--resolution", type=int, choices=[32, 64, 128, 256],
                    help="default: 64, or --init's, or the --latent-of VAE's (a --resume: the run's)")
-    p.add_argument("--batch-size", type=positive_int, default=32,
-                   help="images per training step (default: %(default)s); fewer need less memory")
+    # Typed: a --resume takes the run's batch size unless one is typed (take_resumed_options)
+    p.add_argument("--batch-size", type=positive_int, default=32, action=Typed,
+                   help="images per training step (default: %(default)s; a --resume: the run's); fewer need less "
+                        "memory")
     p.add_argument("--steps", type=positive_int, default=20_000,
                    help="total steps, counting resumed ones (default: %(default)s)")
     p.add_argument("--minutes", type=positive_float,
@@ -232,9 +234,9 @@ def check_labels(labels: str | None, column: str | None) -> None:
 
 
 def take_resumed_options(args: argparse.Namespace, out: Path) -> list[str]:
-    """--resume: the run's --latent-of, --labels and --label-column where they were not typed, as the card records
-    them (it has the resolution and --set network settings taken too: resumed_card); only options typed otherwise
-    are then refused (check_resume_fits). Returns them as typed, for the log line that says so."""
+    """--resume: the run's --batch-size, --latent-of, --labels and --label-column where they were not typed, as the
+    card records them (it has the resolution and --set network settings taken too: resumed_card); only options
+    typed otherwise are then refused (check_resume_fits). Returns them as typed, for the log line that says so."""
     from .labels import FOLDERS  # torch: not for --help
     card = saved_card(out) if args.resume and (out / CHECKPOINT_FILE).is_file() else None
     training = card.get("training") if card and card.get("kind") == args.kind else None
@@ -243,6 +245,10 @@ def take_resumed_options(args: argparse.Namespace, out: Path) -> list[str]:
         return []
     latent_of, labels = (options.get("extra") or {}).get("latent_of"), options.get("labels")
     taken = []
+    if not typed(args, "batch_size") and isinstance(batch := options.get("batch_size"), int) and batch > 0 \
+            and batch != args.batch_size:
+        args.batch_size = batch
+        taken.append(f"--batch-size {batch}")
     if args.latent_of is None and latent_of:
         args.latent_of = Path(latent_of)
         taken.append(f"--latent-of {latent_of}")
