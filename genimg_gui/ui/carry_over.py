@@ -87,7 +87,8 @@ class CarryOver:
                 item.thumbs.pop(n.id, None)
         if current is None or item.drawn[current].seed is None:  # on screen: an inversion's w, drawn by the new GAN
             doc.redraw(item)
-            if item.inverted_in != doc.models["gan"].identity:  # back in the GAN it was inverted in, it fits
+            gan = doc.models.get("gan")
+            if gan is None or item.inverted_in != gan.identity:  # back in the GAN it was inverted in, it fits
                 doc.message.emit(f"{item.name} keeps its w; invert the picture again to fit the new GAN")
 
     def on_mapped(self, r: rq.Mapped) -> bool:
