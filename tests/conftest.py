@@ -14,6 +14,9 @@ from PIL import Image  # noqa: E402
 from genimg_gui.models.gan import GANConfig, Generator  # noqa: E402
 from genimg_gui.models.vae import ConvVAE, VAEConfig  # noqa: E402
 from genimg_gui.models.weights import save_model  # noqa: E402
+from genimg_gui.ui.session_questions import SessionQuestions  # noqa: E402
+
+ORIGINAL_ASK_QUIT = SessionQuestions.ask_quit  # before quit_discards answers it for every test
 
 TINY_VAE = VAEConfig(resolution=32, channels=(8, 16), latent_channels=2)       # latent 2x16x16
 TINY_GAN = GANConfig(resolution=32, z_dim=16, w_dim=16, mapping_layers=2, channels=(32, 16, 8, 8))
@@ -74,10 +77,27 @@ def user_folders(tmp_path_factory, monkeypatch) -> Path:
 @pytest.fixture(autouse=True)
 def quit_discards(monkeypatch) -> None:
     """Closing a window with unexported edits asks first; a test's teardown answers "discard"
-    (tests of the question itself patch QMessageBox instead)."""
+    (tests of the question itself use quit_questions_cancelled)."""
     from genimg_gui.ui.session_questions import DISCARD, SessionQuestions
 
     monkeypatch.setattr(SessionQuestions, "ask_quit", lambda self, names, can_keep: DISCARD)
+
+
+def quit_questions_cancelled(monkeypatch) -> list[str]:
+    """The real quit question from here on, each answered with its reject button (Cancel); returns the list its
+    texts are added to."""
+    from PySide6.QtWidgets import QMessageBox
+
+    from genimg_gui.ui.session_questions import SessionQuestions
+    asked: list[str] = []
+
+    def answer(box):
+        asked.append(box.text())
+        next(b for b in box.buttons() if box.buttonRole(b) == QMessageBox.ButtonRole.RejectRole).click()
+        return 0
+    monkeypatch.setattr(QMessageBox, "exec", answer)
+    monkeypatch.setattr(SessionQuestions, "ask_quit", ORIGINAL_ASK_QUIT)
+    return asked
 
 
 @pytest.fixture(autouse=True)

@@ -4,10 +4,7 @@ from __future__ import annotations
 import numpy as np
 from PySide6.QtCore import Qt
 
-from conftest import UI_TIMEOUT
-from genimg_gui.ui.session_questions import SessionQuestions
-
-ORIGINAL_ASK_QUIT = SessionQuestions.ask_quit  # conftest answers it in other tests
+from conftest import UI_TIMEOUT, quit_questions_cancelled
 
 
 def open_image(qtbot, window, path):
@@ -157,21 +154,12 @@ def window_reference(path: str):
 def test_quitting_names_an_inverted_item_that_was_not_exported(qtbot, window, image_files, monkeypatch, tmp_path):
     """An inversion's w took computing to make: the quit question names it, as it names an edited picture, and
     Discard no longer drops it unnamed. Exported, it goes unasked."""
-    from PySide6.QtWidgets import QMessageBox
-
 
     source = open_image(qtbot, window, image_files[1])
     window.gan_panel.steps.setValue(10)
     with qtbot.waitSignal(window.document.history_changed, timeout=UI_TIMEOUT):
         window.gan_panel.invert_button.click()
-    asked = []
-
-    def answer(box):
-        asked.append(box.text())
-        next(b for b in box.buttons() if box.buttonRole(b) == QMessageBox.ButtonRole.RejectRole).click()
-        return 0
-    monkeypatch.setattr(QMessageBox, "exec", answer)
-    monkeypatch.setattr(SessionQuestions, "ask_quit", ORIGINAL_ASK_QUIT)
+    asked = quit_questions_cancelled(monkeypatch)
     assert not window.close()
     assert window.isVisible() and asked == [f"This edited image has not been exported: “{source.name} (inverted)”."]
     window.exports.export_png(str(tmp_path / "out.png"))

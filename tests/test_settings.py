@@ -6,13 +6,12 @@ from pathlib import Path
 from PIL import Image
 from PySide6.QtCore import QRect
 
+from conftest import quit_questions_cancelled
 from genimg_gui.catalog import read_entry
 from genimg_gui.ui.main_window import MainWindow
-from genimg_gui.ui.session_questions import SessionQuestions
 from genimg_gui.ui.settings import Settings
 
 TIMEOUT = 30_000
-ORIGINAL_ASK_QUIT = SessionQuestions.ask_quit  # conftest answers it in other tests
 
 
 def test_recent_files_and_last_model_survive_a_new_window(qtbot, engine, model_dir, image_files):
@@ -60,9 +59,6 @@ def test_recent_menu_opens_the_file(qtbot, engine, model_dir, image_files):
 
 def test_closing_with_unexported_edits_asks_and_cancel_keeps_the_window(qtbot, engine, model_dir, image_files,
                                                                        monkeypatch, tmp_path):
-    from PySide6.QtWidgets import QMessageBox
-
-    asked = []
     w = MainWindow(engine, [read_entry(model_dir / "tiny-vae")])
     qtbot.addWidget(w)
     w.show()
@@ -76,12 +72,7 @@ def test_closing_with_unexported_edits_asks_and_cancel_keeps_the_window(qtbot, e
     w.sliders.sliders[0].setValue(150)  # a key-step edit: recorded in history
     assert len(w.document.unexported()) == 1
 
-    def answer(box):
-        asked.append(box.text())
-        next(b for b in box.buttons() if box.buttonRole(b) == QMessageBox.ButtonRole.RejectRole).click()
-        return 0
-    monkeypatch.setattr(QMessageBox, "exec", answer)
-    monkeypatch.setattr(SessionQuestions, "ask_quit", ORIGINAL_ASK_QUIT)
+    asked = quit_questions_cancelled(monkeypatch)
     assert not w.close()
     assert w.isVisible() and f"This edited image has not been exported: “{image_files[0].name}”" in asked[0]
     w.exports.export_png(str(tmp_path / "out.png"))
