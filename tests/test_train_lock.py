@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import os
-import socket
+import platform
 import subprocess
 import sys
 from pathlib import Path
@@ -33,7 +33,7 @@ def restore_threads():
 
 def write_lock(out: Path, pid: int, host: str | None = None) -> None:
     out.mkdir(parents=True, exist_ok=True)
-    (out / LOCK_FILE).write_text(json.dumps({"pid": pid, "host": host or socket.gethostname()}))
+    (out / LOCK_FILE).write_text(json.dumps({"pid": pid, "host": host or platform.node()}))
 
 
 def dead_pid() -> int:
@@ -76,7 +76,7 @@ def test_the_run_holds_its_folder_while_it_trains_and_lets_go_when_it_ends(data_
 
     monkeypatch.setattr(VAERecipe, "step", looking)
     assert train("vae", data_dir, out, 2) == 0
-    assert seen[0] == {"pid": os.getpid(), "host": socket.gethostname()}
+    assert seen[0] == {"pid": os.getpid(), "host": platform.node()}
     assert not (out / LOCK_FILE).exists()
     assert earlier_run(out).files == ("card.json", "model.safetensors", "checkpoint.pt")
 

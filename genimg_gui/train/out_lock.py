@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 import os
-import socket
+import platform
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Callable, Iterator
@@ -47,7 +47,7 @@ def _take(lock: Path, note: Callable[[str], None]) -> None:
             lock.unlink(missing_ok=True)
             continue
         with os.fdopen(fd, "w", encoding="utf-8") as f:
-            json.dump({"pid": os.getpid(), "host": socket.gethostname()}, f)
+            json.dump({"pid": os.getpid(), "host": platform.node()}, f)
         return
     raise TrainUsageError(_refusal(lock.parent, _holder(lock)))
 
@@ -64,7 +64,7 @@ def _holder(lock: Path) -> dict | None:
 
 def _stale(holder: dict) -> bool:
     """Whether the lock's process is gone; one on another host cannot be checked, so it holds."""
-    return holder["host"] == socket.gethostname() and not pid_alive(holder["pid"])
+    return holder["host"] == platform.node() and not pid_alive(holder["pid"])
 
 
 def pid_alive(pid: int) -> bool:
@@ -99,7 +99,7 @@ def _windows_pid_alive(pid: int) -> bool:
 def _refusal(out: Path, holder: dict | None) -> str:
     who = "another genimg train"
     if holder is not None:
-        here = holder["host"] == socket.gethostname()
+        here = holder["host"] == platform.node()
         who += f" (process {holder['pid']}{'' if here else ' on ' + holder['host']})"
     return (f"{out} is being written by {who}; wait for it or choose another -o (if no run is writing it, "
             f"remove {out / LOCK_FILE})")
