@@ -25,7 +25,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
 
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
-    from PySide6 import __version__ as pyside_version
+    import PySide6
     from PySide6.QtWidgets import QApplication
 
     import torch
@@ -45,7 +45,8 @@ def main(argv: list[str] | None = None) -> int:
     engine = Engine(args.device if args.device != "auto" else settings.device() or "auto")
     entries = bundled_models()
     window = MainWindow(engine, entries, settings)
-    if problem := binding_problem(pyside_version):  # said where a person launching from a menu sees it, too
+    # said where a person launching from a menu sees it too; a damaged install without a version is no reason to stop
+    if problem := binding_problem(getattr(PySide6, "__version__", "")):
         print(problem, file=sys.stderr)
         window.show_error(problem)
     for kind in ("vae", "gan"):
