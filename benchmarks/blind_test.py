@@ -19,6 +19,11 @@ seen a grid is no longer blind to its samples: judge a model again with another 
 (and --seed, which picks the real images and the shuffle). --scale enlarges each 64-pixel tile: at 4, mottled
 strokes a grid at 2 hides show plainly. The score says which scale the person judged at, since figures at
 different scales do not compare.
+
+`make --alone generated` puts the N samples alone in the grid, the issue's own words ("a sample grid a person takes
+for emoji"), and `--alone real` N held-out images alone, the control: the same question about a grid of real emoji
+says how many tiles a judge rejects of anything. A judge of either is told the same (what the images are, not
+whether any is generated), marks each tile it would not take for a finished one, and `score` counts those.
 """
 from __future__ import annotations
 
@@ -98,9 +103,13 @@ def numbered(tile: np.ndarray, number: int, scale: int) -> np.ndarray:
 
 
 def make(args: argparse.Namespace) -> None:
-    fake = gan_samples(args.gan, args.n, args.psi, args.first_seed, args.judge, args.best_of, args.draw)
-    real = held_out_images(args.data, args.real_of or args.gan, args.n, args.seed)
-    tiles = [(t, "generated") for t in fake] + [(t, "real") for t in real]
+    alone = args.alone
+    tiles = []
+    if alone != "real":
+        fake = gan_samples(args.gan, args.n, args.psi, args.first_seed, args.judge, args.best_of, args.draw)
+        tiles += [(t, "generated") for t in fake]
+    if alone != "generated":
+        tiles += [(t, "real") for t in held_out_images(args.data, args.real_of or args.gan, args.n, args.seed)]
     random.Random(args.seed).shuffle(tiles)
     args.out.mkdir(parents=True, exist_ok=True)
     grid = image_grid([numbered(t, i + 1, args.scale) for i, (t, _) in enumerate(tiles)], 8)
@@ -110,8 +119,10 @@ def make(args: argparse.Namespace) -> None:
            "first_seed": args.first_seed, "scale": args.scale,
            **({"judge": str(args.judge), "best_of": args.best_of} if args.judge else {}),
            **({} if args.judge else {"draw": args.draw})}
+    if alone:
+        key["alone"] = alone
     (args.out / "key.json").write_text(json.dumps(key, indent=2))
-    print(f"wrote {args.out / 'grid.png'} ({2 * args.n} tiles); the answer is in key.json")
+    print(f"wrote {args.out / 'grid.png'} ({len(tiles)} tiles); the answer is in key.json")
 
 
 def score(args: argparse.Namespace) -> None:
@@ -120,6 +131,12 @@ def score(args: argparse.Namespace) -> None:
     picked = {int(p) for p in args.picked.split(",") if p.strip()}
     caught, false_alarms, n = len(picked & generated), len(picked - generated), key["n"]
     first = key.get("first_seed", FIRST_SEED)  # keys written before --first-seed used the default
+    if key.get("alone"):
+        what = (f"{key['gan']}'s samples at psi {key['psi']}, seeds {first}-{first + n - 1}"
+                if key["alone"] == "generated" else f"held-out images of {key['real_of']} (the control)")
+        print(f"{what}, alone: {n - len(picked)} of {n} tiles were taken for finished ones "
+              f"({(n - len(picked)) / n:.0%}); tiles at {key.get('scale', SCALE)}x")
+        return
     print(f"{key['gan']} at psi {key['psi']}, seeds {first}-{first + n - 1}: {n - caught} of {n} samples passed "
           f"for real emoji ({(n - caught) / n:.0%}); {false_alarms} of {n} real emoji were taken for generated "
           f"({false_alarms / n:.0%}); accuracy {(caught + n - false_alarms) / (2 * n):.0%} (chance: 50 %); "
@@ -143,12 +160,15 @@ def main() -> None:
     m.add_argument("--judge", type=Path, help="a folder discriminator_space.py --save wrote: each sample is the "
                    "one of --best-of draws from its seed that this discriminator calls most real")
     m.add_argument("--best-of", type=int, default=16)
+    m.add_argument("--alone", choices=("generated", "real"), help="only the samples in the grid, or only the real "
+                   "images (the control), each judged without the other beside it")
     m.add_argument("--draw", choices=seed_draws.DRAWS, default=seed_draws.OWN,
                    help="each sample as the app draws its seed so (seed_draws.py; default %(default)s, plain, "
                         "as the grids judged before the app refined by default)")
     s = sub.add_parser("score")
     s.add_argument("dir", type=Path)
-    s.add_argument("--picked", required=True, help="the numbers you took for generated, comma-separated")
+    s.add_argument("--picked", required=True, help="the numbers you took for generated (with --alone: the ones you "
+                   "would not take for finished ones), comma-separated")
     args = p.parse_args()
     make(args) if args.command == "make" else score(args)
 

@@ -29,9 +29,10 @@ N = 4  # samples, and as many real images: emoji-gan's recorded split holds out 
 
 
 def _make(data: Path, out: Path, first_seed: int, scale: int = blind_test.SCALE,
-          real_of: Path | None = None) -> tuple[np.ndarray, dict]:
+          real_of: Path | None = None, alone: str | None = None) -> tuple[np.ndarray, dict]:
     args = argparse.Namespace(data=data, out=out, gan=ROOT / "weights" / "emoji-gan", psi=0.7, n=N, seed=0,
-                              first_seed=first_seed, scale=scale, judge=None, best_of=1, draw=OWN, real_of=real_of)
+                              first_seed=first_seed, scale=scale, judge=None, best_of=1, draw=OWN, real_of=real_of,
+                              alone=alone)
     blind_test.make(args)
     return np.asarray(Image.open(out / "grid.png")), json.loads((out / "key.json").read_text())
 
@@ -83,6 +84,25 @@ def test_another_first_seed_shows_other_samples_among_the_same_real_images(tmp_p
     assert all(np.array_equal(a, b) for a, b in zip(_tiles(first, reals), _tiles(other, reals)))
     assert not any(np.array_equal(a, b) for a, b in zip(_tiles(first, key["generated"]),
                                                          _tiles(other, key["generated"])))
+
+
+def test_alone_shows_only_the_samples_or_only_the_real_images_and_scores_the_tiles_kept(tmp_path, capsys):
+    """The issue's own bar: a grid of samples alone, and the same grid of real images as the control."""
+    data = labelled_squares(tmp_path / "data", ["any"] * 40)
+    mixed, key = _make(data, tmp_path / "mixed", 5000)
+    samples, samples_key = _make(data, tmp_path / "samples", 5000, alone="generated")
+    real, real_key = _make(data, tmp_path / "real", 5000, alone="real")
+    assert samples.shape == real.shape == mixed.shape  # one row of 8, of which N tiles are filled
+    assert all(np.ptp(_tiles(grid, [N + 1])[0]) == 0 for grid in (samples, real))
+    assert np.ptp(_tiles(mixed, [N + 1])[0]) > 0
+    assert samples_key["generated"] == list(range(1, N + 1)) and real_key["generated"] == []
+    assert samples_key["alone"] == "generated" and real_key["alone"] == "real" and "alone" not in key
+    shown = sorted(_tiles(mixed, key["generated"]), key=lambda t: t.sum())
+    alone = sorted(_tiles(samples, list(range(1, N + 1))), key=lambda t: t.sum())
+    assert all(np.abs(a.astype(float) - b).mean() < 12 for a, b in zip(shown, alone))  # the same samples
+    out = _score(tmp_path / "samples", [2], capsys)
+    assert "samples at psi 0.7, seeds 5000-5003, alone: 3 of 4 tiles were taken for finished ones (75%)" in out
+    assert "(the control), alone: 4 of 4 tiles" in _score(tmp_path / "real", [], capsys)
 
 
 def test_real_of_shows_the_samples_beside_another_gans_held_out_images(tmp_path):
@@ -138,7 +158,7 @@ def test_with_skip_mixtures_the_samples_are_the_apps_and_the_key_says_so(tmp_pat
     assert all(np.array_equal(a, b) for a, b in zip(samples, apps))
     plain = blind_test.gan_samples(gan_dir, N, 0.7, 5000, draw=OWN)
     assert any(not np.array_equal(a, b) for a, b in zip(samples, plain))  # some seeds' own z sat on a seam
-    args = argparse.Namespace(real_of=None, data=labelled_squares(tmp_path / "data", ["any"] * 40), out=tmp_path / "a",
+    args = argparse.Namespace(real_of=None, alone=None, data=labelled_squares(tmp_path / "data", ["any"] * 40), out=tmp_path / "a",
                               gan=gan_dir, psi=0.7, n=N, seed=0, first_seed=5000, scale=2, judge=None, best_of=1,
                               draw=SKIP_MIXTURES)
     blind_test.make(args)
