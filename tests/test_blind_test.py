@@ -158,7 +158,8 @@ def test_with_skip_mixtures_the_samples_are_the_apps_and_the_key_says_so(tmp_pat
     assert all(np.array_equal(a, b) for a, b in zip(samples, apps))
     plain = blind_test.gan_samples(gan_dir, N, 0.7, 5000, draw=OWN)
     assert any(not np.array_equal(a, b) for a, b in zip(samples, plain))  # some seeds' own z sat on a seam
-    args = argparse.Namespace(real_of=None, alone=None, data=labelled_squares(tmp_path / "data", ["any"] * 40), out=tmp_path / "a",
+    args = argparse.Namespace(real_of=None, alone=None, data=labelled_squares(tmp_path / "data", ["any"] * 40),
+                              out=tmp_path / "a",
                               gan=gan_dir, psi=0.7, n=N, seed=0, first_seed=5000, scale=2, judge=None, best_of=1,
                               draw=SKIP_MIXTURES)
     blind_test.make(args)
