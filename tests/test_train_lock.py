@@ -31,9 +31,20 @@ def restore_threads():
     torch.set_num_threads(threads)
 
 
-def write_lock(out: Path, pid: int, host: str | None = None) -> None:
+def write_lock(out: Path, pid: int, host: str | None = None, started: str | None = None) -> None:
+    """A lock as a run writes it; without `started`, as runs wrote it before they recorded their start."""
     out.mkdir(parents=True, exist_ok=True)
-    (out / LOCK_FILE).write_text(json.dumps({"pid": pid, "host": host or platform.node()}))
+    lock = {"pid": pid, "host": host or platform.node(), **({"started": started} if started else {})}
+    (out / LOCK_FILE).write_text(json.dumps(lock))
+
+
+def this_process_start() -> str:
+    """This boot's id and this process's start time (field 22 of /proc/self/stat), as a run records them."""
+    boot = Path("/proc/sys/kernel/random/boot_id").read_text().strip()
+    return f"{boot}/{Path('/proc/self/stat').read_text().rpartition(')')[2].split()[19]}"
+
+
+on_linux = pytest.mark.skipif(not Path("/proc/self/stat").is_file(), reason="process start times are read on Linux")
 
 
 def dead_pid() -> int:
@@ -76,7 +87,8 @@ def test_the_run_holds_its_folder_while_it_trains_and_lets_go_when_it_ends(data_
 
     monkeypatch.setattr(VAERecipe, "step", looking)
     assert train("vae", data_dir, out, 2) == 0
-    assert seen[0] == {"pid": os.getpid(), "host": platform.node()}
+    started = this_process_start() if Path("/proc/self/stat").is_file() else None
+    assert seen[0] == {"pid": os.getpid(), "host": platform.node(), "started": started}
     assert not (out / LOCK_FILE).exists()
     assert earlier_run(out).files == ("card.json", "model.safetensors", "checkpoint.pt")
 
@@ -104,6 +116,37 @@ def test_a_lock_left_by_a_process_that_is_gone_is_taken_over_with_a_note(data_di
     assert f"taking over from an earlier genimg train (process {pid}) that is no longer running" \
         in capsys.readouterr().err
     assert not (out / LOCK_FILE).exists()
+
+
+@on_linux
+@pytest.mark.parametrize("case", ["id reused", "rebooted"])
+def test_a_lock_whose_process_id_is_now_another_process_s_is_taken_over(case, data_dir, tmp_path, capsys):
+    """After a reboot, or once the id went to another process, the lock's id is alive, yet not its run's."""
+    out = tmp_path / "vae"
+    other = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(600)"])  # started after this one
+    try:
+        ticks = this_process_start().rpartition("/")[2]
+        if case == "id reused":  # the lock's run started when this process did; the process with its id later
+            pid, started = other.pid, this_process_start()
+        else:  # this process's id and start time, on an earlier boot
+            pid, started = os.getpid(), f"{'0' * 8}-0000-0000-0000-{'0' * 12}/{ticks}"
+        write_lock(out, pid, started=started)
+        assert train("vae", data_dir, out, 1) == 0
+    finally:
+        other.kill()
+        other.wait()
+    assert f"taking over from an earlier genimg train (process {pid}) that is no longer running" \
+        in capsys.readouterr().err
+    assert not (out / LOCK_FILE).exists()
+
+
+@on_linux
+def test_a_lock_whose_process_started_when_it_says_holds(data_dir, tmp_path, capsys):
+    out = tmp_path / "vae"
+    write_lock(out, os.getpid(), started=this_process_start())
+    assert train("vae", data_dir, out, 1) == 2
+    assert f"is being written by another genimg train (process {os.getpid()})" in capsys.readouterr().err
+    assert (out / LOCK_FILE).is_file()
 
 
 def test_a_held_folder_is_no_model_folder_and_no_earlier_run(tmp_path):

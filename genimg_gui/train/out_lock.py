@@ -18,7 +18,8 @@ from . import TrainUsageError
 def holding_output(out: Path, note: Callable[[str], None]) -> Iterator[None]:
     """Hold `out` (created if missing) for the run inside the block; the lock goes when the block ends in any way,
     and so do the folders made for it if the run left them empty. A lock left by a process no longer alive on this
-    host (a run killed outright) is taken over, with a note."""
+    host (a run killed outright, or one from before a reboot whose id another process now has) is taken over, with
+    a note."""
     created = first_missing(out)
     out.mkdir(parents=True, exist_ok=True)
     lock = out / LOCK_FILE
@@ -47,24 +48,44 @@ def _take(lock: Path, note: Callable[[str], None]) -> None:
             lock.unlink(missing_ok=True)
             continue
         with os.fdopen(fd, "w", encoding="utf-8") as f:
-            json.dump({"pid": os.getpid(), "host": platform.node()}, f)
+            json.dump({"pid": os.getpid(), "host": platform.node(), "started": _process_start(os.getpid())}, f)
         return
     raise TrainUsageError(_refusal(lock.parent, _holder(lock)))
 
 
 def _holder(lock: Path) -> dict | None:
-    """The lock's {"pid", "host"}; None when unreadable (being written this instant, or damaged)."""
+    """The lock's {"pid", "host", "started"} ("started" missing from older locks); None when unreadable (being
+    written this instant, or damaged)."""
     try:
         holder = json.loads(lock.read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return None
-    ok = isinstance(holder, dict) and isinstance(holder.get("pid"), int) and isinstance(holder.get("host"), str)
+    ok = isinstance(holder, dict) and isinstance(holder.get("pid"), int) and isinstance(holder.get("host"), str) \
+        and isinstance(holder.get("started"), (str, type(None)))
     return holder if ok else None
 
 
 def _stale(holder: dict) -> bool:
-    """Whether the lock's process is gone; one on another host cannot be checked, so it holds."""
-    return holder["host"] == platform.node() and not pid_alive(holder["pid"])
+    """Whether the lock's process is gone: not alive, or its id now another process's (one started at another
+    time, or on another boot). One on another host cannot be checked, so it holds."""
+    if holder["host"] != platform.node():
+        return False
+    if not pid_alive(holder["pid"]):
+        return True
+    started, now = holder.get("started"), _process_start(holder["pid"])
+    return started is not None and now is not None and started != now  # unknown on either side: the id alone
+
+
+def _process_start(pid: int) -> str | None:
+    """What tells process `pid` apart from a later one given the same id: on Linux this boot's id and the process's
+    start time (clock ticks after boot, field 22 of /proc/PID/stat); None elsewhere or when it cannot be read."""
+    try:
+        boot = Path("/proc/sys/kernel/random/boot_id").read_text(encoding="ascii").strip()
+        stat = Path(f"/proc/{pid}/stat").read_text(encoding="ascii", errors="replace")
+        ticks = stat.rpartition(")")[2].split()[19]  # fields 3 on follow the "(name)", which may hold spaces or ")"
+    except (OSError, IndexError):
+        return None
+    return f"{boot}/{ticks}"
 
 
 def pid_alive(pid: int) -> bool:
