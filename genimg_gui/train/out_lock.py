@@ -18,8 +18,8 @@ from . import TrainUsageError
 def holding_output(out: Path, note: Callable[[str], None]) -> Iterator[None]:
     """Hold `out` (created if missing) for the run inside the block; the lock goes when the block ends in any way,
     and so do the folders made for it if the run left them empty. A lock left by a process no longer alive on this
-    host (a run killed outright, or one from before a reboot whose id another process now has) is taken over, with
-    a note."""
+    host (a run killed outright; on Linux also one whose id another process has taken since, after a reboot or not)
+    is taken over, with a note."""
     created = first_missing(out)
     out.mkdir(parents=True, exist_ok=True)
     lock = out / LOCK_FILE
