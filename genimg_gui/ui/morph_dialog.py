@@ -12,8 +12,8 @@ import numpy as np
 from PySide6.QtCore import QSignalBlocker, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QPixmap
 from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QComboBox, QDialog, QFormLayout,
-                               QHBoxLayout, QLabel, QListWidget, QListWidgetItem, QPushButton, QSlider,
-                               QSpinBox, QStyle, QVBoxLayout, QWidget)
+                               QGroupBox, QHBoxLayout, QLabel, QListWidget, QListWidgetItem, QPushButton, QSizePolicy,
+                               QSlider, QSpinBox, QStyle, QVBoxLayout, QWidget)
 
 from ..morph import GIF_MAX_FPS, MAX_FRAMES, MAX_SCALE, MIN_FRAMES, default_scale, max_scale, min_frames, output_size
 from .qimage import image_icon, to_qimage
@@ -33,6 +33,16 @@ class MorphSettings:
     mode: str = "spherical"     # "spherical" | "linear"
     loop: bool = False          # go back from the last keyframe to the first
     scale: int = 1              # the written frames are enlarged this many times (every format alike)
+
+
+def two_line_label() -> QLabel:
+    """A label that wraps, in room kept for two lines: on one line a longer text widened the dialog when it came
+    (the preview moved right), and a second line moved the rows below."""
+    label = QLabel()
+    label.setWordWrap(True)
+    label.setFixedHeight(2 * label.fontMetrics().lineSpacing())
+    label.setAlignment(Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft)
+    return label
 
 
 class MorphDialog(QDialog):
@@ -81,7 +91,7 @@ class MorphDialog(QDialog):
         self.frames.setRange(MIN_FRAMES, MAX_FRAMES)
         self.frames.setValue(24)
         self.frames.setToolTip("Frames in all: at least one per ticked keyframe, so that none is skipped")
-        self.frames_hint = self._frames_hint()
+        self.frames_hint = two_line_label()  # says when ticking more keyframes raised Frames
         self.fps = QSpinBox()
         self.fps.setRange(1, 60)
         self.fps.setValue(12)
@@ -99,7 +109,8 @@ class MorphDialog(QDialog):
         self.scale.setPrefix("×")
         self.scale.setToolTip("Every frame is written this many times larger, without smoothing, in GIF, WebP and "
                               "MP4 alike; small models start at ×4 or so, as a player shows a 64-px video as a speck")
-        self.size_label = QLabel()
+        self.size_label = two_line_label()  # an MP4's odd side adds a note
+        self.size_label.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)  # level with "Size"
         self.timeline = QSlider(Qt.Orientation.Horizontal)
         self.timeline.setRange(0, self.frames.value() - 1)
         self.frame_label = QLabel()
@@ -127,59 +138,76 @@ class MorphDialog(QDialog):
         self.timer = QTimer(self)
         self._update_frame_label()
 
-    def _frames_hint(self) -> QLabel:
-        """Says when ticking more keyframes raised the frames. It wraps, in room kept for two lines: on one line it
-        widened the dialog when it came (the preview moved right), and a second line moved the rows below."""
-        hint = QLabel()
-        hint.setWordWrap(True)
-        hint.setFixedHeight(2 * hint.fontMetrics().lineSpacing())
-        hint.setAlignment(Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft)
-        return hint
-
     def _build_layout(self) -> None:
+        """Keyframes on the left, the list taking all the height; preview, animation and export size stacked on
+        the right. The settings sat under a four-row list, and the column beside the preview stood empty."""
+        preview = self._preview_box()
+        right_column = QWidget()
+        # as wide as the preview: a longer hint or size wraps rather than taking width from the list
+        right_column.setFixedWidth(preview.sizeHint().width())
+        right = QVBoxLayout(right_column)
+        right.setContentsMargins(0, 0, 0, 0)
+        right.addWidget(preview)
+        right.addWidget(self._animation_box())
+        right.addWidget(self._export_box())
+        right.addStretch(1)  # a taller dialog gives its height to the list, beside
+        top = QHBoxLayout()
+        top.addWidget(self._keyframes_box(), 1)
+        top.addWidget(right_column)
+        bottom = QHBoxLayout()
+        bottom.addWidget(self.busy, 1)
+        bottom.addWidget(self.written, 1)  # beside the buttons: its kept room was an empty block under Scale
+        bottom.addWidget(self.export_button, 0, Qt.AlignmentFlag.AlignBottom)
+        bottom.addWidget(self.close_button, 0, Qt.AlignmentFlag.AlignBottom)
+        layout = QVBoxLayout(self)
+        layout.addLayout(top, 1)
+        layout.addLayout(bottom)
+
+    def _keyframes_box(self) -> QGroupBox:
         order = QVBoxLayout()
         order.addWidget(self.up_button)
         order.addWidget(self.down_button)
         order.addStretch(1)
-        keys = QHBoxLayout()
-        keys.addWidget(self.keyframes, 1)
-        keys.addLayout(order)
-        form = QFormLayout()
-        frames_row = QHBoxLayout()
-        frames_row.addWidget(self.frames)
-        frames_row.addWidget(self.frames_hint, 1)
-        form.addRow("Frames", frames_row)
-        form.addRow("Speed", self.fps)
-        form.addRow("Path", self.mode)
-        form.addRow("", self.loop)
-        size_row = QHBoxLayout()
-        size_row.addWidget(self.scale)
-        size_row.addWidget(self.size_label, 1)
-        form.addRow("Scale", size_row)
-        left = QVBoxLayout()
-        left.addWidget(QLabel("Keyframes (at least two)"))
-        left.addLayout(keys, 1)
-        left.addLayout(form)
+        rows = QHBoxLayout()
+        rows.addWidget(self.keyframes, 1)
+        rows.addLayout(order)
+        box = QGroupBox("Keyframes")
+        column = QVBoxLayout(box)
+        column.addWidget(QLabel("Tick two or more; drag or use ↑ ↓ to set their order"))
+        column.addLayout(rows, 1)
+        return box
+
+    def _preview_box(self) -> QGroupBox:
         scrub = QHBoxLayout()
         scrub.addWidget(self.play_button)
         scrub.addWidget(self.timeline, 1)
         scrub.addWidget(self.frame_label)
-        right = QVBoxLayout()
-        right.addWidget(self.preview, 0, Qt.AlignmentFlag.AlignCenter)
-        right.addLayout(scrub)
-        right.addStretch(1)
-        top = QHBoxLayout()
-        top.addLayout(left, 1)
-        top.addLayout(right)
-        bottom = QHBoxLayout()
-        bottom.addWidget(self.busy, 1)
-        bottom.addStretch(1)
-        bottom.addWidget(self.export_button)
-        bottom.addWidget(self.close_button)
-        layout = QVBoxLayout(self)
-        layout.addLayout(top, 1)
-        layout.addWidget(self.written)
-        layout.addLayout(bottom)
+        box = QGroupBox("Preview")
+        column = QVBoxLayout(box)
+        column.addWidget(self.preview, 0, Qt.AlignmentFlag.AlignCenter)
+        column.addLayout(scrub)
+        return box
+
+    def _animation_box(self) -> QGroupBox:
+        frames_row = QHBoxLayout()
+        frames_row.addWidget(self.frames)
+        frames_row.addWidget(self.frames_hint, 1)
+        box = QGroupBox("Animation")
+        form = QFormLayout(box)
+        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.FieldsStayAtSizeHint)  # Speed as narrow as Frames
+        form.addRow("Frames", frames_row)
+        form.addRow("Speed", self.fps)
+        form.addRow("Path", self.mode)
+        form.addRow("", self.loop)
+        return box
+
+    def _export_box(self) -> QGroupBox:
+        box = QGroupBox("Export size")
+        form = QFormLayout(box)
+        self.scale.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)  # as narrow as Frames
+        form.addRow("Scale", self.scale)
+        form.addRow("Size", self.size_label)  # a row of its own: an MP4's odd side makes it long
+        return box
 
     def _connect(self) -> None:
         model = self.keyframes.model()

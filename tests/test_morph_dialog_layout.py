@@ -1,0 +1,69 @@
+"""The Morph dialog's layout on its own (no engine): the keyframe list takes the height, nothing stands empty."""
+from __future__ import annotations
+
+import numpy as np
+from PySide6.QtCore import QRect
+from PySide6.QtWidgets import QApplication, QWidget
+
+from genimg_gui.ui.morph_dialog import MorphDialog
+
+KEYFRAMES = 8
+GAP = 24  # px: a layout's spacing and margins between a column's last control and the buttons, no more
+
+
+def dialog_with_keyframes(qtbot, count: int = KEYFRAMES) -> MorphDialog:
+    items = [(i, f"image {i}.png", np.full((64, 64, 3), 10 * i, np.uint8)) for i in range(count)]
+    dialog = MorphDialog(items)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    settle(dialog)
+    return dialog
+
+
+def settle(dialog: MorphDialog) -> None:
+    QApplication.processEvents()
+    dialog.layout().activate()
+
+
+def rows_shown(dialog: MorphDialog) -> int:
+    return dialog.keyframes.viewport().height() // dialog.keyframes.sizeHintForRow(0)
+
+
+def place(dialog: MorphDialog, widget: QWidget) -> QRect:
+    return QRect(widget.mapTo(dialog, widget.rect().topLeft()), widget.size())
+
+
+def lowest_above(dialog: MorphDialog, left: int, right: int, limit: int) -> int:
+    """The bottom edge of the lowest visible widget between x = left and right that ends above y = limit."""
+    bottoms = [place(dialog, w).bottom() for w in dialog.findChildren(QWidget)
+               if w.isVisible() and w.window() is dialog and place(dialog, w).left() < right
+               and place(dialog, w).right() > left and place(dialog, w).bottom() < limit]
+    return max(bottoms)
+
+
+def test_the_morph_dialog_shows_every_keyframe_of_eight_at_its_first_size(qtbot):
+    """The list was four rows tall at first, a scroll in a tiny box with eight images open."""
+    dialog = dialog_with_keyframes(qtbot)
+    assert rows_shown(dialog) >= KEYFRAMES
+
+
+def test_a_taller_morph_dialog_gives_all_its_new_height_to_the_keyframe_list(qtbot):
+    dialog = dialog_with_keyframes(qtbot, 20)
+    before, rows = dialog.keyframes.height(), rows_shown(dialog)
+    dialog.resize(dialog.width(), dialog.height() + 200)
+    settle(dialog)
+    assert dialog.keyframes.height() == before + 200 and rows_shown(dialog) > rows
+    dialog.resize(dialog.minimumSize())
+    settle(dialog)
+    assert rows_shown(dialog) >= KEYFRAMES  # the smallest dialog still shows a useful list
+
+
+def test_no_column_of_the_morph_dialog_ends_in_an_empty_block(qtbot):
+    """An empty block stood under Scale (and under the preview) above the Export button."""
+    dialog = dialog_with_keyframes(qtbot)
+    buttons = place(dialog, dialog.export_button).top()
+    list_left, list_right = place(dialog, dialog.keyframes).left(), place(dialog, dialog.keyframes).right()
+    preview = place(dialog, dialog.preview)
+    for left, right in ((list_left, list_right), (preview.left(), preview.right())):
+        assert buttons - lowest_above(dialog, left, right, buttons) <= GAP, (left, right)
