@@ -8,6 +8,7 @@ import pytest
 import torch
 from PIL import Image
 from PySide6.QtCore import QProcess, Qt
+from PySide6.QtWidgets import QDialogButtonBox
 
 from genimg_gui.catalog import ModelEntry, read_entry
 from genimg_gui.cli import main
@@ -238,16 +239,18 @@ def test_quitting_the_app_mid_run_saves_like_stop(qtbot, window, shapes, tmp_pat
     assert (tmp_path / "vae" / "checkpoint.pt").is_file() and (tmp_path / "vae" / "card.json").is_file()
 
 
-@pytest.mark.parametrize("how", ["close button", "Escape"])
+@pytest.mark.parametrize("how", ["close button", "Escape", "Close"])
 def test_closing_the_dialog_mid_run_stops_it_and_closes_once_it_has_saved(how, qtbot, shapes, tmp_path):
     """The close waited for the run's save (up to 30 s), the whole window frozen meanwhile; Escape hid the dialog
-    at once, the run going on out of reach."""
+    at once, the run going on out of reach. ("close button": the title bar's; "Close": the dialog's own.)"""
     dialog = dialog_for(qtbot, shapes, tmp_path / "vae", minutes=30)
     dialog.show()
     dialog.start()
     qtbot.waitUntil(lambda: under_way(dialog), timeout=120_000)
     if how == "Escape":
         qtbot.keyClick(dialog, Qt.Key.Key_Escape)
+    elif how == "Close":
+        qtbot.mouseClick(dialog.buttons.button(QDialogButtonBox.StandardButton.Close), Qt.MouseButton.LeftButton)
     else:
         dialog.close()
     assert dialog.isVisible() and dialog.running()  # not waited for: the event loop goes on

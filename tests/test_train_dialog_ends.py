@@ -1,9 +1,10 @@
 """The Train… dialog around a run's ends: reopened while a run goes on, a run that fails, a folder too small to hold
-images out, and what a new Start clears."""
+images out, what a new Start clears, the bar before a run and after it, and Close."""
 import shutil
 import sys
 
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QDialogButtonBox
 
 from genimg_gui.holdout import HOLDOUT, held_out_size
 from genimg_gui.train.data import split_holdout
@@ -114,3 +115,30 @@ def test_the_folder_count_leaves_out_model_folders_as_a_run_does(qtbot, shapes, 
     dialog = dialog_for(qtbot, shapes, tmp_path / "vae", minutes=0.1)
     dialog.data.setText(str(few))
     assert dialog.kept.note.text().startswith("⚠ Only 3 images: a run holds out one image in 10")
+
+
+def test_close_closes_the_dialog(qtbot, tmp_path):
+    """It had no Close button: only the title bar's."""
+    dialog = dialog_for(qtbot, "", tmp_path / "vae", minutes=0.1)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    close = dialog.buttons.button(QDialogButtonBox.StandardButton.Close)
+    assert close.isVisible() and close.text().replace("&", "") == "Close"
+    qtbot.mouseClick(close, Qt.MouseButton.LeftButton)
+    assert not dialog.isVisible()
+
+
+def test_the_bar_shows_once_a_run_starts_and_then_says_how_it_ended(qtbot, shapes, tmp_path):
+    """Before any run an empty bar without words was on show, which read as a run stuck at nothing."""
+    dialog = dialog_for(qtbot, "", tmp_path / "vae", minutes=0.05)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    bar = dialog.watch.progress
+    assert not bar.isVisible()
+    qtbot.mouseClick(dialog.start_button, Qt.MouseButton.LeftButton)  # refused (no folder): still no run
+    assert "No image folder chosen" in dialog.watch.log.toPlainText() and not bar.isVisible()
+    dialog.data.setText(str(shapes))
+    with qtbot.waitSignal(dialog.model_trained, timeout=180_000):
+        qtbot.mouseClick(dialog.start_button, Qt.MouseButton.LeftButton)
+        assert bar.isVisible() and bar.text() == "starting…"
+    assert bar.isVisible() and bar.text() == "done" and bar.value() == bar.maximum()

@@ -13,11 +13,12 @@ from pathlib import Path
 from typing import Sequence
 
 from PySide6.QtCore import QProcess, Signal
-from PySide6.QtWidgets import (QCheckBox, QComboBox, QDialog, QDoubleSpinBox, QFileDialog, QFormLayout, QHBoxLayout,
-                               QLabel, QLineEdit, QPushButton, QSpinBox, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (QComboBox, QDialog, QFileDialog, QFormLayout, QHBoxLayout, QLabel, QLineEdit,
+                               QPushButton, QVBoxLayout, QWidget)
 
 from ..catalog import ModelEntry, latent_space_of, latent_spaces, trainable_models
 from ..earlier_run import EarlierRun, card_steps, earlier_run, saved_card, saved_then_stopped
+from . import train_fields
 from .train_kept import ModelKept
 from .train_models import RESOLUTION_ROLE, fill_space, fill_starts, listed_as, show_choice
 from .train_question import RESUME, ask_continue_or_start_over, how_it_begins, shape_of_run
@@ -42,50 +43,27 @@ class TrainDialog(QDialog):
         self.browse.clicked.connect(self._browse)
         self.out = QLineEdit()
         self._suggested_out = ""  # Save to as last suggested: a folder the user typed is theirs, and stays
-        self.minutes = QDoubleSpinBox()
-        self.minutes.setRange(0.1, 24 * 60)
-        self.minutes.setValue(30)
-        self.minutes.setSuffix(" min")
-        self.resolution = QComboBox()
-        self.resolution.addItems(["64", "128", "32"])
-        self.sample_every = QSpinBox()
-        self.sample_every.setRange(1, 100_000)
-        self.sample_every.setValue(100)
-        self.sample_every.setSuffix(" steps")
-        self.sample_every.setToolTip("How often the run draws a sample grid and measures the held-out images")
-        self.space = QComboBox()
-        self.space.setToolTip("A GAN learns far faster in a VAE's latent space, but draws only as well as that VAE "
-                              "reconstructs your images: train a VAE on them first, then train the GAN in it.")
+        self.minutes = train_fields.minutes_box()
+        self.resolution = train_fields.resolution_box()
+        self.sample_every = train_fields.sample_every_box()
+        self.space = train_fields.space_box()
         self.starts: dict[str, ModelEntry] = {}
         self.vaes: list[ModelEntry] = []
         self._active_vae: str | None = None  # the VAE loaded when the choices were last filled
         self._space_picked = False  # the user chose where a GAN draws: a VAE loaded later does not change it
-        self.start_from = QComboBox()
-        self.start_from.setToolTip("Fine-tune a model you have open on these images instead of starting from random "
-                                   "weights. The run keeps its kind, resolution and latent space; a GAN with classes "
-                                   "takes labels with the same classes, or none (its classes merged into one).")
+        self.start_from = train_fields.start_from_box()
         self.watch = RunWatch()
         self.kept = ModelKept(self.watch.expect_figures)
         self.keep_best = self.kept.best
-        self.mirror = QCheckBox("also learn each image flipped left-right")
-        self.mirror.setToolTip("Doubles a small folder of things a mirror leaves themselves (faces, animals, "
-                               "objects); leave it off for text, clocks and other things with a left and a right")
-        self.classes = QComboBox()
-        self.classes.addItem("none: one GAN for all the images", "")
-        self.classes.addItem("the sub-folders of the image folder", FOLDERS)
-        self.classes.addItem("a labels file (CSV)…", None)
-        self.classes.setToolTip("With classes the GAN learns to draw each one, and the Generate tab lets you "
-                                "pick which. A CSV needs a 'file' column (paths inside the image folder).")
-        self.label_column = QLineEdit(LABEL_COLUMN)
-        self.label_column.setToolTip("The CSV column that holds each image's class")
+        self.mirror = train_fields.mirror_box()
+        self.classes = train_fields.classes_box()
+        self.label_column = train_fields.label_column_box()
         self.start_button = QPushButton("Start")
         self.stop_button = QPushButton("Stop and save")
         self.stop_button.setEnabled(False)
-        # offered, not done: loading re-encodes every open picture, and a short run's model draws them as blobs
-        self.load_button = QPushButton("Load it")
-        self.load_button.setToolTip("Make the new model the active one: the open pictures follow it (switching "
-                                    "back in the Models tab brings them back)")
-        self.load_button.setEnabled(False)
+        self.load_button = train_fields.load_button()
+        self.buttons = train_fields.dialog_buttons(self.load_button, self.start_button, self.stop_button)
+        self.buttons.rejected.connect(self.reject)  # Close
         self.start_button.clicked.connect(self.start)
         self.stop_button.clicked.connect(self.stop)
         self.load_button.clicked.connect(self._load)
@@ -123,16 +101,11 @@ class TrainDialog(QDialog):
         form.addRow("Resolution", self.resolution)
         form.addRow("Samples every", self.sample_every)
         form.addRow("Model kept", self.kept.best)
-        buttons = QHBoxLayout()
-        buttons.addStretch(1)
-        buttons.addWidget(self.load_button)
-        buttons.addWidget(self.start_button)
-        buttons.addWidget(self.stop_button)
         layout = QVBoxLayout(self)
         layout.addWidget(self.settings)
         layout.addWidget(self.kept.note)
         layout.addWidget(self.watch, 1)
-        layout.addLayout(buttons)
+        layout.addWidget(self.buttons)
         self.process = QProcess(self)
         self.process.setProcessChannelMode(QProcess.ProcessChannelMode.MergedChannels)
         self.process.readyReadStandardOutput.connect(self._read_output)

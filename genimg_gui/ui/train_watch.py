@@ -27,6 +27,7 @@ class RunWatch(QWidget):
         super().__init__(parent)
         self.progress = QProgressBar()
         self.progress.setRange(0, PROGRESS_STEPS)
+        self.progress.hide()  # until a run starts: an empty bar with no words read as a run stuck at nothing
         self._started = time.monotonic()  # when the run on show started: --minutes counts from there
         self.kind = ""  # what the run on show trains, which says what its grids show
         self.figures = QLabel(FIGURES_TO_COME)
@@ -79,10 +80,11 @@ class RunWatch(QWidget):
         self.log.appendPlainText(text)
 
     def clear(self) -> None:
-        """A fresh view for a new Start: the last attempt's log, bar, figures, grid and failure were another run's."""
+        """A fresh view for a new Start: the last attempt's log, bar, figures, grid and failure were another run's.
+        The bar goes until the run begins (a Start refused never begins one)."""
         self.log.clear()
         self.progress.reset()
-        self.progress.setFormat("%p%")
+        self.progress.hide()
         self._figures_shown = False
         self.figures.setText(self._no_figures or FIGURES_TO_COME)
         self.preview.clear()
@@ -104,6 +106,7 @@ class RunWatch(QWidget):
         self._started = time.monotonic()
         self.progress.setValue(0)
         self.progress.setFormat(beginning)
+        self.progress.show()
 
     def take_line(self, line: str) -> None:
         """One line of the run's output: logged, and read for progress, a new sample grid or figures."""

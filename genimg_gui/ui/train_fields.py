@@ -1,0 +1,92 @@
+"""The Train… dialog's settings fields and buttons, made with their ranges, defaults and the tooltips that say
+what each does; the dialog wires them to one another and to the run."""
+from __future__ import annotations
+
+from PySide6.QtWidgets import (QCheckBox, QComboBox, QDialogButtonBox, QDoubleSpinBox, QLineEdit, QPushButton,
+                               QSpinBox)
+
+from .train_run import FOLDERS, LABEL_COLUMN
+
+
+def minutes_box() -> QDoubleSpinBox:
+    box = QDoubleSpinBox()
+    box.setRange(0.1, 24 * 60)
+    box.setValue(30)
+    box.setSuffix(" min")
+    return box
+
+
+def resolution_box() -> QComboBox:
+    box = QComboBox()
+    box.addItems(["64", "128", "32"])
+    return box
+
+
+def sample_every_box() -> QSpinBox:
+    box = QSpinBox()
+    box.setRange(1, 100_000)
+    box.setValue(100)
+    box.setSuffix(" steps")
+    box.setToolTip("How often the run draws a sample grid and measures the held-out images")
+    return box
+
+
+def space_box() -> QComboBox:
+    """Where a GAN draws; the dialog fills it from the Models tab's VAEs."""
+    box = QComboBox()
+    box.setToolTip("A GAN learns far faster in a VAE's latent space, but draws only as well as that VAE "
+                   "reconstructs your images: train a VAE on them first, then train the GAN in it.")
+    return box
+
+
+def start_from_box() -> QComboBox:
+    """Random weights or a model to fine-tune; the dialog fills it from the Models tab's models."""
+    box = QComboBox()
+    box.setToolTip("Fine-tune a model you have open on these images instead of starting from random "
+                   "weights. The run keeps its kind, resolution and latent space; a GAN with classes "
+                   "takes labels with the same classes, or none (its classes merged into one).")
+    return box
+
+
+def mirror_box() -> QCheckBox:
+    box = QCheckBox("also learn each image flipped left-right")
+    box.setToolTip("Doubles a small folder of things a mirror leaves themselves (faces, animals, "
+                   "objects); leave it off for text, clocks and other things with a left and a right")
+    return box
+
+
+def classes_box() -> QComboBox:
+    """None, the image folder's sub-folders, or a labels file (its item's data None: the dialog asks for it)."""
+    box = QComboBox()
+    box.addItem("none: one GAN for all the images", "")
+    box.addItem("the sub-folders of the image folder", FOLDERS)
+    box.addItem("a labels file (CSV)…", None)
+    box.setToolTip("With classes the GAN learns to draw each one, and the Generate tab lets you "
+                   "pick which. A CSV needs a 'file' column (paths inside the image folder).")
+    return box
+
+
+def label_column_box() -> QLineEdit:
+    box = QLineEdit(LABEL_COLUMN)
+    box.setToolTip("The CSV column that holds each image's class")
+    return box
+
+
+def load_button() -> QPushButton:
+    # offered, not done: loading re-encodes every open picture, and a short run's model draws them as blobs
+    button = QPushButton("Load it")
+    button.setToolTip("Make the new model the active one: the open pictures follow it (switching "
+                      "back in the Models tab brings them back)")
+    button.setEnabled(False)
+    return button
+
+
+def dialog_buttons(*actions: QPushButton) -> QDialogButtonBox:
+    """The dialog's own buttons, then Close, which the dialog connects to reject(): mid-run that stops the run
+    as Escape does, and the dialog closes once the run has saved."""
+    box = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+    for button in actions:
+        box.addButton(button, QDialogButtonBox.ButtonRole.ActionRole)
+    box.button(QDialogButtonBox.StandardButton.Close).setToolTip(
+        "Mid-run, Close stops the run as Stop and save does, and the dialog closes once it has saved")
+    return box
