@@ -74,6 +74,10 @@ class History:
     def can_redo(self) -> bool:
         return self._current in self._last_child
 
+    def redo_target(self) -> int | None:
+        """The node redo goes to (the child visited last); None when there is nothing to redo."""
+        return self._last_child.get(self._current)
+
     def undo(self) -> EditState:
         if self.can_undo():
             self._current = self._nodes[self._current].parent

@@ -16,6 +16,7 @@ from genimg_gui.edit import Directions, EditState, edited_latent, without_direct
 from genimg_gui.history import History
 from genimg_gui.imaging import open_image
 from genimg_gui.typicality import TYPICAL_BELOW, PriorModel, reading
+from genimg_gui.ui.action_texts import undo_text
 from genimg_gui.ui.directions_dialog import DirectionRequest, DirectionsDialog
 
 RED, BLUE = (200, 50, 40), (40, 60, 200)
@@ -382,14 +383,15 @@ def test_undo_brings_a_deleted_direction_back_with_every_edit_until_the_next_cha
     assert window.history._step_names(item) == before[2]  # no "(deleted)" left
     assert load_user_directions(user_directions_file("tiny-vae"), doc.directions("vae").basis.shape[1]).labels \
         == ("mine",)  # saved again
-    assert window.undo_action.text() == "&Undo" and "Brought back “mine”" in window.status.currentMessage()
+    own_step = undo_text(window.history.step_name(item, item.history.current_id))  # the image's own last step
+    assert window.undo_action.text() == own_step and "Brought back “mine”" in window.status.currentMessage()
     window.undo_action.trigger()  # the next Undo is the image's own last step again
     assert item.history.current.mask is None
 
     window.redo_action.trigger()
     slider_menu(window, builtin, "Delete")
     window.sliders.sliders[0].setValue(100)  # an edit after the deletion: Undo undoes that, and only that
-    assert window.undo_action.text() == "&Undo"
+    assert window.undo_action.text() == undo_text(window.history.step_name(item, item.history.current_id))
     window.undo_action.trigger()
     assert "mine" not in window.sliders.labels() and item.history.current.values[0] == 0.0
 

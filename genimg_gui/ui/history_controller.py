@@ -118,6 +118,10 @@ class HistoryController(QObject):
         states = {n.id: n.state for n in item.history.nodes()}
         return {n.id: self._describe(item, n, states, labels) for n in item.history.nodes()}
 
+    def step_name(self, item: Item, node_id: int) -> str:
+        """One state's name as the tree shows it (Edit → Undo and Redo name their step by it)."""
+        return self._step_names(item)[node_id]
+
     def _labels(self, item: Item) -> tuple[str, ...]:
         d = self.document.directions(item.kind)
         return d.labels if d is not None else ()
@@ -178,8 +182,12 @@ class HistoryController(QObject):
         self.canvas.set_images(to_qimage(r.images[0]), to_qimage(r.images[1]))
 
     def _end_comparison(self, *_) -> None:
+        """Said in the status bar: the panes went back to the original and the edit with no word, as if the click on
+        another step had been lost. Kept, the comparison would show two old states while the step clicked, which
+        the user asked to see, stayed out of sight."""
         if self.comparing is not None:
             self.panel.stop_comparing()  # which comes back as stop_comparing
+            self.document.message.emit("A/B comparison ended")
 
     def stop_comparing(self) -> None:
         self.comparing = None

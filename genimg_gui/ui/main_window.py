@@ -11,7 +11,9 @@ from PySide6.QtWidgets import (QComboBox, QDockWidget, QLabel, QMainWindow, QMes
 
 from ..catalog import ModelEntry, bundled_models, converted_models, is_model_file
 from .autosave import Autosaver
+from .action_texts import redo_text, reopen_text, undo_text
 from .canvas import Canvas, CompareMode
+from .compare_actions import CompareActions
 from .directions_controller import DirectionsController
 from .export_actions import ExportActions
 from .document import Document
@@ -155,8 +157,9 @@ class MainWindow(QMainWindow):
         self.add_action(file, "&Quit", self.close, QKeySequence.StandardKey.Quit)
         edit = bar.addMenu("&Edit")
         self.undo_action = self.add_action(edit, "&Undo", self.document.undo, QKeySequence.StandardKey.Undo)
-        self.undo_action.setIconText("Undo")  # the toolbar's; the menu names an offered undo (deleting a direction)
+        self.undo_action.setIconText("Undo")  # the toolbar's; the menu names the step (or the deleted direction)
         self.redo_action = self.add_action(edit, "&Redo", self.document.redo)
+        self.redo_action.setIconText("Redo")  # the toolbar's; the menu names the step
         self.redo_action.setShortcuts(redo_keys())
         self.redo_action.setToolTip("Redo (Ctrl+Shift+Z or Ctrl+Y)")
         self.add_action(edit, "Reset all sliders", self.sliders.reset_all, QKeySequence("Ctrl+R"))
@@ -168,8 +171,7 @@ class MainWindow(QMainWindow):
         self.add_action(edit, "&Morph / interpolate…", self.morph.open_dialog, QKeySequence("Ctrl+M"))
         view = bar.addMenu("&View")
         self.add_action(view, "Fit to window", self.canvas.fit, QKeySequence("Ctrl+0"))
-        for i, mode in enumerate(CompareMode):
-            self.add_action(view, mode.value, lambda _=False, i=i: self.compare.setCurrentIndex(i), f"Ctrl+{i + 1}")
+        self.compare_actions = CompareActions(self.compare, view, self)
         view.addSeparator()
         self.add_action(view, "Message &log…", self.show_message_log, QKeySequence("Ctrl+L"))
         help_menu = bar.addMenu("&Help")
@@ -202,6 +204,7 @@ class MainWindow(QMainWindow):
                                             self.status.show_device(r.device)))
         d.history_changed.connect(self._update_actions)
         d.undo_offered.connect(self._update_actions)
+        d.directions_changed.connect(self._update_actions)  # Undo and Redo name their steps by the directions
         d.message.connect(self.status.show_message)
         d.error.connect(self.show_error)
         d.engine.failed.connect(self.opener.forget_unreadable)
@@ -225,7 +228,8 @@ class MainWindow(QMainWindow):
         self.sliders.previews_toggled.connect(self.settings.set_preview_strips)
         self.model_panel.train_requested.connect(self.train_dialog)
         self.compare.currentIndexChanged.connect(lambda i: self.canvas.set_mode(list(CompareMode)[i]))
-        self.history_panel.compare_requested.connect(self._show_both_panes)
+        self.history_panel.compare_requested.connect(self.compare_actions.show_both_panes)
+        self.history_panel.compare_cleared.connect(self.compare_actions.comparison_ended)
         self.history = HistoryController(d, self.history_panel, self.canvas)
         self.model_opener = ModelController(d, self.model_panel, self)
         d.directions_changed.connect(self.slider_tab.on_directions)
@@ -279,13 +283,21 @@ class MainWindow(QMainWindow):
                 self.sliders.set_values(current.history.current.values)
 
     def _update_actions(self) -> None:
+        """Which actions can act now, and what on: Undo and Redo name their step, Reopen its image."""
         item = self.document.current
         offered = self.document.offered_undo
-        self.undo_action.setEnabled(bool(offered or (item and item.history.can_undo())))
-        self.undo_action.setText(offered.text if offered else "&Undo")
-        self.redo_action.setEnabled(bool(item and item.history.can_redo()))
+        undone = item.history.current_id if item and item.history.can_undo() else None
+        redone = item.history.redo_target() if item else None
+        self.undo_action.setEnabled(bool(offered) or undone is not None)
+        self.undo_action.setText(offered.text if offered else undo_text(self._step_name(item, undone)))
+        self.redo_action.setEnabled(redone is not None)
+        self.redo_action.setText(redo_text(self._step_name(item, redone)))
         self.close_action.setEnabled(item is not None)
         self.reopen_action.setEnabled(bool(self.document.closed))
+        self.reopen_action.setText(reopen_text(self.document.closed[-1][0].name if self.document.closed else None))
+
+    def _step_name(self, item: Item | None, node_id: int | None) -> str | None:
+        return None if item is None or node_id is None else self.history.step_name(item, node_id)
 
     def show_error(self, text: str) -> None:
         self.last_error = text
@@ -324,11 +336,6 @@ class MainWindow(QMainWindow):
         self._train_dialog.raise_()
         self._train_dialog.activateWindow()
         return self._train_dialog
-
-    def _show_both_panes(self, *_states) -> None:
-        """Compare A/B puts A in the original's pane: "Edited only" would show B alone."""
-        if list(CompareMode)[self.compare.currentIndex()] == CompareMode.EDITED:
-            self.compare.setCurrentIndex(list(CompareMode).index(CompareMode.SIDE_BY_SIDE))
 
     def show_message_log(self) -> MessageLogDialog:
         """The session's messages and errors (one window, raised if open)."""

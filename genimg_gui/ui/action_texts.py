@@ -1,0 +1,29 @@
+"""What Undo, Redo and Reopen say in the menus: the step or image they act on ("Undo PC1 +1.00σ",
+"Reopen “cat.png”"), as Qt's QUndoStack and Krita name theirs, so the user knows what a click will do before making
+it. With nothing to act on they keep their plain names (and are greyed out)."""
+from __future__ import annotations
+
+from .session_questions import short_name
+
+STEP_CHARS = 60  # the most of a step's name a menu item shows; its middle goes, keeping the value at its end
+
+
+def menu_escaped(text: str) -> str:
+    """text as an action shows it: a single "&" is taken for a shortcut's mark and not shown
+    (“Smileys & Emotion”)."""
+    return text.replace("&", "&&")
+
+
+def undo_text(step: str | None) -> str:
+    """The Undo action's text for undoing the step named step (None: nothing to undo)."""
+    return "&Undo" if step is None else f"&Undo {menu_escaped(short_name(step, STEP_CHARS))}"
+
+
+def redo_text(step: str | None) -> str:
+    """The Redo action's text for redoing the step named step (None: nothing to redo)."""
+    return "&Redo" if step is None else f"&Redo {menu_escaped(short_name(step, STEP_CHARS))}"
+
+
+def reopen_text(name: str | None) -> str:
+    """File → Reopen's text for bringing back the image named name (None: none is closed)."""
+    return "Reopen closed image" if name is None else f"Reopen “{menu_escaped(short_name(name))}”"
