@@ -20,6 +20,7 @@ from ..history import History
 from ..engine import requests as rq
 from ..session import Session
 from .carry_over import CarryOver
+from .closing import close_item, reopen_closed
 from .document_session import restore_session, session_of
 from .failed_requests import FailedRequests
 from .gan_samples import GanSamples
@@ -119,46 +120,18 @@ class Document(QObject):
         return [i for i in [*self.items.values(), *(c[0] for c in self.closed)] if i.kind == kind]
 
     def close_item(self, item_id: int | None = None) -> Item | None:
-        """Close an image or sample (default: the current one); the next one in the filmstrip, else the one
-        before, becomes current. reopen_closed() brings it back as it was."""
-        ids = list(self.items)
-        item = self.items.pop(self.current.id if item_id is None and self.current else item_id, None)
-        if item is None:
-            return None
-        # a new model's latents still on their way for it are dropped: it gets them again when reopened
-        self.closed.append((item, None if self.carry.pending(item.id) else self._model_identity(item.kind),
-                            ids.index(item.id)))
-        self.samples.forget(item.id)
-        self.item_removed.emit(item.id)
-        if self.current is item:
-            later = ids[ids.index(item.id) + 1:] + ids[:ids.index(item.id)][::-1]
-            self.current = self.items[later[0]] if later else None
-            self.current_changed.emit(self.current)
-        self.history_changed.emit()
-        return item
+        """Close an image or sample (default: the current one); closing.close_item says how."""
+        return close_item(self, item_id)
 
     def reopen_closed(self) -> Item | None:
-        """The item closed last, back at its place in the filmstrip with its history (carried over to the model
-        of its kind loaded since, if any); None when none is closed."""
-        if not self.closed:
-            return None
-        item, model, place = self.closed.pop()
-        if item.shown_seq < item.requested_seq:  # its last decode came back while it was closed, and was dropped
-            item.thumbs.pop(item.history.current_id, None)
-        self.insert_item(item, place=place)
-        if model != self._model_identity(item.kind):
-            self.carry.item(item)  # which also brings each sample's Compare image
-        else:
-            if not item.recall_drawn():  # its Compare image was on its way when it was closed
-                self.samples.draw_original(item)
-            self._decode(item, item.history.current)
-        return item
+        """The item closed last, back as it was (closing.reopen_closed); None when none is closed."""
+        return reopen_closed(self)
 
     def place_of(self, item_id: int) -> int:
         """The index of an open item in the filmstrip's order."""
         return list(self.items).index(item_id)
 
-    def _model_identity(self, kind: str) -> str | None:
+    def model_identity(self, kind: str) -> str | None:
         return self.models[kind].identity if kind in self.models else None
 
     def send_to_vae(self) -> None:
@@ -187,7 +160,7 @@ class Document(QObject):
     def preview_state(self, state: EditState) -> int | None:
         """Decode any state of the current item (a slider drag, a brush stroke) without recording it."""
         item = self.current
-        return None if item is None else self._decode(item, state)
+        return None if item is None else self.decode(item, state)
 
     def commit(self, values: tuple[float, ...]) -> None:
         """Record the current item's slider values as one undoable edit."""
@@ -199,7 +172,7 @@ class Document(QObject):
         item = self.current
         if item is not None and item.history.push(state):
             if not item.history.current.same_as(item.requested):  # the gesture's last preview already asked
-                self._decode(item, item.history.current)
+                self.decode(item, item.history.current)
             elif item.shown_seq >= item.requested_seq:  # ...and its image is already shown
                 item.thumbs[item.history.current_id] = item.image
             self.history_changed.emit()
@@ -236,17 +209,18 @@ class Document(QObject):
         state = step(item.history)
         if not item.recall_drawn():
             self.samples.draw_original(item)
-        self._decode(item, state)
+        self.decode(item, state)
         self.history_changed.emit()
         self.current_changed.emit(item)
 
     def redraw(self, item: Item) -> None:
         """Decode the item's current state again (its latents or its model changed), and show it if current."""
-        self._decode(item, item.history.current)
+        self.decode(item, item.history.current)
         if item is self.current:
             self.current_changed.emit(item)
 
-    def _decode(self, item: Item, state: EditState) -> int:
+    def decode(self, item: Item, state: EditState) -> int:
+        """Ask the worker to draw an item in a state, now the one it waits for (what preview and commit use)."""
         item.requested = state
         latent = edited_latent(state, self.directions(item.kind))
         masked = {} if state.mask is None else {"mask": state.mask, "base": state.base}
@@ -359,7 +333,7 @@ class Document(QObject):
         """Show image, drawn from state's latent (a sample, an inversion), or decode state when its sliders move
         it off that latent. A state outside the history (a ψ drag's live sample) gives no node a thumbnail."""
         if any(state.values):
-            self._decode(item, state)  # which records it as requested, as below
+            self.decode(item, state)  # which records it as requested, as below
         else:  # what is shown is what was asked: a gesture's later preview must ask again, not wait for one dropped
             item.requested = state
             self._show(item, seq, image)

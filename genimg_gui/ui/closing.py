@@ -1,0 +1,50 @@
+"""Closing an item and reopening the one closed last, where it stood in the filmstrip and with its history:
+Document.close_item and Document.reopen_closed. Plain data, no Qt of its own: the document's signals tell the
+views."""
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from .item import Item
+
+if TYPE_CHECKING:
+    from .document import Document
+
+
+def close_item(document: Document, item_id: int | None = None) -> Item | None:
+    """Close an image or sample (default: the current one); the next one in the filmstrip, else the one before,
+    becomes current. reopen_closed brings it back as it was."""
+    ids = list(document.items)
+    current = document.current
+    item = document.items.pop(current.id if item_id is None and current else item_id, None)
+    if item is None:
+        return None
+    # a new model's latents still on their way for it are dropped: it gets them again when reopened
+    model = None if document.carry.pending(item.id) else document.model_identity(item.kind)
+    document.closed.append((item, model, ids.index(item.id)))
+    document.samples.forget(item.id)
+    document.item_removed.emit(item.id)
+    if current is item:
+        later = ids[ids.index(item.id) + 1:] + ids[:ids.index(item.id)][::-1]
+        document.current = document.items[later[0]] if later else None
+        document.current_changed.emit(document.current)
+    document.history_changed.emit()
+    return item
+
+
+def reopen_closed(document: Document) -> Item | None:
+    """The item closed last, back at its place in the filmstrip with its history (carried over to the model of
+    its kind loaded since, if any); None when none is closed."""
+    if not document.closed:
+        return None
+    item, model, place = document.closed.pop()
+    if item.shown_seq < item.requested_seq:  # its last decode came back while it was closed, and was dropped
+        item.thumbs.pop(item.history.current_id, None)
+    document.insert_item(item, place=place)
+    if model != document.model_identity(item.kind):
+        document.carry.item(item)  # which also brings each sample's Compare image
+    else:
+        if not item.recall_drawn():  # its Compare image was on its way when it was closed
+            document.samples.draw_original(item)
+        document.decode(item, item.history.current)
+    return item
