@@ -174,7 +174,7 @@ def test_history_panel_keeps_branches_goes_back_and_compares(qtbot, window, refe
     # top to bottom in the order made on each line: the branch made after the undo follows the first edit's line
     texts, lefts = zip(*seen(panel))
     assert texts == ("Opened", f"{labels[0]} +1.00σ", f"{labels[1]} -1.00σ",
-                     f"↳ Branch from “{labels[0]} +1.00σ”", f"{labels[2]} +1.50σ")
+                     f"↳ Branch 2 from “{labels[0]} +1.00σ”", f"{labels[2]} +1.50σ")
     assert len(set(lefts[:4])) == 1 and lefts[4] > lefts[3]  # the branch's step indents under its caption
 
     old_branch = panel.item_for(2)

@@ -96,7 +96,7 @@ def test_history_tree_is_flat_and_a_later_branch_follows_the_whole_line_under_a_
     # read top to bottom, each step is followed by the one made after it: the branch from PC1 comes after PC2,
     # under a caption naming where it left from (it sat indented between PC1 and PC2, as if made before PC2)
     assert seen(history) == [("Original", 0), ("PC1 +1.5σ", 0), ("PC2 −1σ", 0),
-                             ("↳ Branch from “PC1 +1.5σ”", 0), ("PC3 +2σ", 1), ("Mask", 1)]
+                             ("↳ Branch 2 from “PC1 +1.5σ”", 0), ("PC3 +2σ", 1), ("Mask", 1)]
     assert history.node_ids() == [0, 1, 2, 3, 4]
     # no state numbers, which appear nowhere else
     assert history.item_for(1).toolTip(0) == "PC1 +1.5σ (1 branch from here, further down)"
@@ -111,13 +111,15 @@ def test_history_tree_is_flat_and_a_later_branch_follows_the_whole_line_under_a_
 def test_history_branches_of_branches_nest_in_the_order_they_were_made(qtbot):
     nodes = NODES + [(5, 3, "PC4 +1σ", None), (6, 1, "Smileys +1σ", None), (7, 6, "PC1 +2σ", None)]
     history = history_panel(qtbot, nodes, current_id=7)
+    # two branches from one step are numbered, as lines 2 and 3 made from it: captions alike left the user guessing
     assert seen(history) == [("Original", 0), ("PC1 +1.5σ", 0), ("PC2 −1σ", 0),
-                             ("↳ Branch from “PC1 +1.5σ”", 0), ("PC3 +2σ", 1), ("Mask", 1),
-                             ("↳ Branch from “PC3 +2σ”", 1), ("PC4 +1σ", 2),
-                             ("↳ Branch from “PC1 +1.5σ”", 0), ("Smileys +1σ", 1), ("PC1 +2σ", 1)]
+                             ("↳ Branch 2 from “PC1 +1.5σ”", 0), ("PC3 +2σ", 1), ("Mask", 1),
+                             ("↳ Branch 2 from “PC3 +2σ”", 1), ("PC4 +1σ", 2),
+                             ("↳ Branch 3 from “PC1 +1.5σ”", 0), ("Smileys +1σ", 1), ("PC1 +2σ", 1)]
     captions = [(point, text) for node_id, point, text in history.rows() if node_id is None]
-    assert captions == [(1, "↳ Branch from “PC1 +1.5σ”"), (3, "↳ Branch from “PC3 +2σ”"),
-                        (1, "↳ Branch from “PC1 +1.5σ”")]
+    assert captions == [(1, "↳ Branch 2 from “PC1 +1.5σ”"), (3, "↳ Branch 2 from “PC3 +2σ”"),
+                        (1, "↳ Branch 3 from “PC1 +1.5σ”")]
+    assert len({text for _point, text in captions}) == len(captions)
     assert "2 branches from here" in history.item_for(1).toolTip(0)
 
 
@@ -142,7 +144,8 @@ def test_history_long_rows_lose_their_middle_and_keep_the_value_at_the_end(qtbot
 def test_history_branch_caption_is_no_step(qtbot, history):
     caption = history.tree.itemBelow(history.item_for(2))
     assert caption.data(0, Qt.ItemDataRole.UserRole) is None
-    assert caption.toolTip(0) == "The steps below were made after going back to “PC1 +1.5σ”"
+    assert caption.toolTip(0) == ("The steps below were made after going back to “PC1 +1.5σ”: line 2 made from there "
+                                  "(line 1 follows it at its level)")
     rect = history.tree.visualItemRect(caption)
     with qtbot.assertNotEmitted(history.node_activated):
         qtbot.mouseClick(history.tree.viewport(), LEFT, Qt.KeyboardModifier.NoModifier, rect.center())

@@ -2,9 +2,10 @@
 
 A linear run of edits reads as a flat list. At a real branch (undo, then a different edit) the first line made from
 there goes on at the same level, and each later line comes after the whole of that line, indented under a caption
-row "↳ Branch from “<step>”" that names the step it left from. Read top to bottom, every row is thus followed by
-the step that was made after it on its own line: Qt lists a row's children right after it, so a later line indented
-under its branch point sat above the first line's next steps and read as if made before them. The caption is no
+row "↳ Branch 2 from “<step>”" that names the step it left from and numbers the lines made from it (the first, on
+at its level, is 1; two captions alike left the user guessing). Read top to bottom, every row is thus followed by the
+step that was made after it on its own line: Qt lists a row's children right after it, so a later line indented under
+its branch point sat above the first line's next steps and read as if made before them. The caption is no
 step: it cannot be clicked, picked or reached with the arrow keys. The layout follows from the tree alone, never from
 which state is current, so rows stay where they are when you click, undo or redo; only the marks move. The current
 state is the one selected row (and has the keyboard focus). A plain click (or Enter) goes to a state; Ctrl/Shift-
@@ -170,8 +171,8 @@ class HistoryPanel(QWidget):
             self._append(self._make_item(node, children), parent)
             node = (children.get(node[0]) or [None])[0]
         for point in line:
-            for kid in children.get(point[0], [])[1:]:
-                caption = self._make_caption(point)
+            for number, kid in enumerate(children.get(point[0], [])[1:], start=2):
+                caption = self._make_caption(point, number)
                 self._append(caption, parent)
                 self._add_line(kid, children, caption)
 
@@ -193,14 +194,17 @@ class HistoryPanel(QWidget):
         self._items[node_id] = item
         return item
 
-    def _make_caption(self, point: Node) -> QTreeWidgetItem:
-        """The row above a later branch: which step it left from. Not a step: it cannot be selected, a click on it
-        does nothing and the arrow keys pass it by. It stays enabled: Qt greys out a disabled row's children."""
-        item = QTreeWidgetItem([f"↳ Branch from “{point[2]}”"])
+    def _make_caption(self, point: Node, number: int) -> QTreeWidgetItem:
+        """The row above a later branch: which step it left from, and which of the lines made from there it is (the
+        first, number 1, goes on at the step's own level): two branches from one step read alike. Not a step: it
+        cannot be selected, a click on it does nothing and the arrow keys pass it by. It stays enabled: Qt greys out
+        a disabled row's children."""
+        item = QTreeWidgetItem([f"↳ Branch {number} from “{point[2]}”"])
         item.setData(0, ID_ROLE, None)
         item.setData(0, BRANCH_ROLE, point[0])
         item.setFlags(Qt.ItemFlag.ItemIsEnabled)
-        item.setToolTip(0, f"The steps below were made after going back to “{point[2]}”")
+        item.setToolTip(0, f"The steps below were made after going back to “{point[2]}”: line {number} made from "
+                           "there (line 1 follows it at its level)")
         font = QFont(item.font(0))
         font.setItalic(True)
         item.setFont(0, font)
