@@ -152,8 +152,8 @@ def window_reference(path: str):
 
 
 def test_quitting_names_an_inverted_item_that_was_not_exported(qtbot, window, image_files, monkeypatch, tmp_path):
-    """An inversion's w took computing to make: the quit question names it, as it names an edited picture, and
-    Discard no longer drops it unnamed. Exported, it goes unasked."""
+    """An inversion's w took computing to make: the quit question names it (as an inversion, not an "edited image"),
+    and Discard no longer drops it unnamed. Exported, it goes unasked."""
 
     source = open_image(qtbot, window, image_files[1])
     window.gan_panel.steps.setValue(10)
@@ -161,9 +161,18 @@ def test_quitting_names_an_inverted_item_that_was_not_exported(qtbot, window, im
         window.gan_panel.invert_button.click()
     asked = quit_questions_cancelled(monkeypatch)
     assert not window.close()
-    assert window.isVisible() and asked == [f"This edited image has not been exported: “{source.name} (inverted)”."]
+    # named for what it is, not an "edited image"; with an edited picture beside it, each kind counted
+    assert window.isVisible() and asked == [f"The inversion of “{source.name}” has not been exported."]
+    inversion = window.document.current
+    window.document.select(source.id)
+    window.sliders.sliders[0].setValue(150)
+    assert not window.close()
+    assert asked[1] == (f"1 edited image and 1 inversion have not been exported: “{source.name}”, "
+                        f"inversion of “{source.name}”.")
+    window.exports.export_png(str(tmp_path / "source.png"))
+    window.document.select(inversion.id)
     window.exports.export_png(str(tmp_path / "out.png"))
-    assert window.close() and len(asked) == 1
+    assert window.close() and len(asked) == 2
 
 
 def inverting(qtbot, window, image_file) -> list:

@@ -6,6 +6,7 @@ import os
 import subprocess
 import sys
 import textwrap
+from dataclasses import replace
 
 import numpy as np
 import pytest
@@ -16,6 +17,7 @@ from genimg_gui.edit import EditState, edited_latent
 from genimg_gui.history import History, carried_over
 from genimg_gui.engine.engine import Engine
 from genimg_gui.seed_draws import OWN, REFINE, SKIP_MIXTURES, Drawn
+from genimg_gui.ui.item import Item
 from genimg_gui.ui.main_window import MainWindow
 from genimg_gui.ui.session_questions import DISCARD, SessionQuestions
 
@@ -484,7 +486,9 @@ def test_a_window_that_does_not_autosave_offers_no_keep(qtbot, engine, model_dir
         box.escapeButton().click()
         return 0
     monkeypatch.setattr(QMessageBox, "exec", answer)
-    assert ORIGINAL_ASK_QUIT(second.questions, ["a.png"], second.autosaver.owner) is None
+    picture = np.zeros((8, 8, 3), np.uint8)
+    edited = Item(1, "vae", "a.png", picture, picture, History(EditState(np.zeros((2, 4, 4), np.float32), ())))
+    assert ORIGINAL_ASK_QUIT(second.questions, [edited], second.autosaver.owner) is None
     [(buttons, says)] = shown
     assert sorted(buttons) == ["Cancel", "Discard"] and "cannot be kept" in says
     second.close()
@@ -570,8 +574,10 @@ def test_the_quit_question_shortens_a_long_name_in_its_middle(qtbot, window, mon
         box.escapeButton().click()
         return 0
     monkeypatch.setattr(QMessageBox, "exec", answer)
-    ORIGINAL_ASK_QUIT(window.questions, [f"{'y' * 250}.png", "seed 7"], True)
-    ORIGINAL_ASK_QUIT(window.questions, [f"{'y' * 36}.png", "seed 7"], True)  # a name of 40 characters, whole
+    [sample] = window.document.items.values()
+    ORIGINAL_ASK_QUIT(window.questions, [replace(sample, name=f"{'y' * 250}.png"), sample], True)
+    # a name of 40 characters, whole
+    ORIGINAL_ASK_QUIT(window.questions, [replace(sample, name=f"{'y' * 36}.png"), sample], True)
     [(text, width), (_, width_of_40)] = shown
-    assert "“yyyyyyyyyyyyyyyyyyyy…yyyyyyyyyyyyyyy.png”, “seed 7”" in text
+    assert f"“yyyyyyyyyyyyyyyyyyyy…yyyyyyyyyyyyyyy.png”, “{sample.name}”" in text
     assert width < width_of_40 + 20  # "…" is a little wider than a "y"

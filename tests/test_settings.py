@@ -74,7 +74,7 @@ def test_closing_with_unexported_edits_asks_and_cancel_keeps_the_window(qtbot, e
 
     asked = quit_questions_cancelled(monkeypatch)
     assert not w.close()
-    assert w.isVisible() and f"This edited image has not been exported: “{image_files[0].name}”" in asked[0]
+    assert w.isVisible() and asked[0] == f"The edited image “{image_files[0].name}” has not been exported."
     w.exports.export_png(str(tmp_path / "out.png"))
     assert w.document.unexported() == []
     assert w.close()

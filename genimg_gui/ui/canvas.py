@@ -18,7 +18,10 @@ from PySide6.QtCore import QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import QColor, QImage, QPainter, QPen
 from PySide6.QtWidgets import QWidget
 
-DEFAULT_LABELS = ("Original", "Edited (decoded)")
+# the panes' captions when no A/B comparison names them: an opened file (or an inversion's photo) beside its
+# decoding, or a GAN sample as drawn beside its edit
+OPENED_LABELS = ("Original", "Edited (decoded)")
+GENERATED_LABELS = ("Generated", "Edited")
 MASK_RGBA = (235, 40, 40, 110)  # the mask tint at full strength
 
 
@@ -47,6 +50,7 @@ class Canvas(QWidget):
         self._drag: tuple[str, QPointF] | None = None
         self.placeholder = "Drop images here, paste (Ctrl+V) or File → Open (Ctrl+O)"
         self.labels: tuple[str | None, str | None] = (None, None)
+        self.default_labels: tuple[str, str] = OPENED_LABELS
         self.brush_mode = False
         self.brush_radius = 8.0   # image pixels
         self.erase = False
@@ -68,6 +72,11 @@ class Canvas(QWidget):
     def set_labels(self, left: str | None, right: str | None) -> None:
         """Name the panes (A/B compare of history states); None, None restores the defaults."""
         self.labels = (left, right)
+        self.update()
+
+    def set_default_labels(self, labels: tuple[str, str]) -> None:
+        """The panes' names when set_labels gives none: OPENED_LABELS or GENERATED_LABELS."""
+        self.default_labels = labels
         self.update()
 
     # --- mask painting ----------------------------------------------------
@@ -212,9 +221,9 @@ class Canvas(QWidget):
                       self.fontMetrics().horizontalAdvance(text) + 8, 18)
 
     def pane_label(self, name: str) -> str:
-        left, right = (given or default for given, default in zip(self.labels, DEFAULT_LABELS))
+        left, right = (given or default for given, default in zip(self.labels, self.default_labels))
         if self.mode == CompareMode.SPLIT:
-            return "Split: original | edited" if self.labels == (None, None) else f"Split: {left} | {right}"
+            return f"Split: {left.lower()} | edited" if self.labels == (None, None) else f"Split: {left} | {right}"
         return left if name == "original" else right
 
     def _paint_mask(self, p: QPainter, rect: QRectF) -> None:

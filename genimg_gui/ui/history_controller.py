@@ -10,7 +10,7 @@ from PySide6.QtCore import QObject
 from ..edit import EditState, edited_latent
 from ..seed_draws import Drawn
 from ..engine import requests as rq
-from .canvas import Canvas
+from .canvas import GENERATED_LABELS, OPENED_LABELS, Canvas
 from .carry_over import class_name
 from .document import Document
 from .item import Item
@@ -20,6 +20,7 @@ from .qimage import to_qimage
 
 THUMB_TAG = 999     # PreviewStrip tag offset for history thumbnails (item_id * 1000 + this)
 AB_TAG = 1 << 30    # RenderFrames tag of an A/B pair
+SHORT_MODEL_NAME = 24  # the most characters of a GAN's name that a generated sample's first step names it by
 
 
 def describe_step(before: EditState | None, after: EditState, labels: tuple[str, ...]) -> str:
@@ -53,6 +54,12 @@ def _mask_change(before: np.ndarray | None, after: np.ndarray | None) -> str:
         return "mask: replaced"
     grew, shrank = bool((after > old).any()), bool((after < old).any())
     return "mask: erase" if shrank and not grew else "mask: paint" if grew and not shrank else "mask: replaced"
+
+
+def describe_generated(first: Drawn, model: str | None) -> str:
+    """The first step of a sample the GAN drew from a seed: nothing was opened, so "Opened" named it wrongly."""
+    by = f" by {model}" if model and len(model) <= SHORT_MODEL_NAME else ""
+    return f"Generated{by}, seed {first.seed}"
 
 
 def describe_sample(before: Drawn | None, after: Drawn, classes: tuple[str, ...] = ()) -> str:
@@ -92,6 +99,7 @@ class HistoryController(QObject):
         # steps are named by the directions' labels as they are now: a rename shows at once, not at the next edit
         document.directions_changed.connect(self.refresh)
         document.image_changed.connect(self._on_image)
+        document.current_changed.connect(self._name_panes)
         document.previewed.connect(self._on_previewed)
         document.frames_ready.connect(self._on_frames)
         panel.node_activated.connect(document.goto)
@@ -126,6 +134,10 @@ class HistoryController(QObject):
         d = self.document.directions(item.kind)
         return d.labels if d is not None else ()
 
+    def _name_panes(self, item: Item | None) -> None:
+        """The compare view's captions when no A/B is shown: a sample the GAN drew was never an "Original"."""
+        self.canvas.set_default_labels(GENERATED_LABELS if item is not None and item.generated else OPENED_LABELS)
+
     def _on_image(self, item: Item) -> None:
         if item is self.document.current and item.history.current_id in item.thumbs:
             self.panel.set_thumbnail(item.history.current_id, item.thumbs[item.history.current_id])
@@ -134,10 +146,12 @@ class HistoryController(QObject):
         """A node's label: the sample it drew (a GAN step that mapped a seed), else what it edited."""
         if node.id in item.step_names:  # it moved a direction since deleted: named as it was
             return item.step_names[node.id]
+        gan = self.document.models.get("gan")
+        if node.parent is None and item.generated:
+            return describe_generated(item.drawn[node.id], gan.name if gan else None)
         if node.parent is None or node.id not in item.drawn:
             return describe_step(states.get(node.parent), node.state, labels)
         before = item.sample_node(node.parent)
-        gan = self.document.models.get("gan")
         classes = gan.classes if gan else ()
         return describe_sample(item.drawn.get(before), item.drawn[node.id], classes)
 

@@ -88,6 +88,12 @@ class Item:
         own, and change it. An inversion's w or a VAE picture has none: they make a new sample instead."""
         return self.kind == "gan" and self.seed is not None
 
+    @property
+    def generated(self) -> bool:
+        """Made by the GAN from a seed (its first step drew one), not opened from a file or inverted from one."""
+        first = self.drawn.get(0)
+        return self.kind == "gan" and first is not None and first.seed is not None
+
     def unexported(self) -> bool:
         """Edited since it was opened or last exported; an inversion's result counts as an edit, as its w took
         computing to make (Discard on quitting dropped it unnamed)."""

@@ -362,7 +362,7 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event) -> None:  # noqa: N802
         unexported = self.document.unexported()
-        answer = self.questions.ask_quit([i.name for i in unexported], self.autosaver.owner) if unexported else None
+        answer = self.questions.ask_quit(unexported, self.autosaver.owner) if unexported else None
         if unexported and (answer is None or answer == KEEP and not self.autosaver.keep()):
             event.ignore()
             return

@@ -8,6 +8,10 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QMessageBox
 
+from ..wording import counted
+from .inversion_controller import INVERTED
+from .item import Item
+
 if TYPE_CHECKING:
     from ..session import Session
     from .main_window import MainWindow
@@ -22,7 +26,12 @@ def named(names: list[str]) -> str:
     """“a”, “b” and more: the first few images a question is about, as a count alone left the user to search the
     filmstrip for which. A long name is shortened in its middle: one of 250 characters stretched the dialog to
     960 px, where a name has no space to wrap at."""
-    return ", ".join(f"“{short_name(n)}”" for n in names[:NAMED]) + (" and more" if len(names) > NAMED else "")
+    return listed([f"“{short_name(n)}”" for n in names])
+
+
+def listed(texts: list[str]) -> str:
+    """The first few of texts, then "and more"."""
+    return ", ".join(texts[:NAMED]) + (" and more" if len(texts) > NAMED else "")
 
 
 def short_name(name: str, most: int = NAME_CHARS) -> str:
@@ -31,6 +40,33 @@ def short_name(name: str, most: int = NAME_CHARS) -> str:
         return name
     end = (most - 1) // 2
     return f"{name[:most - 1 - end]}…{name[-end:]}"
+
+
+def work_kind(item: Item) -> str:
+    """What the quit question calls an item: an inversion's w took computing, though no slider moved; calling it
+    an "edited image" sent the user looking for an edit."""
+    return "inversion" if item.inverted_in is not None else "edited sample" if item.generated else "edited image"
+
+
+def work_name(item: Item) -> str:
+    """An item as the quit question names it: “cat.png”, or an inversion as inversion of “cat.png” (a stopped
+    one's name, “cat.png (inversion stopped at step 40)”, says so itself)."""
+    head, inverted, tail = item.name.rpartition(INVERTED)
+    if item.inverted_in is not None and inverted:
+        return f"inversion of “{short_name(head)}”{tail}"
+    return f"“{short_name(item.name)}”"
+
+
+def unexported_work(items: list[Item]) -> str:
+    """The quit question's text: “The inversion of “cat.png” has not been exported.”, or the kinds counted and the
+    first few named: "2 edited images and 1 inversion have not been exported: “a.png”, “b.png”, inversion of …"."""
+    kinds = [work_kind(item) for item in items]
+    if len(items) == 1:
+        name = work_name(items[0])
+        return f"The {name if name.startswith('inversion of') else f'{kinds[0]} {name}'} has not been exported."
+    counts = [counted(kinds.count(kind), kind) for kind in dict.fromkeys(kinds)]
+    which = f"These {counts[0]}" if len(counts) == 1 else ", ".join(counts[:-1]) + " and " + counts[-1]
+    return f"{which} have not been exported: {listed([work_name(item) for item in items])}."
 
 
 class SessionQuestions:
@@ -92,19 +128,18 @@ class SessionQuestions:
         box.exec()
         return box.clickedButton() is restore
 
-    def ask_quit(self, names: list[str], can_keep: bool) -> str | None:
-        """Quit with edits not exported? KEEP (reopened at the next start), DISCARD, or None to stay. Its one
-        quit button discarded every image and history without saying so; keeping is the default now.
-        can_keep: this window autosaves (another window open first does, and this one's work cannot be kept)."""
-        which = "This edited image has" if len(names) == 1 else f"These {len(names)} edited images have"
-        box = QMessageBox(QMessageBox.Icon.Question, "Quit genimg?",
-                          f"{which} not been exported: {named(names)}.", parent=self.window)
+    def ask_quit(self, items: list[Item], can_keep: bool) -> str | None:
+        """Quit with edits not exported (items, named by unexported_work)? KEEP (reopened at the next start),
+        DISCARD, or None to stay. Its one quit button discarded every image and history without saying so; keeping
+        is the default now. can_keep: this window autosaves (another window open first does, and this one's work
+        cannot be kept)."""
+        box = QMessageBox(QMessageBox.Icon.Question, "Quit genimg?", unexported_work(items), parent=self.window)
         answers = {}
         if can_keep:
             answers[box.addButton("Keep for next time", QMessageBox.ButtonRole.AcceptRole)] = KEEP
         answers[box.addButton("Discard", QMessageBox.ButtonRole.DestructiveRole)] = DISCARD
         stay = box.addButton(QMessageBox.StandardButton.Cancel)
-        them, histories = ("it", "its history") if len(names) == 1 else ("them", "their histories")
+        them, histories = ("it", "its history") if len(items) == 1 else ("them", "their histories")
         box.setInformativeText(f"Keep for next time reopens {them} with {histories} when genimg starts again; "
                                f"Discard deletes {them} for good." if can_keep else
                                "Another genimg window is autosaving, so this one's work cannot be kept: "
