@@ -43,7 +43,7 @@ MIN_SEPARATION = 0.5
 class Job:
     """A direction being made: its two EncodeLatents requests and what came back."""
     request: DirectionRequest
-    model_path: str
+    model: str  # the identity of the VAE encoding its examples (ModelInfo.identity): a copy of it encodes the same
     latents: dict[str, np.ndarray] = field(default_factory=dict)  # "from" / "to" -> (N, D)
     failed: list[str] = field(default_factory=list)
 
@@ -55,7 +55,8 @@ class DirectionsController(QObject):
         self.document, self.sliders, self.parent_widget = document, sliders, parent
         self.shown_kind = shown_kind     # the kind whose directions the sliders show
         self.builtin: dict[str, int] = {}  # kind -> rows that came with the model (the rest are the user's)
-        self.session_names: dict[str, dict[int, str]] = {}  # model path -> renamed built-in rows
+        # model identity (ModelInfo.identity) -> renamed built-in rows: a copy of the model in another folder keeps them
+        self.session_names: dict[str, dict[int, str]] = {}
         self.jobs: dict[int, tuple[Job, str]] = {}  # EncodeLatents seq -> (job, side)
         self.on_disk: dict[str, Directions] = {}  # kind -> the user rows in its model's file, as this window took them
         # the last request refused once its images were encoded, and why: the dialog opens with it again, as the
@@ -79,7 +80,7 @@ class DirectionsController(QObject):
         """The arriving model's directions plus the user's saved ones and this session's renames."""
         directions = info.directions
         self.builtin[info.kind] = len(directions)
-        for row, label in self.session_names.get(info.path, {}).items():
+        for row, label in self.session_names.get(info.identity, {}).items():
             if row < len(directions):
                 directions = directions.renamed(row, label)
         self.on_disk[info.kind] = directions.subset(())  # no file, or one that will not load
@@ -199,7 +200,7 @@ class DirectionsController(QObject):
             self.document.error.emit(f"No direction made: {refusal}")
             return None
         self.refused = None
-        job = Job(request, info.path)
+        job = Job(request, info.identity)
         seq = None
         for side, paths in (("from", request.from_paths), ("to", request.to_paths)):
             seq = self.document.engine.submit(rq.EncodeLatents(tuple(paths)))
@@ -225,7 +226,7 @@ class DirectionsController(QObject):
         req, info = job.request, self.document.models.get(KIND)
         if job.failed:  # bad files are reported; the rest still make the direction
             self.document.error.emit(f"Skipped {len(job.failed)} example file(s): " + "; ".join(job.failed))
-        if info is None or info.path != job.model_path:
+        if info is None or info.identity != job.model:
             return self._refuse(req, f"The VAE changed while encoding the examples for {req.name}; make it again")
         empty = [side for side in ("from", "to") if len(job.latents[side]) == 0]
         if empty:
@@ -300,7 +301,7 @@ class DirectionsController(QObject):
             self._save(kind, directions)
             self.document.message.emit(f"Renamed “{old}” to “{label}”")
         else:
-            self.session_names.setdefault(self.document.models[kind].path, {})[index] = label
+            self.session_names.setdefault(self.document.models[kind].identity, {})[index] = label
             self.document.message.emit(f"Renamed “{old}” to “{label}” for this session (it comes with the "
                                        "model; only your own directions keep a new name)")
 

@@ -10,6 +10,7 @@ from ..wording import NO_SPREAD
 from .sliders import SliderPanel
 
 if TYPE_CHECKING:
+    from ..engine.requests import ModelInfo
     from .document import Document
 
 
@@ -23,7 +24,7 @@ class SliderTab(QWidget):
         self.on_rebuilt = on_rebuilt
         # kind -> rows that came with its model (the rest are the user's): DirectionsController.builtin, shared
         self.builtin: dict[str, int] = {}
-        self.source: tuple[str, str] | None = None  # (kind, model path) of the sliders on show
+        self.source: tuple | None = None  # (kind, …) of the sliders on show: slider_source
         self.sliders = SliderPanel()
         self.sliders.setEnabled(False)  # until there is an image to edit
         self.title = QLabel("Load a model to see its directions")
@@ -53,13 +54,19 @@ class SliderTab(QWidget):
             self.source = None
             return
         labels = info.directions.labels
-        if self.source != (kind, info.path):  # rebuild only when the direction set changes
+        if self.source != slider_source(kind, info):  # rebuild only when the direction set changes
             self.sliders.set_directions(labels, tuple(f"{lbl}: σ = {s:.3f}" for lbl, s in
                                                       zip(labels, info.directions.sigma)), show,
                                         own_from=self.builtin.get(kind, len(labels)))
             self.sliders.setEnabled(bool(labels) and self.document.current is not None)  # nothing to edit yet
-            self.source = (kind, info.path)
+            self.source = slider_source(kind, info)
             self.on_rebuilt()
         model = f"the {kind.upper()} “{info.name}”"
         self.title.setText(f"{len(labels)} directions of {model}, in σ units" if labels
                            else f"Directions of {model}: {NO_SPREAD}")
+
+
+def slider_source(kind: str, info: ModelInfo) -> tuple:
+    """What the sliders on show stand for: the model by its identity, not its folder, so a copy of it in another
+    folder keeps them; and its directions' names and spreads as their tooltips write them (a NaN spread equals none)."""
+    return kind, info.identity, info.directions.labels, tuple(f"{s:.3f}" for s in info.directions.sigma)
