@@ -19,3 +19,13 @@ def config_dir() -> Path:
 
 def data_dir() -> Path:
     return Path(os.environ.get("GENIMG_DATA_DIR") or platformdirs.user_data_dir(APP))
+
+
+def shown_path(path: str | Path) -> str:
+    """A path as messages and tooltips show it: the home folder as ~ ("~/models/emoji-vae"), which tells two copies
+    of a model apart in fewer characters; any other path whole."""
+    place, home = Path(path), Path.home()
+    try:
+        return str(Path("~") / place.relative_to(home))
+    except ValueError:  # not under the home folder
+        return str(place)

@@ -17,6 +17,7 @@ from PySide6.QtCore import QObject, Signal
 from .. import seed_draws
 from ..edit import Directions, EditState, edited_latent
 from ..history import History
+from ..paths import shown_path
 from ..engine import requests as rq
 from ..session import Session
 from .carry_over import CarryOver
@@ -294,7 +295,9 @@ class Document(QObject):
         # before the views show the items' values on the new sliders
         reset = self.carry.values(previous, info) if switched else None
         self.model_loaded.emit(info)
-        self.message.emit(f"Loaded {info.name} on {info.device} in {info.seconds * 1000:.0f} ms")
+        # the folder too: two copies of one model have one name (a converted model: the file it came from)
+        self.message.emit(f"Loaded {info.name} from {shown_path(info.source or info.path)} on {info.device} "
+                          f"in {info.seconds * 1000:.0f} ms")
         if switched:
             self.carry.items(info.kind, previous.classes)
         if reset:  # last, so the status bar shows it

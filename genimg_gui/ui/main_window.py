@@ -64,7 +64,7 @@ class MainWindow(QMainWindow):
         self._build_widgets()
         self._build_menus()
         self._connect()
-        self.model_panel.set_entries(self.model_list.entries)
+        self.model_panel.set_entries(self.model_list.entries, self.model_list.trained)
         self.autosaver = Autosaver(self.document)
         self.questions = SessionQuestions(self)
         self._restore_window()
@@ -330,7 +330,7 @@ class MainWindow(QMainWindow):
         each time came up blank beside a run still going on (hidden by Escape), and could start a second."""
         if self._train_dialog is None:
             self._train_dialog = TrainDialog(self, self.model_list.entries, self.model_list.active_vae())
-            self._train_dialog.model_trained.connect(lambda path: self.model_list.list_model(path, written=True))
+            self._train_dialog.model_trained.connect(self.model_list.list_trained)
             self._train_dialog.load_requested.connect(self.document.load_model)
         self._train_dialog.show()
         self._train_dialog.raise_()

@@ -3,6 +3,7 @@ opened or trained in earlier runs (remembered in the settings), and each model l
 from __future__ import annotations
 
 import os
+from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -19,6 +20,8 @@ class ModelList:
     def __init__(self, window: MainWindow, entries: list[ModelEntry]) -> None:
         self.window = window
         self.entries = entries
+        # path -> when the Train… dialog wrote it: such a model is listed as trained here, not as opened
+        self.trained: dict[str, datetime] = window.settings.trained_models()
         self._list_known_models()
 
     def _list_known_models(self) -> None:
@@ -47,9 +50,16 @@ class ModelList:
             self.entries[listed] = entry
         if not entry.bundled:
             self.window.settings.add_known_model(path)
-        self.window.model_panel.set_entries(self.entries)
+        self.window.model_panel.set_entries(self.entries, self.trained)
         self.offer_to_training()
         return True
+
+    def list_trained(self, path: str) -> bool:
+        """A model folder the Train… dialog just wrote: listed (its card read again) as trained here, now."""
+        path = os.path.realpath(path)
+        self.trained[path] = datetime.now().replace(microsecond=0)
+        self.window.settings.add_trained_model(path, self.trained[path])
+        return self.list_model(path, written=True)
 
     def active_vae(self) -> str:
         info = self.window.document.models.get("vae")

@@ -2,7 +2,9 @@
 Model files dropped on it are opened as models (files_dropped)."""
 from __future__ import annotations
 
+from datetime import datetime
 from pathlib import Path
+from typing import Mapping
 
 import numpy as np
 from PySide6.QtCore import Qt, Signal
@@ -10,6 +12,7 @@ from PySide6.QtWidgets import (QComboBox, QFormLayout, QFrame, QHBoxLayout, QLab
                                QPushButton, QScrollArea, QVBoxLayout, QWidget)
 
 from ..catalog import ModelEntry, lineage_rows, metrics_text
+from ..paths import shown_path
 
 PATH_ROLE = Qt.ItemDataRole.UserRole
 
@@ -35,9 +38,17 @@ def repeated_names(entries: list[ModelEntry]) -> set[str]:
 
 def short_path(path: str) -> str:
     """A model folder (or file) named with its parent folder, e.g. "…/copies/emoji-vae", enough to tell apart two
-    models of one name (the row's tooltip gives the whole path)."""
+    models of one name (the row's tooltip gives the whole folder)."""
     place = Path(path)
     return f"…/{place.parent.name}/{place.name}" if place.parent.name else str(place)
+
+
+def trained_when(when: datetime, now: datetime | None = None) -> str:
+    """When a model was trained, as short as its row allows: "today 14:07", "3 Dec 14:07", "3 Dec 2025"."""
+    now = now or datetime.now()
+    if when.date() == now.date():
+        return f"today {when:%H:%M}"
+    return f"{when.day} {when:%b} {when:%H:%M}" if when.year == now.year else f"{when.day} {when:%b} {when.year}"
 
 
 def human_count(n: int) -> str:
@@ -72,6 +83,7 @@ class ModelPanel(QWidget):
         self.cards: dict[str, dict] = {}  # path -> card, for every listed model
         self.shown = ""                   # the folder whose card is on show: the list's selection follows it
         self._repeated: set[str] = set()  # names more than one listed model has
+        self.trained: Mapping[str, datetime] = {}  # path -> when Train… wrote it, for the models trained here
         self.list.currentItemChanged.connect(self._on_selection)
         form = QFormLayout()
         form.addRow("Device", self.device)
@@ -100,10 +112,12 @@ class ModelPanel(QWidget):
         layout.addLayout(buttons)
         layout.addWidget(scroll, 2)
 
-    def set_entries(self, entries: list[ModelEntry]) -> None:
+    def set_entries(self, entries: list[ModelEntry], trained: Mapping[str, datetime] | None = None) -> None:
         """List entries, the model whose card is on show selected. Quietly: rebuilding the list made its first row
-        current, whose card then replaced that of the model just loaded (under "Model", which names it)."""
+        current, whose card then replaced that of the model just loaded (under "Model", which names it).
+        trained: path -> when, for those the Train… dialog wrote (ModelList.trained)."""
         self.cards = {e.path: e.card for e in entries}
+        self.trained = self.trained if trained is None else trained
         self._repeated = repeated_names(entries)
         self.list.blockSignals(True)
         try:
@@ -111,7 +125,7 @@ class ModelPanel(QWidget):
             for e in entries:
                 item = QListWidgetItem(self._entry_text(e))
                 item.setData(PATH_ROLE, e.path)
-                item.setToolTip(e.path)
+                item.setToolTip(self._entry_tip(e))
                 self.list.addItem(item)
         finally:
             self.list.blockSignals(False)
@@ -121,9 +135,22 @@ class ModelPanel(QWidget):
         """Its name, kind and origin; where it lies too when another listed model has its name (a copy of a
         bundled one opened: two rows said "emoji-vae [VAE, …]" and nothing else)."""
         active = " ● active" if self.active.get(e.kind) == e.path else ""
-        origin = "bundled" if e.bundled else "opened"
         where = f"  in {short_path(e.path)}" if e.name in self._repeated else ""
-        return f"{e.name}  [{e.kind.upper()}, {origin}]{active}{where}"
+        return f"{e.name}  [{e.kind.upper()}, {self._origin(e)}]{active}{where}"
+
+    def _origin(self, e: ModelEntry) -> str:
+        """Bundled with genimg, trained here with Train… (and when: a model just trained said "opened", as if
+        the user had opened its folder), or opened."""
+        if e.bundled:
+            return "bundled"
+        when = self.trained.get(e.path)
+        return f"trained {trained_when(when)}" if when else "opened"
+
+    def _entry_tip(self, e: ModelEntry) -> str:
+        """The folder it loads from ("~/…" under the home folder), and the whole date of a model trained here."""
+        when = self.trained.get(e.path)
+        made = f"\nTrained here with Train… on {when.day} {when:%B %Y} at {when:%H:%M}" if when else ""
+        return shown_path(e.path) + made
 
     def refresh_marks(self, entries: list[ModelEntry]) -> None:
         self._repeated = repeated_names(entries)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import re
+from datetime import datetime
 from pathlib import Path
 from typing import Sequence
 
@@ -37,6 +38,25 @@ class Settings:
 
     def add_known_model(self, path: str) -> None:
         self.q.setValue("known_models", list(dict.fromkeys([path, *self.known_models()]))[:MAX_KNOWN_MODELS])
+
+    def trained_models(self) -> dict[str, datetime]:
+        """Model folders the Train… dialog wrote, and when: the Models tab says "trained" for them, not "opened".
+        Kept as "<ISO time> <folder>" lines, a list as known_models is (an entry that does not read is skipped)."""
+        trained = {}
+        for line in map(str, self.q.value("trained_models", [], list) or []):
+            when, _, path = line.partition(" ")
+            try:
+                trained[path] = datetime.fromisoformat(when)
+            except ValueError:
+                continue
+        return trained
+
+    def add_trained_model(self, path: str, when: datetime) -> None:
+        """Remember that Train… wrote path at when; only for folders still among the known models, which are few."""
+        known = set(self.known_models())
+        trained = {p: w for p, w in self.trained_models().items() if p in known and p != path}
+        lines = [f"{w.isoformat(timespec='seconds')} {p}" for p, w in {path: when, **trained}.items()]
+        self.q.setValue("trained_models", lines)
 
     def device(self) -> str | None:
         return self.q.value("device", None, str) or None

@@ -1,0 +1,124 @@
+"""Two copies of one model: the window says which folder loaded, lists a model the Train… dialog wrote as trained
+here (and when), and keeps a session's rename of a built-in direction, and the sliders, for a copy of the model in
+another folder: a model is its weights (ModelInfo.identity), not its folder."""
+from __future__ import annotations
+
+import json
+import re
+import shutil
+from datetime import datetime
+
+from conftest import UI_TIMEOUT
+from genimg_gui.catalog import read_entry
+from genimg_gui.ui.model_panel import PATH_ROLE
+from test_directions_ui import BLUE, RED, menu_action, write_group
+from test_ui import drop_and_wait, vae_items
+
+
+def row_of(panel, path) -> int:
+    return next(i for i in range(panel.list.count()) if panel.list.item(i).data(PATH_ROLE) == str(path))
+
+
+def load(qtbot, window, folder) -> None:
+    with qtbot.waitSignal(window.document.model_loaded, timeout=UI_TIMEOUT):
+        window.document.load_model(str(folder))
+
+
+def test_the_load_message_and_the_models_tooltip_name_the_folder_with_a_tilde_for_home(
+        qtbot, window, model_dir, tmp_path, monkeypatch):
+    """Two copies of "tiny-vae" loaded one after the other said "Loaded tiny-vae on cpu …" both times."""
+    monkeypatch.setenv("HOME", str(tmp_path))  # Path.home(): the copy lies in the user's home folder
+    copy = shutil.copytree(model_dir / "tiny-vae", tmp_path / "copies" / "tiny-vae")
+    said: list[str] = []
+    window.document.message.connect(said.append)
+    load(qtbot, window, copy)
+    loaded = next(s for s in said if s.startswith("Loaded "))
+    assert re.fullmatch(r"Loaded tiny-vae from ~/copies/tiny-vae on cpu in \d+ ms", loaded), loaded
+    assert any(entry.text == loaded for entry in window.status.log.entries)  # the message log keeps it
+    panel = window.model_panel
+    assert panel.list.item(row_of(panel, copy.resolve())).toolTip() == "~/copies/tiny-vae"
+    assert panel.list.item(row_of(panel, model_dir / "tiny-vae")).toolTip() == str(model_dir / "tiny-vae")  # not home
+
+
+def test_a_model_the_train_dialog_wrote_is_listed_as_trained_here_and_when(qtbot, window, model_dir, tmp_path):
+    """It said "opened", like a folder the user had opened by hand."""
+    from genimg_gui.engine.engine import Engine
+    from genimg_gui.ui.main_window import MainWindow
+    from genimg_gui.ui.model_panel import trained_when
+
+    panel = window.model_panel
+    trained = shutil.copytree(model_dir / "tiny-vae", tmp_path / "my-vae")  # what a finished run wrote...
+    card = json.loads((trained / "card.json").read_text())
+    (trained / "card.json").write_text(json.dumps({**card, "name": "my-vae"}))  # ...named after its folder
+    opened = shutil.copytree(model_dir / "tiny-gan", tmp_path / "their-gan")
+    dialog = window.train_dialog()
+    dialog.model_trained.emit(str(trained))  # the dialog's own signal at the run's end
+    dialog.close()
+    load(qtbot, window, opened)
+    when = trained_when(datetime.now())
+    row = panel.list.item(row_of(panel, trained))
+    assert re.fullmatch(r"today \d\d:\d\d", when)
+    assert row.text().startswith("my-vae  [VAE, trained today ") and "opened" not in row.text()
+    assert row.toolTip().startswith(f"{trained}\nTrained here with Train… on {datetime.now().day} ")
+    assert "[GAN, opened]" in panel.list.item(row_of(panel, opened)).text()
+    assert "[VAE, bundled]" not in row.text()
+    load(qtbot, window, trained)  # loaded ("Load it"), it is still the one trained here
+    assert "trained today" in panel.list.item(row_of(panel, trained)).text()
+    # the next start says so too (a second window on the same settings)
+    engine = Engine("cpu")
+    try:
+        other = MainWindow(engine, [read_entry(model_dir / "tiny-vae"), read_entry(model_dir / "tiny-gan")])
+        qtbot.addWidget(other)
+        texts = [other.model_panel.list.item(i).text() for i in range(other.model_panel.list.count())]
+        assert any(t.startswith("my-vae  [VAE, trained today ") for t in texts), texts
+        assert any(t.startswith("tiny-gan  [GAN, opened]") and t.endswith("/their-gan") for t in texts), texts
+        other.close()
+    finally:
+        engine.shutdown()
+
+
+def test_trained_when_is_short_in_the_row():
+    from genimg_gui.ui.model_panel import trained_when
+
+    now = datetime(2026, 12, 5, 14, 7)
+    assert trained_when(datetime(2026, 12, 5, 9, 30), now) == "today 09:30"
+    assert trained_when(datetime(2026, 12, 3, 9, 30), now) == "3 Dec 09:30"
+    assert trained_when(datetime(2025, 12, 3, 9, 30), now) == "3 Dec 2025"
+
+
+def test_a_copy_of_the_vae_keeps_a_session_rename_and_its_sliders(qtbot, window, model_dir, image_files, tmp_path):
+    """Renames for the session and the Sliders tab went by the folder: a copy of the model lost "smile" and had its
+    sliders made again."""
+    drop_and_wait(qtbot, window, image_files[:1], 1)  # the VAE's sliders on show
+    [item] = vae_items(window)
+    window.directions_tool.rename(0, "smile")
+    assert window.sliders.labels()[0] == "smile"
+    sliders = list(window.sliders.sliders)
+    copy = shutil.copytree(model_dir / "tiny-vae", tmp_path / "copy" / "tiny-vae")
+    load(qtbot, window, copy)
+    assert window.document.models["vae"].path == str(copy.resolve())
+    assert window.sliders.labels()[0] == "smile" and window.document.directions("vae").labels[0] == "smile"
+    assert window.sliders.sliders == sliders  # the same sliders, not made again
+    load(qtbot, window, model_dir / "tiny-vae")  # back in the first folder: the name too
+    assert window.sliders.labels()[0] == "smile"
+    assert not window.document.carry.pending(item.id)
+
+
+def test_a_direction_made_while_a_copy_of_the_vae_loads_is_made(qtbot, window, model_dir, tmp_path, monkeypatch):
+    """"The VAE changed while encoding the examples": a copy of it encodes them the same."""
+    from genimg_gui.ui.directions_dialog import DirectionRequest
+
+    reds, blues = write_group(tmp_path, "red", RED, 3, 0), write_group(tmp_path, "blue", BLUE, 3, 1)
+    copy = shutil.copytree(model_dir / "tiny-vae", tmp_path / "copy" / "tiny-vae")
+    errors: list[str] = []
+    window.document.error.connect(errors.append)
+    window.document.load_model(str(copy))  # queued before the examples' encoding, answered before it
+    monkeypatch.setattr(window.directions_tool, "_ask",
+                        lambda: DirectionRequest("bluer", tuple(reds), tuple(blues), "means", False))
+    menu_action(window, "New &direction from examples…").trigger()
+    in_copy = str(copy.resolve())
+    qtbot.waitUntil(lambda: not window.directions_tool.jobs and window.document.models["vae"].path == in_copy,
+                    timeout=UI_TIMEOUT)
+    assert "bluer" in window.document.directions("vae").labels, errors
+    assert not any("changed while encoding" in e for e in errors)
+
