@@ -122,3 +122,19 @@ def test_a_direction_made_while_a_copy_of_the_vae_loads_is_made(qtbot, window, m
     assert "bluer" in window.document.directions("vae").labels, errors
     assert not any("changed while encoding" in e for e in errors)
 
+
+
+def test_a_session_restored_over_a_copy_of_its_model_does_not_load_the_model_again(qtbot, window, model_dir,
+                                                                                    image_files, tmp_path):
+    """Restoring compared the folder: a session of the tiny VAE, restored while a copy of it was loaded, loaded the
+    first folder again (time, and a "Loaded …" in the status bar) for the same weights."""
+    from genimg_gui.session import load_session, save_session
+
+    doc = window.document
+    drop_and_wait(qtbot, window, image_files[:1], 1)
+    saved = load_session(save_session(doc.to_session(), tmp_path / "session.safetensors"))
+    copy = shutil.copytree(model_dir / "tiny-vae", tmp_path / "copy" / "tiny-vae")
+    load(qtbot, window, copy)
+    with qtbot.assertNotEmitted(doc.model_loaded, wait=2000):
+        doc.restore(saved)
+    assert doc.models["vae"].path == str(copy.resolve()) and len(vae_items(window)) == 2

@@ -27,7 +27,7 @@ def restore_session(document: Document, session: Session, drop_start_sample: boo
     session the user kept on quitting (it comes back as it was), and for one a crash left when it has samples."""
     loading = {d.removeprefix("loading ") for d in document.jobs.values()}
     for kind, path in session.models.items():
-        if path not in loading and (kind not in document.models or document.models[kind].path != path):
+        if path not in loading and not _has_model(document, kind, path, session.identities.get(kind)):
             document.load_model(path)
     if drop_start_sample and (session.kept or any(saved.kind == "gan" for saved in session.items)):
         # the sample a GAN loading meanwhile made (the restore question waits for an answer): the session
@@ -45,3 +45,10 @@ def restore_session(document: Document, session: Session, drop_start_sample: boo
     if added:
         document.current = added[min(session.current, len(added) - 1)]
         document.current_changed.emit(document.current)
+
+
+def _has_model(document: Document, kind: str, path: str, identity: str | None) -> bool:
+    """Whether the session's model of a kind is loaded: its folder, or the same weights in another folder (a copy,
+    whose directions its items' values count as well; identity None: a session saved before identities were kept)."""
+    info = document.models.get(kind)
+    return info is not None and (info.path == path or (identity is not None and info.identity == identity))
