@@ -24,6 +24,7 @@ different scales do not compare.
 for emoji"), and `--alone real` N held-out images alone, the control: the same question about a grid of real emoji
 says how many tiles a judge rejects of anything. A judge of either is told the same (what the images are, not
 whether any is generated), marks each tile it would not take for a finished one, and `score` counts those.
+`score` also counts the samples that passed by class, for a GAN with classes (each tile's class is in the key).
 """
 from __future__ import annotations
 
@@ -102,19 +103,31 @@ def numbered(tile: np.ndarray, number: int, scale: int) -> np.ndarray:
     return np.asarray(im)
 
 
+def tile_classes(gan_dir: Path, seeds: dict[int, int]) -> dict[int, str]:
+    """Each generated tile's class, by name (the one its seed draws in the app), so the score can say which
+    classes pass; none for a GAN without classes."""
+    card = read_card(gan_dir)
+    names = card.get("config", {}).get("classes") or []
+    if not names:
+        return {}
+    gan, _ = load_model(gan_dir)
+    return {tile: names[int(seed_class(gan, seed))] for tile, seed in seeds.items()}
+
+
 def make(args: argparse.Namespace) -> None:
     alone = args.alone
     tiles = []
     if alone != "real":
         fake = gan_samples(args.gan, args.n, args.psi, args.first_seed, args.judge, args.best_of, args.draw)
-        tiles += [(t, "generated") for t in fake]
+        tiles += [(t, args.first_seed + i) for i, t in enumerate(fake)]  # a sample's tile holds its seed
     if alone != "generated":
-        tiles += [(t, "real") for t in held_out_images(args.data, args.real_of or args.gan, args.n, args.seed)]
+        tiles += [(t, None) for t in held_out_images(args.data, args.real_of or args.gan, args.n, args.seed)]
     random.Random(args.seed).shuffle(tiles)
     args.out.mkdir(parents=True, exist_ok=True)
     grid = image_grid([numbered(t, i + 1, args.scale) for i, (t, _) in enumerate(tiles)], 8)
     Image.fromarray(grid).save(args.out / "grid.png")
-    key = {"generated": [i + 1 for i, (_, kind) in enumerate(tiles) if kind == "generated"],
+    seeds = {i + 1: seed for i, (_, seed) in enumerate(tiles) if seed is not None}
+    key = {"generated": list(seeds), "classes": tile_classes(args.gan, seeds),
            "gan": str(args.gan), "real_of": str(args.real_of or args.gan), "psi": args.psi, "n": args.n,
            "first_seed": args.first_seed, "scale": args.scale,
            **({"judge": str(args.judge), "best_of": args.best_of} if args.judge else {}),
@@ -136,11 +149,21 @@ def score(args: argparse.Namespace) -> None:
                 if key["alone"] == "generated" else f"held-out images of {key['real_of']} (the control)")
         print(f"{what}, alone: {n - len(picked)} of {n} tiles were taken for finished ones "
               f"({(n - len(picked)) / n:.0%}); tiles at {key.get('scale', SCALE)}x")
-        return
-    print(f"{key['gan']} at psi {key['psi']}, seeds {first}-{first + n - 1}: {n - caught} of {n} samples passed "
-          f"for real emoji ({(n - caught) / n:.0%}); {false_alarms} of {n} real emoji were taken for generated "
-          f"({false_alarms / n:.0%}); accuracy {(caught + n - false_alarms) / (2 * n):.0%} (chance: 50 %); "
-          f"tiles at {key.get('scale', SCALE)}x")
+    else:
+        print(f"{key['gan']} at psi {key['psi']}, seeds {first}-{first + n - 1}: {n - caught} of {n} samples passed "
+              f"for real emoji ({(n - caught) / n:.0%}); {false_alarms} of {n} real emoji were taken for generated "
+              f"({false_alarms / n:.0%}); accuracy {(caught + n - false_alarms) / (2 * n):.0%} (chance: 50 %); "
+              f"tiles at {key.get('scale', SCALE)}x")
+    print_by_class(key.get("classes", {}), picked)
+
+
+def print_by_class(classes: dict[str, str], picked: set[int]) -> None:
+    """How many samples of each class passed (keys written before classes were recorded have none)."""
+    by_class: dict[str, list[int]] = {}
+    for tile, name in classes.items():
+        by_class.setdefault(name, []).append(int(tile) not in picked)
+    for name, passed in sorted(by_class.items(), key=lambda kv: (-len(kv[1]), kv[0])):
+        print(f"  {name}: {sum(passed)} of {len(passed)} passed")
 
 
 def main() -> None:

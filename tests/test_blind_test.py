@@ -105,6 +105,19 @@ def test_alone_shows_only_the_samples_or_only_the_real_images_and_scores_the_til
     assert "(the control), alone: 4 of 4 tiles" in _score(tmp_path / "real", [], capsys)
 
 
+def test_the_key_holds_each_samples_class_and_the_score_counts_them_by_class(tmp_path, capsys):
+    _, key = _make(labelled_squares(tmp_path / "data", ["any"] * 40), tmp_path / "a", 5000)
+    gan, _ = load_model(ROOT / "weights" / "emoji-gan")
+    drawn = sorted(gan.cfg.classes[int(seed_class(gan, seed))] for seed in range(5000, 5000 + N))
+    assert sorted(key["classes"].values()) == drawn and sorted(map(int, key["classes"])) == key["generated"]
+    caught = key["generated"][0]
+    lines = [line.strip() for line in _score(tmp_path / "a", [caught], capsys).splitlines()[1:]]
+    counts = {line.split(":")[0]: line.split(": ")[1] for line in lines}
+    assert set(counts) == set(drawn)
+    assert counts[key["classes"][str(caught)]].split(" of ")[1] == f"{drawn.count(key['classes'][str(caught)])} passed"
+    assert sum(int(c.split(" of ")[0]) for c in counts.values()) == N - 1  # one caught
+
+
 def test_real_of_shows_the_samples_beside_another_gans_held_out_images(tmp_path):
     """Two GANs that held out other images of one folder are judged beside the same real ones with --real-of."""
     data = labelled_squares(tmp_path / "data", ["any"] * 40)
