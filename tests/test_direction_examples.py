@@ -1,15 +1,16 @@
 """Edit → New direction from examples… says which model the direction is made for (the VAE, which encodes the
 examples; over a GAN sample, plainly not that GAN), refuses a kept-apart direction its examples barely differ along,
-suggests a name no direction has, and keeps its form in place while a name is refused."""
+suggests a name no direction has (a neutral word for a side whose names share nothing), and keeps its form in place while a name is refused."""
 from __future__ import annotations
 
+import pytest
 from PIL import Image
 from PySide6.QtCore import QPoint
 from PySide6.QtWidgets import QDialog
 
 from conftest import UI_TIMEOUT
 from genimg_gui.ui.directions_controller import DirectionsController
-from genimg_gui.ui.directions_dialog import DirectionRequest, DirectionsDialog
+from genimg_gui.ui.directions_dialog import DirectionRequest, DirectionsDialog, suggest_name
 from test_directions_ui import BLUE, RED, define, menu_action, write_group
 
 
@@ -96,6 +97,28 @@ def _files(folder, names) -> list[str]:
     for name in names:
         Image.new("RGB", (8, 8), "red").save(folder / name)
     return [str(folder / n) for n in names]
+
+
+@pytest.mark.parametrize("from_names, to_names, name", [
+    (["face_a.png", "face_b.png"], ["face_c.jpg", "big_photo.jpg"], "face → other"),  # was "face → face_c"
+    (["big_photo.jpg", "grin.png"], ["smile_1.png", "smile_2.png"], "other → smile"),
+    (["IMG_0001.jpg"], ["IMG_0002.jpg"], "new direction"),  # was "IMG_0001 → IMG_0002"
+    (["face_a.png", "face_b.png"], ["face_c.jpg"], "new direction"),  # "face" on both sides tells them not apart
+    (["frown_1.png", "frown_2.png"], ["smile.png"], "frown → smile"),
+    (["frown_1.png"], [], "frown → B"),
+])
+def test_a_side_whose_file_names_share_nothing_is_named_by_a_neutral_word(from_names, to_names, name):
+    """Each side is named by what its files share; a side whose names share nothing, or nothing the other side's
+    do not, took its first file's name ("face → face_c" for face_c.jpg and big_photo.jpg), which said nothing."""
+    assert suggest_name([f"/pics/{n}" for n in from_names], [f"/pics/{n}" for n in to_names]) == name
+
+
+def test_the_dialog_suggests_a_neutral_word_for_to_files_that_share_nothing(qtbot, tmp_path):
+    dialog = DirectionsDialog()
+    qtbot.addWidget(dialog)
+    dialog.add_files("from", _files(tmp_path, ["face_a.png", "face_b.png"]))
+    dialog.add_files("to", _files(tmp_path, ["face_c.jpg", "big_photo.jpg"]))
+    assert dialog.name.text() == dialog.request().name == "face → other"
 
 
 def test_the_suggested_name_is_one_no_direction_has(qtbot, tmp_path):

@@ -27,31 +27,32 @@ THUMB = 40
 # words in file names that say how a picture was taken or saved, not what it shows (IMG_0001.jpg)
 NOT_NAMES = frozenset({"img", "image", "dsc", "dscn", "dscf", "pxl", "photo", "pic", "screenshot", "scan", "copy",
                        "edited", "jpg", "png"})
+NEUTRAL_NAME = "new direction"  # neither side's file names say what it shows
 FILTER = "Images (" + " ".join(f"*{s}" for s in IMAGE_SUFFIXES) + ")"
 
 
 def suggest_name(from_paths: Sequence[str], to_paths: Sequence[str]) -> str:
     """"from → to", each side named by what its examples share: the folder they all came from (frowning/ and
     smiling/; not one both sides share), else the words in every file name of it and not in every one of the
-    other's (frown_01.jpg, frown_02.jpg → "frown"), else its folder while the other side is empty, else its
-    first file's name, else A and B."""
+    other's (frown_01.jpg, frown_02.jpg → "frown"), else its folder while the other side is empty, else a neutral
+    word, "other" (face_c.jpg and big_photo.jpg share nothing: the first one's name said nothing of the group), and
+    "new direction" when neither side has a name of its own; an empty side reads A or B."""
     groups = [[Path(p) for p in from_paths], [Path(p) for p in to_paths]]
-    folders = [{p.parent.name for p in g} for g in groups]
-    words = [_common_words(g) for g in groups]
-    names = []
-    for side, default in enumerate(("A", "B")):
-        group, other = groups[side], 1 - side
-        own_words = [w for w in words[side] if w not in words[other]]
-        one_folder = next(iter(folders[side])) if len(folders[side]) == 1 else None
-        if one_folder and groups[other] and folders[side] != folders[other]:
-            names.append(one_folder)
-        elif own_words:
-            names.append(" ".join(own_words))
-        elif one_folder and not groups[other]:  # the other side still empty: its folder, until that side shows
-            names.append(one_folder)
-        else:
-            names.append(group[0].stem if group else default)
-    return " → ".join(names)
+    names = [_side_name(groups, side) or ("other" if groups[side] else "AB"[side]) for side in (0, 1)]
+    return NEUTRAL_NAME if names == ["other", "other"] else " → ".join(names)
+
+
+def _side_name(groups: list[list[Path]], side: int) -> str:
+    """What one side's examples share and the other's do not ("" when nothing)."""
+    group, other = groups[side], groups[1 - side]
+    folders = [{p.parent.name for p in g} for g in (group, other)]
+    one_folder = next(iter(folders[0])) if len(folders[0]) == 1 else ""
+    own_words = [w for w in _common_words(group) if w not in _common_words(other)]
+    if one_folder and other and folders[0] != folders[1]:
+        return one_folder
+    if own_words:
+        return " ".join(own_words)
+    return one_folder if not other else ""  # the other side still empty: its folder, until that side shows
 
 
 def _common_words(paths: Sequence[Path]) -> list[str]:
