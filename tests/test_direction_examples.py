@@ -1,6 +1,7 @@
 """Edit → New direction from examples… says which model the direction is made for (the VAE, which encodes the
 examples; over a GAN sample, plainly not that GAN), refuses a kept-apart direction its examples barely differ along,
-suggests a name no direction has (a neutral word for a side whose names share nothing), and keeps its form in place while a name is refused."""
+suggests a name no direction has (a neutral word for a side whose names share nothing), and keeps its form in place
+while a name is refused."""
 from __future__ import annotations
 
 import pytest
