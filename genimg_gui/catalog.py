@@ -106,9 +106,9 @@ def recorded_latent_of(card: dict) -> str:
 
 
 def lineage_rows(card: dict) -> list[tuple[str, str]]:
-    """The rows, for `genimg info` and the Models tab alike, of what a model was made from, as its card records it:
-    the VAE a latent GAN draws through (--latent-of) and the model a run started from (--init), and what that one
-    started from in turn."""
+    """The rows, for `genimg info`, of what a model was made from, as its card records it: the VAE a latent GAN
+    draws through (--latent-of) and the model a run started from (--init), and what that one started from in turn
+    (the Models tab words them without the options: model_panel.kind_text, source_text)."""
     rows = []
     if latent_of := recorded_latent_of(card):
         rows.append(("latent space", f"of the VAE {latent_of} (--latent-of)"))

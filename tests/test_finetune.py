@@ -141,7 +141,7 @@ def test_a_run_from_init_resumes_with_a_plain_resume(kind, trained, data_dir, tm
 def test_info_names_the_vae_a_latent_gan_draws_through_and_the_models_it_started_from(qtbot, data_dir, model_dir,
                                                                                        tmp_path, capsys):
     """The card records --latent-of and --init (training.options.extra.latent_of, training.started_from); `genimg
-    info` showed neither, nor did the Models tab, which now shows the same rows under Source."""
+    info` showed neither, nor did the Models tab, which now shows them in plain words, under Kind and Source."""
     vae_dir = model_dir / "tiny-vae"
     first, second, third = tmp_path / "first", tmp_path / "second", tmp_path / "third"
     assert main(["train", "gan", str(data_dir), "-o", str(first), "--latent-of", str(vae_dir), "--steps", "2",
@@ -158,9 +158,12 @@ def test_info_names_the_vae_a_latent_gan_draws_through_and_the_models_it_started
     panel = ModelPanel()
     qtbot.addWidget(panel)
     panel._show_details(str(third), read_card(third))
-    source = panel.details["Source"].text().splitlines()
-    assert source[:2] == ["genimg model folder", f"latent space: of the VAE {vae_dir} (--latent-of)"]
-    assert source[2].startswith(f"started from: second ({second}, --init), after 1 step on {data_dir}; which")
+    kind, source = panel.details["Kind"], panel.details["Source"]  # in plain words: no options
+    assert kind.text() == f"GAN, drawing in the latent space of the VAE {vae_dir.name}"
+    assert f"The VAE's folder when it was trained: {vae_dir}" in kind.toolTip()
+    assert source.text().splitlines() == ["genimg model folder", f"Started from second, after 1 step on {data_dir}; "
+                                          f"which started from first, after 2 steps on {data_dir}"]
+    assert source.toolTip() == f"second's folder: {second}"
 
 
 def test_init_of_a_latent_gan_keeps_its_latent_statistics_and_checks_its_vae(data_dir, model_dir, tmp_path, capsys):

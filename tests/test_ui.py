@@ -20,8 +20,8 @@ from genimg_gui.engine.runtime import Runtime
 from genimg_gui.seed_draws import OWN, SKIP_MIXTURES
 from genimg_gui.session import load_session, save_session
 from genimg_gui.ui.canvas import CompareMode
-from genimg_gui.catalog import SHORT_METRIC
-from genimg_gui.ui.model_panel import human_count
+from genimg_gui.catalog import SHORT_METRIC, bundled_models
+from genimg_gui.ui.model_panel import ModelPanel, human_count
 from genimg_gui.ui.qimage import from_qimage, to_qimage
 
 TIMEOUT = 30_000  # ms; the first VAE load estimates directions (seconds on a busy CPU)
@@ -386,9 +386,29 @@ def test_model_panel_shows_the_card(window, model_dir):
     vae_row = next(i for i in range(2) if "VAE" in window.model_panel.list.item(i).text())
     window.model_panel.list.setCurrentRow(vae_row)
     vae = window.document.models["vae"]
-    assert details["Kind"].text() == "VAE (ConvVAE)" and details["Latent size"].text() == "512 (2×16×16)"
+    assert details["Kind"].text() == "VAE" and details["Latent size"].text() == "512 (2×16×16)"
+    assert details["Kind"].toolTip() == "Architecture: ConvVAE"
     assert details["Parameters"].text() == human_count(vae.parameters)
     assert details["Load time"].text().endswith("on cpu")
+
+
+def test_the_card_of_a_latent_gan_says_in_plain_words_which_vae_it_draws_in(qtbot):
+    """The card read "GAN (LatentGenerator)" and, under Source, "latent space: of the VAE weights/emoji-vae
+    (--latent-of)": a class name and a command-line option. The class name and the folder are in tooltips now."""
+    panel = ModelPanel()
+    qtbot.addWidget(panel)
+    panel.set_entries(bundled_models())
+    panel.show()
+    row = next(i for i in range(panel.list.count()) if panel.list.item(i).text().startswith("emoji-gan "))
+    rect = panel.list.visualItemRect(panel.list.item(row))
+    qtbot.mouseClick(panel.list.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    kind, source = panel.details["Kind"], panel.details["Source"]
+    assert kind.text() == "GAN, drawing in the latent space of the VAE emoji-vae"
+    assert kind.toolTip().splitlines() == ["Architecture: LatentGenerator",
+                                           "The VAE's folder when it was trained: weights/emoji-vae"]
+    assert source.text() == "genimg model folder"
+    shown = [label.text() for label in panel.details.values()]
+    assert not any("--" in text or "LatentGenerator" in text for text in shown)
 
 
 def test_a_model_new_to_the_list_keeps_its_card_on_show_and_the_card_names_its_model(qtbot, window, model_dir,

@@ -11,23 +11,39 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (QComboBox, QFormLayout, QFrame, QHBoxLayout, QLabel, QListWidget, QListWidgetItem,
                                QPushButton, QScrollArea, QVBoxLayout, QWidget)
 
-from ..catalog import ModelEntry, lineage_rows, metrics_text
+from ..catalog import ModelEntry, metrics_text, origin_text, recorded_latent_of
 from ..paths import shown_path
 
 PATH_ROLE = Qt.ItemDataRole.UserRole
 
 
-def source_text(card: dict) -> str:
-    """Where a model came from: a genimg folder, with what it was made from as `genimg info` says it (the VAE a
-    latent GAN draws through, the model a run started from); a converted model's file, what it is, and the latent
-    scale chosen."""
+def source_text(card: dict) -> tuple[str, str]:
+    """Where a model came from, and the row's tooltip: a genimg folder, with the model a run started from in plain
+    words (its folder in the tooltip; `genimg info` words it with --init); a converted model's file, what it is,
+    and the latent scale chosen."""
     source = card.get("source")
     if not isinstance(source, dict):
-        return "\n".join(["genimg model folder", *(f"{key}: {value}" for key, value in lineage_rows(card))])
+        origin = card.get("training", {}).get("started_from")
+        if not isinstance(origin, dict):
+            return "genimg model folder", ""
+        init = card["training"].get("options", {}).get("init") or ""
+        folder = f"{origin.get('model') or 'That model'}'s folder: {shown_path(init)}" if init else ""
+        return f"genimg model folder\nStarted from {origin_text(origin)}", folder
     text = f"{source.get('file', '?')}: {source.get('type', 'unknown type')}"
     if "scaling_factor" in source:
         text += f"; latent scale {source['scaling_factor']} ({source.get('scale_label', 'chosen')})"
-    return text
+    return text, ""
+
+
+def kind_text(card: dict) -> tuple[str, str]:
+    """The kind of model in plain words, with the VAE a latent GAN draws in ("GAN, drawing in the latent space of the
+    VAE emoji-vae"; the card said "GAN (LatentGenerator)" and "(--latent-of)"), and the row's tooltip: the network's
+    class name and that VAE's folder."""
+    kind, tip = str(card.get("kind", "?")).upper(), f"Architecture: {card.get('architecture', '?')}"
+    if latent_of := recorded_latent_of(card):
+        kind += f", drawing in the latent space of the VAE {Path(latent_of).name}"
+        tip += f"\nThe VAE's folder when it was trained: {shown_path(latent_of)}"
+    return kind, tip
 
 
 def repeated_names(entries: list[ModelEntry]) -> set[str]:
@@ -196,8 +212,9 @@ class ModelPanel(QWidget):
         training, info = card.get("training", {}), self.loaded.get(path)
         name = info.name if info else str(card.get("name") or Path(path).name)
         self.details["Model"].setText(name + (" (active)" if path in self.active.values() else ""))
-        self.details["Kind"].setText(f"{str(card.get('kind', '?')).upper()} ({card.get('architecture', '?')})")
-        self.details["Source"].setText(source_text(card))
+        for row, (text, tip) in (("Kind", kind_text(card)), ("Source", source_text(card))):
+            self.details[row].setText(text)
+            self.details[row].setToolTip(tip)
         shape = [int(s) for s in card.get("latent_shape", [])]
         if card.get("spatial") and len(shape) == 3:  # SD VAE, TAESD: any image size
             res = card.get("resolution")
