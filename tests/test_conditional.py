@@ -337,3 +337,49 @@ def test_the_generate_tab_offers_the_classes_of_a_conditional_gan(window, condit
     qtbot.waitUntil(lambda: item.gan_class == 2 and not np.array_equal(item.image, before), timeout=UI_TIMEOUT)
     path = save_session(doc.to_session(), tmp_path / "session.safetensors")
     assert [i.gan_class for i in load_session(path).items if i.kind == "gan"] == [2]
+
+
+@pytest.fixture(scope="module")
+def other_classes_dir(tmp_path_factory) -> Path:
+    """A tiny GAN with other classes (cat, but no fox), saved as a model folder."""
+    torch.manual_seed(3)
+    gen = Generator(replace(TINY_GAN, classes=("bird", "cat")))
+    return make_model_folder(tmp_path_factory.mktemp("models") / "tiny-birds", gen, "tiny-birds")
+
+
+def test_a_switch_to_a_gan_without_a_samples_class_says_so_once(window, conditional_dir, other_classes_dir, qtbot):
+    """A "fox" sample redrawn by a GAN with no fox was drawn in the seed's own class, and the status bar only said
+    "Drawing your samples again with the new GAN (1)"; switching back brings the fox back, as the note says."""
+    doc, panel = window.document, window.gan_panel
+    messages: list[str] = []
+    doc.message.connect(messages.append)
+
+    def load(folder: Path) -> None:
+        with qtbot.waitSignal(doc.model_loaded, timeout=UI_TIMEOUT):
+            doc.load_model(str(folder))
+        qtbot.waitUntil(lambda: not doc.carry.pending_any() and not doc.jobs, timeout=UI_TIMEOUT)
+
+    load(conditional_dir)
+    item = doc.current
+    panel.gan_class.setCurrentIndex(3)  # fox
+    qtbot.waitUntil(lambda: item.gan_class == 2, timeout=UI_TIMEOUT)
+    messages.clear()
+    load(other_classes_dir)
+    note = f"{item.name} (fox): tiny-birds has no class fox; drawn in its own class — switch back to bring it back"
+    assert messages.count(note) == 1 and item.gan_class is None
+    assert note in window.status.log.text()
+    messages.clear()
+    load(conditional_dir)
+    assert item.gan_class == 2 and not any("switch back" in m for m in messages)
+
+
+def test_many_samples_without_their_class_are_counted():
+    from genimg_gui.ui.carry_over import classes_lost_note
+
+    lost = [("seed 1", ["fox"]), ("seed 2", ["owl", "fox"]), ("seed 3", ["eel", "yak"])]
+    assert classes_lost_note(lost, "tiny-birds", ("bird", "cat")) == (
+        "3 samples (fox, owl, eel …): tiny-birds has no such class; each drawn in its own — switch back to bring them "
+        "back")
+    assert classes_lost_note(lost[:1], "tiny-gan", ()) == (
+        "seed 1 (fox): tiny-gan has no classes; drawn without one — switch back to bring it back")
+    assert classes_lost_note([], "tiny-gan", ()) is None

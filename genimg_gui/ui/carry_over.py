@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 from ..edit import EditState, reexpressed, shared_rows, values_along
 from ..history import History, HistoryNode, carried_over, fits_over
 from ..engine import requests as rq
+from ..wording import counted
 
 if TYPE_CHECKING:
     from ..seed_draws import Drawn
@@ -36,6 +37,16 @@ class CarryOver:
             doc.message.emit(f"{doing} again with the new {kind.upper()} ({len(mine)})")
         for item in mine:
             self.item(item, old_classes)
+        if kind == "gan" and (note := self._classes_lost_note(mine)):
+            doc.message.emit(note)
+
+    def _classes_lost_note(self, items: list[Item]) -> str | None:
+        """Which samples the new GAN draws without their class, once for all (a "face-glasses" sample was drawn
+        again in emoji-gan's own class, and only "Drawing your samples again" said anything)."""
+        gan = self.document.models.get("gan")
+        classes = getattr(gan, "classes", ())
+        lost = [(item.name, names) for item in items if (names := lost_classes(item, classes))]
+        return classes_lost_note(lost, getattr(gan, "name", "the new GAN"), classes)
 
     def values(self, old: rq.ModelInfo, new: rq.ModelInfo) -> str | None:
         """Every item of new's kind (closed ones too: they may be reopened) has its slider values, which count the
@@ -173,6 +184,30 @@ def class_name(d: Drawn, classes: tuple[str, ...]) -> str | None:
     if d.gan_class is not None and 0 <= d.gan_class < len(classes):
         return classes[d.gan_class]
     return d.class_name
+
+
+def lost_classes(item: Item, classes: tuple[str, ...]) -> list[str]:
+    """The classes the item's seeds were drawn in that a GAN of these classes does not have (kept by name, so a GAN
+    that has them draws them again)."""
+    names = dict.fromkeys(d.class_name for d in item.drawn.values() if d.seed is not None)
+    return [name for name in names if name is not None and name not in classes]
+
+
+def classes_lost_note(lost: list[tuple[str, list[str]]], gan: str, classes: tuple[str, ...]) -> str | None:
+    """"seed 12 (face-glasses): emoji-gan has no class face-glasses; drawn in its own class — switch back to bring it
+    back", or for many "3 samples (…): … has no such class; each drawn in its own — …". lost: (sample's name, the
+    classes it lost) for each sample that lost one; None when none did."""
+    if not lost:
+        return None
+    names = list(dict.fromkeys(name for _, names in lost for name in names))
+    shown = ", ".join(names[:3]) + (" …" if len(names) > 3 else "")
+    if len(lost) == 1:
+        missing = "no classes" if not classes else "no class " + " or ".join(names[:3])
+        drawn = "drawn without one" if not classes else "drawn in its own class"
+        return f"{lost[0][0]} ({shown}): {gan} has {missing}; {drawn} — switch back to bring it back"
+    missing, drawn = ("no classes", "without one") if not classes else ("no such class", "in its own")
+    samples = counted(len(lost), "sample")
+    return f"{samples} ({shown}): {gan} has {missing}; each drawn {drawn} — switch back to bring them back"
 
 
 def _index(name: str | None, classes: tuple[str, ...]) -> int | None:
