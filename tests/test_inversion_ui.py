@@ -26,7 +26,7 @@ def test_inverting_the_current_image_makes_an_editable_gan_item(qtbot, window, r
     with qtbot.waitSignal(window.document.history_changed, timeout=UI_TIMEOUT):
         window.gan_panel.invert_button.click()
     item = window.document.current
-    assert item.kind == "gan" and item.name == f"{source.name} (inverted)"
+    assert item.kind == "gan" and item.name == f"{source.name}, inverted"
     assert [r.step for r in inverted] == [0, 10, 20, 30] and inverted[-1].final
     start, final = inverted[0], inverted[-1]
     assert error(final.image, final.original) < error(start.image, start.original)  # it got closer
@@ -61,7 +61,7 @@ def test_an_inverted_picture_shows_no_seed_and_a_seed_typed_then_makes_a_new_sam
     with qtbot.waitSignal(doc.history_changed, timeout=UI_TIMEOUT):
         panel.invert_button.click()
     item = doc.current
-    assert item.name.endswith("(inverted)")
+    assert item.name.endswith(", inverted")
     assert panel.seed.text() == "—" and panel.no_seed_note.isVisible() and item.name in panel.no_seed_note.text()
     base, steps, count = item.history.current.base, len(item.history), len(doc.items)
     panel.seed.selectAll()
@@ -196,10 +196,9 @@ def test_cancelling_an_inversion_keeps_its_best_preview(qtbot, window, image_fil
     assert last.step < 2000 and not last.final
     assert np.array_equal(item.history.current.base, last.latent) and len(item.history) == 1
     # named as stopped, not as a finished inversion, and the status bar says what was kept
-    stopped = f"inversion stopped at step {last.step}"
-    assert item.name == f"{image_files[0].name} ({stopped})"
-    assert window.filmstrip.currentItem().text() == item.name
-    assert step_name(window, 0) == f"{image_files[0].name}: {stopped}"
+    assert item.name == f"{image_files[0].name}, inverted (stopped at step {last.step})"
+    assert window.filmstrip.currentItem().toolTip() == item.name
+    assert step_name(window, 0) == f"{image_files[0].name}: inversion stopped at step {last.step}"
     assert window.status.currentMessage() == (
         f"Cancelled the inversion of {image_files[0].name} at step {last.step}: kept its last preview "
         f"(pixel error {last.loss:.4f}) as “{item.name}”")
@@ -224,7 +223,7 @@ def test_closing_an_image_mid_inversion_stops_the_run_and_reopening_brings_its_b
                                                                                              image_files):
     previews = inverting(qtbot, window, image_files[0])
     item = window.document.current
-    assert item.name.endswith("(inverted)")
+    assert item.name.endswith(", inverted")
     with qtbot.waitSignal(window.document.history_changed, timeout=UI_TIMEOUT):
         window.document.close_item(item.id)
     qtbot.waitUntil(lambda: not window.inversion.runs, timeout=UI_TIMEOUT)  # stopped, not run to its 2,000 steps

@@ -14,15 +14,17 @@ import math
 from enum import Enum
 
 import numpy as np
-from PySide6.QtCore import QPointF, QRectF, Qt, Signal
+from PySide6.QtCore import QEvent, QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import QColor, QImage, QPainter, QPen
-from PySide6.QtWidgets import QWidget
+from PySide6.QtWidgets import QToolTip, QWidget
 
 # the panes' captions when no A/B comparison names them: an opened file (or an inversion's photo) beside its
 # decoding, or a GAN sample as drawn beside its edit
 OPENED_LABELS = ("Original", "Edited (decoded)")
 GENERATED_LABELS = ("Generated", "Edited")
 MASK_RGBA = (235, 40, 40, 110)  # the mask tint at full strength
+LABEL_PAD = 8     # px: a caption's band is its text's width and this (4 each side)
+LABEL_MARGIN = 4  # px a caption's band keeps from its pane's slot's right edge
 
 
 class CompareMode(str, Enum):
@@ -211,14 +213,43 @@ class Canvas(QWidget):
         if box.bottom() > rect.top():
             p.fillRect(box, QColor(0, 0, 0, 150))
         p.setPen(QColor("#dddddd"))
-        p.drawText(box.adjusted(4, 0, 0, 0), Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft, text)
+        p.drawText(box.adjusted(4, 0, 0, 0), Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft,
+                   self.label_text(box, text))
 
     def label_box(self, rect: QRectF, text: str, slot: QRectF | None = None) -> QRectF:
         """Where a pane's caption goes: 20 px above the pane, or at the top of its slot (the canvas) if that is
-        higher; at the pane's left edge, or its slot's if the pane is panned or zoomed past it."""
+        higher; at the pane's left edge, or its slot's if the pane is panned or zoomed past it. No wider than the
+        slot leaves it: a long A/B caption ran off the pane's edge, cut without a "…" (label_text elides it)."""
         slot = slot or QRectF(self.rect())
-        return QRectF(max(rect.left(), slot.left()), max(rect.top() - 20, slot.top()),
-                      self.fontMetrics().horizontalAdvance(text) + 8, 18)
+        left = max(rect.left(), slot.left())
+        room = max(LABEL_PAD, slot.right() - LABEL_MARGIN - left)
+        return QRectF(left, max(rect.top() - 20, slot.top()),
+                      min(self.fontMetrics().horizontalAdvance(text) + LABEL_PAD, room), 18)
+
+    def label_text(self, box: QRectF, text: str) -> str:
+        """text as it fits box, its middle elided as the History tab elides a step's name (the end tells two
+        A/B states apart); the caption's tooltip gives it whole."""
+        return self.fontMetrics().elidedText(text, Qt.TextElideMode.ElideMiddle, int(box.width() - LABEL_PAD))
+
+    def label_at(self, pos: QPointF) -> str | None:
+        """The whole caption under pos when the pane shows it elided, else None."""
+        slots = dict(self.slots())
+        for name, rect in self.panes():
+            text = self.pane_label(name)
+            box = self.label_box(rect, text, slots[name])
+            if box.contains(pos) and self.label_text(box, text) != text:
+                return text
+        return None
+
+    def event(self, event) -> bool:
+        if event.type() == QEvent.Type.ToolTip:
+            text = self.label_at(QPointF(event.pos()))
+            if text is None:
+                QToolTip.hideText()
+            else:
+                QToolTip.showText(event.globalPos(), text, self)
+            return True
+        return super().event(event)
 
     def pane_label(self, name: str) -> str:
         left, right = (given or default for given, default in zip(self.labels, self.default_labels))

@@ -44,7 +44,8 @@ class Document(QObject):
     model_loaded = Signal(object)      # ModelInfo
     device_changed = Signal(object)    # DeviceChanged
     history_changed = Signal()
-    message = Signal(str)              # status-bar text
+    message = Signal(str)              # status-bar text, kept in the message log
+    note = Signal(str)                 # status-bar text of the moment, not logged (an inversion's progress)
     error = Signal(str)                # something the user should read
     retry_offered = Signal(int)        # seq of a request that ran out of memory on a GPU
     progress = Signal(object)          # Progress

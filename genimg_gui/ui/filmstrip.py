@@ -2,8 +2,9 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QSize, Qt, Signal
-from PySide6.QtWidgets import QListView, QListWidget, QListWidgetItem, QMenu
+from PySide6.QtWidgets import QListView, QListWidget, QListWidgetItem, QMenu, QStyle
 
+from .inversion_names import fitted_name
 from .qimage import image_icon, to_qimage
 
 ID_ROLE = Qt.ItemDataRole.UserRole
@@ -31,18 +32,24 @@ class Filmstrip(QListWidget):
 
     def add(self, item_id: int, name: str, image, row: int | None = None) -> None:
         """A thumbnail at the end, or at row (a reopened image goes back where it was)."""
-        entry = QListWidgetItem(image_icon(to_qimage(image)), name)
+        entry = QListWidgetItem(image_icon(to_qimage(image)), self.caption(name))
         entry.setData(ID_ROLE, item_id)
-        entry.setToolTip(name)
+        entry.setToolTip(name)  # the whole name, where the cell shortens it
         self.insertItem(self.count() if row is None else row, entry)
 
     def set_thumbnail(self, item_id: int, image, name: str) -> None:
         for row in range(self.count()):
             if self.item(row).data(ID_ROLE) == item_id:
                 self.item(row).setIcon(image_icon(to_qimage(image)))
-                self.item(row).setText(name)  # a GAN item is renamed when its seed changes
-                self.item(row).setToolTip(name)  # the whole name, where the cell elides it
+                self.item(row).setText(self.caption(name))  # a GAN item is renamed when its seed changes
+                self.item(row).setToolTip(name)
                 self.scheduleDelayedItemsLayout()  # its cell is laid out again for the new name
+
+    def caption(self, name: str) -> str:
+        """name as its cell shows it: shortened here rather than by the view, which cut an inversion's number and
+        stop off ("big_photo... 240) (2)") where fitted_name shortens the source's name."""
+        margins = 2 * (self.style().pixelMetric(QStyle.PixelMetric.PM_FocusFrameHMargin, None, self) + 1)
+        return fitted_name(self.fontMetrics(), name, CELL_WIDTH - margins - 2)  # 2 px: the view's own rounding
 
     def remove(self, item_id: int) -> None:
         for row in range(self.count()):
@@ -63,7 +70,7 @@ class Filmstrip(QListWidget):
         """The right-click menu of a thumbnail: close that image."""
         menu = QMenu(self)
         item_id = self.item(row).data(ID_ROLE)
-        menu.addAction(f"Close “{self.item(row).text()}”", lambda: self.close_requested.emit(item_id))
+        menu.addAction(f"Close “{self.item(row).toolTip()}”", lambda: self.close_requested.emit(item_id))
         return menu
 
     def contextMenuEvent(self, event) -> None:  # noqa: N802 (Qt naming)

@@ -9,6 +9,7 @@ from PySide6.QtWidgets import (QButtonGroup, QComboBox, QFormLayout, QGroupBox, 
 
 from .. import seed_draws
 from ..catalog import DEFAULT_PSI
+from .inversion_names import fitted_name
 
 NO_SEED = -1  # the seed box's value while the current item has none (an inversion, a VAE picture): shown as "—"
 ANY_CLASS = "Any (the seed's own)"
@@ -18,7 +19,7 @@ SEND_TIPS = {  # the current item's kind: what Send to VAE editor does, or why i
     "vae": "For GAN samples and inversions: this picture is already the VAE's",
     None: "For GAN samples and inversions: none is open",
 }
-NOTE_NAME_PX = 160  # an item's name in the note is elided to this width, so the note keeps to its lines
+NOTE_NAME_PX = 160  # an item's name in the note is shortened to this width, so the note keeps to its lines
 DRAW_BUTTONS = {  # seed_draws value: (label, tooltip)
     seed_draws.OWN: ("Own z", "Draw the seed's own z, as StyleGAN tools number seeds: the most varied samples, "
                               "some of them smeared blends of two things the GAN learnt"),
@@ -185,7 +186,8 @@ class GanPanel(QWidget):
         self.seed.setSpecialValueText("—")  # shown at the minimum
         self.seed.setValue(NO_SEED)
         self.seed.blockSignals(False)
-        short = self.no_seed_note.fontMetrics().elidedText(name or "", Qt.TextElideMode.ElideMiddle, NOTE_NAME_PX)
+        short = fitted_name(self.no_seed_note.fontMetrics(), name or "", NOTE_NAME_PX)
+        self.no_seed_note.setToolTip(name if name and short != name else "")  # the whole name
         what = f"“{short}” was not drawn from a seed" if name else "Nothing is open"
         # ψ, class and draw above keep the last sample's values: say whose they are, as they are not this item's
         self.no_seed_note.setText(f"{what}. The class, ψ and draw above are for a new sample: choosing a seed or "

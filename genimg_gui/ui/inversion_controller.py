@@ -14,9 +14,8 @@ from ..wording import counted
 from .document import Document
 from .item import Item
 from .gan_panel import GanPanel
+from .inversion_names import inversion_name, stopped_name
 
-
-INVERTED = " (inverted)"  # what an inverted item's name adds to its source's
 STARTING_GUESS = "Starting guess"  # the History tab's name of the state a run starts from, while it runs
 
 
@@ -59,6 +58,7 @@ class InversionController(QObject):
     def invert(self, image: np.ndarray, name: str, steps: int, editability: float) -> int:
         seq = self.document.engine.submit(rq.Invert(image, steps=steps, editability=editability))
         self.document.jobs[seq] = f"inverting {name}"
+        self.document.message.emit(f"Inverting {name} ({counted(steps, 'step')})…")  # the log's record of the start
         self.runs[seq] = Run(name, self.document.models["gan"].identity)
         return seq
 
@@ -68,8 +68,8 @@ class InversionController(QObject):
             return
         if run.item is None:  # the starting guess: a new item to watch improve
             original = r.original if r.original is not None else r.image
-            run.item = self.document.add_item("gan", f"{run.name}{INVERTED}", original, r.image, r.latent,
-                                              first_step=STARTING_GUESS)
+            run.item = self.document.add_item("gan", inversion_name(run.name, self._names()), original, r.image,
+                                              r.latent, first_step=STARTING_GUESS)
             run.item.inverted_in = run.gan
         elif r.final:
             self.runs.pop(r.seq)
@@ -79,8 +79,13 @@ class InversionController(QObject):
         else:
             run.last = r
             self.document.show_image(run.item, r.image)
-            # the step count is the progress bar's, which moves every step, this every preview: two counts disagreed
-            self.document.message.emit(f"Inverting {run.name}: pixel error {r.loss:.4f} so far")
+            # the step count is the progress bar's, which moves every step, this every preview: two counts disagreed.
+            # A note, kept out of the message log: a run's ~20 previews pushed the errors out of its view
+            self.document.note.emit(f"Inverting {run.name}: pixel error {r.loss:.4f} so far")
+
+    def _names(self) -> set[str]:
+        """The names of the open and the closed items: a closed inversion reopened took a "(2)" of its own."""
+        return {i.name for i in [*self.document.items.values(), *(c[0] for c in self.document.closed)]}
 
     def _settle(self, item: Item, r: rq.Inverted, name: str) -> str:
         """The run's result becomes the item's first state, named name, in place of the starting guess: an undo
@@ -120,9 +125,7 @@ class InversionController(QObject):
         else:  # no preview yet: the guess is all there is, named so
             item.step_names[0] = f"{STARTING_GUESS} ({stopped})"
             self.document.history_changed.emit()
-        head, inverted, tail = item.name.rpartition(INVERTED)  # the run's own (its source may be an inversion)
-        if inverted:
-            item.rename(f"{head} ({stopped}){tail}")
+        item.rename(stopped_name(item.name, step))
         # the filmstrip's caption, and the Generate tab's note that names the current item
         (self.document.current_changed if item is self.document.current else self.document.image_changed).emit(item)
         if f.cancelled:

@@ -206,6 +206,7 @@ class MainWindow(QMainWindow):
         d.undo_offered.connect(self._update_actions)
         d.directions_changed.connect(self._update_actions)  # Undo and Redo name their steps by the directions
         d.message.connect(self.status.show_message)
+        d.note.connect(lambda text: self.status.show_message(text, logged=False))
         d.error.connect(self.show_error)
         d.engine.failed.connect(self.opener.forget_unreadable)
         d.progress.connect(lambda p: self.status.show_progress(p.seq, p.fraction, p.text))
@@ -240,7 +241,11 @@ class MainWindow(QMainWindow):
     # --- document -> views ---------------------------------------------
     def _show_item(self, item: Item | None) -> None:
         self.sliders.setEnabled(item is not None)
+        sent = self.gan_panel.send_button.hasFocus()
         self.gan_panel.show_sendable(item.kind if item else None)
+        if sent and not self.gan_panel.send_button.isEnabled():
+            # greyed out under the focus, which Qt then gave the Steps box with its "200" selected: typing changed it
+            self.canvas.setFocus(Qt.FocusReason.OtherFocusReason)
         if item is None:  # the last image was closed
             self.gan_panel.show_no_seed(None)
             self.canvas.set_images(None, None)

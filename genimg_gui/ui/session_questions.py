@@ -9,7 +9,7 @@ from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QMessageBox
 
 from ..wording import counted
-from .inversion_controller import INVERTED
+from .inversion_names import parse as inversion_parts
 from .item import Item
 
 if TYPE_CHECKING:
@@ -49,11 +49,12 @@ def work_kind(item: Item) -> str:
 
 
 def work_name(item: Item) -> str:
-    """An item as the quit question names it: “cat.png”, or an inversion as inversion of “cat.png” (a stopped
-    one's name, “cat.png (inversion stopped at step 40)”, says so itself)."""
-    head, inverted, tail = item.name.rpartition(INVERTED)
-    if item.inverted_in is not None and inverted:
-        return f"inversion of “{short_name(head)}”{tail}"
+    """An item as the quit question names it: “cat.png”, or an inversion as inversion of “cat.png”, a second one
+    of that picture as inversion 2 of “cat.png”, a stopped one's name adding (stopped at step 40)."""
+    parts = inversion_parts(item.name)
+    if item.inverted_in is not None and parts is not None:
+        number = f" {parts.number}" if parts.number > 1 else ""
+        return f"inversion{number} of “{short_name(parts.source)}”{parts.rest}"
     return f"“{short_name(item.name)}”"
 
 

@@ -17,8 +17,10 @@ from ..paths import config_dir
 
 MAX_RECENT = 10
 MAX_KNOWN_MODELS = 30  # model folders remembered for the Models tab
-# an image file's extension at the end of an item's name or before what a derived name adds (" (to VAE)")
-IMAGE_EXTENSION = re.compile(r"\.(?:%s)(?=$| \()" % "|".join(s[1:] for s in sorted(IMAGE_SUFFIXES)), re.IGNORECASE)
+# an image file's extension at the end of an item's name or before what a derived name adds (" (to VAE)",
+# ", inverted")
+IMAGE_EXTENSION = re.compile(r"\.(?:%s)(?=$| \(|, )" % "|".join(s[1:] for s in sorted(IMAGE_SUFFIXES)),
+                             re.IGNORECASE)
 
 
 class Settings:
@@ -93,7 +95,7 @@ class Settings:
         numbered, for files that make a series of their own (morphs), "morph 2.gif". A name is taken too by a file
         of one of siblings' suffixes: a series in several formats (morph 2.mp4 beside morph 2.gif) is one series.
         A name too long for the folder's file system has its stem cut ("yyy… (edited).png")."""
-        stem = IMAGE_EXTENSION.sub("", name)  # also inside a derived name: "1f600.png (inverted)" -> "1f600 (inverted)"
+        stem = IMAGE_EXTENSION.sub("", name)  # also in a derived name: "1f600.png, inverted" -> "1f600, inverted"
         last, recent = self.q.value("export/folder", "", str), self.recent_files()
         folders = [Path(last)] if last else []
         folders += [Path(recent[0]).parent] if recent else []

@@ -70,10 +70,12 @@ class StatusBar(QStatusBar):
         self.retry.hide()
         self.retry_requested.emit(self._retry_seq)
 
-    def show_message(self, text: str) -> None:
-        """A message for 8 s. While errors are on show it goes before them, and they stay: the "Encoded …" of
-        the good file of a drop used to replace the bad one's error at once."""
-        self.log.add(text)
+    def show_message(self, text: str, logged: bool = True) -> None:
+        """A message for 8 s, and in the message log unless not logged (progress, which crowded errors out of it).
+        While errors are on show it goes before them, and they stay: the "Encoded …" of the good file of a drop
+        used to replace the bad one's error at once."""
+        if logged:
+            self.log.add(text)
         if self._errors_on_show():  # shown with them until their time is up, which messages do not extend
             self._note = text
             left = max(1, round((self._errors_until - time.monotonic()) * 1000))

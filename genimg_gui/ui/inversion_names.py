@@ -1,0 +1,63 @@
+"""An inversion's name: its source's, then what tells it apart, "cat.png, inverted 2 (stopped at step 40)".
+
+The distinguishing part goes last and short, and fitted_name shortens the source's name rather than that part: a
+stopped run's "(inversion stopped at step 240) (2)" was cut to "big_photo... 240) (2)" in the filmstrip."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QFontMetrics
+
+INVERTED = ", inverted"  # what an inversion's name adds to its source's, before its number
+MIN_SOURCE = "cat…"  # the least of the source's name fitted_name keeps before cutting the end too
+
+
+@dataclass(frozen=True)
+class InversionName:
+    source: str  # the name of the picture inverted (itself an inversion's, perhaps)
+    number: int  # 1 for the first inversion of that name open, then 2, 3…
+    rest: str    # what follows: " (stopped at step 40)", " (to VAE)" or ""
+
+
+def inversion_name(source: str, taken: set[str]) -> str:
+    """"cat.png, inverted", or "cat.png, inverted 2", 3… when an open or closed item has that name already (also
+    with what a stop or a Send to VAE adds to it)."""
+    for number in range(1, len(taken) + 2):
+        name = f"{source}{INVERTED}{f' {number}' if number > 1 else ''}"
+        if not any(t == name or t.startswith(f"{name} (") for t in taken):
+            return name
+    raise AssertionError("unreachable: len(taken) + 1 numbers cannot all be taken")
+
+
+def stopped_name(name: str, step: int) -> str:
+    """An inversion cancelled midway: "cat.png, inverted 2 (stopped at step 40)"."""
+    return f"{name} (stopped at step {step})"
+
+
+def parse(name: str) -> InversionName | None:
+    """The parts of an inversion's name; None for any other name (a file's, a sample's, an old session's)."""
+    source, inverted, tail = name.rpartition(INVERTED)
+    if not (source and inverted):
+        return None
+    number, _, rest = tail.partition(" (")
+    if number and not (number.startswith(" ") and number[1:].isdigit()):
+        return None  # "cat, inverted copy.png": a file's own name
+    return InversionName(source, int(number) if number else 1, f" ({rest}" if rest else "")
+
+
+def fitted_name(metrics: QFontMetrics, name: str, px: int) -> str:
+    """name in px, elided: an inversion's keeps its number and stop, its source's name shortened first; any other
+    name loses its middle, as the History tab elides."""
+    if metrics.horizontalAdvance(name) <= px:
+        return name
+    parts = parse(name)
+    if parts is None:
+        return metrics.elidedText(name, Qt.TextElideMode.ElideMiddle, px)
+    tail = name[len(parts.source):]
+    room = px - metrics.horizontalAdvance(tail)
+    if room >= metrics.horizontalAdvance(MIN_SOURCE):
+        return metrics.elidedText(parts.source, Qt.TextElideMode.ElideRight, room) + tail
+    # too long to keep whole: the number, which comes first, stays, the stop is cut at its end
+    start = metrics.elidedText(parts.source, Qt.TextElideMode.ElideRight, metrics.horizontalAdvance(MIN_SOURCE))
+    return metrics.elidedText(start + tail, Qt.TextElideMode.ElideRight, px)

@@ -1,0 +1,144 @@
+"""Inversions as the window names and logs them: short distinct names that stay told apart where they are shortened,
+the log keeping each run's start and end but not its progress; the A/B captions elided; the focus after Send to VAE."""
+from __future__ import annotations
+
+import shutil
+
+from PySide6.QtCore import QPointF, Qt
+from PySide6.QtGui import QFontMetrics, QHelpEvent
+from PySide6.QtWidgets import QApplication, QToolTip
+
+from conftest import UI_TIMEOUT, quit_questions_cancelled
+from genimg_gui.ui.canvas import CompareMode
+from genimg_gui.ui.inversion_names import fitted_name, inversion_name, parse, stopped_name
+
+
+def open_image(qtbot, window, path):
+    with qtbot.waitSignal(window.document.item_added, timeout=UI_TIMEOUT):
+        window.open_paths([str(path)])
+    return window.document.current
+
+
+def invert(qtbot, window, steps: int = 10):
+    window.gan_panel.steps.setValue(steps)
+    with qtbot.waitSignal(window.document.history_changed, timeout=UI_TIMEOUT):
+        window.gan_panel.invert_button.click()
+    return window.document.current
+
+
+def log_lines(window) -> list[str]:
+    return [e.text for e in window.status.log.entries]
+
+
+def test_the_log_keeps_an_inversions_start_and_result_and_the_status_bar_its_progress(qtbot, window, image_files):
+    source = open_image(qtbot, window, image_files[1])
+    notes = []
+    window.document.note.connect(notes.append)
+    before = len(window.status.log.entries)
+    invert(qtbot, window, steps=30)
+    assert len(notes) == 2 and all(n.startswith(f"Inverting {source.name}: pixel error ") for n in notes)
+    lines = log_lines(window)[before:]
+    assert lines[0] == f"Inverting {source.name} (30 steps)…"
+    assert not [line for line in lines if "so far" in line]  # ~18 such lines per run pushed errors out of view
+    assert [line for line in lines if line.startswith(f"Inverted {source.name}: pixel error ")]
+    # a stopped run: its start and its stop
+    window.document.select(source.id)
+    before = len(window.status.log.entries)
+    window.gan_panel.steps.setValue(2000)
+    previews = []
+    window.document.inverted.connect(previews.append)
+    window.gan_panel.invert_button.click()
+    qtbot.waitUntil(lambda: len(previews) >= 3, timeout=UI_TIMEOUT)
+    assert window.status.currentMessage().endswith(" so far")  # the progress shows where it did
+    with qtbot.waitSignal(window.document.history_changed, timeout=UI_TIMEOUT):
+        qtbot.mouseClick(window.status.cancel, Qt.MouseButton.LeftButton)
+    lines = [line for line in log_lines(window)[before:] if "nvert" in line]
+    assert lines[0] == f"Inverting {source.name} (2,000 steps)…" and lines[-1].startswith("Cancelled the inversion")
+    assert len(lines) == 2
+
+
+def test_repeated_inversions_get_short_distinct_names_wherever_they_show(qtbot, window, image_files, tmp_path,
+                                                                        monkeypatch):
+    photo = tmp_path / "big_photo_from_the_holiday.png"
+    shutil.copy(image_files[1], photo)
+    doc, panel = window.document, window.gan_panel
+    source = open_image(qtbot, window, photo)
+    first = invert(qtbot, window)
+    doc.select(source.id)
+    second = invert(qtbot, window)
+    assert (first.name, second.name) == (f"{photo.name}, inverted", f"{photo.name}, inverted 2")
+    # the filmstrip and the Generate tab shorten the photo's name, not the part that tells the two apart
+    caption = window.filmstrip.currentItem().text()
+    assert caption.endswith("…, inverted 2") and window.filmstrip.currentItem().toolTip() == second.name
+    assert "…, inverted 2”" in panel.no_seed_note.text() and panel.no_seed_note.toolTip() == second.name
+    assert window.history_panel.item_for(0).text(0) == f"Inverted from {photo.name} (10 steps)"
+    # a stopped one says so after its number
+    doc.select(source.id)
+    panel.steps.setValue(2000)
+    previews = []
+    doc.inverted.connect(previews.append)
+    panel.invert_button.click()
+    qtbot.waitUntil(lambda: len(previews) >= 2, timeout=UI_TIMEOUT)
+    with qtbot.waitSignal(doc.history_changed, timeout=UI_TIMEOUT):
+        qtbot.mouseClick(window.status.cancel, Qt.MouseButton.LeftButton)
+    third, step = doc.current, previews[-1].step
+    assert third.name == f"{photo.name}, inverted 3 (stopped at step {step})"
+    assert ", inverted 3 (" in window.filmstrip.currentItem().text()
+    assert window.history_panel.item_for(0).text(0) == f"{photo.name}: inversion stopped at step {step}"
+    asked = quit_questions_cancelled(monkeypatch)
+    assert not window.close()
+    assert asked == [f"These 3 inversions have not been exported: inversion of “{photo.name}”, inversion 2 of "
+                     f"“{photo.name}”, inversion 3 of “{photo.name}” (stopped at step {step})."]
+    # exported as "big_photo_from_the_holiday, inverted 2.png", not "….png, inverted 2.png"
+    assert window.settings.export_path(second.name, ".png").endswith(f"{photo.stem}, inverted 2.png")
+
+
+def test_inversion_names_are_numbered_past_any_taken_and_read_back(qtbot):
+    taken = {"cat.png, inverted", "cat.png, inverted 2 (stopped at step 40)", "cat.png, inverted 3 (to VAE)"}
+    assert inversion_name("cat.png", taken) == "cat.png, inverted 4"
+    assert inversion_name("dog.png", taken) == "dog.png, inverted"
+    assert inversion_name("cat.png, inverted", taken) == "cat.png, inverted, inverted"
+    parts = parse(stopped_name("cat.png, inverted 2", 40))
+    assert (parts.source, parts.number, parts.rest) == ("cat.png", 2, " (stopped at step 40)")
+    assert parse("cat, inverted copy.png") is None and parse("seed 5") is None
+    metrics = QFontMetrics(QApplication.font())
+    name = "a_very_long_photo_name_from_a_camera.jpg, inverted 12 (stopped at step 1,240)"
+    assert fitted_name(metrics, "seed 5", 100) == "seed 5"
+    for px in (120, 134, 200):  # the number stays in view at a filmstrip cell's width (134 px) and wider
+        fitted = fitted_name(metrics, name, px)
+        assert metrics.horizontalAdvance(fitted) <= px and ", inverted 12" in fitted
+
+
+def test_a_long_ab_caption_is_elided_in_its_middle_with_the_whole_in_a_tooltip(qtbot, window):
+    canvas = window.canvas
+    canvas.set_mode(CompareMode.SIDE_BY_SIDE)
+    long_b = "B: PC1 (7.4%) +2.38σ, style: Google → Twitter -1.93σ, mask: the left eye and the hair above it"
+    canvas.set_labels("A: Opened", long_b)
+    slots, panes = dict(canvas.slots()), dict(canvas.panes())
+    box = canvas.label_box(panes["edited"], long_b, slots["edited"])
+    shown = canvas.label_text(box, long_b)
+    assert slots["edited"].contains(box) and "…" in shown and shown.startswith("B: PC1")
+    assert shown.endswith("above it")  # the end, which tells states apart, stays
+    assert canvas.label_text(canvas.label_box(panes["original"], "A: Opened", slots["original"]), "A: Opened") \
+        == "A: Opened"
+    assert canvas.label_at(box.center()) == long_b and canvas.label_at(QPointF(2, canvas.height() - 2)) is None
+    at = box.center().toPoint()
+    QApplication.sendEvent(canvas, QHelpEvent(QHelpEvent.Type.ToolTip, at, canvas.mapToGlobal(at)))
+    assert QToolTip.text() == long_b
+    QToolTip.hideText()
+
+
+def test_after_send_to_vae_the_focus_goes_to_the_canvas_not_the_steps_box(qtbot, window):
+    window.tabs.setCurrentWidget(window.gan_panel)
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow, timeout=UI_TIMEOUT)
+    window.filmstrip.setCurrentRow(0)  # the GAN's sample
+    button = window.gan_panel.send_button
+    button.setFocus(Qt.FocusReason.TabFocusReason)
+    with qtbot.waitSignal(window.document.item_added, timeout=UI_TIMEOUT):
+        qtbot.keyClick(button, Qt.Key.Key_Space)
+    assert window.document.current.kind == "vae" and not button.isEnabled()
+    assert QApplication.focusWidget() is window.canvas
+    qtbot.keyClicks(QApplication.focusWidget(), "5")
+    assert window.gan_panel.steps.value() == 200
+
