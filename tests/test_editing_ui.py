@@ -4,11 +4,12 @@ from __future__ import annotations
 import numpy as np
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QApplication, QTreeWidgetItemIterator
+from PySide6.QtWidgets import QApplication, QToolBar, QTreeWidgetItemIterator
 
 from conftest import UI_TIMEOUT, quit_questions_cancelled
 from genimg_gui.edit import EditState, edited_latent
 from genimg_gui.ui.canvas import CompareMode
+from genimg_gui.ui.qimage import from_qimage
 
 
 def open_image(qtbot, window, path):
@@ -130,17 +131,89 @@ def test_a_stroke_on_the_original_pane_paints_the_mask_as_on_the_edited_one(qtbo
     assert np.abs(on_edited - on_original).max() < 0.25 and ((on_edited > 0.5) == (on_original > 0.5)).mean() > 0.98
 
 
-def test_erase_turns_the_brush_on_and_goes_off_with_it(qtbot, window, image_files):
-    """Erase stayed pressed with the brush off, and a drag on the canvas then panned instead of erasing."""
-    tool = window.mask_tool
-    tool.erase.trigger()  # E
-    assert tool.brush.isChecked() and window.canvas.brush_mode and window.canvas.erase
-    tool.brush.trigger()  # B: the brush off takes Erase with it
-    assert not tool.erase.isChecked() and not window.canvas.erase and not window.canvas.brush_mode
-    tool.brush.trigger()
-    tool.erase.trigger()
-    tool.erase.trigger()  # Erase off again: back to painting, the brush stays on
-    assert tool.brush.isChecked() and not window.canvas.erase
+def tool_button(window, action):
+    return window.findChild(QToolBar, "mask_tools").widgetForAction(action)
+
+
+def test_mask_brush_and_erase_are_pressed_one_at_a_time(qtbot, window, image_files):
+    """Both looked pressed at once. Erase alone brushes too (it once stayed pressed while a drag panned), and
+    clicking the pressed one puts the brush down."""
+    tool, canvas = window.mask_tool, window.canvas
+    brush, erase = tool_button(window, tool.brush), tool_button(window, tool.erase)
+
+    def pressed() -> tuple[bool, bool]:
+        return brush.isChecked(), erase.isChecked()
+    qtbot.mouseClick(erase, Qt.MouseButton.LeftButton)
+    assert pressed() == (False, True) and canvas.brush_mode and canvas.erase
+    qtbot.mouseClick(brush, Qt.MouseButton.LeftButton)
+    assert pressed() == (True, False) and canvas.brush_mode and not canvas.erase
+    qtbot.mouseClick(erase, Qt.MouseButton.LeftButton)
+    assert pressed() == (False, True) and canvas.brush_mode and canvas.erase
+    qtbot.mouseClick(erase, Qt.MouseButton.LeftButton)  # the pressed one again: no brushing
+    assert pressed() == (False, False) and not canvas.brush_mode and not canvas.mask_visible
+    qtbot.mouseClick(brush, Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(brush, Qt.MouseButton.LeftButton)
+    assert pressed() == (False, False) and not canvas.brush_mode
+
+
+def test_an_erase_stroke_on_a_picture_without_a_mask_is_outlined_on_a_light_tint(qtbot, window, image_files):
+    """Erasing where there is no mask makes one everywhere but the stroke: it tinted both panes pink at full
+    strength, the erased strip the one place left untinted. The tint is light now and the strip outlined."""
+    item = open_image(qtbot, window, image_files[0])
+    window.sliders.sliders[0].setValue(250)
+    settle(qtbot, window, item)
+    canvas = window.canvas
+    window.mask_tool.erase.trigger()
+    plain = from_qimage(canvas.grab().toImage()).astype(int)
+    drag_across(canvas, "edited", 0.5, 0.3, 0.7)
+    settle(qtbot, window, item)
+    shot = from_qimage(canvas.grab().toImage()).astype(int)
+    mask = item.history.current.mask
+    assert mask.min() == 0.0 and (mask == 1.0).mean() > 0.6  # the edit everywhere but the strip
+    rect = dict(canvas.panes())["original"]  # its picture is the same before and after
+    rows, columns = slice(int(rect.top()) + 5, int(rect.top() + rect.height() * 0.2)), slice(int(rect.left()) + 5,
+                                                                                          int(rect.right()) - 5)
+    top, before = shot[rows, columns], plain[rows, columns]
+    far = np.abs(before[..., 1] - 40) > 60  # pixels the tint's green (40) visibly darkens
+    opacity = np.median((before[..., 1] - top[..., 1])[far] / (before[..., 1] - 40)[far])
+    assert 0.1 < opacity < 0.3  # tinted lightly away from the stroke (it was 110 / 255)
+    h, w = mask.shape
+    lines = [polygon.boundingRect() for polygon in canvas.overlay_for("edited").edge.toSubpathPolygons()]
+    inside = [r for r in lines if r.left() > 0 and r.top() > 0 and r.right() < w and r.bottom() < h]
+    assert len(inside) == 1  # one line in sight, in image pixels round the strip (the other one is past the border)
+    edge = inside[0]
+    assert 0.1 * w < edge.left() < 0.3 * w and 0.7 * w < edge.right() < 0.9 * w
+    assert 0.25 * h < edge.top() < 0.5 * h < edge.bottom() < 0.75 * h
+
+
+def test_during_a_comparison_each_pane_shows_its_own_steps_mask(qtbot, window, image_files):
+    """With the brush on, Compare A/B drew the current step's mask on both panes, over a step without one."""
+    item = open_image(qtbot, window, image_files[0])
+    window.sliders.sliders[0].setValue(250)  # step 1: no mask
+    settle(qtbot, window, item)
+    window.mask_tool.brush.trigger()
+    drag_across(window.canvas, "edited", 0.5, 0.2, 0.8)  # step 2, the current one: a mask
+    settle(qtbot, window, item)
+    panel = history_tab(window)
+    click_step(panel, 1, Qt.KeyboardModifier.ControlModifier)
+    with qtbot.waitSignal(window.document.frames_ready, timeout=UI_TIMEOUT):
+        panel.compare_button.click()
+    canvas = window.canvas
+    shot = from_qimage(canvas.grab().toImage())
+    canvas.show_mask(False)
+    bare = from_qimage(canvas.grab().toImage())
+    canvas.show_mask(True)
+    original, edited = (dict(canvas.panes())[pane].toRect() for pane in ("original", "edited"))
+    assert np.array_equal(shot[original.top():original.bottom(), original.left():original.right()],
+                          bare[original.top():original.bottom(), original.left():original.right()])  # A: none
+    assert not np.array_equal(shot[edited.top():edited.bottom(), edited.left():edited.right()],
+                              bare[edited.top():edited.bottom(), edited.left():edited.right()])  # B: its own
+    assert canvas.overlay_for("original") is None and canvas.overlay_for("edited") is not None
+    window.mask_tool.brush.trigger()  # the brush off and on again keeps each pane's own
+    window.mask_tool.brush.trigger()
+    assert np.array_equal(from_qimage(canvas.grab().toImage()), shot)
+    panel.stop_button.click()
+    assert canvas.overlay_for("original") is canvas.overlay_for("edited") is not None  # the current step's mask
 
 
 def test_erasing_a_picture_without_a_mask_takes_the_edit_from_the_spot_only(qtbot, window, reference, image_files):

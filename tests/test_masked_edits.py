@@ -135,9 +135,9 @@ def test_the_mask_tools_are_in_the_edit_menu_and_their_keys_work_once(qtbot, win
     tool = window.mask_tool
     qtbot.keyClick(window.canvas, Qt.Key.Key_B)  # one action on toolbar and menu: not an ambiguous pair
     assert tool.brush.isChecked()
-    qtbot.keyClick(window.canvas, Qt.Key.Key_E)
-    assert tool.erase.isChecked()
-    qtbot.keyClick(window.canvas, Qt.Key.Key_B)  # the brush off takes Erase with it
+    qtbot.keyClick(window.canvas, Qt.Key.Key_E)  # one tool at a time: Erase takes the brush's place
+    assert tool.erase.isChecked() and not tool.brush.isChecked()
+    qtbot.keyClick(window.canvas, Qt.Key.Key_E)  # the pressed one again: no brushing
     assert not tool.brush.isChecked() and not tool.erase.isChecked()
     radius = tool.radius.value()
     qtbot.keyClick(window.canvas, Qt.Key.Key_BracketRight)

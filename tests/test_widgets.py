@@ -819,7 +819,7 @@ def test_mask_overlay_tints_both_panes_and_labels(canvas):
     canvas.show_mask(True)
     tinted = from_qimage(canvas.grab().toImage())
     r, g, _ = tinted[inside.y(), inside.x()].astype(int)
-    assert r > plain[inside.y(), inside.x(), 0] + 10 and g < plain[inside.y(), inside.x(), 1] - 10
+    assert r - g > 20 and g < plain[inside.y(), inside.x(), 1] - 10  # redder (on light grey, mostly less green)
     assert np.array_equal(tinted[outside.y(), outside.x()], plain[outside.y(), outside.x()])
     original = dict(canvas.panes())["original"]  # tinted too: the brush paints there as well
     inside, outside = at(original, 0.25, 0.5), at(original, 0.75, 0.5)
@@ -842,6 +842,47 @@ def test_mask_overlay_tints_both_panes_and_labels(canvas):
     canvas.set_brush_mode(True)
     canvas.set_erase(True)
     assert not canvas.grab().isNull()  # the outline paints (dashed while erasing)
+
+
+def test_a_mask_everywhere_but_a_strip_tints_lightly_and_outlines_the_strip(canvas):
+    """An erase stroke on a picture without a mask makes a mask everywhere but the strip: tinted at full strength,
+    both panes turned pink for one small stroke, the strip only the place left plain. The tint is light now, and
+    a line marks the strip's edge."""
+    rect = canvas.edited_rect()
+    plain = from_qimage(canvas.grab().toImage())
+    mask = np.ones((32, 32), np.float32)
+    mask[12:20, 4:28] = 0.0  # erased
+    canvas.set_mask_overlay(mask)
+    canvas.show_mask(True)
+    shot = from_qimage(canvas.grab().toImage()).astype(int)
+    far = at(rect, 0.5, 0.1)
+    g_plain, g_tinted = int(plain[far.y(), far.x(), 1]), shot[far.y(), far.x(), 1]
+    opacity = (g_plain - g_tinted) / (g_plain - 40)  # the tint's green is 40
+    assert 0.1 < opacity < 0.3  # tinted, but lightly (110 / 255 turned a picture pink)
+    middle = at(rect, 0.5, 0.5)
+    assert np.array_equal(shot[middle.y(), middle.x()], plain[middle.y(), middle.x()])  # the strip keeps its colours
+    edge_y = rect.top() + rect.height() * 12 / 32
+    column = shot[round(edge_y) - 3:round(edge_y) + 4, middle.x()]
+    assert (column[:, 0] - column[:, 1] > 120).any() and (column.min(axis=1) > 225).any()  # red on white
+    away = shot[at(rect, 0.5, 0.25).y(), middle.x()]
+    assert away[0] - away[1] < 60  # the line is at the edge only
+
+
+def test_each_pane_shows_its_own_steps_mask_during_a_comparison(canvas):
+    """During Compare A/B the current step's mask went on both panes, over a step without one too."""
+    mask = np.zeros((32, 32), np.float32)
+    mask[:, :16] = 1.0
+    canvas.show_mask(True)
+    canvas.set_mask_overlay(mask)
+    on_both = from_qimage(canvas.grab().toImage())
+    canvas.set_compared_masks((None, mask))
+    shot = from_qimage(canvas.grab().toImage())
+    original, edited = dict(canvas.panes())["original"], canvas.edited_rect()
+    a, b = at(original, 0.25, 0.5), at(edited, 0.25, 0.5)
+    assert canvas.overlay_for("original") is None and shot[a.y(), a.x(), 0] == 40  # A has no mask: untinted
+    assert np.array_equal(shot[b.y(), b.x()], on_both[b.y(), b.x()])  # B has the mask
+    canvas.set_compared_masks(None)
+    assert np.array_equal(from_qimage(canvas.grab().toImage()), on_both)
 
 
 def test_a_selected_thumbnail_keeps_its_own_colours(qtbot):

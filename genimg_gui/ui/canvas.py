@@ -18,11 +18,12 @@ from PySide6.QtCore import QEvent, QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import QColor, QImage, QPainter, QPen
 from PySide6.QtWidgets import QToolTip, QWidget
 
+from .mask_overlay import MaskOverlay
+
 # the panes' captions when no A/B comparison names them: an opened file (or an inversion's photo) beside its
 # decoding, or a GAN sample as drawn beside its edit
 OPENED_LABELS = ("Original", "Edited (decoded)")
 GENERATED_LABELS = ("Generated", "Edited")
-MASK_RGBA = (235, 40, 40, 110)  # the mask tint at full strength
 LABEL_PAD = 8     # px: a caption's band is its text's width and this (4 each side)
 LABEL_MARGIN = 4  # px a caption's band keeps from its pane's slot's right edge
 
@@ -56,7 +57,8 @@ class Canvas(QWidget):
         self.brush_mode = False
         self.brush_radius = 8.0   # image pixels
         self.erase = False
-        self.mask_overlay: QImage | None = None
+        self.mask_overlay: MaskOverlay | None = None  # the current step's mask, a stroke in progress included
+        self.compared_masks: dict[str, MaskOverlay | None] | None = None  # during A/B: each pane's step's own
         self.mask_visible = False  # shown while the brush is on (MaskController); a restored mask showed before
         self._cursor: QPointF | None = None
         self._space = False
@@ -99,17 +101,24 @@ class Canvas(QWidget):
         self.update()
 
     def set_mask_overlay(self, mask: np.ndarray | None) -> None:
-        """A float (H, W) mask in [0, 1], shown as a red tint over the image (on each pane: either can be painted)."""
-        if mask is None:
-            self.mask_overlay = None
-        else:
-            m = np.clip(np.asarray(mask, np.float32), 0.0, 1.0)
-            rgba = np.empty(m.shape + (4,), np.uint8)
-            rgba[..., :3] = MASK_RGBA[:3]
-            rgba[..., 3] = np.round(m * MASK_RGBA[3]).astype(np.uint8)
-            h, w = m.shape
-            self.mask_overlay = QImage(rgba.data, w, h, 4 * w, QImage.Format.Format_RGBA8888).copy()
+        """The current step's float (H, W) mask in [0, 1], tinted over each pane (either can be painted)."""
+        self.mask_overlay = None if mask is None else MaskOverlay(mask)
         self.update()
+
+    def set_compared_masks(self, masks: tuple[np.ndarray | None, np.ndarray | None] | None) -> None:
+        """During Compare A/B, the masks of the steps the panes show (A's, B's; None for a step without one), each
+        drawn on its own pane: the current step's mask went on both, over a step B without any. None ends it."""
+        self.compared_masks = None if masks is None else {
+            pane: None if mask is None else MaskOverlay(mask) for pane, mask in zip(("original", "edited"), masks)}
+        self.update()
+
+    def overlay_for(self, pane: str) -> MaskOverlay | None:
+        """The mask drawn over a pane. A stroke in progress shows on both, even during A/B: it paints the current
+        step, which its previews then bring to both panes."""
+        painting = self._drag is not None and self._drag[0] == "paint"
+        if self.compared_masks is None or painting:
+            return self.mask_overlay
+        return self.compared_masks.get(pane)
 
     def show_mask(self, on: bool) -> None:
         self.mask_visible = bool(on)
@@ -201,7 +210,7 @@ class Canvas(QWidget):
                 self._paint_split(p, rect)
             else:
                 p.drawImage(rect, self.original if name == "original" else self.edited)
-            self._paint_mask(p, rect)  # on the original too: it can be painted there
+            self._paint_mask(p, rect, name)  # on the original too: it can be painted there
             self._paint_label(p, rect, self.pane_label(name), slots[name])
             p.restore()
         self._paint_brush(p)
@@ -257,14 +266,15 @@ class Canvas(QWidget):
             return f"Split: {left.lower()} | edited" if self.labels == (None, None) else f"Split: {left} | {right}"
         return left if name == "original" else right
 
-    def _paint_mask(self, p: QPainter, rect: QRectF) -> None:
-        if self.mask_overlay is None or not self.mask_visible:
+    def _paint_mask(self, p: QPainter, rect: QRectF, pane: str) -> None:
+        overlay = self.overlay_for(pane)
+        if overlay is None or not self.mask_visible:
             return
         p.save()
         if self.mode == CompareMode.SPLIT and self.original is not None:  # only over the edited half
             x = rect.left() + rect.width() * self.split
-            p.setClipRect(QRectF(x, rect.top(), rect.right() - x, rect.height()))
-        p.drawImage(rect, self.mask_overlay)
+            p.setClipRect(QRectF(x, rect.top(), rect.right() - x, rect.height()), Qt.ClipOperation.IntersectClip)
+        overlay.paint(p, rect)
         p.restore()
 
     def _paint_brush(self, p: QPainter) -> None:

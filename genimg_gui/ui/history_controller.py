@@ -91,6 +91,7 @@ class HistoryController(QObject):
         self.document, self.panel, self.canvas = document, panel, canvas
         self.comparing: tuple[int, int] | None = None
         self._captions: tuple[str, str] = ("A", "B")  # the compared steps' names, for the panes
+        self._masks: tuple[np.ndarray | None, np.ndarray | None] = (None, None)  # ...and their masks, a pane each
         self._ab_seq = 0
         self._missing: list[int] = []  # node ids of the thumbnail strip asked for last
         self._shown: Item | None = None  # the item whose tree the panel shows
@@ -185,6 +186,7 @@ class HistoryController(QObject):
         self._captions = (f"A: {names[a]}", f"B: {names[b]}")
         states = {n.id: n.state for n in item.history.nodes()}
         pair = [states[a], states[b]]
+        self._masks = (pair[0].mask, pair[1].mask)
         latents = np.stack([edited_latent(state, directions) for state in pair])
         self._ab_seq = self.document.engine.submit(rq.RenderFrames(item.kind, latents, tag=AB_TAG,
                                                                    **rq.frame_masks(pair)))
@@ -193,6 +195,7 @@ class HistoryController(QObject):
         if r.seq != self._ab_seq or self.comparing is None:
             return
         self.canvas.set_labels(*self._captions)
+        self.canvas.set_compared_masks(self._masks)
         self.canvas.set_images(to_qimage(r.images[0]), to_qimage(r.images[1]))
 
     def _end_comparison(self, *_) -> None:
@@ -206,6 +209,7 @@ class HistoryController(QObject):
     def stop_comparing(self) -> None:
         self.comparing = None
         self.canvas.set_labels(None, None)
+        self.canvas.set_compared_masks(None)
         item = self.document.current
         if item is not None:
             self.canvas.set_images(to_qimage(item.original), to_qimage(item.image))

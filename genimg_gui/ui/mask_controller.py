@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 from PySide6.QtCore import QObject
-from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtGui import QAction, QActionGroup, QKeySequence
 from PySide6.QtWidgets import QLabel, QMenu, QSpinBox, QToolBar
 
 from ..masking import soft_brush
@@ -24,6 +24,11 @@ class MaskController(QObject):
         self.brush = self._checkable(toolbar, "Mask brush", "B", "Paint where the edit applies "
                                      "(middle-drag or Space+drag pans)")
         self.erase = self._checkable(toolbar, "Erase", "E", "Erase from the mask")
+        # one tool at a time: both looked pressed at once. Pressing the pressed one again puts the brush down
+        self.tools = QActionGroup(self)
+        self.tools.setExclusionPolicy(QActionGroup.ExclusionPolicy.ExclusiveOptional)
+        self.tools.addAction(self.brush)
+        self.tools.addAction(self.erase)
         self.radius = QSpinBox()
         self.radius.setRange(1, 512)
         self.radius.setValue(6)
@@ -34,8 +39,8 @@ class MaskController(QObject):
         self.clear = QAction("Clear mask", self)
         self.clear.setToolTip("Remove the mask: edits apply to the whole image again (undoable)")
         toolbar.addAction(self.clear)
-        self.brush.toggled.connect(self._on_brush)
-        self.erase.toggled.connect(self._on_erase)
+        self.brush.toggled.connect(self._on_tool)
+        self.erase.toggled.connect(self._on_tool)
         self.radius.valueChanged.connect(lambda r: canvas.set_brush_radius(float(r)))
         self.clear.triggered.connect(self.clear_mask)
         # the radius by key: the spin box was the one way, and Tab reached it only after the whole window
@@ -68,18 +73,15 @@ class MaskController(QObject):
         menu.addSeparator()
         menu.addActions([self.larger, self.smaller])
 
-    def _on_brush(self, on: bool) -> None:
-        if not on:
-            self.erase.setChecked(False)  # Erase is the brush's mode: it stays off with it
-        self.canvas.set_brush_mode(on)
-        self.canvas.show_mask(on)
-        self._show_mask()
-
-    def _on_erase(self, on: bool) -> None:
-        """Erasing paints with the brush: Erase alone stayed pressed with the brush off, and a drag panned."""
-        self.canvas.set_erase(on)
-        if on:
-            self.brush.setChecked(True)
+    def _on_tool(self, *_) -> None:
+        """Either tool brushes (Erase too: alone it once stayed pressed while a drag panned); the mask shows while
+        one is on. Read from both actions: one's toggle comes while the group has not yet released the other."""
+        erasing = self.erase.isChecked()
+        brushing = erasing or self.brush.isChecked()
+        self.canvas.set_erase(erasing)
+        if brushing != self.canvas.brush_mode:
+            self.canvas.set_brush_mode(brushing)
+            self.canvas.show_mask(brushing)
 
     def _item(self) -> Item | None:
         return self.document.current

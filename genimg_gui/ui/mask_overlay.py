@@ -1,0 +1,82 @@
+"""How a mask shows on the canvas: a light tint where the edit applies, and a line along the mask's edge.
+
+Why both, and the tint light: erasing on a picture with no mask makes a mask everywhere but where the eraser
+went (no mask is the edit everywhere). At full strength that tinted the whole of both panes pink for one small
+stroke, which looked as if the stroke had gone wrong, and the strip the user erased was only the one place left
+untinted. A light tint still says where the edit applies, and the edge line marks what the stroke changed: the
+erased strip is outlined on a faintly tinted picture, a painted one on a plain picture. The tint keeps one
+meaning (edit here) whether the mask was painted or erased, so it never flips as a stroke grows.
+"""
+from __future__ import annotations
+
+import numpy as np
+from PySide6.QtCore import QRectF, Qt
+from PySide6.QtGui import QBitmap, QColor, QImage, QPainter, QPainterPath, QPen, QRegion, QTransform
+
+from ..masking import resize_mask
+
+TINT_RGBA = (235, 40, 40, 60)   # where the edit applies, at full strength: light enough to see the picture through
+EDGE_COLOURS = (("#ffffff", 4), ("#d01818", 2))  # a red line on a white one: seen on dark and light pixels
+EDGE_GRID = 256   # the edge is traced on a grid at least this fine: a 32 px mask's own pixels drew a staircase
+EDGE_MAX = 1024   # ...and no finer: a large photo's mask is traced again at every dab
+EDGE_PAD = 4      # grid cells past the border, where the line drawn round a mask reaching it stays out of sight
+
+
+class MaskOverlay:
+    """One mask, ready to draw over a pane: its tint as an image and its edge as a path in image pixels."""
+
+    def __init__(self, mask: np.ndarray) -> None:
+        m = np.clip(np.asarray(mask, np.float32), 0.0, 1.0)
+        self.height, self.width = m.shape
+        grid = edge_grid(m)
+        # a large photo's tint at the grid's size: no finer than a pane shows, and made again at every dab
+        self.tint = tint_image(m if grid.shape[0] >= m.shape[0] else grid)
+        self.edge = edge_path(grid, m.shape)
+
+    def paint(self, p: QPainter, rect: QRectF) -> None:
+        """Over a picture drawn in rect; the caller clips it (to the pane's slot, or split's edited half)."""
+        p.save()
+        p.setClipRect(rect, Qt.ClipOperation.IntersectClip)  # the edge traced past the border stays unseen
+        p.drawImage(rect, self.tint)
+        to_rect = QTransform().translate(rect.left(), rect.top()).scale(rect.width() / self.width,
+                                                                        rect.height() / self.height)
+        path = to_rect.map(self.edge)
+        p.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+        p.setBrush(Qt.BrushStyle.NoBrush)
+        for colour, width in EDGE_COLOURS:
+            p.setPen(QPen(QColor(colour), width))
+            p.drawPath(path)
+        p.restore()
+
+
+def tint_image(mask: np.ndarray) -> QImage:
+    """The mask as a red tint, its alpha following the mask's softness."""
+    rgba = np.empty(mask.shape + (4,), np.uint8)
+    rgba[..., :3] = TINT_RGBA[:3]
+    rgba[..., 3] = (mask * TINT_RGBA[3] + 0.5).astype(np.uint8)
+    h, w = mask.shape
+    return QImage(rgba.data, w, h, 4 * w, QImage.Format.Format_RGBA8888).copy()
+
+
+def edge_grid(mask: np.ndarray) -> np.ndarray:
+    """The mask resized for tracing its edge: at least EDGE_GRID and at most EDGE_MAX pixels on its longer side."""
+    h, w = mask.shape
+    longest = max(h, w)
+    factor = EDGE_GRID / longest if longest < EDGE_GRID else min(1.0, EDGE_MAX / longest)
+    return resize_mask(mask, (max(1, round(h * factor)), max(1, round(w * factor))))  # itself at factor 1
+
+
+def edge_path(grid: np.ndarray, size: tuple[int, int]) -> QPainterPath:
+    """The outline of where the mask (resized to grid) is at least half on, in the pixels of the mask's own size
+    (H, W). The picture's own border is no edge: the grid is padded past it with its border values, so a mask
+    reaching the border is outlined only inside, and a mask everywhere (no stroke yet) has no edge in sight."""
+    on = np.pad(grid >= 0.5, EDGE_PAD, mode="edge")
+    # a QBitmap's set pixels are its black ones: the region is where the mask is on
+    grey = np.ascontiguousarray(np.where(on, 0, 255).astype(np.uint8))
+    image = QImage(grey.data, grey.shape[1], grey.shape[0], grey.shape[1], QImage.Format.Format_Grayscale8)
+    region = QRegion(QBitmap.fromImage(image, Qt.ImageConversionFlag.ThresholdDither))
+    path = QPainterPath()
+    path.addRegion(region)
+    h, w = size
+    sx, sy = grid.shape[1] / w, grid.shape[0] / h
+    return QTransform().scale(1 / sx, 1 / sy).translate(-EDGE_PAD, -EDGE_PAD).map(path.simplified())
