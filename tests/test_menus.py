@@ -104,6 +104,20 @@ def test_reopen_names_the_image_it_brings_back(qtbot, window, image_files):
     assert (reopen.text(), reopen.isEnabled()) == ("Reopen closed image", False)
 
 
+def test_closing_an_image_says_how_to_bring_it_back(qtbot, window, image_files):
+    """Ctrl+W on an edited image closed it without a word: the user could not know it could come back."""
+    sample = window.document.current
+    item = open_image(qtbot, window, image_files[0])
+    window.sliders.sliders[0].setValue(100)
+    settle(qtbot, window, item)
+    window.close_action.trigger()
+    assert window.status.currentMessage() == (f"Closed “{item.name}”: File → Reopen (Ctrl+Shift+T) brings it back "
+                                              "with its history")
+    window.filmstrip.close_requested.emit(sample.id)  # a thumbnail's Close, on an unedited sample
+    assert window.status.currentMessage() == f"Closed “{sample.name}”: File → Reopen (Ctrl+Shift+T) brings it back"
+    assert not window.document.items
+
+
 def test_a_click_on_another_step_ends_the_comparison_and_says_so(qtbot, window, image_files):
     item = open_image(qtbot, window, image_files[0])
     window.sliders.sliders[0].setValue(100)

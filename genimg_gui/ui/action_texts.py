@@ -1,6 +1,7 @@
 """What Undo, Redo and Reopen say in the menus: the step or image they act on ("Undo PC1 +1.00σ",
 "Reopen “cat.png”"), as Qt's QUndoStack and Krita name theirs, so the user knows what a click will do before making
-it. With nothing to act on they keep their plain names (and are greyed out)."""
+it. With nothing to act on they keep their plain names (and are greyed out). And the status bar's word on closing an
+image, which names Reopen."""
 from __future__ import annotations
 
 from .session_questions import short_name
@@ -27,3 +28,11 @@ def redo_text(step: str | None) -> str:
 def reopen_text(name: str | None) -> str:
     """File → Reopen's text for bringing back the image named name (None: none is closed)."""
     return "Reopen closed image" if name is None else f"Reopen “{menu_escaped(short_name(name))}”"
+
+
+def closed_text(name: str, edited: bool, shortcut: str) -> str:
+    """The status bar's word on closing the image named name: Ctrl+W closed an edited image without one, and the
+    user had no way to know it could come back. shortcut: Reopen's, as the menu shows it ("" for none)."""
+    keys = f" ({shortcut})" if shortcut else ""
+    return (f"Closed “{short_name(name)}”: File → Reopen{keys} brings it back"
+            + (" with its history" if edited else ""))

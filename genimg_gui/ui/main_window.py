@@ -11,7 +11,7 @@ from PySide6.QtWidgets import (QComboBox, QDockWidget, QLabel, QMainWindow, QMes
 
 from ..catalog import ModelEntry, bundled_models, converted_models, is_model_file
 from .autosave import Autosaver
-from .action_texts import redo_text, reopen_text, undo_text
+from .action_texts import closed_text, redo_text, reopen_text, undo_text
 from .canvas import Canvas, CompareMode
 from .compare_actions import CompareActions
 from .directions_controller import DirectionsController
@@ -138,7 +138,7 @@ class MainWindow(QMainWindow):
         self.add_action(file, "Open &model…", self.open_model_dialog)
         self.add_action(file, "Open model &folder…", lambda: self.model_opener.open_folder_dialog())
         file.addSeparator()
-        self.close_action = self.add_action(file, "&Close image", lambda: self.document.close_item(),
+        self.close_action = self.add_action(file, "&Close image", lambda: self.close_item(),
                                             QKeySequence.StandardKey.Close)
         self.reopen_action = self.add_action(file, "Reopen closed image", self.document.reopen_closed,
                                              QKeySequence("Ctrl+Shift+T"))
@@ -196,7 +196,7 @@ class MainWindow(QMainWindow):
         d = self.document
         d.item_added.connect(lambda i: self.filmstrip.add(i.id, i.name, i.image, d.place_of(i.id)))
         d.item_removed.connect(self.filmstrip.remove)
-        self.filmstrip.close_requested.connect(d.close_item)
+        self.filmstrip.close_requested.connect(self.close_item)
         d.current_changed.connect(self._show_item)
         d.image_changed.connect(self._on_image)
         d.model_loaded.connect(self._on_model)
@@ -286,6 +286,13 @@ class MainWindow(QMainWindow):
             self.slider_tab.show_directions(info.kind)
             if current is not None:  # new sliders start at zero: show the item's values
                 self.sliders.set_values(current.history.current.values)
+
+    def close_item(self, item_id: int | None = None) -> None:
+        """Close an image (default: the current one), saying how to bring it back."""
+        item = self.document.close_item(item_id)
+        if item is not None:
+            keys = self.reopen_action.shortcut().toString(QKeySequence.SequenceFormat.NativeText)
+            self.status.show_message(closed_text(item.name, len(item.history) > 1, keys))
 
     def _update_actions(self) -> None:
         """Which actions can act now, and what on: Undo and Redo name their step, Reopen its image."""
