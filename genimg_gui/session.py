@@ -47,6 +47,9 @@ class SessionItem:
     # was carried away from (Item.values_by_model), so a switch back after a restart brings its edits back
     values_by_model: dict[str, dict[int, tuple[float, ...]]] = field(default_factory=dict)
     inverted_in: str | None = None  # the GAN identity an inversion made its w in (Item.inverted_in)
+    # the history node exported last (Item.exported), so the quit question after a restart does not count an
+    # image exported before it as unexported; None: never exported (or a session saved before this was kept)
+    exported: int | None = None
 
 
 @dataclass
@@ -90,7 +93,7 @@ def _item_json(item: SessionItem, arrays: _Arrays) -> dict:
             "step_names": {str(node): name for node, name in item.step_names.items()},
             "values_by_model": {model: {str(node): list(values) for node, values in kept.items()}
                                 for model, kept in item.values_by_model.items()},
-            "inverted_in": item.inverted_in}
+            "inverted_in": item.inverted_in, "exported": item.exported}
 
 
 def _drawn_json(d: seed_draws.Drawn, shown: np.ndarray, arrays: _Arrays) -> dict:
@@ -155,6 +158,13 @@ def _values_by_model(item: dict) -> dict[str, dict[int, tuple[float, ...]]]:
             for model, kept in item.get("values_by_model", {}).items()}
 
 
+def _exported(item: dict, nodes: int) -> int | None:
+    """The node exported last; sessions saved before it was kept have none (an edited item counts as unexported),
+    and a node not in the history counts as none: at worst the quit question asks once more, the work is kept."""
+    node = item.get("exported")
+    return int(node) if isinstance(node, int) and 0 <= node < nodes else None
+
+
 def load_session(path: Path | None = None) -> Session:
     path = Path(path or session_file())
     try:
@@ -168,7 +178,8 @@ def load_session(path: Path | None = None) -> Session:
                              _history(it["nodes"], it["current_node"], arrays), it.get("seed"), it.get("psi"),
                              it.get("gan_class"), _draw(it), _asked_draw(it), _drawn(it, arrays),
                              {int(node): str(name) for node, name in it.get("step_names", {}).items()},
-                             _values_by_model(it), it.get("inverted_in"))  # older sessions: None
+                             _values_by_model(it), it.get("inverted_in"),  # older sessions: None
+                             _exported(it, len(it["nodes"])))
                  for it in doc["items"]]
         # sessions saved before identities were kept have none: their values count the model loaded first
         return Session(items, int(doc.get("current", 0)), {str(k): str(v) for k, v in doc["models"].items()},

@@ -305,7 +305,7 @@ def test_the_restore_question_names_the_images_and_says_what_its_buttons_do(pres
     monkeypatch.setattr(QMessageBox, "exec", answer)
     assert w.questions.offer_restore() == restored
     [(text, warning, buttons)] = shown
-    assert "autosaved this image and its edits: “left by a crash”" in text and "for good" in warning
+    assert "autosaved the image you had open, with its history: “left by a crash”" in text and "for good" in warning
     assert sorted(buttons) == ["Discard", "Restore"]
     assert left.exists() == bool(restored)
 
@@ -451,7 +451,8 @@ def test_quitting_with_unexported_edits_keeps_them_for_next_time_or_discards_the
     assert w.close()
     [(says, buttons, default)] = shown
     assert sorted(buttons) == ["Cancel", "Discard", "Keep for next time"] and default == "Keep for next time"
-    assert "reopens it with its history" in says and "Discard deletes it for good" in says  # one image: not "them"
+    assert "reopens your open image as it is, history included" in says  # one image: not "them"
+    assert "Discard deletes the work not exported, for good" in says
     assert w.autosaver.path.exists() == (press != "Discard")
     monkeypatch.setattr(SessionQuestions, "ask_quit", lambda self, names, can_keep: DISCARD)  # the teardown's close
 
@@ -581,3 +582,68 @@ def test_the_quit_question_shortens_a_long_name_in_its_middle(qtbot, window, mon
     [(text, width), (_, width_of_40)] = shown
     assert f"“yyyyyyyyyyyyyyyyyyyy…yyyyyyyyyyyyyyy.png”, “{sample.name}”" in text
     assert width < width_of_40 + 20  # "…" is a little wider than a "y"
+
+
+def test_the_exported_step_comes_back_and_old_sessions_have_none(tmp_path):
+    """Item.exported was left out of sessions: an image exported before a restart was asked about on the next quit."""
+    path = tmp_path / "s.safetensors"
+    image = np.zeros((2, 2, 3), np.uint8)
+    item = sess.SessionItem("vae", "a.png", image, image, branching_history(), exported=1)
+    sess.save_session(sess.Session([item]), path)
+    assert sess.load_session(path).items[0].exported == 1
+    _rewritten(path, lambda doc: doc["items"][0].update(exported=99))  # no such step: taken as never exported
+    assert sess.load_session(path).items[0].exported is None
+    _rewritten(path, lambda doc: doc["items"][0].pop("exported"))  # as sessions were saved before
+    assert sess.load_session(path).items[0].exported is None
+
+
+def test_an_image_exported_before_a_restart_is_not_asked_about_after_it(qtbot, engine, model_dir, image_files,
+                                                                         tmp_path, monkeypatch):
+    """The quit question rightly left an exported image out; kept for next time and reopened, the next quit named it
+    among the unexported. And Keep for next time said it reopened the unexported images, when it reopens all."""
+    from PySide6.QtWidgets import QMessageBox
+
+    w = _window_with_the_vae(qtbot, engine, model_dir)
+    w.show()
+    assert w.questions.offer_restore() == 0
+    for path in image_files:
+        with qtbot.waitSignal(w.document.item_added, timeout=TIMEOUT):
+            w.open_paths([str(path)])
+    exported, edited, unedited = w.document.items.values()
+    for item in (exported, edited):
+        w.document.select(item.id)
+        w.sliders.sliders[0].setValue(150)
+    w.document.select(exported.id)
+    w.exports.export_png(str(tmp_path / "exported.png"))
+    shown = []
+
+    def keep(box) -> int:
+        shown.append((box.text(), box.informativeText()))
+        next(b for b in box.buttons() if b.text() == "Keep for next time").click()
+        return 0
+    monkeypatch.setattr(QMessageBox, "exec", keep)
+    monkeypatch.setattr(SessionQuestions, "ask_quit", ORIGINAL_ASK_QUIT)
+    assert w.close()
+    [(text, says)] = shown
+    assert text == f"The edited image “{edited.name}” has not been exported."
+    assert says.startswith("Keep for next time reopens your 3 open images as they are, histories included")
+    monkeypatch.setattr(SessionQuestions, "ask_quit", lambda self, names, can_keep: DISCARD)  # the teardown's close
+
+    again = _window_with_the_vae(qtbot, Engine("cpu"), model_dir)
+    assert again.questions.offer_restore() == 3
+    qtbot.waitUntil(lambda: len(again.document.items) == 3, timeout=TIMEOUT)  # all three, the unedited one too
+    assert [i.name for i in again.document.items.values()] == [exported.name, edited.name, unedited.name]
+    assert [i.name for i in again.document.unexported()] == [edited.name]
+    again.close()
+
+
+def test_a_long_list_of_names_says_how_many_more():
+    from genimg_gui.ui.session_questions import named, unexported_work
+
+    names = [f"{i}.png" for i in range(8)]
+    assert named(names).endswith("“4.png” and 3 more")
+    picture = np.zeros((2, 2, 3), np.uint8)
+    history = branching_history()
+    items = [Item(i, "vae", name, picture, picture, history) for i, name in enumerate(names)]
+    assert unexported_work(items).endswith("“3.png”, “4.png” and 3 more.")
+    assert "more" not in named(names[:5])

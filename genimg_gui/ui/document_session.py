@@ -14,11 +14,21 @@ if TYPE_CHECKING:
 def session_of(document: Document) -> Session:
     items = list(document.items.values())
     saved = [SessionItem(i.kind, i.name, i.original, i.image, i.history, i.seed, i.psi, i.gan_class, i.draw,
-                         i.asked_draw, dict(i.drawn), dict(i.step_names), dict(i.values_by_model), i.inverted_in)
+                         i.asked_draw, dict(i.drawn), dict(i.step_names), dict(i.values_by_model), i.inverted_in,
+                         exported_node(i))
              for i in items]
     current = items.index(document.current) if document.current in items else 0
     return Session(saved, current, {kind: info.path for kind, info in document.models.items()},
                    identities={kind: info.identity for kind, info in document.models.items()})
+
+
+def exported_node(item: Item) -> int | None:
+    """The history node whose state was exported last (the current one first: it usually is), None when none is:
+    never exported, or exported in a state no node holds any more (a model switch moved every node's latent)."""
+    if item.exported is None:
+        return None
+    nodes = sorted(item.history.nodes(), key=lambda n: n.id != item.history.current_id)
+    return next((n.id for n in nodes if n.state.same_as(item.exported)), None)
 
 
 def restore_session(document: Document, session: Session, drop_start_sample: bool = False) -> None:
@@ -40,6 +50,8 @@ def restore_session(document: Document, session: Session, drop_start_sample: boo
                     drawn=dict(saved.drawn), step_names=dict(saved.step_names),
                     values_by_model=dict(saved.values_by_model),
                     directions_of=session.identities.get(saved.kind), inverted_in=saved.inverted_in)
+        if saved.exported is not None:
+            item.exported = item.history.nodes()[saved.exported].state
         document.insert_item(item, make_current=False)
         added.append(item)
     if added:

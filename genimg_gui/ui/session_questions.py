@@ -16,22 +16,22 @@ if TYPE_CHECKING:
     from ..session import Session
     from .main_window import MainWindow
 
-NAMED = 5  # images a question names before "and more"
+NAMED = 5  # images a question names before "and 4 more"
 NAME_CHARS = 40  # the most of one name a question shows
 KEEP, DISCARD = "keep", "discard"  # ask_quit's answers
 LOADING_POLL_MS = 50  # how often a kept session waits for the start-up's models
 
 
 def named(names: list[str]) -> str:
-    """“a”, “b” and more: the first few images a question is about, as a count alone left the user to search the
+    """“a”, “b” and 4 more: the first few images a question is about, as a count alone left the user to search the
     filmstrip for which. A long name is shortened in its middle: one of 250 characters stretched the dialog to
     960 px, where a name has no space to wrap at."""
     return listed([f"“{short_name(n)}”" for n in names])
 
 
 def listed(texts: list[str]) -> str:
-    """The first few of texts, then "and more"."""
-    return ", ".join(texts[:NAMED]) + (" and more" if len(texts) > NAMED else "")
+    """The first few of texts, then how many more ("and 4 more": a bare "and more" left the user to count)."""
+    return ", ".join(texts[:NAMED]) + (f" and {len(texts) - NAMED:,} more" if len(texts) > NAMED else "")
 
 
 def short_name(name: str, most: int = NAME_CHARS) -> str:
@@ -68,6 +68,15 @@ def unexported_work(items: list[Item]) -> str:
     counts = [counted(kinds.count(kind), kind) for kind in dict.fromkeys(kinds)]
     which = f"These {counts[0]}" if len(counts) == 1 else ", ".join(counts[:-1]) + " and " + counts[-1]
     return f"{which} have not been exported: {listed([work_name(item) for item in items])}."
+
+
+def kept_text(open_images: int) -> str:
+    """What Keep for next time does: every open image comes back, edited or not, as a browser's tabs do. Naming
+    only the unexported ones told the user the others would not."""
+    if open_images == 1:
+        return "Keep for next time reopens your open image as it is, history included, when genimg starts again"
+    return (f"Keep for next time reopens your {open_images:,} open images as they are, histories included, when "
+            "genimg starts again")
 
 
 class SessionQuestions:
@@ -116,8 +125,10 @@ class SessionQuestions:
 
     def ask_restore(self, names: list[str]) -> bool:
         """Restore the autosaved images, named, or discard them. Its Yes/No read as "not now", yet No deleted
-        them: the buttons say what they do, and Escape keeps them (restores)."""
-        count = "this image and its edits" if len(names) == 1 else f"these {len(names)} images and their edits"
+        them: the buttons say what they do, and Escape keeps them (restores). Every image that was open comes
+        back, edited or not, and the question says so."""
+        count = ("the image you had open, with its history" if len(names) == 1 else
+                 f"all {len(names):,} images you had open, with their histories")
         box = QMessageBox(QMessageBox.Icon.Question, "Restore your work?",
                           f"genimg did not close normally last time. It autosaved {count}: "
                           f"{named(names)}.", parent=self.window)
@@ -140,9 +151,8 @@ class SessionQuestions:
             answers[box.addButton("Keep for next time", QMessageBox.ButtonRole.AcceptRole)] = KEEP
         answers[box.addButton("Discard", QMessageBox.ButtonRole.DestructiveRole)] = DISCARD
         stay = box.addButton(QMessageBox.StandardButton.Cancel)
-        them, histories = ("it", "its history") if len(items) == 1 else ("them", "their histories")
-        box.setInformativeText(f"Keep for next time reopens {them} with {histories} when genimg starts again; "
-                               f"Discard deletes {them} for good." if can_keep else
+        box.setInformativeText(f"{kept_text(len(self.window.document.items))}; Discard deletes the work not "
+                               "exported, for good." if can_keep else
                                "Another genimg window is autosaving, so this one's work cannot be kept: "
                                "Discard deletes it for good.")
         box.setDefaultButton(next(iter(answers)) if can_keep else stay)
