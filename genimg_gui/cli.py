@@ -19,6 +19,7 @@ import sys
 from pathlib import Path
 
 from . import seed_draws
+from .fileio import blocking_file
 from .catalog import DEFAULT_PSI
 from .typed_options import Typed
 from .train.command import DEVICES, add_train_parser, device_name, positive_int
@@ -106,19 +107,10 @@ def latent_scale(text: str) -> float:
     return value
 
 
-def _not_a_folder(path: Path) -> Path | None:
-    """The first of path and the folders above it that is there but is no folder (a file, /dev/null); None if
-    path is a folder or can be made one."""
-    for p in (path, *path.parents):
-        if p.exists():
-            return None if p.is_dir() else p
-    return None
-
-
 def out_folder(text: str) -> Path:
     """-o OUT_DIR: a folder, or one that can be made (a file in the way came out as '[Errno 17] File exists')."""
     path = Path(text)
-    if (blocker := _not_a_folder(path)) == path:
+    if (blocker := blocking_file(path)) == path:
         raise argparse.ArgumentTypeError(f"{text} is a file: name a folder to write into")
     if blocker is not None:
         raise argparse.ArgumentTypeError(f"{text} cannot be made: {blocker} is not a folder")
@@ -130,7 +122,7 @@ def out_file(text: str) -> Path:
     path = Path(text)
     if path.is_dir():
         raise argparse.ArgumentTypeError(f"{text} is a folder: name the file to write in it")
-    if (blocker := _not_a_folder(path.parent)) is not None:
+    if (blocker := blocking_file(path.parent)) is not None:
         raise argparse.ArgumentTypeError(f"{text} cannot be written: {blocker} is not a folder")
     return path
 
@@ -173,6 +165,18 @@ class Parser(argparse.ArgumentParser):
         if _first_process():
             super().error(message)
         self.exit(2)
+
+
+class CommandParser(Parser):
+    """A sub-command's parser (and its own sub-commands'): refuses what it does not know itself, with its own usage
+    and prefix ("genimg encode: error: unrecognized arguments: --psi 0.5"); argparse leaves that to the top-level
+    parser, which showed "usage: genimg [-h] COMMAND ..." as if the command were mistyped."""
+
+    def parse_known_args(self, args=None, namespace=None):
+        parsed, extras = super().parse_known_args(args, namespace)
+        if extras:
+            self.error(f"unrecognized arguments: {' '.join(extras)}")
+        return parsed, extras
 
 
 def _class_arg(p: argparse.ArgumentParser) -> None:
@@ -256,7 +260,7 @@ def frame_count(text: str) -> int:
 
 def build_parser() -> argparse.ArgumentParser:
     p = Parser(prog="genimg", description="Generate and edit images through VAE/GAN latents.")
-    sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND", parser_class=CommandParser)
 
     s = sub.add_parser("info", help="show a model's card: kind, sizes, training data, licence, metrics, directions")
     s.add_argument("models", nargs="*", type=Path, metavar="MODEL",

@@ -12,17 +12,20 @@ import re
 import shlex
 import sys
 import textwrap
+from contextlib import contextmanager
 from functools import partial
 from pathlib import Path
-from typing import Callable, Sequence
+from typing import Callable, Iterator, Sequence
 
 import numpy as np
 import torch
 
+from . import seed_draws
 from .typed_options import typed
 from .catalog import (BUNDLED_DIR, bundled_models, default_model, lineage_rows, metrics_text,
                       training_checkpoint_note)
 from .engine.requests import ModelInfo
+from .fileio import why_not_written
 from .engine.runtime import Runtime
 from .imaging import ImageLoadError, open_image
 from .morph import MAX_SIDE, max_scale
@@ -40,6 +43,10 @@ class CLIError(Exception):
 class UsageError(CLIError):
     """A mistake in what was typed (options that do not go together, an unknown class or direction name):
     exit code 2, as for the usage errors argparse reports, so scripts can tell it from a failed file."""
+
+
+class OutputError(CLIError):
+    """A file or folder of the output that cannot be written (writing): the run stops there, exit code 1."""
 
 
 class StdoutClosed(Exception):
@@ -73,10 +80,16 @@ def note_ignored(given: dict[str, bool], why: str) -> None:
 
 def seed_draw(model: ModelInfo, args: argparse.Namespace) -> None:
     """--draw typed as a way this GAN cannot draw: it draws each seed's own z (Runtime.drawn_as), as --help says
-    of a GAN that cannot; the default draw, not typed, falls back so without a note."""
-    draw = args.draw
+    of a GAN that cannot; the default draw, not typed, falls back so without a note, unless a discriminator that
+    would not load (a damaged file) is why: typed or not, refine says so, naming the file (the default had
+    silently drawn own z). The GAN is named by the folder given, else the bundled model's name."""
+    draw, name = args.draw, str(args.gan or model.name)
+    if draw == seed_draws.REFINE and model.no_refine:
+        told = "--draw refine ignored" if typed(args, "draw") else "seeds not refined"
+        say(f"genimg: note: {told}: {name} cannot refine seeds: {model.no_refine}; each draws its own z")
+        return
     note_ignored({f"--draw {draw}": typed(args, "draw") and draw not in model.draws},
-                 f"{model.name} cannot draw seeds so; each draws its own z")
+                 f"{name} cannot draw seeds so; each draws its own z")
 
 
 def fit_used(model: ModelInfo, given: bool) -> None:
@@ -257,6 +270,21 @@ def per_file(paths: Sequence[Path], work: Callable[[Path, str], None]) -> int:
     return for_each([(str(p), partial(work, p, stem)) for p, stem in zip(paths, unique_stems(paths))], FILE_ERRORS)
 
 
+@contextmanager
+def writing(path: Path) -> Iterator[Path]:
+    """path to write in the block, its folder made first (in_folder); the folder or file failing is an OutputError
+    that names them and says why in words. It ends the run: the next file would fail alike (a folder that cannot be
+    made or takes no files, a full disk), and a raw "[Errno 2] …" named the temp file or blamed the input image."""
+    try:
+        in_folder(path)
+    except OSError as e:
+        raise OutputError(f"{path.parent} cannot be made: {why_not_written(e, 'folders')}") from None
+    try:
+        yield path
+    except OSError as e:
+        raise OutputError(f"{path} cannot be written: {why_not_written(e)}") from None
+
+
 def in_folder(path: Path) -> Path:
     """path, its folder made now: -o's folder (and --grid's, --save-recipe's, an animation's) is made as a file is
     written into it, so that a command refused, or one whose every input failed, leaves no empty folder."""
@@ -280,7 +308,8 @@ def check_scale(scale: int, size: tuple[int, int], what: str = "images") -> None
 def write_png(image: np.ndarray, path: Path, scale: int) -> None:
     """export_png at --scale, checked first; the path written goes to stdout."""
     check_scale(scale, image.shape[1::-1])
-    wrote(export_png(image, in_folder(path), scale))
+    with writing(path) as out:
+        wrote(export_png(image, out, scale))
 
 
 # --- commands --------------------------------------------------------------
@@ -344,8 +373,8 @@ def encode(args: argparse.Namespace) -> int:
     def work(path: Path, stem: str) -> None:
         _, latent, recon = rt.encode(read_image(path), args.fit)
         check_scale(args.scale, recon.shape[1::-1])  # before the latent is written: a refused scale writes nothing
-        wrote(export_latent(in_folder(args.out / f"{stem}.npz"), latent, latent, zeros, model.directions.labels,
-                            model_record(model)))
+        with writing(args.out / f"{stem}.npz") as out:
+            wrote(export_latent(out, latent, latent, zeros, model.directions.labels, model_record(model)))
         write_png(recon, args.out / f"{stem}_recon.png", args.scale)
 
     return per_file(args.images, work)

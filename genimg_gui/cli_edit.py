@@ -14,7 +14,7 @@ from pathlib import Path
 import numpy as np
 
 from .cli_commands import (UsageError, check_scale, class_index, fit_used, for_each, load_model, model_record,
-                           in_folder, pass_model, per_file, read_image, say, seed_draw, write_png, wrote)
+                           in_folder, pass_model, per_file, read_image, say, seed_draw, write_png, writing, wrote)
 from .edit import AmbiguousDirection, Directions, EditState, edited_latent
 from .engine.requests import ModelInfo
 from .engine.runtime import Runtime
@@ -138,14 +138,16 @@ def generate(args: argparse.Namespace) -> int:
             check_scale(args.scale, grid_size(image.shape[1::-1], len(args.seeds)), "grid")
         write_png(image, args.out / f"{name}.png", args.scale)
         if args.save_latents:
-            wrote(export_latent(in_folder(args.out / f"{name}.npz"), latent, w, recorded, labels,
-                                model_record(model), None if recipe is None else recipe.mask))
+            with writing(args.out / f"{name}.npz") as out:
+                wrote(export_latent(out, latent, w, recorded, labels, model_record(model),
+                                    None if recipe is None else recipe.mask))
         images.append(image)
 
     code = for_each([(f"seed {s}", partial(work, s)) for s in args.seeds])
     if args.grid and images:
         grid = image_grid(images, min(GRID_COLUMNS, len(images)))
-        wrote(export_png(grid, in_folder(args.grid), args.scale))
+        with writing(args.grid) as out:
+            wrote(export_png(grid, out, args.scale))
     return code
 
 
@@ -184,8 +186,9 @@ def edit(args: argparse.Namespace) -> int:
         latent, image = render(rt, "vae", base, recipe, values, model.directions)
         write_png(image, args.out / f"{stem}_edited.png", args.scale)
         if args.save_latents:
-            wrote(export_latent(in_folder(args.out / f"{stem}_edited.npz"), latent, base, recorded,
-                                labels, model_record(model), None if recipe is None else recipe.mask))
+            with writing(args.out / f"{stem}_edited.npz") as out:
+                wrote(export_latent(out, latent, base, recorded, labels, model_record(model),
+                                    None if recipe is None else recipe.mask))
 
     code = per_file(args.images, work)
     if args.save_recipe:

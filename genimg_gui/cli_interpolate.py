@@ -7,8 +7,8 @@ from __future__ import annotations
 import argparse
 
 from .typed_options import typed
-from .cli_commands import (CLIError, UsageError, check_scale, class_index, fit_used, in_folder, load_model,
-                           note_ignored, progress_bar, read_image, say, seed_draw, wrote)
+from .cli_commands import (CLIError, UsageError, check_scale, class_index, fit_used, load_model,
+                           note_ignored, progress_bar, read_image, say, seed_draw, writing, wrote)
 from .morph import FORMATS, common_grid, fps_note, min_frames, morph_path, write_animation
 
 
@@ -54,5 +54,6 @@ def interpolate(args: argparse.Namespace) -> int:
             check_scale(args.scale, image.shape[1::-1], "frames")
         frames.append(image)
         progress_bar(i, len(path), "frames")
-    wrote(write_animation(frames, in_folder(args.out), args.fps, args.scale).path)
+    with writing(args.out) as out:
+        wrote(write_animation(frames, out, args.fps, args.scale).path)
     return 0

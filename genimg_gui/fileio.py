@@ -1,6 +1,7 @@
 """Atomic file writes, torch-free so that edit recipes and user directions can use them too."""
 from __future__ import annotations
 
+import errno
 import os
 import uuid
 from contextlib import contextmanager
@@ -36,6 +37,11 @@ def atomic_path(path: Path) -> Iterator[Path]:
         yield tmp
         os.chmod(tmp, 0o666 & ~_UMASK)  # safetensors creates its files owner-only
         os.replace(tmp, path)
+    except OSError as e:
+        if e.errno is None or e.filename not in (None, str(tmp), tmp):  # about another file: as it was raised
+            raise
+        # the file asked for, not the temp file: "No such file or directory: '/proc/.m.gif.bf05f0617225.tmp'"
+        raise OSError(e.errno, e.strerror, str(path)) from e
     finally:
         tmp.unlink(missing_ok=True)
 
@@ -43,3 +49,26 @@ def atomic_path(path: Path) -> Iterator[Path]:
 def atomic_write_bytes(path: Path, data: bytes) -> None:
     with atomic_path(path) as tmp:
         tmp.write_bytes(data)
+
+
+def blocking_file(path: Path) -> Path | None:
+    """The first of path and the folders above it that is there but is no folder (a file, /dev/null); None if
+    path is a folder or can be made one."""
+    for p in (path, *path.parents):
+        if p.exists():
+            return None if p.is_dir() else p
+    return None
+
+
+def why_not_written(e: OSError, what: str = "files") -> str:
+    """Why a file (or folder, what="folders") could not be written, in words: "[Errno 2] No such file or
+    directory" told a user nothing of a folder such as /proc, which is there but takes no new files."""
+    place = Path(e.filename).parent if e.filename is not None else None
+    if e.errno == errno.ENOENT and place is not None and place.is_dir():
+        return f"{place} takes no new {what}"
+    if e.errno in (errno.ENOTDIR, errno.EEXIST) and place is not None and (blocker := blocking_file(place)):
+        return f"{blocker} is not a folder"
+    return {errno.EACCES: "no permission to write there", errno.EPERM: "no permission to write there",
+            errno.EROFS: "the disk is read-only", errno.ENOSPC: "the disk is full",
+            errno.ENAMETOOLONG: "the name is too long",
+            errno.EISDIR: "a folder of that name is in the way"}.get(e.errno, (e.strerror or str(e)).lower())

@@ -172,6 +172,21 @@ def test_choosing_refine_draws_the_refined_seed_undo_brings_the_own_back_and_one
     assert item.draw == SKIP_MIXTURES
 
 
+def test_a_gan_whose_discriminator_is_damaged_says_why_refine_is_greyed_out(qtbot, window, tmp_path):
+    """Refine was greyed out and Own z drawn without a word on why: a damaged discriminator.safetensors."""
+    save_model(tmp_path / "gd", Generator(TINY_GAN), {**CARD, "name": "judged-gan"})
+    save_discriminator(tmp_path / "gd", Discriminator(TINY_GAN))
+    judge = tmp_path / "gd" / DISCRIMINATOR_FILE
+    judge.write_bytes(judge.read_bytes()[:1000])
+    doc, panel = window.document, window.gan_panel
+    with qtbot.waitSignal(doc.message, timeout=UI_TIMEOUT, check_params_cb=lambda text: "refine" in text) as said:
+        doc.load_model(str(tmp_path / "gd"))
+    assert said.args[0].startswith(f"judged-gan cannot refine seeds, which draw their own z: {judge} is a damaged "
+                                   "file, not a readable safetensors file")
+    assert not panel.draw_button(REFINE).isEnabled() and panel.draw_button(OWN).isChecked()
+    assert said.args[0] in window.status.log.text()  # kept in View → Message log
+
+
 def test_a_window_whose_first_gan_has_a_discriminator_draws_refined_a_gan_without_one_own_z_and_the_first_again_refined(
         qtbot, engine, model_dir, tmp_path):
     from genimg_gui.session import load_session, save_session

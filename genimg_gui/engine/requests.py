@@ -150,6 +150,8 @@ class ModelInfo:
     source: str = ""       # the path the load was asked for (a file that was converted to `path`)
     spatial: bool = False  # images at their own size, latents (C, h, w), latent_size = C
     draws: tuple[str, ...] = ()  # a GAN's ways to draw a seed (seed_draws.py): which the Generate tab offers
+    # why a GAN cannot refine though its folder holds a discriminator (a damaged file, another GAN's), in words
+    no_refine: str = ""
 
     @property
     def classes(self) -> tuple[str, ...]:

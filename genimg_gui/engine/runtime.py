@@ -44,6 +44,7 @@ class LoadedModel:
     directions: Directions
     identity: str  # the weights' SHA-256 (ModelInfo.identity)
     judge: nn.Module | None = None  # a GAN's own discriminator, for refining its samples (models/refine.py)
+    no_judge: str = ""  # why the discriminator in its folder would not load (ModelInfo.no_refine)
 
     @property
     def kind(self) -> str:
@@ -92,16 +93,17 @@ def _estimate_directions(net: nn.Module, kind: str, progress: ProgressFn) -> Dir
     return pca(torch.cat(chunks), N_DIRECTIONS)
 
 
-def _judge(folder: Path, net: nn.Module) -> nn.Module | None:
-    """A GAN's discriminator for models/refine.py; without one (or with a file that is not its), the GAN
-    still loads, and refining is not offered."""
+def _judge(folder: Path, net: nn.Module) -> tuple[nn.Module | None, str]:
+    """A GAN's discriminator for models/refine.py, and why the one in its folder would not load ("" when it did or
+    there is none); without one (or with a file that is not its), the GAN still loads, and refining is not offered.
+    The why is kept: a damaged file had silently made the default Refine draw each seed's own z."""
     if not refine.applies_to(net):
-        return None
+        return None, ""
     try:
         judge = refine.read_discriminator(folder, net)
-    except ModelFileError:
-        return None
-    return None if judge is None else judge.to(next(net.parameters()).device)
+    except ModelFileError as e:
+        return None, str(e)
+    return (None if judge is None else judge.to(next(net.parameters()).device)), ""
 
 
 def _draws(model: LoadedModel) -> tuple[str, ...]:
@@ -147,7 +149,7 @@ class Runtime:
                 save_directions(folder, directions)
             except OSError:
                 pass  # read-only model folder: recompute next time
-        model = LoadedModel(str(folder), net, card, directions, weights_digest(folder), _judge(folder, net))
+        model = LoadedModel(str(folder), net, card, directions, weights_digest(folder), *_judge(folder, net))
         self.models[model.kind] = model
         self._unedited.clear()
         return self.info(model, time.perf_counter() - t0, source=str(path))
@@ -156,7 +158,7 @@ class Runtime:
         return ModelInfo(model.path, str(model.card.get("name", Path(model.path).name)), model.kind,
                          model.card, str(self.device), model.direction_size,
                          parameter_count(model.net), model.directions, seconds, model.identity, source or model.path,
-                         model.spatial, _draws(model) if model.kind == "gan" else ())
+                         model.spatial, _draws(model) if model.kind == "gan" else (), model.no_judge)
 
     def set_device(self, name: str) -> None:
         device = pick_device(name)

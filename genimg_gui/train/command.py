@@ -11,6 +11,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from ..earlier_run import CHECKPOINT_FILE, earlier_run, saved_card
+from ..fileio import blocking_file
 from ..holdout import HOLDOUT
 from ..seed_draws import MAX_SEED
 from ..typed_options import Typed, typed
@@ -169,8 +170,12 @@ def check_output(out: Path, resume: bool, overwrite: bool) -> None:
 
 
 def check_not_a_file(out: Path) -> None:
-    if out.exists() and not out.is_dir():  # else refused only when the model is written, after loading the data
+    """-o, or a folder it would be made in, being a file is refused before the data loads (after it, the model's
+    write failed; a file above -o came out as "[Errno 20] Not a directory"), in encode's words (cli.out_folder)."""
+    if (blocker := blocking_file(out)) == out:
         raise TrainUsageError(f"-o {out} is a file: name a folder to write the model in (new, or an earlier run's)")
+    if blocker is not None:
+        raise TrainUsageError(f"-o {out} cannot be made: {blocker} is not a folder")
 
 
 def check_machine(data: Path, device: str) -> None:

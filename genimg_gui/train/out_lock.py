@@ -11,7 +11,8 @@ from pathlib import Path
 from typing import Callable, Iterator
 
 from ..earlier_run import LOCK_FILE
-from . import TrainUsageError
+from ..fileio import why_not_written
+from . import TrainError, TrainUsageError
 
 
 @contextmanager
@@ -21,7 +22,10 @@ def holding_output(out: Path, note: Callable[[str], None]) -> Iterator[None]:
     host (a run killed outright; on Linux also one whose id another process has taken since, after a reboot or not)
     is taken over, with a note."""
     created = first_missing(out)
-    out.mkdir(parents=True, exist_ok=True)
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as e:  # said in words: "[Errno 2] No such file or directory: '/proc/r'" of -o /proc/r
+        raise TrainError(f"-o {out} cannot be made: {why_not_written(e, 'folders')}") from None
     lock = out / LOCK_FILE
     try:
         _take(lock, note)

@@ -299,6 +299,8 @@ class Document(QObject):
         # the folder too: two copies of one model have one name (a converted model: the file it came from)
         self.message.emit(f"Loaded {info.name} from {shown_path(info.source or info.path)} on {info.device} "
                           f"in {info.seconds * 1000:.0f} ms")
+        if info.no_refine:  # why Refine is greyed out: a damaged discriminator had fallen back to Own z unsaid
+            self.message.emit(f"{info.name} cannot refine seeds, which draw their own z: {info.no_refine}")
         if switched:
             self.carry.items(info.kind, previous.classes)
         if reset:  # last, so the status bar shows it
