@@ -556,19 +556,17 @@ def test_a_damaged_checkpoint_is_named_so_without_torch_advice(damage, data_dir,
     assert "Traceback" not in err and "weights_only" not in err
 
 
-def test_resuming_with_other_channels_names_them_or_without_a_card_the_tensor_that_differs(data_dir, tmp_path,
-                                                                                          capsys):
+def test_resuming_with_other_channels_names_them_also_without_a_card(data_dir, tmp_path, capsys):
     out = tmp_path / "vae"
     assert train("vae", data_dir, out, 1) == 0
     capsys.readouterr()
     assert train("vae", data_dir, out, 2, "--resume", "--set", "channels=[8,16,16]") == 2
     assert (": the run was started with --set channels=[8,16] (now: --set channels=[8,16,16]); resume"
             in capsys.readouterr().err)
-    (out / "card.json").unlink()  # nothing records the options: the error itself, with its detail
-    assert train("vae", data_dir, out, 2, "--resume", "--set", "channels=[8,16,16]") == 1
-    err = capsys.readouterr().err
-    assert "does not fit this run (RuntimeError: Error(s) in loading state_dict for ConvVAE: " in err
-    assert "size mismatch for" in err or "Missing key(s)" in err or "Unexpected key(s)" in err
+    (out / "card.json").unlink()  # the checkpoint records the options too (test_train_resume.py)
+    assert train("vae", data_dir, out, 2, "--resume", "--set", "channels=[8,16,16]") == 2
+    assert (": the run was started with --set channels=[8,16] (now: --set channels=[8,16,16]); resume"
+            in capsys.readouterr().err)
 
 
 @pytest.mark.parametrize("stop_at", [2, 3])

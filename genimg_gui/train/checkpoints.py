@@ -1,15 +1,18 @@
 """A run's checkpoint: written every --checkpoint-every steps and at a stop, read by --resume, which first checks
-that the options shaping the networks are those the run was started with (its card's)."""
+that the options shaping the networks and the held-out split are those the run was started with (its card's, or
+those the checkpoint records when the card is gone)."""
 from __future__ import annotations
 
+import functools
 import pickle
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import torch
 
-from ..earlier_run import CHECKPOINT_FILE
+from ..earlier_run import CARD_FILE, CHECKPOINT_FILE, saved_card
 from . import TrainError, TrainUsageError
+from .finetune import ARCHITECTURE_SETTINGS
 from .resume_fit import LOADS_ANYWAY, saved_options, shape_differences, shape_flags
 from .run_card import card_options
 
@@ -32,10 +35,70 @@ def load_optimizer(opt: torch.optim.Optimizer, state: dict, new_lr: bool) -> Non
 
 
 def save_checkpoint(out: Path, recipe: Recipe, step: int, seconds: float, history: list[dict], best: dict | None,
-                name: str = CHECKPOINT_FILE) -> None:
+                name: str = CHECKPOINT_FILE, run: dict | None = None) -> None:
+    """run: run_record's, what --resume reads when the card is gone (a run killed outright writes none)."""
     tmp = out / f".{name}.tmp"
-    torch.save({"step": step, "seconds": seconds, "recipe": recipe.state(), "history": history, "best": best}, tmp)
+    torch.save({"step": step, "seconds": seconds, "recipe": recipe.state(), "history": history, "best": best,
+                "run": run}, tmp)
     tmp.replace(out / name)
+
+
+def run_record(opts: TrainOptions, kind: str) -> dict:
+    """What a checkpoint records of its run's options, as its card does (card_options)."""
+    return {"kind": kind, "options": card_options(opts)}
+
+
+def card_to_resume(out: Path) -> dict | None:
+    """The card --resume takes the run's options from: OUT's card.json, else the card fields its checkpoint records
+    (checkpoint_card); None when neither has them."""
+    card = saved_card(out)
+    return card if _has_options(card) else checkpoint_card(out)
+
+
+def resumable_card(out: Path, log) -> dict:
+    """card_to_resume's card, or why the run in OUT cannot be resumed: without its options a plain --resume
+    would go on with other ones (another --holdout mixing trained images into the held-out figures) unchecked."""
+    path = out / CARD_FILE
+    if _has_options(card := saved_card(out)):
+        return card
+    lost = f"{path} is missing" if not path.exists() else f"{path} is damaged (it holds no run's options)"
+    if (recorded := checkpoint_card(out)) is None:
+        raise TrainError(f"{lost}, and {out / CHECKPOINT_FILE} does not record the options the run was started "
+                         "with, which --resume keeps: put the run's card.json back, or start over with --overwrite")
+    log(f"{lost}: resuming with the options the run was started with, as {out / CHECKPOINT_FILE} records them")
+    return recorded
+
+
+def checkpoint_card(out: Path) -> dict | None:
+    """The card fields --resume reads (kind, resolution, config, training.options) as OUT's checkpoint records
+    them (run_record); None for a checkpoint written before it recorded them, or one that cannot be read."""
+    path = out / CHECKPOINT_FILE
+    try:
+        stat = path.stat()
+        run = _recorded_run(str(path), stat.st_mtime_ns, stat.st_size)
+        kind, options = str(run["kind"]), dict(run["options"])
+        resolution = int(options["resolution"])
+    except (OSError, KeyError, TypeError, ValueError):
+        return None
+    extra = options.get("extra") or {}
+    config = {key: extra[key] for key in ARCHITECTURE_SETTINGS.get(kind, ()) if key in extra}
+    return {"kind": kind, "resolution": resolution, "config": config, "training": {"options": options}}
+
+
+@functools.lru_cache(maxsize=4)
+def _recorded_run(path: str, _mtime_ns: int, _size: int) -> object:
+    """A checkpoint's run record, read once per version of the file: the command and maybe_resume ask for it
+    several times, and a GAN's checkpoint takes a while to load."""
+    try:
+        return torch.load(path, map_location="cpu", weights_only=True).get("run")
+    except (AttributeError, EOFError, RuntimeError, ValueError, OSError, pickle.UnpicklingError):
+        return None
+
+
+def _has_options(card: dict | None) -> bool:
+    training = card.get("training") if isinstance(card, dict) else None
+    return isinstance(card, dict) and isinstance(card.get("kind"), str) and isinstance(training, dict) \
+        and isinstance(training.get("options"), dict)
 
 
 def checkpoint_step(path: Path) -> int | None:
@@ -76,10 +139,10 @@ def maybe_resume(opts: TrainOptions, out: Path, recipe: Recipe, log) -> tuple[in
 
 def check_resume_fits(opts: TrainOptions, kind: str, flags: tuple[str, ...] | None = None) -> None:
     """Refuse a --resume whose options in flags (None: all) differ from those the run in opts.out was started with
-    (its card's; its --set network settings as it was built, saved_options), naming each that differs. The
+    (card_to_resume's; its --set network settings as it was built, saved_options), naming each that differs. The
     command checks all but the classes before the images load (BEFORE_IMAGES), maybe_resume the classes, which
     come with the images, before the checkpoint loads."""
-    saved = saved_options(Path(opts.out)) if opts.resume else None
+    saved = saved_options(card_to_resume(Path(opts.out))) if opts.resume else None
     differ = shape_differences(saved, kind, card_options(opts), flags) if saved else []
     if differ:
         raise _misfit(Path(opts.out) / CHECKPOINT_FILE, differ)

@@ -10,7 +10,7 @@ from contextlib import nullcontext
 from dataclasses import replace
 from pathlib import Path
 
-from ..earlier_run import CHECKPOINT_FILE, earlier_run, saved_card
+from ..earlier_run import CHECKPOINT_FILE, earlier_run
 from ..fileio import blocking_file
 from ..holdout import HOLDOUT
 from ..seed_draws import MAX_SEED
@@ -88,9 +88,10 @@ def add_train_parser(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--minutes", type=positive_float,
                    help="stop after this many minutes of this run (whichever comes first)")
     p.add_argument("--lr", type=learning_rate, help="learning rate (default: VAE 0.001, GAN 0.0002)")
-    p.add_argument("--seed", type=seed_number, default=0,
+    # Typed: a --resume takes the run's seed, which picked its held-out images, unless one is typed
+    p.add_argument("--seed", type=seed_number, default=0, action=Typed,
                    help="seed for the starting weights, the held-out images and the order of the images "
-                        "(default: %(default)s)")
+                        "(default: %(default)s; a --resume: the run's)")
     p.add_argument("--device", type=device_name, default="auto",
                    help=f"{DEVICES} (default: %(default)s: a CUDA GPU, else mps, else the CPU)")
     p.add_argument("--threads", type=positive_int, help="CPU threads for torch (default: torch's own choice)")
@@ -101,17 +102,19 @@ def add_train_parser(sub: argparse._SubParsersAction) -> None:
     # Typed: the log names --holdout only when it was typed (TrainOptions.holdout_typed), not its default
     p.add_argument("--holdout", type=held_out_count, default=HOLDOUT, action=Typed,
                    help="images held out for metrics (default: %(default)s, and at most a tenth of the folder; the log "
-                        "says how many)")
+                        "says how many; a --resume: the run's)")
     again = p.add_mutually_exclusive_group()  # what to do with an earlier run in OUT; without either, it is refused
     again.add_argument("--resume", action="store_true", help="continue from OUT/checkpoint.pt")
     again.add_argument("--overwrite", action="store_true",
                        help="replace the model and checkpoint an earlier run left in OUT with a new run's")
     p.add_argument("--keep-best", action="store_true",
                    help="write the model of the best held-out evaluation (every --sample-every steps; a VAE's PSNR, "
-                        "a latent GAN's precision and recall) instead of the last step's; OUT/best.pt holds it")
+                        "a latent GAN's precision and recall) instead of the last step's; OUT/best.pt holds it "
+                        "(a --resume of a run started with it keeps it)")
     p.add_argument("--mirror", action="store_true",
                    help="also train on each training image flipped left-right, which doubles a small folder; "
-                        "for things a mirror leaves themselves (faces, animals), not for text or clocks")
+                        "for things a mirror leaves themselves (faces, animals), not for text or clocks (a --resume "
+                        "of a run started with it keeps it)")
     p.add_argument("--init", type=Path, metavar="MODEL_DIR",
                    help="start from this model folder's weights instead of random ones (fine-tuning); its "
                         "architecture comes with it. A GAN folder's discriminator comes too, if it kept one")
@@ -200,10 +203,9 @@ def check_out_of_data(out: Path, data: Path, kind: str) -> None:
                           f"(e.g. -o {data / f'{kind}-model'}), which the run leaves out of its images")
 
 
-def resumed_card(out: Path, kind: str) -> dict | None:
-    """The card of the run --resume goes on from, if it is one of this kind with its network recorded: a plain
-    --resume gets its resolution and network settings, as --init gets a start model's."""
-    card = saved_card(out)
+def resumed_card(card: dict | None, kind: str) -> dict | None:
+    """The card of the run --resume goes on from (checkpoints.resumable_card), if it is one of this kind with its
+    network recorded: a plain --resume gets its resolution and network settings, as --init gets a start model's."""
     if card is None or card.get("kind") != kind or not isinstance(card.get("config"), dict) \
             or not isinstance(card.get("resolution"), int):
         return None
@@ -238,22 +240,18 @@ def check_labels(labels: str | None, column: str | None) -> None:
     check_csv(Path(labels), column or DEFAULT_LABEL_COLUMN)
 
 
-def take_resumed_options(args: argparse.Namespace, out: Path) -> list[str]:
-    """--resume: the run's --batch-size, --latent-of, --labels and --label-column where they were not typed, as the
-    card records them (it has the resolution and --set network settings taken too: resumed_card); only options
-    typed otherwise are then refused (check_resume_fits). Returns them as typed, for the log line that says so."""
+def take_resumed_options(args: argparse.Namespace, card: dict | None) -> list[str]:
+    """--resume: the run's --batch-size, --holdout, --seed, --latent-of, --labels and --label-column where they
+    were not typed, and its --mirror and --keep-best, as its card records them (it has the resolution and --set
+    network settings taken too: resumed_card); only options typed otherwise are then refused (check_resume_fits).
+    Returns them as typed, for the log line that says so."""
     from .labels import FOLDERS  # torch: not for --help
-    card = saved_card(out) if args.resume and (out / CHECKPOINT_FILE).is_file() else None
     training = card.get("training") if card and card.get("kind") == args.kind else None
     options = training.get("options") if isinstance(training, dict) else None
     if not isinstance(options, dict):
         return []
     latent_of, labels = (options.get("extra") or {}).get("latent_of"), options.get("labels")
-    taken = []
-    if not typed(args, "batch_size") and isinstance(batch := options.get("batch_size"), int) and batch > 0 \
-            and batch != args.batch_size:
-        args.batch_size = batch
-        taken.append(f"--batch-size {batch}")
+    taken = [*_take_numbers(args, options), *_take_switches(args, options)]
     if args.latent_of is None and latent_of:
         args.latent_of = Path(latent_of)
         taken.append(f"--latent-of {latent_of}")
@@ -263,6 +261,33 @@ def take_resumed_options(args: argparse.Namespace, out: Path) -> list[str]:
     if args.label_column is None and args.labels not in (None, FOLDERS) and options.get("label_column"):
         args.label_column = options["label_column"]
         taken.append(f"--label-column {args.label_column}")
+    return taken
+
+
+def _take_numbers(args: argparse.Namespace, options: dict) -> list[str]:
+    """The run's --batch-size, --holdout and --seed where none was typed: the other two decide which images it
+    held out, so a plain --resume with the defaults mixed images it trained on into the held-out figures."""
+    taken = []
+    for dest in ("batch_size", "holdout", "seed"):
+        value = options.get(dest)
+        lowest = 1 if dest == "batch_size" else 0
+        if typed(args, dest) or not isinstance(value, int) or value < lowest or value == getattr(args, dest):
+            continue
+        setattr(args, dest, value)
+        args.typed = {*getattr(args, "typed", ()), dest}  # as the run's: its log names the --holdout, as typed then
+        taken.append(f"--{dest.replace('_', '-')} {value}")
+    return taken
+
+
+def _take_switches(args: argparse.Namespace, options: dict) -> list[str]:
+    """The run's --mirror and --keep-best, kept on: neither moves an image between the training and held-out
+    ones, so either may be switched on by a resume too; --keep-best off would write the last step's model over
+    the best one kept so far."""
+    taken = []
+    for dest in ("mirror", "keep_best"):
+        if options.get(dest) is True and not getattr(args, dest):
+            setattr(args, dest, True)
+            taken.append(f"--{dest.replace('_', '-')}")
     return taken
 
 
@@ -316,7 +341,7 @@ def run_train(args: argparse.Namespace) -> int:
 def _train_held(args: argparse.Namespace, out: Path) -> int:
     """run_train once the output folder is held: the checks that read it, then the run."""
     from .gan_recipe import GANRecipe
-    from .checkpoints import check_resume_fits
+    from .checkpoints import check_resume_fits, resumable_card
     from .loop import TrainOptions, to_stderr, train
     from .resume_fit import BEFORE_IMAGES
     from .vae_recipe import VAERecipe
@@ -324,7 +349,9 @@ def _train_held(args: argparse.Namespace, out: Path) -> int:
     from .finetune import architecture_settings, init_card
     from .latent_gan_recipe import LatentGANRecipe
 
-    if taken := take_resumed_options(args, out):  # said first: a refusal below may be of one of them
+    # the run's card, else its checkpoint's record of it; refused without either
+    card = resumable_card(out, to_stderr) if args.resume and (out / CHECKPOINT_FILE).is_file() else None
+    if taken := take_resumed_options(args, card):  # said first: a refusal below may be of one of them
         to_stderr(f"resuming with the run's {', '.join(taken)}")
     check_gan_options(args)
     recipe = VAERecipe if args.kind == "vae" else LatentGANRecipe if args.latent_of else GANRecipe
@@ -336,7 +363,7 @@ def _train_held(args: argparse.Namespace, out: Path) -> int:
     start = init_card(args.init, args.kind, args.latent_of) if args.init else None
     # the network as the run resumed was built (a run from --init took it from its start model), else --init's,
     # unless --set says otherwise (and then check_resume_fits or init_from says what differs)
-    start = resumed_card(out, args.kind) if args.resume and not start else start
+    start = resumed_card(card, args.kind) if args.resume and not start else start
     if start:
         extra = {**architecture_settings(start), **extra}
     if args.latent_of:

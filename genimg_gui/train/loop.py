@@ -34,7 +34,7 @@ from .data import (FolderData, batches, count_skipped, describe_model_folders, l
 from .inputs import TrainingInputs
 from .labels import with_labels
 from .pace import Pace
-from .checkpoints import maybe_resume, save_checkpoint
+from .checkpoints import maybe_resume, run_record, save_checkpoint
 from .out_lock import first_missing, remove_if_empty
 from .run_card import run_card
 from .run_log import describe_class_counts, final_line, format_progress, held_out_lines
@@ -157,6 +157,7 @@ def train(opts: TrainOptions, make_recipe: Callable[[TrainOptions, torch.device]
     torch.manual_seed(opts.seed + 1000 * world.rank)  # different noise per process
     out = Path(opts.out)
     start, elapsed, history, best = maybe_resume(opts, out, recipe, log)
+    run = run_record(opts, recipe.kind)  # with the classes read: what --resume takes should the card be lost
     if start and start >= opts.steps:  # "resumed from step 126" then "wrote … after 126 steps" left it unsaid
         log(f"--steps {opts.steps:,} already reached at step {start:,}: nothing to train; pass a larger --steps "
             "(it counts the resumed steps too)")
@@ -199,7 +200,7 @@ def train(opts: TrainOptions, make_recipe: Callable[[TrainOptions, torch.device]
                     if opts.keep_best:
                         best = _keep_if_best(out, recipe, figures, best, step, time.monotonic() - t0, history)
                 if save and step % opts.checkpoint_every == 0:
-                    save_checkpoint(out, recipe, step, time.monotonic() - t0, history, best)
+                    save_checkpoint(out, recipe, step, time.monotonic() - t0, history, best, run=run)
         except KeyboardInterrupt as stop:
             stopped = stop
             by = f" by {stop}" if str(stop) else ""  # SIGTERM/SIGHUP name themselves; Ctrl+C does not
@@ -214,7 +215,7 @@ def train(opts: TrainOptions, make_recipe: Callable[[TrainOptions, torch.device]
             _evaluate(recipe, held_out, done, time.monotonic() - t0, history, log)
         if save:
             # --resume goes on from the last step
-            save_checkpoint(out, recipe, done, time.monotonic() - t0, history, best)
+            save_checkpoint(out, recipe, done, time.monotonic() - t0, history, best, run=run)
             kept = _restore_best(out, recipe, held_out, best, done, time.monotonic() - t0, history, log) \
                 if opts.keep_best else None
             written = kept["step"] if kept else done  # --keep-best may have restored an earlier step's model

@@ -1,20 +1,20 @@
-"""Why a checkpoint does not fit a resumed run: the options that shape its networks, as the run that wrote it
-was started with and as they are now (checkpoints.maybe_resume reports them when the checkpoint will not load)."""
+"""Why a checkpoint does not fit a resumed run: the options that shape its networks or split its images into
+training and held-out ones, as the run that wrote it was started with and as they are now
+(checkpoints.maybe_resume reports them when the checkpoint will not load)."""
 from __future__ import annotations
 
 from pathlib import Path
 
-from ..earlier_run import SHAPE_SETTINGS, saved_card, typed_setting
+from ..earlier_run import SHAPE_SETTINGS, typed_setting
 from .finetune import ARCHITECTURE_SETTINGS
 
 
-def saved_options(out: Path) -> tuple[str, dict] | None:
-    """(kind, options) of the run in OUT, from its card (written at the end of every run, stopped ones too);
-    None without a readable one. Its --set network settings are those it was built with (the card's config):
-    a run started without --set channels recorded none, yet a plain --resume rebuilds the same channels from
-    the card (command.resumed_card), which must not read as a difference."""
+def saved_options(card: dict | None) -> tuple[str, dict] | None:
+    """(kind, options) of a run, from its card (checkpoints.card_to_resume: written at the end of every run,
+    stopped ones too, else what its checkpoint records); None without one. Its --set network settings are those
+    it was built with (the card's config): a run started without --set channels recorded none, yet a plain
+    --resume rebuilds the same channels from the card (command.resumed_card), which must not read as a difference."""
     try:
-        card = saved_card(out)
         kind, options = str(card["kind"]), dict(card["training"]["options"])
     except (KeyError, TypeError, ValueError):  # no card (None), or one without these
         return None
@@ -24,10 +24,12 @@ def saved_options(out: Path) -> tuple[str, dict] | None:
 
 
 # what a checkpoint may load with all the same, though the run would then train another thing: a convolutional
-# network takes any resolution, a latent GAN any VAE of its latent's shape, a conditional one any classes as many
-LOADS_ANYWAY = ("kind", "resolution", "latent_of", "classes")
+# network takes any resolution, a latent GAN any VAE of its latent's shape, a conditional one any classes as many;
+# and any --holdout or --seed, which would move images the run trained on into the held-out figures
+SPLIT = ("holdout", "seed")
+LOADS_ANYWAY = ("kind", "resolution", "latent_of", "classes", *SPLIT)
 # what the command compares before the images load: all but the classes, which come with them
-BEFORE_IMAGES = ("kind", "resolution", "latent_of", *SHAPE_SETTINGS)
+BEFORE_IMAGES = ("kind", "resolution", "latent_of", *SHAPE_SETTINGS, *SPLIT)
 
 
 def shape_differences(saved: tuple[str, dict], kind: str, options: dict,
@@ -42,7 +44,8 @@ def shape_differences(saved: tuple[str, dict], kind: str, options: dict,
 
 
 def shape_flags(kind: str, options: dict) -> dict[str, str]:
-    """The options that decide the networks' shapes, each as it would be typed (kind "": not recorded)."""
+    """The options that decide the networks' shapes and the held-out split, each as it would be typed ("": not
+    recorded, as an old card's kind)."""
     extra = options.get("extra") or {}
     classes = extra.get("classes") or []
     flags = {
@@ -54,13 +57,15 @@ def shape_flags(kind: str, options: dict) -> dict[str, str]:
     }
     for key in SHAPE_SETTINGS:  # as --set takes it: [8,16], not [8, 16]
         flags[key] = f"--set {typed_setting(key, extra[key])}" if key in extra else f"no --set {key}"
+    for key in SPLIT:
+        flags[key] = f"--{key} {options[key]}" if options.get(key) is not None else ""
     return flags
 
 
 def _same(flag: str, before: str, now: str) -> bool:
-    """Equal as typed; a --latent-of path also when it names the same folder (relative or not); a kind that
-    was not recorded is taken as the same."""
-    if flag == "kind" and not before:
+    """Equal as typed; a --latent-of path also when it names the same folder (relative or not); a kind, --holdout
+    or --seed that was not recorded is taken as the same."""
+    if not before:
         return True
     if flag == "latent_of" and before.startswith("--latent-of ") and now.startswith("--latent-of "):
         return _folder(before) == _folder(now)

@@ -1,0 +1,126 @@
+"""`genimg train --resume` goes on as the run was started: its held-out split (--holdout, --seed), --mirror and
+--keep-best come with it, and without its card it takes the options its checkpoint records, or is refused."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+import torch
+
+from genimg_gui.cli import main
+from genimg_gui.earlier_run import BEST_FILE, CHECKPOINT_FILE
+from genimg_gui.models.weights import load_model
+
+from test_train import make_shapes, train
+
+
+@pytest.fixture(scope="module")
+def data_dir(tmp_path_factory) -> Path:
+    return make_shapes(tmp_path_factory.mktemp("shapes"), 40)  # a tenth: at most 4 held out
+
+
+@pytest.fixture(autouse=True)
+def restore_threads():
+    threads = torch.get_num_threads()
+    yield
+    torch.set_num_threads(threads)
+
+
+def resumed(data: Path, out: Path, steps: int, *extra: str) -> int:
+    """A --resume with nothing typed that the run's card records but --batch-size (train()'s 8)."""
+    return main(["train", "vae", str(data), "-o", str(out), "--steps", str(steps), "--batch-size", "8",
+                 "--threads", "1", "--resume", *extra])
+
+
+def kept_run(data: Path, out: Path) -> None:
+    """Two steps held out 3 images, mirrored the rest and kept the best, evaluated every step."""
+    assert train("vae", data, out, 2, "--holdout", "3", "--seed", "5", "--mirror", "--keep-best",
+                 "--sample-every", "1") == 0
+
+
+def test_a_plain_resume_keeps_the_held_out_split_the_mirrors_and_the_best_model(data_dir, tmp_path, capsys):
+    """It held out 4 other images (the default --holdout and --seed), dropped the mirrors and --keep-best, and
+    metrics.json joined the figures of both sets in one curve."""
+    out = tmp_path / "vae"
+    kept_run(data_dir, out)
+    capsys.readouterr()
+    assert resumed(data_dir, out, 3, "--sample-every", "1") == 0
+    err = capsys.readouterr().err
+    assert "resuming with the run's --holdout 3, --seed 5, --mirror, --keep-best" in err
+    assert "held out: 3 images for the figures (--holdout 3)" in err
+    assert "mirror: 37 training images and their left-right mirrors, 74 in all" in err
+    training = load_model(out)[1]["training"]
+    assert training["held_out"] == 3 and training.get("run_steps", training["steps"]) == 3
+    assert {k: training["options"][k] for k in ("holdout", "seed", "mirror", "keep_best")} == \
+        {"holdout": 3, "seed": 5, "mirror": True, "keep_best": True}
+    assert "kept" in training
+    assert torch.load(out / BEST_FILE, weights_only=True)["best"] == torch.load(
+        out / CHECKPOINT_FILE, weights_only=True)["best"]  # best.pt still the run's best
+
+
+@pytest.mark.parametrize("typed, named", [(["--holdout", "5"], "--holdout 3 (now: --holdout 5)"),
+                                          (["--seed", "4"], "--seed 5 (now: --seed 4)")], ids=["holdout", "seed"])
+def test_a_resume_typed_with_another_held_out_split_is_refused_before_the_images_load(typed, named, data_dir,
+                                                                                      tmp_path, capsys):
+    out = tmp_path / "vae"
+    kept_run(data_dir, out)
+    capsys.readouterr()
+    assert resumed(data_dir, out, 3, *typed) == 2
+    err = capsys.readouterr().err
+    assert f"genimg train: error: {out / CHECKPOINT_FILE} does not fit this run: the run was started with {named}; " \
+           "resume with the settings it was started with, or --overwrite to start over" in err
+    assert "data: " not in err
+    assert load_model(out)[1]["training"]["steps"] == 2
+
+
+def test_a_resume_may_switch_the_mirrors_and_keep_best_on(data_dir, tmp_path, capsys):
+    """Neither moves an image between the training and the held-out ones."""
+    out = tmp_path / "vae"
+    assert train("vae", data_dir, out, 1, "--holdout", "3") == 0
+    capsys.readouterr()
+    assert resumed(data_dir, out, 2, "--mirror", "--keep-best") == 0
+    assert "mirror: 37 training images" in capsys.readouterr().err
+    options = load_model(out)[1]["training"]["options"]
+    assert options["mirror"] is True and options["keep_best"] is True and options["holdout"] == 3
+
+
+@pytest.mark.parametrize("lose, said", [(lambda card: card.unlink(), "is missing"),
+                                        (lambda card: card.write_text("{"), "is damaged")], ids=["missing", "damaged"])
+def test_without_its_card_a_resume_takes_the_options_its_checkpoint_records(lose, said, data_dir, tmp_path, capsys):
+    """It went on unchecked with the defaults: another held-out split, and any --resolution typed."""
+    out = tmp_path / "vae"
+    kept_run(data_dir, out)
+    lose(out / "card.json")
+    capsys.readouterr()
+    assert resumed(data_dir, out, 3, "--resolution", "64") == 2
+    err = capsys.readouterr().err
+    assert (f"{out / 'card.json'} {said}" in err and f"resuming with the options the run was started with, as "
+            f"{out / CHECKPOINT_FILE} records them") in err
+    assert "the run was started with --resolution 32 (now: --resolution 64)" in err
+    assert resumed(data_dir, out, 3) == 0
+    err = capsys.readouterr().err
+    assert "resuming with the run's --holdout 3, --seed 5, --mirror, --keep-best" in err
+    _, card = load_model(out)
+    assert card["resolution"] == 32 and card["training"]["held_out"] == 3
+
+
+@pytest.mark.parametrize("lose, said", [(lambda card: card.unlink(), "is missing"),
+                                        (lambda card: card.write_text(json.dumps({"kind": "vae"})), "is damaged")],
+                         ids=["missing", "damaged"])
+def test_without_its_card_or_a_record_of_the_options_a_resume_is_refused(lose, said, data_dir, tmp_path, capsys):
+    """A checkpoint written before checkpoints recorded the options: nothing says how the run was started."""
+    out = tmp_path / "vae"
+    kept_run(data_dir, out)
+    checkpoint = torch.load(out / CHECKPOINT_FILE, weights_only=True)
+    checkpoint.pop("run", None)
+    torch.save(checkpoint, out / CHECKPOINT_FILE)
+    lose(out / "card.json")
+    capsys.readouterr()
+    assert resumed(data_dir, out, 3) == 1
+    err = capsys.readouterr().err
+    assert [line for line in err.splitlines() if "error" in line] == [err.strip().splitlines()[-1]]  # one line
+    assert f"genimg train: error: {out / 'card.json'} {said}" in err
+    assert (f", and {out / CHECKPOINT_FILE} does not record the options the run was started with, which --resume "
+            "keeps: put the run's card.json back, or start over with --overwrite") in err
+    assert "data: " not in err and torch.load(out / CHECKPOINT_FILE, weights_only=True)["step"] == 2
