@@ -256,7 +256,7 @@ def _set_config(**fields):
 
 
 BARE_FILE = (("is a file", "not a genimg model folder", "not a readable", "cannot be read", "never", "unpickl",
-              "not supported", "unsupported"),)
+              "not supported", "unsupported", "genimg opens"),)
 SAFETENSORS = ("not a readable safetensors file",)
 BAD_MODELS = {
     "missing-folder": BadModel("nowhere", lambda p, v, g: None, ("does not exist",)),

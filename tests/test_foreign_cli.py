@@ -149,3 +149,29 @@ def test_latent_scale_names_are_the_models_scales():
     from genimg_gui.models.foreign import SD_SCALES
 
     assert (latent_scale("sd"), latent_scale("SDXL"), latent_scale("0.2")) == (*SD_SCALES.values(), 0.2)
+
+
+def test_a_file_genimg_refuses_is_said_shortly_what_it_is_then_what_genimg_opens(tmp_path, capsys):
+    """They read "plain.pkl looks like a pickle without a StyleGAN G_ema network (it holds: G_ema), which is not
+    supported. genimg opens: …" in some 500 characters, the list of what opens as long as the rest."""
+    import pickle
+
+    import torch
+
+    marker = tmp_path / "CODE_RAN"
+    torch.save({"G_ema": torch.nn.Linear(2, 2).state_dict()}, tmp_path / "plain.pkl")  # weights, not a network
+    (tmp_path / "text.safetensors").write_text("hello there\n")
+    fb.malicious_pickle(tmp_path / "evil.pkl", marker)
+    (tmp_path / "other.pkl").write_bytes(pickle.dumps({"D": 1, "G": 2}))
+    said = {"plain.pkl": "plain.pkl is a pickle whose G_ema is a dict of 2 tensors, not a StyleGAN network.",
+            "text.safetensors": "text.safetensors is a text file, not a safetensors file.",
+            "evil.pkl": "evil.pkl is a pickle that would call builtins.exec, which no network pickle needs: "
+                        "nothing was read from it, as unpickling it could run code.",
+            "other.pkl": "other.pkl is a pickle without a G_ema network (it holds: D, G)."}
+    for name, first in said.items():
+        assert run("info", tmp_path / name) == 1
+        err = capsys.readouterr().err.strip()
+        assert err.startswith(f"genimg: error: {first} genimg opens its own model folders"), err
+        assert err.count("genimg opens") == 1 and "not supported" not in err and len(err) < 330, err
+        assert str(tmp_path) not in err  # the file's name once, not its path inside the reason
+    assert not marker.exists()

@@ -24,10 +24,9 @@ SD_SCALES = {"SD 1.x / 2.x": SD_SCALE, "SDXL": SDXL_SCALE}
 MAGIC = {b"\x89PNG": "a PNG image", b"\xff\xd8\xff": "a JPEG image", b"GIF8": "a GIF image",
          b"RIFF": "a RIFF file (WebP image or audio)", b"%PDF": "a PDF document", b"PK\x03\x04": "a zip archive",
          b"BM": "a BMP image", b"II*\x00": "a TIFF image", b"MM\x00*": "a TIFF image"}
-SUPPORTED = ("genimg model folders (card.json + model.safetensors); Stable Diffusion 1.x/2.x/SDXL VAEs "
-             "(.safetensors, .ckpt, .pt, or the VAE inside a full checkpoint); TAESD / TAESDXL / TAESD3 / TAEF1 "
-             "(taesd_encoder.pth + taesd_decoder.pth, or an AutoencoderTiny .safetensors); StyleGAN2 / "
-             "StyleGAN2-ADA network pickles (.pkl)")
+# said once, after what the file is: the detail (file names, layouts) is the README's
+SUPPORTED = ("genimg opens its own model folders (card.json + model.safetensors), Stable Diffusion 1.x/2.x/SDXL "
+             "VAEs, TAESD models and StyleGAN2 / StyleGAN2-ADA .pkl networks")
 
 
 @dataclass(frozen=True)
@@ -48,8 +47,8 @@ class NeedsScale(ModelFileError):
 
 
 def unsupported(path: Path, found: Identified) -> ModelFileError:
-    return ModelFileError(f"{Path(path).name} looks like {found.description}, which is not supported. "
-                          f"genimg opens: {SUPPORTED}.")
+    """What the file is and why genimg refuses it (the description says both), then what genimg opens."""
+    return ModelFileError(f"{Path(path).name} is {found.description}. {SUPPORTED}.")
 
 
 # --- identification ------------------------------------------------------------------------------
@@ -94,24 +93,38 @@ def _classify_keys(keys: list[str]) -> Identified:
 
 def _identify_pickle(path: Path) -> Identified:
     """A network pickle, read by the restricted unpickler: nothing in it can run."""
-    from .safe_pickle import PersistentStub, plain, read_network_pickle
+    from .safe_pickle import PersistentStub, UnsafePickleError, plain, read_network_pickle
     from .stylegan2_files import STYLEGAN2_CLASSES, STYLEGAN3_CLASS
     try:
         data = read_network_pickle(path)
-    except ModelFileError as e:
-        return Identified("unsupported", f"a pickle genimg will not read ({e})")
-    net = data.get("G_ema")
-    if not isinstance(net, PersistentStub):
+    except UnsafePickleError as e:
+        return Identified("unsupported", f"a pickle that would call {e.global_name}, which no network pickle needs: "
+                                         "nothing was read from it, as unpickling it could run code")
+    except ModelFileError as e:  # its message names the file, which the one that quotes it names already
+        return Identified("unsupported", f"a pickle genimg cannot read: {str(e).replace(str(path), 'it')}")
+    if "G_ema" not in data:
         found = ", ".join(sorted(map(str, data))[:6]) or "nothing"
-        return Identified("unsupported", f"a pickle without a StyleGAN G_ema network (it holds: {found})")
+        return Identified("unsupported", f"a pickle without a G_ema network (it holds: {found})")
+    net = data["G_ema"]
+    if not isinstance(net, PersistentStub):  # e.g. a state dict saved under that name: no class to build it by
+        return Identified("unsupported", f"a pickle whose G_ema is {_what_object(net)}, not a StyleGAN network")
     kwargs = plain(net.state.get("_init_kwargs") or {})
     res = kwargs.get("img_resolution", "?") if isinstance(kwargs, dict) else "?"
     if net.class_name == STYLEGAN3_CLASS:
-        return Identified("unsupported", f"a StyleGAN3 network pickle ({res}×{res}; StyleGAN3 is not supported "
-                                         "yet, StyleGAN2 and StyleGAN2-ADA are)")
+        return Identified("unsupported", f"a StyleGAN3 network pickle ({res}×{res}), which genimg does not "
+                                         "draw yet")
     if net.class_name not in STYLEGAN2_CLASSES:
-        return Identified("unsupported", f"a network pickle whose G_ema is a {net.class_name}")
+        return Identified("unsupported", f"a network pickle whose G_ema is a {net.class_name}, not a "
+                                         "StyleGAN2 generator")
     return Identified("stylegan", f"a StyleGAN2 network pickle ({res}×{res} generator)")
+
+
+def _what_object(value: object) -> str:
+    """'a dict of 2 tensors', 'a list': what a pickle holds where a network should be."""
+    import torch
+    if isinstance(value, dict) and value and all(isinstance(v, torch.Tensor) for v in value.values()):
+        return f"a dict of {counted(len(value), 'tensor')}"
+    return f"a {type(value).__name__}"
 
 
 def _identify_weights(path: Path, head: bytes) -> Identified:
@@ -122,6 +135,8 @@ def _identify_weights(path: Path, head: bytes) -> Identified:
         return _classify_keys(_torch_keys(path))
     except Exception as e:  # noqa: BLE001 - corrupt headers and refused pickles fail in many ways; nothing ran
         reason = error_reason(e)
+        if path.suffix == ".safetensors" and _is_text(path):  # not a damaged safetensors file: never one at all
+            return Identified("unsupported", "a text file, not a safetensors file")
         if path.suffix == ".safetensors":
             return Identified("unsupported", damaged_safetensors(path, e))
         if head[:1] == b"\x80" or zipfile.is_zipfile(path):  # maybe a StyleGAN pickle saved as .pt
