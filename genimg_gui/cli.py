@@ -40,6 +40,8 @@ def seed_list(text: str) -> list[int]:
             first, last = int(lo), int(hi or lo)
             if max(first, last) > seed_draws.MAX_SEED:  # the app's seed box and random seeds go no further
                 raise argparse.ArgumentTypeError(seed_draws.too_large(str(max(first, last))))
+            if 0 <= last < first:  # else read as "not seeds at all"
+                raise argparse.ArgumentTypeError(f"{part.strip()} runs backwards: did you mean {last}-{first}?")
             if not 0 <= first <= last:
                 raise ValueError
             seeds += range(first, last + 1)

@@ -382,7 +382,9 @@ def test_omitted_models_are_the_bundled_defaults(model_dir, tmp_path, monkeypatc
     (["edit", "--vae", "{vae}", "{img}", "--edit", "PC99=1", "-o", "{tmp}"], "no direction 'PC99'", 2),
     (["decode", "--vae", "{vae}", "{tmp}/short.npz", "-o", "{tmp}"], "does not fit the VAE", 1),
     (["decode", "--vae", "{vae}", "{img}", "-o", "{tmp}"], "not an .npz file", 1),
-    (["generate", "--gan", "{gan}", "--seeds", "7-3", "-o", "{tmp}"], "expected seeds like 0-7", 2),
+    (["generate", "--gan", "{gan}", "--seeds", "7-3", "-o", "{tmp}"],
+     "argument --seeds: 7-3 runs backwards: did you mean 3-7?", 2),  # it said "expected seeds like 0-7"
+    (["generate", "--gan", "{gan}", "--seeds", "0-2,9-x", "-o", "{tmp}"], "expected seeds like 0-7", 2),
     (["generate", "--gan", "{gan}", "--seeds", "99999999999999", "-o", "{tmp}"],
      "argument --seeds: 99999999999999 is too large for a seed: seeds go from 0 to 2147483647", 2),
     (["generate", "--gan", "{gan}", "--edit", "PC1", "-o", "{tmp}"], "expected DIRECTION=SIGMA", 2),
