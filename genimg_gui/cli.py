@@ -264,13 +264,17 @@ def build_parser() -> argparse.ArgumentParser:
     p = Parser(prog="genimg", description="Generate and edit images through VAE/GAN latents.")
     sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND", parser_class=CommandParser)
 
-    s = sub.add_parser("info", help="show a model's card: kind, sizes, training data, licence, metrics, directions")
+    s = sub.add_parser("info", help="show a model's card: kind, sizes, training data, licence, metrics, directions",
+                       description="Show each model's card: its kind and sizes, what it was trained on and under "
+                                   "which licence, its held-out figures and its directions.")
     s.add_argument("models", nargs="*", type=Path, metavar="MODEL",
                    help="model folders or files (default: the bundled VAE and GAN)")
     _latent_scale_arg(s)
     s.set_defaults(func=_runs("info"))
 
-    s = sub.add_parser("encode", help="images -> VAE latents (NAME.npz) and reconstructions (NAME_recon.png)")
+    s = sub.add_parser("encode", help="images -> VAE latents (NAME.npz) and reconstructions (NAME_recon.png)",
+                       description="Encode each image with the VAE: write its latent as NAME.npz (for decode or the "
+                                   "app) and its decode as NAME_recon.png.")
     s.add_argument("images", nargs="+", type=Path, metavar="IMAGE")
     _model_arg(s, "vae")
     _run_args(s)
@@ -293,7 +297,10 @@ def build_parser() -> argparse.ArgumentParser:
     _latent_scale_arg(s)
     s.set_defaults(func=_runs("decode", "cli_decode"))
 
-    s = sub.add_parser("generate", help="GAN samples for seeds (seedNNNN.png), optionally edited")
+    s = sub.add_parser("generate", help="GAN samples for seeds (seedNNNN.png), optionally edited",
+                       description="Draw a sample with the GAN for each seed and write it as seedNNNN.png, "
+                                   "moved along its directions with --edit or by a saved recipe with --recipe; "
+                                   "the same seed always gives the same image.")
     _model_arg(s, "gan")
     _run_args(s)
     _seeds_arg(s, "e.g. 0-7, 1,5,9 or 1 5 9 (default 0-7)", default=seed_list("0-7"))
@@ -309,7 +316,9 @@ def build_parser() -> argparse.ArgumentParser:
     s.set_defaults(func=_runs("generate", "cli_edit"))
 
     s = sub.add_parser("edit", help="encode images, move along VAE directions or apply a recipe, "
-                                    "write NAME_edited.png")
+                                    "write NAME_edited.png",
+                       description="Encode each image with the VAE, move its latent along the directions given "
+                                   "with --edit (or as a recipe says) and write the decode as NAME_edited.png.")
     s.add_argument("images", nargs="+", type=Path, metavar="IMAGE")
     _model_arg(s, "vae")
     _run_args(s)

@@ -62,6 +62,16 @@ def test_commands_load_no_qt_and_help_loads_no_torch(gan):
     assert done.returncode == 0, done.stderr
 
 
+@pytest.mark.parametrize("command", ["info", "encode", "decode", "generate", "edit", "interpolate", "train"])
+def test_every_command_help_says_what_the_command_does(command, capsys):
+    """`generate --help` went from its usage lines straight to the options, with no line on what it does."""
+    assert main([command, "--help"]) == 0
+    paragraphs = capsys.readouterr().out.split("\n\n")
+    assert paragraphs[0].startswith(f"usage: genimg {command}")
+    assert not paragraphs[1].startswith(("positional arguments:", "options:")), paragraphs[1]  # a description
+    assert paragraphs[1][0].isupper() and paragraphs[1].rstrip().endswith(".")
+
+
 def test_train_help_names_every_setting_the_recipes_take(capsys):
     """`--set` takes only these names (a typo is an error), so --help must list them all."""
     assert main(["train", "--help"]) == 0

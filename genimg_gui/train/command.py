@@ -72,7 +72,9 @@ def device_name(text: str) -> str:
 
 
 def add_train_parser(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("train", help="train a VAE or GAN on a folder of images")
+    p = sub.add_parser("train", help="train a VAE or GAN on a folder of images",
+                       description="Train a VAE or a GAN on the images of a folder and write a model folder "
+                                   "(weights, card, samples) that the app and every command open.")
     p.add_argument("kind", choices=["vae", "gan"], help="the kind of model: a VAE (encodes and decodes images) or "
                                                         "a GAN (draws new ones)")
     p.add_argument("data", type=Path, help="folder of images (searched recursively)")
