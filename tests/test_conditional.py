@@ -130,6 +130,27 @@ def test_folders_without_sub_folders_say_where_the_images_must_sit(tmp_path):
         with_labels(load_folder(tmp_path, 32), "folders")
 
 
+def test_folders_of_one_class_name_it_and_the_images_left_without_one(tmp_path, capsys):
+    """It said only "the labels (sub-folders) give 1 class for the images found; a conditional GAN needs at least 2"."""
+    for where in ("faces/happy", "faces/sad", "."):
+        (tmp_path / "data" / where).mkdir(parents=True, exist_ok=True)
+        for i in range(2):
+            Image.new("RGB", (32, 32), "red").save(tmp_path / "data" / where / f"{i}.png")
+    data = tmp_path / "data"
+    assert train(data, tmp_path / "g", 1, "--labels", "folders") == 1
+    assert (f"genimg train: error: --labels folders found 1 class, 'faces' (4 images: folders inside it, such as "
+            f"'faces/happy', are part of its class), and 2 images at the top level of {data}, without a class; a "
+            "conditional GAN needs at least 2: put the images of each class in a sub-folder of their own (cats/a.png, "
+            "dogs/b.png), or drop --labels") in capsys.readouterr().err
+    squares(tmp_path / "one", per_class=2)
+    for image in (tmp_path / "one" / "blue").iterdir():
+        image.unlink()
+    (tmp_path / "one" / "loose.png").unlink()  # one class left, with no folder inside it, nothing at the top
+    with pytest.raises(TrainError) as refused:
+        with_labels(load_folder(tmp_path / "one", 32), "folders")
+    assert str(refused.value).startswith("--labels folders found 1 class, 'red' (2 images); a conditional GAN needs")
+
+
 @pytest.mark.parametrize("content, column, message", [
     ("file,colour\nred/square 0.png,red\n", "kind", "needs a column 'kind' (--label-column); its columns are: file, colour"),
     ("path,label\nred/square 0.png,red\n", "label", "needs a 'file' column"),

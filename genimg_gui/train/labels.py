@@ -7,6 +7,7 @@ without a label are counted and left out, like unreadable ones; rows naming no u
 """
 from __future__ import annotations
 
+import collections
 import csv
 import posixpath
 import sys
@@ -70,12 +71,27 @@ def _too_few_classes(data: FolderData, source: str, column: str, found: int, unm
         return (f"--labels folders takes each image's class from its sub-folder of {folder}, but all "
                 f"{counted(len(data), 'image')} found sit at its top level, none in a sub-folder: put the images "
                 f"of each class in a sub-folder of their own (cats/a.png, dogs/b.png)")
+    if source == FOLDERS:
+        return _one_folder_class(data, folder)
     given = f"the labels ({_where(source, column)}) give {counted(found, 'class', 'classes')} for the images found"
     if not unmatched:
         return f"{given}; {need}"
     return (f"{given}: {len(unmatched):,} of its {counted(rows, 'row')} name no image found in "
             f"{folder} (such as {unmatched[0]!r}, where the images are named like {data.files[0]!r}: paths "
             f"relative to {folder}); {need}")
+
+
+def _one_folder_class(data: FolderData, folder: str) -> str:
+    """--labels folders found one sub-folder with images: name it, and the top-level images it leaves without a
+    class, so that what to move where can be seen (a folder of classes one level down reads as one class)."""
+    (name, count), = collections.Counter(f.split("/")[0] for f in data.files if "/" in f).items()
+    nested = next((f.rsplit("/", 1)[0] for f in data.files if f.count("/") > 1), "")
+    inside = f": folders inside it, such as {nested!r}, are part of its class" if nested else ""
+    loose = sum("/" not in f for f in data.files)
+    top = f", and {counted(loose, 'image')} at the top level of {folder}, without a class" if loose else ""
+    return (f"--labels folders found 1 class, {name!r} ({counted(count, 'image')}{inside}){top}; a conditional GAN "
+            f"needs at least 2: put the images of each class in a sub-folder of their own (cats/a.png, dogs/b.png), or "
+            f"drop --labels")
 
 
 def describe_classes(data: FolderData) -> str:
