@@ -7,6 +7,7 @@ decodes are blended in pixel space (masking.blend).
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, replace
 from typing import Sequence
 
@@ -70,8 +71,8 @@ class Directions:
     def index_of(self, label: str) -> int:
         """The row with this label; failing an exact match, a case-insensitive match of the
         name before ' (' (so 'pc1' finds 'PC1 (12.3%)'), then of a named direction's topic before ':' ('skin tone'
-        finds 'skin tone: lighter → darker'). Raises ValueError, like list.index; AmbiguousDirection when the
-        topic is several directions'."""
+        finds 'skin tone: lighter → darker'); '->' is read as '→'. Raises ValueError, like list.index;
+        AmbiguousDirection when the topic is several directions'."""
         return label_index(self.labels, label)
 
     def orthogonalized(self, i: int, against: Sequence[int]) -> "Directions":
@@ -191,8 +192,8 @@ def label_index(labels: Sequence[str], label: str) -> int:
     """Directions.index_of on bare labels (the rules are told there)."""
     if label in labels:
         return labels.index(label)
-    key = label.strip().lower()
-    short = [_short_name(lab).lower() for lab in labels]
+    key = _match_key(label)
+    short = [_match_key(_short_name(lab)) for lab in labels]
     if key in short:
         return short.index(key)
     matches = _topic_rows(short, key)
@@ -208,6 +209,12 @@ def _topic_rows(short_names: Sequence[str], key: str) -> list[int]:
     """The rows whose short name (lower case) has the topic key before its ':' ('skin tone' of 'skin tone: lighter
     → darker')."""
     return [i for i, name in enumerate(short_names) if name.split(":")[0].strip() == key]
+
+
+def _match_key(name: str) -> str:
+    """A name as label_index compares it: lower case, outer spaces gone, "->" read as the labels' "→" (which a
+    keyboard lacks: `--edit "subcategory: other -> face-smiling"=2` found no direction)."""
+    return re.sub(r"\s*(?:->|→)\s*", " → ", name.strip().lower())
 
 
 def _short_name(label: str) -> str:
@@ -235,7 +242,7 @@ def _found(labels: Sequence[str], name: str) -> str | None:
     try:
         return labels[label_index(labels, name)]
     except AmbiguousDirection:
-        return labels[_topic_rows([_short_name(lab).lower() for lab in labels], name.strip().lower())[0]]
+        return labels[_topic_rows([_match_key(_short_name(lab)) for lab in labels], _match_key(name))[0]]
     except ValueError:
         return None
 

@@ -318,6 +318,19 @@ def test_generate_edits_by_label_or_index(gan, tmp_path):
     np.testing.assert_array_equal(label, index)
 
 
+def test_generate_finds_a_named_direction_typed_with_an_ascii_arrow(gan, tmp_path):
+    """`--edit "subcategory: other -> face-smiling"=2` said the GAN had no such direction: its label has "→"."""
+    named = shutil.copytree(gan, tmp_path / "named-gan")
+    directions = Runtime("cpu").load(str(named), lambda *_: None).directions
+    save_directions(named, directions.renamed(1, "subcategory: other → face-smiling"))
+    for name, edit in (("arrow", "subcategory: other → face-smiling=2"),
+                       ("ascii", "Subcategory: other->face-smiling=2"), ("index", "1=2")):
+        assert run("generate", "--gan", named, "--seeds", "5", "--edit", edit, "-o", tmp_path / name) == 0
+    arrow, ascii_arrow, index = (pixels(tmp_path / n / "seed0005.png") for n in ("arrow", "ascii", "index"))
+    np.testing.assert_array_equal(arrow, index)
+    np.testing.assert_array_equal(ascii_arrow, index)
+
+
 def test_edit_zero_is_the_reconstruction_and_two_sigma_is_not(vae, image_files, tmp_path):
     image = image_files[1]
     assert run("encode", "--vae", vae, image, "-o", tmp_path / "enc") == 0
