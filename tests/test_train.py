@@ -964,6 +964,16 @@ def test_a_latent_gan_says_at_the_start_and_in_its_card_why_its_held_out_images_
     assert read_entry(out).card["metrics"]["held_out"] == why
 
 
+def test_keep_best_with_nothing_to_rank_says_so_once(tmp_path, capsys):
+    """A folder of 5 images holds none out: the start said --keep-best had nothing to rank, and the end again."""
+    data = make_shapes(tmp_path / "data", 5)
+    assert main(["train", "vae", str(data), "-o", str(tmp_path / "vae"), "--steps", "1", "--batch-size", "4",
+                 "--resolution", "32", "--threads", "1", "--keep-best", *TINY["vae"]]) == 0
+    lines = [line for line in capsys.readouterr().err.splitlines() if line.startswith("--keep-best")]
+    assert lines == ["--keep-best: with no held-out figures there is nothing to rank, so the run will keep the last "
+                     "step's model"], lines
+
+
 def test_the_held_out_line_names_holdout_only_when_it_is_not_the_default(tmp_path, capsys):
     """"(--holdout 512 is more than a tenth)" named an option the user never typed."""
     data = make_shapes(tmp_path / "data", 12)

@@ -216,8 +216,8 @@ def train(opts: TrainOptions, make_recipe: Callable[[TrainOptions, torch.device]
         if save:
             # --resume goes on from the last step
             save_checkpoint(out, recipe, done, time.monotonic() - t0, history, best, run=run)
-            kept = _restore_best(out, recipe, held_out, best, done, time.monotonic() - t0, history, log) \
-                if opts.keep_best else None
+            kept = _restore_best(out, recipe, held_out, best, done, time.monotonic() - t0, history, log,
+                                 said_unranked=bool(unmeasured) or not len(held_idx)) if opts.keep_best else None
             written = kept["step"] if kept else done  # --keep-best may have restored an earlier step's model
             # the card's steps and time are the model's: an earlier step's, kept, trained for fewer
             seconds = (_seconds_at(history, written) if written != done else None) or time.monotonic() - t0
@@ -331,15 +331,17 @@ def _keep_if_best(out: Path, recipe: Recipe, figures: dict[str, float], best: di
 
 
 def _restore_best(out: Path, recipe: Recipe, held_out: torch.Tensor, best: dict | None, done: int, seconds: float,
-                  history: list[dict], log) -> dict | None:
+                  history: list[dict], log, said_unranked: bool = False) -> dict | None:
     """--keep-best at the end of a run: load OUT/best.pt into the recipe if it beats the last step (evaluated
-    now if it was not); what the card records of the model kept, None when there are no figures to rank."""
+    now if it was not); what the card records of the model kept, None when there are no figures to rank.
+    said_unranked: the start of the run said so already (held_out_lines), which the end then does not repeat."""
     if not history or history[-1]["step"] != done:
         _evaluate(recipe, held_out, done, seconds, history, log)
     last = _figures_at(history, done)
     score = recipe.score(last) if last else None
     if score is None:
-        log("--keep-best: this run has no held-out figures to rank, so it keeps the last step's model")
+        if not said_unranked:
+            log("--keep-best: this run has no held-out figures to rank, so it keeps the last step's model")
         return None
     the_last = {"step": done, "score": round(score, 4), **last}
     if best is None or best["score"] <= score:
