@@ -5,10 +5,13 @@ The same path (morph.morph_path) and the same decode (engine.runtime) as the app
 from __future__ import annotations
 
 import argparse
+import shlex
+from pathlib import Path
 
 from .typed_options import typed
 from .cli_commands import (CLIError, UsageError, check_scale, class_index, fit_used, load_model,
                            note_ignored, progress_bar, read_image, say, seed_draw, writing, wrote)
+from .export import read_latent
 from .morph import FORMATS, common_grid, fps_note, min_frames, morph_path, write_animation
 
 
@@ -27,6 +30,7 @@ def interpolate(args: argparse.Namespace) -> int:
         raise UsageError(f"{args.out.name}: the animation must end in {', '.join(FORMATS)}")
     if note := fps_note(args.fps, args.out.suffix):  # said before the frames are drawn, as the ignored options
         say(f"genimg: note: {note}")
+    check_no_latents(args.images)
     if not seeds and args.gan_class is not None:
         raise UsageError("--class picks a GAN class: it goes with --seeds")
     kind = "gan" if seeds else "vae"
@@ -57,3 +61,17 @@ def interpolate(args: argparse.Namespace) -> int:
     with writing(args.out) as out:
         wrote(write_animation(frames, out, args.fps, args.scale).path)
     return 0
+
+
+def check_no_latents(images: list[Path]) -> None:
+    """A latent file among the keyframes is refused before the model loads, with the command that makes it an image
+    (Pillow's "img00.npz is not an image Pillow can read" named neither what a morph takes nor what to do)."""
+    for path in images:
+        if path.suffix.lower() != ".npz" or not path.is_file():
+            continue
+        try:
+            read_latent(path)
+        except ValueError:  # another .npz: the image reader says what it is
+            continue
+        raise UsageError(f"{path.name} is a latent file, not an image: a morph takes images (VAE) or --seeds (GAN); "
+                         f"decode it to an image first with `genimg decode {shlex.quote(str(path))} -o DIR`")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pickle
+import shlex
 import shutil
 import warnings
 from dataclasses import replace
@@ -117,6 +118,24 @@ def test_interpolate_notes_a_gif_asked_faster_than_a_gif_plays(vae, image_files,
     for fps, out in (("50", "m.gif"), ("60", "m.webp")):  # what a GIF plays, and a format that plays 60
         assert run("interpolate", *images, "--vae", vae, "--frames", "2", "--fps", fps, "-o", tmp_path / out) == 0
         assert "note:" not in capsys.readouterr().err
+
+
+def test_interpolate_through_latent_files_says_what_a_morph_takes_and_how_to_make_images_of_them(
+        vae, image_files, tmp_path, monkeypatch, capsys):
+    """`interpolate enc/img00.npz enc/img03.npz` said "img00.npz is not an image Pillow can read"."""
+    assert run("encode", "--vae", vae, image_files[0], image_files[1], "-o", tmp_path / "enc") == 0
+    monkeypatch.chdir(tmp_path)
+    latents = [Path("enc") / f"{p.stem}.npz" for p in image_files[:2]]
+    capsys.readouterr()
+    assert run("interpolate", *latents, "--vae", vae, "-o", tmp_path / "m.gif") == 2
+    err = capsys.readouterr().err
+    decode = f"genimg decode {shlex.quote(str(latents[0]))} -o DIR"  # "enc/image 0.npz": quoted, to paste
+    assert (f"genimg interpolate: error: {latents[0].name} is a latent file, not an image: a morph takes images (VAE) "
+            f"or --seeds (GAN); decode it to an image first with `{decode}`") in err
+    assert not (tmp_path / "m.gif").exists()
+    np.savez(tmp_path / "other.npz", weights=np.zeros(3))  # an .npz of something else: the image reader's answer
+    assert run("interpolate", image_files[0], tmp_path / "other.npz", "--vae", vae, "-o", tmp_path / "m.gif") == 1
+    assert "other.npz is not an image Pillow can read" in capsys.readouterr().err
 
 
 def test_an_option_typed_at_its_default_value_is_named_too_when_unused(vae, gan, image_files, tmp_path, capsys):
