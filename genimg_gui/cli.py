@@ -15,6 +15,7 @@ from __future__ import annotations
 import argparse
 import math
 import os
+import shlex
 import sys
 from pathlib import Path
 
@@ -386,6 +387,8 @@ def _run(argv: list[str] | None) -> int:
         args = build_parser().parse_args(argv)
     except SystemExit as e:  # --help, or a usage error argparse has already explained
         return int(e.code or 0)
+    # as typed, for what records it (a trained model's card): one line a shell runs again
+    args.command_line = shlex.join(["genimg", *(sys.argv[1:] if argv is None else argv)])
     from .cli_commands import USAGE_ERRORS, USER_ERRORS, StdoutClosed  # torch loads here
     try:
         return args.func(args)

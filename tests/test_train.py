@@ -824,6 +824,22 @@ def test_the_card_records_paths_typed_relative_as_absolute_ones(data_dir, model_
     assert named_folders["data"] == named_folders["out"] == named_folders["init"] == absolute("folders")
 
 
+def test_the_card_records_the_command_line_as_typed(tmp_path, monkeypatch):
+    """The README says each card records the command; card.json had the options only."""
+    data = make_shapes(tmp_path / "my shapes", 12)
+    monkeypatch.chdir(tmp_path)
+    typed = ["train", "vae", "my shapes", "-o", "vae1", "--steps", "1", "--batch-size", "4", "--resolution", "32",
+             "--threads", "1", *TINY["vae"]]
+    assert main(typed) == 0
+    card = strict_json(tmp_path / "vae1" / "card.json")
+    assert card["training"]["command"] == ("genimg train vae 'my shapes' -o vae1 --steps 1 --batch-size 4 "
+                                           "--resolution 32 --threads 1 --set 'channels=[8,16]' --set latent_channels=2")
+    assert "command" not in card["training"]["options"] and data.is_dir()
+    assert main([*typed[:5], "--steps", "2", "--resume"]) == 0  # typed otherwise: no difference to refuse
+    assert strict_json(tmp_path / "vae1" / "card.json")["training"]["command"] == (
+        "genimg train vae 'my shapes' -o vae1 --steps 2 --resume")  # the run that wrote the card
+
+
 def test_resume_in_a_new_folder_says_it_starts_a_new_run(data_dir, tmp_path, capsys):
     out = tmp_path / "new"
     assert train("vae", data_dir, out, 1, "--resume") == 0  # as elastic torchrun runs are started (README)

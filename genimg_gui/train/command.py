@@ -383,7 +383,7 @@ def _train_held(args: argparse.Namespace, out: Path) -> int:
         resume=args.resume, overwrite=args.overwrite, init=str(args.init or ""), data_name=args.data_name,
         licence=args.licence, precision=args.precision, labels=str(args.labels or ""),
         label_column=args.label_column or DEFAULT_LABEL_COLUMN, extra=extra,
-        keep_best=args.keep_best, mirror=args.mirror)
+        keep_best=args.keep_best, mirror=args.mirror, command=getattr(args, "command_line", ""))
     # before the images load, and before check_latent_of: a resumed run's differences are named in one message
     check_resume_fits(opts, recipe.kind, BEFORE_IMAGES)
     if args.latent_of:

@@ -69,6 +69,7 @@ class TrainOptions:
     extra: dict = field(default_factory=dict)  # recipe-specific settings (--set key=value)
     keep_best: bool = False  # write the model of the best held-out evaluation, not the last step's
     mirror: bool = False  # also train on each training image flipped left-right (data.with_mirrors)
+    command: str = ""  # the command line as typed ("genimg train gan data -o g4 …"), for the card; "" from code
 
 
 class Recipe(Protocol):

@@ -30,6 +30,7 @@ def run_card(opts: TrainOptions, data: FolderData, device: torch.device, steps: 
                         else f"{device.type} ({torch.cuda.get_device_name() if device.type == 'cuda' else device})",
             "torch": torch.__version__, "seed": opts.seed, "processes": processes,
             "options": card_options(opts),
+            **({"command": opts.command} if opts.command else {}),
         },
     }
 
@@ -40,8 +41,10 @@ PATH_OPTIONS = ("data", "out", "init", "labels")  # folders and files, which the
 def card_options(opts: TrainOptions) -> dict:
     """The options as the card records them, what a later --resume is compared with: paths absolute, as typed
     ("data", "x1") they name nothing once the card is read from another folder."""
-    # holdout_typed: how the log words the held-out line, no option of the run
-    options = {k: (str(v) if isinstance(v, Path) else v) for k, v in asdict(opts).items() if k != "holdout_typed"}
+    # holdout_typed: how the log words the held-out line, no option of the run; command: the card's own entry, which
+    # a --resume typed otherwise must not count as a difference
+    options = {k: (str(v) if isinstance(v, Path) else v) for k, v in asdict(opts).items()
+               if k not in ("holdout_typed", "command")}
     for key in PATH_OPTIONS:
         if options[key] and not (key == "labels" and options[key] == FOLDERS):  # "": not given; folders: no path
             options[key] = str(Path(options[key]).resolve())
