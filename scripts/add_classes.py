@@ -55,7 +55,12 @@ def main() -> None:
         recipe.stats_ready = True  # the latent statistics came with the generator's buffers
     args.out.mkdir(parents=True, exist_ok=True)
     # no --keep-best record: the best so far was a model without these classes
-    save_checkpoint(args.out, recipe, int(old["step"]), float(old["seconds"]), list(old.get("history", [])), best=None)
+    # the run's options as its card holds them, with the classes: --resume checks a run against these (the new
+    # folder has no card until the run writes one)
+    run = {"kind": card["kind"], "options": {**options, "out": str(args.out), "labels": args.labels,
+                                             "label_column": args.label_column, "extra": extra}}
+    save_checkpoint(args.out, recipe, int(old["step"]), float(old["seconds"]), list(old.get("history", [])), best=None,
+                    run=run)
     print(f"wrote {args.out / CHECKPOINT_FILE} at step {old['step']}: resume it with --labels {args.labels}")
 
 
