@@ -59,6 +59,7 @@ def main() -> None:
 
     from genimg_gui.catalog import bundled_models, default_model
     from genimg_gui.engine.engine import Engine
+    from genimg_gui.ui.filmstrip import ID_ROLE
     from genimg_gui.ui.main_window import MainWindow
     from genimg_gui.ui.settings import Settings
     from genimg_gui.ui.sliders import STEPS_PER_SIGMA
@@ -77,7 +78,7 @@ def main() -> None:
     wait_until(app, lambda: sum(i.kind == "vae" for i in doc.items.values()) == len(EXAMPLES), "the examples")
     grinning = next(i for i in doc.items.values() if i.name == "noto-grinning-face.png")
     strip = window.filmstrip  # a click on the face's thumbnail
-    strip.setCurrentRow(next(r for r in range(strip.count()) if strip.item(r).text() == grinning.name))
+    strip.setCurrentRow(next(r for r in range(strip.count()) if strip.item(r).data(ID_ROLE) == grinning.id))
     wait_until(app, lambda: doc.current is grinning, "the grinning face to be current")
     window.sliders.previews_box.setChecked(True)
     for label, sigma in EDIT.items():  # as keys would move them: each move is an edit of its own
