@@ -1,5 +1,6 @@
 """Opening models: File → Open model… (a model file from elsewhere, or a genimg card.json),
-Open model folder…, model files dropped on the model panel, and the question an SD VAE needs.
+Open model folder…, model files dropped on the model panel, and the question an SD VAE needs. The open dialogs
+start where the last model was opened from (Settings.open_folder("models")).
 
 The worker says what a file is (the UI never reads model files: identifying one may mean reading
 tensors). An SD VAE cannot tell SD 1/2 from SDXL, so its load comes back as a ScaleNeeded; the
@@ -16,6 +17,7 @@ from PySide6.QtWidgets import QFileDialog, QInputDialog, QWidget
 from ..catalog import MODEL_FILE_SUFFIXES, training_checkpoint_note
 from .document import Document
 from .model_panel import ModelPanel
+from .settings import Settings
 
 FROM_ELSEWHERE = " ".join(f"*{s}" for s in MODEL_FILE_SUFFIXES)
 # a genimg model is picked by its card.json; *.pt also matches a training run's checkpoint.pt, which open_models
@@ -25,9 +27,9 @@ MODEL_FILTER = (f"Models (card.json {FROM_ELSEWHERE});;genimg models (card.json)
 
 
 class ModelController(QObject):
-    def __init__(self, document: Document, panel: ModelPanel, window: QWidget) -> None:
+    def __init__(self, document: Document, panel: ModelPanel, window: QWidget, settings: Settings) -> None:
         super().__init__(window)
-        self.document, self.window = document, window
+        self.document, self.window, self.settings = document, window, settings
         document.scale_needed.connect(self._on_scale_needed)
         panel.files_dropped.connect(self.open_models)
 
@@ -52,11 +54,19 @@ class ModelController(QObject):
             self.document.load_model(str(path.parent if path.name == "card.json" else path))
 
     def ask_model_path(self) -> str:
-        path, _ = QFileDialog.getOpenFileName(self.window, "Open a model", "", MODEL_FILTER)
+        path, _ = QFileDialog.getOpenFileName(self.window, "Open a model", self.settings.open_folder("models"),
+                                              MODEL_FILTER)
+        if path:  # a card.json is inside its model's folder: the next dialog starts among the models, beside it
+            self.settings.opened_from("models", str(Path(path).parent.parent if Path(path).name == "card.json"
+                                                    else Path(path).parent))
         return path
 
     def ask_model_folder(self) -> str:
-        return QFileDialog.getExistingDirectory(self.window, "Open a genimg model folder")
+        folder = QFileDialog.getExistingDirectory(self.window, "Open a genimg model folder",
+                                                  self.settings.open_folder("models"))
+        if folder:
+            self.settings.opened_from("models", str(Path(folder).parent))
+        return folder
 
     def ask_scale(self, request) -> float | None:
         """The latent scale for an SD VAE (engine.requests.ScaleNeeded), or None if cancelled."""

@@ -43,13 +43,19 @@ class OpenActions:
         self.window.open_paths(self._ask_paths())
 
     def _ask_paths(self) -> list[str]:
-        """File → Open images…: the files chosen, [] when cancelled."""
-        dialog = QFileDialog(self.window, "Open images", "", f"{IMAGE_FILTER};;All files (*)")
+        """File → Open images…: the files chosen, [] when cancelled. It starts in the folder the last ones were
+        opened from (Settings.open_folder)."""
+        settings = self.window.settings
+        dialog = QFileDialog(self.window, "Open images", settings.open_folder("images"),
+                             f"{IMAGE_FILTER};;All files (*)")
         dialog.setFileMode(QFileDialog.FileMode.ExistingFiles)
         try:
-            return chosen_files(dialog) if dialog.exec() == QDialog.DialogCode.Accepted else []
+            paths = chosen_files(dialog) if dialog.exec() == QDialog.DialogCode.Accepted else []
         finally:
             dialog.deleteLater()  # a child of the window: each open would leave one behind
+        if paths:
+            settings.opened_from("images", os.path.dirname(paths[0]))
+        return paths
 
     def paste(self) -> None:
         image = QGuiApplication.clipboard().image()

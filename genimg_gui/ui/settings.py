@@ -1,5 +1,6 @@
 """Settings that outlive a run (QSettings in an INI file under paths.config_dir()):
-the last models and device, the window's geometry and docks, recent files, where exports go."""
+the last models and device, the window's geometry and docks, recent files, where exports go and where the open
+dialogs last opened from."""
 from __future__ import annotations
 
 import os
@@ -8,7 +9,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Sequence
 
-from PySide6.QtCore import QByteArray, QSettings
+from PySide6.QtCore import QByteArray, QSettings, QStandardPaths
 from PySide6.QtWidgets import QFileDialog, QWidget
 
 from ..fileio import NAME_MAX, fitted_name
@@ -111,6 +112,20 @@ class Settings:
     def exported_to(self, path: str) -> None:
         """Remember where the user saved, for the next save dialog."""
         self.q.setValue("export/folder", str(Path(path).parent))
+
+    def open_folder(self, kind: str) -> str:
+        """Where an open dialog of kind ("images": File → Open images…, "models": Open model… and Open model
+        folder…) starts: the folder it last opened from, else the Pictures folder for images, else home. (Given
+        none, Qt's own dialog started in the folder the app was launched from, at every start.)"""
+        last = self.q.value(f"open/{kind}", "", str)
+        if last and Path(last).is_dir():
+            return last
+        pictures = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.PicturesLocation)
+        return pictures if kind == "images" and pictures and Path(pictures).is_dir() else str(Path.home())
+
+    def opened_from(self, kind: str, folder: str) -> None:
+        """Remember folder for the next open dialog of kind (open_folder)."""
+        self.q.setValue(f"open/{kind}", folder)
 
     def window_state(self) -> tuple[QByteArray | None, QByteArray | None]:
         return self.q.value("window/geometry", None), self.q.value("window/state", None)
