@@ -631,6 +631,37 @@ def test_slider_rename_and_delete_from_the_menu(qtbot, sliders, monkeypatch):
     assert sliders._names[0].contextMenuPolicy() == Qt.ContextMenuPolicy.CustomContextMenu
 
 
+def test_the_rename_box_is_wide_enough_for_a_directions_name(qtbot, sliders, monkeypatch):
+    from PySide6.QtWidgets import QDialog, QInputDialog, QLineEdit
+
+    long_name = "subcategory: other → face-concerned"
+    seen = []
+
+    def exec_(dialog):  # what the user sees, then a new name typed and OK
+        dialog.show()
+        qtbot.waitExposed(dialog)
+        box = dialog.findChild(QLineEdit)
+        seen.append((box.width(), box.fontMetrics().horizontalAdvance(long_name), box.text()))
+        box.setText("worried")
+        dialog.accept()
+        return QDialog.DialogCode.Accepted
+
+    def get_text(parent, title, label, *_args, text="", **_kw):  # the same dialog, as the static function shows it
+        dialog = QInputDialog(parent)
+        dialog.setWindowTitle(title)
+        dialog.setLabelText(label)
+        dialog.setTextValue(text)
+        accepted = exec_(dialog) == QDialog.DialogCode.Accepted
+        return dialog.textValue(), accepted
+    monkeypatch.setattr(QInputDialog, "exec", exec_)
+    monkeypatch.setattr(QInputDialog, "getText", staticmethod(get_text))
+    with qtbot.waitSignal(sliders.rename_requested) as sig:
+        action(sliders.context_menu(1), "Rename…").trigger()
+    [(width, name_width, shown_text)] = seen
+    assert width >= name_width + 40 and shown_text == "PC2"  # Qt's own box was about 176 px: a few words
+    assert sig.args == [1, "worried"]
+
+
 def test_slider_preview_strips(qtbot, sliders):
     assert sliders.preview_values() == (-3.0, -2.0, -1.0, 0.0, 1.0, 2.0, 3.0)
     strip_images = np.stack([solid((30 * i, 255 - 30 * i, 0), 8) for i in range(7)])

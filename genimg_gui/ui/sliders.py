@@ -11,13 +11,14 @@ import random
 
 import numpy as np
 from PySide6.QtCore import QEvent, Qt, QTimer, Signal
-from PySide6.QtWidgets import (QCheckBox, QGridLayout, QHBoxLayout, QInputDialog, QLabel, QMenu, QPushButton,
-                               QScrollArea, QSlider, QToolButton, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (QCheckBox, QDialog, QGridLayout, QHBoxLayout, QInputDialog, QLabel, QLineEdit, QMenu,
+                               QPushButton, QScrollArea, QSlider, QToolButton, QVBoxLayout, QWidget)
 
 from .slider_parts import PreviewStrip, TypicalityMeter
 
 STEPS_PER_SIGMA = 100
 NAME_WIDTH = 100    # px at least; a name takes 2 parts of the room a wider panel gives, its slider 3
+NAME_CHARS = 50     # the rename box's width, in average characters: "subcategory: other → face-concerned" and more
 SLIDER_WIDTH = 110  # px; the slider never shrinks below a usable length
 ROWS_PER_DIRECTION = 2  # the slider row, then its preview strip
 WHEEL_REST_MS = 400  # a run of wheel notches on a slider is one undo step, committed once the wheel rests
@@ -253,9 +254,17 @@ class SliderPanel(QWidget):
         return menu
 
     def _ask_name(self, old: str) -> str | None:
-        """The name prompt; tests replace it."""
-        text, ok = QInputDialog.getText(self, "Rename direction", "New name:", text=old)
-        return text if ok else None
+        """The name prompt, its box NAME_CHARS wide (Qt's is about 176 px: a few words); tests replace it."""
+        dialog = QInputDialog(self)
+        dialog.setWindowTitle("Rename direction")
+        dialog.setLabelText("New name:")
+        dialog.setTextValue(old)
+        box = dialog.findChild(QLineEdit)
+        box.setMinimumWidth(box.fontMetrics().averageCharWidth() * NAME_CHARS)
+        try:
+            return dialog.textValue() if dialog.exec() == QDialog.DialogCode.Accepted else None
+        finally:
+            dialog.deleteLater()  # a child of the panel: each rename would leave one behind
 
     def _rename(self, index: int) -> None:
         """Ask for a new name; one that cannot be (blank, another direction's) is refused where the names are
