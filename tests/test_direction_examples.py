@@ -142,10 +142,12 @@ def test_a_refused_name_does_not_move_the_form(qtbot, tmp_path):
 
     def places():
         dialog.layout().activate()
-        return [w.mapTo(dialog, QPoint()) for w in (dialog.name, dialog.method, dialog.keep_fixed)]
+        return [w.mapTo(dialog, QPoint()) for w in (dialog.name, dialog.method, dialog.keep_fixed, dialog.buttons)]
     dialog.name.setText("grumpy → happy")
     assert not dialog.name_note.text()
     fine = places()
+    # no empty band between Name and Method for a note not shown
+    assert fine[1].y() - (fine[0].y() + dialog.name.height()) < dialog.fontMetrics().lineSpacing()
     dialog.name.setText("frowning → smiling")
     assert dialog.name_note.text() and dialog.name_note.isVisible()
     assert places() == fine

@@ -1156,13 +1156,19 @@ def test_the_generate_tab_keeps_its_controls_in_place_between_a_sample_and_a_pho
     panel.setEnabled(True)
     panel.resize(380, 560)
     panel.set_values(42, 0.7, None)
-    where = [panel.new_button.mapTo(panel, QPoint(0, 0))]
+
+    def places():
+        QApplication.processEvents()
+        return [w.mapTo(panel, QPoint(0, 0)) for w in (panel.new_button, panel.send_button, panel.invert_button)]
+    where = [places()]
+    draw_row = max(b.mapTo(panel, QPoint(0, b.height())).y() for b in panel.draw_buttons.buttons())
+    # no empty band kept between Draw and New sample for a note not shown
+    assert where[0][0].y() - draw_row < panel.fontMetrics().lineSpacing()
     for name in ("photo.png", "IMG_20261204_123456_HDR_portrait_from_a_long_holiday_in_the_mountains.jpg", None):
         panel.show_no_seed(name)
-        QApplication.processEvents()
-        where.append(panel.new_button.mapTo(panel, QPoint(0, 0)))
+        where.append(places())
         assert panel.no_seed_note.height() >= panel.no_seed_note.heightForWidth(panel.no_seed_note.width())
-    assert len(set(where)) == 1  # the note came and went in room kept for it: nothing moved
+    assert all(w == where[0] for w in where)  # the note came and went below them all: nothing moved
 
 
 def test_an_error_repeating_while_it_shows_is_not_listed_again_and_the_list_stays_short(qtbot):

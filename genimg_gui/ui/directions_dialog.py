@@ -219,21 +219,24 @@ class DirectionsDialog(QDialog):
             sides.addLayout(self._side(which, title))
         form = QFormLayout()
         form.addRow("Name", self.name)
-        form.addRow("", self.name_note)
         form.addRow("Method", self.method)
         form.addRow("", self.keep_fixed)
+        bottom = QHBoxLayout()
+        bottom.addWidget(self.name_note, 1)
+        bottom.addWidget(self.buttons)
         layout = QVBoxLayout(self)
         layout.addWidget(self.target_note)
         layout.addLayout(sides, 1)
         layout.addLayout(form)
         layout.addWidget(self.refusal_note)
-        layout.addWidget(self.buttons)
+        layout.addLayout(bottom)
         self.resize(560, 420)
         self._update()
 
     def _name_note(self) -> QLabel:
-        """Why the name cannot be, while it cannot (its tooltip too, should two lines not hold it); always in the
-        form and two lines high, so that its words coming and going do not move the fields."""
+        """Why the name cannot be, while it cannot (its tooltip too, should two lines not hold it), beside the
+        Make direction button it keeps greyed out: always there and two lines high, about a button's height, so that
+        its words coming and going move nothing. (Under the name it kept an empty band between Name and Method.)"""
         note = QLabel()
         note.setStyleSheet("color: #c8423b;")
         note.setWordWrap(True)

@@ -13,7 +13,6 @@ from .inversion_names import fitted_name
 
 NO_SEED = -1  # the seed box's value while the current item has none (an inversion, a VAE picture): shown as "—"
 ANY_CLASS = "Any (the seed's own)"
-NOTE_LINES = 3      # the no-seed note's room, kept while it hides
 SEND_TIPS = {  # the current item's kind: what Send to VAE editor does, or why it is greyed out
     "gan": "Encode this GAN picture with the VAE: a new picture that the VAE's sliders edit",
     "vae": "For GAN samples and inversions: this picture is already the VAE's",
@@ -66,12 +65,6 @@ class GanPanel(QWidget):
         self.no_seed_note = QLabel()
         self.no_seed_note.setObjectName("no_seed_note")
         self.no_seed_note.setWordWrap(True)
-        # its room stays when it hides, so moving between a photo and a sample does not shift every control
-        policy = self.no_seed_note.sizePolicy()
-        policy.setRetainSizeWhenHidden(True)
-        self.no_seed_note.setSizePolicy(policy)
-        self.no_seed_note.setMinimumHeight(NOTE_LINES * self.no_seed_note.fontMetrics().lineSpacing())
-        self.no_seed_note.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
         self.no_seed_note.hide()
         self.random_button = QPushButton("Random seed")
         self.gan_class = QComboBox()
@@ -122,10 +115,12 @@ class GanPanel(QWidget):
         self.set_classes(())
         layout = QVBoxLayout(self)
         layout.addLayout(form)
-        layout.addWidget(self.no_seed_note)
         layout.addWidget(self.new_button)
         layout.addWidget(self.send_button)
         layout.addWidget(self._inversion_box())
+        # last, over the room left below: coming and going between a photo and a sample, it moves no control (under
+        # the Draw row, its room had to be kept while hidden, an empty band above New sample beside every sample)
+        layout.addWidget(self.no_seed_note)
         layout.addStretch(1)
         self.setEnabled(False)
 
