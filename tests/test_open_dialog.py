@@ -59,3 +59,28 @@ def test_a_dialog_cancelled_opens_nothing_and_says_nothing(qtbot, window, monkey
     window.opener.open_dialog()
     qtbot.wait(100)
     assert len(window.document.items) == before and window.last_error == ""
+
+
+def test_qts_own_file_dialog_shows_its_columns_whole(qtbot, window, tmp_path, monkeypatch):
+    """Where the desktop offers no dialog of its own, Qt's was about 630 px wide with columns of fixed widths: sizes
+    and types were cut ("25....KiB", "PN...ge")."""
+    from PySide6.QtWidgets import QTreeView
+
+    for name in ("a picture from the summer holiday by the sea.png", "b.png"):
+        Image.fromarray(np.full((32, 32, 3), 128, np.uint8)).save(tmp_path / name)
+    seen = []
+
+    def exec_(dialog):
+        dialog.setOption(QFileDialog.Option.DontUseNativeDialog, True)
+        dialog.setDirectory(str(tmp_path))
+        dialog.show()
+        view = dialog.findChild(QTreeView, "treeView")
+        qtbot.waitUntil(lambda: view.model().rowCount(view.rootIndex()) == 2)
+        header = view.header()
+        whole = lambda: all(header.sectionSize(c) >= view.sizeHintForColumn(c) for c in range(header.count()))
+        qtbot.waitUntil(whole)  # sizes and types come in after the names
+        seen.append(dialog.width())
+        return QDialog.DialogCode.Rejected
+    monkeypatch.setattr(QFileDialog, "exec", exec_)
+    window.opener.open_dialog()
+    assert seen and seen[0] >= min(700, window.screen().availableGeometry().width() * 0.8)  # was about 630

@@ -6,8 +6,8 @@ from pathlib import Path
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import (QComboBox, QDockWidget, QLabel, QMainWindow, QMessageBox, QTabWidget, QToolBar,
-                               QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (QApplication, QComboBox, QDockWidget, QLabel, QMainWindow, QMessageBox, QTabWidget,
+                               QToolBar, QVBoxLayout, QWidget)
 
 from ..catalog import ModelEntry, bundled_models, converted_models, is_model_file
 from .autosave import Autosaver
@@ -16,6 +16,7 @@ from .canvas import Canvas, CompareMode
 from .compare_actions import CompareActions
 from .directions_controller import DirectionsController
 from .export_actions import ExportActions
+from .file_dialogs import FileDialogSizer
 from .document import Document
 from .item import Item
 from .filmstrip import Filmstrip
@@ -61,6 +62,7 @@ class MainWindow(QMainWindow):
         self.document = Document(engine, self)
         self.model_list = ModelList(self, list(bundled_models() + converted_models() if models is None else models))
         self.last_error = ""
+        QApplication.instance().installEventFilter(FileDialogSizer(self))  # gone with the window
         self._build_widgets()
         self._build_menus()
         self._connect()
