@@ -124,3 +124,51 @@ def test_without_its_card_or_a_record_of_the_options_a_resume_is_refused(lose, s
     assert (f", and {out / CHECKPOINT_FILE} does not record the options the run was started with, which --resume "
             "keeps: put the run's card.json back, or start over with --overwrite") in err
     assert "data: " not in err and torch.load(out / CHECKPOINT_FILE, weights_only=True)["step"] == 2
+
+
+def vae_and_latent_gan(data: Path, folder: Path) -> tuple[Path, Path]:
+    """A one-step VAE, and a one-step GAN in its latent space (latents 2x16x16)."""
+    vae, gan = folder / "vae", folder / "gan"
+    assert train("vae", data, vae, 1) == 0
+    assert train("gan", data, gan, 1, "--latent-of", str(vae), "--set", "channels=[16,8,8]") == 0
+    return vae, gan
+
+
+def resumed_gan(data: Path, gan: Path) -> int:
+    return main(["train", "gan", str(data), "-o", str(gan), "--steps", "2", "--batch-size", "8", "--threads", "1",
+                 "--resume"])
+
+
+def test_a_latent_gan_whose_vae_was_trained_again_in_its_folder_is_not_resumed(data_dir, tmp_path, capsys):
+    """It went on without a word against the latents of the new encoder; the old VAE put back, it goes on."""
+    vae, gan = vae_and_latent_gan(data_dir, tmp_path)
+    old = tmp_path / "old-vae.safetensors"
+    old.write_bytes((vae / "model.safetensors").read_bytes())
+    assert train("vae", data_dir, vae, 2, "--seed", "7", "--overwrite") == 0  # "Start over" on the VAE
+    capsys.readouterr()
+    assert resumed_gan(data_dir, gan) == 2
+    err = capsys.readouterr().err
+    errors = [line for line in err.splitlines() if "error" in line]
+    assert errors == [f"genimg train: error: --latent-of {vae.resolve()} was trained again since this GAN started "
+                      "(its weights differ): the GAN draws in the old VAE's latent space; start the GAN over "
+                      f"(--overwrite), or put the old VAE back in {vae.resolve()}"]
+    assert "data: " not in err and load_model(gan)[1]["training"]["steps"] == 1
+    (vae / "model.safetensors").write_bytes(old.read_bytes())
+    assert resumed_gan(data_dir, gan) == 0
+    assert load_model(gan)[1]["training"]["steps"] == 2
+
+
+def test_a_latent_gan_started_before_its_vae_digest_was_recorded_resumes_on_its_path(data_dir, tmp_path, capsys):
+    """An older card and checkpoint name the VAE's folder only: that is compared, and nothing new is said."""
+    vae, gan = vae_and_latent_gan(data_dir, tmp_path)
+    card = json.loads((gan / "card.json").read_text())
+    assert card["training"]["options"]["extra"].pop("latent_of_weights")
+    (gan / "card.json").write_text(json.dumps(card))
+    checkpoint = torch.load(gan / CHECKPOINT_FILE, weights_only=True)
+    del checkpoint["run"]["options"]["extra"]["latent_of_weights"]
+    torch.save(checkpoint, gan / CHECKPOINT_FILE)
+    assert train("vae", data_dir, vae, 2, "--seed", "7", "--overwrite") == 0
+    capsys.readouterr()
+    assert resumed_gan(data_dir, gan) == 0
+    assert "trained again" not in capsys.readouterr().err
+    assert load_model(gan)[1]["training"]["options"]["extra"]["latent_of_weights"]  # recorded from now on

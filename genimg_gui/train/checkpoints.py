@@ -13,7 +13,7 @@ import torch
 from ..earlier_run import CARD_FILE, CHECKPOINT_FILE, saved_card
 from . import TrainError, TrainUsageError
 from .finetune import ARCHITECTURE_SETTINGS
-from .resume_fit import LOADS_ANYWAY, saved_options, shape_differences, shape_flags
+from .resume_fit import LOADS_ANYWAY, retrained_vae, saved_options, shape_differences, shape_flags
 from .run_card import card_options
 
 if TYPE_CHECKING:
@@ -141,11 +141,15 @@ def check_resume_fits(opts: TrainOptions, kind: str, flags: tuple[str, ...] | No
     """Refuse a --resume whose options in flags (None: all) differ from those the run in opts.out was started with
     (card_to_resume's; its --set network settings as it was built, saved_options), naming each that differs. The
     command checks all but the classes before the images load (BEFORE_IMAGES), maybe_resume the classes, which
-    come with the images, before the checkpoint loads."""
+    come with the images, before the checkpoint loads. A latent GAN's VAE trained again in its folder since
+    (retrained_vae) is refused too."""
     saved = saved_options(card_to_resume(Path(opts.out))) if opts.resume else None
-    differ = shape_differences(saved, kind, card_options(opts), flags) if saved else []
+    options = card_options(opts)
+    differ = shape_differences(saved, kind, options, flags) if saved else []
     if differ:
         raise _misfit(Path(opts.out) / CHECKPOINT_FILE, differ)
+    if saved and (flags is None or "latent_of" in flags) and (why := retrained_vae(saved, options)):
+        raise TrainUsageError(why)
 
 
 def checkpoint_kind(ckpt: object) -> str | None:

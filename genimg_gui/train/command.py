@@ -345,7 +345,7 @@ def _train_held(args: argparse.Namespace, out: Path) -> int:
     from .gan_recipe import GANRecipe
     from .checkpoints import check_resume_fits, resumable_card
     from .loop import TrainOptions, to_stderr, train
-    from .resume_fit import BEFORE_IMAGES
+    from .resume_fit import BEFORE_IMAGES, latent_space
     from .vae_recipe import VAERecipe
 
     from .finetune import architecture_settings, init_card
@@ -369,7 +369,7 @@ def _train_held(args: argparse.Namespace, out: Path) -> int:
     if start:
         extra = {**architecture_settings(start), **extra}
     if args.latent_of:
-        extra["latent_of"] = str(args.latent_of.resolve())  # the card's: it finds the VAE from any folder
+        extra.update(latent_space(args.latent_of))  # its folder, and its weights' digest (a resume compares it)
         check_together(extra)  # a pixel GAN's recipe refuses decoder settings alone: they need --latent-of
     resolution = args.resolution or (int(start["resolution"]) if start else None)
     of_vae = resolution is None and args.latent_of is not None  # then the run trains at its VAE's resolution

@@ -6,7 +6,11 @@ from __future__ import annotations
 from pathlib import Path
 
 from ..earlier_run import SHAPE_SETTINGS, typed_setting
+from ..models.weights import WEIGHTS_NAME, weights_digest
 from .finetune import ARCHITECTURE_SETTINGS
+
+# the options' extra entry that records the SHA-256 of the --latent-of VAE's weights as the run started
+LATENT_OF_WEIGHTS = "latent_of_weights"
 
 
 def saved_options(card: dict | None) -> tuple[str, dict] | None:
@@ -41,6 +45,32 @@ def shape_differences(saved: tuple[str, dict], kind: str, options: dict,
         return [f"{before['kind']} (now: {now['kind']})"]
     return [f"{before[flag]} (now: {now[flag]})" for flag in before
             if (flags is None or flag in flags) and not _same(flag, before[flag], now[flag])]
+
+
+def latent_space(folder: Path) -> dict:
+    """A latent GAN's extra entries for its --latent-of VAE: its folder (absolute, the card's: it finds the VAE
+    from any folder) and the digest of its weights, which tells a VAE trained again in that folder from the one
+    the run started in; no digest for a folder without weights (check_latent_of says what is wrong)."""
+    entries = {"latent_of": str(folder.resolve())}
+    if (folder / WEIGHTS_NAME).is_file():
+        entries[LATENT_OF_WEIGHTS] = weights_digest(folder)
+    return entries
+
+
+def retrained_vae(saved: tuple[str, dict], options: dict) -> str | None:
+    """Why a latent GAN cannot go on: the VAE in its --latent-of folder holds other weights than those the run
+    started with, so the latents it learned to draw are another encoder's; None when the weights are the same,
+    or the folder is another (shape_differences names that), or either digest is unknown (a run started before
+    the digest was recorded: the folder's path alone is compared then)."""
+    before, now = saved[1].get("extra") or {}, options.get("extra") or {}
+    digests = before.get(LATENT_OF_WEIGHTS), now.get(LATENT_OF_WEIGHTS)
+    if None in digests or digests[0] == digests[1] or not before.get("latent_of") or not now.get("latent_of"):
+        return None
+    if Path(before["latent_of"]).expanduser().resolve() != Path(now["latent_of"]).expanduser().resolve():
+        return None
+    folder = now["latent_of"]
+    return (f"--latent-of {folder} was trained again since this GAN started (its weights differ): the GAN draws in "
+            f"the old VAE's latent space; start the GAN over (--overwrite), or put the old VAE back in {folder}")
 
 
 def shape_flags(kind: str, options: dict) -> dict[str, str]:
