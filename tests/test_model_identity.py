@@ -138,3 +138,33 @@ def test_a_session_restored_over_a_copy_of_its_model_does_not_load_the_model_aga
     with qtbot.assertNotEmitted(doc.model_loaded, wait=2000):
         doc.restore(saved)
     assert doc.models["vae"].path == str(copy.resolve()) and len(vae_items(window)) == 2
+
+
+def test_a_loaded_model_trained_again_in_its_folder_is_not_marked_as_the_weights_in_use(qtbot, window, model_dir,
+                                                                                      tmp_path):
+    """"Start over" into the folder of the loaded VAE left its row "● active", with the old weights in use."""
+    panel = window.model_panel
+    folder = shutil.copytree(model_dir / "tiny-vae", tmp_path / "my-vae")
+    load(qtbot, window, folder)
+    row = row_of(panel, folder.resolve())
+    assert "● active" in panel.list.item(row).text()
+    window.train_dialog().model_trained.emit(str(folder))  # a run wrote new weights there
+    window.train_dialog().close()
+    text = panel.list.item(row_of(panel, folder.resolve())).text()
+    assert "● active" not in text and "] ○ loaded before it was trained again" in text, text
+    assert "load it again to use them" in panel.list.item(row_of(panel, folder.resolve())).toolTip()
+    assert panel.details["Model"].text() == "tiny-vae (loaded before it was trained again)"
+    said = "tiny-vae was trained again: load it to use the new weights (the old ones are in use until then)"
+    assert any(entry.text == said for entry in window.status.log.entries)
+    assert "● active" in panel.list.item(row_of(panel, model_dir / "tiny-gan")).text()  # the GAN is untouched
+    load(qtbot, window, folder)  # loaded again: its new weights are in use
+    assert "] ● active" in panel.list.item(row_of(panel, folder.resolve())).text()
+    assert panel.details["Model"].text() == "tiny-vae (active)"
+
+
+def test_a_model_trained_that_is_not_loaded_says_nothing_of_weights_in_use(qtbot, window, model_dir, tmp_path):
+    folder = shutil.copytree(model_dir / "tiny-vae", tmp_path / "my-vae")
+    window.train_dialog().model_trained.emit(str(folder))
+    window.train_dialog().close()
+    assert not any("trained again" in entry.text for entry in window.status.log.entries)
+    assert "trained again" not in window.model_panel.list.item(row_of(window.model_panel, folder)).text()

@@ -59,7 +59,20 @@ class ModelList:
         path = os.path.realpath(path)
         self.trained[path] = datetime.now().replace(microsecond=0)
         self.window.settings.add_trained_model(path, self.trained[path])
-        return self.list_model(path, written=True)
+        listed_now = self.list_model(path, written=True)
+        self._note_retrained(path)
+        self.window.model_panel.refresh_marks(self.entries)  # also when its card could not be read again
+        return listed_now
+
+    def _note_retrained(self, path: str) -> None:
+        """A loaded model's folder written again ("Start over", Continue): the weights in use are still the old
+        ones. Said, not reloaded: loading it would re-encode the open images under their edits."""
+        loaded = [info for info in self.window.document.models.values() if os.path.realpath(info.path) == path]
+        if not loaded:
+            return
+        self.window.model_panel.mark_retrained(loaded[0].path)
+        self.window.status.show_message(f"{loaded[0].name} was trained again: load it to use the new weights "
+                                        "(the old ones are in use until then)")
 
     def active_vae(self) -> str:
         info = self.window.document.models.get("vae")

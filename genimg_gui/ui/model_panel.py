@@ -15,6 +15,10 @@ from ..catalog import ModelEntry, metrics_text, origin_text, recorded_latent_of
 from ..paths import shown_path
 
 PATH_ROLE = Qt.ItemDataRole.UserRole
+# an active model whose folder was trained again: what is in use is not what the folder now holds
+RETRAINED_MARK = "loaded before it was trained again"
+RETRAINED_TIP = ("The weights in use are those it had when it was loaded; new ones were written into its folder "
+                 "since: load it again to use them.")
 
 
 def source_text(card: dict) -> tuple[str, str]:
@@ -96,6 +100,8 @@ class ModelPanel(QWidget):
         self.details: dict[str, QLabel] = {}
         self.active: dict[str, str] = {}  # kind -> path
         self.loaded: dict = {}            # path -> ModelInfo of models loaded this session
+        # active folders a Train… run wrote again since they were loaded: the weights in use are the older ones
+        self.retrained: set[str] = set()
         self.cards: dict[str, dict] = {}  # path -> card, for every listed model
         self.shown = ""                   # the folder whose card is on show: the list's selection follows it
         self._repeated: set[str] = set()  # names more than one listed model has
@@ -150,7 +156,9 @@ class ModelPanel(QWidget):
     def _entry_text(self, e: ModelEntry) -> str:
         """Its name, kind and origin; where it lies too when another listed model has its name (a copy of a
         bundled one opened: two rows said "emoji-vae [VAE, …]" and nothing else)."""
-        active = " ● active" if self.active.get(e.kind) == e.path else ""
+        active = ""
+        if self.active.get(e.kind) == e.path:
+            active = f" ○ {RETRAINED_MARK}" if e.path in self.retrained else " ● active"
         where = f"  in {short_path(e.path)}" if e.name in self._repeated else ""
         return f"{e.name}  [{e.kind.upper()}, {self._origin(e)}]{active}{where}"
 
@@ -163,15 +171,24 @@ class ModelPanel(QWidget):
         return f"trained {trained_when(when)}" if when else "opened"
 
     def _entry_tip(self, e: ModelEntry) -> str:
-        """The folder it loads from ("~/…" under the home folder), and the whole date of a model trained here."""
+        """The folder it loads from ("~/…" under the home folder), the whole date of a model trained here, and
+        why an active one is not marked so."""
         when = self.trained.get(e.path)
         made = f"\nTrained here with Train… on {when.day} {when:%B %Y} at {when:%H:%M}" if when else ""
-        return shown_path(e.path) + made
+        again = f"\n{RETRAINED_TIP}" if self.active.get(e.kind) == e.path and e.path in self.retrained else ""
+        return shown_path(e.path) + made + again
+
+    def mark_retrained(self, path: str) -> None:
+        """A loaded model's folder was written again: its row and card no longer say its weights are in use."""
+        self.retrained.add(path)
+        if self.shown == path:
+            self._show_details(path, self.cards.get(path, {}))
 
     def refresh_marks(self, entries: list[ModelEntry]) -> None:
         self._repeated = repeated_names(entries)
         for row, e in enumerate(entries):
             self.list.item(row).setText(self._entry_text(e))
+            self.list.item(row).setToolTip(self._entry_tip(e))
 
     def _select(self, path: str) -> None:
         """Select the model's row without showing its card again (it is the one on show)."""
@@ -197,6 +214,7 @@ class ModelPanel(QWidget):
         """A model finished loading (engine.requests.ModelInfo): mark it active and show it."""
         self.active[info.kind] = info.path
         self.loaded[info.path] = info
+        self.retrained.discard(info.path)  # loaded again: its new weights are the ones in use
         self.details[f"Active {info.kind.upper()}"].setText(info.name)
         self._show_details(info.path, info.card)
 
@@ -211,7 +229,9 @@ class ModelPanel(QWidget):
         self._select(path)  # a model loaded: the highlight stayed on the row selected before
         training, info = card.get("training", {}), self.loaded.get(path)
         name = info.name if info else str(card.get("name") or Path(path).name)
-        self.details["Model"].setText(name + (" (active)" if path in self.active.values() else ""))
+        active = path in self.active.values()
+        self.details["Model"].setText(name + (f" ({RETRAINED_MARK})" if active and path in self.retrained else
+                                              " (active)" if active else ""))
         for row, (text, tip) in (("Kind", kind_text(card)), ("Source", source_text(card))):
             self.details[row].setText(text)
             self.details[row].setToolTip(tip)
