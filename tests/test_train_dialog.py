@@ -230,15 +230,6 @@ def test_a_finished_run_is_listed_and_loaded_only_when_asked(qtbot, window, shap
     assert [e.path for e in window.model_list.entries].count(str(tmp_path / "vae")) == 1
 
 
-def test_quitting_the_app_mid_run_saves_like_stop(qtbot, window, shapes, tmp_path):
-    dialog = fill(window.train_dialog(), shapes, tmp_path / "vae", minutes=30)
-    dialog.start()
-    qtbot.waitUntil(lambda: under_way(dialog), timeout=120_000)
-    window.close()
-    assert "interrupted by SIGTERM at step" in dialog.watch.log.toPlainText()
-    assert (tmp_path / "vae" / "checkpoint.pt").is_file() and (tmp_path / "vae" / "card.json").is_file()
-
-
 @pytest.mark.parametrize("how", ["close button", "Escape", "Close"])
 def test_closing_the_dialog_mid_run_stops_it_and_closes_once_it_has_saved(how, qtbot, shapes, tmp_path):
     """The close waited for the run's save (up to 30 s), the whole window frozen meanwhile; Escape hid the dialog

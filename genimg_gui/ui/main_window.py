@@ -33,6 +33,7 @@ from .morph_controller import MorphController
 from .open_actions import OpenActions
 from .preview_controller import PreviewController
 from .qimage import to_qimage
+from .quit_after_run import QuitAfterRun
 from .recipe_actions import RecipeActions
 from .session_questions import KEEP, SessionQuestions
 from .settings import Settings
@@ -114,6 +115,7 @@ class MainWindow(QMainWindow):
         self.status.log_requested.connect(self.show_message_log)
         self._message_log: MessageLogDialog | None = None
         self._train_dialog: TrainDialog | None = None
+        self._quit_after_run: QuitAfterRun | None = None  # quit while a run saves
         self.compare = QComboBox()
         self.compare.addItems([m.value for m in CompareMode])
         self.fit_mode = QComboBox()
@@ -374,14 +376,26 @@ class MainWindow(QMainWindow):
         self.opener.open_dropped(event.mimeData())
         event.acceptProposedAction()
 
+    def runs_going(self) -> list[TrainDialog]:
+        """The Train… dialogs whose run is going (one at most: the window has one dialog)."""
+        return [dialog for dialog in self.findChildren(TrainDialog) if dialog.running()]
+
     def closeEvent(self, event) -> None:  # noqa: N802
-        unexported = self.document.unexported()
-        answer = self.questions.ask_quit(unexported, self.autosaver.owner) if unexported else None
-        if unexported and (answer is None or answer == KEEP and not self.autosaver.keep()):
-            event.ignore()
+        if self._quit_after_run is not None and self._quit_after_run.waiting():
+            event.ignore()  # a second Quit while a run saves: the note says genimg quits once it has
             return
-        for dialog in self.findChildren(TrainDialog):
-            dialog.stop_and_wait()  # a run still training saves its checkpoint and model, as Stop does
+        if self._quit_after_run is not None:  # the run has saved: quit as the question was answered
+            answer = self._quit_after_run.answer
+        else:
+            unexported = self.document.unexported()
+            answer = self.questions.ask_quit(unexported, self.autosaver.owner) if unexported else None
+            if unexported and (answer is None or answer == KEEP and not self.autosaver.keep()):
+                event.ignore()
+                return
+            if runs := self.runs_going():  # stopped as Stop does; waited for without stopping the event loop
+                event.ignore()
+                self._quit_after_run = QuitAfterRun(self, runs, answer, self.close)
+                return
         self.autosaver.close(keep=answer == KEEP)
         self.settings.set_window_state(self.saveGeometry(), self.saveState())
         self.settings.sync()

@@ -19,6 +19,7 @@ if TYPE_CHECKING:
 NAMED = 5  # images a question names before "and 4 more"
 NAME_CHARS = 40  # the most of one name a question shows
 KEEP, DISCARD = "keep", "discard"  # ask_quit's answers
+RUN_GOING = "A training run is going: it stops and saves before genimg quits."
 LOADING_POLL_MS = 50  # how often a kept session waits for the start-up's models
 
 
@@ -146,15 +147,17 @@ class SessionQuestions:
         is the default now. can_keep: this window autosaves (another window open first does, and this one's work
         cannot be kept)."""
         box = QMessageBox(QMessageBox.Icon.Question, "Quit genimg?", unexported_work(items), parent=self.window)
+        # the quit waits for the run's save, which the user should expect (and may rather wait for themselves)
+        training = f"{RUN_GOING}\n\n" if self.window.runs_going() else ""
         answers = {}
         if can_keep:
             answers[box.addButton("Keep for next time", QMessageBox.ButtonRole.AcceptRole)] = KEEP
         answers[box.addButton("Discard", QMessageBox.ButtonRole.DestructiveRole)] = DISCARD
         stay = box.addButton(QMessageBox.StandardButton.Cancel)
-        box.setInformativeText(f"{kept_text(len(self.window.document.items))}; Discard deletes the work not "
-                               "exported, for good." if can_keep else
-                               "Another genimg window is autosaving, so this one's work cannot be kept: "
-                               "Discard deletes it for good.")
+        keeping = (f"{kept_text(len(self.window.document.items))}; Discard deletes the work not exported, for good."
+                   if can_keep else "Another genimg window is autosaving, so this one's work cannot be kept: "
+                   "Discard deletes it for good.")
+        box.setInformativeText(training + keeping)
         box.setDefaultButton(next(iter(answers)) if can_keep else stay)
         box.setEscapeButton(stay)
         box.exec()

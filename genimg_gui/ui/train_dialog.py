@@ -366,9 +366,3 @@ class TrainDialog(QDialog):
             self.stop()
             self._close_when_done = True
             self.watch.say("the dialog closes once the run has saved")
-
-    def stop_and_wait(self, timeout_ms: int = 30_000) -> None:
-        """Quitting the app: stop the run and wait for its save, which quitting would cut short."""
-        if self.running():
-            self.stop()
-            self.process.waitForFinished(timeout_ms)

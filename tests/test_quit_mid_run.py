@@ -1,0 +1,76 @@
+"""Quitting the app while the Train… dialog's run goes: the run stops and saves as Stop does, the window stays live
+meanwhile with a note saying so, and genimg quits once the run has saved (or at once, if the user says, when the
+save takes too long)."""
+import time
+
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtWidgets import QMessageBox
+
+from genimg_gui.ui import quit_after_run
+from genimg_gui.ui.quit_after_run import QUIT_NOW, SAVING
+from genimg_gui.ui.session_questions import RUN_GOING, SessionQuestions
+from test_train_dialog import fill, shapes, under_way  # noqa: F401 (shapes: a fixture)
+from conftest import ORIGINAL_ASK_QUIT
+
+
+def ticking(qtbot) -> tuple[QTimer, list[float]]:
+    """A timer and its ticks, which stop while the UI thread waits."""
+    ticks: list[float] = []
+    timer = QTimer(interval=20)
+    timer.timeout.connect(lambda: ticks.append(time.monotonic()))
+    timer.start()
+    qtbot.waitUntil(lambda: len(ticks) > 2)
+    return timer, ticks
+
+
+def quit_mid_run(qtbot, window, data, out):
+    dialog = fill(window.train_dialog(), data, out, minutes=30)
+    dialog.start()
+    qtbot.waitUntil(lambda: under_way(dialog), timeout=120_000)
+    return dialog
+
+
+def test_quitting_mid_run_says_the_run_saves_keeps_the_window_live_and_quits_once_it_has(qtbot, window, shapes,
+                                                                                          tmp_path, monkeypatch):
+    """The window froze for the whole save (about 13 s) with the quit question still drawn, nothing said, then
+    vanished: the UI thread waited for the child process."""
+    window.sliders.sliders[0].setValue(150)  # an edit not exported: the quit question is asked
+    asked = []
+
+    def discard(box) -> int:
+        asked.append(box.informativeText())
+        next(b for b in box.buttons() if b.text() == "Discard").click()
+        return 0
+    monkeypatch.setattr(QMessageBox, "exec", discard)
+    monkeypatch.setattr(SessionQuestions, "ask_quit", ORIGINAL_ASK_QUIT)
+    dialog = quit_mid_run(qtbot, window, shapes, tmp_path / "vae")
+    _timer, ticks = ticking(qtbot)
+    started = time.monotonic()
+    assert not window.close()  # not yet: it closes once the run has saved
+    assert time.monotonic() - started < 2  # it did not wait for the save
+    assert asked and asked[0].startswith(RUN_GOING)
+    note = window._quit_after_run.note
+    assert note.isVisible() and note.text.text() == SAVING and not note.quit_button.isVisible()
+    assert window.isVisible() and dialog.running()
+    assert not window.close()  # a second Quit meanwhile asks nothing more
+    assert len(asked) == 1
+    qtbot.waitUntil(lambda: not window.isVisible(), timeout=120_000)
+    waited = [t for t in ticks if t > started]
+    assert len(waited) > 10 and max(b - a for a, b in zip(waited, waited[1:])) < 2  # the event loop went on
+    assert not note.isVisible() and not dialog.running()
+    assert "interrupted by SIGTERM at step" in dialog.watch.log.toPlainText()
+    assert (tmp_path / "vae" / "checkpoint.pt").is_file() and (tmp_path / "vae" / "card.json").is_file()
+
+
+def test_a_save_that_takes_too_long_is_said_and_quit_now_quits(qtbot, window, shapes, tmp_path, monkeypatch):
+    monkeypatch.setattr(quit_after_run, "SAVE_WAIT_MS", 1)
+    dialog = quit_mid_run(qtbot, window, shapes, tmp_path / "vae")
+    assert not window.close()
+    note = window._quit_after_run.note
+    qtbot.waitUntil(note.quit_button.isVisible)
+    assert "has not finished saving" in note.text.text() and note.quit_button.text() == QUIT_NOW
+    qtbot.keyClick(note, Qt.Key.Key_Escape)  # Escape does not leave the note with the quit half done
+    assert note.isVisible() and window.isVisible()
+    qtbot.mouseClick(note.quit_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: not window.isVisible(), timeout=30_000)
+    assert not dialog.running()
