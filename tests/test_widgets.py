@@ -726,6 +726,33 @@ def canvas(qtbot) -> Canvas:
     return c
 
 
+CAPTIONS = ["Generated", "Edited", "Original", "Edited (decoded)", "A: Opened", "Split: original | edited"]
+
+
+@pytest.mark.parametrize("pixels", [10, 13, 14, 16, 20])
+def test_a_caption_with_room_is_drawn_whole_whatever_the_font(pixels, qtbot, window, monkeypatch):
+    """A GAN sample's right-hand caption read "E…d": its band, the text's width in whole pixels rounded down,
+    was narrower than the width in fractions that eliding measures."""
+    from PySide6.QtGui import QFont, QFontDatabase
+
+    canvas = window.canvas
+    canvas.set_mode(CompareMode.SIDE_BY_SIDE)
+    assert window.document.current.generated and canvas.pane_label("edited") == "Edited"  # the tester's sample
+    drawn = []
+    label_text = Canvas.label_text
+    monkeypatch.setattr(Canvas, "label_text", lambda self, box, text: drawn.append(label_text(self, box, text))
+                        or drawn[-1])
+    for family in QFontDatabase.families():
+        font = QFont(family)
+        font.setPixelSize(pixels)
+        canvas.setFont(font)
+        drawn.clear()
+        canvas.grab()  # paints both panes' captions
+        assert drawn == ["Generated", "Edited"], family
+        for text in CAPTIONS:  # and the other captions, where the canvas leaves them room
+            box = canvas.label_box(dict(canvas.panes())["edited"], text, canvas.rect().toRectF())
+            assert label_text(canvas, box, text) == text, (family, text)
+
 def at(rect, fx: float, fy: float) -> QPoint:
     return QPoint(round(rect.left() + rect.width() * fx), round(rect.top() + rect.height() * fy))
 

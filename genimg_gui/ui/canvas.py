@@ -15,7 +15,7 @@ from enum import Enum
 
 import numpy as np
 from PySide6.QtCore import QEvent, QPointF, QRectF, Qt, Signal
-from PySide6.QtGui import QColor, QImage, QPainter, QPen
+from PySide6.QtGui import QColor, QFontMetricsF, QImage, QPainter, QPen
 from PySide6.QtWidgets import QToolTip, QWidget
 
 from .mask_overlay import MaskOverlay
@@ -232,13 +232,15 @@ class Canvas(QWidget):
         slot = slot or QRectF(self.rect())
         left = max(rect.left(), slot.left())
         room = max(LABEL_PAD, slot.right() - LABEL_MARGIN - left)
+        # the text's width in fractions of a pixel, rounded up: the whole pixels of QFontMetrics could round it
+        # down, and label_text, which elides to a width in fractions, then cut "Edited" to "E…d"
         return QRectF(left, max(rect.top() - 20, slot.top()),
-                      min(self.fontMetrics().horizontalAdvance(text) + LABEL_PAD, room), 18)
+                      min(math.ceil(QFontMetricsF(self.font()).horizontalAdvance(text)) + LABEL_PAD, room), 18)
 
     def label_text(self, box: QRectF, text: str) -> str:
         """text as it fits box, its middle elided as the History tab elides a step's name (the end tells two
         A/B states apart); the caption's tooltip gives it whole."""
-        return self.fontMetrics().elidedText(text, Qt.TextElideMode.ElideMiddle, int(box.width() - LABEL_PAD))
+        return QFontMetricsF(self.font()).elidedText(text, Qt.TextElideMode.ElideMiddle, box.width() - LABEL_PAD)
 
     def label_at(self, pos: QPointF) -> str | None:
         """The whole caption under pos when the pane shows it elided, else None."""
