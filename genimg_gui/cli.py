@@ -23,7 +23,7 @@ from . import seed_draws
 from .fileio import blocking_file
 from .catalog import DEFAULT_PSI
 from .typed_options import Typed
-from .train.command import DEVICES, add_train_parser, device_name, positive_int
+from .train.command import DEVICES, add_train_parser, device_name, positive_int, stoppable
 
 # As in the app: refuse full unpickling anywhere torch.load is reached, and never download.
 os.environ["TORCH_FORCE_WEIGHTS_ONLY_LOAD"] = "1"  # forced: an inherited "0" must not switch it off
@@ -389,6 +389,13 @@ def _run(argv: list[str] | None) -> int:
         return int(e.code or 0)
     # as typed, for what records it (a trained model's card): one line a shell runs again
     args.command_line = shlex.join(["genimg", *(sys.argv[1:] if argv is None else argv)])
+    if args.command == "train":  # a stop while torch loads, or the images, writes nothing and exits as the run's do
+        return stoppable(lambda: _call(args))
+    return _call(args)
+
+
+def _call(args: argparse.Namespace) -> int:
+    """The command's function, its errors told and turned into exit codes."""
     from .cli_commands import USAGE_ERRORS, USER_ERRORS, StdoutClosed  # torch loads here
     try:
         return args.func(args)

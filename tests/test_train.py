@@ -637,6 +637,59 @@ def test_kill_and_a_closed_terminal_save_like_ctrl_c(stop, data_dir, tmp_path):
     assert steps >= 1 and load_model(out)[1]["training"]["steps"] == steps
 
 
+# `python -c SLOW_LOAD ARGS…` runs `genimg ARGS…` with its images taking two minutes to load (said on stderr)
+SLOW_LOAD = """
+import sys, time
+from genimg_gui.train import loop
+def slow(*args, **kwargs):
+    print("loading the images", file=sys.stderr, flush=True)
+    time.sleep(120)
+loop.load_folder = slow
+from genimg_gui.cli import main
+sys.exit(main(sys.argv[1:]))
+"""
+
+
+@pytest.mark.parametrize("stop", [signal.SIGTERM, signal.SIGINT], ids=["kill", "ctrl-c"])
+def test_a_stop_while_the_images_load_writes_nothing_and_frees_the_folder(stop, data_dir, tmp_path):
+    """kill while the images loaded (the Train… dialog's Stop a second after Start) ended the process outright:
+    exit 143, no message, and the output folder left holding only its lock, taken over with a note by the next
+    run."""
+    out = tmp_path / "new" / "vae"
+    args = ["train", "vae", str(data_dir), "-o", str(out), "--steps", "5", "--batch-size", "8", "--resolution",
+            "32", "--threads", "1", *TINY["vae"]]
+    run = subprocess.Popen([sys.executable, "-c", SLOW_LOAD, *args], stdout=subprocess.PIPE,
+                           stderr=subprocess.STDOUT, text=True)
+    try:
+        assert any(line.startswith("loading the images") for line in run.stdout)
+        assert (out / LOCK_FILE).is_file()
+        run.send_signal(stop)
+        rest, _ = run.communicate(timeout=120)
+    finally:
+        run.kill()
+    by = " by SIGTERM" if stop == signal.SIGTERM else ""
+    assert run.returncode == 128 + stop, rest  # the code of a stop at any step: 143, 130
+    assert rest.strip() == f"stopped{by} before the first step: nothing written"
+    assert not (tmp_path / "new").exists()  # the lock released, and the folders made for the run removed
+    assert train("vae", data_dir, out, 1) == 0
+
+
+def test_ctrl_c_as_the_run_sets_up_writes_nothing(data_dir, tmp_path, monkeypatch, capsys):
+    """Ctrl+C before the loop read "genimg: interrupted", as one in any command (the run's handlers, set up from
+    the start of `genimg train` now, go with it)."""
+    load = loop.load_folder
+
+    def interrupted(*args, **kwargs):
+        os.kill(os.getpid(), signal.SIGINT)
+        return load(*args, **kwargs)
+
+    monkeypatch.setattr(loop, "load_folder", interrupted)
+    out = tmp_path / "vae"
+    assert train("vae", data_dir, out, 3) == 130
+    assert capsys.readouterr().err.strip() == "stopped before the first step: nothing written"
+    assert not out.exists() and signal.getsignal(signal.SIGINT) is signal.default_int_handler
+
+
 def test_stop_signals_during_the_save_wait_for_it(data_dir, tmp_path, monkeypatch, capsys):
     """A second Ctrl+C or kill, as an impatient user sends while the run saves, ended the process with the
     model unwritten (exit 143, a checkpoint alone)."""

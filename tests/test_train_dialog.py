@@ -162,6 +162,30 @@ def test_a_run_a_signal_stopped_once_saved_offers_its_model(ending, stopped, qtb
         assert "⚠ training ended without a model" in log and "■ stopped" not in log
 
 
+def test_stop_while_the_images_load_reads_as_stopped_and_frees_the_folder(qtbot, shapes, tmp_path):
+    """Stop a second after Start, as the images loaded, killed the run: the bar said "failed (it crashed)" with
+    the last line of its log as the reason, and the folder kept a lock the next Start had to take over."""
+    from test_train import SLOW_LOAD
+    out = tmp_path / "new" / "vae"
+    dialog = dialog_for(qtbot, shapes, out, minutes=0.1)
+    start = dialog.process.start
+
+    def slow_start(exe: str, args: list[str]) -> None:
+        assert args[:2] == ["-m", "genimg_gui.cli"]
+        start(exe, ["-c", SLOW_LOAD, *args[2:]])
+
+    dialog.process.start = slow_start
+    dialog.start()
+    qtbot.waitUntil(lambda: "loading the images" in dialog.watch.log.toPlainText(), timeout=60_000)
+    with qtbot.waitSignal(dialog.process.finished, timeout=60_000):
+        dialog.stop()
+    assert dialog.process.exitCode() == 143
+    assert dialog.watch.progress.format() == "stopped before the first step"
+    assert dialog.watch.failure.isHidden() and "⚠" not in dialog.watch.log.toPlainText()
+    assert dialog.watch.log.toPlainText().endswith("stopped by SIGTERM before the first step: nothing written")
+    assert not (tmp_path / "new").exists() and dialog.start_button.isEnabled()
+
+
 def test_a_run_passes_resume_or_overwrite_only_when_told():
     assert not {RESUME, OVERWRITE} & set(train_arguments("vae", "images", "out", 1, 32))
     assert RESUME in train_arguments("vae", "images", "out", 1, 32, earlier=RESUME)

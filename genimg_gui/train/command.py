@@ -9,6 +9,7 @@ import re
 from contextlib import nullcontext
 from dataclasses import replace
 from pathlib import Path
+from typing import Callable
 
 from ..earlier_run import CHECKPOINT_FILE, earlier_run
 from ..fileio import blocking_file
@@ -18,6 +19,7 @@ from ..typed_options import Typed, typed
 from . import StoppedEarly, TrainUsageError
 from .out_lock import holding_output
 from .settings import GAN_SETTINGS, VAE_SETTINGS, check_setting, check_together
+from .stopping import GuardedLog, exit_code, nothing_written, stop_signals_interrupt, to_stderr
 
 PRECISIONS = ("auto", "fp32", "bf16")  # --precision's choices; loop.resolved_precision says what auto means
 DEVICES = "auto, cpu, cuda, cuda:N (N: the GPU's number, from 0) or mps"
@@ -327,10 +329,23 @@ def check_latent_of(folder: Path, resolution: int, extra: dict) -> None:
     generator_channels(extra, side)
 
 
-def run_train(args: argparse.Namespace) -> int:
-    # imported here so that `genimg --help` does not wait for torch
-    from .loop import to_stderr
+def stoppable(run: Callable[[], int]) -> int:
+    """run() (`genimg train`, from torch's import on) with Ctrl+C, kill and a closed terminal stopping it cleanly
+    before the training loop takes them over (loop.py): the output folder's lock released and a folder made for the
+    run removed on the way out (holding_output), a line that says so, and the signal's exit code (130, 143, 129),
+    as a stop at the first step. They killed it outright while the images loaded: the lock stayed, the folder with
+    it, and the Train… dialog read a crash."""
+    # rank 0's log alone under torchrun, as the loop's; a closed one: the stop goes on, unsaid
+    log = GuardedLog(to_stderr if os.environ.get("RANK", "0") == "0" else lambda _line: None)
+    with stop_signals_interrupt(log):
+        try:
+            return run()
+        except KeyboardInterrupt as stop:
+            log(nothing_written(stop))
+            return exit_code(stop)
 
+
+def run_train(args: argparse.Namespace) -> int:
     check_machine(args.data, args.device)
     out = args.out or Path(f"{args.kind}-{args.data.resolve().name}")
     check_out_of_data(out, args.data, args.kind)
@@ -344,7 +359,7 @@ def _train_held(args: argparse.Namespace, out: Path) -> int:
     """run_train once the output folder is held: the checks that read it, then the run."""
     from .gan_recipe import GANRecipe
     from .checkpoints import check_resume_fits, resumable_card
-    from .loop import TrainOptions, to_stderr, train
+    from .loop import TrainOptions, train
     from .resume_fit import BEFORE_IMAGES, latent_space
     from .vae_recipe import VAERecipe
 

@@ -9,8 +9,6 @@ closed terminal) that saves before exiting, and the final model folder.
 from __future__ import annotations
 
 import json
-import os
-import sys
 import time
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -38,8 +36,7 @@ from .checkpoints import maybe_resume, run_record, save_checkpoint
 from .out_lock import first_missing, remove_if_empty
 from .run_card import run_card
 from .run_log import describe_class_counts, final_line, format_progress, held_out_lines
-from .stopping import GuardedLog, LogClosed, exit_code, stop_signals_interrupt
-
+from .stopping import GuardedLog, LogClosed, exit_code, nothing_written, stop_signals_interrupt, to_stderr
 
 
 @dataclass
@@ -96,15 +93,6 @@ def describe_data(data: FolderData, folder: Path) -> list[str]:
     skipped = f", {count_skipped(data.skipped_files)}" if data.skipped_files else ""
     models = describe_model_folders(data.model_folders)
     return [f"{len(data)} images from {Path(folder).resolve()}{skipped}{models}", *name_skipped(data.skipped_files)]
-
-
-def to_stderr(line: str) -> None:
-    """The run's log (data, progress, figures, messages): stderr, as every genimg command's progress."""
-    try:
-        print(line, file=sys.stderr, flush=True)
-    except BrokenPipeError:  # its reader has gone: later writes, and Python's flush at exit, go nowhere instead
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stderr.fileno())
-        raise
 
 
 def to_stdout(line: str) -> None:
@@ -206,7 +194,7 @@ def train(opts: TrainOptions, make_recipe: Callable[[TrainOptions, torch.device]
             stopped = stop
             by = f" by {stop}" if str(stop) else ""  # SIGTERM/SIGHUP name themselves; Ctrl+C does not
             if done == 0:  # an untrained model would be written, and block a rerun as an earlier run of 0 steps
-                log(f"\nstopped{by} before the first step: nothing written")
+                log(f"\n{nothing_written(stop)}")
                 save = False
             else:
                 log(f"\ninterrupted{by} at step {done}: saving a checkpoint and the model{RESUME_HINT}")

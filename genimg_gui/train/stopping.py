@@ -9,7 +9,9 @@ ignored, so `kill -INT` does nothing and `kill` was the only way to stop it.
 """
 from __future__ import annotations
 
+import os
 import signal
+import sys
 import threading
 from contextlib import contextmanager
 from typing import Callable, Iterator
@@ -56,9 +58,27 @@ class GuardedLog:
             self.closed = True
 
 
+def to_stderr(line: str) -> None:
+    """The run's log (data, progress, figures, messages): stderr, as every genimg command's progress."""
+    try:
+        print(line, file=sys.stderr, flush=True)
+    except BrokenPipeError:  # its reader has gone: later writes, and Python's flush at exit, go nowhere instead
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stderr.fileno())
+        raise
+
+
+def nothing_written(stop: KeyboardInterrupt) -> str:
+    """The log's last line for a run this interrupt stopped before its first step."""
+    by = f" by {stop}" if str(stop) else ""  # SIGTERM/SIGHUP name themselves; Ctrl+C does not
+    return f"stopped{by} before the first step: nothing written"
+
+
 def exit_code(stop: KeyboardInterrupt) -> int:
     """The exit code of a run this interrupt stopped, once it has saved; a plain KeyboardInterrupt is Ctrl+C's."""
     return stopped_exit_code(getattr(stop, "signum", signal.SIGINT))
+
+
+_active: list[Callable[[], None]] = []  # the saving() of the stop_signals_interrupt block the process is in
 
 
 @contextmanager
@@ -68,9 +88,16 @@ def stop_signals_interrupt(log: Callable[[str], None]) -> Iterator[Callable[[], 
     Ctrl+C or kill, as an impatient user sends, ended the process in the middle of its save, the model unwritten.
 
     A signal the process was started with ignored stays ignored: `nohup` ignores SIGHUP so that a closed
-    terminal leaves the run going, and a shell running a script ignores SIGINT in the jobs it starts with `&`."""
+    terminal leaves the run going, and a shell running a script ignores SIGINT in the jobs it starts with `&`.
+
+    A block inside another (the loop's, inside `genimg train`'s from its start) keeps the outer one's handlers and
+    yields its saving: restoring them as it ends would make a stop after the save raise again, as one before the
+    first step."""
     if threading.current_thread() is not threading.main_thread():
         yield lambda: None  # Python delivers signals to the main thread only; its handlers stay as they are
+        return
+    if _active:
+        yield _active[-1]
         return
     caught = [s for s in SAVING_STOP_SIGNALS if signal.getsignal(s) is not signal.SIG_IGN]
 
@@ -86,8 +113,10 @@ def stop_signals_interrupt(log: Callable[[str], None]) -> Iterator[Callable[[], 
         raise StopSignal(signum)
 
     previous = {s: signal.signal(s, interrupt) for s in caught}
+    _active.append(saving)
     try:
         yield saving
     finally:
+        _active.pop()
         for s, handler in previous.items():
             signal.signal(s, handler)

@@ -314,6 +314,8 @@ class TrainDialog(QDialog):
             self.watch.show_samples(Path(self._run_out) / "samples.png", grid_caption(self.watch.kind, stopped=stopped))
             self.load_button.setEnabled(True)
             self.model_trained.emit(self._run_out)
+        elif stopped:  # before its first step: the log's last line says nothing was written (it read as failed)
+            self.watch.end("stopped before the first step")
         else:
             how = "it crashed" if crashed else f"exit code {code}"
             self.watch.say(f"⚠ training ended without a model ({how})")
