@@ -345,7 +345,8 @@ class MainWindow(QMainWindow):
         """The window's one Train… dialog, raised if open. Closed, it keeps its run, log and Load it: a new dialog
         each time came up blank beside a run still going on (hidden by Escape), and could start a second."""
         if self._train_dialog is None:
-            self._train_dialog = TrainDialog(self, self.model_list.entries, self.model_list.active_vae())
+            self._train_dialog = TrainDialog(self, self.model_list.entries, self.model_list.active_vae(),
+                                             self.settings)
             self._train_dialog.model_trained.connect(self.model_list.list_trained)
             self._train_dialog.load_requested.connect(self.document.load_model)
         self._train_dialog.show()

@@ -3,6 +3,7 @@ the last models and device, the window's geometry and docks, recent files, where
 dialogs last opened from."""
 from __future__ import annotations
 
+import json
 import os
 import re
 from datetime import datetime
@@ -126,6 +127,17 @@ class Settings:
     def opened_from(self, kind: str, folder: str) -> None:
         """Remember folder for the next open dialog of kind (open_folder)."""
         self.q.setValue(f"open/{kind}", folder)
+
+    def train_form(self) -> dict:
+        """The Train… dialog's settings as it last started a run (train_memory), {} if none or unreadable."""
+        try:
+            form = json.loads(self.q.value("train/form", "", str) or "{}")
+        except ValueError:
+            return {}
+        return form if isinstance(form, dict) else {}
+
+    def set_train_form(self, form: dict) -> None:
+        self.q.setValue("train/form", json.dumps(form))
 
     def window_state(self) -> tuple[QByteArray | None, QByteArray | None]:
         return self.q.value("window/geometry", None), self.q.value("window/state", None)

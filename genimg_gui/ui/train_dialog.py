@@ -7,6 +7,7 @@ training loop saves a checkpoint and the model before it exits.
 from __future__ import annotations
 
 import os
+import re
 import signal
 import sys
 from pathlib import Path
@@ -17,23 +18,31 @@ from PySide6.QtWidgets import (QComboBox, QDialog, QFileDialog, QFormLayout, QHB
                                QPushButton, QVBoxLayout, QWidget)
 
 from ..catalog import ModelEntry, latent_space_of, latent_spaces, trainable_models
-from ..earlier_run import EarlierRun, card_steps, earlier_run, saved_card, saved_then_stopped
+from ..earlier_run import EarlierRun, earlier_run, saved_card, saved_then_stopped
 from . import train_fields
+from .settings import Settings
+from .train_memory import UNFINISHED, fill_form, form_of, save_to_warning, unfinished_note
 from .train_kept import ModelKept
-from .train_models import RESOLUTION_ROLE, fill_space, fill_starts, listed_as, show_choice
+from .train_models import RESOLUTION_ROLE, fill_space, fill_starts, listed_as
+from .train_shape import show_run_shape
 from .train_question import RESUME, ask_continue_or_start_over, how_it_begins, shape_of_run
 from .train_run import FOLDERS, LABEL_COLUMN, default_output, grid_caption, train_arguments
 from .train_watch import RunWatch
 
 BROWSE = "Browse…"  # the Images row's button, which the no-folder message names
+# the run's line as Stop's signal makes it (train/loop.py), which the dialog says in the words of its button
+STOPPED_BY_SIGNAL = re.compile(r"interrupted by SIG\w+ at step ([\d,]+)")
 
 
 class TrainDialog(QDialog):
     model_trained = Signal(str)  # the new model folder, written: the Models tab lists it
     load_requested = Signal(str)  # its "Load it" button: the open pictures follow the new model
 
-    def __init__(self, parent=None, models: Sequence[ModelEntry] = (), active_vae: str = "") -> None:
+    def __init__(self, parent=None, models: Sequence[ModelEntry] = (), active_vae: str = "",
+                 settings: Settings | None = None) -> None:
+        """settings: where the form is remembered across restarts (the app's); None remembers nothing."""
         super().__init__(parent)
+        self._memory = settings
         self.setWindowTitle("Train a model on your images")
         self.kind = QComboBox()
         self.kind.addItems(["vae", "gan"])
@@ -77,7 +86,7 @@ class TrainDialog(QDialog):
         self.space.currentIndexChanged.connect(self._match_space)
         self.space.activated.connect(self._pick_space)
         self.classes.activated.connect(self._choose_classes)
-        self.kind.currentTextChanged.connect(self._match_classes)
+        self.kind.currentTextChanged.connect(self.match_classes)
         self.start_from.currentIndexChanged.connect(self._match_start)
         row = QHBoxLayout()
         row.addWidget(self.data, 1)
@@ -91,7 +100,7 @@ class TrainDialog(QDialog):
         form.addRow("Images", row)
         form.addRow("", self.mirror)
         form.addRow("Save to", self.out)
-        form.addRow("Time budget", self.minutes)
+        form.addRow("Time for this run", self.minutes)
         form.addRow("GAN draws in", self.space)
         classes = QHBoxLayout()
         classes.addWidget(self.classes, 1)
@@ -104,6 +113,8 @@ class TrainDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addWidget(self.settings)
         layout.addWidget(self.kept.note)
+        self.out_note = train_fields.note_label()  # Save to that a run would refuse, or the last run cut short
+        layout.addWidget(self.out_note)
         layout.addWidget(self.watch, 1)
         layout.addWidget(self.buttons)
         self.process = QProcess(self)
@@ -112,7 +123,13 @@ class TrainDialog(QDialog):
         self.process.finished.connect(self._finished)
         self.process.errorOccurred.connect(self._failed_to_start)
         self.set_models(models, active_vae)
-        self._match_classes()
+        self.match_classes()
+        self._refused = False  # the log holds only Start's refusal, which an edit of the form answers
+        if settings is not None:
+            fill_form(self, settings.train_form())
+        for changed in (self.data.textChanged, self.out.textChanged, self.kind.currentTextChanged):
+            changed.connect(self._form_changed)
+        self._form_changed()
         self._open_wide_enough_for_the_log()
 
     def _open_wide_enough_for_the_log(self) -> None:
@@ -167,7 +184,7 @@ class TrainDialog(QDialog):
             self.resolution.setCurrentText(resolution)
         self.resolution.setEnabled(not resolution)
 
-    def _match_classes(self, *_args) -> None:
+    def match_classes(self, *_args) -> None:
         """Classes are for GANs; the column is for a CSV."""
         is_gan = self.kind.currentText() == "gan"
         self.classes.setEnabled(is_gan)
@@ -181,7 +198,7 @@ class TrainDialog(QDialog):
                 self.set_labels_file(path)
             else:
                 self.classes.setCurrentIndex(0)
-        self._match_classes()
+        self.match_classes()
 
     def set_labels_file(self, path: str) -> None:
         at = self.classes.findData(path)
@@ -189,7 +206,7 @@ class TrainDialog(QDialog):
             self.classes.insertItem(self.classes.count() - 1, f"labels in {Path(path).name}", path)
             at = self.classes.findData(path)
         self.classes.setCurrentIndex(at)
-        self._match_classes()
+        self.match_classes()
 
     def _browse(self) -> None:
         folder = QFileDialog.getExistingDirectory(self, "Folder of training images")
@@ -202,6 +219,29 @@ class TrainDialog(QDialog):
             self._suggested_out = default_output(self.data.text(), self.kind.currentText())
             self.out.setText(self._suggested_out)
 
+    def _form_changed(self, *_args) -> None:
+        """The images, Save to or kind changed: the last run's bar, failure or Start's refusal was about other
+        settings; Load it still loads that run's model, and names it ("Load it" read as the model the form shows).
+        What Save to holds is said before Start."""
+        if self.running():
+            return
+        if self._refused:
+            self._refused = False
+            self.watch.clear()
+        self.watch.forget_end()
+        if self.load_button.isEnabled():
+            self.load_button.setText(f"Load {Path(self._run_out).name}")
+        remembered = self._memory.train_form() if self._memory is not None else {}
+        same_folder = remembered.get("out") == self.out.text()
+        note = (save_to_warning(self.data.text(), self.out.text(), self.kind.currentText())
+                or (unfinished_note(remembered) if same_folder else ""))
+        self.out_note.setText(note)
+        self.out_note.setVisible(bool(note))
+
+    def _remember(self, unfinished: bool) -> None:
+        if self._memory is not None:
+            self._memory.set_train_form({**form_of(self), UNFINISHED: unfinished})
+
     def start(self) -> None:
         """Start a run with the dialog's settings, in a fresh log (or say in one why it cannot start)."""
         if not self.data.text().strip() or not Path(self.data.text()).is_dir():  # Path("") is the current folder
@@ -211,6 +251,9 @@ class TrainDialog(QDialog):
         if not self.out.text().strip():
             self._refuse("⚠ Choose where to save the model (Save to…)")
             return
+        if refused := save_to_warning(self.data.text(), self.out.text(), self.kind.currentText()):
+            self._refuse(refused)
+            return
         # absolute, so the model is listed (and remembered as the last one) wherever the app starts from next
         out = str(Path(self.out.text().strip()).expanduser().resolve())
         earlier = earlier_run(Path(out))
@@ -219,19 +262,22 @@ class TrainDialog(QDialog):
             return  # cancelled: the earlier run stays as it is
         self._run_out = out
         of_run = shape_of_run(saved_card(Path(out))) if choice == RESUME else {}
-        self._show_shape(of_run)
+        show_run_shape(self, of_run)
         shape = self._shape(of_run)
         args = train_arguments(data=self.data.text(), out=self._run_out, minutes=self.minutes.value(),
                                sample_every=self.sample_every.value(), mirror=self.mirror.isChecked(),
                                keep_best=self.kept.wanted(), earlier=choice, **shape)
         said, beginning = how_it_begins(earlier, choice)
-        self.watch.clear()  # only now: a question cancelled leaves the last run's log as it was
+        # only now: a question cancelled leaves the last run's log as it was; a run continued keeps its grid on show
+        self.watch.clear(keep_grid=choice == RESUME)
+        self._refused = False
         if said:
             self.watch.say(said)
         if self.kept.note.text():  # too few images to hold any out: said before the run's own "held out: 0"
             self.watch.say(self.kept.note.text())
         self.watch.say("$ genimg " + " ".join(args[2:]))
         self._stopping = False
+        self._remember(unfinished=True)  # until it says done: a run the app's end cut short is found again
         self.watch.begin(shape["kind"], beginning)
         self.settings.setEnabled(False)
         self.start_button.setEnabled(False)
@@ -242,10 +288,11 @@ class TrainDialog(QDialog):
     def _refuse(self, why: str) -> None:
         self.watch.clear()  # an earlier attempt's warning, or run's log, would read as this one's
         self.watch.say(why)
+        self._refused = True
 
     def _ask_about_earlier_run(self, earlier: EarlierRun) -> str | None:
         """RESUME, OVERWRITE or None (cancel) for the earlier run in the output folder; tests replace it."""
-        return ask_continue_or_start_over(self, earlier)
+        return ask_continue_or_start_over(self, earlier, self.kind.currentText())
 
     def _shape(self, of_run: dict) -> dict:
         """train_arguments' options that shape the networks: the dialog's, or of_run's (shape_of_run: those of
@@ -255,33 +302,6 @@ class TrainDialog(QDialog):
                   "label_column": self.label_column.text().strip() or LABEL_COLUMN,
                   "init": self.start_from.currentData()}
         return {**chosen, **of_run}
-
-    def _show_shape(self, of_run: dict) -> None:
-        """Continue runs with the earlier run's settings (shape_of_run): the fields show them, so what the
-        dialog shows is what runs. Save to stays: a kind set here would suggest another folder."""
-        if not of_run:
-            return
-        out = self.out.text()
-        # the card's --init as typed (a link, say): the listed model's entry fixes the run's kind and space
-        init = listed_as(self.starts.values(), of_run["init"]) or of_run["init"]
-        show_choice(self.start_from, init, f"{Path(init).name} (where the earlier run started)")
-        self.kind.setCurrentText(of_run["kind"])
-        if of_run["kind"] == "gan":
-            space = listed_as(self.vaes, of_run["latent_of"]) or of_run["latent_of"]
-            # the VAE card's resolution, which fixes the field: the run was refused unless it trained at it
-            show_choice(self.space, space, f"latent space of {Path(space).name} (the earlier run's)",
-                        of_run["resolution"])
-            labels = of_run["labels"]
-            if labels and labels != FOLDERS:
-                self.set_labels_file(labels)
-            self.classes.setCurrentIndex(self.classes.findData(labels))
-            self.label_column.setText(of_run["label_column"])
-        resolution = str(of_run["resolution"])
-        if self.resolution.findText(resolution) < 0:
-            self.resolution.addItem(resolution)
-        self.resolution.setCurrentText(resolution)
-        self._match_classes()
-        self.out.setText(out)
 
     def stop(self) -> None:
         """Interrupt like Ctrl+C: the run saves its checkpoint and model, then exits.
@@ -299,11 +319,17 @@ class TrainDialog(QDialog):
     def _read_output(self) -> None:
         """Whole lines only: a chunk can end mid-line, and half a sample grid's path names no file."""
         while self.process.canReadLine():
-            self.watch.take_line(bytes(self.process.readLine()).decode(errors="replace").rstrip("\r\n"))
+            self._take_line(bytes(self.process.readLine()).decode(errors="replace").rstrip("\r\n"))
+
+    def _take_line(self, line: str) -> None:
+        """A Stop is said as the button says it: "interrupted by SIGTERM" named a signal the user never sent."""
+        if self._stopping:
+            line = STOPPED_BY_SIGNAL.sub(r"stopped at step \1 (Stop and save)", line)
+        self.watch.take_line(line)
 
     def _finished(self, code: int, status: QProcess.ExitStatus) -> None:
         for line in bytes(self.process.readAll()).decode(errors="replace").splitlines():  # the last may lack "\n"
-            self.watch.take_line(line)
+            self._take_line(line)
         self._settle()
         # a stopped run exits 128 + the signal's number once saved (Stop's SIGTERM: 143), as a finished one exits 0;
         # a process the signal killed before the run caught it crashed, its code no exit code
@@ -313,6 +339,7 @@ class TrainDialog(QDialog):
             self._say_how_it_ended(stopped)
             self.watch.show_samples(Path(self._run_out) / "samples.png", grid_caption(self.watch.kind, stopped=stopped))
             self.load_button.setEnabled(True)
+            self.load_button.setText("Load it")
             self.model_trained.emit(self._run_out)
         elif stopped:  # before its first step: the log's last line says nothing was written (it read as failed)
             self.watch.end("stopped before the first step")
@@ -339,17 +366,8 @@ class TrainDialog(QDialog):
 
     def _say_how_it_ended(self, stopped: bool) -> None:
         """The bar and log of a run that wrote its model: done, or stopped part-way (Start can go on from it)."""
-        if not stopped:
-            self.watch.end("done")
-            self.watch.say(f"✓ model written to {self._run_out}: the Models tab lists it, and Load it "
-                                     "makes it the active one")
-            return
-        steps = card_steps(Path(self._run_out))
-        at = f" at step {steps:,}" if steps is not None else ""
-        self.watch.end(f"stopped{at}")
-        self.watch.say(f"■ stopped{at}: the model so far is written to {self._run_out} (the Models tab "
-                                 "lists it, and Load it makes it the active one). Start continues this run: it asks "
-                                 "whether to go on from here or start over.")
+        self._remember(unfinished=stopped)
+        self.watch.say_ended(self._run_out, stopped)
 
     def _load(self) -> None:
         self.watch.say(f"loading {self._run_out}: the open pictures follow it (the status bar says when)")

@@ -2,7 +2,7 @@
 what each does; the dialog wires them to one another and to the run."""
 from __future__ import annotations
 
-from PySide6.QtWidgets import (QCheckBox, QComboBox, QDialogButtonBox, QDoubleSpinBox, QLineEdit, QPushButton,
+from PySide6.QtWidgets import (QCheckBox, QComboBox, QDialogButtonBox, QDoubleSpinBox, QLabel, QLineEdit, QPushButton,
                                QSpinBox)
 
 from .train_run import FOLDERS, LABEL_COLUMN
@@ -13,7 +13,17 @@ def minutes_box() -> QDoubleSpinBox:
     box.setRange(0.1, 24 * 60)
     box.setValue(30)
     box.setSuffix(" min")
+    box.setToolTip("How long this run trains. A run that continues an earlier one gets the whole time again, "
+                   "counted from its own start")
     return box
+
+
+def note_label() -> QLabel:
+    """A wrapped note under the form, hidden while it has nothing to say."""
+    label = QLabel()
+    label.setWordWrap(True)
+    label.hide()
+    return label
 
 
 def resolution_box() -> QComboBox:

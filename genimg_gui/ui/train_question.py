@@ -6,32 +6,48 @@ from pathlib import Path
 
 from PySide6.QtWidgets import QMessageBox, QWidget
 
-from ..earlier_run import CHECKPOINT_FILE, SHAPE_SETTINGS, EarlierRun, typed_setting
+from ..earlier_run import CHECKPOINT_FILE, EarlierRun, saved_card
 from ..wording import counted
 from .train_run import LABEL_COLUMN
 
 RESUME, OVERWRITE = "--resume", "--overwrite"  # the answers, as `genimg train` takes them
 
 
+def kind_of_run(earlier: EarlierRun) -> str:
+    """"vae" or "gan" as the run's card says, "" without one (a run killed before it wrote a model)."""
+    kind = (saved_card(earlier.folder) or {}).get("kind")
+    return kind if kind in ("vae", "gan") else ""
+
+
 def what_it_holds(earlier: EarlierRun) -> str:
-    """'… already holds a model (1,200 steps)', or a checkpoint alone: a run killed before it wrote a model.
+    """'… already holds a GAN (1,200 steps)', or a checkpoint alone: a run killed before it wrote a model.
     The steps are the card's, those of the model; the checkpoint may be later (a run killed outright)."""
     if not earlier.has_model:
         return f"{earlier.folder} holds a run stopped before it wrote a model (only its {CHECKPOINT_FILE})."
     steps = f" ({counted(earlier.steps, 'step')})" if earlier.steps is not None else ""
-    return f"{earlier.folder} already holds a model{steps}."
+    kind = kind_of_run(earlier)
+    return f"{earlier.folder} already holds {'a ' + kind.upper() if kind else 'a model'}{steps}."
 
 
-def ask_continue_or_start_over(parent: QWidget, earlier: EarlierRun) -> str | None:
+def what_continue_does(earlier: EarlierRun, kind_chosen: str) -> str:
+    """Continue trains the run's own kind of model: said first when the Model box names the other kind (Continue
+    switched the box from VAE to GAN without a word)."""
+    kind = kind_of_run(earlier)
+    other = f"Continue it trains that {kind.upper()}, not a new {kind_chosen.upper()}. " if (
+        kind and kind_chosen and kind != kind_chosen) else ""
+    return (f"{other}Continue trains it further from its last checkpoint, with the settings it was started with. "
+            "Start over trains a new model from the start in its place.")
+
+
+def ask_continue_or_start_over(parent: QWidget, earlier: EarlierRun, kind_chosen: str = "") -> str | None:
     """RESUME, OVERWRITE, or None for Cancel. Continue is offered only where the checkpoint is: a model
-    alone cannot be resumed."""
+    alone cannot be resumed. kind_chosen: the Model box's kind."""
     box = QMessageBox(QMessageBox.Icon.Question, "Continue the earlier run?", what_it_holds(earlier),
                       QMessageBox.StandardButton.Cancel, parent)
     resume = box.addButton("Continue it", QMessageBox.ButtonRole.AcceptRole) if earlier.resumable else None
     overwrite = box.addButton("Start over", QMessageBox.ButtonRole.DestructiveRole)
     if resume is not None:
-        box.setInformativeText("Continue trains it further from its last checkpoint, with the settings it was "
-                               "started with. Start over trains a new model from the start in its place.")
+        box.setInformativeText(what_continue_does(earlier, kind_chosen))
         box.setDefaultButton(resume)
     else:
         box.setInformativeText("Its checkpoint is gone, so it cannot be continued: Start over replaces it (Start "
@@ -47,7 +63,8 @@ def ask_continue_or_start_over(parent: QWidget, earlier: EarlierRun) -> str | No
 def shape_of_run(card: dict | None) -> dict:
     """train_arguments' options that shape the networks, as the card's run was started with them: --resume
     refuses others ("does not fit this run"), so Continue takes them from the card, not the dialog. {} without
-    a card (a run killed before its first one): the dialog's own then."""
+    a card (a run killed before its first one): the dialog's own then. Not its --set network settings, which
+    --resume takes from the run itself: passed, they showed in the command as settings the user never typed."""
     card = card or {}
     training = card.get("training")
     options = training.get("options") if isinstance(training, dict) else None
@@ -59,9 +76,7 @@ def shape_of_run(card: dict | None) -> dict:
             "latent_of": str(extra.get("latent_of") or ""),
             "labels": str(options.get("labels") or ""),
             "label_column": str(options.get("label_column") or LABEL_COLUMN),
-            "init": init if init and Path(init).is_dir() else "",  # only recorded on a resumed run
-            "sets": [typed_setting(key, extra[key]) for key in SHAPE_SETTINGS
-                     if key in extra]}
+            "init": init if init and Path(init).is_dir() else ""}  # only recorded on a resumed run
 
 
 def how_it_begins(earlier: EarlierRun | None, choice: str) -> tuple[str | None, str]:

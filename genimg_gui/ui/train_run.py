@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import Sequence
 
 FOLDERS = "folders"  # `genimg train --labels folders`: each image's sub-folder names its class
 LABEL_COLUMN = "label"  # `genimg train --label-column`'s default (train/command.py, which ui/ does not import)
@@ -62,9 +61,9 @@ def default_output(data: str, kind: str) -> str:
 def train_arguments(kind: str, data: str, out: str, minutes: float, resolution: int,
                     latent_of: str = "", sample_every: int = 100, labels: str = "",
                     label_column: str = LABEL_COLUMN, init: str = "", keep_best: bool = False,
-                    mirror: bool = False, earlier: str = "", sets: Sequence[str] = ()) -> list[str]:
-    """The command line of a run; earlier: RESUME or OVERWRITE when `out` holds an earlier run, else "";
-    sets: --set KEY=JSON items (a continued run's network shape)."""
+                    mirror: bool = False, earlier: str = "") -> list[str]:
+    """The command line of a run; earlier: RESUME or OVERWRITE when `out` holds an earlier run, else "" (a
+    --resume takes the run's --set network settings from the run: none are passed)."""
     args = ["-m", "genimg_gui.cli", "train", kind, data, "-o", out, "--minutes", f"{minutes:g}",
             "--resolution", str(resolution), "--sample-every", str(sample_every)]
     if earlier:
@@ -79,6 +78,4 @@ def train_arguments(kind: str, data: str, out: str, minutes: float, resolution: 
         args += ["--keep-best"]
     if mirror:
         args += ["--mirror"]
-    for item in sets:
-        args += ["--set", item]
     return args

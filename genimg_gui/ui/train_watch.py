@@ -8,7 +8,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QPixmap
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPlainTextEdit, QProgressBar, QVBoxLayout, QWidget
 
-from ..earlier_run import RESUME_HINT
+from ..earlier_run import RESUME_HINT, card_steps
 from .train_run import ERROR, PROGRESS_STEPS, SAMPLES, describe_figures, grid_caption, read_progress, share_done
 
 FIGURES_TO_COME = "Held-out figures appear with each sample grid."
@@ -79,19 +79,25 @@ class RunWatch(QWidget):
     def say(self, text: str) -> None:
         self.log.appendPlainText(text)
 
-    def clear(self) -> None:
+    def clear(self, keep_grid: bool = False) -> None:
         """A fresh view for a new Start: the last attempt's log, bar, figures, grid and failure were another run's.
-        The bar goes until the run begins (a Start refused never begins one)."""
+        The bar goes until the run begins (a Start refused never begins one). keep_grid: a continued run's last
+        grid stays until its next one comes (blanked, the dialog showed nothing for a whole sample interval)."""
         self.log.clear()
-        self.progress.reset()
-        self.progress.hide()
+        self.forget_end()
         self._figures_shown = False
         self.figures.setText(self._no_figures or FIGURES_TO_COME)
-        self.preview.clear()
-        self.preview.setText(PREVIEW_TO_COME)
-        self.samples_caption.setText("Samples")
-        self.failure.hide()
+        if not keep_grid:
+            self.preview.clear()
+            self.preview.setText(PREVIEW_TO_COME)
+            self.samples_caption.setText("Samples")
         self._error = self._last_line = ""
+
+    def forget_end(self) -> None:
+        """The bar and failure of a run whose settings the form no longer shows ("done" read as the new choice's)."""
+        self.progress.reset()
+        self.progress.hide()
+        self.failure.hide()
 
     def expect_figures(self, no_figures: str) -> None:
         """Why the next run will log no held-out figures ("" when it will): "Held-out figures appear with each
@@ -141,8 +147,20 @@ class RunWatch(QWidget):
         self.failure.setText(f"⚠ The run failed: {why}" if why else f"⚠ The run failed ({how}): it said nothing")
         self.failure.show()
 
+    def say_ended(self, out: str, stopped: bool) -> None:
+        """The bar and log of a run that wrote its model to out: done, or stopped part-way (Start can go on)."""
+        if not stopped:
+            self.end("done")
+            self.say(f"✓ model written to {out}: the Models tab lists it, and Load it makes it the active one")
+            return
+        steps = card_steps(Path(out))
+        at = f" at step {steps:,}" if steps is not None else ""
+        self.end(f"stopped{at}")
+        self.say(f"■ stopped{at}: the model so far is written to {out} (the Models tab lists it, and Load it makes "
+                 "it the active one). Start continues this run: it asks whether to go on from here or start over.")
+
     def end(self, format_: str) -> None:
-        """The bar's last words: "done" (full) or "stopped at step N"."""
-        if format_ == "done":
-            self.progress.setValue(PROGRESS_STEPS)
+        """The bar's last words, full: "done" or "stopped at step N" (left where the time had got to, a run stopped
+        at step 2 read as a quarter done)."""
+        self.progress.setValue(PROGRESS_STEPS)
         self.progress.setFormat(format_)

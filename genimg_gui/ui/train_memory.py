@@ -1,0 +1,54 @@
+"""What the Train… dialog keeps across restarts and says about Save to before Start: the form as it last started a
+run (in the app's Settings), whether that run may have been cut short, and a Save to that a run would refuse."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from ..earlier_run import CHECKPOINT_FILE, card_steps
+
+UNFINISHED = "unfinished"  # the form's key: the run it started has not said "done" (stopped, failed, app killed)
+
+
+def form_of(dialog) -> dict:
+    """The dialog's fields a restart would otherwise lose (plain values, for Settings.set_train_form)."""
+    return {"data": dialog.data.text(), "kind": dialog.kind.currentText(), "out": dialog.out.text(),
+            "minutes": dialog.minutes.value(), "resolution": dialog.resolution.currentText(),
+            "sample_every": dialog.sample_every.value(), "mirror": dialog.mirror.isChecked()}
+
+
+def fill_form(dialog, form: dict) -> None:
+    """Put a remembered form back; Save to last, as the images folder and kind suggest one of their own."""
+    dialog.kind.setCurrentText(str(form.get("kind", dialog.kind.currentText())))
+    dialog.data.setText(str(form.get("data", "")))
+    if isinstance(form.get("minutes"), (int, float)):
+        dialog.minutes.setValue(form["minutes"])
+    if dialog.resolution.isEnabled() and dialog.resolution.findText(str(form.get("resolution"))) >= 0:
+        dialog.resolution.setCurrentText(str(form["resolution"]))
+    if isinstance(form.get("sample_every"), int):
+        dialog.sample_every.setValue(form["sample_every"])
+    dialog.mirror.setChecked(bool(form.get("mirror")))
+    if form.get("out"):
+        dialog.out.setText(str(form["out"]))
+
+
+def unfinished_note(form: dict) -> str:
+    """'…/gan-x stopped at step 40: Start continues it', for a remembered run that did not finish and left a
+    checkpoint in the folder Save to still names; "" otherwise."""
+    out = Path(str(form.get("out") or "")).expanduser()
+    if not form.get(UNFINISHED) or not str(form.get("out") or "").strip() or not (out / CHECKPOINT_FILE).is_file():
+        return ""
+    steps = card_steps(out)
+    at = f" at step {steps:,}" if steps is not None else " before it finished"
+    return f"The last run in {out} stopped{at}: Start continues it (it asks first)."
+
+
+def save_to_warning(data: str, out: str, kind: str) -> str:
+    """Why `genimg train` would refuse this Save to (its own words, command.check_out_of_data), or ""."""
+    if not data.strip() or not out.strip() or not Path(data).is_dir():
+        return ""
+    images, model = Path(data).expanduser().resolve(), Path(out).expanduser().resolve()
+    if not images.is_relative_to(model):
+        return ""
+    what = "is the data folder" if model == images else f"holds the data folder {data}"
+    return (f"⚠ Save to {out} {what}: save the model to another folder, or to a sub-folder of the images "
+            f"(e.g. {Path(data) / f'{kind}-model'}), which the run leaves out of its images.")
