@@ -1,6 +1,8 @@
-"""Where the open dialogs start: File → Open images…, File → Open model… (and the Models tab's Open model…) and
-Open model folder… start in the folder their last files were opened from, also after a restart; never opened
-from, in Pictures (images) or home. They started in the folder the app was launched from, every time."""
+"""Where the open dialogs start: File → Open images…, File → Open model… (and the Models tab's Open model…), Open
+model folder…, Apply recipe…, New direction from examples' Add images… and the Train… dialog's Browse… buttons start
+in the folder their last files were opened from (a recipe's: also saved to), also after a restart; never opened from,
+in Pictures (images), the last export's folder (recipes), the models folder (Save to) or home. They started in the
+folder the app was launched from, every time."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -11,7 +13,9 @@ from PySide6.QtCore import QStandardPaths, Qt
 from PySide6.QtWidgets import QFileDialog
 
 from conftest import UI_TIMEOUT
+from genimg_gui.ui.directions_dialog import DirectionsDialog
 from genimg_gui.ui.settings import Settings
+from genimg_gui.ui.train_dialog import TrainDialog
 from test_open_dialog import type_and_accept
 
 
@@ -69,3 +73,75 @@ def test_a_remembered_folder_that_is_gone_is_not_offered(tmp_path):
     assert Path(settings.open_folder("images")).is_dir()
     settings.opened_from("models", str(tmp_path))
     assert settings.open_folder("models") == str(tmp_path)
+
+
+def folders_asked(monkeypatch, name: str, answers: list) -> list[str]:
+    """QFileDialog's static name stubbed: it answers the next of answers, and the list returned gets each folder it
+    was asked to start in."""
+    started: list[str] = []
+    answers = iter(answers)
+
+    def ask(_parent, _title, folder, *_filter):
+        started.append(folder)
+        return next(answers)
+    monkeypatch.setattr(QFileDialog, name, staticmethod(ask))
+    return started
+
+
+def test_apply_recipe_starts_where_the_last_recipe_was_saved_or_applied_from(qtbot, window, tmp_path, monkeypatch):
+    saved, applied, exports = tmp_path / "recipes", tmp_path / "shared recipes", tmp_path / "exports"
+    for folder in (saved, applied, exports):
+        folder.mkdir()
+    Settings().exported_to(str(exports / "cat.png"))  # an image exported before any recipe was saved
+    opened = folders_asked(monkeypatch, "getOpenFileName", [("", ""), (str(applied / "smile.json"), ""), ("", "")])
+    window.recipes.apply_dialog()  # cancelled
+    assert opened == [str(exports)]  # where Save edit recipe… put recipes until now
+    folders_asked(monkeypatch, "getSaveFileName", [(str(saved / "frown.recipe.json"), "")])
+    assert window.recipes._ask_save_path("seed 1") == str(saved / "frown.recipe.json")
+    Settings().exported_to(str(exports / "dog.png"))  # an image exported since: not where the recipes are
+    window.recipes.apply_dialog()  # smile.json, which the tiny window cannot apply: the folder is still remembered
+    assert opened[1] == str(saved)
+    window.recipes.apply_dialog()
+    assert opened[2] == str(applied) and Settings().open_folder("recipes") == str(applied)
+
+
+def test_add_images_for_a_direction_starts_where_images_were_last_opened_from(qtbot, tmp_path, monkeypatch):
+    holiday, faces = tmp_path / "holiday", tmp_path / "faces"
+    for folder in (holiday, faces):
+        folder.mkdir()
+        Image.fromarray(np.full((32, 32, 3), 90, np.uint8)).save(folder / "a.png")
+    Settings().opened_from("images", str(holiday))  # File → Open images… opened from there
+    dialog = DirectionsDialog()
+    qtbot.addWidget(dialog)
+    started = folders_asked(monkeypatch, "getOpenFileNames", [([str(faces / "a.png")], ""), ([], "")])
+    qtbot.mouseClick(dialog.add_buttons["from"], Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(dialog.add_buttons["to"], Qt.MouseButton.LeftButton)
+    assert started == [str(holiday), str(faces)]
+    assert Settings().open_folder("images") == str(faces)  # and File → Open images… starts there next
+
+
+def test_the_train_dialogs_browse_buttons_start_at_their_fields_folder_else_the_remembered_one(qtbot, tmp_path,
+                                                                                               monkeypatch):
+    home, holiday, shapes = tmp_path / "home", tmp_path / "holiday", tmp_path / "shapes"
+    for folder in (home, holiday, shapes):
+        folder.mkdir()
+    monkeypatch.setenv("HOME", str(home))
+    settings = Settings(str(tmp_path / "settings.ini"))
+    settings.opened_from("images", str(holiday))  # File → Open images… opened from there
+    dialog = TrainDialog(settings=settings)
+    qtbot.addWidget(dialog)
+    started = folders_asked(monkeypatch, "getExistingDirectory", [str(shapes), "", "", "", str(home / "mine")])
+    qtbot.mouseClick(dialog.browse, Qt.MouseButton.LeftButton)
+    assert started == [str(holiday)] and dialog.data.text() == str(shapes)
+    assert settings.open_folder("images") == str(shapes)  # Open images… starts there next
+    qtbot.mouseClick(dialog.browse, Qt.MouseButton.LeftButton)  # cancelled
+    assert started[1] == str(shapes)  # the field's folder
+    assert dialog.out.text() == str(home / "genimg-models" / "vae-shapes")  # suggested, not made yet
+    qtbot.mouseClick(dialog.out_browse, Qt.MouseButton.LeftButton)
+    assert started[2] == str(home)  # the nearest folder of it that is there
+    (home / "genimg-models").mkdir()
+    qtbot.mouseClick(dialog.out_browse, Qt.MouseButton.LeftButton)
+    assert started[3] == str(home / "genimg-models")
+    dialog.out.setText("")
+    qtbot.mouseClick(dialog.out_browse, Qt.MouseButton.LeftButton)
+    assert started[4] == str(home / "genimg-models") and dialog.out.text() == str(home / "mine")

@@ -20,6 +20,7 @@ from ..edit import clashing_label
 from ..imaging import IMAGE_SUFFIXES
 from ..wording import counted
 from .qimage import image_icon
+from .settings import Settings
 
 METHODS = (("means", "Difference of means"), ("linear", "Linear classifier"))
 PATH_ROLE = Qt.ItemDataRole.UserRole
@@ -267,7 +268,10 @@ class DirectionsDialog(QDialog):
 
     def _ask_files(self, which: str) -> list[str]:
         """The open dialog; tests call add_files instead."""
-        paths, _ = QFileDialog.getOpenFileNames(self, f"Images for “{which}”", "", FILTER)
+        settings = Settings()  # the folder File → Open images… remembers, both ways
+        paths, _ = QFileDialog.getOpenFileNames(self, f"Images for “{which}”", settings.open_folder("images"), FILTER)
+        if paths:
+            settings.opened_from("images", str(Path(paths[0]).parent))
         return paths
 
     def _browse(self, which: str) -> None:

@@ -87,14 +87,22 @@ class RecipeActions(QObject):
 
     # --- dialogs (tests replace these) ------------------------------------
     def _ask_save_path(self, suggestion: str) -> str:
-        path, _ = ask_export_path(self.parent_widget, "Save edit recipe", Settings(), suggestion, ".recipe.json",
+        settings = Settings()
+        path, _ = ask_export_path(self.parent_widget, "Save edit recipe", settings, suggestion, ".recipe.json",
                                   RECIPE_FILTER)
         if path and not Path(path).suffix:
             path += ".json"
+        if path:  # Apply recipe… starts among the recipes, also when images were exported elsewhere since
+            settings.opened_from("recipes", str(Path(path).parent))
         return path
 
     def _ask_open_path(self) -> str:
-        path, _ = QFileDialog.getOpenFileName(self.parent_widget, "Apply edit recipe", "", RECIPE_FILTER)
+        """Starts where the last recipe was saved or applied from (Settings.open_folder("recipes"))."""
+        settings = Settings()
+        path, _ = QFileDialog.getOpenFileName(self.parent_widget, "Apply edit recipe", settings.open_folder("recipes"),
+                                              RECIPE_FILTER)
+        if path:
+            settings.opened_from("recipes", str(Path(path).parent))
         return path
 
     def save_dialog(self) -> None:

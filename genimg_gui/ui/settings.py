@@ -115,14 +115,17 @@ class Settings:
         self.q.setValue("export/folder", str(Path(path).parent))
 
     def open_folder(self, kind: str) -> str:
-        """Where an open dialog of kind ("images": File → Open images…, "models": Open model… and Open model
-        folder…) starts: the folder it last opened from, else the Pictures folder for images, else home. (Given
-        none, Qt's own dialog started in the folder the app was launched from, at every start.)"""
-        last = self.q.value(f"open/{kind}", "", str)
-        if last and Path(last).is_dir():
-            return last
+        """Where an open dialog of kind starts ("images": File → Open images…, New direction from examples' Add
+        images… and the Train… dialog's images; "models": Open model… and Open model folder…; "recipes": Apply
+        recipe…): the folder it last opened from (for recipes, also where one was last saved), else the Pictures
+        folder for images, the last export's folder for recipes (where Save edit recipe… put them), else home.
+        (Given none, Qt's own dialog started in the folder the app was launched from, at every start.)"""
         pictures = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.PicturesLocation)
-        return pictures if kind == "images" and pictures and Path(pictures).is_dir() else str(Path.home())
+        fallback = {"images": pictures, "recipes": self.q.value("export/folder", "", str)}.get(kind, "")
+        for folder in (self.q.value(f"open/{kind}", "", str), fallback):
+            if folder and Path(folder).is_dir():
+                return folder
+        return str(Path.home())
 
     def opened_from(self, kind: str, folder: str) -> None:
         """Remember folder for the next open dialog of kind (open_folder)."""

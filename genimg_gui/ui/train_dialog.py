@@ -21,15 +21,15 @@ from ..catalog import ModelEntry, latent_space_of, latent_spaces, trainable_mode
 from ..earlier_run import EarlierRun, earlier_run, saved_card, saved_then_stopped
 from . import train_fields
 from .settings import Settings
-from .train_memory import UNFINISHED, fill_form, form_of, save_to_warning, unfinished_note
+from .train_memory import UNFINISHED, browse_start, fill_form, form_of, save_to_warning, unfinished_note
 from .train_kept import ModelKept
 from .train_models import RESOLUTION_ROLE, fill_space, fill_starts, listed_as
 from .train_shape import show_run_shape
 from .train_question import RESUME, ask_continue_or_start_over, how_it_begins, shape_of_run
-from .train_run import FOLDERS, LABEL_COLUMN, default_output, grid_caption, train_arguments
+from .train_run import FOLDERS, LABEL_COLUMN, default_output, grid_caption, models_folder, train_arguments
 from .train_watch import RunWatch
 
-BROWSE = "Browse…"  # the Images row's button, which the no-folder message names
+BROWSE = "Browse…"  # the Images and Save to rows' buttons; the no-folder message names the first
 # the run's line as Stop's signal makes it (train/loop.py), which the dialog says in the words of its button
 STOPPED_BY_SIGNAL = re.compile(r"interrupted by SIG\w+ at step ([\d,]+)")
 
@@ -51,6 +51,8 @@ class TrainDialog(QDialog):
         self.browse = QPushButton(BROWSE)
         self.browse.clicked.connect(self._browse)
         self.out = QLineEdit()
+        self.out_browse = QPushButton(BROWSE)
+        self.out_browse.clicked.connect(self._browse_out)
         self._suggested_out = ""  # Save to as last suggested: a folder the user typed is theirs, and stays
         self.minutes = train_fields.minutes_box()
         self.resolution = train_fields.resolution_box()
@@ -99,7 +101,10 @@ class TrainDialog(QDialog):
         form.addRow("Model", self.kind)
         form.addRow("Images", row)
         form.addRow("", self.mirror)
-        form.addRow("Save to", self.out)
+        out_row = QHBoxLayout()
+        out_row.addWidget(self.out, 1)
+        out_row.addWidget(self.out_browse)
+        form.addRow("Save to", out_row)
         form.addRow("Time for this run", self.minutes)
         form.addRow("GAN draws in", self.space)
         classes = QHBoxLayout()
@@ -209,9 +214,23 @@ class TrainDialog(QDialog):
         self.match_classes()
 
     def _browse(self) -> None:
-        folder = QFileDialog.getExistingDirectory(self, "Folder of training images")
+        """Starts at the folder Images holds, else where images were last opened from (Settings.open_folder)."""
+        remembered = self._memory if self._memory is not None else Settings()
+        folder = QFileDialog.getExistingDirectory(self, "Folder of training images",
+                                                  browse_start(self.data.text(), remembered.open_folder("images")))
         if folder:
             self.data.setText(folder)
+            if self._memory is not None:
+                self._memory.opened_from("images", folder)
+
+    def _browse_out(self) -> None:
+        """Starts at the folder Save to holds (or would make), else among the trained models."""
+        models = models_folder()
+        folder = QFileDialog.getExistingDirectory(self, "Folder to save the model in",
+                                                  browse_start(self.out.text(),
+                                                               str(models if models.is_dir() else Path.home())))
+        if folder:
+            self.out.setText(folder)
 
     def _suggest_output(self, *_args) -> None:
         """A folder beside the images named for them and the kind, while Save to holds no folder of the user's."""

@@ -1,5 +1,6 @@
 """What the Train… dialog keeps across restarts and says about Save to before Start: the form as it last started a
-run (in the app's Settings), whether that run may have been cut short, and a Save to that a run would refuse."""
+run (in the app's Settings), whether that run may have been cut short, and a Save to that a run would refuse; and
+where its Browse… buttons start."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -52,3 +53,15 @@ def save_to_warning(data: str, out: str, kind: str) -> str:
     what = "is the data folder" if model == images else f"holds the data folder {data}"
     return (f"⚠ Save to {out} {what}: save the model to another folder, or to a sub-folder of the images "
             f"(e.g. {Path(data) / f'{kind}-model'}), which the run leaves out of its images.")
+
+
+def browse_start(field: str, fallback: str) -> str:
+    """Where a folder field's Browse… starts: the folder the field holds, or the nearest one above it that is there
+    (Save to's suggestion is made by the run), else fallback. Never the folder the app was launched from, which a
+    relative path or an empty one would give, nor the file system's root."""
+    path = Path(field.strip()).expanduser()
+    if field.strip() and path.is_absolute():
+        for folder in [path, *path.parents][:-1]:
+            if folder.is_dir():
+                return str(folder)
+    return fallback

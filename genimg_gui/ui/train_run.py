@@ -54,8 +54,13 @@ def share_done(step: int, steps: int | None, minutes_left: float, elapsed_s: flo
     return min(1.0, max(step / max(steps, 1) if steps else 0.0, by_time))
 
 
+def models_folder() -> Path:
+    """Where Save to suggests a new model's folder, and where its Browse… starts when it holds none."""
+    return Path.home() / "genimg-models"
+
+
 def default_output(data: str, kind: str) -> str:
-    return str(Path.home() / "genimg-models" / f"{kind}-{Path(data).name or 'images'}")
+    return str(models_folder() / f"{kind}-{Path(data).name or 'images'}")
 
 
 def train_arguments(kind: str, data: str, out: str, minutes: float, resolution: int,
