@@ -232,6 +232,33 @@ def test_erasing_a_picture_without_a_mask_takes_the_edit_from_the_spot_only(qtbo
     assert window.history._step_names(item)[item.history.current_id] == "mask: erase"
 
 
+def test_a_sample_sent_to_the_vae_says_where_it_came_from_also_after_a_restart(qtbot, window, tmp_path):
+    """A sample sent to the VAE ("seed 42 (to VAE)") read "Opened" in its History and "Original" in Compare, as if
+    opened from a file: its first step names the sample it was sent from, and its Compare pane the GAN sample."""
+    from genimg_gui.session import load_session, save_session
+    from genimg_gui.ui.document_session import restore_session, session_of
+    [sample] = window.document.items.values()
+    window.filmstrip.setCurrentRow(0)
+    with qtbot.waitSignal(window.document.item_added, timeout=UI_TIMEOUT):
+        window.gan_panel.send_button.click()
+    sent, panel, canvas = window.document.current, history_tab(window), window.canvas
+    assert sent.kind == "vae" and sent.name == f"seed {sample.seed} (to VAE)"
+    assert panel.item_for(0).text(0) == f"Sent from seed {sample.seed} to the VAE"
+    canvas.set_mode(CompareMode.SIDE_BY_SIDE)
+    assert (canvas.pane_label("original"), canvas.pane_label("edited")) == ("GAN sample", "Edited (decoded)")
+    window.sliders.sliders[0].setValue(150)
+    settle(qtbot, window, sent)
+    assert panel.item_for(0).text(0) == f"Sent from seed {sample.seed} to the VAE"  # the first step still
+
+    path = save_session(session_of(window.document), tmp_path / "session.safetensors")
+    window.document.close_item(sent.id)
+    restore_session(window.document, load_session(path))
+    back = next(i for i in window.document.items.values() if i.kind == "vae")
+    window.document.select(back.id)
+    assert panel.item_for(0).text(0) == f"Sent from seed {sample.seed} to the VAE"
+    assert canvas.pane_label("original") == "GAN sample"
+
+
 def test_a_generated_sample_reads_generated_and_an_opened_picture_opened(qtbot, window, image_files, monkeypatch):
     """A GAN sample's first step read "Opened", Compare captioned it "Original" and the quit question called it an
     "edited image", though nothing was opened: each now says it was generated, and an opened file keeps its words."""

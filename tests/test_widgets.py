@@ -726,7 +726,8 @@ def canvas(qtbot) -> Canvas:
     return c
 
 
-CAPTIONS = ["Generated", "Edited", "Original", "Edited (decoded)", "A: Opened", "Split: original | edited"]
+CAPTIONS = ["Generated", "Edited", "Original", "GAN sample", "Edited (decoded)", "A: Opened",
+            "Split: original | edited"]
 
 
 @pytest.mark.parametrize("pixels", [10, 13, 14, 16, 20])

@@ -24,6 +24,7 @@ from .mask_overlay import MaskOverlay
 # decoding, or a GAN sample as drawn beside its edit
 OPENED_LABELS = ("Original", "Edited (decoded)")
 GENERATED_LABELS = ("Generated", "Edited")
+SENT_LABELS = ("GAN sample", "Edited (decoded)")  # a sample sent to the VAE: it was never an "Original"
 LABEL_PAD = 8     # px: a caption's band is its text's width and this (4 each side)
 LABEL_MARGIN = 4  # px a caption's band keeps from its pane's slot's right edge
 
@@ -79,7 +80,7 @@ class Canvas(QWidget):
         self.update()
 
     def set_default_labels(self, labels: tuple[str, str]) -> None:
-        """The panes' names when set_labels gives none: OPENED_LABELS or GENERATED_LABELS."""
+        """The panes' names when set_labels gives none: OPENED_LABELS, GENERATED_LABELS or SENT_LABELS."""
         self.default_labels = labels
         self.update()
 

@@ -71,6 +71,7 @@ class Document(QObject):
         self.samples = GanSamples(self)  # MapSeed requests, and each sample's own image for Compare
         self.carry = CarryOver(self)  # a new model takes the open items, and their histories, with it
         self.jobs: dict[int, str] = {}             # running job seq -> description
+        self.sending: dict[int, str] = {}  # Send to VAE editor's EncodeImage seq -> the sample's name (Item.sent_from)
         self.failures = FailedRequests(self)  # what a failed request leaves, kept for a retry on the CPU
         self.model_hooks: list = []  # ModelInfo -> ModelInfo, run as a model arrives (adds user directions)
         self.offered_undo: OfferedUndo | None = None
@@ -138,7 +139,7 @@ class Document(QObject):
 
     def send_to_vae(self) -> None:
         if self.current is not None and self.current.kind == "gan":  # a VAE picture would come back blurred
-            self.open_array(self.current.image, f"{self.current.name} (to VAE)")
+            self.sending[self.open_array(self.current.image, f"{self.current.name} (to VAE)")] = self.current.name
 
     def cancel(self, seq: int) -> None:
         self.engine.cancel(seq)
@@ -310,7 +311,8 @@ class Document(QObject):
         if self.carry.on_encoded(r):
             return
         state = EditState(r.latent, (0.0,) * len(self.directions("vae") or ()))
-        self.insert_item(Item(self.next_id, "vae", r.name, r.original, r.image, History(state), r.seq))
+        self.insert_item(Item(self.next_id, "vae", r.name, r.original, r.image, History(state), r.seq,
+                              sent_from=self.sending.pop(r.seq, None)))
         self.message.emit(r.note or f"Encoded {r.name} in {r.seconds * 1000:.0f} ms")
 
     def _on_scale_needed(self, r: rq.ScaleNeeded) -> None:

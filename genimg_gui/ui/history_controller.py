@@ -10,7 +10,7 @@ from PySide6.QtCore import QObject
 from ..edit import EditState, edited_latent
 from ..seed_draws import Drawn
 from ..engine import requests as rq
-from .canvas import GENERATED_LABELS, OPENED_LABELS, Canvas
+from .canvas import GENERATED_LABELS, OPENED_LABELS, SENT_LABELS, Canvas
 from .carry_over import class_name
 from .document import Document
 from .item import Item
@@ -60,6 +60,11 @@ def describe_generated(first: Drawn, model: str | None) -> str:
     """The first step of a sample the GAN drew from a seed: nothing was opened, so "Opened" named it wrongly."""
     by = f" by {model}" if model and len(model) <= SHORT_MODEL_NAME else ""
     return f"Generated{by}, seed {first.seed}"
+
+
+def describe_sent(sample: str) -> str:
+    """The first step of a GAN sample sent to the VAE (Send to VAE editor): it was not opened from a file."""
+    return f"Sent from {sample} to the VAE"
 
 
 def describe_sample(before: Drawn | None, after: Drawn, classes: tuple[str, ...] = ()) -> str:
@@ -136,8 +141,11 @@ class HistoryController(QObject):
         return d.labels if d is not None else ()
 
     def _name_panes(self, item: Item | None) -> None:
-        """The compare view's captions when no A/B is shown: a sample the GAN drew was never an "Original"."""
-        self.canvas.set_default_labels(GENERATED_LABELS if item is not None and item.generated else OPENED_LABELS)
+        """The compare view's captions when no A/B is shown: a sample the GAN drew, or one sent to the VAE, was
+        never an "Original"."""
+        labels = (OPENED_LABELS if item is None else GENERATED_LABELS if item.generated
+                  else SENT_LABELS if item.sent_from is not None else OPENED_LABELS)
+        self.canvas.set_default_labels(labels)
 
     def _on_image(self, item: Item) -> None:
         if item is self.document.current and item.history.current_id in item.thumbs:
@@ -150,6 +158,8 @@ class HistoryController(QObject):
         gan = self.document.models.get("gan")
         if node.parent is None and item.generated:
             return describe_generated(item.drawn[node.id], gan.name if gan else None)
+        if node.parent is None and item.sent_from is not None:
+            return describe_sent(item.sent_from)
         if node.parent is None or node.id not in item.drawn:
             return describe_step(states.get(node.parent), node.state, labels)
         before = item.sample_node(node.parent)

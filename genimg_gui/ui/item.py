@@ -44,6 +44,9 @@ class Item:
     # the GAN (ModelInfo.identity) an inversion fitted its w in; None: not made by an inversion. Its w took
     # computing to make (unexported counts it) and fits that GAN alone (CarryOver says so after a switch)
     inverted_in: str | None = None
+    # the GAN sample Send to VAE editor made it from ("seed 42"): its first step and Compare panes say so, not
+    # "Opened" and "Original"; None for a picture opened or pasted
+    sent_from: str | None = None
 
     def remember_drawn(self) -> None:
         """Record the sample the current history node was mapped from (a GAN item's seed, ψ, draw, name)."""
