@@ -21,12 +21,13 @@ from ..catalog import ModelEntry, latent_space_of, latent_spaces, trainable_mode
 from ..earlier_run import EarlierRun, earlier_run, saved_card, saved_then_stopped
 from . import train_fields
 from .settings import Settings
-from .train_memory import UNFINISHED, browse_start, fill_form, form_of, save_to_warning, unfinished_note
+from .train_browse import browse_images, browse_save_to
+from .train_memory import UNFINISHED, fill_form, form_of, save_to_warning, unfinished_note
 from .train_kept import ModelKept
 from .train_models import RESOLUTION_ROLE, fill_space, fill_starts, listed_as
 from .train_shape import show_run_shape
 from .train_question import RESUME, ask_continue_or_start_over, how_it_begins, shape_of_run
-from .train_run import FOLDERS, LABEL_COLUMN, default_output, grid_caption, models_folder, train_arguments
+from .train_run import FOLDERS, LABEL_COLUMN, default_output, grid_caption, train_arguments
 from .train_watch import RunWatch
 
 BROWSE = "Browse…"  # the Images and Save to rows' buttons; the no-folder message names the first
@@ -49,10 +50,10 @@ class TrainDialog(QDialog):
         self.data = QLineEdit()
         self.data.setPlaceholderText("a folder of images (searched recursively)")
         self.browse = QPushButton(BROWSE)
-        self.browse.clicked.connect(self._browse)
+        self.browse.clicked.connect(lambda: browse_images(self))
         self.out = QLineEdit()
         self.out_browse = QPushButton(BROWSE)
-        self.out_browse.clicked.connect(self._browse_out)
+        self.out_browse.clicked.connect(lambda: browse_save_to(self))
         self._suggested_out = ""  # Save to as last suggested: a folder the user typed is theirs, and stays
         self.minutes = train_fields.minutes_box()
         self.resolution = train_fields.resolution_box()
@@ -212,25 +213,6 @@ class TrainDialog(QDialog):
             at = self.classes.findData(path)
         self.classes.setCurrentIndex(at)
         self.match_classes()
-
-    def _browse(self) -> None:
-        """Starts at the folder Images holds, else where images were last opened from (Settings.open_folder)."""
-        remembered = self._memory if self._memory is not None else Settings()
-        folder = QFileDialog.getExistingDirectory(self, "Folder of training images",
-                                                  browse_start(self.data.text(), remembered.open_folder("images")))
-        if folder:
-            self.data.setText(folder)
-            if self._memory is not None:
-                self._memory.opened_from("images", folder)
-
-    def _browse_out(self) -> None:
-        """Starts at the folder Save to holds (or would make), else among the trained models."""
-        models = models_folder()
-        folder = QFileDialog.getExistingDirectory(self, "Folder to save the model in",
-                                                  browse_start(self.out.text(),
-                                                               str(models if models.is_dir() else Path.home())))
-        if folder:
-            self.out.setText(folder)
 
     def _suggest_output(self, *_args) -> None:
         """A folder beside the images named for them and the kind, while Save to holds no folder of the user's."""

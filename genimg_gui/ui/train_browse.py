@@ -1,0 +1,33 @@
+"""The Train… dialog's two Browse… buttons: where each folder picker starts and what a pick changes. Images starts
+at the folder its field holds, else where images were last opened from (Settings.open_folder, shared with File →
+Open images…); Save to at the folder its field holds or would make, else among the trained models."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtWidgets import QFileDialog
+
+from .settings import Settings
+from .train_memory import browse_start
+from .train_run import models_folder
+
+
+def browse_images(dialog) -> None:
+    """Pick the folder of training images; remembered for File → Open images… when the dialog has the settings."""
+    remembered = dialog._memory if dialog._memory is not None else Settings()
+    folder = QFileDialog.getExistingDirectory(dialog, "Folder of training images",
+                                              browse_start(dialog.data.text(), remembered.open_folder("images")))
+    if folder:
+        dialog.data.setText(folder)
+        if dialog._memory is not None:
+            dialog._memory.opened_from("images", folder)
+
+
+def browse_save_to(dialog) -> None:
+    """Pick the folder the model is saved in."""
+    models = models_folder()
+    folder = QFileDialog.getExistingDirectory(dialog, "Folder to save the model in",
+                                              browse_start(dialog.out.text(),
+                                                           str(models if models.is_dir() else Path.home())))
+    if folder:
+        dialog.out.setText(folder)
