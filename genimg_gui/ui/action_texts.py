@@ -1,8 +1,10 @@
 """What Undo, Redo and Reopen say in the menus: the step or image they act on ("Undo PC1 +1.00σ",
 "Reopen “cat.png”"), as Qt's QUndoStack and Krita name theirs, so the user knows what a click will do before making
 it. With nothing to act on they keep their plain names (and are greyed out). And the status bar's word on closing an
-image, which names Reopen."""
+image, which names Reopen; and the keys Redo answers to."""
 from __future__ import annotations
+
+from PySide6.QtGui import QKeySequence
 
 from .session_questions import short_name
 
@@ -36,3 +38,10 @@ def closed_text(name: str, edited: bool, shortcut: str) -> str:
     keys = f" ({shortcut})" if shortcut else ""
     return (f"Closed “{short_name(name)}”: File → Reopen{keys} brings it back"
             + (" with its history" if edited else ""))
+
+
+def redo_keys() -> list[QKeySequence]:
+    """Ctrl+Shift+Z (the one the menu shows) and Ctrl+Y everywhere, then the platform's other Redo keys: Qt's
+    standard Redo keys differ by desktop, and some Linux ones have no Ctrl+Y."""
+    keys = [QKeySequence("Ctrl+Shift+Z"), QKeySequence("Ctrl+Y")]
+    return keys + [k for k in QKeySequence.keyBindings(QKeySequence.StandardKey.Redo) if k not in keys]

@@ -11,7 +11,7 @@ from PySide6.QtWidgets import (QApplication, QComboBox, QDockWidget, QLabel, QMa
 
 from ..catalog import ModelEntry, bundled_models, converted_models, is_model_file
 from .autosave import Autosaver
-from .action_texts import closed_text, redo_text, reopen_text, undo_text
+from .action_texts import closed_text, redo_keys, redo_text, reopen_text, undo_text
 from .canvas import Canvas, CompareMode
 from .compare_actions import CompareActions
 from .directions_controller import DirectionsController
@@ -41,13 +41,6 @@ from .slider_tab import SliderTab
 from .status import StatusBar
 from .tab_order import set_reading_order
 from .train_dialog import TrainDialog
-
-
-def redo_keys() -> list[QKeySequence]:
-    """Ctrl+Shift+Z (the one the menu shows) and Ctrl+Y everywhere, then the platform's other Redo keys: Qt's
-    standard Redo keys differ by desktop, and some Linux ones have no Ctrl+Y."""
-    keys = [QKeySequence("Ctrl+Shift+Z"), QKeySequence("Ctrl+Y")]
-    return keys + [k for k in QKeySequence.keyBindings(QKeySequence.StandardKey.Redo) if k not in keys]
 
 
 DOCK_WIDTH = 480  # px, the Edit panel's width at first start
