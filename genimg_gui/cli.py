@@ -13,17 +13,17 @@ signal stopped, once it has saved, 128 + the signal's number (130 Ctrl+C,
 from __future__ import annotations
 
 import argparse
-import math
 import os
 import shlex
 import sys
 from pathlib import Path
 
 from . import seed_draws
-from .fileio import blocking_file
 from .catalog import DEFAULT_PSI
 from .typed_options import Typed
-from .train.command import DEVICES, add_train_parser, device_name, positive_int, stoppable
+from .train.command import DEVICES, add_train_parser, device_name, stoppable
+from .cli_args import (edit_spec, existing_path, fps_value, frame_count, latent_scale, out_file, out_folder,
+                       psi_value, scale_factor)
 
 # As in the app: refuse full unpickling anywhere torch.load is reached, and never download.
 os.environ["TORCH_FORCE_WEIGHTS_ONLY_LOAD"] = "1"  # forced: an inherited "0" must not switch it off
@@ -68,75 +68,6 @@ class SeedList(argparse.Action):
 def _seeds_arg(p: argparse.ArgumentParser, help_text: str, default: list[int] | None = None) -> None:
     p.add_argument("--seeds", type=seed_list, nargs="+", action=SeedList, default=default, metavar="SEEDS",
                    help=help_text)
-
-
-def edit_spec(text: str) -> tuple[str, float]:
-    """'PC1=1.5' or '0=-2' -> (direction label or index, value in sigma), a value float32 holds, as a recipe's
-    (recipe.beyond_float32)."""
-    from .recipe import beyond_float32  # numpy: not for --help
-    key, sep, value = text.partition("=")
-    try:
-        if not sep or not key.strip() or not math.isfinite(float(value)):
-            raise ValueError
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r}: expected DIRECTION=SIGMA, e.g. PC1=1.5 or 0=-2") from None
-    if why := beyond_float32(float(value)):
-        raise argparse.ArgumentTypeError(f"{text!r}: {why}; a few σ is a strong edit")
-    return key.strip(), float(value)
-
-
-def psi_value(text: str) -> float:
-    """--psi: a finite number (NaN or inf made every seed fail as NaN pixels, as a failed run)."""
-    try:
-        value = float(text)
-        if not math.isfinite(value):
-            raise ValueError
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r}: expected a number, e.g. {DEFAULT_PSI:g} (lower is more "
-                                         "typical)") from None
-    return value
-
-
-def latent_scale(text: str) -> float:
-    """'sd', 'sdxl' or a positive number: the latent scale of an SD VAE file."""
-    named = {"sd": 0.18215, "sdxl": 0.13025}  # models.sd_vae's SD_SCALE and SDXL_SCALE, without importing torch
-    try:
-        value = named.get(text.strip().lower()) or float(text)
-        if not (math.isfinite(value) and value > 0):
-            raise ValueError
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r}: expected sd (0.18215), sdxl (0.13025) or a positive number") \
-            from None
-    return value
-
-
-def out_folder(text: str) -> Path:
-    """-o OUT_DIR: a folder, or one that can be made (a file in the way came out as '[Errno 17] File exists')."""
-    path = Path(text)
-    if (blocker := blocking_file(path)) == path:
-        raise argparse.ArgumentTypeError(f"{text} is a file: name a folder to write into")
-    if blocker is not None:
-        raise argparse.ArgumentTypeError(f"{text} cannot be made: {blocker} is not a folder")
-    return path
-
-
-def out_file(text: str) -> Path:
-    """A file to write (an animation, a grid, a recipe): not a folder, and in a folder that is or can be made."""
-    path = Path(text)
-    if path.is_dir():
-        raise argparse.ArgumentTypeError(f"{text} is a folder: name the file to write in it")
-    if (blocker := blocking_file(path.parent)) is not None:
-        raise argparse.ArgumentTypeError(f"{text} cannot be written: {blocker} is not a folder")
-    return path
-
-
-def existing_path(text: str) -> Path:
-    """--vae, --gan or --recipe: a path that is not there is a mistake in what was typed (exit 2, as a VAE given as
-    --gan is), refused with the command line; what is there and will not load is a failed file (exit 1)."""
-    path = Path(text)
-    if not path.exists():
-        raise argparse.ArgumentTypeError(f"{text} does not exist")
-    return path
 
 
 def _runs(name: str, module: str = "cli_commands"):
@@ -227,38 +158,6 @@ def _edit_arg(p: argparse._ActionsContainer, required: bool) -> None:
 def _recipe_arg(p: argparse._ActionsContainer) -> None:
     p.add_argument("--recipe", type=existing_path, metavar="RECIPE.json",
                    help="apply an edit recipe saved by the app or by --save-recipe (directions, strengths, mask)")
-
-
-def scale_factor(text: str) -> int:
-    """--scale: 1 to morph.MAX_SCALE, whatever the pictures (cli_commands.check_scale: the side each may reach)."""
-    from .morph import MAX_SCALE  # numpy and Pillow: not for --help
-    value = positive_int(text)
-    if value > MAX_SCALE:
-        raise argparse.ArgumentTypeError(f"{value} is past the largest, ×{MAX_SCALE}: use at most {MAX_SCALE}")
-    return value
-
-
-def fps_value(text: str) -> float:
-    from .morph import MIN_FPS  # numpy and Pillow: not for --help
-    try:
-        value = float(text)
-        if not MIN_FPS <= value <= 100:
-            raise ValueError
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r}: expected frames per second from {MIN_FPS:g} to 100") from None
-    return value
-
-
-def frame_count(text: str) -> int:
-    from .morph import MAX_FRAMES, MIN_FRAMES  # numpy and Pillow: not for --help
-    try:
-        value = int(text)
-        if not MIN_FRAMES <= value <= MAX_FRAMES:
-            raise ValueError
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r}: expected a whole number of frames from {MIN_FRAMES} to "
-                                         f"{MAX_FRAMES}, as the Morph dialog takes") from None
-    return value
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -299,7 +299,7 @@ def read_image(path: Path) -> np.ndarray:
 def check_scale(scale: int, size: tuple[int, int], what: str = "images") -> None:
     """--scale within the app's limit for written pictures (morph.max_scale): ×10000 of a 64-px image asked for
     about 12 GB and ended in a MemoryError. size is (width, height) before scaling; the cap alone, ×MAX_SCALE,
-    is cli.scale_factor's, checked with the command line. The message gives the size scaled, the one refused."""
+    is cli_args.scale_factor's, checked with the command line. The message gives the size scaled, the one refused."""
     if scale > (largest := max_scale(size)):
         raise UsageError(f"--scale {scale} makes the {size[0]}×{size[1]} {what} {size[0] * scale}×{size[1] * scale} "
                          f"px, larger than {MAX_SIDE} px a side: use at most {largest}")

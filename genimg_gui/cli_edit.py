@@ -152,7 +152,7 @@ def generate(args: argparse.Namespace) -> int:
 
 
 def check_save_recipe(args: argparse.Namespace) -> None:
-    """--save-recipe with --edit values to save, before the model loads (cli.out_file checked the path)."""
+    """--save-recipe with --edit values to save, before the model loads (cli_args.out_file checked the path)."""
     if args.save_recipe is not None and args.recipe is not None:
         raise UsageError("--save-recipe saves --edit values; the recipe given is already one")
     if args.save_recipe is not None and args.save_recipe.suffix.lower() != ".json":  # it wrote over an image

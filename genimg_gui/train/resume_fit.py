@@ -17,7 +17,8 @@ def saved_options(card: dict | None) -> tuple[str, dict] | None:
     """(kind, options) of a run, from its card (checkpoints.card_to_resume: written at the end of every run,
     stopped ones too, else what its checkpoint records); None without one. Its --set network settings are those
     it was built with (the card's config): a run started without --set channels recorded none, yet a plain
-    --resume rebuilds the same channels from the card (command.resumed_card), which must not read as a difference."""
+    --resume rebuilds the same channels from the card (resumed_options.resumed_card), which must not read as a
+    difference."""
     try:
         kind, options = str(card["kind"]), dict(card["training"]["options"])
     except (KeyError, TypeError, ValueError):  # no card (None), or one without these

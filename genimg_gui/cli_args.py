@@ -1,0 +1,113 @@
+"""The argument types of `genimg`'s commands: each turns what was typed into a value, or refuses it with the
+command line (exit 2) in words that say what is expected. Plain Python: `genimg --help` loads no numpy or torch
+(what needs numpy or Pillow is imported inside the function)."""
+from __future__ import annotations
+
+import argparse
+import math
+from pathlib import Path
+
+from .catalog import DEFAULT_PSI
+from .fileio import blocking_file
+from .train.command import positive_int
+
+
+def edit_spec(text: str) -> tuple[str, float]:
+    """'PC1=1.5' or '0=-2' -> (direction label or index, value in sigma), a value float32 holds, as a recipe's
+    (recipe.beyond_float32)."""
+    from .recipe import beyond_float32  # numpy: not for --help
+    key, sep, value = text.partition("=")
+    try:
+        if not sep or not key.strip() or not math.isfinite(float(value)):
+            raise ValueError
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r}: expected DIRECTION=SIGMA, e.g. PC1=1.5 or 0=-2") from None
+    if why := beyond_float32(float(value)):
+        raise argparse.ArgumentTypeError(f"{text!r}: {why}; a few σ is a strong edit")
+    return key.strip(), float(value)
+
+
+def psi_value(text: str) -> float:
+    """--psi: a finite number (NaN or inf made every seed fail as NaN pixels, as a failed run)."""
+    try:
+        value = float(text)
+        if not math.isfinite(value):
+            raise ValueError
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r}: expected a number, e.g. {DEFAULT_PSI:g} (lower is more "
+                                         "typical)") from None
+    return value
+
+
+def latent_scale(text: str) -> float:
+    """'sd', 'sdxl' or a positive number: the latent scale of an SD VAE file."""
+    named = {"sd": 0.18215, "sdxl": 0.13025}  # models.sd_vae's SD_SCALE and SDXL_SCALE, without importing torch
+    try:
+        value = named.get(text.strip().lower()) or float(text)
+        if not (math.isfinite(value) and value > 0):
+            raise ValueError
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r}: expected sd (0.18215), sdxl (0.13025) or a positive number") \
+            from None
+    return value
+
+
+def out_folder(text: str) -> Path:
+    """-o OUT_DIR: a folder, or one that can be made (a file in the way came out as '[Errno 17] File exists')."""
+    path = Path(text)
+    if (blocker := blocking_file(path)) == path:
+        raise argparse.ArgumentTypeError(f"{text} is a file: name a folder to write into")
+    if blocker is not None:
+        raise argparse.ArgumentTypeError(f"{text} cannot be made: {blocker} is not a folder")
+    return path
+
+
+def out_file(text: str) -> Path:
+    """A file to write (an animation, a grid, a recipe): not a folder, and in a folder that is or can be made."""
+    path = Path(text)
+    if path.is_dir():
+        raise argparse.ArgumentTypeError(f"{text} is a folder: name the file to write in it")
+    if (blocker := blocking_file(path.parent)) is not None:
+        raise argparse.ArgumentTypeError(f"{text} cannot be written: {blocker} is not a folder")
+    return path
+
+
+def existing_path(text: str) -> Path:
+    """--vae, --gan or --recipe: a path that is not there is a mistake in what was typed (exit 2, as a VAE given as
+    --gan is), refused with the command line; what is there and will not load is a failed file (exit 1)."""
+    path = Path(text)
+    if not path.exists():
+        raise argparse.ArgumentTypeError(f"{text} does not exist")
+    return path
+
+
+def scale_factor(text: str) -> int:
+    """--scale: 1 to morph.MAX_SCALE, whatever the pictures (cli_commands.check_scale: the side each may reach)."""
+    from .morph import MAX_SCALE  # numpy and Pillow: not for --help
+    value = positive_int(text)
+    if value > MAX_SCALE:
+        raise argparse.ArgumentTypeError(f"{value} is past the largest, ×{MAX_SCALE}: use at most {MAX_SCALE}")
+    return value
+
+
+def fps_value(text: str) -> float:
+    from .morph import MIN_FPS  # numpy and Pillow: not for --help
+    try:
+        value = float(text)
+        if not MIN_FPS <= value <= 100:
+            raise ValueError
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r}: expected frames per second from {MIN_FPS:g} to 100") from None
+    return value
+
+
+def frame_count(text: str) -> int:
+    from .morph import MAX_FRAMES, MIN_FRAMES  # numpy and Pillow: not for --help
+    try:
+        value = int(text)
+        if not MIN_FRAMES <= value <= MAX_FRAMES:
+            raise ValueError
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r}: expected a whole number of frames from {MIN_FRAMES} to "
+                                         f"{MAX_FRAMES}, as the Morph dialog takes") from None
+    return value
