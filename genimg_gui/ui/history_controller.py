@@ -143,9 +143,8 @@ class HistoryController(QObject):
     def _name_panes(self, item: Item | None) -> None:
         """The compare view's captions when no A/B is shown: a sample the GAN drew, or one sent to the VAE, was
         never an "Original"."""
-        labels = (OPENED_LABELS if item is None else GENERATED_LABELS if item.generated
-                  else SENT_LABELS if item.sent_from is not None else OPENED_LABELS)
-        self.canvas.set_default_labels(labels)
+        self.canvas.set_default_labels(GENERATED_LABELS if item and item.generated else
+                                       SENT_LABELS if item and item.sent_from is not None else OPENED_LABELS)
 
     def _on_image(self, item: Item) -> None:
         if item is self.document.current and item.history.current_id in item.thumbs:
