@@ -7,6 +7,12 @@ def counted(n: int, noun: str, plural: str | None = None) -> str:
     return f"{n:,} {noun if n == 1 else plural or noun + 's'}"
 
 
+def listed(texts: list[str], most: int = 5) -> str:
+    """The first `most` of texts, then how many more ("a, b, c and 4 more": a bare "and more" or "…" left the user
+    to count). One way of listing for the window's questions and notes alike."""
+    return ", ".join(texts[:most]) + (f" and {len(texts) - most:,} more" if len(texts) > most else "")
+
+
 # why a model has no PCA directions (models/directions.py pca leaves out the ones along which nothing varies)
 NO_SPREAD_WHY = "its latents do not vary, so there is nothing to move along (were its pictures all alike?)"
 NO_SPREAD = f"none: {NO_SPREAD_WHY}"

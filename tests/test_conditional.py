@@ -399,7 +399,7 @@ def test_many_samples_without_their_class_are_counted():
 
     lost = [("seed 1", ["fox"]), ("seed 2", ["owl", "fox"]), ("seed 3", ["eel", "yak"])]
     assert classes_lost_note(lost, "tiny-birds", ("bird", "cat")) == (
-        "3 samples (fox, owl, eel …): tiny-birds has no such class; each drawn in its own — switch back to bring them "
+        "3 samples (fox, owl, eel and 1 more): tiny-birds has no such class; each drawn in its own — switch back to bring them "
         "back")
     assert classes_lost_note(lost[:1], "tiny-gan", ()) == (
         "seed 1 (fox): tiny-gan has no classes; drawn without one — switch back to bring it back")

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 from ..edit import EditState, reexpressed, shared_rows, values_along
 from ..history import History, HistoryNode, carried_over, fits_over
 from ..engine import requests as rq
-from ..wording import counted
+from ..wording import counted, listed
 
 if TYPE_CHECKING:
     from ..seed_draws import Drawn
@@ -200,7 +200,7 @@ def classes_lost_note(lost: list[tuple[str, list[str]]], gan: str, classes: tupl
     if not lost:
         return None
     names = list(dict.fromkeys(name for _, names in lost for name in names))
-    shown = ", ".join(names[:3]) + (" …" if len(names) > 3 else "")
+    shown = listed(names, 3)
     if len(lost) == 1:
         missing = "no classes" if not classes else "no class " + " or ".join(names[:3])
         drawn = "drawn without one" if not classes else "drawn in its own class"

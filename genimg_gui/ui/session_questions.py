@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QMessageBox
 
-from ..wording import counted
+from ..wording import counted, listed
 from .inversion_names import parse as inversion_parts
 from .item import Item
 
@@ -27,12 +27,7 @@ def named(names: list[str]) -> str:
     """“a”, “b” and 4 more: the first few images a question is about, as a count alone left the user to search the
     filmstrip for which. A long name is shortened in its middle: one of 250 characters stretched the dialog to
     960 px, where a name has no space to wrap at."""
-    return listed([f"“{short_name(n)}”" for n in names])
-
-
-def listed(texts: list[str]) -> str:
-    """The first few of texts, then how many more ("and 4 more": a bare "and more" left the user to count)."""
-    return ", ".join(texts[:NAMED]) + (f" and {len(texts) - NAMED:,} more" if len(texts) > NAMED else "")
+    return listed([f"“{short_name(n)}”" for n in names], NAMED)
 
 
 def short_name(name: str, most: int = NAME_CHARS) -> str:
@@ -68,7 +63,7 @@ def unexported_work(items: list[Item]) -> str:
         return f"The {name if name.startswith('inversion of') else f'{kinds[0]} {name}'} has not been exported."
     counts = [counted(kinds.count(kind), kind) for kind in dict.fromkeys(kinds)]
     which = f"These {counts[0]}" if len(counts) == 1 else ", ".join(counts[:-1]) + " and " + counts[-1]
-    return f"{which} have not been exported: {listed([work_name(item) for item in items])}."
+    return f"{which} have not been exported: {listed([work_name(item) for item in items], NAMED)}."
 
 
 def kept_text(open_images: int) -> str:
