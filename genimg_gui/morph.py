@@ -1,13 +1,16 @@
 """Morphs: paths through latents (linear or spherical) and animation files (GIF, WebP, MP4).
 
-Plain numpy + Pillow; MP4 goes through imageio's ffmpeg plugin, whose
-imageio-ffmpeg wheel carries its own ffmpeg binary (no system ffmpeg needed).
+Plain numpy + Pillow; MP4 goes through the ffmpeg binary that the imageio-ffmpeg
+wheel carries (no system ffmpeg needed).
 """
 from __future__ import annotations
 
+import errno
+import os
 import re
 import subprocess
 from dataclasses import dataclass
+from fractions import Fraction
 from pathlib import Path
 from typing import Sequence
 
@@ -296,14 +299,34 @@ def video_frame(a: np.ndarray) -> np.ndarray:
 
 
 def _write_mp4(arrays: list[np.ndarray], path: Path, fps: float) -> float:
-    """Write an H.264 MP4; its playing time in seconds (ffmpeg keeps the exact rate)."""
-    import imageio.v3 as iio  # imported here: only MP4 export needs it
+    """Write an H.264 MP4 with the ffmpeg that imageio-ffmpeg carries; its playing time in seconds (ffmpeg keeps the
+    exact rate). Run here rather than through imageio, which never looks at ffmpeg's exit: a full disk left a
+    truncated file reported as written, and ffmpeg's own lines on stderr named the temp file."""
+    import imageio_ffmpeg  # imported here: only MP4 export needs it
 
     frames = np.stack([video_frame(a) for a in arrays])
-    iio.imwrite(path, frames, extension=".mp4", plugin="FFMPEG", fps=fps, codec="libx264",
-                pixelformat="yuv420p", macro_block_size=2, quality=8,
-                output_params=["-f", "mp4"])  # the temp file's name has no .mp4 to go by
+    height, width = frames.shape[1:3]
+    rate = Fraction(fps).limit_denominator(1000)
+    command = [imageio_ffmpeg.get_ffmpeg_exe(), "-y", "-v", "error", "-f", "rawvideo", "-pix_fmt", "rgb24",
+               "-s", f"{width}x{height}", "-r", f"{rate.numerator}/{rate.denominator}", "-i", "-", "-an",
+               "-vcodec", "libx264", "-pix_fmt", "yuv420p", "-crf", "10",
+               "-f", "mp4", str(path)]  # the temp file's name has no .mp4 to go by
+    done = subprocess.run(command, input=frames.tobytes(), capture_output=True, check=False)
+    if done.returncode != 0:
+        raise _ffmpeg_failure(done.stderr.decode(errors="replace"), path)
     return len(arrays) / fps
+
+
+def _ffmpeg_failure(said: str, path: Path) -> OSError:
+    """ffmpeg's reason as an OSError about path ("No space left on device"), which atomic_path tells of the file
+    asked for; its own lines name the temp file and its internals ("[out#0/mp4 @ 0x55…] Error muxing a packet")."""
+    reasons = {os.strerror(number): number for number in errno.errorcode}
+    lines = [line.rsplit(": ", 1)[-1].strip() for line in said.splitlines() if line.strip()]
+    known = [reason for reason in lines if reason in reasons]
+    if known:
+        return OSError(reasons[known[-1]], known[-1], str(path))
+    return OSError(errno.EIO, f"ffmpeg could not write the video ({lines[-1] if lines else 'no reason given'})",
+                   str(path))
 
 
 def count_frames(path: str | Path) -> int:

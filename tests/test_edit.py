@@ -2,6 +2,7 @@
 (synthetic and through a real tiny VAE), user direction files, morph paths and animation files."""
 from __future__ import annotations
 
+import errno
 from pathlib import Path
 
 import numpy as np
@@ -451,6 +452,26 @@ def test_animation_errors_are_clear(tmp_path):
     with pytest.raises(ValueError, match="uint8"):
         write_animation([frame.astype(np.float32)], tmp_path / "x.gif", 10)
     assert not list(tmp_path.iterdir())
+
+
+def test_an_mp4_that_ffmpeg_could_not_finish_is_an_error_about_the_file_asked_for(tmp_path, monkeypatch, capfd):
+    """imageio never looked at ffmpeg's exit: on a full disk a truncated MP4 was reported as written, and ffmpeg's
+    own lines on stderr named the temp file. A stand-in ffmpeg fails as the real one did on a full tmpfs."""
+    import imageio_ffmpeg
+
+    fake = tmp_path / "bin" / "ffmpeg"
+    fake.parent.mkdir()
+    fake.write_text("#!/bin/sh\ncat > /dev/null\n"
+                    "echo '[out#0/mp4 @ 0x55e] Error closing file: No space left on device' >&2\nexit 228\n")
+    fake.chmod(0o755)
+    monkeypatch.setattr(imageio_ffmpeg, "get_ffmpeg_exe", lambda: str(fake))
+    out = tmp_path / "out"
+    out.mkdir()
+    with pytest.raises(OSError, match="No space left on device") as failed:
+        write_animation(emoji_frames(4), out / "m.mp4", 12)
+    assert failed.value.filename == str(out / "m.mp4") and failed.value.errno == errno.ENOSPC
+    assert not list(out.iterdir())  # neither the truncated file nor the temp one
+    assert ".tmp" not in capfd.readouterr().err
 
 
 # --- the bundled models' named directions ---------------------------------------------
