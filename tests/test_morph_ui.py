@@ -182,7 +182,7 @@ def test_export_errors_are_shown_and_the_app_goes_on(qtbot, window, image_files,
     (tmp_path / "taken.gif").mkdir()  # passes the checks, fails when written
     with qtbot.waitSignal(window.document.error, timeout=UI_TIMEOUT):
         dialog.export_to(str(tmp_path / "taken.gif"))
-    assert window.last_error.startswith(f"Could not write {tmp_path / 'taken.gif'}")
+    assert window.last_error == f"Could not write {tmp_path / 'taken.gif'}: a folder of that name is in the way"
     assert not dialog.busy.isVisible() and not window.morph.exporting()
 
     dialog.frames.setValue(600)  # long enough to cancel from the status bar while it renders

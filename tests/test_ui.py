@@ -172,7 +172,10 @@ def test_export_png_and_latent(qtbot, window, image_files, tmp_path):
 def test_export_to_an_unwritable_place_shows_an_error(qtbot, window, image_files, tmp_path):
     drop_and_wait(qtbot, window, image_files[:1], 1)
     window.exports.export_png(str(tmp_path / "no such folder" / "x.png"))
-    assert "Could not write" in window.last_error
+    assert window.last_error == f"Could not write {tmp_path / 'no such folder' / 'x.png'}: no such file or directory"
+    (tmp_path / "taken.png").mkdir()
+    window.exports.export_png(str(tmp_path / "taken.png"))  # in words, not "[Errno 21] Is a directory: '…'"
+    assert window.last_error == f"Could not write {tmp_path / 'taken.png'}: a folder of that name is in the way"
 
 
 def test_bad_drop_shows_error_and_app_keeps_working(qtbot, window, image_files, tmp_path):

@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING
 
 from ..edit import values_along
 from ..export import export_latent, export_png
+from ..fileio import why_not_written
 from .settings import ask_export_path
 
 if TYPE_CHECKING:
@@ -30,8 +31,8 @@ class ExportActions:
     def _write_export(self, path: str, write) -> None:
         try:
             written = write()
-        except OSError as e:
-            self.window.show_error(f"Could not write {path}: {e}")
+        except OSError as e:  # in words, as the CLI says it: "[Errno 28] No space left on device: '…'" was raw
+            self.window.show_error(f"Could not write {path}: {why_not_written(e)}")
             return
         self.window.document.mark_exported(self.window.document.current)
         self.window.status.show_message(f"Exported {written}")

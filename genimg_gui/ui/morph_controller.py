@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QLabel, QWidget
 
 from ..edit import edited_latent
 from ..engine import requests as rq
+from ..fileio import why_not_written
 from ..morph import FORMATS, Layers, fps_note, keyframe_layers, morph_layers, write_animation
 from .document import Document
 from .item import Item
@@ -167,7 +168,10 @@ class MorphController(QObject):
         self._finish_export()
         try:
             written = write_animation(list(r.images), path, settings.fps, settings.scale)
-        except (OSError, ValueError, MemoryError) as e:
+        except OSError as e:  # in words, as the CLI says it: "[Errno 28] No space left on device: '…'" was raw
+            self.document.error.emit(f"Could not write {path}: {why_not_written(e)}")
+            return
+        except (ValueError, MemoryError) as e:
             self.document.error.emit(f"Could not write {path}: {e or 'out of memory'}")
             return
         message = f"Wrote {written}"  # "Wrote …/morph.gif (24 frames, 256×256, 2.0 s)"
