@@ -168,3 +168,31 @@ def test_a_model_trained_that_is_not_loaded_says_nothing_of_weights_in_use(qtbot
     window.train_dialog().close()
     assert not any("trained again" in entry.text for entry in window.status.log.entries)
     assert "trained again" not in window.model_panel.list.item(row_of(window.model_panel, folder)).text()
+
+
+def test_a_loaded_model_trained_again_from_a_terminal_is_noticed_once(qtbot, window, model_dir, tmp_path):
+    """Only a Train… run's model told the list; `genimg train … -o` into a loaded folder from a terminal left it
+    "● active" with the old weights in use. Now the folder is watched: new weights mark it, a sample grid does not."""
+    from safetensors.torch import load_file, save_file
+
+    panel = window.model_panel
+    folder = shutil.copytree(model_dir / "tiny-vae", tmp_path / "my-vae")
+    load(qtbot, window, folder)
+    said = "tiny-vae was trained again: load it to use the new weights (the old ones are in use until then)"
+
+    def times_said() -> int:
+        return sum(entry.text == said for entry in window.status.log.entries)
+
+    (folder / "samples.png").write_bytes(b"a run's sample grid")  # no new weights: nothing to say
+    qtbot.wait(1200)
+    assert times_said() == 0 and "● active" in panel.list.item(row_of(panel, folder.resolve())).text()
+    weights = load_file(folder / "model.safetensors")
+    save_file({k: v + 0.01 for k, v in weights.items()}, str(folder / "model.safetensors"))  # the run's end
+    qtbot.waitUntil(lambda: times_said() == 1, timeout=UI_TIMEOUT)
+    assert "] ○ loaded before it was trained again" in panel.list.item(row_of(panel, folder.resolve())).text()
+    window.train_dialog().model_trained.emit(str(folder))  # had a Train… run written it, it is said once
+    window.train_dialog().close()
+    qtbot.wait(700)
+    assert times_said() == 1
+    load(qtbot, window, folder)  # loaded again: in use, and watched from its new weights
+    assert "] ● active" in panel.list.item(row_of(panel, folder.resolve())).text()

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..catalog import ModelEntry, read_entry
+from .model_watch import ModelWatch
 from .train_dialog import TrainDialog
 
 if TYPE_CHECKING:
@@ -23,6 +24,9 @@ class ModelList:
         # path -> when the Train… dialog wrote it: such a model is listed as trained here, not as opened
         self.trained: dict[str, datetime] = window.settings.trained_models()
         self._list_known_models()
+        # a loaded model trained again from a terminal is heard of too, not only one the Train… dialog wrote
+        self._watch = ModelWatch(self.written_elsewhere, window)
+        window.document.model_loaded.connect(self._watch_loaded)
 
     def _list_known_models(self) -> None:
         """The model folders opened or trained in earlier runs, still on disk, after the bundled ones."""
@@ -64,11 +68,22 @@ class ModelList:
         self.window.model_panel.refresh_marks(self.entries)  # also when its card could not be read again
         return listed_now
 
+    def written_elsewhere(self, path: str) -> None:
+        """A loaded model's folder holds new weights, written by a run outside this window: its card is read
+        again and the model marked, as for a Train… run, but it is not listed as trained here."""
+        self.list_model(path, written=True)
+        self._note_retrained(path)
+        self.window.model_panel.refresh_marks(self.entries)
+
+    def _watch_loaded(self, _info: object) -> None:
+        self._watch.watch([info.path for info in self.window.document.models.values()])
+
     def _note_retrained(self, path: str) -> None:
-        """A loaded model's folder written again ("Start over", Continue): the weights in use are still the old
-        ones. Said, not reloaded: loading it would re-encode the open images under their edits."""
+        """A loaded model's folder written again ("Start over", Continue, a run from a terminal): the weights in
+        use are still the old ones. Said, not reloaded: loading it would re-encode the open images under their
+        edits. Said once, whichever of the Train… dialog and the folder's watch hears of it first."""
         loaded = [info for info in self.window.document.models.values() if os.path.realpath(info.path) == path]
-        if not loaded:
+        if not loaded or loaded[0].path in self.window.model_panel.retrained:
             return
         self.window.model_panel.mark_retrained(loaded[0].path)
         self.window.status.show_message(f"{loaded[0].name} was trained again: load it to use the new weights "
