@@ -27,6 +27,10 @@ class GanSamples:
     def __init__(self, document: Document) -> None:
         self.document = document
         self.pending: dict[int, int] = {}     # MapSeed seq -> item id (0: a new item)
+        # item id -> the seed, ψ, class and draw of its newest sample asked and not back yet: the Generate tab shows
+        # them, not those of an older sample that comes back meanwhile (set back into the box, a late sample undid
+        # the seed arrows pressed since: ten presses ended 5 seeds on, with History out of order)
+        self.asked: dict[int, tuple[int, float, int | None, str]] = {}
         self.unseeded_ask = 0  # MapSeed seq of the last sample asked for over an item with no seed (generate)
         self.auto_items: set[int] = set()  # ids of the samples made because a GAN loaded with none open
         self.auto_asks: set[int] = set()  # MapSeed seqs of such samples, still on their way
@@ -48,6 +52,8 @@ class GanSamples:
             self.pending.pop(self.unseeded_ask, None)  # the one before: its result is dropped
             self.unseeded_ask = seq
         self.pending[seq] = target.id if target else 0
+        if target is not None:
+            self.asked[target.id] = (seed, psi, gan_class, draw)
         if auto and target is None:
             self.auto_asks.add(seq)
         return seq
@@ -56,6 +62,25 @@ class GanSamples:
         """An item closed: a sample still on its way for it must not become a new item (a result for no item
         makes one)."""
         self.pending = {s: t for s, t in self.pending.items() if t != item_id}
+        self.asked.pop(item_id, None)
+
+    def shown_values(self, item: Item) -> tuple[int, float, int | None, str]:
+        """The seed, ψ, class and draw the Generate tab shows for a seeded item: those of its newest sample asked
+        while one is on its way, else its own."""
+        return self.asked.get(item.id, (item.seed, item.psi, item.gan_class, item.draw))
+
+    def drop(self, seq: int) -> None:
+        """A MapSeed failed: the older ones for its item were superseded in the queue and will not come back
+        either, so the item waits for none of them (a retry asks again)."""
+        target = self.pending.pop(seq, None)
+        if target:
+            self._forget_older(target, seq)
+
+    def _forget_older(self, target: int, seq: int) -> None:
+        """Requests for item target up to seq were answered or superseded; its asked values go with the last."""
+        self.pending = {s: t for s, t in self.pending.items() if t != target or s > seq}
+        if target not in self.pending.values():
+            self.asked.pop(target, None)
 
     def on_mapped(self, r: rq.Mapped) -> None:
         doc = self.document
@@ -64,7 +89,7 @@ class GanSamples:
         target = self.pending.pop(r.seq)
         self.auto_asks.discard(r.seq)
         if target > 0:  # older requests for this item were superseded in the queue: forget them
-            self.pending = {s: t for s, t in self.pending.items() if t != target or s > r.seq}
+            self._forget_older(target, r.seq)
         zeros = (0.0,) * len(doc.directions("gan") or ())
         item = doc.items.get(target)
         if item is None:
@@ -117,3 +142,4 @@ class GanSamples:
         for item_id in self.auto_items & set(doc.items):
             if len(doc.items[item_id].history) == 1:
                 doc.close_item(item_id)
+

@@ -253,7 +253,7 @@ class MainWindow(QMainWindow):
         self.sliders.set_values(item.history.current.values)
         self.filmstrip.select(item.id)
         if item.seeded:
-            self.gan_panel.set_values(item.seed, item.psi, item.gan_class, item.draw)
+            self.gan_panel.set_values(*self.document.samples.shown_values(item))
         else:  # not the seed of the last sample shown, which is not this item's
             self.gan_panel.show_no_seed(item.name)
         self._on_image(item)

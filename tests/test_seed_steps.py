@@ -1,0 +1,90 @@
+"""The Generate tab's seed stepped faster than the GAN draws: every press steps one seed, History keeps the order
+asked, and a sample that comes back late never moves the seed box back."""
+from __future__ import annotations
+
+import time
+
+from PySide6.QtCore import Qt
+
+from genimg_gui.engine.runtime import Runtime
+from genimg_gui.seed_draws import SKIP_MIXTURES
+
+TIMEOUT = 30_000  # ms
+DRAW_SECONDS = 0.12  # a slowed draw: about what Refine takes a seed on a CPU, longer than the 40 ms between presses
+
+
+def the_sample(window):
+    """The window's one item, its first GAN sample, made current by a click on its thumbnail."""
+    [item] = window.document.items.values()
+    window.filmstrip.setCurrentRow(0)
+    return item
+
+
+def step_labels(window, item) -> list[str]:
+    """The History tab's rows, from the first step to the current one."""
+    return [window.history_panel.item_for(n).text(0) for n in item.history.path()]
+
+
+def settled(window, item) -> bool:
+    return not window.document.samples.pending and item.shown_seq >= item.requested_seq
+
+
+def slow_draws(monkeypatch) -> None:
+    """Each seed takes DRAW_SECONDS to draw, as refining one does on a CPU, so presses outrun the worker."""
+    fast = Runtime.map_seed
+
+    def slow(self, *args, **kwargs):
+        time.sleep(DRAW_SECONDS)
+        return fast(self, *args, **kwargs)
+    monkeypatch.setattr(Runtime, "map_seed", slow)
+
+
+def test_up_pressed_ten_times_faster_than_seeds_are_drawn_steps_ten_seeds_in_order(qtbot, window, monkeypatch):
+    panel = window.gan_panel
+    item = the_sample(window)
+    panel.draw_button(SKIP_MIXTURES).click()
+    qtbot.waitUntil(lambda: item.draw == SKIP_MIXTURES and settled(window, item), timeout=TIMEOUT)
+    panel.seed.setValue(3000)
+    qtbot.waitUntil(lambda: item.seed == 3000 and settled(window, item), timeout=TIMEOUT)
+    slow_draws(monkeypatch)
+    steps_before = len(step_labels(window, item))
+    seen = []
+    for _ in range(10):
+        qtbot.keyClick(panel.seed, Qt.Key.Key_Up)
+        qtbot.wait(40)  # samples come back between presses
+        seen.append(panel.seed.value())
+    assert seen == list(range(3001, 3011))  # each press added one; a late sample never set the box back
+    qtbot.waitUntil(lambda: settled(window, item), timeout=TIMEOUT)
+    assert item.seed == panel.seed.value() == 3010
+    stepped = [int(label.removeprefix("seed ")) for label in step_labels(window, item)[steps_before:]]
+    assert stepped == sorted(set(stepped)) and stepped[-1] == 3010  # the seeds shown, in the order asked
+    while item.seed != 3000:  # undo walks back down through them
+        window.undo_action.trigger()
+        qtbot.waitUntil(lambda: settled(window, item), timeout=TIMEOUT)
+        assert panel.seed.value() == item.seed
+        stepped.pop()
+        assert item.seed == (stepped[-1] if stepped else 3000)
+
+
+def test_a_late_sample_leaves_the_seed_asked_since_in_the_box_after_a_switch_to_another_item_and_back(
+        qtbot, window, monkeypatch):
+    doc, panel = window.document, window.gan_panel
+    item = the_sample(window)
+    panel.new_button.click()
+    qtbot.waitUntil(lambda: len(doc.items) == 2 and settled(window, doc.current), timeout=TIMEOUT)
+    other = doc.current
+    window.filmstrip.setCurrentRow(0)
+    assert doc.current is item
+    slow_draws(monkeypatch)
+    panel.seed.setValue(40)
+    qtbot.wait(30)  # the worker has taken 40
+    panel.seed.setValue(41)  # asked while 40 is being drawn
+    window.filmstrip.setCurrentRow(1)
+    assert panel.seed.value() == other.seed
+    window.filmstrip.setCurrentRow(0)
+    assert panel.seed.value() == 41  # asked, not yet drawn
+    shown = []  # (the item's seed, the box's) as each sample comes back, once the window has shown it
+    doc.current_changed.connect(lambda changed: shown.append((changed.seed, panel.seed.value())))
+    qtbot.waitUntil(lambda: settled(window, item), timeout=TIMEOUT)
+    assert shown == [(40, 41), (41, 41)]  # 40 shown on its way to 41, the box at 41 all along
+
