@@ -53,13 +53,15 @@ class History:
     def current_id(self) -> int:
         return self._current
 
-    def push(self, state: EditState) -> bool:
+    def push(self, state: EditState, alike: Callable[[int], bool] = lambda _node: True) -> bool:
         """Record state as a child of the current node unless it equals the current state;
         a child with an equal state is revisited rather than duplicated. Returns whether
-        the current state changed."""
-        if state.same_as(self.current):
+        the current state changed. alike(node id): whether an equal state's node is the same step too (a GAN
+        sample of another seed is a step of its own though its w is equal: at ψ 0 every seed's is the mean)."""
+        if state.same_as(self.current) and alike(self._current):
             return False
-        twin = next((c for c in self._children[self._current] if self._nodes[c].state.same_as(state)), None)
+        twin = next((c for c in self._children[self._current]
+                     if self._nodes[c].state.same_as(state) and alike(c)), None)
         if twin is None:
             twin = len(self._nodes)
             self._nodes.append(HistoryNode(twin, self._current, state, twin))

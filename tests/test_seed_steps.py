@@ -1,5 +1,5 @@
-"""The Generate tab's seed stepped faster than the GAN draws: every press steps one seed, History keeps the order
-asked, and a sample that comes back late never moves the seed box back."""
+"""The Generate tab's seed stepped faster than the GAN draws, and new seeds at ψ 0: every seed asked is a step of
+its own, in the order asked, and a sample that comes back late never moves the seed box back."""
 from __future__ import annotations
 
 import time
@@ -88,3 +88,28 @@ def test_a_late_sample_leaves_the_seed_asked_since_in_the_box_after_a_switch_to_
     qtbot.waitUntil(lambda: settled(window, item), timeout=TIMEOUT)
     assert shown == [(40, 41), (41, 41)]  # 40 shown on its way to 41, the box at 41 all along
 
+
+def test_new_seeds_at_psi_zero_are_each_a_step_undo_brings_back(qtbot, window):
+    doc, panel = window.document, window.gan_panel
+    the_sample(window)
+    panel.new_button.click()
+    qtbot.waitUntil(lambda: len(doc.items) == 2 and settled(window, doc.current), timeout=TIMEOUT)
+    item = doc.current
+    panel.psi.setValue(0)  # every seed maps to the mean w: the same picture, but not the same seed
+    qtbot.waitUntil(lambda: item.psi == 0 and settled(window, item), timeout=TIMEOUT)
+    seeds = [item.seed]
+    for _ in range(3):
+        panel.random_button.click()
+        asked = panel.seed.value()
+        qtbot.waitUntil(lambda: item.seed == asked and settled(window, item), timeout=TIMEOUT)
+        seeds.append(asked)
+    labels = step_labels(window, item)
+    assert labels[-4:] == ["ψ 0.00", *(f"seed {s}" for s in seeds[1:])]
+    for seed in reversed(seeds[:-1]):
+        window.undo_action.trigger()
+        qtbot.waitUntil(lambda: settled(window, item), timeout=TIMEOUT)
+        assert item.seed == panel.seed.value() == seed
+    steps = len(item.history)
+    panel.seed.setValue(seeds[1])  # a seed asked again from the step before it: redone, not a second step
+    qtbot.waitUntil(lambda: item.seed == seeds[1] and settled(window, item), timeout=TIMEOUT)
+    assert len(item.history) == steps and step_labels(window, item) == labels[:-2]

@@ -106,7 +106,7 @@ class GanSamples:
         if not r.record:  # a live sample mid-drag: shown, with the item's slider edit, and not recorded
             doc.show_drawn(item, r.seq, r.image, EditState(r.latent, values))
             return
-        item.history.push(EditState(r.latent, values))
+        item.history.push(EditState(r.latent, values), lambda node: _same_sample(item, node, r))
         item.take_sample(r, r.cls)
         item.stale_below = item.requested_seq + 1  # e.g. a model switch's redraw of the sample this replaces
         doc.show_drawn(item, r.seq, r.image, item.history.current)
@@ -143,3 +143,10 @@ class GanSamples:
             if len(doc.items[item_id].history) == 1:
                 doc.close_item(item_id)
 
+
+def _same_sample(item: Item, node: int, r: rq.Mapped) -> bool:
+    """Whether history node edits the sample r is: the same seed, ψ, class and draw, not only an equal w (at ψ 0
+    every seed's w is the class mean, and a new seed replaced the step's seed instead of adding one)."""
+    sample = item.sample_node(node)
+    d = item.drawn.get(sample) if sample is not None else None
+    return d is not None and (d.seed, d.psi, d.gan_class, d.draw) == (r.seed, r.psi, r.cls, r.draw)
