@@ -261,6 +261,20 @@ def test_queue_live_requests_of_different_targets_do_not_supersede_each_other():
     assert got == [1, 2, 4], f"live requests for other items were dropped: only {got} ran"
 
 
+def test_a_running_job_takes_the_waiting_decodes_and_stays_the_one_a_cancel_reaches():
+    """An inversion draws the decodes asked for meanwhile (a slider moved) between its steps."""
+    q = RequestQueue()
+    q.put(job(1))
+    assert q.take().seq == 1
+    q.put(rq.MapSeed(5, tag=2, seq=2))
+    q.put(decode(3))
+    assert q.take_waiting(rq.Decode).seq == 3 and q.take_waiting(rq.Decode) is None
+    assert q.pending() == 1  # the sample waits for the job to end
+    q.cancel(1)
+    with pytest.raises(Cancelled):
+        q.check(1)
+
+
 def test_queue_close_returns_none_and_wakes_a_waiting_taker():
     q = RequestQueue()
     got = []

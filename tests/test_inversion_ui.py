@@ -219,6 +219,36 @@ def test_an_edit_made_mid_inversion_stays_and_undo_names_the_starting_guess(qtbo
     assert step_name(window, 0) == "Starting guess" and item.history.current.values[0] != 0
 
 
+def test_a_slider_moved_mid_inversion_shows_on_the_inversion_while_it_runs(qtbot, window, reference, image_files):
+    """The edit is drawn on the run's newest w between its steps: the canvas showed the unedited previews until the
+    run ended, then the edited result at once, and the edit's History thumbnail was one it never showed."""
+    from genimg_gui.edit import EditState, edited_latent
+    from genimg_gui.engine import requests as rq
+
+    previews = inverting(qtbot, window, image_files[0])
+    item, doc = window.document.current, window.document
+    drawn = []
+    doc.engine.result.connect(lambda r: drawn.append(r) if isinstance(r, rq.Decoded) and r.tag == item.id else None)
+    window.sliders.sliders[0].setValue(200)  # an edit while the run goes on
+    state = item.history.current
+    assert state.values[0] != 0
+
+    def edited(preview: rq.Inverted) -> np.ndarray:
+        return edited_latent(EditState(preview.latent, state.values), doc.directions("gan"))
+
+    # a later preview arrives drawn with the edit, while the run still goes on
+    qtbot.waitUntil(lambda: any(d.image is item.image and p.step > previews[1].step and
+                                np.array_equal(d.latent, edited(p)) for d in drawn for p in previews[2:]),
+                    timeout=10_000)
+    assert window.inversion.runs and not previews[-1].final
+    shown = next(d for d in drawn if d.image is item.image)
+    assert np.array_equal(item.image, reference.decode("gan", shown.latent))
+    assert np.array_equal(item.thumbs[item.history.current_id], item.image)  # its History row shows what was shown
+    with qtbot.waitSignal(doc.history_changed, timeout=UI_TIMEOUT):
+        qtbot.mouseClick(window.status.cancel, Qt.MouseButton.LeftButton)
+    assert item.running_w is None
+
+
 def test_closing_an_image_mid_inversion_stops_the_run_and_reopening_brings_its_best_preview(qtbot, window,
                                                                                              image_files):
     previews = inverting(qtbot, window, image_files[0])

@@ -2,7 +2,9 @@
 
 A lane is a request kind for one item (see Request.lane), so a fast drag on one
 image never drops the pending update of another. Preview lanes (slider strips)
-are served last: jobs > live > previews.
+are served last: jobs > live > previews. A long job may serve waiting live
+requests of one kind between its own steps (take_waiting: an inversion draws a
+slider's edit as it goes).
 """
 from __future__ import annotations
 
@@ -61,6 +63,13 @@ class RequestQueue:
         """Whether a job or a live request waits: a running preview should give way."""
         with self._cond:
             return bool(self._jobs or self._live) or self._closed
+
+    def take_waiting(self, kind: type) -> Request | None:
+        """The oldest waiting live request of this type, taken while another runs (which stays the running one,
+        so its cancel still reaches it); None when none waits."""
+        with self._cond:
+            lane = next((lane for lane, r in self._live.items() if isinstance(r, kind)), None)
+            return None if lane is None else self._live.pop(lane)
 
     def requeue(self, request: Request) -> None:
         """Put back an abandoned preview, first in line among previews, unless a newer

@@ -63,21 +63,25 @@ class Worker(QObject):
             self.runtime = Runtime("cpu")
         self._announce_device(0)
         while (request := self.queue.take()) is not None:
-            try:
-                self._handle(request)
-            except Cancelled:
-                self._report_cancelled(request.seq, type(request).__name__)
-            except (*USER_ERRORS, MemoryError) as e:
-                if out_of_memory(e):
-                    self._recover_from_oom(request)
-                else:
-                    self.failed.emit(rq.Failed(request.seq, type(request).__name__, str(e)))
-            except Exception as e:  # a bug, not the user's doing: say so, keep the thread alive
-                traceback.print_exc()
-                self.failed.emit(rq.Failed(request.seq, type(request).__name__,
-                                           f"internal error ({type(e).__name__}: {e})"))
-            finally:
-                self.queue.finished(request.seq)
+            self._run(request)
+
+    def _run(self, request: rq.Request) -> None:
+        """One request, its failure answered as a Failed result: the loop goes on."""
+        try:
+            self._handle(request)
+        except Cancelled:
+            self._report_cancelled(request.seq, type(request).__name__)
+        except (*USER_ERRORS, MemoryError) as e:
+            if out_of_memory(e):
+                self._recover_from_oom(request)
+            else:
+                self.failed.emit(rq.Failed(request.seq, type(request).__name__, str(e)))
+        except Exception as e:  # a bug, not the user's doing: say so, keep the thread alive
+            traceback.print_exc()
+            self.failed.emit(rq.Failed(request.seq, type(request).__name__,
+                                       f"internal error ({type(e).__name__}: {e})"))
+        finally:
+            self.queue.finished(request.seq)
 
     def _handle(self, r: rq.Request) -> None:
         rt = self.runtime
@@ -209,11 +213,15 @@ class Worker(QObject):
         self.result.emit(rq.Frames(r.seq, r.tag, np.stack(frames)))
 
     def _invert(self, r: rq.Invert) -> None:
-        """Progress every step, a preview every preview_every steps; cancel between steps."""
+        """Progress every step, a preview every preview_every steps; cancel between steps. The decodes asked for
+        meanwhile are drawn between steps too: a slider moved during the run (the preview's w edited) showed
+        nothing until the run ended."""
         original, steps = self.runtime.invert_steps(r.image, r.steps, r.editability, r.preview_every, r.fit,
                                                     check=lambda: self.queue.check(r.seq))
         for step in steps:
             self.queue.check(r.seq)
+            while (decode := self.queue.take_waiting(rq.Decode)) is not None:
+                self._run(decode)
             self.progress.emit(rq.Progress(r.seq, step.step / max(1, step.steps),
                                            f"inverting {step.step}/{step.steps}"))
             if step.image is not None:

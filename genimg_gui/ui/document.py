@@ -223,10 +223,12 @@ class Document(QObject):
             self.current_changed.emit(item)
 
     def decode(self, item: Item, state: EditState) -> int:
-        """Ask the worker to draw an item in a state, now the one it waits for (what preview and commit use)."""
+        """Ask the worker to draw an item in a state, now the one it waits for (what preview and commit use); during
+        an inversion, the state's edit of the run's newest w (Item.running_w)."""
         item.requested = state
-        latent = edited_latent(state, self.directions(item.kind))
-        masked = {} if state.mask is None else {"mask": state.mask, "base": state.base}
+        drawn = state if item.running_w is None else replace(state, base=item.running_w)
+        latent = edited_latent(drawn, self.directions(item.kind))
+        masked = {} if drawn.mask is None else {"mask": drawn.mask, "base": drawn.base}
         item.requested_seq = self.engine.submit(rq.Decode(item.kind, latent, tag=item.id, **masked))
         return item.requested_seq
 

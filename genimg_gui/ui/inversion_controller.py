@@ -78,10 +78,20 @@ class InversionController(QObject):
                                        f"{counted(r.step, 'step')}; the sliders now edit it{undo}")
         else:
             run.last = r
-            self.document.show_image(run.item, r.image)
+            self._show_preview(run.item, r)
             # the step count is the progress bar's, which moves every step, this every preview: two counts disagreed.
             # A note, kept out of the message log: a run's ~20 previews pushed the errors out of its view
             self.document.note.emit(f"Inverting {run.name}: pixel error {r.loss:.4f} so far")
+
+    def _show_preview(self, item: Item, r: rq.Inverted) -> None:
+        """The preview's w as the sliders edit it (the worker draws it between the run's steps): a slider moved
+        during the run showed the unedited preview until the result came, edited."""
+        item.running_w = r.latent
+        state = item.requested or item.history.current  # a drag's state, not yet in the history
+        if any(state.values):
+            self.document.decode(item, state)
+        else:
+            self.document.show_image(item, r.image)
 
     def _names(self) -> set[str]:
         """The names of the open and the closed items: a closed inversion reopened took a "(2)" of its own."""
@@ -91,6 +101,7 @@ class InversionController(QObject):
         """The run's result becomes the item's first state, named name, in place of the starting guess: an undo
         showed that guess, which need not look like the picture at all (a gradient's was an emoji). Edits made
         on the guess while the run went on stay, the result a step after them. Returns what an undo does then."""
+        item.running_w = None  # the run's w is the history's now
         if len(item.history) > 1:
             self.document.rebase(item, r.latent, r.image)
             item.step_names[item.history.current_id] = name

@@ -47,6 +47,9 @@ class Item:
     # the GAN sample Send to VAE editor made it from ("seed 42"): its first step and Compare panes say so, not
     # "Opened" and "Original"; None for a picture opened or pasted
     sent_from: str | None = None
+    # an inversion's newest w while it runs (None otherwise): decodes draw it in place of the states' base, the
+    # starting guess, so a slider moved during the run shows on the inversion as it goes, as on its result
+    running_w: np.ndarray | None = None
 
     def remember_drawn(self) -> None:
         """Record the sample the current history node was mapped from (a GAN item's seed, ψ, draw, name)."""
