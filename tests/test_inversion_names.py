@@ -83,7 +83,8 @@ def test_repeated_inversions_get_short_distinct_names_wherever_they_show(qtbot, 
         qtbot.mouseClick(window.status.cancel, Qt.MouseButton.LeftButton)
     third, step = doc.current, previews[-1].step
     assert third.name == f"{photo.name}, inverted 3 (stopped at step {step})"
-    assert ", inverted 3 (" in window.filmstrip.currentItem().text()
+    # the step too, which tells two stopped runs apart: "big_…, inverted 3 (sto…" lost it
+    assert window.filmstrip.currentItem().text().endswith(f"…, inv. 3 (step {step})")
     assert window.history_panel.item_for(0).text(0) == f"{photo.name}: inversion stopped at step {step}"
     asked = quit_questions_cancelled(monkeypatch)
     assert not window.close()
@@ -106,7 +107,12 @@ def test_inversion_names_are_numbered_past_any_taken_and_read_back(qtbot):
     assert fitted_name(metrics, "seed 5", 100) == "seed 5"
     for px in (120, 134, 200):  # the number stays in view at a filmstrip cell's width (134 px) and wider
         fitted = fitted_name(metrics, name, px)
-        assert metrics.horizontalAdvance(fitted) <= px and ", inverted 12" in fitted
+        assert metrics.horizontalAdvance(fitted) <= px and ", inv" in fitted and " 12 (step 1" in fitted
+    assert fitted.endswith("…, inverted 12 (step 1,240)")  # "stopped at" goes before the source's name is cut
+    stopped = "1f60d.png, inverted 2 (stopped at step 240)"
+    for px in (134, 150):  # the number and the step stay, and the source's first letters
+        fitted = fitted_name(metrics, stopped, px)
+        assert metrics.horizontalAdvance(fitted) <= px and fitted.startswith("1f") and fitted.endswith(" 2 (step 240)")
 
 
 def test_a_long_ab_caption_is_elided_in_its_middle_with_the_whole_in_a_tooltip(qtbot, window):

@@ -10,7 +10,11 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QFontMetrics
 
 INVERTED = ", inverted"  # what an inversion's name adds to its source's, before its number
-MIN_SOURCE = "cat…"  # the least of the source's name fitted_name keeps before cutting the end too
+MIN_SOURCE = "cat…"  # the least of the source's name fitted_name keeps before writing the rest shorter
+STOPPED = " (stopped at step "  # what stopped_name adds before the step
+# the words around the number and the step, written shorter in turn where the name does not fit (the tooltip has
+# it whole): the filmstrip's "1f…, inverted 2 (sto…" lost the step that tells two stopped runs apart
+SHORTER = ((STOPPED, " (step "), (INVERTED, ", inv."))
 
 
 @dataclass(frozen=True)
@@ -32,7 +36,7 @@ def inversion_name(source: str, taken: set[str]) -> str:
 
 def stopped_name(name: str, step: int) -> str:
     """An inversion cancelled midway: "cat.png, inverted 2 (stopped at step 40)"."""
-    return f"{name} (stopped at step {step})"
+    return f"{name}{STOPPED}{step})"
 
 
 def parse(name: str) -> InversionName | None:
@@ -47,17 +51,27 @@ def parse(name: str) -> InversionName | None:
 
 
 def fitted_name(metrics: QFontMetrics, name: str, px: int) -> str:
-    """name in px, elided: an inversion's keeps its number and stop, its source's name shortened first; any other
-    name loses its middle, as the History tab elides."""
+    """name in px, elided: an inversion's keeps its number and stop's step, its source's name shortened first, then
+    the words around them (_tails); any other name loses its middle, as the History tab elides."""
     if metrics.horizontalAdvance(name) <= px:
         return name
     parts = parse(name)
     if parts is None:
         return metrics.elidedText(name, Qt.TextElideMode.ElideMiddle, px)
-    tail = name[len(parts.source):]
-    room = px - metrics.horizontalAdvance(tail)
-    if room >= metrics.horizontalAdvance(MIN_SOURCE):
-        return metrics.elidedText(parts.source, Qt.TextElideMode.ElideRight, room) + tail
-    # too long to keep whole: the number, which comes first, stays, the stop is cut at its end
-    start = metrics.elidedText(parts.source, Qt.TextElideMode.ElideRight, metrics.horizontalAdvance(MIN_SOURCE))
+    for tail in _tails(name[len(parts.source):]):
+        room = px - metrics.horizontalAdvance(tail)
+        if room >= metrics.horizontalAdvance(MIN_SOURCE):
+            return metrics.elidedText(parts.source, Qt.TextElideMode.ElideRight, room) + tail
+    # even the shortest tail leaves too little room: the source's first letters, and the end cut if it must be
+    least = metrics.horizontalAdvance(parts.source[:1] + "…")
+    start = metrics.elidedText(parts.source, Qt.TextElideMode.ElideRight, max(room, least))
     return metrics.elidedText(start + tail, Qt.TextElideMode.ElideRight, px)
+
+
+def _tails(tail: str) -> list[str]:
+    """An inversion name's tail as written, then shorter: ", inverted 2 (stopped at step 240)",
+    ", inverted 2 (step 240)", ", inv. 2 (step 240)"."""
+    tails = [tail]
+    for long, short in SHORTER:
+        tails.append(tails[-1].replace(long, short, 1))
+    return list(dict.fromkeys(tails))
