@@ -55,6 +55,26 @@ def test_the_log_keeps_an_inversions_start_and_result_and_the_status_bar_its_pro
     lines = [line for line in log_lines(window)[before:] if "nvert" in line]
     assert lines[0] == f"Inverting {source.name} (2,000 steps)…" and lines[-1].startswith("Cancelled the inversion")
     assert len(lines) == 2
+    assert "Cancelled" not in log_lines(window)[before:]  # said once, with what was kept, not also on its own
+
+
+def test_an_inversion_cancelled_before_it_started_says_so_once(qtbot, window, image_files):
+    source = open_image(qtbot, window, image_files[1])
+    panel, inversion = window.gan_panel, window.inversion
+    panel.steps.setValue(2000)
+    previews = []
+    window.document.inverted.connect(previews.append)
+    first = inversion.invert_current(panel.steps.value(), 0.5)
+    qtbot.waitUntil(lambda: len(previews) >= 2, timeout=UI_TIMEOUT)  # running: the second waits behind it
+    window.document.select(source.id)
+    second = inversion.invert_current(panel.steps.value(), 0.5)
+    before = len(window.status.log.entries)
+    window.document.cancel(second)
+    assert log_lines(window)[before:] == [f"Cancelled the inversion of {source.name}"]
+    with qtbot.waitSignal(window.document.history_changed, timeout=UI_TIMEOUT):
+        window.document.cancel(first)
+    lines = log_lines(window)[before + 1:]
+    assert len(lines) == 1 and lines[0].startswith(f"Cancelled the inversion of {source.name} at step ")
 
 
 def test_repeated_inversions_get_short_distinct_names_wherever_they_show(qtbot, window, image_files, tmp_path,

@@ -18,6 +18,9 @@ class FailedRequests:
         self.document = document
         self.retries: dict[int, list] = {}  # failed seq -> its bookkeeping, for a retry on the CPU
         self.unopened: dict[int, list[str]] = {}  # EncodeFiles seq -> why each of its files could not be read
+        # requests whose cancel their controller tells, with what it kept (an inversion's): a bare "Cancelled" came
+        # before that in the message log, two lines for one stop
+        self.cancel_told_elsewhere: set[int] = set()
 
     def _bookkeeping(self) -> tuple[dict, ...]:
         """Every note the document keeps of a request by its seq."""
@@ -38,10 +41,12 @@ class FailedRequests:
             doc.samples.drop(f.seq)
             doc.carry.remaps.pop(f.seq, None)  # that seed keeps the old GAN's w until a retry draws it
             doc.carry.reencodes.pop(f.seq, None)  # that picture keeps the old VAE's latent until a retry
-        if f.cancelled:
-            doc.message.emit("Cancelled")
-        else:
+        if not f.cancelled:
             doc.error.emit(f.message)
+        elif f.seq not in self.cancel_told_elsewhere:
+            doc.message.emit("Cancelled")
+        if f.final:
+            self.cancel_told_elsewhere.discard(f.seq)
 
     def on_progress(self, p: rq.Progress) -> None:
         if p.fraction >= 1.0:  # done, or cancelled (its progress ends first)

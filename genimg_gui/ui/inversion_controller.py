@@ -60,6 +60,7 @@ class InversionController(QObject):
         self.document.jobs[seq] = f"inverting {name}"
         self.document.message.emit(f"Inverting {name} ({counted(steps, 'step')})…")  # the log's record of the start
         self.runs[seq] = Run(name, self.document.models["gan"].identity)
+        self.document.failures.cancel_told_elsewhere.add(seq)  # _on_failed says what a cancel kept
         return seq
 
     def _on_inverted(self, r: rq.Inverted) -> None:
@@ -73,6 +74,7 @@ class InversionController(QObject):
             run.item.inverted_in = run.gan
         elif r.final:
             self.runs.pop(r.seq)
+            self.document.failures.cancel_told_elsewhere.discard(r.seq)
             undo = self._settle(run.item, r, f"Inverted from {run.name} ({counted(r.step, 'step')})")
             self.document.message.emit(f"Inverted {run.name}: pixel error {r.loss:.4f} after "
                                        f"{counted(r.step, 'step')}; the sliders now edit it{undo}")
@@ -124,9 +126,13 @@ class InversionController(QObject):
 
     def _on_failed(self, f: rq.Failed) -> None:
         """Cancelled or failed midway: the item keeps the newest preview, named as stopped, and the status bar
-        says what was kept (after the failure's own "Cancelled")."""
+        says what was kept (in place of a bare "Cancelled": FailedRequests.cancel_told_elsewhere)."""
         run = self.runs.pop(f.seq, None) if f.final else None
-        if run is None or run.item is None:
+        if run is None:
+            return
+        if run.item is None:  # stopped before its starting guess came: nothing to keep
+            if f.cancelled:
+                self.document.message.emit(f"Cancelled the inversion of {run.name}")
             return
         item, last = run.item, run.last
         step = last.step if last is not None else 0
