@@ -327,3 +327,25 @@ def test_open_recent_elides_long_paths_and_shows_them_whole_in_a_tooltip(qtbot, 
     assert (entries[long].toolTip(), entries[long].statusTip()) == (long, long) and menu.toolTipsVisible()
     assert entries[short].text() == short.replace("&", "&&")  # shown as "cats & dogs.png", not "cats  dogs.png"
     assert menu.sizeHint().width() < 800
+
+
+def test_the_inversions_steps_and_balance_are_kept_for_the_next_start(qtbot, engine, model_dir):
+    """Steps was back to 200 after a restart, where the app's other forms keep their values."""
+    entries = [read_entry(model_dir / "tiny-gan")]
+    first = MainWindow(engine, entries)
+    qtbot.addWidget(first)
+    first.gan_panel.steps.setValue(600)
+    first.gan_panel.editability.setValue(20)
+    first.close()
+    assert Settings().inversion_form() == {"steps": 600, "editability": 20}
+
+    second = MainWindow(engine, entries)
+    qtbot.addWidget(second)
+    assert (second.gan_panel.steps.value(), second.gan_panel.editability.value()) == (600, 20)
+
+
+def test_an_unreadable_inversion_setting_leaves_the_default(qtbot, engine, model_dir):
+    Settings().q.setValue("inversion/steps", "many")
+    window = MainWindow(engine, [read_entry(model_dir / "tiny-gan")])
+    qtbot.addWidget(window)
+    assert window.gan_panel.steps.value() == 200 and Settings().inversion_form() == {}

@@ -15,6 +15,7 @@ from .document import Document
 from .item import Item
 from .gan_panel import GanPanel
 from .inversion_names import inversion_name, stopped_name
+from .settings import Settings
 
 STARTING_GUESS = "Starting guess"  # the History tab's name of the state a run starts from, while it runs
 
@@ -36,14 +37,24 @@ def picture_to_invert(item: Item) -> np.ndarray:
 
 
 class InversionController(QObject):
-    def __init__(self, document: Document, panel: GanPanel) -> None:
+    def __init__(self, document: Document, panel: GanPanel, settings: Settings) -> None:
         super().__init__(panel)
         self.document, self.panel = document, panel
+        self._remember_form(settings)
         self.runs: dict[int, Run] = {}
         panel.invert_requested.connect(self.invert_current)
         document.inverted.connect(self._on_inverted)
         document.engine.failed.connect(self._on_failed)
         document.item_removed.connect(self._on_closed)
+
+    def _remember_form(self, settings: Settings) -> None:
+        """The Steps and the fidelity ↔ editability balance as last set, at the next start too: Steps was back to 200
+        after a restart, where the app's other forms keep their values."""
+        boxes = {"steps": self.panel.steps, "editability": self.panel.editability}
+        for key, value in settings.inversion_form().items():
+            boxes[key].setValue(value)  # clamped to the box's range
+        for key, box in boxes.items():
+            box.valueChanged.connect(lambda value, key=key: settings.set_inversion_value(key, value))
 
     def invert_current(self, steps: int, editability: float) -> int | None:
         item = self.document.current

@@ -232,7 +232,7 @@ class MainWindow(QMainWindow):
         self.model_opener = ModelController(d, self.model_panel, self, self.settings)
         d.directions_changed.connect(self.slider_tab.on_directions)
         self.previews = PreviewController(d, self.sliders)
-        self.inversion = InversionController(d, self.gan_panel)
+        self.inversion = InversionController(d, self.gan_panel, self.settings)
         self._update_actions()
 
     # --- document -> views ---------------------------------------------

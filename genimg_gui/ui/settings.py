@@ -1,6 +1,6 @@
 """Settings that outlive a run (QSettings in an INI file under paths.config_dir()):
-the last models and device, the window's geometry and docks, recent files, where exports go and where the open
-dialogs last opened from."""
+the last models and device, the window's geometry and docks, recent files, where exports go, where the open
+dialogs last opened from, and the forms' values (Train…, the inversion's)."""
 from __future__ import annotations
 
 import json
@@ -141,6 +141,20 @@ class Settings:
 
     def set_train_form(self, form: dict) -> None:
         self.q.setValue("train/form", json.dumps(form))
+
+    def inversion_form(self) -> dict[str, int]:
+        """The Generate tab's inversion Steps and fidelity ↔ editability (0..100) as last set: those of them that
+        were set and read as whole numbers."""
+        form = {}
+        for key in ("steps", "editability"):
+            try:
+                form[key] = int(self.q.value(f"inversion/{key}", "", str))
+            except ValueError:  # never set, or not a number
+                continue
+        return form
+
+    def set_inversion_value(self, key: str, value: int) -> None:
+        self.q.setValue(f"inversion/{key}", int(value))
 
     def window_state(self) -> tuple[QByteArray | None, QByteArray | None]:
         return self.q.value("window/geometry", None), self.q.value("window/state", None)
