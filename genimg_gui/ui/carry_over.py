@@ -27,18 +27,20 @@ class CarryOver:
         self.reencodes: dict[int, int] = {}          # EncodeImage seq -> item id
         self.remaps: dict[int, tuple[int, int]] = {}  # MapSeed seq -> (item id, node whose seed it draws)
 
-    def items(self, kind: str, old_classes: tuple[str, ...] = ()) -> None:
+    def items(self, kind: str, old_classes: tuple[str, ...] = (), reset: str | None = None) -> list[str]:
         """A new model of a kind: every open item of that kind follows it, the one on screen first.
-        old_classes: the class names of the GAN it replaces, which its items' class indices count."""
+        old_classes: the class names of the GAN it replaces, which its items' class indices count; reset: what
+        values() said of the edits that start again at 0. Returns what the user must hear of the switch, each
+        said once for all items and the most needed first (the status bar cuts a long message's end; switch_message
+        joins them): six messages in one second left the status bar showing the last alone."""
         doc = self.document
         mine = [i for i in sorted(doc.items.values(), key=lambda i: i is not doc.current) if i.kind == kind]
-        if mine:  # a VAE encodes each picture again; a GAN draws each sample's seeds again
-            doing = "Encoding your pictures" if kind == "vae" else "Drawing your samples"
-            doc.message.emit(f"{doing} again with the new {kind.upper()} ({len(mine)})")
-        for item in mine:
-            self.item(item, old_classes)
-        if kind == "gan" and (note := self._classes_lost_note(mine)):
-            doc.message.emit(note)
+        unfit = [item.name for item in mine if self._follow(item, old_classes)]
+        lost = self._classes_lost_note(mine) if kind == "gan" else None
+        # a VAE encodes each picture again; a GAN draws each sample's seeds again
+        doing = "Encoding your pictures" if kind == "vae" else "Drawing your samples"
+        again = f"{doing} again with the new {kind.upper()} ({len(mine)})" if mine else None
+        return [note for note in (lost, reset, _invert_again_note(unfit), again) if note]
 
     def _classes_lost_note(self, items: list[Item]) -> str | None:
         """Which samples the new GAN draws without their class, once for all (a "face-glasses" sample was drawn
@@ -60,14 +62,21 @@ class CarryOver:
         if not reset:
             return None
         names = [old.directions.labels[i] if i < len(old.directions) else f"direction {i + 1}" for i in sorted(reset)]
-        return (f"Edits along {', '.join(names[:3])}{' …' if len(names) > 3 else ''} start again at 0 in the new "
-                f"{new.kind.upper()}: its directions are not the old one's (the steps stay in the history)")
+        # counted past the first few, as everywhere ("… and 4 more"): a bare "…" left the user guessing which
+        return (f"Edits along {listed(names)} start again at 0 in the new {new.kind.upper()}: its directions are "
+                f"not the old one's (the steps stay in the history)")
 
-    def item(self, item: Item, old_classes: tuple[str, ...] = ()) -> None:
+    def item(self, item: Item) -> None:
+        """One item follows the models loaded now (a closed one reopened after a switch), saying what it must."""
+        if note := _invert_again_note([item.name] if self._follow(item) else []):
+            self.document.message.emit(note)
+
+    def _follow(self, item: Item, old_classes: tuple[str, ...] = ()) -> bool:
+        """Ask for the item's latents in the new model; True for an inversion whose w the new GAN keeps unfitted."""
         if item.kind == "vae":
             self.reencodes[self.document.open_array(item.original, item.name)] = item.id
-        else:
-            self._remap(item, old_classes)
+            return False
+        return self._remap(item, old_classes)
 
     def pending_any(self) -> bool:
         return bool(self.reencodes or self.remaps)
@@ -76,9 +85,10 @@ class CarryOver:
         """Whether latents of a new model are still on their way for the item."""
         return item_id in self.reencodes.values() or any(t == item_id for t, _ in self.remaps.values())
 
-    def _remap(self, item: Item, old_classes: tuple[str, ...] = ()) -> None:
+    def _remap(self, item: Item, old_classes: tuple[str, ...] = ()) -> bool:
         """Draw every seed of a GAN item's history with the new GAN; as each comes back, the part of the history
-        that edits it follows (_carry_sample)."""
+        that edits it follows (_carry_sample). True when the item on screen is an inversion's w that the new GAN
+        draws as it is, though it was not inverted in it (to invert again)."""
         doc, current = self.document, item.sample_node()
         classes = getattr(doc.models.get("gan"), "classes", ())
         for node in sorted(item.drawn, key=lambda n: n != current):  # the sample on screen first
@@ -99,8 +109,8 @@ class CarryOver:
         if current is None or item.drawn[current].seed is None:  # on screen: an inversion's w, drawn by the new GAN
             doc.redraw(item)
             gan = doc.models.get("gan")
-            if gan is None or item.inverted_in != gan.identity:  # back in the GAN it was inverted in, it fits
-                doc.message.emit(f"{item.name} keeps its w; invert the picture again to fit the new GAN")
+            return gan is None or item.inverted_in != gan.identity  # back in the GAN it was inverted in, it fits
+        return False
 
     def on_mapped(self, r: rq.Mapped) -> bool:
         """A seed drawn again by a new GAN (True), or another sample (False: not ours)."""
@@ -156,6 +166,21 @@ class CarryOver:
             self.document.redraw(item)
             self.document.history_changed.emit()
         return True
+
+
+def switch_message(notes: list[str]) -> str | None:
+    """What one model switch has to say, in one message: said one by one, in the same second, the status bar
+    showed the last alone and the others only reached the message log."""
+    return ". ".join(notes) or None
+
+
+def _invert_again_note(names: list[str]) -> str | None:
+    """Inversions whose w a new GAN draws unfitted, named once for all (three "keeps its w" notes came one after
+    another)."""
+    if len(names) <= 1:
+        return f"{names[0]} keeps its w; invert the picture again to fit the new GAN" if names else None
+    quoted = listed([f"“{name}”" for name in names], 3)  # their names hold commas of their own
+    return f"{counted(len(names), 'inversion')} keep their w ({quoted}); invert the pictures again to fit the new GAN"
 
 
 def _reexpress(item: Item, old_identity: str, new: rq.ModelInfo, rows: dict[int, int]) -> set[int]:

@@ -20,7 +20,7 @@ from ..history import History
 from ..paths import shown_path
 from ..engine import requests as rq
 from ..session import Session
-from .carry_over import CarryOver
+from .carry_over import CarryOver, switch_message
 from .closing import close_item, reopen_closed
 from .document_session import restore_session, session_of
 from .failed_requests import FailedRequests
@@ -304,10 +304,8 @@ class Document(QObject):
                           f"in {info.seconds * 1000:.0f} ms")
         if info.no_refine:  # why Refine is greyed out: a damaged discriminator had fallen back to Own z unsaid
             self.message.emit(f"{info.name} cannot refine seeds, which draw their own z: {info.no_refine}")
-        if switched:
-            self.carry.items(info.kind, previous.classes)
-        if reset:  # last, so the status bar shows it
-            self.message.emit(reset)
+        if switched and (said := switch_message(self.carry.items(info.kind, previous.classes, reset))):
+            self.message.emit(said)  # last, so the status bar shows it
 
     def _on_encoded(self, r: rq.Encoded) -> None:
         if self.carry.on_encoded(r):

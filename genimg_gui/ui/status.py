@@ -12,6 +12,8 @@ from .message_log import ERROR_COLOUR, MessageLog
 
 MAX_ERRORS = 5  # joined errors shown, newest first; one repeating (each decode of a drag failing) is listed once
 MESSAGE_MS = 8000
+READING_MS = 60  # per character: a long message (what a model switch says) stays until it can be read...
+LONGEST_MS = 30000  # ...up to this
 GAP = 8        # px between the message's end and the first permanent widget
 MESSAGE_LEFT = 6  # px where Qt paints a message from
 MIN_ROOM = 80  # px a message keeps however many permanent widgets show
@@ -19,6 +21,11 @@ ERROR_MS = 15000  # errors stay longer than messages, and a message does not cle
 NOTE_THEN_ERRORS = " — "  # between a message and the errors it shows before
 # the bar's own ink while a message shows before errors: paintEvent draws the line itself, in two colours
 INK_HIDDEN = "QStatusBar { color: transparent; }"
+
+
+def reading_ms(text: str) -> int:
+    """How long a message stays: 8 s, longer for one too long to read in that time."""
+    return min(max(MESSAGE_MS, len(text) * READING_MS), LONGEST_MS)
 
 
 class StatusBar(QStatusBar):
@@ -88,7 +95,7 @@ class StatusBar(QStatusBar):
             until = self._errors_until
             QTimer.singleShot(left, self, lambda: self._message_after_errors(text, MESSAGE_MS - left, until))
             return
-        self._show_plain(text, MESSAGE_MS)
+        self._show_plain(text, reading_ms(text))
 
     def _message_after_errors(self, text: str, ms: int, until: float) -> None:
         """The errors' time is up: the message alone, unless a newer message or error came. Not read off the

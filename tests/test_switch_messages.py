@@ -1,0 +1,65 @@
+"""What a model switch says: one message for the switch, each note once for all items (six messages in one second
+left the status bar showing the last alone, and the samples that lost their class were never seen there)."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from conftest import UI_TIMEOUT
+from test_conditional import conditional_dir, other_classes_dir  # noqa: F401 (fixtures)
+from test_switch_values import move
+
+
+def load(qtbot, doc, folder: Path) -> None:
+    with qtbot.waitSignal(doc.model_loaded, timeout=UI_TIMEOUT):
+        doc.load_model(str(folder))
+    qtbot.waitUntil(lambda: not doc.carry.pending_any() and not doc.jobs, timeout=UI_TIMEOUT)
+
+
+def a_fox_edited_along(qtbot, window, row: int):
+    """A new "fox" sample of the conditional GAN, edited along its direction row."""
+    doc = window.document
+    before = len(doc.items)
+    doc.generate(before + 10, 0.7, gan_class=2, new_item=True)
+    qtbot.waitUntil(lambda: len(doc.items) > before, timeout=UI_TIMEOUT)
+    item = doc.current
+    move(qtbot, window, item, window.sliders.labels()[row], 1.0)
+    return item
+
+
+def an_inversion(window, name: str):
+    """An item as an inversion in the loaded GAN leaves it (its w, no seed)."""
+    doc = window.document
+    sample = next(iter(doc.items.values()))
+    item = doc.add_item("gan", name, sample.image, sample.image, sample.history.current.base.copy())
+    item.inverted_in = doc.models["gan"].identity
+    return item
+
+
+def test_a_gan_switch_says_everything_in_one_message_the_status_bar_shows(
+        qtbot, window, conditional_dir, other_classes_dir):
+    doc = window.document
+    load(qtbot, doc, conditional_dir)
+    a_fox_edited_along(qtbot, window, 0)
+    a_fox_edited_along(qtbot, window, 1)  # another sample, another direction: both named
+    for name in ("cat.png, inverted", "cat.png, inverted 2"):
+        an_inversion(window, name)
+    said: list[str] = []
+    doc.message.connect(said.append)
+    load(qtbot, doc, other_classes_dir)
+
+    assert said[0].startswith("Loaded tiny-birds") and len(said) == 2
+    shown = window.status.currentMessage()
+    assert shown == said[1]
+    assert shown.startswith("2 samples (fox): tiny-birds has no such class")  # the one the bar never showed
+    assert "2 inversions keep their w (“cat.png, inverted" in shown and "invert the pictures again" in shown
+    assert shown.count("keeps its w") == 0 and "Drawing your samples again with the new GAN (5)" in shown
+    edits = shown[shown.index("Edits along"):shown.index("start again at 0")]
+    assert edits.count("PC") == 2 and "PC1" in edits and "PC2" in edits  # each sample's direction
+    assert said[1] in window.status.log.text()
+
+
+def test_a_long_message_stays_long_enough_to_read():
+    from genimg_gui.ui.status import MESSAGE_MS, reading_ms
+
+    assert reading_ms("Cancelled") == MESSAGE_MS
+    assert MESSAGE_MS < reading_ms("x" * 300) <= 30000
