@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import numpy as np
-from PySide6.QtCore import QRect
+from PySide6.QtCore import QRect, Qt
 from PySide6.QtWidgets import QApplication, QWidget
 
 from genimg_gui.ui.morph_dialog import MorphDialog
@@ -67,3 +67,21 @@ def test_no_column_of_the_morph_dialog_ends_in_an_empty_block(qtbot):
     preview = place(dialog, dialog.preview)
     for left, right in ((list_left, list_right), (preview.left(), preview.right())):
         assert buttons - lowest_above(dialog, left, right, buttons) <= GAP, (left, right)
+
+
+def test_a_long_keyframe_name_is_elided_in_its_middle_and_whole_in_its_tooltip(qtbot):
+    """"1f60d.png, inverted (stopped a…" was cut off behind a horizontal scroll bar; its end tells it apart."""
+    names = ["seed 3005", "1f60d.png, inverted 2 (stopped at step 400) of a picture with a long name indeed"]
+    items = [(i, name, np.full((64, 64, 3), 10 * i, np.uint8)) for i, name in enumerate(names)]
+    dialog = MorphDialog(items)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    settle(dialog)
+    keyframes = dialog.keyframes
+    row = keyframes.visualItemRect(keyframes.item(1))
+    assert keyframes.fontMetrics().horizontalAdvance(names[1]) > row.width()  # too long to show whole
+    assert keyframes.horizontalScrollBar().maximum() == 0 and not keyframes.horizontalScrollBar().isVisible()
+    assert row.right() < keyframes.viewport().width()  # elided inside the list, not clipped at its edge
+    assert keyframes.textElideMode() == Qt.TextElideMode.ElideMiddle
+    assert [keyframes.item(i).toolTip() for i in range(2)] == names

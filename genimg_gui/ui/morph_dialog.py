@@ -9,17 +9,16 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
-from PySide6.QtCore import QSignalBlocker, QSize, Qt, QTimer, Signal
+from PySide6.QtCore import QSignalBlocker, Qt, QTimer, Signal
 from PySide6.QtGui import QPixmap
-from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QComboBox, QDialog, QFormLayout,
-                               QGroupBox, QHBoxLayout, QLabel, QListWidget, QListWidgetItem, QPushButton, QSizePolicy,
-                               QSlider, QSpinBox, QStyle, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (QCheckBox, QComboBox, QDialog, QFormLayout, QGroupBox, QHBoxLayout, QLabel,
+                               QPushButton, QSizePolicy, QSlider, QSpinBox, QStyle, QVBoxLayout, QWidget)
 
 from ..morph import GIF_MAX_FPS, MAX_FRAMES, MAX_SCALE, MIN_FRAMES, default_scale, max_scale, min_frames, output_size
-from .qimage import image_icon, to_qimage
+from .keyframe_list import ID_ROLE, KeyframeList
+from .qimage import to_qimage
 from .settings import Settings, ask_export_path
 
-ID_ROLE = Qt.ItemDataRole.UserRole
 MODES = (("spherical", "Spherical (slerp)"), ("linear", "Linear"))
 EXPORT_FILTERS = {"GIF (*.gif)": ".gif", "WebP (*.webp)": ".webp", "MP4 video (*.mp4)": ".mp4"}
 PREVIEW = 256  # px; frames are scaled up with nearest neighbour so small models stay crisp
@@ -57,20 +56,11 @@ class MorphDialog(QDialog):
         super().__init__(parent)
         self.setWindowTitle("Morph between images")
         self.setModal(False)
-        self.keyframes = QListWidget()
-        self.keyframes.setIconSize(QSize(40, 40))
-        self.keyframes.setDragDropMode(QAbstractItemView.DragDropMode.InternalMove)
-        self.keyframes.setToolTip("Tick the keyframes; drag (or use ↑ ↓) to change their order")
         checked = tuple(i for i, _, _ in items[:2]) if checked is None else checked
+        self.keyframes = KeyframeList(items, checked)
         # (width, height) of each item: the morph plays at its first keyframe's size
         self._sizes = {item_id: (image.shape[1], image.shape[0]) for item_id, _, image in items}
         self._suffix = ".gif"  # the last format exported: the next save dialog offers it again
-        for item_id, name, image in items:
-            entry = QListWidgetItem(image_icon(to_qimage(image)), name)
-            entry.setData(ID_ROLE, item_id)
-            entry.setFlags(entry.flags() | Qt.ItemFlag.ItemIsUserCheckable)
-            entry.setCheckState(Qt.CheckState.Checked if item_id in checked else Qt.CheckState.Unchecked)
-            self.keyframes.addItem(entry)
         self.up_button = QPushButton("↑")
         self.down_button = QPushButton("↓")
         self.up_button.setToolTip("Move the selected keyframe earlier")
