@@ -15,6 +15,9 @@ EXAMPLES_DIR = Path(__file__).resolve().parent.parent / "assets" / "examples"
 DEFAULT_MODELS = {"vae": "emoji-vae", "gan": "emoji-faces-gan"}
 # GAN truncation the window and the CLI start at: more typical samples at some cost in variety
 DEFAULT_PSI = 0.7
+# the ψ the window's slider runs over and the CLI takes: below 0 draws past the mean onto its far side, and far above
+# 1 leaves the samples the GAN was trained on (odd pictures without a word)
+PSI_RANGE = (0.0, 1.5)
 SHORT_METRIC = 40  # characters of a figure; longer values (how it was measured) are shown apart
 # the words of metric keys (snake_case, lower case: held_out_psnr_db) that are written otherwise
 METRIC_WORDS = {"db": "dB", "psnr": "PSNR", "ssim": "SSIM", "vae": "VAE", "gan": "GAN"}

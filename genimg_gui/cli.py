@@ -19,7 +19,7 @@ import sys
 from pathlib import Path
 
 from . import seed_draws
-from .catalog import DEFAULT_PSI
+from .catalog import DEFAULT_PSI, PSI_RANGE
 from .typed_options import Typed
 from .train.command import DEVICES, add_train_parser, device_name, stoppable
 from .cli_args import (edit_spec, existing_path, fps_value, frame_count, latent_scale, out_file, out_folder,
@@ -205,7 +205,8 @@ def build_parser() -> argparse.ArgumentParser:
     _run_args(s)
     _seeds_arg(s, "e.g. 0-7, 1,5,9 or 1 5 9 (default 0-7)", default=seed_list("0-7"))
     s.add_argument("--psi", type=psi_value, default=DEFAULT_PSI,
-                   help=f"truncation: lower is more typical (default {DEFAULT_PSI:g})")
+                   help=f"truncation, {PSI_RANGE[0]:g} to {PSI_RANGE[1]:g} as in the app: lower is more typical "
+                        f"(default {DEFAULT_PSI:g})")
     _class_arg(s)
     _draw_arg(s)
     s.add_argument("--grid", type=out_file, metavar="PNG", help="also write all samples as one grid image")
@@ -239,7 +240,7 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("images", nargs="*", type=Path, metavar="IMAGE", help="two or more images (VAE)")
     _seeds_arg(s, "two or more GAN seeds instead, e.g. 3 8 21 or 3,8,21")
     s.add_argument("--psi", type=psi_value, default=DEFAULT_PSI, action=Typed,
-                   help=f"GAN truncation (default {DEFAULT_PSI:g})")
+                   help=f"GAN truncation, {PSI_RANGE[0]:g} to {PSI_RANGE[1]:g} (default {DEFAULT_PSI:g})")
     _class_arg(s)
     _draw_arg(s)
     _model_arg(s, "vae")

@@ -7,7 +7,7 @@ import argparse
 import math
 from pathlib import Path
 
-from .catalog import DEFAULT_PSI
+from .catalog import DEFAULT_PSI, PSI_RANGE
 from .fileio import blocking_file
 from .train.command import positive_int
 
@@ -28,14 +28,16 @@ def edit_spec(text: str) -> tuple[str, float]:
 
 
 def psi_value(text: str) -> float:
-    """--psi: a finite number (NaN or inf made every seed fail as NaN pixels, as a failed run)."""
+    """--psi: a number in the range the app's ψ slider runs over (NaN or inf made every seed fail as NaN pixels, as
+    a failed run; -1 or 5 wrote odd pictures without a word)."""
+    low, high = PSI_RANGE
     try:
         value = float(text)
-        if not math.isfinite(value):
+        if not low <= value <= high:  # NaN too
             raise ValueError
     except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r}: expected a number, e.g. {DEFAULT_PSI:g} (lower is more "
-                                         "typical)") from None
+        raise argparse.ArgumentTypeError(f"{text!r}: expected a number from {low:g} to {high:g}, e.g. "
+                                         f"{DEFAULT_PSI:g} (lower is more typical)") from None
     return value
 
 

@@ -89,6 +89,34 @@ def test_a_psi_that_is_no_number_is_a_usage_error(command, psi, capsys):
     assert f"{psi!r}: expected a number" in capsys.readouterr().err
 
 
+@pytest.mark.parametrize("psi", ["-1", "-0.01", "1.51", "5"])
+@pytest.mark.parametrize("command", [["generate", "--seeds", "0", "-o", "g"], ["interpolate", "--seeds", "1", "2",
+                                                                              "-o", "m.gif"]])
+def test_a_psi_the_app_cannot_set_is_a_usage_error(command, psi, capsys):
+    """--psi -1 and --psi 5 drew odd pictures with exit 0, where the app's ψ slider runs from 0 to 1.5."""
+    from genimg_gui.catalog import PSI_RANGE
+
+    assert run(*command, f"--psi={psi}") == 2
+    low, high = PSI_RANGE
+    assert f"argument --psi: {psi!r}: expected a number from {low:g} to {high:g}, e.g. 0.7" in capsys.readouterr().err
+
+
+def test_the_ends_of_the_psi_range_are_taken():
+    from genimg_gui.catalog import PSI_RANGE
+    from genimg_gui.cli_args import psi_value
+
+    assert [psi_value(f"{end:g}") for end in PSI_RANGE] == list(PSI_RANGE)
+
+
+def test_the_psi_slider_runs_over_the_range_the_cli_takes(qtbot):
+    from genimg_gui.catalog import PSI_RANGE
+    from genimg_gui.ui.gan_panel import GanPanel
+
+    panel = GanPanel()
+    qtbot.addWidget(panel)
+    assert (panel.psi.minimum() / 100, panel.psi.maximum() / 100) == PSI_RANGE
+
+
 def test_options_a_run_has_no_use_for_are_named_not_dropped_silently(vae, gan, image_files, tmp_path, capsys):
     """`genimg interpolate IMG1 IMG2 --psi 0.5` ran as if --psi were not there, without a word."""
     images = [image_files[0], image_files[1]]

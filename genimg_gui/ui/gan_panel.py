@@ -8,7 +8,7 @@ from PySide6.QtWidgets import (QButtonGroup, QComboBox, QFormLayout, QGroupBox, 
                                QRadioButton, QSlider, QSpinBox, QVBoxLayout, QWidget)
 
 from .. import seed_draws
-from ..catalog import DEFAULT_PSI
+from ..catalog import DEFAULT_PSI, PSI_RANGE
 from .inversion_names import fitted_name
 
 NO_SEED = -1  # the seed box's value while the current item has none (an inversion, a VAE picture): shown as "—"
@@ -72,7 +72,7 @@ class GanPanel(QWidget):
         self.gan_class.setToolTip("A GAN trained with labels draws the class you pick; "
                                   "“Any” lets the seed pick one, as often as the training data holds it")
         self.psi = QSlider(Qt.Orientation.Horizontal)
-        self.psi.setRange(0, 150)
+        self.psi.setRange(*(round(psi * 100) for psi in PSI_RANGE))  # in hundredths (values())
         self.psi_label = QLabel()
         self.draw_buttons = QButtonGroup(self)  # one way to draw a seed at a time
         for draw, (label, tip) in DRAW_BUTTONS.items():
