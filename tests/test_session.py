@@ -411,6 +411,32 @@ def test_a_restored_session_with_samples_drops_the_sample_made_while_the_questio
     again.close()
 
 
+@pytest.mark.parametrize("kept", [False, True])
+def test_the_start_up_sample_a_restore_replaces_is_not_offered_for_reopen(kept, qtbot, window, model_dir):
+    """After a crash's Restore, File → Reopen offered "seed 0", the sample the GAN drew as it loaded, which the
+    user never had: reopened, it was a second "seed 0", and Morph's default pair of them did not move. A sample the
+    user closes is offered still."""
+    doc = window.document
+    [auto] = doc.items.values()
+    with qtbot.waitSignal(doc.item_added, timeout=TIMEOUT):
+        doc.generate(7, 0.7, new_item=True)
+    doc.close_item(auto.id)
+    saved = replace(doc.to_session(), kept=kept)
+    window.close()  # a clean quit removes the autosave: this stands in for one a crash (or Keep) left
+    sess.save_session(saved)
+    again = MainWindow(Engine("cpu"), [read_entry(model_dir / "tiny-gan")])
+    qtbot.addWidget(again)
+    with qtbot.waitSignal(again.document.item_added, timeout=TIMEOUT):  # its own start-up sample, back already
+        again.document.load_model(str(model_dir / "tiny-gan"))
+    again.questions.ask_restore = lambda names: True
+    assert again.questions.offer_restore() == 1
+    qtbot.waitUntil(lambda: [i.name for i in again.document.items.values()] == ["seed 7"], timeout=TIMEOUT)
+    assert not again.document.closed and not again.reopen_action.isEnabled()
+    again.close_item()
+    assert again.reopen_action.isEnabled() and again.reopen_action.text() == "Reopen “seed 7”"
+    again.close()
+
+
 def test_a_deleted_directions_step_names_come_back_with_the_session(qtbot, engine, model_dir, image_files):
     w = _window_with_the_vae(qtbot, engine, model_dir)
     with qtbot.waitSignal(w.document.item_added, timeout=TIMEOUT):

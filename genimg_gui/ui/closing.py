@@ -11,9 +11,10 @@ if TYPE_CHECKING:
     from .document import Document
 
 
-def close_item(document: Document, item_id: int | None = None) -> Item | None:
+def close_item(document: Document, item_id: int | None = None, reopenable: bool = True) -> Item | None:
     """Close an image or sample (default: the current one); the next one in the filmstrip, else the one before,
-    becomes current. reopen_closed brings it back as it was."""
+    becomes current. reopen_closed brings it back as it was, unless not reopenable: an item that was never the
+    user's (the start-up sample a restored session replaces), which Reopen offered as a duplicate "seed 0"."""
     ids = list(document.items)
     current = document.current
     item = document.items.pop(current.id if item_id is None and current else item_id, None)
@@ -21,7 +22,8 @@ def close_item(document: Document, item_id: int | None = None) -> Item | None:
         return None
     # a new model's latents still on their way for it are dropped: it gets them again when reopened
     model = None if document.carry.pending(item.id) else document.model_identity(item.kind)
-    document.closed.append((item, model, ids.index(item.id)))
+    if reopenable:
+        document.closed.append((item, model, ids.index(item.id)))
     document.samples.forget(item.id)
     document.item_removed.emit(item.id)
     if current is item:

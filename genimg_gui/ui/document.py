@@ -122,9 +122,9 @@ class Document(QObject):
         """The open and the closed items of a kind: what must change with its model's directions."""
         return [i for i in [*self.items.values(), *(c[0] for c in self.closed)] if i.kind == kind]
 
-    def close_item(self, item_id: int | None = None) -> Item | None:
+    def close_item(self, item_id: int | None = None, reopenable: bool = True) -> Item | None:
         """Close an image or sample (default: the current one); closing.close_item says how."""
-        return close_item(self, item_id)
+        return close_item(self, item_id, reopenable)
 
     def reopen_closed(self) -> Item | None:
         """The item closed last, back as it was (closing.reopen_closed); None when none is closed."""

@@ -135,13 +135,15 @@ class GanSamples:
 
     def close_start_samples(self) -> None:
         """Close the samples made because a GAN loaded with none open, if left as they came, and drop those still
-        on their way: one asked as the GAN loaded came back after a kept session had reopened, a "seed 0" more."""
+        on their way: one asked as the GAN loaded came back after a kept session had reopened, a "seed 0" more.
+        Reopen does not offer them: the user never had them (whether one was back before the restore depended on
+        how long the models or the crash question took, and Reopen then added a second "seed 0")."""
         doc = self.document
         self.pending = {s: t for s, t in self.pending.items() if s not in self.auto_asks}
         self.auto_asks.clear()
         for item_id in self.auto_items & set(doc.items):
             if len(doc.items[item_id].history) == 1:
-                doc.close_item(item_id)
+                doc.close_item(item_id, reopenable=False)
 
 
 def _same_sample(item: Item, node: int, r: rq.Mapped) -> bool:
