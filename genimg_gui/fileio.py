@@ -62,10 +62,13 @@ def blocking_file(path: Path) -> Path | None:
 
 def why_not_written(e: OSError, what: str = "files") -> str:
     """Why a file (or folder, what="folders") could not be written, in words: "[Errno 2] No such file or
-    directory" told a user nothing of a folder such as /proc, which is there but takes no new files."""
+    directory" told a user nothing of a folder such as /proc, which is there but takes no new files, nor of a
+    folder that is not there."""
     place = Path(e.filename).parent if e.filename is not None else None
     if e.errno == errno.ENOENT and place is not None and place.is_dir():
         return f"{place} takes no new {what}"
+    if e.errno == errno.ENOENT and place is not None and not place.exists():  # the app's exports make no folders
+        return f"the folder {place} does not exist"
     if e.errno in (errno.ENOTDIR, errno.EEXIST) and place is not None and (blocker := blocking_file(place)):
         return f"{blocker} is not a folder"
     return {errno.EACCES: "no permission to write there", errno.EPERM: "no permission to write there",

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from genimg_gui.cli_commands import OutputError, writing
 from genimg_gui.fileio import atomic_write_bytes
 from genimg_gui.models.gan import Discriminator
 from genimg_gui.models.refine import DISCRIMINATOR_FILE
@@ -96,6 +97,17 @@ def test_a_failed_atomic_write_names_the_file_asked_for_not_its_temp_file(tmp_pa
         atomic_write_bytes(tmp_path / "r.json", b"{}")
     assert raised.value.filename == str(tmp_path / "r.json") and raised.value.errno == 28
     assert not list(tmp_path.iterdir())  # the temp file is gone too
+
+
+def test_a_folder_gone_before_its_file_is_written_is_named(tmp_path):
+    """The CLI makes -o's folder itself, so only a folder removed meanwhile is missing: said as the app says it
+    ("…: the folder … does not exist"), not "no such file or directory"."""
+    out = tmp_path / "out" / "x.png"
+    with pytest.raises(OutputError) as raised:
+        with writing(out) as path:
+            path.parent.rmdir()
+            atomic_write_bytes(path, b"")
+    assert str(raised.value) == f"{out} cannot be written: the folder {out.parent} does not exist"
 
 
 @pytest.mark.parametrize("command, unknown", [

@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QMenu
 from conftest import UI_TIMEOUT
 from genimg_gui import cli
 from genimg_gui.edit import Directions, EditState, edited_latent
+from genimg_gui.engine import requests as rq
 from genimg_gui.masking import soft_brush
 from genimg_gui.morph import count_frames, frame_size, morph_path
 from genimg_gui.recipe import Recipe
@@ -177,12 +178,15 @@ def test_export_errors_are_shown_and_the_app_goes_on(qtbot, window, image_files,
     dialog, shown = open_morph(qtbot, window)
     dialog.export_to(str(tmp_path / "morph.txt"))
     assert "must end in .gif, .webp, .mp4" in window.last_error
+    assert dialog.written.isVisible() and dialog.written.text() == window.last_error  # the dialog says it too
     dialog.export_to(str(tmp_path / "no such folder" / "morph.gif"))
     assert "the folder does not exist" in window.last_error
+    assert dialog.written.text() == window.last_error  # its line, where "Wrote …" goes, was empty
     (tmp_path / "taken.gif").mkdir()  # passes the checks, fails when written
     with qtbot.waitSignal(window.document.error, timeout=UI_TIMEOUT):
         dialog.export_to(str(tmp_path / "taken.gif"))
     assert window.last_error == f"Could not write {tmp_path / 'taken.gif'}: a folder of that name is in the way"
+    assert dialog.written.isVisible() and dialog.written.text() == window.last_error
     assert not dialog.busy.isVisible() and not window.morph.exporting()
 
     dialog.frames.setValue(600)  # long enough to cancel from the status bar while it renders
@@ -193,6 +197,14 @@ def test_export_errors_are_shown_and_the_app_goes_on(qtbot, window, image_files,
     assert not dialog.busy.isVisible() and not (tmp_path / "long.gif").exists()
     dialog.timeline.setValue(5)  # still alive
     wait_frame(qtbot, shown, 5)
+
+    dialog.frames.setValue(7)
+    with qtbot.waitSignal(window.document.frames_ready, timeout=UI_TIMEOUT):  # the real render, let finish
+        seq = window.morph.export(str(tmp_path / "failed.gif"))
+        window.document.engine.failed.emit(rq.Failed(seq, "RenderFrames", "Out of memory rendering 7 frames"))
+        assert dialog.written.text() == window.last_error == "Out of memory rendering 7 frames"  # a render failing
+        assert not dialog.busy.isVisible() and not window.morph.exporting()
+    assert not (tmp_path / "failed.gif").exists()
 
 
 
@@ -298,6 +310,16 @@ def test_applying_a_recipe_is_one_undoable_step_per_image(qtbot, window, referen
     assert np.array_equal(c.image, before[c.id][0])
     gan = next(i for i in window.document.items.values() if i.kind == "gan")
     assert len(gan.history) == 1  # a VAE recipe leaves GAN samples alone
+
+
+def test_a_recipe_saved_into_a_missing_folder_says_so_in_words(qtbot, window, monkeypatch, image_files, tmp_path):
+    item, = open_images(qtbot, window, image_files[:1])
+    edit_with_sliders(qtbot, window, item, {1: 148})
+    missing = tmp_path / "nodir"
+    monkeypatch.setattr(window.recipes, "_ask_save_path", lambda suggestion: str(missing / "x.json"))
+    action(window, "Save edit &recipe…").trigger()  # was "…: [Errno 2] No such file or directory: '…'"
+    assert window.last_error == f"Could not save the recipe {missing / 'x.json'}: the folder {missing} does not exist"
+    assert not missing.exists()
 
 
 def test_a_masked_recipe_is_held_only_with_its_mask_and_strengths(tmp_path):

@@ -171,8 +171,11 @@ def test_export_png_and_latent(qtbot, window, image_files, tmp_path):
 
 def test_export_to_an_unwritable_place_shows_an_error(qtbot, window, image_files, tmp_path):
     drop_and_wait(qtbot, window, image_files[:1], 1)
-    window.exports.export_png(str(tmp_path / "no such folder" / "x.png"))
-    assert window.last_error == f"Could not write {tmp_path / 'no such folder' / 'x.png'}: no such file or directory"
+    missing = tmp_path / "no such folder"
+    window.exports.export_png(str(missing / "x.png"))  # was "…: no such file or directory"
+    assert window.last_error == f"Could not write {missing / 'x.png'}: the folder {missing} does not exist"
+    window.exports.export_latent(str(missing / "x.npz"))
+    assert window.last_error == f"Could not write {missing / 'x.npz'}: the folder {missing} does not exist"
     (tmp_path / "taken.png").mkdir()
     window.exports.export_png(str(tmp_path / "taken.png"))  # in words, not "[Errno 21] Is a directory: '…'"
     assert window.last_error == f"Could not write {tmp_path / 'taken.png'}: a folder of that name is in the way"

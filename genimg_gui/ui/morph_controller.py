@@ -131,7 +131,7 @@ class MorphController(QObject):
         settings = self.dialog.settings()
         problem = self._export_problem(Path(path), settings)
         if problem:
-            self.document.error.emit(problem)
+            self._fail(problem)
             return None
         frames = self.path(settings)
         masks, bases = frames.frame_masks()
@@ -169,10 +169,10 @@ class MorphController(QObject):
         try:
             written = write_animation(list(r.images), path, settings.fps, settings.scale)
         except OSError as e:  # in words, as the CLI says it: "[Errno 28] No space left on device: '…'" was raw
-            self.document.error.emit(f"Could not write {path}: {why_not_written(e)}")
+            self._fail(f"Could not write {path}: {why_not_written(e)}")
             return
         except (ValueError, MemoryError) as e:
-            self.document.error.emit(f"Could not write {path}: {e or 'out of memory'}")
+            self._fail(f"Could not write {path}: {e or 'out of memory'}")
             return
         message = f"Wrote {written}"  # "Wrote …/morph.gif (24 frames, 256×256, 2.0 s)"
         if note := fps_note(settings.fps, Path(path).suffix):  # a 60 fps GIF was 50 fps with nothing said but "0.5 s"
@@ -183,7 +183,16 @@ class MorphController(QObject):
 
     def _on_failed(self, f: rq.Failed) -> None:
         if self._export is not None and f.seq == self._export[0] and f.final:
-            self._finish_export()  # the document shows the message ("Cancelled" or the error)
+            self._finish_export()  # the document shows the message ("Cancelled" or the error)...
+            if self.dialog is not None and not f.cancelled:  # ...and the dialog the error, where "Wrote …" goes
+                self.dialog.show_written(f.message)
+
+    def _fail(self, text: str) -> None:
+        """Why an export did not start or was not written: in the status bar and in the dialog, whose line said
+        nothing while only the main window's status bar did."""
+        self.document.error.emit(text)
+        if self.dialog is not None:
+            self.dialog.show_written(text)
 
     def _finish_export(self) -> None:
         if self._export is not None:

@@ -353,7 +353,7 @@ class MorphDialog(QDialog):
         self._update_enabled()
 
     def show_written(self, text: str) -> None:
-        """Say what an export wrote ("Wrote …/morph.gif (24 frames, 256×256, 2.0 s)")."""
+        """Say what an export wrote ("Wrote …/morph.gif (24 frames, 256×256, 2.0 s)"), or why it wrote nothing."""
         self.written.setText(text)
         self.written.setVisible(True)
 

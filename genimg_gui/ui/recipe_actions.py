@@ -11,6 +11,7 @@ from PySide6.QtCore import QObject
 from PySide6.QtWidgets import QFileDialog, QWidget
 
 from ..edit import Directions, EditState, values_along
+from ..fileio import why_not_written
 from ..recipe import Recipe, RecipeError
 from ..wording import counted
 from .document import Document
@@ -133,8 +134,9 @@ class RecipeActions(QObject):
             return None
         try:
             written = recipe.save(path)
-        except (OSError, RecipeError) as e:
-            self.document.error.emit(f"Could not save the recipe {path}: {e}")
+        except (OSError, RecipeError) as e:  # in words, as the exports say it: "[Errno 2] No such file or …" was raw
+            reason = why_not_written(e) if isinstance(e, OSError) else str(e)
+            self.document.error.emit(f"Could not save the recipe {path}: {reason}")
             return None
         mask = " and its mask" if recipe.mask is not None else ""
         self.document.message.emit(f"Saved {counted(len(recipe.steps), 'direction')}{mask} to {written}")
