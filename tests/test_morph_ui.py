@@ -312,6 +312,27 @@ def test_applying_a_recipe_is_one_undoable_step_per_image(qtbot, window, referen
     assert len(gan.history) == 1  # a VAE recipe leaves GAN samples alone
 
 
+def test_a_recipe_applied_again_to_the_current_image_leaves_it_as_it_is(qtbot, window, monkeypatch, image_files,
+                                                                        tmp_path):
+    """Applied twice to the current image, PC2 +1.48σ became +2.96σ, each time "Applied photo.json to 1 image"."""
+    a, b = open_images(qtbot, window, image_files[:2])
+    edit_with_sliders(qtbot, window, a, {1: 148})
+    save_recipe(window, monkeypatch, tmp_path / "photo.json")
+    steps = len(a.history)
+    apply_recipe(window, monkeypatch, tmp_path / "photo.json")  # the image it was saved from
+    assert window.statusBar().currentMessage() == "The image already had photo.json; nothing changed"
+    assert len(a.history) == steps and window.sliders.values()[1] == 1.48
+
+    window.document.select(b.id)
+    apply_recipe(window, monkeypatch, tmp_path / "photo.json")
+    settle(qtbot, b)
+    assert window.statusBar().currentMessage() == "Applied photo.json to 1 image; Ctrl+Z takes it back"
+    steps = len(b.history)
+    apply_recipe(window, monkeypatch, tmp_path / "photo.json")  # again: it has it now
+    assert window.statusBar().currentMessage() == "The image already had photo.json; nothing changed"
+    assert len(b.history) == steps and window.sliders.values()[1] == 1.48  # not 2.96
+
+
 def test_a_recipe_saved_into_a_missing_folder_says_so_in_words(qtbot, window, monkeypatch, image_files, tmp_path):
     item, = open_images(qtbot, window, image_files[:1])
     edit_with_sliders(qtbot, window, item, {1: 148})
