@@ -57,7 +57,8 @@ def refine(model: Path, labels: Path, coarse: str, fine: str, out: Path) -> list
     rows = torch.tensor([old.index(parent[name]) for name in new])  # each new class's parent, by index
     freq = torch.tensor([float(counts[name]) for name in new])
     fresh.load_state_dict(refined_state(net.state_dict(), rows, freq))
-    training = {**card.get("training", {}), "refined_classes": {"from": coarse, "to": fine, "model": card.get("name", "")}}
+    refined = {"from": coarse, "to": fine, "model": card.get("name", "")}
+    training = {**card.get("training", {}), "refined_classes": refined}
     save_model(out, fresh, {**card, "training": training})
     d_path = model / DISCRIMINATOR_NAME
     if d_path.is_file():

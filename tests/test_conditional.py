@@ -152,7 +152,8 @@ def test_folders_of_one_class_name_it_and_the_images_left_without_one(tmp_path, 
 
 
 @pytest.mark.parametrize("content, column, message", [
-    ("file,colour\nred/square 0.png,red\n", "kind", "needs a column 'kind' (--label-column); its columns are: file, colour"),
+    ("file,colour\nred/square 0.png,red\n", "kind",
+     "needs a column 'kind' (--label-column); its columns are: file, colour"),
     ("path,label\nred/square 0.png,red\n", "label", "needs a 'file' column"),
     ("file,label\nred/square 0.png,red\nred/square 1.png,red\n", "label", "give 1 class for the images found"),
     ("file,label\nred/square 0.png,\n", "label", "give 0 classes for the images found"),
@@ -399,8 +400,8 @@ def test_many_samples_without_their_class_are_counted():
 
     lost = [("seed 1", ["fox"]), ("seed 2", ["owl", "fox"]), ("seed 3", ["eel", "yak"])]
     assert classes_lost_note(lost, "tiny-birds", ("bird", "cat")) == (
-        "3 samples (fox, owl, eel and 1 more): tiny-birds has no such class; each drawn in its own — switch back to bring them "
-        "back")
+        "3 samples (fox, owl, eel and 1 more): tiny-birds has no such class; each drawn in its own — switch back to "
+        "bring them back")
     assert classes_lost_note(lost[:1], "tiny-gan", ()) == (
         "seed 1 (fox): tiny-gan has no classes; drawn without one — switch back to bring it back")
     assert classes_lost_note([], "tiny-gan", ()) is None

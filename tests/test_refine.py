@@ -224,7 +224,8 @@ def test_a_window_whose_first_gan_has_a_discriminator_draws_refined_a_gan_withou
     reference.load(str(tmp_path / "judged-gan"), lambda *_: None)
     refined = reference.decode("gan", reference.map_seed(item.seed, item.psi, draw=REFINE))
     qtbot.waitUntil(lambda: all(np.array_equal(i.image, refined) for i in (item, restored)), timeout=UI_TIMEOUT)
-    assert item.draw == restored.draw == REFINE and panel.draw_button(REFINE).isChecked() and panel.draw_button(REFINE).isEnabled()
+    assert item.draw == restored.draw == REFINE
+    assert panel.draw_button(REFINE).isChecked() and panel.draw_button(REFINE).isEnabled()
     window.close()
 
 

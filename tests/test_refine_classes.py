@@ -55,7 +55,8 @@ def test_genimg_train_goes_on_from_the_refined_model_with_the_fine_labels(tmp_pa
     data = _labels(tmp_path / "data")
     refine_classes.refine(GAN, data / "labels.csv", "category", "subcategory", tmp_path / "fine")
     run = tmp_path / "run"
-    code = cli_main(["train", "gan", str(data), "--init", str(tmp_path / "fine"), "--latent-of", str(ROOT / "weights" / "emoji-vae"),
+    code = cli_main(["train", "gan", str(data), "--init", str(tmp_path / "fine"),
+                     "--latent-of", str(ROOT / "weights" / "emoji-vae"),
                      "--labels", str(data / "labels.csv"), "--label-column", "subcategory", "-o", str(run),
                      "--steps", "2", "--batch-size", "4", "--holdout", "0", "--set", "d_warmup=1", "--threads", "1"])
     assert code == 0, capsys.readouterr().err

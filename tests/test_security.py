@@ -215,4 +215,5 @@ def test_unreadable_file_and_folder_give_a_clear_message(shared_folder):
                 texts.append(f"ImageLoadError: {err.value}")
     finally:
         locked.chmod(0o755)
-    assert texts == [f"ImageLoadError: no permission to read {image}", f"ImageLoadError: no permission to read {inside}"]
+    assert texts == [f"ImageLoadError: no permission to read {image}",
+                     f"ImageLoadError: no permission to read {inside}"]

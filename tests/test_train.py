@@ -885,8 +885,9 @@ def test_the_card_records_the_command_line_as_typed(tmp_path, monkeypatch):
              "--threads", "1", *TINY["vae"]]
     assert main(typed) == 0
     card = strict_json(tmp_path / "vae1" / "card.json")
-    assert card["training"]["command"] == ("genimg train vae 'my shapes' -o vae1 --steps 1 --batch-size 4 "
-                                           "--resolution 32 --threads 1 --set 'channels=[8,16]' --set latent_channels=2")
+    assert card["training"]["command"] == (
+        "genimg train vae 'my shapes' -o vae1 --steps 1 --batch-size 4 "
+        "--resolution 32 --threads 1 --set 'channels=[8,16]' --set latent_channels=2")
     assert "command" not in card["training"]["options"] and data.is_dir()
     assert main([*typed[:5], "--steps", "2", "--resume"]) == 0  # typed otherwise: no difference to refuse
     assert strict_json(tmp_path / "vae1" / "card.json")["training"]["command"] == (
