@@ -20,6 +20,7 @@ from pathlib import Path
 
 from . import seed_draws
 from .catalog import DEFAULT_PSI, PSI_RANGE
+from .morph import DEFAULT_FPS, DEFAULT_FRAMES, DEFAULT_MODE, MODES  # the Morph dialog's defaults
 from .typed_options import Typed
 from .train.command import DEVICES, add_train_parser, device_name, stoppable
 from .cli_args import (edit_spec, existing_path, fps_value, frame_count, latent_scale, out_file, out_folder,
@@ -247,10 +248,13 @@ def build_parser() -> argparse.ArgumentParser:
     _model_arg(s, "gan")
     s.add_argument("-o", "--out", type=out_file, required=True, metavar="FILE",
                    help="the animation: .gif, .webp or .mp4 (H.264)")
-    s.add_argument("--frames", type=frame_count, default=24,
-                   help="frames in all, at least one per keyframe (default 24)")
-    s.add_argument("--fps", type=fps_value, default=12.0, help="frames per second (default 12)")
-    s.add_argument("--mode", choices=["linear", "spherical"], default="linear", help="path between keyframes")
+    s.add_argument("--frames", type=frame_count, default=DEFAULT_FRAMES,
+                   help=f"frames in all, at least one per keyframe (default {DEFAULT_FRAMES})")
+    s.add_argument("--fps", type=fps_value, default=float(DEFAULT_FPS),
+                   help=f"frames per second (default {DEFAULT_FPS})")
+    s.add_argument("--mode", choices=MODES, default=DEFAULT_MODE,
+                   help=f"path between keyframes (default {DEFAULT_MODE}, as the Morph dialog: the in-between latents "
+                        "stay as typical as the keyframes; linear is a straight line)")
     s.add_argument("--loop", action="store_true", help="return to the first keyframe (seamless loop)")
     s.add_argument("--scale", type=scale_factor, default=1, metavar="N",
                    help="enlarge every frame N times without smoothing, GIF, WebP and MP4 alike (default 1: the "

@@ -11,6 +11,7 @@ import argparse
 import re
 import shlex
 import sys
+import tempfile
 import textwrap
 from contextlib import contextmanager
 from functools import partial
@@ -283,6 +284,14 @@ def writing(path: Path) -> Iterator[Path]:
         yield path
     except OSError as e:
         raise OutputError(f"{path} cannot be written: {why_not_written(e)}") from None
+
+
+def check_writable(path: Path) -> None:
+    """Fail now as writing(path) would fail later, in its words, for an output written once all the work is done: a
+    200-frame morph was drawn for a minute before "/proc/m.gif cannot be written: /proc takes no new files". Makes
+    path's folder (in_folder) and a temp file in it, removed at once."""
+    with writing(path) as out, tempfile.NamedTemporaryFile(dir=out.parent, prefix=".genimg-", suffix=".tmp"):
+        pass
 
 
 def in_folder(path: Path) -> Path:

@@ -9,7 +9,7 @@ import shlex
 from pathlib import Path
 
 from .typed_options import typed
-from .cli_commands import (CLIError, UsageError, check_scale, class_index, fit_used, load_model,
+from .cli_commands import (CLIError, UsageError, check_scale, check_writable, class_index, fit_used, load_model,
                            note_ignored, progress_bar, read_image, say, seed_draw, writing, wrote)
 from .export import read_latent
 from .morph import FORMATS, common_grid, fps_note, min_frames, morph_path, write_animation
@@ -48,6 +48,7 @@ def interpolate(args: argparse.Namespace) -> int:
         fit_used(model, typed(args, "fit"))
         keys = [rt.encode(read_image(p), args.fit)[1] for p in args.images]  # a bad image ends the run
     path = morph_path(common_grid(keys), args.frames, args.mode, args.loop)
+    check_writable(args.out)  # before the frames: an output refused after them had cost every frame's decode
     frames = []
     for i, latent in enumerate(path, 1):
         try:

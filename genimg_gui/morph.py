@@ -21,6 +21,11 @@ from .fileio import atomic_path
 from .masking import resize_mask
 
 MODES = ("linear", "spherical")
+# The Morph dialog's first Path and `genimg interpolate --mode`'s default, so that one morph is one animation either
+# way. Spherical: Gaussian latents (a GAN's z, a VAE's) keep their norm along it, so the in-between frames are as
+# typical as the keyframes; a straight line passes through shorter, washed-out latents halfway.
+DEFAULT_MODE = "spherical"
+DEFAULT_FRAMES, DEFAULT_FPS = 24, 12  # the dialog's first Frames and Speed, and interpolate's --frames and --fps
 FORMATS = (".gif", ".webp", ".mp4")
 # A 64-px morph played at 64 px is a speck in a player or browser: the dialog's first scale brings the shorter
 # side to this. Only a default: H.264 itself takes frames of any (even) size.
@@ -56,7 +61,7 @@ def slerp(a: np.ndarray, b: np.ndarray, t: float) -> np.ndarray:
     return (direction * ((1 - t) * na + t * nb)).astype(np.float32)
 
 
-def morph_path(latents: np.ndarray | Sequence[np.ndarray], frames: int, mode: str = "linear",
+def morph_path(latents: np.ndarray | Sequence[np.ndarray], frames: int, mode: str = DEFAULT_MODE,
                loop: bool = False, only: int | None = None) -> np.ndarray:
     """(frames, *shape) latents through K keyframes of one shape (K, *shape), evenly spaced in
     time: the first frame is the first keyframe; without loop the last frame is the last
@@ -143,7 +148,7 @@ def keyframe_layers(edited: Sequence[np.ndarray], unedited: Sequence[np.ndarray]
     return Layers(common_grid(edited), common_grid(under), stacked)
 
 
-def morph_layers(keys: Layers, frames: int, mode: str = "linear", loop: bool = False,
+def morph_layers(keys: Layers, frames: int, mode: str = DEFAULT_MODE, loop: bool = False,
                  only: int | None = None) -> Layers:
     """The frames' layers (only: that frame's): both latents along morph_path, the masks linearly (a mask stays
     within [0, 1]), so a frame on a keyframe is drawn exactly as that keyframe (on a linear path)."""

@@ -17,6 +17,7 @@ from ..morph import FORMATS, Layers, fps_note, keyframe_layers, morph_layers, wr
 from .document import Document
 from .item import Item
 from .morph_dialog import MorphDialog, MorphSettings
+from .settings import Settings
 
 MORPH_TAG = (1 << 30) + 1  # Decode / RenderFrames tag of the morph: above any item id, apart from AB_TAG
 KIND_NAMES = {"vae": ("VAE image", "GAN samples"), "gan": ("GAN sample", "VAE images")}
@@ -25,9 +26,9 @@ KIND_NAMES = {"vae": ("VAE image", "GAN samples"), "gan": ("GAN sample", "VAE im
 class MorphController(QObject):
     """One morph dialog at a time, for the items of the current item's kind."""
 
-    def __init__(self, document: Document, parent: QWidget) -> None:
+    def __init__(self, document: Document, parent: QWidget, settings: Settings) -> None:
         super().__init__(parent)
-        self.document, self.parent_widget = document, parent
+        self.document, self.parent_widget, self.settings = document, parent, settings
         self.dialog: MorphDialog | None = None
         self.kind = "vae"
         self.note: QLabel | None = None  # says why there is nothing to morph
@@ -51,7 +52,9 @@ class MorphController(QObject):
         items = [i for i in self.document.items.values() if i.kind == self.kind]
         others = [i for i in items if i is not current]
         checked = (current.id, others[0].id) if others else (current.id,)
-        dialog = MorphDialog([(i.id, i.name, i.image) for i in items], self.parent_widget, checked)
+        dialog = MorphDialog([(i.id, i.name, i.image) for i in items], self.parent_widget, checked,
+                             self.settings.morph_form())  # as the last one was left, at the next start too
+        dialog.form_changed.connect(self.settings.set_morph_form)
         self.note = QLabel(self._note_text(len(items)))
         self.note.setWordWrap(True)
         self.note.setVisible(len(items) < 2)

@@ -14,12 +14,14 @@ from PySide6.QtGui import QPixmap
 from PySide6.QtWidgets import (QCheckBox, QComboBox, QDialog, QFormLayout, QGroupBox, QHBoxLayout, QLabel,
                                QPushButton, QSizePolicy, QSlider, QSpinBox, QStyle, QVBoxLayout, QWidget)
 
-from ..morph import GIF_MAX_FPS, MAX_FRAMES, MAX_SCALE, MIN_FRAMES, default_scale, max_scale, min_frames, output_size
+from ..morph import (DEFAULT_FPS, DEFAULT_FRAMES, DEFAULT_MODE, GIF_MAX_FPS, MAX_FRAMES, MAX_SCALE, MIN_FRAMES,
+                     default_scale, max_scale, min_frames, output_size)
 from .keyframe_list import ID_ROLE, KeyframeList
+from .morph_memory import fill_form, form_of, remembered_scale
 from .qimage import to_qimage
 from .settings import Settings, ask_export_path
 
-MODES = (("spherical", "Spherical (slerp)"), ("linear", "Linear"))
+MODES = (("spherical", "Spherical (slerp)"), ("linear", "Linear"))  # the Path box's items: morph.MODES, named
 EXPORT_FILTERS = {"GIF (*.gif)": ".gif", "WebP (*.webp)": ".webp", "MP4 video (*.mp4)": ".mp4"}
 PREVIEW = 256  # px; frames are scaled up with nearest neighbour so small models stay crisp
 
@@ -27,9 +29,9 @@ PREVIEW = 256  # px; frames are scaled up with nearest neighbour so small models
 @dataclass(frozen=True)
 class MorphSettings:
     item_ids: tuple[int, ...]   # keyframes in order
-    frames: int = 24
-    fps: int = 12
-    mode: str = "spherical"     # "spherical" | "linear"
+    frames: int = DEFAULT_FRAMES
+    fps: int = DEFAULT_FPS
+    mode: str = DEFAULT_MODE    # "spherical" | "linear"
     loop: bool = False          # go back from the last keyframe to the first
     scale: int = 1              # the written frames are enlarged this many times (every format alike)
 
@@ -48,11 +50,12 @@ class MorphDialog(QDialog):
     """Non-modal. settings_changed fires on a real change of what the frames look like (not fps or scale)."""
 
     settings_changed = Signal(object)
+    form_changed = Signal(dict)  # the user set Frames, Speed, Path, Loop or Scale: what the next one starts from
     frame_requested = Signal(int)
     export_requested = Signal(str)
 
     def __init__(self, items: list[tuple[int, str, np.ndarray]], parent: QWidget | None = None,
-                 checked: tuple[int, ...] | None = None) -> None:
+                 checked: tuple[int, ...] | None = None, remembered: dict | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle("Morph between images")
         self.setModal(False)
@@ -65,11 +68,16 @@ class MorphDialog(QDialog):
         self.down_button = QPushButton("↓")
         self.up_button.setToolTip("Move the selected keyframe earlier")
         self.down_button.setToolTip("Move the selected keyframe later")
+        remembered = remembered or {}
         self._build_controls()
+        fill_form(self, remembered)
+        self._show_frame_count()
         self._build_layout()
         size = self._frame_size()
         self.scale.setMaximum(max_scale(size) if size else MAX_SCALE)
-        self.scale.setValue(default_scale(size) if size else 1)
+        chosen = remembered_scale(remembered)
+        self._scale_chosen = chosen is not None
+        self.scale.setValue(chosen if chosen is not None else default_scale(size) if size else 1)
         self._update_size_label()
         self._follow_keyframe_count()
         self._last = self.settings()
@@ -79,18 +87,19 @@ class MorphDialog(QDialog):
     def _build_controls(self) -> None:
         self.frames = QSpinBox()
         self.frames.setRange(MIN_FRAMES, MAX_FRAMES)
-        self.frames.setValue(24)
+        self.frames.setValue(DEFAULT_FRAMES)
         self.frames.setToolTip("Frames in all: at least one per ticked keyframe, so that none is skipped")
         self.frames_hint = two_line_label()  # says when ticking more keyframes raised Frames
         self.fps = QSpinBox()
         self.fps.setRange(1, 60)
-        self.fps.setValue(12)
+        self.fps.setValue(DEFAULT_FPS)
         self.fps.setSuffix(" fps")
         self.fps.setToolTip(f"Frames per second; a GIF plays at most {GIF_MAX_FPS:g} fps (its delays come in 10 ms "
                             "steps, and players slow one under 20 ms), so a faster GIF is written at that")
         self.mode = QComboBox()
         for key, text in MODES:
             self.mode.addItem(text, key)
+        self.mode.setCurrentIndex(self.mode.findData(DEFAULT_MODE))
         self.mode.setToolTip("Spherical keeps the in-between latents as typical as the keyframes "
                              "(no washed-out middle); linear is a straight line")
         self.loop = QCheckBox("Loop back to the start")
@@ -221,6 +230,17 @@ class MorphDialog(QDialog):
         self.down_button.clicked.connect(lambda: self.move_selected(1))
         self.export_button.clicked.connect(self._ask_export)
         self.close_button.clicked.connect(self.close)
+        for form_signal in (self.frames.valueChanged, self.fps.valueChanged, self.mode.currentIndexChanged,
+                            self.loop.toggled):
+            form_signal.connect(self._form_edited)
+        self.scale.valueChanged.connect(self._scale_edited)
+
+    def _form_edited(self, *_args) -> None:
+        self.form_changed.emit(form_of(self, self._scale_chosen))  # remembered: given back to __init__ next time
+
+    def _scale_edited(self, _scale: int) -> None:
+        self._scale_chosen = True
+        self._form_edited()
 
     # --- settings ---------------------------------------------------------
     def settings(self) -> MorphSettings:

@@ -1,6 +1,6 @@
 """Settings that outlive a run (QSettings in an INI file under paths.config_dir()):
 the last models and device, the window's geometry and docks, recent files, where exports go, where the open
-dialogs last opened from, and the forms' values (Train…, the inversion's)."""
+dialogs last opened from, and the forms' values (Train…, the inversion's, the Morph dialog's)."""
 from __future__ import annotations
 
 import json
@@ -155,6 +155,18 @@ class Settings:
 
     def set_inversion_value(self, key: str, value: int) -> None:
         self.q.setValue(f"inversion/{key}", int(value))
+
+    def morph_form(self) -> dict:
+        """The Morph dialog's Frames, Speed, Path, Loop and chosen Scale as last set (MorphDialog.form), {} if none or
+        unreadable."""
+        try:
+            form = json.loads(self.q.value("morph/form", "", str) or "{}")
+        except ValueError:
+            return {}
+        return form if isinstance(form, dict) else {}
+
+    def set_morph_form(self, form: dict) -> None:
+        self.q.setValue("morph/form", json.dumps(form))
 
     def window_state(self) -> tuple[QByteArray | None, QByteArray | None]:
         return self.q.value("window/geometry", None), self.q.value("window/state", None)

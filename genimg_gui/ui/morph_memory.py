@@ -1,0 +1,29 @@
+"""What the Morph dialog keeps when closed and across restarts (in the app's Settings, morph/form): Frames, Speed,
+Path, Loop, and Scale once chosen. Closed and opened again, the dialog was back at 24 frames, 12 fps, Spherical and
+no loop, so a GIF and then an MP4 of one morph came out as two animations."""
+from __future__ import annotations
+
+
+def form_of(dialog, scale_chosen: bool) -> dict:
+    """The dialog's fields as plain values, for Settings.set_morph_form. Scale only once chosen: the first one
+    follows the keyframes' size, and a 64-px model's ×4 kept for a photo would make its morph huge."""
+    form = {"frames": dialog.frames.value(), "fps": dialog.fps.value(), "mode": dialog.mode.currentData(),
+            "loop": dialog.loop.isChecked()}
+    return {**form, "scale": dialog.scale.value()} if scale_chosen else form
+
+
+def fill_form(dialog, form: dict) -> None:
+    """Put a remembered form back but Scale (remembered_scale); a value of another type (a settings file edited by
+    hand) leaves its field as it is, and one out of range is clamped by its box."""
+    for key, box in (("frames", dialog.frames), ("fps", dialog.fps)):
+        if type(form.get(key)) is int:
+            box.setValue(form[key])
+    if (index := dialog.mode.findData(form.get("mode"))) >= 0:
+        dialog.mode.setCurrentIndex(index)
+    if type(form.get("loop")) is bool:
+        dialog.loop.setChecked(form["loop"])
+
+
+def remembered_scale(form: dict) -> int | None:
+    """The Scale the user chose in an earlier dialog, None if never (the dialog then starts at the keyframes')."""
+    return form["scale"] if type(form.get("scale")) is int else None
