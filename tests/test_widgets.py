@@ -19,7 +19,8 @@ from genimg_gui.ui.filmstrip import CELL_WIDTH, Filmstrip
 from genimg_gui.ui.gan_panel import GanPanel
 from genimg_gui.ui.history_controller import describe_sample
 from genimg_gui.ui.history_panel import HistoryPanel
-from genimg_gui.ui.morph_dialog import MorphDialog, MorphSettings
+from genimg_gui.ui.morph_dialog import MorphDialog
+from genimg_gui.ui.morph_settings import MorphSettings
 from genimg_gui.ui.qimage import from_qimage, to_qimage
 from genimg_gui.ui.sliders import SliderPanel
 

@@ -16,7 +16,8 @@ from ..fileio import why_not_written
 from ..morph import FORMATS, Layers, fps_note, keyframe_layers, morph_layers, write_animation
 from .document import Document
 from .item import Item
-from .morph_dialog import MorphDialog, MorphSettings
+from .morph_dialog import MorphDialog
+from .morph_settings import MorphSettings
 from .settings import Settings
 
 MORPH_TAG = (1 << 30) + 1  # Decode / RenderFrames tag of the morph: above any item id, apart from AB_TAG

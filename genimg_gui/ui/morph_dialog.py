@@ -5,7 +5,6 @@ document decodes them in the background and hands them back with show_frame.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -17,23 +16,13 @@ from PySide6.QtWidgets import (QCheckBox, QComboBox, QDialog, QFormLayout, QGrou
 from ..morph import (DEFAULT_FPS, DEFAULT_FRAMES, DEFAULT_MODE, GIF_MAX_FPS, MAX_FRAMES, MAX_SCALE, MIN_FRAMES,
                      default_scale, max_scale, min_frames, output_size)
 from .keyframe_list import ID_ROLE, KeyframeList
-from .morph_memory import fill_form, form_of, remembered_scale
+from .morph_settings import MorphSettings, fill_form, form_of, remembered_scale
 from .qimage import to_qimage
 from .settings import Settings, ask_export_path
 
 MODES = (("spherical", "Spherical (slerp)"), ("linear", "Linear"))  # the Path box's items: morph.MODES, named
 EXPORT_FILTERS = {"GIF (*.gif)": ".gif", "WebP (*.webp)": ".webp", "MP4 video (*.mp4)": ".mp4"}
 PREVIEW = 256  # px; frames are scaled up with nearest neighbour so small models stay crisp
-
-
-@dataclass(frozen=True)
-class MorphSettings:
-    item_ids: tuple[int, ...]   # keyframes in order
-    frames: int = DEFAULT_FRAMES
-    fps: int = DEFAULT_FPS
-    mode: str = DEFAULT_MODE    # "spherical" | "linear"
-    loop: bool = False          # go back from the last keyframe to the first
-    scale: int = 1              # the written frames are enlarged this many times (every format alike)
 
 
 def two_line_label() -> QLabel:

@@ -1,7 +1,22 @@
-"""What the Morph dialog keeps when closed and across restarts (in the app's Settings, morph/form): Frames, Speed,
-Path, Loop, and Scale once chosen. Closed and opened again, the dialog was back at 24 frames, 12 fps, Spherical and
-no loop, so a GIF and then an MP4 of one morph came out as two animations."""
+"""What the Morph dialog describes (MorphSettings, what the controller renders) and what it keeps when closed and
+across restarts (in the app's Settings, morph/form): Frames, Speed, Path, Loop, and Scale once chosen. Closed and
+opened again, the dialog was back at 24 frames, 12 fps, Spherical and no loop, so a GIF and then an MP4 of one morph
+came out as two animations."""
 from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ..morph import DEFAULT_FPS, DEFAULT_FRAMES, DEFAULT_MODE
+
+
+@dataclass(frozen=True)
+class MorphSettings:
+    item_ids: tuple[int, ...]   # keyframes in order
+    frames: int = DEFAULT_FRAMES
+    fps: int = DEFAULT_FPS
+    mode: str = DEFAULT_MODE    # "spherical" | "linear"
+    loop: bool = False          # go back from the last keyframe to the first
+    scale: int = 1              # the written frames are enlarged this many times (every format alike)
 
 
 def form_of(dialog, scale_chosen: bool) -> dict:
