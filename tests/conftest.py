@@ -1,7 +1,10 @@
 """Shared fixtures: tiny real models saved as real model folders, and a running engine."""
 import os
 
-os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+# a 1920 × 1200 screen (offscreen's own is 800 × 800): the main window keeps its first size, which it fits to the
+# screen, as on a desktop; tests of smaller screens give window_geometry.available_geometry a smaller room
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen:configfile=" + os.path.join(os.path.dirname(__file__),
+                                                                                 "offscreen_screen.json"))
 os.environ.setdefault("TORCH_FORCE_WEIGHTS_ONLY_LOAD", "1")
 
 from pathlib import Path  # noqa: E402

@@ -1,14 +1,66 @@
 """A strip of thumbnails, one per open image or GAN sample, to pick what to edit."""
 from __future__ import annotations
 
-from PySide6.QtCore import QSize, Qt, Signal
-from PySide6.QtWidgets import QListView, QListWidget, QListWidgetItem, QMenu, QStyle
+from PySide6.QtCore import QModelIndex, QRect, QSize, Qt, Signal
+from PySide6.QtGui import QFontMetrics, QPainter, QPalette
+from PySide6.QtWidgets import (QListView, QListWidget, QListWidgetItem, QMenu, QStyle,
+                               QStyledItemDelegate, QStyleOptionViewItem)
 
 from .inversion_names import fitted_name
 from .qimage import image_icon, to_qimage
 
 ID_ROLE = Qt.ItemDataRole.UserRole
 CELL_WIDTH = 140  # px: a 64-px thumbnail and a name of about 19 characters ("seed 2147483647", a camera's file name)
+ICON_SIZE = 64  # px
+DESCENDERS = "_gjpqy"  # the glyphs that reach lowest below the line
+
+
+def caption_height(metrics: QFontMetrics) -> int:
+    """A caption's line down to the ink of its lowest descender, and one row more: the baseline falls between
+    pixel rows (DejaVu Sans 9 pt: 11.125 px down), so a smoothed "_" or "y" spills a row past the font's descent.
+    Qt's highlight and cell (ascent + descent) cut that row off, white on white."""
+    below_baseline = max(metrics.descent(), metrics.boundingRect(DESCENDERS).bottom() + 1)
+    return metrics.ascent() + below_baseline + 1
+
+
+class _CaptionDelegate(QStyledItemDelegate):
+    """A thumbnail's caption sits at the top of the room under the picture, on a highlight as tall as
+    caption_height when selected, in a cell tall enough for it."""
+
+    def _extra(self, option: QStyleOptionViewItem) -> int:
+        return caption_height(option.fontMetrics) - option.fontMetrics.height()
+
+    def initStyleOption(self, option: QStyleOptionViewItem, index: QModelIndex) -> None:  # noqa: N802 (Qt's name)
+        super().initStyleOption(option, index)
+        option.displayAlignment = Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop
+
+    def sizeHint(self, option: QStyleOptionViewItem, index: QModelIndex) -> QSize:  # noqa: N802 (Qt's name)
+        size = super().sizeHint(option, index)
+        return QSize(size.width(), size.height() + self._extra(option))
+
+    def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: QModelIndex) -> None:
+        if option.state & QStyle.StateFlag.State_Selected:  # the band under Qt's own, shorter highlight
+            styled = QStyleOptionViewItem(option)
+            self.initStyleOption(styled, index)
+            text = option.widget.style().subElementRect(QStyle.SubElement.SE_ItemViewItemText, styled, option.widget)
+            band = QRect(text.left(), text.top(), text.width(), caption_height(option.fontMetrics))
+            painter.fillRect(band, option.palette.brush(_colour_group(option), QPalette.ColorRole.Highlight))
+        super().paint(painter, option, index)
+
+
+def _colour_group(option: QStyleOptionViewItem) -> QPalette.ColorGroup:
+    """The palette group Qt's style picks its highlight from."""
+    if not option.state & QStyle.StateFlag.State_Enabled:
+        return QPalette.ColorGroup.Disabled
+    active = option.state & QStyle.StateFlag.State_Active
+    return QPalette.ColorGroup.Active if active else QPalette.ColorGroup.Inactive
+
+
+def cell_height(metrics: QFontMetrics, style: QStyle) -> int:
+    """A cell's height: the thumbnail, the gap Qt's style leaves under it, the caption, and room under that so the
+    highlight does not touch the scroll bar."""
+    margin = style.pixelMetric(QStyle.PixelMetric.PM_FocusFrameVMargin) + 1
+    return ICON_SIZE + margin + caption_height(metrics) + 2 * margin
 
 
 class Filmstrip(QListWidget):
@@ -20,13 +72,15 @@ class Filmstrip(QListWidget):
         self.setViewMode(QListView.ViewMode.IconMode)
         self.setFlow(QListView.Flow.LeftToRight)
         self.setWrapping(False)
-        self.setIconSize(QSize(64, 64))
+        self.setIconSize(QSize(ICON_SIZE, ICON_SIZE))
+        self.setItemDelegate(_CaptionDelegate(self))
         # a fixed cell, the name elided to fit: laid out by their text, a thumbnail renamed to a longer name
         # ("seed 562716747") drew over its neighbour until the next item came, and long file names ran wide
-        self.setGridSize(QSize(CELL_WIDTH, 88))
+        self.setGridSize(QSize(CELL_WIDTH, cell_height(self.fontMetrics(), self.style())))
         self.setTextElideMode(Qt.TextElideMode.ElideMiddle)
         self.setWordWrap(False)
-        self.setFixedHeight(110)
+        scroll_bar = self.style().pixelMetric(QStyle.PixelMetric.PM_ScrollBarExtent, None, self)
+        self.setFixedHeight(self.gridSize().height() + scroll_bar + 2 * self.frameWidth())
         self.setMovement(QListView.Movement.Static)
         self.currentItemChanged.connect(self._on_current)
 
@@ -65,6 +119,24 @@ class Filmstrip(QListWidget):
                 self.blockSignals(True)
                 self.setCurrentRow(row)
                 self.blockSignals(False)
+                self.show_current()
+
+    def show_current(self) -> None:
+        """Scroll the current thumbnail whole into view: in a narrower window it was left off to the right, or cut
+        in half, the strip still scrolled to its start."""
+        if self.currentItem() is None:
+            return
+        # by hand: Qt's scrollToItem left the last pixel column of a thumbnail at the right edge out of view
+        shown, thumbnail = self.viewport().rect(), self.visualItemRect(self.currentItem())
+        bar = self.horizontalScrollBar()
+        if thumbnail.left() < shown.left():
+            bar.setValue(bar.value() - (shown.left() - thumbnail.left()))
+        elif thumbnail.right() > shown.right():
+            bar.setValue(bar.value() + min(thumbnail.right() - shown.right(), thumbnail.left() - shown.left()))
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 (Qt naming)
+        super().resizeEvent(event)
+        self.show_current()
 
     def context_menu(self, row: int) -> QMenu:
         """The right-click menu of a thumbnail: close that image."""

@@ -41,9 +41,7 @@ from .slider_tab import SliderTab
 from .status import StatusBar
 from .tab_order import set_reading_order
 from .train_dialog import TrainDialog
-
-
-DOCK_WIDTH = 480  # px, the Edit panel's width at first start
+from .window_geometry import FIRST_SIZE, PANEL_MIN, PanelShare, fit_to_screen
 
 
 class MainWindow(QMainWindow):
@@ -51,7 +49,7 @@ class MainWindow(QMainWindow):
         super().__init__()
         self.settings = settings or Settings()
         self.setWindowTitle("genimg")
-        self.resize(1200, 760)
+        self.resize(FIRST_SIZE)
         self.setAcceptDrops(True)
         self.document = Document(engine, self)
         self.model_list = ModelList(self, list(bundled_models() + converted_models() if models is None else models))
@@ -74,6 +72,7 @@ class MainWindow(QMainWindow):
             self.restoreGeometry(geometry)
         if state is not None:
             self.restoreState(state)
+        fit_to_screen(self)
 
     # --- construction ---------------------------------------------------
     def _build_widgets(self) -> None:
@@ -99,10 +98,9 @@ class MainWindow(QMainWindow):
         dock.setObjectName("edit_dock")
         dock.setWidget(self.tabs)
         dock.setFeatures(QDockWidget.DockWidgetFeature.DockWidgetMovable)
-        dock.setMinimumWidth(400)
+        dock.setMinimumWidth(PANEL_MIN)
         self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, dock)
-        # until the user sets it (saved with the window's state): room for the sliders' names to wrap less
-        self.resizeDocks([dock], [DOCK_WIDTH], Qt.Orientation.Horizontal)
+        self.panel_share = PanelShare(self, dock, self.settings)
         self.status = StatusBar()
         self.setStatusBar(self.status)
         self.status.log_requested.connect(self.show_message_log)

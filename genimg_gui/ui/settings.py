@@ -175,6 +175,13 @@ class Settings:
         self.q.setValue("window/geometry", geometry)
         self.q.setValue("window/state", state)
 
+    def panel_width_chosen(self) -> bool:
+        """Whether the user dragged the Edit panel's edge (its width then stays, saved with the window's state)."""
+        return self.q.value("window/panel_width_chosen", False, bool)
+
+    def set_panel_width_chosen(self, chosen: bool) -> None:
+        self.q.setValue("window/panel_width_chosen", chosen)
+
     def sync(self) -> None:
         self.q.sync()
 

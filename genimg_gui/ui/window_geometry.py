@@ -1,0 +1,88 @@
+"""The main window's size on the screen, and the Edit panel's share of its width."""
+from __future__ import annotations
+
+from PySide6.QtCore import QEvent, QObject, QPoint, QRect, QSize, Qt
+from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import QDockWidget, QMainWindow, QWidget
+
+from .settings import Settings
+
+FIRST_SIZE = QSize(1200, 760)  # px, the window at first start, where the screen has room for it
+# px: the window manager's borders and title bar, which Qt does not know before the window shows
+FRAME = QSize(16, 48)
+PANEL_SHARE = 0.4  # of the window's width, for the Edit panel: 480 px of 1200
+PANEL_MIN, PANEL_MAX = 400, 640  # px: slider names readable / wrapping little, and the rest left to the pictures
+
+
+def available_geometry(window: QWidget) -> QRect:
+    """The room on the screen the window is on (where a saved geometry put it), less task bars and docks."""
+    screen = QGuiApplication.screenAt(window.geometry().center()) or window.screen() or QGuiApplication.primaryScreen()
+    return screen.availableGeometry()
+
+
+def fitted_size(size: QSize, available: QRect) -> QSize:
+    """size, shrunk where the window with its frame would be larger than the screen's room."""
+    return size.boundedTo(available.size() - FRAME)
+
+
+def fitted_position(frame: QRect, available: QRect) -> QPoint:
+    """Where frame goes to lie wholly in available, moved no further than that needs."""
+    x = max(available.left(), min(frame.left(), available.right() + 1 - frame.width()))
+    y = max(available.top(), min(frame.top(), available.bottom() + 1 - frame.height()))
+    return QPoint(x, y)
+
+
+def fit_to_screen(window: QWidget) -> None:
+    """Shrink the window to the screen's room and move it onto the screen: 1200 × 760 px was taller than a
+    1280 × 720 screen, and a geometry saved on a larger screen came back as large (Qt only moves it), the status
+    bar with its errors and Log button below the screen's edge either way."""
+    if window.isMaximized() or window.isFullScreen():
+        return  # the window system fits those itself
+    available = available_geometry(window)
+    window.resize(fitted_size(window.size(), available))
+    frame = QRect(window.pos(), window.size() + FRAME)
+    if window.testAttribute(Qt.WidgetAttribute.WA_Moved):  # only a position that was set: else the system places it
+        window.move(fitted_position(frame, available))
+
+
+def panel_width(window_width: int) -> int:
+    """The Edit panel's width in a window window_width px wide, until the user drags its edge."""
+    return max(PANEL_MIN, min(PANEL_MAX, round(window_width * PANEL_SHARE)))
+
+
+class PanelShare(QObject):
+    """Keeps the Edit panel PANEL_SHARE of the window's width (PANEL_MIN to PANEL_MAX px) as the window is
+    resized: it kept 480 px however wide the window, a third of the pictures' room at 800 px and wrapping the
+    sliders' names at 2560 px. Once the user drags the panel's edge their width stays, as Qt keeps it, and is
+    remembered with the window's layout."""
+
+    def __init__(self, window: QMainWindow, dock: QDockWidget, settings: Settings) -> None:
+        super().__init__(window)
+        self.window, self.dock, self.settings = window, dock, settings
+        self.chosen = settings.panel_width_chosen()
+        self._width_at_press: int | None = None
+        window.installEventFilter(self)
+
+    def follow(self, window_width: int) -> None:
+        if not self.chosen:
+            self.window.resizeDocks([self.dock], [panel_width(window_width)], Qt.Orientation.Horizontal)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt's name)
+        if watched is self.window:
+            kind = event.type()
+            if kind == QEvent.Type.Resize:
+                self.follow(event.size().width())
+            elif kind == QEvent.Type.MouseButtonPress and self._on_edge(event.position().toPoint()):
+                self._width_at_press = self.dock.width()
+            elif kind == QEvent.Type.MouseButtonRelease and self._width_at_press is not None:
+                if self.dock.width() != self._width_at_press:
+                    self.chosen = True
+                    self.settings.set_panel_width_chosen(True)
+                self._width_at_press = None
+        return False
+
+    def _on_edge(self, point: QPoint) -> bool:
+        """Whether point is on the separator between the pictures and the panel (on either side of them)."""
+        centre, panel = self.window.centralWidget().geometry(), self.dock.geometry()
+        left, right = (centre, panel) if centre.center().x() < panel.center().x() else (panel, centre)
+        return left.right() < point.x() < right.left() and panel.top() <= point.y() <= panel.bottom()
