@@ -2,9 +2,11 @@
 import os
 
 # a 1920 × 1200 screen (offscreen's own is 800 × 800): the main window keeps its first size, which it fits to the
-# screen, as on a desktop; tests of smaller screens give window_geometry.available_geometry a smaller room
-os.environ.setdefault("QT_QPA_PLATFORM", "offscreen:configfile=" + os.path.join(os.path.dirname(__file__),
-                                                                                 "offscreen_screen.json"))
+# screen, as on a desktop; tests of smaller screens give window_geometry.available_geometry a smaller room. Also
+# where QT_QPA_PLATFORM=offscreen is set already (.ci/run sets it): else CI's windows were fitted to 800 × 800
+if os.environ.get("QT_QPA_PLATFORM", "offscreen") == "offscreen":
+    os.environ["QT_QPA_PLATFORM"] = "offscreen:configfile=" + os.path.join(os.path.dirname(__file__),
+                                                                           "offscreen_screen.json")
 os.environ.setdefault("TORCH_FORCE_WEIGHTS_ONLY_LOAD", "1")
 
 from pathlib import Path  # noqa: E402
