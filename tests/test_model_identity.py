@@ -184,6 +184,9 @@ def test_a_loaded_model_trained_again_from_a_terminal_is_noticed_once(qtbot, win
         return sum(entry.text == said for entry in window.status.log.entries)
 
     (folder / "samples.png").write_bytes(b"a run's sample grid")  # no new weights: nothing to say
+    same = (folder / "model.safetensors").read_bytes()
+    (folder / "model.safetensors").unlink()
+    (folder / "model.safetensors").write_bytes(same)  # the same weights written again (a copy over the folder)
     qtbot.wait(1200)
     assert times_said() == 0 and "● active" in panel.list.item(row_of(panel, folder.resolve())).text()
     weights = load_file(folder / "model.safetensors")

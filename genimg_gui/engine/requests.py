@@ -144,7 +144,7 @@ class ModelInfo:
     parameters: int
     directions: Directions
     seconds: float
-    # the weights' SHA-256 (models.weights.weights_digest): the model that slider values and kept edits belong to,
+    # the weights' SHA-256 (weights_file.weights_digest): the model that slider values and kept edits belong to,
     # so two copies of one model folder are one model and a folder trained again in place is another
     identity: str
     source: str = ""       # the path the load was asked for (a file that was converted to `path`)

@@ -23,7 +23,8 @@ from ..models.device import pick_device
 from ..models.directions import load_directions, pca, save_directions
 from ..models.gan import sample_w, seed_class, seed_z
 from ..models.tensors import to_images, to_tensor
-from ..models.weights import ModelFileError, is_spatial, latent_shape, load_model, parameter_count, weights_digest
+from ..models.weights import ModelFileError, is_spatial, latent_shape, load_model, parameter_count
+from ..weights_file import weights_digest
 from . import inversion, spatial
 from .requests import ModelInfo
 

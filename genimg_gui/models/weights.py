@@ -6,7 +6,6 @@ with a message that says what is wrong and what was expected.
 """
 from __future__ import annotations
 
-import hashlib
 import json
 from pathlib import Path
 
@@ -24,9 +23,9 @@ from .state_files import damaged_safetensors
 from .stylegan2 import StyleGAN2Config, StyleGAN2Generator
 from .taesd import TAESD, TAESDConfig
 from .vae import ConvVAE, VAEConfig
+from ..weights_file import WEIGHTS_NAME
 
 CARD_NAME = "card.json"
-WEIGHTS_NAME = "model.safetensors"
 DIRECTIONS_NAME = "directions.safetensors"
 FORMAT = "genimg-model"
 # name in the card -> (network, config, kind). The foreign ones (SD VAE, TAESD, StyleGAN2) are what
@@ -35,16 +34,6 @@ ARCHITECTURES = {"ConvVAE": (ConvVAE, VAEConfig, "vae"), "MappedGenerator": (Gen
                  "LatentGenerator": (LatentGenerator, LatentGANConfig, "gan"),
                  "AutoencoderKL": (AutoencoderKL, SDVAEConfig, "vae"), "TAESD": (TAESD, TAESDConfig, "vae"),
                  "StyleGAN2Generator": (StyleGAN2Generator, StyleGAN2Config, "gan")}
-
-
-def weights_digest(folder: Path) -> str:
-    """The SHA-256 of a model folder's weights: two copies of one model are one model (their slider edits
-    count the same directions), and a folder trained again in place is another."""
-    digest = hashlib.sha256()
-    with open(Path(folder) / WEIGHTS_NAME, "rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def parameter_count(net: nn.Module) -> int:

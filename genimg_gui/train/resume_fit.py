@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from ..earlier_run import SHAPE_SETTINGS, typed_setting
-from ..models.weights import WEIGHTS_NAME, weights_digest
+from ..weights_file import WEIGHTS_NAME, weights_digest
 from .finetune import ARCHITECTURE_SETTINGS
 
 # the options' extra entry that records the SHA-256 of the --latent-of VAE's weights as the run started

@@ -76,7 +76,7 @@ class ModelList:
         self.window.model_panel.refresh_marks(self.entries)
 
     def _watch_loaded(self, _info: object) -> None:
-        self._watch.watch([info.path for info in self.window.document.models.values()])
+        self._watch.watch({info.path: info.identity for info in self.window.document.models.values()})
 
     def _note_retrained(self, path: str) -> None:
         """A loaded model's folder written again ("Start over", Continue, a run from a terminal): the weights in

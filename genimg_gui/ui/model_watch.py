@@ -1,7 +1,8 @@
 """Watches the folders of the loaded models, so a model trained again in its folder from a terminal (`genimg train
 … -o` into a loaded folder) is noticed as a run of the Train… dialog is: its card read again and the model marked as
-loaded before it was trained again. Only the weights files are compared (their size and time), so a run's sample
-grids and checkpoints written beside them say nothing."""
+loaded before it was trained again. Only the weights file is looked at, so a run's sample grids and checkpoints
+written beside them say nothing; and where only their times changed, the weights' digest is compared with the loaded
+model's, so the same weights written again (a copy or a checkout over the folder) say nothing either."""
 from __future__ import annotations
 
 import os
@@ -10,22 +11,21 @@ from typing import Callable
 
 from PySide6.QtCore import QFileSystemWatcher, QObject, QTimer
 
+from ..weights_file import WEIGHTS_NAME, weights_digest
+
 SETTLE_MS = 500  # a run writes the weights, the card and the directions one after another: look once they are all
 
-Signature = tuple[tuple[str, int, int], ...]
+Signature = tuple[int, int] | None  # the weights file's size and modification time; None while it is missing
 
 
 def weights_signature(folder: str) -> Signature:
-    """(name, size, modification time) of each safetensors file in the folder: what changes when it is trained
-    again, whichever file a run writes first."""
-    found = []
-    for path in sorted(Path(folder).glob("*.safetensors")):
-        try:
-            stat = path.stat()
-        except OSError:  # renamed over as we looked
-            continue
-        found.append((path.name, stat.st_size, stat.st_mtime_ns))
-    return tuple(found)
+    """(size, modification time) of the folder's weights file: what changes when it is trained again. The
+    directions file beside it is left out: the app itself writes one where a model came without."""
+    try:
+        stat = Path(folder, WEIGHTS_NAME).stat()
+    except OSError:  # renamed over as we looked, or not written yet
+        return None
+    return stat.st_size, stat.st_mtime_ns
 
 
 class ModelWatch(QObject):
@@ -40,11 +40,14 @@ class ModelWatch(QObject):
         self._settle = QTimer(self, singleShot=True, interval=SETTLE_MS)
         self._settle.timeout.connect(self._look)
         self._changed: set[str] = set()
+        self._identities: dict[str, str] = {}
 
-    def watch(self, folders: list[str]) -> None:
-        """Watch these folders (the loaded models'), each from the weights it holds now; the others no longer."""
-        wanted = {os.path.realpath(f) for f in folders if Path(f, "card.json").is_file()}
-        for gone in set(self._signatures) - wanted:
+    def watch(self, loaded: dict[str, str]) -> None:
+        """Watch these folders (the loaded models': folder -> its weights' identity, weights_digest), each from the
+        weights it holds now; the others no longer."""
+        wanted = {os.path.realpath(f): identity for f, identity in loaded.items() if Path(f, "card.json").is_file()}
+        self._identities = wanted
+        for gone in set(self._signatures) - set(wanted):
             self._watcher.removePath(gone)
             del self._signatures[gone]
         for folder in wanted:
@@ -60,6 +63,18 @@ class ModelWatch(QObject):
         changed, self._changed = self._changed, set()
         for folder in sorted(changed):
             now = weights_signature(folder)
-            if folder in self._signatures and now and now != self._signatures[folder]:
-                self._signatures[folder] = now  # said once per run, not again for the same weights
+            if folder not in self._signatures or not now or now == self._signatures[folder]:
+                continue
+            was, self._signatures[folder] = self._signatures[folder], now  # said once per run, not per file
+            if self._other_weights(folder, was, now):
                 self._written(folder)
+
+    def _other_weights(self, folder: str, was: Signature, now: Signature) -> bool:
+        """Whether the folder's weights are no longer the loaded model's: surely so where the file's size changed;
+        where only its time did, as its digest says (read only then: an SD VAE's is 300 MB)."""
+        if was is None or was[0] != now[0]:
+            return True
+        try:
+            return weights_digest(folder) != self._identities.get(folder)
+        except OSError:  # gone as we looked: the next change says
+            return False
