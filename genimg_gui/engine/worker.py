@@ -53,6 +53,8 @@ class Worker(QObject):
         self.device_name = device
         self.runtime: Runtime | None = None
         self.decodes = 0  # how many live decodes actually ran (the rest were superseded)
+        # requests whose progress was reported and has not ended: each ends with its request (_end_progress)
+        self._reporting: set[int] = set()
 
     @Slot()
     def run(self) -> None:
@@ -66,22 +68,40 @@ class Worker(QObject):
             self._run(request)
 
     def _run(self, request: rq.Request) -> None:
-        """One request, its failure answered as a Failed result: the loop goes on."""
+        """One request, its failure answered as a Failed result: the loop goes on. However it ends, its progress
+        ends with it: a job whose last report was short of 1.0 (a model load) left the progress bar up."""
         try:
             self._handle(request)
         except Cancelled:
-            self._report_cancelled(request.seq, type(request).__name__)
+            self._fail(rq.Failed(request.seq, type(request).__name__, "cancelled", cancelled=True))
         except (*USER_ERRORS, MemoryError) as e:
             if out_of_memory(e):
                 self._recover_from_oom(request)
             else:
-                self.failed.emit(rq.Failed(request.seq, type(request).__name__, str(e)))
+                self._fail(rq.Failed(request.seq, type(request).__name__, str(e)))
         except Exception as e:  # a bug, not the user's doing: say so, keep the thread alive
             traceback.print_exc()
-            self.failed.emit(rq.Failed(request.seq, type(request).__name__,
-                                       f"internal error ({type(e).__name__}: {e})"))
+            self._fail(rq.Failed(request.seq, type(request).__name__, f"internal error ({type(e).__name__}: {e})"))
         finally:
+            self._end_progress(request.seq)
             self.queue.finished(request.seq)
+
+    def _report(self, seq: int, fraction: float, text: str) -> None:
+        """A job's progress; its end (1.0) is told when the job ends, if it has not told it itself."""
+        if fraction >= 1.0:
+            self._reporting.discard(seq)
+        else:
+            self._reporting.add(seq)
+        self.progress.emit(rq.Progress(seq, fraction, text))
+
+    def _end_progress(self, seq: int, text: str = "done") -> None:
+        if seq in self._reporting:
+            self._report(seq, 1.0, text)
+
+    def _fail(self, failed: rq.Failed) -> None:
+        """A request's final failure, after its progress ends (the bar gone when the message comes)."""
+        self._end_progress(failed.seq, "cancelled" if failed.cancelled else "failed")
+        self.failed.emit(failed)
 
     def _handle(self, r: rq.Request) -> None:
         rt = self.runtime
@@ -122,14 +142,10 @@ class Worker(QObject):
         try:
             info = self.runtime.load(r.path, self._progress_fn(r.seq), r.scaling_factor)
         except NeedsScale as e:
-            self.progress.emit(rq.Progress(r.seq, 1.0, "waiting for the latent scale"))
+            self._end_progress(r.seq)  # before the question: the bar went only when the next job started
             self.result.emit(rq.ScaleNeeded(r.seq, r.path, e.description, tuple(SD_SCALES.items()), e.guess))
             return
         self.result.emit(info)
-
-    def _report_cancelled(self, seq: int, name: str) -> None:
-        self.progress.emit(rq.Progress(seq, 1.0, "cancelled"))  # hides the progress bar
-        self.failed.emit(rq.Failed(seq, name, "cancelled", cancelled=True))
 
     def _recover_from_oom(self, request: rq.Request) -> None:
         """Free what the failed request held; on a GPU, offer the same request on the CPU."""
@@ -144,8 +160,8 @@ class Worker(QObject):
         on_gpu = device.type != "cpu"
         advice = ("retry it on the CPU, or close other GPU programs" if on_gpu
                   else "close other programs, or load a smaller model")
-        self.failed.emit(rq.Failed(request.seq, type(request).__name__, f"out of memory on {device}; {advice}",
-                                   retry_on_cpu=on_gpu))
+        self._fail(rq.Failed(request.seq, type(request).__name__, f"out of memory on {device}; {advice}",
+                             retry_on_cpu=on_gpu))
 
     def _announce_device(self, seq: int) -> None:
         self.result.emit(rq.DeviceChanged(seq, str(self.runtime.device), tuple(available_devices())))
@@ -154,14 +170,13 @@ class Worker(QObject):
         """Each file is its own result; a bad file is reported and the rest go on."""
         for i, path in enumerate(r.paths):
             self.queue.check(r.seq)
-            self.progress.emit(rq.Progress(r.seq, i / len(r.paths), f"encoding {i + 1}/{len(r.paths)}"))
+            self._report(r.seq, i / len(r.paths), f"encoding {i + 1}/{len(r.paths)}")
             try:
                 image = np.asarray(open_image(path))
             except ImageLoadError as e:
                 self.failed.emit(rq.Failed(r.seq, "EncodeFiles", str(e), final=False, path=str(path)))
                 continue
             self._emit_encoded(r.seq, Path(path).name, image, r.fit)
-        self.progress.emit(rq.Progress(r.seq, 1.0, "done"))
 
     def _emit_encoded(self, seq: int, name: str, image, fit: str) -> None:
         t0 = time.perf_counter()
@@ -190,7 +205,7 @@ class Worker(QObject):
         names, latents, failed = [], [], []
         for i, path in enumerate(r.paths):
             self.queue.check(r.seq)
-            self.progress.emit(rq.Progress(r.seq, i / len(r.paths), f"encoding {i + 1}/{len(r.paths)}"))
+            self._report(r.seq, i / len(r.paths), f"encoding {i + 1}/{len(r.paths)}")
             try:
                 latents.append(self.runtime.encode_latent(np.asarray(open_image(path)), r.fit))
                 names.append(Path(path).name)
@@ -198,7 +213,7 @@ class Worker(QObject):
                 failed.append(str(e))
         dim = self.runtime.model("vae").direction_size
         stacked = np.stack(latents) if latents else np.zeros((0, dim), np.float32)
-        self.progress.emit(rq.Progress(r.seq, 1.0, "done"))
+        self._report(r.seq, 1.0, "done")
         self.result.emit(rq.Latents(r.seq, r.tag, tuple(names), stacked, tuple(failed)))
 
     def _render_frames(self, r: rq.RenderFrames) -> None:
@@ -207,9 +222,9 @@ class Worker(QObject):
         frames = []
         for i, latent in enumerate(r.latents):
             self.queue.check(r.seq)
-            self.progress.emit(rq.Progress(r.seq, i / len(r.latents), f"rendering frame {i + 1}/{len(r.latents)}"))
+            self._report(r.seq, i / len(r.latents), f"rendering frame {i + 1}/{len(r.latents)}")
             frames.append(self.runtime.render(r.kind, latent, *_masked(r.masks, r.bases, i), r.tag))
-        self.progress.emit(rq.Progress(r.seq, 1.0, "done"))
+        self._report(r.seq, 1.0, "done")
         self.result.emit(rq.Frames(r.seq, r.tag, np.stack(frames)))
 
     def _invert(self, r: rq.Invert) -> None:
@@ -222,8 +237,7 @@ class Worker(QObject):
             self.queue.check(r.seq)
             while (decode := self.queue.take_waiting(rq.Decode)) is not None:
                 self._run(decode)
-            self.progress.emit(rq.Progress(r.seq, step.step / max(1, step.steps),
-                                           f"inverting {step.step}/{step.steps}"))
+            self._report(r.seq, step.step / max(1, step.steps), f"inverting {step.step}/{step.steps}")
             if step.image is not None:
                 self.result.emit(rq.Inverted(r.seq, r.tag, step.step, step.steps, step.w, step.image,
                                              step.loss, step.final, original))
@@ -231,7 +245,7 @@ class Worker(QObject):
     def _progress_fn(self, seq: int):
         def report(fraction: float, text: str) -> None:
             self.queue.check(seq)
-            self.progress.emit(rq.Progress(seq, fraction, text))
+            self._report(seq, fraction, text)
         return report
 
 

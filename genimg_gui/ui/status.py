@@ -21,6 +21,8 @@ ERROR_MS = 15000  # errors stay longer than messages, and a message does not cle
 NOTE_THEN_ERRORS = " — "  # between a message and the errors it shows before
 # the bar's own ink while a message shows before errors: paintEvent draws the line itself, in two colours
 INK_HIDDEN = "QStatusBar { color: transparent; }"
+BAR_WIDTH = 160  # px of the job progress bar, whose label is elided to it (the whole label in its tooltip)
+BAR_PADDING = 12  # px the style keeps round a progress bar's text
 
 
 def reading_ms(text: str) -> int:
@@ -38,7 +40,7 @@ class StatusBar(QStatusBar):
         self.device = QLabel("device: –")
         self.timing = QLabel("decode: –")
         self.bar = QProgressBar()
-        self.bar.setMaximumWidth(160)
+        self.bar.setFixedWidth(BAR_WIDTH)  # fixed: the label is fitted to it
         self.bar.setRange(0, 100)
         self.cancel = QPushButton("Cancel")
         self.cancel.clicked.connect(lambda: self.cancel_requested.emit(self._job))
@@ -210,12 +212,23 @@ class StatusBar(QStatusBar):
             x += self.fontMetrics().horizontalAdvance(text)
 
     def show_progress(self, seq: int, fraction: float, text: str) -> None:
-        self._job = seq
+        """A job's progress, with Cancel while it runs. The end of a job not shown (one cancelled while still
+        queued) leaves the bar to the job that is."""
         done = fraction >= 1.0
+        if done and seq != self._job:
+            return
+        self._job = seq
         self.bar.setVisible(not done)
         self.cancel.setVisible(not done)
         self.bar.setValue(int(100 * fraction))
-        self.bar.setFormat(f"{text} %p%")
+        # one line that fits: "computing latent directions 75%" wrapped onto two and ran out of the bar
+        self.bar.setFormat(self._bar_label(text) + " %p%")
+        self.bar.setToolTip(f"{text} ({int(100 * fraction)}%)")
+
+    def _bar_label(self, text: str) -> str:
+        metrics = self.bar.fontMetrics()
+        room = BAR_WIDTH - BAR_PADDING - metrics.horizontalAdvance(" 100%")
+        return metrics.elidedText(text, Qt.TextElideMode.ElideRight, room)
 
     def show_device(self, device: str) -> None:
         self.device.setText(f"device: {device}")

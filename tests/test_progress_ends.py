@@ -1,0 +1,49 @@
+"""A job's progress bar ends with the job, and a slow live picture says it is coming. A model from elsewhere last
+reported "computing latent directions 75%": the bar and its Cancel stayed up after the model loaded, until the next
+job. A decode of a big SD VAE on a photo took half a minute with nothing to show that it ran."""
+from __future__ import annotations
+
+import pytest
+from PySide6.QtWidgets import QApplication
+
+import foreign_builders as fb
+from conftest import UI_TIMEOUT
+from genimg_gui.ui.status import StatusBar
+
+
+def bar_up(status) -> bool:
+    return status.bar.isVisible() or status.cancel.isVisible()
+
+
+@pytest.mark.parametrize("kind", ["sd_vae", "stylegan2"])
+def test_a_foreign_model_loaded_leaves_no_progress_bar_or_cancel(qtbot, window, tmp_path, kind):
+    doc, status = window.document, window.status
+    texts = []
+    doc.progress.connect(lambda p: texts.append(p.text))
+    if kind == "sd_vae":
+        path, scale = fb.sd_vae_file(tmp_path / "my-vae.safetensors"), 0.18215
+    else:
+        path, scale = fb.stylegan_pickle(tmp_path / "faces.pkl", tmp_path / "marker"), None
+    with qtbot.waitSignal(doc.model_loaded, timeout=UI_TIMEOUT):
+        doc.load_model(str(path), scale)
+    assert "computing latent directions" in texts  # the bar was up, at a fraction short of 1.0
+    qtbot.waitUntil(lambda: not bar_up(status), timeout=2000)
+    assert not doc.jobs
+
+
+def test_the_progress_label_fits_the_bar_and_the_tooltip_has_it_whole(qtbot):
+    status = StatusBar()
+    qtbot.addWidget(status)
+    status.resize(900, 30)
+    status.show()
+    long = "converting a-very-long-model-file-name.safetensors: a Stable Diffusion VAE (LDM layout)"
+    status.show_progress(3, 0.75, long)
+    QApplication.processEvents()
+    shown = status.bar.text()
+    assert shown.endswith(" 75%") and "…" in shown
+    assert status.bar.fontMetrics().horizontalAdvance(shown) < status.bar.width() - 8  # one line, inside the bar
+    assert long in status.bar.toolTip()
+    status.show_progress(2, 1.0, "cancelled")  # a queued job cancelled: the running one keeps its bar
+    assert bar_up(status)
+    status.show_progress(3, 1.0, "done")
+    assert not bar_up(status)
