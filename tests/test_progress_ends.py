@@ -3,12 +3,18 @@ reported "computing latent directions 75%": the bar and its Cancel stayed up aft
 job. A decode of a big SD VAE on a photo took half a minute with nothing to show that it ran."""
 from __future__ import annotations
 
+import re
+import time
+
 import pytest
 from PySide6.QtWidgets import QApplication
 
 import foreign_builders as fb
 from conftest import UI_TIMEOUT
+from genimg_gui.engine.runtime import Runtime
 from genimg_gui.ui.status import StatusBar
+
+DECODE_SECONDS = 1.6  # longer than the note's second
 
 
 def bar_up(status) -> bool:
@@ -47,3 +53,40 @@ def test_the_progress_label_fits_the_bar_and_the_tooltip_has_it_whole(qtbot):
     assert bar_up(status)
     status.show_progress(3, 1.0, "done")
     assert not bar_up(status)
+
+
+def slow_decodes(monkeypatch) -> None:
+    fast = Runtime.render
+
+    def slow(self, *args, **kwargs):
+        time.sleep(DECODE_SECONDS)
+        return fast(self, *args, **kwargs)
+    monkeypatch.setattr(Runtime, "render", slow)
+
+
+def settled(window) -> bool:
+    item = window.document.current
+    return item.shown_seq >= item.requested_seq
+
+
+def test_a_slow_decode_shows_a_busy_note_until_its_picture_arrives(qtbot, window, monkeypatch):
+    doc, busy = window.document, window.status.busy
+    notes = []
+    window.slow_draw._show = lambda text, show=window.slow_draw._show: (notes.append(text), show(text))
+    n = len(doc.directions(doc.current.kind))
+    for value in (0.2, 0.4, 0.6):  # fast decodes: no note, not even for a moment
+        doc.preview((value,) + (0.0,) * (n - 1))
+        qtbot.waitUntil(lambda: settled(window), timeout=UI_TIMEOUT)
+    qtbot.wait(1300)
+    assert notes == [] and busy.isHidden()
+
+    slow_decodes(monkeypatch)
+    doc.preview((1.0,) + (0.0,) * (n - 1))
+    qtbot.waitUntil(busy.isVisible, timeout=UI_TIMEOUT)
+    assert busy.text().startswith("Decoding…") and not settled(window)
+    qtbot.waitUntil(lambda: settled(window), timeout=UI_TIMEOUT)
+    assert busy.isHidden()
+    doc.preview((1.5,) + (0.0,) * (n - 1))
+    qtbot.waitUntil(busy.isVisible, timeout=UI_TIMEOUT)
+    assert re.fullmatch(r"Decoding… \(the last took \d+(\.\d)? s\)", busy.text()), busy.text()
+    qtbot.waitUntil(lambda: settled(window) and busy.isHidden(), timeout=UI_TIMEOUT)

@@ -23,6 +23,7 @@ class Engine(QObject):
     result = Signal(object)
     failed = Signal(object)
     progress = Signal(object)
+    submitted = Signal(object)  # the stamped Request, as it is queued (the UI marks a slow live one)
 
     def __init__(self, device: str = "auto", parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -47,6 +48,7 @@ class Engine(QObject):
         if len(self._recent) > REMEMBERED:
             self._recent.popitem(last=False)
         self.queue.put(stamped)
+        self.submitted.emit(stamped)
         return seq
 
     def resubmit(self, seq: int) -> int | None:

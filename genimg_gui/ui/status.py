@@ -39,6 +39,8 @@ class StatusBar(QStatusBar):
         super().__init__(parent)
         self.device = QLabel("device: –")
         self.timing = QLabel("decode: –")
+        self.busy = QLabel()  # a live request slow to come back (slow_draw.py)
+        self.busy.setToolTip("The newest picture is still being drawn; the one shown is the last that came back")
         self.bar = QProgressBar()
         self.bar.setFixedWidth(BAR_WIDTH)  # fixed: the label is fitted to it
         self.bar.setRange(0, 100)
@@ -59,7 +61,7 @@ class StatusBar(QStatusBar):
         self.log_button.clicked.connect(self.log_requested)
         self.log.unseen_changed.connect(self._show_unseen)
         self._show_unseen(0)
-        self._permanent = (self.retry, self.bar, self.cancel, self.device, self.timing, self.log_button)
+        self._permanent = (self.retry, self.bar, self.cancel, self.busy, self.device, self.timing, self.log_button)
         for w in self._permanent:
             self.addPermanentWidget(w)
         self._full = ""  # the whole text of the message on show (the bar may show it elided)
@@ -70,6 +72,12 @@ class StatusBar(QStatusBar):
         self.bar.hide()
         self.cancel.hide()
         self.retry.hide()
+        self.busy.hide()
+
+    def show_busy(self, text: str) -> None:
+        """A note that work is under way ("Decoding… (the last took 24 s)"); "" takes it away."""
+        self.busy.setText(text)
+        self.busy.setVisible(bool(text))
 
     def offer_retry(self, seq: int) -> None:
         self._retry_seq = seq
