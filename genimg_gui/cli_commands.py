@@ -27,6 +27,7 @@ from .catalog import (BUNDLED_DIR, bundled_models, default_model, lineage_rows, 
                       training_checkpoint_note)
 from .engine.requests import ModelInfo
 from .fileio import why_not_written
+from .engine import spatial
 from .engine.runtime import Runtime
 from .imaging import ImageLoadError, open_image
 from .morph import MAX_SIDE, max_scale
@@ -34,7 +35,7 @@ from .models.foreign import NeedsScale
 from .models.weights import ModelFileError
 from .recipe import RecipeError
 from .train import TrainError, TrainUsageError
-from .wording import NO_SPREAD, counted
+from .wording import NO_SPREAD, counted, latent_scale_said
 from .export import export_latent, export_png, read_latent  # plain numpy + Pillow, shared with the app
 
 class CLIError(Exception):
@@ -144,7 +145,7 @@ def load_model(kind: str, folder: Path | None, device: str,
     def progress(_fraction: float, text: str) -> None:  # once per phase, e.g. "computing latent directions"
         if text not in said:
             said.add(text)
-            say(f"{folder.name}: {text}…")
+            say(f"{text}…" if folder.name in text else f"{folder.name}: {text}…")  # "converting NAME: …" names it
 
     info = load_into(rt, folder, latent_scale, progress)
     if info.kind != kind:
@@ -206,7 +207,17 @@ def load_into(rt: Runtime, path: Path, latent_scale: float | None,
     note_ignored({"--latent-scale": latent_scale is not None
                   and info.card.get("source", {}).get("scaling_factor") != latent_scale},
                  f"{path.name} is no Stable Diffusion VAE file, whose latent scale it chooses")
+    if latent_scale is None and path.resolve() != Path(info.path).resolve():  # converted: say which scale it has
+        scale_note(path, info.card)
     return info
+
+
+def scale_note(path: Path, card: dict) -> None:
+    """The latent scale an SD VAE file was opened with, when --latent-scale did not give it: read from its
+    config.json, or the one given when the file was first converted (the cache keeps it; no question again)."""
+    if said := latent_scale_said(card):
+        how = "" if card["source"].get("scale_from") else ", given when it was first converted"
+        say(f"genimg: note: {path.name}: {said}{how}; --latent-scale for another")
 
 
 def latent_file_note(path: Path) -> str:
@@ -374,13 +385,23 @@ def _row(key: str, value: str) -> str:
     return f"  {key:<15}" + "\n".join(wrapped)[len(indent):]
 
 
+def encoded(rt: Runtime, model: ModelInfo, path: Path, fit: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """rt.encode of the image file, with the note the window logs when a photo is scaled down to GENIMG_MAX_SIDE
+    (the written images were smaller than the photo, unsaid)."""
+    image = read_image(path)
+    fitted, latent, recon = rt.encode(image, fit)
+    if model.spatial and (note := spatial.shrunk_note(path.name, image.shape, fitted.shape, rt.max_side)):
+        say(f"genimg: note: {note}")
+    return fitted, latent, recon
+
+
 def encode(args: argparse.Namespace) -> int:
     rt, model = load_model("vae", args.vae, args.device, args.latent_scale)
     fit_used(model, typed(args, "fit"))
     zeros = (0.0,) * len(model.directions)
 
     def work(path: Path, stem: str) -> None:
-        _, latent, recon = rt.encode(read_image(path), args.fit)
+        _, latent, recon = encoded(rt, model, path, args.fit)
         check_scale(args.scale, recon.shape[1::-1])  # before the latent is written: a refused scale writes nothing
         with writing(args.out / f"{stem}.npz") as out:
             wrote(export_latent(out, latent, latent, zeros, model.directions.labels, model_record(model)))

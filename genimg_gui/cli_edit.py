@@ -13,8 +13,8 @@ from pathlib import Path
 
 import numpy as np
 
-from .cli_commands import (UsageError, check_scale, class_index, fit_used, for_each, load_model, model_record,
-                           in_folder, pass_model, per_file, read_image, say, seed_draw, write_png, writing, wrote)
+from .cli_commands import (UsageError, check_scale, class_index, encoded, fit_used, for_each, load_model, model_record,
+                           in_folder, pass_model, per_file, say, seed_draw, write_png, writing, wrote)
 from .edit import AmbiguousDirection, Directions, EditState, edited_latent
 from .engine.requests import ModelInfo
 from .engine.runtime import Runtime
@@ -182,7 +182,7 @@ def edit(args: argparse.Namespace) -> int:
     recorded, labels = recorded_edit(recipe, values, model.directions)
 
     def work(path: Path, stem: str) -> None:
-        _, base, _ = rt.encode(read_image(path), fit)
+        _, base, _ = encoded(rt, model, path, fit)
         latent, image = render(rt, "vae", base, recipe, values, model.directions)
         write_png(image, args.out / f"{stem}_edited.png", args.scale)
         if args.save_latents:

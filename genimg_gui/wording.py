@@ -16,3 +16,13 @@ def listed(texts: list[str], most: int = 5) -> str:
 # why a model has no PCA directions (models/directions.py pca leaves out the ones along which nothing varies)
 NO_SPREAD_WHY = "its latents do not vary, so there is nothing to move along (were its pictures all alike?)"
 NO_SPREAD = f"none: {NO_SPREAD_WHY}"
+
+
+def latent_scale_said(card: dict) -> str:
+    """"latent scale 0.13025 (SDXL, from config.json)": a converted SD VAE's, as the window and the CLI say it;
+    "" for any other model."""
+    source = card.get("source")
+    if not isinstance(source, dict) or "scaling_factor" not in source:
+        return ""
+    how = source.get("scale_label", "chosen") + (f", from {source['scale_from']}" if source.get("scale_from") else "")
+    return f"latent scale {source['scaling_factor']} ({how})"

@@ -50,7 +50,7 @@ EXPECTED = {  # name -> (kind, words in the description)
     "unet": ("unsupported", "UNet without its VAE"),
     "malicious": ("unsupported", "builtins.exec"),
     "empty": ("unsupported", "an empty file"),
-    "random": ("unsupported", "cannot be read as plain tensors"),
+    "random": ("unsupported", "no checkpoint at all: its bytes are neither a torch zip nor a pickle"),
     "png": ("unsupported", "a PNG image"),
     "text": ("unsupported", "a text file"),
     "pickle-list": ("unsupported", "holds a list"),
@@ -67,6 +67,16 @@ def test_identify_says_what_each_file_is(files, tmp_path):
     assert foreign.identify(tmp_path / "no-card").kind == "unsupported"
     with pytest.raises(ModelFileError, match="does not exist"):
         foreign.identify(tmp_path / "nowhere.safetensors")
+
+
+def test_a_text_file_is_one_whatever_its_suffix_and_a_refused_pickle_is_no_random_bytes(files, tmp_path):
+    """readme.pkl was "a pickle genimg cannot read: it is not a network pickle", and random bytes named .ckpt were
+    said as a malicious one is ("cannot be read as plain tensors (UnpicklingError …)")."""
+    (tmp_path / "readme.pkl").write_text("This is a README, not a network.\n")
+    assert foreign.identify(tmp_path / "readme.pkl").description == "a text file"
+    (tmp_path / "evil.ckpt").write_bytes(files["malicious"].read_bytes())  # a pickle the weights-only load refuses
+    assert "cannot be read as plain tensors" in foreign.identify(tmp_path / "evil.ckpt").description
+    assert foreign.identify(files["random"]).description.startswith("no checkpoint at all")
 
 
 def test_unsupported_files_say_what_they_look_like_and_what_works(files, tmp_path):
@@ -130,6 +140,47 @@ def test_taesd_and_stylegan_convert_without_a_question(files, tmp_path):
     genimg_folder = foreign.convert(files["stylegan"], tmp_path / "cache")
     assert foreign.convert(genimg_folder, tmp_path / "elsewhere") == genimg_folder
     assert foreign.convert(genimg_folder / CARD_NAME, tmp_path / "elsewhere") == genimg_folder
+
+
+def test_a_diffusers_folder_converts_as_its_weights_file_at_the_scale_of_its_config(tmp_path):
+    """An SD VAE folder from the hub (config.json + diffusion_pytorch_model.safetensors) was "not a genimg model
+    folder: it has no card.json"; its file asked the scale config.json records, and was named
+    "diffusion_pytorch_model"."""
+    folder = tmp_path / "sdxl-vae-fp16-fix"
+    folder.mkdir()
+    weights = fb.sd_vae_file(folder / "diffusion_pytorch_model.safetensors", "diffusers")
+    (folder / "config.json").write_text('{"_class_name": "AutoencoderKL", "scaling_factor": 0.13025}')
+    assert foreign.identify(folder).kind == "sd-vae"
+    converted = foreign.convert(folder, tmp_path / "cache")  # no NeedsScale: the config says it
+    card = read_card(converted)
+    assert card["name"] == "sdxl-vae-fp16-fix" and converted.name.startswith("sdxl-vae-fp16-fix-")
+    assert (card["config"]["scaling_factor"], card["source"]["scale_from"]) == (0.13025, "config.json")
+    assert foreign.convert(weights, tmp_path / "cache") == converted  # the file inside is the same model
+    assert read_card(foreign.convert(weights, tmp_path / "other-cache"))["name"] == "sdxl-vae-fp16-fix"
+    (folder / "config.json").write_text("[1, 2]")  # a config without the scale: the question again
+    with pytest.raises(foreign.NeedsScale):
+        foreign.convert(folder, tmp_path / "third-cache")
+
+
+def test_a_file_converted_before_opens_at_the_scale_chosen_then(files, tmp_path):
+    """The scale question came back at every open of a file whose conversion was cached."""
+    cache, path = tmp_path / "cache", files["sd-ldm"]
+    chosen = foreign.convert(path, cache, foreign.SD_SCALES["SDXL"])
+    assert foreign.convert(path, cache) == chosen  # no NeedsScale
+    other = foreign.convert(path, cache, SD_SCALE)  # another scale, asked explicitly: the newest conversion
+    assert other != chosen and foreign.convert(path, cache) == other
+    os.utime(path, ns=(time.time_ns(), time.time_ns() + 10**9))  # the file changed: its conversions are stale
+    with pytest.raises(foreign.NeedsScale):
+        foreign.convert(path, cache)
+
+
+def test_a_reopened_conversion_is_named_by_the_users_file(files):
+    """After a restart the window reopens the cache folder, and said "Loaded taesd from ~/.local/share/genimg/
+    models/taesd_decoder-…"."""
+    from genimg_gui.catalog import converted_dir
+    rt = Runtime("cpu")
+    folder = foreign.convert(files["taesd-pair"], converted_dir())
+    assert rt.load(str(folder), lambda *_: None).source == str(files["taesd-pair"].resolve())
 
 
 # --- the Runtime on converted models ------------------------------------------------------------

@@ -48,11 +48,12 @@ def reference(sd_file):
     return rt
 
 
-def test_an_sd_vae_file_needs_its_scale_then_encodes_a_photo_at_its_own_size(tmp_path, sd_file, reference, capsys):
+def test_an_sd_vae_file_needs_its_scale_then_encodes_a_photo_at_its_own_size(tmp_path, sd_file, request, capsys):
     photo = picture(tmp_path / "beach.png", 200, 120, 0)
     assert run("encode", photo, "--vae", sd_file, "-o", tmp_path / "out") == 2  # an option missing
     err = capsys.readouterr().err
     assert "vae-ft-mse.safetensors" in err and "--latent-scale sd" in err and "Traceback" not in err
+    reference = request.getfixturevalue("reference")  # converted now: before, the scale was known from the cache
     assert run("encode", photo, "--vae", sd_file, "--latent-scale", "sd", "--fit", "letterbox",
                "-o", tmp_path / "out") == 0
     assert ("genimg: note: --fit ignored: vae-ft-mse encodes each photo at its own size"  # not a silent no-op
@@ -175,3 +176,46 @@ def test_a_file_genimg_refuses_is_said_shortly_what_it_is_then_what_genimg_opens
         assert err.count("genimg opens") == 1 and "not supported" not in err and len(err) < 330, err
         assert str(tmp_path) not in err  # the file's name once, not its path inside the reason
     assert not marker.exists()
+
+
+def test_a_diffusers_folder_opens_with_the_scale_of_its_config(tmp_path, capsys):
+    """--vae sdxl-vae-fp16-fix/ was "not a genimg model folder: it has no card.json"; its weights file asked for
+    --latent-scale though config.json beside it records SDXL's."""
+    folder = tmp_path / "sdxl-vae-fp16-fix"
+    folder.mkdir()
+    weights = fb.sd_vae_file(folder / "diffusion_pytorch_model.safetensors", "diffusers")
+    (folder / "config.json").write_text('{"_class_name": "AutoencoderKL", "scaling_factor": 0.13025}')
+    photo = picture(tmp_path / "beach.png", 64, 48, 0)
+    for model in (folder, weights):
+        assert run("encode", photo, "--vae", model, "-o", tmp_path / "out") == 0
+        err = capsys.readouterr().err
+        assert f"genimg: note: {model.name}: latent scale 0.13025 (SDXL, from config.json)" in err, err
+    assert run("info", folder) == 0
+    assert capsys.readouterr().out.startswith("sdxl-vae-fp16-fix  (")
+
+
+def test_a_file_converted_before_needs_no_latent_scale_again(tmp_path, sd_file, capsys):
+    """Without --latent-scale the CLI exited 2 even with the conversion cached, and `genimg info` refused too; the
+    conversion said the file's name twice ("vae-ft-mse.safetensors: converting vae-ft-mse.safetensors: …")."""
+    photo = picture(tmp_path / "beach.png", 64, 48, 0)
+    assert run("encode", photo, "--vae", sd_file, "--latent-scale", "sdxl", "-o", tmp_path / "out") == 0
+    err = capsys.readouterr().err
+    assert "converting vae-ft-mse.safetensors: a Stable Diffusion VAE" in err and err.count("vae-ft-mse.safe") == 2
+    for command in (["encode", photo, "--vae", sd_file, "-o", tmp_path / "out"], ["info", sd_file]):
+        assert run(*command) == 0
+        said = capsys.readouterr()
+        assert ("genimg: note: vae-ft-mse.safetensors: latent scale 0.13025 (SDXL), given when it was first "
+                "converted; --latent-scale for another") in said.err
+    assert run("info", sd_file, "--latent-scale", "sd") == 0  # another scale, asked for: another conversion
+    assert capsys.readouterr().out.splitlines()[0] != said.out.splitlines()[0]
+
+
+def test_a_photo_edited_smaller_than_it_is_is_said_as_the_window_says_it(tmp_path, monkeypatch, capsys):
+    """A 4000×3000 photo came out at 512×384 without a word; the window logs it."""
+    monkeypatch.setenv("GENIMG_MAX_SIDE", "64")
+    taesd = fb.taesd_diffusers_file(tmp_path / "taesd.safetensors")
+    photo = picture(tmp_path / "big_photo.png", 200, 150, 5)
+    assert run("edit", photo, "--vae", taesd, "--edit", "0=1", "-o", tmp_path / "out") == 0
+    assert ("genimg: note: big_photo.png is 200×150: edited at 64×48 (at most 64 px a side, GENIMG_MAX_SIDE)"
+            in capsys.readouterr().err)
+    assert pixels(tmp_path / "out" / "big_photo_edited.png").shape == (48, 64, 3)

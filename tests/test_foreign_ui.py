@@ -254,3 +254,43 @@ def test_a_model_file_linked_into_a_download_cache_opens_by_its_own_name(qtbot, 
     with qtbot.waitSignal(doc.model_loaded, timeout=UI_TIMEOUT) as loaded:
         window.open_paths([str(snapshot / "taesd_encoder.pth")])
     assert loaded.args[0].card["architecture"] == "TAESD" and window.last_error == ""
+
+
+def test_a_diffusers_folder_opens_from_open_model_folder_with_the_scale_of_its_config(qtbot, window, tmp_path,
+                                                                                     monkeypatch):
+    """File → Open model folder… on sdxl-vae-fp16-fix/ said "… is not a genimg model folder: it has no card.json";
+    the file inside asked the scale its config.json records, and was listed as "diffusion_pytorch_model"."""
+    doc, opener = window.document, window.model_opener
+    folder = tmp_path / "sdxl-vae-fp16-fix"
+    folder.mkdir()
+    weights = fb.sd_vae_file(folder / "diffusion_pytorch_model.safetensors", "diffusers")
+    (folder / "config.json").write_text('{"_class_name": "AutoencoderKL", "scaling_factor": 0.13025}')
+    asked = []
+    monkeypatch.setattr(opener, "ask_scale", lambda r: asked.append(r))
+    for path, opens in ((folder, opener.open_folder_dialog), (weights, opener.open_dialog)):
+        monkeypatch.setattr(opener, "ask_model_folder", lambda: str(path))
+        monkeypatch.setattr(opener, "ask_model_path", lambda: str(path))
+        with qtbot.waitSignal(doc.model_loaded, timeout=UI_TIMEOUT) as loaded:
+            opens()
+        info = loaded.args[0]
+        assert (info.name, info.card["config"]["scaling_factor"]) == ("sdxl-vae-fp16-fix", 0.13025)
+        assert asked == [] and window.last_error == ""
+    panel = window.model_panel
+    assert any("sdxl-vae-fp16-fix" in panel.list.item(i).text() for i in range(panel.list.count()))
+    assert "0.13025 (SDXL, from config.json)" in panel.details["Source"].text()
+
+
+def test_an_sd_vae_file_opened_again_keeps_the_scale_chosen_without_asking(qtbot, window, tmp_path, monkeypatch):
+    """The scale question came back each time the same file was opened, though its conversion was cached."""
+    doc, opener = window.document, window.model_opener
+    vae_file = fb.sd_vae_file(tmp_path / "my-vae.safetensors")
+    asked = []
+    monkeypatch.setattr(opener, "ask_scale", lambda r: asked.append(r) or dict(r.choices)["SDXL"])
+    said = []
+    doc.message.connect(said.append)
+    for _ in range(2):
+        with qtbot.waitSignal(doc.model_loaded, timeout=UI_TIMEOUT):
+            window.open_paths([str(vae_file)])
+    assert len(asked) == 1
+    loaded = [m for m in said if m.startswith("Loaded my-vae")]
+    assert len(loaded) == 2 and all(m.endswith("; latent scale 0.13025 (SDXL)") for m in loaded), loaded

@@ -23,7 +23,7 @@ from ..models.device import pick_device
 from ..models.directions import load_directions, pca, save_directions
 from ..models.gan import sample_w, seed_class, seed_z
 from ..models.tensors import to_images, to_tensor
-from ..models.weights import ModelFileError, is_spatial, latent_shape, load_model, parameter_count
+from ..models.weights import CARD_NAME, ModelFileError, is_spatial, latent_shape, load_model, parameter_count
 from ..weights_file import weights_digest
 from . import inversion, spatial
 from .requests import ModelInfo
@@ -119,6 +119,15 @@ def _mapped(net: nn.Module, z: torch.Tensor, psi: float, c: torch.Tensor | None)
     return net.map(z, psi) if c is None else net.map(z, psi, c)
 
 
+def _user_file(card: dict, path: str) -> str:
+    """The path to name in messages: the user's file a cached conversion came from (its cache folder is reopened
+    after a restart), else the path loaded."""
+    source = card.get("source")
+    if (Path(path) / CARD_NAME).is_file() and isinstance(source, dict) and isinstance(source.get("path"), str):
+        return source["path"]
+    return str(path)
+
+
 class Runtime:
     """Loads, moves and runs models. Only the worker thread touches it."""
 
@@ -139,7 +148,8 @@ class Runtime:
         Raises foreign.NeedsScale for an SD VAE file without a scaling factor."""
         t0 = time.perf_counter()
         folder = Path(path)
-        if folder.is_file():  # folders (and missing paths) keep load_model's own messages
+        # genimg folders (and missing paths) keep load_model's own messages; a diffusers folder is converted
+        if folder.is_file() or foreign.diffusers_weights(folder) is not None:
             folder = foreign.convert(folder, converted_dir(), scaling_factor, progress)
         net, card = load_model(folder)
         net = net.to(self.device).requires_grad_(False)
@@ -153,7 +163,7 @@ class Runtime:
         model = LoadedModel(str(folder), net, card, directions, weights_digest(folder), *_judge(folder, net))
         self.models[model.kind] = model
         self._unedited.clear()
-        return self.info(model, time.perf_counter() - t0, source=str(path))
+        return self.info(model, time.perf_counter() - t0, source=_user_file(card, path))
 
     def info(self, model: LoadedModel, seconds: float = 0.0, source: str = "") -> ModelInfo:
         return ModelInfo(model.path, str(model.card.get("name", Path(model.path).name)), model.kind,

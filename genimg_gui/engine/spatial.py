@@ -36,6 +36,16 @@ def max_side_setting(device_type: str = "cpu") -> int:
     return positive_int_setting("GENIMG_MAX_SIDE", DEFAULT_MAX_SIDE.get(device_type, GPU_MAX_SIDE), "pixels a side")
 
 
+def shrunk_note(name: str, image_shape: tuple[int, ...], fitted_shape: tuple[int, ...], max_side: int) -> str:
+    """"big.jpg is 4000×3000: edited at 512×384 (…, GENIMG_MAX_SIDE)" for a photo scaled down to the limit, else "":
+    one wording for the window's log and the command line's note."""
+    (height, width), (fitted_h, fitted_w) = image_shape[:2], fitted_shape[:2]
+    if max(height, width) <= max_side:
+        return ""
+    return (f"{name} is {width}×{height}: edited at {fitted_w}×{fitted_h} "
+            f"(at most {max_side} px a side, GENIMG_MAX_SIDE)")
+
+
 def own_size(width: int, height: int, factor: int, max_side: int) -> tuple[int, int]:
     """(width, height) rounded to multiples of factor, scaled down to fit max_side if larger."""
     scale = min(1.0, max_side / max(width, height))

@@ -21,6 +21,7 @@ from ..models.device import available_devices
 from ..models.foreign import SD_SCALES, NeedsScale
 from ..models.weights import ModelFileError
 from . import requests as rq
+from . import spatial
 from .queue import Cancelled, RequestQueue
 from .runtime import Runtime
 
@@ -181,10 +182,8 @@ class Worker(QObject):
     def _emit_encoded(self, seq: int, name: str, image, fit: str) -> None:
         t0 = time.perf_counter()
         original, latent, recon = self.runtime.encode(image, fit)
-        note = ""
-        if latent.ndim == 3 and max(np.shape(image)[:2]) > self.runtime.max_side:
-            note = (f"{name} is {np.shape(image)[1]}×{np.shape(image)[0]}: edited at {original.shape[1]}×"
-                    f"{original.shape[0]} (at most {self.runtime.max_side} px a side, GENIMG_MAX_SIDE)")
+        spatial_vae = latent.ndim == 3  # a ConvVAE fits every photo into its square: nothing to say
+        note = spatial.shrunk_note(name, np.shape(image), original.shape, self.runtime.max_side) if spatial_vae else ""
         self.result.emit(rq.Encoded(seq, name, original, latent, recon, time.perf_counter() - t0, note))
 
     def _preview_strip(self, r: rq.PreviewStrip) -> None:

@@ -9,6 +9,7 @@ the usual safe one.
 from __future__ import annotations
 
 import hashlib
+import json
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,6 +22,10 @@ from .state_files import TORCH_SUFFIXES, damaged_safetensors, error_reason, load
 from .weights import CARD_NAME, WEIGHTS_NAME, save_model
 
 SD_SCALES = {"SD 1.x / 2.x": SD_SCALE, "SDXL": SDXL_SCALE}
+# a diffusers model folder (as `save_pretrained` writes it): config.json beside one of these
+DIFFUSERS_WEIGHTS = ("diffusion_pytorch_model.safetensors", "diffusion_pytorch_model.fp16.safetensors",
+                     "diffusion_pytorch_model.bin", "diffusion_pytorch_model.fp16.bin")
+DIFFUSERS_CONFIG = "config.json"
 MAGIC = {b"\x89PNG": "a PNG image", b"\xff\xd8\xff": "a JPEG image", b"GIF8": "a GIF image",
          b"RIFF": "a RIFF file (WebP image or audio)", b"%PDF": "a PDF document", b"PK\x03\x04": "a zip archive",
          b"BM": "a BMP image", b"II*\x00": "a TIFF image", b"MM\x00*": "a TIFF image"}
@@ -101,6 +106,8 @@ def _identify_pickle(path: Path) -> Identified:
         return Identified("unsupported", f"a pickle that would call {e.global_name}, which no network pickle needs: "
                                          "nothing was read from it, as unpickling it could run code")
     except ModelFileError as e:  # its message names the file, which the one that quotes it names already
+        if _is_text(path):  # a README saved as .pkl is a text file, as notes.pt is
+            return Identified("unsupported", "a text file")
         return Identified("unsupported", f"a pickle genimg cannot read: {str(e).replace(str(path), 'it')}")
     if "G_ema" not in data:
         found = ", ".join(sorted(map(str, data))[:6]) or "nothing"
@@ -145,6 +152,8 @@ def _identify_weights(path: Path, head: bytes) -> Identified:
                 return found
         if _is_text(path):
             return Identified("unsupported", "a text file")
+        if head[:1] != b"\x80" and not zipfile.is_zipfile(path):  # torch.save writes a zip or (before 1.6) a pickle
+            return Identified("unsupported", "no checkpoint at all: its bytes are neither a torch zip nor a pickle")
         return Identified("unsupported", f"a file that cannot be read as plain tensors ({reason}); genimg never "
                                          "runs code from a model file")
 
@@ -155,7 +164,9 @@ def identify(path: Path) -> Identified:
     if path.is_dir():
         if (path / CARD_NAME).is_file():
             return Identified("genimg", "a genimg model folder")
-        return Identified("unsupported", f"a folder without {CARD_NAME}")
+        if (weights := diffusers_weights(path)) is not None:
+            return identify(weights)
+        return Identified("unsupported", f"a folder without {CARD_NAME} or a diffusers {DIFFUSERS_WEIGHTS[0]}")
     if not path.is_file():
         raise ModelFileError(f"{path} does not exist")
     if path.name in (CARD_NAME, WEIGHTS_NAME) and (path.parent / CARD_NAME).is_file():
@@ -177,6 +188,22 @@ def identify(path: Path) -> Identified:
     if _is_text(path):
         return Identified("unsupported", "a text file")
     return Identified("unsupported", f"a {path.suffix or 'suffix-less'} file genimg does not recognise")
+
+
+def diffusers_weights(folder: Path) -> Path | None:
+    """The weights file of a diffusers model folder (no card.json: not a genimg folder); None if it has none."""
+    if (folder / CARD_NAME).is_file():
+        return None
+    return next((folder / name for name in DIFFUSERS_WEIGHTS if (folder / name).is_file()), None)
+
+
+def config_scale(path: Path) -> float | None:
+    """The latent scale a diffusers config.json beside the weights file records; None where there is none."""
+    try:
+        value = json.loads((path.parent / DIFFUSERS_CONFIG).read_text(encoding="utf-8")).get("scaling_factor")
+    except (OSError, ValueError, AttributeError):  # no config, not JSON, or JSON that is no object
+        return None
+    return float(value) if isinstance(value, (int, float)) and not isinstance(value, bool) and value > 0 else None
 
 
 def _has_data_pkl(path: Path) -> bool:
@@ -215,7 +242,30 @@ def _fingerprint(path: Path, scaling_factor: float | None) -> str:
 
 def cache_folder(path: Path, cache_root: Path, scaling_factor: float | None = None) -> Path:
     """Where the conversion of `path` (with this scale) lives: one folder per file version and scale."""
-    return Path(cache_root) / f"{path.stem}-{_fingerprint(path, scaling_factor)}"
+    return Path(cache_root) / f"{_stem(path)}-{_fingerprint(path, scaling_factor)}"
+
+
+def _cached(path: Path, cache_root: Path, scaling_factor: float | None) -> Path | None:
+    """The conversion of this file version at this scale; without a scale, the one made last at whatever scale was
+    chosen then (the question is asked once per file, not at every open)."""
+    for scale in dict.fromkeys((scaling_factor, None)):
+        if (cache_folder(path, cache_root, scale) / CARD_NAME).is_file():
+            return cache_folder(path, cache_root, scale)
+    if scaling_factor is not None or not Path(cache_root).is_dir():
+        return None
+    earlier = [folder for folder in Path(cache_root).iterdir()
+               if folder.name.startswith(f"{_stem(path)}-") and _converted_from(path, folder)]
+    return max(earlier, key=lambda folder: (folder / CARD_NAME).stat().st_mtime_ns, default=None)
+
+
+def _converted_from(path: Path, folder: Path) -> bool:
+    """Whether the cache folder holds a conversion of this very file version (at the scale its card records)."""
+    try:
+        source = json.loads((folder / CARD_NAME).read_text(encoding="utf-8")).get("source")
+    except (OSError, ValueError, AttributeError):
+        return False
+    scale = source.get("scaling_factor") if isinstance(source, dict) else None
+    return isinstance(scale, (int, float)) and folder == cache_folder(path, folder.parent, float(scale))
 
 
 def _build(path: Path, found: Identified, scaling_factor: float | None):
@@ -231,9 +281,14 @@ def _build(path: Path, found: Identified, scaling_factor: float | None):
     raise unsupported(path, found)
 
 
+def _stem(path: Path) -> str:
+    """A file's name without suffix; a diffusers folder's for its weights file, which every such folder names alike."""
+    return path.parent.name if path.name in DIFFUSERS_WEIGHTS else path.stem
+
+
 def _display_name(path: Path) -> str:
     """taesd_encoder.pth -> taesd: the pair is one model."""
-    stem = path.stem
+    stem = _stem(path)
     for half in ("_encoder", "_decoder"):
         if stem.endswith(half):
             return stem[: -len(half)]
@@ -246,16 +301,16 @@ def convert(path: Path, cache_root: Path, scaling_factor: float | None = None,
     (made now if missing; `progress` hears of it). Raises NeedsScale for an SD VAE without a scale,
     ModelFileError for anything genimg cannot open (saying what the file looks like and what is supported)."""
     path = Path(path)
-    if path.is_file():  # a cache hit needs no identification: the fingerprint knows the file
-        for scale in dict.fromkeys((scaling_factor, None)):
-            folder = cache_folder(path, cache_root, scale)
-            if (folder / CARD_NAME).is_file():
-                return folder
+    if path.is_dir() and (weights := diffusers_weights(path)) is not None:
+        path = weights  # a diffusers folder is its weights file, named after the folder
+    if path.is_file() and (folder := _cached(path, cache_root, scaling_factor)) is not None:
+        return folder  # a cache hit needs no identification: the fingerprint knows the file
     found = identify(path)
     if found.kind == "genimg":
         return path if path.is_dir() else path.parent
     if found.kind == "unsupported":
         raise unsupported(path, found)
+    from_config = found.needs_scale and scaling_factor is None and (scaling_factor := config_scale(path)) is not None
     if found.needs_scale and scaling_factor is None:
         raise NeedsScale(path, found.description)
     scale = float(scaling_factor) if found.needs_scale else None
@@ -265,6 +320,8 @@ def convert(path: Path, cache_root: Path, scaling_factor: float | None = None,
     if scale is not None:
         label = next((k for k, v in SD_SCALES.items() if v == scale), "custom")
         source.update(scaling_factor=scale, scale_label=label)
+        if from_config:  # not the user's choice: said so wherever the scale is shown
+            source["scale_from"] = DIFFUSERS_CONFIG
     card = {"name": _display_name(path), "source": source,
             "training": {"data": "unknown (converted from the user's file)", "licence": "see the file's origin"},
             "metrics": {}}

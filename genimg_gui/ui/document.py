@@ -20,6 +20,7 @@ from ..history import History
 from ..paths import shown_path
 from ..engine import requests as rq
 from ..session import Session
+from ..wording import latent_scale_said
 from .carry_over import CarryOver, switch_message
 from .closing import close_item, reopen_closed
 from .document_session import restore_session, session_of
@@ -300,8 +301,9 @@ class Document(QObject):
         reset = self.carry.values(previous, info) if switched else None
         self.model_loaded.emit(info)
         # the folder too: two copies of one model have one name (a converted model: the file it came from)
+        scale = f"; {said}" if (said := latent_scale_said(info.card)) else ""  # asked once, then kept: said
         self.message.emit(f"Loaded {info.name} from {shown_path(info.source or info.path)} on {info.device} "
-                          f"in {info.seconds * 1000:.0f} ms")
+                          f"in {info.seconds * 1000:.0f} ms{scale}")
         if info.no_refine:  # why Refine is greyed out: a damaged discriminator had fallen back to Own z unsaid
             self.message.emit(f"{info.name} cannot refine seeds, which draw their own z: {info.no_refine}")
         if switched and (said := switch_message(self.carry.items(info.kind, previous.classes, reset))):

@@ -13,6 +13,7 @@ from PySide6.QtWidgets import (QComboBox, QFormLayout, QFrame, QHBoxLayout, QLab
 
 from ..catalog import ModelEntry, metrics_text, origin_text, recorded_latent_of
 from ..paths import shown_path
+from ..wording import latent_scale_said
 
 PATH_ROLE = Qt.ItemDataRole.UserRole
 # an active model whose folder was trained again: what is in use is not what the folder now holds
@@ -34,8 +35,8 @@ def source_text(card: dict) -> tuple[str, str]:
         folder = f"{origin.get('model') or 'That model'}'s folder: {shown_path(init)}" if init else ""
         return f"genimg model folder\nStarted from {origin_text(origin)}", folder
     text = f"{source.get('file', '?')}: {source.get('type', 'unknown type')}"
-    if "scaling_factor" in source:
-        text += f"; latent scale {source['scaling_factor']} ({source.get('scale_label', 'chosen')})"
+    if said := latent_scale_said(card):
+        text += f"; {said}"
     return text, ""
 
 
