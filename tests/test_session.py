@@ -368,6 +368,11 @@ def test_a_second_window_leaves_the_first_ones_autosave_alone_and_says_so(qtbot,
     assert second.questions.offer_restore() == 0  # the first window's autosave is its work, not a crash's
     assert "Another genimg window is open" in second.status.currentMessage()
     assert "not autosaved" in second.windowTitle() and first.windowTitle() == "genimg"
+    # it stays on the bar while the user works there: the models' "Loaded …" replaced the message within a second
+    second.status.show_message("Loaded emoji-vae")
+    warning = second.status.warning
+    assert warning.isVisibleTo(second) and warning.text() == "⚠ Not autosaved"
+    assert "this one's work is not autosaved" in warning.toolTip() and first.status.warning.isHidden()
     with qtbot.waitSignal(second.document.item_added, timeout=TIMEOUT):
         second.open_paths([str(image_files[1])])
     qtbot.wait(300)

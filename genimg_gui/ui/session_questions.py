@@ -66,6 +66,10 @@ def unexported_work(items: list[Item]) -> str:
     return f"{which} have not been exported: {listed([work_name(item) for item in items], NAMED)}."
 
 
+NOT_AUTOSAVED = ("Another genimg window is open and autosaving: this one's work is not autosaved, so export what "
+                 "you want to keep")
+
+
 def kept_text(open_images: int) -> str:
     """What Keep for next time does: every open image comes back, edited or not, as a browser's tabs do. Naming
     only the unexported ones told the user the others would not."""
@@ -85,10 +89,10 @@ class SessionQuestions:
         """After a crash or kill: offer the autosaved session back; a session kept on quitting comes back
         unasked, once the models have loaded. Returns the images restored (or coming back)."""
         window, autosaver = self.window, self.window.autosaver
-        if not autosaver.owner:  # said in the title too: a status message is gone in seconds
+        if not autosaver.owner:  # said in the title and on the bar for good: a message went in a second
             window.setWindowTitle("genimg (not autosaved: another genimg window is open)")
-            window.status.show_message("Another genimg window is open and autosaving: this one's work is not "
-                                       "autosaved, so export what you want to keep")
+            window.status.show_warning("Not autosaved", NOT_AUTOSAVED)
+            window.status.show_message(NOT_AUTOSAVED)
             return 0
         if not autosaver.pending():
             autosaver.release()  # held at start-up for a session that is gone since: save this run's work

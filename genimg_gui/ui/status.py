@@ -41,6 +41,8 @@ class StatusBar(QStatusBar):
         self.timing = QLabel("decode: –")
         self.busy = QLabel()  # a live request slow to come back (slow_draw.py)
         self.busy.setToolTip("The newest picture is still being drawn; the one shown is the last that came back")
+        self.warning = QLabel()  # a lasting condition (this window is not autosaved): a message is gone in seconds
+        self.warning.setStyleSheet(f"color: {ERROR_COLOUR};")
         self.bar = QProgressBar()
         self.bar.setFixedWidth(BAR_WIDTH)  # fixed: the label is fitted to it
         self.bar.setRange(0, 100)
@@ -61,7 +63,7 @@ class StatusBar(QStatusBar):
         self.log_button.clicked.connect(self.log_requested)
         self.log.unseen_changed.connect(self._show_unseen)
         self._show_unseen(0)
-        self._permanent = (self.retry, self.bar, self.cancel, self.busy, self.device, self.timing, self.log_button)
+        self._permanent = (self.warning, self.retry, self.bar, self.cancel, self.busy, self.device, self.timing, self.log_button)
         for w in self._permanent:
             self.addPermanentWidget(w)
         self._full = ""  # the whole text of the message on show (the bar may show it elided)
@@ -73,6 +75,13 @@ class StatusBar(QStatusBar):
         self.cancel.hide()
         self.retry.hide()
         self.busy.hide()
+        self.warning.hide()
+
+    def show_warning(self, label: str, text: str) -> None:
+        """A warning that stays while it holds: the short label on the bar, the whole text in its tooltip."""
+        self.warning.setText(f"⚠ {label}")
+        self.warning.setToolTip(text)
+        self.warning.show()
 
     def show_busy(self, text: str) -> None:
         """A note that work is under way ("Decoding… (the last took 24 s)"); "" takes it away."""
