@@ -1,4 +1,4 @@
-"""What Undo, Redo and Reopen say in the menus: the step or image they act on ("Undo PC1 +1.00σ",
+"""What Undo, Redo and Reopen say in the menus: the step or image they act on ("Undo PC1 (7.4%) +0.30σ",
 "Reopen “cat.png”"), as Qt's QUndoStack and Krita name theirs, so the user knows what a click will do before making
 it. With nothing to act on they keep their plain names (and are greyed out). And the status bar's word on closing an
 image, which names Reopen; and the keys Redo answers to."""
