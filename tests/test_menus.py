@@ -2,9 +2,13 @@
 mode, Undo, Redo and Reopen naming what they act on, and a comparison ended by a click on another step said so."""
 from __future__ import annotations
 
+from importlib import metadata
+from pathlib import Path
+
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
+import genimg_gui
 from conftest import UI_TIMEOUT
 from genimg_gui.ui.action_texts import redo_text, reopen_text, undo_text
 from genimg_gui.ui.canvas import CompareMode
@@ -134,3 +138,15 @@ def test_a_click_on_another_step_ends_the_comparison_and_says_so(qtbot, window, 
     click_step(panel, 1)
     assert item.history.current_id == 1 and window.history.comparing is None
     assert window.canvas.labels == (None, None) and window.status.currentMessage() == "A/B comparison ended"
+
+
+def test_help_about_gives_the_version_where_the_readme_is_and_the_main_keys(window, monkeypatch):
+    """About said only "nothing is unpickled", which the README's StyleGAN2 pickles (a restricted unpickler) belied."""
+    shown = []
+    monkeypatch.setattr("genimg_gui.ui.main_window.QMessageBox.about", lambda parent, title, text: shown.append(text))
+    next(a for a in menu(window, "&Help").actions() if a.text() == "About genimg").trigger()
+    text = shown[0]
+    assert f"genimg {metadata.version('genimg')}:" in text and "nothing is unpickled" not in text
+    assert "restricted unpickler" in text and "no code from a model file ever runs" in text
+    assert str(Path(genimg_gui.__file__).parent.parent / "README.md") in text
+    assert "Undo: Ctrl+Z" in text and "Morph / interpolate: Ctrl+M" in text

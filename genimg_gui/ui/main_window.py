@@ -10,6 +10,7 @@ from PySide6.QtWidgets import (QApplication, QComboBox, QDockWidget, QLabel, QMa
                                QToolBar, QVBoxLayout, QWidget)
 
 from ..catalog import ModelEntry, bundled_models, converted_models, is_model_file
+from .about import about_text
 from .autosave import Autosaver
 from .action_texts import closed_text, redo_keys, redo_text, reopen_text, undo_text
 from .canvas import Canvas, CompareMode
@@ -357,9 +358,7 @@ class MainWindow(QMainWindow):
         return self._message_log
 
     def about(self) -> None:
-        QMessageBox.about(self, "About genimg", "genimg — edit and generate images through the latent "
-                          "spaces of VAEs and GANs.\nWeights: safetensors + JSON model cards; nothing is "
-                          "unpickled and nothing is downloaded.")
+        QMessageBox.about(self, "About genimg", about_text())
 
     # --- drag and drop --------------------------------------------------
     def dragEnterEvent(self, event) -> None:  # noqa: N802
