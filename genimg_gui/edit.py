@@ -129,8 +129,16 @@ class EditState:
         return replace(self, mask=mask)
 
     def same_as(self, other: "EditState | None") -> bool:
-        return (other is not None and self.values == other.values and np.array_equal(self.base, other.base)
-                and _same_mask(self.mask, other.mask))
+        return (other is not None and _same_values(self.values, other.values)
+                and np.array_equal(self.base, other.base) and _same_mask(self.mask, other.mask))
+
+
+def _same_values(a: tuple[float, ...], b: tuple[float, ...]) -> bool:
+    """Equal values, a missing one counting as 0: a state made before a direction was added has no value for it,
+    and the same state with a 0 there (the sliders' values, once the new one shows) is no new step. Counted apart,
+    a click on a slider of another image recorded a no-op step named "Edit"."""
+    n = max(len(a), len(b))
+    return a + (0.0,) * (n - len(a)) == b + (0.0,) * (n - len(b))
 
 
 def _same_mask(a: np.ndarray | None, b: np.ndarray | None) -> bool:

@@ -440,3 +440,32 @@ def test_two_windows_keep_each_others_changes_to_the_saved_directions(qtbot, win
         np.testing.assert_array_equal(load_user_directions(path, dim).basis, rows[::-1])
     finally:
         other.close()
+
+
+def test_after_a_new_direction_another_images_next_edit_makes_one_step_not_a_no_op_edit_first(qtbot, window, groups,
+                                                                                              image_files, monkeypatch):
+    """Its states have no value for the new direction and the sliders a 0 there: counted as a change, the slider
+    click before the edit recorded a step named "Edit" that changed nothing."""
+    doc = window.document
+    with qtbot.waitSignals([doc.item_added] * 2, timeout=UI_TIMEOUT):
+        window.open_paths([str(p) for p in image_files[:2]])
+    first, other = [i for i in doc.items.values() if i.kind == "vae"]
+    doc.select(first.id)
+    define(qtbot, window, monkeypatch, "red → blue", groups["red"], groups["blue"])
+    doc.select(other.id)
+    slider = window.sliders.sliders[0]
+    handle = slider.style().subControlRect(slider.style().ComplexControl.CC_Slider, _slider_option(slider),
+                                           slider.style().SubControl.SC_SliderHandle, slider).center()
+    qtbot.mouseClick(slider, Qt.MouseButton.LeftButton, pos=handle)  # pressed and let go: no move
+    qtbot.keyClick(slider, Qt.Key.Key_Right)
+    qtbot.waitUntil(lambda: len(other.history) > 1, timeout=UI_TIMEOUT)
+    names = window.history._step_names(other)
+    assert len(other.history) == 2 and names[other.history.current_id].endswith("+0.10σ"), names
+    assert other.history.current.values[0] == 0.1
+
+
+def _slider_option(slider):
+    from PySide6.QtWidgets import QStyleOptionSlider
+    option = QStyleOptionSlider()
+    slider.initStyleOption(option)
+    return option
