@@ -51,6 +51,7 @@ class SessionItem:
     # image exported before it as unexported; None: never exported (or a session saved before this was kept)
     exported: int | None = None
     sent_from: str | None = None  # the GAN sample a VAE item was sent from (Item.sent_from)
+    made_by: dict[int, str] = field(default_factory=dict)  # history node -> the gesture that made it (Item.made_by)
 
 
 @dataclass
@@ -94,7 +95,8 @@ def _item_json(item: SessionItem, arrays: _Arrays) -> dict:
             "step_names": {str(node): name for node, name in item.step_names.items()},
             "values_by_model": {model: {str(node): list(values) for node, values in kept.items()}
                                 for model, kept in item.values_by_model.items()},
-            "inverted_in": item.inverted_in, "exported": item.exported, "sent_from": item.sent_from}
+            "inverted_in": item.inverted_in, "exported": item.exported, "sent_from": item.sent_from,
+            "made_by": {str(node): gesture for node, gesture in item.made_by.items()}}
 
 
 def _drawn_json(d: seed_draws.Drawn, shown: np.ndarray, arrays: _Arrays) -> dict:
@@ -180,7 +182,8 @@ def load_session(path: Path | None = None) -> Session:
                              it.get("gan_class"), _draw(it), _asked_draw(it), _drawn(it, arrays),
                              {int(node): str(name) for node, name in it.get("step_names", {}).items()},
                              _values_by_model(it), it.get("inverted_in"),  # older sessions: None
-                             _exported(it, len(it["nodes"])), it.get("sent_from"))
+                             _exported(it, len(it["nodes"])), it.get("sent_from"),
+                             {int(node): str(how) for node, how in it.get("made_by", {}).items()})  # older: none
                  for it in doc["items"]]
         # sessions saved before identities were kept have none: their values count the model loaded first
         return Session(items, int(doc.get("current", 0)), {str(k): str(v) for k, v in doc["models"].items()},

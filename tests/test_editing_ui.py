@@ -371,3 +371,36 @@ def test_history_tab_marks_only_the_current_step_through_undo_and_redo_and_its_r
     assert panel.partner_id == 0 and panel.compare_button.isEnabled()
     window.document.select(other.id)  # another image's tree: its first step is no partner of the current one
     assert other.history.current_id == 1 and panel.partner_id is None and not panel.compare_button.isEnabled()
+
+
+def test_reset_randomise_and_a_recipe_are_named_by_what_was_done_also_after_a_restart(qtbot, window, image_files,
+                                                                                       tmp_path):
+    """They read "PC1 +0.00σ, PC2 +0.00σ …" (a reset), a list of values cut after two, in History, the Edit menu
+    and branch captions: each is named by its gesture, its values whole in its row's tooltip."""
+    from genimg_gui.session import load_session, save_session
+    from genimg_gui.ui.document_session import restore_session, session_of
+    item, panel, doc = open_image(qtbot, window, image_files[0]), history_tab(window), window.document
+    window.sliders.sliders[0].setValue(150)
+    window.sliders.sliders[1].setValue(-80)
+    recipe = window.recipes.save(str(tmp_path / "photo1.recipe.json"))
+    window.sliders.reset_all_button.click()
+    reset = item.history.current_id
+    assert panel.item_for(reset).text(0) == "Reset all"
+    assert "+0.00σ" in panel.item_for(reset).toolTip(0) and panel.item_for(reset).toolTip(0).startswith("Reset all:")
+    assert window.undo_action.text() == "&Undo Reset all"
+    window.sliders.randomise_button.click()
+    assert panel.item_for(item.history.current_id).text(0) == "Randomise"
+    doc.undo()
+    assert window.recipes.apply(str(recipe)) == 1
+    applied = item.history.current_id
+    assert panel.item_for(applied).text(0) == "Recipe photo1.recipe.json"
+    assert any(text == "↳ Branch 2 from “Reset all”" for _id, _point, text in panel.rows())
+    window.sliders.sliders[2].setValue(50)  # a plain slider step is still named by its value
+    assert panel.item_for(item.history.current_id).text(0).endswith("+0.50σ")
+
+    path = save_session(session_of(doc), tmp_path / "session.safetensors")
+    doc.close_item(item.id)
+    restore_session(doc, load_session(path))
+    back = next(i for i in doc.items.values() if i.kind == "vae")
+    doc.select(back.id)
+    assert [panel.item_for(n).text(0) for n in (reset, applied)] == ["Reset all", "Recipe photo1.recipe.json"]

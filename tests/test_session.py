@@ -678,3 +678,14 @@ def test_a_long_list_of_names_says_how_many_more():
     items = [Item(i, "vae", name, picture, picture, history) for i, name in enumerate(names)]
     assert unexported_work(items).endswith("“3.png”, “4.png” and 3 more.")
     assert "more" not in named(names[:5])
+
+
+def test_the_gesture_that_made_a_step_comes_back_and_old_sessions_have_none(tmp_path):
+    """Item.made_by ("Reset all") names steps whose values name them badly; a restart must not lose it."""
+    path = tmp_path / "s.safetensors"
+    image = np.zeros((2, 2, 3), np.uint8)
+    item = sess.SessionItem("vae", "cat.png", image, image, branching_history(), made_by={1: "Reset all"})
+    sess.save_session(sess.Session([item]), path)
+    assert sess.load_session(path).items[0].made_by == {1: "Reset all"}
+    _rewritten(path, lambda doc: doc["items"][0].pop("made_by"))  # as sessions were saved before
+    assert sess.load_session(path).items[0].made_by == {}

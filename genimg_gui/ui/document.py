@@ -166,15 +166,19 @@ class Document(QObject):
         item = self.current
         return None if item is None else self.decode(item, state)
 
-    def commit(self, values: tuple[float, ...]) -> None:
-        """Record the current item's slider values as one undoable edit."""
+    def commit(self, values: tuple[float, ...], gesture: str | None = None) -> None:
+        """Record the current item's slider values as one undoable edit; gesture: see commit_state."""
         if self.current is not None:
-            self.commit_state(self.current.history.current.with_values(values))
+            self.commit_state(self.current.history.current.with_values(values), gesture)
 
-    def commit_state(self, state: EditState) -> None:
-        """Record a state of the current item as one undoable edit (one per finished gesture)."""
+    def commit_state(self, state: EditState, gesture: str | None = None) -> None:
+        """Record a state of the current item as one undoable edit (one per finished gesture). gesture: what made
+        it, when that names the step better than what it changed ("Reset all"); a step made before keeps its name."""
         item = self.current
+        steps = len(item.history) if item is not None else 0
         if item is not None and item.history.push(state):
+            if gesture and len(item.history) > steps:
+                item.made_by[item.history.current_id] = gesture
             if not item.history.current.same_as(item.requested):  # the gesture's last preview already asked
                 self.decode(item, item.history.current)
             elif item.shown_seq >= item.requested_seq:  # ...and its image is already shown

@@ -29,14 +29,29 @@ def describe_step(before: EditState | None, after: EditState, labels: tuple[str,
         return "Opened"
     if not np.array_equal(before.base, after.base):
         return "New latent"
-    # a direction made since `before` has no value there: it was at 0 (zip alone left it out, naming the step "Edit")
-    pairs = zip_longest(before.values, after.values, fillvalue=0.0)
-    changes = [f"{labels[i] if i < len(labels) else f'direction {i + 1}'} {b:+.2f}σ"
-               for i, (a, b) in enumerate(pairs) if a != b]
-    mask = [] if (before.mask is None) == (after.mask is None) and (
-        before.mask is None or np.array_equal(before.mask, after.mask)) else [_mask_change(before.mask, after.mask)]
+    changes, mask = _value_changes(before, after, labels), _mask_changes(before, after)
     text = ", ".join(changes[:2] + mask) or "Edit"
     return text + (" …" if len(changes) > 2 else "")
+
+
+def describe_all(before: EditState | None, after: EditState, labels: tuple[str, ...]) -> str:
+    """Every change a step made, none left out: the tooltip of a step named by its gesture ("Reset all")."""
+    if before is None or not np.array_equal(before.base, after.base):
+        return describe_step(before, after, labels)
+    return ", ".join(_value_changes(before, after, labels) + _mask_changes(before, after)) or "no change"
+
+
+def _value_changes(before: EditState, after: EditState, labels: tuple[str, ...]) -> list[str]:
+    # a direction made since `before` has no value there: it was at 0 (zip alone left it out, naming the step "Edit")
+    pairs = zip_longest(before.values, after.values, fillvalue=0.0)
+    return [f"{labels[i] if i < len(labels) else f'direction {i + 1}'} {b:+.2f}σ"
+            for i, (a, b) in enumerate(pairs) if a != b]
+
+
+def _mask_changes(before: EditState, after: EditState) -> list[str]:
+    same = (before.mask is None) == (after.mask is None) and (
+        before.mask is None or np.array_equal(before.mask, after.mask))
+    return [] if same else [_mask_change(before.mask, after.mask)]
 
 
 def _mask_change(before: np.ndarray | None, after: np.ndarray | None) -> str:
@@ -124,7 +139,17 @@ class HistoryController(QObject):
         names = self._step_names(item)
         nodes = [(n.id, n.parent, names[n.id], item.thumbs.get(n.id)) for n in item.history.nodes()]
         self.panel.set_nodes(nodes, item.history.current_id, keep_partner=item is shown)  # ids are per item
+        self._detail_gestures(item, names)
         self._request_missing_thumbs(item)
+
+    def _detail_gestures(self, item: Item, names: dict[int, str]) -> None:
+        """A step named by its gesture ("Reset all") lists every value it set in its row's tooltip."""
+        labels, states = self._labels(item), {n.id: n.state for n in item.history.nodes()}
+        for node in item.history.nodes():
+            row = self.panel.item_for(node.id)
+            if node.id in item.made_by and row is not None:
+                detail = describe_all(states.get(node.parent), node.state, labels)
+                row.setToolTip(0, row.toolTip(0).replace(names[node.id], f"{names[node.id]}: {detail}", 1))
 
     def _step_names(self, item: Item) -> dict[int, str]:
         """Each state's name, as the tree shows it and the A/B panes are captioned."""
@@ -152,6 +177,8 @@ class HistoryController(QObject):
 
     def _describe(self, item: Item, node, states: dict[int, EditState], labels: tuple[str, ...]) -> str:
         """A node's label: the sample it drew (a GAN step that mapped a seed), else what it edited."""
+        if node.id in item.made_by:  # Reset all, Randomise, a recipe: what the user did, not a list of values
+            return item.made_by[node.id]
         if node.id in item.step_names:  # it moved a direction since deleted: named as it was
             return item.step_names[node.id]
         gan = self.document.models.get("gan")

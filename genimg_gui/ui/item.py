@@ -33,6 +33,9 @@ class Item:
     thumbs: dict[int, np.ndarray] = field(default_factory=dict)  # history node id -> its image, once shown
     # history node id -> its name from before the direction it moved was deleted (the History tab keeps it)
     step_names: dict[int, str] = field(default_factory=dict)
+    # history node id -> the gesture that made it when its values alone name it badly ("Reset all", "Randomise",
+    # "Recipe cat.recipe.json"): a reset read as a list of "+0.00σ" values, cut after two
+    made_by: dict[int, str] = field(default_factory=dict)
     stale_below: int = 0  # decodes of a lower seq were asked for a state a newer sample replaced
     drawn: dict[int, seed_draws.Drawn] = field(default_factory=dict)  # GAN: node id -> the sample mapped there
     # the model (ModelInfo.identity) whose directions its slider values count, once a session or a model switch named

@@ -213,7 +213,7 @@ class MainWindow(QMainWindow):
         d.retry_offered.connect(self.status.offer_retry)
         self.status.retry_requested.connect(d.retry_on_cpu)
         self.sliders.values_changed.connect(d.preview)
-        self.sliders.edit_committed.connect(d.commit)
+        self.sliders.edit_committed.connect(lambda values: d.commit(values, self.sliders.gesture))
         self.filmstrip.item_selected.connect(d.select)
         self.gan_panel.generate_requested.connect(lambda *values: d.generate(*values))
         self.gan_panel.new_sample_requested.connect(lambda *values: d.generate(*values, new_item=True))

@@ -158,7 +158,7 @@ class RecipeActions(QObject):
         except RecipeError as e:
             self.document.error.emit(f"Cannot apply the recipe: {e}")
             return 0
-        changed = self._commit(list(zip(targets, states)))
+        changed = self._commit(list(zip(targets, states)), f"Recipe {Path(path).name}")
         note = f" (made with {recipe.model_name})" if recipe.model_name and recipe.model_name != info.name else ""
         self.document.message.emit(applied_message(f"{Path(path).name}{note}", changed, len(held)))
         return changed
@@ -180,14 +180,14 @@ class RecipeActions(QObject):
                               f"{'GAN sample' if current.kind == 'gan' else 'VAE image'}")
         return [current]
 
-    def _commit(self, edits: Sequence[tuple[Item, EditState]]) -> int:
-        """commit_state works on the current item: visit each target, then come back."""
+    def _commit(self, edits: Sequence[tuple[Item, EditState]], gesture: str) -> int:
+        """commit_state works on the current item: visit each target, then come back. gesture: the steps' name."""
         doc, previous = self.document, self.document.current
         changed = 0
         for item, state in edits:
             doc.select(item.id)
             before = item.history.current_id
-            doc.commit_state(state)
+            doc.commit_state(state, gesture)
             changed += item.history.current_id != before
         if previous is not None:
             doc.select(previous.id)

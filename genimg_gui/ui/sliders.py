@@ -21,6 +21,8 @@ NAME_WIDTH = 100    # px at least; a name takes 2 parts of the room a wider pane
 NAME_CHARS = 50     # the rename box's width, in average characters: "subcategory: other → face-concerned" and more
 SLIDER_WIDTH = 110  # px; the slider never shrinks below a usable length
 ROWS_PER_DIRECTION = 2  # the slider row, then its preview strip
+# what a step made by the buttons is named in the History tab and the Edit menu (Document.commit's gesture)
+RESET_ALL, RANDOMISE = "Reset all", "Randomise"
 WHEEL_REST_MS = 400  # a run of wheel notches on a slider is one undo step, committed once the wheel rests
 # a run of step keys (arrows, Page Up/Down, Home, End) too; longer than the wheel's rest, as a held key waits about
 # half a second before it repeats
@@ -133,6 +135,7 @@ class SliderPanel(QWidget):
         self._names: list[QLabel] = []
         self.strips: list[PreviewStrip] = []
         self._quiet = False
+        self.gesture: str | None = None  # while edit_committed is emitted: the button that made the edit, if one did
         self._own_from = 0  # rows before it come with the model (set_directions)
         self.meter = TypicalityMeter()
         self.previews_box = QCheckBox("Preview strips")
@@ -333,14 +336,18 @@ class SliderPanel(QWidget):
     def _reset_one(self, slider: QSlider) -> None:
         slider.setValue(0)
 
-    def _apply(self, values: list[float]) -> None:
+    def _apply(self, values: list[float], gesture: str) -> None:
         self.set_values(tuple(values))
         self.values_changed.emit(self.values())
-        self._commit()
+        self.gesture = gesture
+        try:
+            self._commit()
+        finally:
+            self.gesture = None
 
     def reset_all(self) -> None:
-        self._apply([0.0] * len(self.sliders))
+        self._apply([0.0] * len(self.sliders), RESET_ALL)
 
     def randomise(self, rng: random.Random | None = None) -> None:
         rng = rng or random.Random()
-        self._apply([max(-self.span, min(self.span, rng.gauss(0, 1))) for _ in self.sliders])
+        self._apply([max(-self.span, min(self.span, rng.gauss(0, 1))) for _ in self.sliders], RANDOMISE)
