@@ -200,3 +200,26 @@ def test_switching_back_after_a_restart_brings_the_edits_back(qtbot, window, mod
         assert restored.history.current.values[0] == 1.5 and again.sliders.sliders[0].value() == 150
     finally:
         again.close()
+
+
+def test_a_step_along_a_direction_the_new_vae_lacks_is_still_named_by_it(qtbot, window, image_files, tmp_path):
+    """After a switch it read a bare "Edit" (and the Edit menu "Redo Edit"): it names what it changed in the model
+    it was made in, and that the model now loaded lacks it; switching back names it as before."""
+    doc = window.document
+    drop_and_wait(qtbot, window, image_files[:1], 1)
+    [item] = vae_items(window)
+    pc1 = window.sliders.labels()[0]
+    move(qtbot, window, item, pc1, 1.5)
+    step = item.history.current_id
+    assert window.history.step_name(item, step) == f"{pc1} +1.50σ"
+    window.undo_action.trigger()
+
+    torch.manual_seed(7)
+    load_other(qtbot, doc, make_model_folder(tmp_path / "other-vae", ConvVAE(TINY_VAE), "other-vae"))
+    qtbot.waitUntil(lambda: not doc.carry.pending_any(), timeout=UI_TIMEOUT)
+    assert window.history.step_name(item, step) == f"{pc1} +1.50σ (not in other-vae)"
+    assert window.redo_action.text() == f"&Redo {pc1} +1.50σ (not in other-vae)"
+
+    double_click_model(qtbot, window, "tiny-vae")
+    qtbot.waitUntil(lambda: not doc.carry.pending_any(), timeout=UI_TIMEOUT)
+    assert window.history.step_name(item, step) == f"{pc1} +1.50σ"

@@ -68,6 +68,8 @@ class Document(QObject):
         self.closed: list[tuple[Item, str | None, int]] = []
         self.current: Item | None = None
         self.models: dict[str, rq.ModelInfo] = {}
+        # every model loaded this run, by identity: a step kept for one switched away from is named by its directions
+        self.seen_models: dict[str, rq.ModelInfo] = {}
         self.next_id = 1  # the id of the next item made, here or by samples
         self.samples = GanSamples(self)  # MapSeed requests, and each sample's own image for Compare
         self.carry = CarryOver(self)  # a new model takes the open items, and their histories, with it
@@ -299,6 +301,7 @@ class Document(QObject):
         self.jobs = {s: d for s, d in self.jobs.items() if not d.startswith(loaded)}
         previous = self.models.get(info.kind)
         self.models[info.kind] = info
+        self.seen_models[info.identity] = info
         # by the weights, not the folder: a copy of the model keeps the edits, a folder trained again is another
         switched = previous is not None and previous.identity != info.identity
         # before the views show the items' values on the new sliders

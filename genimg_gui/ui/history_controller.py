@@ -187,10 +187,27 @@ class HistoryController(QObject):
         if node.parent is None and item.sent_from is not None:
             return describe_sent(item.sent_from)
         if node.parent is None or node.id not in item.drawn:
-            return describe_step(states.get(node.parent), node.state, labels)
+            text = describe_step(states.get(node.parent), node.state, labels)
+            return (self._described_elsewhere(item, node) or text) if text == "Edit" else text
         before = item.sample_node(node.parent)
         classes = gan.classes if gan else ()
         return describe_sample(item.drawn.get(before), item.drawn[node.id], classes)
+
+    def _described_elsewhere(self, item: Item, node) -> str | None:
+        """A step that changes nothing in this model moved a direction it lacks: named by the values it kept for the
+        model it was made in (Item.values_by_model), and said to be not in this one. It read a bare "Edit"."""
+        for identity, kept in item.values_by_model.items():
+            if node.id not in kept:
+                continue
+            before = node.state.with_values(kept.get(node.parent, ()))
+            info = self.document.seen_models.get(identity)  # after a restart, the rows are numbered
+            changes = _value_changes(before, node.state.with_values(kept[node.id]), info.directions.labels
+                                     if info is not None else ())
+            if changes:
+                now = self.document.models.get(item.kind)
+                where = f" (not in {now.name})" if now is not None else " (not in this model)"
+                return ", ".join(changes[:2]) + (" …" if len(changes) > 2 else "") + where
+        return None
 
     def _request_missing_thumbs(self, item: Item) -> None:
         """States never shown (e.g. restored from a session) get thumbnails at low priority."""
