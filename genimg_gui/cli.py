@@ -1,7 +1,7 @@
 """`genimg`: the headless twin of the app.
 
 This module only parses arguments, so `genimg --help` answers without loading
-torch; the commands themselves are in cli_commands.py (info, encode),
+torch; the commands themselves are in cli_info.py, cli_commands.py (encode),
 cli_decode.py, cli_edit.py (generate, edit), cli_interpolate.py and
 train/command.py (training). Written files are listed on stdout; progress and
 errors go to stderr. Exit codes: 0 done, 1 something failed (the message
@@ -171,7 +171,7 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("models", nargs="*", type=Path, metavar="MODEL",
                    help="model folders or files (default: the bundled VAE and GAN)")
     _latent_scale_arg(s)
-    s.set_defaults(func=_runs("info"))
+    s.set_defaults(func=_runs("info", "cli_info"))
 
     s = sub.add_parser("encode", help="images -> VAE latents (NAME.npz) and reconstructions (NAME_recon.png)",
                        description="Encode each image with the VAE: write its latent as NAME.npz (for decode or the "

@@ -1,5 +1,5 @@
-"""The model commands behind `genimg info|encode`, and the helpers every model command shares
-(arguments: cli.py; decode: cli_decode.py; generate and edit: cli_edit.py; interpolate: cli_interpolate.py).
+"""The model command behind `genimg encode`, and the helpers every model command shares
+(arguments: cli.py; info: cli_info.py; decode: cli_decode.py; generate and edit: cli_edit.py; interpolate: cli_interpolate.py).
 
 Models run through engine.runtime.Runtime, the code the app's worker runs; images
 are read by imaging.py and latents written by the app's own export function, so
@@ -12,7 +12,6 @@ import re
 import shlex
 import sys
 import tempfile
-import textwrap
 from contextlib import contextmanager
 from functools import partial
 from pathlib import Path
@@ -23,8 +22,7 @@ import torch
 
 from . import seed_draws
 from .typed_options import typed
-from .catalog import (BUNDLED_DIR, bundled_models, default_model, lineage_rows, metrics_text,
-                      training_checkpoint_note)
+from .catalog import BUNDLED_DIR, bundled_models, default_model, training_checkpoint_note
 from .engine.requests import ModelInfo
 from .fileio import why_not_written
 from .engine import spatial
@@ -35,7 +33,7 @@ from .models.foreign import NeedsScale
 from .models.weights import ModelFileError
 from .recipe import RecipeError
 from .train import TrainError, TrainUsageError
-from .wording import NO_SPREAD, counted, latent_scale_said
+from .wording import latent_scale_said
 from .export import export_latent, export_png, read_latent  # plain numpy + Pillow, shared with the app
 
 class CLIError(Exception):
@@ -65,7 +63,6 @@ ITEM_ERRORS = (ImageLoadError, ModelFileError, ValueError, FloatingPointError, O
 # An input file's too: a --scale its own size refuses (check_scale) while the other files take it. Seeds share the
 # model's size, so generate's refusal holds for every seed and stays a usage error.
 FILE_ERRORS = (*ITEM_ERRORS, UsageError)
-INFO_WIDTH = 110  # columns `genimg info` wraps a long value (training data, how a metric was measured) to
 
 
 def say(text: str) -> None:
@@ -333,57 +330,6 @@ def write_png(image: np.ndarray, path: Path, scale: int) -> None:
 
 
 # --- commands --------------------------------------------------------------
-
-def info(args: argparse.Namespace) -> int:
-    folders = args.models or [model_folder(kind, None) for kind in ("vae", "gan")]
-
-    def card(folder: Path) -> None:
-        show(describe(load_into(Runtime("cpu"), folder, args.latent_scale)))
-
-    return for_each([(str(f), partial(card, f)) for f in folders])
-
-
-def describe(m: ModelInfo) -> str:
-    """The model card as the Models tab shows it, plus the directions --edit can name."""
-    card, training = m.card, m.card.get("training", {})
-    shape = "×".join(str(s) for s in card.get("latent_shape", [m.latent_size]))
-    rows = [("kind", f"{m.kind.upper()} ({card.get('architecture', '?')})"),
-            ("resolution", f"{card.get('resolution', '?')} px"),
-            ("latent", f"{m.latent_size} ({shape})"),
-            ("parameters", f"{m.parameters:,}"),
-            ("training data", training.get("data", "not recorded")),
-            ("licence", training.get("licence", "not recorded"))]
-    if "steps" in training:
-        # a model --keep-best kept from an earlier step than the run's last
-        best_of = f" (--keep-best: the best of {training['run_steps']})" if "run_steps" in training else ""
-        steps = training["steps"]
-        steps = counted(steps, "step") if isinstance(steps, int) else f"{steps} steps"  # not "1 steps"
-        rows.append(("training", f"{steps} of {training.get('batch_size', '?')} images{best_of}, "
-                                 f"{training.get('seconds', '?')} s on {training.get('hardware', '?')}"))
-    rows += lineage_rows(card)
-    figures, how = metrics_text(card.get("metrics", {}))  # one figure a line, as the Models tab shows them
-    rows.append(("metrics", figures))
-    if how:
-        rows.append(("measured", how))
-    if m.classes:
-        rows.append(("classes", f"{len(m.classes)}, --class takes a name or an index: " + ", ".join(m.classes)))
-    rows.append(("directions", f"{len(m.directions)}, in σ units; --edit takes a label or an index"
-                 if len(m.directions) else NO_SPREAD))
-    lines = [f"{m.name}  ({m.path})"] + [_row(k, v) for k, v in rows]
-    d = m.directions
-    width = max(map(len, d.labels), default=0)  # σ in one column, however long a named direction's label
-    lines += [f"  {i:>4}  {label:<{width}}  σ = {s:.4g}" for i, (label, s) in enumerate(zip(d.labels, d.sigma))]
-    return "\n".join(lines)
-
-
-def _row(key: str, value: str) -> str:
-    """"  key            value", the value wrapped to INFO_WIDTH columns under itself, line breaks kept."""
-    indent = " " * 17
-    wrapped = [textwrap.fill(part, INFO_WIDTH, initial_indent=indent, subsequent_indent=indent,
-                             break_on_hyphens=False) if part else ""
-               for part in str(value).split("\n")]
-    return f"  {key:<15}" + "\n".join(wrapped)[len(indent):]
-
 
 def encoded(rt: Runtime, model: ModelInfo, path: Path, fit: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """rt.encode of the image file, with the note the window logs when a photo is scaled down to GENIMG_MAX_SIDE

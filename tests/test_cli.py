@@ -12,7 +12,7 @@ import pytest
 import torch
 from PIL import Image
 
-from genimg_gui import catalog, cli_commands
+from genimg_gui import catalog, cli_commands, cli_info
 from genimg_gui.cli import build_parser, main
 from genimg_gui.engine.runtime import Runtime
 from genimg_gui.export import export_latent
@@ -104,7 +104,7 @@ def test_info_prints_the_card_and_the_directions(vae, capsys):
 def test_info_of_a_bundled_model_reads_in_columns(capsys):
     assert run("info", catalog.BUNDLED_DIR / "emoji-faces-gan") == 0
     lines = capsys.readouterr().out.splitlines()
-    assert max(map(len, lines)) <= cli_commands.INFO_WIDTH + 2  # the long "how measured" texts wrapped
+    assert max(map(len, lines)) <= cli_info.INFO_WIDTH + 2  # the long "how measured" texts wrapped
     assert "                 recall k3 VAE latent: 0.671" in lines  # one figure a line, under "metrics"
     assert not any("{'" in line for line in lines)  # a table of figures reads "noise 0: 30.08 / 33.5; …"
     sigma_columns = {line.index("σ = ") for line in lines if "σ = " in line}

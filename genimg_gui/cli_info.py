@@ -1,0 +1,66 @@
+"""`genimg info`: the model cards as the Models tab shows them, plus the directions --edit can name."""
+from __future__ import annotations
+
+import argparse
+import textwrap
+from functools import partial
+from pathlib import Path
+
+from .catalog import lineage_rows, metrics_text
+from .cli_commands import for_each, load_into, model_folder, show
+from .engine.requests import ModelInfo
+from .engine.runtime import Runtime
+from .wording import NO_SPREAD, counted
+
+INFO_WIDTH = 110  # columns `genimg info` wraps a long value (training data, how a metric was measured) to
+
+
+def info(args: argparse.Namespace) -> int:
+    folders = args.models or [model_folder(kind, None) for kind in ("vae", "gan")]
+
+    def card(folder: Path) -> None:
+        show(describe(load_into(Runtime("cpu"), folder, args.latent_scale)))
+
+    return for_each([(str(f), partial(card, f)) for f in folders])
+
+
+def describe(m: ModelInfo) -> str:
+    """The model card as the Models tab shows it, plus the directions --edit can name."""
+    card, training = m.card, m.card.get("training", {})
+    shape = "×".join(str(s) for s in card.get("latent_shape", [m.latent_size]))
+    rows = [("kind", f"{m.kind.upper()} ({card.get('architecture', '?')})"),
+            ("resolution", f"{card.get('resolution', '?')} px"),
+            ("latent", f"{m.latent_size} ({shape})"),
+            ("parameters", f"{m.parameters:,}"),
+            ("training data", training.get("data", "not recorded")),
+            ("licence", training.get("licence", "not recorded"))]
+    if "steps" in training:
+        # a model --keep-best kept from an earlier step than the run's last
+        best_of = f" (--keep-best: the best of {training['run_steps']})" if "run_steps" in training else ""
+        steps = training["steps"]
+        steps = counted(steps, "step") if isinstance(steps, int) else f"{steps} steps"  # not "1 steps"
+        rows.append(("training", f"{steps} of {training.get('batch_size', '?')} images{best_of}, "
+                                 f"{training.get('seconds', '?')} s on {training.get('hardware', '?')}"))
+    rows += lineage_rows(card)
+    figures, how = metrics_text(card.get("metrics", {}))  # one figure a line, as the Models tab shows them
+    rows.append(("metrics", figures))
+    if how:
+        rows.append(("measured", how))
+    if m.classes:
+        rows.append(("classes", f"{len(m.classes)}, --class takes a name or an index: " + ", ".join(m.classes)))
+    rows.append(("directions", f"{len(m.directions)}, in σ units; --edit takes a label or an index"
+                 if len(m.directions) else NO_SPREAD))
+    lines = [f"{m.name}  ({m.path})"] + [_row(k, v) for k, v in rows]
+    d = m.directions
+    width = max(map(len, d.labels), default=0)  # σ in one column, however long a named direction's label
+    lines += [f"  {i:>4}  {label:<{width}}  σ = {s:.4g}" for i, (label, s) in enumerate(zip(d.labels, d.sigma))]
+    return "\n".join(lines)
+
+
+def _row(key: str, value: str) -> str:
+    """"  key            value", the value wrapped to INFO_WIDTH columns under itself, line breaks kept."""
+    indent = " " * 17
+    wrapped = [textwrap.fill(part, INFO_WIDTH, initial_indent=indent, subsequent_indent=indent,
+                             break_on_hyphens=False) if part else ""
+               for part in str(value).split("\n")]
+    return f"  {key:<15}" + "\n".join(wrapped)[len(indent):]
