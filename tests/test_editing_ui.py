@@ -404,3 +404,33 @@ def test_reset_randomise_and_a_recipe_are_named_by_what_was_done_also_after_a_re
     back = next(i for i in doc.items.values() if i.kind == "vae")
     doc.select(back.id)
     assert [panel.item_for(n).text(0) for n in (reset, applied)] == ["Reset all", "Recipe photo1.recipe.json"]
+
+
+def test_clicking_a_step_in_sight_leaves_the_history_list_where_it_was_scrolled(qtbot, window, image_files):
+    """With the list scrolled to a branch at its end, a click on a row near the top scrolled the list by 3-4 rows,
+    and the row clicked moved away from the cursor."""
+    item = open_image(qtbot, window, image_files[0])
+    sliders = window.sliders.sliders
+    for i in range(12):
+        sliders[i % len(sliders)].setValue(100 + 10 * i)  # 1..12 on one line
+    for _ in range(3):
+        window.document.undo()
+    sliders[0].setValue(-200)
+    sliders[1].setValue(-200)  # 13, 14: a branch from 9
+    settle(qtbot, window, item)
+    panel = history_tab(window)
+    panel.tree.setFixedHeight(11 * 52)  # some eleven rows in sight: the list scrolls
+    bar = panel.tree.verticalScrollBar()
+    qtbot.waitUntil(lambda: bar.maximum() > 0)
+    bar.setValue(bar.maximum())
+
+    def in_sight() -> list[int]:
+        view = panel.tree.viewport().rect()
+        return [i for i in panel.node_ids() if view.contains(panel.tree.visualItemRect(panel.item_for(i)))]
+
+    for step in (in_sight()[0], in_sight()[-1], in_sight()[1], in_sight()[-2]):
+        place, top = bar.value(), panel.tree.visualItemRect(panel.item_for(step)).top()
+        click_step(panel, step)
+        qtbot.wait(20)  # the reveal once the rebuilt rows are laid out
+        assert item.history.current_id == step
+        assert bar.value() == place and panel.tree.visualItemRect(panel.item_for(step)).top() == top

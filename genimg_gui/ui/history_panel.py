@@ -134,11 +134,15 @@ class HistoryPanel(QWidget):
         for node in sorted(nodes, key=lambda n: n[0]):  # ids follow creation: the first child comes first
             parent = node[1] if node[1] in known else None  # an orphan shows as a root
             children.setdefault(parent, []).append(node)
+        place = self.tree.verticalScrollBar().value()
         self.tree.clear()
         self._items = {}
         for root in children.get(None, []):
             self._add_line(root, children, None)
-        self.tree.expandAll()
+        self.tree.expandAll()  # which lays the new rows out, so the scroll range fits them again
+        # clear() cut the scroll range short, and with it the place: the list scrolled a few rows at a click, and
+        # the row clicked moved away from the cursor
+        self.tree.verticalScrollBar().setValue(place)
         self.current_id = current_id
         if not keep_partner or self.partner_id not in self._items or self.partner_id == current_id:
             self.partner_id = None
