@@ -434,3 +434,28 @@ def test_clicking_a_step_in_sight_leaves_the_history_list_where_it_was_scrolled(
         qtbot.wait(20)  # the reveal once the rebuilt rows are laid out
         assert item.history.current_id == step
         assert bar.value() == place and panel.tree.visualItemRect(panel.item_for(step)).top() == top
+
+
+def test_edited_only_chosen_during_a_comparison_ends_it_and_shows_the_current_step(qtbot, window, image_files):
+    """Ctrl+3 during an A/B comparison showed pane B alone, captioned "B: …", of the step picked to compare with,
+    while the tree, the sliders and Undo spoke of the current step, and the comparison went on."""
+    item = open_image(qtbot, window, image_files[0])
+    sliders = window.sliders.sliders
+    sliders[0].setValue(100)
+    sliders[1].setValue(100)
+    settle(qtbot, window, item)
+    panel = history_tab(window)
+    click_step(panel, 1)  # the current step
+    settle(qtbot, window, item)
+    click_step(panel, 2, Qt.KeyboardModifier.ControlModifier)  # a later one, B
+    with qtbot.waitSignal(window.document.frames_ready, timeout=UI_TIMEOUT):
+        panel.compare_button.click()
+    assert window.canvas.labels[1].startswith("B: ") and window.canvas.mode == CompareMode.SIDE_BY_SIDE
+    with qtbot.waitSignal(window.document.message, check_params_cb=lambda text: text == "A/B comparison ended"):
+        window.compare_actions.actions()[2].trigger()  # Edited only, as Ctrl+3
+    assert window.canvas.mode == CompareMode.EDITED and window.compare_actions.mode() == CompareMode.EDITED
+    assert window.history.comparing is None and not panel.stop_button.isEnabled()
+    assert window.canvas.labels == (None, None)
+    assert np.array_equal(from_qimage(window.canvas.edited), item.image) and item.history.current_id == 1
+    window.compare_actions.actions()[0].trigger()  # side by side again: nothing more to end
+    assert window.canvas.mode == CompareMode.SIDE_BY_SIDE and window.canvas.labels == (None, None)

@@ -127,8 +127,8 @@ class HistoryController(QObject):
         panel.compare_requested.connect(self.compare)
         panel.compare_cleared.connect(self.stop_comparing)
         # an undo, a jump or another image ends a comparison: its panes would show the new state under A/B captions
-        document.history_changed.connect(self._end_comparison)
-        document.current_changed.connect(self._end_comparison)
+        document.history_changed.connect(self.end_comparison)
+        document.current_changed.connect(self.end_comparison)
 
     def refresh(self, *_) -> None:
         item, shown = self.document.current, self._shown
@@ -251,7 +251,7 @@ class HistoryController(QObject):
         self.canvas.set_compared_masks(self._masks)
         self.canvas.set_images(to_qimage(r.images[0]), to_qimage(r.images[1]))
 
-    def _end_comparison(self, *_) -> None:
+    def end_comparison(self, *_) -> None:
         """Said in the status bar: the panes went back to the original and the edit with no word, as if the click on
         another step had been lost. Kept, the comparison would show two old states while the step clicked, which
         the user asked to see, stayed out of sight."""

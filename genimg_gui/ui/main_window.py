@@ -230,6 +230,7 @@ class MainWindow(QMainWindow):
         self.history_panel.compare_requested.connect(self.compare_actions.show_both_panes)
         self.history_panel.compare_cleared.connect(self.compare_actions.comparison_ended)
         self.history = HistoryController(d, self.history_panel, self.canvas)
+        self.compare_actions.edited_only_chosen.connect(self.history.end_comparison)
         self.model_opener = ModelController(d, self.model_panel, self, self.settings)
         d.directions_changed.connect(self.slider_tab.on_directions)
         self.previews = PreviewController(d, self.sliders)
