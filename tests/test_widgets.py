@@ -9,6 +9,7 @@ import pytest
 from PIL import Image
 from PySide6.QtCore import QPoint, QPointF, Qt
 from PySide6.QtGui import QFontMetrics
+from PySide6.QtTest import QTest
 from PySide6.QtWidgets import (QAbstractItemView, QApplication, QDialogButtonBox, QSlider, QStyleOptionViewItem,
                                QTabWidget, QToolButton, QTreeWidgetItemIterator, QWidget)
 
@@ -1349,3 +1350,30 @@ def test_a_message_ends_a_gap_before_the_device_label_whatever_the_width(qtbot, 
     on_screen = QStatusBar.currentMessage(bar)
     assert on_screen.endswith("…")
     assert 6 + bar.fontMetrics().horizontalAdvance(on_screen) + GAP <= bar.device.x()
+
+
+def test_holding_the_mouse_on_a_sliders_groove_is_one_undo_step_whatever_happens_till_release(qtbot, monkeypatch):
+    """Each page step of a held press on the groove was a step of its own (five History rows for a 2.5 s hold), and
+    a press on the groove, then a drag, made two: a finished gesture is one, as README says."""
+    panel, committed = recording_panel(qtbot, monkeypatch, "KEY_REST_MS")
+    slider = panel.sliders[0]
+    slider.setValue(-300)  # the handle at the left end, the groove's right end far from it
+    committed.clear()
+    groove = QPoint(slider.width() - 4, slider.height() // 2)
+    left = Qt.MouseButton.LeftButton
+    QTest.mousePress(slider, left, Qt.KeyboardModifier.NoModifier, groove)
+    qtbot.waitUntil(lambda: slider.value() >= -300 + 3 * slider.pageStep(), timeout=5000)  # Qt's auto-repeat
+    assert committed == []  # nothing recorded while the button is held
+    QTest.mouseRelease(slider, left, Qt.KeyboardModifier.NoModifier, groove)
+    assert committed == [panel.values()] and panel.values()[0] >= -1.5
+
+    # the middle button (the left one in some styles) puts the handle where pressed, then drags it: one step too
+    middle, where = Qt.MouseButton.MiddleButton, QPoint(slider.width() // 4, slider.height() // 2)
+    before = panel.values()
+    QTest.mousePress(slider, middle, Qt.KeyboardModifier.NoModifier, where)
+    assert panel.values() != before and len(committed) == 1
+    QTest.mouseMove(slider, QPoint(slider.width() // 2, where.y()))
+    QTest.mouseRelease(slider, middle, Qt.KeyboardModifier.NoModifier, QPoint(slider.width() // 2, where.y()))
+    assert committed[1:] == [panel.values()] and panel.values()[0] > -1.0
+    QTest.mouseClick(slider, left, Qt.KeyboardModifier.NoModifier, groove)  # a click on the groove: a step as ever
+    assert len(committed) == 3 and committed[-1] == panel.values()

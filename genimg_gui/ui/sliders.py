@@ -1,7 +1,8 @@
 """One labelled slider per latent direction, in sigma units (-3..+3 by default).
 
 values_changed fires live while dragging; edit_committed fires once per
-finished gesture (release, reset, randomise, a run of wheel notches or of arrow keys), which is what undo records.
+finished gesture (a mouse press to its release, reset, randomise, a run of wheel notches or of arrow keys), which is
+what undo records.
 Each slider can show a strip of thumbnails at preview_values() under it (rendered
 elsewhere, at low priority), and a meter on top says how typical the latent is.
 """
@@ -59,6 +60,8 @@ class DirectionSlider(QSlider):
         super().__init__(Qt.Orientation.Horizontal)
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)  # not WheelFocus: the wheel alone never takes focus
         self.in_run = False  # inside a wheel or step key event's value changes
+        self.held = False  # a mouse button is down on it: what it does till the release is one step
+        self._held_from = 0  # the value at the press
         self.run: str | None = None  # "wheel" or "keys" while a run waits to rest
         self._rest = QTimer(self)
         self._rest.setSingleShot(True)
@@ -84,6 +87,24 @@ class DirectionSlider(QSlider):
         self._in_run(lambda: super(DirectionSlider, self).keyPressEvent(event))
         if self.value() != before or self.run == "keys":
             self._start_run("keys", KEY_REST_MS)
+
+    def mousePressEvent(self, event) -> None:  # noqa: N802
+        """A press on the groove pages the value, and repeats while held, and a drag may follow: each page step
+        was a step of its own. Till the release nothing is committed (SliderPanel._on_value)."""
+        if event.buttons() == event.button():  # the gesture's first button (a second one goes on with it)
+            self.held, self._held_from = True, self.value()
+        super().mousePressEvent(event)
+
+    def mouseReleaseEvent(self, event) -> None:  # noqa: N802
+        dragged = self.isSliderDown()
+        super().mouseReleaseEvent(event)  # a drag's release emits sliderReleased: its step
+        if self.held and not event.buttons():
+            self._end_hold(dragged)
+
+    def _end_hold(self, dragged: bool) -> None:
+        self.held = False
+        if not dragged and self.value() != self._held_from:
+            self.run_ended.emit()
 
     def _in_run(self, handle) -> None:
         self.in_run = True
@@ -114,10 +135,14 @@ class DirectionSlider(QSlider):
             self.run_ended.emit()
 
     def finish_gesture(self) -> None:
-        """End a drag or a run still going on; its edit is committed now (sliderReleased, run_ended)."""
+        """End a drag, a held press or a run still going on; its edit is committed now (sliderReleased, run_ended)."""
         self._end_run()
-        if self.isSliderDown():
+        dragged = self.isSliderDown()
+        if dragged:
             self.setSliderDown(False)  # emits sliderReleased
+        if self.held:
+            self.setRepeatAction(QSlider.SliderAction.SliderNoAction)  # the groove's paging stops with it
+            self._end_hold(dragged)
 
 
 class SliderPanel(QWidget):
@@ -321,7 +346,7 @@ class SliderPanel(QWidget):
             return
         self.values_changed.emit(self.values())
         slider = self.sliders[index]
-        if not slider.isSliderDown() and not slider.in_run:  # clicks on the groove, other keys
+        if not slider.isSliderDown() and not slider.in_run and not slider.held:  # a reset (↺, Delete)
             self._commit()
 
     def _commit(self) -> None:
