@@ -58,8 +58,8 @@ def main(argv: list[str] | None = None) -> int:
         else:
             window.show_error(f"No {kind.upper()} model found in weights/; open one from the Models tab")
     if args.files:
-        # jobs run in order, so the VAE is loaded before these are encoded
-        window.open_paths(args.files)
+        # after the models load (jobs run in order, but an SD VAE file's load waits for its scale to be asked)
+        window.open_paths(args.files, after_loads=True)
     window.show()
     window.questions.offer_restore()
     return app.exec()

@@ -161,3 +161,19 @@ def fits_over(history: History, anchors: dict[int, tuple[np.ndarray, np.ndarray]
     """Whether carried_over can move history to the new latents: the same latent shape as every base."""
     shapes = {a.shape for pair in anchors.values() for a in pair} | {n.state.base.shape for n in history.nodes()}
     return len(shapes) <= 1
+
+
+def carried_across(history: History, latent: np.ndarray, kept: dict[int, np.ndarray] | None = None) -> History:
+    """history moved to a latent of another shape (a spatial VAE after a vector one, or another latent grid),
+    where no base can move by what its anchor moved (carried_over): every branch and step is kept, with its
+    slider values and mask. latent: the picture's new encoding, the root's base. kept: the bases the nodes had
+    when the picture was last in a latent of this shape (Item.bases_by_shape), brought back moved by what the root
+    moved, so an edit folded into a base there (a deleted direction's share) comes back. Any other node takes its
+    parent's base: a fold made in the other shape has no meaning in this one."""
+    kept = {n: b for n, b in (kept or {}).items() if b.shape == latent.shape}
+    root = kept.get(0, latent)
+    bases: dict[int, np.ndarray] = {}
+    for node in history.nodes():  # parents come before their children
+        bases[node.id] = kept.get(node.id, root if node.parent is None else bases[node.parent])
+    moved = history.mapped_nodes(lambda node: replace(node.state, base=bases[node.id]))
+    return carried_over(moved, {0: (root, latent)}) if 0 in kept else moved

@@ -23,7 +23,7 @@ from ..models.weights import ModelFileError
 from . import requests as rq
 from . import spatial
 from .queue import Cancelled, RequestQueue
-from .runtime import Runtime
+from .runtime import LatentMismatch, Runtime
 
 USER_ERRORS = (ImageLoadError, ModelFileError, ValueError, FloatingPointError, RuntimeError, OSError)
 
@@ -184,7 +184,8 @@ class Worker(QObject):
         original, latent, recon = self.runtime.encode(image, fit)
         spatial_vae = latent.ndim == 3  # a ConvVAE fits every photo into its square: nothing to say
         note = spatial.shrunk_note(name, np.shape(image), original.shape, self.runtime.max_side) if spatial_vae else ""
-        self.result.emit(rq.Encoded(seq, name, original, latent, recon, time.perf_counter() - t0, note))
+        self.result.emit(rq.Encoded(seq, name, original, latent, recon, time.perf_counter() - t0, note,
+                                    np.asarray(image), fit))
 
     def _preview_strip(self, r: rq.PreviewStrip) -> None:
         """Frame by frame, giving way (put back in the queue) as soon as a job or a live request
@@ -195,7 +196,10 @@ class Worker(QObject):
                 self.queue.requeue(r)
                 return
             self.queue.check(r.seq)
-            image = self.runtime.render_thumbnail(r.kind, latent, *_masked(r.masks, r.bases, i), r.tag, r.size)
+            try:
+                image = self.runtime.render_thumbnail(r.kind, latent, *_masked(r.masks, r.bases, i), r.tag, r.size)
+            except LatentMismatch:  # asked for before a switch to a VAE of another latent shape, whose load it gave
+                return  # way to: the views ask again with the new latents ("does not fit the VAE" came unasked)
             thumbs.append(_thumbnail(image, r.size))
         self.result.emit(rq.Previewed(r.seq, r.tag, np.stack(thumbs) if thumbs
                                       else np.zeros((0, r.size, r.size, 3), np.uint8)))

@@ -1,6 +1,6 @@
-"""A new VAE or GAN takes the open items with it: each picture is encoded again and each seed of a GAN item's
-history drawn again, and every branch of their histories follows (edit.carried_over), so undo still walks back
-through them in the new model. Slider values count the old model's directions, so they are re-expressed in the
+"""A new VAE or GAN takes the open items with it: each picture is encoded again (from its pixels as opened) and
+each seed of a GAN item's history drawn again, and every branch of their histories follows (history.carried_over;
+carried_across for a VAE of another latent shape), so undo still walks back through them in the new model. Slider values count the old model's directions, so they are re-expressed in the
 new one's first (values): a named direction both models have keeps its value, the rest start at 0, and an item
 carried back to a model it was edited in gets its values there back."""
 from __future__ import annotations
@@ -9,7 +9,7 @@ from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from ..edit import EditState, reexpressed, shared_rows, values_along
-from ..history import History, HistoryNode, carried_over, fits_over
+from ..history import History, HistoryNode, carried_across, carried_over, fits_over
 from ..engine import requests as rq
 from ..wording import counted, listed
 
@@ -74,7 +74,9 @@ class CarryOver:
     def _follow(self, item: Item, old_classes: tuple[str, ...] = ()) -> bool:
         """Ask for the item's latents in the new model; True for an inversion whose w the new GAN keeps unfitted."""
         if item.kind == "vae":
-            self.reencodes[self.document.open_array(item.original, item.name)] = item.id
+            # the pixels as opened, not the last VAE's fit of them (a 64-px VAE's square crop of a 4:3 photo)
+            pixels = item.original if item.source is None else item.source
+            self.reencodes[self.document.open_array(pixels, item.name, item.fit)] = item.id
             return False
         return self._remap(item, old_classes)
 
@@ -150,17 +152,19 @@ class CarryOver:
 
     def on_encoded(self, r: rq.Encoded) -> bool:
         """A picture encoded again by a new VAE (True), or a newly opened one (False: not ours). Its whole
-        history follows the new encoding, unless the new latent has another shape: then it starts again there."""
+        history follows the new encoding, every step kept: moved by what the encoding moved where the latent keeps
+        its shape, else rebuilt on it (carried_across), the bases of the shape it leaves kept for a switch back."""
         if r.seq not in self.reencodes:
             return False
         item = self.document.items.get(self.reencodes.pop(r.seq))
         if item is not None:
-            anchors = {0: (item.history.nodes()[0].state.base, r.latent)}
-            fresh = History(EditState(r.latent, (0.0,) * len(self.document.directions("vae") or ())))
+            old = item.history.nodes()[0].state.base
+            anchors = {0: (old, r.latent)}
             if fits_over(item.history, anchors):
                 item.history = carried_over(item.history, anchors)
-            else:  # the steps are gone, and the values kept at them for other models (values_by_model) with them
-                item.history, item.values_by_model = fresh, {}
+            else:  # another latent shape: the values and masks stay, and so do the values kept for other models
+                item.bases_by_shape[old.shape] = {n.id: n.state.base for n in item.history.nodes()}
+                item.history = carried_across(item.history, r.latent, item.bases_by_shape.pop(r.latent.shape, None))
             item.original = r.original  # a new model may fit it differently
             item.thumbs.clear()
             self.document.redraw(item)

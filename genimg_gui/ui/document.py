@@ -74,6 +74,7 @@ class Document(QObject):
         self.samples = GanSamples(self)  # MapSeed requests, and each sample's own image for Compare
         self.carry = CarryOver(self)  # a new model takes the open items, and their histories, with it
         self.jobs: dict[int, str] = {}             # running job seq -> description
+        self.waiting_files: list[tuple[list[str], str]] = []  # (paths, fit) to open once no model is loading
         self.sending: dict[int, str] = {}  # Send to VAE editor's EncodeImage seq -> the sample's name (Item.sent_from)
         self.failures = FailedRequests(self)  # what a failed request leaves, kept for a retry on the CPU
         self.model_hooks: list = []  # ModelInfo -> ModelInfo, run as a model arrives (adds user directions)
@@ -100,12 +101,28 @@ class Document(QObject):
     def set_device(self, device: str) -> None:
         self.engine.submit(rq.SetDevice(device))
 
-    def open_files(self, paths: list[str], fit: str = "crop") -> int | None:
+    def open_files(self, paths: list[str], fit: str = "crop", after_loads: bool = False) -> int | None:
+        """Encode image files. after_loads: once the models loading now are loaded (None is returned then), as
+        with models named beside the images on the command line: an SD VAE file asks its scale first, so the
+        photos were encoded by the bundled 64-px VAE and re-encoded from its square crop."""
         if not paths:
+            return None
+        if after_loads and self._loading():
+            self.waiting_files.append((paths, fit))
             return None
         seq = self.engine.submit(rq.EncodeFiles(tuple(paths), fit))
         self.jobs[seq] = f"encoding {len(paths)} image(s)"
         return seq
+
+    def _loading(self) -> bool:
+        return any(job.startswith("loading ") for job in self.jobs.values())
+
+    def open_waiting(self) -> None:
+        """Open the files that wait for the models loading (open_files' after_loads), once none is."""
+        if not self._loading():
+            waiting, self.waiting_files = self.waiting_files, []
+            for paths, fit in waiting:
+                self.open_files(paths, fit)
 
     def open_array(self, image: np.ndarray, name: str, fit: str = "crop") -> int:
         return self.engine.submit(rq.EncodeImage(image, name, fit))
@@ -315,18 +332,20 @@ class Document(QObject):
             self.message.emit(f"{info.name} cannot refine seeds, which draw their own z: {info.no_refine}")
         if switched and (said := switch_message(self.carry.items(info.kind, previous.classes, reset))):
             self.message.emit(said)  # last, so the status bar shows it
+        self.open_waiting()
 
     def _on_encoded(self, r: rq.Encoded) -> None:
         if self.carry.on_encoded(r):
             return
         state = EditState(r.latent, (0.0,) * len(self.directions("vae") or ()))
         self.insert_item(Item(self.next_id, "vae", r.name, r.original, r.image, History(state), r.seq,
-                              sent_from=self.sending.pop(r.seq, None)))
+                              sent_from=self.sending.pop(r.seq, None), source=r.source, fit=r.fit))
         self.message.emit(r.note or f"Encoded {r.name} in {r.seconds * 1000:.0f} ms")
 
     def _on_scale_needed(self, r: rq.ScaleNeeded) -> None:
+        self.scale_needed.emit(r)  # answered (loading again) before this load counts as done: files wait on
         self.jobs.pop(r.seq, None)
-        self.scale_needed.emit(r)
+        self.open_waiting()
 
     def _on_mapped(self, r: rq.Mapped) -> None:
         if not self.carry.on_mapped(r):
@@ -385,7 +404,7 @@ class Document(QObject):
 
     def _on_progress(self, p: rq.Progress) -> None:
         if p.fraction >= 1.0:
-            self.jobs.pop(p.seq, None)
+            self.jobs.pop(p.seq, None)  # no files open here: an SD VAE's load ends so to ask its scale
         self.progress.emit(p)
 
     def retry_on_cpu(self, seq: int) -> int | None:

@@ -38,6 +38,7 @@ class FailedRequests:
         if f.final:
             self._tell_unopened(f.seq)  # the job ended without its last progress (an internal error)
             doc.jobs.pop(f.seq, None)
+            doc.open_waiting()  # files waiting on a model that did not load open with the one loaded
             doc.samples.drop(f.seq)
             doc.carry.remaps.pop(f.seq, None)  # that seed keeps the old GAN's w until a retry draws it
             doc.carry.reencodes.pop(f.seq, None)  # that picture keeps the old VAE's latent until a retry

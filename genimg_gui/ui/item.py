@@ -53,6 +53,15 @@ class Item:
     # an inversion's newest w while it runs (None otherwise): decodes draw it in place of the states' base, the
     # starting guess, so a slider moved during the run shows on the inversion as it goes, as on its result
     running_w: np.ndarray | None = None
+    # a picture's pixels as opened (file, paste or sample sent), before a VAE fitted them, and how they were fitted:
+    # a new VAE encodes these, not `original`, which is the last VAE's fit (a 64-px square crop of a 4:3 photo);
+    # None where original is all there is (restored from a session)
+    source: np.ndarray | None = None
+    fit: str = "crop"
+    # latent shape -> {history node id -> its base}: the bases a picture's steps had when it was last encoded in a
+    # latent of that shape, so switching back to such a VAE brings back an edit folded into a base there
+    # (history.carried_across)
+    bases_by_shape: dict[tuple[int, ...], dict[int, np.ndarray]] = field(default_factory=dict)
 
     def remember_drawn(self) -> None:
         """Record the sample the current history node was mapped from (a GAN item's seed, ψ, draw, name)."""

@@ -315,22 +315,24 @@ class MainWindow(QMainWindow):
         self.status.show_error(text)
 
     # --- user actions ---------------------------------------------------
-    def open_paths(self, paths: list[str]) -> None:
+    def open_paths(self, paths: list[str], after_loads: bool = False) -> None:
         """Model folders/cards and model files (by suffix: catalog.MODEL_FILE_SUFFIXES) load as models;
-        everything else is treated as an image. Relative paths (typed on the command line) are made absolute
+        everything else is treated as an image, encoded once the models given with it (or any loading, with
+        after_loads) are loaded. Relative paths (typed on the command line) are made absolute
         here, so File → Open recent still finds them from another folder."""
         paths = [os.path.abspath(p) for p in paths]
-        images = []
+        images, models = [], False
         for p in paths:
             path = Path(p)
             folder = path.parent if path.name == "card.json" else path
             # a model file: an SD VAE, TAESD or StyleGAN pickle the worker converts (or a training checkpoint)
             if (folder / "card.json").is_file() or is_model_file(path):
                 self.model_opener.open_models([str(path)])
+                models = True
             else:
                 images.append(str(path))
         self.settings.add_recent(paths)
-        self.document.open_files(images, self.fit_mode.currentText())
+        self.document.open_files(images, self.fit_mode.currentText(), after_loads or models)
 
     def open_model_dialog(self) -> None:
         """A model file from elsewhere or a genimg card.json (File → Open model folder… for folders)."""
