@@ -17,16 +17,15 @@ from PySide6.QtCore import QObject, Signal
 from .. import seed_draws
 from ..edit import Directions, EditState, edited_latent
 from ..history import History
-from ..paths import shown_path
 from ..engine import requests as rq
 from ..session import Session
-from ..wording import latent_scale_said
-from .carry_over import CarryOver, switch_message
+from .carry_over import CarryOver
 from .closing import close_item, reopen_closed
 from .document_session import restore_session, session_of
 from .failed_requests import FailedRequests
 from .gan_samples import GanSamples
 from .item import Item
+from .model_arrival import take_model
 
 
 @dataclass(frozen=True)
@@ -312,27 +311,7 @@ class Document(QObject):
             handler(r)
 
     def _on_model(self, info: rq.ModelInfo) -> None:
-        for hook in self.model_hooks:
-            info = hook(info)
-        loaded = (f"loading {info.path}", f"loading {info.source}")  # source: the file converted to path
-        self.jobs = {s: d for s, d in self.jobs.items() if not d.startswith(loaded)}
-        previous = self.models.get(info.kind)
-        self.models[info.kind] = info
-        self.seen_models[info.identity] = info
-        # by the weights, not the folder: a copy of the model keeps the edits, a folder trained again is another
-        switched = previous is not None and previous.identity != info.identity
-        # before the views show the items' values on the new sliders
-        reset = self.carry.values(previous, info) if switched else None
-        self.model_loaded.emit(info)
-        # the folder too: two copies of one model have one name (a converted model: the file it came from)
-        scale = f"; {said}" if (said := latent_scale_said(info.card)) else ""  # asked once, then kept: said
-        self.message.emit(f"Loaded {info.name} from {shown_path(info.source or info.path)} on {info.device} "
-                          f"in {info.seconds * 1000:.0f} ms{scale}")
-        if info.no_refine:  # why Refine is greyed out: a damaged discriminator had fallen back to Own z unsaid
-            self.message.emit(f"{info.name} cannot refine seeds, which draw their own z: {info.no_refine}")
-        if switched and (said := switch_message(self.carry.items(info.kind, previous.classes, reset))):
-            self.message.emit(said)  # last, so the status bar shows it
-        self.open_waiting()
+        take_model(self, info)
 
     def _on_encoded(self, r: rq.Encoded) -> None:
         if self.carry.on_encoded(r):

@@ -1,0 +1,39 @@
+"""What the document does as a model arrives from the worker: it becomes the loaded model of its kind, the open
+items of that kind are carried over to it (their values, histories and classes), and the load is said, the switch's
+notes last so that the status bar shows them."""
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from ..engine import requests as rq
+from ..paths import shown_path
+from ..wording import latent_scale_said
+from .carry_over import switch_message
+
+if TYPE_CHECKING:
+    from .document import Document
+
+
+def take_model(doc: Document, info: rq.ModelInfo) -> None:
+    """The document's answer to a ModelInfo (its model_hooks first: they add the user's directions)."""
+    for hook in doc.model_hooks:
+        info = hook(info)
+    loaded = (f"loading {info.path}", f"loading {info.source}")  # source: the file converted to path
+    doc.jobs = {s: d for s, d in doc.jobs.items() if not d.startswith(loaded)}
+    previous = doc.models.get(info.kind)
+    doc.models[info.kind] = info
+    doc.seen_models[info.identity] = info
+    # by the weights, not the folder: a copy of the model keeps the edits, a folder trained again is another
+    switched = previous is not None and previous.identity != info.identity
+    # before the views show the items' values on the new sliders
+    reset = doc.carry.values(previous, info) if switched else None
+    doc.model_loaded.emit(info)
+    # the folder too: two copies of one model have one name (a converted model: the file it came from)
+    scale = f"; {said}" if (said := latent_scale_said(info.card)) else ""  # asked once, then kept: said
+    doc.message.emit(f"Loaded {info.name} from {shown_path(info.source or info.path)} on {info.device} "
+                     f"in {info.seconds * 1000:.0f} ms{scale}")
+    if info.no_refine:  # why Refine is greyed out: a damaged discriminator had fallen back to Own z unsaid
+        doc.message.emit(f"{info.name} cannot refine seeds, which draw their own z: {info.no_refine}")
+    if switched and (said := switch_message(doc.carry.items(info.kind, previous.classes, reset))):
+        doc.message.emit(said)  # last, so the status bar shows it
+    doc.open_waiting()
