@@ -133,14 +133,10 @@ class Settings:
 
     def train_form(self) -> dict:
         """The Train… dialog's settings as it last started a run (train_memory), {} if none or unreadable."""
-        try:
-            form = json.loads(self.q.value("train/form", "", str) or "{}")
-        except ValueError:
-            return {}
-        return form if isinstance(form, dict) else {}
+        return self._form("train")
 
     def set_train_form(self, form: dict) -> None:
-        self.q.setValue("train/form", json.dumps(form))
+        self._set_form("train", form)
 
     def inversion_form(self) -> dict[str, int]:
         """The Generate tab's inversion Steps and fidelity ↔ editability (0..100) as last set: those of them that
@@ -157,16 +153,23 @@ class Settings:
         self.q.setValue(f"inversion/{key}", int(value))
 
     def morph_form(self) -> dict:
-        """The Morph dialog's Frames, Speed, Path, Loop and chosen Scale as last set (MorphDialog.form), {} if none or
-        unreadable."""
+        """The Morph dialog's Frames, Speed, Path, Loop and chosen Scale as last set (morph_settings.form_of), {} if
+        none or unreadable."""
+        return self._form("morph")
+
+    def set_morph_form(self, form: dict) -> None:
+        self._set_form("morph", form)
+
+    def _form(self, dialog: str) -> dict:
+        """A dialog's remembered fields, kept as one JSON object; {} if none, or not one (a file edited by hand)."""
         try:
-            form = json.loads(self.q.value("morph/form", "", str) or "{}")
+            form = json.loads(self.q.value(f"{dialog}/form", "", str) or "{}")
         except ValueError:
             return {}
         return form if isinstance(form, dict) else {}
 
-    def set_morph_form(self, form: dict) -> None:
-        self.q.setValue("morph/form", json.dumps(form))
+    def _set_form(self, dialog: str, form: dict) -> None:
+        self.q.setValue(f"{dialog}/form", json.dumps(form))
 
     def window_state(self) -> tuple[QByteArray | None, QByteArray | None]:
         return self.q.value("window/geometry", None), self.q.value("window/state", None)
