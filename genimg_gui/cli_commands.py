@@ -1,5 +1,6 @@
 """The model command behind `genimg encode`, and the helpers every model command shares
-(arguments: cli.py; info: cli_info.py; decode: cli_decode.py; generate and edit: cli_edit.py; interpolate: cli_interpolate.py).
+(arguments: cli.py; info: cli_info.py; decode: cli_decode.py; generate and edit: cli_edit.py;
+interpolate: cli_interpolate.py).
 
 Models run through engine.runtime.Runtime, the code the app's worker runs; images
 are read by imaging.py and latents written by the app's own export function, so

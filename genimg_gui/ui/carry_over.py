@@ -1,8 +1,9 @@
 """A new VAE or GAN takes the open items with it: each picture is encoded again (from its pixels as opened) and
 each seed of a GAN item's history drawn again, and every branch of their histories follows (history.carried_over;
-carried_across for a VAE of another latent shape), so undo still walks back through them in the new model. Slider values count the old model's directions, so they are re-expressed in the
-new one's first (values): a named direction both models have keeps its value, the rest start at 0, and an item
-carried back to a model it was edited in gets its values there back."""
+carried_across for a VAE of another latent shape), so undo still walks back through them in the new model. Slider
+values count the old model's directions, so they are re-expressed in the new one's first (values): a named direction
+both models have keeps its value, the rest start at 0, and an item carried back to a model it was edited in gets its
+values there back."""
 from __future__ import annotations
 
 from dataclasses import replace

@@ -63,7 +63,8 @@ class StatusBar(QStatusBar):
         self.log_button.clicked.connect(self.log_requested)
         self.log.unseen_changed.connect(self._show_unseen)
         self._show_unseen(0)
-        self._permanent = (self.warning, self.retry, self.bar, self.cancel, self.busy, self.device, self.timing, self.log_button)
+        self._permanent = (self.warning, self.retry, self.bar, self.cancel, self.busy, self.device, self.timing,
+                           self.log_button)
         for w in self._permanent:
             self.addPermanentWidget(w)
         self._full = ""  # the whole text of the message on show (the bar may show it elided)
