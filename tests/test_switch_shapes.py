@@ -142,3 +142,17 @@ def test_a_preview_strip_asked_for_before_a_switch_to_another_latent_shape_is_dr
     with qtbot.waitSignal(vae_engine.result, timeout=UI_TIMEOUT, check_params_cb=lambda r: isinstance(r, rq.Previewed)):
         vae_engine.submit(rq.PreviewStrip("vae", np.zeros((1, 4, 2, 2), np.float32), tag=8))
     assert not failed and [r.tag for r in previewed] == [8] and stale
+
+
+def test_the_pixels_kept_for_a_switch_are_no_larger_than_any_device_edits_at():
+    """A 64-megapixel photo was kept whole on its item (192 MB) for a switch to encode again: kept at the largest
+    side a VAE reads (GPU_MAX_SIDE, or a larger GENIMG_MAX_SIDE), its aspect kept; a smaller one is kept as it is."""
+    from genimg_gui.engine.spatial import GPU_MAX_SIDE, kept_source
+
+    big = np.zeros((3000, 4096, 3), np.uint8)
+    big[:, 2048:] = 255  # its right half white: still there, at its place, once scaled
+    kept = kept_source(big, 512)
+    assert kept.shape == (1500, GPU_MAX_SIDE, 3) and kept[:, :1000].max() == 0 and kept[:, 1100:].min() == 255
+    assert kept_source(big, 4096).shape == big.shape  # GENIMG_MAX_SIDE=4096 edits it whole
+    small = np.zeros((300, 400, 3), np.uint8)
+    assert kept_source(small, 512) is small or np.shares_memory(kept_source(small, 512), small)

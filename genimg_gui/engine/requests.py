@@ -185,8 +185,9 @@ class Encoded:
     image: np.ndarray     # reconstruction, the size of original
     seconds: float
     note: str = ""        # e.g. the photo was scaled down to the size limit
-    # the pixels as read, before any fitting, and how they were fitted: another VAE fits them its own way (a
-    # 64-px VAE's square crop, encoded again by a spatial VAE, stayed a square)
+    # the pixels as read, before any fitting (no larger than any device edits at: spatial.kept_source), and how
+    # they were fitted: another VAE fits them its own way (a 64-px VAE's square crop, encoded again by a spatial
+    # VAE, stayed a square)
     source: np.ndarray | None = None
     fit: str = "crop"
 

@@ -46,6 +46,20 @@ def shrunk_note(name: str, image_shape: tuple[int, ...], fitted_shape: tuple[int
             f"(at most {max_side} px a side, GENIMG_MAX_SIDE)")
 
 
+def kept_source(image: np.ndarray, max_side: int) -> np.ndarray:
+    """The pixels an open picture keeps for a switch to another VAE to encode again (Encoded.source): the image as
+    opened, scaled down (aspect kept) to the largest side any device edits at, GPU_MAX_SIDE or a larger max_side.
+    A 64-megapixel photo kept whole held 192 MB a picture; no VAE ever read more than this."""
+    image = np.asarray(image)
+    most = max(GPU_MAX_SIDE, max_side)
+    height, width = image.shape[:2]
+    if max(height, width) <= most:
+        return image
+    scale = most / max(height, width)
+    size = (max(1, round(width * scale)), max(1, round(height * scale)))
+    return np.asarray(Image.fromarray(image).resize(size, Image.Resampling.LANCZOS))
+
+
 def own_size(width: int, height: int, factor: int, max_side: int) -> tuple[int, int]:
     """(width, height) rounded to multiples of factor, scaled down to fit max_side if larger."""
     scale = min(1.0, max_side / max(width, height))

@@ -185,7 +185,7 @@ class Worker(QObject):
         spatial_vae = latent.ndim == 3  # a ConvVAE fits every photo into its square: nothing to say
         note = spatial.shrunk_note(name, np.shape(image), original.shape, self.runtime.max_side) if spatial_vae else ""
         self.result.emit(rq.Encoded(seq, name, original, latent, recon, time.perf_counter() - t0, note,
-                                    np.asarray(image), fit))
+                                    spatial.kept_source(image, self.runtime.max_side), fit))
 
     def _preview_strip(self, r: rq.PreviewStrip) -> None:
         """Frame by frame, giving way (put back in the queue) as soon as a job or a live request
