@@ -56,6 +56,7 @@ class Worker(QObject):
         self.decodes = 0  # how many live decodes actually ran (the rest were superseded)
         # requests whose progress was reported and has not ended: each ends with its request (_end_progress)
         self._reporting: set[int] = set()
+        self._loaded_at: dict[str, int] = {}  # kind -> the seq of the LoadModel that loaded the model in use
 
     @Slot()
     def run(self) -> None:
@@ -109,7 +110,12 @@ class Worker(QObject):
         if isinstance(r, rq.Decode):
             self.decodes += 1
             t0 = time.perf_counter()
-            image = rt.render(r.kind, r.latent, r.mask, r.base, r.tag)
+            try:
+                image = rt.render(r.kind, r.latent, r.mask, r.base, r.tag)
+            except LatentMismatch:
+                if r.seq < self._loaded_at.get(r.kind, -1):  # asked before a switch to a model of another latent
+                    return  # shape, whose load ran first: the views ask again ("does not fit the VAE" came unasked)
+                raise
             self.result.emit(rq.Decoded(r.seq, r.kind, r.tag, r.latent, image, time.perf_counter() - t0))
             return
         if isinstance(r, rq.MapSeed):
@@ -146,6 +152,7 @@ class Worker(QObject):
             self._end_progress(r.seq)  # before the question: the bar went only when the next job started
             self.result.emit(rq.ScaleNeeded(r.seq, r.path, e.description, tuple(SD_SCALES.items()), e.guess))
             return
+        self._loaded_at[info.kind] = r.seq
         self.result.emit(info)
 
     def _recover_from_oom(self, request: rq.Request) -> None:
