@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 import time
 
+import numpy as np
 import pytest
 from PySide6.QtWidgets import QApplication
 
@@ -90,3 +91,42 @@ def test_a_slow_decode_shows_a_busy_note_until_its_picture_arrives(qtbot, window
     qtbot.waitUntil(busy.isVisible, timeout=UI_TIMEOUT)
     assert re.fullmatch(r"Decoding… \(the last took \d+(\.\d)? s\)", busy.text()), busy.text()
     qtbot.waitUntil(lambda: settled(window) and busy.isHidden(), timeout=UI_TIMEOUT)
+
+
+def test_the_slow_note_quotes_the_last_picture_of_its_own_lane_with_the_models_loaded_now(qtbot):
+    """During a 40 s SD decode the note said "(the last took 23 ms)": the 64-px VAE's decode of another picture,
+    before the switch. It quotes the same picture's last decode since the last model load, or no figure."""
+    from PySide6.QtCore import QObject, Signal
+
+    from genimg_gui.engine import requests as rq
+    from genimg_gui.ui.slow_draw import SlowDrawNote
+
+    class FakeEngine(QObject):
+        submitted, result, failed = Signal(object), Signal(object), Signal(object)
+
+    engine, shown = FakeEngine(), []
+    note = SlowDrawNote(engine, shown.append)
+    note.timer.setInterval(50)
+    latent = np.zeros(4, np.float32)
+
+    def slow(seq: int, tag: int) -> str:
+        engine.submitted.emit(rq.Decode("vae", latent, tag=tag, seq=seq))
+        qtbot.waitUntil(lambda: bool(note.shown), timeout=UI_TIMEOUT)
+        said = note.shown
+        engine.result.emit(rq.Decoded(seq, "vae", tag, latent, np.zeros((2, 2, 3), np.uint8), 9.6))
+        return said
+
+    engine.submitted.emit(rq.Decode("vae", latent, tag=1, seq=1))
+    engine.result.emit(rq.Decoded(1, "vae", 1, latent, np.zeros((2, 2, 3), np.uint8), 0.018))  # picture 1, fast
+    assert slow(2, tag=2) == "Decoding…"  # picture 2 has no last decode of its own
+    engine.result.emit(a_model_loaded(3))  # another VAE loaded: the figures of the old one go
+    assert slow(4, tag=1) == "Decoding…"
+    assert slow(5, tag=1) == "Decoding… (the last took 9.6 s)"
+    assert note.shown == ""  # its picture came
+
+
+def a_model_loaded(seq: int):
+    """A ModelInfo as the worker sends it when a model has loaded (only its type matters here)."""
+    from genimg_gui.engine import requests as rq
+
+    return rq.ModelInfo("x", "x", "vae", {}, "cpu", 4, 0, None, 0.1, "id")
