@@ -14,7 +14,7 @@ from PySide6.QtCore import Qt
 
 from conftest import TINY_GAN, TINY_VAE, UI_TIMEOUT, make_model_folder
 from genimg_gui.attributes import save_user_directions, user_directions_file
-from genimg_gui.edit import Directions, edited_latent
+from genimg_gui.edit import Directions, EditState, edited_latent
 from genimg_gui.models.gan import Generator
 from genimg_gui.models.vae import ConvVAE
 from genimg_gui.ui.model_panel import PATH_ROLE
@@ -223,3 +223,14 @@ def test_a_step_along_a_direction_the_new_vae_lacks_is_still_named_by_it(qtbot, 
     double_click_model(qtbot, window, "tiny-vae")
     qtbot.waitUntil(lambda: not doc.carry.pending_any(), timeout=UI_TIMEOUT)
     assert window.history.step_name(item, step) == f"{pc1} +1.50σ"
+
+
+def test_a_change_too_small_to_read_is_no_change_in_a_step_name():
+    """Values re-expressed in another model differ in their last bits: a step made in an SD VAE read
+    "PC4 (2.9%) +0.00σ" in the 64-px one (and "PC1 +0.00σ, PC2 +0.00σ" another), so it was never named by what it
+    moved where it was made. Such a step is an "Edit" here, which the History then names by its own model."""
+    from genimg_gui.ui.history_controller import describe_step
+
+    before = EditState(np.zeros(4, np.float32), (0.0, 0.0, 0.0))
+    assert describe_step(before, before.with_values((0.0, 0.003, -0.004)), ("PC1", "PC2", "PC3")) == "Edit"
+    assert describe_step(before, before.with_values((0.0, 0.01, 0.0)), ("PC1", "PC2", "PC3")) == "PC2 +0.01σ"

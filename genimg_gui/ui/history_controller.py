@@ -42,10 +42,12 @@ def describe_all(before: EditState | None, after: EditState, labels: tuple[str, 
 
 
 def _value_changes(before: EditState, after: EditState, labels: tuple[str, ...]) -> list[str]:
-    # a direction made since `before` has no value there: it was at 0 (zip alone left it out, naming the step "Edit")
+    # a direction made since `before` has no value there: it was at 0 (zip alone left it out, naming the step "Edit").
+    # A change too small to read is none: values re-expressed in another model differ in their last bits, and a
+    # step made in an SD VAE read "PC4 (2.9%) +0.00σ" in the 64-px one, not what it moved there (not in this model)
     pairs = zip_longest(before.values, after.values, fillvalue=0.0)
     return [f"{labels[i] if i < len(labels) else f'direction {i + 1}'} {b:+.2f}σ"
-            for i, (a, b) in enumerate(pairs) if a != b]
+            for i, (a, b) in enumerate(pairs) if round(a, 2) != round(b, 2)]
 
 
 def _mask_changes(before: EditState, after: EditState) -> list[str]:
