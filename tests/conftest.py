@@ -1,5 +1,6 @@
 """Shared fixtures: tiny real models saved as real model folders, and a running engine."""
 import os
+import time
 
 # a 1920 × 1200 screen (offscreen's own is 800 × 800): the main window keeps its first size, which it fits to the
 # screen, as on a desktop; tests of smaller screens give window_geometry.available_geometry a smaller room. Also
@@ -106,6 +107,17 @@ def quit_questions_cancelled(monkeypatch) -> list[str]:
 
 
 @pytest.fixture(autouse=True)
+def slowed(monkeypatch, owner: type, method: str, seconds: float) -> None:
+    """owner.method takes `seconds` longer each call (a worker-side draw or decode made as slow as a big model's),
+    so the window's requests outrun the worker."""
+    fast = getattr(owner, method)
+
+    def slow(self, *args, **kwargs):
+        time.sleep(seconds)
+        return fast(self, *args, **kwargs)
+    monkeypatch.setattr(owner, method, slow)
+
+
 def deleting_confirmed(monkeypatch) -> None:
     """Deleting a direction asks first (Undo holds it only until the next edit); tests answer yes unless they test
     the question."""

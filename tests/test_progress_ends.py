@@ -4,14 +4,13 @@ job. A decode of a big SD VAE on a photo took half a minute with nothing to show
 from __future__ import annotations
 
 import re
-import time
 
 import numpy as np
 import pytest
 from PySide6.QtWidgets import QApplication
 
 import foreign_builders as fb
-from conftest import UI_TIMEOUT
+from conftest import UI_TIMEOUT, slowed
 from genimg_gui.engine.runtime import Runtime
 from genimg_gui.ui.status import StatusBar
 
@@ -57,12 +56,7 @@ def test_the_progress_label_fits_the_bar_and_the_tooltip_has_it_whole(qtbot):
 
 
 def slow_decodes(monkeypatch) -> None:
-    fast = Runtime.render
-
-    def slow(self, *args, **kwargs):
-        time.sleep(DECODE_SECONDS)
-        return fast(self, *args, **kwargs)
-    monkeypatch.setattr(Runtime, "render", slow)
+    slowed(monkeypatch, Runtime, "render", DECODE_SECONDS)
 
 
 def settled(window) -> bool:

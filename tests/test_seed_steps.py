@@ -2,10 +2,9 @@
 its own, in the order asked, and a sample that comes back late never moves the seed box back."""
 from __future__ import annotations
 
-import time
-
 from PySide6.QtCore import Qt
 
+from conftest import slowed
 from genimg_gui.engine.runtime import Runtime
 from genimg_gui.seed_draws import SKIP_MIXTURES
 
@@ -31,12 +30,7 @@ def settled(window, item) -> bool:
 
 def slow_draws(monkeypatch) -> None:
     """Each seed takes DRAW_SECONDS to draw, as refining one does on a CPU, so presses outrun the worker."""
-    fast = Runtime.map_seed
-
-    def slow(self, *args, **kwargs):
-        time.sleep(DRAW_SECONDS)
-        return fast(self, *args, **kwargs)
-    monkeypatch.setattr(Runtime, "map_seed", slow)
+    slowed(monkeypatch, Runtime, "map_seed", DRAW_SECONDS)
 
 
 def test_up_pressed_ten_times_faster_than_seeds_are_drawn_steps_ten_seeds_in_order(qtbot, window, monkeypatch):
