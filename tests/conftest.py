@@ -106,7 +106,6 @@ def quit_questions_cancelled(monkeypatch) -> list[str]:
     return asked
 
 
-@pytest.fixture(autouse=True)
 def slowed(monkeypatch, owner: type, method: str, seconds: float) -> None:
     """owner.method takes `seconds` longer each call (a worker-side draw or decode made as slow as a big model's),
     so the window's requests outrun the worker."""
@@ -118,6 +117,7 @@ def slowed(monkeypatch, owner: type, method: str, seconds: float) -> None:
     monkeypatch.setattr(owner, method, slow)
 
 
+@pytest.fixture(autouse=True)
 def deleting_confirmed(monkeypatch) -> None:
     """Deleting a direction asks first (Undo holds it only until the next edit); tests answer yes unless they test
     the question."""
