@@ -249,8 +249,8 @@ def _cached(path: Path, cache_root: Path, scaling_factor: float | None) -> Path 
     """The conversion of this file version at this scale; without a scale, the one made last at whatever scale was
     chosen then (the question is asked once per file, not at every open)."""
     for scale in dict.fromkeys((scaling_factor, None)):
-        if (cache_folder(path, cache_root, scale) / CARD_NAME).is_file():
-            return cache_folder(path, cache_root, scale)
+        if (folder := cache_folder(path, cache_root, scale) / CARD_NAME).is_file():
+            return folder.parent
     if scaling_factor is not None or not Path(cache_root).is_dir():
         return None
     earlier = [folder for folder in Path(cache_root).iterdir()
