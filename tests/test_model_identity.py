@@ -199,3 +199,30 @@ def test_a_loaded_model_trained_again_from_a_terminal_is_noticed_once(qtbot, win
     assert times_said() == 1
     load(qtbot, window, folder)  # loaded again: in use, and watched from its new weights
     assert "] ● active" in panel.list.item(row_of(panel, folder.resolve())).text()
+
+
+def test_the_weights_digest_of_a_watched_folder_is_read_off_the_ui_thread(qtbot, window, model_dir, tmp_path,
+                                                                          monkeypatch):
+    """Where only the weights file's time changed, the watch reads its digest: that read held the window (an SD
+    VAE's 300 MB, a second or more). Now it runs on a thread of its own, and what it finds is still said."""
+    import threading
+
+    from safetensors.torch import load_file, save_file
+
+    from genimg_gui.ui import model_watch
+
+    read_on: list[bool] = []
+    original = model_watch.weights_digest
+
+    def digest(folder):
+        read_on.append(threading.current_thread() is threading.main_thread())
+        return original(folder)
+
+    monkeypatch.setattr(model_watch, "weights_digest", digest)
+    folder = shutil.copytree(model_dir / "tiny-vae", tmp_path / "my-vae")
+    load(qtbot, window, folder)
+    weights = load_file(folder / "model.safetensors")
+    save_file({k: v + 0.01 for k, v in weights.items()}, str(folder / "model.safetensors"))  # same size, new weights
+    said = "tiny-vae was trained again: load it to use the new weights (the old ones are in use until then)"
+    qtbot.waitUntil(lambda: any(entry.text == said for entry in window.status.log.entries), timeout=UI_TIMEOUT)
+    assert read_on == [False]

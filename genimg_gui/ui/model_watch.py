@@ -2,14 +2,16 @@
 … -o` into a loaded folder) is noticed as a run of the Train… dialog is: its card read again and the model marked as
 loaded before it was trained again. Only the weights file is looked at, so a run's sample grids and checkpoints
 written beside them say nothing; and where only their times changed, the weights' digest is compared with the loaded
-model's, so the same weights written again (a copy or a checkout over the folder) say nothing either."""
+model's, so the same weights written again (a copy or a checkout over the folder) say nothing either. The digest is
+read on a thread of its own: an SD VAE's 300 MB would hold the window for a second or more."""
 from __future__ import annotations
 
 import os
+import threading
 from pathlib import Path
 from typing import Callable
 
-from PySide6.QtCore import QFileSystemWatcher, QObject, QTimer
+from PySide6.QtCore import QFileSystemWatcher, QObject, QTimer, Signal
 
 from ..weights_file import WEIGHTS_NAME, weights_digest
 
@@ -31,6 +33,8 @@ def weights_signature(folder: str) -> Signature:
 class ModelWatch(QObject):
     """Calls written(folder) once a loaded model's folder holds other weights than it did when the model loaded."""
 
+    _digested = Signal(str, object, object)  # folder, the signature it was read at, its digest (None: unreadable)
+
     def __init__(self, written: Callable[[str], None], parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._written = written
@@ -41,6 +45,7 @@ class ModelWatch(QObject):
         self._settle.timeout.connect(self._look)
         self._changed: set[str] = set()
         self._identities: dict[str, str] = {}
+        self._digested.connect(self._on_digested)
 
     def watch(self, loaded: dict[str, str]) -> None:
         """Watch these folders (the loaded models': folder -> its weights' identity, weights_digest), each from the
@@ -66,15 +71,24 @@ class ModelWatch(QObject):
             if folder not in self._signatures or not now or now == self._signatures[folder]:
                 continue
             was, self._signatures[folder] = self._signatures[folder], now  # said once per run, not per file
-            if self._other_weights(folder, was, now):
+            if was is None or was[0] != now[0]:  # surely other weights where the file's size changed
                 self._written(folder)
+            else:  # only its time changed: as its digest says
+                threading.Thread(target=self._digest, args=(folder, now), daemon=True).start()
 
-    def _other_weights(self, folder: str, was: Signature, now: Signature) -> bool:
-        """Whether the folder's weights are no longer the loaded model's: surely so where the file's size changed;
-        where only its time did, as its digest says (read only then: an SD VAE's is 300 MB)."""
-        if was is None or was[0] != now[0]:
-            return True
+    def _digest(self, folder: str, signature: Signature) -> None:
+        """On a thread of its own: the folder's weights' digest, sent back to the UI thread."""
         try:
-            return weights_digest(folder) != self._identities.get(folder)
+            digest = weights_digest(folder)
         except OSError:  # gone as we looked: the next change says
-            return False
+            digest = None
+        try:
+            self._digested.emit(folder, signature, digest)
+        except RuntimeError:  # the window closed meanwhile
+            pass
+
+    def _on_digested(self, folder: str, signature: Signature, digest: str | None) -> None:
+        """Said only if the weights are still those that were read (a later change reads them again) and not the
+        loaded model's."""
+        if digest is not None and self._signatures.get(folder) == signature and digest != self._identities.get(folder):
+            self._written(folder)
