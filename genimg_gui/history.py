@@ -3,7 +3,7 @@ shared by the UI, the session files and the tests (the edit states themselves ar
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
-from typing import Callable, Sequence
+from typing import Callable, Container, Sequence
 
 import numpy as np
 
@@ -141,15 +141,14 @@ def carried_over(history: History, anchors: dict[int, tuple[np.ndarray, np.ndarr
     anchors: node id -> (its base in the old model, its latent in the new one), for the nodes that drew a fresh
     latent (an image's encoding, a GAN seed). Every other node's base moves by what its nearest anchor above it
     moved, so an edit folded into a base (a deleted direction's share) comes along; a node with no anchor above
-    it (an inversion's guess) stays as it is. Slider values and masks are kept. All old and new latents must be of
-    one shape (see fits_over)."""
-    nearest: dict[int, int | None] = {}
-    for node in history.nodes():  # parents come before their children
-        nearest[node.id] = node.id if node.id in anchors else nearest.get(node.parent)
+    it (an inversion's guess) stays as it is, and so do the nodes of an anchor that did not move (bit for bit:
+    base - old + new rounds). Slider values and masks are kept. All old and new latents must be of one shape (see
+    fits_over)."""
+    nearest = _nearest_anchors(history, anchors)
 
     def moved(node: HistoryNode) -> EditState:
         anchor = nearest[node.id]
-        if anchor is None:
+        if anchor is None or np.array_equal(*anchors[anchor]):
             return node.state
         old, new = anchors[anchor]
         base = new if np.array_equal(node.state.base, old) else (node.state.base - old + new).astype(np.float32)
@@ -163,17 +162,33 @@ def fits_over(history: History, anchors: dict[int, tuple[np.ndarray, np.ndarray]
     return len(shapes) <= 1
 
 
-def carried_across(history: History, latent: np.ndarray, kept: dict[int, np.ndarray] | None = None) -> History:
-    """history moved to a latent of another shape (a spatial VAE after a vector one, or another latent grid),
-    where no base can move by what its anchor moved (carried_over): every branch and step is kept, with its
-    slider values and mask. latent: the picture's new encoding, the root's base. kept: the bases the nodes had
-    when the picture was last in a latent of this shape (Item.bases_by_shape), brought back moved by what the root
+def carried_across(history: History, latents: dict[int, np.ndarray],
+                   kept: dict[int, np.ndarray] | None = None) -> History:
+    """history moved to latents of another shape (a spatial VAE after a vector one, another latent grid, a GAN
+    whose w has another size), where no base can move by what its anchor moved (carried_over): every branch and
+    step is kept, with its slider values and mask. latents: node id -> its new latent, for the nodes that drew a
+    fresh one (the root: a picture's new encoding; each GAN seed's node: its w). kept: the bases the nodes had when
+    the picture was last in latents of this shape (Item.bases_by_shape), brought back moved by what their anchor
     moved, so an edit folded into a base there (a deleted direction's share) comes back. Any other node takes its
-    parent's base: a fold made in the other shape has no meaning in this one."""
-    kept = {n: b for n, b in (kept or {}).items() if b.shape == latent.shape}
-    root = kept.get(0, latent)
+    parent's base: a fold made in the other shape has no meaning in this one. A node with no anchor above it stays
+    as it is."""
+    shapes = {latent.shape for latent in latents.values()}
+    kept = {n: b for n, b in (kept or {}).items() if b.shape in shapes}
+    nearest = _nearest_anchors(history, latents)
     bases: dict[int, np.ndarray] = {}
     for node in history.nodes():  # parents come before their children
-        bases[node.id] = kept.get(node.id, root if node.parent is None else bases[node.parent])
+        anchor = nearest[node.id]
+        if anchor is None:
+            bases[node.id] = node.state.base
+        else:
+            bases[node.id] = kept.get(node.id, latents[anchor] if node.id == anchor else bases[node.parent])
     moved = history.mapped_nodes(lambda node: replace(node.state, base=bases[node.id]))
-    return carried_over(moved, {0: (root, latent)}) if 0 in kept else moved
+    return carried_over(moved, {a: (bases[a], latent) for a, latent in latents.items()})
+
+
+def _nearest_anchors(history: History, anchors: Container[int]) -> dict[int, int | None]:
+    """Each node's nearest anchor: itself, else its nearest ancestor among anchors (None: none above it)."""
+    nearest: dict[int, int | None] = {}
+    for node in history.nodes():  # parents come before their children
+        nearest[node.id] = node.id if node.id in anchors else nearest.get(node.parent)
+    return nearest

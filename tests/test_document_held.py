@@ -188,14 +188,26 @@ def test_seeds_asked_over_an_inversion_make_one_new_sample_the_last_and_leave_th
     assert not item.seeded and len(item.history) == 1 and item.history.current.base[0] == 1
 
 
-def test_a_gan_with_another_w_size_starts_the_item_again_and_draws_it(qtbot):
-    doc, engine = sampled(qtbot)  # seed 4 on screen, at node 1
+def test_a_gan_with_another_w_size_keeps_every_step_draws_the_one_on_screen_at_once_and_gives_the_ws_back(qtbot):
+    doc, engine = sampled(qtbot)  # seed 3 at node 0, seed 4 on screen at node 1
     [item] = doc.items.values()
     doc.carry.items("gan")
-    asked = len(engine.sent)
-    engine.answer(asked - 1, np.full(8, 40, np.float32))  # a w of 8 numbers, not 4
-    assert len(item.history) == 1 and item.history.current.base.shape == (8,)
-    assert any(isinstance(r, rq.Decode) and r.tag == item.id for r in engine.sent[asked:])
+    first, second = len(engine.sent) - 1, len(engine.sent)
+    engine.answer(first, np.full(8, 40, np.float32))  # seed 4 in a w of 8 numbers, not 4
+    # both steps kept, in the new size at once (no step of a size the GAN cannot draw), seed 3 on seed 4's new w
+    # until its own is back; the sample on screen drawn without waiting for it
+    assert [n.state.base.tolist() for n in item.history.nodes()] == [[40] * 8] * 2
+    assert any(isinstance(r, rq.Decode) and r.tag == item.id for r in engine.sent[second:])
+    engine.answer(second, np.full(8, 30, np.float32))
+    assert [n.state.base.tolist() for n in item.history.nodes()] == [[30] * 8, [40] * 8]
+    doc.undo()
+    assert item.seed == 3 and item.history.current.base[0] == 30
+    doc.redo()
+    doc.carry.items("gan")  # back to the GAN of 4 numbers, which draws the seeds as before
+    first, second = len(engine.sent) - 1, len(engine.sent)
+    engine.answer(first, w(4))
+    engine.answer(second, w(3))
+    assert [n.state.base.tolist() for n in item.history.nodes()] == [w(3).tolist(), w(4).tolist()]
 
 
 def test_the_autosave_waits_until_a_new_models_latents_have_all_arrived(qtbot, tmp_path):

@@ -118,10 +118,10 @@ def test_carried_across_keeps_every_step_and_brings_back_a_base_folded_in_that_s
     history.push(EditState(grid, (1.5,)))
     history.push(EditState(grid + 1, (1.5,)))  # a deleted direction's share folded into the base
     kept = {n.id: n.state.base for n in history.nodes()}
-    vector = carried_across(history, np.full(3, 7, np.float32))  # into a vector latent: no fold can come along
+    vector = carried_across(history, {0: np.full(3, 7, np.float32)})  # into a vector latent: no fold can come along
     assert [n.state.values for n in vector.nodes()] == [(0.0,), (1.5,), (1.5,)] and vector.current_id == 2
     assert all(np.array_equal(n.state.base, np.full(3, 7)) for n in vector.nodes())
-    back = carried_across(vector, grid + 2, kept)  # back to the grid, encoded 2 higher than before
+    back = carried_across(vector, {0: grid + 2}, kept)  # back to the grid, encoded 2 higher than before
     assert [float(n.state.base.mean()) for n in back.nodes()] == [2.0, 2.0, 3.0]
     assert [n.state.values for n in back.nodes()] == [(0.0,), (1.5,), (1.5,)]
 

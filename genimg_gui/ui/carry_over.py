@@ -1,16 +1,18 @@
 """A new VAE or GAN takes the open items with it: each picture is encoded again (from its pixels as opened) and
 each seed of a GAN item's history drawn again, and every branch of their histories follows (history.carried_over;
-carried_across for a VAE of another latent shape), so undo still walks back through them in the new model. Slider
-values count the old model's directions, so they are re-expressed in the new one's first (values): a named direction
-both models have keeps its value, the rest start at 0, and an item carried back to a model it was edited in gets its
-values there back."""
+carried_across for a VAE of another latent shape or a GAN whose w has another size), so undo still walks back through
+them in the new model. Slider values count the old model's directions, so they are re-expressed in the new one's
+first (values): a named direction both models have keeps its value, the rest start at 0, and an item carried back to
+a model it was edited in gets its values there back."""
 from __future__ import annotations
 
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
+import numpy as np
+
 from ..edit import EditState, reexpressed, shared_rows, values_along
-from ..history import History, HistoryNode, carried_across, carried_over, fits_over
+from ..history import HistoryNode, carried_across, carried_over, fits_over
 from ..engine import requests as rq
 from ..wording import counted, listed
 
@@ -127,25 +129,18 @@ class CarryOver:
 
     def _carry_sample(self, item: Item, node: int, r: rq.Mapped) -> None:
         """One seed of the item's history, drawn by the new GAN: the nodes that edit that sample move by what its
-        w moved (an edit folded into a base comes along); the rest stay until their own seed is back."""
+        w moved (an edit folded into a base comes along); the rest stay until their own seed is back. A w of another
+        size first moves the whole history to that size (_carry_across)."""
+        if not fits_over(item.history, {node: (item.drawn[node].latent, r.latent)}):
+            _carry_across(item, r.latent)
         anchors = {n: (d.latent, d.latent) for n, d in item.drawn.items()}
         anchors[node] = (item.drawn[node].latent, r.latent)
-        if fits_over(item.history, anchors):
-            moved = [n.id for n in item.history.nodes() if item.sample_node(n.id) == node]
-            item.history = carried_over(item.history, anchors)
-            item.drawn[node] = replace(item.drawn[node], gan_class=r.cls, draw=r.draw, asked_draw=r.asked,
-                                       latent=r.latent, original=r.image)
-            for n in moved:
-                item.thumbs.pop(n, None)
-        elif node == item.sample_node():  # a w of another size: the sample on screen alone, its slider values kept
-            self.remaps = {s: v for s, v in self.remaps.items() if v[0] != item.id}
-            item.history = History(EditState(r.latent, item.history.current.values))
-            item.drawn, item.thumbs = {}, {}
-            item.values_by_model = {}  # they were kept at steps that are gone
-            item.take_sample(r, None)  # a class index means nothing to another GAN
-            node = item.history.current_id  # the one node left: drawn below
-        else:
-            return
+        moved = [n.id for n in item.history.nodes() if item.sample_node(n.id) == node]
+        item.history = carried_over(item.history, anchors)
+        item.drawn[node] = replace(item.drawn[node], gan_class=r.cls, draw=r.draw, asked_draw=r.asked,
+                                   latent=r.latent, original=r.image)
+        for n in moved:
+            item.thumbs.pop(n, None)
         if item.sample_node() == node:
             item.recall_drawn()
             self.document.redraw(item)
@@ -165,12 +160,26 @@ class CarryOver:
                 item.history = carried_over(item.history, anchors)
             else:  # another latent shape: the values and masks stay, and so do the values kept for other models
                 item.bases_by_shape[old.shape] = {n.id: n.state.base for n in item.history.nodes()}
-                item.history = carried_across(item.history, r.latent, item.bases_by_shape.pop(r.latent.shape, None))
+                kept = item.bases_by_shape.pop(r.latent.shape, None)
+                item.history = carried_across(item.history, {0: r.latent}, kept)
             item.original = r.original  # a new model may fit it differently
             item.thumbs.clear()
             self.document.redraw(item)
             self.document.history_changed.emit()
         return True
+
+
+def _carry_across(item: Item, w: np.ndarray) -> None:
+    """A seed of item's history drawn in a w of another size: every step moves to that size at once, values and
+    masks kept (carried_across), and the bases of the size it leaves are kept for a switch back. Each seed's node
+    takes the w it had when last in this size (a switch back: exactly its own, as the seed draws it there), else w
+    until its own seed is back and moves it (a step of no size the GAN draws would fail to decode meanwhile)."""
+    nodes = item.history.nodes()
+    item.bases_by_shape[nodes[0].state.base.shape] = {n.id: n.state.base for n in nodes}
+    kept = item.bases_by_shape.pop(w.shape, {})
+    item.history = carried_across(item.history, {n: kept.get(n, w) for n in item.drawn}, kept)
+    bases = {n.id: n.state.base for n in item.history.nodes()}
+    item.drawn = {n: replace(d, latent=bases[n]) for n, d in item.drawn.items()}
 
 
 def switch_message(notes: list[str]) -> str | None:

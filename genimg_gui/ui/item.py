@@ -58,9 +58,9 @@ class Item:
     # None where original is all there is (restored from a session)
     source: np.ndarray | None = None
     fit: str = "crop"
-    # latent shape -> {history node id -> its base}: the bases a picture's steps had when it was last encoded in a
-    # latent of that shape, so switching back to such a VAE brings back an edit folded into a base there
-    # (history.carried_across)
+    # latent shape -> {history node id -> its base}: the bases an item's steps had when it was last in a latent of
+    # that shape (a VAE's encoding, a GAN's w of that size), so switching back to such a model brings back an edit
+    # folded into a base there, and a GAN sample's w's exactly (history.carried_across)
     bases_by_shape: dict[tuple[int, ...], dict[int, np.ndarray]] = field(default_factory=dict)
 
     def remember_drawn(self) -> None:
