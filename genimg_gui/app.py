@@ -30,7 +30,7 @@ def main(argv: list[str] | None = None) -> int:
 
     import torch
 
-    from .catalog import bundled_models, default_model
+    from .catalog import bundled_models
     from .models.device import gui_friendly_threads
     from .qt_binding import binding_problem
     from .engine.engine import Engine
@@ -43,16 +43,13 @@ def main(argv: list[str] | None = None) -> int:
     app.setOrganizationName("genimg")
     settings = Settings()
     engine = Engine(args.device if args.device != "auto" else settings.device() or "auto")
-    entries = bundled_models()
-    window = MainWindow(engine, entries, settings)
+    window = MainWindow(engine, bundled_models(), settings)
     # said where a person launching from a menu sees it too; a damaged install without a version is no reason to stop
     if problem := binding_problem(getattr(PySide6, "__version__", "")):
         print(problem, file=sys.stderr)
         window.show_error(problem)
     for kind in ("vae", "gan"):
-        remembered = settings.last_model(kind)
-        chosen = (getattr(args, kind) or (remembered if remembered and os.path.exists(remembered) else None)
-                  or (e.path if (e := default_model(kind, entries)) else None))
+        chosen = window.model_list.start_folder(kind, getattr(args, kind))
         if chosen:
             window.document.load_model(chosen)
         else:

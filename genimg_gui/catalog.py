@@ -2,12 +2,14 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
 
 from .earlier_run import BEST_FILE, CHECKPOINT_FILE
 from .paths import data_dir
+from .weights_file import same_weights
 from .wording import counted
 
 BUNDLED_DIR = Path(__file__).resolve().parent.parent / "weights"
@@ -52,6 +54,17 @@ def bundled_models(root: Path = BUNDLED_DIR) -> list[ModelEntry]:
         return []
     entries = (read_entry(p, bundled=True) for p in sorted(root.iterdir()) if p.is_dir())
     return [e for e in entries if e is not None]
+
+
+def bundled_copy(folder: str | Path, entries: list[ModelEntry]) -> ModelEntry | None:
+    """The bundled model among entries whose weights another folder holds: another install's bundled folder (genimg
+    installed before into another environment, or a second checkout) or a copy of it; None for any other folder,
+    the bundled one itself included."""
+    folder = os.path.realpath(folder)
+    bundled = [e for e in entries if e.bundled]
+    if not os.path.isdir(folder) or any(os.path.realpath(e.path) == folder for e in bundled):
+        return None
+    return next((e for e in bundled if same_weights(e.path, folder)), None)
 
 
 def is_model_file(path: str | Path) -> bool:

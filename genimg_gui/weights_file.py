@@ -3,6 +3,7 @@ the window's folder watch tells a folder trained again from one whose weights we
 checkout over it)."""
 from __future__ import annotations
 
+import filecmp
 import hashlib
 from pathlib import Path
 
@@ -17,3 +18,13 @@ def weights_digest(folder: Path | str) -> str:
         for block in iter(lambda: fh.read(1 << 20), b""):
             digest.update(block)
     return digest.hexdigest()
+
+
+def same_weights(folder: Path | str, other: Path | str) -> bool:
+    """Whether two model folders hold the same weights, byte for byte (one weights_digest), told cheaply enough for
+    the window's start: files of two sizes by their sizes alone, and two of one size (a model and the same network
+    trained on) mostly by their first blocks, so only two copies of one model are read through."""
+    try:
+        return filecmp.cmp(Path(folder, WEIGHTS_NAME), Path(other, WEIGHTS_NAME), shallow=False)
+    except OSError:  # no weights file (not a genimg folder, or gone)
+        return False

@@ -77,6 +77,8 @@ class Document(QObject):
         self.sending: dict[int, str] = {}  # Send to VAE editor's EncodeImage seq -> the sample's name (Item.sent_from)
         self.failures = FailedRequests(self)  # what a failed request leaves, kept for a retry on the CPU
         self.model_hooks: list = []  # ModelInfo -> ModelInfo, run as a model arrives (adds user directions)
+        # a model folder a restored session names -> the folder to load it from (ModelList.own_folder)
+        self.restored_folder: Callable[[str], str] = lambda path: path
         self.offered_undo: OfferedUndo | None = None
         for changed in (self.history_changed, self.directions_changed, self.model_loaded):
             changed.connect(self._forget_offered_undo)  # connected first: the views then see it gone

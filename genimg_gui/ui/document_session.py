@@ -36,7 +36,8 @@ def restore_session(document: Document, session: Session, drop_start_sample: boo
     drop_start_sample: an app starting up restores it, so the sample its GAN made meanwhile goes: always for a
     session the user kept on quitting (it comes back as it was), and for one a crash left when it has samples."""
     loading = {d.removeprefix("loading ") for d in document.jobs.values()}
-    for kind, path in session.models.items():
+    for kind, saved_path in session.models.items():
+        path = document.restored_folder(saved_path)  # another install's bundled folder: this one's
         if path not in loading and not _has_model(document, kind, path, session.identities.get(kind)):
             document.load_model(path)
     if drop_start_sample and (session.kept or any(saved.kind == "gan" for saved in session.items)):

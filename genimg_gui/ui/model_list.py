@@ -7,7 +7,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ..catalog import ModelEntry, read_entry
+from ..catalog import ModelEntry, bundled_copy, default_model, read_entry
 from .model_watch import ModelWatch
 from .train_dialog import TrainDialog
 
@@ -24,19 +24,40 @@ class ModelList:
         # path -> when the Train… dialog wrote it: such a model is listed as trained here, not as opened
         self.trained: dict[str, datetime] = window.settings.trained_models()
         self._list_known_models()
+        window.document.restored_folder = self.own_folder
         # a loaded model trained again from a terminal is heard of too, not only one the Train… dialog wrote
         self._watch = ModelWatch(self.written_elsewhere, window)
         window.document.model_loaded.connect(self._watch_loaded)
 
     def _list_known_models(self) -> None:
-        """The model folders opened or trained in earlier runs, still on disk, after the bundled ones."""
+        """The model folders opened or trained in earlier runs, still on disk, after the bundled ones; not one that
+        holds a bundled model's weights (another install's bundled folder, which an earlier run restored): that
+        model is listed once, as bundled."""
         listed = {e.path for e in self.entries}
         known = self.window.settings.known_models()
         for path in map(os.path.realpath, known):  # remembered before paths were canonical
             entry = read_entry(Path(path)) if path not in listed and Path(path).is_dir() else None
-            if entry is not None:
+            if entry is not None and bundled_copy(path, self.entries) is None:
                 self.entries.append(entry)
                 listed.add(path)
+
+    def own_folder(self, path: str) -> str:
+        """The folder to load a model from that a saved session or the settings name: this install's bundled folder
+        where path holds a bundled model's weights (another install's bundled folder, after genimg was installed
+        into another environment or run from another checkout), else path itself."""
+        copy = bundled_copy(path, self.entries)
+        return copy.path if copy else path
+
+    def start_folder(self, kind: str, asked: str | None = None) -> str | None:
+        """The model of a kind the app loads as it starts: the one asked for (--vae, --gan), else the one loaded
+        last (own_folder of it), else the bundled default; None when there is none."""
+        if asked:
+            return asked
+        remembered = self.window.settings.last_model(kind)
+        if remembered and os.path.exists(remembered):
+            return self.own_folder(remembered)
+        default = default_model(kind, [e for e in self.entries if e.bundled])
+        return default.path if default else None
 
     def list_model(self, path: str, written: bool = False) -> bool:
         """A model folder joins the Models tab's list (once): one loaded, or one a Train… run wrote (written: its
@@ -52,7 +73,8 @@ class ModelList:
             self.entries.append(entry)
         else:
             self.entries[listed] = entry
-        if not entry.bundled:
+        # a copy of a bundled model (opened by hand: listed this run) is not remembered: the next start lists it once
+        if not entry.bundled and bundled_copy(path, self.entries) is None:
             self.window.settings.add_known_model(path)
         self.window.model_panel.set_entries(self.entries, self.trained)
         self.offer_to_training()
