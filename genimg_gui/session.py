@@ -62,6 +62,9 @@ class Session:
     kept: bool = False  # kept by the user on quitting (reopened without asking), not left by a crash
     # kind -> the identity (weights' SHA-256) of that model at save time: the one its items' slider values count
     identities: dict[str, str] = field(default_factory=dict)
+    # model identity -> its directions' labels, for each model the items' values count or were kept for: a step
+    # made along a direction of a model not loaded after a restart is named by them, not by a number
+    labels: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
 
 def session_file() -> Path:
@@ -115,6 +118,7 @@ def save_session(session: Session, path: Path | None = None) -> Path:
     arrays = _Arrays()
     doc = {"format": FORMAT, "version": VERSION, "current": session.current, "models": session.models,
            "kept": session.kept, "identities": session.identities,
+           "labels": {identity: list(labels) for identity, labels in session.labels.items()},
            "items": [_item_json(item, arrays) for item in session.items]}
     with atomic_path(path) as tmp:
         save_file(arrays.arrays, str(tmp), metadata={"session": json.dumps(doc)})
@@ -161,6 +165,12 @@ def _values_by_model(item: dict) -> dict[str, dict[int, tuple[float, ...]]]:
             for model, kept in item.get("values_by_model", {}).items()}
 
 
+def _labels(doc: dict) -> dict[str, tuple[str, ...]]:
+    """The directions' labels of each model, by identity; sessions saved before they were kept have none (a step
+    along a direction of a model not loaded is named by its number, "direction 1")."""
+    return {str(identity): tuple(str(label) for label in labels) for identity, labels in doc.get("labels", {}).items()}
+
+
 def _exported(item: dict, nodes: int) -> int | None:
     """The node exported last; sessions saved before it was kept have none (an edited item counts as unexported),
     and a node not in the history counts as none: at worst the quit question asks once more, the work is kept."""
@@ -187,7 +197,8 @@ def load_session(path: Path | None = None) -> Session:
                  for it in doc["items"]]
         # sessions saved before identities were kept have none: their values count the model loaded first
         return Session(items, int(doc.get("current", 0)), {str(k): str(v) for k, v in doc["models"].items()},
-                       bool(doc.get("kept", False)), {str(k): str(v) for k, v in doc.get("identities", {}).items()})
+                       bool(doc.get("kept", False)), {str(k): str(v) for k, v in doc.get("identities", {}).items()},
+                       _labels(doc))
     except Exception as e:  # any corruption: say so, never crash the start-up
         raise SessionError(f"the autosaved session {path} cannot be read ({type(e).__name__}: {e})") from None
 

@@ -234,3 +234,64 @@ def test_a_change_too_small_to_read_is_no_change_in_a_step_name():
     before = EditState(np.zeros(4, np.float32), (0.0, 0.0, 0.0))
     assert describe_step(before, before.with_values((0.0, 0.003, -0.004)), ("PC1", "PC2", "PC3")) == "Edit"
     assert describe_step(before, before.with_values((0.0, 0.01, 0.0)), ("PC1", "PC2", "PC3")) == "PC2 +0.01σ"
+
+
+def step_texts(qtbot, window, item) -> list[str]:
+    """The rows of an item's steps in the History tab, as the user reads them."""
+    window.filmstrip.setCurrentRow(window.document.place_of(item.id))
+    panel = window.history_panel
+    qtbot.waitUntil(lambda: panel.item_for(len(item.history) - 1) is not None, timeout=UI_TIMEOUT)
+    return [panel.item_for(n.id).text(0) for n in item.history.nodes()]
+
+
+def test_steps_made_in_a_model_not_loaded_are_named_alike_after_a_restart(
+        qtbot, named_rows, window, model_dir, image_files, tmp_path):
+    """A step along a direction of a model switched away from was named by that model's directions until a
+    restart, then by a bare number ("direction 1 +1.50σ (not in other-vae)"): their names were not in the
+    session."""
+    from genimg_gui import session as sess
+    from genimg_gui.catalog import read_entry
+    from genimg_gui.engine.engine import Engine
+    from genimg_gui.ui.main_window import MainWindow
+
+    doc = window.document
+    drop_and_wait(qtbot, window, image_files[:1], 1)
+    [item] = vae_items(window)
+    pc1 = window.sliders.labels()[0]
+    for label, value in ((pc1, 1.5), ("old only", 0.8), ("smile", -0.5)):
+        move(qtbot, window, item, label, value)
+    torch.manual_seed(7)
+    other = make_model_folder(tmp_path / "other-vae", ConvVAE(TINY_VAE), "other-vae")
+    load_other(qtbot, doc, other)
+    qtbot.waitUntil(lambda: not doc.carry.pending_any(), timeout=UI_TIMEOUT)
+    before, undo = step_texts(qtbot, window, item), window.undo_action.text()
+    assert undo == "&Undo smile -0.50σ"
+    assert before[1:] == [f"{pc1} +1.50σ (not in other-vae)", "old only +0.80σ (not in other-vae)", "smile -0.50σ"]
+    saved = sess.save_session(doc.to_session(), tmp_path / "autosave.safetensors")
+    window.close()  # the restart, with other-vae loaded
+    entries = [read_entry(model_dir / "tiny-vae"), read_entry(model_dir / "tiny-gan"), read_entry(other)]
+    again = MainWindow(Engine("cpu"), entries)
+    qtbot.addWidget(again)
+    try:
+        loaded: list[str] = []
+        again.document.model_loaded.connect(lambda info: loaded.append(info.name))
+        again.document.restore(sess.load_session(saved))
+        qtbot.waitUntil(lambda: len(loaded) == 2, timeout=UI_TIMEOUT)
+        assert again.document.models["vae"].name == "other-vae" and "tiny-vae" not in loaded
+        [restored] = vae_items(again)
+        assert step_texts(qtbot, again, restored) == before and again.undo_action.text() == undo
+    finally:
+        again.close()
+
+
+def test_the_labels_a_session_keeps_come_back_and_old_sessions_have_none(tmp_path):
+    from genimg_gui import session as sess
+    from test_session import _rewritten, branching_history
+
+    image = np.zeros((2, 2, 3), np.uint8)
+    item = sess.SessionItem("vae", "a.png", image, image, branching_history(), values_by_model={"A": {1: (1.5,)}})
+    labels = {"A": ("PC1 (1.2%)", "old only"), "B": ("PC1 (3.0%)",)}
+    path = sess.save_session(sess.Session([item], identities={"vae": "B"}, labels=labels), tmp_path / "s.safetensors")
+    assert sess.load_session(path).labels == labels
+    _rewritten(path, lambda doc: doc.pop("labels"))  # as sessions were saved before: steps named by numbers
+    assert sess.load_session(path).labels == {}

@@ -67,8 +67,9 @@ class Document(QObject):
         self.closed: list[tuple[Item, str | None, int]] = []
         self.current: Item | None = None
         self.models: dict[str, rq.ModelInfo] = {}
-        # every model loaded this run, by identity: a step kept for one switched away from is named by its directions
-        self.seen_models: dict[str, rq.ModelInfo] = {}
+        # model identity -> its directions' labels, of each model switched away from or named by a restored session:
+        # a step kept for one not loaded now is named by them (history_controller), also after a restart
+        self.direction_labels: dict[str, tuple[str, ...]] = {}
         self.next_id = 1  # the id of the next item made, here or by samples
         self.samples = GanSamples(self)  # MapSeed requests, and each sample's own image for Compare
         self.carry = CarryOver(self)  # a new model takes the open items, and their histories, with it

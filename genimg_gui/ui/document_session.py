@@ -19,7 +19,18 @@ def session_of(document: Document) -> Session:
              for i in items]
     current = items.index(document.current) if document.current in items else 0
     return Session(saved, current, {kind: info.path for kind, info in document.models.items()},
-                   identities={kind: info.identity for kind, info in document.models.items()})
+                   identities={kind: info.identity for kind, info in document.models.items()},
+                   labels=_labels_named(document, items))
+
+
+def _labels_named(document: Document, items: list[Item]) -> dict[str, tuple[str, ...]]:
+    """The directions' labels the items' steps are named by, by model identity: the loaded models' (their values
+    count them) and those of each model values were kept for (Document.direction_labels), which a restart may find
+    not loaded."""
+    loaded = {info.identity: info.directions.labels for info in document.models.values()}
+    known = {**document.direction_labels, **loaded}
+    named = {identity for item in items for identity in item.values_by_model} | set(loaded)
+    return {identity: known[identity] for identity in named if identity in known}
 
 
 def exported_node(item: Item) -> int | None:
@@ -40,6 +51,8 @@ def restore_session(document: Document, session: Session, drop_start_sample: boo
         path = document.restored_folder(saved_path)  # another install's bundled folder: this one's
         if path not in loading and not _has_model(document, kind, path, session.identities.get(kind)):
             document.load_model(path)
+    for identity, labels in session.labels.items():  # a model seen this run keeps the labels it was left with
+        document.direction_labels.setdefault(identity, labels)
     if drop_start_sample and (session.kept or any(saved.kind == "gan" for saved in session.items)):
         # the sample a GAN loading meanwhile made (the restore question waits for an answer): the session
         # brings samples of its own

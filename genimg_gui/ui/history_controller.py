@@ -121,6 +121,7 @@ class HistoryController(QObject):
         document.history_changed.connect(self.refresh)
         # steps are named by the directions' labels as they are now: a rename shows at once, not at the next edit
         document.directions_changed.connect(self.refresh)
+        document.model_loaded.connect(self._rename_steps)
         document.image_changed.connect(self._on_image)
         document.current_changed.connect(self._name_panes)
         document.previewed.connect(self._on_previewed)
@@ -133,16 +134,28 @@ class HistoryController(QObject):
         document.current_changed.connect(self.end_comparison)
 
     def refresh(self, *_) -> None:
+        if self._show_steps():
+            self._request_missing_thumbs(self.document.current)
+
+    def _rename_steps(self, info: rq.ModelInfo) -> None:
+        """Steps are named by the loaded model (its labels, its name in "(not in other-vae)"): a session restored
+        before its model arrived showed numbered directions "(not in this model)" until the next edit. Thumbnails
+        wait for the items carried over to it (a new VAE encodes its pictures again)."""
+        if self.document.current is not None and self.document.current.kind == info.kind:
+            self._show_steps()
+
+    def _show_steps(self) -> bool:
+        """The current item's tree in the panel, named as now; False when no item is open."""
         item, shown = self.document.current, self._shown
         self._shown = item
         if item is None:
             self.panel.set_nodes([], 0)
-            return
+            return False
         names = self._step_names(item)
         nodes = [(n.id, n.parent, names[n.id], item.thumbs.get(n.id)) for n in item.history.nodes()]
         self.panel.set_nodes(nodes, item.history.current_id, keep_partner=item is shown)  # ids are per item
         self._detail_gestures(item, names)
-        self._request_missing_thumbs(item)
+        return True
 
     def _detail_gestures(self, item: Item, names: dict[int, str]) -> None:
         """A step named by its gesture ("Reset all") lists every value it set in its row's tooltip."""
@@ -202,9 +215,9 @@ class HistoryController(QObject):
             if node.id not in kept:
                 continue
             before = node.state.with_values(kept.get(node.parent, ()))
-            info = self.document.seen_models.get(identity)  # after a restart, the rows are numbered
-            changes = _value_changes(before, node.state.with_values(kept[node.id]), info.directions.labels
-                                     if info is not None else ())
+            # labels a session saved before they were kept lacks: the rows are numbered
+            labels = self.document.direction_labels.get(identity, ())
+            changes = _value_changes(before, node.state.with_values(kept[node.id]), labels)
             if changes:
                 now = self.document.models.get(item.kind)
                 where = f" (not in {now.name})" if now is not None else " (not in this model)"

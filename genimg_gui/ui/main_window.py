@@ -202,6 +202,7 @@ class MainWindow(QMainWindow):
         d.history_changed.connect(self._update_actions)
         d.undo_offered.connect(self._update_actions)
         d.directions_changed.connect(self._update_actions)  # Undo and Redo name their steps by the directions
+        d.model_loaded.connect(self._update_actions)  # ...of the model loaded: a restored session's arrives after it
         d.message.connect(self.status.show_message)
         d.note.connect(lambda text: self.status.show_message(text, logged=False))
         d.error.connect(self.show_error)

@@ -22,7 +22,8 @@ def take_model(doc: Document, info: rq.ModelInfo) -> None:
     doc.jobs = {s: d for s, d in doc.jobs.items() if not d.startswith(loaded)}
     previous = doc.models.get(info.kind)
     doc.models[info.kind] = info
-    doc.seen_models[info.identity] = info
+    if previous is not None:  # its labels as it is left, renamed ones too: the values kept for it count them
+        doc.direction_labels[previous.identity] = previous.directions.labels
     # by the weights, not the folder: a copy of the model keeps the edits, a folder trained again is another
     switched = previous is not None and previous.identity != info.identity
     # before the views show the items' values on the new sliders
