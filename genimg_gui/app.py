@@ -14,7 +14,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     from .train.command import device_name, positive_int  # the CLI's checks (no torch): `--device tpu` started
 
     p = argparse.ArgumentParser(prog="genimg-gui", description="Edit and generate images through latent spaces.")
-    p.add_argument("files", nargs="*", help="images to open (or model folders and files to load)")
+    p.add_argument("files", nargs="*", help="images or folders of them to open (or model folders and files to load)")
     p.add_argument("--device", type=device_name, default="auto",
                    help="auto (cuda → mps → cpu), cpu, cuda, cuda:1, mps")
     p.add_argument("--vae", help="VAE model folder, or an SD VAE / TAESD file, to load instead of the bundled one")

@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from .earlier_run import BEST_FILE, CHECKPOINT_FILE
+from .earlier_run import BEST_FILE, CARD_FILE, CHECKPOINT_FILE
 from .paths import data_dir
 from .weights_file import same_weights
 from .wording import counted
@@ -25,6 +25,10 @@ SHORT_METRIC = 40  # characters of a figure; longer values (how it was measured)
 METRIC_WORDS = {"db": "dB", "psnr": "PSNR", "ssim": "SSIM", "vae": "VAE", "gan": "GAN"}
 # files that may hold a model from elsewhere (SD VAE, TAESD, StyleGAN pickle): opened as models, not images
 MODEL_FILE_SUFFIXES = (".safetensors", ".ckpt", ".pt", ".pth", ".bin", ".pkl")
+# a diffusers model folder (as `save_pretrained` writes it): config.json beside one of these
+DIFFUSERS_WEIGHTS = ("diffusion_pytorch_model.safetensors", "diffusion_pytorch_model.fp16.safetensors",
+                     "diffusion_pytorch_model.bin", "diffusion_pytorch_model.fp16.bin")
+DIFFUSERS_CONFIG = "config.json"
 # what `genimg train` writes beside a model: its state for --resume, not a model
 TRAINING_CHECKPOINTS = (CHECKPOINT_FILE, BEST_FILE)
 
@@ -70,6 +74,34 @@ def bundled_copy(folder: str | Path, entries: list[ModelEntry]) -> ModelEntry | 
 def is_model_file(path: str | Path) -> bool:
     """A file to open as a model (by its suffix; the worker then says what it really is)."""
     return Path(path).suffix.lower() in MODEL_FILE_SUFFIXES
+
+
+def diffusers_weights(folder: str | Path) -> Path | None:
+    """The weights file of a diffusers model folder (no card.json: not a genimg folder); None if it has none."""
+    folder = Path(folder)
+    if (folder / CARD_FILE).is_file():
+        return None
+    return next((folder / name for name in DIFFUSERS_WEIGHTS if (folder / name).is_file()), None)
+
+
+def is_model_folder(path: str | Path) -> bool:
+    """A folder that is a model, not one of pictures: a genimg model folder (its card.json) or a diffusers one
+    (a VAE's vae/ folder, which the worker converts as its diffusers_weights). The window's drops, Open recent and
+    the files named on its command line go by this; asked before a folder is opened as pictures (a model folder
+    may hold a samples.png)."""
+    path = Path(path)
+    return path.is_dir() and ((path / CARD_FILE).is_file() or diffusers_weights(path) is not None)
+
+
+def model_to_load(path: str | Path) -> Path | None:
+    """What to load for a path dropped or opened as it comes: a model folder itself, the folder of its card.json
+    or diffusers config.json, a model file (is_model_file); None for anything else (pictures, a folder of them)."""
+    path = Path(path)
+    if path.name in (CARD_FILE, DIFFUSERS_CONFIG) and is_model_folder(path.parent):
+        return path.parent
+    if path.is_dir():
+        return path if is_model_folder(path) else None
+    return path if is_model_file(path) else None
 
 
 def training_checkpoint_note(path: str | Path) -> str:

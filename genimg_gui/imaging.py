@@ -184,3 +184,9 @@ def is_image_file(path: Path) -> bool:
 def list_images(folder: Path | str) -> list[Path]:
     """Image files below folder, recursively, in a stable order."""
     return sorted(p for p in Path(folder).rglob("*") if is_image_file(p))
+
+
+def images_in(folder: Path | str) -> list[Path]:
+    """The image files in folder itself, by name: a folder dropped on the window opens these. Not its subfolders'
+    (a drop of a whole tree by mistake would open thousands, and a folder of model folders their samples.png)."""
+    return sorted(p for p in Path(folder).iterdir() if is_image_file(p))

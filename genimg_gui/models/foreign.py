@@ -15,6 +15,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
+# a diffusers folder is told apart where the window tells model folders from folders of pictures (no torch)
+from ..catalog import DIFFUSERS_CONFIG, DIFFUSERS_WEIGHTS, diffusers_weights
 from ..wording import counted
 from .errors import ModelFileError
 from .sd_vae import SD_SCALE, SDXL_SCALE, guess_scaling_factor
@@ -22,10 +24,6 @@ from .state_files import TORCH_SUFFIXES, damaged_safetensors, error_reason, load
 from .weights import CARD_NAME, WEIGHTS_NAME, save_model
 
 SD_SCALES = {"SD 1.x / 2.x": SD_SCALE, "SDXL": SDXL_SCALE}
-# a diffusers model folder (as `save_pretrained` writes it): config.json beside one of these
-DIFFUSERS_WEIGHTS = ("diffusion_pytorch_model.safetensors", "diffusion_pytorch_model.fp16.safetensors",
-                     "diffusion_pytorch_model.bin", "diffusion_pytorch_model.fp16.bin")
-DIFFUSERS_CONFIG = "config.json"
 MAGIC = {b"\x89PNG": "a PNG image", b"\xff\xd8\xff": "a JPEG image", b"GIF8": "a GIF image",
          b"RIFF": "a RIFF file (WebP image or audio)", b"%PDF": "a PDF document", b"PK\x03\x04": "a zip archive",
          b"BM": "a BMP image", b"II*\x00": "a TIFF image", b"MM\x00*": "a TIFF image"}
@@ -188,13 +186,6 @@ def identify(path: Path) -> Identified:
     if _is_text(path):
         return Identified("unsupported", "a text file")
     return Identified("unsupported", f"a {path.suffix or 'suffix-less'} file genimg does not recognise")
-
-
-def diffusers_weights(folder: Path) -> Path | None:
-    """The weights file of a diffusers model folder (no card.json: not a genimg folder); None if it has none."""
-    if (folder / CARD_NAME).is_file():
-        return None
-    return next((folder / name for name in DIFFUSERS_WEIGHTS if (folder / name).is_file()), None)
 
 
 def config_scale(path: Path) -> float | None:

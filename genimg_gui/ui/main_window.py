@@ -1,15 +1,12 @@
 """The main window: canvas and filmstrip in the middle, sliders / generate / models on the right."""
 from __future__ import annotations
 
-import os
-from pathlib import Path
-
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (QApplication, QComboBox, QDockWidget, QLabel, QMainWindow, QMessageBox, QTabWidget,
                                QToolBar, QVBoxLayout, QWidget)
 
-from ..catalog import ModelEntry, bundled_models, converted_models, is_model_file
+from ..catalog import ModelEntry, bundled_models, converted_models
 from .about import about_text
 from .autosave import Autosaver
 from .action_texts import closed_text, redo_keys, redo_text, reopen_text, undo_text
@@ -317,23 +314,9 @@ class MainWindow(QMainWindow):
 
     # --- user actions ---------------------------------------------------
     def open_paths(self, paths: list[str], after_loads: bool = False) -> None:
-        """Model folders/cards and model files (by suffix: catalog.MODEL_FILE_SUFFIXES) load as models;
-        everything else is treated as an image, encoded once the models given with it (or any loading, with
-        after_loads) are loaded. Relative paths (typed on the command line) are made absolute
-        here, so File → Open recent still finds them from another folder."""
-        paths = [os.path.abspath(p) for p in paths]
-        images, models = [], False
-        for p in paths:
-            path = Path(p)
-            folder = path.parent if path.name == "card.json" else path
-            # a model file: an SD VAE, TAESD or StyleGAN pickle the worker converts (or a training checkpoint)
-            if (folder / "card.json").is_file() or is_model_file(path):
-                self.model_opener.open_models([str(path)])
-                models = True
-            else:
-                images.append(str(path))
-        self.settings.add_recent(paths)
-        self.document.open_files(images, self.fit_mode.currentText(), after_loads or models)
+        """Open each path for what it is: models load, pictures (and folders of them) open (OpenActions.open_paths);
+        after_loads: the pictures wait for any model loading, not only for those given with them."""
+        self.opener.open_paths(paths, after_loads)
 
     def open_model_dialog(self) -> None:
         """A model file from elsewhere or a genimg card.json (File → Open model folder… for folders)."""

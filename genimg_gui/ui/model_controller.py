@@ -14,7 +14,7 @@ from pathlib import Path
 from PySide6.QtCore import QObject
 from PySide6.QtWidgets import QFileDialog, QInputDialog, QWidget
 
-from ..catalog import MODEL_FILE_SUFFIXES, training_checkpoint_note
+from ..catalog import MODEL_FILE_SUFFIXES, model_to_load, training_checkpoint_note
 from .document import Document
 from .model_panel import ModelPanel
 from .settings import Settings
@@ -44,14 +44,15 @@ class ModelController(QObject):
             self.open_models([folder])
 
     def open_models(self, paths: list[str]) -> None:
-        """Load each: folders and card.json files as genimg models, other files through conversion
-        (anything genimg cannot open is answered by the worker with what it looks like)."""
+        """Load each: a card.json (or a diffusers config.json) as its model folder (catalog.model_to_load), folders
+        and files as they are, converted where they come from elsewhere (anything genimg cannot open is answered
+        by the worker with what it looks like). The window's drops and Open recent load models here too."""
         for p in paths:
             path = Path(p)
             if note := training_checkpoint_note(path):
                 self.document.error.emit(note)
                 continue
-            self.document.load_model(str(path.parent if path.name == "card.json" else path))
+            self.document.load_model(str(model_to_load(path) or path))
 
     def ask_model_path(self) -> str:
         path, _ = QFileDialog.getOpenFileName(self.window, "Open a model", self.settings.open_folder("models"),

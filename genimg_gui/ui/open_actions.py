@@ -1,17 +1,19 @@
-"""Opening images into the window by hand: File → Open images…, Open recent, Paste image, and files or an image
-dropped on the window. Files go through MainWindow.open_paths (which tells models from images), pixels straight to
-the document."""
+"""Opening images into the window by hand: File → Open images…, Open recent, Paste image, and files, folders or an
+image dropped on the window. Paths go through open_paths, which tells models from pictures, pixels straight to the
+document."""
 from __future__ import annotations
 
 import os
 import re
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QDir, QMimeData, Qt
 from PySide6.QtGui import QActionGroup, QGuiApplication
 from PySide6.QtWidgets import QComboBox, QDialog, QFileDialog, QLineEdit, QMenu
 
-from ..imaging import IMAGE_SUFFIXES
+from ..catalog import model_to_load
+from ..imaging import IMAGE_SUFFIXES, images_in
 from .qimage import from_qimage
 
 if TYPE_CHECKING:
@@ -38,6 +40,42 @@ class OpenActions:
             action.triggered.connect(lambda _=False, i=i: choice.setCurrentIndex(i))
             menu.addAction(action)
         choice.currentIndexChanged.connect(lambda i: group.actions()[i].setChecked(True))
+
+    def open_paths(self, paths: list[str], after_loads: bool = False) -> None:
+        """Each path for what it is (catalog.model_to_load): a model folder (genimg's, or a diffusers VAE's),
+        its card.json and a model file (by suffix: catalog.MODEL_FILE_SUFFIXES) load as models, as Open model…
+        and Open model folder… load them; a folder of pictures opens the pictures in it; anything else opens as a
+        picture (the worker says what is not one). Pictures are encoded once the models given with them (or any
+        loading, with after_loads) are loaded. Relative paths (typed on the command line) are made absolute here,
+        so File → Open recent still finds them from another folder."""
+        window = self.window
+        paths = [os.path.abspath(p) for p in paths]
+        models, images = [], []
+        for path in paths:
+            if (model := model_to_load(path)) is not None:
+                models.append(str(model))
+            elif os.path.isdir(path):
+                images += self._pictures_in(path)
+            else:
+                images.append(path)
+        window.model_opener.open_models(models)
+        window.settings.add_recent(paths)
+        window.document.open_files(images, window.fit_mode.currentText(), after_loads or bool(models))
+
+    def _pictures_in(self, folder: str) -> list[str]:
+        """The pictures in a folder dropped or opened that is no model folder; one with none is said so here (sent
+        on as a picture, the worker called every folder "a folder, not an image")."""
+        name = Path(folder).name or folder
+        try:
+            found = images_in(folder)
+        except OSError as e:
+            self.window.show_error(f"{name} was not opened: {(e.strerror or str(e)).lower()}")
+            return []
+        if not found:
+            subfolders = any(p.is_dir() for p in Path(folder).iterdir())
+            below = " (pictures in its subfolders are not opened)" if subfolders else ""
+            self.window.show_error(f"{name} is a folder with no images and no model in it{below}")
+        return [str(p) for p in found]
 
     def open_dialog(self) -> None:
         self.window.open_paths(self._ask_paths())
