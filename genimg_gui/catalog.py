@@ -29,6 +29,7 @@ MODEL_FILE_SUFFIXES = (".safetensors", ".ckpt", ".pt", ".pth", ".bin", ".pkl")
 DIFFUSERS_WEIGHTS = ("diffusion_pytorch_model.safetensors", "diffusion_pytorch_model.fp16.safetensors",
                      "diffusion_pytorch_model.bin", "diffusion_pytorch_model.fp16.bin")
 DIFFUSERS_CONFIG = "config.json"
+DIFFUSERS_PIPELINE = "model_index.json"  # a whole diffusers pipeline's folder, its VAE in vae/
 # what `genimg train` writes beside a model: its state for --resume, not a model
 TRAINING_CHECKPOINTS = (CHECKPOINT_FILE, BEST_FILE)
 
@@ -77,10 +78,14 @@ def is_model_file(path: str | Path) -> bool:
 
 
 def diffusers_weights(folder: str | Path) -> Path | None:
-    """The weights file of a diffusers model folder (no card.json: not a genimg folder); None if it has none."""
+    """The weights file of a diffusers model folder (no card.json: not a genimg folder), or of a whole pipeline's
+    VAE (its vae/ folder: the one part genimg can open, so the folder a user downloaded opens as it is); None if it
+    has none."""
     folder = Path(folder)
     if (folder / CARD_FILE).is_file():
         return None
+    if (folder / DIFFUSERS_PIPELINE).is_file():
+        folder = folder / "vae"
     return next((folder / name for name in DIFFUSERS_WEIGHTS if (folder / name).is_file()), None)
 
 

@@ -135,6 +135,6 @@ def test_what_a_path_is_comes_from_one_torch_free_place(tmp_path, model_dir):
                                        model_dir / "tiny-vae" / "card.json")] == [
         vae, vae, model_dir / "tiny-vae", model_dir / "tiny-vae"]
     assert model_to_load(vae / "diffusion_pytorch_model.safetensors") == vae / "diffusion_pytorch_model.safetensors"
-    assert [model_to_load(p) for p in (tmp_path / "pipe", photos, photos / "a.png", photos / "config.json")] == [
-        None] * 4
+    assert [model_to_load(p) for p in (photos, photos / "a.png", photos / "config.json")] == [None] * 3
+    assert model_to_load(tmp_path / "pipe") == tmp_path / "pipe"  # a whole pipeline: opened as its VAE
     assert is_model_folder(vae) and not is_model_folder(vae / "config.json") and not is_model_folder(photos)

@@ -162,6 +162,19 @@ def test_a_diffusers_folder_converts_as_its_weights_file_at_the_scale_of_its_con
         foreign.convert(folder, tmp_path / "third-cache")
 
 
+def test_a_whole_pipeline_folder_opens_as_its_vae_named_after_the_pipeline(tmp_path):
+    """A diffusers pipeline's folder (model_index.json, its VAE in vae/) was "a folder without card.json", and its
+    vae/ opened as a model named "vae" (every pipeline's VAE folder is so named)."""
+    pipeline = tmp_path / "sd15"
+    (pipeline / "vae").mkdir(parents=True)
+    fb.sd_vae_file(pipeline / "vae" / "diffusion_pytorch_model.safetensors", "diffusers")
+    (pipeline / "vae" / "config.json").write_text('{"_class_name": "AutoencoderKL", "scaling_factor": 0.18215}')
+    (pipeline / "model_index.json").write_text('{"_class_name": "StableDiffusionPipeline"}')
+    for opened in (pipeline, pipeline / "vae"):
+        card = read_card(foreign.convert(opened, tmp_path / "cache"))
+        assert (card["name"], card["config"]["scaling_factor"]) == ("sd15-vae", 0.18215)
+
+
 def test_a_file_converted_before_opens_at_the_scale_chosen_then(files, tmp_path):
     """The scale question came back at every open of a file whose conversion was cached."""
     cache, path = tmp_path / "cache", files["sd-ldm"]

@@ -273,8 +273,12 @@ def _build(path: Path, found: Identified, scaling_factor: float | None):
 
 
 def _stem(path: Path) -> str:
-    """A file's name without suffix; a diffusers folder's for its weights file, which every such folder names alike."""
-    return path.parent.name if path.name in DIFFUSERS_WEIGHTS else path.stem
+    """A file's name without suffix; a diffusers folder's for its weights file, which every such folder names alike,
+    a pipeline's vae/ named after the pipeline ("sd15-vae": every pipeline's is "vae")."""
+    if path.name not in DIFFUSERS_WEIGHTS:
+        return path.stem
+    folder = path.parent
+    return f"{folder.parent.name}-vae" if folder.name == "vae" and folder.parent.name else folder.name
 
 
 def _display_name(path: Path) -> str:
