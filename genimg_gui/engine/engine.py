@@ -12,7 +12,7 @@ from collections import OrderedDict
 from PySide6.QtCore import QObject, QThread, Signal
 
 from .gc_guard import GuiThreadCollector
-from .queue import RequestQueue
+from .queue import Place, RequestQueue
 from .requests import Failed, Progress, Request
 from .worker import Worker
 
@@ -24,6 +24,7 @@ class Engine(QObject):
     failed = Signal(object)
     progress = Signal(object)
     submitted = Signal(object)  # the stamped Request, as it is queued (the UI marks a slow live one)
+    started = Signal(int)  # the seq of a job the worker starts (a load that waited is no longer said to wait)
 
     def __init__(self, device: str = "auto", parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -36,7 +37,7 @@ class Engine(QObject):
         self.thread.setObjectName("genimg-worker")
         self.worker.moveToThread(self.thread)
         self.thread.started.connect(self.worker.run)
-        for name in ("result", "failed", "progress"):
+        for name in ("result", "failed", "progress", "started"):
             getattr(self.worker, name).connect(getattr(self, name))
         self.thread.start()
 
@@ -61,6 +62,18 @@ class Engine(QObject):
         if self.queue.cancel(seq):
             self.progress.emit(Progress(seq, 1.0, "cancelled"))
             self.failed.emit(Failed(seq, "request", "cancelled", cancelled=True))
+
+    def place(self, seq: int) -> Place | None:
+        """What a queued job waits for (queue.Place); None once it has started or ended."""
+        return self.queue.place(seq)
+
+    def withdraw(self, seq: int, before: int) -> bool:
+        """Drop a queued job that the job `before`, queued right after it, makes pointless (a load of another model
+        of its kind); answered with a Failed marked superseded. False, and nothing done, once it has started."""
+        stale = self.queue.withdraw(seq, before)
+        if stale is not None:
+            self.failed.emit(Failed(seq, type(stale).__name__, "superseded", cancelled=True, superseded=True))
+        return stale is not None
 
     def shutdown(self, timeout_ms: int = 10_000) -> None:
         """Stop the worker after the request in flight; called once, on close."""

@@ -10,12 +10,22 @@ from __future__ import annotations
 
 import threading
 from collections import deque
+from dataclasses import dataclass
 
 from .requests import Request
 
 
 class Cancelled(Exception):
     """Raised inside a job when its cancellation was asked for."""
+
+
+@dataclass(frozen=True)
+class Place:
+    """Where a queued job stands: what the worker runs now (None between two requests), the jobs that run before
+    it, and how many live requests (pictures to draw) it goes before."""
+    running: Request | None
+    before: tuple[Request, ...]
+    live_after: int
 
 
 class RequestQueue:
@@ -26,7 +36,7 @@ class RequestQueue:
         self._previews: dict[tuple, Request] = {}  # the same, for the lowest priority
         self._closed = False
         self._cancelled: set[int] = set()
-        self._running: int | None = None  # the seq the worker took last, until finished()
+        self._running: Request | None = None  # the request the worker took last, until finished()
         self.superseded = 0  # live requests replaced before they ran
 
     def put(self, request: Request) -> None:
@@ -52,7 +62,7 @@ class RequestQueue:
             else:
                 slots = self._live or self._previews
                 request = slots.pop(next(iter(slots)))
-            self._running = request.seq
+            self._running = request
             return request
 
     def pending(self) -> int:
@@ -93,15 +103,34 @@ class RequestQueue:
                 self._live = {k: r for k, r in self._live.items() if r.seq != seq}
                 self._previews = {k: r for k, r in self._previews.items() if r.seq != seq}
                 return True
-            if seq == self._running:  # remembering others would only grow the set: they never run again
+            # remembering others would only grow the set: they never run again
+            if self._running is not None and seq == self._running.seq:
                 self._cancelled.add(seq)
             return False
+
+    def place(self, seq: int) -> Place | None:
+        """Where a queued job stands (jobs run in the order asked, before any live request); None once it has
+        started, or when seq is no queued job."""
+        with self._cond:
+            jobs = list(self._jobs)
+            index = next((i for i, r in enumerate(jobs) if r.seq == seq), None)
+            return None if index is None else Place(self._running, tuple(jobs[:index]), len(self._live))
+
+    def withdraw(self, seq: int, before: int) -> Request | None:
+        """Take out a queued job that a newer one makes pointless, if it is still queued just before that one (a load
+        of another model of its kind asked right after it); never one that runs. None when it is not so."""
+        with self._cond:
+            jobs = list(self._jobs)
+            stale = next((a for a, b in zip(jobs, jobs[1:]) if a.seq == seq and b.seq == before), None)
+            if stale is not None:
+                self._jobs.remove(stale)
+            return stale
 
     def finished(self, seq: int) -> None:
         """Forget a cancellation that arrived after its request had ended."""
         with self._cond:
             self._cancelled.discard(seq)
-            if self._running == seq:
+            if self._running is not None and self._running.seq == seq:
                 self._running = None
 
     def check(self, seq: int) -> None:

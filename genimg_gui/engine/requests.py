@@ -269,3 +269,4 @@ class Failed:
     final: bool = True  # False: one part failed (a file of many) and the job goes on
     retry_on_cpu: bool = False  # out of memory on a GPU: the same request may fit on the CPU
     path: str = ""  # the file that could not be read, where one of several failed
+    superseded: bool = False  # dropped while queued, a newer request making it pointless: said by who asked for it

@@ -47,6 +47,7 @@ class Worker(QObject):
     result = Signal(object)
     failed = Signal(object)
     progress = Signal(object)
+    started = Signal(int)  # the seq of a job (not a live request) as the worker starts it
 
     def __init__(self, queue: RequestQueue, device: str = "auto") -> None:
         super().__init__()
@@ -72,6 +73,8 @@ class Worker(QObject):
     def _run(self, request: rq.Request) -> None:
         """One request, its failure answered as a Failed result: the loop goes on. However it ends, its progress
         ends with it: a job whose last report was short of 1.0 (a model load) left the progress bar up."""
+        if not request.live:  # a load that waited behind a slow decode is said to wait until it starts
+            self.started.emit(request.seq)
         try:
             self._handle(request)
         except Cancelled:

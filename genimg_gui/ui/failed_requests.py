@@ -44,7 +44,7 @@ class FailedRequests:
             doc.carry.reencodes.pop(f.seq, None)  # that picture keeps the old VAE's latent until a retry
         if not f.cancelled:
             doc.error.emit(f.message)
-        elif f.seq not in self.cancel_told_elsewhere:
+        elif f.seq not in self.cancel_told_elsewhere and not f.superseded:  # a superseded one: slow_draw says why
             doc.message.emit("Cancelled")
         if f.final:
             self.cancel_told_elsewhere.discard(f.seq)

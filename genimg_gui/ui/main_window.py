@@ -36,7 +36,7 @@ from .recipe_actions import RecipeActions
 from .session_questions import KEEP, SessionQuestions
 from .settings import Settings
 from .slider_tab import SliderTab
-from .slow_draw import SlowDrawNote
+from .slow_draw import SlowDrawNote, WaitingJobNote
 from .status import StatusBar
 from .tab_order import set_reading_order
 from .train_dialog import TrainDialog
@@ -207,6 +207,7 @@ class MainWindow(QMainWindow):
         d.progress.connect(lambda p: self.status.show_progress(p.seq, p.fraction, p.text))
         d.decode_time.connect(self.status.show_decode_time)
         self.slow_draw = SlowDrawNote(d.engine, self.status.show_busy, self)  # "Decoding…" when one is slow
+        self.waiting_jobs = WaitingJobNote(d.engine, self.status.show_waiting, self.status.show_message, self)
         self.status.cancel_requested.connect(d.cancel)
         d.retry_offered.connect(self.status.offer_retry)
         self.status.retry_requested.connect(d.retry_on_cpu)

@@ -1,16 +1,29 @@
-"""A note in the status bar while a live request (a slider's decode, a seed's drawing) is slow to come back: a big
-SD VAE on a photo took half a minute per decode, and the old picture stayed up with no sign of work. It shows only
-after a second without an answer, so fast decodes never flicker it, and goes when the newest picture arrives."""
+"""Notes in the status bar on work the one worker thread has not done yet.
+
+SlowDrawNote: a live request (a slider's decode, a seed's drawing) slow to come back: a big SD VAE on a photo took half
+a minute per decode, and the old picture stayed up with no sign of work. It shows only after a second without an
+answer, so fast decodes never flicker it, and goes when the newest picture arrives.
+
+WaitingJobNote: a model load or device change waiting its turn: one double-clicked during such a decode waited behind
+it with nothing said, and the double-click looked ignored. It says what the load waits for, and goes when it starts.
+"""
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Callable
 
 from PySide6.QtCore import QObject, QTimer
 
+from ..catalog import read_entry
 from ..engine import requests as rq
+from ..engine.queue import Place
+from ..wording import counted
 
 SHOW_AFTER_MS = 1000
 DOING = {"Decode": "Decoding", "MapSeed": "Drawing the seed"}  # request name -> what the note says it does
+# a load waiting behind a few ms of work (a small VAE's decode) is not said: the note would only flash
+WAITING_AFTER_MS = 200
+MOST_NAMED = 3  # of the jobs a load waits for; the rest are counted
 
 
 def duration(seconds: float) -> str:
@@ -75,6 +88,134 @@ class SlowDrawNote(QObject):
             seconds = self.last_seconds.get(lane)
             last = "" if seconds is None else f" (the last took {duration(seconds)})"
             self._set(f"{doing}…{last}")
+
+    def _set(self, text: str) -> None:
+        if text != self.shown:
+            self.shown = text
+            self._show(text)
+
+
+def model_name(path: str) -> str:
+    """A model folder's name as its card gives it (as "Loaded …" says it), else the file's or folder's name."""
+    entry = read_entry(Path(path)) if Path(path).is_dir() else None
+    return entry.name if entry is not None else Path(path).name
+
+
+def what(request: rq.Request, running: bool) -> str:
+    """A request in words, as the work a load waits for: "the current decode", "the load of emoji-vae"."""
+    if isinstance(request, rq.LoadModel):
+        return f"the load of {model_name(request.path)}"
+    named = {rq.SetDevice: lambda r: f"the switch to {r.device}",
+             rq.EncodeFiles: lambda r: f"the encoding of {counted(len(r.paths), 'image')}",
+             rq.EncodeLatents: lambda r: f"the encoding of {counted(len(r.paths), 'example')}",
+             rq.EncodeImage: lambda r: f"the encoding of “{r.name}”",
+             rq.RenderFrames: lambda r: f"the rendering of {counted(len(r.latents), 'frame')}",
+             rq.MapSeed: lambda r: f"the drawing of seed {r.seed}",
+             rq.PreviewStrip: lambda r: "a preview strip's current frame"}.get(type(request))
+    if named is not None:
+        return named(request)
+    noun = {"Decode": "decode", "Invert": "inversion"}.get(type(request).__name__, "work")
+    return f"the current {noun}" if running else f"the {noun}"
+
+
+def joined(texts: list[str]) -> str:
+    """"a", "a and b", "a, b and c"; past MOST_NAMED + 1, "a, b, c and 2 more"."""
+    if len(texts) > MOST_NAMED + 1:
+        texts = [*texts[:MOST_NAMED], f"{len(texts) - MOST_NAMED} more"]
+    return texts[0] if len(texts) == 1 else ", ".join(texts[:-1]) + " and " + texts[-1]
+
+
+def subject(request: rq.Request) -> str:
+    if isinstance(request, rq.SetDevice):
+        return f"The device will change to {request.device}"
+    return f"{model_name(request.path)} will load"
+
+
+def waiting_text(request: rq.Request, place: Place) -> str:
+    """What a load (or device change) waits for, as the queue will run it: after what runs now and the jobs asked
+    before it, but before the pictures waiting to be drawn (jobs go first). "" when nothing is ahead of it."""
+    ahead = ([what(place.running, running=True)] if place.running is not None else []) + \
+        [what(r, running=False) for r in place.before]
+    if not ahead:
+        return ""
+    text = f"{subject(request)} {'when' if len(ahead) == 1 else 'after'} {joined(ahead)}"
+    text += " ends" if len(ahead) == 1 else ""
+    # an inversion draws the waiting pictures between its steps: those do not wait for the load
+    if place.live_after and not isinstance(place.running, rq.Invert):
+        pictures = "the picture" if place.live_after == 1 else f"the {place.live_after} pictures"
+        text += f", before {pictures} waiting to be drawn"
+    return text
+
+
+def supersedes(newer: rq.Request, older: rq.Request) -> bool:
+    """Whether older, queued right before newer, is pointless once newer runs: a device change before another, a
+    load before a load of the same model or of another of its kind (known from the card; a file's is not)."""
+    if isinstance(newer, rq.SetDevice):
+        return isinstance(older, rq.SetDevice)
+    if not isinstance(older, rq.LoadModel):
+        return False
+    kinds = [entry.kind if (entry := read_entry(Path(r.path))) else None for r in (older, newer)]
+    return older.path == newer.path or kinds[0] is not None and kinds[0] == kinds[1]
+
+
+class WaitingJobNote(QObject):
+    """Tells `show(text)` what the newest model load or device change waits for while the worker does something
+    else, "" once none waits. One asked right after another of its kind, both waiting (another model double-clicked
+    meanwhile), drops the older from the queue, and `say(text)` says so; one that runs is never stopped."""
+
+    def __init__(self, engine, show: Callable[[str], None], say: Callable[[str], None],
+                 parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.engine, self._show, self._say = engine, show, say
+        self.waiting: dict[int, rq.Request] = {}  # seq -> a load or device change not started yet, in asked order
+        self.shown = ""
+        self.timer = QTimer(self)
+        self.timer.setSingleShot(True)
+        self.timer.setInterval(WAITING_AFTER_MS)
+        self.timer.timeout.connect(self._refresh)
+        engine.submitted.connect(self._on_submitted)
+        engine.started.connect(self._on_ended)
+        engine.failed.connect(lambda f: f.final and self._on_ended(f.seq))
+
+    def _on_submitted(self, request: rq.Request) -> None:
+        if not isinstance(request, (rq.LoadModel, rq.SetDevice)):
+            return
+        self._drop_superseded(request)
+        self.waiting[request.seq] = request
+        if self.shown:
+            self._refresh()
+        elif not self.timer.isActive():
+            self.timer.start()
+
+    def _drop_superseded(self, request: rq.Request) -> None:
+        place = self.engine.place(request.seq)
+        older = place.before[-1] if place is not None and place.before else None
+        if older is None or not supersedes(request, older) or not self.engine.withdraw(older.seq, request.seq):
+            return  # (withdraw refuses one the worker has started meanwhile)
+        if isinstance(request, rq.SetDevice) and older.device != request.device:
+            self._say(f"The device will not change to {older.device}: {request.device} was asked for after it")
+        elif isinstance(request, rq.LoadModel) and older.path != request.path:
+            self._say(f"{model_name(older.path)} will not load: {model_name(request.path)} was asked for after it")
+
+    def _on_ended(self, seq: int) -> None:
+        """A job started, or a request failed (a waiting one dropped): what waits now waits for something else."""
+        self.waiting.pop(seq, None)
+        if not self.waiting:
+            self.timer.stop()
+            self._set("")
+        elif self.shown:
+            self._refresh()
+
+    def _refresh(self) -> None:
+        """The newest waiting one's note, read from the queue now (its place says what is ahead of it)."""
+        newest = ""
+        for seq, request in list(self.waiting.items()):
+            place = self.engine.place(seq)
+            if place is None:  # started: its signal is on its way
+                del self.waiting[seq]
+            else:
+                newest = waiting_text(request, place)
+        self._set(newest)
 
     def _set(self, text: str) -> None:
         if text != self.shown:

@@ -1,5 +1,5 @@
 """The status bar: messages and errors (each kept in the message log), device, last decode time, job progress with
-Cancel."""
+Cancel, and notes of work under way (a slow picture, a load waiting its turn)."""
 from __future__ import annotations
 
 import time
@@ -23,6 +23,9 @@ NOTE_THEN_ERRORS = " — "  # between a message and the errors it shows before
 INK_HIDDEN = "QStatusBar { color: transparent; }"
 BAR_WIDTH = 160  # px of the job progress bar, whose label is elided to it (the whole label in its tooltip)
 BAR_PADDING = 12  # px the style keeps round a progress bar's text
+# px at most for what a load waits for, elided (whole in its tooltip): a list of the work ahead widened the window
+WAITING_WIDTH = 440
+WAITING_TIP = "genimg does one thing at a time: this starts once the work before it is done"
 
 
 def reading_ms(text: str) -> int:
@@ -41,6 +44,7 @@ class StatusBar(QStatusBar):
         self.timing = QLabel("decode: –")
         self.busy = QLabel()  # a live request slow to come back (slow_draw.py)
         self.busy.setToolTip("The newest picture is still being drawn; the one shown is the last that came back")
+        self.waiting = QLabel()  # a load or device change waiting its turn (slow_draw.WaitingJobNote)
         self.warning = QLabel()  # a lasting condition (this window is not autosaved): a message is gone in seconds
         self.warning.setStyleSheet(f"color: {ERROR_COLOUR};")
         self.bar = QProgressBar()
@@ -63,8 +67,8 @@ class StatusBar(QStatusBar):
         self.log_button.clicked.connect(self.log_requested)
         self.log.unseen_changed.connect(self._show_unseen)
         self._show_unseen(0)
-        self._permanent = (self.warning, self.retry, self.bar, self.cancel, self.busy, self.device, self.timing,
-                           self.log_button)
+        self._permanent = (self.warning, self.retry, self.bar, self.cancel, self.waiting, self.busy, self.device,
+                           self.timing, self.log_button)
         for w in self._permanent:
             self.addPermanentWidget(w)
         self._full = ""  # the whole text of the message on show (the bar may show it elided)
@@ -76,6 +80,7 @@ class StatusBar(QStatusBar):
         self.cancel.hide()
         self.retry.hide()
         self.busy.hide()
+        self.waiting.hide()
         self.warning.hide()
 
     def show_warning(self, label: str, text: str) -> None:
@@ -88,6 +93,13 @@ class StatusBar(QStatusBar):
         """A note that work is under way ("Decoding… (the last took 24 s)"); "" takes it away."""
         self.busy.setText(text)
         self.busy.setVisible(bool(text))
+
+    def show_waiting(self, text: str) -> None:
+        """What a load or a device change waits for ("emoji-gan will load when the current decode ends"); ""
+        takes it away."""
+        self.waiting.setText(self.waiting.fontMetrics().elidedText(text, Qt.TextElideMode.ElideRight, WAITING_WIDTH))
+        self.waiting.setToolTip(f"{text}\n{WAITING_TIP}" if text else "")
+        self.waiting.setVisible(bool(text))
 
     def offer_retry(self, seq: int) -> None:
         self._retry_seq = seq
