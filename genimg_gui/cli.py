@@ -18,6 +18,10 @@ import shlex
 import sys
 from pathlib import Path
 
+# first: a Ctrl+C or kill while the modules below load (numpy among them) ends genimg in one line, not a traceback
+from .train.stopping import Handlers, put_back, stops_end_at_once
+_HANDLERS_BEFORE = stops_end_at_once()  # put back at the end of this module, as an import must leave them
+
 from . import seed_draws
 from .catalog import DEFAULT_PSI, PSI_RANGE
 from .morph import DEFAULT_FPS, DEFAULT_FRAMES, DEFAULT_MODE, MODES  # the Morph dialog's defaults
@@ -278,23 +282,28 @@ def stdout_closed() -> int:
 
 def main(argv: list[str] | None = None) -> int:
     """Run a command line; its exit code. A Ctrl+C is answered alike whenever it comes: in the first second or two
-    `import torch` is running, and one there ended in a raw traceback."""
+    `import torch` is running, and one there ended in a raw traceback. Before the command begins, a Ctrl+C or kill
+    ends it in one line with the signal's exit code (stopped_before_it_began)."""
+    before = stops_end_at_once()  # while the command line is read, as while this module loaded
     try:
-        return _run(argv)
+        return _run(argv, before)
     except KeyboardInterrupt:
         print("genimg: interrupted", file=sys.stderr)
         return 130
+    finally:
+        put_back(before)
 
 
-def _run(argv: list[str] | None) -> int:
+def _run(argv: list[str] | None, before: Handlers) -> int:
     try:
         args = build_parser().parse_args(argv)
-    except SystemExit as e:  # --help, or a usage error argparse has already explained
+    except SystemExit as e:  # --help, a usage error argparse has already explained, or a stop (its exit code)
         return int(e.code or 0)
     # as typed, for what records it (a trained model's card): one line a shell runs again
     args.command_line = shlex.join(["genimg", *(sys.argv[1:] if argv is None else argv)])
     if args.command == "train":  # a stop while torch loads, or the images, writes nothing and exits as the run's do
         return stoppable(lambda: _call(args))
+    put_back(before)  # Python's own from here: a Ctrl+C raises KeyboardInterrupt (main answers it), a kill kills
     return _call(args)
 
 
@@ -319,5 +328,7 @@ def _error_prefix(command: str) -> str:
     one prefix for a run's log; the other commands' as their per-file errors ("genimg: error: …", for_each)."""
     return f"genimg {command}" if command == "train" else "genimg"
 
+
+put_back(_HANDLERS_BEFORE)  # last: main() sets them again, and a module that imports this one keeps its own
 if __name__ == "__main__":
     sys.exit(main())

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import os
+import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -73,3 +74,41 @@ def test_training_whose_log_reader_closes_saves_its_model_and_checkpoint(tmp_pat
     process.stdout.close()
     assert process.wait(timeout=120) == 141, head
     assert (out / "card.json").is_file() and (out / "checkpoint.pt").is_file()
+
+
+# `python -c EARLY_STOP WHEN SIGNAL ARGS…` runs `genimg ARGS…` as its console script does (cli.main imported, then
+# called), the signal arriving while cli.py's imports load or while the command line is read: before `genimg
+# train` sets its own handlers (train/stopping.py), at a known moment where a timed kill would be a race
+EARLY_STOP = """
+import signal, sys
+when, stop, args = sys.argv[1], signal.Signals[sys.argv[2]], sys.argv[3:]
+
+class StopOnImport:
+    def find_spec(self, name, path=None, target=None):
+        if name == "genimg_gui.train.command":
+            signal.raise_signal(stop)
+
+if when == "loading":
+    sys.meta_path.insert(0, StopOnImport())
+import genimg_gui.cli as cli
+if when == "reading":
+    build_parser = cli.build_parser
+    cli.build_parser = lambda: (signal.raise_signal(stop), build_parser())[1]
+sys.exit(cli.main(args))
+"""
+
+
+@pytest.mark.parametrize("when", ["loading", "reading"])
+@pytest.mark.parametrize("stop", ["SIGINT", "SIGTERM"])
+def test_a_stop_before_training_begins_ends_in_one_line(when, stop, tmp_path):
+    """A Ctrl+C while genimg's modules loaded ended in a traceback, and a kill then or while the command line was
+    read (the Train… dialog's Stop just after Start) ended the process outright, which the dialog read as a crash."""
+    data, out = tmp_path / "data", tmp_path / "new" / "vae"
+    data.mkdir()
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    done = subprocess.run([sys.executable, "-c", EARLY_STOP, when, stop, "train", "vae", str(data), "-o", str(out)],
+                          capture_output=True, text=True, timeout=120, env=env)
+    by = "" if stop == "SIGINT" else f" by {stop}"
+    assert (done.returncode, done.stderr) == (128 + signal.Signals[stop], f"genimg: stopped{by} before it began: "
+                                              "nothing written\n")  # 130, 143: as a stop at any step
+    assert not (tmp_path / "new").exists()

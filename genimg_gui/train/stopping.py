@@ -13,7 +13,7 @@ import os
 import signal
 import sys
 import threading
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from typing import Callable, Iterator
 
 from ..earlier_run import SAVING_STOP_SIGNALS, stopped_exit_code
@@ -76,6 +76,36 @@ def nothing_written(stop: KeyboardInterrupt) -> str:
 def exit_code(stop: KeyboardInterrupt) -> int:
     """The exit code of a run this interrupt stopped, once it has saved; a plain KeyboardInterrupt is Ctrl+C's."""
     return stopped_exit_code(getattr(stop, "signum", signal.SIGINT))
+
+
+Handlers = dict[int, Callable | int | None]  # signal.signal's handlers (or SIG_DFL), by signal
+
+
+def stopped_before_it_began(signum: int, _frame) -> None:
+    """A stop signal's handler from genimg's first line until a command takes the signals over: nothing is written
+    yet, so the process ends there, in one line and with the signal's exit code. Python's own Ctrl+C ended it in a
+    traceback while the modules loaded, and a kill (the Train… dialog's Stop) outright, which the dialog read as a
+    crash. SystemExit, not os._exit: the modules' finally blocks and Python's flush at exit still run."""
+    by = "" if signum == signal.SIGINT else f" by {signal.Signals(signum).name}"
+    if os.environ.get("RANK", "0") == "0":  # rank 0's line alone under torchrun, as the run's log
+        with suppress(OSError):  # a closed stderr: the exit code says it alone
+            print(f"genimg: stopped{by} before it began: nothing written", file=sys.stderr, flush=True)
+    raise SystemExit(stopped_exit_code(signum))
+
+
+def stops_end_at_once() -> Handlers:
+    """Make Ctrl+C, kill and a closed terminal end the process at once (stopped_before_it_began); the handlers they
+    replace, for put_back. Signals the process was started with ignored stay so (stop_signals_interrupt says why)."""
+    if threading.current_thread() is not threading.main_thread():
+        return {}  # Python delivers signals to the main thread only, and sets their handlers there alone
+    return {s: signal.signal(s, stopped_before_it_began)
+            for s in SAVING_STOP_SIGNALS if signal.getsignal(s) is not signal.SIG_IGN}
+
+
+def put_back(handlers: Handlers) -> None:
+    """The handlers stops_end_at_once replaced, back."""
+    for s, handler in handlers.items():
+        signal.signal(s, handler)
 
 
 _active: list[Callable[[], None]] = []  # the saving() of the stop_signals_interrupt block the process is in
