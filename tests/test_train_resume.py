@@ -85,6 +85,26 @@ def test_a_resume_may_switch_the_mirrors_and_keep_best_on(data_dir, tmp_path, ca
     assert options["mirror"] is True and options["keep_best"] is True and options["holdout"] == 3
 
 
+def test_a_resume_reads_the_run_s_card_once(data_dir, tmp_path, monkeypatch, capsys):
+    """It read card.json for the options it takes, again for the earlier run's steps (check_output), and twice more
+    to check the options typed against it (before the images load, then with the classes): now what it read first
+    is passed on."""
+    out = tmp_path / "vae"
+    assert train("vae", data_dir, out, 1, "--holdout", "3") == 0
+    reads, read_text = [], Path.read_text
+
+    def counted(path: Path, *args, **kwargs) -> str:
+        if path.name == "card.json":
+            reads.append(path)
+        return read_text(path, *args, **kwargs)
+
+    monkeypatch.setattr(Path, "read_text", counted)
+    capsys.readouterr()
+    assert resumed(data_dir, out, 2) == 0
+    assert "resumed from step 1" in capsys.readouterr().err
+    assert reads == [out / "card.json"]
+
+
 @pytest.mark.parametrize("lose, said", [(lambda card: card.unlink(), "is missing"),
                                         (lambda card: card.write_text("{"), "is damaged")], ids=["missing", "damaged"])
 def test_without_its_card_a_resume_takes_the_options_its_checkpoint_records(lose, said, data_dir, tmp_path, capsys):

@@ -109,8 +109,10 @@ def checkpoint_step(path: Path) -> int | None:
         return None
 
 
-def maybe_resume(opts: TrainOptions, out: Path, recipe: Recipe, log) -> tuple[int, float, list[dict], dict | None]:
-    """(step, seconds, held-out history, --keep-best's best so far) to continue from; zeros for a fresh run."""
+def maybe_resume(opts: TrainOptions, out: Path, recipe: Recipe, log,
+                 card: dict | None = None) -> tuple[int, float, list[dict], dict | None]:
+    """(step, seconds, held-out history, --keep-best's best so far) to continue from; zeros for a fresh run.
+    card: the run's card (card_to_resume's) as the command read it; None: read here (a run started from code)."""
     path = out / CHECKPOINT_FILE
     if not opts.resume:
         return 0, 0.0, [], None
@@ -118,7 +120,8 @@ def maybe_resume(opts: TrainOptions, out: Path, recipe: Recipe, log) -> tuple[in
         # not refused: an elastic torchrun run is started with --resume in a new folder (README)
         log(f"nothing to resume in {out} (no {CHECKPOINT_FILE}): starting a new run")
         return 0, 0.0, [], None
-    check_resume_fits(opts, recipe.kind, LOADS_ANYWAY)  # the classes too, now that the labels are read
+    card = card if card is not None else card_to_resume(out)
+    check_resume_fits(opts, recipe.kind, card, LOADS_ANYWAY)  # the classes too, now that the labels are read
     try:  # a damaged file, or a checkpoint of other settings (channels)
         ckpt = torch.load(path, map_location="cpu", weights_only=True)
     except (EOFError, RuntimeError, ValueError, OSError, pickle.UnpicklingError) as e:
@@ -128,7 +131,7 @@ def maybe_resume(opts: TrainOptions, out: Path, recipe: Recipe, log) -> tuple[in
     try:
         recipe.load_state(ckpt["recipe"])
     except (KeyError, RuntimeError, ValueError, TypeError) as e:
-        check_resume_fits(opts, recipe.kind)  # every option that shapes the networks, named if one differs
+        check_resume_fits(opts, recipe.kind, card)  # every option that shapes the networks, named if one differs
         lines = [line.strip() for line in str(e).splitlines() if line.strip()]  # its detail follows a colon
         raise TrainError(f"{path} does not fit this run ({type(e).__name__}: {' '.join(lines[:2])[:300]}); resume "
                          "with the settings it was started with, or --overwrite to start over") from None
@@ -137,13 +140,13 @@ def maybe_resume(opts: TrainOptions, out: Path, recipe: Recipe, log) -> tuple[in
     return int(ckpt["step"]), float(ckpt["seconds"]), list(ckpt.get("history", [])), ckpt.get("best")
 
 
-def check_resume_fits(opts: TrainOptions, kind: str, flags: tuple[str, ...] | None = None) -> None:
+def check_resume_fits(opts: TrainOptions, kind: str, card: dict | None, flags: tuple[str, ...] | None = None) -> None:
     """Refuse a --resume whose options in flags (None: all) differ from those the run in opts.out was started with
-    (card_to_resume's; its --set network settings as it was built, saved_options), naming each that differs. The
-    command checks all but the classes before the images load (BEFORE_IMAGES), maybe_resume the classes, which
-    come with the images, before the checkpoint loads. A latent GAN's VAE trained again in its folder since
-    (retrained_vae) is refused too."""
-    saved = saved_options(card_to_resume(Path(opts.out))) if opts.resume else None
+    (its card, card_to_resume's, read once by the command; its --set network settings as it was built,
+    saved_options), naming each that differs. The command checks all but the classes before the images load
+    (BEFORE_IMAGES), maybe_resume the classes, which come with the images, before the checkpoint loads. A latent
+    GAN's VAE trained again in its folder since (retrained_vae) is refused too."""
+    saved = saved_options(card) if opts.resume else None
     options = card_options(opts)
     differ = shape_differences(saved, kind, options, flags) if saved else []
     if differ:

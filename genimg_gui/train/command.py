@@ -163,8 +163,9 @@ def check_output(out: Path, resume: bool, overwrite: bool) -> None:
     """Refuse, before any work, to write over an earlier run in OUT that the command does not mention: a
     --resume forgotten after Ctrl+C would start the run over in its folder and lose it."""
     check_not_a_file(out)
-    found = earlier_run(out)
-    if found is None or overwrite or (resume and found.resumable):
+    if overwrite or (resume and (out / CHECKPOINT_FILE).is_file()):
+        return  # before earlier_run, which reads the card for its steps: a --resume has read it (resumable_card)
+    if (found := earlier_run(out)) is None:
         return
     from .checkpoints import checkpoint_step  # torch: only for a folder that holds a run
     if found.resumable and (step := checkpoint_step(out / CHECKPOINT_FILE)) is not None:
@@ -341,13 +342,13 @@ def _train_held(args: argparse.Namespace, out: Path) -> int:
         label_column=args.label_column or DEFAULT_LABEL_COLUMN, extra=extra,
         keep_best=args.keep_best, mirror=args.mirror, command=getattr(args, "command_line", ""))
     # before the images load, and before check_latent_of: a resumed run's differences are named in one message
-    check_resume_fits(opts, recipe.kind, BEFORE_IMAGES)
+    check_resume_fits(opts, recipe.kind, card, BEFORE_IMAGES)
     if args.latent_of:
         check_latent_of(args.latent_of, resolution, extra)
     if of_vae:
         to_stderr(f"resolution: {resolution}px, that of the --latent-of VAE")
     try:
-        train(opts, recipe)
+        train(opts, recipe, resumed=card)  # the card read above: the loop checks the classes against it
     except StoppedEarly as stop:  # the loop has said so, and how to resume
         return stop.exit_code
     return 0

@@ -102,9 +102,11 @@ def to_stdout(line: str) -> None:
 
 
 def train(opts: TrainOptions, make_recipe: Callable[[TrainOptions, torch.device], Recipe],
-          log: Callable[[str], None] = to_stderr, result: Callable[[str], None] = to_stdout) -> Path:
+          log: Callable[[str], None] = to_stderr, result: Callable[[str], None] = to_stdout,
+          resumed: dict | None = None) -> Path:
     """Run a recipe to its budget and write the model folder; returns its path. log takes the run's log,
-    result its final line. A run a stop signal ended writes its folder too, then raises StoppedEarly.
+    result its final line. A run a stop signal ended writes its folder too, then raises StoppedEarly. resumed: the
+    card of the run a --resume goes on from, as the command read it (maybe_resume reads it when not given).
 
     Under torchrun every process runs this; rank 0 alone writes (see distributed.py)."""
     world = init_world()
@@ -145,7 +147,7 @@ def train(opts: TrainOptions, make_recipe: Callable[[TrainOptions, torch.device]
     images = pixels.permute(0, 3, 1, 2).contiguous()  # (N, 3, R, R) uint8
     torch.manual_seed(opts.seed + 1000 * world.rank)  # different noise per process
     out = Path(opts.out)
-    start, elapsed, history, best = maybe_resume(opts, out, recipe, log)
+    start, elapsed, history, best = maybe_resume(opts, out, recipe, log, resumed)
     run = run_record(opts, recipe.kind)  # with the classes read: what --resume takes should the card be lost
     if start and start >= opts.steps:  # "resumed from step 126" then "wrote … after 126 steps" left it unsaid
         log(f"--steps {opts.steps:,} already reached at step {start:,}: nothing to train; pass a larger --steps "
