@@ -11,7 +11,8 @@ from __future__ import annotations
 import random
 
 import numpy as np
-from PySide6.QtCore import QEvent, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QPointF, Qt, QTimer, Signal
+from PySide6.QtGui import QMouseEvent
 from PySide6.QtWidgets import (QCheckBox, QDialog, QGridLayout, QHBoxLayout, QInputDialog, QLabel, QLineEdit, QMenu,
                                QPushButton, QScrollArea, QSlider, QToolButton, QVBoxLayout, QWidget)
 
@@ -30,6 +31,9 @@ WHEEL_REST_MS = 400  # a run of wheel notches on a slider is one undo step, comm
 KEY_REST_MS = 800
 FLUSH_EVENTS = (QEvent.Type.ShortcutOverride, QEvent.Type.KeyPress, QEvent.Type.MouseButtonPress,
                 QEvent.Type.FocusOut)  # ...or before any of these: see DirectionSlider.event
+# the slider losing the mouse mid-press (a dialog or another window taking over, another tab shown): the release
+# may never reach it, so the press ends there (DirectionSlider.event)
+LOST_MOUSE_EVENTS = (QEvent.Type.FocusOut, QEvent.Type.Hide)
 RESET_KEYS = frozenset({Qt.Key.Key_Delete, Qt.Key.Key_Backspace, Qt.Key.Key_0})  # a focused slider back to 0
 STEP_KEYS = frozenset({Qt.Key.Key_Left, Qt.Key.Key_Right, Qt.Key.Key_Up, Qt.Key.Key_Down, Qt.Key.Key_PageUp,
                        Qt.Key.Key_PageDown, Qt.Key.Key_Home, Qt.Key.Key_End})
@@ -121,12 +125,22 @@ class DirectionSlider(QSlider):
         """A run still waiting to rest is committed before anything else reaches the slider's item: a key
         (Ctrl+Z; an arrow after the wheel), a click, or the focus going to another widget (a click on another
         image): committed once the timer ran out, it recorded whatever item and values were current by then.
-        A step key goes on with a run of keys."""
+        A step key goes on with a run of keys. A press ends when the slider loses the mouse, as at its release:
+        the release that never came left it held, and every later change went into the press's step."""
         if getattr(self, "_rest", None) is None:  # in QSlider's constructor
             return super().event(event)
         if event.type() in FLUSH_EVENTS and not (self.run == "keys" and is_step_key(event)):
             self._end_run()
+        if event.type() in LOST_MOUSE_EVENTS and self.held:
+            self._let_go()
         return super().event(event)
+
+    def _let_go(self) -> None:
+        """End a press as its release does, Qt's part included: the groove's paging stops, and a late move of the
+        lost press no longer drags the handle (a step each, once it was no longer held)."""
+        self.mouseReleaseEvent(QMouseEvent(QEvent.Type.MouseButtonRelease, QPointF(), QPointF(),
+                                           Qt.MouseButton.LeftButton, Qt.MouseButton.NoButton,
+                                           Qt.KeyboardModifier.NoModifier))
 
     def _end_run(self) -> None:
         if self.run is not None:
@@ -137,12 +151,8 @@ class DirectionSlider(QSlider):
     def finish_gesture(self) -> None:
         """End a drag, a held press or a run still going on; its edit is committed now (sliderReleased, run_ended)."""
         self._end_run()
-        dragged = self.isSliderDown()
-        if dragged:
-            self.setSliderDown(False)  # emits sliderReleased
         if self.held:
-            self.setRepeatAction(QSlider.SliderAction.SliderNoAction)  # the groove's paging stops with it
-            self._end_hold(dragged)
+            self._let_go()
 
 
 class SliderPanel(QWidget):
