@@ -28,7 +28,7 @@ from .engine.requests import ModelInfo
 from .fileio import why_not_written
 from .engine import spatial
 from .engine.runtime import Runtime
-from .imaging import ImageLoadError, open_image
+from .imaging import ImageLoadError, open_noted
 from .morph import MAX_SIDE, max_scale
 from .models.foreign import NeedsScale
 from .models.weights import ModelFileError
@@ -311,7 +311,12 @@ def in_folder(path: Path) -> Path:
 
 
 def read_image(path: Path) -> np.ndarray:
-    return np.asarray(open_image(path))
+    """The image file's pixels, with the note the window logs when they are an animation's first frame (the
+    frames after it were left out, unsaid)."""
+    image, note = open_noted(path)
+    if note:
+        say(f"genimg: note: {note}")
+    return np.asarray(image)
 
 
 def check_scale(scale: int, size: tuple[int, int], what: str = "images") -> None:

@@ -64,55 +64,99 @@ def _pixel_count(pixels: int) -> str:
     return f"{mp:,.0f} megapixels" if mp >= 10 else f"{mp:.3g} megapixels"
 
 
-def open_image(path: Path | str, max_pixels: int | None = None) -> Image.Image:
-    """Open the first frame of an image file as 8-bit RGB, upright.
+def open_image(path: Path | str, max_pixels: int | None = None, *, name: str | None = None) -> Image.Image:
+    """Open the first frame of an image file as 8-bit RGB, upright (open_noted, without its note)."""
+    return open_noted(path, max_pixels, name=name)[0]
+
+
+def open_noted(path: Path | str, max_pixels: int | None = None, *,
+               name: str | None = None) -> tuple[Image.Image, str]:
+    """The first frame of an image file as 8-bit RGB, upright, and a note when that frame is one of an animation
+    ("anim.gif is an animation of 12 frames: its first frame was opened"; "" for a still image).
 
     max_pixels: the size cap (default MAX_PIXELS, from GENIMG_MAX_PIXELS); larger images are refused
-    from their header, before their pixels are read."""
+    from their header, before their pixels are read.
+    name: how the messages name the file. By default its bare name, but the path as given for a file that is not
+    there or may not be read (a command line's mistake may be in its folder); the window, whose paths are made
+    absolute, gives the bare name for these too, as it names every file."""
     path = Path(path)
     limit = MAX_PIXELS if max_pixels is None else max_pixels
+    named = name or path.name
     try:
         if path.is_dir():
-            raise ImageLoadError(f"{path.name} is a folder, not an image")
+            raise ImageLoadError(f"{named} is a folder, not an image")
         with Image.open(path, formats=FORMATS) as im:
             if im.width * im.height > limit:
-                raise too_large(path.name, im.width * im.height, limit, im.size)
+                raise too_large(named, im.width * im.height, limit, im.size)
+            note = _animation_note(named, im)
             im.seek(0)
             im = ImageOps.exif_transpose(im)
-            return to_rgb(im)
+            return to_rgb(im), note
     except ImageLoadError:
         raise
-    except (Image.DecompressionBombError, Image.DecompressionBombWarning) as e:
+    except Exception as e:  # noqa: BLE001 - the file's and the decoders' (OSError, EOFError, struct.error, a bomb...)
+        raise unreadable(path, e, limit, name) from None
+
+
+def unreadable(path: Path, e: Exception, limit: int | None = None, name: str | None = None) -> ImageLoadError:
+    """Why Pillow could not read path, in a user's words: no exception class, none of Pillow's internals ("image
+    file is truncated (18 bytes not processed)" for a JPEG whose second half is missing). limit: the size cap
+    in force (default MAX_PIXELS); name: as open_noted's."""
+    named = name or path.name
+    if isinstance(e, (Image.DecompressionBombError, Image.DecompressionBombWarning)):
         found = re.search(r"\((\d+) pixels\)", str(e))  # Pillow's message holds the declared size
-        raise too_large(path.name, int(found.group(1)) if found else 0, limit) from None
-    except FileNotFoundError:
-        raise ImageLoadError(f"{path} does not exist") from None
-    except PermissionError:
-        raise ImageLoadError(f"no permission to read {path}") from None
-    except UnidentifiedImageError:
-        raise ImageLoadError(f"{path.name} is not an image Pillow can read{_what_it_is(path)}") from None
-    except MemoryError:
-        raise ImageLoadError(f"{path.name} is too large to decode in the memory available") from None
-    except Exception as e:  # noqa: BLE001 - decoders of damaged files raise OSError, EOFError, struct.error...
-        raise ImageLoadError(f"{path.name} is damaged or truncated ({type(e).__name__}: {e})") from None
+        return too_large(named, int(found.group(1)) if found else 0, MAX_PIXELS if limit is None else limit)
+    if isinstance(e, FileNotFoundError):
+        return ImageLoadError(f"{name or path} does not exist")
+    if isinstance(e, PermissionError):
+        return ImageLoadError(f"no permission to read {name or path}")
+    if isinstance(e, IsADirectoryError):
+        return ImageLoadError(f"{named} is a folder, not an image")
+    if isinstance(e, OSError) and e.errno is not None:  # the system's, e.g. a failing disk (a decoder's has none)
+        return ImageLoadError(f"{name or path} cannot be read ({(e.strerror or str(e)).lower()})")
+    if isinstance(e, UnidentifiedImageError):
+        return ImageLoadError(_not_identified(path, named))
+    if isinstance(e, MemoryError):
+        return ImageLoadError(f"{named} is too large to decode in the memory available")
+    if isinstance(e, EOFError) or "truncated" in str(e).lower():  # the decoder ran out of data
+        return ImageLoadError(f"{named} is damaged or cut short (its end is missing)")
+    if "broken data stream" in str(e):
+        return ImageLoadError(f"{named} is damaged (its picture data is garbled)")
+    return ImageLoadError(f"{named} is damaged (its picture cannot be read)")
 
 
-def _what_it_is(path: Path) -> str:
-    """A hint for a file Pillow does not identify: empty, text, or just not a supported format."""
+def _animation_note(name: str, im: Image.Image) -> str:
+    """A note for an animated GIF, WebP or PNG, of which only the first frame is opened. A phone's multi-picture
+    JPEG (MPO) is no animation: its first picture is the photo."""
+    if im.format not in ("GIF", "WEBP", "PNG"):
+        return ""
+    try:
+        if not im.is_animated:
+            return ""
+        frames = im.n_frames
+    except Exception:  # noqa: BLE001 - a later frame is damaged: the first still opens, as it did without a note
+        return ""
+    return f"{name} is an animation of {frames} frames: its first frame was opened"
+
+
+def _not_identified(path: Path, name: str) -> str:
+    """Why a file Pillow does not identify cannot be opened: empty, text, a supported format's start but damaged,
+    or another format (a HEIC photo, an SVG or EPS drawing: images, but not ones genimg reads)."""
     try:
         with open(path, "rb") as f:
             head = f.read(512)
     except OSError:
-        return ""
+        head = b"?"  # unreadable now: nothing more to say than the formats read
     if not head:
-        return " (the file is empty: 0 bytes)"
+        return f"{name} is not an image (the file is empty: 0 bytes)"
     text = head.decode("utf-8", errors="replace")
-    if "\ufffd" not in text and all(c.isprintable() or c.isspace() for c in text):
-        return " (it holds text)"
+    drawing = head.startswith(b"%!") or b"<svg" in head
+    if not drawing and "\ufffd" not in text and all(c.isprintable() or c.isspace() for c in text):
+        return f"{name} is not an image (it holds text)"
     for magic, kind in MAGIC.items():
         if head.startswith(magic):
-            return f" (it starts like a {kind} file but is damaged)"
-    return f" (supported: {FORMAT_NAMES})"
+            return f"{name} is damaged (it starts like a {kind} file but cannot be read)"
+    return f"{name} is not an image in a format genimg reads (supported: {FORMAT_NAMES})"
 
 
 def to_rgb(im: Image.Image) -> Image.Image:

@@ -17,6 +17,7 @@ from PIL import Image
 
 from .edit import Directions, EditState, fits_size, shift
 from .fileio import atomic_path, atomic_write_bytes, fitted_name
+from .imaging import unreadable
 from .masking import resize_mask
 
 FORMAT = "genimg-recipe"
@@ -194,8 +195,8 @@ def _read_mask(name: object, base_dir: Path) -> np.ndarray:
     try:
         with Image.open(path) as im:
             gray = np.asarray(im.convert("L"), np.float32) / 255
-    except (OSError, ValueError, Image.DecompressionBombError) as e:
-        raise RecipeError(f"cannot read the mask {name!r} ({e})") from None
+    except (OSError, ValueError, Image.DecompressionBombError) as e:  # as an image's reason: "[Errno 2] …" came out
+        raise RecipeError(f"cannot read the mask: {unreadable(path, e, name=name)}") from None
     return gray
 
 

@@ -150,7 +150,8 @@ def test_interpolate_notes_a_gif_asked_faster_than_a_gif_plays(vae, image_files,
 
 def test_interpolate_through_latent_files_says_what_a_morph_takes_and_how_to_make_images_of_them(
         vae, image_files, tmp_path, monkeypatch, capsys):
-    """`interpolate enc/img00.npz enc/img03.npz` said "img00.npz is not an image Pillow can read"."""
+    """`interpolate enc/img00.npz enc/img03.npz` said "img00.npz is not an image Pillow can read" (Pillow: the
+    image reader's name, since worded for a user)."""
     assert run("encode", "--vae", vae, image_files[0], image_files[1], "-o", tmp_path / "enc") == 0
     monkeypatch.chdir(tmp_path)
     latents = [Path("enc") / f"{p.stem}.npz" for p in image_files[:2]]
@@ -163,7 +164,7 @@ def test_interpolate_through_latent_files_says_what_a_morph_takes_and_how_to_mak
     assert not (tmp_path / "m.gif").exists()
     np.savez(tmp_path / "other.npz", weights=np.zeros(3))  # an .npz of something else: the image reader's answer
     assert run("interpolate", image_files[0], tmp_path / "other.npz", "--vae", vae, "-o", tmp_path / "m.gif") == 1
-    assert "other.npz is not an image Pillow can read" in capsys.readouterr().err
+    assert "other.npz is not an image in a format genimg reads" in capsys.readouterr().err
 
 
 def test_an_option_typed_at_its_default_value_is_named_too_when_unused(vae, gan, image_files, tmp_path, capsys):

@@ -7,7 +7,7 @@ from PIL import Image
 
 from genimg_gui.data_folder import DataFolderWalk, count_images
 from genimg_gui.imaging import (Fit, ImageLoadError, fit_square, image_grid, list_images, load_fitted,
-                                open_image, save_png)
+                                open_image, open_noted, save_png)
 
 
 def rgb(im: Image.Image) -> np.ndarray:
@@ -70,6 +70,22 @@ def test_gif_first_frame(tmp_path):
     assert out.shape == (5, 6, 3) and (out == (255, 0, 0)).all()
 
 
+@pytest.mark.parametrize("fmt, name, note", [
+    ("GIF", "anim.gif", "anim.gif is an animation of 3 frames: its first frame was opened"),
+    ("WEBP", "anim.webp", "anim.webp is an animation of 3 frames: its first frame was opened"),
+    ("PNG", "anim.png", "anim.png is an animation of 3 frames: its first frame was opened"),  # APNG
+    ("TIFF", "pages.tif", ""),  # pages, not frames
+    ("MPO", "phone.jpg", ""),   # a phone's multi-picture JPEG: its first picture is the photo
+])
+def test_an_animation_is_noted_when_its_first_frame_is_opened(tmp_path, fmt, name, note):
+    frames = [Image.new("RGB", (6, 5), c) for c in ((255, 0, 0), (0, 0, 255), (0, 255, 0))]
+    frames[0].save(tmp_path / name, fmt, save_all=True, append_images=frames[1:])
+    image, said = open_noted(tmp_path / name)
+    assert said == note and np.abs(rgb(image).astype(int) - (255, 0, 0)).max() <= 2
+    frames[0].save(tmp_path / f"still-{name}", fmt)
+    assert open_noted(tmp_path / f"still-{name}")[1] == ""
+
+
 def test_exif_orientation_is_honoured(tmp_path):
     arr = np.zeros((20, 40, 3), np.uint8)
     arr[:, :20] = (255, 0, 0)   # stored: left half red,
@@ -114,11 +130,11 @@ def _truncated_jpeg(path):
 
 
 @pytest.mark.parametrize("make, expected", [
-    (lambda p: p.write_bytes(np.random.default_rng(1).bytes(300)), "is not an image Pillow can read"),
-    (lambda p: p.write_bytes(b""), "is not an image Pillow can read"),
-    (lambda p: p.write_text("this is just some text, not a picture\n"), "is not an image Pillow can read"),
-    (_truncated_png, "is damaged or truncated"),
-    (_truncated_jpeg, "is damaged or truncated"),
+    (lambda p: p.write_bytes(np.random.default_rng(1).bytes(300)), "is not an image in a format genimg reads"),
+    (lambda p: p.write_bytes(b""), r"is not an image \(the file is empty"),
+    (lambda p: p.write_text("this is just some text, not a picture\n"), r"is not an image \(it holds text\)"),
+    (_truncated_png, r"is damaged or cut short \(its end is missing\)"),
+    (_truncated_jpeg, r"is damaged or cut short \(its end is missing\)"),
     (lambda p: p.mkdir(), "is a folder, not an image"),
     (lambda p: None, "does not exist"),
 ], ids=["corrupt", "zero-bytes", "text-as-png", "truncated-png", "truncated-jpeg", "folder", "missing"])

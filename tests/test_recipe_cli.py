@@ -100,7 +100,7 @@ def bad(text_changes: dict, base: dict) -> str:
     ({"edits": [{"label": "x", "value": 1.0, "sigma": 1.0, "vector": [1e39] * 512}]}, "non-finite"),
     ({"mask": "../outside.png"}, "outside the recipe's folder"),
     ({"mask": "/etc/passwd"}, "outside the recipe's folder"),
-    ({"mask": "missing.png"}, "cannot read the mask"),
+    ({"mask": "missing.png"}, "cannot read the mask: missing.png does not exist$"),  # not "… ([Errno 2] No such …)"
 ])
 def test_recipe_errors_say_what_is_wrong(vae_runtime, tmp_path, change, message):
     _, info = vae_runtime

@@ -35,7 +35,7 @@ from genimg_gui.wording import counted
 
 TINY = {"vae": ["--set", "channels=[8,16]", "--set", "latent_channels=2"],
         "gan": ["--set", "channels=[32,16,8,8]", "--set", "z_dim=16", "--set", "w_dim=16"]}
-SKIPPED = {"file is not an image Pillow can read": 2, "smaller than 16px": 1}
+SKIPPED = {"file is not an image": 2, "smaller than 16px": 1}
 
 
 def make_shapes(folder: Path, n: int) -> Path:
@@ -133,9 +133,9 @@ def test_skipped_files_are_named_on_stderr_the_first_ten_of_each_reason(tmp_path
     err = capsys.readouterr().err
     assert f"data: 12 images from {data.resolve()}, 13 files skipped; device: " in err
     named = ", ".join(f"bad {i:02}.png" for i in range(10))
-    assert f"\nskipped, not an image Pillow can read: {named}, and 2 more\n" in err
+    assert f"\nskipped, not an image: {named}, and 2 more\n" in err
     assert "\nskipped, smaller than 16px: more/tiny.png\n" in err
-    assert read_entry(tmp_path / "out").card["training"]["skipped"] == {"file is not an image Pillow can read": 12,
+    assert read_entry(tmp_path / "out").card["training"]["skipped"] == {"file is not an image": 12,
                                                                         "smaller than 16px": 1}
 
 
@@ -144,7 +144,7 @@ def test_a_folder_without_a_usable_image_names_the_files_skipped(tmp_path, capsy
     data.mkdir()
     (data / "bad.png").write_bytes(b"")
     assert train("vae", data, tmp_path / "out", 1) == 1
-    assert (f"no usable images in {data.resolve()}, 1 file skipped:\nskipped, not an image Pillow can read: bad.png"
+    assert (f"no usable images in {data.resolve()}, 1 file skipped:\nskipped, not an image: bad.png"
             in capsys.readouterr().err)
 
 

@@ -1019,15 +1019,15 @@ def test_errors_arriving_together_are_all_shown_and_a_message_does_not_hide_them
     from genimg_gui.ui.status import StatusBar
 
     bar = shown(qtbot, StatusBar())
-    bar.show_error("corrupt.png is not an image Pillow can read")
-    bar.show_error("notes.txt is not an image Pillow can read (it holds text)")
+    bar.show_error("corrupt.png is damaged (its picture cannot be read)")
+    bar.show_error("notes.txt is not an image (it holds text)")
     # newest first: the bar elides the end, where the error of what the user just did was cut off
-    assert bar.currentMessage() == ("⚠ 2 problems: notes.txt is not an image Pillow can read (it holds text); "
-                                    "corrupt.png is not an image Pillow can read")
+    assert bar.currentMessage() == ("⚠ 2 problems: notes.txt is not an image (it holds text); "
+                                    "corrupt.png is damaged (its picture cannot be read)")
     assert bar.toolTip().count("\n") == 1 and bar.toolTip().startswith("notes.txt")
     bar.show_message("Encoded 1f604.png in 40 ms")  # the good file of the same drop: it used to hide them
     assert bar.currentMessage() == ("Encoded 1f604.png in 40 ms — ⚠ 2 problems: notes.txt is not an image "
-                                    "Pillow can read (it holds text); corrupt.png is not an image Pillow can read")
+                                    "(it holds text); corrupt.png is damaged (its picture cannot be read)")
     bar.show_error("huge.png is too large")
     assert bar.currentMessage().startswith("Encoded 1f604.png in 40 ms — ⚠ 3 problems: huge.png")
     bar.clearMessage()  # their time is up: the next message or error starts afresh

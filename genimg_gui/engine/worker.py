@@ -16,7 +16,7 @@ from PIL import Image, ImageOps
 
 from PySide6.QtCore import QObject, Signal, Slot
 
-from ..imaging import ImageLoadError, open_image
+from ..imaging import ImageLoadError, open_image, open_noted
 from ..models.device import available_devices
 from ..models.foreign import SD_SCALES, NeedsScale
 from ..models.weights import ModelFileError
@@ -182,19 +182,22 @@ class Worker(QObject):
         for i, path in enumerate(r.paths):
             self.queue.check(r.seq)
             self._report(r.seq, i / len(r.paths), f"encoding {i + 1}/{len(r.paths)}")
+            name = Path(path).name  # the window names files by their bare names, a missing one too
             try:
-                image = np.asarray(open_image(path))
+                image, note = open_noted(path, name=name)
             except ImageLoadError as e:
                 self.failed.emit(rq.Failed(r.seq, "EncodeFiles", str(e), final=False, path=str(path)))
                 continue
-            self._emit_encoded(r.seq, Path(path).name, image, r.fit)
+            self._emit_encoded(r.seq, name, np.asarray(image), r.fit, note)
 
-    def _emit_encoded(self, seq: int, name: str, image, fit: str) -> None:
+    def _emit_encoded(self, seq: int, name: str, image, fit: str, note: str = "") -> None:
+        """note: what opening the file said (an animation's first frame), said with the scaling down, if any."""
         t0 = time.perf_counter()
         original, latent, recon = self.runtime.encode(image, fit)
         spatial_vae = latent.ndim == 3  # a ConvVAE fits every photo into its square: nothing to say
-        note = spatial.shrunk_note(name, np.shape(image), original.shape, self.runtime.max_side) if spatial_vae else ""
-        self.result.emit(rq.Encoded(seq, name, original, latent, recon, time.perf_counter() - t0, note,
+        shrunk = spatial_vae and spatial.shrunk_note(name, np.shape(image), original.shape, self.runtime.max_side)
+        self.result.emit(rq.Encoded(seq, name, original, latent, recon, time.perf_counter() - t0,
+                                    "; ".join(filter(None, (note, shrunk))),
                                     spatial.kept_source(image, self.runtime.max_side), fit))
 
     def _preview_strip(self, r: rq.PreviewStrip) -> None:
@@ -220,7 +223,7 @@ class Worker(QObject):
             self.queue.check(r.seq)
             self._report(r.seq, i / len(r.paths), f"encoding {i + 1}/{len(r.paths)}")
             try:
-                latents.append(self.runtime.encode_latent(np.asarray(open_image(path)), r.fit))
+                latents.append(self.runtime.encode_latent(np.asarray(open_image(path, name=Path(path).name)), r.fit))
                 names.append(Path(path).name)
             except ImageLoadError as e:
                 failed.append(str(e))
