@@ -55,7 +55,8 @@ def main(argv: list[str] | None = None) -> int:
         else:
             window.show_error(f"No {kind.upper()} model found in weights/; open one from the Models tab")
     if args.files:
-        # after the models load (jobs run in order, but an SD VAE file's load waits for its scale to be asked)
+        # after the models load (jobs run in order, but an SD VAE file's load waits for its scale to be asked), and
+        # after the session offered back below: a file it holds is shown, not opened again (Document.session_due)
         window.open_paths(args.files, after_loads=True)
     window.show()
     window.questions.offer_restore()

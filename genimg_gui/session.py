@@ -16,6 +16,7 @@ from safetensors.numpy import load_file, save_file
 
 from . import seed_draws
 from .edit import EditState
+from .file_stamp import FileStamp, stamp_from_json, stamp_json
 from .history import History
 from .fileio import atomic_path
 from .paths import data_dir
@@ -52,6 +53,10 @@ class SessionItem:
     exported: int | None = None
     sent_from: str | None = None  # the GAN sample a VAE item was sent from (Item.sent_from)
     made_by: dict[int, str] = field(default_factory=dict)  # history node -> the gesture that made it (Item.made_by)
+    # the file it was opened from, as it was then, and how it was fitted (Item.file, Item.fit): opened again after a
+    # restart, unchanged, the file shows this item (None: not opened from a file, or a session saved before)
+    file: FileStamp | None = None
+    fit: str = "crop"
 
 
 @dataclass
@@ -99,7 +104,8 @@ def _item_json(item: SessionItem, arrays: _Arrays) -> dict:
             "values_by_model": {model: {str(node): list(values) for node, values in kept.items()}
                                 for model, kept in item.values_by_model.items()},
             "inverted_in": item.inverted_in, "exported": item.exported, "sent_from": item.sent_from,
-            "made_by": {str(node): gesture for node, gesture in item.made_by.items()}}
+            "made_by": {str(node): gesture for node, gesture in item.made_by.items()},
+            "file": stamp_json(item.file), "fit": item.fit}
 
 
 def _drawn_json(d: seed_draws.Drawn, shown: np.ndarray, arrays: _Arrays) -> dict:
@@ -178,6 +184,11 @@ def _exported(item: dict, nodes: int) -> int | None:
     return int(node) if isinstance(node, int) and 0 <= node < nodes else None
 
 
+def _fit(item: dict) -> str:
+    """How the item's file was fitted; sessions saved before it was kept have none (the default, crop)."""
+    return item["fit"] if item.get("fit") in ("crop", "letterbox") else "crop"
+
+
 def load_session(path: Path | None = None) -> Session:
     path = Path(path or session_file())
     try:
@@ -193,7 +204,8 @@ def load_session(path: Path | None = None) -> Session:
                              {int(node): str(name) for node, name in it.get("step_names", {}).items()},
                              _values_by_model(it), it.get("inverted_in"),  # older sessions: None
                              _exported(it, len(it["nodes"])), it.get("sent_from"),
-                             {int(node): str(how) for node, how in it.get("made_by", {}).items()})  # older: none
+                             {int(node): str(how) for node, how in it.get("made_by", {}).items()},  # older: none
+                             stamp_from_json(it.get("file")), _fit(it))
                  for it in doc["items"]]
         # sessions saved before identities were kept have none: their values count the model loaded first
         return Session(items, int(doc.get("current", 0)), {str(k): str(v) for k, v in doc["models"].items()},

@@ -12,7 +12,7 @@ from PIL import Image
 from PySide6.QtCore import QStandardPaths, Qt
 from PySide6.QtWidgets import QFileDialog
 
-from conftest import UI_TIMEOUT
+from conftest import UI_TIMEOUT, drag_drop, file_mime
 from genimg_gui.ui.directions_dialog import DirectionsDialog
 from genimg_gui.ui.settings import Settings
 from genimg_gui.ui.train_dialog import TrainDialog
@@ -29,7 +29,7 @@ def test_open_images_starts_where_the_last_images_were_opened_from_also_after_a_
 
     def exec_(dialog):
         started.append(dialog.directory().absolutePath())
-        type_and_accept(qtbot, dialog, holiday, ["beach.png"])
+        type_and_accept(qtbot, dialog, holiday, [("beach.png", "hill.png")[len(started) - 1]])  # (one open is shown)
         return dialog.result()
     monkeypatch.setattr(QFileDialog, "exec", exec_)
     with qtbot.waitSignal(window.document.item_added, timeout=UI_TIMEOUT):
@@ -40,6 +40,33 @@ def test_open_images_starts_where_the_last_images_were_opened_from_also_after_a_
         window.opener.open_dialog()
     assert started[1] == str(holiday)  # where the last ones came from
     assert Settings().open_folder("images") == str(holiday)  # the next start's settings
+
+
+def test_open_images_starts_beside_the_last_image_opened_by_the_command_line_a_drop_or_open_recent(qtbot, window,
+                                                                                                  tmp_path,
+                                                                                                  monkeypatch):
+    """After `genimg-gui /tmp/photos/a.jpg` the first Ctrl+O started in the folder the dialog itself last used."""
+    photos, dropped, earlier = tmp_path / "photos", tmp_path / "dropped", tmp_path / "earlier"
+    for folder in (photos, dropped, earlier):
+        folder.mkdir()
+        Image.fromarray(np.full((32, 32, 3), 90, np.uint8)).save(folder / "a.png")
+    Settings().opened_from("images", str(earlier))  # where the dialog was last used
+    started: list[str] = []
+    monkeypatch.setattr(QFileDialog, "exec", lambda dialog: started.append(dialog.directory().absolutePath()) or 0)
+    doc = window.document
+    with qtbot.waitSignal(doc.item_added, timeout=UI_TIMEOUT):
+        window.open_paths([str(photos / "a.png")], after_loads=True)  # as app.main opens the command line's files
+    window.opener.open_dialog()  # (cancelled)
+    assert started == [str(photos)]
+    with qtbot.waitSignal(doc.item_added, timeout=UI_TIMEOUT):
+        assert drag_drop(window, file_mime([dropped / "a.png"])) is not None
+    window.opener.open_dialog()
+    assert started[1] == str(dropped) and Settings().open_folder("images") == str(dropped)  # next start's too
+    window.opener.fill_recent_menu()
+    earliest = next(a for a in window.recent_menu.actions() if a.data() == str(photos / "a.png"))
+    earliest.trigger()  # open already: shown, and the dialog starts beside it all the same
+    window.opener.open_dialog()
+    assert started[2] == str(photos)
 
 
 def test_open_model_starts_among_the_models_last_opened_from_either_dialog(qtbot, window, model_dir, tmp_path,

@@ -621,20 +621,6 @@ def test_closing_images_picks_a_neighbour_and_reopen_brings_them_back_with_their
     qtbot.waitUntil(lambda: np.array_equal(shown(window), unedited), timeout=TIMEOUT)
 
 
-def test_a_file_open_twice_and_a_reopened_copy_get_names_told_apart(qtbot, window, image_files):
-    doc, strip = window.document, window.filmstrip
-    drop_and_wait(qtbot, window, image_files[:1], 1)
-    first = doc.current
-    window.close_action.trigger()
-    drop_and_wait(qtbot, window, image_files[:1] * 2, 2)  # opened again, twice in one drop
-    window.reopen_action.trigger()  # and the closed copy brought back
-    name = image_files[0].name
-    assert sorted(i.name for i in vae_items(window)) == [name, f"{name} (2)", f"{name} (3)"]
-    shown_names = [strip.item(r).text() for r in range(strip.count())]
-    assert sorted(n for n in shown_names if n.startswith(name)) == [name, f"{name} (2)", f"{name} (3)"]
-    assert doc.current is first
-
-
 def test_an_image_closed_before_its_edit_was_drawn_shows_the_edit_when_reopened(qtbot, window, image_files,
                                                                                reference):
     drop_and_wait(qtbot, window, image_files[:1], 1)

@@ -13,6 +13,7 @@ from typing import Sequence
 import numpy as np
 
 from ..edit import Directions, EditState
+from ..file_stamp import FileStamp
 from ..seed_draws import OWN
 
 
@@ -190,6 +191,7 @@ class Encoded:
     # VAE, stayed a square)
     source: np.ndarray | None = None
     fit: str = "crop"
+    file: FileStamp | None = None  # the file read, as it was then (EncodeFiles); None for pixels given
 
 
 @dataclass(frozen=True, eq=False)

@@ -16,6 +16,7 @@ from PIL import Image, ImageOps
 
 from PySide6.QtCore import QObject, Signal, Slot
 
+from ..file_stamp import FileStamp, stamp_of
 from ..imaging import ImageLoadError, open_image, open_noted
 from ..models.device import available_devices
 from ..models.foreign import SD_SCALES, NeedsScale
@@ -183,14 +184,16 @@ class Worker(QObject):
             self.queue.check(r.seq)
             self._report(r.seq, i / len(r.paths), f"encoding {i + 1}/{len(r.paths)}")
             name = Path(path).name  # the window names files by their bare names, a missing one too
+            stamp = stamp_of(path)  # before reading: a file written meanwhile no longer matches it
             try:
                 image, note = open_noted(path, name=name)
             except ImageLoadError as e:
                 self.failed.emit(rq.Failed(r.seq, "EncodeFiles", str(e), final=False, path=str(path)))
                 continue
-            self._emit_encoded(r.seq, name, np.asarray(image), r.fit, note)
+            self._emit_encoded(r.seq, name, np.asarray(image), r.fit, note, stamp)
 
-    def _emit_encoded(self, seq: int, name: str, image, fit: str, note: str = "") -> None:
+    def _emit_encoded(self, seq: int, name: str, image, fit: str, note: str = "",
+                      file: FileStamp | None = None) -> None:
         """note: what opening the file said (an animation's first frame), said with the scaling down, if any."""
         t0 = time.perf_counter()
         original, latent, recon = self.runtime.encode(image, fit)
@@ -198,7 +201,7 @@ class Worker(QObject):
         shrunk = spatial_vae and spatial.shrunk_note(name, np.shape(image), original.shape, self.runtime.max_side)
         self.result.emit(rq.Encoded(seq, name, original, latent, recon, time.perf_counter() - t0,
                                     "; ".join(filter(None, (note, shrunk))),
-                                    spatial.kept_source(image, self.runtime.max_side), fit))
+                                    spatial.kept_source(image, self.runtime.max_side), fit, file))
 
     def _preview_strip(self, r: rq.PreviewStrip) -> None:
         """Frame by frame, giving way (put back in the queue) as soon as a job or a live request

@@ -29,6 +29,7 @@ class Autosaver(QObject):
         # a session the last run left is offered back first (SessionQuestions.offer_restore): until it is restored
         # or declined, saving would write over it while the question is up (the startup sample alone asks a save)
         self.held = self.owner and self.path.is_file()
+        document.session_due = lambda: self.held  # files named at start-up wait for it: one it holds is open then
         self.timer = QTimer(self)
         self.timer.setSingleShot(True)
         self.timer.setInterval(idle_ms)
@@ -93,6 +94,8 @@ class Autosaver(QObject):
         self.held = False
         if self.document.items:
             self.schedule()
+        # files named at start-up (session_due), after what a restore says: "cat.png is open already" is the last word
+        QTimer.singleShot(0, self, self.document.open_waiting)
 
     def discard(self) -> None:
         self.timer.stop()

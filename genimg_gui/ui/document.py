@@ -19,6 +19,7 @@ from ..edit import Directions, EditState, edited_latent
 from ..history import History
 from ..engine import requests as rq
 from ..session import Session
+from .already_open import new_files, open_copy, show_open
 from .carry_over import CarryOver
 from .closing import close_item, reopen_closed
 from .document_session import restore_session, session_of
@@ -80,6 +81,7 @@ class Document(QObject):
         self.model_hooks: list = []  # ModelInfo -> ModelInfo, run as a model arrives (adds user directions)
         # a model folder a restored session names -> the folder to load it from (ModelList.own_folder)
         self.restored_folder: Callable[[str], str] = lambda path: path
+        self.session_due: Callable[[], bool] = lambda: False  # the last run's session is yet to come back or go
         self.offered_undo: OfferedUndo | None = None
         for changed in (self.history_changed, self.directions_changed, self.model_loaded):
             changed.connect(self._forget_offered_undo)  # connected first: the views then see it gone
@@ -104,13 +106,14 @@ class Document(QObject):
         self.engine.submit(rq.SetDevice(device))
 
     def open_files(self, paths: list[str], fit: str = "crop", after_loads: bool = False) -> int | None:
-        """Encode image files. after_loads: once the models loading now are loaded (None is returned then), as
-        with models named beside the images on the command line: an SD VAE file asks its scale first, so the
-        photos were encoded by the bundled 64-px VAE and re-encoded from its square crop."""
-        if not paths:
-            return None
-        if after_loads and self._loading():
+        """Encode image files, less those open already (already_open.new_files shows those). after_loads: once the
+        models loading now are loaded and a session due back is (None is returned then), as with models named
+        beside the images on the command line: an SD VAE file asks its scale first, so the photos were encoded by
+        the bundled 64-px VAE and re-encoded from its square crop. A file the session holds is then known as open."""
+        if after_loads and paths and (self._loading() or self.session_due()):
             self.waiting_files.append((paths, fit))
+            return None
+        if not (paths := new_files(self, paths, fit)):
             return None
         seq = self.engine.submit(rq.EncodeFiles(tuple(paths), fit))
         self.jobs[seq] = f"encoding {len(paths)} image(s)"
@@ -121,7 +124,7 @@ class Document(QObject):
 
     def open_waiting(self) -> None:
         """Open the files that wait for the models loading (open_files' after_loads), once none is."""
-        if not self._loading():
+        if not self._loading() and not self.session_due():
             waiting, self.waiting_files = self.waiting_files, []
             for paths, fit in waiting:
                 self.open_files(paths, fit)
@@ -319,9 +322,12 @@ class Document(QObject):
     def _on_encoded(self, r: rq.Encoded) -> None:
         if self.carry.on_encoded(r):
             return
+        if (same := open_copy(self, r.file, r.fit)) is not None:  # the file asked for twice before it came
+            show_open(self, [same])
+            return
         state = EditState(r.latent, (0.0,) * len(self.directions("vae") or ()))
         self.insert_item(Item(self.next_id, "vae", r.name, r.original, r.image, History(state), r.seq,
-                              sent_from=self.sending.pop(r.seq, None), source=r.source, fit=r.fit))
+                              sent_from=self.sending.pop(r.seq, None), source=r.source, fit=r.fit, file=r.file))
         self.message.emit(r.note or f"Encoded {r.name} in {r.seconds * 1000:.0f} ms")
 
     def _on_scale_needed(self, r: rq.ScaleNeeded) -> None:
@@ -379,8 +385,8 @@ class Document(QObject):
             self.current_changed.emit(item)
 
     def _unique_name(self, name: str) -> str:
-        """name, or "name (2)", "(3)"… when an open item has it: a file opened twice, or opened again while a
-        closed copy of it is reopened, showed two thumbnails and captions alike."""
+        """name, or "name (2)", "(3)"… when an open item has it: a file changed since it was opened and opened
+        again, or a closed copy reopened beside it, showed two thumbnails and captions alike."""
         taken = {i.name for i in self.items.values()}
         return next(n for n in (name, *(f"{name} ({k})" for k in range(2, len(taken) + 3))) if n not in taken)
 

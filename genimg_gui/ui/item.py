@@ -8,6 +8,7 @@ import numpy as np
 
 from .. import seed_draws
 from ..edit import EditState
+from ..file_stamp import FileStamp
 from ..history import History
 from ..engine import requests as rq
 
@@ -58,6 +59,9 @@ class Item:
     # None where original is all there is (restored from a session)
     source: np.ndarray | None = None
     fit: str = "crop"
+    # the file it was opened from, as it was then (None: not opened from a file, or restored from a session saved
+    # before this was kept): the same file opened again unchanged, with the same fit, shows this item (already_open)
+    file: FileStamp | None = None
     # latent shape -> {history node id -> its base}: the bases an item's steps had when it was last in a latent of
     # that shape (a VAE's encoding, a GAN's w of that size), so switching back to such a model brings back an edit
     # folded into a base there, and a GAN sample's w's exactly (history.carried_across)

@@ -1,6 +1,6 @@
-"""Opening images into the window by hand: File → Open images…, Open recent, Paste image, and files, folders or an
-image dropped on the window. Paths go through open_paths, which tells models from pictures, pixels straight to the
-document."""
+"""Opening images into the window by hand: File → Open images…, Open recent, Paste image, files, folders or an
+image dropped on the window, and the files named on the command line. Paths go through open_paths, which tells models
+from pictures, pixels straight to the document."""
 from __future__ import annotations
 
 import os
@@ -46,8 +46,10 @@ class OpenActions:
         its card.json and a model file (by suffix: catalog.MODEL_FILE_SUFFIXES) load as models, as Open model…
         and Open model folder… load them; a folder of pictures opens the pictures in it; anything else opens as a
         picture (the worker says what is not one). Pictures are encoded once the models given with them (or any
-        loading, with after_loads) are loaded. Relative paths (typed on the command line) are made absolute here,
-        so File → Open recent still finds them from another folder."""
+        loading, with after_loads) are loaded (a file open already is shown instead: already_open). Relative paths
+        (typed on the command line) are made absolute here, so File → Open recent still finds them from another
+        folder. However a picture is opened, File → Open images… starts beside it next: after `genimg-gui
+        ~/photos/a.jpg` it started where the dialog was last used."""
         window = self.window
         paths = [os.path.abspath(p) for p in paths]
         models, images = [], []
@@ -60,6 +62,8 @@ class OpenActions:
                 images.append(path)
         window.model_opener.open_models(models)
         window.settings.add_recent(paths)
+        if images and os.path.isdir(os.path.dirname(images[-1])):
+            window.settings.opened_from("images", os.path.dirname(images[-1]))
         window.document.open_files(images, window.fit_mode.currentText(), after_loads or bool(models))
 
     def _pictures_in(self, folder: str) -> list[str]:
@@ -78,22 +82,19 @@ class OpenActions:
         return [str(p) for p in found]
 
     def open_dialog(self) -> None:
-        self.window.open_paths(self._ask_paths())
+        self.open_paths(self._ask_paths())
 
     def _ask_paths(self) -> list[str]:
-        """File → Open images…: the files chosen, [] when cancelled. It starts in the folder the last ones were
-        opened from (Settings.open_folder)."""
+        """File → Open images…: the files chosen, [] when cancelled. It starts in the folder the last image was
+        opened from, by any way (Settings.open_folder, set by open_paths)."""
         settings = self.window.settings
         dialog = QFileDialog(self.window, "Open images", settings.open_folder("images"),
                              f"{IMAGE_FILTER};;All files (*)")
         dialog.setFileMode(QFileDialog.FileMode.ExistingFiles)
         try:
-            paths = chosen_files(dialog) if dialog.exec() == QDialog.DialogCode.Accepted else []
+            return chosen_files(dialog) if dialog.exec() == QDialog.DialogCode.Accepted else []
         finally:
             dialog.deleteLater()  # a child of the window: each open would leave one behind
-        if paths:
-            settings.opened_from("images", os.path.dirname(paths[0]))
-        return paths
 
     def paste(self) -> None:
         image = QGuiApplication.clipboard().image()
@@ -109,7 +110,7 @@ class OpenActions:
         menu.setToolTipsVisible(True)
         for path in recent:
             action = self.window.add_action(menu, recent_entry(menu, path), lambda _=False, p=path:
-                                            self.window.open_paths([p]))
+                                            self.open_paths([p]))
             action.setData(path)
             action.setToolTip(path)
             action.setStatusTip(path)
@@ -130,7 +131,7 @@ class OpenActions:
     def open_dropped(self, mime: QMimeData) -> None:
         paths = [u.toLocalFile() for u in mime.urls() if u.isLocalFile()]
         if paths:
-            self.window.open_paths(paths)
+            self.open_paths(paths)
         elif mime.hasImage():
             self.window.document.open_array(from_qimage(mime.imageData()), "dropped image",
                                             self.window.fit_mode.currentText())

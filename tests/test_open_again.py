@@ -1,0 +1,171 @@
+"""A file open already is shown, not opened again: a drop, File → Open recent, or the command line of a start whose
+kept session holds it ("Open with" from a file manager names the photo at every start) added "big.jpg (2)", and the
+kept session grew at each start. A file changed on disk since is another picture, and opens beside it."""
+from __future__ import annotations
+
+import os
+from dataclasses import replace
+from pathlib import Path
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from genimg_gui import session as sess
+from genimg_gui.catalog import read_entry
+from genimg_gui.edit import EditState
+from genimg_gui.engine.engine import Engine
+from genimg_gui.history import History
+from genimg_gui.ui.main_window import MainWindow
+from genimg_gui.ui.session_questions import KEEP, SessionQuestions
+from test_session import _rewritten
+from test_ui import drop, drop_and_wait, vae_items
+
+TIMEOUT = 30_000
+
+
+def last_message(window) -> str:
+    return window.status.log.entries[-1].text
+
+
+def changed_on_disk(path: Path) -> None:
+    """Other pixels written over path, its modification time moved on (a file system's clock may be coarse)."""
+    Image.fromarray(np.full((24, 24, 3), 200, np.uint8)).save(path)
+    later = os.stat(path).st_mtime_ns + 5_000_000_000
+    os.utime(path, ns=(later, later))
+
+
+def opened(qtbot, window, paths: list[Path], total: int) -> None:
+    """paths dropped, and open: total VAE pictures, no job left (a job ends a moment after its last picture)."""
+    drop_and_wait(qtbot, window, paths, total)
+    qtbot.waitUntil(lambda: not window.document.jobs, timeout=TIMEOUT)
+
+
+def test_a_file_open_already_is_shown_and_said_until_it_changes_on_disk(qtbot, window, image_files, monkeypatch):
+    doc, strip = window.document, window.filmstrip
+    [sample] = doc.items.values()
+    first, second = (p.name for p in image_files[:2])
+    opened(qtbot, window, image_files[:1], 1)
+    [picture] = vae_items(window)
+    strip.setCurrentRow(0)
+    assert doc.current is sample
+    drop(window, image_files[:1])  # dropped again: shown at once, nothing encoded
+    assert doc.current is picture and strip.currentRow() == 1 and not doc.jobs and len(doc.items) == 2
+    assert last_message(window) == f"{first} is open already: shown"
+    strip.setCurrentRow(0)
+    monkeypatch.chdir(image_files[0].parent)
+    window.open_paths([first])  # named as `genimg-gui "image 0.png"` names it (File → Open recent: the same path)
+    assert doc.current is picture and not doc.jobs and len(doc.items) == 2
+    opened(qtbot, window, image_files[:2], 2)  # one open, one new: the new one opens, and takes the canvas
+    assert window.status.log.entries[-2].text == f"{first} is open already: not opened again"
+    assert [i.name for i in vae_items(window)] == [first, second] and doc.current.name == second
+    strip.setCurrentRow(1)
+    drop(window, image_files[:2])
+    assert doc.current is vae_items(window)[1] and not doc.jobs
+    assert last_message(window) == f"2 images are open already (“{first}”, “{second}”): “{second}” shown"
+    changed_on_disk(image_files[0])  # another picture now: opened beside the first, told apart by its name
+    opened(qtbot, window, image_files[:1], 3)
+    window.fit_mode.setCurrentText("letterbox")  # the same file fitted the other way: another picture too
+    opened(qtbot, window, image_files[1:2], 4)
+    assert [i.name for i in vae_items(window)] == [first, second, f"{first} (2)", f"{second} (2)"]
+    drop(window, image_files[1:2])  # and each of those is open already in its turn
+    assert not doc.jobs and last_message(window) == f"{second} (2) is open already: shown"
+    window.fit_mode.setCurrentText("crop")
+    drop(window, image_files[:1])
+    assert not doc.jobs and doc.current.name == f"{first} (2)" and len(doc.items) == 5
+
+
+def test_a_file_named_twice_in_one_drop_opens_once_and_a_reopened_copy_gets_a_name_of_its_own(qtbot, window,
+                                                                                             image_files):
+    doc, strip = window.document, window.filmstrip
+    opened(qtbot, window, image_files[:1], 1)
+    first = doc.current
+    window.close_action.trigger()
+    opened(qtbot, window, image_files[:1] * 2, 1)  # opened again, named twice in one drop: once
+    assert len(doc.items) == 2
+    window.reopen_action.trigger()  # and the closed copy brought back: an item of its own, with its history
+    name = image_files[0].name
+    assert [i.name for i in vae_items(window)] == [f"{name} (2)", name]
+    assert [strip.item(r).text() for r in range(1, strip.count())] == [f"{name} (2)", name]
+    assert doc.current is first
+
+
+def kept_work(qtbot, engine, model_dir, image: Path) -> sess.Session:
+    """A run's work (image opened and edited) kept on quitting: what the next start finds."""
+    first = MainWindow(engine, [read_entry(model_dir / "tiny-vae")])
+    qtbot.addWidget(first)
+    with qtbot.waitSignal(first.document.model_loaded, timeout=TIMEOUT):
+        first.document.load_model(str(model_dir / "tiny-vae"))
+    with qtbot.waitSignal(first.document.item_added, timeout=TIMEOUT):
+        first.open_paths([str(image)])
+    first.sliders.sliders[0].setValue(150)
+    kept = replace(first.document.to_session(), kept=True)
+    first.close()  # (conftest answers Discard: the autosave goes) ...
+    sess.save_session(kept)  # ... and the kept one is written, as Keep for next time writes it
+    return kept
+
+
+def started_with(qtbot, model_dir, files: list[str], restore: bool = True) -> MainWindow:
+    """A window started as genimg-gui starts (app.main): the model loading, the files named on the command line,
+    then the last run's session offered back (a crash's restored when asked)."""
+    w = MainWindow(Engine("cpu"), [read_entry(model_dir / "tiny-vae")])
+    qtbot.addWidget(w)
+    w.document.load_model(str(model_dir / "tiny-vae"))
+    w.open_paths(files, after_loads=True)
+    w.show()
+    w.questions.ask_restore = lambda names: restore
+    w.questions.offer_restore()
+    return w
+
+
+def settled(w: MainWindow, count: int) -> bool:
+    doc = w.document
+    return len(doc.items) == count and not doc.jobs and not doc.waiting_files and not w.autosaver.held
+
+
+@pytest.mark.parametrize("kept", [True, False])
+def test_a_start_that_names_a_file_its_session_holds_shows_it_and_adds_none(kept, qtbot, engine, model_dir,
+                                                                            image_files, monkeypatch):
+    """Each start with `genimg-gui photo.jpg` added a "photo.jpg (2)" to the kept session (a crash's restored too)."""
+    image, name = image_files[0], image_files[0].name
+    session = kept_work(qtbot, engine, model_dir, image)
+    edited = session.items[0].history.current.values
+    if not kept:  # left by a crash: the start asks, and the answer is Restore
+        sess.save_session(replace(session, kept=False))
+    monkeypatch.setattr(SessionQuestions, "ask_quit", lambda self, items, can_keep: KEEP)  # each quit keeps
+    for start in range(2):  # and again after keeping that: the session stays one image
+        w = started_with(qtbot, model_dir, [str(image)])
+        qtbot.waitUntil(lambda: settled(w, 1) and last_message(w).endswith("open already: shown"), timeout=TIMEOUT)
+        [item] = w.document.items.values()
+        assert item.name == name and w.document.current is item and item.history.current.values == edited
+        assert last_message(w) == f"{name} is open already: shown"
+        assert w.close()
+        assert len(sess.load_session().items) == 1
+
+
+def test_a_start_that_names_a_file_changed_since_it_was_kept_opens_it_beside_the_kept_one(qtbot, engine,
+                                                                                          model_dir, image_files):
+    image, name = image_files[0], image_files[0].name
+    kept_work(qtbot, engine, model_dir, image)
+    changed_on_disk(image)  # edited in another program meanwhile: another picture
+    w = started_with(qtbot, model_dir, [str(image)])
+    qtbot.waitUntil(lambda: settled(w, 2), timeout=TIMEOUT)
+    assert [i.name for i in w.document.items.values()] == [name, f"{name} (2)"]
+    w.close()
+
+
+def test_the_file_an_image_came_from_comes_back_with_the_session_and_old_sessions_have_none(tmp_path):
+    from genimg_gui.file_stamp import stamp_of
+
+    path = tmp_path / "s.safetensors"
+    photo = tmp_path / "photo.png"
+    Image.fromarray(np.zeros((4, 4, 3), np.uint8)).save(photo)
+    image = np.zeros((2, 2, 3), np.uint8)
+    history = History(EditState(np.zeros(2, np.float32), ()))
+    item = sess.SessionItem("vae", "photo.png", image, image, history, file=stamp_of(photo), fit="letterbox")
+    sess.save_session(sess.Session([item]), path)
+    back = sess.load_session(path).items[0]
+    assert back.file == stamp_of(photo) and back.fit == "letterbox"
+    _rewritten(path, lambda doc: [doc["items"][0].pop(key) for key in ("file", "fit")])  # as saved before
+    back = sess.load_session(path).items[0]
+    assert back.file is None and back.fit == "crop"
