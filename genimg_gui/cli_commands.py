@@ -28,7 +28,7 @@ from .engine.requests import ModelInfo
 from .fileio import why_not_written
 from .engine import spatial
 from .engine.runtime import Runtime
-from .imaging import ImageLoadError, open_noted
+from .imaging import ImageLoadError, crop_note, open_noted
 from .morph import MAX_SIDE, max_scale
 from .models.foreign import NeedsScale
 from .models.weights import ModelFileError
@@ -338,11 +338,16 @@ def write_png(image: np.ndarray, path: Path, scale: int) -> None:
 # --- commands --------------------------------------------------------------
 
 def encoded(rt: Runtime, model: ModelInfo, path: Path, fit: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """rt.encode of the image file, with the note the window logs when a photo is scaled down to GENIMG_MAX_SIDE
-    (the written images were smaller than the photo, unsaid)."""
+    """rt.encode of the image file, with the notes the window logs when a photo is scaled down to GENIMG_MAX_SIDE
+    or cropped to its centre square (the written images were smaller than the photo, or a part of it, unsaid)."""
     image = read_image(path)
     fitted, latent, recon = rt.encode(image, fit)
-    if model.spatial and (note := spatial.shrunk_note(path.name, image.shape, fitted.shape, rt.max_side)):
+    if model.spatial:  # the photo keeps its aspect: nothing is cropped
+        note = spatial.shrunk_note(path.name, image.shape, fitted.shape, rt.max_side)
+    else:
+        cropped = crop_note(image.shape[1], image.shape[0], fit, "use --fit letterbox")
+        note = f"{path.name}: {cropped}" if cropped else ""
+    if note:
         say(f"genimg: note: {note}")
     return fitted, latent, recon
 

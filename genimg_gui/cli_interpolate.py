@@ -9,8 +9,8 @@ import shlex
 from pathlib import Path
 
 from .typed_options import typed
-from .cli_commands import (CLIError, UsageError, check_scale, check_writable, class_index, fit_used, load_model,
-                           note_ignored, progress_bar, read_image, say, seed_draw, writing, wrote)
+from .cli_commands import (CLIError, UsageError, check_scale, check_writable, class_index, encoded, fit_used,
+                           load_model, note_ignored, progress_bar, say, seed_draw, writing, wrote)
 from .export import read_latent
 from .morph import FORMATS, common_grid, fps_note, min_frames, morph_path, write_animation
 
@@ -46,7 +46,7 @@ def interpolate(args: argparse.Namespace) -> int:
         keys = [rt.map_seed(s, args.psi, gan_class, args.draw) for s in seeds]
     else:
         fit_used(model, typed(args, "fit"))
-        keys = [rt.encode(read_image(p), args.fit)[1] for p in args.images]  # a bad image ends the run
+        keys = [encoded(rt, model, p, args.fit)[1] for p in args.images]  # a bad image ends the run
     path = morph_path(common_grid(keys), args.frames, args.mode, args.loop)
     check_writable(args.out)  # before the frames: an output refused after them had cost every frame's decode
     frames = []

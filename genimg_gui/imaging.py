@@ -197,6 +197,23 @@ def fit_square(im: Image.Image, size: int, fit: Fit = Fit.CROP) -> Image.Image:
     return ImageOps.pad(im, (size, size), Image.Resampling.LANCZOS, color=(255, 255, 255))
 
 
+# A crop that keeps less of a picture than this is said. A 5:4 print keeps 80 %, a 4:3 photo 75 %, a 16:9 one 56 %:
+# each loses what was framed at its sides, and the Original pane, which shows only the square, does not tell. A
+# picture a few pixels off square (a 1024 × 1000 scan keeps 98 %) loses a sliver nobody misses, and a note on every
+# such picture would teach users to skip the notes.
+CROP_SAID_BELOW = 0.95
+
+
+def crop_note(width: int, height: int, fit: Fit | str, keep_all: str) -> str:
+    """"its centre square was kept (8 % of the picture); to keep it all, <keep_all>" when fit_square's crop of a
+    width × height picture cuts away a noticeable part of it (CROP_SAID_BELOW), else "". keep_all says how, where the
+    note is read (the window's Fit new images, the command line's --fit letterbox); the caller names the picture."""
+    kept = min(width, height) / max(width, height, 1)
+    if Fit(fit) != Fit.CROP or kept >= CROP_SAID_BELOW:
+        return ""
+    return f"its centre square was kept ({max(1, round(kept * 100))} % of the picture); to keep it all, {keep_all}"
+
+
 def load_fitted(path: Path | str, size: int, fit: Fit = Fit.CROP) -> np.ndarray:
     """A user image as a (size, size, 3) uint8 array ready for the encoder."""
     return np.asarray(fit_square(open_image(path), size, fit), dtype=np.uint8)

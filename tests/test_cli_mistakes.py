@@ -12,6 +12,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 import torch
+from PIL import Image
 
 from genimg_gui import catalog, cli_commands
 from genimg_gui.models.vae import ConvVAE
@@ -117,9 +118,18 @@ def test_the_psi_slider_runs_over_the_range_the_cli_takes(qtbot):
     assert (panel.psi.minimum() / 100, panel.psi.maximum() / 100) == PSI_RANGE
 
 
+def square_pictures(image_files) -> list[Path]:
+    """Two square pictures (the 64 × 64 one, and the 40 × 30 one cut square): a crop's note (test_crop_note.py) is not
+    among the notes these tests count."""
+    square = image_files[0].with_name("square.png")
+    with Image.open(image_files[0]) as im:
+        im.crop((0, 0, 30, 30)).save(square)
+    return [square, image_files[1]]
+
+
 def test_options_a_run_has_no_use_for_are_named_not_dropped_silently(vae, gan, image_files, tmp_path, capsys):
     """`genimg interpolate IMG1 IMG2 --psi 0.5` ran as if --psi were not there, without a word."""
-    images = [image_files[0], image_files[1]]
+    images = square_pictures(image_files)
     assert run("interpolate", *images, "--vae", vae, "--gan", gan, "--psi", "0.5", "--draw", "own", "--frames", "2",
                "-o", tmp_path / "m.gif") == 0
     notes = [line for line in capsys.readouterr().err.splitlines() if "note:" in line]
@@ -132,14 +142,14 @@ def test_options_a_run_has_no_use_for_are_named_not_dropped_silently(vae, gan, i
                      "genimg: note: --fit ignored: it is for images (VAE)",
                      "genimg: note: --latent-scale ignored: tiny-gan is no Stable Diffusion VAE file, whose latent "
                      "scale it chooses"]
-    assert run("encode", image_files[0], "--vae", vae, "-o", tmp_path / "e") == 0  # nothing given in vain
+    assert run("encode", images[0], "--vae", vae, "-o", tmp_path / "e") == 0  # nothing given in vain
     assert "note:" not in capsys.readouterr().err
 
 
 
 def test_interpolate_notes_a_gif_asked_faster_than_a_gif_plays(vae, image_files, tmp_path, capsys):
     """`--fps 60 -o m.gif` wrote 50 fps without a word (GIF delays come in 10 ms steps, 20 ms at least)."""
-    images = [image_files[0], image_files[1]]
+    images = square_pictures(image_files)
     assert run("interpolate", *images, "--vae", vae, "--frames", "2", "--fps", "60", "-o", tmp_path / "m.gif") == 0
     notes = [line for line in capsys.readouterr().err.splitlines() if "note:" in line]
     assert notes == ["genimg: note: a GIF plays at most 50 fps: written at 50 fps, not 60"]
@@ -170,7 +180,7 @@ def test_interpolate_through_latent_files_says_what_a_morph_takes_and_how_to_mak
 def test_an_option_typed_at_its_default_value_is_named_too_when_unused(vae, gan, image_files, tmp_path, capsys):
     """`--draw refine` and `--psi 0.7` are the defaults: typed with images, they were still dropped without a word,
     as were `--fit crop` with seeds (the check compared the value with the default, not what was typed)."""
-    images = [image_files[0], image_files[1]]
+    images = square_pictures(image_files)
     assert run("interpolate", *images, "--vae", vae, "--psi", "0.7", "--draw", "refine", "--frames", "2",
                "-o", tmp_path / "m.gif") == 0
     notes = [line for line in capsys.readouterr().err.splitlines() if "note:" in line]

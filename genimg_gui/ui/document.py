@@ -23,6 +23,7 @@ from .already_open import new_files, open_copy, show_open
 from .carry_over import CarryOver
 from .closing import close_item, reopen_closed
 from .document_session import restore_session, session_of
+from .encoded_message import encoded_message
 from .failed_requests import FailedRequests
 from .gan_samples import GanSamples
 from .item import Item
@@ -328,7 +329,7 @@ class Document(QObject):
         state = EditState(r.latent, (0.0,) * len(self.directions("vae") or ()))
         self.insert_item(Item(self.next_id, "vae", r.name, r.original, r.image, History(state), r.seq,
                               sent_from=self.sending.pop(r.seq, None), source=r.source, fit=r.fit, file=r.file))
-        self.message.emit(r.note or f"Encoded {r.name} in {r.seconds * 1000:.0f} ms")
+        self.message.emit(encoded_message(r))
 
     def _on_scale_needed(self, r: rq.ScaleNeeded) -> None:
         self.scale_needed.emit(r)  # answered (loading again) before this load counts as done: files wait on
