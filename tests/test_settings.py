@@ -8,6 +8,7 @@ from PySide6.QtCore import QRect
 
 from conftest import quit_questions_cancelled
 from genimg_gui.catalog import read_entry
+from genimg_gui.engine.engine import Engine
 from genimg_gui.ui.main_window import MainWindow
 from genimg_gui.ui.settings import Settings
 
@@ -350,3 +351,38 @@ def test_an_unreadable_inversion_setting_leaves_the_default(qtbot, engine, model
     window = MainWindow(engine, [read_entry(model_dir / "tiny-gan")])
     qtbot.addWidget(window)
     assert window.gan_panel.steps.value() == 200 and Settings().inversion_form() == {}
+
+
+def fit_menu_actions(window) -> list:
+    file = next(a.menu() for a in window.menuBar().actions() if a.text() == "&File")
+    return next(a.menu() for a in file.actions() if a.text() == "Fit new &images").actions()
+
+
+def test_the_fit_for_new_images_is_kept_for_the_next_start(qtbot, engine, model_dir, image_files):
+    """Letterbox chosen, then a restart: it was back to crop, and the next photo was cropped."""
+    entries = [read_entry(model_dir / "tiny-vae")]
+    first = MainWindow(engine, entries)
+    qtbot.addWidget(first)
+    assert first.fit_mode.currentText() == "crop"  # the first choice, at a first start
+    fit_menu_actions(first)[1].trigger()  # File → Fit new images → letterbox
+    first.close()
+
+    second = MainWindow(Engine("cpu"), entries)  # a new start: closing the first window shut its engine down
+    qtbot.addWidget(second)
+    assert second.fit_mode.currentText() == "letterbox"
+    assert [a.isChecked() for a in fit_menu_actions(second)] == [False, True]  # the menu says so too
+    with qtbot.waitSignal(second.document.model_loaded, timeout=TIMEOUT):
+        second.document.load_model(str(model_dir / "tiny-vae"))
+    second.open_paths([str(image_files[0])])
+    qtbot.waitUntil(lambda: second.document.current is not None, timeout=TIMEOUT)
+    assert second.document.current.fit == "letterbox"  # and the next photo is opened so
+    second.fit_mode.setCurrentText("crop")  # the toolbar's box is remembered alike
+    assert Settings().fit() == "crop"
+    second.close()
+
+
+def test_an_unreadable_fit_setting_leaves_crop(qtbot, engine, model_dir):
+    Settings().q.setValue("fit_new_images", "stretch")
+    window = MainWindow(engine, [read_entry(model_dir / "tiny-vae")])
+    qtbot.addWidget(window)
+    assert window.fit_mode.currentText() == "crop" and Settings().fit() == "crop"

@@ -31,7 +31,11 @@ class OpenActions:
 
     def fill_fit_menu(self, menu: QMenu, choice: QComboBox) -> None:
         """The toolbar's "Fit new images" choice as the menu's radio items, in step with it both ways (it was on
-        the toolbar only, out of reach of the menus' keys)."""
+        the toolbar only, out of reach of the menus' keys); set as last chosen, and remembered for the next start
+        (it was back to crop after a restart)."""
+        settings = self.window.settings
+        choice.setCurrentText(settings.fit())
+        choice.currentTextChanged.connect(settings.set_fit)
         group = QActionGroup(menu)
         for i in range(choice.count()):
             action = group.addAction(choice.itemText(i))

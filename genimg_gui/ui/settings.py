@@ -1,6 +1,7 @@
 """Settings that outlive a run (QSettings in an INI file under paths.config_dir()):
-the last models and device, the window's geometry and docks, recent files, where exports go, where the open
-dialogs last opened from, and the forms' values (Train…, the inversion's, the Morph dialog's)."""
+the last models and device, the window's geometry and docks, recent files, how new images are fitted, where
+exports go, where the open dialogs last opened from, and the forms' values (Train…, the inversion's, the Morph
+dialog's)."""
 from __future__ import annotations
 
 import json
@@ -14,7 +15,7 @@ from PySide6.QtCore import QByteArray, QSettings, QStandardPaths
 from PySide6.QtWidgets import QFileDialog, QWidget
 
 from ..fileio import NAME_MAX, fitted_name
-from ..imaging import IMAGE_SUFFIXES
+from ..imaging import IMAGE_SUFFIXES, Fit
 from ..paths import config_dir
 
 MAX_RECENT = 10
@@ -73,6 +74,15 @@ class Settings:
 
     def set_preview_strips(self, on: bool) -> None:
         self.q.setValue("preview_strips", on)
+
+    def fit(self) -> str:
+        """How new images are fitted (the toolbar's and File menu's Fit new images) as last chosen; "crop", the
+        first choice, when never chosen or not a fit (a file edited by hand)."""
+        fit = self.q.value("fit_new_images", Fit.CROP.value, str)
+        return fit if fit in {f.value for f in Fit} else Fit.CROP.value
+
+    def set_fit(self, fit: str) -> None:
+        self.q.setValue("fit_new_images", fit)
 
     def recent_files(self) -> list[str]:
         value = self.q.value("recent_files", [], list)
