@@ -160,7 +160,7 @@ def test_an_image_export_never_offers_the_pictures_own_name_wherever_the_dialog_
     window.exports.export_png_dialog(4)
     window.exports.export_latent_dialog()
     window.recipes.save_dialog()
-    assert offered == [str(exports / name) for name in ("gray (edited).png", "gray (edited).png", "gray.npz",
+    assert offered == [str(exports / name) for name in ("gray (edited).png", "gray@4x.png", "gray.npz",
                                                         "gray.recipe.json")]
     sample = next(i for i in window.document.items.values() if i.kind == "gan")
     window.document.select(sample.id)

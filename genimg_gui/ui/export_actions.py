@@ -20,29 +20,38 @@ class ExportActions:
     def __init__(self, window: MainWindow) -> None:
         self.window = window
 
-    def _ask_export_path(self, title: str, suffix: str, file_filter: str) -> str:
-        """A save path for the current item, or "" (nothing to export, or the user cancelled)."""
+    def _ask_export_path(self, title: str, suffix: str, file_filter: str, mark: str = "") -> str:
+        """A save path for the current item, or "" (nothing to export, or the user cancelled); mark: see
+        Settings.export_path."""
         item = self.window.document.current
         if item is None:
             self.window.show_error("Nothing to export yet")
             return ""
-        return ask_export_path(self.window, title, self.window.settings, item.name, suffix, file_filter)[0]
+        return ask_export_path(self.window, title, self.window.settings, item.name, suffix, file_filter,
+                               mark=mark)[0]
 
-    def _write_export(self, path: str, write) -> None:
+    def _write_export(self, path: str, write, what: str = "") -> None:
+        """write() the file; the status bar says where it went, then what ("Exported …/cat.png (64×64)"), or why
+        it could not be written."""
         try:
             written = write()
         except OSError as e:  # in words, as the CLI says it: "[Errno 28] No space left on device: '…'" was raw
             self.window.show_error(f"Could not write {path}: {why_not_written(e)}")
             return
         self.window.document.mark_exported(self.window.document.current)
-        self.window.status.show_message(f"Exported {written}")
+        self.window.status.show_message(f"Exported {written}{what}")
 
     def export_png_dialog(self, scale: int) -> None:
-        if path := self._ask_export_path("Export PNG", ".png", "PNG (*.png)"):
+        """Export PNG… (scale 1) or Export PNG upscaled ×4… (scale 4), which offers its own name ("cat@4x.png")."""
+        if path := self._ask_export_path("Export PNG", ".png", "PNG (*.png)", f"@{scale}x" if scale > 1 else ""):
             self.export_png(path, scale)
 
     def export_png(self, path: str, scale: int = 1) -> None:
-        self._write_export(path, lambda: export_png(self.window.document.current.image, path, scale))
+        """The current image as a PNG, the message naming the size written: the model's resolution (64×64 for the
+        bundled VAE, a 4000×3000 photo's too) times scale, which the window said nowhere."""
+        image = self.window.document.current.image
+        height, width = image.shape[:2]
+        self._write_export(path, lambda: export_png(image, path, scale), f" ({width * scale}×{height * scale})")
 
     def export_latent_dialog(self) -> None:
         if path := self._ask_export_path("Export latent", ".npz", "NumPy (*.npz)"):

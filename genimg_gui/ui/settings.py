@@ -100,13 +100,15 @@ class Settings:
     def clear_recent(self) -> None:
         self.q.setValue("recent_files", [])
 
-    def export_path(self, name: str, suffix: str, numbered: bool = False, siblings: Sequence[str] = ()) -> str:
+    def export_path(self, name: str, suffix: str, numbered: bool = False, siblings: Sequence[str] = (),
+                    mark: str = "") -> str:
         """A save dialog's starting path: name without its image extension (1f600.png's PNG is 1f600.png, not
-        1f600.png.png) and suffix, in the folder of the last export, else of the last opened file, else home.
-        Never the picture the image was opened from, nor another existing file: "1f600 (edited).png", or with
-        numbered, for files that make a series of their own (morphs), "morph 2.gif". A name is taken too by a file
-        of one of siblings' suffixes: a series in several formats (morph 2.mp4 beside morph 2.gif) is one series.
-        A name too long for the folder's file system has its stem cut ("yyy… (edited).png")."""
+        1f600.png.png), then mark (an upscaled export's "@4x": it was offered the plain export's name) and suffix, in
+        the folder of the last export, else of the last opened file, else home. Never the picture the image was
+        opened from, nor another existing file: "1f600 (edited).png", or with numbered, for files that make a series
+        of their own (morphs), "morph 2.gif". A name is taken too by a file of one of siblings' suffixes: a series in
+        several formats (morph 2.mp4 beside morph 2.gif) is one series. A name too long for the folder's file system
+        has its stem cut ("yyy… (edited).png", "yyy…@4x.png")."""
         stem = IMAGE_EXTENSION.sub("", name)  # also in a derived name: "1f600.png, inverted" -> "1f600, inverted"
         last, recent = self.q.value("export/folder", "", str), self.recent_files()
         folders = [Path(last)] if last else []
@@ -114,11 +116,11 @@ class Settings:
         folder = next((f for f in folders if f.is_dir()), Path.home())
         # a file's own name is never offered, wherever its folder: whether that file is there is not always ours to
         # see (a sandboxed app opens files through a portal), and "1f600.png" was offered over the picture itself
-        n = 1 if Path(name).suffix.lower() == suffix.lower() else 0
-        limit = _name_limit(folder)
-        while _taken(folder, offered := _fitted_name(stem, n, numbered, suffix, limit), (suffix, *siblings)):
+        n = 1 if not mark and Path(name).suffix.lower() == suffix.lower() else 0
+        limit, ends = _name_limit(folder), [mark + s for s in (suffix, *siblings)]  # "@4x.png"
+        while _taken(folder, offered := _fitted_name(stem, n, numbered, ends[0], limit), ends):
             n += 1  # nor any other existing file
-        return str(folder / f"{offered}{suffix}")
+        return str(folder / f"{offered}{ends[0]}")
 
     def exported_to(self, path: str) -> None:
         """Remember where the user saved, for the next save dialog."""
@@ -229,12 +231,12 @@ def _taken(folder: Path, stem: str, suffixes: Sequence[str]) -> bool:
         return False
 
 
-def ask_export_path(parent: QWidget, title: str, settings: Settings, name: str, suffix: str,
-                    file_filter: str, numbered: bool = False, siblings: Sequence[str] = ()) -> tuple[str, str]:
-    """The save dialog of every export, starting at settings.export_path(name, suffix, numbered, siblings); the
+def ask_export_path(parent: QWidget, title: str, settings: Settings, name: str, suffix: str, file_filter: str,
+                    numbered: bool = False, siblings: Sequence[str] = (), mark: str = "") -> tuple[str, str]:
+    """The save dialog of every export, starting at settings.export_path(name, suffix, numbered, siblings, mark); the
     folder chosen is remembered for the next one. (path, the filter chosen), or ("", "") if cancelled."""
     try:
-        start = settings.export_path(name, suffix, numbered, siblings)
+        start = settings.export_path(name, suffix, numbered, siblings, mark)
     except OSError:  # a folder that cannot be looked into: the dialog still opens, without a suggestion
         start = ""
     path, chosen = QFileDialog.getSaveFileName(parent, title, start, file_filter)
