@@ -28,21 +28,18 @@ def main(argv: list[str] | None = None) -> int:
     import PySide6
     from PySide6.QtWidgets import QApplication
 
-    import torch
-
+    # no torch on this thread: the worker thread imports it as it starts, while the window shows (it had waited 4 s)
     from .catalog import bundled_models
-    from .models.device import gui_friendly_threads
     from .qt_binding import binding_problem
     from .engine.engine import Engine
     from .ui.main_window import MainWindow
     from .ui.settings import Settings
 
-    torch.set_num_threads(args.threads or gui_friendly_threads())
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName("genimg")
     app.setOrganizationName("genimg")
     settings = Settings()
-    engine = Engine(args.device if args.device != "auto" else settings.device() or "auto")
+    engine = Engine(args.device if args.device != "auto" else settings.device() or "auto", threads=args.threads or 0)
     window = MainWindow(engine, bundled_models(), settings)
     # said where a person launching from a menu sees it too; a damaged install without a version is no reason to stop
     if problem := binding_problem(getattr(PySide6, "__version__", "")):

@@ -1,7 +1,8 @@
 """The GUI-thread face of the worker: submit requests, get results as signals.
 
 Owns the QThread and the RequestQueue. submit() never blocks: it stamps a
-sequence number, queues the request and returns.
+sequence number, queues the request and returns. Nothing here imports torch: the worker thread does, as it starts,
+so the window shows while torch loads (seconds on a slow machine); requests submitted meanwhile wait in the queue.
 """
 from __future__ import annotations
 
@@ -9,12 +10,16 @@ import dataclasses
 import itertools
 from collections import OrderedDict
 
-from PySide6.QtCore import QObject, QThread, Signal
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QObject, Qt, QThread, Signal
 
 from .gc_guard import GuiThreadCollector
 from .queue import Place, RequestQueue
 from .requests import Failed, Progress, Request
-from .worker import Worker
+
+if TYPE_CHECKING:
+    from .worker import Worker
 
 REMEMBERED = 256  # recent requests kept for resubmit (an out-of-memory retry on the CPU)
 
@@ -26,20 +31,36 @@ class Engine(QObject):
     submitted = Signal(object)  # the stamped Request, as it is queued (the UI marks a slow live one)
     started = Signal(int)  # the seq of a job the worker starts (a load that waited is no longer said to wait)
 
-    def __init__(self, device: str = "auto", parent: QObject | None = None) -> None:
+    def __init__(self, device: str = "auto", parent: QObject | None = None, threads: int | None = None) -> None:
+        """threads: torch's CPU threads for the models (0: all cores but one); None leaves torch's own count."""
         super().__init__(parent)
         self._seq = itertools.count(1)
         self.queue = RequestQueue()
         self._recent: OrderedDict[int, Request] = OrderedDict()
-        self.worker = Worker(self.queue, device)
+        self.worker: Worker | None = None  # made on the worker thread as it starts (_start_worker)
         self.collector = GuiThreadCollector(self)  # before the thread starts: it must never collect Qt objects
         self.thread = QThread()
         self.thread.setObjectName("genimg-worker")
-        self.worker.moveToThread(self.thread)
-        self.thread.started.connect(self.worker.run)
-        for name in ("result", "failed", "progress", "started"):
-            getattr(self.worker, name).connect(getattr(self, name))
+        # direct: run on the new thread, which imports torch there (the window had waited 4 s for it)
+        self.thread.started.connect(lambda: self._start_worker(device, threads), Qt.ConnectionType.DirectConnection)
         self.thread.start()
+
+    def _start_worker(self, device: str, threads: int | None) -> None:
+        """On the worker thread: import the worker (and torch with it), make it and run its loop. A torch that
+        cannot be imported fails every request with why, where the window would wait on its loads for ever."""
+        try:
+            from .worker import Worker
+        except ImportError as e:
+            why = f"genimg cannot run its models: torch could not be loaded ({e})"
+            while (request := self.queue.take()) is not None:
+                self.queue.finished(request.seq)
+                self.failed.emit(Failed(request.seq, type(request).__name__, why))
+            return
+        worker = Worker(self.queue, device, threads)  # lives on this thread, where it was made
+        for name in ("result", "failed", "progress", "started"):
+            getattr(worker, name).connect(getattr(self, name))
+        self.worker = worker
+        worker.run()
 
     def submit(self, request: Request) -> int:
         """Queue a request; returns its sequence number (results carry it)."""

@@ -18,7 +18,7 @@ from PySide6.QtCore import QObject, Signal, Slot
 
 from ..file_stamp import FileStamp, stamp_of
 from ..imaging import ImageLoadError, open_image, open_noted
-from ..models.device import available_devices
+from ..models.device import available_devices, gui_friendly_threads
 from ..models.foreign import SD_SCALES, NeedsScale
 from ..models.weights import ModelFileError
 from . import requests as rq
@@ -50,10 +50,12 @@ class Worker(QObject):
     progress = Signal(object)
     started = Signal(int)  # the seq of a job (not a live request) as the worker starts it
 
-    def __init__(self, queue: RequestQueue, device: str = "auto") -> None:
+    def __init__(self, queue: RequestQueue, device: str = "auto", threads: int | None = None) -> None:
+        """threads: torch's CPU threads (0: all cores but one, for the GUI thread); None leaves torch's own."""
         super().__init__()
         self.queue = queue
         self.device_name = device
+        self.threads = threads
         self.runtime: Runtime | None = None
         self.decodes = 0  # how many live decodes actually ran (the rest were superseded)
         # requests whose progress was reported and has not ended: each ends with its request (_end_progress)
@@ -62,6 +64,8 @@ class Worker(QObject):
 
     @Slot()
     def run(self) -> None:
+        if self.threads is not None:  # set on this thread, which runs the models
+            torch.set_num_threads(self.threads or gui_friendly_threads())
         try:
             self.runtime = Runtime(self.device_name)
         except RuntimeError as e:  # e.g. --device cuda on a machine without one

@@ -27,6 +27,7 @@ GENERATED_LABELS = ("Generated", "Edited")
 SENT_LABELS = ("GAN sample", "Edited (decoded)")  # a sample sent to the VAE: it was never an "Original"
 LABEL_PAD = 8     # px: a caption's band is its text's width and this (4 each side)
 LABEL_MARGIN = 4  # px a caption's band keeps from its pane's slot's right edge
+EMPTY_TEXT = "Drop images here, paste (Ctrl+V) or File → Open (Ctrl+O)"
 
 
 class CompareMode(str, Enum):
@@ -52,7 +53,7 @@ class Canvas(QWidget):
         self.zoom = 1.0       # relative to fit
         self.offset = QPointF(0, 0)
         self._drag: tuple[str, QPointF] | None = None
-        self.placeholder = "Drop images here, paste (Ctrl+V) or File → Open (Ctrl+O)"
+        self.placeholder = EMPTY_TEXT  # shown while there is no image (set_placeholder)
         self.labels: tuple[str | None, str | None] = (None, None)
         self.default_labels: tuple[str, str] = OPENED_LABELS
         self.brush_mode = False
@@ -69,6 +70,12 @@ class Canvas(QWidget):
     def set_images(self, original: QImage | None, edited: QImage | None) -> None:
         self.original, self.edited = original, edited
         self.update()
+
+    def set_placeholder(self, text: str) -> None:
+        """What the empty canvas says (files waiting for a model to load: loading_note.py)."""
+        if text != self.placeholder:
+            self.placeholder = text
+            self.update()
 
     def set_mode(self, mode: CompareMode) -> None:
         self.mode = CompareMode(mode)

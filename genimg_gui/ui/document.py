@@ -59,6 +59,7 @@ class Document(QObject):
     scale_needed = Signal(object)      # rq.ScaleNeeded (an SD VAE file: ask SD 1/2 or SDXL, load again)
     directions_changed = Signal(str)   # kind whose direction set changed (added, renamed, deleted)
     undo_offered = Signal()            # offered_undo was set
+    loading_changed = Signal()         # a model load began or ended, or files began or ended waiting for the loads
 
     def __init__(self, engine, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -101,6 +102,7 @@ class Document(QObject):
         path = os.path.realpath(path) if os.path.isdir(path) else os.path.abspath(path)
         seq = self.engine.submit(rq.LoadModel(path, scaling_factor))
         self.jobs[seq] = f"loading {path}"
+        self.loading_changed.emit()
         return seq
 
     def set_device(self, device: str) -> None:
@@ -110,9 +112,15 @@ class Document(QObject):
         """Encode image files, less those open already (already_open.new_files shows those). after_loads: once the
         models loading now are loaded and a session due back is (None is returned then), as with models named
         beside the images on the command line: an SD VAE file asks its scale first, so the photos were encoded by
-        the bundled 64-px VAE and re-encoded from its square crop. A file the session holds is then known as open."""
-        if after_loads and paths and (self._loading() or self.session_due()):
+        the bundled 64-px VAE and re-encoded from its square crop. A file the session holds is then known as open.
+        Files opened before any VAE has loaded wait too (dropped as the window starts): the window names them as
+        waiting (loading_note)."""
+        if not paths:
+            return None
+        loading = (after_loads or "vae" not in self.models) and self.loading_paths()
+        if loading or (after_loads and self.session_due()):
             self.waiting_files.append((paths, fit))
+            self.loading_changed.emit()
             return None
         if not (paths := new_files(self, paths, fit)):
             return None
@@ -120,15 +128,18 @@ class Document(QObject):
         self.jobs[seq] = f"encoding {len(paths)} image(s)"
         return seq
 
-    def _loading(self) -> bool:
-        return any(job.startswith("loading ") for job in self.jobs.values())
+    def loading_paths(self) -> list[str]:
+        """The models being loaded, in the order the worker loads them (the first is loading now)."""
+        return [job.removeprefix("loading ") for _, job in sorted(self.jobs.items()) if job.startswith("loading ")]
 
     def open_waiting(self) -> None:
-        """Open the files that wait for the models loading (open_files' after_loads), once none is."""
-        if not self._loading() and not self.session_due():
+        """Open the files that wait for the models loading (open_files' after_loads), once none is and no session
+        is due back. Called as each load ends, however it ends."""
+        if not self.loading_paths() and not self.session_due():
             waiting, self.waiting_files = self.waiting_files, []
             for paths, fit in waiting:
                 self.open_files(paths, fit)
+        self.loading_changed.emit()
 
     def open_array(self, image: np.ndarray, name: str, fit: str = "crop") -> int:
         return self.engine.submit(rq.EncodeImage(image, name, fit))

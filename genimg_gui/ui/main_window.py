@@ -17,6 +17,7 @@ from .export_actions import ExportActions
 from .file_dialogs import FileDialogSizer
 from .document import Document
 from .item import Item
+from .loading_note import LoadingNote
 from .filmstrip import Filmstrip
 from .gan_panel import GanPanel
 from .history_controller import HistoryController
@@ -208,6 +209,7 @@ class MainWindow(QMainWindow):
         d.decode_time.connect(self.status.show_decode_time)
         self.slow_draw = SlowDrawNote(d.engine, self.status.show_busy, self)  # "Decoding…" when one is slow
         self.waiting_jobs = WaitingJobNote(d.engine, self.status.show_waiting, self.status.show_message, self)
+        self.loading_note = LoadingNote(d, self.status, self.slider_tab, self.canvas, lambda: self.model_list.entries)
         self.status.cancel_requested.connect(d.cancel)
         d.retry_offered.connect(self.status.offer_retry)
         self.status.retry_requested.connect(d.retry_on_cpu)

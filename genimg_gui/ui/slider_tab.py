@@ -9,6 +9,8 @@ from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 from ..wording import NO_SPREAD
 from .sliders import SliderPanel
 
+NO_MODEL = "Load a model to see its directions"
+
 if TYPE_CHECKING:
     from ..engine.requests import ModelInfo
     from .document import Document
@@ -27,7 +29,8 @@ class SliderTab(QWidget):
         self.source: tuple | None = None  # (kind, …) of the sliders on show: slider_source
         self.sliders = SliderPanel()
         self.sliders.setEnabled(False)  # until there is an image to edit
-        self.title = QLabel("Load a model to see its directions")
+        self.loading = ""  # the model loading now, named while no sliders show (show_loading)
+        self.title = QLabel(NO_MODEL)
         self.title.setWordWrap(True)
         layout = QVBoxLayout(self)
         layout.addWidget(self.title)
@@ -52,6 +55,7 @@ class SliderTab(QWidget):
         if info is None:
             self.sliders.set_directions(())
             self.source = None
+            self.title.setText(self._empty_title())
             return
         labels = info.directions.labels
         if self.source != slider_source(kind, info):  # rebuild only when the direction set changes
@@ -64,6 +68,17 @@ class SliderTab(QWidget):
         model = f"the {kind.upper()} “{info.name}”"
         self.title.setText(f"{len(labels)} directions of {model}, in σ units" if labels
                            else f"Directions of {model}: {NO_SPREAD}")
+
+
+    def show_loading(self, name: str) -> None:
+        """The model loading now ("" when none is): named while no sliders show, where "Load a model…" asked the
+        user for what was already on its way."""
+        self.loading = name
+        if self.source is None:
+            self.title.setText(self._empty_title())
+
+    def _empty_title(self) -> str:
+        return f"Loading {self.loading}…" if self.loading else NO_MODEL
 
 
 def slider_source(kind: str, info: ModelInfo) -> tuple:

@@ -26,6 +26,8 @@ BAR_PADDING = 12  # px the style keeps round a progress bar's text
 # px at most for what a load waits for, elided (whole in its tooltip): a list of the work ahead widened the window
 WAITING_WIDTH = 440
 WAITING_TIP = "genimg does one thing at a time: this starts once the work before it is done"
+DRAWING_TIP = "The newest picture is still being drawn; the one shown is the last that came back"
+BUSY_BETWEEN = "  ·  "  # between two busy notes (a model loading while a picture is drawn)
 
 
 def reading_ms(text: str) -> int:
@@ -42,8 +44,8 @@ class StatusBar(QStatusBar):
         super().__init__(parent)
         self.device = QLabel("device: –")
         self.timing = QLabel("decode: –")
-        self.busy = QLabel()  # a live request slow to come back (slow_draw.py)
-        self.busy.setToolTip("The newest picture is still being drawn; the one shown is the last that came back")
+        self.busy = QLabel()  # a live request slow to come back (slow_draw.py), models loading (loading_note.py)
+        self._busy: dict[str, tuple[str, str]] = {}  # source -> (its note, its tooltip): show_busy
         self.waiting = QLabel()  # a load or device change waiting its turn (slow_draw.WaitingJobNote)
         self.warning = QLabel()  # a lasting condition (this window is not autosaved): a message is gone in seconds
         self.warning.setStyleSheet(f"color: {ERROR_COLOUR};")
@@ -89,10 +91,14 @@ class StatusBar(QStatusBar):
         self.warning.setToolTip(text)
         self.warning.show()
 
-    def show_busy(self, text: str) -> None:
-        """A note that work is under way ("Decoding… (the last took 24 s)"); "" takes it away."""
-        self.busy.setText(text)
-        self.busy.setVisible(bool(text))
+    def show_busy(self, text: str, source: str = "drawing", tip: str = DRAWING_TIP) -> None:
+        """A note that work is under way ("Decoding… (the last took 24 s)", "Loading emoji-vae…"); "" takes it
+        away. Each source has its own, shown side by side: one's end must not take away the other's."""
+        self._busy[source] = (text, tip)
+        notes = [note for note in self._busy.values() if note[0]]
+        self.busy.setText(BUSY_BETWEEN.join(text for text, _ in notes))
+        self.busy.setToolTip("\n".join(tip for _, tip in notes))
+        self.busy.setVisible(bool(notes))
 
     def show_waiting(self, text: str) -> None:
         """What a load or a device change waits for ("emoji-gan will load when the current decode ends"); ""
