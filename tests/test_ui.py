@@ -503,9 +503,10 @@ def test_dropped_image_data(qtbot, window):
     assert (vae_items(window)[0].original == (0, 0, 255)).all()
 
 
-def test_cancel_hides_the_progress_bar(qtbot, window, image_files):
+def test_cancel_hides_the_progress_bar(qtbot, window, image_files, tmp_path):
     status, doc = window.status, window.document
-    seq = doc.open_files([str(image_files[i % 3]) for i in range(300)])
+    copies = [shutil.copy(image_files[i % 3], tmp_path / f"copy{i}.png") for i in range(300)]  # one file opens once
+    seq = doc.open_files([str(p) for p in copies])
     qtbot.waitUntil(lambda: not status.cancel.isHidden(), timeout=TIMEOUT)
     with qtbot.waitSignal(doc.message, timeout=TIMEOUT, check_params_cb=lambda m: m == "Cancelled"):
         status.cancel.click()
