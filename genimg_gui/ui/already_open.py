@@ -61,3 +61,10 @@ def already_open_text(names: list[str], opening: bool = False) -> str:
     which = listed([f"“{name}”" for name in names])
     return f"{counted(len(names), 'image')} are open already ({which}): " + (
         "not opened again" if opening else f"“{names[-1]}” shown")
+
+
+def unique_name(document: Document, name: str) -> str:
+    """name, or "name (2)", "(3)"… when an open item has it: a file changed since it was opened and opened again,
+    or a closed copy reopened beside it, showed two thumbnails and captions alike."""
+    taken = {i.name for i in document.items.values()}
+    return next(n for n in (name, *(f"{name} ({k})" for k in range(2, len(taken) + 3))) if n not in taken)

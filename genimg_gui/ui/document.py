@@ -19,7 +19,7 @@ from ..edit import Directions, EditState, edited_latent
 from ..history import History
 from ..engine import requests as rq
 from ..session import Session
-from .already_open import new_files, open_copy, show_open
+from .already_open import new_files, open_copy, show_open, unique_name
 from .carry_over import CarryOver
 from .closing import close_item, reopen_closed
 from .document_session import restore_session, session_of
@@ -65,8 +65,7 @@ class Document(QObject):
         super().__init__(parent)
         self.engine = engine
         self.items: dict[int, Item] = {}
-        # closed items with the model of their kind then and their place in the filmstrip, the last closed last:
-        # reopen_closed brings them back
+        # closed items, the model of their kind then and their place in the filmstrip, the last last (reopen_closed)
         self.closed: list[tuple[Item, str | None, int]] = []
         self.current: Item | None = None
         self.models: dict[str, rq.ModelInfo] = {}
@@ -76,13 +75,12 @@ class Document(QObject):
         self.next_id = 1  # the id of the next item made, here or by samples
         self.samples = GanSamples(self)  # MapSeed requests, and each sample's own image for Compare
         self.carry = CarryOver(self)  # a new model takes the open items, and their histories, with it
-        self.jobs: dict[int, str] = {}             # running job seq -> description
+        self.jobs: dict[int, str] = {}  # running job seq -> description
         self.waiting_files: list[tuple[list[str], str]] = []  # (paths, fit) to open once no model is loading
         self.sending: dict[int, str] = {}  # Send to VAE editor's EncodeImage seq -> the sample's name (Item.sent_from)
         self.failures = FailedRequests(self)  # what a failed request leaves, kept for a retry on the CPU
         self.model_hooks: list = []  # ModelInfo -> ModelInfo, run as a model arrives (adds user directions)
-        # a model folder a restored session names -> the folder to load it from (ModelList.own_folder)
-        self.restored_folder: Callable[[str], str] = lambda path: path
+        self.restored_folder: Callable[[str], str] = lambda path: path  # a session's folder: ModelList.own_folder
         self.session_due: Callable[[], bool] = lambda: False  # the last run's session is yet to come back or go
         self.offered_undo: OfferedUndo | None = None
         for changed in (self.history_changed, self.directions_changed, self.model_loaded):
@@ -94,11 +92,10 @@ class Document(QObject):
 
     # --- requests -------------------------------------------------------
     def load_model(self, path: str, scaling_factor: float | None = None) -> int:
-        """A model folder, or a model file from elsewhere (converted by the worker; an SD VAE
-        without scaling_factor comes back as scale_needed). A folder's path is made canonical, so that a model
-        reached through a symlink or a relative path is known as the one model it is (listed once, marked loaded).
-        A file keeps its name (only made absolute): a download cache links a named file to a blob named by its
-        hash, and a file's name says what it is (a TAESD's partner, an SDXL VAE)."""
+        """A model folder, or a model file from elsewhere (converted by the worker; an SD VAE without scaling_factor
+        comes back as scale_needed). A folder's path is made canonical: one reached through a symlink or a relative
+        path is the one model it is (listed once, marked loaded). A file keeps its name (only made absolute): a
+        download cache links a named file to a blob named by its hash, and the name says what it is (an SDXL VAE)."""
         path = os.path.realpath(path) if os.path.isdir(path) else os.path.abspath(path)
         seq = self.engine.submit(rq.LoadModel(path, scaling_factor))
         self.jobs[seq] = f"loading {path}"
@@ -110,11 +107,9 @@ class Document(QObject):
 
     def open_files(self, paths: list[str], fit: str = "crop", after_loads: bool = False) -> int | None:
         """Encode image files, less those open already (already_open.new_files shows those). after_loads: once the
-        models loading now are loaded and a session due back is (None is returned then), as with models named
-        beside the images on the command line: an SD VAE file asks its scale first, so the photos were encoded by
-        the bundled 64-px VAE and re-encoded from its square crop. A file the session holds is then known as open.
-        Files opened before any VAE has loaded wait too (dropped as the window starts): the window names them as
-        waiting (loading_note)."""
+        models loading now are loaded and a session due back is (None is returned then; a file it holds is then
+        known as open), as with models named beside them on the command line: an SD VAE file asks its scale first.
+        Files opened before any VAE has loaded wait too (dropped as the window starts; loading_note names them)."""
         if not paths:
             return None
         loading = (after_loads or "vae" not in self.models) and self.loading_paths()
@@ -194,8 +189,7 @@ class Document(QObject):
 
     def preview(self, values: tuple[float, ...]) -> int | None:
         """Decode the current item with these slider values, without recording history."""
-        item = self.current
-        return None if item is None else self.preview_state(item.history.current.with_values(values))
+        return None if self.current is None else self.preview_state(self.current.history.current.with_values(values))
 
     def preview_state(self, state: EditState) -> int | None:
         """Decode any state of the current item (a slider drag, a brush stroke) without recording it."""
@@ -379,7 +373,7 @@ class Document(QObject):
         stood)."""
         self.next_id += 1
         if not item.seeded:  # a sample's name is its seed's, and two samples of one seed are the same picture
-            item.rename(self._unique_name(item.name))
+            item.rename(unique_name(self, item.name))
         if place is None or place >= len(self.items):
             self.items[item.id] = item
         else:  # between others: rebuilt in place, as views and controllers hold this dict
@@ -395,12 +389,6 @@ class Document(QObject):
         if make_current or self.current is None:
             self.current = item
             self.current_changed.emit(item)
-
-    def _unique_name(self, name: str) -> str:
-        """name, or "name (2)", "(3)"… when an open item has it: a file changed since it was opened and opened
-        again, or a closed copy reopened beside it, showed two thumbnails and captions alike."""
-        taken = {i.name for i in self.items.values()}
-        return next(n for n in (name, *(f"{name} ({k})" for k in range(2, len(taken) + 3))) if n not in taken)
 
     def _on_progress(self, p: rq.Progress) -> None:
         if p.fraction >= 1.0:
