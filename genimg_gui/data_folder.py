@@ -1,13 +1,14 @@
 """Which files below a folder of training images are its images: one walk, shared by `genimg train` (train/data.py)
-and the Train… dialog's count, so that both leave out the same model folders. Files and JSON only (no torch, no Qt:
-the dialog imports it)."""
+and the Train… dialog's count, so that both leave out the same model folders; and the training images an output
+folder inside it holds, which both refuse to write a model among. Files and JSON only (no torch, no Qt: the dialog
+imports it)."""
 from __future__ import annotations
 
 import os
 from pathlib import Path
 from typing import Iterator
 
-from .earlier_run import CARD_FILE, CHECKPOINT_FILE, MODEL_FILE, earlier_run
+from .earlier_run import CARD_FILE, CHECKPOINT_FILE, MODEL_FILE, WRITTEN_FILES, earlier_run
 from .imaging import IMAGE_SUFFIXES
 
 
@@ -49,12 +50,9 @@ class DataFolderWalk:
                     yield Path(entry.path)
 
     def _is_model_folder(self, folder: Path, entries: list[os.DirEntry]) -> bool:
-        """A folder below root holding a model (a card beside its weights) or a run (a checkpoint); noted in
-        model_folders unless it is exclude, which is the run's own."""
-        if folder == self.root or not {CARD_FILE, CHECKPOINT_FILE} & {e.name for e in entries}:
-            return False
-        run = earlier_run(folder)
-        if run is None or not (run.resumable or {CARD_FILE, MODEL_FILE} <= set(run.files)):
+        """A model folder below root (is_model_folder); noted in model_folders unless it is exclude, which is the
+        run's own."""
+        if folder == self.root or not is_model_folder(folder, {e.name for e in entries}):
             return False
         if self._exclude is None or folder.resolve() != self._exclude:
             self.model_folders.append(folder)
@@ -63,6 +61,40 @@ class DataFolderWalk:
     def _in_exclude(self, path: Path | os.DirEntry) -> bool:
         """Whether path, its links followed, lies in the excluded folder."""
         return self._exclude is not None and Path(path).resolve().is_relative_to(self._exclude)
+
+
+def is_model_folder(folder: Path, names: set[str] | None = None) -> bool:
+    """Whether folder holds a model (a card beside its weights) or a run (a checkpoint), whose files are no training
+    data. names: the folder's entries, when a walk has them (most folders hold neither file: no stat is made)."""
+    if names is not None and not {CARD_FILE, CHECKPOINT_FILE} & names:
+        return False
+    run = earlier_run(folder)
+    return run is not None and (run.resumable or {CARD_FILE, MODEL_FILE} <= set(run.files))
+
+
+def nesting(out: Path | str, folder: Path | str) -> str:
+    """How an output folder lies to another folder (the data's, the VAE's a GAN draws in), their links followed:
+    "is", "is inside", "holds", or "" when neither holds the other; for the words of `genimg train`'s refusals."""
+    mine, theirs = Path(out).expanduser().resolve(), Path(folder).expanduser().resolve()
+    if mine == theirs:
+        return "is"
+    return "is inside" if mine.is_relative_to(theirs) else "holds" if theirs.is_relative_to(mine) else ""
+
+
+def images_in_output(data: Path | str, out: Path | str, look_at: int | None = None) -> tuple[int, bool]:
+    """How many of the images a run on data would train on lie in its output folder out, which the run leaves out
+    of its images (and which then counts as a model folder, its images left out of every later run); and whether
+    the count is whole (False: look_at entries were seen first). 0 unless out is a folder below data, and for one
+    that a walk of data passes over (inside a model folder). A sample grid the run writes at out's top is no image
+    of the data: a run killed outright after its first grid, before its first checkpoint, left one alone there."""
+    root, folder = Path(data).expanduser().resolve(), Path(out).expanduser().resolve()
+    if nesting(folder, root) != "is inside" or not folder.is_dir():
+        return 0, True
+    if any(is_model_folder(f) for f in (folder, *folder.parents) if f.is_relative_to(root) and f != root):
+        return 0, True
+    walk = DataFolderWalk(folder, look_at=look_at)
+    found = sum(1 for path in walk.images() if path.parent != folder or path.name not in WRITTEN_FILES)
+    return found, not walk.cut_short
 
 
 def _is_image(entry: os.DirEntry) -> bool:

@@ -11,6 +11,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Callable
 
+from ..data_folder import images_in_output, nesting
 from ..earlier_run import CHECKPOINT_FILE, earlier_run
 from ..fileio import blocking_file
 from ..holdout import HOLDOUT
@@ -199,14 +200,43 @@ def check_machine(data: Path, device: str) -> None:
         raise TrainUsageError(f"--device: {e}") from None
 
 
+def check_out_folder(out: Path, args: argparse.Namespace) -> None:
+    """The rules for -o, checked before the run holds the folder (makes it, locks it) and before the data loads:
+    apart from the data folder and the training images, and from the VAE a GAN draws in; a folder, not a file.
+    The Train… dialog says the same of its Save to (ui/train_memory.save_to_warning)."""
+    check_out_of_data(out, args.data, args.kind)
+    check_out_of_images(out, args.data)
+    if args.kind == "gan":  # a VAE's --latent-of is refused as such (check_gan_options)
+        check_out_of_latent_vae(out, args.latent_of)
+    check_not_a_file(out)
+
+
 def check_out_of_data(out: Path, data: Path, kind: str) -> None:
     """-o naming the data folder, or a folder holding it: the run leaves its output folder out of the data (its
     sample grids are no training data), so it found no image in a folder of them."""
-    if not data.resolve().is_relative_to(out.resolve()):
+    if (how := nesting(out, data)) not in ("is", "holds"):
         return
-    what = "is the data folder" if out.resolve() == data.resolve() else f"holds the data folder {data}"
+    what = "is the data folder" if how == "is" else f"holds the data folder {data}"
     raise TrainUsageError(f"-o {out} {what}: write the model to another folder, or to a sub-folder of the data "
                           f"(e.g. -o {data / f'{kind}-model'}), which the run leaves out of its images")
+
+
+def check_out_of_images(out: Path, data: Path) -> None:
+    """-o naming a sub-folder of the data that holds some of its images: the run left them out of its images with
+    one line of its log, and its model made the folder a model folder, left out of every later run."""
+    if found := images_in_output(data, out)[0]:
+        raise TrainUsageError(f"-o {out} holds {found:,} of the training images: write the model to another folder "
+                              "or an empty sub-folder")
+
+
+def check_out_of_latent_vae(out: Path, vae: Path | None) -> None:
+    """-o naming the folder of the VAE the GAN draws in (--latent-of), or a folder inside it or holding it: an
+    --overwrite there deleted the VAE's files at its start and wrote the GAN in their place, and a GAN beside its
+    VAE reads as one mixed model. (-o naming --init's folder is fine-tuning in place: --init is read first.)"""
+    if vae is None or not (how := nesting(out, vae)):
+        return
+    what = "is the --latent-of VAE's folder" if how == "is" else f"{how} the --latent-of VAE's folder {vae}"
+    raise TrainUsageError(f"-o {out} {what}: write the GAN to a folder of its own, apart from the VAE it draws in")
 
 
 def check_gan_options(args: argparse.Namespace) -> None:
@@ -290,8 +320,7 @@ def stoppable(run: Callable[[], int]) -> int:
 def run_train(args: argparse.Namespace) -> int:
     check_machine(args.data, args.device)
     out = args.out or Path(f"{args.kind}-{args.data.resolve().name}")
-    check_out_of_data(out, args.data, args.kind)
-    check_not_a_file(out)
+    check_out_folder(out, args)
     # rank 0 alone holds the folder under torchrun (RANK: no group is joined yet), as it alone writes there
     with holding_output(out, to_stderr) if os.environ.get("RANK", "0") == "0" else nullcontext():
         return _train_held(args, out)

@@ -22,7 +22,7 @@ from ..earlier_run import EarlierRun, earlier_run, saved_card, saved_then_stoppe
 from . import train_fields
 from .settings import Settings
 from .train_browse import browse_images, browse_save_to
-from .train_memory import UNFINISHED, fill_form, form_of, save_to_warning, unfinished_note
+from .train_memory import UNFINISHED, fill_form, form_of, names_another_model, save_to_refusal, unfinished_note
 from .train_kept import ModelKept
 from .train_models import RESOLUTION_ROLE, fill_space, fill_starts, listed_as
 from .train_shape import show_run_shape
@@ -85,6 +85,7 @@ class TrainDialog(QDialog):
         self.data.textChanged.connect(self._suggest_output)
         self.data.textChanged.connect(self.kept.look_at_folder)
         self.kind.currentTextChanged.connect(self._suggest_output)
+        self.kind.currentTextChanged.connect(self._leave_other_models)
         self.kind.currentTextChanged.connect(self._match_space)
         self.space.currentIndexChanged.connect(self._match_space)
         self.space.activated.connect(self._pick_space)
@@ -135,6 +136,7 @@ class TrainDialog(QDialog):
             fill_form(self, settings.train_form())
         for changed in (self.data.textChanged, self.out.textChanged, self.kind.currentTextChanged):
             changed.connect(self._form_changed)
+        self.space.currentIndexChanged.connect(self._note_save_to)  # the VAE a GAN draws in is no Save to
         self._form_changed()
         self._open_wide_enough_for_the_log()
 
@@ -220,6 +222,13 @@ class TrainDialog(QDialog):
             self._suggested_out = default_output(self.data.text(), self.kind.currentText())
             self.out.setText(self._suggested_out)
 
+    def _leave_other_models(self, kind: str) -> None:
+        """A Save to naming a model of the other kind, or the VAE the GAN draws in, gets a first Save to's suggestion
+        for the new kind (it stayed: Start over wrote a GAN in the place of the VAE it drew in, deleting it)."""
+        if names_another_model(self.out.text(), kind, self.space.currentData() or ""):
+            self._suggested_out = default_output(self.data.text(), kind)
+            self.out.setText(self._suggested_out)
+
     def _form_changed(self, *_args) -> None:
         """The images, Save to or kind changed: the last run's bar, failure or Start's refusal was about other
         settings; Load it still loads that run's model, and names it ("Load it" read as the model the form shows).
@@ -232,10 +241,16 @@ class TrainDialog(QDialog):
         self.watch.forget_end()
         if self.load_button.isEnabled():
             self.load_button.setText(f"Load {Path(self._run_out).name}")
+        self._note_save_to()
+
+    def _note_save_to(self, *_args) -> None:
+        """What Save to holds, said before Start (not mid-run: its Save to is fixed): a folder a run would refuse, or
+        the last run there cut short."""
+        if self.running():
+            return
         remembered = self._memory.train_form() if self._memory is not None else {}
         same_folder = remembered.get("out") == self.out.text()
-        note = (save_to_warning(self.data.text(), self.out.text(), self.kind.currentText())
-                or (unfinished_note(remembered) if same_folder else ""))
+        note = save_to_refusal(self) or (unfinished_note(remembered) if same_folder else "")
         self.out_note.setText(note)
         self.out_note.setVisible(bool(note))
 
@@ -252,7 +267,7 @@ class TrainDialog(QDialog):
         if not self.out.text().strip():
             self._refuse("⚠ Choose where to save the model (Save to…)")
             return
-        if refused := save_to_warning(self.data.text(), self.out.text(), self.kind.currentText()):
+        if refused := save_to_refusal(self):
             self._refuse(refused)
             return
         # absolute, so the model is listed (and remembered as the last one) wherever the app starts from next

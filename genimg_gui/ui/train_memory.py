@@ -5,9 +5,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ..earlier_run import CHECKPOINT_FILE, card_steps
+from ..data_folder import images_in_output, nesting
+from ..earlier_run import CHECKPOINT_FILE, card_steps, saved_card
 
 UNFINISHED = "unfinished"  # the form's key: the run it started has not said "done" (stopped, failed, app killed)
+LOOK_AT = 2000  # the entries below Save to that its check looks at, on the UI thread (as data_folder.count_images)
 
 
 def form_of(dialog) -> dict:
@@ -43,16 +45,41 @@ def unfinished_note(form: dict) -> str:
     return f"The last run in {out} stopped{at}: Start continues it (it asks first)."
 
 
-def save_to_warning(data: str, out: str, kind: str) -> str:
-    """Why `genimg train` would refuse this Save to (its own words, command.check_out_of_data), or ""."""
-    if not data.strip() or not out.strip() or not Path(data).is_dir():
+def save_to_refusal(dialog) -> str:
+    """save_to_warning of the Train… dialog's images, Save to, kind and latent space."""
+    return save_to_warning(dialog.data.text(), dialog.out.text(), dialog.kind.currentText(),
+                           dialog.space.currentData() or "")
+
+
+def save_to_warning(data: str, out: str, kind: str, latent_of: str = "") -> str:
+    """Why `genimg train` would refuse this Save to (its own words, command.check_out_folder), or "". latent_of:
+    the folder of the VAE a GAN draws in, "" for pixels."""
+    if not out.strip():
         return ""
-    images, model = Path(data).expanduser().resolve(), Path(out).expanduser().resolve()
-    if not images.is_relative_to(model):
+    if kind == "gan" and latent_of and (how := nesting(out, latent_of)):
+        what = ("is the folder of the VAE the GAN draws in: starting over there would delete that VAE" if how == "is"
+                else f"{how} the folder of the VAE the GAN draws in, {latent_of}")
+        return f"⚠ Save to {out} {what}. Save the GAN to a folder of its own."
+    if not data.strip() or not Path(data).is_dir():
         return ""
-    what = "is the data folder" if model == images else f"holds the data folder {data}"
-    return (f"⚠ Save to {out} {what}: save the model to another folder, or to a sub-folder of the images "
-            f"(e.g. {Path(data) / f'{kind}-model'}), which the run leaves out of its images.")
+    if (how := nesting(out, data)) in ("is", "holds"):
+        what = "is the data folder" if how == "is" else f"holds the data folder {data}"
+        return (f"⚠ Save to {out} {what}: save the model to another folder, or to a sub-folder of the images "
+                f"(e.g. {Path(data) / f'{kind}-model'}), which the run leaves out of its images.")
+    found, whole = images_in_output(data, out, look_at=LOOK_AT)
+    if found:
+        return (f"⚠ Save to {out} holds {'' if whole else 'at least '}{found:,} of the training images: save the "
+                "model to another folder or an empty sub-folder.")
+    return ""
+
+
+def names_another_model(out: str, kind: str, latent_of: str) -> bool:
+    """Whether Save to names a model of the other kind than `kind` (by its card), or (a GAN) the folder of the VAE
+    it draws in, latent_of, or one inside or holding it."""
+    if not out.strip():  # Path("") is the folder the app started in
+        return False
+    made = (saved_card(Path(out).expanduser()) or {}).get("kind")
+    return (made in ("vae", "gan") and made != kind) or bool(kind == "gan" and latent_of and nesting(out, latent_of))
 
 
 def browse_start(field: str, fallback: str) -> str:
