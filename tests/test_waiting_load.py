@@ -118,6 +118,10 @@ def test_the_note_names_the_jobs_a_load_waits_behind():
         "emoji-gan will load after the current decode, the encoding of 2 images and the load of emoji-vae, "
         "before the 3 pictures waiting to be drawn")
     assert waiting_text(load, Place(None, (), 2)) == ""  # nothing ahead: it starts now
+    # behind loads alone (the start-up's VAE then GAN) the loading note names them: "Loading emoji-vae…" said twice
+    assert waiting_text(load, Place(other, (), 0)) == waiting_text(load, Place(None, (other,), 1)) == ""
+    assert waiting_text(rq.SetDevice("cpu", seq=10), Place(other, (), 0)) == (
+        "The device will change to cpu when the load of emoji-vae ends")
 
 
 def test_the_queue_says_where_a_job_stands_and_withdraws_only_a_waiting_one():

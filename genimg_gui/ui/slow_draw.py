@@ -136,8 +136,9 @@ def waiting_text(request: rq.Request, place: Place) -> str:
     before it, but before the pictures waiting to be drawn (jobs go first). "" when nothing is ahead of it."""
     ahead = ([what(place.running, running=True)] if place.running is not None else []) + \
         [what(r, running=False) for r in place.before]
-    if not ahead:
-        return ""
+    if not ahead or isinstance(request, rq.LoadModel) and all(
+            isinstance(r, rq.LoadModel) for r in (place.running, *place.before) if r is not None):
+        return ""  # a load behind loads alone: the loading note names them all ("Loading emoji-vae…", then the next)
     text = f"{subject(request)} {'when' if len(ahead) == 1 else 'after'} {joined(ahead)}"
     text += " ends" if len(ahead) == 1 else ""
     # an inversion draws the waiting pictures between its steps: those do not wait for the load
