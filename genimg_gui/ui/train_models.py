@@ -10,6 +10,7 @@ from PySide6.QtWidgets import QComboBox
 
 from ..catalog import ModelEntry
 from ..wording import counted
+from .model_panel import repeated_names, short_path
 
 RESOLUTION_ROLE = Qt.ItemDataRole.UserRole + 1  # a latent-space choice's VAE resolution, as text
 
@@ -21,13 +22,21 @@ def listed_as(entries: Iterable[ModelEntry], path: str) -> str:
     return (same or [""])[0]
 
 
+def named(entry: ModelEntry, repeated: set[str]) -> str:
+    """The model's name, with where it lies when another listed model has that name, as the Models tab says it
+    ("emoji-vae in …/copies/emoji-vae": two VAEs of one name were two identical choices)."""
+    return f"{entry.name} in {short_path(entry.path)}" if entry.name in repeated else entry.name
+
+
 def fill_space(box: QComboBox, vaes: Iterable[ModelEntry], chosen: str | None) -> None:
     """Where a GAN draws: a VAE's latent space (the default when there is one: it learns in CPU
     time, as the bundled GANs did) or pixels (slow to learn without a GPU)."""
+    vaes = list(vaes)
+    repeated = repeated_names(vaes)
     box.blockSignals(True)  # the dialog matches the rest to it once the list is whole
     box.clear()
     for entry in vaes:
-        box.addItem(f"latent space of {entry.name} ({entry.card['resolution']} px)", entry.path)
+        box.addItem(f"latent space of {named(entry, repeated)} ({entry.card['resolution']} px)", entry.path)
         box.setItemData(box.count() - 1, str(entry.card["resolution"]), RESOLUTION_ROLE)
     box.addItem("pixels (slow to learn without a GPU)", "")
     box.setCurrentIndex(max(box.findData(chosen), 0) if chosen is not None else 0)
@@ -36,13 +45,15 @@ def fill_space(box: QComboBox, vaes: Iterable[ModelEntry], chosen: str | None) -
 
 def fill_starts(box: QComboBox, starts: Iterable[ModelEntry], chosen: str | None) -> None:
     """Random weights, or a model to fine-tune, with its kind and steps."""
+    starts = list(starts)
+    repeated = repeated_names(starts)
     box.blockSignals(True)
     box.clear()
     box.addItem("random weights: a new model", "")
     for entry in starts:
         steps = entry.card.get("training", {}).get("steps")
         trained = f", {counted(steps, 'step')}" if isinstance(steps, int) else ""
-        box.addItem(f"{entry.name} ({entry.kind.upper()}{trained})", entry.path)
+        box.addItem(f"{named(entry, repeated)} ({entry.kind.upper()}{trained})", entry.path)
     box.setCurrentIndex(max(box.findData(chosen), 0) if chosen is not None else 0)
     box.blockSignals(False)
 

@@ -1,0 +1,37 @@
+"""What the Train… dialog says and where: a failure in the dialog's words, elided with the whole in its tooltip; an
+empty folder warned of once, with Start off; two VAEs of one name told apart; the Load button naming the run's model;
+notes that come and go leaving the buttons where they are; the question leaving the bar in sight; and a run's story
+in the window's message log."""
+import json
+import shutil
+
+from PySide6.QtCore import QPoint, QRect, Qt, QTimer
+from PySide6.QtWidgets import QApplication, QWidget
+
+from genimg_gui.catalog import ModelEntry
+from genimg_gui.ui.train_dialog import TrainDialog
+from test_train_dialog import dialog_for, fill, shapes, started_with  # noqa: F401 (shapes: a fixture)
+from test_train_dialog_state import ending_with
+
+
+def stopped_run(out, steps: int = 9) -> str:
+    """A run's Python line that leaves what a run stopped at `steps` leaves, and exits as it does (143)."""
+    card = json.dumps({"kind": "vae", "training": {"steps": steps}})
+    return (f"import pathlib, sys; p = pathlib.Path({str(out)!r}); p.mkdir(); (p / 'card.json').write_text({card!r}); "
+            "(p / 'checkpoint.pt').write_text(''); sys.exit(143)")
+
+
+def test_two_vaes_of_one_name_are_told_apart_as_the_models_tab_tells_them(qtbot, tmp_path):
+    """"GAN draws in" listed "latent space of vae_gui (64 px)" twice."""
+    vaes = [ModelEntry(str(tmp_path / where / "vae_gui"), "vae_gui", "vae",
+                       {"architecture": "ConvVAE", "resolution": 64}, False) for where in ("copies", "mine")]
+    other = ModelEntry(str(tmp_path / "emoji-vae"), "emoji-vae", "vae", {"architecture": "ConvVAE", "resolution": 32},
+                       False)
+    dialog = TrainDialog(models=[*vaes, other])
+    qtbot.addWidget(dialog)
+    dialog.kind.setCurrentText("gan")
+    assert sorted(dialog.space.itemText(i) for i in range(dialog.space.count() - 1)) == [
+        "latent space of emoji-vae (32 px)", "latent space of vae_gui in …/copies/vae_gui (64 px)",
+        "latent space of vae_gui in …/mine/vae_gui (64 px)"]
+    starts = [dialog.start_from.itemText(i) for i in range(dialog.start_from.count())]
+    assert "vae_gui in …/mine/vae_gui (VAE)" in starts
