@@ -35,3 +35,27 @@ def test_two_vaes_of_one_name_are_told_apart_as_the_models_tab_tells_them(qtbot,
         "latent space of vae_gui in …/mine/vae_gui (64 px)"]
     starts = [dialog.start_from.itemText(i) for i in range(dialog.start_from.count())]
     assert "vae_gui in …/mine/vae_gui (VAE)" in starts
+
+
+def test_the_question_about_a_stopped_run_leaves_the_bar_that_says_where_it_stopped_in_sight(qtbot, shapes, tmp_path):
+    """Put in the middle of the dialog, the question covered the bar's "stopped at step 9"."""
+    out = tmp_path / "vae"
+    dialog = dialog_for(qtbot, shapes, out, minutes=1)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    ending_with(dialog, stopped_run(out))
+    with qtbot.waitSignal(dialog.process.finished, timeout=60_000):
+        dialog.start()
+    bar = dialog.watch.progress
+    assert bar.text() == "stopped at step 9"
+    seen = []
+
+    def look() -> None:
+        box = QApplication.activeModalWidget()
+        seen.append((bar.isVisible(), bar.text(), box.frameGeometry().intersects(QRect(bar.mapToGlobal(QPoint()),
+                                                                                        bar.size()))))
+        box.reject()
+
+    QTimer.singleShot(0, look)
+    dialog.start()  # asks about the stopped run; Cancel
+    assert seen == [(True, "stopped at step 9", False)]

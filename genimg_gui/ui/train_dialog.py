@@ -308,7 +308,7 @@ class TrainDialog(QDialog):
 
     def _ask_about_earlier_run(self, earlier: EarlierRun) -> str | None:
         """RESUME, OVERWRITE or None (cancel) for the earlier run in the output folder; tests replace it."""
-        return ask_continue_or_start_over(self, earlier, self.kind.currentText())
+        return ask_continue_or_start_over(self, earlier, self.kind.currentText(), self.watch.progress)
 
     def _shape(self, of_run: dict) -> dict:
         """train_arguments' options that shape the networks: the dialog's, or of_run's (shape_of_run: those of

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from PySide6.QtCore import QPoint
 from PySide6.QtWidgets import QMessageBox, QWidget
 
 from ..earlier_run import CHECKPOINT_FILE, EarlierRun, saved_card
@@ -11,6 +12,7 @@ from ..wording import counted
 from .train_run import LABEL_COLUMN
 
 RESUME, OVERWRITE = "--resume", "--overwrite"  # the answers, as `genimg train` takes them
+CLEARANCE = 40  # between the question and the bar it keeps in sight: room for its title bar when above it
 
 
 def kind_of_run(earlier: EarlierRun) -> str:
@@ -39,9 +41,24 @@ def what_continue_does(earlier: EarlierRun, kind_chosen: str) -> str:
             "Start over trains a new model from the start in its place.")
 
 
-def ask_continue_or_start_over(parent: QWidget, earlier: EarlierRun, kind_chosen: str = "") -> str | None:
+def keep_in_sight(box: QWidget, bar: QWidget) -> None:
+    """Place the box under the bar, or over it where the screen has no room below: centred on the dialog, as Qt
+    places it, the question hid the bar's "stopped at step 9" (the run it asks about). Where the window system
+    places dialogs itself (Wayland) it is a wish."""
+    if not bar.isVisible():
+        return
+    box.adjustSize()
+    top = bar.mapToGlobal(QPoint(0, 0))
+    below = top.y() + bar.height() + CLEARANCE // 4
+    room = bar.screen().availableGeometry()
+    y = below if below + box.height() + CLEARANCE <= room.bottom() else top.y() - box.height() - CLEARANCE
+    box.move(top.x() + (bar.width() - box.width()) // 2, max(y, room.top()))
+
+
+def ask_continue_or_start_over(parent: QWidget, earlier: EarlierRun, kind_chosen: str = "",
+                               bar: QWidget | None = None) -> str | None:
     """RESUME, OVERWRITE, or None for Cancel. Continue is offered only where the checkpoint is: a model
-    alone cannot be resumed. kind_chosen: the Model box's kind."""
+    alone cannot be resumed. kind_chosen: the Model box's kind; bar: the last run's, kept in sight."""
     box = QMessageBox(QMessageBox.Icon.Question, "Continue the earlier run?", what_it_holds(earlier),
                       QMessageBox.StandardButton.Cancel, parent)
     resume = box.addButton("Continue it", QMessageBox.ButtonRole.AcceptRole) if earlier.resumable else None
@@ -53,6 +70,8 @@ def ask_continue_or_start_over(parent: QWidget, earlier: EarlierRun, kind_chosen
         box.setInformativeText("Its checkpoint is gone, so it cannot be continued: Start over replaces it (Start "
                                "from can fine-tune it into another folder instead).")
         box.setDefaultButton(QMessageBox.StandardButton.Cancel)
+    if bar is not None:
+        keep_in_sight(box, bar)
     box.exec()
     clicked = box.clickedButton()
     if resume is not None and clicked == resume:
