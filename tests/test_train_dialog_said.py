@@ -59,3 +59,15 @@ def test_the_question_about_a_stopped_run_leaves_the_bar_that_says_where_it_stop
     QTimer.singleShot(0, look)
     dialog.start()  # asks about the stopped run; Cancel
     assert seen == [(True, "stopped at step 9", False)]
+
+
+def test_a_failure_names_the_field_not_the_option(qtbot, shapes, tmp_path):
+    """"-o /proc/genimg-out cannot be made" named the command line's option, which the dialog does not have."""
+    (tmp_path / "a file").write_text("")
+    out = tmp_path / "a file" / "vae"
+    dialog = dialog_for(qtbot, shapes, out, minutes=0.1)
+    with qtbot.waitSignal(dialog.process.finished, timeout=120_000):
+        dialog.start()  # the real run refuses it, in the CLI's words, which the log keeps
+    assert f"genimg train: error: -o {out} cannot be made" in dialog.watch.log.toPlainText()
+    assert dialog.watch.failure.text() == (f"⚠ The run failed: Save to {out} cannot be made: "
+                                           f"{tmp_path / 'a file'} is not a folder")

@@ -15,6 +15,9 @@ PROGRESS_STEPS = 1000  # the bar's resolution: a share of the run, not its step 
 HELD_OUT = re.compile(r"held-out at step (\d+) after ([\d.]+) min: (.+)$")
 # why a run failed, as cli.main and argparse say it ("genimg: error: …", "genimg train: error: …")
 ERROR = re.compile(r"^genimg(?: \w+)?: error: (.+)$")
+# an error that names the command line's option for a field, as the dialog names that field (the checks are the run's)
+FIELD_OF_OPTION = {"-o": "Save to", "--init": "Start from", "--latent-of": "GAN draws in", "--labels": "GAN classes"}
+OPTION_FIRST = re.compile(r"^(-o|--init|--latent-of|--labels)(?=[ :])")
 FIGURE_NAMES = {"held_out_psnr_db": "PSNR {} dB", "held_out_ssim": "SSIM {}",
                 "held_out_precision_k3": "precision {}", "held_out_recall_k3": "recall {}"}
 
@@ -27,6 +30,12 @@ def describe_figures(line: str) -> str | None:
     pairs = (item.split("=", 1) for item in m.group(3).split(", "))
     named = [FIGURE_NAMES.get(k, k + " {}").format(v) for k, v in pairs]
     return f"Held-out at step {m.group(1)} ({m.group(2)} min): " + " · ".join(named)
+
+
+def in_the_dialogs_words(error: str) -> str:
+    """A run's error as the dialog says it: "Save to /x cannot be made: …", not the CLI's "-o /x cannot be made: …"
+    (the dialog has fields, not options)."""
+    return OPTION_FIRST.sub(lambda m: FIELD_OF_OPTION[m.group(1)], error)
 
 
 def grid_caption(kind: str, step: int | None = None, stopped: bool = False) -> str:

@@ -9,7 +9,8 @@ from PySide6.QtGui import QPixmap
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPlainTextEdit, QProgressBar, QVBoxLayout, QWidget
 
 from ..earlier_run import RESUME_HINT, card_steps
-from .train_run import ERROR, PROGRESS_STEPS, SAMPLES, describe_figures, grid_caption, read_progress, share_done
+from .train_run import (ERROR, PROGRESS_STEPS, SAMPLES, describe_figures, grid_caption, in_the_dialogs_words,
+                        read_progress, share_done)
 
 FIGURES_TO_COME = "Held-out figures appear with each sample grid."
 PREVIEW_TO_COME = "The latest sample grid shows here."
@@ -141,9 +142,10 @@ class RunWatch(QWidget):
             self.samples_caption.setText(caption)
 
     def failed(self, how: str) -> None:
-        """The run ended without a model: the bar says so (it said "starting…" on), and the line under it why."""
+        """The run ended without a model: the bar says so (it said "starting…" on), and the line under it why, in the
+        dialog's words."""
         self.progress.setFormat(f"failed ({how})")
-        why = self._error or self._last_line
+        why = in_the_dialogs_words(self._error) if self._error else self._last_line
         self.failure.setText(f"⚠ The run failed: {why}" if why else f"⚠ The run failed ({how}): it said nothing")
         self.failure.show()
 
