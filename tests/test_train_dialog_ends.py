@@ -28,22 +28,27 @@ def test_train_reopened_mid_run_shows_the_run_going_on_not_a_blank_dialog(qtbot,
 
 
 def test_a_failed_run_says_so_and_why_in_a_fresh_log(qtbot, tmp_path):
-    """The bar said "starting…" for ever, and the log began with the previous attempt's warning."""
-    empty = tmp_path / "empty"
-    empty.mkdir()
+    """The bar said "starting…" for ever, and the log began with the previous attempt's warning. The line under the
+    bar ended on the colon of "1 file skipped:", what was skipped and why left to the log."""
+    fake = tmp_path / "fake"
+    fake.mkdir()
+    (fake / "fake.png").write_bytes(bytes(range(256)) * 8)  # named as an image, which it is not
     dialog = dialog_for(qtbot, "", tmp_path / "vae", minutes=0.1)
     dialog.show()
     qtbot.waitExposed(dialog)
     qtbot.mouseClick(dialog.start_button, Qt.MouseButton.LeftButton)
     assert "No image folder chosen" in dialog.watch.log.toPlainText()
-    dialog.data.setText(str(empty))
+    dialog.data.setText(str(fake))
+    assert dialog.kept.note.text().startswith("⚠ Only 1 image file: ")  # counted by its name: not opened
     with qtbot.waitSignal(dialog.process.finished, timeout=120_000):
         qtbot.mouseClick(dialog.start_button, Qt.MouseButton.LeftButton)
     log = dialog.watch.log.toPlainText()
-    assert "No image folder chosen" not in log and f"genimg train: error: {empty} holds no image files" in log
+    assert "No image folder chosen" not in log and f"genimg train: error: no usable images in {fake}" in log
     assert dialog.watch.progress.format() == "failed (exit code 1)"
     assert dialog.watch.failure.isVisible()
-    assert dialog.watch.failure.text().startswith(f"⚠ The run failed: {empty} holds no image files")
+    assert dialog.watch.failure.text() == (f"⚠ The run failed: no usable images in {fake}, 1 file skipped: "
+                                           "skipped, not an image in a format genimg reads: fake.png")
+    assert dialog.watch.failure.toolTip() == dialog.watch.failure.text()
     assert dialog.start_button.isEnabled() and not dialog.stop_button.isEnabled()
     assert not dialog.load_button.isEnabled()
     qtbot.mouseClick(dialog.start_button, Qt.MouseButton.LeftButton)  # the next Start: no failure shown yet
@@ -70,11 +75,11 @@ def test_a_folder_too_small_to_hold_images_out_says_so_before_the_run(qtbot, sha
     assert dialog.keep_best.isEnabled() and dialog.kept.note.isHidden()
     dialog.data.setText(str(few))
     assert not dialog.keep_best.isEnabled() and not dialog.kept.note.isHidden()
-    assert dialog.kept.note.text().startswith("⚠ Only 6 images: a run holds out one image in 10")
+    assert dialog.kept.note.text().startswith("⚠ Only 6 image files: a run holds out one image in 10")
     started = started_with(dialog)
     dialog.start()
     assert "--keep-best" not in started[0]
-    assert dialog.watch.log.toPlainText().startswith("⚠ Only 6 images")
+    assert dialog.watch.log.toPlainText().startswith("⚠ Only 6 image files")
 
 
 def test_model_kept_is_unticked_while_a_small_folder_greys_it_out_and_the_figures_line_says_none_come(
@@ -104,7 +109,7 @@ def test_the_dialog_counts_held_out_images_as_the_run_does():
 
 
 def test_the_folder_count_leaves_out_model_folders_as_a_run_does(qtbot, shapes, tmp_path):
-    """A previous run's samples.png in DATA/m1/ was counted ("Only 4 images"), though `genimg train` skips m1."""
+    """A previous run's samples.png in DATA/m1/ was counted ("Only 4 image files"), though `genimg train` skips m1."""
     few = tmp_path / "few"
     (few / "m1").mkdir(parents=True)
     for image in sorted(shapes.glob("*.png"))[:3]:
@@ -114,7 +119,7 @@ def test_the_folder_count_leaves_out_model_folders_as_a_run_does(qtbot, shapes, 
     (few / "m1" / "model.safetensors").write_bytes(b"")  # a card beside its weights: a model, as a run reads it
     dialog = dialog_for(qtbot, shapes, tmp_path / "vae", minutes=0.1)
     dialog.data.setText(str(few))
-    assert dialog.kept.note.text().startswith("⚠ Only 3 images: a run holds out one image in 10")
+    assert dialog.kept.note.text().startswith("⚠ Only 3 image files: a run holds out one image in 10")
 
 
 def test_close_closes_the_dialog(qtbot, tmp_path):

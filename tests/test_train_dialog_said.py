@@ -71,3 +71,19 @@ def test_a_failure_names_the_field_not_the_option(qtbot, shapes, tmp_path):
     assert f"genimg train: error: -o {out} cannot be made" in dialog.watch.log.toPlainText()
     assert dialog.watch.failure.text() == (f"⚠ The run failed: Save to {out} cannot be made: "
                                            f"{tmp_path / 'a file'} is not a folder")
+
+
+def test_a_long_failure_is_cut_short_under_the_bar_and_whole_in_its_tooltip(qtbot, shapes, tmp_path):
+    """The line under the bar held only an error's first line ("…, 40 files skipped:")."""
+    dialog = dialog_for(qtbot, shapes, tmp_path / "vae", minutes=0.1)
+    long = "genimg train: error: no usable images in /x, 40 files skipped:\n" + "\n".join(
+        f"skipped, reason {i}: " + ", ".join(f"picture-{i}-{n}.png" for n in range(10)) for i in range(4))
+    ending_with(dialog, f"import sys; print({long!r}); sys.exit(1)")
+    with qtbot.waitSignal(dialog.process.finished, timeout=60_000):
+        dialog.start()
+    whole = dialog.watch.failure.toolTip()
+    assert whole.startswith("⚠ The run failed: no usable images in /x, 40 files skipped: skipped, reason 0: ")
+    assert whole.endswith("; skipped, reason 3: " + ", ".join(f"picture-3-{n}.png" for n in range(10)))
+    from genimg_gui.ui.train_watch import FAILURE_CHARS  # new: the other tests run on the old code too
+    shown = dialog.watch.failure.text()
+    assert shown.endswith(" …") and len(shown) <= FAILURE_CHARS and whole.startswith(shown.removesuffix(" …"))

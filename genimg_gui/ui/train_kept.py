@@ -9,15 +9,17 @@ from PySide6.QtWidgets import QCheckBox, QLabel
 
 from ..holdout import SHARE, held_out_size
 from ..data_folder import count_images
+from ..wording import counted
 
 
 def few_images_note(count: int) -> str:
     """What a folder of `count` images, too few to hold any out (held_out_size: the run's own rule), means for a run."""
     if count == 0:
         return "This folder holds no image files (searched recursively): a run would have nothing to learn from."
-    images = f"{count} image{'s' * (count != 1)}"
-    return (f"Only {images}: a run holds out one image in {SHARE} to measure itself on images it never learnt, so with "
-            f"fewer than {SHARE} it holds none out. It logs no held-out figures and keeps its last step's model.")
+    # files named as images, not opened (the UI thread must not read a folder's images): a run may skip some
+    return (f"Only {counted(count, 'image file')}: a run holds out one image in {SHARE} to measure itself on images it "
+            f"never learnt, so with fewer than {SHARE} it holds none out. It logs no held-out figures and keeps its "
+            "last step's model.")
 
 
 class ModelKept:

@@ -38,6 +38,14 @@ def in_the_dialogs_words(error: str) -> str:
     return OPTION_FIRST.sub(lambda m: FIELD_OF_OPTION[m.group(1)], error)
 
 
+def shortened(text: str, most: int) -> str:
+    """text, or its first `most` characters cut at a word and ended with "…" (the whole of it said elsewhere)."""
+    if len(text) <= most:
+        return text
+    cut = text[:most - 1]
+    return (cut.rsplit(" ", 1)[0] if " " in cut else cut) + " …"
+
+
 def grid_caption(kind: str, step: int | None = None, stopped: bool = False) -> str:
     """What a run's sample grid shows, at a step or (None) of the model written: a GAN's samples; a VAE's
     grid is images over its reconstructions of them, which "samples" made look like the model's drawings."""

@@ -10,7 +10,7 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QPlainTextEdit, QProgressBar,
 
 from ..earlier_run import RESUME_HINT, card_steps
 from .train_run import (ERROR, PROGRESS_STEPS, SAMPLES, describe_figures, grid_caption, in_the_dialogs_words,
-                        read_progress, share_done)
+                        read_progress, share_done, shortened)
 
 FIGURES_TO_COME = "Held-out figures appear with each sample grid."
 PREVIEW_TO_COME = "The latest sample grid shows here."
@@ -18,6 +18,7 @@ PREVIEW_WIDTH = 320  # a sample grid (8 x 4 tiles) at 40 px a tile
 # a progress line ("step 1,234/20000 | 38 img/s | d=0.6931 g=0.6931 aug_p=0.0000 | ETA 29.5 min") fits the log
 LOG_COLUMNS = 84
 LOG_MIN_WIDTH = 240  # what the user may narrow the log to
+FAILURE_CHARS = 240  # the line under the bar: about three lines, the whole of it in its tooltip
 
 
 class RunWatch(QWidget):
@@ -122,6 +123,8 @@ class RunWatch(QWidget):
         self.say(line.replace(RESUME_HINT, ""))
         if m := ERROR.match(line):
             self._error = m.group(1)
+        elif self._error:  # an error goes on over lines (each reason files were skipped for): the run ends with it
+            self._error += (" " if self._error.endswith(":") else "; ") + line
         self._last_line = line
         if progress := read_progress(line):
             step, steps, minutes_left = progress
@@ -142,11 +145,14 @@ class RunWatch(QWidget):
             self.samples_caption.setText(caption)
 
     def failed(self, how: str) -> None:
-        """The run ended without a model: the bar says so (it said "starting…" on), and the line under it why, in the
-        dialog's words."""
+        """The run ended without a model: the bar says so (it said "starting…" on), and the line under it why,
+        whole (it ended on the colon of "1 file skipped:", the files and the reason left to the log), in the dialog's
+        words."""
         self.progress.setFormat(f"failed ({how})")
         why = in_the_dialogs_words(self._error) if self._error else self._last_line
-        self.failure.setText(f"⚠ The run failed: {why}" if why else f"⚠ The run failed ({how}): it said nothing")
+        said = f"⚠ The run failed: {why}" if why else f"⚠ The run failed ({how}): it said nothing"
+        self.failure.setText(shortened(said, FAILURE_CHARS))
+        self.failure.setToolTip(said)
         self.failure.show()
 
     def say_ended(self, out: str, stopped: bool) -> None:
