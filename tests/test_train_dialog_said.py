@@ -87,3 +87,30 @@ def test_a_long_failure_is_cut_short_under_the_bar_and_whole_in_its_tooltip(qtbo
     from genimg_gui.ui.train_watch import FAILURE_CHARS  # new: the other tests run on the old code too
     shown = dialog.watch.failure.text()
     assert shown.endswith(" …") and len(shown) <= FAILURE_CHARS and whole.startswith(shown.removesuffix(" …"))
+
+
+def test_an_empty_folder_is_warned_of_once_and_start_is_off_until_it_holds_images(qtbot, shapes, tmp_path):
+    """Its warning showed twice above the log once Start had run and failed, with "No held-out figures…", and Start
+    stayed on."""
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    dialog = dialog_for(qtbot, empty, tmp_path / "vae", minutes=0.1)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    started = started_with(dialog)
+    assert dialog.kept.note.isVisible() and "holds no image files" in dialog.kept.note.text()
+    assert dialog.watch.figures.text() == ""  # the note says it: no second line about figures
+    assert not dialog.start_button.isEnabled()
+    assert dialog.start_button.toolTip() == f"{empty} holds no image files: choose a folder of images (Browse…)"
+    qtbot.mouseClick(dialog.start_button, Qt.MouseButton.LeftButton)
+    assert not started and not dialog.watch.failure.isVisible()
+    elsewhere = QWidget()  # images put in the folder from another window: back in the dialog, they are counted
+    qtbot.addWidget(elsewhere)
+    elsewhere.show()
+    elsewhere.activateWindow()
+    qtbot.waitUntil(lambda: not dialog.isActiveWindow())
+    shutil.copy(next(shapes.glob("*.png")), empty)
+    dialog.activateWindow()
+    qtbot.waitUntil(lambda: dialog.start_button.isEnabled())
+    assert dialog.start_button.toolTip() == "" and dialog.kept.note.text().startswith("⚠ Only 1 image file: ")
+    assert dialog.watch.figures.text() == "No held-out figures: the folder has too few images to hold any out."

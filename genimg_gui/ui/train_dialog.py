@@ -13,7 +13,7 @@ import sys
 from pathlib import Path
 from typing import Sequence
 
-from PySide6.QtCore import QProcess, Signal
+from PySide6.QtCore import QEvent, QProcess, Signal
 from PySide6.QtWidgets import (QComboBox, QDialog, QFileDialog, QFormLayout, QHBoxLayout, QLabel, QLineEdit,
                                QPushButton, QVBoxLayout, QWidget)
 
@@ -232,13 +232,14 @@ class TrainDialog(QDialog):
     def _form_changed(self, *_args) -> None:
         """The images, Save to or kind changed: the last run's bar, failure or Start's refusal was about other
         settings; Load it still loads that run's model, and names it ("Load it" read as the model the form shows).
-        What Save to holds is said before Start."""
+        What Save to holds is said before Start, and Start is offered for a folder with image files."""
         if self.running():
             return
         if self._refused:
             self._refused = False
             self.watch.clear()
         self.watch.forget_end()
+        self._offer_start()
         if self.load_button.isEnabled():
             self.load_button.setText(f"Load {Path(self._run_out).name}")
         self._note_save_to()
@@ -253,6 +254,20 @@ class TrainDialog(QDialog):
         note = save_to_refusal(self) or (unfinished_note(remembered) if same_folder else "")
         self.out_note.setText(note)
         self.out_note.setVisible(bool(note))
+
+    def _offer_start(self) -> None:
+        """Start while no run goes on, unless the images folder holds no image files: its run failed at once."""
+        empty = self.kept.no_images
+        self.start_button.setEnabled(not self.running() and not empty)
+        self.start_button.setToolTip(f"{self.data.text()} holds no image files: choose a folder of images ({BROWSE})"
+                                     if empty else "")
+
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802 (Qt's name)
+        """Back from elsewhere (images copied into the folder, say): the folder is counted again."""
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.ActivationChange and self.isActiveWindow() and not self.running():
+            self.kept.look_at_folder(self.data.text())
+            self._offer_start()
 
     def _remember(self, unfinished: bool) -> None:
         if self._memory is not None:
@@ -370,7 +385,7 @@ class TrainDialog(QDialog):
     def _settle(self) -> None:
         """No run any more: the settings and Start are free again."""
         self.settings.setEnabled(True)
-        self.start_button.setEnabled(True)
+        self._offer_start()
         self.stop_button.setEnabled(False)
 
     def _failed_to_start(self, error: QProcess.ProcessError) -> None:

@@ -10,6 +10,7 @@ from PySide6.QtWidgets import QCheckBox, QLabel
 from ..holdout import SHARE, held_out_size
 from ..data_folder import count_images
 from ..wording import counted
+from .train_watch import FIGURES_TO_COME
 
 
 def few_images_note(count: int) -> str:
@@ -27,8 +28,9 @@ class ModelKept:
     the choice for the dialog's form, the note for the full width under it (a wrapped label in the form was squashed
     when it appeared)."""
 
-    def __init__(self, say_figures: Callable[[str], None] = lambda _why_none: None) -> None:
-        """say_figures is told why a run will log no held-out figures ("" when it will), as that changes."""
+    def __init__(self, say_figures: Callable[[str], None] = lambda _line: None) -> None:
+        """say_figures is told what the figures line says before a run's figures come (figures_to_come), as that
+        changes."""
         self._say_figures = say_figures
         self.best = QCheckBox("the best held-out evaluation, not the last step's")
         self.best.setChecked(True)
@@ -40,6 +42,7 @@ class ModelKept:
         self.note.hide()
         self._measured = True  # the model trained has held-out figures (a GAN drawing in pixels has none)
         self._too_few = False  # the folder's images are too few to hold any out, so there are none to measure
+        self.no_images = False  # the folder holds no image files: the note says so, and a run has nothing to learn
         self._chosen = True  # the user's choice, put back when the choice opens again (it is unticked while shut)
 
     def measure_figures(self, measured: bool) -> None:
@@ -49,6 +52,7 @@ class ModelKept:
     def look_at_folder(self, folder: str) -> None:
         """Count the folder's images (a bounded count: a big tree reads as enough) for the note."""
         count = count_images(folder, enough=SHARE) if folder.strip() and Path(folder).is_dir() else None
+        self.no_images = count == 0
         self._too_few = count is not None and held_out_size(count) == 0
         self.note.setText("⚠ " + few_images_note(count) if self._too_few else "")
         self.note.setVisible(self._too_few)
@@ -65,13 +69,16 @@ class ModelKept:
         self.best.setEnabled(open_)
         if not open_:
             self.best.setChecked(False)
-        self._say_figures(self.no_figures_reason())
+        self._say_figures(self.figures_to_come())
 
-    def no_figures_reason(self) -> str:
-        """Why a run will log no held-out figures, or "" when it will."""
+    def figures_to_come(self) -> str:
+        """The figures line before a run's: that they come, or why none will; nothing for a folder without image
+        files, which the note warns of (a second line said it again)."""
+        if self.no_images:
+            return ""
         if self._too_few:
             return "No held-out figures: the folder has too few images to hold any out."
-        return "" if self._measured else "No held-out figures: a GAN drawing in pixels is not measured."
+        return FIGURES_TO_COME if self._measured else "No held-out figures: a GAN drawing in pixels is not measured."
 
     def wanted(self) -> bool:
         """--keep-best for the run: chosen, and with figures to rank."""

@@ -33,7 +33,7 @@ class RunWatch(QWidget):
         self._started = time.monotonic()  # when the run on show started: --minutes counts from there
         self.kind = ""  # what the run on show trains, which says what its grids show
         self.figures = QLabel(FIGURES_TO_COME)
-        self._no_figures = ""  # why the next run will log none ("" when it will), said in place of FIGURES_TO_COME
+        self._to_come = FIGURES_TO_COME  # what the figures line says until the next run's figures come
         self._figures_shown = False  # the label holds a run's figures, which a changed setting leaves on show
         self.failure = QLabel()  # why the last run failed, under the bar that says it did
         self.failure.setWordWrap(True)
@@ -88,7 +88,7 @@ class RunWatch(QWidget):
         self.log.clear()
         self.forget_end()
         self._figures_shown = False
-        self.figures.setText(self._no_figures or FIGURES_TO_COME)
+        self.figures.setText(self._to_come)
         if not keep_grid:
             self.preview.clear()
             self.preview.setText(PREVIEW_TO_COME)
@@ -101,12 +101,12 @@ class RunWatch(QWidget):
         self.progress.hide()
         self.failure.hide()
 
-    def expect_figures(self, no_figures: str) -> None:
-        """Why the next run will log no held-out figures ("" when it will): "Held-out figures appear with each
-        sample grid" was shown for a folder too small to hold any out."""
-        self._no_figures = no_figures
+    def expect_figures(self, to_come: str) -> None:
+        """What the figures line says until the next run's figures come: that they will, or why none will
+        ("Held-out figures appear with each sample grid" was shown for a folder too small to hold any out)."""
+        self._to_come = to_come
         if not self._figures_shown:
-            self.figures.setText(no_figures or FIGURES_TO_COME)
+            self.figures.setText(to_come)
 
     def begin(self, kind: str, beginning: str) -> None:
         """A run of this kind starts: the bar at 0 with how it begins, the time budget counted from now."""
