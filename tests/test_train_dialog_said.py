@@ -114,3 +114,24 @@ def test_an_empty_folder_is_warned_of_once_and_start_is_off_until_it_holds_image
     qtbot.waitUntil(lambda: dialog.start_button.isEnabled())
     assert dialog.start_button.toolTip() == "" and dialog.kept.note.text().startswith("⚠ Only 1 image file: ")
     assert dialog.watch.figures.text() == "No held-out figures: the folder has too few images to hold any out."
+
+
+def test_the_load_button_names_the_model_the_run_going_on_or_the_last_writes(qtbot, shapes, tmp_path):
+    """It said "Load vae_gui" through a GAN run into gan_gui, and "Load it" once that had written its model."""
+    vae, gan = tmp_path / "vae_gui", tmp_path / "gan_gui"
+    dialog = dialog_for(qtbot, shapes, vae, minutes=1)
+    assert dialog.load_button.text() == "Load it" and not dialog.load_button.isEnabled()  # nothing to load yet
+    ending_with(dialog, stopped_run(vae).replace("sys.exit(143)", "sys.exit(0)"))
+    with qtbot.waitSignal(dialog.process.finished, timeout=60_000):
+        dialog.start()
+    assert dialog.load_button.text() == "Load vae_gui" and dialog.load_button.isEnabled()
+    dialog.kind.setCurrentText("gan")
+    dialog.out.setText(str(gan))
+    assert dialog.load_button.text() == "Load vae_gui" and dialog.load_button.isEnabled()  # the last run's
+    ending_with(dialog, "import time; time.sleep(1); " + stopped_run(gan))
+    with qtbot.waitSignal(dialog.process.finished, timeout=60_000):
+        dialog.start()
+        assert dialog.load_button.text() == "Load gan_gui" and not dialog.load_button.isEnabled()  # not there yet
+    assert dialog.load_button.text() == "Load gan_gui" and dialog.load_button.isEnabled()
+    dialog.out.setText(str(tmp_path / "another"))
+    assert dialog.load_button.text() == "Load gan_gui"

@@ -86,7 +86,7 @@ def test_a_changed_form_clears_a_refusal_a_failure_and_a_finished_runs_bar_and_n
     with qtbot.waitSignal(dialog.process.finished, timeout=60_000):
         dialog.start()
     assert dialog.watch.progress.format() == "done" and dialog.load_button.isEnabled()
-    assert dialog.load_button.text() == "Load it"
+    assert dialog.load_button.text() == "Load vae"
     dialog.kind.setCurrentText("gan")
     assert not dialog.watch.progress.isVisibleTo(dialog)
     assert dialog.load_button.isEnabled() and dialog.load_button.text() == "Load vae"  # the run's, not the form's

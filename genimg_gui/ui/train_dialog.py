@@ -37,7 +37,7 @@ STOPPED_BY_SIGNAL = re.compile(r"interrupted by SIG\w+ at step ([\d,]+)")
 
 class TrainDialog(QDialog):
     model_trained = Signal(str)  # the new model folder, written: the Models tab lists it
-    load_requested = Signal(str)  # its "Load it" button: the open pictures follow the new model
+    load_requested = Signal(str)  # its Load button: the open pictures follow the new model
 
     def __init__(self, parent=None, models: Sequence[ModelEntry] = (), active_vae: str = "",
                  settings: Settings | None = None) -> None:
@@ -231,8 +231,8 @@ class TrainDialog(QDialog):
 
     def _form_changed(self, *_args) -> None:
         """The images, Save to or kind changed: the last run's bar, failure or Start's refusal was about other
-        settings; Load it still loads that run's model, and names it ("Load it" read as the model the form shows).
-        What Save to holds is said before Start, and Start is offered for a folder with image files."""
+        settings; the Load button still loads that run's model, which it names. What Save to holds is said before
+        Start, and Start is offered for a folder with image files."""
         if self.running():
             return
         if self._refused:
@@ -240,8 +240,6 @@ class TrainDialog(QDialog):
             self.watch.clear()
         self.watch.forget_end()
         self._offer_start()
-        if self.load_button.isEnabled():
-            self.load_button.setText(f"Load {Path(self._run_out).name}")
         self._note_save_to()
 
     def _note_save_to(self, *_args) -> None:
@@ -292,6 +290,7 @@ class TrainDialog(QDialog):
         if choice is None:
             return  # cancelled: the earlier run stays as it is
         self._run_out = out
+        self.load_button.setText(f"Load {Path(out).name}")  # the model this run writes, offered once it is there
         of_run = shape_of_run(saved_card(Path(out))) if choice == RESUME else {}
         show_run_shape(self, of_run)
         shape = self._shape(of_run)
@@ -370,7 +369,6 @@ class TrainDialog(QDialog):
             self._say_how_it_ended(stopped)
             self.watch.show_samples(Path(self._run_out) / "samples.png", grid_caption(self.watch.kind, stopped=stopped))
             self.load_button.setEnabled(True)
-            self.load_button.setText("Load it")
             self.model_trained.emit(self._run_out)
         elif stopped:  # before its first step: the log's last line says nothing was written (it read as failed)
             self.watch.end("stopped before the first step")

@@ -157,14 +157,15 @@ class RunWatch(QWidget):
 
     def say_ended(self, out: str, stopped: bool) -> None:
         """The bar and log of a run that wrote its model to out: done, or stopped part-way (Start can go on)."""
+        load = f"Load {Path(out).name}"  # the dialog's button, which names the model
         if not stopped:
             self.end("done")
-            self.say(f"✓ model written to {out}: the Models tab lists it, and Load it makes it the active one")
+            self.say(f"✓ model written to {out}: the Models tab lists it, and {load} makes it the active one")
             return
         steps = card_steps(Path(out))
         at = f" at step {steps:,}" if steps is not None else ""
         self.end(f"stopped{at}")
-        self.say(f"■ stopped{at}: the model so far is written to {out} (the Models tab lists it, and Load it makes "
+        self.say(f"■ stopped{at}: the model so far is written to {out} (the Models tab lists it, and {load} makes "
                  "it the active one). Start continues this run: it asks whether to go on from here or start over.")
 
     def end(self, format_: str) -> None:
