@@ -135,3 +135,29 @@ def test_the_load_button_names_the_model_the_run_going_on_or_the_last_writes(qtb
     assert dialog.load_button.text() == "Load gan_gui" and dialog.load_button.isEnabled()
     dialog.out.setText(str(tmp_path / "another"))
     assert dialog.load_button.text() == "Load gan_gui"
+
+
+def test_a_runs_start_stop_end_and_failure_go_into_the_message_log(qtbot, window, shapes, tmp_path):
+    """View → Message log had no word of a run."""
+    out = tmp_path / "vae"
+    dialog = fill(window.train_dialog(), shapes, out, minutes=1)
+    stops_when_told = ("import signal, sys, time\n"
+                       "signal.signal(signal.SIGTERM, lambda *_: exec(" + repr(stopped_run(out)) + "))\n"
+                       "print('step 9 | 1 img/s | loss=1 | 0.9 min left', flush=True)\n"
+                       "time.sleep(60)")
+    ending_with(dialog, stops_when_told)
+    dialog.start()
+    qtbot.waitUntil(lambda: "step 9 |" in dialog.watch.log.toPlainText(), timeout=60_000)
+    with qtbot.waitSignal(dialog.process.finished, timeout=60_000):
+        dialog.stop()
+    dialog.out.setText(str(tmp_path / "vae2"))
+    ending_with(dialog, "import sys; print('genimg train: error: -o /nowhere cannot be made: no room'); sys.exit(1)")
+    with qtbot.waitSignal(dialog.process.finished, timeout=60_000):
+        dialog.start()
+    logged = [(e.text, e.error) for e in window.status.log.entries if e.text.startswith("Training")]
+    assert logged == [
+        (f"Training started: a VAE on {shapes}, saved to {out}", False),
+        (f"Training stopping (Stop and save): saving the model so far to {out}", False),
+        (f"Training stopped at step 9: the model so far is written to {out}", False),
+        (f"Training started: a VAE on {shapes}, saved to {tmp_path / 'vae2'}", False),
+        (f"Training into {tmp_path / 'vae2'} failed (exit code 1): Save to /nowhere cannot be made: no room", True)]

@@ -333,6 +333,7 @@ class MainWindow(QMainWindow):
                                              self.settings)
             self._train_dialog.model_trained.connect(self.model_list.list_trained)
             self._train_dialog.load_requested.connect(self.document.load_model)
+            self._train_dialog.run_event.connect(self.status.log.add)  # View → Message log keeps a run's story
         self._train_dialog.show()
         self._train_dialog.raise_()
         self._train_dialog.activateWindow()

@@ -26,7 +26,7 @@ from .train_memory import UNFINISHED, fill_form, form_of, names_another_model, s
 from .train_kept import ModelKept
 from .train_models import RESOLUTION_ROLE, fill_space, fill_starts, listed_as
 from .train_shape import show_run_shape
-from .train_question import RESUME, ask_continue_or_start_over, how_it_begins, shape_of_run
+from .train_question import OVERWRITE, RESUME, ask_continue_or_start_over, how_it_begins, shape_of_run
 from .train_run import FOLDERS, LABEL_COLUMN, default_output, grid_caption, train_arguments
 from .train_watch import RunWatch
 
@@ -38,6 +38,7 @@ STOPPED_BY_SIGNAL = re.compile(r"interrupted by SIG\w+ at step ([\d,]+)")
 class TrainDialog(QDialog):
     model_trained = Signal(str)  # the new model folder, written: the Models tab lists it
     load_requested = Signal(str)  # its Load button: the open pictures follow the new model
+    run_event = Signal(str, bool)  # a run's start, stop, end or (True) failure, for the window's message log
 
     def __init__(self, parent=None, models: Sequence[ModelEntry] = (), active_vae: str = "",
                  settings: Settings | None = None) -> None:
@@ -313,6 +314,8 @@ class TrainDialog(QDialog):
         self.start_button.setEnabled(False)
         self.stop_button.setEnabled(True)
         self.load_button.setEnabled(False)
+        begun = {RESUME: "continued", OVERWRITE: "started over"}.get(choice, "started")
+        self.run_event.emit(f"Training {begun}: a {shape['kind'].upper()} on {self.data.text()}, saved to {out}", False)
         self.process.start(sys.executable, args)  # last: a failure to start may be reported before it returns
 
     def _refuse(self, why: str) -> None:
@@ -344,6 +347,7 @@ class TrainDialog(QDialog):
             self._stopping = True
             self.stop_button.setEnabled(False)
             self.watch.say("stopping: saving a checkpoint and the model…")
+            self.run_event.emit(f"Training stopping (Stop and save): saving the model so far to {self._run_out}", False)
             os.kill(pid, signal.SIGTERM)
 
     def _read_output(self) -> None:
@@ -372,10 +376,11 @@ class TrainDialog(QDialog):
             self.model_trained.emit(self._run_out)
         elif stopped:  # before its first step: the log's last line says nothing was written (it read as failed)
             self.watch.end("stopped before the first step")
+            self.run_event.emit(f"Training stopped before the first step: nothing written to {self._run_out}", False)
         else:
             how = "it crashed" if crashed else f"exit code {code}"
             self.watch.say(f"⚠ training ended without a model ({how})")
-            self.watch.failed(how)
+            self._say_failed(how)
         if self._close_when_done:
             self._close_when_done = False
             self.close()
@@ -390,13 +395,19 @@ class TrainDialog(QDialog):
         """Python could not be started (no `finished` follows): said, not "starting…" for ever."""
         if error == QProcess.ProcessError.FailedToStart:
             self.watch.say(f"⚠ {self.process.errorString()}")
-            self.watch.failed("it could not start")
+            self._say_failed("it could not start")
             self._settle()
+
+    def _say_failed(self, how: str) -> None:
+        """Under the bar and in the message log."""
+        self.run_event.emit(f"Training into {self._run_out} failed ({how}): {self.watch.failed(how)}", True)
 
     def _say_how_it_ended(self, stopped: bool) -> None:
         """The bar and log of a run that wrote its model: done, or stopped part-way (Start can go on from it)."""
         self._remember(unfinished=stopped)
-        self.watch.say_ended(self._run_out, stopped)
+        ended = self.watch.say_ended(self._run_out, stopped)
+        model = "the model so far" if stopped else "the model"
+        self.run_event.emit(f"Training {ended}: {model} is written to {self._run_out}", False)
 
     def _load(self) -> None:
         self.watch.say(f"loading {self._run_out}: the open pictures follow it (the status bar says when)")

@@ -144,29 +144,32 @@ class RunWatch(QWidget):
             self.preview.setPixmap(pixmap.scaledToWidth(PREVIEW_WIDTH, Qt.TransformationMode.SmoothTransformation))
             self.samples_caption.setText(caption)
 
-    def failed(self, how: str) -> None:
+    def failed(self, how: str) -> str:
         """The run ended without a model: the bar says so (it said "starting…" on), and the line under it why,
         whole (it ended on the colon of "1 file skipped:", the files and the reason left to the log), in the dialog's
-        words."""
+        words; the reason returned."""
         self.progress.setFormat(f"failed ({how})")
         why = in_the_dialogs_words(self._error) if self._error else self._last_line
         said = f"⚠ The run failed: {why}" if why else f"⚠ The run failed ({how}): it said nothing"
         self.failure.setText(shortened(said, FAILURE_CHARS))
         self.failure.setToolTip(said)
         self.failure.show()
+        return why or "it said nothing"
 
-    def say_ended(self, out: str, stopped: bool) -> None:
-        """The bar and log of a run that wrote its model to out: done, or stopped part-way (Start can go on)."""
+    def say_ended(self, out: str, stopped: bool) -> str:
+        """The bar and log of a run that wrote its model to out: done, or stopped part-way (Start can go on); the
+        bar's words returned."""
         load = f"Load {Path(out).name}"  # the dialog's button, which names the model
         if not stopped:
             self.end("done")
             self.say(f"✓ model written to {out}: the Models tab lists it, and {load} makes it the active one")
-            return
+            return "done"
         steps = card_steps(Path(out))
         at = f" at step {steps:,}" if steps is not None else ""
         self.end(f"stopped{at}")
         self.say(f"■ stopped{at}: the model so far is written to {out} (the Models tab lists it, and {load} makes "
                  "it the active one). Start continues this run: it asks whether to go on from here or start over.")
+        return f"stopped{at}"
 
     def end(self, format_: str) -> None:
         """The bar's last words, full: "done" or "stopped at step N" (left where the time had got to, a run stopped
