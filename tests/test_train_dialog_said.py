@@ -161,3 +161,31 @@ def test_a_runs_start_stop_end_and_failure_go_into_the_message_log(qtbot, window
         (f"Training stopped at step 9: the model so far is written to {out}", False),
         (f"Training started: a VAE on {shapes}, saved to {tmp_path / 'vae2'}", False),
         (f"Training into {tmp_path / 'vae2'} failed (exit code 1): Save to /nowhere cannot be made: no room", True)]
+
+
+def test_notes_that_come_and_go_leave_the_dialog_and_its_buttons_where_they_are(qtbot, shapes, tmp_path):
+    """The dialog grew as a note came (and stayed so), its buttons moving under the mouse."""
+    few = tmp_path / "few"
+    few.mkdir()
+    for image in sorted(shapes.glob("*.png"))[:3]:
+        shutil.copy(image, few)
+    dialog = dialog_for(qtbot, shapes, tmp_path / "vae", minutes=1)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+
+    def where() -> tuple:
+        QApplication.processEvents()
+        return dialog.geometry(), dialog.start_button.mapTo(dialog, QPoint(0, 0))
+
+    opened = where()
+    dialog.data.setText(str(few))  # a note about the few images
+    assert dialog.kept.note.isVisible() and where() == opened
+    dialog.out.setText(str(few))  # and one about Save to
+    assert dialog.out_note.isVisible() and where() == opened
+    dialog.out.setText(str(tmp_path / "vae"))
+    ending_with(dialog, "import sys; print('genimg train: error: ' + 'no good, ' * 40); sys.exit(1)")
+    with qtbot.waitSignal(dialog.process.finished, timeout=60_000):
+        dialog.start()
+    assert dialog.watch.progress.isVisible() and dialog.watch.failure.isVisible() and where() == opened
+    dialog.data.setText(str(shapes))  # all gone
+    assert not dialog.kept.note.isVisible() and where() == opened

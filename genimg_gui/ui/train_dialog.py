@@ -14,8 +14,7 @@ from pathlib import Path
 from typing import Sequence
 
 from PySide6.QtCore import QEvent, QProcess, Signal
-from PySide6.QtWidgets import (QComboBox, QDialog, QFileDialog, QFormLayout, QHBoxLayout, QLabel, QLineEdit,
-                               QPushButton, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import QComboBox, QDialog, QFileDialog, QLineEdit, QPushButton, QVBoxLayout
 
 from ..catalog import ModelEntry, latent_space_of, latent_spaces, trainable_models
 from ..earlier_run import EarlierRun, earlier_run, saved_card, saved_then_stopped
@@ -33,6 +32,7 @@ from .train_watch import RunWatch
 BROWSE = "Browse…"  # the Images and Save to rows' buttons; the no-folder message names the first
 # the run's line as Stop's signal makes it (train/loop.py), which the dialog says in the words of its button
 STOPPED_BY_SIGNAL = re.compile(r"interrupted by SIG\w+ at step ([\d,]+)")
+NOTE_LINES = 6  # the room the dialog opens with for the notes above the log, in lines of text
 
 
 class TrainDialog(QDialog):
@@ -93,31 +93,8 @@ class TrainDialog(QDialog):
         self.classes.activated.connect(self._choose_classes)
         self.kind.currentTextChanged.connect(self.match_classes)
         self.start_from.currentIndexChanged.connect(self._match_start)
-        row = QHBoxLayout()
-        row.addWidget(self.data, 1)
-        row.addWidget(self.browse)
-        # the run's settings, fixed while it runs: Continue and Load it read them, and an edit would not reach it
-        self.settings = QWidget()
-        form = QFormLayout(self.settings)
-        form.setContentsMargins(0, 0, 0, 0)
-        form.addRow("Start from", self.start_from)
-        form.addRow("Model", self.kind)
-        form.addRow("Images", row)
-        form.addRow("", self.mirror)
-        out_row = QHBoxLayout()
-        out_row.addWidget(self.out, 1)
-        out_row.addWidget(self.out_browse)
-        form.addRow("Save to", out_row)
-        form.addRow("Time for this run", self.minutes)
-        form.addRow("GAN draws in", self.space)
-        classes = QHBoxLayout()
-        classes.addWidget(self.classes, 1)
-        classes.addWidget(QLabel("column"))
-        classes.addWidget(self.label_column)
-        form.addRow("GAN classes", classes)
-        form.addRow("Resolution", self.resolution)
-        form.addRow("Samples every", self.sample_every)
-        form.addRow("Model kept", self.kept.best)
+        # the run's settings, fixed while it runs: Continue and Load read them, and an edit would not reach it
+        self.settings = train_fields.settings_form(self)
         layout = QVBoxLayout(self)
         layout.addWidget(self.settings)
         layout.addWidget(self.kept.note)
@@ -142,9 +119,12 @@ class TrainDialog(QDialog):
         self._open_wide_enough_for_the_log()
 
     def _open_wide_enough_for_the_log(self) -> None:
-        """Open with the run's log wide enough for a progress line; the user may narrow it."""
+        """Open with the run's log wide enough for a progress line, and tall enough that the notes above it (the
+        folder's, Save to's, the bar, why a run failed) take their room from the log as they come and go: the dialog
+        grew, its buttons moving under the mouse. The user may narrow it."""
         self.watch.widen_log()
-        self.resize(self.sizeHint())
+        notes = NOTE_LINES * self.fontMetrics().lineSpacing() + self.watch.progress.sizeHint().height()
+        self.resize(self.sizeHint().width(), self.sizeHint().height() + notes)
         self.watch.let_log_narrow()
 
     def set_models(self, models: Sequence[ModelEntry], active_vae: str = "") -> None:

@@ -2,8 +2,8 @@
 what each does; the dialog wires them to one another and to the run."""
 from __future__ import annotations
 
-from PySide6.QtWidgets import (QCheckBox, QComboBox, QDialogButtonBox, QDoubleSpinBox, QLabel, QLineEdit, QPushButton,
-                               QSpinBox)
+from PySide6.QtWidgets import (QCheckBox, QComboBox, QDialogButtonBox, QDoubleSpinBox, QFormLayout, QHBoxLayout, QLabel,
+                               QLineEdit, QPushButton, QSizePolicy, QSpinBox, QWidget)
 
 from .train_run import FOLDERS, LABEL_COLUMN
 
@@ -100,3 +100,32 @@ def dialog_buttons(*actions: QPushButton) -> QDialogButtonBox:
     box.button(QDialogButtonBox.StandardButton.Close).setToolTip(
         "Mid-run, Close stops the run as Stop and save does, and the dialog closes once it has saved")
     return box
+
+
+def beside(*widgets: QWidget) -> QHBoxLayout:
+    """A form row of several widgets, the first taking the room."""
+    row = QHBoxLayout()
+    for at, widget in enumerate(widgets):
+        row.addWidget(widget, 1 if at == 0 else 0)
+    return row
+
+
+def settings_form(dialog) -> QWidget:
+    """The dialog's fields in a form, at its own height: the dialog's spare room is the log's, which notes coming and
+    going above it take from and give back."""
+    settings = QWidget()
+    settings.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
+    form = QFormLayout(settings)
+    form.setContentsMargins(0, 0, 0, 0)
+    form.addRow("Start from", dialog.start_from)
+    form.addRow("Model", dialog.kind)
+    form.addRow("Images", beside(dialog.data, dialog.browse))
+    form.addRow("", dialog.mirror)
+    form.addRow("Save to", beside(dialog.out, dialog.out_browse))
+    form.addRow("Time for this run", dialog.minutes)
+    form.addRow("GAN draws in", dialog.space)
+    form.addRow("GAN classes", beside(dialog.classes, QLabel("column"), dialog.label_column))
+    form.addRow("Resolution", dialog.resolution)
+    form.addRow("Samples every", dialog.sample_every)
+    form.addRow("Model kept", dialog.kept.best)
+    return settings
