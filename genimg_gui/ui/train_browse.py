@@ -1,6 +1,7 @@
-"""The Train… dialog's two Browse… buttons: where each folder picker starts and what a pick changes. Images starts
-at the folder its field holds, else where images were last opened from (Settings.open_folder, shared with File →
-Open images…); Save to at the folder its field holds or would make, else among the trained models."""
+"""The Train… dialog's pickers, its two Browse… buttons and GAN classes' "labels file…": where each starts and what a
+pick changes. Images starts at the folder its field holds, else where images were last opened from
+(Settings.open_folder, shared with File → Open images…); Save to at the folder its field holds or would make, else
+among the trained models; a labels file in the images folder."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -31,3 +32,14 @@ def browse_save_to(dialog) -> None:
                                                            str(models if models.is_dir() else Path.home())))
     if folder:
         dialog.out.setText(folder)
+
+
+def choose_classes(dialog, index: int) -> None:
+    """The GAN classes box's "labels file…" entry asks for the file, which becomes a choice of its own."""
+    if dialog.classes.itemData(index) is None:
+        path, _ = QFileDialog.getOpenFileName(dialog, "Labels file", dialog.data.text(), "CSV files (*.csv)")
+        if path:
+            dialog.set_labels_file(path)
+        else:
+            dialog.classes.setCurrentIndex(0)
+    dialog.match_classes()

@@ -14,13 +14,13 @@ from pathlib import Path
 from typing import Sequence
 
 from PySide6.QtCore import QEvent, QProcess, Signal
-from PySide6.QtWidgets import QComboBox, QDialog, QFileDialog, QLineEdit, QPushButton, QVBoxLayout
+from PySide6.QtWidgets import QComboBox, QDialog, QLineEdit, QPushButton, QVBoxLayout
 
 from ..catalog import ModelEntry, latent_space_of, latent_spaces, trainable_models
 from ..earlier_run import EarlierRun, earlier_run, saved_card, saved_then_stopped
 from . import train_fields
 from .settings import Settings
-from .train_browse import browse_images, browse_save_to
+from .train_browse import browse_images, browse_save_to, choose_classes
 from .train_memory import UNFINISHED, fill_form, form_of, names_another_model, save_to_refusal, unfinished_note
 from .train_kept import ModelKept
 from .train_models import RESOLUTION_ROLE, fill_space, fill_starts, listed_as
@@ -90,7 +90,7 @@ class TrainDialog(QDialog):
         self.kind.currentTextChanged.connect(self._match_space)
         self.space.currentIndexChanged.connect(self._match_space)
         self.space.activated.connect(self._pick_space)
-        self.classes.activated.connect(self._choose_classes)
+        self.classes.activated.connect(lambda index: choose_classes(self, index))
         self.kind.currentTextChanged.connect(self.match_classes)
         self.start_from.currentIndexChanged.connect(self._match_start)
         # the run's settings, fixed while it runs: Continue and Load read them, and an edit would not reach it
@@ -179,17 +179,8 @@ class TrainDialog(QDialog):
         self.classes.setEnabled(is_gan)
         self.label_column.setEnabled(is_gan and self.classes.currentData() not in ("", FOLDERS))
 
-    def _choose_classes(self, index: int) -> None:
-        """The "labels file…" entry asks for the file and adds it as a choice of its own."""
-        if self.classes.itemData(index) is None:
-            path, _ = QFileDialog.getOpenFileName(self, "Labels file", self.data.text(), "CSV files (*.csv)")
-            if path:
-                self.set_labels_file(path)
-            else:
-                self.classes.setCurrentIndex(0)
-        self.match_classes()
-
     def set_labels_file(self, path: str) -> None:
+        """A labels file (the "labels file…" entry's pick, a run's own) as a choice of its own, chosen."""
         at = self.classes.findData(path)
         if at < 0:
             self.classes.insertItem(self.classes.count() - 1, f"labels in {Path(path).name}", path)
