@@ -338,3 +338,20 @@ def test_a_reopened_inversion_keeps_the_name_that_tells_it_apart_through_undo(qt
     doc.undo()  # recall_drawn: the name it remembers is the new one
     assert first.name == "photo.png (inverted) (2)"
 
+
+
+def test_the_autosave_does_not_wait_for_ever_while_changes_keep_coming(qtbot, tmp_path):
+    """A save waited for the user to pause (3 s without a change): an edit every 2 s was never saved, and a crash
+    after five minutes of steady work lost all of it. Now a change is saved at most max_wait_ms after it."""
+    import time
+
+    from genimg_gui.ui.autosave import Autosaver
+
+    doc, _engine = sampled(qtbot)
+    saver = Autosaver(doc, tmp_path / "s.safetensors", idle_ms=300, max_wait_ms=900)
+    started = time.monotonic()
+    while not saver.saves and time.monotonic() - started < 5:
+        doc.history_changed.emit()  # a change every 100 ms: never 300 ms without one
+        qtbot.wait(100)
+    assert saver.saves == 1 and time.monotonic() - started < 2.5
+    assert saver.path.is_file()

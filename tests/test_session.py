@@ -189,7 +189,7 @@ CRASHING_RUN = textwrap.dedent("""
     model, image = sys.argv[1], sys.argv[2]
     app = QApplication([])
     w = MainWindow(Engine("cpu"), [read_entry(__import__("pathlib").Path(model))])
-    w.autosaver.timer.setInterval(100)
+    w.autosaver.idle_ms = 100
     doc = w.document
     doc.model_loaded.connect(lambda info: w.open_paths([image]))
     def edit(item):

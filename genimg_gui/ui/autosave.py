@@ -1,7 +1,9 @@
-"""Autosave: the session is written a few seconds after the last change, and offered back
-after a crash. A clean quit removes it, unless the user kept their unexported work for next time."""
+"""Autosave: the session is written a few seconds after the last change (and at least every MAX_WAIT_MS while
+changes keep coming), and offered back after a crash. A clean quit removes it, unless the user kept their unexported
+work for next time."""
 from __future__ import annotations
 
+import time
 from dataclasses import replace
 from pathlib import Path
 
@@ -11,10 +13,14 @@ from ..session import Session, SessionError, discard_session, load_session, save
 from .document import Document
 
 IDLE_MS = 3000
+# at most this long between a change and its save, however busy the user is: a save waited for 3 s without a change,
+# so a steady hand (an edit every 2 s) was never saved, and a crash after 5 minutes of work lost all of it
+MAX_WAIT_MS = 20000
 
 
 class Autosaver(QObject):
-    def __init__(self, document: Document, path: Path | None = None, idle_ms: int = IDLE_MS) -> None:
+    def __init__(self, document: Document, path: Path | None = None, idle_ms: int = IDLE_MS,
+                 max_wait_ms: int = MAX_WAIT_MS) -> None:
         super().__init__(document)
         self.document = document
         self.path = Path(path or session_file())
@@ -32,7 +38,8 @@ class Autosaver(QObject):
         document.session_due = lambda: self.held  # files named at start-up wait for it: one it holds is open then
         self.timer = QTimer(self)
         self.timer.setSingleShot(True)
-        self.timer.setInterval(idle_ms)
+        self.idle_ms, self.max_wait_ms = idle_ms, max_wait_ms
+        self.unsaved_since: float | None = None  # time.monotonic() of the first change not saved yet
         self.timer.timeout.connect(self.save_now)
         # current_changed too: a restore after a crash brings back the image that was being edited
         for signal in (document.history_changed, document.item_added, document.item_removed, document.model_loaded,
@@ -40,17 +47,23 @@ class Autosaver(QObject):
             signal.connect(self.schedule)
 
     def schedule(self, *_) -> None:
-        """(Re)start the idle countdown: a drag's many commits cost one save."""
+        """(Re)start the idle countdown: a drag's many commits cost one save; but no later than max_wait_ms after
+        the first change not saved yet."""
         self.had_items = self.had_items or bool(self.document.items)
-        self.timer.start()
+        now = time.monotonic()
+        if self.unsaved_since is None:
+            self.unsaved_since = now
+        left_ms = self.max_wait_ms - (now - self.unsaved_since) * 1000
+        self.timer.start(max(0, min(self.idle_ms, int(left_ms))))
 
     def save_now(self) -> None:
         self.timer.stop()
         if self.held or not self.owner:
             return
         if self.document.carry.pending_any():  # half carried over to a new model: save once it has all arrived
-            self.timer.start()
+            self.timer.start(self.idle_ms)
             return
+        self.unsaved_since = None
         if not self.document.items:
             if self.had_items:  # every image open this run was closed: a crash now has nothing to bring back
                 discard_session(self.path)
