@@ -689,3 +689,19 @@ def test_the_gesture_that_made_a_step_comes_back_and_old_sessions_have_none(tmp_
     assert sess.load_session(path).items[0].made_by == {1: "Reset all"}
     _rewritten(path, lambda doc: doc["items"][0].pop("made_by"))  # as sessions were saved before
     assert sess.load_session(path).items[0].made_by == {}
+
+
+def test_the_start_up_sample_left_as_it_came_is_not_autosaved(qtbot, window):
+    """A crash restore named the last run's start-up "seed 0" first among "your images": a sample the app drew as
+    its GAN loaded, which the user never asked for, and which the next start draws again. Once it is a step on, or
+    exported, it is the user's."""
+    doc, saver = window.document, window.autosaver
+    [sample] = doc.items.values()
+    assert sample.id in doc.samples.auto_items
+    saver.save_now()
+    assert not saver.path.exists()
+    with qtbot.waitSignal(doc.history_changed, timeout=TIMEOUT):
+        doc.generate(5, 0.7)  # another seed: a step of the user's
+    qtbot.waitUntil(lambda: len(sample.history) == 2, timeout=TIMEOUT)
+    saver.save_now()
+    assert [item.name for item in sess.load_session(saver.path).items] == [sample.name]

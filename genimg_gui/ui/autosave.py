@@ -64,12 +64,13 @@ class Autosaver(QObject):
             self.timer.start(self.idle_ms)
             return
         self.unsaved_since = None
-        if not self.document.items:
+        session = self.document.to_session()
+        if not session.items:  # none open, or only the start-up sample as it came: nothing to bring back
             if self.had_items:  # every image open this run was closed: a crash now has nothing to bring back
                 discard_session(self.path)
             return
         try:
-            save_session(self.document.to_session(), self.path)
+            save_session(session, self.path)
             self.saves += 1
         except (OSError, ValueError) as e:
             self.document.error.emit(f"Autosave failed ({e}); your work is still open, export it to keep it")

@@ -12,7 +12,9 @@ if TYPE_CHECKING:
 
 
 def session_of(document: Document) -> Session:
-    items = list(document.items.values())
+    """The open items as a session, less a sample the app drew as its GAN loaded and the user left as it came: a
+    restore named the last run's "seed 0" first among "your images", and the next start draws its own."""
+    items = [i for i in document.items.values() if not untouched_start_sample(document, i)]
     saved = [SessionItem(i.kind, i.name, i.original, i.image, i.history, i.seed, i.psi, i.gan_class, i.draw,
                          i.asked_draw, dict(i.drawn), dict(i.step_names), dict(i.values_by_model), i.inverted_in,
                          exported_node(i), i.sent_from, dict(i.made_by), i.file, i.fit)
@@ -21,6 +23,10 @@ def session_of(document: Document) -> Session:
     return Session(saved, current, {kind: info.path for kind, info in document.models.items()},
                    identities={kind: info.identity for kind, info in document.models.items()},
                    labels=_labels_named(document, items))
+
+
+def untouched_start_sample(document: Document, item: Item) -> bool:
+    return item.id in document.samples.auto_items and len(item.history) == 1 and item.exported is None
 
 
 def _labels_named(document: Document, items: list[Item]) -> dict[str, tuple[str, ...]]:
