@@ -19,6 +19,7 @@ from PySide6.QtGui import QColor, QFontMetricsF, QImage, QPainter, QPen
 from PySide6.QtWidgets import QToolTip, QWidget
 
 from .mask_overlay import MaskOverlay
+from .step_elide import elide_step_name
 
 # the panes' captions when no A/B comparison names them: an opened file (or an inversion's photo) beside its
 # decoding, or a GAN sample as drawn beside its edit
@@ -247,8 +248,8 @@ class Canvas(QWidget):
 
     def label_text(self, box: QRectF, text: str) -> str:
         """text as it fits box, its middle elided as the History tab elides a step's name (the end tells two
-        A/B states apart); the caption's tooltip gives it whole."""
-        return QFontMetricsF(self.font()).elidedText(text, Qt.TextElideMode.ElideMiddle, box.width() - LABEL_PAD)
+        A/B states apart, its value whole); the caption's tooltip gives it whole."""
+        return elide_step_name(QFontMetricsF(self.font()), text, box.width() - LABEL_PAD)
 
     def label_at(self, pos: QPointF) -> str | None:
         """The whole caption under pos when the pane shows it elided, else None."""

@@ -5,9 +5,11 @@ there goes on at the same level, and each later line comes after the whole of th
 row "↳ Branch 2 from “<step>”" that names the step it left from and numbers the lines made from it (the first, on
 at its level, is 1; two captions alike left the user guessing). Read top to bottom, every row is thus followed by the
 step that was made after it on its own line: Qt lists a row's children right after it, so a later line indented under
-its branch point sat above the first line's next steps and read as if made before them. The caption is no
-step: it cannot be clicked, picked or reached with the arrow keys. The layout follows from the tree alone, never from
-which state is current, so rows stay where they are when you click, undo or redo; only the marks move. The current
+its branch point sat above the first line's next steps and read as if made before them. A branch more than
+MAX_LEVELS deep is indented no further than MAX_LEVELS: its caption still names where it left from (and its tooltip
+how deep it is), and each step keeps room for its name; indented a level a branch, an exploratory history pushed its
+newest rows past the panel's right edge, nameless. The caption is no step: it cannot be clicked, picked or
+reached with the arrow keys. The layout follows from the tree alone, never from which state is current, so rows stay where they are when you click, undo or redo; only the marks move. The current
 state is the one selected row (and has the keyboard focus). A plain click (or Enter) goes to a state; Ctrl/Shift-
 click picks a second one, tinted, to compare with the current one.
 """
@@ -22,6 +24,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QApplication, QHBoxLayout, QLa
 
 from ..wording import counted
 from .qimage import image_icon, to_qimage
+from .step_elide import StepNameDelegate
 
 ID_ROLE = Qt.ItemDataRole.UserRole            # a step's node id; None on a branch caption
 BRANCH_ROLE = Qt.ItemDataRole.UserRole + 1    # on a branch caption: the id of the step the branch left from
@@ -29,6 +32,7 @@ ICON = 48
 Node = tuple[int, int | None, str, np.ndarray | None]
 PARTNER_TINT = QColor(235, 150, 30, 120)  # amber: unlike the selection's blue, so the two marks never look alike
 CAPTION_BAND = QColor(128, 128, 128, 40)  # a faint grey band, on light and dark themes alike, unlike both marks
+MAX_LEVELS = 4  # the deepest indent, in levels: 4 x 22 px leaves a 400-px panel some 250 px for a step's name
 HINT = "Ctrl+click a second step to compare it with the current one"
 
 
@@ -94,8 +98,10 @@ class HistoryPanel(QWidget):
         self.tree.setRootIsDecorated(False)
         self.tree.setItemsExpandable(False)
         self.tree.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        # a long name loses its middle, not its end: "category: other → Smileys & Emotion +2.00σ" keeps the value
+        # a long name loses its middle, not its end: "category: other → Smileys & Emotion +2.00σ" keeps the value,
+        # whole: the delegate shortens what comes before it (Qt's own middle cut "PC2 (…0.13σ", the sign lost)
         self.tree.setTextElideMode(Qt.TextElideMode.ElideMiddle)
+        self.tree.setItemDelegate(StepNameDelegate(self.tree))
         self.tree.setToolTip("Click a step to go back to it; Ctrl+click another to compare it with the current one")
         self.hint = QLabel(HINT)
         self.hint.setWordWrap(True)
@@ -166,9 +172,10 @@ class HistoryPanel(QWidget):
         if not self.tree.viewport().rect().contains(self.tree.visualItemRect(item)):
             self.tree.scrollToItem(item)
 
-    def _add_line(self, node: Node, children: dict, parent: QTreeWidgetItem | None) -> None:
+    def _add_line(self, node: Node, children: dict, parent: QTreeWidgetItem | None, depth: int = 0) -> None:
         """Add node and the line of first children after it at one level; then, below the whole line, each later
-        child's line under a caption naming the step it branched from, in the order they were made."""
+        child's line under a caption naming the step it branched from, in the order they were made. depth: how
+        many branches deep the line is; past MAX_LEVELS its branches stay at its indent, after their captions."""
         line = []
         while node is not None:
             line.append(node)
@@ -176,9 +183,9 @@ class HistoryPanel(QWidget):
             node = (children.get(node[0]) or [None])[0]
         for point in line:
             for number, kid in enumerate(children.get(point[0], [])[1:], start=2):
-                caption = self._make_caption(point, number)
+                caption = self._make_caption(point, number, depth + 1)
                 self._append(caption, parent)
-                self._add_line(kid, children, caption)
+                self._add_line(kid, children, caption if depth < MAX_LEVELS else parent, depth + 1)
 
     def _append(self, item: QTreeWidgetItem, parent: QTreeWidgetItem | None) -> None:
         if parent is None:
@@ -198,7 +205,7 @@ class HistoryPanel(QWidget):
         self._items[node_id] = item
         return item
 
-    def _make_caption(self, point: Node, number: int) -> QTreeWidgetItem:
+    def _make_caption(self, point: Node, number: int, depth: int) -> QTreeWidgetItem:
         """The row above a later branch: which step it left from, and which of the lines made from there it is (the
         first, number 1, goes on at the step's own level): two branches from one step read alike. Not a step: it
         cannot be selected, a click on it does nothing and the arrow keys pass it by. It stays enabled: Qt greys out
@@ -207,8 +214,10 @@ class HistoryPanel(QWidget):
         item.setData(0, ID_ROLE, None)
         item.setData(0, BRANCH_ROLE, point[0])
         item.setFlags(Qt.ItemFlag.ItemIsEnabled)
+        deep = (f"; a branch {depth} deep, drawn at the indent of {MAX_LEVELS} so that its names keep room"
+                if depth > MAX_LEVELS else "")
         item.setToolTip(0, f"The steps below were made after going back to “{point[2]}”: line {number} made from "
-                           "there (line 1 follows it at its level)")
+                           f"there (line 1 follows it at its level){deep}")
         font = QFont(item.font(0))
         font.setItalic(True)
         item.setFont(0, font)

@@ -1,0 +1,52 @@
+"""A History step's name shortened to fit its row: the value at its end stays whole, the rest loses its end.
+
+Qt's ElideMiddle cuts wherever the middle falls, the value's sign and digits too: "PC2 (…0.13σ" and "PC7 ….38σ"
+lost the "+" that tells +0.38σ from -0.38σ, while "PC2 (6…-0.17σ" beside them kept it."""
+from __future__ import annotations
+
+import re
+
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtGui import QFontMetrics, QFontMetricsF
+from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem
+
+# a slider's value, "+0.13σ", "-0.17σ", "−1σ"; the last one stays, with what follows it (a caption's "”", " …")
+VALUE = re.compile(r"[+\-−]\d+(?:\.\d+)?σ")
+
+
+def value_tail(text: str) -> str:
+    """The end of a step's name that must stay whole: from its last value on, else its last word."""
+    values = list(VALUE.finditer(text))
+    if values:
+        return text[values[-1].start():]
+    return text[text.rstrip().rfind(" ") + 1:]
+
+
+def elide_step_name(metrics: QFontMetrics | QFontMetricsF, text: str, width: float) -> str:
+    """text in width px: as it is when it fits, else its start shortened ("PC2 (6…+0.13σ") and its value whole;
+    where not even the value fits, its middle elided as Qt does."""
+    if metrics.horizontalAdvance(text) <= width:
+        return text
+    tail = value_tail(text)
+    head = text[:len(text) - len(tail)]
+    room = width - metrics.horizontalAdvance(tail)
+    if not head or room < metrics.horizontalAdvance("…"):
+        return metrics.elidedText(text, Qt.TextElideMode.ElideMiddle, width)
+    return metrics.elidedText(head, Qt.TextElideMode.ElideRight, room) + tail
+
+
+class StepNameDelegate(QStyledItemDelegate):
+    """Draws each row with its text shortened by elide_step_name to the room the style gives the text."""
+
+    def initStyleOption(self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex) -> None:
+        super().initStyleOption(option, index)
+        if option.rect.isEmpty() or not option.text:  # no row to fit (a size hint): the name as it is
+            return
+        widget = option.widget
+        style = widget.style() if widget is not None else None
+        if style is None:
+            return
+        box = style.subElementRect(QStyle.SubElement.SE_ItemViewItemText, option, widget)
+        # the style draws the text inside this margin on either side (QCommonStyle's viewItemDrawText)
+        margin = style.pixelMetric(QStyle.PixelMetric.PM_FocusFrameHMargin, None, widget) + 1
+        option.text = elide_step_name(QFontMetrics(option.font), option.text, box.width() - 2 * margin)
