@@ -9,9 +9,10 @@ its branch point sat above the first line's next steps and read as if made befor
 MAX_LEVELS deep is indented no further than MAX_LEVELS: its caption still names where it left from (and its tooltip
 how deep it is), and each step keeps room for its name; indented a level a branch, an exploratory history pushed its
 newest rows past the panel's right edge, nameless. The caption is no step: it cannot be clicked, picked or
-reached with the arrow keys. The layout follows from the tree alone, never from which state is current, so rows stay where they are when you click, undo or redo; only the marks move. The current
-state is the one selected row (and has the keyboard focus). A plain click (or Enter) goes to a state; Ctrl/Shift-
-click picks a second one, tinted, to compare with the current one.
+reached with the arrow keys. The layout follows from the tree alone, never from which state is current, so rows
+stay where they are when you click, undo or redo; only the marks move. The current state is the one selected row
+(and has the keyboard focus). A plain click (or Enter) goes to a state; Ctrl/Shift-click picks a second one, tinted,
+to compare with the current one.
 """
 from __future__ import annotations
 
