@@ -756,7 +756,7 @@ def test_tab_follows_the_reading_order_one_stop_a_slider(qtbot, window, qtlog):
     set_reading_order(window)  # as at every start and slider rebuild: a combo box's popup list is a window of its own
     assert not [r.message for r in qtlog.records if "setTabOrder" in r.message]  # 24 warnings at each start
     sliders, tools = window.sliders, window.mask_tool
-    side = [window.tabs.tabBar(), sliders.previews_box, sliders.scroll, *sliders.sliders, sliders.reset_all_button,
+    side = [window.tabs.tabBar(), sliders.previews_box, *sliders.sliders, sliders.reset_all_button,
             sliders.randomise_button]
     stops = tab_stops(qtbot, window, len(side) + 12)
     assert stops[:len(side) + 1] == [window.filmstrip, *side]  # the sliders, and not their ↺ buttons

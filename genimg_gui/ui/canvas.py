@@ -18,6 +18,7 @@ from PySide6.QtCore import QEvent, QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import QColor, QFontMetricsF, QImage, QPainter, QPen
 from PySide6.QtWidgets import QToolTip, QWidget
 
+from .focus_frame import focus_colour, paint_focus_frame
 from .mask_overlay import MaskOverlay
 from .step_elide import elide_step_name
 
@@ -210,7 +211,12 @@ class Canvas(QWidget):
         if self.edited is None:
             p.setPen(QColor("#bbbbbb"))
             p.drawText(self.rect(), Qt.AlignmentFlag.AlignCenter, self.placeholder)
-            return
+        else:
+            self._paint_panes(p)
+        if self.hasFocus():  # a Tab stop: the keys below act here, and nothing else showed where the keyboard was
+            paint_focus_frame(p, self.rect(), focus_colour(self))
+
+    def _paint_panes(self, p: QPainter) -> None:
         slots = dict(self.slots())
         for name, rect in self.panes():
             p.save()

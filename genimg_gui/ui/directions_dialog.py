@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QComboBox, QDialog,
 from ..edit import clashing_label
 from ..imaging import IMAGE_SUFFIXES
 from ..wording import counted
+from .focus_frame import paint_empty_view_focus
 from .qimage import image_icon
 from .settings import Settings
 
@@ -156,6 +157,8 @@ class ImageList(QListWidget):
             p = QPainter(self.viewport())
             p.setPen(self.palette().color(QPalette.ColorRole.PlaceholderText))
             p.drawText(self.viewport().rect(), Qt.AlignmentFlag.AlignCenter, "Drop images here")
+            p.end()
+        paint_empty_view_focus(self)  # no item to show the focus on
 
     def paths(self) -> tuple[str, ...]:
         return tuple(self.item(r).data(PATH_ROLE) for r in range(self.count()))

@@ -6,6 +6,7 @@ from PySide6.QtGui import QFontMetrics, QPainter, QPalette
 from PySide6.QtWidgets import (QListView, QListWidget, QListWidgetItem, QMenu, QStyle,
                                QStyledItemDelegate, QStyleOptionViewItem)
 
+from .focus_frame import focus_colour, paint_empty_view_focus, paint_focus_frame
 from .inversion_names import fitted_name
 from .qimage import image_icon, to_qimage
 
@@ -46,6 +47,8 @@ class _CaptionDelegate(QStyledItemDelegate):
             band = QRect(text.left(), text.top(), text.width(), caption_height(option.fontMetrics))
             painter.fillRect(band, option.palette.brush(_colour_group(option), QPalette.ColorRole.Highlight))
         super().paint(painter, option, index)
+        if option.state & QStyle.StateFlag.State_HasFocus:  # the strip's current thumbnail, the strip focused
+            paint_focus_frame(painter, option.rect, focus_colour(option.widget))
 
 
 def _colour_group(option: QStyleOptionViewItem) -> QPalette.ColorGroup:
@@ -137,6 +140,10 @@ class Filmstrip(QListWidget):
     def resizeEvent(self, event) -> None:  # noqa: N802 (Qt naming)
         super().resizeEvent(event)
         self.show_current()
+
+    def paintEvent(self, event) -> None:  # noqa: N802 (Qt naming)
+        super().paintEvent(event)
+        paint_empty_view_focus(self)
 
     def context_menu(self, row: int) -> QMenu:
         """The right-click menu of a thumbnail: close that image."""

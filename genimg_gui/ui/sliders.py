@@ -190,6 +190,9 @@ class SliderPanel(QWidget):
         self.scroll = QScrollArea()
         self.scroll.setWidgetResizable(True)
         self.scroll.setWidget(inner)
+        # the sliders are the stops: the list's own was an extra Tab stop that showed nothing. Tabbing still brings
+        # the next slider into view (QScrollArea.focusNextPrevChild)
+        self.scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.reset_all_button = QPushButton("Reset all")
         self.randomise_button = QPushButton("Randomise")
         self.reset_all_button.clicked.connect(self.reset_all)

@@ -48,7 +48,7 @@ def reading_order(window: MainWindow) -> list[QWidget]:
     order = [w for bar in bars if bar is not None for w in toolbar_stops(bar)]
     order += [window.canvas, window.filmstrip, window.tabs, window.tabs.tabBar()]
     sliders = window.sliders
-    order += [sliders.previews_box, sliders.scroll, *sliders.sliders, sliders.reset_all_button,
+    order += [sliders.previews_box, *sliders.sliders, sliders.reset_all_button,
               sliders.randomise_button]
     order += [w for page in (window.tabs.widget(i) for i in range(1, window.tabs.count())) for w in tab_stops(page)]
     order += tab_stops(window.statusBar())
