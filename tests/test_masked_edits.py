@@ -145,3 +145,18 @@ def test_the_mask_tools_are_in_the_edit_menu_and_their_keys_work_once(qtbot, win
     qtbot.keyClick(window.canvas, Qt.Key.Key_BracketLeft)
     assert tool.radius.value() == radius
 
+
+
+def test_the_radius_keys_leave_the_radius_box_looking_unfocused(qtbot, window):
+    """] and [ step the radius with the focus elsewhere (a slider): its number was left selected, highlighted as
+    if the box had the focus too."""
+    tool, slider = window.mask_tool, window.sliders.sliders[0]
+    window.activateWindow()
+    slider.setFocus()
+    qtbot.waitUntil(slider.hasFocus)
+    unfocused = tool.radius.grab().toImage()
+    for key in (Qt.Key.Key_BracketRight, Qt.Key.Key_BracketLeft, Qt.Key.Key_BracketRight):
+        qtbot.keyClick(slider, key)
+        assert not tool.radius.lineEdit().hasSelectedText() and slider.hasFocus()
+    qtbot.keyClick(slider, Qt.Key.Key_BracketLeft)  # back to the first number: the box looks as it did
+    assert tool.radius.grab().toImage() == unfocused

@@ -64,8 +64,14 @@ class MaskController(QObject):
         action = QAction(text, self)
         action.setShortcut(QKeySequence(shortcut))
         # by about a tenth of the radius: one pixel a press took a hundred presses from 6 px to a broad brush
-        action.triggered.connect(lambda: self.radius.stepBy(steps * max(1, self.radius.value() // 10)))
+        action.triggered.connect(lambda: self._step_radius(steps))
         return action
+
+    def _step_radius(self, steps: int) -> None:
+        self.radius.stepBy(steps * max(1, self.radius.value() // 10))
+        # stepBy selects the number, as if typed into: highlighted while a slider had the focus, two controls
+        # looked focused
+        self.radius.lineEdit().deselect()
 
     def fill_menu(self, menu: QMenu) -> None:
         """The toolbar's actions (their shortcuts shown) and the radius keys, in a menu."""
