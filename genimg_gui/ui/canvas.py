@@ -1,8 +1,9 @@
 """The canvas: original and edited image side by side, split-compare, or edited only.
 
 Fit-to-window by default; the wheel zooms about the cursor, dragging pans,
-double-click fits again. Side by side, each picture stays in its own half and
-both zoom and pan as one, so a zoomed detail is compared with the same detail.
+double-click fits again; + / - zoom and the arrow keys pan too (canvas_zoom.py).
+Side by side, each picture stays in its own half and both zoom and pan as one,
+so a zoomed detail is compared with the same detail.
 In split mode, dragging near the divider moves it.
 In brush mode a left drag on either pane paints a mask instead (the canvas
 only reports the stroke; the document owns the mask), and panning moves to the
@@ -18,6 +19,7 @@ from PySide6.QtCore import QEvent, QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import QColor, QFontMetricsF, QImage, QPainter, QPen
 from PySide6.QtWidgets import QToolTip, QWidget
 
+from .canvas_zoom import KEYS_TIP, ZOOM_STEP, view_key, zoom_about
 from .focus_frame import focus_colour, paint_focus_frame
 from .mask_overlay import MaskOverlay
 from .step_elide import elide_step_name
@@ -48,6 +50,7 @@ class Canvas(QWidget):
         self.setMinimumSize(320, 240)
         self.setMouseTracking(True)
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        self.setToolTip(KEYS_TIP)  # where no elided caption is under the mouse
         self.original: QImage | None = None
         self.edited: QImage | None = None
         self.mode = CompareMode.SIDE_BY_SIDE
@@ -269,8 +272,8 @@ class Canvas(QWidget):
 
     def event(self, event) -> bool:
         if event.type() == QEvent.Type.ToolTip:
-            text = self.label_at(QPointF(event.pos()))
-            if text is None:
+            text = self.label_at(QPointF(event.pos())) or self.toolTip()
+            if not text:
                 QToolTip.hideText()
             else:
                 QToolTip.showText(event.globalPos(), text, self)
@@ -321,17 +324,7 @@ class Canvas(QWidget):
         p.drawLine(QPointF(x, rect.top()), QPointF(x, rect.bottom()))
 
     def wheelEvent(self, event) -> None:  # noqa: N802
-        factor = 1.15 if event.angleDelta().y() > 0 else 1 / 1.15
-        new_zoom = min(16.0, max(0.1, self.zoom * factor))
-        # keep the image point under the cursor fixed: the centre of the pane under it (both panes move as one)
-        pos = event.position()
-        slot = next((name for name, rect in self.slots() if rect.contains(pos)), None)
-        middle = QPointF(self.width() / 2, self.height() / 2) + self.offset
-        centre = dict(self.panes())[slot].center() if slot else middle
-        self.offset += (pos - centre) * (1 - new_zoom / self.zoom)
-        self.zoom = new_zoom
-        self.zoom_changed.emit(self.zoom)
-        self.update()
+        zoom_about(self, event.position(), ZOOM_STEP if event.angleDelta().y() > 0 else 1 / ZOOM_STEP)
 
     def mousePressEvent(self, event) -> None:  # noqa: N802
         pos = event.position()
@@ -385,7 +378,8 @@ class Canvas(QWidget):
             if self.brush_mode:
                 self.setCursor(Qt.CursorShape.OpenHandCursor)
             return
-        super().keyPressEvent(event)
+        if not view_key(self, event):
+            super().keyPressEvent(event)
 
     def keyReleaseEvent(self, event) -> None:  # noqa: N802
         if event.key() == Qt.Key.Key_Space and not event.isAutoRepeat():

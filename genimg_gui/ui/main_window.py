@@ -11,6 +11,7 @@ from .about import about_text
 from .autosave import Autosaver
 from .action_texts import closed_text, redo_keys, redo_text, reopen_text, undo_text
 from .canvas import Canvas, CompareMode
+from .canvas_zoom import zoom_shortcuts, zoom_steps
 from .compare_actions import CompareActions
 from .directions_controller import DirectionsController
 from .export_actions import ExportActions
@@ -166,6 +167,9 @@ class MainWindow(QMainWindow):
         self.add_action(edit, "&Morph / interpolate…", self.morph.open_dialog, QKeySequence("Ctrl+M"))
         view = bar.addMenu("&View")
         self.add_action(view, "Fit to window", self.canvas.fit, QKeySequence("Ctrl+0"))
+        for text, steps in (("Zoom &in", 1), ("Zoom &out", -1)):
+            self.add_action(view, text, lambda _=False, s=steps: zoom_steps(self.canvas, s)).setShortcuts(
+                zoom_shortcuts(steps))
         self.compare_actions = CompareActions(self.compare, view, self)
         view.addSeparator()
         self.add_action(view, "Message &log…", self.show_message_log, QKeySequence("Ctrl+L"))
