@@ -33,7 +33,7 @@ def _labels_named(document: Document, items: list[Item]) -> dict[str, tuple[str,
     """The directions' labels the items' steps are named by, by model identity: the loaded models' (their values
     count them) and those of each model values were kept for (Document.direction_labels), which a restart may find
     not loaded."""
-    loaded = {info.identity: info.directions.labels for info in document.models.values()}
+    loaded = {info.identity: info.directions.labels for info in document.models.values() if info.directions}
     known = {**document.direction_labels, **loaded}
     named = {identity for item in items for identity in item.values_by_model} | set(loaded)
     return {identity: known[identity] for identity in named if identity in known}
