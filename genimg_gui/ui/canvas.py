@@ -51,6 +51,7 @@ class Canvas(QWidget):
         self.setMouseTracking(True)
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.setToolTip(KEYS_TIP)  # where no elided caption is under the mouse
+        self.setAccessibleName("Canvas: original and edited picture")
         self.original: QImage | None = None
         self.edited: QImage | None = None
         self.mode = CompareMode.SIDE_BY_SIDE

@@ -85,6 +85,7 @@ class Filmstrip(QListWidget):
         scroll_bar = self.style().pixelMetric(QStyle.PixelMetric.PM_ScrollBarExtent, None, self)
         self.setFixedHeight(self.gridSize().height() + scroll_bar + 2 * self.frameWidth())
         self.setMovement(QListView.Movement.Static)
+        self.setAccessibleName("Open images")
         self.currentItemChanged.connect(self._on_current)
 
     def add(self, item_id: int, name: str, image, row: int | None = None) -> None:

@@ -9,6 +9,7 @@ from PySide6.QtWidgets import (QButtonGroup, QComboBox, QFormLayout, QGroupBox, 
 
 from .. import seed_draws
 from ..catalog import DEFAULT_PSI, PSI_RANGE
+from .accessible import labelled
 from .inversion_names import fitted_name
 
 NO_SEED = -1  # the seed box's value while the current item has none (an inversion, a VAE picture): shown as "—"
@@ -103,9 +104,9 @@ class GanPanel(QWidget):
         psi_row.addWidget(self.psi, 1)
         psi_row.addWidget(self.psi_label)
         form = QFormLayout()
-        form.addRow("Seed", seed_row)
-        form.addRow("Class", self.gan_class)
-        form.addRow("Truncation", psi_row)
+        form.addRow(labelled("Seed", self.seed), seed_row)
+        form.addRow(labelled("Class", self.gan_class), self.gan_class)
+        form.addRow(labelled("Truncation", self.psi, "Truncation ψ"), psi_row)
         draw_row = QHBoxLayout()
         for button in self.draw_buttons.buttons():
             draw_row.addWidget(button)
@@ -141,11 +142,11 @@ class GanPanel(QWidget):
         self.invert_button.clicked.connect(
             lambda: self.invert_requested.emit(self.steps.value(), self.editability.value() / 100))
         trade = QHBoxLayout()
-        trade.addWidget(QLabel("Fidelity"))
+        trade.addWidget(labelled("Fidelity", self.editability, "Fidelity (left) or editability (right)"))
         trade.addWidget(self.editability, 1)
         trade.addWidget(QLabel("Editability"))
         form = QFormLayout(box)
-        form.addRow("Steps", self.steps)
+        form.addRow(labelled("Steps", self.steps, "Inversion steps"), self.steps)
         form.addRow(trade)
         form.addRow(self.invert_button)
         return box

@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QApplication, QHBoxLayout, QLa
                                QTreeWidgetItem, QVBoxLayout, QWidget)
 
 from ..wording import counted
+from . import accessible
 from .qimage import image_icon, to_qimage
 from .step_elide import StepNameDelegate
 
@@ -104,6 +105,7 @@ class HistoryPanel(QWidget):
         self.tree.setTextElideMode(Qt.TextElideMode.ElideMiddle)
         self.tree.setItemDelegate(StepNameDelegate(self.tree))
         self.tree.setToolTip("Click a step to go back to it; Ctrl+click another to compare it with the current one")
+        accessible.name(self.tree, "Edit history")
         self.hint = QLabel(HINT)
         self.hint.setWordWrap(True)
         self.compare_button = QPushButton("Compare A/B")

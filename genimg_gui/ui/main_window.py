@@ -3,11 +3,12 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import (QApplication, QComboBox, QDockWidget, QLabel, QMainWindow, QMessageBox, QTabWidget,
+from PySide6.QtWidgets import (QApplication, QComboBox, QDockWidget, QMainWindow, QMessageBox, QTabWidget,
                                QToolBar, QVBoxLayout, QWidget)
 
 from ..catalog import ModelEntry, bundled_models, converted_models
 from .about import about_text
+from .accessible import labelled, name
 from .autosave import Autosaver
 from .action_texts import closed_text, redo_keys, redo_text, reopen_text, undo_text
 from .canvas import Canvas, CompareMode
@@ -95,6 +96,7 @@ class MainWindow(QMainWindow):
         self.tabs.addTab(self.gan_panel, "Generate")
         self.tabs.addTab(self.history_panel, "History")
         self.tabs.addTab(self.model_panel, "Models")
+        name(self.tabs.tabBar(), "Side panel tabs")  # not by the tab on show: the tabs are its parts
         dock = QDockWidget("Edit", self)
         dock.setObjectName("edit_dock")
         dock.setWidget(self.tabs)
@@ -180,9 +182,9 @@ class MainWindow(QMainWindow):
         tools.addAction(self.undo_action)
         tools.addAction(self.redo_action)
         tools.addSeparator()
-        tools.addWidget(QLabel(" Compare: "))
+        tools.addWidget(labelled(" Compare: ", self.compare))
         tools.addWidget(self.compare)
-        tools.addWidget(QLabel(" Fit new images: "))
+        tools.addWidget(labelled(" Fit new images: ", self.fit_mode))
         tools.addWidget(self.fit_mode)
         self.addToolBar(tools)
         mask_tools = QToolBar("Mask")

@@ -5,9 +5,10 @@ from __future__ import annotations
 import numpy as np
 from PySide6.QtCore import QObject
 from PySide6.QtGui import QAction, QActionGroup, QKeySequence
-from PySide6.QtWidgets import QLabel, QMenu, QSpinBox, QToolBar
+from PySide6.QtWidgets import QMenu, QSpinBox, QToolBar
 
 from ..masking import soft_brush
+from .accessible import labelled
 from .canvas import Canvas
 from .document import Document
 from .item import Item
@@ -34,7 +35,7 @@ class MaskController(QObject):
         self.radius.setValue(6)
         self.radius.setSuffix(" px")
         self.radius.setToolTip("Brush radius in image pixels")
-        toolbar.addWidget(QLabel(" Radius: "))
+        toolbar.addWidget(labelled(" Radius: ", self.radius, "Brush radius"))
         toolbar.addWidget(self.radius)
         self.clear = QAction("Clear mask", self)
         self.clear.setToolTip("Remove the mask: edits apply to the whole image again (undoable)")

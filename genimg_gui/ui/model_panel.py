@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (QComboBox, QFormLayout, QFrame, QHBoxLayout, QLab
 from ..catalog import ModelEntry, metrics_text, origin_text, recorded_latent_of
 from ..paths import shown_path
 from ..wording import latent_scale_said
+from . import accessible
 
 PATH_ROLE = Qt.ItemDataRole.UserRole
 # an active model whose folder was trained again: what is in use is not what the folder now holds
@@ -87,6 +88,7 @@ class ModelPanel(QWidget):
         super().__init__(parent)
         self.setAcceptDrops(True)
         self.list = QListWidget()
+        accessible.name(self.list, "Models")
         self.list.itemDoubleClicked.connect(lambda item: self.load_requested.emit(item.data(PATH_ROLE)))
         self.load_button = QPushButton("Load selected")
         self.load_button.clicked.connect(self._load_selected)
@@ -109,7 +111,7 @@ class ModelPanel(QWidget):
         self.trained: Mapping[str, datetime] = {}  # path -> when Train… wrote it, for the models trained here
         self.list.currentItemChanged.connect(self._on_selection)
         form = QFormLayout()
-        form.addRow("Device", self.device)
+        form.addRow(accessible.labelled("Device", self.device), self.device)
         for key in ("Active VAE", "Active GAN", "Model", "Kind", "Source", "Resolution", "Latent size", "Parameters",
                     "Training data", "Licence", "Metrics", "Load time"):
             label = QLabel("–")
@@ -124,6 +126,7 @@ class ModelPanel(QWidget):
         scroll.setWidget(card)
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QFrame.Shape.NoFrame)
+        accessible.name(scroll, "Model card")
         scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         buttons = QHBoxLayout()
         buttons.addWidget(self.load_button)

@@ -1,12 +1,14 @@
-"""The parts of the slider panel that show rather than edit: a slider's preview strip and the typicality meter."""
+"""The parts of the slider panel that show rather than edit: a slider's preview strip, the typicality meter, and
+what a row's widgets say of themselves (tooltips, and names for a screen reader)."""
 from __future__ import annotations
 
 import numpy as np
 from PySide6.QtCore import QRectF, Qt
 from PySide6.QtGui import QImage, QPainter
-from PySide6.QtWidgets import QLabel, QProgressBar, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QAbstractButton, QLabel, QProgressBar, QSlider, QVBoxLayout, QWidget
 
 from ..typicality import TYPICAL_BELOW, UNUSUAL_BELOW, band
+from . import accessible
 from .qimage import to_qimage
 
 STRIP_HEIGHT = 30
@@ -19,6 +21,15 @@ TYPICALITY_HELP = ("How far the edited latent lies from what the model saw in tr
                    f"Below {TYPICAL_BELOW:g}σ is typical; a PC slider moved ±3σ "
                    f"from the average along it reads about 3σ, unusual; from {UNUSUAL_BELOW:g}σ the decoder is "
                    "guessing and images often break.\nReset or lower the strongest sliders to come back.")
+
+
+def explain_row(label: str, tip: str, name: QLabel, slider: QSlider, value: QLabel, reset: QAbstractButton) -> None:
+    """A direction's row, named by its direction: its slider to a screen reader (unnamed, it said "slider"), its ↺
+    "Reset PC1 (7.4%)" (it said "↺"). tip: the direction's own tooltip (its σ, its right-click menu)."""
+    name.setToolTip(tip)
+    reset.setToolTip(f"Reset {label} (or Delete on its slider)")
+    accessible.name(slider, label, tip)
+    accessible.name(reset, f"Reset {label}")
 
 
 class PreviewStrip(QWidget):

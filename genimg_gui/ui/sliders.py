@@ -16,7 +16,7 @@ from PySide6.QtGui import QMouseEvent
 from PySide6.QtWidgets import (QCheckBox, QDialog, QGridLayout, QHBoxLayout, QInputDialog, QLabel, QLineEdit, QMenu,
                                QPushButton, QScrollArea, QSlider, QToolButton, QVBoxLayout, QWidget)
 
-from .slider_parts import PreviewStrip, TypicalityMeter
+from .slider_parts import PreviewStrip, TypicalityMeter, explain_row
 
 STEPS_PER_SIGMA = 100
 NAME_WIDTH = 100    # px at least; a name takes 2 parts of the room a wider panel gives, its slider 3
@@ -188,6 +188,7 @@ class SliderPanel(QWidget):
         rows.addLayout(self._grid)
         rows.addStretch(1)  # rows stay compact at the top instead of spreading out
         self.scroll = QScrollArea()
+        self.scroll.setAccessibleName("Direction sliders")
         self.scroll.setWidgetResizable(True)
         self.scroll.setWidget(inner)
         # the sliders are the stops: the list's own was an extra Tab stop that showed nothing. Tabbing still brings
@@ -233,7 +234,6 @@ class SliderPanel(QWidget):
         name = QLabel(label)
         name.setWordWrap(True)  # long attribute names wrap instead of squeezing the slider away
         name.setMinimumWidth(NAME_WIDTH)
-        name.setToolTip(f"{tooltip}\n({MENU_HINT[row < self._own_from]})")
         name.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         name.customContextMenuRequested.connect(
             lambda pos, i=row, w=name: self.context_menu(i).exec(w.mapToGlobal(pos)))
@@ -247,7 +247,7 @@ class SliderPanel(QWidget):
         value.setFixedWidth(self._value_width)  # sized to its text, it moved the sliders as the number changed
         reset = QToolButton()
         reset.setText("↺")
-        reset.setToolTip(f"Reset {label} (or Delete on its slider)")
+        explain_row(label, f"{tooltip}\n({MENU_HINT[row < self._own_from]})", name, slider, value, reset)
         reset.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # Tab stops at the slider only (Ctrl+R resets them all)
         slider.valueChanged.connect(lambda v, i=row: self._on_value(i, v))
         slider.sliderReleased.connect(self._commit)
