@@ -2,9 +2,12 @@
 every control (not its current value), tooltips where one explains, menus' access keys and the shortcuts listed."""
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QPoint, Qt
 from PySide6.QtWidgets import (QAbstractButton, QAbstractSlider, QAbstractSpinBox, QApplication, QComboBox, QLabel,
-                               QWidget)
+                               QToolTip, QWidget)
+
+from conftest import UI_TIMEOUT
+from genimg_gui.ui import status
 
 
 def shown_controls(window) -> list[QWidget]:
@@ -68,10 +71,49 @@ def test_direction_sliders_named_by_their_direction(window, monkeypatch, qtbot):
     assert len(resets) == len(sliders.sliders) > 0
     for label, slider in zip(sliders.labels(), sliders.sliders):
         assert slider.accessibleName() == label
-        assert slider.accessibleDescription().startswith(label)
     assert sorted(r.accessibleName() for r in resets) == sorted(f"Reset {label}" for label in sliders.labels())
     monkeypatch.setattr(sliders, "_ask_name", lambda old: "brightness")
     sliders._rename(0)
     qtbot.waitUntil(lambda: sliders.labels()[0] == "brightness")
     assert sliders.sliders[0].accessibleName() == "brightness"
     assert "Reset brightness" in [w.accessibleName() for w in sliders.findChildren(QAbstractButton)]
+
+
+def shown_tip_width(widget: QWidget) -> int:
+    """The width of widget's tooltip as Qt shows it."""
+    QToolTip.showText(widget.mapToGlobal(QPoint(2, 2)), widget.toolTip(), widget)
+    tip = next(w for w in QApplication.topLevelWidgets() if w.inherits("QTipLabel") and w.isVisible())
+    width = tip.width()
+    QToolTip.hideText()
+    return width
+
+
+def test_tooltips_where_one_explains(window, qtbot):
+    """The sliders (only their names had one), their values, ψ (the README's words), the inversion's Steps and the
+    morph's timeline have tooltips; the typicality help wraps within the window (it was 1,340 px wide)."""
+    sliders, gan = window.sliders, window.gan_panel
+    for label, slider, value in zip(sliders.labels(), sliders.sliders, sliders._value_labels):
+        assert slider.toolTip().startswith(label) and "arrow" in slider.toolTip()
+        assert value.toolTip().startswith(label) and "σ" in value.toolTip()
+    assert "lower is more typical" in gan.psi.toolTip() and gan.psi_label.toolTip() == gan.psi.toolTip()
+    assert gan.steps.toolTip()
+    window.tabs.setCurrentIndex(0)
+    assert shown_tip_width(sliders.meter) < window.width() / 2
+    gan.new_button.click()  # a second image to morph with
+    qtbot.waitUntil(lambda: len(window.document.items) == 2, timeout=UI_TIMEOUT)
+    dialog = window.morph.open_dialog()
+    qtbot.addWidget(dialog)
+    assert dialog.timeline.toolTip() and dialog.timeline.accessibleName() == "Timeline"
+    dialog.close()
+
+
+def test_status_tooltip_follows_the_message(window, qtbot, monkeypatch):
+    """An error's tooltip went on showing over the empty bar (and the device label, which had none of its own)
+    after the error had left it."""
+    monkeypatch.setattr(status, "ERROR_MS", 300)
+    bar = window.status
+    window.show_error("The clipboard holds no image")
+    assert "The clipboard holds no image" in bar.toolTip()
+    qtbot.waitUntil(lambda: not bar.currentMessage())
+    assert bar.toolTip() == ""
+    assert bar.device.toolTip() and "clipboard" not in bar.device.toolTip()

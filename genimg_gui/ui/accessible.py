@@ -1,8 +1,13 @@
-"""What a screen reader says for a control: its name, and what it does (its tooltip). Unnamed, Qt's accessibility
-named a slider nothing (or its group box's title), a ↺ button "↺" and a combo box by its current value ("crop")."""
+"""What a control says of itself: its name to a screen reader, and what it does (its tooltip). Unnamed, Qt's
+accessibility named a slider nothing (or its group box's title), a ↺ button "↺" and a combo box by its current value
+("crop")."""
 from __future__ import annotations
 
+import html
+
 from PySide6.QtWidgets import QLabel, QWidget
+
+TIP_WIDTH = 480  # px a long tooltip wraps at: plain text runs each line on (the typicality help was 1,340 px wide)
 
 
 def name(widget: QWidget, text: str, description: str | None = None) -> None:
@@ -21,3 +26,9 @@ def labelled(text: str, widget: QWidget, said: str | None = None) -> QLabel:
     label.setBuddy(widget)
     name(widget, said or text.replace("&", "").strip(" :"))
     return label
+
+
+def wrapped_tip(text: str) -> str:
+    """A long plain-text tooltip as rich text, which Qt wraps: TIP_WIDTH wide, its line breaks kept."""
+    lines = "<br>".join(html.escape(line) for line in text.split("\n"))
+    return f"<table width={TIP_WIDTH}><tr><td>{lines}</td></tr></table>"

@@ -19,6 +19,7 @@ SEND_TIPS = {  # the current item's kind: what Send to VAE editor does, or why i
     "vae": "For GAN samples and inversions: this picture is already the VAE's",
     None: "For GAN samples and inversions: none is open",
 }
+PSI_TIP = f"Truncation ψ ({PSI_RANGE[0]:g} to {PSI_RANGE[1]:g}): lower is more typical, higher more varied"
 NOTE_NAME_PX = 160  # an item's name in the note is shortened to this width, so the note keeps to its lines
 DRAW_BUTTONS = {  # seed_draws value: (label, tooltip)
     seed_draws.OWN: ("Own z", "Draw the seed's own z, as StyleGAN tools number seeds: the most varied samples, "
@@ -75,6 +76,8 @@ class GanPanel(QWidget):
         self.psi = QSlider(Qt.Orientation.Horizontal)
         self.psi.setRange(*(round(psi * 100) for psi in PSI_RANGE))  # in hundredths (values())
         self.psi_label = QLabel()
+        for widget in (self.psi, self.psi_label):  # the README's words, as genimg --psi says them
+            widget.setToolTip(PSI_TIP)
         self.draw_buttons = QButtonGroup(self)  # one way to draw a seed at a time
         for draw, (label, tip) in DRAW_BUTTONS.items():
             button = QRadioButton(label)
@@ -131,6 +134,7 @@ class GanPanel(QWidget):
         self.steps.setRange(10, 2000)
         self.steps.setValue(200)
         self.steps.setSingleStep(50)
+        self.steps.setToolTip("How many steps the inversion takes: more come closer to the image, and take longer")
         self.editability = QSlider(Qt.Orientation.Horizontal)
         self.editability.setRange(0, 100)
         self.editability.setValue(50)

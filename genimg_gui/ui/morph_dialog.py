@@ -101,6 +101,8 @@ class MorphDialog(QDialog):
         self.size_label.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)  # level with "Size"
         self.timeline = QSlider(Qt.Orientation.Horizontal)
         self.timeline.setRange(0, self.frames.value() - 1)
+        self.timeline.setToolTip("The frame on show: drag, or use the arrow keys, to go through the morph")
+        self.timeline.setAccessibleName("Timeline")
         self.frame_label = QLabel()
         self.preview = QLabel("Frames appear here")
         self.preview.setFixedSize(PREVIEW, PREVIEW)

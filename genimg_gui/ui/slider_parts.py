@@ -23,12 +23,16 @@ TYPICALITY_HELP = ("How far the edited latent lies from what the model saw in tr
                    "guessing and images often break.\nReset or lower the strongest sliders to come back.")
 
 
-def explain_row(label: str, tip: str, name: QLabel, slider: QSlider, value: QLabel, reset: QAbstractButton) -> None:
-    """A direction's row, named by its direction: its slider to a screen reader (unnamed, it said "slider"), its ↺
-    "Reset PC1 (7.4%)" (it said "↺"). tip: the direction's own tooltip (its σ, its right-click menu)."""
-    name.setToolTip(tip)
+def explain_row(label: str, tip: str, menu_hint: str, name: QLabel, slider: QSlider, value: QLabel,
+                reset: QAbstractButton) -> None:
+    """A direction's row: tooltips on each part (only its name had one), and named by its direction to a screen
+    reader, its slider (unnamed, it said "slider") and its ↺ ("Reset PC1 (7.4%)", not "↺"). tip: the direction's
+    own tooltip (its σ); menu_hint: what right-clicking its name offers."""
+    name.setToolTip(f"{tip}\n({menu_hint})")
+    slider.setToolTip(f"{tip}\nDrag it, or use the arrow, Page, Home and End keys")
+    value.setToolTip(f"{label}: how far the picture is moved along it, in σ (standard deviations along it)")
     reset.setToolTip(f"Reset {label} (or Delete on its slider)")
-    accessible.name(slider, label, tip)
+    accessible.name(slider, label)
     accessible.name(reset, f"Reset {label}")
 
 
@@ -78,7 +82,7 @@ class TypicalityMeter(QWidget):
         layout.setSpacing(2)
         layout.addWidget(self.label)
         layout.addWidget(self.bar)
-        self.setToolTip(TYPICALITY_HELP)
+        self.setToolTip(accessible.wrapped_tip(TYPICALITY_HELP))
         self.distance: float | None = None
         self.set_distance(None)
 

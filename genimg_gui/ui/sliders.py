@@ -247,7 +247,7 @@ class SliderPanel(QWidget):
         value.setFixedWidth(self._value_width)  # sized to its text, it moved the sliders as the number changed
         reset = QToolButton()
         reset.setText("↺")
-        explain_row(label, f"{tooltip}\n({MENU_HINT[row < self._own_from]})", name, slider, value, reset)
+        explain_row(label, tooltip, MENU_HINT[row < self._own_from], name, slider, value, reset)
         reset.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # Tab stops at the slider only (Ctrl+R resets them all)
         slider.valueChanged.connect(lambda v, i=row: self._on_value(i, v))
         slider.sliderReleased.connect(self._commit)

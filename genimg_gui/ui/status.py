@@ -43,7 +43,10 @@ class StatusBar(QStatusBar):
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
         self.device = QLabel("device: –")
+        # their own tooltips: without, they showed the bar's, which speaks of the message (or of one long gone)
+        self.device.setToolTip("The device that runs the models (the Models tab changes it)")
         self.timing = QLabel("decode: –")
+        self.timing.setToolTip("How long the last picture took to decode")
         self.busy = QLabel()  # a live request slow to come back (slow_draw.py), models loading (loading_note.py)
         self._busy: dict[str, tuple[str, str]] = {}  # source -> (its note, its tooltip): show_busy
         self.waiting = QLabel()  # a load or device change waiting its turn (slow_draw.WaitingJobNote)
@@ -84,6 +87,13 @@ class StatusBar(QStatusBar):
         self.busy.hide()
         self.waiting.hide()
         self.warning.hide()
+        self.messageChanged.connect(self._tip_follows)
+
+    def _tip_follows(self, shown: str) -> None:
+        """The tooltip speaks of the message on show, and of none once it has gone (its time up, or a status tip
+        over it): a message that had left the bar still showed as the empty bar's tooltip."""
+        if not shown or shown != self._elided(self._full):
+            self.setToolTip("")
 
     def show_warning(self, label: str, text: str) -> None:
         """A warning that stays while it holds: the short label on the bar, the whole text in its tooltip."""
