@@ -117,3 +117,23 @@ def test_status_tooltip_follows_the_message(window, qtbot, monkeypatch):
     qtbot.waitUntil(lambda: not bar.currentMessage())
     assert bar.toolTip() == ""
     assert bar.device.toolTip() and "clipboard" not in bar.device.toolTip()
+
+
+def access_key(text: str) -> str:
+    """The letter after a single "&" in a menu text ("" for none); "&&" is a shown "&"."""
+    marked = text.replace("&&", "").split("&")
+    return marked[1][:1].lower() if len(marked) > 1 else ""
+
+
+def test_every_menu_item_has_its_own_access_key(window):
+    """File had two items on R (Alt+F, R never reached Save edit recipe) and items with none (Reopen, Export PNG
+    upscaled, Apply recipe, Reset all sliders, Randomise, the compare modes, About...). Open recent is left out: its
+    items are the recent files."""
+    menus = [action.menu() for action in window.menuBar().actions()]
+    menus += [action.menu() for menu in menus for action in menu.actions()
+              if action.menu() is not None and action.menu() is not window.recent_menu]
+    assert len(menus) == 6  # File, Edit, View, Help; Fit new images and Mask
+    for menu in menus:
+        keys = {action.text(): access_key(action.text()) for action in menu.actions() if not action.isSeparator()}
+        assert all(keys.values()), (menu.title(), keys)
+        assert len(set(keys.values())) == len(keys), (menu.title(), keys)

@@ -129,7 +129,7 @@ def test_the_mask_tools_are_in_the_edit_menu_and_their_keys_work_once(qtbot, win
     edit = next(a.menu() for a in window.menuBar().actions() if a.text() == "&Edit")
     mask = next(a.menu() for a in edit.actions() if a.menu() is not None and a.text() == "M&ask")
     shown = {a.text(): a.shortcut().toString() for a in mask.actions() if not a.isSeparator()}
-    assert shown == {"Mask brush": "B", "Erase": "E", "Clear mask": "", "Larger brush": "]", "Smaller brush": "["}
+    assert shown == {"Mask &brush": "B", "&Erase": "E", "&Clear mask": "", "&Larger brush": "]", "&Smaller brush": "["}
     window.activateWindow()
     window.canvas.setFocus()
     tool = window.mask_tool

@@ -20,9 +20,9 @@ def menu(window, title: str):
 
 
 def compare_items(window) -> dict[str, object]:
-    """View → the compare modes' actions by their text."""
+    """View → the compare modes' actions by their text (less its access key's "&")."""
     modes = {m.value for m in CompareMode}
-    return {a.text(): a for a in menu(window, "&View").actions() if a.text() in modes}
+    return {a.text().replace("&", ""): a for a in menu(window, "&View").actions() if a.text().replace("&", "") in modes}
 
 
 def checked(window) -> list[str]:
@@ -90,22 +90,22 @@ def test_a_name_with_an_ampersand_shows_it_and_a_long_one_loses_its_middle():
     assert undo_text("Smileys & Emotion +1.00σ") == "&Undo Smileys && Emotion +1.00σ"
     long = undo_text("category: " + "x" * 80 + " +2.00σ")
     assert long.endswith("+2.00σ") and "…" in long and len(long) < 80
-    assert redo_text(None) == "&Redo" and reopen_text("R&D.png") == "Reopen “R&&D.png”"
+    assert redo_text(None) == "&Redo" and reopen_text("R&D.png") == "Reope&n “R&&D.png”"
 
 
 def test_reopen_names_the_image_it_brings_back(qtbot, window, image_files):
     reopen = window.reopen_action
-    assert (reopen.text(), reopen.isEnabled()) == ("Reopen closed image", False)
+    assert (reopen.text(), reopen.isEnabled()) == ("Reope&n closed image", False)
     sample = window.document.current
     item = open_image(qtbot, window, image_files[0])
     window.close_action.trigger()
-    assert (reopen.text(), reopen.isEnabled()) == (f"Reopen “{item.name}”", True)
+    assert (reopen.text(), reopen.isEnabled()) == (f"Reope&n “{item.name}”", True)
     window.close_action.trigger()  # the last closed comes back first
-    assert reopen.text() == f"Reopen “{sample.name}”"
+    assert reopen.text() == f"Reope&n “{sample.name}”"
     reopen.trigger()
-    assert reopen.text() == f"Reopen “{item.name}”"
+    assert reopen.text() == f"Reope&n “{item.name}”"
     reopen.trigger()
-    assert (reopen.text(), reopen.isEnabled()) == ("Reopen closed image", False)
+    assert (reopen.text(), reopen.isEnabled()) == ("Reope&n closed image", False)
 
 
 def test_closing_an_image_says_how_to_bring_it_back(qtbot, window, image_files):
@@ -144,7 +144,7 @@ def test_help_about_gives_the_version_where_the_readme_is_and_the_main_keys(wind
     """About said only "nothing is unpickled", which the README's StyleGAN2 pickles (a restricted unpickler) belied."""
     shown = []
     monkeypatch.setattr("genimg_gui.ui.main_window.QMessageBox.about", lambda parent, title, text: shown.append(text))
-    next(a for a in menu(window, "&Help").actions() if a.text() == "About genimg").trigger()
+    next(a for a in menu(window, "&Help").actions() if a.text() == "&About genimg").trigger()
     text = shown[0]
     assert f"genimg {metadata.version('genimg')}:" in text and "nothing is unpickled" not in text
     assert "restricted unpickler" in text and "no code from a model file ever runs" in text

@@ -234,13 +234,13 @@ def edit_with_sliders(qtbot, window, item, values):
 
 def save_recipe(window, monkeypatch, path):
     monkeypatch.setattr(window.recipes, "_ask_save_path", lambda suggestion: str(path))
-    action(window, "Save edit &recipe…").trigger()
+    action(window, "Sa&ve edit recipe…").trigger()
     assert path.is_file(), window.last_error
 
 
 def apply_recipe(window, monkeypatch, path, all_items=False):
     monkeypatch.setattr(window.recipes, "_ask_open_path", lambda: str(path))
-    text = "Apply recipe to all images of its kind…" if all_items else "Apply recipe to current image…"
+    text = "Apply recipe to all images of its &kind…" if all_items else "&Apply recipe to current image…"
     action(window, text).trigger()
 
 
@@ -338,7 +338,7 @@ def test_a_recipe_saved_into_a_missing_folder_says_so_in_words(qtbot, window, mo
     edit_with_sliders(qtbot, window, item, {1: 148})
     missing = tmp_path / "nodir"
     monkeypatch.setattr(window.recipes, "_ask_save_path", lambda suggestion: str(missing / "x.json"))
-    action(window, "Save edit &recipe…").trigger()  # was "…: [Errno 2] No such file or directory: '…'"
+    action(window, "Sa&ve edit recipe…").trigger()  # was "…: [Errno 2] No such file or directory: '…'"
     assert window.last_error == f"Could not save the recipe {missing / 'x.json'}: the folder {missing} does not exist"
     assert not missing.exists()
 

@@ -438,7 +438,7 @@ def test_the_start_up_sample_a_restore_replaces_is_not_offered_for_reopen(kept, 
     qtbot.waitUntil(lambda: [i.name for i in again.document.items.values()] == ["seed 7"], timeout=TIMEOUT)
     assert not again.document.closed and not again.reopen_action.isEnabled()
     again.close_item()
-    assert again.reopen_action.isEnabled() and again.reopen_action.text() == "Reopen “seed 7”"
+    assert again.reopen_action.isEnabled() and again.reopen_action.text() == "Reope&n “seed 7”"
     again.close()
 
 

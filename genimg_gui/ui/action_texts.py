@@ -29,7 +29,7 @@ def redo_text(step: str | None) -> str:
 
 def reopen_text(name: str | None) -> str:
     """File → Reopen's text for bringing back the image named name (None: none is closed)."""
-    return "Reopen closed image" if name is None else f"Reopen “{menu_escaped(short_name(name))}”"
+    return "Reope&n closed image" if name is None else f"Reope&n “{menu_escaped(short_name(name))}”"
 
 
 def closed_text(name: str, edited: bool, shortcut: str) -> str:

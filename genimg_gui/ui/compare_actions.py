@@ -12,6 +12,9 @@ from PySide6.QtWidgets import QComboBox, QMenu, QWidget
 from .canvas import CompareMode
 
 MODES = list(CompareMode)
+# the menu's texts, with their access keys (the Compare box shows the modes' own)
+MENU_TEXTS = {CompareMode.SIDE_BY_SIDE: "&Side by side", CompareMode.SPLIT: "S&plit",
+              CompareMode.EDITED: "&Edited only"}
 
 
 class CompareActions(QObject):
@@ -26,7 +29,7 @@ class CompareActions(QObject):
         self._before_ab: CompareMode | None = None  # the mode Compare A/B left, to go back to at its end
         self._comparing = False  # between Compare A/B and its end
         for i, mode in enumerate(MODES):
-            action = QAction(mode.value, window)  # the window's: its shortcuts work wherever the focus is in it
+            action = QAction(MENU_TEXTS[mode], window)  # the window's: its shortcuts work wherever the focus is in it
             action.setCheckable(True)
             action.setShortcut(QKeySequence(f"Ctrl+{i + 1}"))
             action.triggered.connect(lambda _=False, i=i: box.setCurrentIndex(i))

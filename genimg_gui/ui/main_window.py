@@ -138,19 +138,19 @@ class MainWindow(QMainWindow):
         file.addSeparator()
         self.close_action = self.add_action(file, "&Close image", lambda: self.close_item(),
                                             QKeySequence.StandardKey.Close)
-        self.reopen_action = self.add_action(file, "Reopen closed image", self.document.reopen_closed,
+        self.reopen_action = self.add_action(file, "Reope&n closed image", self.document.reopen_closed,
                                              QKeySequence("Ctrl+Shift+T"))
         file.addSeparator()
         self.exports = ExportActions(self)
         self.add_action(file, "&Export PNG…", lambda: self.exports.export_png_dialog(1),
                         QKeySequence.StandardKey.Save)
-        self.add_action(file, "Export PNG upscaled ×4…", lambda: self.exports.export_png_dialog(4))
+        self.add_action(file, "Export PNG &upscaled ×4…", lambda: self.exports.export_png_dialog(4))
         self.add_action(file, "Export &latent (.npz)…", self.exports.export_latent_dialog)
         file.addSeparator()
         self.recipes = RecipeActions(self.document, self, self.fit_mode.currentText)
-        self.add_action(file, "Save edit &recipe…", self.recipes.save_dialog)
-        self.add_action(file, "Apply recipe to current image…", self.recipes.apply_dialog)
-        self.add_action(file, "Apply recipe to all images of its kind…", lambda: self.recipes.apply_dialog(True))
+        self.add_action(file, "Sa&ve edit recipe…", self.recipes.save_dialog)
+        self.add_action(file, "&Apply recipe to current image…", self.recipes.apply_dialog)
+        self.add_action(file, "Apply recipe to all images of its &kind…", lambda: self.recipes.apply_dialog(True))
         file.addSeparator()
         self.add_action(file, "&Quit", self.close, QKeySequence.StandardKey.Quit)
         edit = bar.addMenu("&Edit")
@@ -160,15 +160,15 @@ class MainWindow(QMainWindow):
         self.redo_action.setIconText("Redo")  # the toolbar's; the menu names the step
         self.redo_action.setShortcuts(redo_keys())
         self.redo_action.setToolTip("Redo (Ctrl+Shift+Z or Ctrl+Y)")
-        self.add_action(edit, "Reset all sliders", self.sliders.reset_all, QKeySequence("Ctrl+R"))
-        self.add_action(edit, "Randomise sliders", lambda: self.sliders.randomise())
+        self.add_action(edit, "Re&set all sliders", self.sliders.reset_all, QKeySequence("Ctrl+R"))
+        self.add_action(edit, "Ra&ndomise sliders", lambda: self.sliders.randomise())
         self.directions_tool = DirectionsController(self.document, self.sliders, self, self.slider_tab.shown_kind)
         self.slider_tab.builtin = self.directions_tool.builtin  # the same dict: the rows that came with each model
         self.add_action(edit, "New &direction from examples…", self.directions_tool.new_direction)
         self.morph = MorphController(self.document, self, self.settings)
         self.add_action(edit, "&Morph / interpolate…", self.morph.open_dialog, QKeySequence("Ctrl+M"))
         view = bar.addMenu("&View")
-        self.add_action(view, "Fit to window", self.canvas.fit, QKeySequence("Ctrl+0"))
+        self.add_action(view, "&Fit to window", self.canvas.fit, QKeySequence("Ctrl+0"))
         for text, steps in (("Zoom &in", 1), ("Zoom &out", -1)):
             self.add_action(view, text, lambda _=False, s=steps: zoom_steps(self.canvas, s)).setShortcuts(
                 zoom_shortcuts(steps))
@@ -176,7 +176,7 @@ class MainWindow(QMainWindow):
         view.addSeparator()
         self.add_action(view, "Message &log…", self.show_message_log, QKeySequence("Ctrl+L"))
         help_menu = bar.addMenu("&Help")
-        self.add_action(help_menu, "About genimg", self.about)
+        self.add_action(help_menu, "&About genimg", self.about)
         tools = QToolBar("Tools")
         tools.setObjectName("tools")
         tools.addAction(self.undo_action)

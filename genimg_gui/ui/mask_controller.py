@@ -22,9 +22,9 @@ class MaskController(QObject):
         super().__init__(canvas)
         self.document, self.canvas = document, canvas
         self.mask: np.ndarray | None = None  # the stroke in progress
-        self.brush = self._checkable(toolbar, "Mask brush", "B", "Paint where the edit applies "
+        self.brush = self._checkable(toolbar, "Mask &brush", "B", "Paint where the edit applies "
                                      "(middle-drag or Space+drag pans)")
-        self.erase = self._checkable(toolbar, "Erase", "E", "Erase from the mask")
+        self.erase = self._checkable(toolbar, "&Erase", "E", "Erase from the mask")
         # one tool at a time: both looked pressed at once. Pressing the pressed one again puts the brush down
         self.tools = QActionGroup(self)
         self.tools.setExclusionPolicy(QActionGroup.ExclusionPolicy.ExclusiveOptional)
@@ -37,7 +37,7 @@ class MaskController(QObject):
         self.radius.setToolTip("Brush radius in image pixels")
         toolbar.addWidget(labelled(" Radius: ", self.radius, "Brush radius"))
         toolbar.addWidget(self.radius)
-        self.clear = QAction("Clear mask", self)
+        self.clear = QAction("&Clear mask", self)
         self.clear.setToolTip("Remove the mask: edits apply to the whole image again (undoable)")
         toolbar.addAction(self.clear)
         self.brush.toggled.connect(self._on_tool)
@@ -45,8 +45,8 @@ class MaskController(QObject):
         self.radius.valueChanged.connect(lambda r: canvas.set_brush_radius(float(r)))
         self.clear.triggered.connect(self.clear_mask)
         # the radius by key: the spin box was the one way, and Tab reached it only after the whole window
-        self.larger = self._radius_step("Larger brush", "]", 1)
-        self.smaller = self._radius_step("Smaller brush", "[", -1)
+        self.larger = self._radius_step("&Larger brush", "]", 1)
+        self.smaller = self._radius_step("&Smaller brush", "[", -1)
         canvas.set_brush_radius(float(self.radius.value()))
         canvas.stroke.connect(self.paint)
         canvas.stroke_finished.connect(self.finish)

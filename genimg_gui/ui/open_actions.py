@@ -38,7 +38,7 @@ class OpenActions:
         choice.currentTextChanged.connect(settings.set_fit)
         group = QActionGroup(menu)
         for i in range(choice.count()):
-            action = group.addAction(choice.itemText(i))
+            action = group.addAction(f"&{choice.itemText(i)}")  # its first letter its access key: crop, letterbox
             action.setCheckable(True)
             action.setChecked(i == choice.currentIndex())
             action.triggered.connect(lambda _=False, i=i: choice.setCurrentIndex(i))
