@@ -3,6 +3,7 @@ every control (not its current value), tooltips where one explains, menus' acces
 from __future__ import annotations
 
 from PySide6.QtCore import QPoint, Qt
+from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (QAbstractButton, QAbstractSlider, QAbstractSpinBox, QApplication, QComboBox, QLabel,
                                QToolTip, QWidget)
 
@@ -137,3 +138,26 @@ def test_every_menu_item_has_its_own_access_key(window):
         keys = {action.text(): access_key(action.text()) for action in menu.actions() if not action.isSeparator()}
         assert all(keys.values()), (menu.title(), keys)
         assert len(set(keys.values())) == len(keys), (menu.title(), keys)
+
+
+def test_shortcuts_said_where_they_work(window, monkeypatch, qtbot):
+    """About listed ten shortcuts by hand (not Ctrl+0-3, B, E, [, ], Ctrl+Q); Undo's toolbar tooltip had no keys
+    where Redo's had; the Radius tooltip left out [ and ], the ↺ tooltip Backspace and 0 (which reset, as Delete)."""
+    shown = []
+    monkeypatch.setattr("genimg_gui.ui.main_window.QMessageBox.about", lambda parent, title, text: shown.append(text))
+    window.about()
+    lines = shown[0].splitlines()
+    for action in window.findChildren(QAction):
+        for keys in action.shortcuts()[:2]:  # a desktop's extra Redo keys are left out
+            said = keys.toString(QKeySequence.SequenceFormat.NativeText)
+            assert any(line.startswith(f"  {action.iconText()}: ") and said in line for line in lines), said
+    assert "Undo (" in window.undo_action.toolTip() and window.undo_action.shortcut().toString() in \
+        window.undo_action.toolTip()
+    assert "[" in window.mask_tool.radius.toolTip() and "]" in window.mask_tool.radius.toolTip()
+    reset = next(w for w in window.sliders.findChildren(QAbstractButton) if w.text() == "↺")
+    assert "Backspace" in reset.toolTip() and " 0 " in reset.toolTip()
+    slider = window.sliders.sliders[0]
+    for key in (Qt.Key.Key_Backspace, Qt.Key.Key_0, Qt.Key.Key_Delete):  # what the tooltip says is so
+        slider.setValue(100)
+        qtbot.keyClick(slider, key)
+        assert slider.value() == 0

@@ -6,15 +6,12 @@ from importlib import metadata
 from pathlib import Path
 
 from PySide6.QtGui import QKeySequence
+from PySide6.QtWidgets import QMenu
 
 import genimg_gui
 
 README = Path(genimg_gui.__file__).resolve().parent.parent / "README.md"  # beside the package in a source checkout
-# (what, its keys), as the README names them; written as this desktop writes keys (⌘ on a Mac)
-SHORTCUTS = (("Open images", "Ctrl+O"), ("Paste an image", "Ctrl+V"), ("Export PNG", "Ctrl+S"),
-             ("Close image", "Ctrl+W"), ("Reopen it", "Ctrl+Shift+T"), ("Undo", "Ctrl+Z"),
-             ("Redo", "Ctrl+Shift+Z or Ctrl+Y"), ("Reset all sliders", "Ctrl+R"), ("Morph / interpolate", "Ctrl+M"),
-             ("Message log", "Ctrl+L"))
+TEXT = QKeySequence.SequenceFormat.NativeText  # keys as this desktop writes them (⌘ on a Mac)
 
 
 def version() -> str:
@@ -25,14 +22,25 @@ def version() -> str:
         return genimg_gui.__version__
 
 
-def _keys(keys: str) -> str:
-    return " or ".join(QKeySequence(k).toString(QKeySequence.SequenceFormat.NativeText) for k in keys.split(" or "))
+def shortcuts(menus: list[QMenu]) -> list[tuple[str, str]]:
+    """(what, its keys) of every menu item with keys, in the menus' order, read off the actions themselves: a copy
+    written by hand had left out Ctrl+0-3, B, E, [, ] and Ctrl+Q. Undo and Redo go by their toolbar names (their
+    menu texts name a step)."""
+    found = []
+    for menu in menus:
+        for action in menu.actions():
+            if action.menu() is not None:
+                found += shortcuts([action.menu()])
+            elif action.shortcuts():
+                # the first two: Redo's further ones are the desktop's own extras (Alt+Shift+Backspace, Redo)
+                found.append((action.iconText(), " or ".join(k.toString(TEXT) for k in action.shortcuts()[:2])))
+    return found
 
 
-def about_text() -> str:
-    """The About box's text, plain lines."""
+def about_text(keys: list[tuple[str, str]]) -> str:
+    """The About box's text, plain lines; keys: (what, its keys) of the main shortcuts (shortcuts())."""
     readme = str(README) if README.is_file() else "README.md in genimg's source, which is also its package description"
-    keys = "\n".join(f"  {what}: {_keys(key)}" for what, key in SHORTCUTS)
+    keys = "\n".join(f"  {what}: {key}" for what, key in keys)
     return (f"genimg {version()}: edit and generate images through the latent spaces of VAEs and GANs.\n\n"
             "Models are read as safetensors with JSON model cards; a .ckpt or .pt is read weights-only and a StyleGAN2 "
             ".pkl by a restricted unpickler that rebuilds only tensors and plain containers, so no code from a model "

@@ -7,7 +7,7 @@ from PySide6.QtWidgets import (QApplication, QComboBox, QDockWidget, QMainWindow
                                QToolBar, QVBoxLayout, QWidget)
 
 from ..catalog import ModelEntry, bundled_models, converted_models
-from .about import about_text
+from .about import about_text, shortcuts
 from .accessible import labelled, name
 from .autosave import Autosaver
 from .action_texts import closed_text, redo_keys, redo_text, reopen_text, undo_text
@@ -160,6 +160,8 @@ class MainWindow(QMainWindow):
         self.redo_action.setIconText("Redo")  # the toolbar's; the menu names the step
         self.redo_action.setShortcuts(redo_keys())
         self.redo_action.setToolTip("Redo (Ctrl+Shift+Z or Ctrl+Y)")
+        undo_keys = self.undo_action.shortcut().toString(QKeySequence.SequenceFormat.NativeText)
+        self.undo_action.setToolTip(f"Undo ({undo_keys})")  # as Redo's says its keys
         self.add_action(edit, "Re&set all sliders", self.sliders.reset_all, QKeySequence("Ctrl+R"))
         self.add_action(edit, "Ra&ndomise sliders", lambda: self.sliders.randomise())
         self.directions_tool = DirectionsController(self.document, self.sliders, self, self.slider_tab.shown_kind)
@@ -355,7 +357,7 @@ class MainWindow(QMainWindow):
         return self._message_log
 
     def about(self) -> None:
-        QMessageBox.about(self, "About genimg", about_text())
+        QMessageBox.about(self, "About genimg", about_text(shortcuts([a.menu() for a in self.menuBar().actions()])))
 
     # --- drag and drop --------------------------------------------------
     def dragEnterEvent(self, event) -> None:  # noqa: N802

@@ -34,7 +34,7 @@ class MaskController(QObject):
         self.radius.setRange(1, 512)
         self.radius.setValue(6)
         self.radius.setSuffix(" px")
-        self.radius.setToolTip("Brush radius in image pixels")
+        self.radius.setToolTip("Brush radius in image pixels ([ and ] make it smaller and larger)")
         toolbar.addWidget(labelled(" Radius: ", self.radius, "Brush radius"))
         toolbar.addWidget(self.radius)
         self.clear = QAction("&Clear mask", self)

@@ -31,7 +31,7 @@ def explain_row(label: str, tip: str, menu_hint: str, name: QLabel, slider: QSli
     name.setToolTip(f"{tip}\n({menu_hint})")
     slider.setToolTip(f"{tip}\nDrag it, or use the arrow, Page, Home and End keys")
     value.setToolTip(f"{label}: how far the picture is moved along it, in σ (standard deviations along it)")
-    reset.setToolTip(f"Reset {label} (or Delete on its slider)")
+    reset.setToolTip(f"Reset {label} (or Delete, Backspace or 0 on its slider)")  # sliders.RESET_KEYS
     accessible.name(slider, label)
     accessible.name(reset, f"Reset {label}")
 
