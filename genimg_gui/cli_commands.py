@@ -64,6 +64,10 @@ ITEM_ERRORS = (ImageLoadError, ModelFileError, ValueError, FloatingPointError, O
 # An input file's too: a --scale its own size refuses (check_scale) while the other files take it. Seeds share the
 # model's size, so generate's refusal holds for every seed and stays a usage error.
 FILE_ERRORS = (*ITEM_ERRORS, UsageError)
+# The commands that take each kind of model (as cli.build_parser gives them --vae or --gan): a model given as the
+# other kind is pointed there ("pass it as --gan" pointed edit and encode to an option they do not have).
+MODEL_COMMANDS = {"vae": "genimg encode, edit, decode or interpolate (with images)",
+                  "gan": "genimg generate, decode or interpolate --seeds"}
 
 
 def say(text: str) -> None:
@@ -147,7 +151,8 @@ def load_model(kind: str, folder: Path | None, device: str,
 
     info = load_into(rt, folder, latent_scale, progress)
     if info.kind != kind:
-        raise UsageError(f"{folder} holds a {info.kind.upper()}, not a {kind.upper()}; pass it as --{info.kind}")
+        raise UsageError(f"{folder} holds a {info.kind.upper()}, not a {kind.upper()}: use it as --{info.kind} "
+                         f"{shlex.quote(str(folder))} with {MODEL_COMMANDS[info.kind]}")
     return rt, info
 
 
