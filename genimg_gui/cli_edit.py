@@ -21,6 +21,7 @@ from .engine.runtime import Runtime
 from .export import export_latent, export_png
 from .imaging import image_grid
 from .recipe import Recipe, RecipeError
+from .typicality import OFF_DISTRIBUTION, SLIDER_SPAN, UNUSUAL_BELOW
 from .wording import NO_SPREAD_WHY, counted
 
 GRID_COLUMNS = 8  # --grid's samples a row
@@ -49,6 +50,10 @@ def direction_values(edits: list[tuple[str, float]], d: Directions, kind: str) -
         if index in given:  # the last counts, as a repeated option does; silently it dropped the first
             say(f"genimg: note: --edit {given[index]} and --edit {this} move the same direction: the last counts")
         values[index], given[index] = value, this
+    for index, this in given.items():  # taken (a user may want it), but not silently: PC2=100 wrote an orange smear
+        if abs(values[index]) > SLIDER_SPAN:
+            say(f"genimg: note: --edit {this} is past the sliders' ±{SLIDER_SPAN:g}σ ({OFF_DISTRIBUTION} from "
+                f"about {UNUSUAL_BELOW:g}σ)")
     return tuple(values)
 
 

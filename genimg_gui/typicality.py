@@ -31,6 +31,9 @@ from .edit import Directions
 # are; 95% green would take 3.75, where a +-3 push reads green two times in three.
 TYPICAL_BELOW = 3.0
 UNUSUAL_BELOW = 4.0
+# The sliders run from -SLIDER_SPAN to +SLIDER_SPAN sigma (the window's); `genimg --edit` past it is noted.
+SLIDER_SPAN = 3.0
+OFF_DISTRIBUTION = "off-distribution: images may break"  # the meter's word for its red band
 
 
 def band(sigma: float) -> int:

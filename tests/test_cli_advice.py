@@ -44,3 +44,16 @@ def test_a_model_of_the_other_kind_is_pointed_to_the_commands_that_take_it(args,
     commands = [c for c in named if c not in ("or", "with", "images")]
     assert len(commands) >= 3 and all(takes_option(c, f"--{kind}") for c in commands), commands
     assert args[0] not in commands  # the command typed takes no model of that kind
+
+
+def test_an_edit_past_the_sliders_range_is_taken_with_a_note(vae, gan, image_files, tmp_path, capsys):
+    """PC2=100 wrote an orange smear without a word; the window's sliders stop at ±3σ and its meter turns red."""
+    assert run("edit", image_files[0], "--vae", vae, "--edit", "PC2=100", "--edit", "PC1=-2", "-o", tmp_path) == 0
+    err = capsys.readouterr().err
+    assert "genimg: note: --edit PC2=100 is past the sliders' ±3σ (off-distribution: images may break from about " \
+           "4σ)" in err, err  # typicality.SLIDER_SPAN, the window's, and the meter's red band
+    assert "PC1" not in err  # within the sliders' range: nothing to say
+    assert run("generate", "--gan", gan, "--seeds", "1", "2", "--edit", "0=-50", "--edit", "1=3", "-o", tmp_path) == 0
+    err = capsys.readouterr().err
+    assert err.count("genimg: note: --edit 0=-50 is past the sliders' ±3σ") == 1, err  # once, however many seeds
+    assert "1=3" not in err and (tmp_path / "seed0002.png").is_file()

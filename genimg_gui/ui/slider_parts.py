@@ -7,18 +7,18 @@ from PySide6.QtCore import QRectF, Qt
 from PySide6.QtGui import QImage, QPainter
 from PySide6.QtWidgets import QAbstractButton, QLabel, QProgressBar, QSlider, QVBoxLayout, QWidget
 
-from ..typicality import TYPICAL_BELOW, UNUSUAL_BELOW, band
+from ..typicality import OFF_DISTRIBUTION, SLIDER_SPAN, TYPICAL_BELOW, UNUSUAL_BELOW, band
 from . import accessible
 from .qimage import to_qimage
 
 STRIP_HEIGHT = 30
 # (colour, word) of each typicality.band: green, amber, red; its bounds are measured (typicality.py)
 TYPICALITY = (("#3c9d4e", "typical"), ("#d19a1e", "unusual"),
-              ("#c8423b", "off-distribution: images may break"))
+              ("#c8423b", OFF_DISTRIBUTION))
 TYPICALITY_HELP = ("How far the edited latent lies from what the model saw in training, in standard deviations "
                    "(σ): along the principal component where it lies furthest out (named once that is unusual), or "
                    "over all directions when that is further.\n"
-                   f"Below {TYPICAL_BELOW:g}σ is typical; a PC slider moved ±3σ "
+                   f"Below {TYPICAL_BELOW:g}σ is typical; a PC slider moved ±{SLIDER_SPAN:g}σ "
                    f"from the average along it reads about 3σ, unusual; from {UNUSUAL_BELOW:g}σ the decoder is "
                    "guessing and images often break.\nReset or lower the strongest sliders to come back.")
 

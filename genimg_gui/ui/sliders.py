@@ -16,6 +16,7 @@ from PySide6.QtGui import QMouseEvent
 from PySide6.QtWidgets import (QCheckBox, QDialog, QGridLayout, QHBoxLayout, QInputDialog, QLabel, QLineEdit, QMenu,
                                QPushButton, QScrollArea, QSlider, QToolButton, QVBoxLayout, QWidget)
 
+from ..typicality import SLIDER_SPAN
 from .slider_parts import PreviewStrip, TypicalityMeter, explain_row
 
 STEPS_PER_SIGMA = 100
@@ -162,7 +163,7 @@ class SliderPanel(QWidget):
     delete_requested = Signal(int)
     previews_toggled = Signal(bool)
 
-    def __init__(self, span_sigma: float = 3.0, parent: QWidget | None = None) -> None:
+    def __init__(self, span_sigma: float = SLIDER_SPAN, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.span = span_sigma
         self.sliders: list[DirectionSlider] = []
