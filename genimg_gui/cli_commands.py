@@ -13,6 +13,7 @@ import re
 import shlex
 import sys
 import tempfile
+import time
 from contextlib import contextmanager
 from functools import partial
 from pathlib import Path
@@ -113,15 +114,26 @@ def wrote(path: Path) -> None:
     show(path)
 
 
-def progress_bar(done: int, total: int, label: str, width: int = 30) -> None:
-    """A bar redrawn in place on a terminal; on a pipe or log, a line per quarter."""
-    if sys.stderr.isatty():
-        filled = width * done // max(total, 1)
-        end = "\n" if done >= total else ""
-        print(f"\r{label} [{'#' * filled}{'.' * (width - filled)}] {done}/{total}", end=end, file=sys.stderr,
-              flush=True)
-    elif done == total or done * 4 // total != (done - 1) * 4 // total:
-        say(f"{label} {done}/{total}")
+PROGRESS_EVERY_S = 2.0  # on a pipe or log, a progress line once this long has passed since the last
+
+
+class Progress:
+    """A bar redrawn in place on a terminal; on a pipe or log, a line once PROGRESS_EVERY_S have passed since the
+    last, and at the end (a line per quarter left a 600-frame morph silent for 49 s)."""
+
+    def __init__(self, total: int, label: str, width: int = 30) -> None:
+        self.total, self.label, self.width = total, label, width
+        self.said_at = time.monotonic()
+
+    def step(self, done: int) -> None:
+        if sys.stderr.isatty():
+            filled = self.width * done // max(self.total, 1)
+            end = "\n" if done >= self.total else ""
+            print(f"\r{self.label} [{'#' * filled}{'.' * (self.width - filled)}] {done}/{self.total}", end=end,
+                  file=sys.stderr, flush=True)
+        elif done >= self.total or time.monotonic() - self.said_at >= PROGRESS_EVERY_S:
+            say(f"{self.label} {done}/{self.total}")
+            self.said_at = time.monotonic()
 
 
 # --- models ----------------------------------------------------------------

@@ -9,8 +9,8 @@ import shlex
 from pathlib import Path
 
 from .typed_options import typed
-from .cli_commands import (CLIError, UsageError, check_scale, check_writable, class_index, encoded, fit_used,
-                           load_model, note_ignored, progress_bar, say, seed_draw, writing, wrote)
+from .cli_commands import (CLIError, Progress, UsageError, check_scale, check_writable, class_index, encoded,
+                           fit_used, load_model, note_ignored, say, seed_draw, writing, wrote)
 from .export import read_latent
 from .morph import FORMATS, common_grid, fps_note, min_frames, morph_path, write_animation
 
@@ -49,7 +49,7 @@ def interpolate(args: argparse.Namespace) -> int:
         keys = [encoded(rt, model, p, args.fit)[1] for p in args.images]  # a bad image ends the run
     path = morph_path(common_grid(keys), args.frames, args.mode, args.loop)
     check_writable(args.out)  # before the frames: an output refused after them had cost every frame's decode
-    frames = []
+    frames, progress = [], Progress(len(path), "frames")
     for i, latent in enumerate(path, 1):
         try:
             image = rt.decode(kind, latent)
@@ -58,7 +58,8 @@ def interpolate(args: argparse.Namespace) -> int:
         if i == 1:  # the frames' size is known once one is drawn
             check_scale(args.scale, image.shape[1::-1], "frames")
         frames.append(image)
-        progress_bar(i, len(path), "frames")
+        progress.step(i)
+    say(f"writing {args.out}…")  # a long GIF takes seconds to encode
     with writing(args.out) as out:
         wrote(write_animation(frames, out, args.fps, args.scale).path)
     return 0

@@ -3,10 +3,12 @@ past the sliders' range, progress through a long morph, the command that reads a
 from __future__ import annotations
 
 import re
+import time
 
 import pytest
 
 from genimg_gui.cli import build_parser
+from genimg_gui.engine.runtime import Runtime
 from test_cli import run
 
 
@@ -57,3 +59,22 @@ def test_an_edit_past_the_sliders_range_is_taken_with_a_note(vae, gan, image_fil
     err = capsys.readouterr().err
     assert err.count("genimg: note: --edit 0=-50 is past the sliders' ±3σ") == 1, err  # once, however many seeds
     assert "1=3" not in err and (tmp_path / "seed0002.png").is_file()
+
+
+def test_a_long_morph_says_how_far_it_is_every_few_seconds_and_before_it_writes(gan, tmp_path, monkeypatch, capsys):
+    """Lines came at quarters only (49 s of silence before "frames 150/600"), then 11-17 s of none while the GIF
+    was written. Each frame here takes 1.1 s by the clock: a line every second frame, and the last."""
+    late, real_clock, real_decode = [0.0], time.monotonic, Runtime.decode
+
+    def slow_decode(self, *args, **kwargs):
+        late[0] += 1.1
+        return real_decode(self, *args, **kwargs)
+
+    monkeypatch.setattr(Runtime, "decode", slow_decode)
+    monkeypatch.setattr(time, "monotonic", lambda: real_clock() + late[0])
+    out = tmp_path / "m.gif"
+    assert run("interpolate", "--gan", gan, "--seeds", "1", "2", "--frames", "10", "-o", out) == 0
+    said = capsys.readouterr()
+    lines = [line for line in said.err.splitlines() if line.startswith(("frames", "writing"))]
+    assert lines == [f"frames {i}/10" for i in (2, 4, 6, 8, 10)] + [f"writing {out}…"], said.err
+    assert said.out.strip() == str(out) and out.is_file()
