@@ -245,7 +245,7 @@ def latent_file_note(path: Path) -> str:
     except ValueError:  # an .npz of something else: the loader's own message says what it opens
         return ""
     return f"{path.name} is a latent file (from genimg encode, generate, edit or the app), not a model: " \
-           f"`genimg decode {shlex.quote(str(path))}` decodes it"
+           f"`genimg decode {shlex.quote(str(path))} -o {shlex.quote(str(path.parent))}` decodes it beside itself"
 
 
 def model_record(info: ModelInfo) -> dict:

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 import re
+import shlex
 import shutil
 import subprocess
 import sys
@@ -142,8 +143,10 @@ def test_info_on_a_latent_file_says_what_it_is_and_what_reads_it(vae, image_file
     assert run("info", latent) == 1
     err = capsys.readouterr().err
     assert (f"genimg: error: {latent.name} is a latent file (from genimg encode, generate, edit or the app), not a "
-            f"model: `genimg decode '{latent}'` decodes it") in err
+            f"model: `genimg decode '{latent}' -o '{latent.parent}'` decodes it beside itself") in err
     assert "zip" not in err
+    suggested = shlex.split(err.split("`")[1])  # a command that works: decode wants -o
+    assert main(suggested[1:]) == 0 and (latent.parent / f"{latent.stem}_decoded.png").is_file()
     np.savez(tmp_path / "other.npz", weights=np.zeros(3))  # an .npz of something else: the loader's own answer
     assert run("info", tmp_path / "other.npz") == 1
     assert "latent file" not in capsys.readouterr().err
