@@ -5,12 +5,14 @@ model of the same latent size decodes a file without an error, into the wrong pi
 from __future__ import annotations
 
 import argparse
+import shlex
 from pathlib import Path
 
 from .catalog import read_entry
 from .cli_commands import bundled_path, load_model, new_runtime, pass_model, per_file, say, write_png
 from .engine.requests import ModelInfo
 from .engine.runtime import LatentMismatch, Runtime
+from .imaging import IMAGE_SUFFIXES
 from .export import LatentFile, read_latent
 
 
@@ -29,7 +31,7 @@ def decode(args: argparse.Namespace) -> int:
         new_runtime(args.device)  # a device this machine lacks: one usage error, not one per file
 
     def work(path: Path, stem: str) -> None:
-        f = read_latent(path)
+        f = latent_of(path)
         kind = given_kind or f.kind or "vae"
         if f.kind not in (None, kind):
             raise ValueError(f"{path.name} holds a {f.kind.upper()} latent; decode it with --{f.kind} MODEL_DIR")
@@ -44,6 +46,17 @@ def decode(args: argparse.Namespace) -> int:
         write_png(image, args.out / f"{stem}_decoded.png", args.scale)
 
     return per_file(args.latents, work)
+
+
+def latent_of(path: Path) -> LatentFile:
+    """read_latent; an image given instead is pointed to the command that makes its latent."""
+    try:
+        return read_latent(path)
+    except ValueError:
+        if path.suffix.lower() in IMAGE_SUFFIXES:
+            raise ValueError(f"{path.name} is an image, not a latent file: `genimg encode {shlex.quote(str(path))} "
+                             "-o DIR` makes its latent (DIR/NAME.npz), which decode reads") from None
+        raise
 
 
 def own_model(f: LatentFile, path: Path, kind: str) -> Path | None:

@@ -51,6 +51,8 @@ def read_latent(path: str | Path) -> LatentFile:
     if not path.is_file():
         raise ValueError(f"{path} does not exist")
     if not zipfile.is_zipfile(path):
+        if path.suffix.lower() == ".npz":  # cut short (a copy that stopped) or written over
+            raise ValueError(f"{path.name} is damaged: it does not read as an .npz archive")
         raise ValueError(f"{path.name} is not an .npz file")
     try:
         with np.load(path, allow_pickle=False) as f:

@@ -407,7 +407,7 @@ def test_omitted_models_are_the_bundled_defaults(model_dir, tmp_path, monkeypatc
     (["encode", "--vae", "{gan}", "{img}", "-o", "{tmp}"], "holds a GAN, not a VAE", 2),
     (["edit", "--vae", "{vae}", "{img}", "--edit", "PC99=1", "-o", "{tmp}"], "no direction 'PC99'", 2),
     (["decode", "--vae", "{vae}", "{tmp}/short.npz", "-o", "{tmp}"], "does not fit the VAE", 1),
-    (["decode", "--vae", "{vae}", "{img}", "-o", "{tmp}"], "not an .npz file", 1),
+    (["decode", "--vae", "{vae}", "{img}", "-o", "{tmp}"], "is an image, not a latent file", 1),
     (["generate", "--gan", "{gan}", "--seeds", "7-3", "-o", "{tmp}"],
      "argument --seeds: 7-3 runs backwards: did you mean 3-7?", 2),  # it said "expected seeds like 0-7"
     (["generate", "--gan", "{gan}", "--seeds", "0-2,9-x", "-o", "{tmp}"], "expected seeds like 0-7", 2),

@@ -3,6 +3,7 @@ past the sliders' range, progress through a long morph, the command that reads a
 from __future__ import annotations
 
 import re
+import shlex
 import time
 
 import pytest
@@ -78,3 +79,19 @@ def test_a_long_morph_says_how_far_it_is_every_few_seconds_and_before_it_writes(
     lines = [line for line in said.err.splitlines() if line.startswith(("frames", "writing"))]
     assert lines == [f"frames {i}/10" for i in (2, 4, 6, 8, 10)] + [f"writing {out}…"], said.err
     assert said.out.strip() == str(out) and out.is_file()
+
+
+def test_decode_calls_a_cut_latent_damaged_and_points_an_image_to_encode(vae, image_files, tmp_path, capsys):
+    """Both were "is not an .npz file": true of the image, with no word of what makes a latent of it."""
+    assert run("encode", "--vae", vae, image_files[0], "-o", tmp_path / "enc") == 0
+    latent = next((tmp_path / "enc").glob("*.npz"))
+    cut = tmp_path / "cut.npz"
+    cut.write_bytes(latent.read_bytes()[:200])  # a copy that stopped
+    capsys.readouterr()
+    assert run("decode", "--vae", vae, cut, "-o", tmp_path / "out") == 1
+    assert "genimg: error: cut.npz is damaged: it does not read as an .npz archive" in capsys.readouterr().err
+    assert run("decode", "--vae", vae, image_files[0], "-o", tmp_path / "out") == 1
+    err = capsys.readouterr().err
+    assert f"{image_files[0].name} is an image, not a latent file: `genimg encode {shlex.quote(str(image_files[0]))} " \
+           "-o DIR` makes its latent (DIR/NAME.npz), which decode reads" in err, err
+    assert not (tmp_path / "out").exists()
