@@ -7,6 +7,7 @@ recipe, and a recipe's mask blended as the app's worker blends it (Runtime.rende
 from __future__ import annotations
 
 import argparse
+import difflib
 from collections import Counter
 from functools import partial
 from pathlib import Path
@@ -44,8 +45,9 @@ def direction_values(edits: list[tuple[str, float]], d: Directions, kind: str) -
             raise UsageError(f"the {kind.upper()}'s directions: {e}") from None
         except ValueError:
             labels = [label.split(" (")[0] for label in d.labels]  # as `genimg info` lists them, any case
-            raise UsageError(f"the {kind.upper()} has no direction {key!r}: use a label ({labels[0]} … "
-                             f"{labels[-1]}; `genimg info` lists them) or an index (0 … {len(d) - 1})") from None
+            raise UsageError(f"the {kind.upper()} has no direction {key!r}{close_name(k, labels)}: use a label "
+                             f"({labels[0]} … {labels[-1]}; `genimg info` lists them) or an index (0 … {len(d) - 1})"
+                             ) from None
         this = f"{k}={value:g}"
         if index in given:  # the last counts, as a repeated option does; silently it dropped the first
             say(f"genimg: note: --edit {given[index]} and --edit {this} move the same direction: the last counts")
@@ -55,6 +57,14 @@ def direction_values(edits: list[tuple[str, float]], d: Directions, kind: str) -
             say(f"genimg: note: --edit {this} is past the sliders' ±{SLIDER_SPAN:g}σ ({OFF_DISTRIBUTION} from "
                 f"about {UNUSUAL_BELOW:g}σ)")
     return tuple(values)
+
+
+def close_name(typed: str, labels: list[str]) -> str:
+    """'; did you mean skin tone?' for a direction name mistyped ('skn tone'), from the labels and the named
+    directions' topics (before ':', as index_of takes them), any case; "" when none is close."""
+    names = {name.lower(): name for label in labels for name in (label, label.split(":")[0].strip())}
+    close = difflib.get_close_matches(typed.lower(), names, n=1)
+    return f"; did you mean {names[close[0]]}?" if close else ""
 
 
 def read_recipe(path: Path, kind: str, model: ModelInfo) -> Recipe:

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import re
 import shlex
+import shutil
 import time
 
 import pytest
 
 from genimg_gui.cli import build_parser
 from genimg_gui.engine.runtime import Runtime
+from genimg_gui.models.directions import save_directions
 from test_cli import run
 
 
@@ -94,4 +96,19 @@ def test_decode_calls_a_cut_latent_damaged_and_points_an_image_to_encode(vae, im
     err = capsys.readouterr().err
     assert f"{image_files[0].name} is an image, not a latent file: `genimg encode {shlex.quote(str(image_files[0]))} " \
            "-o DIR` makes its latent (DIR/NAME.npz), which decode reads" in err, err
+    assert not (tmp_path / "out").exists()
+
+
+def test_a_mistyped_direction_gets_the_name_meant(vae, image_files, tmp_path, capsys):
+    """`--edit "skn tone"=2` was told the labels' first and last only, never the name it was near."""
+    named = shutil.copytree(vae, tmp_path / "named-vae")
+    directions = Runtime("cpu").load(str(named), lambda *_: None).directions
+    save_directions(named, directions.renamed(1, "skin tone: lighter → darker"))
+    for typo, meant in (("skn tone", "skin tone"), ("PC12x", "PC12"), ("Skin tone: lighter → drker", None)):
+        assert run("edit", "--vae", named, image_files[0], "--edit", f"{typo}=2", "-o", tmp_path / "out") == 2
+        err = capsys.readouterr().err
+        said = f"the VAE has no direction {typo!r}; did you mean "
+        assert said + (f"{meant}?" if meant else "skin tone: lighter → darker?") in err, err
+    assert run("edit", "--vae", named, image_files[0], "--edit", "zzzz=2", "-o", tmp_path / "out") == 2
+    assert "no direction 'zzzz': use a label" in capsys.readouterr().err  # nothing close: no guess
     assert not (tmp_path / "out").exists()
