@@ -22,7 +22,7 @@ from pathlib import Path
 from .train.stopping import Handlers, put_back, stops_end_at_once
 _HANDLERS_BEFORE = stops_end_at_once()  # put back at the end of this module, as an import must leave them
 
-from . import seed_draws
+from . import __version__, seed_draws
 from .catalog import DEFAULT_PSI, PSI_RANGE
 from .morph import DEFAULT_FPS, DEFAULT_FRAMES, DEFAULT_MODE, MODES  # the Morph dialog's defaults
 from .typed_options import Typed
@@ -167,6 +167,7 @@ def _recipe_arg(p: argparse._ActionsContainer) -> None:
 
 def build_parser() -> argparse.ArgumentParser:
     p = Parser(prog="genimg", description="Generate and edit images through VAE/GAN latents.")
+    p.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND", parser_class=CommandParser)
 
     s = sub.add_parser("info", help="show a model's card: kind, sizes, training data, licence, metrics, directions",

@@ -9,6 +9,7 @@ import time
 
 import pytest
 
+import genimg_gui
 from genimg_gui.cli import build_parser
 from genimg_gui.engine.runtime import Runtime
 from genimg_gui.models.directions import save_directions
@@ -112,3 +113,8 @@ def test_a_mistyped_direction_gets_the_name_meant(vae, image_files, tmp_path, ca
     assert run("edit", "--vae", named, image_files[0], "--edit", "zzzz=2", "-o", tmp_path / "out") == 2
     assert "no direction 'zzzz': use a label" in capsys.readouterr().err  # nothing close: no guess
     assert not (tmp_path / "out").exists()
+
+
+def test_version_says_the_package_version(capsys):
+    assert run("--version") == 0
+    assert capsys.readouterr().out == f"genimg {genimg_gui.__version__}\n"
