@@ -46,8 +46,8 @@ def direction_values(edits: list[tuple[str, float]], d: Directions, kind: str) -
         except ValueError:
             labels = [label.split(" (")[0] for label in d.labels]  # as `genimg info` lists them, any case
             raise UsageError(f"the {kind.upper()} has no direction {key!r}{close_name(k, labels)}: use a label "
-                             f"({labels[0]} … {labels[-1]}; `genimg info` lists them) or an index (0 … {len(d) - 1})"
-                             ) from None
+                             f"({labels[0]} … {labels[-1]}; `genimg info` lists them) or an index "
+                             f"(0 … {len(d) - 1})") from None
         this = f"{k}={value:g}"
         if index in given:  # the last counts, as a repeated option does; silently it dropped the first
             say(f"genimg: note: --edit {given[index]} and --edit {this} move the same direction: the last counts")
