@@ -301,7 +301,9 @@ def per_file(paths: Sequence[Path], work: Callable[[Path, str], None]) -> int:
 def writing(path: Path) -> Iterator[Path]:
     """path to write in the block, its folder made first (in_folder); the folder or file failing is an OutputError
     that names them and says why in words. It ends the run: the next file would fail alike (a folder that cannot be
-    made or takes no files, a full disk), and a raw "[Errno 2] …" named the temp file or blamed the input image."""
+    made or takes no files, a full disk), and a raw "[Errno 2] …" named the temp file or blamed the input image.
+    What it wraps writes as the window's exports do (export.py, Recipe.save, morph.write_animation: a temp file renamed
+    over path once whole, fileio.atomic_path), so a failed file leaves nothing half-written and no older file lost."""
     try:
         in_folder(path)
     except OSError as e:

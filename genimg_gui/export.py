@@ -1,4 +1,6 @@
-"""What the user exports: PNGs at model resolution or upscaled, latents as .npz (written and read back)."""
+"""What the user exports: PNGs at model resolution or upscaled, latents as .npz (written and read back).
+Each is written beside its name and renamed over it once whole (fileio.atomic_path): a full disk or a kill
+mid-write leaves neither a cut-off file nor an older file of that name lost."""
 from __future__ import annotations
 
 import json
@@ -8,6 +10,7 @@ from pathlib import Path
 
 import numpy as np
 
+from .fileio import atomic_path
 from .imaging import save_png
 
 
@@ -15,7 +18,8 @@ def export_png(image: np.ndarray, path: str | Path, scale: int = 1) -> Path:
     path = Path(path)
     if path.suffix.lower() != ".png":
         path = path.with_suffix(".png")
-    save_png(image, path, scale)
+    with atomic_path(path) as tmp:
+        save_png(image, tmp, scale)
     return path
 
 
@@ -28,8 +32,10 @@ def export_latent(path: str | Path, latent: np.ndarray, base: np.ndarray, values
     if path.suffix.lower() != ".npz":
         path = path.with_suffix(".npz")
     masked = {} if mask is None else {"mask": np.asarray(mask, np.float32)}
-    np.savez(path, latent=latent, base=base, values=np.asarray(values, np.float32),
-             labels=np.asarray(labels), model=np.asarray(json.dumps(model)), **masked)
+    # into an open file: given a path, np.savez would add .npz to the temp file's name
+    with atomic_path(path) as tmp, open(tmp, "wb") as f:
+        np.savez(f, latent=latent, base=base, values=np.asarray(values, np.float32),
+                 labels=np.asarray(labels), model=np.asarray(json.dumps(model)), **masked)
     return path
 
 
