@@ -14,8 +14,8 @@ from pathlib import Path
 
 import numpy as np
 
-from .cli_commands import (UsageError, check_scale, class_index, encoded, fit_used, for_each, load_model, model_record,
-                           in_folder, pass_model, per_file, say, seed_draw, write_png, writing, wrote)
+from .cli_commands import (UsageError, check_scale, check_writable, class_index, encoded, fit_used, for_each,
+                           load_model, model_record, pass_model, per_file, say, seed_draw, write_png, writing, wrote)
 from .edit import AmbiguousDirection, Directions, EditState, edited_latent
 from .engine.requests import ModelInfo
 from .engine.runtime import Runtime
@@ -142,6 +142,7 @@ def generate(args: argparse.Namespace) -> int:
     values = direction_values(args.edit, model.directions, "gan")
     if args.grid:
         check_grid_scale(args.scale, model, len(args.seeds))
+        check_writable(args.grid)  # before the seeds: a grid refused after them had cost every seed's drawing
     recorded, labels = recorded_edit(recipe, values, model.directions)
     images: list[np.ndarray] = []
 
@@ -175,16 +176,12 @@ def check_save_recipe(args: argparse.Namespace) -> None:
                          "an edited image's was written over)")
 
 
-def save_recipe(path: Path, values: tuple[float, ...], model: ModelInfo, fit: str) -> int:
-    """Write the --edit values as a recipe, its folder made as -o's is; 1 (and a message) if it cannot be written.
-    Run after the images, so that a recipe that fails never costs them."""
+def save_recipe(path: Path, values: tuple[float, ...], model: ModelInfo, fit: str) -> None:
+    """Write the --edit values as a recipe, its folder made as -o's is. Run after the images, so that a recipe that
+    fails (a disk filled meanwhile: edit checked the path first) never costs them."""
     state = EditState(np.zeros(model.latent_size, np.float32), values)
-    try:
-        wrote(Recipe.from_edit(state, model.directions, model.name, "vae", fit).save(in_folder(path)))
-    except OSError as e:
-        say(f"genimg: error: --save-recipe {path}: cannot write it ({e.strerror or e})")
-        return 1
-    return 0
+    with writing(path) as out:
+        wrote(Recipe.from_edit(state, model.directions, model.name, "vae", fit).save(out))
 
 
 def edit(args: argparse.Namespace) -> int:
@@ -195,6 +192,8 @@ def edit(args: argparse.Namespace) -> int:
     fit = args.fit or (recipe.fit if recipe else "crop")
     fit_used(model, args.fit is not None)
     recorded, labels = recorded_edit(recipe, values, model.directions)
+    if args.save_recipe:
+        check_writable(args.save_recipe)  # before the images: a recipe refused after them had cost every edit
 
     def work(path: Path, stem: str) -> None:
         _, base, _ = encoded(rt, model, path, fit)
@@ -207,5 +206,5 @@ def edit(args: argparse.Namespace) -> int:
 
     code = per_file(args.images, work)
     if args.save_recipe:
-        code = max(code, save_recipe(args.save_recipe, values, model, args.fit or "crop"))
+        save_recipe(args.save_recipe, values, model, args.fit or "crop")
     return code

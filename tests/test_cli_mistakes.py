@@ -57,7 +57,7 @@ def test_save_recipe_makes_its_folder_refuses_a_folder_and_never_costs_the_image
     monkeypatch.setattr(Recipe, "save", lambda *_: (_ for _ in ()).throw(OSError(28, "No space left on device")))
     assert run(*edit, tmp_path / "r.json") == 1
     err = capsys.readouterr().err
-    assert "--save-recipe" in err and "cannot write it" in err and "Traceback" not in err
+    assert f"genimg: error: {tmp_path / 'r.json'} cannot be written: the disk is full" in err and "Traceback" not in err
     assert (tmp_path / "ed" / f"{image_files[0].stem}_edited.png").is_file()
 
 

@@ -5,6 +5,7 @@ import builtins
 import errno
 import io
 import os
+import sys
 from pathlib import Path
 
 import pytest
@@ -73,3 +74,29 @@ def test_a_disk_that_fills_part_way_through_a_file_leaves_no_half_written_file(
     assert (out / failing).read_bytes() == OLD  # the older file, whole
     assert sorted(p.name for p in out.iterdir()) == sorted([failing, *kept])  # no temp file left either
     assert std.out.split("\n")[:-1] == [str(out / name) for name in kept]
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="/proc takes no new files on Linux")
+@pytest.mark.parametrize("command, path", [
+    (["generate", "--gan", "{gan}", "--seeds", "0-3", "--grid"], "/proc/g.png"),
+    (["edit", "--vae", "{vae}", "{img}", "--edit", "0=1", "--save-recipe"], "/proc/r.json"),
+])
+def test_an_extra_output_that_cannot_be_written_is_refused_before_any_work(command, path, gan, vae, image_files,
+                                                                         tmp_path, capsys):
+    """--grid /proc/g.png was found unwritable once every seed was drawn and written; --save-recipe /proc/r.json once
+    every image was edited, and said "cannot write it (No such file or directory)", though /proc is there."""
+    args = [a.format(gan=gan, vae=vae, img=image_files[0]) for a in command]
+    assert run(*args, path, "-o", tmp_path / "out") == 1
+    err = capsys.readouterr().err
+    assert f"genimg: error: {path} cannot be written: /proc takes no new files" in err, err
+    assert "1/4" not in err and not (tmp_path / "out").exists()  # nothing drawn, nothing written
+
+
+def test_a_recipe_the_disk_has_no_room_for_is_said_in_the_apps_words(vae, image_files, tmp_path, full_disk, capsys):
+    """A disk full by the end of the edits: "cannot write it (No space left on device)", the raw OS text."""
+    full_disk(tmp_path / "rec", ("r.json",), room=0)
+    assert run("edit", "--vae", vae, image_files[0], "--edit", "0=1", "-o", tmp_path / "out",
+               "--save-recipe", tmp_path / "rec" / "r.json") == 1
+    err = capsys.readouterr().err
+    assert f"genimg: error: {tmp_path / 'rec' / 'r.json'} cannot be written: the disk is full" in err, err
+    assert (tmp_path / "out" / "image 0_edited.png").is_file() and not list((tmp_path / "rec").iterdir())
