@@ -28,7 +28,7 @@ from .morph import DEFAULT_FPS, DEFAULT_FRAMES, DEFAULT_MODE, MODES  # the Morph
 from .typed_options import Typed
 from .train.command import DEVICES, add_train_parser, device_name, stoppable
 from .cli_args import (edit_spec, existing_path, fps_value, frame_count, latent_scale, out_file, out_folder,
-                       psi_value, scale_factor)
+                       picture_file, psi_value, scale_factor)
 
 # As in the app: refuse full unpickling anywhere torch.load is reached, and never download.
 os.environ["TORCH_FORCE_WEIGHTS_ONLY_LOAD"] = "1"  # forced: an inherited "0" must not switch it off
@@ -215,7 +215,8 @@ def build_parser() -> argparse.ArgumentParser:
                         f"(default {DEFAULT_PSI:g})")
     _class_arg(s)
     _draw_arg(s)
-    s.add_argument("--grid", type=out_file, metavar="PNG", help="also write all samples as one grid image")
+    s.add_argument("--grid", type=picture_file, metavar="IMAGE",
+                   help="also write all samples as one grid image: .png, .jpg or .webp, as its name ends")
     how = s.add_mutually_exclusive_group()
     _edit_arg(how, required=False)
     _recipe_arg(how)

@@ -74,6 +74,16 @@ def out_file(text: str) -> Path:
     return path
 
 
+def picture_file(text: str) -> Path:
+    """--grid: a file to write (out_file) whose suffix names a format it can be written in: g.jpg was written as a
+    PNG named g.png, and a name without a suffix gained .png, unsaid."""
+    from .export import PICTURE_FORMATS, suffixes_said  # numpy and Pillow: not for --help
+    path = out_file(text)
+    if path.suffix.lower() not in PICTURE_FORMATS:
+        raise argparse.ArgumentTypeError(f"{text}: name a picture file ending in {suffixes_said()}")
+    return path
+
+
 def existing_path(text: str) -> Path:
     """--vae, --gan or --recipe: a path that is not there is a mistake in what was typed (exit 2, as a VAE given as
     --gan is), refused with the command line; what is there and will not load is a failed file (exit 1)."""

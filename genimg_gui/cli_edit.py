@@ -19,7 +19,7 @@ from .cli_commands import (UsageError, check_scale, check_writable, class_index,
 from .edit import AmbiguousDirection, Directions, EditState, edited_latent
 from .engine.requests import ModelInfo
 from .engine.runtime import Runtime
-from .export import export_latent, export_png
+from .export import export_latent, export_picture
 from .imaging import image_grid
 from .recipe import Recipe, RecipeError
 from .typicality import OFF_DISTRIBUTION, SLIDER_SPAN, UNUSUAL_BELOW
@@ -163,7 +163,7 @@ def generate(args: argparse.Namespace) -> int:
     if args.grid and images:
         grid = image_grid(images, min(GRID_COLUMNS, len(images)))
         with writing(args.grid) as out:
-            wrote(export_png(grid, out, args.scale))
+            wrote(export_picture(grid, out, args.scale))
     return code
 
 

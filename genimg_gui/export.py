@@ -14,6 +14,10 @@ from .fileio import atomic_path
 from .imaging import save_png
 
 
+# the picture formats a file of pictures (`genimg generate --grid`) is written in, by its suffix
+PICTURE_FORMATS = {".png": "PNG", ".jpg": "JPEG", ".jpeg": "JPEG", ".webp": "WEBP"}
+
+
 def export_png(image: np.ndarray, path: str | Path, scale: int = 1) -> Path:
     path = Path(path)
     if path.suffix.lower() != ".png":
@@ -21,6 +25,23 @@ def export_png(image: np.ndarray, path: str | Path, scale: int = 1) -> Path:
     with atomic_path(path) as tmp:
         save_png(image, tmp, scale)
     return path
+
+
+def export_picture(image: np.ndarray, path: str | Path, scale: int = 1) -> Path:
+    """image written in the format path's suffix names (PICTURE_FORMATS), the name kept as given: --grid g.jpg
+    wrote a PNG named g.png."""
+    path = Path(path)
+    if (format := PICTURE_FORMATS.get(path.suffix.lower())) is None:
+        raise ValueError(f"{path.name}: a picture must end in {suffixes_said()}")
+    with atomic_path(path) as tmp:
+        save_png(image, tmp, scale, format)
+    return path
+
+
+def suffixes_said() -> str:
+    """".png, .jpg, .jpeg or .webp": the suffixes a picture may end in, for a message."""
+    *others, last = PICTURE_FORMATS
+    return f"{', '.join(others)} or {last}"
 
 
 def export_latent(path: str | Path, latent: np.ndarray, base: np.ndarray, values: tuple[float, ...],

@@ -23,6 +23,7 @@ IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".webp", ".bmp", ".tif", ".tiff", ".g
 # where the bugs are. JPEG includes MPO (the multi-picture JPEGs many phones write).
 FORMATS = ("PNG", "JPEG", "WEBP", "BMP", "DIB", "TIFF", "GIF")
 FORMAT_NAMES = "PNG, JPEG, WebP, BMP, TIFF, GIF"
+LOSSY_QUALITY = 95  # a JPEG or WebP written (`genimg generate --grid g.jpg`): Pillow's 75 blurs small faces
 MAGIC = {b"\x89PNG": "PNG", b"\xff\xd8": "JPEG", b"GIF8": "GIF", b"RIFF": "WebP", b"II*\x00": "TIFF",
          b"MM\x00*": "TIFF", b"BM": "BMP"}
 
@@ -219,12 +220,12 @@ def load_fitted(path: Path | str, size: int, fit: Fit = Fit.CROP) -> np.ndarray:
     return np.asarray(fit_square(open_image(path), size, fit), dtype=np.uint8)
 
 
-def save_png(array: np.ndarray, path: Path | str, scale: int = 1) -> None:
-    """Save an (H, W, 3) uint8 array as PNG, optionally upscaled by an integer factor."""
+def save_png(array: np.ndarray, path: Path | str, scale: int = 1, format: str = "PNG") -> None:
+    """Save an (H, W, 3) uint8 array as PNG (or format: JPEG, WEBP), optionally upscaled by an integer factor."""
     im = Image.fromarray(np.ascontiguousarray(array, dtype=np.uint8), "RGB")
     if scale > 1:
         im = im.resize((im.width * scale, im.height * scale), Image.Resampling.LANCZOS)
-    im.save(path, format="PNG")
+    im.save(path, format=format, **({} if format == "PNG" else {"quality": LOSSY_QUALITY}))
 
 
 def image_grid(images: list[np.ndarray], columns: int) -> np.ndarray:

@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from PIL import Image
 
 from test_cli import gan, run, vae  # noqa: F401 (fixtures, and the command as a test runs it)
 
@@ -100,3 +101,22 @@ def test_a_recipe_the_disk_has_no_room_for_is_said_in_the_apps_words(vae, image_
     err = capsys.readouterr().err
     assert f"genimg: error: {tmp_path / 'rec' / 'r.json'} cannot be written: the disk is full" in err, err
     assert (tmp_path / "out" / "image 0_edited.png").is_file() and not list((tmp_path / "rec").iterdir())
+
+
+@pytest.mark.parametrize("name, format", [("g.jpg", "JPEG"), ("g.JPEG", "JPEG"), ("g.webp", "WEBP"), ("g.png", "PNG")])
+def test_a_grid_is_written_in_the_format_its_name_says(name, format, gan, tmp_path, capsys):
+    """--grid g.jpg wrote a PNG named g.png."""
+    assert run("generate", "--gan", gan, "--seeds", "0-1", "-o", tmp_path / "out", "--grid", tmp_path / name) == 0
+    assert capsys.readouterr().out.split("\n")[-2] == str(tmp_path / name)
+    with Image.open(tmp_path / name) as im:
+        assert im.format == format and im.size == (64, 32)
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted([name, "out"])
+
+
+@pytest.mark.parametrize("name", ["g.gif", "gridnoext"])
+def test_a_grid_named_for_no_picture_format_is_refused_with_the_command_line(name, gan, tmp_path, capsys):
+    """--grid gridnoext wrote gridnoext.png, and --grid g.gif a PNG named g.png, without a word."""
+    assert run("generate", "--gan", gan, "--seeds", "0-1", "-o", tmp_path / "out", "--grid", tmp_path / name) == 2
+    err = capsys.readouterr().err
+    assert f"argument --grid: {tmp_path / name}: name a picture file ending in .png, .jpg, .jpeg or .webp" in err
+    assert not list(tmp_path.iterdir())
