@@ -16,6 +16,7 @@ import argparse
 import os
 import shlex
 import sys
+from contextlib import suppress
 from pathlib import Path
 
 # first: a Ctrl+C or kill while the modules below load (numpy among them) ends genimg in one line, not a traceback
@@ -290,7 +291,8 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return _run(argv, before)
     except KeyboardInterrupt:
-        print("genimg: interrupted", file=sys.stderr)
+        with suppress(OSError, ValueError):  # a closed or full stderr: the exit code says it alone
+            print("genimg: interrupted", file=sys.stderr)
         return 130
     finally:
         put_back(before)
@@ -311,17 +313,17 @@ def _run(argv: list[str] | None, before: Handlers) -> int:
 
 def _call(args: argparse.Namespace) -> int:
     """The command's function, its errors told and turned into exit codes."""
-    from .cli_commands import USAGE_ERRORS, USER_ERRORS, StdoutClosed  # torch loads here
+    from .cli_commands import USAGE_ERRORS, USER_ERRORS, StdoutClosed, say  # torch loads here
     try:
         return args.func(args)
     except (StdoutClosed, BrokenPipeError):
         return stdout_closed()
     except USAGE_ERRORS as e:
         if _first_process():
-            print(f"genimg {args.command}: error: {e}", file=sys.stderr)
+            say(f"genimg {args.command}: error: {e}")
         return 2
     except USER_ERRORS as e:
-        print(f"{_error_prefix(args.command)}: error: {e}", file=sys.stderr)
+        say(f"{_error_prefix(args.command)}: error: {e}")
         return 1
 
 

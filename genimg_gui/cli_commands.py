@@ -14,7 +14,7 @@ import shlex
 import sys
 import tempfile
 import time
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from functools import partial
 from pathlib import Path
 from typing import Callable, Iterator, Sequence
@@ -71,8 +71,14 @@ MODEL_COMMANDS = {"vae": "genimg encode, edit, decode or interpolate (with image
                   "gan": "genimg generate, decode or interpolate --seeds"}
 
 
-def say(text: str) -> None:
-    print(text, file=sys.stderr, flush=True)
+def say(text: str, end: str = "\n") -> None:
+    """text on stderr: progress, notes and errors. A stderr that takes nothing (closed: `2>&-`; full: `2>/dev/full`)
+    drops it and the work goes on, its files listed on stdout and its exit code right: a progress line that could
+    not be printed ended the run, exit 1, with nothing written and nothing said."""
+    if sys.stderr is None:  # no stderr at all: print would put the line on stdout, among the files written
+        return
+    with suppress(OSError, ValueError):  # ValueError: a stderr closed by Python itself
+        print(text, end=end, file=sys.stderr, flush=True)
 
 
 def note_ignored(given: dict[str, bool], why: str) -> None:
@@ -126,11 +132,10 @@ class Progress:
         self.said_at = time.monotonic()
 
     def step(self, done: int) -> None:
-        if sys.stderr.isatty():
+        if sys.stderr is not None and not sys.stderr.closed and sys.stderr.isatty():
             filled = self.width * done // max(self.total, 1)
-            end = "\n" if done >= self.total else ""
-            print(f"\r{self.label} [{'#' * filled}{'.' * (self.width - filled)}] {done}/{self.total}", end=end,
-                  file=sys.stderr, flush=True)
+            say(f"\r{self.label} [{'#' * filled}{'.' * (self.width - filled)}] {done}/{self.total}",
+                end="\n" if done >= self.total else "")
         elif done >= self.total or time.monotonic() - self.said_at >= PROGRESS_EVERY_S:
             say(f"{self.label} {done}/{self.total}")
             self.said_at = time.monotonic()

@@ -112,3 +112,23 @@ def test_a_stop_before_training_begins_ends_in_one_line(when, stop, tmp_path):
     assert (done.returncode, done.stderr) == (128 + signal.Signals[stop], f"genimg: stopped{by} before it began: "
                                               "nothing written\n")  # 130, 143: as a stop at any step
     assert not (tmp_path / "new").exists()
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="/dev/full and /proc are Linux's")
+@pytest.mark.parametrize("redirect", ["2>&-", "2>/dev/full"])
+def test_a_closed_or_full_stderr_drops_the_progress_lines_not_the_work(redirect, gan, tmp_path):
+    """`genimg generate … 2>&-` (or `2>/dev/full`) exited 1 with nothing written and nothing said anywhere: the first
+    progress line could not be printed."""
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    out = tmp_path / "out"
+
+    def generate(*args) -> subprocess.CompletedProcess:
+        command = [sys.executable, "-m", "genimg_gui.cli", "generate", "--gan", gan, "--seeds", "0-1", "-o", out, *args]
+        return subprocess.run(["sh", "-c", f'exec "$@" {redirect}', "sh", *map(str, command)], stdout=subprocess.PIPE,
+                              text=True, timeout=120, env=env)
+
+    done = generate()
+    assert done.returncode == 0
+    assert done.stdout.split() == [str(out / "seed0000.png"), str(out / "seed0001.png")]
+    assert all(Path(p).is_file() for p in done.stdout.split())
+    assert generate("--grid", "/proc/g.png").returncode == 1  # a failure keeps its exit code, unsaid as it must be
