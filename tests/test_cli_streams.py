@@ -132,3 +132,18 @@ def test_a_closed_or_full_stderr_drops_the_progress_lines_not_the_work(redirect,
     assert done.stdout.split() == [str(out / "seed0000.png"), str(out / "seed0001.png")]
     assert all(Path(p).is_file() for p in done.stdout.split())
     assert generate("--grid", "/proc/g.png").returncode == 1  # a failure keeps its exit code, unsaid as it must be
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="/dev/full is Linux's")
+def test_training_with_a_full_stderr_writes_its_model(tmp_path):
+    """`genimg train … 2>/dev/full` exited 1 with no model written: its log's first line could not be printed."""
+    from test_train import make_shapes
+    data, out = make_shapes(tmp_path / "data", 12), tmp_path / "vae"
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    with open("/dev/full", "w") as full:
+        done = subprocess.run([sys.executable, "-m", "genimg_gui.cli", "train", "vae", str(data), "-o", str(out),
+                               "--steps", "2", "--batch-size", "4", "--resolution", "32", "--threads", "1",
+                               "--set", "channels=[8,16]", "--set", "latent_channels=2"],
+                              stdout=subprocess.PIPE, stderr=full, text=True, timeout=120, env=env)
+    assert done.returncode == 0 and done.stdout.startswith(f"wrote {out} after 2 steps")
+    assert (out / "card.json").is_file()

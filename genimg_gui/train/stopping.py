@@ -59,12 +59,17 @@ class GuardedLog:
 
 
 def to_stderr(line: str) -> None:
-    """The run's log (data, progress, figures, messages): stderr, as every genimg command's progress."""
+    """The run's log (data, progress, figures, messages): stderr, as every genimg command's progress. A stderr that
+    takes nothing (closed: `2>&-`; full: `2>/dev/full`) loses the line, not the run, as cli_commands.say does."""
+    if sys.stderr is None:  # no stderr at all: print would put the line on stdout, where the model written goes
+        return
     try:
         print(line, file=sys.stderr, flush=True)
     except BrokenPipeError:  # its reader has gone: later writes, and Python's flush at exit, go nowhere instead
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stderr.fileno())
         raise
+    except (OSError, ValueError):  # ValueError: a stderr closed by Python itself
+        pass
 
 
 def nothing_written(stop: KeyboardInterrupt) -> str:
