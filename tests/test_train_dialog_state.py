@@ -1,6 +1,7 @@
 """The Train… dialog's state between runs: the question names the earlier run's kind, the form is remembered across
 restarts with a cut-short run named, a changed form clears the last run's end, a Stop is said in the dialog's own
-words, and Save to is checked before Start."""
+words, the bar says when the run measures its held-out figures or saves after a Stop, and Save to is checked before
+Start."""
 import json
 
 from PySide6.QtGui import QPixmap
@@ -10,6 +11,7 @@ from genimg_gui.ui.settings import Settings
 from genimg_gui.ui.train_dialog import TrainDialog
 from genimg_gui.ui.train_question import RESUME, what_it_holds
 from genimg_gui.ui.train_run import PROGRESS_STEPS
+from genimg_gui.ui.train_watch import RunWatch
 from test_train_dialog import (answer, dialog_for, earlier_gan_run, fill, shapes,  # noqa: F401 (shapes: a fixture)
                                started_with)
 
@@ -109,6 +111,31 @@ def test_a_stop_is_said_as_the_button_says_it_with_a_full_bar(qtbot, shapes, tmp
         dialog.process.kill()
     dialog.watch.say_ended(str(out), stopped=True)
     assert dialog.watch.progress.format() == "stopped at step 2" and dialog.watch.progress.value() == PROGRESS_STEPS
+
+
+def test_the_bar_says_while_the_run_measures_its_held_out_figures(qtbot):
+    """It read "step 8 — 1.6 min left" for the minute a latent GAN's evaluation took."""
+    watch = RunWatch()
+    qtbot.addWidget(watch)
+    watch.begin("gan", "starting…")
+    watch.take_line("step 8 | 40 img/s | d=0.6931 g=0.6931 | 1.6 min left")
+    watch.take_line("measuring held-out figures at step 8 (512 held-out images)…")
+    assert watch.progress.format() == "step 8 — measuring held-out figures…"
+    watch.take_line("held-out at step 8 after 0.4 min: held_out_precision_k3=0.4, held_out_recall_k3=0.2")
+    assert watch.progress.format() == "step 8 — 1.6 min left"
+
+
+def test_stop_says_on_the_bar_that_the_run_saves(qtbot, shapes, tmp_path):
+    """After Stop (or Close) the bar went on reading the time the run had left before it, until the run ended."""
+    dialog = dialog_for(qtbot, shapes, tmp_path / "vae", minutes=30)
+    ending_with(dialog, "import time; print('step 8 | 1 img/s | loss=1 | 1.6 min left', flush=True); time.sleep(60)")
+    dialog.start()
+    qtbot.waitUntil(lambda: dialog.watch.progress.format() == "step 8 — 1.6 min left", timeout=60_000)
+    with qtbot.waitSignal(dialog.process.finished, timeout=60_000):
+        dialog.stop()
+        assert dialog.watch.progress.format() == "stopping: saving the model so far…"
+        dialog.watch.take_line("step 9 | 1 img/s | loss=1 | 1.5 min left")  # written before the stop, read after
+        assert dialog.watch.progress.format() == "stopping: saving the model so far…"
 
 
 def test_a_continued_run_keeps_the_last_grid_until_its_next(qtbot, shapes, tmp_path):

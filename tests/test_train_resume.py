@@ -1,5 +1,6 @@
-"""`genimg train --resume` goes on as the run was started: its held-out split (--holdout, --seed), --mirror and
---keep-best come with it, and without its card it takes the options its checkpoint records, or is refused."""
+"""`genimg train --resume` goes on as the run was started: its held-out split (--holdout, --seed), --steps,
+--sample-every, --checkpoint-every, --precision, the card's --data-name and --licence, --mirror and --keep-best come
+with it, and without its card it takes the options its checkpoint records, or is refused."""
 from __future__ import annotations
 
 import json
@@ -11,8 +12,9 @@ import torch
 from genimg_gui.cli import main
 from genimg_gui.earlier_run import BEST_FILE, CHECKPOINT_FILE
 from genimg_gui.models.weights import load_model
+from genimg_gui.train import loop
 
-from test_train import make_shapes, train
+from test_train import make_shapes, stop_at_step, train
 
 
 @pytest.fixture(scope="module")
@@ -57,6 +59,39 @@ def test_a_plain_resume_keeps_the_held_out_split_the_mirrors_and_the_best_model(
     assert "kept" in training
     assert torch.load(out / BEST_FILE, weights_only=True)["best"] == torch.load(
         out / CHECKPOINT_FILE, weights_only=True)["best"]  # best.pt still the run's best
+
+
+def test_a_plain_resume_keeps_the_runs_steps_sampling_checkpoints_precision_and_card_words(data_dir, tmp_path,
+                                                                                            monkeypatch, capsys):
+    """A run sampled every 2 steps went on sampling every 500 (no grid until its end) and its card said 500; its
+    --checkpoint-every, --steps and --precision fell back to the defaults, its card's data name and licence too."""
+    out = tmp_path / "vae"
+    stop_at_step(monkeypatch, 4)  # Ctrl+C: steps 1 to 3 saved
+    assert train("vae", data_dir, out, 8, "--sample-every", "2", "--checkpoint-every", "5", "--precision", "fp32",
+                 "--data-name", "shapes", "--licence", "CC0") == 130
+    monkeypatch.undo()
+    saved, save = [], loop.save_checkpoint
+    monkeypatch.setattr(loop, "save_checkpoint", lambda out, recipe, step, *args, **kwargs:
+                        saved.append(step) or save(out, recipe, step, *args, **kwargs))
+    capsys.readouterr()
+    plain = ["train", "vae", str(data_dir), "-o", str(out), "--threads", "1", "--resume"]
+    assert main(plain) == 0
+    err = capsys.readouterr().err
+    assert ("resuming with the run's --batch-size 8, --steps 8, --holdout 8, --sample-every 2, --checkpoint-every 5, "
+            "--data-name shapes, --licence CC0, --precision fp32\n") in err
+    assert all(f"sample grid at step {step}:" in err for step in (4, 6, 8)) and saved == [5, 8]
+    training = load_model(out)[1]["training"]
+    assert (training["steps"], training["data"], training["licence"]) == (8, "shapes", "CC0")
+    options = training["options"]
+    assert (options["sample_every"], options["checkpoint_every"], options["precision"]) == (2, 5, "fp32")
+    saved.clear()
+    assert main([*plain, "--steps", "10", "--sample-every", "3", "--licence", "CC-BY"]) == 0  # typed: these win
+    err = capsys.readouterr().err
+    assert ("resuming with the run's --batch-size 8, --holdout 8, --checkpoint-every 5, --data-name shapes, "
+            "--precision fp32\n") in err
+    assert "sample grid at step 9:" in err and saved == [10, 10]  # every 5 steps, and the last
+    training = load_model(out)[1]["training"]
+    assert (training["steps"], training["options"]["sample_every"], training["licence"]) == (10, 3, "CC-BY")
 
 
 @pytest.mark.parametrize("typed, named", [(["--holdout", "5"], "--holdout 3 (now: --holdout 5)"),
@@ -120,7 +155,7 @@ def test_without_its_card_a_resume_takes_the_options_its_checkpoint_records(lose
     assert "the run was started with --resolution 32 (now: --resolution 64)" in err
     assert resumed(data_dir, out, 3) == 0
     err = capsys.readouterr().err
-    assert "resuming with the run's --holdout 3, --seed 5, --mirror, --keep-best" in err
+    assert "resuming with the run's --holdout 3, --seed 5, --sample-every 1, --mirror, --keep-best" in err
     _, card = load_model(out)
     assert card["resolution"] == 32 and card["training"]["held_out"] == 3
 

@@ -35,11 +35,12 @@ def load_optimizer(opt: torch.optim.Optimizer, state: dict, new_lr: bool) -> Non
 
 
 def save_checkpoint(out: Path, recipe: Recipe, step: int, seconds: float, history: list[dict], best: dict | None,
-                name: str = CHECKPOINT_FILE, run: dict | None = None) -> None:
-    """run: run_record's, what --resume reads when the card is gone (a run killed outright writes none)."""
+                name: str = CHECKPOINT_FILE, run: dict | None = None, evaluation_s: float | None = None) -> None:
+    """run: run_record's, what --resume reads when the card is gone (a run killed outright writes none);
+    evaluation_s: how long the run's last held-out evaluation took, which a resumed --minutes run keeps time for."""
     tmp = out / f".{name}.tmp"
     torch.save({"step": step, "seconds": seconds, "recipe": recipe.state(), "history": history, "best": best,
-                "run": run}, tmp)
+                "run": run, "evaluation_s": evaluation_s}, tmp)
     tmp.replace(out / name)
 
 
@@ -110,16 +111,17 @@ def checkpoint_step(path: Path) -> int | None:
 
 
 def maybe_resume(opts: TrainOptions, out: Path, recipe: Recipe, log,
-                 card: dict | None = None) -> tuple[int, float, list[dict], dict | None]:
-    """(step, seconds, held-out history, --keep-best's best so far) to continue from; zeros for a fresh run.
-    card: the run's card (card_to_resume's) as the command read it; None: read here (a run started from code)."""
+                 card: dict | None = None) -> tuple[int, float, list[dict], dict | None, float | None]:
+    """(step, seconds, held-out history, --keep-best's best so far, the seconds its last held-out evaluation took)
+    to continue from; zeros (and None) for a fresh run. card: the run's card (card_to_resume's) as the command read
+    it; None: read here (a run started from code)."""
     path = out / CHECKPOINT_FILE
     if not opts.resume:
-        return 0, 0.0, [], None
+        return 0, 0.0, [], None, None
     if not path.is_file():
         # not refused: an elastic torchrun run is started with --resume in a new folder (README)
         log(f"nothing to resume in {out} (no {CHECKPOINT_FILE}): starting a new run")
-        return 0, 0.0, [], None
+        return 0, 0.0, [], None, None
     card = card if card is not None else card_to_resume(out)
     check_resume_fits(opts, recipe.kind, card, LOADS_ANYWAY)  # the classes too, now that the labels are read
     try:  # a damaged file, or a checkpoint of other settings (channels)
@@ -136,8 +138,10 @@ def maybe_resume(opts: TrainOptions, out: Path, recipe: Recipe, log,
         raise TrainError(f"{path} does not fit this run ({type(e).__name__}: {' '.join(lines[:2])[:300]}); resume "
                          "with the settings it was started with, or --overwrite to start over") from None
     log(f"resumed from step {ckpt['step']}")
-    # older checkpoints kept no history and no best
-    return int(ckpt["step"]), float(ckpt["seconds"]), list(ckpt.get("history", [])), ckpt.get("best")
+    # older checkpoints kept no history, no best and no evaluation time
+    took = ckpt.get("evaluation_s")
+    return (int(ckpt["step"]), float(ckpt["seconds"]), list(ckpt.get("history", [])), ckpt.get("best"),
+            float(took) if isinstance(took, (int, float)) else None)
 
 
 def check_resume_fits(opts: TrainOptions, kind: str, card: dict | None, flags: tuple[str, ...] | None = None) -> None:

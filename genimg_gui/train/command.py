@@ -89,8 +89,9 @@ def add_train_parser(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--batch-size", type=positive_int, default=32, action=Typed,
                    help="images per training step (default: %(default)s; a --resume: the run's); fewer need less "
                         "memory")
-    p.add_argument("--steps", type=positive_int, default=20_000,
-                   help="total steps, counting resumed ones (default: %(default)s)")
+    # Typed, as the options below marked so: a --resume takes the run's unless one is typed (take_resumed_options)
+    p.add_argument("--steps", type=positive_int, default=20_000, action=Typed,
+                   help="total steps, counting resumed ones (default: %(default)s; a --resume: the run's)")
     p.add_argument("--minutes", type=positive_float,
                    help="stop after this many minutes of this run (whichever comes first)")
     p.add_argument("--lr", type=learning_rate, help="learning rate (default: VAE 0.001, GAN 0.0002)")
@@ -101,10 +102,12 @@ def add_train_parser(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--device", type=device_name, default="auto",
                    help=f"{DEVICES} (default: %(default)s: a CUDA GPU, else mps, else the CPU)")
     p.add_argument("--threads", type=positive_int, help="CPU threads for torch (default: torch's own choice)")
-    p.add_argument("--sample-every", type=positive_int, default=500,
-                   help="steps between sample grids (OUT/samples.png) and held-out evaluations (default: %(default)s)")
-    p.add_argument("--checkpoint-every", type=positive_int, default=500,
-                   help="steps between saves of OUT/checkpoint.pt, which --resume goes on from (default: %(default)s)")
+    p.add_argument("--sample-every", type=positive_int, default=500, action=Typed,
+                   help="steps between sample grids (OUT/samples.png) and held-out evaluations (default: %(default)s; "
+                        "a --resume: the run's)")
+    p.add_argument("--checkpoint-every", type=positive_int, default=500, action=Typed,
+                   help="steps between saves of OUT/checkpoint.pt, which --resume goes on from (default: %(default)s; "
+                        "a --resume: the run's)")
     # Typed: the log names --holdout only when it was typed (TrainOptions.holdout_typed), not its default
     p.add_argument("--holdout", type=held_out_count, default=HOLDOUT, action=Typed,
                    help="images held out for metrics (default: %(default)s, and at most a tenth of the folder; the log "
@@ -133,10 +136,13 @@ def add_train_parser(sub: argparse._SubParsersAction) -> None:
                         "(each image's sub-folder)")
     p.add_argument("--label-column", help=f"with --labels CSV: the column with each image's class "
                                           f"(default: {DEFAULT_LABEL_COLUMN})")
-    p.add_argument("--data-name", default="", help="what the data is, for the model card (default: the folder's path)")
-    p.add_argument("--licence", default="unknown", help="the data's licence, for the model card (default: %(default)s)")
-    p.add_argument("--precision", choices=PRECISIONS, default="auto",
-                   help="auto: bf16 mixed precision on CUDA and on CPUs with bf16 matrix units (AMX), fp32 elsewhere")
+    p.add_argument("--data-name", default="", action=Typed,
+                   help="what the data is, for the model card (default: the folder's path; a --resume: the run's)")
+    p.add_argument("--licence", default="unknown", action=Typed,
+                   help="the data's licence, for the model card (default: %(default)s; a --resume: the run's)")
+    p.add_argument("--precision", choices=PRECISIONS, default="auto", action=Typed,
+                   help="auto: bf16 mixed precision on CUDA and on CPUs with bf16 matrix units (AMX), fp32 elsewhere "
+                        "(a --resume: the run's)")
     p.add_argument("--set", action="append", default=[], metavar="KEY=JSON",
                    help=f"a setting of the network or its training, e.g. --set channels=[32,64,128]; vae: "
                         f"{', '.join(VAE_SETTINGS)}; gan: {', '.join(GAN_SETTINGS)} (defaults: README, "

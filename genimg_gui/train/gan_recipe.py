@@ -242,7 +242,7 @@ class GANRecipe:
         return ("not measured while a GAN draws in pixels (no feature space to compare its samples with them in; "
                 "benchmarks/discriminator_accuracy.py judges them with its discriminator)")
 
-    def held_out_metrics(self, held_out: torch.Tensor, measured: dict[str, float]) -> dict:
+    def held_out_metrics(self, held_out: torch.Tensor, measured: dict[str, float], unmeasured: str = "") -> dict:
         """The card's metrics: a pixel GAN measures none while it trains, so the card says so and where to look."""
         return {"held_out": "not measured: a GAN drawing in pixels has no feature space to compare its samples "
                             "with the held-out images in (benchmarks/model_quality.py measures one in a VAE's)"}
@@ -321,9 +321,9 @@ class GANRecipe:
 
     @torch.no_grad()
     def export(self, out: Path, card: dict, train: torch.Tensor, held_out: torch.Tensor,
-               measured: dict[str, float]) -> dict:
+               measured: dict[str, float], unmeasured: str = "") -> dict:
         # before the generator leaves the device it was evaluated on
-        metrics = self.held_out_metrics(held_out, measured)
+        metrics = self.held_out_metrics(held_out, measured, unmeasured)
         g = self.G_ema.cpu()
         ws = set_w_avg(g)
         save_model(out, g, {**card, "kind": "gan", "metrics": metrics, "objective": self.objective()})

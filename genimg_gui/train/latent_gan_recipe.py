@@ -175,10 +175,13 @@ class LatentGANRecipe(GANRecipe):
             return ""
         return f"too few for precision/recall, which need {NEIGHBOURS + 1} or more"
 
-    def held_out_metrics(self, held_out: torch.Tensor, measured: dict[str, float]) -> dict:
+    def held_out_metrics(self, held_out: torch.Tensor, measured: dict[str, float], unmeasured: str = "") -> dict:
         """The card's metrics, as a VAE's card gives its PSNR: the evaluation the training log shows, of the
         model written, with what the figures are. measured: that evaluation, when the run made it at the step
-        written (512 samples through the generator and the encoder again gave the same figures)."""
+        written (512 samples through the generator and the encoder again gave the same figures); unmeasured: why
+        the run left it out (a stop), which the card then says."""
+        if unmeasured and not measured:
+            return {"held_out_images": len(held_out), "held_out": f"not measured: {unmeasured}"}
         figures = measured or self.evaluate(held_out)
         if not figures:  # too few held-out images to give each its neighbours: the card says so, as the log did
             why = (f"{counted(len(held_out), 'held-out image')}, {self.unmeasured(len(held_out))}"

@@ -3,8 +3,8 @@
 A Recipe (vae_recipe.py, gan_recipe.py) knows its networks and losses; this
 loop owns what every run needs: batches, the step/minute budget, a progress
 line with images/s (of the last minutes: pace.py) and ETA, periodic sample
-grids, held-out figures and checkpoints, --resume, Ctrl+C (or kill, or a
-closed terminal) that saves before exiting, and the final model folder.
+grids, held-out figures (evaluations.py) and checkpoints, --resume, Ctrl+C (or
+kill, or a closed terminal) that saves before exiting, and the final model folder.
 """
 from __future__ import annotations
 
@@ -17,7 +17,7 @@ from typing import Callable, Protocol
 import numpy as np
 import torch
 
-from ..earlier_run import BEST_FILE, RESUME_HINT, forget_earlier_run
+from ..earlier_run import RESUME_HINT, forget_earlier_run
 from ..holdout import HOLDOUT
 from ..imaging import save_png
 from ..models.device import native_bf16_cpu, pick_device
@@ -26,6 +26,7 @@ from ..models.weights import CARD_NAME, read_card
 from ..wording import counted
 from . import StoppedEarly, TrainError, TrainUsageError
 from .distributed import World, barrier, finish, init_world
+from .evaluations import Evaluations, keep_if_best, restore_best
 from .finetune import started_from
 from .data import (FolderData, batches, count_skipped, describe_model_folders, load_folder, name_skipped,
                    split_holdout, with_mirrors)
@@ -83,9 +84,10 @@ class Recipe(Protocol):
     def state(self) -> dict: ...
     def load_state(self, state: dict) -> None: ...
     def init_from(self, folder: Path) -> tuple[dict, str]: ...
-    # measured: the held-out figures of the model written, where the run evaluated its step ({} if it did not)
+    # measured: the held-out figures of the model written, where the run evaluated its step ({} if it did not);
+    # unmeasured: why the run left them unmeasured (a stop: evaluations.STOPPED), "" to measure them if need be
     def export(self, out: Path, card: dict, train: torch.Tensor, held_out: torch.Tensor,
-               measured: dict[str, float]) -> dict: ...
+               measured: dict[str, float], unmeasured: str = "") -> dict: ...
 
 
 def describe_data(data: FolderData, folder: Path) -> list[str]:
@@ -147,7 +149,10 @@ def train(opts: TrainOptions, make_recipe: Callable[[TrainOptions, torch.device]
     images = pixels.permute(0, 3, 1, 2).contiguous()  # (N, 3, R, R) uint8
     torch.manual_seed(opts.seed + 1000 * world.rank)  # different noise per process
     out = Path(opts.out)
-    start, elapsed, history, best = maybe_resume(opts, out, recipe, log, resumed)
+    start, elapsed, history, best, evaluation_s = maybe_resume(opts, out, recipe, log, resumed)
+    evals = Evaluations(recipe, held_out, history, log, bool(len(held_idx)) and not unmeasured, evaluation_s)
+    if opts.minutes and evals.reserve() >= 1:  # the resumed run's last evaluation's time: none is timed at its start
+        log(evals.keeping())
     run = run_record(opts, recipe.kind)  # with the classes read: what --resume takes should the card be lost
     if start and start >= opts.steps:  # "resumed from step 126" then "wrote … after 126 steps" left it unsaid
         log(f"--steps {opts.steps:,} already reached at step {start:,}: nothing to train; pass a larger --steps "
@@ -170,7 +175,9 @@ def train(opts: TrainOptions, make_recipe: Callable[[TrainOptions, torch.device]
                 # --steps counts resumed steps, --minutes only this run's: "train N more minutes" must not stop at once
                 if step > opts.steps:
                     break
-                out_of_time, log_closed = _stop_flags(opts, t0, elapsed, world, device, log.closed)
+                # the first step trains whatever the reserve: a run must not stop before it began
+                reserve = evals.reserve() if step > start + 1 else 0.0
+                out_of_time, log_closed = _stop_flags(opts, t0, elapsed, world, device, log.closed, reserve)
                 if log_closed:  # a line it wrote found no reader: save as on Ctrl+C rather than lose the run
                     raise LogClosed
                 if out_of_time:
@@ -183,15 +190,17 @@ def train(opts: TrainOptions, make_recipe: Callable[[TrainOptions, torch.device]
                 done = step
                 if pace.report_due(step, start + 1):
                     pace.mark((step - start) * opts.batch_size)
-                    _report(log, step, opts, pace.images_per_s(), time.monotonic() - t0 - elapsed, losses)
+                    _report(log, step, opts, pace.images_per_s(), time.monotonic() - t0 - elapsed, losses,
+                            evals.reserve())
                 if save and step % opts.sample_every == 0:
                     save_png(recipe.samples(), out / "samples.png")
                     log(f"sample grid at step {step}: {out / 'samples.png'}")
-                    figures = _evaluate(recipe, held_out, step, time.monotonic() - t0, history, log)
-                    if opts.keep_best:
-                        best = _keep_if_best(out, recipe, figures, best, step, time.monotonic() - t0, history)
+                # a --minutes run times one at its first step: the budget keeps that long for the last
+                if save and (step % opts.sample_every == 0 or (opts.minutes and evals.untimed())):
+                    best = _measure(opts, out, evals, best, step, time.monotonic() - t0, pace)
                 if save and step % opts.checkpoint_every == 0:
-                    save_checkpoint(out, recipe, step, time.monotonic() - t0, history, best, run=run)
+                    save_checkpoint(out, recipe, step, time.monotonic() - t0, history, best, run=run,
+                                    evaluation_s=evals.seconds)
         except KeyboardInterrupt as stop:
             stopped = stop
             by = f" by {stop}" if str(stop) else ""  # SIGTERM/SIGHUP name themselves; Ctrl+C does not
@@ -201,17 +210,19 @@ def train(opts: TrainOptions, make_recipe: Callable[[TrainOptions, torch.device]
             else:
                 log(f"\ninterrupted{by} at step {done}: saving a checkpoint and the model{RESUME_HINT}")
         saving()  # a stop signal from here on waits for the save
-        if save and not opts.keep_best and not _figures_at(history, done):
-            # the figures written are the final model's: the curve ends with them (--keep-best evaluates it itself)
-            _evaluate(recipe, held_out, done, time.monotonic() - t0, history, log)
+        # a stop saves at once: an evaluation that is not quick is left out (a latent GAN's took 87 s on a CPU)
+        left_out = evals.stopped_at(done) if save and stopped is not None else ""
+        if save and not left_out and not evals.figures_at(done):
+            evals.run(done, time.monotonic() - t0)  # the figures written are the final model's: the curve ends so
         if save:
             # --resume goes on from the last step
-            save_checkpoint(out, recipe, done, time.monotonic() - t0, history, best, run=run)
-            kept = _restore_best(out, recipe, held_out, best, done, time.monotonic() - t0, history, log,
-                                 said_unranked=bool(unmeasured) or not len(held_idx)) if opts.keep_best else None
+            save_checkpoint(out, recipe, done, time.monotonic() - t0, history, best, run=run,
+                            evaluation_s=evals.seconds)
+            kept = restore_best(out, evals, best, done, said_unranked=bool(unmeasured) or not len(held_idx),
+                                unmeasured=left_out) if opts.keep_best else None
             written = kept["step"] if kept else done  # --keep-best may have restored an earlier step's model
             # the card's steps and time are the model's: an earlier step's, kept, trained for fewer
-            seconds = (_seconds_at(history, written) if written != done else None) or time.monotonic() - t0
+            seconds = (evals.seconds_at(written) if written != done else None) or time.monotonic() - t0
             card = run_card(opts, data, device, written, seconds, len(held_idx), world.size)
             card["training"]["precision"] = precision  # what auto meant on this machine
             if origin:
@@ -221,7 +232,7 @@ def train(opts: TrainOptions, make_recipe: Callable[[TrainOptions, torch.device]
             if written != done:
                 card["training"]["run_steps"] = done  # --resume goes on from there (checkpoint.pt)
             metrics = recipe.export(out, card, as_pixels(images[train_idx[:4096]]), held_out,
-                                    _figures_at(history, written))
+                                    evals.figures_at(written), left_out if written == done else "")
             save_png(recipe.samples(), out / "samples.png")
             curve = {"history": history} if history else {}
             (out / "metrics.json").write_text(json.dumps({**metrics, **curve}, indent=2))
@@ -275,10 +286,11 @@ def _device(opts: TrainOptions, world: World) -> torch.device:
 
 
 def _stop_flags(opts: TrainOptions, t0: float, elapsed: float, world: World, device: torch.device,
-                log_closed: bool) -> tuple[bool, bool]:
-    """Whether --minutes is spent, and whether the log (rank 0's alone) has closed; rank 0 decides for all, so
-    every process stops at the same step."""
-    over = bool(opts.minutes) and time.monotonic() - t0 - elapsed > 60 * opts.minutes
+                log_closed: bool, reserve: float = 0.0) -> tuple[bool, bool]:
+    """Whether --minutes is spent, keeping reserve seconds for the held-out evaluation at the end (a --minutes 3
+    run spent its last 0.9 min on it, and ended after 3.9), and whether the log (rank 0's alone) has closed;
+    rank 0 decides for all, so every process stops at the same step."""
+    over = bool(opts.minutes) and time.monotonic() - t0 - elapsed + reserve > 60 * opts.minutes
     if world.size == 1:
         return over, log_closed
     flags = torch.tensor([float(over), float(log_closed)], device=device)  # NCCL only moves GPU tensors
@@ -286,10 +298,13 @@ def _stop_flags(opts: TrainOptions, t0: float, elapsed: float, world: World, dev
     return bool(flags[0].item()), bool(flags[1].item())
 
 
-def _report(log, step, opts, ips, spent, losses) -> None:
-    """The progress line; spent: seconds of this run (resumed or not), which --minutes counts. When --minutes
-    will stop the run first, the line leaves out --steps, which it will not reach (20,000 when not typed)."""
-    steps_left_s = (opts.steps - step) * opts.batch_size / max(ips, 1e-9)
+def _report(log, step, opts, ips, spent, losses, evaluation_s: float = 0.0) -> None:
+    """The progress line; spent: seconds of this run (resumed or not), which --minutes counts (and which ends with
+    the last held-out evaluation: _stop_flags). When --minutes will stop the run first, the line leaves out
+    --steps, which it will not reach (20,000 when not typed). evaluation_s: how long one held-out evaluation
+    takes, which the ETA of --steps counts for those to come (every --sample-every steps, and the last step's)."""
+    evaluations = opts.steps // opts.sample_every - step // opts.sample_every + bool(opts.steps % opts.sample_every)
+    steps_left_s = (opts.steps - step) * opts.batch_size / max(ips, 1e-9) + evaluations * evaluation_s
     time_left_s = 60 * opts.minutes - spent if opts.minutes else float("inf")
     if time_left_s < steps_left_s:
         log(format_progress(step, None, ips, losses, max(time_left_s, 0.0)))
@@ -297,66 +312,18 @@ def _report(log, step, opts, ips, spent, losses) -> None:
         log(format_progress(step, opts.steps, ips, losses, steps_left_s))
 
 
-def _evaluate(recipe: Recipe, held_out: torch.Tensor, step: int, seconds: float, history: list[dict],
-              log) -> dict[str, float]:
-    """Held-out figures as training goes: the log shows when a run reaches a quality bar;
-    metrics.json keeps the curve."""
-    figures = recipe.evaluate(held_out) if len(held_out) else {}
-    if figures:
-        history.append({"step": step, "minutes": round(seconds / 60, 2), **figures})
-        values = ", ".join(f"{k}={v}" for k, v in figures.items())
-        log(f"held-out at step {step} after {seconds / 60:.1f} min: {values}")
-    return figures
-
-
-def _keep_if_best(out: Path, recipe: Recipe, figures: dict[str, float], best: dict | None, step: int,
-                  seconds: float, history: list[dict]) -> dict | None:
-    """--keep-best: checkpoint this step as OUT/best.pt when its figures beat the best so far; the new best.
-    A GAN's figures rise and fall by several points between evaluations, so the last step is seldom its best."""
-    score = recipe.score(figures) if figures else None
-    if score is None or (best is not None and score < best["score"]):  # a tie: the later, longer-trained model
-        return best
-    best = {"step": step, "score": score}
-    save_checkpoint(out, recipe, step, seconds, history, best, name=BEST_FILE)
+def _measure(opts: TrainOptions, out: Path, evals: Evaluations, best: dict | None, step: int, seconds: float,
+             pace: Pace) -> dict | None:
+    """A held-out evaluation as training goes (the log shows when a run reaches a quality bar; metrics.json keeps
+    the curve), its time left out of the images/s; --keep-best's best so far."""
+    untimed = evals.untimed()
+    figures = evals.run(step, seconds)
+    pace.skip(evals.seconds or 0.0)
+    if untimed and opts.minutes and evals.reserve() >= 1:  # under a second is not worth a line
+        evals.log(evals.keeping())
+    if opts.keep_best:
+        best = keep_if_best(out, evals.recipe, figures, best, step, seconds, evals.history, evals.seconds)
     return best
-
-
-def _restore_best(out: Path, recipe: Recipe, held_out: torch.Tensor, best: dict | None, done: int, seconds: float,
-                  history: list[dict], log, said_unranked: bool = False) -> dict | None:
-    """--keep-best at the end of a run: load OUT/best.pt into the recipe if it beats the last step (evaluated
-    now if it was not); what the card records of the model kept, None when there are no figures to rank.
-    said_unranked: the start of the run said so already (held_out_lines), which the end then does not repeat."""
-    if not history or history[-1]["step"] != done:
-        _evaluate(recipe, held_out, done, seconds, history, log)
-    last = _figures_at(history, done)
-    score = recipe.score(last) if last else None
-    if score is None:
-        if not said_unranked:
-            log("--keep-best: this run has no held-out figures to rank, so it keeps the last step's model")
-        return None
-    the_last = {"step": done, "score": round(score, 4), **last}
-    if best is None or best["score"] <= score:
-        log(f"--keep-best: the last step's model is the best evaluated (score {score:.4f})")
-        return the_last
-    kept = torch.load(out / BEST_FILE, map_location="cpu", weights_only=True) if (out / BEST_FILE).is_file() else {}
-    if kept.get("best") != best:  # deleted, or written by a run that stopped before its next checkpoint
-        log(f"--keep-best: {out / BEST_FILE} no longer holds step {best['step']}, so the run keeps the last "
-            "step's model")
-        return the_last
-    recipe.load_state(kept["recipe"])
-    log(f"--keep-best: keeping step {best['step']}'s model (score {best['score']:.4f}; the last step's {score:.4f})")
-    return {"step": best["step"], "score": round(best["score"], 4), **_figures_at(history, best["step"])}
-
-
-def _seconds_at(history: list[dict], step: int) -> float | None:
-    """The training time at an evaluated step, as the history records it (in minutes); None if it does not."""
-    return next((60 * h["minutes"] for h in reversed(history) if h["step"] == step), None)
-
-
-def _figures_at(history: list[dict], step: int) -> dict[str, float]:
-    """The held-out figures of one evaluated step ({} if it was not evaluated)."""
-    entry = next((h for h in reversed(history) if h["step"] == step), {})
-    return {k: v for k, v in entry.items() if k not in ("step", "minutes")}
 
 
 def _maybe_init(opts: TrainOptions, recipe: Recipe, start: int, log) -> dict:

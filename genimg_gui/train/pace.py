@@ -3,7 +3,8 @@
 A run of many hours meets a machine that changes under it (another job starts, a laptop goes on
 battery, a resumed run's first step spends seconds warming up). An average since the start takes
 hours to show that, and the ETA built on it is wrong all that time; a window of minutes shows it
-within minutes, and is long enough that one sample grid or held-out evaluation barely moves it.
+within minutes, and is long enough that one sample grid barely moves it. A held-out evaluation can take
+a minute on a CPU: its time is left out (skip), and the ETA counts the evaluations to come apart.
 """
 from __future__ import annotations
 
@@ -29,6 +30,10 @@ class Pace:
         # drop the oldest mark while the next one still spans the window, so the window is never shorter
         while len(self._marks) > 2 and now - self._marks[1][0] >= self.window_s:
             self._marks.popleft()
+
+    def skip(self, seconds: float) -> None:
+        """Leave out these seconds, just spent on something else than training (a held-out evaluation)."""
+        self._marks = deque((t + seconds, n) for t, n in self._marks)
 
     def report_due(self, step: int, first: int) -> bool:
         """Whether step (the run's first is first) gets a progress line."""

@@ -19,17 +19,19 @@ def resumed_card(card: dict | None, kind: str) -> dict | None:
 
 
 def take_resumed_options(args: argparse.Namespace, card: dict | None) -> list[str]:
-    """--resume: the run's --batch-size, --holdout, --seed, --latent-of, --labels and --label-column where they
-    were not typed, and its --mirror and --keep-best, as its card records them (it has the resolution and --set
-    network settings taken too: resumed_card); only options typed otherwise are then refused (check_resume_fits).
-    Returns them as typed, for the log line that says so."""
+    """--resume: the run's --batch-size, --steps, --holdout, --seed, --sample-every, --checkpoint-every,
+    --latent-of, --labels, --label-column, --data-name, --licence and --precision where they were not typed, and
+    its --mirror and --keep-best, as its card records them (it has the resolution and --set network settings taken
+    too: resumed_card); only options typed otherwise are then refused (check_resume_fits). Returns them as typed,
+    for the log line that says so. Not taken: --minutes (this run's own), --device and --threads (the machine's),
+    and --lr (the checkpoint's optimiser keeps the learning rates)."""
     from .labels import FOLDERS  # torch: not for --help
     training = card.get("training") if card and card.get("kind") == args.kind else None
     options = training.get("options") if isinstance(training, dict) else None
     if not isinstance(options, dict):
         return []
     latent_of, labels = (options.get("extra") or {}).get("latent_of"), options.get("labels")
-    taken = [*_take_numbers(args, options), *_take_switches(args, options)]
+    taken = [*_take_numbers(args, options), *_take_words(args, options), *_take_switches(args, options)]
     if args.latent_of is None and latent_of:
         args.latent_of = Path(latent_of)
         taken.append(f"--latent-of {latent_of}")
@@ -42,17 +44,37 @@ def take_resumed_options(args: argparse.Namespace, card: dict | None) -> list[st
     return taken
 
 
+# the numbers a --resume takes, in the order the log names them, with the least each may be
+NUMBERS = {"batch_size": 1, "steps": 1, "holdout": 0, "seed": 0, "sample_every": 1, "checkpoint_every": 1}
+WORDS = ("data_name", "licence", "precision")  # as NUMBERS, the strings
+
+
 def _take_numbers(args: argparse.Namespace, options: dict) -> list[str]:
-    """The run's --batch-size, --holdout and --seed where none was typed: the other two decide which images it
-    held out, so a plain --resume with the defaults mixed images it trained on into the held-out figures."""
+    """The run's NUMBERS where none was typed: --holdout and --seed decide which images it held out, so a plain
+    --resume with the defaults mixed images it trained on into the held-out figures; --sample-every and
+    --checkpoint-every fell back to 500, and a run sampled every 20 steps wrote no grid until its end."""
     taken = []
-    for dest in ("batch_size", "holdout", "seed"):
+    for dest, lowest in NUMBERS.items():
         value = options.get(dest)
-        lowest = 1 if dest == "batch_size" else 0
         if typed(args, dest) or not isinstance(value, int) or value < lowest or value == getattr(args, dest):
             continue
         setattr(args, dest, value)
         args.typed = {*getattr(args, "typed", ()), dest}  # as the run's: its log names the --holdout, as typed then
+        taken.append(f"--{dest.replace('_', '-')} {value}")
+    return taken
+
+
+def _take_words(args: argparse.Namespace, options: dict) -> list[str]:
+    """The run's WORDS where none was typed: its card's --data-name and --licence became the folder's path and
+    "unknown" after a plain --resume, and its --precision fell back to auto."""
+    from .command import PRECISIONS
+    taken = []
+    for dest in WORDS:
+        value = options.get(dest)
+        if typed(args, dest) or not isinstance(value, str) or not value or value == getattr(args, dest) \
+                or (dest == "precision" and value not in PRECISIONS):
+            continue
+        setattr(args, dest, value)
         taken.append(f"--{dest.replace('_', '-')} {value}")
     return taken
 

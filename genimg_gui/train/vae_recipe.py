@@ -113,11 +113,13 @@ class VAERecipe:
 
     @torch.no_grad()
     def export(self, out: Path, card: dict, train: torch.Tensor, held_out: torch.Tensor,
-               measured: dict[str, float]) -> dict:
+               measured: dict[str, float], unmeasured: str = "") -> dict:
         self.net.eval()
         if self.preview is None:  # stopped before the first step
             self.preview = train[:8].to(self.device)
-        if len(held_out):
+        if len(held_out) and unmeasured and not measured:  # a stop left them out (the loop's log said so)
+            metrics = {"held_out_images": len(held_out), "held_out": f"not measured: {unmeasured}"}
+        elif len(held_out):
             metrics = {**(measured or self.evaluate(held_out)), "held_out_images": len(held_out)}  # as logged
         else:  # under 10 images: nothing held out, and PSNR of nothing would be NaN (invalid JSON)
             metrics = {"held_out_images": 0}

@@ -319,6 +319,7 @@ class TrainDialog(QDialog):
             self.stop_button.setEnabled(False)
             self.watch.say("stopping: saving a checkpoint and the model…")
             self.run_event.emit(f"Training stopping (Stop and save): saving the model so far to {self._run_out}", False)
+            self.watch.saving()
             os.kill(pid, signal.SIGTERM)
 
     def _read_output(self) -> None:

@@ -11,6 +11,8 @@ LABEL_COLUMN = "label"  # `genimg train --label-column`'s default (train/command
 # "step 40/200 | … | ETA 1.3 min" while --steps ends the run, "step 40 | … | 0.9 min left" when --minutes does
 PROGRESS = re.compile(r"step (\d+)(?:/(\d+))? \| .*\| (?:ETA ([\d.]+) min|([\d.]+) min left)")
 SAMPLES = re.compile(r"sample grid at step (\d+): (.+)$")
+# said as a held-out evaluation starts (train/evaluations.py), which can take a minute with no other line
+MEASURING = re.compile(r"^measuring held-out figures at step (\d+)")
 PROGRESS_STEPS = 1000  # the bar's resolution: a share of the run, not its step count (see share_done)
 HELD_OUT = re.compile(r"held-out at step (\d+) after ([\d.]+) min: (.+)$")
 # why a run failed, as cli.main and argparse say it ("genimg: error: …", "genimg train: error: …")

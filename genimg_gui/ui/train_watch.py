@@ -9,8 +9,8 @@ from PySide6.QtGui import QPixmap
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPlainTextEdit, QProgressBar, QVBoxLayout, QWidget
 
 from ..earlier_run import RESUME_HINT, card_steps
-from .train_run import (ERROR, PROGRESS_STEPS, SAMPLES, describe_figures, grid_caption, in_the_dialogs_words,
-                        read_progress, share_done, shortened)
+from .train_run import (ERROR, MEASURING, PROGRESS_STEPS, SAMPLES, describe_figures, grid_caption,
+                        in_the_dialogs_words, read_progress, share_done, shortened)
 
 FIGURES_TO_COME = "Held-out figures appear with each sample grid."
 PREVIEW_TO_COME = "The latest sample grid shows here."
@@ -31,6 +31,8 @@ class RunWatch(QWidget):
         self.progress.setRange(0, PROGRESS_STEPS)
         self.progress.hide()  # until a run starts: an empty bar with no words read as a run stuck at nothing
         self._started = time.monotonic()  # when the run on show started: --minutes counts from there
+        self._before_measuring = ""  # the bar's words from before a held-out evaluation, put back once it ends
+        self._saving = False  # stopped: the bar says it saves, not the time a step left before the stop
         self.kind = ""  # what the run on show trains, which says what its grids show
         self.figures = QLabel(FIGURES_TO_COME)
         self._to_come = FIGURES_TO_COME  # what the figures line says until the next run's figures come
@@ -112,6 +114,7 @@ class RunWatch(QWidget):
         """A run of this kind starts: the bar at 0 with how it begins, the time budget counted from now."""
         self.kind = kind
         self._started = time.monotonic()
+        self._saving, self._before_measuring = False, ""
         self.progress.setValue(0)
         self.progress.setFormat(beginning)
         self.progress.show()
@@ -130,12 +133,28 @@ class RunWatch(QWidget):
             step, steps, minutes_left = progress
             done = share_done(step, steps, minutes_left, time.monotonic() - self._started)
             self.progress.setValue(round(done * PROGRESS_STEPS))
-            self.progress.setFormat(f"step {step:,} — {minutes_left:.1f} min left")
+            if not self._saving:  # a line the run wrote before the stop
+                self.progress.setFormat(f"step {step:,} — {minutes_left:.1f} min left")
+        elif m := MEASURING.search(line):  # the bar read "1.6 min left" for the minute it took
+            self._before_measuring = self.progress.format()
+            self.progress.setFormat(f"step {int(m.group(1)):,} — measuring held-out figures…")
         elif m := SAMPLES.search(line):
             self.show_samples(Path(m.group(2)), grid_caption(self.kind, int(m.group(1))))
         elif figures := describe_figures(line):
             self._figures_shown = True
             self.figures.setText(figures)
+            self._measured()
+
+    def saving(self) -> None:
+        """The run was asked to stop: the bar says it saves until the run ends (say_ended, failed)."""
+        self._saving, self._before_measuring = True, ""
+        self.progress.setFormat("stopping: saving the model so far…")
+
+    def _measured(self) -> None:
+        """A held-out evaluation ended: the bar's words before it, back."""
+        if self._before_measuring:
+            self.progress.setFormat(self._before_measuring)
+            self._before_measuring = ""
 
     def show_samples(self, path: Path, caption: str) -> None:
         """The run writes the grid before it logs the line, so the file is whole when read."""

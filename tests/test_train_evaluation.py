@@ -1,0 +1,178 @@
+"""`genimg train`'s held-out evaluations, which took 87 s on a CPU for a latent GAN: the log says one before it
+starts, a stop saves without one that is not quick, and a --minutes budget keeps time for the last one."""
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import pytest
+import torch
+
+from genimg_gui.catalog import metrics_text
+from genimg_gui.cli import main
+from genimg_gui.models.weights import load_model
+from genimg_gui.train import loop
+from genimg_gui.train.latent_gan_recipe import LatentGANRecipe
+from genimg_gui.train.vae_recipe import VAERecipe
+
+from test_train import make_shapes, strict_json, train
+
+
+@pytest.fixture(scope="module")
+def data_dir(tmp_path_factory) -> Path:
+    return make_shapes(tmp_path_factory.mktemp("shapes"), 40)  # a tenth: 4 held out
+
+
+@pytest.fixture(autouse=True)
+def restore_threads():
+    threads = torch.get_num_threads()
+    yield
+    torch.set_num_threads(threads)
+
+
+class Clock:
+    """time.monotonic as a run reads it: still, but for the seconds its steps and evaluations are said to take."""
+
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+@pytest.fixture()
+def clock(monkeypatch) -> Clock:
+    fake = Clock()
+    monkeypatch.setattr(time, "monotonic", fake)
+    return fake
+
+
+def timed(monkeypatch, recipe, clock: Clock, step_s: float, evaluation_s: float) -> list[int]:
+    """Each step of recipe takes step_s on the clock and each evaluation evaluation_s; the steps evaluated,
+    in turn (as the clock counts them: the number of evaluations so far)."""
+    step, evaluate = recipe.step, recipe.evaluate
+    evaluated = []
+
+    def stepped(self, *args, **kwargs):
+        clock.now += step_s
+        return step(self, *args, **kwargs)
+
+    def measured(self, held_out):
+        clock.now += evaluation_s
+        evaluated.append(len(evaluated) + 1)
+        return evaluate(self, held_out)
+
+    monkeypatch.setattr(recipe, "step", stepped)
+    monkeypatch.setattr(recipe, "evaluate", measured)
+    return evaluated
+
+
+def stop_before(monkeypatch, recipe, stop_at: int) -> None:
+    """Ctrl+C as recipe is about to train step stop_at."""
+    step = recipe.step
+
+    def interrupted(self, batch, n, *args, **kwargs):
+        if n == stop_at:
+            raise KeyboardInterrupt
+        return step(self, batch, n, *args, **kwargs)
+
+    monkeypatch.setattr(recipe, "step", interrupted)
+
+
+def latent_gan(data: Path, out: Path, vae: Path, steps: int, *extra: str) -> int:
+    return main(["train", "gan", str(data), "-o", str(out), "--latent-of", str(vae), "--steps", str(steps),
+                 "--batch-size", "8", "--holdout", "8", "--threads", "1", "--set", "channels=[16,8,8]",
+                 "--set", "z_dim=16", "--set", "w_dim=16", *extra])
+
+
+def test_the_log_says_an_evaluation_before_it_starts(data_dir, tmp_path, capsys):
+    """It said nothing for the minute one took: the Train… dialog's bar read '1.6 min left' all that time."""
+    assert train("vae", data_dir, tmp_path / "vae", 3, "--sample-every", "2") == 0
+    log = capsys.readouterr().err.splitlines()
+    for step in (2, 3):  # by --sample-every, then the model written
+        said = [i for i, line in enumerate(log) if line.startswith(f"measuring held-out figures at step {step} "
+                                                                   "(4 held-out images")]
+        assert said and log[said[0] + 1].startswith(f"held-out at step {step} after "), log
+    assert "(4 held-out images; the last took " in log[said[0]]  # the second: how long to wait
+
+
+@pytest.mark.parametrize("kind", ["vae", "latent-gan"])
+def test_a_stop_saves_the_model_without_measuring_it(kind, data_dir, model_dir, tmp_path, monkeypatch, capsys):
+    """Stopped at step 6, a latent GAN measured its held-out figures for 87 s before it exited."""
+    recipe = VAERecipe if kind == "vae" else LatentGANRecipe
+    evaluated = []
+    evaluate = recipe.evaluate
+    monkeypatch.setattr(recipe, "evaluate", lambda self, held: evaluated.append(1) or evaluate(self, held))
+    stop_before(monkeypatch, recipe, 4)
+    out = tmp_path / kind
+    if kind == "vae":
+        assert train("vae", data_dir, out, 10) == 130
+    else:
+        assert latent_gan(data_dir, out, model_dir / "tiny-vae", 10) == 130
+    err = capsys.readouterr().err
+    assert not evaluated and "measuring held-out figures" not in err
+    assert "interrupted at step 3: saving" in err and "held-out figures not measured: stopped" in err
+    card = load_model(out)[1]
+    assert card["training"]["steps"] == 3
+    assert card["metrics"] == {"held_out_images": 4, "held_out": "not measured: stopped"}
+    assert strict_json(out / "metrics.json") == card["metrics"]  # no curve: no step was measured
+    assert metrics_text(card["metrics"])[0].endswith("held out: not measured (stopped)")  # the Models tab's words
+
+
+@pytest.mark.parametrize("evaluation_s", [0.5, 60.0], ids=["quick", "slow"])
+def test_a_stop_measures_the_model_it_writes_only_when_the_evaluation_is_quick(evaluation_s, data_dir, tmp_path,
+                                                                             monkeypatch, clock, capsys):
+    timed(monkeypatch, VAERecipe, clock, 1.0, evaluation_s)
+    stop_before(monkeypatch, VAERecipe, 4)
+    out = tmp_path / "vae"
+    assert train("vae", data_dir, out, 10, "--sample-every", "2") == 130  # step 2 measured, and timed
+    err = capsys.readouterr().err
+    history = strict_json(out / "metrics.json")["history"]
+    metrics = load_model(out)[1]["metrics"]
+    if evaluation_s < 1:
+        assert [h["step"] for h in history] == [2, 3] and "held_out_psnr_db" in metrics
+    else:
+        assert [h["step"] for h in history] == [2] and metrics["held_out"] == "not measured: stopped"
+        assert "held-out figures not measured: stopped (they take about 1.0 min)" in err
+
+
+def test_keep_best_stopped_keeps_the_best_measured_step(data_dir, tmp_path, monkeypatch, clock, capsys):
+    timed(monkeypatch, VAERecipe, clock, 1.0, 60.0)
+    stop_before(monkeypatch, VAERecipe, 4)
+    out = tmp_path / "vae"
+    assert train("vae", data_dir, out, 10, "--sample-every", "2", "--keep-best") == 130
+    err = capsys.readouterr().err
+    assert "--keep-best: keeping step 2's model (score " in err and "the last step not measured: stopped)" in err
+    training = load_model(out)[1]["training"]
+    assert training["kept"]["step"] == 2 and (training["steps"], training["run_steps"]) == (2, 3)
+    assert torch.load(out / "checkpoint.pt", weights_only=True)["step"] == 3  # --resume goes on from the last
+
+
+def test_a_minutes_budget_keeps_time_for_the_last_evaluation(data_dir, tmp_path, monkeypatch, clock, capsys):
+    """A --minutes 3 run spent its last 0.9 min evaluating: it ended after 3.9 min. Steps of 10 s and evaluations
+    of 100 s in a budget of 300 s: the run times one at its first step, then stops training in time for the last."""
+    evaluated = timed(monkeypatch, VAERecipe, clock, 10.0, 100.0)
+    out = tmp_path / "vae"
+    assert train("vae", data_dir, out, 1000, "--minutes", "5") == 0
+    assert "--minutes: keeping 1.7 min at the end for the held-out figures" in capsys.readouterr().err
+    history = strict_json(out / "metrics.json")["history"]
+    seconds = load_model(out)[1]["training"]["seconds"]
+    assert history[0]["step"] == 1 and len(evaluated) == 2
+    assert 300 - 10 < seconds <= 300 + 10, seconds  # within a step of the budget (it was 410)
+    evaluated.clear()
+    assert train("vae", data_dir, out, 1000, "--minutes", "5", "--resume") == 0  # the checkpoint says how long
+    assert "--minutes: keeping 1.7 min at the end" in capsys.readouterr().err
+    assert len(evaluated) == 1 and 300 - 10 < load_model(out)[1]["training"]["seconds"] - seconds <= 300 + 10
+    steps = load_model(out)[1]["training"]["steps"]
+    assert train("vae", data_dir, out, 1000, "--minutes", "1", "--resume") == 0  # less than an evaluation takes
+    assert load_model(out)[1]["training"]["steps"] == steps + 1  # a step all the same: a run never trains none
+
+
+def test_the_eta_counts_the_evaluations_to_come():
+    lines = []
+    opts = loop.TrainOptions(Path("d"), Path("o"), batch_size=8, steps=20, sample_every=5)
+    # 10 steps at a step a second, and evaluations of 30 s at steps 15 and 20
+    loop._report(lines.append, 10, opts, 8.0, 10.0, {"mse": 0.5}, 30.0)
+    assert lines[-1].endswith("ETA 1.2 min")
+    loop._report(lines.append, 10, opts, 8.0, 10.0, {"mse": 0.5})
+    assert lines[-1].endswith("ETA 0.2 min")
