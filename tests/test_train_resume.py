@@ -92,6 +92,8 @@ def test_a_plain_resume_keeps_the_runs_steps_sampling_checkpoints_precision_and_
     assert "sample grid at step 9:" in err and saved == [10, 10]  # every 5 steps, and the last
     training = load_model(out)[1]["training"]
     assert (training["steps"], training["options"]["sample_every"], training["licence"]) == (10, 3, "CC-BY")
+    assert main([*plain, "--minutes", "0.01"]) == 0  # train on for a while: the run's --steps 10 is not its budget
+    assert "already reached" not in capsys.readouterr().err and load_model(out)[1]["training"]["steps"] > 10
 
 
 @pytest.mark.parametrize("typed, named", [(["--holdout", "5"], "--holdout 3 (now: --holdout 5)"),

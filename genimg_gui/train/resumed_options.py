@@ -58,6 +58,8 @@ def _take_numbers(args: argparse.Namespace, options: dict) -> list[str]:
         value = options.get(dest)
         if typed(args, dest) or not isinstance(value, int) or value < lowest or value == getattr(args, dest):
             continue
+        if dest == "steps" and args.minutes is not None:  # `--resume --minutes 30`: train on for that long, not
+            continue                                    # stop at once at the steps the run had reached
         setattr(args, dest, value)
         args.typed = {*getattr(args, "typed", ()), dest}  # as the run's: its log names the --holdout, as typed then
         taken.append(f"--{dest.replace('_', '-')} {value}")
