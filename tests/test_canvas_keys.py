@@ -80,3 +80,15 @@ def test_the_canvas_tooltip_names_its_keys(qtbot, window):
     tip = QToolTip.text()
     QToolTip.hideText()
     assert all(word in tip for word in ("wheel", "+", "−", "Ctrl++", "arrow keys", "Ctrl+0"))
+
+
+def test_the_arrow_keys_pan_no_further_than_the_picture_s_edge(qtbot, window):
+    """Twelve presses of Right, zoomed in one step, pushed the picture off the canvas: both panes empty."""
+    canvas = focused_canvas(qtbot, window)
+    qtbot.keyClick(canvas, Qt.Key.Key_Plus)
+    middle = dict(canvas.slots())["edited"].center()
+    for key in (Qt.Key.Key_Right, Qt.Key.Key_Down, Qt.Key.Key_Left, Qt.Key.Key_Up):
+        for _ in range(12):
+            qtbot.keyClick(canvas, key)
+        picture = canvas.edited_rect().adjusted(-0.5, -0.5, 0.5, 0.5)
+        assert picture.contains(middle), (key, picture, middle)  # the picture still covers its slot's middle

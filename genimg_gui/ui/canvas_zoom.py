@@ -58,7 +58,19 @@ def view_key(canvas: Canvas, event: QKeyEvent) -> bool:
         return True
     if key in PAN_KEYS and canvas.zoom > 1 and canvas.edited is not None:
         dx, dy = PAN_KEYS[key]
-        canvas.offset += QPointF(dx * canvas.width(), dy * canvas.height()) * PAN_SHARE
+        canvas.offset = within_reach(canvas, canvas.offset + QPointF(dx * canvas.width(), dy * canvas.height())
+                                     * PAN_SHARE)
         canvas.update()
         return True
     return False
+
+
+def within_reach(canvas: Canvas, offset: QPointF) -> QPointF:
+    """offset, held where the picture still covers its slot's middle (its edge goes no further): twelve presses of
+    an arrow key pushed it off the canvas, both panes left empty."""
+    slot, picture = dict(canvas.slots())["edited"].center(), canvas.edited_rect()
+    unmoved = picture.center() - canvas.offset  # the picture's middle at no offset
+    half_w, half_h = picture.width() / 2, picture.height() / 2
+    x = min(slot.x() + half_w, max(slot.x() - half_w, unmoved.x() + offset.x()))
+    y = min(slot.y() + half_h, max(slot.y() - half_h, unmoved.y() + offset.y()))
+    return QPointF(x, y) - unmoved
