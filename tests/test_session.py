@@ -705,3 +705,22 @@ def test_the_start_up_sample_left_as_it_came_is_not_autosaved(qtbot, window):
     qtbot.waitUntil(lambda: len(sample.history) == 2, timeout=TIMEOUT)
     saver.save_now()
     assert [item.name for item in sess.load_session(saver.path).items] == [sample.name]
+
+
+def test_quitting_with_every_edit_exported_keeps_the_open_images_unasked(qtbot, engine, model_dir, image_files,
+                                                                          monkeypatch):
+    """The quit asks only about work not exported; with every edit exported it asked nothing and deleted the open
+    images and their histories (an 11-branch history gone at the next start), though the question keeps them by
+    default. Now they are kept, as a browser keeps its tabs."""
+    w = _window_with_the_vae(qtbot, engine, model_dir)
+    w.show()
+    assert w.questions.offer_restore() == 0
+    with qtbot.waitSignal(w.document.item_added, timeout=TIMEOUT):
+        w.open_paths([str(image_files[0])])
+    w.sliders.sliders[0].setValue(150)
+    w.document.mark_exported(w.document.current)
+    monkeypatch.setattr(SessionQuestions, "ask_quit", lambda *args: pytest.fail("asked, with nothing unexported"))
+    assert w.close()
+    kept = sess.load_session(w.autosaver.path)
+    assert kept.kept and [item.name for item in kept.items] == [image_files[0].name]
+    assert len(kept.items[0].history) == 2

@@ -731,7 +731,7 @@ def test_fit_new_images_is_in_the_file_menu_in_step_with_the_toolbar(window):
     file = next(a.menu() for a in window.menuBar().actions() if a.text() == "&File")
     fit = next(a.menu() for a in file.actions() if a.menu() is not None and a.text() == "Fit new &images")
     crop, letterbox = fit.actions()
-    assert crop.text() == "crop" and crop.isChecked() and window.fit_mode.currentText() == "crop"
+    assert crop.text() == "&crop" and crop.isChecked() and window.fit_mode.currentText() == "crop"
     letterbox.trigger()
     assert window.fit_mode.currentText() == "letterbox" and not crop.isChecked()
     window.fit_mode.setCurrentIndex(0)  # the toolbar's box: the menu follows

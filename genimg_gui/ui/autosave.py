@@ -132,6 +132,15 @@ class Autosaver(QObject):
         self.timer.stop()
         return True
 
+    def keep_open_images(self) -> bool:
+        """A quit that asks nothing (every edit exported) keeps the open images for next time all the same, quietly,
+        where one of them was edited: it deleted them and their histories, though the question keeps them by
+        default. False where no image was edited (a clean quit then leaves nothing) or it cannot be kept now."""
+        if not self.owner or self.document.carry.pending_any():
+            return False
+        edited = any(len(item.history) > 1 for item in self.document.items.values())
+        return edited and self.keep()
+
     def close(self, keep: bool = False) -> None:
         """A clean quit: nothing left to restore unless `keep` (keep() saved it) or the last run's session is still
         held (a kept one waits for the models to load: quitting then deleted it), and the next window may

@@ -380,7 +380,8 @@ class MainWindow(QMainWindow):
             answer = self._quit_after_run.answer
         else:
             unexported = self.document.unexported()
-            answer = self.questions.ask_quit(unexported, self.autosaver.owner) if unexported else None
+            answer = self.questions.ask_quit(unexported, self.autosaver.owner) if unexported else \
+                KEEP if self.autosaver.keep_open_images() else None  # all exported: kept unasked, as tabs are
             if unexported and (answer is None or answer == KEEP and not self.autosaver.keep()):
                 event.ignore()
                 return
