@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import numpy as np
 from PySide6.QtCore import QModelIndex, QSize, Qt
-from PySide6.QtWidgets import QAbstractItemView, QListView, QListWidget, QListWidgetItem, QStyledItemDelegate, \
-    QStyleOptionViewItem
+from PySide6.QtWidgets import QAbstractItemView, QListView, QListWidget, QListWidgetItem, QPushButton, \
+    QStyledItemDelegate, QStyleOptionViewItem
 
 from .qimage import image_icon, to_qimage
 
@@ -41,3 +41,12 @@ class KeyframeList(QListWidget):
             entry.setFlags(entry.flags() | Qt.ItemFlag.ItemIsUserCheckable)
             entry.setCheckState(Qt.CheckState.Checked if item_id in checked else Qt.CheckState.Unchecked)
             self.addItem(entry)
+
+
+def order_button(text: str, tip: str) -> QPushButton:
+    """↑ or ↓ beside the list, never the dialog's default button: as the dialog's first button ↑ was, and Enter
+    after typing in Frames, or on a row, moved the selected keyframe and reordered the morph without a word."""
+    button = QPushButton(text)
+    button.setToolTip(tip)
+    button.setAutoDefault(False)
+    return button

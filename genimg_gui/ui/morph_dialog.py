@@ -15,7 +15,7 @@ from PySide6.QtWidgets import (QCheckBox, QComboBox, QDialog, QFormLayout, QGrou
 
 from ..morph import (DEFAULT_FPS, DEFAULT_FRAMES, DEFAULT_MODE, GIF_MAX_FPS, MAX_FRAMES, MAX_SCALE, MIN_FRAMES,
                      default_scale, max_scale, min_frames, output_size)
-from .keyframe_list import ID_ROLE, KeyframeList
+from .keyframe_list import ID_ROLE, KeyframeList, order_button
 from .morph_settings import MorphSettings, fill_form, form_of, remembered_scale
 from .qimage import to_qimage
 from .settings import Settings, ask_export_path
@@ -53,10 +53,8 @@ class MorphDialog(QDialog):
         # (width, height) of each item: the morph plays at its first keyframe's size
         self._sizes = {item_id: (image.shape[1], image.shape[0]) for item_id, _, image in items}
         self._suffix = ".gif"  # the last format exported: the next save dialog offers it again
-        self.up_button = QPushButton("↑")
-        self.down_button = QPushButton("↓")
-        self.up_button.setToolTip("Move the selected keyframe earlier")
-        self.down_button.setToolTip("Move the selected keyframe later")
+        self.up_button = order_button("↑", "Move the selected keyframe earlier")
+        self.down_button = order_button("↓", "Move the selected keyframe later")
         remembered = remembered or {}
         self._build_controls()
         fill_form(self, remembered)
@@ -125,6 +123,8 @@ class MorphDialog(QDialog):
         self.export_button = QPushButton("Export…")
         self.export_button.setToolTip("Write the morph as an animated GIF, WebP or an MP4 video")
         self.close_button = QPushButton("Close")
+        for button in (self.play_button, self.export_button, self.close_button):
+            button.setAutoDefault(False)  # no OK here: Enter only confirms the field it is typed in
         self.timer = QTimer(self)
         self._update_frame_label()
 

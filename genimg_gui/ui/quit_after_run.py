@@ -35,6 +35,7 @@ class SavingNote(QDialog):
         busy.setTextVisible(False)
         self.buttons = QDialogButtonBox()
         self.quit_button: QPushButton = self.buttons.addButton(QUIT_NOW, QDialogButtonBox.ButtonRole.DestructiveRole)
+        self.quit_button.setAutoDefault(False)  # as the only button it was the default: Enter threw the save away
         self.quit_button.clicked.connect(quit_now)
         self.quit_button.hide()  # until the save has taken too long
         layout = QVBoxLayout(self)

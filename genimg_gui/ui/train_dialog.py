@@ -116,6 +116,7 @@ class TrainDialog(QDialog):
             changed.connect(self._form_changed)
         self.space.currentIndexChanged.connect(self._note_save_to)  # the VAE a GAN draws in is no Save to
         self._form_changed()
+        train_fields.no_default_button(self)
         self._open_wide_enough_for_the_log()
 
     def _open_wide_enough_for_the_log(self) -> None:

@@ -102,6 +102,13 @@ def dialog_buttons(*actions: QPushButton) -> QDialogButtonBox:
     return box
 
 
+def no_default_button(dialog: QWidget) -> None:
+    """No button of the dialog takes Enter: Qt made its first one, Browse…, the default, so Enter in a field opened
+    a file browser; and Start on Enter would begin a run of many minutes. Space still presses the focused button."""
+    for button in dialog.findChildren(QPushButton):
+        button.setAutoDefault(False)
+
+
 def beside(*widgets: QWidget) -> QHBoxLayout:
     """A form row of several widgets, the first taking the room."""
     row = QHBoxLayout()
