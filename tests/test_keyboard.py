@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import numpy as np
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QWidget
+from PySide6.QtWidgets import QApplication, QWidget
 
 from genimg_gui.ui.keyframe_list import ID_ROLE
 from genimg_gui.ui.morph_dialog import MorphDialog
@@ -66,3 +66,48 @@ def test_enter_does_not_quit_without_the_save(qtbot):
     qtbot.keyClick(note, Qt.Key.Key_Return)
     assert quit_now == []
     note.hide()
+
+
+# --- the window's keys in its number boxes ---------------------------------
+TIMEOUT = 30_000
+CTRL, SHIFT = Qt.KeyboardModifier.ControlModifier, Qt.KeyboardModifier.ShiftModifier
+
+
+def focus_in_window(qtbot, window, widget) -> None:
+    window.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is window, timeout=5000)
+    widget.setFocus()
+    qtbot.waitUntil(lambda: QApplication.focusWidget() in (widget, widget.lineEdit()), timeout=5000)
+
+
+def test_undo_and_redo_work_while_the_seed_box_has_the_focus(qtbot, window):
+    doc, panel = window.document, window.gan_panel
+    [item] = doc.items.values()
+    window.tabs.setCurrentWidget(panel)
+    seed = panel.seed.value()
+    panel.seed.setValue(seed + 1)
+    qtbot.waitUntil(lambda: item.seed == seed + 1 and item.history.can_undo(), timeout=TIMEOUT)
+    focus_in_window(qtbot, window, panel.seed)
+    qtbot.keyClick(panel.seed, Qt.Key.Key_Z, CTRL)
+    qtbot.waitUntil(lambda: item.seed == seed and panel.seed.value() == seed, timeout=TIMEOUT)
+    qtbot.keyClick(panel.seed, Qt.Key.Key_Z, CTRL | SHIFT)
+    qtbot.waitUntil(lambda: item.seed == seed + 1, timeout=TIMEOUT)
+    qtbot.keyClick(panel.seed, Qt.Key.Key_Z, CTRL)
+    qtbot.waitUntil(lambda: item.seed == seed, timeout=TIMEOUT)
+    qtbot.keyClick(panel.seed, Qt.Key.Key_Y, CTRL)
+    qtbot.waitUntil(lambda: item.seed == seed + 1, timeout=TIMEOUT)
+
+
+def test_a_number_box_keeps_its_digits_and_lets_the_brush_key_through(qtbot, window):
+    panel, brush = window.gan_panel, window.mask_tool.brush
+    window.tabs.setCurrentWidget(panel)
+    focus_in_window(qtbot, window, panel.seed)
+    panel.seed.lineEdit().selectAll()
+    qtbot.keyClicks(panel.seed, "42")
+    assert panel.seed.lineEdit().text() == "42"
+    qtbot.keyClick(panel.seed, "b")
+    assert brush.isChecked() and panel.seed.lineEdit().text() == "42"
+    radius = window.mask_tool.radius
+    focus_in_window(qtbot, window, radius)
+    qtbot.keyClick(radius, "b")
+    assert not brush.isChecked()  # pressing the key of the tool that is on puts the brush down

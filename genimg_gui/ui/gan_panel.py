@@ -11,6 +11,7 @@ from .. import seed_draws
 from ..catalog import DEFAULT_PSI, PSI_RANGE
 from .accessible import labelled
 from .inversion_names import fitted_name
+from .number_keys import let_window_keys_through
 
 NO_SEED = -1  # the seed box's value while the current item has none (an inversion, a VAE picture): shown as "—"
 ANY_CLASS = "Any (the seed's own)"
@@ -135,6 +136,7 @@ class GanPanel(QWidget):
         self.steps.setValue(200)
         self.steps.setSingleStep(50)
         self.steps.setToolTip("How many steps the inversion takes: more come closer to the image, and take longer")
+        let_window_keys_through(self.seed, self.steps)  # Undo and B work while one has the focus
         self.editability = QSlider(Qt.Orientation.Horizontal)
         self.editability.setRange(0, 100)
         self.editability.setValue(50)

@@ -12,6 +12,7 @@ from .accessible import labelled
 from .canvas import Canvas
 from .document import Document
 from .item import Item
+from .number_keys import let_window_keys_through
 
 
 class MaskController(QObject):
@@ -35,6 +36,7 @@ class MaskController(QObject):
         self.radius.setValue(6)
         self.radius.setSuffix(" px")
         self.radius.setToolTip("Brush radius in image pixels ([ and ] make it smaller and larger)")
+        let_window_keys_through(self.radius)  # Undo, B, E, [ and ] work while it has the focus
         toolbar.addWidget(labelled(" Radius: ", self.radius, "Brush radius"))
         toolbar.addWidget(self.radius)
         self.clear = QAction("&Clear mask", self)
