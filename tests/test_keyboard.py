@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import numpy as np
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication, QWidget
+from PySide6.QtWidgets import QApplication, QLabel, QWidget
 
 from genimg_gui.ui.keyframe_list import ID_ROLE
 from genimg_gui.ui.morph_dialog import MorphDialog
@@ -111,3 +111,21 @@ def test_a_number_box_keeps_its_digits_and_lets_the_brush_key_through(qtbot, win
     focus_in_window(qtbot, window, radius)
     qtbot.keyClick(radius, "b")
     assert not brush.isChecked()  # pressing the key of the tool that is on puts the brush down
+
+
+# --- Enter on a Models row ---------------------------------------------------
+def test_enter_on_a_models_row_loads_it_as_a_double_click_does(qtbot, model_dir):
+    from genimg_gui.catalog import read_entry
+    from genimg_gui.ui.model_panel import ModelPanel
+
+    panel = shown(qtbot, ModelPanel())
+    panel.set_entries([read_entry(model_dir / "tiny-vae"), read_entry(model_dir / "tiny-gan")])
+    asked: list[str] = []
+    panel.load_requested.connect(asked.append)
+    panel.list.setFocus()
+    panel.list.setCurrentRow(1)
+    qtbot.keyClick(panel.list, Qt.Key.Key_Return)
+    panel.list.setCurrentRow(0)
+    qtbot.keyClick(panel.list, Qt.Key.Key_Enter, Qt.KeyboardModifier.KeypadModifier)
+    assert asked == [str(model_dir / "tiny-gan"), str(model_dir / "tiny-vae")]
+    assert any("Enter to load" in label.text() for label in panel.findChildren(QLabel))

@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Mapping
 
 import numpy as np
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QEvent, QObject, Qt, Signal
 from PySide6.QtWidgets import (QComboBox, QFormLayout, QFrame, QHBoxLayout, QLabel, QListWidget, QListWidgetItem,
                                QPushButton, QScrollArea, QVBoxLayout, QWidget)
 
@@ -90,6 +90,7 @@ class ModelPanel(QWidget):
         self.list = QListWidget()
         accessible.name(self.list, "Models")
         self.list.itemDoubleClicked.connect(lambda item: self.load_requested.emit(item.data(PATH_ROLE)))
+        self.list.installEventFilter(self)  # Enter or Return on a row loads it, as a double-click does
         self.load_button = QPushButton("Load selected")
         self.load_button.clicked.connect(self._load_selected)
         self.open_button = QPushButton("Open model…")
@@ -133,7 +134,7 @@ class ModelPanel(QWidget):
         buttons.addWidget(self.open_button)
         buttons.addWidget(self.train_button)
         layout = QVBoxLayout(self)
-        layout.addWidget(QLabel("Models (double-click to load; drop model files here to open them)"))
+        layout.addWidget(QLabel("Models (double-click or Enter to load; drop model files here to open them)"))
         layout.addWidget(self.list, 1)
         layout.addLayout(buttons)
         layout.addWidget(scroll, 2)
@@ -208,6 +209,15 @@ class ModelPanel(QWidget):
         item = self.list.currentItem()
         if item is not None:
             self.load_requested.emit(item.data(PATH_ROLE))
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt's name)
+        """Enter on a row loads it: only a double-click or Load selected did. Not the list's activated signal,
+        which a double-click sends too (the model asked for twice) and some desktops on a single click."""
+        if watched is self.list and event.type() == QEvent.Type.KeyPress \
+                and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and self.list.currentItem() is not None:
+            self._load_selected()
+            return True
+        return super().eventFilter(watched, event)
 
     def set_devices(self, available: tuple[str, ...], current: str) -> None:
         self.device.clear()
