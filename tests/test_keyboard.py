@@ -77,7 +77,8 @@ def focus_in_window(qtbot, window, widget) -> None:
     window.activateWindow()
     qtbot.waitUntil(lambda: QApplication.activeWindow() is window, timeout=5000)
     widget.setFocus()
-    qtbot.waitUntil(lambda: QApplication.focusWidget() in (widget, widget.lineEdit()), timeout=5000)
+    inner = widget.lineEdit() if hasattr(widget, "lineEdit") else widget
+    qtbot.waitUntil(lambda: QApplication.focusWidget() in (widget, inner), timeout=5000)
 
 
 def test_undo_and_redo_work_while_the_seed_box_has_the_focus(qtbot, window):
@@ -129,3 +130,16 @@ def test_enter_on_a_models_row_loads_it_as_a_double_click_does(qtbot, model_dir)
     qtbot.keyClick(panel.list, Qt.Key.Key_Enter, Qt.KeyboardModifier.KeypadModifier)
     assert asked == [str(model_dir / "tiny-gan"), str(model_dir / "tiny-vae")]
     assert any("Enter to load" in label.text() for label in panel.findChildren(QLabel))
+
+
+# --- Ctrl+W, then Ctrl+Shift+T -------------------------------------------------
+def test_reopening_by_keyboard_says_so_in_the_status_bar_and_the_log(qtbot, window):
+    doc = window.document
+    [item] = doc.items.values()
+    focus_in_window(qtbot, window, window.canvas)
+    qtbot.keyClick(window.canvas, Qt.Key.Key_W, CTRL)
+    assert not doc.items and window.status.currentMessage().startswith(f"Closed “{item.name}”")
+    qtbot.keyClick(window.canvas, Qt.Key.Key_T, CTRL | SHIFT)
+    assert [i.name for i in doc.items.values()] == [item.name]
+    assert window.status.currentMessage() == f"Reopened “{item.name}”"
+    assert window.status.log.entries[-1].text == f"Reopened “{item.name}”"

@@ -40,6 +40,18 @@ def closed_text(name: str, edited: bool, shortcut: str) -> str:
             + (" with its history" if edited else ""))
 
 
+def reopened_text(name: str) -> str:
+    """The status bar's word on File → Reopen bringing back the image named name."""
+    return f"Reopened “{short_name(name)}”"
+
+
+def close_keys() -> list[QKeySequence]:
+    """Ctrl+W (the one the menu shows, as the README and About say), then the platform's other Close keys: one
+    QKeySequence(StandardKey.Close) is the platform's first, Ctrl+F4 on Windows and KDE, where Ctrl+W did nothing."""
+    keys = [QKeySequence("Ctrl+W")]
+    return keys + [k for k in QKeySequence.keyBindings(QKeySequence.StandardKey.Close) if k not in keys]
+
+
 def redo_keys() -> list[QKeySequence]:
     """Ctrl+Shift+Z (the one the menu shows) and Ctrl+Y everywhere, then the platform's other Redo keys: Qt's
     standard Redo keys differ by desktop, and some Linux ones have no Ctrl+Y."""

@@ -10,7 +10,7 @@ from ..catalog import ModelEntry, bundled_models, converted_models
 from .about import about_text, shortcuts
 from .accessible import labelled, name
 from .autosave import Autosaver
-from .action_texts import closed_text, redo_keys, redo_text, reopen_text, undo_text
+from .action_texts import close_keys, closed_text, redo_keys, redo_text, reopen_text, reopened_text, undo_text
 from .canvas import Canvas, CompareMode
 from .canvas_zoom import zoom_shortcuts, zoom_steps
 from .compare_actions import CompareActions
@@ -136,9 +136,9 @@ class MainWindow(QMainWindow):
         self.add_action(file, "Open &model…", self.open_model_dialog)
         self.add_action(file, "Open model &folder…", lambda: self.model_opener.open_folder_dialog())
         file.addSeparator()
-        self.close_action = self.add_action(file, "&Close image", lambda: self.close_item(),
-                                            QKeySequence.StandardKey.Close)
-        self.reopen_action = self.add_action(file, "Reope&n closed image", self.document.reopen_closed,
+        self.close_action = self.add_action(file, "&Close image", lambda: self.close_item())
+        self.close_action.setShortcuts(close_keys())
+        self.reopen_action = self.add_action(file, "Reope&n closed image", self.reopen_item,
                                              QKeySequence("Ctrl+Shift+T"))
         file.addSeparator()
         self.exports = ExportActions(self)
@@ -301,6 +301,12 @@ class MainWindow(QMainWindow):
         if item is not None:
             keys = self.reopen_action.shortcut().toString(QKeySequence.SequenceFormat.NativeText)
             self.status.show_message(closed_text(item.name, len(item.history) > 1, keys))
+
+    def reopen_item(self) -> None:
+        """Bring back the image closed last, and say so: the "Closed …" message stayed on, as if nothing came back."""
+        item = self.document.reopen_closed()
+        if item is not None:
+            self.status.show_message(reopened_text(item.name))
 
     def _update_actions(self) -> None:
         """Which actions can act now, and what on: Undo and Redo name their step, Reopen its image."""
