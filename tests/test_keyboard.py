@@ -3,11 +3,13 @@ from __future__ import annotations
 
 import numpy as np
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QContextMenuEvent
 from PySide6.QtWidgets import QApplication, QLabel, QWidget
 
 from genimg_gui.ui.keyframe_list import ID_ROLE
 from genimg_gui.ui.morph_dialog import MorphDialog
 from genimg_gui.ui.quit_after_run import SavingNote
+from genimg_gui.ui.sliders import SliderPanel
 from genimg_gui.ui.train_dialog import TrainDialog
 
 
@@ -143,3 +145,24 @@ def test_reopening_by_keyboard_says_so_in_the_status_bar_and_the_log(qtbot, wind
     assert [i.name for i in doc.items.values()] == [item.name]
     assert window.status.currentMessage() == f"Reopened “{item.name}”"
     assert window.status.log.entries[-1].text == f"Reopened “{item.name}”"
+
+
+# --- a direction's menu from anywhere on its row, by mouse or keyboard -------------
+def test_the_direction_menu_opens_from_the_slider_by_right_click_menu_key_or_shift_f10(qtbot, monkeypatch):
+    panel = shown(qtbot, SliderPanel())
+    menus_shown: list[tuple[str, ...]] = []  # each menu's actions, instead of showing it (it waits for a choice)
+    monkeypatch.setattr(panel, "show_menu", lambda row, _at: menus_shown.append(
+        tuple(a.text() for a in panel.context_menu(row).actions())), raising=False)
+    panel.set_directions(("PC1", "mine"), own_from=1)
+    slider = panel.sliders[1]
+    for widget in (slider, panel._value_labels[1]):  # a right-click's menu request, as Qt sends it
+        at = widget.rect().center()  # (QTest's right-click on a widget sends none)
+        QApplication.sendEvent(widget, QContextMenuEvent(QContextMenuEvent.Reason.Mouse, at, widget.mapToGlobal(at)))
+    assert len(menus_shown) == 2
+    slider.setFocus()
+    qtbot.keyClick(slider, Qt.Key.Key_Menu)
+    qtbot.keyClick(slider, Qt.Key.Key_F10, SHIFT)
+    assert menus_shown == [("Rename…", "Delete")] * 4
+    qtbot.keyClick(panel.sliders[0], Qt.Key.Key_Menu)
+    assert menus_shown[-1] == ("Rename for this session…", "Delete (comes with the model)")
+    assert slider.value() == 0  # no key moved it

@@ -11,12 +11,13 @@ from __future__ import annotations
 import random
 
 import numpy as np
-from PySide6.QtCore import QEvent, QPointF, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QPoint, QPointF, Qt, QTimer, Signal
 from PySide6.QtGui import QMouseEvent
 from PySide6.QtWidgets import (QCheckBox, QDialog, QGridLayout, QHBoxLayout, QInputDialog, QLabel, QLineEdit, QMenu,
                                QPushButton, QScrollArea, QSlider, QToolButton, QVBoxLayout, QWidget)
 
 from ..typicality import SLIDER_SPAN
+from .direction_menu import ask_for_menu, is_menu_key, offer_menu
 from .slider_parts import PreviewStrip, TypicalityMeter, explain_row
 
 STEPS_PER_SIGMA = 100
@@ -38,8 +39,10 @@ LOST_MOUSE_EVENTS = (QEvent.Type.FocusOut, QEvent.Type.Hide)
 RESET_KEYS = frozenset({Qt.Key.Key_Delete, Qt.Key.Key_Backspace, Qt.Key.Key_0})  # a focused slider back to 0
 STEP_KEYS = frozenset({Qt.Key.Key_Left, Qt.Key.Key_Right, Qt.Key.Key_Up, Qt.Key.Key_Down, Qt.Key.Key_PageUp,
                        Qt.Key.Key_PageDown, Qt.Key.Key_Home, Qt.Key.Key_End})
-# what right-clicking a slider's name offers, for one of the user's own directions and for one of the model's
-MENU_HINT = ("right-click to rename or delete", "comes with the model: right-click to rename it for this session")
+# what a slider's menu offers (a right-click on its row; Menu or Shift+F10 on it), for the user's own direction and one
+# of the model's
+MENU_HINT = ("right-click, or Menu on its slider, to rename or delete",
+             "comes with the model: right-click, or Menu on its slider, to rename it for this session")
 
 
 def value_text(raw: int) -> str:
@@ -82,6 +85,9 @@ class DirectionSlider(QSlider):
         self._start_run("wheel", WHEEL_REST_MS)
 
     def keyPressEvent(self, event) -> None:  # noqa: N802
+        if is_menu_key(event):  # accepted: Qt then makes no menu request of its own
+            ask_for_menu(self)
+            return
         if event.key() in RESET_KEYS and not event.modifiers():  # as its ↺ button, which Tab does not reach
             self.setValue(0)  # one step (a run of keys before it was committed as the key arrived: event())
             return
@@ -235,9 +241,6 @@ class SliderPanel(QWidget):
         name = QLabel(label)
         name.setWordWrap(True)  # long attribute names wrap instead of squeezing the slider away
         name.setMinimumWidth(NAME_WIDTH)
-        name.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
-        name.customContextMenuRequested.connect(
-            lambda pos, i=row, w=name: self.context_menu(i).exec(w.mapToGlobal(pos)))
         slider = DirectionSlider()
         slider.setRange(int(-self.span * STEPS_PER_SIGMA), int(self.span * STEPS_PER_SIGMA))
         slider.setSingleStep(10)
@@ -254,6 +257,7 @@ class SliderPanel(QWidget):
         slider.sliderReleased.connect(self._commit)
         slider.run_ended.connect(self._commit)
         reset.clicked.connect(lambda _=False, s=slider: self._reset_one(s))
+        offer_menu((name, slider, value, reset), lambda at, i=row: self.show_menu(i, at))
         for col, w in enumerate((name, slider, value, reset)):
             self._grid.addWidget(w, ROWS_PER_DIRECTION * row, col)
             w.show()  # now, not once the event loop runs (Qt's way): set_directions lays the rows out at once
@@ -281,7 +285,7 @@ class SliderPanel(QWidget):
         return tuple(name.text() for name in self._names)
 
     def context_menu(self, index: int) -> QMenu:
-        """The right-click menu of a slider's name (a method so tests can trigger its actions)."""
+        """The menu of a slider's row (direction_menu.py; a method so tests can trigger its actions)."""
         menu = QMenu(self)
         if index >= self._own_from:
             menu.addAction("Rename…", lambda: self._rename(index))
@@ -294,6 +298,10 @@ class SliderPanel(QWidget):
         delete.setToolTip("Only your own directions can be deleted; this one comes with the model")
         menu.setToolTipsVisible(True)
         return menu
+
+    def show_menu(self, index: int, at: QPoint) -> None:
+        """Row index's menu at at (global), till a choice; tests replace it."""
+        self.context_menu(index).exec(at)
 
     def _ask_name(self, old: str) -> str | None:
         """The name prompt, its box NAME_CHARS wide (Qt's is about 176 px: a few words); tests replace it."""
