@@ -297,15 +297,13 @@ class MainWindow(QMainWindow):
 
     def close_item(self, item_id: int | None = None) -> None:
         """Close an image (default: the current one), saying how to bring it back."""
-        item = self.document.close_item(item_id)
-        if item is not None:
+        if (item := self.document.close_item(item_id)) is not None:
             keys = self.reopen_action.shortcut().toString(QKeySequence.SequenceFormat.NativeText)
             self.status.show_message(closed_text(item.name, len(item.history) > 1, keys))
 
     def reopen_item(self) -> None:
         """Bring back the image closed last, and say so: the "Closed …" message stayed on, as if nothing came back."""
-        item = self.document.reopen_closed()
-        if item is not None:
+        if (item := self.document.reopen_closed()) is not None:
             self.status.show_message(reopened_text(item.name))
 
     def _update_actions(self) -> None:

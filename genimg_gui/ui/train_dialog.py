@@ -120,9 +120,8 @@ class TrainDialog(QDialog):
         self._open_wide_enough_for_the_log()
 
     def _open_wide_enough_for_the_log(self) -> None:
-        """Open with the run's log wide enough for a progress line, and tall enough that the notes above it (the
-        folder's, Save to's, the bar, why a run failed) take their room from the log as they come and go: the dialog
-        grew, its buttons moving under the mouse. The user may narrow it."""
+        """Open with the log wide enough for a progress line, and tall enough that the notes above it (the folder's,
+        Save to's, the bar, why a run failed) take room from it as they come (the dialog grew: its buttons moved)."""
         self.watch.widen_log()
         notes = NOTE_LINES * self.fontMetrics().lineSpacing() + self.watch.progress.sizeHint().height()
         self.resize(self.sizeHint().width(), self.sizeHint().height() + notes)
