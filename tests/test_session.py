@@ -458,18 +458,24 @@ def test_a_deleted_directions_step_names_come_back_with_the_session(qtbot, engin
 ORIGINAL_ASK_QUIT = SessionQuestions.ask_quit  # conftest answers "discard" for the other tests
 
 
+def _window_with_one_edit(qtbot, engine, model_dir, image):
+    """A window with the VAE, no session to restore, and image opened and edited once (a slider moved)."""
+    w = _window_with_the_vae(qtbot, engine, model_dir)
+    w.show()
+    assert w.questions.offer_restore() == 0
+    with qtbot.waitSignal(w.document.item_added, timeout=TIMEOUT):
+        w.open_paths([str(image)])
+    w.sliders.sliders[0].setValue(150)
+    return w
+
+
 @pytest.mark.parametrize("press", ["Keep for next time", "Discard"])
 def test_quitting_with_unexported_edits_keeps_them_for_next_time_or_discards_them(press, qtbot, engine, model_dir,
                                                                                   image_files, monkeypatch):
     """The quit question's one button discarded every image and history without saying so."""
     from PySide6.QtWidgets import QMessageBox
 
-    w = _window_with_the_vae(qtbot, engine, model_dir)
-    w.show()
-    assert w.questions.offer_restore() == 0
-    with qtbot.waitSignal(w.document.item_added, timeout=TIMEOUT):
-        w.open_paths([str(image_files[0])])
-    w.sliders.sliders[0].setValue(150)
+    w = _window_with_one_edit(qtbot, engine, model_dir, image_files[0])
     edited = w.document.current.history.current.values
     shown = []
 
@@ -712,12 +718,7 @@ def test_quitting_with_every_edit_exported_keeps_the_open_images_unasked(qtbot, 
     """The quit asks only about work not exported; with every edit exported it asked nothing and deleted the open
     images and their histories (an 11-branch history gone at the next start), though the question keeps them by
     default. Now they are kept, as a browser keeps its tabs."""
-    w = _window_with_the_vae(qtbot, engine, model_dir)
-    w.show()
-    assert w.questions.offer_restore() == 0
-    with qtbot.waitSignal(w.document.item_added, timeout=TIMEOUT):
-        w.open_paths([str(image_files[0])])
-    w.sliders.sliders[0].setValue(150)
+    w = _window_with_one_edit(qtbot, engine, model_dir, image_files[0])
     w.document.mark_exported(w.document.current)
     monkeypatch.setattr(SessionQuestions, "ask_quit", lambda *args: pytest.fail("asked, with nothing unexported"))
     assert w.close()

@@ -100,16 +100,21 @@ def test_a_new_vae_does_the_same_for_its_pictures_open_and_closed(qtbot, named_r
     assert npz["labels"] == list(labels) and npz["values"] == expected_after_switch(labels, -1.0)
 
 
-def double_click_model(qtbot, window, name: str) -> None:
-    """The Models tab: a double-click on the model's row, as a user loads it again."""
+def double_click_row(qtbot, window, name: str) -> None:
+    """The Models tab: a double-click on the model's row, as a user loads it (not waiting for the load)."""
     window.tabs.setCurrentWidget(window.model_panel)
     models = window.model_panel.list
     [row] = [models.item(i) for i in range(models.count()) if models.item(i).data(PATH_ROLE).endswith(name)]
     models.scrollToItem(row)
     where = models.visualItemRect(row).center()
     qtbot.mouseClick(models.viewport(), Qt.MouseButton.LeftButton, pos=where)  # a double-click's first press
+    qtbot.mouseDClick(models.viewport(), Qt.MouseButton.LeftButton, pos=where)
+
+
+def double_click_model(qtbot, window, name: str) -> None:
+    """double_click_row, and the load it asks for done."""
     with qtbot.waitSignal(window.document.model_loaded, timeout=UI_TIMEOUT):
-        qtbot.mouseDClick(models.viewport(), Qt.MouseButton.LeftButton, pos=where)
+        double_click_row(qtbot, window, name)
 
 
 def test_switching_back_to_a_gan_brings_its_edits_back(qtbot, window, reference, tmp_path):

@@ -10,14 +10,13 @@ import os
 import numpy as np
 import pytest
 import torch
-from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel
 
 from conftest import TINY_VAE, UI_TIMEOUT, make_model_folder, slowed
 from genimg_gui.engine import requests as rq
 from genimg_gui.engine.runtime import Runtime
 from genimg_gui.models.vae import ConvVAE
-from genimg_gui.ui.model_panel import PATH_ROLE
+from test_switch_values import double_click_row
 
 DECODE_SECONDS = 3.0  # a slow decode (an SD VAE's on a photo takes ~40 s on a CPU): long enough to look at the note
 
@@ -29,17 +28,6 @@ def other_vae(window, tmp_path) -> str:
     path = os.path.realpath(make_model_folder(tmp_path / "other-vae", ConvVAE(TINY_VAE), "other-vae"))
     window.model_list.list_model(path)
     return path
-
-
-def double_click_model(qtbot, window, name: str) -> None:
-    """The Models tab: a double-click on the model's row, as a user loads it."""
-    window.tabs.setCurrentWidget(window.model_panel)
-    models = window.model_panel.list
-    [row] = [models.item(i) for i in range(models.count()) if models.item(i).data(PATH_ROLE).endswith(name)]
-    models.scrollToItem(row)
-    where = models.visualItemRect(row).center()
-    qtbot.mouseClick(models.viewport(), Qt.MouseButton.LeftButton, pos=where)  # a double-click's first press
-    qtbot.mouseDClick(models.viewport(), Qt.MouseButton.LeftButton, pos=where)
 
 
 def status_texts(window) -> list[str]:
@@ -61,7 +49,7 @@ def test_a_load_asked_during_a_slow_decode_says_it_waits_until_it_starts(qtbot, 
     results = []
     doc.engine.result.connect(lambda r: results.append(type(r).__name__))
     start_slow_decode(qtbot, window, monkeypatch)
-    double_click_model(qtbot, window, "other-vae")
+    double_click_row(qtbot, window, "other-vae")
     qtbot.waitUntil(lambda: "other-vae will load when the current decode ends" in status_texts(window),
                     timeout=UI_TIMEOUT)
     assert "Decoded" not in results  # said while the decode runs, not once it has ended
@@ -77,11 +65,11 @@ def test_a_load_goes_before_waiting_pictures_and_a_newer_one_of_its_kind_replace
     doc.engine.result.connect(lambda r: results.append(r))
     start_slow_decode(qtbot, window, monkeypatch)
     waiting_picture = doc.preview((2.0,) + (0.0,) * (len(doc.directions("gan")) - 1))  # behind the running decode
-    double_click_model(qtbot, window, "other-vae")
+    double_click_row(qtbot, window, "other-vae")
     qtbot.waitUntil(waiting.isVisible, timeout=UI_TIMEOUT)
     said = "other-vae will load when the current decode ends, before the picture waiting to be drawn"
     assert window.waiting_jobs.shown == said and waiting.toolTip().startswith(said)  # the label may be elided
-    double_click_model(qtbot, window, "tiny-vae")  # changed their mind: other-vae's load, still waiting, is dropped
+    double_click_row(qtbot, window, "tiny-vae")  # changed their mind: other-vae's load, still waiting, is dropped
     dropped = "other-vae will not load: tiny-vae was asked for after it"
     assert window.status.currentMessage() == dropped and "Cancelled" not in window.status.log.text()
     qtbot.waitUntil(lambda: window.waiting_jobs.shown.startswith("tiny-vae will load when the current decode ends"),
