@@ -33,14 +33,11 @@ WHEEL_REST_MS = 400  # a run of wheel notches on a slider is one undo step, comm
 KEY_REST_MS = 800
 FLUSH_EVENTS = (QEvent.Type.ShortcutOverride, QEvent.Type.KeyPress, QEvent.Type.MouseButtonPress,
                 QEvent.Type.FocusOut)  # ...or before any of these: see DirectionSlider.event
-# the slider losing the mouse mid-press (a dialog or another window taking over, another tab shown): the release
-# may never reach it, so the press ends there (DirectionSlider.event)
-LOST_MOUSE_EVENTS = (QEvent.Type.FocusOut, QEvent.Type.Hide)
+LOST_MOUSE_EVENTS = (QEvent.Type.FocusOut, QEvent.Type.Hide)  # mid-press, the release may never come: event()
 RESET_KEYS = frozenset({Qt.Key.Key_Delete, Qt.Key.Key_Backspace, Qt.Key.Key_0})  # a focused slider back to 0
 STEP_KEYS = frozenset({Qt.Key.Key_Left, Qt.Key.Key_Right, Qt.Key.Key_Up, Qt.Key.Key_Down, Qt.Key.Key_PageUp,
                        Qt.Key.Key_PageDown, Qt.Key.Key_Home, Qt.Key.Key_End})
-# what a slider's menu offers (a right-click on its row; Menu or Shift+F10 on it), for the user's own direction and one
-# of the model's
+# what a slider's menu offers (right-click on its row; Menu or Shift+F10), for the user's own direction, the model's
 MENU_HINT = ("right-click, or Menu on its slider, to rename or delete",
              "comes with the model: right-click, or Menu on its slider, to rename it for this session")
 
@@ -160,6 +157,8 @@ class DirectionSlider(QSlider):
         self._end_run()
         if self.held:
             self._let_go()
+        elif self.isSliderDown():  # down without a press of ours (set by code): Qt's release would not end it
+            self.setSliderDown(False)  # emits sliderReleased: its step
 
 
 class SliderPanel(QWidget):
