@@ -134,7 +134,9 @@ class ModelPanel(QWidget):
         buttons.addWidget(self.open_button)
         buttons.addWidget(self.train_button)
         layout = QVBoxLayout(self)
-        layout.addWidget(QLabel("Models (double-click or Enter to load; drop model files here to open them)"))
+        hint = QLabel("Models (double-click or Enter to load; drop model files here to open them)")
+        hint.setWordWrap(True)  # on one line it held the Edit panel 23 px wider than its share of a 1100-px window
+        layout.addWidget(hint)
         layout.addWidget(self.list, 1)
         layout.addLayout(buttons)
         layout.addWidget(scroll, 2)
