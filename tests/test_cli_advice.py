@@ -13,17 +13,7 @@ import genimg_gui
 from genimg_gui.cli import build_parser
 from genimg_gui.engine.runtime import Runtime
 from genimg_gui.models.directions import save_directions
-from test_cli import run
-
-
-@pytest.fixture()
-def vae(model_dir):
-    return model_dir / "tiny-vae"
-
-
-@pytest.fixture()
-def gan(model_dir):
-    return model_dir / "tiny-gan"
+from test_cli import gan, run, vae  # noqa: F401 (fixtures, and the command as a test runs it)
 
 
 def takes_option(command: str, option: str) -> bool:
