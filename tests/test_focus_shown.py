@@ -101,3 +101,16 @@ def test_the_empty_image_lists_of_the_new_direction_dialog_show_their_focus(qtbo
     assert not [w for w in stops if isinstance(w, QAbstractScrollArea) and w not in lists]
     assert all(w.isVisible() for w in stops)
     assert unchanged(stops) == []
+
+
+def test_the_models_tab_card_shows_its_focus(qtbot, window):
+    """The card (a scroll area, which the arrow keys scroll) was a Tab stop that looked the same with the focus."""
+    panel = window.model_panel
+    window.tabs.setCurrentWidget(panel)
+    card = next(w for w in panel.findChildren(QScrollArea) if w.accessibleName() == "Model card")
+    stops = tab_round(qtbot, window, panel.list)
+    assert card in stops and all(w.isVisible() for w in stops)
+    assert unchanged(stops) == []
+    focused, not_focused = stops[card]
+    edge = [(x, 0) for x in range(card.width())] + [(0, y) for y in range(card.height())]
+    assert len([p for p in edge if apart(focused.pixelColor(*p), not_focused.pixelColor(*p))]) > len(edge) // 2

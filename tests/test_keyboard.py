@@ -166,3 +166,62 @@ def test_the_direction_menu_opens_from_the_slider_by_right_click_menu_key_or_shi
     qtbot.keyClick(panel.sliders[0], Qt.Key.Key_Menu)
     assert menus_shown[-1] == ("Rename for this session…", "Delete (comes with the model)")
     assert slider.value() == 0  # no key moved it
+
+
+# --- Compare A/B by keyboard ---------------------------------------------------
+def test_a_step_is_picked_for_compare_a_b_by_space_or_its_menu_and_compared_by_keyboard(qtbot, window, monkeypatch):
+    """Only Ctrl+click picked the second step: by keyboard Compare A/B stayed greyed out."""
+    doc, panel, tree = window.document, window.history_panel, window.history_panel.tree
+    [item] = doc.items.values()
+    window.sliders.sliders[0].setValue(100)
+    qtbot.waitUntil(lambda: item.history.can_undo() and item.shown_seq >= item.requested_seq, timeout=TIMEOUT)
+    first, current = panel.node_ids()
+    window.tabs.setCurrentWidget(panel)
+    focus_in_window(qtbot, window, tree)
+    qtbot.keyClick(tree, Qt.Key.Key_Up)  # the first step: the arrow keys move the focus only
+    qtbot.keyClick(tree, Qt.Key.Key_Space)
+    assert panel.partner_id == first and item.history.current_id == current and panel.compare_button.isEnabled()
+    assert tree.currentItem() is panel.item_for(first)  # the focus stays on the step picked
+    qtbot.keyClick(tree, Qt.Key.Key_Space, CTRL)  # again unpicks; Ctrl+Space too, as in Qt's views
+    assert panel.partner_id is None and not panel.compare_button.isEnabled()
+
+    menus_shown: list[tuple[str, ...]] = []  # the step's menu, chosen from by keyboard instead of shown
+    monkeypatch.setattr(panel, "show_menu", lambda node, _at: menus_shown.append(pick_from_menu(panel, node)))
+    qtbot.keyClick(tree, Qt.Key.Key_F10, SHIFT)
+    assert menus_shown == [("&Go to this step", "&Pick for Compare A/B")] and panel.partner_id == first
+    qtbot.keyClick(tree, Qt.Key.Key_Tab)
+    assert QApplication.focusWidget() is panel.compare_button
+    with qtbot.waitSignal(doc.frames_ready, timeout=TIMEOUT):
+        qtbot.keyClick(panel.compare_button, Qt.Key.Key_Space)
+    assert window.canvas.labels == tuple(f"{ab}: {panel.item_for(i).text(0)}" for ab, i in (("A", first),
+                                                                                             ("B", current)))
+    assert "Space" in tree.toolTip() and "Space" in panel.compare_button.toolTip()  # how, where it is needed
+
+
+def pick_from_menu(panel, node_id: int) -> tuple[str, ...]:
+    """The step's menu's texts, its pick action triggered."""
+    menu = panel.step_menu(node_id)
+    pick = next(a for a in menu.actions() if "Pick" in a.text())
+    assert pick.isEnabled() and pick.isCheckable() and not pick.isChecked()
+    pick.trigger()
+    return tuple(a.text() for a in menu.actions())
+
+
+def test_a_right_click_opens_the_clicked_steps_menu_and_the_current_step_cannot_be_picked(qtbot):
+    from genimg_gui.ui.history_panel import HistoryPanel
+
+    panel = shown(qtbot, HistoryPanel())
+    panel.set_nodes([(0, None, "Opened", solid(0)), (1, 0, "PC1 +1.00σ", solid(90))], 1)
+    asked: list[int] = []
+    panel.show_menu = lambda node, _at: asked.append(node)
+    viewport = panel.tree.viewport()
+    at = panel.tree.visualItemRect(panel.item_for(0)).center()  # a right-click's menu request, as Qt sends it
+    QApplication.sendEvent(viewport, QContextMenuEvent(QContextMenuEvent.Reason.Mouse, at, viewport.mapToGlobal(at)))
+    panel.tree.setFocus()
+    panel.tree.setCurrentItem(panel.item_for(1))
+    qtbot.keyClick(panel.tree, Qt.Key.Key_Menu)
+    assert asked == [0, 1]
+    pick = next(a for a in panel.step_menu(1).actions() if "Pick" in a.text())
+    assert not pick.isEnabled() and "current step" in pick.toolTip()
+    qtbot.keyClick(panel.tree, Qt.Key.Key_Space)  # the current step: nothing to compare it with
+    assert panel.partner_id is None

@@ -1,11 +1,11 @@
 """A focus frame for the Tab stops whose style shows no focus: the canvas (a plain widget), an empty list (no
-current item to mark) and the filmstrip's current thumbnail (Fusion darkened its outline by a shade). Tabbing on to
-them, the keyboard's place was lost."""
+current item to mark), the filmstrip's current thumbnail (Fusion darkened its outline by a shade) and the Models
+tab's card (a frameless scroll area). Tabbing on to them, the keyboard's place was lost."""
 from __future__ import annotations
 
-from PySide6.QtCore import QRect, QRectF, Qt
+from PySide6.QtCore import QEvent, QRect, QRectF, Qt
 from PySide6.QtGui import QColor, QPainter, QPalette, QPen
-from PySide6.QtWidgets import QAbstractItemView, QWidget
+from PySide6.QtWidgets import QAbstractItemView, QFrame, QScrollArea, QWidget
 
 FRAME_WIDTH = 2  # px: one pixel of the highlight colour was easy to miss on a photo's edge
 
@@ -33,3 +33,23 @@ def paint_empty_view_focus(view: QAbstractItemView) -> None:
         painter = QPainter(view.viewport())
         paint_focus_frame(painter, view.viewport().rect(), focus_colour(view))
         painter.end()
+
+
+class FramedScrollArea(QScrollArea):
+    """A frameless scroll area whose content is no Tab stop (read-only text): the area is the stop, the arrow keys
+    and Page Up/Down scroll it, and a focus frame rounds it while it has the focus. The frame is drawn in a margin
+    round the viewport, which the content would cover, and which stays put as the content scrolls."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setFrameShape(QFrame.Shape.NoFrame)
+        self.setViewportMargins(FRAME_WIDTH, FRAME_WIDTH, FRAME_WIDTH, FRAME_WIDTH)
+
+    def event(self, event: QEvent) -> bool:
+        """The area's own paint (its margin; the viewport paints apart): Qt's paints the frame, here none."""
+        handled = super().event(event)
+        if event.type() == QEvent.Type.Paint and self.hasFocus():
+            painter = QPainter(self)
+            paint_focus_frame(painter, self.rect(), focus_colour(self))
+            painter.end()
+        return handled

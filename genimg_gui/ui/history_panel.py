@@ -12,19 +12,24 @@ newest rows past the panel's right edge, nameless. The caption is no step: it ca
 reached with the arrow keys. The layout follows from the tree alone, never from which state is current, so rows
 stay where they are when you click, undo or redo; only the marks move. The current state is the one selected row
 (and has the keyboard focus). A plain click (or Enter) goes to a state; Ctrl/Shift-click picks a second one, tinted,
-to compare with the current one.
+to compare with the current one. By keyboard, Space (or Ctrl+Space, as it toggles a row's selection in Qt's views)
+picks the row the arrow keys are on, and its menu (the Menu key or Shift+F10, or a right-click) offers the same.
 """
 from __future__ import annotations
 
+from typing import Callable
+
 import numpy as np
-from PySide6.QtCore import (QItemSelectionModel, QModelIndex, QPersistentModelIndex, QRect, QSize, Qt, QTimer,
+from PySide6.QtCore import (QItemSelectionModel, QModelIndex, QPersistentModelIndex, QPoint, QRect, QSize, Qt, QTimer,
                             Signal)
-from PySide6.QtGui import QBrush, QColor, QFont, QIcon, QPainter, QPalette, QPen, QPixmap, QShowEvent
-from PySide6.QtWidgets import (QAbstractItemView, QApplication, QHBoxLayout, QLabel, QPushButton, QTreeWidget,
+from PySide6.QtGui import (QBrush, QColor, QContextMenuEvent, QFont, QIcon, QKeyEvent, QPainter, QPalette, QPen,
+                           QPixmap, QShowEvent)
+from PySide6.QtWidgets import (QAbstractItemView, QApplication, QHBoxLayout, QLabel, QMenu, QPushButton, QTreeWidget,
                                QTreeWidgetItem, QVBoxLayout, QWidget)
 
 from ..wording import counted
 from . import accessible
+from .direction_menu import is_menu_key
 from .qimage import image_icon, to_qimage
 from .step_elide import StepNameDelegate
 
@@ -35,7 +40,8 @@ Node = tuple[int, int | None, str, np.ndarray | None]
 PARTNER_TINT = QColor(235, 150, 30, 120)  # amber: unlike the selection's blue, so the two marks never look alike
 CAPTION_BAND = QColor(128, 128, 128, 40)  # a faint grey band, on light and dark themes alike, unlike both marks
 MAX_LEVELS = 4  # the deepest indent, in levels: 4 x 22 px leaves a 400-px panel some 250 px for a step's name
-HINT = "Ctrl+click a second step to compare it with the current one"
+HINT = "Ctrl+click a second step (or press Space on it) to compare it with the current one"
+PICK_TEXT = "&Pick for Compare A/B"
 
 
 def _icon(image: np.ndarray | None) -> QIcon:
@@ -49,6 +55,34 @@ def _icon(image: np.ndarray | None) -> QIcon:
 class _StepTree(QTreeWidget):
     """A tree whose selection only the panel sets, to the current step. Clicks and arrow keys move the focus and
     the panel decides what a click means; left to Qt, a click on an old step stayed selected after undo and redo."""
+
+    pick_key_pressed = Signal(object)      # the step row Space or Ctrl+Space was pressed on
+    menu_asked = Signal(object, QPoint)    # a step row's menu, and where it opens (global)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        """Space or Ctrl+Space picks the focused step for A/B, as Ctrl+click does (the keyboard had no way to); the
+        Menu key or Shift+F10 opens its menu, at the row (accepted: Qt then makes no request of its own)."""
+        item = self.currentItem()
+        step = item is not None and item.data(0, ID_ROLE) is not None
+        modifiers = event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier
+        if event.key() == Qt.Key.Key_Space and modifiers in (Qt.KeyboardModifier.NoModifier,
+                                                             Qt.KeyboardModifier.ControlModifier):
+            if step:
+                self.pick_key_pressed.emit(item)
+            return
+        if is_menu_key(event):
+            if step:
+                self.menu_asked.emit(item, self.viewport().mapToGlobal(self.visualItemRect(item).center()))
+            return
+        super().keyPressEvent(event)
+
+    def contextMenuEvent(self, event: QContextMenuEvent) -> None:
+        """A right-click's menu is the clicked row's; a keyboard request's (from the platform), the focused row's."""
+        keyboard = event.reason() == QContextMenuEvent.Reason.Keyboard
+        item = self.currentItem() if keyboard else self.itemAt(event.pos())
+        if item is not None and item.data(0, ID_ROLE) is not None:
+            at = self.visualItemRect(item).center() if keyboard else event.pos()
+            self.menu_asked.emit(item, self.viewport().mapToGlobal(at))
 
     def selectionCommand(self, index: QModelIndex | QPersistentModelIndex, event=None
                          ) -> QItemSelectionModel.SelectionFlag:
@@ -104,7 +138,8 @@ class HistoryPanel(QWidget):
         # whole: the delegate shortens what comes before it (Qt's own middle cut "PC2 (…0.13σ", the sign lost)
         self.tree.setTextElideMode(Qt.TextElideMode.ElideMiddle)
         self.tree.setItemDelegate(StepNameDelegate(self.tree))
-        self.tree.setToolTip("Click a step to go back to it; Ctrl+click another to compare it with the current one")
+        self.tree.setToolTip("Click a step (or press Enter on it) to go back to it; Ctrl+click another (or press Space "
+                             "on it, or pick it from its menu) to compare it with the current one")
         accessible.name(self.tree, "Edit history")
         self.hint = QLabel(HINT)
         self.hint.setWordWrap(True)
@@ -115,6 +150,8 @@ class HistoryPanel(QWidget):
         self.stop_button.setEnabled(False)
         self.tree.itemClicked.connect(self._on_clicked)
         self.tree.itemActivated.connect(self._on_activated)  # Enter (and double-click on some styles)
+        self.tree.pick_key_pressed.connect(self._pick_by_key)
+        self.tree.menu_asked.connect(lambda item, at: self.show_menu(item.data(0, ID_ROLE), at))
         self.compare_button.clicked.connect(self.compare)
         self.stop_button.clicked.connect(self.stop_comparing)
         buttons = QHBoxLayout()
@@ -289,6 +326,39 @@ class HistoryPanel(QWidget):
         self.partner_id = None if node_id in (self.partner_id, self.current_id) else node_id
         self._show_marks()
 
+    def _pick_by_key(self, item: QTreeWidgetItem) -> None:
+        """Pick (or unpick) the focused row, the focus left on it: Space again unpicks, and the arrow keys go on
+        from there (a Ctrl+click sends the focus back to the current step)."""
+        self.pick_partner(item.data(0, ID_ROLE))
+        self.tree.setCurrentItem(item)
+
+    def step_menu(self, node_id: int) -> QMenu:
+        """A step's menu (a method so tests can trigger its actions): go to it, or pick it for A/B."""
+        menu = QMenu(self)
+        go = menu.addAction("&Go to this step", lambda: self._chosen(node_id, self._on_activated))
+        go.setEnabled(node_id != self.current_id)
+        pick = menu.addAction(PICK_TEXT, lambda: self._chosen(node_id, self._pick_by_key))
+        pick.setCheckable(True)
+        pick.setChecked(node_id == self.partner_id)
+        if node_id == self.current_id:
+            pick.setEnabled(False)
+            pick.setToolTip("This is the current step: pick another to compare with it")
+            menu.setToolTipsVisible(True)
+        return menu
+
+    def _chosen(self, node_id: int, act: Callable[[QTreeWidgetItem], object]) -> None:
+        """A menu's choice, on the step's row as it is now: the tree may have been rebuilt while the menu was open
+        (a sample drawn meanwhile), or the step gone (another image)."""
+        item = self._items.get(node_id)
+        if item is not None:
+            act(item)
+
+    def show_menu(self, node_id: int, at: QPoint) -> None:
+        """A step's menu at at (global), till a choice; tests replace it."""
+        menu = self.step_menu(node_id)
+        menu.exec(at)
+        menu.deleteLater()  # a child of the panel: each menu would stay behind
+
     def compare_ids(self) -> tuple[int, int] | None:
         """The current step and the partner, older (A) first; None until a partner is picked."""
         if self.partner_id is None or self.current_id is None:
@@ -300,7 +370,8 @@ class HistoryPanel(QWidget):
         partner = self._items.get(self.partner_id)
         self.compare_button.setEnabled(partner is not None)
         self.hint.setText(HINT if partner is None else
-                          f"Compare with “{partner.text(0)}” (tinted); Ctrl+click it again to unpick")
+                          f"Compare with “{partner.text(0)}” (tinted); Ctrl+click it again (or press Space on it) "
+                          "to unpick")
 
     def compare(self) -> None:
         ids = self.compare_ids()

@@ -8,13 +8,14 @@ from typing import Mapping
 
 import numpy as np
 from PySide6.QtCore import QEvent, QObject, Qt, Signal
-from PySide6.QtWidgets import (QComboBox, QFormLayout, QFrame, QHBoxLayout, QLabel, QListWidget, QListWidgetItem,
-                               QPushButton, QScrollArea, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (QComboBox, QFormLayout, QHBoxLayout, QLabel, QListWidget, QListWidgetItem, QPushButton,
+                               QVBoxLayout, QWidget)
 
 from ..catalog import ModelEntry, metrics_text, origin_text, recorded_latent_of
 from ..paths import shown_path
 from ..wording import latent_scale_said
 from . import accessible
+from .focus_frame import FramedScrollArea
 
 PATH_ROLE = Qt.ItemDataRole.UserRole
 # an active model whose folder was trained again: what is in use is not what the folder now holds
@@ -122,11 +123,11 @@ class ModelPanel(QWidget):
             form.addRow(key, label)
         card = QWidget()
         card.setLayout(form)
-        # a long card scrolls: word-wrapped labels with no height to spare would widen the dock instead
-        scroll = QScrollArea()
+        # a long card scrolls: word-wrapped labels with no height to spare would widen the dock instead. The card is
+        # a Tab stop (its labels are not), whose arrow keys scroll it; it shows its focus as the other stops do
+        scroll = self.card = FramedScrollArea()
         scroll.setWidget(card)
         scroll.setWidgetResizable(True)
-        scroll.setFrameShape(QFrame.Shape.NoFrame)
         accessible.name(scroll, "Model card")
         scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         buttons = QHBoxLayout()
