@@ -36,6 +36,7 @@ os.environ["TORCH_FORCE_WEIGHTS_ONLY_LOAD"] = "1"  # forced: an inherited "0" mu
 os.environ["HF_HUB_OFFLINE"] = "1"
 
 MAX_SEEDS = 10_000
+IMAGES = "IMAGE or FOLDER"  # encode, edit and interpolate take folders of pictures too (cli_pictures)
 
 
 def seed_list(text: str) -> list[int]:
@@ -119,6 +120,12 @@ class CommandParser(Parser):
         return parsed, extras
 
 
+def _images_arg(p: argparse.ArgumentParser, nargs: str = "+", help_text: str = "image files, or folders") -> None:
+    p.add_argument("images", nargs=nargs, type=Path, metavar=IMAGES,
+                   help=f"{help_text}: a folder gives the pictures in it by name, not those of its subfolders, as "
+                        "a folder dropped on the window opens them")
+
+
 def _class_arg(p: argparse.ArgumentParser) -> None:
     p.add_argument("--class", dest="gan_class", metavar="CLASS",
                    help="a GAN trained with --labels: draw this class (a name or index, see `genimg info`); "
@@ -182,7 +189,7 @@ def build_parser() -> argparse.ArgumentParser:
     s = sub.add_parser("encode", help="images -> VAE latents (NAME.npz) and reconstructions (NAME_recon.png)",
                        description="Encode each image with the VAE: write its latent as NAME.npz (for decode or the "
                                    "app) and its decode as NAME_recon.png.")
-    s.add_argument("images", nargs="+", type=Path, metavar="IMAGE")
+    _images_arg(s)
     _model_arg(s, "vae")
     _run_args(s)
     _fit_arg(s)
@@ -228,7 +235,7 @@ def build_parser() -> argparse.ArgumentParser:
                                     "write NAME_edited.png",
                        description="Encode each image with the VAE, move its latent along the directions given "
                                    "with --edit (or as a recipe says) and write the decode as NAME_edited.png.")
-    s.add_argument("images", nargs="+", type=Path, metavar="IMAGE")
+    _images_arg(s)
     _model_arg(s, "vae")
     _run_args(s)
     how = s.add_mutually_exclusive_group(required=True)
@@ -245,7 +252,7 @@ def build_parser() -> argparse.ArgumentParser:
     s = sub.add_parser("interpolate", help="morph through images (VAE) or seeds (GAN) -> GIF, WebP or MP4",
                        description="Encode the images with the VAE (or map the seeds with the GAN), walk "
                                    "through their latents in order and write the decoded frames.")
-    s.add_argument("images", nargs="*", type=Path, metavar="IMAGE", help="two or more images (VAE)")
+    _images_arg(s, "*", "two or more images (VAE), or folders, in the order given")
     _seeds_arg(s, "two or more GAN seeds instead, e.g. 3 8 21 or 3,8,21")
     s.add_argument("--psi", type=psi_value, default=DEFAULT_PSI, action=Typed,
                    help=f"GAN truncation, {PSI_RANGE[0]:g} to {PSI_RANGE[1]:g} (default {DEFAULT_PSI:g})")

@@ -29,7 +29,7 @@ from .engine.requests import ModelInfo
 from .fileio import why_not_written
 from .engine import spatial
 from .engine.runtime import Runtime
-from .imaging import ImageLoadError, crop_note, open_noted
+from .imaging import ImageLoadError, crop_note, no_images_in, open_noted
 from .morph import MAX_SIDE, max_scale
 from .models.foreign import NeedsScale
 from .models.weights import ModelFileError
@@ -269,13 +269,20 @@ def safe_stem(path: Path) -> str:
 
 
 def unique_stems(paths: Sequence[Path]) -> list[str]:
-    """Output names: each input's (safe) stem, with -2, -3 … where two inputs share one."""
-    seen: dict[str, int] = {}
+    """Output names: each input's (safe) stem, with -2, -3 … where two inputs share one (a/x.png b/x.png, or two
+    folders' pictures), in any case (X.png and x.png are one file on macOS and Windows), and never one that another
+    input's own stem takes (x.png x.png x-2.png wrote x-2 twice)."""
+    taken = {safe_stem(p).casefold() for p in paths}
+    used: set[str] = set()
     stems = []
     for p in paths:
-        stem = safe_stem(p)
-        seen[stem] = seen.get(stem, 0) + 1
-        stems.append(stem if seen[stem] == 1 else f"{stem}-{seen[stem]}")
+        stem = name = safe_stem(p)
+        n = 1
+        while name.casefold() in used or (n > 1 and name.casefold() in taken):
+            n += 1
+            name = f"{stem}-{n}"
+        used.add(name.casefold())
+        stems.append(name)
     return stems
 
 
@@ -336,7 +343,9 @@ def in_folder(path: Path) -> Path:
 
 def read_image(path: Path) -> np.ndarray:
     """The image file's pixels, with the note the window logs when they are an animation's first frame (the
-    frames after it were left out, unsaid)."""
+    frames after it were left out, unsaid). A folder here is one given with no pictures in it (cli_pictures)."""
+    if path.is_dir():
+        raise ImageLoadError(no_images_in(path, str(path)))
     image, note = open_noted(path)
     if note:
         say(f"genimg: note: {note}")
@@ -377,6 +386,8 @@ def encoded(rt: Runtime, model: ModelInfo, path: Path, fit: str) -> tuple[np.nda
 
 
 def encode(args: argparse.Namespace) -> int:
+    from .cli_pictures import pictures_given  # which imports this module
+    images = pictures_given(args.images)  # before the model loads: a model folder given is refused at once
     rt, model = load_model("vae", args.vae, args.device, args.latent_scale)
     fit_used(model, typed(args, "fit"))
     zeros = (0.0,) * len(model.directions)
@@ -388,4 +399,4 @@ def encode(args: argparse.Namespace) -> int:
             wrote(export_latent(out, latent, latent, zeros, model.directions.labels, model_record(model)))
         write_png(recon, args.out / f"{stem}_recon.png", args.scale)
 
-    return per_file(args.images, work)
+    return per_file(images, work)

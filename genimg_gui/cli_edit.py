@@ -14,6 +14,7 @@ from pathlib import Path
 
 import numpy as np
 
+from .cli_pictures import pictures_given
 from .cli_commands import (UsageError, check_scale, check_writable, class_index, encoded, fit_used, for_each,
                            load_model, model_record, pass_model, per_file, say, seed_draw, write_png, writing, wrote)
 from .edit import AmbiguousDirection, Directions, EditState, edited_latent
@@ -186,6 +187,7 @@ def save_recipe(path: Path, values: tuple[float, ...], model: ModelInfo, fit: st
 
 def edit(args: argparse.Namespace) -> int:
     check_save_recipe(args)
+    images = pictures_given(args.images)
     rt, model = load_model("vae", args.vae, args.device, args.latent_scale)
     recipe = read_recipe(args.recipe, "vae", model) if args.recipe else None
     values = direction_values(args.edit, model.directions, "vae")
@@ -204,7 +206,7 @@ def edit(args: argparse.Namespace) -> int:
                 wrote(export_latent(out, latent, base, recorded, labels, model_record(model),
                                     None if recipe is None else recipe.mask))
 
-    code = per_file(args.images, work)
+    code = per_file(images, work)
     if args.save_recipe:
         save_recipe(args.save_recipe, values, model, args.fit or "crop")
     return code

@@ -11,7 +11,9 @@ from pathlib import Path
 from .typed_options import typed
 from .cli_commands import (CLIError, Progress, UsageError, check_scale, check_writable, class_index, encoded,
                            fit_used, load_model, note_ignored, say, seed_draw, writing, wrote)
+from .cli_pictures import pictures_given
 from .export import read_latent
+from .imaging import no_images_in
 from .morph import FORMATS, common_grid, fps_note, min_frames, morph_path, write_animation
 
 
@@ -21,7 +23,8 @@ def interpolate(args: argparse.Namespace) -> int:
     seeds = args.seeds or []
     if seeds and args.images:
         raise UsageError("give images (VAE) or --seeds (GAN), not both")
-    if len(keyframes := seeds or args.images) < 2:
+    images = keyframe_pictures(args.images)
+    if len(keyframes := seeds or images) < 2:
         raise UsageError(f"a morph needs two or more images (VAE) or --seeds (GAN); {len(keyframes) or 'none'} given")
     if args.frames < min_frames(len(keyframes)):  # fewer would skip a keyframe without a word
         raise UsageError(f"--frames {args.frames} is fewer than the {len(keyframes)} keyframes: give at least "
@@ -30,7 +33,7 @@ def interpolate(args: argparse.Namespace) -> int:
         raise UsageError(f"{args.out.name}: the animation must end in {', '.join(FORMATS)}")
     if note := fps_note(args.fps, args.out.suffix):  # said before the frames are drawn, as the ignored options
         say(f"genimg: note: {note}")
-    check_no_latents(args.images)
+    check_no_latents(images)
     if not seeds and args.gan_class is not None:
         raise UsageError("--class picks a GAN class: it goes with --seeds")
     kind = "gan" if seeds else "vae"
@@ -46,7 +49,7 @@ def interpolate(args: argparse.Namespace) -> int:
         keys = [rt.map_seed(s, args.psi, gan_class, args.draw) for s in seeds]
     else:
         fit_used(model, typed(args, "fit"))
-        keys = [encoded(rt, model, p, args.fit)[1] for p in args.images]  # a bad image ends the run
+        keys = [encoded(rt, model, p, args.fit)[1] for p in images]  # a bad image ends the run
     path = morph_path(common_grid(keys), args.frames, args.mode, args.loop)
     check_writable(args.out)  # before the frames: an output refused after them had cost every frame's decode
     frames, progress = [], Progress(len(path), "frames")
@@ -63,6 +66,15 @@ def interpolate(args: argparse.Namespace) -> int:
     with writing(args.out) as out:
         wrote(write_animation(frames, out, args.fps, args.scale).path)
     return 0
+
+
+def keyframe_pictures(paths: list[Path]) -> list[Path]:
+    """The images to morph through (cli_pictures.pictures_given: a folder's pictures by name), a folder with none
+    refused before the model loads, as any bad keyframe ends the run (it was counted as one keyframe)."""
+    images = pictures_given(paths)
+    if empty := next((p for p in images if p.is_dir()), None):
+        raise CLIError(no_images_in(empty, str(empty)))
+    return images
 
 
 def check_no_latents(images: list[Path]) -> None:

@@ -252,3 +252,15 @@ def images_in(folder: Path | str) -> list[Path]:
     """The image files in folder itself, by name: a folder dropped on the window opens these. Not its subfolders'
     (a drop of a whole tree by mistake would open thousands, and a folder of model folders their samples.png)."""
     return sorted(p for p in Path(folder).iterdir() if is_image_file(p))
+
+
+def no_images_in(folder: Path | str, name: str, nor: str = "") -> str:
+    """Why a folder opened as pictures gave none, alike in the window (nor: " and no model", which it would load)
+    and the CLI: "NAME is a folder with no images in it", saying where it has subfolders that their pictures are
+    not opened (images_in), or why it cannot be read."""
+    try:
+        subfolders = any(p.is_dir() for p in Path(folder).iterdir())
+    except OSError as e:
+        return f"{name} cannot be read: {(e.strerror or str(e)).lower()}"
+    below = " (pictures in its subfolders are not opened)" if subfolders else ""
+    return f"{name} is a folder with no images{nor} in it{below}"

@@ -1,4 +1,5 @@
-"""`genimg`'s outputs when the disk or a stream fails them: a full disk part-way through a file (no Qt)."""
+"""`genimg`'s outputs: a folder given as IMAGE and the files written for its pictures, each under a name of its own;
+and when the disk or a stream fails them: a full disk part-way through a file (no Qt)."""
 from __future__ import annotations
 
 import builtins
@@ -8,8 +9,11 @@ import os
 import sys
 from pathlib import Path
 
+import numpy as np
 import pytest
 from PIL import Image
+
+from genimg_gui.imaging import images_in
 
 from test_cli import gan, run, vae  # noqa: F401 (fixtures, and the command as a test runs it)
 
@@ -120,3 +124,95 @@ def test_a_grid_named_for_no_picture_format_is_refused_with_the_command_line(nam
     err = capsys.readouterr().err
     assert f"argument --grid: {tmp_path / name}: name a picture file ending in .png, .jpg, .jpeg or .webp" in err
     assert not list(tmp_path.iterdir())
+
+
+def picture(path: Path, seed: int) -> Path:
+    """A small real picture of its own (another seed, other pixels), its folder made."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    Image.fromarray(np.random.default_rng(seed).integers(0, 255, (32, 40, 3), dtype=np.uint8)).save(path)
+    return path
+
+
+def pixels(path: Path) -> np.ndarray:
+    with Image.open(path) as im:
+        return np.asarray(im.convert("RGB"))
+
+
+def holiday(tmp_path: Path) -> Path:
+    """photos/ with two pictures, a text file and a subfolder holding a picture of its own."""
+    photos = tmp_path / "photos"
+    for seed, name in enumerate(["b.png", "a.jpg", "sub/c.png"]):
+        picture(photos / name, seed)
+    (photos / "notes.txt").write_text("not a picture")
+    return photos
+
+
+@pytest.mark.parametrize("command, written", [(["encode"], "{}_recon.png"),
+                                              (["edit", "--edit", "0=1"], "{}_edited.png")])
+def test_a_folder_given_gives_its_pictures_by_name_as_a_drop_on_the_window_opens_them(command, written, vae, tmp_path,
+                                                                                     capsys):
+    """`genimg encode photos/ -o out` failed: "photos is a folder, not an image"."""
+    photos = holiday(tmp_path)
+    assert run(*command, "--vae", vae, photos, "-o", tmp_path / "out") == 0
+    std = capsys.readouterr()
+    opened = images_in(photos)  # the window's own list for a folder dropped: a.jpg, b.png; not sub/c.png
+    assert [p.name for p in opened] == ["a.jpg", "b.png"]
+    assert [line for line in std.out.split("\n") if line.endswith(".png")] == [
+        str(tmp_path / "out" / written.format(p.stem)) for p in opened]  # in name order
+    assert f"genimg: note: {photos}: 1 file skipped, not images genimg reads (" in std.err and "notes.txt" in std.err
+    assert "c.png" not in std.err and not (tmp_path / "out" / written.format("c")).exists()
+    assert run(*command, "--vae", vae, photos / "a.jpg", "-o", tmp_path / "one") == 0  # the same as the file typed
+    np.testing.assert_array_equal(pixels(tmp_path / "one" / written.format("a")),
+                                  pixels(tmp_path / "out" / written.format("a")))
+
+
+@pytest.mark.parametrize("as_folders", [True, False])
+def test_pictures_of_one_name_from_two_folders_or_typed_are_written_apart(as_folders, vae, tmp_path, capsys):
+    """a/x.png b/x.png were written as x and x-2 when typed; two folders' x.png are too. A third input named x-2.png
+    had x-2 written over by the second x.png."""
+    given = [picture(tmp_path / folder / "x.png", seed) for folder, seed in (("a", 1), ("b", 2))]
+    other = picture(tmp_path / "c" / "x-2.png", 3)
+    out = tmp_path / "out"
+    assert run("encode", "--vae", vae, *(p.parent if as_folders else p for p in given), other, "-o", out) == 0
+    written = [Path(line) for line in capsys.readouterr().out.split("\n") if line.endswith(".png")]
+    assert [p.name for p in written] == ["x_recon.png", "x-3_recon.png", "x-2_recon.png"]
+    for source, recon in zip([tmp_path / "a" / "x.png", tmp_path / "b" / "x.png", other], written):
+        assert run("encode", "--vae", vae, source, "-o", tmp_path / "alone") == 0
+        np.testing.assert_array_equal(pixels(recon), pixels(tmp_path / "alone" / f"{source.stem}_recon.png"))
+
+
+def test_a_folder_with_no_pictures_fails_by_its_name_and_the_others_are_written(vae, tmp_path, capsys):
+    photos, empty, above = holiday(tmp_path), tmp_path / "empty", tmp_path / "above"
+    empty.mkdir()
+    picture(above / "inside" / "d.png", 4)
+    out = tmp_path / "out"
+    assert run("encode", "--vae", vae, empty, photos, above, "-o", out) == 1
+    err = capsys.readouterr().err
+    assert f"genimg: error: {empty} is a folder with no images in it\n" in err, err
+    assert f"genimg: error: {above} is a folder with no images in it (pictures in its subfolders are not opened)" in err
+    assert "genimg: 2 of 4 failed" in err and "Traceback" not in err
+    assert sorted(p.name for p in out.iterdir()) == ["a.npz", "a_recon.png", "b.npz", "b_recon.png"]
+    assert run("edit", "--vae", vae, empty, "--edit", "0=1", "-o", out) == 1
+    assert f"genimg: error: {empty} is a folder with no images in it" in capsys.readouterr().err
+
+
+def test_a_model_folder_given_as_pictures_is_refused_before_any_work(vae, tmp_path, capsys):
+    """Its sample grids are no pictures: the window loads such a folder as a model."""
+    assert run("encode", "--vae", vae, vae, "-o", tmp_path / "out") == 2
+    assert f"{vae} is a model folder, not a folder of pictures: give a VAE with --vae" in capsys.readouterr().err
+    assert not (tmp_path / "out").exists()
+
+
+def test_interpolate_morphs_through_a_folders_pictures_in_name_order(vae, tmp_path, capsys):
+    photos = holiday(tmp_path)
+    morph = ["--vae", vae, "--frames", "4", "--mode", "linear"]
+    assert run("interpolate", *morph, photos, "-o", tmp_path / "folder.gif") == 0
+    assert run("interpolate", *morph, photos / "a.jpg", photos / "b.png", "-o", tmp_path / "typed.gif") == 0
+    assert run("interpolate", *morph, photos / "b.png", photos / "a.jpg", "-o", tmp_path / "back.gif") == 0
+    folder, typed = (tmp_path / "folder.gif").read_bytes(), (tmp_path / "typed.gif").read_bytes()
+    assert folder == typed and folder != (tmp_path / "back.gif").read_bytes()
+    (tmp_path / "empty").mkdir()
+    assert run("interpolate", *morph, photos, tmp_path / "empty", "-o", tmp_path / "none.gif") == 1
+    err = capsys.readouterr().err
+    assert f"genimg: error: {tmp_path / 'empty'} is a folder with no images in it" in err
+    assert "a morph needs" not in err and not (tmp_path / "none.gif").exists()

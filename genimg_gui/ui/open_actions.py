@@ -13,7 +13,7 @@ from PySide6.QtGui import QActionGroup, QGuiApplication
 from PySide6.QtWidgets import QComboBox, QDialog, QFileDialog, QLineEdit, QMenu
 
 from ..catalog import model_to_load
-from ..imaging import IMAGE_SUFFIXES, images_in
+from ..imaging import IMAGE_SUFFIXES, images_in, no_images_in
 from .qimage import from_qimage
 
 if TYPE_CHECKING:
@@ -80,9 +80,7 @@ class OpenActions:
             self.window.show_error(f"{name} was not opened: {(e.strerror or str(e)).lower()}")
             return []
         if not found:
-            subfolders = any(p.is_dir() for p in Path(folder).iterdir())
-            below = " (pictures in its subfolders are not opened)" if subfolders else ""
-            self.window.show_error(f"{name} is a folder with no images and no model in it{below}")
+            self.window.show_error(no_images_in(folder, name, " and no model"))
         return [str(p) for p in found]
 
     def open_dialog(self) -> None:
