@@ -16,6 +16,7 @@ import argparse
 import os
 import shlex
 import sys
+import time
 from contextlib import suppress
 from pathlib import Path
 
@@ -294,9 +295,10 @@ def main(argv: list[str] | None = None) -> int:
     """Run a command line; its exit code. A Ctrl+C is answered alike whenever it comes: in the first second or two
     `import torch` is running, and one there ended in a raw traceback. Before the command begins, a Ctrl+C or kill
     ends it in one line with the signal's exit code (stopped_before_it_began)."""
+    started = time.monotonic()  # `genimg train --minutes` counts from here: the user's wait began
     before = stops_end_at_once()  # while the command line is read, as while this module loaded
     try:
-        return _run(argv, before)
+        return _run(argv, before, started)
     except KeyboardInterrupt:
         with suppress(OSError, ValueError):  # a closed or full stderr: the exit code says it alone
             print("genimg: interrupted", file=sys.stderr)
@@ -305,13 +307,14 @@ def main(argv: list[str] | None = None) -> int:
         put_back(before)
 
 
-def _run(argv: list[str] | None, before: Handlers) -> int:
+def _run(argv: list[str] | None, before: Handlers, started: float) -> int:
     try:
         args = build_parser().parse_args(argv)
     except SystemExit as e:  # --help, a usage error argparse has already explained, or a stop (its exit code)
         return int(e.code or 0)
     # as typed, for what records it (a trained model's card): one line a shell runs again
     args.command_line = shlex.join(["genimg", *(sys.argv[1:] if argv is None else argv)])
+    args.started = started
     if args.command == "train":  # a stop while torch loads, or the images, writes nothing and exits as the run's do
         return stoppable(lambda: _call(args))
     put_back(before)  # Python's own from here: a Ctrl+C raises KeyboardInterrupt (main answers it), a kill kills

@@ -168,6 +168,32 @@ def test_a_minutes_budget_keeps_time_for_the_last_evaluation(data_dir, tmp_path,
     assert load_model(out)[1]["training"]["steps"] == steps + 1  # a step all the same: a run never trains none
 
 
+def test_a_minutes_budget_counts_the_whole_command_as_the_user_times_it(data_dir, tmp_path, monkeypatch, clock,
+                                                                         capsys):
+    """A --minutes 3 latent GAN ended after 211 s: the budget counted from the first step, and kept time for the last
+    evaluation alone, not for what came before the loop nor for writing the model after it. Building the networks
+    takes 30 s here, a step 10 s, an evaluation 100 s and writing the model folder 20 s, in a budget of 300 s."""
+    timed(monkeypatch, VAERecipe, clock, 10.0, 100.0)
+    build, export = VAERecipe.__init__, VAERecipe.export
+
+    def slow_build(self, *args, **kwargs):
+        clock.now += 30.0
+        build(self, *args, **kwargs)
+
+    def slow_export(self, *args, **kwargs):
+        clock.now += 20.0
+        return export(self, *args, **kwargs)
+
+    monkeypatch.setattr(VAERecipe, "__init__", slow_build)
+    monkeypatch.setattr(VAERecipe, "export", slow_export)
+    began = clock.now
+    assert train("vae", data_dir, tmp_path / "vae", 1000, "--minutes", "5") == 0
+    assert 300 - 10 < clock.now - began <= 300, clock.now - began  # within a step of the budget (it was 360)
+    assert ("--minutes: keeping 2.0 min at the end for the held-out figures of the model written (1.7 min) and for "
+            "writing it (20 s)") in capsys.readouterr().err
+    assert (tmp_path / "vae" / "model.safetensors").is_file()  # the rehearsal's folder was not this one
+
+
 def test_the_eta_counts_the_evaluations_to_come():
     lines = []
     opts = loop.TrainOptions(Path("d"), Path("o"), batch_size=8, steps=20, sample_every=5)

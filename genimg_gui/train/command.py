@@ -93,7 +93,8 @@ def add_train_parser(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--steps", type=positive_int, default=20_000, action=Typed,
                    help="total steps, counting resumed ones (default: %(default)s; a --resume: the run's)")
     p.add_argument("--minutes", type=positive_float,
-                   help="stop after this many minutes of this run (whichever comes first)")
+                   help="end this many minutes after this run's command started, the model written (whichever "
+                        "comes first)")
     p.add_argument("--lr", type=learning_rate, help="learning rate (default: VAE 0.001, GAN 0.0002)")
     # Typed: a --resume takes the run's seed, which picked its held-out images, unless one is typed
     p.add_argument("--seed", type=seed_number, default=0, action=Typed,
@@ -383,7 +384,8 @@ def _train_held(args: argparse.Namespace, out: Path) -> int:
     if of_vae:
         to_stderr(f"resolution: {resolution}px, that of the --latent-of VAE")
     try:
-        train(opts, recipe, resumed=card)  # the card read above: the loop checks the classes against it
+        # the card read above: the loop checks the classes against it; --minutes counts from the command's start
+        train(opts, recipe, resumed=card, began=getattr(args, "started", None))
     except StoppedEarly as stop:  # the loop has said so, and how to resume
         return stop.exit_code
     return 0

@@ -71,10 +71,6 @@ class Evaluations:
         """Seconds a --minutes budget keeps for the evaluation of the model written (0 when there is none)."""
         return (self.seconds or 0.0) if self.measures else 0.0
 
-    def keeping(self) -> str:
-        """The log's line on the time a --minutes budget keeps for the last evaluation (reserve)."""
-        return f"--minutes: keeping {duration(self.reserve())} at the end for the held-out figures of the model written"
-
     def stopped_at(self, step: int) -> str:
         """At a stop: measure the model written if it was not and that is quick; "" when its figures are there (or
         the recipe measures none), else STOPPED, said in the log (the card says it too: export's unmeasured)."""

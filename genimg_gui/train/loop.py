@@ -26,6 +26,7 @@ from ..models.weights import CARD_NAME, read_card
 from ..wording import counted
 from . import StoppedEarly, TrainError, TrainUsageError
 from .distributed import World, barrier, finish, init_world
+from .budget import Budget
 from .evaluations import Evaluations, keep_if_best, restore_best
 from .finetune import started_from
 from .data import (FolderData, batches, count_skipped, describe_model_folders, load_folder, name_skipped,
@@ -105,12 +106,14 @@ def to_stdout(line: str) -> None:
 
 def train(opts: TrainOptions, make_recipe: Callable[[TrainOptions, torch.device], Recipe],
           log: Callable[[str], None] = to_stderr, result: Callable[[str], None] = to_stdout,
-          resumed: dict | None = None) -> Path:
+          resumed: dict | None = None, began: float | None = None) -> Path:
     """Run a recipe to its budget and write the model folder; returns its path. log takes the run's log,
     result its final line. A run a stop signal ended writes its folder too, then raises StoppedEarly. resumed: the
     card of the run a --resume goes on from, as the command read it (maybe_resume reads it when not given).
+    began: time.monotonic() when the command started, which --minutes counts from (None: from this call).
 
     Under torchrun every process runs this; rank 0 alone writes (see distributed.py)."""
+    budget = Budget(opts.minutes, time.monotonic() if began is None else began)
     world = init_world()
     if opts.batch_size % world.size:
         raise TrainUsageError(f"--batch-size {opts.batch_size} does not split evenly over {world.size} processes")
@@ -151,8 +154,6 @@ def train(opts: TrainOptions, make_recipe: Callable[[TrainOptions, torch.device]
     out = Path(opts.out)
     start, elapsed, history, best, evaluation_s = maybe_resume(opts, out, recipe, log, resumed)
     evals = Evaluations(recipe, held_out, history, log, bool(len(held_idx)) and not unmeasured, evaluation_s)
-    if opts.minutes and evals.reserve() >= 1:  # the resumed run's last evaluation's time: none is timed at its start
-        log(evals.keeping())
     run = run_record(opts, recipe.kind)  # with the classes read: what --resume takes should the card be lost
     if start and start >= opts.steps:  # "resumed from step 126" then "wrote … after 126 steps" left it unsaid
         log(f"--steps {opts.steps:,} already reached at step {start:,}: nothing to train; pass a larger --steps "
@@ -175,29 +176,41 @@ def train(opts: TrainOptions, make_recipe: Callable[[TrainOptions, torch.device]
                 # --steps counts resumed steps, --minutes only this run's: "train N more minutes" must not stop at once
                 if step > opts.steps:
                     break
-                # the first step trains whatever the reserve: a run must not stop before it began
-                reserve = evals.reserve() if step > start + 1 else 0.0
-                out_of_time, log_closed = _stop_flags(opts, t0, elapsed, world, device, log.closed, reserve)
+                # the first step trains whatever the budget: a run must not stop before it began
+                out_of_time, log_closed = _stop_flags(budget, step > start + 1, world, device, log.closed,
+                                                      evals.reserve())
                 if log_closed:  # a line it wrote found no reader: save as on Ctrl+C rather than lose the run
                     raise LogClosed
                 if out_of_time:
                     break
+                step_began = time.monotonic()
                 mine = train_idx[world.shard(idx)]
                 batch = inputs.batch(mine)
                 labels = labels_of[mine].to(device) if labels_of is not None else None
                 with precision_context(precision, device):
                     losses = recipe.step(batch, step, labels)
+                budget.step_s = time.monotonic() - step_began
                 done = step
                 if pace.report_due(step, start + 1):
                     pace.mark((step - start) * opts.batch_size)
-                    _report(log, step, opts, pace.images_per_s(), time.monotonic() - t0 - elapsed, losses,
-                            evals.reserve())
+                    _report(log, step, opts, pace.images_per_s(), budget.spent(), losses, evals.reserve())
                 if save and step % opts.sample_every == 0:
                     save_png(recipe.samples(), out / "samples.png")
                     log(f"sample grid at step {step}: {out / 'samples.png'}")
                 # a --minutes run times one at its first step: the budget keeps that long for the last
                 if save and (step % opts.sample_every == 0 or (opts.minutes and evals.untimed())):
                     best = _measure(opts, out, evals, best, step, time.monotonic() - t0, pace)
+                # --minutes times the end's writing once, after this step's evaluation as the end writes after its
+                # own; with no figures here export must not measure them: the budget counts evaluations apart
+                if save and budget.untimed():
+                    figures = evals.figures_at(step)
+                    budget.rehearse(lambda folder: _write_model(
+                        folder, recipe, run_card(opts, data, device, step, time.monotonic() - t0, len(held_idx)),
+                        as_pixels(images[train_idx[:4096]]), held_out, figures, "" if figures else "rehearsal",
+                        lambda: save_checkpoint(folder, recipe, step, 0.0, history, best, run=run)))
+                    pace.skip(budget.writing_s or 0.0)
+                    if budget.keep(evals.reserve()) >= 1:  # under a second is not worth a line
+                        log(budget.keeping(evals.reserve()))
                 if save and step % opts.checkpoint_every == 0:
                     save_checkpoint(out, recipe, step, time.monotonic() - t0, history, best, run=run,
                                     evaluation_s=evals.seconds)
@@ -231,9 +244,8 @@ def train(opts: TrainOptions, make_recipe: Callable[[TrainOptions, torch.device]
                 card["training"]["kept"] = kept
             if written != done:
                 card["training"]["run_steps"] = done  # --resume goes on from there (checkpoint.pt)
-            metrics = recipe.export(out, card, as_pixels(images[train_idx[:4096]]), held_out,
-                                    evals.figures_at(written), left_out if written == done else "")
-            save_png(recipe.samples(), out / "samples.png")
+            metrics = _write_model(out, recipe, card, as_pixels(images[train_idx[:4096]]), held_out,
+                                   evals.figures_at(written), left_out if written == done else "")
             curve = {"history": history} if history else {}
             (out / "metrics.json").write_text(json.dumps({**metrics, **curve}, indent=2))
             stdout_closed = _tell(result, final_line(out, done, metrics, written))
@@ -248,6 +260,16 @@ def train(opts: TrainOptions, make_recipe: Callable[[TrainOptions, torch.device]
     if stopped is not None:  # saved, yet not finished: the exit code tells a script so
         raise StoppedEarly(exit_code(stopped))
     return out
+
+
+def _write_model(out: Path, recipe: Recipe, card: dict, train: torch.Tensor, held_out: torch.Tensor,
+                 figures: dict[str, float], unmeasured: str, checkpoint: Callable[[], None] = lambda: None) -> dict:
+    """The model folder and its sample grid (after checkpoint(), for a rehearsal that times them together); the
+    model's metrics."""
+    checkpoint()
+    metrics = recipe.export(out, card, train, held_out, figures, unmeasured)
+    save_png(recipe.samples(), out / "samples.png")
+    return metrics
 
 
 def _tell(result: Callable[[str], None], line: str) -> bool:
@@ -285,12 +307,12 @@ def _device(opts: TrainOptions, world: World) -> torch.device:
     return device
 
 
-def _stop_flags(opts: TrainOptions, t0: float, elapsed: float, world: World, device: torch.device,
-                log_closed: bool, reserve: float = 0.0) -> tuple[bool, bool]:
-    """Whether --minutes is spent, keeping reserve seconds for the held-out evaluation at the end (a --minutes 3
-    run spent its last 0.9 min on it, and ended after 3.9), and whether the log (rank 0's alone) has closed;
-    rank 0 decides for all, so every process stops at the same step."""
-    over = bool(opts.minutes) and time.monotonic() - t0 - elapsed + reserve > 60 * opts.minutes
+def _stop_flags(budget: Budget, may_stop: bool, world: World, device: torch.device, log_closed: bool,
+                evaluation_s: float = 0.0) -> tuple[bool, bool]:
+    """Whether --minutes is spent, keeping time for the end (budget.py; a --minutes 3 run spent its last 0.9 min
+    on a held-out evaluation, and ended after 3.9), and whether the log (rank 0's alone) has closed; rank 0 decides
+    for all, so every process stops at the same step. may_stop: False for the run's first step, which trains."""
+    over = may_stop and budget.over(evaluation_s)
     if world.size == 1:
         return over, log_closed
     flags = torch.tensor([float(over), float(log_closed)], device=device)  # NCCL only moves GPU tensors
@@ -316,11 +338,8 @@ def _measure(opts: TrainOptions, out: Path, evals: Evaluations, best: dict | Non
              pace: Pace) -> dict | None:
     """A held-out evaluation as training goes (the log shows when a run reaches a quality bar; metrics.json keeps
     the curve), its time left out of the images/s; --keep-best's best so far."""
-    untimed = evals.untimed()
     figures = evals.run(step, seconds)
     pace.skip(evals.seconds or 0.0)
-    if untimed and opts.minutes and evals.reserve() >= 1:  # under a second is not worth a line
-        evals.log(evals.keeping())
     if opts.keep_best:
         best = keep_if_best(out, evals.recipe, figures, best, step, seconds, evals.history, evals.seconds)
     return best
