@@ -2,6 +2,7 @@
 changed on disk since (same path, another size or modification time), it is another picture. No Qt, no torch."""
 from __future__ import annotations
 
+import filecmp
 import os
 from dataclasses import dataclass
 
@@ -20,6 +21,18 @@ def stamp_of(path: str | os.PathLike) -> FileStamp | None:
     except OSError:
         return None
     return FileStamp(os.path.realpath(path), st.st_size, st.st_mtime_ns)
+
+
+def same_bytes(a: FileStamp, b: FileStamp) -> bool:
+    """Two files at two paths, each still as stamped, hold the same bytes: a copy in another folder, or one file
+    reached by a second path (a hard link, another mount) is the same picture. Read only when the sizes match, and
+    only until the first difference: two photos of one size in bytes are rare, so a drop of many reads almost none."""
+    if a.size != b.size or a.path == b.path or stamp_of(a.path) != a or stamp_of(b.path) != b:
+        return False  # (one changed on disk since it was stamped: what was opened is not what is there now)
+    try:
+        return filecmp.cmp(a.path, b.path, shallow=False)
+    except OSError:
+        return False
 
 
 def stamp_json(stamp: FileStamp | None) -> dict | None:

@@ -4,6 +4,7 @@ kept session grew at each start. A file changed on disk since is another picture
 from __future__ import annotations
 
 import os
+import shutil
 from dataclasses import replace
 from pathlib import Path
 
@@ -88,6 +89,48 @@ def test_a_file_named_twice_in_one_drop_opens_once_and_a_reopened_copy_gets_a_na
     assert [i.name for i in vae_items(window)] == [f"{name} (2)", name]
     assert [strip.item(r).text() for r in range(1, strip.count())] == [f"{name} (2)", name]
     assert doc.current is first
+
+
+def test_a_file_of_the_same_bytes_at_another_path_is_the_picture_open_and_said_once(qtbot, window, image_files,
+                                                                                     tmp_path):
+    """A copy in another folder opened as "image 0.png (2)", and a drop of it with the original said "image 0.png
+    is open already" beside it: the filmstrip and the messages disagreed."""
+    doc, log = window.document, window.status.log
+    original, name = image_files[0], image_files[0].name
+    copy = tmp_path / "elsewhere" / name
+    copy.parent.mkdir()
+    shutil.copyfile(original, copy)  # another path, another modification time, the same bytes
+    opened(qtbot, window, [original], 1)
+    [picture] = vae_items(window)
+    same = f"the same picture as {os.path.realpath(original)}"
+    for asked, said in [([copy], f"{name} is open already ({same}): shown"),
+                        ([original, copy], f"{name} is open already: shown"),  # its own path names it: once
+                        ([copy, original], f"{name} is open already: shown")]:
+        window.filmstrip.setCurrentRow(0)
+        drop(window, asked)
+        assert doc.current is picture and not doc.jobs and vae_items(window) == [picture]
+        assert last_message(window) == said
+    linked = tmp_path / "linked.png"
+    os.link(original, linked)  # one file reached by a second path, under another name
+    drop(window, [linked])
+    assert not doc.jobs and last_message(window) == f"linked.png is open already ({same}): shown"
+    before = len(log.entries)
+    shutil.copyfile(image_files[1], copy)  # not the same bytes any more: another picture, named as it is shown
+    opened(qtbot, window, [copy], 2)
+    said = [e.text for e in list(log.entries)[before:]]
+    assert [i.name for i in vae_items(window)] == [name, f"{name} (2)"]
+    assert len(said) == 1 and said[0].startswith(f"Encoded {name} (2) in "), said
+    assert "open already" not in said[0]
+
+
+def test_a_copy_dropped_with_its_original_before_either_is_open_opens_once(qtbot, window, image_files, tmp_path):
+    copy = tmp_path / "copy.png"
+    shutil.copyfile(image_files[0], copy)
+    drop(window, [image_files[0], copy])  # both encoded: the second comes back the picture the first made
+    qtbot.waitUntil(lambda: not window.document.jobs and "open already" in last_message(window), timeout=TIMEOUT)
+    assert [i.name for i in vae_items(window)] == [image_files[0].name]
+    same = f"the same picture as {os.path.realpath(image_files[0])}"
+    assert last_message(window) == f"copy.png is open already ({same}): shown"
 
 
 def kept_work(qtbot, engine, model_dir, image: Path) -> sess.Session:

@@ -2,13 +2,16 @@
 a second time: the window shows the open picture and says so. A file manager's "Open with" passes the photo to
 genimg at every start, and a kept session that held it already grew by a "cat.png (2)" each time. A file changed
 on disk since is another picture, and opens as one ("cat.png (2)"); so does the same file with the other fit
-(File → Fit new images). Two edits of one photo are branches of its History, not two copies: edit again from its
+(File → Fit new images). A file of the same bytes at another path (a copy in another folder, a hard link) is
+the same picture: it is shown and said, not opened as "cat.png (2)" while "cat.png is open already" was said
+beside it (a drop of both). Two edits of one photo are branches of its History, not two copies: edit again from its
 first step and both are kept, and Compare A/B shows them side by side."""
 from __future__ import annotations
 
+from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ..file_stamp import FileStamp, stamp_of
+from ..file_stamp import FileStamp, same_bytes, stamp_of
 from ..wording import counted, listed
 from .item import Item
 
@@ -17,17 +20,20 @@ if TYPE_CHECKING:
 
 
 def open_copy(document: Document, file: FileStamp | None, fit: str) -> Item | None:
-    """The open item made from file as it is (same path, size and modification time) with fit; None if none is."""
+    """The open item made with fit from file as it is (same path, size and modification time), or else from a file
+    of the same bytes at another path (file_stamp.same_bytes: the same picture); None if none is."""
     if file is None:
         return None
-    return next((item for item in document.items.values() if item.file == file and item.fit == fit), None)
+    items = [item for item in document.items.values() if item.fit == fit and item.file is not None]
+    return next((item for item in items if item.file == file), None) or \
+        next((item for item in items if same_bytes(item.file, file)), None)
 
 
 def new_files(document: Document, paths: list[str], fit: str) -> list[str]:
     """paths less the files open already, each file once (a drop that names one twice): the open ones are shown
     and said (show_open)."""
     new: list[str] = []
-    shown: dict[int, Item] = {}
+    shown: dict[int, tuple[Item, FileStamp]] = {}  # item id -> it and the file asked for (its own, if asked for)
     seen: set[str] = set()
     for path in paths:
         stamp = stamp_of(path)
@@ -38,29 +44,43 @@ def new_files(document: Document, paths: list[str], fit: str) -> list[str]:
         item = open_copy(document, stamp, fit)
         if item is None:
             new.append(path)
-        else:
-            shown[item.id] = item
+        elif item.id not in shown or stamp == item.file:
+            shown[item.id] = (item, stamp)
     if shown:
         show_open(document, list(shown.values()), opening=bool(new))
     return new
 
 
-def show_open(document: Document, items: list[Item], opening: bool = False) -> None:
-    """Say that items are open already, and show the last of them unless other files are opening (each takes the
-    canvas as it comes)."""
+def show_open(document: Document, asked: list[tuple[Item, FileStamp | None]], opening: bool = False) -> None:
+    """Say that the items are open already, each with the file asked for, and show the last of them unless other
+    files are opening (each takes the canvas as it comes)."""
     if not opening:
-        document.select(items[-1].id)
-    document.message.emit(already_open_text([item.name for item in items], opening))
+        document.select(asked[-1][0].id)
+    document.message.emit(already_open_text([said_open(item, file) for item, file in asked], opening))
 
 
-def already_open_text(names: list[str], opening: bool = False) -> str:
-    """"cat.png is open already: shown"; several counted and named: "3 images are open already (“a.png”,
-    “b.png”, “c.png”): “c.png” shown"; with other files opening, "…: not opened again"."""
-    if len(names) == 1:
-        return f"{names[0]} is open already: {'not opened again' if opening else 'shown'}"
-    which = listed([f"“{name}”" for name in names])
-    return f"{counted(len(names), 'image')} are open already ({which}): " + (
-        "not opened again" if opening else f"“{names[-1]}” shown")
+def said_open(item: Item, file: FileStamp | None) -> tuple[str, str]:
+    """How an open item asked for again by file is named: by its name ("cat.png", ""); asked for by a file of the
+    same bytes at another path, by that file's name and where the open one came from ("cat.png", "the same picture
+    as /a/cat.png"): it is shown, not opened as "cat.png (2)"."""
+    if file is None or item.file is None or file.path == item.file.path:
+        return item.name, ""
+    own = item.file.path
+    which = own if item.name == Path(own).name else f"“{item.name}”, opened from {own}"
+    return Path(file.path).name, f"the same picture as {which}"
+
+
+def already_open_text(named: list[tuple[str, str]], opening: bool = False) -> str:
+    """"cat.png is open already: shown", or "… (the same picture as /a/cat.png): shown" (said_open's name and
+    aside); several counted and named: "3 images are open already (“a.png”, “b.png”, “c.png”): “c.png” shown";
+    with other files opening, "…: not opened again"."""
+    if len(named) == 1:
+        name, aside = named[0]
+        return f"{name} is open already{f' ({aside})' if aside else ''}: " + (
+            "not opened again" if opening else "shown")
+    which = listed([f"“{name}”" + (f" ({aside})" if aside else "") for name, aside in named])
+    return f"{counted(len(named), 'image')} are open already ({which}): " + (
+        "not opened again" if opening else f"“{named[-1][0]}” shown")
 
 
 def unique_name(document: Document, name: str) -> str:

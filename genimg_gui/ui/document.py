@@ -328,13 +328,14 @@ class Document(QObject):
     def _on_encoded(self, r: rq.Encoded) -> None:
         if self.carry.on_encoded(r):
             return
-        if (same := open_copy(self, r.file, r.fit)) is not None:  # the file asked for twice before it came
-            show_open(self, [same])
+        if (same := open_copy(self, r.file, r.fit)) is not None:  # the file (or a copy) asked for before it came
+            show_open(self, [(same, r.file)])
             return
         state = EditState(r.latent, (0.0,) * len(self.directions("vae") or ()))
-        self.insert_item(Item(self.next_id, "vae", r.name, r.original, r.image, History(state), r.seq,
-                              sent_from=self.sending.pop(r.seq, None), source=r.source, fit=r.fit, file=r.file))
-        self.message.emit(encoded_message(r))
+        item = Item(self.next_id, "vae", r.name, r.original, r.image, History(state), r.seq,
+                    sent_from=self.sending.pop(r.seq, None), source=r.source, fit=r.fit, file=r.file)
+        self.insert_item(item)
+        self.message.emit(encoded_message(r, item.name))  # its name in the filmstrip: "cat.png (2)" if it is that
 
     def _on_scale_needed(self, r: rq.ScaleNeeded) -> None:
         self.scale_needed.emit(r)  # answered (loading again) before this load counts as done: files wait on

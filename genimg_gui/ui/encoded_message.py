@@ -8,12 +8,12 @@ from ..imaging import crop_note
 KEEP_ALL = "set Fit new images to letterbox and open it again"  # the toolbar's box and File → Fit new images
 
 
-def encoded_message(r: rq.Encoded) -> str:
+def encoded_message(r: rq.Encoded, name: str) -> str:
     """The status bar's and message log's word on a picture opened: "Encoded cat.png in 40 ms" (or the worker's note
     in its place: a photo scaled down to GENIMG_MAX_SIDE), then, in the same message, the part a square crop cut away
     ("…: its centre square was kept (8 % of the picture); to keep it all, …"): the Original pane shows only the
-    square, and a second message would hide the first."""
-    said = r.note or f"Encoded {r.name} in {r.seconds * 1000:.0f} ms"
+    square, and a second message would hide the first. name: the picture's in the filmstrip ("cat.png (2)")."""
+    said = r.note or f"Encoded {name} in {r.seconds * 1000:.0f} ms"
     if r.latent.ndim != 1:  # a spatial VAE's (C, h, w) latent: the photo kept its aspect, nothing was cropped
         return said
     height, width = (r.source if r.source is not None else r.original).shape[:2]
