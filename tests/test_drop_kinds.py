@@ -31,10 +31,10 @@ def diffusers_vae(folder, scale: float = 0.13025):
     return folder
 
 
-def pictures(folder, names):
+def pictures(folder, names, shade: int = 20):
     folder.mkdir(parents=True, exist_ok=True)
     for i, name in enumerate(names):
-        Image.fromarray(np.full((24, 20, 3), 40 * i + 20, np.uint8)).save(folder / name)
+        Image.fromarray(np.full((24, 20, 3), 40 * i + shade, np.uint8)).save(folder / name)
     return [folder / name for name in names]
 
 
@@ -113,7 +113,7 @@ def test_a_drop_of_pictures_a_folder_of_them_and_model_folders_does_all_of_it(qt
     size), none of it left out."""
     doc = window.document
     monkeypatch.setattr(window.model_opener, "ask_scale", lambda request: pytest.fail("asked the scale"))
-    photo = pictures(tmp_path / "loose", ["photo.png"])[0]
+    photo = pictures(tmp_path / "loose", ["photo.png"], shade=200)[0]  # not p1.png's bytes: a copy is one picture
     album = pictures(tmp_path / "album", ["p1.png", "p2.png"])[0].parent
     gan = make_model_folder(tmp_path / "my-gan", Generator(TINY_GAN), "my-gan")
     vae = diffusers_vae(tmp_path / "sdxl-vae")

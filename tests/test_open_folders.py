@@ -23,8 +23,8 @@ def test_open_images_starts_where_the_last_images_were_opened_from_also_after_a_
                                                                                         monkeypatch):
     holiday = tmp_path / "holiday"
     holiday.mkdir()
-    for name in ("beach.png", "hill.png"):
-        Image.fromarray(np.full((32, 32, 3), 90, np.uint8)).save(holiday / name)
+    for shade, name in ((90, "beach.png"), (150, "hill.png")):  # two pictures (one's copy would be the one open)
+        Image.fromarray(np.full((32, 32, 3), shade, np.uint8)).save(holiday / name)
     started: list[str] = []
 
     def exec_(dialog):
@@ -47,9 +47,9 @@ def test_open_images_starts_beside_the_last_image_opened_by_the_command_line_a_d
                                                                                                   monkeypatch):
     """After `genimg-gui /tmp/photos/a.jpg` the first Ctrl+O started in the folder the dialog itself last used."""
     photos, dropped, earlier = tmp_path / "photos", tmp_path / "dropped", tmp_path / "earlier"
-    for folder in (photos, dropped, earlier):
+    for shade, folder in ((90, photos), (120, dropped), (150, earlier)):  # three pictures, not copies of one
         folder.mkdir()
-        Image.fromarray(np.full((32, 32, 3), 90, np.uint8)).save(folder / "a.png")
+        Image.fromarray(np.full((32, 32, 3), shade, np.uint8)).save(folder / "a.png")
     Settings().opened_from("images", str(earlier))  # where the dialog was last used
     started: list[str] = []
     monkeypatch.setattr(QFileDialog, "exec", lambda dialog: started.append(dialog.directory().absolutePath()) or 0)
