@@ -47,7 +47,38 @@ def test_the_window_says_what_a_crop_cut_away_with_the_encode_message(qtbot, win
                    window.fit_mode.currentText())
     qtbot.waitUntil(lambda: any("square.jpg" in e.text for e in log.entries), timeout=TIMEOUT)
     later = [e.text for e in log.entries][-2:]
-    assert [re.fullmatch(r"Encoded (\S+) in \d+ ms", t)[1] for t in later] == ["panorama.jpg", "square.jpg"]
+    # (fitted the other way, another picture: named as its thumbnail is)
+    assert [re.fullmatch(r"Encoded (.+) in \d+ ms", t)[1] for t in later] == ["panorama.jpg (2)", "square.jpg"]
+
+
+def test_the_note_of_a_photo_named_at_start_up_stays_until_the_next_message(qtbot, engine, model_dir, tmp_path,
+                                                                            monkeypatch):
+    """`genimg-gui panorama.jpg`: the note came as the start-up ended, went in 9 s, and a user who looked at the
+    window once it had settled never saw it (only the message log had it). A routine message still goes."""
+    from genimg_gui.catalog import read_entry
+    from genimg_gui.ui import status
+    from genimg_gui.ui.main_window import MainWindow
+    from test_ui import drop
+
+    for name, ms in (("MESSAGE_MS", 300), ("READING_MS", 1), ("LONGEST_MS", 300)):  # each message goes in 0.3 s
+        monkeypatch.setattr(status, name, ms)
+    window = MainWindow(engine, [read_entry(model_dir / "tiny-vae"), read_entry(model_dir / "tiny-gan")])
+    qtbot.addWidget(window)
+    for name in ("tiny-vae", "tiny-gan"):  # as app.main starts: the models, the files named, the window, a restore
+        window.document.load_model(str(model_dir / name))
+    window.open_paths([str(picture(tmp_path / "panorama.jpg", 600, 50))], after_loads=True)
+    window.show()
+    window.questions.offer_restore()
+    bar, log = window.status, window.status.log
+    qtbot.waitUntil(lambda: any("panorama.jpg" in e.text for e in log.entries), timeout=TIMEOUT)
+    note = log.entries[-1].text
+    assert note.endswith(IN_WINDOW) and [e.text for e in log.entries][0].startswith("Loaded tiny-vae")
+    qtbot.wait(1000)  # three times as long as a message stays here
+    assert bar.currentMessage() == note and not window.document.jobs
+    drop(window, [picture(tmp_path / "square.jpg", 40, 40)])  # the next message takes its place, and goes
+    qtbot.waitUntil(lambda: bar.currentMessage().startswith("Encoded square.jpg"), timeout=TIMEOUT)
+    qtbot.waitUntil(lambda: not bar.currentMessage(), timeout=TIMEOUT)
+
 
 def test_encode_edit_and_interpolate_note_a_crop_on_stderr(model_dir, tmp_path, capsys):
     vae = model_dir / "tiny-vae"
@@ -61,3 +92,20 @@ def test_encode_edit_and_interpolate_note_a_crop_on_stderr(model_dir, tmp_path, 
         assert err.count(note) == err.count("was kept") == 1, (command, err)  # once, for the one cropped
         assert main([*command, "--vae", str(vae), str(wide), str(square), "-o", str(out), "--fit", "letterbox"]) == 0
         assert "kept" not in capsys.readouterr().err
+
+
+def test_a_note_said_while_errors_show_stays_once_they_have_gone(qtbot, monkeypatch):
+    from genimg_gui.ui import status
+
+    for name, ms in (("ERROR_MS", 300), ("MESSAGE_MS", 100), ("READING_MS", 1), ("LONGEST_MS", 100)):
+        monkeypatch.setattr(status, name, ms)
+    bar = status.StatusBar()
+    qtbot.addWidget(bar)
+    bar.show()
+    bar.show_error("broken.png is not an image")
+    note = f"Encoded panorama.jpg in 40 ms: {IN_WINDOW}"
+    bar.show_message(note, stays=True)
+    assert bar.currentMessage().startswith(note) and "broken.png" in bar.currentMessage()  # before the error
+    qtbot.waitUntil(lambda: "broken.png" not in bar.currentMessage(), timeout=2000)
+    qtbot.wait(500)  # five times as long as a message stays here
+    assert bar.currentMessage() == note

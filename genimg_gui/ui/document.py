@@ -332,9 +332,8 @@ class Document(QObject):
             show_open(self, [(same, r.file)])
             return
         state = EditState(r.latent, (0.0,) * len(self.directions("vae") or ()))
-        item = Item(self.next_id, "vae", r.name, r.original, r.image, History(state), r.seq,
-                    sent_from=self.sending.pop(r.seq, None), source=r.source, fit=r.fit, file=r.file)
-        self.insert_item(item)
+        self.insert_item(item := Item(self.next_id, "vae", r.name, r.original, r.image, History(state), r.seq,
+                                      sent_from=self.sending.pop(r.seq, None), source=r.source, fit=r.fit, file=r.file))
         self.message.emit(encoded_message(r, item.name))  # its name in the filmstrip: "cat.png (2)" if it is that
 
     def _on_scale_needed(self, r: rq.ScaleNeeded) -> None:

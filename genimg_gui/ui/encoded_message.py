@@ -19,3 +19,10 @@ def encoded_message(r: rq.Encoded, name: str) -> str:
     height, width = (r.source if r.source is not None else r.original).shape[:2]
     cropped = crop_note(width, height, r.fit, KEEP_ALL)
     return f"{said}: {cropped}" if cropped else said
+
+
+def asks_to_act(text: str) -> bool:
+    """Whether a message asks the user to do something (a crop's "…; to keep it all, set Fit new images to
+    letterbox and open it again"): the status bar keeps it until the next message (StatusBar.show_message's stays).
+    Said as the start-up ended, after the models' "Loaded …", it had gone before the user looked."""
+    return text.endswith(KEEP_ALL)

@@ -18,6 +18,7 @@ from .directions_controller import DirectionsController
 from .export_actions import ExportActions
 from .file_dialogs import FileDialogSizer
 from .document import Document
+from .encoded_message import asks_to_act
 from .item import Item
 from .loading_note import LoadingNote
 from .filmstrip import Filmstrip
@@ -209,7 +210,7 @@ class MainWindow(QMainWindow):
         d.undo_offered.connect(self._update_actions)
         d.directions_changed.connect(self._update_actions)  # Undo and Redo name their steps by the directions
         d.model_loaded.connect(self._update_actions)  # ...of the model loaded: a restored session's arrives after it
-        d.message.connect(self.status.show_message)
+        d.message.connect(lambda text: self.status.show_message(text, stays=asks_to_act(text)))
         d.note.connect(lambda text: self.status.show_message(text, logged=False))
         d.error.connect(self.show_error)
         d.engine.failed.connect(self.opener.forget_unreadable)

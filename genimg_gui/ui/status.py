@@ -125,25 +125,26 @@ class StatusBar(QStatusBar):
         self.retry.hide()
         self.retry_requested.emit(self._retry_seq)
 
-    def show_message(self, text: str, logged: bool = True) -> None:
+    def show_message(self, text: str, logged: bool = True, stays: bool = False) -> None:
         """A message for 8 s, and in the message log unless not logged (progress, which crowded errors out of it).
         While errors are on show it goes before them, and they stay: the "Encoded …" of the good file of a drop
-        used to replace the bad one's error at once."""
+        used to replace the bad one's error at once. stays: until the next message, for one that asks the user to
+        do something (asks_to_act): a photo's crop note, said as the start-up ended, was gone before they looked."""
         if logged:
             self.log.add(text)
         if self._errors_on_show():  # shown with them until their time is up, which messages do not extend
             self._note = text
             left = max(1, round((self._errors_until - time.monotonic()) * 1000))
-            if left >= MESSAGE_MS:
+            if left >= MESSAGE_MS and not stays:
                 self._show_errors(left)
                 return
             # then alone for the rest of its time; the errors stay up until then, as Qt's own timeout, firing
             # first, blanked the bar in between (for a moment, or longer on a busy machine)
             self._show_errors(0)
-            until = self._errors_until
-            QTimer.singleShot(left, self, lambda: self._message_after_errors(text, MESSAGE_MS - left, until))
+            until, alone = self._errors_until, 0 if stays else MESSAGE_MS - left
+            QTimer.singleShot(left, self, lambda: self._message_after_errors(text, alone, until))
             return
-        self._show_plain(text, reading_ms(text))
+        self._show_plain(text, 0 if stays else reading_ms(text))
 
     def _message_after_errors(self, text: str, ms: int, until: float) -> None:
         """The errors' time is up: the message alone, unless a newer message or error came. Not read off the
