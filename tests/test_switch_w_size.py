@@ -68,7 +68,8 @@ def test_a_gan_of_another_w_size_keeps_every_step_and_switching_back_brings_the_
     for edited in (item, other):
         after = steps_of(edited, window)
         assert [s[:2] for s in after] == [s[:2] for s in before[edited.id]]  # every step, every branch
-        assert [s[3] for s in after] == [s[3] for s in before[edited.id]]  # the smiles kept (the PCs: at 0, not the old GAN's)
+        # the smiles kept (the PCs: at 0, not the old GAN's)
+        assert [s[3] for s in after] == [s[3] for s in before[edited.id]]
         assert all(np.array_equal(a[4], b[4]) for a, b in zip(after, before[edited.id]) if b[4] is not None)
         assert {s[2].shape for s in after} == {(NARROW_GAN.w_dim,)}
     assert sizes and all(len(shapes) == 1 for shapes in sizes)  # never a step the new GAN cannot draw
