@@ -16,6 +16,7 @@ from safetensors.numpy import load_file, save_file
 
 from . import seed_draws
 from .edit import EditState
+from .file_damage import damage_reason
 from .file_stamp import FileStamp, stamp_from_json, stamp_json
 from .history import History
 from .fileio import atomic_path
@@ -140,10 +141,18 @@ def _history(nodes: list[dict], current: int, arrays: dict[str, np.ndarray]) -> 
     return History.from_nodes(parents, [state(n) for n in nodes], int(current))
 
 
+def _checked_draw(draw: str) -> str:
+    """A draw the session names, if it is one genimg knows (seed_draws.checked's words, as a SessionError)."""
+    try:
+        return seed_draws.checked(draw)
+    except ValueError as e:
+        raise SessionError(f"it names an {e}") from None
+
+
 def _draw(item: dict) -> str:
     """An item's draw; sessions saved before there was one value kept two flags (or none: the seed's own z)."""
     if "draw" in item:
-        return seed_draws.checked(item["draw"])
+        return _checked_draw(item["draw"])
     if item.get("refine"):
         return seed_draws.REFINE
     return seed_draws.SKIP_MIXTURES if item.get("skip_mixtures") else seed_draws.OWN
@@ -152,12 +161,12 @@ def _draw(item: dict) -> str:
 def _asked_draw(item: dict) -> str | None:
     """Sessions saved before the asked draw was kept have none: the draw itself is what was asked."""
     asked = item.get("asked_draw")
-    return None if asked is None else seed_draws.checked(asked)
+    return None if asked is None else _checked_draw(asked)
 
 
 def _drawn(item: dict, arrays: dict[str, np.ndarray]) -> dict[int, seed_draws.Drawn]:
     """Each node's GAN sample; sessions saved before they were kept have none (undo keeps the newest)."""
-    return {int(node): seed_draws.Drawn(d["seed"], d["psi"], d["gan_class"], seed_draws.checked(d["draw"]),
+    return {int(node): seed_draws.Drawn(d["seed"], d["psi"], d["gan_class"], _checked_draw(d["draw"]),
                                         _asked_draw(d), str(d["name"]), arrays[d["latent"]],
                                         arrays[d["original"]] if d.get("original") else None,
                                         d.get("class_name"))
@@ -197,7 +206,7 @@ def load_session(path: Path | None = None) -> Session:
         with safe_open(str(path), "np") as f:
             doc = json.loads((f.metadata() or {})["session"])
         if doc.get("format") != FORMAT or doc.get("version") != VERSION:
-            raise ValueError(f"not a version-{VERSION} genimg session")
+            raise SessionError(f"it is not a version-{VERSION} genimg session")
         items = [SessionItem(it["kind"], str(it["name"]), arrays[it["original"]], arrays[it["image"]],
                              _history(it["nodes"], it["current_node"], arrays), it.get("seed"), it.get("psi"),
                              it.get("gan_class"), _draw(it), _asked_draw(it), _drawn(it, arrays),
@@ -212,7 +221,8 @@ def load_session(path: Path | None = None) -> Session:
                        bool(doc.get("kept", False)), {str(k): str(v) for k, v in doc.get("identities", {}).items()},
                        _labels(doc))
     except Exception as e:  # any corruption: say so, never crash the start-up
-        raise SessionError(f"the autosaved session {path} cannot be read ({type(e).__name__}: {e})") from None
+        why = str(e) if isinstance(e, SessionError) else damage_reason(e, path)
+        raise SessionError(f"the autosaved session {path} cannot be read ({why})") from None
 
 
 def discard_session(path: Path | None = None) -> None:

@@ -3,7 +3,10 @@ the Runtime on converted SD VAE / TAESD / StyleGAN2 models (photos at their own 
 (C, h, w), per-channel directions), and edit.py's spatial broadcast."""
 from __future__ import annotations
 
+import io
 import os
+import re
+import struct
 import time
 
 import numpy as np
@@ -15,10 +18,13 @@ from genimg_gui.edit import Directions, EditState, edited_latent, shift
 from genimg_gui.engine.runtime import Runtime
 from genimg_gui.models import foreign
 from genimg_gui.models.sd_vae_files import load_sd_vae
+from genimg_gui.models.state_files import read_state_file
 from genimg_gui.models.weights import CARD_NAME, WEIGHTS_NAME, ModelFileError, load_model, read_card
 from genimg_gui.typicality import UNUSUAL_BELOW, prior_distance, reading
 
 SD_SCALE = foreign.SD_SCALES["SD 1.x / 2.x"]
+# what a message about a damaged file must not hold: an exception's class, torch's or safetensors' own words
+JARGON = re.compile(r"[A-Z]\w*Error\b|Error\(s\)|state_dict|Unpickl|Safetensor|PytorchStreamReader|weights_only")
 
 
 pytestmark = pytest.mark.usefixtures("one_torch_thread")
@@ -77,6 +83,32 @@ def test_a_text_file_is_one_whatever_its_suffix_and_a_refused_pickle_is_no_rando
     (tmp_path / "evil.ckpt").write_bytes(files["malicious"].read_bytes())  # a pickle the weights-only load refuses
     assert "cannot be read as plain tensors" in foreign.identify(tmp_path / "evil.ckpt").description
     assert foreign.identify(files["random"]).description.startswith("no checkpoint at all")
+
+
+def test_damaged_weights_files_say_what_is_wrong_in_plain_words(files, tmp_path):
+    """`genimg info`, `--vae FILE` and the window's Open model… said a torch file cut short was "a zip archive", and
+    garbled ones "cannot be read as plain tensors (UnpicklingError: Weights only load failed)", a safetensors header
+    that is no JSON "(JSONDecodeError: Expecting property name …)": the error's class, not what is wrong."""
+    whole = tmp_path / "whole.pth"
+    torch.save(read_state_file(files["taesd-diffusers"]), whole)
+    module = io.BytesIO()
+    torch.save(torch.nn.Linear(2, 2), module)  # a whole network pickled where its tensors belong
+    damaged = {"cut.pth": (whole.read_bytes()[: whole.stat().st_size // 2],
+                           "a damaged torch file (it is cut short: its end is missing)"),
+               "garbled.ckpt": (b"\x80\x02" + bytes(range(256)) * 2, "cannot be read as plain tensors (its data is "
+                                                                       "garbled); genimg never runs code"),
+               "header.safetensors": (struct.pack("<Q", 10) + b"{not json}" + bytes(8),
+                                      "a damaged file, not a readable safetensors file (its header is garbled)"),
+               "module.pt": (module.getvalue(), "cannot be read as plain tensors (it would call "
+                                                "torch.nn.modules.linear.Linear, which plain tensors never need)")}
+    for name, (data, said) in damaged.items():
+        (tmp_path / name).write_bytes(data)
+        description = foreign.identify(tmp_path / name).description
+        assert said in description and not JARGON.search(description), (name, description)
+    with pytest.raises(ModelFileError) as e:  # read as an SD VAE or a TAESD file is
+        read_state_file(tmp_path / "cut.pth")
+    assert "cut.pth cannot be read as plain tensors (it is cut short: its end is missing)" in str(e.value)
+    assert not JARGON.search(str(e.value)), e.value
 
 
 def test_unsupported_files_say_what_they_look_like_and_what_works(files, tmp_path):

@@ -232,8 +232,18 @@ def test_load_directions_wrong_dim_raises(tmp_path):
 
 def test_load_directions_corrupt_raises(tmp_path):
     (tmp_path / DIRECTIONS_NAME).write_bytes(b"\x00" * 64)
-    with pytest.raises(ModelFileError, match="not a readable directions file"):
+    with pytest.raises(ModelFileError, match=r"not a readable directions file \(its header is garbled\)"):
         load_directions(tmp_path, 12)
+
+
+def test_a_directions_file_cut_short_says_so_without_safetensors_words(tmp_path):
+    """It said "(Error while deserializing header: incomplete metadata, file not fully covered)"."""
+    save_directions(tmp_path, pca(torch.randn(50, 12), 4))
+    path = tmp_path / DIRECTIONS_NAME
+    path.write_bytes(path.read_bytes()[:-20])
+    with pytest.raises(ModelFileError) as e:
+        load_directions(tmp_path, 12)
+    assert str(e.value) == f"{path} is not a readable directions file (it is cut short: its end is missing)"
 
 
 def test_runtime_rejects_a_stale_directions_cache(model_dir, tmp_path):

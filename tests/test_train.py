@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import signal
 import subprocess
@@ -542,18 +543,40 @@ def test_a_plain_resume_takes_the_latent_space_and_labels_of_the_run(data_dir, m
     assert f"the run was started with --labels {labels} (2 classes: a, b) (now: " in capsys.readouterr().err
 
 
-@pytest.mark.parametrize("damage", [b"", b"\x80\x02garbage" * 40], ids=["empty", "random"])
-def test_a_damaged_checkpoint_is_named_so_without_torch_advice(damage, data_dir, tmp_path, capsys):
+@pytest.mark.parametrize("damage, said", [
+    (lambda whole: b"", "it is empty: 0 bytes"),
+    (lambda whole: b"\x80\x02garbage" * 40, "its data is garbled"),  # was "(UnpicklingError)"
+    (lambda whole: whole[: len(whole) // 2], "it is cut short: its end is missing"),  # was "(RuntimeError)"
+    (lambda whole: b"notes on this run\n" * 10, "it holds text"),  # was a KeyError traceback
+], ids=["empty", "random", "cut short", "text"])
+def test_a_damaged_checkpoint_is_named_so_without_torch_advice(damage, said, data_dir, tmp_path, capsys):
     """An empty one was an EOFError traceback; random bytes "did not fit" with torch's advice to load with
-    weights_only=False, which runs whatever the file holds."""
+    weights_only=False, which runs whatever the file holds; then the reason was an exception's class."""
     out = tmp_path / "vae"
     assert train("vae", data_dir, out, 1) == 0
-    (out / "checkpoint.pt").write_bytes(damage)
+    (out / "checkpoint.pt").write_bytes(damage((out / "checkpoint.pt").read_bytes()))
     capsys.readouterr()
     assert train("vae", data_dir, out, 2, "--resume") == 1
     err = capsys.readouterr().err
-    assert "genimg train: error: " in err and "checkpoint.pt cannot be read: it is damaged or not a checkpoint" in err
-    assert "Traceback" not in err and "weights_only" not in err
+    assert (f"genimg train: error: {out / 'checkpoint.pt'} cannot be read: it is damaged or not a checkpoint "
+            f"({said}); start again from the model beside it with --init {out}") in err
+    assert "Traceback" not in err and "weights_only" not in err and "Error" not in err.replace("train: error", "")
+
+
+def test_a_checkpoint_of_other_channels_names_the_tensors_that_do_not_fit(data_dir, tmp_path, capsys):
+    """A checkpoint copied from a run of other channels, beside this run's card, said "(RuntimeError: Error(s) in
+    loading state_dict for ConvVAE: Missing key(s) in state_dict: …)"."""
+    out, other = tmp_path / "vae", tmp_path / "wider"
+    assert train("vae", data_dir, out, 1) == 0
+    assert train("vae", data_dir, other, 1, "--set", "channels=[16,16]") == 0
+    shutil.copy(other / "checkpoint.pt", out / "checkpoint.pt")
+    capsys.readouterr()
+    assert train("vae", data_dir, out, 2, "--resume") == 1
+    err = capsys.readouterr().err
+    assert f"genimg train: error: {out / 'checkpoint.pt'} does not fit this run (in net, " in err
+    assert "wrong shape: encoder.0.weight (16, 3, 3, 3) (expected (8, 3, 3, 3))" in err
+    assert "resume with the settings it was started with, or --overwrite to start over" in err
+    assert not re.search(r"Error\b|Error\(s\)|state_dict|torch.Size|Traceback", err.replace("train: error", "")), err
 
 
 def test_resuming_with_other_channels_names_them_also_without_a_card(data_dir, tmp_path, capsys):

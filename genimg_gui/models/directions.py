@@ -13,6 +13,7 @@ import torch
 from safetensors.numpy import load_file, save_file
 
 from ..edit import Directions
+from ..file_damage import damage_reason
 from .weights import DIRECTIONS_NAME, ModelFileError, atomic_path
 
 
@@ -55,7 +56,7 @@ def load_directions(folder: Path, dim: int) -> Directions | None:
         with safe_open(str(path), "np") as f:
             labels = tuple((f.metadata() or {}).get("labels", "").split("\n"))
     except Exception as e:  # safetensors raises several types for corrupt files
-        raise ModelFileError(f"{path} is not a readable directions file ({e})") from None
+        raise ModelFileError(f"{path} is not a readable directions file ({damage_reason(e, path)})") from None
     if t["basis"].ndim != 2 or t["basis"].shape[1] != dim:
         raise ModelFileError(f"{path} holds directions of size {t['basis'].shape} for a latent of {dim}")
     if not all(np.isfinite(t[name]).all() for name in ("mean", "basis", "sigma", "explained")):

@@ -17,6 +17,7 @@ from typing import Callable
 
 # a diffusers folder is told apart where the window tells model folders from folders of pictures (no torch)
 from ..catalog import DIFFUSERS_CONFIG, DIFFUSERS_WEIGHTS, diffusers_weights
+from ..file_damage import CUT_SHORT_SAID, holds_text
 from ..wording import counted
 from .errors import ModelFileError
 from .sd_vae import SD_SCALE, SDXL_SCALE, guess_scaling_factor
@@ -104,7 +105,7 @@ def _identify_pickle(path: Path) -> Identified:
         return Identified("unsupported", f"a pickle that would call {e.global_name}, which no network pickle needs: "
                                          "nothing was read from it, as unpickling it could run code")
     except ModelFileError as e:  # its message names the file, which the one that quotes it names already
-        if _is_text(path):  # a README saved as .pkl is a text file, as notes.pt is
+        if holds_text(path):  # a README saved as .pkl is a text file, as notes.pt is
             return Identified("unsupported", "a text file")
         return Identified("unsupported", f"a pickle genimg cannot read: {str(e).replace(str(path), 'it')}")
     if "G_ema" not in data:
@@ -139,8 +140,8 @@ def _identify_weights(path: Path, head: bytes) -> Identified:
             return _classify_keys(safetensors_names(path))
         return _classify_keys(_torch_keys(path))
     except Exception as e:  # noqa: BLE001 - corrupt headers and refused pickles fail in many ways; nothing ran
-        reason = error_reason(e)
-        if path.suffix == ".safetensors" and _is_text(path):  # not a damaged safetensors file: never one at all
+        reason = error_reason(e, path)
+        if path.suffix == ".safetensors" and holds_text(path):  # not a damaged safetensors file: never one at all
             return Identified("unsupported", "a text file, not a safetensors file")
         if path.suffix == ".safetensors":
             return Identified("unsupported", damaged_safetensors(path, e))
@@ -148,7 +149,7 @@ def _identify_weights(path: Path, head: bytes) -> Identified:
             found = _identify_pickle(path)
             if found.kind == "stylegan":
                 return found
-        if _is_text(path):
+        if holds_text(path):
             return Identified("unsupported", "a text file")
         if head[:1] != b"\x80" and not zipfile.is_zipfile(path):  # torch.save writes a zip or (before 1.6) a pickle
             return Identified("unsupported", "no checkpoint at all: its bytes are neither a torch zip nor a pickle")
@@ -179,11 +180,14 @@ def identify(path: Path) -> Identified:
         return _identify_weights(path, head)
     what = next((what for magic, what in MAGIC.items() if head.startswith(magic)), None)
     torch_zip = what == "a zip archive" and _has_data_pkl(path)
+    if what == "a zip archive" and path.suffix in TORCH_SUFFIXES and not zipfile.is_zipfile(path):
+        # a zip lists its files at its end: without it this is a torch file cut short, not some other archive
+        return Identified("unsupported", f"a damaged torch file ({CUT_SHORT_SAID})")
     if what is not None and not torch_zip:  # e.g. a photo renamed to .safetensors
         return Identified("unsupported", what)
     if path.suffix in (".safetensors", *TORCH_SUFFIXES) or torch_zip or head[:1] == b"\x80":
         return _identify_weights(path, head)
-    if _is_text(path):
+    if holds_text(path):
         return Identified("unsupported", "a text file")
     return Identified("unsupported", f"a {path.suffix or 'suffix-less'} file genimg does not recognise")
 
@@ -203,16 +207,6 @@ def _has_data_pkl(path: Path) -> bool:
             return any(n.endswith("data.pkl") for n in archive.namelist())
     except (zipfile.BadZipFile, OSError):
         return False
-
-
-def _is_text(path: Path) -> bool:
-    with path.open("rb") as f:
-        sample = f.read(4096)
-    try:
-        sample.decode("utf-8")
-    except UnicodeDecodeError:
-        return False
-    return b"\x00" not in sample
 
 
 def guess_scale_label(path: Path) -> str:

@@ -24,6 +24,7 @@ from typing import Any
 import numpy as np
 import torch
 
+from ..file_damage import damage_reason, system_reason
 from .errors import ModelFileError
 from .state_files import load_plain
 
@@ -194,9 +195,9 @@ def _unpickle(path: Path) -> Any:
     except ModelFileError:
         raise
     except OSError as e:
-        raise ModelFileError(f"cannot read {source} ({e})") from None
+        raise ModelFileError(f"cannot read {source} ({system_reason(e)})") from None
     except Exception as e:  # a corrupt pickle can fail in many ways; none of them ran foreign code
-        raise ModelFileError(f"{source} is not a readable network pickle ({type(e).__name__}: {e})") from None
+        raise ModelFileError(f"{source} is not a readable network pickle ({damage_reason(e, path)})") from None
 
 
 def read_network_pickle(path: str | Path) -> dict[str, Any]:

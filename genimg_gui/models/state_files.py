@@ -13,6 +13,7 @@ import torch
 from safetensors import SafetensorError, safe_open
 from torch import nn
 
+from ..file_damage import damage_reason
 from .errors import ModelFileError
 
 TORCH_SUFFIXES = (".ckpt", ".pt", ".pth", ".bin")
@@ -44,10 +45,10 @@ def safetensors_names(path: Path) -> list[str]:
     return list(tensors)
 
 
-def error_reason(e: Exception) -> str:
-    """Why a weights file could not be read, in a few words: a ModelFileError's own, else the error's type and
-    first sentence (torch's weights-only refusal runs to a page)."""
-    return str(e) if isinstance(e, ModelFileError) else f"{type(e).__name__}: {str(e).split('.')[0][:120]}"
+def error_reason(e: Exception, path: Path | None = None) -> str:
+    """Why a weights file could not be read, in a few words: a ModelFileError's own, else file_damage's (torch's
+    weights-only refusal runs to a page, and its class name told a user nothing)."""
+    return str(e) if isinstance(e, ModelFileError) else damage_reason(e, path)
 
 
 def damaged_safetensors(path: Path, error: Exception) -> str:
@@ -60,7 +61,7 @@ def damaged_safetensors(path: Path, error: Exception) -> str:
         safetensors_names(path)
     except Exception as e:  # noqa: BLE001 - a damaged header fails in many ways (struct, JSON, its own checks)
         error = e
-    return f"a damaged file, not a readable safetensors file ({error_reason(error)})"
+    return f"a damaged file, not a readable safetensors file ({error_reason(error, path)})"
 
 
 def read_state_file(path: Path, keep: Callable[[str], bool] = lambda k: True) -> dict[str, torch.Tensor]:
@@ -79,7 +80,7 @@ def read_state_file(path: Path, keep: Callable[[str], bool] = lambda k: True) ->
     try:
         raw = load_plain(str(path), mmap=zipfile.is_zipfile(path))
     except Exception as e:  # the weights-only unpickler raises several types for code or corrupt data
-        raise ModelFileError(f"{path.name} cannot be read as plain tensors ({type(e).__name__}: {e}); genimg "
+        raise ModelFileError(f"{path.name} cannot be read as plain tensors ({damage_reason(e, path)}); genimg "
                              "never runs code from a model file") from None
     if isinstance(raw, dict) and isinstance(raw.get("state_dict"), dict):
         raw = raw["state_dict"]
@@ -91,15 +92,20 @@ def read_state_file(path: Path, keep: Callable[[str], bool] = lambda k: True) ->
 def load_strict(net: nn.Module, state: dict[str, torch.Tensor], source: str, assign: bool = False) -> nn.Module:
     """load_state_dict(strict=True), with a message naming what is missing, extra or the wrong shape.
     assign=True takes the tensors themselves (a net built on the meta device has no storage to copy into)."""
-    expected = net.state_dict()
-    missing = sorted(set(expected) - set(state))
-    unexpected = sorted(set(state) - set(expected))
-    wrong = [f"{k} {tuple(state[k].shape)} (expected {tuple(v.shape)})"
-             for k, v in expected.items() if k in state and state[k].shape != v.shape]
-    problems = [f"{len(items)} {what}: {', '.join(items[:4])}{', …' if len(items) > 4 else ''}"
-                for what, items in (("missing", missing), ("unexpected", unexpected), ("wrong shape", wrong))
-                if items]
-    if problems:
+    if problems := misfits(net, state):
         raise ModelFileError(f"{source} does not fit {type(net).__name__} ({'; '.join(problems)})")
     net.load_state_dict(state, strict=True, assign=assign)
     return net.eval()
+
+
+def misfits(net: nn.Module, state: dict) -> list[str]:
+    """What in state does not fit net, as load_strict says it ("2 missing: a, b", "1 wrong shape: c (8, 3) (expected
+    (16, 3))"), where load_state_dict's RuntimeError said "Error(s) in loading state_dict for ConvVAE"; [] when it
+    fits."""
+    expected = net.state_dict()
+    missing = sorted(set(expected) - set(state))
+    unexpected = sorted(set(state) - set(expected))
+    wrong = [f"{k} {tuple(state[k].shape)} (expected {tuple(v.shape)})" for k, v in expected.items()
+             if isinstance(state.get(k), torch.Tensor) and state[k].shape != v.shape]
+    return [f"{len(items)} {what}: {', '.join(items[:4])}{', …' if len(items) > 4 else ''}"
+            for what, items in (("missing", missing), ("unexpected", unexpected), ("wrong shape", wrong)) if items]

@@ -4,13 +4,14 @@ those the checkpoint records when the card is gone)."""
 from __future__ import annotations
 
 import functools
-import pickle
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import torch
 
 from ..earlier_run import CARD_FILE, CHECKPOINT_FILE, saved_card
+from ..file_damage import damage_reason
+from ..models.state_files import misfits
 from . import TrainError, TrainUsageError
 from .finetune import ARCHITECTURE_SETTINGS
 from .resume_fit import LOADS_ANYWAY, retrained_vae, saved_options, shape_differences, shape_flags
@@ -92,7 +93,7 @@ def _recorded_run(path: str, _mtime_ns: int, _size: int) -> object:
     several times, and a GAN's checkpoint takes a while to load."""
     try:
         return torch.load(path, map_location="cpu", weights_only=True).get("run")
-    except (AttributeError, EOFError, RuntimeError, ValueError, OSError, pickle.UnpicklingError):
+    except Exception:  # noqa: BLE001 - damaged or not a checkpoint (garbled bytes raise an IndexError): no record
         return None
 
 
@@ -106,7 +107,7 @@ def checkpoint_step(path: Path) -> int | None:
     """The step a checkpoint was saved at; None if it cannot be read."""
     try:
         return int(torch.load(path, map_location="cpu", weights_only=True)["step"])
-    except (KeyError, TypeError, ValueError, RuntimeError, OSError, pickle.UnpicklingError):
+    except Exception:  # noqa: BLE001 - damaged or not a checkpoint, however its reading fails
         return None
 
 
@@ -126,22 +127,39 @@ def maybe_resume(opts: TrainOptions, out: Path, recipe: Recipe, log,
     check_resume_fits(opts, recipe.kind, card, LOADS_ANYWAY)  # the classes too, now that the labels are read
     try:  # a damaged file, or a checkpoint of other settings (channels)
         ckpt = torch.load(path, map_location="cpu", weights_only=True)
-    except (EOFError, RuntimeError, ValueError, OSError, pickle.UnpicklingError) as e:
-        raise TrainError(f"{path} cannot be read: it is damaged or not a checkpoint ({type(e).__name__}); start "
-                         f"again from the model beside it with --init {out} and another -o, or --overwrite") from None
+    except Exception as e:  # noqa: BLE001 - a damaged file fails in many ways (an IndexError for garbled bytes)
+        raise TrainError(f"{path} cannot be read: it is damaged or not a checkpoint ({damage_reason(e, path)}); "
+                         f"start again from the model beside it with --init {out} and another -o, or --overwrite"
+                         ) from None
     check_checkpoint_kind(path, ckpt, recipe.kind)
     try:
         recipe.load_state(ckpt["recipe"])
     except (KeyError, RuntimeError, ValueError, TypeError) as e:
         check_resume_fits(opts, recipe.kind, card)  # every option that shapes the networks, named if one differs
-        lines = [line.strip() for line in str(e).splitlines() if line.strip()]  # its detail follows a colon
-        raise TrainError(f"{path} does not fit this run ({type(e).__name__}: {' '.join(lines[:2])[:300]}); resume "
+        held = ckpt.get("recipe") if isinstance(ckpt, dict) else None  # the KeyError may be its own
+        raise TrainError(f"{path} does not fit this run ({_unfitting(recipe, held, e)}); resume "
                          "with the settings it was started with, or --overwrite to start over") from None
     log(f"resumed from step {ckpt['step']}")
     # older checkpoints kept no history, no best and no evaluation time
     took = ckpt.get("evaluation_s")
     return (int(ckpt["step"]), float(ckpt["seconds"]), list(ckpt.get("history", [])), ckpt.get("best"),
             float(took) if isinstance(took, (int, float)) else None)
+
+
+def _unfitting(recipe: Recipe, state: object, e: Exception) -> str:
+    """What in a checkpoint's recipe state does not fit this run's: each network's missing, unexpected and
+    wrongly shaped tensors (load_strict's words, not load_state_dict's "Error(s) in loading state_dict"), else the
+    part it lacks, else that its training state (an optimiser's) is not this run's."""
+    if not isinstance(state, dict):
+        return "it holds no training state of a genimg run"
+    nets = {key: net for key in state
+            if isinstance(net := getattr(recipe, key, None), torch.nn.Module) and isinstance(state[key], dict)}
+    found = [f"in {key}, {'; '.join(problems)}" for key, net in nets.items() if (problems := misfits(net, state[key]))]
+    if found:
+        return "; ".join(found)
+    if isinstance(e, KeyError):
+        return f"its training state lacks its {e.args[0]} part" if e.args else "part of its training state is missing"
+    return "its training state (its optimiser's) is not this run's"
 
 
 def check_resume_fits(opts: TrainOptions, kind: str, card: dict | None, flags: tuple[str, ...] | None = None) -> None:

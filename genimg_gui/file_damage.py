@@ -1,0 +1,66 @@
+"""Why a file genimg saved or was given could not be read, in a user's words: one wording for a damaged weights file,
+network pickle, training checkpoint or autosaved session (as imaging.unreadable words an image's). No exception class
+and none of the libraries' jargon ("UnpicklingError: Weights only load failed…", "HeaderTooLarge",
+"PytorchStreamReader failed finding central directory"). Torch-free, as the session reads it: the libraries' errors
+are told apart by their words, not their classes."""
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+# what torch, safetensors, zip and pickle readers say when a file stops early
+CUT_SHORT = ("truncated", "ran out of input", "central directory", "not fully covered", "header too small",
+             "unpack requires a buffer", "incomplete", "unexpected end", "invalid header length")
+CUT_SHORT_SAID = "it is cut short: its end is missing"
+
+
+def damage_reason(e: BaseException, path: Path | str | None = None) -> str:
+    """Why reading path raised e, as a clause ("it is cut short: its end is missing", "its header is garbled",
+    "it holds text", "it would call posix.system, which plain tensors never need"), for the caller's sentence
+    that names the file and says what to do. path, where given, is looked at for what the error cannot tell:
+    a file that is empty, or text."""
+    text = str(e)
+    if isinstance(e, OSError) and e.errno is not None:  # the system's (a missing file, no permission, a bad disk)
+        return f"the system cannot read it: {system_reason(e)}"
+    if isinstance(e, MemoryError):
+        return "it is too large to read in the memory available"
+    if (found := re.search(r"GLOBAL ([\w.]+)", text)) is not None:  # torch's weights-only load refusing code
+        return f"it would call {found.group(1)}, which plain tensors never need"
+    if (seen := _what_file_holds(path)) is not None:
+        return seen
+    low = text.lower()
+    if isinstance(e, EOFError) or any(words in low for words in CUT_SHORT):
+        return CUT_SHORT_SAID
+    if "deserializing header" in low or isinstance(e, json.JSONDecodeError):  # safetensors
+        return "its header is garbled"
+    return "its data is garbled"
+
+
+def system_reason(e: OSError) -> str:
+    """"permission denied", "no such file or directory": the system's words without "[Errno 13]" and the path."""
+    return (e.strerror or str(e)).lower()
+
+
+def holds_text(path: Path | str) -> bool:
+    """Whether a file's start is text (UTF-8, no NUL bytes): a README or notes saved under a model's name."""
+    with open(path, "rb") as f:
+        sample = f.read(4096)
+    try:
+        sample.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return b"\x00" not in sample
+
+
+def _what_file_holds(path: Path | str | None) -> str | None:
+    """"it is empty: 0 bytes" or "it holds text" for a file that is so; None otherwise, or when it cannot be looked
+    at (gone since, or no path given)."""
+    if path is None:
+        return None
+    try:
+        if Path(path).stat().st_size == 0:
+            return "it is empty: 0 bytes"
+        return "it holds text" if holds_text(path) else None
+    except OSError:
+        return None
