@@ -29,8 +29,8 @@ from .catalog import DEFAULT_PSI, PSI_RANGE
 from .morph import DEFAULT_FPS, DEFAULT_FRAMES, DEFAULT_MODE, MODES  # the Morph dialog's defaults
 from .typed_options import Typed
 from .train.command import DEVICES, add_train_parser, device_name, stoppable
-from .cli_args import (edit_spec, existing_path, fps_value, frame_count, latent_scale, out_file, out_folder,
-                       picture_file, psi_value, scale_factor)
+from .cli_args import (edit_spec, existing_path, fps_value, frame_count, latent_scale, model_path, named_model,
+                       out_file, out_folder, picture_file, psi_value, scale_factor)
 
 # As in the app: refuse full unpickling anywhere torch.load is reached, and never download.
 os.environ["TORCH_FORCE_WEIGHTS_ONLY_LOAD"] = "1"  # forced: an inherited "0" must not switch it off
@@ -89,8 +89,8 @@ def _runs(name: str, module: str = "cli_commands"):
 def _model_arg(p: argparse._ActionsContainer, kind: str, default: str = "") -> None:
     other = "an SD VAE or TAESD file" if kind == "vae" else "a StyleGAN2 .pkl"
     default = default or f"the bundled {kind.upper()}"
-    p.add_argument(f"--{kind}", type=existing_path, metavar="MODEL",
-                   help=f"{kind.upper()} model folder, or {other} (default: {default})")
+    p.add_argument(f"--{kind}", type=model_path, metavar="MODEL",
+                   help=f"{kind.upper()} model folder, {other}, or a bundled model's name (default: {default})")
 
 
 def _first_process() -> bool:
@@ -182,8 +182,8 @@ def build_parser() -> argparse.ArgumentParser:
     s = sub.add_parser("info", help="show a model's card: kind, sizes, training data, licence, metrics, directions",
                        description="Show each model's card: its kind and sizes, what it was trained on and under "
                                    "which licence, its held-out figures and its directions.")
-    s.add_argument("models", nargs="*", type=Path, metavar="MODEL",
-                   help="model folders or files (default: the bundled VAE and GAN)")
+    s.add_argument("models", nargs="*", type=named_model, metavar="MODEL",
+                   help="model folders or files, or bundled models' names (default: the bundled VAE and GAN)")
     _latent_scale_arg(s)
     s.set_defaults(func=_runs("info", "cli_info"))
 

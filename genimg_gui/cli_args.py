@@ -93,6 +93,27 @@ def existing_path(text: str) -> Path:
     return path
 
 
+def model_path(text: str) -> Path:
+    """--vae or --gan: a model folder or file, or a bundled model's name (named_model); one not there is refused."""
+    path = named_model(text)
+    if path.exists() or path.name != text:  # a path typed with its folder: existing_path says it is not there
+        return existing_path(text) if not path.exists() else path
+    from .catalog import bundled_models  # reads the bundled cards: not for --help
+    names = ", ".join(e.name for e in bundled_models())
+    raise argparse.ArgumentTypeError(f"{text} does not exist, and is not a bundled model's name ({names})")
+
+
+def named_model(text: str) -> Path:
+    """A model as typed: the path, or where no such path is and it is a bare name, the bundled model of that name
+    (`--gan emoji-gan`, `genimg info emoji-vae`), which a user who installed with pip can type without knowing
+    where the package keeps weights/."""
+    path = Path(text)
+    if path.exists() or path.name != text:
+        return path
+    from .catalog import bundled_models  # reads the bundled cards: not for --help
+    return next((Path(e.path) for e in bundled_models() if e.name == text), path)
+
+
 def scale_factor(text: str) -> int:
     """--scale: 1 to morph.MAX_SCALE, whatever the pictures (cli_commands.check_scale: the side each may reach)."""
     from .morph import MAX_SCALE  # numpy and Pillow: not for --help

@@ -112,6 +112,22 @@ def test_info_of_a_bundled_model_reads_in_columns(capsys):
     assert len(sigma_columns) == 1  # "style: Google → Twitter" used to push its σ out of line
 
 
+def test_a_bundled_model_is_named_by_its_name_where_no_such_path_is(image_files, tmp_path, monkeypatch, capsys):
+    monkeypatch.chdir(tmp_path)  # a pip user's shell, far from the package's weights/
+    assert run("info", "emoji-vae") == 0
+    assert f"emoji-vae  ({catalog.BUNDLED_DIR / 'emoji-vae'})" in capsys.readouterr().out
+    assert run("encode", "--vae", "emoji-vae", image_files[0], "-o", "out") == 0
+    assert (tmp_path / "out" / "image 0_recon.png").is_file()
+    assert run("generate", "--gan", "emoji-gn", "-o", "out") == 2  # a typo: the names it could have meant
+    err = capsys.readouterr().err
+    assert "emoji-gn does not exist, and is not a bundled model's name (emoji-faces-gan, emoji-gan, emoji-vae)" in err
+    assert run("generate", "--gan", "./emoji-gan", "-o", "out") == 2  # a path, not a name: as typed
+    assert "argument --gan: ./emoji-gan does not exist\n" in capsys.readouterr().err
+    (tmp_path / "emoji-vae").mkdir()  # a folder of that name here is what was meant
+    assert run("info", "emoji-vae") == 1
+    assert "emoji-vae  (" not in capsys.readouterr().out
+
+
 def test_info_writes_units_and_abbreviations_in_metric_keys_as_people_write_them(capsys):
     """Keys are snake_case in the card: info printed "held out psnr db" and "precision k3 vae latent psi0.7"."""
     assert run("info", catalog.BUNDLED_DIR / "emoji-vae", catalog.BUNDLED_DIR / "emoji-faces-gan") == 0
