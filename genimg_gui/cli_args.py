@@ -7,7 +7,7 @@ import argparse
 import math
 from pathlib import Path
 
-from .catalog import DEFAULT_PSI, PSI_RANGE
+from .catalog import DEFAULT_PSI, PSI_RANGE, bundled_models
 from .fileio import blocking_file
 from .train.command import positive_int
 
@@ -98,7 +98,6 @@ def model_path(text: str) -> Path:
     path = named_model(text)
     if path.exists() or path.name != text:  # a path typed with its folder: existing_path says it is not there
         return existing_path(text) if not path.exists() else path
-    from .catalog import bundled_models  # reads the bundled cards: not for --help
     names = ", ".join(e.name for e in bundled_models())
     raise argparse.ArgumentTypeError(f"{text} does not exist, and is not a bundled model's name ({names})")
 
@@ -110,7 +109,6 @@ def named_model(text: str) -> Path:
     path = Path(text)
     if path.exists() or path.name != text:
         return path
-    from .catalog import bundled_models  # reads the bundled cards: not for --help
     return next((Path(e.path) for e in bundled_models() if e.name == text), path)
 
 
