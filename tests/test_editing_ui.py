@@ -113,6 +113,41 @@ def drag_across(canvas, pane: str, y: float, x0: float, x1: float) -> None:
     QTest.mouseRelease(canvas, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, at(x1))
 
 
+def test_a_mask_in_force_with_the_brush_off_is_outlined_and_named_in_the_sliders_tab(qtbot, window, image_files):
+    """A stroke, the brush put down (B), then a slider: only the strip changed, and nothing on screen said a mask was
+    there. The canvas outlines it faintly now, and the Sliders tab says edits apply inside it, until Clear mask."""
+    item = open_image(qtbot, window, image_files[0])
+    settle(qtbot, window, item)
+    canvas, note = window.canvas, window.slider_tab.mask_note
+    window.tabs.setCurrentWidget(window.slider_tab)
+    assert not note.isVisible()
+    window.mask_tool.brush.trigger()
+    drag_across(canvas, "edited", 0.5, 0.3, 0.7)
+    window.mask_tool.brush.trigger()  # the brush off, the mask in force
+    assert not canvas.brush_mode and item.history.current.mask is not None
+    settle(qtbot, window, item)  # no slider moved: the picture is the same with or without the mask
+    mask_rows, mask_cols = np.nonzero(item.history.current.mask >= 0.5)
+    h, w = item.history.current.mask.shape
+    outlined = from_qimage(canvas.grab().toImage()).astype(int)
+    assert note.isVisible() and "Clear mask" in note.text() and "B" in note.text()
+    window.mask_tool.clear.trigger()
+    settle(qtbot, window, item)
+    plain = from_qimage(canvas.grab().toImage()).astype(int)
+    assert not note.isVisible()
+    for name, rect in canvas.panes():  # a line round the strip on each pane, the rest as it was
+        changed = np.abs(outlined - plain).sum(axis=2) > 30
+        inside = changed[int(rect.top()):int(rect.bottom()), int(rect.left()):int(rect.right())]
+        rows, cols = np.nonzero(inside)
+        assert rows.size and inside.mean() < 0.1, name  # a line, not a tint
+        # along the strip's edge: within a pixel of the image (a line's width) of where the mask is on
+        assert abs(cols.min() / rect.width() - mask_cols.min() / w) < 1.5 / w, name
+        assert abs((cols.max() + 1) / rect.width() - (mask_cols.max() + 1) / w) < 1.5 / w, name
+        assert abs(rows.min() / rect.height() - mask_rows.min() / h) < 1.5 / h, name
+        assert abs((rows.max() + 1) / rect.height() - (mask_rows.max() + 1) / h) < 1.5 / h, name
+    window.document.undo()  # the mask back: the note too
+    assert note.isVisible()
+
+
 def test_a_stroke_on_the_original_pane_paints_the_mask_as_on_the_edited_one(qtbot, window, image_files):
     """Side by side, the same stroke on the Original pane was ignored without a word."""
     item = open_image(qtbot, window, image_files[0])

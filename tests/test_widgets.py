@@ -876,7 +876,11 @@ def test_mask_overlay_tints_both_panes_and_labels(canvas):
     mask = np.zeros((32, 32), np.float32)
     mask[:, :16] = 1.0
     canvas.set_mask_overlay(mask)
-    assert np.array_equal(from_qimage(canvas.grab().toImage()), plain)  # the brush is off: no tint
+    faint = from_qimage(canvas.grab().toImage())  # the brush is off: no tint, only a faint line along the edge
+    for fx in (0.25, 0.75):
+        point = at(rect, fx, 0.5)
+        assert np.array_equal(faint[point.y(), point.x()], plain[point.y(), point.x()])
+    assert not np.array_equal(faint, plain)
     canvas.show_mask(True)
     tinted = from_qimage(canvas.grab().toImage())
     r, g, _ = tinted[inside.y(), inside.x()].astype(int)
@@ -887,6 +891,8 @@ def test_mask_overlay_tints_both_panes_and_labels(canvas):
     assert tinted[inside.y(), inside.x(), 0] > plain[inside.y(), inside.x(), 0] + 10
     assert np.array_equal(tinted[outside.y(), outside.x()], plain[outside.y(), outside.x()])
     canvas.show_mask(False)
+    assert np.array_equal(from_qimage(canvas.grab().toImage()), faint)
+    canvas.set_mask_overlay(None)
     assert np.array_equal(from_qimage(canvas.grab().toImage()), plain)
     canvas.set_labels("State 2", "State 5")
     assert (canvas.pane_label("original"), canvas.pane_label("edited")) == ("State 2", "State 5")
@@ -927,6 +933,27 @@ def test_a_mask_everywhere_but_a_strip_tints_lightly_and_outlines_the_strip(canv
     assert (column[:, 0] - column[:, 1] > 120).any() and (column.min(axis=1) > 225).any()  # red on white
     away = shot[at(rect, 0.5, 0.25).y(), middle.x()]
     assert away[0] - away[1] < 60  # the line is at the edge only
+
+
+def test_with_the_brush_off_a_mask_shows_as_a_faint_outline_on_both_panes(canvas):
+    """Once the brush was off nothing showed that a mask was there, and a slider then changed a strip only. A faint
+    dashed line now marks its edge: lighter than the brush's line, and no tint."""
+    plain = from_qimage(canvas.grab().toImage()).astype(int)
+    mask = np.zeros((32, 32), np.float32)
+    mask[:, :16] = 1.0  # its edge down the middle of each pane
+    canvas.set_mask_overlay(mask)
+    faint = from_qimage(canvas.grab().toImage()).astype(int)
+    canvas.show_mask(True)
+    brushing = from_qimage(canvas.grab().toImage()).astype(int)
+    for name, rect in canvas.panes():
+        middle, left = at(rect, 0.5, 0.5), at(rect, 0.25, 0.5)
+        band = (slice(middle.y() - 20, middle.y() + 20), slice(middle.x() - 4, middle.x() + 5))
+
+        def change(shot):
+            return np.abs(shot[band] - plain[band]).sum(axis=2)
+        assert change(faint).max() > 60, name  # the line is there, to be seen
+        assert change(faint).sum() < change(brushing).sum() / 2, name  # ...and fainter than the brush's
+        assert np.array_equal(faint[left.y(), left.x()], plain[left.y(), left.x()])  # no tint inside
 
 
 def test_each_pane_shows_its_own_steps_mask_during_a_comparison(canvas):

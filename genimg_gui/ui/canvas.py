@@ -67,7 +67,7 @@ class Canvas(QWidget):
         self.erase = False
         self.mask_overlay: MaskOverlay | None = None  # the current step's mask, a stroke in progress included
         self.compared_masks: dict[str, MaskOverlay | None] | None = None  # during A/B: each pane's step's own
-        self.mask_visible = False  # shown while the brush is on (MaskController); a restored mask showed before
+        self.mask_visible = False  # tinted while the brush is on (MaskController), else only a faint outline
         self._cursor: QPointF | None = None
         self._space = False
         self._last_stroke: tuple[float, float] | None = None
@@ -289,13 +289,13 @@ class Canvas(QWidget):
 
     def _paint_mask(self, p: QPainter, rect: QRectF, pane: str) -> None:
         overlay = self.overlay_for(pane)
-        if overlay is None or not self.mask_visible:
+        if overlay is None:
             return
         p.save()
         if self.mode == CompareMode.SPLIT and self.original is not None:  # only over the edited half
             x = rect.left() + rect.width() * self.split
             p.setClipRect(QRectF(x, rect.top(), rect.right() - x, rect.height()), Qt.ClipOperation.IntersectClip)
-        overlay.paint(p, rect)
+        overlay.paint(p, rect, faint=not self.mask_visible)  # brush off: the edge alone, so the mask still shows
         p.restore()
 
     def _paint_brush(self, p: QPainter) -> None:

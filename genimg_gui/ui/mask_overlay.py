@@ -1,4 +1,5 @@
-"""How a mask shows on the canvas: a light tint where the edit applies, and a line along the mask's edge.
+"""How a mask shows on the canvas: a light tint where the edit applies, and a line along the mask's edge; with the
+brush off, a faint dashed line along the edge alone.
 
 Why both, and the tint light: erasing on a picture with no mask makes a mask everywhere but where the eraser
 went (no mask is the edit everywhere). At full strength that tinted the whole of both panes pink for one small
@@ -6,6 +7,10 @@ stroke, which looked as if the stroke had gone wrong, and the strip the user era
 untinted. A light tint still says where the edit applies, and the edge line marks what the stroke changed: the
 erased strip is outlined on a faintly tinted picture, a painted one on a plain picture. The tint keeps one
 meaning (edit here) whether the mask was painted or erased, so it never flips as a stroke grows.
+
+Why the faint line with the brush off: once the brush was put down nothing showed that a mask was there, and a slider
+then changed only a strip of the picture, for no reason on screen. The line says where the edit applies without
+covering the picture the user is now judging.
 """
 from __future__ import annotations
 
@@ -17,6 +22,9 @@ from ..masking import resize_mask
 
 TINT_RGBA = (235, 40, 40, 60)   # where the edit applies, at full strength: light enough to see the picture through
 EDGE_COLOURS = (("#ffffff", 4), ("#d01818", 2))  # a red line on a white one: seen on dark and light pixels
+# the brush off: thinner and see-through, the red dashed over the white, so it reads as a marker, not a drawn line
+FAINT_EDGE = ((QColor(255, 255, 255, 110), 2.5, Qt.PenStyle.SolidLine),
+              (QColor(208, 24, 24, 200), 1.2, Qt.PenStyle.DashLine))
 EDGE_GRID = 256   # the edge is traced on a grid at least this fine: a 32 px mask's own pixels drew a staircase
 EDGE_MAX = 1024   # ...and no finer: a large photo's mask is traced again at every dab
 EDGE_PAD = 4      # grid cells past the border, where the line drawn round a mask reaching it stays out of sight
@@ -33,18 +41,21 @@ class MaskOverlay:
         self.tint = tint_image(m if grid.shape[0] >= m.shape[0] else grid)
         self.edge = edge_path(grid, m.shape)
 
-    def paint(self, p: QPainter, rect: QRectF) -> None:
-        """Over a picture drawn in rect; the caller clips it (to the pane's slot, or split's edited half)."""
+    def paint(self, p: QPainter, rect: QRectF, faint: bool = False) -> None:
+        """Over a picture drawn in rect; the caller clips it (to the pane's slot, or split's edited half). faint:
+        the edge alone, dashed and see-through (the brush is off)."""
         p.save()
         p.setClipRect(rect, Qt.ClipOperation.IntersectClip)  # the edge traced past the border stays unseen
-        p.drawImage(rect, self.tint)
+        if not faint:
+            p.drawImage(rect, self.tint)
         to_rect = QTransform().translate(rect.left(), rect.top()).scale(rect.width() / self.width,
                                                                         rect.height() / self.height)
         path = to_rect.map(self.edge)
         p.setRenderHint(QPainter.RenderHint.Antialiasing, True)
         p.setBrush(Qt.BrushStyle.NoBrush)
-        for colour, width in EDGE_COLOURS:
-            p.setPen(QPen(QColor(colour), width))
+        pens = FAINT_EDGE if faint else [(QColor(c), w, Qt.PenStyle.SolidLine) for c, w in EDGE_COLOURS]
+        for colour, width, style in pens:
+            p.setPen(QPen(colour, width, style))
             p.drawPath(path)
         p.restore()
 

@@ -10,6 +10,9 @@ from ..wording import NO_SPREAD
 from .sliders import SliderPanel
 
 NO_MODEL = "Load a model to see its directions"
+# the mask tools by their names on the Mask toolbar (MaskController): once the brush was off, a slider changed only a
+# painted strip, and nothing said why
+MASK_NOTE = "Edits apply inside the painted mask — B to paint, Clear mask to edit everywhere"
 
 if TYPE_CHECKING:
     from ..engine.requests import ModelInfo
@@ -32,9 +35,15 @@ class SliderTab(QWidget):
         self.loading = ""  # the model loading now, named while no sliders show (show_loading)
         self.title = QLabel(NO_MODEL)
         self.title.setWordWrap(True)
+        self.mask_note = QLabel(MASK_NOTE)
+        self.mask_note.setWordWrap(True)
+        self.mask_note.hide()
         layout = QVBoxLayout(self)
         layout.addWidget(self.title)
+        layout.addWidget(self.mask_note)
         layout.addWidget(self.sliders, 1)
+        document.current_changed.connect(self._show_mask_note)
+        document.history_changed.connect(self._show_mask_note)
 
     def shown_kind(self) -> str | None:
         return self.source[0] if self.source else None
@@ -69,6 +78,10 @@ class SliderTab(QWidget):
         self.title.setText(f"{len(labels)} directions of {model}, in σ units" if labels
                            else f"Directions of {model}: {NO_SPREAD}")
 
+    def _show_mask_note(self, *_) -> None:
+        """The note shows while the current step has a mask (MASK_NOTE)."""
+        current = self.document.current
+        self.mask_note.setVisible(current is not None and current.history.current.mask is not None)
 
     def show_loading(self, name: str) -> None:
         """The model loading now ("" when none is): named while no sliders show, where "Load a model…" asked the
