@@ -134,8 +134,9 @@ class Autosaver(QObject):
 
     def keep_open_images(self) -> bool:
         """A quit that asks nothing (every edit exported) keeps the open images for next time all the same, quietly,
-        where one of them was edited: it deleted them and their histories, though the question keeps them by
-        default. False where no image was edited (a clean quit then leaves nothing) or it cannot be kept now."""
+        where one of them was edited or stepped to another seed (not asked about: it can be drawn again): it deleted
+        them and their histories, though the question keeps them by default. False where no image changed (a clean
+        quit then leaves nothing) or it cannot be kept now."""
         if not self.owner or self.document.carry.pending_any():
             return False
         edited = any(len(item.history) > 1 for item in self.document.items.values())

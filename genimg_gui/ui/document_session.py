@@ -14,7 +14,7 @@ if TYPE_CHECKING:
 def session_of(document: Document) -> Session:
     """The open items as a session, less a sample the app drew as its GAN loaded and the user left as it came: a
     restore named the last run's "seed 0" first among "your images", and the next start draws its own."""
-    items = [i for i in document.items.values() if not untouched_start_sample(document, i)]
+    items = kept_items(document)
     saved = [SessionItem(i.kind, i.name, i.original, i.image, i.history, i.seed, i.psi, i.gan_class, i.draw,
                          i.asked_draw, dict(i.drawn), dict(i.step_names), dict(i.values_by_model), i.inverted_in,
                          exported_node(i), i.sent_from, dict(i.made_by), i.file, i.fit)
@@ -23,6 +23,12 @@ def session_of(document: Document) -> Session:
     return Session(saved, current, {kind: info.path for kind, info in document.models.items()},
                    identities={kind: info.identity for kind, info in document.models.items()},
                    labels=_labels_named(document, items))
+
+
+def kept_items(document: Document) -> list[Item]:
+    """The open items a session holds, which the quit question's Keep for next time counts: it promised "your 2
+    open images" and the next start reopened 1, the start-up sample left out."""
+    return [i for i in document.items.values() if not untouched_start_sample(document, i)]
 
 
 def untouched_start_sample(document: Document, item: Item) -> bool:

@@ -116,8 +116,14 @@ class Item:
         first = self.drawn.get(0)
         return self.kind == "gan" and first is not None and first.seed is not None
 
+    def drawn_only(self) -> bool:
+        """Every step drew a sample from a seed (a seed, ψ, class or draw chosen in the Generate tab) and none edited
+        it: the image can be drawn again from its seed, model and ψ."""
+        return all(node.id in self.drawn and self.drawn[node.id].seed is not None for node in self.history.nodes())
+
     def unexported(self) -> bool:
         """Edited since it was opened or last exported; an inversion's result counts as an edit, as its w took
-        computing to make (Discard on quitting dropped it unnamed)."""
-        made = len(self.history) > 1 or self.inverted_in is not None
+        computing to make (Discard on quitting dropped it unnamed). A sample only stepped through seeds does not:
+        the quit question called seed 45 an "edited sample" not exported, though nothing in it was edited."""
+        made = (len(self.history) > 1 and not self.drawn_only()) or self.inverted_in is not None
         return made and not self.history.current.same_as(self.exported)

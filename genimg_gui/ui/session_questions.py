@@ -9,6 +9,7 @@ from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QMessageBox
 
 from ..wording import counted, listed
+from .document_session import kept_items
 from .inversion_names import parse as inversion_parts
 from .item import Item
 
@@ -153,7 +154,8 @@ class SessionQuestions:
             answers[box.addButton("Keep for next time", QMessageBox.ButtonRole.AcceptRole)] = KEEP
         answers[box.addButton("Discard", QMessageBox.ButtonRole.DestructiveRole)] = DISCARD
         stay = box.addButton(QMessageBox.StandardButton.Cancel)
-        keeping = (f"{kept_text(len(self.window.document.items))}; Discard deletes the work not exported, for good."
+        kept = len(kept_items(self.window.document))  # what a kept session holds: the untouched start-up sample is not
+        keeping = (f"{kept_text(kept)}; Discard deletes the work not exported, for good."
                    if can_keep else "Another genimg window is autosaving, so this one's work cannot be kept: "
                    "Discard deletes it for good.")
         box.setInformativeText(training + keeping)
