@@ -61,11 +61,12 @@ def direction_values(edits: list[tuple[str, float]], d: Directions, kind: str) -
 
 
 def close_name(typed: str, labels: list[str]) -> str:
-    """'; did you mean skin tone?' for a direction name mistyped ('skn tone'), from the labels and the named
-    directions' topics (before ':', as index_of takes them), any case; "" when none is close."""
+    """' (did you mean skin tone?)' for a direction name mistyped ('skn tone'), from the labels and the named
+    directions' topics (before ':', as index_of takes them), any case; "" when none is close. In brackets: the
+    message goes on after it with ': use a label…', and "did you mean skin tone?: use" read oddly."""
     names = {name.lower(): name for label in labels for name in (label, label.split(":")[0].strip())}
     close = difflib.get_close_matches(typed.lower(), names, n=1)
-    return f"; did you mean {names[close[0]]}?" if close else ""
+    return f" (did you mean {names[close[0]]}?)" if close else ""
 
 
 def read_recipe(path: Path, kind: str, model: ModelInfo) -> Recipe:

@@ -13,6 +13,12 @@ def listed(texts: list[str], most: int = 5) -> str:
     return ", ".join(texts[:most]) + (f" and {len(texts) - most:,} more" if len(texts) > most else "")
 
 
+def step_of(doing: str, step: int, steps: int) -> str:
+    """"Inverting: step 145 of 200", a run's progress as the status bar and a progress callback say it: "inverting
+    145/200", with the bar's "72%" after it, read crammed."""
+    return f"{doing}: step {step:,} of {steps:,}"
+
+
 # why a model has no PCA directions (models/directions.py pca leaves out the ones along which nothing varies)
 NO_SPREAD_WHY = "its latents do not vary, so there is nothing to move along (were its pictures all alike?)"
 NO_SPREAD = f"none: {NO_SPREAD_WHY}"

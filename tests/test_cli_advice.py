@@ -98,8 +98,8 @@ def test_a_mistyped_direction_gets_the_name_meant(vae, image_files, tmp_path, ca
     for typo, meant in (("skn tone", "skin tone"), ("PC12x", "PC12"), ("Skin tone: lighter → drker", None)):
         assert run("edit", "--vae", named, image_files[0], "--edit", f"{typo}=2", "-o", tmp_path / "out") == 2
         err = capsys.readouterr().err
-        said = f"the VAE has no direction {typo!r}; did you mean "
-        assert said + (f"{meant}?" if meant else "skin tone: lighter → darker?") in err, err
+        said = f"the VAE has no direction {typo!r} (did you mean "
+        assert said + (f"{meant}?): use a label" if meant else "skin tone: lighter → darker?): use a label") in err, err
     assert run("edit", "--vae", named, image_files[0], "--edit", "zzzz=2", "-o", tmp_path / "out") == 2
     assert "no direction 'zzzz': use a label" in capsys.readouterr().err  # nothing close: no guess
     assert not (tmp_path / "out").exists()

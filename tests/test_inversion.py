@@ -104,7 +104,7 @@ def test_runtime_invert_headless(model_dir, gan):
     reports = []
     final = rt.invert(big, steps=25, editability=0.3, progress=lambda f, text: reports.append((f, text)))
     assert final.final and final.step == 25 and final.image.shape == (32, 32, 3) and final.w.shape == (16,)
-    assert len(reports) == 26 and reports[-1] == (1.0, "inverting 25/25")
+    assert len(reports) == 26 and reports[-1] == (1.0, "Inverting: step 25 of 25")
     original, run = rt.invert_steps(big, steps=25, editability=0.3)
     assert original.shape == (32, 32, 3)
     first = next(run)
@@ -141,15 +141,15 @@ def test_invert_cancel_stops_within_one_step(qtbot, gan_engine, gan):
 
     def on_progress(p: rq.Progress) -> None:  # runs on the worker thread, as the step is reported
         seen_in_worker.append(p.text)
-        if p.seq == seq and p.text == "inverting 5/5000":
+        if p.seq == seq and p.text == "Inverting: step 5 of 5,000":
             gan_engine.cancel(seq)
 
     gan_engine.worker.progress.connect(on_progress, Qt.ConnectionType.DirectConnection)
     seq = gan_engine.submit(rq.Invert(drawing(gan, 12), steps=5000, preview_every=0))
     qtbot.waitUntil(lambda: bool(rec.failed(seq)), timeout=TIMEOUT)
     assert rec.failed(seq)[0].cancelled and rec.failed(seq)[0].request == "Invert"
-    steps = [t for t in seen_in_worker if t.startswith("inverting")]
-    assert steps[-1] == "inverting 5/5000", f"ran on after the cancel: {steps[-3:]}"
+    steps = [t for t in seen_in_worker if t.startswith("Inverting")]
+    assert steps[-1] == "Inverting: step 5 of 5,000", f"ran on after the cancel: {steps[-3:]}"
     assert not any(r.final for r in rec.of(seq, rq.Inverted))
     gan_engine.worker.progress.disconnect(on_progress)
     ok = gan_engine.submit(rq.Decode("gan", np.zeros(16, np.float32)))  # the worker goes on

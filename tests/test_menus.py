@@ -143,7 +143,7 @@ def test_a_click_on_another_step_ends_the_comparison_and_says_so(qtbot, window, 
 def test_help_about_gives_the_version_where_the_readme_is_and_the_main_keys(window, monkeypatch):
     """About said only "nothing is unpickled", which the README's StyleGAN2 pickles (a restricted unpickler) belied."""
     shown = []
-    monkeypatch.setattr("genimg_gui.ui.main_window.QMessageBox.about", lambda parent, title, text: shown.append(text))
+    monkeypatch.setattr("genimg_gui.ui.help_menu.QMessageBox.about", lambda parent, title, text: shown.append(text))
     next(a for a in menu(window, "&Help").actions() if a.text() == "&About genimg").trigger()
     text = shown[0]
     assert f"genimg {metadata.version('genimg')}:" in text and "nothing is unpickled" not in text

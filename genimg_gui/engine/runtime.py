@@ -25,6 +25,7 @@ from ..models.gan import sample_w, seed_class, seed_z
 from ..models.tensors import to_images, to_tensor
 from ..models.weights import CARD_NAME, ModelFileError, is_spatial, latent_shape, load_model, parameter_count
 from ..weights_file import weights_digest
+from ..wording import step_of
 from . import inversion, spatial
 from .requests import ModelInfo
 
@@ -343,7 +344,7 @@ class Runtime:
         _, run = self.invert_steps(image, steps, editability, preview_every=0, fit=fit)
         for step in run:
             if progress is not None:
-                progress(step.step / max(1, step.steps), f"inverting {step.step}/{step.steps}")
+                progress(step.step / max(1, step.steps), step_of("Inverting", step.step, step.steps))
         return step
 
 

@@ -21,6 +21,7 @@ from ..imaging import ImageLoadError, open_image, open_noted
 from ..models.device import available_devices, gui_friendly_threads
 from ..models.foreign import SD_SCALES, NeedsScale
 from ..models.weights import ModelFileError
+from ..wording import step_of
 from . import requests as rq
 from . import spatial
 from .queue import Cancelled, RequestQueue
@@ -260,7 +261,7 @@ class Worker(QObject):
             self.queue.check(r.seq)
             while (decode := self.queue.take_waiting(rq.Decode)) is not None:
                 self._run(decode)
-            self._report(r.seq, step.step / max(1, step.steps), f"inverting {step.step}/{step.steps}")
+            self._report(r.seq, step.step / max(1, step.steps), step_of("Inverting", step.step, step.steps))
             if step.image is not None:
                 self.result.emit(rq.Inverted(r.seq, r.tag, step.step, step.steps, step.w, step.image,
                                              step.loss, step.final, original))

@@ -6,7 +6,7 @@ from importlib import metadata
 from pathlib import Path
 
 from PySide6.QtGui import QKeySequence
-from PySide6.QtWidgets import QMenu
+from PySide6.QtWidgets import QMenu, QMenuBar
 
 import genimg_gui
 
@@ -35,6 +35,12 @@ def shortcuts(menus: list[QMenu]) -> list[tuple[str, str]]:
                 # the first two: Redo's further ones are the desktop's own extras (Alt+Shift+Backspace, Redo)
                 found.append((action.iconText(), " or ".join(k.toString(TEXT) for k in action.shortcuts()[:2])))
     return found
+
+
+def menu_keys(bar: QMenuBar) -> dict[str, str]:
+    """{what: its keys} of every menu item with keys in a menu bar ("Open images": "Ctrl+O"), for texts that name
+    keys: read off the actions, as shortcuts() reads them, not written a second time by hand."""
+    return dict(shortcuts([action.menu() for action in bar.actions() if action.menu() is not None]))
 
 
 def about_text(keys: list[tuple[str, str]]) -> str:

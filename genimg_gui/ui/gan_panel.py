@@ -20,17 +20,22 @@ SEND_TIPS = {  # the current item's kind: what Send to VAE editor does, or why i
     "vae": "For GAN samples and inversions: this picture is already the VAE's",
     None: "For GAN samples and inversions: none is open",
 }
-PSI_TIP = f"Truncation ψ ({PSI_RANGE[0]:g} to {PSI_RANGE[1]:g}): lower is more typical, higher more varied"
+PSI_TIP = (f"Truncation ψ ({PSI_RANGE[0]:g} to {PSI_RANGE[1]:g}): how far a sample may stray from the model's "
+           "average picture:\nlower is more typical (at 0 every seed draws the average), higher more varied")
+EDITABILITY_TIP = ("How the inversion trades likeness for editing. Left, fidelity: redraw the image as closely as "
+                   "possible.\nRight, editability: keep its latent (w) where the model's own samples lie, so the "
+                   "sliders behave, at a looser likeness")
 NOTE_NAME_PX = 160  # an item's name in the note is shortened to this width, so the note keeps to its lines
 DRAW_BUTTONS = {  # seed_draws value: (label, tooltip)
-    seed_draws.OWN: ("Own z", "Draw the seed's own z, as StyleGAN tools number seeds: the most varied samples, "
-                              "some of them smeared blends of two things the GAN learnt"),
+    seed_draws.OWN: ("Own z", "Draw the seed's own random starting point (its z), as StyleGAN tools number seeds: "
+                              "the most varied samples, some of them smeared blends of two things the GAN learnt"),
     seed_draws.SKIP_MIXTURES: ("Skip mixtures", "Draw the seed's first sample that is not a blend of two things "
                                                 "the GAN learnt (a smudge between two faces): cleaner, but nearer "
                                                 "the images it trained on"),
-    seed_draws.REFINE: ("Refine", "Move the seed's z a few steps towards what the GAN's own discriminator calls "
-                                  "real: the seed mostly keeps its face and loses most smears, a little nearer the "
-                                  "images it trained on. About 0.15 s a seed on a CPU"),
+    seed_draws.REFINE: ("Refine", "Move the seed's random starting point (its z) a few steps towards what the "
+                                  "GAN's own discriminator (the part trained to tell its pictures from real ones) "
+                                  "calls real: the seed mostly keeps its face and loses most smears, a little nearer "
+                                  "the images it trained on. About 0.15 s a seed on a CPU"),
 }
 
 
@@ -140,17 +145,19 @@ class GanPanel(QWidget):
         self.editability = QSlider(Qt.Orientation.Horizontal)
         self.editability.setRange(0, 100)
         self.editability.setValue(50)
-        self.editability.setToolTip("Left: redraw the image as closely as possible. Right: keep w where the "
-                                    "model's samples live, so the sliders behave (a looser likeness).")
+        self.editability.setToolTip(EDITABILITY_TIP)
         self.invert_button = QPushButton("Invert current image")
         self.invert_button.setToolTip("Find the w whose drawing matches the current image (a photo you edited: "
                                       "as edited); runs in the background with previews (Cancel in the status bar)")
         self.invert_button.clicked.connect(
             lambda: self.invert_requested.emit(self.steps.value(), self.editability.value() / 100))
         trade = QHBoxLayout()
-        trade.addWidget(labelled("Fidelity", self.editability, "Fidelity (left) or editability (right)"))
+        ends = (labelled("Fidelity", self.editability, "Fidelity (left) or editability (right)"), QLabel("Editability"))
+        for end in ends:  # the words were the part without a tooltip
+            end.setToolTip(EDITABILITY_TIP)
+        trade.addWidget(ends[0])
         trade.addWidget(self.editability, 1)
-        trade.addWidget(QLabel("Editability"))
+        trade.addWidget(ends[1])
         form = QFormLayout(box)
         form.addRow(labelled("Steps", self.steps, "Inversion steps"), self.steps)
         form.addRow(trade)

@@ -3,11 +3,11 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import (QApplication, QComboBox, QDockWidget, QMainWindow, QMessageBox, QTabWidget,
+from PySide6.QtWidgets import (QApplication, QComboBox, QDockWidget, QMainWindow, QTabWidget,
                                QToolBar, QVBoxLayout, QWidget)
 
 from ..catalog import ModelEntry, bundled_models, converted_models
-from .about import about_text, shortcuts
+from .about import menu_keys
 from .accessible import labelled, name
 from .autosave import Autosaver
 from .action_texts import close_keys, closed_text, redo_keys, redo_text, reopen_text, reopened_text, undo_text
@@ -23,6 +23,7 @@ from .item import Item
 from .loading_note import LoadingNote
 from .filmstrip import Filmstrip
 from .gan_panel import GanPanel
+from .help_menu import HelpMenu
 from .history_controller import HistoryController
 from .history_panel import HistoryPanel
 from .inversion_controller import InversionController
@@ -41,6 +42,7 @@ from .session_questions import KEEP, SessionQuestions
 from .settings import Settings
 from .slider_tab import SliderTab
 from .slow_draw import SlowDrawNote, WaitingJobNote
+from .start_hint import StartHint
 from .status import StatusBar
 from .tab_order import set_reading_order
 from .train_dialog import TrainDialog
@@ -178,8 +180,7 @@ class MainWindow(QMainWindow):
         self.compare_actions = CompareActions(self.compare, view, self)
         view.addSeparator()
         self.add_action(view, "Message &log…", self.show_message_log, QKeySequence("Ctrl+L"))
-        help_menu = bar.addMenu("&Help")
-        self.add_action(help_menu, "&About genimg", self.about)
+        self.help = HelpMenu(self, bar.addMenu("&Help"))
         tools = QToolBar("Tools")
         tools.setObjectName("tools")
         tools.addAction(self.undo_action)
@@ -245,6 +246,7 @@ class MainWindow(QMainWindow):
         d.directions_changed.connect(self.slider_tab.on_directions)
         self.previews = PreviewController(d, self.sliders)
         self.inversion = InversionController(d, self.gan_panel, self.settings)
+        self.start_hint = StartHint(d, self.canvas, menu_keys(self.menuBar()))
         self._update_actions()
 
     # --- document -> views ---------------------------------------------
@@ -360,9 +362,6 @@ class MainWindow(QMainWindow):
         self._message_log.raise_()
         self._message_log.activateWindow()
         return self._message_log
-
-    def about(self) -> None:
-        QMessageBox.about(self, "About genimg", about_text(shortcuts([a.menu() for a in self.menuBar().actions()])))
 
     # --- drag and drop --------------------------------------------------
     def dragEnterEvent(self, event) -> None:  # noqa: N802

@@ -23,6 +23,19 @@ TYPICALITY_HELP = ("How far the edited latent lies from what the model saw in tr
                    "guessing and images often break.\nReset or lower the strongest sliders to come back.")
 
 
+def direction_tip(row: int, label: str, sigma: float, explained: float) -> str:
+    """What a direction is and what its σ means, in words: its tooltip read only "PC1 (21.4%): σ = 8.857". A
+    principal component (explained > 0: the rows come first, in order) is named by its place, any other direction
+    (an attribute's, or one of the user's) as one that parts two groups of examples."""
+    name = label.split(" (")[0].strip()  # "PC1" of "PC1 (21.4%)"
+    if explained > 0:
+        after = "" if row == 0 else " after PC1" if row == 1 else f" after PC1–PC{row}"
+        return (f"{name}: the direction along which this model's latents vary most{after} ({100 * explained:.1f} % "
+                f"of their variance);\nthe slider moves in σ, their spread along it (σ = {sigma:.3f})")
+    return (f"{label}: a direction that parts two groups of example pictures;\nthe slider moves in σ, the examples' "
+            f"spread within their groups along it (σ = {sigma:.3f})")
+
+
 def explain_row(label: str, tip: str, menu_hint: str, name: QLabel, slider: QSlider, value: QLabel,
                 reset: QAbstractButton) -> None:
     """A direction's row: tooltips on each part (only its name had one), and named by its direction to a screen

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Callable
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
 from ..wording import NO_SPREAD
+from .slider_parts import direction_tip
 from .sliders import SliderPanel
 
 NO_MODEL = "Load a model to see its directions"
@@ -68,8 +69,9 @@ class SliderTab(QWidget):
             return
         labels = info.directions.labels
         if self.source != slider_source(kind, info):  # rebuild only when the direction set changes
-            self.sliders.set_directions(labels, tuple(f"{lbl}: σ = {s:.3f}" for lbl, s in
-                                                      zip(labels, info.directions.sigma)), show,
+            tips = tuple(direction_tip(row, label, sigma, explained) for row, (label, sigma, explained) in
+                         enumerate(zip(labels, info.directions.sigma, info.directions.explained)))
+            self.sliders.set_directions(labels, tips, show,
                                         own_from=self.builtin.get(kind, len(labels)))
             self.sliders.setEnabled(bool(labels) and self.document.current is not None)  # nothing to edit yet
             self.source = slider_source(kind, info)

@@ -2,6 +2,7 @@
 Cancel, and notes of work under way (a slow picture, a load waiting its turn)."""
 from __future__ import annotations
 
+import re
 import time
 
 from PySide6.QtCore import QEvent, QRect, Qt, QTimer, Signal
@@ -22,6 +23,7 @@ NOTE_THEN_ERRORS = " — "  # between a message and the errors it shows before
 # the bar's own ink while a message shows before errors: paintEvent draws the line itself, in two colours
 INK_HIDDEN = "QStatusBar { color: transparent; }"
 BAR_WIDTH = 160  # px of the job progress bar, whose label is elided to it (the whole label in its tooltip)
+COUNTS_STEPS = re.compile(r"step [\d,]+ of [\d,]+$")  # wording.step_of's "Inverting: step 145 of 200"
 BAR_PADDING = 12  # px the style keeps round a progress bar's text
 # px at most for what a load waits for, elided (whole in its tooltip): a list of the work ahead widened the window
 WAITING_WIDTH = 440
@@ -268,13 +270,15 @@ class StatusBar(QStatusBar):
         self.bar.setVisible(not done)
         self.cancel.setVisible(not done)
         self.bar.setValue(int(100 * fraction))
-        # one line that fits: "computing latent directions 75%" wrapped onto two and ran out of the bar
-        self.bar.setFormat(self._bar_label(text) + " %p%")
+        # one line that fits: "computing latent directions 75%" wrapped onto two and ran out of the bar. A text that
+        # counts its steps has no percent after it: "inverting 145/200 72%" read crammed
+        percent = "" if COUNTS_STEPS.search(text) else " %p%"
+        self.bar.setFormat(self._bar_label(text, percent) + percent)
         self.bar.setToolTip(f"{text} ({int(100 * fraction)}%)")
 
-    def _bar_label(self, text: str) -> str:
+    def _bar_label(self, text: str, percent: str) -> str:
         metrics = self.bar.fontMetrics()
-        room = BAR_WIDTH - BAR_PADDING - metrics.horizontalAdvance(" 100%")
+        room = BAR_WIDTH - BAR_PADDING - (metrics.horizontalAdvance(" 100%") if percent else 0)
         return metrics.elidedText(text, Qt.TextElideMode.ElideRight, room)
 
     def show_device(self, device: str) -> None:

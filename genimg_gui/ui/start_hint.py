@@ -1,0 +1,69 @@
+"""A line over the canvas while the window shows only the sample its GAN drew as it loaded: a first launch opened on
+"seed 0" with nothing saying how to open a picture of one's own (the empty canvas's "Drop images here…" shows only
+with no image open), nor that the bundled models draw 64×64 emoji, so that a photo comes back as one. It goes for good
+once the user opens or edits something."""
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QEvent, QObject, Qt
+from PySide6.QtWidgets import QLabel
+
+from .canvas import Canvas
+from .document_session import untouched_start_sample
+
+if TYPE_CHECKING:
+    from .document import Document
+
+HINT_MARGIN = 8  # px between the line's band and the canvas's edges
+
+
+def start_hint_text(keys: dict[str, str]) -> str:
+    """What the line says; keys: the menus' keys by item (about.menu_keys), for File → Open's and Paste's."""
+    return (f"To edit a photo of your own, open it: File → Open ({keys['Open images']}), paste "
+            f"({keys['Paste image']}) or drop it here. The bundled models are 64×64 emoji models, so a photo comes "
+            "back as a small emoji-like picture.")
+
+
+class StartHint(QObject):
+    """The hint's label on the canvas, shown while every open image is a start-up sample left as it came and the
+    current one is such a sample."""
+
+    def __init__(self, document: Document, canvas: Canvas, keys: dict[str, str]) -> None:
+        super().__init__(canvas)
+        self.document, self.canvas = document, canvas
+        self.done = False  # the user opened or edited something: the hint does not come back
+        self.label = QLabel(start_hint_text(keys), canvas)
+        self.label.setObjectName("start_hint")
+        self.label.setWordWrap(True)
+        self.label.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)  # drags still pan and paint below
+        self.label.setStyleSheet("background: rgba(0, 0, 0, 150); color: #dddddd; padding: 4px;")
+        self.label.hide()
+        canvas.installEventFilter(self)
+        for signal in (document.item_added, document.item_removed, document.current_changed,
+                       document.history_changed, document.image_changed):
+            signal.connect(self.update)
+        self.update()
+
+    def shown(self) -> bool:
+        return self.label.isVisibleTo(self.canvas)
+
+    def update(self, *_) -> None:
+        doc = self.document
+        items = list(doc.items.values())
+        starts = [i for i in items if untouched_start_sample(doc, i)]
+        if len(starts) < len(items):  # an image opened, or the sample edited or exported
+            self.done = True
+        self.label.setVisible(not self.done and doc.current in starts)
+        self._place()
+
+    def eventFilter(self, watched, event) -> bool:  # noqa: N802 (Qt's name)
+        if watched is self.canvas and event.type() == QEvent.Type.Resize:
+            self._place()
+        return False
+
+    def _place(self) -> None:
+        """Across the canvas's foot, where the panes' captions (at their top) are not."""
+        width = max(1, self.canvas.width() - 2 * HINT_MARGIN)
+        height = self.label.heightForWidth(width)
+        self.label.setGeometry(HINT_MARGIN, self.canvas.height() - HINT_MARGIN - height, width, height)
