@@ -263,10 +263,12 @@ def shared_rows(old: Directions, new: Directions) -> dict[int, int]:
     return {i: named[label] for i, label in enumerate(old.labels) if old.explained[i] == 0 and label in named}
 
 
-def reexpressed(state: EditState, rows: dict[int, int], size: int) -> EditState:
-    """state's slider values moved to another model's size directions along rows (shared_rows); the rest start
-    at 0. The base and mask stay."""
-    values = [0.0] * size
+def reexpressed(state: EditState, rows: dict[int, int], size: int,
+                start: Sequence[float] | None = None) -> EditState:
+    """state's slider values moved to another model's size directions along rows (shared_rows); the rest take
+    start's values (a step's parent's in that model: what the step moved along the others is no change there),
+    else 0. The base and mask stay."""
+    values = list(start) if start is not None else [0.0] * size
     for i, value in enumerate(state.values):
         if i in rows:
             values[rows[i]] = value

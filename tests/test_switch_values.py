@@ -18,6 +18,7 @@ from genimg_gui.edit import Directions, EditState, edited_latent
 from genimg_gui.models.gan import Generator
 from genimg_gui.models.vae import ConvVAE
 from genimg_gui.ui.model_panel import PATH_ROLE
+from test_directions_ui import settle
 from test_ui import drop_and_wait, load_other, the_sample, vae_items
 
 
@@ -135,7 +136,9 @@ def test_switching_back_to_a_gan_brings_its_edits_back(qtbot, window, reference,
 
     double_click_model(qtbot, window, "tiny-gan")
     qtbot.waitUntil(lambda: not doc.carry.pending_any(), timeout=UI_TIMEOUT)
-    assert not any(item.history.current.values)  # B's step: its PC2 is not A's either
+    # B's step: its PC2 is not A's, so it changes nothing in A and shows the edit made there (it read all 0)
+    assert item.history.current.values == (1.5,) + (0.0,) * (len(window.sliders.labels()) - 1)
+    qtbot.waitUntil(lambda: np.array_equal(item.image, edited), timeout=UI_TIMEOUT)
     window.undo_action.trigger()  # back at the step made in A: its edit as it was
     assert item.history.current.values[0] == 1.5 and window.sliders.sliders[0].value() == 150
     qtbot.waitUntil(lambda: np.array_equal(item.image, edited), timeout=UI_TIMEOUT)  # the picture as before
@@ -247,6 +250,35 @@ def step_texts(qtbot, window, item) -> list[str]:
     panel = window.history_panel
     qtbot.waitUntil(lambda: panel.item_for(len(item.history) - 1) is not None, timeout=UI_TIMEOUT)
     return [panel.item_for(n.id).text(0) for n in item.history.nodes()]
+
+
+def test_a_step_made_in_another_vae_keeps_the_edit_and_its_name_on_switching_back(
+        qtbot, window, image_files, tmp_path):
+    """Back in the VAE a picture was edited in, its step made meanwhile in another VAE (along a direction this one
+    lacks) showed no edit, every slider at 0: it had taken the values the other VAE started again at 0, and was
+    named "PC1 +0.00σ" for undoing PC1. It changes nothing here, so it shows its parent's edit, named as made."""
+    doc = window.document
+    drop_and_wait(qtbot, window, image_files[:1], 1)
+    [item] = vae_items(window)
+    pc1 = window.sliders.labels()[0]
+    move(qtbot, window, item, pc1, 1.86)
+    settle(qtbot, item)
+    edited = item.image.copy()
+
+    torch.manual_seed(7)
+    load_other(qtbot, doc, make_model_folder(tmp_path / "other-vae", ConvVAE(TINY_VAE), "other-vae"))
+    qtbot.waitUntil(lambda: not doc.carry.pending_any(), timeout=UI_TIMEOUT)
+    pc3 = window.sliders.labels()[2]  # other-vae's own PC3
+    move(qtbot, window, item, pc3, 1.95)
+
+    double_click_model(qtbot, window, "tiny-vae")
+    qtbot.waitUntil(lambda: not doc.carry.pending_any(), timeout=UI_TIMEOUT)
+    assert item.history.current.values[0] == 1.86 and window.sliders.values()[0] == 1.86
+    settle(qtbot, item)
+    assert np.array_equal(item.image, edited)  # the picture as edited in tiny-vae
+    named = f"{pc3} +1.95σ (not in tiny-vae)"
+    assert step_texts(qtbot, window, item) == ["Opened", f"{pc1} +1.86σ", named]
+    assert window.undo_action.text() == f"&Undo {named}"
 
 
 def test_steps_made_in_a_model_not_loaded_are_named_alike_after_a_restart(

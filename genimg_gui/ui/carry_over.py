@@ -3,7 +3,7 @@ each seed of a GAN item's history drawn again, and every branch of their histori
 carried_across for a VAE of another latent shape or a GAN whose w has another size), so undo still walks back through
 them in the new model. Slider values count the old model's directions, so they are re-expressed in the new one's
 first (values): a named direction both models have keeps its value, the rest start at 0, and an item carried back to
-a model it was edited in gets its values there back."""
+a model it was edited in gets its values there back (a step made meanwhile keeps its parent's there)."""
 from __future__ import annotations
 
 from dataclasses import replace
@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from ..edit import EditState, reexpressed, shared_rows, values_along
-from ..history import HistoryNode, carried_across, carried_over, fits_over
+from ..history import carried_across, carried_over, fits_over
 from ..engine import requests as rq
 from ..wording import counted, listed
 
@@ -202,17 +202,24 @@ def _reexpress(item: Item, old_identity: str, new: rq.ModelInfo, rows: dict[int,
     made while the item was in new before gets its values there back (a user who loads another model to have a
     look and switches back expects the edits as they were); at any other step an attribute both models name alike
     keeps its value along rows (shared_rows) and the others, principal components above all (PC1 of one model is
-    not PC1 of another), start at 0. Returns those others' rows, in the old directions, that held a value."""
+    not PC1 of another), keep its parent's value in new: 0 under steps never made there, and a step made meanwhile
+    along a direction new lacks is no change in new. It took the 0s its parent started again at where it was
+    made, so back in the model it left from it read "PC1 +0.00σ" and undid that model's edits. Returns those
+    others' rows, in the old directions, that held a value."""
     nodes = item.history.nodes()
     item.values_by_model[item.directions_of or old_identity] = {n.id: n.state.values for n in nodes}
     back = item.values_by_model.pop(new.identity, {})
     reset = {i for n in nodes if n.id not in back for i, v in enumerate(n.state.values) if v and i not in rows}
-
-    def in_new(node: HistoryNode) -> EditState:
+    states: dict[int, EditState] = {}
+    for node in nodes:  # parents come before their children
         if node.id in back:  # fitted to the directions as they load now (another window may have added one)
-            return node.state.with_values(values_along(node.state.with_values(back[node.id]), new.directions))
-        return reexpressed(node.state, rows, len(new.directions))
-    item.history = item.history.mapped_nodes(in_new)
+            states[node.id] = node.state.with_values(values_along(node.state.with_values(back[node.id]),
+                                                                  new.directions))
+        else:
+            parent = states.get(node.parent)  # None for the root
+            start = parent.values if parent is not None else None
+            states[node.id] = reexpressed(node.state, rows, len(new.directions), start)
+    item.history = item.history.mapped_nodes(lambda node: states[node.id])
     item.directions_of = new.identity
     return reset
 
