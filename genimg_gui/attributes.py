@@ -1,11 +1,12 @@
 """Directions from examples: "from" and "to" latents -> a unit direction and its slider unit.
 
 Plain numpy (no torch, no Qt), so the app can run it on the UI thread for a few
-hundred latents. User-defined directions are saved per model under the user data
-folder in the same safetensors layout as a model's directions.safetensors.
+hundred latents. User-defined directions are saved per model (by its weights, not its name) under the user
+data folder in the same safetensors layout as a model's directions.safetensors.
 """
 from __future__ import annotations
 
+import glob
 import re
 from pathlib import Path
 
@@ -18,6 +19,7 @@ from .fileio import atomic_path
 from .paths import data_dir
 
 METHODS = ("means", "linear")
+IDENTITY_KEY = "weights"  # a user directions file's metadata: the weights_digest of their model
 
 
 class DirectionsFileError(ValueError):
@@ -148,21 +150,70 @@ def user_directions_folder() -> Path:
     return folder
 
 
-def user_directions_file(model_name: str) -> Path:
-    """Where the user's own directions for this model live (the folder is created)."""
-    safe = re.sub(r"[^\w.-]+", "_", model_name).strip("._") or "model"
-    return user_directions_folder() / f"{safe}.safetensors"
+def user_directions_file(model_name: str, identity: str) -> Path:
+    """Where the user's own directions for a model live: one file per model, known by its weights (identity, their
+    weights_digest) as slider values are, not by its name, which two training runs of one name share while their
+    latent spaces differ. The file already saved for these weights, whatever name it took (a copy of the model with
+    a card of another name is the same model), else one named by the model and its digest's start:
+    my-vae-3f2a9c01b7de.safetensors. The folder is created."""
+    folder, short = user_directions_folder(), identity[:12]
+    for path in sorted(folder.glob(f"*-{glob.escape(short)}.safetensors")):
+        if saved_identity(path) == identity:
+            return path
+    return folder / f"{_safe_name(model_name)}-{short}.safetensors"
 
 
-def save_user_directions(path: Path, directions: Directions) -> None:
-    """Write directions (typically only the user's own rows) atomically."""
+def legacy_directions_file(model_name: str) -> Path:
+    """Where directions were saved before their file recorded the model's weights: by the model's name alone."""
+    return user_directions_folder() / f"{_safe_name(model_name)}.safetensors"
+
+
+def _safe_name(model_name: str) -> str:
+    return re.sub(r"[^\w.-]+", "_", model_name).strip("._") or "model"
+
+
+def saved_identity(path: Path) -> str | None:
+    """The identity of the model whose directions the file holds (save_user_directions' identity); None for a file
+    saved before it was recorded, or one that cannot be read."""
+    try:
+        with safe_open(str(path), "np") as f:
+            return (f.metadata() or {}).get(IDENTITY_KEY) or None
+    except (SafetensorError, OSError, ValueError):
+        return None
+
+
+def claim_legacy_directions(model_name: str, identity: str, dim: int) -> Directions | None:
+    """The directions saved under this model's name alone, before files recorded whose weights they were made on,
+    moved into this model's own file (user_directions_file): the first model of that name to load takes them, as
+    it would have seen them before, and another model of that name no longer does. None when there is no such
+    file; one that does not fit a latent of size dim raises DirectionsFileError and stays for a model it fits."""
+    legacy = legacy_directions_file(model_name)
+    if not legacy.is_file() or saved_identity(legacy) is not None:  # none, or a new file whose name looks like it
+        return None
+    rows = load_user_directions(legacy, dim)
+    if rows is None:  # gone since (another window took it)
+        return None
+    try:
+        save_user_directions(user_directions_file(model_name, identity), rows, identity)
+        legacy.unlink(missing_ok=True)
+    except OSError:  # a read-only folder: the rows show all the same, and the old file stays, as before
+        pass
+    return rows
+
+
+def save_user_directions(path: Path, directions: Directions, identity: str = "") -> None:
+    """Write directions (typically only the user's own rows) atomically, with the identity of the model they were
+    made on (ModelInfo.identity: the weights' SHA-256), which only a test leaves out."""
     arrays = {"mean": directions.mean, "basis": directions.basis, "sigma": directions.sigma,
               "explained": directions.explained}
+    metadata = {"labels": "\n".join(directions.labels)}
+    if identity:
+        metadata[IDENTITY_KEY] = identity
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     with atomic_path(path) as tmp:
         save_file({k: np.ascontiguousarray(v, dtype=np.float32) for k, v in arrays.items()}, str(tmp),
-                  metadata={"labels": "\n".join(directions.labels)})
+                  metadata=metadata)
 
 
 def merged_user_directions(before: Directions, after: Directions, on_disk: Directions | None) -> Directions:

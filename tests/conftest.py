@@ -17,6 +17,7 @@ import pytest  # noqa: E402
 import torch  # noqa: E402
 from PIL import Image  # noqa: E402
 
+from genimg_gui.attributes import user_directions_file  # noqa: E402
 from genimg_gui.models.gan import GANConfig, Generator  # noqa: E402
 from genimg_gui.models.vae import ConvVAE, VAEConfig  # noqa: E402
 from genimg_gui.models.weights import save_model  # noqa: E402
@@ -43,6 +44,12 @@ def labelled_squares(folder: Path, labels: list[str]) -> Path:
         rows.append(f"{i}.png,\"{label}\"")
     (folder / "labels.csv").write_text("\n".join(rows) + "\n")
     return folder
+
+
+def own_directions_file(document, kind: str = "vae") -> Path:
+    """Where the app keeps the user's own directions for the document's model of that kind: by its weights."""
+    info = document.models[kind]
+    return user_directions_file(info.name, info.identity)
 
 
 def make_model_folder(folder: Path, net: torch.nn.Module, name: str) -> Path:

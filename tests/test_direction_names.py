@@ -7,8 +7,8 @@ import numpy as np
 import pytest
 from PySide6.QtWidgets import QDialog
 
-from conftest import UI_TIMEOUT
-from genimg_gui.attributes import load_user_directions, user_directions_file
+from conftest import UI_TIMEOUT, own_directions_file
+from genimg_gui.attributes import load_user_directions
 from genimg_gui.ui.directions_dialog import DirectionRequest, DirectionsDialog
 from test_directions_shared import saved_rows, with_a_picture
 from test_directions_ui import BLUE, RED, define, menu_action, settle, slider_menu, write_group
@@ -18,7 +18,7 @@ from test_directions_ui import BLUE, RED, define, menu_action, settle, slider_me
 def two_own(qtbot, window, model_dir, image_files):
     """The user's directions "a" and "b" saved for the tiny VAE, loaded with it, and a picture to edit."""
     dim = window.document.directions("vae").basis.shape[1]
-    saved_rows(dim, ("a", "b"))
+    saved_rows(window, dim, ("a", "b"))
     with_a_picture(qtbot, window, model_dir, image_files[0])
     return window.directions_tool.builtin["vae"]  # the row of "a"; "b" is the next one
 
@@ -42,11 +42,12 @@ def test_a_rename_to_another_directions_name_or_a_blank_one_is_refused_and_said(
     rename_from_menu(window, monkeypatch, 0, "b", "Rename for this session…")  # a built-in one for the session too
     assert window.sliders.labels() == labels and f"“{builtin_label}” keeps its name" in window.last_error
     dim = window.document.directions("vae").basis.shape[1]
-    assert load_user_directions(user_directions_file("tiny-vae"), dim).labels == ("a", "b")  # so after a relaunch
+    saved = own_directions_file(window.document)
+    assert load_user_directions(saved, dim).labels == ("a", "b")  # so after a relaunch
 
     rename_from_menu(window, monkeypatch, k, "A")  # its own name, written otherwise: its own to take
     assert window.sliders.labels()[k] == "A" and window.last_error == ""
-    assert load_user_directions(user_directions_file("tiny-vae"), dim).labels == ("A", "b")
+    assert load_user_directions(saved, dim).labels == ("A", "b")
 
 
 def test_a_new_direction_cannot_take_a_name_the_model_has(qtbot, window, two_own, image_files, monkeypatch):
@@ -153,4 +154,4 @@ def test_a_new_direction_equal_to_one_the_user_has_is_refused_naming_it(qtbot, w
     assert "No direction made: “again” would be the same direction as “red → blue”" in window.last_error
     assert window.sliders.labels() == before
     dim = doc.directions("vae").basis.shape[1]
-    assert load_user_directions(user_directions_file("tiny-vae"), dim).labels == ("red → blue",)
+    assert load_user_directions(own_directions_file(window.document), dim).labels == ("red → blue",)

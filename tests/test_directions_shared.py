@@ -5,18 +5,18 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from conftest import UI_TIMEOUT
-from genimg_gui.attributes import load_user_directions, save_user_directions, user_directions_file
+from conftest import UI_TIMEOUT, own_directions_file
+from genimg_gui.attributes import load_user_directions, save_user_directions
 from genimg_gui.edit import Directions, edited_latent, values_along
 from test_directions_ui import BLUE, RED, define, write_group
 
 
-def saved_rows(dim: int, labels: tuple[str, ...]) -> Directions:
+def saved_rows(window, dim: int, labels: tuple[str, ...]) -> Directions:
     """The user's own directions for the tiny VAE, written where the app reads them."""
     rows = np.linalg.qr(np.random.default_rng(0).normal(size=(dim, len(labels))))[0].T.astype(np.float32)
     saved = Directions(np.zeros(dim, np.float32), rows, np.ones(len(labels), np.float32),
                        np.zeros(len(labels), np.float32), labels)
-    save_user_directions(user_directions_file("tiny-vae"), saved)
+    save_user_directions(own_directions_file(window.document), saved, window.document.models["vae"].identity)
     return saved
 
 
@@ -43,7 +43,7 @@ def other(qtbot):
 def test_a_change_in_one_window_shows_in_the_other_which_keeps_its_edits(qtbot, window, other, model_dir,
                                                                         image_files, monkeypatch, tmp_path):
     dim = window.document.directions("vae").basis.shape[1]
-    saved_rows(dim, ("a", "b"))
+    saved_rows(window, dim, ("a", "b"))
     for w in (window, other):
         with_a_picture(qtbot, w, model_dir, image_files[0])
     k = other.directions_tool.builtin["vae"]  # "a", then "b"
@@ -78,14 +78,16 @@ def test_a_change_in_one_window_shows_in_the_other_which_keeps_its_edits(qtbot, 
     np.testing.assert_allclose(edited_latent(item.history.current, other.document.directions("vae")), latent,
                                atol=1e-5)  # its picture stays as it was: b's share moved into its base
     assert len(sliders.sliders) == len(other.document.directions("vae")) == len(window.document.directions("vae"))
-    assert load_user_directions(user_directions_file("tiny-vae"), dim).labels == ("a, renamed there", "red → blue")
+    saved = load_user_directions(own_directions_file(window.document), dim)
+    assert saved.labels == ("a, renamed there", "red → blue")
 
 
 def test_a_change_saved_by_genimg_in_another_process_shows_too(qtbot, window, model_dir, image_files):
     """Another process cannot signal: the window watches the folder."""
     dim = window.document.directions("vae").basis.shape[1]
-    before = saved_rows(dim, ("a",))
+    before = saved_rows(window, dim, ("a",))
     with_a_picture(qtbot, window, model_dir, image_files[0])
-    save_user_directions(user_directions_file("tiny-vae"), before.renamed(0, "a, renamed elsewhere"))
+    save_user_directions(own_directions_file(window.document), before.renamed(0, "a, renamed elsewhere"),
+                         window.document.models["vae"].identity)
     qtbot.waitUntil(lambda: window.sliders.labels()[-1] == "a, renamed elsewhere", timeout=UI_TIMEOUT)
     assert window.document.directions("vae").labels[-1] == "a, renamed elsewhere"

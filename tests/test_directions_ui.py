@@ -10,8 +10,8 @@ import pytest
 from PIL import Image
 from PySide6.QtCore import Qt
 
-from conftest import UI_TIMEOUT
-from genimg_gui.attributes import load_user_directions, user_directions_file
+from conftest import UI_TIMEOUT, own_directions_file
+from genimg_gui.attributes import load_user_directions
 from genimg_gui.edit import Directions, EditState, edited_latent, without_direction
 from genimg_gui.history import History
 from genimg_gui.imaging import open_image
@@ -164,7 +164,7 @@ def test_direction_from_examples_moves_held_out_images_and_persists(qtbot, windo
         np.testing.assert_allclose((after - before) @ d.basis[k], 2 * d.sigma[k], rtol=1e-4)
 
     # saved for the model, and back in a new window
-    saved = load_user_directions(user_directions_file("tiny-vae"), d.basis.shape[1])
+    saved = load_user_directions(own_directions_file(window.document), d.basis.shape[1])
     assert saved.labels == ("red → blue",)
     np.testing.assert_allclose(saved.basis[0], d.basis[k], atol=1e-6)
     from genimg_gui.engine.engine import Engine
@@ -184,7 +184,8 @@ def test_direction_from_examples_moves_held_out_images_and_persists(qtbot, windo
     monkeypatch.setattr(window.sliders, "_ask_name", lambda old: "warmer → cooler")
     slider_menu(window, k, "Rename…")
     assert window.sliders.labels()[k] == "warmer → cooler"
-    assert load_user_directions(user_directions_file("tiny-vae"), d.basis.shape[1]).labels == ("warmer → cooler",)
+    saved = load_user_directions(own_directions_file(window.document), d.basis.shape[1])
+    assert saved.labels == ("warmer → cooler",)
     monkeypatch.setattr(window.sliders, "_ask_name", lambda old: "brightness")
     slider_menu(window, 0, "Rename for this session…")
     assert window.sliders.labels()[0] == "brightness" and "this session" in window.status.currentMessage()
@@ -214,7 +215,7 @@ def test_direction_from_examples_moves_held_out_images_and_persists(qtbot, windo
         assert all(after[n] == name for n, name in named[item.id].items() if n not in moved)
     new_d = doc.directions("vae")
     assert len(new_d) == builtin and "warmer → cooler" not in window.sliders.labels()
-    assert not user_directions_file("tiny-vae").exists()
+    assert not own_directions_file(window.document).exists()
     assert window.sliders.values() == doc.current.history.current.values and len(window.sliders.values()) == builtin
     for item in items:
         image, latents = old[item.id]
@@ -242,7 +243,7 @@ def test_keep_fixed_makes_the_direction_orthogonal_to_named_ones(qtbot, window, 
     assert abs(float(plain @ red_blue)) > 0.05  # without: it shares some of "red → blue"
     assert abs(float(fixed @ red_blue)) < 1e-5
     assert float(fixed @ plain) > 0.5  # still about the purple examples
-    assert load_user_directions(user_directions_file("tiny-vae"), d.basis.shape[1]).labels == (
+    assert load_user_directions(own_directions_file(window.document), d.basis.shape[1]).labels == (
         "red → blue", "purple, fixed", "purple")
 
     # the same examples kept apart from "purple" leave nothing: said, and nothing added
@@ -381,8 +382,8 @@ def test_undo_brings_a_deleted_direction_back_with_every_edit_until_the_next_cha
     assert window.sliders.labels()[builtin] == "mine" and window.sliders.values()[builtin] == 2.5
     assert item.history.current is before[0] and np.array_equal(item.image, before[1])  # the masked edit is back
     assert window.history._step_names(item) == before[2]  # no "(deleted)" left
-    assert load_user_directions(user_directions_file("tiny-vae"), doc.directions("vae").basis.shape[1]).labels \
-        == ("mine",)  # saved again
+    saved = load_user_directions(own_directions_file(doc), doc.directions("vae").basis.shape[1])
+    assert saved.labels == ("mine",)  # saved again
     own_step = undo_text(window.history.step_name(item, item.history.current_id))  # the image's own last step
     assert window.undo_action.text() == own_step and "Brought back “mine”" in window.status.currentMessage()
     window.undo_action.trigger()  # the next Undo is the image's own last step again
@@ -418,9 +419,9 @@ def test_two_windows_keep_each_others_changes_to_the_saved_directions(qtbot, win
 
     dim = window.document.directions("vae").basis.shape[1]
     rows = np.linalg.qr(np.random.default_rng(0).normal(size=(dim, 2)))[0].T.astype(np.float32)
-    path = user_directions_file("tiny-vae")
+    path = own_directions_file(window.document)
     save_user_directions(path, Directions(np.zeros(dim, np.float32), rows, np.ones(2, np.float32),
-                                          np.zeros(2, np.float32), ("a", "b")))
+                                          np.zeros(2, np.float32), ("a", "b")), window.document.models["vae"].identity)
     other = MainWindow(Engine("cpu"), [])
     qtbot.addWidget(other)
     try:

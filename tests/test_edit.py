@@ -302,8 +302,8 @@ def test_label_directions_makes_one_direction_per_label(encoded_groups):
 
 def test_user_directions_round_trip_in_the_user_data_folder(tmp_path, monkeypatch):
     monkeypatch.setenv("GENIMG_DATA_DIR", str(tmp_path / "genimg"))
-    path = user_directions_file("emoji/vae: v2")
-    assert path.parent == tmp_path / "genimg" / "directions" and "/" not in path.name[:-12]
+    path = user_directions_file("emoji/vae: v2", "3f2a9c01b7de" + "0" * 52)
+    assert path.parent == tmp_path / "genimg" / "directions" and path.name == "emoji_vae_v2-3f2a9c01b7de.safetensors"
     assert load_user_directions(path, 4) is None
     d = directions().with_direction(np.array([1.0, 1, 0, 0]), 0.7, "style: a → b").subset([2])
     save_user_directions(path, d)

@@ -13,7 +13,7 @@ import torch
 from PySide6.QtCore import Qt
 
 from conftest import TINY_GAN, TINY_VAE, UI_TIMEOUT, make_model_folder
-from genimg_gui.attributes import save_user_directions, user_directions_file
+from genimg_gui.attributes import legacy_directions_file, save_user_directions
 from genimg_gui.edit import Directions, EditState, edited_latent
 from genimg_gui.models.gan import Generator
 from genimg_gui.models.vae import ConvVAE
@@ -29,7 +29,7 @@ def user_rows(model_name: str, dim: int, labels: tuple[str, ...]) -> None:
     basis /= np.linalg.norm(basis, axis=1, keepdims=True)
     rows = Directions(np.zeros(dim, np.float32), basis, np.ones(len(labels), np.float32),
                       np.zeros(len(labels), np.float32), labels)
-    save_user_directions(user_directions_file(model_name), rows)
+    save_user_directions(legacy_directions_file(model_name), rows)  # by name alone: the first model of it takes them
 
 
 @pytest.fixture()

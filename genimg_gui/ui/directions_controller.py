@@ -1,5 +1,5 @@
 """The model's direction set in the window: new directions from example images, rename, delete,
-and the user's own directions saved per model and added back whenever that model loads.
+and the user's own directions saved per model (by its weights, not its name) and added back whenever it loads.
 
 Built-in rows (PCA, and named directions shipped with the model) may be renamed for the session;
 only the user's own directions can be deleted (and renamed for good). Deleting one leaves every
@@ -18,9 +18,9 @@ import numpy as np
 from PySide6.QtCore import QObject, Qt
 from PySide6.QtWidgets import QDialog, QMessageBox, QWidget
 
-from ..attributes import (DirectionsFileError, direction_from_examples, load_user_directions,
-                          merged_user_directions, save_user_directions, separation, slider_unit,
-                          user_directions_file, user_directions_folder)
+from ..attributes import (DirectionsFileError, claim_legacy_directions, direction_from_examples,
+                          load_user_directions, merged_user_directions, save_user_directions, separation,
+                          slider_unit, user_directions_file, user_directions_folder)
 from ..edit import Directions, without_direction
 from ..engine import requests as rq
 from ..wording import counted
@@ -85,7 +85,10 @@ class DirectionsController(QObject):
                 directions = directions.renamed(row, label)
         self.on_disk[info.kind] = directions.subset(())  # no file, or one that will not load
         try:
-            user = load_user_directions(user_directions_file(info.name), directions.basis.shape[1])
+            dim = directions.basis.shape[1]
+            user = load_user_directions(user_directions_file(info.name, info.identity), dim)
+            if user is None:  # maybe a file from before directions were kept by the model's weights
+                user = claim_legacy_directions(info.name, info.identity, dim)
             if user is not None:
                 directions = directions.appended(user)
                 self.on_disk[info.kind] = user
@@ -98,7 +101,7 @@ class DirectionsController(QObject):
         is: another genimg window may have written it since (the file goes when no row is left)."""
         info = self.document.models[kind]
         start = self.builtin.get(kind, len(info.directions))
-        path = user_directions_file(info.name)
+        path = user_directions_file(info.name, info.identity)
         try:
             try:
                 on_disk = load_user_directions(path, info.directions.basis.shape[1])
@@ -107,7 +110,7 @@ class DirectionsController(QObject):
             mine = info.directions.subset(range(start, len(info.directions)))
             rows = merged_user_directions(before.subset(range(start, len(before))), mine, on_disk)
             if len(rows):
-                save_user_directions(path, rows)
+                save_user_directions(path, rows, info.identity)
             else:
                 path.unlink(missing_ok=True)
         except OSError as e:
@@ -130,7 +133,8 @@ class DirectionsController(QObject):
         if known is None:
             return
         try:
-            now = load_user_directions(user_directions_file(info.name), info.directions.basis.shape[1])
+            path = user_directions_file(info.name, info.identity)
+            now = load_user_directions(path, info.directions.basis.shape[1])
         except (DirectionsFileError, OSError):
             return  # reported when the model loaded; the next save here writes a good one
         now = known.subset(()) if now is None else now
