@@ -7,6 +7,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from .card_sizes import is_count, size_problem
 from .earlier_run import BEST_FILE, CARD_FILE, CHECKPOINT_FILE
 from .paths import data_dir
 from .weights_file import same_weights
@@ -137,8 +138,7 @@ def converted_models(root: Path | None = None) -> list[ModelEntry]:
 def latent_spaces(entries: list[ModelEntry]) -> list[ModelEntry]:
     """The VAEs a GAN can be trained to draw in (`genimg train gan --latent-of`): genimg's own
     ConvVAE folders, the bundled default first; not converted SD or TAESD models."""
-    vaes = [e for e in entries if e.kind == "vae" and e.card.get("architecture") == "ConvVAE"
-            and isinstance(e.card.get("resolution"), int)]
+    vaes = [e for e in entries if e.kind == "vae" and e.card.get("architecture") == "ConvVAE" and sizes_known(e.card)]
     first = default_model("vae", vaes)
     return sorted(vaes, key=lambda e: e is not first)
 
@@ -148,7 +148,13 @@ TRAINABLE = ("ConvVAE", "MappedGenerator", "LatentGenerator")  # what `genimg tr
 
 def trainable_models(entries: list[ModelEntry]) -> list[ModelEntry]:
     """The models a training run can start from (`--init`): genimg's own networks, not converted ones."""
-    return [e for e in entries if e.card.get("architecture") in TRAINABLE and isinstance(e.card.get("resolution"), int)]
+    return [e for e in entries if e.card.get("architecture") in TRAINABLE and sizes_known(e.card)]
+
+
+def sizes_known(card: dict) -> bool:
+    """The card states a resolution a run can train at, and its sizes agree with its config as far as the JSON
+    tells (a card edited by hand to 63 px would start a run the command refuses); loading checks the rest."""
+    return is_count(card.get("resolution")) and not size_problem(card)
 
 
 def recorded_latent_of(card: dict) -> str:

@@ -154,7 +154,8 @@ class Runtime:
             folder = foreign.convert(folder, converted_dir(), scaling_factor, progress)
         net, card = load_model(folder)
         net = net.to(self.device).requires_grad_(False)
-        directions = load_directions(folder, direction_size(net))
+        made = f"{'×'.join(map(str, latent_shape(net)))} at resolution {net.cfg.resolution}"
+        directions = load_directions(folder, direction_size(net), made)
         if directions is None:
             directions = _estimate_directions(net, card["kind"], progress)
             try:

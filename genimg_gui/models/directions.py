@@ -45,8 +45,9 @@ def save_directions(folder: Path, d: Directions) -> None:
                   str(tmp), metadata={"labels": "\n".join(d.labels)})
 
 
-def load_directions(folder: Path, dim: int) -> Directions | None:
-    """The cached directions, or None if there are none; a mismatched cache is an error."""
+def load_directions(folder: Path, dim: int, latent: str = "") -> Directions | None:
+    """The cached directions, or None if there are none; a mismatched cache is an error, which says how the card
+    makes the latent (latent: "4×32×32 at resolution 128"), since a card edited by hand may be what is wrong."""
     path = Path(folder) / DIRECTIONS_NAME
     if not path.is_file():
         return None
@@ -58,7 +59,8 @@ def load_directions(folder: Path, dim: int) -> Directions | None:
     except Exception as e:  # safetensors raises several types for corrupt files
         raise ModelFileError(f"{path} is not a readable directions file ({damage_reason(e, path)})") from None
     if t["basis"].ndim != 2 or t["basis"].shape[1] != dim:
-        raise ModelFileError(f"{path} holds directions of size {t['basis'].shape} for a latent of {dim}")
+        made = f" ({latent}, as the model's card.json gives it: if that is wrong, correct the card)" if latent else ""
+        raise ModelFileError(f"{path} holds directions of size {t['basis'].shape} for a latent of {dim}{made}")
     if not all(np.isfinite(t[name]).all() for name in ("mean", "basis", "sigma", "explained")):
         return None  # NaN shares written by a pca() that divided no variance by none: recomputed and rewritten
     if len(labels) != t["basis"].shape[0]:

@@ -14,6 +14,7 @@ from safetensors import SafetensorError
 from safetensors.torch import load_file, save_file
 from torch import nn
 
+from ..card_sizes import size_problem
 from ..fileio import atomic_path, atomic_write_bytes  # noqa: F401 (re-exported: models.weights.atomic_path)
 from .errors import ModelFileError
 from .gan import GANConfig, Generator
@@ -79,7 +80,51 @@ def save_model(folder: Path, net: nn.Module, card: dict) -> Path:
 
 def latent_shape(net: nn.Module) -> tuple[int, ...]:
     """A VAE's latent (C, h, w) (for a spatial one: at its nominal resolution); a GAN's w (w_dim,)."""
-    return tuple(net.cfg.latent_shape) if kind_of(net) == "vae" else (net.cfg.w_dim,)
+    return _config_latent(net.cfg, kind_of(net))
+
+
+def _config_latent(cfg, kind: str) -> tuple[int, ...]:
+    return tuple(cfg.latent_shape) if kind == "vae" else (cfg.w_dim,)
+
+
+def _drawn_side(cfg) -> int:
+    """The side of the images the config's network really draws: genimg's VAE decoder doubles its latent grid once
+    per channel entry after the first (a resolution it does not divide is rounded down), the pixel GAN from 4 px;
+    the other networks draw their config's resolution."""
+    vae = getattr(cfg, "vae", cfg)
+    if isinstance(vae, VAEConfig):
+        return vae.latent_shape[1] * 2 ** (len(vae.channels) - 1)
+    if isinstance(cfg, GANConfig):
+        return 4 * 2 ** (len(cfg.channels) - 1)
+    return cfg.resolution
+
+
+def checked_sizes(card: dict, folder: Path) -> dict:
+    """The card with its resolution and latent_shape checked against the network its config describes (derived
+    from it where the card has none); a ModelFileError names the field, its value and what the network has."""
+    if problem := size_problem(card, against_config=False):
+        raise ModelFileError(f"{folder}: {problem}")
+    _, cfg_cls, kind = ARCHITECTURES[card["architecture"]]
+    try:
+        cfg = cfg_cls.from_dict(card["config"])
+        resolution, drawn, shape = int(cfg.resolution), int(_drawn_side(cfg)), list(_config_latent(cfg, kind))
+    except Exception:  # noqa: BLE001 - a config that makes no network: build_network says what is wrong with it
+        if problem := size_problem(card):
+            raise ModelFileError(f"{folder}: {problem}") from None
+        return card
+    if min(resolution, drawn, *shape) < 1:
+        return card  # build_network says that both must be positive
+    if resolution != drawn:  # a hand-edited config: its channels, not its resolution, decide what it draws
+        raise ModelFileError(f"{folder}: card.json's config says resolution {resolution}, but its network draws "
+                             f"{drawn}×{drawn}: correct the config")
+    card = {"resolution": resolution, "latent_shape": shape, **card}
+    if card["resolution"] != drawn:
+        raise ModelFileError(f"{folder}: card.json says resolution {card['resolution']}, but its network draws "
+                             f"{drawn}×{drawn}: correct the card")
+    if card["latent_shape"] != shape:
+        raise ModelFileError(f"{folder}: card.json says latent_shape {card['latent_shape']}, but its network's "
+                             f"latent at resolution {resolution} is {'×'.join(map(str, shape))}: correct the card")
+    return card
 
 
 def read_card(folder: Path) -> dict:
@@ -108,7 +153,7 @@ def read_card(folder: Path) -> dict:
                              f"{ARCHITECTURES[card['architecture']][2]!r}")
     if not isinstance(card["config"], dict):
         raise ModelFileError(f"{path}: \"config\" must be a JSON object, not {json.dumps(card['config'])[:40]}")
-    return card
+    return checked_sizes(card, Path(folder))
 
 
 def build_network(card: dict, device: str | torch.device = "cpu") -> nn.Module:
