@@ -26,6 +26,7 @@ from genimg_gui.models.weights import CARD_NAME, DIRECTIONS_NAME, WEIGHTS_NAME, 
 from genimg_gui.train import loop
 from genimg_gui.train.augment import ADA_IMAGES, ADA_INTERVAL, AugmentChance, latent_augment, translation
 from genimg_gui.train.data import FolderData, load_folder, recorded_split, with_mirrors
+from genimg_gui.train.latent_gan_recipe import MIN_HELD_OUT
 from genimg_gui.train.metrics import (class_variety, mean_distance, nearest_label_agreement, precision_recall,
                                      reconstruction_figures)
 from genimg_gui.train.run_card import card_options
@@ -60,6 +61,12 @@ def data_dir(tmp_path_factory) -> Path:
     (folder / "notes.jpg").write_text("not a picture")
     Image.new("RGB", (4, 4), "red").save(folder / "tiny.png")
     return folder
+
+
+@pytest.fixture(scope="module")
+def measured_dir(tmp_path_factory) -> Path:
+    """A folder that holds out enough images for a latent GAN's precision/recall (MIN_HELD_OUT, a tenth)."""
+    return make_shapes(tmp_path_factory.mktemp("measured"), 10 * MIN_HELD_OUT)
 
 
 @pytest.fixture(autouse=True)
@@ -121,7 +128,7 @@ def test_the_log_goes_to_stderr_and_stdout_gets_only_the_line_naming_the_model(d
     assert train("vae", data_dir, out, 2, "--sample-every", "1") == 0
     said = capsys.readouterr()
     assert said.out.count("\n") == 1 and said.out.startswith(f"wrote {out} after 2 steps: held_out_psnr_db=")
-    for line in ("data: 40 images", "step 1/2 | ", "sample grid at step 1: ", "held-out at step 2 after "):
+    for line in ("data: 40 images", "step 1/2 | ", "sample grid at step 1: ", "held-out at step 2 ("):
         assert line in said.err
 
 
@@ -266,10 +273,10 @@ def test_the_files_a_run_writes_are_named_as_the_modules_that_write_them_name_th
 def test_held_out_figures_are_logged_as_training_goes_and_kept_across_resume(data_dir, tmp_path, capsys):
     out = tmp_path / "vae"
     assert train("vae", data_dir, out, 2, "--sample-every", "1") == 0
-    assert "held-out at step 2 after" in capsys.readouterr().err
+    assert "held-out at step 2 (" in capsys.readouterr().err
     assert train("vae", data_dir, out, 3, "--sample-every", "1", "--resume") == 0
     log, metrics = capsys.readouterr().err, strict_json(out / "metrics.json")
-    assert "held-out at step 3 after" in log and "held-out at step 1 " not in log  # not re-run after resume
+    assert "held-out at step 3 (" in log and "held-out at step 1 " not in log  # not re-run after resume
     history = metrics["history"]
     assert [h["step"] for h in history] == [1, 2, 3]
     assert [h["minutes"] for h in history] == sorted(h["minutes"] for h in history)
@@ -875,20 +882,21 @@ def test_a_latent_gan_of_another_resolution_than_its_vae_is_refused_before_the_d
     assert "is a VAE of 32px; this run trains at 64px: give --resolution 32" in err and "data: " not in err
 
 
-def test_the_card_records_paths_typed_relative_as_absolute_ones(data_dir, model_dir, tmp_path, monkeypatch):
-    """Traced from another folder, "data" or "vae1" as typed named nothing."""
+def test_the_card_records_paths_typed_relative_as_absolute_ones(measured_dir, model_dir, tmp_path, monkeypatch):
+    """Traced from another folder, "data" or "vae1" as typed named nothing. (measured_dir: figures, whose "how"
+    names the VAE.)"""
     monkeypatch.chdir(tmp_path)
-    for link, target in (("data", data_dir), ("vae1", model_dir / "tiny-vae")):
+    for link, target in (("data", measured_dir), ("vae1", model_dir / "tiny-vae")):
         (tmp_path / link).symlink_to(target, target_is_directory=True)
     Path("labels.csv").write_text("file,kind\n" + "".join(f"{f},{'a' if i % 2 else 'b'}\n" for i, f in enumerate(
-        p.relative_to(data_dir).as_posix() for p in sorted(data_dir.rglob("shape*.png")))))
+        p.relative_to(measured_dir).as_posix() for p in sorted(measured_dir.rglob("shape*.png")))))
     assert main(["train", "gan", "data", "-o", "gan1", "--latent-of", "vae1", "--labels", "labels.csv",
-                 "--label-column", "kind", "--steps", "1", "--batch-size", "8", "--holdout", "8", "--resolution",
+                 "--label-column", "kind", "--steps", "1", "--batch-size", "8", "--resolution",
                  "32", "--threads", "1", "--set", "channels=[16,8,8]", "--set", "z_dim=16", "--set", "w_dim=16"]) == 0
     card = load_model(tmp_path / "gan1")[1]
     options = card["training"]["options"]
     absolute = lambda typed: str(Path(typed).resolve())  # noqa: E731 (the links resolve to their targets)
-    assert options["data"] == absolute("data") == str(data_dir.resolve())
+    assert options["data"] == absolute("data") == str(measured_dir.resolve())
     assert (options["out"], options["labels"]) == (absolute("gan1"), absolute("labels.csv"))
     assert options["extra"]["latent_of"] == absolute("vae1")
     # by its name: the path is long and would name the trainer's home folder on a shared model's card
@@ -928,12 +936,12 @@ def test_gan_channels_that_miss_the_resolution_are_a_clear_error(data_dir, tmp_p
     assert "a 32px GAN needs 4 positive channel entries" in capsys.readouterr().err
 
 
-def test_latent_gan_trains_in_a_vae_latent_space_and_paints_through_its_decoder(data_dir, model_dir, tmp_path):
+def test_latent_gan_trains_in_a_vae_latent_space_and_paints_through_its_decoder(measured_dir, model_dir, tmp_path):
     out = tmp_path / "latent-gan"
     vae_dir = model_dir / "tiny-vae"  # 32px, latent 2 x 16 x 16
-    assert main(["train", "gan", str(data_dir), "-o", str(out), "--latent-of", str(vae_dir), "--steps", "2",
-                 "--batch-size", "8", "--holdout", "8", "--resolution", "32", "--threads", "1", "--sample-every", "1",
-                 "--set", "channels=[16,8,8]", "--set", "z_dim=16", "--set", "w_dim=16"]) == 0
+    assert main(["train", "gan", str(measured_dir), "-o", str(out), "--latent-of", str(vae_dir), "--steps", "2",
+                 "--batch-size", "8", "--holdout", str(MIN_HELD_OUT), "--resolution", "32", "--threads", "1",
+                 "--sample-every", "1", "--set", "channels=[16,8,8]", "--set", "z_dim=16", "--set", "w_dim=16"]) == 0
     gan, card = load_model(out)
     vae, _ = load_model(vae_dir)
     assert card["architecture"] == "LatentGenerator" and card["kind"] == "gan"
@@ -950,11 +958,12 @@ def test_latent_gan_trains_in_a_vae_latent_space_and_paints_through_its_decoder(
 
 
 def test_a_latent_gan_card_and_final_line_carry_its_held_out_figures_and_how_they_were_measured(
-        data_dir, model_dir, tmp_path, capsys):
+        measured_dir, model_dir, tmp_path, capsys):
     out = tmp_path / "latent-gan"
-    assert main(["train", "gan", str(data_dir), "-o", str(out), "--latent-of", str(model_dir / "tiny-vae"),
-                 "--steps", "2", "--batch-size", "8", "--holdout", "8", "--resolution", "32", "--threads", "1",
-                 "--sample-every", "2", "--set", "channels=[16,8,8]", "--set", "z_dim=16", "--set", "w_dim=16"]) == 0
+    assert main(["train", "gan", str(measured_dir), "-o", str(out), "--latent-of", str(model_dir / "tiny-vae"),
+                 "--steps", "2", "--batch-size", "8", "--holdout", str(MIN_HELD_OUT), "--resolution", "32",
+                 "--threads", "1", "--sample-every", "2", "--set", "channels=[16,8,8]", "--set", "z_dim=16",
+                 "--set", "w_dim=16"]) == 0
     final = [line for line in capsys.readouterr().out.splitlines() if line.startswith("wrote ")][-1]
     card = read_entry(out).card
     metrics = strict_json(out / "metrics.json")
@@ -962,21 +971,22 @@ def test_a_latent_gan_card_and_final_line_carry_its_held_out_figures_and_how_the
     for key in ("held_out_precision_k3", "held_out_recall_k3"):
         assert card["metrics"][key] == metrics[key] == last[key]
         assert f"{key}={last[key]}" in final
-    assert card["metrics"]["held_out_images"] == 4  # a tenth of the 40 images
+    assert card["metrics"]["held_out_images"] == MIN_HELD_OUT
     assert "benchmarks/" not in final and "note" not in card["metrics"]
     assert "how=" not in final and len(final) < len(f"wrote {out} after 2 steps: ") + 100  # figures only
     assert card["metrics"]["how"] == metrics["how"]
     assert card["metrics"]["how"].endswith("recall is the share of held-out images inside some sample's k-NN radius.")
     figures, how = metrics_text(card["metrics"])  # what the Models tab and `genimg info` show
     assert f"held out precision k3: {last['held_out_precision_k3']}" in figures.splitlines()
-    assert "nearest-neighbour precision/recall" in how and "4 held-out images" in how and "tiny-vae" in how
+    assert "nearest-neighbour precision/recall" in how and "tiny-vae" in how
+    assert f"{MIN_HELD_OUT} held-out images" in how
     assert main(["info", str(out)]) == 0
     info = capsys.readouterr().out
     assert "held out recall k3" in info and "metrics   –" not in info
 
 
 @pytest.mark.parametrize("every", [2, 3], ids=["evaluated at the last step", "not evaluated at it"])
-def test_a_latent_gan_evaluates_the_model_it_writes_once(every, data_dir, model_dir, tmp_path, monkeypatch):
+def test_a_latent_gan_evaluates_the_model_it_writes_once(every, measured_dir, model_dir, tmp_path, monkeypatch):
     """The export took the figures of the step written afresh (512 samples through the generator and encoder)
     though the run had just logged them; it measures only a step the run did not evaluate."""
     from genimg_gui.train.latent_gan_recipe import LatentGANRecipe
@@ -984,10 +994,10 @@ def test_a_latent_gan_evaluates_the_model_it_writes_once(every, data_dir, model_
     evaluate = LatentGANRecipe.evaluate
     monkeypatch.setattr(LatentGANRecipe, "evaluate", lambda self, held: evaluated.append(1) or evaluate(self, held))
     out = tmp_path / "latent-gan"
-    assert main(["train", "gan", str(data_dir), "-o", str(out), "--latent-of", str(model_dir / "tiny-vae"),
-                 "--steps", "2", "--batch-size", "8", "--holdout", "8", "--resolution", "32", "--threads", "1",
-                 "--sample-every", str(every), "--set", "channels=[16,8,8]", "--set", "z_dim=16",
-                 "--set", "w_dim=16"]) == 0
+    assert main(["train", "gan", str(measured_dir), "-o", str(out), "--latent-of", str(model_dir / "tiny-vae"),
+                 "--steps", "2", "--batch-size", "8", "--holdout", str(MIN_HELD_OUT), "--resolution", "32",
+                 "--threads", "1", "--sample-every", str(every), "--set", "channels=[16,8,8]",
+                 "--set", "z_dim=16", "--set", "w_dim=16"]) == 0
     assert len(evaluated) == 1
     assert "held_out_precision_k3" in read_entry(out).card["metrics"]
 
@@ -1035,7 +1045,7 @@ def test_a_latent_gan_with_too_few_held_out_images_skips_its_figures(data_dir, m
     assert main(["train", "gan", str(data_dir), "-o", str(out), "--latent-of", str(model_dir / "tiny-vae"),
                  "--steps", "1", "--batch-size", "8", "--holdout", "3", "--resolution", "32", "--threads", "1",
                  "--sample-every", "1", "--set", "channels=[16,8,8]", "--set", "z_dim=16", "--set", "w_dim=16"]) == 0
-    assert "history" not in strict_json(out / "metrics.json")  # 3 images cannot each have 3 neighbours
+    assert "history" not in strict_json(out / "metrics.json")  # figures of 3 images would be noise
 
 
 def test_a_latent_gan_says_at_the_start_and_in_its_card_why_its_held_out_images_give_no_figures(
@@ -1048,11 +1058,12 @@ def test_a_latent_gan_says_at_the_start_and_in_its_card_why_its_held_out_images_
                  "--set", "channels=[16,8,8]", "--set", "z_dim=16", "--set", "w_dim=16"]) == 0
     err = capsys.readouterr().err
     before_training = err.split("step 1/")[0]
-    assert ("held out: 3 images (at most a tenth of 38 images), too few for precision/recall, which need 4 or more: "
-            "this run reports no held-out figures") in before_training
+    assert ("held out: 3 images (at most a tenth of 38 images), too few for precision/recall to mean anything "
+            f"(they need {MIN_HELD_OUT} or more): this run reports no held-out figures") in before_training
     assert err.count("too few for precision/recall") == 1
     assert "--keep-best: with no held-out figures there is nothing to rank" in before_training
-    why = "not measured: 3 held-out images, too few for precision/recall, which need 4 or more"
+    why = ("not measured: 3 held-out images, too few for precision/recall to mean anything "
+           f"(they need {MIN_HELD_OUT} or more)")
     assert strict_json(out / "metrics.json") == {"held_out_images": 3, "held_out": why}
     assert read_entry(out).card["metrics"]["held_out"] == why
 
@@ -1278,18 +1289,18 @@ def test_keep_best_evaluates_the_last_step_when_no_evaluation_fell_on_it(data_di
     assert [(h["step"], h["held_out_psnr_db"]) for h in history] == [(2, 26.0), (3, 23.0)]
 
 
-def test_keep_best_ranks_a_latent_gan_by_the_harmonic_mean_of_precision_and_recall(data_dir, model_dir, tmp_path,
-                                                                                     monkeypatch):
+def test_keep_best_ranks_a_latent_gan_by_the_harmonic_mean_of_precision_and_recall(measured_dir, model_dir,
+                                                                                     tmp_path, monkeypatch):
     from genimg_gui.train.latent_gan_recipe import LatentGANRecipe
     # step 2 has neither the best precision (step 1) nor the best recall (step 3), but the best balance of both
     queue = [(0.9, 0.1), (0.5, 0.5), (0.2, 0.6), (0.5, 0.5)]  # the last: the kept model, measured for its card
     monkeypatch.setattr(LatentGANRecipe, "evaluate", lambda self, held_out: dict(zip(
         ("held_out_precision_k3", "held_out_recall_k3"), queue.pop(0))))
     out = tmp_path / "latent-gan"
-    assert main(["train", "gan", str(data_dir), "-o", str(out), "--latent-of", str(model_dir / "tiny-vae"),
-                 "--steps", "3", "--batch-size", "8", "--holdout", "8", "--resolution", "32", "--threads", "1",
-                 "--sample-every", "1", "--keep-best", "--set", "channels=[16,8,8]", "--set", "z_dim=16",
-                 "--set", "w_dim=16"]) == 0
+    assert main(["train", "gan", str(measured_dir), "-o", str(out), "--latent-of", str(model_dir / "tiny-vae"),
+                 "--steps", "3", "--batch-size", "8", "--holdout", str(MIN_HELD_OUT), "--resolution", "32",
+                 "--threads", "1", "--sample-every", "1", "--keep-best", "--set", "channels=[16,8,8]",
+                 "--set", "z_dim=16", "--set", "w_dim=16"]) == 0
     kept = strict_json(out / "card.json")["training"]["kept"]
     assert kept == {"step": 2, "score": 0.5, "held_out_precision_k3": 0.5, "held_out_recall_k3": 0.5}
     assert strict_json(out / "card.json")["metrics"]["held_out_recall_k3"] == 0.5

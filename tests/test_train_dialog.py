@@ -100,8 +100,8 @@ def test_save_to_follows_the_model_kind_until_the_user_types_a_folder(qtbot, tmp
 
 
 def test_describe_figures_names_what_a_run_measures():
-    vae = "held-out at step 400 after 13.7 min: held_out_psnr_db=26.01, held_out_ssim=0.865"
-    gan = "held-out at step 500 after 6.2 min: held_out_precision_k3=0.52, held_out_recall_k3=0.355"
+    vae = "held-out at step 400 (13.7 min into the run; took 1.2 min): held_out_psnr_db=26.01, held_out_ssim=0.865"
+    gan = "held-out at step 500 (6.2 min into the run; took 48 s): held_out_precision_k3=0.52, held_out_recall_k3=0.355"
     assert describe_figures(vae) == "Held-out at step 400 (13.7 min): PSNR 26.01 dB · SSIM 0.865"
     assert describe_figures(gan) == "Held-out at step 500 (6.2 min): precision 0.52 · recall 0.355"
     assert describe_figures("step 400/1000 | 40 img/s | loss=0.1 | ETA 3.0 min") is None
@@ -362,7 +362,7 @@ def test_the_bar_follows_the_time_a_run_has_left_when_its_minutes_end_it_before_
 def test_progress_lines_are_read_with_or_without_a_step_total():
     assert read_progress("step 40/200 | 38 img/s | mse=0.0123 kl=0.4567 | ETA 1.3 min") == (40, 200, 1.3)
     assert read_progress("step 40 | 38 img/s | d=0.6931 g=0.6931 | 0.9 min left") == (40, None, 0.9)
-    assert read_progress("held-out at step 400 after 13.7 min: held_out_psnr_db=26.01") is None
+    assert read_progress("held-out at step 400 (13.7 min into the run; took 1.2 min): held_out_psnr_db=26.01") is None
 
 
 def test_start_with_no_folder_or_no_output_says_so_and_runs_nothing(qtbot, shapes):

@@ -121,7 +121,8 @@ def test_the_bar_says_while_the_run_measures_its_held_out_figures(qtbot):
     watch.take_line("step 8 | 40 img/s | d=0.6931 g=0.6931 | 1.6 min left")
     watch.take_line("measuring held-out figures at step 8 (512 held-out images)…")
     assert watch.progress.format() == "step 8 — measuring held-out figures…"
-    watch.take_line("held-out at step 8 after 0.4 min: held_out_precision_k3=0.4, held_out_recall_k3=0.2")
+    watch.take_line("held-out at step 8 (0.4 min into the run; took 55 s): held_out_precision_k3=0.4, "
+                    "held_out_recall_k3=0.2")
     assert watch.progress.format() == "step 8 — 1.6 min left"
 
 

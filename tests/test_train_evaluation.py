@@ -12,7 +12,7 @@ from genimg_gui.catalog import metrics_text
 from genimg_gui.cli import main
 from genimg_gui.models.weights import load_model
 from genimg_gui.train import loop
-from genimg_gui.train.latent_gan_recipe import LatentGANRecipe
+from genimg_gui.train.latent_gan_recipe import MIN_HELD_OUT, LatentGANRecipe
 from genimg_gui.train.vae_recipe import VAERecipe
 
 from test_train import make_shapes, strict_json, train
@@ -21,6 +21,11 @@ from test_train import make_shapes, strict_json, train
 @pytest.fixture(scope="module")
 def data_dir(tmp_path_factory) -> Path:
     return make_shapes(tmp_path_factory.mktemp("shapes"), 40)  # a tenth: 4 held out
+
+
+@pytest.fixture(scope="module")
+def measured_dir(tmp_path_factory) -> Path:
+    return make_shapes(tmp_path_factory.mktemp("measured"), 10 * MIN_HELD_OUT)  # enough for a latent GAN's figures
 
 
 @pytest.fixture(autouse=True)
@@ -81,7 +86,7 @@ def stop_before(monkeypatch, recipe, stop_at: int) -> None:
 
 def latent_gan(data: Path, out: Path, vae: Path, steps: int, *extra: str) -> int:
     return main(["train", "gan", str(data), "-o", str(out), "--latent-of", str(vae), "--steps", str(steps),
-                 "--batch-size", "8", "--holdout", "8", "--threads", "1", "--set", "channels=[16,8,8]",
+                 "--batch-size", "8", "--threads", "1", "--set", "channels=[16,8,8]",
                  "--set", "z_dim=16", "--set", "w_dim=16", *extra])
 
 
@@ -92,12 +97,13 @@ def test_the_log_says_an_evaluation_before_it_starts(data_dir, tmp_path, capsys)
     for step in (2, 3):  # by --sample-every, then the model written
         said = [i for i, line in enumerate(log) if line.startswith(f"measuring held-out figures at step {step} "
                                                                    "(4 held-out images")]
-        assert said and log[said[0] + 1].startswith(f"held-out at step {step} after "), log
+        assert said and log[said[0] + 1].startswith(f"held-out at step {step} ("), log
     assert "(4 held-out images; the last took " in log[said[0]]  # the second: how long to wait
 
 
 @pytest.mark.parametrize("kind", ["vae", "latent-gan"])
-def test_a_stop_saves_the_model_without_measuring_it(kind, data_dir, model_dir, tmp_path, monkeypatch, capsys):
+def test_a_stop_saves_the_model_without_measuring_it(kind, data_dir, measured_dir, model_dir, tmp_path, monkeypatch,
+                                                     capsys):
     """Stopped at step 6, a latent GAN measured its held-out figures for 87 s before it exited."""
     recipe = VAERecipe if kind == "vae" else LatentGANRecipe
     evaluated = []
@@ -108,13 +114,14 @@ def test_a_stop_saves_the_model_without_measuring_it(kind, data_dir, model_dir, 
     if kind == "vae":
         assert train("vae", data_dir, out, 10) == 130
     else:
-        assert latent_gan(data_dir, out, model_dir / "tiny-vae", 10) == 130
+        assert latent_gan(measured_dir, out, model_dir / "tiny-vae", 10) == 130  # a tenth: MIN_HELD_OUT held out
     err = capsys.readouterr().err
     assert not evaluated and "measuring held-out figures" not in err
     assert "interrupted at step 3: saving" in err and "held-out figures not measured: stopped" in err
     card = load_model(out)[1]
     assert card["training"]["steps"] == 3
-    assert card["metrics"] == {"held_out_images": 4, "held_out": "not measured: stopped"}
+    held = 4 if kind == "vae" else MIN_HELD_OUT
+    assert card["metrics"] == {"held_out_images": held, "held_out": "not measured: stopped"}
     assert strict_json(out / "metrics.json") == card["metrics"]  # no curve: no step was measured
     assert metrics_text(card["metrics"])[0].endswith("held out: not measured (stopped)")  # the Models tab's words
 
@@ -202,3 +209,75 @@ def test_the_eta_counts_the_evaluations_to_come():
     assert lines[-1].endswith("ETA 1.2 min")
     loop._report(lines.append, 10, opts, 8.0, 10.0, {"mse": 0.5})
     assert lines[-1].endswith("ETA 0.2 min")
+
+
+def slow_start_and_writing(monkeypatch, clock: Clock, build_s: float, export_s: float) -> None:
+    """Building VAERecipe takes build_s on the clock, writing its model folder export_s."""
+    build, export = VAERecipe.__init__, VAERecipe.export
+
+    def slow_build(self, *args, **kwargs):
+        clock.now += build_s
+        build(self, *args, **kwargs)
+
+    def slow_export(self, *args, **kwargs):
+        clock.now += export_s
+        return export(self, *args, **kwargs)
+
+    monkeypatch.setattr(VAERecipe, "__init__", slow_build)
+    monkeypatch.setattr(VAERecipe, "export", slow_export)
+
+
+def test_the_held_out_line_says_how_long_the_evaluation_took(data_dir, tmp_path, monkeypatch, clock, capsys):
+    """'held-out at step 1 after 0.2 min' of an evaluation that took 60 s read as if it had taken 0.2 min."""
+    timed(monkeypatch, VAERecipe, clock, 12.0, 60.0)
+    assert train("vae", data_dir, tmp_path / "vae", 1) == 0
+    assert "held-out at step 1 (0.2 min into the run; took 1.0 min): held_out_psnr_db=" in capsys.readouterr().err
+
+
+def test_a_minutes_budget_that_leaves_no_training_says_so_at_the_start_and_the_end(data_dir, tmp_path, monkeypatch,
+                                                                                  clock, capsys):
+    """A --minutes 2 latent GAN whose evaluation took 60 s trained one step, said nothing of it, and wrote a model
+    of noise. A start of 10 s, steps of 10 s, evaluations of 60 s, writing 2 s: 2 minutes leave no time to train."""
+    timed(monkeypatch, VAERecipe, clock, 10.0, 60.0)
+    slow_start_and_writing(monkeypatch, clock, 10.0, 2.0)
+    began = clock.now
+    assert train("vae", data_dir, tmp_path / "vae", 1000, "--minutes", "2") == 0
+    err = capsys.readouterr().err
+    lines = err.splitlines()
+    said = lines.index("--minutes 2 leaves no time to train: the start and the first step took 1.4 min, and the end "
+                       "keeps 1.0 min for the held-out figures and for writing the model. Give --minutes 5 or more, "
+                       "or --holdout 0 to train without held-out figures")
+    assert lines[said - 1].startswith("--minutes: keeping ")  # at the first step, as soon as it is known
+    assert lines[-1] == ("trained for 1 step only before --minutes 2 ran out: too few to learn from the images, so "
+                         "the model's samples will look like noise. Give --minutes 5 or more")
+    # it ended 36 s early, yet rightly: the step-1 evaluation is counted once as spent and once more kept for the
+    # end's, which a second step needs (its model is not step 1's); 84 s + a step + that evaluation is 154 s
+    assert clock.now - began == 84.0 and 84.0 + 10.0 + 60.0 > 120
+
+
+def test_a_minutes_budget_counts_the_first_evaluation_once(data_dir, tmp_path, monkeypatch, clock, capsys):
+    """The same run in 2.6 minutes: a second step fits (82 s spent, a step of 10 s, 62 s kept: 154 s of 156),
+    which a reserve that counted the first evaluation twice would not have trained."""
+    timed(monkeypatch, VAERecipe, clock, 10.0, 60.0)
+    slow_start_and_writing(monkeypatch, clock, 10.0, 2.0)
+    began = clock.now
+    assert train("vae", data_dir, tmp_path / "vae", 1000, "--minutes", "2.6") == 0
+    assert load_model(tmp_path / "vae")[1]["training"]["steps"] == 2 and clock.now - began == 154.0
+    err = capsys.readouterr().err
+    assert "--minutes 2.6 leaves about 12 s to train" in err and "trained for 2 steps only" in err
+
+
+def test_a_latent_gan_of_a_small_folder_measures_no_noise_and_says_a_short_budget(data_dir, model_dir, tmp_path,
+                                                                                 capsys):
+    """The tester's run, real and small: 40 pictures hold out 4, whose precision 1.0 and recall 0.0 were noise
+    (and their evaluation took the minute the run had to train); --minutes too short to train says so."""
+    out = tmp_path / "gan"
+    assert latent_gan(data_dir, out, model_dir / "tiny-vae", 1000, "--minutes", "0.002") == 0
+    err = capsys.readouterr().err
+    assert ("held out: 4 images (at most a tenth of 40 images), too few for precision/recall to mean anything "
+            f"(they need {MIN_HELD_OUT} or more): this run reports no held-out figures") in err
+    assert "measuring held-out figures" not in err and "held-out at step" not in err
+    assert "--minutes 0.002 leaves no time to train: the start and the first step took " in err
+    assert "Give --minutes 1 or more" in err and "--holdout 0" not in err  # no evaluation to leave out
+    assert "trained for 1 step only before --minutes 0.002 ran out" in err
+    assert "precision" not in strict_json(out / "metrics.json")

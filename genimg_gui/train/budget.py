@@ -7,9 +7,14 @@ last evaluation alone, as the first step had timed it, ended after 211 s. The bu
 and stops training in time for all that follows: the evaluation as the last one took (each one re-times it: a
 trained model's can be slower than the first step's), the writing as a rehearsal at the first step took, and a step
 as the last one took (a step begun just in time would end one step late).
+
+The first step's evaluation is spent, and the end's kept besides: not the same one counted twice, as any step after
+the first writes a model that needs its own. So a budget that an evaluation and the writing nearly fill trains one
+step, which the log says at the first step (short_of_training), with the --minutes to give, and again at the end.
 """
 from __future__ import annotations
 
+import math
 import tempfile
 import time
 from dataclasses import dataclass
@@ -18,7 +23,14 @@ from typing import Callable
 
 import torch
 
+from ..wording import counted
 from .evaluations import duration
+
+# a run trains at least this share of its --minutes, or the log says at its first step that it will hardly train
+TRAINING_SHARE = 0.25
+# fewer steps than this leave a model from scratch untrained: a GAN's samples and a VAE's reconstructions are
+# still noise and grey blurs (the bundled models trained for tens of thousands)
+FEW_STEPS = 100
 
 
 @dataclass
@@ -28,6 +40,7 @@ class Budget:
     began: float
     writing_s: float | None = None  # the checkpoint, model folder and sample grid written at the end, once timed
     step_s: float = 0.0  # the last step's time
+    fixed_s: float = 0.0  # what the run spends whatever it trains: its start, its first step's timings, its end
 
     def spent(self) -> float:
         """Seconds since the command started."""
@@ -63,3 +76,31 @@ class Budget:
         what = (f"the held-out figures of the model written ({duration(evaluation_s)}) and for writing it ({writing})"
                 if evaluation_s else f"writing the model ({writing})")
         return f"--minutes: keeping {duration(self.keep(evaluation_s))} at the end for {what}"
+
+    def short_of_training(self, evaluation_s: float) -> str:
+        """Said at the first step, once the end is timed: "" when the run trains a fair share of its --minutes,
+        else that it will hardly train and the --minutes to give (a --minutes 2 latent GAN whose evaluation took
+        60 s trained one step, said nothing of it, and wrote a model whose samples were noise). evaluation_s: the
+        end's evaluation (0: none)."""
+        self.fixed_s = self.spent() + self.keep(evaluation_s)
+        left = 60 * (self.minutes or 0.0) - self.fixed_s
+        if not self.minutes or left >= TRAINING_SHARE * 60 * self.minutes:
+            return ""
+        time_left = f"about {duration(left)}" if left >= 1 else "no time"
+        kept = "the held-out figures and for writing the model" if evaluation_s else "writing the model"
+        instead = ", or --holdout 0 to train without held-out figures" if evaluation_s else ""
+        return (f"--minutes {self.minutes:g} leaves {time_left} to train: the start and the first step took "
+                f"{duration(self.spent())}, and the end keeps {duration(self.keep(evaluation_s))} for {kept}. "
+                f"Give --minutes {self.enough()} or more{instead}")
+
+    def enough(self) -> int:
+        """--minutes that train for at least as long as the run spends on all else (fixed_s)."""
+        return max(1, math.ceil(2 * self.fixed_s / 60))
+
+    def few_steps(self, steps: int) -> str:
+        """The log's note on a model that --minutes ended after fewer than FEW_STEPS steps, "" for more."""
+        if steps >= FEW_STEPS:
+            return ""
+        return (f"trained for {counted(steps, 'step')} only before --minutes {self.minutes:g} ran out: too few to "
+                f"learn from the images, so the model's samples will look like noise. Give --minutes "
+                f"{self.enough()} or more")

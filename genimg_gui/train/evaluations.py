@@ -59,7 +59,9 @@ class Evaluations:
         if figures:
             self.history.append({"step": step, "minutes": round(run_seconds / 60, 2), **figures})
             values = ", ".join(f"{k}={v}" for k, v in figures.items())
-            self.log(f"held-out at step {step} after {run_seconds / 60:.1f} min: {values}")
+            # how long it took, not only when: "after 0.2 min" of one that took a minute read as its own time
+            self.log(f"held-out at step {step} ({run_seconds / 60:.1f} min into the run; took "
+                     f"{duration(self.seconds)}): {values}")
         return figures
 
     def untimed(self) -> bool:

@@ -33,6 +33,11 @@ from .metrics import precision_recall
 
 EVAL_SAMPLES = 512  # per held-out evaluation: a few seconds on a CPU
 NEIGHBOURS = 3  # the k of precision/recall, as in benchmarks/model_quality.py
+# the fewest held-out images whose precision/recall mean anything. Each image's neighbourhood reaches its k-th
+# nearest: among 4 images that spans the set, so precision reads about 1.0 whatever the samples (samples
+# unlike the images: 1.0), and recall moves in steps of 0.25 (samples drawn like the images themselves gave
+# 0.35 +- 0.29 from one draw to the next). From about 32 a draw's recall varies by under 0.1.
+MIN_HELD_OUT = 32
 WIDEST = 256  # the generator's channels at its 4 px stem; each doubling of the grid after it halves them
 
 
@@ -160,7 +165,7 @@ class LatentGANRecipe(GANRecipe):
         """Precision/recall (k=3) of samples against held-out images, both as the VAE encodes them: the
         definition benchmarks/model_quality.py uses, on fewer samples; fewer points make wider neighbourhoods,
         so the figures run higher than the benchmark's (emoji-gan: about 0.5/0.4 here, 0.3/0.3 there)."""
-        if len(held_out) <= NEIGHBOURS:  # each point needs k neighbours besides itself
+        if len(held_out) < MIN_HELD_OUT:  # figures that would be noise (MIN_HELD_OUT)
             return {}
         self.vae.eval()
         real = torch.cat([self._encode(c.to(self.device)).flatten(1) for c in held_out.split(256)])
@@ -170,10 +175,10 @@ class LatentGANRecipe(GANRecipe):
         return {"held_out_precision_k3": round(precision, 3), "held_out_recall_k3": round(recall, 3)}
 
     def unmeasured(self, images: int) -> str:
-        """Why evaluate() gives no figures for this many held-out images: each needs k neighbours besides itself."""
-        if images > NEIGHBOURS:
+        """Why evaluate() gives no figures for this many held-out images: too few to mean anything (MIN_HELD_OUT)."""
+        if images >= MIN_HELD_OUT:
             return ""
-        return f"too few for precision/recall, which need {NEIGHBOURS + 1} or more"
+        return f"too few for precision/recall to mean anything (they need {MIN_HELD_OUT} or more)"
 
     def held_out_metrics(self, held_out: torch.Tensor, measured: dict[str, float], unmeasured: str = "") -> dict:
         """The card's metrics, as a VAE's card gives its PSNR: the evaluation the training log shows, of the

@@ -169,6 +169,7 @@ def train(opts: TrainOptions, make_recipe: Callable[[TrainOptions, torch.device]
     pace = Pace()
     pace.mark(0)
     stopped: KeyboardInterrupt | None = None
+    ran_out = False  # whether --minutes ended the training
     stdout_closed = False
     with stop_signals_interrupt(log) as saving:
         try:
@@ -182,6 +183,7 @@ def train(opts: TrainOptions, make_recipe: Callable[[TrainOptions, torch.device]
                 if log_closed:  # a line it wrote found no reader: save as on Ctrl+C rather than lose the run
                     raise LogClosed
                 if out_of_time:
+                    ran_out = True
                     break
                 step_began = time.monotonic()
                 mine = train_idx[world.shard(idx)]
@@ -211,6 +213,8 @@ def train(opts: TrainOptions, make_recipe: Callable[[TrainOptions, torch.device]
                     pace.skip(budget.writing_s or 0.0)
                     if budget.keep(evals.reserve()) >= 1:  # under a second is not worth a line
                         log(budget.keeping(evals.reserve()))
+                    if short := budget.short_of_training(evals.reserve()):
+                        log(short)
                 if save and step % opts.checkpoint_every == 0:
                     save_checkpoint(out, recipe, step, time.monotonic() - t0, history, best, run=run,
                                     evaluation_s=evals.seconds)
@@ -247,6 +251,8 @@ def train(opts: TrainOptions, make_recipe: Callable[[TrainOptions, torch.device]
             metrics = _write_model(out, recipe, card, as_pixels(images[train_idx[:4096]]), held_out,
                                    evals.figures_at(written), left_out if written == done else "")
             curve = {"history": history} if history else {}
+            if ran_out and not origin and (few := budget.few_steps(done)):  # --init's model is trained already
+                log(few)
             (out / "metrics.json").write_text(json.dumps({**metrics, **curve}, indent=2))
             stdout_closed = _tell(result, final_line(out, done, metrics, written))
             if stopped is not None:

@@ -14,7 +14,7 @@ SAMPLES = re.compile(r"sample grid at step (\d+): (.+)$")
 # said as a held-out evaluation starts (train/evaluations.py), which can take a minute with no other line
 MEASURING = re.compile(r"^measuring held-out figures at step (\d+)")
 PROGRESS_STEPS = 1000  # the bar's resolution: a share of the run, not its step count (see share_done)
-HELD_OUT = re.compile(r"held-out at step (\d+) after ([\d.]+) min: (.+)$")
+HELD_OUT = re.compile(r"held-out at step (\d+) \(([\d.]+) min into the run; took [^)]*\): (.+)$")
 # why a run failed, as cli.main and argparse say it ("genimg: error: …", "genimg train: error: …")
 ERROR = re.compile(r"^genimg(?: \w+)?: error: (.+)$")
 # an error that names the command line's option for a field, as the dialog names that field (the checks are the run's)
@@ -25,7 +25,8 @@ FIGURE_NAMES = {"held_out_psnr_db": "PSNR {} dB", "held_out_ssim": "SSIM {}",
 
 
 def describe_figures(line: str) -> str | None:
-    """'held-out at step 400 after 13.7 min: held_out_psnr_db=26.01, …' as a person reads it."""
+    """'held-out at step 400 (13.7 min into the run; took 1.2 min): held_out_psnr_db=26.01, …' as a person reads
+    it."""
     m = HELD_OUT.search(line)
     if not m:
         return None
