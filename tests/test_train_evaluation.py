@@ -15,17 +15,12 @@ from genimg_gui.train import loop
 from genimg_gui.train.latent_gan_recipe import MIN_HELD_OUT, LatentGANRecipe
 from genimg_gui.train.vae_recipe import VAERecipe
 
-from test_train import make_shapes, strict_json, train
+from test_train import make_shapes, measured_dir, strict_json, train  # noqa: F401 (measured_dir: a fixture)
 
 
 @pytest.fixture(scope="module")
 def data_dir(tmp_path_factory) -> Path:
     return make_shapes(tmp_path_factory.mktemp("shapes"), 40)  # a tenth: 4 held out
-
-
-@pytest.fixture(scope="module")
-def measured_dir(tmp_path_factory) -> Path:
-    return make_shapes(tmp_path_factory.mktemp("measured"), 10 * MIN_HELD_OUT)  # enough for a latent GAN's figures
 
 
 @pytest.fixture(autouse=True)
