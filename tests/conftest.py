@@ -113,6 +113,22 @@ def quit_questions_cancelled(monkeypatch) -> list[str]:
     return asked
 
 
+def quit_questions_kept(monkeypatch) -> list[tuple[str, str]]:
+    """The real quit question from here on, each answered Keep for next time; returns the list its (text,
+    informative text) are added to."""
+    from PySide6.QtWidgets import QMessageBox
+
+    shown: list[tuple[str, str]] = []
+
+    def keep(box) -> int:
+        shown.append((box.text(), box.informativeText()))
+        next(b for b in box.buttons() if b.text() == "Keep for next time").click()
+        return 0
+    monkeypatch.setattr(QMessageBox, "exec", keep)
+    monkeypatch.setattr(SessionQuestions, "ask_quit", ORIGINAL_ASK_QUIT)
+    return shown
+
+
 def slowed(monkeypatch, owner: type, method: str, seconds: float) -> None:
     """owner.method takes `seconds` longer each call (a worker-side draw or decode made as slow as a big model's),
     so the window's requests outrun the worker."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from conftest import ORIGINAL_ASK_QUIT
+from conftest import quit_questions_kept
 from genimg_gui import session as sess
 from genimg_gui.catalog import read_entry
 from genimg_gui.engine.engine import Engine
@@ -18,17 +18,7 @@ TIMEOUT = 30_000  # ms
 @pytest.fixture()
 def keep_pressed(monkeypatch) -> list[tuple[str, str]]:
     """The real quit question, answered Keep for next time; returns the list its (text, informative text) go to."""
-    from PySide6.QtWidgets import QMessageBox
-
-    shown: list[tuple[str, str]] = []
-
-    def keep(box) -> int:
-        shown.append((box.text(), box.informativeText()))
-        next(b for b in box.buttons() if b.text() == "Keep for next time").click()
-        return 0
-    monkeypatch.setattr(QMessageBox, "exec", keep)
-    monkeypatch.setattr(SessionQuestions, "ask_quit", ORIGINAL_ASK_QUIT)
-    return shown
+    return quit_questions_kept(monkeypatch)
 
 
 def open_and_edit(qtbot, window, path):

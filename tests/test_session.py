@@ -22,6 +22,8 @@ from genimg_gui.ui.item import Item
 from genimg_gui.ui.main_window import MainWindow
 from genimg_gui.ui.session_questions import DISCARD, SessionQuestions
 
+from conftest import quit_questions_kept
+
 TIMEOUT = 30_000
 
 
@@ -662,8 +664,6 @@ def test_an_image_exported_before_a_restart_is_not_asked_about_after_it(qtbot, e
                                                                          tmp_path, monkeypatch):
     """The quit question rightly left an exported image out; kept for next time and reopened, the next quit named it
     among the unexported. And Keep for next time said it reopened the unexported images, when it reopens all."""
-    from PySide6.QtWidgets import QMessageBox
-
     w = _window_with_the_vae(qtbot, engine, model_dir)
     w.show()
     assert w.questions.offer_restore() == 0
@@ -676,14 +676,7 @@ def test_an_image_exported_before_a_restart_is_not_asked_about_after_it(qtbot, e
         w.sliders.sliders[0].setValue(150)
     w.document.select(exported.id)
     w.exports.export_png(str(tmp_path / "exported.png"))
-    shown = []
-
-    def keep(box) -> int:
-        shown.append((box.text(), box.informativeText()))
-        next(b for b in box.buttons() if b.text() == "Keep for next time").click()
-        return 0
-    monkeypatch.setattr(QMessageBox, "exec", keep)
-    monkeypatch.setattr(SessionQuestions, "ask_quit", ORIGINAL_ASK_QUIT)
+    shown = quit_questions_kept(monkeypatch)
     assert w.close()
     [(text, says)] = shown
     assert text == f"The edited image “{edited.name}” has not been exported."
