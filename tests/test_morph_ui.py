@@ -343,6 +343,17 @@ def test_a_recipe_saved_into_a_missing_folder_says_so_in_words(qtbot, window, mo
     assert not missing.exists()
 
 
+def test_an_unedited_picture_is_told_there_is_nothing_to_save_before_any_file_dialog(qtbot, window, monkeypatch,
+                                                                                     image_files):
+    """Save edit recipe… on a picture as it opened asked for a file name, and only then said nothing was saved."""
+    open_images(qtbot, window, image_files[:1])
+    asked = []
+    monkeypatch.setattr(window.recipes, "_ask_save_path", lambda suggestion: asked.append(suggestion) or "")
+    action(window, "Sa&ve edit recipe…").trigger()
+    assert asked == []
+    assert window.last_error == "Nothing to save: move a slider first (a recipe holds direction strengths)"
+
+
 def test_a_masked_recipe_is_held_only_with_its_mask_and_strengths(tmp_path):
     rng = np.random.default_rng(0)
     basis = np.linalg.qr(rng.normal(size=(8, 3)))[0].T.astype(np.float32)  # 3 unit rows in 8 dimensions

@@ -107,11 +107,8 @@ class RecipeActions(QObject):
         return path
 
     def save_dialog(self) -> None:
-        item = self.document.current
-        if item is None:
-            self.document.error.emit("Open an image first; a recipe saves its edit")
-            return
-        if path := self._ask_save_path(item.name):
+        # said before the dialog: an unedited picture asked for a file name, then said there was nothing to save
+        if self._recipe() is not None and (path := self._ask_save_path(self.document.current.name)):
             self.save(path)
 
     def apply_dialog(self, all_items: bool = False) -> None:
@@ -121,16 +118,7 @@ class RecipeActions(QObject):
     # --- actions -------------------------------------------------------
     def save(self, path: str) -> Path | None:
         """Save the current item's edit (non-zero sliders with their vectors, mask) to path."""
-        item = self.document.current
-        directions = self.document.directions(item.kind) if item else None
-        if item is None or directions is None:
-            self.document.error.emit("Open an image and load its model first; a recipe saves its edit")
-            return None
-        state = item.history.current
-        info = self.document.models[item.kind]
-        recipe = Recipe.from_edit(state, directions, info.name, item.kind, self.fit())
-        if not recipe.steps:
-            self.document.error.emit("Nothing to save: move a slider first (a recipe holds direction strengths)")
+        if (recipe := self._recipe()) is None:
             return None
         try:
             written = recipe.save(path)
@@ -141,6 +129,20 @@ class RecipeActions(QObject):
         mask = " and its mask" if recipe.mask is not None else ""
         self.document.message.emit(f"Saved {counted(len(recipe.steps), 'direction')}{mask} to {written}")
         return written
+
+    def _recipe(self) -> Recipe | None:
+        """The current item's edit as a recipe; None, said, when there is no item, model or edit to save."""
+        item = self.document.current
+        directions = self.document.directions(item.kind) if item else None
+        if item is None or directions is None:
+            self.document.error.emit("Open an image and load its model first; a recipe saves its edit")
+            return None
+        info = self.document.models[item.kind]
+        recipe = Recipe.from_edit(item.history.current, directions, info.name, item.kind, self.fit())
+        if not recipe.steps:
+            self.document.error.emit("Nothing to save: move a slider first (a recipe holds direction strengths)")
+            return None
+        return recipe
 
     def apply(self, path: str, all_items: bool = False) -> int:
         """Apply the recipe at path to the current item, or to every open item of the recipe's
