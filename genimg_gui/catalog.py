@@ -10,7 +10,7 @@ from pathlib import Path
 from .card_sizes import is_count, size_problem
 from .earlier_run import BEST_FILE, CARD_FILE, CHECKPOINT_FILE
 from .paths import data_dir
-from .weights_file import same_weights
+from .weights_file import WEIGHTS_NAME, same_weights
 from .wording import counted
 
 BUNDLED_DIR = Path(__file__).resolve().parent.parent / "weights"
@@ -22,6 +22,8 @@ DEFAULT_PSI = 0.7
 # 1 leaves the samples the GAN was trained on (odd pictures without a word)
 PSI_RANGE = (0.0, 1.5)
 SHORT_METRIC = 40  # characters of a figure; longer values (how it was measured) are shown apart
+# above a card's figures where its weights are not those it was written for (ModelInfo.other_weights)
+OTHER_WEIGHTS_FIGURES = f"not these weights' figures (the card was written for another {WEIGHTS_NAME}):"
 # the words of metric keys (snake_case, lower case: held_out_psnr_db) that are written otherwise
 METRIC_WORDS = {"db": "dB", "psnr": "PSNR", "ssim": "SSIM", "vae": "VAE", "gan": "GAN"}
 # files that may hold a model from elsewhere (SD VAE, TAESD, StyleGAN pickle): opened as models, not images
@@ -230,10 +232,11 @@ def _metric_word(word: str) -> str:
     return f"ψ {psi[1]}" if psi else word
 
 
-def metrics_text(metrics: dict) -> tuple[str, str]:
+def metrics_text(metrics: dict, other_weights: bool = False) -> tuple[str, str]:
     """(the figures, one a line; the long entries, e.g. how the figures were measured) of a card's metrics, as
-    the Models tab and `genimg info` show them, under their keys as metric_name writes them."""
-    short, long = [], []
+    the Models tab and `genimg info` show them, under their keys as metric_name writes them. other_weights: the
+    weights loaded are not those the card was written for (ModelInfo.other_weights): the figures are marked so."""
+    short, long = [OTHER_WEIGHTS_FIGURES] if other_weights and metrics else [], []
     for key, value in metrics.items():
         shown = metric_value(value)
         if why := _not_measured(value):  # a figure's place, however long the reason: "measured  held out: not…"

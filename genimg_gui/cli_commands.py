@@ -229,6 +229,8 @@ def load_into(rt: Runtime, path: Path, latent_scale: float | None,
                  f"{path.name} is no Stable Diffusion VAE file, whose latent scale it chooses")
     if latent_scale is None and path.resolve() != Path(info.path).resolve():  # converted: say which scale it has
         scale_note(path, info.card)
+    if info.other_weights:  # its card's figures are another model's (the window's message log says the same)
+        say(f"genimg: note: {info.other_weights}")
     return info
 
 

@@ -42,7 +42,8 @@ def describe(m: ModelInfo) -> str:
         rows.append(("training", f"{steps} of {training.get('batch_size', '?')} images{best_of}, "
                                  f"{training.get('seconds', '?')} s on {training.get('hardware', '?')}"))
     rows += lineage_rows(card)
-    figures, how = metrics_text(card.get("metrics", {}))  # one figure a line, as the Models tab shows them
+    # one figure a line, as the Models tab shows them; marked where the weights are not the card's
+    figures, how = metrics_text(card.get("metrics", {}), bool(m.other_weights))
     rows.append(("metrics", figures))
     if how:
         rows.append(("measured", how))

@@ -8,6 +8,9 @@ import hashlib
 from pathlib import Path
 
 WEIGHTS_NAME = "model.safetensors"
+# the card's record of the weights it was written for (their weights_digest): a card whose weights were swapped or
+# trained over in place describes other weights, and the load says so (card_describes_other_weights)
+CARD_DIGEST = "weights_sha256"
 
 
 def weights_digest(folder: Path | str) -> str:
@@ -28,3 +31,16 @@ def same_weights(folder: Path | str, other: Path | str) -> bool:
         return filecmp.cmp(Path(folder, WEIGHTS_NAME), Path(other, WEIGHTS_NAME), shallow=False)
     except OSError:  # no weights file (not a genimg folder, or gone)
         return False
+
+
+def card_describes_other_weights(card: dict, digest: str) -> bool:
+    """Whether the card records the digest of other weights than these (another model's file copied over its own,
+    or a fine-tune in place); False for a card that records none (written before cards did, or by hand)."""
+    recorded = card.get(CARD_DIGEST)
+    return isinstance(recorded, str) and recorded.strip().lower() != digest
+
+
+def other_weights_note(name: str) -> str:
+    """What a load says, once, when its card describes other weights (card_describes_other_weights)."""
+    return (f"{name}: {WEIGHTS_NAME} is not the file its card was written for: the card's training data, steps and "
+            "figures describe other weights")

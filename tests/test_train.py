@@ -33,6 +33,7 @@ from genimg_gui.train.run_card import card_options
 from genimg_gui.train.run_log import held_out_lines, held_out_short
 from genimg_gui.train.settings import ALLOWED, GAN_SETTINGS, VAE_SETTINGS
 from genimg_gui.train.vae_recipe import VAERecipe
+from genimg_gui.weights_file import weights_digest
 from genimg_gui.wording import counted
 
 TINY = {"vae": ["--set", "channels=[8,16]", "--set", "latent_channels=2"],
@@ -100,6 +101,7 @@ def test_training_writes_a_model_folder_the_app_opens(kind, data_dir, tmp_path, 
     assert card["training"]["data"] == "shapes" and card["training"]["licence"] == "CC0"
     assert card["training"]["steps"] == 3 and card["training"]["images"] == 40
     assert card["training"]["skipped"] == SKIPPED
+    assert card["weights_sha256"] == weights_digest(out)  # the card knows the weights it describes
     assert load_directions(out, int(np.prod(latent_shape(net)))) is not None
     with Image.open(out / "samples.png") as grid:
         assert grid.width == 8 * 32

@@ -153,6 +153,9 @@ class ModelInfo:
     draws: tuple[str, ...] = ()  # a GAN's ways to draw a seed (seed_draws.py): which the Generate tab offers
     # why a GAN cannot refine though its folder holds a discriminator (a damaged file, another GAN's), in words
     no_refine: str = ""
+    # why its card's training data, steps and figures are not these weights' (the card records another file's
+    # digest: weights_file.other_weights_note), in words; "" when they are, or the card records no digest
+    other_weights: str = ""
 
     @property
     def classes(self) -> tuple[str, ...]:

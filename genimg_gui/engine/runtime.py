@@ -24,7 +24,7 @@ from ..models.directions import load_directions, pca, save_directions
 from ..models.gan import sample_w, seed_class, seed_z
 from ..models.tensors import to_images, to_tensor
 from ..models.weights import CARD_NAME, ModelFileError, is_spatial, latent_shape, load_model, parameter_count
-from ..weights_file import weights_digest
+from ..weights_file import card_describes_other_weights, other_weights_note, weights_digest
 from ..wording import step_of
 from . import inversion, spatial
 from .requests import ModelInfo
@@ -120,6 +120,13 @@ def _mapped(net: nn.Module, z: torch.Tensor, psi: float, c: torch.Tensor | None)
     return net.map(z, psi) if c is None else net.map(z, psi, c)
 
 
+def _other_weights(model: LoadedModel) -> str:
+    """ModelInfo.other_weights: from the digest the load took for its identity, so the weights are read once."""
+    if not card_describes_other_weights(model.card, model.identity):
+        return ""
+    return other_weights_note(str(model.card.get("name", Path(model.path).name)))
+
+
 def _user_file(card: dict, path: str) -> str:
     """The path to name in messages: the user's file a cached conversion came from (its cache folder is reopened
     after a restart), else the path loaded."""
@@ -171,7 +178,8 @@ class Runtime:
         return ModelInfo(model.path, str(model.card.get("name", Path(model.path).name)), model.kind,
                          model.card, str(self.device), model.direction_size,
                          parameter_count(model.net), model.directions, seconds, model.identity, source or model.path,
-                         model.spatial, _draws(model) if model.kind == "gan" else (), model.no_judge)
+                         model.spatial, _draws(model) if model.kind == "gan" else (), model.no_judge,
+                         _other_weights(model))
 
     def set_device(self, name: str) -> None:
         device = pick_device(name)

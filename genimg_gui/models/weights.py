@@ -24,7 +24,7 @@ from .state_files import damaged_safetensors
 from .stylegan2 import StyleGAN2Config, StyleGAN2Generator
 from .taesd import TAESD, TAESDConfig
 from .vae import ConvVAE, VAEConfig
-from ..weights_file import WEIGHTS_NAME
+from ..weights_file import CARD_DIGEST, WEIGHTS_NAME, weights_digest
 
 CARD_NAME = "card.json"
 DIRECTIONS_NAME = "directions.safetensors"
@@ -65,15 +65,16 @@ def save_tensors(path: Path, tensors: dict[str, torch.Tensor]) -> None:
 
 
 def save_model(folder: Path, net: nn.Module, card: dict) -> Path:
-    """Write weights and a card that records architecture, config and sizes."""
+    """Write weights and a card that records architecture, config, sizes and the weights' digest (CARD_DIGEST: a
+    card given with another model's digest, a --resume's or --init's, gets this one)."""
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
     arch = architecture_of(net)
+    save_tensors(folder / WEIGHTS_NAME, net.state_dict())
     full = {**card, "format": FORMAT, "format_version": 1, "architecture": arch,
             "kind": ARCHITECTURES[arch][2], "config": net.cfg.to_dict(),
             "resolution": net.cfg.resolution, "parameters": parameter_count(net),
-            "latent_shape": list(latent_shape(net)), "spatial": is_spatial(net)}
-    save_tensors(folder / WEIGHTS_NAME, net.state_dict())
+            "latent_shape": list(latent_shape(net)), "spatial": is_spatial(net), CARD_DIGEST: weights_digest(folder)}
     atomic_write_bytes(folder / CARD_NAME, json.dumps(full, indent=2).encode())
     return folder
 

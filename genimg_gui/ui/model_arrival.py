@@ -35,6 +35,8 @@ def take_model(doc: Document, info: rq.ModelInfo) -> None:
                      f"in {info.seconds * 1000:.0f} ms{scale}")
     if info.no_refine:  # why Refine is greyed out: a damaged discriminator had fallen back to Own z unsaid
         doc.message.emit(f"{info.name} cannot refine seeds, which draw their own z: {info.no_refine}")
+    if info.other_weights:  # its card's figures (30 dB, say) are another model's: said once, as it loads
+        doc.message.emit(info.other_weights)
     if switched and (said := switch_message(doc.carry.items(info.kind, previous.classes, reset))):
         doc.message.emit(said)  # last, so the status bar shows it
     doc.open_waiting()

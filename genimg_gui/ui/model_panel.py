@@ -266,9 +266,11 @@ class ModelPanel(QWidget):
         self.details["Parameters"].setText(human_count(int(count)) if count else "–")
         self.details["Training data"].setText(str(training.get("data", "not recorded")))
         self.details["Licence"].setText(str(training.get("licence", "not recorded")))
-        figures, how = metrics_text(card.get("metrics", {}))
+        # the load's verdict (the worker hashed the weights): a card never read through is not hashed here
+        other = bool(info and info.other_weights) and path not in self.retrained
+        figures, how = metrics_text(card.get("metrics", {}), other)
         self.details["Metrics"].setText(figures + ("\n(hover for how they were measured)" if how else ""))
-        self.details["Metrics"].setToolTip(how)
+        self.details["Metrics"].setToolTip("\n\n".join(filter(None, (info.other_weights if other else "", how))))
         self.details["Load time"].setText(f"{info.seconds * 1000:.0f} ms on {info.device}" if info else "not loaded")
 
     # --- drops: model files ---------------------------------------------
