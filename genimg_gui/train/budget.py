@@ -94,8 +94,11 @@ class Budget:
                 f"Give --minutes {self.enough()} or more{instead}")
 
     def enough(self) -> int:
-        """--minutes that train for at least as long as the run spends on all else (fixed_s)."""
-        return max(1, math.ceil(2 * self.fixed_s / 60))
+        """--minutes that train for at least as long as the run spends on all else (fixed_s) and for FEW_STEPS steps
+        at the last step's pace; always more than the --minutes given (a run ended at 13 steps of --minutes 1 was
+        told "Give --minutes 1 or more", the budget's overhead alone having been weighed)."""
+        needed = max(2 * self.fixed_s, self.fixed_s + FEW_STEPS * self.step_s)
+        return max(1, math.ceil(needed / 60), math.floor(self.minutes or 0.0) + 1)
 
     def few_steps(self, steps: int) -> str:
         """The log's note on a model that --minutes ended after fewer than FEW_STEPS steps, "" for more."""
