@@ -494,3 +494,11 @@ def test_edited_only_chosen_during_a_comparison_ends_it_and_shows_the_current_st
     assert np.array_equal(from_qimage(window.canvas.edited), item.image) and item.history.current_id == 1
     window.compare_actions.actions()[0].trigger()  # side by side again: nothing more to end
     assert window.canvas.mode == CompareMode.SIDE_BY_SIDE and window.canvas.labels == (None, None)
+
+
+def test_a_sent_inversion_is_named_in_quotes_in_its_first_step():
+    """'Sent from photo.png, inverted to the VAE' read as a photo inverted to the VAE."""
+    from genimg_gui.ui.history_controller import describe_sent
+
+    assert describe_sent("photo.png, inverted") == "Sent from “photo.png, inverted” to the VAE"
+    assert describe_sent("seed 42") == "Sent from seed 42 to the VAE"

@@ -80,8 +80,9 @@ def describe_generated(first: Drawn, model: str | None) -> str:
 
 
 def describe_sent(sample: str) -> str:
-    """The first step of a GAN sample sent to the VAE (Send to VAE editor): it was not opened from a file."""
-    return f"Sent from {sample} to the VAE"
+    """The first step of a GAN sample sent to the VAE (Send to VAE editor): it was not opened from a file. A name of
+    its own words is quoted: "Sent from photo.png, inverted to the VAE" read as inverted to the VAE."""
+    return f"Sent from {f'“{sample}”' if ',' in sample else sample} to the VAE"
 
 
 def describe_sample(before: Drawn | None, after: Drawn, classes: tuple[str, ...] = ()) -> str:
