@@ -10,6 +10,7 @@ from conftest import UI_TIMEOUT, quit_questions_cancelled
 from genimg_gui.edit import EditState, edited_latent
 from genimg_gui.ui.canvas import CompareMode
 from genimg_gui.ui.qimage import from_qimage
+from genimg_gui.ui.slider_tab import ERASED_NOTE, MASK_NOTE
 
 
 def open_image(qtbot, window, path):
@@ -129,7 +130,7 @@ def test_a_mask_in_force_with_the_brush_off_is_outlined_and_named_in_the_sliders
     mask_rows, mask_cols = np.nonzero(item.history.current.mask >= 0.5)
     h, w = item.history.current.mask.shape
     outlined = from_qimage(canvas.grab().toImage()).astype(int)
-    assert note.isVisible() and "Clear mask" in note.text() and "B" in note.text()
+    assert note.isVisible() and "Clear mask" in note.text() and "B" in note.text() and "inside" in note.text()
     window.mask_tool.clear.trigger()
     settle(qtbot, window, item)
     plain = from_qimage(canvas.grab().toImage()).astype(int)
@@ -146,6 +147,34 @@ def test_a_mask_in_force_with_the_brush_off_is_outlined_and_named_in_the_sliders
         assert abs((rows.max() + 1) / rect.height() - (mask_rows.max() + 1) / h) < 1.5 / h, name
     window.document.undo()  # the mask back: the note too
     assert note.isVisible()
+
+
+def test_a_mask_made_by_erasing_is_named_as_edits_outside_the_erased_part(qtbot, window, image_files):
+    """Erase (E) on a picture with no mask, a strip, E again: the mask is everywhere but the strip and PC1 changes
+    all but the strip, yet the note said edits apply inside the painted mask (the outline is round the strip).
+    And the note's showing moved Typicality and every slider down, under the user's mouse."""
+    item = open_image(qtbot, window, image_files[0])
+    settle(qtbot, window, item)
+    note = window.slider_tab.mask_note
+    window.tabs.setCurrentWidget(window.slider_tab)
+    panel = window.sliders
+
+    def places() -> list[QPoint]:
+        QApplication.processEvents()  # the layout after the note showed or hid
+        return [w.mapTo(window, QPoint(0, 0)) for w in (panel.meter, panel.sliders[0])]
+    before = places()
+    window.mask_tool.erase.trigger()
+    drag_across(window.canvas, "edited", 0.5, 0.3, 0.7)
+    window.mask_tool.erase.trigger()  # the eraser off, the mask in force
+    mask = item.history.current.mask
+    assert not window.canvas.brush_mode and mask is not None and mask.mean() > 0.5  # the edit everywhere but a strip
+    assert note.isVisible() and note.text() == ERASED_NOTE
+    assert places() == before  # nothing above the sliders moved
+    window.mask_tool.clear.trigger()
+    assert not note.isVisible() and places() == before
+    window.mask_tool.brush.trigger()  # a stroke painted on a plain picture: inside it, as before
+    drag_across(window.canvas, "edited", 0.5, 0.3, 0.7)
+    assert note.isVisible() and note.text() == MASK_NOTE
 
 
 def test_a_stroke_on_the_original_pane_paints_the_mask_as_on_the_edited_one(qtbot, window, image_files):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Callable
 
+import numpy as np
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
 from ..wording import NO_SPREAD
@@ -14,6 +15,9 @@ NO_MODEL = "Load a model to see its directions"
 # the mask tools by their names on the Mask toolbar (MaskController): once the brush was off, a slider changed only a
 # painted strip, and nothing said why
 MASK_NOTE = "Edits apply inside the painted mask — B to paint, Clear mask to edit everywhere"
+# ...and a mask made by erasing on a picture with no mask is everywhere but the strip erased: the outline is round
+# the strip, and "inside" said the opposite of what a slider then did
+ERASED_NOTE = "Edits apply outside the erased part — B to paint, Clear mask to edit everywhere"
 
 if TYPE_CHECKING:
     from ..engine.requests import ModelInfo
@@ -41,8 +45,11 @@ class SliderTab(QWidget):
         self.mask_note.hide()
         layout = QVBoxLayout(self)
         layout.addWidget(self.title)
-        layout.addWidget(self.mask_note)
         layout.addWidget(self.sliders, 1)
+        # under the list, above Reset all: shown above it, the note moved Typicality and every slider down by its
+        # height, under the user's mouse, as a stroke made the first mask or Clear mask took it away
+        panel = self.sliders.layout()
+        panel.insertWidget(panel.indexOf(self.sliders.scroll) + 1, self.mask_note)
         document.current_changed.connect(self._show_mask_note)
         document.history_changed.connect(self._show_mask_note)
 
@@ -81,9 +88,12 @@ class SliderTab(QWidget):
                            else f"Directions of {model}: {NO_SPREAD}")
 
     def _show_mask_note(self, *_) -> None:
-        """The note shows while the current step has a mask (MASK_NOTE)."""
+        """The note shows while the current step has a mask, saying which side of its outline the edit is on."""
         current = self.document.current
-        self.mask_note.setVisible(current is not None and current.history.current.mask is not None)
+        mask = None if current is None else current.history.current.mask
+        if mask is not None:
+            self.mask_note.setText(ERASED_NOTE if edits_outside(mask) else MASK_NOTE)
+        self.mask_note.setVisible(mask is not None)
 
     def show_loading(self, name: str) -> None:
         """The model loading now ("" when none is): named while no sliders show, where "Load a model…" asked the
@@ -94,6 +104,15 @@ class SliderTab(QWidget):
 
     def _empty_title(self) -> str:
         return f"Loading {self.loading}…" if self.loading else NO_MODEL
+
+
+def edits_outside(mask: np.ndarray) -> bool:
+    """Whether the edit applies around the mask's outline rather than within it: the mask is on along most of the
+    picture's border, as after erasing a strip from a picture with no mask (the mask everywhere but the strip). Not
+    by its area: a large patch painted in the middle is still edited inside its outline."""
+    m = np.asarray(mask, np.float32)
+    border = np.concatenate([m[0], m[-1], m[1:-1, 0], m[1:-1, -1]])
+    return float(border.mean()) > 0.5
 
 
 def slider_source(kind: str, info: ModelInfo) -> tuple:
