@@ -48,6 +48,16 @@ def step_name(window, node_id: int) -> str:
     return window.history_panel.item_for(node_id).text(0)
 
 
+def row_names(window) -> list[str]:
+    from PySide6.QtWidgets import QTreeWidgetItemIterator
+
+    rows, it = [], QTreeWidgetItemIterator(window.history_panel.tree)
+    while it.value() is not None:
+        rows.append(it.value().text(0))
+        it += 1
+    return rows
+
+
 def test_an_inverted_picture_shows_no_seed_and_a_seed_typed_then_makes_a_new_sample_leaving_it(qtbot, window,
                                                                                                   image_files):
     doc, panel = window.document, window.gan_panel
@@ -175,10 +185,10 @@ def test_quitting_names_an_inverted_item_that_was_not_exported(qtbot, window, im
     assert window.close() and len(asked) == 2
 
 
-def inverting(qtbot, window, image_file) -> list:
-    """A 2,000-step inversion of image_file under way, past its start and one preview: the previews so far."""
+def inverting(qtbot, window, image_file, steps: int = 2000) -> list:
+    """An inversion of image_file under way, past its start and one preview: the previews so far."""
     open_image(qtbot, window, image_file)
-    window.gan_panel.steps.setValue(2000)
+    window.gan_panel.steps.setValue(steps)
     previews = []
     window.document.inverted.connect(previews.append)
     window.gan_panel.invert_button.click()
@@ -204,7 +214,9 @@ def test_cancelling_an_inversion_keeps_its_best_preview(qtbot, window, image_fil
         f"(pixel error {last.loss:.4f}) as “{item.name}”")
 
 
-def test_an_edit_made_mid_inversion_stays_and_undo_names_the_starting_guess(qtbot, window, image_files):
+def test_an_edit_made_mid_inversion_stays_a_step_after_what_a_cancel_kept(qtbot, window, image_files):
+    """Cancelled, the last preview is the first state, as a finished result is: History read "Starting guess" →
+    the edit → the stopped preview, an undo going to the edited preview the run had not stopped at."""
     previews = inverting(qtbot, window, image_files[0])
     item = window.document.current
     assert step_name(window, 0) == "Starting guess"
@@ -213,10 +225,75 @@ def test_an_edit_made_mid_inversion_stays_and_undo_names_the_starting_guess(qtbo
     with qtbot.waitSignal(window.document.history_changed, timeout=UI_TIMEOUT):
         qtbot.mouseClick(window.status.cancel, Qt.MouseButton.LeftButton)
     last = previews[-1]
-    assert len(item.history) == 3 and np.array_equal(item.history.current.base, last.latent)
-    qtbot.waitUntil(lambda: step_name(window, 2).endswith(f"inversion stopped at step {last.step}"),
-                    timeout=UI_TIMEOUT)
-    assert step_name(window, 0) == "Starting guess" and item.history.current.values[0] != 0
+    assert len(item.history) == 2 and item.history.current_id == 1
+    assert np.array_equal(item.history.current.base, last.latent) and item.history.current.values[0] == 2.0
+    assert step_name(window, 0) == f"{image_files[0].name}: inversion stopped at step {last.step}"
+    window.undo_action.trigger()
+    assert not any(item.history.current.values) and np.array_equal(item.history.current.base, last.latent)
+    assert not item.history.can_undo()
+
+
+def finishing(qtbot, window, image_file, act) -> tuple[list, object]:
+    """A 150-step inversion of image_file with act() done mid-run (after its second preview, before its result
+    is taken): the previews and the item, once the run has finished."""
+    previews = inverting(qtbot, window, image_file, steps=150)
+    item = window.document.current
+    act()
+    assert not previews[-1].final and window.inversion.runs  # still running
+    qtbot.waitUntil(lambda: not window.inversion.runs, timeout=60_000)
+    assert previews[-1].final and previews[-1].step == 150
+    return previews, item
+
+
+def test_a_slider_moved_mid_inversion_is_one_step_after_the_finished_inversion(qtbot, window, reference,
+                                                                              image_files):
+    """History read "Starting guess" → "PC1 … +2.00σ" → "Inverted from …": an undo went to a half-done preview
+    with the edit, the next to the starting guess (tester)."""
+    from genimg_gui.edit import edited_latent
+
+    previews, item = finishing(qtbot, window, image_files[0], lambda: window.sliders.sliders[0].setValue(200))
+    final = previews[-1]
+    assert len(item.history) == 2 and item.history.current_id == 1
+    assert step_name(window, 0) == f"Inverted from {image_files[0].name} (150 steps)"
+    assert step_name(window, 1) != "Starting guess" and "+2.00σ" in step_name(window, 1)
+    assert [n.parent for n in item.history.nodes()] == [None, 0]
+    assert np.array_equal(item.history.current.base, final.latent) and item.history.current.values[0] == 2.0
+    edited = reference.decode("gan", edited_latent(item.history.current, window.document.directions("gan")))
+    qtbot.waitUntil(lambda: np.array_equal(item.image, edited), timeout=UI_TIMEOUT)  # the edit of the result
+    window.undo_action.trigger()  # to the finished inversion, unedited, and no further
+    assert item.history.current_id == 0 and not any(item.history.current.values)
+    assert np.array_equal(item.history.current.base, final.latent) and not window.undo_action.isEnabled()
+    qtbot.waitUntil(lambda: np.array_equal(item.image, final.image), timeout=UI_TIMEOUT)
+
+
+def test_an_undo_mid_inversion_undoes_the_slider_and_leaves_no_branch(qtbot, window, image_files):
+    """An undo during the run left a dead step and "↳ Branch 2 from 'Starting guess'" holding the result."""
+    def move_and_undo():
+        window.sliders.sliders[1].setValue(180)
+        window.undo_action.trigger()
+        assert not any(window.document.current.history.current.values)
+
+    previews, item = finishing(qtbot, window, image_files[0], move_and_undo)
+    assert len(item.history) == 1 and not item.history.can_redo() and not window.undo_action.isEnabled()
+    assert step_name(window, 0) == f"Inverted from {image_files[0].name} (150 steps)"
+    assert row_names(window) == [f"Inverted from {image_files[0].name} (150 steps)"]  # no branch, no dead step
+    assert np.array_equal(item.history.current.base, previews[-1].latent) and not any(item.history.current.values)
+    qtbot.waitUntil(lambda: np.array_equal(item.image, previews[-1].image), timeout=UI_TIMEOUT)
+    assert not any(window.sliders.values())
+
+
+def test_slider_moves_and_undos_mid_inversion_keep_only_the_values_they_ended_at(qtbot, window, image_files):
+    def moves():
+        window.sliders.sliders[0].setValue(100)
+        window.sliders.sliders[0].setValue(150)
+        window.undo_action.trigger()
+        window.sliders.sliders[1].setValue(-120)  # a branch from the first move, while the run goes on
+        assert len(window.document.current.history) == 4
+
+    previews, item = finishing(qtbot, window, image_files[0], moves)
+    assert len(item.history) == 2 and item.history.current_id == 1
+    assert item.history.current.values[:2] == (1.0, -1.2) and not any(item.history.current.values[2:])
+    assert np.array_equal(item.history.current.base, previews[-1].latent)
 
 
 def test_a_slider_moved_mid_inversion_shows_on_the_inversion_while_it_runs(qtbot, window, reference, image_files):

@@ -86,9 +86,9 @@ class InversionController(QObject):
         elif r.final:
             self.runs.pop(r.seq)
             self.document.failures.cancel_told_elsewhere.discard(r.seq)
-            undo = self._settle(run.item, r, f"Inverted from {run.name} ({counted(r.step, 'step')})")
+            self._settle(run.item, r, f"Inverted from {run.name} ({counted(r.step, 'step')})")
             self.document.message.emit(f"Inverted {run.name}: pixel error {r.loss:.4f} after "
-                                       f"{counted(r.step, 'step')}; the sliders now edit it{undo}")
+                                       f"{counted(r.step, 'step')}; the sliders now edit it")
         else:
             run.last = r
             self._show_preview(run.item, r)
@@ -110,24 +110,27 @@ class InversionController(QObject):
         """The names of the open and the closed items: a closed inversion reopened took a "(2)" of its own."""
         return {i.name for i in [*self.document.items.values(), *(c[0] for c in self.document.closed)]}
 
-    def _settle(self, item: Item, r: rq.Inverted, name: str) -> str:
+    def _settle(self, item: Item, r: rq.Inverted, name: str) -> None:
         """The run's result becomes the item's first state, named name, in place of the starting guess: an undo
-        showed that guess, which need not look like the picture at all (a gradient's was an emoji). Edits made
-        on the guess while the run went on stay, the result a step after them. Returns what an undo does then."""
+        showed that guess, which need not look like the picture at all (a gradient's was an emoji). The sliders as
+        they stand when it ends (moved, or moved and undone, during the run) stay as one step after it; the steps
+        made on the guess go, so no undo leads back to the guess nor to a half-done preview, and no branch from the
+        guess holds the result."""
         item.running_w = None  # the run's w is the history's now
-        if len(item.history) > 1:
-            self.document.rebase(item, r.latent, r.image)
-            item.step_names[item.history.current_id] = name
-            self.document.history_changed.emit()
-            return f" (undo returns to your edits of the {STARTING_GUESS.lower()})"
-        item.history = History(EditState(r.latent, item.history.current.values))
-        item.drawn = {node: replace(d, latent=r.latent) for node, d in item.drawn.items()}
-        item.thumbs.clear()
-        item.step_names[0] = name
-        item.stale_below = item.requested_seq + 1  # a decode of the guess may still be on its way
+        old, edit = item.history, item.history.current
+        item.history = History(EditState(r.latent, (0.0,) * len(edit.values)))
+        moved = item.history.push(replace(edit, base=r.latent))
+        kept = {0: 0, **({old.current_id: 1} if moved else {})}  # old node id -> new: the steps that stay
+        item.drawn = {kept[node]: replace(d, latent=r.latent) for node, d in item.drawn.items() if node in kept}
+        item.made_by = {kept[node]: gesture for node, gesture in item.made_by.items() if node in kept}
+        item.values_by_model = {model: {kept[n]: v for n, v in values.items() if n in kept}
+                                for model, values in item.values_by_model.items()}
+        item.bases_by_shape.clear()  # the guess's bases: none is the result's
+        item.step_names = {0: name}
+        item.thumbs = {0: r.image}
+        item.stale_below = item.requested_seq + 1  # a decode of the guess, or of an edited preview, may be on its way
         self.document.show_drawn(item, item.shown_seq, r.image, item.history.current)
         self.document.history_changed.emit()
-        return ""
 
     def _on_closed(self, item_id: int) -> None:
         """Its item closed: the run stops, and keeps its best preview (_on_failed) for a reopening."""
