@@ -285,6 +285,10 @@ def test_a_decode_retried_on_the_cpu_is_the_newest_asked_for_its_item(qtbot):
 
 
 def test_an_older_decode_arriving_after_an_inversion_lands_does_not_replace_it(qtbot):
+    from types import SimpleNamespace
+
+    from genimg_gui.ui.inversion_controller import InversionController
+
     engine = HeldEngine()
     doc = Document(engine)
     image = np.zeros((4, 4, 3), np.uint8)
@@ -292,7 +296,8 @@ def test_an_older_decode_arriving_after_an_inversion_lands_does_not_replace_it(q
     doc.redraw(item)  # e.g. a model's redraw of the starting guess, still in flight when the inversion ends
     older = len(engine.sent)
     inverted = np.full((4, 4, 3), 9, np.uint8)
-    doc.rebase(item, w(9), inverted)
+    result = rq.Inverted(0, 0, 10, 10, w(9), inverted, 0.01, True)
+    InversionController._settle(SimpleNamespace(document=doc), item, result, "Inverted from photo (10 steps)")
     engine.decoded(older)
     assert item.image[0, 0, 0] == 9 and item.thumbs[item.history.current_id][0, 0, 0] == 9
 

@@ -292,15 +292,6 @@ class Document(QObject):
         item.image = image
         self.image_changed.emit(item)
 
-    def rebase(self, item: Item, latent: np.ndarray, image: np.ndarray) -> None:
-        """Give an item a new latent (image: its unedited decode) as one undoable step, keeping its
-        slider values."""
-        if not item.history.push(EditState(latent, item.history.current.values)):
-            return
-        item.stale_below = item.requested_seq + 1  # a decode of the latent this replaces may still be on its way
-        self.show_drawn(item, item.shown_seq, image, item.history.current)
-        self.history_changed.emit()
-
     def to_session(self) -> Session:
         return session_of(self)
 
