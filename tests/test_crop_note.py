@@ -75,9 +75,66 @@ def test_the_note_of_a_photo_named_at_start_up_stays_until_the_next_message(qtbo
     assert note.endswith(IN_WINDOW) and [e.text for e in log.entries][0].startswith("Loaded tiny-vae")
     qtbot.wait(1000)  # three times as long as a message stays here
     assert bar.currentMessage() == note and not window.document.jobs
-    drop(window, [picture(tmp_path / "square.jpg", 40, 40)])  # the next message takes its place, and goes
+    drop(window, [picture(tmp_path / "square.jpg", 40, 40)])  # the next picture: its message, which goes
     qtbot.waitUntil(lambda: bar.currentMessage().startswith("Encoded square.jpg"), timeout=TIMEOUT)
     qtbot.waitUntil(lambda: not bar.currentMessage(), timeout=TIMEOUT)
+
+
+def started_with(qtbot, engine, model_dir, monkeypatch, paths):
+    """The window as app.main starts it with paths named, each message going in 0.3 s here."""
+    from genimg_gui.catalog import read_entry
+    from genimg_gui.ui import status
+    from genimg_gui.ui.main_window import MainWindow
+
+    for name, ms in (("MESSAGE_MS", 300), ("READING_MS", 1), ("LONGEST_MS", 300)):
+        monkeypatch.setattr(status, name, ms)
+    window = MainWindow(engine, [read_entry(model_dir / "tiny-vae"), read_entry(model_dir / "tiny-gan")])
+    qtbot.addWidget(window)
+    for name in ("tiny-vae", "tiny-gan"):
+        window.document.load_model(str(model_dir / name))
+    window.open_paths([str(p) for p in paths], after_loads=True)
+    window.show()
+    window.questions.offer_restore()
+    return window
+
+
+def test_the_note_comes_back_after_a_message_said_over_it_and_goes_with_its_picture(qtbot, engine, model_dir,
+                                                                                   tmp_path, monkeypatch):
+    """`genimg-gui panorama.jpg smiley.png copy/smiley.png`, the last a copy: "smiley.png is open already (the same
+    picture as …): shown" came after the crop notes, in the same second, and took the bar from smiley.png's for its
+    8 s, leaving it empty. Now the note comes back; a switch to another picture takes it away (it spoke of this
+    one), and it does not come back with a message said after that."""
+    import shutil
+
+    from genimg_gui.ui import status
+    from test_ui import drop
+
+    (tmp_path / "copy").mkdir()
+    smiley = picture(tmp_path / "smiley.png", 60, 40)
+    shutil.copyfile(smiley, tmp_path / "copy" / "smiley.png")
+    window = started_with(qtbot, engine, model_dir, monkeypatch,
+                          [picture(tmp_path / "panorama.jpg", 600, 50), smiley, tmp_path / "copy" / "smiley.png"])
+    bar, log, doc = window.status, window.status.log, window.document
+    qtbot.waitUntil(lambda: any("open already" in e.text for e in log.entries), timeout=TIMEOUT)
+    note = next(e.text for e in log.entries if e.text.startswith("Encoded smiley.png"))
+    assert note.endswith("(67 % of the picture); to keep it all, set Fit new images to letterbox and open it again")
+    assert doc.current.name == "smiley.png"
+    qtbot.waitUntil(lambda: bar.currentMessage() == note, timeout=2000)  # "…open already…" has gone
+    qtbot.wait(1000)  # three times as long as a message stays here
+    assert bar.currentMessage() == note
+
+    monkeypatch.setattr(status, "ERROR_MS", 300)
+    bar.show_error("broken.png is not an image")  # an error gives the bar back too, after its time
+    qtbot.waitUntil(lambda: bar.currentMessage() == note, timeout=2000)
+
+    panorama = next(i for i in doc.items.values() if i.name == "panorama.jpg")
+    window.filmstrip.setCurrentRow(list(doc.items).index(panorama.id))  # smiley.png's note goes
+    assert doc.current.name == "panorama.jpg" and bar.currentMessage() == ""
+    drop(window, [smiley])  # shown again, and said: the note does not come back after that message
+    qtbot.waitUntil(lambda: "open already: shown" in bar.currentMessage(), timeout=TIMEOUT)
+    qtbot.waitUntil(lambda: not bar.currentMessage(), timeout=2000)
+    qtbot.wait(500)
+    assert bar.currentMessage() == "" and doc.current.name == "smiley.png"
 
 
 def test_encode_edit_and_interpolate_note_a_crop_on_stderr(model_dir, tmp_path, capsys):
@@ -109,3 +166,27 @@ def test_a_note_said_while_errors_show_stays_once_they_have_gone(qtbot, monkeypa
     qtbot.waitUntil(lambda: "broken.png" not in bar.currentMessage(), timeout=2000)
     qtbot.wait(500)  # five times as long as a message stays here
     assert bar.currentMessage() == note
+
+
+def test_a_message_said_over_a_note_that_stays_gives_the_bar_back_to_it(qtbot, monkeypatch):
+    from genimg_gui.ui import status
+
+    for name, ms in (("MESSAGE_MS", 100), ("READING_MS", 1), ("LONGEST_MS", 100)):
+        monkeypatch.setattr(status, name, ms)
+    bar = status.StatusBar()
+    qtbot.addWidget(bar)
+    bar.show()
+    note = f"Encoded panorama.jpg in 40 ms: {IN_WINDOW}"
+    bar.show_message(note, stays=True)
+    bar.show_message("panorama.jpg is open already: shown")
+    assert bar.currentMessage() == "panorama.jpg is open already: shown"
+    qtbot.waitUntil(lambda: bar.currentMessage() == note, timeout=2000)
+    bar.showMessage("a widget's status tip")  # as Qt shows one, and takes it away
+    bar.clearMessage()
+    assert bar.currentMessage() == note
+    bar.let_go()  # its picture is no longer shown
+    assert bar.currentMessage() == ""
+    bar.show_message("Reopened “cat.png”")
+    qtbot.waitUntil(lambda: not bar.currentMessage(), timeout=2000)
+    qtbot.wait(300)
+    assert bar.currentMessage() == ""

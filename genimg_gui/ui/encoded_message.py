@@ -2,8 +2,15 @@
 (imaging.crop_note, which the command line says too)."""
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from ..engine import requests as rq
 from ..imaging import crop_note
+
+if TYPE_CHECKING:
+    from .document import Document
+    from .item import Item
+    from .status import StatusBar
 
 KEEP_ALL = "set Fit new images to letterbox and open it again"  # the toolbar's box and File → Fit new images
 
@@ -23,6 +30,30 @@ def encoded_message(r: rq.Encoded, name: str) -> str:
 
 def asks_to_act(text: str) -> bool:
     """Whether a message asks the user to do something (a crop's "…; to keep it all, set Fit new images to
-    letterbox and open it again"): the status bar keeps it until the next message (StatusBar.show_message's stays).
-    Said as the start-up ended, after the models' "Loaded …", it had gone before the user looked."""
+    letterbox and open it again"): the status bar keeps it (StatusBar.show_message's stays, StayingNote). Said as the
+    start-up ended, after the models' "Loaded …", it had gone before the user looked."""
     return text.endswith(KEEP_ALL)
+
+
+class StayingNote:
+    """The document's messages on the status bar, one that asks to act (asks_to_act) kept there while the picture it
+    speaks of is shown: it is said as that picture becomes the current one (Document._on_encoded), and goes when
+    another picture does (a switch, a close, a file opened) or a model loads (it spoke of the last VAE's fit).
+    Messages and errors meanwhile show for their time and give the bar back to it."""
+
+    def __init__(self, document: Document, status: StatusBar) -> None:
+        self.document, self.status = document, status
+        self.about: Item | None = None
+        document.message.connect(self.said)
+        document.current_changed.connect(self.shown)
+        document.model_loaded.connect(lambda _info: status.let_go())
+
+    def said(self, text: str) -> None:
+        if stays := asks_to_act(text):
+            self.about = self.document.current
+        self.status.show_message(text, stays=stays)
+
+    def shown(self, item: Item | None) -> None:
+        if item is not self.about:
+            self.about = None
+            self.status.let_go()

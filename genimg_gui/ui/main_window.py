@@ -18,7 +18,7 @@ from .directions_controller import DirectionsController
 from .export_actions import ExportActions
 from .file_dialogs import FileDialogSizer
 from .document import Document
-from .encoded_message import asks_to_act
+from .encoded_message import StayingNote
 from .item import Item
 from .loading_note import LoadingNote
 from .filmstrip import Filmstrip
@@ -211,7 +211,7 @@ class MainWindow(QMainWindow):
         d.undo_offered.connect(self._update_actions)
         d.directions_changed.connect(self._update_actions)  # Undo and Redo name their steps by the directions
         d.model_loaded.connect(self._update_actions)  # ...of the model loaded: a restored session's arrives after it
-        d.message.connect(lambda text: self.status.show_message(text, stays=asks_to_act(text)))
+        self.staying_note = StayingNote(d, self.status)  # the messages, a crop note kept while its picture shows
         d.note.connect(lambda text: self.status.show_message(text, logged=False))
         d.error.connect(self.show_error)
         d.engine.failed.connect(self.opener.forget_unreadable)

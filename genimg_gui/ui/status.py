@@ -68,6 +68,7 @@ class StatusBar(QStatusBar):
         self._error_count = 0  # all of them, repeats left out
         self._note = ""  # the last message that came while errors were on show: it is shown before them
         self._errors_until = 0.0  # time.monotonic() when the last error's 15 s end
+        self._staying = ""  # a message that stays (show_message's stays): the bar comes back to it (_back_to_staying)
         self.log = MessageLog(self)
         self.log_button = QToolButton()
         self.log_button.setAutoRaise(True)
@@ -90,6 +91,7 @@ class StatusBar(QStatusBar):
         self.waiting.hide()
         self.warning.hide()
         self.messageChanged.connect(self._tip_follows)
+        self.messageChanged.connect(self._back_to_staying)
 
     def _tip_follows(self, shown: str) -> None:
         """The tooltip speaks of the message on show, and of none once it has gone (its time up, or a status tip
@@ -130,23 +132,46 @@ class StatusBar(QStatusBar):
     def show_message(self, text: str, logged: bool = True, stays: bool = False) -> None:
         """A message for 8 s, and in the message log unless not logged (progress, which crowded errors out of it).
         While errors are on show it goes before them, and they stay: the "Encoded …" of the good file of a drop
-        used to replace the bad one's error at once. stays: until the next message, for one that asks the user to
-        do something (asks_to_act): a photo's crop note, said as the start-up ended, was gone before they looked."""
+        used to replace the bad one's error at once. stays: for one that asks the user to do something
+        (asks_to_act), until another that stays or let_go: a message or error meanwhile shows for its time, then
+        gives the bar back to it. A photo's crop note, said as the start-up ended, was gone before the user looked,
+        and then so was one that the start-up's next message ("cat.png is open already…: shown") replaced."""
         if logged:
             self.log.add(text)
+        if stays:
+            self._staying = text
         if self._errors_on_show():  # shown with them until their time is up, which messages do not extend
             self._note = text
             left = max(1, round((self._errors_until - time.monotonic()) * 1000))
-            if left >= MESSAGE_MS and not stays:
+            if left >= MESSAGE_MS or stays:  # one that stays comes back as they go (_back_to_staying)
                 self._show_errors(left)
                 return
             # then alone for the rest of its time; the errors stay up until then, as Qt's own timeout, firing
             # first, blanked the bar in between (for a moment, or longer on a busy machine)
             self._show_errors(0)
-            until, alone = self._errors_until, 0 if stays else MESSAGE_MS - left
-            QTimer.singleShot(left, self, lambda: self._message_after_errors(text, alone, until))
+            until = self._errors_until
+            QTimer.singleShot(left, self, lambda: self._message_after_errors(text, MESSAGE_MS - left, until))
             return
         self._show_plain(text, 0 if stays else reading_ms(text))
+
+    def let_go(self) -> None:
+        """The message that stays goes, from the bar too (the picture it spoke of is no longer shown)."""
+        staying, self._staying = self._staying, ""
+        if not staying:
+            return
+        if self.currentMessage() == staying:
+            self.clearMessage()
+        elif self._note == staying and self._errors_on_show():  # before the errors: they stay, alone
+            self._note = ""
+            self._show_errors(max(1, round((self._errors_until - time.monotonic()) * 1000)))
+
+    def _back_to_staying(self, shown: str) -> None:
+        """The bar emptied (a message's or the errors' time is up, a widget's status tip has gone): the message that
+        stays comes back, unless one waits for the errors' time to end (_message_after_errors: it comes back after
+        that one). Read off the signal, not the clock: nothing to fall between a coarse timer and the clock."""
+        waiting = self._note and self._until is None  # _show_errors(0)
+        if not shown and self._staying and not waiting:
+            self._show_plain(self._staying, 0)
 
     def _message_after_errors(self, text: str, ms: int, until: float) -> None:
         """The errors' time is up: the message alone, unless a newer message or error came. Not read off the
