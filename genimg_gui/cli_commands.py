@@ -24,6 +24,7 @@ import torch
 
 from . import seed_draws
 from .typed_options import typed
+from .wording import close_name
 from .catalog import BUNDLED_DIR, bundled_models, default_model, training_checkpoint_note
 from .engine.requests import ModelInfo
 from .fileio import why_not_written
@@ -209,8 +210,9 @@ def class_index(model: ModelInfo, name: str | None) -> int | None:
         return named
     if as_index is not None:
         return as_index
-    raise UsageError(f"{model.name} has no class {name!r}; its classes are: {', '.join(model.classes)}; or give an "
-                     f"index (0 … {len(model.classes) - 1})")
+    close = close_name(name, list(model.classes))  # " (did you mean face-glasses?)", as --edit says of a direction
+    raise UsageError(f"{model.name} has no class {name!r}{close}; its classes are: {', '.join(model.classes)}; or give "
+                     f"an index (0 … {len(model.classes) - 1})")
 
 
 def load_into(rt: Runtime, path: Path, latent_scale: float | None,

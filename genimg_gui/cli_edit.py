@@ -7,7 +7,6 @@ recipe, and a recipe's mask blended as the app's worker blends it (Runtime.rende
 from __future__ import annotations
 
 import argparse
-import difflib
 from collections import Counter
 from functools import partial
 from pathlib import Path
@@ -23,6 +22,7 @@ from .engine.runtime import Runtime
 from .export import export_latent, export_picture
 from .imaging import image_grid
 from .recipe import Recipe, RecipeError
+from .wording import close_name
 from .typicality import OFF_DISTRIBUTION, SLIDER_SPAN, UNUSUAL_BELOW
 from .wording import NO_SPREAD_WHY, counted
 
@@ -58,15 +58,6 @@ def direction_values(edits: list[tuple[str, float]], d: Directions, kind: str) -
             say(f"genimg: note: --edit {this} is past the sliders' ±{SLIDER_SPAN:g}σ ({OFF_DISTRIBUTION} from "
                 f"about {UNUSUAL_BELOW:g}σ)")
     return tuple(values)
-
-
-def close_name(typed: str, labels: list[str]) -> str:
-    """' (did you mean skin tone?)' for a direction name mistyped ('skn tone'), from the labels and the named
-    directions' topics (before ':', as index_of takes them), any case; "" when none is close. In brackets: the
-    message goes on after it with ': use a label…', and "did you mean skin tone?: use" read oddly."""
-    names = {name.lower(): name for label in labels for name in (label, label.split(":")[0].strip())}
-    close = difflib.get_close_matches(typed.lower(), names, n=1)
-    return f" (did you mean {names[close[0]]}?)" if close else ""
 
 
 def read_recipe(path: Path, kind: str, model: ModelInfo) -> Recipe:

@@ -1,5 +1,8 @@
-"""Words for counts, shared by the window, the CLI and training so that each says "1 image" and "1,200 steps" alike."""
+"""Words shared by the window, the CLI and training, so that each says "1 image" and "1,200 steps" alike, and names a
+mistyped name's nearest match alike."""
 from __future__ import annotations
+
+import difflib
 
 
 def counted(n: int, noun: str, plural: str | None = None) -> str:
@@ -32,3 +35,13 @@ def latent_scale_said(card: dict) -> str:
         return ""
     how = source.get("scale_label", "chosen") + (f", from {source['scale_from']}" if source.get("scale_from") else "")
     return f"latent scale {source['scaling_factor']} ({how})"
+
+
+def close_name(typed: str, labels: list[str]) -> str:
+    """' (did you mean skin tone?)' for a name mistyped ('skn tone'), from the labels (of directions, or a GAN's
+    classes) and the named directions' topics (before ':', as index_of takes them), any case; "" when none is close.
+    In brackets: the message goes on after it with ': use a label…', and "did you mean skin tone?: use" read
+    oddly."""
+    names = {name.lower(): name for label in labels for name in (label, label.split(":")[0].strip())}
+    close = difflib.get_close_matches(typed.lower(), names, n=1)
+    return f" (did you mean {names[close[0]]}?)" if close else ""

@@ -15,6 +15,7 @@ import torch
 from PIL import Image
 
 from genimg_gui import catalog, cli_commands
+from genimg_gui.models.gan import Generator
 from genimg_gui.models.vae import ConvVAE
 from genimg_gui.recipe import Recipe
 from conftest import TINY_GAN, TINY_VAE, make_model_folder
@@ -324,3 +325,16 @@ def test_a_recipe_made_for_another_vae_names_the_vae_to_pass(vae, wide_vae, imag
     capsys.readouterr()
     assert run("edit", "--vae", vae, image_files[0], "--recipe", recipe, "-o", tmp_path / "out") == 1
     assert f"(wide-vae); this model's latent has 512: pass --vae {wide_vae}" in capsys.readouterr().err
+
+
+def test_a_mistyped_class_is_refused_with_the_nearest_as_a_mistyped_direction_is(tmp_path, capsys):
+    """--class face-glases listed every class, but did not say "did you mean face-glasses?" as --edit does."""
+    torch.manual_seed(2)
+    classes = ("face-glasses", "face-smiling", "face-sleepy")
+    faces = make_model_folder(tmp_path / "faces", Generator(replace(TINY_GAN, classes=classes)), "faces")
+    for command in (["generate", "--seeds", "3"], ["interpolate", "--seeds", "1", "2"]):
+        assert run(*command, "--gan", faces, "--class", "face-glases", "-o", tmp_path / "out.gif") == 2
+        assert ("faces has no class 'face-glases' (did you mean face-glasses?); its classes are: face-glasses, "
+                "face-smiling, face-sleepy; or give an index (0 … 2)") in capsys.readouterr().err
+    assert run("generate", "--seeds", "3", "--gan", faces, "--class", "owl", "-o", tmp_path / "owl") == 2
+    assert "has no class 'owl'; its classes" in capsys.readouterr().err  # nothing near: no guess

@@ -1244,9 +1244,9 @@ def test_an_error_repeating_while_it_shows_is_not_listed_again_and_the_list_stay
 def recording_panel(qtbot, monkeypatch, rest_setting: str) -> tuple[SliderPanel, list]:
     """A shown two-slider panel whose runs (of wheel notches or keys, rest_setting) never end by the timer, as a
     user is quicker than it, and the list of the steps it commits."""
-    import genimg_gui.ui.sliders as sliders_module
+    import genimg_gui.ui.slider_runs as runs_module
 
-    monkeypatch.setattr(sliders_module, rest_setting, 60_000)
+    monkeypatch.setattr(runs_module, rest_setting, 60_000)
     panel = shown(qtbot, SliderPanel())
     panel.set_directions(("PC1", "PC2"))
     qtbot.waitUntil(panel.sliders[1].isVisible)
@@ -1306,7 +1306,7 @@ def test_a_run_of_arrow_keys_on_a_slider_is_one_undo_step_as_a_wheel_run_is(qtbo
     assert committed == [(0.5, 0.0), (0.4, 0.0)]
     panel.sliders[1].setFocus()  # as the wheel's run, it ends when the focus goes
     qtbot.waitUntil(lambda: len(committed) == 3, timeout=2000)
-    monkeypatch.setattr("genimg_gui.ui.sliders.KEY_REST_MS", 50)  # ... and after a pause
+    monkeypatch.setattr("genimg_gui.ui.slider_runs.KEY_REST_MS", 50)  # ... and after a pause
     qtbot.keyClick(panel.sliders[1], Qt.Key.Key_PageUp)
     qtbot.keyClick(panel.sliders[1], Qt.Key.Key_PageUp)
     qtbot.waitUntil(lambda: len(committed) == 4, timeout=2000)

@@ -12,6 +12,7 @@ from ..catalog import DEFAULT_PSI, PSI_RANGE
 from .accessible import labelled
 from .inversion_names import fitted_name
 from .number_keys import let_window_keys_through
+from .slider_runs import RunSlider
 
 NO_SEED = -1  # the seed box's value while the current item has none (an inversion, a VAE picture): shown as "—"
 ANY_CLASS = "Any (the seed's own)"
@@ -20,8 +21,12 @@ SEND_TIPS = {  # the current item's kind: what Send to VAE editor does, or why i
     "vae": "For GAN samples and inversions: this picture is already the VAE's",
     None: "For GAN samples and inversions: none is open",
 }
-PSI_TIP = (f"Truncation ψ ({PSI_RANGE[0]:g} to {PSI_RANGE[1]:g}): how far a sample may stray from the model's "
-           "average picture:\nlower is more typical (at 0 every seed draws the average), higher more varied")
+# at 0, a seed of a conditional GAN draws its class's average ("Any": the class the seed draws), not the model's one
+PSI_TIP = (f"Truncation ψ ({PSI_RANGE[0]:g} to {PSI_RANGE[1]:g}): how far a sample may stray from its class's "
+           "average picture (the model's, in a GAN without classes):\nlower is more typical (at 0 every seed draws "
+           "its class's average picture), higher more varied")
+RANDOM_TIP = ("A random seed for the current sample, at this ψ, class and draw: one step in its History (over an "
+              "image not drawn from a seed, a new sample); New sample keeps the current one and adds another")
 EDITABILITY_TIP = ("How the inversion trades likeness for editing. Left, fidelity: redraw the image as closely as "
                    "possible.\nRight, editability: keep its latent (w) where the model's own samples lie, so the "
                    "sliders behave, at a looser likeness")
@@ -75,11 +80,13 @@ class GanPanel(QWidget):
         self.no_seed_note.setWordWrap(True)
         self.no_seed_note.hide()
         self.random_button = QPushButton("Random seed")
+        self.random_button.setToolTip(RANDOM_TIP)
         self.gan_class = QComboBox()
         self.gan_class.setObjectName("gan_class")
         self.gan_class.setToolTip("A GAN trained with labels draws the class you pick; "
                                   "“Any” lets the seed pick one, as often as the training data holds it")
-        self.psi = QSlider(Qt.Orientation.Horizontal)
+        self.psi = RunSlider()  # a drag, a run of keys or of wheel notches is one step, as on the Sliders tab
+        self.psi.setFocusPolicy(Qt.FocusPolicy.WheelFocus)  # a wheel run is committed when a click takes the focus
         self.psi.setRange(*(round(psi * 100) for psi in PSI_RANGE))  # in hundredths (values())
         self.psi_label = QLabel()
         for widget in (self.psi, self.psi_label):  # the README's words, as genimg --psi says them
@@ -102,6 +109,7 @@ class GanPanel(QWidget):
         self.gan_class.currentIndexChanged.connect(self._emit)
         self.psi.valueChanged.connect(self._on_psi)
         self.psi.sliderReleased.connect(self._emit)  # a drag is one step, at the ψ let go
+        self.psi.run_ended.connect(self._emit)  # ... as a run of keys or notches, or a press on the groove
         self.draw_buttons.buttonToggled.connect(lambda _button, on: on and self._emit())  # the newly checked one
         self.random_button.clicked.connect(self.random_seed)
         self.new_button.clicked.connect(self.new_sample)
@@ -261,9 +269,9 @@ class GanPanel(QWidget):
 
     def _on_psi(self, raw: int) -> None:
         self.psi_label.setText(f"ψ {raw / 100:.2f}")
-        if self.psi.isSliderDown():
+        if self.psi.in_gesture():  # shown live; its end asks for the step (run_ended, sliderReleased)
             self.drag_requested.emit(*self.values_to_draw())
-        else:  # keys, wheel, clicks on the groove: each its own step
+        else:  # set by code
             self._emit()
 
     def _emit(self, *_args) -> None:

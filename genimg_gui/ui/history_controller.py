@@ -14,7 +14,7 @@ from .canvas import GENERATED_LABELS, OPENED_LABELS, SENT_LABELS, Canvas
 from .carry_over import class_name
 from .document import Document
 from .item import Item
-from .gan_panel import DRAW_BUTTONS
+from .gan_panel import ANY_CLASS, DRAW_BUTTONS
 from .history_panel import HistoryPanel
 from .qimage import to_qimage
 
@@ -104,7 +104,7 @@ def _class_text(d: Drawn, classes: tuple[str, ...]) -> str:
     without it, the step that chose it read "Drawn again"."""
     name = class_name(d, classes)
     if name is None:
-        return "class: any" if d.gan_class is None else f"class: {d.gan_class}"
+        return f"class: {ANY_CLASS}" if d.gan_class is None else f"class: {d.gan_class}"  # as the Class box says it
     return f"class: {name}" + ("" if d.gan_class is not None else " (not in this GAN)")
 
 

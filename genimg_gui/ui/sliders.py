@@ -11,14 +11,14 @@ from __future__ import annotations
 import random
 
 import numpy as np
-from PySide6.QtCore import QEvent, QPoint, QPointF, Qt, QTimer, Signal
-from PySide6.QtGui import QMouseEvent
+from PySide6.QtCore import QPoint, Qt, Signal
 from PySide6.QtWidgets import (QCheckBox, QDialog, QGridLayout, QHBoxLayout, QInputDialog, QLabel, QLineEdit, QMenu,
                                QPushButton, QScrollArea, QSlider, QToolButton, QVBoxLayout, QWidget)
 
 from ..typicality import SLIDER_SPAN
 from .direction_menu import ask_for_menu, is_menu_key, offer_menu
 from .slider_parts import PreviewStrip, TypicalityMeter, explain_row
+from .slider_runs import RunSlider
 
 STEPS_PER_SIGMA = 100
 NAME_WIDTH = 100    # px at least; a name takes 2 parts of the room a wider panel gives, its slider 3
@@ -27,16 +27,7 @@ SLIDER_WIDTH = 110  # px; the slider never shrinks below a usable length
 ROWS_PER_DIRECTION = 2  # the slider row, then its preview strip
 # what a step made by the buttons is named in the History tab and the Edit menu (Document.commit's gesture)
 RESET_ALL, RANDOMISE = "Reset all", "Randomise"
-WHEEL_REST_MS = 400  # a run of wheel notches on a slider is one undo step, committed once the wheel rests
-# a run of step keys (arrows, Page Up/Down, Home, End) too; longer than the wheel's rest, as a held key waits about
-# half a second before it repeats
-KEY_REST_MS = 800
-FLUSH_EVENTS = (QEvent.Type.ShortcutOverride, QEvent.Type.KeyPress, QEvent.Type.MouseButtonPress,
-                QEvent.Type.FocusOut)  # ...or before any of these: see DirectionSlider.event
-LOST_MOUSE_EVENTS = (QEvent.Type.FocusOut, QEvent.Type.Hide)  # mid-press, the release may never come: event()
 RESET_KEYS = frozenset({Qt.Key.Key_Delete, Qt.Key.Key_Backspace, Qt.Key.Key_0})  # a focused slider back to 0
-STEP_KEYS = frozenset({Qt.Key.Key_Left, Qt.Key.Key_Right, Qt.Key.Key_Up, Qt.Key.Key_Down, Qt.Key.Key_PageUp,
-                       Qt.Key.Key_PageDown, Qt.Key.Key_Home, Qt.Key.Key_End})
 # what a slider's menu offers (right-click on its row; Menu or Shift+F10), for the user's own direction, the model's
 MENU_HINT = ("right-click, or Menu on its slider, to rename or delete",
              "comes with the model: right-click, or Menu on its slider, to rename it for this session")
@@ -47,39 +38,20 @@ def value_text(raw: int) -> str:
     return f"{raw / STEPS_PER_SIGMA:+.2f}σ"
 
 
-def is_step_key(event: QEvent) -> bool:
-    """A key press (or its shortcut check) that moves a slider: an arrow, Page Up/Down, Home or End, unmodified."""
-    if event.type() not in (QEvent.Type.ShortcutOverride, QEvent.Type.KeyPress):
-        return False
-    return event.key() in STEP_KEYS and not event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier
-
-
-class DirectionSlider(QSlider):
-    """A direction's slider. The wheel moves it only once it was clicked: turned over it on the way down the list,
-    the wheel scrolls the list (it used to edit every slider it passed, an undo step a notch). A run of notches,
-    or of step keys, is one step, committed by run_ended (a key press each was an undo step each, where the same
-    move by the wheel was one)."""
-    run_ended = Signal()
+class DirectionSlider(RunSlider):
+    """A direction's slider: one step a gesture (RunSlider). The wheel moves it only once it was clicked: turned over
+    it on the way down the list, the wheel scrolls the list (it used to edit every slider it passed, an undo step a
+    notch). Delete, Backspace or 0 reset it; the Menu key opens its row's menu."""
 
     def __init__(self) -> None:
-        super().__init__(Qt.Orientation.Horizontal)
+        super().__init__()
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)  # not WheelFocus: the wheel alone never takes focus
-        self.in_run = False  # inside a wheel or step key event's value changes
-        self.held = False  # a mouse button is down on it: what it does till the release is one step
-        self._held_from = 0  # the value at the press
-        self.run: str | None = None  # "wheel" or "keys" while a run waits to rest
-        self._rest = QTimer(self)
-        self._rest.setSingleShot(True)
-        self._rest.timeout.connect(self._end_run)
 
     def wheelEvent(self, event) -> None:  # noqa: N802
         if not self.hasFocus():
             event.ignore()  # on to the scroll area
             return
-        if self.run == "keys":
-            self._end_run()
-        self._in_run(lambda: super(DirectionSlider, self).wheelEvent(event))
-        self._start_run("wheel", WHEEL_REST_MS)
+        super().wheelEvent(event)
 
     def keyPressEvent(self, event) -> None:  # noqa: N802
         if is_menu_key(event):  # accepted: Qt then makes no menu request of its own
@@ -88,77 +60,7 @@ class DirectionSlider(QSlider):
         if event.key() in RESET_KEYS and not event.modifiers():  # as its ↺ button, which Tab does not reach
             self.setValue(0)  # one step (a run of keys before it was committed as the key arrived: event())
             return
-        if not is_step_key(event):
-            super().keyPressEvent(event)
-            return
-        before = self.value()
-        self._in_run(lambda: super(DirectionSlider, self).keyPressEvent(event))
-        if self.value() != before or self.run == "keys":
-            self._start_run("keys", KEY_REST_MS)
-
-    def mousePressEvent(self, event) -> None:  # noqa: N802
-        """A press on the groove pages the value, and repeats while held, and a drag may follow: each page step
-        was a step of its own. Till the release nothing is committed (SliderPanel._on_value)."""
-        if event.buttons() == event.button():  # the gesture's first button (a second one goes on with it)
-            self.held, self._held_from = True, self.value()
-        super().mousePressEvent(event)
-
-    def mouseReleaseEvent(self, event) -> None:  # noqa: N802
-        dragged = self.isSliderDown()
-        super().mouseReleaseEvent(event)  # a drag's release emits sliderReleased: its step
-        if self.held and not event.buttons():
-            self._end_hold(dragged)
-
-    def _end_hold(self, dragged: bool) -> None:
-        self.held = False
-        if not dragged and self.value() != self._held_from:
-            self.run_ended.emit()
-
-    def _in_run(self, handle) -> None:
-        self.in_run = True
-        try:
-            handle()
-        finally:
-            self.in_run = False
-
-    def _start_run(self, kind: str, rest_ms: int) -> None:
-        self.run = kind
-        self._rest.start(rest_ms)
-
-    def event(self, event) -> bool:
-        """A run still waiting to rest is committed before anything else reaches the slider's item: a key
-        (Ctrl+Z; an arrow after the wheel), a click, or the focus going to another widget (a click on another
-        image): committed once the timer ran out, it recorded whatever item and values were current by then.
-        A step key goes on with a run of keys. A press ends when the slider loses the mouse, as at its release:
-        the release that never came left it held, and every later change went into the press's step."""
-        if getattr(self, "_rest", None) is None:  # in QSlider's constructor
-            return super().event(event)
-        if event.type() in FLUSH_EVENTS and not (self.run == "keys" and is_step_key(event)):
-            self._end_run()
-        if event.type() in LOST_MOUSE_EVENTS and self.held:
-            self._let_go()
-        return super().event(event)
-
-    def _let_go(self) -> None:
-        """End a press as its release does, Qt's part included: the groove's paging stops, and a late move of the
-        lost press no longer drags the handle (a step each, once it was no longer held)."""
-        self.mouseReleaseEvent(QMouseEvent(QEvent.Type.MouseButtonRelease, QPointF(), QPointF(),
-                                           Qt.MouseButton.LeftButton, Qt.MouseButton.NoButton,
-                                           Qt.KeyboardModifier.NoModifier))
-
-    def _end_run(self) -> None:
-        if self.run is not None:
-            self._rest.stop()
-            self.run = None
-            self.run_ended.emit()
-
-    def finish_gesture(self) -> None:
-        """End a drag, a held press or a run still going on; its edit is committed now (sliderReleased, run_ended)."""
-        self._end_run()
-        if self.held:
-            self._let_go()
-        elif self.isSliderDown():  # down without a press of ours (set by code): Qt's release would not end it
-            self.setSliderDown(False)  # emits sliderReleased: its step
+        super().keyPressEvent(event)
 
 
 class SliderPanel(QWidget):
@@ -367,7 +269,7 @@ class SliderPanel(QWidget):
             return
         self.values_changed.emit(self.values())
         slider = self.sliders[index]
-        if not slider.isSliderDown() and not slider.in_run and not slider.held:  # a reset (↺, Delete)
+        if not slider.in_gesture():  # a reset (↺, Delete)
             self._commit()
 
     def _commit(self) -> None:
