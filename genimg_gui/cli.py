@@ -195,7 +195,7 @@ def build_parser() -> argparse.ArgumentParser:
     _run_args(s)
     _fit_arg(s)
     _latent_scale_arg(s)
-    s.set_defaults(func=_runs("encode"))
+    s.set_defaults(func=_runs("encode", "cli_encode"))
 
     s = sub.add_parser("decode", help="latents (.npz from encode, generate, edit or the app) -> PNGs",
                        description="Write NAME_decoded.png for each NAME.npz, decoded by the model given, "

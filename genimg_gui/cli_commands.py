@@ -37,7 +37,7 @@ from .models.weights import ModelFileError
 from .recipe import RecipeError
 from .train import TrainError, TrainUsageError
 from .wording import latent_scale_said
-from .export import export_latent, export_png, read_latent  # plain numpy + Pillow, shared with the app
+from .export import export_png, read_latent  # plain numpy + Pillow, shared with the app
 
 class CLIError(Exception):
     """A mistake the user can fix (no such model, a file that does not fit); printed without a traceback."""
@@ -387,20 +387,3 @@ def encoded(rt: Runtime, model: ModelInfo, path: Path, fit: str) -> tuple[np.nda
     if note:
         say(f"genimg: note: {note}")
     return fitted, latent, recon
-
-
-def encode(args: argparse.Namespace) -> int:
-    from .cli_pictures import pictures_given  # which imports this module
-    images = pictures_given(args.images)  # before the model loads: a model folder given is refused at once
-    rt, model = load_model("vae", args.vae, args.device, args.latent_scale)
-    fit_used(model, typed(args, "fit"))
-    zeros = (0.0,) * len(model.directions)
-
-    def work(path: Path, stem: str) -> None:
-        _, latent, recon = encoded(rt, model, path, args.fit)
-        check_scale(args.scale, recon.shape[1::-1])  # before the latent is written: a refused scale writes nothing
-        with writing(args.out / f"{stem}.npz") as out:
-            wrote(export_latent(out, latent, latent, zeros, model.directions.labels, model_record(model)))
-        write_png(recon, args.out / f"{stem}_recon.png", args.scale)
-
-    return per_file(images, work)

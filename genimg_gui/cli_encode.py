@@ -1,0 +1,27 @@
+"""`genimg encode`: images (or folders of them) -> VAE latents (NAME.npz) and their decodes (NAME_recon.png)."""
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from .cli_commands import (check_scale, encoded, fit_used, load_model, model_record, per_file, write_png, writing,
+                           wrote)
+from .cli_pictures import pictures_given
+from .export import export_latent
+from .typed_options import typed
+
+
+def encode(args: argparse.Namespace) -> int:
+    images = pictures_given(args.images)  # before the model loads: a model folder given is refused at once
+    rt, model = load_model("vae", args.vae, args.device, args.latent_scale)
+    fit_used(model, typed(args, "fit"))
+    zeros = (0.0,) * len(model.directions)
+
+    def work(path: Path, stem: str) -> None:
+        _, latent, recon = encoded(rt, model, path, args.fit)
+        check_scale(args.scale, recon.shape[1::-1])  # before the latent is written: a refused scale writes nothing
+        with writing(args.out / f"{stem}.npz") as out:
+            wrote(export_latent(out, latent, latent, zeros, model.directions.labels, model_record(model)))
+        write_png(recon, args.out / f"{stem}_recon.png", args.scale)
+
+    return per_file(images, work)
