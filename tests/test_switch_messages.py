@@ -63,3 +63,40 @@ def test_a_long_message_stays_long_enough_to_read():
 
     assert reading_ms("Cancelled") == MESSAGE_MS
     assert MESSAGE_MS < reading_ms("x" * 300) <= 30000
+
+
+def test_each_switch_names_every_edit_it_drops_also_switching_back_and_forth(qtbot, window, tmp_path):
+    """A→B named PC10's edit, B→A brought it back, A→B again named only an edit made since (another sample's
+    PC2): the steps B had seen before were left out, though their edits start again at 0 in B as then."""
+    import torch
+
+    from conftest import TINY_GAN, make_model_folder
+    from genimg_gui.models.gan import Generator
+    from test_switch_values import double_click_model
+    from test_ui import load_other, the_sample
+
+    doc = window.document
+    item = the_sample(window)
+    first = window.sliders.labels()[9]
+    move(qtbot, window, item, first, 1.14)  # in A (tiny-gan)
+    torch.manual_seed(5)
+    other = make_model_folder(tmp_path / "other-gan", Generator(TINY_GAN), "other-gan")
+    said: list[str] = []
+    doc.message.connect(said.append)
+    load_other(qtbot, doc, other)
+    qtbot.waitUntil(lambda: not doc.carry.pending_any(), timeout=UI_TIMEOUT)
+    assert first in said[-1] and "start again at 0" in said[-1]
+    double_click_model(qtbot, window, "tiny-gan")
+    qtbot.waitUntil(lambda: not doc.carry.pending_any(), timeout=UI_TIMEOUT)
+    assert item.history.current.values[9] == 1.14  # the edit back in A
+    doc.generate(11, 0.7, new_item=True)
+    qtbot.waitUntil(lambda: len(doc.items) == 2, timeout=UI_TIMEOUT)
+    second = window.sliders.labels()[1]
+    move(qtbot, window, doc.current, second, 0.5)  # an edit made since, in another sample
+    del said[:]
+    double_click_model(qtbot, window, "other-gan")
+    qtbot.waitUntil(lambda: not doc.carry.pending_any(), timeout=UI_TIMEOUT)
+    [note] = [s for s in said if "start again at 0" in s]
+    edits = note[note.index("Edits along"):note.index("start again at 0")]
+    assert first in edits and second in edits  # PC10 is dropped again, and said so
+    assert not any(item.history.current.values)

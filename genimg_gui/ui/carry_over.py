@@ -205,11 +205,13 @@ def _reexpress(item: Item, old_identity: str, new: rq.ModelInfo, rows: dict[int,
     not PC1 of another), keep its parent's value in new: 0 under steps never made there, and a step made meanwhile
     along a direction new lacks is no change in new. It took the 0s its parent started again at where it was
     made, so back in the model it left from it read "PC1 +0.00σ" and undid that model's edits. Returns those
-    others' rows, in the old directions, that held a value."""
+    others' rows, in the old directions, that held a value at any step."""
     nodes = item.history.nodes()
     item.values_by_model[item.directions_of or old_identity] = {n.id: n.state.values for n in nodes}
     back = item.values_by_model.pop(new.identity, {})
-    reset = {i for n in nodes if n.id not in back for i, v in enumerate(n.state.values) if v and i not in rows}
+    # every step counts, those back in new too: an edit along a direction new lacks is dropped there again on each
+    # switch (a step new had seen before went unnamed, so A→B→A→B named only the edits made since)
+    reset = {i for n in nodes for i, v in enumerate(n.state.values) if v and i not in rows}
     states: dict[int, EditState] = {}
     for node in nodes:  # parents come before their children
         if node.id in back:  # fitted to the directions as they load now (another window may have added one)
