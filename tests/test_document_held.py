@@ -142,7 +142,9 @@ def test_a_compare_image_of_the_old_gan_never_replaces_the_new_gans(qtbot, tmp_p
     engine.answer(first, w(40))
     engine.answer(second, w(30))
     engine.decoded(old)
-    assert item.original[0, 0, 0] == 30 and item.drawn[0].original[0, 0, 0] == 30
+    assert item.drawn[0].original[0, 0, 0] == 30
+    engine.decoded(engine.last(rq.Decode, tag=item.id))  # its edit drawn by the new GAN: Compare's sample with it
+    assert item.original[0, 0, 0] == 30 and item.image[0, 0, 0] == 30
 
 
 def test_a_compare_image_on_its_way_when_closed_is_asked_for_again_on_reopening(qtbot, tmp_path):

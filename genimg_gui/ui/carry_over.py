@@ -29,6 +29,7 @@ class CarryOver:
         self.document = document
         self.reencodes: dict[int, int] = {}          # EncodeImage seq -> item id
         self.remaps: dict[int, tuple[int, int]] = {}  # MapSeed seq -> (item id, node whose seed it draws)
+        self.redraws: dict[int, int] = {}  # item id -> the Decode seq of its edit drawn by the new GAN (on_redrawn)
 
     def items(self, kind: str, old_classes: tuple[str, ...] = (), reset: str | None = None) -> list[str]:
         """A new model of a kind: every open item of that kind follows it, the one on screen first.
@@ -142,9 +143,21 @@ class CarryOver:
         for n in moved:
             item.thumbs.pop(n, None)
         if item.sample_node() == node:
+            # Compare's "Generated" keeps the old GAN's sample until "Edited" shows the new GAN's edit (on_redrawn):
+            # shown at once, it sat beside the old face for seconds, the edit drawn behind the other samples' seeds
+            shown = item.original
             item.recall_drawn()
+            item.original = shown
             self.document.redraw(item)
+            self.redraws[item.id] = item.requested_seq
         self.document.history_changed.emit()
+
+    def on_redrawn(self, item: Item, seq: int) -> None:
+        """An edited picture of the item about to be shown: from its edit drawn by the new GAN on, the Compare
+        sample is the new GAN's too (the one of the node on screen then: an undo meanwhile may have moved it)."""
+        if seq >= self.redraws.get(item.id, seq + 1):
+            del self.redraws[item.id]
+            item.recall_drawn()
 
     def on_encoded(self, r: rq.Encoded) -> bool:
         """A picture encoded again by a new VAE (True), or a newly opened one (False: not ours). Its whole

@@ -340,8 +340,8 @@ class Document(QObject):
         if self.samples.on_decoded(r):
             return
         self.decode_time.emit(r.seconds)
-        item = self.items.get(r.tag)
-        if item is not None and r.seq > item.shown_seq and r.seq >= item.stale_below:
+        if (item := self.items.get(r.tag)) is not None and r.seq > item.shown_seq and r.seq >= item.stale_below:
+            self.carry.on_redrawn(item, r.seq)  # a GAN switch's sample in Compare, with its edit
             self._show(item, r.seq, r.image)
 
     def _show(self, item: Item, seq: int, image: np.ndarray) -> None:
