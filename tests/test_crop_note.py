@@ -137,6 +137,21 @@ def test_the_note_comes_back_after_a_message_said_over_it_and_goes_with_its_pict
     assert bar.currentMessage() == "" and doc.current.name == "smiley.png"
 
 
+def test_the_note_stays_through_a_gan_load_and_goes_with_a_vae_load(qtbot, engine, model_dir, tmp_path, monkeypatch):
+    """A GAN loaded (a switch in the Models tab) took the note away for good, though the picture's crop is the
+    VAE's; a VAE loaded fits the picture again, and the note spoke of the last fit."""
+    window = started_with(qtbot, engine, model_dir, monkeypatch, [picture(tmp_path / "panorama.jpg", 600, 50)])
+    bar, log, doc = window.status, window.status.log, window.document
+    qtbot.waitUntil(lambda: any(e.text.startswith("Encoded panorama.jpg") for e in log.entries), timeout=TIMEOUT)
+    note = next(e.text for e in log.entries if e.text.startswith("Encoded panorama.jpg"))
+    for kind, stays in (("gan", True), ("vae", False)):
+        with qtbot.waitSignal(doc.model_loaded, timeout=TIMEOUT):
+            doc.load_model(str(model_dir / f"tiny-{kind}"))
+        qtbot.waitUntil(lambda: bar.currentMessage() in (note, ""), timeout=TIMEOUT)  # the load's messages gone
+        qtbot.wait(500)
+        assert (bar.currentMessage() == note) is stays, kind
+
+
 def test_encode_edit_and_interpolate_note_a_crop_on_stderr(model_dir, tmp_path, capsys):
     vae = model_dir / "tiny-vae"
     wide, square = picture(tmp_path / "panorama.jpg", 600, 50), picture(tmp_path / "square.jpg", 40, 40)

@@ -38,15 +38,16 @@ def asks_to_act(text: str) -> bool:
 class StayingNote:
     """The document's messages on the status bar, one that asks to act (asks_to_act) kept there while the picture it
     speaks of is shown: it is said as that picture becomes the current one (Document._on_encoded), and goes when
-    another picture does (a switch, a close, a file opened) or a model loads (it spoke of the last VAE's fit).
-    Messages and errors meanwhile show for their time and give the bar back to it."""
+    another picture does (a switch, a close, a file opened) or a VAE loads (it spoke of the last VAE's fit; a GAN
+    loaded beside it changes nothing of the picture's crop). Messages and errors meanwhile show for their time and
+    give the bar back to it."""
 
     def __init__(self, document: Document, status: StatusBar) -> None:
         self.document, self.status = document, status
         self.about: Item | None = None
         document.message.connect(self.said)
         document.current_changed.connect(self.shown)
-        document.model_loaded.connect(lambda _info: status.let_go())
+        document.model_loaded.connect(lambda info: status.let_go() if info.kind == "vae" else None)
 
     def said(self, text: str) -> None:
         if stays := asks_to_act(text):
