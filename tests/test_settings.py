@@ -92,6 +92,7 @@ def test_export_dialogs_open_where_the_user_works_and_drop_the_images_own_extens
         w.document.load_model(str(model_dir / "tiny-vae"))
     with qtbot.waitSignal(w.document.item_added, timeout=TIMEOUT):
         w.open_paths([str(image_files[0])])  # "a.png", say
+    w.sliders.sliders[0].setValue(150)  # an edit: a recipe saves one (an unedited picture is told so, no dialog)
     offered = []
     chosen = tmp_path / "exports" / "mine.png"
     chosen.parent.mkdir()
@@ -154,6 +155,7 @@ def test_an_image_export_never_offers_the_pictures_own_name_wherever_the_dialog_
     window.settings.exported_to(str(exports / "earlier.png"))
     with qtbot.waitSignal(window.document.item_added, timeout=TIMEOUT):
         window.open_paths([str(source)])
+    window.sliders.sliders[0].setValue(150)  # an edit: a recipe saves one (an unedited picture is told so, no dialog)
     offered = []
     monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda _w, _t, start, _f: offered.append(start) or ("", ""))
     window.exports.export_png_dialog(1)
@@ -259,6 +261,7 @@ def test_a_very_long_file_name_is_offered_cut_to_fit_the_file_system(qtbot, wind
     Image.new("RGB", (32, 32), (128, 128, 128)).save(source)
     with qtbot.waitSignal(window.document.item_added, timeout=TIMEOUT):
         window.open_paths([str(source)])
+    window.sliders.sliders[0].setValue(150)  # an edit: a recipe saves one (an unedited picture is told so, no dialog)
     offered = []
     monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda _w, _t, start, _f: offered.append(start) or ("", ""))
     window.exports.export_png_dialog(1)
