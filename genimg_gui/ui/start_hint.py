@@ -10,7 +10,7 @@ from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtWidgets import QLabel
 
 from .canvas import Canvas
-from .document_session import untouched_start_sample
+from .document_session import kept_items, untouched_start_sample
 
 if TYPE_CHECKING:
     from .document import Document
@@ -49,12 +49,13 @@ class StartHint(QObject):
         return self.label.isVisibleTo(self.canvas)
 
     def update(self, *_) -> None:
+        """Called on every picture shown (each slider decode too): once done, nothing more to look at."""
+        if self.done:
+            return
         doc = self.document
-        items = list(doc.items.values())
-        starts = [i for i in items if untouched_start_sample(doc, i)]
-        if len(starts) < len(items):  # an image opened, or the sample edited or exported
-            self.done = True
-        self.label.setVisible(not self.done and doc.current in starts)
+        self.done = bool(kept_items(doc))  # an image opened, or the sample edited or exported
+        current = doc.current
+        self.label.setVisible(not self.done and current is not None and untouched_start_sample(doc, current))
         self._place()
 
     def eventFilter(self, watched, event) -> bool:  # noqa: N802 (Qt's name)
