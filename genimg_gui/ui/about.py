@@ -37,10 +37,15 @@ def shortcuts(menus: list[QMenu]) -> list[tuple[str, str]]:
     return found
 
 
+def bar_menus(bar: QMenuBar) -> list[QMenu]:
+    """The menus of a menu bar, in its order (for shortcuts())."""
+    return [action.menu() for action in bar.actions() if action.menu() is not None]
+
+
 def menu_keys(bar: QMenuBar) -> dict[str, str]:
     """{what: its keys} of every menu item with keys in a menu bar ("Open images": "Ctrl+O"), for texts that name
     keys: read off the actions, as shortcuts() reads them, not written a second time by hand."""
-    return dict(shortcuts([action.menu() for action in bar.actions() if action.menu() is not None]))
+    return dict(shortcuts(bar_menus(bar)))
 
 
 def about_text(keys: list[tuple[str, str]]) -> str:

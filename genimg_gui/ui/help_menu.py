@@ -6,7 +6,7 @@ from PySide6.QtCore import QObject, Qt
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QMainWindow, QMenu, QMessageBox
 
-from .about import about_text, menu_keys, shortcuts
+from .about import about_text, bar_menus, menu_keys, shortcuts
 
 
 def quick_start_text(keys: dict[str, str]) -> str:
@@ -50,5 +50,4 @@ class HelpMenu(QObject):
         return self.quick_start_box
 
     def about(self) -> None:
-        QMessageBox.about(self.window, "About genimg", about_text(shortcuts([a.menu() for a in
-                                                                             self.window.menuBar().actions()])))
+        QMessageBox.about(self.window, "About genimg", about_text(shortcuts(bar_menus(self.window.menuBar()))))
