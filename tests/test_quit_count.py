@@ -41,14 +41,20 @@ def answer_discard_from_now_on(monkeypatch) -> None:
     monkeypatch.setattr(SessionQuestions, "ask_quit", lambda self, items, can_keep: DISCARD)  # the teardown's close
 
 
+def quit_keeping(window, monkeypatch, keep_pressed) -> tuple[str, str]:
+    """The window quit, its question answered Keep for next time: the question's text and informative text."""
+    assert window.close()
+    answer_discard_from_now_on(monkeypatch)
+    [asked] = keep_pressed
+    return asked
+
+
 def test_keep_for_next_time_counts_the_images_that_come_back(qtbot, window, model_dir, image_files, keep_pressed,
                                                              monkeypatch):
     """genimg-gui photo.jpg, a slider moved, Quit: "reopens your 2 open images", and the next start reopened 1."""
     [start_sample] = window.document.items.values()  # drawn as the GAN loaded, left as it came
     picture = open_and_edit(qtbot, window, image_files[0])
-    assert window.close()
-    answer_discard_from_now_on(monkeypatch)
-    [(text, says)] = keep_pressed
+    text, says = quit_keeping(window, monkeypatch, keep_pressed)
     assert text == f"The edited image “{picture.name}” has not been exported."
     assert says.startswith("Keep for next time reopens your open image as it is, history included"), says
     assert [i.name for i in sess.load_session(window.autosaver.path).items] == [picture.name]
@@ -71,9 +77,7 @@ def test_a_sample_only_stepped_through_seeds_is_no_edit_but_is_kept(qtbot, windo
     step_seeds(qtbot, window, sample, [44, 45])
     assert len(sample.history) == 3 and window.document.unexported() == []
     picture = open_and_edit(qtbot, window, image_files[0])
-    assert window.close()
-    answer_discard_from_now_on(monkeypatch)
-    [(text, says)] = keep_pressed
+    text, says = quit_keeping(window, monkeypatch, keep_pressed)
     assert text == f"The edited image “{picture.name}” has not been exported."
     assert says.startswith("Keep for next time reopens your 2 open images as they are, histories included"), says
     assert [i.name for i in sess.load_session(window.autosaver.path).items] == ["seed 45", picture.name]
@@ -84,9 +88,7 @@ def test_a_sample_edited_then_stepped_to_another_seed_is_still_an_edit(qtbot, wi
     window.filmstrip.setCurrentRow(0)
     window.sliders.sliders[0].setValue(150)
     step_seeds(qtbot, window, sample, [45])  # the slider's edit goes on with the new seed
-    assert window.close()
-    answer_discard_from_now_on(monkeypatch)
-    [(text, says)] = keep_pressed
+    text, says = quit_keeping(window, monkeypatch, keep_pressed)
     assert text == "The edited sample “seed 45” has not been exported."
     assert says.startswith("Keep for next time reopens your open image as it is"), says
 
