@@ -3,6 +3,8 @@ mistyped name's nearest match alike."""
 from __future__ import annotations
 
 import difflib
+import os
+import re
 
 
 def counted(n: int, noun: str, plural: str | None = None) -> str:
@@ -43,5 +45,26 @@ def close_name(typed: str, labels: list[str]) -> str:
     In brackets: the message goes on after it with ': use a label…', and "did you mean skin tone?: use" read
     oddly."""
     names = {name.lower(): name for label in labels for name in (label, label.split(":")[0].strip())}
-    close = difflib.get_close_matches(typed.lower(), names, n=1)
+    names = {**_own_words(labels), **names}  # a whole name wins over a word of one
+    close = _longest_start(typed.lower(), names) or difflib.get_close_matches(typed.lower(), names, n=1)
     return f" (did you mean {names[close[0]]}?)" if close else ""
+
+
+def _longest_start(typed: str, names: dict[str, str]) -> list[str]:
+    """[the name] that alone shares the longest start with typed, 4 letters or more ('smileys' -> smiling), where
+    difflib's likeness would pick 'sleepy' (its letters, not where they are); [] when none or a tie of labels."""
+    shared = {name: len(os.path.commonprefix([typed, name])) for name in names}
+    most = max(shared.values(), default=0)
+    best = [name for name, n in shared.items() if n == most]
+    return best[:1] if most >= 4 and len({names[name] for name in best}) == 1 else []
+
+
+def _own_words(labels: list[str]) -> dict[str, str]:
+    """Each word of a label that no other label has -> that label ('cat' -> cat-face, 'smiling' -> face-smiling), so
+    `--class cat` or `smileys` is pointed at the one it can only mean; a word shared ('face') points at none."""
+    owners: dict[str, set[str]] = {}
+    for label in labels:
+        for word in re.split(r"[-_:\s]+", label.lower()):
+            if len(word) >= 3:
+                owners.setdefault(word, set()).add(label)
+    return {word: next(iter(owner)) for word, owner in owners.items() if len(owner) == 1}

@@ -338,3 +338,15 @@ def test_a_mistyped_class_is_refused_with_the_nearest_as_a_mistyped_direction_is
                 "face-smiling, face-sleepy; or give an index (0 … 2)") in capsys.readouterr().err
     assert run("generate", "--seeds", "3", "--gan", faces, "--class", "owl", "-o", tmp_path / "owl") == 2
     assert "has no class 'owl'; its classes" in capsys.readouterr().err  # nothing near: no guess
+
+
+def test_a_class_named_by_one_of_its_words_gets_that_class(tmp_path, capsys):
+    """`--class cat` and `--class smileys` were refused with no guess: neither is near a whole name (cat-face,
+    face-smiling), and difflib's likeness put 'smileys' nearer face-sleepy than face-smiling."""
+    torch.manual_seed(2)
+    classes = ("cat-face", "face-sleepy", "face-smiling")
+    faces = make_model_folder(tmp_path / "faces", Generator(replace(TINY_GAN, classes=classes)), "faces")
+    for typed, meant in (("cat", "cat-face"), ("smileys", "face-smiling"), ("sleepy-face", "face-sleepy")):
+        assert run("generate", "--seeds", "3", "--gan", faces, "--class", typed, "-o", tmp_path / "out") == 2
+        assert f"has no class {typed!r} (did you mean {meant}?); its classes" in capsys.readouterr().err
+    assert not (tmp_path / "out").exists()
