@@ -5,6 +5,7 @@ and none of the libraries' jargon ("UnpicklingError: Weights only load failed…
 are told apart by their words, not their classes."""
 from __future__ import annotations
 
+import codecs
 import json
 import re
 from pathlib import Path
@@ -42,15 +43,23 @@ def system_reason(e: OSError) -> str:
     return (e.strerror or str(e)).lower()
 
 
+TEXT_SAMPLE = 4096  # bytes looked at to say a file holds text
+
+
 def holds_text(path: Path | str) -> bool:
-    """Whether a file's start is text (UTF-8, no NUL bytes): a README or notes saved under a model's name."""
+    """Whether a file's start is text: a README or notes saved under a model's name, or as photo.png."""
     with open(path, "rb") as f:
-        sample = f.read(4096)
+        return is_text(f.read(TEXT_SAMPLE))
+
+
+def is_text(head: bytes) -> bool:
+    """Whether a file's first bytes are text: UTF-8 (a character cut by the sample's end is still text) with no
+    control characters but whitespace. One answer for an image, a weights file and a checkpoint alike."""
     try:
-        sample.decode("utf-8")
+        text = codecs.getincrementaldecoder("utf-8")().decode(head, final=False)
     except UnicodeDecodeError:
         return False
-    return b"\x00" not in sample
+    return bool(head) and all(c.isprintable() or c.isspace() for c in text)
 
 
 def _what_file_holds(path: Path | str | None) -> str | None:

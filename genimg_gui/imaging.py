@@ -16,6 +16,7 @@ import numpy as np
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 from .env_settings import positive_int_setting
+from .file_damage import TEXT_SAMPLE, is_text
 
 DEFAULT_MAX_PIXELS = 64_000_000
 IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".webp", ".bmp", ".tif", ".tiff", ".gif")
@@ -145,14 +146,13 @@ def _not_identified(path: Path, name: str) -> str:
     or another format (a HEIC photo, an SVG or EPS drawing: images, but not ones genimg reads)."""
     try:
         with open(path, "rb") as f:
-            head = f.read(512)
+            head = f.read(TEXT_SAMPLE)
     except OSError:
         head = b"?"  # unreadable now: nothing more to say than the formats read
     if not head:
         return f"{name} is not an image (the file is empty: 0 bytes)"
-    text = head.decode("utf-8", errors="replace")
     drawing = head.startswith(b"%!") or b"<svg" in head
-    if not drawing and "\ufffd" not in text and all(c.isprintable() or c.isspace() for c in text):
+    if not drawing and is_text(head):
         return f"{name} is not an image (it holds text)"
     for magic, kind in MAGIC.items():
         if head.startswith(magic):

@@ -6,6 +6,7 @@ import pytest
 from PIL import Image
 
 from genimg_gui.data_folder import DataFolderWalk, count_images
+from genimg_gui.file_damage import holds_text
 from genimg_gui.imaging import (Fit, ImageLoadError, fit_square, image_grid, list_images, load_fitted,
                                 open_image, open_noted, save_png)
 
@@ -193,3 +194,15 @@ def test_one_walk_finds_the_images_and_the_model_folders_a_run_leaves_out(tmp_pa
     assert sorted(walk.images()) == [tmp_path / "a.png", tmp_path / "card_only" / "c.png", tmp_path / "sub" / "b.JPG"]
     assert sorted(walk.model_folders) == [tmp_path / "m1", tmp_path / "m1" / "inner"]
     assert count_images(tmp_path, enough=10) == 4  # with out/ and the link into it, which only a run leaves out
+
+
+@pytest.mark.parametrize("cut_at", [511, 4095])
+def test_a_long_text_file_is_text_wherever_the_look_stops_in_a_character(tmp_path, cut_at):
+    """A text of accented words whose 'é' straddles byte 512 (where the image check stopped looking) or 4,096 (the
+    model-file check) was "not an image in a format genimg reads" and not text to the model check: each had its own
+    rule. Now both ask file_damage.is_text."""
+    path = tmp_path / "notes.png"
+    path.write_bytes(b"a" * cut_at + "é café\n".encode() * 50)
+    with pytest.raises(ImageLoadError, match=r"is not an image \(it holds text\)"):
+        open_image(path)
+    assert holds_text(path)
