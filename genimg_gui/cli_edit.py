@@ -13,6 +13,7 @@ from pathlib import Path
 
 import numpy as np
 
+from . import seed_draws
 from .cli_pictures import pictures_given
 from .cli_commands import (UsageError, check_scale, check_writable, class_index, encoded, fit_used, for_each,
                            load_model, model_record, pass_model, per_file, say, seed_draw, write_png, writing, wrote)
@@ -138,9 +139,11 @@ def generate(args: argparse.Namespace) -> int:
         check_writable(args.grid)  # before the seeds: a grid refused after them had cost every seed's drawing
     recorded, labels = recorded_edit(recipe, values, model.directions)
     images: list[np.ndarray] = []
+    sample = partial(seed_draws.sample_record, psi=args.psi, gan_class=gan_class, draw=rt.drawn_as(args.draw),
+                     classes=model.classes)
 
     def work(seed: int) -> None:
-        name = f"seed{seed:04d}"
+        name = seed_draws.file_stem(seed)
         w = rt.map_seed(seed, args.psi, gan_class, args.draw)
         latent, image = render(rt, "gan", w, recipe, values, model.directions)
         if args.grid and not images:  # the first sample's size, should the card's be missing or another
@@ -149,7 +152,7 @@ def generate(args: argparse.Namespace) -> int:
         if args.save_latents:
             with writing(args.out / f"{name}.npz") as out:
                 wrote(export_latent(out, latent, w, recorded, labels, model_record(model),
-                                    None if recipe is None else recipe.mask))
+                                    None if recipe is None else recipe.mask, sample(seed)))
         images.append(image)
 
     code = for_each([(f"seed {s}", partial(work, s)) for s in args.seeds])

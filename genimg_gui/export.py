@@ -45,18 +45,22 @@ def suffixes_said() -> str:
 
 
 def export_latent(path: str | Path, latent: np.ndarray, base: np.ndarray, values: tuple[float, ...],
-                  labels: tuple[str, ...], model: dict, mask: np.ndarray | None = None) -> Path:
+                  labels: tuple[str, ...], model: dict, mask: np.ndarray | None = None,
+                  sample: dict | None = None) -> Path:
     """The edited latent, how it was made (base + values along labelled directions), and the model.
     A masked edit also stores its mask (H, W): `genimg decode` blends the decodes of latent and base through it,
-    as the app shows it."""
+    as the app shows it. A GAN sample drawn from a seed also stores how (seed_draws.sample_record), as JSON
+    like the model's record; read_latent, which reads what decoding needs, passes over it."""
     path = Path(path)
     if path.suffix.lower() != ".npz":
         path = path.with_suffix(".npz")
-    masked = {} if mask is None else {"mask": np.asarray(mask, np.float32)}
+    extra = {} if mask is None else {"mask": np.asarray(mask, np.float32)}
+    if sample is not None:
+        extra["sample"] = np.asarray(json.dumps(sample))
     # into an open file: given a path, np.savez would add .npz to the temp file's name
     with atomic_path(path) as tmp, open(tmp, "wb") as f:
         np.savez(f, latent=latent, base=base, values=np.asarray(values, np.float32),
-                 labels=np.asarray(labels), model=np.asarray(json.dumps(model)), **masked)
+                 labels=np.asarray(labels), model=np.asarray(json.dumps(model)), **extra)
     return path
 
 

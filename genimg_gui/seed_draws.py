@@ -3,6 +3,7 @@ session. No torch here: models/mixtures.py and models/refine.py do the drawing, 
 from __future__ import annotations
 
 import random
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -26,6 +27,23 @@ def random_seed() -> int:
 def too_large(seed: str) -> str:
     """Why a seed typed in the app or given to the CLI was refused: one wording, one range."""
     return f"{seed} is too large for a seed: seeds go from 0 to {MAX_SEED}"
+
+
+def file_stem(seed: int) -> str:
+    """The file name, without its suffix, of a seed's sample, in the app's exports and `genimg generate` alike:
+    zero-padded, so a folder of samples sorts by seed in a file browser (the app offered "seed 42.png", the CLI
+    wrote seed0042.png)."""
+    return f"seed{seed:04d}"
+
+
+def sample_record(seed: int, psi: float, gan_class: int | None, draw: str, classes: Sequence[str] = ()) -> dict:
+    """What a latent file records of the GAN sample it holds, so that it can be told and drawn again (`genimg
+    generate --seeds SEED --psi PSI --class CLASS --draw DRAW`): gan_class is the class asked for, None when the
+    seed chose its own (the Generate tab's Any, no --class); draw is how the GAN drew it. A latent file recorded
+    the model alone, and nothing said where a sample came from."""
+    index = None if gan_class is None else int(gan_class)
+    named = classes[index] if index is not None and 0 <= index < len(classes) else None
+    return {"seed": int(seed), "psi": float(psi), "class": named, "class_index": index, "draw": checked(draw)}
 
 
 def checked(draw: str) -> str:

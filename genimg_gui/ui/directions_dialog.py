@@ -27,7 +27,7 @@ METHODS = (("means", "Difference of means"), ("linear", "Linear classifier"))
 PATH_ROLE = Qt.ItemDataRole.UserRole
 THUMB = 40
 # words in file names that say how a picture was taken or saved, not what it shows (IMG_0001.jpg)
-# "seed": genimg names an exported GAN sample "seed 42.png", which says how it was drawn: "seed → B" named no group
+# "seed": genimg names an exported GAN sample "seed0042.png", which says how it was drawn: "seed → B" named no group
 NOT_NAMES = frozenset({"img", "image", "dsc", "dscn", "dscf", "pxl", "photo", "pic", "screenshot", "scan", "copy",
                        "edited", "jpg", "png", "seed"})
 NEUTRAL_NAME = "new direction"  # neither side's file names say what it shows

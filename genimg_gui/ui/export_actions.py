@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from .. import seed_draws
 from ..edit import values_along
 from ..export import export_latent, export_png
 from ..fileio import why_not_written
@@ -27,8 +28,9 @@ class ExportActions:
         if item is None:
             self.window.show_error("Nothing to export yet")
             return ""
-        return ask_export_path(self.window, title, self.window.settings, item.name, suffix, file_filter,
-                               mark=mark)[0]
+        # a sample is offered its seed's file name, as `genimg generate` writes it ("seed0042", not "seed 42")
+        name = seed_draws.file_stem(item.seed) if item.seeded else item.name
+        return ask_export_path(self.window, title, self.window.settings, name, suffix, file_filter, mark=mark)[0]
 
     def _write_export(self, path: str, write, what: str = "") -> None:
         """write() the file; the status bar says where it went, then what ("Exported …/cat.png (64×64)"), or why
@@ -61,7 +63,10 @@ class ExportActions:
         document = self.window.document
         item = document.current
         info = document.models[item.kind]
+        # a sample records the seed, ψ, class and draw it was drawn with: the file alone did not say where it came from
+        sample = (seed_draws.sample_record(item.seed, item.psi, item.gan_class, item.draw, info.classes)
+                  if item.seeded else None)
         self._write_export(path, lambda: export_latent(
             path, document.current_latent(), item.history.current.base,
             values_along(item.history.current, info.directions), info.directions.labels,
-            {"name": info.name, "path": info.path, "kind": info.kind}, item.history.current.mask))
+            {"name": info.name, "path": info.path, "kind": info.kind}, item.history.current.mask, sample))
