@@ -1,9 +1,12 @@
 """The quit question counts what Keep for next time keeps, and names as unexported edits only real edits: it
-promised "your 2 open images" and the next start reopened 1 (the start-up sample is not kept untouched), and it
-called a sample only stepped through seeds an "edited sample" not exported."""
+promised "your 2 open images" and the next start reopened 1 (the start-up sample is not kept untouched), it
+called a sample only stepped through seeds an "edited sample" not exported, and a picture whose one edit was undone
+(Ctrl+Z) an "edited image", its undone step kept for Redo."""
 from __future__ import annotations
 
 import pytest
+
+from PySide6.QtCore import Qt
 
 from conftest import quit_questions_kept
 from genimg_gui import session as sess
@@ -35,6 +38,16 @@ def step_seeds(qtbot, window, sample, seeds) -> None:
     for seed in seeds:
         window.gan_panel.seed.setValue(seed)
         qtbot.waitUntil(lambda: sample.seed == seed and not window.document.samples.pending, timeout=TIMEOUT)
+
+
+def edit_and_undo(qtbot, window, item) -> None:
+    """item shown, a slider moved (one History step), then Ctrl+Z: back as it was, the step kept for Redo."""
+    window.filmstrip.setCurrentRow(list(window.document.items).index(item.id))
+    window.sliders.sliders[0].setValue(150)
+    qtbot.waitUntil(lambda: item.history.current_id != 0, timeout=TIMEOUT)
+    window.canvas.setFocus()
+    qtbot.keyClick(window.canvas, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: item.history.current_id == 0 and item.history.can_redo(), timeout=TIMEOUT)
 
 
 def answer_discard_from_now_on(monkeypatch) -> None:
@@ -107,3 +120,35 @@ def test_quitting_with_only_the_untouched_start_up_sample_asks_and_keeps_nothing
     monkeypatch.setattr(SessionQuestions, "ask_quit", lambda *args: pytest.fail("asked, with nothing edited"))
     assert window.close()
     assert not window.autosaver.path.exists()
+
+
+def test_a_picture_whose_edit_was_undone_is_no_edit(qtbot, window, image_files, monkeypatch):
+    """Open a picture, move a slider, Ctrl+Z, Quit: it is as it was opened, so nothing is asked, as for a picture
+    never edited (and nothing is kept, as for one)."""
+    with qtbot.waitSignal(window.document.item_added, timeout=TIMEOUT):
+        window.open_paths([str(image_files[0])])
+    picture = window.document.current
+    edit_and_undo(qtbot, window, picture)
+    assert window.document.unexported() == []
+    monkeypatch.setattr(SessionQuestions, "ask_quit", lambda *args: pytest.fail("asked, with every edit undone"))
+    assert window.close()
+    assert not window.autosaver.path.exists()
+
+
+def test_undone_edits_are_not_named_and_keep_brings_back_what_it_counts(qtbot, window, image_files, keep_pressed,
+                                                                         monkeypatch):
+    """The start-up sample and a second picture edited and undone, a third picture edited: the question names the
+    edited one alone, and counts the images Keep brings back: the two pictures (the sample is left as it came)."""
+    [start_sample] = window.document.items.values()
+    edit_and_undo(qtbot, window, start_sample)
+    with qtbot.waitSignal(window.document.item_added, timeout=TIMEOUT):
+        window.open_paths([str(image_files[1])])
+    undone = window.document.current
+    edit_and_undo(qtbot, window, undone)
+    picture = open_and_edit(qtbot, window, image_files[0])
+    text, says = quit_keeping(window, monkeypatch, keep_pressed)
+    assert text == f"The edited image “{picture.name}” has not been exported."
+    assert says.startswith("Keep for next time reopens your 2 open images as they are, histories included"), says
+    kept = sess.load_session(window.autosaver.path).items
+    assert [i.name for i in kept] == [undone.name, picture.name]
+    assert kept[0].history.current_id == 0 and kept[0].history.can_redo()  # the undone step, for Redo

@@ -135,11 +135,11 @@ class Autosaver(QObject):
     def keep_open_images(self) -> bool:
         """A quit that asks nothing (every edit exported) keeps the open images for next time all the same, quietly,
         where one of them was edited or stepped to another seed (not asked about: it can be drawn again): it deleted
-        them and their histories, though the question keeps them by default. False where no image changed (a clean
-        quit then leaves nothing) or it cannot be kept now."""
+        them and their histories, though the question keeps them by default. False where no image changed or every
+        change was undone (Item.as_it_came: a clean quit then leaves nothing) or it cannot be kept now."""
         if not self.owner or self.document.carry.pending_any():
             return False
-        edited = any(len(item.history) > 1 for item in self.document.items.values())
+        edited = any(not item.as_it_came() for item in self.document.items.values())
         return edited and self.keep()
 
     def close(self, keep: bool = False) -> None:

@@ -32,7 +32,7 @@ def kept_items(document: Document) -> list[Item]:
 
 
 def untouched_start_sample(document: Document, item: Item) -> bool:
-    return item.id in document.samples.auto_items and len(item.history) == 1 and item.exported is None
+    return item.id in document.samples.auto_items and item.as_it_came() and item.exported is None
 
 
 def _labels_named(document: Document, items: list[Item]) -> dict[str, tuple[str, ...]]:

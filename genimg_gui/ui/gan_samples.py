@@ -142,7 +142,7 @@ class GanSamples:
         self.pending = {s: t for s, t in self.pending.items() if s not in self.auto_asks}
         self.auto_asks.clear()
         for item_id in self.auto_items & set(doc.items):
-            if len(doc.items[item_id].history) == 1:
+            if doc.items[item_id].as_it_came():
                 doc.close_item(item_id, reopenable=False)
 
 

@@ -116,14 +116,27 @@ class Item:
         first = self.drawn.get(0)
         return self.kind == "gan" and first is not None and first.seed is not None
 
-    def drawn_only(self) -> bool:
-        """Every step drew a sample from a seed (a seed, ψ, class or draw chosen in the Generate tab) and none edited
-        it: the image can be drawn again from its seed, model and ψ."""
-        return all(node.id in self.drawn and self.drawn[node.id].seed is not None for node in self.history.nodes())
+    def unedited(self) -> EditState:
+        """What the step on screen shows without an edit: its sample's w as the GAN drew it (any seed stepped to),
+        else the first step's state (a picture as opened, an inversion's result)."""
+        node = self.sample_node()
+        if node is not None and self.drawn[node].seed is not None:
+            return EditState(self.drawn[node].latent, ())
+        return self.history.nodes()[0].state
+
+    def edited(self) -> bool:
+        """Whether the state on screen differs from its unedited one (a slider moved, a mask painted, a direction's
+        share folded in). A sample only stepped through seeds is not, and nor is an item whose edits were all
+        undone: the quit question counted a picture back as it was, its undone step kept for Redo, as edited."""
+        return not self.history.current.same_as(self.unedited())
+
+    def as_it_came(self) -> bool:
+        """On its first step: nothing done to it, or all undone (a seed stepped to counts: it is another sample)."""
+        return self.history.current_id == 0
 
     def unexported(self) -> bool:
         """Edited since it was opened or last exported; an inversion's result counts as an edit, as its w took
         computing to make (Discard on quitting dropped it unnamed). A sample only stepped through seeds does not:
         the quit question called seed 45 an "edited sample" not exported, though nothing in it was edited."""
-        made = (len(self.history) > 1 and not self.drawn_only()) or self.inverted_in is not None
+        made = self.edited() or self.inverted_in is not None
         return made and not self.history.current.same_as(self.exported)
