@@ -52,6 +52,11 @@ def test_a_sample_is_offered_the_file_name_genimg_generate_writes(qtbot, window,
     window.exports.export_png_dialog(4)
     window.exports.export_latent_dialog()
     assert offered == [str(exports / name) for name in ("seed0042.png", "seed0042@4x.png", "seed0042.npz")]
+    window.sliders.sliders[0].setValue(150)  # a recipe needs an edit; Save edit recipe… offered "seed 42" still
+    qtbot.waitUntil(lambda: settled(window, item), timeout=UI_TIMEOUT)
+    monkeypatch.setattr(window.recipes, "_ask_save_path", lambda suggestion: offered.append(suggestion) or "")
+    window.recipes.save_dialog()
+    assert offered[-1] == "seed0042"
     assert run("generate", "--gan", model_dir / "tiny-gan", "--seeds", "42", "--save-latents", "-o", tmp_path) == 0
     assert {"seed0042.png", "seed0042.npz"} <= {p.name for p in tmp_path.iterdir()}
 

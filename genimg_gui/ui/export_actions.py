@@ -28,9 +28,8 @@ class ExportActions:
         if item is None:
             self.window.show_error("Nothing to export yet")
             return ""
-        # a sample is offered its seed's file name, as `genimg generate` writes it ("seed0042", not "seed 42")
-        name = seed_draws.file_stem(item.seed) if item.seeded else item.name
-        return ask_export_path(self.window, title, self.window.settings, name, suffix, file_filter, mark=mark)[0]
+        return ask_export_path(self.window, title, self.window.settings, item.file_name, suffix, file_filter,
+                               mark=mark)[0]
 
     def _write_export(self, path: str, write, what: str = "") -> None:
         """write() the file; the status bar says where it went, then what ("Exported …/cat.png (64×64)"), or why

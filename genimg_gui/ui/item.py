@@ -111,6 +111,12 @@ class Item:
         return self.kind == "gan" and self.seed is not None
 
     @property
+    def file_name(self) -> str:
+        """The name its exports and recipe are offered: a sample's seed as `genimg generate` writes it ("seed0042",
+        which sorts, not "seed 42"), else the item's own name."""
+        return seed_draws.file_stem(self.seed) if self.seeded else self.name
+
+    @property
     def generated(self) -> bool:
         """Made by the GAN from a seed (its first step drew one), not opened from a file or inverted from one."""
         first = self.drawn.get(0)

@@ -108,7 +108,7 @@ class RecipeActions(QObject):
 
     def save_dialog(self) -> None:
         # said before the dialog: an unedited picture asked for a file name, then said there was nothing to save
-        if self._recipe() is not None and (path := self._ask_save_path(self.document.current.name)):
+        if self._recipe() is not None and (path := self._ask_save_path(self.document.current.file_name)):
             self.save(path)
 
     def apply_dialog(self, all_items: bool = False) -> None:
