@@ -65,14 +65,18 @@ def bundled_models(root: Path = BUNDLED_DIR) -> list[ModelEntry]:
 
 
 def bundled_copy(folder: str | Path, entries: list[ModelEntry]) -> ModelEntry | None:
-    """The bundled model among entries whose weights another folder holds: another install's bundled folder (genimg
-    installed before into another environment, or a second checkout) or a copy of it; None for any other folder,
-    the bundled one itself included."""
+    """The bundled model among entries whose weights another folder holds, as their cards record them
+    (weights_file.same_weights: no weights are read): another install's bundled folder (genimg installed before into
+    another environment, or a second checkout) or a copy of it; None for any other folder, the bundled one itself
+    included."""
     folder = os.path.realpath(folder)
     bundled = [e for e in entries if e.bundled]
     if not os.path.isdir(folder) or any(os.path.realpath(e.path) == folder for e in bundled):
         return None
-    return next((e for e in bundled if same_weights(e.path, folder)), None)
+    entry = read_entry(Path(folder))
+    if entry is None:
+        return None
+    return next((e for e in bundled if same_weights(e.card, e.path, entry.card, folder)), None)
 
 
 def is_model_file(path: str | Path) -> bool:

@@ -3,7 +3,6 @@ the window's folder watch tells a folder trained again from one whose weights we
 checkout over it)."""
 from __future__ import annotations
 
-import filecmp
 import hashlib
 from pathlib import Path
 
@@ -23,12 +22,18 @@ def weights_digest(folder: Path | str) -> str:
     return digest.hexdigest()
 
 
-def same_weights(folder: Path | str, other: Path | str) -> bool:
-    """Whether two model folders hold the same weights, byte for byte (one weights_digest), told cheaply enough for
-    the window's start: files of two sizes by their sizes alone, and two of one size (a model and the same network
-    trained on) mostly by their first blocks, so only two copies of one model are read through."""
-    try:
-        return filecmp.cmp(Path(folder, WEIGHTS_NAME), Path(other, WEIGHTS_NAME), shallow=False)
+def same_weights(card: dict, folder: Path | str, other_card: dict, other: Path | str) -> bool:
+    """Whether two model folders hold the same weights as their cards tell it: both record one weights_digest
+    (CARD_DIGEST) and their weights files are of one size. Told without reading the weights, so the window's
+    start may ask it of each remembered folder; a card that records no digest (written before cards did, or by
+    hand) tells nothing: False."""
+    recorded, other_recorded = card.get(CARD_DIGEST), other_card.get(CARD_DIGEST)
+    if not isinstance(recorded, str) or not isinstance(other_recorded, str):
+        return False
+    if recorded.strip().lower() != other_recorded.strip().lower():
+        return False
+    try:  # a file of another size is surely other weights, whatever its card says
+        return Path(folder, WEIGHTS_NAME).stat().st_size == Path(other, WEIGHTS_NAME).stat().st_size
     except OSError:  # no weights file (not a genimg folder, or gone)
         return False
 

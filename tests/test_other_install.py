@@ -4,6 +4,8 @@ second listed as an opened model beside its own bundled copy, "bundled" and "ope
 its weights, so the second install's bundled folder stands for them; a copy trained on is another model."""
 from __future__ import annotations
 
+import builtins
+import os
 import shutil
 from pathlib import Path
 
@@ -120,3 +122,33 @@ def test_a_remembered_copy_of_a_bundled_model_is_not_listed_again_but_one_traine
     window = install_window(qtbot, engines, second)
     assert [path for _, path in rows(window)] == [str(second / "tiny-gan"), str(second / "tiny-vae"), str(mine)]
     assert "opened" in rows(window)[2][0]
+
+
+def test_the_start_compares_remembered_folders_with_the_bundled_ones_by_their_cards_reading_no_weights(
+        qtbot, engines, model_dir, tmp_path, monkeypatch):
+    """The start compared a remembered folder's weights with each bundled model's of one size byte for byte, on the
+    UI thread: megabytes read before the window showed. The cards' recorded digests tell the same."""
+    first, second = two_installs(model_dir, tmp_path)
+    mine = retrained_copy(tmp_path / "mine" / "tiny-vae")  # of one size: only its card tells it apart
+    copied = first / "tiny-vae" / WEIGHTS_NAME
+    os.utime(copied, ns=(1, 1))  # not the same time as this install's either: its bytes would be read
+    settings = Settings()
+    for folder in (mine, first / "tiny-vae", first / "tiny-gan"):
+        settings.add_known_model(str(folder))
+    settings.set_last_model("vae", str(first / "tiny-vae"))
+    settings.sync()
+    read: list[str] = []
+    real_open = builtins.open
+
+    def recording_open(file, *args, **kwargs):
+        if Path(str(file)).name == WEIGHTS_NAME:
+            read.append(str(file))
+        return real_open(file, *args, **kwargs)
+
+    with monkeypatch.context() as patched:
+        patched.setattr(builtins, "open", recording_open)
+        window = install_window(qtbot, engines, second)
+        start = window.model_list.start_folder("vae")
+    assert read == []
+    assert [path for _, path in rows(window)] == [str(second / "tiny-gan"), str(second / "tiny-vae"), str(mine)]
+    assert start == str(second / "tiny-vae")
