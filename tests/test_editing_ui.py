@@ -10,7 +10,8 @@ from conftest import UI_TIMEOUT, quit_questions_cancelled
 from genimg_gui.edit import EditState, edited_latent
 from genimg_gui.ui.canvas import CompareMode
 from genimg_gui.ui.qimage import from_qimage
-from genimg_gui.ui.slider_tab import ERASED_NOTE, MASK_NOTE
+from genimg_gui.ui.about import menu_keys
+from genimg_gui.ui.slider_tab import mask_note_text
 
 
 def open_image(qtbot, window, path):
@@ -168,13 +169,13 @@ def test_a_mask_made_by_erasing_is_named_as_edits_outside_the_erased_part(qtbot,
     window.mask_tool.erase.trigger()  # the eraser off, the mask in force
     mask = item.history.current.mask
     assert not window.canvas.brush_mode and mask is not None and mask.mean() > 0.5  # the edit everywhere but a strip
-    assert note.isVisible() and note.text() == ERASED_NOTE
+    assert note.isVisible() and note.text() == mask_note_text(menu_keys(window.menuBar()), outside=True)
     assert places() == before  # nothing above the sliders moved
     window.mask_tool.clear.trigger()
     assert not note.isVisible() and places() == before
     window.mask_tool.brush.trigger()  # a stroke painted on a plain picture: inside it, as before
     drag_across(window.canvas, "edited", 0.5, 0.3, 0.7)
-    assert note.isVisible() and note.text() == MASK_NOTE
+    assert note.isVisible() and note.text() == mask_note_text(menu_keys(window.menuBar()), outside=False)
 
 
 def test_a_stroke_on_the_original_pane_paints_the_mask_as_on_the_edited_one(qtbot, window, image_files):

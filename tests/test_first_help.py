@@ -10,6 +10,7 @@ from PySide6.QtWidgets import QApplication, QLabel, QMessageBox
 
 from conftest import UI_TIMEOUT
 from genimg_gui.ui.directions_dialog import DirectionsDialog
+from test_editing_ui import drag_across
 
 NATIVE = QKeySequence.SequenceFormat.NativeText
 
@@ -124,3 +125,18 @@ def test_the_inversion_progress_reads_step_of_steps(qtbot, window, image_files):
     with qtbot.waitSignal(window.document.history_changed, timeout=UI_TIMEOUT):
         window.gan_panel.invert_button.click()
     assert "Inverting: step 5 of 10" in shown and not any("%" in text for text in shown if "Inverting" in text)
+
+
+def test_the_mask_note_names_the_brushs_key_as_its_action_has_it(qtbot, window, image_files):
+    """The Sliders tab's mask note wrote "B to paint" by hand, while Quick start and the start-up hint read the keys
+    off the menus' actions: a brush given another key was still called B there."""
+    window.mask_tool.brush.setShortcut(QKeySequence("Ctrl+Shift+M"))
+    item = open_image(qtbot, window, image_files[0])
+    qtbot.waitUntil(lambda: item.shown_seq >= item.requested_seq, timeout=UI_TIMEOUT)
+    window.tabs.setCurrentWidget(window.slider_tab)
+    window.mask_tool.brush.trigger()
+    drag_across(window.canvas, "edited", 0.5, 0.3, 0.7)
+    window.mask_tool.brush.trigger()  # the brush put down: the mask in force, named under the sliders
+    note = window.slider_tab.mask_note
+    assert note.isVisible()
+    assert f"— {QKeySequence('Ctrl+Shift+M').toString(NATIVE)} to paint," in note.text(), note.text()

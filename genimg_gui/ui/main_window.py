@@ -89,7 +89,7 @@ class MainWindow(QMainWindow):
         layout.addWidget(self.canvas, 1)
         layout.addWidget(self.filmstrip)
         self.setCentralWidget(centre)
-        self.slider_tab = SliderTab(self.document, lambda: set_reading_order(self))
+        self.slider_tab = SliderTab(self.document, lambda: set_reading_order(self), lambda: menu_keys(self.menuBar()))
         self.sliders, self.slider_title = self.slider_tab.sliders, self.slider_tab.title
         self.gan_panel = GanPanel()
         self.model_panel = ModelPanel()

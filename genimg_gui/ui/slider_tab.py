@@ -13,11 +13,18 @@ from .sliders import SliderPanel
 
 NO_MODEL = "Load a model to see its directions"
 # the mask tools by their names on the Mask toolbar (MaskController): once the brush was off, a slider changed only a
-# painted strip, and nothing said why
-MASK_NOTE = "Edits apply inside the painted mask — B to paint, Clear mask to edit everywhere"
+# painted strip, and nothing said why. {brush}: the Mask brush's keys, read off its action (mask_note_text)
+MASK_NOTE = "Edits apply inside the painted mask — {brush} to paint, Clear mask to edit everywhere"
 # ...and a mask made by erasing on a picture with no mask is everywhere but the strip erased: the outline is round
 # the strip, and "inside" said the opposite of what a slider then did
-ERASED_NOTE = "Edits apply outside the erased part — B to paint, Clear mask to edit everywhere"
+ERASED_NOTE = "Edits apply outside the erased part — {brush} to paint, Clear mask to edit everywhere"
+
+
+def mask_note_text(keys: dict[str, str], outside: bool) -> str:
+    """The mask note; keys: the menus' keys by item (about.menu_keys), so the brush's key is the one it has now, not
+    a "B" written here; outside: edits_outside of the mask."""
+    return (ERASED_NOTE if outside else MASK_NOTE).format(brush=keys["Mask brush"])
+
 
 if TYPE_CHECKING:
     from ..engine.requests import ModelInfo
@@ -26,12 +33,15 @@ if TYPE_CHECKING:
 
 class SliderTab(QWidget):
     """The title and the SliderPanel of one kind's directions. on_rebuilt runs after new sliders were made: they
-    joined Tab's chain after the status bar, and the window puts them back in reading order."""
+    joined Tab's chain after the status bar, and the window puts them back in reading order. keys gives the menus'
+    keys by item, for the mask note."""
 
-    def __init__(self, document: Document, on_rebuilt: Callable[[], None]) -> None:
+    def __init__(self, document: Document, on_rebuilt: Callable[[], None],
+                 keys: Callable[[], dict[str, str]]) -> None:
         super().__init__()
         self.document = document
         self.on_rebuilt = on_rebuilt
+        self.keys = keys  # the menus' keys by item (about.menu_keys), asked as the note shows: the menus come later
         # kind -> rows that came with its model (the rest are the user's): DirectionsController.builtin, shared
         self.builtin: dict[str, int] = {}
         self.source: tuple | None = None  # (kind, …) of the sliders on show: slider_source
@@ -40,7 +50,7 @@ class SliderTab(QWidget):
         self.loading = ""  # the model loading now, named while no sliders show (show_loading)
         self.title = QLabel(NO_MODEL)
         self.title.setWordWrap(True)
-        self.mask_note = QLabel(MASK_NOTE)
+        self.mask_note = QLabel()
         self.mask_note.setWordWrap(True)
         self.mask_note.hide()
         layout = QVBoxLayout(self)
@@ -92,7 +102,7 @@ class SliderTab(QWidget):
         current = self.document.current
         mask = None if current is None else current.history.current.mask
         if mask is not None:
-            self.mask_note.setText(ERASED_NOTE if edits_outside(mask) else MASK_NOTE)
+            self.mask_note.setText(mask_note_text(self.keys(), edits_outside(mask)))
         self.mask_note.setVisible(mask is not None)
 
     def show_loading(self, name: str) -> None:
