@@ -26,7 +26,7 @@ _HANDLERS_BEFORE = stops_end_at_once()  # put back at the end of this module, as
 
 from . import __version__, seed_draws
 from .catalog import DEFAULT_PSI, PSI_RANGE
-from .morph import DEFAULT_FPS, DEFAULT_FRAMES, DEFAULT_MODE, MODES  # the Morph dialog's defaults
+from .morph import DEFAULT_FPS, DEFAULT_FRAMES, DEFAULT_MODE, MODES, SUGGESTED_SIDE  # the Morph dialog's defaults
 from .typed_options import Typed
 from .train.command import DEVICES, add_train_parser, device_name, stoppable
 from .cli_args import (edit_spec, existing_path, fps_value, frame_count, latent_scale, model_path, named_model,
@@ -271,9 +271,10 @@ def build_parser() -> argparse.ArgumentParser:
                    help=f"path between keyframes (default {DEFAULT_MODE}, as the Morph dialog: the in-between latents "
                         "stay as typical as the keyframes; linear is a straight line)")
     s.add_argument("--loop", action="store_true", help="return to the first keyframe (seamless loop)")
-    s.add_argument("--scale", type=scale_factor, default=1, metavar="N",
-                   help="enlarge every frame N times without smoothing, GIF, WebP and MP4 alike (default 1: the "
-                        "model's size; 4 makes a 64-px model's morph 256 px)")
+    s.add_argument("--scale", type=scale_factor, metavar="N",
+                   help="enlarge every frame N times without smoothing, GIF, WebP and MP4 alike (default: as the "
+                        f"Morph dialog, the frames' shorter side brought to {SUGGESTED_SIDE} px, ×4 for a 64-px "
+                        "model, ×1 for a large photo; 1 keeps the model's size)")
     _fit_arg(s)
     _device_arg(s)
     _latent_scale_arg(s)

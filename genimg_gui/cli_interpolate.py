@@ -14,7 +14,7 @@ from .cli_commands import (CLIError, Progress, UsageError, check_scale, check_wr
 from .cli_pictures import pictures_given
 from .export import read_latent
 from .imaging import no_images_in
-from .morph import FORMATS, common_grid, fps_note, min_frames, morph_path, write_animation
+from .morph import FORMATS, common_grid, default_scale, fps_note, min_frames, morph_path, write_animation
 
 
 def interpolate(args: argparse.Namespace) -> int:
@@ -52,19 +52,21 @@ def interpolate(args: argparse.Namespace) -> int:
         keys = [encoded(rt, model, p, args.fit)[1] for p in images]  # a bad image ends the run
     path = morph_path(common_grid(keys), args.frames, args.mode, args.loop)
     check_writable(args.out)  # before the frames: an output refused after them had cost every frame's decode
-    frames, progress = [], Progress(len(path), "frames")
+    frames, progress, scale = [], Progress(len(path), "frames"), args.scale
     for i, latent in enumerate(path, 1):
         try:
             image = rt.decode(kind, latent)
         except FloatingPointError as e:
             raise CLIError(f"frame {i}: {e}") from None
         if i == 1:  # the frames' size is known once one is drawn
-            check_scale(args.scale, image.shape[1::-1], "frames")
+            if scale is None:  # the Morph dialog's first Scale, so one morph is one size either way
+                scale = default_scale(image.shape[1::-1])
+            check_scale(scale, image.shape[1::-1], "frames")
         frames.append(image)
         progress.step(i)
     say(f"writing {args.out}…")  # a long GIF takes seconds to encode
     with writing(args.out) as out:
-        wrote(write_animation(frames, out, args.fps, args.scale).path)
+        wrote(write_animation(frames, out, args.fps, scale).path)
     return 0
 
 

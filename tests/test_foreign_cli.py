@@ -113,7 +113,8 @@ def test_a_recipe_saved_on_one_photo_edits_another_of_another_size(tmp_path, sd_
 def test_interpolate_morphs_photos_of_other_sizes_at_the_first_ones_size(tmp_path, sd_file, reference):
     a, b = picture(tmp_path / "a.png", 200, 120, 3), picture(tmp_path / "b.png", 96, 160, 4)
     webp = tmp_path / "morph.webp"  # lossless: frames come back bit for bit
-    assert run("interpolate", a, b, "--vae", sd_file, "--latent-scale", "sd", "--frames", "4", "-o", webp) == 0
+    assert run("interpolate", a, b, "--vae", sd_file, "--latent-scale", "sd", "--frames", "4", "-o", webp,
+               "--scale", "1") == 0
     assert count_frames(webp) == 4
     keys = common_grid([reference.encode(pixels(p), "crop")[1] for p in (a, b)])
     assert keys.shape == (2, 4, 60, 100)

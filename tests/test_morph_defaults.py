@@ -12,6 +12,7 @@ from genimg_gui import cli
 from genimg_gui.catalog import read_entry
 from genimg_gui.engine.engine import Engine
 from genimg_gui.engine.runtime import Runtime
+from genimg_gui.morph import default_scale, frame_size, output_size
 from genimg_gui.ui.main_window import MainWindow
 from genimg_gui.ui.settings import Settings
 from test_cli import run
@@ -32,6 +33,18 @@ def test_interpolate_starts_from_the_morph_dialogs_settings(qtbot, window, image
     assert run("interpolate", "--help") == 0
     said = " ".join(capsys.readouterr().out.split())  # argparse wraps the help
     assert "(default spherical, as the Morph dialog" in said and "(default 24)" in said and "(default 12)" in said
+
+
+def test_interpolate_writes_a_morph_at_the_size_the_dialog_starts_at(qtbot, window, model_dir, image_files, tmp_path):
+    """The dialog started at ×4 for a 64-px model and `genimg interpolate` at ×1: one morph, two sizes."""
+    open_images(qtbot, window, image_files[:2])
+    dialog, _ = open_morph(qtbot, window)
+    side = window.document.models["vae"].card["resolution"]  # a photo is cropped to the model's square
+    assert dialog.scale.value() == default_scale((side, side)) > 1
+    out = tmp_path / "m.gif"
+    assert run("interpolate", "--vae", model_dir / "tiny-vae", *image_files[:2], "--frames", "2", "-o", out) == 0
+    assert frame_size(out) == output_size((side, side), dialog.scale.value(), ".gif")
+    assert dialog.size_label.text() == "{} × {} px".format(*frame_size(out))
 
 
 def set_form(qtbot, dialog) -> None:

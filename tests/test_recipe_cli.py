@@ -16,7 +16,7 @@ from genimg_gui.engine.runtime import Runtime
 from genimg_gui.imaging import open_image
 from genimg_gui.masking import blend
 from genimg_gui.models.directions import pca, save_directions
-from genimg_gui.morph import count_frames, frame_size
+from genimg_gui.morph import count_frames, default_scale, frame_size
 from genimg_gui.recipe import Recipe, RecipeError
 from genimg_gui.seed_draws import OWN, SKIP_MIXTURES
 
@@ -211,7 +211,7 @@ def test_edit_needs_edits_or_a_recipe(models, image_files, tmp_path, capsys):
 def test_interpolate_images_to_a_gif_with_the_asked_frames(models, vae_runtime, image_files, tmp_path, capsys):
     out = tmp_path / "morph.gif"
     assert run("interpolate", "--vae", models / "tiny-vae", *image_files[:2], "-o", out, "--frames", "7",
-               "--fps", "10", "--mode", "spherical") == 0
+               "--fps", "10", "--mode", "spherical", "--scale", "1") == 0  # the model's size: its decodes' pixels
     assert count_frames(out) == 7 and "frames 7/7" in capsys.readouterr().err
     rt, _ = vae_runtime
     first, last = (rt.decode("vae", rt.encode(np.asarray(open_image(p)), "crop")[1]) for p in image_files[:2])
@@ -239,7 +239,8 @@ def test_interpolate_writes_every_format_at_the_model_size_times_scale(models, t
         assert run("interpolate", "--gan", models / "tiny-gan", "--seeds", "1", "2", "-o", out, "--frames", "3",
                    *(["--scale", scale] if scale else [])) == 0
         sizes.add(frame_size(out))
-    assert sizes == {(32 * (scale or 1), 32 * (scale or 1))}  # the MP4 was 256 × 256 whatever --scale said
+    side = 32 * (scale or default_scale((32, 32)))  # none given: the Morph dialog's first Scale, ×8 (256 px)
+    assert sizes == {(side, side)}  # the MP4 was 256 × 256 whatever --scale said
 
 
 def test_interpolate_seeds_starts_from_each_seed_drawn_as_asked(models, tmp_path):
@@ -250,7 +251,7 @@ def test_interpolate_seeds_starts_from_each_seed_drawn_as_asked(models, tmp_path
     for draw, other in ((OWN, SKIP_MIXTURES), (SKIP_MIXTURES, OWN)):
         out = tmp_path / f"{draw}.gif"
         assert run("interpolate", "--gan", models / "tiny-gan", "--seeds", "0", "1", "-o", out, "--frames", "2",
-                   "--draw", draw) == 0
+                   "--draw", draw, "--scale", "1") == 0
         with Image.open(out) as im:
             first = np.asarray(im.convert("RGB")).astype(int)  # GIF: a palette, so near, not equal
         assert np.abs(first - keys[draw]).mean() < np.abs(first - keys[other]).mean() / 2
