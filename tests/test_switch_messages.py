@@ -100,3 +100,35 @@ def test_each_switch_names_every_edit_it_drops_also_switching_back_and_forth(qtb
     edits = note[note.index("Edits along"):note.index("start again at 0")]
     assert first in edits and second in edits  # PC10 is dropped again, and said so
     assert not any(item.history.current.values)
+
+
+def test_a_switch_message_too_long_for_the_status_bar_says_where_to_read_it_all(qtbot, window, tmp_path):
+    """"Edits along PC2, PC4, … start again at 0 …" ended in "…" at the window's edge: whole in the tooltip and the
+    message log, which the user did not know to look at. Cut short, it now says where its whole text is."""
+    import torch
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QApplication, QStatusBar
+
+    from conftest import TINY_GAN, make_model_folder
+    from genimg_gui.models.gan import Generator
+    from genimg_gui.ui.message_log import MessageLogDialog
+    from test_ui import load_other, the_sample
+
+    doc, bar = window.document, window.status
+    item = the_sample(window)
+    for row in (1, 3, 5, 7, 9):
+        move(qtbot, window, item, window.sliders.labels()[row], 0.5)
+    torch.manual_seed(5)
+    load_other(qtbot, doc, make_model_folder(tmp_path / "other-gan", Generator(TINY_GAN), "other-gan"))
+    qtbot.waitUntil(lambda: not doc.carry.pending_any() and not doc.jobs, timeout=UI_TIMEOUT)
+    window.resize(1000, window.height())
+    QApplication.processEvents()
+    whole = bar.currentMessage()
+    assert whole.startswith("Edits along PC2") and bar.fontMetrics().horizontalAdvance(whole) > bar.device.x()
+    on_screen = QStatusBar.currentMessage(bar)  # what Qt paints
+    more = " — read it all in View → Message log (Ctrl+L)"
+    assert on_screen.endswith("…" + more) and whole.startswith(on_screen.removesuffix("…" + more))
+    assert 6 + bar.fontMetrics().horizontalAdvance(on_screen) < bar.device.x()  # all of it in view
+    qtbot.keyClick(window, Qt.Key.Key_L, Qt.KeyboardModifier.ControlModifier)  # as it says
+    [log] = window.findChildren(MessageLogDialog)
+    assert log.isVisible() and log.list.item(log.list.count() - 1).text().endswith(whole)

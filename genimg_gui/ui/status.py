@@ -18,6 +18,9 @@ LONGEST_MS = 30000  # ...up to this
 GAP = 8        # px between the message's end and the first permanent widget
 MESSAGE_LEFT = 6  # px where Qt paints a message from
 MIN_ROOM = 80  # px a message keeps however many permanent widgets show
+# after a message cut short to fit the bar: a long one (a model switch's "Edits along PC2, PC3, … start again at 0
+# …") ended in "…" at the window's edge, and the user did not know its whole text was in the tooltip and the log
+MORE = " — read it all in View → Message log (Ctrl+L)"
 ERROR_MS = 15000  # errors stay longer than messages, and a message does not clear them (it shows before them)
 NOTE_THEN_ERRORS = " — "  # between a message and the errors it shows before
 # the bar's own ink while a message shows before errors: paintEvent draws the line itself, in two colours
@@ -214,9 +217,15 @@ class StatusBar(QStatusBar):
         super().showMessage(fitted, left)
 
     def _elided(self, text: str) -> str:
+        """text, or as much of it as fits with "…" and MORE after it (no MORE where the room is too narrow)."""
         if not self.isVisible():  # no width to fit yet
             return text
-        return self.fontMetrics().elidedText(text, Qt.TextElideMode.ElideRight, max(self._room(), MIN_ROOM))
+        metrics, room = self.fontMetrics(), max(self._room(), MIN_ROOM)
+        fitted = metrics.elidedText(text, Qt.TextElideMode.ElideRight, room)
+        rest = room - metrics.horizontalAdvance(MORE) - 1  # (a pixel for the join's kerning)
+        if fitted == text or rest < MIN_ROOM:
+            return fitted
+        return metrics.elidedText(text, Qt.TextElideMode.ElideRight, rest) + MORE
 
     def _room(self) -> int:
         """The width left for the message, a GAP short of the first permanent widget on show. Qt paints the
