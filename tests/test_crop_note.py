@@ -6,6 +6,7 @@ import re
 
 import numpy as np
 from PIL import Image
+from PySide6.QtCore import Qt
 
 from genimg_gui.cli import main
 
@@ -103,7 +104,7 @@ def test_the_note_comes_back_after_a_message_said_over_it_and_goes_with_its_pict
     """`genimg-gui panorama.jpg smiley.png copy/smiley.png`, the last a copy: "smiley.png is open already (the same
     picture as …): shown" came after the crop notes, in the same second, and took the bar from smiley.png's for its
     8 s, leaving it empty. Now the note comes back; a switch to another picture takes it away (it spoke of this
-    one), and it does not come back with a message said after that."""
+    one), and the picture shown again brings it back."""
     import shutil
 
     from genimg_gui.ui import status
@@ -128,13 +129,48 @@ def test_the_note_comes_back_after_a_message_said_over_it_and_goes_with_its_pict
     qtbot.waitUntil(lambda: bar.currentMessage() == note, timeout=2000)
 
     panorama = next(i for i in doc.items.values() if i.name == "panorama.jpg")
-    window.filmstrip.setCurrentRow(list(doc.items).index(panorama.id))  # smiley.png's note goes
-    assert doc.current.name == "panorama.jpg" and bar.currentMessage() == ""
-    drop(window, [smiley])  # shown again, and said: the note does not come back after that message
+    window.filmstrip.setCurrentRow(list(doc.items).index(panorama.id))  # smiley.png's note goes: panorama.jpg's shows
+    assert doc.current.name == "panorama.jpg" and bar.currentMessage().startswith("Encoded panorama.jpg")
+    drop(window, [smiley])  # shown again, and said: its note comes back after that message
     qtbot.waitUntil(lambda: "open already: shown" in bar.currentMessage(), timeout=TIMEOUT)
-    qtbot.waitUntil(lambda: not bar.currentMessage(), timeout=2000)
+    qtbot.waitUntil(lambda: bar.currentMessage() == note, timeout=2000)
+    assert doc.current.name == "smiley.png"
+
+
+def click_thumbnail(qtbot, window, name: str) -> None:
+    """A click on the filmstrip's thumbnail of the picture named name, as the user switches to it."""
+    strip, doc = window.filmstrip, window.document
+    row = [i.name for i in doc.items.values()].index(name)
+    qtbot.mouseClick(strip.viewport(), Qt.MouseButton.LeftButton, pos=strip.visualItemRect(strip.item(row)).center())
+    assert doc.current.name == name
+
+
+def test_the_note_comes_back_each_time_its_picture_is_shown_again_until_a_vae_loads(qtbot, engine, model_dir,
+                                                                                   tmp_path, monkeypatch):
+    """A switch to another picture ended the note for good: back on the cropped picture, the bar said nothing of
+    its crop. It comes back now each time that picture is shown, until a VAE loads (it spoke of that one's fit)."""
+    window = started_with(qtbot, engine, model_dir, monkeypatch, [picture(tmp_path / "panorama.jpg", 600, 50),
+                                                                   picture(tmp_path / "square.jpg", 40, 40)])
+    bar, log, doc = window.status, window.status.log, window.document
+    qtbot.waitUntil(lambda: any(e.text.startswith("Encoded square.jpg") for e in log.entries), timeout=TIMEOUT)
+    note = next(e.text for e in log.entries if e.text.startswith("Encoded panorama.jpg"))
+    qtbot.waitUntil(lambda: not bar.currentMessage(), timeout=2000)  # square.jpg shown, nothing to say of it
+    for _ in range(2):
+        click_thumbnail(qtbot, window, "panorama.jpg")
+        assert bar.currentMessage() == note
+        qtbot.wait(1000)  # three times as long as a message stays here
+        assert bar.currentMessage() == note
+        click_thumbnail(qtbot, window, "square.jpg")
+        assert bar.currentMessage() == ""
+    assert [e.text for e in log.entries].count(note) == 1  # said once in the log
+    click_thumbnail(qtbot, window, "panorama.jpg")
+    with qtbot.waitSignal(doc.model_loaded, timeout=TIMEOUT):
+        doc.load_model(str(model_dir / "tiny-vae"))
+    qtbot.waitUntil(lambda: not bar.currentMessage() and not doc.jobs, timeout=TIMEOUT)
+    click_thumbnail(qtbot, window, "square.jpg")
+    click_thumbnail(qtbot, window, "panorama.jpg")
     qtbot.wait(500)
-    assert bar.currentMessage() == "" and doc.current.name == "smiley.png"
+    assert bar.currentMessage() == ""
 
 
 def test_the_note_stays_through_a_gan_load_and_goes_with_a_vae_load(qtbot, engine, model_dir, tmp_path, monkeypatch):

@@ -37,24 +37,36 @@ def asks_to_act(text: str) -> bool:
 
 class StayingNote:
     """The document's messages on the status bar, one that asks to act (asks_to_act) kept there while the picture it
-    speaks of is shown: it is said as that picture becomes the current one (Document._on_encoded), and goes when
-    another picture does (a switch, a close, a file opened) or a VAE loads (it spoke of the last VAE's fit; a GAN
-    loaded beside it changes nothing of the picture's crop). Messages and errors meanwhile show for their time and
-    give the bar back to it."""
+    speaks of is shown: it is said as that picture becomes the current one (Document._on_encoded), goes when another
+    picture does (a switch, a close, a file opened), and comes back each time that picture is shown again (it ended
+    for good at the first switch, and a user who came back to the cropped picture no longer saw why it was cropped).
+    A VAE loaded ends them all (each spoke of the last VAE's fit; a GAN loaded beside it changes nothing of a
+    picture's crop). Messages and errors meanwhile show for their time and give the bar back to it."""
 
     def __init__(self, document: Document, status: StatusBar) -> None:
         self.document, self.status = document, status
-        self.about: Item | None = None
+        self.notes: dict[int, str] = {}  # item id -> its note (a closed item reopened keeps its id, and its note)
+        self.showing: Item | None = document.current
         document.message.connect(self.said)
         document.current_changed.connect(self.shown)
-        document.model_loaded.connect(lambda info: status.let_go() if info.kind == "vae" else None)
+        document.model_loaded.connect(lambda info: self.forget() if info.kind == "vae" else None)
 
     def said(self, text: str) -> None:
-        if stays := asks_to_act(text):
-            self.about = self.document.current
+        if (stays := asks_to_act(text)) and self.document.current is not None:
+            self.notes[self.document.current.id] = text
         self.status.show_message(text, stays=stays)
 
     def shown(self, item: Item | None) -> None:
-        if item is not self.about:
-            self.about = None
+        """Another picture shown: its note, if it has one, else none. The same one again (an undo, a redraw) leaves
+        the bar as it is: a message said meanwhile keeps its time."""
+        if item is self.showing:
+            return
+        self.showing = item
+        if item is not None and (note := self.notes.get(item.id)):
+            self.status.show_message(note, logged=False, stays=True)  # the log has it from the first time
+        else:
             self.status.let_go()
+
+    def forget(self) -> None:
+        self.notes.clear()
+        self.status.let_go()
