@@ -103,9 +103,10 @@ def test_a_file_of_the_same_bytes_at_another_path_is_the_picture_open_and_said_o
     opened(qtbot, window, [original], 1)
     [picture] = vae_items(window)
     same = f"the same picture as {os.path.realpath(original)}"
+    both = f"{name} and a copy of it are open already ({os.path.realpath(copy)}): shown"  # each file named
     for asked, said in [([copy], f"{name} is open already ({same}): shown"),
-                        ([original, copy], f"{name} is open already: shown"),  # its own path names it: once
-                        ([copy, original], f"{name} is open already: shown")]:
+                        ([original, copy], both),
+                        ([copy, original], both)]:
         window.filmstrip.setCurrentRow(0)
         drop(window, asked)
         assert doc.current is picture and not doc.jobs and vae_items(window) == [picture]
@@ -121,6 +122,34 @@ def test_a_file_of_the_same_bytes_at_another_path_is_the_picture_open_and_said_o
     assert [i.name for i in vae_items(window)] == [name, f"{name} (2)"]
     assert len(said) == 1 and said[0].startswith(f"Encoded {name} (2) in "), said
     assert "open already" not in said[0]
+
+
+def test_several_copies_of_a_picture_open_in_one_drop_are_each_named(qtbot, window, image_files, tmp_path):
+    """Three copies of an open photo dropped at once (from a/, b/ and c/) said "image 0.png is open already (the
+    same picture as …)": one of the three named, the others gone without a word."""
+    doc = window.document
+    original, name = image_files[0], image_files[0].name
+    copies = []
+    for folder in ("a", "b", "c"):
+        (tmp_path / folder).mkdir()
+        copies.append(Path(shutil.copyfile(original, tmp_path / folder / name)))
+    opened(qtbot, window, [original], 1)
+    [picture] = vae_items(window)
+    paths = [os.path.realpath(c) for c in copies]
+    same = f"the same picture as {os.path.realpath(original)}"
+    window.filmstrip.setCurrentRow(0)
+    drop(window, copies)
+    assert doc.current is picture and not doc.jobs and vae_items(window) == [picture]
+    assert last_message(window) == f"3 copies of {name} are open already ({', '.join(paths)}; {same}): shown"
+    drop(window, [copies[0], original, copies[1]])  # its own file among them: the others are its copies
+    assert last_message(window) == f"{name} and 2 copies of it are open already ({paths[0]}, {paths[1]}): shown"
+    opened(qtbot, window, [image_files[1], *copies], 2)  # another file opens meanwhile
+    assert window.status.log.entries[-2].text == (
+        f"3 copies of {name} are open already ({', '.join(paths)}; {same}): not opened again")
+    drop(window, [image_files[1], *copies])  # two pictures open already, one of them asked for thrice
+    assert not doc.jobs and doc.current is picture and last_message(window) == (
+        f"2 images are open already (“{image_files[1].name}”, 3 copies of “{name}” ({', '.join(paths)}; {same})): "
+        f"“{name}” shown")
 
 
 def test_a_copy_dropped_with_its_original_before_either_is_open_opens_once(qtbot, window, image_files, tmp_path):

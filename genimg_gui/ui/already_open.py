@@ -4,10 +4,12 @@ genimg at every start, and a kept session that held it already grew by a "cat.pn
 on disk since is another picture, and opens as one ("cat.png (2)"); so does the same file with the other fit
 (File → Fit new images). A file of the same bytes at another path (a copy in another folder, a hard link) is
 the same picture: it is shown and said, not opened as "cat.png (2)" while "cat.png is open already" was said
-beside it (a drop of both). Two edits of one photo are branches of its History, not two copies: edit again from its
-first step and both are kept, and Compare A/B shows them side by side."""
+beside it (a drop of both); several such files in one drop are each named. Two edits of one photo are branches of
+its History, not two copies: edit again from its first step and both are kept, and Compare A/B shows them side by
+side."""
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -31,9 +33,10 @@ def open_copy(document: Document, file: FileStamp | None, fit: str) -> Item | No
 
 def new_files(document: Document, paths: list[str], fit: str) -> list[str]:
     """paths less the files open already, each file once (a drop that names one twice): the open ones are shown
-    and said (show_open)."""
+    and said (show_open), each with every file asked for that is it (three copies of one photo in one drop named
+    one of them)."""
     new: list[str] = []
-    shown: dict[int, tuple[Item, FileStamp]] = {}  # item id -> it and the file asked for (its own, if asked for)
+    shown: dict[int, tuple[Item, list[FileStamp | None]]] = {}  # item id -> it and the files asked for that are it
     seen: set[str] = set()
     for path in paths:
         stamp = stamp_of(path)
@@ -44,43 +47,70 @@ def new_files(document: Document, paths: list[str], fit: str) -> list[str]:
         item = open_copy(document, stamp, fit)
         if item is None:
             new.append(path)
-        elif item.id not in shown or stamp == item.file:
-            shown[item.id] = (item, stamp)
+        else:
+            shown.setdefault(item.id, (item, []))[1].append(stamp)
     if shown:
         show_open(document, list(shown.values()), opening=bool(new))
     return new
 
 
-def show_open(document: Document, asked: list[tuple[Item, FileStamp | None]], opening: bool = False) -> None:
-    """Say that the items are open already, each with the file asked for, and show the last of them unless other
-    files are opening (each takes the canvas as it comes)."""
+def show_open(document: Document, asked: list[tuple[Item, list[FileStamp | None]]], opening: bool = False) -> None:
+    """Say that the items are open already, each with the files asked for that are it, and show the last of them
+    unless other files are opening (each takes the canvas as it comes)."""
     if not opening:
         document.select(asked[-1][0].id)
-    document.message.emit(already_open_text([said_open(item, file) for item, file in asked], opening))
+    document.message.emit(already_open_text([said_open(item, files) for item, files in asked], opening))
 
 
-def said_open(item: Item, file: FileStamp | None) -> tuple[str, str]:
-    """How an open item asked for again by file is named: by its name ("cat.png", ""); asked for by a file of the
-    same bytes at another path, by that file's name and where the open one came from ("cat.png", "the same picture
-    as /a/cat.png"): it is shown, not opened as "cat.png (2)"."""
-    if file is None or item.file is None or file.path == item.file.path:
-        return item.name, ""
-    own = item.file.path
+@dataclass(frozen=True)
+class Said:
+    """How an open item asked for again is named: its name, or a copy's asked for alone ("copy.png"); an aside
+    (where the open one came from, the copies' paths); copies: how many files other than its own were asked for,
+    where several files were (0: one file, or its own alone); own: whether its own file was one of them."""
+    name: str
+    aside: str = ""
+    copies: int = 0
+    own: bool = True
+
+    def subject(self, quoted: bool = False) -> str:
+        """"cat.png", "cat.png and 2 copies of it", "3 copies of cat.png" (the name “quoted” in a list)."""
+        name = f"“{self.name}”" if quoted else self.name
+        if not self.copies:
+            return name
+        some = "a copy" if self.copies == 1 else f"{self.copies:,} copies"
+        return f"{name} and {some} of it" if self.own else f"{some} of {name}"
+
+
+def said_open(item: Item, files: list[FileStamp | None]) -> Said:
+    """How an open item asked for again by files is named: by its name when its own file alone was asked for; by the
+    file's name and where the open one came from for a file of the same bytes at another path ("cat.png", "the same
+    picture as /a/cat.png"): it is shown, not opened as "cat.png (2)"; several files, counted, each path named
+    ("cat.png and 2 copies of it", "/b/cat.png, /c/cat.png")."""
+    own = None if item.file is None else item.file.path
+    others = [f.path for f in files if f is not None and f.path != own]
+    if own is None or not others:
+        return Said(item.name)
     which = own if item.name == Path(own).name else f"“{item.name}”, opened from {own}"
-    return Path(file.path).name, f"the same picture as {which}"
+    if len(files) == 1:
+        return Said(Path(others[0]).name, f"the same picture as {which}")
+    if len(others) < len(files):  # its own file too: the others are copies of it
+        return Said(item.name, listed(others), copies=len(others))
+    return Said(item.name, f"{listed(others)}; the same picture as {which}", copies=len(others), own=False)
 
 
-def already_open_text(named: list[tuple[str, str]], opening: bool = False) -> str:
-    """"cat.png is open already: shown", or "… (the same picture as /a/cat.png): shown" (said_open's name and
-    aside); several counted and named: "3 images are open already (“a.png”, “b.png”, “c.png”): “c.png” shown";
-    with other files opening, "…: not opened again"."""
+def already_open_text(named: list[Said], opening: bool = False) -> str:
+    """"cat.png is open already: shown", or "… (the same picture as /a/cat.png): shown", or "3 copies of cat.png are
+    open already (/b/cat.png, …; the same picture as /a/cat.png): shown" (said_open's words); several items counted
+    and named: "3 images are open already (“a.png”, “b.png”, “c.png”): “c.png” shown"; with other files opening,
+    "…: not opened again"."""
     if len(named) == 1:
-        name, aside = named[0]
-        return f"{name} is open already{f' ({aside})' if aside else ''}: " + (
+        said = named[0]
+        are = "are" if said.copies else "is"
+        return f"{said.subject()} {are} open already{f' ({said.aside})' if said.aside else ''}: " + (
             "not opened again" if opening else "shown")
-    which = listed([f"“{name}”" + (f" ({aside})" if aside else "") for name, aside in named])
+    which = listed([said.subject(quoted=True) + (f" ({said.aside})" if said.aside else "") for said in named])
     return f"{counted(len(named), 'image')} are open already ({which}): " + (
-        "not opened again" if opening else f"“{named[-1][0]}” shown")
+        "not opened again" if opening else f"“{named[-1].name}” shown")
 
 
 def unique_name(document: Document, name: str) -> str:

@@ -320,7 +320,7 @@ class Document(QObject):
         if self.carry.on_encoded(r):
             return
         if (same := open_copy(self, r.file, r.fit)) is not None:  # the file (or a copy) asked for before it came
-            show_open(self, [(same, r.file)])
+            show_open(self, [(same, [r.file])])
             return
         state = EditState(r.latent, (0.0,) * len(self.directions("vae") or ()))
         self.insert_item(item := Item(self.next_id, "vae", r.name, r.original, r.image, History(state), r.seq,
