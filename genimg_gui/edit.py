@@ -112,25 +112,32 @@ class EditState:
     base: np.ndarray             # flattened latent (D,)
     values: tuple[float, ...]    # one per direction, sigma units
     mask: np.ndarray | None = None  # (H, W) float32 in [0, 1] at the decoded resolution; None = everywhere
+    # the mask began as the edit everywhere, its first stroke an erase on a picture with no mask: edits apply outside
+    # the erased part. Kept from what the user did, not read off the pixels: a frame painted along the border and a
+    # blob erased from the middle can be the same mask
+    mask_erased: bool = False
 
     def with_values(self, values: tuple[float, ...]) -> "EditState":
         return replace(self, values=tuple(float(v) for v in values))
 
-    def with_mask(self, mask: np.ndarray | None) -> "EditState":
+    def with_mask(self, mask: np.ndarray | None, erased: bool | None = None) -> "EditState":
         """A copy with this mask (None: edit everywhere), stored as a read-only float32 copy: states
         in the history share it, so painting must make a new array, never change this one.
         Values are rounded to 1/255 steps, what a recipe's mask PNG holds, so a saved recipe
-        blends exactly as the app did (a 0.002 difference flips the rounding of some pixels)."""
+        blends exactly as the app did (a 0.002 difference flips the rounding of some pixels).
+        erased: whether the mask began by erasing (mask_erased); None keeps this state's."""
         if mask is not None:
             mask = (np.rint(np.clip(np.asarray(mask, np.float32), 0.0, 1.0) * 255) / 255).astype(np.float32)
             if mask.ndim != 2:
                 raise ValueError(f"a mask is (H, W), not {mask.shape}")
             mask.flags.writeable = False
-        return replace(self, mask=mask)
+        erased = self.mask_erased if erased is None else erased
+        return replace(self, mask=mask, mask_erased=mask is not None and bool(erased))
 
     def same_as(self, other: "EditState | None") -> bool:
         return (other is not None and _same_values(self.values, other.values)
-                and np.array_equal(self.base, other.base) and _same_mask(self.mask, other.mask))
+                and np.array_equal(self.base, other.base) and _same_mask(self.mask, other.mask)
+                and self.mask_erased == other.mask_erased)
 
 
 def _same_values(a: tuple[float, ...], b: tuple[float, ...]) -> bool:

@@ -52,3 +52,12 @@ def soft_brush(mask: np.ndarray, x: float, y: float, radius: float, hardness: fl
     patch = out[y0:y1, x0:x1]
     out[y0:y1, x0:x1] = patch + strength * (float(value) - patch)
     return out
+
+
+def looks_erased(mask: np.ndarray) -> bool:
+    """A guess at whether a mask began by erasing (EditState.mask_erased), for one saved before that was kept (an
+    older session or recipe): on along most of the picture's border, as after erasing a strip from a picture with no
+    mask. Only a guess: a frame painted along the border is on there too."""
+    m = np.asarray(mask, np.float32)
+    border = np.concatenate([m[0], m[-1], m[1:-1, 0], m[1:-1, -1]])
+    return float(border.mean()) > 0.5

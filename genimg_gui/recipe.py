@@ -18,7 +18,7 @@ from PIL import Image
 from .edit import Directions, EditState, fits_size, shift
 from .fileio import atomic_path, atomic_write_bytes, fitted_name
 from .imaging import unreadable
-from .masking import resize_mask
+from .masking import looks_erased, resize_mask
 
 FORMAT = "genimg-recipe"
 VERSION = 1
@@ -48,6 +48,7 @@ class Recipe:
     mask: np.ndarray | None = None  # (H, W) float32 in [0, 1], in 1/255 steps (what the PNG holds)
     fit: str = "crop"
     version: int = VERSION
+    mask_erased: bool = False  # the mask began by erasing a picture with no mask (EditState.mask_erased)
 
     @classmethod
     def from_edit(cls, state: EditState, directions: Directions, model_name: str, kind: str,
@@ -57,7 +58,7 @@ class Recipe:
                                  float(directions.sigma[i]), float(v))
                       for i, v in enumerate(state.values[: len(directions)]) if v)
         mask = None if state.mask is None else _quantised(state.mask)
-        return cls(model_name, kind, int(directions.basis.shape[1]), steps, mask, fit)
+        return cls(model_name, kind, int(directions.basis.shape[1]), steps, mask, fit, mask_erased=state.mask_erased)
 
     def check_model(self, kind: str, latent_size: int) -> None:
         """Raise RecipeError unless the recipe fits a model of this kind and latent size."""
@@ -88,6 +89,7 @@ class Recipe:
             "model": {"name": self.model_name, "kind": self.model_kind, "latent_size": self.latent_size},
             "fit": self.fit,
             "mask": mask_file if self.mask is not None else None,
+            "mask_erased": self.mask is not None and self.mask_erased,
             "edits": [{"label": s.label, "value": s.value, "sigma": s.sigma,
                        "vector": [float(x) for x in s.vector]} for s in self.steps],
         }, indent=1)
@@ -140,7 +142,12 @@ class Recipe:
             raise RecipeError(f"fit {fit!r} is not one of {', '.join(FITS)}")
         steps = tuple(_step(e, i, size) for i, e in enumerate(_field(d, "edits", list)))
         mask = None if d.get("mask") is None else _read_mask(d["mask"], Path(base_dir))
-        return cls(str(model.get("name", "")), kind, size, steps, mask, fit)
+        erased = d.get("mask_erased")
+        if erased is None:  # saved before how a mask began was kept: guessed from its pixels
+            erased = mask is not None and looks_erased(mask)
+        elif not isinstance(erased, bool):
+            raise RecipeError(f'"mask_erased" must be true or false, not {erased!r}')
+        return cls(str(model.get("name", "")), kind, size, steps, mask, fit, mask_erased=mask is not None and erased)
 
 
 def _field(d: dict, key: str, kind: type):

@@ -19,6 +19,7 @@ from .edit import EditState
 from .file_damage import damage_reason
 from .file_stamp import FileStamp, stamp_from_json, stamp_json
 from .history import History
+from .masking import looks_erased
 from .fileio import atomic_path
 from .paths import data_dir
 
@@ -96,7 +97,7 @@ class _Arrays:
 
 def _item_json(item: SessionItem, arrays: _Arrays) -> dict:
     nodes = [{"parent": n.parent, "values": list(n.state.values), "base": arrays.key(n.state.base),
-              "mask": arrays.key(n.state.mask)} for n in item.history.nodes()]
+              "mask": arrays.key(n.state.mask), "mask_erased": n.state.mask_erased} for n in item.history.nodes()]
     return {"kind": item.kind, "name": item.name, "seed": item.seed, "psi": item.psi, "gan_class": item.gan_class,
             "draw": item.draw, "asked_draw": item.asked_draw, "original": arrays.key(item.original),
             "image": arrays.key(item.image), "nodes": nodes, "current_node": item.history.current_id,
@@ -136,7 +137,11 @@ def _history(nodes: list[dict], current: int, arrays: dict[str, np.ndarray]) -> 
     """Rebuild the tree as saved: nodes are stored in creation order, so each id is its position."""
     def state(n: dict) -> EditState:
         mask = arrays[n["mask"]] if n.get("mask") else None
-        return EditState(arrays[n["base"]], tuple(float(v) for v in n["values"]), mask)
+        erased = n.get("mask_erased")
+        if erased is None:  # saved before how a mask began was kept: guessed from its pixels
+            erased = mask is not None and looks_erased(mask)
+        return EditState(arrays[n["base"]], tuple(float(v) for v in n["values"]), mask,
+                         mask is not None and bool(erased))
     parents = [None if n["parent"] is None else int(n["parent"]) for n in nodes]
     return History.from_nodes(parents, [state(n) for n in nodes], int(current))
 

@@ -53,23 +53,23 @@ def _value_changes(before: EditState, after: EditState, labels: tuple[str, ...])
 def _mask_changes(before: EditState, after: EditState) -> list[str]:
     same = (before.mask is None) == (after.mask is None) and (
         before.mask is None or np.array_equal(before.mask, after.mask))
-    return [] if same else [_mask_change(before.mask, after.mask)]
+    return [] if same else [_mask_change(before.mask, after)]
 
 
-def _mask_change(before: np.ndarray | None, after: np.ndarray | None) -> str:
+def _mask_change(before: np.ndarray | None, after: EditState) -> str:
     """A changed mask, named by the tool that makes such a change: a brush stroke only adds, an erase stroke only
     takes away, Clear mask removes it; a recipe's mask may replace one outright. Without a mask before, a brush
-    stroke starts from none painted and an erase stroke from all of it (mask_controller.paint): which, the larger
-    part of the new mask tells."""
-    if after is None:
+    stroke starts from none painted and an erase stroke from all of it (mask_controller.paint): which, the new
+    state keeps (mask_erased; a guess from the mask's larger part named a broad painted frame "mask: erase")."""
+    if after.mask is None:
         return "mask: clear"
     if before is None:
-        old = np.ones_like(after) if (after >= 1.0).mean() > 0.5 else np.zeros_like(after)
+        old = np.ones_like(after.mask) if after.mask_erased else np.zeros_like(after.mask)
     else:
         old = before
-    if old.shape != after.shape:
+    if old.shape != after.mask.shape:
         return "mask: replaced"
-    grew, shrank = bool((after > old).any()), bool((after < old).any())
+    grew, shrank = bool((after.mask > old).any()), bool((after.mask < old).any())
     return "mask: erase" if shrank and not grew else "mask: paint" if grew and not shrank else "mask: replaced"
 
 

@@ -23,6 +23,7 @@ class MaskController(QObject):
         super().__init__(canvas)
         self.document, self.canvas = document, canvas
         self.mask: np.ndarray | None = None  # the stroke in progress
+        self.erased = False  # ...and whether its mask began by erasing (EditState.mask_erased)
         self.brush = self._checkable(toolbar, "Mask &brush", "B", "Paint where the edit applies "
                                      "(middle-drag or Space+drag pans)")
         self.erase = self._checkable(toolbar, "&Erase", "E", "Erase from the mask")
@@ -110,17 +111,19 @@ class MaskController(QObject):
             # no mask is the edit everywhere: erasing takes from all of it (from none, one click undid the edit)
             everywhere = float(self.erase.isChecked())
             self.mask = current.copy() if current is not None else np.full((h, w), everywhere, np.float32)
+            # how the mask began, for the note on which side of its outline edits apply (SliderTab)
+            self.erased = item.history.current.mask_erased if current is not None else self.erase.isChecked()
         h, w = self.mask.shape
         value = 0.0 if self.erase.isChecked() else 1.0
         self.mask = soft_brush(self.mask, x * w - 0.5, y * h - 0.5, float(self.radius.value()), 0.5, value)
         self.canvas.set_mask_overlay(self.mask)
-        self.document.preview_state(item.history.current.with_mask(self.mask))
+        self.document.preview_state(item.history.current.with_mask(self.mask, self.erased))
 
     def finish(self) -> None:
         item, mask = self._item(), self.mask
         self.mask = None
         if item is not None and mask is not None:
-            self.document.commit_state(item.history.current.with_mask(mask))
+            self.document.commit_state(item.history.current.with_mask(mask, self.erased))
 
     def clear_mask(self) -> None:
         item = self._item()

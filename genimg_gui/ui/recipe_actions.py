@@ -54,7 +54,7 @@ def recipe_state(state: EditState, recipe: Recipe, directions: Directions | None
         values = list(values_along(state, directions))
         for row, step in zip(rows, recipe.steps):
             values[row] += step.value
-        return state.with_values(tuple(values)).with_mask(recipe.mask_at(size))
+        return state.with_values(tuple(values)).with_mask(recipe.mask_at(size), recipe.mask_erased)
     if recipe.mask is None:
         return EditState(recipe.apply(state.base), state.values, state.mask)
     raise RecipeError("this recipe's mask confines directions that are not among the model's sliders "

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Callable
 
-import numpy as np
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
 from ..wording import NO_SPREAD
@@ -16,13 +15,14 @@ NO_MODEL = "Load a model to see its directions"
 # painted strip, and nothing said why. {brush}: the Mask brush's keys, read off its action (mask_note_text)
 MASK_NOTE = "Edits apply inside the painted mask — {brush} to paint, Clear mask to edit everywhere"
 # ...and a mask made by erasing on a picture with no mask is everywhere but the strip erased: the outline is round
-# the strip, and "inside" said the opposite of what a slider then did
+# the strip, and "inside" said the opposite of what a slider then did. Which one, the state keeps (mask_erased): a guess
+# from the mask's border called a frame painted round the picture "the erased part"
 ERASED_NOTE = "Edits apply outside the erased part — {brush} to paint, Clear mask to edit everywhere"
 
 
 def mask_note_text(keys: dict[str, str], outside: bool) -> str:
     """The mask note; keys: the menus' keys by item (about.menu_keys), so the brush's key is the one it has now, not
-    a "B" written here; outside: edits_outside of the mask."""
+    a "B" written here; outside: the mask began by erasing (EditState.mask_erased)."""
     return (ERASED_NOTE if outside else MASK_NOTE).format(brush=keys["Mask brush"])
 
 
@@ -100,10 +100,11 @@ class SliderTab(QWidget):
     def _show_mask_note(self, *_) -> None:
         """The note shows while the current step has a mask, saying which side of its outline the edit is on."""
         current = self.document.current
-        mask = None if current is None else current.history.current.mask
-        if mask is not None:
-            self.mask_note.setText(mask_note_text(self.keys(), edits_outside(mask)))
-        self.mask_note.setVisible(mask is not None)
+        state = None if current is None else current.history.current
+        masked = state is not None and state.mask is not None
+        if masked:
+            self.mask_note.setText(mask_note_text(self.keys(), state.mask_erased))
+        self.mask_note.setVisible(masked)
 
     def show_loading(self, name: str) -> None:
         """The model loading now ("" when none is): named while no sliders show, where "Load a model…" asked the
@@ -114,15 +115,6 @@ class SliderTab(QWidget):
 
     def _empty_title(self) -> str:
         return f"Loading {self.loading}…" if self.loading else NO_MODEL
-
-
-def edits_outside(mask: np.ndarray) -> bool:
-    """Whether the edit applies around the mask's outline rather than within it: the mask is on along most of the
-    picture's border, as after erasing a strip from a picture with no mask (the mask everywhere but the strip). Not
-    by its area: a large patch painted in the middle is still edited inside its outline."""
-    m = np.asarray(mask, np.float32)
-    border = np.concatenate([m[0], m[-1], m[1:-1, 0], m[1:-1, -1]])
-    return float(border.mean()) > 0.5
 
 
 def slider_source(kind: str, info: ModelInfo) -> tuple:
