@@ -63,7 +63,7 @@ def test_a_ctrl_c_while_torch_loads_is_answered_as_a_later_one(gan, monkeypatch,
 
 def test_training_whose_log_reader_closes_saves_its_model_and_checkpoint(tmp_path):
     """`genimg train vae DIR -o X 2>&1 | head -4` exited 141 after some 50 steps and left X empty."""
-    from test_train import make_shapes
+    from train_helpers import make_shapes
     data, out = make_shapes(tmp_path / "data", 12), tmp_path / "vae"
     env = {**os.environ, "PYTHONPATH": str(REPO)}
     process = subprocess.Popen([sys.executable, "-m", "genimg_gui.cli", "train", "vae", str(data), "-o", str(out),
@@ -137,7 +137,7 @@ def test_a_closed_or_full_stderr_drops_the_progress_lines_not_the_work(redirect,
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="/dev/full is Linux's")
 def test_training_with_a_full_stderr_writes_its_model(tmp_path):
     """`genimg train … 2>/dev/full` exited 1 with no model written: its log's first line could not be printed."""
-    from test_train import make_shapes
+    from train_helpers import make_shapes
     data, out = make_shapes(tmp_path / "data", 12), tmp_path / "vae"
     env = {**os.environ, "PYTHONPATH": str(REPO)}
     with open("/dev/full", "w") as full:

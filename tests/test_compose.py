@@ -9,7 +9,7 @@ from genimg_gui.cli import main
 from genimg_gui.models.weights import load_model
 from genimg_gui.train.augment import composed
 from test_decoder_denoising import LATENT_GAN
-from test_train import make_shapes, restore_threads  # noqa: F401 - restore_threads is a fixture
+from train_helpers import make_shapes, restore_threads  # noqa: F401 - restore_threads is a fixture
 
 
 def _grids() -> torch.Tensor:

@@ -15,7 +15,7 @@ from genimg_gui.train import decoder_adversary
 from genimg_gui.train.decoder_adversary import DecoderAdversary, balanced
 from genimg_gui.train.decoder_denoising import DecoderDenoising
 from test_decoder_denoising import LATENT_GAN
-from test_train import make_shapes, restore_threads  # noqa: F401 - restore_threads is a fixture
+from train_helpers import make_shapes, restore_threads  # noqa: F401 - restore_threads is a fixture
 
 from conftest import TINY_VAE
 

@@ -15,7 +15,7 @@ from genimg_gui.models.latent_gan import LatentGenerator, same_decoder
 from genimg_gui.models.vae import ConvVAE
 from genimg_gui.models.weights import load_model
 from genimg_gui.train.decoder_denoising import DecoderDenoising
-from test_train import make_shapes, restore_threads  # noqa: F401 - restore_threads is a fixture
+from train_helpers import make_shapes, restore_threads  # noqa: F401 - restore_threads is a fixture
 
 from conftest import TINY_VAE
 from test_inversion import TINY_LATENT_GAN

@@ -18,7 +18,7 @@ from genimg_gui.train import gan_recipe
 from genimg_gui.train.finetune import DISCRIMINATOR_NAME, widened, without_classes
 from genimg_gui.ui.model_panel import ModelPanel
 from test_conditional import squares
-from test_train import make_shapes, restore_threads, train  # noqa: F401 - restore_threads is a fixture
+from train_helpers import make_shapes, restore_threads, train  # noqa: F401 - restore_threads is a fixture
 
 from conftest import TINY_GAN, TINY_VAE, make_model_folder
 

@@ -12,7 +12,7 @@ from genimg_gui.models.weights import load_model
 from genimg_gui.train.gan_recipe import GANRecipe
 from genimg_gui.train.loop import TrainOptions
 from test_finetune import init_run
-from test_train import make_shapes, restore_threads, train  # noqa: F401 - restore_threads is a fixture
+from train_helpers import make_shapes, restore_threads, train  # noqa: F401 - restore_threads is a fixture
 
 from conftest import TINY_GAN
 

@@ -323,7 +323,7 @@ def test_steps_made_in_a_model_not_loaded_are_named_alike_after_a_restart(
 
 def test_the_labels_a_session_keeps_come_back_and_old_sessions_have_none(tmp_path):
     from genimg_gui import session as sess
-    from test_session import _rewritten, branching_history
+    from session_helpers import _rewritten, branching_history
 
     image = np.zeros((2, 2, 3), np.uint8)
     item = sess.SessionItem("vae", "a.png", image, image, branching_history(), values_by_model={"A": {1: (1.5,)}})

@@ -165,7 +165,7 @@ def test_a_run_a_signal_stopped_once_saved_offers_its_model(ending, stopped, qtb
 def test_stop_while_the_images_load_reads_as_stopped_and_frees_the_folder(qtbot, shapes, tmp_path):
     """Stop a second after Start, as the images loaded, killed the run: the bar said "failed (it crashed)" with
     the last line of its log as the reason, and the folder kept a lock the next Start had to take over."""
-    from test_train import SLOW_LOAD
+    from train_helpers import SLOW_LOAD
     out = tmp_path / "new" / "vae"
     dialog = dialog_for(qtbot, shapes, out, minutes=0.1)
     start = dialog.process.start

@@ -15,7 +15,7 @@ from genimg_gui.train import loop
 from genimg_gui.train.latent_gan_recipe import MIN_HELD_OUT, LatentGANRecipe
 from genimg_gui.train.vae_recipe import VAERecipe
 
-from test_train import make_shapes, measured_dir, strict_json, train  # noqa: F401 (measured_dir: a fixture)
+from train_helpers import make_shapes, measured_dir, strict_json, train  # noqa: F401 (measured_dir: a fixture)
 
 
 @pytest.fixture(scope="module")

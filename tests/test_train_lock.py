@@ -16,7 +16,7 @@ from genimg_gui.data_folder import DataFolderWalk
 from genimg_gui.earlier_run import LOCK_FILE, earlier_run
 from genimg_gui.train.vae_recipe import VAERecipe
 
-from test_train import make_shapes, train
+from train_helpers import make_shapes, train
 
 
 @pytest.fixture(scope="module")

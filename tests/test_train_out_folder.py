@@ -12,7 +12,7 @@ from genimg_gui.cli import main
 from genimg_gui.earlier_run import LOCK_FILE
 from genimg_gui.ui.train_dialog import TrainDialog
 from genimg_gui.ui.train_run import default_output
-from test_train import TINY, make_shapes
+from train_helpers import TINY, make_shapes
 import test_train_dialog
 from test_train_dialog import answer, dialog_for, started_with, vae_entry
 

@@ -14,7 +14,7 @@ from genimg_gui.earlier_run import BEST_FILE, CHECKPOINT_FILE
 from genimg_gui.models.weights import load_model
 from genimg_gui.train import loop
 
-from test_train import make_shapes, stop_at_step, train
+from train_helpers import make_shapes, stop_at_step, train
 
 
 @pytest.fixture(scope="module")

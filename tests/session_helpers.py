@@ -1,0 +1,62 @@
+"""Helpers shared by the session tests (test_session_*.py): a branching history, a session file rewritten as
+another version would write it, one left by a crash, and a window with the tiny VAE."""
+from __future__ import annotations
+
+import json
+
+import numpy as np
+
+from genimg_gui import session as sess
+from genimg_gui.catalog import read_entry
+from genimg_gui.edit import EditState
+from genimg_gui.history import History
+from genimg_gui.ui.main_window import MainWindow
+
+
+TIMEOUT = 30_000
+
+
+def branching_history() -> History:
+    base = np.arange(8, dtype=np.float32)
+    mask = np.zeros((4, 4), np.float32)
+    mask[1:3, 1:3] = 0.5
+    h = History(EditState(base, (0.0, 0.0)))
+    h.push(h.current.with_values((1.0, 0.0)))
+    h.push(h.current.with_mask(mask))
+    h.undo()
+    h.undo()
+    h.push(h.current.with_values((0.0, -2.0)))  # a second branch from the root
+    return h
+
+
+def _rewritten(path, change) -> None:
+    """The session file at path with its JSON changed by change(doc), as another version of genimg might write it."""
+    from safetensors import safe_open
+    from safetensors.numpy import load_file, save_file
+    with safe_open(str(path), "np") as f:
+        doc = json.loads(f.metadata()["session"])
+    change(doc)
+    save_file(load_file(str(path)), str(path), metadata={"session": json.dumps(doc)})
+
+
+def _left_by_a_crash(model_dir, image_file):
+    """An autosaved session of one image, "left by a crash", encoded by the tiny VAE; its path."""
+    from PIL import Image
+
+    from genimg_gui.engine.runtime import Runtime
+
+    rt = Runtime("cpu")
+    rt.load(str(model_dir / "tiny-vae"), lambda *_: None)
+    original, latent, _ = rt.encode(np.asarray(Image.open(image_file).convert("RGB")), "crop")
+    history = History(EditState(latent, (0.0,) * len(rt.model("vae").directions)))
+    return sess.save_session(sess.Session([sess.SessionItem("vae", "left by a crash", original, original, history)]))
+
+
+def _window_with_the_vae(qtbot, engine, model_dir) -> MainWindow:
+    """A window started after that crash (its autosave quick), the tiny VAE loaded, no question asked yet."""
+    w = MainWindow(engine, [read_entry(model_dir / "tiny-vae")])
+    qtbot.addWidget(w)
+    w.autosaver.timer.setInterval(10)
+    with qtbot.waitSignal(w.document.model_loaded, timeout=TIMEOUT):
+        w.document.load_model(str(model_dir / "tiny-vae"))
+    return w

@@ -1,0 +1,133 @@
+"""`genimg train`'s data folder: files that are no images are skipped and named, a folder with none usable is
+refused, model folders inside it are no training data, and --mirror adds each training image's mirror."""
+from __future__ import annotations
+
+import pytest
+import torch
+from PIL import Image
+
+from genimg_gui.catalog import read_entry
+from genimg_gui.earlier_run import CHECKPOINT_FILE
+from genimg_gui.cli import main
+from genimg_gui.models.tensors import as_pixels
+from genimg_gui.train.data import FolderData, load_folder, recorded_split, with_mirrors
+from genimg_gui.train.vae_recipe import VAERecipe
+
+from train_helpers import TINY, make_shapes, strict_json, train
+from train_helpers import data_dir, restore_threads  # noqa: F401 - fixtures, found by name
+
+
+def test_skipped_files_are_named_on_stderr_the_first_ten_of_each_reason(tmp_path, capsys):
+    data = make_shapes(tmp_path / "data", 12)
+    for i in range(12):
+        (data / f"bad {i:02}.png").write_bytes(b"")
+    Image.new("RGB", (4, 4), "red").save(data / "more" / "tiny.png")
+    assert train("vae", data, tmp_path / "out", 1) == 0
+    err = capsys.readouterr().err
+    assert f"data: 12 images from {data.resolve()}, 13 files skipped; device: " in err
+    named = ", ".join(f"bad {i:02}.png" for i in range(10))
+    assert f"\nskipped, not an image: {named}, and 2 more\n" in err
+    assert "\nskipped, smaller than 16px: more/tiny.png\n" in err
+    assert read_entry(tmp_path / "out").card["training"]["skipped"] == {"file is not an image": 12,
+                                                                        "smaller than 16px": 1}
+
+
+def test_a_folder_without_a_usable_image_names_the_files_skipped(tmp_path, capsys):
+    data = tmp_path / "data"
+    data.mkdir()
+    (data / "bad.png").write_bytes(b"")
+    assert train("vae", data, tmp_path / "out", 1) == 1
+    assert (f"no usable images in {data.resolve()}, 1 file skipped:\nskipped, not an image: bad.png"
+            in capsys.readouterr().err)
+
+
+@pytest.mark.parametrize("make, args, message, code", [  # code 1: the data failed; 2: a mistake in what was typed
+    (lambda d: d.mkdir(), [], "holds no image files", 1),
+    (lambda d: (d.mkdir(), (d / "bad.png").write_bytes(b"")), [], "no usable images", 1),
+    (lambda d: make_shapes(d, 2), ["--set", "chanels=[8]"], "expected KEY=JSON with KEY one of", 2),
+    (lambda d: make_shapes(d, 2), ["--set", "kl_weight=abc"], "is not JSON", 2),
+    (lambda d: make_shapes(d, 2), ["--set", "kl_weight=[1]"], "kl_weight=[1]: a weight", 2),
+    (lambda d: make_shapes(d, 2), ["--labels", "folders"], "--labels is for `genimg train gan`", 2),
+    (lambda d: make_shapes(d, 2), ["--latent-of", "vae"], "--latent-of is for `genimg train gan`", 2),
+    # a 1x1 latent grid: GroupNorm raised a ValueError, a traceback
+    (lambda d: make_shapes(d, 2), ["--set", "channels=[8,8,8,8,8,8]"], "halve 32px too often", 2),
+])
+def test_unusable_input_is_a_clear_error(make, args, message, code, tmp_path, capsys):
+    data = tmp_path / "data"
+    make(data)
+    assert train("vae", data, tmp_path / "out", 1, *args) == code
+    err = capsys.readouterr().err
+    assert message in err and "Traceback" not in err
+
+
+@pytest.mark.parametrize("make, message", [
+    (lambda d: None, "{d} is not there: give a folder of images"),
+    (lambda d: d.write_text("x"), "{d} is a file: give a folder of images"),
+])
+def test_a_data_folder_that_is_not_there_is_a_mistake_in_what_was_typed(make, message, tmp_path, capsys):
+    data = tmp_path / "data"
+    make(data)
+    assert train("vae", data, tmp_path / "out", 1) == 2
+    assert message.format(d=data) in capsys.readouterr().err
+
+
+def test_model_folders_inside_the_data_folder_are_no_training_data(tmp_path, capsys):
+    """`-o D/m2` trained on D/m1's samples.png, and a --resume of m1 on m2's: 16 images where D holds 15."""
+    data = make_shapes(tmp_path / "data", 15)
+
+    def run(out: str, *extra: str) -> int:
+        return main(["train", "vae", str(data), "-o", str(data / out), "--steps", "1", "--batch-size", "8",
+                     "--resolution", "32", "--threads", "1", *TINY["vae"], *extra])
+
+    assert run("m1") == 0 and run("m2") == 0
+    assert f"data: 15 images from {data.resolve()}, 1 model folder skipped (m1);" in capsys.readouterr().err
+    assert run("m1", "--steps", "2", "--resume") == 0
+    assert f"data: 15 images from {data.resolve()}, 1 model folder skipped (m2);" in capsys.readouterr().err
+    (data / "runs" / "stopped").mkdir(parents=True)  # a run killed before it wrote its model: a checkpoint alone
+    (data / "runs" / "stopped" / CHECKPOINT_FILE).write_bytes((data / "m2" / CHECKPOINT_FILE).read_bytes())
+    Image.new("RGB", (32, 32), "red").save(data / "runs" / "stopped" / "samples.png")
+    assert run("m3") == 0
+    err = capsys.readouterr().err
+    assert f"data: 15 images from {data.resolve()}, 3 model folders skipped (m1, m2, runs/stopped);" in err
+    assert strict_json(data / "m3" / "card.json")["training"]["images"] == 15
+
+
+@pytest.mark.parametrize("out", [".", ".."], ids=["the data folder", "a folder holding it"])
+def test_writing_the_model_into_the_data_folder_itself_is_refused(out, tmp_path, capsys):
+    """-o D gave "D holds no image files" for a folder of 15: the run leaves its output folder out of the data."""
+    data = make_shapes(tmp_path / "data", 15)
+    assert main(["train", "vae", str(data), "-o", str(data / out), "--steps", "1"]) == 2
+    err = capsys.readouterr().err
+    assert "write the model to another folder, or to a sub-folder of the data" in err and "no image files" not in err
+    assert not list(data.rglob("*.json")) and not list(data.rglob("*.pt"))  # refused before any work
+
+
+def test_mirror_trains_an_epoch_on_each_training_image_and_its_mirror_and_never_on_held_out_ones(
+        data_dir, tmp_path, monkeypatch, capsys):
+    seen = []
+    real_step = VAERecipe.step
+    monkeypatch.setattr(VAERecipe, "step", lambda self, batch, step, labels=None: seen.append(batch.clone())
+                        or real_step(self, batch, step, labels))
+    assert train("vae", data_dir, tmp_path / "v", 9, "--mirror") == 0  # 36 training images, mirrored: 72, 9 batches
+    assert "mirror: 36 training images and their left-right mirrors, 72 in all" in capsys.readouterr().err
+    card = strict_json(tmp_path / "v" / "card.json")
+    assert card["training"]["images"] == 40 and card["training"]["options"]["mirror"] is True
+    data = load_folder(data_dir, 32)
+    train_idx, held_idx = recorded_split(data, card)  # the folder's own split: mirroring leaves it as it was
+    pixels = as_pixels(data.images.permute(0, 3, 1, 2))
+    wanted = torch.cat([pixels[train_idx], pixels[train_idx].flip(3)])
+    drawn = torch.cat(seen)
+    assert len(drawn) == len(wanted) == 72
+    key = lambda images: sorted(im.numpy().tobytes() for im in images)  # noqa: E731 - multiset of images
+    assert key(drawn) == key(wanted)
+    assert not set(key(drawn)) & set(key(pixels[held_idx]))
+
+
+def test_mirror_keeps_each_label_with_its_image():
+    images = torch.randint(0, 256, (4, 8, 8, 3), dtype=torch.uint8)
+    data = FolderData(images, [f"{i}.png" for i in range(4)], labels=torch.tensor([0, 1, 2, 1]),
+                      classes=("a", "b", "c"))
+    pixels, labels, idx = with_mirrors(data, torch.tensor([2, 0, 3]))  # image 1 held out
+    assert idx.tolist() == [2, 0, 3, 4, 5, 6]
+    assert torch.equal(pixels[:4], images) and torch.equal(pixels[4:], images[[2, 0, 3]].flip(2))
+    assert labels.tolist() == [0, 1, 2, 1, 2, 0, 1]
