@@ -8,7 +8,7 @@ import pytest
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtTest import QTest
 
-from test_session import _rewritten
+from session_helpers import _rewritten
 
 from conftest import UI_TIMEOUT
 from genimg_gui import session as sess
