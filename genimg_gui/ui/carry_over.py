@@ -3,7 +3,11 @@ each seed of a GAN item's history drawn again, and every branch of their histori
 carried_across for a VAE of another latent shape or a GAN whose w has another size), so undo still walks back through
 them in the new model. Slider values count the old model's directions, so they are re-expressed in the new one's
 first (values): a named direction both models have keeps its value, the rest start at 0, and an item carried back to
-a model it was edited in gets its values there back (a step made meanwhile keeps its parent's there)."""
+a model it was edited in gets its values there back (a step made meanwhile keeps its parent's there).
+
+The worker serves requests in the order asked, and the picture on screen is drawn again only once its latents are
+back: asked with the others', its Edited pane waited seconds behind every other open item's. So the other items'
+requests are held until it is drawn (or cannot be), and an item chosen meanwhile has its own sent at once."""
 from __future__ import annotations
 
 from dataclasses import replace
@@ -30,6 +34,10 @@ class CarryOver:
         self.reencodes: dict[int, int] = {}          # EncodeImage seq -> item id
         self.remaps: dict[int, tuple[int, int]] = {}  # MapSeed seq -> (item id, node whose seed it draws)
         self.redraws: dict[int, int] = {}  # item id -> the Decode seq of its edit drawn by the new GAN (on_redrawn)
+        # kind -> the seq whose answer lets the other items' requests go: the picture on screen's latents, then its
+        # decode (answered: the first answer to it or to a later request, so a superseded or failed one holds none)
+        self.leads: dict[str, int] = {}
+        self.held: dict[str, list[tuple[Item, rq.Request, dict, object]]] = {}  # kind -> (item, request, book, note)
 
     def items(self, kind: str, old_classes: tuple[str, ...] = (), reset: str | None = None) -> list[str]:
         """A new model of a kind: every open item of that kind follows it, the one on screen first.
@@ -39,7 +47,13 @@ class CarryOver:
         joins them): six messages in one second left the status bar showing the last alone."""
         doc = self.document
         mine = [i for i in sorted(doc.items.values(), key=lambda i: i is not doc.current) if i.kind == kind]
+        self.held.pop(kind, None)  # a switch before asked for them for a model now gone: all are asked again
+        self.leads.pop(kind, None)
+        if doc.current is not None and doc.current.kind == kind:
+            self.held[kind] = []
         unfit = [item.name for item in mine if self._follow(item, old_classes)]
+        if kind not in self.leads:  # nothing on screen to wait for
+            self._release(kind)
         lost = self._classes_lost_note(mine) if kind == "gan" else None
         # a VAE encodes each picture again; a GAN draws each sample's seeds again
         doing = "Encoding your pictures" if kind == "vae" else "Drawing your samples"
@@ -80,16 +94,62 @@ class CarryOver:
         if item.kind == "vae":
             # the pixels as opened, not the last VAE's fit of them (a 64-px VAE's square crop of a 4:3 photo)
             pixels = item.original if item.source is None else item.source
-            self.reencodes[self.document.open_array(pixels, item.name, item.fit)] = item.id
+            self._ask(item, rq.EncodeImage(pixels, item.name, item.fit), self.reencodes, item.id)
             return False
         return self._remap(item, old_classes)
 
     def pending_any(self) -> bool:
-        return bool(self.reencodes or self.remaps)
+        return bool(self.reencodes or self.remaps or any(self.held.values()))
 
     def pending(self, item_id: int) -> bool:
-        """Whether latents of a new model are still on their way for the item."""
-        return item_id in self.reencodes.values() or any(t == item_id for t, _ in self.remaps.values())
+        """Whether latents of a new model are still on their way for the item (or held, to be asked)."""
+        return (item_id in self.reencodes.values() or any(t == item_id for t, _ in self.remaps.values())
+                or any(held[0].id == item_id for queue in self.held.values() for held in queue))
+
+    def _ask(self, item: Item, request: rq.Request, book: dict, note: object) -> None:
+        """Send a request for the item's latents in a new model, noted in book by its seq (book[seq] = note); held
+        while the picture on screen is to be drawn first, unless it is that one. The first asked for the picture
+        on screen leads: its answer sends the picture's decode (lead_to), whose answer sends the held ones."""
+        kind = item.kind
+        if kind in self.held and item is not self.document.current:
+            self.held[kind].append((item, request, book, note))
+            return
+        seq = self.document.engine.submit(request)
+        book[seq] = note
+        if kind in self.held and kind not in self.leads:
+            self.leads[kind] = seq
+
+    def lead_to(self, item: Item, answered: int) -> None:
+        """The picture on screen was asked to be drawn again as its latents came back (answered): the held requests
+        wait on that decode now."""
+        if self.leads.get(item.kind) == answered:
+            self.leads[item.kind] = item.requested_seq
+
+    def answered(self, r: object) -> None:
+        """Any result or failure the engine sent, once the document has handled it: the held requests of a kind go
+        once its lead, or a request asked after it, is answered (nothing else comes of a superseded decode). A
+        ModelInfo has no seq: a load answers nothing held."""
+        seq = getattr(r, "seq", None)
+        for kind, lead in list(self.leads.items()):
+            if seq is not None and seq >= lead:
+                self._release(kind)
+
+    def _release(self, kind: str) -> None:
+        self.leads.pop(kind, None)
+        for item, request, book, note in self.held.pop(kind, []):
+            book[self.document.engine.submit(request)] = note
+
+    def hurry(self, item: Item) -> None:
+        """The item is on screen now (chosen while a switch's requests are held): its own requests go at once, and
+        the rest wait on its picture instead."""
+        queue = self.held.get(item.kind, [])
+        mine = [held for held in queue if held[0] is item]
+        if not mine:
+            return
+        self.held[item.kind] = [held for held in queue if held[0] is not item]
+        self.leads.pop(item.kind, None)
+        for _, request, book, note in mine:
+            self._ask(item, request, book, note)
 
     def _remap(self, item: Item, old_classes: tuple[str, ...] = ()) -> bool:
         """Draw every seed of a GAN item's history with the new GAN; as each comes back, the part of the history
@@ -107,13 +167,15 @@ class CarryOver:
             name = class_name(d, old_classes)
             item.drawn[node] = replace(d, class_name=name)
             psi, draw, cls = 1.0 if d.psi is None else d.psi, d.asked_draw or d.draw, _index(name, classes)
-            self.remaps[doc.engine.submit(rq.MapSeed(d.seed, psi, tag=0, cls=cls, draw=draw))] = (item.id, node)
+            self._ask(item, rq.MapSeed(d.seed, psi, tag=0, cls=cls, draw=draw), self.remaps, (item.id, node))
         for n in item.history.nodes():  # no seed to wait for (an inversion's w): thumbnails drawn again as it is
             sample = item.sample_node(n.id)
             if sample is None or item.drawn[sample].seed is None:
                 item.thumbs.pop(n.id, None)
         if current is None or item.drawn[current].seed is None:  # on screen: an inversion's w, drawn by the new GAN
             doc.redraw(item)
+            if item is doc.current and "gan" in self.held:  # its decode leads, not its other seeds
+                self.leads["gan"] = item.requested_seq
             gan = doc.models.get("gan")
             return gan is None or item.inverted_in != gan.identity  # back in the GAN it was inverted in, it fits
         return False
@@ -150,6 +212,7 @@ class CarryOver:
             item.original = shown
             self.document.redraw(item)
             self.redraws[item.id] = item.requested_seq
+            self.lead_to(item, r.seq)
         self.document.history_changed.emit()
 
     def on_redrawn(self, item: Item, seq: int) -> None:
@@ -178,6 +241,7 @@ class CarryOver:
             item.original = r.original  # a new model may fit it differently
             item.thumbs.clear()
             self.document.redraw(item)
+            self.lead_to(item, r.seq)
             self.document.history_changed.emit()
         return True
 

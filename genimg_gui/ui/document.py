@@ -87,6 +87,7 @@ class Document(QObject):
             changed.connect(self._forget_offered_undo)  # connected first: the views then see it gone
         engine.result.connect(self._on_result)
         engine.failed.connect(self.failures.on_failed)
+        engine.failed.connect(self.carry.answered)
         engine.progress.connect(self._on_progress)
         engine.progress.connect(self.failures.on_progress)
 
@@ -270,6 +271,7 @@ class Document(QObject):
     def select(self, item_id: int) -> None:
         if item_id in self.items and self.items[item_id] is not self.current:
             self.current = self.items[item_id]
+            self.carry.hurry(self.current)  # drawn next, if a model switch holds its requests back
             self.current_changed.emit(self.current)
 
     def unexported(self) -> list[Item]:
@@ -312,6 +314,7 @@ class Document(QObject):
                    rq.ScaleNeeded: self._on_scale_needed}.get(type(r))
         if handler is not None:
             handler(r)
+        self.carry.answered(r)  # after: the answer may have asked for the picture on screen, which goes first
 
     def _on_model(self, info: rq.ModelInfo) -> None:
         take_model(self, info)
