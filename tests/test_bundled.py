@@ -64,7 +64,7 @@ def test_a_newcomer_opens_the_app_and_edits_an_example(qtbot, engine):
     from pathlib import Path
 
     from genimg_gui.ui.main_window import MainWindow
-    from test_ui import drop
+    from ui_helpers import drop
 
     window = MainWindow(engine, ENTRIES)
     qtbot.addWidget(window)

@@ -59,7 +59,7 @@ def test_the_note_of_a_photo_named_at_start_up_stays_until_the_next_message(qtbo
     from genimg_gui.catalog import read_entry
     from genimg_gui.ui import status
     from genimg_gui.ui.main_window import MainWindow
-    from test_ui import drop
+    from ui_helpers import drop
 
     for name, ms in (("MESSAGE_MS", 300), ("READING_MS", 1), ("LONGEST_MS", 300)):  # each message goes in 0.3 s
         monkeypatch.setattr(status, name, ms)
@@ -108,7 +108,7 @@ def test_the_note_comes_back_after_a_message_said_over_it_and_goes_with_its_pict
     import shutil
 
     from genimg_gui.ui import status
-    from test_ui import drop
+    from ui_helpers import drop
 
     (tmp_path / "copy").mkdir()
     smiley = picture(tmp_path / "smiley.png", 60, 40)

@@ -10,7 +10,7 @@ from PySide6.QtWidgets import QApplication, QLabel, QMessageBox
 
 from conftest import UI_TIMEOUT
 from genimg_gui.ui.directions_dialog import DirectionsDialog
-from test_editing_ui import drag_across
+from editing_helpers import drag_across
 
 NATIVE = QKeySequence.SequenceFormat.NativeText
 

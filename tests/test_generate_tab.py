@@ -9,7 +9,7 @@ from conftest import UI_TIMEOUT
 from genimg_gui.seed_draws import Drawn
 from genimg_gui.ui.gan_panel import ANY_CLASS
 from genimg_gui.ui.history_controller import describe_sample
-from test_widgets import focused, wheel
+from widget_helpers import focused, wheel
 
 
 def steps(item) -> int:

@@ -12,7 +12,7 @@ import genimg_gui
 from conftest import UI_TIMEOUT
 from genimg_gui.ui.action_texts import redo_text, reopen_text, undo_text
 from genimg_gui.ui.canvas import CompareMode
-from test_editing_ui import click_step, history_tab, open_image, settle
+from editing_helpers import click_step, history_tab, open_image, settle
 
 
 def menu(window, title: str):

@@ -12,7 +12,7 @@ from conftest import UI_TIMEOUT
 from genimg_gui.catalog import read_entry
 from genimg_gui.ui.model_panel import PATH_ROLE
 from test_directions_ui import BLUE, RED, menu_action, write_group
-from test_ui import drop_and_wait, vae_items
+from ui_helpers import drop_and_wait, vae_items
 
 
 def row_of(panel, path) -> int:

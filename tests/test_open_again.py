@@ -20,7 +20,7 @@ from genimg_gui.history import History
 from genimg_gui.ui.main_window import MainWindow
 from genimg_gui.ui.session_questions import KEEP, SessionQuestions
 from session_helpers import _rewritten
-from test_ui import drop, drop_and_wait, vae_items
+from ui_helpers import drop, drop_and_wait, vae_items
 
 TIMEOUT = 30_000
 

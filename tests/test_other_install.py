@@ -21,7 +21,7 @@ from genimg_gui.ui.main_window import MainWindow
 from genimg_gui.ui.model_panel import PATH_ROLE
 from genimg_gui.ui.settings import Settings
 from genimg_gui.weights_file import WEIGHTS_NAME
-from test_ui import drop_and_wait, vae_items
+from ui_helpers import drop_and_wait, vae_items
 
 
 @pytest.fixture()

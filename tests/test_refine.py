@@ -20,7 +20,7 @@ from genimg_gui.seed_draws import OWN, REFINE, SKIP_MIXTURES
 from genimg_gui.train.finetune import save_discriminator
 from conftest import CARD, TINY_GAN, UI_TIMEOUT
 from test_inversion import TINY_LATENT_GAN
-from test_ui import shown
+from ui_helpers import shown
 
 pytestmark = pytest.mark.usefixtures("one_torch_thread")
 

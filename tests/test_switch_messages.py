@@ -73,7 +73,7 @@ def test_each_switch_names_every_edit_it_drops_also_switching_back_and_forth(qtb
     from conftest import TINY_GAN, make_model_folder
     from genimg_gui.models.gan import Generator
     from test_switch_values import double_click_model
-    from test_ui import load_other, the_sample
+    from ui_helpers import load_other, the_sample
 
     doc = window.document
     item = the_sample(window)
@@ -112,7 +112,7 @@ def test_a_switch_message_too_long_for_the_status_bar_says_where_to_read_it_all(
     from conftest import TINY_GAN, make_model_folder
     from genimg_gui.models.gan import Generator
     from genimg_gui.ui.message_log import MessageLogDialog
-    from test_ui import load_other, the_sample
+    from ui_helpers import load_other, the_sample
 
     doc, bar = window.document, window.status
     item = the_sample(window)

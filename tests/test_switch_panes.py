@@ -10,7 +10,7 @@ from conftest import TINY_GAN, UI_TIMEOUT, make_model_folder
 from genimg_gui.models.gan import Generator
 from genimg_gui.ui.qimage import from_qimage
 from test_switch_values import move
-from test_ui import the_sample
+from ui_helpers import the_sample
 
 
 def test_the_generated_pane_changes_with_the_edited_one_on_a_gan_switch(qtbot, window, tmp_path):

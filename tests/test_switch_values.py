@@ -19,7 +19,7 @@ from genimg_gui.models.gan import Generator
 from genimg_gui.models.vae import ConvVAE
 from genimg_gui.ui.model_panel import PATH_ROLE
 from test_directions_ui import settle
-from test_ui import drop_and_wait, load_other, the_sample, vae_items
+from ui_helpers import drop_and_wait, load_other, the_sample, vae_items
 
 
 def user_rows(model_name: str, dim: int, labels: tuple[str, ...]) -> None:

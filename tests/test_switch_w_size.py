@@ -15,7 +15,7 @@ from genimg_gui.history import History, carried_across
 from genimg_gui.models.gan import Generator
 from test_foreign_ui import paint_stroke, settle
 from test_switch_values import move, user_rows
-from test_ui import load_other, shown, the_sample
+from ui_helpers import load_other, shown, the_sample
 
 NARROW_GAN = replace(TINY_GAN, w_dim=8)
 

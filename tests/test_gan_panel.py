@@ -1,0 +1,113 @@
+"""The Generate tab's panel on its own (no engine): typed and random seeds, New sample, the seed box of an item
+without a seed, and controls that stay in place."""
+from __future__ import annotations
+
+from PySide6.QtCore import QPoint, Qt
+from PySide6.QtWidgets import QApplication
+
+from genimg_gui.ui.gan_panel import GanPanel
+
+from widget_helpers import LEFT, shown
+
+
+def test_a_typed_seed_is_asked_for_once_when_entered_not_at_every_keystroke(qtbot):
+    panel = GanPanel()
+    qtbot.addWidget(panel)
+    panel.setEnabled(True)  # as a loaded GAN leaves it
+    asked = []
+    panel.generate_requested.connect(lambda seed, *_: asked.append(seed))
+    panel.seed.selectAll()
+    qtbot.keyClicks(panel.seed, "5678")
+    assert asked == []
+    qtbot.keyClick(panel.seed, Qt.Key.Key_Return)
+    assert asked == [5678]
+    qtbot.keyClick(panel.seed, Qt.Key.Key_Up)  # the arrows still step through seeds one ask each
+    assert asked == [5678, 5679]
+
+
+def test_a_seed_past_the_range_is_refused_saying_so_and_random_seeds_come_from_the_same_range(qtbot, monkeypatch):
+    import random
+
+    from genimg_gui.seed_draws import MAX_SEED
+
+    panel = GanPanel()
+    qtbot.addWidget(panel)
+    panel.setEnabled(True)
+    refused, asked, bounds = [], [], []
+    panel.seed.refused.connect(refused.append)
+    panel.generate_requested.connect(lambda seed, *_: asked.append(seed))
+    panel.seed.selectAll()
+    qtbot.keyClicks(panel.seed, "99999999999999")  # became 999999999 without a word
+    assert panel.seed.text() == "999999999"
+    assert set(refused) == {f"9999999999 is too large for a seed: seeds go from 0 to {MAX_SEED}"}
+    assert str(MAX_SEED) in panel.seed.toolTip()
+    panel.seed.selectAll()
+    qtbot.keyClicks(panel.seed, str(MAX_SEED))  # the top of the range can be typed
+    qtbot.keyClick(panel.seed, Qt.Key.Key_Return)
+    assert asked == [MAX_SEED]
+    monkeypatch.setattr(random, "randint", lambda low, high: bounds.append((low, high)) or low)
+    qtbot.mouseClick(panel.random_button, LEFT)
+    qtbot.mouseClick(panel.new_button, LEFT)
+    assert bounds == [(0, MAX_SEED)] * 2 and asked == [MAX_SEED, 0]  # random seeds: the range typed, top included
+
+
+def test_new_sample_asks_for_a_new_item_of_another_seed_and_leaves_the_current_ones_alone(qtbot):
+    panel = GanPanel()
+    qtbot.addWidget(panel)
+    panel.setEnabled(True)
+    panel.set_values(58, 0.5, None)
+    changed, new = [], []
+    panel.generate_requested.connect(lambda *v: changed.append(v))
+    panel.new_sample_requested.connect(lambda *v: new.append(v))
+    qtbot.mouseClick(panel.new_button, LEFT)
+    [(seed, psi, _cls, _draw)] = new
+    assert seed != 58 and psi == 0.5 and panel.seed.value() == seed and changed == []
+
+
+def test_the_seed_box_shows_no_seed_for_an_item_without_one_and_a_seed_asked_then_is_a_real_one(qtbot):
+    from genimg_gui.seed_draws import MAX_SEED
+
+    panel = shown(qtbot, GanPanel())
+    panel.setEnabled(True)
+    panel.set_values(0, 0.5, None)
+    assert panel.seed.text() == "0" and not panel.no_seed_note.isVisible()  # seed 0 is a seed, not "—"
+    panel.set_values(58, 0.5, None)
+    panel.show_no_seed("photo (inverted)")  # e.g. an inversion made current after seed 58
+    assert panel.seed.text() == "—" and "58" not in panel.seed.text()
+    assert panel.no_seed_note.isVisible() and "photo (inverted)" in panel.no_seed_note.text()
+    asked = []
+    panel.generate_requested.connect(lambda *v: asked.append(v))
+    panel.psi.setValue(30)  # a ψ asked for with no seed shown: a random seed, and the box still says "—"
+    [(seed, psi, _cls, _draw)] = asked
+    assert 0 <= seed < MAX_SEED and psi == 0.3 and panel.seed.text() == "—"
+    qtbot.keyClick(panel.seed, Qt.Key.Key_Down)  # nothing below "no seed"
+    assert panel.seed.text() == "—" and len(asked) == 1
+    panel.seed.selectAll()
+    qtbot.keyClicks(panel.seed, "1")
+    qtbot.keyClick(panel.seed, Qt.Key.Key_Return)
+    assert asked[-1][0] == 1 and panel.seed.text() == "1"
+    qtbot.keyClick(panel.seed, Qt.Key.Key_Down)
+    qtbot.keyClick(panel.seed, Qt.Key.Key_Down)  # a typed seed leaves "no seed": 0 is as low as it goes
+    assert [a[0] for a in asked[-2:]] == [1, 0] and panel.seed.text() == "0"
+    panel.set_values(0, 0.3, None)  # the sample made current
+    assert panel.seed.text() == "0" and not panel.no_seed_note.isVisible()
+
+
+def test_the_generate_tab_keeps_its_controls_in_place_between_a_sample_and_a_photo(qtbot):
+    panel = shown(qtbot, GanPanel())
+    panel.setEnabled(True)
+    panel.resize(380, 560)
+    panel.set_values(42, 0.7, None)
+
+    def places():
+        QApplication.processEvents()
+        return [w.mapTo(panel, QPoint(0, 0)) for w in (panel.new_button, panel.send_button, panel.invert_button)]
+    where = [places()]
+    draw_row = max(b.mapTo(panel, QPoint(0, b.height())).y() for b in panel.draw_buttons.buttons())
+    # no empty band kept between Draw and New sample for a note not shown
+    assert where[0][0].y() - draw_row < panel.fontMetrics().lineSpacing()
+    for name in ("photo.png", "IMG_20261204_123456_HDR_portrait_from_a_long_holiday_in_the_mountains.jpg", None):
+        panel.show_no_seed(name)
+        where.append(places())
+        assert panel.no_seed_note.height() >= panel.no_seed_note.heightForWidth(panel.no_seed_note.width())
+    assert all(w == where[0] for w in where)  # the note came and went below them all: nothing moved

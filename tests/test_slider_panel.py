@@ -1,0 +1,194 @@
+"""The Sliders panel on its own (no engine): its layout as names and numbers change, rename and delete from the
+menu, preview strips and the typicality meter."""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from PySide6.QtCore import QPoint, Qt
+from PySide6.QtWidgets import QApplication
+
+from genimg_gui.ui.qimage import from_qimage
+from genimg_gui.ui.sliders import SliderPanel
+
+from widget_helpers import LEFT, shown, solid
+
+
+@pytest.fixture()
+def sliders(qtbot) -> SliderPanel:
+    panel = shown(qtbot, SliderPanel())
+    panel.resize(360, 400)
+    panel.set_directions(("PC1", "PC2", "PC3"), ("a", "b", "c"))
+    return panel
+
+
+def test_a_wider_panel_wraps_long_direction_names_less(qtbot):
+    """Names were capped at 130 px: three or four lines each however wide the panel was."""
+    name = "subcategory: other → face-neutral-skeptical"
+    heights = []
+    for width in (400, 700):
+        panel = shown(qtbot, SliderPanel())
+        panel.resize(width, 500)
+        panel.set_directions(("PC1 (21.4%)", name))
+        QApplication.processEvents()
+        heights.append(panel._names[1].height())
+        assert panel.sliders[1].width() >= panel._names[1].width()  # the slider keeps the larger share
+    assert heights[1] < heights[0]
+
+
+def test_sliders_rebuilt_behind_another_tab_keep_their_width_and_scroll_to_the_end(qtbot):
+    """Rebuilt while the History tab was on show, the list was laid out at its narrowest: sliders of 110 px, names
+    on four lines, and a scroll range that could not reach the last rows (the user's own directions)."""
+    from PySide6.QtWidgets import QLabel, QTabWidget
+
+    tabs = shown(qtbot, QTabWidget())
+    panel = SliderPanel()
+    tabs.addTab(panel, "Sliders")
+    tabs.addTab(QLabel("history"), "History")
+    tabs.resize(480, 600)
+    names = tuple(f"PC{i}" for i in range(1, 17)) + ("subcategory: other → face-neutral-skeptical",) * 8
+    panel.set_directions(names)
+    QApplication.processEvents()
+    width = panel.sliders[0].width()
+    tabs.setCurrentIndex(1)
+    panel.set_directions(names[:-2])
+    tabs.setCurrentIndex(0)
+    QApplication.processEvents()
+    assert panel.sliders[0].width() == width
+    bar, inner = panel.scroll.verticalScrollBar(), panel.scroll.widget()
+    assert bar.maximum() == inner.height() - panel.scroll.viewport().height()
+    bar.setValue(bar.maximum())
+    last = panel.sliders[-1]
+    assert last.mapTo(panel.scroll.viewport(), last.rect().bottomLeft()).y() <= panel.scroll.viewport().height()
+
+
+def test_the_sliders_stay_put_as_their_numbers_change(qtbot):
+    """The value column took the width of the number it showed: "-1.00σ" is narrower than "+0.00σ" in most fonts,
+    so the sliders grew and shrank as they moved, and between rebuilds."""
+    panel = shown(qtbot, SliderPanel())
+    font = panel.font()
+    font.setPointSize(24)  # numbers wider than any fixed guess
+    panel.setFont(font)
+    panel.resize(500, 300)
+    panel.set_directions(("PC1",))
+    slider, value = panel.sliders[0], panel._value_labels[0]
+
+    def place(values: tuple[float, ...]) -> tuple[int, int]:
+        panel.set_values(values)
+        panel.layout().activate()
+        panel.scroll.widget().layout().activate()
+        return slider.x(), slider.width()
+    where = place((0.0,))
+    for v in (-1.0, -3.0, 3.0, 1.11, -0.5):
+        assert place((v,)) == where and value.sizeHint().width() <= value.width(), value.text()
+    panel.set_directions(("PC1", "PC2"))
+    panel.set_values((-1.0, -1.0))
+    panel.scroll.widget().layout().activate()
+    assert (panel.sliders[0].x(), panel.sliders[0].width()) == where
+
+
+def action(menu, text: str):
+    return next(a for a in menu.actions() if a.text() == text)
+
+
+def test_slider_rename_and_delete_from_the_menu(qtbot, sliders, monkeypatch):
+    monkeypatch.setattr(sliders, "_ask_name", lambda old: f"{old} smile")
+    with qtbot.waitSignal(sliders.rename_requested) as sig:
+        action(sliders.context_menu(1), "Rename…").trigger()
+    assert sig.args == [1, "PC2 smile"]
+    monkeypatch.setattr(sliders, "_ask_name", lambda old: None)  # cancelled
+    with qtbot.assertNotEmitted(sliders.rename_requested):
+        action(sliders.context_menu(1), "Rename…").trigger()
+    with qtbot.waitSignal(sliders.delete_requested, check_params_cb=lambda i: i == 2):
+        action(sliders.context_menu(2), "Delete").trigger()
+    assert sliders._names[0].contextMenuPolicy() == Qt.ContextMenuPolicy.CustomContextMenu
+
+
+def test_the_rename_box_is_wide_enough_for_a_directions_name(qtbot, sliders, monkeypatch):
+    from PySide6.QtWidgets import QDialog, QInputDialog, QLineEdit
+
+    long_name = "subcategory: other → face-concerned"
+    seen = []
+
+    def exec_(dialog):  # what the user sees, then a new name typed and OK
+        dialog.show()
+        qtbot.waitExposed(dialog)
+        box = dialog.findChild(QLineEdit)
+        seen.append((box.width(), box.fontMetrics().horizontalAdvance(long_name), box.text()))
+        box.setText("worried")
+        dialog.accept()
+        return QDialog.DialogCode.Accepted
+
+    def get_text(parent, title, label, *_args, text="", **_kw):  # the same dialog, as the static function shows it
+        dialog = QInputDialog(parent)
+        dialog.setWindowTitle(title)
+        dialog.setLabelText(label)
+        dialog.setTextValue(text)
+        accepted = exec_(dialog) == QDialog.DialogCode.Accepted
+        return dialog.textValue(), accepted
+    monkeypatch.setattr(QInputDialog, "exec", exec_)
+    monkeypatch.setattr(QInputDialog, "getText", staticmethod(get_text))
+    with qtbot.waitSignal(sliders.rename_requested) as sig:
+        action(sliders.context_menu(1), "Rename…").trigger()
+    [(width, name_width, shown_text)] = seen
+    assert width >= name_width + 40 and shown_text == "PC2"  # Qt's own box was about 176 px: a few words
+    assert sig.args == [1, "worried"]
+
+
+def test_slider_preview_strips(qtbot, sliders):
+    assert sliders.preview_values() == (-3.0, -2.0, -1.0, 0.0, 1.0, 2.0, 3.0)
+    strip_images = np.stack([solid((30 * i, 255 - 30 * i, 0), 8) for i in range(7)])
+    sliders.set_preview(0, strip_images)  # off: ignored
+    assert not sliders.strips[0].isVisible()
+    with qtbot.waitSignal(sliders.previews_toggled, check_params_cb=lambda on: on):
+        qtbot.mouseClick(sliders.previews_box, LEFT, pos=QPoint(5, sliders.previews_box.height() // 2))
+    assert sliders.previews_enabled()
+    sliders.set_preview(1, strip_images)
+    sliders.set_preview(7, strip_images)  # stale index from an older direction set: ignored
+    strip = sliders.strips[1]
+    assert strip.isVisible() and not sliders.strips[0].isVisible() and strip.height() <= 32
+    painted = from_qimage(strip.grab().toImage())
+    side = min(strip.height(), strip.width() / 7)
+    step = (strip.width() - side) / 6
+    for i in (0, 3, 6):  # each thumbnail sits where its sigma is on the slider
+        x = int(i * step + side / 2)
+        assert np.abs(painted[strip.height() // 2, x].astype(int) - strip_images[i, 0, 0]).max() <= 2
+    with qtbot.waitSignal(sliders.previews_toggled, check_params_cb=lambda on: not on):
+        sliders.previews_box.setChecked(False)
+    assert not strip.isVisible()
+    sliders.previews_box.setChecked(True)
+    sliders.set_preview(0, strip_images)
+    sliders.set_directions(("PC1", "PC2"))  # rebuilt rows start without thumbnails, their room kept while on
+    assert len(sliders.strips) == 2 and not any(s.images for s in sliders.strips)
+    assert all(s.isVisible() for s in sliders.strips)
+    sliders.set_preview(1, strip_images)
+    assert sliders.strips[1].isVisible()
+    sliders.clear_previews()
+    assert not sliders.strips[1].isVisible()
+
+
+def test_typicality_meter(sliders):
+    sliders.set_typicality(1.23, "PC2")
+    assert sliders.meter.label.text() == "Typicality: 1.2σ (typical)"  # in green, which direction is noise
+    green_height = sliders.meter.heightForWidth(280)  # the width of the panel beside the canvas
+    assert "#3c9d4e" in sliders.meter.label.styleSheet()
+    sliders.set_typicality(3.0, "PC2")  # one slider at +3 on an image at 0 along it
+    assert sliders.meter.label.text() == "Typicality: 3.0σ on PC2 (unusual)"
+    sliders.set_typicality(2.9999997, "PC7")  # the same, as float32 arithmetic often gives it
+    assert sliders.meter.label.text() == "Typicality: 3.0σ on PC7 (unusual)"  # the word fits the figure shown
+    sliders.set_typicality(3.96, "PC7")
+    assert sliders.meter.label.text().endswith("4.0σ on PC7 (off-distribution: images may break)")
+    sliders.set_typicality(3.2)  # set by the overall distance: no direction to name
+    assert sliders.meter.label.text() == "Typicality: 3.2σ (unusual)"
+    sliders.set_typicality(4.5, "PC1")
+    assert sliders.meter.label.text() == "Typicality: 4.5σ on PC1 (off-distribution: images may break)"
+    assert "#c8423b" in sliders.meter.label.styleSheet()
+    assert sliders.meter.heightForWidth(280) == green_height  # the slider rows below do not move
+    assert sliders.meter.bar.value() == 45 and "σ" in sliders.meter.toolTip()
+    sliders.set_typicality(None)
+    assert sliders.meter.label.text() == "Typicality: –"
+
+
+def test_values_for_fewer_directions_leave_the_other_sliders_at_zero(sliders):
+    sliders.set_values((1.0, -2.0, 0.5))
+    sliders.set_values((0.25,))  # a state from a model with one direction
+    assert sliders.values() == (0.25, 0.0, 0.0)

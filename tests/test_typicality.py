@@ -1,0 +1,65 @@
+"""Typicality in the editing core: the prior distance of typical and far latents, and which direction it names."""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from genimg_gui.edit import Directions, EditState, edited_latent
+from genimg_gui.typicality import TYPICAL_BELOW, UNUSUAL_BELOW, PriorModel, prior_distance, reading
+
+
+def synthetic_directions(rng) -> tuple[Directions, np.ndarray, np.ndarray, np.ndarray]:
+    """PCA (8 rows kept) of 4000 samples of a 32-d Gaussian: (directions, samples, all right singular
+    vectors, the per-dimension scales the samples were drawn with)."""
+    scales = np.geomspace(3, 0.3, 32)
+    samples = rng.standard_normal((4000, 32)) * scales + 5
+    centred = samples - samples.mean(0)
+    _, s, vh = np.linalg.svd(centred, full_matrices=False)
+    var = s**2 / (len(samples) - 1)
+    d = Directions(samples.mean(0).astype(np.float32), vh[:8].astype(np.float32), np.sqrt(var[:8]).astype(np.float32),
+                   (var[:8] / var.sum()).astype(np.float32), tuple(f"PC{i} ({100 * v:.1f}%)" for i, v in
+                                                               enumerate(var[:8] / var.sum())))
+    return d, samples, vh, scales
+
+
+def test_prior_distance_is_about_one_for_typical_latents_and_grows_off_distribution():
+    rng = np.random.default_rng(0)
+    d, samples, vh, scales = synthetic_directions(rng)
+    typical = [prior_distance(x, d) for x in rng.standard_normal((200, 32)) * scales + 5]
+    assert 0.85 < np.median(typical) < 1.15
+    assert prior_distance(d.mean, d) < 0.05
+    pushed = edited_latent(EditState(samples[0].astype(np.float32), (6.0,)), d)
+    assert prior_distance(pushed, d) > 2 * prior_distance(samples[0], d)
+    off = samples[0] + 20 * vh[20]  # far (~4x the residual's typical norm) along a direction PCA did not keep
+    assert prior_distance(off, d) > 3
+    named = d.with_direction(rng.standard_normal(32), 1.0, "named")  # explained 0: not part of the prior
+    assert prior_distance(pushed, named) == pytest.approx(prior_distance(pushed, d))
+
+
+def test_one_direction_pushed_far_reads_red_on_that_direction_and_typical_latents_read_green():
+    rng = np.random.default_rng(0)
+    d, _, vh, scales = synthetic_directions(rng)
+    typical = [reading(x, d) for x in rng.standard_normal((400, 32)) * scales + 5]
+    assert np.mean([r.sigma < TYPICAL_BELOW for r in typical]) > 0.9
+    for k in range(8):
+        far = d.mean + 4.5 * d.sigma[k] * d.basis[k]  # one slider at +4.5 sigma, every other at the mean
+        assert reading(far, d).direction == f"PC{k}" and reading(far, d).sigma == pytest.approx(4.5, rel=1e-4)
+        assert reading(far, d).sigma >= UNUSUAL_BELOW and prior_distance(far, d) < 2  # the average hid it
+        assert TYPICAL_BELOW <= reading(d.mean - 3.2 * d.sigma[k] * d.basis[k], d).sigma < UNUSUAL_BELOW
+    off = d.mean + 20 * vh[20]  # off every direction: the overall distance sets the reading
+    assert reading(off, d).direction is None and reading(off, d).sigma == pytest.approx(prior_distance(off, d))
+
+
+def test_a_named_direction_is_not_read_but_a_push_along_it_shows_on_the_pcs_it_moves():
+    d, _, _, _ = synthetic_directions(np.random.default_rng(0))
+    prior = PriorModel.of(d)
+    assert np.allclose(prior.spread(d.basis), d.sigma, rtol=1e-5)  # a PCA row: its own sigma
+    u = (d.basis[0] + d.basis[1]) / np.sqrt(2)
+    named = d.with_direction(u, 0.1, "between PC0 and PC1")  # a slider unit far below the data's spread
+    spread = np.sqrt((d.sigma[0] ** 2 + d.sigma[1] ** 2) / 2)
+    assert prior.spread(named.basis[-1:])[0] == pytest.approx(spread, rel=1e-5)
+    # an attribute's far group lies far along its direction by design: that alone is not unusual
+    at_group = d.mean + 2.5 * d.sigma[0] * d.basis[0] + 2.5 * d.sigma[1] * d.basis[1]
+    assert reading(at_group, named).sigma < TYPICAL_BELOW and reading(at_group, named).direction != named.labels[-1]
+    pushed = reading(d.mean + 6 * spread * u, named)  # pushed far along it: the PCs it moves say so
+    assert pushed.direction in ("PC0", "PC1") and pushed.sigma >= UNUSUAL_BELOW

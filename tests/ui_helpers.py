@@ -1,0 +1,47 @@
+"""Helpers shared by the main-window tests on the real engine (test_window_files, _edits, _samples, _models)
+and others: drop files and wait for their items, the one GAN sample, another model loaded, the picture shown."""
+from __future__ import annotations
+
+import numpy as np
+
+from conftest import drag_drop, file_mime
+from genimg_gui.engine.runtime import Runtime
+from genimg_gui.ui.qimage import from_qimage
+
+
+TIMEOUT = 30_000  # ms; the first VAE load estimates directions (seconds on a busy CPU)
+
+
+def drop(window, paths) -> None:
+    """A real drag-enter + drop of file URLs onto the window."""
+    assert drag_drop(window, file_mime(paths)) is not None
+
+
+def vae_items(window) -> list:
+    return [i for i in window.document.items.values() if i.kind == "vae"]
+
+
+def drop_and_wait(qtbot, window, paths, expected_total: int) -> None:
+    drop(window, paths)
+    qtbot.waitUntil(lambda: len(vae_items(window)) == expected_total, timeout=TIMEOUT)
+
+
+def the_sample(window):
+    """The window's one item, its first GAN sample, made current by a click on its thumbnail."""
+    [item] = window.document.items.values()
+    window.filmstrip.setCurrentRow(0)
+    return item
+
+
+def load_other(qtbot, doc, folder) -> Runtime:
+    """Load another model folder in the window; returns a Runtime on it, made after the window cached its
+    directions, to draw what the window should show."""
+    with qtbot.waitSignal(doc.model_loaded, timeout=TIMEOUT):
+        doc.load_model(str(folder))
+    reference = Runtime("cpu")
+    reference.load(str(folder), lambda *_: None)
+    return reference
+
+
+def shown(window) -> np.ndarray:
+    return from_qimage(window.canvas.edited)
