@@ -10,7 +10,7 @@ from genimg_gui.models.gan import Generator
 from genimg_gui.models.vae import ConvVAE
 from genimg_gui.ui.document import Document
 from test_document_held import HeldEngine, w
-from test_ui import drop_and_wait, the_sample
+from ui_helpers import drop_and_wait, the_sample
 
 
 def six_samples(qtbot, window) -> list:
