@@ -55,6 +55,9 @@ class EncodeImage(Request):
     image: np.ndarray  # (H, W, 3) uint8, any size; fitted by the worker
     name: str = "pasted image"
     fit: str = "crop"
+    # the file image was fitted from (a picture restored from a session keeps only its last VAE's fit): read it
+    # again where it is still as it was, so a new VAE encodes the pixels as opened; else image is encoded
+    file: FileStamp | None = None
 
 
 @dataclass(frozen=True, eq=False)

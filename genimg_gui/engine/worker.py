@@ -37,6 +37,19 @@ def out_of_memory(e: BaseException) -> bool:
             or isinstance(e, RuntimeError) and ("out of memory" in text or "can't allocate memory" in text))
 
 
+def _pixels_of(r: rq.EncodeImage) -> tuple[np.ndarray, str, str, FileStamp | None]:
+    """What an EncodeImage encodes, with its fit, note and file for _emit_encoded: the file it names read again,
+    while still as it was when opened (a file changed since is another picture; one gone or unreadable leaves the
+    pixels given, unsaid: they are what the picture was), else the pixels given."""
+    if r.file is not None and stamp_of(r.file.path) == r.file:
+        try:
+            image, _ = open_noted(r.file.path, name=r.name)
+            return np.asarray(image), r.fit, "", r.file
+        except ImageLoadError:
+            pass
+    return r.image, r.fit, "", None
+
+
 def _thumbnail(image: np.ndarray, size: int) -> np.ndarray:
     """size x size; a photo of another aspect (a spatial VAE's) is letterboxed, not squashed."""
     im = Image.fromarray(image)
@@ -141,7 +154,7 @@ class Worker(QObject):
         elif isinstance(r, rq.EncodeFiles):
             self._encode_files(r)
         elif isinstance(r, rq.EncodeImage):
-            self._emit_encoded(r.seq, r.name, r.image, r.fit)
+            self._emit_encoded(r.seq, r.name, *_pixels_of(r))
         elif isinstance(r, rq.PreviewStrip):
             self._preview_strip(r)
         elif isinstance(r, rq.EncodeLatents):

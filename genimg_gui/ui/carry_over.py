@@ -93,8 +93,9 @@ class CarryOver:
         """Ask for the item's latents in the new model; True for an inversion whose w the new GAN keeps unfitted."""
         if item.kind == "vae":
             # the pixels as opened, not the last VAE's fit of them (a 64-px VAE's square crop of a 4:3 photo)
-            pixels = item.original if item.source is None else item.source
-            self._ask(item, rq.EncodeImage(pixels, item.name, item.fit), self.reencodes, item.id)
+            # (one restored from a session has only that fit: its file is read again, if still as it was)
+            pixels, file = (item.original, item.file) if item.source is None else (item.source, None)
+            self._ask(item, rq.EncodeImage(pixels, item.name, item.fit, file), self.reencodes, item.id)
             return False
         return self._remap(item, old_classes)
 
@@ -239,6 +240,8 @@ class CarryOver:
                 kept = item.bases_by_shape.pop(r.latent.shape, None)
                 item.history = carried_across(item.history, {0: r.latent}, kept)
             item.original = r.original  # a new model may fit it differently
+            if r.file is not None:  # its file read again (a restored picture): kept, as opening keeps it
+                item.source = r.source
             item.thumbs.clear()
             self.document.redraw(item)
             self.lead_to(item, r.seq)

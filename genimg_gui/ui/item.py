@@ -56,7 +56,7 @@ class Item:
     running_w: np.ndarray | None = None
     # a picture's pixels as opened (file, paste or sample sent), before a VAE fitted them, and how they were fitted:
     # a new VAE encodes these, not `original`, which is the last VAE's fit (a 64-px square crop of a 4:3 photo);
-    # None where original is all there is (restored from a session)
+    # None where original is all there is (restored from a session: a switch reads `file` again, if unchanged)
     source: np.ndarray | None = None
     fit: str = "crop"
     # the file it was opened from, as it was then (None: not opened from a file, or restored from a session saved

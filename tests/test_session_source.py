@@ -1,0 +1,91 @@
+"""A picture kept for next time and switched to another VAE after the restart: encoded again from its file's
+pixels, at its own aspect, as a switch before the restart does, while the file is as it was when opened; a file
+changed since leaves the last VAE's fit to encode, as before."""
+from __future__ import annotations
+
+import os
+from dataclasses import replace
+
+import numpy as np
+import pytest
+from PIL import Image
+
+import foreign_builders as fb
+from genimg_gui import session as sess
+from genimg_gui.catalog import read_entry
+from genimg_gui.engine.engine import Engine
+from genimg_gui.ui.main_window import MainWindow
+
+from session_helpers import TIMEOUT
+
+
+@pytest.fixture()
+def photo(tmp_path):
+    """A 200x120 PNG of gradients (5:3: a square crop of it is plain to tell)."""
+    y, x = np.mgrid[0:120, 0:200]
+    image = np.stack([x * 255 / 199, y * 255 / 119, np.full_like(x, 90.0)], -1).astype(np.uint8)
+    path = tmp_path / "holiday.png"
+    Image.fromarray(image).save(path)
+    return path
+
+
+def kept_and_restarted(qtbot, window, model_dir, photo, before_restart=lambda: None) -> MainWindow:
+    """The photo opened by the 32-px tiny VAE and kept on quitting; before_restart() run while genimg is not
+    running; then a window started as genimg starts, the kept picture back in it."""
+    doc = window.document
+    [auto] = doc.items.values()  # the window's own start-up sample, left out of what is kept
+    with qtbot.waitSignal(doc.item_added, timeout=TIMEOUT):
+        window.open_paths([str(photo)])
+    assert doc.current.original.shape == (32, 32, 3)  # the tiny VAE's square crop is all a session keeps
+    doc.close_item(auto.id)
+    kept = replace(doc.to_session(), kept=True)
+    window.close()
+    sess.save_session(kept)
+    before_restart()
+    again = MainWindow(Engine("cpu"), [read_entry(model_dir / "tiny-vae"), read_entry(model_dir / "tiny-gan")])
+    qtbot.addWidget(again)
+    for name in ("tiny-vae", "tiny-gan"):
+        again.document.load_model(str(model_dir / name))
+    assert again.questions.offer_restore() == 1
+    qtbot.waitUntil(lambda: bool(again.document.items), timeout=TIMEOUT)
+    return again
+
+
+def switched_to_a_spatial_vae(qtbot, window, tmp_path):
+    """The picture on screen once a TAESD (latents (4, h/8, w/8), pictures at their own size) has encoded it."""
+    doc = window.document
+    item = doc.current
+    with qtbot.waitSignal(doc.model_loaded, timeout=TIMEOUT):
+        window.open_paths([str(fb.taesd_pair(tmp_path)[0])])
+    qtbot.waitUntil(lambda: item.history.current.base.ndim == 3 and item.shown_seq >= item.requested_seq,
+                    timeout=TIMEOUT)
+    return item
+
+
+def test_a_kept_picture_is_encoded_again_from_its_file_after_a_restart(qtbot, window, model_dir, photo, tmp_path):
+    """After a restart a switch encoded the 32-px VAE's square crop again: the 5:3 photo stayed a 32-px square."""
+    again = kept_and_restarted(qtbot, window, model_dir, photo)
+    item = switched_to_a_spatial_vae(qtbot, again, tmp_path)  # the switch reads the file again
+    assert item.original.shape == (120, 200, 3) and item.history.current.base.shape == (4, 15, 25)
+    assert np.array_equal(item.original, np.asarray(Image.open(photo)))  # the whole photo, as a switch before
+    assert again.last_error == ""
+    again.close()
+
+
+@pytest.mark.parametrize("since", ["changed", "deleted"])
+def test_a_file_changed_or_gone_since_it_was_opened_leaves_the_kept_fit_to_encode(since, qtbot, window, model_dir,
+                                                                                  photo, tmp_path):
+    """The file at that path is another picture now, or none: the kept picture is not made into it, unsaid."""
+    def meanwhile() -> None:
+        if since == "deleted":
+            photo.unlink()
+            return
+        Image.fromarray(np.full((90, 300, 3), 200, np.uint8)).save(photo)
+        os.utime(photo, ns=(os.stat(photo).st_atime_ns, os.stat(photo).st_mtime_ns + 10**9))
+    again = kept_and_restarted(qtbot, window, model_dir, photo, meanwhile)
+    kept_fit = again.document.current.original.copy()
+    item = switched_to_a_spatial_vae(qtbot, again, tmp_path)
+    assert item.source is None and item.original.shape == (32, 32, 3)
+    assert np.array_equal(item.original, kept_fit)
+    assert again.last_error == ""
+    again.close()
