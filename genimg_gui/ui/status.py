@@ -19,8 +19,9 @@ GAP = 8        # px between the message's end and the first permanent widget
 MESSAGE_LEFT = 6  # px where Qt paints a message from
 MIN_ROOM = 80  # px a message keeps however many permanent widgets show
 # after a message cut short to fit the bar: a long one (a model switch's "Edits along PC2, PC3, … start again at 0
-# …") ended in "…" at the window's edge, and the user did not know its whole text was in the tooltip and the log
-MORE = " — read it all in View → Message log (Ctrl+L)"
+# …") ended in "…" at the window's edge, and the user did not know its whole text was in the tooltip and the log.
+# It points at the bar's own Log button, a click away, rather than at a menu and a key that can be changed
+MORE = " — click Log for the whole message"
 ERROR_MS = 15000  # errors stay longer than messages, and a message does not clear them (it shows before them)
 NOTE_THEN_ERRORS = " — "  # between a message and the errors it shows before
 # the bar's own ink while a message shows before errors: paintEvent draws the line itself, in two colours
