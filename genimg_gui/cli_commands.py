@@ -24,7 +24,7 @@ import torch
 
 from . import seed_draws
 from .typed_options import typed
-from .wording import close_name
+from .wording import close_name, latent_scale_said, with_word
 from .catalog import BUNDLED_DIR, bundled_models, default_model, training_checkpoint_note
 from .engine.requests import ModelInfo
 from .fileio import why_not_written
@@ -36,7 +36,6 @@ from .models.foreign import NeedsScale
 from .models.weights import ModelFileError
 from .recipe import RecipeError
 from .train import TrainError, TrainUsageError
-from .wording import latent_scale_said
 from .export import export_png, read_latent  # plain numpy + Pillow, shared with the app
 
 class CLIError(Exception):
@@ -210,6 +209,11 @@ def class_index(model: ModelInfo, name: str | None) -> int | None:
         return named
     if as_index is not None:
         return as_index
+    if len(meant := with_word(name, list(model.classes))) == 1:  # a word of one class's name, as --edit takes a topic
+        say(f"genimg: note: --class {name}: drawing {meant[0]}")
+        return model.classes.index(meant[0])
+    if meant:
+        raise UsageError(f"{model.name}: --class {name!r} matches {len(meant)} classes: {', '.join(meant)}; name one")
     close = close_name(name, list(model.classes))  # " (did you mean face-glasses?)", as --edit says of a direction
     raise UsageError(f"{model.name} has no class {name!r}{close}; its classes are: {', '.join(model.classes)}; or give "
                      f"an index (0 … {len(model.classes) - 1})")

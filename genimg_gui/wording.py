@@ -61,10 +61,21 @@ def _longest_start(typed: str, names: dict[str, str]) -> list[str]:
 
 def _own_words(labels: list[str]) -> dict[str, str]:
     """Each word of a label that no other label has -> that label ('cat' -> cat-face, 'smiling' -> face-smiling), so
-    `--class cat` or `smileys` is pointed at the one it can only mean; a word shared ('face') points at none."""
+    `smileys` is pointed at the one it can only mean; a word shared ('face') points at none."""
     owners: dict[str, set[str]] = {}
     for label in labels:
-        for word in re.split(r"[-_:\s]+", label.lower()):
+        for word in _words(label):
             if len(word) >= 3:
                 owners.setdefault(word, set()).add(label)
     return {word: next(iter(owner)) for word, owner in owners.items() if len(owner) == 1}
+
+
+def with_word(typed: str, labels: list[str]) -> list[str]:
+    """The labels that have typed as one of their words, any case ('cat' -> [cat-face]; 'face' -> every face-*), as
+    a direction's topic names it: `--class cat` is the one class it can mean, `--class face` asks which."""
+    word = typed.strip().lower()
+    return [label for label in labels if word in _words(label)]
+
+
+def _words(label: str) -> list[str]:
+    return re.split(r"[-_:\s]+", label.lower())

@@ -2,6 +2,7 @@
 2 for what was typed, 1 for a file or run that failed (no Qt)."""
 from __future__ import annotations
 
+import json
 import pickle
 import shlex
 import shutil
@@ -342,11 +343,20 @@ def test_a_mistyped_class_is_refused_with_the_nearest_as_a_mistyped_direction_is
 
 def test_a_class_named_by_one_of_its_words_gets_that_class(tmp_path, capsys):
     """`--class cat` and `--class smileys` were refused with no guess: neither is near a whole name (cat-face,
-    face-smiling), and difflib's likeness put 'smileys' nearer face-sleepy than face-smiling."""
+    face-smiling), and difflib's likeness put 'smileys' nearer face-sleepy. A word of one class's name now draws that
+    class, with a note, as --edit takes a direction's topic; a word several share asks which."""
     torch.manual_seed(2)
     classes = ("cat-face", "face-sleepy", "face-smiling")
     faces = make_model_folder(tmp_path / "faces", Generator(replace(TINY_GAN, classes=classes)), "faces")
-    for typed, meant in (("cat", "cat-face"), ("smileys", "face-smiling"), ("sleepy-face", "face-sleepy")):
+    assert run("generate", "--seeds", "3", "--gan", faces, "--class", "cat", "--save-latents",
+               "-o", tmp_path / "cat") == 0
+    assert "genimg: note: --class cat: drawing cat-face" in capsys.readouterr().err
+    with np.load(tmp_path / "cat" / "seed0003.npz") as f:
+        assert json.loads(str(f["sample"]))["class"] == "cat-face"
+    assert run("generate", "--seeds", "3", "--gan", faces, "--class", "face", "-o", tmp_path / "out") == 2
+    assert ("faces: --class 'face' matches 3 classes: cat-face, face-sleepy, face-smiling; name one"
+            in capsys.readouterr().err)
+    for typed, meant in (("smileys", "face-smiling"), ("sleepy-face", "face-sleepy")):
         assert run("generate", "--seeds", "3", "--gan", faces, "--class", typed, "-o", tmp_path / "out") == 2
         assert f"has no class {typed!r} (did you mean {meant}?); its classes" in capsys.readouterr().err
     assert not (tmp_path / "out").exists()
