@@ -251,7 +251,13 @@ def list_images(folder: Path | str) -> list[Path]:
 def images_in(folder: Path | str) -> list[Path]:
     """The image files in folder itself, by name: a folder dropped on the window opens these. Not its subfolders'
     (a drop of a whole tree by mistake would open thousands, and a folder of model folders their samples.png)."""
-    return sorted(p for p in Path(folder).iterdir() if is_image_file(p))
+    return sorted((p for p in Path(folder).iterdir() if is_image_file(p)), key=lambda p: (by_name(p.name), p.name))
+
+
+def by_name(name: str) -> list:
+    """A file name's sort key as file browsers order names: numbers by value and letters in any case, so img2 comes
+    before img10 and alpha before Zeta (sorted() put img10 first, and a morph through img1…img10 went 1, 10, 2)."""
+    return [int(part) if part.isdigit() else part.casefold() for part in re.split(r"(\d+)", name)]
 
 
 def no_images_in(folder: Path | str, name: str, nor: str = "") -> str:

@@ -138,3 +138,14 @@ def test_what_a_path_is_comes_from_one_torch_free_place(tmp_path, model_dir):
     assert [model_to_load(p) for p in (photos, photos / "a.png", photos / "config.json")] == [None] * 3
     assert model_to_load(tmp_path / "pipe") == tmp_path / "pipe"  # a whole pipeline: opened as its VAE
     assert is_model_folder(vae) and not is_model_folder(vae / "config.json") and not is_model_folder(photos)
+
+
+def test_a_folder_dropped_opens_its_pictures_in_the_order_a_file_browser_shows_them(qtbot, window, tmp_path):
+    """sorted() put img10 before img2 and Zeta before alpha, so a numbered series opened 1, 10, 2 in the filmstrip
+    (and `genimg interpolate FOLDER`, which lists a folder alike, morphed through them in that order)."""
+    names = ["img10.png", "img2.png", "Zeta.png", "img1.png", "alpha.png"]
+    series = pictures(tmp_path / "series", names)
+    drop(window, [series[0].parent])
+    qtbot.waitUntil(lambda: len(pictures_open(window)) == 5, timeout=UI_TIMEOUT)
+    settle(qtbot, window)
+    assert pictures_open(window) == ["alpha.png", "img1.png", "img2.png", "img10.png", "Zeta.png"]
