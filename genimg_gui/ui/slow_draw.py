@@ -161,13 +161,15 @@ def supersedes(newer: rq.Request, older: rq.Request) -> bool:
 
 class WaitingJobNote(QObject):
     """Tells `show(text)` what the newest model load or device change waits for while the worker does something
-    else, "" once none waits. One asked right after another of its kind, both waiting (another model double-clicked
-    meanwhile), drops the older from the queue, and `say(text)` says so; one that runs is never stopped."""
+    else, "" once none waits, and calls `starts()` as one it spoke of starts (the status bar keeps what the work
+    before it said as it ended). One asked right after another of its kind, both waiting (another model
+    double-clicked meanwhile), drops the older from the queue, and `say(text)` says so; one that runs is never
+    stopped."""
 
-    def __init__(self, engine, show: Callable[[str], None], say: Callable[[str], None],
+    def __init__(self, engine, show: Callable[[str], None], say: Callable[[str], None], starts: Callable[[], None],
                  parent: QObject | None = None) -> None:
         super().__init__(parent)
-        self.engine, self._show, self._say = engine, show, say
+        self.engine, self._show, self._say, self._starts = engine, show, say, starts
         self.waiting: dict[int, rq.Request] = {}  # seq -> a load or device change not started yet, in asked order
         self.shown = ""
         self.timer = QTimer(self)
@@ -175,8 +177,8 @@ class WaitingJobNote(QObject):
         self.timer.setInterval(WAITING_AFTER_MS)
         self.timer.timeout.connect(self._refresh)
         engine.submitted.connect(self._on_submitted)
-        engine.started.connect(self._on_ended)
-        engine.failed.connect(lambda f: f.final and self._on_ended(f.seq))
+        engine.started.connect(self._on_started)
+        engine.failed.connect(self._on_failed)
 
     def _on_submitted(self, request: rq.Request) -> None:
         if not isinstance(request, (rq.LoadModel, rq.SetDevice)):
@@ -198,6 +200,11 @@ class WaitingJobNote(QObject):
         elif isinstance(request, rq.LoadModel) and older.path != request.path:
             self._say(f"{model_name(older.path)} will not load: {model_name(request.path)} was asked for after it")
 
+    def _on_started(self, seq: int) -> None:
+        if seq in self.waiting and self.shown:
+            self._starts()
+        self._on_ended(seq)
+
     def _on_ended(self, seq: int) -> None:
         """A job started, or a request failed (a waiting one dropped): what waits now waits for something else."""
         self.waiting.pop(seq, None)
@@ -207,16 +214,28 @@ class WaitingJobNote(QObject):
         elif self.shown:
             self._refresh()
 
-    def _refresh(self) -> None:
-        """The newest waiting one's note, read from the queue now (its place says what is ahead of it)."""
+    def _on_failed(self, f: rq.Failed) -> None:
+        """A waiting one dropped ends its note; a job ahead of it cancelled or failed changes what the note names,
+        but does not end it: it goes as the load starts (_on_started), after what the job's end said, which the
+        status bar keeps then. Gone at once, it was not there to say that the load started after a cancelled
+        inversion's "Cancelled …", which the load's messages then replaced."""
+        if not f.final:
+            return
+        if f.seq in self.waiting or not self.shown:
+            self._on_ended(f.seq)
+        else:
+            self._refresh(ending=False)
+
+    def _refresh(self, ending: bool = True) -> None:
+        """The newest waiting one's note, read from the queue now (its place says what is ahead of it); with
+        ending False, one that would go stays until the load starts."""
         newest = ""
         for seq, request in list(self.waiting.items()):
             place = self.engine.place(seq)
-            if place is None:  # started: its signal is on its way
-                del self.waiting[seq]
-            else:
+            if place is not None:  # else started: its signal is on its way (_on_started)
                 newest = waiting_text(request, place)
-        self._set(newest)
+        if newest or ending:
+            self._set(newest)
 
     def _set(self, text: str) -> None:
         if text != self.shown:

@@ -34,6 +34,7 @@ WAITING_WIDTH = 440
 WAITING_TIP = "genimg does one thing at a time: this starts once the work before it is done"
 DRAWING_TIP = "The newest picture is still being drawn; the one shown is the last that came back"
 BUSY_BETWEEN = "  ·  "  # between two busy notes (a model loading while a picture is drawn)
+HELD_THEN_NEXT = ". "  # between a message held as a waiting load starts and what the load says (hold_message)
 
 
 def reading_ms(text: str) -> int:
@@ -73,13 +74,16 @@ class StatusBar(QStatusBar):
         self._note = ""  # the last message that came while errors were on show: it is shown before them
         self._errors_until = 0.0  # time.monotonic() when the last error's 15 s end
         self._staying = ""  # a message that stays (show_message's stays): the bar comes back to it (_back_to_staying)
+        self._held, self._held_until = "", 0.0  # the message on show as a waiting load started, its end: hold_message
         self.log = MessageLog(self)
         self.log_button = QToolButton()
         self.log_button.setAutoRaise(True)
         self.log_button.clicked.connect(self.log_requested)
         self.log.unseen_changed.connect(self._show_unseen)
         self._show_unseen(0)
-        self._permanent = (self.warning, self.retry, self.bar, self.cancel, self.waiting, self.busy, self.device,
+        # the notes that come and go while a job runs sit left of its Cancel: right of it, each one that appeared
+        # (a load waiting its turn) moved Cancel left under the pointer, and a click aimed at it missed
+        self._permanent = (self.warning, self.waiting, self.busy, self.retry, self.bar, self.cancel, self.device,
                            self.timing, self.log_button)
         for w in self._permanent:
             self.addPermanentWidget(w)
@@ -156,7 +160,25 @@ class StatusBar(QStatusBar):
             until = self._errors_until
             QTimer.singleShot(left, self, lambda: self._message_after_errors(text, MESSAGE_MS - left, until))
             return
+        if not stays and (held := self._held_on_show()):
+            left = max(1, round((self._held_until - time.monotonic()) * 1000))
+            self._show_plain(f"{held}{HELD_THEN_NEXT}{text}", max(left, reading_ms(text)))
+            return
         self._show_plain(text, 0 if stays else reading_ms(text))
+
+    def hold_message(self) -> None:
+        """A load that the waiting note spoke of starts: what it waited for has ended, and the message on show is
+        what that end said ("Cancelled the inversion of … at step 40: kept …"). It keeps its time, and the messages
+        said meanwhile (the load's "Loaded …", then what the switch did) join after it, the newest last: they
+        replaced it within 0.3 s, and a user who had pressed Cancel never read what Cancel did. Errors and a
+        message that stays keep their own ways (show_message)."""
+        timed = self.currentMessage() and self._until is not None and not self._errors_on_show()
+        self._held, self._held_until = (self._full, self._until) if timed else ("", 0.0)
+
+    def _held_on_show(self) -> str:
+        """The held message, while it shows (alone or with one joined after it) and its time is not up; else ""."""
+        on_show = self.currentMessage().startswith(self._held) and time.monotonic() < self._held_until
+        return self._held if self._held and on_show else ""
 
     def let_go(self) -> None:
         """The message that stays goes, from the bar too (the picture it spoke of is no longer shown)."""
