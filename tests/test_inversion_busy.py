@@ -7,8 +7,9 @@ import torch
 from PySide6.QtCore import Qt
 
 from conftest import TINY_GAN, UI_TIMEOUT, make_model_folder
+from genimg_gui.engine import requests as rq
 from genimg_gui.models.gan import Generator
-from test_inversion_ui import inverting
+from test_inversion_ui import inverting, open_image
 from test_switch_values import double_click_row
 
 
@@ -34,3 +35,32 @@ def test_cancel_says_what_it_kept_before_the_load_that_waited_and_stays_under_th
     cancelled = (f"Cancelled the inversion of {image_files[0].name} at step {previews[-1].step}: kept its last "
                  f"preview (pixel error {previews[-1].loss:.4f}) as “{item.name}”")
     assert status.currentMessage() == f"{cancelled}. {switch.args[0]}"
+
+
+def test_a_double_click_on_invert_starts_one_run_and_the_button_says_why_it_waits(qtbot, window, image_files):
+    """A double-click on "Invert current image" inverted the photo twice ("…, inverted 3" and "…, inverted 4").
+    While a picture is being inverted the button is greyed out, for it and for the inversion on its way, its
+    tooltip saying why; it comes back once the run ends, and for a picture edited since (another picture)."""
+    doc, panel = window.document, window.gan_panel
+    source = open_image(qtbot, window, image_files[1])
+    panel.steps.setValue(2000)
+    plain_tip, asked = panel.invert_button.toolTip(), []
+    doc.engine.submitted.connect(lambda r: asked.append(r) if isinstance(r, rq.Invert) else None)
+    qtbot.mouseClick(panel.invert_button, Qt.MouseButton.LeftButton)  # a double-click's first press
+    qtbot.mouseDClick(panel.invert_button, Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(panel.invert_button, Qt.MouseButton.LeftButton)  # and a third, for good measure
+    assert len(asked) == 1 and not panel.invert_button.isEnabled()
+    assert panel.invert_button.toolTip().startswith(f"{source.name} is being inverted")
+    qtbot.waitUntil(lambda: doc.current is not source, timeout=UI_TIMEOUT)  # its starting guess, on screen
+    assert not panel.invert_button.isEnabled()
+    doc.select(source.id)
+    assert not panel.invert_button.isEnabled()
+    with qtbot.waitSignal(doc.image_changed, timeout=UI_TIMEOUT):
+        window.sliders.sliders[0].setValue(300)  # the photo edited: another picture to invert
+    qtbot.waitUntil(panel.invert_button.isEnabled, timeout=UI_TIMEOUT)
+    assert panel.invert_button.toolTip() == plain_tip
+    window.undo_action.trigger()  # the photo as it is being inverted again
+    assert not panel.invert_button.isEnabled()
+    with qtbot.waitSignal(doc.history_changed, timeout=UI_TIMEOUT):
+        qtbot.mouseClick(window.status.cancel, Qt.MouseButton.LeftButton)
+    assert panel.invert_button.isEnabled() and len(asked) == 1

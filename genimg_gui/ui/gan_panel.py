@@ -30,6 +30,8 @@ RANDOM_TIP = ("A random seed for the current sample, at this ψ, class and draw:
 EDITABILITY_TIP = ("How the inversion trades likeness for editing. Left, fidelity: redraw the image as closely as "
                    "possible.\nRight, editability: keep its latent (w) where the model's own samples lie, so the "
                    "sliders behave, at a looser likeness")
+INVERT_TIP = ("Find the w whose drawing matches the current image (a photo you edited: as edited); runs in the "
+              "background with previews (Cancel in the status bar)")
 NOTE_NAME_PX = 160  # an item's name in the note is shortened to this width, so the note keeps to its lines
 DRAW_BUTTONS = {  # seed_draws value: (label, tooltip)
     seed_draws.OWN: ("Own z", "Draw the seed's own random starting point (its z), as StyleGAN tools number seeds: "
@@ -155,8 +157,7 @@ class GanPanel(QWidget):
         self.editability.setValue(50)
         self.editability.setToolTip(EDITABILITY_TIP)
         self.invert_button = QPushButton("Invert current image")
-        self.invert_button.setToolTip("Find the w whose drawing matches the current image (a photo you edited: "
-                                      "as edited); runs in the background with previews (Cancel in the status bar)")
+        self.invert_button.setToolTip(INVERT_TIP)
         self.invert_button.clicked.connect(
             lambda: self.invert_requested.emit(self.steps.value(), self.editability.value() / 100))
         trade = QHBoxLayout()

@@ -13,7 +13,7 @@ from ..engine import requests as rq
 from ..wording import counted
 from .document import Document
 from .item import Item
-from .gan_panel import GanPanel
+from .gan_panel import INVERT_TIP, GanPanel
 from .inversion_names import inversion_name, stopped_name
 from .settings import Settings
 
@@ -26,6 +26,7 @@ class Run:
     gan: str                         # the identity of the GAN it inverts into (Item.inverted_in)
     item: Item | None = None         # made from the first result (the starting guess)
     last: rq.Inverted | None = None  # the newest preview: kept if the run is cancelled
+    source: tuple[int, int] | None = None  # (item id, history node) of the picture inverted: not inverted twice
 
 
 def picture_to_invert(item: Item) -> np.ndarray:
@@ -46,6 +47,8 @@ class InversionController(QObject):
         document.inverted.connect(self._on_inverted)
         document.engine.failed.connect(self._on_failed)
         document.item_removed.connect(self._on_closed)
+        document.current_changed.connect(self._offer_button)
+        document.history_changed.connect(self._offer_button)
 
     def _remember_form(self, settings: Settings) -> None:
         """The Steps and the fidelity ↔ editability balance as last set, at the next start too: Steps was back to 200
@@ -64,15 +67,29 @@ class InversionController(QObject):
         if "gan" not in self.document.models:
             self.document.error.emit("Load a GAN first (Models tab)")
             return None
-        return self.invert(picture_to_invert(item), item.name, steps, editability)
+        return self.invert(picture_to_invert(item), item.name, steps, editability, (item.id, item.history.current_id))
 
-    def invert(self, image: np.ndarray, name: str, steps: int, editability: float) -> int:
+    def invert(self, image: np.ndarray, name: str, steps: int, editability: float,
+               source: tuple[int, int] | None = None) -> int:
         seq = self.document.engine.submit(rq.Invert(image, steps=steps, editability=editability))
         self.document.jobs[seq] = f"inverting {name}"
         self.document.message.emit(f"Inverting {name} ({counted(steps, 'step')})…")  # the log's record of the start
-        self.runs[seq] = Run(name, self.document.models["gan"].identity)
+        self.runs[seq] = Run(name, self.document.models["gan"].identity, source=source)
         self.document.failures.cancel_told_elsewhere.add(seq)  # _on_failed says what a cancel kept
+        self._offer_button()
         return seq
+
+    def _offer_button(self, *_) -> None:
+        """Invert is greyed out while the picture on screen is being inverted (asked or running), or is a run's
+        inversion on its way, its tooltip saying so: a double-click on it inverted the photo twice. The photo
+        edited since the run was asked is another picture, and can be inverted."""
+        item = self.document.current
+        shown = None if item is None else (item.id, item.history.current_id)
+        run = next((run for run in self.runs.values()
+                    if shown is not None and (run.source == shown or run.item is item)), None)
+        self.panel.invert_button.setEnabled(run is None)
+        self.panel.invert_button.setToolTip(INVERT_TIP if run is None else (
+            f"{run.name} is being inverted: wait for the result, or Cancel it in the status bar, to invert it again"))
 
     def _on_inverted(self, r: rq.Inverted) -> None:
         run = self.runs.get(r.seq)
@@ -83,9 +100,11 @@ class InversionController(QObject):
             run.item = self.document.add_item("gan", inversion_name(run.name, self._names()), original, r.image,
                                               r.latent, first_step=STARTING_GUESS)
             run.item.inverted_in = run.gan
+            self._offer_button()  # the inversion on screen now is the run's
         elif r.final:
             self.runs.pop(r.seq)
             self.document.failures.cancel_told_elsewhere.discard(r.seq)
+            self._offer_button()
             self._settle(run.item, r, f"Inverted from {run.name} ({counted(r.step, 'step')})")
             self.document.message.emit(f"Inverted {run.name}: pixel error {r.loss:.4f} after "
                                        f"{counted(r.step, 'step')}; the sliders now edit it")
@@ -144,6 +163,7 @@ class InversionController(QObject):
         run = self.runs.pop(f.seq, None) if f.final else None
         if run is None:
             return
+        self._offer_button()
         if run.item is None:  # stopped before its starting guess came: nothing to keep
             if f.cancelled:
                 self.document.message.emit(f"Cancelled the inversion of {run.name}")
