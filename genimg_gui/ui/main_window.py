@@ -218,8 +218,7 @@ class MainWindow(QMainWindow):
         d.progress.connect(lambda p: self.status.show_progress(p.seq, p.fraction, p.text))
         d.decode_time.connect(self.status.show_decode_time)
         self.slow_draw = SlowDrawNote(d.engine, self.status.show_busy, self)  # "Decoding…" when one is slow
-        self.waiting_jobs = WaitingJobNote(d.engine, self.status.show_waiting, self.status.show_message,
-                                           self.status.hold_message, self)
+        self.waiting_jobs = WaitingJobNote(d.engine, self.status, self)
         self.loading_note = LoadingNote(d, self.status, self.slider_tab, self.canvas, lambda: self.model_list.entries)
         self.status.cancel_requested.connect(d.cancel)
         d.retry_offered.connect(self.status.offer_retry)

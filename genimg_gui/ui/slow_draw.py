@@ -10,7 +10,7 @@ it with nothing said, and the double-click looked ignored. It says what the load
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Callable
+from typing import TYPE_CHECKING, Callable
 
 from PySide6.QtCore import QObject, QTimer
 
@@ -18,6 +18,9 @@ from ..catalog import read_entry
 from ..engine import requests as rq
 from ..engine.queue import Place
 from ..wording import counted
+
+if TYPE_CHECKING:
+    from .status import StatusBar
 
 SHOW_AFTER_MS = 1000
 DOING = {"Decode": "Decoding", "MapSeed": "Drawing the seed"}  # request name -> what the note says it does
@@ -160,16 +163,15 @@ def supersedes(newer: rq.Request, older: rq.Request) -> bool:
 
 
 class WaitingJobNote(QObject):
-    """Tells `show(text)` what the newest model load or device change waits for while the worker does something
-    else, "" once none waits, and calls `starts()` as one it spoke of starts (the status bar keeps what the work
-    before it said as it ended). One asked right after another of its kind, both waiting (another model
-    double-clicked meanwhile), drops the older from the queue, and `say(text)` says so; one that runs is never
-    stopped."""
+    """Tells the status bar (bar.show_waiting) what the newest model load or device change waits for while the
+    worker does something else, "" once none waits, and calls bar.hold_message as one it spoke of starts (the bar
+    keeps what the work before it said as it ended). One asked right after another of its kind, both waiting
+    (another model double-clicked meanwhile), drops the older from the queue, and bar.show_message says so; one
+    that runs is never stopped."""
 
-    def __init__(self, engine, show: Callable[[str], None], say: Callable[[str], None], starts: Callable[[], None],
-                 parent: QObject | None = None) -> None:
+    def __init__(self, engine, bar: StatusBar, parent: QObject | None = None) -> None:
         super().__init__(parent)
-        self.engine, self._show, self._say, self._starts = engine, show, say, starts
+        self.engine, self._show, self._say, self._starts = engine, bar.show_waiting, bar.show_message, bar.hold_message
         self.waiting: dict[int, rq.Request] = {}  # seq -> a load or device change not started yet, in asked order
         self.shown = ""
         self.timer = QTimer(self)
