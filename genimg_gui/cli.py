@@ -6,7 +6,7 @@ cli_decode.py, cli_edit.py (generate, edit), cli_interpolate.py and
 train/command.py (training). Written files are listed on stdout; progress and
 errors go to stderr. Exit codes: 0 done, 1 something failed (the message
 says what), 2 a command-line mistake, 130 interrupted, 141 stdout closed by its reader (`| head -1`: the files
-are written all the same, and the run stops there); a training run a
+are written all the same, and the run stops there; a full stdout, 1, said as such); a training run a
 signal stopped, once it has saved, 128 + the signal's number (130 Ctrl+C,
 143 kill, 129 a closed terminal).
 """
@@ -287,9 +287,15 @@ def build_parser() -> argparse.ArgumentParser:
 def stdout_closed() -> int:
     """Python's recipe for a closed stdout (docs: signal, "Note on SIGPIPE"): point stdout at devnull so the flush
     at exit raises no second BrokenPipeError, and exit as a tool SIGPIPE stopped does, 128 + 13."""
-    devnull = os.open(os.devnull, os.O_WRONLY)
-    os.dup2(devnull, sys.stdout.fileno())
+    _stdout_to_devnull()
     return 128 + 13
+
+
+def _stdout_to_devnull() -> None:
+    """stdout pointed at devnull, so that what it still holds is dropped at exit, not written (and failed) again."""
+    with suppress(OSError, ValueError, AttributeError):  # a stdout with no file behind it (a test's) keeps its own
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -324,11 +330,17 @@ def _run(argv: list[str] | None, before: Handlers, started: float) -> int:
 
 def _call(args: argparse.Namespace) -> int:
     """The command's function, its errors told and turned into exit codes."""
-    from .cli_commands import USAGE_ERRORS, USER_ERRORS, StdoutClosed, say  # torch loads here
+    from .cli_commands import USAGE_ERRORS, USER_ERRORS, StdoutClosed, StdoutFailed, say  # torch loads here
     try:
         return args.func(args)
     except (StdoutClosed, BrokenPipeError):
         return stdout_closed()
+    except StdoutFailed as e:  # full: said, with the file written whose name it could not list
+        say(f"genimg: error: {e}")
+        if e.written is not None:
+            say(f"genimg: note: {e.written} was written, but its name could not be listed; the run stopped there")
+        _stdout_to_devnull()  # as for a closed stdout: the flush at exit raises no second error
+        return 1
     except USAGE_ERRORS as e:
         if _first_process():
             say(f"genimg {args.command}: error: {e}")

@@ -56,6 +56,16 @@ class StdoutClosed(Exception):
     failed file (as an OSError, for_each counted every seed after it as failed); cli.main stops the run quietly."""
 
 
+class StdoutFailed(CLIError):
+    """stdout takes no more (`> /dev/full`, a full disk): said as stdout's failure, exit 1, and the run stops, as the
+    next name would fail alike. It was an OSError inside writing(), reported as the file just written "cannot be
+    written" though it was, and `genimg info` blamed the model folder. written: that file, whose name was not listed."""
+
+    def __init__(self, why: str, written: Path | None = None) -> None:
+        super().__init__(f"cannot write to standard output: {why}")
+        self.why, self.written = why, written
+
+
 # Mistakes in what was typed, whichever command found them: exit code 2 (cli.main).
 USAGE_ERRORS = (UsageError, TrainUsageError)
 # Printed as "genimg: error: ..." with exit code 1, or 2 for one of USAGE_ERRORS (cli.main).
@@ -114,10 +124,16 @@ def show(text: object) -> None:
         print(text, flush=True)
     except BrokenPipeError:
         raise StdoutClosed from None
+    except OSError as e:
+        raise StdoutFailed(why_not_written(e)) from None
 
 
 def wrote(path: Path) -> None:
-    show(path)
+    """path, just written, listed on stdout; a stdout that fails says which file it could not list."""
+    try:
+        show(path)
+    except StdoutFailed as e:
+        raise StdoutFailed(e.why, path) from None
 
 
 PROGRESS_EVERY_S = 2.0  # on a pipe or log, a progress line once this long has passed since the last

@@ -1,0 +1,39 @@
+"""`genimg`'s messages in the user's words: a failing stdout said as such, and no Python names (no Qt)."""
+from __future__ import annotations
+
+import errno
+import sys
+
+import pytest
+
+from test_cli import gan, run, vae  # noqa: F401 (fixtures, and the command as a test runs it)
+
+
+class FullStdout:
+    """A stdout on a full disk (`> /dev/full`): every write fails."""
+
+    def write(self, _text: str) -> int:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    def flush(self) -> None:
+        pass
+
+
+@pytest.mark.parametrize("command", [["generate", "--gan", "{gan}", "--seeds", "0-2", "-o", "{tmp}/sc2"],
+                                     ["encode", "--vae", "{vae}", "{image}", "-o", "{tmp}/enc"],
+                                     ["interpolate", "--gan", "{gan}", "--seeds", "1", "2", "--frames", "4",
+                                      "-o", "{tmp}/m.gif"],
+                                     ["info", "{gan}"]])
+def test_a_full_stdout_is_said_as_such_and_stops_the_run(command, gan, vae, image_files, tmp_path, monkeypatch,
+                                                         capsys):
+    """`genimg generate --seeds 0-2 -o sc2 > /dev/full` said "sc2/seed0000.png cannot be written: the disk is full"
+    of a PNG it had written, and `genimg info` put a raw "[Errno 28]" on the model folder."""
+    args = [a.format(gan=gan, vae=vae, image=image_files[0], tmp=tmp_path) for a in command]
+    monkeypatch.setattr(sys, "stdout", FullStdout())
+    assert run(*args) == 1
+    err = capsys.readouterr().err
+    assert "genimg: error: cannot write to standard output: the disk is full\n" in err
+    assert "cannot be written" not in err and "Errno" not in err and str(gan) + ":" not in err
+    if command[0] == "generate":  # the PNG written, its name not listed, and the run stopped there
+        assert (tmp_path / "sc2" / "seed0000.png").is_file() and not (tmp_path / "sc2" / "seed0001.png").exists()
+        assert f"genimg: note: {tmp_path / 'sc2' / 'seed0000.png'} was written, but its name could not be listed" in err
