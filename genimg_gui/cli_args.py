@@ -95,9 +95,17 @@ def existing_path(text: str) -> Path:
 
 def model_path(text: str) -> Path:
     """--vae or --gan: a model folder or file, or a bundled model's name (named_model); one not there is refused."""
+    path = listed_model(text)
+    return existing_path(text) if not path.exists() else path  # a path typed with its folder: not there, said so
+
+
+def listed_model(text: str) -> Path:
+    """`genimg info`'s MODEL: as named_model, a bare name that is neither a path nor a bundled model's (a typo,
+    `emoji-vea`) refused as --vae refuses it, with the names it could have meant (info said only "emoji-vea does not
+    exist", exit 1). A path typed with its folder is left to the run: one not there is a failed file of the batch."""
     path = named_model(text)
-    if path.exists() or path.name != text:  # a path typed with its folder: existing_path says it is not there
-        return existing_path(text) if not path.exists() else path
+    if path.exists() or path.name != text:
+        return path
     names = ", ".join(e.name for e in bundled_models())
     raise argparse.ArgumentTypeError(f"{text} does not exist, and is not a bundled model's name ({names})")
 

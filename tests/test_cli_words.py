@@ -37,3 +37,18 @@ def test_a_full_stdout_is_said_as_such_and_stops_the_run(command, gan, vae, imag
     if command[0] == "generate":  # the PNG written, its name not listed, and the run stopped there
         assert (tmp_path / "sc2" / "seed0000.png").is_file() and not (tmp_path / "sc2" / "seed0001.png").exists()
         assert f"genimg: note: {tmp_path / 'sc2' / 'seed0000.png'} was written, but its name could not be listed" in err
+
+
+def test_info_refuses_a_mistyped_bundled_name_as_vae_does(tmp_path, monkeypatch, capsys):
+    """`genimg info emoji-vea` said only "emoji-vea does not exist" (exit 1), `--vae emoji-vea` named the models it
+    could have meant (exit 2)."""
+    monkeypatch.chdir(tmp_path)
+    said = {}
+    for command in (["info", "emoji-vea"], ["encode", "x.png", "--vae", "emoji-vea", "-o", "out"]):
+        assert run(*command) == 2
+        said[command[0]] = capsys.readouterr().err
+    for err in said.values():
+        assert "emoji-vea does not exist, and is not a bundled model's name (emoji-faces-gan, emoji-gan, emoji-vae)\n" \
+            in err
+    assert run("info", "emoji-vae", "nowhere/emoji-vae") == 1  # a path with its folder: a failed file of the batch
+    assert "emoji-vae  (" in capsys.readouterr().out
