@@ -9,7 +9,6 @@ from pathlib import Path
 
 from .catalog import DEFAULT_PSI, PSI_RANGE, bundled_models
 from .fileio import blocking_file
-from .train.command import positive_int
 
 
 def edit_spec(text: str) -> tuple[str, float]:
@@ -123,9 +122,14 @@ def named_model(text: str) -> Path:
 def scale_factor(text: str) -> int:
     """--scale: 1 to morph.MAX_SCALE, whatever the pictures (cli_commands.check_scale: the side each may reach)."""
     from .morph import MAX_SCALE  # numpy and Pillow: not for --help
-    value = positive_int(text)
+    try:
+        value = int(text)
+    except ValueError:  # 2.5 was "invalid scale_factor value: '2.5'"
+        raise argparse.ArgumentTypeError(f"must be a whole number from 1 to {MAX_SCALE}, not {text!r}") from None
     if value > MAX_SCALE:
         raise argparse.ArgumentTypeError(f"{value} is past the largest, ×{MAX_SCALE}: use at most {MAX_SCALE}")
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be a whole number from 1 to {MAX_SCALE}, not {value}")
     return value
 
 

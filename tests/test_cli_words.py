@@ -52,3 +52,30 @@ def test_info_refuses_a_mistyped_bundled_name_as_vae_does(tmp_path, monkeypatch,
             in err
     assert run("info", "emoji-vae", "nowhere/emoji-vae") == 1  # a path with its folder: a failed file of the batch
     assert "emoji-vae  (" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("option, value, expected", [
+    ("--steps", "abc", "argument --steps: must be a whole number, 1 or more, not 'abc'"),
+    ("--batch-size", "1.5", "argument --batch-size: must be a whole number, 1 or more, not '1.5'"),
+    ("--threads", "two", "argument --threads: must be a whole number, 1 or more, not '{}'"),
+    ("--sample-every", "x", "argument --sample-every: must be a whole number, 1 or more, not '{}'"),
+    ("--checkpoint-every", "x", "argument --checkpoint-every: must be a whole number, 1 or more, not '{}'"),
+    ("--minutes", "ten", "argument --minutes: must be a number above 0, not 'ten'"),
+    ("--lr", "fast", "argument --lr: must be a number above 0, e.g. 0.0002, not 'fast'"),
+    ("--seed", "lucky", "argument --seed: must be a whole number from 0 to 2147483647, not 'lucky'"),
+    ("--holdout", "some", "argument --holdout: must be a whole number, 0 (none) or more, not 'some'"),
+    ("--resolution", "big", "argument --resolution: must be 32, 64, 128 or 256, not 'big'"),
+    ("interpolate --scale", "2.5", "argument --scale: must be a whole number from 1 to 8, not '2.5'"),
+    ("interpolate --scale", "0", "argument --scale: must be a whole number from 1 to 8, not 0"),
+    ("generate --scale", "x", "argument --scale: must be a whole number from 1 to 8, not 'x'"),
+])
+def test_a_bad_number_is_refused_in_words_not_by_its_python_function(option, value, expected, tmp_path, capsys):
+    """`genimg train vae DIR -o x --steps abc` said "invalid positive_int value: 'abc'", naming a Python function."""
+    command, _, option = option.rpartition(" ")
+    args = {"": ["train", "vae", tmp_path, "-o", tmp_path / "x"], "interpolate": ["interpolate", "--seeds", "1", "2",
+            "-o", tmp_path / "m.gif"], "generate": ["generate", "-o", tmp_path / "g"]}[command]
+    assert run(*args, option, value) == 2
+    err = capsys.readouterr().err
+    assert expected.format(value) + "\n" in err
+    assert " value: " not in err  # argparse's "invalid int value: …"
+    assert not (tmp_path / "x").exists()

@@ -28,16 +28,30 @@ DEVICES = "auto, cpu, cuda, cuda:N (N: the GPU's number, from 0) or mps"
 DEFAULT_LABEL_COLUMN = "label"
 
 
+def _parsed(text: str, kind: type[int] | type[float], expected: str) -> int | float:
+    """text as a whole number (kind int) or a number, else refused in words ("must be a whole number, 1 or more, not
+    'abc'"): a ValueError let argparse name the function, "invalid positive_int value: 'abc'"."""
+    try:
+        return kind(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"must be {expected}, not {text!r}") from None
+
+
 def positive_int(text: str) -> int:
-    value = int(text)
+    value = _parsed(text, int, "a whole number, 1 or more")
     if value < 1:
         raise argparse.ArgumentTypeError(f"must be at least 1, not {value}")
     return value
 
 
+def resolution(text: str) -> int:
+    """--resolution: one of its choices, which argparse checks (a word was "invalid int value")."""
+    return _parsed(text, int, "32, 64, 128 or 256")
+
+
 def held_out_count(text: str) -> int:
     """--holdout: -1 held out all but one image, silently."""
-    value = int(text)
+    value = _parsed(text, int, "a whole number, 0 (none) or more")
     if value < 0:
         raise argparse.ArgumentTypeError(f"must be 0 (none) or more, not {value}")
     return value
@@ -45,7 +59,7 @@ def held_out_count(text: str) -> int:
 
 def seed_number(text: str) -> int:
     """--seed: one the app's seed box and `genimg generate --seeds` take too (a huge one was a traceback)."""
-    value = int(text)
+    value = _parsed(text, int, f"a whole number from 0 to {MAX_SEED}")
     if not 0 <= value <= MAX_SEED:
         raise argparse.ArgumentTypeError(f"must be a whole number from 0 to {MAX_SEED}, not {value}")
     return value
@@ -53,7 +67,7 @@ def seed_number(text: str) -> int:
 
 def positive_float(text: str) -> float:
     """A budget such as --minutes: 0 or less would write an untrained model (and NaN is no budget)."""
-    value = float(text)
+    value = _parsed(text, float, "a number above 0")
     if not value > 0:
         raise argparse.ArgumentTypeError(f"must be a number above 0, not {text}")
     return value
@@ -61,7 +75,7 @@ def positive_float(text: str) -> float:
 
 def learning_rate(text: str) -> float:
     """--lr: Adam refuses 0 or less only once the recipe builds it, with a traceback; and 0 read as 'not given'."""
-    value = float(text)
+    value = _parsed(text, float, "a number above 0, e.g. 0.0002")
     if not (value > 0 and math.isfinite(value)):
         raise argparse.ArgumentTypeError(f"must be a number above 0, e.g. 0.0002, not {text}")
     return value
@@ -83,7 +97,7 @@ def add_train_parser(sub: argparse._SubParsersAction) -> None:
                                                         "a GAN (draws new ones)")
     p.add_argument("data", type=Path, help="folder of images (searched recursively)")
     p.add_argument("-o", "--out", type=Path, help="model folder to write (default: ./<kind>-<folder>)")
-    p.add_argument("--resolution", type=int, choices=[32, 64, 128, 256],
+    p.add_argument("--resolution", type=resolution, choices=[32, 64, 128, 256],
                    help="default: 64, or --init's, or the --latent-of VAE's (a --resume: the run's)")
     # Typed: a --resume takes the run's batch size unless one is typed (take_resumed_options)
     p.add_argument("--batch-size", type=positive_int, default=32, action=Typed,
