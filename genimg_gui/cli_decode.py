@@ -12,6 +12,7 @@ from .catalog import read_entry
 from .cli_commands import bundled_path, load_model, new_runtime, pass_model, per_file, say, write_png
 from .engine.requests import ModelInfo
 from .engine.runtime import LatentMismatch, Runtime
+from .file_damage import holds_text
 from .imaging import IMAGE_SUFFIXES
 from .export import LatentFile, read_latent
 
@@ -41,7 +42,7 @@ def decode(args: argparse.Namespace) -> int:
             image = rt.render(kind, f.latent, f.mask, f.base)
         except LatentMismatch as e:
             raise LatentMismatch(f"{e}{made_by(f, kind, info.path)}") from None
-        if folder is None and recorded_name(f) not in ("", info.name):
+        if folder is None and recorded_name(f) != info.name:
             say(fallback_note(path, f, kind, info.name))
         write_png(image, args.out / f"{stem}_decoded.png", args.scale)
 
@@ -53,10 +54,20 @@ def latent_of(path: Path) -> LatentFile:
     try:
         return read_latent(path)
     except ValueError:
+        if text_file(path):  # notes saved as notes.png: "is an image" went by its name alone
+            raise ValueError(f"{path.name} is not a latent file: it holds text") from None
         if path.suffix.lower() in IMAGE_SUFFIXES:
             raise ValueError(f"{path.name} is an image, not a latent file: `genimg encode {shlex.quote(str(path))} "
                              "-o DIR` makes its latent (DIR/NAME.npz), which decode reads") from None
         raise
+
+
+def text_file(path: Path) -> bool:
+    """file_damage.holds_text, False for a file that cannot be read (read_latent's message says why)."""
+    try:
+        return path.is_file() and holds_text(path)
+    except OSError:
+        return False
 
 
 def own_model(f: LatentFile, path: Path, kind: str) -> Path | None:
@@ -86,8 +97,12 @@ def recorded_name(f: LatentFile) -> str:
 
 
 def fallback_note(path: Path, f: LatentFile, kind: str, used: str) -> str:
-    """The note for a file decoded by the bundled model because the one it records was not found."""
+    """The note for a file decoded by the bundled model because the one it records was not found, or because it
+    records none (a bare np.savez): decode --help promises a note naming the model to pass."""
     name = recorded_name(f)
+    if not name:
+        return (f"genimg: note: {path.name} records no model; decoded with {used}, the bundled {kind.upper()}: if "
+                f"another {kind.upper()} made it, pass --{kind} with its folder, as another model gives another picture")
     where = f" at {f.model_path}" if f.model_path else ""
     return (f"genimg: note: {path.name} was made with {name}, not found{where}; decoded with {used} instead, which "
             f"gives another picture ({pass_model(name, kind)} to decode it with its own)")

@@ -4,6 +4,7 @@ from __future__ import annotations
 import errno
 import sys
 
+import numpy as np
 import pytest
 
 from test_cli import gan, run, vae  # noqa: F401 (fixtures, and the command as a test runs it)
@@ -79,3 +80,21 @@ def test_a_bad_number_is_refused_in_words_not_by_its_python_function(option, val
     assert expected.format(value) + "\n" in err
     assert " value: " not in err  # argparse's "invalid int value: …"
     assert not (tmp_path / "x").exists()
+
+
+def test_decode_says_a_text_file_holds_text_and_notes_a_latent_that_records_no_model(tmp_path, monkeypatch, capsys):
+    """`genimg decode photos/notes.png` called a text file "an image" by its name alone; a bare np.savez latent was
+    decoded by the bundled VAE without the note decode --help promises."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "notes.png").write_text("shopping: milk, eggs\n")
+    (tmp_path / "notes.npz").write_text("not an archive\n")
+    assert run("decode", "notes.png", "notes.npz", "-o", "d") == 1
+    err = capsys.readouterr().err
+    assert "genimg: error: notes.png is not a latent file: it holds text\n" in err
+    assert "genimg: error: notes.npz is not a latent file: it holds text\n" in err
+    assert "is an image" not in err and "damaged" not in err
+    np.savez(tmp_path / "lat.npz", latent=np.zeros(1024, np.float32))  # the bundled emoji-vae's size
+    assert run("decode", "lat.npz", "-o", "d") == 0
+    assert "genimg: note: lat.npz records no model; decoded with emoji-vae, the bundled VAE: if another VAE made " \
+           "it, pass --vae with its folder" in capsys.readouterr().err
+    assert (tmp_path / "d" / "lat_decoded.png").is_file()
