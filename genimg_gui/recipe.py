@@ -116,8 +116,10 @@ class Recipe:
             raise RecipeError(f"cannot read the recipe {path}: {e.strerror or e}") from None
         try:
             return cls.from_json(text, path.parent)
-        except RecipeError as e:
-            raise RecipeError(f"{path.name}: {e}") from None
+        except RecipeError as e:  # "it has no …" said of the file by name: "r1.json has no …"
+            said = str(e)
+            raise RecipeError(f"{path.name} {said[3:]}" if said.startswith("it ") else f"{path.name}: {said}") \
+                from None
 
     @classmethod
     def from_json(cls, text: str, base_dir: str | Path) -> "Recipe":
@@ -125,14 +127,14 @@ class Recipe:
         try:
             d = json.loads(text)
         except json.JSONDecodeError as e:
-            raise RecipeError(f"not valid JSON ({e})") from None
+            raise RecipeError(_not_json(text, e)) from None
         if not isinstance(d, dict) or d.get("format") != FORMAT:
             raise RecipeError(f'not a genimg edit recipe ("format" must be "{FORMAT}")')
         if d.get("version") != VERSION:
             raise RecipeError(f"recipe version {d.get('version')!r} is not supported (this genimg reads "
                               f"version {VERSION})")
         model = _field(d, "model", dict)
-        kind, size = _field(model, "kind", str), _field(model, "latent_size", int)
+        kind, size = _field(model, "kind", str, "its model"), _field(model, "latent_size", int, "its model")
         if kind not in KINDS:
             raise RecipeError(f"model kind {kind!r} is not one of {', '.join(KINDS)}")
         if size <= 0:
@@ -150,11 +152,42 @@ class Recipe:
         return cls(str(model.get("name", "")), kind, size, steps, mask, fit, mask_erased=mask is not None and erased)
 
 
-def _field(d: dict, key: str, kind: type):
-    value = d.get(key)
+NOT_SAVED = "it is not a recipe genimg saved"
+# what a field must hold, and what JSON value a field held, in words ("must be a dict, not NoneType" was Python's)
+FIELD_WORDS = {dict: "an object ({…})", list: "a list ([…])", str: "text in quotes", int: "a whole number"}
+
+
+def _field(d: dict, key: str, kind: type, owner: str = "it"):
+    """d[key] if it is of kind; a key not there at all says the file is not a recipe genimg saved."""
+    if key not in d:
+        raise RecipeError(f'{owner} has no "{key}": {NOT_SAVED}')
+    value = d[key]
     if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
-        raise RecipeError(f'"{key}" must be a {kind.__name__}, not {type(value).__name__}')
+        raise RecipeError(f'"{key}" must be {FIELD_WORDS[kind]}, not {_json_said(value)}')
     return value
+
+
+def _json_said(value: object) -> str:
+    """A JSON value as a message names it: null, true, "512", 3.5, an object, a list."""
+    if isinstance(value, dict):
+        return "an object"
+    if isinstance(value, list):
+        return "a list"
+    said = json.dumps(value, ensure_ascii=False)
+    return said if len(said) <= 40 else f"{said[:39]}…"
+
+
+def _not_json(text: str, e: json.JSONDecodeError) -> str:
+    """Why text is no recipe JSON, in words ("not valid JSON (Expecting value: line 1 column 1 (char 0))" was the
+    parser's): empty, other text (notes, a README), cut short, or broken at a line and column."""
+    if not text.strip():
+        return f"it is empty: {NOT_SAVED}"
+    if not text.lstrip().startswith("{"):  # a recipe is a JSON object
+        return f"it holds text, not JSON: {NOT_SAVED}"
+    if e.pos >= len(text.rstrip()) or e.msg.startswith("Unterminated"):  # a copy that stopped early
+        return "it is cut short: its end is missing"
+    why = e.msg.removesuffix(" at")  # "Invalid control character at", the place given after it
+    return f"its JSON is broken at line {e.lineno}, column {e.colno} ({why[:1].lower()}{why[1:]})"
 
 
 def beyond_float32(value: float) -> str:

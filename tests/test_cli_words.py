@@ -98,3 +98,21 @@ def test_decode_says_a_text_file_holds_text_and_notes_a_latent_that_records_no_m
     assert "genimg: note: lat.npz records no model; decoded with emoji-vae, the bundled VAE: if another VAE made " \
            "it, pass --vae with its folder" in capsys.readouterr().err
     assert (tmp_path / "d" / "lat_decoded.png").is_file()
+
+
+@pytest.mark.parametrize("name, text, said", [
+    ("r1.json", '{"format": "genimg-recipe", "version": 1, "edits": []}',
+     'r1.json has no "model": it is not a recipe genimg saved'),  # was '"model" must be a dict, not NoneType'
+    ("r2.json", '{"format": "genimg-recipe", "version": 1, "model": null}', 'r2.json: "model" must be an object'),
+    ("notes.png", "shopping: milk, eggs\n", "notes.png holds text, not JSON: it is not a recipe genimg saved"),
+    ("cut.json", '{"format": "genimg-recipe", "vers', "cut.json is cut short: its end is missing"),
+    ("typo.json", '{"format": "genimg-recipe",\n "version" 1}',
+     "typo.json: its JSON is broken at line 2, column 12 (expecting ':' delimiter)"),
+])
+def test_a_recipe_that_is_none_is_said_in_words(name, text, said, vae, image_files, tmp_path, capsys):
+    """`--recipe notes.png` said "not valid JSON (Expecting value: line 1 column 1 (char 0))"."""
+    (tmp_path / name).write_text(text)
+    assert run("edit", "--vae", vae, image_files[0], "--recipe", tmp_path / name, "-o", tmp_path / "out") == 1
+    err = capsys.readouterr().err
+    assert f"genimg: error: {said}" in err
+    assert "NoneType" not in err and "dict" not in err and "char 0" not in err and "Expecting" not in err

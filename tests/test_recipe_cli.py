@@ -89,7 +89,7 @@ def bad(text_changes: dict, base: dict) -> str:
 @pytest.mark.parametrize("change, message", [
     ({"version": 2}, "version 2 is not supported"),
     ({"format": "other"}, "not a genimg edit recipe"),
-    ({"model": {"kind": "vae", "latent_size": "512"}}, '"latent_size" must be a int'),
+    ({"model": {"kind": "vae", "latent_size": "512"}}, '"latent_size" must be a whole number, not "512"$'),
     ({"model": {"kind": "diffusion", "latent_size": 512}}, "model kind 'diffusion'"),
     ({"fit": "stretch"}, "fit 'stretch'"),
     ({"edits": [{"label": "x", "value": float("nan"), "sigma": 1.0, "vector": [1.0] * 512}]}, "finite number"),
@@ -126,7 +126,7 @@ def test_a_recipe_must_fit_the_model(vae_runtime, tmp_path):
         recipe.check_model("vae", 16)
     with pytest.raises(RecipeError, match="not a GAN one"):
         recipe.check_model("gan", 512)
-    with pytest.raises(RecipeError, match="not valid JSON"):
+    with pytest.raises(RecipeError, match="^it is cut short: its end is missing$"):
         Recipe.from_json("{", tmp_path)
 
 
@@ -203,7 +203,7 @@ def test_edit_needs_edits_or_a_recipe(models, image_files, tmp_path, capsys):
     (tmp_path / "empty.json").write_text("")
     assert run("edit", "--vae", models / "tiny-vae", image_files[0], "--recipe", tmp_path / "empty.json",
                "-o", tmp_path) == 1
-    assert "genimg: error: empty.json: not valid JSON" in capsys.readouterr().err
+    assert "genimg: error: empty.json is empty: it is not a recipe genimg saved" in capsys.readouterr().err
 
 
 # --- genimg interpolate ----------------------------------------------------------------
