@@ -14,6 +14,7 @@ from .cli_commands import (CLIError, Progress, UsageError, check_scale, check_wr
 from .cli_pictures import pictures_given
 from .export import read_latent
 from .imaging import no_images_in
+from .wording import one_of
 from .morph import FORMATS, common_grid, default_scale, fps_note, min_frames, morph_path, write_animation
 
 
@@ -30,7 +31,7 @@ def interpolate(args: argparse.Namespace) -> int:
         raise UsageError(f"--frames {args.frames} is fewer than the {len(keyframes)} keyframes: give at least "
                          f"{min_frames(len(keyframes))}")
     if args.out.suffix.lower() not in FORMATS:
-        raise UsageError(f"{args.out.name}: the animation must end in {', '.join(FORMATS)}")
+        raise UsageError(f"{args.out.name}: the animation must end in {one_of(FORMATS)}")
     if note := fps_note(args.fps, args.out.suffix):  # said before the frames are drawn, as the ignored options
         say(f"genimg: note: {note}")
     check_no_latents(images)

@@ -212,7 +212,8 @@ def crop_note(width: int, height: int, fit: Fit | str, keep_all: str) -> str:
     kept = min(width, height) / max(width, height, 1)
     if Fit(fit) != Fit.CROP or kept >= CROP_SAID_BELOW:
         return ""
-    return f"its centre square was kept ({max(1, round(kept * 100))} % of the picture); to keep it all, {keep_all}"
+    share = "under 1" if kept * 100 < 1 else round(kept * 100)  # 10000 × 5: 0.05 %, which "1 %" overstated 20 times
+    return f"its centre square was kept ({share} % of the picture); to keep it all, {keep_all}"
 
 
 def load_fitted(path: Path | str, size: int, fit: Fit = Fit.CROP) -> np.ndarray:

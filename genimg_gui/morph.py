@@ -19,6 +19,7 @@ from PIL import Image
 
 from .fileio import atomic_path
 from .masking import resize_mask
+from .wording import one_of
 
 MODES = ("linear", "spherical")
 # The Morph dialog's first Path and `genimg interpolate --mode`'s default, so that one morph is one animation either
@@ -215,7 +216,7 @@ def write_animation(frames: Sequence[np.ndarray], path: str | Path, fps: float, 
     path = Path(path)
     suffix = path.suffix.lower()
     if suffix not in FORMATS:
-        raise ValueError(f"cannot write a {suffix or 'suffix-less'} animation: use {', '.join(FORMATS)}")
+        raise ValueError(f"cannot write a {suffix or 'suffix-less'} animation: use {one_of(FORMATS)}")
     if not frames:
         raise ValueError("an animation needs at least one frame")
     if not (np.isfinite(fps) and MIN_FPS <= fps <= 100):

@@ -18,6 +18,12 @@ def listed(texts: list[str], most: int = 5) -> str:
     return ", ".join(texts[:most]) + (f" and {len(texts) - most:,} more" if len(texts) > most else "")
 
 
+def one_of(texts: list[str] | tuple[str, ...]) -> str:
+    """".gif, .webp or .mp4": choices, for a message (", ".join read ".gif, .webp, .mp4", a list cut short)."""
+    *others, last = texts
+    return f"{', '.join(others)} or {last}" if others else last
+
+
 def step_of(doing: str, step: int, steps: int) -> str:
     """"Inverting: step 145 of 200", a run's progress as the status bar and a progress callback say it: "inverting
     145/200", with the bar's "72%" after it, read crammed."""

@@ -116,3 +116,15 @@ def test_a_recipe_that_is_none_is_said_in_words(name, text, said, vae, image_fil
     err = capsys.readouterr().err
     assert f"genimg: error: {said}" in err
     assert "NoneType" not in err and "dict" not in err and "char 0" not in err and "Expecting" not in err
+
+
+def test_the_animation_suffixes_read_as_a_sentence(gan, tmp_path, capsys):
+    assert run("interpolate", "--gan", gan, "--seeds", "1", "2", "-o", tmp_path / "x.png") == 2
+    assert "x.png: the animation must end in .gif, .webp or .mp4\n" in capsys.readouterr().err  # was ".gif, .webp, .mp4"
+
+
+def test_a_crop_of_well_under_1_percent_is_not_called_1_percent():
+    from genimg_gui.imaging import crop_note
+    assert "(under 1 % of the picture)" in crop_note(10000, 5, "crop", "x")  # 0.05 %, said "1 %"
+    assert "(under 1 % of the picture)" in crop_note(1000, 9, "crop", "x")  # 0.9 %: rounds to 1 from below
+    assert "(1 % of the picture)" in crop_note(1000, 10, "crop", "x")

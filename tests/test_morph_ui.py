@@ -177,7 +177,7 @@ def test_export_errors_are_shown_and_the_app_goes_on(qtbot, window, image_files,
     open_images(qtbot, window, image_files[:2])
     dialog, shown = open_morph(qtbot, window)
     dialog.export_to(str(tmp_path / "morph.txt"))
-    assert "must end in .gif, .webp, .mp4" in window.last_error
+    assert "must end in .gif, .webp or .mp4" in window.last_error
     assert dialog.written.isVisible() and dialog.written.text() == window.last_error  # the dialog says it too
     dialog.export_to(str(tmp_path / "no such folder" / "morph.gif"))
     assert "the folder does not exist" in window.last_error

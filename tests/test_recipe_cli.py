@@ -260,7 +260,7 @@ def test_interpolate_seeds_starts_from_each_seed_drawn_as_asked(models, tmp_path
 @pytest.mark.parametrize("args, message", [
     (["{img}", "-o", "{tmp}/m.gif"], "a morph needs two or more images (VAE) or --seeds (GAN); 1 given"),
     (["-o", "{tmp}/m.gif"], "a morph needs two or more images (VAE) or --seeds (GAN); none given"),
-    (["{img}", "{img}", "-o", "{tmp}/m.avi"], "must end in .gif, .webp, .mp4"),
+    (["{img}", "{img}", "-o", "{tmp}/m.avi"], "must end in .gif, .webp or .mp4"),
     (["{img}", "{img}", "--seeds", "1", "2", "-o", "{tmp}/m.gif"], "give images (VAE) or --seeds (GAN), not both"),
     (["{img}", "{img}", "--frames", "0", "-o", "{tmp}/m.gif"], "'0': expected a whole number of frames from 2 to 600"),
     (["{img}", "{img}", "--frames", "1", "-o", "{tmp}/m.gif"], "'1': expected a whole number of frames from 2 to 600"),

@@ -13,6 +13,7 @@ from PySide6.QtWidgets import QLabel, QWidget
 from ..edit import edited_latent
 from ..engine import requests as rq
 from ..fileio import why_not_written
+from ..wording import one_of
 from ..morph import FORMATS, Layers, fps_note, keyframe_layers, morph_layers, write_animation
 from .document import Document
 from .item import Item
@@ -157,7 +158,7 @@ class MorphController(QObject):
         except ValueError:
             return "The keyframes are being encoded again by the new model; export once they all show"
         if path.suffix.lower() not in FORMATS:
-            return f"Cannot export {path.name}: the file must end in {', '.join(FORMATS)}"
+            return f"Cannot export {path.name}: the file must end in {one_of(FORMATS)}"
         folder = path.parent
         if not folder.is_dir():
             return f"Cannot export to {folder}: the folder does not exist"
