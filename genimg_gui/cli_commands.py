@@ -57,9 +57,8 @@ class StdoutClosed(Exception):
 
 
 class StdoutFailed(CLIError):
-    """stdout takes no more (`> /dev/full`, a full disk): said as stdout's failure, exit 1, and the run stops, as the
-    next name would fail alike. It was an OSError inside writing(), reported as the file just written "cannot be
-    written" though it was, and `genimg info` blamed the model folder. written: that file, whose name was not listed."""
+    """stdout takes no more (`> /dev/full`): said so, exit 1, the run stopped (the next name would fail alike); as an
+    OSError in writing(), the file just written "cannot be written". written: that file, its name not listed."""
 
     def __init__(self, why: str, written: Path | None = None) -> None:
         super().__init__(f"cannot write to standard output: {why}")
@@ -129,8 +128,7 @@ def show(text: object) -> None:
 
 
 def wrote(path: Path) -> None:
-    """path, just written, listed on stdout; a stdout that fails says which file it could not list."""
-    try:
+    try:  # a stdout that fails says which file it could not list
         show(path)
     except StdoutFailed as e:
         raise StdoutFailed(e.why, path) from None

@@ -102,7 +102,8 @@ def fallback_note(path: Path, f: LatentFile, kind: str, used: str) -> str:
     name = recorded_name(f)
     if not name:
         return (f"genimg: note: {path.name} records no model; decoded with {used}, the bundled {kind.upper()}: if "
-                f"another {kind.upper()} made it, pass --{kind} with its folder, as another model gives another picture")
+                f"another {kind.upper()} made it, pass --{kind} with its folder, as another model gives another "
+                "picture")
     where = f" at {f.model_path}" if f.model_path else ""
     return (f"genimg: note: {path.name} was made with {name}, not found{where}; decoded with {used} instead, which "
             f"gives another picture ({pass_model(name, kind)} to decode it with its own)")

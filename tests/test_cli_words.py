@@ -120,7 +120,8 @@ def test_a_recipe_that_is_none_is_said_in_words(name, text, said, vae, image_fil
 
 def test_the_animation_suffixes_read_as_a_sentence(gan, tmp_path, capsys):
     assert run("interpolate", "--gan", gan, "--seeds", "1", "2", "-o", tmp_path / "x.png") == 2
-    assert "x.png: the animation must end in .gif, .webp or .mp4\n" in capsys.readouterr().err  # was ".gif, .webp, .mp4"
+    # it read ".gif, .webp, .mp4"
+    assert "x.png: the animation must end in .gif, .webp or .mp4\n" in capsys.readouterr().err
 
 
 def test_a_crop_of_well_under_1_percent_is_not_called_1_percent():

@@ -29,8 +29,7 @@ DEFAULT_LABEL_COLUMN = "label"
 
 
 def _parsed(text: str, kind: type[int] | type[float], expected: str) -> int | float:
-    """text as a whole number (kind int) or a number, else refused in words ("must be a whole number, 1 or more, not
-    'abc'"): a ValueError let argparse name the function, "invalid positive_int value: 'abc'"."""
+    """text as kind, else refused in words: a ValueError let argparse name the function ("invalid positive_int…")."""
     try:
         return kind(text)
     except ValueError:
@@ -44,8 +43,7 @@ def positive_int(text: str) -> int:
     return value
 
 
-def resolution(text: str) -> int:
-    """--resolution: one of its choices, which argparse checks (a word was "invalid int value")."""
+def resolution(text: str) -> int:  # --resolution: argparse checks its choices
     return _parsed(text, int, "32, 64, 128 or 256")
 
 
