@@ -29,7 +29,7 @@ from .catalog import DEFAULT_PSI, PSI_RANGE
 from .morph import DEFAULT_FPS, DEFAULT_FRAMES, DEFAULT_MODE, MODES, SUGGESTED_SIDE  # the Morph dialog's defaults
 from .typed_options import Typed
 from .train.command import DEVICES, add_train_parser, device_name, stoppable
-from .cli_args import (edit_spec, existing_path, fps_value, frame_count, latent_scale, listed_model, model_path,
+from .cli_args import (edit_spec, existing_path, fps_value, frame_count, latent_scale, model_path,
                        out_file, out_folder, picture_file, psi_value, scale_factor)
 
 # As in the app: refuse full unpickling anywhere torch.load is reached, and never download.
@@ -182,7 +182,7 @@ def build_parser() -> argparse.ArgumentParser:
     s = sub.add_parser("info", help="show a model's card: kind, sizes, training data, licence, metrics, directions",
                        description="Show each model's card: its kind and sizes, what it was trained on and under "
                                    "which licence, its held-out figures and its directions.")
-    s.add_argument("models", nargs="*", type=listed_model, metavar="MODEL",
+    s.add_argument("models", nargs="*", metavar="MODEL",
                    help="model folders or files, or bundled models' names (default: the bundled VAE and GAN)")
     _latent_scale_arg(s)
     s.set_defaults(func=_runs("info", "cli_info"))

@@ -7,7 +7,8 @@ from functools import partial
 from pathlib import Path
 
 from .catalog import lineage_rows, metrics_text
-from .cli_commands import for_each, load_into, model_folder, show
+from .cli_args import listed_model
+from .cli_commands import UsageError, for_each, load_into, model_folder, show
 from .engine.requests import ModelInfo
 from .engine.runtime import Runtime
 from .wording import NO_SPREAD, counted
@@ -16,12 +17,21 @@ INFO_WIDTH = 110  # columns `genimg info` wraps a long value (training data, how
 
 
 def info(args: argparse.Namespace) -> int:
-    folders = args.models or [model_folder(kind, None) for kind in ("vae", "gan")]
+    folders = [model_named(text) for text in args.models] or [model_folder(kind, None) for kind in ("vae", "gan")]
 
     def card(folder: Path) -> None:
         show(describe(load_into(Runtime("cpu"), folder, args.latent_scale)))
 
     return for_each([(str(f), partial(card, f)) for f in folders])
+
+
+def model_named(text: str) -> Path:
+    """cli_args.listed_model, its refusal a usage error (exit 2) as --vae's; checked here, not as MODEL's argparse
+    type, so that `genimg info --device cuda` is refused for --device, not for "cuda" as a model's name."""
+    try:
+        return listed_model(text)
+    except argparse.ArgumentTypeError as e:
+        raise UsageError(str(e)) from None
 
 
 def describe(m: ModelInfo) -> str:
