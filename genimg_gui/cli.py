@@ -336,7 +336,7 @@ def _call(args: argparse.Namespace) -> int:
     except (StdoutClosed, BrokenPipeError):
         return stdout_closed()
     except StdoutFailed as e:  # full: said, with the file written whose name it could not list
-        say(f"genimg: error: {e}")
+        say(f"{_error_prefix(args.command)}: error: {e}")
         if e.written is not None:
             say(f"genimg: note: {e.written} was written, but its name could not be listed; the run stopped there")
         _stdout_to_devnull()  # as for a closed stdout: the flush at exit raises no second error

@@ -27,7 +27,7 @@ from .typed_options import typed
 from .wording import close_name, latent_scale_said, with_word
 from .catalog import BUNDLED_DIR, bundled_models, default_model, training_checkpoint_note
 from .engine.requests import ModelInfo
-from .fileio import why_not_written
+from .fileio import StdoutFailed, why_not_written
 from .engine import spatial
 from .engine.runtime import Runtime
 from .imaging import ImageLoadError, crop_note, no_images_in, open_noted
@@ -54,15 +54,6 @@ class OutputError(CLIError):
 class StdoutClosed(Exception):
     """stdout's reader went away (`genimg generate … | head -1`): the files are written all the same, so this is no
     failed file (as an OSError, for_each counted every seed after it as failed); cli.main stops the run quietly."""
-
-
-class StdoutFailed(CLIError):
-    """stdout takes no more (`> /dev/full`): said so, exit 1, the run stopped (the next name would fail alike); as an
-    OSError in writing(), the file just written "cannot be written". written: that file, its name not listed."""
-
-    def __init__(self, why: str, written: Path | None = None) -> None:
-        super().__init__(f"cannot write to standard output: {why}")
-        self.why, self.written = why, written
 
 
 # Mistakes in what was typed, whichever command found them: exit code 2 (cli.main).

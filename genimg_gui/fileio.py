@@ -75,3 +75,14 @@ def why_not_written(e: OSError, what: str = "files") -> str:
             errno.EROFS: "the disk is read-only", errno.ENOSPC: "the disk is full",
             errno.ENAMETOOLONG: "the name is too long",
             errno.EISDIR: "a folder of that name is in the way"}.get(e.errno, (e.strerror or str(e)).lower())
+
+
+class StdoutFailed(Exception):
+    """stdout takes no more (`> /dev/full`): said so by cli._call, exit 1, the run stopped (the next name would fail
+    alike). As an OSError inside cli_commands.writing(), the file just written was said to be the one that "cannot be
+    written"; `genimg info` blamed the model folder, train printed "[Errno 28]". written: the file (or model folder)
+    written whose name was not listed."""
+
+    def __init__(self, why: str, written: Path | None = None) -> None:
+        super().__init__(f"cannot write to standard output: {why}")
+        self.why, self.written = why, written

@@ -129,3 +129,16 @@ def test_a_crop_of_well_under_1_percent_is_not_called_1_percent():
     assert "(under 1 % of the picture)" in crop_note(10000, 5, "crop", "x")  # 0.05 %, said "1 %"
     assert "(under 1 % of the picture)" in crop_note(1000, 9, "crop", "x")  # 0.9 %: rounds to 1 from below
     assert "(1 % of the picture)" in crop_note(1000, 10, "crop", "x")
+
+
+def test_training_with_a_full_stdout_says_so_and_keeps_its_model(tmp_path, monkeypatch, capsys):
+    """`genimg train … > /dev/full` ended in a raw "genimg train: error: [Errno 28] No space left on device"."""
+    from train_helpers import make_shapes
+    data, out = make_shapes(tmp_path / "data", 12), tmp_path / "vae"
+    monkeypatch.setattr(sys, "stdout", FullStdout())
+    assert run("train", "vae", data, "-o", out, "--steps", "2", "--batch-size", "4", "--resolution", "32",
+               "--threads", "1", "--set", "channels=[8,16]", "--set", "latent_channels=2") == 1
+    err = capsys.readouterr().err
+    assert "genimg train: error: cannot write to standard output: the disk is full\n" in err and "Errno" not in err
+    assert f"genimg: note: {out} was written" in err
+    assert (out / "card.json").is_file()

@@ -18,6 +18,7 @@ import numpy as np
 import torch
 
 from ..earlier_run import RESUME_HINT, forget_earlier_run
+from ..fileio import StdoutFailed, why_not_written
 from ..holdout import HOLDOUT
 from ..imaging import save_png
 from ..models.device import native_bf16_cpu, pick_device
@@ -170,7 +171,7 @@ def train(opts: TrainOptions, make_recipe: Callable[[TrainOptions, torch.device]
     pace.mark(0)
     stopped: KeyboardInterrupt | None = None
     ran_out = False  # whether --minutes ended the training
-    stdout_closed = False
+    told: Exception | None = None  # why the final line could not be printed (stdout closed or full)
     with stop_signals_interrupt(log) as saving:
         try:
             for step, idx in enumerate(batches(len(train_idx), opts.batch_size, opts.seed, start), start + 1):
@@ -254,15 +255,15 @@ def train(opts: TrainOptions, make_recipe: Callable[[TrainOptions, torch.device]
             if ran_out and not origin and (few := budget.few_steps(done)):  # --init's model is trained already
                 log(few)
             (out / "metrics.json").write_text(json.dumps({**metrics, **curve}, indent=2))
-            stdout_closed = _tell(result, final_line(out, done, metrics, written))
+            told = _tell(result, final_line(out, done, metrics, written), out)
             if stopped is not None:
                 log(f"stopped early at step {done}: the model so far and its checkpoint are in {out}{RESUME_HINT}")
     if done == 0 and created and world.is_main:
         remove_if_empty(out, created)
     barrier()
     finish()
-    if stdout_closed:  # everything is saved: the CLI exits as for any closed stdout (141)
-        raise BrokenPipeError
+    if told is not None:  # everything is saved: the CLI exits as for any closed (141) or full (1) stdout
+        raise told
     if stopped is not None:  # saved, yet not finished: the exit code tells a script so
         raise StoppedEarly(exit_code(stopped))
     return out
@@ -278,14 +279,16 @@ def _write_model(out: Path, recipe: Recipe, card: dict, train: torch.Tensor, hel
     return metrics
 
 
-def _tell(result: Callable[[str], None], line: str) -> bool:
-    """Print the final line; whether its reader had gone (`| head -1`), which the run says once it has finished
-    what it does after the line."""
+def _tell(result: Callable[[str], None], line: str, out: Path) -> Exception | None:
+    """Print the final line; None, or why it could not be (its reader gone, `| head -1`; a full disk), which the
+    run raises once it has finished what it does after the line (a full stdout was a raw "[Errno 28]")."""
     try:
         result(line)
-    except BrokenPipeError:
-        return True
-    return False
+    except BrokenPipeError as e:
+        return e
+    except OSError as e:
+        return StdoutFailed(why_not_written(e), out)
+    return None
 
 
 def resolved_precision(precision: str, device: torch.device) -> str:
