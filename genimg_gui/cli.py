@@ -28,7 +28,8 @@ from . import __version__, seed_draws
 from .catalog import DEFAULT_PSI, PSI_RANGE
 from .morph import DEFAULT_FPS, DEFAULT_FRAMES, DEFAULT_MODE, MODES, SUGGESTED_SIDE  # the Morph dialog's defaults
 from .typed_options import Typed
-from .train.command import DEVICES, add_train_parser, device_name, stoppable
+from .train.arg_types import DEVICES, device_name
+from .train.command import add_train_parser, stoppable
 from .cli_args import (edit_spec, existing_path, fps_value, frame_count, latent_scale, model_path,
                        out_file, out_folder, picture_file, psi_value, scale_factor)
 

@@ -12,6 +12,7 @@ import numpy as np
 
 from .fileio import atomic_path
 from .imaging import save_png
+from .wording import one_of
 
 
 # the picture formats a file of pictures (`genimg generate --grid`) is written in, by its suffix
@@ -40,8 +41,7 @@ def export_picture(image: np.ndarray, path: str | Path, scale: int = 1) -> Path:
 
 def suffixes_said() -> str:
     """".png, .jpg, .jpeg or .webp": the suffixes a picture may end in, for a message."""
-    *others, last = PICTURE_FORMATS
-    return f"{', '.join(others)} or {last}"
+    return one_of(list(PICTURE_FORMATS))
 
 
 def export_latent(path: str | Path, latent: np.ndarray, base: np.ndarray, values: tuple[float, ...],

@@ -3,9 +3,7 @@ from __future__ import annotations
 
 import argparse
 import json
-import math
 import os
-import re
 from contextlib import nullcontext
 from dataclasses import replace
 from pathlib import Path
@@ -15,76 +13,17 @@ from ..data_folder import images_in_output, nesting
 from ..earlier_run import CHECKPOINT_FILE, earlier_run
 from ..fileio import blocking_file
 from ..holdout import HOLDOUT
-from ..seed_draws import MAX_SEED
 from ..typed_options import Typed, typed
 from . import StoppedEarly, TrainUsageError
+from .arg_types import (DEVICES, device_name, held_out_count, learning_rate, positive_float,
+                        positive_int, resolution, seed_number)
 from .out_lock import holding_output
 from .resumed_options import resumed_card, take_resumed_options
 from .settings import GAN_SETTINGS, VAE_SETTINGS, check_setting, check_together
 from .stopping import GuardedLog, exit_code, nothing_written, stop_signals_interrupt, to_stderr
 
 PRECISIONS = ("auto", "fp32", "bf16")  # --precision's choices; loop.resolved_precision says what auto means
-DEVICES = "auto, cpu, cuda, cuda:N (N: the GPU's number, from 0) or mps"
 DEFAULT_LABEL_COLUMN = "label"
-
-
-def _parsed(text: str, kind: type[int] | type[float], expected: str) -> int | float:
-    """text as kind, else refused in words: a ValueError let argparse name the function ("invalid positive_int…")."""
-    try:
-        return kind(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"must be {expected}, not {text!r}") from None
-
-
-def positive_int(text: str) -> int:
-    value = _parsed(text, int, "a whole number, 1 or more")
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"must be at least 1, not {value}")
-    return value
-
-
-def resolution(text: str) -> int:  # --resolution: argparse checks its choices
-    return _parsed(text, int, "32, 64, 128 or 256")
-
-
-def held_out_count(text: str) -> int:
-    """--holdout: -1 held out all but one image, silently."""
-    value = _parsed(text, int, "a whole number, 0 (none) or more")
-    if value < 0:
-        raise argparse.ArgumentTypeError(f"must be 0 (none) or more, not {value}")
-    return value
-
-
-def seed_number(text: str) -> int:
-    """--seed: one the app's seed box and `genimg generate --seeds` take too (a huge one was a traceback)."""
-    value = _parsed(text, int, f"a whole number from 0 to {MAX_SEED}")
-    if not 0 <= value <= MAX_SEED:
-        raise argparse.ArgumentTypeError(f"must be a whole number from 0 to {MAX_SEED}, not {value}")
-    return value
-
-
-def positive_float(text: str) -> float:
-    """A budget such as --minutes: 0 or less would write an untrained model (and NaN is no budget)."""
-    value = _parsed(text, float, "a number above 0")
-    if not value > 0:
-        raise argparse.ArgumentTypeError(f"must be a number above 0, not {text}")
-    return value
-
-
-def learning_rate(text: str) -> float:
-    """--lr: Adam refuses 0 or less only once the recipe builds it, with a traceback; and 0 read as 'not given'."""
-    value = _parsed(text, float, "a number above 0, e.g. 0.0002")
-    if not (value > 0 and math.isfinite(value)):
-        raise argparse.ArgumentTypeError(f"must be a number above 0, e.g. 0.0002, not {text}")
-    return value
-
-
-def device_name(text: str) -> str:
-    """--device: one torch names, checked here, as torch's own refusal lists a dozen device types genimg never
-    runs on."""
-    if not re.fullmatch(r"auto|cpu|mps|cuda(:\d+)?", text):
-        raise argparse.ArgumentTypeError(f"{text!r} is not a device: use {DEVICES}")
-    return text
 
 
 def add_train_parser(sub: argparse._SubParsersAction) -> None:

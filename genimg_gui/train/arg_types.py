@@ -1,0 +1,71 @@
+"""The types of `genimg train`'s options, for argparse: each refuses a value in words ("--steps: must be a whole
+number, 1 or more, not 'abc'"), where a bare ValueError let argparse name the function ("invalid positive_int
+value"). The window's command line checks --device and --threads with them too (app.py). No torch."""
+from __future__ import annotations
+
+import argparse
+import math
+import re
+
+from ..seed_draws import MAX_SEED
+
+DEVICES = "auto, cpu, cuda, cuda:N (N: the GPU's number, from 0) or mps"
+
+
+def _parsed(text: str, kind: type[int] | type[float], expected: str) -> int | float:
+    """text as kind, else refused in words: a ValueError let argparse name the function ("invalid positive_int…")."""
+    try:
+        return kind(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"must be {expected}, not {text!r}") from None
+
+
+def positive_int(text: str) -> int:
+    value = _parsed(text, int, "a whole number, 1 or more")
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1, not {value}")
+    return value
+
+
+def resolution(text: str) -> int:  # --resolution: argparse checks its choices
+    return _parsed(text, int, "32, 64, 128 or 256")
+
+
+def held_out_count(text: str) -> int:
+    """--holdout: -1 held out all but one image, silently."""
+    value = _parsed(text, int, "a whole number, 0 (none) or more")
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"must be 0 (none) or more, not {value}")
+    return value
+
+
+def seed_number(text: str) -> int:
+    """--seed: one the app's seed box and `genimg generate --seeds` take too (a huge one was a traceback)."""
+    value = _parsed(text, int, f"a whole number from 0 to {MAX_SEED}")
+    if not 0 <= value <= MAX_SEED:
+        raise argparse.ArgumentTypeError(f"must be a whole number from 0 to {MAX_SEED}, not {value}")
+    return value
+
+
+def positive_float(text: str) -> float:
+    """A budget such as --minutes: 0 or less would write an untrained model (and NaN is no budget)."""
+    value = _parsed(text, float, "a number above 0")
+    if not value > 0:
+        raise argparse.ArgumentTypeError(f"must be a number above 0, not {text}")
+    return value
+
+
+def learning_rate(text: str) -> float:
+    """--lr: Adam refuses 0 or less only once the recipe builds it, with a traceback; and 0 read as 'not given'."""
+    value = _parsed(text, float, "a number above 0, e.g. 0.0002")
+    if not (value > 0 and math.isfinite(value)):
+        raise argparse.ArgumentTypeError(f"must be a number above 0, e.g. 0.0002, not {text}")
+    return value
+
+
+def device_name(text: str) -> str:
+    """--device: one torch names, checked here, as torch's own refusal lists a dozen device types genimg never
+    runs on."""
+    if not re.fullmatch(r"auto|cpu|mps|cuda(:\d+)?", text):
+        raise argparse.ArgumentTypeError(f"{text!r} is not a device: use {DEVICES}")
+    return text
