@@ -5,18 +5,22 @@ wheel carries (no system ffmpeg needed).
 """
 from __future__ import annotations
 
+import contextlib
 import errno
 import os
 import re
 import subprocess
+import tempfile
 from dataclasses import dataclass
 from fractions import Fraction
+from functools import partial
 from pathlib import Path
-from typing import Sequence
+from typing import Callable, Iterable, Iterator, Sequence
 
 import numpy as np
 from PIL import Image
 
+from .animation_progress import ReachedFrame, Told, ToldFile
 from .fileio import atomic_path
 from .masking import resize_mask
 from .wording import one_of
@@ -209,10 +213,12 @@ def fps_note(fps: float, suffix: str) -> str:
     return f"a GIF plays at most {GIF_MAX_FPS:g} fps: written at {GIF_MAX_FPS:g} fps, not {fps:g}"
 
 
-def write_animation(frames: Sequence[np.ndarray], path: str | Path, fps: float, scale: int = 1) -> Written:
+def write_animation(frames: Sequence[np.ndarray], path: str | Path, fps: float, scale: int = 1,
+                    progress: Callable[[float], None] | None = None) -> Written:
     """Write uint8 (H, W, 3) frames as .gif, .webp (looping forever) or .mp4 (H.264), atomically, enlarged scale
     times without smoothing (every format alike). Every frame is written, even one equal to the last (see
-    _distinct)."""
+    _distinct). progress, if given, is told the share of the frames written (0 to 1) as the writing goes, often:
+    what it raises (a cancel) stops the writing, and no file is left."""
     path = Path(path)
     suffix = path.suffix.lower()
     if suffix not in FORMATS:
@@ -225,16 +231,18 @@ def write_animation(frames: Sequence[np.ndarray], path: str | Path, fps: float, 
     if not 1 <= scale <= max_scale((width, height)):
         raise ValueError(f"scale must be a whole number from 1 to {max_scale((width, height))} for {width}×{height} "
                          f"frames (at most {MAX_SIDE} px a side), not {scale}")
-    arrays = [_enlarged(_rgb(f), scale) for f in frames]
-    if len({a.shape for a in arrays}) != 1:
+    if len({_rgb(f).shape for f in frames}) != 1:
         raise ValueError("all frames of an animation must have the same size")
+    enlarged = (_enlarged(np.asarray(f), scale) for f in frames)  # one at a time, as the writer takes them
+    size = output_size((width, height), scale, suffix)
+    told = Told(len(frames), progress)
     with atomic_path(path) as tmp:
         if suffix == ".mp4":
-            seconds = _write_mp4(arrays, tmp, fps)
+            seconds = _write_mp4(enlarged, size, tmp, fps, told)
         else:
-            seconds = _write_pillow(arrays, tmp, fps, suffix)
-    height, width = arrays[0].shape[:2]
-    return Written(path, len(arrays), output_size((width, height), 1, suffix), seconds)
+            seconds = _write_pillow(enlarged, tmp, fps, suffix, told)
+        told.at(len(frames))  # the last word before the rename: a cancel even now leaves no file
+    return Written(path, len(frames), size, seconds)
 
 
 def _enlarged(a: np.ndarray, scale: int) -> np.ndarray:
@@ -248,28 +256,29 @@ def _rgb(frame: np.ndarray) -> np.ndarray:
     return a
 
 
-def _write_pillow(arrays: list[np.ndarray], path: Path, fps: float, suffix: str) -> float:
+def _write_pillow(arrays: Iterable[np.ndarray], path: Path, fps: float, suffix: str, told: Told) -> float:
     """Write a GIF or WebP; its playing time in seconds."""
     if suffix == ".gif":
-        images = _gif_frames(arrays)
+        images = _gif_frames(arrays, told)
         durations = frame_durations(len(images), fps, GIF_DELAY_UNIT_MS, GIF_MIN_DELAY_MS)
         extra = {"disposal": 1, "optimize": False}
     else:
-        images = [Image.fromarray(a) for a in _distinct(arrays)]
+        images = [ReachedFrame(Image.fromarray(a), partial(told.at, i)) for i, a in enumerate(_distinct(arrays))]
         durations = frame_durations(len(images), fps, 1)
         extra = {"lossless": True, "method": 4}
-    images[0].save(path, format=suffix[1:].upper(), save_all=True, append_images=images[1:],
-                   duration=durations, loop=0, **extra)
+    with open(path, "wb") as file:
+        images[0].save(ToldFile(file, told), format=suffix[1:].upper(), save_all=True, append_images=images[1:],
+                       duration=durations, loop=0, **extra)
     return sum(durations) / 1000
 
 
-def _distinct(arrays: list[np.ndarray]) -> list[np.ndarray]:
+def _distinct(arrays: Iterable[np.ndarray]) -> Iterator[np.ndarray]:
     """GIF and WebP writers merge a frame equal to the previous one into it (longer duration),
     which would change the frame count; nudge one pixel by one level so each frame is kept."""
-    out = [arrays[0]]
-    for a in arrays[1:]:
-        out.append(_nudged(a) if np.array_equal(a, out[-1]) else a)
-    return out
+    previous = None
+    for a in arrays:
+        previous = _nudged(a) if previous is not None and np.array_equal(a, previous) else a
+        yield previous
 
 
 def _nudged(a: np.ndarray) -> np.ndarray:
@@ -278,12 +287,13 @@ def _nudged(a: np.ndarray) -> np.ndarray:
     return a
 
 
-def _gif_frames(arrays: list[np.ndarray]) -> list[Image.Image]:
+def _gif_frames(arrays: Iterable[np.ndarray], told: Told) -> list[Image.Image]:
     """One adaptive palette per frame (a morph's colours change as it goes); frames that the
     palettes make equal to the previous one are nudged, as in _distinct."""
     images: list[Image.Image] = []
     previous = None
-    for a in arrays:
+    for i, a in enumerate(arrays):
+        told.at(i)  # the palettes take most of a GIF's time
         im = _quantize(a)
         shown = np.asarray(im.convert("RGB"))
         if previous is not None and np.array_equal(shown, previous):
@@ -304,23 +314,46 @@ def video_frame(a: np.ndarray) -> np.ndarray:
     return np.pad(a, ((0, a.shape[0] % 2), (0, a.shape[1] % 2), (0, 0)), mode="edge")
 
 
-def _write_mp4(arrays: list[np.ndarray], path: Path, fps: float) -> float:
-    """Write an H.264 MP4 with the ffmpeg that imageio-ffmpeg carries; its playing time in seconds (ffmpeg keeps the
-    exact rate). Run here rather than through imageio, which never looks at ffmpeg's exit: a full disk left a
-    truncated file reported as written, and ffmpeg's own lines on stderr named the temp file."""
+def _write_mp4(arrays: Iterable[np.ndarray], size: tuple[int, int], path: Path, fps: float, told: Told) -> float:
+    """Write an H.264 MP4 with the ffmpeg that imageio-ffmpeg carries, fed frame by frame; its playing time in
+    seconds (ffmpeg keeps the exact rate). Run here rather than through imageio, which never looks at ffmpeg's exit:
+    a full disk left a truncated file reported as written, and ffmpeg's own lines on stderr named the temp file."""
     import imageio_ffmpeg  # imported here: only MP4 export needs it
 
-    frames = np.stack([video_frame(a) for a in arrays])
-    height, width = frames.shape[1:3]
     rate = Fraction(fps).limit_denominator(1000)
     command = [imageio_ffmpeg.get_ffmpeg_exe(), "-y", "-v", "error", "-f", "rawvideo", "-pix_fmt", "rgb24",
-               "-s", f"{width}x{height}", "-r", f"{rate.numerator}/{rate.denominator}", "-i", "-", "-an",
+               "-s", f"{size[0]}x{size[1]}", "-r", f"{rate.numerator}/{rate.denominator}", "-i", "-", "-an",
                "-vcodec", "libx264", "-pix_fmt", "yuv420p", "-crf", "10",
                "-f", "mp4", str(path)]  # the temp file's name has no .mp4 to go by
-    done = subprocess.run(command, input=frames.tobytes(), capture_output=True, check=False)
-    if done.returncode != 0:
-        raise _ffmpeg_failure(done.stderr.decode(errors="replace"), path)
-    return len(arrays) / fps
+    with tempfile.TemporaryFile() as said:  # its stderr: a pipe left unread while frames go in could fill and stall it
+        ffmpeg = subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=said)
+        count, broken = 0, False
+        try:
+            count = _feed(ffmpeg, arrays, told)
+        except BrokenPipeError:  # ffmpeg stopped taking frames: its exit and its words say why
+            broken = True
+        except BaseException:  # a cancel: no file is wanted
+            ffmpeg.kill()
+            raise
+        finally:
+            ffmpeg.wait()
+        if ffmpeg.returncode != 0 or broken:
+            said.seek(0)
+            raise _ffmpeg_failure(said.read().decode(errors="replace"), path)
+    return count / fps
+
+
+def _feed(ffmpeg: subprocess.Popen, arrays: Iterable[np.ndarray], told: Told) -> int:
+    """Each frame to ffmpeg's input, as it takes them; how many."""
+    count = 0
+    try:
+        for count, a in enumerate(arrays, 1):
+            told.at(count - 1)
+            ffmpeg.stdin.write(video_frame(a).tobytes())
+    finally:
+        with contextlib.suppress(BrokenPipeError):  # closed all the same
+            ffmpeg.stdin.close()
+    return count
 
 
 def _ffmpeg_failure(said: str, path: Path) -> OSError:

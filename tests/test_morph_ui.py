@@ -12,7 +12,6 @@ from PySide6.QtWidgets import QMenu
 from conftest import UI_TIMEOUT
 from genimg_gui import cli
 from genimg_gui.edit import Directions, EditState, edited_latent
-from genimg_gui.engine import requests as rq
 from genimg_gui.masking import soft_brush
 from genimg_gui.morph import count_frames, frame_size, morph_path
 from genimg_gui.recipe import Recipe
@@ -173,7 +172,7 @@ def test_export_button_writes_every_format_at_the_scale_shown_and_says_so(qtbot,
     dialog.close()
 
 
-def test_export_errors_are_shown_and_the_app_goes_on(qtbot, window, image_files, tmp_path):
+def test_export_errors_are_shown_and_the_app_goes_on(qtbot, window, image_files, tmp_path, monkeypatch):
     open_images(qtbot, window, image_files[:2])
     dialog, shown = open_morph(qtbot, window)
     dialog.export_to(str(tmp_path / "morph.txt"))
@@ -198,12 +197,17 @@ def test_export_errors_are_shown_and_the_app_goes_on(qtbot, window, image_files,
     dialog.timeline.setValue(5)  # still alive
     wait_frame(qtbot, shown, 5)
 
+    shown.clear()
     dialog.frames.setValue(7)
-    with qtbot.waitSignal(window.document.frames_ready, timeout=UI_TIMEOUT):  # the real render, let finish
-        seq = window.morph.export(str(tmp_path / "failed.gif"))
-        window.document.engine.failed.emit(rq.Failed(seq, "RenderFrames", "Out of memory rendering 7 frames"))
-        assert dialog.written.text() == window.last_error == "Out of memory rendering 7 frames"  # a render failing
-        assert not dialog.busy.isVisible() and not window.morph.exporting()
+    wait_frame(qtbot, shown, 5)  # the timeline's decode, drawn before the renders fail
+
+    def failing(*_args):
+        raise ValueError("Out of memory rendering 7 frames")
+    monkeypatch.setattr(window.document.engine.worker.runtime, "render", failing)  # a render failing
+    with qtbot.waitSignal(window.document.error, timeout=UI_TIMEOUT):
+        window.morph.export(str(tmp_path / "failed.gif"))
+    assert dialog.written.text() == window.last_error == "Out of memory rendering 7 frames"
+    assert not dialog.busy.isVisible() and not window.morph.exporting()
     assert not (tmp_path / "failed.gif").exists()
 
 

@@ -8,6 +8,7 @@ abandoned between frames when something does.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Sequence
 
 import numpy as np
@@ -100,15 +101,31 @@ def frame_masks(states: Sequence[EditState]) -> dict[str, tuple]:
     return {"masks": tuple(s.mask for s in states), "bases": tuple(s.base for s in states)}
 
 
+@dataclass(frozen=True)
+class AnimationFile:
+    """Where and how a RenderFrames writes its frames (morph.write_animation), in the same job: at a large scale
+    the writing takes as long as the rendering, and the window froze while it ran on the GUI thread."""
+    path: str
+    fps: float
+    scale: int = 1
+
+    @property
+    def doing(self) -> str:
+        """The progress text while it is written: "Writing morph.gif…"."""
+        return f"Writing {Path(self.path).name}…"
+
+
 @dataclass(frozen=True, eq=False)
 class RenderFrames(Request):
     """Decode a sequence of latents (a morph, an A/B pair) at full resolution, with progress and
-    cancel. A frame with a mask shows its latent inside it and its base's decode outside (as Decode)."""
+    cancel. A frame with a mask shows its latent inside it and its base's decode outside (as Decode).
+    With `write`, the frames are then written to that file, with progress and cancel too."""
     kind: str
     latents: np.ndarray   # (F, D), or (F, C, h, w) for a spatial VAE
     tag: int = 0
     masks: tuple[np.ndarray | None, ...] = ()  # per frame; none given: no masks
     bases: tuple[np.ndarray | None, ...] = ()  # per frame, the unedited latent of a masked frame
+    write: AnimationFile | None = None
 
 
 @dataclass(frozen=True, eq=False)
@@ -246,6 +263,7 @@ class Frames:
     seq: int
     tag: int
     images: np.ndarray    # (F, H, W, 3) uint8
+    written: str = ""     # the file RenderFrames.write wrote, as morph.Written says it: "…/m.gif (24 frames, …)"
 
 
 @dataclass(frozen=True, eq=False)

@@ -17,10 +17,12 @@ from PIL import Image, ImageOps
 from PySide6.QtCore import QObject, Signal, Slot
 
 from ..file_stamp import FileStamp, stamp_of
+from ..fileio import why_not_written
 from ..imaging import ImageLoadError, open_image, open_noted
 from ..models.device import available_devices, gui_friendly_threads
 from ..models.foreign import SD_SCALES, NeedsScale
 from ..models.weights import ModelFileError
+from ..morph import Written, write_animation
 from ..wording import step_of
 from . import requests as rq
 from . import spatial
@@ -254,15 +256,45 @@ class Worker(QObject):
         self.result.emit(rq.Latents(r.seq, r.tag, tuple(names), stacked, tuple(failed)))
 
     def _render_frames(self, r: rq.RenderFrames) -> None:
+        """Frame by frame, drawing the live requests that wait between frames (a slider moved on another picture
+        showed nothing until a 600-frame export ended); then the file asked for, if any, written in the same job."""
         if len(r.latents) == 0:
             raise ValueError("no frames to render: give at least one latent")
         frames = []
         for i, latent in enumerate(r.latents):
             self.queue.check(r.seq)
+            self._draw_waiting()
             self._report(r.seq, i / len(r.latents), f"rendering frame {i + 1}/{len(r.latents)}")
             frames.append(self.runtime.render(r.kind, latent, *_masked(r.masks, r.bases, i), r.tag))
+        images, written = np.stack(frames), ""
+        if r.write is not None:
+            try:
+                written = str(self._write_animation(r.seq, images, r.write))
+            except (OSError, ValueError, MemoryError) as e:  # said as the file's, not as the render's
+                self._fail(rq.Failed(r.seq, type(r).__name__, f"Could not write {r.write.path}: {_not_written(e)}"))
+                return
         self._report(r.seq, 1.0, "done")
-        self.result.emit(rq.Frames(r.seq, r.tag, np.stack(frames)))
+        self.result.emit(rq.Frames(r.seq, r.tag, images, written))
+
+    def _write_animation(self, seq: int, images: np.ndarray, file: rq.AnimationFile) -> Written:
+        """morph.write_animation, here rather than on the GUI thread (which froze for a minute while a large GIF
+        was written): with progress, stopped by a cancel (no file left), drawing the live requests that wait."""
+        shown = -1.0
+
+        def progress(fraction: float) -> None:
+            nonlocal shown
+            self.queue.check(seq)
+            self._draw_waiting()
+            if fraction < 1.0 and fraction != shown:  # told again and again as a GIF is encoded; 1.0 is the job's
+                shown = fraction
+                self._report(seq, fraction, file.doing)
+        return write_animation(list(images), file.path, file.fps, file.scale, progress)
+
+    def _draw_waiting(self, kind: type = rq.Request) -> None:
+        """Run the live requests of kind that wait (a slider's decode, a seed's sample) between a long job's steps;
+        the job stays the running one, so its cancel still reaches it."""
+        while (live := self.queue.take_waiting(kind)) is not None:
+            self._run(live)
 
     def _invert(self, r: rq.Invert) -> None:
         """Progress every step, a preview every preview_every steps; cancel between steps. The decodes asked for
@@ -272,8 +304,7 @@ class Worker(QObject):
                                                     check=lambda: self.queue.check(r.seq))
         for step in steps:
             self.queue.check(r.seq)
-            while (decode := self.queue.take_waiting(rq.Decode)) is not None:
-                self._run(decode)
+            self._draw_waiting(rq.Decode)
             self._report(r.seq, step.step / max(1, step.steps), step_of("Inverting", step.step, step.steps))
             if step.image is not None:
                 self.result.emit(rq.Inverted(r.seq, r.tag, step.step, step.steps, step.w, step.image,
@@ -284,6 +315,11 @@ class Worker(QObject):
             self.queue.check(seq)
             self._report(seq, fraction, text)
         return report
+
+
+def _not_written(e: OSError | ValueError | MemoryError) -> str:
+    """Why an animation file was not written, in words: "the disk is full", not "[Errno 28] No space left…"."""
+    return why_not_written(e) if isinstance(e, OSError) else str(e) or "out of memory"
 
 
 def _masked(masks: tuple, bases: tuple, i: int) -> tuple[np.ndarray | None, np.ndarray | None]:

@@ -1,6 +1,6 @@
 """Binds the morph dialog to the document: keyframes are the open items' edits as the canvas shows
 them (a masked one as its two layers, morph.Layers), the timeline decodes one frame live, Export
-renders every frame in the background and writes the animation (GIF, WebP or MP4)."""
+renders every frame in the background and writes the animation (GIF, WebP or MP4) there too."""
 from __future__ import annotations
 
 import os
@@ -12,9 +12,8 @@ from PySide6.QtWidgets import QLabel, QWidget
 
 from ..edit import edited_latent
 from ..engine import requests as rq
-from ..fileio import why_not_written
+from ..morph import FORMATS, Layers, fps_note, keyframe_layers, morph_layers
 from ..wording import one_of
-from ..morph import FORMATS, Layers, fps_note, keyframe_layers, morph_layers, write_animation
 from .document import Document
 from .item import Item
 from .morph_dialog import MorphDialog
@@ -40,6 +39,7 @@ class MorphController(QObject):
         document.engine.result.connect(self._on_result)
         document.engine.failed.connect(self._on_failed)
         document.frames_ready.connect(self._on_frames)
+        document.progress.connect(self._on_progress)
         document.history_changed.connect(self._refresh)  # an undo or edit moves a keyframe
 
     # --- the dialog -----------------------------------------------------
@@ -130,7 +130,7 @@ class MorphController(QObject):
     # --- export ---------------------------------------------------------
     def export(self, path: str) -> int | None:
         """Render every frame in the background, then write them to path (suffix picks the format) at the
-        dialog's fps and scale."""
+        dialog's fps and scale, in the same job: a large GIF took a minute to write, the window frozen."""
         if self.dialog is None:
             return None
         settings = self.dialog.settings()
@@ -140,8 +140,9 @@ class MorphController(QObject):
             return None
         frames = self.path(settings)
         masks, bases = frames.frame_masks()
+        file = rq.AnimationFile(path, settings.fps, settings.scale)
         seq = self.document.engine.submit(rq.RenderFrames(self.kind, frames.edited, tag=MORPH_TAG,
-                                                          masks=masks, bases=bases))
+                                                          masks=masks, bases=bases, write=file))
         count = len(frames.edited)
         self.document.jobs[seq] = f"rendering a morph of {count} frames"
         self._export = (seq, path, settings)
@@ -171,20 +172,21 @@ class MorphController(QObject):
             return
         _, path, settings = self._export
         self._finish_export()
-        try:
-            written = write_animation(list(r.images), path, settings.fps, settings.scale)
-        except OSError as e:  # in words, as the CLI says it: "[Errno 28] No space left on device: '…'" was raw
-            self._fail(f"Could not write {path}: {why_not_written(e)}")
-            return
-        except (ValueError, MemoryError) as e:
-            self._fail(f"Could not write {path}: {e or 'out of memory'}")
-            return
-        message = f"Wrote {written}"  # "Wrote …/morph.gif (24 frames, 256×256, 2.0 s)"
+        message = f"Wrote {r.written}"  # "Wrote …/morph.gif (24 frames, 256×256, 2.0 s)"
         if note := fps_note(settings.fps, Path(path).suffix):  # a 60 fps GIF was 50 fps with nothing said but "0.5 s"
             message += f"; {note}"
         self.document.message.emit(message)  # the status bar
         if self.dialog is not None:
             self.dialog.show_written(message)
+
+    def _on_progress(self, p: rq.Progress) -> None:
+        """The dialog says when the rendering is done and the file is being written (the worker's job goes on)."""
+        if self._export is None or p.seq != self._export[0] or self.dialog is None or p.fraction >= 1.0:
+            return
+        _, path, settings = self._export
+        writing = rq.AnimationFile(path, settings.fps, settings.scale).doing
+        if p.text == writing and not self.dialog.busy.text().startswith(writing):  # once, as the writing starts
+            self.dialog.set_busy(f"{writing} (Cancel in the status bar)")
 
     def _on_failed(self, f: rq.Failed) -> None:
         if self._export is not None and f.seq == self._export[0] and f.final:

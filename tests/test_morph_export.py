@@ -1,0 +1,129 @@
+"""A morph export in the real window: the file is written by the worker, in the render's job (the window froze
+for up to a minute while a ×8 GIF of 600 frames was written on the GUI thread), with progress and Cancel; and
+the render draws a slider's picture between its frames."""
+from __future__ import annotations
+
+import threading
+
+import pytest
+
+from conftest import UI_TIMEOUT
+from genimg_gui import morph
+from genimg_gui.engine import worker
+from genimg_gui.ui import morph_controller
+
+from test_morph_ui import open_images, open_morph, settle
+
+
+@pytest.fixture()
+def writes(monkeypatch):
+    """write_animation, wherever the app calls it from, recording the thread it ran on and how it ended."""
+    real = morph.write_animation
+    calls: list[dict] = []
+
+    def recorded(*args, **kwargs):
+        call = {"thread": threading.current_thread(), "ended": "running"}
+        calls.append(call)
+        try:
+            written = real(*args, **kwargs)
+        except BaseException as e:
+            call["ended"] = type(e).__name__
+            raise
+        call["ended"] = "written"
+        return written
+    for module in (morph, worker, morph_controller):
+        monkeypatch.setattr(module, "write_animation", recorded, raising=False)
+    return calls
+
+
+def said(window) -> list:
+    """The progress texts the document passes on, with their fractions."""
+    seen: list = []
+    window.document.progress.connect(lambda p: seen.append((p.text, p.fraction)))
+    return seen
+
+
+def busy_texts(dialog) -> list:
+    texts: list = []
+    set_busy = dialog.set_busy
+    dialog.set_busy = lambda text: (texts.append(text), set_busy(text))
+    return texts
+
+
+def test_the_animation_is_written_off_the_gui_thread_and_said_as_before(qtbot, window, image_files, tmp_path,
+                                                                         writes):
+    open_images(qtbot, window, image_files[:2])
+    dialog, _ = open_morph(qtbot, window)
+    dialog.frames.setValue(7)
+    dialog.scale.setValue(1)
+    progress, busy = said(window), busy_texts(dialog)
+    with qtbot.waitSignal(window.document.message, timeout=UI_TIMEOUT,
+                          check_params_cb=lambda text: text.startswith("Wrote")) as blocker:
+        dialog.export_to(str(tmp_path / "morph.gif"))
+    assert blocker.args[0] == f"Wrote {tmp_path / 'morph.gif'} (7 frames, 32×32, 0.6 s)"
+    assert window.status.currentMessage() == dialog.written.text() == blocker.args[0]
+    assert morph.count_frames(tmp_path / "morph.gif") == 7
+    assert [(c["thread"] is threading.main_thread(), c["ended"]) for c in writes] == [(False, "written")]
+    # the dialog said "Rendering" all through the writing, with no Cancel left to press
+    assert busy == ["Rendering 7 frames… (Cancel in the status bar)",
+                    "Writing morph.gif… (Cancel in the status bar)", None]
+    writing = [fraction for text, fraction in progress if text == "Writing morph.gif…"]
+    assert writing and writing == sorted(writing) and writing[-1] < 1.0
+    assert not dialog.busy.isVisible() and not window.morph.exporting() and not window.document.jobs
+
+
+def test_cancel_while_the_file_is_written_leaves_no_file(qtbot, window, image_files, tmp_path, writes, monkeypatch):
+    open_images(qtbot, window, image_files[:2])
+    dialog, _ = open_morph(qtbot, window)
+    dialog.frames.setValue(60)
+    dialog.scale.setValue(8)
+    clicked = threading.Event()
+    recorded = worker.write_animation
+
+    def paused(frames, path, fps, scale, progress):
+        """The writing, held after its first frame until Cancel is clicked: a cancel lands mid-way however slow
+        the machine."""
+        def told(fraction: float) -> None:
+            progress(fraction)
+            if fraction > 0:
+                clicked.wait(UI_TIMEOUT / 1000)
+        return recorded(frames, path, fps, scale, told)
+    monkeypatch.setattr(worker, "write_animation", paused)
+    seen: list = []
+
+    def cancel_once_writing(p) -> None:
+        if p.text == "Writing long.gif…" and 0 < p.fraction < 1 and not seen:
+            seen.append((window.status.cancel.isVisible(), dialog.busy.text()))
+            window.status.cancel.click()
+            clicked.set()
+    window.document.progress.connect(cancel_once_writing)
+    try:
+        dialog.export_to(str(tmp_path / "long.gif"))
+        qtbot.waitUntil(lambda: not window.morph.exporting(), timeout=UI_TIMEOUT)
+    finally:
+        clicked.set()  # the worker never left waiting
+    assert seen == [(True, "Writing long.gif… (Cancel in the status bar)")]
+    assert [c["ended"] for c in writes] == ["Cancelled"]  # stopped mid-way, not after
+    assert not (tmp_path / "long.gif").exists() and not list(tmp_path.glob(".long.gif*"))  # nor its temp file
+    assert window.status.currentMessage() == "Cancelled" and not dialog.busy.isVisible()
+    assert not window.status.cancel.isVisible()
+
+
+def test_a_slider_moved_during_a_long_export_shows_before_the_export_ends(qtbot, window, image_files, tmp_path):
+    a, _ = open_images(qtbot, window, image_files[:2])
+    dialog, _ = open_morph(qtbot, window)
+    dialog.frames.setValue(600)
+    dialog.scale.setValue(1)
+    progress = said(window)
+    dialog.export_to(str(tmp_path / "long.gif"))
+    qtbot.waitUntil(lambda: any(text.startswith("rendering frame") for text, _ in progress), timeout=UI_TIMEOUT)
+    window.document.select(a.id)
+    asked = a.requested_seq
+    window.sliders.sliders[0].setValue(150)  # a live decode, asked while the render runs
+    assert a.requested_seq > asked
+    settle(qtbot, a)
+    assert window.morph.exporting() and window.status.cancel.isVisible()  # drawn between the render's frames
+    assert all(fraction < 1.0 for _, fraction in progress)
+    window.status.cancel.click()
+    qtbot.waitUntil(lambda: not window.morph.exporting(), timeout=UI_TIMEOUT)
+    assert not (tmp_path / "long.gif").exists()
