@@ -17,16 +17,7 @@ from genimg_gui.engine.engine import Engine
 from genimg_gui.ui.main_window import MainWindow
 
 from session_helpers import TIMEOUT
-
-
-@pytest.fixture()
-def photo(tmp_path):
-    """A 200x120 PNG of gradients (5:3: a square crop of it is plain to tell)."""
-    y, x = np.mgrid[0:120, 0:200]
-    image = np.stack([x * 255 / 199, y * 255 / 119, np.full_like(x, 90.0)], -1).astype(np.uint8)
-    path = tmp_path / "holiday.png"
-    Image.fromarray(image).save(path)
-    return path
+from test_switch_shapes import photo  # noqa: F401 (a fixture: the 5:3 photo)
 
 
 def kept_and_restarted(qtbot, window, model_dir, photo, before_restart=lambda: None) -> MainWindow:
@@ -47,7 +38,11 @@ def kept_and_restarted(qtbot, window, model_dir, photo, before_restart=lambda: N
     for name in ("tiny-vae", "tiny-gan"):
         again.document.load_model(str(model_dir / name))
     assert again.questions.offer_restore() == 1
-    qtbot.waitUntil(lambda: bool(again.document.items), timeout=TIMEOUT)
+    # the picture back on screen, the session's models loaded: before, the start-up sample could still be the one
+    # on screen, and a load asked then could be taken over by the session's own
+    restored = again.document
+    qtbot.waitUntil(lambda: getattr(restored.current, "name", "") == photo.name and not restored.jobs,
+                    timeout=TIMEOUT)
     return again
 
 
