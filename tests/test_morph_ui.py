@@ -410,7 +410,7 @@ def test_recipe_errors_are_shown_in_the_window(qtbot, window, monkeypatch, image
 
     (tmp_path / "bad.json").write_text("{not json")
     apply_recipe(window, monkeypatch, tmp_path / "bad.json")
-    assert "bad.json: not valid JSON" in window.last_error
+    assert "bad.json: its JSON is broken at line 1, column 2" in window.last_error
 
     d = window.document.directions("vae")
     escaping = json.loads(Recipe("tiny-vae", "vae", d.basis.shape[1], ()).to_json())
