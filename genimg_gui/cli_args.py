@@ -9,6 +9,7 @@ from pathlib import Path
 
 from .catalog import DEFAULT_PSI, PSI_RANGE, bundled_models
 from .fileio import blocking_file
+from .train.arg_types import parsed
 
 
 def edit_spec(text: str) -> tuple[str, float]:
@@ -122,10 +123,7 @@ def named_model(text: str) -> Path:
 def scale_factor(text: str) -> int:
     """--scale: 1 to morph.MAX_SCALE, whatever the pictures (cli_commands.check_scale: the side each may reach)."""
     from .morph import MAX_SCALE  # numpy and Pillow: not for --help
-    try:
-        value = int(text)
-    except ValueError:  # 2.5 was "invalid scale_factor value: '2.5'"
-        raise argparse.ArgumentTypeError(f"must be a whole number from 1 to {MAX_SCALE}, not {text!r}") from None
+    value = parsed(text, int, f"a whole number from 1 to {MAX_SCALE}")  # 2.5 was "invalid scale_factor value"
     if value > MAX_SCALE:
         raise argparse.ArgumentTypeError(f"{value} is past the largest, ×{MAX_SCALE}: use at most {MAX_SCALE}")
     if value < 1:

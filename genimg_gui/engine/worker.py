@@ -39,17 +39,17 @@ def out_of_memory(e: BaseException) -> bool:
             or isinstance(e, RuntimeError) and ("out of memory" in text or "can't allocate memory" in text))
 
 
-def _pixels_of(r: rq.EncodeImage) -> tuple[np.ndarray, str, str, FileStamp | None]:
-    """What an EncodeImage encodes, with its fit, note and file for _emit_encoded: the file it names read again,
-    while still as it was when opened (a file changed since is another picture; one gone or unreadable leaves the
-    pixels given, unsaid: they are what the picture was), else the pixels given."""
+def _pixels_of(r: rq.EncodeImage) -> tuple[np.ndarray, FileStamp | None]:
+    """What an EncodeImage encodes, and the file read for it: the file it names read again, while still as it was
+    when opened (a file changed since is another picture; one gone or unreadable leaves the pixels given, unsaid:
+    they are what the picture was), else the pixels given (None)."""
     if r.file is not None and stamp_of(r.file.path) == r.file:
         try:
             image, _ = open_noted(r.file.path, name=r.name)
-            return np.asarray(image), r.fit, "", r.file
+            return np.asarray(image), r.file
         except ImageLoadError:
             pass
-    return r.image, r.fit, "", None
+    return r.image, None
 
 
 def _thumbnail(image: np.ndarray, size: int) -> np.ndarray:
@@ -156,7 +156,8 @@ class Worker(QObject):
         elif isinstance(r, rq.EncodeFiles):
             self._encode_files(r)
         elif isinstance(r, rq.EncodeImage):
-            self._emit_encoded(r.seq, r.name, *_pixels_of(r))
+            image, file = _pixels_of(r)
+            self._emit_encoded(r.seq, r.name, image, r.fit, file=file)
         elif isinstance(r, rq.PreviewStrip):
             self._preview_strip(r)
         elif isinstance(r, rq.EncodeLatents):

@@ -1,6 +1,7 @@
 """The types of `genimg train`'s options, for argparse: each refuses a value in words ("--steps: must be a whole
 number, 1 or more, not 'abc'"), where a bare ValueError let argparse name the function ("invalid positive_int
-value"). The window's command line checks --device and --threads with them too (app.py). No torch."""
+value"). The window's command line checks --device and --threads with them too (app.py), and --scale
+reads its number with `parsed` (cli_args). No torch."""
 from __future__ import annotations
 
 import argparse
@@ -12,7 +13,7 @@ from ..seed_draws import MAX_SEED
 DEVICES = "auto, cpu, cuda, cuda:N (N: the GPU's number, from 0) or mps"
 
 
-def _parsed(text: str, kind: type[int] | type[float], expected: str) -> int | float:
+def parsed(text: str, kind: type[int] | type[float], expected: str) -> int | float:
     """text as kind, else refused in words: a ValueError let argparse name the function ("invalid positive_int…")."""
     try:
         return kind(text)
@@ -21,19 +22,19 @@ def _parsed(text: str, kind: type[int] | type[float], expected: str) -> int | fl
 
 
 def positive_int(text: str) -> int:
-    value = _parsed(text, int, "a whole number, 1 or more")
+    value = parsed(text, int, "a whole number, 1 or more")
     if value < 1:
         raise argparse.ArgumentTypeError(f"must be at least 1, not {value}")
     return value
 
 
 def resolution(text: str) -> int:  # --resolution: argparse checks its choices
-    return _parsed(text, int, "32, 64, 128 or 256")
+    return parsed(text, int, "32, 64, 128 or 256")
 
 
 def held_out_count(text: str) -> int:
     """--holdout: -1 held out all but one image, silently."""
-    value = _parsed(text, int, "a whole number, 0 (none) or more")
+    value = parsed(text, int, "a whole number, 0 (none) or more")
     if value < 0:
         raise argparse.ArgumentTypeError(f"must be 0 (none) or more, not {value}")
     return value
@@ -41,7 +42,7 @@ def held_out_count(text: str) -> int:
 
 def seed_number(text: str) -> int:
     """--seed: one the app's seed box and `genimg generate --seeds` take too (a huge one was a traceback)."""
-    value = _parsed(text, int, f"a whole number from 0 to {MAX_SEED}")
+    value = parsed(text, int, f"a whole number from 0 to {MAX_SEED}")
     if not 0 <= value <= MAX_SEED:
         raise argparse.ArgumentTypeError(f"must be a whole number from 0 to {MAX_SEED}, not {value}")
     return value
@@ -49,7 +50,7 @@ def seed_number(text: str) -> int:
 
 def positive_float(text: str) -> float:
     """A budget such as --minutes: 0 or less would write an untrained model (and NaN is no budget)."""
-    value = _parsed(text, float, "a number above 0")
+    value = parsed(text, float, "a number above 0")
     if not value > 0:
         raise argparse.ArgumentTypeError(f"must be a number above 0, not {text}")
     return value
@@ -57,7 +58,7 @@ def positive_float(text: str) -> float:
 
 def learning_rate(text: str) -> float:
     """--lr: Adam refuses 0 or less only once the recipe builds it, with a traceback; and 0 read as 'not given'."""
-    value = _parsed(text, float, "a number above 0, e.g. 0.0002")
+    value = parsed(text, float, "a number above 0, e.g. 0.0002")
     if not (value > 0 and math.isfinite(value)):
         raise argparse.ArgumentTypeError(f"must be a number above 0, e.g. 0.0002, not {text}")
     return value
