@@ -127,3 +127,42 @@ def test_a_slider_moved_during_a_long_export_shows_before_the_export_ends(qtbot,
     window.status.cancel.click()
     qtbot.waitUntil(lambda: not window.morph.exporting(), timeout=UI_TIMEOUT)
     assert not (tmp_path / "long.gif").exists()
+
+
+def test_an_export_retried_on_the_cpu_after_the_gpu_ran_out_of_memory_says_what_it_wrote(
+        qtbot, window, image_files, tmp_path, monkeypatch):
+    """The worker believes it renders on a full GPU; Retry on CPU wrote the file, but the dialog went on showing
+    the out-of-memory error, and nothing said it was written: the export's note was dropped with its failure."""
+    import torch
+    from PySide6.QtCore import Qt
+
+    from genimg_gui.engine.runtime import Runtime
+
+    open_images(qtbot, window, image_files[:2])
+    dialog, shown = open_morph(qtbot, window)
+    dialog.frames.setValue(7)
+    dialog.scale.setValue(1)
+    qtbot.waitUntil(lambda: bool(shown), timeout=UI_TIMEOUT)
+    runtime = window.document.engine.worker.runtime
+    monkeypatch.setattr(runtime, "device", torch.device("cuda:0"))  # as the worker reads it next
+    real = Runtime.render
+
+    def render(self, *args, **kwargs):
+        if self.device.type == "cuda":
+            raise torch.OutOfMemoryError("CUDA out of memory. Tried to allocate 2.00 GiB")
+        return real(self, *args, **kwargs)
+    monkeypatch.setattr(Runtime, "render", render)
+    asked: list[int] = []  # a timeline decode still in flight may run out of memory too, before the export
+    with qtbot.waitSignal(window.document.retry_offered, timeout=UI_TIMEOUT, check_params_cb=asked.__contains__):
+        asked.append(window.morph.export(str(tmp_path / "morph.gif")))
+    qtbot.waitUntil(window.status.retry.isVisible, timeout=UI_TIMEOUT)
+    assert "out of memory on cuda:0" in dialog.written.text() and not (tmp_path / "morph.gif").exists()
+    with qtbot.waitSignal(window.document.message, timeout=UI_TIMEOUT,
+                          check_params_cb=lambda text: text.startswith("Wrote")) as blocker:
+        qtbot.mouseClick(window.status.retry, Qt.MouseButton.LeftButton)
+        assert dialog.busy.text() == "Rendering 7 frames on the CPU… (Cancel in the status bar)"
+    assert blocker.args[0] == (f"Wrote {tmp_path / 'morph.gif'} (7 frames, 32×32, 0.6 s); "
+                               "done on the CPU, as the GPU ran out of memory")
+    assert dialog.written.text() == blocker.args[0] and str(runtime.device) == "cpu"
+    assert morph.count_frames(tmp_path / "morph.gif") == 7
+    assert not dialog.busy.isVisible() and not window.morph.exporting() and not window.document.jobs

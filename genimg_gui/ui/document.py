@@ -50,6 +50,7 @@ class Document(QObject):
     note = Signal(str)                 # status-bar text of the moment, not logged (an inversion's progress)
     error = Signal(str)                # something the user should read
     retry_offered = Signal(int)        # seq of a request that ran out of memory on a GPU
+    retried = Signal(int, int)         # (that seq, its retry's seq): Retry on CPU sent the request again
     progress = Signal(object)          # Progress
     decode_time = Signal(float)        # seconds, worker-side
     previewed = Signal(object)         # rq.Previewed (slider strips, history thumbnails)

@@ -7,6 +7,9 @@ from typing import TYPE_CHECKING
 
 from ..engine import requests as rq
 
+# how the end of a request that Retry on CPU sent again says so, after what it did ("Wrote …/morph.gif (…)")
+DONE_ON_CPU = "done on the CPU, as the GPU ran out of memory"
+
 if TYPE_CHECKING:
     from .document import Document
 
@@ -79,4 +82,5 @@ class FailedRequests:
         pending = doc.samples.pending
         if pending.get(new, 0) > 0 and pending[new] not in doc.items:
             del pending[new]  # a sample for an item closed since: dropped, not made a new item
+        doc.retried.emit(seq, new)  # for those that keep their own note of a request (a morph export's)
         return new

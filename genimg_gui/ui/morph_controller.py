@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import NamedTuple
 
 import numpy as np
 from PySide6.QtCore import QObject
@@ -15,6 +16,7 @@ from ..engine import requests as rq
 from ..morph import FORMATS, Layers, fps_note, keyframe_layers, morph_layers
 from ..wording import one_of
 from .document import Document
+from .failed_requests import DONE_ON_CPU
 from .item import Item
 from .morph_dialog import MorphDialog
 from .morph_settings import MorphSettings
@@ -22,6 +24,15 @@ from .settings import Settings
 
 MORPH_TAG = (1 << 30) + 1  # Decode / RenderFrames tag of the morph: above any item id, apart from AB_TAG
 KIND_NAMES = {"vae": ("VAE image", "GAN samples"), "gan": ("GAN sample", "VAE images")}
+
+
+class Export(NamedTuple):
+    """A morph export under way: its RenderFrames seq, the file, the settings asked, and how many frames."""
+    seq: int
+    path: str
+    settings: MorphSettings
+    frames: int
+    on_cpu: bool = False  # sent again by Retry on CPU after it ran out of GPU memory
 
 
 class MorphController(QObject):
@@ -35,11 +46,13 @@ class MorphController(QObject):
         self.note: QLabel | None = None  # says why there is nothing to morph
         self._frame_seqs: dict[int, int] = {}  # Decode seq -> timeline index
         self._shown_seq = 0
-        self._export: tuple[int, str, MorphSettings] | None = None  # (RenderFrames seq, path, the settings asked)
+        self._export: Export | None = None
+        self._out_of_memory: Export | None = None  # the export that ran out of GPU memory: Retry on CPU resumes it
         document.engine.result.connect(self._on_result)
         document.engine.failed.connect(self._on_failed)
         document.frames_ready.connect(self._on_frames)
         document.progress.connect(self._on_progress)
+        document.retried.connect(self._on_retried)
         document.history_changed.connect(self._refresh)  # an undo or edit moves a keyframe
 
     # --- the dialog -----------------------------------------------------
@@ -145,9 +158,20 @@ class MorphController(QObject):
                                                           masks=masks, bases=bases, write=file))
         count = len(frames.edited)
         self.document.jobs[seq] = f"rendering a morph of {count} frames"
-        self._export = (seq, path, settings)
-        self.dialog.set_busy(f"Rendering {count} frames… (Cancel in the status bar)")
+        self._start(Export(seq, path, settings, count))
         return seq
+
+    def _start(self, export: Export) -> None:
+        self._export, self._out_of_memory = export, None
+        if self.dialog is not None:
+            where = " on the CPU" if export.on_cpu else ""
+            self.dialog.set_busy(f"Rendering {export.frames} frames{where}… (Cancel in the status bar)")
+
+    def _on_retried(self, seq: int, new: int) -> None:
+        """Retry on CPU sent the export that ran out of GPU memory again: it is this export again, ended as one
+        (its file was written with nothing said, the dialog still showing the out-of-memory error)."""
+        if self._out_of_memory is not None and self._out_of_memory.seq == seq and self._export is None:
+            self._start(self._out_of_memory._replace(seq=new, on_cpu=True))
 
     def _export_problem(self, path: Path, settings: MorphSettings) -> str:
         """Why the export cannot start (said before minutes of rendering, not after), or ""."""
@@ -168,29 +192,32 @@ class MorphController(QObject):
         return ""
 
     def _on_frames(self, r: rq.Frames) -> None:
-        if self._export is None or r.seq != self._export[0]:
+        if self._export is None or r.seq != self._export.seq:
             return
-        _, path, settings = self._export
+        export = self._export
         self._finish_export()
         message = f"Wrote {r.written}"  # "Wrote …/morph.gif (24 frames, 256×256, 2.0 s)"
-        if note := fps_note(settings.fps, Path(path).suffix):  # a 60 fps GIF was 50 fps with nothing said but "0.5 s"
-            message += f"; {note}"
+        # a 60 fps GIF was 50 fps with nothing said but "0.5 s"
+        notes = [fps_note(export.settings.fps, Path(export.path).suffix), DONE_ON_CPU if export.on_cpu else ""]
+        message += "".join(f"; {note}" for note in notes if note)
         self.document.message.emit(message)  # the status bar
         if self.dialog is not None:
             self.dialog.show_written(message)
 
     def _on_progress(self, p: rq.Progress) -> None:
         """The dialog says when the rendering is done and the file is being written (the worker's job goes on)."""
-        if self._export is None or p.seq != self._export[0] or self.dialog is None or p.fraction >= 1.0:
+        if self._export is None or p.seq != self._export.seq or self.dialog is None or p.fraction >= 1.0:
             return
-        _, path, settings = self._export
+        path, settings = self._export.path, self._export.settings
         writing = rq.AnimationFile(path, settings.fps, settings.scale).doing
         if p.text == writing and not self.dialog.busy.text().startswith(writing):  # once, as the writing starts
             self.dialog.set_busy(f"{writing} (Cancel in the status bar)")
 
     def _on_failed(self, f: rq.Failed) -> None:
-        if self._export is not None and f.seq == self._export[0] and f.final:
+        if self._export is not None and f.seq == self._export.seq and f.final:
+            failed = self._export
             self._finish_export()  # the document shows the message ("Cancelled" or the error)...
+            self._out_of_memory = failed if f.retry_on_cpu else None
             if self.dialog is not None and not f.cancelled:  # ...and the dialog the error, where "Wrote …" goes
                 self.dialog.show_written(f.message)
 
@@ -203,7 +230,7 @@ class MorphController(QObject):
 
     def _finish_export(self) -> None:
         if self._export is not None:
-            self.document.jobs.pop(self._export[0], None)
+            self.document.jobs.pop(self._export.seq, None)
         self._export = None
         if self.dialog is not None:
             self.dialog.set_busy(None)
