@@ -233,6 +233,28 @@ def test_a_step_along_a_direction_the_new_vae_lacks_is_still_named_by_it(qtbot, 
     assert window.history.step_name(item, step) == f"{pc1} +1.50σ"
 
 
+def test_a_model_named_as_the_one_a_step_was_made_in_is_told_apart_from_it(qtbot, window, image_files, model_dir,
+                                                                            tmp_path):
+    """Models are known by their weights: another tiny-vae (trained apart, same name) lacks the step's direction, a
+    copy of the first in another folder has it. The mark named the model now loaded by its name alone, so under
+    another tiny-vae it read "(not in tiny-vae)", as if not in the very model the step was made in."""
+    doc = window.document
+    drop_and_wait(qtbot, window, image_files[:1], 1)
+    [item] = vae_items(window)
+    pc1 = window.sliders.labels()[0]
+    move(qtbot, window, item, pc1, 1.5)
+    step = item.history.current_id
+    window.undo_action.trigger()
+    torch.manual_seed(7)
+    other = make_model_folder(tmp_path / "other" / "tiny-vae", ConvVAE(TINY_VAE), "tiny-vae")
+    copy = shutil.copytree(model_dir / "tiny-vae", tmp_path / "copy" / "tiny-vae")
+    for folder, name in ((other, f"{pc1} +1.50σ (not in tiny-vae in …/other/tiny-vae)"), (copy, f"{pc1} +1.50σ")):
+        with qtbot.waitSignal(doc.model_loaded, timeout=UI_TIMEOUT):
+            doc.load_model(str(folder))
+        qtbot.waitUntil(lambda: not doc.carry.pending_any(), timeout=UI_TIMEOUT)
+        assert doc.models["vae"].name == "tiny-vae" and window.history.step_name(item, step) == name
+
+
 def test_a_change_too_small_to_read_is_no_change_in_a_step_name():
     """Values re-expressed in another model differ in their last bits: a step made in an SD VAE read
     "PC4 (2.9%) +0.00σ" in the 64-px one (and "PC1 +0.00σ, PC2 +0.00σ" another), so it was never named by what it

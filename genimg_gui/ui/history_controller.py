@@ -3,10 +3,12 @@ going to any state, and A/B compare of two states on the canvas."""
 from __future__ import annotations
 
 from itertools import zip_longest
+from typing import Callable
 
 import numpy as np
 from PySide6.QtCore import QObject
 
+from ..catalog import ModelEntry
 from ..edit import EditState, edited_latent
 from ..seed_draws import Drawn
 from ..engine import requests as rq
@@ -16,6 +18,7 @@ from .document import Document
 from .item import Item
 from .gan_panel import ANY_CLASS, DRAW_BUTTONS
 from .history_panel import HistoryPanel
+from .model_panel import repeated_names, told_apart
 from .qimage import to_qimage
 
 THUMB_TAG = 999     # PreviewStrip tag offset for history thumbnails (item_id * 1000 + this)
@@ -109,9 +112,11 @@ def _class_text(d: Drawn, classes: tuple[str, ...]) -> str:
 
 
 class HistoryController(QObject):
-    def __init__(self, document: Document, panel: HistoryPanel, canvas: Canvas) -> None:
+    def __init__(self, document: Document, panel: HistoryPanel, canvas: Canvas,
+                 entries: Callable[[], list[ModelEntry]] = list) -> None:
+        """entries: the models the Models tab lists, to tell apart two of one name as it does."""
         super().__init__(panel)
-        self.document, self.panel, self.canvas = document, panel, canvas
+        self.document, self.panel, self.canvas, self.entries = document, panel, canvas, entries
         self.comparing: tuple[int, int] | None = None
         self._captions: tuple[str, str] = ("A", "B")  # the compared steps' names, for the panes
         self._masks: tuple[np.ndarray | None, np.ndarray | None] = (None, None)  # ...and their masks, a pane each
@@ -220,9 +225,11 @@ class HistoryController(QObject):
             labels = self.document.direction_labels.get(identity, ())
             changes = _value_changes(before, node.state.with_values(kept[node.id]), labels)
             if changes:
+                # the model by its weights (values_by_model's keys), named with its folder where another model
+                # has its name: "(not in taesd)" under a step made in another taesd read as the one it was made in
                 now = self.document.models.get(item.kind)
-                where = f" (not in {now.name})" if now is not None else " (not in this model)"
-                return ", ".join(changes[:2]) + (" …" if len(changes) > 2 else "") + where
+                where = "this model" if now is None else told_apart(now.name, now.path, repeated_names(self.entries()))
+                return ", ".join(changes[:2]) + (" …" if len(changes) > 2 else "") + f" (not in {where})"
         return None
 
     def _request_missing_thumbs(self, item: Item) -> None:

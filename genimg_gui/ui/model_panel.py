@@ -66,6 +66,12 @@ def short_path(path: str) -> str:
     return f"…/{place.parent.name}/{place.name}" if place.parent.name else str(place)
 
 
+def told_apart(name: str, path: str, repeated: set[str]) -> str:
+    """A model's name, with where it lies when another listed model has that name (repeated_names), as the Models
+    tab says it: "emoji-vae in …/copies/emoji-vae"."""
+    return f"{name} in {short_path(path)}" if name in repeated else name
+
+
 def trained_when(when: datetime, now: datetime | None = None) -> str:
     """When a model was trained, as short as its row allows: "today 14:07", "3 Dec 14:07", "3 Dec 2025"."""
     now = now or datetime.now()

@@ -10,7 +10,7 @@ from PySide6.QtWidgets import QComboBox
 
 from ..catalog import ModelEntry
 from ..wording import counted
-from .model_panel import repeated_names, short_path
+from .model_panel import repeated_names, told_apart
 
 RESOLUTION_ROLE = Qt.ItemDataRole.UserRole + 1  # a latent-space choice's VAE resolution, as text
 
@@ -25,7 +25,7 @@ def listed_as(entries: Iterable[ModelEntry], path: str) -> str:
 def named(entry: ModelEntry, repeated: set[str]) -> str:
     """The model's name, with where it lies when another listed model has that name, as the Models tab says it
     ("emoji-vae in …/copies/emoji-vae": two VAEs of one name were two identical choices)."""
-    return f"{entry.name} in {short_path(entry.path)}" if entry.name in repeated else entry.name
+    return told_apart(entry.name, entry.path, repeated)
 
 
 def fill_space(box: QComboBox, vaes: Iterable[ModelEntry], chosen: str | None) -> None:
