@@ -114,41 +114,37 @@ class Recipe:
                               "not UTF-8 text") from None
         except OSError as e:
             raise RecipeError(f"cannot read the recipe {path}: {e.strerror or e}") from None
-        try:
-            return cls.from_json(text, path.parent)
-        except RecipeError as e:  # "it has no …" said of the file by name: "r1.json has no …"
-            said = str(e)
-            raise RecipeError(f"{path.name} {said[3:]}" if said.startswith("it ") else f"{path.name}: {said}") \
-                from None
+        return cls.from_json(text, path.parent, path.name)  # each reason names the file: "r1.json has no …"
 
     @classmethod
-    def from_json(cls, text: str, base_dir: str | Path) -> "Recipe":
-        """Parse and validate; a mask file is read from base_dir and must lie inside it."""
+    def from_json(cls, text: str, base_dir: str | Path, name: str = "") -> "Recipe":
+        """Parse and validate; a mask file is read from base_dir and must lie inside it. name: the file's, which
+        each reason then names ("r1.json has no …", "r1.json: version 2 …"); without it, "it has no …"."""
         try:
             d = json.loads(text)
         except json.JSONDecodeError as e:
-            raise RecipeError(_not_json(text, e)) from None
+            raise RecipeError(_not_json(text, e, name)) from None
         if not isinstance(d, dict) or d.get("format") != FORMAT:
-            raise RecipeError(f'not a genimg edit recipe ("format" must be "{FORMAT}")')
+            raise RecipeError(_of(name, f'not a genimg edit recipe ("format" must be "{FORMAT}")'))
         if d.get("version") != VERSION:
-            raise RecipeError(f"recipe version {d.get('version')!r} is not supported (this genimg reads "
-                              f"version {VERSION})")
-        model = _field(d, "model", dict)
-        kind, size = _field(model, "kind", str, "its model"), _field(model, "latent_size", int, "its model")
+            raise RecipeError(_of(name, f"recipe version {d.get('version')!r} is not supported (this genimg reads "
+                                        f"version {VERSION})"))
+        model = _field(d, "model", dict, name)
+        kind, size = _field(model, "kind", str, name, "its model"), _field(model, "latent_size", int, name, "its model")
         if kind not in KINDS:
-            raise RecipeError(f"model kind {kind!r} is not one of {', '.join(KINDS)}")
+            raise RecipeError(_of(name, f"model kind {kind!r} is not one of {', '.join(KINDS)}"))
         if size <= 0:
-            raise RecipeError(f"latent_size must be positive, not {size}")
+            raise RecipeError(_of(name, f"latent_size must be positive, not {size}"))
         fit = d.get("fit", "crop")
         if fit not in FITS:
-            raise RecipeError(f"fit {fit!r} is not one of {', '.join(FITS)}")
-        steps = tuple(_step(e, i, size) for i, e in enumerate(_field(d, "edits", list)))
-        mask = None if d.get("mask") is None else _read_mask(d["mask"], Path(base_dir))
+            raise RecipeError(_of(name, f"fit {fit!r} is not one of {', '.join(FITS)}"))
+        steps = tuple(_step(e, i, size, name) for i, e in enumerate(_field(d, "edits", list, name)))
+        mask = None if d.get("mask") is None else _read_mask(d["mask"], Path(base_dir), name)
         erased = d.get("mask_erased")
         if erased is None:  # saved before how a mask began was kept: guessed from its pixels
             erased = mask is not None and looks_erased(mask)
         elif not isinstance(erased, bool):
-            raise RecipeError(f'"mask_erased" must be true or false, not {erased!r}')
+            raise RecipeError(_of(name, f'"mask_erased" must be true or false, not {erased!r}'))
         return cls(str(model.get("name", "")), kind, size, steps, mask, fit, mask_erased=mask is not None and erased)
 
 
@@ -157,13 +153,25 @@ NOT_SAVED = "it is not a recipe genimg saved"
 FIELD_WORDS = {dict: "an object ({…})", list: "a list ([…])", str: "text in quotes", int: "a whole number"}
 
 
-def _field(d: dict, key: str, kind: type, owner: str = "it"):
-    """d[key] if it is of kind; a key not there at all says the file is not a recipe genimg saved."""
+def _subject(name: str) -> str:
+    """The recipe as a reason's subject: its file's name ("r1.json has no …"), or "it" where no name is given."""
+    return name or "it"
+
+
+def _of(name: str, clause: str) -> str:
+    """A reason that is not a sentence about the file, after its name ("r1.json: version 2 is not supported")."""
+    return f"{name}: {clause}" if name else clause
+
+
+def _field(d: dict, key: str, kind: type, name: str, owner: str = ""):
+    """d[key] if it is of kind; a key not there at all says the file is not a recipe genimg saved. owner: what holds
+    the key where that is not the file itself ("its model")."""
     if key not in d:
-        raise RecipeError(f'{owner} has no "{key}": {NOT_SAVED}')
+        raise RecipeError(_of(name, f'{owner} has no "{key}": {NOT_SAVED}') if owner
+                          else f'{_subject(name)} has no "{key}": {NOT_SAVED}')
     value = d[key]
     if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
-        raise RecipeError(f'"{key}" must be {FIELD_WORDS[kind]}, not {_json_said(value)}')
+        raise RecipeError(_of(name, f'"{key}" must be {FIELD_WORDS[kind]}, not {_json_said(value)}'))
     return value
 
 
@@ -177,17 +185,17 @@ def _json_said(value: object) -> str:
     return said if len(said) <= 40 else f"{said[:39]}…"
 
 
-def _not_json(text: str, e: json.JSONDecodeError) -> str:
+def _not_json(text: str, e: json.JSONDecodeError, name: str) -> str:
     """Why text is no recipe JSON, in words ("not valid JSON (Expecting value: line 1 column 1 (char 0))" was the
     parser's): empty, other text (notes, a README), cut short, or broken at a line and column."""
     if not text.strip():
-        return f"it is empty: {NOT_SAVED}"
+        return f"{_subject(name)} is empty: {NOT_SAVED}"
     if not text.lstrip().startswith("{"):  # a recipe is a JSON object
-        return f"it holds text, not JSON: {NOT_SAVED}"
+        return f"{_subject(name)} holds text, not JSON: {NOT_SAVED}"
     if e.pos >= len(text.rstrip()) or e.msg.startswith("Unterminated"):  # a copy that stopped early
-        return "it is cut short: its end is missing"
+        return f"{_subject(name)} is cut short: its end is missing"
     why = e.msg.removesuffix(" at")  # "Invalid control character at", the place given after it
-    return f"its JSON is broken at line {e.lineno}, column {e.colno} ({why[:1].lower()}{why[1:]})"
+    return _of(name, f"its JSON is broken at line {e.lineno}, column {e.colno} ({why[:1].lower()}{why[1:]})")
 
 
 def beyond_float32(value: float) -> str:
@@ -207,8 +215,8 @@ def _number(e: dict, key: str, where: str) -> float:
     return float(x)
 
 
-def _step(e: object, i: int, size: int) -> RecipeStep:
-    where = f"edit {i + 1}"
+def _step(e: object, i: int, size: int, name: str) -> RecipeStep:
+    where = _of(name, f"edit {i + 1}")
     if not isinstance(e, dict):
         raise RecipeError(f"{where} must be an object with label, value, sigma and vector")
     value, sigma = _number(e, "value", where), _number(e, "sigma", where)
@@ -225,18 +233,19 @@ def _step(e: object, i: int, size: int) -> RecipeStep:
     return RecipeStep(str(e.get("label", f"direction {i + 1}")), v.astype(np.float32), sigma, value)
 
 
-def _read_mask(name: object, base_dir: Path) -> np.ndarray:
-    if not isinstance(name, str) or not name:
-        raise RecipeError('"mask" must be a file name or null')
+def _read_mask(mask: object, base_dir: Path, name: str) -> np.ndarray:
+    if not isinstance(mask, str) or not mask:
+        raise RecipeError(_of(name, '"mask" must be a file name or null'))
     base = base_dir.resolve()
-    path = (base / name).resolve()
-    if Path(name).is_absolute() or not path.is_relative_to(base):
-        raise RecipeError(f"the mask {name!r} lies outside the recipe's folder; it must be beside the recipe")
+    path = (base / mask).resolve()
+    if Path(mask).is_absolute() or not path.is_relative_to(base):
+        raise RecipeError(_of(name, f"the mask {mask!r} lies outside the recipe's folder; it must be beside the "
+                                    "recipe"))
     try:
         with Image.open(path) as im:
             gray = np.asarray(im.convert("L"), np.float32) / 255
     except (OSError, ValueError, Image.DecompressionBombError) as e:  # as an image's reason: "[Errno 2] …" came out
-        raise RecipeError(f"cannot read the mask: {unreadable(path, e, name=name)}") from None
+        raise RecipeError(_of(name, f"cannot read the mask: {unreadable(path, e, name=mask)}")) from None
     return gray
 
 
