@@ -74,6 +74,11 @@ class RequestQueue:
         with self._cond:
             return bool(self._jobs or self._live) or self._closed
 
+    def waiting(self, kind: type) -> int:
+        """How many live requests of this type wait (one a lane)."""
+        with self._cond:
+            return sum(isinstance(r, kind) for r in self._live.values())
+
     def take_waiting(self, kind: type) -> Request | None:
         """The oldest waiting live request of this type, taken while another runs (which stays the running one,
         so its cancel still reaches it); None when none waits."""

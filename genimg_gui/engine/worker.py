@@ -293,8 +293,13 @@ class Worker(QObject):
 
     def _draw_waiting(self, kind: type = rq.Request) -> None:
         """Run the live requests of kind that wait (a slider's decode, a seed's sample) between a long job's steps;
-        the job stays the running one, so its cancel still reaches it."""
-        while (live := self.queue.take_waiting(kind)) is not None:
+        the job stays the running one, so its cancel still reaches it. Only as many as waited when it began: those
+        asked meanwhile wait for the next step, or a morph preview playing at 60 fps, asking its next frame before
+        the last was drawn, kept an inversion from its next step (5 times slower, or stopped)."""
+        for _ in range(self.queue.waiting(kind)):
+            live = self.queue.take_waiting(kind)
+            if live is None:
+                return
             self._run(live)
 
     def _invert(self, r: rq.Invert) -> None:

@@ -3,7 +3,9 @@ them (a masked one as its two layers, morph.Layers), the timeline decodes one fr
 renders every frame in the background and writes the animation (GIF, WebP or MP4) there too."""
 from __future__ import annotations
 
+import hashlib
 import os
+from collections import OrderedDict
 from pathlib import Path
 from typing import NamedTuple
 
@@ -23,6 +25,7 @@ from .morph_settings import MorphSettings
 from .settings import Settings
 
 MORPH_TAG = (1 << 30) + 1  # Decode / RenderFrames tag of the morph: above any item id, apart from AB_TAG
+PLAYED_BYTES = 256 * 2**20  # decoded frames kept to play again: 600 frames of 256 × 256, or 85 of a 1024-px photo
 KIND_NAMES = {"vae": ("VAE image", "GAN samples"), "gan": ("GAN sample", "VAE images")}
 
 
@@ -44,8 +47,10 @@ class MorphController(QObject):
         self.dialog: MorphDialog | None = None
         self.kind = "vae"
         self.note: QLabel | None = None  # says why there is nothing to morph
-        self._frame_seqs: dict[int, int] = {}  # Decode seq -> timeline index
-        self._shown_seq = 0
+        self._frame_seqs: dict[int, tuple[int, bytes]] = {}  # Decode seq -> (timeline index, frame_key)
+        self._shown_seq = self._asked_seq = 0
+        # frame_key -> the frame as decoded, the least recently shown first: a loop plays again without decodes
+        self._played: OrderedDict[bytes, np.ndarray] = OrderedDict()
         self._export: Export | None = None
         self._out_of_memory: Export | None = None  # the export that ran out of GPU memory: Retry on CPU resumes it
         document.engine.result.connect(self._on_result)
@@ -63,6 +68,7 @@ class MorphController(QObject):
             return None
         if self.dialog is not None:
             self.dialog.close()
+        self._played.clear()
         self.kind = current.kind
         items = [i for i in self.document.items.values() if i.kind == self.kind]
         others = [i for i in items if i is not current]
@@ -91,6 +97,7 @@ class MorphController(QObject):
     def _closed(self, dialog: MorphDialog) -> None:
         if dialog is self.dialog:
             self.dialog = None
+            self._played.clear()
 
     # --- keyframes and frames -------------------------------------------
     def keyframes(self, settings: MorphSettings) -> Layers:
@@ -110,7 +117,8 @@ class MorphController(QObject):
         return morph_layers(self.keyframes(settings), settings.frames, settings.mode, settings.loop)
 
     def request_frame(self, index: int) -> int | None:
-        """Decode frame `index` of the morph (live: a newer frame supersedes an older one)."""
+        """Show frame `index` of the morph: as decoded before if it was (Play loops over the same frames), else
+        decoded (live: a newer frame supersedes an older one); the Decode's seq, or None when none was asked."""
         if self.dialog is None:
             return None
         settings = self.dialog.settings()
@@ -123,9 +131,22 @@ class MorphController(QObject):
         frame = morph_layers(keys, settings.frames, settings.mode, settings.loop, min(index, settings.frames - 1))
         masks, bases = frame.frame_masks()
         masked = {"mask": masks[0], "base": bases[0]} if masks else {}
+        key = frame_key(self.document.model_identity(self.kind), frame.edited[0], **masked)
+        if (played := self._played.get(key)) is not None:  # playing at 60 fps decoded 60 frames a second, each loop
+            self._played.move_to_end(key)
+            self._shown_seq = self._asked_seq  # a decode still on its way is of a frame played past
+            self.dialog.show_frame(index, played)
+            return None
         seq = self.document.engine.submit(rq.Decode(self.kind, frame.edited[0], tag=MORPH_TAG, **masked))
-        self._frame_seqs[seq] = index
+        self._frame_seqs[seq] = (index, key)
+        self._asked_seq = seq
         return seq
+
+    def _keep(self, key: bytes, image: np.ndarray) -> None:
+        """Keep a decoded frame to play again, dropping the least recently shown beyond PLAYED_BYTES."""
+        self._played[key] = image
+        while sum(i.nbytes for i in self._played.values()) > PLAYED_BYTES and len(self._played) > 1:
+            self._played.popitem(last=False)
 
     def _refresh(self, *_) -> None:
         if self.dialog is not None:
@@ -134,9 +155,13 @@ class MorphController(QObject):
     def _on_result(self, r) -> None:
         if not isinstance(r, rq.Decoded) or r.tag != MORPH_TAG:
             return
-        index = self._frame_seqs.pop(r.seq, None)
+        asked = self._frame_seqs.pop(r.seq, None)
         self._frame_seqs = {s: i for s, i in self._frame_seqs.items() if s > r.seq}  # superseded ones
-        if index is not None and self.dialog is not None and r.seq > self._shown_seq:
+        if asked is None or self.dialog is None:
+            return
+        index, key = asked
+        self._keep(key, r.image)
+        if r.seq > self._shown_seq:
             self._shown_seq = r.seq
             self.dialog.show_frame(index, r.image)
 
@@ -237,3 +262,16 @@ class MorphController(QObject):
 
     def exporting(self) -> bool:
         return self._export is not None
+
+
+def frame_key(model: str | None, latent: np.ndarray, mask: np.ndarray | None = None,
+              base: np.ndarray | None = None) -> bytes:
+    """What a morph frame's decode depends on: the model's weights, its latent and a masked frame's mask and base."""
+    digest = hashlib.blake2b(str(model).encode(), digest_size=16)
+    for array in (latent, mask, base):
+        if array is not None:
+            array = np.ascontiguousarray(array)
+            digest.update(f"{array.dtype}{array.shape}".encode())
+            digest.update(array.tobytes())
+        digest.update(b"|")
+    return digest.digest()
