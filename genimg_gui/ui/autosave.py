@@ -89,13 +89,13 @@ class Autosaver(QObject):
             self.release()
             return None
 
-    def restore(self, session: Session | None = None) -> int:
+    def restore(self, session: Session | None = None, chosen_after: int | None = None) -> int:
         """Bring the saved session (read now unless given) back, beside what this run opened meanwhile; returns
-        how many images it held."""
+        how many images it held. chosen_after: the loads asked after it are the user's choices (restore_session)."""
         session = session or self.saved()
         if session is None:
             return 0
-        self.document.restore(session, drop_start_sample=True)
+        self.document.restore(session, drop_start_sample=True, chosen_after=chosen_after)
         self.release()  # the next save holds both
         return len(session.items)
 

@@ -38,6 +38,9 @@ class CarryOver:
         # decode (answered: the first answer to it or to a later request, so a superseded or failed one holds none)
         self.leads: dict[str, int] = {}
         self.held: dict[str, list[tuple[Item, rq.Request, dict, object]]] = {}  # kind -> (item, request, book, note)
+        # kinds whose restored items wait for a model other than their own: the user opened it while a kept session
+        # waited, and the session's was not loaded (restore_session); its arrival carries them over
+        self.unloaded: set[str] = set()
 
     def items(self, kind: str, old_classes: tuple[str, ...] = (), reset: str | None = None) -> list[str]:
         """A new model of a kind: every open item of that kind follows it, the one on screen first.
@@ -68,18 +71,29 @@ class CarryOver:
         lost = [(item.name, names) for item in items if (names := lost_classes(item, classes))]
         return classes_lost_note(lost, getattr(gan, "name", "the new GAN"), classes)
 
-    def values(self, old: rq.ModelInfo, new: rq.ModelInfo) -> str | None:
+    def values(self, old: rq.ModelInfo | None, new: rq.ModelInfo) -> str | None:
         """Every item of new's kind (closed ones too: they may be reopened) has its slider values, which count the
         directions of the model new replaced, old, re-expressed in new's: one value per new direction, at every
         step of its history (_reexpress). Returns a note that names the directions whose edits start again at 0,
-        if any. Items restored from a session of the new model already count its directions."""
-        rows, reset = shared_rows(old.directions, new.directions), set()
+        if any. Items restored from a session of the new model already count its directions; those restored from
+        a session of another model that did not load (old None: no model of the kind loaded) count its, known by
+        the labels the session kept, a named direction by its name."""
+        shared = shared_rows(old.directions, new.directions) if old is not None else {}
+        reset: dict[int, str] = {}  # row -> its name, in the directions the values counted
         for item in self.document.all_items(new.kind):
-            if item.directions_of != new.identity:
-                reset |= _reexpress(item, old.identity, new, rows)
+            made_in = item.directions_of or (old.identity if old is not None else None)
+            if made_in is None or made_in == new.identity:
+                continue
+            if old is not None and made_in == old.identity:
+                labels, rows = old.directions.labels, shared
+            else:
+                labels = self.document.direction_labels.get(made_in, ())
+                rows = _rows_by_label(labels, new)
+            for i in _reexpress(item, made_in, new, rows):
+                reset.setdefault(i, labels[i] if i < len(labels) else f"direction {i + 1}")
         if not reset:
             return None
-        names = [old.directions.labels[i] if i < len(old.directions) else f"direction {i + 1}" for i in sorted(reset)]
+        names = [reset[i] for i in sorted(reset)]
         # counted past the first few, as everywhere ("… and 4 more"): a bare "…" left the user guessing which
         return (f"Edits along {listed(names)} start again at 0 in the new {new.kind.upper()}: its directions are "
                 f"not the old one's (the steps stay in the history)")
@@ -275,6 +289,12 @@ def _invert_again_note(names: list[str]) -> str | None:
         return f"{names[0]} keeps its w; invert the picture again to fit the new GAN" if names else None
     quoted = listed([f"“{name}”" for name in names], 3)  # their names hold commas of their own
     return f"{counted(len(names), 'inversion')} keep their w ({quoted}); invert the pictures again to fit the new GAN"
+
+
+def _rows_by_label(labels: tuple[str, ...], new: rq.ModelInfo) -> dict[int, int]:
+    """shared_rows for a model known only by its labels: a row named as one of new's named directions is that."""
+    named = {label: i for i, label in enumerate(new.directions.labels) if new.directions.explained[i] == 0}
+    return {i: named[label] for i, label in enumerate(labels) if label in named}
 
 
 def _reexpress(item: Item, old_identity: str, new: rq.ModelInfo, rows: dict[int, int]) -> set[int]:

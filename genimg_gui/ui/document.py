@@ -298,9 +298,9 @@ class Document(QObject):
     def to_session(self) -> Session:
         return session_of(self)
 
-    def restore(self, session: Session, drop_start_sample: bool = False) -> None:
+    def restore(self, session: Session, drop_start_sample: bool = False, chosen_after: int | None = None) -> None:
         """Add a saved session's items (document_session.restore_session says how)."""
-        restore_session(self, session, drop_start_sample)
+        restore_session(self, session, drop_start_sample, chosen_after)
 
     def current_latent(self) -> np.ndarray | None:
         item = self.current

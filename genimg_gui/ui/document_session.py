@@ -4,8 +4,12 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from pathlib import Path
+
+from ..catalog import read_entry
 from ..session import Session, SessionItem
 from .item import Item
+from .slow_draw import model_name
 
 if TYPE_CHECKING:
     from .document import Document
@@ -54,15 +58,25 @@ def exported_node(item: Item) -> int | None:
     return next((n.id for n in nodes if n.state.same_as(item.exported)), None)
 
 
-def restore_session(document: Document, session: Session, drop_start_sample: bool = False) -> None:
+def restore_session(document: Document, session: Session, drop_start_sample: bool = False,
+                    chosen_after: int | None = None) -> None:
     """Add a saved session's items (after the models it used, which load first: jobs run in order).
     drop_start_sample: an app starting up restores it, so the sample its GAN made meanwhile goes: always for a
-    session the user kept on quitting (it comes back as it was), and for one a crash left when it has samples."""
+    session the user kept on quitting (it comes back as it was), and for one a crash left when it has samples.
+    chosen_after: the seq after which a load is the user's choice (one opened while the session waited for the
+    start-up's models); the session's model of its kind is not loaded then."""
     loading = {d.removeprefix("loading ") for d in document.jobs.values()}
     for kind, saved_path in session.models.items():
         path = document.restored_folder(saved_path)  # another install's bundled folder: this one's
-        if path not in loading and not _has_model(document, kind, path, session.identities.get(kind)):
-            document.load_model(path)
+        if path in loading or _has_model(document, kind, path, session.identities.get(kind)):
+            continue
+        if (chosen := _chosen_instead(document, kind, chosen_after)) is not None:
+            # loaded after it, the session's model replaced it: the user's later choice wins, and its arrival
+            # carries the session's items over (model_arrival), as a switch does
+            document.message.emit(f"The session's {model_name(path)} was not loaded: you opened {model_name(chosen)}")
+            document.carry.unloaded.add(kind)
+            continue
+        document.load_model(path)
     for identity, labels in session.labels.items():  # a model seen this run keeps the labels it was left with
         document.direction_labels.setdefault(identity, labels)
     if drop_start_sample and (session.kept or any(saved.kind == "gan" for saved in session.items)):
@@ -84,6 +98,15 @@ def restore_session(document: Document, session: Session, drop_start_sample: boo
     if added:
         document.current = added[min(session.current, len(added) - 1)]
         document.current_changed.emit(document.current)
+
+
+def _chosen_instead(document: Document, kind: str, after: int | None) -> str | None:
+    """The newest model of a kind the user asked to load after seq `after`, still on its way; None when none is.
+    Known by its folder's card: a model file's kind is known only once the worker has read it."""
+    asked = sorted((seq, job.removeprefix("loading ")) for seq, job in document.jobs.items()
+                   if after is not None and seq > after and job.startswith("loading "))
+    mine = [path for _, path in asked if (entry := read_entry(Path(path))) is not None and entry.kind == kind]
+    return mine[-1] if mine else None
 
 
 def _has_model(document: Document, kind: str, path: str, identity: str | None) -> bool:

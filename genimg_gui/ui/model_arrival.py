@@ -26,8 +26,12 @@ def take_model(doc: Document, info: rq.ModelInfo) -> None:
         doc.direction_labels[previous.identity] = previous.directions.labels
     # by the weights, not the folder: a copy of the model keeps the edits, a folder trained again is another
     switched = previous is not None and previous.identity != info.identity
+    # items a kept session brought back for a model not loaded (the user opened this one while it waited): carried
+    # over as from it
+    strays = info.kind in doc.carry.unloaded
+    doc.carry.unloaded.discard(info.kind)
     # before the views show the items' values on the new sliders
-    reset = doc.carry.values(previous, info) if switched else None
+    reset = doc.carry.values(previous, info) if switched or strays else None
     doc.model_loaded.emit(info)
     # the folder too: two copies of one model have one name (a converted model: the file it came from)
     scale = f"; {said}" if (said := latent_scale_said(info.card)) else ""  # asked once, then kept: said
@@ -37,6 +41,7 @@ def take_model(doc: Document, info: rq.ModelInfo) -> None:
         doc.message.emit(f"{info.name} cannot refine seeds, which draw their own z: {info.no_refine}")
     if info.other_weights:  # its card's figures (30 dB, say) are another model's: said once, as it loads
         doc.message.emit(info.other_weights)
-    if switched and (said := switch_message(doc.carry.items(info.kind, previous.classes, reset))):
+    classes = previous.classes if previous is not None else ()
+    if (switched or strays) and (said := switch_message(doc.carry.items(info.kind, classes, reset))):
         doc.message.emit(said)  # last, so the status bar shows it
     doc.open_waiting()

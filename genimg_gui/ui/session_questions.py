@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QMessageBox
 
 from ..wording import counted, listed
@@ -21,7 +20,7 @@ NAMED = 5  # images a question names before "and 4 more"
 NAME_CHARS = 40  # the most of one name a question shows
 KEEP, DISCARD = "keep", "discard"  # ask_quit's answers
 RUN_GOING = "A training run is going: it stops and saves before genimg quits."
-LOADING_POLL_MS = 50  # how often a kept session waits for the start-up's models
+KEPT_BACK = "Reopened {} kept when genimg quit"
 
 
 def named(names: list[str]) -> str:
@@ -112,14 +111,25 @@ class SessionQuestions:
     def _reopen_once_loaded(self, session: Session) -> None:
         """Reopen a kept session once the models loading at start-up have come, as the crash path's question
         waits for them: reopened at once, History named its steps "direction 1" (no directions yet), and the
-        models' "Loaded …" replaced the "Reopened …" message within a second."""
-        if any(job.startswith("loading ") for job in self.window.document.jobs.values()):
-            QTimer.singleShot(LOADING_POLL_MS, self.window, lambda: self._reopen_once_loaded(session))
+        models' "Loaded …" replaced the "Reopened …" message within a second. Not after a model the user opens
+        meanwhile: the restore then loaded the session's model after it, over the user's choice
+        (restore_session leaves that kind to the user's model, which carries the session's items over)."""
+        doc = self.window.document
+        start_up = {seq for seq, job in doc.jobs.items() if job.startswith("loading ")}
+        if not start_up:
+            self._reopen(session, KEPT_BACK)
             return
-        self._reopen(session, "Reopened {} kept when genimg quit")
 
-    def _reopen(self, session: Session, message: str) -> int:
-        count = self.window.autosaver.restore(session)
+        def on_loading() -> None:  # as each load begins or ends (the end's "Loaded …" said already)
+            if start_up.isdisjoint(doc.jobs):
+                doc.loading_changed.disconnect(on_loading)
+                self._reopen(session, KEPT_BACK, chosen_after=max(start_up))
+        # at once, not polled: a poll found the user's model arrived as well, and the session's items not in
+        # the model they were made in, with no model before it to carry them over from
+        doc.loading_changed.connect(on_loading)
+
+    def _reopen(self, session: Session, message: str, chosen_after: int | None = None) -> int:
+        count = self.window.autosaver.restore(session, chosen_after)
         if count:
             self.window.status.show_message(message.format(f"{count} image{'s' * (count != 1)}"))
         return count
