@@ -9,7 +9,6 @@ the CLI and the app give the same pixels and the same files. No Qt is imported.
 from __future__ import annotations
 
 import argparse
-import re
 import shlex
 import sys
 import tempfile
@@ -25,6 +24,7 @@ import torch
 from . import seed_draws
 from .typed_options import typed
 from .wording import close_name, latent_scale_said, with_word
+from .cli_names import numbered_notes, unique_stems
 from .catalog import BUNDLED_DIR, bundled_models, default_model, training_checkpoint_note
 from .engine.requests import ModelInfo
 from .fileio import StdoutFailed, why_not_written
@@ -274,31 +274,6 @@ def model_record(info: ModelInfo) -> dict:
 
 # --- batches ---------------------------------------------------------------
 
-def safe_stem(path: Path) -> str:
-    """A file name stem that stays inside the output folder: no separators, control characters
-    or leading dots (no hidden files, no '..')."""
-    stem = re.sub(r"[\x00-\x1f\x7f/\\:]+", "_", path.stem).lstrip(".").strip()
-    return stem or "image"
-
-
-def unique_stems(paths: Sequence[Path]) -> list[str]:
-    """Output names: each input's (safe) stem, with -2, -3 … where two inputs share one (a/x.png b/x.png, or two
-    folders' pictures), in any case (X.png and x.png are one file on macOS and Windows), and never one that another
-    input's own stem takes (x.png x.png x-2.png wrote x-2 twice)."""
-    taken = {safe_stem(p).casefold() for p in paths}
-    used: set[str] = set()
-    stems = []
-    for p in paths:
-        stem = name = safe_stem(p)
-        n = 1
-        while name.casefold() in used or (n > 1 and name.casefold() in taken):
-            n += 1
-            name = f"{stem}-{n}"
-        used.add(name.casefold())
-        stems.append(name)
-    return stems
-
-
 def for_each(jobs: Sequence[tuple[str, Callable[[], None]]],
              item_errors: tuple[type[Exception], ...] = ITEM_ERRORS) -> int:
     """Run (label, job) pairs with an i/N line each; one that raises one of item_errors is reported and the rest
@@ -317,9 +292,13 @@ def for_each(jobs: Sequence[tuple[str, Callable[[], None]]],
     return 1 if failed else 0
 
 
-def per_file(paths: Sequence[Path], work: Callable[[Path, str], None]) -> int:
-    """for_each over files; work gets each path and a unique output stem."""
-    return for_each([(str(p), partial(work, p, stem)) for p, stem in zip(paths, unique_stems(paths))], FILE_ERRORS)
+def per_file(paths: Sequence[Path], work: Callable[[Path, str], None], written_as: Callable[[str], str]) -> int:
+    """for_each over files; work gets each path and a unique output stem. An input numbered because another has
+    its name is said first, with the files it is written as (written_as: their names for a stem)."""
+    stems = unique_stems(paths)
+    for note in numbered_notes(paths, stems, written_as):
+        say(note)
+    return for_each([(str(p), partial(work, p, stem)) for p, stem in zip(paths, stems)], FILE_ERRORS)
 
 
 @contextmanager

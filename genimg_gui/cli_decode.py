@@ -44,9 +44,13 @@ def decode(args: argparse.Namespace) -> int:
             raise LatentMismatch(f"{e}{made_by(f, kind, info.path)}") from None
         if folder is None and recorded_name(f) != info.name:
             say(fallback_note(path, f, kind, info.name))
-        write_png(image, args.out / f"{stem}_decoded.png", args.scale)
+        write_png(image, args.out / decoded_name(stem), args.scale)
 
-    return per_file(args.latents, work)
+    return per_file(args.latents, work, decoded_name)
+
+
+def decoded_name(stem: str) -> str:
+    return f"{stem}_decoded.png"
 
 
 def latent_of(path: Path) -> LatentFile:

@@ -20,7 +20,7 @@ from .cli_commands import (UsageError, check_scale, check_writable, class_index,
 from .edit import AmbiguousDirection, Directions, EditState, edited_latent
 from .engine.requests import ModelInfo
 from .engine.runtime import Runtime
-from .export import export_latent, export_picture
+from .export import export_latent, export_name, export_picture
 from .imaging import image_grid
 from .recipe import Recipe, RecipeError
 from .wording import close_name
@@ -195,13 +195,17 @@ def edit(args: argparse.Namespace) -> int:
     def work(path: Path, stem: str) -> None:
         _, base, _ = encoded(rt, model, path, fit)
         latent, image = render(rt, "vae", base, recipe, values, model.directions)
-        write_png(image, args.out / f"{stem}_edited.png", args.scale)
+        write_png(image, args.out / export_name(stem, ".png", edited=True), args.scale)
         if args.save_latents:
-            with writing(args.out / f"{stem}_edited.npz") as out:
+            with writing(args.out / export_name(stem, ".npz", edited=True)) as out:
                 wrote(export_latent(out, latent, base, recorded, labels, model_record(model),
                                     None if recipe is None else recipe.mask))
 
-    code = per_file(images, work)
+    def written_as(stem: str) -> str:
+        png = export_name(stem, ".png", edited=True)
+        return f"{png} and {export_name(stem, '.npz', edited=True)}" if args.save_latents else png
+
+    code = per_file(images, work, written_as)
     if args.save_recipe:
         save_recipe(args.save_recipe, values, model, args.fit or "crop")
     return code

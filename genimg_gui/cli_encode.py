@@ -20,8 +20,14 @@ def encode(args: argparse.Namespace) -> int:
     def work(path: Path, stem: str) -> None:
         _, latent, recon = encoded(rt, model, path, args.fit)
         check_scale(args.scale, recon.shape[1::-1])  # before the latent is written: a refused scale writes nothing
-        with writing(args.out / f"{stem}.npz") as out:
+        latent_name, recon_name = names(stem)
+        with writing(args.out / latent_name) as out:
             wrote(export_latent(out, latent, latent, zeros, model.directions.labels, model_record(model)))
-        write_png(recon, args.out / f"{stem}_recon.png", args.scale)
+        write_png(recon, args.out / recon_name, args.scale)
 
-    return per_file(images, work)
+    return per_file(images, work, lambda stem: " and ".join(names(stem)))
+
+
+def names(stem: str) -> tuple[str, str]:
+    """The latent's and the decode's names for an input's stem: NAME.npz, NAME_recon.png."""
+    return f"{stem}.npz", f"{stem}_recon.png"

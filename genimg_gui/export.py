@@ -4,6 +4,7 @@ mid-write leaves neither a cut-off file nor an older file of that name lost."""
 from __future__ import annotations
 
 import json
+import re
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -11,12 +12,36 @@ from pathlib import Path
 import numpy as np
 
 from .fileio import atomic_path
-from .imaging import save_png
+from .imaging import IMAGE_SUFFIXES, save_png
 from .wording import one_of
 
 
 # the picture formats a file of pictures (`genimg generate --grid`) is written in, by its suffix
 PICTURE_FORMATS = {".png": "PNG", ".jpg": "JPEG", ".jpeg": "JPEG", ".webp": "WEBP"}
+EDITED = "_edited"  # what an edit of a picture adds to its name: cat.png -> cat_edited.png
+# an image file's extension at the end of an item's name or before what a derived name adds (" (to VAE)",
+# ", inverted")
+IMAGE_EXTENSION = re.compile(r"\.(?:%s)(?=$| \(|, )" % "|".join(s[1:] for s in sorted(IMAGE_SUFFIXES)),
+                             re.IGNORECASE)
+
+
+def name_tail(suffix: str, number: int = 1, edited: bool = False, scale: int = 1) -> str:
+    """What follows a picture's name (its stem) in the name of a file made from it, one rule for the window's exports
+    and the CLI's outputs: "-2", "-3" … for another file of that name (b/x.png beside a/x.png, an export beside an
+    earlier one), EDITED for the picture's edit, "@4x" for it enlarged, then suffix: "-2_edited@4x.png". The window
+    offered "cat (edited).png" where `genimg edit` wrote cat_edited.png, and "cat@4x.png" for the enlarged edit."""
+    return f"{f'-{number}' if number > 1 else ''}{EDITED if edited else ''}{f'@{scale}x' if scale > 1 else ''}{suffix}"
+
+
+def picture_name(name: str) -> bool:
+    """Whether name is a picture file's ("cat.png"), not a sample's ("seed 42") or a derived one ("cat.png, inverted",
+    "cat.png (2)"): the window marks an export of its edit EDITED, as `genimg edit` marks its files."""
+    return any(m.end() == len(name) for m in IMAGE_EXTENSION.finditer(name))
+
+
+def export_name(stem: str, suffix: str, number: int = 1, edited: bool = False, scale: int = 1) -> str:
+    """stem + name_tail: export_name("cat", ".png", edited=True) is "cat_edited.png"."""
+    return stem + name_tail(suffix, number, edited, scale)
 
 
 def export_png(image: np.ndarray, path: str | Path, scale: int = 1) -> Path:

@@ -16,7 +16,7 @@ ELLIPSIS = "…"  # marks where a name too long for the file system was cut
 
 def fitted_name(stem: str, after: str, limit: int = NAME_MAX) -> str:
     """stem + after, the stem cut short with "…" where the whole would pass limit bytes (a file system's limit on
-    one name): after (" (edited).png", ".mask.png") is what tells the user which file it is, so it stays whole."""
+    one name): after ("_edited.png", ".mask.png") is what tells the user which file it is, so it stays whole."""
     if len(os.fsencode(stem + after)) <= limit:
         return stem + after
     cut = stem

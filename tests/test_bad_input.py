@@ -20,7 +20,7 @@ from corpus import AWKWARD_IMAGES, BAD_IMAGES, BAD_MODELS, MARKER, BadImage, Bad
 from genimg_gui import imaging
 from genimg_gui.catalog import read_entry
 from genimg_gui.cli import main as cli_main
-from genimg_gui.cli_commands import unique_stems
+from genimg_gui.cli_names import unique_stems
 from genimg_gui.engine.runtime import Runtime
 from genimg_gui.imaging import ImageLoadError, load_fitted, open_image
 from genimg_gui.models.weights import ModelFileError

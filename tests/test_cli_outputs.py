@@ -174,11 +174,31 @@ def test_pictures_of_one_name_from_two_folders_or_typed_are_written_apart(as_fol
     other = picture(tmp_path / "c" / "x-2.png", 3)
     out = tmp_path / "out"
     assert run("encode", "--vae", vae, *(p.parent if as_folders else p for p in given), other, "-o", out) == 0
-    written = [Path(line) for line in capsys.readouterr().out.split("\n") if line.endswith(".png")]
+    std = capsys.readouterr()
+    written = [Path(line) for line in std.out.split("\n") if line.endswith(".png")]
     assert [p.name for p in written] == ["x_recon.png", "x-3_recon.png", "x-2_recon.png"]
+    b = tmp_path / "b" / "x.png"  # which input is which file, said (x-3, not x-2: c/x-2.png has its own name)
+    assert std.err.count(" is written as ") == 1, std.err
+    assert f"genimg: note: {b} is written as x-3.npz and x-3_recon.png: {tmp_path / 'a' / 'x.png'} has the same " \
+           "name\n" in std.err
     for source, recon in zip([tmp_path / "a" / "x.png", tmp_path / "b" / "x.png", other], written):
         assert run("encode", "--vae", vae, source, "-o", tmp_path / "alone") == 0
         np.testing.assert_array_equal(pixels(recon), pixels(tmp_path / "alone" / f"{source.stem}_recon.png"))
+
+
+def test_an_edit_of_two_pictures_of_one_name_says_which_became_which_file(vae, tmp_path, capsys):
+    """genimg edit a/x.png b/x.png wrote x_edited.png and x-2_edited.png without a word of which input became which
+    file; the second is said once, before the work, with the files it became."""
+    a, b = (picture(tmp_path / folder / "x.png", seed) for folder, seed in (("a", 1), ("b", 2)))
+    out = tmp_path / "out"
+    assert run("edit", "--vae", vae, a, b, "--edit", "0=1", "--save-latents", "-o", out) == 0
+    std = capsys.readouterr()
+    assert [Path(line).name for line in std.out.split("\n")[:-1]] == [
+        "x_edited.png", "x_edited.npz", "x-2_edited.png", "x-2_edited.npz"]
+    note = f"genimg: note: {b} is written as x-2_edited.png and x-2_edited.npz: {a} has the same name\n"
+    assert std.err.count(" is written as ") == 1 and std.err.startswith(note), std.err  # before "1/2 …"
+    assert run("edit", "--vae", vae, a, a, "--edit", "0=1", "-o", out) == 0  # the same file twice
+    assert f"genimg: note: {a} is written as x-2_edited.png: it is given twice\n" in capsys.readouterr().err
 
 
 def test_a_folder_with_no_pictures_fails_by_its_name_and_the_others_are_written(vae, tmp_path, capsys):

@@ -101,10 +101,10 @@ def test_export_dialogs_open_where_the_user_works_and_drop_the_images_own_extens
     w.exports.export_png_dialog(1)
     stem = image_files[0].stem
     # beside the file it opened, not a.png.png, and not over it
-    assert offered[0] == str(image_files[0].parent / f"{stem} (edited).png")
+    assert offered[0] == str(image_files[0].parent / f"{stem}_edited.png")
     assert chosen.is_file()
     w.exports.export_latent_dialog()
-    assert offered[1] == str(chosen.parent / f"{stem}.npz")  # then where it last exported
+    assert offered[1] == str(chosen.parent / f"{stem}_edited.npz")  # then where it last exported
     w.recipes.save_dialog()
     assert offered[2] == str(chosen.parent / f"{stem}.recipe.json")
     assert Settings().export_path("seed 5", ".png") == str(chosen.parent / "seed 5.png")
@@ -113,10 +113,10 @@ def test_export_dialogs_open_where_the_user_works_and_drop_the_images_own_extens
 def test_export_names_drop_the_image_extension_of_derived_names_too(tmp_path):
     s = Settings(str(tmp_path / "s.ini"))
     folder = Path(s.export_path("x", "")).parent
-    for name, expected in (("1f600.png", "1f600 (edited).png"), ("1f600.png (inverted)", "1f600 (inverted).png"),
+    for name, expected in (("1f600.png", "1f600_edited.png"), ("1f600.png (inverted)", "1f600 (inverted).png"),
                            ("a.JPG (to VAE) (inverted)", "a (to VAE) (inverted).png"), ("seed 5", "seed 5.png"),
                            ("photo.v2", "photo.v2.png"), ("pngs.png.txt", "pngs.png.txt.png")):
-        assert s.export_path(name, ".png") == str(folder / expected)
+        assert s.export_path(name, ".png", edit=True) == str(folder / expected)
 
 
 def test_a_file_that_could_not_be_opened_leaves_open_recent(qtbot, engine, model_dir, image_files, tmp_path):
@@ -137,9 +137,10 @@ def test_an_export_is_never_offered_over_an_existing_file(tmp_path):
     s = Settings()
     s.exported_to(str(tmp_path / "earlier.png"))
     (tmp_path / "1f60d.png").write_bytes(b"an input picture")
-    (tmp_path / "1f60d (edited).png").write_bytes(b"an earlier export")
-    assert s.export_path("1f60d.png", ".png") == str(tmp_path / "1f60d (edited 2).png")
-    assert s.export_path("1f60d.png", ".npz") == str(tmp_path / "1f60d.npz")
+    (tmp_path / "1f60d_edited.png").write_bytes(b"an earlier export")
+    assert s.export_path("1f60d.png", ".png", edit=True) == str(tmp_path / "1f60d-2_edited.png")
+    assert s.export_path("1f60d.png", ".npz", edit=True) == str(tmp_path / "1f60d_edited.npz")
+    assert s.export_path("1f60d.png", ".png") == str(tmp_path / "1f60d-2.png")  # not an edit: still not over it
 
 
 def test_an_image_export_never_offers_the_pictures_own_name_wherever_the_dialog_starts(qtbot, window, tmp_path,
@@ -162,7 +163,7 @@ def test_an_image_export_never_offers_the_pictures_own_name_wherever_the_dialog_
     window.exports.export_png_dialog(4)
     window.exports.export_latent_dialog()
     window.recipes.save_dialog()
-    assert offered == [str(exports / name) for name in ("gray (edited).png", "gray@4x.png", "gray.npz",
+    assert offered == [str(exports / name) for name in ("gray_edited.png", "gray_edited@4x.png", "gray_edited.npz",
                                                         "gray.recipe.json")]
     sample = next(i for i in window.document.items.values() if i.kind == "gan")
     window.document.select(sample.id)
@@ -180,8 +181,8 @@ def test_a_numbered_export_goes_on_as_name_2_and_an_image_export_as_edited(tmp_p
     assert s.export_path("morph", ".gif", numbered=True) == str(tmp_path / "morph.gif")
     # ...but a morph's number is taken by a morph in any of its formats: "morph 2.gif" beside "morph 2.mp4" was one
     assert s.export_path("morph", ".gif", numbered=True, siblings=(".gif", ".mp4")) == str(tmp_path / "morph 3.gif")
-    (tmp_path / "1f60d.png").write_bytes(b"an input picture")  # beside it, an edit's PNG is still "(edited)"
-    assert s.export_path("1f60d.png", ".png") == str(tmp_path / "1f60d (edited).png")
+    (tmp_path / "1f60d.png").write_bytes(b"an input picture")  # beside it, an edit's PNG is still "_edited"
+    assert s.export_path("1f60d.png", ".png", edit=True) == str(tmp_path / "1f60d_edited.png")
 
 
 def test_a_model_trained_or_opened_is_listed_again_at_the_next_start(qtbot, engine, model_dir, tmp_path):
@@ -268,12 +269,11 @@ def test_a_very_long_file_name_is_offered_cut_to_fit_the_file_system(qtbot, wind
     window.recipes.save_dialog()
     window.exports.export_latent_dialog()
     names = [Path(p).name for p in offered]
-    assert [n[n.index("…"):] for n in names[:2]] == ["… (edited).png", "….recipe.json"]
-    assert names[2] == f"{'y' * 250}.npz"  # fits: left whole
+    assert [n[n.index("…"):] for n in names[:3]] == ["…_edited.png", "….recipe.json", "…_edited.npz"]
     assert all(len(n.encode()) <= 255 and n.startswith("y" * 200) for n in names)
     (tmp_path / names[0]).write_bytes(b"an earlier export")  # the cut name is a real name: numbering goes on
     window.exports.export_png_dialog(1)
-    assert Path(offered[-1]).name.endswith("… (edited 2).png") and len(Path(offered[-1]).name.encode()) <= 255
+    assert Path(offered[-1]).name.endswith("…-2_edited.png") and len(Path(offered[-1]).name.encode()) <= 255
 
 
 def test_the_names_offered_for_a_very_long_name_can_be_written(qtbot, window, tmp_path, monkeypatch):
@@ -297,7 +297,7 @@ def test_the_names_offered_for_a_very_long_name_can_be_written(qtbot, window, tm
     assert window.last_error == ""
     written = [p.name for p in tmp_path.iterdir() if p != source]
     tails = {n[n.rindex("y") + 1:] for n in written}
-    assert tails == {"… (edited).png", "….recipe.json", "….recipe.mask.png", ".npz"}
+    assert tails == {"…_edited.png", "….recipe.json", "….recipe.mask.png", "…_edited.npz"}
     assert all(len(n.encode()) <= 255 for n in written)
 
 

@@ -21,15 +21,15 @@ class ExportActions:
     def __init__(self, window: MainWindow) -> None:
         self.window = window
 
-    def _ask_export_path(self, title: str, suffix: str, file_filter: str, mark: str = "") -> str:
-        """A save path for the current item, or "" (nothing to export, or the user cancelled); mark: see
-        Settings.export_path."""
+    def _ask_export_path(self, title: str, suffix: str, file_filter: str, scale: int = 1) -> str:
+        """A save path for the current item's edit, or "" (nothing to export, or the user cancelled), offered as
+        `genimg edit` names its files ("cat_edited.png", "cat_edited@4x.png": Settings.export_path)."""
         item = self.window.document.current
         if item is None:
             self.window.show_error("Nothing to export yet")
             return ""
         return ask_export_path(self.window, title, self.window.settings, item.file_name, suffix, file_filter,
-                               mark=mark)[0]
+                               scale=scale, edit=True)[0]
 
     def _write_export(self, path: str, write, what: str = "") -> None:
         """write() the file; the status bar says where it went, then what ("Exported …/cat.png (64×64)"), or why
@@ -43,8 +43,9 @@ class ExportActions:
         self.window.status.show_message(f"Exported {written}{what}")
 
     def export_png_dialog(self, scale: int) -> None:
-        """Export PNG… (scale 1) or Export PNG upscaled ×4… (scale 4), which offers its own name ("cat@4x.png")."""
-        if path := self._ask_export_path("Export PNG", ".png", "PNG (*.png)", f"@{scale}x" if scale > 1 else ""):
+        """Export PNG… (scale 1) or Export PNG upscaled ×4… (scale 4), which offers its own name
+        ("cat_edited@4x.png")."""
+        if path := self._ask_export_path("Export PNG", ".png", "PNG (*.png)", scale):
             self.export_png(path, scale)
 
     def export_png(self, path: str, scale: int = 1) -> None:

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import json
 import os
-import re
 from datetime import datetime
 from pathlib import Path
 from typing import Sequence
@@ -14,16 +13,13 @@ from typing import Sequence
 from PySide6.QtCore import QByteArray, QSettings, QStandardPaths
 from PySide6.QtWidgets import QFileDialog, QWidget
 
+from ..export import IMAGE_EXTENSION, name_tail, picture_name
 from ..fileio import NAME_MAX, fitted_name
-from ..imaging import IMAGE_SUFFIXES, Fit
+from ..imaging import Fit
 from ..paths import config_dir
 
 MAX_RECENT = 10
 MAX_KNOWN_MODELS = 30  # model folders remembered for the Models tab
-# an image file's extension at the end of an item's name or before what a derived name adds (" (to VAE)",
-# ", inverted")
-IMAGE_EXTENSION = re.compile(r"\.(?:%s)(?=$| \(|, )" % "|".join(s[1:] for s in sorted(IMAGE_SUFFIXES)),
-                             re.IGNORECASE)
 
 
 class Settings:
@@ -101,26 +97,32 @@ class Settings:
         self.q.setValue("recent_files", [])
 
     def export_path(self, name: str, suffix: str, numbered: bool = False, siblings: Sequence[str] = (),
-                    mark: str = "") -> str:
-        """A save dialog's starting path: name without its image extension (1f600.png's PNG is 1f600.png, not
-        1f600.png.png), then mark (an upscaled export's "@4x": it was offered the plain export's name) and suffix, in
-        the folder of the last export, else of the last opened file, else home. Never the picture the image was
-        opened from, nor another existing file: "1f600 (edited).png", or with numbered, for files that make a series
-        of their own (morphs), "morph 2.gif". A name is taken too by a file of one of siblings' suffixes: a series in
-        several formats (morph 2.mp4 beside morph 2.gif) is one series. A name too long for the folder's file system
-        has its stem cut ("yyy… (edited).png", "yyy…@4x.png")."""
+                    scale: int = 1, edit: bool = False) -> str:
+        """A save dialog's starting path, named as the CLI names its files (export.name_tail): name without its image
+        extension (1f600.png's PNG is not 1f600.png.png), "_edited" where edit is a picture's edit (its PNG or latent)
+        and name a picture file's ("1f600_edited.png", as `genimg edit` writes it; a sample's "seed0042.png" and a
+        derived name's "1f600, inverted.png" are names of their own), "@4x" for scale 4, then suffix; in the folder of
+        the last export, else of the last opened file, else home. Never the picture the image was opened from, nor
+        another existing file: "1f600-2_edited.png", or with numbered, for files that make a series of their own
+        (morphs), "morph 2.gif". A name is taken too by a file of one of siblings' suffixes: a series in several
+        formats (morph 2.mp4 beside morph 2.gif) is one series. A name too long for the folder's file system has its
+        stem cut ("yyy…_edited.png", "yyy…_edited@4x.png")."""
         stem = IMAGE_EXTENSION.sub("", name)  # also in a derived name: "1f600.png, inverted" -> "1f600, inverted"
+        edited = edit and picture_name(name)
         last, recent = self.q.value("export/folder", "", str), self.recent_files()
         folders = [Path(last)] if last else []
         folders += [Path(recent[0]).parent] if recent else []
         folder = next((f for f in folders if f.is_dir()), Path.home())
+        limit, number = _name_limit(folder), 1
+
+        def offered(end: str) -> str:
+            tail = (f" {number}" if number > 1 else "") + end if numbered else name_tail(end, number, edited, scale)
+            return fitted_name(stem, tail, limit)
         # a file's own name is never offered, wherever its folder: whether that file is there is not always ours to
         # see (a sandboxed app opens files through a portal), and "1f600.png" was offered over the picture itself
-        n = 1 if not mark and Path(name).suffix.lower() == suffix.lower() else 0
-        limit, ends = _name_limit(folder), [mark + s for s in (suffix, *siblings)]  # "@4x.png"
-        while _taken(folder, offered := _fitted_name(stem, n, numbered, ends[0], limit), ends):
-            n += 1  # nor any other existing file
-        return str(folder / f"{offered}{ends[0]}")
+        while offered(suffix) == name or _taken(folder, [offered(end) for end in (suffix, *siblings)]):
+            number += 1  # nor any other existing file
+        return str(folder / offered(suffix))
 
     def exported_to(self, path: str) -> None:
         """Remember where the user saved, for the next save dialog."""
@@ -201,14 +203,6 @@ class Settings:
         self.q.sync()
 
 
-def _other_name(stem: str, n: int, numbered: bool) -> str:
-    """The n-th name to offer (n = 0, 1, 2, …): stem itself, then "morph 2", "morph 3"… numbered, else
-    "1f600 (edited)", "1f600 (edited 2)"…"""
-    if n == 0:
-        return stem
-    return f"{stem} {n + 1}" if numbered else f"{stem} (edited{f' {n}' if n > 1 else ''})"
-
-
 def _name_limit(folder: Path) -> int:
     """The longest file name, in bytes, that folder's file system takes."""
     try:
@@ -217,26 +211,22 @@ def _name_limit(folder: Path) -> int:
         return NAME_MAX
 
 
-def _fitted_name(stem: str, n: int, numbered: bool, suffix: str, limit: int) -> str:
-    """_other_name(stem, n, numbered), its stem cut short with "…" where the name + suffix would pass limit bytes."""
-    return fitted_name(stem, _other_name("", n, numbered) + suffix, limit).removesuffix(suffix)
-
-
-def _taken(folder: Path, stem: str, suffixes: Sequence[str]) -> bool:
-    """Whether folder holds a file stem + one of suffixes ("morph 2" + .gif, .mp4…). A name that cannot be
+def _taken(folder: Path, names: Sequence[str]) -> bool:
+    """Whether folder holds a file of one of names ("morph 2.gif", "morph 2.mp4"…). A name that cannot be
     checked (a folder this process may not look into) is offered: the save dialog asks before replacing a file."""
     try:
-        return any((folder / f"{stem}{suffix}").exists() for suffix in suffixes)
+        return any((folder / name).exists() for name in names)
     except OSError:
         return False
 
 
 def ask_export_path(parent: QWidget, title: str, settings: Settings, name: str, suffix: str, file_filter: str,
-                    numbered: bool = False, siblings: Sequence[str] = (), mark: str = "") -> tuple[str, str]:
-    """The save dialog of every export, starting at settings.export_path(name, suffix, numbered, siblings, mark); the
-    folder chosen is remembered for the next one. (path, the filter chosen), or ("", "") if cancelled."""
+                    numbered: bool = False, siblings: Sequence[str] = (), scale: int = 1,
+                    edit: bool = False) -> tuple[str, str]:
+    """The save dialog of every export, starting at settings.export_path(name, suffix, numbered, siblings, scale,
+    edit); the folder chosen is remembered for the next one. (path, the filter chosen), or ("", "") if cancelled."""
     try:
-        start = settings.export_path(name, suffix, numbered, siblings, mark)
+        start = settings.export_path(name, suffix, numbered, siblings, scale, edit)
     except OSError:  # a folder that cannot be looked into: the dialog still opens, without a suggestion
         start = ""
     path, chosen = QFileDialog.getSaveFileName(parent, title, start, file_filter)

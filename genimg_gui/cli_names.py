@@ -1,0 +1,57 @@
+"""The names `genimg encode`, `decode` and `edit` write each input's files under (export.name_tail's rule, the
+window's), and the note for an input numbered because another took its name first: a/x.png b/x.png wrote
+x_edited.png and x-2_edited.png without a word of which input became which file. No Qt, no torch."""
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Callable, Sequence
+
+from .export import export_name
+from .wording import counted
+
+MAX_NUMBERED_SAID = 10  # inputs numbered that the notes name one by one; the rest are counted
+
+
+def safe_stem(path: Path) -> str:
+    """A file name stem that stays inside the output folder: no separators, control characters
+    or leading dots (no hidden files, no '..')."""
+    stem = re.sub(r"[\x00-\x1f\x7f/\\:]+", "_", path.stem).lstrip(".").strip()
+    return stem or "image"
+
+
+def unique_stems(paths: Sequence[Path]) -> list[str]:
+    """Output names: each input's (safe) stem, with -2, -3 … where two inputs share one (a/x.png b/x.png, or two
+    folders' pictures), in any case (X.png and x.png are one file on macOS and Windows), and never one that another
+    input's own stem takes (x.png x.png x-2.png wrote x-2 twice)."""
+    taken = {safe_stem(p).casefold() for p in paths}
+    used: set[str] = set()
+    stems = []
+    for p in paths:
+        stem = name = safe_stem(p)
+        n = 1
+        while name.casefold() in used or (n > 1 and name.casefold() in taken):
+            n += 1
+            name = export_name(stem, "", n)
+        used.add(name.casefold())
+        stems.append(name)
+    return stems
+
+
+def numbered_notes(paths: Sequence[Path], stems: Sequence[str], written_as: Callable[[str], str]) -> list[str]:
+    """A note for each input written under a number (unique_stems), naming the files it became (written_as: the
+    names for a stem, "x-2_edited.png") and the earlier input of its name; past MAX_NUMBERED_SAID, one counting
+    the rest."""
+    notes = []
+    for i, (path, stem) in enumerate(zip(paths, stems)):
+        if stem == safe_stem(path):
+            continue
+        first = next(p for p in paths[:i] if safe_stem(p).casefold() == safe_stem(path).casefold())
+        why = "it is given twice" if first == path else f"{first} has the same name"
+        notes.append(f"genimg: note: {path} is written as {written_as(stem)}: {why}")
+    if len(notes) > MAX_NUMBERED_SAID:
+        rest = len(notes) - MAX_NUMBERED_SAID
+        share = "shares" if rest == 1 else "share"
+        notes[MAX_NUMBERED_SAID:] = [f"genimg: note: {counted(rest, 'more input')} {share} a name with an earlier "
+                                     "one, and are numbered alike"]
+    return notes
