@@ -74,6 +74,17 @@ def share_done(step: int, steps: int | None, minutes_left: float, elapsed_s: flo
     return min(1.0, max(step / max(steps, 1) if steps else 0.0, by_time))
 
 
+def moved_on(done: float, minutes_left: float, since_s: float) -> tuple[float, float]:
+    """(share done, minutes left) since_s seconds after a progress line said `done` and `minutes_left`: the time
+    counted down, the share advanced at the line's own pace (what was left over the time left, which is the measured
+    images/s), so never past what the run reaches by then at that pace. A slow CPU's lines can be half a minute
+    apart, and a bar held still that long read as a run that had hung."""
+    if minutes_left <= 0:
+        return done, 0.0
+    since_s = max(since_s, 0.0)
+    return done + (1.0 - done) * min(1.0, since_s / (60 * minutes_left)), max(0.0, minutes_left - since_s / 60)
+
+
 def models_folder() -> Path:
     """Where Save to suggests a new model's folder, and where its Browse… starts when it holds none."""
     return Path.home() / "genimg-models"

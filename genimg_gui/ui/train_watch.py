@@ -3,14 +3,15 @@ from __future__ import annotations
 
 import time
 from pathlib import Path
+from typing import Callable, NamedTuple
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QPixmap
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPlainTextEdit, QProgressBar, QVBoxLayout, QWidget
 
 from ..earlier_run import RESUME_HINT, card_steps
 from .train_run import (ERROR, MEASURING, PROGRESS_STEPS, SAMPLES, describe_figures, grid_caption,
-                        in_the_dialogs_words, read_progress, share_done, shortened)
+                        in_the_dialogs_words, moved_on, read_progress, share_done, shortened)
 
 FIGURES_TO_COME = "Held-out figures appear with each sample grid."
 PREVIEW_TO_COME = "The latest sample grid shows here."
@@ -19,18 +20,32 @@ PREVIEW_WIDTH = 320  # a sample grid (8 x 4 tiles) at 40 px a tile
 LOG_COLUMNS = 84
 LOG_MIN_WIDTH = 240  # what the user may narrow the log to
 FAILURE_CHARS = 240  # the line under the bar: about three lines, the whole of it in its tooltip
+TICK_MS = 1000  # how often the bar and its time left move on between progress lines
+
+
+class Reported(NamedTuple):
+    """The last progress line: when it was read (the watch's clock), its step, the share done and minutes left."""
+    at: float
+    step: int
+    done: float
+    minutes_left: float
 
 
 class RunWatch(QWidget):
     """Reads a run's output line by line: each line logged, progress lines moving the bar, sample grid lines
     showing the grid, evaluation lines the figures."""
 
-    def __init__(self, parent=None) -> None:
+    def __init__(self, parent=None, clock: Callable[[], float] = time.monotonic) -> None:
         super().__init__(parent)
         self.progress = QProgressBar()
         self.progress.setRange(0, PROGRESS_STEPS)
         self.progress.hide()  # until a run starts: an empty bar with no words read as a run stuck at nothing
-        self._started = time.monotonic()  # when the run on show started: --minutes counts from there
+        self._clock = clock
+        self._started = clock()  # when the run on show started: --minutes counts from there
+        self._reported: Reported | None = None  # the last progress line, which the ticks move the bar on from
+        self._ticker = QTimer(self)  # a timer, not a wait: the UI thread never waits on the run
+        self._ticker.setInterval(TICK_MS)
+        self._ticker.timeout.connect(self._tick)
         self._before_measuring = ""  # the bar's words from before a held-out evaluation, put back once it ends
         self._saving = False  # stopped: the bar says it saves, not the time a step left before the stop
         self.kind = ""  # what the run on show trains, which says what its grids show
@@ -99,6 +114,7 @@ class RunWatch(QWidget):
 
     def forget_end(self) -> None:
         """The bar and failure of a run whose settings the form no longer shows ("done" read as the new choice's)."""
+        self._stop_ticking()
         self.progress.reset()
         self.progress.hide()
         self.failure.hide()
@@ -113,7 +129,8 @@ class RunWatch(QWidget):
     def begin(self, kind: str, beginning: str) -> None:
         """A run of this kind starts: the bar at 0 with how it begins, the time budget counted from now."""
         self.kind = kind
-        self._started = time.monotonic()
+        self._started = self._clock()
+        self._stop_ticking()
         self._saving, self._before_measuring = False, ""
         self.progress.setValue(0)
         self.progress.setFormat(beginning)
@@ -130,11 +147,7 @@ class RunWatch(QWidget):
             self._error += (" " if self._error.endswith(":") else "; ") + line
         self._last_line = line
         if progress := read_progress(line):
-            step, steps, minutes_left = progress
-            done = share_done(step, steps, minutes_left, time.monotonic() - self._started)
-            self.progress.setValue(round(done * PROGRESS_STEPS))
-            if not self._saving:  # a line the run wrote before the stop
-                self.progress.setFormat(f"step {step:,} — {minutes_left:.1f} min left")
+            self._take_progress(*progress)
         elif m := MEASURING.search(line):  # the bar read "1.6 min left" for the minute it took
             self._before_measuring = self.progress.format()
             self.progress.setFormat(f"step {int(m.group(1)):,} — measuring held-out figures…")
@@ -145,8 +158,35 @@ class RunWatch(QWidget):
             self.figures.setText(figures)
             self._measured()
 
+    def _take_progress(self, step: int, steps: int | None, minutes_left: float) -> None:
+        """A progress line: the bar where it says (back, should the ticks have gone past it), ticking on from it."""
+        now = self._clock()
+        done = share_done(step, steps, minutes_left, now - self._started)
+        self.progress.setValue(round(done * PROGRESS_STEPS))
+        if self._saving:  # a line the run wrote before the stop: the bar says it saves
+            return
+        self.progress.setFormat(f"step {step:,} — {minutes_left:.1f} min left")
+        self._reported = Reported(now, step, done, minutes_left)
+        self._ticker.start()
+
+    def _tick(self) -> None:
+        """Between progress lines: the time left counted down and the bar moved on at the last line's pace, short
+        of full (the run says when it ends); held while the run measures its figures, or saves."""
+        if self._reported is None or self._before_measuring:
+            return
+        at, step, done, minutes_left = self._reported
+        share, left = moved_on(done, minutes_left, self._clock() - at)
+        self.progress.setValue(max(round(done * PROGRESS_STEPS), min(round(share * PROGRESS_STEPS),
+                                                                     PROGRESS_STEPS - 1)))
+        self.progress.setFormat(f"step {step:,} — {left:.1f} min left")
+
+    def _stop_ticking(self) -> None:
+        self._ticker.stop()
+        self._reported = None
+
     def saving(self) -> None:
         """The run was asked to stop: the bar says it saves until the run ends (say_ended, failed)."""
+        self._stop_ticking()
         self._saving, self._before_measuring = True, ""
         self.progress.setFormat("stopping: saving the model so far…")
 
@@ -167,6 +207,7 @@ class RunWatch(QWidget):
         """The run ended without a model: the bar says so (it said "starting…" on), and the line under it why,
         whole (it ended on the colon of "1 file skipped:", the files and the reason left to the log), in the dialog's
         words; the reason returned."""
+        self._stop_ticking()
         self.progress.setFormat(f"failed ({how})")
         why = in_the_dialogs_words(self._error) if self._error else self._last_line
         said = f"⚠ The run failed: {why}" if why else f"⚠ The run failed ({how}): it said nothing"
@@ -193,5 +234,6 @@ class RunWatch(QWidget):
     def end(self, format_: str) -> None:
         """The bar's last words, full: "done" or "stopped at step N" (left where the time had got to, a run stopped
         at step 2 read as a quarter done)."""
+        self._stop_ticking()
         self.progress.setValue(PROGRESS_STEPS)
         self.progress.setFormat(format_)
