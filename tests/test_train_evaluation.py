@@ -11,7 +11,7 @@ import torch
 from genimg_gui.catalog import metrics_text
 from genimg_gui.cli import main
 from genimg_gui.models.weights import load_model
-from genimg_gui.train import loop
+from genimg_gui.train import budget, loop
 from genimg_gui.train.latent_gan_recipe import MIN_HELD_OUT, LatentGANRecipe
 from genimg_gui.train.vae_recipe import VAERecipe
 
@@ -277,3 +277,28 @@ def test_a_latent_gan_of_a_small_folder_measures_no_noise_and_says_a_short_budge
     assert "Give --minutes 1 or more" in err and "--holdout 0" not in err  # no evaluation to leave out
     assert "trained for 1 step only before --minutes 0.002 ran out" in err
     assert "precision" not in strict_json(out / "metrics.json")
+
+
+def test_a_minutes_budget_rehearses_the_writing_with_a_share_of_the_images(data_dir, tmp_path, monkeypatch, clock,
+                                                                           capsys):
+    """A --minutes 10 VAE spent 2.5 minutes of them at its first step encoding 4,096 images for PCA directions
+    written to a folder thrown away after. Here the share is 8 images of the 36 trained on (the run's 4,096 at
+    most); writing takes 1 s and 0.5 s per image it is given, steps 10 s, evaluations 20 s, in 300 s."""
+    monkeypatch.setattr(budget, "REHEARSED_IMAGES", (8, 4), raising=False)
+    timed(monkeypatch, VAERecipe, clock, 10.0, 20.0)
+    export = VAERecipe.export
+    given = []
+
+    def slow_export(self, out, card, train_images, *args, **kwargs):
+        given.append(len(train_images))
+        clock.now += 1.0 + 0.5 * len(train_images)
+        return export(self, out, card, train_images, *args, **kwargs)
+
+    monkeypatch.setattr(VAERecipe, "export", slow_export)
+    began = clock.now
+    assert train("vae", data_dir, tmp_path / "vae", 1000, "--minutes", "5") == 0
+    assert given[:-1] == [8, 4] and given[-1] == 36  # the rehearsal encoded 12 images, not 36; the end all
+    # 3 s for 4 images, then 0.5 s for each of the 32 more, with a margin of a quarter: 23 s kept for 19 s
+    assert ("--minutes: keeping 43 s at the end for the held-out figures of the model written (20 s) and for "
+            "writing it (23 s)") in capsys.readouterr().err
+    assert 300 - 10 - 4 <= clock.now - began <= 300, clock.now - began  # within a step and the margin of the budget

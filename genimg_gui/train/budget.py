@@ -5,8 +5,15 @@ read and the networks built; after the last, the held-out evaluation of the mode
 folder and its sample grid. A `--minutes 3` latent GAN, which counted from its first step and kept time for the
 last evaluation alone, as the first step had timed it, ended after 211 s. The budget counts from the command's start
 and stops training in time for all that follows: the evaluation as the last one took (each one re-times it: a
-trained model's can be slower than the first step's), the writing as a rehearsal at the first step took, and a step
-as the last one took (a step begun just in time would end one step late).
+trained model's can be slower than the first step's), the writing as a rehearsal at the first step timed it, and a
+step as the last one took (a step begun just in time would end one step late).
+
+A VAE's writing is nearly all the encoding of up to 4,096 training images for its PCA directions (154 s of them for
+the bundled emoji-vae on one CPU thread, against 4 s for the rest): rehearsed with them all, it took 2.5 minutes of a
+--minutes 10. So the rehearsal writes with 256 of the images, then with 64, and scales the time per image between
+the two to the number the end encodes (the encoding is linear in it), with a margin as the scaled part is an
+estimate; a run of 256 images or fewer writes with them all, timed as before. A GAN's writing encodes none: both
+writes take as long, and the time kept is theirs (its noise scaled).
 
 The first step's evaluation is spent, and the end's kept besides: not the same one counted twice, as any step after
 the first writes a model that needs its own. So a budget that an evaluation and the writing nearly fill trains one
@@ -31,6 +38,11 @@ TRAINING_SHARE = 0.25
 # fewer steps than this leave a model from scratch untrained: a GAN's samples and a VAE's reconstructions are
 # still noise and grey blurs (the bundled models trained for tens of thousands)
 FEW_STEPS = 100
+# the rehearsal writes with this many of the end's images, then with this many (the larger first: a first write's
+# one-off costs then make the time per image larger, never smaller, and the budget keeps more, never less)
+REHEARSED_IMAGES = (256, 64)
+# what the time per image scaled to the end's images is multiplied by: a guess on a busy machine must not be short
+SCALED_MARGIN = 1.25
 
 
 @dataclass
@@ -60,15 +72,22 @@ class Budget:
         """Whether a --minutes run has still to time its writing (it rehearses it once, at its first step)."""
         return bool(self.minutes) and self.writing_s is None
 
-    def rehearse(self, write: Callable[[Path], object]) -> None:
-        """Time write(folder), the end's writing, into a folder thrown away after; the random numbers drawn are
-        given back, so that a run's draws do not depend on whether it has a --minutes."""
+    def rehearse(self, write: Callable[[Path, int], object], images: int) -> float:
+        """Time write(folder, n), the end's writing given n of its images (images: as many as the end gives it),
+        into folders thrown away after; the seconds the rehearsal took. Above REHEARSED_IMAGES[0] images the
+        writing is timed with two shares of them and the time per image scaled (the module's docstring). The
+        random numbers drawn are given back, so that a run's draws do not depend on whether it has a --minutes."""
         rng = torch.get_rng_state()
         began = time.monotonic()
-        with tempfile.TemporaryDirectory(prefix="genimg-rehearsal-") as folder:
-            write(Path(folder))
-        self.writing_s = time.monotonic() - began
+        many, few = REHEARSED_IMAGES
+        if images <= many:
+            self.writing_s = _timed(write, images)
+        else:
+            many_s, few_s = _timed(write, many), _timed(write, few)
+            per_image = max(0.0, (many_s - few_s) / (many - few))  # a GAN's noise may make it below 0
+            self.writing_s = few_s + SCALED_MARGIN * per_image * (images - few)
         torch.set_rng_state(rng)
+        return time.monotonic() - began
 
     def keeping(self, evaluation_s: float) -> str:
         """The log's line on the time kept at the end (keep)."""
@@ -107,3 +126,11 @@ class Budget:
         return (f"trained for {counted(steps, 'step')} only before --minutes {self.minutes:g} ran out: too few to "
                 f"learn from the images, so the model's samples will look like noise. Give --minutes "
                 f"{self.enough()} or more")
+
+
+def _timed(write: Callable[[Path, int], object], images: int) -> float:
+    """Seconds write(folder, images) took into a folder thrown away after."""
+    began = time.monotonic()
+    with tempfile.TemporaryDirectory(prefix="genimg-rehearsal-") as folder:
+        write(Path(folder), images)
+    return time.monotonic() - began

@@ -41,6 +41,9 @@ from .run_card import run_card
 from .run_log import describe_class_counts, final_line, format_progress, held_out_lines
 from .stopping import GuardedLog, LogClosed, exit_code, nothing_written, stop_signals_interrupt, to_stderr
 
+# the training images the model folder is written with: a VAE encodes them for its PCA directions
+WRITTEN_IMAGES = 4096
+
 
 @dataclass
 class TrainOptions:
@@ -207,11 +210,12 @@ def train(opts: TrainOptions, make_recipe: Callable[[TrainOptions, torch.device]
                 # own; with no figures here export must not measure them: the budget counts evaluations apart
                 if save and budget.untimed():
                     figures = evals.figures_at(step)
-                    budget.rehearse(lambda folder: _write_model(
+                    rehearsal_s = budget.rehearse(lambda folder, n: _write_model(
                         folder, recipe, run_card(opts, data, device, step, time.monotonic() - t0, len(held_idx)),
-                        as_pixels(images[train_idx[:4096]]), held_out, figures, "" if figures else "rehearsal",
-                        lambda: save_checkpoint(folder, recipe, step, 0.0, history, best, run=run)))
-                    pace.skip(budget.writing_s or 0.0)
+                        as_pixels(images[train_idx[:n]]), held_out, figures, "" if figures else "rehearsal",
+                        lambda: save_checkpoint(folder, recipe, step, 0.0, history, best, run=run)),
+                        len(train_idx[:WRITTEN_IMAGES]))
+                    pace.skip(rehearsal_s)
                     if budget.keep(evals.reserve()) >= 1:  # under a second is not worth a line
                         log(budget.keeping(evals.reserve()))
                     if short := budget.short_of_training(evals.reserve()):
@@ -249,7 +253,7 @@ def train(opts: TrainOptions, make_recipe: Callable[[TrainOptions, torch.device]
                 card["training"]["kept"] = kept
             if written != done:
                 card["training"]["run_steps"] = done  # --resume goes on from there (checkpoint.pt)
-            metrics = _write_model(out, recipe, card, as_pixels(images[train_idx[:4096]]), held_out,
+            metrics = _write_model(out, recipe, card, as_pixels(images[train_idx[:WRITTEN_IMAGES]]), held_out,
                                    evals.figures_at(written), left_out if written == done else "")
             curve = {"history": history} if history else {}
             if ran_out and not origin and (few := budget.few_steps(done)):  # --init's model is trained already
