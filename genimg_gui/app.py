@@ -11,6 +11,7 @@ os.environ["HF_HUB_OFFLINE"] = "1"
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
+    from .cli import dash_values_joined
     from .train.arg_types import device_name, positive_int  # the CLI's checks (no torch): `--device tpu` started
 
     p = argparse.ArgumentParser(prog="genimg-gui", description="Edit and generate images through latent spaces.")
@@ -20,7 +21,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     p.add_argument("--vae", help="VAE model folder, or an SD VAE / TAESD file, to load instead of the bundled one")
     p.add_argument("--gan", help="GAN model folder, or a StyleGAN2 .pkl, to load instead of the bundled one")
     p.add_argument("--threads", type=positive_int, help="CPU threads for the models (default: all cores but one)")
-    return p.parse_args(argv)
+    # `--vae -my-vae`: a value starting with '-' is the option's, as the CLI takes it ("expected one argument")
+    return p.parse_args(dash_values_joined(list(sys.argv[1:] if argv is None else argv), p._option_string_actions))
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -49,3 +49,11 @@ def test_edit_with_a_dash_direction_says_which_directions_there_are(vae, image_f
     err = capsys.readouterr().err
     assert "the VAE has no direction '-1'" in err and "or an index (0 … " in err
     assert not (tmp_path / "out").exists()
+
+
+def test_the_app_takes_a_value_starting_with_a_dash_as_its_options_value():
+    """`genimg-gui --vae -my-vae` stopped with "argument --vae: expected one argument", where `genimg` took it."""
+    from genimg_gui.app import parse_args
+
+    args = parse_args(["--vae", "-my-vae", "--gan", "-gan.pkl", "a.png", "--", "-b.png"])
+    assert (args.vae, args.gan, args.files) == ("-my-vae", "-gan.pkl", ["a.png", "-b.png"])

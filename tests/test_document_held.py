@@ -18,6 +18,7 @@ class HeldEngine(QObject):
     result = Signal(object)
     failed = Signal(object)
     progress = Signal(object)
+    done = Signal(int)
 
     def __init__(self) -> None:
         super().__init__()
@@ -29,6 +30,9 @@ class HeldEngine(QObject):
 
     def resubmit(self, seq: int) -> int:
         return self.submit(self.sent[seq - 1])
+
+    def request(self, seq: int) -> rq.Request:
+        return self.sent[seq - 1]
 
     def answer(self, seq: int, latent: np.ndarray) -> None:
         r = self.sent[seq - 1]

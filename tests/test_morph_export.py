@@ -157,12 +157,17 @@ def test_an_export_retried_on_the_cpu_after_the_gpu_ran_out_of_memory_says_what_
         asked.append(window.morph.export(str(tmp_path / "morph.gif")))
     qtbot.waitUntil(window.status.retry.isVisible, timeout=UI_TIMEOUT)
     assert "out of memory on cuda:0" in dialog.written.text() and not (tmp_path / "morph.gif").exists()
-    with qtbot.waitSignal(window.document.message, timeout=UI_TIMEOUT,
-                          check_params_cb=lambda text: text.startswith("Wrote")) as blocker:
+    said, retries = [], []
+    window.document.message.connect(said.append)
+    window.document.retried.connect(lambda seq, new: retries.append(new))
+    with qtbot.waitSignal(window.document.engine.done, timeout=UI_TIMEOUT, check_params_cb=retries.__contains__), \
+            qtbot.waitSignal(window.document.message, timeout=UI_TIMEOUT,
+                             check_params_cb=lambda text: text.startswith("Wrote")) as blocker:
         qtbot.mouseClick(window.status.retry, Qt.MouseButton.LeftButton)
         assert dialog.busy.text() == "Rendering 7 frames on the CPU… (Cancel in the status bar)"
     assert blocker.args[0] == (f"Wrote {tmp_path / 'morph.gif'} (7 frames, 32×32, 0.6 s); "
                                "done on the CPU, as the GPU ran out of memory")
+    assert [text for text in said if "done on the CPU" in text] == [blocker.args[0]]  # said once, not twice
     assert dialog.written.text() == blocker.args[0] and str(runtime.device) == "cpu"
     assert morph.count_frames(tmp_path / "morph.gif") == 7
     assert not dialog.busy.isVisible() and not window.morph.exporting() and not window.document.jobs

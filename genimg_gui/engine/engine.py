@@ -30,6 +30,7 @@ class Engine(QObject):
     progress = Signal(object)
     submitted = Signal(object)  # the stamped Request, as it is queued (the UI marks a slow live one)
     started = Signal(int)  # the seq of a job the worker starts (a load that waited is no longer said to wait)
+    done = Signal(int)  # the seq of a request that ended without failing (a retry on the CPU says so)
 
     def __init__(self, device: str = "auto", parent: QObject | None = None, threads: int | None = None) -> None:
         """threads: torch's CPU threads for the models (0: all cores but one); None leaves torch's own count."""
@@ -57,7 +58,7 @@ class Engine(QObject):
                 self.failed.emit(Failed(request.seq, type(request).__name__, why))
             return
         worker = Worker(self.queue, device, threads)  # lives on this thread, where it was made
-        for name in ("result", "failed", "progress", "started"):
+        for name in ("result", "failed", "progress", "started", "done"):
             getattr(worker, name).connect(getattr(self, name))
         self.worker = worker
         worker.run()
@@ -75,8 +76,12 @@ class Engine(QObject):
 
     def resubmit(self, seq: int) -> int | None:
         """Send a recent request again (a new sequence number); None if it is no longer remembered."""
-        request = self._recent.get(seq)
+        request = self.request(seq)
         return None if request is None else self.submit(request)
+
+    def request(self, seq: int) -> Request | None:
+        """A recent request as it was submitted; None if it is no longer remembered."""
+        return self._recent.get(seq)
 
     def cancel(self, seq: int) -> None:
         """Cancel a request; one still queued is answered at once with a cancelled Failed."""

@@ -65,6 +65,7 @@ class Worker(QObject):
     failed = Signal(object)
     progress = Signal(object)
     started = Signal(int)  # the seq of a job (not a live request) as the worker starts it
+    done = Signal(int)  # the seq of a request that ended without failing, after its results and progress
 
     def __init__(self, queue: RequestQueue, device: str = "auto", threads: int | None = None) -> None:
         """threads: torch's CPU threads (0: all cores but one, for the GUI thread); None leaves torch's own."""
@@ -96,8 +97,10 @@ class Worker(QObject):
         ends with it: a job whose last report was short of 1.0 (a model load) left the progress bar up."""
         if not request.live:  # a load that waited behind a slow decode is said to wait until it starts
             self.started.emit(request.seq)
+        ended_well = False
         try:
             self._handle(request)
+            ended_well = True
         except Cancelled:
             self._fail(rq.Failed(request.seq, type(request).__name__, "cancelled", cancelled=True))
         except (*USER_ERRORS, MemoryError) as e:
@@ -111,6 +114,8 @@ class Worker(QObject):
         finally:
             self._end_progress(request.seq)
             self.queue.finished(request.seq)
+        if ended_well:
+            self.done.emit(request.seq)
 
     def _report(self, seq: int, fraction: float, text: str) -> None:
         """A job's progress; its end (1.0) is told when the job ends, if it has not told it itself."""

@@ -51,6 +51,7 @@ class Document(QObject):
     error = Signal(str)                # something the user should read
     retry_offered = Signal(int)        # seq of a request that ran out of memory on a GPU
     retried = Signal(int, int)         # (that seq, its retry's seq): Retry on CPU sent the request again
+    error_answered = Signal(str)       # an error the user acted on (Retry on CPU): it leaves the status bar
     progress = Signal(object)          # Progress
     decode_time = Signal(float)        # seconds, worker-side
     previewed = Signal(object)         # rq.Previewed (slider strips, history thumbnails)
@@ -89,6 +90,7 @@ class Document(QObject):
         engine.result.connect(self._on_result)
         engine.failed.connect(self.failures.on_failed)
         engine.failed.connect(self.carry.answered)
+        engine.done.connect(self.failures.on_done)
         engine.progress.connect(self._on_progress)
         engine.progress.connect(self.failures.on_progress)
 

@@ -1,11 +1,13 @@
 """Requests the worker could not do. A failure that is final drops the document's note of the request; one that
-ran out of memory on a GPU keeps it, so the status bar's Retry on the CPU picks up where the request left off. The
-files of one open that could not be read are told in one message once it ends."""
+ran out of memory on a GPU keeps it, so the status bar's Retry on the CPU picks up where the request left off; the
+retry takes the out-of-memory error off the status bar and, as it ends, says it was done on the CPU. The files of one
+open that could not be read are told in one message once it ends."""
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
 from ..engine import requests as rq
+from .slow_draw import what
 
 # how the end of a request that Retry on CPU sent again says so, after what it did ("Wrote …/morph.gif (…)")
 DONE_ON_CPU = "done on the CPU, as the GPU ran out of memory"
@@ -14,12 +16,21 @@ if TYPE_CHECKING:
     from .document import Document
 
 
+def done_on_cpu(request: rq.Request | None) -> str:
+    """What a retry says as it ends: "The encoding of “cat.png” was done on the CPU, as the GPU ran out of memory"."""
+    work = "the work" if request is None else what(request, running=False)
+    return f"{work[:1].upper()}{work[1:]} was {DONE_ON_CPU}"
+
+
 class FailedRequests:
     """The document's failed requests and their retries on the CPU."""
 
     def __init__(self, document: Document) -> None:
         self.document = document
-        self.retries: dict[int, list] = {}  # failed seq -> its bookkeeping, for a retry on the CPU
+        self.retries: dict[int, tuple[str, list]] = {}  # failed seq -> (its error, its bookkeeping), for a retry
+        # a retry's seq -> what it says as it ends (on_done): nothing said, the user who clicked Retry could not tell
+        # whether it worked. One whose own end says so (a morph export's "Wrote …; done on the CPU…") takes it out
+        self.on_cpu: dict[int, str] = {}
         self.unopened: dict[int, list[str]] = {}  # EncodeFiles seq -> why each of its files could not be read
         # requests whose cancel their controller tells, with what it kept (an inversion's): a bare "Cancelled" came
         # before that in the message log, two lines for one stop
@@ -36,9 +47,10 @@ class FailedRequests:
             self.unopened.setdefault(f.seq, []).append(f.message)
             return
         if getattr(f, "retry_on_cpu", False):
-            self.retries[f.seq] = [book.get(f.seq) for book in self._bookkeeping()]
+            self.retries[f.seq] = (f.message, [book.get(f.seq) for book in self._bookkeeping()])
             doc.retry_offered.emit(f.seq)
         if f.final:
+            self.on_cpu.pop(f.seq, None)  # a retry that failed too: its error says so
             self._tell_unopened(f.seq)  # the job ended without its last progress (an internal error)
             doc.jobs.pop(f.seq, None)
             doc.open_waiting()  # files waiting on a model that did not load open with the one loaded
@@ -55,6 +67,11 @@ class FailedRequests:
     def on_progress(self, p: rq.Progress) -> None:
         if p.fraction >= 1.0:  # done, or cancelled (its progress ends first)
             self._tell_unopened(p.seq)
+
+    def on_done(self, seq: int) -> None:
+        """A request ended without failing (Engine.done, after its results): a retry on the CPU says so."""
+        if (said := self.on_cpu.pop(seq, None)) is not None:
+            self.document.message.emit(said)
 
     def _tell_unopened(self, seq: int) -> None:
         """One message for every file of the job that was not opened: each had its own, and the status bar showed
@@ -73,7 +90,8 @@ class FailedRequests:
         if new is None:
             doc.error.emit("That request is too old to retry; do it again")
             return None
-        for book, value in zip(self._bookkeeping(), self.retries.pop(seq, [])):
+        error, notes = self.retries.pop(seq, ("", []))
+        for book, value in zip(self._bookkeeping(), notes):
             if value is not None:
                 book[new] = value
         for item in doc.items.values():
@@ -82,5 +100,8 @@ class FailedRequests:
         pending = doc.samples.pending
         if pending.get(new, 0) > 0 and pending[new] not in doc.items:
             del pending[new]  # a sample for an item closed since: dropped, not made a new item
+        self.on_cpu[new] = done_on_cpu(doc.engine.request(new))
+        if error:
+            doc.error_answered.emit(error)  # the out-of-memory error, still on the status bar, is answered now
         doc.retried.emit(seq, new)  # for those that keep their own note of a request (a morph export's)
         return new

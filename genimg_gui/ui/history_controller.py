@@ -132,6 +132,7 @@ class HistoryController(QObject):
         document.current_changed.connect(self._name_panes)
         document.previewed.connect(self._on_previewed)
         document.frames_ready.connect(self._on_frames)
+        document.retried.connect(self._on_retried)
         panel.node_activated.connect(document.goto)
         panel.compare_requested.connect(self.compare)
         panel.compare_cleared.connect(self.stop_comparing)
@@ -266,6 +267,11 @@ class HistoryController(QObject):
         latents = np.stack([edited_latent(state, directions) for state in pair])
         self._ab_seq = self.document.engine.submit(rq.RenderFrames(item.kind, latents, tag=AB_TAG,
                                                                    **rq.frame_masks(pair)))
+
+    def _on_retried(self, seq: int, new: int) -> None:
+        """Retry on CPU sent the A/B render that ran out of GPU memory again: its frames are the pair's."""
+        if seq == self._ab_seq:
+            self._ab_seq = new
 
     def _on_frames(self, r) -> None:
         if r.seq != self._ab_seq or self.comparing is None:

@@ -43,7 +43,9 @@ class InversionController(QObject):
         self.document, self.panel = document, panel
         self._remember_form(settings)
         self.runs: dict[int, Run] = {}
+        self.out_of_memory: dict[int, Run] = {}  # seq -> a run that ran out of GPU memory, begun again by a retry
         panel.invert_requested.connect(self.invert_current)
+        document.retried.connect(self._on_retried)
         document.inverted.connect(self._on_inverted)
         document.engine.failed.connect(self._on_failed)
         document.item_removed.connect(self._on_closed)
@@ -151,6 +153,14 @@ class InversionController(QObject):
         self.document.show_drawn(item, item.shown_seq, r.image, item.history.current)
         self.document.history_changed.emit()
 
+    def _on_retried(self, seq: int, new: int) -> None:
+        """Retry on CPU sent an inversion that ran out of GPU memory again: its results were dropped, as no run
+        had their seq, and the retry did nothing the user could see."""
+        if (run := self.out_of_memory.pop(seq, None)) is not None:
+            self.runs[new] = run
+            self.document.failures.cancel_told_elsewhere.add(new)  # _on_failed says what a cancel kept
+            self._offer_button()
+
     def _on_closed(self, item_id: int) -> None:
         """Its item closed: the run stops, and keeps its best preview (_on_failed) for a reopening."""
         for seq, run in list(self.runs.items()):  # a cancel answered at once pops its run (_on_failed)
@@ -163,6 +173,8 @@ class InversionController(QObject):
         run = self.runs.pop(f.seq, None) if f.final else None
         if run is None:
             return
+        if f.retry_on_cpu:  # Retry on CPU runs it again from the start, a new item (_on_retried)
+            self.out_of_memory[f.seq] = Run(run.name, run.gan, source=run.source)
         self._offer_button()
         if run.item is None:  # stopped before its starting guess came: nothing to keep
             if f.cancelled:

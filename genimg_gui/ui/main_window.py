@@ -223,6 +223,7 @@ class MainWindow(QMainWindow):
         self.status.cancel_requested.connect(d.cancel)
         d.retry_offered.connect(self.status.offer_retry)
         self.status.retry_requested.connect(d.retry_on_cpu)
+        d.error_answered.connect(self.status.withdraw_error)
         self.sliders.values_changed.connect(d.preview)
         self.sliders.edit_committed.connect(lambda values: d.commit(values, self.sliders.gesture))
         self.filmstrip.item_selected.connect(d.select)

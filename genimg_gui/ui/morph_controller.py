@@ -197,6 +197,7 @@ class MorphController(QObject):
         (its file was written with nothing said, the dialog still showing the out-of-memory error)."""
         if self._out_of_memory is not None and self._out_of_memory.seq == seq and self._export is None:
             self._start(self._out_of_memory._replace(seq=new, on_cpu=True))
+            self.document.failures.on_cpu.pop(new, None)  # its "Wrote …" says so (_on_frames)
 
     def _export_problem(self, path: Path, settings: MorphSettings) -> str:
         """Why the export cannot start (said before minutes of rendering, not after), or ""."""

@@ -274,6 +274,21 @@ class StatusBar(QStatusBar):
         self._errors_until = time.monotonic() + ERROR_MS / 1000
         self._show_errors(ERROR_MS)
 
+    def withdraw_error(self, text: str) -> None:
+        """An error the user has answered (Retry on CPU clicked) leaves the bar; the others on show keep their
+        time. Left on, it read as if the retry had run out of memory too, the message it ended with before it."""
+        if not self._errors_on_show() or text not in self._errors:
+            return
+        self._errors.remove(text)
+        self._error_count -= 1
+        left = max(1, round((self._errors_until - time.monotonic()) * 1000))
+        if self._errors:
+            self._show_errors(left)
+        elif note := self._note:  # the message that came while it showed, alone for what is left of its time
+            self._show_plain(note, 0 if note == self._staying else left)
+        else:
+            self._show_plain("", 0)  # the bar empties: a message that stays comes back (_back_to_staying)
+
     def _show_unseen(self, count: int) -> None:
         """The log button counts the errors not yet looked at: one that left the bar can still be read."""
         self.log_button.setText(f"⚠ {count} in log" if count else "Log")

@@ -1,0 +1,111 @@
+"""Retry on CPU, clicked after a job ran out of GPU memory: the job ends saying it was done on the CPU, and the
+out-of-memory error leaves the status bar. Only a morph export said so; a retried encode, decode, sample,
+inversion or A/B render ended with nothing said, the error still on the bar. The worker is made to believe it runs
+on a full GPU, as in test_inversion_ui and test_morph_export."""
+from __future__ import annotations
+
+import torch
+from PySide6.QtCore import Qt
+
+from conftest import UI_TIMEOUT
+from genimg_gui.engine.runtime import Runtime
+from genimg_gui.ui.failed_requests import DONE_ON_CPU
+from genimg_gui.ui.history_controller import AB_TAG
+
+OUT_OF_MEMORY = "out of memory on cuda:0"
+
+
+def on_a_full_gpu(window, monkeypatch, method: str, only=lambda *args: True) -> None:
+    """Runtime.method runs out of memory while the worker's device is a GPU (the worker is idle: no race), when
+    only(its arguments)."""
+    monkeypatch.setattr(window.document.engine.worker.runtime, "device", torch.device("cuda:0"))
+    real = getattr(Runtime, method)
+
+    def full(self, *args, **kwargs):
+        if self.device.type == "cuda" and only(*args):
+            raise torch.OutOfMemoryError("CUDA out of memory. Tried to allocate 2.00 GiB")
+        return real(self, *args, **kwargs)
+    monkeypatch.setattr(Runtime, method, full)
+
+
+def retried(qtbot, window, ask) -> str:
+    """ask() sends a request that runs out of memory; Retry on CPU is clicked: what the retry's end says, once the
+    out-of-memory error has left the bar at the click."""
+    asked: list[int] = []
+    with qtbot.waitSignal(window.document.retry_offered, timeout=UI_TIMEOUT, check_params_cb=asked.__contains__):
+        asked.append(ask())
+    qtbot.waitUntil(window.status.retry.isVisible, timeout=UI_TIMEOUT)
+    assert OUT_OF_MEMORY in window.status.currentMessage()
+    with qtbot.waitSignal(window.document.message, timeout=UI_TIMEOUT,
+                          check_params_cb=lambda text: DONE_ON_CPU in text) as done:
+        qtbot.mouseClick(window.status.retry, Qt.MouseButton.LeftButton)
+        assert OUT_OF_MEMORY not in window.status.currentMessage()  # answered: the retry runs
+    assert str(window.document.engine.worker.runtime.device) == "cpu" and not window.status.retry.isVisible()
+    assert window.status.currentMessage() == done.args[0] and OUT_OF_MEMORY not in window.status.toolTip()
+    return done.args[0]
+
+
+def test_an_image_encoded_again_on_the_cpu_says_so(qtbot, window, image_files, monkeypatch):
+    on_a_full_gpu(window, monkeypatch, "encode")
+    items = len(window.document.items)
+
+    def ask() -> int:
+        window.open_paths([str(image_files[0])])
+        return max(window.document.jobs)
+    said = retried(qtbot, window, ask)
+    assert said == f"The encoding of 1 image was {DONE_ON_CPU}" and len(window.document.items) == items + 1
+
+
+def test_a_slider_decode_drawn_again_on_the_cpu_says_so(qtbot, window, monkeypatch):
+    item = window.document.current
+    on_a_full_gpu(window, monkeypatch, "render")
+    said = retried(qtbot, window, lambda: window.document.preview((1.5,) + item.history.current.values[1:]))
+    assert said == f"The decode was {DONE_ON_CPU}" and item.shown_seq >= item.requested_seq
+
+
+def test_a_sample_drawn_again_on_the_cpu_says_so(qtbot, window, monkeypatch):
+    on_a_full_gpu(window, monkeypatch, "map_seed")
+    said = retried(qtbot, window, lambda: window.document.generate(41, 0.7, new_item=True))
+    assert said == f"The drawing of seed 41 was {DONE_ON_CPU}"
+    assert window.document.current.seed == 41
+
+
+def test_an_ab_comparison_rendered_again_on_the_cpu_shows_and_says_so(qtbot, window, monkeypatch):
+    doc = window.document
+    item = doc.current
+    doc.commit((1.5,) + item.history.current.values[1:])
+    qtbot.waitUntil(lambda: item.shown_seq >= item.requested_seq, timeout=UI_TIMEOUT)
+    # the history's thumbnails are drawn meanwhile, and fit: the Retry button retries the last to run out
+    on_a_full_gpu(window, monkeypatch, "render", only=lambda kind, latent, mask, base, tag: tag == AB_TAG)
+
+    def ask() -> int:
+        window.history.compare(0, item.history.current_id)
+        return window.history._ab_seq
+    said = retried(qtbot, window, ask)
+    assert said == f"The rendering of 2 frames was {DONE_ON_CPU}"
+    assert window.canvas.labels[0].startswith("A: ") and window.canvas.labels[1].startswith("B: ")
+
+
+def test_an_inversion_run_again_on_the_cpu_makes_its_item_and_says_so(qtbot, window, image_files, monkeypatch):
+    with qtbot.waitSignal(window.document.item_added, timeout=UI_TIMEOUT):
+        window.open_paths([str(image_files[0])])
+    window.gan_panel.steps.setValue(10)
+    on_a_full_gpu(window, monkeypatch, "invert_steps")
+    said = retried(qtbot, window, lambda: window.inversion.invert_current(10, 0.5))
+    assert said == f"The inversion was {DONE_ON_CPU}"
+    assert window.document.current.name.endswith(", inverted") and not window.inversion.runs
+
+
+def test_the_retry_takes_only_its_own_error_off_the_bar(qtbot, window):
+    """Another error on show stays, for its time; a message said meanwhile shows alone once none is left."""
+    bar, oom = window.status, f"{OUT_OF_MEMORY}; retry it on the CPU, or close other GPU programs"
+    window.show_error(oom)
+    bar.withdraw_error(oom)
+    assert bar.currentMessage() == "" and bar.styleSheet() == ""  # not left in red
+    window.show_error("b.png is not a picture")
+    window.show_error(oom)
+    bar.show_message("Loaded tiny-gan")
+    bar.withdraw_error(oom)
+    assert bar.currentMessage() == "Loaded tiny-gan — ⚠ b.png is not a picture"
+    bar.withdraw_error("b.png is not a picture")
+    assert bar.currentMessage() == "Loaded tiny-gan" and bar.styleSheet() == ""
