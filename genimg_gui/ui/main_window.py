@@ -215,15 +215,10 @@ class MainWindow(QMainWindow):
         d.note.connect(lambda text: self.status.show_message(text, logged=False))
         d.error.connect(self.show_error)
         d.engine.failed.connect(self.opener.forget_unreadable)
-        d.progress.connect(lambda p: self.status.show_progress(p.seq, p.fraction, p.text))
-        d.decode_time.connect(self.status.show_decode_time)
+        self.status.follow(d)  # progress, Cancel, Retry on CPU
         self.slow_draw = SlowDrawNote(d.engine, self.status.show_busy, self)  # "Decoding…" when one is slow
         self.waiting_jobs = WaitingJobNote(d.engine, self.status, self)
         self.loading_note = LoadingNote(d, self.status, self.slider_tab, self.canvas, lambda: self.model_list.entries)
-        self.status.cancel_requested.connect(d.cancel)
-        d.retry_offered.connect(self.status.offer_retry)
-        self.status.retry_requested.connect(d.retry_on_cpu)
-        d.error_answered.connect(self.status.withdraw_error)
         self.sliders.values_changed.connect(d.preview)
         self.sliders.edit_committed.connect(lambda values: d.commit(values, self.sliders.gesture))
         self.filmstrip.item_selected.connect(d.select)

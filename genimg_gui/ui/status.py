@@ -4,12 +4,16 @@ from __future__ import annotations
 
 import re
 import time
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QRect, Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QPainter, QPalette
 from PySide6.QtWidgets import QLabel, QProgressBar, QPushButton, QSizeGrip, QStatusBar, QToolButton
 
 from .message_log import ERROR_COLOUR, MessageLog
+
+if TYPE_CHECKING:
+    from .document import Document
 
 MAX_ERRORS = 5  # joined errors shown, newest first; one repeating (each decode of a drag failing) is listed once
 MESSAGE_MS = 8000
@@ -100,6 +104,16 @@ class StatusBar(QStatusBar):
         self.warning.hide()
         self.messageChanged.connect(self._tip_follows)
         self.messageChanged.connect(self._back_to_staying)
+
+    def follow(self, document: Document) -> None:
+        """Show the document's jobs (progress, decode time, a Retry on CPU offered and answered), and send it the
+        bar's Cancel and Retry clicks."""
+        document.progress.connect(lambda p: self.show_progress(p.seq, p.fraction, p.text))
+        document.decode_time.connect(self.show_decode_time)
+        self.cancel_requested.connect(document.cancel)
+        document.retry_offered.connect(self.offer_retry)
+        self.retry_requested.connect(document.retry_on_cpu)
+        document.error_answered.connect(self.withdraw_error)
 
     def _tip_follows(self, shown: str) -> None:
         """The tooltip speaks of the message on show, and of none once it has gone (its time up, or a status tip
