@@ -1,7 +1,8 @@
 """Retry on CPU, clicked after a job ran out of GPU memory: the job ends saying it was done on the CPU, and the
 out-of-memory error leaves the status bar. Only a morph export said so; a retried encode, decode, sample,
-inversion or A/B render ended with nothing said, the error still on the bar. The worker is made to believe it runs
-on a full GPU, as in test_inversion_ui and test_morph_export."""
+inversion or A/B render ended with nothing said, the error still on the bar. A direction from examples whose encode
+ran out of memory was forgotten, the retry's latents dropped: no direction came, though the bar said it was done on the
+CPU. The worker is made to believe it runs on a full GPU, as in test_inversion_ui and test_morph_export."""
 from __future__ import annotations
 
 import torch
@@ -10,7 +11,9 @@ from PySide6.QtCore import Qt
 from conftest import UI_TIMEOUT
 from genimg_gui.engine.runtime import Runtime
 from genimg_gui.ui.failed_requests import DONE_ON_CPU
+from genimg_gui.ui.directions_dialog import DirectionsDialog
 from genimg_gui.ui.history_controller import AB_TAG
+from test_directions_ui import BLUE, RED, menu_action, write_group
 
 OUT_OF_MEMORY = "out of memory on cuda:0"
 
@@ -94,6 +97,60 @@ def test_an_inversion_run_again_on_the_cpu_makes_its_item_and_says_so(qtbot, win
     said = retried(qtbot, window, lambda: window.inversion.invert_current(10, 0.5))
     assert said == f"The inversion was {DONE_ON_CPU}"
     assert window.document.current.name.endswith(", inverted") and not window.inversion.runs
+
+
+def blue_fails_on_the_gpu(window, monkeypatch) -> None:
+    """Runtime.encode_latent on a "GPU" that a blue image overfills; the others fit (encoded on the CPU here: the test
+    machine may have no GPU). The worker is idle: no race."""
+    monkeypatch.setattr(window.document.engine.worker.runtime, "device", torch.device("cuda:0"))
+    real = Runtime.encode_latent
+
+    def on_gpu(self, image, fit):
+        if self.device.type != "cuda":
+            return real(self, image, fit)
+        if image[..., 2].mean() > image[..., 0].mean():
+            raise torch.OutOfMemoryError("CUDA out of memory. Tried to allocate 2.00 GiB")
+        gpu, self.device = self.device, torch.device("cpu")
+        try:
+            return real(self, image, fit)
+        finally:
+            self.device = gpu
+    monkeypatch.setattr(Runtime, "encode_latent", on_gpu)
+
+
+def make_direction(window, monkeypatch, name, from_paths, to_paths) -> int:
+    """Edit → New direction from examples… with the real dialog; the "to" encode's seq (sent last)."""
+    def ask():
+        dialog = DirectionsDialog(window)
+        dialog.add_files("from", from_paths)
+        dialog.add_files("to", to_paths)
+        dialog.name.setText(name)
+        return dialog.request()
+    monkeypatch.setattr(window.directions_tool, "_ask", ask)
+    menu_action(window, "New &direction from examples…").trigger()
+    return max(window.document.jobs)
+
+
+def test_a_direction_whose_encode_ran_out_of_memory_is_made_on_the_cpu(qtbot, window, monkeypatch, tmp_path):
+    red, blue = write_group(tmp_path / "red", "r", RED, 3, 1), write_group(tmp_path / "blue", "b", BLUE, 3, 2)
+    blue_fails_on_the_gpu(window, monkeypatch)  # the "from" side is encoded, the "to" side runs out of memory
+    with qtbot.waitSignal(window.document.directions_changed, timeout=UI_TIMEOUT):
+        said = retried(qtbot, window, lambda: make_direction(window, monkeypatch, "red → blue", red, blue))
+    assert said == f"The encoding of 3 examples was {DONE_ON_CPU}"
+    assert window.document.directions("vae").labels[-1] == "red → blue" and not window.directions_tool.jobs
+    assert any(entry.text.startswith("New direction “red → blue”") for entry in window.status.log.entries)
+
+
+def test_a_direction_whose_both_encodes_ran_out_of_memory_is_made_on_the_cpu(qtbot, window, monkeypatch, tmp_path):
+    """Retry on CPU offers the last request to run out, the "to" side: the "from" side is sent again with it."""
+    red, blue = write_group(tmp_path / "red", "r", RED, 3, 1), write_group(tmp_path / "blue", "b", BLUE, 2, 2)
+    on_a_full_gpu(window, monkeypatch, "encode_latent")
+    with qtbot.waitSignal(window.document.directions_changed, timeout=UI_TIMEOUT):
+        retried(qtbot, window, lambda: make_direction(window, monkeypatch, "red → blue", red, blue))
+    assert window.document.directions("vae").labels[-1] == "red → blue" and not window.directions_tool.jobs
+    qtbot.waitUntil(lambda: window.status.currentMessage() == f"The encoding of 3 examples was {DONE_ON_CPU}",
+                    timeout=UI_TIMEOUT)  # the "from" side's, sent last
+    assert OUT_OF_MEMORY not in window.status.toolTip()
 
 
 def test_the_retry_takes_only_its_own_error_off_the_bar(qtbot, window):

@@ -11,7 +11,7 @@ The user's directions file is shared by every genimg window: each saves its chan
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from typing import Callable
 
 import numpy as np
@@ -27,6 +27,7 @@ from ..wording import counted
 from . import saved_directions
 from .saved_directions import change_note
 from .direction_deletion import ItemEdits, keep_step_names
+from .direction_jobs import DirectionJobs, Job
 from .directions_dialog import DirectionRequest, DirectionsDialog, free_name, naming_refusal
 from .document import Document
 from .item import Item
@@ -39,15 +40,6 @@ KIND = "vae"  # examples are encoded by the VAE, so directions from examples bel
 MIN_SEPARATION = 0.5
 
 
-@dataclass
-class Job:
-    """A direction being made: its two EncodeLatents requests and what came back."""
-    request: DirectionRequest
-    model: str  # the identity of the VAE encoding its examples (ModelInfo.identity): a copy of it encodes the same
-    latents: dict[str, np.ndarray] = field(default_factory=dict)  # "from" / "to" -> (N, D)
-    failed: list[str] = field(default_factory=list)
-
-
 class DirectionsController(QObject):
     def __init__(self, document: Document, sliders: SliderPanel, parent: QWidget,
                  shown_kind: Callable[[], str | None]) -> None:
@@ -57,7 +49,7 @@ class DirectionsController(QObject):
         self.builtin: dict[str, int] = {}  # kind -> rows that came with the model (the rest are the user's)
         # model identity (ModelInfo.identity) -> renamed built-in rows: a copy of the model in another folder keeps them
         self.session_names: dict[str, dict[int, str]] = {}
-        self.jobs: dict[int, tuple[Job, str]] = {}  # EncodeLatents seq -> (job, side)
+        self.jobs = DirectionJobs(document, self._finish)  # the directions being made: their examples' encodes
         self.on_disk: dict[str, Directions] = {}  # kind -> the user rows in its model's file, as this window took them
         # the last request refused once its images were encoded, and why: the dialog opens with it again, as the
         # refusal comes after the dialog has closed (the user's examples are not lost)
@@ -70,8 +62,6 @@ class DirectionsController(QObject):
         # queued: a save's own notice comes after the change that saved (and its undo offer), never in its middle
         notices.changed.connect(self.follow_files, Qt.ConnectionType.QueuedConnection)
         document.model_hooks.append(self._with_user_directions)
-        document.latents_ready.connect(self._on_latents)
-        document.engine.failed.connect(self._on_failed)
         sliders.rename_requested.connect(self.rename)
         sliders.delete_requested.connect(self.delete)
 
@@ -192,7 +182,7 @@ class DirectionsController(QObject):
         return note
 
     def make_direction(self, request: DirectionRequest) -> int | None:
-        """Encode both groups in the background; the direction is made when both arrive.
+        """Encode both groups in the background; the direction is made when both arrive (DirectionJobs).
         Returns the second request's seq."""
         info = self.document.models.get(KIND)
         if info is None:
@@ -205,26 +195,8 @@ class DirectionsController(QObject):
             return None
         self.refused = None
         job = Job(request, info.identity)
-        seq = None
-        for side, paths in (("from", request.from_paths), ("to", request.to_paths)):
-            seq = self.document.engine.submit(rq.EncodeLatents(tuple(paths)))
-            self.document.jobs[seq] = f"encoding “{side}” examples for {request.name}"
-            self.jobs[seq] = (job, side)
-        return seq
-
-    def _on_failed(self, f: rq.Failed) -> None:
-        if f.final and f.seq in self.jobs:  # the document reports it; forget the whole job
-            job, _ = self.jobs.pop(f.seq)
-            self.jobs = {s: v for s, v in self.jobs.items() if v[0] is not job}
-
-    def _on_latents(self, r: rq.Latents) -> None:
-        if r.seq not in self.jobs:
-            return
-        job, side = self.jobs.pop(r.seq)
-        job.latents[side] = r.latents
-        job.failed += r.failed
-        if len(job.latents) == 2:
-            self._finish(job)
+        self.jobs.encode(job, "from", request.from_paths)
+        return self.jobs.encode(job, "to", request.to_paths)
 
     def _finish(self, job: Job) -> None:
         req, info = job.request, self.document.models.get(KIND)

@@ -1,0 +1,80 @@
+"""The directions being made from examples: which EncodeLatents request encodes which side of which direction, until
+both sides have come back. A side that ran out of GPU memory keeps its direction waiting for Retry on CPU, which sends
+it again under a new seq (document.retried): its latents were dropped, and the other side's with them, and no
+direction came while the status bar said the encoding was done on the CPU."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Callable
+
+import numpy as np
+
+from ..engine import requests as rq
+from .directions_dialog import DirectionRequest
+
+if TYPE_CHECKING:
+    from .document import Document
+
+
+@dataclass
+class Job:
+    """A direction being made: its two EncodeLatents requests and what came back."""
+    request: DirectionRequest
+    model: str  # the identity of the VAE encoding its examples (ModelInfo.identity): a copy of it encodes the same
+    latents: dict[str, np.ndarray] = field(default_factory=dict)  # "from" / "to" -> (N, D)
+    failed: list[str] = field(default_factory=list)
+
+
+class DirectionJobs:
+    """EncodeLatents seq -> (job, side) for each side under way, and for each that ran out of GPU memory; finish(job)
+    is called once both sides' latents are in. Empty (false) when no direction is being made."""
+
+    def __init__(self, document: Document, finish: Callable[[Job], None]) -> None:
+        self.document, self.finish = document, finish
+        self.running: dict[int, tuple[Job, str]] = {}
+        self.out_of_memory: dict[int, tuple[Job, str]] = {}  # begun again by Retry on CPU (_on_retried)
+        document.latents_ready.connect(self._on_latents)
+        document.engine.failed.connect(self._on_failed)
+        document.retried.connect(self._on_retried)
+
+    def __len__(self) -> int:
+        return len(self.running) + len(self.out_of_memory)
+
+    def encode(self, job: Job, side: str, paths: tuple[str, ...]) -> int:
+        """Send one side's examples to be encoded; returns the request's seq."""
+        seq = self.document.engine.submit(rq.EncodeLatents(tuple(paths)))
+        self.document.jobs[seq] = f"encoding “{side}” examples for {job.request.name}"
+        self.running[seq] = (job, side)
+        return seq
+
+    def _on_failed(self, f: rq.Failed) -> None:
+        if not f.final or f.seq not in self.running:
+            return
+        job, side = self.running.pop(f.seq)
+        if f.retry_on_cpu:  # the job waits, the other side's latents kept, for Retry on CPU
+            self.out_of_memory[f.seq] = (job, side)
+        else:  # the document reports it; forget the whole job
+            self._forget(job)
+
+    def _forget(self, job: Job) -> None:
+        self.running = {s: v for s, v in self.running.items() if v[0] is not job}
+        self.out_of_memory = {s: v for s, v in self.out_of_memory.items() if v[0] is not job}
+
+    def _on_retried(self, seq: int, new: int) -> None:
+        """A side sent again on the CPU: its latents come under the new seq. The other side, if it ran out of memory
+        too, is sent again with it (Retry on CPU offers the last request to run out), or the direction never came."""
+        if (waiting := self.out_of_memory.pop(seq, None)) is None:
+            return
+        self.running[new] = waiting
+        for other in [s for s, (job, _) in self.out_of_memory.items() if job is waiting[0]]:
+            if self.document.retry_on_cpu(other) is None:  # too old to send again (said): no direction comes
+                self._forget(waiting[0])
+
+    def _on_latents(self, r: rq.Latents) -> None:
+        if r.seq not in self.running:
+            return
+        job, side = self.running.pop(r.seq)
+        job.latents[side] = r.latents
+        job.failed += r.failed
+        if len(job.latents) == 2:
+            self.finish(job)
