@@ -8,6 +8,7 @@ import re
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Sequence
 
 import numpy as np
 
@@ -44,10 +45,16 @@ def export_name(stem: str, suffix: str, number: int = 1, edited: bool = False, s
     return stem + name_tail(suffix, number, edited, scale)
 
 
+def with_suffix_kept(path: str, suffixes: Sequence[str], default: str) -> str:
+    """path as given when it ends in one of suffixes (any case), else with default added to the whole name: "v1.2"
+    becomes "v1.2.png" and "orig.jpg" (for a PNG) "orig.jpg.png". Path.with_suffix made them "v1.png" and
+    "orig.png", dropping what was typed and landing on another file, one the save dialog had not asked about. Adding
+    keeps every character typed and names what the file holds (PNG bytes under .jpg would be mislabelled)."""
+    return path if path.lower().endswith(tuple(s.lower() for s in suffixes)) else path + default
+
+
 def export_png(image: np.ndarray, path: str | Path, scale: int = 1) -> Path:
-    path = Path(path)
-    if path.suffix.lower() != ".png":
-        path = path.with_suffix(".png")
+    path = Path(with_suffix_kept(str(path), (".png",), ".png"))
     with atomic_path(path) as tmp:
         save_png(image, tmp, scale)
     return path
@@ -76,9 +83,7 @@ def export_latent(path: str | Path, latent: np.ndarray, base: np.ndarray, values
     A masked edit also stores its mask (H, W): `genimg decode` blends the decodes of latent and base through it,
     as the app shows it. A GAN sample drawn from a seed also stores how (seed_draws.sample_record), as JSON
     like the model's record; read_latent, which reads what decoding needs, passes over it."""
-    path = Path(path)
-    if path.suffix.lower() != ".npz":
-        path = path.with_suffix(".npz")
+    path = Path(with_suffix_kept(str(path), (".npz",), ".npz"))
     extra = {} if mask is None else {"mask": np.asarray(mask, np.float32)}
     if sample is not None:
         extra["sample"] = np.asarray(json.dumps(sample))

@@ -97,7 +97,7 @@ class Recipe:
     def save(self, path: str | Path) -> Path:
         """Write path (JSON) and, with a mask, NAME.mask.png beside it; both atomically."""
         path = Path(path)
-        mask_file = _mask_name(path) if self.mask is not None else None
+        mask_file = mask_name(path) if self.mask is not None else None
         if self.mask is not None:
             with atomic_path(path.with_name(mask_file)) as tmp:
                 Image.fromarray(np.rint(self.mask * 255).astype(np.uint8)).save(tmp, format="PNG")
@@ -254,7 +254,7 @@ def _quantised(mask: np.ndarray) -> np.ndarray:
     return (np.rint(np.clip(np.asarray(mask, np.float32), 0, 1) * 255) / 255).astype(np.float32)
 
 
-def _mask_name(path: Path) -> str:
+def mask_name(path: Path) -> str:
     """NAME.mask.png beside NAME.json or NAME.recipe.json, NAME cut short ("yy….recipe.mask.png") where the whole
     would pass the file system's limit on one name: the recipe's own name may take all of it."""
     stem, after = path.stem, ".mask.png"

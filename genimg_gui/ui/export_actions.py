@@ -1,5 +1,5 @@
 """File → Export PNG… / Export PNG upscaled ×4… / Export latent…: the current item written to a file, each
-through the save dialog that remembers where the user exports (settings.ask_export_path)."""
+through the save dialog that remembers where the user exports (save_dialog.ask_export_path)."""
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
@@ -8,7 +8,7 @@ from .. import seed_draws
 from ..edit import values_along
 from ..export import export_latent, export_png
 from ..fileio import why_not_written
-from .settings import ask_export_path
+from .save_dialog import ask_export_path
 
 if TYPE_CHECKING:
     from .main_window import MainWindow

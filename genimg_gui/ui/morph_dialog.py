@@ -18,7 +18,8 @@ from ..morph import (DEFAULT_FPS, DEFAULT_FRAMES, DEFAULT_MODE, GIF_MAX_FPS, MAX
 from .keyframe_list import ID_ROLE, KeyframeList, order_button
 from .morph_settings import MorphSettings, fill_form, form_of, remembered_scale
 from .qimage import to_qimage
-from .settings import Settings, ask_export_path
+from .save_dialog import ask_export_path
+from .settings import Settings
 
 MODES = (("spherical", "Spherical (slerp)"), ("linear", "Linear"))  # the Path box's items: morph.MODES, named
 EXPORT_FILTERS = {"GIF (*.gif)": ".gif", "WebP (*.webp)": ".webp", "MP4 video (*.mp4)": ".mp4"}
@@ -371,14 +372,10 @@ class MorphDialog(QDialog):
     # --- export -----------------------------------------------------------
     def _ask_export_path(self) -> str | None:
         """The save dialog; tests call export_to instead."""
-        path, chosen = ask_export_path(self, "Export morph", Settings(), "morph", self._suffix,
-                                       ";;".join(EXPORT_FILTERS), numbered=True,
-                                       siblings=tuple(EXPORT_FILTERS.values()))  # morph 2.mp4 takes morph 2.gif
-        if not path:
-            return None
-        if Path(path).suffix.lower() not in EXPORT_FILTERS.values():
-            path += EXPORT_FILTERS.get(chosen, self._suffix)
-        return path
+        # siblings: morph 2.mp4 takes morph 2.gif; formats: "mm" in GIF becomes mm.gif, asked about if it exists
+        path, _ = ask_export_path(self, "Export morph", Settings(), "morph", self._suffix, ";;".join(EXPORT_FILTERS),
+                                  numbered=True, siblings=tuple(EXPORT_FILTERS.values()), formats=EXPORT_FILTERS)
+        return path or None
 
     def _ask_export(self) -> None:
         path = self._ask_export_path()

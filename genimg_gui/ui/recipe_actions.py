@@ -12,11 +12,12 @@ from PySide6.QtWidgets import QFileDialog, QWidget
 
 from ..edit import Directions, EditState, values_along
 from ..fileio import why_not_written
-from ..recipe import Recipe, RecipeError
+from ..recipe import Recipe, RecipeError, mask_name
 from ..wording import counted
 from .document import Document
 from .item import Item
-from .settings import Settings, ask_export_path
+from .save_dialog import ask_export_path
+from .settings import Settings
 
 RECIPE_FILTER = "Edit recipes (*.json);;All files (*)"
 VALUE_TOLERANCE = 1e-6  # sigma; a strength survives the recipe's JSON exactly, this is only for safety
@@ -89,10 +90,14 @@ class RecipeActions(QObject):
     # --- dialogs (tests replace these) ------------------------------------
     def _ask_save_path(self, suggestion: str) -> str:
         settings = Settings()
+        item = self.document.current
+
+        def mask_file(path: str) -> list[str]:  # a masked edit's recipe writes NAME.mask.png beside it
+            masked = item is not None and item.history.current.mask is not None
+            return [str(Path(path).with_name(mask_name(Path(path))))] if masked else []
+        # offered as NAME.recipe.json; a name typed without .json gains it ("v1.2" too, which kept no .json)
         path, _ = ask_export_path(self.parent_widget, "Save edit recipe", settings, suggestion, ".recipe.json",
-                                  RECIPE_FILTER)
-        if path and not Path(path).suffix:
-            path += ".json"
+                                  RECIPE_FILTER, formats={RECIPE_FILTER.split(";;")[0]: ".json"}, beside=mask_file)
         if path:  # Apply recipe… starts among the recipes, also when images were exported elsewhere since
             settings.opened_from("recipes", str(Path(path).parent))
         return path

@@ -11,7 +11,6 @@ from pathlib import Path
 from typing import Sequence
 
 from PySide6.QtCore import QByteArray, QSettings, QStandardPaths
-from PySide6.QtWidgets import QFileDialog, QWidget
 
 from ..export import IMAGE_EXTENSION, name_tail, picture_name
 from ..fileio import NAME_MAX, fitted_name
@@ -219,17 +218,3 @@ def _taken(folder: Path, names: Sequence[str]) -> bool:
     except OSError:
         return False
 
-
-def ask_export_path(parent: QWidget, title: str, settings: Settings, name: str, suffix: str, file_filter: str,
-                    numbered: bool = False, siblings: Sequence[str] = (), scale: int = 1,
-                    edit: bool = False) -> tuple[str, str]:
-    """The save dialog of every export, starting at settings.export_path(name, suffix, numbered, siblings, scale,
-    edit); the folder chosen is remembered for the next one. (path, the filter chosen), or ("", "") if cancelled."""
-    try:
-        start = settings.export_path(name, suffix, numbered, siblings, scale, edit)
-    except OSError:  # a folder that cannot be looked into: the dialog still opens, without a suggestion
-        start = ""
-    path, chosen = QFileDialog.getSaveFileName(parent, title, start, file_filter)
-    if path:
-        settings.exported_to(path)
-    return path, chosen
