@@ -167,6 +167,23 @@ class InversionController(QObject):
             if run.item is not None and run.item.id == item_id:
                 self.document.cancel(seq)
 
+    def running_items(self) -> list[Item]:
+        """The inversions being made, each shown as it stands (a run whose starting guess has not come has none)."""
+        return [run.item for run in self.runs.values() if run.item is not None]
+
+    def stop_for_quit(self) -> None:
+        """Stop every run as genimg quits, each item kept as a Cancel keeps it (its last preview, named as stopped):
+        kept for next time, a run cut off came back named and drawn as finished, its History a lone "Starting
+        guess" under the last preview."""
+        for seq, run in list(self.runs.items()):
+            del self.runs[seq]  # before the cancel: a cancel answered at once finds no run to keep again
+            self.document.cancel(seq)
+            if run.item is not None:
+                step, kept = self._keep_stopped(run)
+                self.document.message.emit(f"Stopped the inversion of {run.name} at step {step} as genimg quit: "
+                                           f"kept {kept} as “{run.item.name}”")
+        self._offer_button()
+
     def _on_failed(self, f: rq.Failed) -> None:
         """Cancelled or failed midway: the item keeps the newest preview, named as stopped, and the status bar
         says what was kept (in place of a bare "Cancelled": FailedRequests.cancel_told_elsewhere)."""
@@ -180,6 +197,14 @@ class InversionController(QObject):
             if f.cancelled:
                 self.document.message.emit(f"Cancelled the inversion of {run.name}")
             return
+        step, kept = self._keep_stopped(run)
+        if f.cancelled:
+            self.document.message.emit(f"Cancelled the inversion of {run.name} at step {step}: kept {kept} "
+                                       f"as “{run.item.name}”")
+
+    def _keep_stopped(self, run: Run) -> tuple[int, str]:
+        """A run stopped midway: its item keeps the newest preview, named as stopped. Returns the step it stopped
+        at and what was kept, in words."""
         item, last = run.item, run.last
         step = last.step if last is not None else 0
         stopped = f"inversion stopped at step {step}"
@@ -191,7 +216,4 @@ class InversionController(QObject):
         item.rename(stopped_name(item.name, step))
         # the filmstrip's caption, and the Generate tab's note that names the current item
         (self.document.current_changed if item is self.document.current else self.document.image_changed).emit(item)
-        if f.cancelled:
-            kept = "its starting guess" if last is None else f"its last preview (pixel error {last.loss:.4f})"
-            self.document.message.emit(f"Cancelled the inversion of {run.name} at step {step}: kept {kept} "
-                                       f"as “{item.name}”")
+        return step, "its starting guess" if last is None else f"its last preview (pixel error {last.loss:.4f})"

@@ -38,7 +38,7 @@ from .preview_controller import PreviewController
 from .qimage import to_qimage
 from .quit_after_run import QuitAfterRun
 from .recipe_actions import RecipeActions
-from .session_questions import KEEP, SessionQuestions
+from .session_questions import KEEP, STAY, SessionQuestions
 from .settings import Settings
 from .slider_tab import SliderTab
 from .slow_draw import SlowDrawNote, WaitingJobNote
@@ -379,10 +379,8 @@ class MainWindow(QMainWindow):
         if self._quit_after_run is not None:  # the run has saved: quit as the question was answered
             answer = self._quit_after_run.answer
         else:
-            unexported = self.document.unexported()
-            answer = self.questions.ask_quit(unexported, self.autosaver.owner) if unexported else \
-                KEEP if self.autosaver.keep_open_images() else None  # all exported: kept unasked, as tabs are
-            if unexported and (answer is None or answer == KEEP and not self.autosaver.keep()):
+            answer = self.questions.quit_answer()
+            if answer == STAY:
                 event.ignore()
                 return
             if runs := self.runs_going():  # stopped as Stop does; waited for without stopping the event loop

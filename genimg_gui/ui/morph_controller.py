@@ -264,6 +264,10 @@ class MorphController(QObject):
     def exporting(self) -> bool:
         return self._export is not None
 
+    def export_name(self) -> str | None:
+        """The file name of the export under way (the quit question names it); None when none is."""
+        return None if self._export is None else Path(self._export.path).name
+
 
 def frame_key(model: str | None, latent: np.ndarray, mask: np.ndarray | None = None,
               base: np.ndarray | None = None) -> bytes:

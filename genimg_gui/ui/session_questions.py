@@ -1,6 +1,6 @@
 """The two questions about the user's work as a whole: after a crash, restore the autosaved session? And on
-quitting with edits not exported, keep them for next time or discard them? ask_restore and ask_quit are the only
-dialogs, so tests can answer them."""
+quitting with edits not exported (or a job still running), keep them for next time or discard them? ask_restore and
+ask_quit are the only dialogs, so tests can answer them."""
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
@@ -18,8 +18,10 @@ if TYPE_CHECKING:
 
 NAMED = 5  # images a question names before "and 4 more"
 NAME_CHARS = 40  # the most of one name a question shows
-KEEP, DISCARD = "keep", "discard"  # ask_quit's answers
+KEEP, DISCARD, QUIT = "keep", "discard", "quit"  # ask_quit's answers (QUIT: nothing unexported, an export going)
+STAY = "stay"  # quit_answer's answer for a quit the user took back, or that could not keep the work
 RUN_GOING = "A training run is going: it stops and saves before genimg quits."
+EXPORT_GOING = "A morph export ({}) is being written: quitting cancels it, and no file is written."
 KEPT_BACK = "Reopened {} kept when genimg quit"
 
 
@@ -60,10 +62,22 @@ def unexported_work(items: list[Item]) -> str:
     kinds = [work_kind(item) for item in items]
     if len(items) == 1:
         name = work_name(items[0])
-        return f"The {name if name.startswith('inversion of') else f'{kinds[0]} {name}'} has not been exported."
+        return f"The {name if name.startswith('inversion') else f'{kinds[0]} {name}'} has not been exported."
     counts = [counted(kinds.count(kind), kind) for kind in dict.fromkeys(kinds)]
     which = f"These {counts[0]}" if len(counts) == 1 else ", ".join(counts[:-1]) + " and " + counts[-1]
     return f"{which} have not been exported: {listed([work_name(item) for item in items], NAMED)}."
+
+
+def inverting_text(items: list[Item], can_keep: bool) -> str:
+    """What quitting does to the inversions still running: stopped, and (Keep for next time) kept as they stand,
+    as a Cancel keeps them. Unsaid, a run cut off by the quit was only listed as "not exported"."""
+    if len(items) == 1:
+        name = work_name(items[0])
+        which, it, they = f"The {name if name.startswith('inversion') else f'inversion {name}'} is", "it", "it stands"
+    else:
+        which, it, they = f"{counted(len(items), 'inversion')} are", "them", "they stand"
+    keeps = f", and Keep for next time keeps {it} as {they}" if can_keep else ""
+    return f"{which} still running: quitting stops {it}{keeps}."
 
 
 NOT_AUTOSAVED = ("Another genimg window is open and autosaving: this one's work is not autosaved, so export what "
@@ -151,25 +165,55 @@ class SessionQuestions:
         box.exec()
         return box.clickedButton() is restore
 
+    def quit_answer(self) -> str | None:
+        """Ask about what quitting loses (work not exported, a morph export being written), stop the inversions
+        still running (each kept as it stands, as a Cancel keeps it) and keep the session if so answered: KEEP
+        (kept), DISCARD, STAY (the quit taken back, or the work could not be kept), or None (nothing to keep)."""
+        window = self.window
+        unexported = window.document.unexported()
+        asked = unexported or window.morph.exporting()  # an export was dropped without a word
+        answer = self.ask_quit(unexported, window.autosaver.owner) if asked else QUIT
+        if answer is None:
+            return STAY
+        window.inversion.stop_for_quit()  # before the session is saved: a run cut off came back as if finished
+        if answer == QUIT:  # all exported: kept unasked, as a browser keeps its tabs
+            return KEEP if window.autosaver.keep_open_images() else None
+        return STAY if answer == KEEP and not window.autosaver.keep() else answer
+
     def ask_quit(self, items: list[Item], can_keep: bool) -> str | None:
         """Quit with edits not exported (items, named by unexported_work)? KEEP (reopened at the next start),
         DISCARD, or None to stay. Its one quit button discarded every image and history without saying so; keeping
         is the default now. can_keep: this window autosaves (another window open first does, and this one's work
-        cannot be kept)."""
-        box = QMessageBox(QMessageBox.Icon.Question, "Quit genimg?", unexported_work(items), parent=self.window)
-        # the quit waits for the run's save, which the user should expect (and may rather wait for themselves)
-        training = f"{RUN_GOING}\n\n" if self.window.runs_going() else ""
+        cannot be kept). With no items, only a morph export going: QUIT (the export cancelled) or None."""
+        notes = self._jobs_going(can_keep)
+        text = unexported_work(items) if items or not notes else notes.pop()  # the export's, said last
+        box = QMessageBox(QMessageBox.Icon.Question, "Quit genimg?", text, parent=self.window)
         answers = {}
-        if can_keep:
+        if not items:  # nothing to keep or discard: the export is what quitting loses, so staying is the default
+            answers[box.addButton("Quit", QMessageBox.ButtonRole.DestructiveRole)] = QUIT
+        if items and can_keep:
             answers[box.addButton("Keep for next time", QMessageBox.ButtonRole.AcceptRole)] = KEEP
-        answers[box.addButton("Discard", QMessageBox.ButtonRole.DestructiveRole)] = DISCARD
+        if items:
+            answers[box.addButton("Discard", QMessageBox.ButtonRole.DestructiveRole)] = DISCARD
+            kept = len(kept_items(self.window.document))  # what a kept session holds: not the untouched sample
+            notes.append(f"{kept_text(kept)}; Discard deletes the work not exported, for good." if can_keep else
+                         "Another genimg window is autosaving, so this one's work cannot be kept: Discard deletes "
+                         "it for good.")
         stay = box.addButton(QMessageBox.StandardButton.Cancel)
-        kept = len(kept_items(self.window.document))  # what a kept session holds: the untouched start-up sample is not
-        keeping = (f"{kept_text(kept)}; Discard deletes the work not exported, for good."
-                   if can_keep else "Another genimg window is autosaving, so this one's work cannot be kept: "
-                   "Discard deletes it for good.")
-        box.setInformativeText(training + keeping)
-        box.setDefaultButton(next(iter(answers)) if can_keep else stay)
+        box.setInformativeText("\n\n".join(notes))
+        box.setDefaultButton(next(iter(answers)) if items and can_keep else stay)
         box.setEscapeButton(stay)
         box.exec()
         return answers.get(box.clickedButton())
+
+    def _jobs_going(self, can_keep: bool) -> list[str]:
+        """What quitting does to each job still running, in words: a training run stops and saves (the quit waits
+        for it, which the user should expect, and may rather wait for themselves), an inversion stops, a morph
+        export is cancelled."""
+        window = self.window
+        notes = [RUN_GOING] if window.runs_going() else []
+        if inverting := window.inversion.running_items():
+            notes.append(inverting_text(inverting, can_keep))
+        if (export := window.morph.export_name()) is not None:
+            notes.append(EXPORT_GOING.format(export))
+        return notes

@@ -1,0 +1,125 @@
+"""Quitting while a long job runs: an inversion cut off by the quit is kept as a Cancel keeps it (it came back
+named and shown as a finished one, its History a lone "Starting guess"), and the quit question says what becomes
+of a running inversion or morph export (an export was dropped without a word)."""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from PySide6.QtWidgets import QMessageBox
+
+from conftest import ORIGINAL_ASK_QUIT, UI_TIMEOUT, quit_questions_kept
+from genimg_gui import session as sess
+from genimg_gui.ui.session_questions import DISCARD, SessionQuestions
+from test_inversion_ui import inverting
+from test_morph_ui import open_images, open_morph
+
+
+def answered(monkeypatch, *buttons: str) -> list[tuple[str, str, set[str], str]]:
+    """The real quit question from here on, its nth asking answered with the button named buttons[n]; returns the
+    list its (text, informative text, button texts, default button's text) go to."""
+    shown: list[tuple[str, str, set[str], str]] = []
+
+    def click(box) -> int:
+        names = [b.text() for b in box.buttons()]
+        shown.append((box.text(), box.informativeText(), set(names), box.defaultButton().text()))
+        box.buttons()[names.index(buttons[len(shown) - 1])].click()
+        return 0
+    monkeypatch.setattr(QMessageBox, "exec", click)
+    monkeypatch.setattr(SessionQuestions, "ask_quit", ORIGINAL_ASK_QUIT)
+    return shown
+
+
+def discard_from_now_on(monkeypatch) -> None:
+    monkeypatch.setattr(SessionQuestions, "ask_quit", lambda self, items, can_keep: DISCARD)  # the teardown's close
+
+
+def test_an_inversion_cut_off_by_quitting_is_kept_as_a_cancel_keeps_it(qtbot, window, image_files, monkeypatch):
+    """Invert with 2000 steps, quit mid-run, Keep for next time: it came back named "….png, inverted" with a lone
+    "Starting guess" in its History, though the canvas showed the last preview, nothing saying it was cut off."""
+    previews = inverting(qtbot, window, image_files[0])
+    source = image_files[0].name
+    shown = quit_questions_kept(monkeypatch)
+    assert window.close()
+    discard_from_now_on(monkeypatch)
+    [(text, says)] = shown
+    assert text == f"The inversion of “{source}” has not been exported."
+    assert says.startswith(f"The inversion of “{source}” is still running: quitting stops it, and Keep for next "
+                           "time keeps it as it stands."), says
+    last = previews[-1]
+    assert 0 < last.step < 2000 and not last.final
+    [kept] = [i for i in sess.load_session(window.autosaver.path).items if i.inverted_in is not None]
+    assert kept.name == f"{source}, inverted (stopped at step {last.step})"  # as Cancel names it
+    assert kept.step_names == {0: f"{source}: inversion stopped at step {last.step}"}
+    assert len(kept.history) == 1 and np.array_equal(kept.history.current.base, last.latent)
+
+
+def test_a_quit_answered_cancel_leaves_the_inversion_running(qtbot, window, image_files, monkeypatch):
+    inverting(qtbot, window, image_files[0])
+    shown = answered(monkeypatch, "Cancel")
+    assert not window.close()
+    assert len(shown) == 1 and window.inversion.runs  # still going, as before the question
+    item = window.document.current
+    assert item.name == f"{image_files[0].name}, inverted"
+    discard_from_now_on(monkeypatch)
+
+
+def start_export(qtbot, window, image_files, path) -> None:
+    """A morph of 600 frames being exported to path, its rendering begun."""
+    open_images(qtbot, window, image_files[:2])
+    dialog, _ = open_morph(qtbot, window)
+    dialog.frames.setValue(600)
+    dialog.scale.setValue(1)
+    rendering: list = []
+    window.document.progress.connect(lambda p: rendering.append(p) if p.text.startswith("rendering") else None)
+    dialog.export_to(str(path))
+    qtbot.waitUntil(lambda: bool(rendering), timeout=UI_TIMEOUT)
+
+
+EXPORTING = "A morph export (morph.gif) is being written: quitting cancels it, and no file is written."
+
+
+def test_quitting_during_a_morph_export_asks_first_though_nothing_else_needs_asking(qtbot, window, image_files,
+                                                                                    tmp_path, monkeypatch):
+    """Two pictures opened, unedited, a morph exported: Quit dropped the export without a word."""
+    start_export(qtbot, window, image_files, tmp_path / "morph.gif")
+    assert window.document.unexported() == []
+    shown = answered(monkeypatch, "Cancel", "Quit")
+    assert not window.close()  # Cancel: the export goes on
+    assert window.isVisible() and window.morph.exporting()
+    assert shown[0] == (EXPORTING, "", {"Quit", "Cancel"}, "Cancel")  # staying keeps the export: the default
+    assert window.close()
+    assert len(shown) == 2 and not (tmp_path / "morph.gif").exists()
+    discard_from_now_on(monkeypatch)
+
+
+@pytest.mark.parametrize("answer", ["Keep for next time", "Discard"])
+def test_the_quit_question_says_a_morph_export_is_cancelled(answer, qtbot, window, image_files, tmp_path,
+                                                            monkeypatch):
+    start_export(qtbot, window, image_files, tmp_path / "morph.gif")
+    edited = window.document.current
+    window.sliders.sliders[0].setValue(150)
+    shown = answered(monkeypatch, answer)
+    assert window.close()
+    discard_from_now_on(monkeypatch)
+    [(text, says, _, _)] = shown
+    assert text == f"The edited image “{edited.name}” has not been exported."
+    assert says.startswith(f"{EXPORTING}\n\n"), says
+    assert not (tmp_path / "morph.gif").exists()
+
+
+def test_a_second_inversion_of_a_picture_is_named_once_as_an_inversion():
+    """“The inversion inversion 2 of “cat.png” has not been exported.”: the kind came twice."""
+    from genimg_gui.edit import EditState
+    from genimg_gui.history import History
+    from genimg_gui.ui.item import Item
+    from genimg_gui.ui.session_questions import inverting_text, unexported_work
+
+    picture = np.zeros((2, 2, 3), np.uint8)
+    items = [Item(i, "gan", name, picture, picture, History(EditState(np.zeros(4, np.float32), (0.0,))))
+             for i, name in enumerate(["cat.png, inverted 2", "dog.png, inverted"])]
+    for item in items:
+        item.inverted_in = "gan"
+    assert unexported_work(items[:1]) == "The inversion 2 of “cat.png” has not been exported."
+    assert inverting_text(items[:1], True) == ("The inversion 2 of “cat.png” is still running: quitting stops it, "
+                                               "and Keep for next time keeps it as it stands.")
+    assert inverting_text(items, False) == "2 inversions are still running: quitting stops them."
