@@ -6,7 +6,9 @@ are told apart by their words, not their classes."""
 from __future__ import annotations
 
 import codecs
+import io
 import json
+import pickletools
 import re
 from pathlib import Path
 
@@ -52,14 +54,60 @@ def holds_text(path: Path | str) -> bool:
         return is_text(f.read(TEXT_SAMPLE))
 
 
+def holds_pickle(path: Path | str) -> bool:
+    """Whether a file's start is a pickle (is_pickle), of any protocol."""
+    with open(path, "rb") as f:
+        return is_pickle(f.read(TEXT_SAMPLE))
+
+
 def is_text(head: bytes) -> bool:
     """Whether a file's first bytes are text: UTF-8 (a character cut by the sample's end is still text) with no
-    control characters but whitespace. One answer for an image, a weights file and a checkpoint alike."""
+    control characters but whitespace, and no pickle (is_pickle: protocol 0 writes printable ASCII, and a pickle
+    that would call os.system was called "a text file", where a binary one is refused for what it calls). One
+    answer for an image, a weights file and a checkpoint alike."""
     try:
         text = codecs.getincrementaldecoder("utf-8")().decode(head, final=False)
     except UnicodeDecodeError:
         return False
-    return bool(head) and all(c.isprintable() or c.isspace() for c in text)
+    return bool(head) and all(c.isprintable() or c.isspace() for c in text) and not is_pickle(head)
+
+
+def is_pickle(head: bytes) -> bool:
+    """Whether a file's first TEXT_SAMPLE bytes (all of it, when shorter) are a pickle. Protocol 2 and later say so
+    in their first byte; protocols 0 and 1 ("cposix\nsystem\n…", "(dp0\n…") start with no mark, so their bytes are
+    read as opcodes (pickletools.genops, which runs nothing), each taking from the stack only what is on it: a
+    pickle is a whole one, to its STOP, or one that the sample's end cuts off. Text fails within a few bytes:
+    "Notes" starts with None, then takes the objects above a mark that was never set."""
+    if head[:1] == b"\x80":  # PROTO
+        return True
+    stream, read, depth, marks = io.BytesIO(head), 0, 0, []  # read: where the last whole opcode ends
+    try:
+        for opcode, _, _ in pickletools.genops(stream):
+            if opcode.name == "STOP":
+                return depth == 1 and not marks
+            if (depth := _stack_after(opcode, depth, marks)) < 0:
+                return False
+            read = stream.tell()
+    except ValueError:  # an unknown opcode, a bad argument, or the data ran out
+        cut = head[read:read + 1]  # the opcode that failed: the sample's end cut a known one off, or there is none
+        ran_out = stream.tell() == len(head) and (not cut or cut.decode("latin-1") in pickletools.code2op)
+        return len(head) == TEXT_SAMPLE and read > 0 and ran_out
+    return False
+
+
+def _stack_after(opcode: pickletools.OpcodeInfo, depth: int, marks: list[int]) -> int:
+    """The pickle machine's stack depth after opcode (marks: the depths MARK set), or -1 where it takes more than
+    there is, as text read as opcodes does."""
+    before = opcode.stack_before
+    if opcode.name == "MARK":
+        marks.append(depth)
+        return depth
+    if pickletools.markobject in before:  # all above the last mark, and the items listed below it
+        if not marks:
+            return -1
+        depth = marks.pop()
+        before = before[:before.index(pickletools.markobject)]
+    return -1 if depth < len(before) else depth - len(before) + len(opcode.stack_after)
 
 
 def _what_file_holds(path: Path | str | None) -> str | None:

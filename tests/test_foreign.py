@@ -85,6 +85,43 @@ def test_a_text_file_is_one_whatever_its_suffix_and_a_refused_pickle_is_no_rando
     assert foreign.identify(files["random"]).description.startswith("no checkpoint at all")
 
 
+class _CallsSystem:
+    """Pickled, it calls os.system (never run here: the marker's touch is what would show it ran)."""
+
+    def __init__(self, marker) -> None:
+        self.marker = marker
+
+    def __reduce__(self):
+        return os.system, (f"touch {self.marker}",)
+
+
+@pytest.mark.parametrize("name", ["evil_p0.pkl", "evil_p0.pt", "evil_p0"])
+def test_a_text_format_pickle_is_refused_for_what_it_calls_as_a_binary_one_is(tmp_path, name):
+    """A protocol-0 pickle is printable ASCII ("cposix\nsystem\n…"): it was "evil_p0.pkl is a text file", where
+    a binary one says what it would call."""
+    import pickle
+
+    marker = tmp_path / "CODE_RAN"
+    (tmp_path / name).write_bytes(pickle.dumps(_CallsSystem(marker), protocol=0))
+    (tmp_path / "evil_p2.pkl").write_bytes(pickle.dumps(_CallsSystem(marker), protocol=2))
+    said = foreign.identify(tmp_path / name).description
+    assert f"would call {os.system.__module__}.system" in said and "text" not in said, said
+    if name.endswith(".pkl"):  # word for word as the binary pickle's
+        assert said == foreign.identify(tmp_path / "evil_p2.pkl").description
+    assert not marker.exists()
+
+
+def test_a_text_file_is_still_one_and_no_pickle():
+    """The pickle rule reads opcodes, not guesses: text that starts with opcodes' letters stays text."""
+    from genimg_gui.file_damage import TEXT_SAMPLE, is_pickle, is_text
+
+    for text in (b"Notes on this model\n", b"(draft) README\n", b"I like it\n", b"cats\n", b"N", b"x" * TEXT_SAMPLE):
+        assert is_text(text) and not is_pickle(text), text
+    import pickle
+    long = pickle.dumps({"tensor": list(range(5000))}, protocol=0)[:TEXT_SAMPLE]  # cut by the sample's end
+    assert is_pickle(long) and not is_text(long)
+
+
 def test_damaged_weights_files_say_what_is_wrong_in_plain_words(files, tmp_path):
     """`genimg info`, `--vae FILE` and the window's Open model… said a torch file cut short was "a zip archive", and
     garbled ones "cannot be read as plain tensors (UnpicklingError: Weights only load failed)", a safetensors header

@@ -17,7 +17,7 @@ from typing import Callable
 
 # a diffusers folder is told apart where the window tells model folders from folders of pictures (no torch)
 from ..catalog import DIFFUSERS_CONFIG, DIFFUSERS_WEIGHTS, diffusers_weights
-from ..file_damage import CUT_SHORT_SAID, holds_text
+from ..file_damage import CUT_SHORT_SAID, holds_pickle, holds_text
 from ..wording import counted
 from .errors import ModelFileError
 from .sd_vae import SD_SCALE, SDXL_SCALE, guess_scaling_factor
@@ -145,13 +145,14 @@ def _identify_weights(path: Path, head: bytes) -> Identified:
             return Identified("unsupported", "a text file, not a safetensors file")
         if path.suffix == ".safetensors":
             return Identified("unsupported", damaged_safetensors(path, e))
-        if head[:1] == b"\x80" or zipfile.is_zipfile(path):  # maybe a StyleGAN pickle saved as .pt
+        pickled = holds_pickle(path)  # protocol 0's text too
+        if pickled or zipfile.is_zipfile(path):  # maybe a StyleGAN pickle saved as .pt
             found = _identify_pickle(path)
             if found.kind == "stylegan":
                 return found
         if holds_text(path):
             return Identified("unsupported", "a text file")
-        if head[:1] != b"\x80" and not zipfile.is_zipfile(path):  # torch.save writes a zip or (before 1.6) a pickle
+        if not pickled and not zipfile.is_zipfile(path):  # torch.save writes a zip or (before 1.6) a pickle
             return Identified("unsupported", "no checkpoint at all: its bytes are neither a torch zip nor a pickle")
         return Identified("unsupported", f"a file that cannot be read as plain tensors ({reason}); genimg never "
                                          "runs code from a model file")
@@ -185,7 +186,7 @@ def identify(path: Path) -> Identified:
         return Identified("unsupported", f"a damaged torch file ({CUT_SHORT_SAID})")
     if what is not None and not torch_zip:  # e.g. a photo renamed to .safetensors
         return Identified("unsupported", what)
-    if path.suffix in (".safetensors", *TORCH_SUFFIXES) or torch_zip or head[:1] == b"\x80":
+    if path.suffix in (".safetensors", *TORCH_SUFFIXES) or torch_zip or holds_pickle(path):
         return _identify_weights(path, head)
     if holds_text(path):
         return Identified("unsupported", "a text file")

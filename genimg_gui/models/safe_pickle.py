@@ -24,7 +24,7 @@ from typing import Any
 import numpy as np
 import torch
 
-from ..file_damage import damage_reason, system_reason
+from ..file_damage import TEXT_SAMPLE, damage_reason, is_pickle, system_reason
 from .errors import ModelFileError
 from .state_files import load_plain
 
@@ -188,7 +188,7 @@ def _unpickle(path: Path) -> Any:
                 with archive.open(record) as f:
                     return RestrictedUnpickler(f, source, archive, prefix).load()
         with open(path, "rb") as f:
-            if f.read(1) != b"\x80":
+            if not is_pickle(f.read(TEXT_SAMPLE)):  # protocol 0's text too: its globals are refused alike
                 raise ModelFileError(f"{source} is not a network pickle (.pkl of StyleGAN2-ADA or StyleGAN3)")
             f.seek(0)
             return RestrictedUnpickler(f, source).load()
