@@ -30,7 +30,7 @@ from .engine.requests import ModelInfo
 from .fileio import StdoutFailed, why_not_written
 from .engine import spatial
 from .engine.runtime import Runtime
-from .imaging import ImageLoadError, crop_note, no_images_in, open_noted
+from .imaging import ImageLoadError, crop_note, no_images_in, open_noted, with_pictures_step
 from .morph import MAX_SIDE, max_scale
 from .models.foreign import NeedsScale
 from .models.weights import ModelFileError
@@ -234,6 +234,10 @@ def load_into(rt: Runtime, path: Path, latent_scale: float | None,
         info = rt.load(str(path), progress, latent_scale)
     except NeedsScale as e:
         raise UsageError(f"{e}; say which with --latent-scale sd or --latent-scale sdxl") from None
+    except ModelFileError as e:  # a picture given as a model: where pictures go instead
+        if (said := with_pictures_step(str(e), path, "cli")) == str(e):
+            raise
+        raise ModelFileError(said) from None
     # an SD VAE file converted at this scale records it (foreign.convert); any other model has its own
     note_ignored({"--latent-scale": latent_scale is not None
                   and info.card.get("source", {}).get("scaling_factor") != latent_scale},

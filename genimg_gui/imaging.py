@@ -271,3 +271,25 @@ def no_images_in(folder: Path | str, name: str, nor: str = "") -> str:
         return f"{name} cannot be read: {(e.strerror or str(e)).lower()}"
     below = " (pictures in its subfolders are not opened)" if subfolders else ""
     return f"{name} is a folder with no images{nor} in it{below}"
+
+
+# where pictures given as a model go instead (Open model…, a drop on the model panel, --vae, `genimg info`):
+# "good2.jpg is a JPEG image. genimg opens…" said what the file is and what opens as a model, not what to do instead
+PICTURES_GO = {"app": "opened with File → Open images…",
+               "cli": "given as the IMAGE arguments of genimg encode, edit or interpolate"}
+
+
+def with_pictures_step(text: str, path: Path | str, where: str) -> str:
+    """text, a model's load refusal, with the next step where path is a picture or a folder of pictures without a
+    model card (a model folder holds its samples.png); where: "app" or "cli" (PICTURES_GO). One wording for both."""
+    path = Path(path)
+    try:
+        if path.is_dir():
+            pictures = not (path / "card.json").is_file() and bool(images_in(path))
+        else:
+            with open(path, "rb") as f:
+                head = f.read(8)
+            pictures = is_image_file(path) or any(head.startswith(magic) for magic in MAGIC)
+    except OSError:  # gone since, or unreadable: the refusal says so
+        return text
+    return f"{text.rstrip('.')}. Pictures are {PICTURES_GO[where]}, not as models." if pictures else text

@@ -220,3 +220,23 @@ def test_a_photo_edited_smaller_than_it_is_is_said_as_the_window_says_it(tmp_pat
     assert ("genimg: note: big_photo.png is 200×150: edited at 64×48 (at most 64 px a side, GENIMG_MAX_SIDE)"
             in capsys.readouterr().err)
     assert pixels(tmp_path / "out" / "big_photo_edited.png").shape == (48, 64, 3)
+
+
+def test_a_picture_given_as_a_model_says_where_pictures_go(tmp_path, model_dir, capsys):
+    """--vae good2.jpg said "good2.jpg is a JPEG image. genimg opens…", a folder of pictures "…is not a genimg model
+    folder: it has no card.json": what it is, not where a picture goes instead."""
+    (tmp_path / "pics").mkdir()
+    photo = tmp_path / "pics" / "good2.png"
+    picture(photo, 32, 32, 0)
+    Image.open(photo).save(tmp_path / "good2.jpg")
+    step = "Pictures are given as the IMAGE arguments of genimg encode, edit or interpolate, not as models."
+    for model, first in ((tmp_path / "good2.jpg", "good2.jpg is a JPEG image. genimg opens"),
+                         (tmp_path / "pics", f"{tmp_path / 'pics'} is not a genimg model folder: it has no card.json. ")):
+        for args in (("info", model), ("encode", "--vae", model, photo, "-o", tmp_path / "out")):
+            assert run(*args) == 1
+            err = capsys.readouterr().err.strip()
+            assert err.startswith(f"genimg: error: {first}") and err.endswith(step), err
+    assert run("info", model_dir / "tiny-vae") == 0  # a model folder's samples are no pictures given as a model
+    (tmp_path / "notes.pt").write_text("not weights\n")
+    assert run("info", tmp_path / "notes.pt") == 1
+    assert "Pictures are" not in capsys.readouterr().err

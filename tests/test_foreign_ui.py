@@ -240,6 +240,21 @@ def test_a_training_checkpoint_picked_as_a_model_says_to_open_its_folder_or_resu
     assert loaded.args[0].path == str(run.resolve())
 
 
+def test_a_picture_opened_as_a_model_says_to_open_it_with_open_images(qtbot, window, tmp_path, photo, monkeypatch):
+    """Open model… on a JPEG said "good2.jpg is a JPEG image. genimg opens…", Open model folder… on a folder of
+    pictures "…is not a genimg model folder: it has no card.json": neither said where pictures are opened."""
+    Image.open(photo).save(tmp_path / "good2.jpg")
+    opener = window.model_opener
+    monkeypatch.setattr(opener, "ask_model_path", lambda: str(tmp_path / "good2.jpg"))
+    monkeypatch.setattr(opener, "ask_model_folder", lambda: str(tmp_path))
+    step = "Pictures are opened with File → Open images…, not as models."
+    for action, first in (("Open &model…", "good2.jpg is a JPEG image. genimg opens"),
+                          ("Open model &folder…", f"{tmp_path} is not a genimg model folder: it has no card.json. ")):
+        with qtbot.waitSignal(window.document.error, timeout=UI_TIMEOUT) as said:
+            menu_action(window, action).trigger()
+        assert said.args[0].startswith(first) and said.args[0].endswith(step), said.args[0]
+
+
 def test_a_model_file_linked_into_a_download_cache_opens_by_its_own_name(qtbot, window, tmp_path):
     """A hub cache keeps snapshots/<rev>/taesd_encoder.pth as a link to blobs/<hash>: the name, not the blob's,
     says what the file is and where its decoder is."""

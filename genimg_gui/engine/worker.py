@@ -18,7 +18,7 @@ from PySide6.QtCore import QObject, Signal, Slot
 
 from ..file_stamp import FileStamp, stamp_of
 from ..fileio import why_not_written
-from ..imaging import ImageLoadError, open_image, open_noted
+from ..imaging import ImageLoadError, open_image, open_noted, with_pictures_step
 from ..models.device import available_devices, gui_friendly_threads
 from ..models.foreign import SD_SCALES, NeedsScale
 from ..models.weights import ModelFileError
@@ -182,6 +182,10 @@ class Worker(QObject):
             self._end_progress(r.seq)  # before the question: the bar went only when the next job started
             self.result.emit(rq.ScaleNeeded(r.seq, r.path, e.description, tuple(SD_SCALES.items()), e.guess))
             return
+        except ModelFileError as e:  # a picture given as a model: where pictures go instead
+            if (said := with_pictures_step(str(e), r.path, "app")) == str(e):
+                raise
+            raise ModelFileError(said) from None
         self._loaded_at[info.kind] = r.seq
         self.result.emit(info)
 
