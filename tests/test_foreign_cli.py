@@ -230,8 +230,9 @@ def test_a_picture_given_as_a_model_says_where_pictures_go(tmp_path, model_dir, 
     picture(photo, 32, 32, 0)
     Image.open(photo).save(tmp_path / "good2.jpg")
     step = "Pictures are given as the IMAGE arguments of genimg encode, edit or interpolate, not as models."
+    pics = tmp_path / "pics"
     for model, first in ((tmp_path / "good2.jpg", "good2.jpg is a JPEG image. genimg opens"),
-                         (tmp_path / "pics", f"{tmp_path / 'pics'} is not a genimg model folder: it has no card.json. ")):
+                         (pics, f"{pics} is not a genimg model folder: it has no card.json. ")):
         for args in (("info", model), ("encode", "--vae", model, photo, "-o", tmp_path / "out")):
             assert run(*args) == 1
             err = capsys.readouterr().err.strip()
