@@ -12,6 +12,7 @@ from typing import Sequence
 
 import numpy as np
 
+from .file_damage import what_file_holds
 from .fileio import atomic_path
 from .imaging import IMAGE_SUFFIXES, save_png
 from .wording import one_of
@@ -112,6 +113,8 @@ def read_latent(path: str | Path) -> LatentFile:
     if not path.is_file():
         raise ValueError(f"{path} does not exist")
     if not zipfile.is_zipfile(path):
+        if path.suffix.lower() == ".npz" and (seen := what_file_holds(path)):  # as a picture's: not "damaged"
+            raise ValueError(f"{path.name} is not a latent file ({seen})")
         if path.suffix.lower() == ".npz":  # cut short (a copy that stopped) or written over
             raise ValueError(f"{path.name} is damaged: it does not read as an .npz archive")
         raise ValueError(f"{path.name} is not an .npz file")

@@ -30,7 +30,7 @@ def damage_reason(e: BaseException, path: Path | str | None = None) -> str:
         return "it is too large to read in the memory available"
     if (found := re.search(r"GLOBAL ([\w.]+)", text)) is not None:  # torch's weights-only load refusing code
         return f"it would call {found.group(1)}, which plain tensors never need"
-    if (seen := _what_file_holds(path)) is not None:
+    if (seen := what_file_holds(path)) is not None:
         return seen
     low = text.lower()
     if isinstance(e, EOFError) or any(words in low for words in CUT_SHORT):
@@ -110,7 +110,7 @@ def _stack_after(opcode: pickletools.OpcodeInfo, depth: int, marks: list[int]) -
     return -1 if depth < len(before) else depth - len(before) + len(opcode.stack_after)
 
 
-def _what_file_holds(path: Path | str | None) -> str | None:
+def what_file_holds(path: Path | str | None) -> str | None:
     """"it is empty: 0 bytes" or "it holds text" for a file that is so; None otherwise, or when it cannot be looked
     at (gone since, or no path given)."""
     if path is None:

@@ -108,3 +108,12 @@ def test_a_mistyped_direction_gets_the_name_meant(vae, image_files, tmp_path, ca
 def test_version_says_the_package_version(capsys):
     assert run("--version") == 0
     assert capsys.readouterr().out == f"genimg {genimg_gui.__version__}\n"
+
+
+def test_an_empty_latent_file_is_said_to_be_empty_as_an_empty_picture_is(vae, tmp_path, capsys):
+    """A zero-byte .npz was "damaged: it does not read as an .npz archive", where a zero-byte picture says the file
+    is empty."""
+    (tmp_path / "empty.npz").write_bytes(b"")
+    assert run("decode", "--vae", vae, tmp_path / "empty.npz", "-o", tmp_path / "out") == 1
+    err = capsys.readouterr().err
+    assert "genimg: error: empty.npz is not a latent file (it is empty: 0 bytes)" in err and "damaged" not in err, err
