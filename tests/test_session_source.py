@@ -1,6 +1,6 @@
 """A picture kept for next time and switched to another VAE after the restart: encoded again from its file's
 pixels, at its own aspect, as a switch before the restart does, while the file is as it was when opened; a file
-changed since leaves the last VAE's fit to encode, as before."""
+changed since leaves the last VAE's fit to encode, as before, and the switch says so."""
 from __future__ import annotations
 
 import os
@@ -79,8 +79,32 @@ def test_a_file_changed_or_gone_since_it_was_opened_leaves_the_kept_fit_to_encod
         os.utime(photo, ns=(os.stat(photo).st_atime_ns, os.stat(photo).st_mtime_ns + 10**9))
     again = kept_and_restarted(qtbot, window, model_dir, photo, meanwhile)
     kept_fit = again.document.current.original.copy()
+    said: list[str] = []
+    again.document.message.connect(said.append)
     item = switched_to_a_spatial_vae(qtbot, again, tmp_path)
     assert item.source is None and item.original.shape == (32, 32, 3)
     assert np.array_equal(item.original, kept_fit)
     assert again.last_error == ""
+    # said in the switch's one message (the TAESD would have taken the whole 5:3 photo; it got the 32-px crop)
+    what = "gone" if since == "deleted" else "changed since it was opened"
+    [switch] = [text for text in said if "Encoding your pictures again" in text]
+    assert f"{photo.name} is encoded from its 32×32 fit: its file is {what}" in switch
     again.close()
+
+
+def test_a_kept_picture_whose_file_is_as_it_was_says_nothing_of_its_fit(qtbot, window, model_dir, photo, tmp_path):
+    again = kept_and_restarted(qtbot, window, model_dir, photo)
+    said: list[str] = []
+    again.document.message.connect(said.append)
+    switched_to_a_spatial_vae(qtbot, again, tmp_path)
+    assert any("Encoding your pictures again" in text for text in said)
+    assert not any("fit" in text for text in said)
+    again.close()
+
+
+def test_several_pictures_encoded_from_their_fit_are_counted_in_one_note():
+    from genimg_gui.ui.carry_over import _from_fit_note
+    lost = [("a.png", (32, 32), "gone"), ("b, c.png", (32, 32), "changed since it was opened")]
+    assert _from_fit_note(lost) == ("2 pictures are encoded from their last fit (“a.png”, “b, c.png”): their files "
+                                    "are changed or gone")
+    assert _from_fit_note([]) is None

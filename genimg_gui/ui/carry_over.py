@@ -18,6 +18,7 @@ import numpy as np
 from ..edit import EditState, reexpressed, shared_rows, values_along
 from ..history import carried_across, carried_over, fits_over
 from ..engine import requests as rq
+from ..file_stamp import stamp_of
 from ..wording import counted, listed
 
 if TYPE_CHECKING:
@@ -54,6 +55,7 @@ class CarryOver:
         self.leads.pop(kind, None)
         if doc.current is not None and doc.current.kind == kind:
             self.held[kind] = []
+        from_fit = _from_fit_note([lost for item in mine if (lost := _file_lost(item))])  # before they are asked
         unfit = [item.name for item in mine if self._follow(item, old_classes)]
         if kind not in self.leads:  # nothing on screen to wait for
             self._release(kind)
@@ -61,7 +63,7 @@ class CarryOver:
         # a VAE encodes each picture again; a GAN draws each sample's seeds again
         doing = "Encoding your pictures" if kind == "vae" else "Drawing your samples"
         again = f"{doing} again with the new {kind.upper()} ({len(mine)})" if mine else None
-        return [note for note in (lost, reset, _invert_again_note(unfit), again) if note]
+        return [note for note in (lost, reset, _invert_again_note(unfit), from_fit, again) if note]
 
     def _classes_lost_note(self, items: list[Item]) -> str | None:
         """Which samples the new GAN draws without their class, once for all (a "face-glasses" sample was drawn
@@ -100,7 +102,8 @@ class CarryOver:
 
     def item(self, item: Item) -> None:
         """One item follows the models loaded now (a closed one reopened after a switch), saying what it must."""
-        if note := _invert_again_note([item.name] if self._follow(item) else []):
+        from_fit = _from_fit_note([lost] if (lost := _file_lost(item)) else [])
+        if note := _invert_again_note([item.name] if self._follow(item) else []) or from_fit:
             self.document.message.emit(note)
 
     def _follow(self, item: Item, old_classes: tuple[str, ...] = ()) -> bool:
@@ -280,6 +283,34 @@ def switch_message(notes: list[str]) -> str | None:
     """What one model switch has to say, in one message: said one by one, in the same second, the status bar
     showed the last alone and the others only reached the message log."""
     return ". ".join(notes) or None
+
+
+def _file_lost(item: Item) -> tuple[str, tuple[int, int], str] | None:
+    """(name, fit's width × height, what became of the file) for a picture that a new VAE encodes from its last fit
+    because its file is gone or changed (the worker reads the file again only while it is as it was: _pixels_of);
+    None for one that has its pixels as opened, or its file as it was."""
+    if item.kind != "vae" or item.source is not None or item.file is None:
+        return None
+    now = stamp_of(item.file.path)
+    if now == item.file:
+        return None
+    height, width = item.original.shape[:2]
+    return item.name, (width, height), "gone" if now is None else "changed since it was opened"
+
+
+def _from_fit_note(lost: list[tuple[str, tuple[int, int], str]]) -> str | None:
+    """Pictures encoded from their last fit, named once for all. Said whatever the new VAE's size: whether the file
+    would have given it more cannot be told without the file (a session keeps only the fit, not the photo's size or
+    aspect), and it tells the user too that a changed file is not what the picture follows."""
+    if not lost:
+        return None
+    if len(lost) == 1:
+        [(name, (width, height), what)] = lost
+        return f"{name} is encoded from its {width}×{height} fit: its file is {what}"
+    quoted = listed([f"“{name}”" for name, _, _ in lost], 3)  # their names hold commas of their own
+    whats = sorted({what.split()[0] for _, _, what in lost})  # "changed", "gone"
+    return f"{counted(len(lost), 'picture')} are encoded from their last fit ({quoted}): their files are " \
+        f"{' or '.join(whats)}"
 
 
 def _invert_again_note(names: list[str]) -> str | None:
