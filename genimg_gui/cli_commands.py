@@ -24,7 +24,7 @@ import torch
 from . import seed_draws
 from .typed_options import typed
 from .wording import close_name, latent_scale_said, with_word
-from .cli_names import numbered_notes, unique_stems
+from .cli_names import numbered_notes, shown_name, unique_stems
 from .catalog import BUNDLED_DIR, bundled_models, default_model, training_checkpoint_note
 from .engine.requests import ModelInfo
 from .fileio import StdoutFailed, why_not_written
@@ -254,7 +254,7 @@ def scale_note(path: Path, card: dict) -> None:
     config.json, or the one given when the file was first converted (the cache keeps it; no question again)."""
     if said := latent_scale_said(card):
         how = "" if card["source"].get("scale_from") else ", given when it was first converted"
-        say(f"genimg: note: {path.name}: {said}{how}; --latent-scale for another")
+        say(f"genimg: note: {shown_name(path.name)}: {said}{how}; --latent-scale for another")
 
 
 def latent_file_note(path: Path) -> str:
@@ -285,12 +285,15 @@ def for_each(jobs: Sequence[tuple[str, Callable[[], None]]],
     failed = 0
     for i, (label, job) in enumerate(jobs, 1):
         if len(jobs) > 1:
-            say(f"{i}/{len(jobs)} {label}")
+            say(f"{i}/{len(jobs)} {shown_name(label)}")
         try:
             job()
         except item_errors as e:
             failed += 1
-            say(f"genimg: error: {e}" if Path(label).name in str(e) else f"genimg: error: {label}: {e}")
+            name = Path(label).name
+            error = str(e) if name in str(e) else f"{label}: {e}"
+            # its file named as the progress line names it (the message's own line breaks, if any, kept)
+            say("genimg: error: " + error.replace(label, shown_name(label)).replace(name, shown_name(name)))
     if failed and len(jobs) > 1:  # with one input its error line says it all
         say(f"genimg: {failed} of {len(jobs)} failed")
     return 1 if failed else 0
@@ -344,7 +347,7 @@ def read_image(path: Path) -> np.ndarray:
         raise ImageLoadError(no_images_in(path, str(path)))
     image, note = open_noted(path)
     if note:
-        say(f"genimg: note: {note}")
+        say(f"genimg: note: {shown_name(note)}")  # it names the file
     return np.asarray(image)
 
 
@@ -377,5 +380,5 @@ def encoded(rt: Runtime, model: ModelInfo, path: Path, fit: str) -> tuple[np.nda
         cropped = crop_note(image.shape[1], image.shape[0], fit, "use --fit letterbox")
         note = f"{path.name}: {cropped}" if cropped else ""
     if note:
-        say(f"genimg: note: {note}")
+        say(f"genimg: note: {shown_name(note)}")
     return fitted, latent, recon

@@ -14,6 +14,7 @@ from pathlib import Path
 import numpy as np
 
 from . import seed_draws
+from .cli_names import shown_name
 from .cli_pictures import pictures_given
 from .cli_commands import (UsageError, check_scale, check_writable, class_index, encoded, fit_used, for_each,
                            load_model, model_record, pass_model, per_file, say, seed_draw, write_png, writing, wrote)
@@ -75,7 +76,7 @@ def read_recipe(path: Path, kind: str, model: ModelInfo) -> Recipe:
             raise RecipeError(f"{e}: {pass_model(other, kind)}") from None
         raise
     if other:
-        say(f"genimg: note: {path.name} was made with {other}; applying it to {model.name} "
+        say(f"genimg: note: {shown_name(path.name)} was made with {other}; applying it to {model.name} "
             f"({pass_model(other, kind)} to apply it to its own)")
     return recipe
 

@@ -20,6 +20,13 @@ def safe_stem(path: Path) -> str:
     return stem or "image"
 
 
+def shown_name(path: str | Path) -> str:
+    """A file's path as a message line shows it: whole, as typed, with any character that does not print escaped as
+    Python writes it ("odd/new\\nline.png"): a name holding a newline broke its progress line in two, and one that
+    is not text (undecodable bytes) could not be printed at all."""
+    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in str(path))
+
+
 def unique_stems(paths: Sequence[Path]) -> list[str]:
     """Output names: each input's (safe) stem, with -2, -3 … where two inputs share one (a/x.png b/x.png, or two
     folders' pictures), in any case (X.png and x.png are one file on macOS and Windows), and never one that another
@@ -47,8 +54,8 @@ def numbered_notes(paths: Sequence[Path], stems: Sequence[str], written_as: Call
         if stem == safe_stem(path):
             continue
         first = next(p for p in paths[:i] if safe_stem(p).casefold() == safe_stem(path).casefold())
-        why = "it is given twice" if first == path else f"{first} has the same name"
-        notes.append(f"genimg: note: {path} is written as {written_as(stem)}: {why}")
+        why = "it is given twice" if first == path else f"{shown_name(first)} has the same name"
+        notes.append(f"genimg: note: {shown_name(path)} is written as {written_as(stem)}: {why}")
     if len(notes) > MAX_NUMBERED_SAID:
         rest = len(notes) - MAX_NUMBERED_SAID
         share = "shares" if rest == 1 else "share"

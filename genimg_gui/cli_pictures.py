@@ -8,6 +8,7 @@ from typing import Sequence
 
 from .catalog import is_model_folder
 from .cli_commands import UsageError, say
+from .cli_names import shown_name
 from .imaging import FORMAT_NAMES, images_in
 from .wording import counted, listed
 
@@ -40,5 +41,5 @@ def note_skipped(folder: Path, pictures: list[Path]) -> None:
     chosen = set(pictures)
     others = sorted(p.name for p in folder.iterdir() if p.is_file() and p not in chosen and not p.name.startswith("."))
     if others:
-        say(f"genimg: note: {folder}: {counted(len(others), 'file')} skipped, not images genimg reads "
-            f"({FORMAT_NAMES}): {listed(others)}")
+        say(f"genimg: note: {shown_name(folder)}: {counted(len(others), 'file')} skipped, not images genimg reads "
+            f"({FORMAT_NAMES}): {listed([shown_name(name) for name in others])}")

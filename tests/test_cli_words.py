@@ -142,3 +142,31 @@ def test_training_with_a_full_stdout_says_so_and_keeps_its_model(tmp_path, monke
     assert "genimg train: error: cannot write to standard output: the disk is full\n" in err and "Errno" not in err
     assert f"genimg: note: {out} was written" in err
     assert (out / "card.json").is_file()
+
+
+def test_a_file_name_holding_a_newline_is_shown_escaped_in_progress_lines_notes_and_errors(vae, tmp_path, capsys):
+    """`2/3 odd/new⏎line.png` broke its progress line in two (the files written were named cleanly, safe_stem)."""
+    from test_cli_outputs import picture
+
+    odd = tmp_path / "odd"
+    plain, newline, clean = (picture(odd / name, seed) for seed, name in enumerate(["a.png", "new\nline.png",
+                                                                                    "new_line.png"]))
+    broken = odd / "bad\x1bname.png"
+    broken.write_text("not a picture")
+    assert run("encode", "--vae", vae, plain, newline, clean, broken, "-o", tmp_path / "out") == 1
+    err = capsys.readouterr().err
+    assert f"2/4 {odd}/new\\nline.png\n" in err and f"4/4 {odd}/bad\\x1bname.png\n" in err
+    assert f"genimg: note: {clean} is written as new_line-2.npz and new_line-2_recon.png: {odd}/new\\nline.png has " \
+           "the same name\n" in err
+    assert "genimg: error: " in err and "bad\\x1bname.png" in err
+    assert "genimg: note: new\\nline.png: its centre square was kept" in err
+    starts = ("genimg: ", "tiny-vae: ", "1/4", "2/4", "3/4", "4/4")  # no line is the rest of a name broken in two
+    assert all(line.startswith(starts) for line in err.splitlines()), err
+    assert "\x1b" not in err
+
+
+def test_a_name_that_prints_is_shown_as_it_is():
+    from genimg_gui.cli_names import shown_name
+
+    assert shown_name("photos/été 2024, #1.png") == "photos/été 2024, #1.png"
+    assert shown_name("a\tb\u2028c\udcff.png") == "a\\tb\\u2028c\\udcff.png"
