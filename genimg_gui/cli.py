@@ -350,6 +350,17 @@ def _run(argv: list[str] | None, before: Handlers, started: float) -> int:
 
 
 def _call(args: argparse.Namespace) -> int:
+    """The command's function run (_told); a run that fails takes away the folders it made and left empty."""
+    from .cli_folders import run_ended
+    code = 1
+    try:
+        code = _told(args)
+    finally:
+        run_ended(failed=code != 0)
+    return code
+
+
+def _told(args: argparse.Namespace) -> int:
     """The command's function, its errors told and turned into exit codes."""
     from .cli_commands import USAGE_ERRORS, USER_ERRORS, StdoutClosed, StdoutFailed, say  # torch loads here
     try:

@@ -24,6 +24,7 @@ import torch
 from . import seed_draws
 from .typed_options import typed
 from .wording import close_name, latent_scale_said, with_word
+from .cli_folders import in_folder
 from .cli_names import numbered_notes, shown_name, unique_stems
 from .catalog import BUNDLED_DIR, bundled_models, default_model, training_checkpoint_note
 from .engine.requests import ModelInfo
@@ -331,13 +332,6 @@ def check_writable(path: Path) -> None:
     path's folder (in_folder) and a temp file in it, removed at once."""
     with writing(path) as out, tempfile.NamedTemporaryFile(dir=out.parent, prefix=".genimg-", suffix=".tmp"):
         pass
-
-
-def in_folder(path: Path) -> Path:
-    """path, its folder made now: -o's folder (and --grid's, --save-recipe's, an animation's) is made as a file is
-    written into it, so that a command refused, or one whose every input failed, leaves no empty folder."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    return path
 
 
 def read_image(path: Path) -> np.ndarray:

@@ -104,7 +104,8 @@ def test_a_recipe_the_disk_has_no_room_for_is_said_in_the_apps_words(vae, image_
                "--save-recipe", tmp_path / "rec" / "r.json") == 1
     err = capsys.readouterr().err
     assert f"genimg: error: {tmp_path / 'rec' / 'r.json'} cannot be written: the disk is full" in err, err
-    assert (tmp_path / "out" / "image 0_edited.png").is_file() and not list((tmp_path / "rec").iterdir())
+    assert (tmp_path / "out" / "image 0_edited.png").is_file()
+    assert not (tmp_path / "rec").exists()  # nothing in it: the folder this run made for it is taken away
 
 
 @pytest.mark.parametrize("name, format", [("g.jpg", "JPEG"), ("g.JPEG", "JPEG"), ("g.webp", "WEBP"), ("g.png", "PNG")])
@@ -236,3 +237,23 @@ def test_interpolate_morphs_through_a_folders_pictures_in_name_order(vae, tmp_pa
     err = capsys.readouterr().err
     assert f"genimg: error: {tmp_path / 'empty'} is a folder with no images in it" in err
     assert "a morph needs" not in err and not (tmp_path / "none.gif").exists()
+
+
+@pytest.mark.parametrize("out_exists", [False, True])
+def test_a_run_that_writes_nothing_takes_away_the_folder_it_made(out_exists, vae, image_files, tmp_path, full_disk,
+                                                                 capsys):
+    """`genimg encode imgs -o full/sub` on a full disk left sub/ behind, empty; a folder that was there stays."""
+    out = tmp_path / "full" / "sub"
+    if out_exists:
+        out.mkdir(parents=True)
+    full_disk(out, room=0)
+    assert run("encode", "--vae", vae, *image_files, "-o", out) == 1
+    assert "cannot be written: the disk is full" in capsys.readouterr().err
+    assert out.is_dir() == out_exists and (tmp_path / "full").is_dir() == out_exists
+
+
+def test_a_failed_run_keeps_a_folder_it_made_once_it_holds_a_file(vae, image_files, tmp_path, full_disk, capsys):
+    out = tmp_path / "new"
+    full_disk(out, ("_recon.png",), room=0)  # the latent file is written, its picture is not
+    assert run("encode", "--vae", vae, image_files[0], "-o", out) == 1
+    assert [p.name for p in out.iterdir()] == ["image 0.npz"]
