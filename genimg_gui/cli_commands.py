@@ -11,8 +11,8 @@ from __future__ import annotations
 import argparse
 import shlex
 import sys
-import tempfile
 import time
+import uuid
 from contextlib import contextmanager, suppress
 from functools import partial
 from pathlib import Path
@@ -28,7 +28,7 @@ from .cli_folders import in_folder
 from .cli_names import numbered_notes, shown_name, unique_stems
 from .catalog import BUNDLED_DIR, bundled_models, default_model, training_checkpoint_note
 from .engine.requests import ModelInfo
-from .fileio import StdoutFailed, why_not_written
+from .fileio import StdoutFailed, fitted_name, why_not_written
 from .engine import spatial
 from .engine.runtime import Runtime
 from .imaging import ImageLoadError, crop_note, no_images_in, open_noted, with_pictures_step
@@ -326,12 +326,22 @@ def writing(path: Path) -> Iterator[Path]:
         raise OutputError(f"{path} cannot be written: {why_not_written(e)}") from None
 
 
+# check_writable's probe: more than a file system keeps inside the file's own entry (ext4's and btrfs's inline
+# data), so it asks for room on the disk as the output will
+PROBE_BYTES = 4096
+
+
 def check_writable(path: Path) -> None:
     """Fail now as writing(path) would fail later, in its words, for an output written once all the work is done: a
     200-frame morph was drawn for a minute before "/proc/m.gif cannot be written: /proc takes no new files". Makes
-    path's folder (in_folder) and a temp file in it, removed at once."""
-    with writing(path) as out, tempfile.NamedTemporaryFile(dir=out.parent, prefix=".genimg-", suffix=".tmp"):
-        pass
+    path's folder (in_folder) and writes a small file in it, removed at once: a full disk takes no data, but an
+    empty file needs no room (on tmpfs) and passed, and every seed was drawn before its grid could not be written."""
+    with writing(path) as out:
+        probe = out.with_name(fitted_name(f".{out.name}", f".{uuid.uuid4().hex[:12]}.probe"))
+        try:
+            probe.write_bytes(bytes(PROBE_BYTES))
+        finally:
+            probe.unlink(missing_ok=True)
 
 
 def read_image(path: Path) -> np.ndarray:

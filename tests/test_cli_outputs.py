@@ -99,13 +99,31 @@ def test_an_extra_output_that_cannot_be_written_is_refused_before_any_work(comma
 
 def test_a_recipe_the_disk_has_no_room_for_is_said_in_the_apps_words(vae, image_files, tmp_path, full_disk, capsys):
     """A disk full by the end of the edits: "cannot write it (No space left on device)", the raw OS text."""
-    full_disk(tmp_path / "rec", ("r.json",), room=0)
+    full_disk(tmp_path / "rec", (".tmp",), room=0)  # the recipe's temp file; the check before the edits had room
     assert run("edit", "--vae", vae, image_files[0], "--edit", "0=1", "-o", tmp_path / "out",
                "--save-recipe", tmp_path / "rec" / "r.json") == 1
     err = capsys.readouterr().err
     assert f"genimg: error: {tmp_path / 'rec' / 'r.json'} cannot be written: the disk is full" in err, err
     assert (tmp_path / "out" / "image 0_edited.png").is_file()
     assert not (tmp_path / "rec").exists()  # nothing in it: the folder this run made for it is taken away
+
+
+@pytest.mark.parametrize("command, option, name", [
+    (["generate", "--gan", "{gan}", "--seeds", "0-3"], "--grid", "g.png"),
+    (["edit", "--vae", "{vae}", "{img}", "--edit", "0=1"], "--save-recipe", "r.json"),
+])
+def test_an_extra_output_on_a_full_disk_is_refused_before_any_work(command, option, name, gan, vae, image_files,
+                                                                  tmp_path, full_disk, capsys):
+    """The check before the work made an empty file, which a full disk takes (tmpfs): every seed was drawn and
+    written, or every image edited, before the grid or recipe could not be written."""
+    full = tmp_path / "full"
+    full.mkdir()
+    full_disk(full, room=0)
+    args = [a.format(gan=gan, vae=vae, img=image_files[0]) for a in command]
+    assert run(*args, option, full / name, "-o", tmp_path / "out") == 1
+    err = capsys.readouterr().err
+    assert f"genimg: error: {full / name} cannot be written: the disk is full" in err, err
+    assert "1/4" not in err and not (tmp_path / "out").exists() and not list(full.iterdir())  # nor the probe
 
 
 @pytest.mark.parametrize("name, format", [("g.jpg", "JPEG"), ("g.JPEG", "JPEG"), ("g.webp", "WEBP"), ("g.png", "PNG")])
