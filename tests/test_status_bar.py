@@ -119,6 +119,36 @@ def test_an_error_repeating_while_it_shows_is_not_listed_again_and_the_list_stay
     assert bar.toolTip().count("\n") == MAX_ERRORS - 1 and "file49.png" in bar.currentMessage()
 
 
+def clock_moved(monkeypatch) -> list[float]:
+    """The status bar's clock, its seconds moved on by adding to the list's one value: errors some seconds apart
+    without waiting (Qt's own timers, on the real clock, keep the errors on show meanwhile)."""
+    import time
+    from types import SimpleNamespace
+
+    from genimg_gui.ui import status
+
+    later, real = [0.0], time.monotonic
+    monkeypatch.setattr(status, "time", SimpleNamespace(monotonic=lambda: real() + later[0]))
+    return later
+
+
+def test_an_unrelated_error_seconds_later_shows_alone_not_counted_with_the_one_on_show(qtbot, monkeypatch):
+    """Every error within the 15 s of the last joined it: one failed open read "⚠ 2 problems: …", counting an
+    earlier, unrelated error. Only one burst (one action's errors) is counted together; each is in the log."""
+    later = clock_moved(monkeypatch)
+    _window, bar = status_bar_of_a_window(qtbot, 900)
+    bar.show_error("good2.jpg is a JPEG image")
+    later[0] += 4
+    bar.show_error("notes.txt is not an image (it holds text)")
+    assert bar.currentMessage() == "⚠ notes.txt is not an image (it holds text)"
+    assert [e.text for e in bar.log.entries] == ["good2.jpg is a JPEG image",
+                                                 "notes.txt is not an image (it holds text)"]
+    assert bar.log_button.text() == "⚠ 2 in log"
+    later[0] += 0.2  # a second error of the same action (a drop's bad folder, then its bad file)
+    bar.show_error("cut.jpg is damaged")
+    assert bar.currentMessage() == "⚠ 2 problems: cut.jpg is damaged; notes.txt is not an image (it holds text)"
+
+
 def status_bar_of_a_window(qtbot, width: int = 700):
     """A StatusBar in a shown window of that width: a message's room depends on the bar's real geometry."""
     from PySide6.QtWidgets import QMainWindow

@@ -27,6 +27,14 @@ MIN_ROOM = 80  # px a message keeps however many permanent widgets show
 # It points at the bar's own Log button, a click away, rather than at a menu and a key that can be changed
 MORE = " — click Log for the whole message"
 ERROR_MS = 15000  # errors stay longer than messages, and a message does not clear them (it shows before them)
+# an error joins those on show only when it comes within this of the one before: one action's errors come as one
+# burst (the worker answers its requests back to back; a drop's bad folder and bad file together), while the next
+# action needs the user to pick a menu or a file, seconds later. Errors carry no note of the action that caused
+# them (the window's own checks, the worker's failures and the start-up all say theirs as text), so the time they
+# come is what tells them apart. Joined for the 15 s they stay, an unrelated error read "⚠ 2 problems: …", and one
+# after a trip through a menu did not (its hover blanks the bar, QMainWindow's status tips): the same error was
+# counted or not by the way its action was reached. Each error is in the log whatever it joins (the Log button)
+BURST_S = 1.0
 NOTE_THEN_ERRORS = " — "  # between a message and the errors it shows before
 # the bar's own ink while a message shows before errors: paintEvent draws the line itself, in two colours
 INK_HIDDEN = "QStatusBar { color: transparent; }"
@@ -77,6 +85,7 @@ class StatusBar(QStatusBar):
         self._error_count = 0  # all of them, repeats left out
         self._note = ""  # the last message that came while errors were on show: it is shown before them
         self._errors_until = 0.0  # time.monotonic() when the last error's 15 s end
+        self._last_error_at = float("-inf")  # time.monotonic() when the last error came: BURST_S
         self._staying = ""  # a message that stays (show_message's stays): the bar comes back to it (_back_to_staying)
         self._held, self._held_until = "", 0.0  # the message on show as a waiting load started, its end: hold_message
         self.log = MessageLog(self)
@@ -276,11 +285,15 @@ class StatusBar(QStatusBar):
         return min([self.width() - 12, *[x for x in edges if x > MESSAGE_LEFT]]) - MESSAGE_LEFT - GAP
 
     def show_error(self, text: str) -> None:
-        """An error; one arriving while another shows joins it (several bad files opened at once each get
-        theirs: the last one used to hide the others), the last MAX_ERRORS in the tooltip too; a repeat is not
+        """An error; one arriving in the same burst as those on show (BURST_S) joins them (a drop's bad folder
+        and bad file each get theirs: the last one used to hide the others), the last MAX_ERRORS in the tooltip
+        too; one that comes later, from another action, replaces them, alone and with no count. A repeat is not
         listed again (each preview of a drag running out of memory listed its own)."""
         self.log.add(text, error=True)
-        if not self._errors_on_show():
+        now = time.monotonic()
+        same_burst = now - self._last_error_at < BURST_S
+        self._last_error_at = now
+        if not (same_burst and self._errors_on_show()):
             self._errors, self._error_count, self._note = [], 0, ""
         if text not in self._errors:
             self._errors = [*self._errors, text][-MAX_ERRORS:]
