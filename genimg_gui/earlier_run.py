@@ -8,7 +8,7 @@ import signal
 from dataclasses import dataclass
 from pathlib import Path
 
-from .wording import counted
+from .wording import closest_name, counted
 
 CARD_FILE = "card.json"  # models/weights.py CARD_NAME (not imported: that module needs torch)
 MODEL_FILE = "model.safetensors"  # models/weights.py WEIGHTS_NAME, likewise
@@ -57,6 +57,16 @@ def earlier_run(folder: Path) -> EarlierRun | None:
     """The run whose files `folder` holds; None for a missing or empty folder, or one without such files."""
     files = tuple(name for name in RUN_FILES if (folder / name).is_file())
     return EarlierRun(folder, files, card_steps(folder)) if files else None
+
+
+def resumable_beside(folder: Path) -> Path | None:
+    """The folder beside `folder` holding a run --resume can go on from (its checkpoint) whose name is close to
+    folder's ('vea2' -> vae2), for a --resume whose folder holds none; None when no such name is close."""
+    try:
+        names = [p.name for p in folder.parent.iterdir() if p.name != folder.name and (p / CHECKPOINT_FILE).is_file()]
+    except OSError:  # the folder above is missing too, or cannot be listed: nothing to point at
+        return None
+    return folder.parent / name if (name := closest_name(folder.name, names)) else None
 
 
 def forget_earlier_run(folder: Path) -> None:

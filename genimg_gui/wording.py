@@ -50,10 +50,15 @@ def close_name(typed: str, labels: list[str]) -> str:
     classes) and the named directions' topics (before ':', as index_of takes them), any case; "" when none is close.
     In brackets: the message goes on after it with ': use a label…', and "did you mean skin tone?: use" read
     oddly."""
+    return f" (did you mean {close}?)" if (close := closest_name(typed, labels)) else ""
+
+
+def closest_name(typed: str, labels: list[str]) -> str | None:
+    """The label (or named direction's topic) close_name offers for typed; None when none is close."""
     names = {name.lower(): name for label in labels for name in (label, label.split(":")[0].strip())}
     names = {**_own_words(labels), **names}  # a whole name wins over a word of one
     close = _longest_start(typed.lower(), names) or difflib.get_close_matches(typed.lower(), names, n=1)
-    return f" (did you mean {names[close[0]]}?)" if close else ""
+    return names[close[0]] if close else None
 
 
 def _longest_start(typed: str, names: dict[str, str]) -> list[str]:

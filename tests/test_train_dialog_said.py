@@ -5,11 +5,12 @@ in the window's message log."""
 import json
 import shutil
 
-from PySide6.QtCore import QPoint, QRect, Qt, QTimer
+from PySide6.QtCore import QPoint, QProcess, QRect, Qt, QTimer
 from PySide6.QtWidgets import QApplication, QWidget
 
 from genimg_gui.catalog import ModelEntry
 from genimg_gui.ui.train_dialog import TrainDialog
+from genimg_gui.ui.train_question import RESUME
 from test_train_dialog import dialog_for, fill, shapes, started_with  # noqa: F401 (shapes: a fixture)
 from test_train_dialog_state import ending_with
 
@@ -189,3 +190,19 @@ def test_notes_that_come_and_go_leave_the_dialog_and_its_buttons_where_they_are(
     assert dialog.watch.progress.isVisible() and dialog.watch.failure.isVisible() and where() == opened
     dialog.data.setText(str(shapes))  # all gone
     assert not dialog.kept.note.isVisible() and where() == opened
+
+
+def test_continue_of_a_run_moved_or_deleted_while_start_asked_says_so_and_starts_nothing(qtbot, shapes, tmp_path):
+    """Continue ran `genimg train --resume` all the same: into a folder gone meanwhile it trained a new model from
+    step 0 while the log said "continuing the run"."""
+    out = tmp_path / "vae"
+    for gone, said in ((out, "is gone"), (out / "checkpoint.pt", "no longer holds the run's checkpoint.pt")):
+        out.mkdir(exist_ok=True)
+        (out / "card.json").write_text(json.dumps({"kind": "vae", "training": {"steps": 9}}))
+        (out / "checkpoint.pt").write_text("")
+        dialog = dialog_for(qtbot, shapes, out, minutes=0.1)
+        dialog._ask_about_earlier_run = lambda _run: (shutil.rmtree(gone) if gone == out else gone.unlink()) or RESUME
+        dialog.start()
+        assert dialog.process.state() == QProcess.ProcessState.NotRunning and dialog.start_button.isEnabled()
+        assert dialog.watch.log.toPlainText() == (f"⚠ {out} {said} (moved or deleted since Start asked): there is no "
+                                                  "run to continue. Start again to train a new model there")

@@ -117,7 +117,30 @@ def test_overwrite_removes_every_file_of_the_replaced_run_before_it_trains(data_
     assert "starting from" in capsys.readouterr().err
 
 
-def test_resume_in_a_new_folder_says_it_starts_a_new_run(data_dir, tmp_path, capsys):
+def test_resume_where_no_run_is_refused_naming_a_run_folder_of_a_close_name(data_dir, tmp_path, capsys):
+    """`--resume -o vea2` (for vae2) trained a new model from step 0 and exited 0, one line of its log saying
+    "nothing to resume": whoever meant to go on from hours of training learnt of it at the end."""
+    assert train("vae", data_dir, tmp_path / "vae2", 1) == 0
+    capsys.readouterr()
+    out = tmp_path / "vea2"
+    assert train("vae", data_dir, out, 2, "--resume") == 2  # before any work: nothing made, nothing trained
+    err = capsys.readouterr().err
+    assert (f"genimg train: error: -o {out} does not exist: --resume has nothing to continue (did you mean "
+            f"-o {tmp_path / 'vae2'}?); to start a new run there, leave out --resume") in err
+    assert "step 1" not in err and not out.exists()
+    out.mkdir()  # a folder that never held a run (or one killed before its first checkpoint): refused too
+    (out / "samples.png").write_bytes(b"")
+    assert train("vae", data_dir, out, 2, "--resume") == 2
+    assert (f"-o {out} holds no run to go on from (no checkpoint.pt): --resume has nothing to continue (did you mean "
+            f"-o {tmp_path / 'vae2'}?)") in capsys.readouterr().err
+    assert train("vae", data_dir, tmp_path / "unlike", 2, "--resume") == 2  # no name close: none offered
+    assert "does not exist: --resume has nothing to continue; to start" in capsys.readouterr().err
+    assert train("vae", data_dir, out, 1) == 0  # as the message says
+
+
+def test_resume_in_a_new_folder_starts_a_new_run_under_torchrun_restarts(data_dir, tmp_path, monkeypatch, capsys):
+    """torchrun --max-restarts runs every attempt with the same command line: the first --resume finds none."""
+    monkeypatch.setenv("TORCHELASTIC_MAX_RESTARTS", "3")
     out = tmp_path / "new"
     assert train("vae", data_dir, out, 1, "--resume") == 0  # as elastic torchrun runs are started (README)
     assert f"nothing to resume in {out} (no checkpoint.pt): starting a new run" in capsys.readouterr().err

@@ -66,6 +66,10 @@ def test_a_folder_a_live_run_holds_is_refused_even_with_overwrite_or_resume(data
                 "another -o") in err
     assert {f.name: f.stat().st_mtime_ns for f in out.iterdir() if f.name != LOCK_FILE} == files  # nothing removed
     assert (out / LOCK_FILE).is_file()  # the refused runs leave the live run's lock alone
+    for name in ("card.json", "model.safetensors", "checkpoint.pt"):  # a live run before its first checkpoint:
+        (out / name).unlink()  # said as live, not as a folder holding no run
+    assert train("vae", data_dir, out, 3, "--resume") == 2
+    assert "is being written by another genimg train" in capsys.readouterr().err
 
 
 def test_a_lock_on_another_host_holds_and_names_it(data_dir, tmp_path, capsys):

@@ -120,7 +120,8 @@ def maybe_resume(opts: TrainOptions, out: Path, recipe: Recipe, log,
     if not opts.resume:
         return 0, 0.0, [], None, None
     if not path.is_file():
-        # not refused: an elastic torchrun run is started with --resume in a new folder (README)
+        # the command refuses it (check_something_to_resume) but under torchrun --max-restarts, whose runs are
+        # started with --resume in a new folder (README), and a run started from code
         log(f"nothing to resume in {out} (no {CHECKPOINT_FILE}): starting a new run")
         return 0, 0.0, [], None, None
     card = card if card is not None else card_to_resume(out)

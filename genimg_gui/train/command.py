@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Callable
 
 from ..data_folder import images_in_output, nesting
-from ..earlier_run import CHECKPOINT_FILE, earlier_run
+from ..earlier_run import CHECKPOINT_FILE, earlier_run, resumable_beside
 from ..fileio import blocking_file
 from ..holdout import HOLDOUT
 from ..typed_options import Typed, typed
@@ -125,6 +125,8 @@ def check_output(out: Path, resume: bool, overwrite: bool) -> None:
     if overwrite or (resume and (out / CHECKPOINT_FILE).is_file()):
         return  # before earlier_run, which reads the card for its steps: a --resume has read it (resumable_card)
     if (found := earlier_run(out)) is None:
+        if resume:  # held by now: a live run's first steps are refused as such (holding_output), not as no run
+            check_something_to_resume(out)
         return
     from .checkpoints import checkpoint_step  # torch: only for a folder that holds a run
     if found.resumable and (step := checkpoint_step(out / CHECKPOINT_FILE)) is not None:
@@ -167,6 +169,24 @@ def check_out_folder(out: Path, args: argparse.Namespace) -> None:
     if args.kind == "gan":  # a VAE's --latent-of is refused as such (check_gan_options)
         check_out_of_latent_vae(out, args.latent_of)
     check_not_a_file(out)
+    if args.resume and not out.exists():  # a folder that is there is checked once held (check_output)
+        check_something_to_resume(out)
+
+
+def check_something_to_resume(out: Path) -> None:
+    """--resume where -o holds no run is refused before any work: a mistyped -o, or a folder that never held a run,
+    started a new run from step 0 with one line of its log saying so, and whoever meant to go on from hours of
+    training found out only at its end. Starting anew is one word away (leave out --resume). Checked of a missing -o
+    before the run holds (makes) it, of one holding no run's files once held (check_output, which refuses a run
+    without a checkpoint in its own words). Under torchrun --max-restarts every attempt runs the same command line,
+    so the first one's --resume starts anew there (checkpoints.maybe_resume says so)."""
+    if os.environ.get("TORCHELASTIC_MAX_RESTARTS", "0") != "0":
+        return
+    near = resumable_beside(out)
+    meant = f" (did you mean -o {near}?)" if near else ""
+    held = "does not exist" if not out.exists() else f"holds no run to go on from (no {CHECKPOINT_FILE})"
+    raise TrainUsageError(f"-o {out} {held}: --resume has nothing to continue{meant}; to start a new run there, "
+                          "leave out --resume")
 
 
 def check_out_of_data(out: Path, data: Path, kind: str) -> None:

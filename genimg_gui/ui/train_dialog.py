@@ -25,7 +25,8 @@ from .train_memory import UNFINISHED, fill_form, form_of, names_another_model, s
 from .train_kept import ModelKept
 from .train_models import RESOLUTION_ROLE, fill_space, fill_starts, listed_as
 from .train_shape import show_run_shape
-from .train_question import OVERWRITE, RESUME, ask_continue_or_start_over, how_it_begins, shape_of_run
+from .train_question import (OVERWRITE, RESUME, ask_continue_or_start_over, gone_since_asked, how_it_begins,
+                             shape_of_run)
 from .train_run import FOLDERS, LABEL_COLUMN, default_output, grid_caption, train_arguments
 from .train_watch import RunWatch
 
@@ -261,6 +262,9 @@ class TrainDialog(QDialog):
         choice = self._ask_about_earlier_run(earlier) if earlier else ""
         if choice is None:
             return  # cancelled: the earlier run stays as it is
+        if choice == RESUME and (gone := gone_since_asked(earlier)):
+            self._refuse(gone)
+            return
         self._run_out = out
         self.load_button.setText(f"Load {Path(out).name}")  # the model this run writes, offered once it is there
         of_run = shape_of_run(saved_card(Path(out))) if choice == RESUME else {}

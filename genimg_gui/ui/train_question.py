@@ -106,3 +106,14 @@ def how_it_begins(earlier: EarlierRun | None, choice: str) -> tuple[str | None, 
     if choice == OVERWRITE:
         return f"starting over: a new model replaces the one in {earlier.folder} (--overwrite)", "starting over…"
     return None, "starting…"
+
+
+def gone_since_asked(earlier: EarlierRun) -> str:
+    """Why Continue cannot go on, said before any run starts: the run's folder, or its checkpoint, moved or deleted
+    while the question was open; "" while it is there. (The run it would start refuses it too, in the command
+    line's words: before, it trained a new model from step 0 under "continuing the run".)"""
+    if (earlier.folder / CHECKPOINT_FILE).is_file():
+        return ""
+    what = "is gone" if not earlier.folder.exists() else f"no longer holds the run's {CHECKPOINT_FILE}"
+    return (f"⚠ {earlier.folder} {what} (moved or deleted since Start asked): there is no run to continue. "
+            "Start again to train a new model there")
