@@ -162,6 +162,33 @@ def test_a_loaded_model_trained_again_in_its_folder_is_not_marked_as_the_weights
     assert panel.details["Model"].text() == "tiny-vae (active)"
 
 
+def test_the_card_of_a_model_loaded_before_it_was_trained_again_is_the_one_it_was_loaded_with(qtbot, window,
+                                                                                               model_dir, tmp_path):
+    """Its row, clicked again, read the folder's new card: the new weights' PSNR 10.21 shown as that of the weights in
+    use (14.71). Now those figures are the card it was loaded with, the new ones below them, as not loaded."""
+    panel = window.model_panel
+    folder = shutil.copytree(model_dir / "tiny-vae", tmp_path / "my-vae")
+    card = json.loads((folder / "card.json").read_text())
+    trained = lambda psnr, data: {**card, "metrics": {"held_out_psnr_db": psnr},  # noqa: E731
+                                  "training": {**card.get("training", {}), "data": data}}
+    (folder / "card.json").write_text(json.dumps(trained(14.71, "old faces")))
+    load(qtbot, window, folder)
+    (folder / "card.json").write_text(json.dumps(trained(10.21, "new faces")))  # a run wrote a new model there
+    window.train_dialog().model_trained.emit(str(folder))
+    window.train_dialog().close()
+    in_use = "held out PSNR dB: 14.71\n\nNew weights in its folder, not loaded yet:\nheld out PSNR dB: 10.21"
+    row = row_of(panel, folder.resolve())
+    for _ in range(2):  # as the mark came, then with the row clicked again, which re-reads its folder's card
+        assert panel.details["Metrics"].text() == in_use
+        assert panel.details["Training data"].text() == "old faces"
+        panel.list.setCurrentRow(row_of(panel, model_dir / "tiny-gan"))
+        assert panel.details["Metrics"].text() != in_use
+        panel.list.setCurrentRow(row)
+    load(qtbot, window, folder)  # loaded again: the new card is the one in use, alone
+    assert panel.details["Metrics"].text() == "held out PSNR dB: 10.21"
+    assert panel.details["Training data"].text() == "new faces"
+
+
 def test_a_model_trained_that_is_not_loaded_says_nothing_of_weights_in_use(qtbot, window, model_dir, tmp_path):
     folder = shutil.copytree(model_dir / "tiny-vae", tmp_path / "my-vae")
     window.train_dialog().model_trained.emit(str(folder))

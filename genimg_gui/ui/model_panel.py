@@ -22,6 +22,8 @@ PATH_ROLE = Qt.ItemDataRole.UserRole
 RETRAINED_MARK = "loaded before it was trained again"
 RETRAINED_TIP = ("The weights in use are those it had when it was loaded; new ones were written into its folder "
                  "since: load it again to use them.")
+# above the figures of the card written with those new weights, under the figures of the weights in use
+NEWER_FIGURES = "New weights in its folder, not loaded yet:"
 
 
 def source_text(card: dict) -> tuple[str, str]:
@@ -247,13 +249,17 @@ class ModelPanel(QWidget):
             self._show_details(path, self.cards.get(path, {}))
 
     def _show_details(self, path: str, card: dict) -> None:
-        """The card of the selected (or just loaded) model; load time once it has been loaded."""
+        """The card of the selected (or just loaded) model; load time once it has been loaded. A model in use whose
+        folder was trained again shows the card it was loaded with, its weights' (the folder's card, re-read,
+        showed the new weights' figures as those in use), and the new card's figures below, as not loaded."""
         self.shown = path
         self._select(path)  # a model loaded: the highlight stayed on the row selected before
-        training, info = card.get("training", {}), self.loaded.get(path)
+        info, active = self.loaded.get(path), path in self.active.values()
+        newer = card if info and active and path in self.retrained else None
+        card = info.card if info and newer is not None else card
+        training = card.get("training", {})
         name = info.name if info else str(card.get("name") or Path(path).name)
-        active = path in self.active.values()
-        self.details["Model"].setText(name + (f" ({RETRAINED_MARK})" if active and path in self.retrained else
+        self.details["Model"].setText(name + (f" ({RETRAINED_MARK})" if newer is not None else
                                               " (active)" if active else ""))
         for row, (text, tip) in (("Kind", kind_text(card)), ("Source", source_text(card))):
             self.details[row].setText(text)
@@ -272,10 +278,13 @@ class ModelPanel(QWidget):
         self.details["Parameters"].setText(human_count(int(count)) if count else "–")
         self.details["Training data"].setText(str(training.get("data", "not recorded")))
         self.details["Licence"].setText(str(training.get("licence", "not recorded")))
-        # the load's verdict (the worker hashed the weights): a card never read through is not hashed here
-        other = bool(info and info.other_weights) and path not in self.retrained
+        # the load's verdict (the worker hashed the weights), of the card it read: one written since is not hashed
+        other = bool(info and info.other_weights) and (newer is not None or path not in self.retrained)
         figures, how = metrics_text(card.get("metrics", {}), other)
-        self.details["Metrics"].setText(figures + ("\n(hover for how they were measured)" if how else ""))
+        figures += "\n(hover for how they were measured)" if how else ""
+        if newer is not None:
+            figures += f"\n\n{NEWER_FIGURES}\n{metrics_text(newer.get('metrics', {}))[0]}"
+        self.details["Metrics"].setText(figures)
         self.details["Metrics"].setToolTip("\n\n".join(filter(None, (info.other_weights if other else "", how))))
         self.details["Load time"].setText(f"{info.seconds * 1000:.0f} ms on {info.device}" if info else "not loaded")
 
