@@ -42,6 +42,23 @@ class CarryOver:
         # kinds whose restored items wait for a model other than their own: the user opened it while a kept session
         # waited, and the session's was not loaded (restore_session); its arrival carries them over
         self.unloaded: set[str] = set()
+        # kind -> (folder, identity, note): a restored session's model on its way, whose items were made in those
+        # weights; arriving with others (trained again in place since), it carries them over, the note saying why
+        self.expected: dict[str, tuple[str, str, str]] = {}
+
+    def expect(self, kind: str, folder: str, identity: str, note: str) -> None:
+        self.expected[kind] = (folder, identity, note)
+
+    def trained_again(self, info: rq.ModelInfo) -> str | None:
+        """Why the items a session restored follow info, its model loaded from the session's folder though it holds
+        other weights now; None when it holds the same, or is another model (the session's own follows it)."""
+        if (expected := self.expected.get(info.kind)) is None:
+            return None
+        folder, identity, note = expected
+        if info.path != folder and f"loading {folder}" in self.document.jobs.values():
+            return None  # asked for before the session's: that one comes next
+        del self.expected[info.kind]
+        return note if info.path == folder and info.identity != identity else None
 
     def items(self, kind: str, old_classes: tuple[str, ...] = (), reset: str | None = None) -> list[str]:
         """A new model of a kind: every open item of that kind follows it, the one on screen first.

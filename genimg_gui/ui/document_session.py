@@ -8,6 +8,7 @@ from pathlib import Path
 
 from ..catalog import read_entry
 from ..session import Session, SessionItem
+from .carry_over import switch_message
 from .item import Item
 from .slow_draw import model_name
 
@@ -66,17 +67,25 @@ def restore_session(document: Document, session: Session, drop_start_sample: boo
     chosen_after: the seq after which a load is the user's choice (one opened while the session waited for the
     start-up's models); the session's model of its kind is not loaded then."""
     loading = {d.removeprefix("loading ") for d in document.jobs.values()}
+    trained_again: list[tuple[str, str]] = []  # (kind, folder): its model loaded now holds other weights
     for kind, saved_path in session.models.items():
         path = document.restored_folder(saved_path)  # another install's bundled folder: this one's
-        if path in loading or _has_model(document, kind, path, session.identities.get(kind)):
+        made_in = session.identities.get(kind)
+        if _has_model(document, kind, path, made_in):
+            if made_in is not None and document.models[kind].identity != made_in:  # its folder, other weights
+                trained_again.append((kind, path))
             continue
-        if (chosen := _chosen_instead(document, kind, chosen_after)) is not None:
-            # loaded after it, the session's model replaced it: the user's later choice wins, and its arrival
-            # carries the session's items over (model_arrival), as a switch does
-            document.message.emit(f"The session's {model_name(path)} was not loaded: you opened {model_name(chosen)}")
-            document.carry.unloaded.add(kind)
-            continue
-        document.load_model(path)
+        if path not in loading:
+            if (chosen := _chosen_instead(document, kind, chosen_after)) is not None:
+                # loaded after it, the session's model replaced it: the user's later choice wins, and its arrival
+                # carries the session's items over (model_arrival), as a switch does
+                document.message.emit(f"The session's {model_name(path)} was not loaded: you opened "
+                                      f"{model_name(chosen)}")
+                document.carry.unloaded.add(kind)
+                continue
+            document.load_model(path)
+        if made_in is not None:  # on its way: with other weights, its arrival carries the items over
+            document.carry.expect(kind, path, made_in, _trained_again_note(path, session.kept))
     for identity, labels in session.labels.items():  # a model seen this run keeps the labels it was left with
         document.direction_labels.setdefault(identity, labels)
     if drop_start_sample and (session.kept or any(saved.kind == "gan" for saved in session.items)):
@@ -97,7 +106,25 @@ def restore_session(document: Document, session: Session, drop_start_sample: boo
         added.append(item)
     if added:
         document.current = added[min(session.current, len(added) - 1)]
+        for kind, path in trained_again:  # before the views show the items' values
+            _follow_trained_again(document, kind, _trained_again_note(path, session.kept))
         document.current_changed.emit(document.current)
+
+
+def _trained_again_note(path: str, kept: bool) -> str:
+    return f"{model_name(path)} was trained again since your images were {'kept' if kept else 'autosaved'}"
+
+
+def _follow_trained_again(document: Document, kind: str, why: str) -> None:
+    """The session's items of a kind, made in weights its folder no longer holds (trained again in place since):
+    carried over to the model loaded from it as a switch from those weights carries them (model_arrival), known
+    by the labels the session kept; the switch's notes say why. Their latents, decoded by the new weights, were
+    another model's picture, and the first slider moved turned it to garbage."""
+    info = document.models[kind]
+    classes = info.classes  # the old weights' are gone; trained again in place, it most likely has the same
+    reset = document.carry.values(None, info)
+    if said := switch_message(document.carry.items(kind, classes, reset)):
+        document.message.emit(f"{why}: {said}")
 
 
 def _chosen_instead(document: Document, kind: str, after: int | None) -> str | None:

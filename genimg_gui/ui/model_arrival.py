@@ -30,6 +30,10 @@ def take_model(doc: Document, info: rq.ModelInfo) -> None:
     # over as from it
     strays = info.kind in doc.carry.unloaded
     doc.carry.unloaded.discard(info.kind)
+    # a session's model folder trained again since it was kept: its items were made in the old weights, and their
+    # latents drawn by the new ones were garbage
+    trained_again = doc.carry.trained_again(info)
+    strays = strays or trained_again is not None
     # before the views show the items' values on the new sliders
     reset = doc.carry.values(previous, info) if switched or strays else None
     doc.model_loaded.emit(info)
@@ -42,6 +46,8 @@ def take_model(doc: Document, info: rq.ModelInfo) -> None:
     if info.other_weights:  # its card's figures (30 dB, say) are another model's: said once, as it loads
         doc.message.emit(info.other_weights)
     classes = previous.classes if previous is not None else ()
+    if trained_again:  # the items' classes are the old weights', now gone: trained in place, most likely these
+        classes = info.classes
     if (switched or strays) and (said := switch_message(doc.carry.items(info.kind, classes, reset))):
-        doc.message.emit(said)  # last, so the status bar shows it
+        doc.message.emit(f"{trained_again}: {said}" if trained_again else said)  # last, so the status bar shows it
     doc.open_waiting()

@@ -143,9 +143,11 @@ class SessionQuestions:
         doc.loading_changed.connect(on_loading)
 
     def _reopen(self, session: Session, message: str, chosen_after: int | None = None) -> int:
-        count = self.window.autosaver.restore(session, chosen_after)
-        if count:
+        """Restore session, said first: what the restore then says is why it is not quite as it was (a model folder
+        trained again since, the session's model not loaded), which "Reopened …" said after it hid."""
+        if count := len(session.items):
             self.window.status.show_message(message.format(f"{count} image{'s' * (count != 1)}"))
+        self.window.autosaver.restore(session, chosen_after)
         return count
 
     def ask_restore(self, names: list[str]) -> bool:
