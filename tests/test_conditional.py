@@ -396,7 +396,7 @@ def test_a_switch_to_a_gan_without_a_samples_class_says_so_once(window, conditio
 
 
 def test_many_samples_without_their_class_are_counted():
-    from genimg_gui.ui.carry_over import classes_lost_note
+    from genimg_gui.ui.switch_notes import classes_lost_note
 
     lost = [("seed 1", ["fox"]), ("seed 2", ["owl", "fox"]), ("seed 3", ["eel", "yak"])]
     assert classes_lost_note(lost, "tiny-birds", ("bird", "cat")) == (

@@ -18,13 +18,13 @@ import numpy as np
 from ..edit import EditState, reexpressed, shared_rows, values_along
 from ..history import carried_across, carried_over, fits_over
 from ..engine import requests as rq
-from ..file_stamp import stamp_of
-from ..wording import counted, listed
+from ..wording import listed
 
 if TYPE_CHECKING:
     from ..seed_draws import Drawn
     from .document import Document
 from .item import Item
+from .switch_notes import classes_lost_note, file_lost, from_fit_note, invert_again_note, lost_classes
 
 
 class CarryOver:
@@ -72,7 +72,7 @@ class CarryOver:
         self.leads.pop(kind, None)
         if doc.current is not None and doc.current.kind == kind:
             self.held[kind] = []
-        from_fit = _from_fit_note([lost for item in mine if (lost := _file_lost(item))])  # before they are asked
+        from_fit = from_fit_note([lost for item in mine if (lost := file_lost(item))])  # before they are asked
         unfit = [item.name for item in mine if self._follow(item, old_classes)]
         if kind not in self.leads:  # nothing on screen to wait for
             self._release(kind)
@@ -80,7 +80,7 @@ class CarryOver:
         # a VAE encodes each picture again; a GAN draws each sample's seeds again
         doing = "Encoding your pictures" if kind == "vae" else "Drawing your samples"
         again = f"{doing} again with the new {kind.upper()} ({len(mine)})" if mine else None
-        return [note for note in (lost, reset, _invert_again_note(unfit), from_fit, again) if note]
+        return [note for note in (lost, reset, invert_again_note(unfit), from_fit, again) if note]
 
     def _classes_lost_note(self, items: list[Item]) -> str | None:
         """Which samples the new GAN draws without their class, once for all (a "face-glasses" sample was drawn
@@ -119,8 +119,8 @@ class CarryOver:
 
     def item(self, item: Item) -> None:
         """One item follows the models loaded now (a closed one reopened after a switch), saying what it must."""
-        from_fit = _from_fit_note([lost] if (lost := _file_lost(item)) else [])
-        if note := _invert_again_note([item.name] if self._follow(item) else []) or from_fit:
+        from_fit = from_fit_note([lost] if (lost := file_lost(item)) else [])
+        if note := invert_again_note([item.name] if self._follow(item) else []) or from_fit:
             self.document.message.emit(note)
 
     def _follow(self, item: Item, old_classes: tuple[str, ...] = ()) -> bool:
@@ -296,49 +296,6 @@ def _carry_across(item: Item, w: np.ndarray) -> None:
     item.drawn = {n: replace(d, latent=bases[n]) for n, d in item.drawn.items()}
 
 
-def switch_message(notes: list[str]) -> str | None:
-    """What one model switch has to say, in one message: said one by one, in the same second, the status bar
-    showed the last alone and the others only reached the message log."""
-    return ". ".join(notes) or None
-
-
-def _file_lost(item: Item) -> tuple[str, tuple[int, int], str] | None:
-    """(name, fit's width × height, what became of the file) for a picture that a new VAE encodes from its last fit
-    because its file is gone or changed (the worker reads the file again only while it is as it was: _pixels_of);
-    None for one that has its pixels as opened, or its file as it was."""
-    if item.kind != "vae" or item.source is not None or item.file is None:
-        return None
-    now = stamp_of(item.file.path)
-    if now == item.file:
-        return None
-    height, width = item.original.shape[:2]
-    return item.name, (width, height), "gone" if now is None else "changed since it was opened"
-
-
-def _from_fit_note(lost: list[tuple[str, tuple[int, int], str]]) -> str | None:
-    """Pictures encoded from their last fit, named once for all. Said whatever the new VAE's size: whether the file
-    would have given it more cannot be told without the file (a session keeps only the fit, not the photo's size or
-    aspect), and it tells the user too that a changed file is not what the picture follows."""
-    if not lost:
-        return None
-    if len(lost) == 1:
-        [(name, (width, height), what)] = lost
-        return f"{name} is encoded from its {width}×{height} fit: its file is {what}"
-    quoted = listed([f"“{name}”" for name, _, _ in lost], 3)  # their names hold commas of their own
-    whats = sorted({what.split()[0] for _, _, what in lost})  # "changed", "gone"
-    return f"{counted(len(lost), 'picture')} are encoded from their last fit ({quoted}): their files are " \
-        f"{' or '.join(whats)}"
-
-
-def _invert_again_note(names: list[str]) -> str | None:
-    """Inversions whose w a new GAN draws unfitted, named once for all (three "keeps its w" notes came one after
-    another)."""
-    if len(names) <= 1:
-        return f"{names[0]} keeps its w; invert the picture again to fit the new GAN" if names else None
-    quoted = listed([f"“{name}”" for name in names], 3)  # their names hold commas of their own
-    return f"{counted(len(names), 'inversion')} keep their w ({quoted}); invert the pictures again to fit the new GAN"
-
-
 def _rows_by_label(labels: tuple[str, ...], new: rq.ModelInfo) -> dict[int, int]:
     """shared_rows for a model known only by its labels: a row named as one of new's named directions is that."""
     named = {label: i for i, label in enumerate(new.directions.labels) if new.directions.explained[i] == 0}
@@ -380,30 +337,6 @@ def class_name(d: Drawn, classes: tuple[str, ...]) -> str | None:
     if d.gan_class is not None and 0 <= d.gan_class < len(classes):
         return classes[d.gan_class]
     return d.class_name
-
-
-def lost_classes(item: Item, classes: tuple[str, ...]) -> list[str]:
-    """The classes the item's seeds were drawn in that a GAN of these classes does not have (kept by name, so a GAN
-    that has them draws them again)."""
-    names = dict.fromkeys(d.class_name for d in item.drawn.values() if d.seed is not None)
-    return [name for name in names if name is not None and name not in classes]
-
-
-def classes_lost_note(lost: list[tuple[str, list[str]]], gan: str, classes: tuple[str, ...]) -> str | None:
-    """"seed 12 (face-glasses): emoji-gan has no class face-glasses; drawn in its own class — switch back to bring it
-    back", or for many "3 samples (…): … has no such class; each drawn in its own — …". lost: (sample's name, the
-    classes it lost) for each sample that lost one; None when none did."""
-    if not lost:
-        return None
-    names = list(dict.fromkeys(name for _, names in lost for name in names))
-    shown = listed(names, 3)
-    if len(lost) == 1:
-        missing = "no classes" if not classes else "no class " + " or ".join(names[:3])
-        drawn = "drawn without one" if not classes else "drawn in its own class"
-        return f"{lost[0][0]} ({shown}): {gan} has {missing}; {drawn} — switch back to bring it back"
-    missing, drawn = ("no classes", "without one") if not classes else ("no such class", "in its own")
-    samples = counted(len(lost), "sample")
-    return f"{samples} ({shown}): {gan} has {missing}; each drawn {drawn} — switch back to bring them back"
 
 
 def _index(name: str | None, classes: tuple[str, ...]) -> int | None:

@@ -8,9 +8,9 @@ from pathlib import Path
 
 from ..catalog import read_entry
 from ..session import Session, SessionItem
-from .carry_over import switch_message
 from .item import Item
 from .slow_draw import model_name
+from .switch_notes import switch_message
 
 if TYPE_CHECKING:
     from .document import Document

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 from ..engine import requests as rq
 from ..paths import shown_path
 from ..wording import latent_scale_said
-from .carry_over import switch_message
+from .switch_notes import switch_message
 
 if TYPE_CHECKING:
     from .document import Document

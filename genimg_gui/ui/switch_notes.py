@@ -1,0 +1,79 @@
+"""What a model switch says of the open items that follow it (CarryOver.items), each note once for all items: a
+picture a new VAE encodes from its last fit, an inversion whose w a new GAN draws unfitted, samples drawn without
+the class they were drawn in."""
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from ..file_stamp import stamp_of
+from ..wording import counted, listed
+
+if TYPE_CHECKING:
+    from .item import Item
+
+
+def switch_message(notes: list[str]) -> str | None:
+    """What one model switch has to say, in one message: said one by one, in the same second, the status bar
+    showed the last alone and the others only reached the message log."""
+    return ". ".join(notes) or None
+
+
+def file_lost(item: Item) -> tuple[str, tuple[int, int], str] | None:
+    """(name, fit's width × height, what became of the file) for a picture that a new VAE encodes from its last fit
+    because its file is gone or changed (the worker reads the file again only while it is as it was: _pixels_of);
+    None for one that has its pixels as opened, or its file as it was."""
+    if item.kind != "vae" or item.source is not None or item.file is None:
+        return None
+    now = stamp_of(item.file.path)
+    if now == item.file:
+        return None
+    height, width = item.original.shape[:2]
+    return item.name, (width, height), "gone" if now is None else "changed since it was opened"
+
+
+def from_fit_note(lost: list[tuple[str, tuple[int, int], str]]) -> str | None:
+    """Pictures encoded from their last fit, named once for all. Said whatever the new VAE's size: whether the file
+    would have given it more cannot be told without the file (a session keeps only the fit, not the photo's size or
+    aspect), and it tells the user too that a changed file is not what the picture follows."""
+    if not lost:
+        return None
+    if len(lost) == 1:
+        [(name, (width, height), what)] = lost
+        return f"{name} is encoded from its {width}×{height} fit: its file is {what}"
+    quoted = listed([f"“{name}”" for name, _, _ in lost], 3)  # their names hold commas of their own
+    whats = sorted({what.split()[0] for _, _, what in lost})  # "changed", "gone"
+    return f"{counted(len(lost), 'picture')} are encoded from their last fit ({quoted}): their files are " \
+        f"{' or '.join(whats)}"
+
+
+def invert_again_note(names: list[str]) -> str | None:
+    """Inversions whose w a new GAN draws unfitted, named once for all (three "keeps its w" notes came one after
+    another)."""
+    if len(names) <= 1:
+        return f"{names[0]} keeps its w; invert the picture again to fit the new GAN" if names else None
+    quoted = listed([f"“{name}”" for name in names], 3)  # their names hold commas of their own
+    return f"{counted(len(names), 'inversion')} keep their w ({quoted}); invert the pictures again to fit the new GAN"
+
+
+def lost_classes(item: Item, classes: tuple[str, ...]) -> list[str]:
+    """The classes the item's seeds were drawn in that a GAN of these classes does not have (kept by name, so a GAN
+    that has them draws them again)."""
+    names = dict.fromkeys(d.class_name for d in item.drawn.values() if d.seed is not None)
+    return [name for name in names if name is not None and name not in classes]
+
+
+def classes_lost_note(lost: list[tuple[str, list[str]]], gan: str, classes: tuple[str, ...]) -> str | None:
+    """"seed 12 (face-glasses): emoji-gan has no class face-glasses; drawn in its own class — switch back to bring it
+    back", or for many "3 samples (…): … has no such class; each drawn in its own — …". lost: (sample's name, the
+    classes it lost) for each sample that lost one; None when none did."""
+    if not lost:
+        return None
+    names = list(dict.fromkeys(name for _, names in lost for name in names))
+    shown = listed(names, 3)
+    if len(lost) == 1:
+        missing = "no classes" if not classes else "no class " + " or ".join(names[:3])
+        drawn = "drawn without one" if not classes else "drawn in its own class"
+        return f"{lost[0][0]} ({shown}): {gan} has {missing}; {drawn} — switch back to bring it back"
+    missing, drawn = ("no classes", "without one") if not classes else ("no such class", "in its own")
+    samples = counted(len(lost), "sample")
+    return f"{samples} ({shown}): {gan} has {missing}; each drawn {drawn} — switch back to bring them back"
