@@ -182,7 +182,7 @@ def test_stop_while_the_images_load_reads_as_stopped_and_frees_the_folder(qtbot,
     assert dialog.process.exitCode() == 143
     assert dialog.watch.progress.format() == "stopped before the first step"
     assert dialog.watch.failure.isHidden() and "⚠" not in dialog.watch.log.toPlainText()
-    assert dialog.watch.log.toPlainText().endswith("stopped by SIGTERM before the first step: nothing written")
+    assert dialog.watch.log.toPlainText().endswith("stopped before the first step: nothing written")
     assert not (tmp_path / "new").exists() and dialog.start_button.isEnabled()
 
 

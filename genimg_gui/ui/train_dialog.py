@@ -16,23 +16,24 @@ from typing import Sequence
 from PySide6.QtCore import QEvent, QProcess, Signal
 from PySide6.QtWidgets import QComboBox, QDialog, QLineEdit, QPushButton, QVBoxLayout
 
-from ..catalog import ModelEntry, latent_space_of, latent_spaces, trainable_models
+from ..catalog import ModelEntry, latent_spaces, trainable_models
 from ..earlier_run import EarlierRun, earlier_run, saved_card, saved_then_stopped
 from . import train_fields
 from .settings import Settings
 from .train_browse import browse_images, browse_save_to, choose_classes
 from .train_memory import UNFINISHED, fill_form, form_of, names_another_model, save_to_refusal, unfinished_note
 from .train_kept import ModelKept
-from .train_models import RESOLUTION_ROLE, fill_space, fill_starts, listed_as
-from .train_shape import show_run_shape
+from .train_models import fill_space, fill_starts, listed_as
+from .train_shape import match_space, match_start, show_run_shape
 from .train_question import (OVERWRITE, RESUME, ask_continue_or_start_over, gone_since_asked, how_it_begins,
-                             shape_of_run)
-from .train_run import FOLDERS, LABEL_COLUMN, default_output, grid_caption, train_arguments
+                             left_behind, shape_of_run)
+from .train_run import FOLDERS, LABEL_COLUMN, NOTHING_WRITTEN, default_output, grid_caption, train_arguments
 from .train_watch import RunWatch
 
 BROWSE = "Browse…"  # the Images and Save to rows' buttons; the no-folder message names the first
 # the run's line as Stop's signal makes it (train/loop.py), which the dialog says in the words of its button
 STOPPED_BY_SIGNAL = re.compile(r"interrupted by SIG\w+ at step ([\d,]+)")
+NOTHING_BY_SIGNAL = re.compile(r"^stopped by SIG\w+ (?=before the first step)")
 NOTE_LINES = 6  # the room the dialog opens with for the notes above the log, in lines of text
 
 
@@ -83,6 +84,8 @@ class TrainDialog(QDialog):
         self.load_button.clicked.connect(self._load)
         self._run_out = ""  # the folder the last run writes, absolute: Output may be edited after it
         self._stopping = False  # Stop was pressed: its signal is sent once (the exit code says how the run ended)
+        self._nothing_written = False  # the run said it stopped before its first step: a card there is an earlier run's
+        self._choice = ""  # RESUME or OVERWRITE for the earlier run in Save to, "" for none
         self._close_when_done = False  # closed mid-run: it closes once the run has saved
         self.data.textChanged.connect(self._suggest_output)
         self.data.textChanged.connect(self.kept.look_at_folder)
@@ -146,33 +149,10 @@ class TrainDialog(QDialog):
         self._space_picked = True
 
     def _match_start(self, *_args) -> None:
-        """A run from a model trains that model: its kind, its resolution and (a GAN) its latent space."""
-        entry = self.starts.get(self.start_from.currentData())
-        self.kind.setEnabled(entry is None)
-        if entry is not None:
-            self.kind.setCurrentText(entry.kind)
-            vae = latent_space_of(entry, self.vaes)
-            space = vae.path if vae else "" if entry.card["architecture"] == "MappedGenerator" else None
-            if space is not None:
-                self.space.setCurrentIndex(self.space.findData(space))
-        self._match_space()
+        match_start(self)
 
     def _match_space(self, *_args) -> None:
-        """A GAN in a VAE's latent space has the VAE's resolution, and a run from a model the model's;
-        the latent space is a GAN's choice, and fixed for a run from a GAN whose space is open."""
-        entry = self.starts.get(self.start_from.currentData())
-        is_gan = self.kind.currentText() == "gan"
-        known_space = entry is not None and (entry.card["architecture"] == "MappedGenerator"
-                                             or latent_space_of(entry, self.vaes) is not None)
-        self.space.setEnabled(is_gan and not known_space)
-        self.kept.measure_figures(not is_gan or bool(self.space.currentData()))  # a pixel GAN has no figures
-        resolution = (str(entry.card["resolution"]) if entry is not None
-                      else self.space.currentData(RESOLUTION_ROLE) if is_gan else None)
-        if resolution:
-            if self.resolution.findText(resolution) < 0:
-                self.resolution.addItem(resolution)
-            self.resolution.setCurrentText(resolution)
-        self.resolution.setEnabled(not resolution)
+        match_space(self)
 
     def match_classes(self, *_args) -> None:
         """Classes are for GANs; the column is for a CSV."""
@@ -282,7 +262,7 @@ class TrainDialog(QDialog):
         if self.kept.note.text():  # too few images to hold any out: said before the run's own "held out: 0"
             self.watch.say(self.kept.note.text())
         self.watch.say("$ genimg " + " ".join(args[2:]))
-        self._stopping = False
+        self._stopping, self._nothing_written, self._choice = False, False, choice
         self._remember(unfinished=True)  # until it says done: a run the app's end cut short is found again
         self.watch.begin(shape["kind"], beginning)
         self.settings.setEnabled(False)
@@ -335,6 +315,8 @@ class TrainDialog(QDialog):
         """A Stop is said as the button says it: "interrupted by SIGTERM" named a signal the user never sent."""
         if self._stopping:
             line = STOPPED_BY_SIGNAL.sub(r"stopped at step \1 (Stop and save)", line)
+            line = NOTHING_BY_SIGNAL.sub("stopped ", line)
+        self._nothing_written = self._nothing_written or bool(NOTHING_WRITTEN.search(line))
         self.watch.take_line(line)
 
     def _finished(self, code: int, status: QProcess.ExitStatus) -> None:
@@ -345,14 +327,16 @@ class TrainDialog(QDialog):
         # a process the signal killed before the run caught it crashed, its code no exit code
         crashed = status == QProcess.ExitStatus.CrashExit
         stopped = not crashed and saved_then_stopped(code)
-        if not crashed and (code == 0 or stopped) and (Path(self._run_out) / "card.json").is_file():
+        # stopped before its first step, the run wrote nothing: a card there is the earlier run's, which Start over
+        # may not have cleared yet ("stopped at step 116", an old run's step, was said as this run's)
+        wrote = not self._nothing_written and (Path(self._run_out) / "card.json").is_file()
+        if not crashed and (code == 0 or stopped) and wrote:
             self._say_how_it_ended(stopped)
             self.watch.show_samples(Path(self._run_out) / "samples.png", grid_caption(self.watch.kind, stopped=stopped))
             self.load_button.setEnabled(True)
             self.model_trained.emit(self._run_out)
         elif stopped:  # before its first step: the log's last line says nothing was written (it read as failed)
-            self.watch.end("stopped before the first step")
-            self.run_event.emit(f"Training stopped before the first step: nothing written to {self._run_out}", False)
+            self._say_nothing_written()
         else:
             how = "it crashed" if crashed else f"exit code {code}"
             self.watch.say(f"⚠ training ended without a model ({how})")
@@ -360,6 +344,15 @@ class TrainDialog(QDialog):
         if self._close_when_done:
             self._close_when_done = False
             self.close()
+
+    def _say_nothing_written(self) -> None:
+        """The bar, log and message log of a run stopped before its first step: what Save to holds now."""
+        left = left_behind(earlier_run(Path(self._run_out)), self._choice)
+        self.watch.end("stopped before the first step")
+        if left:
+            self.watch.say(f"■ {self._run_out} {left}")
+        self.run_event.emit(f"Training stopped before the first step: nothing written to {self._run_out}"
+                            + (f"; it {left}" if left else ""), False)
 
     def _settle(self) -> None:
         """No run any more: the settings and Start are free again."""

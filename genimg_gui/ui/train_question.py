@@ -98,6 +98,18 @@ def shape_of_run(card: dict | None) -> dict:
             "init": init if init and Path(init).is_dir() else ""}  # only recorded on a resumed run
 
 
+def left_behind(now: EarlierRun | None, choice: str) -> str:
+    """What Save to holds after a run stopped before its first step wrote nothing: the earlier run as it was (Start
+    over clears it only once the images have loaded), none now that Start over has cleared it, or "" (none before)."""
+    if now is not None:
+        steps = f" ({counted(now.steps, 'step')})" if now.steps is not None else ""
+        return (f"still holds the earlier run{steps}, as it was: Start asks again whether to continue it or start "
+                "over")
+    if choice == OVERWRITE:
+        return "no longer holds the earlier run: Start over had cleared it before the stop"
+    return ""
+
+
 def how_it_begins(earlier: EarlierRun | None, choice: str) -> tuple[str | None, str]:
     """(the log's line, or None; the bar's text until the first step). Continuing says no step: the card's may
     be older than the checkpoint the run goes on from, whose step the run's own log names ("resumed from")."""

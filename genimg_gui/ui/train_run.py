@@ -14,6 +14,8 @@ SAMPLES = re.compile(r"sample grid at step (\d+): (.+)$")
 # said as a held-out evaluation starts (train/evaluations.py), which can take a minute with no other line
 MEASURING = re.compile(r"^measuring held-out figures at step (\d+)")
 PROGRESS_STEPS = 1000  # the bar's resolution: a share of the run, not its step count (see share_done)
+# a run's last line when a stop came before its first step (train/stopping.py nothing_written)
+NOTHING_WRITTEN = re.compile(r"before the first step: nothing written$")
 HELD_OUT = re.compile(r"held-out at step (\d+) \(([\d.]+) min into the run; took [^)]*\): (.+)$")
 # why a run failed, as cli.main and argparse say it ("genimg: error: …", "genimg train: error: …")
 ERROR = re.compile(r"^genimg(?: \w+)?: error: (.+)$")

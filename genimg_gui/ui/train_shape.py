@@ -1,9 +1,11 @@
-"""The Train… dialog's fields set to the settings of the run Continue goes on from (train_question.shape_of_run)."""
+"""The Train… dialog's fields that follow one another (a start model fixes the kind, resolution and latent space) and
+that show the settings of the run Continue goes on from (train_question.shape_of_run)."""
 from __future__ import annotations
 
 from pathlib import Path
 
-from .train_models import listed_as, show_choice
+from ..catalog import latent_space_of
+from .train_models import RESOLUTION_ROLE, listed_as, show_choice
 from .train_run import FOLDERS
 
 
@@ -33,3 +35,34 @@ def show_run_shape(dialog, of_run: dict) -> None:
     dialog.resolution.setCurrentText(resolution)
     dialog.match_classes()
     dialog.out.setText(out)
+
+
+def match_start(dialog) -> None:
+    """A run from a model trains that model: its kind, its resolution and (a GAN) its latent space."""
+    entry = dialog.starts.get(dialog.start_from.currentData())
+    dialog.kind.setEnabled(entry is None)
+    if entry is not None:
+        dialog.kind.setCurrentText(entry.kind)
+        vae = latent_space_of(entry, dialog.vaes)
+        space = vae.path if vae else "" if entry.card["architecture"] == "MappedGenerator" else None
+        if space is not None:
+            dialog.space.setCurrentIndex(dialog.space.findData(space))
+    match_space(dialog)
+
+
+def match_space(dialog) -> None:
+    """A GAN in a VAE's latent space has the VAE's resolution, and a run from a model the model's;
+    the latent space is a GAN's choice, and fixed for a run from a GAN whose space is open."""
+    entry = dialog.starts.get(dialog.start_from.currentData())
+    is_gan = dialog.kind.currentText() == "gan"
+    known_space = entry is not None and (entry.card["architecture"] == "MappedGenerator"
+                                         or latent_space_of(entry, dialog.vaes) is not None)
+    dialog.space.setEnabled(is_gan and not known_space)
+    dialog.kept.measure_figures(not is_gan or bool(dialog.space.currentData()))  # a pixel GAN has no figures
+    resolution = (str(entry.card["resolution"]) if entry is not None
+                  else dialog.space.currentData(RESOLUTION_ROLE) if is_gan else None)
+    if resolution:
+        if dialog.resolution.findText(resolution) < 0:
+            dialog.resolution.addItem(resolution)
+        dialog.resolution.setCurrentText(resolution)
+    dialog.resolution.setEnabled(not resolution)

@@ -1,0 +1,67 @@
+"""What a hands-on tester of the Train… dialog found it saying wrongly: an earlier run's step said as the step a run
+stopped before its first step reached, a signal's name for the Stop button, ... (see each test)."""
+import json
+
+from genimg_gui.ui.train_dialog import TrainDialog
+from test_train_dialog import answer, dialog_for, shapes  # noqa: F401 (shapes: a fixture)
+from test_train_dialog_state import ending_with
+
+# a run's Python line that, told to stop (Stop's SIGTERM) before its first step, says so and exits as a run does
+STOPPED_EARLY = ("import signal, sys, time\n"
+                 "def stop(*_):\n"
+                 "    print('stopped by SIGTERM before the first step: nothing written', flush=True); sys.exit(143)\n"
+                 "signal.signal(signal.SIGTERM, stop)\n"
+                 "print('loading the images', flush=True)\n"
+                 "time.sleep(60)\n")
+
+
+def earlier_vae(out, steps: int = 116):
+    out.mkdir(parents=True)
+    (out / "card.json").write_text(json.dumps({"kind": "vae", "training": {"steps": steps}}))
+    (out / "checkpoint.pt").write_text("")
+    return out
+
+
+def stop_before_the_first_step(qtbot, dialog: TrainDialog) -> list:
+    """Start, then Stop as the images load; the message log's lines."""
+    events = []
+    dialog.run_event.connect(lambda text, _failed: events.append(text))
+    ending_with(dialog, STOPPED_EARLY)
+    dialog.start()
+    qtbot.waitUntil(lambda: "loading the images" in dialog.watch.log.toPlainText(), timeout=60_000)
+    with qtbot.waitSignal(dialog.process.finished, timeout=60_000):
+        dialog.stop()
+    return events
+
+
+def test_start_over_stopped_before_the_first_step_says_nothing_was_written_not_the_old_runs_step(
+        qtbot, shapes, tmp_path):
+    """Start over into a folder holding a 116-step run, stopped a second later: the bar read "stopped at step 116",
+    the log "stopped by SIGTERM before the first step" then "■ stopped at step 116: the model so far is written"."""
+    out = earlier_vae(tmp_path / "vae")
+    dialog = dialog_for(qtbot, shapes, out, minutes=1)
+    answer(dialog, "--overwrite")
+    events = stop_before_the_first_step(qtbot, dialog)
+    log = dialog.watch.log.toPlainText()
+    assert dialog.watch.progress.format() == "stopped before the first step"
+    assert "stopped before the first step: nothing written" in log and "SIGTERM" not in log
+    assert "step 116:" not in log and "model so far" not in log
+    assert log.endswith(f"■ {out} still holds the earlier run (116 steps), as it was: Start asks again whether to "
+                        "continue it or start over")
+    assert events[-1] == (f"Training stopped before the first step: nothing written to {out}; it still holds the "
+                          "earlier run (116 steps), as it was: Start asks again whether to continue it or start over")
+    assert not dialog.load_button.isEnabled()
+
+
+def test_start_over_stopped_after_it_cleared_the_folder_says_so(qtbot, shapes, tmp_path):
+    out = earlier_vae(tmp_path / "vae")
+    dialog = dialog_for(qtbot, shapes, out, minutes=1)
+    answer(dialog, "--overwrite")
+    ending_with(dialog, "import pathlib; [p.unlink() for p in pathlib.Path(" + repr(str(out)) + ").iterdir()]\n"
+                + STOPPED_EARLY)
+    dialog.start()
+    qtbot.waitUntil(lambda: "loading the images" in dialog.watch.log.toPlainText(), timeout=60_000)
+    with qtbot.waitSignal(dialog.process.finished, timeout=60_000):
+        dialog.stop()
+    assert dialog.watch.log.toPlainText().endswith(
+        f"■ {out} no longer holds the earlier run: Start over had cleared it before the stop")
