@@ -65,3 +65,34 @@ def test_start_over_stopped_after_it_cleared_the_folder_says_so(qtbot, shapes, t
         dialog.stop()
     assert dialog.watch.log.toPlainText().endswith(
         f"■ {out} no longer holds the earlier run: Start over had cleared it before the stop")
+
+
+def test_images_that_name_a_file_or_nothing_are_warned_of_at_once_with_start_off(qtbot, shapes, tmp_path):
+    """An empty folder was warned of at once and turned Start off; a file, or a path to nothing, read as fine until
+    Start, and a file suggested Save to ~/genimg-models/vae-face_00.png."""
+    dialog = TrainDialog()
+    qtbot.addWidget(dialog)
+    image = next(shapes.glob("*.png"))
+    dialog.data.setText(str(image))
+    assert dialog.kept.note.isVisibleTo(dialog) and not dialog.start_button.isEnabled()
+    assert dialog.kept.note.text() == f"⚠ {image} is a file, not a folder: choose a folder of images (Browse…)"
+    assert dialog.start_button.toolTip() == f"{image} is a file, not a folder: choose a folder of images (Browse…)"
+    assert dialog.out.text() == ""  # named for folders only
+    dialog.data.setText(str(tmp_path / "nowhere"))
+    assert dialog.kept.note.text() == f"⚠ {tmp_path / 'nowhere'} does not exist: choose a folder of images (Browse…)"
+    assert not dialog.start_button.isEnabled()
+    dialog.data.setText(str(shapes))
+    assert dialog.kept.note.isHidden() and dialog.start_button.isEnabled()
+
+
+def test_a_run_that_fails_leaves_load_offering_no_folder_it_never_wrote(qtbot, shapes, tmp_path):
+    """Save to an image file: the run failed, and the (greyed) button read "Load face_00.png"."""
+    dialog = dialog_for(qtbot, shapes, tmp_path / "vae", minutes=1)
+    image = next(shapes.glob("*.png"))
+    dialog.out.setText(str(image))
+    assert dialog.out_note.text().startswith(f"⚠ Save to {image} is a file: name a folder")  # said before Start
+    dialog.out.setText(str(tmp_path / "face"))
+    ending_with(dialog, "import sys; print('genimg train: error: it failed', flush=True); sys.exit(1)")
+    with qtbot.waitSignal(dialog.process.finished, timeout=60_000):
+        dialog.start()
+    assert dialog.load_button.text() == "Load it" and not dialog.load_button.isEnabled()

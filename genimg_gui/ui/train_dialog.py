@@ -22,7 +22,8 @@ from . import train_fields
 from .settings import Settings
 from .train_browse import browse_images, browse_save_to, choose_classes
 from .train_memory import UNFINISHED, fill_form, form_of, names_another_model, save_to_refusal, unfinished_note
-from .train_kept import ModelKept
+from .train_fields import BROWSE
+from .train_kept import ModelKept, not_a_folder
 from .train_models import fill_space, fill_starts, listed_as
 from .train_shape import match_space, match_start, show_run_shape
 from .train_question import (OVERWRITE, RESUME, ask_continue_or_start_over, gone_since_asked, how_it_begins,
@@ -30,7 +31,6 @@ from .train_question import (OVERWRITE, RESUME, ask_continue_or_start_over, gone
 from .train_run import FOLDERS, LABEL_COLUMN, NOTHING_WRITTEN, default_output, grid_caption, train_arguments
 from .train_watch import RunWatch
 
-BROWSE = "Browse…"  # the Images and Save to rows' buttons; the no-folder message names the first
 # the run's line as Stop's signal makes it (train/loop.py), which the dialog says in the words of its button
 STOPPED_BY_SIGNAL = re.compile(r"interrupted by SIG\w+ at step ([\d,]+)")
 NOTHING_BY_SIGNAL = re.compile(r"^stopped by SIG\w+ (?=before the first step)")
@@ -83,6 +83,7 @@ class TrainDialog(QDialog):
         self.stop_button.clicked.connect(self.stop)
         self.load_button.clicked.connect(self._load)
         self._run_out = ""  # the folder the last run writes, absolute: Output may be edited after it
+        self._written = ""  # the model the last run that wrote one wrote, which Load loads
         self._stopping = False  # Stop was pressed: its signal is sent once (the exit code says how the run ended)
         self._nothing_written = False  # the run said it stopped before its first step: a card there is an earlier run's
         self._choice = ""  # RESUME or OVERWRITE for the earlier run in Save to, "" for none
@@ -93,7 +94,7 @@ class TrainDialog(QDialog):
         self.kind.currentTextChanged.connect(self._leave_other_models)
         self.kind.currentTextChanged.connect(self._match_space)
         self.space.currentIndexChanged.connect(self._match_space)
-        self.space.activated.connect(self._pick_space)
+        self.space.activated.connect(lambda _index: setattr(self, "_space_picked", True))
         self.classes.activated.connect(lambda index: choose_classes(self, index))
         self.kind.currentTextChanged.connect(self.match_classes)
         self.start_from.currentIndexChanged.connect(self._match_start)
@@ -145,9 +146,6 @@ class TrainDialog(QDialog):
         fill_starts(self.start_from, self.starts.values(), self.start_from.currentData())
         self._match_start()
 
-    def _pick_space(self, _index: int) -> None:
-        self._space_picked = True
-
     def _match_start(self, *_args) -> None:
         match_start(self)
 
@@ -170,8 +168,9 @@ class TrainDialog(QDialog):
         self.match_classes()
 
     def _suggest_output(self, *_args) -> None:
-        """A folder beside the images named for them and the kind, while Save to holds no folder of the user's."""
-        if self.data.text() and self.out.text() in ("", self._suggested_out):
+        """A folder beside the images named for them and the kind, while Save to holds no folder of the user's; not
+        named for a file (an image picked as Images suggested ~/genimg-models/vae-face_00.png)."""
+        if self.data.text() and not Path(self.data.text()).is_file() and self.out.text() in ("", self._suggested_out):
             self._suggested_out = default_output(self.data.text(), self.kind.currentText())
             self.out.setText(self._suggested_out)
 
@@ -207,11 +206,10 @@ class TrainDialog(QDialog):
         self.out_note.setVisible(bool(note))
 
     def _offer_start(self) -> None:
-        """Start while no run goes on, unless the images folder holds no image files: its run failed at once."""
-        empty = self.kept.no_images
-        self.start_button.setEnabled(not self.running() and not empty)
-        self.start_button.setToolTip(f"{self.data.text()} holds no image files: choose a folder of images ({BROWSE})"
-                                     if empty else "")
+        """Start while no run goes on, unless Images is no folder or one without image files: its run failed at once."""
+        why = self.kept.no_folder or (f"{self.data.text()} holds no image files" if self.kept.no_images else "")
+        self.start_button.setEnabled(not self.running() and not why)
+        self.start_button.setToolTip(f"{why}: choose a folder of images ({BROWSE})" if why else "")
 
     def changeEvent(self, event: QEvent) -> None:  # noqa: N802 (Qt's name)
         """Back from elsewhere (images copied into the folder, say): the folder is counted again."""
@@ -227,7 +225,7 @@ class TrainDialog(QDialog):
     def start(self) -> None:
         """Start a run with the dialog's settings, in a fresh log (or say in one why it cannot start)."""
         if not self.data.text().strip() or not Path(self.data.text()).is_dir():  # Path("") is the current folder
-            chosen = f"{self.data.text()} is not a folder" if self.data.text().strip() else "No image folder chosen"
+            chosen = not_a_folder(self.data.text()) if self.data.text().strip() else "No image folder chosen"
             self._refuse(f"⚠ {chosen}: choose a folder of images ({BROWSE})")
             return
         if not self.out.text().strip():
@@ -331,9 +329,10 @@ class TrainDialog(QDialog):
         # may not have cleared yet ("stopped at step 116", an old run's step, was said as this run's)
         wrote = not self._nothing_written and (Path(self._run_out) / "card.json").is_file()
         if not crashed and (code == 0 or stopped) and wrote:
+            self._written = self._run_out
+            self._offer_load()
             self._say_how_it_ended(stopped)
             self.watch.show_samples(Path(self._run_out) / "samples.png", grid_caption(self.watch.kind, stopped=stopped))
-            self.load_button.setEnabled(True)
             self.model_trained.emit(self._run_out)
         elif stopped:  # before its first step: the log's last line says nothing was written (it read as failed)
             self._say_nothing_written()
@@ -359,6 +358,13 @@ class TrainDialog(QDialog):
         self.settings.setEnabled(True)
         self._offer_start()
         self.stop_button.setEnabled(False)
+        self._offer_load()
+
+    def _offer_load(self) -> None:
+        """Load offers the model the last run to write one wrote: a run that wrote none (failed, stopped before its
+        first step) left the button naming its Save to, an image file even ("Load face_00.png")."""
+        self.load_button.setText(f"Load {Path(self._written).name}" if self._written else "Load it")
+        self.load_button.setEnabled(bool(self._written))
 
     def _failed_to_start(self, error: QProcess.ProcessError) -> None:
         """Python could not be started (no `finished` follows): said, not "starting…" for ever."""
@@ -379,8 +385,8 @@ class TrainDialog(QDialog):
         self.run_event.emit(f"Training {ended}: {model} is written to {self._run_out}", False)
 
     def _load(self) -> None:
-        self.watch.say(f"loading {self._run_out}: the open pictures follow it (the status bar says when)")
-        self.load_requested.emit(self._run_out)
+        self.watch.say(f"loading {self._written}: the open pictures follow it (the status bar says when)")
+        self.load_requested.emit(self._written)
 
     def running(self) -> bool:
         return self.process.state() != QProcess.ProcessState.NotRunning

@@ -7,6 +7,8 @@ from PySide6.QtWidgets import (QCheckBox, QComboBox, QDialogButtonBox, QDoubleSp
 
 from .train_run import FOLDERS, LABEL_COLUMN
 
+BROWSE = "Browse…"  # the Images and Save to rows' buttons; the no-folder message names the first
+
 
 def minutes_box() -> QDoubleSpinBox:
     box = QDoubleSpinBox()

@@ -10,7 +10,15 @@ from PySide6.QtWidgets import QCheckBox, QLabel
 from ..holdout import SHARE, held_out_size
 from ..data_folder import count_images
 from ..wording import counted
+from .train_fields import BROWSE
 from .train_watch import FIGURES_TO_COME
+
+
+def not_a_folder(folder: str) -> str:
+    """Why Images names no folder ("" when it names one, or nothing yet): a file, or nothing there."""
+    if not folder.strip() or Path(folder).is_dir():
+        return ""
+    return f"{folder} is a file, not a folder" if Path(folder).exists() else f"{folder} does not exist"
 
 
 def few_images_note(count: int) -> str:
@@ -43,6 +51,7 @@ class ModelKept:
         self._measured = True  # the model trained has held-out figures (a GAN drawing in pixels has none)
         self._too_few = False  # the folder's images are too few to hold any out, so there are none to measure
         self.no_images = False  # the folder holds no image files: the note says so, and a run has nothing to learn
+        self.no_folder = ""  # why Images is no folder (a file, nothing there): said at once, as an empty folder is
         self._chosen = True  # the user's choice, put back when the choice opens again (it is unticked while shut)
 
     def measure_figures(self, measured: bool) -> None:
@@ -50,12 +59,16 @@ class ModelKept:
         self._match()
 
     def look_at_folder(self, folder: str) -> None:
-        """Count the folder's images (a bounded count: a big tree reads as enough) for the note."""
-        count = count_images(folder, enough=SHARE) if folder.strip() and Path(folder).is_dir() else None
+        """Count the folder's images (a bounded count: a big tree reads as enough) for the note, or say that it is no
+        folder (a file or a path to nothing read as fine until Start)."""
+        self.no_folder = not_a_folder(folder)
+        count = count_images(folder, enough=SHARE) if folder.strip() and not self.no_folder else None
         self.no_images = count == 0
         self._too_few = count is not None and held_out_size(count) == 0
-        self.note.setText("⚠ " + few_images_note(count) if self._too_few else "")
-        self.note.setVisible(self._too_few)
+        note = (f"⚠ {self.no_folder}: choose a folder of images ({BROWSE})" if self.no_folder
+                else "⚠ " + few_images_note(count) if self._too_few else "")
+        self.note.setText(note)
+        self.note.setVisible(bool(note))
         self._match()
 
     def _match(self) -> None:
@@ -74,7 +87,7 @@ class ModelKept:
     def figures_to_come(self) -> str:
         """The figures line before a run's: that they come, or why none will; nothing for a folder without image
         files, which the note warns of (a second line said it again)."""
-        if self.no_images:
+        if self.no_images or self.no_folder:
             return ""
         if self._too_few:
             return "No held-out figures: the folder has too few images to hold any out."

@@ -56,6 +56,8 @@ def save_to_warning(data: str, out: str, kind: str, latent_of: str = "") -> str:
     the folder of the VAE a GAN draws in, "" for pixels."""
     if not out.strip():
         return ""
+    if Path(out).expanduser().is_file():
+        return f"⚠ Save to {out} is a file: name a folder to write the model in (new, or an earlier run's)."
     if kind == "gan" and latent_of and (how := nesting(out, latent_of)):
         what = ("is the folder of the VAE the GAN draws in: starting over there would delete that VAE" if how == "is"
                 else f"{how} the folder of the VAE the GAN draws in, {latent_of}")
