@@ -96,3 +96,24 @@ def test_a_run_that_fails_leaves_load_offering_no_folder_it_never_wrote(qtbot, s
     with qtbot.waitSignal(dialog.process.finished, timeout=60_000):
         dialog.start()
     assert dialog.load_button.text() == "Load it" and not dialog.load_button.isEnabled()
+
+
+def test_the_few_steps_advice_counts_a_resumed_runs_steps_in_all_and_the_dialog_names_its_own_field(qtbot):
+    """A continued run of 97 steps in all (17 of them its own) was told "trained for 97 steps only … Give --minutes 4
+    or more", as though it had trained them all and still needed 100; the dialog has no --minutes."""
+    from genimg_gui.train.budget import Budget
+    from genimg_gui.ui.train_watch import RunWatch
+    fresh, resumed = Budget(1, 0.0, fixed_s=30, step_s=1), Budget(1, 0.0, fixed_s=30, step_s=1, steps_before=80)
+    assert fresh.few_steps(97).startswith("trained for 97 steps only before --minutes 1 ran out: ")
+    assert fresh.few_steps(97).endswith("Give --minutes 3 or more")  # 100 steps of 1 s after 30 s
+    said = resumed.few_steps(97)
+    assert said.startswith("trained for 97 steps in all (17 steps in this run) before --minutes 1 ran out: ")
+    assert said.endswith("Give --minutes 2 or more")  # 3 more steps: no more than a minute past the one given
+    watch = RunWatch()
+    qtbot.addWidget(watch)
+    watch.take_line(said)
+    watch.take_line("--minutes: keeping 12 s at the end for writing the model (12 s)")
+    log = watch.log.toPlainText()
+    assert "--minutes" not in log and "before a Time for this run of 1 min ran out" in log
+    assert "Give a Time for this run of 2 min or more" in log
+    assert "Time for this run: keeping 12 s at the end" in log

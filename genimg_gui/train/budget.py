@@ -53,6 +53,7 @@ class Budget:
     writing_s: float | None = None  # the checkpoint, model folder and sample grid written at the end, once timed
     step_s: float = 0.0  # the last step's time
     fixed_s: float = 0.0  # what the run spends whatever it trains: its start, its first step's timings, its end
+    steps_before: int = 0  # the steps of the run a --resume goes on from, which count towards FEW_STEPS
 
     def spent(self) -> float:
         """Seconds since the command started."""
@@ -113,19 +114,22 @@ class Budget:
                 f"Give --minutes {self.enough()} or more{instead}")
 
     def enough(self) -> int:
-        """--minutes that train for at least as long as the run spends on all else (fixed_s) and for FEW_STEPS steps
-        at the last step's pace; always more than the --minutes given (a run ended at 13 steps of --minutes 1 was
-        told "Give --minutes 1 or more", the budget's overhead alone having been weighed)."""
-        needed = max(2 * self.fixed_s, self.fixed_s + FEW_STEPS * self.step_s)
+        """--minutes that train for at least as long as the run spends on all else (fixed_s) and up to FEW_STEPS steps
+        in all (a resumed run's steps count) at the last step's pace; always more than the --minutes given (a run
+        ended at 13 steps of --minutes 1 was told "Give --minutes 1 or more", the budget's overhead alone having been
+        weighed)."""
+        needed = max(2 * self.fixed_s, self.fixed_s + max(0, FEW_STEPS - self.steps_before) * self.step_s)
         return max(1, math.ceil(needed / 60), math.floor(self.minutes or 0.0) + 1)
 
     def few_steps(self, steps: int) -> str:
-        """The log's note on a model that --minutes ended after fewer than FEW_STEPS steps, "" for more."""
+        """The log's note on a model that --minutes ended after fewer than FEW_STEPS steps in all (steps: a resumed
+        run's count), "" for more. A resumed run says its steps in all, not as though this run trained them all."""
         if steps >= FEW_STEPS:
             return ""
-        return (f"trained for {counted(steps, 'step')} only before --minutes {self.minutes:g} ran out: too few to "
-                f"learn from the images, so the model's samples will look like noise. Give --minutes "
-                f"{self.enough()} or more")
+        trained = (f"{counted(steps, 'step')} in all ({counted(steps - self.steps_before, 'step')} in this run)"
+                   if self.steps_before else f"{counted(steps, 'step')} only")
+        return (f"trained for {trained} before --minutes {self.minutes:g} ran out: too few to learn much from the "
+                f"images, so the model's samples may still look like noise. Give --minutes {self.enough()} or more")
 
 
 def _timed(write: Callable[[Path, int], object], images: int) -> float:

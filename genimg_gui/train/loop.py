@@ -157,6 +157,7 @@ def train(opts: TrainOptions, make_recipe: Callable[[TrainOptions, torch.device]
     torch.manual_seed(opts.seed + 1000 * world.rank)  # different noise per process
     out = Path(opts.out)
     start, elapsed, history, best, evaluation_s = maybe_resume(opts, out, recipe, log, resumed)
+    budget.steps_before = start  # the few-steps advice counts the run's steps in all
     evals = Evaluations(recipe, held_out, history, log, bool(len(held_idx)) and not unmeasured, evaluation_s)
     run = run_record(opts, recipe.kind)  # with the classes read: what --resume takes should the card be lost
     if start and start >= opts.steps:  # "resumed from step 126" then "wrote … after 126 steps" left it unsaid

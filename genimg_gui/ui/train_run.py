@@ -22,6 +22,8 @@ ERROR = re.compile(r"^genimg(?: \w+)?: error: (.+)$")
 # an error that names the command line's option for a field, as the dialog names that field (the checks are the run's)
 FIELD_OF_OPTION = {"-o": "Save to", "--init": "Start from", "--latent-of": "GAN draws in", "--labels": "GAN classes"}
 OPTION_FIRST = re.compile(r"^(-o|--init|--latent-of|--labels)(?=[ :])")
+# the run's time as the CLI names it (its advice: "Give --minutes 4 or more"), which the dialog sets in its own field
+MINUTES_OPTION = re.compile(r"--minutes(?: ([\d.]+)|(?=:))")
 FIGURE_NAMES = {"held_out_psnr_db": "PSNR {} dB", "held_out_ssim": "SSIM {}",
                 "held_out_precision_k3": "precision {}", "held_out_recall_k3": "recall {}"}
 
@@ -41,6 +43,13 @@ def in_the_dialogs_words(error: str) -> str:
     """A run's error as the dialog says it: "Save to /x cannot be made: …", not the CLI's "-o /x cannot be made: …"
     (the dialog has fields, not options)."""
     return OPTION_FIRST.sub(lambda m: FIELD_OF_OPTION[m.group(1)], error)
+
+
+def in_the_dialogs_time(line: str) -> str:
+    """A log line's --minutes as the dialog's field names it: "Give a Time for this run of 4 min or more", not
+    "Give --minutes 4 or more" (the dialog has no --minutes to give)."""
+    return MINUTES_OPTION.sub(lambda m: f"a Time for this run of {m.group(1)} min" if m.group(1)
+                              else "Time for this run", line)
 
 
 def shortened(text: str, most: int) -> str:
