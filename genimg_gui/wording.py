@@ -24,6 +24,24 @@ def one_of(texts: list[str] | tuple[str, ...]) -> str:
     return f"{', '.join(others)} or {last}" if others else last
 
 
+HOURS_PAST = 90  # minutes past which a time reads in hours: "ETA 2858.8 min" was 47.6 h
+
+
+def duration(seconds: float) -> str:
+    """'0.3 s', '12 s', '1.4 min', '47.6 h' (past HOURS_PAST minutes): how long something took or will take, as
+    the log, a progress line and the Train… dialog say it."""
+    if seconds < 10:
+        return f"{seconds:.1f} s"
+    return f"{seconds:.0f} s" if seconds < 60 else in_minutes(seconds)
+
+
+def in_minutes(seconds: float) -> str:
+    """'0.2 min', '29.5 min', '47.6 h': duration's minutes and hours, for times said in minutes even when short (a
+    progress line's ETA and time left)."""
+    minutes = seconds / 60
+    return f"{minutes / 60:.1f} h" if minutes > HOURS_PAST else f"{minutes:.1f} min"
+
+
 def step_of(doing: str, step: int, steps: int) -> str:
     """"Inverting: step 145 of 200", a run's progress as the status bar and a progress callback say it: "inverting
     145/200", with the bar's "72%" after it, read crammed."""

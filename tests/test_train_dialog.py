@@ -102,8 +102,8 @@ def test_save_to_follows_the_model_kind_until_the_user_types_a_folder(qtbot, tmp
 def test_describe_figures_names_what_a_run_measures():
     vae = "held-out at step 400 (13.7 min into the run; took 1.2 min): held_out_psnr_db=26.01, held_out_ssim=0.865"
     gan = "held-out at step 500 (6.2 min into the run; took 48 s): held_out_precision_k3=0.52, held_out_recall_k3=0.355"
-    assert describe_figures(vae) == "Held-out at step 400 (13.7 min): PSNR 26.01 dB · SSIM 0.865"
-    assert describe_figures(gan) == "Held-out at step 500 (6.2 min): precision 0.52 · recall 0.355"
+    assert describe_figures(vae) == "Held-out at step 400 (13.7 min of training): PSNR 26.01 dB · SSIM 0.865"
+    assert describe_figures(gan) == "Held-out at step 500 (6.2 min of training): precision 0.52 · recall 0.355"
     assert describe_figures("step 400/1000 | 40 img/s | loss=0.1 | ETA 3.0 min") is None
 
 

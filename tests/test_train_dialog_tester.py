@@ -117,3 +117,65 @@ def test_the_few_steps_advice_counts_a_resumed_runs_steps_in_all_and_the_dialog_
     assert "--minutes" not in log and "before a Time for this run of 1 min ran out" in log
     assert "Give a Time for this run of 2 min or more" in log
     assert "Time for this run: keeping 12 s at the end" in log
+
+
+def test_times_past_90_minutes_read_in_hours_in_the_log_and_on_the_bar(qtbot):
+    """A plain `genimg train vae pics` said "ETA 2858.8 min"."""
+    from genimg_gui.train.run_log import format_progress
+    from genimg_gui.ui.train_run import read_progress
+    from genimg_gui.ui.train_watch import RunWatch
+    from genimg_gui.wording import duration
+    line = format_progress(12, 20_000, 3, {"mse": 0.5}, 2858.8 * 60)
+    assert line.endswith("| ETA 47.6 h") and duration(2858.8 * 60) == "47.6 h"
+    assert format_progress(12, 20_000, 3, {"mse": 0.5}, 90 * 60).endswith("| ETA 90.0 min")
+    assert read_progress(line) == (12, 20_000, 47.6 * 60)
+    watch = RunWatch()
+    qtbot.addWidget(watch)
+    watch.begin("vae", "starting…")
+    watch.take_line(format_progress(12, None, 3, {"mse": 0.5}, 100 * 60))
+    assert watch.progress.format() == "step 12 — 1.7 h left"
+
+
+def test_held_out_figures_say_the_training_in_all_and_a_run_without_them_says_why_in_words():
+    """"held-out at step 116 (4.9 min into the run" was said 1.5 minutes into a resumed run; a latent GAN of too few
+    held-out images ended "wrote my-gan after 45 steps: held_out_images=9", which read as a figure."""
+    import torch
+    from genimg_gui.train.evaluations import Evaluations
+    from genimg_gui.train.run_log import final_line
+    from genimg_gui.ui.train_run import describe_figures
+
+    class Measured:
+        def evaluate(self, _held_out):
+            return {"held_out_psnr_db": 20.5}
+
+    said = []
+    Evaluations(Measured(), torch.zeros(1, 3, 8, 8), [], said.append, True).run(116, 294.0)
+    assert said[-1].startswith("held-out at step 116 (4.9 min of training in all; took ")
+    assert describe_figures(said[-1]) == "Held-out at step 116 (4.9 min of training): PSNR 20.5 dB"
+    metrics = {"held_out_images": 9, "held_out": "not measured: 9 held-out images, too few for precision/recall to "
+                                                 "mean anything (they need 16 or more)"}
+    assert final_line("my-gan", 45, metrics) == ("wrote my-gan after 45 steps: held-out figures not measured: 9 "
+                                                 "held-out images, too few for precision/recall to mean anything")
+    assert final_line("vae", 3, {"held_out_images": 0}) == "wrote vae after 3 steps: held-out figures not measured: " \
+                                                          "no images held out"
+    assert final_line("vae", 3, {"held_out_psnr_db": 20.5, "held_out_images": 4}) == \
+        "wrote vae after 3 steps: held_out_psnr_db=20.5, held_out_images=4"
+
+
+def test_a_latent_gan_of_too_few_held_out_images_is_promised_no_figures_and_keeps_its_last_step(qtbot, shapes,
+                                                                                                 tmp_path):
+    """40 images hold out 4, too few for a latent GAN's precision and recall: the dialog still said "Held-out figures
+    appear with each sample grid" and kept "Model kept: the best held-out evaluation" ticked and on."""
+    from genimg_gui.catalog import ModelEntry
+    vae = ModelEntry(str(tmp_path / "vae"), "vae", "vae", {"architecture": "ConvVAE", "resolution": 32}, False)
+    dialog = TrainDialog(models=[vae])
+    qtbot.addWidget(dialog)
+    dialog.data.setText(str(shapes))
+    assert dialog.keep_best.isEnabled() and dialog.keep_best.isChecked()  # a VAE measures 4 held-out images
+    dialog.kind.setCurrentText("gan")
+    dialog.space.setCurrentIndex(dialog.space.findData(vae.path))
+    assert dialog.watch.figures.text() == ("No held-out figures: a GAN's precision and recall need 16 held-out "
+                                           "images, and this folder holds out 4 (one image in 10).")
+    assert not dialog.keep_best.isEnabled() and not dialog.keep_best.isChecked()
+    dialog.kind.setCurrentText("vae")
+    assert dialog.keep_best.isEnabled() and dialog.keep_best.isChecked()  # the user's choice comes back

@@ -226,7 +226,7 @@ def test_the_held_out_line_says_how_long_the_evaluation_took(data_dir, tmp_path,
     """'held-out at step 1 after 0.2 min' of an evaluation that took 60 s read as if it had taken 0.2 min."""
     timed(monkeypatch, VAERecipe, clock, 12.0, 60.0)
     assert train("vae", data_dir, tmp_path / "vae", 1) == 0
-    assert "held-out at step 1 (0.2 min into the run; took 1.0 min): held_out_psnr_db=" in capsys.readouterr().err
+    assert "held-out at step 1 (0.2 min of training in all; took 1.0 min): held_out_psnr_db=" in capsys.readouterr().err
 
 
 def test_a_minutes_budget_that_leaves_no_training_says_so_at_the_start_and_the_end(data_dir, tmp_path, monkeypatch,

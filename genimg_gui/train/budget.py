@@ -30,8 +30,7 @@ from typing import Callable
 
 import torch
 
-from ..wording import counted
-from .evaluations import duration
+from ..wording import counted, duration
 
 # a run trains at least this share of its --minutes, or the log says at its first step that it will hardly train
 TRAINING_SHARE = 0.25

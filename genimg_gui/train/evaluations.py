@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Callable
 import torch
 
 from ..earlier_run import BEST_FILE
-from ..wording import counted
+from ..wording import counted, duration, in_minutes
 from .checkpoints import save_checkpoint
 
 if TYPE_CHECKING:
@@ -24,13 +24,6 @@ if TYPE_CHECKING:
 
 QUICK_S = 5.0  # an evaluation known to take at most this long still measures the model a stop writes
 STOPPED = "stopped"  # why a stopped run's model has no figures, as its log, card and metrics.json say it
-
-
-def duration(seconds: float) -> str:
-    """'0.3 s', '12 s', '1.4 min': how long an evaluation takes, as the log says it."""
-    if seconds < 10:
-        return f"{seconds:.1f} s"
-    return f"{seconds:.0f} s" if seconds < 60 else f"{seconds / 60:.1f} min"
 
 
 @dataclass
@@ -46,8 +39,9 @@ class Evaluations:
     seconds: float | None = None
 
     def run(self, step: int, run_seconds: float) -> dict[str, float]:
-        """Measure the model at this step (run_seconds into the run); its figures, logged and kept in the history.
-        Said first: the log, and the Train… dialog's bar, went quiet for as long as it took."""
+        """Measure the model at this step (run_seconds of training in all: a resumed run's too, as the history
+        keeps them); its figures, logged and kept in the history. Said first: the log, and the Train… dialog's bar,
+        went quiet for as long as it took."""
         if not self.measures:
             return {}
         took = f"; the last took {duration(self.seconds)}" if self.seconds is not None else ""
@@ -60,7 +54,8 @@ class Evaluations:
             self.history.append({"step": step, "minutes": round(run_seconds / 60, 2), **figures})
             values = ", ".join(f"{k}={v}" for k, v in figures.items())
             # how long it took, not only when: "after 0.2 min" of one that took a minute read as its own time
-            self.log(f"held-out at step {step} ({run_seconds / 60:.1f} min into the run; took "
+            # "of training in all": "4.9 min into the run" was said 1.5 minutes into a resumed one
+            self.log(f"held-out at step {step} ({in_minutes(run_seconds)} of training in all; took "
                      f"{duration(self.seconds)}): {values}")
         return figures
 

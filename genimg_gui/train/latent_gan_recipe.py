@@ -15,6 +15,7 @@ from pathlib import Path
 
 import torch
 
+from ..holdout import MIN_HELD_OUT
 from ..earlier_run import typed_setting
 from ..models.gan import Discriminator, in_chunks, sample_zc
 from ..models.latent_gan import LatentGANConfig, LatentGenerator, same_decoder
@@ -33,12 +34,7 @@ from .metrics import precision_recall
 
 EVAL_SAMPLES = 512  # per held-out evaluation: a few seconds on a CPU
 NEIGHBOURS = 3  # the k of precision/recall, as in benchmarks/model_quality.py
-# the fewest held-out images whose precision/recall mean anything. Each image's neighbourhood reaches its k-th
-# nearest: among 4 images that spans the set, so precision reads about 1.0 whatever the samples (samples
-# unlike the images: 1.0), and recall moves in steps of 0.25 (samples drawn like the images themselves gave
-# 0.35 +- 0.29 from one draw to the next). From 32 a draw's recall varies by about 0.06, from 16 by about 0.1:
-# coarse, as the bundled face GAN's 26 held-out faces were, but a curve that says whether the run is learning.
-MIN_HELD_OUT = 16
+# MIN_HELD_OUT lives in holdout.py, where the Train… dialog reads it too (no torch there)
 WIDEST = 256  # the generator's channels at its 4 px stem; each doubling of the grid after it halves them
 
 

@@ -5,7 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 from ..holdout import SHARE
-from ..wording import counted
+from ..wording import counted, in_minutes
+
+NOT_MEASURED = "not measured: "  # how a card's metrics begin why a model has no held-out figures (the recipes')
 
 
 def held_out_short(images: int, holdout: int, typed: bool) -> str:
@@ -57,8 +59,8 @@ def format_progress(step: int, total: int | None, ips: float, losses: dict[str, 
     --minutes ends it first: 'step 40 | … | 0.9 min left', with no step count it will not reach."""
     loss_txt = " ".join(f"{k}={v:.4f}" for k, v in losses.items())
     if total is None:
-        return f"step {step} | {ips:.0f} img/s | {loss_txt} | {eta_s / 60:.1f} min left"
-    return f"step {step}/{total} | {ips:.0f} img/s | {loss_txt} | ETA {eta_s / 60:.1f} min"
+        return f"step {step} | {ips:.0f} img/s | {loss_txt} | {in_minutes(eta_s)} left"
+    return f"step {step}/{total} | {ips:.0f} img/s | {loss_txt} | ETA {in_minutes(eta_s)}"  # hours past 90 min
 
 
 def final_line(out: Path, steps: int, metrics: dict, written: int | None = None) -> str:
@@ -66,8 +68,19 @@ def final_line(out: Path, steps: int, metrics: dict, written: int | None = None)
     say how they were measured, a paragraph that made this line several hundred characters long. written: the
     step of the model written, when --keep-best kept an earlier one ('wrote OUT: step 15's model, the best of
     20 steps: …'); the figures are its own."""
-    figures = ", ".join(f"{k}={v}" for k, v in metrics.items()
-                        if isinstance(v, (int, float)) and not isinstance(v, bool))
+    numbers = {k: v for k, v in metrics.items() if isinstance(v, (int, float)) and not isinstance(v, bool)}
     what = (f": step {written:,}'s model, the best of {counted(steps, 'step')}" if written not in (None, steps)
             else f" after {counted(steps, 'step')}")
-    return f"wrote {out}{what}" + (f": {figures}" if figures else "")
+    if set(numbers) <= {"held_out_images"}:  # a count alone ("held_out_images=9") read as the model's figure
+        why = unmeasured(metrics)
+        return f"wrote {out}{what}" + (f": held-out figures {NOT_MEASURED}{why}" if why else "")
+    return f"wrote {out}{what}: " + ", ".join(f"{k}={v}" for k, v in numbers.items())
+
+
+def unmeasured(metrics: dict) -> str:
+    """Why a model's metrics hold no held-out figures, in a few words (the card says the rest): the recipe's reason
+    up to its bracket, none held out, or "" when the metrics say nothing of held-out images."""
+    said = metrics.get("held_out")
+    if isinstance(said, str) and said.startswith(NOT_MEASURED):
+        return said[len(NOT_MEASURED):].split(" (")[0]
+    return "no images held out" if metrics.get("held_out_images") == 0 else ""

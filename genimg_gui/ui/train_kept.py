@@ -7,7 +7,7 @@ from typing import Callable
 
 from PySide6.QtWidgets import QCheckBox, QLabel
 
-from ..holdout import SHARE, held_out_size
+from ..holdout import MIN_HELD_OUT, SHARE, held_out_size
 from ..data_folder import count_images
 from ..wording import counted
 from .train_fields import BROWSE
@@ -49,22 +49,27 @@ class ModelKept:
         self.note.setWordWrap(True)
         self.note.hide()
         self._measured = True  # the model trained has held-out figures (a GAN drawing in pixels has none)
+        self._least = 1  # the fewest held-out images its figures need: a latent GAN's precision/recall MIN_HELD_OUT
+        self._held = None  # the images the folder's run holds out (None: no folder), at most MIN_HELD_OUT counted
         self._too_few = False  # the folder's images are too few to hold any out, so there are none to measure
         self.no_images = False  # the folder holds no image files: the note says so, and a run has nothing to learn
         self.no_folder = ""  # why Images is no folder (a file, nothing there): said at once, as an empty folder is
         self._chosen = True  # the user's choice, put back when the choice opens again (it is unticked while shut)
 
-    def measure_figures(self, measured: bool) -> None:
-        self._measured = measured
+    def measure_figures(self, measured: bool, least: int = 1) -> None:
+        """Whether the model trained is measured, and on at least how many held-out images (a latent GAN's run of
+        fewer wrote "held_out_images=9" and no figures while the dialog promised them and kept Model kept on)."""
+        self._measured, self._least = measured, least
         self._match()
 
     def look_at_folder(self, folder: str) -> None:
         """Count the folder's images (a bounded count: a big tree reads as enough) for the note, or say that it is no
         folder (a file or a path to nothing read as fine until Start)."""
         self.no_folder = not_a_folder(folder)
-        count = count_images(folder, enough=SHARE) if folder.strip() and not self.no_folder else None
+        count = count_images(folder, enough=SHARE * MIN_HELD_OUT) if folder.strip() and not self.no_folder else None
         self.no_images = count == 0
-        self._too_few = count is not None and held_out_size(count) == 0
+        self._held = held_out_size(count) if count is not None else None
+        self._too_few = self._held == 0
         note = (f"⚠ {self.no_folder}: choose a folder of images ({BROWSE})" if self.no_folder
                 else "⚠ " + few_images_note(count) if self._too_few else "")
         self.note.setText(note)
@@ -74,7 +79,7 @@ class ModelKept:
     def _match(self) -> None:
         """Greyed out but ticked read as locked on: while there is nothing to rank it is unticked, and the user's
         choice comes back with a folder or model that has figures."""
-        open_ = self._measured and not self._too_few
+        open_ = self._measured and not self._too_few and not self._too_few_to_measure()
         if self.best.isEnabled() and not open_:
             self._chosen = self.best.isChecked()
         elif open_ and not self.best.isEnabled():
@@ -91,7 +96,13 @@ class ModelKept:
             return ""
         if self._too_few:
             return "No held-out figures: the folder has too few images to hold any out."
+        if self._measured and self._too_few_to_measure():
+            return (f"No held-out figures: a GAN's precision and recall need {MIN_HELD_OUT} held-out images, and this "
+                    f"folder holds out {self._held} (one image in {SHARE}).")
         return FIGURES_TO_COME if self._measured else "No held-out figures: a GAN drawing in pixels is not measured."
+
+    def _too_few_to_measure(self) -> bool:
+        return self._held is not None and 0 < self._held < self._least
 
     def wanted(self) -> bool:
         """--keep-best for the run: chosen, and with figures to rank."""

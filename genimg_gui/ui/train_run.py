@@ -8,15 +8,18 @@ from pathlib import Path
 FOLDERS = "folders"  # `genimg train --labels folders`: each image's sub-folder names its class
 LABEL_COLUMN = "label"  # `genimg train --label-column`'s default (train/command.py, which ui/ does not import)
 
-# "step 40/200 | … | ETA 1.3 min" while --steps ends the run, "step 40 | … | 0.9 min left" when --minutes does
-PROGRESS = re.compile(r"step (\d+)(?:/(\d+))? \| .*\| (?:ETA ([\d.]+) min|([\d.]+) min left)")
+# "step 40/200 | … | ETA 1.3 min" while --steps ends the run, "step 40 | … | 0.9 min left" when --minutes does;
+# hours past 90 minutes ("ETA 47.6 h")
+PROGRESS = re.compile(r"step (\d+)(?:/(\d+))? \| .*\| (?:ETA ([\d.]+) (min|h)|([\d.]+) (min|h) left)")
 SAMPLES = re.compile(r"sample grid at step (\d+): (.+)$")
 # said as a held-out evaluation starts (train/evaluations.py), which can take a minute with no other line
 MEASURING = re.compile(r"^measuring held-out figures at step (\d+)")
 PROGRESS_STEPS = 1000  # the bar's resolution: a share of the run, not its step count (see share_done)
 # a run's last line when a stop came before its first step (train/stopping.py nothing_written)
 NOTHING_WRITTEN = re.compile(r"before the first step: nothing written$")
-HELD_OUT = re.compile(r"held-out at step (\d+) \(([\d.]+) min into the run; took [^)]*\): (.+)$")
+# "into the run": a log from before runs said their training time in all (a resumed one's too) so
+HELD_OUT = re.compile(r"held-out at step (\d+) \(([\d.]+ (?:min|h)) (?:of training in all|into the run); took [^)]*\): "
+                      r"(.+)$")
 # why a run failed, as cli.main and argparse say it ("genimg: error: …", "genimg train: error: …")
 ERROR = re.compile(r"^genimg(?: \w+)?: error: (.+)$")
 # an error that names the command line's option for a field, as the dialog names that field (the checks are the run's)
@@ -29,14 +32,14 @@ FIGURE_NAMES = {"held_out_psnr_db": "PSNR {} dB", "held_out_ssim": "SSIM {}",
 
 
 def describe_figures(line: str) -> str | None:
-    """'held-out at step 400 (13.7 min into the run; took 1.2 min): held_out_psnr_db=26.01, …' as a person reads
-    it."""
+    """'held-out at step 400 (13.7 min of training in all; took 1.2 min): held_out_psnr_db=26.01, …' as a person
+    reads it."""
     m = HELD_OUT.search(line)
     if not m:
         return None
     pairs = (item.split("=", 1) for item in m.group(3).split(", "))
     named = [FIGURE_NAMES.get(k, k + " {}").format(v) for k, v in pairs]
-    return f"Held-out at step {m.group(1)} ({m.group(2)} min): " + " · ".join(named)
+    return f"Held-out at step {m.group(1)} ({m.group(2)} of training): " + " · ".join(named)
 
 
 def in_the_dialogs_words(error: str) -> str:
@@ -74,7 +77,8 @@ def read_progress(line: str) -> tuple[int, int | None, float] | None:
     m = PROGRESS.search(line)
     if not m:
         return None
-    return int(m.group(1)), int(m.group(2)) if m.group(2) else None, float(m.group(3) or m.group(4))
+    number, unit = (m.group(3), m.group(4)) if m.group(3) else (m.group(5), m.group(6))
+    return int(m.group(1)), int(m.group(2)) if m.group(2) else None, float(number) * (60 if unit == "h" else 1)
 
 
 def share_done(step: int, steps: int | None, minutes_left: float, elapsed_s: float) -> float:

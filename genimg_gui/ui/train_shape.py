@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from ..catalog import latent_space_of
+from ..holdout import MIN_HELD_OUT
 from .train_models import RESOLUTION_ROLE, listed_as, show_choice
 from .train_run import FOLDERS
 
@@ -58,7 +59,8 @@ def match_space(dialog) -> None:
     known_space = entry is not None and (entry.card["architecture"] == "MappedGenerator"
                                          or latent_space_of(entry, dialog.vaes) is not None)
     dialog.space.setEnabled(is_gan and not known_space)
-    dialog.kept.measure_figures(not is_gan or bool(dialog.space.currentData()))  # a pixel GAN has no figures
+    # a pixel GAN has no figures, and a latent GAN's need MIN_HELD_OUT held-out images
+    dialog.kept.measure_figures(not is_gan or bool(dialog.space.currentData()), MIN_HELD_OUT if is_gan else 1)
     resolution = (str(entry.card["resolution"]) if entry is not None
                   else dialog.space.currentData(RESOLUTION_ROLE) if is_gan else None)
     if resolution:

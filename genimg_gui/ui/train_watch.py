@@ -10,6 +10,7 @@ from PySide6.QtGui import QPixmap
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPlainTextEdit, QProgressBar, QVBoxLayout, QWidget
 
 from ..earlier_run import RESUME_HINT, card_steps
+from ..wording import in_minutes
 from .train_run import (ERROR, MEASURING, PROGRESS_STEPS, SAMPLES, describe_figures, grid_caption,
                         in_the_dialogs_time, in_the_dialogs_words, moved_on, read_progress, share_done, shortened)
 
@@ -165,7 +166,7 @@ class RunWatch(QWidget):
         self.progress.setValue(round(done * PROGRESS_STEPS))
         if self._saving:  # a line the run wrote before the stop: the bar says it saves
             return
-        self.progress.setFormat(f"step {step:,} — {minutes_left:.1f} min left")
+        self.progress.setFormat(f"step {step:,} — {in_minutes(60 * minutes_left)} left")
         self._reported = Reported(now, step, done, minutes_left)
         self._ticker.start()
 
@@ -178,7 +179,7 @@ class RunWatch(QWidget):
         share, left = moved_on(done, minutes_left, self._clock() - at)
         self.progress.setValue(max(round(done * PROGRESS_STEPS), min(round(share * PROGRESS_STEPS),
                                                                      PROGRESS_STEPS - 1)))
-        self.progress.setFormat(f"step {step:,} — {left:.1f} min left")
+        self.progress.setFormat(f"step {step:,} — {in_minutes(60 * left)} left")
 
     def _stop_ticking(self) -> None:
         self._ticker.stop()
