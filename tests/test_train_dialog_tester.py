@@ -179,3 +179,34 @@ def test_a_latent_gan_of_too_few_held_out_images_is_promised_no_figures_and_keep
     assert not dialog.keep_best.isEnabled() and not dialog.keep_best.isChecked()
     dialog.kind.setCurrentText("vae")
     assert dialog.keep_best.isEnabled() and dialog.keep_best.isChecked()  # the user's choice comes back
+
+
+def test_start_into_the_folder_of_the_vae_in_use_says_so_and_what_becomes_of_the_open_pictures(qtbot, shapes,
+                                                                                                tmp_path):
+    """"… already holds a VAE (116 steps) … Start over trains a new model … in its place" said nothing of its being
+    the VAE the app was using, nor that the open pictures keep the old weights until it is loaded again."""
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication
+    out = earlier_vae(tmp_path / "vae")
+    dialog = TrainDialog(active_vae=str(out))
+    qtbot.addWidget(dialog)
+    dialog.data.setText(str(shapes))
+    dialog.out.setText(str(out))
+    seen = []
+
+    def look() -> None:
+        box = QApplication.activeModalWidget()
+        seen.append((box.text(), box.informativeText()))
+        box.reject()
+
+    QTimer.singleShot(0, look)
+    dialog.start()  # Cancel
+    text, informative = seen[0]
+    assert text == f"{out} already holds the VAE in use (116 steps)."
+    assert informative.endswith("Start over trains a new model from the start in its place. Either way the open "
+                                "pictures keep the weights in use now until you load it again (Models tab), which "
+                                "draws them in the new weights.")
+    dialog.set_models([], str(tmp_path / "another-vae"))
+    QTimer.singleShot(0, look)
+    dialog.start()
+    assert seen[1][0] == f"{out} already holds a VAE (116 steps)." and "open pictures" not in seen[1][1]

@@ -141,7 +141,7 @@ class TrainDialog(QDialog):
         self.starts = {e.path: e for e in trainable_models(list(models))}
         active = listed_as(self.vaes, active_vae)
         follow = active and active != self._active_vae and not self._space_picked
-        self._active_vae = active
+        self._active_vae, self.vae_in_use = active, active_vae  # the second for Start's question about its folder
         fill_space(self.space, self.vaes, active if follow else self.space.currentData())
         fill_starts(self.start_from, self.starts.values(), self.start_from.currentData())
         self._match_start()
@@ -278,7 +278,7 @@ class TrainDialog(QDialog):
 
     def _ask_about_earlier_run(self, earlier: EarlierRun) -> str | None:
         """RESUME, OVERWRITE or None (cancel) for the earlier run in the output folder; tests replace it."""
-        return ask_continue_or_start_over(self, earlier, self.kind.currentText(), self.watch.progress)
+        return ask_continue_or_start_over(self, earlier, self.kind.currentText(), self.watch.progress, self.vae_in_use)
 
     def _shape(self, of_run: dict) -> dict:
         """train_arguments' options that shape the networks: the dialog's, or of_run's (shape_of_run: those of

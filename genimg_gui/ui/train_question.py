@@ -2,6 +2,7 @@
 the options a continued run must keep, and what the dialog says as the run begins."""
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from PySide6.QtCore import QPoint
@@ -21,14 +22,25 @@ def kind_of_run(earlier: EarlierRun) -> str:
     return kind if kind in ("vae", "gan") else ""
 
 
-def what_it_holds(earlier: EarlierRun) -> str:
+def what_it_holds(earlier: EarlierRun, in_use: bool = False) -> str:
     """'… already holds a GAN (1,200 steps)', or a checkpoint alone: a run killed before it wrote a model.
-    The steps are the card's, those of the model; the checkpoint may be later (a run killed outright)."""
+    The steps are the card's, those of the model; the checkpoint may be later (a run killed outright). in_use: the
+    folder is the VAE loaded in the app, which the question says first (in_use_note says what becomes of it)."""
     if not earlier.has_model:
         return f"{earlier.folder} holds a run stopped before it wrote a model (only its {CHECKPOINT_FILE})."
     steps = f" ({counted(earlier.steps, 'step')})" if earlier.steps is not None else ""
     kind = kind_of_run(earlier)
-    return f"{earlier.folder} already holds {'a ' + kind.upper() if kind else 'a model'}{steps}."
+    what = "the VAE in use" if in_use else "a " + kind.upper() if kind else "a model"
+    return f"{earlier.folder} already holds {what}{steps}."
+
+
+def in_use_note(earlier: EarlierRun, vae_in_use: str) -> str:
+    """' The open pictures keep …': what a run into the folder of the VAE loaded does to them (nothing until it is
+    loaded again, model_list's retrained note), "" for another folder."""
+    if not vae_in_use or os.path.realpath(vae_in_use) != os.path.realpath(earlier.folder):
+        return ""
+    return (" Either way the open pictures keep the weights in use now until you load it again (Models tab), which "
+            "draws them in the new weights.")
 
 
 def what_continue_does(earlier: EarlierRun, kind_chosen: str) -> str:
@@ -56,19 +68,21 @@ def keep_in_sight(box: QWidget, bar: QWidget) -> None:
 
 
 def ask_continue_or_start_over(parent: QWidget, earlier: EarlierRun, kind_chosen: str = "",
-                               bar: QWidget | None = None) -> str | None:
+                               bar: QWidget | None = None, vae_in_use: str = "") -> str | None:
     """RESUME, OVERWRITE, or None for Cancel. Continue is offered only where the checkpoint is: a model
-    alone cannot be resumed. kind_chosen: the Model box's kind; bar: the last run's, kept in sight."""
-    box = QMessageBox(QMessageBox.Icon.Question, "Continue the earlier run?", what_it_holds(earlier),
+    alone cannot be resumed. kind_chosen: the Model box's kind; bar: the last run's, kept in sight; vae_in_use: the
+    folder of the VAE loaded in the app, which the question names when it is this one."""
+    in_use = in_use_note(earlier, vae_in_use)
+    box = QMessageBox(QMessageBox.Icon.Question, "Continue the earlier run?", what_it_holds(earlier, bool(in_use)),
                       QMessageBox.StandardButton.Cancel, parent)
     resume = box.addButton("Continue it", QMessageBox.ButtonRole.AcceptRole) if earlier.resumable else None
     overwrite = box.addButton("Start over", QMessageBox.ButtonRole.DestructiveRole)
     if resume is not None:
-        box.setInformativeText(what_continue_does(earlier, kind_chosen))
+        box.setInformativeText(what_continue_does(earlier, kind_chosen) + in_use)
         box.setDefaultButton(resume)
     else:
         box.setInformativeText("Its checkpoint is gone, so it cannot be continued: Start over replaces it (Start "
-                               "from can fine-tune it into another folder instead).")
+                               "from can fine-tune it into another folder instead)." + in_use)
         box.setDefaultButton(QMessageBox.StandardButton.Cancel)
     if bar is not None:
         keep_in_sight(box, bar)
