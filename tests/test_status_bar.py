@@ -217,3 +217,30 @@ def test_a_message_ends_a_gap_before_the_device_label_whatever_the_width(qtbot, 
     on_screen = QStatusBar.currentMessage(bar)
     assert on_screen.removesuffix(MORE).endswith("…")  # (MORE where there is room for it)
     assert 6 + bar.fontMetrics().horizontalAdvance(on_screen) + GAP <= bar.device.x()
+
+
+def test_a_waiting_load_keeps_what_was_said_while_it_waited_not_an_older_message(qtbot, monkeypatch):
+    """A load that waited joins its messages after the one its wait ended with ("Cancelled …", said while the note
+    showed). One said before it was asked for (the start-up's "Loaded …", an earlier switch's notes), on show for
+    its reading time still, was joined too: "Loaded tiny-gan …. Edits along …" on a busy machine."""
+    from genimg_gui.ui.status import HELD_THEN_NEXT
+
+    later = clock_moved(monkeypatch)
+    _window, bar = status_bar_of_a_window(qtbot, 900)
+    bar.show_message("Loaded tiny-gan on cpu in 40 ms")
+    later[0] += 0.5
+    bar.show_waiting("other-gan will load when the current decode ends")
+    bar.hold_message()  # the load starts
+    bar.show_waiting("")
+    bar.show_message("Loaded other-gan on cpu in 40 ms")
+    assert bar.currentMessage() == "Loaded other-gan on cpu in 40 ms"
+
+    later[0] += 0.5
+    bar.show_waiting("tiny-gan will load when the inversion ends")
+    later[0] += 0.5
+    bar.show_message("Cancelled the inversion of cat.png at step 40")
+    bar.hold_message()
+    bar.show_waiting("")
+    bar.show_message("Loaded tiny-gan on cpu in 40 ms")
+    cancelled = "Cancelled the inversion of cat.png at step 40"
+    assert bar.currentMessage() == f"{cancelled}{HELD_THEN_NEXT}Loaded tiny-gan on cpu in 40 ms"

@@ -88,6 +88,7 @@ class StatusBar(QStatusBar):
         self._last_error_at = float("-inf")  # time.monotonic() when the last error came: BURST_S
         self._staying = ""  # a message that stays (show_message's stays): the bar comes back to it (_back_to_staying)
         self._held, self._held_until = "", 0.0  # the message on show as a waiting load started, its end: hold_message
+        self._shown_at = self._waiting_from = 0.0  # when the message on show was said, and the waiting note began
         self.log = MessageLog(self)
         self.log_button = QToolButton()
         self.log_button.setAutoRaise(True)
@@ -148,6 +149,8 @@ class StatusBar(QStatusBar):
     def show_waiting(self, text: str) -> None:
         """What a load or a device change waits for ("emoji-gan will load when the current decode ends"); ""
         takes it away."""
+        if text and not self.waiting.toolTip():  # (its tooltip: set while a note shows, in a hidden window too)
+            self._waiting_from = time.monotonic()
         self.waiting.setText(self.waiting.fontMetrics().elidedText(text, Qt.TextElideMode.ElideRight, WAITING_WIDTH))
         self.waiting.setToolTip(f"{text}\n{WAITING_TIP}" if text else "")
         self.waiting.setVisible(bool(text))
@@ -196,6 +199,9 @@ class StatusBar(QStatusBar):
         replaced it within 0.3 s, and a user who had pressed Cancel never read what Cancel did. Errors and a
         message that stays keep their own ways (show_message)."""
         timed = self.currentMessage() and self._until is not None and not self._errors_on_show()
+        # only one said since the note began: an older one on show (the start-up's "Loaded …", an earlier switch's
+        # notes, said before this load was asked for) is not what the load waited for, and was joined before its news
+        timed = timed and self._shown_at >= self._waiting_from
         self._held, self._held_until = (self._full, self._until) if timed else ("", 0.0)
 
     def _held_on_show(self) -> str:
@@ -237,8 +243,8 @@ class StatusBar(QStatusBar):
     def showMessage(self, text: str, timeout: int = 0) -> None:  # noqa: N802 (Qt's name)
         """Shown elided to the room left of the permanent widgets: a long error ran on under the device label.
         currentMessage() gives the whole text; the tooltip and the message log show it."""
-        self._full = text
-        self._until = time.monotonic() + timeout / 1000 if timeout else None
+        self._full, self._shown_at = text, time.monotonic()
+        self._until = self._shown_at + timeout / 1000 if timeout else None
         super().showMessage(self._elided(text), timeout)
 
     def currentMessage(self) -> str:  # noqa: N802 (Qt's name)
