@@ -17,18 +17,19 @@ from PySide6.QtCore import QEvent, QProcess, Signal
 from PySide6.QtWidgets import QComboBox, QDialog, QLineEdit, QPushButton, QVBoxLayout
 
 from ..catalog import ModelEntry, latent_spaces, trainable_models
-from ..earlier_run import EarlierRun, earlier_run, saved_card, saved_then_stopped
+from ..earlier_run import EarlierRun, earlier_run, saved_card
 from . import train_fields
 from .settings import Settings
 from .train_browse import browse_images, browse_save_to, choose_classes
+from .train_end import failed_to_start, run_finished
 from .train_memory import UNFINISHED, fill_form, form_of, names_another_model, save_to_refusal, unfinished_note
 from .train_fields import BROWSE
 from .train_kept import ModelKept, not_a_folder
 from .train_models import fill_space, fill_starts, listed_as
 from .train_shape import match_space, match_start, show_run_shape
 from .train_question import (OVERWRITE, RESUME, ask_continue_or_start_over, gone_since_asked, how_it_begins,
-                             left_behind, shape_of_run)
-from .train_run import FOLDERS, LABEL_COLUMN, NOTHING_WRITTEN, default_output, grid_caption, train_arguments
+                             shape_of_run)
+from .train_run import FOLDERS, LABEL_COLUMN, NOTHING_WRITTEN, default_output, train_arguments
 from .train_watch import RunWatch
 
 # the run's line as Stop's signal makes it (train/loop.py), which the dialog says in the words of its button
@@ -318,40 +319,11 @@ class TrainDialog(QDialog):
         self.watch.take_line(line)
 
     def _finished(self, code: int, status: QProcess.ExitStatus) -> None:
-        for line in bytes(self.process.readAll()).decode(errors="replace").splitlines():  # the last may lack "\n"
-            self._take_line(line)
-        self._settle()
-        # a stopped run exits 128 + the signal's number once saved (Stop's SIGTERM: 143), as a finished one exits 0;
-        # a process the signal killed before the run caught it crashed, its code no exit code
-        crashed = status == QProcess.ExitStatus.CrashExit
-        stopped = not crashed and saved_then_stopped(code)
-        # stopped before its first step, the run wrote nothing: a card there is the earlier run's, which Start over
-        # may not have cleared yet ("stopped at step 116", an old run's step, was said as this run's)
-        wrote = not self._nothing_written and (Path(self._run_out) / "card.json").is_file()
-        if not crashed and (code == 0 or stopped) and wrote:
-            self._written = self._run_out
-            self._offer_load()
-            self._say_how_it_ended(stopped)
-            self.watch.show_samples(Path(self._run_out) / "samples.png", grid_caption(self.watch.kind, stopped=stopped))
-            self.model_trained.emit(self._run_out)
-        elif stopped:  # before its first step: the log's last line says nothing was written (it read as failed)
-            self._say_nothing_written()
-        else:
-            how = "it crashed" if crashed else f"exit code {code}"
-            self.watch.say(f"⚠ training ended without a model ({how})")
-            self._say_failed(how)
-        if self._close_when_done:
-            self._close_when_done = False
-            self.close()
+        # methods, not lambdas, as the slots: Qt drops a method's connection as the dialog goes, before its process
+        run_finished(self, code, status)
 
-    def _say_nothing_written(self) -> None:
-        """The bar, log and message log of a run stopped before its first step: what Save to holds now."""
-        left = left_behind(earlier_run(Path(self._run_out)), self._choice)
-        self.watch.end("stopped before the first step")
-        if left:
-            self.watch.say(f"■ {self._run_out} {left}")
-        self.run_event.emit(f"Training stopped before the first step: nothing written to {self._run_out}"
-                            + (f"; it {left}" if left else ""), False)
+    def _failed_to_start(self, error: QProcess.ProcessError) -> None:
+        failed_to_start(self, error)
 
     def _settle(self) -> None:
         """No run any more: the settings and Start are free again."""
@@ -365,24 +337,6 @@ class TrainDialog(QDialog):
         first step) left the button naming its Save to, an image file even ("Load face_00.png")."""
         self.load_button.setText(f"Load {Path(self._written).name}" if self._written else "Load it")
         self.load_button.setEnabled(bool(self._written))
-
-    def _failed_to_start(self, error: QProcess.ProcessError) -> None:
-        """Python could not be started (no `finished` follows): said, not "starting…" for ever."""
-        if error == QProcess.ProcessError.FailedToStart:
-            self.watch.say(f"⚠ {self.process.errorString()}")
-            self._say_failed("it could not start")
-            self._settle()
-
-    def _say_failed(self, how: str) -> None:
-        """Under the bar and in the message log."""
-        self.run_event.emit(f"Training into {self._run_out} failed ({how}): {self.watch.failed(how)}", True)
-
-    def _say_how_it_ended(self, stopped: bool) -> None:
-        """The bar and log of a run that wrote its model: done, or stopped part-way (Start can go on from it)."""
-        self._remember(unfinished=stopped)
-        ended = self.watch.say_ended(self._run_out, stopped)
-        model = "the model so far" if stopped else "the model"
-        self.run_event.emit(f"Training {ended}: {model} is written to {self._run_out}", False)
 
     def _load(self) -> None:
         self.watch.say(f"loading {self._written}: the open pictures follow it (the status bar says when)")

@@ -1,0 +1,73 @@
+"""How the Train… dialog says a run ended: its model written (done, or stopped part-way), stopped before its first
+step, failed, or never started; on the bar, in the log and in the window's message log, with Load offered for a
+model written."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QProcess
+
+from ..earlier_run import earlier_run, saved_then_stopped
+from .train_question import left_behind
+from .train_run import grid_caption
+
+
+def run_finished(dialog, code: int, status: QProcess.ExitStatus) -> None:
+    """The run's process ended (its `finished`): the rest of its log, then how it ended."""
+    for line in bytes(dialog.process.readAll()).decode(errors="replace").splitlines():  # the last may lack "\n"
+        dialog._take_line(line)
+    dialog._settle()
+    # a stopped run exits 128 + the signal's number once saved (Stop's SIGTERM: 143), as a finished one exits 0;
+    # a process the signal killed before the run caught it crashed, its code no exit code
+    crashed = status == QProcess.ExitStatus.CrashExit
+    stopped = not crashed and saved_then_stopped(code)
+    # stopped before its first step, the run wrote nothing: a card there is the earlier run's, which Start over
+    # may not have cleared yet ("stopped at step 116", an old run's step, was said as this run's)
+    wrote = not dialog._nothing_written and (Path(dialog._run_out) / "card.json").is_file()
+    if not crashed and (code == 0 or stopped) and wrote:
+        dialog._written = dialog._run_out
+        dialog._offer_load()
+        say_how_it_ended(dialog, stopped)
+        caption = grid_caption(dialog.watch.kind, stopped=stopped)
+        dialog.watch.show_samples(Path(dialog._run_out) / "samples.png", caption)
+        dialog.model_trained.emit(dialog._run_out)
+    elif stopped:  # before its first step: the log's last line says nothing was written (it read as failed)
+        say_nothing_written(dialog)
+    else:
+        how = "it crashed" if crashed else f"exit code {code}"
+        dialog.watch.say(f"⚠ training ended without a model ({how})")
+        say_failed(dialog, how)
+    if dialog._close_when_done:
+        dialog._close_when_done = False
+        dialog.close()
+
+
+def say_nothing_written(dialog) -> None:
+    """The bar, log and message log of a run stopped before its first step: what Save to holds now."""
+    left = left_behind(earlier_run(Path(dialog._run_out)), dialog._choice)
+    dialog.watch.end("stopped before the first step")
+    if left:
+        dialog.watch.say(f"■ {dialog._run_out} {left}")
+    dialog.run_event.emit(f"Training stopped before the first step: nothing written to {dialog._run_out}"
+                          + (f"; it {left}" if left else ""), False)
+
+
+def failed_to_start(dialog, error: QProcess.ProcessError) -> None:
+    """Python could not be started (no `finished` follows): said, not "starting…" for ever."""
+    if error == QProcess.ProcessError.FailedToStart:
+        dialog.watch.say(f"⚠ {dialog.process.errorString()}")
+        say_failed(dialog, "it could not start")
+        dialog._settle()
+
+
+def say_failed(dialog, how: str) -> None:
+    """Under the bar and in the message log."""
+    dialog.run_event.emit(f"Training into {dialog._run_out} failed ({how}): {dialog.watch.failed(how)}", True)
+
+
+def say_how_it_ended(dialog, stopped: bool) -> None:
+    """The bar and log of a run that wrote its model: done, or stopped part-way (Start can go on from it)."""
+    dialog._remember(unfinished=stopped)
+    ended = dialog.watch.say_ended(dialog._run_out, stopped)
+    model = "the model so far" if stopped else "the model"
+    dialog.run_event.emit(f"Training {ended}: {model} is written to {dialog._run_out}", False)
