@@ -4,7 +4,6 @@ of every --minutes run, into a folder thrown away after. No real time here: a fa
 a fixed time and a time per image."""
 from __future__ import annotations
 
-import time
 from pathlib import Path
 
 import pytest
@@ -12,20 +11,7 @@ import pytest
 from genimg_gui.train import budget
 from genimg_gui.train.budget import Budget
 
-
-class Clock:
-    def __init__(self) -> None:
-        self.now = 1000.0
-
-    def __call__(self) -> float:
-        return self.now
-
-
-@pytest.fixture()
-def clock(monkeypatch) -> Clock:
-    fake = Clock()
-    monkeypatch.setattr(time, "monotonic", fake)
-    return fake
+from test_train_evaluation import Clock, clock  # noqa: F401 (clock: a fixture)
 
 
 def writing(clock: Clock, fixed_s: float, per_image_s: float, given: list[int]):
