@@ -109,6 +109,7 @@ class MainWindow(QMainWindow):
         self.panel_share = PanelShare(self, dock, self.settings)
         self.status = StatusBar()
         self.setStatusBar(self.status)
+        self.installEventFilter(self.status)  # the status tips of menu entries and widgets: StatusBar.show_tip
         self.status.log_requested.connect(self.show_message_log)
         self._message_log: MessageLogDialog | None = None
         self._train_dialog: TrainDialog | None = None

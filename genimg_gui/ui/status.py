@@ -6,11 +6,12 @@ import re
 import time
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QEvent, QRect, Qt, QTimer, Signal
-from PySide6.QtGui import QColor, QPainter, QPalette
+from PySide6.QtCore import QEvent, Qt, QTimer, Signal
+from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import QLabel, QProgressBar, QPushButton, QSizeGrip, QStatusBar, QToolButton
 
 from .message_log import ERROR_COLOUR, MessageLog
+from .status_ink import INK_HIDDEN, MESSAGE_LEFT, NOTE_THEN_ERRORS, paint_note_then_errors
 
 if TYPE_CHECKING:
     from .document import Document
@@ -20,7 +21,6 @@ MESSAGE_MS = 8000
 READING_MS = 60  # per character: a long message (what a model switch says) stays until it can be read...
 LONGEST_MS = 30000  # ...up to this
 GAP = 8        # px between the message's end and the first permanent widget
-MESSAGE_LEFT = 6  # px where Qt paints a message from
 MIN_ROOM = 80  # px a message keeps however many permanent widgets show
 # after a message cut short to fit the bar: a long one (a model switch's "Edits along PC2, PC3, … start again at 0
 # …") ended in "…" at the window's edge, and the user did not know its whole text was in the tooltip and the log.
@@ -32,12 +32,9 @@ ERROR_MS = 15000  # errors stay longer than messages, and a message does not cle
 # action needs the user to pick a menu or a file, seconds later. Errors carry no note of the action that caused
 # them (the window's own checks, the worker's failures and the start-up all say theirs as text), so the time they
 # come is what tells them apart. Joined for the 15 s they stay, an unrelated error read "⚠ 2 problems: …", and one
-# after a trip through a menu did not (its hover blanks the bar, QMainWindow's status tips): the same error was
+# after a trip through a menu did not (its hover blanked the bar then, QMainWindow's status tips): the same error was
 # counted or not by the way its action was reached. Each error is in the log whatever it joins (the Log button)
 BURST_S = 1.0
-NOTE_THEN_ERRORS = " — "  # between a message and the errors it shows before
-# the bar's own ink while a message shows before errors: paintEvent draws the line itself, in two colours
-INK_HIDDEN = "QStatusBar { color: transparent; }"
 BAR_WIDTH = 160  # px of the job progress bar, whose label is elided to it (the whole label in its tooltip)
 COUNTS_STEPS = re.compile(r"step [\d,]+ of [\d,]+$")  # wording.step_of's "Inverting: step 145 of 200"
 BAR_PADDING = 12  # px the style keeps round a progress bar's text
@@ -102,6 +99,7 @@ class StatusBar(QStatusBar):
         for w in self._permanent:
             self.addPermanentWidget(w)
         self._full = ""  # the whole text of the message on show (the bar may show it elided)
+        self._tip, self._sheet = "", ""  # a status tip over the message, and the bar's ink under it: show_tip
         self._until: float | None = None  # time.monotonic() when it goes; None: it stays
         # their room changes (a progress bar appears, the size grip is placed): the message is fitted again
         for w in (*self._permanent, *self.findChildren(QSizeGrip)):
@@ -126,9 +124,10 @@ class StatusBar(QStatusBar):
         document.error_answered.connect(self.withdraw_error)
 
     def _tip_follows(self, shown: str) -> None:
-        """The tooltip speaks of the message on show, and of none once it has gone (its time up, or a status tip
-        over it): a message that had left the bar still showed as the empty bar's tooltip."""
-        if not shown or shown != self._elided(self._full):
+        """The tooltip speaks of the message on show, and of none once it has gone (its time up; a status tip over
+        it keeps it, as the message comes back): a message that had left the bar still showed as the empty bar's
+        tooltip."""
+        if (not shown or shown != self._elided(self._full)) and not self._tip_on_show():
             self.setToolTip("")
 
     def show_warning(self, label: str, text: str) -> None:
@@ -250,7 +249,35 @@ class StatusBar(QStatusBar):
     def currentMessage(self) -> str:  # noqa: N802 (Qt's name)
         return self._full if super().currentMessage() else ""
 
+    def show_tip(self, tip: str) -> None:
+        """A status tip (a recent file's path, on hover) over the message, in the normal ink; as it goes, the message
+        comes back for the rest of its time. Qt's own way (QMainWindow's) cleared the bar for the empty tip of each
+        menu entry hovered: an error, or a message not read yet, went as the mouse went into a menu."""
+        if tip:
+            if not self._tip_on_show():  # what it covers: the bar as it is
+                self._sheet = self.styleSheet()
+                if not QStatusBar.currentMessage(self):  # none: currentMessage() says so, not the last one gone
+                    self._full, self._until = "", None
+            self._tip = tip
+            self.setStyleSheet("")
+            super().showMessage(tip)  # Qt's: the message under it keeps its text and its end (_full, _until)
+            return
+        covering, self._tip = self._tip_on_show(), ""
+        if not covering:  # no tip, or a message said since, with its own time
+            return
+        self.setStyleSheet(self._sheet)
+        if self._full and (self._until is None or time.monotonic() < self._until):
+            self._refit()
+        else:  # its time ended under the tip: the bar empties (and a message that stays comes back)
+            self.clearMessage()
+
+    def _tip_on_show(self) -> bool:
+        return bool(self._tip) and QStatusBar.currentMessage(self) == self._tip
+
     def eventFilter(self, watched, event) -> bool:  # noqa: N802 (Qt's name)
+        if event.type() == QEvent.Type.StatusTip:  # the window's (MainWindow filters its events here)
+            self.show_tip(event.tip())
+            return True
         if event.type() in (QEvent.Type.Resize, QEvent.Type.Move, QEvent.Type.Show, QEvent.Type.Hide):
             self._refit()
         return False
@@ -260,10 +287,11 @@ class StatusBar(QStatusBar):
         self._refit()
 
     def _refit(self) -> None:
-        """The message on show, fitted again to the room it has now, for the rest of its time."""
+        """The message on show, fitted again to the room it has now, for the rest of its time (a status tip over it:
+        as the tip goes)."""
         shown = QStatusBar.currentMessage(self)
         fitted = self._elided(self._full) if shown else shown
-        if fitted == shown:
+        if fitted == shown or self._tip_on_show():
             return
         left = 0 if self._until is None else max(1, round((self._until - time.monotonic()) * 1000))
         super().showMessage(fitted, left)
@@ -347,23 +375,9 @@ class StatusBar(QStatusBar):
     def paintEvent(self, event) -> None:  # noqa: N802 (Qt's name)
         super().paintEvent(event)  # the panel, and a message before errors in hidden ink
         shown = QStatusBar.currentMessage(self)
-        if shown and self._note:  # the errors, after a message of their time (_show_errors)
-            self._paint_note_then_errors(shown)
-
-    def _paint_note_then_errors(self, shown: str) -> None:
-        """The message before the errors in the label's colour, the errors in red, where Qt paints a message.
-        Another text put there meanwhile (a widget's status tip) is painted whole, in the normal colour."""
-        normal, note = self.device.palette().color(QPalette.ColorRole.WindowText), self._note + NOTE_THEN_ERRORS
-        parts = [(shown[:len(note)], normal), (shown[len(note):], QColor(ERROR_COLOUR))] \
-            if shown.startswith(note) else [(shown, normal)]
-        painter = QPainter(self)
-        x = MESSAGE_LEFT
-        for text, colour in parts:
-            painter.setPen(colour)
-            painter.drawText(QRect(x, 0, max(0, self.width() - x), self.height()),
-                             Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter | Qt.TextFlag.TextSingleLine,
-                             text)
-            x += self.fontMetrics().horizontalAdvance(text)
+        if shown and self._note and not self._tip_on_show():  # the errors, after a message of their time
+            normal = self.device.palette().color(QPalette.ColorRole.WindowText)
+            paint_note_then_errors(self, shown, self._note, normal)
 
     def show_progress(self, seq: int, fraction: float, text: str) -> None:
         """A job's progress, with Cancel while it runs. The end of a job not shown (one cancelled while still

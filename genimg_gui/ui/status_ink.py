@@ -1,0 +1,30 @@
+"""The status bar's line in two inks: a message said while errors show, in the normal ink, then the errors in red
+(all in red, the message read as an error too). Qt paints a message in one ink: the bar hides its own for this."""
+from __future__ import annotations
+
+from PySide6.QtCore import QRect, Qt
+from PySide6.QtGui import QColor, QPainter
+from PySide6.QtWidgets import QStatusBar
+
+from .message_log import ERROR_COLOUR
+
+MESSAGE_LEFT = 6  # px where Qt paints a message from
+NOTE_THEN_ERRORS = " — "  # between a message and the errors it shows before
+# the bar's own ink while a message shows before errors: paint_note_then_errors draws the line itself
+INK_HIDDEN = "QStatusBar { color: transparent; }"
+
+
+def paint_note_then_errors(bar: QStatusBar, shown: str, note: str, normal: QColor) -> None:
+    """The message before the errors in the normal ink, the errors in red, where Qt paints a message. Another text
+    put there meanwhile is painted whole, in the normal ink."""
+    note += NOTE_THEN_ERRORS
+    parts = [(shown[:len(note)], normal), (shown[len(note):], QColor(ERROR_COLOUR))] \
+        if shown.startswith(note) else [(shown, normal)]
+    painter = QPainter(bar)
+    x = MESSAGE_LEFT
+    for text, colour in parts:
+        painter.setPen(colour)
+        painter.drawText(QRect(x, 0, max(0, bar.width() - x), bar.height()),
+                         Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter | Qt.TextFlag.TextSingleLine,
+                         text)
+        x += bar.fontMetrics().horizontalAdvance(text)
