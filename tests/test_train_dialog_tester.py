@@ -119,6 +119,25 @@ def test_the_few_steps_advice_counts_a_resumed_runs_steps_in_all_and_the_dialog_
     assert "Time for this run: keeping 12 s at the end" in log
 
 
+def test_the_short_time_advice_names_no_holdout_option_the_dialog_has_no_field_for(qtbot, shapes, tmp_path):
+    """A run's first step told the dialog's user "Give a Time for this run of 20 min or more, or --holdout 0 to train
+    without held-out figures": an option the dialog cannot set. Training without them is a terminal's run."""
+    import time
+
+    from genimg_gui.train.budget import Budget
+    said = Budget(2, time.monotonic() - 84, writing_s=2.0, step_s=10).short_of_training(60.0)
+    assert said.endswith("Give --minutes 20 or more, or --holdout 0 to train without held-out figures")
+    dialog = dialog_for(qtbot, shapes, tmp_path / "vae", minutes=2)
+    ending_with(dialog, f"print({said!r}, flush=True)")
+    with qtbot.waitSignal(dialog.process.finished, timeout=60_000):
+        dialog.start()
+    command, *log = dialog.watch.log.toPlainText().splitlines()
+    assert command.startswith("$ genimg train vae ") and "--holdout" not in command
+    assert not any("--minutes" in line or "--holdout 0 to" in line for line in log)
+    assert log[0].endswith("Give a Time for this run of 20 min or more, or train without held-out figures from a "
+                           "terminal (this run's genimg train command, above, with --holdout 0)")
+
+
 def test_times_past_90_minutes_read_in_hours_in_the_log_and_on_the_bar(qtbot):
     """A plain `genimg train vae pics` said "ETA 2858.8 min"."""
     from genimg_gui.train.run_log import format_progress

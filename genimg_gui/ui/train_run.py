@@ -27,6 +27,11 @@ FIELD_OF_OPTION = {"-o": "Save to", "--init": "Start from", "--latent-of": "GAN 
 OPTION_FIRST = re.compile(r"^(-o|--init|--latent-of|--labels)(?=[ :])")
 # the run's time as the CLI names it (its advice: "Give --minutes 4 or more"), which the dialog sets in its own field
 MINUTES_OPTION = re.compile(r"--minutes(?: ([\d.]+)|(?=:))")
+# the run's other way out of a short time (train/budget.py short_of_training), which the dialog has no field for: a
+# run without held-out figures is one from a terminal, whose command the log's first line says ("$ genimg train …")
+HOLDOUT_ADVICE = "or --holdout 0 to train without held-out figures"
+IN_A_TERMINAL = ("or train without held-out figures from a terminal (this run's genimg train command, above, with "
+                 "--holdout 0)")
 FIGURE_NAMES = {"held_out_psnr_db": "PSNR {} dB", "held_out_ssim": "SSIM {}",
                 "held_out_precision_k3": "precision {}", "held_out_recall_k3": "recall {}"}
 
@@ -48,11 +53,12 @@ def in_the_dialogs_words(error: str) -> str:
     return OPTION_FIRST.sub(lambda m: FIELD_OF_OPTION[m.group(1)], error)
 
 
-def in_the_dialogs_time(line: str) -> str:
+def in_the_dialogs_terms(line: str) -> str:
     """A log line's --minutes as the dialog's field names it: "Give a Time for this run of 4 min or more", not
-    "Give --minutes 4 or more" (the dialog has no --minutes to give)."""
+    "Give --minutes 4 or more" (the dialog has no --minutes to give); its "--holdout 0" as a terminal's, the dialog
+    having no field for it ("…, or --holdout 0 to train without held-out figures" read as something to set there)."""
     return MINUTES_OPTION.sub(lambda m: f"a Time for this run of {m.group(1)} min" if m.group(1)
-                              else "Time for this run", line)
+                              else "Time for this run", line.replace(HOLDOUT_ADVICE, IN_A_TERMINAL))
 
 
 def shortened(text: str, most: int) -> str:

@@ -12,7 +12,7 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QPlainTextEdit, QProgressBar,
 from ..earlier_run import RESUME_HINT, card_steps
 from ..wording import in_minutes
 from .train_run import (ERROR, MEASURING, PROGRESS_STEPS, SAMPLES, describe_figures, grid_caption,
-                        in_the_dialogs_time, in_the_dialogs_words, moved_on, read_progress, share_done, shortened)
+                        in_the_dialogs_terms, in_the_dialogs_words, moved_on, read_progress, share_done, shortened)
 
 FIGURES_TO_COME = "Held-out figures appear with each sample grid."
 PREVIEW_TO_COME = "The latest sample grid shows here."
@@ -141,7 +141,7 @@ class RunWatch(QWidget):
         """One line of the run's output: logged, and read for progress, a new sample grid or figures."""
         if not line:
             return
-        self.say(in_the_dialogs_time(line.replace(RESUME_HINT, "")))
+        self.say(in_the_dialogs_terms(line.replace(RESUME_HINT, "")))
         if m := ERROR.match(line):
             self._error = m.group(1)
         elif self._error:  # an error goes on over lines (each reason files were skipped for): the run ends with it
