@@ -8,7 +8,7 @@ from PySide6.QtWidgets import (QAbstractButton, QAbstractSlider, QAbstractSpinBo
                                QToolTip, QWidget)
 
 from conftest import UI_TIMEOUT
-from genimg_gui.ui import status
+from genimg_gui.ui import status_times
 
 
 def shown_controls(window) -> list[QWidget]:
@@ -111,7 +111,7 @@ def test_tooltips_where_one_explains(window, qtbot):
 def test_status_tooltip_follows_the_message(window, qtbot, monkeypatch):
     """An error's tooltip went on showing over the empty bar (and the device label, which had none of its own)
     after the error had left it."""
-    monkeypatch.setattr(status, "ERROR_MS", 300)
+    monkeypatch.setattr(status_times, "ERROR_MS", 300)
     bar = window.status
     window.show_error("The clipboard holds no image")
     assert "The clipboard holds no image" in bar.toolTip()

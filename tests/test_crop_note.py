@@ -57,12 +57,12 @@ def test_the_note_of_a_photo_named_at_start_up_stays_until_the_next_message(qtbo
     """`genimg-gui panorama.jpg`: the note came as the start-up ended, went in 9 s, and a user who looked at the
     window once it had settled never saw it (only the message log had it). A routine message still goes."""
     from genimg_gui.catalog import read_entry
-    from genimg_gui.ui import status
+    from genimg_gui.ui import status_times
     from genimg_gui.ui.main_window import MainWindow
     from ui_helpers import drop
 
     for name, ms in (("MESSAGE_MS", 300), ("READING_MS", 1), ("LONGEST_MS", 300)):  # each message goes in 0.3 s
-        monkeypatch.setattr(status, name, ms)
+        monkeypatch.setattr(status_times, name, ms)
     window = MainWindow(engine, [read_entry(model_dir / "tiny-vae"), read_entry(model_dir / "tiny-gan")])
     qtbot.addWidget(window)
     for name in ("tiny-vae", "tiny-gan"):  # as app.main starts: the models, the files named, the window, a restore
@@ -84,11 +84,11 @@ def test_the_note_of_a_photo_named_at_start_up_stays_until_the_next_message(qtbo
 def started_with(qtbot, engine, model_dir, monkeypatch, paths):
     """The window as app.main starts it with paths named, each message going in 0.3 s here."""
     from genimg_gui.catalog import read_entry
-    from genimg_gui.ui import status
+    from genimg_gui.ui import status_times
     from genimg_gui.ui.main_window import MainWindow
 
     for name, ms in (("MESSAGE_MS", 300), ("READING_MS", 1), ("LONGEST_MS", 300)):
-        monkeypatch.setattr(status, name, ms)
+        monkeypatch.setattr(status_times, name, ms)
     window = MainWindow(engine, [read_entry(model_dir / "tiny-vae"), read_entry(model_dir / "tiny-gan")])
     qtbot.addWidget(window)
     for name in ("tiny-vae", "tiny-gan"):
@@ -107,7 +107,7 @@ def test_the_note_comes_back_after_a_message_said_over_it_and_goes_with_its_pict
     one), and the picture shown again brings it back."""
     import shutil
 
-    from genimg_gui.ui import status
+    from genimg_gui.ui import status_times
     from ui_helpers import drop
 
     (tmp_path / "copy").mkdir()
@@ -124,7 +124,7 @@ def test_the_note_comes_back_after_a_message_said_over_it_and_goes_with_its_pict
     qtbot.wait(1000)  # three times as long as a message stays here
     assert bar.currentMessage() == note
 
-    monkeypatch.setattr(status, "ERROR_MS", 300)
+    monkeypatch.setattr(status_times, "ERROR_MS", 300)
     bar.show_error("broken.png is not an image")  # an error gives the bar back too, after its time
     qtbot.waitUntil(lambda: bar.currentMessage() == note, timeout=2000)
 
@@ -203,10 +203,10 @@ def test_encode_edit_and_interpolate_note_a_crop_on_stderr(model_dir, tmp_path, 
 
 
 def test_a_note_said_while_errors_show_stays_once_they_have_gone(qtbot, monkeypatch):
-    from genimg_gui.ui import status
+    from genimg_gui.ui import status, status_times
 
     for name, ms in (("ERROR_MS", 300), ("MESSAGE_MS", 100), ("READING_MS", 1), ("LONGEST_MS", 100)):
-        monkeypatch.setattr(status, name, ms)
+        monkeypatch.setattr(status_times, name, ms)
     bar = status.StatusBar()
     qtbot.addWidget(bar)
     bar.show()
@@ -220,10 +220,10 @@ def test_a_note_said_while_errors_show_stays_once_they_have_gone(qtbot, monkeypa
 
 
 def test_a_message_said_over_a_note_that_stays_gives_the_bar_back_to_it(qtbot, monkeypatch):
-    from genimg_gui.ui import status
+    from genimg_gui.ui import status, status_times
 
     for name, ms in (("MESSAGE_MS", 100), ("READING_MS", 1), ("LONGEST_MS", 100)):
-        monkeypatch.setattr(status, name, ms)
+        monkeypatch.setattr(status_times, name, ms)
     bar = status.StatusBar()
     qtbot.addWidget(bar)
     bar.show()

@@ -60,9 +60,9 @@ def test_a_message_before_errors_is_drawn_in_the_normal_colour_and_only_the_erro
 
 
 def test_errors_expire_even_while_messages_keep_coming(qtbot, monkeypatch):
-    from genimg_gui.ui import status
+    from genimg_gui.ui import status, status_times
 
-    monkeypatch.setattr(status, "ERROR_MS", 300)
+    monkeypatch.setattr(status_times, "ERROR_MS", 300)
     bar = shown(qtbot, status.StatusBar())
     bar.show_error("broken.png is not an image")
     bar.show_message("Inverting photo: pixel error 0.05 so far")
@@ -74,9 +74,9 @@ def test_errors_expire_even_while_messages_keep_coming(qtbot, monkeypatch):
 
 
 def test_a_message_just_before_errors_expire_is_shown_for_its_time(qtbot, monkeypatch):
-    from genimg_gui.ui import status
+    from genimg_gui.ui import status, status_times
 
-    monkeypatch.setattr(status, "ERROR_MS", 300)
+    monkeypatch.setattr(status_times, "ERROR_MS", 300)
     bar = shown(qtbot, status.StatusBar())
     bar.show_error("broken.png is not an image")
     qtbot.wait(250)
@@ -95,9 +95,9 @@ def test_the_message_after_errors_shows_even_when_its_timer_fires_early(qtbot, m
     """A coarse timer may fire a few ms before the clock reaches the errors' end: the message was then lost."""
     import time
 
-    from genimg_gui.ui import status
+    from genimg_gui.ui import status, status_times
 
-    monkeypatch.setattr(status, "ERROR_MS", 300)
+    monkeypatch.setattr(status_times, "ERROR_MS", 300)
     bar = shown(qtbot, status.StatusBar())
     bar.show_error("broken.png is not an image")
     bar.show_message("Wrote /tmp/morph.gif")

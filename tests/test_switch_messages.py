@@ -59,7 +59,7 @@ def test_a_gan_switch_says_everything_in_one_message_the_status_bar_shows(
 
 
 def test_a_long_message_stays_long_enough_to_read():
-    from genimg_gui.ui.status import MESSAGE_MS, reading_ms
+    from genimg_gui.ui.status_times import MESSAGE_MS, reading_ms
 
     assert reading_ms("Cancelled") == MESSAGE_MS
     assert MESSAGE_MS < reading_ms("x" * 300) <= 30000

@@ -11,30 +11,19 @@ from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import QLabel, QProgressBar, QPushButton, QSizeGrip, QStatusBar, QToolButton
 
 from .message_log import ERROR_COLOUR, MessageLog
+from . import status_times as times
 from .status_ink import INK_HIDDEN, MESSAGE_LEFT, NOTE_THEN_ERRORS, paint_note_then_errors
 
 if TYPE_CHECKING:
     from .document import Document
 
 MAX_ERRORS = 5  # joined errors shown, newest first; one repeating (each decode of a drag failing) is listed once
-MESSAGE_MS = 8000
-READING_MS = 60  # per character: a long message (what a model switch says) stays until it can be read...
-LONGEST_MS = 30000  # ...up to this
 GAP = 8        # px between the message's end and the first permanent widget
 MIN_ROOM = 80  # px a message keeps however many permanent widgets show
 # after a message cut short to fit the bar: a long one (a model switch's "Edits along PC2, PC3, … start again at 0
 # …") ended in "…" at the window's edge, and the user did not know its whole text was in the tooltip and the log.
 # It points at the bar's own Log button, a click away, rather than at a menu and a key that can be changed
 MORE = " — click Log for the whole message"
-ERROR_MS = 15000  # errors stay longer than messages, and a message does not clear them (it shows before them)
-# an error joins those on show only when it comes within this of the one before: one action's errors come as one
-# burst (the worker answers its requests back to back; a drop's bad folder and bad file together), while the next
-# action needs the user to pick a menu or a file, seconds later. Errors carry no note of the action that caused
-# them (the window's own checks, the worker's failures and the start-up all say theirs as text), so the time they
-# come is what tells them apart. Joined for the 15 s they stay, an unrelated error read "⚠ 2 problems: …", and one
-# after a trip through a menu did not (its hover blanked the bar then, QMainWindow's status tips): the same error was
-# counted or not by the way its action was reached. Each error is in the log whatever it joins (the Log button)
-BURST_S = 1.0
 BAR_WIDTH = 160  # px of the job progress bar, whose label is elided to it (the whole label in its tooltip)
 COUNTS_STEPS = re.compile(r"step [\d,]+ of [\d,]+$")  # wording.step_of's "Inverting: step 145 of 200"
 BAR_PADDING = 12  # px the style keeps round a progress bar's text
@@ -44,11 +33,6 @@ WAITING_TIP = "genimg does one thing at a time: this starts once the work before
 DRAWING_TIP = "The newest picture is still being drawn; the one shown is the last that came back"
 BUSY_BETWEEN = "  ·  "  # between two busy notes (a model loading while a picture is drawn)
 HELD_THEN_NEXT = ". "  # between a message held as a waiting load starts and what the load says (hold_message)
-
-
-def reading_ms(text: str) -> int:
-    """How long a message stays: 8 s, longer for one too long to read in that time."""
-    return min(max(MESSAGE_MS, len(text) * READING_MS), LONGEST_MS)
 
 
 class StatusBar(QStatusBar):
@@ -82,7 +66,7 @@ class StatusBar(QStatusBar):
         self._error_count = 0  # all of them, repeats left out
         self._note = ""  # the last message that came while errors were on show: it is shown before them
         self._errors_until = 0.0  # time.monotonic() when the last error's 15 s end
-        self._last_error_at = float("-inf")  # time.monotonic() when the last error came: BURST_S
+        self._last_error_at = float("-inf")  # time.monotonic() when the last error came: times.BURST_S
         self._staying = ""  # a message that stays (show_message's stays): the bar comes back to it (_back_to_staying)
         self._held, self._held_until = "", 0.0  # the message on show as a waiting load started, its end: hold_message
         self._shown_at = self._waiting_from = 0.0  # when the message on show was said, and the waiting note began
@@ -176,20 +160,20 @@ class StatusBar(QStatusBar):
         if self._errors_on_show():  # shown with them until their time is up, which messages do not extend
             self._note = text
             left = max(1, round((self._errors_until - time.monotonic()) * 1000))
-            if left >= MESSAGE_MS or stays:  # one that stays comes back as they go (_back_to_staying)
+            if left >= times.MESSAGE_MS or stays:  # one that stays comes back as they go (_back_to_staying)
                 self._show_errors(left)
                 return
             # then alone for the rest of its time; the errors stay up until then, as Qt's own timeout, firing
             # first, blanked the bar in between (for a moment, or longer on a busy machine)
             self._show_errors(0)
             until = self._errors_until
-            QTimer.singleShot(left, self, lambda: self._message_after_errors(text, MESSAGE_MS - left, until))
+            QTimer.singleShot(left, self, lambda: self._message_after_errors(text, times.MESSAGE_MS - left, until))
             return
         if not stays and (held := self._held_on_show()):
             left = max(1, round((self._held_until - time.monotonic()) * 1000))
-            self._show_plain(f"{held}{HELD_THEN_NEXT}{text}", max(left, reading_ms(text)))
+            self._show_plain(f"{held}{HELD_THEN_NEXT}{text}", max(left, times.reading_ms(text)))
             return
-        self._show_plain(text, 0 if stays else reading_ms(text))
+        self._show_plain(text, 0 if stays else times.reading_ms(text))
 
     def hold_message(self) -> None:
         """A load that the waiting note spoke of starts: what it waited for has ended, and the message on show is
@@ -319,21 +303,21 @@ class StatusBar(QStatusBar):
         return min([self.width() - 12, *[x for x in edges if x > MESSAGE_LEFT]]) - MESSAGE_LEFT - GAP
 
     def show_error(self, text: str) -> None:
-        """An error; one arriving in the same burst as those on show (BURST_S) joins them (a drop's bad folder
+        """An error; one arriving in the same burst as those on show (times.BURST_S) joins them (a drop's bad folder
         and bad file each get theirs: the last one used to hide the others), the last MAX_ERRORS in the tooltip
         too; one that comes later, from another action, replaces them, alone and with no count. A repeat is not
         listed again (each preview of a drag running out of memory listed its own)."""
         self.log.add(text, error=True)
         now = time.monotonic()
-        same_burst = now - self._last_error_at < BURST_S
+        same_burst = now - self._last_error_at < times.BURST_S
         self._last_error_at = now
         if not (same_burst and self._errors_on_show()):
             self._errors, self._error_count, self._note = [], 0, ""
         if text not in self._errors:
             self._errors = [*self._errors, text][-MAX_ERRORS:]
             self._error_count += 1
-        self._errors_until = time.monotonic() + ERROR_MS / 1000
-        self._show_errors(ERROR_MS)
+        self._errors_until = time.monotonic() + times.ERROR_MS / 1000
+        self._show_errors(times.ERROR_MS)
 
     def withdraw_error(self, text: str) -> None:
         """An error the user has answered (Retry on CPU clicked) leaves the bar; the others on show keep their
