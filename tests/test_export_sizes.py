@@ -10,6 +10,7 @@ from PIL import Image
 from PySide6.QtWidgets import QFileDialog
 
 from genimg_gui.ui.settings import Settings
+from ui_helpers import export_names_offered
 
 TIMEOUT = 30_000
 
@@ -59,17 +60,10 @@ def test_the_window_offers_an_edit_the_names_genimg_edit_writes(qtbot, window, m
     Image.fromarray(np.random.default_rng(1).integers(0, 255, (40, 40, 3), np.uint8)).save(photo)
     with qtbot.waitSignal(window.document.item_added, timeout=TIMEOUT):
         window.open_paths([str(photo)])
-    exports = tmp_path / "exports"
-    exports.mkdir()
-    window.settings.exported_to(str(exports / "earlier.png"))
-    offered = []
-    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda _w, _t, start, _f: offered.append(start) or ("", ""))
-    window.exports.export_png_dialog(1)
-    window.exports.export_png_dialog(4)
-    window.exports.export_latent_dialog()
-    assert [Path(p).name for p in offered] == ["cat_edited.png", "cat_edited@4x.png", "cat_edited.npz"]
+    offered = export_names_offered(window, tmp_path / "exports", monkeypatch)
+    assert offered == ["cat_edited.png", "cat_edited@4x.png", "cat_edited.npz"]
     cli = tmp_path / "cli"
     assert main(["edit", "--vae", str(model_dir / "tiny-vae"), str(photo), "--edit", "0=1", "--save-latents",
                  "-o", str(cli)]) == 0
     written = [Path(line).name for line in capsys.readouterr().out.split("\n")[:-1]]
-    assert written == [Path(offered[0]).name, Path(offered[2]).name]  # the window's names, as the CLI writes them
+    assert written == [offered[0], offered[2]]  # the window's names, as the CLI writes them

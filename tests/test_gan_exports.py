@@ -9,12 +9,12 @@ from pathlib import Path
 import numpy as np
 import pytest
 import torch
-from PySide6.QtWidgets import QFileDialog
 
 from conftest import TINY_GAN, UI_TIMEOUT, make_model_folder
 from genimg_gui.cli import main
 from genimg_gui.models.gan import Generator
 from genimg_gui.seed_draws import OWN, SKIP_MIXTURES
+from ui_helpers import export_names_offered
 
 
 def run(*args) -> int:
@@ -43,15 +43,9 @@ def test_a_sample_is_offered_the_file_name_genimg_generate_writes(qtbot, window,
     item = window.document.current
     window.gan_panel.seed.setValue(42)
     qtbot.waitUntil(lambda: item.seed == 42 and settled(window, item), timeout=UI_TIMEOUT)
-    exports = tmp_path / "exports"
-    exports.mkdir()
-    window.settings.exported_to(str(exports / "earlier.png"))
+    assert export_names_offered(window, tmp_path / "exports", monkeypatch) == [
+        "seed0042.png", "seed0042@4x.png", "seed0042.npz"]
     offered = []
-    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda _w, _t, start, _f: offered.append(start) or ("", ""))
-    window.exports.export_png_dialog(1)
-    window.exports.export_png_dialog(4)
-    window.exports.export_latent_dialog()
-    assert offered == [str(exports / name) for name in ("seed0042.png", "seed0042@4x.png", "seed0042.npz")]
     window.sliders.sliders[0].setValue(150)  # a recipe needs an edit; Save edit recipe… offered "seed 42" still
     qtbot.waitUntil(lambda: settled(window, item), timeout=UI_TIMEOUT)
     monkeypatch.setattr(window.recipes, "_ask_save_path", lambda suggestion: offered.append(suggestion) or "")

@@ -2,7 +2,10 @@
 and others: drop files and wait for their items, the one GAN sample, another model loaded, the picture shown."""
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
+from PySide6.QtWidgets import QFileDialog
 
 from conftest import drag_drop, file_mime
 from genimg_gui.engine.runtime import Runtime
@@ -45,3 +48,17 @@ def load_other(qtbot, doc, folder) -> Runtime:
 
 def shown(window) -> np.ndarray:
     return from_qimage(window.canvas.edited)
+
+
+def export_names_offered(window, folder: Path, monkeypatch) -> list[str]:
+    """The names Export PNG…, Export PNG upscaled ×4… and Export latent… offer for the current image, in folder (made
+    here, the last export's), each dialog cancelled."""
+    folder.mkdir()
+    window.settings.exported_to(str(folder / "earlier.png"))
+    offered: list[str] = []
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda _w, _t, start, _f: offered.append(start) or ("", ""))
+    window.exports.export_png_dialog(1)
+    window.exports.export_png_dialog(4)
+    window.exports.export_latent_dialog()
+    assert all(Path(path).parent == folder for path in offered)
+    return [Path(path).name for path in offered]
