@@ -210,10 +210,9 @@ def test_switching_back_after_a_restart_brings_the_edits_back(qtbot, window, mod
         again.close()
 
 
-def test_a_step_along_a_direction_the_new_vae_lacks_is_still_named_by_it(qtbot, window, image_files, tmp_path):
-    """After a switch it read a bare "Edit" (and the Edit menu "Redo Edit"): it names what it changed in the model
-    it was made in, and that the model now loaded lacks it; switching back names it as before."""
-    doc = window.document
+def a_pc1_step_undone(qtbot, window, image_files):
+    """A picture opened, moved +1.5σ along PC1 and that step undone (to be redone or named later): (the item, PC1's
+    label, the step's id)."""
     drop_and_wait(qtbot, window, image_files[:1], 1)
     [item] = vae_items(window)
     pc1 = window.sliders.labels()[0]
@@ -221,6 +220,14 @@ def test_a_step_along_a_direction_the_new_vae_lacks_is_still_named_by_it(qtbot, 
     step = item.history.current_id
     assert window.history.step_name(item, step) == f"{pc1} +1.50σ"
     window.undo_action.trigger()
+    return item, pc1, step
+
+
+def test_a_step_along_a_direction_the_new_vae_lacks_is_still_named_by_it(qtbot, window, image_files, tmp_path):
+    """After a switch it read a bare "Edit" (and the Edit menu "Redo Edit"): it names what it changed in the model
+    it was made in, and that the model now loaded lacks it; switching back names it as before."""
+    doc = window.document
+    item, pc1, step = a_pc1_step_undone(qtbot, window, image_files)
 
     torch.manual_seed(7)
     load_other(qtbot, doc, make_model_folder(tmp_path / "other-vae", ConvVAE(TINY_VAE), "other-vae"))
@@ -239,12 +246,7 @@ def test_a_model_named_as_the_one_a_step_was_made_in_is_told_apart_from_it(qtbot
     copy of the first in another folder has it. The mark named the model now loaded by its name alone, so under
     another tiny-vae it read "(not in tiny-vae)", as if not in the very model the step was made in."""
     doc = window.document
-    drop_and_wait(qtbot, window, image_files[:1], 1)
-    [item] = vae_items(window)
-    pc1 = window.sliders.labels()[0]
-    move(qtbot, window, item, pc1, 1.5)
-    step = item.history.current_id
-    window.undo_action.trigger()
+    item, pc1, step = a_pc1_step_undone(qtbot, window, image_files)
     torch.manual_seed(7)
     other = make_model_folder(tmp_path / "other" / "tiny-vae", ConvVAE(TINY_VAE), "tiny-vae")
     copy = shutil.copytree(model_dir / "tiny-vae", tmp_path / "copy" / "tiny-vae")
