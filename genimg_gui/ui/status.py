@@ -35,6 +35,11 @@ BUSY_BETWEEN = "  ·  "  # between two busy notes (a model loading while a pictu
 HELD_THEN_NEXT = ". "  # between a message held as a waiting load starts and what the load says (hold_message)
 
 
+def _ms_left(until: float) -> int:
+    """The milliseconds until a time.monotonic() time, at least 1 (0 is "for ever" to Qt's timers)."""
+    return max(1, round((until - time.monotonic()) * 1000))
+
+
 class StatusBar(QStatusBar):
     cancel_requested = Signal(int)
     retry_requested = Signal(int)
@@ -159,7 +164,7 @@ class StatusBar(QStatusBar):
             self._staying = text
         if self._errors_on_show():  # shown with them until their time is up, which messages do not extend
             self._note = text
-            left = max(1, round((self._errors_until - time.monotonic()) * 1000))
+            left = _ms_left(self._errors_until)
             if left >= times.MESSAGE_MS or stays:  # one that stays comes back as they go (_back_to_staying)
                 self._show_errors(left)
                 return
@@ -170,7 +175,7 @@ class StatusBar(QStatusBar):
             QTimer.singleShot(left, self, lambda: self._message_after_errors(text, times.MESSAGE_MS - left, until))
             return
         if not stays and (held := self._held_on_show()):
-            left = max(1, round((self._held_until - time.monotonic()) * 1000))
+            left = _ms_left(self._held_until)
             self._show_plain(f"{held}{HELD_THEN_NEXT}{text}", max(left, times.reading_ms(text)))
             return
         self._show_plain(text, 0 if stays else times.reading_ms(text))
@@ -201,7 +206,7 @@ class StatusBar(QStatusBar):
             self.clearMessage()
         elif self._note == staying and self._errors_on_show():  # before the errors: they stay, alone
             self._note = ""
-            self._show_errors(max(1, round((self._errors_until - time.monotonic()) * 1000)))
+            self._show_errors(_ms_left(self._errors_until))
 
     def _back_to_staying(self, shown: str) -> None:
         """The bar emptied (a message's or the errors' time is up, a widget's status tip has gone): the message that
@@ -277,7 +282,7 @@ class StatusBar(QStatusBar):
         fitted = self._elided(self._full) if shown else shown
         if fitted == shown or self._tip_on_show():
             return
-        left = 0 if self._until is None else max(1, round((self._until - time.monotonic()) * 1000))
+        left = 0 if self._until is None else _ms_left(self._until)
         super().showMessage(fitted, left)
 
     def _elided(self, text: str) -> str:
@@ -316,7 +321,7 @@ class StatusBar(QStatusBar):
         if text not in self._errors:
             self._errors = [*self._errors, text][-MAX_ERRORS:]
             self._error_count += 1
-        self._errors_until = time.monotonic() + times.ERROR_MS / 1000
+        self._errors_until = now + times.ERROR_MS / 1000
         self._show_errors(times.ERROR_MS)
 
     def withdraw_error(self, text: str) -> None:
@@ -326,7 +331,7 @@ class StatusBar(QStatusBar):
             return
         self._errors.remove(text)
         self._error_count -= 1
-        left = max(1, round((self._errors_until - time.monotonic()) * 1000))
+        left = _ms_left(self._errors_until)
         if self._errors:
             self._show_errors(left)
         elif note := self._note:  # the message that came while it showed, alone for what is left of its time
