@@ -243,14 +243,14 @@ def metrics_text(metrics: dict, other_weights: bool = False) -> tuple[str, str]:
     short, long = [OTHER_WEIGHTS_FIGURES] if other_weights and metrics else [], []
     for key, value in metrics.items():
         shown = metric_value(value)
-        if why := _not_measured(value):  # a figure's place, however long the reason: "measured  held out: not…"
+        if why := not_measured(value):  # a figure's place, however long the reason: "measured  held out: not…"
             short.append(f"{metric_name(key)}: not measured ({why})")
         else:
             (short if len(shown) <= SHORT_METRIC else long).append(f"{metric_name(key)}: {shown}")
     return "\n".join(short) or "–", "\n\n".join(long)
 
 
-def _not_measured(value: object) -> str:
+def not_measured(value: object) -> str:
     """The reason of a card metric that says it was not measured ("not measured: a GAN drawing in pixels …", as
     `genimg train` writes it); "" for any other value."""
     text = value if isinstance(value, str) else ""

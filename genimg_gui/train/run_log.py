@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from ..catalog import not_measured
 from ..holdout import SHARE
 from ..wording import counted, in_minutes
-
-NOT_MEASURED = "not measured: "  # how a card's metrics begin why a model has no held-out figures (the recipes')
 
 
 def held_out_short(images: int, holdout: int, typed: bool) -> str:
@@ -73,14 +72,13 @@ def final_line(out: Path, steps: int, metrics: dict, written: int | None = None)
             else f" after {counted(steps, 'step')}")
     if set(numbers) <= {"held_out_images"}:  # a count alone ("held_out_images=9") read as the model's figure
         why = unmeasured(metrics)
-        return f"wrote {out}{what}" + (f": held-out figures {NOT_MEASURED}{why}" if why else "")
+        return f"wrote {out}{what}" + (f": held-out figures not measured: {why}" if why else "")
     return f"wrote {out}{what}: " + ", ".join(f"{k}={v}" for k, v in numbers.items())
 
 
 def unmeasured(metrics: dict) -> str:
     """Why a model's metrics hold no held-out figures, in a few words (the card says the rest): the recipe's reason
     up to its bracket, none held out, or "" when the metrics say nothing of held-out images."""
-    said = metrics.get("held_out")
-    if isinstance(said, str) and said.startswith(NOT_MEASURED):
-        return said[len(NOT_MEASURED):].split(" (")[0]
+    if why := not_measured(metrics.get("held_out")):
+        return why.split(" (")[0]
     return "no images held out" if metrics.get("held_out_images") == 0 else ""
