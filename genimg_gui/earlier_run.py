@@ -26,6 +26,9 @@ WRITTEN_FILES = (*RUN_FILES, BEST_FILE, "directions.safetensors", "discriminator
 SHAPE_SETTINGS = ("channels", "latent_channels", "z_dim", "w_dim", "styles")
 # the CLI's advice when a run is stopped (train/loop.py); the Train… dialog drops it, as its Start asks instead
 RESUME_HINT = " (resume with --resume)"
+# the end of a run's last line when a stop came before its first step (train/stopping.py); the Train… dialog
+# reads it so (ui/train_run.py)
+NOTHING_WRITTEN = "before the first step: nothing written"
 # the signals a run stops on once it has saved its checkpoint and model (train/stopping.py; no SIGHUP on Windows):
 # Ctrl+C, kill (systemd, Slurm's time limit, torchrun tearing down, the Train… dialog's Stop), a closed terminal
 SAVING_STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM, *((signal.SIGHUP,) if hasattr(signal, "SIGHUP") else ()))

@@ -15,3 +15,6 @@ MIN_HELD_OUT = 16
 def held_out_size(images: int, holdout: int = HOLDOUT) -> int:
     """Images held out of a folder of this many usable ones (none under SHARE: no held-out figures)."""
     return min(holdout, images // SHARE)
+# a --minutes budget too short for training's other way out (train/budget.py short_of_training); the Train… dialog,
+# which has no --holdout field, finds it in the log by these words and says it as a terminal's (ui/train_run.py)
+NO_HOLDOUT_ADVICE = "or --holdout 0 to train without held-out figures"

@@ -30,6 +30,7 @@ from typing import Callable
 
 import torch
 
+from ..holdout import NO_HOLDOUT_ADVICE
 from ..wording import counted, duration
 
 # a run trains at least this share of its --minutes, or the log says at its first step that it will hardly train
@@ -107,7 +108,7 @@ class Budget:
             return ""
         time_left = f"about {duration(left)}" if left >= 1 else "no time"
         kept = "the held-out figures and for writing the model" if evaluation_s else "writing the model"
-        instead = ", or --holdout 0 to train without held-out figures" if evaluation_s else ""
+        instead = f", {NO_HOLDOUT_ADVICE}" if evaluation_s else ""
         return (f"--minutes {self.minutes:g} leaves {time_left} to train: the start and the first step took "
                 f"{duration(self.spent())}, and the end keeps {duration(self.keep(evaluation_s))} for {kept}. "
                 f"Give --minutes {self.enough()} or more{instead}")

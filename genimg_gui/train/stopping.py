@@ -16,7 +16,7 @@ import threading
 from contextlib import contextmanager, suppress
 from typing import Callable, Iterator
 
-from ..earlier_run import SAVING_STOP_SIGNALS, stopped_exit_code
+from ..earlier_run import NOTHING_WRITTEN, SAVING_STOP_SIGNALS, stopped_exit_code
 
 SAVING = "still saving the checkpoint and the model: a moment"
 SIGPIPE = 13  # signal.SIGPIPE, which Windows lacks: 128 + 13 is the CLI's exit code for a closed stdout
@@ -75,7 +75,7 @@ def to_stderr(line: str) -> None:
 def nothing_written(stop: KeyboardInterrupt) -> str:
     """The log's last line for a run this interrupt stopped before its first step."""
     by = f" by {stop}" if str(stop) else ""  # SIGTERM/SIGHUP name themselves; Ctrl+C does not
-    return f"stopped{by} before the first step: nothing written"
+    return f"stopped{by} {NOTHING_WRITTEN}"
 
 
 def exit_code(stop: KeyboardInterrupt) -> int:

@@ -5,6 +5,9 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from .. import earlier_run
+from ..holdout import NO_HOLDOUT_ADVICE
+
 FOLDERS = "folders"  # `genimg train --labels folders`: each image's sub-folder names its class
 LABEL_COLUMN = "label"  # `genimg train --label-column`'s default (train/command.py, which ui/ does not import)
 
@@ -16,7 +19,7 @@ SAMPLES = re.compile(r"sample grid at step (\d+): (.+)$")
 MEASURING = re.compile(r"^measuring held-out figures at step (\d+)")
 PROGRESS_STEPS = 1000  # the bar's resolution: a share of the run, not its step count (see share_done)
 # a run's last line when a stop came before its first step (train/stopping.py nothing_written)
-NOTHING_WRITTEN = re.compile(r"before the first step: nothing written$")
+NOTHING_WRITTEN = re.compile(re.escape(earlier_run.NOTHING_WRITTEN) + "$")
 # "into the run": a log from before runs said their training time in all (a resumed one's too) so
 HELD_OUT = re.compile(r"held-out at step (\d+) \(([\d.]+ (?:min|h)) (?:of training in all|into the run); took [^)]*\): "
                       r"(.+)$")
@@ -29,7 +32,6 @@ OPTION_FIRST = re.compile(r"^(-o|--init|--latent-of|--labels)(?=[ :])")
 MINUTES_OPTION = re.compile(r"--minutes(?: ([\d.]+)|(?=:))")
 # the run's other way out of a short time (train/budget.py short_of_training), which the dialog has no field for: a
 # run without held-out figures is one from a terminal, whose command the log's first line says ("$ genimg train …")
-HOLDOUT_ADVICE = "or --holdout 0 to train without held-out figures"
 IN_A_TERMINAL = ("or train without held-out figures from a terminal (this run's genimg train command, above, with "
                  "--holdout 0)")
 FIGURE_NAMES = {"held_out_psnr_db": "PSNR {} dB", "held_out_ssim": "SSIM {}",
@@ -58,7 +60,7 @@ def in_the_dialogs_terms(line: str) -> str:
     "Give --minutes 4 or more" (the dialog has no --minutes to give); its "--holdout 0" as a terminal's, the dialog
     having no field for it ("…, or --holdout 0 to train without held-out figures" read as something to set there)."""
     return MINUTES_OPTION.sub(lambda m: f"a Time for this run of {m.group(1)} min" if m.group(1)
-                              else "Time for this run", line.replace(HOLDOUT_ADVICE, IN_A_TERMINAL))
+                              else "Time for this run", line.replace(NO_HOLDOUT_ADVICE, IN_A_TERMINAL))
 
 
 def shortened(text: str, most: int) -> str:
