@@ -16,7 +16,6 @@ def run_finished(dialog, code: int, status: QProcess.ExitStatus) -> None:
     """The run's process ended (its `finished`): the rest of its log, then how it ended."""
     for line in bytes(dialog.process.readAll()).decode(errors="replace").splitlines():  # the last may lack "\n"
         dialog._take_line(line)
-    dialog._settle()
     # a stopped run exits 128 + the signal's number once saved (Stop's SIGTERM: 143), as a finished one exits 0;
     # a process the signal killed before the run caught it crashed, its code no exit code
     crashed = status == QProcess.ExitStatus.CrashExit
@@ -24,9 +23,11 @@ def run_finished(dialog, code: int, status: QProcess.ExitStatus) -> None:
     # stopped before its first step, the run wrote nothing: a card there is the earlier run's, which Start over
     # may not have cleared yet ("stopped at step 116", an old run's step, was said as this run's)
     wrote = not dialog._nothing_written and (Path(dialog._run_out) / "card.json").is_file()
-    if not crashed and (code == 0 or stopped) and wrote:
+    kept = not crashed and (code == 0 or stopped) and wrote
+    if kept:
         dialog._written = dialog._run_out
-        dialog._offer_load()
+    dialog._settle()  # Load then offers what this run wrote
+    if kept:
         say_how_it_ended(dialog, stopped)
         caption = grid_caption(dialog.watch.kind, stopped=stopped)
         dialog.watch.show_samples(Path(dialog._run_out) / "samples.png", caption)

@@ -51,7 +51,6 @@ class ModelKept:
         self._measured = True  # the model trained has held-out figures (a GAN drawing in pixels has none)
         self._least = 1  # the fewest held-out images its figures need: a latent GAN's precision/recall MIN_HELD_OUT
         self._held = None  # the images the folder's run holds out (None: no folder), at most MIN_HELD_OUT counted
-        self._too_few = False  # the folder's images are too few to hold any out, so there are none to measure
         self.no_images = False  # the folder holds no image files: the note says so, and a run has nothing to learn
         self.no_folder = ""  # why Images is no folder (a file, nothing there): said at once, as an empty folder is
         self._chosen = True  # the user's choice, put back when the choice opens again (it is unticked while shut)
@@ -69,7 +68,6 @@ class ModelKept:
         count = count_images(folder, enough=SHARE * MIN_HELD_OUT) if folder.strip() and not self.no_folder else None
         self.no_images = count == 0
         self._held = held_out_size(count) if count is not None else None
-        self._too_few = self._held == 0
         note = (f"⚠ {self.no_folder}: choose a folder of images ({BROWSE})" if self.no_folder
                 else "⚠ " + few_images_note(count) if self._too_few else "")
         self.note.setText(note)
@@ -100,6 +98,11 @@ class ModelKept:
             return (f"No held-out figures: a GAN's precision and recall need {MIN_HELD_OUT} held-out images, and this "
                     f"folder holds out {self._held} (one image in {SHARE}).")
         return FIGURES_TO_COME if self._measured else "No held-out figures: a GAN drawing in pixels is not measured."
+
+    @property
+    def _too_few(self) -> bool:
+        """The folder's images are too few to hold any out, so there are none to measure."""
+        return self._held == 0
 
     def _too_few_to_measure(self) -> bool:
         return self._held is not None and 0 < self._held < self._least
