@@ -30,10 +30,9 @@ KIND_NAMES = {"vae": ("VAE image", "GAN samples"), "gan": ("GAN sample", "VAE im
 
 
 class Export(NamedTuple):
-    """A morph export under way: its RenderFrames seq, the file, the settings asked, and how many frames."""
+    """A morph export under way: its RenderFrames seq, the file it writes, and how many frames."""
     seq: int
-    path: str
-    settings: MorphSettings
+    file: rq.AnimationFile
     frames: int
     on_cpu: bool = False  # sent again by Retry on CPU after it ran out of GPU memory
 
@@ -145,8 +144,9 @@ class MorphController(QObject):
     def _keep(self, key: bytes, image: np.ndarray) -> None:
         """Keep a decoded frame to play again, dropping the least recently shown beyond PLAYED_BYTES."""
         self._played[key] = image
-        while sum(i.nbytes for i in self._played.values()) > PLAYED_BYTES and len(self._played) > 1:
-            self._played.popitem(last=False)
+        held = sum(i.nbytes for i in self._played.values())  # once, not again after each frame dropped
+        while held > PLAYED_BYTES and len(self._played) > 1:
+            held -= self._played.popitem(last=False)[1].nbytes
 
     def _refresh(self, *_) -> None:
         if self.dialog is not None:
@@ -183,7 +183,7 @@ class MorphController(QObject):
                                                           masks=masks, bases=bases, write=file))
         count = len(frames.edited)
         self.document.jobs[seq] = f"rendering a morph of {count} frames"
-        self._start(Export(seq, path, settings, count))
+        self._start(Export(seq, file, count))
         return seq
 
     def _start(self, export: Export) -> None:
@@ -224,7 +224,7 @@ class MorphController(QObject):
         self._finish_export()
         message = f"Wrote {r.written}"  # "Wrote …/morph.gif (24 frames, 256×256, 2.0 s)"
         # a 60 fps GIF was 50 fps with nothing said but "0.5 s"
-        notes = [fps_note(export.settings.fps, Path(export.path).suffix), DONE_ON_CPU if export.on_cpu else ""]
+        notes = [fps_note(export.file.fps, Path(export.file.path).suffix), DONE_ON_CPU if export.on_cpu else ""]
         message += "".join(f"; {note}" for note in notes if note)
         self.document.message.emit(message)  # the status bar
         if self.dialog is not None:
@@ -234,8 +234,7 @@ class MorphController(QObject):
         """The dialog says when the rendering is done and the file is being written (the worker's job goes on)."""
         if self._export is None or p.seq != self._export.seq or self.dialog is None or p.fraction >= 1.0:
             return
-        path, settings = self._export.path, self._export.settings
-        writing = rq.AnimationFile(path, settings.fps, settings.scale).doing
+        writing = self._export.file.doing
         if p.text == writing and not self.dialog.busy.text().startswith(writing):  # once, as the writing starts
             self.dialog.set_busy(f"{writing} (Cancel in the status bar)")
 
@@ -266,7 +265,7 @@ class MorphController(QObject):
 
     def export_name(self) -> str | None:
         """The file name of the export under way (the quit question names it); None when none is."""
-        return None if self._export is None else Path(self._export.path).name
+        return None if self._export is None else Path(self._export.file.path).name
 
 
 def frame_key(model: str | None, latent: np.ndarray, mask: np.ndarray | None = None,
