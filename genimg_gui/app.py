@@ -11,8 +11,8 @@ os.environ["HF_HUB_OFFLINE"] = "1"
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
-    from .cli import dash_values_joined
-    from .train.arg_types import device_name, positive_int  # the CLI's checks (no torch): `--device tpu` started
+    # the CLI's checks and its reading of '-' values (no torch): `--device tpu` started
+    from .train.arg_types import dash_values_joined, device_name, positive_int
 
     p = argparse.ArgumentParser(prog="genimg-gui", description="Edit and generate images through latent spaces.")
     p.add_argument("files", nargs="*", help="images or folders of them to open (or model folders and files to load)")

@@ -28,7 +28,7 @@ from . import __version__, seed_draws
 from .catalog import DEFAULT_PSI, PSI_RANGE
 from .morph import DEFAULT_FPS, DEFAULT_FRAMES, DEFAULT_MODE, MODES, SUGGESTED_SIDE  # the Morph dialog's defaults
 from .typed_options import Typed
-from .train.arg_types import DEVICES, device_name
+from .train.arg_types import DEVICES, dash_values_joined, device_name
 from .train.command import add_train_parser, stoppable
 from .cli_args import (edit_spec, existing_path, fps_value, frame_count, latent_scale, model_path,
                        out_file, out_folder, picture_file, psi_value, scale_factor)
@@ -121,25 +121,6 @@ class CommandParser(Parser):
         if extras:
             self.error(f"unrecognized arguments: {' '.join(extras)}")
         return parsed, extras
-
-
-def dash_values_joined(args: list[str], options: dict[str, argparse.Action]) -> list[str]:
-    """`--edit -1=2` as `--edit=-1=2`: a word starting with '-' after an option that takes one value is that value.
-    argparse takes only plain negative numbers so (-2, -0.5), and read `--psi -1e-1` or `--class -a` as an unknown
-    option: "argument --edit: expected one argument". A word starting with '--', or with a short option (-o, -h: `-oout`
-    is -o out), is still an option: `--edit -o out` forgot the value, and argparse says so."""
-    shorts = {name for name in options if len(name) == 2 and name[1] != "-"}
-    joined: list[str] = []
-    for i, word in enumerate(args):
-        if word == "--":  # the rest are positionals, whatever they start with
-            return joined + args[i:]
-        before = options.get(joined[-1]) if joined else None
-        if (before is not None and before.nargs is None and word.startswith("-") and not word.startswith("--")
-                and word[:2] not in shorts):
-            joined[-1] += word if joined[-1] in shorts else f"={word}"  # argparse's own forms: -o-x, --edit=-1=2
-        else:
-            joined.append(word)
-    return joined
 
 
 def _images_arg(p: argparse.ArgumentParser, nargs: str = "+", help_text: str = "image files, or folders") -> None:

@@ -12,7 +12,7 @@ from .catalog import read_entry
 from .cli_commands import bundled_path, load_model, new_runtime, pass_model, per_file, say, write_png
 from .engine.requests import ModelInfo
 from .engine.runtime import LatentMismatch, Runtime
-from .file_damage import holds_text
+from .file_damage import what_file_holds
 from .imaging import IMAGE_SUFFIXES
 from .export import LatentFile, read_latent
 
@@ -58,20 +58,12 @@ def latent_of(path: Path) -> LatentFile:
     try:
         return read_latent(path)
     except ValueError:
-        if text_file(path):  # notes saved as notes.png: "is an image" went by its name alone
+        if what_file_holds(path) == "it holds text":  # notes saved as notes.png: "is an image" went by its name alone
             raise ValueError(f"{path.name} is not a latent file: it holds text") from None
         if path.suffix.lower() in IMAGE_SUFFIXES:
             raise ValueError(f"{path.name} is an image, not a latent file: `genimg encode {shlex.quote(str(path))} "
                              "-o DIR` makes its latent (DIR/NAME.npz), which decode reads") from None
         raise
-
-
-def text_file(path: Path) -> bool:
-    """file_damage.holds_text, False for a file that cannot be read (read_latent's message says why)."""
-    try:
-        return path.is_file() and holds_text(path)
-    except OSError:
-        return False
 
 
 def own_model(f: LatentFile, path: Path, kind: str) -> Path | None:

@@ -1,7 +1,8 @@
 """The types of `genimg train`'s options, for argparse: each refuses a value in words ("--steps: must be a whole
 number, 1 or more, not 'abc'"), where a bare ValueError let argparse name the function ("invalid positive_int
 value"). The window's command line checks --device and --threads with them too (app.py), and --scale
-reads its number with `parsed` (cli_args). No torch."""
+reads its number with `parsed` (cli_args). And how a value starting with '-' is read as its option's value, for
+both command lines (dash_values_joined). No torch."""
 from __future__ import annotations
 
 import argparse
@@ -70,3 +71,22 @@ def device_name(text: str) -> str:
     if not re.fullmatch(r"auto|cpu|mps|cuda(:\d+)?", text):
         raise argparse.ArgumentTypeError(f"{text!r} is not a device: use {DEVICES}")
     return text
+
+
+def dash_values_joined(args: list[str], options: dict[str, argparse.Action]) -> list[str]:
+    """`--edit -1=2` as `--edit=-1=2`: a word starting with '-' after an option that takes one value is that value.
+    argparse takes only plain negative numbers so (-2, -0.5), and read `--psi -1e-1` or `--class -a` as an unknown
+    option: "argument --edit: expected one argument". A word starting with '--', or with a short option (-o, -h: `-oout`
+    is -o out), is still an option: `--edit -o out` forgot the value, and argparse says so."""
+    shorts = {name for name in options if len(name) == 2 and name[1] != "-"}
+    joined: list[str] = []
+    for i, word in enumerate(args):
+        if word == "--":  # the rest are positionals, whatever they start with
+            return joined + args[i:]
+        before = options.get(joined[-1]) if joined else None
+        if (before is not None and before.nargs is None and word.startswith("-") and not word.startswith("--")
+                and word[:2] not in shorts):
+            joined[-1] += word if joined[-1] in shorts else f"={word}"  # argparse's own forms: -o-x, --edit=-1=2
+        else:
+            joined.append(word)
+    return joined

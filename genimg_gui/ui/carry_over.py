@@ -55,7 +55,7 @@ class CarryOver:
         if (expected := self.expected.get(info.kind)) is None:
             return None
         folder, identity, note = expected
-        if info.path != folder and f"loading {folder}" in self.document.jobs.values():
+        if info.path != folder and folder in self.document.loading_paths():
             return None  # asked for before the session's: that one comes next
         del self.expected[info.kind]
         return note if info.path == folder and info.identity != identity else None

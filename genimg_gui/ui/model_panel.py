@@ -256,7 +256,7 @@ class ModelPanel(QWidget):
         self._select(path)  # a model loaded: the highlight stayed on the row selected before
         info, active = self.loaded.get(path), path in self.active.values()
         newer = card if info and active and path in self.retrained else None
-        card = info.card if info and newer is not None else card
+        card = info.card if newer is not None else card
         training = card.get("training", {})
         name = info.name if info else str(card.get("name") or Path(path).name)
         self.details["Model"].setText(name + (f" ({RETRAINED_MARK})" if newer is not None else
