@@ -244,3 +244,27 @@ def test_a_waiting_load_keeps_what_was_said_while_it_waited_not_an_older_message
     bar.show_message("Loaded tiny-gan on cpu in 40 ms")
     cancelled = "Cancelled the inversion of cat.png at step 40"
     assert bar.currentMessage() == f"{cancelled}{HELD_THEN_NEXT}Loaded tiny-gan on cpu in 40 ms"
+
+
+def test_a_message_waiting_for_errors_to_end_stays_under_a_status_tip_and_keeps_its_time(qtbot, monkeypatch):
+    """A message said as errors were nearly done shows alone once they end: that timer, firing while the user read a
+    status tip (a recent file's path, hovered), put the message over the tip. It now waits under the tip on its own
+    clock, shows as the tip goes, and leaves when its time is up."""
+    from PySide6.QtGui import QStatusTipEvent
+    from PySide6.QtWidgets import QStatusBar
+
+    from genimg_gui.ui import status_times
+
+    monkeypatch.setattr(status_times, "ERROR_MS", 300)
+    monkeypatch.setattr(status_times, "MESSAGE_MS", 1500)
+    window, bar = status_bar_of_a_window(qtbot)
+    window.installEventFilter(bar)  # as MainWindow does: the window's status tips go to show_tip
+    bar.show_error("broken.png is not an image")
+    bar.show_message("Wrote /tmp/morph.gif")  # shown before the error until its end, then alone for the rest
+    QApplication.sendEvent(window, QStatusTipEvent("/photos/cat.png"))
+    # the errors' time is up, under the tip: the message alone is what the bar holds (currentMessage)
+    qtbot.waitUntil(lambda: bar.currentMessage() == "Wrote /tmp/morph.gif", timeout=2000)
+    assert QStatusBar.currentMessage(bar) == "/photos/cat.png" and bar.styleSheet() == ""
+    QApplication.sendEvent(window, QStatusTipEvent(""))
+    assert QStatusBar.currentMessage(bar) == "Wrote /tmp/morph.gif" and bar.styleSheet() == ""
+    qtbot.waitUntil(lambda: QStatusBar.currentMessage(bar) == "", timeout=3000)  # its time up, Qt's timer again

@@ -220,20 +220,28 @@ class StatusBar(QStatusBar):
         """The errors' time is up: the message alone, unless a newer message or error came. Not read off the
         clock: a coarse timer may fire a few ms early, the errors still on it, and the message was lost."""
         if self._note == text and self._errors_until == until:
-            self._show_plain(text, ms)
+            self._show_plain(text, ms, under_tip=self._tip_on_show())
 
-    def _show_plain(self, text: str, ms: int) -> None:
+    def _show_plain(self, text: str, ms: int, under_tip: bool = False) -> None:
+        """under_tip: under the status tip the user reads, on its own clock, until the tip goes (show_tip)."""
         self._errors, self._error_count, self._note = [], 0, ""
-        self.setStyleSheet("")
         self.setToolTip(text if self._elided(text) != text else "")
+        if under_tip:  # the message after errors: its timer, firing mid-hover, cut the tip short
+            self._sheet = ""  # the ink show_tip gives back
+            return self._timed(text, ms)
+        self.setStyleSheet("")
         self.showMessage(text, ms)
 
     def showMessage(self, text: str, timeout: int = 0) -> None:  # noqa: N802 (Qt's name)
         """Shown elided to the room left of the permanent widgets: a long error ran on under the device label.
         currentMessage() gives the whole text; the tooltip and the message log show it."""
+        self._timed(text, timeout)
+        super().showMessage(self._elided(text), timeout)
+
+    def _timed(self, text: str, timeout: int) -> None:
+        """text is the message from now, for timeout ms (0: it stays): its own clock, kept under a status tip."""
         self._full, self._shown_at = text, time.monotonic()
         self._until = self._shown_at + timeout / 1000 if timeout else None
-        super().showMessage(self._elided(text), timeout)
 
     def currentMessage(self) -> str:  # noqa: N802 (Qt's name)
         return self._full if super().currentMessage() else ""
