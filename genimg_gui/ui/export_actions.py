@@ -29,7 +29,7 @@ class ExportActions:
             self.window.show_error("Nothing to export yet")
             return ""
         return ask_export_path(self.window, title, self.window.settings, item.file_name, suffix, file_filter,
-                               scale=scale, edit=True)[0]
+                               scale=scale, edit=True)
 
     def _write_export(self, path: str, write, what: str = "") -> None:
         """write() the file; the status bar says where it went, then what ("Exported …/cat.png (64×64)"), or why

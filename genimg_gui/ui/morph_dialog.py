@@ -373,8 +373,8 @@ class MorphDialog(QDialog):
     def _ask_export_path(self) -> str | None:
         """The save dialog; tests call export_to instead."""
         # siblings: morph 2.mp4 takes morph 2.gif; formats: "mm" in GIF becomes mm.gif, asked about if it exists
-        path, _ = ask_export_path(self, "Export morph", Settings(), "morph", self._suffix, ";;".join(EXPORT_FILTERS),
-                                  numbered=True, siblings=tuple(EXPORT_FILTERS.values()), formats=EXPORT_FILTERS)
+        path = ask_export_path(self, "Export morph", Settings(), "morph", self._suffix, ";;".join(EXPORT_FILTERS),
+                               numbered=True, siblings=tuple(EXPORT_FILTERS.values()), formats=EXPORT_FILTERS)
         return path or None
 
     def _ask_export(self) -> None:

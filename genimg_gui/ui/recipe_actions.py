@@ -96,8 +96,8 @@ class RecipeActions(QObject):
             masked = item is not None and item.history.current.mask is not None
             return [str(Path(path).with_name(mask_name(Path(path))))] if masked else []
         # offered as NAME.recipe.json; a name typed without .json gains it ("v1.2" too, which kept no .json)
-        path, _ = ask_export_path(self.parent_widget, "Save edit recipe", settings, suggestion, ".recipe.json",
-                                  RECIPE_FILTER, formats={RECIPE_FILTER.split(";;")[0]: ".json"}, beside=mask_file)
+        path = ask_export_path(self.parent_widget, "Save edit recipe", settings, suggestion, ".recipe.json",
+                               RECIPE_FILTER, formats={RECIPE_FILTER.split(";;")[0]: ".json"}, beside=mask_file)
         if path:  # Apply recipe… starts among the recipes, also when images were exported elsewhere since
             settings.opened_from("recipes", str(Path(path).parent))
         return path

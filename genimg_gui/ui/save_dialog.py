@@ -19,12 +19,12 @@ from .settings import Settings
 def ask_export_path(parent: QWidget, title: str, settings: Settings, name: str, suffix: str, file_filter: str,
                     numbered: bool = False, siblings: Sequence[str] = (), scale: int = 1, edit: bool = False,
                     formats: Mapping[str, str] | None = None,
-                    beside: Callable[[str], Sequence[str]] = lambda path: ()) -> tuple[str, str]:
+                    beside: Callable[[str], Sequence[str]] = lambda path: ()) -> str:
     """The save dialog, starting at settings.export_path(name, suffix, numbered, siblings, scale, edit); the folder
     chosen is remembered for the next one. formats: the suffix of the file each filter of file_filter writes
     ({file_filter: suffix} if not given); a name that ends in none of them gains the chosen filter's (another filter,
     "All files (*)", gives suffix if it is one of them, else the first). beside(path): the other files the save
-    writes (a recipe's mask). (the path to write, the filter chosen), or ("", "") if cancelled."""
+    writes (a recipe's mask). The path to write, or "" if cancelled."""
     formats = formats or {file_filter: suffix}
     default = suffix if suffix in formats.values() else next(iter(formats.values()))
     try:
@@ -34,14 +34,14 @@ def ask_export_path(parent: QWidget, title: str, settings: Settings, name: str, 
     while True:
         typed, chosen = QFileDialog.getSaveFileName(parent, title, start, file_filter)
         if not typed:
-            return "", ""
+            return ""
         path = with_suffix_kept(typed, tuple(formats.values()), formats.get(chosen, default))
         # No goes back to the dialog, at that name, as Qt's own question does
         if all(replace_asked(parent, title, other, why) for other, why in unasked(path, typed, beside(path))):
             break
         start = path
     settings.exported_to(path)
-    return path, chosen
+    return path
 
 
 def unasked(path: str, typed: str, beside: Sequence[str]) -> list[tuple[str, str]]:
