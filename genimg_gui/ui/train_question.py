@@ -22,16 +22,20 @@ def kind_of_run(earlier: EarlierRun) -> str:
     return kind if kind in ("vae", "gan") else ""
 
 
+def steps_in_brackets(earlier: EarlierRun) -> str:
+    """' (1,200 steps)': the steps of the run's model, as its card says; "" where the card names none."""
+    return f" ({counted(earlier.steps, 'step')})" if earlier.steps is not None else ""
+
+
 def what_it_holds(earlier: EarlierRun, in_use: bool = False) -> str:
     """'… already holds a GAN (1,200 steps)', or a checkpoint alone: a run killed before it wrote a model.
     The steps are the card's, those of the model; the checkpoint may be later (a run killed outright). in_use: the
     folder is the VAE loaded in the app, which the question says first (in_use_note says what becomes of it)."""
     if not earlier.has_model:
         return f"{earlier.folder} holds a run stopped before it wrote a model (only its {CHECKPOINT_FILE})."
-    steps = f" ({counted(earlier.steps, 'step')})" if earlier.steps is not None else ""
     kind = kind_of_run(earlier)
     what = "the VAE in use" if in_use else "a " + kind.upper() if kind else "a model"
-    return f"{earlier.folder} already holds {what}{steps}."
+    return f"{earlier.folder} already holds {what}{steps_in_brackets(earlier)}."
 
 
 def in_use_note(earlier: EarlierRun, vae_in_use: str) -> str:
@@ -116,9 +120,8 @@ def left_behind(now: EarlierRun | None, choice: str) -> str:
     """What Save to holds after a run stopped before its first step wrote nothing: the earlier run as it was (Start
     over clears it only once the images have loaded), none now that Start over has cleared it, or "" (none before)."""
     if now is not None:
-        steps = f" ({counted(now.steps, 'step')})" if now.steps is not None else ""
-        return (f"still holds the earlier run{steps}, as it was: Start asks again whether to continue it or start "
-                "over")
+        return (f"still holds the earlier run{steps_in_brackets(now)}, as it was: Start asks again whether to "
+                "continue it or start over")
     if choice == OVERWRITE:
         return "no longer holds the earlier run: Start over had cleared it before the stop"
     return ""

@@ -32,6 +32,11 @@ class Reported(NamedTuple):
     minutes_left: float
 
 
+def step_and_time_left(step: int, minutes_left: float) -> str:
+    """The bar's text while the run goes: "step 1,200 — 3.5 min left", as a progress line says it and as it ticks."""
+    return f"step {step:,} — {in_minutes(60 * minutes_left)} left"
+
+
 class RunWatch(QWidget):
     """Reads a run's output line by line: each line logged, progress lines moving the bar, sample grid lines
     showing the grid, evaluation lines the figures."""
@@ -166,7 +171,7 @@ class RunWatch(QWidget):
         self.progress.setValue(round(done * PROGRESS_STEPS))
         if self._saving:  # a line the run wrote before the stop: the bar says it saves
             return
-        self.progress.setFormat(f"step {step:,} — {in_minutes(60 * minutes_left)} left")
+        self.progress.setFormat(step_and_time_left(step, minutes_left))
         self._reported = Reported(now, step, done, minutes_left)
         self._ticker.start()
 
@@ -179,7 +184,7 @@ class RunWatch(QWidget):
         share, left = moved_on(done, minutes_left, self._clock() - at)
         self.progress.setValue(max(round(done * PROGRESS_STEPS), min(round(share * PROGRESS_STEPS),
                                                                      PROGRESS_STEPS - 1)))
-        self.progress.setFormat(f"step {step:,} — {in_minutes(60 * left)} left")
+        self.progress.setFormat(step_and_time_left(step, left))
 
     def _stop_ticking(self) -> None:
         self._ticker.stop()
