@@ -8,7 +8,6 @@ from typing import Callable
 import numpy as np
 from PySide6.QtCore import QObject
 
-from ..catalog import ModelEntry
 from ..edit import EditState, edited_latent
 from ..seed_draws import Drawn
 from ..engine import requests as rq
@@ -18,7 +17,7 @@ from .document import Document
 from .item import Item
 from .gan_panel import ANY_CLASS, DRAW_BUTTONS
 from .history_panel import HistoryPanel
-from .model_panel import repeated_names, told_apart
+from .model_panel import told_apart
 from .qimage import to_qimage
 
 THUMB_TAG = 999     # PreviewStrip tag offset for history thumbnails (item_id * 1000 + this)
@@ -113,10 +112,11 @@ def _class_text(d: Drawn, classes: tuple[str, ...]) -> str:
 
 class HistoryController(QObject):
     def __init__(self, document: Document, panel: HistoryPanel, canvas: Canvas,
-                 entries: Callable[[], list[ModelEntry]] = list) -> None:
-        """entries: the models the Models tab lists, to tell apart two of one name as it does."""
+                 repeated: Callable[[], set[str]] = set) -> None:
+        """repeated: the names the Models tab tells apart by their folders (more than one listed model has them),
+        told apart here as it does."""
         super().__init__(panel)
-        self.document, self.panel, self.canvas, self.entries = document, panel, canvas, entries
+        self.document, self.panel, self.canvas, self.repeated = document, panel, canvas, repeated
         self.comparing: tuple[int, int] | None = None
         self._captions: tuple[str, str] = ("A", "B")  # the compared steps' names, for the panes
         self._masks: tuple[np.ndarray | None, np.ndarray | None] = (None, None)  # ...and their masks, a pane each
@@ -229,7 +229,7 @@ class HistoryController(QObject):
                 # the model by its weights (values_by_model's keys), named with its folder where another model
                 # has its name: "(not in taesd)" under a step made in another taesd read as the one it was made in
                 now = self.document.models.get(item.kind)
-                where = "this model" if now is None else told_apart(now.name, now.path, repeated_names(self.entries()))
+                where = "this model" if now is None else told_apart(now.name, now.path, self.repeated())
                 return ", ".join(changes[:2]) + (" …" if len(changes) > 2 else "") + f" (not in {where})"
         return None
 

@@ -237,7 +237,7 @@ class MainWindow(QMainWindow):
         self.compare.currentIndexChanged.connect(lambda i: self.canvas.set_mode(list(CompareMode)[i]))
         self.history_panel.compare_requested.connect(self.compare_actions.show_both_panes)
         self.history_panel.compare_cleared.connect(self.compare_actions.comparison_ended)
-        self.history = HistoryController(d, self.history_panel, self.canvas, lambda: self.model_list.entries)
+        self.history = HistoryController(d, self.history_panel, self.canvas, lambda: self.model_panel.repeated)
         self.compare_actions.edited_only_chosen.connect(self.history.end_comparison)
         self.model_opener = ModelController(d, self.model_panel, self, self.settings)
         d.directions_changed.connect(self.slider_tab.on_directions)

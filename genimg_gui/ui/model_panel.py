@@ -117,7 +117,7 @@ class ModelPanel(QWidget):
         self.retrained: set[str] = set()
         self.cards: dict[str, dict] = {}  # path -> card, for every listed model
         self.shown = ""                   # the folder whose card is on show: the list's selection follows it
-        self._repeated: set[str] = set()  # names more than one listed model has
+        self.repeated: set[str] = set()  # names more than one listed model has (History names them so too)
         self.trained: Mapping[str, datetime] = {}  # path -> when Train… wrote it, for the models trained here
         self.list.currentItemChanged.connect(self._on_selection)
         form = QFormLayout()
@@ -156,7 +156,7 @@ class ModelPanel(QWidget):
         trained: path -> when, for those the Train… dialog wrote (ModelList.trained)."""
         self.cards = {e.path: e.card for e in entries}
         self.trained = self.trained if trained is None else trained
-        self._repeated = repeated_names(entries)
+        self.repeated = repeated_names(entries)
         self.list.blockSignals(True)
         try:
             self.list.clear()
@@ -175,7 +175,7 @@ class ModelPanel(QWidget):
         active = ""
         if self.active.get(e.kind) == e.path:
             active = f" ○ {RETRAINED_MARK}" if e.path in self.retrained else " ● active"
-        where = f"  in {short_path(e.path)}" if e.name in self._repeated else ""
+        where = f"  in {short_path(e.path)}" if e.name in self.repeated else ""
         return f"{e.name}  [{e.kind.upper()}, {self._origin(e)}]{active}{where}"
 
     def _origin(self, e: ModelEntry) -> str:
@@ -201,7 +201,7 @@ class ModelPanel(QWidget):
             self._show_details(path, self.cards.get(path, {}))
 
     def refresh_marks(self, entries: list[ModelEntry]) -> None:
-        self._repeated = repeated_names(entries)
+        self.repeated = repeated_names(entries)
         for row, e in enumerate(entries):
             self.list.item(row).setText(self._entry_text(e))
             self.list.item(row).setToolTip(self._entry_tip(e))
