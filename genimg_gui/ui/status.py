@@ -2,7 +2,6 @@
 Cancel, and notes of work under way (a slow picture, a load waiting its turn)."""
 from __future__ import annotations
 
-import re
 import time
 from typing import TYPE_CHECKING
 
@@ -12,7 +11,7 @@ from PySide6.QtWidgets import QLabel, QProgressBar, QPushButton, QSizeGrip, QSta
 
 from .message_log import ERROR_COLOUR, MessageLog
 from . import status_times as times
-from .status_ink import INK_HIDDEN, MESSAGE_LEFT, NOTE_THEN_ERRORS, paint_note_then_errors
+from .status_ink import INK_HIDDEN, MESSAGE_LEFT, NOTE_THEN_ERRORS, job_bar_format, paint_note_then_errors
 
 if TYPE_CHECKING:
     from .document import Document
@@ -25,8 +24,6 @@ MIN_ROOM = 80  # px a message keeps however many permanent widgets show
 # It points at the bar's own Log button, a click away, rather than at a menu and a key that can be changed
 MORE = " — click Log for the whole message"
 BAR_WIDTH = 160  # px of the job progress bar, whose label is elided to it (the whole label in its tooltip)
-COUNTS_STEPS = re.compile(r"step [\d,]+ of [\d,]+$")  # wording.step_of's "Inverting: step 145 of 200"
-BAR_PADDING = 12  # px the style keeps round a progress bar's text
 # px at most for what a load waits for, elided (whole in its tooltip): a list of the work ahead widened the window
 WAITING_WIDTH = 440
 WAITING_TIP = "genimg does one thing at a time: this starts once the work before it is done"
@@ -386,16 +383,8 @@ class StatusBar(QStatusBar):
         self.bar.setVisible(not done)
         self.cancel.setVisible(not done)
         self.bar.setValue(int(100 * fraction))
-        # one line that fits: "computing latent directions 75%" wrapped onto two and ran out of the bar. A text that
-        # counts its steps has no percent after it: "inverting 145/200 72%" read crammed
-        percent = "" if COUNTS_STEPS.search(text) else " %p%"
-        self.bar.setFormat(self._bar_label(text, percent) + percent)
+        self.bar.setFormat(job_bar_format(self.bar, text))
         self.bar.setToolTip(f"{text} ({int(100 * fraction)}%)")
-
-    def _bar_label(self, text: str, percent: str) -> str:
-        metrics = self.bar.fontMetrics()
-        room = BAR_WIDTH - BAR_PADDING - (metrics.horizontalAdvance(" 100%") if percent else 0)
-        return metrics.elidedText(text, Qt.TextElideMode.ElideRight, room)
 
     def show_device(self, device: str) -> None:
         self.device.setText(f"device: {device}")
