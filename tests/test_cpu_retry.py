@@ -169,3 +169,34 @@ def test_the_retry_takes_only_its_own_error_off_the_bar(qtbot, window):
     assert bar.currentMessage() == "Loaded tiny-gan — ⚠ b.png is not a picture"
     bar.withdraw_error("b.png is not a picture")
     assert bar.currentMessage() == "Loaded tiny-gan" and bar.styleSheet() == ""
+
+
+def offered(qtbot, window, ask) -> int:
+    """ask() sends a request that runs out of memory: its seq, once the status bar offers its retry."""
+    asked: list[int] = []
+    with qtbot.waitSignal(window.document.retry_offered, timeout=UI_TIMEOUT, check_params_cb=asked.__contains__):
+        asked.append(ask())
+    return asked[0]
+
+
+def test_a_retry_no_longer_offered_lets_go_of_what_it_kept(qtbot, window, image_files, monkeypatch, tmp_path):
+    """A direction or an inversion that ran out of memory waited, its latents and notes kept, for a Retry on CPU
+    that the status bar no longer offered once a newer request ran out: kept for the whole session. The one
+    offered is kept, and its retry still works."""
+    with qtbot.waitSignal(window.document.item_added, timeout=UI_TIMEOUT):
+        window.open_paths([str(image_files[0])])
+    window.gan_panel.steps.setValue(10)
+    red, blue = write_group(tmp_path / "red", "r", RED, 3, 1), write_group(tmp_path / "blue", "b", BLUE, 3, 2)
+    blue_fails_on_the_gpu(window, monkeypatch)
+    on_a_full_gpu(window, monkeypatch, "invert_steps")
+    doc, jobs, inversion = window.document, window.directions_tool.jobs, window.inversion
+    direction = offered(qtbot, window, lambda: make_direction(window, monkeypatch, "red → blue", red, blue))
+    assert list(jobs.out_of_memory) == [direction] and list(doc.failures.retries) == [direction]
+    first = offered(qtbot, window, lambda: inversion.invert_current(10, 0.5))
+    assert not jobs and list(doc.failures.retries) == [first] and list(inversion.out_of_memory) == [first]
+    second = offered(qtbot, window, lambda: inversion.invert_current(10, 0.5))
+    assert list(doc.failures.retries) == [second] and list(inversion.out_of_memory) == [second]
+    with qtbot.waitSignal(doc.message, timeout=UI_TIMEOUT, check_params_cb=lambda text: DONE_ON_CPU in text):
+        qtbot.mouseClick(window.status.retry, Qt.MouseButton.LeftButton)
+    assert not doc.failures.retries and not inversion.out_of_memory and not inversion.runs
+    assert doc.current.name.endswith(", inverted")

@@ -171,3 +171,48 @@ def test_an_export_retried_on_the_cpu_after_the_gpu_ran_out_of_memory_says_what_
     assert dialog.written.text() == blocker.args[0] and str(runtime.device) == "cpu"
     assert morph.count_frames(tmp_path / "morph.gif") == 7
     assert not dialog.busy.isVisible() and not window.morph.exporting() and not window.document.jobs
+
+
+def test_an_export_retried_while_another_runs_is_followed_too(qtbot, window, image_files, tmp_path, monkeypatch):
+    """Retry on CPU clicked while another export ran: the retry's file was written with nothing said, its frames and
+    progress dropped, as the controller followed one export at a time."""
+    import torch
+    from PySide6.QtCore import Qt
+
+    from genimg_gui.engine.worker import Worker
+
+    open_images(qtbot, window, image_files[:2])
+    dialog, shown = open_morph(qtbot, window)
+    dialog.frames.setValue(7)
+    dialog.scale.setValue(1)
+    qtbot.waitUntil(lambda: bool(shown), timeout=UI_TIMEOUT)
+    runtime = window.document.engine.worker.runtime
+    full, other = str(tmp_path / "full.gif"), str(tmp_path / "other.gif")
+    real, gate = Worker._render_frames, threading.Event()
+
+    def render_frames(self, r):
+        if r.write.path == full and self.runtime.device.type == "cuda":
+            raise torch.OutOfMemoryError("CUDA out of memory. Tried to allocate 2.00 GiB")
+        if r.write.path == other:
+            gate.wait(UI_TIMEOUT / 1000)  # still running as Retry on CPU is clicked
+        return real(self, r)
+    monkeypatch.setattr(Worker, "_render_frames", render_frames)
+    monkeypatch.setattr(runtime, "device", torch.device("cuda:0"))  # the worker is idle: no race
+    asked: list[int] = []
+    with qtbot.waitSignal(window.document.retry_offered, timeout=UI_TIMEOUT, check_params_cb=asked.__contains__):
+        asked.append(window.morph.export(full))
+    qtbot.waitUntil(window.status.retry.isVisible, timeout=UI_TIMEOUT)
+    monkeypatch.setattr(runtime, "device", torch.device("cpu"))  # the other export fits
+    assert window.morph.export(other) is not None
+    said: list[str] = []
+    window.document.message.connect(said.append)
+    with qtbot.waitSignals([window.document.message] * 2, timeout=UI_TIMEOUT, order="none",
+                           check_params_cbs=[lambda text: text.startswith(f"Wrote {full}"),
+                                             lambda text: text.startswith(f"Wrote {other}")]):
+        qtbot.mouseClick(window.status.retry, Qt.MouseButton.LeftButton)
+        gate.set()
+        assert dialog.busy.text() == "Rendering 7 frames on the CPU… (Cancel in the status bar)"
+    [retried] = [text for text in said if "done on the CPU" in text]  # said once, by its "Wrote …"
+    assert retried.startswith(f"Wrote {full}") and retried.endswith("done on the CPU, as the GPU ran out of memory")
+    assert morph.count_frames(full) == 7 and morph.count_frames(other) == 7
+    assert not dialog.busy.isVisible() and not window.morph.exporting() and not window.document.jobs

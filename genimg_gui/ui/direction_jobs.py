@@ -1,7 +1,8 @@
 """The directions being made from examples: which EncodeLatents request encodes which side of which direction, until
 both sides have come back. A side that ran out of GPU memory keeps its direction waiting for Retry on CPU, which sends
 it again under a new seq (document.retried): its latents were dropped, and the other side's with them, and no
-direction came while the status bar said the encoding was done on the CPU."""
+direction came while the status bar said the encoding was done on the CPU. A waiting side whose retry can no longer be
+sent (document.retry_withdrawn) drops its direction, and the latents it kept."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -36,6 +37,7 @@ class DirectionJobs:
         document.latents_ready.connect(self._on_latents)
         document.engine.failed.connect(self._on_failed)
         document.retried.connect(self._on_retried)
+        document.retry_withdrawn.connect(self._on_withdrawn)
 
     def __len__(self) -> int:
         return len(self.running) + len(self.out_of_memory)
@@ -53,6 +55,8 @@ class DirectionJobs:
         job, side = self.running.pop(f.seq)
         if f.retry_on_cpu:  # the job waits, the other side's latents kept, for Retry on CPU
             self.out_of_memory[f.seq] = (job, side)
+            for other in [s for s, (running, _) in self.running.items() if running is job]:
+                self.document.failures.keep_with(f.seq, other)  # should it run out too, its retry sends this one
         else:  # the document reports it; forget the whole job
             self._forget(job)
 
@@ -69,6 +73,10 @@ class DirectionJobs:
         for other in [s for s, (job, _) in self.out_of_memory.items() if job is waiting[0]]:
             if self.document.retry_on_cpu(other) is None:  # too old to send again (said): no direction comes
                 self._forget(waiting[0])
+
+    def _on_withdrawn(self, seq: int) -> None:
+        if (waiting := self.out_of_memory.pop(seq, None)) is not None:
+            self._forget(waiting[0])
 
     def _on_latents(self, r: rq.Latents) -> None:
         if r.seq not in self.running:

@@ -51,6 +51,7 @@ class Document(QObject):
     error = Signal(str)                # something the user should read
     retry_offered = Signal(int)        # seq of a request that ran out of memory on a GPU
     retried = Signal(int, int)         # (that seq, its retry's seq): Retry on CPU sent the request again
+    retry_withdrawn = Signal(int)      # seq of a request waiting for Retry on CPU that can no longer be sent
     error_answered = Signal(str)       # an error the user acted on (Retry on CPU): it leaves the status bar
     progress = Signal(object)          # Progress
     decode_time = Signal(float)        # seconds, worker-side

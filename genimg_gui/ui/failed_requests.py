@@ -1,7 +1,9 @@
 """Requests the worker could not do. A failure that is final drops the document's note of the request; one that
 ran out of memory on a GPU keeps it, so the status bar's Retry on the CPU picks up where the request left off; the
-retry takes the out-of-memory error off the status bar and, as it ends, says it was done on the CPU. The files of one
-open that could not be read are told in one message once it ends."""
+retry takes the out-of-memory error off the status bar and, as it ends, says it was done on the CPU. The bar offers
+the last request to run out (its button sends that one): an older one waiting is dropped then (retry_withdrawn), with
+what it held, unless the one offered brings it along (keep_with). The files of one open that could not be read are
+told in one message once it ends."""
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
@@ -28,6 +30,10 @@ class FailedRequests:
     def __init__(self, document: Document) -> None:
         self.document = document
         self.retries: dict[int, tuple[str, list]] = {}  # failed seq -> (its error, its bookkeeping), for a retry
+        self.offered = 0  # the seq the status bar's Retry on CPU sends; 0 once clicked
+        # seq -> the request whose retry sends it again too (a direction's other side): it waits while that one runs
+        # or is offered. Each retry waiting held its notes (and its controller's: a direction's latents) for good
+        self.kept_with: dict[int, int] = {}
         # a retry's seq -> what it says as it ends (on_done): nothing said, the user who clicked Retry could not tell
         # whether it worked. One whose own end says so (a morph export's "Wrote …; done on the CPU…") takes it out
         self.on_cpu: dict[int, str] = {}
@@ -48,7 +54,9 @@ class FailedRequests:
             return
         if getattr(f, "retry_on_cpu", False):
             self.retries[f.seq] = (f.message, [book.get(f.seq) for book in self._bookkeeping()])
-            doc.retry_offered.emit(f.seq)
+            self._offer(f.seq)
+        elif f.final:
+            self._let_go(f.seq)
         if f.final:
             self.on_cpu.pop(f.seq, None)  # a retry that failed too: its error says so
             self._tell_unopened(f.seq)  # the job ended without its last progress (an internal error)
@@ -72,6 +80,31 @@ class FailedRequests:
         """A request ended without failing (Engine.done, after its results): a retry on the CPU says so."""
         if (said := self.on_cpu.pop(seq, None)) is not None:
             self.document.message.emit(said)
+        self._let_go(seq)
+
+    def keep_with(self, seq: int, other: int) -> None:
+        """The retry of seq, waiting, is kept while other runs or is the one offered: other's retry sends seq again
+        too (DirectionJobs: a direction's two sides)."""
+        self.kept_with[seq] = other
+
+    def _offer(self, seq: int) -> None:
+        """The status bar's Retry on CPU sends seq now, no longer the one it offered before: the retries that can
+        no longer be sent, by the button or along with the one it sends, are dropped."""
+        self.offered = seq
+        self.document.retry_offered.emit(seq)
+        for waiting in [s for s in self.retries if not self._sendable(s)]:
+            del self.retries[waiting]
+            self.kept_with.pop(waiting, None)
+            self.document.retry_withdrawn.emit(waiting)
+
+    def _sendable(self, seq: int) -> bool:
+        other = self.kept_with.get(seq)
+        # other not waiting for a retry is still running: _let_go drops the link once it ends otherwise
+        return seq == self.offered or other is not None and (other not in self.retries or other == self.offered)
+
+    def _let_go(self, seq: int) -> None:
+        """seq ended without running out of memory: the retries kept with it wait on their own now."""
+        self.kept_with = {s: other for s, other in self.kept_with.items() if other != seq}
 
     def _tell_unopened(self, seq: int) -> None:
         """One message for every file of the job that was not opened: each had its own, and the status bar showed
@@ -86,11 +119,15 @@ class FailedRequests:
         """Document.retry_on_cpu: the new request's seq takes over the failed one's notes."""
         doc = self.document
         doc.set_device("cpu")
+        error, notes = self.retries.pop(seq, ("", []))
+        self.kept_with.pop(seq, None)
+        if seq == self.offered:
+            self.offered = 0  # the button is hidden once clicked
         new = doc.engine.resubmit(seq)
         if new is None:
             doc.error.emit("That request is too old to retry; do it again")
+            doc.retry_withdrawn.emit(seq)
             return None
-        error, notes = self.retries.pop(seq, ("", []))
         for book, value in zip(self._bookkeeping(), notes):
             if value is not None:
                 book[new] = value

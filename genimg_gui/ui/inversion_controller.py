@@ -46,6 +46,7 @@ class InversionController(QObject):
         self.out_of_memory: dict[int, Run] = {}  # seq -> a run that ran out of GPU memory, begun again by a retry
         panel.invert_requested.connect(self.invert_current)
         document.retried.connect(self._on_retried)
+        document.retry_withdrawn.connect(self._on_withdrawn)
         document.inverted.connect(self._on_inverted)
         document.engine.failed.connect(self._on_failed)
         document.item_removed.connect(self._on_closed)
@@ -160,6 +161,10 @@ class InversionController(QObject):
             self.runs[new] = run
             self.document.failures.cancel_told_elsewhere.add(new)  # _on_failed says what a cancel kept
             self._offer_button()
+
+    def _on_withdrawn(self, seq: int) -> None:
+        """A run that ran out of GPU memory whose Retry on CPU can no longer be sent (a newer one is offered)."""
+        self.out_of_memory.pop(seq, None)
 
     def _on_closed(self, item_id: int) -> None:
         """Its item closed: the run stops, and keeps its best preview (_on_failed) for a reopening."""

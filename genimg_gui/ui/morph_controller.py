@@ -16,7 +16,7 @@ from PySide6.QtWidgets import QLabel, QWidget
 from ..edit import edited_latent
 from ..engine import requests as rq
 from ..morph import FORMATS, Layers, fps_note, keyframe_layers, morph_layers
-from ..wording import one_of
+from ..wording import listed, one_of
 from .document import Document
 from .failed_requests import DONE_ON_CPU
 from .item import Item
@@ -50,13 +50,16 @@ class MorphController(QObject):
         self._shown_seq = self._asked_seq = 0
         # frame_key -> the frame as decoded, the least recently shown first: a loop plays again without decodes
         self._played: OrderedDict[bytes, np.ndarray] = OrderedDict()
-        self._export: Export | None = None
+        # the exports under way, by seq: the one the user started, and a Retry on CPU of one that ran out of GPU
+        # memory (one at a time, a retry clicked while another export ran went unfollowed, its "Wrote …" unsaid)
+        self._exports: dict[int, Export] = {}
         self._out_of_memory: Export | None = None  # the export that ran out of GPU memory: Retry on CPU resumes it
         document.engine.result.connect(self._on_result)
         document.engine.failed.connect(self._on_failed)
         document.frames_ready.connect(self._on_frames)
         document.progress.connect(self._on_progress)
         document.retried.connect(self._on_retried)
+        document.retry_withdrawn.connect(self._on_withdrawn)
         document.history_changed.connect(self._refresh)  # an undo or edit moves a keyframe
 
     # --- the dialog -----------------------------------------------------
@@ -187,21 +190,33 @@ class MorphController(QObject):
         return seq
 
     def _start(self, export: Export) -> None:
-        self._export, self._out_of_memory = export, None
-        if self.dialog is not None:
-            where = " on the CPU" if export.on_cpu else ""
-            self.dialog.set_busy(f"Rendering {export.frames} frames{where}… (Cancel in the status bar)")
+        self._exports[export.seq] = export
+        self._show_busy()
+
+    def _show_busy(self) -> None:
+        """The dialog says the newest export under way is rendering; with none, nothing."""
+        if self.dialog is None:
+            return
+        export = self._exports[max(self._exports)] if self._exports else None
+        where = " on the CPU" if export is not None and export.on_cpu else ""
+        self.dialog.set_busy(None if export is None else
+                             f"Rendering {export.frames} frames{where}… (Cancel in the status bar)")
 
     def _on_retried(self, seq: int, new: int) -> None:
         """Retry on CPU sent the export that ran out of GPU memory again: it is this export again, ended as one
         (its file was written with nothing said, the dialog still showing the out-of-memory error)."""
-        if self._out_of_memory is not None and self._out_of_memory.seq == seq and self._export is None:
+        if self._out_of_memory is not None and self._out_of_memory.seq == seq:
             self._start(self._out_of_memory._replace(seq=new, on_cpu=True))
+            self._out_of_memory = None
             self.document.failures.on_cpu.pop(new, None)  # its "Wrote …" says so (_on_frames)
+
+    def _on_withdrawn(self, seq: int) -> None:
+        if self._out_of_memory is not None and self._out_of_memory.seq == seq:
+            self._out_of_memory = None
 
     def _export_problem(self, path: Path, settings: MorphSettings) -> str:
         """Why the export cannot start (said before minutes of rendering, not after), or ""."""
-        if self._export is not None:
+        if self._exports:
             return "A morph export is already running; wait for it or cancel it"
         try:
             if len(self.keyframes(settings).edited) < 2:
@@ -218,10 +233,9 @@ class MorphController(QObject):
         return ""
 
     def _on_frames(self, r: rq.Frames) -> None:
-        if self._export is None or r.seq != self._export.seq:
+        if (export := self._exports.get(r.seq)) is None:
             return
-        export = self._export
-        self._finish_export()
+        self._finish_export(r.seq)
         message = f"Wrote {r.written}"  # "Wrote …/morph.gif (24 frames, 256×256, 2.0 s)"
         # a 60 fps GIF was 50 fps with nothing said but "0.5 s"
         notes = [fps_note(export.file.fps, Path(export.file.path).suffix), DONE_ON_CPU if export.on_cpu else ""]
@@ -232,17 +246,18 @@ class MorphController(QObject):
 
     def _on_progress(self, p: rq.Progress) -> None:
         """The dialog says when the rendering is done and the file is being written (the worker's job goes on)."""
-        if self._export is None or p.seq != self._export.seq or self.dialog is None or p.fraction >= 1.0:
+        if (export := self._exports.get(p.seq)) is None or self.dialog is None or p.fraction >= 1.0:
             return
-        writing = self._export.file.doing
+        writing = export.file.doing
         if p.text == writing and not self.dialog.busy.text().startswith(writing):  # once, as the writing starts
             self.dialog.set_busy(f"{writing} (Cancel in the status bar)")
 
     def _on_failed(self, f: rq.Failed) -> None:
-        if self._export is not None and f.seq == self._export.seq and f.final:
-            failed = self._export
-            self._finish_export()  # the document shows the message ("Cancelled" or the error)...
-            self._out_of_memory = failed if f.retry_on_cpu else None
+        if f.seq in self._exports and f.final:
+            failed = self._exports[f.seq]
+            self._finish_export(f.seq)  # the document shows the message ("Cancelled" or the error)...
+            if f.retry_on_cpu:
+                self._out_of_memory = failed
             if self.dialog is not None and not f.cancelled:  # ...and the dialog the error, where "Wrote …" goes
                 self.dialog.show_written(f.message)
 
@@ -253,19 +268,17 @@ class MorphController(QObject):
         if self.dialog is not None:
             self.dialog.show_written(text)
 
-    def _finish_export(self) -> None:
-        if self._export is not None:
-            self.document.jobs.pop(self._export.seq, None)
-        self._export = None
-        if self.dialog is not None:
-            self.dialog.set_busy(None)
+    def _finish_export(self, seq: int) -> None:
+        self._exports.pop(seq, None)
+        self.document.jobs.pop(seq, None)
+        self._show_busy()
 
     def exporting(self) -> bool:
-        return self._export is not None
+        return bool(self._exports)
 
     def export_name(self) -> str | None:
-        """The file name of the export under way (the quit question names it); None when none is."""
-        return None if self._export is None else Path(self._export.file.path).name
+        """The file names of the exports under way (the quit question names them); None when none is."""
+        return listed([Path(e.file.path).name for e in self._exports.values()]) if self._exports else None
 
 
 def frame_key(model: str | None, latent: np.ndarray, mask: np.ndarray | None = None,
