@@ -72,6 +72,9 @@ class Session:
     # model identity -> its directions' labels, for each model the items' values count or were kept for: a step
     # made along a direction of a model not loaded after a restart is named by them, not by a number
     labels: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    # kind -> that model's class names at save time, which its items' class indices count: a GAN folder trained
+    # again in place with other classes draws each sample's class by its name (none kept: saved before they were)
+    classes: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
 
 def session_file() -> Path:
@@ -127,6 +130,7 @@ def save_session(session: Session, path: Path | None = None) -> Path:
     doc = {"format": FORMAT, "version": VERSION, "current": session.current, "models": session.models,
            "kept": session.kept, "identities": session.identities,
            "labels": {identity: list(labels) for identity, labels in session.labels.items()},
+           "classes": {kind: list(names) for kind, names in session.classes.items()},
            "items": [_item_json(item, arrays) for item in session.items]}
     with atomic_path(path) as tmp:
         save_file(arrays.arrays, str(tmp), metadata={"session": json.dumps(doc)})
@@ -191,6 +195,12 @@ def _labels(doc: dict) -> dict[str, tuple[str, ...]]:
     return {str(identity): tuple(str(label) for label in labels) for identity, labels in doc.get("labels", {}).items()}
 
 
+def _classes(doc: dict) -> dict[str, tuple[str, ...]]:
+    """Each model's class names, by kind; sessions saved before they were kept have none (a class index counts the
+    classes of the model loaded from the session's folder)."""
+    return {str(kind): tuple(str(name) for name in names) for kind, names in doc.get("classes", {}).items()}
+
+
 def _exported(item: dict, nodes: int) -> int | None:
     """The node exported last; sessions saved before it was kept have none (an edited item counts as unexported),
     and a node not in the history counts as none: at worst the quit question asks once more, the work is kept."""
@@ -224,7 +234,7 @@ def load_session(path: Path | None = None) -> Session:
         # sessions saved before identities were kept have none: their values count the model loaded first
         return Session(items, int(doc.get("current", 0)), {str(k): str(v) for k, v in doc["models"].items()},
                        bool(doc.get("kept", False)), {str(k): str(v) for k, v in doc.get("identities", {}).items()},
-                       _labels(doc))
+                       _labels(doc), _classes(doc))
     except Exception as e:  # any corruption: say so, never crash the start-up
         why = str(e) if isinstance(e, SessionError) else damage_reason(e, path)
         raise SessionError(f"the autosaved session {path} cannot be read ({why})") from None

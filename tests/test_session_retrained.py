@@ -93,7 +93,8 @@ def test_a_kept_session_whose_vae_was_trained_again_follows_the_new_weights(load
     assert why[0].endswith("Encoding your pictures again with the new VAE (1)")
     assert "Reopened 1 image kept when genimg quit" in said and said.index(why[0]) > said.index(
         "Reopened 1 image kept when genimg quit")  # the why after what it explains
-    assert again.status.currentMessage().startswith("vae2 was trained again")
+    # both read: the why joins what it explains on the status bar (it replaced it at once)
+    assert again.status.currentMessage() == f"Reopened 1 image kept when genimg quit. {why[0]}"
     again.close()
 
 
@@ -135,4 +136,55 @@ def test_a_kept_session_whose_gan_was_trained_again_draws_its_sample_again(qtbot
     assert not any(item.history.current.values)
     said = [e.text for e in again.status.log.entries]
     assert any(t.startswith("gan2 was trained again since your images were kept: Edits along PC1") for t in said)
+    again.close()
+
+
+@pytest.mark.parametrize("loaded", ["at start-up", "by the restore"])
+def test_a_gan_trained_again_with_other_classes_keeps_each_samples_class_by_name(loaded, qtbot, tmp_path):
+    """gan2 (cat, fox, owl) trained again in place as (fox, cat): the session keeps a sample's class by its index,
+    and the fox sample (index 1) came back drawn as a cat, the new list's second; the owl sample (index 2, none in
+    the new list) lost its class unsaid. Now the fox is drawn as the new GAN's fox, and the owl in the seed's own
+    class, kept by name and said."""
+    from conftest import TINY_GAN
+    from genimg_gui.models.gan import Generator
+
+    torch.manual_seed(1)
+    folder = make_model_folder(tmp_path / "gan2", Generator(replace(TINY_GAN, classes=("cat", "fox", "owl"))), "gan2")
+    w = vae_window(qtbot, folder)
+    doc = w.document
+    with qtbot.waitSignal(doc.model_loaded, timeout=TIMEOUT):
+        doc.load_model(str(folder))
+    qtbot.waitUntil(lambda: len(doc.items) == 1, timeout=TIMEOUT)  # the start-up's sample
+    [auto] = doc.items.values()
+    for seed, cls in ((7, 1), (8, 2)):  # fox, owl
+        with qtbot.waitSignal(doc.item_added, timeout=TIMEOUT):
+            doc.generate(seed, 0.7, cls, new_item=True)
+    doc.close_item(auto.id)
+    kept = replace(doc.to_session(), kept=True)
+    assert [i.gan_class for i in kept.items] == [1, 2]
+    w.close()
+    sess.save_session(kept)
+    torch.manual_seed(8)
+    make_model_folder(folder, Generator(replace(TINY_GAN, classes=("fox", "cat"))), "gan2")
+    (folder / "directions.safetensors").unlink()
+
+    again = vae_window(qtbot, folder)
+    doc = again.document
+    if loaded == "at start-up":
+        doc.load_model(str(folder))
+    assert again.questions.offer_restore() == 2
+    qtbot.waitUntil(lambda: len(doc.items) == 2 and not doc.jobs and not doc.carry.pending_any()
+                    and all(i.shown_seq >= i.requested_seq for i in doc.items.values()), timeout=TIMEOUT)
+    fox, owl = sorted(doc.items.values(), key=lambda i: i.seed)
+    reference = Runtime("cpu")
+    reference.load(str(folder), lambda *_: None)
+    assert fox.gan_class == 0  # the new GAN's fox
+    np.testing.assert_allclose(fox.drawn[fox.sample_node()].latent, reference.map_seed(7, 0.7, 0), atol=1e-5)
+    assert owl.gan_class is None and owl.drawn[owl.sample_node()].class_name == "owl"  # for a GAN that has it
+    np.testing.assert_allclose(owl.drawn[owl.sample_node()].latent, reference.map_seed(8, 0.7), atol=1e-5)
+    said = [e.text for e in again.status.log.entries]
+    why = [t for t in said if t.startswith("gan2 was trained again since your images were kept: ")]
+    assert len(why) == 1 and f"{owl.name} (owl): gan2 has no class owl; drawn in its own class — its class is " \
+        "kept for a GAN that has it" in why[0], said
+    assert "switch back" not in why[0]  # to the old weights, which are no more
     again.close()

@@ -42,30 +42,37 @@ class CarryOver:
         # kinds whose restored items wait for a model other than their own: the user opened it while a kept session
         # waited, and the session's was not loaded (restore_session); its arrival carries them over
         self.unloaded: set[str] = set()
-        # kind -> (folder, identity, note): a restored session's model on its way, whose items were made in those
-        # weights; arriving with others (trained again in place since), it carries them over, the note saying why
-        self.expected: dict[str, tuple[str, str, str]] = {}
+        # kind -> (folder, identity, note, classes): a restored session's model on its way, whose items were made in
+        # those weights, their class indices counting those classes (None: not kept); arriving with others (trained
+        # again in place since), it carries them over, the note saying why
+        self.expected: dict[str, tuple[str, str, str, tuple[str, ...] | None]] = {}
 
-    def expect(self, kind: str, folder: str, identity: str, note: str) -> None:
-        self.expected[kind] = (folder, identity, note)
+    def expect(self, kind: str, folder: str, identity: str, note: str, classes: tuple[str, ...] | None) -> None:
+        self.expected[kind] = (folder, identity, note, classes)
 
-    def trained_again(self, info: rq.ModelInfo) -> str | None:
+    def trained_again(self, info: rq.ModelInfo) -> tuple[str, tuple[str, ...]] | None:
         """Why the items a session restored follow info, its model loaded from the session's folder though it holds
-        other weights now; None when it holds the same, or is another model (the session's own follows it)."""
+        other weights now, and the class names their class indices count; None when it holds the same, or is
+        another model (the session's own follows it)."""
         if (expected := self.expected.get(info.kind)) is None:
             return None
-        folder, identity, note = expected
+        folder, identity, note, classes = expected
         if info.path != folder and folder in self.document.loading_paths():
             return None  # asked for before the session's: that one comes next
         del self.expected[info.kind]
-        return note if info.path == folder and info.identity != identity else None
+        if info.path != folder or info.identity == identity:
+            return None
+        # the old weights' classes not kept (an older session): trained again in place, most likely the same
+        return note, info.classes if classes is None else classes
 
-    def items(self, kind: str, old_classes: tuple[str, ...] = (), reset: str | None = None) -> list[str]:
+    def items(self, kind: str, old_classes: tuple[str, ...] = (), reset: str | None = None,
+              old_gone: bool = False) -> list[str]:
         """A new model of a kind: every open item of that kind follows it, the one on screen first.
         old_classes: the class names of the GAN it replaces, which its items' class indices count; reset: what
-        values() said of the edits that start again at 0. Returns what the user must hear of the switch, each
-        said once for all items and the most needed first (the status bar cuts a long message's end; switch_message
-        joins them): six messages in one second left the status bar showing the last alone."""
+        values() said of the edits that start again at 0; old_gone: the model it replaces is no more (its folder
+        trained again in place), so there is no switching back to it. Returns what the user must hear of the switch,
+        each said once for all items and the most needed first (the status bar cuts a long message's end;
+        switch_message joins them): six messages in one second left the status bar showing the last alone."""
         doc = self.document
         mine = [i for i in sorted(doc.items.values(), key=lambda i: i is not doc.current) if i.kind == kind]
         self.held.pop(kind, None)  # a switch before asked for them for a model now gone: all are asked again
@@ -76,19 +83,19 @@ class CarryOver:
         unfit = [item.name for item in mine if self._follow(item, old_classes)]
         if kind not in self.leads:  # nothing on screen to wait for
             self._release(kind)
-        lost = self._classes_lost_note(mine) if kind == "gan" else None
+        lost = self._classes_lost_note(mine, old_gone) if kind == "gan" else None
         # a VAE encodes each picture again; a GAN draws each sample's seeds again
         doing = "Encoding your pictures" if kind == "vae" else "Drawing your samples"
         again = f"{doing} again with the new {kind.upper()} ({len(mine)})" if mine else None
         return [note for note in (lost, reset, invert_again_note(unfit), from_fit, again) if note]
 
-    def _classes_lost_note(self, items: list[Item]) -> str | None:
+    def _classes_lost_note(self, items: list[Item], old_gone: bool) -> str | None:
         """Which samples the new GAN draws without their class, once for all (a "face-glasses" sample was drawn
         again in emoji-gan's own class, and only "Drawing your samples again" said anything)."""
         gan = self.document.models.get("gan")
         classes = getattr(gan, "classes", ())
         lost = [(item.name, names) for item in items if (names := lost_classes(item, classes))]
-        return classes_lost_note(lost, getattr(gan, "name", "the new GAN"), classes)
+        return classes_lost_note(lost, getattr(gan, "name", "the new GAN"), classes, old_gone)
 
     def values(self, old: rq.ModelInfo | None, new: rq.ModelInfo) -> str | None:
         """Every item of new's kind (closed ones too: they may be reopened) has its slider values, which count the

@@ -27,7 +27,8 @@ def session_of(document: Document) -> Session:
     current = items.index(document.current) if document.current in items else 0
     return Session(saved, current, {kind: info.path for kind, info in document.models.items()},
                    identities={kind: info.identity for kind, info in document.models.items()},
-                   labels=_labels_named(document, items))
+                   labels=_labels_named(document, items),
+                   classes={kind: info.classes for kind, info in document.models.items()})
 
 
 def kept_items(document: Document) -> list[Item]:
@@ -85,7 +86,8 @@ def restore_session(document: Document, session: Session, drop_start_sample: boo
                 continue
             document.load_model(path)
         if made_in is not None:  # on its way: with other weights, its arrival carries the items over
-            document.carry.expect(kind, path, made_in, _trained_again_note(path, session.kept))
+            document.carry.expect(kind, path, made_in, _trained_again_note(path, session.kept),
+                                  session.classes.get(kind))
     for identity, labels in session.labels.items():  # a model seen this run keeps the labels it was left with
         document.direction_labels.setdefault(identity, labels)
     if drop_start_sample and (session.kept or any(saved.kind == "gan" for saved in session.items)):
@@ -107,7 +109,7 @@ def restore_session(document: Document, session: Session, drop_start_sample: boo
     if added:
         document.current = added[min(session.current, len(added) - 1)]
         for kind, path in trained_again:  # before the views show the items' values
-            _follow_trained_again(document, kind, _trained_again_note(path, session.kept))
+            _follow_trained_again(document, kind, _trained_again_note(path, session.kept), session.classes.get(kind))
         document.current_changed.emit(document.current)
 
 
@@ -115,15 +117,17 @@ def _trained_again_note(path: str, kept: bool) -> str:
     return f"{model_name(path)} was trained again since your images were {'kept' if kept else 'autosaved'}"
 
 
-def _follow_trained_again(document: Document, kind: str, why: str) -> None:
+def _follow_trained_again(document: Document, kind: str, why: str, classes: tuple[str, ...] | None) -> None:
     """The session's items of a kind, made in weights its folder no longer holds (trained again in place since):
     carried over to the model loaded from it as a switch from those weights carries them (model_arrival), known
-    by the labels the session kept; the switch's notes say why. Their latents, decoded by the new weights, were
-    another model's picture, and the first slider moved turned it to garbage."""
+    by the labels and the class names the session kept (classes; None: not kept); the switch's notes say why.
+    Their latents, decoded by the new weights, were another model's picture, and the first slider moved turned it
+    to garbage."""
     info = document.models[kind]
-    classes = info.classes  # the old weights' are gone; trained again in place, it most likely has the same
+    if classes is None:  # the old weights' are gone; trained again in place, it most likely has the same
+        classes = info.classes
     reset = document.carry.values(None, info)
-    if said := switch_message(document.carry.items(kind, classes, reset)):
+    if said := switch_message(document.carry.items(kind, classes, reset, old_gone=True)):
         document.message.emit(f"{why}: {said}")
 
 

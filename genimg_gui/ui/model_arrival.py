@@ -46,8 +46,10 @@ def take_model(doc: Document, info: rq.ModelInfo) -> None:
     if info.other_weights:  # its card's figures (30 dB, say) are another model's: said once, as it loads
         doc.message.emit(info.other_weights)
     classes = previous.classes if previous is not None else ()
-    if trained_again:  # the items' classes are the old weights', now gone: trained in place, most likely these
-        classes = info.classes
-    if (switched or strays) and (said := switch_message(doc.carry.items(info.kind, classes, reset))):
-        doc.message.emit(f"{trained_again}: {said}" if trained_again else said)  # last, so the status bar shows it
+    why = None
+    if trained_again:  # the items' classes are the old weights', now gone: by the names the session kept
+        why, classes = trained_again
+    said = switch_message(doc.carry.items(info.kind, classes, reset, why is not None)) if switched or strays else None
+    if said:
+        doc.message.emit(f"{why}: {said}" if why else said)  # last, so the status bar shows it
     doc.open_waiting()

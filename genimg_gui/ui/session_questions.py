@@ -144,9 +144,11 @@ class SessionQuestions:
 
     def _reopen(self, session: Session, message: str, chosen_after: int | None = None) -> int:
         """Restore session, said first: what the restore then says is why it is not quite as it was (a model folder
-        trained again since, the session's model not loaded), which "Reopened …" said after it hid."""
+        trained again since, the session's model not loaded), which joins after "Reopened …" (held, as the status
+        bar holds what a waiting load's start follows): said after it, it hid "Reopened …" at once."""
         if count := len(session.items):
             self.window.status.show_message(message.format(f"{count} image{'s' * (count != 1)}"))
+            self.window.status.hold_message()
         self.window.autosaver.restore(session, chosen_after)
         return count
 

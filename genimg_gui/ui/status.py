@@ -181,8 +181,9 @@ class StatusBar(QStatusBar):
         """A load that the waiting note spoke of starts: what it waited for has ended, and the message on show is
         what that end said ("Cancelled the inversion of … at step 40: kept …"). It keeps its time, and the messages
         said meanwhile (the load's "Loaded …", then what the switch did) join after it, the newest last: they
-        replaced it within 0.3 s, and a user who had pressed Cancel never read what Cancel did. Errors and a
-        message that stays keep their own ways (show_message)."""
+        replaced it within 0.3 s, and a user who had pressed Cancel never read what Cancel did. A restored session's
+        "Reopened …" is held so too, as what the restore says after it (a model folder trained again since) joins it.
+        Errors and a message that stays keep their own ways (show_message)."""
         timed = self.currentMessage() and self._until is not None and not self._errors_on_show()
         # only one said since the note began: an older one on show (the start-up's "Loaded …", an earlier switch's
         # notes, said before this load was asked for) is not what the load waited for, and was joined before its news

@@ -62,10 +62,12 @@ def lost_classes(item: Item, classes: tuple[str, ...]) -> list[str]:
     return [name for name in names if name is not None and name not in classes]
 
 
-def classes_lost_note(lost: list[tuple[str, list[str]]], gan: str, classes: tuple[str, ...]) -> str | None:
+def classes_lost_note(lost: list[tuple[str, list[str]]], gan: str, classes: tuple[str, ...],
+                      old_gone: bool = False) -> str | None:
     """"seed 12 (face-glasses): emoji-gan has no class face-glasses; drawn in its own class — switch back to bring it
     back", or for many "3 samples (…): … has no such class; each drawn in its own — …". lost: (sample's name, the
-    classes it lost) for each sample that lost one; None when none did."""
+    classes it lost) for each sample that lost one; None when none did. old_gone: the GAN they had them in is no
+    more (its folder trained again in place), so the end says what brings them back instead of a switch back."""
     if not lost:
         return None
     names = list(dict.fromkeys(name for _, names in lost for name in names))
@@ -73,7 +75,9 @@ def classes_lost_note(lost: list[tuple[str, list[str]]], gan: str, classes: tupl
     if len(lost) == 1:
         missing = "no classes" if not classes else "no class " + " or ".join(names[:3])
         drawn = "drawn without one" if not classes else "drawn in its own class"
-        return f"{lost[0][0]} ({shown}): {gan} has {missing}; {drawn} — switch back to bring it back"
+        back = "its class is kept for a GAN that has it" if old_gone else "switch back to bring it back"
+        return f"{lost[0][0]} ({shown}): {gan} has {missing}; {drawn} — {back}"
     missing, drawn = ("no classes", "without one") if not classes else ("no such class", "in its own")
     samples = counted(len(lost), "sample")
-    return f"{samples} ({shown}): {gan} has {missing}; each drawn {drawn} — switch back to bring them back"
+    back = "their classes are kept for a GAN that has them" if old_gone else "switch back to bring them back"
+    return f"{samples} ({shown}): {gan} has {missing}; each drawn {drawn} — {back}"
