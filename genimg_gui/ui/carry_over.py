@@ -24,7 +24,8 @@ if TYPE_CHECKING:
     from ..seed_draws import Drawn
     from .document import Document
 from .item import Item
-from .switch_notes import classes_lost_note, file_lost, from_fit_note, invert_again_note, lost_classes
+from .switch_notes import (classes_lost_note, file_lost, from_fit_note, invert_again_note, lost_classes,
+                           switch_message)
 
 
 class CarryOver:
@@ -50,20 +51,29 @@ class CarryOver:
     def expect(self, kind: str, folder: str, identity: str, note: str, classes: tuple[str, ...] | None) -> None:
         self.expected[kind] = (folder, identity, note, classes)
 
-    def trained_again(self, info: rq.ModelInfo) -> tuple[str, tuple[str, ...]] | None:
+    def trained_again(self, info: rq.ModelInfo) -> tuple[str, tuple[str, ...] | None] | None:
         """Why the items a session restored follow info, its model loaded from the session's folder though it holds
-        other weights now, and the class names their class indices count; None when it holds the same, or is
-        another model (the session's own follows it)."""
+        other weights now, and the class names their class indices count (None: not kept, see follow); None when
+        it holds the same, or is another model (the session's own follows it)."""
         if (expected := self.expected.get(info.kind)) is None:
             return None
         folder, identity, note, classes = expected
         if info.path != folder and folder in self.document.loading_paths():
             return None  # asked for before the session's: that one comes next
         del self.expected[info.kind]
-        if info.path != folder or info.identity == identity:
-            return None
-        # the old weights' classes not kept (an older session): trained again in place, most likely the same
-        return note, info.classes if classes is None else classes
+        return (note, classes) if info.path == folder and info.identity != identity else None
+
+    def follow(self, kind: str, old_classes: tuple[str, ...] | None, reset: str | None,
+               why: str | None = None) -> None:
+        """The switch to the new model of a kind, after values() (before the views show the new sliders): every
+        open item of that kind follows it (items), and what that does is said in one message, last so that the
+        status bar shows it. why: said in front, the model's folder trained again since a session was kept (the
+        old weights gone: no switching back); old_classes None: the old weights' class names not kept (a session
+        saved before they were), so trained again in place, most likely the new model's."""
+        if old_classes is None:
+            old_classes = self.document.models[kind].classes
+        if said := switch_message(self.items(kind, old_classes, reset, old_gone=why is not None)):
+            self.document.message.emit(f"{why}: {said}" if why else said)
 
     def items(self, kind: str, old_classes: tuple[str, ...] = (), reset: str | None = None,
               old_gone: bool = False) -> list[str]:

@@ -10,7 +10,6 @@ from ..catalog import read_entry
 from ..session import Session, SessionItem
 from .item import Item
 from .slow_draw import model_name
-from .switch_notes import switch_message
 
 if TYPE_CHECKING:
     from .document import Document
@@ -123,12 +122,8 @@ def _follow_trained_again(document: Document, kind: str, why: str, classes: tupl
     by the labels and the class names the session kept (classes; None: not kept); the switch's notes say why.
     Their latents, decoded by the new weights, were another model's picture, and the first slider moved turned it
     to garbage."""
-    info = document.models[kind]
-    if classes is None:  # the old weights' are gone; trained again in place, it most likely has the same
-        classes = info.classes
-    reset = document.carry.values(None, info)
-    if said := switch_message(document.carry.items(kind, classes, reset, old_gone=True)):
-        document.message.emit(f"{why}: {said}")
+    reset = document.carry.values(None, document.models[kind])
+    document.carry.follow(kind, classes, reset, why)
 
 
 def _chosen_instead(document: Document, kind: str, after: int | None) -> str | None:

@@ -8,7 +8,6 @@ from typing import TYPE_CHECKING
 from ..engine import requests as rq
 from ..paths import shown_path
 from ..wording import latent_scale_said
-from .switch_notes import switch_message
 
 if TYPE_CHECKING:
     from .document import Document
@@ -45,11 +44,8 @@ def take_model(doc: Document, info: rq.ModelInfo) -> None:
         doc.message.emit(f"{info.name} cannot refine seeds, which draw their own z: {info.no_refine}")
     if info.other_weights:  # its card's figures (30 dB, say) are another model's: said once, as it loads
         doc.message.emit(info.other_weights)
-    classes = previous.classes if previous is not None else ()
-    why = None
-    if trained_again:  # the items' classes are the old weights', now gone: by the names the session kept
-        why, classes = trained_again
-    said = switch_message(doc.carry.items(info.kind, classes, reset, why is not None)) if switched or strays else None
-    if said:
-        doc.message.emit(f"{why}: {said}" if why else said)  # last, so the status bar shows it
+    # the items' classes are the old weights', now gone after a folder trained again: by the names the session kept
+    why, classes = trained_again or (None, previous.classes if previous is not None else ())
+    if switched or strays:
+        doc.carry.follow(info.kind, classes, reset, why)
     doc.open_waiting()
