@@ -84,3 +84,60 @@ def test_a_model_opened_while_a_kept_session_waits_is_the_one_loaded(held, qtbot
         assert "The session's tiny-gan was not loaded: you opened other-gan" in said
     assert said[-1] == "Drawing your samples again with the new GAN (1)"  # the last word: what became of them
     again.close()
+
+
+def test_a_gan_opened_while_a_kept_session_waits_keeps_each_samples_class_by_name(qtbot, model_dir, tmp_path,
+                                                                                   monkeypatch):
+    """The session's class-gan (cat, fox, owl) not loaded, the user's other-gan (fox, cat) drew its samples with no
+    class names to go by: the fox sample (index 1) lost its class unsaid. Now the session's class names carry it over
+    as a switch does: the fox is other-gan's fox, and the owl is drawn in the seed's own class, kept by name and
+    said."""
+    torch.manual_seed(1)
+    session_gan = make_model_folder(tmp_path / "class-gan", Generator(replace(TINY_GAN, classes=("cat", "fox", "owl"))),
+                                    "class-gan")
+    torch.manual_seed(8)
+    other = os.path.realpath(make_model_folder(tmp_path / "other-gan",
+                                               Generator(replace(TINY_GAN, classes=("fox", "cat"))), "other-gan"))
+    entries = [read_entry(model_dir / "tiny-vae"), read_entry(session_gan), read_entry(Path(other))]
+    w = MainWindow(Engine("cpu"), entries)
+    qtbot.addWidget(w)
+    doc = w.document
+    with qtbot.waitSignal(doc.model_loaded, timeout=UI_TIMEOUT):
+        doc.load_model(str(session_gan))
+    qtbot.waitUntil(lambda: len(doc.items) == 1, timeout=UI_TIMEOUT)  # the start-up's sample
+    [auto] = doc.items.values()
+    for seed, cls in ((7, 1), (8, 2)):  # fox, owl
+        with qtbot.waitSignal(doc.item_added, timeout=UI_TIMEOUT):
+            doc.generate(seed, 0.7, cls, new_item=True)
+    doc.close_item(auto.id)
+    kept = replace(doc.to_session(), kept=True)
+    assert [i.gan_class for i in kept.items] == [1, 2]
+    w.close()
+    sess.save_session(kept)
+
+    gate = held_loads(monkeypatch, str(model_dir / "tiny-vae"))
+    again = MainWindow(Engine("cpu"), entries)
+    qtbot.addWidget(again)
+    again.show()
+    doc = again.document
+    vae = doc.load_model(str(model_dir / "tiny-vae"))  # as genimg starts: its GAN load waits behind the VAE's
+    doc.load_model(str(session_gan))
+    assert again.questions.offer_restore() == 2
+    qtbot.waitUntil(lambda: doc.engine.place(vae) is None, timeout=UI_TIMEOUT)  # the held load runs
+    double_click_row(qtbot, again, "other-gan")
+    gate.set()
+    qtbot.waitUntil(lambda: len(doc.items) == 2 and not doc.jobs and not doc.carry.pending_any()
+                    and all(i.shown_seq >= i.requested_seq for i in doc.items.values()), timeout=UI_TIMEOUT)
+    said = [e.text for e in again.status.log.entries]
+    assert doc.models["gan"].name == "other-gan"
+    assert "The session's class-gan was not loaded: you opened other-gan" in said
+    fox, owl = sorted(doc.items.values(), key=lambda i: i.seed)
+    reference = Runtime("cpu")
+    reference.load(other, lambda *_: None)
+    assert fox.gan_class == 0  # other-gan's fox, not the seed's own class
+    np.testing.assert_allclose(fox.drawn[fox.sample_node()].latent, reference.map_seed(7, 0.7, 0), atol=1e-5)
+    assert owl.gan_class is None and owl.drawn[owl.sample_node()].class_name == "owl"  # for a GAN that has it
+    np.testing.assert_allclose(owl.drawn[owl.sample_node()].latent, reference.map_seed(8, 0.7), atol=1e-5)
+    assert any(f"{owl.name} (owl): other-gan has no class owl; drawn in its own class — switch back to bring it "
+               "back" in t for t in said), said
+    again.close()

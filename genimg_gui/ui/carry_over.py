@@ -40,9 +40,10 @@ class CarryOver:
         # decode (answered: the first answer to it or to a later request, so a superseded or failed one holds none)
         self.leads: dict[str, int] = {}
         self.held: dict[str, list[tuple[Item, rq.Request, dict, object]]] = {}  # kind -> (item, request, book, note)
-        # kinds whose restored items wait for a model other than their own: the user opened it while a kept session
-        # waited, and the session's was not loaded (restore_session); its arrival carries them over
-        self.unloaded: set[str] = set()
+        # kind -> the class names of the session's model (None: not kept), whose restored items wait for a model
+        # other than their own: the user opened it while a kept session waited, and the session's was not loaded
+        # (restore_session); its arrival carries them over, each sample's class by its name
+        self.unloaded: dict[str, tuple[str, ...] | None] = {}
         # kind -> (folder, identity, note, classes): a restored session's model on its way, whose items were made in
         # those weights, their class indices counting those classes (None: not kept); arriving with others (trained
         # again in place since), it carries them over, the note saying why

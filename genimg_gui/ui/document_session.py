@@ -81,7 +81,7 @@ def restore_session(document: Document, session: Session, drop_start_sample: boo
                 # carries the session's items over (model_arrival), as a switch does
                 document.message.emit(f"The session's {model_name(path)} was not loaded: you opened "
                                       f"{model_name(chosen)}")
-                document.carry.unloaded.add(kind)
+                document.carry.unloaded[kind] = session.classes.get(kind)
                 continue
             document.load_model(path)
         if made_in is not None:  # on its way: with other weights, its arrival carries the items over

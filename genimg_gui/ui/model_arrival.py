@@ -28,7 +28,7 @@ def take_model(doc: Document, info: rq.ModelInfo) -> None:
     # items a kept session brought back for a model not loaded (the user opened this one while it waited): carried
     # over as from it
     strays = info.kind in doc.carry.unloaded
-    doc.carry.unloaded.discard(info.kind)
+    stray_classes = doc.carry.unloaded.pop(info.kind, None)
     # a session's model folder trained again since it was kept: its items were made in the old weights, and their
     # latents drawn by the new ones were garbage
     trained_again = doc.carry.trained_again(info)
@@ -46,6 +46,8 @@ def take_model(doc: Document, info: rq.ModelInfo) -> None:
         doc.message.emit(info.other_weights)
     # the items' classes are the old weights', now gone after a folder trained again: by the names the session kept
     why, classes = trained_again or (None, previous.classes if previous is not None else ())
+    if stray_classes is not None:  # the session's model's, which its items' class indices count (not previous's)
+        classes = stray_classes
     if switched or strays:
         doc.carry.follow(info.kind, classes, reset, why)
     doc.open_waiting()
