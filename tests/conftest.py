@@ -9,6 +9,11 @@ if os.environ.get("QT_QPA_PLATFORM", "offscreen") == "offscreen":
     os.environ["QT_QPA_PLATFORM"] = "offscreen:configfile=" + os.path.join(os.path.dirname(__file__),
                                                                            "offscreen_screen.json")
 os.environ.setdefault("TORCH_FORCE_WEIGHTS_ONLY_LOAD", "1")
+# torch's idle OpenMP threads sleep instead of spinning: on a busy 2-core machine the engine's second thread spun
+# away the CPU its first needed (a tiny VAE's first load, its directions estimated: 5 s of CPU for 1 s of work), and
+# the model loads of the window fixture outlasted their 30 s. The threads' shares of the work, so the results, are
+# the same
+os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
 
 from pathlib import Path  # noqa: E402
 
