@@ -12,7 +12,7 @@ from conftest import UI_TIMEOUT
 from genimg_gui.engine.runtime import Runtime
 from genimg_gui.ui.failed_requests import DONE_ON_CPU
 from genimg_gui.ui.directions_dialog import DirectionsDialog
-from genimg_gui.ui.history_controller import AB_TAG
+from genimg_gui.ui.history_controller import AB_TAG, THUMB_TAG
 from test_directions_ui import BLUE, RED, menu_action, write_group
 
 OUT_OF_MEMORY = "out of memory on cuda:0"
@@ -78,9 +78,12 @@ def test_a_sample_drawn_again_on_the_cpu_says_so(qtbot, window, monkeypatch):
 def test_an_ab_comparison_rendered_again_on_the_cpu_shows_and_says_so(qtbot, window, monkeypatch):
     doc = window.document
     item = doc.current
-    doc.commit((1.5,) + item.history.current.values[1:])
+    # the edit's thumbnail strip drawn too before the GPU is full: one still waiting (a busy machine) was drawn on the
+    # made-up GPU after the A/B render ran out, and failed with "Torch not compiled with CUDA enabled"
+    with qtbot.waitSignal(doc.previewed, timeout=UI_TIMEOUT,
+                          check_params_cb=lambda r: r.tag == item.id * 1000 + THUMB_TAG):
+        doc.commit((1.5,) + item.history.current.values[1:])
     qtbot.waitUntil(lambda: item.shown_seq >= item.requested_seq, timeout=UI_TIMEOUT)
-    # the history's thumbnails are drawn meanwhile, and fit: the Retry button retries the last to run out
     on_a_full_gpu(window, monkeypatch, "render", only=lambda kind, latent, mask, base, tag: tag == AB_TAG)
 
     def ask() -> int:
