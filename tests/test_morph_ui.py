@@ -22,9 +22,12 @@ GIF_TOLERANCE = 12  # GIF frames go through a 256-colour palette: mean |error| p
 
 def open_images(qtbot, window, paths):
     doc = window.document
-    before = len(doc.items)
+    before, jobs = len(doc.items), set(doc.jobs)
     window.open_paths([str(p) for p in paths])
+    opening = set(doc.jobs) - jobs
     qtbot.waitUntil(lambda: len(doc.items) == before + len(paths), timeout=UI_TIMEOUT)
+    # and its job ended: that end (progress 1.0) came late on a busy machine, into the export's progress
+    qtbot.waitUntil(lambda: not opening & set(doc.jobs), timeout=UI_TIMEOUT)
     return [i for i in doc.items.values() if i.kind == "vae"][-len(paths):]
 
 
