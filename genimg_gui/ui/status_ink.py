@@ -41,5 +41,6 @@ def job_bar_format(bar: QProgressBar, text: str) -> str:
     "inverting 145/200 72%" read crammed."""
     percent = "" if COUNTS_STEPS.search(text) else " %p%"
     metrics = bar.fontMetrics()
-    room = bar.maximumWidth() - BAR_PADDING  # its fixed width, set before it is ever shown - (metrics.horizontalAdvance(" 100%") if percent else 0)
+    # maximumWidth: the bar's fixed width, set before it is ever shown
+    room = bar.maximumWidth() - BAR_PADDING - (metrics.horizontalAdvance(" 100%") if percent else 0)
     return metrics.elidedText(text, Qt.TextElideMode.ElideRight, room) + percent
