@@ -1,5 +1,6 @@
-"""The status bar's line in two inks: a message said while errors show, in the normal ink, then the errors in red
-(all in red, the message read as an error too). Qt paints a message in one ink: the bar hides its own for this."""
+"""How the status bar's texts are drawn. Its line in two inks: a message said while errors show, in the normal ink,
+then the errors in red (all in red, the message read as an error too); Qt paints a message in one ink, so the bar
+hides its own for this. And a job's label fitted to its progress bar."""
 from __future__ import annotations
 
 import re
