@@ -203,3 +203,24 @@ def test_a_retry_no_longer_offered_lets_go_of_what_it_kept(qtbot, window, image_
         qtbot.mouseClick(window.status.retry, Qt.MouseButton.LeftButton)
     assert not doc.failures.retries and not inversion.out_of_memory and not inversion.runs
     assert doc.current.name.endswith(", inverted")
+
+
+def test_a_direction_dropped_no_longer_offers_its_retry(qtbot, window, monkeypatch, tmp_path):
+    """The "from" side (blue) runs out of memory; the "to" side (red) then fails for good, and no direction can come.
+    The bar still offered the blue side's retry: a click encoded it on the CPU, dropped the latents and said the
+    encoding was done, with no direction made."""
+    red, blue = write_group(tmp_path / "red", "r", RED, 2, 1), write_group(tmp_path / "blue", "b", BLUE, 2, 2)
+    blue_fails_on_the_gpu(window, monkeypatch)
+    real = Runtime.encode_latent
+
+    def red_breaks(self, image, fit):
+        if image[..., 0].mean() > image[..., 2].mean():
+            raise RuntimeError("the red examples broke the encoder")
+        return real(self, image, fit)
+    monkeypatch.setattr(Runtime, "encode_latent", red_breaks)
+    doc, jobs = window.document, window.directions_tool.jobs
+    with qtbot.waitSignals([doc.retry_offered, doc.engine.failed], timeout=UI_TIMEOUT,
+                           check_params_cbs=[None, lambda f: not f.retry_on_cpu]):
+        make_direction(window, monkeypatch, "blue → red", blue, red)
+    assert not jobs and not doc.failures.retries and not doc.failures.offered
+    assert not window.status.retry.isVisible()

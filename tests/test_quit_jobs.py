@@ -107,6 +107,15 @@ def test_the_quit_question_says_a_morph_export_is_cancelled(answer, qtbot, windo
     assert not (tmp_path / "morph.gif").exists()
 
 
+def test_two_morph_exports_are_counted():
+    """A retry on the CPU beside another export: two at once read "A morph export (full.gif, other.gif) is"."""
+    from genimg_gui.ui.session_questions import exports_going
+
+    assert exports_going(["morph.gif"]) == EXPORTING
+    assert exports_going(["full.gif", "other.gif"]) == ("2 morph exports (full.gif, other.gif) are being written: "
+                                                      "quitting cancels them, and no file is written.")
+
+
 def test_a_second_inversion_of_a_picture_is_named_once_as_an_inversion():
     """“The inversion inversion 2 of “cat.png” has not been exported.”: the kind came twice."""
     from genimg_gui.edit import EditState

@@ -61,8 +61,12 @@ class DirectionJobs:
             self._forget(job)
 
     def _forget(self, job: Job) -> None:
+        """No direction comes of job: its sides that ran out of memory are no longer offered for a retry, which
+        re-encoded a side whose latents were then dropped, and said the encoding was done."""
         self.running = {s: v for s, v in self.running.items() if v[0] is not job}
+        waiting = [s for s, (other, _) in self.out_of_memory.items() if other is job]
         self.out_of_memory = {s: v for s, v in self.out_of_memory.items() if v[0] is not job}
+        self.document.failures.withdraw(*waiting)
 
     def _on_retried(self, seq: int, new: int) -> None:
         """A side sent again on the CPU: its latents come under the new seq. The other side, if it ran out of memory
@@ -71,8 +75,7 @@ class DirectionJobs:
             return
         self.running[new] = waiting
         for other in [s for s, (job, _) in self.out_of_memory.items() if job is waiting[0]]:
-            if self.document.retry_on_cpu(other) is None:  # too old to send again (said): no direction comes
-                self._forget(waiting[0])
+            self.document.retry_on_cpu(other)  # too old to send again: said, and withdrawn (_on_withdrawn forgets)
 
     def _on_withdrawn(self, seq: int) -> None:
         if (waiting := self.out_of_memory.pop(seq, None)) is not None:

@@ -2,8 +2,8 @@
 ran out of memory on a GPU keeps it, so the status bar's Retry on the CPU picks up where the request left off; the
 retry takes the out-of-memory error off the status bar and, as it ends, says it was done on the CPU. The bar offers
 the last request to run out (its button sends that one): an older one waiting is dropped then (retry_withdrawn), with
-what it held, unless the one offered brings it along (keep_with). The files of one open that could not be read are
-told in one message once it ends."""
+what it held, unless the one offered brings it along (keep_with), and so is one its controller gave up (withdraw).
+The files of one open that could not be read are told in one message once it ends."""
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
@@ -30,7 +30,7 @@ class FailedRequests:
     def __init__(self, document: Document) -> None:
         self.document = document
         self.retries: dict[int, tuple[str, list]] = {}  # failed seq -> (its error, its bookkeeping), for a retry
-        self.offered = 0  # the seq the status bar's Retry on CPU sends; 0 once clicked
+        self.offered = 0  # the seq the status bar's Retry on CPU sends; 0 once clicked or withdrawn
         # seq -> the request whose retry sends it again too (a direction's other side): it waits while that one runs
         # or is offered. Each retry waiting held its notes (and its controller's: a direction's latents) for good
         self.kept_with: dict[int, int] = {}
@@ -92,19 +92,38 @@ class FailedRequests:
         no longer be sent, by the button or along with the one it sends, are dropped."""
         self.offered = seq
         self.document.retry_offered.emit(seq)
-        for waiting in [s for s in self.retries if not self._sendable(s)]:
-            del self.retries[waiting]
-            self.kept_with.pop(waiting, None)
-            self.document.retry_withdrawn.emit(waiting)
+        self._withdraw_unsendable()
 
     def _sendable(self, seq: int) -> bool:
         other = self.kept_with.get(seq)
         # other not waiting for a retry is still running: _let_go drops the link once it ends otherwise
         return seq == self.offered or other is not None and (other not in self.retries or other == self.offered)
 
-    def _let_go(self, seq: int) -> None:
-        """seq ended without running out of memory: the retries kept with it wait on their own now."""
-        self.kept_with = {s: other for s, other in self.kept_with.items() if other != seq}
+    def _withdraw_unsendable(self) -> None:
+        """Drop the retries that neither the button nor the one kept with them can send any more: each waited, with
+        what it held, for the whole session."""
+        while unsendable := [s for s in self.retries if not self._sendable(s)]:
+            self.withdraw(*unsendable)
+
+    def withdraw(self, *seqs: int) -> None:
+        """The retries of seqs can no longer be sent (a direction dropped, its other side cancelled or failed): the
+        status bar no longer offers them, and those kept with them wait on their own, or go too (retry_withdrawn
+        for each). A Retry left on offer re-encoded a side whose direction was gone, then said it was done."""
+        for seq in seqs:
+            if self.retries.pop(seq, None) is None:  # withdrawn already (a handler of retry_withdrawn withdrew it)
+                continue
+            self.kept_with.pop(seq, None)
+            if seq == self.offered:
+                self.offered = 0
+            self.document.retry_withdrawn.emit(seq)
+        self._let_go(*seqs)
+
+    def _let_go(self, *seqs: int) -> None:
+        """seqs will not send the retries kept with them (ended without running out of memory, or withdrawn): those
+        wait on their own now, or are withdrawn if nothing can send them. Kept, a side whose link had ended stayed
+        for the session, as nothing but a new failure looked at it again."""
+        self.kept_with = {s: other for s, other in self.kept_with.items() if other not in seqs}
+        self._withdraw_unsendable()
 
     def _tell_unopened(self, seq: int) -> None:
         """One message for every file of the job that was not opened: each had its own, and the status bar showed
@@ -114,6 +133,10 @@ class FailedRequests:
             self.document.error.emit(reasons[0])
         elif reasons:
             self.document.error.emit(f"{len(reasons)} files were not opened: " + "; ".join(reasons))
+
+    def retry_offered(self) -> int | None:
+        """The status bar's Retry on CPU was clicked: the request it offers is sent again."""
+        return self.retry_on_cpu(self.offered) if self.offered else None
 
     def retry_on_cpu(self, seq: int) -> int | None:
         """Document.retry_on_cpu: the new request's seq takes over the failed one's notes."""
@@ -127,6 +150,7 @@ class FailedRequests:
         if new is None:
             doc.error.emit("That request is too old to retry; do it again")
             doc.retry_withdrawn.emit(seq)
+            self._let_go(seq)  # the retries kept with it: it sends them no more
             return None
         for book, value in zip(self._bookkeeping(), notes):
             if value is not None:

@@ -163,7 +163,8 @@ class InversionController(QObject):
             self._offer_button()
 
     def _on_withdrawn(self, seq: int) -> None:
-        """A run that ran out of GPU memory whose Retry on CPU can no longer be sent (a newer one is offered)."""
+        """A run that ran out of GPU memory whose Retry on CPU can no longer be sent (a newer one is offered, or it
+        was too old to send again)."""
         self.out_of_memory.pop(seq, None)
 
     def _on_closed(self, item_id: int) -> None:

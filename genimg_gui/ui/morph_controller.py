@@ -16,7 +16,7 @@ from PySide6.QtWidgets import QLabel, QWidget
 from ..edit import edited_latent
 from ..engine import requests as rq
 from ..morph import FORMATS, Layers, fps_note, keyframe_layers, morph_layers
-from ..wording import listed, one_of
+from ..wording import one_of
 from .document import Document
 from .failed_requests import DONE_ON_CPU
 from .item import Item
@@ -276,9 +276,9 @@ class MorphController(QObject):
     def exporting(self) -> bool:
         return bool(self._exports)
 
-    def export_name(self) -> str | None:
-        """The file names of the exports under way (the quit question names them); None when none is."""
-        return listed([Path(e.file.path).name for e in self._exports.values()]) if self._exports else None
+    def export_names(self) -> list[str]:
+        """The file names of the exports under way (the quit question names them)."""
+        return [Path(e.file.path).name for e in self._exports.values()]
 
 
 def frame_key(model: str | None, latent: np.ndarray, mask: np.ndarray | None = None,

@@ -21,8 +21,16 @@ NAME_CHARS = 40  # the most of one name a question shows
 KEEP, DISCARD, QUIT = "keep", "discard", "quit"  # ask_quit's answers (QUIT: nothing unexported, an export going)
 STAY = "stay"  # quit_answer's answer for a quit the user took back, or that could not keep the work
 RUN_GOING = "A training run is going: it stops and saves before genimg quits."
-EXPORT_GOING = "A morph export ({}) is being written: quitting cancels it, and no file is written."
 KEPT_BACK = "Reopened {} kept when genimg quit"
+
+
+def exports_going(names: list[str]) -> str:
+    """What quitting does to the morph exports being written: two at once (a retry on the CPU beside another) read
+    "A morph export (a.gif, b.gif) is being written: quitting cancels it"."""
+    if len(names) == 1:
+        return f"A morph export ({names[0]}) is being written: quitting cancels it, and no file is written."
+    return (f"{len(names):,} morph exports ({listed(names)}) are being written: quitting cancels them, and no file "
+            "is written.")
 
 
 def named(names: list[str]) -> str:
@@ -218,6 +226,6 @@ class SessionQuestions:
         notes = [RUN_GOING] if window.runs_going() else []
         if inverting := window.inversion.running_items():
             notes.append(inverting_text(inverting, can_keep))
-        if (export := window.morph.export_name()) is not None:
-            notes.append(EXPORT_GOING.format(export))
+        if exports := window.morph.export_names():
+            notes.append(exports_going(exports))
         return notes

@@ -39,7 +39,7 @@ def _ms_left(until: float) -> int:
 
 class StatusBar(QStatusBar):
     cancel_requested = Signal(int)
-    retry_requested = Signal(int)
+    retry_requested = Signal()  # the document's FailedRequests knows which request it offers
     log_requested = Signal()
 
     def __init__(self, parent=None) -> None:
@@ -63,7 +63,6 @@ class StatusBar(QStatusBar):
         self.retry = QPushButton("Retry on CPU")
         self.retry.setToolTip("Switch the device to the CPU and run the request that ran out of memory again")
         self.retry.clicked.connect(self._on_retry)
-        self._retry_seq = 0
         self._errors: list[str] = []  # those on show (the last MAX_ERRORS)
         self._error_count = 0  # all of them, repeats left out
         self._note = ""  # the last message that came while errors were on show: it is shown before them
@@ -105,8 +104,15 @@ class StatusBar(QStatusBar):
         document.progress.connect(lambda p: self.show_progress(p.seq, p.fraction, p.text))
         document.decode_time.connect(self.show_decode_time)
         self.cancel_requested.connect(document.cancel)
-        document.retry_offered.connect(self.offer_retry)
-        self.retry_requested.connect(document.retry_on_cpu)
+        failures = document.failures  # which request the Retry on CPU button sends: failures.offered
+
+        def on_withdrawn(_seq: int) -> None:
+            if not failures.offered:  # the one offered can no longer be sent: a click re-encoded it for nothing
+                self.retry.hide()
+
+        document.retry_offered.connect(self.retry.show)
+        document.retry_withdrawn.connect(on_withdrawn)
+        self.retry_requested.connect(failures.retry_offered)
         document.error_answered.connect(self.withdraw_error)
 
     def _tip_follows(self, shown: str) -> None:
@@ -140,13 +146,9 @@ class StatusBar(QStatusBar):
         self.waiting.setToolTip(f"{text}\n{WAITING_TIP}" if text else "")
         self.waiting.setVisible(bool(text))
 
-    def offer_retry(self, seq: int) -> None:
-        self._retry_seq = seq
-        self.retry.show()
-
     def _on_retry(self) -> None:
         self.retry.hide()
-        self.retry_requested.emit(self._retry_seq)
+        self.retry_requested.emit()
 
     def show_message(self, text: str, logged: bool = True, stays: bool = False) -> None:
         """A message for 8 s, and in the message log unless not logged (progress, which crowded errors out of it).

@@ -1,0 +1,81 @@
+"""FailedRequests on its own, with a made-up document: which retries stay offered as requests run out of GPU memory,
+end and are retried. A retry that can no longer be sent is withdrawn (retry_withdrawn), so that what it kept is let
+go; one kept with a request whose run then ended stayed for the whole session."""
+from __future__ import annotations
+
+from types import SimpleNamespace
+
+from genimg_gui.engine import requests as rq
+from genimg_gui.ui.failed_requests import FailedRequests
+
+
+class Said:
+    """A made-up Qt signal: what it emitted, told to its slots."""
+
+    def __init__(self) -> None:
+        self.slots: list = []
+        self.args: list[tuple] = []
+
+    def connect(self, slot) -> None:
+        self.slots.append(slot)
+
+    def emit(self, *args) -> None:
+        self.args.append(args)
+        for slot in self.slots:
+            slot(*args)
+
+
+def document(first_retry: int = 100) -> SimpleNamespace:
+    """What FailedRequests asks of a Document: its notes, its signals, and an engine that sends a request again."""
+    seqs = iter(range(first_retry, first_retry + 100))
+    engine = SimpleNamespace(resubmit=lambda seq: next(seqs), request=lambda seq: None)
+    samples = SimpleNamespace(pending={}, originals={}, drop=lambda seq: None)
+    signals = ("retry_offered", "retry_withdrawn", "error", "message", "error_answered", "retried")
+    return SimpleNamespace(jobs={}, samples=samples, carry=SimpleNamespace(reencodes={}, remaps={}), items={},
+                           engine=engine, open_waiting=lambda: None, set_device=lambda device: None,
+                           **{name: Said() for name in signals})
+
+
+def out_of_memory(seq: int) -> rq.Failed:
+    return rq.Failed(seq, "EncodeLatents", "out of memory on cuda:0", final=True, retry_on_cpu=True)
+
+
+def test_a_side_kept_with_a_retry_that_ended_is_withdrawn_once_another_is_offered():
+    """A direction's sides A and B, an inversion C after them. A runs out (B still to run); Retry on CPU sends A
+    again (A2, after C); B runs out while A2 runs, C then too: the bar offers C. A2 ends: B, waiting on it, can be
+    sent by nothing now, yet it stayed in the retries (and its direction's latents) for good."""
+    doc = document()
+    failures = FailedRequests(doc)
+    a, b, c = 10, 11, 12
+    failures.on_failed(out_of_memory(a))
+    failures.keep_with(a, b)
+    a2 = failures.retry_on_cpu(a)
+    failures.on_failed(out_of_memory(b))
+    failures.keep_with(b, a2)
+    failures.on_failed(out_of_memory(c))
+    assert list(failures.retries) == [b, c]  # B waits: A2's run may yet run out, and its retry send B too
+    failures.on_done(a2)
+    assert list(failures.retries) == [c] and failures.offered == c and (b,) in doc.retry_withdrawn.args
+    assert failures.retry_offered() == a2 + 1 and not failures.retries and not failures.kept_with
+
+
+def test_a_side_kept_with_a_retry_too_old_to_send_is_withdrawn():
+    """The other side of a direction whose offered side could not be sent again: nothing sends it now."""
+    doc = document()
+    failures = FailedRequests(doc)
+    doc.engine.resubmit = lambda seq: None  # too old
+    failures.on_failed(out_of_memory(10))
+    failures.keep_with(10, 11)  # 11, the other side, still to run
+    failures.on_failed(out_of_memory(11))
+    assert list(failures.retries) == [10, 11]
+    assert failures.retry_on_cpu(11) is None
+    assert not failures.retries and not failures.kept_with and doc.retry_withdrawn.args == [(11,), (10,)]
+
+
+def test_a_withdrawn_retry_is_no_longer_offered():
+    doc = document()
+    failures = FailedRequests(doc)
+    failures.on_failed(out_of_memory(10))
+    failures.withdraw(10)
+    assert failures.offered == 0 and not failures.retries and doc.retry_withdrawn.args == [(10,)]
+    assert failures.retry_offered() is None  # the button, clicked anyway, sends nothing
