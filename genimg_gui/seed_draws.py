@@ -42,8 +42,13 @@ def sample_record(seed: int, psi: float, gan_class: int | None, draw: str, class
     seed chose its own (the Generate tab's Any, no --class); draw is how the GAN drew it. A latent file recorded
     the model alone, and nothing said where a sample came from."""
     index = None if gan_class is None else int(gan_class)
-    named = classes[index] if index is not None and 0 <= index < len(classes) else None
-    return {"seed": int(seed), "psi": float(psi), "class": named, "class_index": index, "draw": checked(draw)}
+    return {"seed": int(seed), "psi": float(psi), "class": class_named(index, classes), "class_index": index,
+            "draw": checked(draw)}
+
+
+def class_named(gan_class: int | None, classes: Sequence[str]) -> str | None:
+    """The name of a class index among a GAN's classes; None for the seed's own class (or an index they lack)."""
+    return classes[gan_class] if gan_class is not None and 0 <= gan_class < len(classes) else None
 
 
 def checked(draw: str) -> str:
@@ -66,6 +71,9 @@ class Drawn:
     name: str
     latent: np.ndarray             # the w as mapped, before any edit folded into the node's base
     original: np.ndarray | None    # its decode; None where a session left it out (drawn again when needed)
-    # the class asked for, by name, once another GAN drew the seed (a class index means nothing to another
-    # GAN): switching back to a GAN that has the class draws it again
+    # the class asked for, by name, kept from its drawing on (a class index means nothing to another GAN, and a
+    # GAN opened beside a restored session had read one sample's index through the other's names): a switch
+    # draws the class of that name again, or, after a GAN without it, a switch back to one that has it.
+    # None: the seed's own class, or a sample from a session saved before names were kept (CarryOver reads its
+    # index through the classes it is told)
     class_name: str | None = None

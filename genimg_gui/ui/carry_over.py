@@ -18,6 +18,7 @@ import numpy as np
 from ..edit import EditState, named_rows, reexpressed, shared_rows, values_along
 from ..history import carried_across, carried_over, fits_over
 from ..engine import requests as rq
+from ..seed_draws import class_named
 from ..wording import listed
 
 if TYPE_CHECKING:
@@ -40,50 +41,44 @@ class CarryOver:
         # decode (answered: the first answer to it or to a later request, so a superseded or failed one holds none)
         self.leads: dict[str, int] = {}
         self.held: dict[str, list[tuple[Item, rq.Request, dict, object]]] = {}  # kind -> (item, request, book, note)
-        # kind -> the class names of the session's model (None: not kept), whose restored items wait for a model
-        # other than their own: the user opened it while a kept session waited, and the session's was not loaded
-        # (restore_session); its arrival carries them over, each sample's class by its name
-        self.unloaded: dict[str, tuple[str, ...] | None] = {}
-        # kind -> (folder, identity, note, classes): a restored session's model on its way, whose items were made in
-        # those weights, their class indices counting those classes (None: not kept); arriving with others (trained
-        # again in place since), it carries them over, the note saying why
-        self.expected: dict[str, tuple[str, str, str, tuple[str, ...] | None]] = {}
+        # the kinds whose restored items wait for a model other than their own: the user opened it while a kept
+        # session waited, and the session's was not loaded (restore_session); its arrival carries them over
+        self.unloaded: set[str] = set()
+        # kind -> (folder, identity, note): a restored session's model on its way, whose items were made in those
+        # weights; arriving with others (trained again in place since), it carries them over, the note saying why
+        self.expected: dict[str, tuple[str, str, str]] = {}
 
-    def expect(self, kind: str, folder: str, identity: str, note: str, classes: tuple[str, ...] | None) -> None:
-        self.expected[kind] = (folder, identity, note, classes)
+    def expect(self, kind: str, folder: str, identity: str, note: str) -> None:
+        self.expected[kind] = (folder, identity, note)
 
-    def trained_again(self, info: rq.ModelInfo) -> tuple[str, tuple[str, ...] | None] | None:
+    def trained_again(self, info: rq.ModelInfo) -> str | None:
         """Why the items a session restored follow info, its model loaded from the session's folder though it holds
-        other weights now, and the class names their class indices count (None: not kept, see follow); None when
-        it holds the same, or is another model (the session's own follows it)."""
+        other weights now; None when it holds the same, or is another model (the session's own follows it)."""
         if (expected := self.expected.get(info.kind)) is None:
             return None
-        folder, identity, note, classes = expected
+        folder, identity, note = expected
         if info.path != folder and folder in self.document.loading_paths():
             return None  # asked for before the session's: that one comes next
         del self.expected[info.kind]
-        return (note, classes) if info.path == folder and info.identity != identity else None
+        return note if info.path == folder and info.identity != identity else None
 
-    def follow(self, kind: str, old_classes: tuple[str, ...] | None, reset: str | None,
-               why: str | None = None) -> None:
+    def follow(self, kind: str, unnamed: tuple[str, ...], reset: str | None, why: str | None = None) -> None:
         """The switch to the new model of a kind, after values() (before the views show the new sliders): every
         open item of that kind follows it (items), and what that does is said in one message, last so that the
         status bar shows it. why: said in front, the model's folder trained again since a session was kept (the
-        old weights gone: no switching back); old_classes None: the old weights' class names not kept (a session
-        saved before they were), so trained again in place, most likely the new model's."""
-        if old_classes is None:
-            old_classes = self.document.models[kind].classes
-        if said := switch_message(self.items(kind, old_classes, reset, old_gone=why is not None)):
+        old weights gone: no switching back); unnamed: as items says."""
+        if said := switch_message(self.items(kind, unnamed, reset, old_gone=why is not None)):
             self.document.message.emit(f"{why}: {said}" if why else said)
 
-    def items(self, kind: str, old_classes: tuple[str, ...] = (), reset: str | None = None,
+    def items(self, kind: str, unnamed: tuple[str, ...] = (), reset: str | None = None,
               old_gone: bool = False) -> list[str]:
-        """A new model of a kind: every open item of that kind follows it, the one on screen first.
-        old_classes: the class names of the GAN it replaces, which its items' class indices count; reset: what
-        values() said of the edits that start again at 0; old_gone: the model it replaces is no more (its folder
-        trained again in place), so there is no switching back to it. Returns what the user must hear of the switch,
-        each said once for all items and the most needed first (the status bar cuts a long message's end;
-        switch_message joins them): six messages in one second left the status bar showing the last alone."""
+        """A new model of a kind: every open item of that kind follows it, the one on screen first, each sample's
+        class by the name it keeps (Drawn.class_name). unnamed: the class names that the class index of a sample
+        without one counts (a session saved before names were kept); reset: what values() said of the edits that
+        start again at 0; old_gone: the model it replaces is no more (its folder trained again in place), so there
+        is no switching back to it. Returns what the user must hear of the switch, each said once for all items and
+        the most needed first (the status bar cuts a long message's end; switch_message joins them): six messages in
+        one second left the status bar showing the last alone."""
         doc = self.document
         mine = [i for i in sorted(doc.items.values(), key=lambda i: i is not doc.current) if i.kind == kind]
         self.held.pop(kind, None)  # a switch before asked for them for a model now gone: all are asked again
@@ -91,7 +86,7 @@ class CarryOver:
         if doc.current is not None and doc.current.kind == kind:
             self.held[kind] = []
         from_fit = from_fit_note([lost for item in mine if (lost := file_lost(item))])  # before they are asked
-        unfit = [item.name for item in mine if self._follow(item, old_classes)]
+        unfit = [item.name for item in mine if self._follow(item, unnamed)]
         if kind not in self.leads:  # nothing on screen to wait for
             self._release(kind)
         lost = self._classes_lost_note(mine, old_gone) if kind == "gan" else None
@@ -141,7 +136,7 @@ class CarryOver:
         if note := invert_again_note([item.name] if self._follow(item) else []) or from_fit:
             self.document.message.emit(note)
 
-    def _follow(self, item: Item, old_classes: tuple[str, ...] = ()) -> bool:
+    def _follow(self, item: Item, unnamed: tuple[str, ...] = ()) -> bool:
         """Ask for the item's latents in the new model; True for an inversion whose w the new GAN keeps unfitted."""
         if item.kind == "vae":
             # the pixels as opened, not the last VAE's fit of them (a 64-px VAE's square crop of a 4:3 photo)
@@ -149,7 +144,7 @@ class CarryOver:
             pixels, file = (item.original, item.file) if item.source is None else (item.source, None)
             self._ask(item, rq.EncodeImage(pixels, item.name, item.fit, file), self.reencodes, item.id)
             return False
-        return self._remap(item, old_classes)
+        return self._remap(item, unnamed)
 
     def pending_any(self) -> bool:
         return bool(self.reencodes or self.remaps or any(self.held.values()))
@@ -204,7 +199,7 @@ class CarryOver:
         for _, request, book, note in mine:
             self._ask(item, request, book, note)
 
-    def _remap(self, item: Item, old_classes: tuple[str, ...] = ()) -> bool:
+    def _remap(self, item: Item, unnamed: tuple[str, ...] = ()) -> bool:
         """Draw every seed of a GAN item's history with the new GAN; as each comes back, the part of the history
         that edits it follows (_carry_sample). True when the item on screen is an inversion's w that the new GAN
         draws as it is, though it was not inverted in it (to invert again)."""
@@ -217,7 +212,7 @@ class CarryOver:
             # a class is drawn again where the new GAN has one of its name, else the seed draws its own and the
             # name waits for a GAN that has it; refined again by a GAN that can, after one that could not.
             # tag 0: a lane of its own, so no re-map supersedes another
-            name = class_name(d, old_classes)
+            name = class_name(d, unnamed)
             item.drawn[node] = replace(d, class_name=name)
             psi, draw, cls = 1.0 if d.psi is None else d.psi, d.asked_draw or d.draw, _index(name, classes)
             self._ask(item, rq.MapSeed(d.seed, psi, tag=0, cls=cls, draw=draw), self.remaps, (item.id, node))
@@ -350,11 +345,9 @@ def _reexpress(item: Item, old_identity: str, new: rq.ModelInfo, rows: dict[int,
 
 
 def class_name(d: Drawn, classes: tuple[str, ...]) -> str | None:
-    """The class a sample was asked to draw, by name: its GAN's name for its index, or the name it kept from a
-    GAN before (None: the seed's own)."""
-    if d.gan_class is not None and 0 <= d.gan_class < len(classes):
-        return classes[d.gan_class]
-    return d.class_name
+    """The class a sample was asked to draw, by name: the name it keeps, else (a sample of a session saved before
+    names were kept) the name classes give its index (None: the seed's own)."""
+    return d.class_name if d.class_name is not None else class_named(d.gan_class, classes)
 
 
 def _index(name: str | None, classes: tuple[str, ...]) -> int | None:

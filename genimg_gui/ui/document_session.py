@@ -2,11 +2,13 @@
 document: Document.to_session and Document.restore."""
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from pathlib import Path
 
 from ..catalog import read_entry
+from ..seed_draws import Drawn, class_named
 from ..session import Session, SessionItem
 from .item import Item
 from .slow_draw import model_name
@@ -81,12 +83,11 @@ def restore_session(document: Document, session: Session, drop_start_sample: boo
                 # carries the session's items over (model_arrival), as a switch does
                 document.message.emit(f"The session's {model_name(path)} was not loaded: you opened "
                                       f"{model_name(chosen)}")
-                document.carry.unloaded[kind] = session.classes.get(kind)
+                document.carry.unloaded.add(kind)
                 continue
             document.load_model(path)
         if made_in is not None:  # on its way: with other weights, its arrival carries the items over
-            document.carry.expect(kind, path, made_in, _trained_again_note(path, session.kept),
-                                  session.classes.get(kind))
+            document.carry.expect(kind, path, made_in, _trained_again_note(path, session.kept))
     for identity, labels in session.labels.items():  # a model seen this run keeps the labels it was left with
         document.direction_labels.setdefault(identity, labels)
     if drop_start_sample and (session.kept or any(saved.kind == "gan" for saved in session.items)):
@@ -97,7 +98,7 @@ def restore_session(document: Document, session: Session, drop_start_sample: boo
     for saved in session.items:
         item = Item(document.next_id, saved.kind, saved.name, saved.original, saved.image, saved.history,
                     0, saved.seed, saved.psi, saved.gan_class, saved.draw, saved.asked_draw,
-                    drawn=dict(saved.drawn), step_names=dict(saved.step_names),
+                    drawn=_named(saved.drawn, session.classes.get(saved.kind)), step_names=dict(saved.step_names),
                     values_by_model=dict(saved.values_by_model),
                     directions_of=session.identities.get(saved.kind), inverted_in=saved.inverted_in,
                     sent_from=saved.sent_from, made_by=dict(saved.made_by), file=saved.file, fit=saved.fit)
@@ -108,7 +109,7 @@ def restore_session(document: Document, session: Session, drop_start_sample: boo
     if added:
         document.current = added[min(session.current, len(added) - 1)]
         for kind, path in trained_again:  # before the views show the items' values
-            _follow_trained_again(document, kind, _trained_again_note(path, session.kept), session.classes.get(kind))
+            _follow_trained_again(document, kind, _trained_again_note(path, session.kept))
         document.current_changed.emit(document.current)
 
 
@@ -116,14 +117,24 @@ def _trained_again_note(path: str, kept: bool) -> str:
     return f"{model_name(path)} was trained again since your images were {'kept' if kept else 'autosaved'}"
 
 
-def _follow_trained_again(document: Document, kind: str, why: str, classes: tuple[str, ...] | None) -> None:
+def _follow_trained_again(document: Document, kind: str, why: str) -> None:
     """The session's items of a kind, made in weights its folder no longer holds (trained again in place since):
     carried over to the model loaded from it as a switch from those weights carries them (model_arrival), known
-    by the labels and the class names the session kept (classes; None: not kept); the switch's notes say why.
-    Their latents, decoded by the new weights, were another model's picture, and the first slider moved turned it
-    to garbage."""
-    reset = document.carry.values(None, document.models[kind])
-    document.carry.follow(kind, classes, reset, why)
+    by the labels the session kept and each sample's class by its name (one without: most likely the new
+    weights'); the switch's notes say why. Their latents, decoded by the new weights, were another model's
+    picture, and the first slider moved turned it to garbage."""
+    info = document.models[kind]
+    document.carry.follow(kind, info.classes, document.carry.values(None, info), why)
+
+
+def _named(drawn: dict[int, Drawn], classes: tuple[str, ...] | None) -> dict[int, Drawn]:
+    """A restored item's samples, each with its class's name: a session saved before samples kept it names it by
+    the classes of its model it kept (None: not kept either; CarryOver falls back on a GAN's), which a GAN opened
+    beside the session must not read the index of through its own."""
+    if classes is None:
+        return dict(drawn)
+    return {node: d if d.class_name is not None else replace(d, class_name=class_named(d.gan_class, classes))
+            for node, d in drawn.items()}
 
 
 def _chosen_instead(document: Document, kind: str, after: int | None) -> str | None:

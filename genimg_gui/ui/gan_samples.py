@@ -91,11 +91,13 @@ class GanSamples:
         if target > 0:  # older requests for this item were superseded in the queue: forget them
             self._forget_older(target, r.seq)
         zeros = (0.0,) * len(doc.directions("gan") or ())
+        classes = getattr(doc.models.get("gan"), "classes", ())  # the GAN that drew it
         item = doc.items.get(target)
         if item is None:
             name = f"seed {r.seed}"
             item = Item(doc.next_id, "gan", name, r.image, r.image, History(EditState(r.latent, zeros)),
                         r.seq, r.seed, r.psi, r.cls, r.draw, asked_draw=r.asked)
+            item.remember_drawn(seed_draws.class_named(r.cls, classes))
             if r.tag == AUTO_SAMPLE:
                 self.auto_items.add(item.id)
             doc.insert_item(item, make_current=r.tag != AUTO_SAMPLE)
@@ -107,7 +109,7 @@ class GanSamples:
             doc.show_drawn(item, r.seq, r.image, EditState(r.latent, values))
             return
         item.history.push(EditState(r.latent, values), lambda node: _same_sample(item, node, r))
-        item.take_sample(r, r.cls)
+        item.take_sample(r, classes)
         item.stale_below = item.requested_seq + 1  # e.g. a model switch's redraw of the sample this replaces
         doc.show_drawn(item, r.seq, r.image, item.history.current)
         doc.history_changed.emit()

@@ -28,11 +28,11 @@ def take_model(doc: Document, info: rq.ModelInfo) -> None:
     # items a kept session brought back for a model not loaded (the user opened this one while it waited): carried
     # over as from it
     strays = info.kind in doc.carry.unloaded
-    stray_classes = doc.carry.unloaded.pop(info.kind, None)
+    doc.carry.unloaded.discard(info.kind)
     # a session's model folder trained again since it was kept: its items were made in the old weights, and their
     # latents drawn by the new ones were garbage
-    trained_again = doc.carry.trained_again(info)
-    strays = strays or trained_again is not None
+    why = doc.carry.trained_again(info)
+    strays = strays or why is not None
     # before the views show the items' values on the new sliders
     reset = doc.carry.values(previous, info) if switched or strays else None
     doc.model_loaded.emit(info)
@@ -44,10 +44,9 @@ def take_model(doc: Document, info: rq.ModelInfo) -> None:
         doc.message.emit(f"{info.name} cannot refine seeds, which draw their own z: {info.no_refine}")
     if info.other_weights:  # its card's figures (30 dB, say) are another model's: said once, as it loads
         doc.message.emit(info.other_weights)
-    # the items' classes are the old weights', now gone after a folder trained again: by the names the session kept
-    why, classes = trained_again or (None, previous.classes if previous is not None else ())
-    if stray_classes is not None:  # the session's model's, which its items' class indices count (not previous's)
-        classes = stray_classes
+    # each sample keeps its class by name; one of a session saved before names were kept counts the classes of the
+    # GAN it was in: the one replaced, or after a folder trained again in place most likely its new weights
+    unnamed = info.classes if why is not None else (previous.classes if previous is not None else ())
     if switched or strays:
-        doc.carry.follow(info.kind, classes, reset, why)
+        doc.carry.follow(info.kind, unnamed, reset, why)
     doc.open_waiting()
