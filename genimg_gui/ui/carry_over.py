@@ -63,10 +63,10 @@ class CarryOver:
         return note if info.path == folder and info.identity != identity else None
 
     def follow(self, kind: str, unnamed: tuple[str, ...], reset: str | None, why: str | None = None) -> None:
-        """The switch to the new model of a kind, after values() (before the views show the new sliders): every
-        open item of that kind follows it (items), and what that does is said in one message, last so that the
-        status bar shows it. why: said in front, the model's folder trained again since a session was kept (the
-        old weights gone: no switching back); unnamed: as items says."""
+        """The switch to the new model of a kind, after values() (which must come before the views show the new
+        sliders; this need not): every open item of that kind follows it (items), and what that does is said in one
+        message, last so that the status bar shows it. why: said in front, the model's folder trained again since a
+        session was kept (the old weights gone: no switching back); unnamed: as items says."""
         if said := switch_message(self.items(kind, unnamed, reset, old_gone=why is not None)):
             self.document.message.emit(f"{why}: {said}" if why else said)
 
