@@ -224,3 +224,26 @@ def test_a_direction_dropped_no_longer_offers_its_retry(qtbot, window, monkeypat
         make_direction(window, monkeypatch, "blue → red", blue, red)
     assert not jobs and not doc.failures.retries and not doc.failures.offered
     assert not window.status.retry.isVisible()
+
+
+def test_a_side_sent_again_whose_other_side_is_too_old_says_nothing_of_the_cpu(qtbot, window, monkeypatch, tmp_path):
+    """Both sides ran out of memory; the "from" side is too old to send again, so no direction can come. The "to"
+    side, re-sent by the click, ran on and said its encoding was done on the CPU: it is cancelled, and says nothing."""
+    red, blue = write_group(tmp_path / "red", "r", RED, 3, 1), write_group(tmp_path / "blue", "b", BLUE, 2, 2)
+    on_a_full_gpu(window, monkeypatch, "encode_latent")
+    doc, jobs = window.document, window.directions_tool.jobs
+    to_side = offered(qtbot, window, lambda: make_direction(window, monkeypatch, "red → blue", red, blue))
+    qtbot.waitUntil(lambda: len(jobs.out_of_memory) == 2, timeout=UI_TIMEOUT)  # the "from" side ran out before
+    from_side = min(jobs.out_of_memory)
+    del doc.engine._recent[from_side]  # forgotten, as after REMEMBERED newer requests
+    said, sent, ended = [], [], []
+    doc.message.connect(said.append)
+    doc.retried.connect(lambda seq, new: sent.append(new))
+    doc.engine.done.connect(ended.append)
+    doc.engine.failed.connect(lambda f: ended.append(f.seq) if f.final else None)
+    qtbot.mouseClick(window.status.retry, Qt.MouseButton.LeftButton)
+    assert sent and "too old to retry" in window.status.currentMessage()
+    qtbot.waitUntil(lambda: sent[0] in ended, timeout=UI_TIMEOUT)
+    assert not any(DONE_ON_CPU in text or text == "Cancelled" for text in said), said
+    assert not jobs and not doc.failures.retries and not doc.failures.on_cpu and to_side not in doc.jobs
+    assert sent[0] not in doc.jobs and not window.status.retry.isVisible()

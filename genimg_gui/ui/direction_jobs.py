@@ -2,7 +2,8 @@
 both sides have come back. A side that ran out of GPU memory keeps its direction waiting for Retry on CPU, which sends
 it again under a new seq (document.retried): its latents were dropped, and the other side's with them, and no
 direction came while the status bar said the encoding was done on the CPU. A waiting side whose retry can no longer be
-sent (document.retry_withdrawn) drops its direction, and the latents it kept."""
+sent (document.retry_withdrawn) drops its direction, and the latents it kept; a side still being encoded is
+cancelled then."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -62,11 +63,15 @@ class DirectionJobs:
 
     def _forget(self, job: Job) -> None:
         """No direction comes of job: its sides that ran out of memory are no longer offered for a retry, which
-        re-encoded a side whose latents were then dropped, and said the encoding was done."""
+        re-encoded a side whose latents were then dropped, and said the encoding was done; those under way are
+        cancelled, their latents would be dropped (the failure that ended the job is said already)."""
+        under_way = [s for s, (other, _) in self.running.items() if other is job]
         self.running = {s: v for s, v in self.running.items() if v[0] is not job}
         waiting = [s for s, (other, _) in self.out_of_memory.items() if other is job]
         self.out_of_memory = {s: v for s, v in self.out_of_memory.items() if v[0] is not job}
         self.document.failures.withdraw(*waiting)
+        for seq in under_way:
+            self.document.failures.abandon(seq)
 
     def _on_retried(self, seq: int, new: int) -> None:
         """A side sent again on the CPU: its latents come under the new seq. The other side, if it ran out of memory

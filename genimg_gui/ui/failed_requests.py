@@ -80,7 +80,16 @@ class FailedRequests:
         """A request ended without failing (Engine.done, after its results): a retry on the CPU says so."""
         if (said := self.on_cpu.pop(seq, None)) is not None:
             self.document.message.emit(said)
+        self.cancel_told_elsewhere.discard(seq)  # abandoned as it ended: the cancel came too late to be told
         self._let_go(seq)
+
+    def abandon(self, seq: int) -> None:
+        """seq's result is no longer wanted (its controller dropped what it was for, and said why): it is cancelled
+        without a bare "Cancelled", and should it end first, says nothing of the CPU. A direction's side re-sent by
+        Retry on CPU, whose other side was too old to retry, ran on and said its encoding was done on the CPU."""
+        self.on_cpu.pop(seq, None)
+        self.cancel_told_elsewhere.add(seq)
+        self.document.cancel(seq)
 
     def keep_with(self, seq: int, other: int) -> None:
         """The retry of seq, waiting, is kept while other runs or is the one offered: other's retry sends seq again
