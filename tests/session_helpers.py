@@ -3,6 +3,7 @@ another version would write it, one left by a crash, and a window with the tiny 
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 
 import numpy as np
 
@@ -60,3 +61,21 @@ def _window_with_the_vae(qtbot, engine, model_dir) -> MainWindow:
     with qtbot.waitSignal(w.document.model_loaded, timeout=TIMEOUT):
         w.document.load_model(str(model_dir / "tiny-vae"))
     return w
+
+
+def keep_a_fox_and_an_owl(qtbot, window: MainWindow, gan_folder) -> None:
+    """Loads the GAN in gan_folder (classes cat, fox, owl) into window, draws seed 7 as a fox and seed 8 as an owl in
+    place of the start-up's sample, and quits keeping them (the session saved as Keep for next time does)."""
+    doc = window.document
+    with qtbot.waitSignal(doc.model_loaded, timeout=TIMEOUT):
+        doc.load_model(str(gan_folder))
+    qtbot.waitUntil(lambda: len(doc.items) == 1, timeout=TIMEOUT)  # the start-up's sample
+    [auto] = doc.items.values()
+    for seed, cls in ((7, 1), (8, 2)):  # fox, owl
+        with qtbot.waitSignal(doc.item_added, timeout=TIMEOUT):
+            doc.generate(seed, 0.7, cls, new_item=True)
+    doc.close_item(auto.id)
+    kept = replace(doc.to_session(), kept=True)
+    assert [i.gan_class for i in kept.items] == [1, 2]
+    window.close()
+    sess.save_session(kept)

@@ -20,6 +20,7 @@ from genimg_gui.engine.engine import Engine
 from genimg_gui.engine.runtime import Runtime
 from genimg_gui.models.gan import Generator
 from genimg_gui.ui.main_window import MainWindow
+from session_helpers import keep_a_fox_and_an_owl
 from test_switch_values import double_click_row
 
 
@@ -101,19 +102,7 @@ def test_a_gan_opened_while_a_kept_session_waits_keeps_each_samples_class_by_nam
     entries = [read_entry(model_dir / "tiny-vae"), read_entry(session_gan), read_entry(Path(other))]
     w = MainWindow(Engine("cpu"), entries)
     qtbot.addWidget(w)
-    doc = w.document
-    with qtbot.waitSignal(doc.model_loaded, timeout=UI_TIMEOUT):
-        doc.load_model(str(session_gan))
-    qtbot.waitUntil(lambda: len(doc.items) == 1, timeout=UI_TIMEOUT)  # the start-up's sample
-    [auto] = doc.items.values()
-    for seed, cls in ((7, 1), (8, 2)):  # fox, owl
-        with qtbot.waitSignal(doc.item_added, timeout=UI_TIMEOUT):
-            doc.generate(seed, 0.7, cls, new_item=True)
-    doc.close_item(auto.id)
-    kept = replace(doc.to_session(), kept=True)
-    assert [i.gan_class for i in kept.items] == [1, 2]
-    w.close()
-    sess.save_session(kept)
+    keep_a_fox_and_an_owl(qtbot, w, session_gan)
 
     gate = held_loads(monkeypatch, str(model_dir / "tiny-vae"))
     again = MainWindow(Engine("cpu"), entries)

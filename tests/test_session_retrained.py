@@ -20,7 +20,7 @@ from genimg_gui.engine.engine import Engine
 from genimg_gui.engine.runtime import Runtime
 from genimg_gui.models.vae import ConvVAE
 from genimg_gui.ui.main_window import MainWindow
-from session_helpers import TIMEOUT
+from session_helpers import TIMEOUT, keep_a_fox_and_an_owl
 
 
 def vae_window(qtbot, folder) -> MainWindow:
@@ -151,19 +151,7 @@ def test_a_gan_trained_again_with_other_classes_keeps_each_samples_class_by_name
     torch.manual_seed(1)
     folder = make_model_folder(tmp_path / "gan2", Generator(replace(TINY_GAN, classes=("cat", "fox", "owl"))), "gan2")
     w = vae_window(qtbot, folder)
-    doc = w.document
-    with qtbot.waitSignal(doc.model_loaded, timeout=TIMEOUT):
-        doc.load_model(str(folder))
-    qtbot.waitUntil(lambda: len(doc.items) == 1, timeout=TIMEOUT)  # the start-up's sample
-    [auto] = doc.items.values()
-    for seed, cls in ((7, 1), (8, 2)):  # fox, owl
-        with qtbot.waitSignal(doc.item_added, timeout=TIMEOUT):
-            doc.generate(seed, 0.7, cls, new_item=True)
-    doc.close_item(auto.id)
-    kept = replace(doc.to_session(), kept=True)
-    assert [i.gan_class for i in kept.items] == [1, 2]
-    w.close()
-    sess.save_session(kept)
+    keep_a_fox_and_an_owl(qtbot, w, folder)
     torch.manual_seed(8)
     make_model_folder(folder, Generator(replace(TINY_GAN, classes=("fox", "cat"))), "gan2")
     (folder / "directions.safetensors").unlink()
