@@ -33,7 +33,7 @@ def document(first_retry: int = 100) -> SimpleNamespace:
     signals = ("retry_offered", "retry_withdrawn", "error", "message", "error_answered", "retried")
     return SimpleNamespace(jobs={}, samples=samples, carry=SimpleNamespace(reencodes={}, remaps={}), items={},
                            engine=engine, open_waiting=lambda: None, set_device=lambda device: None,
-                           **{name: Said() for name in signals})
+                           cancel=lambda seq: None, **{name: Said() for name in signals})
 
 
 def out_of_memory(seq: int) -> rq.Failed:
@@ -79,3 +79,29 @@ def test_a_withdrawn_retry_is_no_longer_offered():
     failures.withdraw(10)
     assert failures.offered == 0 and not failures.retries and doc.retry_withdrawn.args == [(10,)]
     assert failures.retry_offered() is None  # the button, clicked anyway, sends nothing
+
+
+def test_an_abandoned_request_that_runs_out_of_memory_offers_no_retry_and_says_nothing():
+    """A direction's side given up by its controller (its other side failed for good) ran out of GPU memory before
+    its cancel reached it: Retry on CPU was offered for work no one would take, and the error shown."""
+    doc = document()
+    failures = FailedRequests(doc)
+    failures.abandon(11)
+    failures.on_failed(out_of_memory(11))
+    assert not failures.retries and failures.offered == 0 and not doc.retry_offered.args
+    assert not doc.error.args and not failures.abandoned and not failures.cancel_told_elsewhere
+
+
+def test_a_cancel_the_user_asked_for_is_told_when_it_makes_its_controller_give_the_request_up():
+    """A direction's side A ran out while B ran, another request C ran out after (the bar offers C); the user
+    cancels B. Letting go of B withdraws A, and A's controller, dropping the direction, abandons B: that abandon
+    silenced the cancel the user had asked for, and nothing said "Cancelled"."""
+    doc = document()
+    failures = FailedRequests(doc)
+    doc.retry_withdrawn.connect(lambda seq: failures.abandon(11) if seq == 10 else None)  # DirectionJobs._forget
+    failures.on_failed(out_of_memory(10))
+    failures.keep_with(10, 11)
+    failures.on_failed(out_of_memory(12))
+    failures.on_failed(rq.Failed(11, "EncodeLatents", "Cancelled", cancelled=True))
+    assert (10,) in doc.retry_withdrawn.args and doc.message.args == [("Cancelled",)]
+    assert not failures.abandoned and not failures.cancel_told_elsewhere

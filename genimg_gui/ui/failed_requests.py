@@ -41,6 +41,9 @@ class FailedRequests:
         # requests whose cancel their controller tells, with what it kept (an inversion's): a bare "Cancelled" came
         # before that in the message log, two lines for one stop
         self.cancel_told_elsewhere: set[int] = set()
+        # requests their controller gave up (abandon), still under way: should one run out of memory before its
+        # cancel reaches it, Retry on CPU offered work whose result had no one left to take it
+        self.abandoned: set[int] = set()
 
     def _bookkeeping(self) -> tuple[dict, ...]:
         """Every note the document keeps of a request by its seq."""
@@ -52,7 +55,10 @@ class FailedRequests:
         if f.path and not f.final:  # one file of several: told with the others when the job ends (on_progress)
             self.unopened.setdefault(f.seq, []).append(f.message)
             return
-        if getattr(f, "retry_on_cpu", False):
+        # read first: what _let_go withdraws may abandon this very request (a direction's side the user cancelled),
+        # and its cancel, asked for by the user, then went untold
+        abandoned, told = f.seq in self.abandoned, f.seq in self.cancel_told_elsewhere
+        if getattr(f, "retry_on_cpu", False) and not abandoned:
             self.retries[f.seq] = (f.message, [book.get(f.seq) for book in self._bookkeeping()])
             self._offer(f.seq)
         elif f.final:
@@ -65,12 +71,15 @@ class FailedRequests:
             doc.samples.drop(f.seq)
             doc.carry.remaps.pop(f.seq, None)  # that seed keeps the old GAN's w until a retry draws it
             doc.carry.reencodes.pop(f.seq, None)  # that picture keeps the old VAE's latent until a retry
-        if not f.cancelled:
+        if abandoned:  # its controller said why it was given up: how it ended is no one's news
+            pass
+        elif not f.cancelled:
             doc.error.emit(f.message)
-        elif f.seq not in self.cancel_told_elsewhere and not f.superseded:  # a superseded one: slow_draw says why
+        elif not told and not f.superseded:  # a superseded one: slow_draw says why
             doc.message.emit("Cancelled")
         if f.final:
             self.cancel_told_elsewhere.discard(f.seq)
+            self.abandoned.discard(f.seq)
 
     def on_progress(self, p: rq.Progress) -> None:
         if p.fraction >= 1.0:  # done, or cancelled (its progress ends first)
@@ -81,6 +90,7 @@ class FailedRequests:
         if (said := self.on_cpu.pop(seq, None)) is not None:
             self.document.message.emit(said)
         self.cancel_told_elsewhere.discard(seq)  # abandoned as it ended: the cancel came too late to be told
+        self.abandoned.discard(seq)
         self._let_go(seq)
 
     def abandon(self, seq: int) -> None:
@@ -89,6 +99,7 @@ class FailedRequests:
         Retry on CPU, whose other side was too old to retry, ran on and said its encoding was done on the CPU."""
         self.on_cpu.pop(seq, None)
         self.cancel_told_elsewhere.add(seq)
+        self.abandoned.add(seq)
         self.document.cancel(seq)
 
     def keep_with(self, seq: int, other: int) -> None:

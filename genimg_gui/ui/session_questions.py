@@ -25,8 +25,8 @@ KEPT_BACK = "Reopened {} kept when genimg quit"
 
 
 def exports_going(names: list[str]) -> str:
-    """What quitting does to the morph exports being written: two at once (a retry on the CPU beside another) read
-    "A morph export (a.gif, b.gif) is being written: quitting cancels it"."""
+    """What quitting does to the morph exports being written, two at once (a retry on the CPU beside another)
+    counted: "2 morph exports (a.gif, b.gif) are being written: quitting cancels them" (they read as one)."""
     if len(names) == 1:
         return f"A morph export ({names[0]}) is being written: quitting cancels it, and no file is written."
     return (f"{len(names):,} morph exports ({listed(names)}) are being written: quitting cancels them, and no file "
