@@ -36,6 +36,16 @@ def writes(monkeypatch):
     return calls
 
 
+def a_small_morph_on_show(qtbot, window, image_files):
+    """The Morph dialog of two pictures, 7 frames at their own scale, once its preview has drawn a frame."""
+    open_images(qtbot, window, image_files[:2])
+    dialog, shown = open_morph(qtbot, window)
+    dialog.frames.setValue(7)
+    dialog.scale.setValue(1)
+    qtbot.waitUntil(lambda: bool(shown), timeout=UI_TIMEOUT)
+    return dialog
+
+
 def said(window) -> list:
     """The progress texts the document passes on, with their fractions."""
     seen: list = []
@@ -138,11 +148,7 @@ def test_an_export_retried_on_the_cpu_after_the_gpu_ran_out_of_memory_says_what_
 
     from genimg_gui.engine.runtime import Runtime
 
-    open_images(qtbot, window, image_files[:2])
-    dialog, shown = open_morph(qtbot, window)
-    dialog.frames.setValue(7)
-    dialog.scale.setValue(1)
-    qtbot.waitUntil(lambda: bool(shown), timeout=UI_TIMEOUT)
+    dialog = a_small_morph_on_show(qtbot, window, image_files)
     runtime = window.document.engine.worker.runtime
     monkeypatch.setattr(runtime, "device", torch.device("cuda:0"))  # as the worker reads it next
     real = Runtime.render
@@ -181,11 +187,7 @@ def test_an_export_retried_while_another_runs_is_followed_too(qtbot, window, ima
 
     from genimg_gui.engine.worker import Worker
 
-    open_images(qtbot, window, image_files[:2])
-    dialog, shown = open_morph(qtbot, window)
-    dialog.frames.setValue(7)
-    dialog.scale.setValue(1)
-    qtbot.waitUntil(lambda: bool(shown), timeout=UI_TIMEOUT)
+    dialog = a_small_morph_on_show(qtbot, window, image_files)
     runtime = window.document.engine.worker.runtime
     full, other = str(tmp_path / "full.gif"), str(tmp_path / "other.gif")
     real, gate = Worker._render_frames, threading.Event()

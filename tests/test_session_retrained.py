@@ -30,6 +30,22 @@ def vae_window(qtbot, folder) -> MainWindow:
     return w
 
 
+def trained_again_and_restored(qtbot, folder, net, load_first: bool, kept: int) -> MainWindow:
+    """folder's model trained again in place as net (its directions made again), then a window that restores the
+    kept session of `kept` items, having loaded the folder itself as it started if load_first (the tester's case;
+    else the session loads its own); returned once every item is drawn."""
+    make_model_folder(folder, net, folder.name)
+    (folder / "directions.safetensors").unlink()
+    again = vae_window(qtbot, folder)
+    doc = again.document
+    if load_first:
+        doc.load_model(str(folder))
+    assert again.questions.offer_restore() == kept
+    qtbot.waitUntil(lambda: len(doc.items) == kept and not doc.jobs and not doc.carry.pending_any()
+                    and all(i.shown_seq >= i.requested_seq for i in doc.items.values()), timeout=TIMEOUT)
+    return again
+
+
 def keep_an_edit(qtbot, folder, image) -> sess.Session:
     """image opened in the VAE of folder, PC1 moved to +3σ and PC2 to -0.5σ, kept on quitting."""
     w = vae_window(qtbot, folder)
@@ -56,21 +72,9 @@ def test_a_kept_session_whose_vae_was_trained_again_follows_the_new_weights(load
     torch.manual_seed(0)
     folder = make_model_folder(tmp_path / "vae2", ConvVAE(TINY_VAE), "vae2")
     kept = keep_an_edit(qtbot, folder, image_files[0])
-    torch.manual_seed(7)  # trained again in place: other weights, the same folder (its directions made again)
-    make_model_folder(folder, ConvVAE(TINY_VAE), "vae2")
-    (folder / "directions.safetensors").unlink()
-
-    again = vae_window(qtbot, folder)
+    torch.manual_seed(7)  # trained again in place: other weights, the same folder
+    again = trained_again_and_restored(qtbot, folder, ConvVAE(TINY_VAE), loaded == "at start-up", kept=1)
     doc = again.document
-    if loaded == "at start-up":
-        doc.load_model(str(folder))
-    assert again.questions.offer_restore() == 1
-
-    def settled() -> bool:
-        items = list(doc.items.values())
-        return (bool(items) and not doc.jobs and not doc.carry.pending_any()
-                and all(i.shown_seq >= i.requested_seq for i in items))
-    qtbot.waitUntil(settled, timeout=TIMEOUT)
     [item] = doc.items.values()
     new = doc.models["vae"]
     assert new.identity != kept.identities["vae"]
@@ -120,15 +124,8 @@ def test_a_kept_session_whose_gan_was_trained_again_draws_its_sample_again(qtbot
     w.close()
     sess.save_session(kept)
     torch.manual_seed(8)
-    make_model_folder(folder, Generator(TINY_GAN), "gan2")
-    (folder / "directions.safetensors").unlink()
-
-    again = vae_window(qtbot, folder)
+    again = trained_again_and_restored(qtbot, folder, Generator(TINY_GAN), load_first=True, kept=1)
     doc = again.document
-    doc.load_model(str(folder))
-    assert again.questions.offer_restore() == 1
-    qtbot.waitUntil(lambda: bool(doc.items) and not doc.jobs and not doc.carry.pending_any()
-                    and all(i.shown_seq >= i.requested_seq for i in doc.items.values()), timeout=TIMEOUT)
     [item] = doc.items.values()
     reference = Runtime("cpu")
     reference.load(str(folder), lambda *_: None)
@@ -153,16 +150,9 @@ def test_a_gan_trained_again_with_other_classes_keeps_each_samples_class_by_name
     w = vae_window(qtbot, folder)
     keep_a_fox_and_an_owl(qtbot, w, folder)
     torch.manual_seed(8)
-    make_model_folder(folder, Generator(replace(TINY_GAN, classes=("fox", "cat"))), "gan2")
-    (folder / "directions.safetensors").unlink()
-
-    again = vae_window(qtbot, folder)
+    again = trained_again_and_restored(qtbot, folder, Generator(replace(TINY_GAN, classes=("fox", "cat"))),
+                                       loaded == "at start-up", kept=2)
     doc = again.document
-    if loaded == "at start-up":
-        doc.load_model(str(folder))
-    assert again.questions.offer_restore() == 2
-    qtbot.waitUntil(lambda: len(doc.items) == 2 and not doc.jobs and not doc.carry.pending_any()
-                    and all(i.shown_seq >= i.requested_seq for i in doc.items.values()), timeout=TIMEOUT)
     fox, owl = sorted(doc.items.values(), key=lambda i: i.seed)
     reference = Runtime("cpu")
     reference.load(str(folder), lambda *_: None)
