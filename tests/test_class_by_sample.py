@@ -51,8 +51,8 @@ def test_a_sample_drawn_beside_a_restored_session_keeps_its_own_class(saved, qtb
         seq += 1
         r = engine.request(seq)
         engine.answer(seq, w(r.seed * 10)) if isinstance(r, rq.MapSeed) else engine.decoded(seq)
-    asked = {r.seed: r.cls for r in engine.sent[drawn:] if isinstance(r, rq.MapSeed)}
-    assert asked == {3: 1, 5: None}  # no owl in the new weights: the seed's own class, its name kept
+    asked = {r.seed: r.class_name for r in engine.sent[drawn:] if isinstance(r, rq.MapSeed)}
+    assert asked == {3: "dog", 5: "owl"}  # no owl in the new weights: the seed's own class, its name kept
     dog, owl = sorted(doc.items.values(), key=lambda i: i.seed)
     assert dog.gan_class == 1 and dog.drawn[dog.sample_node()].class_name == "dog"  # not the session's "fox"
     assert owl.gan_class is None and owl.drawn[owl.sample_node()].class_name == "owl"

@@ -23,6 +23,12 @@ class HeldEngine(QObject):
     def __init__(self) -> None:
         super().__init__()
         self.sent: list[rq.Request] = []
+        self.classes: tuple[str, ...] = ()  # the loaded GAN's, in which a sample's class is found by name
+        self.result.connect(self._note_gan)
+
+    def _note_gan(self, r: object) -> None:
+        if isinstance(r, rq.ModelInfo) and r.kind == "gan":
+            self.classes = r.classes
 
     def submit(self, request: rq.Request) -> int:
         self.sent.append(request)
@@ -37,7 +43,9 @@ class HeldEngine(QObject):
     def answer(self, seq: int, latent: np.ndarray) -> None:
         r = self.sent[seq - 1]
         image = np.full((4, 4, 3), int(latent[0]) % 256, np.uint8)
-        self.result.emit(rq.Mapped(seq, r.seed, r.psi, r.tag, latent, image, 0.0, r.cls, r.draw, r.record, r.draw))
+        cls = self.classes.index(r.class_name) if r.class_name in self.classes else None
+        self.result.emit(rq.Mapped(seq, r.seed, r.psi, r.tag, latent, image, 0.0, cls, r.draw, r.record, r.draw,
+                                   r.class_name))
 
     def decoded(self, seq: int) -> None:
         """The worker's decode of request seq: an image whose first value is the latent's first."""
@@ -311,28 +319,30 @@ def test_an_older_decode_arriving_after_an_inversion_lands_does_not_replace_it(q
 def test_a_class_survives_a_switch_to_a_gan_without_it_and_is_drawn_again_on_switching_back(qtbot, tmp_path):
     from types import SimpleNamespace
 
-    def gan(*classes: str) -> SimpleNamespace:  # what the document reads of a loaded GAN
-        return SimpleNamespace(classes=classes, directions=None, path=f"gan of {len(classes)}",
-                               identity=f"weights of the gan of {len(classes)}")
-
     engine = HeldEngine()
     doc = Document(engine)
+
+    def load(*classes: str) -> None:  # what the document reads of a loaded GAN, and the worker's GAN its classes
+        doc.models["gan"] = SimpleNamespace(classes=classes, directions=None, path=f"gan of {len(classes)}",
+                                            identity=f"weights of the gan of {len(classes)}")
+        engine.classes = classes
+
     pets = ("cat", "dog")
-    doc.models["gan"] = gan(*pets)
+    load(*pets)
     engine.answer(doc.generate(3, 0.7, gan_class=1, new_item=True), w(3))
     [item] = doc.items.values()
     assert item.gan_class == 1
-    doc.models["gan"] = gan()  # a GAN without classes
+    load()  # a GAN without classes
     doc.carry.items("gan", pets)
-    assert engine.sent[-1].cls is None  # it draws the seed's own
+    assert engine.sent[-1].class_name == "dog"  # which it lacks: it draws the seed's own
     engine.answer(len(engine.sent), w(30))
     assert item.gan_class is None and item.drawn[0].class_name == "dog"
     again = Document(HeldEngine())  # the name is kept across a session too
     again.restore(sess.load_session(sess.save_session(doc.to_session(), tmp_path / "s.safetensors")))
     assert next(iter(again.items.values())).drawn[0].class_name == "dog"
-    doc.models["gan"] = gan("bird", "cat", "dog")  # back to one with dogs
+    load("bird", "cat", "dog")  # back to one with dogs
     doc.carry.items("gan", ())
-    assert engine.sent[-1].cls == 2
+    assert engine.sent[-1].class_name == "dog"
     engine.answer(len(engine.sent), w(300))
     assert item.gan_class == 2 and item.history.current.base[0] == 300
 

@@ -146,7 +146,9 @@ class MapSeed(Request):
     seed: int
     psi: float = 1.0
     tag: int = 0
-    cls: int | None = None  # a conditional GAN's class index; None: the class the seed draws
+    # a conditional GAN's class, by name: a class index counts the classes of one GAN, and a load asked before this
+    # runs first (jobs before pictures), so another GAN may draw it. None, or a class it lacks: the seed's own
+    class_name: str | None = None
     draw: str = OWN  # how: the seed's own z, skipping mixtures or refined (seed_draws.py)
     record: bool = True  # an undoable step; False: a live sample mid-gesture (a ψ drag), shown, not recorded
     live = True
@@ -236,10 +238,11 @@ class Mapped:
     latent: np.ndarray
     image: np.ndarray
     seconds: float
-    cls: int | None = None
+    cls: int | None = None  # the class it was drawn in, the drawing GAN's index; None: the seed's own
     draw: str = OWN  # as the GAN drew it: its own z where it cannot draw the way the request asked
     record: bool = True  # the request's
     asked: str = OWN  # the way the request asked for, which a GAN that can draw so again will
+    class_name: str | None = None  # the class the request asked for, by name; cls None: the GAN has no such class
 
 
 @dataclass(frozen=True, eq=False)

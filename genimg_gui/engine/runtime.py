@@ -276,6 +276,11 @@ class Runtime:
             w = _mapped(net, seed_z(seed, net.cfg.z_dim).to(self.device), psi, c)
         return w[0].float().cpu().numpy()
 
+    def class_index(self, name: str | None) -> int | None:
+        """The loaded GAN's index of a class name; None for no name, or one it has no class of (the seed's own)."""
+        classes = tuple(getattr(self.model("gan").net.cfg, "classes", ()))
+        return classes.index(name) if name in classes else None
+
     def drawn_as(self, draw: str) -> str:
         """How the loaded GAN draws a seed asked to be drawn so: `draw` if it offers it, else its own z
         (a converted StyleGAN2 offers neither other way; a GAN without its discriminator cannot refine)."""

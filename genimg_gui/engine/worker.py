@@ -149,10 +149,11 @@ class Worker(QObject):
             return
         if isinstance(r, rq.MapSeed):
             t0 = time.perf_counter()
-            w = rt.map_seed(r.seed, r.psi, r.cls, r.draw)
+            cls = rt.class_index(r.class_name)  # in the GAN loaded now, which need not be the one it was asked of
+            w = rt.map_seed(r.seed, r.psi, cls, r.draw)
             image = rt.decode("gan", w)
-            self.result.emit(rq.Mapped(r.seq, r.seed, r.psi, r.tag, w, image, time.perf_counter() - t0, r.cls,
-                                       rt.drawn_as(r.draw), r.record, r.draw))
+            self.result.emit(rq.Mapped(r.seq, r.seed, r.psi, r.tag, w, image, time.perf_counter() - t0, cls,
+                                       rt.drawn_as(r.draw), r.record, r.draw, r.class_name))
         elif isinstance(r, rq.LoadModel):
             self._load(r)
         elif isinstance(r, rq.SetDevice):

@@ -204,18 +204,18 @@ class CarryOver:
         that edits it follows (_carry_sample). True when the item on screen is an inversion's w that the new GAN
         draws as it is, though it was not inverted in it (to invert again)."""
         doc, current = self.document, item.sample_node()
-        classes = getattr(doc.models.get("gan"), "classes", ())
         for node in sorted(item.drawn, key=lambda n: n != current):  # the sample on screen first
             d = item.drawn[node]
             if d.seed is None:  # an inversion's guess: no seed to draw again
                 continue
             # a class is drawn again where the new GAN has one of its name, else the seed draws its own and the
-            # name waits for a GAN that has it; refined again by a GAN that can, after one that could not.
+            # name waits for a GAN that has it (the worker finds it by name in the GAN that draws it: another may
+            # load first); refined again by a GAN that can, after one that could not.
             # tag 0: a lane of its own, so no re-map supersedes another
             name = class_name(d, unnamed)
             item.drawn[node] = replace(d, class_name=name)
-            psi, draw, cls = 1.0 if d.psi is None else d.psi, d.asked_draw or d.draw, _index(name, classes)
-            self._ask(item, rq.MapSeed(d.seed, psi, tag=0, cls=cls, draw=draw), self.remaps, (item.id, node))
+            psi, draw = 1.0 if d.psi is None else d.psi, d.asked_draw or d.draw
+            self._ask(item, rq.MapSeed(d.seed, psi, tag=0, class_name=name, draw=draw), self.remaps, (item.id, node))
         for n in item.history.nodes():  # no seed to wait for (an inversion's w): thumbnails drawn again as it is
             sample = item.sample_node(n.id)
             if sample is None or item.drawn[sample].seed is None:
@@ -348,7 +348,3 @@ def class_name(d: Drawn, classes: tuple[str, ...]) -> str | None:
     """The class a sample was asked to draw, by name: the name it keeps, else (a sample of a session saved before
     names were kept) the name classes give its index (None: the seed's own)."""
     return d.class_name if d.class_name is not None else class_named(d.gan_class, classes)
-
-
-def _index(name: str | None, classes: tuple[str, ...]) -> int | None:
-    return classes.index(name) if name in classes else None

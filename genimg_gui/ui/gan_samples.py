@@ -13,6 +13,7 @@ from ..edit import EditState
 from ..history import History
 from ..engine import requests as rq
 from .item import Item
+from .switch_notes import classes_lost_note
 
 if TYPE_CHECKING:
     from .document import Document
@@ -45,7 +46,9 @@ class GanSamples:
         if target is None and not record:
             return None
         tag = target.id if target else (AUTO_SAMPLE if auto else 0)
-        seq = self.document.engine.submit(rq.MapSeed(seed, psi, tag=tag, cls=gan_class, draw=draw, record=record))
+        # by name: gan_class counts the classes of the GAN loaded here, and a GAN loading meanwhile draws it
+        name = seed_draws.class_named(gan_class, getattr(self.document.models.get("gan"), "classes", ()))
+        seq = self.document.engine.submit(rq.MapSeed(seed, psi, tag=tag, class_name=name, draw=draw, record=record))
         if target is None and not new_item:
             # a change asked over an item with no seed: changes in quick succession (seed arrows, ψ keys) make one
             # new sample, the last asked, not one each
@@ -91,16 +94,16 @@ class GanSamples:
         if target > 0:  # older requests for this item were superseded in the queue: forget them
             self._forget_older(target, r.seq)
         zeros = (0.0,) * len(doc.directions("gan") or ())
-        classes = getattr(doc.models.get("gan"), "classes", ())  # the GAN that drew it
         item = doc.items.get(target)
         if item is None:
             name = f"seed {r.seed}"
             item = Item(doc.next_id, "gan", name, r.image, r.image, History(EditState(r.latent, zeros)),
                         r.seq, r.seed, r.psi, r.cls, r.draw, asked_draw=r.asked)
-            item.remember_drawn(seed_draws.class_named(r.cls, classes))
+            item.remember_drawn(r.class_name)
             if r.tag == AUTO_SAMPLE:
                 self.auto_items.add(item.id)
             doc.insert_item(item, make_current=r.tag != AUTO_SAMPLE)
+            self._say_class_lost(r)
             return
         if r.seq <= item.shown_seq:
             return
@@ -109,11 +112,22 @@ class GanSamples:
             doc.show_drawn(item, r.seq, r.image, EditState(r.latent, values))
             return
         item.history.push(EditState(r.latent, values), lambda node: _same_sample(item, node, r))
-        item.take_sample(r, classes)
+        item.take_sample(r)
         item.stale_below = item.requested_seq + 1  # e.g. a model switch's redraw of the sample this replaces
         doc.show_drawn(item, r.seq, r.image, item.history.current)
         doc.history_changed.emit()
         doc.current_changed.emit(item)
+        self._say_class_lost(r)
+
+    def _say_class_lost(self, r: rq.Mapped) -> None:
+        """A sample asked in a class that the GAN which drew it lacks (one loaded after it was asked): drawn in the
+        seed's own class, its class kept by name, as a switch says of the samples it draws again."""
+        if r.class_name is None or r.cls is not None:
+            return
+        gan = self.document.models.get("gan")
+        classes = getattr(gan, "classes", ())
+        self.document.message.emit(classes_lost_note([(f"seed {r.seed}", [r.class_name])],
+                                                     getattr(gan, "name", "the new GAN"), classes))
 
     def draw_original(self, item: Item) -> None:
         """Decode the current sample's own w, for Compare: a restored session keeps only the newest one's image."""

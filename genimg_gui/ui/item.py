@@ -74,12 +74,12 @@ class Item:
                                                                self.asked_draw, self.name, self.history.current.base,
                                                                self.original, class_name)
 
-    def take_sample(self, r: rq.Mapped, classes: tuple[str, ...]) -> None:
-        """A sample the GAN of these classes drew, now its current node's: the item's seed, ψ, class, draws, name
-        and Compare image become the sample's, and the node remembers it, its class by name."""
+    def take_sample(self, r: rq.Mapped) -> None:
+        """A sample the GAN drew, now its current node's: the item's seed, ψ, class, draws, name and Compare image
+        become the sample's, and the node remembers it, its class by the name it was asked in."""
         self.seed, self.psi, self.gan_class, self.draw, self.asked_draw = r.seed, r.psi, r.cls, r.draw, r.asked
         self.original, self.name = r.image, f"seed {r.seed}"
-        self.remember_drawn(seed_draws.class_named(r.cls, classes))
+        self.remember_drawn(r.class_name)
 
     def sample_node(self, node_id: int | None = None) -> int | None:
         """The node whose sample node_id (default: the current one) edits: itself or its nearest ancestor that
