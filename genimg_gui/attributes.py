@@ -7,8 +7,11 @@ data folder in the same safetensors layout as a model's directions.safetensors.
 from __future__ import annotations
 
 import glob
+import json
+import os
 import re
 from pathlib import Path
+from typing import Mapping
 
 import numpy as np
 from safetensors import SafetensorError, safe_open
@@ -20,6 +23,10 @@ from .paths import data_dir
 
 METHODS = ("means", "linear")
 IDENTITY_KEY = "weights"  # a user directions file's metadata: the weights_digest of their model
+FOLDER_KEY = "folder"     # ... the folder their model was loaded from, when they were last saved
+# ... each row's examples ({"from": [paths], "to": [paths], "method", "keep_fixed"}, or null): the directions are
+# the model's latent space's, so after its folder is trained again in place they are made again from these
+EXAMPLES_KEY = "examples"
 
 
 class DirectionsFileError(ValueError):
@@ -201,19 +208,68 @@ def claim_legacy_directions(model_name: str, identity: str, dim: int) -> Directi
     return rows
 
 
-def save_user_directions(path: Path, directions: Directions, identity: str = "") -> None:
+def save_user_directions(path: Path, directions: Directions, identity: str = "", folder: str = "",
+                         examples: Mapping[bytes, dict] | None = None) -> None:
     """Write directions (typically only the user's own rows) atomically, with the identity of the model they were
-    made on (ModelInfo.identity: the weights' SHA-256), which only a test leaves out."""
+    made on (ModelInfo.identity: the weights' SHA-256), which only a test leaves out, the folder it was loaded from
+    and the examples each row was made from (examples: a row's bytes -> its examples; a row not there has none)."""
     arrays = {"mean": directions.mean, "basis": directions.basis, "sigma": directions.sigma,
               "explained": directions.explained}
     metadata = {"labels": "\n".join(directions.labels)}
     if identity:
         metadata[IDENTITY_KEY] = identity
+    if folder:
+        metadata[FOLDER_KEY] = os.path.realpath(folder)
+    rows = [(examples or {}).get(_row_key(row)) for row in directions.basis]
+    if any(rows):
+        metadata[EXAMPLES_KEY] = json.dumps(rows)
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     with atomic_path(path) as tmp:
         save_file({k: np.ascontiguousarray(v, dtype=np.float32) for k, v in arrays.items()}, str(tmp),
                   metadata=metadata)
+
+
+def _row_key(row: np.ndarray) -> bytes:
+    """A row as the files know it (merged_user_directions): its float32 bytes, which a rename leaves as they are."""
+    return np.ascontiguousarray(row, np.float32).tobytes()
+
+
+def user_examples(path: Path) -> dict[bytes, dict]:
+    """The examples each row of the file was made from (a row's bytes -> {"from", "to", "method", "keep_fixed"}),
+    for the rows whose examples it holds; {} for no file, one saved before examples were kept, or one that cannot
+    be read (load_user_directions says why)."""
+    try:
+        with safe_open(str(path), "np") as f:
+            basis = f.get_tensor("basis")
+            rows = json.loads((f.metadata() or {}).get(EXAMPLES_KEY, "[]"))
+    except (SafetensorError, OSError, ValueError):
+        return {}
+    if not isinstance(rows, list) or len(rows) != len(basis):
+        return {}
+    return {_row_key(row): made for row, made in zip(basis, rows) if _examples_ok(made)}
+
+
+def _examples_ok(made: object) -> bool:
+    return (isinstance(made, dict) and all(isinstance(made.get(side), list) for side in ("from", "to"))
+            and all(isinstance(p, str) for side in ("from", "to") for p in made[side]))
+
+
+def earlier_weights_file(folder: str, identity: str) -> Path | None:
+    """The user directions file last saved for other weights loaded from this folder: the model it held before it
+    was trained again in place (as identity's). None when there is none, or only files saved before their folder
+    was recorded."""
+    folder = os.path.realpath(folder)
+    found = []
+    for path in user_directions_folder().glob("*.safetensors"):
+        try:
+            with safe_open(str(path), "np") as f:
+                meta = f.metadata() or {}
+            if meta.get(FOLDER_KEY) == folder and meta.get(IDENTITY_KEY) not in (None, identity):
+                found.append((path.stat().st_mtime_ns, path))
+        except (SafetensorError, OSError, ValueError):  # not a directions file, or gone as we looked
+            continue
+    return max(found)[1] if found else None
 
 
 def merged_user_directions(before: Directions, after: Directions, on_disk: Directions | None) -> Directions:

@@ -25,6 +25,7 @@ class Job:
     model: str  # the identity of the VAE encoding its examples (ModelInfo.identity): a copy of it encodes the same
     latents: dict[str, np.ndarray] = field(default_factory=dict)  # "from" / "to" -> (N, D)
     failed: list[str] = field(default_factory=list)
+    again: bool = False  # made again from its examples for its model's new weights (direction_remake)
 
 
 class DirectionJobs:

@@ -20,7 +20,7 @@ from PySide6.QtWidgets import QDialog, QMessageBox, QWidget
 
 from ..attributes import (DirectionsFileError, claim_legacy_directions, direction_from_examples,
                           load_user_directions, merged_user_directions, save_user_directions, separation,
-                          slider_unit, user_directions_file, user_directions_folder)
+                          slider_unit, user_directions_file, user_directions_folder, user_examples)
 from ..edit import Directions, without_direction
 from ..engine import requests as rq
 from ..wording import counted
@@ -28,6 +28,7 @@ from . import saved_directions
 from .saved_directions import change_note
 from .direction_deletion import ItemEdits, keep_step_names
 from .direction_jobs import DirectionJobs, Job
+from .direction_remake import Remake, examples_of, remake_for
 from .directions_dialog import DirectionRequest, DirectionsDialog, free_name, naming_refusal
 from .document import Document
 from .item import Item
@@ -54,6 +55,9 @@ class DirectionsController(QObject):
         # the last request refused once its images were encoded, and why: the dialog opens with it again, as the
         # refusal comes after the dialog has closed (the user's examples are not lost)
         self.refused: tuple[DirectionRequest, str] | None = None
+        self.examples: dict[bytes, dict] = {}  # a user row's bytes -> the examples it was made from (its file's)
+        self.remake: Remake | None = None  # the old weights' directions to make again once the new ones are in
+        self.remade: set[str] = set()  # the identities whose old weights' directions were made again (said once)
         notices = saved_directions.shared()
         try:
             notices.watch(user_directions_folder())
@@ -62,6 +66,8 @@ class DirectionsController(QObject):
         # queued: a save's own notice comes after the change that saved (and its undo offer), never in its middle
         notices.changed.connect(self.follow_files, Qt.ConnectionType.QueuedConnection)
         document.model_hooks.append(self._with_user_directions)
+        # queued: made again once the model is in place, and said after its "Loaded …"
+        document.model_loaded.connect(self._make_again, Qt.ConnectionType.QueuedConnection)
         sliders.rename_requested.connect(self.rename)
         sliders.delete_requested.connect(self.delete)
 
@@ -76,15 +82,32 @@ class DirectionsController(QObject):
         self.on_disk[info.kind] = directions.subset(())  # no file, or one that will not load
         try:
             dim = directions.basis.shape[1]
-            user = load_user_directions(user_directions_file(info.name, info.identity), dim)
+            path = user_directions_file(info.name, info.identity)
+            user = load_user_directions(path, dim)
             if user is None:  # maybe a file from before directions were kept by the model's weights
                 user = claim_legacy_directions(info.name, info.identity, dim)
             if user is not None:
                 directions = directions.appended(user)
                 self.on_disk[info.kind] = user
+                self.examples.update(user_examples(path))
+            if info.kind == KIND:  # none of its own yet: its folder may have held other weights (trained again)
+                self.remake = None if user is not None or info.identity in self.remade else remake_for(info)
         except (DirectionsFileError, OSError) as e:  # a stale file must not stop the model loading
             self.document.error.emit(f"Your saved directions for {info.name} were not loaded: {e}")
         return replace(info, directions=directions)
+
+    def _make_again(self, info: rq.ModelInfo) -> None:
+        """The directions of the old weights of a folder trained again in place, made again from their examples
+        for the new ones (direction_remake), and said."""
+        remake, now = self.remake, getattr(self.document.models.get(KIND), "identity", "")
+        if info.kind != KIND or remake is None or {remake.identity, now} != {info.identity}:
+            return  # a GAN, or a VAE loaded since: its own arrival says what became of its directions
+        self.remake = None
+        self.remade.add(remake.identity)
+        said = self.document.error if remake.gone or remake.unkept else self.document.message
+        said.emit(remake.note())
+        for request in remake.requests:
+            self.make_direction(request, again=True)
 
     def _save(self, kind: str, before: Directions) -> None:
         """Write the change from `before` to the user's rows of this kind's model now, merged into the file as it
@@ -99,8 +122,9 @@ class DirectionsController(QObject):
                 on_disk = None  # reported when the model loaded: this window's rows replace it
             mine = info.directions.subset(range(start, len(info.directions)))
             rows = merged_user_directions(before.subset(range(start, len(before))), mine, on_disk)
+            self.examples.update(user_examples(path))  # those of rows another window made
             if len(rows):
-                save_user_directions(path, rows, info.identity)
+                save_user_directions(path, rows, info.identity, info.path, self.examples)
             else:
                 path.unlink(missing_ok=True)
         except OSError as e:
@@ -129,6 +153,7 @@ class DirectionsController(QObject):
             return  # reported when the model loaded; the next save here writes a good one
         now = known.subset(()) if now is None else now
         self.on_disk[kind] = now
+        self.examples.update(user_examples(path))
         mine = info.directions.subset(range(self.builtin[kind], len(info.directions)))
         rows = merged_user_directions(known, now, mine)
         note = change_note(mine, rows)
@@ -181,9 +206,9 @@ class DirectionsController(QObject):
                      "not this GAN's (Send to VAE editor edits the sample with them).")
         return note
 
-    def make_direction(self, request: DirectionRequest) -> int | None:
+    def make_direction(self, request: DirectionRequest, again: bool = False) -> int | None:
         """Encode both groups in the background; the direction is made when both arrive (DirectionJobs).
-        Returns the second request's seq."""
+        again: made again for the model's new weights (_make_again). Returns the second request's seq."""
         info = self.document.models.get(KIND)
         if info is None:
             self.document.error.emit("Load a VAE first: directions from examples are made by encoding "
@@ -194,7 +219,7 @@ class DirectionsController(QObject):
             self.document.error.emit(f"No direction made: {refusal}")
             return None
         self.refused = None
-        job = Job(request, info.identity)
+        job = Job(request, info.identity, again=again)
         self.jobs.encode(job, "from", request.from_paths)
         return self.jobs.encode(job, "to", request.to_paths)
 
@@ -222,10 +247,11 @@ class DirectionsController(QObject):
             return self._refuse(req, f"No direction made: the “from” and “to” examples of {req.name} barely differ "
                                 f"along it once it is kept apart from the {counted(len(kept), 'named direction')} "
                                 f"({gap:.1f}σ); untick “Keep the named directions fixed”, or choose other examples")
+        self.examples[directions.basis[-1].tobytes()] = examples_of(req)  # kept with it: see direction_remake
         self.document.set_directions(KIND, directions)
         self._save(KIND, info.directions)
         self.document.message.emit(self._made_note(directions.labels[-1], info.name, (len(a), len(b)), gap,
-                                                   kept if req.keep_fixed else None))
+                                                   kept if req.keep_fixed else None, job.again))
 
     def _refuse(self, req: DirectionRequest, reason: str) -> None:
         """Say why no direction was made, and keep the request for the dialog's next opening: it closed before the
@@ -233,15 +259,17 @@ class DirectionsController(QObject):
         self.refused = (req, reason)
         self.document.error.emit(f"{reason} (Edit → New direction from examples… opens with these examples again)")
 
-    def _made_note(self, label: str, model: str, sizes: tuple[int, int], gap: float, kept: list[int] | None) -> str:
+    def _made_note(self, label: str, model: str, sizes: tuple[int, int], gap: float, kept: list[int] | None,
+                   again: bool = False) -> str:
         """The status bar's word on a new direction: its model (not the GAN shown), how far apart its examples sit
-        and what it was kept apart from (kept None: it was not asked to be)."""
+        and what it was kept apart from (kept None: it was not asked to be); again: made again for new weights."""
         end = " (the slider's +3σ end: each group varies less than a third of that along it)" if gap > 2.99 else ""
         fixed = "" if kept is None else (f"; kept apart from {counted(len(kept), 'named direction')}" if kept else
                                          "; there were no named directions to keep fixed")
         where = "; its slider is among the VAE's sliders, not the GAN's shown" if self.shown_kind() == "gan" else ""
-        return (f"New direction “{label}” for {model} from {sizes[0]} + {sizes[1]} images: the “to” images sit "
-                f"{gap:.1f}σ from the “from” images along it{end}{fixed}{where}")
+        made = (f"Made “{label}” again for {model}'s new weights from its {sizes[0]} + {sizes[1]} example images"
+                if again else f"New direction “{label}” for {model} from {sizes[0]} + {sizes[1]} images")
+        return f"{made}: the “to” images sit {gap:.1f}σ from the “from” images along it{end}{fixed}{where}"
 
     @staticmethod
     def _same_vector(directions: Directions, row: np.ndarray) -> str | None:
