@@ -51,6 +51,11 @@ def class_named(gan_class: int | None, classes: Sequence[str]) -> str | None:
     return classes[gan_class] if gan_class is not None and 0 <= gan_class < len(classes) else None
 
 
+def class_numbered(name: str | None, classes: Sequence[str]) -> int | None:
+    """The index of a class name among a GAN's classes; None for the seed's own class (no name, or one they lack)."""
+    return list(classes).index(name) if name is not None and name in classes else None
+
+
 def checked(draw: str) -> str:
     """draw, if it is one of DRAWS; a ValueError naming them otherwise."""
     if draw not in DRAWS:

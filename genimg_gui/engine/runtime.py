@@ -278,8 +278,7 @@ class Runtime:
 
     def class_index(self, name: str | None) -> int | None:
         """The loaded GAN's index of a class name; None for no name, or one it has no class of (the seed's own)."""
-        classes = tuple(getattr(self.model("gan").net.cfg, "classes", ()))
-        return classes.index(name) if name in classes else None
+        return seed_draws.class_numbered(name, tuple(getattr(self.model("gan").net.cfg, "classes", ())))
 
     def drawn_as(self, draw: str) -> str:
         """How the loaded GAN draws a seed asked to be drawn so: `draw` if it offers it, else its own z

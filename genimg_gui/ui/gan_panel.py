@@ -230,10 +230,15 @@ class GanPanel(QWidget):
         return next(b for b in self.draw_buttons.buttons() if b.property("draw") == seed_draws.checked(draw))
 
     def set_classes(self, names: tuple[str, ...]) -> None:
-        """The classes of the loaded GAN; the Class row shows only for a conditional one."""
+        """The classes of the loaded GAN; the Class row shows only for a conditional one. The class chosen stays
+        chosen where the new GAN has one of its name, else the box goes to Any, the class the switch draws such a
+        sample in (it reset to Any always: a seed stepped after the switch lost the cat the user had chosen)."""
+        chosen = self.gan_class.currentText() if self.gan_class.currentIndex() > 0 else None
         self.gan_class.blockSignals(True)
         self.gan_class.clear()
         self.gan_class.addItems([ANY_CLASS, *names])
+        if chosen in names:
+            self.gan_class.setCurrentIndex(names.index(chosen) + 1)
         self.gan_class.blockSignals(False)
         self.form.setRowVisible(self.gan_class, bool(names))
 

@@ -30,8 +30,9 @@ class GanSamples:
         self.pending: dict[int, int] = {}     # MapSeed seq -> item id (0: a new item)
         # item id -> the seed, ψ, class and draw of its newest sample asked and not back yet: the Generate tab shows
         # them, not those of an older sample that comes back meanwhile (set back into the box, a late sample undid
-        # the seed arrows pressed since: ten presses ended 5 seeds on, with History out of order)
-        self.asked: dict[int, tuple[int, float, int | None, str]] = {}
+        # the seed arrows pressed since: ten presses ended 5 seeds on, with History out of order). The class by name:
+        # a GAN that loads meanwhile counts its classes otherwise (a cat, shown again, read as its first class, bird)
+        self.asked: dict[int, tuple[int, float, str | None, str]] = {}
         self.unseeded_ask = 0  # MapSeed seq of the last sample asked for over an item with no seed (generate)
         self.auto_items: set[int] = set()  # ids of the samples made because a GAN loaded with none open
         self.auto_asks: set[int] = set()  # MapSeed seqs of such samples, still on their way
@@ -47,7 +48,7 @@ class GanSamples:
             return None
         tag = target.id if target else (AUTO_SAMPLE if auto else 0)
         # by name: gan_class counts the classes of the GAN loaded here, and a GAN loading meanwhile draws it
-        name = seed_draws.class_named(gan_class, getattr(self.document.models.get("gan"), "classes", ()))
+        name = seed_draws.class_named(gan_class, self._classes())
         seq = self.document.engine.submit(rq.MapSeed(seed, psi, tag=tag, class_name=name, draw=draw, record=record))
         if target is None and not new_item:
             # a change asked over an item with no seed: changes in quick succession (seed arrows, ψ keys) make one
@@ -56,7 +57,7 @@ class GanSamples:
             self.unseeded_ask = seq
         self.pending[seq] = target.id if target else 0
         if target is not None:
-            self.asked[target.id] = (seed, psi, gan_class, draw)
+            self.asked[target.id] = (seed, psi, name, draw)
         if auto and target is None:
             self.auto_asks.add(seq)
         return seq
@@ -69,8 +70,21 @@ class GanSamples:
 
     def shown_values(self, item: Item) -> tuple[int, float, int | None, str]:
         """The seed, ψ, class and draw the Generate tab shows for a seeded item: those of its newest sample asked
-        while one is on its way, else its own."""
-        return self.asked.get(item.id, (item.seed, item.psi, item.gan_class, item.draw))
+        while one is on its way, else its own. The class is counted in the GAN loaded now, found by its name: the
+        one asked, or drawn, may have been counted in another (a switch redraws the item after this shows it)."""
+        classes = self._classes()
+        if item.id in self.asked:
+            seed, psi, name, draw = self.asked[item.id]
+            return seed, psi, seed_draws.class_numbered(name, classes), draw
+        node = item.sample_node()
+        name = item.drawn[node].class_name if node is not None else None
+        # no name: its own class, or a sample of a session saved before names were kept (counted in this GAN)
+        own = item.gan_class if name is None else seed_draws.class_numbered(name, classes)
+        return item.seed, item.psi, own, item.draw
+
+    def _classes(self) -> tuple[str, ...]:
+        """The class names of the GAN loaded now (none: no GAN, or one without classes)."""
+        return tuple(getattr(self.document.models.get("gan"), "classes", ()))
 
     def drop(self, seq: int) -> None:
         """A MapSeed failed: the older ones for its item were superseded in the queue and will not come back
