@@ -215,14 +215,24 @@ def class_index(model: ModelInfo, name: str | None) -> int | None:
         return named
     if as_index is not None:
         return as_index
-    if len(meant := with_word(name, list(model.classes))) == 1:  # a word of one class's name, as --edit takes a topic
-        say(f"genimg: note: --class {name}: drawing {meant[0]}")
-        return model.classes.index(meant[0])
-    if meant:
-        raise UsageError(f"{model.name}: --class {name!r} matches {len(meant)} classes: {', '.join(meant)}; name one")
+    if (meant := by_word(name, list(model.classes), "--class", "drawing", model.name, "classes")) is not None:
+        return model.classes.index(meant)
     close = close_name(name, list(model.classes))  # " (did you mean face-glasses?)", as --edit says of a direction
     raise UsageError(f"{model.name} has no class {name!r}{close}; its classes are: {', '.join(model.classes)}; or give "
                      f"an index (0 … {len(model.classes) - 1})")
+
+
+def by_word(typed: str, labels: list[str], option: str, doing: str, whose: str, noun: str) -> str | None:
+    """The one label that has typed as a whole word (wording.with_word), taken with a note, for --class and --edit
+    alike: `--class cat` draws cat-face, `--edit skin=2` moves skin tone: lighter → darker (it was refused, "did you
+    mean skin tone?"). None when no label has it; a word several share is refused, naming them."""
+    meant = with_word(typed, labels)
+    if len(meant) == 1:
+        say(f"genimg: note: {option} {typed}: {doing} {meant[0]}")
+        return meant[0]
+    if meant:
+        raise UsageError(f"{whose}: {option} {typed!r} matches {len(meant)} {noun}: {', '.join(meant)}; name one")
+    return None
 
 
 def load_into(rt: Runtime, path: Path, latent_scale: float | None,

@@ -16,7 +16,7 @@ import numpy as np
 from . import seed_draws
 from .cli_names import shown_name
 from .cli_pictures import pictures_given
-from .cli_commands import (UsageError, check_scale, check_writable, class_index, encoded, fit_used, for_each,
+from .cli_commands import (UsageError, by_word, check_scale, check_writable, class_index, encoded, fit_used, for_each,
                            load_model, model_record, pass_model, per_file, say, seed_draw, write_png, writing, wrote)
 from .edit import AmbiguousDirection, Directions, EditState, edited_latent
 from .engine.requests import ModelInfo
@@ -42,15 +42,7 @@ def direction_values(edits: list[tuple[str, float]], d: Directions, kind: str) -
     given: dict[int, str] = {}  # direction index -> the --edit that set it, to name a repeat
     for key, value in edits:
         k = key.strip()
-        try:
-            index = int(k) if k.isdigit() and int(k) < len(d) else d.index_of(k)
-        except AmbiguousDirection as e:
-            raise UsageError(f"the {kind.upper()}'s directions: {e}") from None
-        except ValueError:
-            labels = [label.split(" (")[0] for label in d.labels]  # as `genimg info` lists them, any case
-            raise UsageError(f"the {kind.upper()} has no direction {key!r}{close_name(k, labels)}: use a label "
-                             f"({labels[0]} … {labels[-1]}; `genimg info` lists them) or an index "
-                             f"(0 … {len(d) - 1})") from None
+        index = direction_index(k, d, kind)
         this = f"{k}={value:g}"
         if index in given:  # the last counts, as a repeated option does; silently it dropped the first
             say(f"genimg: note: --edit {given[index]} and --edit {this} move the same direction: the last counts")
@@ -60,6 +52,24 @@ def direction_values(edits: list[tuple[str, float]], d: Directions, kind: str) -
             say(f"genimg: note: --edit {this} is past the sliders' ±{SLIDER_SPAN:g}σ ({OFF_DISTRIBUTION} from "
                 f"about {UNUSUAL_BELOW:g}σ)")
     return tuple(values)
+
+
+def direction_index(name: str, d: Directions, kind: str) -> int:
+    """--edit's direction: an index, a label, short name or topic (Directions.index_of), else a word of one label
+    only, as --class takes a class (by_word: 'skin' moves skin tone: lighter → darker, with a note)."""
+    if name.isdigit() and int(name) < len(d):
+        return int(name)
+    try:
+        return d.index_of(name)
+    except AmbiguousDirection as e:
+        raise UsageError(f"the {kind.upper()}'s directions: {e}") from None
+    except ValueError:
+        pass  # not a name: maybe a word of one
+    labels = [label.split(" (")[0] for label in d.labels]  # as `genimg info` lists them, any case
+    if (meant := by_word(name, labels, "--edit", "moving", f"the {kind.upper()}", "directions")) is not None:
+        return labels.index(meant)
+    raise UsageError(f"the {kind.upper()} has no direction {name!r}{close_name(name, labels)}: use a label "
+                     f"({labels[0]} … {labels[-1]}; `genimg info` lists them) or an index (0 … {len(d) - 1})")
 
 
 def read_recipe(path: Path, kind: str, model: ModelInfo) -> Recipe:

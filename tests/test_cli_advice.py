@@ -10,6 +10,7 @@ import time
 import pytest
 
 import genimg_gui
+from genimg_gui.catalog import BUNDLED_DIR
 from genimg_gui.cli import build_parser
 from genimg_gui.engine.runtime import Runtime
 from genimg_gui.models.directions import save_directions
@@ -103,6 +104,30 @@ def test_a_mistyped_direction_gets_the_name_meant(vae, image_files, tmp_path, ca
     assert run("edit", "--vae", named, image_files[0], "--edit", "zzzz=2", "-o", tmp_path / "out") == 2
     assert "no direction 'zzzz': use a label" in capsys.readouterr().err  # nothing close: no guess
     assert not (tmp_path / "out").exists()
+
+
+def test_a_direction_named_by_one_of_its_words_is_taken_as_a_class_is(image_files, tmp_path, capsys):
+    """`--class glasses` drew face-glasses with a note, but `edit --edit skin=2` and `generate --edit smiling=2`
+    were refused ("did you mean skin tone?"), though each word is of one direction only. One rule now: taken, with
+    a note, moving the direction its full name moves; a word several share asks which."""
+    emoji_vae, faces = BUNDLED_DIR / "emoji-vae", BUNDLED_DIR / "emoji-faces-gan"
+    for word, name in (("skin", "skin tone"), ("Skin", "skin tone: lighter -> darker")):
+        assert run("edit", "--vae", emoji_vae, image_files[0], "--edit", f"{name}=2", "-o", tmp_path / "named") == 0
+        assert run("edit", "--vae", emoji_vae, image_files[0], "--edit", f"{word}=2", "-o", tmp_path / word) == 0
+        assert f"genimg: note: --edit {word}: moving skin tone: lighter → darker" in capsys.readouterr().err
+        out = f"{image_files[0].stem}_edited.png"
+        assert (tmp_path / word / out).read_bytes() == (tmp_path / "named" / out).read_bytes()
+    smiling = "subcategory: other -> face-smiling=2"
+    for edit, out in ((smiling, "named"), ("smiling=2", "word")):
+        assert run("generate", "--gan", faces, "--seeds", "3", "--edit", edit, "-o", tmp_path / "g" / out) == 0
+    assert "genimg: note: --edit smiling: moving subcategory: other → face-smiling" in capsys.readouterr().err
+    drawn = [(tmp_path / "g" / out / "seed0003.png").read_bytes() for out in ("named", "word")]
+    assert drawn[0] == drawn[1]
+    assert run("edit", "--vae", emoji_vae, image_files[0], "--edit", "other=1", "-o", tmp_path / "other") == 2
+    assert ("the VAE: --edit 'other' matches 4 directions: category: other → Smileys & Emotion, category: other → "
+            "Animals & Nature, category: other → Food & Drink, category: other → Flags; name one"
+            in capsys.readouterr().err)
+    assert not (tmp_path / "other").exists()
 
 
 def test_version_says_the_package_version(capsys):
