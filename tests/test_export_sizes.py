@@ -24,7 +24,7 @@ def test_exports_name_the_size_written_and_the_upscaled_one_its_own_file(qtbot, 
     exports = tmp_path / "exports"
     exports.mkdir()
     window.settings.exported_to(str(exports / "earlier.png"))
-    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda _w, _t, start, _f: (start, ""))  # as offered
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda _w, _t, start, _f, *_: (start, ""))  # as offered
     log = window.status.log
     said = []
     for scale in (1, 4):

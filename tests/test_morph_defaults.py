@@ -95,7 +95,7 @@ def test_a_scale_never_chosen_follows_the_keyframes_size_and_odd_values_are_left
     dialog, _ = open_morph(qtbot, window)
     assert form_of(dialog)[:4] == (24, 30, "spherical", False)
     dialog.frames.setValue(6)  # a change of the form, not of Scale
-    assert Settings().morph_form() == {"frames": 6, "fps": 30, "mode": "spherical", "loop": False}
+    assert Settings().morph_form() == {"frames": 6, "fps": 30, "mode": "spherical", "loop": False, "format": ".gif"}
 
 
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="/proc takes no new files on Linux")

@@ -2,6 +2,8 @@
 and frames it states, and the file names its export offers."""
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtGui import QFontMetrics
@@ -14,10 +16,13 @@ from genimg_gui.ui.qimage import from_qimage
 from widget_helpers import LEFT, shown, solid
 
 
+def three_items() -> list:
+    return [(10, "a.png", solid(10)), (11, "b.png", solid(100)), (12, "c.png", solid(200))]
+
+
 @pytest.fixture()
 def morph(qtbot) -> MorphDialog:
-    items = [(10, "a.png", solid(10)), (11, "b.png", solid(100)), (12, "c.png", solid(200))]
-    return shown(qtbot, MorphDialog(items))
+    return shown(qtbot, MorphDialog(three_items()))
 
 
 def set_checked(dialog: MorphDialog, row: int, on: bool) -> None:
@@ -115,7 +120,7 @@ def test_morph_export_says_what_it_wrote_and_suggests_morph_2_next(qtbot, morph,
     offered: list[str] = []
     answers = iter([str(tmp_path / "morph.mp4"), None])  # None: take the suggestion
 
-    def save_dialog(_parent, _title, start, _filters):
+    def save_dialog(_parent, _title, start, _filters, *_):
         offered.append(start)
         return next(answers) or start, ""
     monkeypatch.setattr(QFileDialog, "getSaveFileName", save_dialog)
@@ -182,9 +187,63 @@ def test_morph_export_offers_a_number_no_morph_of_any_format_has_yet(qtbot, morp
     Settings().exported_to(str(tmp_path / "morph 2.mp4"))
     offered: list[str] = []
 
-    def save_dialog(_parent, _title, start, _filters):
+    def save_dialog(_parent, _title, start, _filters, *_):
         offered.append(start)
         return "", ""
     monkeypatch.setattr(QFileDialog, "getSaveFileName", save_dialog)
     qtbot.mouseClick(morph.export_button, LEFT)
     assert offered == [str(tmp_path / "morph 3.gif")]
+
+
+def type_frames(qtbot, dialog: MorphDialog, text: str, confirm: Qt.Key) -> None:
+    """text typed over Frames, then Tab or Enter, as a user does."""
+    dialog.frames.setFocus()
+    dialog.frames.selectAll()
+    qtbot.keyClicks(dialog.frames, text)
+    with qtbot.waitSignal(dialog.frames.editingFinished):
+        qtbot.keyClick(dialog.frames, confirm)
+
+
+def test_frames_typed_below_the_ticked_keyframes_are_raised_to_them_and_said(qtbot, morph):
+    """Three keyframes ticked, 2 typed in Frames and Tab: back to 24 (or to 3) without a word; "Raised to 3…" came
+    only when a keyframe was ticked."""
+    set_checked(morph, 2, True)
+    raised = "Raised to 3: one frame per keyframe at least"
+    for before, confirm in ((3, Qt.Key.Key_Return), (24, Qt.Key.Key_Tab)):
+        morph.frames.setValue(before)
+        assert morph.frames_hint.text() == "" and morph.frames.minimum() == 3
+        with qtbot.waitSignal(morph.settings_changed, raising=False, timeout=100) as changed:
+            type_frames(qtbot, morph, "2", confirm)
+        assert morph.frames.value() == 3 and morph.frames_hint.text() == raised
+        assert changed.signal_triggered == (before != 3) and morph.timeline.maximum() == 2
+    qtbot.keyClick(morph.frames, Qt.Key.Key_Up)
+    assert morph.frames.value() == 4 and morph.frames_hint.text() == ""  # the user's own number now
+    set_checked(morph, 2, False)
+    type_frames(qtbot, morph, "1", Qt.Key.Key_Tab)  # two ticked: a morph's fewest frames
+    assert morph.frames.value() == 2 and morph.frames_hint.text() == "Raised to 2: a morph has 2 frames at least"
+    type_frames(qtbot, morph, "", Qt.Key.Key_Tab)  # no number: the one before stays
+    assert morph.frames.value() == 2
+
+
+def test_the_format_last_exported_is_offered_again_in_the_next_morph_dialog(qtbot, morph, tmp_path, monkeypatch):
+    """After an MP4 export the save dialog was back on GIF, in the same dialog and in the next, where Frames,
+    Speed and Loop were remembered."""
+    from PySide6.QtWidgets import QFileDialog
+    from genimg_gui.ui.settings import Settings
+
+    settings = Settings()
+    morph.form_changed.connect(settings.set_morph_form)  # as MorphController does
+    asked: list[tuple[str, str]] = []
+
+    def save_dialog(_parent, _title, start, _filters, selected=""):
+        asked.append((Path(start).suffix, selected))
+        return "", ""
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", save_dialog)
+    qtbot.mouseClick(morph.export_button, LEFT)
+    morph.export_to(str(tmp_path / "morph.mp4"))
+    qtbot.mouseClick(morph.export_button, LEFT)
+    assert Settings().morph_form()["format"] == ".mp4"  # in the settings file: across restarts too
+    morph.close()
+    again = shown(qtbot, MorphDialog(three_items(), remembered=Settings().morph_form()))
+    qtbot.mouseClick(again.export_button, LEFT)
+    assert asked == [(".gif", "GIF (*.gif)")] + [(".mp4", "MP4 video (*.mp4)")] * 2

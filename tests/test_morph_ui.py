@@ -155,7 +155,7 @@ def test_export_button_writes_every_format_at_the_scale_shown_and_says_so(qtbot,
     offered: list[str] = []
     answers = iter([str(tmp_path / "morph.mp4"), None, str(tmp_path / "morph.gif")])  # None: the suggestion
 
-    def save_dialog(_parent, _title, start, _filters):
+    def save_dialog(_parent, _title, start, _filters, *_):
         offered.append(start)
         return next(answers) or start, ""
     monkeypatch.setattr(QFileDialog, "getSaveFileName", save_dialog)

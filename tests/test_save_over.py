@@ -32,7 +32,7 @@ def typed_in_dialog(monkeypatch, *typed) -> list[str]:
     opened_at: list[str] = []
     answers = iter(typed)
 
-    def save_dialog(_parent, _title, start, _filters):
+    def save_dialog(_parent, _title, start, _filters, *_):
         opened_at.append(start)
         answer = next(answers, "")
         return answer if isinstance(answer, tuple) else (answer, "")

@@ -96,7 +96,7 @@ def test_export_dialogs_open_where_the_user_works_and_drop_the_images_own_extens
     offered = []
     chosen = tmp_path / "exports" / "mine.png"
     chosen.parent.mkdir()
-    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda _w, _t, start, _f: offered.append(start) or
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda _w, _t, start, _f, *_: offered.append(start) or
                         (str(chosen), ""))
     w.exports.export_png_dialog(1)
     stem = image_files[0].stem
@@ -158,7 +158,7 @@ def test_an_image_export_never_offers_the_pictures_own_name_wherever_the_dialog_
         window.open_paths([str(source)])
     window.sliders.sliders[0].setValue(150)  # an edit: a recipe saves one (an unedited picture is told so, no dialog)
     offered = []
-    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda _w, _t, start, _f: offered.append(start) or ("", ""))
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda _w, _t, start, _f, *_: offered.append(start) or ("", ""))
     window.exports.export_png_dialog(1)
     window.exports.export_png_dialog(4)
     window.exports.export_latent_dialog()
@@ -264,7 +264,7 @@ def test_a_very_long_file_name_is_offered_cut_to_fit_the_file_system(qtbot, wind
         window.open_paths([str(source)])
     window.sliders.sliders[0].setValue(150)  # an edit: a recipe saves one (an unedited picture is told so, no dialog)
     offered = []
-    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda _w, _t, start, _f: offered.append(start) or ("", ""))
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda _w, _t, start, _f, *_: offered.append(start) or ("", ""))
     window.exports.export_png_dialog(1)
     window.recipes.save_dialog()
     window.exports.export_latent_dialog()
@@ -286,7 +286,7 @@ def test_the_names_offered_for_a_very_long_name_can_be_written(qtbot, window, tm
     Image.new("RGB", (32, 32), (128, 128, 128)).save(source)
     with qtbot.waitSignal(window.document.item_added, timeout=TIMEOUT):
         window.open_paths([str(source)])
-    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda _w, _t, start, _f: (start, ""))  # as offered
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda _w, _t, start, _f, *_: (start, ""))  # as offered
     doc = window.document
     qtbot.waitUntil(window.sliders.isEnabled, timeout=TIMEOUT)
     window.sliders.sliders[0].setValue(150)

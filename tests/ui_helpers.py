@@ -56,7 +56,7 @@ def export_names_offered(window, folder: Path, monkeypatch) -> list[str]:
     folder.mkdir()
     window.settings.exported_to(str(folder / "earlier.png"))
     offered: list[str] = []
-    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda _w, _t, start, _f: offered.append(start) or ("", ""))
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda _w, _t, start, _f, *_: offered.append(start) or ("", ""))
     window.exports.export_png_dialog(1)
     window.exports.export_png_dialog(4)
     window.exports.export_latent_dialog()

@@ -13,9 +13,10 @@ from PySide6.QtGui import QPixmap
 from PySide6.QtWidgets import (QCheckBox, QComboBox, QDialog, QFormLayout, QGroupBox, QHBoxLayout, QLabel,
                                QPushButton, QSizePolicy, QSlider, QSpinBox, QStyle, QVBoxLayout, QWidget)
 
-from ..morph import (DEFAULT_FPS, DEFAULT_FRAMES, DEFAULT_MODE, GIF_MAX_FPS, MAX_FRAMES, MAX_SCALE, MIN_FRAMES,
-                     default_scale, max_scale, min_frames, output_size)
+from ..morph import (DEFAULT_FPS, DEFAULT_MODE, GIF_MAX_FPS, MAX_FRAMES, MAX_SCALE, default_scale, max_scale,
+                     min_frames, output_size)
 from .keyframe_list import ID_ROLE, KeyframeList, order_button
+from .morph_frames import FramesBox, raised_note
 from .morph_settings import MorphSettings, fill_form, form_of, remembered_scale
 from .qimage import to_qimage
 from .save_dialog import ask_export_path
@@ -53,7 +54,7 @@ class MorphDialog(QDialog):
         self.keyframes = KeyframeList(items, checked)
         # (width, height) of each item: the morph plays at its first keyframe's size
         self._sizes = {item_id: (image.shape[1], image.shape[0]) for item_id, _, image in items}
-        self._suffix = ".gif"  # the last format exported: the next save dialog offers it again
+        self.export_suffix = ".gif"  # the last format exported (remembered): the next save dialog offers it again
         self.up_button = order_button("↑", "Move the selected keyframe earlier")
         self.down_button = order_button("↓", "Move the selected keyframe later")
         remembered = remembered or {}
@@ -73,11 +74,9 @@ class MorphDialog(QDialog):
         self._update_enabled()
 
     def _build_controls(self) -> None:
-        self.frames = QSpinBox()
-        self.frames.setRange(MIN_FRAMES, MAX_FRAMES)
-        self.frames.setValue(DEFAULT_FRAMES)
-        self.frames.setToolTip("Frames in all: at least one per ticked keyframe, so that none is skipped")
-        self.frames_hint = two_line_label()  # says when ticking more keyframes raised Frames
+        self.frames = FramesBox()
+        self.frames_hint = two_line_label()  # says when ticking more keyframes, or a number typed, raised Frames
+        self._raised_to: int | None = None  # what Frames was raised to from a number typed below it
         self.fps = QSpinBox()
         self.fps.setRange(1, 60)
         self.fps.setValue(DEFAULT_FPS)
@@ -210,6 +209,7 @@ class MorphDialog(QDialog):
         for rows_signal in (model.rowsMoved, model.rowsInserted, model.rowsRemoved):
             rows_signal.connect(self._settle.start)
         self._settle.timeout.connect(self._changed)
+        self.frames.raised.connect(self._on_raised)
         self.frames.valueChanged.connect(self._on_frames)
         self.mode.currentIndexChanged.connect(self._changed)
         self.loop.toggled.connect(self._changed)
@@ -278,7 +278,7 @@ class MorphDialog(QDialog):
             with QSignalBlocker(self.frames):  # _changed goes on to say what changed, once
                 self.frames.setMinimum(least)
             if self.frames.value() != before:
-                self._set_frames_hint(f"Raised to {least}: one frame per keyframe at least")
+                self._set_frames_hint(raised_note(least))
                 self._show_frame_count()
         if self.frames.value() > least:  # fewer keyframes ticked: the number stands on its own now
             self._set_frames_hint("")
@@ -287,8 +287,14 @@ class MorphDialog(QDialog):
         self.frames_hint.setText(text)
         self.frames_hint.setToolTip(text)  # should two lines not hold it
 
-    def _on_frames(self, _frames: int) -> None:
-        self._set_frames_hint("")  # the user's own number now
+    def _on_raised(self, least: int) -> None:
+        self._raised_to = least  # kept by the valueChanged that follows, if Frames was not at it already
+        self._set_frames_hint(raised_note(least))
+
+    def _on_frames(self, frames: int) -> None:
+        if frames != self._raised_to:
+            self._set_frames_hint("")  # the user's own number now
+        self._raised_to = None
         self._show_frame_count()
         self._changed()
 
@@ -373,7 +379,7 @@ class MorphDialog(QDialog):
     def _ask_export_path(self) -> str | None:
         """The save dialog; tests call export_to instead."""
         # siblings: morph 2.mp4 takes morph 2.gif; formats: "mm" in GIF becomes mm.gif, asked about if it exists
-        path = ask_export_path(self, "Export morph", Settings(), "morph", self._suffix, ";;".join(EXPORT_FILTERS),
+        path = ask_export_path(self, "Export morph", Settings(), "morph", self.export_suffix, ";;".join(EXPORT_FILTERS),
                                numbered=True, siblings=tuple(EXPORT_FILTERS.values()), formats=EXPORT_FILTERS)
         return path or None
 
@@ -385,7 +391,8 @@ class MorphDialog(QDialog):
     def export_to(self, path: str) -> None:
         suffix = Path(path).suffix.lower()
         if suffix in EXPORT_FILTERS.values():
-            self._suffix = suffix
+            self.export_suffix = suffix
+            self._form_edited()
         self.export_requested.emit(str(path))
 
     def closeEvent(self, event) -> None:  # noqa: N802 (Qt naming)

@@ -1,12 +1,12 @@
 """What the Morph dialog describes (MorphSettings, what the controller renders) and what it keeps when closed and
-across restarts (in the app's Settings, morph/form): Frames, Speed, Path, Loop, and Scale once chosen. Closed and
-opened again, the dialog was back at 24 frames, 12 fps, Spherical and no loop, so a GIF and then an MP4 of one morph
-came out as two animations."""
+across restarts (in the app's Settings, morph/form): Frames, Speed, Path, Loop, Scale once chosen, and the format
+last exported. Closed and opened again, the dialog was back at 24 frames, 12 fps, Spherical and no loop, so a GIF and
+then an MP4 of one morph came out as two animations; and its save dialog was back at GIF after an MP4."""
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ..morph import DEFAULT_FPS, DEFAULT_FRAMES, DEFAULT_MODE
+from ..morph import DEFAULT_FPS, DEFAULT_FRAMES, DEFAULT_MODE, FORMATS
 
 
 @dataclass(frozen=True)
@@ -23,7 +23,7 @@ def form_of(dialog, scale_chosen: bool) -> dict:
     """The dialog's fields as plain values, for Settings.set_morph_form. Scale only once chosen: the first one
     follows the keyframes' size, and a 64-px model's ×4 kept for a photo would make its morph huge."""
     form = {"frames": dialog.frames.value(), "fps": dialog.fps.value(), "mode": dialog.mode.currentData(),
-            "loop": dialog.loop.isChecked()}
+            "loop": dialog.loop.isChecked(), "format": dialog.export_suffix}
     return {**form, "scale": dialog.scale.value()} if scale_chosen else form
 
 
@@ -37,6 +37,8 @@ def fill_form(dialog, form: dict) -> None:
         dialog.mode.setCurrentIndex(index)
     if type(form.get("loop")) is bool:
         dialog.loop.setChecked(form["loop"])
+    if form.get("format") in FORMATS:  # the save dialog offers it again
+        dialog.export_suffix = form["format"]
 
 
 def remembered_scale(form: dict) -> int | None:

@@ -27,19 +27,21 @@ def ask_export_path(parent: QWidget, title: str, settings: Settings, name: str, 
     writes (a recipe's mask). The path to write, or "" if cancelled."""
     formats = formats or {file_filter: suffix}
     default = suffix if suffix in formats.values() else next(iter(formats.values()))
+    # the dialog opens on suffix's filter: on the first, GIF, it asked for a GIF after an MP4 had been written
+    selected = next((text for text, its in formats.items() if its == suffix), "")
     try:
         start = settings.export_path(name, suffix, numbered, siblings, scale, edit)
     except OSError:  # a folder that cannot be looked into: the dialog still opens, without a suggestion
         start = ""
     while True:
-        typed, chosen = QFileDialog.getSaveFileName(parent, title, start, file_filter)
+        typed, chosen = QFileDialog.getSaveFileName(parent, title, start, file_filter, selected)
         if not typed:
             return ""
         path = with_suffix_kept(typed, tuple(formats.values()), formats.get(chosen, default))
         # No goes back to the dialog, at that name, as Qt's own question does
         if all(replace_asked(parent, title, other, why) for other, why in unasked(path, typed, beside(path))):
             break
-        start = path
+        start, selected = path, chosen or selected
     settings.exported_to(path)
     return path
 

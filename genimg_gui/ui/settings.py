@@ -166,8 +166,8 @@ class Settings:
         self.q.setValue(f"inversion/{key}", int(value))
 
     def morph_form(self) -> dict:
-        """The Morph dialog's Frames, Speed, Path, Loop and chosen Scale as last set (morph_settings.form_of), {} if
-        none or unreadable."""
+        """The Morph dialog's Frames, Speed, Path, Loop, chosen Scale and last export's format as last set
+        (morph_settings.form_of), {} if none or unreadable."""
         return self._form("morph")
 
     def set_morph_form(self, form: dict) -> None:
