@@ -27,6 +27,9 @@ FOLDER_KEY = "folder"     # ... the folder their model was loaded from, when the
 # ... each row's examples ({"from": [paths], "to": [paths], "method", "keep_fixed"}, or null): the directions are
 # the model's latent space's, so after its folder is trained again in place they are made again from these
 EXAMPLES_KEY = "examples"
+# ... the identity of the old weights whose directions were made again for these (direction_remake): a file that
+# holds it stays, empty, once its last row is deleted, so that they are not made again at the next launch
+REMADE_KEY = "remade_from"
 
 
 class DirectionsFileError(ValueError):
@@ -209,10 +212,11 @@ def claim_legacy_directions(model_name: str, identity: str, dim: int) -> Directi
 
 
 def save_user_directions(path: Path, directions: Directions, identity: str = "", folder: str = "",
-                         examples: Mapping[bytes, dict] | None = None) -> None:
+                         examples: Mapping[bytes, dict] | None = None, remade_from: str = "") -> None:
     """Write directions (typically only the user's own rows) atomically, with the identity of the model they were
-    made on (ModelInfo.identity: the weights' SHA-256), which only a test leaves out, the folder it was loaded from
-    and the examples each row was made from (examples: a row's bytes -> its examples; a row not there has none)."""
+    made on (ModelInfo.identity: the weights' SHA-256), which only a test leaves out, the folder it was loaded from,
+    the examples each row was made from (examples: row_key(row) -> its examples; a row not there has none) and the
+    identity of the weights whose directions were made again for these (REMADE_KEY)."""
     arrays = {"mean": directions.mean, "basis": directions.basis, "sigma": directions.sigma,
               "explained": directions.explained}
     metadata = {"labels": "\n".join(directions.labels)}
@@ -220,7 +224,9 @@ def save_user_directions(path: Path, directions: Directions, identity: str = "",
         metadata[IDENTITY_KEY] = identity
     if folder:
         metadata[FOLDER_KEY] = os.path.realpath(folder)
-    rows = [(examples or {}).get(_row_key(row)) for row in directions.basis]
+    if remade_from:
+        metadata[REMADE_KEY] = remade_from
+    rows = [(examples or {}).get(row_key(row)) for row in directions.basis]
     if any(rows):
         metadata[EXAMPLES_KEY] = json.dumps(rows)
     path = Path(path)
@@ -230,24 +236,54 @@ def save_user_directions(path: Path, directions: Directions, identity: str = "",
                   metadata=metadata)
 
 
-def _row_key(row: np.ndarray) -> bytes:
-    """A row as the files know it (merged_user_directions): its float32 bytes, which a rename leaves as they are."""
+def row_key(row: np.ndarray) -> bytes:
+    """A row as the files know it (merged_user_directions) and its examples are keyed: its float32 bytes, which a
+    rename leaves as they are."""
     return np.ascontiguousarray(row, np.float32).tobytes()
 
 
 def user_examples(path: Path) -> dict[bytes, dict]:
-    """The examples each row of the file was made from (a row's bytes -> {"from", "to", "method", "keep_fixed"}),
+    """The examples each row of the file was made from (row_key(row) -> {"from", "to", "method", "keep_fixed"}),
     for the rows whose examples it holds; {} for no file, one saved before examples were kept, or one that cannot
     be read (load_user_directions says why)."""
+    return {key: made for _, key, made in saved_rows(path) if made is not None}
+
+
+def saved_rows(path: Path) -> list[tuple[str, bytes, dict | None]]:
+    """Each row of the file as (label, row_key, its examples or None where they were not kept), whatever the size of
+    its latent: the folder's new weights may have another (direction_remake). [] for no file, or one that cannot be
+    read (load_user_directions says why)."""
     try:
         with safe_open(str(path), "np") as f:
             basis = f.get_tensor("basis")
-            rows = json.loads((f.metadata() or {}).get(EXAMPLES_KEY, "[]"))
+            meta = f.metadata() or {}
     except (SafetensorError, OSError, ValueError):
-        return {}
-    if not isinstance(rows, list) or len(rows) != len(basis):
-        return {}
-    return {_row_key(row): made for row, made in zip(basis, rows) if _examples_ok(made)}
+        return []
+    if basis.ndim != 2:
+        return []
+    try:
+        rows = json.loads(meta.get(EXAMPLES_KEY, "null"))
+    except ValueError:
+        rows = None
+    if not isinstance(rows, list) or len(rows) != len(basis):  # saved before examples were kept, or damaged
+        rows = [None] * len(basis)
+    return [(label, row_key(row), made if _examples_ok(made) else None)
+            for label, row, made in zip(_labels(meta.get("labels", ""), len(basis)), basis, rows)]
+
+
+def _labels(text: str, k: int) -> tuple[str, ...]:
+    """A file's k labels from its metadata's text; numbered when they do not match its rows."""
+    labels = tuple(text.split("\n")) if k else ()
+    return labels if len(labels) == k else tuple(f"direction {i + 1}" for i in range(k))
+
+
+def remade_from(path: Path) -> str:
+    """The identity of the old weights whose directions were made again for the file's (REMADE_KEY), or ""."""
+    try:
+        with safe_open(str(path), "np") as f:
+            return (f.metadata() or {}).get(REMADE_KEY, "")
+    except (SafetensorError, OSError, ValueError):
+        return ""
 
 
 def _examples_ok(made: object) -> bool:
@@ -313,7 +349,4 @@ def load_user_directions(path: Path, dim: int) -> Directions | None:
     k = basis.shape[0]
     if t["sigma"].shape != (k,) or t["explained"].shape != (k,):
         raise DirectionsFileError(f"{path}: sigma and explained must hold one number per direction ({k})")
-    labels = tuple(text.split("\n")) if k else ()
-    if len(labels) != k:
-        labels = tuple(f"direction {i + 1}" for i in range(k))
-    return Directions(t["mean"], basis, t["sigma"], t["explained"], labels)
+    return Directions(t["mean"], basis, t["sigma"], t["explained"], _labels(text, k))

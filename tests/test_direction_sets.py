@@ -7,7 +7,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from genimg_gui.attributes import DirectionsFileError, load_user_directions, save_user_directions, user_directions_file
+from genimg_gui.attributes import (DirectionsFileError, load_user_directions, remade_from, row_key,
+                                   save_user_directions, saved_rows, user_directions_file, user_examples)
 from genimg_gui.edit import AmbiguousDirection, Directions, EditState, edited_latent
 from genimg_gui.typicality import prior_distance
 
@@ -78,6 +79,22 @@ def test_user_directions_round_trip_in_the_user_data_folder(tmp_path, monkeypatc
     path.write_bytes(b"not safetensors")
     with pytest.raises(DirectionsFileError, match="not a readable"):
         load_user_directions(path, 4)
+
+
+def test_a_files_rows_and_their_examples_are_read_whatever_its_latent_size(tmp_path):
+    """A folder trained again in place may have another latent size: its old directions are made again from their
+    examples (direction_remake), so these are read without the size check that load_user_directions makes."""
+    d = directions().with_direction(np.array([1.0, 1, 0, 0]), 0.7, "a → b").with_direction(np.ones(4), 1.0, "c")
+    mine = d.subset([len(d) - 2, len(d) - 1])
+    made = {"from": ["/x/a.png"], "to": ["/x/b.png"], "method": "means", "keep_fixed": False}
+    path = tmp_path / "mine.safetensors"
+    save_user_directions(path, mine, "ab" * 32, str(tmp_path), {row_key(mine.basis[0].astype(np.float64)): made})
+    assert saved_rows(path) == [("a → b", row_key(mine.basis[0]), made), ("c", row_key(mine.basis[1]), None)]
+    assert user_examples(path) == {row_key(mine.basis[0]): made} and remade_from(path) == ""
+    with pytest.raises(DirectionsFileError, match="latent of 5"):
+        load_user_directions(path, 5)
+    save_user_directions(path, mine.subset(()), "ab" * 32, str(tmp_path), remade_from="cd" * 32)  # made again: kept
+    assert saved_rows(path) == [] and remade_from(path) == "cd" * 32 and len(load_user_directions(path, 4)) == 0
 
 
 def test_bundled_skin_tone_direction_darkens_a_drawn_face_and_prior_distance_is_calibrated():

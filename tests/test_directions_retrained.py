@@ -5,13 +5,17 @@ and those that cannot be (their example files gone)."""
 from __future__ import annotations
 
 import shutil
+from dataclasses import replace
 
 import numpy as np
 import pytest
 import torch
+from PySide6.QtWidgets import QApplication
 
 from conftest import TINY_VAE, UI_TIMEOUT, make_model_folder
 from genimg_gui.models.vae import ConvVAE
+from genimg_gui.models.weights import DIRECTIONS_NAME
+from genimg_gui.ui.directions_dialog import DirectionRequest
 from genimg_gui.weights_file import weights_digest
 from test_directions_identity import load
 from test_directions_ui import BLUE, RED, define, write_group
@@ -97,3 +101,78 @@ def test_a_direction_whose_examples_are_gone_is_named_as_not_made_again(qtbot, b
     assert "red → blue" in labels and "gone → blue" not in labels
     note = next(m for m in said if "was trained again" in m)
     assert "“gone → blue”" in note and "its example files are gone" in note and "make it again" in note
+
+
+def next_launch(qtbot, folder) -> tuple[tuple[str, ...], list[str]]:
+    """genimg started again (a new window and engine) loading folder: its VAE sliders' labels, and what it said."""
+    from genimg_gui.engine.engine import Engine
+    from genimg_gui.ui.main_window import MainWindow
+
+    engine = Engine("cpu")
+    window = MainWindow(engine, [])
+    qtbot.addWidget(window)
+    said: list[str] = []
+    window.document.message.connect(said.append)
+    window.document.error.connect(said.append)
+    try:
+        labels = load(qtbot, window, folder)
+        QApplication.processEvents()  # a remake begins, queued, once the model is in place, and says so
+        return labels, said
+    finally:
+        window.close()
+        engine.shutdown()
+
+
+def test_directions_are_made_again_once_not_at_each_launch(qtbot, bare, vae2, tmp_path, monkeypatch):
+    load(qtbot, bare, vae2)
+    red, blue = write_group(tmp_path / "red", "red", RED, 4, 1), write_group(tmp_path / "blue", "blue", BLUE, 4, 2)
+    define(qtbot, bare, monkeypatch, "red → blue", red, blue)
+    define(qtbot, bare, monkeypatch, "gone → blue", write_group(tmp_path / "gone", "gone", RED, 3, 3), blue)
+    shutil.rmtree(tmp_path / "gone")
+    train_again(vae2)
+    assert any("“gone → blue” cannot be made again" in m for m in remade(qtbot, bare, vae2, 1))
+
+    # the one made again deleted, its file had no row left and went: the next launch made it again from the old
+    # weights' file, and said again that the other could not be
+    monkeypatch.setattr(bare.directions_tool, "_confirm_delete", lambda label: True)
+    bare.directions_tool.delete(bare.document.directions("vae").index_of("red → blue"))
+    labels, said = next_launch(qtbot, vae2)
+    assert "red → blue" not in labels and not any("trained again" in m for m in said), said
+
+    train_again(vae2, seed=6)  # trained again once more: the newest weights had no directions left to make again
+    labels, said = next_launch(qtbot, vae2)
+    assert "red → blue" not in labels and not any("trained again" in m for m in said), said
+
+
+def test_a_direction_is_made_again_for_new_weights_of_another_latent_size(qtbot, bare, vae2, tmp_path, monkeypatch):
+    load(qtbot, bare, vae2)
+    red, blue = write_group(tmp_path / "red", "red", RED, 4, 1), write_group(tmp_path / "blue", "blue", BLUE, 4, 2)
+    define(qtbot, bare, monkeypatch, "red → blue", red, blue)
+    old_size = bare.document.directions("vae").basis.shape[1]
+    torch.manual_seed(5)
+    make_model_folder(vae2, ConvVAE(replace(TINY_VAE, latent_channels=3)), "vae2")
+    (vae2 / DIRECTIONS_NAME).unlink()  # the old weights' principal components: training writes the new ones'
+    remade(qtbot, bare, vae2, 1)  # was: their file did not fit the new latent, and they were dropped without a word
+    directions = bare.document.directions("vae")
+    assert directions.basis.shape[1] == old_size * 3 // 2 and "red → blue" in directions.labels
+
+
+def test_a_direction_not_made_again_is_said_so_and_leaves_the_users_refused_one(qtbot, bare, vae2, tmp_path,
+                                                                             monkeypatch):
+    tool = bare.directions_tool
+    load(qtbot, bare, vae2)
+    red, blue = write_group(tmp_path / "red", "red", RED, 4, 1), write_group(tmp_path / "blue", "blue", BLUE, 4, 2)
+    define(qtbot, bare, monkeypatch, "red → blue", red, blue)
+    mine = DirectionRequest("mine", tuple(red), tuple(blue), keep_fixed=True)  # nothing left once kept apart
+    with qtbot.waitSignal(bare.document.error, timeout=UI_TIMEOUT):
+        tool.make_direction(mine)
+    assert tool.refused[0] == mine  # the dialog opens with it again
+
+    # made again for new weights, refused once encoded, then on arrival (a name the new weights have): said as such
+    with qtbot.waitSignal(bare.document.error, timeout=UI_TIMEOUT):
+        tool.make_direction(DirectionRequest("again", tuple(red), tuple(blue), keep_fixed=True), again=True)
+    assert bare.last_error.startswith("“again” was not made again for vae2's new weights: "), bare.last_error
+    assert "No direction made" not in bare.last_error and "opens with these examples" not in bare.last_error
+    assert tool.make_direction(DirectionRequest("pc1", tuple(red), tuple(blue)), again=True) is None
+    assert bare.last_error.startswith("“pc1” was not made again for vae2's new weights: “PC1 ("), bare.last_error
+    assert tool.refused[0] == mine

@@ -19,8 +19,8 @@ from PySide6.QtCore import QObject, Qt
 from PySide6.QtWidgets import QDialog, QMessageBox, QWidget
 
 from ..attributes import (DirectionsFileError, claim_legacy_directions, direction_from_examples,
-                          load_user_directions, merged_user_directions, save_user_directions, separation,
-                          slider_unit, user_directions_file, user_directions_folder, user_examples)
+                          load_user_directions, merged_user_directions, remade_from, row_key, save_user_directions,
+                          separation, slider_unit, user_directions_file, user_directions_folder, user_examples)
 from ..edit import Directions, without_direction
 from ..engine import requests as rq
 from ..wording import counted
@@ -28,7 +28,7 @@ from . import saved_directions
 from .saved_directions import change_note
 from .direction_deletion import ItemEdits, keep_step_names
 from .direction_jobs import DirectionJobs, Job
-from .direction_remake import Remake, examples_of, remake_for
+from .direction_remake import Remakes, examples_of
 from .directions_dialog import DirectionRequest, DirectionsDialog, free_name, naming_refusal
 from .document import Document
 from .item import Item
@@ -39,6 +39,7 @@ KIND = "vae"  # examples are encoded by the VAE, so directions from examples bel
 # a direction before): below half a within-group spread (Cohen's d 0.5, a "small" effect) the two groups overlap more
 # than they part, and the slider would move pictures along what the examples do not show.
 MIN_SEPARATION = 0.5
+NOT_MADE = "No direction made: "
 
 
 class DirectionsController(QObject):
@@ -56,8 +57,7 @@ class DirectionsController(QObject):
         # refusal comes after the dialog has closed (the user's examples are not lost)
         self.refused: tuple[DirectionRequest, str] | None = None
         self.examples: dict[bytes, dict] = {}  # a user row's bytes -> the examples it was made from (its file's)
-        self.remake: Remake | None = None  # the old weights' directions to make again once the new ones are in
-        self.remade: set[str] = set()  # the identities whose old weights' directions were made again (said once)
+        self.remakes = Remakes(document, KIND, self.make_direction)  # after a folder was trained again in place
         notices = saved_directions.shared()
         try:
             notices.watch(user_directions_folder())
@@ -66,8 +66,6 @@ class DirectionsController(QObject):
         # queued: a save's own notice comes after the change that saved (and its undo offer), never in its middle
         notices.changed.connect(self.follow_files, Qt.ConnectionType.QueuedConnection)
         document.model_hooks.append(self._with_user_directions)
-        # queued: made again once the model is in place, and said after its "Loaded …"
-        document.model_loaded.connect(self._make_again, Qt.ConnectionType.QueuedConnection)
         sliders.rename_requested.connect(self.rename)
         sliders.delete_requested.connect(self.delete)
 
@@ -90,28 +88,16 @@ class DirectionsController(QObject):
                 directions = directions.appended(user)
                 self.on_disk[info.kind] = user
                 self.examples.update(user_examples(path))
-            if info.kind == KIND:  # none of its own yet: its folder may have held other weights (trained again)
-                self.remake = None if user is not None or info.identity in self.remade else remake_for(info)
+            if info.kind == KIND:
+                self.remakes.expect(info, own=user is not None)
         except (DirectionsFileError, OSError) as e:  # a stale file must not stop the model loading
             self.document.error.emit(f"Your saved directions for {info.name} were not loaded: {e}")
         return replace(info, directions=directions)
 
-    def _make_again(self, info: rq.ModelInfo) -> None:
-        """The directions of the old weights of a folder trained again in place, made again from their examples
-        for the new ones (direction_remake), and said."""
-        remake, now = self.remake, getattr(self.document.models.get(KIND), "identity", "")
-        if info.kind != KIND or remake is None or {remake.identity, now} != {info.identity}:
-            return  # a GAN, or a VAE loaded since: its own arrival says what became of its directions
-        self.remake = None
-        self.remade.add(remake.identity)
-        said = self.document.error if remake.gone or remake.unkept else self.document.message
-        said.emit(remake.note())
-        for request in remake.requests:
-            self.make_direction(request, again=True)
-
     def _save(self, kind: str, before: Directions) -> None:
         """Write the change from `before` to the user's rows of this kind's model now, merged into the file as it
-        is: another genimg window may have written it since (the file goes when no row is left)."""
+        is: another genimg window may have written it since (the file goes when no row is left, unless it records
+        that its directions were made again for new weights: direction_remake)."""
         info = self.document.models[kind]
         start = self.builtin.get(kind, len(info.directions))
         path = user_directions_file(info.name, info.identity)
@@ -123,8 +109,9 @@ class DirectionsController(QObject):
             mine = info.directions.subset(range(start, len(info.directions)))
             rows = merged_user_directions(before.subset(range(start, len(before))), mine, on_disk)
             self.examples.update(user_examples(path))  # those of rows another window made
-            if len(rows):
-                save_user_directions(path, rows, info.identity, info.path, self.examples)
+            remade = remade_from(path) or self.remakes.remade_from(info.identity)
+            if len(rows) or remade:
+                save_user_directions(path, rows, info.identity, info.path, self.examples, remade)
             else:
                 path.unlink(missing_ok=True)
         except OSError as e:
@@ -208,18 +195,22 @@ class DirectionsController(QObject):
 
     def make_direction(self, request: DirectionRequest, again: bool = False) -> int | None:
         """Encode both groups in the background; the direction is made when both arrive (DirectionJobs).
-        again: made again for the model's new weights (_make_again). Returns the second request's seq."""
+        again: made again for the model's new weights (direction_remake.Remakes). Returns the second request's seq."""
         info = self.document.models.get(KIND)
         if info is None:
             self.document.error.emit("Load a VAE first: directions from examples are made by encoding "
                                      "the images with it")
             return None
-        refusal = naming_refusal(info.directions.labels, request.name, model=info.name)
-        if refusal:  # the dialog refuses such a name; a name given otherwise is checked here
-            self.document.error.emit(f"No direction made: {refusal}")
-            return None
-        self.refused = None
         job = Job(request, info.identity, again=again)
+        refusal = naming_refusal(info.directions.labels, request.name, model=info.name)
+        if refusal:  # the dialog refuses such a name; a name given otherwise (a new built-in's) is checked here
+            if again:
+                self.remakes.refused(job, refusal)
+            else:
+                self.document.error.emit(NOT_MADE + refusal)
+            return None
+        if not again:  # a refused request of the user's waits for the dialog, whatever is made again meanwhile
+            self.refused = None
         self.jobs.encode(job, "from", request.from_paths)
         return self.jobs.encode(job, "to", request.to_paths)
 
@@ -228,35 +219,37 @@ class DirectionsController(QObject):
         if job.failed:  # bad files are reported; the rest still make the direction
             self.document.error.emit(f"Skipped {len(job.failed)} example file(s): " + "; ".join(job.failed))
         if info is None or info.identity != job.model:
-            return self._refuse(req, f"The VAE changed while encoding the examples for {req.name}; make it again")
+            return self._refuse(job, f"The VAE changed while encoding the examples for {req.name}; make it again")
         empty = [side for side in ("from", "to") if len(job.latents[side]) == 0]
         if empty:
-            return self._refuse(req, f"No readable “{empty[0]}” image for {req.name}: add at least one")
+            return self._refuse(job, f"No readable “{empty[0]}” image for {req.name}: add at least one")
         a, b = job.latents["from"], job.latents["to"]
         label = free_name(info.directions.labels, req.name)  # another window may have taken the name since it was asked
         try:
             directions, kept = _fitted(info.directions, a, b, req, label)
         except ValueError as e:
-            return self._refuse(req, f"Could not make {req.name}: {e}")
+            return self._refuse(job, f"Could not make {req.name}: {e}")
         twin = self._same_vector(info.directions, directions.basis[-1])
         if twin is not None:
-            return self._refuse(req, f"No direction made: “{req.name}” would be the same direction as “{twin}” "
+            return self._refuse(job, f"{NOT_MADE}“{req.name}” would be the same direction as “{twin}” "
                                      f"(the same examples give the same direction); use or rename “{twin}”")
         gap = separation(a, b, directions.basis[-1], float(directions.sigma[-1]))
         if kept and abs(gap) < MIN_SEPARATION:
-            return self._refuse(req, f"No direction made: the “from” and “to” examples of {req.name} barely differ "
+            return self._refuse(job, f"{NOT_MADE}the “from” and “to” examples of {req.name} barely differ "
                                 f"along it once it is kept apart from the {counted(len(kept), 'named direction')} "
                                 f"({gap:.1f}σ); untick “Keep the named directions fixed”, or choose other examples")
-        self.examples[directions.basis[-1].tobytes()] = examples_of(req)  # kept with it: see direction_remake
+        self.examples[row_key(directions.basis[-1])] = examples_of(req)  # kept with it: see direction_remake
         self.document.set_directions(KIND, directions)
         self._save(KIND, info.directions)
         self.document.message.emit(self._made_note(directions.labels[-1], info.name, (len(a), len(b)), gap,
                                                    kept if req.keep_fixed else None, job.again))
 
-    def _refuse(self, req: DirectionRequest, reason: str) -> None:
+    def _refuse(self, job: Job, reason: str) -> None:
         """Say why no direction was made, and keep the request for the dialog's next opening: it closed before the
-        images were encoded, and its examples, name and options would be lost."""
-        self.refused = (req, reason)
+        images were encoded, and its examples, name and options would be lost. One made again is said as such."""
+        if job.again:
+            return self.remakes.refused(job, reason.removeprefix(NOT_MADE))
+        self.refused = (job.request, reason)
         self.document.error.emit(f"{reason} (Edit → New direction from examples… opens with these examples again)")
 
     def _made_note(self, label: str, model: str, sizes: tuple[int, int], gap: float, kept: list[int] | None,
