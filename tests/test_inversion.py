@@ -154,3 +154,58 @@ def test_invert_cancel_stops_within_one_step(qtbot, gan_engine, gan):
     gan_engine.worker.progress.disconnect(on_progress)
     ok = gan_engine.submit(rq.Decode("gan", np.zeros(16, np.float32)))  # the worker goes on
     qtbot.waitUntil(lambda: bool(rec.of(ok, rq.Decoded)), timeout=TIMEOUT)
+
+
+def length_free(seed: int) -> Generator:
+    """A tiny GAN that draws w and 2w alike, as the bundled faces GAN does (Linear stem, PixelNorms): its
+    convolutions' biases at 0, as training leaves them small beside its features."""
+    torch.manual_seed(seed)
+    gen = Generator(TINY_GAN).eval()
+    for layer in gen.synthesis.modules():
+        if isinstance(layer, torch.nn.Conv2d):
+            torch.nn.init.zeros_(layer.bias)
+    return gen
+
+
+def slider_change(gen, w: np.ndarray, directions) -> float:
+    """Mean pixel change (levels of 255) of a +1 sigma step along each of the first four directions."""
+    steps = np.stack([w] + [w + directions.sigma[k] * directions.basis[k] for k in range(4)])
+    with torch.no_grad():
+        drawn = to_images(gen.synthesize(torch.as_tensor(steps, dtype=torch.float32))).astype(float)
+    return float(np.abs(drawn[1:] - drawn[0]).mean())
+
+
+@pytest.mark.parametrize("seed", [100, 11])
+def test_an_inverted_sample_edits_like_the_sample(seed):
+    """Inverting a GAN's own sample lands at the sample's |w|, so a slider step moves it as far as the sample."""
+    gen = length_free(1)
+    assert inversion.ignores_length(gen, inversion.mapped_ws(gen))
+    directions = inversion.sampled_directions(gen)
+    with torch.no_grad():
+        w = gen.map(torch.randn(1, gen.cfg.z_dim, generator=torch.Generator().manual_seed(seed)))[0].numpy()
+        target = to_images(gen.synthesize(torch.as_tensor(w)[None]))[0]
+    final = list(inversion.invert(gen, target, steps=100, editability=0.5, directions=directions,
+                                  preview_every=0))[-1]
+    assert mse(final.image, target) < 0.02
+    ratio = np.linalg.norm(final.w) / np.linalg.norm(w)
+    assert 0.8 < ratio < 1.2, f"|w| {np.linalg.norm(final.w):.2f}, the sample's {np.linalg.norm(w):.2f}"
+    change = slider_change(gen, final.w, directions) / slider_change(gen, w, directions)
+    assert 0.75 < change < 1.33, change
+
+
+def test_a_stylegan2_keeps_the_length_its_pixels_ask_for(monkeypatch):
+    """A converted StyleGAN2 draws 2w unlike w: its inversion is not held at a length, which would fit it worse."""
+    from genimg_gui.models.stylegan2 import StyleGAN2Generator
+    from test_stylegan2 import TINY
+    torch.manual_seed(1)
+    gen = StyleGAN2Generator(TINY).eval()
+    assert not inversion.ignores_length(gen, inversion.mapped_ws(gen))
+    with torch.no_grad():
+        target = to_images(gen.synthesize(inversion.mapped_ws(gen, 1, seed=11)))[0]
+
+    def final_loss() -> float:
+        return list(inversion.invert(gen, target, steps=100, preview_every=0))[-1].loss
+
+    free = final_loss()
+    monkeypatch.setattr(inversion, "ignores_length", lambda *_: True)
+    assert free < final_loss()

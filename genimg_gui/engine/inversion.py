@@ -6,7 +6,8 @@ else in pixels), then Adam on w minimising pixel MSE (+ latent MSE) +
 weight(editability) * prior, where the prior is the squared distance of w from
 the model's w distribution (typicality.prior_distance squared: about 1 for a typical
 w, 0 at the mean). One number trades fidelity (0) against a w that stays where
-the sliders were measured (1).
+the sliders were measured (1). For a GAN that draws w and 2w alike (emoji-faces-gan),
+w is kept at the length of the mapped w that point its way, where the sliders' sigma fits.
 """
 from __future__ import annotations
 
@@ -31,6 +32,11 @@ LATENT_WEIGHT = 0.1  # the latent term guides early steps; pixels decide the end
 PRIOR_WEIGHTS = (0.01, 0.2)  # at editability 0 and 1, geometric between. Even "fidelity" keeps a
 # little prior: with none, w wandered off the distribution and ended at a worse pixel error.
 LEARNING_RATE = 0.3  # in units of the typical spread of w along one dimension (0.03..0.3 tried)
+# A GAN "ignores |w|" when halving or doubling mapped w changes their drawings (RMS) by less than this share of the
+# change to other samples. Measured: emoji-faces-gan 0.013-0.03 (its inversions ended at a third of the sample's
+# |w|), emoji-gan 0.04-0.09 (ended 12-25 % short: its pixels hold |w|), a converted StyleGAN2 0.5-0.9.
+IGNORES_LENGTH_BELOW = 0.05
+NEIGHBOURS = 8  # the mapped w nearest in direction that set a w's length (1..128 tried: 8 came nearest the sample's)
 
 
 @dataclass(frozen=True)
@@ -68,15 +74,56 @@ class WPrior(nn.Module):
         return (inside + residual.pow(2).sum(1) / self.typical) / 2
 
 
+class MappedLength(nn.Module):
+    """The length a w should have: that of the mapped w pointing its way. The bundled faces GAN draws w through
+    a Linear stem and PixelNorms, so w and a third of it draw one picture, and WPrior, lowest at the short mean
+    w, drew its inversions there: each slider step (sigma, measured on mapped w) then went three times as far
+    as on the sample, and the typicality meter read such a w as typical."""
+
+    def __init__(self, ws: torch.Tensor) -> None:
+        super().__init__()
+        lengths = ws.norm(dim=1)                     # (N,)
+        self.register_buffer("units", ws / lengths[:, None].clamp_min(1e-12))
+        self.register_buffer("lengths", lengths)
+        self.floor = 0.1 * float(lengths.mean())     # for a w unlike every mapped one
+
+    @torch.no_grad()
+    def typical(self, w: torch.Tensor) -> torch.Tensor:
+        """(B,) the mean length along w (B, D) of its NEIGHBOURS nearest mapped w in direction."""
+        unit = w / w.norm(dim=1, keepdim=True).clamp_min(1e-12)
+        cos, rows = (unit @ self.units.T).topk(min(NEIGHBOURS, len(self.lengths)), dim=1)  # (B, k)
+        return (self.lengths[rows] * cos).mean(1).clamp_min(self.floor)
+
+    @torch.no_grad()
+    def rescaled(self, w: torch.Tensor) -> torch.Tensor:
+        """w (B, D) at its typical length: for a GAN that ignores |w|, the same picture."""
+        return w * (self.typical(w) / w.norm(dim=1).clamp_min(1e-12))[:, None]
+
+
+@torch.no_grad()
+def ignores_length(gen: nn.Module, ws: torch.Tensor) -> bool:
+    """Whether halving or doubling w leaves gen's drawings as they are (IGNORES_LENGTH_BELOW), on 8 mapped w."""
+    probe = ws[:8]
+    drawn = gen.synthesize(probe)                    # (8, 3, R, R)
+    between = float((drawn - drawn.roll(1, 0)).pow(2).mean().sqrt())
+    return all(float((gen.synthesize(probe * s) - drawn).pow(2).mean().sqrt()) < IGNORES_LENGTH_BELOW * between
+               for s in (0.5, 2.0))
+
+
 def prior_weight(editability: float) -> float:
     low, high = PRIOR_WEIGHTS
     return low * (high / low) ** min(max(float(editability), 0.0), 1.0)
 
 
+def mapped_ws(gen: nn.Module, n: int = 2048, seed: int = 0) -> torch.Tensor:
+    """(n, w_dim) w of sampled z (psi 1): the distribution the sliders' directions were measured on."""
+    with torch.no_grad():
+        return sample_w(gen, n, torch.Generator().manual_seed(seed))
+
+
 def sampled_directions(gen: nn.Module, n: int = 2048, seed: int = 0) -> Directions:
     """PCA of sampled w, for a generator that came without directions."""
-    with torch.no_grad():
-        return pca(sample_w(gen, n, torch.Generator().manual_seed(seed)).cpu(), 16)
+    return pca(mapped_ws(gen, n, seed).cpu(), 16)
 
 
 def latent_target(gen: nn.Module, vae: ConvVAE | None, target: torch.Tensor) -> torch.Tensor | None:
@@ -124,9 +171,13 @@ def invert(gen: nn.Module, image: np.ndarray, steps: int = 200, editability: flo
         raise ValueError(f"the image is {image.shape}; this GAN draws {gen.cfg.resolution}x{gen.cfg.resolution}")
     device = gen.w_avg.device
     target = to_tensor(image, device)
-    prior = WPrior(directions if directions is not None else sampled_directions(gen)).to(device)
+    ws = mapped_ws(gen)
+    prior = WPrior(directions if directions is not None else pca(ws.cpu(), 16)).to(device)
+    # where |w| changes nothing on screen, only the prior would set it (to the short mean): keep it mapped-like
+    length = MappedLength(ws).to(device) if ignores_length(gen, ws) else None
     target_latent = latent_target(gen, vae, target)
-    w = starting_point(gen, target, target_latent, prior, candidates, seed, check).requires_grad_(True)
+    w = starting_point(gen, target, target_latent, prior, candidates, seed, check)
+    w = (w if length is None else length.rescaled(w)).requires_grad_(True)
     opt = torch.optim.Adam([w], lr=LEARNING_RATE * prior.scale, betas=(0.9, 0.999))
     base_lr = opt.param_groups[0]["lr"]
     steps = max(0, int(steps))
@@ -136,7 +187,7 @@ def invert(gen: nn.Module, image: np.ndarray, steps: int = 200, editability: flo
     for step in range(1, steps + 1):
         # cosine ramp-down: large moves first, settle at the end
         opt.param_groups[0]["lr"] = base_lr * 0.5 * (1 + math.cos(math.pi * (step - 1) / steps))
-        drawn, out = _adam_step(gen, w, opt, target, target_latent, prior, float(editability))
+        drawn, out = _adam_step(gen, w, opt, target, target_latent, prior, length, float(editability))
         if step == steps:  # the final w has not been drawn yet
             with torch.no_grad():
                 drawn, out = w.detach(), gen.synthesize(w)
@@ -145,9 +196,10 @@ def invert(gen: nn.Module, image: np.ndarray, steps: int = 200, editability: flo
 
 
 def _adam_step(gen: nn.Module, w: torch.Tensor, opt: torch.optim.Optimizer, target: torch.Tensor,
-               target_latent: torch.Tensor | None, prior: WPrior,
+               target_latent: torch.Tensor | None, prior: WPrior, length: MappedLength | None,
                editability: float) -> tuple[torch.Tensor, torch.Tensor]:
-    """One step on w; returns w before the step and its drawing (what the loss measured)."""
+    """One step on w, after which it is put back at its typical `length` (when given); returns w before
+    the step and its drawing (what the loss measured)."""
     with torch.inference_mode(False), torch.enable_grad():
         if target_latent is not None:
             latent = gen.synthesize_latent(w)
@@ -161,6 +213,9 @@ def _adam_step(gen: nn.Module, w: torch.Tensor, opt: torch.optim.Optimizer, targ
         (w.grad,) = torch.autograd.grad(loss, [w])
         before = w.detach().clone()
         opt.step()
+        if length is not None:
+            with torch.no_grad():
+                w.copy_(length.rescaled(w))
     return before, out.detach()
 
 
