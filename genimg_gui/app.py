@@ -47,12 +47,7 @@ def main(argv: list[str] | None = None) -> int:
     if problem := binding_problem(getattr(PySide6, "__version__", "")):
         print(problem, file=sys.stderr)
         window.show_error(problem)
-    for kind in ("vae", "gan"):
-        chosen = window.model_list.start_folder(kind, getattr(args, kind))
-        if chosen:
-            window.document.load_model(chosen)
-        else:
-            window.show_error(f"No {kind.upper()} model found in weights/; open one from the Models tab")
+    window.model_list.load_start_models({"vae": args.vae, "gan": args.gan})
     if args.files:
         # after the models load (jobs run in order, but an SD VAE file's load waits for its scale to be asked), and
         # after the session offered back below: a file it holds is shown, not opened again (Document.session_due)

@@ -13,7 +13,7 @@ from widget_helpers import LEFT, shown
 def test_a_typed_seed_is_asked_for_once_when_entered_not_at_every_keystroke(qtbot):
     panel = GanPanel()
     qtbot.addWidget(panel)
-    panel.setEnabled(True)  # as a loaded GAN leaves it
+    panel.gan_arrived()  # as a loaded GAN leaves it
     asked = []
     panel.generate_requested.connect(lambda seed, *_: asked.append(seed))
     panel.seed.selectAll()
@@ -32,7 +32,7 @@ def test_a_seed_past_the_range_is_refused_saying_so_and_random_seeds_come_from_t
 
     panel = GanPanel()
     qtbot.addWidget(panel)
-    panel.setEnabled(True)
+    panel.gan_arrived()
     refused, asked, bounds = [], [], []
     panel.seed.refused.connect(refused.append)
     panel.generate_requested.connect(lambda seed, *_: asked.append(seed))
@@ -54,7 +54,7 @@ def test_a_seed_past_the_range_is_refused_saying_so_and_random_seeds_come_from_t
 def test_new_sample_asks_for_a_new_item_of_another_seed_and_leaves_the_current_ones_alone(qtbot):
     panel = GanPanel()
     qtbot.addWidget(panel)
-    panel.setEnabled(True)
+    panel.gan_arrived()
     panel.set_values(58, 0.5, None)
     changed, new = [], []
     panel.generate_requested.connect(lambda *v: changed.append(v))
@@ -68,7 +68,7 @@ def test_the_seed_box_shows_no_seed_for_an_item_without_one_and_a_seed_asked_the
     from genimg_gui.seed_draws import MAX_SEED
 
     panel = shown(qtbot, GanPanel())
-    panel.setEnabled(True)
+    panel.gan_arrived()
     panel.set_values(0, 0.5, None)
     assert panel.seed.text() == "0" and not panel.no_seed_note.isVisible()  # seed 0 is a seed, not "—"
     panel.set_values(58, 0.5, None)
@@ -95,7 +95,7 @@ def test_the_seed_box_shows_no_seed_for_an_item_without_one_and_a_seed_asked_the
 
 def test_the_generate_tab_keeps_its_controls_in_place_between_a_sample_and_a_photo(qtbot):
     panel = shown(qtbot, GanPanel())
-    panel.setEnabled(True)
+    panel.gan_arrived()
     panel.resize(380, 560)
     panel.set_values(42, 0.7, None)
 

@@ -6,7 +6,7 @@ what it held, unless the one offered brings it along (keep_with), and so is one 
 The files of one open that could not be read are told in one message once it ends."""
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Callable
 
 from ..engine import requests as rq
 from .slow_draw import what
@@ -44,6 +44,9 @@ class FailedRequests:
         # requests their controller gave up (abandon), still under way: should one run out of memory before its
         # cancel reaches it, Retry on CPU offered work whose result had no one left to take it
         self.abandoned: set[int] = set()
+        # seq -> what its sender does should it fail for good (the start-up's fallback to a bundled model): done
+        # before the files waiting for the loads open, and it says why, with what it did instead (not said here)
+        self.instead: dict[int, Callable[[rq.Failed], None]] = {}
 
     def _bookkeeping(self) -> tuple[dict, ...]:
         """Every note the document keeps of a request by its seq."""
@@ -58,6 +61,9 @@ class FailedRequests:
         # read first: what _let_go withdraws may abandon this very request (a direction's side the user cancelled),
         # and its cancel, asked for by the user, then went untold
         abandoned, told = f.seq in self.abandoned, f.seq in self.cancel_told_elsewhere
+        instead = self.instead.pop(f.seq, None) if f.final else None
+        # not for a load the user cancelled, nor one that Retry on CPU may still make (out of GPU memory)
+        instead = None if f.cancelled or getattr(f, "retry_on_cpu", False) else instead
         if getattr(f, "retry_on_cpu", False) and not abandoned:
             self.retries[f.seq] = (f.message, [book.get(f.seq) for book in self._bookkeeping()])
             self._offer(f.seq)
@@ -67,11 +73,13 @@ class FailedRequests:
             self.on_cpu.pop(f.seq, None)  # a retry that failed too: its error says so
             self._tell_unopened(f.seq)  # the job ended without its last progress (an internal error)
             doc.jobs.pop(f.seq, None)
+            if instead is not None:
+                instead(f)  # a load sent now: the files waiting for the loads wait for it too
             doc.open_waiting()  # files waiting on a model that did not load open with the one loaded
             doc.samples.drop(f.seq)
             doc.carry.remaps.pop(f.seq, None)  # that seed keeps the old GAN's w until a retry draws it
             doc.carry.reencodes.pop(f.seq, None)  # that picture keeps the old VAE's latent until a retry
-        if abandoned:  # its controller said why it was given up: how it ended is no one's news
+        if abandoned or instead is not None:  # said by its controller, or its sender, with what it did
             pass
         elif not f.cancelled:
             doc.error.emit(f.message)
@@ -91,6 +99,7 @@ class FailedRequests:
             self.document.message.emit(said)
         self.cancel_told_elsewhere.discard(seq)  # abandoned as it ended: the cancel came too late to be told
         self.abandoned.discard(seq)
+        self.instead.pop(seq, None)
         self._let_go(seq)
 
     def abandon(self, seq: int) -> None:

@@ -32,6 +32,9 @@ EDITABILITY_TIP = ("How the inversion trades likeness for editing. Left, fidelit
                    "sliders behave, at a looser likeness")
 INVERT_TIP = ("Find the w whose drawing matches the current image (a photo you edited: as edited); runs in the "
               "background with previews (Cancel in the status bar)")
+# the note while no GAN is loaded (the tab greyed out): a damaged GAN at the start left it saying an image "was not
+# drawn from a seed… choosing a seed or changing any of them makes one", which nothing greyed out allowed
+NO_GAN_NOTE = "No GAN is loaded: load one in the Models tab"
 NOTE_NAME_PX = 160  # an item's name in the note is shortened to this width, so the note keeps to its lines
 DRAW_BUTTONS = {  # seed_draws value: (label, tooltip)
     seed_draws.OWN: ("Own z", "Draw the seed's own random starting point (its z), as StyleGAN tools number seeds: "
@@ -68,6 +71,7 @@ class GanPanel(QWidget):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        self.gan_loaded = False  # the controls are greyed out until a GAN has loaded (gan_arrived)
         self.seed = SeedBox()
         self.seed.setRange(0, seed_draws.MAX_SEED)
         self.seed.setObjectName("seed")
@@ -143,6 +147,7 @@ class GanPanel(QWidget):
         layout.addWidget(self.no_seed_note)
         layout.addStretch(1)
         self.setEnabled(False)
+        self._set_note("")
 
     def _inversion_box(self) -> QGroupBox:
         box = QGroupBox("Invert an image into the GAN")
@@ -186,7 +191,7 @@ class GanPanel(QWidget):
         for w in widgets:
             w.blockSignals(True)
         self._show_seed(seed)
-        self.no_seed_note.hide()
+        self._set_note("")
         self.psi.setValue(round(psi * 100))
         self.psi_label.setText(f"ψ {psi:.2f}")
         self.gan_class.setCurrentIndex(0 if gan_class is None else gan_class + 1)
@@ -205,12 +210,26 @@ class GanPanel(QWidget):
         self.seed.setValue(NO_SEED)
         self.seed.blockSignals(False)
         short = fitted_name(self.no_seed_note.fontMetrics(), name or "", NOTE_NAME_PX)
-        self.no_seed_note.setToolTip(name if name and short != name else "")  # the whole name
         what = f"“{short}” was not drawn from a seed" if name else "Nothing is open"
         # ψ, class and draw above keep the last sample's values: say whose they are, as they are not this item's
-        self.no_seed_note.setText(f"{what}. The class, ψ and draw above are for a new sample: choosing a seed or "
-                                  "changing any of them makes one.")
-        self.no_seed_note.show()
+        self._set_note(f"{what}. The class, ψ and draw above are for a new sample: choosing a seed or changing any "
+                       "of them makes one.", name if name and short != name else "")  # the whole name
+
+    def gan_arrived(self) -> None:
+        """A GAN has loaded: the controls work, and the note is the current item's again."""
+        if not self.gan_loaded:
+            self.gan_loaded = True
+            self.setEnabled(True)
+            self._set_note(*self._item_note)
+
+    def _set_note(self, text: str, tip: str = "") -> None:
+        """The note at the panel's foot ("" hides it), with its tooltip; while no GAN is loaded it says that
+        instead, whatever the current item (text is kept for when one has)."""
+        self._item_note = text, tip
+        shown = text if self.gan_loaded else NO_GAN_NOTE
+        self.no_seed_note.setText(shown)
+        self.no_seed_note.setToolTip(tip if self.gan_loaded else "")
+        self.no_seed_note.setVisible(bool(shown))
 
     def _show_seed(self, seed: int) -> None:
         """A seed in the box, out of "no seed" (show_no_seed): a seed of 0 must show as 0, not "—"."""

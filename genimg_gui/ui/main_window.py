@@ -284,7 +284,7 @@ class MainWindow(QMainWindow):
         if info.kind == "vae" and not listed_now:  # a GAN is then trained in it by default
             self.model_list.offer_to_training()
         if info.kind == "gan":
-            self.gan_panel.setEnabled(True)
+            self.gan_panel.gan_arrived()
             self.gan_panel.set_classes(info.classes)
             self.gan_panel.set_draws(info.draws)
             if not any(i.kind == "gan" for i in self.document.items.values()):

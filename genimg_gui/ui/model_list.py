@@ -8,6 +8,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..catalog import ModelEntry, bundled_copy, default_model, read_entry
+from ..engine import requests as rq
+from ..paths import shown_path
 from .model_watch import ModelWatch
 from .train_dialog import TrainDialog
 
@@ -58,6 +60,28 @@ class ModelList:
             return self.own_folder(remembered)
         default = default_model(kind, [e for e in self.entries if e.bundled])
         return default.path if default else None
+
+    def load_start_models(self, asked: dict[str, str | None]) -> None:
+        """Load the VAE and the GAN the app starts with (start_folder; asked: --vae, --gan). Should the one loaded
+        last fail (its weights damaged or cut short since), the bundled default of its kind loads instead, and one
+        error says both: the start had left no GAN, and the Generate tab greyed out with nothing said why."""
+        for kind in ("vae", "gan"):
+            chosen = self.start_folder(kind, asked.get(kind))
+            if not chosen:
+                self.window.show_error(f"No {kind.upper()} model found in weights/; open one from the Models tab")
+                continue
+            seq = self.window.document.load_model(chosen)
+            default = default_model(kind, [e for e in self.entries if e.bundled])
+            if not asked.get(kind) and default and os.path.realpath(chosen) != os.path.realpath(default.path):
+                self.window.document.failures.instead[seq] = \
+                    lambda failed, last=chosen, bundled=default: self._instead_of_last(last, bundled, failed)
+
+    def _instead_of_last(self, last: str, bundled: ModelEntry, failed: rq.Failed) -> None:
+        entry = read_entry(Path(last))
+        name = entry.name if entry else Path(last).name
+        self.window.document.load_model(bundled.path)
+        self.window.document.error.emit(f"The last {bundled.kind.upper()}, {name} ({shown_path(last)}), could not "
+                                        f"be loaded: {failed.message}; loading the bundled {bundled.name} instead")
 
     def list_model(self, path: str, written: bool = False) -> bool:
         """A model folder joins the Models tab's list (once): one loaded, or one a Train… run wrote (written: its
