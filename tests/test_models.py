@@ -145,6 +145,18 @@ def test_broken_model_folder_raises_model_file_error(vae_folder, damage, expecte
         load_model(vae_folder)
 
 
+@pytest.mark.parametrize("text, said", [
+    (b'{"name": "x", }', "line 1, column 15"),  # was "Expecting property name enclosed in double quotes: line 1 …"
+    (b'{"name": "caf\xe9"}', "it is not UTF-8 text, at byte 14"),  # was "'utf-8' codec can't decode byte 0xe9 …"
+    (b"[" * 200_000 + b"]" * 200_000, "it is nested too deeply"),
+])
+def test_a_card_that_is_not_json_is_said_in_words_not_the_parsers(vae_folder, text, said):
+    (vae_folder / CARD_NAME).write_bytes(text)
+    with pytest.raises(ModelFileError) as raised:
+        load_model(vae_folder)
+    assert str(raised.value) == f"card.json in {vae_folder} is not valid JSON ({said})"
+
+
 def _drop_card_field(folder, key: str) -> None:
     path = folder / CARD_NAME
     card = json.loads(path.read_text())

@@ -140,7 +140,7 @@ def read_card(folder: Path) -> dict:
     try:
         card = json.loads(path.read_text(encoding="utf-8"))
     except (ValueError, RecursionError) as e:  # bad UTF-8, bad JSON, or nesting deeper than Python's stack
-        raise ModelFileError(f"{path} is not valid JSON: {e}") from None
+        raise ModelFileError(f"{CARD_NAME} in {folder} is not valid JSON ({_json_fault(e)})") from None
     if not isinstance(card, dict) or card.get("format") != FORMAT:
         raise ModelFileError(f"{path} is not a genimg model card (\"format\" must be \"{FORMAT}\")")
     missing = [k for k in ("architecture", "config", "kind") if k not in card]
@@ -155,6 +155,16 @@ def read_card(folder: Path) -> dict:
     if not isinstance(card["config"], dict):
         raise ModelFileError(f"{path}: \"config\" must be a JSON object, not {json.dumps(card['config'])[:40]}")
     return checked_sizes(card, Path(folder))
+
+
+def _json_fault(e: Exception) -> str:
+    """Where or why a card is not JSON, in words: the parser's own ("Expecting property name enclosed in double
+    quotes: line 1 column 15 (char 14)") was shown as it came."""
+    if isinstance(e, json.JSONDecodeError):
+        return f"line {e.lineno}, column {e.colno}"
+    if isinstance(e, UnicodeDecodeError):
+        return f"it is not UTF-8 text, at byte {e.start + 1}"
+    return "it is nested too deeply" if isinstance(e, RecursionError) else str(e)
 
 
 def build_network(card: dict, device: str | torch.device = "cpu") -> nn.Module:
