@@ -228,7 +228,7 @@ class MainWindow(QMainWindow):
         self.gan_panel.drag_requested.connect(lambda *values: d.generate(*values, record=False))
         self.gan_panel.send_to_vae_requested.connect(d.send_to_vae)
         self.gan_panel.seed.refused.connect(self.status.show_message)
-        self.model_panel.load_requested.connect(d.load_model)
+        self.model_panel.load_requested.connect(lambda path: self.model_list.load_listed(path))
         self.model_panel.open_requested.connect(self.open_model_dialog)
         self.model_panel.device_requested.connect(d.set_device)
         self.model_panel.device_requested.connect(self.settings.set_device)

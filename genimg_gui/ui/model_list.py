@@ -83,6 +83,20 @@ class ModelList:
         self.window.document.error.emit(f"The last {bundled.kind.upper()}, {name} ({shown_path(last)}), could not "
                                         f"be loaded: {failed.message}; loading the bundled {bundled.name} instead")
 
+    def load_listed(self, path: str) -> None:
+        """A row of the Models tab loaded (double-click, Enter, Load selected). A folder moved or deleted since it
+        was listed leaves the list, and the settings, saying so: it stayed, and each try said only that it did
+        not exist."""
+        if os.path.exists(path):
+            self.window.document.load_model(path)
+            return
+        self.entries[:] = [e for e in self.entries if e.path != path]
+        self.window.settings.forget_known_model(path)
+        self.window.model_panel.set_entries(self.entries, self.trained)
+        self.offer_to_training()
+        self.window.show_error(f"{shown_path(path)} no longer exists (moved or deleted?): it was taken off the "
+                               "Models list; Open model… finds it where it is now")
+
     def list_model(self, path: str, written: bool = False) -> bool:
         """A model folder joins the Models tab's list (once): one loaded, or one a Train… run wrote (written: its
         card is read again, as a second run into the same folder writes a new one). True if the list changed,
