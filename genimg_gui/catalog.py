@@ -11,7 +11,7 @@ from .card_sizes import is_count, size_problem
 from .earlier_run import BEST_FILE, CARD_FILE, CHECKPOINT_FILE
 from .paths import data_dir
 from .weights_file import WEIGHTS_NAME, same_weights
-from .wording import counted
+from .wording import counted, mid_sentence
 
 BUNDLED_DIR = Path(__file__).resolve().parent.parent / "weights"
 EXAMPLES_DIR = Path(__file__).resolve().parent.parent / "assets" / "examples"
@@ -184,11 +184,30 @@ def lineage_rows(card: dict) -> list[tuple[str, str]]:
     return rows
 
 
+def latent_size_text(size: int, shape: list[int]) -> str:
+    """A VAE's "1024 (4×16×16)", the numbers in its latent and their grid; a GAN's "128 (one vector)": its z has
+    no grid, and "128 (128)" said the one number twice."""
+    if not size:
+        return "–"
+    return f"{size} ({'×'.join(map(str, shape))})" if len(shape) > 1 else f"{size} (one vector)"
+
+
+def licence_text(training: dict) -> str:
+    """A card's licence; for a fine-tune, also that of the data the model it started from was trained on (unless
+    the same), which its weights come from too: a fine-tune of emoji-faces-gan read "unknown" alone."""
+    licence = str(training.get("licence", "not recorded"))
+    origin = training.get("started_from")
+    if not isinstance(origin, dict) or not origin.get("licence") or origin["licence"] == licence:
+        return licence
+    named = f" ({origin['model']})" if origin.get("model") else ""
+    return f"{licence}\nthe model it started from{named} was trained on data under: {origin['licence']}"
+
+
 def origin_text(origin: dict, init: str = "") -> str:
     """'gan1 (/runs/gan1, --init), after 10 steps on /data/faces; which started from …': a started_from record."""
     where = f" ({init}, --init)" if init else ""
     steps = f" after {counted(origin['steps'], 'step')}" if isinstance(origin.get("steps"), int) else ""
-    data = f" on {origin['data']}" if origin.get("data") else ""
+    data = f" on {mid_sentence(origin['data'])}" if origin.get("data") else ""
     text = f"{origin.get('model') or 'a model'}{where}" + (f",{steps}{data}" if steps or data else "")
     if isinstance(earlier := origin.get("started_from"), dict):
         text += f"; which started from {origin_text(earlier)}"

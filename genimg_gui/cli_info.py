@@ -6,7 +6,7 @@ import textwrap
 from functools import partial
 from pathlib import Path
 
-from .catalog import lineage_rows, metrics_text
+from .catalog import latent_size_text, licence_text, lineage_rows, metrics_text
 from .cli_args import listed_model
 from .cli_commands import UsageError, for_each, load_into, model_folder, show
 from .engine.requests import ModelInfo
@@ -37,13 +37,12 @@ def model_named(text: str) -> Path:
 def describe(m: ModelInfo) -> str:
     """The model card as the Models tab shows it, plus the directions --edit can name."""
     card, training = m.card, m.card.get("training", {})
-    shape = "×".join(str(s) for s in card.get("latent_shape", [m.latent_size]))
     rows = [("kind", f"{m.kind.upper()} ({card.get('architecture', '?')})"),
             ("resolution", f"{card.get('resolution', '?')} px"),
-            ("latent", f"{m.latent_size} ({shape})"),
+            ("latent", latent_size_text(m.latent_size, card.get("latent_shape", [m.latent_size]))),
             ("parameters", f"{m.parameters:,}"),
             ("training data", training.get("data", "not recorded")),
-            ("licence", training.get("licence", "not recorded"))]
+            ("licence", licence_text(training))]
     if "steps" in training:
         # a model --keep-best kept from an earlier step than the run's last
         best_of = f" (--keep-best: the best of {training['run_steps']})" if "run_steps" in training else ""

@@ -42,6 +42,17 @@ def in_minutes(seconds: float) -> str:
     return f"{minutes / 60:.1f} h" if minutes > HOURS_PAST else f"{minutes:.1f} min"
 
 
+# the words a description of images may begin with that are no name: lower-case within a sentence
+SENTENCE_STARTS = ("The", "A", "An", "All", "My", "Our", "Some", "These", "This", "Those")
+
+
+def mid_sentence(text: str) -> str:
+    """A phrase written to stand alone as it reads within a sentence ("after 10 steps on The 260 face emoji" had
+    a capital mid-sentence): "The …" -> "the …"; one that begins with a name ("Noto Emoji …") or a path is kept."""
+    first = text.split(" ", 1)[0]
+    return first.lower() + text[len(first):] if first in SENTENCE_STARTS else text
+
+
 def step_of(doing: str, step: int, steps: int) -> str:
     """"Inverting: step 145 of 200", a run's progress as the status bar and a progress callback say it: "inverting
     145/200", with the bar's "72%" after it, read crammed."""

@@ -1,7 +1,7 @@
 """The filmstrip on its own (no engine): a selected thumbnail keeps its colours, names never draw over a neighbour."""
 from __future__ import annotations
 
-from genimg_gui.ui.filmstrip import CELL_WIDTH, Filmstrip
+from genimg_gui.ui.filmstrip import CELL_WIDTH, ICON_SIZE, Filmstrip
 from genimg_gui.ui.qimage import from_qimage
 
 from widget_helpers import shown, solid
@@ -37,3 +37,27 @@ def test_filmstrip_names_never_draw_over_a_neighbour(qtbot):
     rects = cells()
     assert all(not a.intersects(b) for a, b in zip(rects, rects[1:]))
     assert strip.item(0).toolTip() == "seed 562716747"  # the whole name, where the cell elides it
+
+
+def test_thumbnails_fill_the_strips_size_whatever_the_models_resolution(qtbot):
+    """A 32-px VAE's thumbnails were drawn at 32 px, their names higher than the others'; a 4:3 photo's too."""
+    strip = shown(qtbot, Filmstrip())
+    strip.resize(700, 110)
+    for i, picture in enumerate([solid((200, 0, 0), 64), solid((0, 200, 0), 32), solid((0, 0, 200), 512),
+                                 solid((200, 200, 0), 64)[:48]]):
+        strip.add(i, f"picture {i}", picture)
+    shot = from_qimage(strip.viewport().grab().toImage())
+    colours = [(200, 0, 0), (0, 200, 0), (0, 0, 200), (200, 200, 0)]
+    places = []
+    for row, colour in enumerate(colours):
+        cell = strip.visualItemRect(strip.item(row))
+        inked = [(y, x) for y in range(cell.top(), cell.bottom()) for x in range(cell.left(), cell.right())
+                 if tuple(shot[y, x]) == colour]
+        height = max(y for y, _ in inked) - min(y for y, _ in inked) + 1
+        width = max(x for _, x in inked) - min(x for _, x in inked) + 1
+        assert (width, height) == ((ICON_SIZE, ICON_SIZE) if row < 3 else (ICON_SIZE, ICON_SIZE * 3 // 4)), row
+        centre = (min(y for y, _ in inked) + max(y for y, _ in inked)) // 2
+        dark = (shot[:, cell.left():cell.right()] < 100).all(2).any(1)  # the rows with the name's ink
+        text = min(y for y in range(cell.top(), cell.bottom()) if dark[y])
+        places.append((centre - cell.top(), text - cell.top()))
+    assert len(set(places)) == 1, places  # each picture centred in the same box, its name at the same height

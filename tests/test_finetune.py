@@ -166,6 +166,32 @@ def test_info_names_the_vae_a_latent_gan_draws_through_and_the_models_it_started
     assert source.toolTip() == f"second's folder: {second}"
 
 
+def test_a_fine_tune_keeps_its_datas_licence_and_names_the_one_of_the_data_it_started_from(qtbot, data_dir,
+                                                                                           tmp_path, capsys):
+    """A model fine-tuned from emoji-faces-gan read "Licence unknown", and its Source "… steps on The 260 face
+    emoji": on the same data the licence is the start model's; on other data the card says both."""
+    start, same, other = tmp_path / "start", tmp_path / "same", tmp_path / "other"
+    named = ["--data-name", "The 24 test shapes"]
+    assert train("gan", data_dir, start, 1, "--licence", "CC0", *named) == 0
+    assert init_run("gan", data_dir, same, start, 1, *named, *STILL) == 0
+    assert init_run("gan", data_dir, other, start, 1, *STILL) == 0  # the folder's path: other data
+    assert read_card(same)["training"]["licence"] == "CC0"
+    assert read_card(other)["training"]["licence"] == "unknown"
+    panel = ModelPanel()
+    qtbot.addWidget(panel)
+    panel._show_details(str(same), read_card(same))
+    assert panel.details["Licence"].text() == "CC0"
+    panel._show_details(str(other), read_card(other))
+    assert panel.details["Licence"].text().splitlines() == [
+        "unknown", "the model it started from (start) was trained on data under: CC0"]
+    assert panel.details["Source"].text().endswith("Started from start, after 1 step on the 24 test shapes")
+    capsys.readouterr()
+    assert main(["info", str(other)]) == 0  # genimg info says it as the Models tab does
+    words = " ".join(capsys.readouterr().out.split())
+    assert " licence unknown the model it started from (start) was trained on data under: CC0 " in words
+    assert " after 1 step on the 24 test shapes " in words and " (one vector) " in words  # a GAN's z: no grid
+
+
 def test_init_of_a_latent_gan_keeps_its_latent_statistics_and_checks_its_vae(data_dir, model_dir, tmp_path, capsys):
     vae_dir = model_dir / "tiny-vae"
     start, out = tmp_path / "start", tmp_path / "out"

@@ -43,6 +43,8 @@ def fill(dialog: TrainDialog, data, out, minutes: float, resolution: str | None 
     """Type the folder, output, time budget and (unless None: left as the dialog chose) resolution."""
     dialog.data.setText(str(data))
     dialog.out.setText(str(out))
+    # these runs train 40 tiny images for seconds: below the least a real folder is given (train_fields.MIN_MINUTES)
+    dialog.minutes.setMinimum(min(minutes, dialog.minutes.minimum()))
     dialog.minutes.setValue(minutes)
     if resolution is not None:
         dialog.resolution.setCurrentText(resolution)

@@ -43,7 +43,7 @@ def test_model_panel_shows_the_card(window, model_dir):
     assert details["Active VAE"].text() == "tiny-vae" and details["Active GAN"].text() == "tiny-gan"
     assert details["Parameters"].text() == human_count(info.parameters)
     assert details["Licence"].text() == "CC0" and details["Training data"].text() == "random init (test)"
-    assert details["Latent size"].text() == "16 (16)" and details["Resolution"].text() == "32 px"
+    assert details["Latent size"].text() == "16 (one vector)" and details["Resolution"].text() == "32 px"
     assert window.model_panel.list.count() == 2
     assert all("active" in window.model_panel.list.item(i).text() for i in range(2))
     # selecting a listed model shows its card

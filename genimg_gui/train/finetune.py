@@ -197,6 +197,16 @@ def load_discriminator(folder: Path, D: nn.Module, other_widths: bool = False) -
     return True
 
 
+def fine_tune_licence(training: dict, origin: dict) -> str:
+    """The licence a fine-tune's card records (training: its card's own record): the one given, else, trained on
+    the data the model it started from was (the same folder, or the same --data-name), that model's: the run
+    never asked, and "unknown" was written for the very images whose licence the first card holds."""
+    licence = training.get("licence", "unknown")
+    if licence == "unknown" and origin.get("data") and origin.get("data") == training.get("data"):
+        return origin.get("licence", licence)
+    return licence
+
+
 def save_discriminator(folder: Path, D: nn.Module) -> None:
     """Half precision: the file only starts later training, and halves the repo's share of a bundled model."""
     save_tensors(Path(folder) / DISCRIMINATOR_NAME,
@@ -206,6 +216,6 @@ def save_discriminator(folder: Path, D: nn.Module) -> None:
 def started_from(card: dict) -> dict:
     """What the model card of a fine-tuned run records about the model it started from."""
     training = card.get("training", {})
+    earlier = {"started_from": training["started_from"]} if "started_from" in training else {}
     return {"model": card.get("name", ""), "steps": training.get("steps"), "seconds": training.get("seconds"),
-            "data": training.get("data", ""), **({"started_from": training["started_from"]}
-                                                  if "started_from" in training else {})}
+            "data": training.get("data", ""), "licence": training.get("licence", "unknown"), **earlier}

@@ -29,7 +29,7 @@ from . import StoppedEarly, TrainError, TrainUsageError
 from .distributed import World, barrier, finish, init_world
 from .budget import Budget
 from .evaluations import Evaluations, keep_if_best, restore_best
-from .finetune import started_from
+from .finetune import fine_tune_licence, started_from
 from .data import (FolderData, batches, count_skipped, describe_model_folders, load_folder, name_skipped,
                    split_holdout, with_mirrors)
 from .inputs import TrainingInputs
@@ -250,6 +250,7 @@ def train(opts: TrainOptions, make_recipe: Callable[[TrainOptions, torch.device]
             card["training"]["precision"] = precision  # what auto meant on this machine
             if origin:
                 card["training"]["started_from"] = origin
+                card["training"]["licence"] = fine_tune_licence(card["training"], origin)
             if kept:
                 card["training"]["kept"] = kept
             if written != done:

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QModelIndex, QRect, QSize, Qt, Signal
-from PySide6.QtGui import QFontMetrics, QPainter, QPalette
+from PySide6.QtGui import QFontMetrics, QImage, QPainter, QPalette
 from PySide6.QtWidgets import (QListView, QListWidget, QListWidgetItem, QMenu, QStyle,
                                QStyledItemDelegate, QStyleOptionViewItem)
 
@@ -22,6 +22,20 @@ def caption_height(metrics: QFontMetrics) -> int:
     Qt's highlight and cell (ascent + descent) cut that row off, white on white."""
     below_baseline = max(metrics.descent(), metrics.boundingRect(DESCENDERS).bottom() + 1)
     return metrics.ascent() + below_baseline + 1
+
+
+def thumbnail(image) -> QImage:
+    """An (H, W, 3) picture as its cell shows it: fitted into ICON_SIZE square, centred on a clear one. Qt draws an
+    icon smaller than the icon size at its own size, so a 32-px VAE's pictures sat in a shorter box than the rest,
+    their names higher up. Smoothed either way, as the canvas draws a picture at any zoom."""
+    fitted = to_qimage(image).scaled(ICON_SIZE, ICON_SIZE, Qt.AspectRatioMode.KeepAspectRatio,
+                                     Qt.TransformationMode.SmoothTransformation)
+    square = QImage(ICON_SIZE, ICON_SIZE, QImage.Format.Format_ARGB32_Premultiplied)
+    square.fill(Qt.GlobalColor.transparent)
+    painter = QPainter(square)
+    painter.drawImage((ICON_SIZE - fitted.width()) // 2, (ICON_SIZE - fitted.height()) // 2, fitted)
+    painter.end()
+    return square
 
 
 class _CaptionDelegate(QStyledItemDelegate):
@@ -90,7 +104,7 @@ class Filmstrip(QListWidget):
 
     def add(self, item_id: int, name: str, image, row: int | None = None) -> None:
         """A thumbnail at the end, or at row (a reopened image goes back where it was)."""
-        entry = QListWidgetItem(image_icon(to_qimage(image)), self.caption(name))
+        entry = QListWidgetItem(image_icon(thumbnail(image)), self.caption(name))
         entry.setData(ID_ROLE, item_id)
         entry.setToolTip(name)  # the whole name, where the cell shortens it
         self.insertItem(self.count() if row is None else row, entry)
@@ -98,7 +112,7 @@ class Filmstrip(QListWidget):
     def set_thumbnail(self, item_id: int, image, name: str) -> None:
         for row in range(self.count()):
             if self.item(row).data(ID_ROLE) == item_id:
-                self.item(row).setIcon(image_icon(to_qimage(image)))
+                self.item(row).setIcon(image_icon(thumbnail(image)))
                 self.item(row).setText(self.caption(name))  # a GAN item is renamed when its seed changes
                 self.item(row).setToolTip(name)
                 self.scheduleDelayedItemsLayout()  # its cell is laid out again for the new name

@@ -11,6 +11,7 @@ from .. import seed_draws
 from ..catalog import DEFAULT_PSI, PSI_RANGE
 from .accessible import labelled
 from .inversion_names import fitted_name
+from .number_boxes import NumberBox
 from .number_keys import let_window_keys_through
 from .slider_runs import RunSlider
 
@@ -151,7 +152,7 @@ class GanPanel(QWidget):
 
     def _inversion_box(self) -> QGroupBox:
         box = QGroupBox("Invert an image into the GAN")
-        self.steps = QSpinBox()
+        self.steps = NumberBox()
         self.steps.setRange(10, 2000)
         self.steps.setValue(200)
         self.steps.setSingleStep(50)

@@ -5,13 +5,14 @@ from __future__ import annotations
 import numpy as np
 from PySide6.QtCore import QObject
 from PySide6.QtGui import QAction, QActionGroup, QKeySequence
-from PySide6.QtWidgets import QMenu, QSpinBox, QToolBar
+from PySide6.QtWidgets import QMenu, QToolBar
 
 from ..masking import soft_brush
 from .accessible import labelled
 from .canvas import Canvas
 from .document import Document
 from .item import Item
+from .number_boxes import NumberBox
 from .number_keys import let_window_keys_through
 
 
@@ -32,7 +33,7 @@ class MaskController(QObject):
         self.tools.setExclusionPolicy(QActionGroup.ExclusionPolicy.ExclusiveOptional)
         self.tools.addAction(self.brush)
         self.tools.addAction(self.erase)
-        self.radius = QSpinBox()
+        self.radius = NumberBox()
         self.radius.setRange(1, 512)
         self.radius.setValue(6)
         self.radius.setSuffix(" px")

@@ -11,7 +11,7 @@ from PySide6.QtCore import QEvent, QObject, Qt, Signal
 from PySide6.QtWidgets import (QComboBox, QFormLayout, QHBoxLayout, QLabel, QListWidget, QListWidgetItem, QPushButton,
                                QVBoxLayout, QWidget)
 
-from ..catalog import ModelEntry, metrics_text, origin_text, recorded_latent_of
+from ..catalog import ModelEntry, latent_size_text, licence_text, metrics_text, origin_text, recorded_latent_of
 from ..paths import shown_path
 from ..wording import latent_scale_said
 from . import accessible
@@ -273,11 +273,11 @@ class ModelPanel(QWidget):
         else:
             self.details["Resolution"].setText(f"{card.get('resolution', '?')} px")
             size = info.latent_size if info else (int(np.prod(shape)) if shape else 0)
-            self.details["Latent size"].setText(f"{size} ({'×'.join(map(str, shape))})" if size else "–")
+            self.details["Latent size"].setText(latent_size_text(size, shape))
         count = info.parameters if info else card.get("parameters")
         self.details["Parameters"].setText(human_count(int(count)) if count else "–")
         self.details["Training data"].setText(str(training.get("data", "not recorded")))
-        self.details["Licence"].setText(str(training.get("licence", "not recorded")))
+        self.details["Licence"].setText(licence_text(training))
         # the load's verdict (the worker hashed the weights), of the card it read: one written since is not hashed
         other = bool(info and info.other_weights) and (newer is not None or path not in self.retrained)
         figures, how = metrics_text(card.get("metrics", {}), other)

@@ -11,13 +11,14 @@ import numpy as np
 from PySide6.QtCore import QSignalBlocker, Qt, QTimer, Signal
 from PySide6.QtGui import QPixmap
 from PySide6.QtWidgets import (QCheckBox, QComboBox, QDialog, QFormLayout, QGroupBox, QHBoxLayout, QLabel,
-                               QPushButton, QSizePolicy, QSlider, QSpinBox, QStyle, QVBoxLayout, QWidget)
+                               QPushButton, QSizePolicy, QSlider, QStyle, QVBoxLayout, QWidget)
 
 from ..morph import (DEFAULT_FPS, DEFAULT_MODE, GIF_MAX_FPS, MAX_FRAMES, MAX_SCALE, default_scale, max_scale,
                      min_frames, output_size)
 from .keyframe_list import ID_ROLE, KeyframeList, order_button
 from .morph_frames import FramesBox, raised_note
 from .morph_settings import MorphSettings, fill_form, form_of, remembered_scale
+from .number_boxes import NumberBox
 from .qimage import to_qimage
 from .save_dialog import ask_export_path
 from .settings import Settings
@@ -77,7 +78,7 @@ class MorphDialog(QDialog):
         self.frames = FramesBox()
         self.frames_hint = two_line_label()  # says when ticking more keyframes, or a number typed, raised Frames
         self._raised_to: int | None = None  # what Frames was raised to from a number typed below it
-        self.fps = QSpinBox()
+        self.fps = NumberBox()
         self.fps.setRange(1, 60)
         self.fps.setValue(DEFAULT_FPS)
         self.fps.setSuffix(" fps")
@@ -90,7 +91,7 @@ class MorphDialog(QDialog):
         self.mode.setToolTip("Spherical keeps the in-between latents as typical as the keyframes "
                              "(no washed-out middle); linear is a straight line")
         self.loop = QCheckBox("Loop back to the start")
-        self.scale = QSpinBox()
+        self.scale = NumberBox()
         self.scale.setRange(1, MAX_SCALE)
         self.scale.setPrefix("×")
         self.scale.setToolTip("Every frame is written this many times larger, without smoothing, in GIF, WebP and "

@@ -1,12 +1,13 @@
 """The Morph dialog's Frames box. A number typed below its least (one frame per ticked keyframe) went back to the one
-before on Tab or Enter, as a QSpinBox does, without a word: 2 typed with three keyframes ticked came back as 24. It is
+before on Tab or Enter, as a QSpinBox did, without a word: 2 typed with three keyframes ticked came back as 24. It is
 raised to the least now, and said beside the box (raised_note), as ticking a keyframe raises it."""
 from __future__ import annotations
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QSpinBox, QWidget
+from PySide6.QtWidgets import QWidget
 
 from ..morph import DEFAULT_FRAMES, MAX_FRAMES, MIN_FRAMES
+from .number_boxes import NumberBox
 
 
 def raised_note(least: int) -> str:
@@ -15,7 +16,7 @@ def raised_note(least: int) -> str:
     return f"Raised to {least}: {why}"
 
 
-class FramesBox(QSpinBox):
+class FramesBox(NumberBox):
     """Frames: a number typed below the minimum is taken as the minimum, and `raised` says so."""
 
     raised = Signal(int)  # the minimum a typed number was raised to; valueChanged (if it changed) comes next
@@ -27,13 +28,8 @@ class FramesBox(QSpinBox):
         self.setToolTip("Frames in all: at least one per ticked keyframe, so that none is skipped")
 
     def fixup(self, text: str) -> str:
-        """Qt asks for a text it can take when the one typed is not (on Tab, Enter, an arrow key): a number below
-        the minimum becomes the minimum; anything else (nothing, or no number) goes back to the value before."""
-        try:
-            typed = int(text.removeprefix(self.prefix()).removesuffix(self.suffix()).strip())
-        except ValueError:
-            return text
-        if typed >= self.minimum():
-            return text
-        self.raised.emit(self.minimum())
-        return self.prefix() + self.textFromValue(self.minimum()) + self.suffix()
+        """A number typed below the minimum becomes the minimum (NumberBox), and `raised` says so."""
+        typed = self._typed(text)
+        if typed is not None and typed < self.minimum():
+            self.raised.emit(self.minimum())
+        return super().fixup(text)

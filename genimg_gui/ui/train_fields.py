@@ -2,17 +2,23 @@
 what each does; the dialog wires them to one another and to the run."""
 from __future__ import annotations
 
-from PySide6.QtWidgets import (QCheckBox, QComboBox, QDialogButtonBox, QDoubleSpinBox, QFormLayout, QHBoxLayout, QLabel,
-                               QLineEdit, QPushButton, QSizePolicy, QSpinBox, QWidget)
+from PySide6.QtWidgets import (QCheckBox, QComboBox, QDialogButtonBox, QFormLayout, QHBoxLayout, QLabel, QLineEdit,
+                               QPushButton, QSizePolicy, QWidget)
 
+from .number_boxes import DecimalBox, NumberBox
 from .train_run import FOLDERS, LABEL_COLUMN
 
 BROWSE = "Browse…"  # the Images and Save to rows' buttons; the no-folder message names the first
+# the least time a run is given: 0.1 min was all start and end, the run saying only after it that it had hardly
+# trained (the least --minutes its log ever advises, Budget.enough, is 1)
+MIN_MINUTES = 1.0
+RESOLUTIONS = (32, 64, 128)  # px, the Resolution list's, smallest first
+DEFAULT_RESOLUTION = 64
 
 
-def minutes_box() -> QDoubleSpinBox:
-    box = QDoubleSpinBox()
-    box.setRange(0.1, 24 * 60)
+def minutes_box() -> DecimalBox:
+    box = DecimalBox()
+    box.setRange(MIN_MINUTES, 24 * 60)
     box.setValue(30)
     box.setSuffix(" min")
     box.setToolTip("How long this run trains. A run that continues an earlier one gets the whole time again, "
@@ -30,12 +36,21 @@ def note_label() -> QLabel:
 
 def resolution_box() -> QComboBox:
     box = QComboBox()
-    box.addItems(["64", "128", "32"])
+    box.addItems([str(side) for side in RESOLUTIONS])
+    box.setCurrentText(str(DEFAULT_RESOLUTION))
     return box
 
 
-def sample_every_box() -> QSpinBox:
-    box = QSpinBox()
+def offer_resolution(box: QComboBox, resolution: str) -> None:
+    """Add a resolution (a model's or an earlier run's) to the list in its place by size, unless it is there."""
+    if box.findText(resolution) >= 0:
+        return
+    sides = [int(box.itemText(at)) for at in range(box.count())]
+    box.insertItem(sum(side < int(resolution) for side in sides), resolution)
+
+
+def sample_every_box() -> NumberBox:
+    box = NumberBox()
     box.setRange(1, 100_000)
     box.setValue(100)
     box.setSuffix(" steps")

@@ -6,6 +6,7 @@ from pathlib import Path
 
 from ..catalog import latent_space_of
 from ..holdout import MIN_HELD_OUT
+from .train_fields import offer_resolution
 from .train_models import RESOLUTION_ROLE, listed_as, show_choice
 from .train_run import FOLDERS
 
@@ -31,8 +32,7 @@ def show_run_shape(dialog, of_run: dict) -> None:
         dialog.classes.setCurrentIndex(dialog.classes.findData(labels))
         dialog.label_column.setText(of_run["label_column"])
     resolution = str(of_run["resolution"])
-    if dialog.resolution.findText(resolution) < 0:
-        dialog.resolution.addItem(resolution)
+    offer_resolution(dialog.resolution, resolution)
     dialog.resolution.setCurrentText(resolution)
     dialog.match_classes()
     dialog.out.setText(out)
@@ -64,7 +64,6 @@ def match_space(dialog) -> None:
     resolution = (str(entry.card["resolution"]) if entry is not None
                   else dialog.space.currentData(RESOLUTION_ROLE) if is_gan else None)
     if resolution:
-        if dialog.resolution.findText(resolution) < 0:
-            dialog.resolution.addItem(resolution)
+        offer_resolution(dialog.resolution, resolution)
         dialog.resolution.setCurrentText(resolution)
     dialog.resolution.setEnabled(not resolution)
