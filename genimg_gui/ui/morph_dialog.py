@@ -1,8 +1,6 @@
-"""Morph…: tick two or more keyframes, scrub or play the morph, export GIF / WebP / MP4.
-
-The dialog only describes the morph (MorphSettings) and asks for frames; the
-document decodes them in the background and hands them back with show_frame.
-"""
+"""Morph…: tick two or more keyframes, scrub or play the morph, export GIF / WebP / MP4. The dialog only describes
+the morph (MorphSettings) and asks for frames; the document decodes them in the background and hands them back with
+show_frame."""
 from __future__ import annotations
 
 from pathlib import Path
