@@ -31,7 +31,7 @@ from .engine.requests import ModelInfo
 from .fileio import StdoutFailed, fitted_name, why_not_written
 from .engine import spatial
 from .engine.runtime import Runtime
-from .imaging import ImageLoadError, crop_note, no_images_in, open_noted, with_pictures_step
+from .imaging import ImageLoadError, crop_note, no_images_in, open_read, with_pictures_step
 from .morph import MAX_SIDE, max_scale
 from .models.foreign import NeedsScale
 from .models.weights import ModelFileError
@@ -354,15 +354,16 @@ def check_writable(path: Path) -> None:
             probe.unlink(missing_ok=True)
 
 
-def read_image(path: Path) -> np.ndarray:
-    """The image file's pixels, with the note the window logs when they are an animation's first frame (the
-    frames after it were left out, unsaid). A folder here is one given with no pictures in it (cli_pictures)."""
+def read_image(path: Path) -> tuple[np.ndarray, tuple[int, int]]:
+    """The image file's pixels and its (width, height) in the file (a large photo is read reduced), with the note
+    the window logs when they are an animation's first frame (the frames after it were left out, unsaid). A folder
+    here is one given with no pictures in it (cli_pictures)."""
     if path.is_dir():
         raise ImageLoadError(no_images_in(path, str(path)))
-    image, note = open_noted(path)
-    if note:
-        say(f"genimg: note: {shown_name(note)}")  # it names the file
-    return np.asarray(image)
+    read = open_read(path)
+    if read.note:
+        say(f"genimg: note: {shown_name(read.note)}")  # it names the file
+    return np.asarray(read.image), read.size
 
 
 def check_scale(scale: int, size: tuple[int, int], what: str = "images") -> None:
@@ -386,12 +387,12 @@ def write_png(image: np.ndarray, path: Path, scale: int) -> None:
 def encoded(rt: Runtime, model: ModelInfo, path: Path, fit: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """rt.encode of the image file, with the notes the window logs when a photo is scaled down to GENIMG_MAX_SIDE
     or cropped to its centre square (the written images were smaller than the photo, or a part of it, unsaid)."""
-    image = read_image(path)
+    image, (width, height) = read_image(path)
     fitted, latent, recon = rt.encode(image, fit)
     if model.spatial:  # the photo keeps its aspect: nothing is cropped
-        note = spatial.shrunk_note(path.name, image.shape, fitted.shape, rt.max_side)
+        note = spatial.shrunk_note(path.name, (height, width), fitted.shape, rt.max_side)
     else:
-        cropped = crop_note(image.shape[1], image.shape[0], fit, "use --fit letterbox")
+        cropped = crop_note(width, height, fit, "use --fit letterbox")
         note = f"{path.name}: {cropped}" if cropped else ""
     if note:
         say(f"genimg: note: {shown_name(note)}")

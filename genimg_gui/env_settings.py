@@ -12,17 +12,22 @@ def positive_int_setting(name: str, default: int, unit: str) -> int:
     """The environment variable `name` as a positive whole number of `unit`, else `default`. Another value is
     named on stderr, once: a typo had left the default in force silently, and "inf" raised an OverflowError."""
     raw = os.environ.get(name, "")
-    text = raw.strip().replace("_", "")
-    if not text:
-        return default
-    try:
-        value = int(float(text))
-    except (ValueError, OverflowError):  # OverflowError: "inf"
-        value = 0
-    if value > 0:
+    value = positive_int_or_none(name)
+    if value is not None:
         return value
-    if (name, raw) not in _noted:
+    if raw.strip().replace("_", "") and (name, raw) not in _noted:
         _noted.add((name, raw))
         print(f"genimg: note: {name}={raw!r} is not a positive number of {unit}; using the default, {default:,}",
               file=sys.stderr, flush=True)
     return default
+
+
+def positive_int_or_none(name: str) -> int | None:
+    """The environment variable `name` as a positive whole number; None when unset or no such number, unsaid (for a
+    reader beside the setting's own, which names a bad value with the default that is in force where it is used)."""
+    text = os.environ.get(name, "").strip().replace("_", "")
+    try:
+        value = int(float(text)) if text else 0
+    except (ValueError, OverflowError):  # OverflowError: "inf"
+        value = 0
+    return value if value > 0 else None

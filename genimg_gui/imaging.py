@@ -9,16 +9,26 @@ from __future__ import annotations
 
 import re
 import warnings
+from dataclasses import dataclass
 from enum import Enum
 from pathlib import Path
 
 import numpy as np
-from PIL import Image, ImageOps, UnidentifiedImageError
+from PIL import ExifTags, Image, ImageOps, UnidentifiedImageError
 
-from .env_settings import positive_int_setting
+from .env_settings import positive_int_or_none, positive_int_setting
 from .file_damage import TEXT_SAMPLE, is_text
 
-DEFAULT_MAX_PIXELS = 64_000_000
+# pixels decoded. Read and reduced at once, a 150-megapixel PNG peaks at about 0.6 GB above the app's own memory
+# (1.2 GB with transparency, 1.6 GB in 16-bit grey); a JPEG's decoded pixels are those of its 1/2 … 1/8 scale
+DEFAULT_MAX_PIXELS = 150_000_000
+# A picture is read no larger than the app keeps it (kept_side; the engine's spatial.kept_source): a JPEG is decoded
+# at 1/2, 1/4 or 1/8 scale, other formats are reduced as soon as read, so a 200-megapixel phone photo decodes to a few
+# megapixels and the copies after (upright, RGB, numpy) are of the small picture.
+GPU_MAX_SIDE = 2048  # the longest side a GPU edits at
+SHORT_KEPT = 512  # a picture read reduced keeps at least this short side (or all it has): a panorama's centre square,
+# which training crops to at most 256 px, stays sharp
+DRAFT_AREA = 64  # a JPEG at 1/8 scale decodes 1/64 of its pixels
 IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".webp", ".bmp", ".tif", ".tiff", ".gif")
 # Only these decoders see user files: EPS would start Ghostscript, and rarely used decoders are
 # where the bugs are. JPEG includes MPO (the multi-picture JPEGs many phones write).
@@ -40,10 +50,11 @@ def max_pixels_setting() -> int:
 
 
 MAX_PIXELS = max_pixels_setting()
-# Pillow's decompression-bomb guard stays on, at our cap: it refuses on reading the header, before
-# any pixel memory is allocated. It warns between 1x and 2x the cap; that warning is made an error
-# here so a huge image is refused the same way in the app, the CLI and the tests.
-Image.MAX_IMAGE_PIXELS = MAX_PIXELS
+# Pillow's decompression-bomb guard stays on, above any header a JPEG read at 1/8 scale brings within our cap (open_read
+# checks every picture against the cap before decoding it; check_pixels a mask): it refuses on reading the
+# header, before any pixel memory is allocated. It warns between 1x and 2x its limit; that warning is made an error
+# here so a bomb is refused the same way in the app, the CLI and the tests.
+Image.MAX_IMAGE_PIXELS = MAX_PIXELS * DRAFT_AREA
 warnings.filterwarnings("error", category=Image.DecompressionBombWarning)
 
 
@@ -52,8 +63,12 @@ class Fit(str, Enum):
     LETTERBOX = "letterbox"  # pad to a square with white, then resize
 
 
-def too_large(name: str, pixels: int, limit: int, size: tuple[int, int] | None = None) -> ImageLoadError:
+def too_large(name: str, pixels: int, limit: int, size: tuple[int, int] | None = None,
+              read_at: tuple[int, int] | None = None) -> ImageLoadError:
+    """read_at: the size a JPEG larger than the app keeps would be decoded at, where other than size."""
     dims = f"{size[0]}x{size[1]} = " if size else ""
+    if size and read_at and read_at != size:
+        dims = f"{size[0]}x{size[1]}, read at {read_at[0]}x{read_at[1]} = "
     return ImageLoadError(f"{name} is {dims}{_pixel_count(pixels)}, above the limit of {_pixel_count(limit)}; "
                           "scale it down first, or raise the limit with GENIMG_MAX_PIXELS")
 
@@ -66,18 +81,34 @@ def _pixel_count(pixels: int) -> str:
     return f"{mp:,.0f} megapixels" if mp >= 10 else f"{mp:.3g} megapixels"
 
 
+@dataclass(frozen=True)
+class Picture:
+    """An image file's first frame as read (open_read): 8-bit RGB, upright, no larger than the app keeps it."""
+    image: Image.Image
+    note: str              # said when the frame is one of an animation ("" for a still image)
+    size: tuple[int, int]  # (width, height) in the file, upright: the image's own where it was read reduced
+
+
 def open_image(path: Path | str, max_pixels: int | None = None, *, name: str | None = None) -> Image.Image:
-    """Open the first frame of an image file as 8-bit RGB, upright (open_noted, without its note)."""
-    return open_noted(path, max_pixels, name=name)[0]
+    """Open the first frame of an image file as 8-bit RGB, upright (open_read's image)."""
+    return open_read(path, max_pixels, name=name).image
 
 
 def open_noted(path: Path | str, max_pixels: int | None = None, *,
                name: str | None = None) -> tuple[Image.Image, str]:
-    """The first frame of an image file as 8-bit RGB, upright, and a note when that frame is one of an animation
-    ("anim.gif is an animation of 12 frames: its first frame was opened"; "" for a still image).
+    """open_read's image and its note."""
+    read = open_read(path, max_pixels, name=name)
+    return read.image, read.note
 
-    max_pixels: the size cap (default MAX_PIXELS, from GENIMG_MAX_PIXELS); larger images are refused
-    from their header, before their pixels are read.
+
+def open_read(path: Path | str, max_pixels: int | None = None, *, name: str | None = None) -> Picture:
+    """The first frame of an image file as 8-bit RGB, upright, no larger than the app keeps it (kept_side: a 12000 x
+    9000 photo is read at 3000 x 2250), with a note when that frame is one of an animation ("anim.gif is an animation
+    of 12 frames: its first frame was opened") and its size in the file. The one reader of pictures: the window, the
+    command line and training all open them here.
+
+    max_pixels: the cap on pixels decoded (default MAX_PIXELS, from GENIMG_MAX_PIXELS); a larger image is refused
+    from its header, before its pixels are read.
     name: how the messages name the file. By default its bare name, but the path as given for a file that is not
     there or may not be read (a command line's mistake may be in its folder); the window, whose paths are made
     absolute, gives the bare name for these too, as it names every file."""
@@ -88,16 +119,55 @@ def open_noted(path: Path | str, max_pixels: int | None = None, *,
         if path.is_dir():
             raise ImageLoadError(f"{named} is a folder, not an image")
         with Image.open(path, formats=FORMATS) as im:
+            in_file, side = im.size, kept_side()
+            if max(in_file) > side:  # a JPEG decodes at the smallest of 1/2, 1/4, 1/8 scale that keeps it all
+                im.draft(None, _least_kept(in_file, side))  # (others ignore it)
             if im.width * im.height > limit:
-                raise too_large(named, im.width * im.height, limit, im.size)
+                raise too_large(named, im.width * im.height, limit, in_file, im.size)
             note = _animation_note(named, im)
-            im.seek(0)
-            im = ImageOps.exif_transpose(im)
-            return to_rgb(im), note
+            im.seek(0)  # after the draft: a JPEG (or MPO) is at its frame 0 already, and stays drafted
+            im.load()
+            turned = im.getexif().get(ExifTags.Base.Orientation) in (5, 6, 7, 8)  # a quarter turn swaps the sides
+            ImageOps.exif_transpose(im, in_place=True)  # in place: no copy of a large picture
+            rgb = _reduced(to_rgb(_reduced(im, side) if im.mode in REDUCIBLE else im), side)
+            return Picture(rgb, note, in_file[::-1] if turned else in_file)
     except ImageLoadError:
         raise
     except Exception as e:  # noqa: BLE001 - the file's and the decoders' (OSError, EOFError, struct.error, a bomb...)
         raise unreadable(path, e, limit, name) from None
+
+
+def check_pixels(im: Image.Image, name: str) -> None:
+    """Refuse an image opened but not yet decoded (a recipe's mask: not a picture for open_read) whose pixels pass
+    the cap: Pillow's guard lets a header through up to DRAFT_AREA times it."""
+    if im.width * im.height > MAX_PIXELS:
+        raise too_large(name, im.width * im.height, MAX_PIXELS, im.size)
+
+
+def kept_side() -> int:
+    """The longest side the app keeps a picture at: a GPU's GPU_MAX_SIDE, or GENIMG_MAX_SIDE where larger (read
+    here unsaid: the engine names a value that is no number, with the default of its device)."""
+    return max(GPU_MAX_SIDE, positive_int_or_none("GENIMG_MAX_SIDE") or 0)
+
+
+def _least_kept(size: tuple[int, int], side: int) -> tuple[int, int]:
+    """The least (width, height) a picture of size is read at: side px on its longer side, its aspect kept, and at
+    least SHORT_KEPT on its shorter (or all it has)."""
+    scale = side / max(size)
+    return tuple(max(1, round(n * scale), min(n, SHORT_KEPT)) for n in size)
+
+
+# Image.reduce averages these right, before to_rgb; others are reduced after it (a palette's indices, LAB's signed
+# a and b must not be averaged; to_rgb reads the range of 16-bit and float pictures from their largest value)
+REDUCIBLE = ("L", "LA", "RGB", "RGBA", "CMYK")
+
+
+def _reduced(im: Image.Image, side: int) -> Image.Image:
+    """im reduced by a whole factor (boxes of pixels averaged: fast, and no worse than the resize that follows) to no
+    less than _least_kept."""
+    least = _least_kept(im.size, side)
+    factor = min(n // m for n, m in zip(im.size, least))
+    return im.reduce(factor) if factor > 1 else im
 
 
 def unreadable(path: Path, e: Exception, limit: int | None = None, name: str | None = None) -> ImageLoadError:
@@ -163,7 +233,11 @@ def _not_identified(path: Path, name: str) -> str:
 def to_rgb(im: Image.Image) -> Image.Image:
     """Any Pillow mode to RGB; alpha (incl. palette transparency) composited on white."""
     if im.mode.startswith("I;16"):  # 16-bit: the scale is 0..65535 even in a dark image that uses little of it
-        im = _grey8(np.asarray(im, dtype=np.float64) / 65535.0)
+        grey = np.asarray(im).astype(np.uint32)  # whole numbers, in place: floats took 26 bytes a pixel
+        grey *= 255
+        grey += 32767  # rounded to the nearest
+        grey //= 65535
+        im = Image.fromarray(grey.astype(np.uint8), "L")
     elif im.mode == "I":  # 32-bit integers: 16-bit data widened, or plain 8-bit values
         arr = np.asarray(im, dtype=np.float64)
         im = _grey8(arr / (65535.0 if arr.max() > 255 else 255.0))

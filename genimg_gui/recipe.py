@@ -17,7 +17,7 @@ from PIL import Image
 
 from .edit import Directions, EditState, fits_size, shift
 from .fileio import atomic_path, atomic_write_bytes, fitted_name
-from .imaging import unreadable
+from .imaging import ImageLoadError, check_pixels, unreadable
 from .masking import looks_erased, resize_mask
 
 FORMAT = "genimg-recipe"
@@ -243,7 +243,10 @@ def _read_mask(mask: object, base_dir: Path, name: str) -> np.ndarray:
                                     "recipe"))
     try:
         with Image.open(path) as im:
+            check_pixels(im, mask)
             gray = np.asarray(im.convert("L"), np.float32) / 255
+    except ImageLoadError as e:
+        raise RecipeError(_of(name, f"cannot read the mask: {e}")) from None
     except (OSError, ValueError, Image.DecompressionBombError) as e:  # as an image's reason: "[Errno 2] …" came out
         raise RecipeError(_of(name, f"cannot read the mask: {unreadable(path, e, name=mask)}")) from None
     return gray

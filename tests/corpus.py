@@ -128,7 +128,7 @@ BAD_IMAGES = {
                              ("JPEG", "damaged")),
     "bomb-png-100000x100000": BadImage("bomb.png", _write(png_declaring(100_000, 100_000)), TOO_BIG),
     "png-20000x20000": BadImage("huge.png", _write(png_declaring(20_000, 20_000)), ("400 megapixels",) + TOO_BIG),
-    "png-9000x9000": BadImage("large.png", _write(png_declaring(9_000, 9_000)), ("81 megapixels",) + TOO_BIG),
+    "png-15000x15000": BadImage("large.png", _write(png_declaring(15_000, 15_000)), ("225 megapixels",) + TOO_BIG),
     "bomb-gif": BadImage("bomb.gif", _write(gif_declaring(65_535, 65_535)), TOO_BIG),
     "over-the-setting": BadImage("small.png", lambda p: noise(20, 30).save(p),  # a small limit is said in pixels
                                  ("30x20 = 600 pixels", "limit of 599 pixels") + TOO_BIG[1:], max_pixels=599),

@@ -127,23 +127,26 @@ def test_max_pixels_setting_reads_the_environment(text, expected, monkeypatch, c
     said = capsys.readouterr().err
     assert said == ("" if expected != imaging.DEFAULT_MAX_PIXELS or not text else
                     f"genimg: note: GENIMG_MAX_PIXELS={text!r} is not a positive number of pixels; using the default, "
-                    "64,000,000\n")
+                    "150,000,000\n")
 
 
 def test_max_pixels_setting_caps_pillow_too(tmp_path):
-    """At start-up the setting becomes the cap and Pillow's bomb guard; a larger image is refused by both."""
-    noise_png = tmp_path / "noise.png"
+    """At start-up the setting becomes the cap on pixels decoded, and Pillow's bomb guard 64 times it (a JPEG is
+    decoded at 1/8 scale where that keeps it large enough): a larger image is refused by the one, a larger header
+    by the other, in plain Pillow use in the process as well."""
+    noise_png, bomb_png = tmp_path / "noise.png", tmp_path / "bomb.png"
     Image.new("RGB", (40, 30)).save(noise_png)
+    Image.new("RGB", (300, 300)).save(bomb_png)  # 90,000 pixels
     code = ("from PIL import Image\nfrom genimg_gui import imaging\n"
             "print(imaging.MAX_PIXELS, Image.MAX_IMAGE_PIXELS)\n"
             f"try:\n    imaging.open_image({str(noise_png)!r})\nexcept imaging.ImageLoadError as e:\n    print(e)\n"
-            f"Image.open({str(noise_png)!r})\n")
+            f"Image.open({str(noise_png)!r})\nprint('plain Pillow opens it')\nImage.open({str(bomb_png)!r})\n")
     env = {**os.environ, "GENIMG_MAX_PIXELS": "1000", "PYTHONPATH": str(Path(imaging.__file__).parents[1])}
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=60)
-    lines = done.stdout.splitlines()
-    assert lines[:2] == ["1000 1000", "noise.png is 1,200 pixels, above the limit of 1,000 pixels; "  # Pillow's count
-                                      "scale it down first, or raise the limit with GENIMG_MAX_PIXELS"]
-    assert "DecompressionBombWarning" in done.stderr  # plain Pillow use in the process is capped as well
+    assert done.stdout.splitlines() == ["1000 64000", "noise.png is 40x30 = 1,200 pixels, above the limit of 1,000 "
+                                        "pixels; scale it down first, or raise the limit with GENIMG_MAX_PIXELS",
+                                        "plain Pillow opens it"]
+    assert "DecompressionBombWarning" in done.stderr  # and refuses the larger header
 
 
 @pytest.mark.parametrize("case", AWKWARD_IMAGES.values(), ids=AWKWARD_IMAGES.keys())

@@ -19,13 +19,12 @@ from torch import nn
 from ..catalog import EXAMPLES_DIR
 from ..edit import Directions
 from ..env_settings import positive_int_setting
-from ..imaging import ImageLoadError, open_image, to_rgb
+from ..imaging import GPU_MAX_SIDE, ImageLoadError, open_image, to_rgb
 from ..models.directions import pca
 from ..models.tensors import to_tensor
 from ..models.tiling import downscale_factor, tiled_decode, tiled_encode
 
-DEFAULT_MAX_SIDE = {"cpu": 512}  # by device type; others (cuda, mps) get GPU_MAX_SIDE
-GPU_MAX_SIDE = 2048
+DEFAULT_MAX_SIDE = {"cpu": 512}  # by device type; others (cuda, mps) get GPU_MAX_SIDE (imaging reads no more)
 TILE_PX, OVERLAP_PX = 512, 64  # image pixels per tile and of overlap (64 latent cells, 8 at f = 8)
 EXAMPLE_SIDE = 128             # examples are encoded at this size to estimate the directions
 

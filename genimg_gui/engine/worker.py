@@ -18,7 +18,7 @@ from PySide6.QtCore import QObject, Signal, Slot
 
 from ..file_stamp import FileStamp, stamp_of
 from ..fileio import why_not_written
-from ..imaging import ImageLoadError, open_image, open_noted, with_pictures_step
+from ..imaging import ImageLoadError, open_image, open_read, with_pictures_step
 from ..models.device import available_devices, gui_friendly_threads
 from ..models.foreign import SD_SCALES, NeedsScale
 from ..models.weights import ModelFileError
@@ -39,17 +39,17 @@ def out_of_memory(e: BaseException) -> bool:
             or isinstance(e, RuntimeError) and ("out of memory" in text or "can't allocate memory" in text))
 
 
-def _pixels_of(r: rq.EncodeImage) -> tuple[np.ndarray, FileStamp | None]:
-    """What an EncodeImage encodes, and the file read for it: the file it names read again, while still as it was
-    when opened (a file changed since is another picture; one gone or unreadable leaves the pixels given, unsaid:
-    they are what the picture was), else the pixels given (None)."""
+def _pixels_of(r: rq.EncodeImage) -> tuple[np.ndarray, FileStamp | None, tuple[int, int] | None]:
+    """What an EncodeImage encodes, the file read for it and that file's size: the file it names read again, while
+    still as it was when opened (a file changed since is another picture; one gone or unreadable leaves the pixels
+    given, unsaid: they are what the picture was), else the pixels given (None, None)."""
     if r.file is not None and stamp_of(r.file.path) == r.file:
         try:
-            image, _ = open_noted(r.file.path, name=r.name)
-            return np.asarray(image), r.file
+            read = open_read(r.file.path, name=r.name)
+            return np.asarray(read.image), r.file, read.size
         except ImageLoadError:
             pass
-    return r.image, None
+    return r.image, None, None
 
 
 def _thumbnail(image: np.ndarray, size: int) -> np.ndarray:
@@ -162,8 +162,8 @@ class Worker(QObject):
         elif isinstance(r, rq.EncodeFiles):
             self._encode_files(r)
         elif isinstance(r, rq.EncodeImage):
-            image, file = _pixels_of(r)
-            self._emit_encoded(r.seq, r.name, image, r.fit, file=file)
+            image, file, size = _pixels_of(r)
+            self._emit_encoded(r.seq, r.name, image, r.fit, file=file, size=size)
         elif isinstance(r, rq.PreviewStrip):
             self._preview_strip(r)
         elif isinstance(r, rq.EncodeLatents):
@@ -217,19 +217,21 @@ class Worker(QObject):
             name = Path(path).name  # the window names files by their bare names, a missing one too
             stamp = stamp_of(path)  # before reading: a file written meanwhile no longer matches it
             try:
-                image, note = open_noted(path, name=name)
+                read = open_read(path, name=name)
             except ImageLoadError as e:
                 self.failed.emit(rq.Failed(r.seq, "EncodeFiles", str(e), final=False, path=str(path)))
                 continue
-            self._emit_encoded(r.seq, name, np.asarray(image), r.fit, note, stamp)
+            self._emit_encoded(r.seq, name, np.asarray(read.image), r.fit, read.note, stamp, read.size)
 
     def _emit_encoded(self, seq: int, name: str, image, fit: str, note: str = "",
-                      file: FileStamp | None = None) -> None:
-        """note: what opening the file said (an animation's first frame), said with the scaling down, if any."""
+                      file: FileStamp | None = None, size: tuple[int, int] | None = None) -> None:
+        """note: what opening the file said (an animation's first frame), said with the scaling down, if any; size:
+        the picture's (width, height) in its file, which the scaling down names (it was read reduced)."""
         t0 = time.perf_counter()
         original, latent, recon = self.runtime.encode(image, fit)
         spatial_vae = latent.ndim == 3  # a ConvVAE fits every photo into its square: nothing to say
-        shrunk = spatial_vae and spatial.shrunk_note(name, np.shape(image), original.shape, self.runtime.max_side)
+        shape = np.shape(image) if size is None else size[::-1]
+        shrunk = spatial_vae and spatial.shrunk_note(name, shape, original.shape, self.runtime.max_side)
         self.result.emit(rq.Encoded(seq, name, original, latent, recon, time.perf_counter() - t0,
                                     "; ".join(filter(None, (note, shrunk))),
                                     spatial.kept_source(image, self.runtime.max_side), fit, file))
