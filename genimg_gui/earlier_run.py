@@ -113,3 +113,11 @@ def card_steps(folder: Path) -> int | None:
     training = (saved_card(folder) or {}).get("training")
     steps = training.get("run_steps", training.get("steps")) if isinstance(training, dict) else None
     return steps if isinstance(steps, int) else None
+
+
+def card_stopped(folder: Path) -> bool | None:
+    """Whether the folder's run was stopped before it finished (its card's training.stopped); None where the card
+    does not say (missing, or written before cards recorded it)."""
+    training = (saved_card(folder) or {}).get("training")
+    stopped = training.get("stopped") if isinstance(training, dict) else None
+    return stopped if isinstance(stopped, bool) else None

@@ -248,6 +248,8 @@ def train(opts: TrainOptions, make_recipe: Callable[[TrainOptions, torch.device]
             seconds = (evals.seconds_at(written) if written != done else None) or time.monotonic() - t0
             card = run_card(opts, data, device, written, seconds, len(held_idx), world.size)
             card["training"]["precision"] = precision  # what auto meant on this machine
+            # whether a stop ended it: the Train… dialog says a stopped run's folder is one Start continues
+            card["training"]["stopped"] = stopped is not None
             if origin:
                 card["training"]["started_from"] = origin
                 card["training"]["licence"] = fine_tune_licence(card["training"], origin)

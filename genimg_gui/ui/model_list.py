@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 from ..catalog import ModelEntry, bundled_copy, default_model, read_entry
 from ..engine import requests as rq
 from ..paths import shown_path
-from .model_watch import ModelWatch
+from .model_watch import ModelWatch, Signature, weights_signature
 from .train_dialog import TrainDialog
 
 if TYPE_CHECKING:
@@ -29,6 +29,8 @@ class ModelList:
         window.document.restored_folder = self.own_folder
         # a loaded model trained again from a terminal is heard of too, not only one the Train… dialog wrote
         self._watch = ModelWatch(self.written_elsewhere, window)
+        # folder -> the weights its "was trained again" was said of: a later run's are said too, the same run's once
+        self._said_retrained: dict[str, Signature] = {}
         window.document.model_loaded.connect(self._watch_loaded)
 
     def _list_known_models(self) -> None:
@@ -141,11 +143,17 @@ class ModelList:
     def _note_retrained(self, path: str) -> None:
         """A loaded model's folder written again ("Start over", Continue, a run from a terminal): the weights in
         use are still the old ones. Said, not reloaded: loading it would re-encode the open images under their
-        edits. Said once, whichever of the Train… dialog and the folder's watch hears of it first."""
+        edits. Said once per set of weights written, whichever of the Train… dialog and the folder's watch hears of
+        it first; the card's "New weights" figures follow each (a second run's stayed the first's, unsaid)."""
         loaded = [info for info in self.window.document.models.values() if os.path.realpath(info.path) == path]
-        if not loaded or loaded[0].path in self.window.model_panel.retrained:
+        if not loaded:
             return
-        self.window.model_panel.mark_retrained(loaded[0].path)
+        panel, weights = self.window.model_panel, weights_signature(path)
+        said = loaded[0].path in panel.retrained and self._said_retrained.get(path) == weights
+        self._said_retrained[path] = weights
+        panel.mark_retrained(loaded[0].path)  # the card on show re-read, as its folder's new card was
+        if said:
+            return
         self.window.status.show_message(f"{loaded[0].name} was trained again: load it to use the new weights "
                                         "(the old ones are in use until then)")
 

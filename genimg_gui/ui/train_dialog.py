@@ -29,7 +29,7 @@ from .train_models import fill_space, fill_starts, listed_as
 from .train_shape import match_space, match_start, show_run_shape
 from .train_question import (OVERWRITE, RESUME, ask_continue_or_start_over, gone_since_asked, how_it_begins,
                              shape_of_run)
-from .train_run import FOLDERS, LABEL_COLUMN, NOTHING_WRITTEN, default_output, train_arguments
+from .train_run import ERROR, FOLDERS, LABEL_COLUMN, NOTHING_WRITTEN, default_output, train_arguments
 from .train_watch import RunWatch
 
 # the run's line as Stop's signal makes it (train/loop.py), which the dialog says in the words of its button
@@ -89,6 +89,7 @@ class TrainDialog(QDialog):
         self._nothing_written = False  # the run said it stopped before its first step: a card there is an earlier run's
         self._choice = ""  # RESUME or OVERWRITE for the earlier run in Save to, "" for none
         self._close_when_done = False  # closed mid-run: it closes once the run has saved
+        self._begun = ""  # the message log's word that the run started, until said (say_begun)
         self.data.textChanged.connect(self._suggest_output)
         self.data.textChanged.connect(self.kept.look_at_folder)
         self.kind.currentTextChanged.connect(self._suggest_output)
@@ -184,7 +185,8 @@ class TrainDialog(QDialog):
 
     def _form_changed(self, *_args) -> None:
         """The images, Save to or kind changed: the last run's bar, failure or Start's refusal was about other
-        settings; the Load button still loads that run's model, which it names. What Save to holds is said before
+        settings, and its figures and grid of another folder once Save to names one (they read as the new Save
+        to's); the Load button still loads that run's model, which it names. What Save to holds is said before
         Start, and Start is offered for a folder with image files."""
         if self.running():
             return
@@ -192,8 +194,14 @@ class TrainDialog(QDialog):
             self._refused = False
             self.watch.clear()
         self.watch.forget_end()
+        if self._save_to_folder() != self._run_out:  # the figures and grid shown are of the folder Save to names
+            self.watch.forget_results()
         self._offer_start()
         self._note_save_to()
+
+    def _save_to_folder(self) -> str:
+        """Save to as a run's folder is named (absolute), "" for none."""
+        return str(Path(self.out.text().strip()).expanduser().resolve()) if self.out.text().strip() else ""
 
     def _note_save_to(self, *_args) -> None:
         """What Save to holds, said before Start (not mid-run: its Save to is fixed): a folder a run would refuse, or
@@ -201,8 +209,7 @@ class TrainDialog(QDialog):
         if self.running():
             return
         remembered = self._memory.train_form() if self._memory is not None else {}
-        same_folder = remembered.get("out") == self.out.text()
-        note = save_to_refusal(self) or (unfinished_note(remembered) if same_folder else "")
+        note = save_to_refusal(self) or unfinished_note(self.out.text(), remembered)
         self.out_note.setText(note)
         self.out_note.setVisible(bool(note))
 
@@ -236,7 +243,7 @@ class TrainDialog(QDialog):
             self._refuse(refused)
             return
         # absolute, so the model is listed (and remembered as the last one) wherever the app starts from next
-        out = str(Path(self.out.text().strip()).expanduser().resolve())
+        out = self._save_to_folder()
         earlier = earlier_run(Path(out))
         choice = self._ask_about_earlier_run(earlier) if earlier else ""
         if choice is None:
@@ -269,8 +276,17 @@ class TrainDialog(QDialog):
         self.stop_button.setEnabled(True)
         self.load_button.setEnabled(False)
         begun = {RESUME: "continued", OVERWRITE: "started over"}.get(choice, "started")
-        self.run_event.emit(f"Training {begun}: a {shape['kind'].upper()} on {self.data.text()}, saved to {out}", False)
+        # said once the run says it trains (say_begun): one refused at once (Save to held by another run, say) only
+        # fails, the message log having said "Training started over" of a run that never touched the folder
+        self._begun = f"Training {begun}: a {shape['kind'].upper()} on {self.data.text()}, saved to {out}"
         self.process.start(sys.executable, args)  # last: a failure to start may be reported before it returns
+
+    def say_begun(self) -> None:
+        """The message log's "Training started: …", once per run: at its first line that is no error, its Stop, or
+        its end with a model."""
+        if self._begun:
+            self.run_event.emit(self._begun, False)
+            self._begun = ""
 
     def _refuse(self, why: str) -> None:
         self.watch.clear()  # an earlier attempt's warning, or run's log, would read as this one's
@@ -300,6 +316,7 @@ class TrainDialog(QDialog):
         if pid and not self._stopping:  # once: the run is saving
             self._stopping = True
             self.stop_button.setEnabled(False)
+            self.say_begun()
             self.watch.say("stopping: saving a checkpoint and the model…")
             self.run_event.emit(f"Training stopping (Stop and save): saving the model so far to {self._run_out}", False)
             self.watch.saving()
@@ -316,6 +333,8 @@ class TrainDialog(QDialog):
             line = STOPPED_BY_SIGNAL.sub(r"stopped at step \1 (Stop and save)", line)
             line = NOTHING_BY_SIGNAL.sub("stopped ", line)
         self._nothing_written = self._nothing_written or bool(NOTHING_WRITTEN.search(line))
+        if line and not ERROR.match(line):  # the run is past its checks, the hold on Save to among them
+            self.say_begun()
         self.watch.take_line(line)
 
     def _finished(self, code: int, status: QProcess.ExitStatus) -> None:

@@ -28,6 +28,7 @@ def run_finished(dialog, code: int, status: QProcess.ExitStatus) -> None:
         dialog._written = dialog._run_out
     dialog._settle()  # Load then offers what this run wrote
     if kept:
+        dialog.say_begun()  # a run that wrote its model started, whatever it printed
         say_how_it_ended(dialog, stopped)
         caption = grid_caption(dialog.watch.kind, stopped=stopped)
         dialog.watch.show_samples(Path(dialog._run_out) / "samples.png", caption)

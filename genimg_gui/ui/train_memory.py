@@ -6,9 +6,11 @@ from __future__ import annotations
 from pathlib import Path
 
 from ..data_folder import images_in_output, nesting
-from ..earlier_run import CHECKPOINT_FILE, card_steps, saved_card
+from ..earlier_run import CHECKPOINT_FILE, card_steps, card_stopped, saved_card
 
-UNFINISHED = "unfinished"  # the form's key: the run it started has not said "done" (stopped, failed, app killed)
+# the form's key: the run it started has not said "done" (stopped, failed, app killed); asked only of a folder whose
+# card does not say how its last run ended (card_stopped), which a later run there, from a terminal too, rewrites
+UNFINISHED = "unfinished"
 LOOK_AT = 2000  # the entries below Save to that its check looks at, on the UI thread (as data_folder.count_images)
 
 
@@ -34,15 +36,22 @@ def fill_form(dialog, form: dict) -> None:
         dialog.out.setText(str(form["out"]))
 
 
-def unfinished_note(form: dict) -> str:
-    """'…/gan-x stopped at step 40: Start continues it', for a remembered run that did not finish and left a
-    checkpoint in the folder Save to still names; "" otherwise."""
-    out = Path(str(form.get("out") or "")).expanduser()
-    if not form.get(UNFINISHED) or not str(form.get("out") or "").strip() or not (out / CHECKPOINT_FILE).is_file():
+def unfinished_note(out: str, form: dict) -> str:
+    """'The last run in …/gan-x stopped at step 40: Start continues it', for a Save to whose last run did not finish
+    and left a checkpoint; "" otherwise. How the run ended is the folder's card's word (a refused Start, or a run
+    that failed, left the form's "unfinished" on, and a finished run from a terminal was said to have stopped); the
+    remembered form's only for a card that does not say, of the folder it names."""
+    folder = Path(out.strip()).expanduser()
+    if not out.strip() or not (folder / CHECKPOINT_FILE).is_file():
         return ""
-    steps = card_steps(out)
+    stopped = card_stopped(folder)
+    if stopped is None:
+        stopped = bool(form.get(UNFINISHED)) and str(form.get("out") or "") == out
+    if not stopped:
+        return ""
+    steps = card_steps(folder)
     at = f" at step {steps:,}" if steps is not None else " before it finished"
-    return f"The last run in {out} stopped{at}: Start continues it (it asks first)."
+    return f"The last run in {folder} stopped{at}: Start continues it (it asks first)."
 
 
 def save_to_refusal(dialog) -> str:

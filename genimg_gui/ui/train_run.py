@@ -28,6 +28,8 @@ ERROR = re.compile(r"^genimg(?: \w+)?: error: (.+)$")
 # an error that names the command line's option for a field, as the dialog names that field (the checks are the run's)
 FIELD_OF_OPTION = {"-o": "Save to", "--init": "Start from", "--latent-of": "GAN draws in", "--labels": "GAN classes"}
 OPTION_FIRST = re.compile(r"^(-o|--init|--latent-of|--labels)(?=[ :])")
+# the CLI's advice for a folder another run holds (train/out_lock.py), in the words of the dialog's field
+ANOTHER_OUT = ("choose another -o", "choose another folder in Save to")
 # the run's time as the CLI names it (its advice: "Give --minutes 4 or more"), which the dialog sets in its own field
 MINUTES_OPTION = re.compile(r"--minutes(?: ([\d.]+)|(?=:))")
 # the run's other way out of a short time (train/budget.py short_of_training), which the dialog has no field for: a
@@ -52,15 +54,17 @@ def describe_figures(line: str) -> str | None:
 def in_the_dialogs_words(error: str) -> str:
     """A run's error as the dialog says it: "Save to /x cannot be made: …", not the CLI's "-o /x cannot be made: …"
     (the dialog has fields, not options)."""
-    return OPTION_FIRST.sub(lambda m: FIELD_OF_OPTION[m.group(1)], error)
+    return OPTION_FIRST.sub(lambda m: FIELD_OF_OPTION[m.group(1)], error.replace(*ANOTHER_OUT))
 
 
 def in_the_dialogs_terms(line: str) -> str:
     """A log line's --minutes as the dialog's field names it: "Give a Time for this run of 4 min or more", not
     "Give --minutes 4 or more" (the dialog has no --minutes to give); its "--holdout 0" as a terminal's, the dialog
-    having no field for it ("…, or --holdout 0 to train without held-out figures" read as something to set there)."""
+    having no field for it ("…, or --holdout 0 to train without held-out figures" read as something to set there),
+    and "choose another -o" as its Save to."""
     return MINUTES_OPTION.sub(lambda m: f"a Time for this run of {m.group(1)} min" if m.group(1)
-                              else "Time for this run", line.replace(NO_HOLDOUT_ADVICE, IN_A_TERMINAL))
+                              else "Time for this run",
+                              line.replace(NO_HOLDOUT_ADVICE, IN_A_TERMINAL).replace(*ANOTHER_OUT))
 
 
 def shortened(text: str, most: int) -> str:

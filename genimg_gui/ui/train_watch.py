@@ -110,13 +110,17 @@ class RunWatch(QWidget):
         grid stays until its next one comes (blanked, the dialog showed nothing for a whole sample interval)."""
         self.log.clear()
         self.forget_end()
+        self.forget_results(keep_grid)
+        self._error = self._last_line = ""
+
+    def forget_results(self, keep_grid: bool = False) -> None:
+        """The figures line and sample grid back to what is to come: they were another folder's run's."""
         self._figures_shown = False
         self.figures.setText(self._to_come)
         if not keep_grid:
             self.preview.clear()
             self.preview.setText(PREVIEW_TO_COME)
             self.samples_caption.setText("Samples")
-        self._error = self._last_line = ""
 
     def forget_end(self) -> None:
         """The bar and failure of a run whose settings the form no longer shows ("done" read as the new choice's)."""
