@@ -21,18 +21,58 @@ def sliders(qtbot) -> SliderPanel:
     return panel
 
 
-def test_a_wider_panel_wraps_long_direction_names_less(qtbot):
-    """Names were capped at 130 px: three or four lines each however wide the panel was."""
-    name = "subcategory: other → face-neutral-skeptical"
-    heights = []
-    for width in (400, 700):
-        panel = shown(qtbot, SliderPanel())
-        panel.resize(width, 500)
-        panel.set_directions(("PC1 (21.4%)", name))
-        QApplication.processEvents()
-        heights.append(panel._names[1].height())
-        assert panel.sliders[1].width() >= panel._names[1].width()  # the slider keeps the larger share
-    assert heights[1] < heights[0]
+FACE_NAMES = ("PC1 (21.4%)", "style: Google → Twitter", "subcategory: other → cat-face",
+              "subcategory: other → face-neutral-skeptical", "subcategory: other → face-concerned")
+
+
+def one_line(label) -> bool:
+    return label.height() < 2 * label.fontMetrics().lineSpacing()
+
+
+def test_a_wide_panel_shows_each_direction_name_whole_on_one_line(qtbot):
+    """The names took 2 parts of the row, the slider 3: "subcategory: other → face-neutral-skeptical" wrapped to
+    three lines ("face-neutral-" over "skeptical") beside a long slider, however wide the panel."""
+    panel = shown(qtbot, SliderPanel())
+    panel.resize(700, 500)
+    panel.set_directions(FACE_NAMES)
+    QApplication.processEvents()
+    for name in panel._names:
+        assert one_line(name)
+        assert "".join(name.shown_parts()) == name.text()  # whole
+    assert panel.sliders[0].width() >= 110
+
+
+def test_a_narrow_panel_shortens_a_name_on_one_line_keeping_what_tells_it_apart(qtbot):
+    """Where there is no room, the "from" part goes, alike on each row after the first that shares it ("… →
+    face-neutral-skeptical", "… → face-concerned", under "subcategory: other → cat-face" which names it), the whole
+    name in its tooltip; a "from" part several rows share is drawn fainter, a lone one ("style: Google →") is not."""
+    panel = shown(qtbot, SliderPanel())
+    panel.resize(440, 500)
+    panel.set_directions(FACE_NAMES, FACE_NAMES)
+    QApplication.processEvents()
+    assert panel.sliders[0].width() >= 100  # the slider keeps a usable length
+    names = panel._names
+    assert all(one_line(name) for name in names)
+    assert names[3].shown_parts() == ("… → ", "face-neutral-skeptical")
+    assert names[4].shown_parts() == ("… → ", "face-concerned")
+    assert names[2].shown_parts() == ("subcategory: other → ", "cat-face")
+    assert names[1].shown_parts() == ("style: Google → ", "Twitter")
+    assert FACE_NAMES[3] in names[3].toolTip()
+    assert panel.labels() == FACE_NAMES  # the names themselves stay as the README and the CLI write them
+    assert [name.dim for name in names] == [False, False, True, True, True]
+
+
+def test_a_name_with_no_room_even_for_its_to_part_loses_its_middle(qtbot):
+    from genimg_gui.ui.slider_parts import fit_name
+
+    panel = shown(qtbot, SliderPanel())
+    metrics = panel.fontMetrics()
+    head, rest = fit_name(FACE_NAMES[3], metrics, 80)
+    assert head == "" and "…" in rest and metrics.horizontalAdvance(rest) <= 80
+    assert fit_name("frowning → smiling", metrics, metrics.horizontalAdvance("frowning → smiling") - 5) == \
+        ("… → ", "smiling")
+    assert fit_name("skin tone: lighter → darker", metrics, metrics.horizontalAdvance("skin tone: … → darker")) == \
+        ("skin tone: … → ", "darker")
 
 
 def test_sliders_rebuilt_behind_another_tab_keep_their_width_and_scroll_to_the_end(qtbot):

@@ -1,10 +1,10 @@
-"""The parts of the slider panel that show rather than edit: a slider's preview strip, the typicality meter, and
-what a row's widgets say of themselves (tooltips, and names for a screen reader)."""
+"""The parts of the slider panel that show rather than edit: a direction's name on one line, a slider's preview strip,
+the typicality meter, and what a row's widgets say of themselves (tooltips, and names for a screen reader)."""
 from __future__ import annotations
 
 import numpy as np
-from PySide6.QtCore import QRectF, Qt
-from PySide6.QtGui import QImage, QPainter
+from PySide6.QtCore import QRect, QRectF, QSize, Qt
+from PySide6.QtGui import QColor, QFontMetrics, QImage, QPainter, QPalette
 from PySide6.QtWidgets import QAbstractButton, QLabel, QProgressBar, QSlider, QVBoxLayout, QWidget
 
 from ..typicality import OFF_DISTRIBUTION, SLIDER_SPAN, TYPICAL_BELOW, UNUSUAL_BELOW, band
@@ -12,6 +12,9 @@ from . import accessible
 from .qimage import to_qimage
 
 STRIP_HEIGHT = 30
+NAME_WIDTH = 100  # px at least: a name narrower than its text is shortened, never wrapped
+ARROW = " → "  # a named direction's "attribute: from → to", as the README and the CLI name it
+DIM_ALPHA = 140  # of 255: the ink of a "from" part several rows share ("subcategory: other → ")
 # (colour, word) of each typicality.band: green, amber, red; its bounds are measured (typicality.py)
 TYPICALITY = (("#3c9d4e", "typical"), ("#d19a1e", "unusual"),
               ("#c8423b", OFF_DISTRIBUTION))
@@ -47,6 +50,77 @@ def explain_row(label: str, tip: str, menu_hint: str, name: QLabel, slider: QSli
     reset.setToolTip(f"Reset {label} (or Delete, Backspace or 0 on its slider)")  # sliders.RESET_KEYS
     accessible.name(slider, label)
     accessible.name(reset, f"Reset {label}")
+
+
+def name_parts(label: str) -> tuple[str, str]:
+    """("subcategory: other → ", "face-smiling") of a named direction; ("", label) of any other."""
+    at = label.find(ARROW)
+    return (label[:at + len(ARROW)], label[at + len(ARROW):]) if at > 0 else ("", label)
+
+
+def shortened(label: str, level: int) -> tuple[str, str]:
+    """A name's (from, to) parts shortened to level: 0 whole, 1 without its "from" value ("subcategory: … →
+    face-concerned"), 2 without its attribute either ("… → face-concerned"); ("", label) where it has no parts."""
+    head, to = name_parts(label)
+    attribute = head.find(": ")
+    if level == 0 or not head:
+        return head, to
+    if level == 1 and attribute > 0:
+        return head[:attribute + 2] + "…" + ARROW, to
+    return "…" + ARROW, to
+
+
+def fit_name(label: str, metrics: QFontMetrics, room: int, longest: str = "") -> tuple[str, str]:
+    """The (from, to) parts of a name as they fit in room px: its "from" part goes first, as far as the longest name
+    of its group needs (longest; rows that share a "from" part then read alike); the "to" part is what tells the rows
+    apart. A name too long even so loses its middle, whole in its tooltip (wrapped instead, it read
+    "face-neutral-" over "skeptical")."""
+    def fits(parts: tuple[str, str]) -> bool:
+        return metrics.horizontalAdvance("".join(parts)) <= room
+
+    needed = next((level for level in (0, 1, 2) if fits(shortened(longest or label, level))), 2)
+    for level in range(needed, 3):
+        if fits(shortened(label, level)):
+            return shortened(label, level)
+    return "", metrics.elidedText(label, Qt.TextElideMode.ElideMiddle, room)
+
+
+class DirectionName(QLabel):
+    """A direction's name on one line: as wide as its text where the panel has room, shortened by fit_name where it
+    has not. A "from" part shared by other rows (longest given) is drawn in a lighter ink, so the eye reads what
+    differs (nine rows began "subcategory: other →")."""
+
+    def __init__(self, label: str, longest: str = "", parent: QWidget | None = None) -> None:
+        super().__init__(label, parent)
+        self.longest = longest  # the longest name of those sharing its "from" part: they are shortened alike
+        self.dim = bool(longest)
+
+    def shown_parts(self) -> tuple[str, str]:
+        """The (from, to) texts drawn now, at the label's width."""
+        return fit_name(self.text(), self.fontMetrics(), self.contentsRect().width(), self.longest)
+
+    def sizeHint(self) -> QSize:  # noqa: N802
+        margins = self.contentsMargins()
+        width = self.fontMetrics().horizontalAdvance(self.text()) + margins.left() + margins.right() + 2
+        return QSize(max(NAME_WIDTH, width), super().sizeHint().height())
+
+    def minimumSizeHint(self) -> QSize:  # noqa: N802
+        return QSize(NAME_WIDTH, super().minimumSizeHint().height())
+
+    def paintEvent(self, event) -> None:  # noqa: N802 (Qt naming)
+        head, to = self.shown_parts()
+        group = QPalette.ColorGroup.Active if self.isEnabled() else QPalette.ColorGroup.Disabled
+        ink = self.palette().color(group, self.foregroundRole())
+        faint = QColor(ink)
+        faint.setAlpha(DIM_ALPHA if self.dim else ink.alpha())
+        painter = QPainter(self)
+        area = self.contentsRect()
+        align = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter | Qt.TextFlag.TextSingleLine
+        painter.setPen(faint)
+        painter.drawText(area, align, head)
+        painter.setPen(ink)
+        left = self.fontMetrics().horizontalAdvance(head)
+        painter.drawText(QRect(area.left() + left, area.top(), max(0, area.width() - left), area.height()), align, to)
 
 
 class PreviewStrip(QWidget):

@@ -17,11 +17,10 @@ from PySide6.QtWidgets import (QCheckBox, QDialog, QGridLayout, QHBoxLayout, QIn
 
 from ..typicality import SLIDER_SPAN
 from .direction_menu import ask_for_menu, is_menu_key, offer_menu
-from .slider_parts import PreviewStrip, TypicalityMeter, explain_row
+from .slider_parts import DirectionName, PreviewStrip, TypicalityMeter, explain_row, name_parts
 from .slider_runs import RunSlider
 
 STEPS_PER_SIGMA = 100
-NAME_WIDTH = 100    # px at least; a name takes 2 parts of the room a wider panel gives, its slider 3
 NAME_CHARS = 50     # the rename box's width, in average characters: "subcategory: other → face-concerned" and more
 SLIDER_WIDTH = 110  # px; the slider never shrinks below a usable length
 ROWS_PER_DIRECTION = 2  # the slider row, then its preview strip
@@ -36,6 +35,17 @@ MENU_HINT = ("right-click, or Menu on its slider, to rename or delete",
 def value_text(raw: int) -> str:
     """What a slider's value label shows for its raw position, e.g. "-1.25σ"."""
     return f"{raw / STEPS_PER_SIGMA:+.2f}σ"
+
+
+def longest_sharing(label: str, labels: tuple[str, ...]) -> str:
+    """The longest of the labels whose "from" part is label's ("subcategory: other → "), which the rows after the
+    first of them are shortened as (DirectionName): the first is shortened as itself, so it names the part the
+    others' "…" stands for; "" when no other label has its "from" part."""
+    head = name_parts(label)[0]
+    group = [other for other in labels if head and name_parts(other)[0] == head]
+    if len(group) < 2:
+        return ""
+    return label if label == group[0] else max(group, key=len)
 
 
 class DirectionSlider(RunSlider):
@@ -75,7 +85,7 @@ class SliderPanel(QWidget):
         self.span = span_sigma
         self.sliders: list[DirectionSlider] = []
         self._value_labels: list[QLabel] = []
-        self._names: list[QLabel] = []
+        self._names: list[DirectionName] = []
         self.strips: list[PreviewStrip] = []
         self._quiet = False
         self.gesture: str | None = None  # while edit_committed is emitted: the button that made the edit, if one did
@@ -86,10 +96,10 @@ class SliderPanel(QWidget):
                                      f"+{span_sigma:g}σ (rendered in the background)")
         self.previews_box.toggled.connect(self._on_previews)
         self._grid = QGridLayout()
-        # names and sliders share the panel's width 2 : 3, so a wider panel wraps long names less (names capped at
-        # 130 px wrapped to 3-4 lines however wide it was)
-        self._grid.setColumnStretch(0, 2)
-        self._grid.setColumnStretch(1, 3)
+        # each name gets the room its text takes on one line, its slider the rest (at least SLIDER_WIDTH: then the
+        # names are shortened). Shared 2 : 3, the names wrapped to 2-3 lines beside long, wide sliders
+        self._grid.setColumnStretch(0, 0)
+        self._grid.setColumnStretch(1, 1)
         self._grid.setVerticalSpacing(2)
         inner = QWidget()
         rows = QVBoxLayout(inner)
@@ -129,7 +139,7 @@ class SliderPanel(QWidget):
         self.sliders, self._value_labels, self._names, self.strips = [], [], [], []
         self._value_width = self._widest_value_width()
         for row, label in enumerate(labels):
-            self._add_row(row, label, tooltips[row] if row < len(tooltips) else label)
+            self._add_row(row, label, tooltips[row] if row < len(tooltips) else label, longest_sharing(label, labels))
         self.setEnabled(bool(labels))
         if self.isVisible():  # the new rows laid out now, so the scroll range follows them at once; hidden (another
             # tab on show), adjustSize laid them out at their narrowest, and the list stayed so until the next rebuild
@@ -138,10 +148,9 @@ class SliderPanel(QWidget):
         if show is not None and 0 <= show < len(self.sliders):
             self.scroll.ensureWidgetVisible(self.sliders[show])
 
-    def _add_row(self, row: int, label: str, tooltip: str) -> None:
-        name = QLabel(label)
-        name.setWordWrap(True)  # long attribute names wrap instead of squeezing the slider away
-        name.setMinimumWidth(NAME_WIDTH)
+    def _add_row(self, row: int, label: str, tooltip: str, longest: str = "") -> None:
+        """longest: the longest name that shares its "from" part, "" when none does (DirectionName)."""
+        name = DirectionName(label, longest)
         slider = DirectionSlider()
         slider.setRange(int(-self.span * STEPS_PER_SIGMA), int(self.span * STEPS_PER_SIGMA))
         slider.setSingleStep(10)
