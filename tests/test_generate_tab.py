@@ -76,3 +76,22 @@ def test_a_step_back_to_any_class_is_named_as_the_class_box_names_it():
     any_class = Drawn(3, 0.7, None, "own", None, "seed 3", w, image)
     assert describe_sample(fox, any_class, ("cat", "dog", "fox")) == f"class: {ANY_CLASS}" == \
         "class: Any (the seed's own)"
+
+
+def test_at_the_windows_smallest_the_generate_tab_scrolls_rather_than_crush_its_controls(qtbot, window):
+    """At 726×433 with the note of a picture not drawn from a seed, the Steps box was crushed (its "200" cut off)
+    and Invert current image cut off at the bottom."""
+    from PySide6.QtWidgets import QApplication
+
+    panel = window.gan_panel
+    window.tabs.setCurrentWidget(panel)
+    panel.show_no_seed("trans.png")
+    window.resize(1, 1)  # as small as its layout lets it be
+    QApplication.processEvents()
+    for control in (panel.steps, panel.invert_button, panel.new_button):
+        assert control.height() >= control.minimumSizeHint().height()
+    bar = panel.scroll.verticalScrollBar()
+    assert bar.maximum() > 0  # the rest is a scroll away
+    panel.scroll.ensureWidgetVisible(panel.no_seed_note)
+    QApplication.processEvents()
+    assert panel.no_seed_note.visibleRegion().boundingRect().height() == panel.no_seed_note.height()

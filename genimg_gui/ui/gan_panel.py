@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QValidator
-from PySide6.QtWidgets import (QButtonGroup, QComboBox, QFormLayout, QGroupBox, QHBoxLayout, QLabel, QPushButton,
-                               QRadioButton, QSlider, QSpinBox, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (QButtonGroup, QComboBox, QFormLayout, QFrame, QGroupBox, QHBoxLayout, QLabel,
+                               QPushButton, QRadioButton, QScrollArea, QSlider, QSpinBox, QVBoxLayout, QWidget)
 
 from .. import seed_draws
 from ..catalog import DEFAULT_PSI, PSI_RANGE
@@ -61,6 +61,21 @@ class SeedBox(QSpinBox):
         if result[0] == QValidator.State.Invalid and digits.isdigit() and int(digits) > self.maximum():
             self.refused.emit(seed_draws.too_large(digits))
         return result
+
+
+def scrolled(content: QWidget) -> QScrollArea:
+    """content in a frameless scroll area that scrolls it up and down where the window is too short for it (at the
+    window's smallest, the Steps box was crushed to a sliver and Invert current image cut off), and is no Tab stop
+    of its own: Tab goes on to the controls, and brings the one it reaches into view (QScrollArea)."""
+    area = QScrollArea()
+    area.setWidgetResizable(True)
+    area.setFrameShape(QFrame.Shape.NoFrame)
+    area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+    area.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+    area.setWidget(content)
+    area.viewport().setAutoFillBackground(False)  # the tab's own background, as before it scrolled
+    content.setAutoFillBackground(False)
+    return area
 
 
 class GanPanel(QWidget):
@@ -138,7 +153,8 @@ class GanPanel(QWidget):
         form.addRow("Draw", draw_row)
         self.form = form
         self.set_classes(())
-        layout = QVBoxLayout(self)
+        content = QWidget()
+        layout = QVBoxLayout(content)
         layout.addLayout(form)
         layout.addWidget(self.new_button)
         layout.addWidget(self.send_button)
@@ -147,6 +163,10 @@ class GanPanel(QWidget):
         # the Draw row, its room had to be kept while hidden, an empty band above New sample beside every sample)
         layout.addWidget(self.no_seed_note)
         layout.addStretch(1)
+        self.scroll = scrolled(content)
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.addWidget(self.scroll)
         self.setEnabled(False)
         self._set_note("")
 
