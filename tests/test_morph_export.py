@@ -126,7 +126,7 @@ def test_a_slider_moved_during_a_long_export_shows_before_the_export_ends(qtbot,
     dialog.scale.setValue(1)
     progress = said(window)
     dialog.export_to(str(tmp_path / "long.gif"))
-    qtbot.waitUntil(lambda: any(text.startswith("rendering frame") for text, _ in progress), timeout=UI_TIMEOUT)
+    qtbot.waitUntil(lambda: any(text.startswith("Rendering frame") for text, _ in progress), timeout=UI_TIMEOUT)
     window.document.select(a.id)
     asked = a.requested_seq
     window.sliders.sliders[0].setValue(150)  # a live decode, asked while the render runs

@@ -268,3 +268,32 @@ def test_a_message_waiting_for_errors_to_end_stays_under_a_status_tip_and_keeps_
     QApplication.sendEvent(window, QStatusTipEvent(""))
     assert QStatusBar.currentMessage(bar) == "Wrote /tmp/morph.gif" and bar.styleSheet() == ""
     qtbot.waitUntil(lambda: QStatusBar.currentMessage(bar) == "", timeout=3000)  # its time up, Qt's timer again
+
+
+@pytest.mark.parametrize("text, keeps", [
+    ("Inverting: step 145 of 200", "Inverting: step 145 of 200"),  # read "Inverting: step 38 of 2…"
+    ("Inverting: step 12,345 of 20,000", "12,345 of 20,000"),
+    ("Rendering frame 345 of 600", "Rendering frame 345 of 600"),  # read "rendering frame… 32%"
+    ("Writing morph 3.gif…", "Writing morph 3.gif…"),  # read "Writing morph 3… 41%": its format gone
+    ("Writing a long morph name 3.gif…", "3.gif…"),
+])
+def test_a_jobs_label_too_long_for_its_bar_keeps_its_numbers_and_format(qtbot, text, keeps):
+    from genimg_gui.ui.status import StatusBar
+
+    bar = shown(qtbot, StatusBar())
+    bar.show_progress(4, 0.41, text)
+    label = bar.bar.format()
+    assert label.replace(" %p%", "").endswith(keeps)
+    assert label[:4] == text[:4]  # capitalised, and its first word not cut
+    assert ("%" in label) == text.startswith("Writing")  # a count says how far on, the percent only where none does
+    room = bar.bar.maximumWidth() - 12
+    assert bar.bar.fontMetrics().horizontalAdvance(label.replace("%p%", "100%")) <= room
+    assert bar.bar.toolTip().startswith(text)  # whole
+
+
+def test_a_jobs_label_begins_with_a_capital_as_every_message(qtbot):
+    from genimg_gui.ui.status import StatusBar
+
+    bar = shown(qtbot, StatusBar())
+    bar.show_progress(4, 0.3, "computing latent directions")
+    assert bar.bar.format().startswith("Computing")

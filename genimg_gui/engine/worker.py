@@ -213,7 +213,7 @@ class Worker(QObject):
         """Each file is its own result; a bad file is reported and the rest go on."""
         for i, path in enumerate(r.paths):
             self.queue.check(r.seq)
-            self._report(r.seq, i / len(r.paths), f"encoding {i + 1}/{len(r.paths)}")
+            self._report(r.seq, i / len(r.paths), f"Encoding image {i + 1:,} of {len(r.paths):,}")
             name = Path(path).name  # the window names files by their bare names, a missing one too
             stamp = stamp_of(path)  # before reading: a file written meanwhile no longer matches it
             try:
@@ -257,7 +257,7 @@ class Worker(QObject):
         names, latents, failed = [], [], []
         for i, path in enumerate(r.paths):
             self.queue.check(r.seq)
-            self._report(r.seq, i / len(r.paths), f"encoding {i + 1}/{len(r.paths)}")
+            self._report(r.seq, i / len(r.paths), f"Encoding image {i + 1:,} of {len(r.paths):,}")
             try:
                 latents.append(self.runtime.encode_latent(np.asarray(open_image(path, name=Path(path).name)), r.fit))
                 names.append(Path(path).name)
@@ -277,7 +277,7 @@ class Worker(QObject):
         for i, latent in enumerate(r.latents):
             self.queue.check(r.seq)
             self._draw_waiting()
-            self._report(r.seq, i / len(r.latents), f"rendering frame {i + 1}/{len(r.latents)}")
+            self._report(r.seq, i / len(r.latents), f"Rendering frame {i + 1:,} of {len(r.latents):,}")
             frames.append(self.runtime.render(r.kind, latent, *_masked(r.masks, r.bases, i), r.tag))
         images, written = np.stack(frames), ""
         if r.write is not None:

@@ -11,7 +11,7 @@ from PySide6.QtWidgets import QLabel, QProgressBar, QPushButton, QSizeGrip, QSta
 
 from .message_log import ERROR_COLOUR, MessageLog
 from . import status_times as times
-from .status_ink import INK_HIDDEN, MESSAGE_LEFT, NOTE_THEN_ERRORS, job_bar_format, paint_note_then_errors
+from .status_ink import BAR_PADDING, INK_HIDDEN, MESSAGE_LEFT, NOTE_THEN_ERRORS, job_bar_format, paint_note_then_errors
 
 if TYPE_CHECKING:
     from .document import Document
@@ -23,7 +23,9 @@ MIN_ROOM = 80  # px a message keeps however many permanent widgets show
 # …") ended in "…" at the window's edge, and the user did not know its whole text was in the tooltip and the log.
 # It points at the bar's own Log button, a click away, rather than at a menu and a key that can be changed
 MORE = " — click Log for the whole message"
-BAR_WIDTH = 160  # px of the job progress bar, whose label is elided to it (the whole label in its tooltip)
+# the job progress bar is as wide as this label in its font (at 160 px, "Inverting: step 145 of 200" was cut);
+# a longer label is shortened to it (status_ink.fit_job_label), whole in its tooltip
+BAR_FITS = "Inverting: step 1,380 of 2,000"
 # px at most for what a load waits for, elided (whole in its tooltip): a list of the work ahead widened the window
 WAITING_WIDTH = 440
 WAITING_TIP = "genimg does one thing at a time: this starts once the work before it is done"
@@ -55,7 +57,8 @@ class StatusBar(QStatusBar):
         self.warning = QLabel()  # a lasting condition (this window is not autosaved): a message is gone in seconds
         self.warning.setStyleSheet(f"color: {ERROR_COLOUR};")
         self.bar = QProgressBar()
-        self.bar.setFixedWidth(BAR_WIDTH)  # fixed: the label is fitted to it
+        # fixed: the label is fitted to it
+        self.bar.setFixedWidth(self.bar.fontMetrics().horizontalAdvance(BAR_FITS) + BAR_PADDING)
         self.bar.setRange(0, 100)
         self.cancel = QPushButton("Cancel")
         self.cancel.clicked.connect(lambda: self.cancel_requested.emit(self._job))
