@@ -55,6 +55,19 @@ def test_a_sample_is_offered_the_file_name_genimg_generate_writes(qtbot, window,
     assert {"seed0042.png", "seed0042.npz"} <= {p.name for p in tmp_path.iterdir()}
 
 
+def test_saving_a_samples_recipe_says_it_saved_the_edit_not_a_direction(qtbot, window, tmp_path, monkeypatch):
+    """File → Save edit recipe… said "Saved 1 direction to …/s0.json", the words of New direction from examples."""
+    item = window.document.current
+    qtbot.waitUntil(lambda: settled(window, item), timeout=UI_TIMEOUT)
+    window.sliders.sliders[0].setValue(150)
+    qtbot.waitUntil(lambda: settled(window, item), timeout=UI_TIMEOUT)
+    monkeypatch.setattr(window.recipes, "_ask_save_path", lambda suggestion: str(tmp_path / "s0.json"))
+    said = []
+    window.document.message.connect(said.append)
+    window.recipes.save_dialog()
+    assert said[-1] == f"Saved the edit recipe (1 slider) to {tmp_path / 's0.json'}"
+
+
 def test_the_cli_records_how_each_seed_was_drawn_in_its_latent_file(cgan, tmp_path):
     """generate --save-latents recorded the model alone: nothing said which seed, ψ, class or draw made a file. The
     draw recorded is the one drawn: refine, the default, draws its own z where the GAN has no discriminator."""

@@ -131,8 +131,9 @@ class RecipeActions(QObject):
             reason = why_not_written(e) if isinstance(e, OSError) else str(e)
             self.document.error.emit(f"Could not save the recipe {path}: {reason}")
             return None
-        mask = " and its mask" if recipe.mask is not None else ""
-        self.document.message.emit(f"Saved {counted(len(recipe.steps), 'direction')}{mask} to {written}")
+        # "Saved 1 direction" read as a direction made (New direction from examples): it is the edit that is saved
+        mask = " and a mask" if recipe.mask is not None else ""
+        self.document.message.emit(f"Saved the edit recipe ({counted(len(recipe.steps), 'slider')}{mask}) to {written}")
         return written
 
     def _recipe(self) -> Recipe | None:
