@@ -111,3 +111,28 @@ def test_the_generate_tab_keeps_its_controls_in_place_between_a_sample_and_a_pho
         where.append(places())
         assert panel.no_seed_note.height() >= panel.no_seed_note.heightForWidth(panel.no_seed_note.width())
     assert all(w == where[0] for w in where)  # the note came and went below them all: nothing moved
+
+
+def test_the_no_seed_note_says_what_the_picture_is_and_shortens_its_name_only_where_it_lacks_room(qtbot):
+    """After Send to VAE editor it read "“seed 105557…15 (to VAE)” was not drawn from a seed"; a stopped
+    inversion's name was cut to 160 px ("trans..., inverted (step 90)") on a line with room for it whole."""
+    from genimg_gui.ui.inversion_names import fitted_name
+
+    panel = shown(qtbot, GanPanel())
+    panel.resize(440, 560)
+    note = panel.no_seed_note
+    sent, stopped = "seed 1055571234 (to VAE)", "trans.png, inverted (stopped at step 90)"
+    panel.show_no_seed(sent, "vae")
+    QApplication.processEvents()
+    assert note.text().startswith(f"“{sent}” is a picture in the VAE editor: it has no seed.")
+    panel.show_no_seed(stopped, "gan")
+    QApplication.processEvents()
+    assert note.text().startswith(f"“{stopped}” is an inversion: it has no seed.") and note.toolTip() == ""
+    long = "IMG_20261204_123456_HDR_portrait_in_the_mountains.jpg, inverted (stopped at step 90)"
+    panel.show_no_seed(long, "gan")  # too long: shortened as the filmstrip shortens it, whole in the tooltip
+    QApplication.processEvents()
+    short = note.text()[1:note.text().index("”")]
+    assert short != long and short.endswith(", inverted (stopped at step 90)") and note.toolTip() == long
+    assert short == fitted_name(note.fontMetrics(), long, note.contentsRect().width() - note.fontMetrics()
+                                .horizontalAdvance("“”") - 2)
+    assert note.fontMetrics().horizontalAdvance(short) > 250  # the line's room, not 160 px

@@ -90,7 +90,7 @@ def test_repeated_inversions_get_short_distinct_names_wherever_they_show(qtbot, 
     # the filmstrip and the Generate tab shorten the photo's name, not the part that tells the two apart
     caption = window.filmstrip.currentItem().text()
     assert caption.endswith("…, inverted 2") and window.filmstrip.currentItem().toolTip() == second.name
-    assert "…, inverted 2”" in panel.no_seed_note.text() and panel.no_seed_note.toolTip() == second.name
+    assert f"“{second.name}” is an inversion" in panel.no_seed_note.text()  # the note has room for it whole
     assert window.history_panel.item_for(0).text(0) == f"Inverted from {photo.name} (10 steps)"
     # a stopped one says so after its number
     doc.select(source.id)

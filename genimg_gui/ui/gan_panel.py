@@ -10,7 +10,7 @@ from PySide6.QtWidgets import (QButtonGroup, QComboBox, QFormLayout, QFrame, QGr
 from .. import seed_draws
 from ..catalog import DEFAULT_PSI, PSI_RANGE
 from .accessible import labelled
-from .inversion_names import fitted_name
+from .no_seed_note import NoSeedNote
 from .number_boxes import NumberBox
 from .number_keys import let_window_keys_through
 from .slider_runs import RunSlider
@@ -33,10 +33,6 @@ EDITABILITY_TIP = ("How the inversion trades likeness for editing. Left, fidelit
                    "sliders behave, at a looser likeness")
 INVERT_TIP = ("Find the w whose drawing matches the current image (a photo you edited: as edited); runs in the "
               "background with previews (Cancel in the status bar)")
-# the note while no GAN is loaded (the tab greyed out): a damaged GAN at the start left it saying an image "was not
-# drawn from a seed… choosing a seed or changing any of them makes one", which nothing greyed out allowed
-NO_GAN_NOTE = "No GAN is loaded: load one in the Models tab"
-NOTE_NAME_PX = 160  # an item's name in the note is shortened to this width, so the note keeps to its lines
 DRAW_BUTTONS = {  # seed_draws value: (label, tooltip)
     seed_draws.OWN: ("Own z", "Draw the seed's own random starting point (its z), as StyleGAN tools number seeds: "
                               "the most varied samples, some of them smeared blends of two things the GAN learnt"),
@@ -97,10 +93,7 @@ class GanPanel(QWidget):
         # set back into the box, overwrote the digits still being typed (5678 became 58)
         self.seed.setKeyboardTracking(False)
         # says why the seed box shows no seed, and what its controls do then (hidden for a seeded sample)
-        self.no_seed_note = QLabel()
-        self.no_seed_note.setObjectName("no_seed_note")
-        self.no_seed_note.setWordWrap(True)
-        self.no_seed_note.hide()
+        self.no_seed_note = NoSeedNote()
         self.random_button = QPushButton("Random seed")
         self.random_button.setToolTip(RANDOM_TIP)
         self.gan_class = QComboBox()
@@ -168,7 +161,7 @@ class GanPanel(QWidget):
         outer.setContentsMargins(0, 0, 0, 0)
         outer.addWidget(self.scroll)
         self.setEnabled(False)
-        self._set_note("")
+        self.no_seed_note.clear()
 
     def _inversion_box(self) -> QGroupBox:
         box = QGroupBox("Invert an image into the GAN")
@@ -212,7 +205,7 @@ class GanPanel(QWidget):
         for w in widgets:
             w.blockSignals(True)
         self._show_seed(seed)
-        self._set_note("")
+        self.no_seed_note.clear()
         self.psi.setValue(round(psi * 100))
         self.psi_label.setText(f"ψ {psi:.2f}")
         self.gan_class.setCurrentIndex(0 if gan_class is None else gan_class + 1)
@@ -220,37 +213,24 @@ class GanPanel(QWidget):
         for w in widgets:
             w.blockSignals(False)
 
-    def show_no_seed(self, name: str | None) -> None:
-        """The current item (named name; None: nothing open) was not drawn from a seed: the box says so, and a
-        seed, ψ, class or draw asked for now makes a new sample (Document.generate), the item left as it is.
-        ψ, class and draw keep their values: an inversion's w or a VAE picture has none to show, and they are
+    def show_no_seed(self, name: str | None, kind: str | None = None) -> None:
+        """The current item (named name, of that kind; None: nothing open) was not drawn from a seed: the box says
+        so, and a seed, ψ, class or draw asked for now makes a new sample (Document.generate), the item left as it
+        is. ψ, class and draw keep their values: an inversion's w or a VAE picture has none to show, and they are
         what the new sample will be drawn with."""
         self.seed.blockSignals(True)
         self.seed.setMinimum(NO_SEED)  # the box goes below 0 only to show there is no seed
         self.seed.setSpecialValueText("—")  # shown at the minimum
         self.seed.setValue(NO_SEED)
         self.seed.blockSignals(False)
-        short = fitted_name(self.no_seed_note.fontMetrics(), name or "", NOTE_NAME_PX)
-        what = f"“{short}” was not drawn from a seed" if name else "Nothing is open"
-        # ψ, class and draw above keep the last sample's values: say whose they are, as they are not this item's
-        self._set_note(f"{what}. The class, ψ and draw above are for a new sample: choosing a seed or changing any "
-                       "of them makes one.", name if name and short != name else "")  # the whole name
+        self.no_seed_note.say(name, kind)
 
     def gan_arrived(self) -> None:
         """A GAN has loaded: the controls work, and the note is the current item's again."""
         if not self.gan_loaded:
             self.gan_loaded = True
             self.setEnabled(True)
-            self._set_note(*self._item_note)
-
-    def _set_note(self, text: str, tip: str = "") -> None:
-        """The note at the panel's foot ("" hides it), with its tooltip; while no GAN is loaded it says that
-        instead, whatever the current item (text is kept for when one has)."""
-        self._item_note = text, tip
-        shown = text if self.gan_loaded else NO_GAN_NOTE
-        self.no_seed_note.setText(shown)
-        self.no_seed_note.setToolTip(tip if self.gan_loaded else "")
-        self.no_seed_note.setVisible(bool(shown))
+            self.no_seed_note.gan_arrived()
 
     def _show_seed(self, seed: int) -> None:
         """A seed in the box, out of "no seed" (show_no_seed): a seed of 0 must show as 0, not "—"."""

@@ -266,7 +266,7 @@ class MainWindow(QMainWindow):
         if item.seeded:
             self.gan_panel.set_values(*self.document.samples.shown_values(item))
         else:  # not the seed of the last sample shown, which is not this item's
-            self.gan_panel.show_no_seed(item.name)
+            self.gan_panel.show_no_seed(item.name, item.kind)
         self._on_image(item)
         self._update_actions()
 
