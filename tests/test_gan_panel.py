@@ -119,6 +119,7 @@ def test_the_no_seed_note_says_what_the_picture_is_and_shortens_its_name_only_wh
     from genimg_gui.ui.inversion_names import fitted_name
 
     panel = shown(qtbot, GanPanel())
+    panel.gan_arrived()  # as a loaded GAN leaves it
     panel.resize(440, 560)
     note = panel.no_seed_note
     sent, stopped = "seed 1055571234 (to VAE)", "trans.png, inverted (stopped at step 90)"

@@ -102,4 +102,4 @@ def test_the_generate_tab_says_no_gan_is_loaded_over_an_open_picture_until_one_i
         doc.load_model(str(model_dir / "tiny-gan"))
     assert panel.isEnabled() and panel.no_seed_note.text() != NO_GAN_NOTE
     doc.select(next(i for i in doc.items.values() if i.kind == "vae").id)  # the picture, past the GAN's sample
-    assert panel.no_seed_note.text().startswith("“image 0.png” was not drawn from a seed. The class, ψ and draw")
+    assert panel.no_seed_note.text().startswith("“image 0.png” is a picture in the VAE editor: it has no seed. The")
