@@ -225,7 +225,8 @@ def class_index(model: ModelInfo, name: str | None) -> int | None:
 def by_word(typed: str, labels: list[str], option: str, doing: str, whose: str, noun: str) -> str | None:
     """The one label that has typed as a whole word (wording.with_word), taken with a note, for --class and --edit
     alike: `--class cat` draws cat-face, `--edit skin=2` moves skin tone: lighter → darker (it was refused, "did you
-    mean skin tone?"). None when no label has it; a word several share is refused, naming them."""
+    mean skin tone?"). None when no label has it; a word several share is refused, naming them. (--edit first refuses
+    a word of only the side a direction starts from: cli_edit.starts_from_word.)"""
     meant = with_word(typed, labels)
     if len(meant) == 1:
         say(f"genimg: note: {option} {typed}: {doing} {meant[0]}")

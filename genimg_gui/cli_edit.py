@@ -7,6 +7,7 @@ recipe, and a recipe's mask blended as the app's worker blends it (Runtime.rende
 from __future__ import annotations
 
 import argparse
+import shlex
 from collections import Counter
 from functools import partial
 from pathlib import Path
@@ -24,7 +25,7 @@ from .engine.runtime import Runtime
 from .export import export_latent, export_name, export_picture
 from .imaging import image_grid
 from .recipe import Recipe, RecipeError
-from .wording import close_name
+from .wording import close_name, where_it_starts, with_word
 from .typicality import OFF_DISTRIBUTION, SLIDER_SPAN, UNUSUAL_BELOW
 from .wording import NO_SPREAD_WHY, counted
 
@@ -42,7 +43,7 @@ def direction_values(edits: list[tuple[str, float]], d: Directions, kind: str) -
     given: dict[int, str] = {}  # direction index -> the --edit that set it, to name a repeat
     for key, value in edits:
         k = key.strip()
-        index = direction_index(k, d, kind)
+        index = direction_index(k, d, kind, value)
         this = f"{k}={value:g}"
         if index in given:  # the last counts, as a repeated option does; silently it dropped the first
             say(f"genimg: note: --edit {given[index]} and --edit {this} move the same direction: the last counts")
@@ -54,9 +55,10 @@ def direction_values(edits: list[tuple[str, float]], d: Directions, kind: str) -
     return tuple(values)
 
 
-def direction_index(name: str, d: Directions, kind: str) -> int:
+def direction_index(name: str, d: Directions, kind: str, value: float) -> int:
     """--edit's direction: an index, a label, short name or topic (Directions.index_of), else a word of one label
-    only, as --class takes a class (by_word: 'skin' moves skin tone: lighter → darker, with a note)."""
+    only, as --class takes a class (by_word: 'skin' moves skin tone: lighter → darker, with a note). A word of
+    only the side a direction starts from is refused (starts_from_word): `lighter=2` would make skin darker."""
     if name.isdigit() and int(name) < len(d):
         return int(name)
     try:
@@ -66,10 +68,30 @@ def direction_index(name: str, d: Directions, kind: str) -> int:
     except ValueError:
         pass  # not a name: maybe a word of one
     labels = [label.split(" (")[0] for label in d.labels]  # as `genimg info` lists them, any case
+    starts_from_word(name, labels, d, kind, value)
     if (meant := by_word(name, labels, "--edit", "moving", f"the {kind.upper()}", "directions")) is not None:
         return labels.index(meant)
     raise UsageError(f"the {kind.upper()} has no direction {name!r}{close_name(name, labels)}: use a label "
                      f"({labels[0]} … {labels[-1]}; `genimg info` lists them) or an index (0 … {len(d) - 1})")
+
+
+def starts_from_word(name: str, labels: list[str], d: Directions, kind: str, value: float) -> None:
+    """Refuses a word that picks one direction by the side it starts from ('lighter' of skin tone: lighter →
+    darker; 'open' of eyes: open → closed): a positive value goes the other way, so taking it would move away from
+    what was typed. Says which option moves towards it."""
+    meant = with_word(name, labels)
+    if len(meant) != 1 or not (start := where_it_starts(name, meant[0])):
+        return
+    label = meant[0]
+    topic = label.split(":")[0].strip() if ":" in label.split("→")[0] else ""
+    try:  # the topic alone names it, as `skin tone` does; `subcategory` is nine directions'
+        unique = bool(topic) and d.index_of(topic) == labels.index(label)
+    except (AmbiguousDirection, ValueError):
+        unique = False
+    other = shlex.quote(topic if unique else label.replace(" → ", " -> "))
+    raise UsageError(f"the {kind.upper()}: --edit {name}: {name!r} is where {label} starts; a positive value goes "
+                     f"towards {label.split('→', 1)[1].strip()} — use --edit {other}={-(abs(value) or 1):g} to move "
+                     f"towards {start}")
 
 
 def read_recipe(path: Path, kind: str, model: ModelInfo) -> Recipe:

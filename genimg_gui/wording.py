@@ -117,5 +117,17 @@ def with_word(typed: str, labels: list[str]) -> list[str]:
     return [label for label in labels if word in _words(label)]
 
 
+def where_it_starts(typed: str, label: str) -> str:
+    """The "from" side of a named direction ('lighter' of 'skin tone: lighter → darker') when typed is a word of
+    that side only, not of its topic or its "to" side: a positive value moves away from what the word names, so
+    taking it would move the wrong way. "" otherwise (a class, a PC, a word of the topic or of the "to" side)."""
+    if "→" not in label:
+        return ""
+    left, to = label.split("→", 1)
+    topic, _, start = left.rpartition(":")
+    word = typed.strip().lower()
+    return start.strip() if word and word in _words(start) and word not in _words(topic) + _words(to) else ""
+
+
 def _words(label: str) -> list[str]:
     return re.split(r"[-_:\s]+", label.lower())

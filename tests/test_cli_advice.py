@@ -142,3 +142,27 @@ def test_an_empty_latent_file_is_said_to_be_empty_as_an_empty_picture_is(vae, tm
     assert run("decode", "--vae", vae, tmp_path / "empty.npz", "-o", tmp_path / "out") == 1
     err = capsys.readouterr().err
     assert "genimg: error: empty.npz is not a latent file (it is empty: 0 bytes)" in err and "damaged" not in err, err
+
+
+def test_a_word_of_where_a_direction_starts_is_refused_saying_which_way_it_goes(vae, image_files, tmp_path, capsys):
+    """`--edit lighter=2` took skin tone: lighter → darker and made skin darker, and `--edit open=2` took eyes: open
+    → closed and closed them, with only a note: a positive value goes towards a label's "to" side. A word of only
+    its "from" side is refused, naming the option that moves towards it; a word of the topic or "to" side is taken."""
+    emoji_vae, out = BUNDLED_DIR / "emoji-vae", tmp_path / "out"
+    assert run("edit", "--vae", emoji_vae, image_files[0], "--edit", "lighter=2", "-o", out) == 2
+    assert ("genimg edit: error: the VAE: --edit lighter: 'lighter' is where skin tone: lighter → darker starts; a "
+            "positive value goes towards darker — use --edit 'skin tone'=-2 to move towards lighter"
+            in capsys.readouterr().err)
+    assert not out.exists()
+    named = shutil.copytree(vae, tmp_path / "named-vae")
+    directions = Runtime("cpu").load(str(named), lambda *_: None).directions
+    save_directions(named, directions.renamed(1, "eyes: open → closed").renamed(2, "eyes: wide → narrow"))
+    assert run("edit", "--vae", named, image_files[0], "--edit", "Open=1.5", "-o", out) == 2
+    said = re.search(r"--edit Open: 'Open' is where eyes: open → closed starts; a positive value goes towards closed "
+                     r"— use (--edit .+=-1\.5) to move towards open\n", capsys.readouterr().err)
+    assert said and not out.exists()
+    assert shlex.split(said.group(1)) == ["--edit", "eyes: open -> closed=-1.5"]  # the topic is two directions'
+    assert run("edit", "--vae", named, image_files[0], *shlex.split(said.group(1)), "-o", out) == 0
+    for word, label in (("closed", "eyes: open → closed"), ("narrow", "eyes: wide → narrow")):
+        assert run("edit", "--vae", named, image_files[0], "--edit", f"{word}=1", "-o", tmp_path / word) == 0
+        assert f"genimg: note: --edit {word}: moving {label}" in capsys.readouterr().err
