@@ -29,3 +29,23 @@ def test_a_listed_model_folder_gone_since_leaves_the_list_when_loaded_saying_so(
     assert str(gone) not in Settings().known_models()  # nor listed at the next start
     said = f"{gone} no longer exists (moved or deleted?): it was taken off the Models list"
     assert window.status.log.entries[-1].text.startswith(said) and said in window.status.currentMessage()
+
+
+def test_a_model_remembered_through_a_symlink_gone_since_leaves_the_settings_too(qtbot, engine, model_dir,
+                                                                                tmp_path):
+    """The settings kept a folder remembered by a symlink's path: once the link was gone too, its realpath was no
+    longer the folder it had been listed as, so it stayed remembered, listed (and gone) again at each start."""
+    real = shutil.copytree(model_dir / "tiny-gan", tmp_path / "real" / "run_gan")
+    (tmp_path / "link").symlink_to(tmp_path / "real")
+    remembered = str(tmp_path / "link" / "run_gan")
+    Settings().add_known_model(remembered)
+    window = MainWindow(engine, [read_entry(model_dir / "tiny-vae", bundled=True)])
+    qtbot.addWidget(window)
+    window.show()
+    assert window.model_panel.list.count() == 2
+    shutil.rmtree(real.parent)  # the folder and the link to it, moved or deleted by hand
+    (tmp_path / "link").unlink()
+
+    double_click_row(qtbot, window, "run_gan")
+    qtbot.waitUntil(lambda: window.model_panel.list.count() == 1, timeout=UI_TIMEOUT)
+    assert remembered not in Settings().known_models()

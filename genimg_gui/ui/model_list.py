@@ -25,6 +25,9 @@ class ModelList:
         self.entries = entries
         # path -> when the Train… dialog wrote it: such a model is listed as trained here, not as opened
         self.trained: dict[str, datetime] = window.settings.trained_models()
+        # listed folder -> the paths the settings remembered it by (a symlink, a relative path): forgotten by those
+        # once gone, whose realpath then no longer leads to the folder it was listed as
+        self._remembered_as: dict[str, list[str]] = {}
         self._list_known_models()
         window.document.restored_folder = self.own_folder
         # a loaded model trained again from a terminal is heard of too, not only one the Train… dialog wrote
@@ -39,7 +42,9 @@ class ModelList:
         model is listed once, as bundled."""
         listed = {e.path for e in self.entries}
         known = self.window.settings.known_models()
-        for path in map(os.path.realpath, known):  # remembered before paths were canonical
+        for remembered in known:
+            path = os.path.realpath(remembered)  # remembered before paths were canonical
+            self._remembered_as.setdefault(path, []).append(remembered)
             entry = read_entry(Path(path)) if path not in listed and Path(path).is_dir() else None
             if entry is not None and bundled_copy(path, self.entries) is None:
                 self.entries.append(entry)
@@ -93,7 +98,7 @@ class ModelList:
             self.window.document.load_model(path)
             return
         self.entries[:] = [e for e in self.entries if e.path != path]
-        self.window.settings.forget_known_model(path)
+        self.window.settings.forget_known_model(path, *self._remembered_as.pop(path, []))
         self.window.model_panel.set_entries(self.entries, self.trained)
         self.offer_to_training()
         self.window.show_error(f"{shown_path(path)} no longer exists (moved or deleted?): it was taken off the "

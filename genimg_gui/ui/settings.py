@@ -39,9 +39,10 @@ class Settings:
     def add_known_model(self, path: str) -> None:
         self.q.setValue("known_models", list(dict.fromkeys([path, *self.known_models()]))[:MAX_KNOWN_MODELS])
 
-    def forget_known_model(self, path: str) -> None:
-        """A model folder no longer on disk leaves the Models tab's list (ModelList.load_listed)."""
-        self.q.setValue("known_models", [p for p in self.known_models() if os.path.realpath(p) != path])
+    def forget_known_model(self, *paths: str) -> None:
+        """A model folder no longer on disk leaves the Models tab's list (ModelList.load_listed), by each path it was
+        remembered as: compared as written, since a gone symlink's realpath is no longer the folder's."""
+        self.q.setValue("known_models", [p for p in self.known_models() if p not in paths])
 
     def trained_models(self) -> dict[str, datetime]:
         """Model folders the Train… dialog wrote, and when: the Models tab says "trained" for them, not "opened".
