@@ -18,6 +18,7 @@ from PIL import ExifTags, Image, ImageOps, UnidentifiedImageError
 
 from .env_settings import positive_int_or_none, positive_int_setting
 from .file_damage import TEXT_SAMPLE, is_text
+from .jpeg_scans import decoded_whole
 
 # pixels decoded. Read and reduced at once, a 150-megapixel PNG peaks at about 0.6 GB above the app's own memory
 # (1.2 GB with transparency, 1.6 GB in 16-bit grey); a JPEG's decoded pixels are those of its 1/2 … 1/8 scale
@@ -29,6 +30,12 @@ GPU_MAX_SIDE = 2048  # the longest side a GPU edits at
 SHORT_KEPT = 512  # a picture read reduced keeps at least this short side (or all it has): a panorama's centre square,
 # which training crops to at most 256 px, stays sharp
 DRAFT_AREA = 64  # a JPEG at 1/8 scale decodes 1/64 of its pixels
+# A JPEG read reduced costs time for each pixel in its file, not memory (libjpeg keeps a few rows: a 1-gigapixel one
+# read in a second at 111 MB), so its size in the file may pass the cap JPEG_AREA times (2,400 megapixels by default).
+# A progressive JPEG, or one stored a colour at a time in several scans, is decoded whole at any scale: libjpeg holds
+# its every coefficient, 2 bytes a pixel and channel (a 1.5 MB progressive file of 16000x16000 peaked at 0.54 GB read
+# at 4000x4000, and a 65500x65500 header asks for 8.6 to 26 GB), so its pixels in the file count against the cap itself.
+JPEG_AREA = 16
 IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".webp", ".bmp", ".tif", ".tiff", ".gif")
 # Only these decoders see user files: EPS would start Ghostscript, and rarely used decoders are
 # where the bugs are. JPEG includes MPO (the multi-picture JPEGs many phones write).
@@ -44,16 +51,16 @@ class ImageLoadError(Exception):
 
 
 def max_pixels_setting() -> int:
-    """The image size cap: GENIMG_MAX_PIXELS if set to a positive number, else 64 megapixels (read once, at
+    """The image size cap: GENIMG_MAX_PIXELS if set to a positive number, else DEFAULT_MAX_PIXELS (read once, at
     import)."""
     return positive_int_setting("GENIMG_MAX_PIXELS", DEFAULT_MAX_PIXELS, "pixels")
 
 
 MAX_PIXELS = max_pixels_setting()
 # Pillow's decompression-bomb guard stays on, above any header a JPEG read at 1/8 scale brings within our cap (open_read
-# checks every picture against the cap before decoding it; check_pixels a mask): it refuses on reading the
-# header, before any pixel memory is allocated. It warns between 1x and 2x its limit; that warning is made an error
-# here so a bomb is refused the same way in the app, the CLI and the tests.
+# checks every picture against the cap before decoding it, and a JPEG's size in the file: JPEG_AREA; check_pixels a
+# mask): it refuses on reading the header, before any pixel memory is allocated. It warns between 1x and 2x its
+# limit; that warning is made an error here so a bomb is refused the same way in the app, the CLI and the tests.
 Image.MAX_IMAGE_PIXELS = MAX_PIXELS * DRAFT_AREA
 warnings.filterwarnings("error", category=Image.DecompressionBombWarning)
 
@@ -64,13 +71,15 @@ class Fit(str, Enum):
 
 
 def too_large(name: str, pixels: int, limit: int, size: tuple[int, int] | None = None,
-              read_at: tuple[int, int] | None = None) -> ImageLoadError:
-    """read_at: the size a JPEG larger than the app keeps would be decoded at, where other than size."""
+              read_at: tuple[int, int] | None = None, kind: str = "") -> ImageLoadError:
+    """read_at: the size a JPEG larger than the app keeps would be decoded at, where other than size; kind: the
+    pictures the limit is for, where not all ("a progressive JPEG, which is decoded whole")."""
     dims = f"{size[0]}x{size[1]} = " if size else ""
     if size and read_at and read_at != size:
         dims = f"{size[0]}x{size[1]}, read at {read_at[0]}x{read_at[1]} = "
-    return ImageLoadError(f"{name} is {dims}{_pixel_count(pixels)}, above the limit of {_pixel_count(limit)}; "
-                          "scale it down first, or raise the limit with GENIMG_MAX_PIXELS")
+    for_kind = f" for {kind}" if kind else ""
+    return ImageLoadError(f"{name} is {dims}{_pixel_count(pixels)}, above the limit of {_pixel_count(limit)}"
+                          f"{for_kind}; scale it down first, or raise the limit with GENIMG_MAX_PIXELS")
 
 
 def _pixel_count(pixels: int) -> str:
@@ -124,11 +133,14 @@ def open_read(path: Path | str, max_pixels: int | None = None, *, name: str | No
                 im.draft(None, _least_kept(in_file, side))  # (others ignore it)
             if im.width * im.height > limit:
                 raise too_large(named, im.width * im.height, limit, in_file, im.size)
+            _check_jpeg(im, in_file, named, limit)
             note = _animation_note(named, im)
             im.seek(0)  # after the draft: a JPEG (or MPO) is at its frame 0 already, and stays drafted
             im.load()
             turned = im.getexif().get(ExifTags.Base.Orientation) in (5, 6, 7, 8)  # a quarter turn swaps the sides
             ImageOps.exif_transpose(im, in_place=True)  # in place: no copy of a large picture
+            if im.mode in ("I", "F"):  # 4 bytes a pixel: made small 8-bit grey before any copy
+                im = _grey_of_wide(im, side)
             rgb = _reduced(to_rgb(_reduced(im, side) if im.mode in REDUCIBLE else im), side)
             return Picture(rgb, note, in_file[::-1] if turned else in_file)
     except ImageLoadError:
@@ -142,6 +154,17 @@ def check_pixels(im: Image.Image, name: str) -> None:
     the cap: Pillow's guard lets a header through up to DRAFT_AREA times it."""
     if im.width * im.height > MAX_PIXELS:
         raise too_large(name, im.width * im.height, MAX_PIXELS, im.size)
+
+
+def _check_jpeg(im: Image.Image, in_file: tuple[int, int], name: str, limit: int) -> None:
+    """Refuse, from its header, a JPEG whose pixels in the file cost too much to decode even reduced (JPEG_AREA)."""
+    if im.format not in ("JPEG", "MPO"):
+        return
+    whole = decoded_whole(im)
+    most = limit if whole else limit * JPEG_AREA
+    if in_file[0] * in_file[1] > most:
+        raise too_large(name, in_file[0] * in_file[1], most, in_file,
+                        kind=f"{whole}, which is decoded whole" if whole else "a JPEG read reduced")
 
 
 def kept_side() -> int:
@@ -158,7 +181,8 @@ def _least_kept(size: tuple[int, int], side: int) -> tuple[int, int]:
 
 
 # Image.reduce averages these right, before to_rgb; others are reduced after it (a palette's indices, LAB's signed
-# a and b must not be averaged; to_rgb reads the range of 16-bit and float pictures from their largest value)
+# a and b must not be averaged; to_rgb reads the range of 16-bit pictures from their largest value). 32-bit integer
+# and float pictures are reduced in _grey_of_wide, their range read first.
 REDUCIBLE = ("L", "LA", "RGB", "RGBA", "CMYK")
 
 
@@ -238,12 +262,8 @@ def to_rgb(im: Image.Image) -> Image.Image:
         grey += 32767  # rounded to the nearest
         grey //= 65535
         im = Image.fromarray(grey.astype(np.uint8), "L")
-    elif im.mode == "I":  # 32-bit integers: 16-bit data widened, or plain 8-bit values
-        arr = np.asarray(im, dtype=np.float64)
-        im = _grey8(arr / (65535.0 if arr.max() > 255 else 255.0))
-    elif im.mode == "F":  # floats: 0..1 when they fit, else 0..255
-        arr = np.nan_to_num(np.asarray(im, dtype=np.float64))
-        im = _grey8(arr / (1.0 if arr.max() <= 1.0 else 255.0))
+    elif im.mode in ("I", "F"):
+        im = _grey_of_wide(im)
     elif im.mode == "LAB":  # convert("RGB") would read L, a, b as if they were R, G, B
         im = _lab_to_srgb(im)
     if im.mode == "P" and "transparency" in im.info or im.mode in ("LA", "PA", "La"):
@@ -254,9 +274,18 @@ def to_rgb(im: Image.Image) -> Image.Image:
     return im.convert("RGB")
 
 
-def _grey8(unit: np.ndarray) -> Image.Image:
-    """Grey values in 0..1 as an 8-bit image."""
-    return Image.fromarray(np.clip(unit * 255.0 + 0.5, 0, 255).astype(np.uint8), "L")
+def _grey_of_wide(im: Image.Image, side: int | None = None) -> Image.Image:
+    """A 32-bit integer picture (16-bit data widened: 0..65535, or plain 8-bit values) or a float one (0..1 when it
+    fits, else 0..255) as 8-bit grey, its range read from the whole picture, then reduced (side: _reduced) and scaled
+    in float32. Scaled whole in float64 first, an 8000x8000 one peaked at 2.2 GB."""
+    top = im.getextrema()[1]
+    if top != top:  # NaN: Pillow's extrema start from the first pixel, and no NaN compares (NaN is read as 0)
+        top = float(np.nan_to_num(np.asarray(im, np.float32)).max())
+    scale = 255.0 / (65535.0 if im.mode == "I" and top > 255 else 1.0 if im.mode == "F" and top <= 1.0 else 255.0)
+    grey = np.nan_to_num(np.array(_reduced(im, side) if side else im, np.float32), copy=False)  # writable
+    grey *= scale
+    grey += 0.5
+    return Image.fromarray(np.clip(grey, 0, 255, out=grey).astype(np.uint8), "L")
 
 
 def _lab_to_srgb(im: Image.Image) -> Image.Image:

@@ -1,15 +1,18 @@
 """Large photos open: a 108-megapixel phone JPEG is decoded at 1/4 scale, an 81-megapixel PNG reduced as soon as
 read, each no smaller than the app keeps a picture (2048 px a side). Both were refused as over 64 megapixels. The
 window's engine, the command line and training read them through the one reader (imaging.open_read); the cap on
-pixels decoded still refuses what is too large, and a bomb is refused from its header (test_bad_input.py)."""
+pixels decoded still refuses what is too large, and a bomb is refused from its header (here for JPEGs, which are
+read reduced, and test_bad_input.py)."""
 from __future__ import annotations
 
 import shutil
+import tracemalloc
 from pathlib import Path
 
 import numpy as np
 import pytest
 from PIL import Image
+from PIL.JpegImagePlugin import JpegImageFile
 
 import foreign_builders as fb
 from genimg_gui import imaging
@@ -125,3 +128,70 @@ def test_a_recipe_mask_over_the_cap_is_refused_before_it_is_decoded(tmp_path, mo
     monkeypatch.setattr(imaging, "MAX_PIXELS", 1000)
     with pytest.raises(RecipeError, match="edit.mask.png is 40x30 = 1,200 pixels, above the limit of 1,000 pixels"):
         _read_mask("edit.mask.png", tmp_path, "edit.json")
+
+
+def jpeg_claiming(path: Path, size: tuple[int, int], progressive: bool = False, first_scan: int | None = None) -> Path:
+    """A small real JPEG whose header claims size (width, height); first_scan: how many of its colours its first scan
+    holds, where fewer than all (a JPEG stored in several scans). Nothing past the header is ever decoded from it."""
+    gradients(512, 512).save(path, quality=80, progressive=progressive)
+    data = bytearray(path.read_bytes())
+    frame = data.index(b"\xff\xc2" if progressive else b"\xff\xc0")
+    data[frame + 5:frame + 9] = size[1].to_bytes(2, "big") + size[0].to_bytes(2, "big")  # height, then width
+    if first_scan is not None:
+        data[data.index(b"\xff\xda") + 4] = first_scan
+    path.write_bytes(bytes(data))
+    return path
+
+
+@pytest.fixture
+def no_jpeg_decoded(monkeypatch):
+    """A JPEG that is decoded fails the test at once: these are refused from their header (decoded, the 65500x65500
+    progressive one would take 8.6 GB or more)."""
+    def decoded(self):
+        pytest.fail(f"{self.filename} was decoded")
+    monkeypatch.setattr(JpegImageFile, "load", decoded)
+
+
+@pytest.mark.parametrize("progressive, first_scan, kind", [
+    (True, None, "a progressive JPEG, which is decoded whole"),
+    (False, 1, "a JPEG stored in several scans, which is decoded whole")])
+def test_a_jpeg_bomb_decoded_whole_is_refused_from_its_header(tmp_path, no_jpeg_decoded, progressive, first_scan,
+                                                              kind):
+    """libjpeg holds every coefficient of a progressive JPEG (or one whose first scan holds one colour) whatever the
+    scale it is read at: its pixels in the file count against the cap, not those read at 1/8 (8188x8188 = 67
+    megapixels here)."""
+    bomb = jpeg_claiming(tmp_path / "bomb.jpg", (65500, 65500), progressive, first_scan)
+    with pytest.raises(ImageLoadError) as refused:
+        open_read(bomb)
+    assert str(refused.value) == (f"bomb.jpg is 65500x65500 = 4,290 megapixels, above the limit of 150 megapixels "
+                                  f"for {kind}; scale it down first, or raise the limit with GENIMG_MAX_PIXELS")
+
+
+def test_a_jpeg_read_reduced_may_pass_the_cap_sixteen_times_in_its_file(tmp_path, no_jpeg_decoded):
+    """A 200-megapixel phone photo opens (test_a_108_megapixel_jpeg_opens…); the largest header a JPEG can have does
+    not, though it would be read at 1/8 within the cap."""
+    with pytest.raises(ImageLoadError) as refused:
+        open_read(jpeg_claiming(tmp_path / "huge.jpg", (65500, 65500)))
+    assert str(refused.value) == ("huge.jpg is 65500x65500 = 4,290 megapixels, above the limit of 2,400 megapixels "
+                                  "for a JPEG read reduced; scale it down first, or raise the limit with "
+                                  "GENIMG_MAX_PIXELS")
+
+
+@pytest.mark.parametrize("mode, values, grey", [("I", 30000, 117), ("F", 0.5, 1)])
+def test_32_bit_and_float_pictures_are_reduced_before_they_are_scaled(tmp_path, mode, values, grey):
+    """32-bit integer and float pictures were scaled whole in float64 copies (an 8000x8000 one peaked at 2.2 GB):
+    now their range is read from the whole picture, then they are reduced, then scaled. The float one's one pixel of
+    2.0, averaged away by the reduction, still sets its range to 0..255."""
+    path = tmp_path / f"wide-{mode}.tif"
+    picture = Image.new(mode, (4096, 1024), values)
+    picture.putpixel((0, 0), 2.0 if mode == "F" else values)
+    picture.save(path)
+    tracemalloc.start()
+    try:
+        read = open_read(path)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert read.size == (4096, 1024) and read.image.size == (2048, 512)
+    assert np.asarray(read.image).min() == np.asarray(read.image).max() == grey
+    assert peak < 12_000_000  # numpy's copies: a 2048x512 float32 one is 4 MB; the whole picture's in float64, 32 MB

@@ -110,7 +110,7 @@ def _examples(folder: Path, side: int) -> list[np.ndarray]:
     images = []
     for path in sorted(Path(folder).glob("*.png")) if Path(folder).is_dir() else []:
         try:
-            images.append(np.asarray(to_rgb(open_image(path)).resize((side, side), Image.Resampling.LANCZOS)))
+            images.append(np.asarray(open_image(path).resize((side, side), Image.Resampling.LANCZOS)))
         except ImageLoadError:
             continue
     if not images:  # an installed package without the assets folder
