@@ -36,6 +36,8 @@ class GanSamples:
         self.unseeded_ask = 0  # MapSeed seq of the last sample asked for over an item with no seed (generate)
         self.auto_items: set[int] = set()  # ids of the samples made because a GAN loaded with none open
         self.auto_asks: set[int] = set()  # MapSeed seqs of such samples, still on their way
+        # MapSeed seqs that ask for a class the GAN loaded then lacked (kept by name): its switch said so already
+        self.kept_asks: set[int] = set()
         # Decode seq -> (item id, node, the w decoded) of a sample's own image, for Compare
         self.originals: dict[int, tuple[int, int, np.ndarray]] = {}
 
@@ -48,8 +50,16 @@ class GanSamples:
             return None
         tag = target.id if target else (AUTO_SAMPLE if auto else 0)
         # by name: gan_class counts the classes of the GAN loaded here, and a GAN loading meanwhile draws it
-        name = seed_draws.class_named(gan_class, self._classes())
+        classes = self._classes()
+        name = seed_draws.class_named(gan_class, classes)
+        kept = self._class_shown(target) if target is not None and gan_class is None else None
+        if kept is not None and kept not in classes:
+            # the Class box shows Any for a class this GAN lacks (the class it draws the seed in): the item keeps
+            # it for a GAN that has it. A seed stepped here asked for Any, and a switch back lost the class
+            name = kept
         seq = self.document.engine.submit(rq.MapSeed(seed, psi, tag=tag, class_name=name, draw=draw, record=record))
+        if name is not None and name not in classes:
+            self.kept_asks.add(seq)
         if target is None and not new_item:
             # a change asked over an item with no seed: changes in quick succession (seed arrows, ψ keys) make one
             # new sample, the last asked, not one each
@@ -66,21 +76,27 @@ class GanSamples:
         """An item closed: a sample still on its way for it must not become a new item (a result for no item
         makes one)."""
         self.pending = {s: t for s, t in self.pending.items() if t != item_id}
+        self.kept_asks &= set(self.pending)
         self.asked.pop(item_id, None)
 
     def shown_values(self, item: Item) -> tuple[int, float, int | None, str]:
         """The seed, ψ, class and draw the Generate tab shows for a seeded item: those of its newest sample asked
         while one is on its way, else its own. The class is counted in the GAN loaded now, found by its name: the
         one asked, or drawn, may have been counted in another (a switch redraws the item after this shows it)."""
-        classes = self._classes()
+        classes, name = self._classes(), self._class_shown(item)
         if item.id in self.asked:
-            seed, psi, name, draw = self.asked[item.id]
+            seed, psi, _, draw = self.asked[item.id]
             return seed, psi, seed_draws.class_numbered(name, classes), draw
-        node = item.sample_node()
-        name = item.drawn[node].class_name if node is not None else None
         # no name: its own class, or a sample of a session saved before names were kept (counted in this GAN)
         own = item.gan_class if name is None else seed_draws.class_numbered(name, classes)
         return item.seed, item.psi, own, item.draw
+
+    def _class_shown(self, item: Item) -> str | None:
+        """The class of a seeded item's newest sample asked, else of its own, by name (None: the seed's own)."""
+        if item.id in self.asked:
+            return self.asked[item.id][2]
+        node = item.sample_node()
+        return item.drawn[node].class_name if node is not None else None
 
     def _classes(self) -> tuple[str, ...]:
         """The class names of the GAN loaded now (none: no GAN, or one without classes)."""
@@ -96,6 +112,7 @@ class GanSamples:
     def _forget_older(self, target: int, seq: int) -> None:
         """Requests for item target up to seq were answered or superseded; its asked values go with the last."""
         self.pending = {s: t for s, t in self.pending.items() if t != target or s > seq}
+        self.kept_asks &= set(self.pending)
         if target not in self.pending.values():
             self.asked.pop(target, None)
 
@@ -105,6 +122,7 @@ class GanSamples:
             return
         target = self.pending.pop(r.seq)
         self.auto_asks.discard(r.seq)
+        said_at_switch = r.seq in self.kept_asks
         if target > 0:  # older requests for this item were superseded in the queue: forget them
             self._forget_older(target, r.seq)
         zeros = (0.0,) * len(doc.directions("gan") or ())
@@ -117,7 +135,7 @@ class GanSamples:
             if r.tag == AUTO_SAMPLE:
                 self.auto_items.add(item.id)
             doc.insert_item(item, make_current=r.tag != AUTO_SAMPLE)
-            self._say_class_lost(r)
+            self._say_class_lost(r, said_at_switch)
             return
         if r.seq <= item.shown_seq:
             return
@@ -131,12 +149,13 @@ class GanSamples:
         doc.show_drawn(item, r.seq, r.image, item.history.current)
         doc.history_changed.emit()
         doc.current_changed.emit(item)
-        self._say_class_lost(r)
+        self._say_class_lost(r, said_at_switch)
 
-    def _say_class_lost(self, r: rq.Mapped) -> None:
+    def _say_class_lost(self, r: rq.Mapped, said_at_switch: bool) -> None:
         """A sample asked in a class that the GAN which drew it lacks (one loaded after it was asked): drawn in the
-        seed's own class, its class kept by name, as a switch says of the samples it draws again."""
-        if r.class_name is None or r.cls is not None:
+        seed's own class, its class kept by name, as a switch says of the samples it draws again. Not one asked of
+        a GAN that lacked it already (said_at_switch): each seed stepped there would say it again."""
+        if r.class_name is None or r.cls is not None or said_at_switch:
             return
         gan = self.document.models.get("gan")
         classes = getattr(gan, "classes", ())

@@ -56,10 +56,13 @@ def invert_again_note(names: list[str]) -> str | None:
 
 
 def lost_classes(item: Item, classes: tuple[str, ...]) -> list[str]:
-    """The classes the item's seeds were drawn in that a GAN of these classes does not have (kept by name, so a GAN
-    that has them draws them again)."""
-    names = dict.fromkeys(d.class_name for d in item.drawn.values() if d.seed is not None)
-    return [name for name in names if name is not None and name not in classes]
+    """The class the item's sample on screen was asked in, if a GAN of these classes does not have it (kept by
+    name, so a GAN that has it draws it again). Its earlier steps' are not: the note names the sample on screen, and
+    "seed 1 (fox)" was said of a seed drawn as Any after a fox step (History names those steps' classes)."""
+    node = item.sample_node()
+    d = item.drawn[node] if node is not None else None
+    name = d.class_name if d is not None and d.seed is not None else None
+    return [name] if name is not None and name not in classes else []
 
 
 def classes_lost_note(lost: list[tuple[str, list[str]]], gan: str, classes: tuple[str, ...],
