@@ -6,6 +6,7 @@ saying why, and while no GAN is loaded the Generate tab's note says so."""
 from __future__ import annotations
 
 import shutil
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -13,11 +14,15 @@ from PySide6.QtWidgets import QApplication
 
 from conftest import UI_TIMEOUT
 from genimg_gui import app
-from genimg_gui.catalog import BUNDLED_DIR, DEFAULT_MODELS
+from genimg_gui import session as sess
+from genimg_gui.catalog import BUNDLED_DIR, DEFAULT_MODELS, read_entry
 from genimg_gui.paths import shown_path
+from genimg_gui.ui import status_times
 from genimg_gui.ui.main_window import MainWindow
+from genimg_gui.ui.session_questions import SessionQuestions
 from genimg_gui.ui.settings import Settings
 from genimg_gui.weights_file import WEIGHTS_NAME
+from test_session_choice import keep_one_sample
 
 NO_GAN_NOTE = "No GAN is loaded: load one in the Models tab"
 
@@ -103,3 +108,53 @@ def test_the_generate_tab_says_no_gan_is_loaded_over_an_open_picture_until_one_i
     assert panel.isEnabled() and panel.no_seed_note.text() != NO_GAN_NOTE
     doc.select(next(i for i in doc.items.values() if i.kind == "vae").id)  # the picture, past the GAN's sample
     assert panel.no_seed_note.text().startswith("“image 0.png” is a picture in the VAE editor: it has no seed. The")
+
+
+@pytest.mark.parametrize("kept_on_quit", [True, False])
+def test_a_session_of_a_damaged_gan_follows_the_bundled_one_said_once_and_on_the_bar(
+        qtbot, monkeypatch, engine, model_dir, tmp_path, kept_on_quit):
+    """The tester kept a session of their GAN g, cut its weights in half and started again: the log said first "The
+    session's g was not loaded: you opened emoji-faces-gan" (the user had opened nothing: the start-up fell back),
+    then the fallback's error, and 30 s later the bar showed only "⚠ 1 in log". Now the session's sample follows the
+    bundled GAN as after any switch, the fallback's error is the one thing said of it, and the bar keeps a warning
+    until the user loads another GAN. kept_on_quit False: a crash's session, restored as soon as the question is
+    answered (here at once), while g is still loading."""
+    g = shutil.copytree(model_dir / "tiny-gan", tmp_path / "g")
+    first = MainWindow(engine, [read_entry(model_dir / "tiny-vae"), read_entry(g)])
+    qtbot.addWidget(first)
+    for folder in (model_dir / "tiny-vae", g):  # as the tester's run ended: the last models are these
+        with qtbot.waitSignal(first.document.model_loaded, timeout=UI_TIMEOUT):
+            first.document.load_model(str(folder))
+    qtbot.waitUntil(lambda: len(first.document.items) == 1, timeout=UI_TIMEOUT)
+    kept = keep_one_sample(qtbot, first)
+    if not kept_on_quit:
+        sess.save_session(replace(kept, kept=False))
+        monkeypatch.setattr(SessionQuestions, "ask_restore", lambda self, names: True)
+    damaged = g / WEIGHTS_NAME
+    damaged.write_bytes(damaged.read_bytes()[:damaged.stat().st_size // 2])
+    monkeypatch.setattr(status_times, "ERROR_MS", 300)  # the errors' time on the bar, past in the test
+
+    def settled(w: MainWindow) -> bool:
+        doc = w.document
+        return (len(doc.items) == 1 and not doc.jobs and not doc.carry.pending_any() and not doc.samples.pending
+                and all(i.shown_seq >= i.requested_seq for i in doc.items.values()))
+    window = started(qtbot, monkeypatch, [], settled)
+
+    doc, bundled = window.document, BUNDLED_DIR / DEFAULT_MODELS["gan"]
+    assert doc.models["gan"].path == str(bundled)
+    [item] = doc.items.values()
+    assert item.name == kept.items[0].name and item.directions_of == doc.models["gan"].identity  # drawn by it
+    said = [entry.text for entry in window.status.log.entries]
+    assert not [s for s in said if "was not loaded" in s], said  # the user opened nothing
+    [error] = errors(window)
+    assert error.startswith("The last GAN, tiny-gan (")
+    assert error.endswith(f"loading the bundled {DEFAULT_MODELS['gan']} instead")
+    assert "Drawing your samples again with the new GAN (1)" in said
+    status = window.status
+    qtbot.waitUntil(lambda: error not in status.currentMessage(), timeout=UI_TIMEOUT)  # its time on the bar is up
+    assert status.warning.isVisible() and status.warning.text() == "⚠ Last GAN not loaded"
+    assert status.warning.toolTip() == error  # the whole of it, still there to read
+
+    with qtbot.waitSignal(doc.model_loaded, timeout=UI_TIMEOUT):  # the user's own choice ends it
+        doc.load_model(str(model_dir / "tiny-gan"))
+    assert not status.warning.isVisible()

@@ -10,6 +10,7 @@ back: asked with the others', its Edited pane waited seconds behind every other 
 requests are held until it is drawn (or cannot be), and an item chosen meanwhile has its own sent at once."""
 from __future__ import annotations
 
+import os
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
@@ -50,6 +51,14 @@ class CarryOver:
 
     def expect(self, kind: str, folder: str, identity: str, note: str) -> None:
         self.expected[kind] = (folder, identity, note)
+
+    def not_coming(self, kind: str, folder: str) -> None:
+        """A restored session's model of a kind, on its way, could not be loaded: its items follow the model that
+        comes in its place (the bundled one the start-up loads instead), as those of a model not loaded do. They
+        waited for it, and the bundled model drew their latents as they were, another model's."""
+        if (expected := self.expected.get(kind)) and expected[0] == os.path.realpath(folder):
+            del self.expected[kind]
+            self.unloaded.add(kind)
 
     def trained_again(self, info: rq.ModelInfo) -> str | None:
         """Why the items a session restored follow info, its model loaded from the session's folder though it holds

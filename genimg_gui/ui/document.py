@@ -82,6 +82,7 @@ class Document(QObject):
         self.waiting_files: list[tuple[list[str], str]] = []  # (paths, fit) to open once no model is loading
         self.sending: dict[int, str] = {}  # Send to VAE editor's EncodeImage seq -> the sample's name (Item.sent_from)
         self.failures = FailedRequests(self)  # what a failed request leaves, kept for a retry on the CPU
+        self.stand_ins: dict[str, tuple[str, str]] = {}  # kind -> (the last model, failed; the bundled one loaded)
         self.model_hooks: list = []  # ModelInfo -> ModelInfo, run as a model arrives (adds user directions)
         self.restored_folder: Callable[[str], str] = lambda path: path  # a session's folder: ModelList.own_folder
         self.session_due: Callable[[], bool] = lambda: False  # the last run's session is yet to come back or go

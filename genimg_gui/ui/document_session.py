@@ -2,6 +2,7 @@
 document: Document.to_session and Document.restore."""
 from __future__ import annotations
 
+import os
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
@@ -70,6 +71,7 @@ def restore_session(document: Document, session: Session, drop_start_sample: boo
     start-up's models); the session's model of its kind is not loaded then."""
     loading = {d.removeprefix("loading ") for d in document.jobs.values()}
     trained_again: list[tuple[str, str]] = []  # (kind, folder): its model loaded now holds other weights
+    stood_in: list[str] = []  # kinds whose bundled model, loaded already, stands in for the session's (_stand_in)
     for kind, saved_path in session.models.items():
         path = document.restored_folder(saved_path)  # another install's bundled folder: this one's
         made_in = session.identities.get(kind)
@@ -84,6 +86,14 @@ def restore_session(document: Document, session: Session, drop_start_sample: boo
                 document.message.emit(f"The session's {model_name(path)} was not loaded: you opened "
                                       f"{model_name(chosen)}")
                 document.carry.unloaded.add(kind)
+                continue
+            if (bundled := _stand_in(document, kind, path)) is not None:
+                # not loaded again (it failed), nor said again: the items follow the bundled model as they follow
+                # any new one, on its arrival, or once added if it has come
+                if _has_model(document, kind, bundled, None):
+                    stood_in.append(kind)
+                else:
+                    document.carry.unloaded.add(kind)
                 continue
             document.load_model(path)
         if made_in is not None:  # on its way: with other weights, its arrival carries the items over
@@ -110,6 +120,8 @@ def restore_session(document: Document, session: Session, drop_start_sample: boo
         document.current = added[min(session.current, len(added) - 1)]
         for kind, path in trained_again:  # before the views show the items' values
             _follow_trained_again(document, kind, _trained_again_note(path, session.kept))
+        for kind in stood_in:
+            document.carry.follow(kind, (), document.carry.values(None, document.models[kind]))
         document.current_changed.emit(document.current)
 
 
@@ -137,11 +149,21 @@ def _named(drawn: dict[int, Drawn], classes: tuple[str, ...] | None) -> dict[int
             for node, d in drawn.items()}
 
 
+def _stand_in(document: Document, kind: str, path: str) -> str | None:
+    """The bundled model's folder the start-up loaded in place of the session's model of a kind, when that is the
+    model it loaded last and could not load (said then: ModelList._instead_of_last); None when it is not."""
+    last, bundled = document.stand_ins.get(kind, ("", ""))
+    same = bool(last) and os.path.realpath(last) == os.path.realpath(path)
+    return os.path.realpath(bundled) if same else None
+
+
 def _chosen_instead(document: Document, kind: str, after: int | None) -> str | None:
     """The newest model of a kind the user asked to load after seq `after`, still on its way; None when none is.
-    Known by its folder's card: a model file's kind is known only once the worker has read it."""
+    Known by its folder's card: a model file's kind is known only once the worker has read it. Not the bundled
+    model the start-up loaded in place of the last (stand_ins): the user did not choose it."""
+    stand_in = f"loading {os.path.realpath(document.stand_ins[kind][1])}" if kind in document.stand_ins else None
     asked = sorted((seq, job.removeprefix("loading ")) for seq, job in document.jobs.items()
-                   if after is not None and seq > after and job.startswith("loading "))
+                   if after is not None and seq > after and job.startswith("loading ") and job != stand_in)
     mine = [path for _, path in asked if (entry := read_entry(Path(path))) is not None and entry.kind == kind]
     return mine[-1] if mine else None
 

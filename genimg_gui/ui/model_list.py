@@ -17,6 +17,11 @@ if TYPE_CHECKING:
     from .main_window import MainWindow
 
 
+def stand_in_warning(kind: str) -> str:
+    """The status bar's warning while the bundled model of a kind stands in for the last one, which failed."""
+    return f"Last {kind.upper()} not loaded"
+
+
 class ModelList:
     """The window's list of models (entries), kept in step with its Models tab and open Train… dialogs."""
 
@@ -35,6 +40,7 @@ class ModelList:
         # folder -> the weights its "was trained again" was said of: a later run's are said too, the same run's once
         self._said_retrained: dict[str, Signature] = {}
         window.document.model_loaded.connect(self._watch_loaded)
+        window.document.model_loaded.connect(self._withdraw_stand_in_warning)
 
     def _list_known_models(self) -> None:
         """The model folders opened or trained in earlier runs, still on disk, after the bundled ones; not one that
@@ -84,11 +90,24 @@ class ModelList:
                     lambda failed, last=chosen, bundled=default: self._instead_of_last(last, bundled, failed)
 
     def _instead_of_last(self, last: str, bundled: ModelEntry, failed: rq.Failed) -> None:
+        """The bundled model stands in for the last one, which failed: said as an error, and by a warning on the bar
+        until the user loads another model of its kind (the error was gone from the bar in 15 s). A kept session
+        coming back as the load is asked follows it as any new model (restore_session), not as one the user chose."""
+        doc, kind = self.window.document, bundled.kind
         entry = read_entry(Path(last))
         name = entry.name if entry else Path(last).name
-        self.window.document.load_model(bundled.path)
-        self.window.document.error.emit(f"The last {bundled.kind.upper()}, {name} ({shown_path(last)}), could not "
-                                        f"be loaded: {failed.message}; loading the bundled {bundled.name} instead")
+        said = (f"The last {kind.upper()}, {name} ({shown_path(last)}), could not be loaded: {failed.message}; "
+                f"loading the bundled {bundled.name} instead")
+        doc.error.emit(said)
+        self.window.status.show_warning(stand_in_warning(kind), said)
+        doc.stand_ins[kind] = (last, bundled.path)  # before the load: the session may come back as it is asked
+        doc.carry.not_coming(kind, last)  # one that came back before: its items follow the bundled model
+        doc.load_model(bundled.path)
+
+    def _withdraw_stand_in_warning(self, info: rq.ModelInfo) -> None:
+        stand_in = self.window.document.stand_ins.get(info.kind)
+        if stand_in is not None and info.path != os.path.realpath(stand_in[1]):  # the user's own: it stands in no more
+            self.window.status.withdraw_warning(stand_in_warning(info.kind))
 
     def load_listed(self, path: str) -> None:
         """A row of the Models tab loaded (double-click, Enter, Load selected). A folder moved or deleted since it

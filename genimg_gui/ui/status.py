@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QLabel, QProgressBar, QPushButton, QSizeGrip, QSta
 from .message_log import ERROR_COLOUR, MessageLog
 from . import status_times as times
 from .status_ink import BAR_PADDING, INK_HIDDEN, MESSAGE_LEFT, NOTE_THEN_ERRORS, job_bar_format, paint_note_then_errors
+from .status_warnings import Warnings
 
 if TYPE_CHECKING:
     from .document import Document
@@ -54,8 +55,7 @@ class StatusBar(QStatusBar):
         self.busy = QLabel()  # a live request slow to come back (slow_draw.py), models loading (loading_note.py)
         self._busy: dict[str, tuple[str, str]] = {}  # source -> (its note, its tooltip): show_busy
         self.waiting = QLabel()  # a load or device change waiting its turn (slow_draw.WaitingJobNote)
-        self.warning = QLabel()  # a lasting condition (this window is not autosaved): a message is gone in seconds
-        self.warning.setStyleSheet(f"color: {ERROR_COLOUR};")
+        self.warning = Warnings()  # lasting conditions (this window is not autosaved): a message is gone in seconds
         self.bar = QProgressBar()
         # fixed: the label is fitted to it
         self.bar.setFixedWidth(self.bar.fontMetrics().horizontalAdvance(BAR_FITS) + BAR_PADDING)
@@ -127,9 +127,10 @@ class StatusBar(QStatusBar):
 
     def show_warning(self, label: str, text: str) -> None:
         """A warning that stays while it holds: the short label on the bar, the whole text in its tooltip."""
-        self.warning.setText(f"⚠ {label}")
-        self.warning.setToolTip(text)
-        self.warning.show()
+        self.warning.add(label, text)
+
+    def withdraw_warning(self, label: str) -> None:
+        self.warning.withdraw(label)
 
     def show_busy(self, text: str, source: str = "drawing", tip: str = DRAWING_TIP) -> None:
         """A note that work is under way ("Decoding… (the last took 24 s)", "Loading emoji-vae…"); "" takes it
