@@ -177,9 +177,11 @@ def slider_change(gen, w: np.ndarray, directions) -> float:
 
 @pytest.mark.parametrize("seed", [100, 11])
 def test_an_inverted_sample_edits_like_the_sample(seed):
-    """Inverting a GAN's own sample lands at the sample's |w|, so a slider step moves it as far as the sample."""
+    """Inverting a GAN's own sample lands at a mapped w's length (the median: a sample's is within about a
+    quarter of it), so a slider step moves it about as far as the sample."""
     gen = length_free(1)
-    assert inversion.ignores_length(gen, inversion.mapped_ws(gen))
+    ws = inversion.mapped_ws(gen)
+    assert inversion.ignores_length(gen, ws)
     directions = inversion.sampled_directions(gen)
     with torch.no_grad():
         w = gen.map(torch.randn(1, gen.cfg.z_dim, generator=torch.Generator().manual_seed(seed)))[0].numpy()
@@ -187,8 +189,8 @@ def test_an_inverted_sample_edits_like_the_sample(seed):
     final = list(inversion.invert(gen, target, steps=100, editability=0.5, directions=directions,
                                   preview_every=0))[-1]
     assert mse(final.image, target) < 0.02
-    ratio = np.linalg.norm(final.w) / np.linalg.norm(w)
-    assert 0.8 < ratio < 1.2, f"|w| {np.linalg.norm(final.w):.2f}, the sample's {np.linalg.norm(w):.2f}"
+    ratio = np.linalg.norm(final.w) / float(ws.norm(dim=1).median())
+    assert 0.99 < ratio < 1.01, f"|w| {np.linalg.norm(final.w):.2f}, the sample's {np.linalg.norm(w):.2f}"
     change = slider_change(gen, final.w, directions) / slider_change(gen, w, directions)
     assert 0.75 < change < 1.33, change
 

@@ -7,7 +7,7 @@ weight(editability) * prior, where the prior is the squared distance of w from
 the model's w distribution (typicality.prior_distance squared: about 1 for a typical
 w, 0 at the mean). One number trades fidelity (0) against a w that stays where
 the sliders were measured (1). For a GAN that draws w and 2w alike (emoji-faces-gan),
-w is kept at the length of the mapped w that point its way, where the sliders' sigma fits.
+w is kept at the mapped w's median length, where the sliders' sigma fits.
 """
 from __future__ import annotations
 
@@ -36,7 +36,6 @@ LEARNING_RATE = 0.3  # in units of the typical spread of w along one dimension (
 # change to other samples. Measured: emoji-faces-gan 0.013-0.03 (its inversions ended at a third of the sample's
 # |w|), emoji-gan 0.04-0.09 (ended 12-25 % short: its pixels hold |w|), a converted StyleGAN2 0.5-0.9.
 IGNORES_LENGTH_BELOW = 0.05
-NEIGHBOURS = 8  # the mapped w nearest in direction that set a w's length (1..128 tried: 8 came nearest the sample's)
 
 
 @dataclass(frozen=True)
@@ -75,29 +74,21 @@ class WPrior(nn.Module):
 
 
 class MappedLength(nn.Module):
-    """The length a w should have: that of the mapped w pointing its way. The bundled faces GAN draws w through
-    a Linear stem and PixelNorms, so w and a third of it draw one picture, and WPrior, lowest at the short mean
-    w, drew its inversions there: each slider step (sigma, measured on mapped w) then went three times as far
-    as on the sample, and the typicality meter read such a w as typical."""
+    """The length a w should have: the median of the mapped w's. The bundled faces GAN draws w through a Linear
+    stem and PixelNorms, so w and a third of it draw one picture; a slider step (sigma, measured on mapped w) turns
+    w by sigma / |w|, so only at a mapped w's length does it move an inverted picture as far as a sample.
+    The length of the mapped w nearest in direction, the earlier rule, ran away: a w pushed out along PC2 has long
+    neighbours, so it grew and went further out (seed 0's inversion: |w| 35 against 14, "3.1 sigma on PC2"), and
+    a photo's w, unlike every mapped one, shrank towards the mean (|w| 6, a slider step three times a sample's)."""
 
     def __init__(self, ws: torch.Tensor) -> None:
         super().__init__()
-        lengths = ws.norm(dim=1)                     # (N,)
-        self.register_buffer("units", ws / lengths[:, None].clamp_min(1e-12))
-        self.register_buffer("lengths", lengths)
-        self.floor = 0.1 * float(lengths.mean())     # for a w unlike every mapped one
-
-    @torch.no_grad()
-    def typical(self, w: torch.Tensor) -> torch.Tensor:
-        """(B,) the mean length along w (B, D) of its NEIGHBOURS nearest mapped w in direction."""
-        unit = w / w.norm(dim=1, keepdim=True).clamp_min(1e-12)
-        cos, rows = (unit @ self.units.T).topk(min(NEIGHBOURS, len(self.lengths)), dim=1)  # (B, k)
-        return (self.lengths[rows] * cos).mean(1).clamp_min(self.floor)
+        self.register_buffer("length", ws.norm(dim=1).median())
 
     @torch.no_grad()
     def rescaled(self, w: torch.Tensor) -> torch.Tensor:
-        """w (B, D) at its typical length: for a GAN that ignores |w|, the same picture."""
-        return w * (self.typical(w) / w.norm(dim=1).clamp_min(1e-12))[:, None]
+        """w (B, D) at the mapped length: for a GAN that ignores |w|, the same picture."""
+        return w * (self.length / w.norm(dim=1, keepdim=True).clamp_min(1e-12))
 
 
 @torch.no_grad()
