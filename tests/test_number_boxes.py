@@ -45,7 +45,7 @@ def test_the_time_box_says_its_range_and_its_least_time_trains_something(qtbot, 
     _, value = typed(qtbot, minutes, "0", Qt.Key.Key_Tab)  # leaving the box enters it too
     assert value == 1
     assert typed(qtbot, train_dialog.sample_every, "999999")[1] == 100_000
-    assert train_dialog.sample_every.toolTip().endswith("\nFrom 1 to 100000 steps")
+    assert train_dialog.sample_every.toolTip().endswith("held-out images.\nFrom 1 to 100000")
 
 
 def test_the_resolutions_are_listed_smallest_first_with_the_default_chosen(train_dialog):
@@ -62,10 +62,20 @@ def test_the_inversion_steps_and_the_morphs_boxes_take_a_number_past_their_range
     panel.setEnabled(True)
     assert typed(qtbot, panel.steps, "5000") == ("5000", 2000)
     assert typed(qtbot, panel.steps, "5") == ("5", 10)
-    assert panel.steps.toolTip().endswith("\nFrom 10 to 2000")
+    assert panel.steps.toolTip().endswith(".\nFrom 10 to 2000")  # a full stop: it read "…take longer From 10"
     morph = shown(qtbot, MorphDialog([(1, "a.png", solid(10, 64)), (2, "b.png", solid(90, 64))]))
     top = morph.frames.maximum()
     assert typed(qtbot, morph.fps, "600") == ("600 fps", 60)
     assert typed(qtbot, morph.frames, str(10 * top))[1] == top
     assert typed(qtbot, morph.scale, "999")[1] == morph.scale.maximum()
     assert morph.scale.toolTip().endswith(f"\nFrom ×1 to ×{morph.scale.maximum()}")  # the range of the frame size
+
+
+def test_the_sample_interval_reads_right_at_1(qtbot, train_dialog):
+    """It read "Samples every 1 steps"; now "Steps between samples" and a bare number."""
+    from PySide6.QtWidgets import QFormLayout
+
+    box = train_dialog.sample_every
+    box.setValue(1)
+    form = next(f for f in train_dialog.findChildren(QFormLayout) if f.indexOf(box) >= 0)
+    assert form.labelForField(box).text() == "Steps between samples" and box.text() == "1"

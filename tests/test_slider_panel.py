@@ -8,6 +8,7 @@ from PySide6.QtCore import QPoint, Qt
 from PySide6.QtWidgets import QApplication
 
 from genimg_gui.ui.qimage import from_qimage
+from genimg_gui.ui.slider_parts import name_parts
 from genimg_gui.ui.sliders import SliderPanel
 
 from widget_helpers import LEFT, shown, solid
@@ -73,6 +74,66 @@ def test_a_name_with_no_room_even_for_its_to_part_loses_its_middle(qtbot):
         ("… → ", "smiling")
     assert fit_name("skin tone: lighter → darker", metrics, metrics.horizontalAdvance("skin tone: … → darker")) == \
         ("skin tone: … → ", "darker")
+
+
+VAE_NAMES = ("PC1 (7.4%)", "skin tone: lighter → darker", "style: Google → Twitter",
+             "category: other → Smileys & Emotion", "category: other → Animals & Nature", "category: other → Food & Drink", "category: other → Flags")
+PANEL_AT_1000 = 378  # px: the Sliders tab's room in a 1000-px (or 800-px) window, whose Edit panel is 400 px
+
+
+def shown_names(names: tuple[str, ...], width: int, qtbot) -> list[tuple[str, str]]:
+    panel = shown(qtbot, SliderPanel())
+    panel.resize(width, 700)
+    panel.set_directions(names, names)
+    QApplication.processEvents()
+    assert panel.scroll.horizontalScrollBar().maximum() == 0  # the rows fit across
+    assert all(one_line(name) and name.toolTip().startswith(name.text()) for name in panel._names)  # whole there
+    return [name.shown_parts() for name in panel._names]
+
+
+def cut_at_end(shown: str, whole: str) -> bool:
+    return shown.endswith("…") and whole.startswith(shown[:-1].rstrip()) and len(shown) - 1 >= 4
+
+
+def test_names_at_the_default_width_are_shortened_by_one_rule_that_keeps_each_topic(qtbot):
+    """At 800 and 1000 px the names mixed three ways of shortening: "subcateg…keptical" (its middle cut) among
+    "… → face-hand", "category… Emotion", "style: … → Twitter" (to save 6 characters where the name nearly fitted),
+    and "… → darker" had lost its topic, skin tone, which no other row shares. Now the rows have room to show most
+    names whole; a group's later rows read "… → to" under a first row that names the group's topic, and what is
+    still too long loses its end, never its start or its middle."""
+    vae = dict(zip(VAE_NAMES, shown_names(VAE_NAMES, PANEL_AT_1000, qtbot)))
+    assert vae["skin tone: lighter → darker"] == ("skin tone: lighter → ", "darker")  # whole
+    assert vae["style: Google → Twitter"] == ("style: Google → ", "Twitter")
+    head, to = vae["category: other → Smileys & Emotion"]
+    assert head == "category: … → " and (to == "Smileys & Emotion" or cut_at_end(to, "Smileys & Emotion"))
+    assert vae["category: other → Animals & Nature"] == ("… → ", "Animals & Nature")
+    assert vae["category: other → Flags"] == ("… → ", "Flags")
+
+    faces = dict(zip(FACE_NAMES, shown_names(FACE_NAMES + ("subcategory: other → face-hand",), PANEL_AT_1000, qtbot)))
+    assert faces["style: Google → Twitter"] == ("style: Google → ", "Twitter")
+    assert faces["subcategory: other → cat-face"] == ("subcategory: … → ", "cat-face")
+    for later in FACE_NAMES[3:]:
+        assert faces[later] == ("… → ", name_parts(later)[1])
+
+    for name in VAE_NAMES + FACE_NAMES:  # at 1440 px the panel is 576 px: every name whole
+        assert "".join(shown_names((name,), 556, qtbot)[0]) == name
+
+
+def test_a_name_too_long_loses_its_end_and_only_at_the_last_its_middle(qtbot):
+    from genimg_gui.ui.slider_parts import fit_name
+
+    metrics = shown(qtbot, SliderPanel()).fontMetrics()
+    long = "subcategory: other → face-neutral-skeptical"
+    room = metrics.horizontalAdvance("subcategory: … → face-neutral")
+    head, to = fit_name(long, metrics, room)
+    assert head == "subcategory: … → " and cut_at_end(to, "face-neutral-skeptical")
+    head, to = fit_name(long, metrics, room - 40, longest=long, later=True)
+    assert head == "… → " and cut_at_end(to, "face-neutral-skeptical")
+    # a part of a few characters is not worth a "…": "style: Go →" stays, the end goes
+    head, to = fit_name("style: Go → Twitter emoji", metrics, metrics.horizontalAdvance("style: Go → Twitter…"))
+    assert head == "style: Go → " and cut_at_end(to, "Twitter emoji")
+    head, rest = fit_name(long, metrics, 80)  # no room for the topic and a few characters: the middle goes
+    assert head == "" and "…" in rest and rest[0] == "s" and rest[-1] == "l" and metrics.horizontalAdvance(rest) <= 80
 
 
 def test_sliders_rebuilt_behind_another_tab_keep_their_width_and_scroll_to_the_end(qtbot):

@@ -59,7 +59,10 @@ class _KeptInRange:
     def _say_range(self) -> None:
         low, high = (f"{self.prefix()}{_number_words(end)}" for end in (self.minimum(), self.maximum()))
         said = f"From {low} to {high}{self.suffix()}"
-        super().setToolTip(f"{self._tip}\n{said}" if self._tip else said)
+        tip = self._tip.rstrip()
+        if tip and tip[-1] not in ".!?:;)":  # two sentences: "… and take longer. From 10 to 2000"
+            tip += "."
+        super().setToolTip(f"{tip}\n{said}" if tip else said)
 
 
 class NumberBox(_KeptInRange, QSpinBox):

@@ -59,7 +59,7 @@ class PreviewController(QObject):
         """The current item or its state changed: meter now, strips after the pause."""
         item = self._item()
         if item is not None and item.id != self._item_id:
-            self.sliders.clear_previews()  # another image's strips would mislead
+            self.sliders.dim_previews()  # another image's, faint till this one's come: cleared, the rows jumped
             self.sent.clear()
         self._item_id = None if item is None else item.id
         self._update(None if item is None else item.history.current)

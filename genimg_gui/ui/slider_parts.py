@@ -12,7 +12,10 @@ from . import accessible
 from .qimage import to_qimage
 
 STRIP_HEIGHT = 30
-NAME_WIDTH = 100  # px at least: a name narrower than its text is shortened, never wrapped
+STALE_OPACITY = 0.35  # a strip of the image shown before, kept in its place until the new one's arrives
+NAME_WIDTH = 120  # px at least: a name narrower than its text is shortened (fit_name), never wrapped
+SHORTEST_CUT = 4  # characters: a part shorter is never made "…" (it would save next to nothing), nor a name's
+# "to" part cut to fewer (it is what tells the rows apart)
 ARROW = " → "  # a named direction's "attribute: from → to", as the README and the CLI name it
 DIM_ALPHA = 140  # of 255: the ink of a "from" part several rows share ("subcategory: other → ")
 # (colour, word) of each typicality.band: green, amber, red; its bounds are measured (typicality.py)
@@ -58,31 +61,42 @@ def name_parts(label: str) -> tuple[str, str]:
     return (label[:at + len(ARROW)], label[at + len(ARROW):]) if at > 0 else ("", label)
 
 
-def shortened(label: str, level: int) -> tuple[str, str]:
-    """A name's (from, to) parts shortened to level: 0 whole, 1 without its "from" value ("subcategory: … →
-    face-concerned"), 2 without its attribute either ("… → face-concerned"); ("", label) where it has no parts."""
-    head, to = name_parts(label)
+def without_value(head: str) -> str:
+    """head with its "from" value as "…" ("skin tone: … → " of "skin tone: lighter → ", "… → " of "frowning → "),
+    its attribute (the topic) kept; head itself where that saves fewer than SHORTEST_CUT characters."""
     attribute = head.find(": ")
-    if level == 0 or not head:
+    start = attribute + 2 if attribute > 0 else 0
+    return head[:start] + "…" + ARROW if len(head) - start - len(ARROW) >= SHORTEST_CUT else head
+
+
+def fit_name(label: str, metrics: QFontMetrics, room: int, longest: str = "", later: bool = False) -> tuple[str, str]:
+    """The (from, to) parts of a name as they fit in room px, by one rule, each step taken only where the name does
+    not fit yet: (1) a row after the first of those sharing a "from" part shows it as "…" ("… → face-concerned"),
+    alike on each, as soon as the longest of them (longest) does not fit whole: the first row names it; (2) a
+    "from" value of SHORTEST_CUT characters or more becomes "…" ("skin tone: … → darker"): the attribute, the topic,
+    stays; (3) the name's end is cut ("subcategory: … → face-neutral-sk…"), so it reads from its start; (4) only
+    where that would leave fewer than SHORTEST_CUT characters of its "to" part, its middle is cut instead. Whole in
+    its tooltip."""
+    def width(text: str) -> int:
+        return metrics.horizontalAdvance(text)
+
+    head, to = name_parts(label)
+    if width(label) <= room and not (later and width(longest) > room):
+        return head, to  # whole
+    head = "…" + ARROW if later else without_value(head)
+    return cut_end(head, to, metrics, room)
+
+
+def cut_end(head: str, to: str, metrics: QFontMetrics, room: int) -> tuple[str, str]:
+    """(head, to) in room px: whole where it fits, else to's end cut; where too little of to would stay, the whole
+    name's middle (a last resort: it reads neither from its start nor to its end)."""
+    rest = room - metrics.horizontalAdvance(head)
+    if metrics.horizontalAdvance(to) <= rest:
         return head, to
-    if level == 1 and attribute > 0:
-        return head[:attribute + 2] + "…" + ARROW, to
-    return "…" + ARROW, to
-
-
-def fit_name(label: str, metrics: QFontMetrics, room: int, longest: str = "") -> tuple[str, str]:
-    """The (from, to) parts of a name as they fit in room px: its "from" part goes first, as far as the longest name
-    of its group needs (longest; rows that share a "from" part then read alike); the "to" part is what tells the rows
-    apart. A name too long even so loses its middle, whole in its tooltip (wrapped instead, it read
-    "face-neutral-" over "skeptical")."""
-    def fits(parts: tuple[str, str]) -> bool:
-        return metrics.horizontalAdvance("".join(parts)) <= room
-
-    needed = next((level for level in (0, 1, 2) if fits(shortened(longest or label, level))), 2)
-    for level in range(needed, 3):
-        if fits(shortened(label, level)):
-            return shortened(label, level)
-    return "", metrics.elidedText(label, Qt.TextElideMode.ElideMiddle, room)
+    kept = metrics.elidedText(to, Qt.TextElideMode.ElideRight, rest)
+    if len(kept) - 1 >= min(SHORTEST_CUT, len(to) - 1):  # - 1: its "…"
+        return head, kept
+    return "", metrics.elidedText(head + to, Qt.TextElideMode.ElideMiddle, room)
 
 
 class DirectionName(QLabel):
@@ -90,14 +104,16 @@ class DirectionName(QLabel):
     has not. A "from" part shared by other rows (longest given) is drawn in a lighter ink, so the eye reads what
     differs (nine rows began "subcategory: other →")."""
 
-    def __init__(self, label: str, longest: str = "", parent: QWidget | None = None) -> None:
+    def __init__(self, label: str, longest: str = "", later: bool = False, parent: QWidget | None = None) -> None:
         super().__init__(label, parent)
         self.longest = longest  # the longest name of those sharing its "from" part: they are shortened alike
+        self.later = later  # a row after the first of those: its "from" part goes first, the first row names it
         self.dim = bool(longest)
 
     def shown_parts(self) -> tuple[str, str]:
         """The (from, to) texts drawn now, at the label's width."""
-        return fit_name(self.text(), self.fontMetrics(), self.contentsRect().width(), self.longest)
+        return fit_name(self.text(), self.fontMetrics(), self.contentsRect().width(), self.longest,
+                        self.later)
 
     def sizeHint(self) -> QSize:  # noqa: N802
         margins = self.contentsMargins()
@@ -129,12 +145,20 @@ class PreviewStrip(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.images: list[QImage] = []
+        self.stale = False  # its thumbnails are another image's: drawn faint until this one's come
         self.setFixedHeight(STRIP_HEIGHT)
         self.setVisible(False)
 
     def set_images(self, images: np.ndarray | None) -> None:
         self.images = [] if images is None else [to_qimage(a) for a in images]
+        self.stale = False
         self.setVisible(bool(self.images))
+        self.update()
+
+    def set_stale(self) -> None:
+        """Another image is on show: the thumbnails stay, faint, so the rows keep their place until its strips
+        arrive (cleared, every row moved up by a strip's height, then back down a few seconds later)."""
+        self.stale = True
         self.update()
 
     def paintEvent(self, event) -> None:  # noqa: N802 (Qt naming)
@@ -143,6 +167,7 @@ class PreviewStrip(QWidget):
             return
         p = QPainter(self)
         p.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform, True)
+        p.setOpacity(STALE_OPACITY if self.stale else 1.0)
         side = min(float(STRIP_HEIGHT), self.width() / n)
         step = (self.width() - side) / max(1, n - 1)
         for i, image in enumerate(self.images):

@@ -23,6 +23,7 @@ from .slider_runs import RunSlider
 STEPS_PER_SIGMA = 100
 NAME_CHARS = 50     # the rename box's width, in average characters: "subcategory: other → face-concerned" and more
 SLIDER_WIDTH = 110  # px; the slider never shrinks below a usable length
+ROW_MARGIN = 4  # px around the rows, inside the list's frame
 ROWS_PER_DIRECTION = 2  # the slider row, then its preview strip
 # what a step made by the buttons is named in the History tab and the Edit menu (Document.commit's gesture)
 RESET_ALL, RANDOMISE = "Reset all", "Randomise"
@@ -37,15 +38,15 @@ def value_text(raw: int) -> str:
     return f"{raw / STEPS_PER_SIGMA:+.2f}σ"
 
 
-def longest_sharing(label: str, labels: tuple[str, ...]) -> str:
-    """The longest of the labels whose "from" part is label's ("subcategory: other → "), which the rows after the
-    first of them are shortened as (DirectionName): the first is shortened as itself, so it names the part the
-    others' "…" stands for; "" when no other label has its "from" part."""
+def sharing(label: str, labels: tuple[str, ...]) -> tuple[str, bool]:
+    """(the longest of the labels whose "from" part is label's ("subcategory: other → "), whether label comes after
+    the first of them): the rows after the first are shortened alike, as the longest needs, and the first names the
+    part their "…" stands for (DirectionName); ("", False) when no other label has its "from" part."""
     head = name_parts(label)[0]
     group = [other for other in labels if head and name_parts(other)[0] == head]
     if len(group) < 2:
-        return ""
-    return label if label == group[0] else max(group, key=len)
+        return "", False
+    return max(group, key=len), label != group[0]
 
 
 class DirectionSlider(RunSlider):
@@ -103,6 +104,8 @@ class SliderPanel(QWidget):
         self._grid.setVerticalSpacing(2)
         inner = QWidget()
         rows = QVBoxLayout(inner)
+        # the names' room: the style's margins, nested in the tab's, took ~35 px of a 400-px panel's rows
+        rows.setContentsMargins(ROW_MARGIN, ROW_MARGIN, ROW_MARGIN, ROW_MARGIN)
         rows.addLayout(self._grid)
         rows.addStretch(1)  # rows stay compact at the top instead of spreading out
         self.scroll = QScrollArea()
@@ -120,6 +123,7 @@ class SliderPanel(QWidget):
         buttons.addWidget(self.reset_all_button)
         buttons.addWidget(self.randomise_button)
         layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)  # inside the tab's own margins
         layout.addWidget(self.meter)
         layout.addWidget(self.previews_box)
         layout.addWidget(self.scroll)
@@ -139,7 +143,8 @@ class SliderPanel(QWidget):
         self.sliders, self._value_labels, self._names, self.strips = [], [], [], []
         self._value_width = self._widest_value_width()
         for row, label in enumerate(labels):
-            self._add_row(row, label, tooltips[row] if row < len(tooltips) else label, longest_sharing(label, labels))
+            self._add_row(row, label, tooltips[row] if row < len(tooltips) else label,
+                         *sharing(label, labels))
         self.setEnabled(bool(labels))
         if self.isVisible():  # the new rows laid out now, so the scroll range follows them at once; hidden (another
             # tab on show), adjustSize laid them out at their narrowest, and the list stayed so until the next rebuild
@@ -148,9 +153,10 @@ class SliderPanel(QWidget):
         if show is not None and 0 <= show < len(self.sliders):
             self.scroll.ensureWidgetVisible(self.sliders[show])
 
-    def _add_row(self, row: int, label: str, tooltip: str, longest: str = "") -> None:
-        """longest: the longest name that shares its "from" part, "" when none does (DirectionName)."""
-        name = DirectionName(label, longest)
+    def _add_row(self, row: int, label: str, tooltip: str, longest: str = "", later: bool = False) -> None:
+        """longest: the longest name that shares its "from" part, "" when none does; later: it comes after the
+        first of them (DirectionName)."""
+        name = DirectionName(label, longest, later)
         slider = DirectionSlider()
         slider.setRange(int(-self.span * STEPS_PER_SIGMA), int(self.span * STEPS_PER_SIGMA))
         slider.setSingleStep(10)
@@ -255,6 +261,17 @@ class SliderPanel(QWidget):
     def clear_previews(self) -> None:
         for strip in self.strips:
             strip.set_images(None)
+
+    def dim_previews(self) -> None:
+        """Another image is on show: its strips are on their way; the last ones stay, faint, until they come."""
+        for strip in self.strips:
+            strip.set_stale()
+
+    def drop_stale_previews(self) -> None:
+        """No strips are coming for the image on show: the faint ones of the one before go."""
+        for strip in self.strips:
+            if strip.stale:
+                strip.set_images(None)
 
     def set_typicality(self, distance: float | None, direction: str | None = None) -> None:
         self.meter.set_distance(distance, direction)

@@ -53,8 +53,7 @@ def sample_every_box() -> NumberBox:
     box = NumberBox()
     box.setRange(1, 100_000)
     box.setValue(100)
-    box.setSuffix(" steps")
-    box.setToolTip("How often the run draws a sample grid and measures the held-out images")
+    box.setToolTip("How many steps the run takes between drawing a sample grid and measuring the held-out images")
     return box
 
 
@@ -150,6 +149,6 @@ def settings_form(dialog) -> QWidget:
     form.addRow("GAN draws in", dialog.space)
     form.addRow("GAN classes", beside(dialog.classes, QLabel("column"), dialog.label_column))
     form.addRow("Resolution", dialog.resolution)
-    form.addRow("Samples every", dialog.sample_every)
+    form.addRow("Steps between samples", dialog.sample_every)  # "Samples every 1 steps" read wrong
     form.addRow("Model kept", dialog.kept.best)
     return settings
