@@ -51,7 +51,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.files:
         # after the models load (jobs run in order, but an SD VAE file's load waits for its scale to be asked), and
         # after the session offered back below: a file it holds is shown, not opened again (Document.session_due)
-        window.open_paths(args.files, after_loads=True)
+        window.open_paths(args.files, after_loads=True, named=True)
     window.show()
     window.questions.offer_restore()
     return app.exec()

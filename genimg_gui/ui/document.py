@@ -83,6 +83,7 @@ class Document(QObject):
         self.sending: dict[int, str] = {}  # Send to VAE editor's EncodeImage seq -> the sample's name (Item.sent_from)
         self.failures = FailedRequests(self)  # what a failed request leaves, kept for a retry on the CPU
         self.stand_ins: dict[str, tuple[str, str]] = {}  # kind -> (the last model, failed; the bundled one loaded)
+        self.named: set[str] = set()  # the models named on the command line, as loaded: the user's choice
         self.model_hooks: list = []  # ModelInfo -> ModelInfo, run as a model arrives (adds user directions)
         self.restored_folder: Callable[[str], str] = lambda path: path  # a session's folder: ModelList.own_folder
         self.session_due: Callable[[], bool] = lambda: False  # the last run's session is yet to come back or go
@@ -97,12 +98,15 @@ class Document(QObject):
         engine.progress.connect(self.failures.on_progress)
 
     # --- requests -------------------------------------------------------
-    def load_model(self, path: str, scaling_factor: float | None = None) -> int:
+    def load_model(self, path: str, scaling_factor: float | None = None, named: bool = False) -> int:
         """A model folder, or a model file from elsewhere (converted by the worker; an SD VAE without scaling_factor
         comes back as scale_needed). A folder's path is made canonical: one reached through a symlink or a relative
         path is the one model it is (listed once, marked loaded). A file keeps its name (only made absolute): a
-        download cache links a named file to a blob named by its hash, and the name says what it is (an SDXL VAE)."""
+        download cache links a named file to a blob named by its hash, and the name says what it is (an SDXL VAE).
+        named: on the command line, so it wins over a kept session's model of its kind (restore_session)."""
         path = os.path.realpath(path) if os.path.isdir(path) else os.path.abspath(path)
+        if named:
+            self.named.add(path)
         seq = self.engine.submit(rq.LoadModel(path, scaling_factor))
         self.jobs[seq] = f"loading {path}"
         self.loading_changed.emit()

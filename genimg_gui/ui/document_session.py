@@ -68,10 +68,12 @@ def restore_session(document: Document, session: Session, drop_start_sample: boo
     drop_start_sample: an app starting up restores it, so the sample its GAN made meanwhile goes: always for a
     session the user kept on quitting (it comes back as it was), and for one a crash left when it has samples.
     chosen_after: the seq after which a load is the user's choice (one opened while the session waited for the
-    start-up's models); the session's model of its kind is not loaded then."""
+    start-up's models; one named on the command line is too: Document.named); the session's model of its kind is
+    not loaded then."""
     loading = {d.removeprefix("loading ") for d in document.jobs.values()}
     trained_again: list[tuple[str, str]] = []  # (kind, folder): its model loaded now holds other weights
-    stood_in: list[str] = []  # kinds whose bundled model, loaded already, stands in for the session's (_stand_in)
+    # kinds whose model, loaded already, is followed in place of the session's: the user's, or a bundled stand-in
+    followed: list[str] = []
     for kind, saved_path in session.models.items():
         path = document.restored_folder(saved_path)  # another install's bundled folder: this one's
         made_in = session.identities.get(kind)
@@ -80,20 +82,18 @@ def restore_session(document: Document, session: Session, drop_start_sample: boo
                 trained_again.append((kind, path))
             continue
         if path not in loading:
-            if (chosen := _chosen_instead(document, kind, chosen_after)) is not None:
-                # loaded after it, the session's model replaced it: the user's later choice wins, and its arrival
-                # carries the session's items over (model_arrival), as a switch does
+            chosen = _chosen_instead(document, kind, chosen_after) or _named_instead(document, kind)
+            if chosen is not None:
+                # loaded after it, the session's model replaced it: the user's choice wins, and the session's items
+                # follow it as they follow any new model (model_arrival), as a switch does
                 document.message.emit(f"The session's {model_name(path)} was not loaded: you opened "
                                       f"{model_name(chosen)}")
-                document.carry.unloaded.add(kind)
+                _follow_instead(document, kind, chosen, followed)
                 continue
             if (bundled := _stand_in(document, kind, path)) is not None:
                 # not loaded again (it failed), nor said again: the items follow the bundled model as they follow
-                # any new one, on its arrival, or once added if it has come
-                if _has_model(document, kind, bundled, None):
-                    stood_in.append(kind)
-                else:
-                    document.carry.unloaded.add(kind)
+                # any new one
+                _follow_instead(document, kind, bundled, followed)
                 continue
             document.load_model(path)
         if made_in is not None:  # on its way: with other weights, its arrival carries the items over
@@ -120,7 +120,7 @@ def restore_session(document: Document, session: Session, drop_start_sample: boo
         document.current = added[min(session.current, len(added) - 1)]
         for kind, path in trained_again:  # before the views show the items' values
             _follow_trained_again(document, kind, _trained_again_note(path, session.kept))
-        for kind in stood_in:
+        for kind in followed:
             document.carry.follow(kind, (), document.carry.values(None, document.models[kind]))
         document.current_changed.emit(document.current)
 
@@ -155,6 +155,26 @@ def _stand_in(document: Document, kind: str, path: str) -> str | None:
     last, bundled = document.stand_ins.get(kind, ("", ""))
     same = bool(last) and os.path.realpath(last) == os.path.realpath(path)
     return os.path.realpath(bundled) if same else None
+
+
+def _follow_instead(document: Document, kind: str, model: str, followed: list[str]) -> None:
+    """The session's items of a kind follow model in place of the session's: once added if it has come (followed),
+    else on its arrival."""
+    if _has_model(document, kind, model, None):
+        followed.append(kind)
+    else:
+        document.carry.unloaded.add(kind)
+
+
+def _named_instead(document: Document, kind: str) -> str | None:
+    """The model of a kind the user named on the command line (Document.named): the newest on its way, known by its
+    folder's card, else the one loaded; None when none is. The session waited for the start-up's models, these
+    among them, and then loaded its own over the user's."""
+    mine = [path for path in document.loading_paths()
+            if path in document.named and (entry := read_entry(Path(path))) is not None and entry.kind == kind]
+    info = document.models.get(kind)
+    loaded = info.path if info is not None and {info.path, info.source} & document.named else None
+    return mine[-1] if mine else loaded
 
 
 def _chosen_instead(document: Document, kind: str, after: int | None) -> str | None:

@@ -328,10 +328,11 @@ class MainWindow(QMainWindow):
         self.status.show_error(text)
 
     # --- user actions ---------------------------------------------------
-    def open_paths(self, paths: list[str], after_loads: bool = False) -> None:
+    def open_paths(self, paths: list[str], after_loads: bool = False, named: bool = False) -> None:
         """Open each path for what it is: models load, pictures (and folders of them) open (OpenActions.open_paths);
-        after_loads: the pictures wait for any model loading, not only for those given with them."""
-        self.opener.open_paths(paths, after_loads)
+        after_loads: the pictures wait for any model loading, not only for those given with them; named: the
+        command line's."""
+        self.opener.open_paths(paths, after_loads, named)
 
     def open_model_dialog(self) -> None:
         """A model file from elsewhere or a genimg card.json (File → Open model folder… for folders)."""

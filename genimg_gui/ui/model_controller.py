@@ -43,16 +43,17 @@ class ModelController(QObject):
         if folder:
             self.open_models([folder])
 
-    def open_models(self, paths: list[str]) -> None:
+    def open_models(self, paths: list[str], named: bool = False) -> None:
         """Load each: a card.json (or a diffusers config.json) as its model folder (catalog.model_to_load), folders
         and files as they are, converted where they come from elsewhere (anything genimg cannot open is answered
-        by the worker with what it looks like). The window's drops and Open recent load models here too."""
+        by the worker with what it looks like). The window's drops and Open recent load models here too.
+        named: on the command line (Document.load_model)."""
         for p in paths:
             path = Path(p)
             if note := training_checkpoint_note(path):
                 self.document.error.emit(note)
                 continue
-            self.document.load_model(str(model_to_load(path) or path))
+            self.document.load_model(str(model_to_load(path) or path), named=named)
 
     def ask_model_path(self) -> str:
         path, _ = QFileDialog.getOpenFileName(self.window, "Open a model", self.settings.open_folder("models"),

@@ -83,7 +83,7 @@ class ModelList:
             if not chosen:
                 self.window.show_error(f"No {kind.upper()} model found in weights/; open one from the Models tab")
                 continue
-            seq = self.window.document.load_model(chosen)
+            seq = self.window.document.load_model(chosen, named=bool(asked.get(kind)))  # the user's: named
             default = default_model(kind, [e for e in self.entries if e.bundled])
             if not asked.get(kind) and default and os.path.realpath(chosen) != os.path.realpath(default.path):
                 self.window.document.failures.instead[seq] = \

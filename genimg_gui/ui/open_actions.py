@@ -45,7 +45,7 @@ class OpenActions:
             menu.addAction(action)
         choice.currentIndexChanged.connect(lambda i: group.actions()[i].setChecked(True))
 
-    def open_paths(self, paths: list[str], after_loads: bool = False) -> None:
+    def open_paths(self, paths: list[str], after_loads: bool = False, named: bool = False) -> None:
         """Each path for what it is (catalog.model_to_load): a model folder (genimg's, or a diffusers VAE's),
         its card.json and a model file (by suffix: catalog.MODEL_FILE_SUFFIXES) load as models, as Open model…
         and Open model folder… load them; a folder of pictures opens the pictures in it; anything else opens as a
@@ -53,7 +53,8 @@ class OpenActions:
         loading, with after_loads) are loaded (a file open already is shown instead: already_open). Relative paths
         (typed on the command line) are made absolute here, so File → Open recent still finds them from another
         folder. However a picture is opened, File → Open images… starts beside it next: after `genimg-gui
-        ~/photos/a.jpg` it started where the dialog was last used."""
+        ~/photos/a.jpg` it started where the dialog was last used. named: the paths were named on the command line,
+        so its models are the user's choice over a kept session's (Document.load_model)."""
         window = self.window
         paths = [os.path.abspath(p) for p in paths]
         models, images = [], []
@@ -64,7 +65,7 @@ class OpenActions:
                 images += self._pictures_in(path)
             else:
                 images.append(path)
-        window.model_opener.open_models(models)
+        window.model_opener.open_models(models, named)
         window.settings.add_recent(paths)
         if images and os.path.isdir(os.path.dirname(images[-1])):
             window.settings.opened_from("images", os.path.dirname(images[-1]))

@@ -1,0 +1,82 @@
+"""A model named on the command line wins over a kept session's. A tester kept a photo and a sample, trained my-vae
+and my-gan and ran `genimg-gui --vae my-vae --gan my-gan`: the session came back once they had loaded, then loaded
+its own models over them (the log read "Loaded my-vae …, Loaded my-gan …, Reopened 2 images …, Loaded emoji-vae …,
+Encoding your pictures again with the new VAE (1)"), as if the user had not chosen. Now the user's models stay
+active, the log says the session's were not loaded, and the session's images follow the user's."""
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+import torch
+
+from conftest import TINY_GAN, TINY_VAE, UI_TIMEOUT, make_model_folder
+from genimg_gui import session as sess
+from genimg_gui.models.gan import Generator
+from genimg_gui.models.vae import ConvVAE
+from genimg_gui.ui.main_window import MainWindow
+from genimg_gui.ui.session_questions import SessionQuestions
+from test_start_fallback import started
+
+
+def keep_a_picture_and_a_sample(qtbot, window: MainWindow, picture: Path, kept: bool) -> sess.Session:
+    """window's work saved for the next start: a photo and a sample of its own (kept: on quitting; else autosaved,
+    as a crash leaves it)."""
+    doc = window.document
+    [auto] = doc.items.values()
+    with qtbot.waitSignal(doc.item_added, timeout=UI_TIMEOUT):
+        doc.open_files([str(picture)])
+    with qtbot.waitSignal(doc.item_added, timeout=UI_TIMEOUT):
+        doc.generate(7, 0.7, new_item=True)
+    doc.close_item(auto.id)
+    session = replace(doc.to_session(), kept=kept)
+    window.close()
+    sess.save_session(session)
+    return session
+
+
+def models_of_mine(folder: Path) -> tuple[Path, Path]:
+    """my-vae and my-gan: other weights than the session's tiny models (another model each, not a copy)."""
+    torch.manual_seed(7)
+    vae = make_model_folder(folder / "my-vae", ConvVAE(TINY_VAE), "my-vae")
+    torch.manual_seed(8)
+    return vae, make_model_folder(folder / "my-gan", Generator(TINY_GAN), "my-gan")
+
+
+def settled(window: MainWindow) -> bool:
+    doc = window.document
+    return (len(doc.items) == 2 and {"vae", "gan"} <= set(doc.models) and not doc.jobs
+            and not doc.carry.pending_any() and not doc.samples.pending and not doc.waiting_files
+            and all(i.shown_seq >= i.requested_seq for i in doc.items.values()))
+
+
+@pytest.mark.parametrize("named_as", ["options", "files"])
+@pytest.mark.parametrize("kept_on_quit", [True, False])
+def test_models_named_on_the_command_line_win_over_a_kept_sessions(qtbot, monkeypatch, window, image_files,
+                                                                   tmp_path, named_as, kept_on_quit):
+    """named_as options: --vae my-vae --gan my-gan; files: the model folders given as arguments, as a drop opens
+    them. kept_on_quit False: a crash's session, restored as soon as the question is answered (here at once)."""
+    kept = keep_a_picture_and_a_sample(qtbot, window, image_files[0], kept_on_quit)
+    if not kept_on_quit:
+        monkeypatch.setattr(SessionQuestions, "ask_restore", lambda self, names: True)
+    vae, gan = models_of_mine(tmp_path)
+    argv = ["--vae", str(vae), "--gan", str(gan)] if named_as == "options" else [str(vae), str(gan)]
+    again = started(qtbot, monkeypatch, argv, settled)
+
+    doc = again.document
+    assert doc.models["vae"].name == "my-vae" and doc.models["gan"].name == "my-gan"  # the bundled ones, or tiny
+    for kind in ("vae", "gan"):
+        assert again.model_panel.details[f"Active {kind.upper()}"].text() == f"my-{kind}"
+    assert sorted(i.name for i in doc.items.values()) == sorted(saved.name for saved in kept.items)
+    for item in doc.items.values():  # each encoded, or drawn, again by the user's model of its kind
+        assert item.directions_of == doc.models[item.kind].identity
+    said = [entry.text for entry in again.status.log.entries]
+    loaded = [s.split()[1] for s in said if s.startswith("Loaded ")]
+    assert sorted(loaded[-2:]) == ["my-gan", "my-vae"], said  # the session's models not loaded after them
+    # the start-up loads the last models, the session's, first where no option names one (files); a crash's session,
+    # restored as they load, comes back in them, then follows the user's as after a switch, with nothing to say
+    if kept_on_quit or named_as == "options":
+        assert "The session's tiny-vae was not loaded: you opened my-vae" in said, said
+        assert "The session's tiny-gan was not loaded: you opened my-gan" in said, said
+    assert "Drawing your samples again with the new GAN (1)" in said
