@@ -1,10 +1,7 @@
-"""The open work: items (dropped images, GAN samples), their edit histories, the loaded models.
-
-The document turns user intent into engine requests and engine results into
-signals for the views. It never waits on the engine: results arrive as signals,
-stamped with the request's sequence number, and anything older than what an
-item already shows is dropped.
-"""
+"""The open work: items (dropped images, GAN samples), their edit histories, the loaded models. The document turns
+user intent into engine requests and engine results into signals for the views. It never waits on the engine:
+results arrive as signals, stamped with the request's sequence number, and anything older than what an item already
+shows is dropped."""
 from __future__ import annotations
 
 import os
