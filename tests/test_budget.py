@@ -4,14 +4,17 @@ of every --minutes run, into a folder thrown away after. No real time here: a fa
 a fixed time and a time per image."""
 from __future__ import annotations
 
+import math
 from pathlib import Path
 
 import pytest
 
 from genimg_gui.train import budget
 from genimg_gui.train.budget import Budget
+from genimg_gui.train.vae_recipe import VAERecipe
 
-from test_train_evaluation import Clock, clock  # noqa: F401 (clock: a fixture)
+from test_train_evaluation import Clock, clock, data_dir, slow_start_and_writing, timed  # noqa: F401 (fixtures)
+from train_helpers import train
 
 
 def writing(clock: Clock, fixed_s: float, per_image_s: float, given: list[int]):
@@ -52,3 +55,36 @@ def test_a_few_images_are_written_all_at_once(clock):
     many = budget.REHEARSED_IMAGES[0]
     assert plan.rehearse(writing(clock, 2.0, 0.5, given), many) == 2.0 + 0.5 * many
     assert given == [many] and plan.writing_s == 2.0 + 0.5 * many  # timed, not scaled
+
+
+def test_the_minutes_advised_are_a_hundred_steps_at_the_pace_the_run_had(data_dir, tmp_path, monkeypatch, clock,
+                                                                          capsys):
+    """A --minutes 1 VAE of 6.9 s a step was told "Give --minutes 8 or more" (100 steps take 12 minutes), and the
+    same run in the Train… dialog, at 4 s a step, 12: the advice took the last step's time, a shared CPU's luck.
+    Here steps take 1 s and 5 s in turn (3 s a step), the start 10 s, writing 2 s, the evaluations no time."""
+    timed(monkeypatch, VAERecipe, clock, 0.0, 0.0)
+    step = VAERecipe.step
+
+    def uneven(self, batch, n, *args, **kwargs):
+        clock.now += 1.0 if n % 2 else 5.0
+        return step(self, batch, n, *args, **kwargs)
+
+    monkeypatch.setattr(VAERecipe, "step", uneven)
+    slow_start_and_writing(monkeypatch, clock, 10.0, 2.0)
+    assert train("vae", data_dir, tmp_path / "vae", 1000, "--minutes", "2") == 0
+    advice = capsys.readouterr().err.splitlines()[-1]
+    # the first step's 1 s, the start's 10 s and the writing rehearsed (2 s) and kept (2 s): 15 s besides 99 steps
+    assert advice.startswith("trained for 3") and advice.endswith(f"Give --minutes {math.ceil((15 + 99 * 3) / 60)} or "
+                                                                  "more")
+
+
+def test_a_resumed_runs_pace_counts_its_own_steps(clock):
+    """The pace is the run's steps from its second to its last, each run's first counted among its fixed time."""
+    plan = Budget(1, clock.now, steps_before=80, fixed_s=30.0)
+    for step, step_s, between_s in [(81, 4.0, 20.0), (82, 1.0, 10.0), (83, 1.0, 10.0), (84, 1.0, 0.0)]:
+        began = clock.now
+        clock.now += step_s
+        plan.stepped(step, began)
+        clock.now += between_s
+    assert plan.step_s == 1.0 and plan.pace_s() == 23 / 3  # 23 s from step 82 to 84's end, the 20 s after 81 left out
+    assert plan.enough() == 3  # 30 s and 19 steps of 23/3 s: 176 s (the last step's 1 s gave 2 minutes)

@@ -126,7 +126,7 @@ def test_the_short_time_advice_names_no_holdout_option_the_dialog_has_no_field_f
 
     from genimg_gui.train.budget import Budget
     said = Budget(2, time.monotonic() - 84, writing_s=2.0, step_s=10).short_of_training(60.0)
-    assert said.endswith("Give --minutes 20 or more, or --holdout 0 to train without held-out figures")
+    assert said.endswith("Give --minutes 19 or more, or --holdout 0 to train without held-out figures")
     dialog = dialog_for(qtbot, shapes, tmp_path / "vae", minutes=2)
     ending_with(dialog, f"print({said!r}, flush=True)")
     with qtbot.waitSignal(dialog.process.finished, timeout=60_000):
@@ -134,7 +134,7 @@ def test_the_short_time_advice_names_no_holdout_option_the_dialog_has_no_field_f
     command, *log = dialog.watch.log.toPlainText().splitlines()
     assert command.startswith("$ genimg train vae ") and "--holdout" not in command
     assert not any("--minutes" in line or "--holdout 0 to" in line for line in log)
-    assert log[0].endswith("Give a Time for this run of 20 min or more, or train without held-out figures from a "
+    assert log[0].endswith("Give a Time for this run of 19 min or more, or train without held-out figures from a "
                            "terminal (this run's genimg train command, above, with --holdout 0)")
 
 

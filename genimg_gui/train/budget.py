@@ -18,6 +18,10 @@ writes take as long, and the time kept is theirs (its noise scaled).
 The first step's evaluation is spent, and the end's kept besides: not the same one counted twice, as any step after
 the first writes a model that needs its own. So a budget that an evaluation and the writing nearly fill trains one
 step, which the log says at the first step (short_of_training), with the --minutes to give, and again at the end.
+The --minutes to give (enough) are the run's fixed time and 100 steps at its pace: at the first step, that step's
+time; at the end, the steps' average from the second step's start to the last one's end, as the user timed them
+(the last step's time alone was a shared CPU's luck: a --minutes 1 VAE of 6.9 s a step was told 8 minutes, where
+100 steps take 12).
 """
 from __future__ import annotations
 
@@ -54,10 +58,27 @@ class Budget:
     step_s: float = 0.0  # the last step's time
     fixed_s: float = 0.0  # what the run spends whatever it trains: its start, its first step's timings, its end
     steps_before: int = 0  # the steps of the run a --resume goes on from, which count towards FEW_STEPS
+    paced_from_s: float | None = None  # seconds into the run when its second step began (stepped)
+    last_step: tuple[int, float] | None = None  # the last step trained and the seconds into the run it ended at
 
     def spent(self) -> float:
         """Seconds since the command started."""
         return time.monotonic() - self.began
+
+    def stepped(self, step: int, began: float) -> None:
+        """Step `step` ended; began: time.monotonic() as it began. Keeps its time (step_s) and what the pace needs."""
+        self.step_s = time.monotonic() - began
+        if step == self.steps_before + 2:  # the first step's evaluation and rehearsal are the run's, not its pace
+            self.paced_from_s = began - self.began
+        self.last_step = (step, self.spent())
+
+    def pace_s(self) -> float:
+        """Seconds a step took, all the loop did between steps counted (progress lines, sample grids): the average
+        from the run's second step to its last, or the last step's time (step_s) before a second one ended."""
+        if self.paced_from_s is None or self.last_step is None:
+            return self.step_s
+        step, ended_s = self.last_step
+        return (ended_s - self.paced_from_s) / max(1, step - self.steps_before - 1)
 
     def keep(self, evaluation_s: float) -> float:
         """Seconds kept at the end: the evaluation of the model written (evaluation_s, 0 when there is none), then
@@ -114,11 +135,12 @@ class Budget:
                 f"Give --minutes {self.enough()} or more{instead}")
 
     def enough(self) -> int:
-        """--minutes that train for at least as long as the run spends on all else (fixed_s) and up to FEW_STEPS steps
-        in all (a resumed run's steps count) at the last step's pace; always more than the --minutes given (a run
-        ended at 13 steps of --minutes 1 was told "Give --minutes 1 or more", the budget's overhead alone having been
-        weighed)."""
-        needed = max(2 * self.fixed_s, self.fixed_s + max(0, FEW_STEPS - self.steps_before) * self.step_s)
+        """--minutes that train for at least as long as the run spends on all else (fixed_s, its first step
+        included) and up to FEW_STEPS steps in all (a resumed run's steps count) at the run's pace (pace_s); always
+        more than the --minutes given (a run ended at 13 steps of --minutes 1 was told "Give --minutes 1 or more",
+        the budget's overhead alone having been weighed)."""
+        after_the_first = max(0, FEW_STEPS - self.steps_before - 1)  # fixed_s holds the run's first step
+        needed = max(2 * self.fixed_s, self.fixed_s + after_the_first * self.pace_s())
         return max(1, math.ceil(needed / 60), math.floor(self.minutes or 0.0) + 1)
 
     def few_steps(self, steps: int) -> str:

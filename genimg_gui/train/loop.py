@@ -196,7 +196,7 @@ def train(opts: TrainOptions, make_recipe: Callable[[TrainOptions, torch.device]
                 labels = labels_of[mine].to(device) if labels_of is not None else None
                 with precision_context(precision, device):
                     losses = recipe.step(batch, step, labels)
-                budget.step_s = time.monotonic() - step_began
+                budget.stepped(step, step_began)
                 done = step
                 if pace.report_due(step, start + 1):
                     pace.mark((step - start) * opts.batch_size)
