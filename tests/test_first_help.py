@@ -36,11 +36,14 @@ def open_image(qtbot, window, path):
 
 
 def test_the_start_up_sample_says_how_to_open_a_photo_until_one_is_opened(qtbot, window, image_files):
-    """The first launch showed "seed 0" and nothing said how to open a picture of one's own, nor that the bundled
-    models make a photo a small emoji."""
+    """The first launch showed "seed 0" and nothing said how to open a picture of one's own, nor what the VAE makes
+    of a photo; the menu item is "Open images…", which the hint named "File → Open"."""
     [said] = hints(window)
-    assert f"File → Open ({keys_of(window, '&Open images…')})" in said and keys_of(window, "&Paste image") in said
-    assert "64×64 emoji" in said
+    assert f"File → Open images… ({keys_of(window, '&Open images…')})" in said
+    assert keys_of(window, "&Paste image") in said
+    # the user's own VAE is no emoji model (the hint said "The bundled models are 64×64 emoji models" of any)
+    assert said.endswith("tiny-vae is a 32×32 model, so a photo comes back as a small 32×32 picture.")
+    assert "emoji" not in said
     label = next(lbl for lbl in window.canvas.findChildren(QLabel) if lbl.isVisibleTo(window.canvas))
     assert label.geometry().bottom() < window.canvas.height() and label.width() < window.canvas.width()
     picture = open_image(qtbot, window, image_files[0])
@@ -48,6 +51,25 @@ def test_the_start_up_sample_says_how_to_open_a_photo_until_one_is_opened(qtbot,
     window.close_item(picture.id)  # the sample alone again: the hint has done its work
     qtbot.waitUntil(lambda: len(window.document.items) == 1, timeout=UI_TIMEOUT)
     assert hints(window) == []
+
+
+def test_the_hint_says_a_photo_comes_back_as_an_emoji_while_a_bundled_vae_is_in_use(qtbot, engine, model_dir):
+    """Said of the bundled emoji-vae (here the tiny VAE, listed as bundled), and of no other VAE."""
+    from genimg_gui.catalog import read_entry
+    from genimg_gui.ui.main_window import MainWindow
+
+    entries = [read_entry(model_dir / "tiny-vae", bundled=True), read_entry(model_dir / "tiny-gan")]
+    window = MainWindow(engine, entries)
+    qtbot.addWidget(window)
+    for name in ("tiny-vae", "tiny-gan"):
+        with qtbot.waitSignal(window.document.model_loaded, timeout=UI_TIMEOUT):
+            window.document.load_model(str(model_dir / name))
+    qtbot.waitUntil(lambda: len(window.document.items) == 1, timeout=UI_TIMEOUT)
+    window.show()
+    [said] = hints(window)
+    assert said.endswith(" The bundled models are 64×64 emoji models, so a photo comes back as a small emoji-like "
+                         "picture.")
+    window.close()
 
 
 def test_an_edit_of_the_start_up_sample_puts_the_hint_away(qtbot, window):
@@ -68,6 +90,7 @@ def test_f1_opens_a_short_quick_start_naming_the_menus_keys(qtbot, window):
     assert box.isVisible() and not box.isModal()
     text = box.text()
     assert len(text.split()) <= 150
+    assert f"File → Open images… ({keys_of(window, '&Open images…')})" in text  # the menu's words, not "Open"
     for item in ("&Open images…", "&Paste image", "&Export PNG…", "&Morph / interpolate…"):
         assert f"({keys_of(window, item)})" in text or f"{keys_of(window, item)} " in text, item
     assert f"{window.mask_tool.brush.shortcut().toString(NATIVE)} paints a mask" in text

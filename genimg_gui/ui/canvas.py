@@ -31,7 +31,7 @@ GENERATED_LABELS = ("Generated", "Edited")
 SENT_LABELS = ("GAN sample", "Edited (decoded)")  # a sample sent to the VAE: it was never an "Original"
 LABEL_PAD = 8     # px: a caption's band is its text's width and this (4 each side)
 LABEL_MARGIN = 4  # px a caption's band keeps from its pane's slot's right edge
-EMPTY_TEXT = "Drop images here, paste (Ctrl+V) or File → Open (Ctrl+O)"
+EMPTY_TEXT = "Drop images here, paste (Ctrl+V) or File → Open images… (Ctrl+O)"
 
 
 class CompareMode(str, Enum):

@@ -243,7 +243,7 @@ class MainWindow(QMainWindow):
         d.directions_changed.connect(self.slider_tab.on_directions)
         self.previews = PreviewController(d, self.sliders)
         self.inversion = InversionController(d, self.gan_panel, self.settings)
-        self.start_hint = StartHint(d, self.canvas, menu_keys(self.menuBar()))
+        self.start_hint = StartHint(d, self.canvas, menu_keys(self.menuBar()), self.model_list.is_bundled)
         self._update_actions()
 
     # --- document -> views ---------------------------------------------

@@ -63,6 +63,12 @@ class ModelList:
         copy = bundled_copy(path, self.entries)
         return copy.path if copy else path
 
+    def is_bundled(self, info: rq.ModelInfo) -> bool:
+        """Whether a loaded model is a bundled one: from its folder, or its weights from another (a copy)."""
+        path = os.path.realpath(info.path)
+        return any(e.bundled and (os.path.realpath(e.path) == path or e.card.get("weights_sha256") == info.identity)
+                   for e in self.entries)
+
     def start_folder(self, kind: str, asked: str | None = None) -> str | None:
         """The model of a kind the app loads as it starts: the one asked for (--vae, --gan), else the one loaded
         last (own_folder of it), else the bundled default; None when there is none."""
