@@ -185,7 +185,8 @@ def generate(args: argparse.Namespace) -> int:
         if args.save_latents:
             with writing(args.out / f"{name}.npz") as out:
                 wrote(export_latent(out, latent, w, recorded, labels, model_record(model),
-                                    None if recipe is None else recipe.mask, sample(seed)))
+                                    None if recipe is None else recipe.mask,
+                                    sample(seed, drawn_class=rt.drawn_class(seed, gan_class))))
         images.append(image)
 
     code = for_each([(f"seed {s}", partial(work, s)) for s in args.seeds])

@@ -36,14 +36,17 @@ def file_stem(seed: int) -> str:
     return f"seed{seed:04d}"
 
 
-def sample_record(seed: int, psi: float, gan_class: int | None, draw: str, classes: Sequence[str] = ()) -> dict:
+def sample_record(seed: int, psi: float, gan_class: int | None, draw: str, classes: Sequence[str] = (),
+                  drawn_class: str | None = None) -> dict:
     """What a latent file records of the GAN sample it holds, so that it can be told and drawn again (`genimg
     generate --seeds SEED --psi PSI --class CLASS --draw DRAW`): gan_class is the class asked for, None when the
     seed chose its own (the Generate tab's Any, no --class); draw is how the GAN drew it. A latent file recorded
-    the model alone, and nothing said where a sample came from."""
+    the model alone, and nothing said where a sample came from. drawn_class: the name of the class the seed was
+    drawn in, recorded as "drawn_class" when known (a GAN with classes): "class" None left unsaid which."""
     index = None if gan_class is None else int(gan_class)
+    drawn = {} if drawn_class is None else {"drawn_class": drawn_class}
     return {"seed": int(seed), "psi": float(psi), "class": class_named(index, classes), "class_index": index,
-            "draw": checked(draw)}
+            "draw": checked(draw), **drawn}
 
 
 def class_named(gan_class: int | None, classes: Sequence[str]) -> str | None:
@@ -82,3 +85,6 @@ class Drawn:
     # None: the seed's own class, or a sample from a session saved before names were kept (CarryOver reads its
     # index through the classes it is told)
     class_name: str | None = None
+    # the class the seed was drawn in, by name (the one asked for, or the seed's own); None: a GAN without classes,
+    # or a sample from a session saved before it was kept
+    drawn_class: str | None = None

@@ -120,7 +120,7 @@ def _drawn_json(d: seed_draws.Drawn, shown: np.ndarray, arrays: _Arrays) -> dict
     original = d.original if d.original is shown else None
     return {"seed": d.seed, "psi": d.psi, "gan_class": d.gan_class, "draw": d.draw, "asked_draw": d.asked_draw,
             "name": d.name, "latent": arrays.key(d.latent), "original": arrays.key(original),
-            "class_name": d.class_name}
+            "class_name": d.class_name, "drawn_class": d.drawn_class}
 
 
 def save_session(session: Session, path: Path | None = None) -> Path:
@@ -178,7 +178,7 @@ def _drawn(item: dict, arrays: dict[str, np.ndarray]) -> dict[int, seed_draws.Dr
     return {int(node): seed_draws.Drawn(d["seed"], d["psi"], d["gan_class"], _checked_draw(d["draw"]),
                                         _asked_draw(d), str(d["name"]), arrays[d["latent"]],
                                         arrays[d["original"]] if d.get("original") else None,
-                                        d.get("class_name"))
+                                        d.get("class_name"), d.get("drawn_class"))
             for node, d in item.get("drawn", {}).items()}
 
 

@@ -34,6 +34,14 @@ def cgan(tmp_path_factory) -> Path:
     return make_model_folder(tmp_path_factory.mktemp("models") / "tiny-cgan", gen, "tiny-cgan")
 
 
+def own_class(gan: Path, seed: int) -> str:
+    """The name of the class a seed of a conditional GAN draws when no class is asked for."""
+    from genimg_gui.models.gan import seed_class
+    from genimg_gui.models.weights import load_model
+    net, card = load_model(gan)[:2]
+    return card["config"]["classes"][int(seed_class(net, seed))]
+
+
 def settled(window, item) -> bool:
     return not window.document.samples.pending and item.shown_seq >= item.requested_seq
 
@@ -75,11 +83,13 @@ def test_the_cli_records_how_each_seed_was_drawn_in_its_latent_file(cgan, tmp_pa
                "-o", tmp_path / "g") == 0
     for seed in (3, 12):
         assert sample_of(tmp_path / "g" / f"seed{seed:04d}.npz") == {
-            "seed": seed, "psi": 0.6, "class": "dog", "class_index": 1, "draw": OWN}
+            "seed": seed, "psi": 0.6, "class": "dog", "class_index": 1, "draw": OWN, "drawn_class": "dog"}
     assert run("generate", "--gan", cgan, "--seeds", "5", "--draw", SKIP_MIXTURES, "--save-latents",
                "-o", tmp_path / "any") == 0
+    # no --class: "class" None (the seed's own, as --class left out draws it again), and the class that is
     assert sample_of(tmp_path / "any" / "seed0005.npz") == {
-        "seed": 5, "psi": 0.7, "class": None, "class_index": None, "draw": SKIP_MIXTURES}
+        "seed": 5, "psi": 0.7, "class": None, "class_index": None, "draw": SKIP_MIXTURES,
+        "drawn_class": own_class(cgan, 5)}
     assert run("decode", tmp_path / "g" / "seed0003.npz", "--gan", cgan, "-o", tmp_path / "d") == 0  # still read
     assert (tmp_path / "d" / "seed0003_decoded.png").is_file()
 
@@ -102,10 +112,29 @@ def test_the_apps_latent_export_records_the_sample_and_draws_it_again(qtbot, win
     qtbot.waitUntil(lambda: item.history.current.values[0] == 1.5 and settled(window, item), timeout=UI_TIMEOUT)
     window.exports.export_latent(str(tmp_path / "fox.npz"))
     recorded = sample_of(tmp_path / "fox.npz")
-    assert recorded == {"seed": 42, "psi": 0.5, "class": "fox", "class_index": 2, "draw": SKIP_MIXTURES}
+    assert recorded == {"seed": 42, "psi": 0.5, "class": "fox", "class_index": 2, "draw": SKIP_MIXTURES,
+                        "drawn_class": "fox"}
     assert run("generate", "--gan", cgan, "--seeds", recorded["seed"], "--psi", recorded["psi"], "--class",
                recorded["class"], "--draw", recorded["draw"], "--save-latents", "-o", tmp_path / "cli") == 0
     assert sample_of(tmp_path / "cli" / "seed0042.npz") == recorded
     with np.load(tmp_path / "fox.npz") as app, np.load(tmp_path / "cli" / "seed0042.npz") as cli:
         np.testing.assert_allclose(app["base"], cli["latent"], atol=1e-6)
     assert run("decode", tmp_path / "fox.npz", "-o", tmp_path / "d") == 0  # the extra key reads as before
+
+
+def test_a_sample_of_any_class_records_the_class_its_seed_drew(qtbot, window, cgan, tmp_path):
+    """`genimg generate --save-latents` without --class, and Export latent of a sample of class Any, recorded
+    "class": null, though each seed draws one: the file now says which, as the other sample's file does."""
+    doc = window.document
+    with qtbot.waitSignal(doc.model_loaded, timeout=UI_TIMEOUT):
+        doc.load_model(str(cgan))
+    item = doc.current
+    qtbot.waitUntil(lambda: not doc.carry.pending_any() and settled(window, item), timeout=UI_TIMEOUT)
+    window.gan_panel.seed.setValue(7)
+    qtbot.waitUntil(lambda: item.seed == 7 and item.gan_class is None and settled(window, item), timeout=UI_TIMEOUT)
+    window.exports.export_latent(str(tmp_path / "any.npz"))
+    drawn = own_class(cgan, 7)
+    assert sample_of(tmp_path / "any.npz")["drawn_class"] == drawn and sample_of(tmp_path / "any.npz")["class"] is None
+    assert run("generate", "--gan", cgan, "--seeds", 7, "--save-latents", "-o", tmp_path / "cli") == 0
+    cli = sample_of(tmp_path / "cli" / "seed0007.npz")
+    assert (cli["class"], cli["drawn_class"]) == (None, drawn)

@@ -22,7 +22,7 @@ def test_session_round_trip_keeps_branches_masks_and_ids(tmp_path):
     image = np.full((4, 4, 3), 7, np.uint8)
     w1, w3 = np.zeros(3, np.float32), np.ones(3, np.float32)
     drawn = {0: Drawn(1, 1.0, 2, REFINE, None, "seed 1", w1, image + 2),
-             4: Drawn(3, 0.7, None, OWN, REFINE, "seed 3", w3, image)}
+             4: Drawn(3, 0.7, None, OWN, REFINE, "seed 3", w3, image, drawn_class="owl")}
     kept_name = {2: "mine +1.00σ (deleted)"}  # a step whose direction was deleted keeps the name it had
     saved = sess.Session([sess.SessionItem("vae", "a b ü.png", image, image + 1, h, None, None, step_names=kept_name),
                           sess.SessionItem("gan", "seed 3", image, image, History(EditState(w3, ())), 3, 0.7,
@@ -39,6 +39,8 @@ def test_session_round_trip_keeps_branches_masks_and_ids(tmp_path):
     assert (b.drawn[4].seed, b.drawn[4].psi, b.drawn[4].draw, b.drawn[4].asked_draw, b.drawn[4].name) == (
         3, 0.7, OWN, REFINE, "seed 3")
     assert b.drawn[0].gan_class == 2 and np.array_equal(b.drawn[0].latent, w1)
+    # the class seed 3 drew for Any, which its Export latent records
+    assert (b.drawn[0].drawn_class, b.drawn[4].drawn_class) == (None, "owl")
     # the shown sample's image is the item's own; the others' are left out, to be drawn again
     assert b.drawn[0].original is None and np.array_equal(b.drawn[4].original, image)
     assert np.array_equal(a.image, image + 1)

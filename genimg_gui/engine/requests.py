@@ -243,6 +243,7 @@ class Mapped:
     record: bool = True  # the request's
     asked: str = OWN  # the way the request asked for, which a GAN that can draw so again will
     class_name: str | None = None  # the class the request asked for, by name; cls None: the GAN has no such class
+    drawn_class: str | None = None  # the class the seed was drawn in, by name (asked, or its own); None: no classes
 
 
 @dataclass(frozen=True, eq=False)

@@ -276,6 +276,12 @@ class Runtime:
             w = _mapped(net, seed_z(seed, net.cfg.z_dim).to(self.device), psi, c)
         return w[0].float().cpu().numpy()
 
+    def drawn_class(self, seed: int, cls: int | None = None) -> str | None:
+        """The name of the class the loaded GAN draws a seed in: cls's, or for None the seed's own; None for a GAN
+        without classes."""
+        net = self.model("gan").net
+        return seed_draws.class_named(self._seed_class(net, seed, cls), tuple(getattr(net.cfg, "classes", ())))
+
     def class_index(self, name: str | None) -> int | None:
         """The loaded GAN's index of a class name; None for no name, or one it has no class of (the seed's own)."""
         return seed_draws.class_numbered(name, tuple(getattr(self.model("gan").net.cfg, "classes", ())))

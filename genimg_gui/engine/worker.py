@@ -153,7 +153,8 @@ class Worker(QObject):
             w = rt.map_seed(r.seed, r.psi, cls, r.draw)
             image = rt.decode("gan", w)
             self.result.emit(rq.Mapped(r.seq, r.seed, r.psi, r.tag, w, image, time.perf_counter() - t0, cls,
-                                       rt.drawn_as(r.draw), r.record, r.draw, r.class_name))
+                                       rt.drawn_as(r.draw), r.record, r.draw, r.class_name,
+                                       rt.drawn_class(r.seed, cls)))
         elif isinstance(r, rq.LoadModel):
             self._load(r)
         elif isinstance(r, rq.SetDevice):

@@ -258,7 +258,7 @@ class CarryOver:
         moved = [n.id for n in item.history.nodes() if item.sample_node(n.id) == node]
         item.history = carried_over(item.history, anchors)
         item.drawn[node] = replace(item.drawn[node], gan_class=r.cls, draw=r.draw, asked_draw=r.asked,
-                                   latent=r.latent, original=r.image)
+                                   latent=r.latent, original=r.image, drawn_class=r.drawn_class)
         for n in moved:
             item.thumbs.pop(n, None)
         if item.sample_node() == node:

@@ -64,8 +64,9 @@ class ExportActions:
         item = document.current
         info = document.models[item.kind]
         # a sample records the seed, ψ, class and draw it was drawn with: the file alone did not say where it came from
-        sample = (seed_draws.sample_record(item.seed, item.psi, item.gan_class, item.draw, info.classes)
-                  if item.seeded else None)
+        drawn = item.drawn.get(item.sample_node()) if item.seeded else None
+        sample = (seed_draws.sample_record(item.seed, item.psi, item.gan_class, item.draw, info.classes,
+                                           drawn.drawn_class if drawn else None) if item.seeded else None)
         self._write_export(path, lambda: export_latent(
             path, document.current_latent(), item.history.current.base,
             values_along(item.history.current, info.directions), info.directions.labels,

@@ -131,7 +131,7 @@ class GanSamples:
             name = f"seed {r.seed}"
             item = Item(doc.next_id, "gan", name, r.image, r.image, History(EditState(r.latent, zeros)),
                         r.seq, r.seed, r.psi, r.cls, r.draw, asked_draw=r.asked)
-            item.remember_drawn(r.class_name)
+            item.remember_drawn(r.class_name, r.drawn_class)
             if r.tag == AUTO_SAMPLE:
                 self.auto_items.add(item.id)
             doc.insert_item(item, make_current=r.tag != AUTO_SAMPLE)

@@ -67,19 +67,19 @@ class Item:
     # folded into a base there, and a GAN sample's w's exactly (history.carried_across)
     bases_by_shape: dict[tuple[int, ...], dict[int, np.ndarray]] = field(default_factory=dict)
 
-    def remember_drawn(self, class_name: str | None = None) -> None:
+    def remember_drawn(self, class_name: str | None = None, drawn_class: str | None = None) -> None:
         """Record the sample the current history node was mapped from (a GAN item's seed, ψ, draw, name), and its
-        class by name (class_name: the GAN's name for gan_class)."""
+        class by name (class_name: the GAN's name for gan_class; drawn_class: the class the seed was drawn in)."""
         self.drawn[self.history.current_id] = seed_draws.Drawn(self.seed, self.psi, self.gan_class, self.draw,
                                                                self.asked_draw, self.name, self.history.current.base,
-                                                               self.original, class_name)
+                                                               self.original, class_name, drawn_class)
 
     def take_sample(self, r: rq.Mapped) -> None:
         """A sample the GAN drew, now its current node's: the item's seed, ψ, class, draws, name and Compare image
         become the sample's, and the node remembers it, its class by the name it was asked in."""
         self.seed, self.psi, self.gan_class, self.draw, self.asked_draw = r.seed, r.psi, r.cls, r.draw, r.asked
         self.original, self.name = r.image, f"seed {r.seed}"
-        self.remember_drawn(r.class_name)
+        self.remember_drawn(r.class_name, r.drawn_class)
 
     def sample_node(self, node_id: int | None = None) -> int | None:
         """The node whose sample node_id (default: the current one) edits: itself or its nearest ancestor that
