@@ -11,8 +11,8 @@ from .about import about_text, bar_menus, menu_keys, shortcuts
 
 def quick_start_text(keys: dict[str, str]) -> str:
     """Quick start's text, under 150 words; keys: the menus' keys by item (about.menu_keys), never written here."""
-    return (f"Open a picture: File → Open images… ({keys['Open images']}), paste ({keys['Paste image']}) or drop it on the "
-            "window. The left pane is yours; the right one is what the model rebuilds from it.\n\n"
+    return (f"Open a picture: File → Open images… ({keys['Open images']}), paste ({keys['Paste image']}) or drop it "
+            "on the window. The left pane is yours; the right one is what the model rebuilds from it.\n\n"
             "Each slider moves the picture along one direction of the model's latent space. σ says how far, in the "
             "spread of the training images along it. When Typicality turns amber or red, the picture may break. "
             "Preview strips show what a slider does before you move it.\n\n"

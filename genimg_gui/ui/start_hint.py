@@ -38,7 +38,9 @@ def what_a_photo_becomes(vae: ModelInfo | None, bundled: bool) -> str:
     if bundled:
         return BUNDLED_VAE
     side = vae.card.get("resolution")
-    return f"{vae.name} is a {side}×{side} model, so a photo comes back as a small {side}×{side} picture." if side else ""
+    if not side:
+        return ""
+    return f"{vae.name} is a {side}×{side} model, so a photo comes back as a small {side}×{side} picture."
 
 
 class StartHint(QObject):
