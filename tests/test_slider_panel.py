@@ -77,7 +77,8 @@ def test_a_name_with_no_room_even_for_its_to_part_loses_its_middle(qtbot):
 
 
 VAE_NAMES = ("PC1 (7.4%)", "skin tone: lighter → darker", "style: Google → Twitter",
-             "category: other → Smileys & Emotion", "category: other → Animals & Nature", "category: other → Food & Drink", "category: other → Flags")
+             "category: other → Smileys & Emotion", "category: other → Animals & Nature",
+             "category: other → Food & Drink", "category: other → Flags")
 PANEL_AT_1000 = 378  # px: the Sliders tab's room in a 1000-px (or 800-px) window, whose Edit panel is 400 px
 
 
