@@ -17,19 +17,8 @@ from genimg_gui.models.vae import ConvVAE
 from genimg_gui.models.weights import DIRECTIONS_NAME
 from genimg_gui.ui.directions_dialog import DirectionRequest
 from genimg_gui.weights_file import weights_digest
-from test_directions_identity import load
+from test_directions_identity import bare, load  # noqa: F401 (bare: a fixture)
 from test_directions_ui import BLUE, RED, define, write_group
-
-
-@pytest.fixture()
-def bare(qtbot, engine):
-    """The main window with no model loaded."""
-    from genimg_gui.ui.main_window import MainWindow
-
-    w = MainWindow(engine, [])
-    qtbot.addWidget(w)
-    yield w
-    w.close()
 
 
 @pytest.fixture()

@@ -24,17 +24,21 @@ from session_helpers import keep_a_fox_and_an_owl
 from test_switch_values import double_click_row
 
 
-def keep_one_sample(qtbot, window) -> sess.Session:
-    """window's work kept on quitting: one sample of its own (the start-up's, untouched, is not kept)."""
+def keep_one_sample(qtbot, window, picture: Path | None = None, kept: bool = True) -> sess.Session:
+    """window's work saved for the next start: one sample of its own (the start-up's, untouched, is not kept), after
+    the photo picture if one is given; kept: on quitting, else autosaved, as a crash leaves it."""
     doc = window.document
     [auto] = doc.items.values()
+    if picture is not None:
+        with qtbot.waitSignal(doc.item_added, timeout=UI_TIMEOUT):
+            doc.open_files([str(picture)])
     with qtbot.waitSignal(doc.item_added, timeout=UI_TIMEOUT):
         doc.generate(7, 0.7, new_item=True)
     doc.close_item(auto.id)
-    kept = replace(doc.to_session(), kept=True)
+    session = replace(doc.to_session(), kept=kept)
     window.close()
-    sess.save_session(kept)
-    return kept
+    sess.save_session(session)
+    return session
 
 
 def held_loads(monkeypatch, folder: str) -> threading.Event:

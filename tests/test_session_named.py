@@ -5,35 +5,18 @@ Encoding your pictures again with the new VAE (1)"), as if the user had not chos
 active, the log says the session's were not loaded, and the session's images follow the user's."""
 from __future__ import annotations
 
-from dataclasses import replace
 from pathlib import Path
 
 import pytest
 import torch
 
-from conftest import TINY_GAN, TINY_VAE, UI_TIMEOUT, make_model_folder
-from genimg_gui import session as sess
+from conftest import TINY_GAN, TINY_VAE, make_model_folder
 from genimg_gui.models.gan import Generator
 from genimg_gui.models.vae import ConvVAE
 from genimg_gui.ui.main_window import MainWindow
 from genimg_gui.ui.session_questions import SessionQuestions
+from test_session_choice import keep_one_sample
 from test_start_fallback import started
-
-
-def keep_a_picture_and_a_sample(qtbot, window: MainWindow, picture: Path, kept: bool) -> sess.Session:
-    """window's work saved for the next start: a photo and a sample of its own (kept: on quitting; else autosaved,
-    as a crash leaves it)."""
-    doc = window.document
-    [auto] = doc.items.values()
-    with qtbot.waitSignal(doc.item_added, timeout=UI_TIMEOUT):
-        doc.open_files([str(picture)])
-    with qtbot.waitSignal(doc.item_added, timeout=UI_TIMEOUT):
-        doc.generate(7, 0.7, new_item=True)
-    doc.close_item(auto.id)
-    session = replace(doc.to_session(), kept=kept)
-    window.close()
-    sess.save_session(session)
-    return session
 
 
 def models_of_mine(folder: Path) -> tuple[Path, Path]:
@@ -57,7 +40,7 @@ def test_models_named_on_the_command_line_win_over_a_kept_sessions(qtbot, monkey
                                                                    tmp_path, named_as, kept_on_quit):
     """named_as options: --vae my-vae --gan my-gan; files: the model folders given as arguments, as a drop opens
     them. kept_on_quit False: a crash's session, restored as soon as the question is answered (here at once)."""
-    kept = keep_a_picture_and_a_sample(qtbot, window, image_files[0], kept_on_quit)
+    kept = keep_one_sample(qtbot, window, image_files[0], kept_on_quit)
     if not kept_on_quit:
         monkeypatch.setattr(SessionQuestions, "ask_restore", lambda self, names: True)
     vae, gan = models_of_mine(tmp_path)
