@@ -79,3 +79,15 @@ def test_the_sample_interval_reads_right_at_1(qtbot, train_dialog):
     box.setValue(1)
     form = next(f for f in train_dialog.findChildren(QFormLayout) if f.indexOf(box) >= 0)
     assert form.labelForField(box).text() == "Steps between samples" and box.text() == "1"
+
+
+def test_a_tip_ending_in_a_bracket_ends_its_sentence_before_the_range(qtbot):
+    """The brush Radius tip read "…make it smaller and larger)\nFrom 1 to 512 px": no full stop after ")"."""
+    from genimg_gui.ui.number_boxes import NumberBox
+
+    box = NumberBox()
+    qtbot.addWidget(box)
+    box.setRange(1, 512)
+    box.setSuffix(" px")
+    box.setToolTip("Brush radius ([ and ] make it smaller and larger)")
+    assert box.toolTip() == "Brush radius ([ and ] make it smaller and larger).\nFrom 1 to 512 px"

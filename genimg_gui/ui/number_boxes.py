@@ -60,7 +60,7 @@ class _KeptInRange:
         low, high = (f"{self.prefix()}{_number_words(end)}" for end in (self.minimum(), self.maximum()))
         said = f"From {low} to {high}{self.suffix()}"
         tip = self._tip.rstrip()
-        if tip and tip[-1] not in ".!?:;)":  # two sentences: "… and take longer. From 10 to 2000"
+        if tip and tip[-1] not in ".!?:;":  # two sentences: "… and take longer. From 10 to 2000", "… larger). From"
             tip += "."
         super().setToolTip(f"{tip}\n{said}" if tip else said)
 

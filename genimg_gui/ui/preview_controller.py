@@ -76,6 +76,7 @@ class PreviewController(QObject):
         # a stale latent does not fit; a model with no directions (its latents do not vary) has no spread to measure by
         if state is None or directions is None or not fits(state.base, directions) or not len(directions):
             self.sliders.set_typicality(None)
+            self.sliders.drop_stale_previews()  # no strips will come for it: the last image's faint ones go
             return
         measured = reading(edited_latent(state, directions), directions)
         self.sliders.set_typicality(measured.sigma, measured.direction)
@@ -88,6 +89,7 @@ class PreviewController(QObject):
         directions = None if item is None else self.document.directions(item.kind)
         if state is None or directions is None or not fits(state.base, directions) \
                 or not self.sliders.previews_enabled():
+            self.sliders.drop_stale_previews()  # none will replace the last image's faint ones
             return []
         values = self.sliders.preview_values()
         masked = rq.frame_masks([state] * len(values))
@@ -98,6 +100,7 @@ class PreviewController(QObject):
                                       size=THUMB_SIZE, **masked)
             self.sent[tag] = self.document.engine.submit(request)
             seqs.append(self.sent[tag])
+        self.sliders.drop_stale_previews(len(seqs))  # past the strips asked for
         return seqs
 
     def _on_previewed(self, r: rq.Previewed) -> None:

@@ -267,9 +267,9 @@ class SliderPanel(QWidget):
         for strip in self.strips:
             strip.set_stale()
 
-    def drop_stale_previews(self) -> None:
-        """No strips are coming for the image on show: the faint ones of the one before go."""
-        for strip in self.strips:
+    def drop_stale_previews(self, first: int = 0) -> None:
+        """No strips are coming for the image on show (from slider first on): the faint ones of the one before go."""
+        for strip in self.strips[first:]:
             if strip.stale:
                 strip.set_images(None)
 
