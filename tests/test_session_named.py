@@ -11,6 +11,7 @@ import pytest
 import torch
 
 from conftest import TINY_GAN, TINY_VAE, make_model_folder
+from foreign_builders import stylegan_pickle
 from genimg_gui.models.gan import Generator
 from genimg_gui.models.vae import ConvVAE
 from genimg_gui.ui.main_window import MainWindow
@@ -63,3 +64,25 @@ def test_models_named_on_the_command_line_win_over_a_kept_sessions(qtbot, monkey
         assert "The session's tiny-vae was not loaded: you opened my-vae" in said, said
         assert "The session's tiny-gan was not loaded: you opened my-gan" in said, said
     assert "Drawing your samples again with the new GAN (1)" in said
+
+
+@pytest.mark.parametrize("named_as", ["options", "files"])
+def test_a_gan_file_named_on_the_command_line_wins_over_a_crashs_session(qtbot, monkeypatch, window, image_files,
+                                                                        tmp_path, named_as):
+    """A StyleGAN pickle, a file with no card to tell its kind, named with --gan or among the files: a crash's
+    session, restored as it still loaded, was counted the user's choice only by a folder's card, and loaded its
+    own tiny-gan after it ("Loaded mine …, Loaded tiny-gan …"). Now --gan names its kind, and the restore waits for
+    a file among the files until the worker has read it."""
+    keep_one_sample(qtbot, window, image_files[0], kept=False)
+    monkeypatch.setattr(SessionQuestions, "ask_restore", lambda self, names: True)
+    mine = str(stylegan_pickle(tmp_path / "mine.pkl", tmp_path / "marker"))
+    again = started(qtbot, monkeypatch, ["--gan", mine] if named_as == "options" else [mine], settled)
+
+    doc = again.document
+    said = [entry.text for entry in again.status.log.entries]
+    assert doc.models["gan"].source == mine, said
+    assert [s.split()[1] for s in said if s.startswith("Loaded ")][-1] == "mine", said
+    # named as the file while it loads (mine.pkl), as the model once it has (mine)
+    assert any(s.startswith("The session's tiny-gan was not loaded: you opened mine") for s in said), said
+    assert "Drawing your samples again with the new GAN (1)" in said
+    assert doc.named == {}  # the restore is done: the command line's models win over nothing more

@@ -110,15 +110,16 @@ def test_the_generate_tab_says_no_gan_is_loaded_over_an_open_picture_until_one_i
     assert panel.no_seed_note.text().startswith("“image 0.png” is a picture in the VAE editor: it has no seed. The")
 
 
-@pytest.mark.parametrize("kept_on_quit", [True, False])
+@pytest.mark.parametrize("kept_on_quit, linked", [(True, False), (False, False), (False, True)])
 def test_a_session_of_a_damaged_gan_follows_the_bundled_one_said_once_and_on_the_bar(
-        qtbot, monkeypatch, engine, model_dir, tmp_path, kept_on_quit):
+        qtbot, monkeypatch, engine, model_dir, tmp_path, kept_on_quit, linked):
     """The tester kept a session of their GAN g, cut its weights in half and started again: the log said first "The
     session's g was not loaded: you opened emoji-faces-gan" (the user had opened nothing: the start-up fell back),
     then the fallback's error, and 30 s later the bar showed only "⚠ 1 in log". Now the session's sample follows the
     bundled GAN as after any switch, the fallback's error is the one thing said of it, and the bar keeps a warning
     until the user loads another GAN. kept_on_quit False: a crash's session, restored as soon as the question is
-    answered (here at once), while g is still loading."""
+    answered (here at once), while g is still loading. linked: the session names g by a symlink to it (saved before
+    paths were canonical), and its sample waited for a g that was not coming."""
     g = shutil.copytree(model_dir / "tiny-gan", tmp_path / "g")
     first = MainWindow(engine, [read_entry(model_dir / "tiny-vae"), read_entry(g)])
     qtbot.addWidget(first)
@@ -128,6 +129,9 @@ def test_a_session_of_a_damaged_gan_follows_the_bundled_one_said_once_and_on_the
     qtbot.waitUntil(lambda: len(first.document.items) == 1, timeout=UI_TIMEOUT)
     kept = keep_one_sample(qtbot, first)
     if not kept_on_quit:
+        if linked:
+            (tmp_path / "link").symlink_to(g)
+            kept = replace(kept, models={**kept.models, "gan": str(tmp_path / "link")})
         sess.save_session(replace(kept, kept=False))
         monkeypatch.setattr(SessionQuestions, "ask_restore", lambda self, names: True)
     damaged = g / WEIGHTS_NAME
@@ -157,4 +161,26 @@ def test_a_session_of_a_damaged_gan_follows_the_bundled_one_said_once_and_on_the
 
     with qtbot.waitSignal(doc.model_loaded, timeout=UI_TIMEOUT):  # the user's own choice ends it
         doc.load_model(str(model_dir / "tiny-gan"))
-    assert not status.warning.isVisible()
+    assert not status.warning.isVisible() and "gan" not in doc.stand_ins
+
+
+def test_a_sessions_own_gan_loaded_in_the_last_ones_place_keeps_the_warning(qtbot, monkeypatch, window, model_dir,
+                                                                             tmp_path):
+    """The last GAN, g, is damaged and a kept session was made in another, h: the restore loads h, which the user did
+    not choose either, so the bar's warning stays (it went as h came) until the user loads a GAN."""
+    h = str(shutil.copytree(model_dir / "tiny-gan", tmp_path / "h").resolve())
+    kept = keep_one_sample(qtbot, window)
+    sess.save_session(replace(kept, models={**kept.models, "gan": h}))
+    Settings().set_last_model("gan", str(damaged_copy(model_dir / "tiny-gan", tmp_path / "g")))
+
+    def settled(w: MainWindow) -> bool:
+        doc = w.document
+        return (len(doc.items) == 1 and "gan" in doc.models and doc.models["gan"].path == h and not doc.jobs
+                and not doc.carry.pending_any() and not doc.samples.pending)
+    again = started(qtbot, monkeypatch, [], settled)
+
+    doc, status = again.document, again.status
+    assert status.warning.isVisible() and status.warning.text() == "⚠ Last GAN not loaded"
+    with qtbot.waitSignal(doc.model_loaded, timeout=UI_TIMEOUT):  # the user's own choice ends it
+        doc.load_model(str(model_dir / "tiny-gan"))
+    assert not status.warning.isVisible() and "gan" not in doc.stand_ins

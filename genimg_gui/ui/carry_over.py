@@ -56,7 +56,8 @@ class CarryOver:
         """A restored session's model of a kind, on its way, could not be loaded: its items follow the model that
         comes in its place (the bundled one the start-up loads instead), as those of a model not loaded do. They
         waited for it, and the bundled model drew their latents as they were, another model's."""
-        if (expected := self.expected.get(kind)) and expected[0] == os.path.realpath(folder):
+        # both as canonical: the session's folder is as it named it (restored_folder), the last model as remembered
+        if (expected := self.expected.get(kind)) and os.path.realpath(expected[0]) == os.path.realpath(folder):
             del self.expected[kind]
             self.unloaded.add(kind)
 

@@ -79,8 +79,10 @@ class Document(QObject):
         self.waiting_files: list[tuple[list[str], str]] = []  # (paths, fit) to open once no model is loading
         self.sending: dict[int, str] = {}  # Send to VAE editor's EncodeImage seq -> the sample's name (Item.sent_from)
         self.failures = FailedRequests(self)  # what a failed request leaves, kept for a retry on the CPU
-        self.stand_ins: dict[str, tuple[str, str]] = {}  # kind -> (the last model, failed; the bundled one loaded)
-        self.named: set[str] = set()  # the models named on the command line, as loaded: the user's choice
+        self.stand_ins: dict[str, tuple[str, ...]] = {}  # kind -> (the last model, failed; those loaded in its place)
+        # the models named on the command line, as loaded (the user's choice), until the restore: path -> the kind
+        # its option named (--vae, --gan), None for one among the files (document_session.named_kind)
+        self.named: dict[str, str | None] = {}
         self.model_hooks: list = []  # ModelInfo -> ModelInfo, run as a model arrives (adds user directions)
         self.restored_folder: Callable[[str], str] = lambda path: path  # a session's folder: ModelList.own_folder
         self.session_due: Callable[[], bool] = lambda: False  # the last run's session is yet to come back or go
@@ -95,15 +97,16 @@ class Document(QObject):
         engine.progress.connect(self.failures.on_progress)
 
     # --- requests -------------------------------------------------------
-    def load_model(self, path: str, scaling_factor: float | None = None, named: bool = False) -> int:
+    def load_model(self, path: str, scaling_factor: float | None = None, named: bool = False,
+                   kind: str | None = None) -> int:
         """A model folder, or a model file from elsewhere (converted by the worker; an SD VAE without scaling_factor
         comes back as scale_needed). A folder's path is made canonical: one reached through a symlink or a relative
         path is the one model it is (listed once, marked loaded). A file keeps its name (only made absolute): a
         download cache links a named file to a blob named by its hash, and the name says what it is (an SDXL VAE).
-        named: on the command line, so it wins over a kept session's model of its kind (restore_session)."""
+        named: on the command line (as kind, by --vae or --gan), so it wins over a kept session's (restore_session)."""
         path = os.path.realpath(path) if os.path.isdir(path) else os.path.abspath(path)
         if named:
-            self.named.add(path)
+            self.named[path] = kind
         seq = self.engine.submit(rq.LoadModel(path, scaling_factor))
         self.jobs[seq] = f"loading {path}"
         self.loading_changed.emit()
@@ -313,17 +316,14 @@ class Document(QObject):
 
     # --- results --------------------------------------------------------
     def _on_result(self, r) -> None:
-        handler = {rq.ModelInfo: self._on_model, rq.Encoded: self._on_encoded, rq.Decoded: self._on_decoded,
-                   rq.Mapped: self._on_mapped, rq.DeviceChanged: self.device_changed.emit,
+        handler = {rq.ModelInfo: lambda info: take_model(self, info), rq.Encoded: self._on_encoded,
+                   rq.Decoded: self._on_decoded, rq.Mapped: self._on_mapped, rq.DeviceChanged: self.device_changed.emit,
                    rq.Previewed: self.previewed.emit, rq.Latents: self.latents_ready.emit,
                    rq.Frames: self.frames_ready.emit, rq.Inverted: self.inverted.emit,
                    rq.ScaleNeeded: self._on_scale_needed}.get(type(r))
         if handler is not None:
             handler(r)
         self.carry.answered(r)  # after: the answer may have asked for the picture on screen, which goes first
-
-    def _on_model(self, info: rq.ModelInfo) -> None:
-        take_model(self, info)
 
     def _on_encoded(self, r: rq.Encoded) -> None:
         if self.carry.on_encoded(r):

@@ -75,7 +75,10 @@ def restore_session(document: Document, session: Session, drop_start_sample: boo
     # kinds whose model, loaded already, is followed in place of the session's: the user's, or a bundled stand-in
     followed: list[str] = []
     for kind, saved_path in session.models.items():
-        path = document.restored_folder(saved_path)  # another install's bundled folder: this one's
+        # another install's bundled folder: this one's; canonical, as loads are (Document.load_model): a session saved
+        # before paths were, naming its model by a symlink, loaded it again as it loaded, or waited for it as it failed
+        path = document.restored_folder(saved_path)
+        path = os.path.realpath(path) if os.path.isdir(path) else path
         made_in = session.identities.get(kind)
         if _has_model(document, kind, path, made_in):
             if made_in is not None and document.models[kind].identity != made_in:  # its folder, other weights
@@ -96,6 +99,8 @@ def restore_session(document: Document, session: Session, drop_start_sample: boo
                 _follow_instead(document, kind, bundled, followed)
                 continue
             document.load_model(path)
+            if kind in document.stand_ins:  # in the failed last model's place too: its warning stays (ModelList)
+                document.stand_ins[kind] += (path,)
         if made_in is not None:  # on its way: with other weights, its arrival carries the items over
             document.carry.expect(kind, path, made_in, _trained_again_note(path, session.kept))
     for identity, labels in session.labels.items():  # a model seen this run keeps the labels it was left with
@@ -123,6 +128,7 @@ def restore_session(document: Document, session: Session, drop_start_sample: boo
         for kind in followed:
             document.carry.follow(kind, (), document.carry.values(None, document.models[kind]))
         document.current_changed.emit(document.current)
+    document.named.clear()  # the user's choice over the session's, which is back now
 
 
 def _trained_again_note(path: str, kept: bool) -> str:
@@ -152,7 +158,7 @@ def _named(drawn: dict[int, Drawn], classes: tuple[str, ...] | None) -> dict[int
 def _stand_in(document: Document, kind: str, path: str) -> str | None:
     """The bundled model's folder the start-up loaded in place of the session's model of a kind, when that is the
     model it loaded last and could not load (said then: ModelList._instead_of_last); None when it is not."""
-    last, bundled = document.stand_ins.get(kind, ("", ""))
+    last, bundled, *_ = document.stand_ins.get(kind, ("", ""))
     same = bool(last) and os.path.realpath(last) == os.path.realpath(path)
     return os.path.realpath(bundled) if same else None
 
@@ -167,23 +173,39 @@ def _follow_instead(document: Document, kind: str, model: str, followed: list[st
 
 
 def _named_instead(document: Document, kind: str) -> str | None:
-    """The model of a kind the user named on the command line (Document.named): the newest on its way, known by its
-    folder's card, else the one loaded; None when none is. The session waited for the start-up's models, these
-    among them, and then loaded its own over the user's."""
-    mine = [path for path in document.loading_paths()
-            if path in document.named and (entry := read_entry(Path(path))) is not None and entry.kind == kind]
+    """The model of a kind the user named on the command line (Document.named): the newest on its way (named_kind),
+    else the one loaded; None when none is. The session waited for the start-up's models, these among them, and
+    then loaded its own over the user's."""
+    mine = [path for path in document.loading_paths() if path in document.named and named_kind(document, path) == kind]
     info = document.models.get(kind)
-    loaded = info.path if info is not None and {info.path, info.source} & document.named else None
+    loaded = info.path if info is not None and {info.path, info.source} & document.named.keys() else None
     return mine[-1] if mine else loaded
+
+
+def named_kind(document: Document, path: str) -> str | None:
+    """The kind of a model named on the command line: the one its option named (--vae, --gan), else its folder's
+    card's; None for a model file among the files, whose kind is known only once the worker has read it."""
+    if (kind := document.named.get(path)) is not None:
+        return kind
+    entry = read_entry(Path(path))
+    return entry.kind if entry is not None else None
+
+
+def named_unread(document: Document) -> set[int]:
+    """The loads on their way of models named on the command line whose kind is not known yet (named_kind): a
+    restore waits for them, as either kind may be the user's. Restored before a GAN file named among the files
+    had come, a crash's session loaded its own GAN after it, over the user's."""
+    return {seq for seq, job in document.jobs.items() if job.startswith("loading ")
+            and (path := job.removeprefix("loading ")) in document.named and named_kind(document, path) is None}
 
 
 def _chosen_instead(document: Document, kind: str, after: int | None) -> str | None:
     """The newest model of a kind the user asked to load after seq `after`, still on its way; None when none is.
     Known by its folder's card: a model file's kind is known only once the worker has read it. Not the bundled
-    model the start-up loaded in place of the last (stand_ins): the user did not choose it."""
-    stand_in = f"loading {os.path.realpath(document.stand_ins[kind][1])}" if kind in document.stand_ins else None
+    model the start-up loaded in place of the last, nor the session's (stand_ins): the user did not choose them."""
+    stand_ins = {f"loading {os.path.realpath(p)}" for p in document.stand_ins.get(kind, ())[1:]}
     asked = sorted((seq, job.removeprefix("loading ")) for seq, job in document.jobs.items()
-                   if after is not None and seq > after and job.startswith("loading ") and job != stand_in)
+                   if after is not None and seq > after and job.startswith("loading ") and job not in stand_ins)
     mine = [path for _, path in asked if (entry := read_entry(Path(path))) is not None and entry.kind == kind]
     return mine[-1] if mine else None
 

@@ -89,7 +89,7 @@ class ModelList:
             if not chosen:
                 self.window.show_error(f"No {kind.upper()} model found in weights/; open one from the Models tab")
                 continue
-            seq = self.window.document.load_model(chosen, named=bool(asked.get(kind)))  # the user's: named
+            seq = self.window.document.load_model(chosen, named=bool(asked.get(kind)), kind=kind)  # the user's: named
             default = default_model(kind, [e for e in self.entries if e.bundled])
             if not asked.get(kind) and default and os.path.realpath(chosen) != os.path.realpath(default.path):
                 self.window.document.failures.instead[seq] = \
@@ -111,8 +111,12 @@ class ModelList:
         doc.load_model(bundled.path)
 
     def _withdraw_stand_in_warning(self, info: rq.ModelInfo) -> None:
-        stand_in = self.window.document.stand_ins.get(info.kind)
-        if stand_in is not None and info.path != os.path.realpath(stand_in[1]):  # the user's own: it stands in no more
+        """A model the user chose arrived: the bundled one stands in no more. Not one loaded in the last one's place
+        (Document.stand_ins: the bundled one, a restored session's own), which the user did not choose."""
+        doc = self.window.document
+        stand_in = doc.stand_ins.get(info.kind)
+        if stand_in is not None and info.path not in {os.path.realpath(p) for p in stand_in[1:]}:
+            del doc.stand_ins[info.kind]
             self.window.status.withdraw_warning(stand_in_warning(info.kind))
 
     def load_listed(self, path: str) -> None:

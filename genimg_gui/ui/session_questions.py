@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtWidgets import QMessageBox
 
 from ..wording import counted, listed
-from .document_session import kept_items
+from .document_session import kept_items, named_unread
 from .inversion_names import parse as inversion_parts
 from .item import Item
 
@@ -110,42 +110,54 @@ class SessionQuestions:
     def offer_restore(self) -> int:
         """After a crash or kill: offer the autosaved session back; a session kept on quitting comes back
         unasked, once the models have loaded. Returns the images restored (or coming back)."""
-        window, autosaver = self.window, self.window.autosaver
-        if not autosaver.owner:  # said in the title and on the bar for good: a message went in a second
-            window.setWindowTitle("genimg (not autosaved: another genimg window is open)")
-            window.status.show_warning("Not autosaved", NOT_AUTOSAVED)
-            window.status.show_message(NOT_AUTOSAVED)
-            return 0
-        if not autosaver.pending():
-            autosaver.release()  # held at start-up for a session that is gone since: save this run's work
-            return 0
-        session = autosaver.saved()
-        if session is None:  # unreadable: said, nothing to ask about
+        autosaver, doc = self.window.autosaver, self.window.document
+        session = self._offered()
+        if session is None:
+            doc.named.clear()  # no restore for the models named on the command line to win over
             return 0
         if session.kept:  # the user chose to keep it when quitting: asked then, not again
-            self._reopen_once_loaded(session)
+            start_up = {seq for seq, job in doc.jobs.items() if job.startswith("loading ")}
+            self._reopen_once_loaded(session, KEPT_BACK, start_up)
             return len(session.items)
         if not self.ask_restore([item.name for item in session.items]):
             autosaver.decline()
+            doc.named.clear()
             return 0
-        return self._reopen(session, "Restored {} from the autosaved session")
+        # a model file named among the files, of a kind not known until it comes: the session's model of that kind
+        # is not loaded over it (restore_session), once it is known
+        self._reopen_once_loaded(session, "Restored {} from the autosaved session", named_unread(doc))
+        return len(session.items)
 
-    def _reopen_once_loaded(self, session: Session) -> None:
-        """Reopen a kept session once the models loading at start-up have come, as the crash path's question
-        waits for them: reopened at once, History named its steps "direction 1" (no directions yet), and the
-        models' "Loaded …" replaced the "Reopened …" message within a second. Not after a model the user opens
-        meanwhile: the restore then loaded the session's model after it, over the user's choice
-        (restore_session leaves that kind to the user's model, which carries the session's items over)."""
+    def _offered(self) -> Session | None:
+        """The session to offer back: None when there is none, it is unreadable (said), or this window does not
+        own the autosave (said in the title and on the bar for good: a message went in a second)."""
+        window, autosaver = self.window, self.window.autosaver
+        if not autosaver.owner:
+            window.setWindowTitle("genimg (not autosaved: another genimg window is open)")
+            window.status.show_warning("Not autosaved", NOT_AUTOSAVED)
+            window.status.show_message(NOT_AUTOSAVED)
+            return None
+        if not autosaver.pending():
+            autosaver.release()  # held at start-up for a session that is gone since: save this run's work
+            return None
+        return autosaver.saved()
+
+    def _reopen_once_loaded(self, session: Session, message: str, loads: set[int]) -> None:
+        """Reopen a session once loads (the seqs of model loads) have come: a kept one once the models loading at
+        start-up have, as the crash path's question waits for them: reopened at once, History named its steps
+        "direction 1" (no directions yet), and the models' "Loaded …" replaced the "Reopened …" message within a
+        second. Not after a model the user opens meanwhile: the restore then loaded the session's model after it,
+        over the user's choice (restore_session leaves that kind to the user's model, which carries the session's
+        items over)."""
         doc = self.window.document
-        start_up = {seq for seq, job in doc.jobs.items() if job.startswith("loading ")}
-        if not start_up:
-            self._reopen(session, KEPT_BACK)
+        if not loads:
+            self._reopen(session, message)
             return
 
         def on_loading() -> None:  # as each load begins or ends (the end's "Loaded …" said already)
-            if start_up.isdisjoint(doc.jobs):
+            if loads.isdisjoint(doc.jobs):
                 doc.loading_changed.disconnect(on_loading)
-                self._reopen(session, KEPT_BACK, chosen_after=max(start_up))
+                self._reopen(session, message, chosen_after=max(loads))
         # at once, not polled: a poll found the user's model arrived as well, and the session's items not in
         # the model they were made in, with no model before it to carry them over from
         doc.loading_changed.connect(on_loading)
