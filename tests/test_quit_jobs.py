@@ -70,7 +70,7 @@ def start_export(qtbot, window, image_files, path) -> None:
     dialog.frames.setValue(600)
     dialog.scale.setValue(1)
     rendering: list = []
-    window.document.progress.connect(lambda p: rendering.append(p) if p.text.startswith("rendering") else None)
+    window.document.progress.connect(lambda p: rendering.append(p) if p.text.startswith("Rendering") else None)
     dialog.export_to(str(path))
     qtbot.waitUntil(lambda: bool(rendering), timeout=UI_TIMEOUT)
 
