@@ -470,22 +470,3 @@ def _slider_option(slider):
     option = QStyleOptionSlider()
     slider.initStyleOption(option)
     return option
-
-
-def test_preview_strips_keep_their_place_faint_while_another_images_strips_come(qtbot, window, image_files):
-    """Clicking another image cleared every strip: the rows moved up by a strip each, then back down a few seconds
-    later as the new strips arrived. Now the last strips stay, faint, until the new image's replace them."""
-    doc, sliders = window.document, window.sliders
-    with qtbot.waitSignal(doc.item_added, timeout=UI_TIMEOUT):
-        window.open_paths([str(image_files[0]), str(image_files[1])])
-    qtbot.waitUntil(lambda: sum(item.kind == "vae" for item in doc.items.values()) == 2, timeout=UI_TIMEOUT)
-    sliders.previews_box.setChecked(True)
-    qtbot.waitUntil(lambda: sliders.strips and all(len(s.images) == 7 for s in sliders.strips), timeout=UI_TIMEOUT)
-    tops = [slider.y() for slider in sliders.sliders]
-    other = next(item for item in doc.items.values() if item is not doc.current and item.kind == doc.current.kind)
-    doc.select(other.id)
-    assert all(s.isVisible() and s.images and s.stale for s in sliders.strips)  # kept, faint
-    sliders.scroll.widget().layout().activate()
-    assert [slider.y() for slider in sliders.sliders] == tops  # no row moved
-    qtbot.waitUntil(lambda: not any(s.stale for s in sliders.strips), timeout=UI_TIMEOUT)
-    assert all(len(s.images) == 7 and s.isVisible() for s in sliders.strips)
