@@ -83,7 +83,6 @@ class GanPanel(QWidget):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.gan_loaded = False  # the controls are greyed out until a GAN has loaded (gan_arrived)
         self.seed = SeedBox()
         self.seed.setRange(0, seed_draws.MAX_SEED)
         self.seed.setObjectName("seed")
@@ -227,8 +226,7 @@ class GanPanel(QWidget):
 
     def gan_arrived(self) -> None:
         """A GAN has loaded: the controls work, and the note is the current item's again."""
-        if not self.gan_loaded:
-            self.gan_loaded = True
+        if not self.no_seed_note.gan_loaded:  # the note keeps whether one has (its text depends on it)
             self.setEnabled(True)
             self.no_seed_note.gan_arrived()
 
