@@ -18,6 +18,12 @@ def listed(texts: list[str], most: int = 5) -> str:
     return ", ".join(texts[:most]) + (f" and {len(texts) - most:,} more" if len(texts) > most else "")
 
 
+def quoted_list(names: list[str], most: int = 5) -> str:
+    """“a”, “b”, “c” and 4 more: names listed as listed lists them, each in curly quotes, as names may hold commas
+    of their own (“sad, tired”) and the list would read as more names than it has."""
+    return listed([f"“{name}”" for name in names], most)
+
+
 def one_of(texts: list[str] | tuple[str, ...]) -> str:
     """".gif, .webp or .mp4": choices, for a message (", ".join read ".gif, .webp, .mp4", a list cut short)."""
     *others, last = texts

@@ -19,7 +19,7 @@ from PySide6.QtCore import Qt
 from ..attributes import (METHODS, earlier_weights_file, save_user_directions, saved_identity, saved_rows,
                           user_directions_file)
 from ..engine import requests as rq
-from ..wording import listed
+from ..wording import quoted_list
 from .direction_jobs import Job
 from .directions_dialog import DirectionRequest
 
@@ -43,12 +43,12 @@ class Remake:
         parts = [f"{self.model} was trained again: your directions made in its old weights do not apply to the "
                  "new ones"]
         if self.requests:
-            parts.append(f"making {_quoted([r.name for r in self.requests])} again from "
+            parts.append(f"making {quoted_list([r.name for r in self.requests])} again from "
                          f"{_its(self.requests)} examples")
         if self.gone:
-            parts.append(f"{_quoted(self.gone)} cannot be made again: {_its(self.gone)} example files are gone")
+            parts.append(f"{quoted_list(self.gone)} cannot be made again: {_its(self.gone)} example files are gone")
         if self.unkept:
-            parts.append(f"{_quoted(self.unkept)} cannot be made again: {_its(self.unkept)} examples were not kept "
+            parts.append(f"{quoted_list(self.unkept)} cannot be made again: {_its(self.unkept)} examples were not kept "
                          "(made by an earlier genimg)")
         if self.gone or self.unkept:
             them = "it" if len(self.gone) + len(self.unkept) == 1 else "them"
@@ -137,10 +137,6 @@ def examples_of(request: DirectionRequest) -> dict:
     return {"from": [os.path.abspath(p) for p in request.from_paths],
             "to": [os.path.abspath(p) for p in request.to_paths],
             "method": request.method, "keep_fixed": request.keep_fixed}
-
-
-def _quoted(labels) -> str:
-    return listed([f"“{label}”" for label in labels])
 
 
 def _its(labels) -> str:

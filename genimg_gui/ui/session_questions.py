@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtWidgets import QMessageBox
 
-from ..wording import counted, listed
+from ..wording import counted, listed, quoted_list
 from .document_session import kept_items, named_unread
 from .inversion_names import parse as inversion_parts
 from .item import Item
@@ -37,7 +37,7 @@ def named(names: list[str]) -> str:
     """“a”, “b” and 4 more: the first few images a question is about, as a count alone left the user to search the
     filmstrip for which. A long name is shortened in its middle: one of 250 characters stretched the dialog to
     960 px, where a name has no space to wrap at."""
-    return listed([f"“{short_name(n)}”" for n in names], NAMED)
+    return quoted_list([short_name(n) for n in names], NAMED)
 
 
 def short_name(name: str, most: int = NAME_CHARS) -> str:

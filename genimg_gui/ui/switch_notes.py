@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from ..file_stamp import stamp_of
-from ..wording import counted, listed
+from ..wording import counted, listed, quoted_list
 
 if TYPE_CHECKING:
     from .item import Item
@@ -40,7 +40,7 @@ def from_fit_note(lost: list[tuple[str, tuple[int, int], str]]) -> str | None:
     if len(lost) == 1:
         [(name, (width, height), what)] = lost
         return f"{name} is encoded from its {width}×{height} fit: its file is {what}"
-    quoted = listed([f"“{name}”" for name, _, _ in lost], 3)  # their names hold commas of their own
+    quoted = quoted_list([name for name, _, _ in lost], 3)
     whats = sorted({what.split()[0] for _, _, what in lost})  # "changed", "gone"
     return f"{counted(len(lost), 'picture')} are encoded from their last fit ({quoted}): their files are " \
         f"{' or '.join(whats)}"
@@ -51,7 +51,7 @@ def invert_again_note(names: list[str]) -> str | None:
     another)."""
     if len(names) <= 1:
         return f"{names[0]} keeps its w; invert the picture again to fit the new GAN" if names else None
-    quoted = listed([f"“{name}”" for name in names], 3)  # their names hold commas of their own
+    quoted = quoted_list(names, 3)
     return f"{counted(len(names), 'inversion')} keep their w ({quoted}); invert the pictures again to fit the new GAN"
 
 
