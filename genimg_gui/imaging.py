@@ -139,9 +139,10 @@ def open_read(path: Path | str, max_pixels: int | None = None, *, name: str | No
             im.load()
             turned = im.getexif().get(ExifTags.Base.Orientation) in (5, 6, 7, 8)  # a quarter turn swaps the sides
             ImageOps.exif_transpose(im, in_place=True)  # in place: no copy of a large picture
-            if im.mode in ("I", "F"):  # 4 bytes a pixel: made small 8-bit grey before any copy
-                im = _grey_of_wide(im, side)
-            rgb = _reduced(to_rgb(_reduced(im, side) if im.mode in REDUCIBLE else im), side)
+            if im.mode in ("I", "F"):  # 4 bytes a pixel: made small 8-bit grey (reduced there) before any copy
+                rgb = to_rgb(_grey_of_wide(im, side))
+            else:  # reduced once: before to_rgb (fewer pixels to convert) where the mode may be averaged (REDUCIBLE)
+                rgb = to_rgb(_reduced(im, side)) if im.mode in REDUCIBLE else _reduced(to_rgb(im), side)
             return Picture(rgb, note, in_file[::-1] if turned else in_file)
     except ImageLoadError:
         raise
