@@ -266,13 +266,19 @@ def shared_rows(old: Directions, new: Directions) -> dict[int, int]:
     """old row -> new row of the named directions (explained 0) both sets hold under one label. An attribute means
     the same in any model, its unit being its groups' spread in each; a principal component does not (PC1 of one
     model's latents is not PC1 of another's), nor does a row past the labels."""
-    named = named_rows(new)
+    named = named_row_by_label(new)
     return {i: named[label] for i, label in enumerate(old.labels) if old.explained[i] == 0 and label in named}
 
 
-def named_rows(directions: Directions) -> dict[str, int]:
-    """label -> row of each named direction (explained 0): those another model's rows can be matched to by label."""
-    return {label: i for i, label in enumerate(directions.labels) if directions.explained[i] == 0}
+def named_rows(directions: Directions) -> list[int]:
+    """The rows of the named directions (explained 0): the model's attribute directions and the user's own, not the
+    principal components."""
+    return [i for i in range(len(directions)) if directions.explained[i] == 0]
+
+
+def named_row_by_label(directions: Directions) -> dict[str, int]:
+    """label -> row of each named direction (named_rows): those another model's rows can be matched to by label."""
+    return {directions.labels[i]: i for i in named_rows(directions)}
 
 
 def reexpressed(state: EditState, rows: dict[int, int], size: int,

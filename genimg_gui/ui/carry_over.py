@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from ..edit import EditState, named_rows, reexpressed, shared_rows, values_along
+from ..edit import EditState, named_row_by_label, reexpressed, shared_rows, values_along
 from ..history import carried_across, carried_over, fits_over
 from ..engine import requests as rq
 from ..seed_draws import class_named
@@ -321,7 +321,7 @@ def _carry_across(item: Item, w: np.ndarray) -> None:
 
 def _rows_by_label(labels: tuple[str, ...], new: rq.ModelInfo) -> dict[int, int]:
     """shared_rows for a model known only by its labels: a row named as one of new's named directions is that."""
-    named = named_rows(new.directions)
+    named = named_row_by_label(new.directions)
     return {i: named[label] for i, label in enumerate(labels) if label in named}
 
 

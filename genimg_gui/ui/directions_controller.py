@@ -21,7 +21,7 @@ from PySide6.QtWidgets import QDialog, QMessageBox, QWidget
 from ..attributes import (DirectionsFileError, claim_legacy_directions, direction_from_examples,
                           load_user_directions, merged_user_directions, remade_from, row_key, save_user_directions,
                           separation, slider_unit, user_directions_file, user_directions_folder, user_examples)
-from ..edit import Directions, without_direction
+from ..edit import Directions, named_rows, without_direction
 from ..engine import requests as rq
 from ..wording import counted
 from . import saved_directions
@@ -179,7 +179,7 @@ class DirectionsController(QObject):
         info = self.document.models[KIND]
         directions = info.directions
         dialog = DirectionsDialog(self.parent_widget, directions.labels, info.name, self._target_note(info),
-                                  [directions.labels[i] for i in _named_rows(directions)])
+                                  [directions.labels[i] for i in named_rows(directions)])
         if self.refused is not None:
             dialog.restore(*self.refused)
         return dialog.request() if dialog.exec() == QDialog.DialogCode.Accepted else None
@@ -373,19 +373,13 @@ class DirectionsController(QObject):
         self.document.message.emit(f"Brought back “{label}”")
 
 
-def _named_rows(directions: Directions) -> list[int]:
-    """The named rows (explained == 0): the model's attribute directions and the user's own, not the principal
-    components."""
-    return [i for i in range(len(directions)) if directions.explained[i] == 0]
-
-
 def _fitted(directions: Directions, a: np.ndarray, b: np.ndarray, req: DirectionRequest,
             label: str) -> tuple[Directions, list[int]]:
     """directions with the new one (from examples a to b) last, and the named rows it was kept apart from
     (req.keep_fixed). Raises ValueError when the examples leave no direction."""
     vector, sigma = direction_from_examples(a, b, req.method)
     made = directions.with_direction(vector, sigma, label)
-    kept = _named_rows(directions) if req.keep_fixed else []
+    kept = named_rows(directions) if req.keep_fixed else []
     if kept:  # kept apart, the groups part less along it: its unit is measured again, so +3σ still reaches
         row = made.orthogonalized(len(made) - 1, kept).basis[-1]
         made = directions.with_direction(row, slider_unit(a, b, row), label)
