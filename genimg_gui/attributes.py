@@ -11,7 +11,7 @@ import json
 import os
 import re
 from pathlib import Path
-from typing import Mapping
+from typing import Mapping, Sequence
 
 import numpy as np
 from safetensors import SafetensorError, safe_open
@@ -30,6 +30,9 @@ EXAMPLES_KEY = "examples"
 # ... the identity of the old weights whose directions were made again for these (direction_remake): a file that
 # holds it stays, empty, once its last row is deleted, so that they are not made again at the next launch
 REMADE_KEY = "remade_from"
+# ... the directions of those old weights not made again yet (each {"label", "from", "to", "method", "keep_fixed"}):
+# genimg closed while they were being made, and the next load of these weights makes them
+REMAKING_KEY = "remaking"
 
 
 class DirectionsFileError(ValueError):
@@ -212,11 +215,13 @@ def claim_legacy_directions(model_name: str, identity: str, dim: int) -> Directi
 
 
 def save_user_directions(path: Path, directions: Directions, identity: str = "", folder: str = "",
-                         examples: Mapping[bytes, dict] | None = None, remade_from: str = "") -> None:
+                         examples: Mapping[bytes, dict] | None = None, remade_from: str = "",
+                         remaking: Sequence[tuple[str, dict]] = ()) -> None:
     """Write directions (typically only the user's own rows) atomically, with the identity of the model they were
     made on (ModelInfo.identity: the weights' SHA-256), which only a test leaves out, the folder it was loaded from,
-    the examples each row was made from (examples: row_key(row) -> its examples; a row not there has none) and the
-    identity of the weights whose directions were made again for these (REMADE_KEY)."""
+    the examples each row was made from (examples: row_key(row) -> its examples; a row not there has none), the
+    identity of the weights whose directions were made again for these (REMADE_KEY) and those of them not made yet
+    (remaking: (label, its examples) each; REMAKING_KEY)."""
     arrays = {"mean": directions.mean, "basis": directions.basis, "sigma": directions.sigma,
               "explained": directions.explained}
     metadata = {"labels": "\n".join(directions.labels)}
@@ -226,6 +231,8 @@ def save_user_directions(path: Path, directions: Directions, identity: str = "",
         metadata[FOLDER_KEY] = os.path.realpath(folder)
     if remade_from:
         metadata[REMADE_KEY] = remade_from
+    if remaking:
+        metadata[REMAKING_KEY] = json.dumps([{"label": label, **made} for label, made in remaking])
     rows = [(examples or {}).get(row_key(row)) for row in directions.basis]
     if any(rows):
         metadata[EXAMPLES_KEY] = json.dumps(rows)
@@ -284,6 +291,20 @@ def remade_from(path: Path) -> str:
             return (f.metadata() or {}).get(REMADE_KEY, "")
     except (SafetensorError, OSError, ValueError):
         return ""
+
+
+def to_remake(path: Path) -> list[tuple[str, dict]]:
+    """The directions the file records as not made again yet for its weights (REMAKING_KEY), as (label, its
+    examples); [] for none, or a file that cannot be read."""
+    try:
+        with safe_open(str(path), "np") as f:
+            rows = json.loads((f.metadata() or {}).get(REMAKING_KEY, "[]"))
+    except (SafetensorError, OSError, ValueError):
+        return []
+    if not isinstance(rows, list):
+        return []
+    return [(row["label"], {k: v for k, v in row.items() if k != "label"}) for row in rows
+            if _examples_ok(row) and isinstance(row.get("label"), str)]
 
 
 def _examples_ok(made: object) -> bool:

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from genimg_gui.attributes import (DirectionsFileError, load_user_directions, remade_from, row_key,
-                                   save_user_directions, saved_rows, user_directions_file, user_examples)
+                                   save_user_directions, saved_rows, to_remake, user_directions_file, user_examples)
 from genimg_gui.edit import AmbiguousDirection, Directions, EditState, edited_latent
 from genimg_gui.typicality import prior_distance
 
@@ -95,6 +95,9 @@ def test_a_files_rows_and_their_examples_are_read_whatever_its_latent_size(tmp_p
         load_user_directions(path, 5)
     save_user_directions(path, mine.subset(()), "ab" * 32, str(tmp_path), remade_from="cd" * 32)  # made again: kept
     assert saved_rows(path) == [] and remade_from(path) == "cd" * 32 and len(load_user_directions(path, 4)) == 0
+    assert to_remake(path) == []
+    save_user_directions(path, mine.subset(()), "ab" * 32, remade_from="cd" * 32, remaking=[("a → b", made)])
+    assert to_remake(path) == [("a → b", made)]  # not made yet when genimg closed: the next load makes it
 
 
 def test_bundled_skin_tone_direction_darkens_a_drawn_face_and_prior_distance_is_calibrated():

@@ -5,6 +5,7 @@ and those that cannot be (their example files gone)."""
 from __future__ import annotations
 
 import shutil
+import time
 from dataclasses import replace
 
 import numpy as np
@@ -92,8 +93,9 @@ def test_a_direction_whose_examples_are_gone_is_named_as_not_made_again(qtbot, b
     assert "“gone → blue”" in note and "its example files are gone" in note and "make it again" in note
 
 
-def next_launch(qtbot, folder) -> tuple[tuple[str, ...], list[str]]:
-    """genimg started again (a new window and engine) loading folder: its VAE sliders' labels, and what it said."""
+def next_launch(qtbot, folder, made: int = 0, then=None) -> tuple[tuple[str, ...], list[str]]:
+    """genimg started again (a new window and engine) loading folder: its VAE sliders' labels, and what it said,
+    once it has made `made` directions again; then(window) is called before it closes."""
     from genimg_gui.engine.engine import Engine
     from genimg_gui.ui.main_window import MainWindow
 
@@ -104,9 +106,12 @@ def next_launch(qtbot, folder) -> tuple[tuple[str, ...], list[str]]:
     window.document.message.connect(said.append)
     window.document.error.connect(said.append)
     try:
-        labels = load(qtbot, window, folder)
+        load(qtbot, window, folder)
         QApplication.processEvents()  # a remake begins, queued, once the model is in place, and says so
-        return labels, said
+        qtbot.waitUntil(lambda: sum(m.startswith("Made “") for m in said) == made, timeout=UI_TIMEOUT)
+        if then is not None:
+            then(window)
+        return window.document.directions("vae").labels, said
     finally:
         window.close()
         engine.shutdown()
@@ -165,3 +170,62 @@ def test_a_direction_not_made_again_is_said_so_and_leaves_the_users_refused_one(
     assert tool.make_direction(DirectionRequest("pc1", tuple(red), tuple(blue)), again=True) is None
     assert bare.last_error.startswith("“pc1” was not made again for vae2's new weights: “PC1 ("), bare.last_error
     assert tool.refused[0] == mine
+
+
+def held_encodes(monkeypatch, paths) -> set[str]:
+    """The worker's encoding of any of paths held until its engine shuts down (a big VAE's slow encode, cut off
+    by quitting); returns the set to empty to let them through again."""
+    from genimg_gui.engine.worker import Worker
+
+    held, encode = set(paths), Worker._encode_latents
+
+    def slow(self, r):
+        while held & set(r.paths):
+            self.queue.check(r.seq)  # raises Cancelled once the engine shuts down
+            time.sleep(0.01)
+        return encode(self, r)
+    monkeypatch.setattr(Worker, "_encode_latents", slow)
+    return held
+
+
+@pytest.mark.parametrize("first", ["kept", "deleted"])
+def test_a_direction_still_being_made_again_at_quit_is_made_at_the_next_launch(first, qtbot, bare, vae2, tmp_path,
+                                                                              monkeypatch):
+    """genimg closed while the second of two directions was made again: the first, made, had written the new
+    weights' file, and the next launch took it as all done; the second was lost. A deleted first stays deleted."""
+    load(qtbot, bare, vae2)
+    red, blue = write_group(tmp_path / "red", "red", RED, 4, 1), write_group(tmp_path / "blue", "blue", BLUE, 4, 2)
+    dark = write_group(tmp_path / "dark", "dark", (30, 30, 30), 4, 3)
+    define(qtbot, bare, monkeypatch, "red → blue", red, blue)
+    define(qtbot, bare, monkeypatch, "dark → blue", dark, blue)
+    old = bare.document.directions("vae")
+    old_row = old.basis[old.index_of("dark → blue")].copy()
+
+    held = held_encodes(monkeypatch, dark)
+    train_again(vae2)
+    remade(qtbot, bare, vae2, 1)
+    assert bare.document.directions("vae").labels[-1] == "red → blue"  # "dark → blue" is still being encoded
+    if first == "deleted":
+        bare.directions_tool.delete(bare.document.directions("vae").index_of("red → blue"))
+    assert bare.close()
+    held.clear()
+
+    rows = {}
+
+    def made_again_from_its_examples(window):  # as a new direction from the same examples is made
+        directions = window.document.directions("vae")
+        rows["again"] = directions.basis[directions.index_of("dark → blue")].copy()
+        window.directions_tool.delete(directions.index_of("dark → blue"))
+        define(qtbot, window, monkeypatch, "dark → blue", dark, blue)
+        fresh = window.document.directions("vae")
+        rows["fresh"] = fresh.basis[fresh.index_of("dark → blue")]
+    labels, said = next_launch(qtbot, vae2, made=1, then=made_again_from_its_examples)
+    assert any(m.startswith("vae2 was trained again and not all your directions were made again for its new "
+                            "weights yet; making “dark → blue” again") for m in said), said
+    assert any(m.startswith("Made “dark → blue” again for vae2's new weights from its 4 + 4") for m in said), said
+    assert labels.count("dark → blue") == 1 and labels.count("red → blue") == (first == "kept"), labels
+    assert not np.allclose(rows["again"], old_row, atol=1e-3)  # not the old weights' vector
+    np.testing.assert_allclose(rows["again"], rows["fresh"], atol=1e-5)
+
+    labels, said = next_launch(qtbot, vae2)  # made again once: not at each launch
+    assert labels.count("dark → blue") == 1 and not any("again" in m for m in said), said

@@ -7,16 +7,19 @@ whose examples are gone, or were not kept (made by an earlier genimg), is named,
 
 The new weights' file records that their directions were made again (attributes.REMADE_KEY), kept, empty, when none
 is made or the last is deleted: otherwise the next launch found no file for them, the old weights' file again, and
-made again the directions the user had deleted since, or said again which could not be made."""
+made again the directions the user had deleted since, or said again which could not be made. It is written as the
+remake begins, with the directions still to be made (attributes.REMAKING_KEY), each struck off once made or refused,
+so that the next load of those weights makes those genimg closed on (the next launch found the file, took them as
+made, and they were lost); one made, then deleted, is not among them."""
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Callable
 
 from PySide6.QtCore import Qt
 
-from ..attributes import (METHODS, earlier_weights_file, save_user_directions, saved_identity, saved_rows,
+from ..attributes import (METHODS, earlier_weights_file, remade_from, saved_identity, saved_rows, to_remake,
                           user_directions_file)
 from ..engine import requests as rq
 from ..wording import quoted_list
@@ -36,11 +39,14 @@ class Remake:
     requests: tuple[DirectionRequest, ...]   # one per direction whose examples are there: made again
     gone: tuple[str, ...] = ()               # the labels of those with a side whose example files are all gone
     unkept: tuple[str, ...] = ()             # ... and of those whose examples were not kept
+    resumed: bool = False                    # begun before: genimg closed (or the VAE changed) before all were made
 
     def note(self) -> str:
         """The status bar's word on it, e.g. 'vae2 was trained again: your directions made in its old weights do
         not apply to the new ones; making “frowning → smiling” again from its examples'."""
-        parts = [f"{self.model} was trained again: your directions made in its old weights do not apply to the "
+        parts = [f"{self.model} was trained again and not all your directions were made again for its new weights "
+                 "yet" if self.resumed else
+                 f"{self.model} was trained again: your directions made in its old weights do not apply to the "
                  "new ones"]
         if self.requests:
             parts.append(f"making {quoted_list([r.name for r in self.requests])} again from "
@@ -56,15 +62,23 @@ class Remake:
         return "; ".join(parts)
 
 
-def remake_for(info: rq.ModelInfo) -> Remake | None:
-    """The directions saved for the weights info's folder held before (earlier_weights_file), to make again for
-    info's; None when there are none (a new folder, or directions saved before their folder was recorded)."""
-    path = earlier_weights_file(info.path, info.identity)
-    rows = [] if path is None else saved_rows(path)  # read whatever the old latent's size: the examples remake them
+def remake_for(info: rq.ModelInfo, own: bool = False) -> Remake | None:
+    """What to make again for info's weights: with a directions file of their own (own), the directions it records
+    as not made again yet (attributes.to_remake); else those saved for the weights info's folder held before
+    (earlier_weights_file). None when there are none (a new folder, or directions saved before their folder was
+    recorded)."""
+    if own:
+        path = user_directions_file(info.name, info.identity)
+        rows, source = to_remake(path), remade_from(path)
+    else:
+        path = earlier_weights_file(info.path, info.identity)
+        # read whatever the old latent's size: the examples remake them
+        rows = [] if path is None else [(label, made) for label, _, made in saved_rows(path)]
+        source = "" if path is None else saved_identity(path) or ""
     if not rows:
         return None
     requests, gone, unkept = [], [], []
-    for label, _, made in rows:
+    for label, made in rows:
         if made is None:
             unkept.append(label)
         elif not all(any(os.path.isfile(p) for p in made[side]) for side in ("from", "to")):
@@ -73,29 +87,47 @@ def remake_for(info: rq.ModelInfo) -> Remake | None:
             method = made.get("method") if made.get("method") in METHODS else "means"
             requests.append(DirectionRequest(label, tuple(made["from"]), tuple(made["to"]), method,
                                              bool(made.get("keep_fixed"))))
-    return Remake(info.name, info.identity, saved_identity(path) or "", tuple(requests), tuple(gone), tuple(unkept))
+    return Remake(info.name, info.identity, source, tuple(requests), tuple(gone), tuple(unkept), resumed=own)
 
 
 class Remakes:
-    """A window's remakes: the one waiting for its VAE to be in place, and those begun (the new weights' identity ->
-    its Remake), each once."""
+    """A window's remakes: the one waiting for its VAE to be in place, those begun (the new weights' identity -> its
+    Remake), each once, and the directions of each not made yet, which the new weights' file records till they are."""
 
-    def __init__(self, document: Document, kind: str, make: Callable[..., object]) -> None:
-        self.document, self.kind, self.make = document, kind, make  # make(request, again=True) begins one
+    def __init__(self, document: Document, kind: str, make: Callable[..., object],
+                 save: Callable[[], None]) -> None:
+        # make(request, again=True) begins one; save() writes the loaded VAE's file (with still_to_make)
+        self.document, self.kind, self.make, self.save = document, kind, make, save
         self.waiting: Remake | None = None
         self.done: dict[str, Remake] = {}
+        self.unmade: dict[str, list[DirectionRequest]] = {}   # identity -> those neither made nor refused yet
+        self.running: dict[str, list[DirectionRequest]] = {}  # identity -> those being made in this window
         # queued: made again once the model is in place, and said after its "Loaded …"
         document.model_loaded.connect(self._make_again, Qt.ConnectionType.QueuedConnection)
 
     def expect(self, info: rq.ModelInfo, own: bool) -> None:
         """A VAE arriving, with a directions file of its own or not: with none, its folder may have held other
-        weights, whose directions are made again once it is in place."""
-        self.waiting = None if own or info.identity in self.done else remake_for(info)
+        weights, whose directions are made again once it is in place; with one, it may record some not made again
+        yet, made then unless they are being made."""
+        if not own:
+            self.waiting = None if info.identity in self.done else remake_for(info)
+            return
+        remake, running = remake_for(info, own=True), self.running.get(info.identity, [])
+        if remake is not None:
+            remake = replace(remake, requests=tuple(r for r in remake.requests if r not in running))
+        self.waiting = remake if remake is not None and (remake.requests or remake.gone or remake.unkept) else None
 
     def remade_from(self, identity: str) -> str:
         """The identity of the old weights whose directions this window made again for identity's, or ""."""
         remake = self.done.get(identity)
         return "" if remake is None else remake.source
+
+    def still_to_make(self, identity: str, on_disk: list[tuple[str, dict]]) -> list[tuple[str, dict]]:
+        """What identity's file is to record as not made again yet, as (label, its examples): those this window
+        has not made, when it makes them; else what the file records (on_disk: another window may make them)."""
+        if identity not in self.unmade:
+            return on_disk
+        return [(request.name, examples_of(request)) for request in self.unmade[identity]]
 
     def _make_again(self, info: rq.ModelInfo) -> None:
         remake, now = self.waiting, getattr(self.document.models.get(self.kind), "identity", "")
@@ -105,31 +137,35 @@ class Remakes:
         self.done[remake.identity] = remake
         said = self.document.error if remake.gone or remake.unkept else self.document.message
         said.emit(remake.note())
-        if not remake.requests:  # none to wait for: what could not be made again is said once, not at each launch
-            self._settle(info)
+        running = self.running.setdefault(remake.identity, [])
+        self.unmade[remake.identity] = [*running, *remake.requests]
+        self.save()  # before any is made: what could not be made is said once, not at each launch
         for request in remake.requests:
+            running.append(request)
             self.make(request, again=True)
+
+    def made(self, job: Job) -> None:
+        """job's direction was made again: no longer to be made (the save that follows records it)."""
+        _drop(job, self.running)
+        _drop(job, self.unmade)
 
     def refused(self, job: Job, reason: str) -> None:
         """Say that job's direction was not made again, and why. Unless the VAE changed meanwhile, its refusal is
         recorded: not said again at the next launch."""
+        _drop(job, self.running)
         remake, info = self.done.get(job.model), self.document.models.get(self.kind)
         model = remake.model if remake is not None else getattr(info, "name", "the VAE")
         self.document.error.emit(f"“{job.request.name}” was not made again for {model}'s new weights: "
                                  f"{reason[:1].lower()}{reason[1:]}")
         if info is not None and info.identity == job.model:
-            self._settle(info)
+            _drop(job, self.unmade)
+            self.save()
 
-    def _settle(self, info: rq.ModelInfo) -> None:
-        """Record in the new weights' file that their directions were made again: written, empty, when it is not
-        there (a direction made again writes it too, with the record: DirectionsController._save)."""
-        try:
-            path = user_directions_file(info.name, info.identity)
-            if not path.is_file():
-                save_user_directions(path, info.directions.subset(()), info.identity, info.path,
-                                     remade_from=self.remade_from(info.identity))
-        except OSError:  # a read-only folder: they are made again at the next launch
-            pass
+
+def _drop(job: Job, requests: dict[str, list[DirectionRequest]]) -> None:
+    """job's request struck off its model's list."""
+    if job.request in requests.get(job.model, []):
+        requests[job.model].remove(job.request)
 
 
 def examples_of(request: DirectionRequest) -> dict:

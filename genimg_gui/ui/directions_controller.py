@@ -20,7 +20,8 @@ from PySide6.QtWidgets import QDialog, QMessageBox, QWidget
 
 from ..attributes import (DirectionsFileError, claim_legacy_directions, direction_from_examples,
                           load_user_directions, merged_user_directions, remade_from, row_key, save_user_directions,
-                          separation, slider_unit, user_directions_file, user_directions_folder, user_examples)
+                          separation, slider_unit, to_remake, user_directions_file, user_directions_folder,
+                          user_examples)
 from ..edit import Directions, named_rows, without_direction
 from ..engine import requests as rq
 from ..wording import counted
@@ -57,7 +58,8 @@ class DirectionsController(QObject):
         # refusal comes after the dialog has closed (the user's examples are not lost)
         self.refused: tuple[DirectionRequest, str] | None = None
         self.examples: dict[bytes, dict] = {}  # a user row's bytes -> the examples it was made from (its file's)
-        self.remakes = Remakes(document, KIND, self.make_direction)  # after a folder was trained again in place
+        self.remakes = Remakes(document, KIND, self.make_direction,  # after a folder was trained again in place
+                               lambda: self._save(KIND, document.directions(KIND)))
         notices = saved_directions.shared()
         try:
             notices.watch(user_directions_folder())
@@ -110,8 +112,9 @@ class DirectionsController(QObject):
             rows = merged_user_directions(before.subset(range(start, len(before))), mine, on_disk)
             self.examples.update(user_examples(path))  # those of rows another window made
             remade = remade_from(path) or self.remakes.remade_from(info.identity)
+            remaking = self.remakes.still_to_make(info.identity, to_remake(path))
             if len(rows) or remade:
-                save_user_directions(path, rows, info.identity, info.path, self.examples, remade)
+                save_user_directions(path, rows, info.identity, info.path, self.examples, remade, remaking)
             else:
                 path.unlink(missing_ok=True)
         except OSError as e:
@@ -239,6 +242,8 @@ class DirectionsController(QObject):
                                 f"along it once it is kept apart from the {counted(len(kept), 'named direction')} "
                                 f"({gap:.1f}σ); untick “Keep the named directions fixed”, or choose other examples")
         self.examples[row_key(directions.basis[-1])] = examples_of(req)  # kept with it: see direction_remake
+        if job.again:
+            self.remakes.made(job)  # no longer to be made again: the save records it
         self.document.set_directions(KIND, directions)
         self._save(KIND, info.directions)
         self.document.message.emit(self._made_note(directions.labels[-1], info.name, (len(a), len(b)), gap,
