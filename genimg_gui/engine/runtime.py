@@ -47,6 +47,9 @@ class LoadedModel:
     identity: str  # the weights' SHA-256 (ModelInfo.identity)
     judge: nn.Module | None = None  # a GAN's own discriminator, for refining its samples (models/refine.py)
     no_judge: str = ""  # why the discriminator in its folder would not load (ModelInfo.no_refine)
+    # a GAN's inversion set-up (the same for every picture), made at its first inversion; a load (a retrained
+    # folder's too) makes a new LoadedModel, and a device change drops it, so it never outlives these weights
+    inversion_setup: inversion.GanSetup | None = None
 
     @property
     def kind(self) -> str:
@@ -187,6 +190,7 @@ class Runtime:
             model.net.to(device)
             if model.judge is not None:
                 model.judge.to(device)
+            model.inversion_setup = None  # its tensors are on the old device
         self.device = device
         self.max_side = spatial.max_side_setting(device.type)  # photos opened from now on
         self._unedited.clear()  # another device may round a pixel differently
@@ -354,8 +358,13 @@ class Runtime:
         gan = self.model("gan")
         target = _fitted(image, gan.resolution, fit)
         vae = self.models["vae"].net if "vae" in self.models else None
-        return target, inversion.invert(gan.net, target, steps, editability, gan.directions, vae,
-                                        preview_every, check=check)
+
+        def run() -> Iterator[inversion.Step]:  # the set-up, on the first inversion, runs at the first step
+            if gan.inversion_setup is None:
+                gan.inversion_setup = inversion.gan_setup(gan.net)
+            yield from inversion.invert(gan.net, target, steps, editability, gan.directions, vae,
+                                        preview_every, check=check, setup=gan.inversion_setup)
+        return target, run()
 
     def invert(self, image: np.ndarray, steps: int = 200, editability: float = 0.5,
                progress: ProgressFn | None = None, fit: str = "crop") -> inversion.Step:
