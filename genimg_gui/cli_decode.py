@@ -9,7 +9,8 @@ import shlex
 from pathlib import Path
 
 from .catalog import read_entry
-from .cli_commands import bundled_path, load_model, new_runtime, pass_model, per_file, say, write_png
+from .cli_commands import per_file, say, write_png
+from .cli_models import bundled_path, load_model, new_runtime, pass_model
 from .engine.requests import ModelInfo
 from .engine.runtime import LatentMismatch, Runtime
 from .file_damage import what_file_holds

@@ -17,8 +17,9 @@ import numpy as np
 from . import seed_draws
 from .cli_names import shown_name
 from .cli_pictures import pictures_given
-from .cli_commands import (UsageError, by_word, check_scale, check_writable, class_index, encoded, fit_used, for_each,
-                           load_model, model_record, pass_model, per_file, say, seed_draw, write_png, writing, wrote)
+from .cli_commands import (UsageError, check_scale, check_writable, encoded, for_each, per_file, say, write_png,
+                           writing, wrote)
+from .cli_models import by_word, class_index, fit_used, load_model, model_record, pass_model, seed_draw
 from .edit import AmbiguousDirection, Directions, EditState, edited_latent
 from .engine.requests import ModelInfo
 from .engine.runtime import Runtime

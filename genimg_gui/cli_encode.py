@@ -4,8 +4,8 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from .cli_commands import (check_scale, encoded, fit_used, load_model, model_record, per_file, write_png, writing,
-                           wrote)
+from .cli_commands import check_scale, encoded, per_file, write_png, writing, wrote
+from .cli_models import fit_used, load_model, model_record
 from .cli_pictures import pictures_given
 from .export import export_latent
 from .typed_options import typed

@@ -8,7 +8,8 @@ from pathlib import Path
 
 from .catalog import latent_size_text, licence_text, lineage_rows, metrics_text
 from .cli_args import listed_model
-from .cli_commands import UsageError, for_each, load_into, model_folder, show
+from .cli_commands import UsageError, for_each, show
+from .cli_models import load_into, model_folder
 from .engine.requests import ModelInfo
 from .engine.runtime import Runtime
 from .wording import NO_SPREAD, counted

@@ -9,8 +9,9 @@ import shlex
 from pathlib import Path
 
 from .typed_options import typed
-from .cli_commands import (CLIError, Progress, UsageError, check_scale, check_writable, class_index, encoded,
-                           fit_used, load_model, note_ignored, say, seed_draw, writing, wrote)
+from .cli_commands import (CLIError, Progress, UsageError, check_scale, check_writable, encoded, note_ignored, say,
+                           writing, wrote)
+from .cli_models import class_index, fit_used, load_model, seed_draw
 from .cli_pictures import pictures_given
 from .export import read_latent
 from .imaging import no_images_in

@@ -13,7 +13,7 @@ import pytest
 import torch
 from PIL import Image
 
-from genimg_gui import catalog, cli_commands, cli_info
+from genimg_gui import catalog, cli_info, cli_models
 from genimg_gui.cli import build_parser, main
 from genimg_gui.engine.runtime import Runtime
 from genimg_gui.export import export_latent
@@ -226,7 +226,7 @@ def test_decode_blends_a_masked_export_and_refuses_a_mask_without_its_base(vae, 
 def test_decode_without_a_model_uses_the_one_the_file_records_else_says_it_fell_back(vae, image_files, tmp_path,
                                                                                     monkeypatch, capsys):
     """A latent of another VAE of the same size was decoded by the bundled VAE without a word, into another picture."""
-    monkeypatch.setattr(cli_commands, "bundled_models", lambda: [catalog.read_entry(vae, bundled=True)])
+    monkeypatch.setattr(cli_models, "bundled_models", lambda: [catalog.read_entry(vae, bundled=True)])
     torch.manual_seed(5)
     make_model_folder(tmp_path / "own-vae", ConvVAE(TINY_VAE), "own-vae")  # the tiny VAE's sizes, other weights
     monkeypatch.chdir(tmp_path)
@@ -256,7 +256,7 @@ def test_decode_without_a_model_uses_the_one_the_file_records_else_says_it_fell_
 
 
 def test_decode_without_a_model_uses_the_gan_a_seeds_latent_records(gan, tmp_path, monkeypatch):
-    monkeypatch.setattr(cli_commands, "bundled_models", lambda: [catalog.read_entry(gan, bundled=True)])
+    monkeypatch.setattr(cli_models, "bundled_models", lambda: [catalog.read_entry(gan, bundled=True)])
     torch.manual_seed(6)
     own = make_model_folder(tmp_path / "own-gan", Generator(TINY_GAN), "own-gan")
     assert run("generate", "--gan", own, "--seeds", "4", "--save-latents", "-o", tmp_path / "g") == 0
@@ -409,7 +409,7 @@ def test_seeds_go_as_far_as_the_apps_seed_box_and_no_further(capsys):
 
 
 def test_omitted_models_are_the_bundled_defaults(model_dir, tmp_path, monkeypatch):
-    monkeypatch.setattr(cli_commands, "bundled_models", lambda: catalog.bundled_models(model_dir))
+    monkeypatch.setattr(cli_models, "bundled_models", lambda: catalog.bundled_models(model_dir))
     assert run("generate", "--seeds", "1", "-o", tmp_path) == 0
     assert pixels(tmp_path / "seed0001.png").shape == (32, 32, 3)  # the tiny GAN's size
 
@@ -434,7 +434,7 @@ def test_omitted_models_are_the_bundled_defaults(model_dir, tmp_path, monkeypatc
 ])
 def test_user_errors_exit_nonzero_with_a_message(args, message, code, vae, gan, image_files, tmp_path, monkeypatch,
                                                 capsys):
-    monkeypatch.setattr(cli_commands, "bundled_models", lambda: [])
+    monkeypatch.setattr(cli_models, "bundled_models", lambda: [])
     np.savez(tmp_path / "short.npz", latent=np.zeros(10, np.float32))
     values = {"tmp": tmp_path, "vae": vae, "gan": gan, "img": image_files[0]}
     assert main([a.format(**values) for a in args]) == code

@@ -15,7 +15,7 @@ import pytest
 import torch
 from PIL import Image
 
-from genimg_gui import catalog, cli_commands
+from genimg_gui import catalog, cli_models
 from genimg_gui.models.gan import Generator
 from genimg_gui.models.vae import ConvVAE
 from genimg_gui.recipe import Recipe
@@ -319,7 +319,7 @@ def test_a_damaged_latent_of_the_vae_decoding_it_says_so_rather_than_to_pass_tha
 
 def test_a_recipe_made_for_another_vae_names_the_vae_to_pass(vae, wide_vae, image_files, tmp_path, monkeypatch,
                                                              capsys):
-    monkeypatch.setattr(cli_commands, "bundled_models", lambda: [catalog.read_entry(wide_vae, bundled=True)])
+    monkeypatch.setattr(cli_models, "bundled_models", lambda: [catalog.read_entry(wide_vae, bundled=True)])
     recipe = tmp_path / "wide.json"
     assert run("edit", "--vae", wide_vae, image_files[0], "--edit", "0=1", "--save-recipe", recipe,
                "-o", tmp_path / "wide") == 0

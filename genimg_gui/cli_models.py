@@ -1,0 +1,188 @@
+"""Which model a command runs, and the notes on what it can take: the bundled default, loading with the SD VAE
+scale question and a checkpoint or latent file given as a model answered, --class by name or index, --draw and
+--fit a model has no use for (the other helpers the model commands share: cli_commands.py). No Qt is imported.
+"""
+from __future__ import annotations
+
+import argparse
+import shlex
+from pathlib import Path
+from typing import Callable
+
+from . import seed_draws
+from .catalog import BUNDLED_DIR, bundled_models, default_model, training_checkpoint_note
+from .cli_commands import CLIError, UsageError, note_ignored, say
+from .cli_names import shown_name
+from .engine.requests import ModelInfo
+from .engine.runtime import Runtime
+from .export import read_latent
+from .imaging import with_pictures_step
+from .models.foreign import NeedsScale
+from .models.weights import ModelFileError
+from .typed_options import typed
+from .wording import close_name, latent_scale_said, with_word
+
+# The commands that take each kind of model (as cli.build_parser gives them --vae or --gan): a model given as the
+# other kind is pointed there ("pass it as --gan" pointed edit and encode to an option they do not have).
+MODEL_COMMANDS = {"vae": "genimg encode, edit, decode or interpolate (with images)",
+                  "gan": "genimg generate, decode or interpolate --seeds"}
+
+
+def seed_draw(model: ModelInfo, args: argparse.Namespace) -> None:
+    """--draw typed as a way this GAN cannot draw: it draws each seed's own z (Runtime.drawn_as), as --help says
+    of a GAN that cannot; the default draw, not typed, falls back so without a note, unless a discriminator that
+    would not load (a damaged file) is why: typed or not, refine says so, naming the file (the default had
+    silently drawn own z). The GAN is named by the folder given, else the bundled model's name."""
+    draw, name = args.draw, str(args.gan or model.name)
+    if draw == seed_draws.REFINE and model.no_refine:
+        told = "--draw refine ignored" if typed(args, "draw") else "seeds not refined"
+        say(f"genimg: note: {told}: {name} cannot refine seeds: {model.no_refine}; each draws its own z")
+        return
+    note_ignored({f"--draw {draw}": typed(args, "draw") and draw not in model.draws},
+                 f"{name} cannot draw seeds so; each draws its own z")
+
+
+def fit_used(model: ModelInfo, given: bool) -> None:
+    """--fit given for a VAE that encodes each photo at its own size (SD, TAESD), with nothing to fit."""
+    note_ignored({"--fit": given and model.spatial}, f"{model.name} encodes each photo at its own size")
+
+
+# --- models ----------------------------------------------------------------
+
+def model_folder(kind: str, folder: Path | None) -> Path:
+    """The folder given, else the bundled default of the kind."""
+    if folder is not None:
+        return folder
+    entry = default_model(kind, bundled_models())
+    if entry is None:
+        raise CLIError(f"no bundled {kind.upper()} in {BUNDLED_DIR}; pass --{kind} MODEL_DIR")
+    return Path(entry.path)
+
+
+def load_model(kind: str, folder: Path | None, device: str,
+               latent_scale: float | None = None) -> tuple[Runtime, ModelInfo]:
+    """A Runtime holding the model of this kind from folder (default: the bundled one), or from a
+    model file of another project (converted and cached as the app does; an SD VAE needs latent_scale)."""
+    folder = model_folder(kind, folder)
+    rt = new_runtime(device)
+    said: set[str] = set()
+
+    def progress(_fraction: float, text: str) -> None:  # once per phase, e.g. "computing latent directions"
+        if text not in said:
+            said.add(text)
+            say(f"{text}…" if folder.name in text else f"{folder.name}: {text}…")  # "converting NAME: …" names it
+
+    info = load_into(rt, folder, latent_scale, progress)
+    if info.kind != kind:
+        raise UsageError(f"{folder} holds a {info.kind.upper()}, not a {kind.upper()}: use it as --{info.kind} "
+                         f"{shlex.quote(str(folder))} with {MODEL_COMMANDS[info.kind]}")
+    return rt, info
+
+
+def new_runtime(device: str) -> Runtime:
+    """A Runtime on --device; a device this machine lacks is a usage error, as `genimg train`'s check_machine says."""
+    try:
+        return Runtime(device)
+    except RuntimeError as e:
+        raise UsageError(f"--device: {e}") from None
+
+
+def bundled_path(name: str, kind: str) -> str | None:
+    """The folder of the bundled model of this name and kind; None if none is bundled."""
+    return next((e.path for e in bundled_models() if e.name == name and e.kind == kind), None)
+
+
+def pass_model(name: str, kind: str) -> str:
+    """'pass --vae PATH' for the bundled model of this name, else 'pass --vae with NAME's folder': how to use the
+    model a recipe was made for (a recipe records the model's name, not its path)."""
+    found = bundled_path(name, kind)
+    return f"pass --{kind} {found}" if found else f"pass --{kind} with {name}'s folder"
+
+
+def class_index(model: ModelInfo, name: str | None) -> int | None:
+    """--class NAME (any case) or INDEX -> the class index of a conditional GAN; None when not given."""
+    if name is None:
+        return None
+    if not model.classes:
+        raise UsageError(f"{model.name} has no classes (it was trained without --labels); drop --class")
+    by_name = {c.lower(): i for i, c in enumerate(model.classes)}
+    as_index = int(name) if name.isdigit() and int(name) < len(model.classes) else None
+    if name.lower() in by_name:
+        named = by_name[name.lower()]
+        if as_index not in (None, named):  # "1" names one class and indexes another: the name wins, said
+            say(f"genimg: note: --class {name}: the class named {model.classes[named]!r} (index {named}), not index "
+                f"{as_index} ({model.classes[as_index]!r})")
+        return named
+    if as_index is not None:
+        return as_index
+    if (meant := by_word(name, list(model.classes), "--class", "drawing", model.name, "classes")) is not None:
+        return model.classes.index(meant)
+    close = close_name(name, list(model.classes))  # " (did you mean face-glasses?)", as --edit says of a direction
+    raise UsageError(f"{model.name} has no class {name!r}{close}; its classes are: {', '.join(model.classes)}; or give "
+                     f"an index (0 … {len(model.classes) - 1})")
+
+
+def by_word(typed: str, labels: list[str], option: str, doing: str, whose: str, noun: str) -> str | None:
+    """The one label that has typed as a whole word (wording.with_word), taken with a note, for --class and --edit
+    alike: `--class cat` draws cat-face, `--edit skin=2` moves skin tone: lighter → darker (it was refused, "did you
+    mean skin tone?"). None when no label has it; a word several share is refused, naming them. (--edit first refuses
+    a word of only the side a direction starts from: cli_edit.starts_from_word.)"""
+    meant = with_word(typed, labels)
+    if len(meant) == 1:
+        say(f"genimg: note: {option} {typed}: {doing} {meant[0]}")
+        return meant[0]
+    if meant:
+        raise UsageError(f"{whose}: {option} {typed!r} matches {len(meant)} {noun}: {', '.join(meant)}; name one")
+    return None
+
+
+def load_into(rt: Runtime, path: Path, latent_scale: float | None,
+              progress: Callable[[float, str], None] = lambda _f, _t: None) -> ModelInfo:
+    """rt.load, with the SD VAE scale question turned into the option that answers it, and a training checkpoint
+    answered as the app answers it (the loader would call it a weights file of an unknown architecture)."""
+    if note := training_checkpoint_note(path) or latent_file_note(path):
+        raise ModelFileError(note)
+    try:
+        info = rt.load(str(path), progress, latent_scale)
+    except NeedsScale as e:
+        raise UsageError(f"{e}; say which with --latent-scale sd or --latent-scale sdxl") from None
+    except ModelFileError as e:  # a picture given as a model: where pictures go instead
+        if (said := with_pictures_step(str(e), path, "cli")) == str(e):
+            raise
+        raise ModelFileError(said) from None
+    # an SD VAE file converted at this scale records it (foreign.convert); any other model has its own
+    note_ignored({"--latent-scale": latent_scale is not None
+                  and info.card.get("source", {}).get("scaling_factor") != latent_scale},
+                 f"{path.name} is no Stable Diffusion VAE file, whose latent scale it chooses")
+    if latent_scale is None and path.resolve() != Path(info.path).resolve():  # converted: say which scale it has
+        scale_note(path, info.card)
+    if info.other_weights:  # its card's figures are another model's (the window's message log says the same)
+        say(f"genimg: note: {info.other_weights}")
+    return info
+
+
+def scale_note(path: Path, card: dict) -> None:
+    """The latent scale an SD VAE file was opened with, when --latent-scale did not give it: read from its
+    config.json, or the one given when the file was first converted (the cache keeps it; no question again)."""
+    if said := latent_scale_said(card):
+        how = "" if card["source"].get("scale_from") else ", given when it was first converted"
+        say(f"genimg: note: {shown_name(path.name)}: {said}{how}; --latent-scale for another")
+
+
+def latent_file_note(path: Path) -> str:
+    """Why a latent file given as a model is none, and the command that reads it; "" for any other path (a latent
+    file was called a zip archive "which is not supported")."""
+    if path.suffix.lower() != ".npz" or not path.is_file():
+        return ""
+    try:
+        read_latent(path)
+    except ValueError:  # an .npz of something else: the loader's own message says what it opens
+        return ""
+    return f"{path.name} is a latent file (from genimg encode, generate, edit or the app), not a model: " \
+           f"`genimg decode {shlex.quote(str(path))} -o {shlex.quote(str(path.parent))}` decodes it beside itself"
+
+
+def model_record(info: ModelInfo) -> dict:
+    """What a latent file records about its model (as the app's Export latent does). The path is absolute: as typed
+    (--vae vae1) it named no folder to a decode run from another folder."""
+    return {"name": info.name, "path": str(Path(info.path).resolve()), "kind": info.kind}
