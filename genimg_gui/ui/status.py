@@ -1,21 +1,18 @@
-"""The status bar: messages and errors (each kept in the message log), device, last decode time, job progress with
-Cancel, and notes of work under way (a slow picture, a load waiting its turn)."""
+"""The status bar: messages and errors (each kept in the message log), warnings, and a load waiting its turn; device,
+last decode time, job progress with Cancel and notes of work under way are its jobs' side (status_jobs.py)."""
 from __future__ import annotations
 
 import time
-from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, Qt, QTimer, Signal
 from PySide6.QtGui import QPalette
-from PySide6.QtWidgets import QLabel, QProgressBar, QPushButton, QSizeGrip, QStatusBar, QToolButton
+from PySide6.QtWidgets import QLabel, QSizeGrip, QStatusBar, QToolButton
 
 from .message_log import ERROR_COLOUR, MessageLog
 from . import status_times as times
-from .status_ink import BAR_PADDING, INK_HIDDEN, MESSAGE_LEFT, NOTE_THEN_ERRORS, job_bar_format, paint_note_then_errors
+from .status_ink import INK_HIDDEN, MESSAGE_LEFT, NOTE_THEN_ERRORS, paint_note_then_errors
+from .status_jobs import StatusJobs
 from .status_warnings import Warnings
-
-if TYPE_CHECKING:
-    from .document import Document
 
 MAX_ERRORS = 5  # joined errors shown, newest first; one repeating (each decode of a drag failing) is listed once
 GAP = 8        # px between the message's end and the first permanent widget
@@ -24,14 +21,9 @@ MIN_ROOM = 80  # px a message keeps however many permanent widgets show
 # …") ended in "…" at the window's edge, and the user did not know its whole text was in the tooltip and the log.
 # It points at the bar's own Log button, a click away, rather than at a menu and a key that can be changed
 MORE = " — click Log for the whole message"
-# the job progress bar is as wide as this label in its font (at 160 px, "Inverting: step 145 of 200" was cut);
-# a longer label is shortened to it (status_ink.fit_job_label), whole in its tooltip
-BAR_FITS = "Inverting: step 1,380 of 2,000"
 # px at most for what a load waits for, elided (whole in its tooltip): a list of the work ahead widened the window
 WAITING_WIDTH = 440
 WAITING_TIP = "genimg does one thing at a time: this starts once the work before it is done"
-DRAWING_TIP = "The newest picture is still being drawn; the one shown is the last that came back"
-BUSY_BETWEEN = "  ·  "  # between two busy notes (a model loading while a picture is drawn)
 HELD_THEN_NEXT = ". "  # between a message held as a waiting load starts and what the load says (hold_message)
 
 
@@ -40,32 +32,16 @@ def _ms_left(until: float) -> int:
     return max(1, round((until - time.monotonic()) * 1000))
 
 
-class StatusBar(QStatusBar):
+class StatusBar(StatusJobs, QStatusBar):
     cancel_requested = Signal(int)
     retry_requested = Signal()  # the document's FailedRequests knows which request it offers
     log_requested = Signal()
 
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
-        self.device = QLabel("device: –")
-        # their own tooltips: without, they showed the bar's, which speaks of the message (or of one long gone)
-        self.device.setToolTip("The device that runs the models (the Models tab changes it)")
-        self.timing = QLabel("decode: –")
-        self.timing.setToolTip("How long the last picture took to decode")
-        self.busy = QLabel()  # a live request slow to come back (slow_draw.py), models loading (loading_note.py)
-        self._busy: dict[str, tuple[str, str]] = {}  # source -> (its note, its tooltip): show_busy
+        self._make_job_widgets()  # device, decode time, busy notes, progress bar, Cancel, Retry on CPU
         self.waiting = QLabel()  # a load or device change waiting its turn (slow_draw.WaitingJobNote)
         self.warning = Warnings()  # lasting conditions (this window is not autosaved): a message is gone in seconds
-        self.bar = QProgressBar()
-        # fixed: the label is fitted to it
-        self.bar.setFixedWidth(self.bar.fontMetrics().horizontalAdvance(BAR_FITS) + BAR_PADDING)
-        self.bar.setRange(0, 100)
-        self.cancel = QPushButton("Cancel")
-        self.cancel.clicked.connect(lambda: self.cancel_requested.emit(self._job))
-        self._job = 0
-        self.retry = QPushButton("Retry on CPU")
-        self.retry.setToolTip("Switch the device to the CPU and run the request that ran out of memory again")
-        self.retry.clicked.connect(self._on_retry)
         self._errors: list[str] = []  # those on show (the last MAX_ERRORS)
         self._error_count = 0  # all of them, repeats left out
         self._note = ""  # the last message that came while errors were on show: it is shown before them
@@ -101,23 +77,6 @@ class StatusBar(QStatusBar):
         self.messageChanged.connect(self._tip_follows)
         self.messageChanged.connect(self._back_to_staying)
 
-    def follow(self, document: Document) -> None:
-        """Show the document's jobs (progress, decode time, a Retry on CPU offered and answered), and send it the
-        bar's Cancel and Retry clicks."""
-        document.progress.connect(lambda p: self.show_progress(p.seq, p.fraction, p.text))
-        document.decode_time.connect(self.show_decode_time)
-        self.cancel_requested.connect(document.cancel)
-        failures = document.failures  # which request the Retry on CPU button sends: failures.offered
-
-        def on_withdrawn(_seq: int) -> None:
-            if not failures.offered:  # the one offered can no longer be sent: a click re-encoded it for nothing
-                self.retry.hide()
-
-        document.retry_offered.connect(self.retry.show)
-        document.retry_withdrawn.connect(on_withdrawn)
-        self.retry_requested.connect(failures.retry_offered)
-        document.error_answered.connect(self.withdraw_error)
-
     def _tip_follows(self, shown: str) -> None:
         """The tooltip speaks of the message on show, and of none once it has gone (its time up; a status tip over
         it keeps it, as the message comes back): a message that had left the bar still showed as the empty bar's
@@ -132,15 +91,6 @@ class StatusBar(QStatusBar):
     def withdraw_warning(self, label: str) -> None:
         self.warning.withdraw(label)
 
-    def show_busy(self, text: str, source: str = "drawing", tip: str = DRAWING_TIP) -> None:
-        """A note that work is under way ("Decoding… (the last took 24 s)", "Loading emoji-vae…"); "" takes it
-        away. Each source has its own, shown side by side: one's end must not take away the other's."""
-        self._busy[source] = (text, tip)
-        notes = [note for note in self._busy.values() if note[0]]
-        self.busy.setText(BUSY_BETWEEN.join(text for text, _ in notes))
-        self.busy.setToolTip("\n".join(tip for _, tip in notes))
-        self.busy.setVisible(bool(notes))
-
     def show_waiting(self, text: str) -> None:
         """What a load or a device change waits for ("emoji-gan will load when the current decode ends"); ""
         takes it away."""
@@ -149,10 +99,6 @@ class StatusBar(QStatusBar):
         self.waiting.setText(self.waiting.fontMetrics().elidedText(text, Qt.TextElideMode.ElideRight, WAITING_WIDTH))
         self.waiting.setToolTip(f"{text}\n{WAITING_TIP}" if text else "")
         self.waiting.setVisible(bool(text))
-
-    def _on_retry(self) -> None:
-        self.retry.hide()
-        self.retry_requested.emit()
 
     def show_message(self, text: str, logged: bool = True, stays: bool = False) -> None:
         """A message for 8 s, and in the message log unless not logged (progress, which crowded errors out of it).
@@ -380,21 +326,3 @@ class StatusBar(QStatusBar):
             normal = self.device.palette().color(QPalette.ColorRole.WindowText)
             paint_note_then_errors(self, shown, self._note, normal)
 
-    def show_progress(self, seq: int, fraction: float, text: str) -> None:
-        """A job's progress, with Cancel while it runs. The end of a job not shown (one cancelled while still
-        queued) leaves the bar to the job that is."""
-        done = fraction >= 1.0
-        if done and seq != self._job:
-            return
-        self._job = seq
-        self.bar.setVisible(not done)
-        self.cancel.setVisible(not done)
-        self.bar.setValue(int(100 * fraction))
-        self.bar.setFormat(job_bar_format(self.bar, text))
-        self.bar.setToolTip(f"{text} ({int(100 * fraction)}%)")
-
-    def show_device(self, device: str) -> None:
-        self.device.setText(f"device: {device}")
-
-    def show_decode_time(self, seconds: float) -> None:
-        self.timing.setText(f"decode: {seconds * 1000:.1f} ms")
