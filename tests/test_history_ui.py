@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QApplication, QTreeWidgetItemIterator
+from PySide6.QtWidgets import QApplication, QToolButton, QTreeWidgetItemIterator
 
 from conftest import UI_TIMEOUT, quit_questions_cancelled
 from genimg_gui.ui.canvas import CompareMode
@@ -272,3 +272,30 @@ def test_a_sent_inversion_is_named_in_quotes_in_its_first_step():
 
     assert describe_sent("photo.png, inverted") == "Sent from “photo.png, inverted” to the VAE"
     assert describe_sent("seed 42") == "Sent from seed 42 to the VAE"
+
+
+def test_a_slider_put_back_to_0_reads_as_a_reset_in_history_and_the_edit_menu(qtbot, window, image_files):
+    """Tab to PC1, Right ×3, then 0 was recorded as "PC1 (7.4%) +0.00σ", which read as a move to 0, not the reset it
+    was; the ↺ button's step read so too. Both are named as the ↺ button is: "Reset PC1 (…)"."""
+    item, doc = open_image(qtbot, window, image_files[0]), window.document
+    window.tabs.setCurrentWidget(window.slider_tab)
+    slider, pc1 = window.sliders.sliders[0], window.sliders.labels()[0]
+    window.sliders.previews_box.setFocus()
+    qtbot.keyClick(window.sliders.previews_box, Qt.Key.Key_Tab)
+    qtbot.waitUntil(slider.hasFocus)
+    for _ in range(3):
+        qtbot.keyClick(slider, Qt.Key.Key_Right)
+    qtbot.keyClick(slider, Qt.Key.Key_0)
+    moved, reset = [n.id for n in item.history.nodes()][1:]
+    assert window.history.step_name(item, moved) == f"{pc1} +0.30σ"
+    assert window.history.step_name(item, reset) == f"Reset {pc1}" == window.history_panel.item_for(reset).text(0)
+    assert window.undo_action.text() == f"&Undo Reset {pc1}"
+    window.sliders.sliders[1].setValue(-50)
+    pc2 = window.sliders.labels()[1]
+    reset_button = next(b for b in window.sliders.findChildren(QToolButton) if b.accessibleName() == f"Reset {pc2}")
+    reset_button.click()
+    assert window.history.step_name(item, item.history.current_id) == f"Reset {pc2}"
+    doc.undo()
+    doc.undo()
+    window.sliders.sliders[0].setValue(20)  # a move to another value is still named by it
+    assert window.history.step_name(item, item.history.current_id) == f"{pc1} +0.20σ"

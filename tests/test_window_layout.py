@@ -17,6 +17,7 @@ from genimg_gui.ui.settings import Settings
 from genimg_gui.ui.window_geometry import FRAME, fitted_position, fitted_size, panel_width
 
 from conftest import UI_TIMEOUT  # noqa: E402
+from editing_helpers import history_tab, open_image, settle
 
 SMALL_SCREEN = QRect(0, 0, 1280, 690)  # 1280 × 720, less a 30 px task bar
 
@@ -122,6 +123,29 @@ def test_the_filmstrip_keeps_the_current_thumbnail_in_view_as_the_window_narrows
     strip.setCurrentRow(0)
     qtbot.waitUntil(current_in_view)
     doc.select(strip.item(3).data(Qt.ItemDataRole.UserRole))  # made current elsewhere (Reopen, a new sample)
+    qtbot.waitUntil(current_in_view)
+
+
+def test_the_history_keeps_the_current_step_in_view_as_the_window_shrinks(qtbot, window, image_files):
+    """Made smaller with the History tab on show, the list kept its place: at the window's minimum size the current
+    step, the last row, was left below the list, a sliver of it in sight or none."""
+    item = open_image(qtbot, window, image_files[0])
+    window.resize(1100, 800)
+    panel = history_tab(window)
+    for value in range(10, 130, 10):  # a step each: more rows than the smallest list shows
+        window.sliders.sliders[0].setValue(value)
+    settle(qtbot, window, item)
+    tree = panel.tree
+
+    def current_in_view() -> bool:
+        return tree.viewport().rect().contains(tree.visualItemRect(panel.item_for(item.history.current_id)))
+
+    qtbot.waitUntil(current_in_view)
+    for size in (window.minimumSize(), QSize(900, 600), window.minimumSize()):
+        window.resize(size)
+        assert window.size() == size and tree.verticalScrollBar().maximum() > 0  # the list scrolls
+        qtbot.waitUntil(current_in_view)
+    window.sliders.sliders[1].setValue(50)  # and a new step, the current one, at the minimum size
     qtbot.waitUntil(current_in_view)
 
 

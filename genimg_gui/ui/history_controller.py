@@ -19,6 +19,7 @@ from .gan_panel import ANY_CLASS, DRAW_BUTTONS
 from .history_panel import HistoryPanel
 from .model_panel import told_apart
 from .qimage import to_qimage
+from .slider_parts import reset_text
 
 THUMB_TAG = 999     # PreviewStrip tag offset for history thumbnails (item_id * 1000 + this)
 AB_TAG = 1 << 30    # RenderFrames tag of an A/B pair
@@ -31,7 +32,7 @@ def describe_step(before: EditState | None, after: EditState, labels: tuple[str,
         return "Opened"
     if not np.array_equal(before.base, after.base):
         return "New latent"
-    changes, mask = _value_changes(before, after, labels), _mask_changes(before, after)
+    changes, mask = _value_changes(before, after, labels, resets=True), _mask_changes(before, after)
     text = ", ".join(changes[:2] + mask) or "Edit"
     return text + (" …" if len(changes) > 2 else "")
 
@@ -43,13 +44,20 @@ def describe_all(before: EditState | None, after: EditState, labels: tuple[str, 
     return ", ".join(_value_changes(before, after, labels) + _mask_changes(before, after)) or "no change"
 
 
-def _value_changes(before: EditState, after: EditState, labels: tuple[str, ...]) -> list[str]:
+def _value_changes(before: EditState, after: EditState, labels: tuple[str, ...], resets: bool = False) -> list[str]:
+    """Each value the step changed, "PC1 (7.4%) +0.30σ". resets: one put back to 0 reads "Reset PC1 (7.4%)", as its
+    ↺ button is named (a step's name: "+0.00σ" read as a move to 0, not the reset it was, by ↺, Delete or 0);
+    without, its value (a gesture's tooltip lists every value it set)."""
     # a direction made since `before` has no value there: it was at 0 (zip alone left it out, naming the step "Edit").
     # A change too small to read is none: values re-expressed in another model differ in their last bits, and a
     # step made in an SD VAE read "PC4 (2.9%) +0.00σ" in the 64-px one, not what it moved there (not in this model)
     pairs = zip_longest(before.values, after.values, fillvalue=0.0)
-    return [f"{labels[i] if i < len(labels) else f'direction {i + 1}'} {b:+.2f}σ"
-            for i, (a, b) in enumerate(pairs) if round(a, 2) != round(b, 2)]
+    changes = []
+    for i, (a, b) in enumerate(pairs):
+        if round(a, 2) != round(b, 2):
+            label = labels[i] if i < len(labels) else f"direction {i + 1}"
+            changes.append(reset_text(label) if resets and round(b, 2) == 0 else f"{label} {b:+.2f}σ")
+    return changes
 
 
 def _mask_changes(before: EditState, after: EditState) -> list[str]:
@@ -224,7 +232,7 @@ class HistoryController(QObject):
             before = node.state.with_values(kept.get(node.parent, ()))
             # labels a session saved before they were kept lacks: the rows are numbered
             labels = self.document.direction_labels.get(identity, ())
-            changes = _value_changes(before, node.state.with_values(kept[node.id]), labels)
+            changes = _value_changes(before, node.state.with_values(kept[node.id]), labels, resets=True)
             if changes:
                 # the model by its weights (values_by_model's keys), named with its folder where another model
                 # has its name: "(not in taesd)" under a step made in another taesd read as the one it was made in

@@ -23,7 +23,7 @@ import numpy as np
 from PySide6.QtCore import (QItemSelectionModel, QModelIndex, QPersistentModelIndex, QPoint, QRect, QSize, Qt, QTimer,
                             Signal)
 from PySide6.QtGui import (QBrush, QColor, QContextMenuEvent, QFont, QIcon, QKeyEvent, QPainter, QPalette, QPen,
-                           QPixmap, QShowEvent)
+                           QPixmap, QResizeEvent, QShowEvent)
 from PySide6.QtWidgets import (QAbstractItemView, QApplication, QHBoxLayout, QLabel, QMenu, QPushButton, QTreeWidget,
                                QTreeWidgetItem, QVBoxLayout, QWidget)
 
@@ -58,6 +58,11 @@ class _StepTree(QTreeWidget):
 
     pick_key_pressed = Signal(object)      # the step row Space or Ctrl+Space was pressed on
     menu_asked = Signal(object, QPoint)    # a step row's menu, and where it opens (global)
+    resized = Signal()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self.resized.emit()
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
         """Space or Ctrl+Space picks the focused step for A/B, as Ctrl+click does (the keyboard had no way to); the
@@ -170,6 +175,9 @@ class HistoryPanel(QWidget):
         self._reveal_timer.setSingleShot(True)
         self._reveal_timer.setInterval(0)
         self._reveal_timer.timeout.connect(self._reveal_current)
+        # a smaller window (or a longer hint) shrinks the list from below: the current step, often the last row, slid
+        # out of sight with a sliver left; once the new size is laid out it is scrolled back into sight
+        self.tree.resized.connect(self._reveal_timer.start)
 
     # --- content ----------------------------------------------------------
     def set_nodes(self, nodes: list[Node], current_id: int, keep_partner: bool = True) -> None:

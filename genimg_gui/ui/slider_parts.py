@@ -42,6 +42,11 @@ def direction_tip(row: int, label: str, sigma: float, explained: float) -> str:
             f"spread within their groups along it (σ = {sigma:.3f})")
 
 
+def reset_text(label: str) -> str:
+    """What putting a direction back to 0 is called: its ↺ button's name, and the History step it makes."""
+    return f"Reset {label}"
+
+
 def explain_row(label: str, tip: str, menu_hint: str, name: QLabel, slider: QSlider, value: QLabel,
                 reset: QAbstractButton) -> None:
     """A direction's row: tooltips on each part (only its name had one), and named by its direction to a screen
@@ -50,9 +55,9 @@ def explain_row(label: str, tip: str, menu_hint: str, name: QLabel, slider: QSli
     name.setToolTip(f"{tip}\n({menu_hint})")
     slider.setToolTip(f"{tip}\nDrag it, or use the arrow, Page, Home and End keys")
     value.setToolTip(f"{label}: how far the picture is moved along it, in σ (standard deviations along it)")
-    reset.setToolTip(f"Reset {label} (or Delete, Backspace or 0 on its slider)")  # sliders.RESET_KEYS
+    reset.setToolTip(f"{reset_text(label)} (or Delete, Backspace or 0 on its slider)")  # sliders.RESET_KEYS
     accessible.name(slider, label)
-    accessible.name(reset, f"Reset {label}")
+    accessible.name(reset, reset_text(label))
 
 
 def name_parts(label: str) -> tuple[str, str]:
