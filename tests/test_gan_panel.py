@@ -21,8 +21,11 @@ def test_a_typed_seed_is_asked_for_once_when_entered_not_at_every_keystroke(qtbo
     assert asked == []
     qtbot.keyClick(panel.seed, Qt.Key.Key_Return)
     assert asked == [5678]
-    qtbot.keyClick(panel.seed, Qt.Key.Key_Up)  # the arrows still step through seeds one ask each
-    assert asked == [5678, 5679]
+    live = []
+    panel.drag_requested.connect(lambda seed, *_: live.append(seed))
+    qtbot.keyClick(panel.seed, Qt.Key.Key_Up)  # an arrow shows its seed at once, and asks for the step at its rest
+    assert live == [5679] and asked == [5678]
+    qtbot.waitUntil(lambda: asked == [5678, 5679])
 
 
 def test_a_seed_past_the_range_is_refused_saying_so_and_random_seeds_come_from_the_same_range(qtbot, monkeypatch):
@@ -88,7 +91,9 @@ def test_the_seed_box_shows_no_seed_for_an_item_without_one_and_a_seed_asked_the
     assert asked[-1][0] == 1 and panel.seed.text() == "1"
     qtbot.keyClick(panel.seed, Qt.Key.Key_Down)
     qtbot.keyClick(panel.seed, Qt.Key.Key_Down)  # a typed seed leaves "no seed": 0 is as low as it goes
-    assert [a[0] for a in asked[-2:]] == [1, 0] and panel.seed.text() == "0"
+    assert panel.seed.text() == "0"
+    qtbot.waitUntil(lambda: len(asked) == 3)  # the run of keys is one step, asked once the keys rest
+    assert asked[-1][0] == 0
     panel.set_values(0, 0.3, None)  # the sample made current
     assert panel.seed.text() == "0" and not panel.no_seed_note.isVisible()
 
@@ -137,3 +142,44 @@ def test_the_no_seed_note_says_what_the_picture_is_and_shortens_its_name_only_wh
     assert short == fitted_name(note.fontMetrics(), long, note.contentsRect().width() - note.fontMetrics()
                                 .horizontalAdvance("“”") - 2)
     assert note.fontMetrics().horizontalAdvance(short) > 250  # the line's room, not 160 px
+
+
+def test_a_run_of_seed_keys_wheel_notches_or_arrow_clicks_asks_for_one_step_each_seed_shown_live(qtbot, monkeypatch):
+    """Each press asked for a step of its own, and History kept those the GAN drew before the next press: 42, Up ×5
+    made "seed 43, seed 47". A run is one step, as on ψ: each seed live, the last asked once the run ends."""
+    from PySide6.QtWidgets import QStyle, QStyleOptionSpinBox
+
+    from widget_helpers import wheel
+
+    monkeypatch.setattr("genimg_gui.ui.slider_runs.KEY_REST_MS", 60_000)  # the user is quicker than the rest
+    monkeypatch.setattr("genimg_gui.ui.slider_runs.WHEEL_REST_MS", 60_000)
+    panel = shown(qtbot, GanPanel())
+    panel.gan_arrived()
+    panel.set_values(42, 0.5, None)
+    asked, live = [], []
+    panel.generate_requested.connect(lambda seed, *_: asked.append(seed))
+    panel.drag_requested.connect(lambda seed, *_: live.append(seed))
+    box = panel.seed
+    box.setFocus()
+    qtbot.waitUntil(box.hasFocus)
+    for _ in range(5):
+        qtbot.keyClick(box, Qt.Key.Key_Up)
+    assert live == [43, 44, 45, 46, 47] and asked == []
+    qtbot.keyClick(box, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)  # Undo: the run's step comes first
+    assert asked == [47]
+    for _ in range(3):
+        wheel(box, -1)
+    assert live[-3:] == [46, 45, 44] and asked == [47]
+    option = QStyleOptionSpinBox()
+    box.initStyleOption(option)
+    up = box.style().subControlRect(QStyle.ComplexControl.CC_SpinBox, option, QStyle.SubControl.SC_SpinBoxUp, box)
+    for _ in range(3):  # the clicks end the wheel's run, and make a run of their own
+        qtbot.mouseClick(box, LEFT, pos=up.center())
+    assert asked == [47, 44] and live[-3:] == [45, 46, 47] and box.value() == 47
+    box.finish_run()  # as Random seed and New sample end it, before the seed they set
+    assert asked == [47, 44, 47]
+    monkeypatch.setattr("genimg_gui.ui.slider_runs.KEY_REST_MS", 50)  # and a pause ends a run
+    qtbot.keyClick(box, Qt.Key.Key_PageUp)
+    qtbot.keyClick(box, Qt.Key.Key_Down)
+    qtbot.waitUntil(lambda: len(asked) == 4)
+    assert asked[-1] == box.value() == 56

@@ -1,5 +1,6 @@
-"""The Generate tab's seed stepped faster than the GAN draws, and new seeds at ψ 0: every seed asked is a step of
-its own, in the order asked, and a sample that comes back late never moves the seed box back."""
+"""The Generate tab's seed stepped faster than the GAN draws, and new seeds at ψ 0: a quick run of seed keys is one
+History step, at the seed it ended on, which Undo takes back to the seed before the run (as a run of keys on ψ);
+each seed chosen otherwise is a step of its own; a sample that comes back late never moves the seed box back."""
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
@@ -33,14 +34,60 @@ def slow_draws(monkeypatch) -> None:
     slowed(monkeypatch, Runtime, "map_seed", DRAW_SECONDS)
 
 
-def test_up_pressed_ten_times_faster_than_seeds_are_drawn_steps_ten_seeds_in_order(qtbot, window, monkeypatch):
+def typed_seed(qtbot, window, item, seed: int):
+    """The seed box clicked into (its text selected, as a click and Ctrl+A leave it), seed typed, then Return."""
+    box = window.gan_panel.seed
+    window.tabs.setCurrentWidget(window.gan_panel)
+    box.setFocus()
+    qtbot.waitUntil(box.hasFocus)
+    box.selectAll()
+    qtbot.keyClicks(box, str(seed))
+    qtbot.keyClick(box, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: item.seed == seed and settled(window, item), timeout=TIMEOUT)
+    return box
+
+
+def test_42_then_up_five_times_quickly_is_one_step_seed_47_which_ctrl_z_takes_back_to_42(qtbot, window, monkeypatch):
+    """The tester's run (3 of 3): History read "seed 42, seed 43, seed 47", the seeds the GAN happened to draw
+    before the next press (the others dropped in flight), and Ctrl+Z went from 47 to 43 where Down went to 46."""
+    monkeypatch.setattr("genimg_gui.ui.slider_runs.KEY_REST_MS", 60_000)  # the user is quicker than the rest
+    item = the_sample(window)
+    box = typed_seed(qtbot, window, item, 42)
+    before, nodes = step_labels(window, item), len(item.history)
+    assert before[-1] == "seed 42"
+    slow_draws(monkeypatch)  # as Refine draws a seed on a CPU: presses outrun the worker
+    for _ in range(5):
+        qtbot.keyClick(box, Qt.Key.Key_Up)
+        qtbot.wait(40)  # samples come back between presses
+    assert box.value() == 47
+    qtbot.waitUntil(lambda: not window.document.samples.pending, timeout=TIMEOUT)  # seed 47 on screen
+    assert item.seed == 42 and step_labels(window, item) == before  # each seed shown, none a step yet
+    qtbot.keyClick(box, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)  # ends the run, then undoes it
+    assert step_labels(window, item) == before and box.value() == item.seed == 42
+    assert len(item.history) == nodes + 1 and window.redo_action.text().endswith("seed 47")  # one step, redoable
+    window.redo_action.trigger()
+    assert step_labels(window, item) == [*before, "seed 47"] and box.value() == item.seed == 47
+    monkeypatch.setattr("genimg_gui.ui.slider_runs.KEY_REST_MS", 50)  # a pause ends a run too
+    for _ in range(3):
+        qtbot.keyClick(box, Qt.Key.Key_Down)
+    qtbot.waitUntil(lambda: item.seed == 44 and settled(window, item), timeout=TIMEOUT)
+    assert step_labels(window, item) == [*before, "seed 47", "seed 44"]
+    window.undo_action.trigger()
+    qtbot.waitUntil(lambda: settled(window, item), timeout=TIMEOUT)
+    assert box.value() == item.seed == 47
+
+
+def test_up_pressed_ten_times_faster_than_seeds_are_drawn_steps_the_box_one_seed_a_press(qtbot, window, monkeypatch):
     panel = window.gan_panel
     item = the_sample(window)
     panel.draw_button(SKIP_MIXTURES).click()
     qtbot.waitUntil(lambda: item.draw == SKIP_MIXTURES and settled(window, item), timeout=TIMEOUT)
     panel.seed.setValue(3000)
     qtbot.waitUntil(lambda: item.seed == 3000 and settled(window, item), timeout=TIMEOUT)
+    monkeypatch.setattr("genimg_gui.ui.slider_runs.KEY_REST_MS", 60_000)
     slow_draws(monkeypatch)
+    panel.seed.setFocus()  # where the keys go
+    qtbot.waitUntil(panel.seed.hasFocus)
     steps_before = len(step_labels(window, item))
     seen = []
     for _ in range(10):
@@ -48,16 +95,12 @@ def test_up_pressed_ten_times_faster_than_seeds_are_drawn_steps_ten_seeds_in_ord
         qtbot.wait(40)  # samples come back between presses
         seen.append(panel.seed.value())
     assert seen == list(range(3001, 3011))  # each press added one; a late sample never set the box back
+    window.filmstrip.setFocus()  # the run ends as the focus goes (or the keys rest, or another key comes)
+    qtbot.waitUntil(lambda: item.seed == 3010 and settled(window, item), timeout=TIMEOUT)
+    assert panel.seed.value() == 3010 and step_labels(window, item)[steps_before:] == ["seed 3010"]
+    window.undo_action.trigger()  # back to the seed before the run
     qtbot.waitUntil(lambda: settled(window, item), timeout=TIMEOUT)
-    assert item.seed == panel.seed.value() == 3010
-    stepped = [int(label.removeprefix("seed ")) for label in step_labels(window, item)[steps_before:]]
-    assert stepped == sorted(set(stepped)) and stepped[-1] == 3010  # the seeds shown, in the order asked
-    while item.seed != 3000:  # undo walks back down through them
-        window.undo_action.trigger()
-        qtbot.waitUntil(lambda: settled(window, item), timeout=TIMEOUT)
-        assert panel.seed.value() == item.seed
-        stepped.pop()
-        assert item.seed == (stepped[-1] if stepped else 3000)
+    assert item.seed == panel.seed.value() == 3000 and item.draw == SKIP_MIXTURES
 
 
 def test_a_late_sample_leaves_the_seed_asked_since_in_the_box_after_a_switch_to_another_item_and_back(

@@ -3,9 +3,8 @@ skipping mixtures, or refined by the GAN's discriminator), and sending the sampl
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QValidator
 from PySide6.QtWidgets import (QButtonGroup, QComboBox, QFormLayout, QFrame, QGroupBox, QHBoxLayout, QLabel,
-                               QPushButton, QRadioButton, QScrollArea, QSlider, QSpinBox, QVBoxLayout, QWidget)
+                               QPushButton, QRadioButton, QScrollArea, QSlider, QVBoxLayout, QWidget)
 
 from .. import seed_draws
 from ..catalog import DEFAULT_PSI, PSI_RANGE
@@ -13,6 +12,7 @@ from .accessible import labelled
 from .no_seed_note import NoSeedNote
 from .number_boxes import NumberBox
 from .number_keys import let_window_keys_through
+from .seed_box import SeedBox
 from .slider_runs import RunSlider
 
 NO_SEED = -1  # the seed box's value while the current item has none (an inversion, a VAE picture): shown as "—"
@@ -46,19 +46,6 @@ DRAW_BUTTONS = {  # seed_draws value: (label, tooltip)
 }
 
 
-class SeedBox(QSpinBox):
-    """The seed box: a digit that takes the seed past MAX_SEED is refused, as in any spin box, and also said so
-    (refused): typing 99999999999999 silently became 999999999."""
-    refused = Signal(str)  # why, in words (seed_draws.too_large)
-
-    def validate(self, text: str, pos: int) -> object:
-        result = super().validate(text, pos)
-        digits = text.strip()
-        if result[0] == QValidator.State.Invalid and digits.isdigit() and int(digits) > self.maximum():
-            self.refused.emit(seed_draws.too_large(digits))
-        return result
-
-
 def scrolled(content: QWidget) -> QScrollArea:
     """content in a frameless scroll area that scrolls it up and down where the window is too short for it (at the
     window's smallest, the Steps box was crushed to a sliver and Invert current image cut off), and is no Tab stop
@@ -77,7 +64,8 @@ def scrolled(content: QWidget) -> QScrollArea:
 class GanPanel(QWidget):
     generate_requested = Signal(int, float, object, str)  # seed, psi, class index or None, draw (seed_draws.py)
     new_sample_requested = Signal(int, float, object, str)
-    drag_requested = Signal(int, float, object, str)  # a live sample mid-drag of ψ; the release asks for the step
+    # a live sample mid-gesture: a drag of ψ, a run of keys on ψ or of seed steps; its end asks for the step
+    drag_requested = Signal(int, float, object, str)
     send_to_vae_requested = Signal()
     invert_requested = Signal(int, float)     # steps, editability 0..1
 
@@ -120,6 +108,7 @@ class GanPanel(QWidget):
         self.send_button.setObjectName("send_to_vae")
         self.show_sendable(None)
         self.seed.valueChanged.connect(self._on_seed)
+        self.seed.run_ended.connect(self._emit)  # a run of seed steps is one step, at the seed it ended on
         self.gan_class.currentIndexChanged.connect(self._emit)
         self.psi.valueChanged.connect(self._on_psi)
         self.psi.sliderReleased.connect(self._emit)  # a drag is one step, at the ψ let go
@@ -169,7 +158,7 @@ class GanPanel(QWidget):
         self.steps.setValue(200)
         self.steps.setSingleStep(50)
         self.steps.setToolTip("How many steps the inversion takes: more come closer to the image, and take longer")
-        let_window_keys_through(self.seed, self.steps)  # Undo and B work while one has the focus
+        let_window_keys_through(self.steps)  # Undo and B work while it has the focus (the seed box's: SeedBox)
         self.editability = QSlider(Qt.Orientation.Horizontal)
         self.editability.setRange(0, 100)
         self.editability.setValue(50)
@@ -272,10 +261,12 @@ class GanPanel(QWidget):
             self.draw_buttons.blockSignals(False)
 
     def random_seed(self) -> None:
+        self.seed.finish_run()  # the seed stepped to before is a step of its own
         self.seed.setValue(seed_draws.random_seed())
 
     def new_sample(self) -> None:
         """A new item of a random seed (it used to copy the current sample, seed and all)."""
+        self.seed.finish_run()  # for the current sample, before its seed leaves the box
         self.seed.blockSignals(True)  # the seed is the new item's, not a change of the current one's
         self._show_seed(seed_draws.random_seed())
         self.seed.blockSignals(False)
@@ -289,7 +280,10 @@ class GanPanel(QWidget):
 
     def _on_seed(self, seed: int) -> None:
         self._show_seed(seed)  # a seed typed or stepped to over "—": the box goes no lower than 0 again
-        self._emit()
+        if self.seed.in_gesture():  # shown live; the run's end asks for the step (run_ended)
+            self.drag_requested.emit(*self.values_to_draw())
+        else:  # typed and entered, Random seed, or set by code
+            self._emit()
 
     def _on_psi(self, raw: int) -> None:
         self.psi_label.setText(f"ψ {raw / 100:.2f}")

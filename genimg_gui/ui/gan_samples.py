@@ -38,6 +38,9 @@ class GanSamples:
         self.auto_asks: set[int] = set()  # MapSeed seqs of such samples, still on their way
         # MapSeed seqs that ask for a class the GAN loaded then lacked (kept by name): its switch said so already
         self.kept_asks: set[int] = set()
+        # item id -> its newest live sample shown (mid-gesture), the state shown of it, and whether its class was
+        # said lost at a switch: the gesture's step, if it ends on that sample (recorded_live)
+        self.live: dict[int, tuple[rq.Mapped, EditState, bool]] = {}
         # Decode seq -> (item id, node, the w decoded) of a sample's own image, for Compare
         self.originals: dict[int, tuple[int, int, np.ndarray]] = {}
 
@@ -57,6 +60,8 @@ class GanSamples:
             # the Class box shows Any for a class this GAN lacks (the class it draws the seed in): the item keeps
             # it for a GAN that has it. A seed stepped here asked for Any, and a switch back lost the class
             name = kept
+        if record and target is not None and (seq := self._recorded_live(target, seed, psi, name, draw)):
+            return seq
         seq = self.document.engine.submit(rq.MapSeed(seed, psi, tag=tag, class_name=name, draw=draw, record=record))
         if name is not None and name not in classes:
             self.kept_asks.add(seq)
@@ -78,6 +83,7 @@ class GanSamples:
         self.pending = {s: t for s, t in self.pending.items() if t != item_id}
         self.kept_asks &= set(self.pending)
         self.asked.pop(item_id, None)
+        self.live.pop(item_id, None)
 
     def shown_values(self, item: Item) -> tuple[int, float, int | None, str]:
         """The seed, ψ, class and draw the Generate tab shows for a seeded item: those of its newest sample asked
@@ -139,10 +145,31 @@ class GanSamples:
             return
         if r.seq <= item.shown_seq:
             return
-        values = item.history.current.values
-        if not r.record:  # a live sample mid-drag: shown, with the item's slider edit, and not recorded
-            doc.show_drawn(item, r.seq, r.image, EditState(r.latent, values))
+        if not r.record:  # a live sample mid-gesture: shown, with the item's slider edit, and not recorded
+            state = EditState(r.latent, item.history.current.values)
+            doc.show_drawn(item, r.seq, r.image, state)
+            self.live[item.id] = (r, state, said_at_switch)
             return
+        self._record(item, r, said_at_switch)
+
+    def _recorded_live(self, target: Item, seed: int, psi: float, class_name: str | None, draw: str) -> int | None:
+        """Record the live sample shown as the step of the gesture that ended on it (a run of seed keys, a ψ drag),
+        without drawing it again, when nothing was asked for the item since (its seq; None: ask the worker). Its
+        step is in History at once: asked of the worker, it came after an undo pressed as the run ended (Ctrl+Z
+        ends a run of seed keys), which undid the step before the run, and then the run's step came on top."""
+        r, state, said_at_switch = self.live.pop(target.id, (None, None, False))
+        if r is None or target.requested is not state or target.id in self.pending.values():
+            return None  # another sample or edit asked since, or none shown yet
+        if (r.seed, r.psi, r.class_name, r.asked) != (seed, psi, class_name, draw):
+            return None
+        self._record(target, r, said_at_switch)
+        return r.seq
+
+    def _record(self, item: Item, r: rq.Mapped, said_at_switch: bool) -> None:
+        """A sample of item drawn as an undoable step: its History step, shown."""
+        doc = self.document
+        self.live.pop(item.id, None)
+        values = item.history.current.values
         item.history.push(EditState(r.latent, values), lambda node: _same_sample(item, node, r))
         item.take_sample(r)
         item.stale_below = item.requested_seq + 1  # e.g. a model switch's redraw of the sample this replaces
