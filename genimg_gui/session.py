@@ -59,6 +59,9 @@ class SessionItem:
     # restart, unchanged, the file shows this item (None: not opened from a file, or a session saved before)
     file: FileStamp | None = None
     fit: str = "crop"
+    # the picture's (width, height) as opened (Item.source_size): a square one opened again with the other fit is
+    # the same picture, and a cropped one's note comes back (None: not opened from pixels, or a session saved before)
+    source_size: tuple[int, int] | None = None
 
 
 @dataclass
@@ -110,7 +113,8 @@ def _item_json(item: SessionItem, arrays: _Arrays) -> dict:
                                 for model, kept in item.values_by_model.items()},
             "inverted_in": item.inverted_in, "exported": item.exported, "sent_from": item.sent_from,
             "made_by": {str(node): gesture for node, gesture in item.made_by.items()},
-            "file": stamp_json(item.file), "fit": item.fit}
+            "file": stamp_json(item.file), "fit": item.fit,
+            "source_size": None if item.source_size is None else list(item.source_size)}
 
 
 def _drawn_json(d: seed_draws.Drawn, shown: np.ndarray, arrays: _Arrays) -> dict:
@@ -213,6 +217,14 @@ def _fit(item: dict) -> str:
     return item["fit"] if item.get("fit") in ("crop", "letterbox") else "crop"
 
 
+def _source_size(item: dict) -> tuple[int, int] | None:
+    """The picture's (width, height) as opened; sessions saved before it was kept have none (nor does a sample)."""
+    size = item.get("source_size")
+    if not (isinstance(size, list) and len(size) == 2 and all(type(n) is int and n > 0 for n in size)):
+        return None
+    return size[0], size[1]
+
+
 def load_session(path: Path | None = None) -> Session:
     path = Path(path or session_file())
     try:
@@ -229,7 +241,7 @@ def load_session(path: Path | None = None) -> Session:
                              _values_by_model(it), it.get("inverted_in"),  # older sessions: None
                              _exported(it, len(it["nodes"])), it.get("sent_from"),
                              {int(node): str(how) for node, how in it.get("made_by", {}).items()},  # older: none
-                             stamp_from_json(it.get("file")), _fit(it))
+                             stamp_from_json(it.get("file")), _fit(it), _source_size(it))
                  for it in doc["items"]]
         # sessions saved before identities were kept have none: their values count the model loaded first
         return Session(items, int(doc.get("current", 0)), {str(k): str(v) for k, v in doc["models"].items()},

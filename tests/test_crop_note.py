@@ -173,6 +173,41 @@ def test_the_note_comes_back_each_time_its_picture_is_shown_again_until_a_vae_lo
     assert bar.currentMessage() == ""
 
 
+def test_the_note_of_a_picture_a_kept_session_brings_back_comes_back_with_it(qtbot, engine, model_dir, tmp_path,
+                                                                             monkeypatch):
+    """Kept on quitting, a wide photo's picture came back without its note: after the restart the bar said nothing
+    of its crop, shown or returned to. The session keeps the picture's size, and the note comes back from it and the
+    fit, shown as it was while that picture is, also as the restore shows it first."""
+    from dataclasses import replace
+
+    from genimg_gui import session as sess
+    from genimg_gui.engine.engine import Engine
+
+    first = started_with(qtbot, engine, model_dir, monkeypatch, [picture(tmp_path / "wide.png", 300, 60),
+                                                                  picture(tmp_path / "square.jpg", 40, 40)])
+    log = first.status.log
+    qtbot.waitUntil(lambda: any(e.text.startswith("Encoded square.jpg") for e in log.entries), timeout=TIMEOUT)
+    assert "(20 % of the picture)" in next(e.text for e in log.entries if e.text.startswith("Encoded wide.png"))
+    click_thumbnail(qtbot, first, "wide.png")  # the picture on screen as genimg quits
+    kept = replace(first.document.to_session(), kept=True)
+    first.close()  # (conftest answers Discard: the autosave goes) ...
+    sess.save_session(kept)  # ... and the kept one is written, as Keep for next time writes it
+
+    window = started_with(qtbot, Engine("cpu"), model_dir, monkeypatch, [])  # (closing shut the first's engine down)
+    bar, doc = window.status, window.document
+    note = ("wide.png: its centre square was kept (20 % of the picture); to keep it all, set Fit new images to "
+            "letterbox and open it again")
+    qtbot.waitUntil(lambda: len(doc.items) == 2 and not doc.jobs, timeout=TIMEOUT)
+    assert doc.current.name == "wide.png"
+    qtbot.waitUntil(lambda: bar.currentMessage() == note, timeout=2000)  # after "Reopened 2 images…"
+    for _ in range(2):
+        click_thumbnail(qtbot, window, "square.jpg")
+        assert bar.currentMessage() == ""
+        click_thumbnail(qtbot, window, "wide.png")
+        assert bar.currentMessage() == note
+    assert note not in [e.text for e in bar.log.entries]  # the log has the first run's, with its encode's time
+
+
 def test_the_note_stays_through_a_gan_load_and_goes_with_a_vae_load(qtbot, engine, model_dir, tmp_path, monkeypatch):
     """A GAN loaded (a switch in the Models tab) took the note away for good, though the picture's crop is the
     VAE's; a VAE loaded fits the picture again, and the note spoke of the last fit."""
@@ -241,3 +276,23 @@ def test_a_message_said_over_a_note_that_stays_gives_the_bar_back_to_it(qtbot, m
     qtbot.waitUntil(lambda: not bar.currentMessage(), timeout=2000)
     qtbot.wait(300)
     assert bar.currentMessage() == ""
+
+
+def test_a_note_said_while_a_restores_reopened_message_shows_comes_after_it(qtbot, monkeypatch):
+    """A kept session's picture shown as it came back, its crop note said at once, hid "Reopened 1 image kept when
+    genimg quit" (held for what the restore says after it) before it could be read."""
+    from genimg_gui.ui import status, status_times
+
+    for name, ms in (("MESSAGE_MS", 100), ("READING_MS", 1), ("LONGEST_MS", 100)):
+        monkeypatch.setattr(status_times, name, ms)
+    bar = status.StatusBar()
+    qtbot.addWidget(bar)
+    bar.show()
+    bar.show_message("Reopened 1 image kept when genimg quit")
+    bar.hold_message()
+    note = f"panorama.jpg: {IN_WINDOW}"
+    bar.show_message(note, logged=False, stays=True)
+    assert bar.currentMessage() == "Reopened 1 image kept when genimg quit"
+    qtbot.waitUntil(lambda: bar.currentMessage() == note, timeout=2000)
+    qtbot.wait(300)
+    assert bar.currentMessage() == note

@@ -30,8 +30,9 @@ def last_message(window) -> str:
 
 
 def changed_on_disk(path: Path) -> None:
-    """Other pixels written over path, its modification time moved on (a file system's clock may be coarse)."""
-    Image.fromarray(np.full((24, 24, 3), 200, np.uint8)).save(path)
+    """Other pixels written over path (32 × 24: not square, which either fit would keep whole alike), its
+    modification time moved on (a file system's clock may be coarse)."""
+    Image.fromarray(np.full((24, 32, 3), 200, np.uint8)).save(path)
     later = os.stat(path).st_mtime_ns + 5_000_000_000
     os.utime(path, ns=(later, later))
 
@@ -66,14 +67,39 @@ def test_a_file_open_already_is_shown_and_said_until_it_changes_on_disk(qtbot, w
     assert last_message(window) == f"2 images are open already (“{first}”, “{second}”): “{second}” shown"
     changed_on_disk(image_files[0])  # another picture now: opened beside the first, told apart by its name
     opened(qtbot, window, image_files[:1], 3)
-    window.fit_mode.setCurrentText("letterbox")  # the same file fitted the other way: another picture too
-    opened(qtbot, window, image_files[1:2], 4)
-    assert [i.name for i in vae_items(window)] == [first, second, f"{first} (2)", f"{second} (2)"]
-    drop(window, image_files[1:2])  # and each of those is open already in its turn
-    assert not doc.jobs and last_message(window) == f"{second} (2) is open already: shown"
+    window.fit_mode.setCurrentText("letterbox")  # the same file fitted the other way: another picture too (32 × 24)
+    opened(qtbot, window, image_files[:1], 4)
+    assert [i.name for i in vae_items(window)] == [first, second, f"{first} (2)", f"{first} (3)"]
+    drop(window, image_files[:1])  # and each of those is open already in its turn
+    assert not doc.jobs and last_message(window) == f"{first} (3) is open already: shown"
     window.fit_mode.setCurrentText("crop")
     drop(window, image_files[:1])
     assert not doc.jobs and doc.current.name == f"{first} (2)" and len(doc.items) == 5
+
+
+def noise(path: Path, width: int, height: int) -> Path:
+    """A real PNG of width × height random pixels."""
+    rng = np.random.default_rng(1)
+    Image.fromarray(rng.integers(0, 255, (height, width, 3), dtype=np.uint8)).save(path)
+    return path
+
+
+def test_a_square_photo_opened_again_with_the_other_fit_is_the_picture_open(qtbot, window, tmp_path):
+    """Crop and letterbox keep all of a square alike, the same pixels: a square photo opened with crop, then again
+    once Fit new images was letterbox, added "noise.png (2)" with a history of its own (with crop the same file
+    said "noise.png is open already: shown"). A photo not square fitted the other way is another picture still."""
+    doc = window.document
+    square, wide = noise(tmp_path / "noise.png", 400, 400), noise(tmp_path / "wide.png", 60, 40)
+    opened(qtbot, window, [square, wide], 2)
+    picture = vae_items(window)[0]
+    for fit in ("letterbox", "crop", "letterbox"):
+        window.fit_mode.setCurrentText(fit)
+        window.filmstrip.setCurrentRow(0)
+        drop(window, [square])
+        assert doc.current is picture and not doc.jobs and len(vae_items(window)) == 2
+        assert last_message(window) == "noise.png is open already: shown"
+    opened(qtbot, window, [wide], 3)  # letterboxed, not cropped: other pixels
+    assert [i.name for i in vae_items(window)] == ["noise.png", "wide.png", "wide.png (2)"]
 
 
 def test_a_file_named_twice_in_one_drop_opens_once_and_a_reopened_copy_gets_a_name_of_its_own(qtbot, window,
@@ -177,11 +203,12 @@ def kept_work(qtbot, engine, model_dir, image: Path) -> sess.Session:
     return kept
 
 
-def started_with(qtbot, model_dir, files: list[str], restore: bool = True) -> MainWindow:
+def started_with(qtbot, model_dir, files: list[str], restore: bool = True, fit: str = "crop") -> MainWindow:
     """A window started as genimg-gui starts (app.main): the model loading, the files named on the command line,
-    then the last run's session offered back (a crash's restored when asked)."""
+    then the last run's session offered back (a crash's restored when asked); fit: Fit new images as last left."""
     w = MainWindow(Engine("cpu"), [read_entry(model_dir / "tiny-vae")])
     qtbot.addWidget(w)
+    w.fit_mode.setCurrentText(fit)
     w.document.load_model(str(model_dir / "tiny-vae"))
     w.open_paths(files, after_loads=True)
     w.show()
@@ -215,6 +242,23 @@ def test_a_start_that_names_a_file_its_session_holds_shows_it_and_adds_none(kept
         assert len(sess.load_session().items) == 1
 
 
+@pytest.mark.parametrize("size_kept", [True, False])
+def test_a_start_with_the_other_fit_that_names_a_square_photo_its_session_holds_adds_none(size_kept, qtbot, engine,
+                                                                                          model_dir, tmp_path):
+    """Kept on quitting while Fit new images was letterbox, `genimg-gui face.png` (512 × 512, opened with crop)
+    added "face.png (2)" beside the kept one at the next start. A session saved before it kept the picture's size
+    knows it as the file is read again."""
+    face = noise(tmp_path / "face.png", 512, 512)
+    kept_work(qtbot, engine, model_dir, face)
+    if not size_kept:
+        _rewritten(sess.session_file(), lambda doc: doc["items"][0].pop("source_size", None))
+    w = started_with(qtbot, model_dir, [str(face)], fit="letterbox")
+    qtbot.waitUntil(lambda: settled(w, 1) and last_message(w).endswith("open already: shown"), timeout=TIMEOUT)
+    assert [i.name for i in w.document.items.values()] == ["face.png"]
+    assert last_message(w) == "face.png is open already: shown"
+    w.close()
+
+
 def test_a_start_that_names_a_file_changed_since_it_was_kept_opens_it_beside_the_kept_one(qtbot, engine,
                                                                                           model_dir, image_files):
     image, name = image_files[0], image_files[0].name
@@ -234,10 +278,11 @@ def test_the_file_an_image_came_from_comes_back_with_the_session_and_old_session
     Image.fromarray(np.zeros((4, 4, 3), np.uint8)).save(photo)
     image = np.zeros((2, 2, 3), np.uint8)
     history = History(EditState(np.zeros(2, np.float32), ()))
-    item = sess.SessionItem("vae", "photo.png", image, image, history, file=stamp_of(photo), fit="letterbox")
+    item = sess.SessionItem("vae", "photo.png", image, image, history, file=stamp_of(photo), fit="letterbox",
+                            source_size=(3000, 600))
     sess.save_session(sess.Session([item]), path)
     back = sess.load_session(path).items[0]
-    assert back.file == stamp_of(photo) and back.fit == "letterbox"
-    _rewritten(path, lambda doc: [doc["items"][0].pop(key) for key in ("file", "fit")])  # as saved before
+    assert back.file == stamp_of(photo) and back.fit == "letterbox" and back.source_size == (3000, 600)
+    _rewritten(path, lambda doc: [doc["items"][0].pop(key) for key in ("file", "fit", "source_size")])  # as before
     back = sess.load_session(path).items[0]
-    assert back.file is None and back.fit == "crop"
+    assert back.file is None and back.fit == "crop" and back.source_size is None

@@ -2,7 +2,9 @@
 a second time: the window shows the open picture and says so. A file manager's "Open with" passes the photo to
 genimg at every start, and a kept session that held it already grew by a "cat.png (2)" each time. A file changed
 on disk since is another picture, and opens as one ("cat.png (2)"); so does the same file with the other fit
-(File → Fit new images). A file of the same bytes at another path (a copy in another folder, a hard link) is
+(File → Fit new images), unless the picture is square: crop and letterbox keep all of a square alike, the same
+pixels, and a square photo opened again after the fit was changed (by a file manager at the next start too) grew a
+copy with a history of its own. A file of the same bytes at another path (a copy in another folder, a hard link) is
 the same picture: it is shown and said, not opened as "cat.png (2)" while "cat.png is open already" was said
 beside it (a drop of both); several such files in one drop are each named. Two edits of one photo are branches of
 its History, not two copies: edit again from its first step and both are kept, and Compare A/B shows them side by
@@ -21,14 +23,26 @@ if TYPE_CHECKING:
     from .document import Document
 
 
-def open_copy(document: Document, file: FileStamp | None, fit: str) -> Item | None:
-    """The open item made with fit from file as it is (same path, size and modification time), or else from a file
-    of the same bytes at another path (file_stamp.same_bytes: the same picture); None if none is."""
+def open_copy(document: Document, file: FileStamp | None, fit: str,
+              size: tuple[int, int] | None = None) -> Item | None:
+    """The open item made from file as it is (same path, size and modification time), or else from a file of the
+    same bytes at another path (file_stamp.same_bytes: the same picture), fitted as fit fits it (fitted_alike);
+    None if none is. size: the file's picture's (width, height), where it has been read (Document._on_encoded)."""
     if file is None:
         return None
-    items = [item for item in document.items.values() if item.fit == fit and item.file is not None]
+    items = [item for item in document.items.values() if item.file is not None and fitted_alike(item, fit, size)]
     return next((item for item in items if item.file == file), None) or \
         next((item for item in items if same_bytes(item.file, file)), None)
+
+
+def fitted_alike(item: Item, fit: str, size: tuple[int, int] | None = None) -> bool:
+    """Whether fit gives the pixels item's picture was fitted to: its own fit, or either for a square picture (crop
+    and letterbox both keep all of it). Its size is the item's, else size, the file's as read again (a session
+    saved before sizes were kept); neither known: its own fit alone."""
+    if fit == item.fit:
+        return True
+    known = item.source_size or size
+    return known is not None and known[0] == known[1]
 
 
 def new_files(document: Document, paths: list[str], fit: str) -> list[str]:

@@ -20,7 +20,7 @@ from .already_open import new_files, open_copy, show_open, unique_name
 from .carry_over import CarryOver
 from .closing import close_item, reopen_closed
 from .document_session import restore_session, session_of
-from .encoded_message import encoded_message
+from .encoded_message import encoded_message, source_size
 from .failed_requests import FailedRequests
 from .gan_samples import GanSamples
 from .item import Item
@@ -39,6 +39,7 @@ class Document(QObject):
     item_added = Signal(object)        # Item; its place in the filmstrip is place_of(item.id)
     item_removed = Signal(int)         # the id of an item closed
     current_changed = Signal(object)   # Item | None
+    restored = Signal(list)            # the Items a session brought back, added, before the current one is shown
     image_changed = Signal(object)     # Item (its image was redrawn)
     model_loaded = Signal(object)      # ModelInfo
     device_changed = Signal(object)    # DeviceChanged
@@ -328,12 +329,13 @@ class Document(QObject):
     def _on_encoded(self, r: rq.Encoded) -> None:
         if self.carry.on_encoded(r):
             return
-        if (same := open_copy(self, r.file, r.fit)) is not None:  # the file (or a copy) asked for before it came
+        if (same := open_copy(self, r.file, r.fit, source_size(r))) is not None:  # asked for again before it came
             show_open(self, [(same, [r.file])])
             return
         state = EditState(r.latent, (0.0,) * len(self.directions("vae") or ()))
         self.insert_item(item := Item(self.next_id, "vae", r.name, r.original, r.image, History(state), r.seq,
-                                      sent_from=self.sending.pop(r.seq, None), source=r.source, fit=r.fit, file=r.file))
+                                      sent_from=self.sending.pop(r.seq, None), source=r.source, fit=r.fit,
+                                      source_size=source_size(r), file=r.file))
         self.message.emit(encoded_message(r, item.name))  # its name in the filmstrip: "cat.png (2)" if it is that
 
     def _on_scale_needed(self, r: rq.ScaleNeeded) -> None:

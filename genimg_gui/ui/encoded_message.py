@@ -23,9 +23,24 @@ def encoded_message(r: rq.Encoded, name: str) -> str:
     said = r.note or f"Encoded {name} in {r.seconds * 1000:.0f} ms"
     if r.latent.ndim != 1:  # a spatial VAE's (C, h, w) latent: the photo kept its aspect, nothing was cropped
         return said
-    height, width = (r.source if r.source is not None else r.original).shape[:2]
-    cropped = crop_note(width, height, r.fit, KEEP_ALL)
+    cropped = crop_note(*source_size(r), r.fit, KEEP_ALL)
     return f"{said}: {cropped}" if cropped else said
+
+
+def source_size(r: rq.Encoded) -> tuple[int, int]:
+    """The (width, height) of the picture as read, before it was fitted (Item.source_size)."""
+    height, width = (r.source if r.source is not None else r.original).shape[:2]
+    return width, height
+
+
+def restored_note(item: Item) -> str:
+    """The crop note of a picture a session brought back, from the size and fit it kept ("panorama.jpg: its centre
+    square was kept (20 % of the picture); to keep it all, …", encoded_message's words less the encode's time,
+    which was the last run's); "" for one whose fit cut nothing noticeable away, or whose size it did not keep."""
+    if item.kind != "vae" or item.source_size is None or item.history.nodes()[0].state.base.ndim != 1:
+        return ""  # (a spatial VAE's latent keeps the photo's aspect: nothing was cropped)
+    cropped = crop_note(*item.source_size, item.fit, KEEP_ALL)
+    return f"{item.name}: {cropped}" if cropped else ""
 
 
 def asks_to_act(text: str) -> bool:
@@ -41,7 +56,8 @@ class StayingNote:
     picture does (a switch, a close, a file opened), and comes back each time that picture is shown again (it ended
     for good at the first switch, and a user who came back to the cropped picture no longer saw why it was cropped).
     A VAE loaded ends them all (each spoke of the last VAE's fit; a GAN loaded beside it changes nothing of a
-    picture's crop). Messages and errors meanwhile show for their time and give the bar back to it."""
+    picture's crop). Messages and errors meanwhile show for their time and give the bar back to it. A picture a
+    session brought back has its note again (restored_note): after a restart the bar said nothing of its crop."""
 
     def __init__(self, document: Document, status: StatusBar) -> None:
         self.document, self.status = document, status
@@ -49,6 +65,7 @@ class StayingNote:
         self.showing: Item | None = document.current
         document.message.connect(self.said)
         document.current_changed.connect(self.shown)
+        document.restored.connect(self.restored)
         document.model_loaded.connect(lambda info: self.forget() if info.kind == "vae" else None)
 
     def said(self, text: str) -> None:
@@ -66,6 +83,15 @@ class StayingNote:
             self.status.show_message(note, logged=False, stays=True)  # the log has it from the first time
         else:
             self.status.let_go()
+
+    def restored(self, items: list[Item]) -> None:
+        """Items a session brought back, before the one to show is: each with its note, if it has one. One shown as
+        it was added (the first, into an empty window) is shown again then, now with its note."""
+        for item in items:
+            if note := restored_note(item):
+                self.notes[item.id] = note
+        if any(item is self.showing for item in items):
+            self.showing = None
 
     def forget(self) -> None:
         self.notes.clear()

@@ -59,6 +59,10 @@ class Item:
     # None where original is all there is (restored from a session: a switch reads `file` again, if unchanged)
     source: np.ndarray | None = None
     fit: str = "crop"
+    # the picture's (width, height) as opened, which sessions keep where they do not keep its pixels: whether the fit
+    # cut any of it away (a square's crop and letterbox are the same picture: already_open) and how much (its crop
+    # note after a restart: encoded_message); None: not known (restored from a session saved before this was kept)
+    source_size: tuple[int, int] | None = None
     # the file it was opened from, as it was then (None: not opened from a file, or restored from a session saved
     # before this was kept): the same file opened again unchanged, with the same fit, shows this item (already_open)
     file: FileStamp | None = None

@@ -123,9 +123,10 @@ class StatusBar(StatusJobs, QStatusBar):
             until = self._errors_until
             QTimer.singleShot(left, self, lambda: self._message_after_errors(text, times.MESSAGE_MS - left, until))
             return
-        if not stays and (held := self._held_on_show()):
-            left = _ms_left(self._held_until)
-            self._show_plain(f"{held}{HELD_THEN_NEXT}{text}", max(left, times.reading_ms(text)))
+        if held := self._held_on_show():  # it keeps its time; one that stays comes after it (_back_to_staying)
+            if not stays:
+                left = _ms_left(self._held_until)
+                self._show_plain(f"{held}{HELD_THEN_NEXT}{text}", max(left, times.reading_ms(text)))
             return
         self._show_plain(text, 0 if stays else times.reading_ms(text))
 
@@ -135,7 +136,7 @@ class StatusBar(StatusJobs, QStatusBar):
         said meanwhile (the load's "Loaded …", then what the switch did) join after it, the newest last: they
         replaced it within 0.3 s, and a user who had pressed Cancel never read what Cancel did. A restored session's
         "Reopened …" is held so too, as what the restore says after it (a model folder trained again since) joins it.
-        Errors and a message that stays keep their own ways (show_message)."""
+        Errors keep their own way; a message that stays comes after it (a restored picture's crop note hid it)."""
         timed = self.currentMessage() and self._until is not None and not self._errors_on_show()
         # only one said since the note began: an older one on show (the start-up's "Loaded …", an earlier switch's
         # notes, said before this load was asked for) is not what the load waited for, and was joined before its news
