@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import shutil
 import time
+from contextlib import contextmanager
 from dataclasses import replace
 
 import numpy as np
@@ -93,9 +94,9 @@ def test_a_direction_whose_examples_are_gone_is_named_as_not_made_again(qtbot, b
     assert "“gone → blue”" in note and "its example files are gone" in note and "make it again" in note
 
 
-def next_launch(qtbot, folder, made: int = 0, then=None) -> tuple[tuple[str, ...], list[str]]:
-    """genimg started again (a new window and engine) loading folder: its VAE sliders' labels, and what it said,
-    once it has made `made` directions again; then(window) is called before it closes."""
+@contextmanager
+def another_window(qtbot):
+    """Another genimg window (its own engine, as another process's), and what it says; closed at the end."""
     from genimg_gui.engine.engine import Engine
     from genimg_gui.ui.main_window import MainWindow
 
@@ -106,15 +107,22 @@ def next_launch(qtbot, folder, made: int = 0, then=None) -> tuple[tuple[str, ...
     window.document.message.connect(said.append)
     window.document.error.connect(said.append)
     try:
+        yield window, said
+    finally:
+        window.close()
+        engine.shutdown()
+
+
+def next_launch(qtbot, folder, made: int = 0, then=None) -> tuple[tuple[str, ...], list[str]]:
+    """genimg started again (a new window and engine) loading folder: its VAE sliders' labels, and what it said,
+    once it has made `made` directions again; then(window) is called before it closes."""
+    with another_window(qtbot) as (window, said):
         load(qtbot, window, folder)
         QApplication.processEvents()  # a remake begins, queued, once the model is in place, and says so
         qtbot.waitUntil(lambda: sum(m.startswith("Made “") for m in said) == made, timeout=UI_TIMEOUT)
         if then is not None:
             then(window)
         return window.document.directions("vae").labels, said
-    finally:
-        window.close()
-        engine.shutdown()
 
 
 def test_directions_are_made_again_once_not_at_each_launch(qtbot, bare, vae2, tmp_path, monkeypatch):
@@ -172,20 +180,30 @@ def test_a_direction_not_made_again_is_said_so_and_leaves_the_users_refused_one(
     assert tool.refused[0] == mine
 
 
-def held_encodes(monkeypatch, paths) -> set[str]:
+def held_encodes(monkeypatch, paths, engines=None) -> set[str]:
     """The worker's encoding of any of paths held until its engine shuts down (a big VAE's slow encode, cut off
-    by quitting); returns the set to empty to let them through again."""
+    by quitting); returns the set to empty to let them through again. engines: only theirs are held (a set the
+    test changes as it goes), else every engine's."""
     from genimg_gui.engine.worker import Worker
 
     held, encode = set(paths), Worker._encode_latents
 
     def slow(self, r):
-        while held & set(r.paths):
+        while held & set(r.paths) and (engines is None or any(self is e.worker for e in engines)):
             self.queue.check(r.seq)  # raises Cancelled once the engine shuts down
             time.sleep(0.01)
         return encode(self, r)
     monkeypatch.setattr(Worker, "_encode_latents", slow)
     return held
+
+
+def red_and_dark(qtbot, window, monkeypatch, tmp_path) -> tuple[list[str], list[str], list[str]]:
+    """“red → blue” and “dark → blue” made in window's VAE; returns the red, blue and dark examples."""
+    red, blue = write_group(tmp_path / "red", "red", RED, 4, 1), write_group(tmp_path / "blue", "blue", BLUE, 4, 2)
+    dark = write_group(tmp_path / "dark", "dark", (30, 30, 30), 4, 3)
+    define(qtbot, window, monkeypatch, "red → blue", red, blue)
+    define(qtbot, window, monkeypatch, "dark → blue", dark, blue)
+    return red, blue, dark
 
 
 @pytest.mark.parametrize("first", ["kept", "deleted"])
@@ -194,10 +212,7 @@ def test_a_direction_still_being_made_again_at_quit_is_made_at_the_next_launch(f
     """genimg closed while the second of two directions was made again: the first, made, had written the new
     weights' file, and the next launch took it as all done; the second was lost. A deleted first stays deleted."""
     load(qtbot, bare, vae2)
-    red, blue = write_group(tmp_path / "red", "red", RED, 4, 1), write_group(tmp_path / "blue", "blue", BLUE, 4, 2)
-    dark = write_group(tmp_path / "dark", "dark", (30, 30, 30), 4, 3)
-    define(qtbot, bare, monkeypatch, "red → blue", red, blue)
-    define(qtbot, bare, monkeypatch, "dark → blue", dark, blue)
+    red, blue, dark = red_and_dark(qtbot, bare, monkeypatch, tmp_path)
     old = bare.document.directions("vae")
     old_row = old.basis[old.index_of("dark → blue")].copy()
 

@@ -3,7 +3,8 @@ both sides have come back. A side that ran out of GPU memory keeps its direction
 it again under a new seq (document.retried): its latents were dropped, and the other side's with them, and no
 direction came while the status bar said the encoding was done on the CPU. A waiting side whose retry can no longer be
 sent (document.retry_withdrawn) drops its direction, and the latents it kept; a side still being encoded is
-cancelled then."""
+cancelled then. A side of a direction being made again for new weights (direction_remake) that fails for good is
+said by gave_up, once, naming the direction: the bare error said nothing of it, and it stayed to be made again."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -32,8 +33,9 @@ class DirectionJobs:
     """EncodeLatents seq -> (job, side) for each side under way, and for each that ran out of GPU memory; finish(job)
     is called once both sides' latents are in. Empty (false) when no direction is being made."""
 
-    def __init__(self, document: Document, finish: Callable[[Job], None]) -> None:
-        self.document, self.finish = document, finish
+    def __init__(self, document: Document, finish: Callable[[Job], None],
+                 gave_up: Callable[[Job, str], None]) -> None:
+        self.document, self.finish, self.gave_up = document, finish, gave_up
         self.running: dict[int, tuple[Job, str]] = {}
         self.out_of_memory: dict[int, tuple[Job, str]] = {}  # begun again by Retry on CPU (_on_retried)
         document.latents_ready.connect(self._on_latents)
@@ -49,7 +51,17 @@ class DirectionJobs:
         seq = self.document.engine.submit(rq.EncodeLatents(tuple(paths)))
         self.document.jobs[seq] = f"encoding “{side}” examples for {job.request.name}"
         self.running[seq] = (job, side)
+        self._told_here(seq, job)
         return seq
+
+    def _told_here(self, seq: int, job: Job) -> None:
+        """A direction made again: should seq fail for good, gave_up says so in the document's place (before
+        _on_failed forgets the job, which cancels its other side without a word)."""
+        def failed(f: rq.Failed) -> None:
+            if seq in self.running:  # not a side cancelled as its other side failed
+                self.gave_up(job, f.message)
+        if job.again:
+            self.document.failures.instead[seq] = failed
 
     def _on_failed(self, f: rq.Failed) -> None:
         if not f.final or f.seq not in self.running:
@@ -80,6 +92,7 @@ class DirectionJobs:
         if (waiting := self.out_of_memory.pop(seq, None)) is None:
             return
         self.running[new] = waiting
+        self._told_here(new, waiting[0])
         for other in [s for s, (job, _) in self.out_of_memory.items() if job is waiting[0]]:
             self.document.retry_on_cpu(other)  # too old to send again: said, and withdrawn (_on_withdrawn forgets)
 

@@ -10,12 +10,15 @@ is made or the last is deleted: otherwise the next launch found no file for them
 made again the directions the user had deleted since, or said again which could not be made. It is written as the
 remake begins, with the directions still to be made (attributes.REMAKING_KEY), each struck off once made or refused,
 so that the next load of those weights makes those genimg closed on (the next launch found the file, took them as
-made, and they were lost); one made, then deleted, is not among them."""
+made, and they were lost); one made, then deleted, is not among them. Each window strikes off only those it made or
+refused from the list as the file holds it (another genimg window may make them too), and none whose name is a row of
+the file's already: two windows loading the new weights made them both, and two sliders had one name. The list goes
+with the directions should the folder be trained again before they are all made."""
 from __future__ import annotations
 
 import os
 from dataclasses import dataclass, replace
-from typing import TYPE_CHECKING, Callable
+from typing import TYPE_CHECKING, Callable, Collection
 
 from PySide6.QtCore import Qt
 
@@ -62,23 +65,25 @@ class Remake:
         return "; ".join(parts)
 
 
-def remake_for(info: rq.ModelInfo, own: bool = False) -> Remake | None:
+def remake_for(info: rq.ModelInfo, own: bool = False, rows: Collection[str] = ()) -> Remake | None:
     """What to make again for info's weights: with a directions file of their own (own), the directions it records
-    as not made again yet (attributes.to_remake); else those saved for the weights info's folder held before
-    (earlier_weights_file). None when there are none (a new folder, or directions saved before their folder was
-    recorded)."""
+    as not made again yet (attributes.to_remake) but those named as one of its rows is (another window made them);
+    else those saved for the weights info's folder held before (earlier_weights_file), with those not made again
+    for them yet (trained again before they were). None when there are none (a new folder, or directions saved
+    before their folder was recorded)."""
     if own:
         path = user_directions_file(info.name, info.identity)
-        rows, source = to_remake(path), remade_from(path)
+        listed, source = to_remake(path), remade_from(path)
     else:
         path = earlier_weights_file(info.path, info.identity)
         # read whatever the old latent's size: the examples remake them
-        rows = [] if path is None else [(label, made) for label, _, made in saved_rows(path)]
+        listed = [] if path is None else [(label, made) for label, _, made in saved_rows(path)] + to_remake(path)
         source = "" if path is None else saved_identity(path) or ""
-    if not rows:
+    listed = [(label, made) for label, made in listed if label not in rows]
+    if not listed:
         return None
     requests, gone, unkept = [], [], []
-    for label, made in rows:
+    for label, made in listed:
         if made is None:
             unkept.append(label)
         elif not all(any(os.path.isfile(p) for p in made[side]) for side in ("from", "to")):
@@ -92,7 +97,8 @@ def remake_for(info: rq.ModelInfo, own: bool = False) -> Remake | None:
 
 class Remakes:
     """A window's remakes: the one waiting for its VAE to be in place, those begun (the new weights' identity -> its
-    Remake), each once, and the directions of each not made yet, which the new weights' file records till they are."""
+    Remake), each once, and what it has to do with the list of directions not made yet, which the new weights' file
+    records till they are: those to put on it, and those to strike off."""
 
     def __init__(self, document: Document, kind: str, make: Callable[..., object],
                  save: Callable[[], None]) -> None:
@@ -100,19 +106,20 @@ class Remakes:
         self.document, self.kind, self.make, self.save = document, kind, make, save
         self.waiting: Remake | None = None
         self.done: dict[str, Remake] = {}
-        self.unmade: dict[str, list[DirectionRequest]] = {}   # identity -> those neither made nor refused yet
+        self.unlisted: dict[str, list[DirectionRequest]] = {}  # identity -> to put on its file's list, as it begins
+        self.struck: dict[str, set[str]] = {}  # identity -> the labels this window made, refused or said unmakable
         self.running: dict[str, list[DirectionRequest]] = {}  # identity -> those being made in this window
         # queued: made again once the model is in place, and said after its "Loaded …"
         document.model_loaded.connect(self._make_again, Qt.ConnectionType.QueuedConnection)
 
-    def expect(self, info: rq.ModelInfo, own: bool) -> None:
+    def expect(self, info: rq.ModelInfo, own: bool, rows: Collection[str] = ()) -> None:
         """A VAE arriving, with a directions file of its own or not: with none, its folder may have held other
-        weights, whose directions are made again once it is in place; with one, it may record some not made again
-        yet, made then unless they are being made."""
+        weights, whose directions are made again once it is in place; with one (its rows' labels: rows), it may
+        record some not made again yet, made then unless they are being made, or are among its rows."""
         if not own:
             self.waiting = None if info.identity in self.done else remake_for(info)
             return
-        remake, running = remake_for(info, own=True), self.running.get(info.identity, [])
+        remake, running = remake_for(info, own=True, rows=rows), self.running.get(info.identity, [])
         if remake is not None:
             remake = replace(remake, requests=tuple(r for r in remake.requests if r not in running))
         self.waiting = remake if remake is not None and (remake.requests or remake.gone or remake.unkept) else None
@@ -122,12 +129,36 @@ class Remakes:
         remake = self.done.get(identity)
         return "" if remake is None else remake.source
 
-    def still_to_make(self, identity: str, on_disk: list[tuple[str, dict]]) -> list[tuple[str, dict]]:
-        """What identity's file is to record as not made again yet, as (label, its examples): those this window
-        has not made, when it makes them; else what the file records (on_disk: another window may make them)."""
-        if identity not in self.unmade:
-            return on_disk
-        return [(request.name, examples_of(request)) for request in self.unmade[identity]]
+    def still_to_make(self, identity: str, on_disk: list[tuple[str, dict]],
+                      rows: Collection[str]) -> list[tuple[str, dict]]:
+        """What identity's file is to record as not made again yet, as (label, its examples): the list as the file
+        holds it now (on_disk: another window may have struck some off), with those this window begins to make
+        (unlisted), less those it struck off and those named as one of the rows saved with it (rows)."""
+        listed = on_disk + [(request.name, examples_of(request)) for request in self.unlisted.get(identity, [])]
+        off, kept = self.struck.get(identity, set()) | set(rows), {}
+        for label, made in listed:
+            if label not in off:
+                kept.setdefault(label, made)
+        return list(kept.items())
+
+    def listed(self, identity: str) -> None:
+        """identity's file was written with the list: it holds those this window began to make from now on (should
+        another window make one and its user delete it, this window would put it back on the list)."""
+        self.unlisted.pop(identity, None)
+
+    def made_elsewhere(self, job: Job, rows: Collection[str]) -> bool:
+        """Whether job's direction, being made again for the VAE loaded, is among its rows already, this window's
+        (rows: their labels) or its file's: another genimg window made it again meanwhile (a GPU's encodes differ a
+        hair: both were kept, two sliders of one name). Struck off then, not made twice."""
+        info = self.document.models[self.kind]
+        try:
+            saved = [label for label, _, _ in saved_rows(user_directions_file(info.name, info.identity))]
+        except OSError:  # no folder to make: no other window saved any
+            saved = []
+        if job.request.name not in (*rows, *saved):
+            return False
+        self.made(job)
+        return True
 
     def _make_again(self, info: rq.ModelInfo) -> None:
         remake, now = self.waiting, getattr(self.document.models.get(self.kind), "identity", "")
@@ -137,9 +168,11 @@ class Remakes:
         self.done[remake.identity] = remake
         said = self.document.error if remake.gone or remake.unkept else self.document.message
         said.emit(remake.note())
-        running = self.running.setdefault(remake.identity, [])
-        self.unmade[remake.identity] = [*running, *remake.requests]
+        self.struck.setdefault(remake.identity, set()).update((*remake.gone, *remake.unkept))  # said once
+        if not remake.resumed:  # the others are on the file's list already
+            self.unlisted[remake.identity] = list(remake.requests)
         self.save()  # before any is made: what could not be made is said once, not at each launch
+        running = self.running.setdefault(remake.identity, [])
         for request in remake.requests:
             running.append(request)
             self.make(request, again=True)
@@ -147,18 +180,19 @@ class Remakes:
     def made(self, job: Job) -> None:
         """job's direction was made again: no longer to be made (the save that follows records it)."""
         _drop(job, self.running)
-        _drop(job, self.unmade)
+        self.struck.setdefault(job.model, set()).add(job.request.name)
 
     def refused(self, job: Job, reason: str) -> None:
         """Say that job's direction was not made again, and why. Unless the VAE changed meanwhile, its refusal is
-        recorded: not said again at the next launch."""
+        recorded: not said again at the next launch. Also for an encoding that failed for good (DirectionJobs):
+        one left on the list failed again at each launch, and said so twice."""
         _drop(job, self.running)
         remake, info = self.done.get(job.model), self.document.models.get(self.kind)
         model = remake.model if remake is not None else getattr(info, "name", "the VAE")
         self.document.error.emit(f"“{job.request.name}” was not made again for {model}'s new weights: "
                                  f"{reason[:1].lower()}{reason[1:]}")
         if info is not None and info.identity == job.model:
-            _drop(job, self.unmade)
+            self.struck.setdefault(job.model, set()).add(job.request.name)
             self.save()
 
 

@@ -52,7 +52,6 @@ class DirectionsController(QObject):
         self.builtin: dict[str, int] = {}  # kind -> rows that came with the model (the rest are the user's)
         # model identity (ModelInfo.identity) -> renamed built-in rows: a copy of the model in another folder keeps them
         self.session_names: dict[str, dict[int, str]] = {}
-        self.jobs = DirectionJobs(document, self._finish)  # the directions being made: their examples' encodes
         self.on_disk: dict[str, Directions] = {}  # kind -> the user rows in its model's file, as this window took them
         # the last request refused once its images were encoded, and why: the dialog opens with it again, as the
         # refusal comes after the dialog has closed (the user's examples are not lost)
@@ -60,6 +59,8 @@ class DirectionsController(QObject):
         self.examples: dict[bytes, dict] = {}  # a user row's bytes -> the examples it was made from (its file's)
         self.remakes = Remakes(document, KIND, self.make_direction,  # after a folder was trained again in place
                                lambda: self._save(KIND, document.directions(KIND)))
+        # the directions being made: their examples' encodes; one made again that fails for good says so once
+        self.jobs = DirectionJobs(document, self._finish, self.remakes.refused)
         notices = saved_directions.shared()
         try:
             notices.watch(user_directions_folder())
@@ -91,7 +92,7 @@ class DirectionsController(QObject):
                 self.on_disk[info.kind] = user
                 self.examples.update(user_examples(path))
             if info.kind == KIND:
-                self.remakes.expect(info, own=user is not None)
+                self.remakes.expect(info, own=user is not None, rows=() if user is None else user.labels)
         except (DirectionsFileError, OSError) as e:  # a stale file must not stop the model loading
             self.document.error.emit(f"Your saved directions for {info.name} were not loaded: {e}")
         return replace(info, directions=directions)
@@ -112,9 +113,10 @@ class DirectionsController(QObject):
             rows = merged_user_directions(before.subset(range(start, len(before))), mine, on_disk)
             self.examples.update(user_examples(path))  # those of rows another window made
             remade = remade_from(path) or self.remakes.remade_from(info.identity)
-            remaking = self.remakes.still_to_make(info.identity, to_remake(path))
+            remaking = self.remakes.still_to_make(info.identity, to_remake(path), rows.labels)
             if len(rows) or remade:
                 save_user_directions(path, rows, info.identity, info.path, self.examples, remade, remaking)
+                self.remakes.listed(info.identity)
             else:
                 path.unlink(missing_ok=True)
         except OSError as e:
@@ -221,8 +223,11 @@ class DirectionsController(QObject):
         req, info = job.request, self.document.models.get(KIND)
         if job.failed:  # bad files are reported; the rest still make the direction
             self.document.error.emit(f"Skipped {len(job.failed)} example file(s): " + "; ".join(job.failed))
-        if info is None or info.identity != job.model:
-            return self._refuse(job, f"The VAE changed while encoding the examples for {req.name}; make it again")
+        if info is None or info.identity != job.model:  # one made again stays on its file's list (direction_remake)
+            again = "it will be made when those weights are loaded again" if job.again else "make it again"
+            return self._refuse(job, f"The VAE changed while encoding the examples for {req.name}; {again}")
+        if job.again and self.remakes.made_elsewhere(job, info.directions.labels[self.builtin[KIND]:]):
+            return self._save(KIND, info.directions)  # struck off the list: another window made it
         empty = [side for side in ("from", "to") if len(job.latents[side]) == 0]
         if empty:
             return self._refuse(job, f"No readable “{empty[0]}” image for {req.name}: add at least one")
