@@ -108,9 +108,11 @@ def read_recipe(path: Path, kind: str, model: ModelInfo) -> Recipe:
         if other:  # made for another model: name the option that picks it
             raise RecipeError(f"{e}: {pass_model(other, kind)}") from None
         raise
-    if other:
-        say(f"genimg: note: {shown_name(path.name)} was made with {other}; applying it to {model.name} "
-            f"({pass_model(other, kind)} to apply it to its own)")
+    # of the same size, another model's directions mean nothing here: applied with a note, they smeared the pictures
+    if why := recipe.other_model(model.identity, model.name):
+        to_pass = (pass_model(other, kind) if other
+                   else f"pass --{kind} with the folder of {recipe.model_to_load(model.name)}")
+        raise RecipeError(f"{shown_name(path.name)} {why}: {to_pass}")
     return recipe
 
 
@@ -212,7 +214,7 @@ def save_recipe(path: Path, values: tuple[float, ...], model: ModelInfo, fit: st
     fails (a disk filled meanwhile: edit checked the path first) never costs them."""
     state = EditState(np.zeros(model.latent_size, np.float32), values)
     with writing(path) as out:
-        wrote(Recipe.from_edit(state, model.directions, model.name, "vae", fit).save(out))
+        wrote(Recipe.from_edit(state, model.directions, model.name, "vae", fit, model.identity).save(out))
 
 
 def edit(args: argparse.Namespace) -> int:

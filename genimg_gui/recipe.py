@@ -4,6 +4,11 @@ The direction vectors are stored in the recipe, not referenced by label or index
 so a recipe keeps working after the model's PCA is recomputed or directions are
 renamed. Applying one goes through edit.shift, the code behind the app's sliders,
 so the same base latent gives the same edited latent bit for bit.
+
+The vectors are directions in the latent space of the model the recipe was made with; in another model's latents
+(of the same size or not) they mean nothing, and applied there they smeared the picture. So a recipe records the
+weights' SHA-256, as genimg knows models everywhere (weights_file.weights_digest), and fits only those weights, in
+whatever folder: other_model says why not.
 """
 from __future__ import annotations
 
@@ -19,12 +24,14 @@ from .edit import Directions, EditState, fits_size, shift
 from .fileio import atomic_path, atomic_write_bytes, fitted_name
 from .imaging import ImageLoadError, check_pixels, unreadable
 from .masking import looks_erased, resize_mask
+from .weights_file import CARD_DIGEST
 
 FORMAT = "genimg-recipe"
 VERSION = 1
 KINDS = ("vae", "gan")
 FITS = ("crop", "letterbox")
 FLOAT32_MAX = float(np.finfo(np.float32).max)
+HEX = frozenset("0123456789abcdef")
 
 
 class RecipeError(ValueError):
@@ -49,16 +56,20 @@ class Recipe:
     fit: str = "crop"
     version: int = VERSION
     mask_erased: bool = False  # the mask began by erasing a picture with no mask (EditState.mask_erased)
+    # the SHA-256 of the weights it was made with (ModelInfo.identity); "" in a recipe saved before recipes kept it
+    model_identity: str = ""
 
     @classmethod
     def from_edit(cls, state: EditState, directions: Directions, model_name: str, kind: str,
-                  fit: str = "crop") -> "Recipe":
-        """The non-zero slider values of state, with their directions' vectors."""
+                  fit: str = "crop", identity: str = "") -> "Recipe":
+        """The non-zero slider values of state, with their directions' vectors; identity: the model's weights'
+        SHA-256 (ModelInfo.identity), which the recipe then fits alone."""
         steps = tuple(RecipeStep(directions.labels[i], directions.basis[i].astype(np.float32),
                                  float(directions.sigma[i]), float(v))
                       for i, v in enumerate(state.values[: len(directions)]) if v)
         mask = None if state.mask is None else _quantised(state.mask)
-        return cls(model_name, kind, int(directions.basis.shape[1]), steps, mask, fit, mask_erased=state.mask_erased)
+        return cls(model_name, kind, int(directions.basis.shape[1]), steps, mask, fit, mask_erased=state.mask_erased,
+                   model_identity=identity)
 
     def check_model(self, kind: str, latent_size: int) -> None:
         """Raise RecipeError unless the recipe fits a model of this kind and latent size."""
@@ -67,6 +78,27 @@ class Recipe:
         if latent_size != self.latent_size:
             raise RecipeError(f"the recipe was made for a latent of {self.latent_size} numbers "
                               f"({self.model_name}); this model's latent has {latent_size}")
+
+    def other_model(self, identity: str, name: str) -> str:
+        """Why the recipe does not fit the model of these weights (identity: their SHA-256, ModelInfo.identity;
+        name: the model's), as a clause after the recipe's file name; "" when it fits. A copy of the weights in
+        another folder is the same model. A recipe saved before recipes recorded the weights goes by its model's
+        name: one made with a model of another name is taken as made with another model."""
+        if self.model_identity == identity or (not self.model_identity and self.model_name in ("", name)):
+            return ""
+        if self.model_name and self.model_name != name:
+            return (f"was made with {self.model_name}, not {name}: its edit moves along {self.model_name}'s "
+                    f"directions, which mean nothing in {name}'s latents")
+        made = f"another model named {name}" if self.model_name else "another model"
+        return (f"was made with {made} (other weights than this one's): its edit moves along that model's "
+                "directions, which mean nothing in this one's latents")
+
+    def model_to_load(self, name: str) -> str:
+        """The model to load for the recipe, in words, where the model named name is not it: its name, or how else
+        to tell it from the one loaded."""
+        if not self.model_name:
+            return "the model it was made with"
+        return self.model_name if self.model_name != name else f"the {name} it was made with"
 
     def apply(self, base_latent: np.ndarray) -> np.ndarray:
         """The edited latent (float32, same shape as base_latent): a flat latent of latent_size
@@ -86,7 +118,8 @@ class Recipe:
             raise RecipeError("a recipe with a mask needs the mask's file name")
         return json.dumps({
             "format": FORMAT, "version": self.version,
-            "model": {"name": self.model_name, "kind": self.model_kind, "latent_size": self.latent_size},
+            "model": {"name": self.model_name, "kind": self.model_kind, "latent_size": self.latent_size,
+                      **({CARD_DIGEST: self.model_identity} if self.model_identity else {})},
             "fit": self.fit,
             "mask": mask_file if self.mask is not None else None,
             "mask_erased": self.mask is not None and self.mask_erased,
@@ -145,7 +178,8 @@ class Recipe:
             erased = mask is not None and looks_erased(mask)
         elif not isinstance(erased, bool):
             raise RecipeError(_of(name, f'"mask_erased" must be true or false, not {erased!r}'))
-        return cls(str(model.get("name", "")), kind, size, steps, mask, fit, mask_erased=mask is not None and erased)
+        return cls(str(model.get("name", "")), kind, size, steps, mask, fit, mask_erased=mask is not None and erased,
+                   model_identity=_identity(model, name))
 
 
 NOT_SAVED = "it is not a recipe genimg saved"
@@ -173,6 +207,17 @@ def _field(d: dict, key: str, kind: type, name: str, owner: str = ""):
     if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
         raise RecipeError(_of(name, f'"{key}" must be {FIELD_WORDS[kind]}, not {_json_said(value)}'))
     return value
+
+
+def _identity(model: dict, name: str) -> str:
+    """The model's weights' SHA-256 as the recipe records it (64 hex digits, any case), "" where it records none (a
+    recipe saved before recipes kept it)."""
+    if (digest := model.get(CARD_DIGEST)) is None:
+        return ""
+    if not isinstance(digest, str) or len(digest.strip()) != 64 or any(c not in HEX for c in digest.strip().lower()):
+        raise RecipeError(_of(name, f'its model\'s "{CARD_DIGEST}" must be a SHA-256 (64 hex digits), not '
+                                    f"{_json_said(digest)}"))
+    return digest.strip().lower()
 
 
 def _json_said(value: object) -> str:

@@ -19,6 +19,7 @@ from genimg_gui.models.directions import pca, save_directions
 from genimg_gui.morph import count_frames, default_scale, frame_size
 from genimg_gui.recipe import Recipe, RecipeError
 from genimg_gui.seed_draws import OWN, SKIP_MIXTURES
+from genimg_gui.weights_file import weights_digest
 
 
 def run(*args) -> int:
@@ -204,6 +205,64 @@ def test_edit_needs_edits_or_a_recipe(models, image_files, tmp_path, capsys):
     assert run("edit", "--vae", models / "tiny-vae", image_files[0], "--recipe", tmp_path / "empty.json",
                "-o", tmp_path) == 1
     assert "genimg: error: empty.json is empty: it is not a recipe genimg saved" in capsys.readouterr().err
+
+
+@pytest.fixture(scope="module")
+def vae_tiny(models, tmp_path_factory):
+    """Another VAE of tiny-vae's latent size (other weights), its directions cached."""
+    from conftest import TINY_VAE, make_model_folder
+    from genimg_gui.models.vae import ConvVAE
+    folder = tmp_path_factory.mktemp("other") / "vae-tiny"
+    torch.manual_seed(7)
+    make_model_folder(folder, ConvVAE(TINY_VAE), "vae-tiny")
+    save_directions(folder, pca(torch.randn(64, 512), 8))
+    return folder
+
+
+def test_a_recipe_made_with_another_model_of_the_same_size_is_refused(models, vae_tiny, image_files, tmp_path,
+                                                                      capsys):
+    """It was applied with a note ("rtiny.json was made with vae-tiny; applying it to …"), exit 0: vae-tiny's PC1
+    means nothing in another model's latents, and the picture came out a washed-out smear."""
+    assert run("edit", image_files[0], "--vae", vae_tiny, "--edit", "PC1=2", "-o", tmp_path / "a",
+               "--save-recipe", tmp_path / "rtiny.json") == 0
+    capsys.readouterr()
+    assert run("edit", image_files[0], "--vae", models / "tiny-vae", "--recipe", tmp_path / "rtiny.json",
+               "-o", tmp_path / "b") == 1  # as a recipe for a latent of another size
+    assert capsys.readouterr().err == ("genimg: error: rtiny.json was made with vae-tiny, not tiny-vae: its edit moves "
+                                       "along vae-tiny's directions, which mean nothing in tiny-vae's latents: pass "
+                                       "--vae with vae-tiny's folder\n")
+    assert not (tmp_path / "b").exists()
+
+    # a copy of vae-tiny's weights in another folder, its card renamed, is vae-tiny: the same pixels, and no note
+    copy = tmp_path / "copies" / "renamed"
+    shutil.copytree(vae_tiny, copy)
+    card = json.loads((copy / "card.json").read_text())
+    (copy / "card.json").write_text(json.dumps({**card, "name": "renamed"}))
+    assert run("edit", image_files[0], "--vae", copy, "--recipe", tmp_path / "rtiny.json", "-o", tmp_path / "c") == 0
+    assert "made with" not in capsys.readouterr().err
+    name = f"{image_files[0].stem}_edited.png"
+    np.testing.assert_array_equal(pixels(tmp_path / "c" / name), pixels(tmp_path / "a" / name))
+    assert Recipe.load(tmp_path / "rtiny.json").model_identity == weights_digest(vae_tiny)
+
+
+def test_a_recipe_saved_before_recipes_recorded_the_weights_goes_by_its_models_name(models, vae_tiny, image_files,
+                                                                                    tmp_path, capsys):
+    assert run("edit", image_files[0], "--vae", vae_tiny, "--edit", "PC1=2", "-o", tmp_path / "a",
+               "--save-recipe", tmp_path / "r.json") == 0
+    old = json.loads((tmp_path / "r.json").read_text())
+    del old["model"]["weights_sha256"]
+    (tmp_path / "old.json").write_text(json.dumps(old))
+    assert run("edit", image_files[0], "--vae", vae_tiny, "--recipe", tmp_path / "old.json", "-o", tmp_path / "b") == 0
+    name = f"{image_files[0].stem}_edited.png"
+    np.testing.assert_array_equal(pixels(tmp_path / "b" / name), pixels(tmp_path / "a" / name))
+    capsys.readouterr()
+    assert run("edit", image_files[0], "--vae", models / "tiny-vae", "--recipe", tmp_path / "old.json",
+               "-o", tmp_path / "c") == 1
+    assert "old.json was made with vae-tiny, not tiny-vae" in capsys.readouterr().err
+    old["model"]["weights_sha256"] = "12ab"
+    with pytest.raises(RecipeError, match='old.json: its model\'s "weights_sha256" must be a SHA-256 \\(64 hex '
+                                          'digits\\), not "12ab"'):
+        Recipe.from_json(json.dumps(old), tmp_path, "old.json")
 
 
 # --- genimg interpolate ----------------------------------------------------------------

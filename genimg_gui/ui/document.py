@@ -207,10 +207,11 @@ class Document(QObject):
         item = self.current
         return None if item is None else self.decode(item, state)
 
-    def commit(self, values: tuple[float, ...], gesture: str | None = None) -> None:
-        """Record the current item's slider values as one undoable edit; gesture: see commit_state."""
-        if self.current is not None:
-            self.commit_state(self.current.history.current.with_values(values), gesture)
+    def commit(self, values: tuple[float, ...], gesture: str | None = None, unedited: bool = False) -> None:
+        """The slider values as one undoable edit (gesture: see commit_state); unedited: on the unedited latent."""
+        if (item := self.current) is not None:
+            state = item.on_unedited_latent(item.history.current) if unedited else item.history.current
+            self.commit_state(state.with_values(values), gesture)
 
     def commit_state(self, state: EditState, gesture: str | None = None) -> None:
         """Record a state of the current item as one undoable edit (one per finished gesture). gesture: what made

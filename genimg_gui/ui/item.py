@@ -135,6 +135,13 @@ class Item:
             return EditState(self.drawn[node].latent, ())
         return self.history.nodes()[0].state
 
+    def on_unedited_latent(self, state: EditState) -> EditState:
+        """state moved back onto the unedited latent (unedited's), its slider values and mask kept: what Reset all
+        starts from. A recipe whose vectors are no slider's, or a deleted direction's share, moved the base, where
+        no slider could take it back (the sliders all read +0.00σ on the recipe's edit)."""
+        base = self.unedited().base
+        return replace(state, base=base) if np.shape(base) == np.shape(state.base) else state
+
     def edited(self) -> bool:
         """Whether the state on screen differs from its unedited one (a slider moved, a mask painted, a direction's
         share folded in). A sample only stepped through seeds is not, and nor is an item whose edits were all

@@ -38,6 +38,7 @@ from .preview_controller import PreviewController
 from .qimage import to_qimage
 from .quit_after_run import QuitAfterRun
 from .recipe_actions import RecipeActions
+from .sliders import RESET_ALL
 from .session_questions import KEEP, STAY, SessionQuestions
 from .settings import Settings
 from .slider_tab import SliderTab
@@ -221,7 +222,8 @@ class MainWindow(QMainWindow):
         self.waiting_jobs = WaitingJobNote(d.engine, self.status, self)
         self.loading_note = LoadingNote(d, self.status, self.slider_tab, self.canvas, lambda: self.model_list.entries)
         self.sliders.values_changed.connect(d.preview)
-        self.sliders.edit_committed.connect(lambda values: d.commit(values, self.sliders.gesture))
+        self.sliders.edit_committed.connect(lambda values: d.commit(values, self.sliders.gesture,
+                                                                    unedited=self.sliders.gesture == RESET_ALL))
         self.filmstrip.item_selected.connect(d.select)
         self.gan_panel.generate_requested.connect(lambda *values: d.generate(*values))
         self.gan_panel.new_sample_requested.connect(lambda *values: d.generate(*values, new_item=True))

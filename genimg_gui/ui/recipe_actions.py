@@ -144,7 +144,7 @@ class RecipeActions(QObject):
             self.document.error.emit("Open an image and load its model first; a recipe saves its edit")
             return None
         info = self.document.models[item.kind]
-        recipe = Recipe.from_edit(item.history.current, directions, info.name, item.kind, self.fit())
+        recipe = Recipe.from_edit(item.history.current, directions, info.name, item.kind, self.fit(), info.identity)
         if not recipe.steps:
             self.document.error.emit("Nothing to save: move a slider first (a recipe holds direction strengths)")
             return None
@@ -158,6 +158,8 @@ class RecipeActions(QObject):
             targets = self._targets(recipe, all_items)
             info = self.document.models[recipe.model_kind]
             recipe.check_model(recipe.model_kind, info.latent_size)
+            if why := recipe.other_model(info.identity, info.name):  # PC1 of one model smeared another's pictures
+                raise RecipeError(f"{Path(path).name} {why}; load {recipe.model_to_load(info.name)} to apply it")
             directions = self.document.directions(recipe.model_kind)
             # the current image too: applied twice, PC2 +1.48σ became +2.96σ with nothing said
             held = [i for i in targets if holds_recipe(i.history.current, recipe, directions, i.image.shape[:2])]
