@@ -8,9 +8,9 @@ import argparse
 import shlex
 from pathlib import Path
 
-from .catalog import read_entry
+from .catalog import bundled_models, recorded_model
 from .cli_commands import per_file, say, write_png
-from .cli_models import bundled_path, load_model, new_runtime, pass_model
+from .cli_models import load_model, new_runtime, pass_model
 from .engine.requests import ModelInfo
 from .engine.runtime import LatentMismatch, Runtime
 from .file_damage import what_file_holds
@@ -68,24 +68,9 @@ def latent_of(path: Path) -> LatentFile:
 
 
 def own_model(f: LatentFile, path: Path, kind: str) -> Path | None:
-    """The folder of the model that made the latent file at path, if it can still be found: its recorded path (a
-    relative one, as genimg wrote the path typed until it wrote it absolute, looked for from here, then from the
-    file's folder and the folder above it: `encode --vae vae1 -o out` in one folder), else the bundled model of
-    its name. A folder counts only if it holds a model of the file's kind and name. None if none is found."""
-    recorded = Path(f.model_path).expanduser() if f.model_path else None
-    places = [recorded] if recorded else []
-    if recorded and not recorded.is_absolute():
-        places += [path.resolve().parent / recorded, path.resolve().parent.parent / recorded]
-    if f.model_name and (bundled := bundled_path(f.model_name, kind)):
-        places.append(Path(bundled))
-    return next((p for p in places if holds_model(p, kind, f.model_name)), None)
-
-
-def holds_model(folder: Path, kind: str, name: str) -> bool:
-    """folder holds a model of this kind and, when one is recorded, this name (not another run's folder that
-    happens to share the relative path)."""
-    entry = read_entry(folder)
-    return entry is not None and entry.kind == kind and (not name or entry.name == name)
+    """The folder of the model that made the latent file at path, if it can still be found (catalog.recorded_model:
+    its recorded path, else the bundled model of its weights or name); None if none is found."""
+    return recorded_model(kind, f.model_name, f.model_path, path, bundled_models(), f.identity)
 
 
 def recorded_name(f: LatentFile) -> str:

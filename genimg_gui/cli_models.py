@@ -184,5 +184,6 @@ def latent_file_note(path: Path) -> str:
 
 def model_record(info: ModelInfo) -> dict:
     """What a latent file records about its model (as the app's Export latent does). The path is absolute: as typed
-    (--vae vae1) it named no folder to a decode run from another folder."""
-    return {"name": info.name, "path": str(Path(info.path).resolve()), "kind": info.kind}
+    (--vae vae1) it named no folder to a decode run from another folder. The weights' digest tells the model
+    where its name does not (the window opens the file in it: a copy of its folder, or one trained again)."""
+    return {"name": info.name, "path": str(Path(info.path).resolve()), "kind": info.kind, "sha256": info.identity}

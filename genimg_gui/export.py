@@ -97,18 +97,23 @@ def export_latent(path: str | Path, latent: np.ndarray, base: np.ndarray, values
 
 @dataclass(frozen=True, eq=False)
 class LatentFile:
-    """What an .npz written by export_latent holds that decoding needs."""
+    """What an .npz written by export_latent holds: what decoding needs, and how the edit was made, which the
+    app opens as an item's History (ui/latent_files.py)."""
     latent: np.ndarray          # in its own shape: flat, or (C, h, w) from a spatial VAE
     kind: str | None            # the model kind it records; None if it records none
     mask: np.ndarray | None = None  # (H, W) in [0, 1]: the edit shows inside it, base's decode outside
-    base: np.ndarray | None = None  # the unedited latent; read only with a mask
+    base: np.ndarray | None = None  # the unedited latent, of the latent's shape; None if it holds none
     model_path: str = ""        # the model that made it, as its record says; "" if none
     model_name: str = ""        # that model's name, as its record says; "" if none
+    identity: str = ""          # that model's weights' SHA-256 (ModelInfo.identity); "" if it records none
+    values: tuple[float, ...] = ()  # the edit's slider values, one per label; () if it holds none (or they are bad)
+    labels: tuple[str, ...] = ()    # the directions they move along, by name
+    sample: dict | None = None  # how a GAN sample was drawn (seed_draws.sample_record); None if not recorded
 
 
 def read_latent(path: str | Path) -> LatentFile:
-    """The latent of an .npz written by export_latent (the app, encode, generate, edit), the model kind it
-    records and, for a masked edit, its mask and unedited latent."""
+    """The latent of an .npz written by export_latent (the app, encode, generate, edit), the model it records, its
+    unedited latent and mask, and the slider values, labels and GAN sample it records, where it holds them."""
     path = Path(path)
     if not path.is_file():
         raise ValueError(f"{path} does not exist")
@@ -123,26 +128,52 @@ def read_latent(path: str | Path) -> LatentFile:
             if "latent" not in f.files:
                 raise ValueError(f"it holds {', '.join(f.files) or 'nothing'} but no 'latent'")
             latent = np.asarray(f["latent"], np.float32)
-            record = str(f["model"]) if "model" in f.files else ""
+            record, sample = (_json_of(f, key) for key in ("model", "sample"))
             mask, base = _mask_and_base(f, latent.shape)
+            values, labels = _edit_of(f)
     except (OSError, ValueError, EOFError, zipfile.BadZipFile) as e:  # damaged, or object arrays
         raise ValueError(f"{path.name} is not a readable latent file ({e})") from None
+    kind = record.get("kind")
+    return LatentFile(latent, kind if kind in ("vae", "gan") else None, mask, base, str(record.get("path") or ""),
+                      str(record.get("name") or ""), str(record.get("sha256") or ""), values, labels,
+                      sample or None)
+
+
+def _json_of(f, key: str) -> dict:
+    """The JSON record under key; {} when absent or not a JSON object (a bare model name)."""
+    if key not in f.files:
+        return {}
+    text = str(f[key])  # an object array raises here: a damaged file, said so by read_latent
     try:
-        recorded = dict(json.loads(record))
-    except (ValueError, TypeError):  # absent, or a bare model name
-        recorded = {}
-    kind = recorded.get("kind")
-    return LatentFile(latent, kind if kind in ("vae", "gan") else None, mask, base, str(recorded.get("path") or ""),
-                      str(recorded.get("name") or ""))
+        recorded = json.loads(text)
+    except ValueError:
+        return {}
+    return recorded if isinstance(recorded, dict) else {}
+
+
+def _edit_of(f) -> tuple[tuple[float, ...], tuple[str, ...]]:
+    """The slider values and their labels, one each; ((), ()) where they are missing or do not pair up: the latent
+    alone still opens."""
+    if "values" not in f.files or "labels" not in f.files:
+        return (), ()
+    values, labels = np.asarray(f["values"]), np.asarray(f["labels"])
+    if values.ndim != 1 or labels.shape != values.shape or values.dtype.kind not in "fiu" \
+            or labels.dtype.kind != "U" or not np.isfinite(values).all():
+        return (), ()
+    # each value as the shortest number its float32 holds (1.2, not 1.2000000476837158): the value the slider was at,
+    # which a slider set to it again is equal to, and which float32 edits (edit.shift) turn into the same latent
+    return tuple(float(str(np.float32(v))) for v in values), tuple(str(label) for label in labels)
 
 
 def _mask_and_base(f, shape: tuple[int, ...]) -> tuple[np.ndarray | None, np.ndarray | None]:
-    """A masked edit's (mask, base), checked; (None, None) for an edit of the whole image."""
+    """A masked edit's (mask, base), checked; an edit of the whole image's (None, its base where it holds one of
+    the latent's shape)."""
+    base = np.asarray(f["base"], np.float32) if "base" in f.files and f["base"].shape == shape else None
     if "mask" not in f.files:
-        return None, None
+        return None, base
     mask = np.asarray(f["mask"], np.float32)
     if mask.ndim != 2 or not np.isfinite(mask).all():
         raise ValueError(f"its mask must be a finite (H, W) array, not {mask.dtype} {mask.shape}")
-    if "base" not in f.files or f["base"].shape != shape:
+    if base is None:
         raise ValueError("it holds a mask but no unedited latent ('base') of the latent's shape to blend with")
-    return np.clip(mask, 0.0, 1.0), np.asarray(f["base"], np.float32)
+    return np.clip(mask, 0.0, 1.0), base

@@ -83,6 +83,17 @@ class Decode(Request):
 
 
 @dataclass(frozen=True, eq=False)
+class DecodeLatentFile(Request):
+    """A latent file opened in the window (read by export.read_latent): its picture, as `genimg decode` draws it,
+    and its unedited one; one LatentDecoded. A job, not a live decode: a slider moved meanwhile does not drop it."""
+    kind: str
+    latent: np.ndarray    # as the file holds it: flat, or (C, h, w) for a spatial VAE
+    name: str             # the file's name, for its errors
+    base: np.ndarray | None = None  # the unedited latent; its decode is the item's original
+    mask: np.ndarray | None = None  # (H, W): the edit shows inside it, base's decode outside
+
+
+@dataclass(frozen=True, eq=False)
 class PreviewStrip(Request):
     """Thumbnails of N latents (a slider's -3 sigma ... +3 sigma), rendered when the worker is
     otherwise idle. One lane per tag (the UI uses item_id * 1000 + slider index)."""
@@ -226,6 +237,14 @@ class Decoded:
     tag: int
     latent: np.ndarray
     image: np.ndarray
+    seconds: float
+
+
+@dataclass(frozen=True, eq=False)
+class LatentDecoded:
+    seq: int
+    image: np.ndarray     # the file's picture
+    original: np.ndarray  # its unedited latent's (image where the file holds none)
     seconds: float
 
 

@@ -165,6 +165,8 @@ class Worker(QObject):
         elif isinstance(r, rq.EncodeImage):
             image, file, size = _pixels_of(r)
             self._emit_encoded(r.seq, r.name, image, r.fit, file=file, size=size)
+        elif isinstance(r, rq.DecodeLatentFile):
+            self._decode_latent_file(r)
         elif isinstance(r, rq.PreviewStrip):
             self._preview_strip(r)
         elif isinstance(r, rq.EncodeLatents):
@@ -236,6 +238,18 @@ class Worker(QObject):
         self.result.emit(rq.Encoded(seq, name, original, latent, recon, time.perf_counter() - t0,
                                     "; ".join(filter(None, (note, shrunk))),
                                     spatial.kept_source(image, self.runtime.max_side), fit, file))
+
+    def _decode_latent_file(self, r: rq.DecodeLatentFile) -> None:
+        """The picture `genimg decode` draws of the file, and its unedited latent's; a latent of another model's
+        shape is said as the file's."""
+        t0 = time.perf_counter()
+        try:
+            image = self.runtime.render(r.kind, r.latent, r.mask, r.base, -r.seq)  # its own slot in the base cache
+            unedited = r.base is not None and not np.array_equal(r.base, r.latent)
+            original = self.runtime.decode(r.kind, r.base) if unedited else image
+        except LatentMismatch as e:
+            raise LatentMismatch(f"{r.name} was not opened: {e}") from None
+        self.result.emit(rq.LatentDecoded(r.seq, image, original, time.perf_counter() - t0))
 
     def _preview_strip(self, r: rq.PreviewStrip) -> None:
         """Frame by frame, giving way (put back in the queue) as soon as a job or a live request

@@ -70,4 +70,5 @@ class ExportActions:
         self._write_export(path, lambda: export_latent(
             path, document.current_latent(), item.history.current.base,
             values_along(item.history.current, info.directions), info.directions.labels,
-            {"name": info.name, "path": info.path, "kind": info.kind}, item.history.current.mask, sample))
+            {"name": info.name, "path": info.path, "kind": info.kind, "sha256": info.identity},
+            item.history.current.mask, sample))

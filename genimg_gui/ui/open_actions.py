@@ -14,12 +14,15 @@ from PySide6.QtWidgets import QComboBox, QDialog, QFileDialog, QLineEdit, QMenu
 
 from ..catalog import model_to_load
 from ..imaging import IMAGE_SUFFIXES, images_in, no_images_in
+from .latent_files import LATENT_SUFFIX, LatentFiles, is_latent_file
 from .qimage import from_qimage
 
 if TYPE_CHECKING:
     from .main_window import MainWindow
 
 IMAGE_FILTER = "Images (" + " ".join(f"*{s}" for s in IMAGE_SUFFIXES) + ")"
+# what Open images… shows first: pictures and the latent files genimg writes, which open as items too (latent_files)
+OPEN_FILTER = "Images and latents (" + " ".join(f"*{s}" for s in (*IMAGE_SUFFIXES, LATENT_SUFFIX)) + ")"
 RECENT_PX = 560  # an Open recent entry's widest: full paths ran off a 1440-px screen; the tooltip has all of it
 
 
@@ -28,6 +31,7 @@ class OpenActions:
 
     def __init__(self, window: MainWindow) -> None:
         self.window = window
+        self.latents = LatentFiles(window.document, lambda: window.model_list.entries)
 
     def fill_fit_menu(self, menu: QMenu, choice: QComboBox) -> None:
         """The toolbar's "Fit new images" choice as the menu's radio items, in step with it both ways (it was on
@@ -48,24 +52,28 @@ class OpenActions:
     def open_paths(self, paths: list[str], after_loads: bool = False, named: bool = False) -> None:
         """Each path for what it is (catalog.model_to_load): a model folder (genimg's, or a diffusers VAE's),
         its card.json and a model file (by suffix: catalog.MODEL_FILE_SUFFIXES) load as models, as Open model…
-        and Open model folder… load them; a folder of pictures opens the pictures in it; anything else opens as a
-        picture (the worker says what is not one). Pictures are encoded once the models given with them (or any
-        loading, with after_loads) are loaded (a file open already is shown instead: already_open). Relative paths
-        (typed on the command line) are made absolute here, so File → Open recent still finds them from another
-        folder. However a picture is opened, File → Open images… starts beside it next: after `genimg-gui
-        ~/photos/a.jpg` it started where the dialog was last used. named: the paths were named on the command line,
-        so its models are the user's choice over a kept session's (Document.load_model)."""
+        and Open model folder… load them; a folder of pictures opens the pictures in it; a latent file (.npz) opens
+        as the item it holds (latent_files); anything else opens as a picture (the worker says what is not one).
+        Pictures are encoded once the models given with them (or any loading, with after_loads) are loaded (a file
+        open already is shown instead: already_open). Relative paths (typed on the command line) are made absolute
+        here, so File → Open recent still finds them from another folder. However a picture is opened, File → Open
+        images… starts beside it next: after `genimg-gui ~/photos/a.jpg` it started where the dialog was last used.
+        named: the paths were named on the command line, so its models are the user's choice over a kept session's
+        (Document.load_model)."""
         window = self.window
         paths = [os.path.abspath(p) for p in paths]
-        models, images = [], []
+        models, images, latents = [], [], []
         for path in paths:
             if (model := model_to_load(path)) is not None:
                 models.append(str(model))
             elif os.path.isdir(path):
                 images += self._pictures_in(path)
+            elif is_latent_file(path):
+                latents.append(path)
             else:
                 images.append(path)
         window.model_opener.open_models(models, named)
+        self.latents.open(latents)  # after the models given with them, which they may need: they wait for loads
         window.settings.add_recent(paths)
         if images and os.path.isdir(os.path.dirname(images[-1])):
             window.settings.opened_from("images", os.path.dirname(images[-1]))
@@ -92,7 +100,7 @@ class OpenActions:
         opened from, by any way (Settings.open_folder, set by open_paths)."""
         settings = self.window.settings
         dialog = QFileDialog(self.window, "Open images", settings.open_folder("images"),
-                             f"{IMAGE_FILTER};;All files (*)")
+                             f"{OPEN_FILTER};;{IMAGE_FILTER};;Latents (*{LATENT_SUFFIX});;All files (*)")
         dialog.setFileMode(QFileDialog.FileMode.ExistingFiles)
         try:
             return chosen_files(dialog) if dialog.exec() == QDialog.DialogCode.Accepted else []
