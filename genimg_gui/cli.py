@@ -272,7 +272,11 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--mode", choices=MODES, default=DEFAULT_MODE,
                    help=f"path between keyframes (default {DEFAULT_MODE}, as the Morph dialog: the in-between latents "
                         "stay as typical as the keyframes; linear is a straight line)")
-    s.add_argument("--loop", action="store_true", help="return to the first keyframe (seamless loop)")
+    s.add_argument("--loop", action="store_true",
+                   help="go on from the last keyframe back to the first, as the Morph dialog's Loop back to the "
+                        "start, so each replay flows on from the last without a jump. A GIF or WebP replays "
+                        "either way (without --loop it jumps from the last keyframe to the first); whether an MP4 "
+                        "replays is its player's choice")
     s.add_argument("--scale", type=scale_factor, metavar="N",
                    help="enlarge every frame N times without smoothing, GIF, WebP and MP4 alike (default: as the "
                         f"Morph dialog, the frames' shorter side brought to {SUGGESTED_SIDE} px, ×4 for a 64-px "

@@ -20,12 +20,13 @@ import numpy as np
 import torch
 
 from .cli_folders import in_folder
-from .cli_names import numbered_notes, shown_name, unique_stems
+from .cli_names import MAX_NUMBERED_SAID, more_numbered_note, numbered_note, shown_name, unique_stems
 from .engine.requests import ModelInfo
 from .fileio import StdoutFailed, fitted_name, why_not_written
 from .engine import spatial
 from .engine.runtime import Runtime
 from .imaging import ImageLoadError, crop_note, no_images_in, open_read
+from .small_pictures import small_note
 from .morph import MAX_SIDE, max_scale
 from .models.weights import ModelFileError
 from .recipe import RecipeError
@@ -143,11 +144,24 @@ def for_each(jobs: Sequence[tuple[str, Callable[[], None]]],
 
 def per_file(paths: Sequence[Path], work: Callable[[Path, str], None], written_as: Callable[[str], str]) -> int:
     """for_each over files; work gets each path and a unique output stem. An input numbered because another has
-    its name is said first, with the files it is written as (written_as: their names for a stem)."""
+    its name is said once its files are written, with their names (written_as: their names for a stem): said
+    before the work, the note named files that an input which then failed never wrote. Past MAX_NUMBERED_SAID
+    such notes, the rest are counted in one at the end."""
     stems = unique_stems(paths)
-    for note in numbered_notes(paths, stems, written_as):
-        say(note)
-    return for_each([(str(p), partial(work, p, stem)) for p, stem in zip(paths, stems)], FILE_ERRORS)
+    numbered = 0
+
+    def job(i: int) -> None:
+        nonlocal numbered
+        work(paths[i], stems[i])
+        if note := numbered_note(paths, stems, i, written_as):
+            numbered += 1
+            if numbered <= MAX_NUMBERED_SAID:
+                say(note)
+
+    code = for_each([(str(p), partial(job, i)) for i, p in enumerate(paths)], FILE_ERRORS)
+    if numbered > MAX_NUMBERED_SAID:
+        say(more_numbered_note(numbered - MAX_NUMBERED_SAID))
+    return code
 
 
 @contextmanager
@@ -216,15 +230,18 @@ def write_png(image: np.ndarray, path: Path, scale: int) -> None:
 # --- commands --------------------------------------------------------------
 
 def encoded(rt: Runtime, model: ModelInfo, path: Path, fit: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """rt.encode of the image file, with the notes the window logs when a photo is scaled down to GENIMG_MAX_SIDE
-    or cropped to its centre square (the written images were smaller than the photo, or a part of it, unsaid)."""
+    """rt.encode of the image file, with the notes the window logs when a photo is scaled down to GENIMG_MAX_SIDE,
+    cropped to its centre square or, under small_pictures.SMALL_SIDE px a side, enlarged (the written images were
+    smaller than the photo, a part of it, or blocks of its few pixels, unsaid)."""
     image, (width, height) = read_image(path)
     fitted, latent, recon = rt.encode(image, fit)
-    if model.spatial:  # the photo keeps its aspect: nothing is cropped
-        note = spatial.shrunk_note(path.name, (height, width), fitted.shape, rt.max_side)
+    small = small_note(width, height, fitted.shape[1::-1])  # a 1×1 picture was enlarged to 64×64 unsaid
+    if model.spatial:  # the photo keeps its aspect: nothing is cropped (nor scaled down, if it is small)
+        shrunk, parts = spatial.shrunk_note(path.name, (height, width), fitted.shape, rt.max_side), [small]
     else:
-        cropped = crop_note(width, height, fit, "use --fit letterbox")
-        note = f"{path.name}: {cropped}" if cropped else ""
+        shrunk, parts = "", [small, crop_note(width, height, fit, "use --fit letterbox")]
+    said = "; ".join(part for part in parts if part)
+    note = shrunk or (f"{path.name}: {said}" if said else "")
     if note:
         say(f"genimg: note: {shown_name(note)}")
     return fitted, latent, recon

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import argparse
 import shlex
+from contextlib import suppress
 from pathlib import Path
 
 from .catalog import bundled_models, recorded_model
@@ -14,8 +15,8 @@ from .cli_models import load_model, new_runtime, pass_model
 from .engine.requests import ModelInfo
 from .engine.runtime import LatentMismatch, Runtime
 from .file_damage import what_file_holds
-from .imaging import IMAGE_SUFFIXES
-from .export import LatentFile, read_latent
+from .export import LatentFile, file_kind, read_latent
+from .weights_file import weights_digest
 
 
 def decode(args: argparse.Namespace) -> int:
@@ -36,8 +37,9 @@ def decode(args: argparse.Namespace) -> int:
         f = latent_of(path)
         kind = given_kind or f.kind or "vae"
         if f.kind not in (None, kind):
-            raise ValueError(f"{path.name} holds a {f.kind.upper()} latent; decode it with --{f.kind} MODEL_DIR")
-        folder = given or own_model(f, path, kind)
+            raise ValueError(other_kind(path, f, kind))
+        own = own_model(f, path, kind)
+        folder = given or own
         rt, info = model(kind, folder)
         try:
             image = rt.render(kind, f.latent, f.mask, f.base)
@@ -45,6 +47,8 @@ def decode(args: argparse.Namespace) -> int:
             raise LatentMismatch(f"{e}{made_by(f, kind, info.path)}") from None
         if folder is None and recorded_name(f) != info.name:
             say(fallback_note(path, f, kind, info.name))
+        elif note := other_model_note(path, f, info, own, given is not None):
+            say(note)
         write_png(image, args.out / decoded_name(stem), args.scale)
 
     return per_file(args.latents, work, decoded_name)
@@ -61,7 +65,7 @@ def latent_of(path: Path) -> LatentFile:
     except ValueError:
         if what_file_holds(path) == "it holds text":  # notes saved as notes.png: "is an image" went by its name alone
             raise ValueError(f"{path.name} is not a latent file: it holds text") from None
-        if path.suffix.lower() in IMAGE_SUFFIXES:
+        if file_kind(path) == "an image":
             raise ValueError(f"{path.name} is an image, not a latent file: `genimg encode {shlex.quote(str(path))} "
                              "-o DIR` makes its latent (DIR/NAME.npz), which decode reads") from None
         raise
@@ -71,6 +75,50 @@ def own_model(f: LatentFile, path: Path, kind: str) -> Path | None:
     """The folder of the model that made the latent file at path, if it can still be found (catalog.recorded_model:
     its recorded path, else the bundled model of its weights or name); None if none is found."""
     return recorded_model(kind, f.model_name, f.model_path, path, bundled_models(), f.identity)
+
+
+def other_kind(path: Path, f: LatentFile, given: str) -> str:
+    """Why a latent of the other kind is refused, and how to decode it: with the model it records where that is
+    found (--vae or --gan left out, decode finds it), else by that model's folder ("decode it with --gan MODEL_DIR"
+    sent a file that records its GAN to look for one)."""
+    said = f"{path.name} holds a {f.kind.upper()} latent"
+    if not (name := recorded_name(f)):
+        return f"{said}; decode it with --{f.kind} MODEL_DIR"
+    if own_model(f, path, f.kind):
+        return f"{said}, made with {name}: leave out --{given} to decode it with {name}"
+    return f"{said}, made with {name}: {pass_model(name, f.kind)}, not --{given}"
+
+
+def same_model(f: LatentFile, own: Path | None, info: ModelInfo) -> bool:
+    """Whether info's model is the one that made the file, told by their weights (ModelInfo.identity), as genimg
+    tells models apart: a copy in another folder is the same model, a folder trained again in place another. The
+    file's weights are those it records, else those of its model's folder where found; with neither, its name."""
+    recorded = f.identity
+    if not recorded and own is not None:
+        with suppress(OSError):  # no weights file to read: told by the name
+            recorded = weights_digest(own)
+    return recorded == info.identity if recorded else recorded_name(f) == info.name
+
+
+def other_model_note(path: Path, f: LatentFile, info: ModelInfo, own: Path | None, given: bool) -> str:
+    """The note for a file decoded by another model than the one it records (same_model): the model given, or its
+    own folder trained again since. Its latent fits (it was decoded), but another model draws another picture; a
+    file that records no model is the model given's to decode. "" when there is nothing to say."""
+    if not (name := recorded_name(f)) or same_model(f, own, info):
+        return ""
+    kind = info.kind
+    if name == info.name:  # its own folder trained again, or a model trained apart under its name
+        made = f"other weights of {name} than those in {info.path}"
+    else:
+        made = name
+    if own is not None and given and Path(own).resolve() != Path(info.path).resolve():
+        how = f" (leave out --{kind} to decode it with its own)"
+    elif own is None:
+        how = f" ({pass_model(name, kind)} to decode it with its own)"
+    else:
+        how = ""
+    used = f"{info.name}, as --{kind} says" if given else info.name
+    return f"genimg: note: {path.name} was made with {made}; decoded with {used}, which gives another picture{how}"
 
 
 def recorded_name(f: LatentFile) -> str:

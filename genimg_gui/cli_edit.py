@@ -69,14 +69,14 @@ def direction_index(name: str, d: Directions, kind: str, value: float) -> int:
     except ValueError:
         pass  # not a name: maybe a word of one
     labels = [label.split(" (")[0] for label in d.labels]  # as `genimg info` lists them, any case
-    starts_from_word(name, labels, d, kind, value)
+    starts_from_word(name, labels, d, value)
     if (meant := by_word(name, labels, "--edit", "moving", f"the {kind.upper()}", "directions")) is not None:
         return labels.index(meant)
     raise UsageError(f"the {kind.upper()} has no direction {name!r}{close_name(name, labels)}: use a label "
                      f"({labels[0]} … {labels[-1]}; `genimg info` lists them) or an index (0 … {len(d) - 1})")
 
 
-def starts_from_word(name: str, labels: list[str], d: Directions, kind: str, value: float) -> None:
+def starts_from_word(name: str, labels: list[str], d: Directions, value: float) -> None:
     """Refuses a word that picks one direction by the side it starts from ('lighter' of skin tone: lighter →
     darker; 'open' of eyes: open → closed): a positive value goes the other way, so taking it would move away from
     what was typed. Says which option moves towards it."""
@@ -90,7 +90,7 @@ def starts_from_word(name: str, labels: list[str], d: Directions, kind: str, val
     except (AmbiguousDirection, ValueError):
         unique = False
     other = shlex.quote(topic if unique else label.replace(" → ", " -> "))
-    raise UsageError(f"the {kind.upper()}: --edit {name}: {name!r} is where {label} starts; a positive value goes "
+    raise UsageError(f"--edit {name}: {name!r} is where {label} starts; a positive value goes "
                      f"towards {label.split('→', 1)[1].strip()} — use --edit {other}={-(abs(value) or 1):g} to move "
                      f"towards {start}")
 

@@ -15,10 +15,11 @@ from .cli_commands import CLIError, UsageError, note_ignored, say
 from .cli_names import shown_name
 from .engine.requests import ModelInfo
 from .engine.runtime import Runtime
-from .export import read_latent
+from .export import IDENTITY_KEY, read_latent
 from .imaging import with_pictures_step
 from .models.foreign import NeedsScale
 from .models.weights import ModelFileError
+from .recipe import Recipe, RecipeError
 from .typed_options import typed
 from .wording import close_name, latent_scale_said, with_word
 
@@ -132,7 +133,7 @@ def by_word(typed: str, labels: list[str], option: str, doing: str, whose: str, 
         say(f"genimg: note: {option} {typed}: {doing} {meant[0]}")
         return meant[0]
     if meant:
-        raise UsageError(f"{whose}: {option} {typed!r} matches {len(meant)} {noun}: {', '.join(meant)}; name one")
+        raise UsageError(f"{option} {typed!r} matches {len(meant)} {noun} of {whose}: {', '.join(meant)}; name one")
     return None
 
 
@@ -140,7 +141,7 @@ def load_into(rt: Runtime, path: Path, latent_scale: float | None,
               progress: Callable[[float, str], None] = lambda _f, _t: None) -> ModelInfo:
     """rt.load, with the SD VAE scale question turned into the option that answers it, and a training checkpoint
     answered as the app answers it (the loader would call it a weights file of an unknown architecture)."""
-    if note := training_checkpoint_note(path) or latent_file_note(path):
+    if note := training_checkpoint_note(path) or latent_file_note(path) or recipe_file_note(path):
         raise ModelFileError(note)
     try:
         info = rt.load(str(path), progress, latent_scale)
@@ -182,8 +183,30 @@ def latent_file_note(path: Path) -> str:
            f"`genimg decode {shlex.quote(str(path))} -o {shlex.quote(str(path.parent))}` decodes it beside itself"
 
 
+RECIPE_STEPS_SAID = 3  # a recipe's steps recipe_file_note names; the rest are "…"
+
+
+def recipe_file_note(path: Path) -> str:
+    """What an edit recipe given as a model holds, and the command that applies it; "" for any other path (it was
+    called "a text file", with the model files genimg opens)."""
+    if path.suffix.lower() != ".json" or not path.is_file():
+        return ""
+    try:
+        recipe = Recipe.load(path)
+    except RecipeError:  # other JSON, or a recipe too damaged to read: the loader's own message says what it opens
+        return ""
+    steps = [f"{s.label} {s.value:+.2f}σ" for s in recipe.steps[:RECIPE_STEPS_SAID]]
+    steps += ["…"] if len(recipe.steps) > RECIPE_STEPS_SAID else []
+    held = ", ".join(steps) or "no direction moved"
+    masked = ", under a mask" if recipe.mask is not None else ""
+    made = f" made with {recipe.model_name}" if recipe.model_name else ""
+    how = "edit IMAGE" if recipe.model_kind == "vae" else "generate"
+    return f"{path.name} is an edit recipe{made} ({held}{masked}), not a model: " \
+           f"`genimg {how} -o OUT --recipe {shlex.quote(str(path))}` applies it"
+
+
 def model_record(info: ModelInfo) -> dict:
     """What a latent file records about its model (as the app's Export latent does). The path is absolute: as typed
-    (--vae vae1) it named no folder to a decode run from another folder. The weights' digest tells the model
-    where its name does not (the window opens the file in it: a copy of its folder, or one trained again)."""
-    return {"name": info.name, "path": str(Path(info.path).resolve()), "kind": info.kind, "sha256": info.identity}
+    (--vae vae1) it named no folder to a decode run from another folder. The weights' SHA-256 tells decode a copy of
+    the model in another folder from another model."""
+    return {"name": info.name, "path": str(Path(info.path).resolve()), "kind": info.kind, IDENTITY_KEY: info.identity}

@@ -45,20 +45,18 @@ def unique_stems(paths: Sequence[Path]) -> list[str]:
     return stems
 
 
-def numbered_notes(paths: Sequence[Path], stems: Sequence[str], written_as: Callable[[str], str]) -> list[str]:
-    """A note for each input written under a number (unique_stems), naming the files it became (written_as: the
-    names for a stem, "x-2_edited.png") and the earlier input of its name; past MAX_NUMBERED_SAID, one counting
-    the rest."""
-    notes = []
-    for i, (path, stem) in enumerate(zip(paths, stems)):
-        if stem == safe_stem(path):
-            continue
-        first = next(p for p in paths[:i] if safe_stem(p).casefold() == safe_stem(path).casefold())
-        why = "it is given twice" if first == path else f"{shown_name(first)} has the same name"
-        notes.append(f"genimg: note: {shown_name(path)} is written as {written_as(stem)}: {why}")
-    if len(notes) > MAX_NUMBERED_SAID:
-        rest = len(notes) - MAX_NUMBERED_SAID
-        share = "shares" if rest == 1 else "share"
-        notes[MAX_NUMBERED_SAID:] = [f"genimg: note: {counted(rest, 'more input')} {share} a name with an earlier "
-                                     "one, and are numbered alike"]
-    return notes
+def numbered_note(paths: Sequence[Path], stems: Sequence[str], i: int, written_as: Callable[[str], str]) -> str:
+    """The note for input i when it is written under a number (unique_stems), naming the files it became
+    (written_as: the names for a stem, "x-2_edited.png") and the earlier input of its name; "" when it is not."""
+    path, stem = paths[i], stems[i]
+    if stem == safe_stem(path):
+        return ""
+    first = next(p for p in paths[:i] if safe_stem(p).casefold() == safe_stem(path).casefold())
+    why = "it is given twice" if first == path else f"{shown_name(first)} has the same name"
+    return f"genimg: note: {shown_name(path)} is written as {written_as(stem)}: {why}"
+
+
+def more_numbered_note(rest: int) -> str:
+    """The one note for the inputs numbered past the MAX_NUMBERED_SAID said one by one."""
+    share = "shares" if rest == 1 else "share"
+    return f"genimg: note: {counted(rest, 'more input')} {share} a name with an earlier one, and are numbered alike"

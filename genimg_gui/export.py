@@ -15,6 +15,7 @@ import numpy as np
 from .file_damage import what_file_holds
 from .fileio import atomic_path
 from .imaging import IMAGE_SUFFIXES, save_png
+from .weights_file import CARD_DIGEST
 from .wording import one_of
 
 
@@ -77,6 +78,10 @@ def suffixes_said() -> str:
     return one_of(list(PICTURE_FORMATS))
 
 
+# a latent file's record of the weights that made it (ModelInfo.identity), named as a card's (weights_file.CARD_DIGEST)
+IDENTITY_KEY = CARD_DIGEST
+
+
 def export_latent(path: str | Path, latent: np.ndarray, base: np.ndarray, values: tuple[float, ...],
                   labels: tuple[str, ...], model: dict, mask: np.ndarray | None = None,
                   sample: dict | None = None) -> Path:
@@ -135,7 +140,7 @@ def read_latent(path: str | Path) -> LatentFile:
         raise ValueError(f"{path.name} is not a readable latent file ({e})") from None
     kind = record.get("kind")
     return LatentFile(latent, kind if kind in ("vae", "gan") else None, mask, base, str(record.get("path") or ""),
-                      str(record.get("name") or ""), str(record.get("sha256") or ""), values, labels,
+                      str(record.get("name") or ""), str(record.get(IDENTITY_KEY) or ""), values, labels,
                       sample or None)
 
 
@@ -163,6 +168,21 @@ def _edit_of(f) -> tuple[tuple[float, ...], tuple[str, ...]]:
     # each value as the shortest number its float32 holds (1.2, not 1.2000000476837158): the value the slider was at,
     # which a slider set to it again is equal to, and which float32 edits (edit.shift) turn into the same latent
     return tuple(float(str(np.float32(v))) for v in values), tuple(str(label) for label in labels)
+
+
+def file_kind(path: Path) -> str:
+    """What a file given where another kind was asked for is, for the sentence that names it ("x.npz is a latent
+    file, not an edit recipe"): "a latent file" (read_latent reads it), "an image" (by its suffix, unless it holds
+    text: notes saved as notes.png), or "" for anything else."""
+    if what_file_holds(path) == "it holds text":
+        return ""
+    if path.suffix.lower() in IMAGE_SUFFIXES:
+        return "an image"
+    try:
+        read_latent(path)
+    except ValueError:
+        return ""
+    return "a latent file"
 
 
 def _mask_and_base(f, shape: tuple[int, ...]) -> tuple[np.ndarray | None, np.ndarray | None]:

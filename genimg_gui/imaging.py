@@ -19,6 +19,7 @@ from PIL import ExifTags, Image, ImageOps, UnidentifiedImageError
 from .env_settings import positive_int_or_none, positive_int_setting
 from .file_damage import TEXT_SAMPLE, is_text
 from .jpeg_scans import decoded_whole
+from .weights_file import WEIGHTS_NAME
 
 # pixels decoded. Read and reduced at once, a 150-megapixel PNG peaks at about 0.6 GB above the app's own memory
 # (1.2 GB with transparency, 1.6 GB in 16-bit grey); a JPEG's decoded pixels are those of its 1/2 … 1/8 scale
@@ -389,7 +390,8 @@ def with_pictures_step(text: str, path: Path | str, where: str) -> str:
     path = Path(path)
     try:
         if path.is_dir():
-            pictures = not (path / "card.json").is_file() and bool(images_in(path))
+            model_files = ("card.json", WEIGHTS_NAME)  # a model folder, its card lost or not, holds samples.png
+            pictures = not any((path / name).is_file() for name in model_files) and bool(images_in(path))
         else:
             with open(path, "rb") as f:
                 head = f.read(8)

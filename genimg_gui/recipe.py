@@ -21,6 +21,7 @@ import numpy as np
 from PIL import Image
 
 from .edit import Directions, EditState, fits_size, shift
+from .export import file_kind
 from .fileio import atomic_path, atomic_write_bytes, fitted_name
 from .imaging import ImageLoadError, check_pixels, unreadable
 from .masking import looks_erased, resize_mask
@@ -143,6 +144,9 @@ class Recipe:
         try:
             text = path.read_text(encoding="utf-8")
         except UnicodeDecodeError as e:  # an image or other binary file given as a recipe
+            if kind := file_kind(path):  # named as `genimg decode` names a file of the wrong kind
+                raise RecipeError(f"{path.name} is {kind}, not an edit recipe: a recipe is the .json file that File → "
+                                  "Save edit recipe… or genimg edit --save-recipe writes") from None
             raise RecipeError(f"{path} is not an edit recipe: a recipe is JSON text, and byte {e.start} of it is "
                               "not UTF-8 text") from None
         except OSError as e:

@@ -124,8 +124,8 @@ def test_a_direction_named_by_one_of_its_words_is_taken_as_a_class_is(image_file
     drawn = [(tmp_path / "g" / out / "seed0003.png").read_bytes() for out in ("named", "word")]
     assert drawn[0] == drawn[1]
     assert run("edit", "--vae", emoji_vae, image_files[0], "--edit", "other=1", "-o", tmp_path / "other") == 2
-    assert ("the VAE: --edit 'other' matches 4 directions: category: other → Smileys & Emotion, category: other → "
-            "Animals & Nature, category: other → Food & Drink, category: other → Flags; name one"
+    assert ("genimg edit: error: --edit 'other' matches 4 directions of the VAE: category: other → Smileys & Emotion, "
+            "category: other → Animals & Nature, category: other → Food & Drink, category: other → Flags; name one"
             in capsys.readouterr().err)
     assert not (tmp_path / "other").exists()
 
@@ -150,7 +150,8 @@ def test_a_word_of_where_a_direction_starts_is_refused_saying_which_way_it_goes(
     its "from" side is refused, naming the option that moves towards it; a word of the topic or "to" side is taken."""
     emoji_vae, out = BUNDLED_DIR / "emoji-vae", tmp_path / "out"
     assert run("edit", "--vae", emoji_vae, image_files[0], "--edit", "lighter=2", "-o", out) == 2
-    assert ("genimg edit: error: the VAE: --edit lighter: 'lighter' is where skin tone: lighter → darker starts; a "
+    # one sentence after the prefix: "the VAE: --edit lighter: …" read as two prefixes
+    assert ("genimg edit: error: --edit lighter: 'lighter' is where skin tone: lighter → darker starts; a "
             "positive value goes towards darker — use --edit 'skin tone'=-2 to move towards lighter"
             in capsys.readouterr().err)
     assert not out.exists()

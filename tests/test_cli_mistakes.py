@@ -241,8 +241,12 @@ def test_an_output_path_a_file_blocks_is_refused_in_words(command, option, image
 def test_an_image_given_as_a_recipe_is_named_as_not_a_recipe(vae, image_files, tmp_path, capsys):
     assert run("edit", "--vae", vae, image_files[0], "--recipe", image_files[0], "-o", tmp_path / "o") == 1
     err = capsys.readouterr().err
-    assert f"{image_files[0]} is not an edit recipe: a recipe is JSON text, and byte 0 of it is not UTF-8" in err
+    assert f"{image_files[0].name} is an image, not an edit recipe: a recipe is the .json file that " in err
     assert "codec" not in err
+    (tmp_path / "r.bin").write_bytes(b"\x00\xff binary")  # neither an image nor a latent: what its bytes are
+    assert run("edit", "--vae", vae, image_files[0], "--recipe", tmp_path / "r.bin", "-o", tmp_path / "o") == 1
+    err = capsys.readouterr().err
+    assert f"{tmp_path / 'r.bin'} is not an edit recipe: a recipe is JSON text, and byte 1 of it is not UTF-8" in err
 
 
 def test_info_names_a_truncated_or_unknown_weights_file_plainly_and_quietly(vae, tmp_path, capsys):
@@ -354,7 +358,8 @@ def test_a_class_named_by_one_of_its_words_gets_that_class(tmp_path, capsys):
     with np.load(tmp_path / "cat" / "seed0003.npz") as f:
         assert json.loads(str(f["sample"]))["class"] == "cat-face"
     assert run("generate", "--seeds", "3", "--gan", faces, "--class", "face", "-o", tmp_path / "out") == 2
-    assert ("faces: --class 'face' matches 3 classes: cat-face, face-sleepy, face-smiling; name one"
+    assert ("genimg generate: error: --class 'face' matches 3 classes of faces: cat-face, face-sleepy, face-smiling; "
+            "name one"
             in capsys.readouterr().err)
     for typed, meant in (("smileys", "face-smiling"), ("sleepy-face", "face-sleepy")):
         assert run("generate", "--seeds", "3", "--gan", faces, "--class", typed, "-o", tmp_path / "out") == 2

@@ -207,7 +207,8 @@ def test_pictures_of_one_name_from_two_folders_or_typed_are_written_apart(as_fol
 
 def test_an_edit_of_two_pictures_of_one_name_says_which_became_which_file(vae, tmp_path, capsys):
     """genimg edit a/x.png b/x.png wrote x_edited.png and x-2_edited.png without a word of which input became which
-    file; the second is said once, before the work, with the files it became."""
+    file; the second is said once, with the files it became, once they are written (said before the work, it named
+    files an input that then failed never wrote)."""
     a, b = (picture(tmp_path / folder / "x.png", seed) for folder, seed in (("a", 1), ("b", 2)))
     out = tmp_path / "out"
     assert run("edit", "--vae", vae, a, b, "--edit", "0=1", "--save-latents", "-o", out) == 0
@@ -215,7 +216,7 @@ def test_an_edit_of_two_pictures_of_one_name_says_which_became_which_file(vae, t
     assert [Path(line).name for line in std.out.split("\n")[:-1]] == [
         "x_edited.png", "x_edited.npz", "x-2_edited.png", "x-2_edited.npz"]
     note = f"genimg: note: {b} is written as x-2_edited.png and x-2_edited.npz: {a} has the same name\n"
-    assert std.err.count(" is written as ") == 1 and std.err.startswith(note), std.err  # before "1/2 …"
+    assert std.err.count(" is written as ") == 1 and std.err.endswith(note), std.err  # after "2/2 …"
     assert run("edit", "--vae", vae, a, a, "--edit", "0=1", "-o", out) == 0  # the same file twice
     assert f"genimg: note: {a} is written as x-2_edited.png: it is given twice\n" in capsys.readouterr().err
 

@@ -129,7 +129,7 @@ def test_missing_tensor_is_named(vae_folder):
     (lambda f: edit_card(f, format="something-else"), "is not a genimg model card"),
     (lambda f: edit_card(f, architecture="UNet"), "unknown architecture 'UNet'"),
     (lambda f: edit_card(f, config={"resolution": 32}), "config is invalid for ConvVAE"),
-    (lambda f: (f / CARD_NAME).unlink(), "has no card.json"),
+    (lambda f: (f / CARD_NAME).unlink(), "has model.safetensors but no card.json. A model folder needs both"),
     (lambda f: (f / WEIGHTS_NAME).unlink(), "missing weights file"),
     (lambda f: (f / WEIGHTS_NAME).write_bytes(np.random.default_rng(0).bytes(4096)),
      "not a readable safetensors file"),

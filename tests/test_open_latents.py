@@ -114,7 +114,7 @@ def test_a_file_whose_model_is_nowhere_is_refused_naming_it(qtbot, window, tmp_p
 
 def test_wrong_shape_and_damaged_files_are_said_and_the_app_goes_on(qtbot, window, image_files, tmp_path):
     doc = window.document
-    record = json.dumps({"name": "tiny-vae", "kind": "vae", "sha256": doc.models["vae"].identity})
+    record = json.dumps({"name": "tiny-vae", "kind": "vae", "weights_sha256": doc.models["vae"].identity})
     np.savez(tmp_path / "short.npz", latent=np.zeros(7, np.float32), model=np.asarray(record))
     window.open_paths([str(tmp_path / "short.npz")])
     qtbot.waitUntil(lambda: "short.npz" in window.last_error, timeout=UI_TIMEOUT)

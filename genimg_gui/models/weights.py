@@ -135,6 +135,10 @@ def read_card(folder: Path) -> dict:
     if Path(folder).is_file():
         raise ModelFileError(f"{folder} is a file, not a genimg model folder (a folder holding "
                              f"{CARD_NAME} and {WEIGHTS_NAME})")
+    if not path.is_file() and (Path(folder) / WEIGHTS_NAME).is_file():  # a card lost, or left behind in a copy
+        raise ModelFileError(f"{folder} is not a genimg model folder: it has {WEIGHTS_NAME} but no {CARD_NAME}. A "
+                             f"model folder needs both, as genimg train writes them: the card says which network "
+                             "the weights are for; copy it back from the folder this one came from")
     if not path.is_file():
         raise ModelFileError(f"{folder} is not a genimg model folder: it has no {CARD_NAME}")
     try:

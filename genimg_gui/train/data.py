@@ -11,6 +11,7 @@ from ..data_folder import DataFolderWalk
 from ..holdout import held_out_size
 from ..wording import counted
 from ..imaging import IMAGE_SUFFIXES, ImageLoadError, fit_square, open_image
+from ..small_pictures import SMALL_SIDE
 from . import TrainError
 
 NAMED_PER_REASON = 10  # skipped files the log names for each reason; the rest are counted
@@ -35,7 +36,7 @@ class FolderData:
         return {reason: len(files) for reason, files in self.skipped_files.items()}
 
 
-def load_folder(root: Path | str, resolution: int, min_side: int = 16,
+def load_folder(root: Path | str, resolution: int, min_side: int = SMALL_SIDE,
                 exclude: Path | None = None) -> FolderData:
     """Read every image below root, centre-cropped to resolution; unusable files are counted. Model folders
     below root are left out (DataFolderWalk), and noted in model_folders.

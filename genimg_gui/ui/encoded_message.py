@@ -1,11 +1,12 @@
-"""What the window says of a picture opened: how long it took, and what the fit cut away where that is worth a word
-(imaging.crop_note, which the command line says too)."""
+"""What the window says of a picture opened: how long it took, and what the fit cut away, or enlarged, where that is
+worth a word (imaging.crop_note and small_pictures.small_note, which the command line says too)."""
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
 from ..engine import requests as rq
 from ..imaging import crop_note
+from ..small_pictures import small_note
 
 if TYPE_CHECKING:
     from .document import Document
@@ -17,14 +18,17 @@ KEEP_ALL = "set Fit new images to letterbox and open it again"  # the toolbar's 
 
 def encoded_message(r: rq.Encoded, name: str) -> str:
     """The status bar's and message log's word on a picture opened: "Encoded cat.png in 40 ms" (or the worker's note
-    in its place: a photo scaled down to GENIMG_MAX_SIDE), then, in the same message, the part a square crop cut away
-    ("…: its centre square was kept (8 % of the picture); to keep it all, …"): the Original pane shows only the
-    square, and a second message would hide the first. name: the picture's in the filmstrip ("cat.png (2)")."""
+    in its place: a photo scaled down to GENIMG_MAX_SIDE), then, in the same message, a tiny picture's enlargement
+    ("…: it is only 1×1 px, enlarged to 64×64: …") and the part a square crop cut away ("…: its centre square was
+    kept (8 % of the picture); to keep it all, …"): the Original pane shows only the square, and a second message
+    would hide the first. name: the picture's in the filmstrip ("cat.png (2)")."""
     said = r.note or f"Encoded {name} in {r.seconds * 1000:.0f} ms"
-    if r.latent.ndim != 1:  # a spatial VAE's (C, h, w) latent: the photo kept its aspect, nothing was cropped
-        return said
-    cropped = crop_note(*source_size(r), r.fit, KEEP_ALL)
-    return f"{said}: {cropped}" if cropped else said
+    width, height = source_size(r)
+    parts = [small_note(width, height, r.original.shape[1::-1])]  # a 1×1 picture enlarged to the model's size
+    if r.latent.ndim == 1:  # not a spatial VAE's (C, h, w) latent, where the photo keeps its aspect, uncropped
+        parts.append(crop_note(width, height, r.fit, KEEP_ALL))  # last: asks_to_act reads the message's end
+    more = "; ".join(part for part in parts if part)
+    return f"{said}: {more}" if more else said
 
 
 def source_size(r: rq.Encoded) -> tuple[int, int]:
