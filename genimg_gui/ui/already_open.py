@@ -27,7 +27,7 @@ def open_copy(document: Document, file: FileStamp | None, fit: str,
               size: tuple[int, int] | None = None) -> Item | None:
     """The open item made from file as it is (same path, size and modification time), or else from a file of the
     same bytes at another path (file_stamp.same_bytes: the same picture), fitted as fit fits it (fitted_alike);
-    None if none is. size: the file's picture's (width, height), where it has been read (Document._on_encoded)."""
+    None if none is. size: the file's picture's (width, height), where it has been read (document_results)."""
     if file is None:
         return None
     items = [item for item in document.items.values() if item.file is not None and fitted_alike(item, fit, size)]

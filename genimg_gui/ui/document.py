@@ -16,15 +16,14 @@ from ..edit import Directions, EditState, edited_latent
 from ..history import History
 from ..engine import requests as rq
 from ..session import Session
-from .already_open import new_files, open_copy, show_open, unique_name
+from .already_open import new_files
 from .carry_over import CarryOver
 from .closing import close_item, reopen_closed
+from .document_results import insert_item, on_result, show_drawn
 from .document_session import restore_session, session_of
-from .encoded_message import encoded_message, source_size
 from .failed_requests import FailedRequests
 from .gan_samples import GanSamples
 from .item import Item
-from .model_arrival import take_model
 
 
 @dataclass(frozen=True)
@@ -318,80 +317,15 @@ class Document(QObject):
 
     # --- results --------------------------------------------------------
     def _on_result(self, r) -> None:
-        handler = {rq.ModelInfo: lambda info: take_model(self, info), rq.Encoded: self._on_encoded,
-                   rq.Decoded: self._on_decoded, rq.Mapped: self._on_mapped, rq.DeviceChanged: self.device_changed.emit,
-                   rq.Previewed: self.previewed.emit, rq.Latents: self.latents_ready.emit,
-                   rq.Frames: self.frames_ready.emit, rq.Inverted: self.inverted.emit,
-                   rq.ScaleNeeded: self._on_scale_needed}.get(type(r))
-        if handler is not None:
-            handler(r)
-        self.carry.answered(r)  # after: the answer may have asked for the picture on screen, which goes first
-
-    def _on_encoded(self, r: rq.Encoded) -> None:
-        if self.carry.on_encoded(r):
-            return
-        if (same := open_copy(self, r.file, r.fit, source_size(r))) is not None:  # asked for again before it came
-            show_open(self, [(same, [r.file])])
-            return
-        state = EditState(r.latent, (0.0,) * len(self.directions("vae") or ()))
-        self.insert_item(item := Item(self.next_id, "vae", r.name, r.original, r.image, History(state), r.seq,
-                                      sent_from=self.sending.pop(r.seq, None), source=r.source, fit=r.fit,
-                                      source_size=source_size(r), file=r.file))
-        self.message.emit(encoded_message(r, item.name))  # its name in the filmstrip: "cat.png (2)" if it is that
-
-    def _on_scale_needed(self, r: rq.ScaleNeeded) -> None:
-        self.scale_needed.emit(r)  # answered (loading again) before this load counts as done: files wait on
-        self.jobs.pop(r.seq, None)
-        self.open_waiting()
-
-    def _on_mapped(self, r: rq.Mapped) -> None:
-        if not self.carry.on_mapped(r):
-            self.samples.on_mapped(r)
-
-    def _on_decoded(self, r: rq.Decoded) -> None:
-        if self.samples.on_decoded(r):
-            return
-        self.decode_time.emit(r.seconds)
-        if (item := self.items.get(r.tag)) is not None and r.seq > item.shown_seq and r.seq >= item.stale_below:
-            self.carry.on_redrawn(item, r.seq)  # a GAN switch's sample in Compare, with its edit
-            self._show(item, r.seq, r.image)
-
-    def _show(self, item: Item, seq: int, image: np.ndarray) -> None:
-        item.shown_seq, item.image = seq, image
-        if item.requested is None or item.requested.same_as(item.history.current):
-            item.thumbs[item.history.current_id] = image
-        self.image_changed.emit(item)
+        on_result(self, r)  # document_results.py: what each result becomes
 
     def show_drawn(self, item: Item, seq: int, image: np.ndarray, state: EditState) -> None:
-        """Show image, drawn from state's latent (a sample, an inversion), or decode state when its sliders move
-        it off that latent. A state outside the history (a ψ drag's live sample) gives no node a thumbnail."""
-        if any(state.values):
-            self.decode(item, state)  # which records it as requested, as below
-        else:  # what is shown is what was asked: a gesture's later preview must ask again, not wait for one dropped
-            item.requested = state
-            self._show(item, seq, image)
+        """Show a picture drawn for item from state's latent, or decode state (document_results.show_drawn)."""
+        show_drawn(self, item, seq, image, state)
 
     def insert_item(self, item: Item, make_current: bool = True, place: int | None = None) -> None:
-        """Add item, numbered next_id, at the end of the filmstrip, or at place (an index, where a reopened item
-        stood)."""
-        self.next_id += 1
-        if not item.seeded:  # a sample's name is its seed's, and two samples of one seed are the same picture
-            item.rename(unique_name(self, item.name))
-        if place is None or place >= len(self.items):
-            self.items[item.id] = item
-        else:  # between others: rebuilt in place, as views and controllers hold this dict
-            order = list(self.items.items())
-            order.insert(place, (item.id, item))
-            self.items.clear()
-            self.items.update(order)
-        if item.shown_seq >= item.requested_seq:  # its image is its current state's
-            item.thumbs.setdefault(item.history.current_id, item.image)
-        if item.kind == "gan" and not item.drawn:
-            item.remember_drawn()
-        self.item_added.emit(item)
-        if make_current or self.current is None:
-            self.current = item
-            self.current_changed.emit(item)
+        """Add item at the end of the filmstrip, or at place (document_results.insert_item)."""
+        insert_item(self, item, make_current, place)
 
     def _on_progress(self, p: rq.Progress) -> None:
         if p.fraction >= 1.0:

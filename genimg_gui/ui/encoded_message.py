@@ -56,7 +56,7 @@ def asks_to_act(text: str) -> bool:
 
 class StayingNote:
     """The document's messages on the status bar, one that asks to act (asks_to_act) kept there while the picture it
-    speaks of is shown: it is said as that picture becomes the current one (Document._on_encoded), goes when another
+    speaks of is shown: it is said as that picture becomes the current one (document_results), goes when another
     picture does (a switch, a close, a file opened), and comes back each time that picture is shown again (it ended
     for good at the first switch, and a user who came back to the cropped picture no longer saw why it was cropped).
     A VAE loaded ends them all (each spoke of the last VAE's fit; a GAN loaded beside it changes nothing of a
