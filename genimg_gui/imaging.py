@@ -386,12 +386,11 @@ PICTURES_GO = {"app": "opened with File → Open images…",
 
 def with_pictures_step(text: str, path: Path | str, where: str) -> str:
     """text, a model's load refusal, with the next step where path is a picture or a folder of pictures without a
-    model card (a model folder holds its samples.png); where: "app" or "cli" (PICTURES_GO). One wording for both."""
+    model's card or weights (a model folder, its card lost or not, holds its samples.png); where: "app" or "cli" (PICTURES_GO). One wording for both."""
     path = Path(path)
     try:
         if path.is_dir():
-            model_files = ("card.json", WEIGHTS_NAME)  # a model folder, its card lost or not, holds samples.png
-            pictures = not any((path / name).is_file() for name in model_files) and bool(images_in(path))
+            pictures = not any((path / n).is_file() for n in ("card.json", WEIGHTS_NAME)) and bool(images_in(path))
         else:
             with open(path, "rb") as f:
                 head = f.read(8)
