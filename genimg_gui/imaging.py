@@ -28,8 +28,7 @@ DEFAULT_MAX_PIXELS = 150_000_000
 # at 1/2, 1/4 or 1/8 scale, other formats are reduced as soon as read, so a 200-megapixel phone photo decodes to a few
 # megapixels and the copies after (upright, RGB, numpy) are of the small picture.
 GPU_MAX_SIDE = 2048  # the longest side a GPU edits at
-SHORT_KEPT = 512  # a picture read reduced keeps at least this short side (or all it has): a panorama's centre square,
-# which training crops to at most 256 px, stays sharp
+SHORT_KEPT = 512  # the least short side a picture read reduced keeps (or all it has): its centre square stays sharp
 DRAFT_AREA = 64  # a JPEG at 1/8 scale decodes 1/64 of its pixels
 # A JPEG read reduced costs time for each pixel in its file, not memory (libjpeg keeps a few rows: a 1-gigapixel one
 # read in a second at 111 MB), so its size in the file may pass the cap JPEG_AREA times (2,400 megapixels by default).
@@ -38,8 +37,8 @@ DRAFT_AREA = 64  # a JPEG at 1/8 scale decodes 1/64 of its pixels
 # at 4000x4000, and a 65500x65500 header asks for 8.6 to 26 GB), so its pixels in the file count against the cap itself.
 JPEG_AREA = 16
 IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".webp", ".bmp", ".tif", ".tiff", ".gif")
-# Only these decoders see user files: EPS would start Ghostscript, and rarely used decoders are
-# where the bugs are. JPEG includes MPO (the multi-picture JPEGs many phones write).
+# Only these decoders see user files (JPEG includes MPO, the multi-picture JPEGs many phones write): EPS would start
+# Ghostscript, and rarely used decoders are where the bugs are.
 FORMATS = ("PNG", "JPEG", "WEBP", "BMP", "DIB", "TIFF", "GIF")
 FORMAT_NAMES = "PNG, JPEG, WebP, BMP, TIFF, GIF"
 LOSSY_QUALITY = 95  # a JPEG or WebP written (`genimg generate --grid g.jpg`): Pillow's 75 blurs small faces
@@ -386,7 +385,8 @@ PICTURES_GO = {"app": "opened with File → Open images…",
 
 def with_pictures_step(text: str, path: Path | str, where: str) -> str:
     """text, a model's load refusal, with the next step where path is a picture or a folder of pictures without a
-    model's card or weights (a model folder, its card lost or not, holds its samples.png); where: "app" or "cli" (PICTURES_GO). One wording for both."""
+    model's card or weights (a model folder, its card lost or not, holds samples.png); where: "app" or "cli"
+    (PICTURES_GO). One wording for both."""
     path = Path(path)
     try:
         if path.is_dir():
