@@ -3,7 +3,8 @@
 The directions' PCA rows with their sigmas, plus an isotropic spread for what those rows do not
 capture, describe the latent distribution as a Gaussian (PriorModel). Two measures come from it:
 prior_distance, the overall distance (the GAN inversion's prior is its square), and the
-typicality meter's reading, which also looks at the single direction that strays furthest.
+typicality meter's reading, which also looks at the single direction that strays furthest and,
+where the directions carry a GAN's mapped w (edit.Anchors), at how far the nearest of them lies.
 """
 from __future__ import annotations
 
@@ -34,6 +35,18 @@ UNUSUAL_BELOW = 4.0
 # The sliders run from -SLIDER_SPAN to +SLIDER_SPAN sigma (the window's); `genimg --edit` past it is noted.
 SLIDER_SPAN = 3.0
 OFF_DISTRIBUTION = "off-distribution: images may break"  # the meter's word for its red band
+# The distance to the nearest mapped w reads in units of SPACING_PER_SIGMA times the mapped w's own spacing (the
+# median distance from one to its nearest other; 4.33 on emoji-faces-gan, 6.74 on emoji-gan), measured on the face
+# GAN with benchmarks/nearest_sample.py (1000 fresh mapped w, 200 seeds, and inversions of 200 steps at editability
+# 0.5; "step" is how far a 1-sigma step on a PC slider moves the picture, over a sample's):
+#   fresh mapped w (psi 1)              p50 1.08  p95 1.90  p99 3.11   meter green 93.3% -> 92.9%, red 0.1% -> 0.2%
+#   refined samples (psi 0.7, the app's)   p50 1.02  p95 1.46  p99 1.80   meter green 94.5% either way
+#   inverted: samples 0, 1       1.9, 1.9 (step 1.0, 1.3)   an emoji, Noto's grinning face  2.4 (step 0.4)
+#             a sample tile, colours swapped and noised      3.1 (step 2.0, pixel MSE 0.06): amber
+#             a drawn smiley photo, a drawn landscape     4.5, 4.8 (step 3.7, 2.8): red; the directions read 1.7, 1.8
+# At 1.0 the smiley read 4.04, one rounding from amber, and the tile green; at 0.8 fresh psi-1 samples turned red 5x
+# as often (0.5%).
+SPACING_PER_SIGMA = 0.9
 
 
 def band(sigma: float) -> int:
@@ -123,6 +136,20 @@ def strongest_direction(latent: np.ndarray, directions: Directions) -> tuple[flo
     return float(per_row[best]), int(prior.rows[best])
 
 
+def nearest_distance(latent: np.ndarray, directions: Directions) -> float | None:
+    """How far the latent lies from the nearest of the directions' anchors (a GAN's mapped w), in their spacing
+    (SPACING_PER_SIGMA): about 1 for a mapped w; None without anchors. The directions' Gaussian is one cloud,
+    but a conditional GAN's w lie in a cloud per class with empty space between, and a photo inverted into the
+    face GAN ended in it: 1.7 sigma by the directions, typical, where a slider step moved it three times as far
+    as a sample (a GAN draws only near where it was trained)."""
+    anchors = directions.anchors
+    if anchors is None or anchors.spacing <= 0 or np.size(latent) != anchors.points.shape[1]:
+        return None
+    x = np.asarray(latent, np.float64).reshape(1, -1)
+    nearest = float(np.sqrt(np.min(np.sum((anchors.points - x) ** 2, axis=1))))
+    return nearest / (SPACING_PER_SIGMA * anchors.spacing)
+
+
 @dataclass(frozen=True)
 class Reading:
     """The typicality meter's reading: sigma, and the label of the direction that sets it (None when
@@ -132,11 +159,14 @@ class Reading:
 
 
 def reading(latent: np.ndarray, directions: Directions) -> Reading:
-    """The larger of the overall distance and the strongest single direction. The overall distance
-    alone averages a slider pushed far away with every direction left alone: one PC at 4.5 sigma,
-    which breaks the picture, read ~1.4 (benchmarks/typicality.py)."""
+    """The largest of the overall distance, the strongest single direction and (with anchors) the distance to
+    the nearest mapped w. The overall distance alone averages a slider pushed far away with every direction left
+    alone: one PC at 4.5 sigma, which breaks the picture, read ~1.4 (benchmarks/typicality.py)."""
     overall = prior_distance(latent, directions)
     strongest, row = strongest_direction(latent, directions)
+    nearest = nearest_distance(latent, directions)
+    if nearest is not None and nearest > max(overall, strongest):
+        return Reading(nearest, None)
     if strongest >= overall:
         return Reading(strongest, directions.labels[row].split(" (")[0])
     return Reading(overall, None)

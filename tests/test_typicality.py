@@ -1,11 +1,15 @@
 """Typicality in the editing core: the prior distance of typical and far latents, and which direction it names."""
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 import pytest
 
-from genimg_gui.edit import Directions, EditState, edited_latent
-from genimg_gui.typicality import TYPICAL_BELOW, UNUSUAL_BELOW, PriorModel, prior_distance, reading
+from genimg_gui.edit import Anchors, Directions, EditState, edited_latent
+from genimg_gui.engine.runtime import Runtime
+from genimg_gui.typicality import (SPACING_PER_SIGMA, TYPICAL_BELOW, UNUSUAL_BELOW, PriorModel, nearest_distance,
+                                   prior_distance, reading)
 
 
 def synthetic_directions(rng) -> tuple[Directions, np.ndarray, np.ndarray, np.ndarray]:
@@ -63,3 +67,46 @@ def test_a_named_direction_is_not_read_but_a_push_along_it_shows_on_the_pcs_it_m
     assert reading(at_group, named).sigma < TYPICAL_BELOW and reading(at_group, named).direction != named.labels[-1]
     pushed = reading(d.mean + 6 * spread * u, named)  # pushed far along it: the PCs it moves say so
     assert pushed.direction in ("PC0", "PC1") and pushed.sigma >= UNUSUAL_BELOW
+
+
+def test_a_latent_between_a_gans_clusters_reads_unusual_though_the_gaussian_calls_it_typical():
+    """A conditional GAN's w lie in a cloud per class; a photo inverted into the face GAN ended between them (17 units
+    from every mapped w, 4 apart among themselves) and the meter read it 1.7 sigma, typical, while a slider step
+    moved it three times as far as a sample. With the mapped w as anchors, the distance to the nearest one shows it;
+    the mapped w themselves, and fresh ones, still read typical."""
+    rng = np.random.default_rng(0)
+    centres = rng.standard_normal((6, 32)) * 4  # six classes
+
+    def mapped(n: int) -> np.ndarray:
+        return (centres[rng.integers(0, 6, n)] + rng.standard_normal((n, 32)) * 0.5).astype(np.float32)
+
+    ws = mapped(2048)
+    centred = ws - ws.mean(0)
+    _, s, vh = np.linalg.svd(centred, full_matrices=False)
+    var = s**2 / (len(ws) - 1)
+    gaussian = Directions(ws.mean(0), vh[:16], np.sqrt(var[:16]), (var[:16] / var.sum()).astype(np.float32),
+                          tuple(f"PC{i + 1}" for i in range(16)))
+    d = replace(gaussian, anchors=Anchors.of(ws))
+    between = 0.5 * (centres[0] + centres[1])  # no class draws here
+    assert reading(between, gaussian).sigma < TYPICAL_BELOW  # the old meter: typical
+    assert reading(between, d).sigma >= UNUSUAL_BELOW and reading(between, d).direction is None
+    fresh = [reading(w, d).sigma for w in mapped(200)]
+    assert np.mean(np.array(fresh) < TYPICAL_BELOW) > 0.95
+    assert 0.9 < np.median([nearest_distance(w, d) for w in mapped(200)]) * SPACING_PER_SIGMA < 1.1
+    edited = d.with_direction(rng.standard_normal(32), 1.0, "named").subset(range(17))  # the user's rows keep them
+    assert edited.anchors is d.anchors and nearest_distance(ws[0], gaussian) is None
+
+
+def test_a_loaded_gans_directions_carry_its_mapped_w(model_dir):
+    """The runtime hands the meter the GAN's mapped w with its directions; a VAE has none. A w beside the mapped
+    ones reads as the directions read it; one far from all of them, along no PC, is off the distribution."""
+    rt = Runtime("cpu")
+    rt.load(str(model_dir / "tiny-vae"), lambda *_: None)
+    rt.load(str(model_dir / "tiny-gan"), lambda *_: None)
+    d = rt.model("gan").directions
+    assert rt.model("vae").directions.anchors is None and d.anchors.points.shape == (2048, d.basis.shape[1])
+    w = rt.map_seed(3, 1.0)
+    assert nearest_distance(w, d) < TYPICAL_BELOW
+    residual = np.linalg.svd(np.vstack([d.basis, np.eye(len(w))[:1]]))[2][-1]  # off every PC row
+    far = w + 8 * d.anchors.spacing * residual
+    assert reading(far, d).sigma >= UNUSUAL_BELOW

@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import time
 from collections import OrderedDict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Callable, Iterator
 
@@ -16,7 +16,7 @@ from torch import nn
 
 from .. import masking, seed_draws
 from ..catalog import converted_dir
-from ..edit import Directions
+from ..edit import Anchors, Directions
 from ..imaging import Fit, fit_square, to_rgb
 from ..models import foreign, mixtures, refine
 from ..models.device import pick_device
@@ -172,6 +172,8 @@ class Runtime:
                 save_directions(folder, directions)
             except OSError:
                 pass  # read-only model folder: recompute next time
+        if card["kind"] == "gan":  # where its w lie, for the typicality meter (not saved: drawn again in ms)
+            directions = replace(directions, anchors=Anchors.of(inversion.mapped_ws(net).cpu().numpy()))
         model = LoadedModel(str(folder), net, card, directions, weights_digest(folder), *_judge(folder, net))
         self.models[model.kind] = model
         self._unedited.clear()
