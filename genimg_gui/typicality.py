@@ -37,8 +37,8 @@ SLIDER_SPAN = 3.0
 OFF_DISTRIBUTION = "off-distribution: images may break"  # the meter's word for its red band
 # The distance to the nearest mapped w reads in units of SPACING_PER_SIGMA times the mapped w's own spacing (the
 # median distance from one to its nearest other; 4.33 on emoji-faces-gan, 6.74 on emoji-gan), measured on the face
-# GAN as benchmarks/nearest_sample.py measures (1000 fresh mapped w, 200 seeds, and inversions of 200 steps at editability
-# 0.5; "step" is how far a 1-sigma step on a PC slider moves the picture, over a sample's):
+# GAN as benchmarks/nearest_sample.py does (1000 fresh mapped w, 200 seeds, and inversions of 200 steps at
+# editability 0.5; "step" is how far a 1-sigma step on a PC slider moves the picture, over a sample's):
 #   fresh mapped w (psi 1)              p50 1.08  p95 1.90  p99 3.11   meter green 93.3% -> 92.9%, red 0.1% -> 0.2%
 #   (emoji-gan: psi 1 p99 1.6, psi 0.7 p99 1.2; its meter colours unchanged)
 #   refined samples (psi 0.7, the app's)   p50 1.02  p95 1.46  p99 1.80   meter green 94.5% either way
