@@ -299,3 +299,39 @@ def test_a_slider_put_back_to_0_reads_as_a_reset_in_history_and_the_edit_menu(qt
     doc.undo()
     window.sliders.sliders[0].setValue(20)  # a move to another value is still named by it
     assert window.history.step_name(item, item.history.current_id) == f"{pc1} +0.20σ"
+
+
+def test_a_drag_ending_at_0_is_named_by_its_value_and_only_a_reset_is_named_a_reset(qtbot, window, image_files,
+                                                                                    monkeypatch):
+    """A step put back to 0 was named "Reset" by its value: a drag let go at 0.00 read "Reset PC1 (1.2%)", and a
+    ↺ click during a wheel run on PC2 made one step, "Reset PC1, PC2 +0.50σ". Now ↺ and the reset keys name their
+    step a reset (by the direction's name as it is now), a wheel run still going on is a step of its own first, and
+    a drag to 0 is a move there."""
+    from genimg_gui.edit import EditState
+    from genimg_gui.ui.history_controller import describe_step
+    from widget_helpers import focused, wheel
+
+    monkeypatch.setattr("genimg_gui.ui.slider_runs.WHEEL_REST_MS", 60_000)  # the user is quicker than the rest
+    item = open_image(qtbot, window, image_files[0])
+    window.tabs.setCurrentWidget(window.slider_tab)
+    sliders, (pc1, pc2) = window.sliders.sliders, window.sliders.labels()[:2]
+    sliders[0].setValue(50)
+    sliders[0].setSliderDown(True)
+    for value in (40, 20, 5, 0):
+        sliders[0].setValue(value)
+    sliders[0].setSliderDown(False)
+    assert window.history.step_name(item, item.history.current_id) == f"{pc1} +0.00σ"
+    base = np.zeros(4, np.float32)
+    assert describe_step(EditState(base, (0.5, 0.3)), EditState(base, (0.0, 0.8)), ("PC1", "PC2")) == \
+        "PC1 +0.00σ, PC2 +0.80σ"
+    sliders[0].setValue(50)
+    wheel(focused(qtbot, sliders[1]), 2)
+    reset = next(b for b in window.sliders.findChildren(QToolButton) if b.accessibleName() == f"Reset {pc1}")
+    qtbot.mouseClick(reset, Qt.MouseButton.LeftButton)
+    wheeled, reset_step = [n.id for n in item.history.nodes()][-2:]
+    assert window.history.step_name(item, wheeled) == f"{pc2} +0.50σ" and sliders[1].value() == 50
+    assert window.history.step_name(item, reset_step) == f"Reset {pc1}" == window.undo_action.text()[len("&Undo "):]
+    assert window.history_panel.item_for(reset_step).toolTip(0).startswith(f"Reset {pc1}")
+    window.directions_tool.rename(0, "smile")  # named by the direction as it is named now
+    assert window.history.step_name(item, reset_step) == "Reset smile"
+

@@ -7,6 +7,7 @@ from ..edit import EditState
 from ..history import History
 from .history_controller import describe_step
 from .item import Item
+from .slider_parts import RESET_ONE
 
 
 @dataclass(frozen=True)
@@ -37,4 +38,5 @@ def keep_step_names(item: Item, labels: tuple[str, ...], index: int) -> None:
             continue
         moved = [s.values[index] if index < len(s.values) else 0.0 for s in (before, node.state)]
         if moved[0] != moved[1]:
-            item.step_names[node.id] = f"{describe_step(before, node.state, labels)} (deleted)"
+            reset = item.made_by.get(node.id) == RESET_ONE  # "Reset PC1 (deleted)", as it was named
+            item.step_names[node.id] = f"{describe_step(before, node.state, labels, reset)} (deleted)"

@@ -19,20 +19,20 @@ from .gan_panel import ANY_CLASS, DRAW_BUTTONS
 from .history_panel import HistoryPanel
 from .model_panel import told_apart
 from .qimage import to_qimage
-from .slider_parts import reset_text
+from .slider_parts import RESET_ONE, reset_text
 
 THUMB_TAG = 999     # PreviewStrip tag offset for history thumbnails (item_id * 1000 + this)
 AB_TAG = 1 << 30    # RenderFrames tag of an A/B pair
 SHORT_MODEL_NAME = 24  # the most characters of a GAN's name that a generated sample's first step names it by
 
 
-def describe_step(before: EditState | None, after: EditState, labels: tuple[str, ...]) -> str:
-    """A short label for what a history step changed."""
+def describe_step(before: EditState | None, after: EditState, labels: tuple[str, ...], resets: bool = False) -> str:
+    """A short label for what a history step changed; resets: made by a reset (↺, a reset key: RESET_ONE)."""
     if before is None:
         return "Opened"
     if not np.array_equal(before.base, after.base):
         return "New latent"
-    changes, mask = _value_changes(before, after, labels, resets=True), _mask_changes(before, after)
+    changes, mask = _value_changes(before, after, labels, resets), _mask_changes(before, after)
     text = ", ".join(changes[:2] + mask) or "Edit"
     return text + (" …" if len(changes) > 2 else "")
 
@@ -45,9 +45,9 @@ def describe_all(before: EditState | None, after: EditState, labels: tuple[str, 
 
 
 def _value_changes(before: EditState, after: EditState, labels: tuple[str, ...], resets: bool = False) -> list[str]:
-    """Each value the step changed, "PC1 (7.4%) +0.30σ". resets: one put back to 0 reads "Reset PC1 (7.4%)", as its
-    ↺ button is named (a step's name: "+0.00σ" read as a move to 0, not the reset it was, by ↺, Delete or 0);
-    without, its value (a gesture's tooltip lists every value it set)."""
+    """Each value the step changed, "PC1 (7.4%) +0.30σ". resets (a step made by ↺, Delete or 0): one put back to 0
+    reads "Reset PC1 (7.4%)", as its ↺ button is named ("+0.00σ" read as a move to 0, not the reset it was); a
+    drag that ends at 0 is a move there, named by its value."""
     # a direction made since `before` has no value there: it was at 0 (zip alone left it out, naming the step "Edit").
     # A change too small to read is none: values re-expressed in another model differ in their last bits, and a
     # step made in an SD VAE read "PC4 (2.9%) +0.00σ" in the 64-px one, not what it moved there (not in this model)
@@ -173,11 +173,12 @@ class HistoryController(QObject):
         return True
 
     def _detail_gestures(self, item: Item, names: dict[int, str]) -> None:
-        """A step named by its gesture ("Reset all") lists every value it set in its row's tooltip."""
+        """A step named by its gesture ("Reset all") lists every value it set in its row's tooltip (a reset of one
+        direction names it already)."""
         labels, states = self._labels(item), {n.id: n.state for n in item.history.nodes()}
         for node in item.history.nodes():
             row = self.panel.item_for(node.id)
-            if node.id in item.made_by and row is not None:
+            if item.made_by.get(node.id) not in (None, RESET_ONE) and row is not None:
                 detail = describe_all(states.get(node.parent), node.state, labels)
                 row.setToolTip(0, row.toolTip(0).replace(names[node.id], f"{names[node.id]}: {detail}", 1))
 
@@ -207,8 +208,9 @@ class HistoryController(QObject):
 
     def _describe(self, item: Item, node, states: dict[int, EditState], labels: tuple[str, ...]) -> str:
         """A node's label: the sample it drew (a GAN step that mapped a seed), else what it edited."""
-        if node.id in item.made_by:  # Reset all, Randomise, a recipe: what the user did, not a list of values
-            return item.made_by[node.id]
+        made_by = item.made_by.get(node.id)
+        if made_by not in (None, RESET_ONE):  # Reset all, Randomise, a recipe: what the user did, not a list of values
+            return made_by
         if node.id in item.step_names:  # it moved a direction since deleted: named as it was
             return item.step_names[node.id]
         gan = self.document.models.get("gan")
@@ -217,7 +219,7 @@ class HistoryController(QObject):
         if node.parent is None and item.sent_from is not None:
             return describe_sent(item.sent_from)
         if node.parent is None or node.id not in item.drawn:
-            text = describe_step(states.get(node.parent), node.state, labels)
+            text = describe_step(states.get(node.parent), node.state, labels, made_by == RESET_ONE)
             return (self._described_elsewhere(item, node) or text) if text == "Edit" else text
         before = item.sample_node(node.parent)
         classes = gan.classes if gan else ()

@@ -43,6 +43,11 @@ def direction_tip(row: int, label: str, sigma: float, explained: float) -> str:
             f"spread within their groups along it (σ = {sigma:.3f})")
 
 
+# what made a step that put one direction back to 0 (Item.made_by), by its ↺ button or a reset key: it is named
+# reset_text of the direction it reset, by its label as it is now (a drag that ends at 0 is named by its value)
+RESET_ONE = "Reset"
+
+
 def reset_text(label: str) -> str:
     """What putting a direction back to 0 is called: its ↺ button's name, and the History step it makes."""
     return f"Reset {label}"

@@ -17,7 +17,7 @@ from PySide6.QtWidgets import (QCheckBox, QDialog, QGridLayout, QHBoxLayout, QIn
 
 from ..typicality import SLIDER_SPAN
 from .direction_menu import ask_for_menu, is_menu_key, offer_menu
-from .slider_parts import DirectionName, PreviewStrip, TypicalityMeter, explain_row, name_parts
+from .slider_parts import RESET_ONE, DirectionName, PreviewStrip, TypicalityMeter, explain_row, name_parts
 from .slider_runs import RunSlider
 
 STEPS_PER_SIGMA = 100
@@ -52,7 +52,8 @@ def sharing(label: str, labels: tuple[str, ...]) -> tuple[str, bool]:
 class DirectionSlider(RunSlider):
     """A direction's slider: one step a gesture (RunSlider). The wheel moves it only once it was clicked: turned over
     it on the way down the list, the wheel scrolls the list (it used to edit every slider it passed, an undo step a
-    notch). Delete, Backspace or 0 reset it; the Menu key opens its row's menu."""
+    notch). Delete, Backspace or 0 reset it (reset_asked); the Menu key opens its row's menu."""
+    reset_asked = Signal()  # as its ↺ button: SliderPanel._reset_one
 
     def __init__(self) -> None:
         super().__init__()
@@ -69,7 +70,7 @@ class DirectionSlider(RunSlider):
             ask_for_menu(self)
             return
         if event.key() in RESET_KEYS and not event.modifiers():  # as its ↺ button, which Tab does not reach
-            self.setValue(0)  # one step (a run of keys before it was committed as the key arrived: event())
+            self.reset_asked.emit()  # one step (a run of keys before it was committed as the key arrived: event())
             return
         super().keyPressEvent(event)
 
@@ -173,6 +174,7 @@ class SliderPanel(QWidget):
         slider.sliderReleased.connect(self._commit)
         slider.run_ended.connect(self._commit)
         reset.clicked.connect(lambda _=False, s=slider: self._reset_one(s))
+        slider.reset_asked.connect(lambda s=slider: self._reset_one(s))
         offer_menu((name, slider, value, reset), lambda at, i=row: self.show_menu(i, at))
         for col, w in enumerate((name, slider, value, reset)):
             self._grid.addWidget(w, ROWS_PER_DIRECTION * row, col)
@@ -308,7 +310,15 @@ class SliderPanel(QWidget):
             slider.finish_gesture()
 
     def _reset_one(self, slider: QSlider) -> None:
-        slider.setValue(0)
+        """↺ or a reset key: one step, named a reset by what made it (RESET_ONE), not by its value, which named a drag
+        ending at 0 a reset too. A gesture still going on (a wheel run on another slider: the ↺ takes no focus) is
+        a step of its own first, not a part of the reset's."""
+        self.finish_gesture()
+        self.gesture = RESET_ONE
+        try:
+            slider.setValue(0)
+        finally:
+            self.gesture = None
 
     def _apply(self, values: list[float], gesture: str) -> None:
         self.set_values(tuple(values))
