@@ -60,15 +60,29 @@ class History:
         sample of another seed is a step of its own though its w is equal: at ψ 0 every seed's is the mean)."""
         if state.same_as(self.current) and alike(self._current):
             return False
-        twin = next((c for c in self._children[self._current]
-                     if self._nodes[c].state.same_as(state) and alike(c)), None)
+        self._visit(self._child(self._current, state, alike))
+        return True
+
+    def graft(self, parent: int, state: EditState, alike: Callable[[int], bool] = lambda _node: True) -> int | None:
+        """push's step, made from node parent, which is not current now (a step asked there came after an undo or a
+        jump): the current node stays, and redo from parent goes to it, as if pushed then left, unless parent leads
+        on to the current node (a step made from it since came after). Returns its node; None: state is parent's."""
+        if state.same_as(self._nodes[parent].state) and alike(parent):
+            return None
+        child = self._child(parent, state, alike)
+        if parent not in self.path()[:-1]:
+            self._last_child[parent] = child
+        return child
+
+    def _child(self, parent: int, state: EditState, alike: Callable[[int], bool]) -> int:
+        """parent's child with an equal state that is the same step (alike), else a new one."""
+        twin = next((c for c in self._children[parent] if self._nodes[c].state.same_as(state) and alike(c)), None)
         if twin is None:
             twin = len(self._nodes)
-            self._nodes.append(HistoryNode(twin, self._current, state, twin))
+            self._nodes.append(HistoryNode(twin, parent, state, twin))
             self._children[twin] = []
-            self._children[self._current].append(twin)
-        self._visit(twin)
-        return True
+            self._children[parent].append(twin)
+        return twin
 
     def can_undo(self) -> bool:
         return self._nodes[self._current].parent is not None

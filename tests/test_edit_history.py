@@ -34,6 +34,22 @@ def test_an_edit_after_undo_branches_and_the_old_branch_stays_reachable():
         h.goto(99)
 
 
+def test_a_step_grafted_where_it_was_asked_leaves_the_current_node_and_is_redone_as_if_pushed_then_left():
+    """A seed step still being drawn when an undo or a jump came (GanSamples.set_aside) is added at its node."""
+    h = History(state(0))
+    h.push(state(1))
+    assert h.graft(1, state(1)) is None  # the node's own state: no step
+    step = h.graft(1, state(2))
+    assert h.current_id == 1 and h.redo_target() == step and h.graft(1, state(2)) == step  # an equal one revisited
+    h.undo()
+    aside = h.graft(1, state(3))  # asked at 1, drawn after an undo from it: redo goes 0 -> 1 -> it
+    assert h.current_id == 0 and h.redo().values == (1.0,) and h.redo_target() == aside
+    h.push(state(4))  # a step made from 1 since: redo from 1 keeps leading to it
+    h.graft(1, state(5))
+    h.undo()
+    assert h.redo().values == (4.0,) and len(h) == 6
+
+
 def test_redo_picks_the_last_visited_child_and_pushing_a_known_state_revisits_it():
     h = History(state(0))
     h.push(state(1))

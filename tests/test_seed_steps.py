@@ -3,9 +3,12 @@ History step, at the seed it ended on, which Undo takes back to the seed before 
 each seed chosen otherwise is a step of its own; a sample that comes back late never moves the seed box back."""
 from __future__ import annotations
 
+import numpy as np
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QToolBar
 
 from conftest import slowed
+from genimg_gui import session as sess
 from genimg_gui.engine.runtime import Runtime
 from genimg_gui.seed_draws import SKIP_MIXTURES
 
@@ -75,6 +78,64 @@ def test_42_then_up_five_times_quickly_is_one_step_seed_47_which_ctrl_z_takes_ba
     window.undo_action.trigger()
     qtbot.waitUntil(lambda: settled(window, item), timeout=TIMEOUT)
     assert box.value() == item.seed == 47
+
+
+def test_ctrl_z_as_a_run_ends_with_its_last_seed_still_being_drawn_takes_the_run_back_and_redo_brings_it(
+        qtbot, window, monkeypatch):
+    """A reviewer's run: 41, 42, Up ×5 and at once Ctrl+Z, seed 47 still being drawn (Refine takes 0.12-0.16 s a
+    seed on a CPU). The undo went from 42 to 41, and 47, drawn after it, came on top: History read "seed 0, seed 41,
+    seed 47", 42 on a side branch. The undo takes back the run; its step, once drawn, is where Redo goes."""
+    monkeypatch.setattr("genimg_gui.ui.slider_runs.KEY_REST_MS", 60_000)  # the user is quicker than the rest
+    samples, item = window.document.samples, the_sample(window)
+    typed_seed(qtbot, window, item, 41)
+    box = typed_seed(qtbot, window, item, 42)
+    before, nodes, picture = step_labels(window, item), len(item.history), item.image
+    slow_draws(monkeypatch)
+    for _ in range(5):
+        qtbot.keyClick(box, Qt.Key.Key_Up)
+        qtbot.wait(40)  # samples come back between presses
+    qtbot.keyClick(box, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)  # ends the run, then undoes it
+    assert samples.pending  # seed 47, still being drawn
+    assert item.seed == box.value() == 42 and step_labels(window, item) == before
+    window.redo_action.trigger()  # nothing to redo while the run's step is still being drawn
+    assert item.seed == box.value() == 42 and item.history.current_id == nodes - 1 and samples.pending
+    qtbot.waitUntil(lambda: settled(window, item), timeout=TIMEOUT)
+    assert step_labels(window, item) == before and item.seed == box.value() == 42
+    assert np.abs(item.image.astype(int) - picture.astype(int)).max() <= 2  # 42's picture, not a live seed's
+    assert len(item.history) == nodes + 1 and window.redo_action.text().endswith("seed 47")  # the run's step
+    window.redo_action.trigger()
+    qtbot.waitUntil(lambda: settled(window, item), timeout=TIMEOUT)
+    assert step_labels(window, item) == [*before, "seed 47"] and item.seed == box.value() == 47
+
+
+def test_the_toolbars_undo_clicked_during_a_run_of_seed_keys_undoes_the_run(qtbot, window, monkeypatch):
+    """The toolbar's buttons take no focus, so the seed box saw no event of the click: the run went on, the undo
+    went from 42 to 41, and the run's step was lost."""
+    monkeypatch.setattr("genimg_gui.ui.slider_runs.KEY_REST_MS", 60_000)
+    item = the_sample(window)
+    typed_seed(qtbot, window, item, 41)
+    box = typed_seed(qtbot, window, item, 42)
+    before = step_labels(window, item)
+    for _ in range(5):
+        qtbot.keyClick(box, Qt.Key.Key_Up)
+    qtbot.waitUntil(lambda: settled(window, item), timeout=TIMEOUT)  # seed 47 on screen, the run waiting to rest
+    tools = next(bar for bar in window.findChildren(QToolBar) if bar.objectName() == "tools")
+    qtbot.mouseClick(tools.widgetForAction(window.undo_action), Qt.MouseButton.LeftButton)
+    assert box.runs.kind is None and item.seed == box.value() == 42 and step_labels(window, item) == before
+    assert window.redo_action.text().endswith("seed 47")
+
+
+def test_closing_the_window_as_a_run_of_seed_keys_rests_keeps_the_seed_it_ended_on(qtbot, window, monkeypatch):
+    """Closed within the run's rest (0.8 s), the session kept the seed before the run."""
+    monkeypatch.setattr("genimg_gui.ui.slider_runs.KEY_REST_MS", 60_000)
+    item = the_sample(window)
+    box = typed_seed(qtbot, window, item, 42)
+    for _ in range(3):
+        qtbot.keyClick(box, Qt.Key.Key_Up)
+    qtbot.waitUntil(lambda: settled(window, item), timeout=TIMEOUT)
+    assert window.close()  # a sample only stepped through seeds is kept unasked
+    [kept] = sess.load_session(window.autosaver.path).items
+    assert kept.seed == 45 and kept.drawn[kept.history.current_id].seed == 45
 
 
 def test_up_pressed_ten_times_faster_than_seeds_are_drawn_steps_the_box_one_seed_a_press(qtbot, window, monkeypatch):

@@ -84,6 +84,36 @@ def test_keyboard_redo_is_ctrl_shift_z_or_ctrl_y(qtbot, window, image_files):
     assert history.current_id == 2 and window.sliders.values()[1:3] == (-2.0, 1.0)
 
 
+def test_the_toolbars_undo_clicked_during_a_run_on_a_slider_or_on_psi_undoes_the_run(qtbot, window, image_files,
+                                                                                       monkeypatch):
+    """The toolbar's buttons take no focus, so a run of keys or wheel notches still waiting to rest saw no event
+    of the click: the undo took back the step before the run, and the run's step came after it."""
+    from PySide6.QtWidgets import QToolBar
+
+    from widget_helpers import focused, wheel
+
+    for rest in ("KEY_REST_MS", "WHEEL_REST_MS"):
+        monkeypatch.setattr(f"genimg_gui.ui.slider_runs.{rest}", 60_000)  # the user is quicker than the rest
+    tools = next(bar for bar in window.findChildren(QToolBar) if bar.objectName() == "tools")
+    undo = tools.widgetForAction(window.undo_action)
+    drop_and_wait(qtbot, window, image_files[:1], 1)
+    item, slider = window.document.current, window.sliders.sliders[0]
+    slider.setValue(50)  # the step before the run
+    wheel(focused(qtbot, slider), 2)
+    qtbot.mouseClick(undo, Qt.MouseButton.LeftButton)
+    assert item.history.current.values[0] == 0.5 and slider.value() == 50 and not slider.runs.kind
+    window.filmstrip.setCurrentRow(0)  # the GAN's sample
+    sample, psi = window.document.current, window.gan_panel.psi
+    window.tabs.setCurrentWidget(window.gan_panel)
+    psi.setValue(60)
+    qtbot.waitUntil(lambda: sample.psi == 0.6, timeout=TIMEOUT)
+    for _ in range(3):
+        qtbot.keyClick(focused(qtbot, psi), Qt.Key.Key_Right)
+    qtbot.mouseClick(undo, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: not window.document.samples.pending, timeout=TIMEOUT)
+    assert sample.psi == 0.6 and psi.value() == 60 and window.redo_action.text().endswith("ψ 0.63")
+
+
 def test_compare_modes_change_the_canvas(qtbot, window, image_files):
     drop_and_wait(qtbot, window, image_files[:1], 1)
     for index, mode in enumerate(CompareMode):

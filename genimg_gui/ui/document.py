@@ -5,7 +5,7 @@ shows is dropped."""
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from typing import Callable
 
 import numpy as np
@@ -23,18 +23,11 @@ from .document_results import insert_item, on_result, show_drawn
 from .document_session import restore_session, session_of
 from .failed_requests import FailedRequests
 from .gan_samples import GanSamples
+from .history_steps import HistorySteps, OfferedUndo
 from .item import Item
 
 
-@dataclass(frozen=True)
-class OfferedUndo:
-    """A change to many items at once (deleting a direction): no item's history can hold it, so Undo offers it
-    until the next change to any item, direction set or model."""
-    text: str                  # the Undo action's text, e.g. "Undo delete “smile”"
-    undo: Callable[[], None]
-
-
-class Document(QObject):
+class Document(HistorySteps, QObject):
     item_added = Signal(object)        # Item; its place in the filmstrip is place_of(item.id)
     item_removed = Signal(int)         # the id of an item closed
     current_changed = Signal(object)   # Item | None
@@ -87,6 +80,7 @@ class Document(QObject):
         self.restored_folder: Callable[[str], str] = lambda path: path  # a session's folder: ModelList.own_folder
         self.session_due: Callable[[], bool] = lambda: False  # the last run's session is yet to come back or go
         self.offered_undo: OfferedUndo | None = None
+        self.finish_gestures: Callable[[], None] = lambda: None  # the views' (HistorySteps)
         for changed in (self.history_changed, self.directions_changed, self.model_loaded):
             changed.connect(self._forget_offered_undo)  # connected first: the views then see it gone
         engine.result.connect(self._on_result)
@@ -225,42 +219,6 @@ class Document(QObject):
             elif item.shown_seq >= item.requested_seq:  # ...and its image is already shown
                 item.thumbs[item.history.current_id] = item.image
             self.history_changed.emit()
-
-    def undo(self) -> None:
-        """The offered undo of a change to many items, if one is on offer, else the current item's last step."""
-        offered, self.offered_undo = self.offered_undo, None
-        if offered is not None:
-            offered.undo()
-            self.history_changed.emit()
-            return
-        self._step_history(History.can_undo, History.undo)
-
-    def offer_undo(self, text: str, undo: Callable[[], None]) -> None:
-        self.offered_undo = OfferedUndo(text, undo)
-        self.undo_offered.emit()
-
-    def _forget_offered_undo(self, *_) -> None:
-        self.offered_undo = None
-
-    def redo(self) -> None:
-        self._step_history(History.can_redo, History.redo)
-
-    def goto(self, node_id: int) -> None:
-        """Make any state of the current item's history current (branches included)."""
-        item = self.current
-        if item is not None and node_id != item.history.current_id:
-            self._step_history(lambda h: True, lambda h: h.goto(node_id))
-
-    def _step_history(self, possible, step) -> None:
-        item = self.current
-        if item is None or not possible(item.history):
-            return
-        state = step(item.history)
-        if not item.recall_drawn():
-            self.samples.draw_original(item)
-        self.decode(item, state)
-        self.history_changed.emit()
-        self.current_changed.emit(item)
 
     def redraw(self, item: Item) -> None:
         """Decode the item's current state again (its latents or its model changed), and show it if current."""

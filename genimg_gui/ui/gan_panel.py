@@ -260,6 +260,11 @@ class GanPanel(QWidget):
             self.draw_button(seed_draws.OWN).setChecked(True)
             self.draw_buttons.blockSignals(False)
 
+    def finish_gestures(self) -> None:
+        """End a run of seed steps or a ψ gesture still going on: its step is asked for now (before an undo)."""
+        self.seed.finish_run()
+        self.psi.finish_gesture()
+
     def random_seed(self) -> None:
         self.seed.finish_run()  # the seed stepped to before is a step of its own
         self.seed.setValue(seed_draws.random_seed())

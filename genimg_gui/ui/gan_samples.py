@@ -41,6 +41,10 @@ class GanSamples:
         # item id -> its newest live sample shown (mid-gesture), the state shown of it, and whether its class was
         # said lost at a switch: the gesture's step, if it ends on that sample (recorded_live)
         self.live: dict[int, tuple[rq.Mapped, EditState, bool]] = {}
+        # MapSeed seq of a step asked for an item -> the history node it was asked at, and those of them set aside
+        # (an undo, redo or jump came before them): each is added at its node as it comes (set_aside)
+        self.asked_at: dict[int, int] = {}
+        self.aside: set[int] = set()
         # Decode seq -> (item id, node, the w decoded) of a sample's own image, for Compare
         self.originals: dict[int, tuple[int, int, np.ndarray]] = {}
 
@@ -73,6 +77,8 @@ class GanSamples:
         self.pending[seq] = target.id if target else 0
         if target is not None:
             self.asked[target.id] = (seed, psi, name, draw)
+            if record:
+                self.asked_at[seq] = target.history.current_id
         if auto and target is None:
             self.auto_asks.add(seq)
         return seq
@@ -81,9 +87,35 @@ class GanSamples:
         """An item closed: a sample still on its way for it must not become a new item (a result for no item
         makes one)."""
         self.pending = {s: t for s, t in self.pending.items() if t != item_id}
-        self.kept_asks &= set(self.pending)
+        self._prune()
         self.asked.pop(item_id, None)
         self.live.pop(item_id, None)
+
+    def _prune(self) -> None:
+        """What is kept of requests, for those still pending only."""
+        self.kept_asks &= set(self.pending)
+        self.aside &= set(self.pending)
+        self.asked_at = {seq: node for seq, node in self.asked_at.items() if seq in self.pending}
+
+    def steps_on_way(self, item: Item) -> list[int]:
+        """The MapSeed seqs of the item's steps asked at its current node and still being drawn (a run of seed keys
+        ended just now, its last seed not shown yet), set aside or not."""
+        node = item.history.current_id
+        return [s for s, t in self.pending.items() if t == item.id and self.asked_at.get(s, -1) == node]
+
+    def set_aside(self, item: Item) -> bool:
+        """An undo, redo or jump comes before the item's steps still being drawn: each comes as a step at the node
+        it was asked at, not on top of the node gone to (_add_aside). The live samples on their way are dropped, and
+        the Generate tab shows the node's own values, not those asked. True: one was asked at the current node, so
+        an undo takes it back (the README's "Undo goes back to the seed before the run"; it undid the step before)."""
+        steps = {s for s, t in self.pending.items() if t == item.id and s in self.asked_at}
+        took_back = bool(set(self.steps_on_way(item)) - self.aside)
+        self.aside |= steps
+        self.pending = {s: t for s, t in self.pending.items() if t != item.id or s in steps}
+        self._prune()
+        self.asked.pop(item.id, None)
+        self.live.pop(item.id, None)
+        return took_back
 
     def shown_values(self, item: Item) -> tuple[int, float, int | None, str]:
         """The seed, ψ, class and draw the Generate tab shows for a seeded item: those of its newest sample asked
@@ -114,11 +146,12 @@ class GanSamples:
         target = self.pending.pop(seq, None)
         if target:
             self._forget_older(target, seq)
+        self._prune()
 
     def _forget_older(self, target: int, seq: int) -> None:
         """Requests for item target up to seq were answered or superseded; its asked values go with the last."""
         self.pending = {s: t for s, t in self.pending.items() if t != target or s > seq}
-        self.kept_asks &= set(self.pending)
+        self._prune()
         if target not in self.pending.values():
             self.asked.pop(target, None)
 
@@ -129,6 +162,7 @@ class GanSamples:
         target = self.pending.pop(r.seq)
         self.auto_asks.discard(r.seq)
         said_at_switch = r.seq in self.kept_asks
+        asked_at, aside = self.asked_at.get(r.seq), r.seq in self.aside
         if target > 0:  # older requests for this item were superseded in the queue: forget them
             self._forget_older(target, r.seq)
         zeros = (0.0,) * len(doc.directions("gan") or ())
@@ -142,6 +176,9 @@ class GanSamples:
                 self.auto_items.add(item.id)
             doc.insert_item(item, make_current=r.tag != AUTO_SAMPLE)
             self._say_class_lost(r, said_at_switch)
+            return
+        if aside:
+            self._add_aside(item, r, asked_at, said_at_switch)
             return
         if r.seq <= item.shown_seq:
             return
@@ -176,6 +213,21 @@ class GanSamples:
         doc.show_drawn(item, r.seq, r.image, item.history.current)
         doc.history_changed.emit()
         doc.current_changed.emit(item)
+        self._say_class_lost(r, said_at_switch)
+
+    def _add_aside(self, item: Item, r: rq.Mapped, node: int, said_at_switch: bool) -> None:
+        """A step set aside as it was drawn (set_aside): added at the node it was asked at, the current one left as
+        it is; an undo's redo goes to it. Pushed on the current node, it moved the step the undo went to aside."""
+        if node >= len(item.history):
+            return
+        values = item.history.nodes()[node].state.values  # with that node's slider edit, as _record keeps the current's
+        added = item.history.graft(node, EditState(r.latent, values), lambda n: _same_sample(item, n, r))
+        if added is None:
+            return
+        item.keep_sample(added, r)
+        if not any(values):  # unedited, the sample is the step's picture
+            item.thumbs[added] = r.image
+        self.document.history_changed.emit()
         self._say_class_lost(r, said_at_switch)
 
     def _say_class_lost(self, r: rq.Mapped, said_at_switch: bool) -> None:
@@ -217,6 +269,7 @@ class GanSamples:
         doc = self.document
         self.pending = {s: t for s, t in self.pending.items() if s not in self.auto_asks}
         self.auto_asks.clear()
+        self._prune()
         for item_id in self.auto_items & set(doc.items):
             if doc.items[item_id].as_it_came():
                 doc.close_item(item_id, reopenable=False)

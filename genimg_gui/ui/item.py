@@ -83,7 +83,14 @@ class Item:
         become the sample's, and the node remembers it, its class by the name it was asked in."""
         self.seed, self.psi, self.gan_class, self.draw, self.asked_draw = r.seed, r.psi, r.cls, r.draw, r.asked
         self.original, self.name = r.image, f"seed {r.seed}"
-        self.remember_drawn(r.class_name, r.drawn_class)
+        self.keep_sample(self.history.current_id, r)
+
+    def keep_sample(self, node: int, r: rq.Mapped) -> None:
+        """Node remembers the sample r, which it drew (take_sample's, also for a node that is not current: a step
+        added where it was asked, after an undo came before it: GanSamples.set_aside)."""
+        latent = self.history.nodes()[node].state.base  # its w, as the node keeps it
+        self.drawn[node] = seed_draws.Drawn(r.seed, r.psi, r.cls, r.draw, r.asked, f"seed {r.seed}", latent, r.image,
+                                            r.class_name, r.drawn_class)
 
     def sample_node(self, node_id: int | None = None) -> int | None:
         """The node whose sample node_id (default: the current one) edits: itself or its nearest ancestor that

@@ -229,6 +229,7 @@ class MainWindow(QMainWindow):
         self.gan_panel.new_sample_requested.connect(lambda *values: d.generate(*values, new_item=True))
         self.gan_panel.drag_requested.connect(lambda *values: d.generate(*values, record=False))
         self.gan_panel.send_to_vae_requested.connect(d.send_to_vae)
+        d.finish_gestures = lambda: (self.gan_panel.finish_gestures(), self.sliders.finish_gesture())
         self.gan_panel.seed.refused.connect(self.status.show_message)
         self.model_panel.load_requested.connect(lambda path: self.model_list.load_listed(path))
         self.model_panel.open_requested.connect(self.open_model_dialog)
@@ -377,6 +378,7 @@ class MainWindow(QMainWindow):
         return [dialog for dialog in self.findChildren(TrainDialog) if dialog.running()]
 
     def closeEvent(self, event) -> None:  # noqa: N802
+        self.document.finish_gestures()  # a run of seed keys closed on within its rest is a step of the session kept
         if self._quit_after_run is not None and self._quit_after_run.waiting():
             event.ignore()  # a second Quit while a run saves: the note says genimg quits once it has
             return

@@ -1,0 +1,79 @@
+"""The document's moves through the current item's history: undo (or the undo on offer of a change to many items),
+redo and a jump to any step. A gesture still going on in the views (a run of seed keys, a slider drag) ends first,
+its step made before the move; a step still being drawn is set aside (GanSamples.set_aside). Mixed into Document
+(document.py), which holds the items, their signals and the requests."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Callable
+
+from ..history import History
+
+if TYPE_CHECKING:
+    from .gan_samples import GanSamples
+    from .item import Item
+
+
+@dataclass(frozen=True)
+class OfferedUndo:
+    """A change to many items at once (deleting a direction): no item's history can hold it, so Undo offers it
+    until the next change to any item, direction set or model."""
+    text: str                  # the Undo action's text, e.g. "Undo delete “smile”"
+    undo: Callable[[], None]
+
+
+class HistorySteps:
+    """Undo, redo and goto of Document; finish_gestures is the views' (the window sets it)."""
+    current: Item | None
+    samples: GanSamples
+    offered_undo: OfferedUndo | None
+    # ends the gestures still going on in the views, each a step now (a run of seed keys, a ψ or slider drag): an
+    # undo from the toolbar (a button that takes no focus, so the seed box never saw it) undid the step before the run
+    finish_gestures: Callable[[], None]
+
+    def undo(self) -> None:
+        """The offered undo of a change to many items, if one is on offer, else the current item's last step: one
+        still being drawn (a run of seed keys ended by Ctrl+Z as its last seed was drawn) is taken back, the current
+        step shown again, and comes, when drawn, as the step Redo goes to."""
+        self.finish_gestures()
+        offered, self.offered_undo = self.offered_undo, None
+        if offered is not None:
+            offered.undo()
+            self.history_changed.emit()
+        elif self.current is not None and self.samples.set_aside(self.current):
+            self._step_history(lambda _history: True, lambda history: history.current)
+        else:
+            self._step_history(History.can_undo, History.undo)
+
+    def offer_undo(self, text: str, undo: Callable[[], None]) -> None:
+        self.offered_undo = OfferedUndo(text, undo)
+        self.undo_offered.emit()
+
+    def _forget_offered_undo(self, *_) -> None:
+        self.offered_undo = None
+
+    def redo(self) -> None:
+        """Redo; none while a step asked at the current one is still being drawn: it is the newest, or the one an
+        undo took back, which Redo goes to once it is drawn."""
+        self.finish_gestures()
+        if self.current is not None and not self.samples.steps_on_way(self.current):
+            self._step_history(History.can_redo, History.redo)
+
+    def goto(self, node_id: int) -> None:
+        """Make any state of the current item's history current (branches included)."""
+        self.finish_gestures()
+        item = self.current
+        if item is not None and node_id != item.history.current_id:
+            self.samples.set_aside(item)
+            self._step_history(lambda h: True, lambda h: h.goto(node_id))
+
+    def _step_history(self, possible, step) -> None:
+        item = self.current
+        if item is None or not possible(item.history):
+            return
+        state = step(item.history)
+        if not item.recall_drawn():
+            self.samples.draw_original(item)
+        self.decode(item, state)
+        self.history_changed.emit()
+        self.current_changed.emit(item)
