@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QComboBox, QDialog,
 from ..edit import clashing_label
 from ..imaging import IMAGE_SUFFIXES
 from ..wording import counted
+from . import ink
 from .focus_frame import paint_empty_view_focus
 from .qimage import image_icon
 from .settings import Settings
@@ -31,6 +32,7 @@ THUMB = 40
 NOT_NAMES = frozenset({"img", "image", "dsc", "dscn", "dscf", "pxl", "photo", "pic", "screenshot", "scan", "copy",
                        "edited", "jpg", "png", "seed"})
 NEUTRAL_NAME = "new direction"  # neither side's file names say what it shows
+REFUSAL_COLOUR = "#c8423b"  # red: why no direction can be made, in a shade that reads on the palette (ink.on)
 FILTER = "Images (" + " ".join(f"*{s}" for s in IMAGE_SUFFIXES) + ")"
 
 
@@ -209,7 +211,7 @@ class DirectionsDialog(QDialog):
                                "Linear classifier: the normal of a line separating them (better with many).")
         self.keep_fixed = _keep_fixed_box(kept)
         self.refusal_note = QLabel()  # why the last try with these examples made no direction (restore)
-        self.refusal_note.setStyleSheet("color: #c8423b;")
+        self.refusal_note.setStyleSheet(ink.text_sheet(self, REFUSAL_COLOUR))
         self.refusal_note.setWordWrap(True)
         self.refusal_note.hide()
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
@@ -243,7 +245,7 @@ class DirectionsDialog(QDialog):
         Make direction button it keeps greyed out: always there and two lines high, about a button's height, so that
         its words coming and going move nothing. (Under the name it kept an empty band between Name and Method.)"""
         note = QLabel()
-        note.setStyleSheet("color: #c8423b;")
+        note.setStyleSheet(ink.text_sheet(self, REFUSAL_COLOUR))
         note.setWordWrap(True)
         note.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
         note.setFixedHeight(2 * note.fontMetrics().lineSpacing())

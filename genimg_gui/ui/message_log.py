@@ -7,12 +7,15 @@ from collections import deque
 from dataclasses import dataclass
 
 from PySide6.QtCore import QObject, Signal
-from PySide6.QtGui import QBrush, QColor, QGuiApplication
+from PySide6.QtGui import QBrush, QGuiApplication
 from PySide6.QtWidgets import (QDialog, QDialogButtonBox, QListWidget, QListWidgetItem, QPushButton, QVBoxLayout,
                                QWidget)
 
+from . import ink
+
 MAX_ENTRIES = 1000  # the oldest go first; a long session's messages do not grow the log without bound
-ERROR_COLOUR = "#c62828"  # errors in the status bar and the log: a red that reads on a light background
+# errors in the status bar and the log: the hue, drawn in a shade that reads on the palette (ink.on)
+ERROR_COLOUR = "#c62828"
 
 
 @dataclass
@@ -100,14 +103,14 @@ class MessageLogDialog(QDialog):
         super().showEvent(event)
         self.list.clear()
         for entry in self.log.entries:
-            self.list.addItem(_row(entry))
+            self.list.addItem(self._row(entry))
         self.list.scrollToBottom()
         self.log.seen()
 
     def _on_added(self, entry: Entry) -> None:
         if not self.isVisible():
             return
-        self.list.addItem(_row(entry))
+        self.list.addItem(self._row(entry))
         while self.list.count() > MAX_ENTRIES:  # as the log drops its oldest
             self.list.takeItem(0)
         self.list.scrollToBottom()
@@ -118,9 +121,8 @@ class MessageLogDialog(QDialog):
             self.list.item(self.list.count() - 1).setText(entry.line())
             self.log.seen()
 
-
-def _row(entry: Entry) -> QListWidgetItem:
-    row = QListWidgetItem(entry.line())
-    if entry.error:
-        row.setForeground(QBrush(QColor(ERROR_COLOUR)))
-    return row
+    def _row(self, entry: Entry) -> QListWidgetItem:
+        row = QListWidgetItem(entry.line())
+        if entry.error:  # in red, a shade that reads on the list's own background
+            row.setForeground(QBrush(ink.on(self.list.viewport(), ERROR_COLOUR)))
+        return row

@@ -8,7 +8,7 @@ from PySide6.QtGui import QColor, QFontMetrics, QImage, QPainter, QPalette
 from PySide6.QtWidgets import QAbstractButton, QLabel, QProgressBar, QSlider, QVBoxLayout, QWidget
 
 from ..typicality import OFF_DISTRIBUTION, SLIDER_SPAN, TYPICAL_BELOW, UNUSUAL_BELOW, band
-from . import accessible
+from . import accessible, ink
 from .qimage import to_qimage
 
 STRIP_HEIGHT = 30
@@ -18,9 +18,13 @@ SHORTEST_CUT = 4  # characters: a part shorter is never made "…" (it would sav
 # "to" part cut to fewer (it is what tells the rows apart)
 ARROW = " → "  # a named direction's "attribute: from → to", as the README and the CLI name it
 DIM_ALPHA = 140  # of 255: the ink of a "from" part several rows share ("subcategory: other → ")
-# (colour, word) of each typicality.band: green, amber, red; its bounds are measured (typicality.py)
+# (colour, word) of each typicality.band: green, amber, red, each drawn in a shade that reads on the palette
+# (ink.on: the amber read at 2.4:1 on a light Sliders tab, the red at 2.0:1 on a dark one); its bounds are measured
+# (typicality.py)
 TYPICALITY = (("#3c9d4e", "typical"), ("#d19a1e", "unusual"),
               ("#c8423b", OFF_DISTRIBUTION))
+NO_READING = "gray"  # "Typicality: –", in a shade of grey that reads
+GROOVE_SHADE = 0.15  # of the way from the page's colour to its text's: the meter's empty groove, on either palette
 TYPICALITY_HELP = ("How far the edited latent lies from what the model saw in training, in standard deviations "
                    "(σ): along the principal component where it lies furthest out (named once that is unusual), or "
                    "over all directions when that is further; for a GAN, also by how far it lies from the nearest "
@@ -137,15 +141,15 @@ class DirectionName(QLabel):
     def paintEvent(self, event) -> None:  # noqa: N802 (Qt naming)
         head, to = self.shown_parts()
         group = QPalette.ColorGroup.Active if self.isEnabled() else QPalette.ColorGroup.Disabled
-        ink = self.palette().color(group, self.foregroundRole())
-        faint = QColor(ink)
-        faint.setAlpha(DIM_ALPHA if self.dim else ink.alpha())
+        normal = self.palette().color(group, self.foregroundRole())
+        faint = QColor(normal)
+        faint.setAlpha(DIM_ALPHA if self.dim else normal.alpha())
         painter = QPainter(self)
         area = self.contentsRect()
         align = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter | Qt.TextFlag.TextSingleLine
         painter.setPen(faint)
         painter.drawText(area, align, head)
-        painter.setPen(ink)
+        painter.setPen(normal)
         left = self.fontMetrics().horizontalAdvance(head)
         painter.drawText(QRect(area.left() + left, area.top(), max(0, area.width() - left), area.height()), align, to)
 
@@ -207,23 +211,37 @@ class TypicalityMeter(QWidget):
         layout.addWidget(self.bar)
         self.setToolTip(accessible.wrapped_tip(TYPICALITY_HELP))
         self.distance: float | None = None
+        self.direction: str | None = None
+        self.level: int | None = None  # the reading's typicality.band: 0 typical, 1 unusual, 2 off-distribution
         self.set_distance(None)
 
     def set_distance(self, distance: float | None, direction: str | None = None) -> None:
         """distance: the reading in sigma (None: nothing to measure); direction: the label of the
         direction that sets it, None when the overall distance does."""
-        self.distance = distance
+        self.distance, self.direction = distance, direction
+        self.level = None if distance is None else band(distance)
         if distance is None:
             self.label.setText("Typicality: –")
-            self.label.setStyleSheet("color: gray;")
+            self.label.setStyleSheet(ink.text_sheet(self, NO_READING))
             self.bar.setValue(0)
             return
-        level = band(distance)
-        colour, word = TYPICALITY[level]
-        where = f" on {direction}" if direction and level else ""
+        colour, word = TYPICALITY[self.level]
+        where = f" on {direction}" if direction and self.level else ""
         self.label.setText(f"Typicality: {distance:.1f}σ{where} ({word})")
-        weight = "bold" if level == 2 else "normal"
-        self.label.setStyleSheet(f"color: {colour}; font-weight: {weight};")
+        weight = "bold" if self.level == 2 else "normal"
+        self.label.setStyleSheet(ink.text_sheet(self, colour, f" font-weight: {weight};"))
         self.bar.setValue(min(50, round(distance * 10)))
-        self.bar.setStyleSheet(f"QProgressBar {{ border: none; background: #00000022; }} "
-                               f"QProgressBar::chunk {{ background: {colour}; }}")
+        groove = self.groove()
+        self.bar.setStyleSheet(f"QProgressBar {{ border: none; background: {groove.name()}; }} QProgressBar::chunk "
+                               f"{{ background: {ink.readable(colour, groove, ink.GRAPHIC).name()}; }}")
+
+    def showEvent(self, event) -> None:  # noqa: N802 (Qt naming)
+        """Its colours chosen again for where it shows: those chosen before it had a place were for no tab's page."""
+        super().showEvent(event)
+        self.set_distance(self.distance, self.direction)
+
+    def groove(self) -> QColor:
+        """The bar's empty part: a shade off what it is drawn on towards the text's colour, so it shows on a light
+        palette and a dark one (a fixed black tint all but vanished on a dark window)."""
+        page, text = ink.behind(self), self.palette().color(QPalette.ColorRole.WindowText)
+        return QColor(*(round(b + (t - b) * GROOVE_SHADE) for b, t in zip(page.getRgb()[:3], text.getRgb()[:3])))

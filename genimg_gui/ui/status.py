@@ -8,6 +8,7 @@ from PySide6.QtCore import QEvent, Qt, QTimer, Signal
 from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import QLabel, QSizeGrip, QStatusBar, QToolButton
 
+from . import ink
 from .message_log import ERROR_COLOUR, MessageLog
 from . import status_times as times
 from .status_ink import INK_HIDDEN, MESSAGE_LEFT, NOTE_THEN_ERRORS, paint_note_then_errors
@@ -301,7 +302,7 @@ class StatusBar(StatusJobs, QStatusBar):
     def _show_unseen(self, count: int) -> None:
         """The log button counts the errors not yet looked at: one that left the bar can still be read."""
         self.log_button.setText(f"⚠ {count} in log" if count else "Log")
-        self.log_button.setStyleSheet(f"color: {ERROR_COLOUR};" if count else "")
+        self.log_button.setStyleSheet(ink.text_sheet(self.log_button, ERROR_COLOUR) if count else "")
         self.log_button.setToolTip("Every message and error of this session (View ▸ Message log, Ctrl+L)")
 
     def _errors_on_show(self) -> bool:
@@ -310,7 +311,7 @@ class StatusBar(StatusJobs, QStatusBar):
     def _show_errors(self, ms: int) -> None:
         """The errors in red, after the message that came while they showed in the normal colour (all in red, the
         message read as an error too)."""
-        self.setStyleSheet(INK_HIDDEN if self._note else f"QStatusBar {{ color: {ERROR_COLOUR}; }}")
+        self.setStyleSheet(INK_HIDDEN if self._note else f"QStatusBar {{ {ink.text_sheet(self, ERROR_COLOUR)} }}")
         count = self._error_count
         head = "" if count == 1 else f"{count} problems: " if count <= MAX_ERRORS else \
             f"{count} problems (the last {MAX_ERRORS}): "

@@ -9,6 +9,7 @@ from PySide6.QtCore import QRect, Qt
 from PySide6.QtGui import QColor, QFontMetrics, QPainter
 from PySide6.QtWidgets import QProgressBar, QStatusBar
 
+from . import ink
 from .message_log import ERROR_COLOUR
 
 # a job that counts what it has done: wording.step_of's "Inverting: step 145 of 200", "Rendering frame 3 of 600"
@@ -26,7 +27,7 @@ def paint_note_then_errors(bar: QStatusBar, shown: str, note: str, normal: QColo
     """The message before the errors in the normal ink, the errors in red, where Qt paints a message. Another text
     put there meanwhile is painted whole, in the normal ink."""
     note += NOTE_THEN_ERRORS
-    parts = [(shown[:len(note)], normal), (shown[len(note):], QColor(ERROR_COLOUR))] \
+    parts = [(shown[:len(note)], normal), (shown[len(note):], ink.on(bar, ERROR_COLOUR))] \
         if shown.startswith(note) else [(shown, normal)]
     painter = QPainter(bar)
     x = MESSAGE_LEFT

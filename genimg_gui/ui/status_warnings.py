@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QLabel
 
+from . import ink
 from .message_log import ERROR_COLOUR
 
 
@@ -14,7 +15,6 @@ class Warnings(QLabel):
 
     def __init__(self) -> None:
         super().__init__()
-        self.setStyleSheet(f"color: {ERROR_COLOUR};")
         self._texts: dict[str, str] = {}  # label -> the whole text, in the order they came
 
     def add(self, label: str, text: str) -> None:
@@ -27,6 +27,7 @@ class Warnings(QLabel):
             self._update()
 
     def _update(self) -> None:
+        self.setStyleSheet(ink.text_sheet(self, ERROR_COLOUR))  # as the palette is now: light or dark
         self.setText("⚠ " + " · ".join(self._texts))
         self.setToolTip("\n\n".join(self._texts.values()))
         self.setVisible(bool(self._texts))

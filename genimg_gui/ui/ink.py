@@ -1,0 +1,84 @@
+"""Inks that carry a meaning (an error's red, a warning's amber, a typical reading's green) in a shade of their hue
+that reads on what they are drawn on, whether the palette is light or dark. Fixed, each read on one kind only: an
+error's red at 2.2:1 on a dark window, the typicality meter's amber at 2.4:1 on a light Sliders tab, where WCAG AA asks
+4.5:1 of text and 3:1 of a bar."""
+from __future__ import annotations
+
+from PySide6.QtCore import QRect
+from PySide6.QtGui import QColor, QImage, QPainter, QPalette
+from PySide6.QtWidgets import QStyle, QStyleOptionTabWidgetFrame, QTabWidget, QWidget
+
+TEXT = 4.5     # WCAG AA's contrast for text of a normal size
+GRAPHIC = 3.0  # and for a bar, an outline or other graphic (and large text)
+# the luminance at which black and white contrast alike with a background: above it, darker inks read better
+MIDDLE = (1.05 * 0.05) ** 0.5 - 0.05
+
+
+def luminance(colour: QColor) -> float:
+    """WCAG's relative luminance, 0 (black) to 1 (white)."""
+    def linear(c: float) -> float:
+        return c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4
+
+    return 0.2126 * linear(colour.redF()) + 0.7152 * linear(colour.greenF()) + 0.0722 * linear(colour.blueF())
+
+
+def contrast(a: QColor, b: QColor) -> float:
+    """WCAG's contrast ratio of two colours, 1 (alike) to 21 (black on white)."""
+    light, dark = sorted((luminance(a), luminance(b)), reverse=True)
+    return (light + 0.05) / (dark + 0.05)
+
+
+def readable(colour: QColor | str, background: QColor, ratio: float = TEXT) -> QColor:
+    """colour itself where it contrasts ratio:1 with background; else the shade of its hue nearest to it that does,
+    darker on a light background, lighter on a dark one (as close to black or white as there is, where none does)."""
+    colour = QColor(colour)
+    if contrast(colour, background) >= ratio:
+        return colour
+    hue, saturation, lightness, _alpha = colour.getHslF()
+    end = 0.0 if luminance(background) > MIDDLE else 1.0
+
+    def shade(towards: float) -> QColor:  # lightness moved that far towards end, in 8-bit steps as it is drawn
+        return QColor(QColor.fromHslF(hue, saturation, lightness + (end - lightness) * towards).name())
+
+    near, far = 0.0, 1.0  # the shade at far reads, or none does (a lightness moves luminance one way only)
+    for _ in range(16):
+        middle = (near + far) / 2
+        near, far = (near, middle) if contrast(shade(middle), background) >= ratio else (middle, far)
+    return shade(far)
+
+
+def behind(widget: QWidget) -> QColor:
+    """The colour widget is drawn on: that of the first of it and its parents that fills its background (a list's
+    rows: its Base), of a tab's page, which a style may draw a shade off the window's (Fusion's is lighter: on a dark
+    palette the meter's red, chosen for the window, read at 3.6:1 on the Sliders tab), or else of its window."""
+    while widget is not None:
+        if isinstance(widget, QTabWidget):
+            return _tab_page(widget)
+        if widget.autoFillBackground() or widget.isWindow():
+            return widget.palette().color(widget.backgroundRole())
+        widget = widget.parentWidget()
+    return QPalette().color(QPalette.ColorRole.Window)
+
+
+def _tab_page(tabs: QTabWidget) -> QColor:
+    """The colour tabs' style draws the page in: the middle of its frame, drawn on the window's colour."""
+    option = QStyleOptionTabWidgetFrame()
+    option.initFrom(tabs)
+    option.rect = QRect(0, 0, 16, 16)
+    image = QImage(16, 16, QImage.Format.Format_RGB32)
+    image.fill(tabs.palette().color(QPalette.ColorRole.Window))
+    painter = QPainter(image)
+    tabs.style().drawPrimitive(QStyle.PrimitiveElement.PE_FrameTabWidget, option, painter, tabs)
+    painter.end()
+    return image.pixelColor(8, 8)
+
+
+def on(widget: QWidget, colour: QColor | str, ratio: float = TEXT) -> QColor:
+    """colour, readable where widget is drawn (behind)."""
+    return readable(colour, behind(widget), ratio)
+
+
+def text_sheet(widget: QWidget, colour: QColor | str, extra: str = "") -> str:
+    """A label's style sheet: its text in colour, readable where it is drawn; extra: more of it ("font-weight:
+    bold;")."""
+    return f"color: {on(widget, colour).name()};{extra}"
