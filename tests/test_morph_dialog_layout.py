@@ -56,7 +56,9 @@ def test_a_taller_morph_dialog_gives_all_its_new_height_to_the_keyframe_list(qtb
     assert dialog.keyframes.height() == before + 200 and rows_shown(dialog) > rows
     dialog.resize(dialog.minimumSize())
     settle(dialog)
-    assert rows_shown(dialog) >= KEYFRAMES  # the smallest dialog still shows a useful list
+    # the smallest dialog still shows a useful list (less than at first: its settings scroll, so that it fits a
+    # small screen)
+    assert rows_shown(dialog) >= KEYFRAMES // 2
 
 
 def test_no_column_of_the_morph_dialog_ends_in_an_empty_block(qtbot):

@@ -23,10 +23,12 @@ from . import ink
 from .focus_frame import paint_empty_view_focus
 from .qimage import image_icon
 from .settings import Settings
+from .window_geometry import content_size, fit_dialog
 
 METHODS = (("means", "Difference of means"), ("linear", "Linear classifier"))
 PATH_ROLE = Qt.ItemDataRole.UserRole
 THUMB = 40
+FIRST_SIZE = QSize(560, 420)  # px, the least it opens at: room for a few images a side
 # words in file names that say how a picture was taken or saved, not what it shows (IMG_0001.jpg)
 # "seed": genimg names an exported GAN sample "seed0042.png", which says how it was drawn: "seed → B" named no group
 NOT_NAMES = frozenset({"img", "image", "dsc", "dscn", "dscf", "pxl", "photo", "pic", "screenshot", "scan", "copy",
@@ -237,7 +239,8 @@ class DirectionsDialog(QDialog):
         layout.addLayout(form)
         layout.addWidget(self.refusal_note)
         layout.addLayout(bottom)
-        self.resize(560, 420)
+        # grown for what it holds (a long note over a GAN's sample left the drop areas 70 px tall), within the screen
+        fit_dialog(self, content_size(self).expandedTo(FIRST_SIZE))
         self._update()
 
     def _name_note(self) -> QLabel:

@@ -4,9 +4,14 @@ from __future__ import annotations
 
 from PySide6.QtCore import QObject, Qt
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QMainWindow, QMenu, QMessageBox
+from PySide6.QtWidgets import QLabel, QMainWindow, QMenu, QMessageBox
 
 from .about import about_text, bar_menus, menu_keys, shortcuts
+from .window_geometry import available_geometry
+
+LINE_CHARS = 66  # Quick start's lines, in average characters, an easy measure: Qt's own 500 px at a 9 to 10 pt font
+QT_WRAP_WIDTH = 500  # px: a message box wraps its text only past this, so a narrower one showed its lines cut
+SCREEN_SHARE = 0.75  # of the screen's width at most
 
 
 def quick_start_text(keys: dict[str, str]) -> str:
@@ -20,6 +25,14 @@ def quick_start_text(keys: dict[str, str]) -> str:
             f"the History tab lists them all. {keys['Export PNG']} exports the picture.\n\n"
             "The Generate tab draws new pictures: each seed is another one, and a lower ψ (truncation) makes them "
             f"more typical. Edit → Morph ({keys['Morph / interpolate']}) blends two pictures.")
+
+
+def widen_to_the_font(box: QMessageBox, screen_width: int) -> None:
+    """The box's text LINE_CHARS wide in its font, within the screen: Qt wraps it at 500 px whatever the font, and
+    at a 14 pt font Quick start stood tall and narrow."""
+    label = box.findChild(QLabel, "qt_msgbox_label")
+    wanted = label.fontMetrics().averageCharWidth() * LINE_CHARS
+    label.setMinimumWidth(min(max(wanted, QT_WRAP_WIDTH), int(screen_width * SCREEN_SHARE)))
 
 
 class HelpMenu(QObject):
@@ -43,6 +56,7 @@ class HelpMenu(QObject):
                               quick_start_text(menu_keys(self.window.menuBar())),
                               QMessageBox.StandardButton.Close, self.window)
             box.setWindowModality(Qt.WindowModality.NonModal)
+            widen_to_the_font(box, available_geometry(self.window).width())
             self.quick_start_box = box
         self.quick_start_box.show()
         self.quick_start_box.raise_()

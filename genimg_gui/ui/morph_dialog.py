@@ -8,13 +8,13 @@ from pathlib import Path
 import numpy as np
 from PySide6.QtCore import QSignalBlocker, Qt, QTimer, Signal
 from PySide6.QtGui import QPixmap
-from PySide6.QtWidgets import (QCheckBox, QComboBox, QDialog, QFormLayout, QGroupBox, QHBoxLayout, QLabel,
-                               QPushButton, QSizePolicy, QSlider, QStyle, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import QCheckBox, QComboBox, QDialog, QLabel, QPushButton, QSlider, QStyle, QWidget
 
 from ..morph import (DEFAULT_FPS, DEFAULT_MODE, GIF_MAX_FPS, MAX_FRAMES, MAX_SCALE, default_scale, max_scale,
                      min_frames, output_size)
 from .keyframe_list import ID_ROLE, KeyframeList, order_button
 from .morph_frames import FramesBox, raised_note
+from .morph_layout import PREVIEW, build_layout, fit_to_screen, two_line_label
 from .morph_settings import MorphSettings, fill_form, form_of, remembered_scale
 from .number_boxes import NumberBox
 from .qimage import to_qimage
@@ -23,17 +23,6 @@ from .settings import Settings
 
 MODES = (("spherical", "Spherical (slerp)"), ("linear", "Linear"))  # the Path box's items: morph.MODES, named
 EXPORT_FILTERS = {"GIF (*.gif)": ".gif", "WebP (*.webp)": ".webp", "MP4 video (*.mp4)": ".mp4"}
-PREVIEW = 256  # px; frames are scaled up with nearest neighbour so small models stay crisp
-
-
-def two_line_label() -> QLabel:
-    """A label that wraps, in room kept for two lines: on one line a longer text widened the dialog when it came
-    (the preview moved right), and a second line moved the rows below."""
-    label = QLabel()
-    label.setWordWrap(True)
-    label.setFixedHeight(2 * label.fontMetrics().lineSpacing())
-    label.setAlignment(Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft)
-    return label
 
 
 class MorphDialog(QDialog):
@@ -60,7 +49,8 @@ class MorphDialog(QDialog):
         self._build_controls()
         fill_form(self, remembered)
         self._show_frame_count()
-        self._build_layout()
+        build_layout(self)
+        self._fitted = False  # to the screen, as it first shows: the controller adds a note above first
         size = self._frame_size()
         self.scale.setMaximum(max_scale(size) if size else MAX_SCALE)
         chosen = remembered_scale(remembered)
@@ -126,77 +116,6 @@ class MorphDialog(QDialog):
             button.setAutoDefault(False)  # no OK here: Enter only confirms the field it is typed in
         self.timer = QTimer(self)
         self._update_frame_label()
-
-    def _build_layout(self) -> None:
-        """Keyframes on the left, the list taking all the height; preview, animation and export size stacked on
-        the right. The settings sat under a four-row list, and the column beside the preview stood empty."""
-        preview = self._preview_box()
-        right_column = QWidget()
-        # as wide as the preview: a longer hint or size wraps rather than taking width from the list
-        right_column.setFixedWidth(preview.sizeHint().width())
-        right = QVBoxLayout(right_column)
-        right.setContentsMargins(0, 0, 0, 0)
-        right.addWidget(preview)
-        right.addWidget(self._animation_box())
-        right.addWidget(self._export_box())
-        right.addStretch(1)  # a taller dialog gives its height to the list, beside
-        top = QHBoxLayout()
-        top.addWidget(self._keyframes_box(), 1)
-        top.addWidget(right_column)
-        bottom = QHBoxLayout()
-        bottom.addWidget(self.busy, 1)
-        bottom.addWidget(self.written, 1)  # beside the buttons: its kept room was an empty block under Scale
-        bottom.addWidget(self.export_button, 0, Qt.AlignmentFlag.AlignBottom)
-        bottom.addWidget(self.close_button, 0, Qt.AlignmentFlag.AlignBottom)
-        layout = QVBoxLayout(self)
-        layout.addLayout(top, 1)
-        layout.addLayout(bottom)
-
-    def _keyframes_box(self) -> QGroupBox:
-        order = QVBoxLayout()
-        order.addWidget(self.up_button)
-        order.addWidget(self.down_button)
-        order.addStretch(1)
-        rows = QHBoxLayout()
-        rows.addWidget(self.keyframes, 1)
-        rows.addLayout(order)
-        box = QGroupBox("Keyframes")
-        column = QVBoxLayout(box)
-        column.addWidget(QLabel("Tick two or more; drag or use ↑ ↓ to set their order"))
-        column.addLayout(rows, 1)
-        return box
-
-    def _preview_box(self) -> QGroupBox:
-        scrub = QHBoxLayout()
-        scrub.addWidget(self.play_button)
-        scrub.addWidget(self.timeline, 1)
-        scrub.addWidget(self.frame_label)
-        box = QGroupBox("Preview")
-        column = QVBoxLayout(box)
-        column.addWidget(self.preview, 0, Qt.AlignmentFlag.AlignCenter)
-        column.addLayout(scrub)
-        return box
-
-    def _animation_box(self) -> QGroupBox:
-        frames_row = QHBoxLayout()
-        frames_row.addWidget(self.frames)
-        frames_row.addWidget(self.frames_hint, 1)
-        box = QGroupBox("Animation")
-        form = QFormLayout(box)
-        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.FieldsStayAtSizeHint)  # Speed as narrow as Frames
-        form.addRow("Frames", frames_row)
-        form.addRow("Speed", self.fps)
-        form.addRow("Path", self.mode)
-        form.addRow("", self.loop)
-        return box
-
-    def _export_box(self) -> QGroupBox:
-        box = QGroupBox("Export size")
-        form = QFormLayout(box)
-        self.scale.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)  # as narrow as Frames
-        form.addRow("Scale", self.scale)
-        form.addRow("Size", self.size_label)  # a row of its own: an MP4's odd side makes it long
-        return box
 
     def _connect(self) -> None:
         model = self.keyframes.model()
@@ -358,7 +277,8 @@ class MorphDialog(QDialog):
     def show_frame(self, index: int, image: np.ndarray) -> None:
         """Show a decoded frame, scaled up without smoothing (blurry upscales hide the detail)."""
         pix = QPixmap.fromImage(to_qimage(image))
-        self.preview.setPixmap(pix.scaled(PREVIEW, PREVIEW, Qt.AspectRatioMode.KeepAspectRatio,
+        side = self.preview.width()  # PREVIEW, or less on a small screen (fit_to_screen)
+        self.preview.setPixmap(pix.scaled(side, side, Qt.AspectRatioMode.KeepAspectRatio,
                                           Qt.TransformationMode.FastTransformation))
         self.preview.setToolTip(f"Frame {index + 1}")
 
@@ -393,6 +313,12 @@ class MorphDialog(QDialog):
             self.export_suffix = suffix
             self._form_edited()
         self.export_requested.emit(str(path))
+
+    def showEvent(self, event) -> None:  # noqa: N802 (Qt naming)
+        if not self._fitted:  # before Qt centres it on its window (QDialog.showEvent), at the size it opens at
+            self._fitted = True
+            fit_to_screen(self)
+        super().showEvent(event)
 
     def closeEvent(self, event) -> None:  # noqa: N802 (Qt naming)
         self.set_playing(False)

@@ -13,8 +13,8 @@ import sys
 from pathlib import Path
 from typing import Sequence
 
-from PySide6.QtCore import QEvent, QProcess, Signal
-from PySide6.QtWidgets import QComboBox, QDialog, QLineEdit, QPushButton, QVBoxLayout
+from PySide6.QtCore import QEvent, QProcess, QSize, Signal
+from PySide6.QtWidgets import QComboBox, QDialog, QLineEdit, QPushButton, QVBoxLayout, QWidget
 
 from ..catalog import ModelEntry, latent_spaces, trainable_models
 from ..earlier_run import EarlierRun, earlier_run, saved_card
@@ -31,6 +31,7 @@ from .train_question import (OVERWRITE, RESUME, ask_continue_or_start_over, gone
                              shape_of_run)
 from .train_run import ERROR, FOLDERS, LABEL_COLUMN, NOTHING_WRITTEN, default_output, train_arguments
 from .train_watch import RunWatch
+from .window_geometry import ScrolledWhenShort, fit_dialog
 
 # the run's line as Stop's signal makes it (train/loop.py), which the dialog says in the words of its button
 STOPPED_BY_SIGNAL = re.compile(r"interrupted by SIG\w+ at step ([\d,]+)")
@@ -102,12 +103,16 @@ class TrainDialog(QDialog):
         self.start_from.currentIndexChanged.connect(self._match_start)
         # the run's settings, fixed while it runs: Continue and Load read them, and an edit would not reach it
         self.settings = train_fields.settings_form(self)
-        layout = QVBoxLayout(self)
-        layout.addWidget(self.settings)
-        layout.addWidget(self.kept.note)
+        content = QWidget()
+        column = QVBoxLayout(content)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.addWidget(self.settings)
+        column.addWidget(self.kept.note)
         self.out_note = train_fields.note_label()  # Save to that a run would refuse, or the last run cut short
-        layout.addWidget(self.out_note)
-        layout.addWidget(self.watch, 1)
+        column.addWidget(self.out_note)
+        column.addWidget(self.watch, 1)
+        layout = QVBoxLayout(self)
+        layout.addWidget(ScrolledWhenShort(content), 1)  # on a small screen, above the buttons it keeps in view
         layout.addWidget(self.buttons)
         self.process = QProcess(self)
         self.process.setProcessChannelMode(QProcess.ProcessChannelMode.MergedChannels)
@@ -128,11 +133,10 @@ class TrainDialog(QDialog):
 
     def _open_wide_enough_for_the_log(self) -> None:
         """Open with the log wide enough for a progress line, and tall enough that the notes above it (the folder's,
-        Save to's, the bar, why a run failed) take room from it as they come (the dialog grew: its buttons moved)."""
-        self.watch.widen_log()
+        Save to's, the bar, why a run failed) take room from it as they come (the dialog grew: its buttons moved);
+        within the screen, where the settings and log scroll above the buttons."""
         notes = NOTE_LINES * self.fontMetrics().lineSpacing() + self.watch.progress.sizeHint().height()
-        self.resize(self.sizeHint().width(), self.sizeHint().height() + notes)
-        self.watch.let_log_narrow()
+        fit_dialog(self, self.sizeHint() + QSize(self.watch.log_widening(), notes))
 
     def set_models(self, models: Sequence[ModelEntry], active_vae: str = "") -> None:
         """Offer these models (the Models tab's list, which grows as models are trained and loaded) to start

@@ -68,14 +68,16 @@ class RunWatch(QWidget):
         self.samples_caption.setFixedWidth(PREVIEW_WIDTH)
         self.preview = QLabel(PREVIEW_TO_COME)
         self.preview.setAlignment(Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop)
+        self.preview.setWordWrap(True)  # its words at a large font: on one line they were cut at the grid's width
         self.preview.setFixedWidth(PREVIEW_WIDTH)
         self.preview.setMinimumHeight(PREVIEW_WIDTH // 2)
         self.log = QPlainTextEdit()
         self.log.setReadOnly(True)
         # wrapped: a long error line (a path, then why) had to be scrolled sideways to be read. The log opens wide
-        # enough for a progress line (widen_log), so those still take one line each unless the user narrows it.
+        # enough for a progress line (log_widening), so those still take one line each unless the user narrows it.
         self.log.setLineWrapMode(QPlainTextEdit.LineWrapMode.WidgetWidth)
         self.log.setMaximumBlockCount(2000)
+        self.log.setMinimumWidth(LOG_MIN_WIDTH)
         self.log.setPlaceholderText("The run's log shows here: each step's images/s, losses and time left, "
                                     "what was skipped and why, and where the model was saved.")
         layout = QVBoxLayout(self)
@@ -92,14 +94,13 @@ class RunWatch(QWidget):
         beside.addLayout(samples)
         layout.addLayout(beside, 1)
 
-    def widen_log(self) -> None:
-        """Ask for LOG_COLUMNS of log beside the samples; after the window opens at that size, let the user
-        narrow it (the log then scrolls)."""
+    def log_widening(self) -> int:
+        """The width (px) the log lacks at its size hint for LOG_COLUMNS, which the dialog opens wider by. Not a
+        minimum width held until it opens: a scroll area measured the dialog's parts before, kept their measures,
+        and the dialog stayed that wide on a small screen."""
         chrome = 2 * self.log.frameWidth() + self.log.verticalScrollBar().sizeHint().width() + 16  # + text margins
-        self.log.setMinimumWidth(self.log.fontMetrics().horizontalAdvance("x" * LOG_COLUMNS) + chrome)
-
-    def let_log_narrow(self) -> None:
-        self.log.setMinimumWidth(LOG_MIN_WIDTH)
+        wanted = self.log.fontMetrics().horizontalAdvance("x" * LOG_COLUMNS) + chrome
+        return max(0, wanted - self.log.sizeHint().width())
 
     def say(self, text: str) -> None:
         self.log.appendPlainText(text)

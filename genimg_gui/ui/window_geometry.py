@@ -1,9 +1,9 @@
-"""The main window's size on the screen, and the Edit panel's share of its width."""
+"""The main window's and the dialogs' size on the screen, and the Edit panel's share of its width."""
 from __future__ import annotations
 
 from PySide6.QtCore import QEvent, QObject, QPoint, QRect, QSize, Qt
 from PySide6.QtGui import QGuiApplication
-from PySide6.QtWidgets import QDockWidget, QMainWindow, QWidget
+from PySide6.QtWidgets import QDockWidget, QFrame, QLayout, QMainWindow, QScrollArea, QWidget
 
 from .settings import Settings
 
@@ -12,6 +12,7 @@ FIRST_SIZE = QSize(1200, 760)  # px, the window at first start, where the screen
 FRAME = QSize(16, 48)
 PANEL_SHARE = 0.4  # of the window's width, for the Edit panel: 480 px of 1200
 PANEL_MIN, PANEL_MAX = 400, 640  # px: slider names readable / wrapping little, and the rest left to the pictures
+SCROLL_LEAST_LINES = 3  # the least a scrolled part of a dialog shows, in lines of text
 
 
 def available_geometry(window: QWidget) -> QRect:
@@ -43,6 +44,62 @@ def fit_to_screen(window: QWidget) -> None:
     frame = QRect(window.pos(), window.size() + FRAME)
     if window.testAttribute(Qt.WidgetAttribute.WA_Moved):  # only a position that was set: else the system places it
         window.move(fitted_position(frame, available))
+
+
+def room_for(dialog: QWidget) -> QSize:
+    """The most a dialog may take: the screen's room (of its parent's window, where it opens) less the frame."""
+    parent = dialog.parentWidget()
+    return available_geometry(parent.window() if parent is not None else dialog).size() - FRAME
+
+
+def content_size(dialog: QWidget) -> QSize:
+    """What the dialog's layout asks for, its wrapped text's lines counted at that width: the size hint counts a
+    wrapped label at a width of its own, and the Morph dialog's note of two lines at its top squeezed the rows under
+    it, the Play row over the preview."""
+    hint, layout = dialog.sizeHint(), dialog.layout()
+    if layout is not None and layout.hasHeightForWidth():
+        hint.setHeight(max(hint.height(), layout.totalHeightForWidth(hint.width())))
+    return hint
+
+
+def fit_dialog(dialog: QWidget, size: QSize | None = None) -> None:
+    """Open the dialog at size (by default what its content asks for), or as much of it as the screen has room for:
+    the Train… and Morph dialogs opened taller than a 1280 × 720 screen at a 14 pt font, Start and Close below
+    its edge. What then does not fit scrolls (ScrolledWhenShort); Qt centres the dialog on its window, on screen."""
+    dialog.resize((size or content_size(dialog)).boundedTo(room_for(dialog)))
+
+
+def remeasure(window: QWidget) -> None:
+    """Have window's layouts measure its parts afresh: they keep what they measured until the window's layout runs
+    as it shows, and a part resized since (the Morph dialog's preview) still counted at its old size."""
+    for part in (window, *window.findChildren(QWidget)):
+        part.updateGeometry()
+    for layout in window.findChildren(QLayout):
+        layout.invalidate()
+    window.layout().activate()  # its least size now, which Qt set as it showed: a resize is held to it
+
+
+class ScrolledWhenShort(QScrollArea):
+    """A part of a dialog at its full size where the screen has room, scrolled where it has not, so that the
+    dialog's buttons below it stay on the screen. Its part is stretched to the height it is given."""
+
+    def __init__(self, part: QWidget) -> None:
+        super().__init__()
+        self.setWidget(part)
+        self.setWidgetResizable(True)
+        self.setFrameShape(QFrame.Shape.NoFrame)
+
+    def sizeHint(self) -> QSize:  # noqa: N802 (Qt's name): all of its part, not Qt's at most 24 lines
+        return self.widget().sizeHint() + QSize(self._bar_width(), 0)
+
+    def minimumSizeHint(self) -> QSize:  # noqa: N802 (Qt's name)
+        least = SCROLL_LEAST_LINES * self.fontMetrics().lineSpacing()
+        part = self.widget()
+        return QSize(part.minimumSizeHint().width() + self._bar_width(), min(least, part.sizeHint().height()))
+
+    def _bar_width(self) -> int:
+        """Room for the scroll bar, which takes its width from the part where it shows."""
+        return self.verticalScrollBar().sizeHint().width()
 
 
 def panel_width(window_width: int) -> int:
