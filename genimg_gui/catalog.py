@@ -10,7 +10,7 @@ from pathlib import Path
 from .card_sizes import is_count, size_problem
 from .earlier_run import BEST_FILE, CARD_FILE, CHECKPOINT_FILE
 from .paths import data_dir
-from .weights_file import CARD_DIGEST, WEIGHTS_NAME, same_weights
+from .weights_file import WEIGHTS_NAME, same_weights
 from .wording import counted, mid_sentence
 
 BUNDLED_DIR = Path(__file__).resolve().parent.parent / "weights"
@@ -114,32 +114,6 @@ def model_to_load(path: str | Path) -> Path | None:
     if path.is_dir():
         return path if is_model_folder(path) else None
     return path if is_model_file(path) else None
-
-
-def recorded_model(kind: str, name: str, path: str, beside: Path, entries: list[ModelEntry],
-                   identity: str = "") -> Path | None:
-    """The folder of the model a latent file (at beside) records, if it can still be found: its recorded path (a
-    relative one, as genimg wrote the path typed until it wrote it absolute, looked for from here, then from the
-    file's folder and the folder above it: `encode --vae vae1 -o out` in one folder), else a model among entries
-    (the bundled ones; the window's list) whose card records its weights' digest (identity), else one of its name.
-    A folder counts only if it holds a model of the file's kind and name. None if none is found."""
-    recorded = Path(path).expanduser() if path else None
-    places = [recorded] if recorded else []
-    if recorded and not recorded.is_absolute():
-        places += [beside.resolve().parent / recorded, beside.resolve().parent.parent / recorded]
-    if identity:
-        places += [Path(e.path) for e in entries if e.kind == kind
-                   and str(e.card.get(CARD_DIGEST, "")).strip().lower() == identity.lower()]
-    if name:
-        places += [Path(e.path) for e in entries if e.kind == kind and e.name == name]
-    return next((p for p in places if _holds_model(p, kind, name)), None)
-
-
-def _holds_model(folder: Path, kind: str, name: str) -> bool:
-    """folder holds a model of this kind and, when one is recorded, this name (not another run's folder that
-    happens to share the relative path)."""
-    entry = read_entry(folder)
-    return entry is not None and entry.kind == kind and (not name or entry.name == name)
 
 
 def training_checkpoint_note(path: str | Path) -> str:

@@ -1,22 +1,22 @@
 """`genimg decode`: latent files back to PNGs (arguments: cli.py), each by the model given, else by the model the
-file records where it can still be found, else by the bundled model of its kind, with a note saying so: another
-model of the same latent size decodes a file without an error, into the wrong picture. No Qt is imported.
+file records where it can still be found (latent_model.own_model: by its weights, as the window finds it), else by the
+bundled model of its kind, with a note saying so: another model of the same latent size decodes a file without an
+error, into the wrong picture. No Qt is imported.
 """
 from __future__ import annotations
 
 import argparse
 import shlex
-from contextlib import suppress
 from pathlib import Path
 
-from .catalog import bundled_models, recorded_model
+from .catalog import bundled_models
 from .cli_commands import per_file, say, write_png
 from .cli_models import load_model, new_runtime, pass_model
 from .engine.requests import ModelInfo
 from .engine.runtime import LatentMismatch, Runtime
 from .file_damage import what_file_holds
 from .export import LatentFile, file_kind, read_latent
-from .weights_file import weights_digest
+from .latent_model import other_weights_at, own_model as found_model, recorded_name, same_model
 
 
 def decode(args: argparse.Namespace) -> int:
@@ -44,7 +44,7 @@ def decode(args: argparse.Namespace) -> int:
         try:
             image = rt.render(kind, f.latent, f.mask, f.base)
         except LatentMismatch as e:
-            raise LatentMismatch(f"{e}{made_by(f, kind, info.path)}") from None
+            raise LatentMismatch(f"{e}{made_by(f, path, kind, info.path)}") from None
         if folder is None and recorded_name(f) != info.name:
             say(fallback_note(path, f, kind, info.name))
         elif note := other_model_note(path, f, info, own, given is not None):
@@ -72,9 +72,9 @@ def latent_of(path: Path) -> LatentFile:
 
 
 def own_model(f: LatentFile, path: Path, kind: str) -> Path | None:
-    """The folder of the model that made the latent file at path, if it can still be found (catalog.recorded_model:
-    its recorded path, else the bundled model of its weights or name); None if none is found."""
-    return recorded_model(kind, f.model_name, f.model_path, path, bundled_models(), f.identity)
+    """The folder of the model that made the latent file at path, if it can still be found (latent_model.own_model:
+    its recorded folder, else a bundled model, that holds its weights); None if none is found."""
+    return found_model(f, path, kind, bundled_models())
 
 
 def other_kind(path: Path, f: LatentFile, given: str) -> str:
@@ -87,17 +87,6 @@ def other_kind(path: Path, f: LatentFile, given: str) -> str:
     if own_model(f, path, f.kind):
         return f"{said}, made with {name}: leave out --{given} to decode it with {name}"
     return f"{said}, made with {name}: {pass_model(name, f.kind)}, not --{given}"
-
-
-def same_model(f: LatentFile, own: Path | None, info: ModelInfo) -> bool:
-    """Whether info's model is the one that made the file, told by their weights (ModelInfo.identity), as genimg
-    tells models apart: a copy in another folder is the same model, a folder trained again in place another. The
-    file's weights are those it records, else those of its model's folder where found; with neither, its name."""
-    recorded = f.identity
-    if not recorded and own is not None:
-        with suppress(OSError):  # no weights file to read: told by the name
-            recorded = weights_digest(own)
-    return recorded == info.identity if recorded else recorded_name(f) == info.name
 
 
 def other_model_note(path: Path, f: LatentFile, info: ModelInfo, own: Path | None, given: bool) -> str:
@@ -121,11 +110,6 @@ def other_model_note(path: Path, f: LatentFile, info: ModelInfo, own: Path | Non
     return f"genimg: note: {path.name} was made with {made}; decoded with {used}, which gives another picture{how}"
 
 
-def recorded_name(f: LatentFile) -> str:
-    """The name of the model the file records (its folder's name if it records a path only); "" if none."""
-    return f.model_name or (Path(f.model_path).name if f.model_path else "")
-
-
 def fallback_note(path: Path, f: LatentFile, kind: str, used: str) -> str:
     """The note for a file decoded by the bundled model because the one it records was not found, or because it
     records none (a bare np.savez): decode --help promises a note naming the model to pass."""
@@ -134,18 +118,25 @@ def fallback_note(path: Path, f: LatentFile, kind: str, used: str) -> str:
         return (f"genimg: note: {path.name} records no model; decoded with {used}, the bundled {kind.upper()}: if "
                 f"another {kind.upper()} made it, pass --{kind} with its folder, as another model gives another "
                 "picture")
+    if there := other_weights_at(f, path, kind):  # its folder trained again in place since: not its model now
+        return (f"genimg: note: {path.name} was made with {name}, and {there} now holds other weights than those it "
+                f"was made with; decoded with {used} instead, which gives another picture (pass --{kind} with a "
+                "folder that holds its weights to decode it with its own)")
     where = f" at {f.model_path}" if f.model_path else ""
     return (f"genimg: note: {path.name} was made with {name}, not found{where}; decoded with {used} instead, which "
             f"gives another picture ({pass_model(name, kind)} to decode it with its own)")
 
 
-def made_by(f: LatentFile, kind: str, used: str) -> str:
+def made_by(f: LatentFile, path: Path, kind: str, used: str) -> str:
     """'; it was made by PATH: pass --vae PATH', for a latent that does not fit the model used and records the one
     that made it (encode, generate, edit and the app record it), which alone can decode it; the model's folder to
-    look for, if it is not at that path. When that model is the one used, there is nothing to pass: the file itself
-    was damaged or edited."""
+    look for, if it is not at that path or holds other weights now. When that model is the one used, there is nothing
+    to pass: the file itself was damaged or edited."""
     if not f.model_path:
         return ""
+    if there := other_weights_at(f, path, kind):
+        return (f"; it was made by {recorded_name(f)}, and {there} now holds other weights than those it was made "
+                f"with: pass --{kind} with a folder that holds its weights")
     recorded = Path(f.model_path).expanduser()
     if recorded.exists() and recorded.resolve() == Path(used).resolve():
         return (f"; it records this {kind.upper()} ({f.model_path}) as the one that made it: the file was damaged "

@@ -1,17 +1,21 @@
 """Latent files opened in the window, as pictures are (File → Open images…, a drop): the app's own exports and the
 CLI's --save-latents come back as items it edits, the edit in History and on the sliders, drawn as `genimg decode`
-draws them; their model loaded first where another is; damaged or wrong-shape files said so, the app going on.
-The window said "x_edited.npz is not an image in a format genimg reads" of each."""
+draws them; their model loaded first where another is, found by its weights as `genimg decode` finds it, the switch
+said; damaged or wrong-shape files said so, the app going on. The window said "x_edited.npz is not an image in a
+format genimg reads" of each."""
 from __future__ import annotations
 
 import json
+import os
+import shutil
 
 import numpy as np
 import torch
+from PIL import Image
 from PySide6.QtWidgets import QFileDialog
 
 from conftest import TINY_VAE, UI_TIMEOUT, make_model_folder
-from genimg_gui import cli
+from genimg_gui import catalog, cli, cli_decode, cli_models
 from genimg_gui.models.vae import ConvVAE
 from genimg_gui.ui.qimage import from_qimage
 
@@ -34,9 +38,39 @@ def decoded(tmp_path, path, model) -> np.ndarray:
     """The picture `genimg decode` draws of the file."""
     out = tmp_path / "decoded"
     assert cli.main(["decode", str(path), "--vae", str(model), "-o", str(out), "--device", "cpu"]) == 0
-    from PIL import Image
-    with Image.open(out / f"{path.stem}_decoded.png") as im:
+    return pixels(out / f"{path.stem}_decoded.png")
+
+
+def pixels(path) -> np.ndarray:
+    with Image.open(path) as im:
         return np.asarray(im.convert("RGB"))
+
+
+def load(qtbot, window, folder) -> None:
+    """folder loaded as the model of its kind, the pictures open carried into it."""
+    doc = window.document
+    with qtbot.waitSignal(doc.model_loaded, timeout=UI_TIMEOUT):
+        doc.load_model(str(folder))
+    qtbot.waitUntil(lambda: not doc.carry.pending_any() and not doc.jobs, timeout=UI_TIMEOUT)
+    settle(qtbot, doc.current)
+
+
+def other_vae(folder, seed: int, name: str):
+    """A model folder of the tiny VAE's sizes and other weights."""
+    torch.manual_seed(seed)
+    net = ConvVAE(TINY_VAE)
+    for p in net.parameters():
+        p.data.add_(0.05 * seed)
+    return make_model_folder(folder, net, name)
+
+
+def edited_export(qtbot, window, path, value: int = 100) -> None:
+    """The current picture's PC1 moved, its latent exported to path."""
+    item = window.document.current
+    window.sliders.sliders[0].setValue(value)
+    qtbot.waitUntil(lambda: item.history.current.values[0] == value / 100, timeout=UI_TIMEOUT)
+    settle(qtbot, item)
+    window.exports.export_latent(str(path))
 
 
 def test_an_exported_edit_opens_as_an_item_with_its_edit_in_history(qtbot, window, model_dir, image_files,
@@ -80,9 +114,7 @@ def test_a_cli_gan_sample_opens_in_the_gan_with_its_seed(qtbot, window, model_di
     new = opened(qtbot, window, tmp_path / "seed0042.npz")
     assert new.kind == "gan" and (new.seed, new.psi, new.name) == (42, 0.5, "seed 42")
     assert window.gan_panel.seed.value() == 42 and window.gan_panel.psi.value() == 50
-    from PIL import Image
-    with Image.open(tmp_path / "seed0042.png") as im:
-        assert np.array_equal(new.image, np.asarray(im.convert("RGB")))
+    assert np.array_equal(new.image, pixels(tmp_path / "seed0042.png"))
 
 
 def test_a_file_of_another_vae_loads_that_vae_first(qtbot, window, model_dir, image_files, tmp_path):
@@ -97,6 +129,8 @@ def test_a_file_of_another_vae_loads_that_vae_first(qtbot, window, model_dir, im
         window.document.load_model(str(other))
     new = opened(qtbot, window, tmp_path / "mine.npz")
     assert window.document.models["vae"].name == "tiny-vae"
+    assert ("Switching the VAE from other-vae to tiny-vae, which made mine.npz; the pictures open follow it"
+            in window.status.log.text())
     assert np.array_equal(new.image, decoded(tmp_path, tmp_path / "mine.npz", model_dir / "tiny-vae"))
     assert new.history.current.values[0] == 1.2
 
@@ -132,3 +166,113 @@ def test_open_images_offers_latent_files(qtbot, window, tmp_path, monkeypatch):
     monkeypatch.setattr(QFileDialog, "exec", lambda d: filters.append(d.nameFilters()) or 0)
     window.opener.open_dialog()
     assert "*.npz" in filters[0][0] and "*.png" in filters[0][0]
+
+
+def test_a_file_is_opened_in_a_copy_of_its_weights_not_in_its_folder_trained_again_since(qtbot, window, model_dir,
+                                                                                        image_files, tmp_path,
+                                                                                        monkeypatch, capsys):
+    """The window loaded the folder the file records, trained again in place since (the user's VAE replaced, their
+    pictures encoded again), then refused the file; the listed copy of its weights was never tried. `genimg decode`
+    decoded it with that folder too, the note naming it."""
+    mine = other_vae(tmp_path / "my-vae", 3, "my-vae")
+    load(qtbot, window, mine)
+    open_images(qtbot, window, image_files[:1])
+    edited_export(qtbot, window, tmp_path / "mine.npz")
+    copy = shutil.copytree(mine, tmp_path / "copy" / "my-vae")
+    shutil.rmtree(mine)
+    other_vae(mine, 4, "my-vae")  # trained again in place: its name, other weights (it stays listed)
+    window.model_list.list_model(str(copy))
+    load(qtbot, window, model_dir / "tiny-vae")
+    new = opened(qtbot, window, tmp_path / "mine.npz")
+    assert window.document.models["vae"].path == os.path.realpath(copy) and "mine.npz" not in window.last_error
+    assert ("Switching the VAE from tiny-vae to my-vae, which made mine.npz; the pictures open follow it"
+            in window.status.log.text())
+    assert np.array_equal(new.image, decoded(tmp_path, tmp_path / "mine.npz", copy))
+    assert new.history.current.values[0] == 1.0
+    # `genimg decode` looks for it as the window does: its copy where one is at hand, else not its folder
+    monkeypatch.setattr(cli_decode, "bundled_models", lambda: [catalog.read_entry(copy, bundled=True)])
+    assert cli.main(["decode", str(tmp_path / "mine.npz"), "-o", str(tmp_path / "d"), "--device", "cpu"]) == 0
+    assert np.array_equal(pixels(tmp_path / "d" / "mine_decoded.png"), new.image)
+    bundled = [catalog.read_entry(model_dir / "tiny-vae", bundled=True)]
+    for module in (cli_decode, cli_models):
+        monkeypatch.setattr(module, "bundled_models", lambda: bundled)
+    capsys.readouterr()
+    assert cli.main(["decode", str(tmp_path / "mine.npz"), "-o", str(tmp_path / "e"), "--device", "cpu"]) == 0
+    assert (f"genimg: note: mine.npz was made with my-vae, and {mine} now holds other weights than those it was made "
+            "with; decoded with tiny-vae instead, which gives another picture (pass --vae with a folder that holds "
+            "its weights to decode it with its own)") in capsys.readouterr().err
+    # its weights nowhere but in its folder, trained over: refused, saying what became of it; the VAE loaded stays
+    shutil.rmtree(copy)
+    load(qtbot, window, model_dir / "tiny-vae")
+    window.open_paths([str(tmp_path / "mine.npz")])
+    qtbot.waitUntil(lambda: "mine.npz was not opened" in window.last_error, timeout=UI_TIMEOUT)
+    assert f"my-vae at {mine} now holds other weights than those it was made with" in window.last_error
+    assert window.document.models["vae"].name == "tiny-vae"
+
+
+def test_files_of_two_models_of_a_kind_opened_at_once_open_in_the_first_ones(qtbot, window, model_dir, image_files,
+                                                                            tmp_path):
+    """a.npz (tiny-vae) and b.npz (other-vae) dropped at once each loaded its VAE in turn: a's picture was encoded
+    again in other-vae, matching neither VAE's decode of a.npz."""
+    doc = window.document
+    open_images(qtbot, window, image_files[:1])
+    edited_export(qtbot, window, tmp_path / "a.npz")
+    load(qtbot, window, other_vae(tmp_path / "other-vae", 7, "other-vae"))
+    window.exports.export_latent(str(tmp_path / "b.npz"))
+    load(qtbot, window, other_vae(tmp_path / "third-vae", 9, "third-vae"))
+    new = opened(qtbot, window, tmp_path / "a.npz", lambda: drop(window, [tmp_path / "a.npz", tmp_path / "b.npz"]))
+    qtbot.waitUntil(lambda: "b.npz" in window.last_error, timeout=UI_TIMEOUT)
+    assert window.last_error == ("b.npz was not opened: it was made with other-vae, and a.npz, opened with it, had "
+                                 "tiny-vae loaded for it; one VAE draws all the pictures open, so open b.npz on its "
+                                 "own to switch to other-vae")
+    assert doc.models["vae"].name == "tiny-vae" and not any(i.name == "b" for i in doc.items.values())
+    assert np.array_equal(new.image, decoded(tmp_path, tmp_path / "a.npz", model_dir / "tiny-vae"))
+    # one file drawn by the VAE loaded decides it too; on its own, b.npz switches
+    shutil.copy(tmp_path / "b.npz", tmp_path / "c.npz")
+    opened(qtbot, window, tmp_path / "a.npz", lambda: drop(window, [tmp_path / n for n in ("a.npz", "b.npz", "c.npz")]))
+    qtbot.waitUntil(lambda: "c.npz" in window.last_error, timeout=UI_TIMEOUT)
+    assert window.last_error == ("b.npz, c.npz were not opened: they were made with other-vae, and a.npz, opened with "
+                                 "them, is drawn by tiny-vae, the VAE loaded; one VAE draws all the pictures open, so "
+                                 "open them on their own to switch to other-vae")
+    b = opened(qtbot, window, tmp_path / "b.npz")
+    assert doc.models["vae"].name == "other-vae"
+    assert np.array_equal(b.image, decoded(tmp_path, tmp_path / "b.npz", tmp_path / "other-vae"))
+
+
+def test_a_file_that_records_no_weights_is_drawn_by_its_folders_as_genimg_decode_draws_it(qtbot, window, model_dir,
+                                                                                         image_files, tmp_path):
+    """A file written before files recorded their weights, made by a tiny-vae in another folder, was drawn by the
+    tiny-vae loaded (its name alike), where `genimg decode` drew it by its folder's weights: two pictures."""
+    load(qtbot, window, other_vae(tmp_path / "elsewhere" / "tiny-vae", 4, "tiny-vae"))
+    open_images(qtbot, window, image_files[:1])
+    edited_export(qtbot, window, tmp_path / "old.npz")
+    with np.load(tmp_path / "old.npz") as f:
+        kept = {key: f[key] for key in f.files}
+    record = json.loads(str(kept["model"]))
+    del record["weights_sha256"]
+    np.savez(tmp_path / "old.npz", **{**kept, "model": np.asarray(json.dumps(record))})
+    load(qtbot, window, model_dir / "tiny-vae")
+    new = opened(qtbot, window, tmp_path / "old.npz")
+    assert cli.main(["decode", str(tmp_path / "old.npz"), "-o", str(tmp_path / "d"), "--device", "cpu"]) == 0
+    assert np.array_equal(new.image, pixels(tmp_path / "d" / "old_decoded.png"))
+    elsewhere = tmp_path / "elsewhere" / "tiny-vae"
+    assert (f"Switching the VAE from tiny-vae ({model_dir / 'tiny-vae'}) to tiny-vae ({elsewhere}), which made "
+            "old.npz; the pictures open follow it") in window.status.log.text()
+
+
+def test_a_file_of_the_weights_its_loaded_folder_now_holds_loads_that_folder_again(qtbot, window, image_files,
+                                                                                   tmp_path):
+    """The VAE loaded, trained again in place since, and a file made with its new weights (`genimg encode`): its
+    folder is loaded again for it, as its weights are the file's now."""
+    mine = other_vae(tmp_path / "my-vae", 3, "my-vae")
+    load(qtbot, window, mine)
+    shutil.rmtree(mine)
+    other_vae(mine, 4, "my-vae")
+    assert cli.main(["encode", "--vae", str(mine), str(image_files[0]), "-o", str(tmp_path / "enc"),
+                     "--device", "cpu"]) == 0
+    latent = tmp_path / "enc" / f"{image_files[0].stem}.npz"
+    new = opened(qtbot, window, latent)
+    assert window.document.models["vae"].identity == json.loads(str(np.load(latent)["model"]))["weights_sha256"]
+    assert f"Loading my-vae again from {mine}, the weights it holds now, which made {latent.name}" in \
+        window.status.log.text()
+    assert np.array_equal(new.image, decoded(tmp_path, latent, mine))

@@ -6,7 +6,11 @@ reads it (a small file), and drawn by the worker (DecodeLatentFile).
 
 The model the file records is loaded first when another of its kind is loaded, as a kept session's models are
 (document_session.restore_session): the file holds that model's latent, and another model of the same latent
-size draws it without an error, as another picture. A model that cannot be found is named, with what to do."""
+size draws it without an error, as another picture. It is found and told apart by latent_model, as `genimg decode`
+finds it: by its weights, never a folder of its name that holds others. A model that cannot be found is named, with
+what to do. In one open (the files that wait on its loads among it), the first file of a kind decides that kind's
+model: another file needing another would switch it under the first, whose picture would then follow a model that
+did not make it, so such files are named, not opened."""
 from __future__ import annotations
 
 import os
@@ -17,11 +21,13 @@ from typing import TYPE_CHECKING, Callable
 import numpy as np
 
 from .. import seed_draws
-from ..catalog import ModelEntry, recorded_model
+from ..catalog import ModelEntry, read_entry
 from ..edit import Directions, EditState, edited_latent, fits
 from ..engine import requests as rq
 from ..export import LatentFile, read_latent
 from ..history import History
+from ..latent_model import other_weights_at, own_model, recorded_name, same_model
+from ..wording import listed
 from .item import Item
 
 if TYPE_CHECKING:
@@ -43,6 +49,15 @@ class _Opening:
     kind: str
 
 
+@dataclass(frozen=True)
+class _Claim:
+    """The model that draws a kind's latent files in one open: the first such file's (path), loaded for it or
+    loaded already (loaded False)."""
+    path: str
+    model: str
+    loaded: bool
+
+
 class LatentFiles:
     """The latent files the window opens: read, their model loaded if need be, drawn, made items."""
 
@@ -53,6 +68,8 @@ class LatentFiles:
         self.waiting: list[str] = []  # files waiting for the models loading (theirs among them)
         self.model_asked: set[str] = set()  # files whose model was loaded for them: not loaded again
         self.drawing: dict[int, _Opening] = {}  # DecodeLatentFile seq -> the file it draws
+        self.claims: dict[str, _Claim] = {}  # kind -> the model its files in this open are drawn by
+        self.refused: dict[tuple[str, str, _Claim], list[str]] = {}  # (kind, model, claim) -> files needing model
         document.engine.result.connect(self._on_result)
         document.engine.failed.connect(lambda f: self.drawing.pop(f.seq, None) if f.final else None)
         document.loading_changed.connect(self._open_waiting)
@@ -60,6 +77,11 @@ class LatentFiles:
     def open(self, paths: list[str]) -> None:
         for path in paths:
             self._open(path)
+        refused, self.refused = self.refused, {}
+        for (kind, model, claim), names in refused.items():
+            self.document.error.emit(not_switched(names, model, kind, claim))
+        if not self.waiting:  # this open is done: the next may switch models again
+            self.claims.clear()
 
     def _busy(self) -> bool:
         """Models are loading, or a session is due back: the model a file needs may be among them."""
@@ -81,26 +103,36 @@ class LatentFiles:
             doc.error.emit(str(e))
             return
         kind = f.kind or "vae"  # a bare np.savez records none: as `genimg decode`, a VAE's
-        info = doc.models.get(kind)
-        if info is not None and made_in(f, info):
+        info, own = doc.models.get(kind), own_model(f, Path(path), kind, self.entries())
+        asked = path in self.model_asked
+        self.model_asked.discard(path)
+        if info is not None and made_in(f, own, info):
+            self.claims.setdefault(kind, _Claim(path, info.name, False))
             self._draw(path, f, kind)
+        elif own is None or asked:  # not found, or loaded for it and still not its weights (or it did not load)
+            if kind in self.claims and self.claims[kind].path == path:  # the others may load theirs
+                del self.claims[kind]
+            there = other_weights_at(f, Path(path), kind)
+            doc.error.emit(not_opened(name, recorded_name(f), kind, f.model_path, info, there,
+                                      (own or there) if asked else None))
+        else:
+            self._load_for(path, recorded_name(f), kind, info, own)
+
+    def _load_for(self, path: str, model: str, kind: str, info: rq.ModelInfo | None, own: Path) -> None:
+        """Load the model that made the file (own: its folder), the file waiting for it; unless another file of this
+        open decided the model of its kind: switching would take that file along."""
+        claim = self.claims.setdefault(kind, _Claim(path, model, True))
+        if claim.path != path:
+            self.refused.setdefault((kind, model, claim), []).append(Path(path).name)
             return
-        model = recorded_name(f)
-        folder = None if path in self.model_asked else recorded_model(kind, f.model_name, f.model_path, Path(path),
-                                                                        self.entries(), f.identity)
-        # its folder is the one loaded, trained again since: loading it again would not bring its weights back
-        again = folder is not None and info is not None and os.path.realpath(folder) == os.path.realpath(info.path)
-        if folder is None or again:
-            doc.error.emit(not_opened(name, model, kind, f.model_path, info, again or path in self.model_asked))
-            self.model_asked.discard(path)
-            return
+        doc = self.document
         self.model_asked.add(path)
         self.waiting.append(path)
-        doc.message.emit(f"Loading {model}, which made {name}")
-        doc.load_model(str(folder))
+        pictures = any(item.kind == kind for item in doc.items.values())
+        doc.message.emit(switching_message(Path(path).name, model, kind, info, own, pictures))
+        doc.load_model(str(own))
 
     def _draw(self, path: str, f: LatentFile, kind: str) -> None:
-        self.model_asked.discard(path)
         base = f.base if f.mask is not None or (f.base is not None and not np.array_equal(f.base, f.latent)) else None
         seq = self.document.engine.submit(rq.DecodeLatentFile(kind, f.latent, Path(path).name, base, f.mask))
         self.drawing[seq] = _Opening(path, f, kind)
@@ -132,31 +164,59 @@ class LatentFiles:
         doc.message.emit(opened_message(Path(opening.path).name, info.name, f, restored))
 
 
-def made_in(f: LatentFile, info: rq.ModelInfo) -> bool:
-    """Whether the file was made in this model: by its weights, where the file records them, else by its name
-    (a file that records no model is drawn by the one loaded, as `genimg decode` draws it by the bundled one)."""
-    if f.identity:
-        return f.identity == info.identity
-    return not recorded_name(f) or recorded_name(f) == info.name
+def made_in(f: LatentFile, own: Path | None, info: rq.ModelInfo) -> bool:
+    """Whether the file was made in this model (own: the folder of the model it records, latent_model.own_model), as
+    `genimg decode` tells it (latent_model.same_model); a file that records no model is drawn by the one loaded, as
+    `genimg decode` draws it by the bundled one."""
+    return (not f.identity and not recorded_name(f)) or same_model(f, own, info)
 
 
-def recorded_name(f: LatentFile) -> str:
-    """The name of the model the file records (its folder's name if it records a path only); "" if none."""
-    return f.model_name or (Path(f.model_path).name if f.model_path else "")
-
-
-def not_opened(name: str, model: str, kind: str, path: str, info: rq.ModelInfo | None, loaded: bool) -> str:
-    """Why a latent file was not opened: the model it was made with is not here (loaded: it was loaded for it, and
-    is not it, or did not load), and what to do."""
+def not_opened(name: str, model: str, kind: str, path: str, info: rq.ModelInfo | None, there: Path | None,
+               loaded: Path | None) -> str:
+    """Why a latent file was not opened: the model it was made with is not here (there: the folder it records, which
+    holds other weights now; loaded: the folder loaded for it, which did not load or is not its weights), and what
+    to do."""
     if not model:
         return f"{name} was not opened: it records no model, and no {kind.upper()} is loaded; load one first"
-    if loaded:
-        why = (f"{model} did not load" if info is None or info.name != model
-               else f"{model} at {info.path} now holds other weights than those it was made with")
+    if loaded is not None:
+        same = info is not None and os.path.realpath(info.path) == os.path.realpath(loaded)
+        why = f"{model} at {info.path} holds other weights than those it was made with" if same else \
+            f"{model} did not load"
+    elif there is not None:
+        why = f"{model} at {there} now holds other weights than those it was made with, and no model listed holds them"
     else:
         why = f"{model} is not loaded" + (f" and was not found at {path}" if path else " and is not listed")
     return (f"{name} was not opened: it was made with {model}, and {why}; open that {kind.upper()} (File → Open "
             f"model folder…), then open {name} again. `genimg decode {name} --{kind} MODEL_DIR` decodes it too")
+
+
+def not_switched(names: list[str], model: str, kind: str, claim: _Claim) -> str:
+    """Why latent files opened with another were not opened: they need another model of a kind than the one the
+    first file of that kind is drawn by, and switching to theirs would take that file's picture with it."""
+    files, one = listed(names), len(names) == 1
+    first = Path(claim.path).name
+    drawn = (f"had {claim.model} loaded for it" if claim.loaded
+             else f"is drawn by {claim.model}, the {kind.upper()} loaded")
+    return (f"{files} {'was' if one else 'were'} not opened: {'it was' if one else 'they were'} made with {model}, "
+            f"and {first}, opened with {'it' if one else 'them'}, {drawn}; one {kind.upper()} draws all the pictures "
+            f"open, so open {files if one else 'them'} on {'its' if one else 'their'} own to switch to {model}")
+
+
+def switching_message(name: str, model: str, kind: str, info: rq.ModelInfo | None, folder: Path,
+                      pictures: bool) -> str:
+    """What the status bar says as the model that made a latent file loads for it: where another of its kind is
+    loaded, that the VAE or GAN in use is switched, and that the pictures open follow it (as on any switch)."""
+    entry = read_entry(folder)
+    now = entry.name if entry is not None else model
+    if info is None:
+        return f"Loading {now}, which made {name}"
+    follow = "; the pictures open follow it" if pictures else ""
+    if os.path.realpath(info.path) == os.path.realpath(folder):  # written again since it was loaded: the file's now
+        return f"Loading {now} again from {folder}, the weights it holds now, which made {name}{follow}"
+    was = info.name
+    if was == now:  # another folder, or other weights, of one name
+        was, now = f"{was} ({info.path})", f"{now} ({folder})"
+    return f"Switching the {kind.upper()} from {was} to {now}, which made {name}{follow}"
 
 
 def sample_of(f: LatentFile) -> tuple[int, float, str | None, str] | None:

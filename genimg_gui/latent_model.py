@@ -1,0 +1,94 @@
+"""Which model a latent file was made with: its folder found on disk, and a loaded model told to be it or not. One
+rule for the window (ui/latent_files.py) and `genimg decode` (cli_decode.py), so that both draw a file with one model.
+
+Models are told apart by their weights' SHA-256 (ModelInfo.identity), which a latent file records: a copy in another
+folder is its model, and its own folder trained again in place since is not (another model of the same latent size
+draws the file without an error, as another picture). A file written before latent files recorded it goes by the
+weights its recorded folder holds now, else by its name. Cards and, for an old card or file, one weights file are
+read; no torch, no Qt."""
+from __future__ import annotations
+
+from contextlib import suppress
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from .catalog import ModelEntry, read_entry
+from .export import LatentFile
+from .weights_file import CARD_DIGEST, weights_digest
+
+if TYPE_CHECKING:
+    from .engine.requests import ModelInfo
+
+
+def recorded_name(f: LatentFile) -> str:
+    """The name of the model the file records (its folder's name if it records a path only); "" if none."""
+    return f.model_name or (Path(f.model_path).name if f.model_path else "")
+
+
+def own_model(f: LatentFile, beside: Path, kind: str, entries: list[ModelEntry]) -> Path | None:
+    """The folder of the model that made the latent file at beside, if it can still be found; None if not.
+    A file that records its weights' digest: the folder it records (_recorded_places) where that folder holds those
+    weights, else a model among entries (the bundled ones, the window's Models list) that holds them; a folder of its
+    name that holds others (trained again in place) is never its model. A file that records none (written before
+    files did): the folder it records, else one of its name among entries, holding a model of its kind and name."""
+    recorded, listed = _recorded_places(f.model_path, beside), [Path(e.path) for e in entries if e.kind == kind]
+    if f.identity:  # each card read now: a listed one was read when listed, maybe before its folder was trained again
+        models = (model for place in recorded + listed if (model := _model_at(place, kind, "")) is not None)
+        return next((Path(m.path) for m in models if _holds_weights(m, f.identity, f.model_name)), None)
+    places = recorded + (listed if f.model_name else [])  # a file that records a path only: that folder alone
+    return next((place for place in places if _model_at(place, kind, f.model_name) is not None), None)
+
+
+def other_weights_at(f: LatentFile, beside: Path, kind: str) -> Path | None:
+    """The folder the file records where it now holds other weights than those the file was made with (trained again
+    in place since), for what to say of it; None where it holds them, is gone, or the file records no digest."""
+    if not f.identity:
+        return None
+    for place in _recorded_places(f.model_path, beside):
+        if (entry := _model_at(place, kind, f.model_name)) is not None:
+            return None if _holds_weights(entry, f.identity, f.model_name) else place
+    return None
+
+
+def same_model(f: LatentFile, own: Path | None, info: ModelInfo) -> bool:
+    """Whether info's model is the one that made the file (own: its folder, own_model), told by their weights
+    (ModelInfo.identity), as genimg tells models apart. The file's weights are those it records, else those its
+    model's folder holds now; with neither, its name."""
+    recorded = f.identity
+    if not recorded and own is not None:
+        with suppress(OSError):  # no weights file to read: told by the name
+            recorded = weights_digest(own)
+    return recorded.lower() == info.identity if recorded else recorded_name(f) == info.name
+
+
+def _recorded_places(path: str, beside: Path) -> list[Path]:
+    """Where the folder a file records may be: its path (a relative one, as genimg wrote the path typed until it
+    wrote it absolute, looked for from here, then from the file's folder and the folder above it: `encode --vae vae1
+    -o out` in one folder)."""
+    if not path:
+        return []
+    recorded = Path(path).expanduser()
+    if recorded.is_absolute():
+        return [recorded]
+    return [recorded, beside.resolve().parent / recorded, beside.resolve().parent.parent / recorded]
+
+
+def _model_at(folder: Path, kind: str, name: str) -> ModelEntry | None:
+    """The model of this kind in folder and, when a name is given, of this name (not another run's folder that
+    happens to share a relative path); None if there is none."""
+    entry = read_entry(folder)
+    return entry if entry is not None and entry.kind == kind and (not name or entry.name == name) else None
+
+
+def _holds_weights(entry: ModelEntry, identity: str, name: str) -> bool:
+    """Whether the model folder holds the weights of this digest, as its card records them (weights_file.CARD_DIGEST);
+    for a card written before cards recorded it, as its weights file reads, only for a model of the file's name
+    (reading every old folder listed would keep the window waiting)."""
+    recorded = entry.card.get(CARD_DIGEST)
+    if isinstance(recorded, str):
+        return recorded.strip().lower() == identity.lower()
+    if name and entry.name != name:
+        return False
+    with suppress(OSError):  # no weights file: not a folder of these weights
+        return weights_digest(entry.path) == identity.lower()
+    return False
