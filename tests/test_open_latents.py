@@ -18,8 +18,11 @@ from conftest import TINY_VAE, UI_TIMEOUT, make_model_folder
 from genimg_gui import catalog, cli, cli_decode, cli_models
 from genimg_gui.models.vae import ConvVAE
 from genimg_gui.ui.qimage import from_qimage
+from genimg_gui.ui.session_questions import unexported_work
+from genimg_gui.ui.settings import Settings
 
 from test_masked_edits import masked_edit, open_images, settle
+from test_open_dialog import type_and_accept
 from ui_helpers import drop
 
 
@@ -276,3 +279,53 @@ def test_a_file_of_the_weights_its_loaded_folder_now_holds_loads_that_folder_aga
     assert f"Loading my-vae again from {mine}, the weights it holds now, which made {latent.name}" in \
         window.status.log.text()
     assert np.array_equal(new.image, decoded(tmp_path, latent, mine))
+
+
+def test_open_images_starts_beside_the_last_latent_file_opened_and_open_recent_lists_it(qtbot, window, image_files,
+                                                                                       tmp_path, monkeypatch):
+    """`genimg-gui a/x.npz`, then Ctrl+O started in the folder of the last picture opened (at first home), and a
+    latent file chosen in the dialog was not remembered either: the next started beside the picture before it."""
+    a, b = tmp_path / "a", tmp_path / "b"
+    for folder in (a, b):
+        folder.mkdir()
+    open_images(qtbot, window, image_files[:1])
+    edited_export(qtbot, window, a / "x.npz")
+    for name in ("seed0003.npz", "seed0004.npz"):  # two files for the dialog to list
+        shutil.copy(a / "x.npz", b / name)
+    Settings().opened_from("images", str(tmp_path))  # the folder of the picture opened last
+    started: list[str] = []
+    monkeypatch.setattr(QFileDialog, "exec", lambda dialog: started.append(dialog.directory().absolutePath()) or 0)
+    opened(qtbot, window, a / "x.npz", lambda: window.open_paths([str(a / "x.npz")], after_loads=True))
+    window.opener.open_dialog()  # (cancelled)
+    assert started == [str(a)]
+
+    def choose(dialog):
+        started.append(dialog.directory().absolutePath())
+        type_and_accept(qtbot, dialog, b, ["seed0003.npz"])
+        return dialog.result()
+    monkeypatch.setattr(QFileDialog, "exec", choose)
+    opened(qtbot, window, b / "seed0003.npz", window.opener.open_dialog)
+    window.opener.open_dialog()
+    assert started[2] == str(b) and Settings().open_folder("images") == str(b)  # the next start's too
+    window.opener.fill_recent_menu()
+    assert {str(a / "x.npz"), str(b / "seed0003.npz")} <= {action.data() for action in window.recent_menu.actions()}
+
+
+def test_a_latent_file_opened_stays_exported_after_a_switch_to_another_vae_and_back(qtbot, window, model_dir,
+                                                                                  image_files, tmp_path):
+    """Switched back, its picture was its VAE's encoding of the file's picture, another latent: it drew another
+    picture than the file's, and the quit question named it among the edited images not exported."""
+    doc = window.document
+    open_images(qtbot, window, image_files[:1])
+    edited_export(qtbot, window, tmp_path / "emo_edited.npz")
+    new = opened(qtbot, window, tmp_path / "emo_edited.npz")
+    assert new not in doc.unexported()
+    load(qtbot, window, other_vae(tmp_path / "other-vae", 7, "other-vae"))
+    load(qtbot, window, model_dir / "tiny-vae")
+    assert doc.models["vae"].name == "tiny-vae" and new.history.current.values[0] == 1.0
+    assert new not in doc.unexported(), unexported_work(doc.unexported())
+    assert np.array_equal(new.image, decoded(tmp_path, tmp_path / "emo_edited.npz", model_dir / "tiny-vae"))
+    assert doc.current is new
+    window.sliders.sliders[0].setValue(50)  # edited since its file was written: asked about
+    qtbot.waitUntil(lambda: new.history.current.values[0] == 0.5, timeout=UI_TIMEOUT)
+    assert new in doc.unexported()

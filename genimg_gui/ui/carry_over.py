@@ -288,14 +288,14 @@ class CarryOver:
             return False
         item = self.document.items.get(self.reencodes.pop(r.seq))
         if item is not None:
-            old = item.history.nodes()[0].state.base
-            anchors = {0: (old, r.latent)}
+            old, latent = item.history.nodes()[0].state.base, self._latent_in_model(item, r)
+            anchors = {0: (old, latent)}
             if fits_over(item.history, anchors):
                 item.history = carried_over(item.history, anchors)
             else:  # another latent shape: the values and masks stay, and so do the values kept for other models
                 item.bases_by_shape[old.shape] = {n.id: n.state.base for n in item.history.nodes()}
                 kept = item.bases_by_shape.pop(r.latent.shape, None)
-                item.history = carried_across(item.history, {0: r.latent}, kept)
+                item.history = carried_across(item.history, {0: latent}, kept)
             item.original = r.original  # a new model may fit it differently
             if r.file is not None:  # its file read again (a restored picture): kept, as opening keeps it
                 item.source = r.source
@@ -304,6 +304,13 @@ class CarryOver:
             self.lead_to(item, r.seq)
             self.document.history_changed.emit()
         return True
+
+    def _latent_in_model(self, item: Item, r: rq.Encoded) -> np.ndarray:
+        """The item's unedited latent in the VAE that encoded r (the one loaded: its load came before r's request):
+        the latent a file opened in it gave it (Item.latent_by_model), else r's encoding of its picture."""
+        vae = self.document.models.get("vae")
+        kept = item.latent_by_model.get(vae.identity) if vae is not None else None
+        return kept if kept is not None and kept.shape == r.latent.shape else r.latent
 
 
 def _carry_across(item: Item, w: np.ndarray) -> None:

@@ -70,6 +70,10 @@ class Item:
     # that shape (a VAE's encoding, a GAN's w of that size), so switching back to such a model brings back an edit
     # folded into a base there, and a GAN sample's w's exactly (history.carried_across)
     bases_by_shape: dict[tuple[int, ...], dict[int, np.ndarray]] = field(default_factory=dict)
+    # model identity -> the unedited latent a latent file gave the item in that model (latent_files): a VAE switched
+    # back to takes it again, not an encoding of its picture, which is another latent (a VAE does not give back the
+    # latent it decoded): the picture moved off the file's, and the quit question counted its edit as not exported
+    latent_by_model: dict[str, np.ndarray] = field(default_factory=dict)
 
     def remember_drawn(self, class_name: str | None = None, drawn_class: str | None = None) -> None:
         """Record the sample the current history node was mapped from (a GAN item's seed, ψ, draw, name), and its

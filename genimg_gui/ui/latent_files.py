@@ -158,6 +158,7 @@ class LatentFiles:
         if len(history) > 1:
             item.history.push(history[1])
         item.exported = item.history.current  # the file holds it: quitting need not ask about it
+        item.latent_by_model[info.identity] = item.history.nodes()[0].state.base  # the file's, after a switch back
         doc.insert_item(item)
         if not restored and f.mask is not None:  # shown masked, as the file draws; its state has no mask now
             doc.redraw(item)

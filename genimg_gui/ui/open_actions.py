@@ -56,27 +56,33 @@ class OpenActions:
         as the item it holds (latent_files); anything else opens as a picture (the worker says what is not one).
         Pictures are encoded once the models given with them (or any loading, with after_loads) are loaded (a file
         open already is shown instead: already_open). Relative paths (typed on the command line) are made absolute
-        here, so File → Open recent still finds them from another folder. However a picture is opened, File → Open
-        images… starts beside it next: after `genimg-gui ~/photos/a.jpg` it started where the dialog was last used.
+        here, so File → Open recent still finds them from another folder. However a picture or latent file is
+        opened, File → Open images… starts beside the last next: after `genimg-gui ~/photos/a.jpg` it started where
+        the dialog was last used.
         named: the paths were named on the command line, so its models are the user's choice over a kept session's
         (Document.load_model)."""
         window = self.window
         paths = [os.path.abspath(p) for p in paths]
         models, images, latents = [], [], []
+        last = None  # the last picture or latent file: Open images… opens both, and starts beside either next
         for path in paths:
             if (model := model_to_load(path)) is not None:
                 models.append(str(model))
             elif os.path.isdir(path):
-                images += self._pictures_in(path)
+                found = self._pictures_in(path)
+                images += found
+                last = found[-1] if found else last
             elif is_latent_file(path):
                 latents.append(path)
+                last = path
             else:
                 images.append(path)
+                last = path
         window.model_opener.open_models(models, named)
         self.latents.open(latents)  # after the models given with them, which they may need: they wait for loads
         window.settings.add_recent(paths)
-        if images and os.path.isdir(os.path.dirname(images[-1])):
-            window.settings.opened_from("images", os.path.dirname(images[-1]))
+        if last is not None and os.path.isdir(os.path.dirname(last)):
+            window.settings.opened_from("images", os.path.dirname(last))
         window.document.open_files(images, window.fit_mode.currentText(), after_loads or bool(models))
 
     def _pictures_in(self, folder: str) -> list[str]:
