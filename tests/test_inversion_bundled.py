@@ -2,11 +2,11 @@
 samples' w lie, so the sliders (measured on them) move it as they move a sample and the meter reads it fairly."""
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import numpy as np
 import pytest
-from PIL import Image, ImageDraw
 
 from genimg_gui import seed_draws
 from genimg_gui.engine import inversion
@@ -14,6 +14,9 @@ from genimg_gui.engine.runtime import Runtime
 from genimg_gui.typicality import TYPICAL_BELOW, reading
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "benchmarks"))
+from nearest_sample import drawn_smiley  # noqa: E402  (a 400x300 drawn smiley on blue, as a user's photo)
+
 pytestmark = pytest.mark.usefixtures("one_torch_thread")
 
 
@@ -32,17 +35,6 @@ def mapped_lengths(runtime) -> tuple[float, float]:
     return float(np.percentile(lengths, 5)), float(np.percentile(lengths, 95))
 
 
-def smiley_photo() -> np.ndarray:
-    """A 400x300 drawn smiley on blue, as a user's photo: the GAN can only come near it."""
-    im = Image.new("RGB", (400, 300), (40, 90, 200))
-    draw = ImageDraw.Draw(im)
-    draw.ellipse((90, 40, 310, 260), fill=(250, 210, 30), outline=(120, 80, 0), width=4)
-    for x in (150, 220):
-        draw.ellipse((x, 100, x + 30, 145), fill=(60, 40, 20))
-    draw.arc((140, 130, 260, 220), 20, 160, fill=(60, 40, 20), width=8)
-    return np.asarray(im)
-
-
 def test_an_inverted_sample_stays_typical(runtime, mapped_lengths):
     """Seed 0 (the app's draw): inverted, it read "3.1 sigma on PC2 (unusual)" at |w| 35 (the sample's 14), and its
     slider steps moved it less than half as far as the sample's."""
@@ -57,6 +49,6 @@ def test_an_inverted_sample_stays_typical(runtime, mapped_lengths):
 def test_an_inverted_photo_keeps_a_mapped_length(runtime, mapped_lengths):
     """A photo's w, unlike every mapped w, shrank to |w| 6 (the samples' 12 to 30), where a slider step turns w
     three times as far as on a sample: the picture broke at the first step."""
-    final = runtime.invert(smiley_photo(), 200, 0.5)
+    final = runtime.invert(drawn_smiley(), 200, 0.5)
     low, high = mapped_lengths
     assert low < np.linalg.norm(final.w) < high, (np.linalg.norm(final.w), mapped_lengths)
