@@ -62,6 +62,9 @@ class SessionItem:
     # the picture's (width, height) as opened (Item.source_size): a square one opened again with the other fit is
     # the same picture, and a cropped one's note comes back (None: not opened from pixels, or a session saved before)
     source_size: tuple[int, int] | None = None
+    # model identity -> the unedited latent a latent file gave the item in that model (Item.latent_by_model): a switch
+    # back after a restart takes it again, not an encoding of the picture (none: not opened from one, or saved before)
+    latent_by_model: dict[str, np.ndarray] = field(default_factory=dict)
 
 
 @dataclass
@@ -114,7 +117,9 @@ def _item_json(item: SessionItem, arrays: _Arrays) -> dict:
             "inverted_in": item.inverted_in, "exported": item.exported, "sent_from": item.sent_from,
             "made_by": {str(node): gesture for node, gesture in item.made_by.items()},
             "file": stamp_json(item.file), "fit": item.fit,
-            "source_size": None if item.source_size is None else list(item.source_size)}
+            "source_size": None if item.source_size is None else list(item.source_size),
+            # one latent per model, stored once where it is still the first step's base (arrays.key)
+            "latent_by_model": {model: arrays.key(latent) for model, latent in item.latent_by_model.items()}}
 
 
 def _drawn_json(d: seed_draws.Drawn, shown: np.ndarray, arrays: _Arrays) -> dict:
@@ -193,6 +198,12 @@ def _values_by_model(item: dict) -> dict[str, dict[int, tuple[float, ...]]]:
             for model, kept in item.get("values_by_model", {}).items()}
 
 
+def _latent_by_model(item: dict, arrays: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+    """The latents latent files gave the item, by model; sessions saved before they were kept have none (a switch
+    back encodes the picture)."""
+    return {str(model): arrays[key] for model, key in item.get("latent_by_model", {}).items()}
+
+
 def _labels(doc: dict) -> dict[str, tuple[str, ...]]:
     """The directions' labels of each model, by identity; sessions saved before they were kept have none (a step
     along a direction of a model not loaded is named by its number, "direction 1")."""
@@ -241,7 +252,8 @@ def load_session(path: Path | None = None) -> Session:
                              _values_by_model(it), it.get("inverted_in"),  # older sessions: None
                              _exported(it, len(it["nodes"])), it.get("sent_from"),
                              {int(node): str(how) for node, how in it.get("made_by", {}).items()},  # older: none
-                             stamp_from_json(it.get("file")), _fit(it), _source_size(it))
+                             stamp_from_json(it.get("file")), _fit(it), _source_size(it),
+                             _latent_by_model(it, arrays))
                  for it in doc["items"]]
         # sessions saved before identities were kept have none: their values count the model loaded first
         return Session(items, int(doc.get("current", 0)), {str(k): str(v) for k, v in doc["models"].items()},

@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+from dataclasses import replace
 
 import numpy as np
 import torch
@@ -16,7 +17,10 @@ from PySide6.QtWidgets import QFileDialog
 
 from conftest import TINY_VAE, UI_TIMEOUT, make_model_folder
 from genimg_gui import catalog, cli, cli_decode, cli_models
+from genimg_gui import session as sess
+from genimg_gui.engine.engine import Engine
 from genimg_gui.models.vae import ConvVAE
+from genimg_gui.ui.main_window import MainWindow
 from genimg_gui.ui.qimage import from_qimage
 from genimg_gui.ui.session_questions import unexported_work
 from genimg_gui.ui.settings import Settings
@@ -329,3 +333,32 @@ def test_a_latent_file_opened_stays_exported_after_a_switch_to_another_vae_and_b
     window.sliders.sliders[0].setValue(50)  # edited since its file was written: asked about
     qtbot.waitUntil(lambda: new.history.current.values[0] == 0.5, timeout=UI_TIMEOUT)
     assert new in doc.unexported()
+
+
+def test_a_latent_file_opened_stays_exported_after_a_restart_and_a_switch_to_another_vae_and_back(
+        qtbot, window, model_dir, image_files, tmp_path):
+    """The file's latent was left out of sessions: after a restart, switched back, the item drew its VAE's encoding
+    of the file's picture, another picture than the file's, and the quit question named it as not exported."""
+    open_images(qtbot, window, image_files[:1])
+    edited_export(qtbot, window, tmp_path / "emo_edited.npz")
+    opened(qtbot, window, tmp_path / "emo_edited.npz")
+    kept = replace(window.document.to_session(), kept=True)  # Keep for next time
+    window.close()
+    sess.save_session(kept)
+    again = MainWindow(Engine("cpu"), [catalog.read_entry(model_dir / "tiny-vae")])
+    qtbot.addWidget(again)
+    doc = again.document
+    with qtbot.waitSignal(doc.model_loaded, timeout=UI_TIMEOUT):
+        doc.load_model(str(model_dir / "tiny-vae"))
+    assert again.questions.offer_restore() == 2
+    qtbot.waitUntil(lambda: len(doc.items) == 2 and not doc.jobs, timeout=UI_TIMEOUT)
+    [new] = [i for i in doc.items.values() if i.name == "emo_edited"]
+    assert new not in doc.unexported()
+    doc.select(new.id)
+    load(qtbot, again, other_vae(tmp_path / "other-vae", 7, "other-vae"))
+    load(qtbot, again, model_dir / "tiny-vae")
+    assert doc.models["vae"].name == "tiny-vae" and new.history.current.values[0] == 1.0
+    assert new not in doc.unexported(), unexported_work(doc.unexported())
+    settle(qtbot, new)
+    assert np.array_equal(new.image, decoded(tmp_path, tmp_path / "emo_edited.npz", model_dir / "tiny-vae"))
+    again.close()

@@ -145,6 +145,26 @@ def test_the_gesture_that_made_a_step_comes_back_and_old_sessions_have_none(tmp_
     assert sess.load_session(path).items[0].made_by == {}
 
 
+def test_the_latents_files_gave_an_item_come_back_stored_once_and_old_sessions_have_none(tmp_path):
+    """Item.latent_by_model was left out of sessions: after a restart, a switch back to the VAE a latent file was
+    made in encoded its picture again, another latent. The first step's latent is not stored a second time."""
+    from safetensors.numpy import load_file
+
+    path = tmp_path / "s.safetensors"
+    image = np.zeros((2, 2, 3), np.uint8)
+    h = branching_history()
+    other = np.full(8, 3.0, np.float32)
+    kept = {"sha256 of vae A": h.nodes()[0].state.base, "sha256 of vae B": other}
+    sess.save_session(sess.Session([sess.SessionItem("vae", "a.npz", image, image, h, latent_by_model=kept)]), path)
+    back = sess.load_session(path).items[0]
+    assert back.latent_by_model.keys() == kept.keys()
+    assert all(np.array_equal(back.latent_by_model[k], v) for k, v in kept.items())
+    assert back.latent_by_model["sha256 of vae A"] is back.history.nodes()[0].state.base
+    assert len(load_file(str(path))) == 4  # the image, the base, the mask and vae B's latent
+    _rewritten(path, lambda doc: doc["items"][0].pop("latent_by_model"))  # as sessions were saved before
+    assert sess.load_session(path).items[0].latent_by_model == {}
+
+
 def test_a_failed_save_leaves_the_previous_session_intact(tmp_path, monkeypatch):
     path = tmp_path / "s.safetensors"
     one = sess.Session([sess.SessionItem("vae", "one", np.zeros((2, 2, 3), np.uint8), np.zeros((2, 2, 3), np.uint8),

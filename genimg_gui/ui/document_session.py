@@ -24,7 +24,8 @@ def session_of(document: Document) -> Session:
     items = kept_items(document)
     saved = [SessionItem(i.kind, i.name, i.original, i.image, i.history, i.seed, i.psi, i.gan_class, i.draw,
                          i.asked_draw, dict(i.drawn), dict(i.step_names), dict(i.values_by_model), i.inverted_in,
-                         exported_node(i), i.sent_from, dict(i.made_by), i.file, i.fit, i.source_size)
+                         exported_node(i), i.sent_from, dict(i.made_by), i.file, i.fit, i.source_size,
+                         dict(i.latent_by_model))
              for i in items]
     current = items.index(document.current) if document.current in items else 0
     return Session(saved, current, {kind: info.path for kind, info in document.models.items()},
@@ -117,7 +118,7 @@ def restore_session(document: Document, session: Session, drop_start_sample: boo
                     values_by_model=dict(saved.values_by_model),
                     directions_of=session.identities.get(saved.kind), inverted_in=saved.inverted_in,
                     sent_from=saved.sent_from, made_by=dict(saved.made_by), file=saved.file, fit=saved.fit,
-                    source_size=saved.source_size)
+                    source_size=saved.source_size, latent_by_model=dict(saved.latent_by_model))
         if saved.exported is not None:
             item.exported = item.history.nodes()[saved.exported].state
         document.insert_item(item, make_current=False)

@@ -72,7 +72,8 @@ class Item:
     bases_by_shape: dict[tuple[int, ...], dict[int, np.ndarray]] = field(default_factory=dict)
     # model identity -> the unedited latent a latent file gave the item in that model (latent_files): a VAE switched
     # back to takes it again, not an encoding of its picture, which is another latent (a VAE does not give back the
-    # latent it decoded): the picture moved off the file's, and the quit question counted its edit as not exported
+    # latent it decoded): the picture moved off the file's, and the quit question counted its edit as not exported;
+    # kept in sessions, so this holds after a restart too
     latent_by_model: dict[str, np.ndarray] = field(default_factory=dict)
 
     def remember_drawn(self, class_name: str | None = None, drawn_class: str | None = None) -> None:
