@@ -41,7 +41,8 @@ def test_a_run_of_keys_on_psi_is_one_history_step_shown_live_as_a_drag_is(qtbot,
     assert psi.value() == start + 5
     live = reference.decode("gan", reference.map_seed(item.seed, (start + 5) / 100, None, item.draw))
     qtbot.waitUntil(lambda: np.array_equal(shown(window), live), timeout=UI_TIMEOUT)  # shown as the keys go
-    assert steps(item) == before and not window.undo_action.isEnabled()  # nothing recorded mid-run
+    assert steps(item) == before  # nothing recorded mid-run; Undo would take the run back, its step unnamed yet
+    assert window.undo_action.isEnabled() and window.undo_action.text() == "&Undo"
     window.filmstrip.setFocus()  # the run ends as the focus goes (or the keys rest, or another key comes)
     qtbot.waitUntil(lambda: steps(item) == before + 1 and settled(window, item), timeout=UI_TIMEOUT)
     assert item.psi == (start + 5) / 100 and window.undo_action.text().endswith(f"ψ {(start + 5) / 100:.2f}")

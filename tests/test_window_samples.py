@@ -171,7 +171,8 @@ def test_a_psi_drag_shows_live_samples_and_records_one_undo_step(qtbot, window, 
         panel.psi.setValue(raw)
         live = reference.decode("gan", reference.map_seed(item.seed, raw / 100))
         qtbot.waitUntil(lambda: np.array_equal(shown(window), live), timeout=TIMEOUT)  # each tick shown as it comes
-    assert len(list(item.history.nodes())) == before and not window.undo_action.isEnabled()
+    assert len(list(item.history.nodes())) == before  # nothing recorded mid-drag; Undo would take the drag back
+    assert window.undo_action.isEnabled() and window.undo_action.text() == "&Undo"
     panel.psi.setSliderDown(False)  # the release: one step, at the ψ let go
     qtbot.waitUntil(lambda: len(list(item.history.nodes())) == before + 1, timeout=TIMEOUT)
     assert item.psi == 0.3 and np.array_equal(item.image, live)

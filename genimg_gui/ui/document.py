@@ -81,6 +81,7 @@ class Document(HistorySteps, QObject):
         self.session_due: Callable[[], bool] = lambda: False  # the last run's session is yet to come back or go
         self.offered_undo: OfferedUndo | None = None
         self.finish_gestures: Callable[[], None] = lambda: None  # the views' (HistorySteps)
+        self.gesture_going_on: Callable[[], bool] = lambda: False
         for changed in (self.history_changed, self.directions_changed, self.model_loaded):
             changed.connect(self._forget_offered_undo)  # connected first: the views then see it gone
         engine.result.connect(self._on_result)

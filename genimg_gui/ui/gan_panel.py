@@ -265,6 +265,10 @@ class GanPanel(QWidget):
         self.seed.finish_run()
         self.psi.finish_gesture()
 
+    def step_coming(self) -> bool:
+        """A run of seed steps or a ψ gesture goes on (resting too), its step still to come: an undo takes it back."""
+        return self.seed.in_gesture() or self.psi.step_coming()
+
     def random_seed(self) -> None:
         self.seed.finish_run()  # the seed stepped to before is a step of its own
         self.seed.setValue(seed_draws.random_seed())

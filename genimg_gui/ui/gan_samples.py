@@ -103,13 +103,18 @@ class GanSamples:
         node = item.history.current_id
         return [s for s, t in self.pending.items() if t == item.id and self.asked_at.get(s, -1) == node]
 
+    def step_to_take_back(self, item: Item) -> bool:
+        """A step of the item asked at its current node is still being drawn and not set aside: an undo takes it
+        back (set_aside)."""
+        return bool(set(self.steps_on_way(item)) - self.aside)
+
     def set_aside(self, item: Item) -> bool:
         """An undo, redo or jump comes before the item's steps still being drawn: each comes as a step at the node
         it was asked at, not on top of the node gone to (_add_aside). The live samples on their way are dropped, and
         the Generate tab shows the node's own values, not those asked. True: one was asked at the current node, so
         an undo takes it back (the README's "Undo goes back to the seed before the run"; it undid the step before)."""
         steps = {s for s, t in self.pending.items() if t == item.id and s in self.asked_at}
-        took_back = bool(set(self.steps_on_way(item)) - self.aside)
+        took_back = self.step_to_take_back(item)
         self.aside |= steps
         self.pending = {s: t for s, t in self.pending.items() if t != item.id or s in steps}
         self._prune()

@@ -30,6 +30,7 @@ class HistorySteps:
     # ends the gestures still going on in the views, each a step now (a run of seed keys, a ψ or slider drag): an
     # undo from the toolbar (a button that takes no focus, so the seed box never saw it) undid the step before the run
     finish_gestures: Callable[[], None]
+    gesture_going_on: Callable[[], bool]  # ...and whether one goes on, its step still to come (the views')
 
     def undo(self) -> None:
         """The offered undo of a change to many items, if one is on offer, else the current item's last step: one
@@ -44,6 +45,11 @@ class HistorySteps:
             self._step_history(lambda _history: True, lambda history: history.current)
         else:
             self._step_history(History.can_undo, History.undo)
+
+    def step_coming(self) -> bool:
+        """A step of the current item still to come (a gesture going on) or being drawn, which undo takes back: the
+        Undo action is offered for it, also at the item's first step, which has none before it."""
+        return self.current is not None and (self.gesture_going_on() or self.samples.step_to_take_back(self.current))
 
     def offer_undo(self, text: str, undo: Callable[[], None]) -> None:
         self.offered_undo = OfferedUndo(text, undo)

@@ -230,6 +230,10 @@ class MainWindow(QMainWindow):
         self.gan_panel.drag_requested.connect(lambda *values: d.generate(*values, record=False))
         self.gan_panel.send_to_vae_requested.connect(d.send_to_vae)
         d.finish_gestures = lambda: (self.gan_panel.finish_gestures(), self.sliders.finish_gesture())
+        d.gesture_going_on = lambda: self.gan_panel.step_coming() or self.sliders.step_coming()
+        for gesture in (self.gan_panel.drag_requested, self.gan_panel.generate_requested,  # a step to come, or asked
+                        self.sliders.values_changed, self.sliders.edit_committed):
+            gesture.connect(self._update_actions)
         self.gan_panel.seed.refused.connect(self.status.show_message)
         self.model_panel.load_requested.connect(lambda path: self.model_list.load_listed(path))
         self.model_panel.open_requested.connect(self.open_model_dialog)
@@ -313,9 +317,10 @@ class MainWindow(QMainWindow):
         """Which actions can act now, and what on: Undo and Redo name their step, Reopen its image."""
         item = self.document.current
         offered = self.document.offered_undo
-        undone = item.history.current_id if item and item.history.can_undo() else None
+        coming = self.document.step_coming()  # Undo's, on a first step too: greyed out there, Ctrl+Z was lost
+        undone = item.history.current_id if item and item.history.can_undo() and not coming else None
         redone = item.history.redo_target() if item else None
-        self.undo_action.setEnabled(bool(offered) or undone is not None)
+        self.undo_action.setEnabled(bool(offered) or undone is not None or coming)
         self.undo_action.setText(offered.text if offered else undo_text(self._step_name(item, undone)))
         self.redo_action.setEnabled(redone is not None)
         self.redo_action.setText(redo_text(self._step_name(item, redone)))

@@ -106,6 +106,11 @@ class RunSlider(QSlider):
         """A drag, a held press or a wheel or key event is moving it now: the change is not a step yet."""
         return self.isSliderDown() or self.runs.in_event or self.held
 
+    def step_coming(self) -> bool:
+        """A drag, or a run of notches or keys (resting too), whose step is still to come: an undo now takes it
+        back. Not a press on the groove: it is held still as a drag's release gives the step (sliderReleased)."""
+        return self.isSliderDown() or self.runs.in_event or self.runs.kind is not None
+
     def wheelEvent(self, event) -> None:  # noqa: N802
         self.runs.during("wheel", lambda: super(RunSlider, self).wheelEvent(event))
         self.runs.go_on("wheel", WHEEL_REST_MS)

@@ -309,6 +309,10 @@ class SliderPanel(QWidget):
         for slider in self.sliders:
             slider.finish_gesture()
 
+    def step_coming(self) -> bool:
+        """A slider's drag or run of keys or notches goes on (resting too), its step still to come."""
+        return any(slider.step_coming() for slider in self.sliders)
+
     def _reset_one(self, slider: QSlider) -> None:
         """↺ or a reset key: one step, named a reset by what made it (RESET_ONE), not by its value, which named a drag
         ending at 0 a reset too. A gesture still going on (a wheel run on another slider: the ↺ takes no focus) is
