@@ -7,7 +7,7 @@ from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QLabel, QMainWindow, QMenu, QMessageBox
 
 from .about import about_text, bar_menus, menu_keys, shortcuts
-from .window_geometry import available_geometry
+from .window_geometry import available_geometry, bring_up
 
 LINE_CHARS = 66  # Quick start's lines, in average characters, an easy measure: Qt's own 500 px at a 9 to 10 pt font
 QT_WRAP_WIDTH = 500  # px: a message box wraps its text only past this, so a narrower one showed its lines cut
@@ -58,10 +58,7 @@ class HelpMenu(QObject):
             box.setWindowModality(Qt.WindowModality.NonModal)
             widen_to_the_font(box, available_geometry(self.window).width())
             self.quick_start_box = box
-        self.quick_start_box.show()
-        self.quick_start_box.raise_()
-        self.quick_start_box.activateWindow()
-        return self.quick_start_box
+        return bring_up(self.quick_start_box)
 
     def about(self) -> None:
         QMessageBox.about(self.window, "About genimg", about_text(shortcuts(bar_menus(self.window.menuBar()))))

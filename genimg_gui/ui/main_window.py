@@ -47,7 +47,7 @@ from .start_hint import StartHint
 from .status import StatusBar
 from .tab_order import set_reading_order
 from .train_dialog import TrainDialog
-from .window_geometry import FIRST_SIZE, PANEL_MIN, PanelShare, fit_to_screen
+from .window_geometry import FIRST_SIZE, PANEL_MIN, PanelShare, bring_up, fit_to_screen
 
 
 class MainWindow(QMainWindow):
@@ -355,19 +355,13 @@ class MainWindow(QMainWindow):
             self._train_dialog.model_trained.connect(self.model_list.list_trained)
             self._train_dialog.load_requested.connect(self.document.load_model)
             self._train_dialog.run_event.connect(self.status.log.add)  # View → Message log keeps a run's story
-        self._train_dialog.show()
-        self._train_dialog.raise_()
-        self._train_dialog.activateWindow()
-        return self._train_dialog
+        return bring_up(self._train_dialog)
 
     def show_message_log(self) -> MessageLogDialog:
         """The session's messages and errors (one window, raised if open)."""
         if self._message_log is None:
             self._message_log = MessageLogDialog(self.status.log, self)
-        self._message_log.show()
-        self._message_log.raise_()
-        self._message_log.activateWindow()
-        return self._message_log
+        return bring_up(self._message_log)
 
     # --- drag and drop --------------------------------------------------
     def dragEnterEvent(self, event) -> None:  # noqa: N802

@@ -1,11 +1,15 @@
 """The main window's and the dialogs' size on the screen, and the Edit panel's share of its width."""
 from __future__ import annotations
 
+from typing import TypeVar
+
 from PySide6.QtCore import QEvent, QObject, QPoint, QRect, QSize, Qt
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QDockWidget, QFrame, QLayout, QMainWindow, QScrollArea, QWidget
 
 from .settings import Settings
+
+Shown = TypeVar("Shown", bound=QWidget)  # bring_up returns the window it was given, of its own type
 
 FIRST_SIZE = QSize(1200, 760)  # px, the window at first start, where the screen has room for it
 # px: the window manager's borders and title bar, which Qt does not know before the window shows
@@ -67,6 +71,14 @@ def fit_dialog(dialog: QWidget, size: QSize | None = None) -> None:
     the Train… and Morph dialogs opened taller than a 1280 × 720 screen at a 14 pt font, Start and Close below
     its edge. What then does not fit scrolls (ScrolledWhenShort); Qt centres the dialog on its window, on screen."""
     dialog.resize((size or content_size(dialog)).boundedTo(room_for(dialog)))
+
+
+def bring_up(window: Shown) -> Shown:
+    """Show a tool window (one per main window: Train…, Message log, Quick start) on top, with the keyboard."""
+    window.show()
+    window.raise_()
+    window.activateWindow()
+    return window
 
 
 def remeasure(window: QWidget) -> None:
