@@ -65,6 +65,9 @@ class SessionItem:
     # model identity -> the unedited latent a latent file gave the item in that model (Item.latent_by_model): a switch
     # back after a restart takes it again, not an encoding of the picture (none: not opened from one, or saved before)
     latent_by_model: dict[str, np.ndarray] = field(default_factory=dict)
+    # the seed, ψ, class (by name) and draw of a step asked and not drawn yet when saved (a run of seed keys closed
+    # on as its last seed was drawn): the restart draws it as that step (None: none, or a session saved before)
+    step_asked: tuple[int, float, str | None, str] | None = None
 
 
 @dataclass
@@ -119,7 +122,8 @@ def _item_json(item: SessionItem, arrays: _Arrays) -> dict:
             "file": stamp_json(item.file), "fit": item.fit,
             "source_size": None if item.source_size is None else list(item.source_size),
             # one latent per model, stored once where it is still the first step's base (arrays.key)
-            "latent_by_model": {model: arrays.key(latent) for model, latent in item.latent_by_model.items()}}
+            "latent_by_model": {model: arrays.key(latent) for model, latent in item.latent_by_model.items()},
+            "step_asked": None if item.step_asked is None else list(item.step_asked)}
 
 
 def _drawn_json(d: seed_draws.Drawn, shown: np.ndarray, arrays: _Arrays) -> dict:
@@ -236,6 +240,16 @@ def _source_size(item: dict) -> tuple[int, int] | None:
     return size[0], size[1]
 
 
+def _step_asked(item: dict) -> tuple[int, float, str | None, str] | None:
+    """A step asked and not drawn yet when saved (SessionItem.step_asked); sessions saved before it was kept have
+    none."""
+    asked = item.get("step_asked")
+    if asked is None:
+        return None
+    seed, psi, class_name, draw = asked
+    return int(seed), float(psi), None if class_name is None else str(class_name), _checked_draw(draw)
+
+
 def load_session(path: Path | None = None) -> Session:
     path = Path(path or session_file())
     try:
@@ -253,7 +267,7 @@ def load_session(path: Path | None = None) -> Session:
                              _exported(it, len(it["nodes"])), it.get("sent_from"),
                              {int(node): str(how) for node, how in it.get("made_by", {}).items()},  # older: none
                              stamp_from_json(it.get("file")), _fit(it), _source_size(it),
-                             _latent_by_model(it, arrays))
+                             _latent_by_model(it, arrays), _step_asked(it))
                  for it in doc["items"]]
         # sessions saved before identities were kept have none: their values count the model loaded first
         return Session(items, int(doc.get("current", 0)), {str(k): str(v) for k, v in doc["models"].items()},

@@ -4,13 +4,17 @@ each seed chosen otherwise is a step of its own; a sample that comes back late n
 from __future__ import annotations
 
 import numpy as np
+import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QToolBar
 
 from conftest import slowed
 from genimg_gui import session as sess
+from genimg_gui.catalog import read_entry
+from genimg_gui.engine.engine import Engine
 from genimg_gui.engine.runtime import Runtime
 from genimg_gui.seed_draws import SKIP_MIXTURES
+from genimg_gui.ui.main_window import MainWindow
 
 TIMEOUT = 30_000  # ms
 DRAW_SECONDS = 0.12  # a slowed draw: about what Refine takes a seed on a CPU, longer than the 40 ms between presses
@@ -136,6 +140,43 @@ def test_closing_the_window_as_a_run_of_seed_keys_rests_keeps_the_seed_it_ended_
     assert window.close()  # a sample only stepped through seeds is kept unasked
     [kept] = sess.load_session(window.autosaver.path).items
     assert kept.seed == 45 and kept.drawn[kept.history.current_id].seed == 45
+
+
+@pytest.mark.parametrize("typed", [42, None])
+def test_closing_the_window_as_a_runs_last_seed_is_still_being_drawn_brings_that_seed_back_after_a_restart(
+        typed, qtbot, window, model_dir, monkeypatch):
+    """Closed as the run's last seed was still being drawn, the session kept the seed before the run: the restart
+    showed 42 where the user had stepped to 45, and the start-up's sample stepped so was not kept at all (the restart
+    drew its own). It comes back as the run's one step, which Undo takes back to the seed before the run."""
+    monkeypatch.setattr("genimg_gui.ui.slider_runs.KEY_REST_MS", 60_000)
+    item = the_sample(window)
+    box = window.gan_panel.seed
+    if typed is None:  # the start-up's sample, as it came
+        window.tabs.setCurrentWidget(window.gan_panel)
+        box.setFocus()
+        qtbot.waitUntil(box.hasFocus)
+    else:
+        typed_seed(qtbot, window, item, typed)
+    start, before = item.seed, step_labels(window, item)
+    slowed(monkeypatch, Runtime, "map_seed", 0.5)  # a big GAN's draw: the window closes before 45 is back
+    for _ in range(3):
+        qtbot.keyClick(box, Qt.Key.Key_Up)
+    assert window.document.samples.pending and item.seed == start
+    assert window.close()  # a sample only stepped through seeds is kept unasked
+    again = MainWindow(Engine("cpu"), [read_entry(model_dir / "tiny-vae"), read_entry(model_dir / "tiny-gan")])
+    qtbot.addWidget(again)
+    for name in ("tiny-vae", "tiny-gan"):
+        again.document.load_model(str(model_dir / name))
+    assert again.questions.offer_restore() == 1
+    doc = again.document
+    qtbot.waitUntil(lambda: len(doc.items) == 1 and settled(again, doc.current), timeout=TIMEOUT)
+    back = doc.current
+    last = start + 3
+    assert back.seed == again.gan_panel.seed.value() == last and step_labels(again, back) == [*before, f"seed {last}"]
+    again.undo_action.trigger()  # the run was one step
+    qtbot.waitUntil(lambda: settled(again, back), timeout=TIMEOUT)
+    assert back.seed == again.gan_panel.seed.value() == start and step_labels(again, back) == before
+    again.close()
 
 
 def test_up_pressed_ten_times_faster_than_seeds_are_drawn_steps_the_box_one_seed_a_press(qtbot, window, monkeypatch):

@@ -11,6 +11,7 @@ from PySide6.QtCore import QLockFile, QObject, QTimer
 
 from ..session import Session, SessionError, discard_session, load_session, save_session, session_file
 from .document import Document
+from .document_session import as_it_came
 
 IDLE_MS = 3000
 # at most this long between a change and its save, however busy the user is: a save waited for 3 s without a change,
@@ -136,10 +137,10 @@ class Autosaver(QObject):
         """A quit that asks nothing (every edit exported) keeps the open images for next time all the same, quietly,
         where one of them was edited or stepped to another seed (not asked about: it can be drawn again): it deleted
         them and their histories, though the question keeps them by default. False where no image changed or every
-        change was undone (Item.as_it_came: a clean quit then leaves nothing) or it cannot be kept now."""
+        change was undone (as_it_came: a clean quit then leaves nothing) or it cannot be kept now."""
         if not self.owner or self.document.carry.pending_any():
             return False
-        edited = any(not item.as_it_came() for item in self.document.items.values())
+        edited = any(not as_it_came(self.document, item) for item in self.document.items.values())
         return edited and self.keep()
 
     def close(self, keep: bool = False) -> None:

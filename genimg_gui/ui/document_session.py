@@ -25,7 +25,7 @@ def session_of(document: Document) -> Session:
     saved = [SessionItem(i.kind, i.name, i.original, i.image, i.history, i.seed, i.psi, i.gan_class, i.draw,
                          i.asked_draw, dict(i.drawn), dict(i.step_names), dict(i.values_by_model), i.inverted_in,
                          exported_node(i), i.sent_from, dict(i.made_by), i.file, i.fit, i.source_size,
-                         dict(i.latent_by_model))
+                         dict(i.latent_by_model), document.samples.step_asked(i))
              for i in items]
     current = items.index(document.current) if document.current in items else 0
     return Session(saved, current, {kind: info.path for kind, info in document.models.items()},
@@ -41,7 +41,13 @@ def kept_items(document: Document) -> list[Item]:
 
 
 def untouched_start_sample(document: Document, item: Item) -> bool:
-    return item.id in document.samples.auto_items and item.as_it_came() and item.exported is None
+    return item.id in document.samples.auto_items and as_it_came(document, item) and item.exported is None
+
+
+def as_it_came(document: Document, item: Item) -> bool:
+    """Item.as_it_came, and no step of it still being drawn (GanSamples.step_asked): a run of seed keys closed on
+    as its last seed was drawn is another sample, kept as one drawn already is (the start-up's was left out)."""
+    return item.as_it_came() and document.samples.step_asked(item) is None
 
 
 def _labels_named(document: Document, items: list[Item]) -> dict[str, tuple[str, ...]]:
@@ -122,6 +128,8 @@ def restore_session(document: Document, session: Session, drop_start_sample: boo
         if saved.exported is not None:
             item.exported = item.history.nodes()[saved.exported].state
         document.insert_item(item, make_current=False)
+        if saved.step_asked is not None:
+            document.samples.ask_again(item, saved.step_asked)
         added.append(item)
     if added:
         document.restored.emit(added)  # (their crop notes: encoded_message.StayingNote)

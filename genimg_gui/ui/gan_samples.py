@@ -108,6 +108,21 @@ class GanSamples:
         back (set_aside)."""
         return bool(set(self.steps_on_way(item)) - self.aside)
 
+    def step_asked(self, item: Item) -> tuple[int, float, str | None, str] | None:
+        """The seed, ψ, class by name and draw of the item's step still being drawn, if one is (step_to_take_back):
+        a session saved now keeps it, for the restart to draw (ask_again). Saved as it was, the session kept the
+        seed before a run of seed keys closed on as its last seed was drawn."""
+        return self.asked.get(item.id) if self.step_to_take_back(item) else None
+
+    def ask_again(self, item: Item, asked: tuple[int, float, str | None, str]) -> None:
+        """A step a saved session asked and did not see drawn (step_asked), asked of this run for its item, restored
+        on that step: it comes as the step it would have been, and the Generate tab shows its seed meanwhile."""
+        seed, psi, class_name, draw = asked
+        seq = self.document.engine.submit(rq.MapSeed(seed, psi, tag=item.id, class_name=class_name, draw=draw))
+        self.pending[seq] = item.id
+        self.asked[item.id] = asked
+        self.asked_at[seq] = item.history.current_id
+
     def set_aside(self, item: Item) -> bool:
         """An undo, redo or jump comes before the item's steps still being drawn: each comes as a step at the node
         it was asked at, not on top of the node gone to (_add_aside). The live samples on their way are dropped, and
