@@ -213,7 +213,8 @@ class DirectionsDialog(QDialog):
                                "Linear classifier: the normal of a line separating them (better with many).")
         self.keep_fixed = _keep_fixed_box(kept)
         self.refusal_note = QLabel()  # why the last try with these examples made no direction (restore)
-        self.refusal_note.setStyleSheet(ink.text_sheet(self, REFUSAL_COLOUR))
+        self._ink_notes()
+        ink.follow_palette(self, self._ink_notes)
         self.refusal_note.setWordWrap(True)
         self.refusal_note.hide()
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
@@ -248,11 +249,15 @@ class DirectionsDialog(QDialog):
         Make direction button it keeps greyed out: always there and two lines high, about a button's height, so that
         its words coming and going move nothing. (Under the name it kept an empty band between Name and Method.)"""
         note = QLabel()
-        note.setStyleSheet(ink.text_sheet(self, REFUSAL_COLOUR))
         note.setWordWrap(True)
         note.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
         note.setFixedHeight(2 * note.fontMetrics().lineSpacing())
         return note
+
+    def _ink_notes(self) -> None:
+        """Why the name or the direction cannot be, in red as the palette is now."""
+        for note in (self.name_note, self.refusal_note):
+            note.setStyleSheet(ink.text_sheet(self, REFUSAL_COLOUR))
 
     def _side(self, which: str, title: str) -> QVBoxLayout:
         lst = self.lists[which]

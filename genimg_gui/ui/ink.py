@@ -1,10 +1,13 @@
 """Inks that carry a meaning (an error's red, a warning's amber, a typical reading's green) in a shade of their hue
 that reads on what they are drawn on, whether the palette is light or dark. Fixed, each read on one kind only: an
 error's red at 2.2:1 on a dark window, the typicality meter's amber at 2.4:1 on a light Sliders tab, where WCAG AA asks
-4.5:1 of text and 3:1 of a bar."""
+4.5:1 of text and 3:1 of a bar. A shade is chosen again as the palette changes while the app runs (follow_palette):
+one set in a style sheet stayed as it was, an error's red at 2.2:1 after the desktop switched to dark."""
 from __future__ import annotations
 
-from PySide6.QtCore import QRect
+from typing import Callable
+
+from PySide6.QtCore import QEvent, QMetaObject, QObject, QRect, Qt, Slot
 from PySide6.QtGui import QColor, QImage, QPainter, QPalette
 from PySide6.QtWidgets import QStyle, QStyleOptionTabWidgetFrame, QTabWidget, QWidget
 
@@ -82,3 +85,58 @@ def text_sheet(widget: QWidget, colour: QColor | str, extra: str = "") -> str:
     """A label's style sheet: its text in colour, readable where it is drawn; extra: more of it ("font-weight:
     bold;")."""
     return f"color: {on(widget, colour).name()};{extra}"
+
+
+def follow_palette(widget: QWidget, choose_again: Callable[[], None]) -> None:
+    """Call choose_again, which sets widget's inks as the palette is now, each time the palette it is drawn on
+    changes: the application's (the desktop switched between light and dark) or a parent's. Chosen once, a shade
+    stayed: a style sheet or an item's colour keeps it, and a styled widget's palette, its children's too, no longer
+    follows its parents' (Qt sends them no PaletteChange) until its sheet is set again."""
+    _PaletteWatch(widget, choose_again)
+
+
+class _PaletteWatch(QObject):
+    """Watches widget and the widgets it is drawn on, whichever they are now (it or one of them may be moved into
+    another parent): a palette change reaches those that are not styled. It goes with widget."""
+
+    def __init__(self, widget: QWidget, choose_again: Callable[[], None]) -> None:
+        super().__init__(widget)
+        self._choose_again = choose_again
+        self._watched: list[QWidget] = []
+        self._due = self._choosing = False
+        self._watch()
+
+    def _watch(self) -> None:
+        for watched in self._watched:
+            watched.removeEventFilter(self)
+        self._watched, widget = [], self.parent()
+        while widget is not None:
+            widget.installEventFilter(self)
+            self._watched.append(widget)
+            widget = widget.parentWidget()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt's name)
+        if event.type() == QEvent.Type.ParentChange:
+            self._watch()
+        elif self._changes(watched, event) and not (self._due or self._choosing):
+            # once, after the events queued now: the application's change reaches the window before the window's
+            # palette has changed, and then each widget in turn
+            self._due = True
+            QMetaObject.invokeMethod(self, "_choose", Qt.ConnectionType.QueuedConnection)
+        return False
+
+    @staticmethod
+    def _changes(watched: QWidget, event: QEvent) -> bool:
+        """Whether event changes the palette watched is drawn on. A widget's style sheet set (choose_again sets
+        them) sends it a PaletteChange, and a styled widget gets no other."""
+        if event.type() == QEvent.Type.PaletteChange:
+            return not watched.styleSheet()
+        return event.type() == QEvent.Type.ApplicationPaletteChange
+
+    @Slot()
+    def _choose(self) -> None:
+        self._due, self._choosing = False, True
+        try:
+            self._choose_again()
+        finally:
+            self._choosing = False

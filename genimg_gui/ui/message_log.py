@@ -6,7 +6,7 @@ import time
 from collections import deque
 from dataclasses import dataclass
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtGui import QBrush, QGuiApplication
 from PySide6.QtWidgets import (QDialog, QDialogButtonBox, QListWidget, QListWidgetItem, QPushButton, QVBoxLayout,
                                QWidget)
@@ -97,6 +97,7 @@ class MessageLogDialog(QDialog):
         log.added.connect(self._on_added)
         log.repeated.connect(self._on_repeated)
         log.cleared.connect(self.list.clear)
+        ink.follow_palette(self.list, self._ink_errors)
 
     def showEvent(self, event) -> None:  # noqa: N802 (Qt's name)
         """Filled when shown: while hidden it does no work per message."""
@@ -124,5 +125,15 @@ class MessageLogDialog(QDialog):
     def _row(self, entry: Entry) -> QListWidgetItem:
         row = QListWidgetItem(entry.line())
         if entry.error:  # in red, a shade that reads on the list's own background
-            row.setForeground(QBrush(ink.on(self.list.viewport(), ERROR_COLOUR)))
+            row.setForeground(self._error_ink())
         return row
+
+    def _error_ink(self) -> QBrush:
+        return QBrush(ink.on(self.list.viewport(), ERROR_COLOUR))
+
+    def _ink_errors(self) -> None:
+        """The errors' red chosen again for the palette now: the rows with an ink of their own."""
+        red = self._error_ink()
+        for row in (self.list.item(i) for i in range(self.list.count())):
+            if row.data(Qt.ItemDataRole.ForegroundRole) is not None:
+                row.setForeground(red)

@@ -214,6 +214,7 @@ class TypicalityMeter(QWidget):
         self.direction: str | None = None
         self.level: int | None = None  # the reading's typicality.band: 0 typical, 1 unusual, 2 off-distribution
         self.set_distance(None)
+        ink.follow_palette(self, lambda: self.set_distance(self.distance, self.direction))
 
     def set_distance(self, distance: float | None, direction: str | None = None) -> None:
         """distance: the reading in sigma (None: nothing to measure); direction: the label of the

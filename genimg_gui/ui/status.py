@@ -77,6 +77,7 @@ class StatusBar(StatusJobs, QStatusBar):
         self.warning.hide()
         self.messageChanged.connect(self._tip_follows)
         self.messageChanged.connect(self._back_to_staying)
+        ink.follow_palette(self, self._ink_again)
 
     def _tip_follows(self, shown: str) -> None:
         """The tooltip speaks of the message on show, and of none once it has gone (its time up; a status tip over
@@ -311,7 +312,7 @@ class StatusBar(StatusJobs, QStatusBar):
     def _show_errors(self, ms: int) -> None:
         """The errors in red, after the message that came while they showed in the normal colour (all in red, the
         message read as an error too)."""
-        self.setStyleSheet(INK_HIDDEN if self._note else f"QStatusBar {{ {ink.text_sheet(self, ERROR_COLOUR)} }}")
+        self.setStyleSheet(self._errors_sheet())
         count = self._error_count
         head = "" if count == 1 else f"{count} problems: " if count <= MAX_ERRORS else \
             f"{count} problems (the last {MAX_ERRORS}): "
@@ -320,6 +321,19 @@ class StatusBar(StatusJobs, QStatusBar):
         newest_first = self._errors[::-1]
         self.showMessage(note + "⚠ " + head + "; ".join(newest_first), ms)
         self.setToolTip("\n".join([*newest_first, *([self._note] if self._note else [])]))
+
+    def _errors_sheet(self) -> str:
+        """The bar's ink while errors show: red, or hidden where paintEvent draws a message before them."""
+        return INK_HIDDEN if self._note else f"QStatusBar {{ {ink.text_sheet(self, ERROR_COLOUR)} }}"
+
+    def _ink_again(self) -> None:
+        """The red chosen again for the palette now (ink.follow_palette). The bar has a sheet only while errors show
+        (or kept under a status tip, self._sheet), and set again it takes the palette back, its labels' too."""
+        self._show_unseen(self.log.unseen_errors)
+        if self.styleSheet():
+            self.setStyleSheet(self._errors_sheet())
+        if self._sheet:
+            self._sheet = self._errors_sheet()
 
     def paintEvent(self, event) -> None:  # noqa: N802 (Qt's name)
         super().paintEvent(event)  # the panel, and a message before errors in hidden ink

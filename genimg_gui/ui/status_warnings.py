@@ -16,6 +16,7 @@ class Warnings(QLabel):
     def __init__(self) -> None:
         super().__init__()
         self._texts: dict[str, str] = {}  # label -> the whole text, in the order they came
+        ink.follow_palette(self, self._ink)
 
     def add(self, label: str, text: str) -> None:
         self._texts[label] = text
@@ -27,7 +28,10 @@ class Warnings(QLabel):
             self._update()
 
     def _update(self) -> None:
-        self.setStyleSheet(ink.text_sheet(self, ERROR_COLOUR))  # as the palette is now: light or dark
+        self._ink()
         self.setText("⚠ " + " · ".join(self._texts))
         self.setToolTip("\n\n".join(self._texts.values()))
         self.setVisible(bool(self._texts))
+
+    def _ink(self) -> None:
+        self.setStyleSheet(ink.text_sheet(self, ERROR_COLOUR))  # as the palette is now: light or dark
