@@ -1,6 +1,7 @@
-"""An inversion's set-up (2048 z through the mapping network, 24 drawings to see whether the GAN ignores |w|)
-depends on the generator alone: the Runtime makes it at a GAN's first inversion and keeps it for the next
-pictures; another GAN, the same folder loaded again (trained again in place) or a device change makes it anew."""
+"""A GAN's 2048 mapped w (seed 0) are mapped once per load: the typicality meter's anchors and the inversion's
+set-up share them. The set-up (those w, and 24 drawings to see whether the GAN ignores |w|) depends on the generator
+alone: the Runtime makes it at a GAN's first inversion and keeps it for the next pictures; another GAN, the same
+folder loaded again (trained again in place) or a device change makes it anew."""
 from __future__ import annotations
 
 from collections import Counter
@@ -44,18 +45,32 @@ def inverted(rt: Runtime, image: np.ndarray, calls: Counter) -> tuple[np.ndarray
     return final.w, calls - before
 
 
+def loaded(rt: Runtime, folder, calls: Counter) -> Counter:
+    """The calls a load made."""
+    before = Counter(calls)
+    rt.load(str(folder), lambda *_: None)
+    return calls - before
+
+
 def pictures(rt: Runtime) -> tuple[np.ndarray, np.ndarray]:
     return drawing(rt.models["gan"].net, 3), drawing(rt.models["gan"].net, 4)
 
 
-def test_a_second_inversion_reuses_the_set_up(model_dir, calls):
+def test_a_loaded_gan_maps_its_w_once(tmp_path, calls):
+    """Load (directions estimated, anchors for the typicality meter) and two inversions: one mapping of 2048 z."""
+    torch.manual_seed(3)  # a fresh folder: no saved directions, so the load estimates them too
+    folder = make_model_folder(tmp_path / "fresh-gan", Generator(TINY_GAN), "fresh-gan")
     rt = Runtime("cpu")
-    rt.load(str(model_dir / "tiny-gan"), lambda *_: None)
+    rt.load(str(folder), lambda *_: None)
+    assert calls["map 2048"] == 1 and rt.models["gan"].inversion_setup is None
     first_picture, second_picture = pictures(rt)
     _, first = inverted(rt, first_picture, calls)
     w, second = inverted(rt, second_picture, calls)
-    assert first["map 2048"] == 1 and second["map 2048"] == 0, (first, second)
+    assert calls["map 2048"] == 1, (first, second)
     gan = rt.models["gan"]
+    # the very points the meter measures against, and the values a set-up of its own maps
+    assert np.array_equal(gan.inversion_setup.ws.numpy(), gan.directions.anchors.points)
+    assert torch.equal(gan.inversion_setup.ws, inversion.mapped_ws(gan.net))
     before = Counter(calls)
     inversion.ignores_length(gan.net, inversion.mapped_ws(gan.net))  # 16 or 24 pictures: it stops at a change
     probe = (calls - before)["pictures"]
@@ -72,19 +87,19 @@ def test_another_or_reloaded_gan_makes_its_own(model_dir, tmp_path, calls):
     inverted(rt, picture, calls)
     torch.manual_seed(7)
     other = make_model_folder(tmp_path / "other-gan", Generator(TINY_GAN), "other-gan")
-    rt.load(str(other), lambda *_: None)
+    assert loaded(rt, other, calls)["map 2048"] == 1
     _, made = inverted(rt, picture, calls)
-    assert made["map 2048"] == 1
+    assert made["map 2048"] == 0
     assert torch.equal(rt.models["gan"].inversion_setup.ws, inversion.gan_setup(rt.models["gan"].net).ws)
 
     torch.manual_seed(8)  # trained again in place: new weights in the same folder, loaded again
     make_model_folder(other, Generator(TINY_GAN), "other-gan")
-    rt.load(str(other), lambda *_: None)
+    assert loaded(rt, other, calls)["map 2048"] == 1
     _, made = inverted(rt, picture, calls)
-    assert made["map 2048"] == 1
+    assert made["map 2048"] == 0
     assert torch.equal(rt.models["gan"].inversion_setup.ws, inversion.gan_setup(rt.models["gan"].net).ws)
 
     rt.set_device("cpu")  # its tensors would be on the old device
     assert rt.models["gan"].inversion_setup is None
     _, made = inverted(rt, picture, calls)
-    assert made["map 2048"] == 1
+    assert made["map 2048"] == 0 and rt.models["gan"].inversion_setup is not None  # from the w the load mapped

@@ -115,15 +115,16 @@ def mapped_ws(gen: nn.Module, n: int = 2048, seed: int = 0) -> torch.Tensor:
 @dataclass(frozen=True)
 class GanSetup:
     """What every inversion in one generator starts from, whatever the picture: 2048 mapped w (seed 0) and, for a
-    GAN that ignores |w|, the length w is kept at. It costs a mapping of 2048 z and 24 drawings (about 2 s for
-    emoji-faces-gan on a CPU), so Runtime keeps one per loaded GAN (LoadedModel.inversion_setup)."""
+    GAN that ignores |w|, the length w is kept at. It costs up to 24 drawings (about 0.3 s for emoji-faces-gan on a
+    CPU), so Runtime keeps one per loaded GAN (LoadedModel.inversion_setup), made from the w its load mapped."""
     ws: torch.Tensor              # (n, w_dim) on the generator's device
     length: MappedLength | None   # None: the GAN's pixels hold |w|
 
 
-def gan_setup(gen: nn.Module) -> GanSetup:
-    """The GanSetup of gen, computed on its device."""
-    ws = mapped_ws(gen)
+def gan_setup(gen: nn.Module, ws: torch.Tensor | None = None) -> GanSetup:
+    """The GanSetup of gen, computed on its device. `ws`: mapped_ws(gen) already mapped (the Runtime maps them
+    once at a GAN's load, for the typicality meter too); None maps them here."""
+    ws = mapped_ws(gen) if ws is None else ws.to(gen.w_avg.device)
     # where |w| changes nothing on screen, only the prior would set it (to the short mean): keep it mapped-like
     return GanSetup(ws, MappedLength(ws).to(gen.w_avg.device) if ignores_length(gen, ws) else None)
 

@@ -50,6 +50,9 @@ class LoadedModel:
     # a GAN's inversion set-up (the same for every picture), made at its first inversion; a load (a retrained
     # folder's too) makes a new LoadedModel, and a device change drops it, so it never outlives these weights
     inversion_setup: inversion.GanSetup | None = None
+    # a GAN's 2048 mapped w (inversion.mapped_ws), mapped once at its load, on the CPU (a device change leaves
+    # them valid): the typicality meter's anchors and every inversion's set-up start from these same points
+    mapped: torch.Tensor | None = None
 
     @property
     def kind(self) -> str:
@@ -172,9 +175,11 @@ class Runtime:
                 save_directions(folder, directions)
             except OSError:
                 pass  # read-only model folder: recompute next time
-        if card["kind"] == "gan":  # where its w lie, for the typicality meter (not saved: drawn again in ms)
-            directions = replace(directions, anchors=Anchors.of(inversion.mapped_ws(net).cpu().numpy()))
-        model = LoadedModel(str(folder), net, card, directions, weights_digest(folder), *_judge(folder, net))
+        mapped = inversion.mapped_ws(net).cpu() if card["kind"] == "gan" else None
+        if mapped is not None:  # where its w lie, for the typicality meter (not saved: drawn again in ms)
+            directions = replace(directions, anchors=Anchors.of(mapped.numpy()))
+        model = LoadedModel(str(folder), net, card, directions, weights_digest(folder), *_judge(folder, net),
+                            mapped=mapped)
         self.models[model.kind] = model
         self._unedited.clear()
         return self.info(model, time.perf_counter() - t0, source=_user_file(card, path))
@@ -363,7 +368,7 @@ class Runtime:
 
         def run() -> Iterator[inversion.Step]:  # the set-up, on the first inversion, runs at the first step
             if gan.inversion_setup is None:
-                gan.inversion_setup = inversion.gan_setup(gan.net)
+                gan.inversion_setup = inversion.gan_setup(gan.net, gan.mapped)
             yield from inversion.invert(gan.net, target, steps, editability, gan.directions, vae,
                                         preview_every, check=check, setup=gan.inversion_setup)
         return target, run()
