@@ -2,12 +2,14 @@
 attributes.REMAKING_KEY): made once, by one window, whatever happens meanwhile. Two windows loading the new weights
 both made them (two sliders of one name where their encodes differed a hair), and one window put back on the list a
 direction the other had made; a folder trained again before the list was done lost it without a word; a remake
-that failed in the engine stayed on the list, failing again at each launch."""
+that failed in the engine stayed on the list, failing again at each launch; one cancelled, or whose retry on the CPU
+could no longer be sent, was taken as still being made, and loading those weights again made nothing."""
 from __future__ import annotations
 
 from dataclasses import replace
 
 import numpy as np
+import pytest
 import torch
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
@@ -16,6 +18,7 @@ from conftest import TINY_VAE, UI_TIMEOUT, make_model_folder
 from genimg_gui.attributes import load_user_directions, to_remake, user_directions_file
 from genimg_gui.models.vae import ConvVAE
 from test_directions_identity import bare, load  # noqa: F401 (bare: a fixture)
+from test_cpu_retry import blue_fails_on_the_gpu
 from test_directions_retrained import (another_window, held_encodes, next_launch, red_and_dark, remade,  # noqa: F401
                                        train_again, vae2)
 from test_directions_ui import BLUE, RED, define, write_group
@@ -172,3 +175,68 @@ def test_a_direction_made_again_whose_retry_on_the_cpu_runs_out_of_memory_too_is
     qtbot.waitUntil(lambda: not window.directions_tool.jobs, timeout=UI_TIMEOUT)
     assert said[1:] == ["“red → blue” was not made again for tiny-vae's new weights: out of memory on cpu; close other "
                         "programs, or load a smaller model"], said
+
+
+def loaded_again(qtbot, window, folder, tmp_path) -> list[str]:
+    """Another VAE loaded, then folder's weights again: what is said till a direction is made again."""
+    torch.manual_seed(9)
+    load(qtbot, window, make_model_folder(tmp_path / "models" / "vae3", ConvVAE(TINY_VAE), "vae3"))
+    return remade(qtbot, window, folder, 1)
+
+
+def test_a_direction_whose_remake_is_cancelled_is_made_when_its_weights_load_again(qtbot, bare, vae2, tmp_path,
+                                                                                  monkeypatch):
+    from genimg_gui.engine.worker import Worker
+
+    load(qtbot, bare, vae2)
+    _, _, dark = red_and_dark(qtbot, bare, monkeypatch, tmp_path)
+    held = held_encodes(monkeypatch, dark)
+    encode = Worker._encode_latents
+
+    def shown(self, r):  # its progress shown, as a real encode's is before its first image: the bar offers Cancel
+        if held & set(r.paths):
+            self._report(r.seq, 0.0, f"Encoding image 1 of {len(r.paths)}")
+        return encode(self, r)
+    monkeypatch.setattr(Worker, "_encode_latents", shown)
+    train_again(vae2)
+    said = remade(qtbot, bare, vae2, 1)  # "dark → blue" is being encoded
+    qtbot.waitUntil(lambda: not bare.status.cancel.isHidden(), timeout=UI_TIMEOUT)
+    bare.status.cancel.click()
+    qtbot.waitUntil(lambda: not bare.directions_tool.jobs, timeout=UI_TIMEOUT)
+    held.clear()
+    QApplication.processEvents()
+    assert [m for m in said if "Cancelled" in m] == ["Cancelled making “dark → blue” again for vae2's new weights: it "
+                                                     "will be made when those weights are loaded again"], said
+    assert saved(bare) == (("red → blue",), ["dark → blue"])
+    said = loaded_again(qtbot, bare, vae2, tmp_path)  # was: taken as still being made; nothing made, nothing said
+    assert any("making “dark → blue” again" in m for m in said), said
+    assert users(bare) == ("red → blue", "dark → blue") and saved(bare) == (users(bare), [])
+
+
+def test_a_direction_whose_remake_can_no_longer_be_retried_on_the_cpu_is_made_at_the_next_load(qtbot, bare, vae2,
+                                                                                              tmp_path, monkeypatch):
+    """Both directions' examples overfill the GPU: the bar offers the retry of the last to run out (it sends the
+    other side of its direction too), and the first direction's is withdrawn. Its out-of-memory error named none."""
+    load(qtbot, bare, vae2)
+    red_and_dark(qtbot, bare, monkeypatch, tmp_path)
+    train_again(vae2)
+    said: list[str] = []
+    bare.document.error.connect(said.append)
+    with pytest.MonkeyPatch.context() as gpu:  # not monkeypatch: its undo would undo the test's user folders too
+        def on_a_gpu(info) -> None:  # the new weights loaded, before they are made again (queued): the worker idle
+            bare.document.model_loaded.disconnect(on_a_gpu)
+            blue_fails_on_the_gpu(bare, gpu)
+        bare.document.model_loaded.connect(on_a_gpu)
+        load(qtbot, bare, vae2)
+        qtbot.waitUntil(lambda: len([m for m in said if m.startswith("out of memory")]) == 3, timeout=UI_TIMEOUT)
+        assert [m for m in said if "red → blue" in m] == [
+            "“red → blue” was not made again for vae2's new weights: the GPU ran out of memory while encoding its "
+            "examples, and their retry on the CPU can no longer be sent; it will be made when those weights are "
+            "loaded again"], said
+        with qtbot.waitSignal(bare.document.message, timeout=UI_TIMEOUT,
+                              check_params_cb=lambda m: m.startswith("Made “dark → blue” again")):
+            bare.status.retry.click()
+    assert saved(bare) == (("dark → blue",), ["red → blue"])
+    said = loaded_again(qtbot, bare, vae2, tmp_path)  # was: taken as still being made; nothing made, nothing said
+    assert any("making “red → blue” again" in m for m in said), said
+    assert users(bare) == ("dark → blue", "red → blue") and saved(bare) == (users(bare), [])

@@ -4,7 +4,9 @@ it again under a new seq (document.retried): its latents were dropped, and the o
 direction came while the status bar said the encoding was done on the CPU. A waiting side whose retry can no longer be
 sent (document.retry_withdrawn) drops its direction, and the latents it kept; a side still being encoded is
 cancelled then. A side of a direction being made again for new weights (direction_remake) that fails for good is
-said by gave_up, once, naming the direction: the bare error said nothing of it, and it stayed to be made again."""
+said by gave_up, once, naming the direction: the bare error said nothing of it, and it stayed to be made again. One
+cancelled, or whose retry is withdrawn, is told to stopped: it stayed counted as being made, and loading those
+weights again in the window made nothing and said nothing (the user had heard a bare "Cancelled")."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -33,9 +35,10 @@ class DirectionJobs:
     """EncodeLatents seq -> (job, side) for each side under way, and for each that ran out of GPU memory; finish(job)
     is called once both sides' latents are in. Empty (false) when no direction is being made."""
 
-    def __init__(self, document: Document, finish: Callable[[Job], None],
-                 gave_up: Callable[[Job, str], None]) -> None:
-        self.document, self.finish, self.gave_up = document, finish, gave_up
+    def __init__(self, document: Document, finish: Callable[[Job], None], gave_up: Callable[[Job, str], None],
+                 stopped: Callable[[Job, bool], None]) -> None:
+        # stopped(job, cancelled): a direction made again that is not made, yet not refused (direction_remake)
+        self.document, self.finish, self.gave_up, self.stopped = document, finish, gave_up, stopped
         self.running: dict[int, tuple[Job, str]] = {}
         self.out_of_memory: dict[int, tuple[Job, str]] = {}  # begun again by Retry on CPU (_on_retried)
         document.latents_ready.connect(self._on_latents)
@@ -56,12 +59,14 @@ class DirectionJobs:
 
     def _told_here(self, seq: int, job: Job) -> None:
         """A direction made again: should seq fail for good, gave_up says so in the document's place (before
-        _on_failed forgets the job, which cancels its other side without a word)."""
+        _on_failed forgets the job, which cancels its other side without a word); should it be cancelled, stopped
+        says so in place of a bare "Cancelled"."""
         def failed(f: rq.Failed) -> None:
             if seq in self.running:  # not a side cancelled as its other side failed
                 self.gave_up(job, f.message)
         if job.again:
             self.document.failures.instead[seq] = failed
+            self.document.failures.cancel_told_elsewhere.add(seq)
 
     def _on_failed(self, f: rq.Failed) -> None:
         if not f.final or f.seq not in self.running:
@@ -71,8 +76,10 @@ class DirectionJobs:
             self.out_of_memory[f.seq] = (job, side)
             for other in [s for s, (running, _) in self.running.items() if running is job]:
                 self.document.failures.keep_with(f.seq, other)  # should it run out too, its retry sends this one
-        else:  # the document reports it; forget the whole job
+        else:  # the document reports it (gave_up, one made again); forget the whole job
             self._forget(job)
+            if f.cancelled and job.again:
+                self.stopped(job, True)
 
     def _forget(self, job: Job) -> None:
         """No direction comes of job: its sides that ran out of memory are no longer offered for a retry, which
@@ -99,6 +106,8 @@ class DirectionJobs:
     def _on_withdrawn(self, seq: int) -> None:
         if (waiting := self.out_of_memory.pop(seq, None)) is not None:
             self._forget(waiting[0])
+            if waiting[0].again:  # its out-of-memory error named no direction
+                self.stopped(waiting[0], False)
 
     def _on_latents(self, r: rq.Latents) -> None:
         if r.seq not in self.running:

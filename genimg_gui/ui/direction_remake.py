@@ -13,7 +13,9 @@ so that the next load of those weights makes those genimg closed on (the next la
 made, and they were lost); one made, then deleted, is not among them. Each window strikes off only those it made or
 refused from the list as the file holds it (another genimg window may make them too), and none whose name is a row of
 the file's already: two windows loading the new weights made them both, and two sliders had one name. The list goes
-with the directions should the folder be trained again before they are all made."""
+with the directions should the folder be trained again before they are all made. One whose encoding the user cancels, or
+whose retry on the CPU can no longer be sent, stays on it, no longer counted as being made in this window: loading
+those weights again makes it (it was taken as being made, and nothing was made or said)."""
 from __future__ import annotations
 
 import os
@@ -187,13 +189,31 @@ class Remakes:
         recorded: not said again at the next launch. Also for an encoding that failed for good (DirectionJobs):
         one left on the list failed again at each launch, and said so twice."""
         _drop(job, self.running)
-        remake, info = self.done.get(job.model), self.document.models.get(self.kind)
-        model = remake.model if remake is not None else getattr(info, "name", "the VAE")
-        self.document.error.emit(f"“{job.request.name}” was not made again for {model}'s new weights: "
+        info = self.document.models.get(self.kind)
+        self.document.error.emit(f"“{job.request.name}” was not made again for {self._model(job)}'s new weights: "
                                  f"{reason[:1].lower()}{reason[1:]}")
         if info is not None and info.identity == job.model:
             self.struck.setdefault(job.model, set()).add(job.request.name)
             self.save()
+
+    def stopped(self, job: Job, cancelled: bool) -> None:
+        """job's direction was not made in this window: its encoding was cancelled, or ran out of GPU memory and
+        its retry on the CPU can no longer be sent (DirectionJobs). It is no longer being made, but stays on its
+        file's list: left among those being made, loading those weights again in this window made nothing and said
+        nothing."""
+        _drop(job, self.running)
+        name, model, later = job.request.name, self._model(job), "it will be made when those weights are loaded again"
+        if cancelled:  # in place of a bare "Cancelled"
+            self.document.message.emit(f"Cancelled making “{name}” again for {model}'s new weights: {later}")
+        else:
+            self.document.error.emit(f"“{name}” was not made again for {model}'s new weights: the GPU ran out of "
+                                     f"memory while encoding its examples, and their retry on the CPU can no longer "
+                                     f"be sent; {later}")
+
+    def _model(self, job: Job) -> str:
+        """The name of the model whose new weights job's direction is made again for."""
+        remake, info = self.done.get(job.model), self.document.models.get(self.kind)
+        return remake.model if remake is not None else getattr(info, "name", "the VAE")
 
 
 def _drop(job: Job, requests: dict[str, list[DirectionRequest]]) -> None:

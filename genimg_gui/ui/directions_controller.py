@@ -59,8 +59,9 @@ class DirectionsController(QObject):
         self.examples: dict[bytes, dict] = {}  # a user row's bytes -> the examples it was made from (its file's)
         self.remakes = Remakes(document, KIND, self.make_direction,  # after a folder was trained again in place
                                lambda: self._save(KIND, document.directions(KIND)))
-        # the directions being made: their examples' encodes; one made again that fails for good says so once
-        self.jobs = DirectionJobs(document, self._finish, self.remakes.refused)
+        # the directions being made: their examples' encodes; one made again that fails for good, is cancelled or
+        # its retry withdrawn says so once
+        self.jobs = DirectionJobs(document, self._finish, self.remakes.refused, self.remakes.stopped)
         notices = saved_directions.shared()
         try:
             notices.watch(user_directions_folder())
