@@ -240,6 +240,29 @@ def test_a_step_along_a_direction_the_new_vae_lacks_is_still_named_by_it(qtbot, 
     assert window.history.step_name(item, step) == f"{pc1} +1.50σ"
 
 
+def test_a_drag_back_to_0_is_not_named_a_reset_in_a_vae_that_lacks_its_direction(qtbot, window, image_files,
+                                                                                 tmp_path):
+    """A slider moved back to 0 read "PC1 +0.00σ", and after a switch to a model without PC1 "Reset PC1 (not in
+    other-vae)": named by its value there too, and only a reset (the 0 key, as ↺) is named a reset."""
+    doc = window.document
+    drop_and_wait(qtbot, window, image_files[:1], 1)
+    [item] = vae_items(window)
+    pc1, slider = window.sliders.labels()[0], window.sliders.sliders[0]
+    move(qtbot, window, item, pc1, 1.5)
+    move(qtbot, window, item, pc1, 0.0)  # a drag or keys back to 0, not a reset
+    dragged = item.history.current_id
+    move(qtbot, window, item, pc1, 0.5)
+    qtbot.keyClick(slider, Qt.Key.Key_0)  # a reset, as ↺
+    reset = item.history.current_id
+    assert [window.history.step_name(item, n) for n in (dragged, reset)] == [f"{pc1} +0.00σ", f"Reset {pc1}"]
+
+    torch.manual_seed(7)
+    load_other(qtbot, doc, make_model_folder(tmp_path / "other-vae", ConvVAE(TINY_VAE), "other-vae"))
+    qtbot.waitUntil(lambda: not doc.carry.pending_any(), timeout=UI_TIMEOUT)
+    assert [window.history.step_name(item, n) for n in (dragged, reset)] == \
+        [f"{pc1} +0.00σ (not in other-vae)", f"Reset {pc1} (not in other-vae)"]
+
+
 def test_a_model_named_as_the_one_a_step_was_made_in_is_told_apart_from_it(qtbot, window, image_files, model_dir,
                                                                             tmp_path):
     """Models are known by their weights: another tiny-vae (trained apart, same name) lacks the step's direction, a

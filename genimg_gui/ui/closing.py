@@ -17,6 +17,10 @@ def close_item(document: Document, item_id: int | None = None, reopenable: bool 
     user's (the start-up sample a restored session replaces), which Reopen offered as a duplicate "seed 0"."""
     ids = list(document.items)
     current = document.current
+    if current is not None and item_id in (None, current.id):
+        # a gesture still going on is a step of the item while it is open: ended as the next one is made current,
+        # it asked for its sample for the item gone, which came back as a new item
+        document.finish_gestures()
     item = document.items.pop(current.id if item_id is None and current else item_id, None)
     if item is None:
         return None
@@ -28,8 +32,7 @@ def close_item(document: Document, item_id: int | None = None, reopenable: bool 
     document.item_removed.emit(item.id)
     if current is item:
         later = ids[ids.index(item.id) + 1:] + ids[:ids.index(item.id)][::-1]
-        document.current = document.items[later[0]] if later else None
-        document.current_changed.emit(document.current)
+        document.make_current(document.items[later[0]] if later else None)
     document.history_changed.emit()
     return item
 

@@ -239,9 +239,20 @@ class Document(HistorySteps, QObject):
 
     def select(self, item_id: int) -> None:
         if item_id in self.items and self.items[item_id] is not self.current:
-            self.current = self.items[item_id]
+            self.make_current(self.items[item_id], emit=False)
             self.carry.hurry(self.current)  # drawn next, if a model switch holds its requests back
             self.current_changed.emit(self.current)
+
+    def make_current(self, item: Item | None, emit: bool = True) -> None:
+        """Make item current (None: none is open), and say so unless not emit (the caller does, once ready). A
+        gesture still going on (a run of seed steps, a ψ or slider drag) is first a step of the item it was made on:
+        the views show the new item's values with their signals blocked, so a run went on, and at its rest asked
+        for its step on the new item (over a VAE picture, a stray new sample), the first one left showing it."""
+        if item is not self.current:
+            self.finish_gestures()
+        self.current = item
+        if emit:
+            self.current_changed.emit(item)
 
     def unexported(self) -> list[Item]:
         return [item for item in self.items.values() if item.unexported()]

@@ -101,5 +101,4 @@ def insert_item(doc: Document, item: Item, make_current: bool = True, place: int
         item.remember_drawn()
     doc.item_added.emit(item)
     if make_current or doc.current is None:
-        doc.current = item
-        doc.current_changed.emit(item)
+        doc.make_current(item)

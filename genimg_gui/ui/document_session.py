@@ -133,7 +133,7 @@ def restore_session(document: Document, session: Session, drop_start_sample: boo
         added.append(item)
     if added:
         document.restored.emit(added)  # (their crop notes: encoded_message.StayingNote)
-        document.current = added[min(session.current, len(added) - 1)]
+        document.make_current(added[min(session.current, len(added) - 1)], emit=False)
         for kind, path in trained_again:  # before the views show the items' values
             _follow_trained_again(document, kind, _trained_again_note(path, session.kept))
         for kind in followed:

@@ -234,7 +234,8 @@ class HistoryController(QObject):
             before = node.state.with_values(kept.get(node.parent, ()))
             # labels a session saved before they were kept lacks: the rows are numbered
             labels = self.document.direction_labels.get(identity, ())
-            changes = _value_changes(before, node.state.with_values(kept[node.id]), labels, resets=True)
+            reset = item.made_by.get(node.id) == RESET_ONE  # a drag back to 0 is a move there, as in its model
+            changes = _value_changes(before, node.state.with_values(kept[node.id]), labels, reset)
             if changes:
                 # the model by its weights (values_by_model's keys), named with its folder where another model
                 # has its name: "(not in taesd)" under a step made in another taesd read as the one it was made in
