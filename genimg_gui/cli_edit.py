@@ -19,11 +19,11 @@ from .cli_names import shown_name
 from .cli_pictures import pictures_given
 from .cli_commands import (UsageError, check_scale, check_writable, encoded, for_each, per_file, say, write_png,
                            writing, wrote)
-from .cli_models import by_word, class_index, fit_used, load_model, model_record, pass_model, seed_draw
+from .cli_models import by_word, class_index, fit_used, load_model, pass_model, seed_draw
 from .edit import AmbiguousDirection, Directions, EditState, edited_latent
 from .engine.requests import ModelInfo
 from .engine.runtime import Runtime
-from .export import export_latent, export_name, export_picture
+from .export import export_latent, export_name, export_picture, model_record
 from .imaging import image_grid
 from .recipe import Recipe, RecipeError
 from .wording import close_name, where_it_starts, with_word

@@ -5,9 +5,9 @@ import argparse
 from pathlib import Path
 
 from .cli_commands import check_scale, encoded, per_file, write_png, writing, wrote
-from .cli_models import fit_used, load_model, model_record
+from .cli_models import fit_used, load_model
 from .cli_pictures import pictures_given
-from .export import export_latent
+from .export import export_latent, model_record
 from .typed_options import typed
 
 

@@ -15,7 +15,7 @@ from .cli_commands import CLIError, UsageError, note_ignored, say
 from .cli_names import shown_name
 from .engine.requests import ModelInfo
 from .engine.runtime import Runtime
-from .export import IDENTITY_KEY, read_latent
+from .export import read_latent
 from .imaging import with_pictures_step
 from .models.foreign import NeedsScale
 from .models.weights import ModelFileError
@@ -204,9 +204,3 @@ def recipe_file_note(path: Path) -> str:
     return f"{path.name} is an edit recipe{made} ({held}{masked}), not a model: " \
            f"`genimg {how} -o OUT --recipe {shlex.quote(str(path))}` applies it"
 
-
-def model_record(info: ModelInfo) -> dict:
-    """What a latent file records about its model (as the app's Export latent does). The path is absolute: as typed
-    (--vae vae1) it named no folder to a decode run from another folder. The weights' SHA-256 tells decode a copy of
-    the model in another folder from another model."""
-    return {"name": info.name, "path": str(Path(info.path).resolve()), "kind": info.kind, IDENTITY_KEY: info.identity}

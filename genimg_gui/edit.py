@@ -23,20 +23,21 @@ class Anchors:
     """Latents the model draws (a GAN's mapped w of sampled z), and how far apart they lie: the typicality meter
     asks how far a latent lies from the nearest (typicality.nearest_distance). A photo inverted into the face GAN
     ended 17 units from every mapped w, where they lie 4 apart, and the directions' Gaussian still called it typical."""
-    points: np.ndarray  # (N, D) float32
-    spacing: float      # the median distance from a point to its nearest other
+    points: np.ndarray        # (N, D) float64, as the latents measured: a product of float32 and float64 made a copy
+    spacing: float            # the median distance from a point to its nearest other
+    square_norms: np.ndarray  # (N,) |p|², kept: a latent's distances are then one matrix-vector product
 
     @classmethod
     def of(cls, points: np.ndarray) -> "Anchors":
-        x = np.ascontiguousarray(points, np.float32)
-        sq = np.sum(x.astype(np.float64) ** 2, axis=1)
+        x = np.ascontiguousarray(points, np.float64)
+        sq = np.sum(x ** 2, axis=1)
         nearest = np.empty(len(x))
-        for start in range(0, len(x), 256):  # (256, N) distances at a time: 2 MB, not (N, N)
-            block = x[start:start + 256].astype(np.float64)
-            d2 = sq[start:start + 256, None] - 2 * block @ x.T.astype(np.float64) + sq[None]
+        for start in range(0, len(x), 256):  # (256, N) distances at a time: 4 MB, not (N, N)
+            block = x[start:start + 256]
+            d2 = sq[start:start + 256, None] - 2 * block @ x.T + sq[None]
             d2[np.arange(len(block)), np.arange(start, start + len(block))] = np.inf  # not itself
             nearest[start:start + len(block)] = np.sqrt(np.clip(d2.min(axis=1), 0, None))
-        return cls(x, float(np.median(nearest)) if len(x) > 1 else 0.0)
+        return cls(x, float(np.median(nearest)) if len(x) > 1 else 0.0, sq)
 
 
 @dataclass(frozen=True, eq=False)

@@ -8,7 +8,7 @@ import re
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Sequence
+from typing import Protocol, Sequence
 
 import numpy as np
 
@@ -80,6 +80,22 @@ def suffixes_said() -> str:
 
 # a latent file's record of the weights that made it (ModelInfo.identity), named as a card's (weights_file.CARD_DIGEST)
 IDENTITY_KEY = CARD_DIGEST
+
+
+class RecordedModel(Protocol):
+    """What model_record reads of a model: engine.requests.ModelInfo (not imported: the editing core, which
+    imports this module, never imports the engine)."""
+    name: str
+    path: str
+    kind: str
+    identity: str
+
+
+def model_record(info: RecordedModel) -> dict:
+    """What a latent file records about its model, one record for the app's Export latent and the CLI's files. The
+    path is absolute: as typed (--vae vae1) it named no folder to a decode run from another folder. The weights'
+    SHA-256 tells decode a copy of the model in another folder from another model."""
+    return {"name": info.name, "path": str(Path(info.path).resolve()), "kind": info.kind, IDENTITY_KEY: info.identity}
 
 
 def export_latent(path: str | Path, latent: np.ndarray, base: np.ndarray, values: tuple[float, ...],

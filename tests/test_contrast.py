@@ -13,7 +13,7 @@ from PySide6.QtCore import QEvent, QObject, QRect, Qt
 from PySide6.QtGui import QColor, QImage, QPalette
 from PySide6.QtWidgets import QApplication, QMainWindow, QTabWidget, QWidget
 
-from genimg_gui.ui.ink import GRAPHIC, TEXT, contrast
+from genimg_gui.ui.ink import GRAPHIC, RED, TEXT, contrast
 from genimg_gui.ui.message_log import ERROR_COLOUR
 from genimg_gui.ui.slider_parts import TYPICALITY
 
@@ -21,7 +21,6 @@ from widget_helpers import shown
 
 P = QPalette.ColorRole
 GREY = "gray"  # the meter's "Typicality: –": a grey
-REFUSAL_RED = "#c8423b"  # the hue of the directions dialog's notes on why no direction can be made
 
 
 def dark_palette() -> QPalette:
@@ -162,7 +161,7 @@ def test_why_no_direction_can_be_made_reads_on_its_palette(qtbot, palette):
     dialog.refusal_note.show()
     for note in (dialog.name_note, dialog.refusal_note):
         assert note.text()
-        assert_text_reads(drawn(note), REFUSAL_RED, f"{palette} {note.text()}")
+        assert_text_reads(drawn(note), RED, f"{palette} {note.text()}")
 
 
 def test_a_colour_kept_where_it_reads_and_a_shade_of_it_where_not(qapp):
@@ -296,7 +295,7 @@ def test_the_message_log_and_the_directions_dialog_follow_a_palette_switch(qtbot
     assert_text_reads(drawn(dialog.list.viewport(), row), ERROR_COLOUR, "switched log")
     assert dialog.list.item(0).data(Qt.ItemDataRole.ForegroundRole) is None  # a plain line: the palette's own ink
     for note in (directions.name_note, directions.refusal_note):
-        assert_text_reads(drawn(note), REFUSAL_RED, f"switched {note.text()}")
+        assert_text_reads(drawn(note), RED, f"switched {note.text()}")
 
 
 @pytest.mark.parametrize("grey", [255, 0])

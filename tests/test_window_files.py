@@ -11,6 +11,7 @@ from PySide6.QtCore import QMimeData, Qt
 from PySide6.QtGui import QGuiApplication, QImage
 
 from conftest import drag_drop
+from genimg_gui import cli
 from genimg_gui.edit import edited_latent
 from genimg_gui.ui.qimage import from_qimage, to_qimage
 
@@ -50,6 +51,24 @@ def test_export_png_and_latent(qtbot, window, image_files, tmp_path):
         assert np.array_equal(npz["latent"], latent) and npz["latent"].shape == (512,)
         assert npz["values"][0] == 1.0 and len(npz["labels"]) == 16
         assert json.loads(str(npz["model"]))["name"] == "tiny-vae"
+
+
+def test_the_windows_exported_latent_records_its_model_as_genimg_encode_does(qtbot, window, image_files, model_dir,
+                                                                              tmp_path, monkeypatch):
+    """One record (export.model_record) for both: name, absolute path, kind and the weights' SHA-256, the CLI's
+    --vae typed relative to where it ran."""
+    drop_and_wait(qtbot, window, image_files[:1], 1)
+    window.exports.export_latent(str(tmp_path / "window.npz"))
+    monkeypatch.chdir(model_dir)
+    assert cli.main(["encode", "--vae", "tiny-vae", str(image_files[0]), "-o", str(tmp_path / "cli"),
+                     "--device", "cpu"]) == 0
+    records = []
+    for path in (tmp_path / "window.npz", tmp_path / "cli" / f"{image_files[0].stem}.npz"):
+        with np.load(path) as npz:
+            records.append(json.loads(str(npz["model"])))
+    assert records[0] == records[1]
+    assert set(records[0]) == {"name", "path", "kind", "weights_sha256"}
+    assert records[0]["path"] == str((model_dir / "tiny-vae").resolve()) and records[0]["weights_sha256"]
 
 
 def test_export_to_an_unwritable_place_shows_an_error(qtbot, window, image_files, tmp_path):

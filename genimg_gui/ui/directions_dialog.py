@@ -34,7 +34,6 @@ FIRST_SIZE = QSize(560, 420)  # px, the least it opens at: room for a few images
 NOT_NAMES = frozenset({"img", "image", "dsc", "dscn", "dscf", "pxl", "photo", "pic", "screenshot", "scan", "copy",
                        "edited", "jpg", "png", "seed"})
 NEUTRAL_NAME = "new direction"  # neither side's file names say what it shows
-REFUSAL_COLOUR = "#c8423b"  # red: why no direction can be made, in a shade that reads on the palette (ink.on)
 FILTER = "Images (" + " ".join(f"*{s}" for s in IMAGE_SUFFIXES) + ")"
 
 
@@ -257,7 +256,7 @@ class DirectionsDialog(QDialog):
     def _ink_notes(self) -> None:
         """Why the name or the direction cannot be, in red as the palette is now."""
         for note in (self.name_note, self.refusal_note):
-            note.setStyleSheet(ink.text_sheet(self, REFUSAL_COLOUR))
+            note.setStyleSheet(ink.text_sheet(self, ink.RED))
 
     def _side(self, which: str, title: str) -> QVBoxLayout:
         lst = self.lists[which]

@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 
 from .. import seed_draws
 from ..edit import values_along
-from ..export import IDENTITY_KEY, export_latent, export_png
+from ..export import export_latent, export_png, model_record
 from ..fileio import why_not_written
 from .save_dialog import ask_export_path
 
@@ -70,5 +70,5 @@ class ExportActions:
         self._write_export(path, lambda: export_latent(
             path, document.current_latent(), item.history.current.base,
             values_along(item.history.current, info.directions), info.directions.labels,
-            {"name": info.name, "path": info.path, "kind": info.kind, IDENTITY_KEY: info.identity},
+            model_record(info),
             item.history.current.mask, sample))

@@ -15,6 +15,9 @@ TEXT = 4.5     # WCAG AA's contrast for text of a normal size
 GRAPHIC = 3.0  # and for a bar, an outline or other graphic (and large text)
 # the luminance at which black and white contrast alike with a background: above it, darker inks read better
 MIDDLE = (1.05 * 0.05) ** 0.5 - 0.05
+# the red of what cannot be or should not be: why no direction can be made (directions dialog), a latent off the
+# model's distribution (typicality meter); each drawn in a shade of it that reads (on)
+RED = "#c8423b"
 
 
 def luminance(colour: QColor) -> float:

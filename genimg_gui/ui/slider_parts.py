@@ -21,8 +21,7 @@ DIM_ALPHA = 140  # of 255: the ink of a "from" part several rows share ("subcate
 # (colour, word) of each typicality.band: green, amber, red, each drawn in a shade that reads on the palette
 # (ink.on: the amber read at 2.4:1 on a light Sliders tab, the red at 2.0:1 on a dark one); its bounds are measured
 # (typicality.py)
-TYPICALITY = (("#3c9d4e", "typical"), ("#d19a1e", "unusual"),
-              ("#c8423b", OFF_DISTRIBUTION))
+TYPICALITY = (("#3c9d4e", "typical"), ("#d19a1e", "unusual"), (ink.RED, OFF_DISTRIBUTION))
 NO_READING = "gray"  # "Typicality: –", in a shade of grey that reads
 GROOVE_SHADE = 0.15  # of the way from the page's colour to its text's: the meter's empty groove, on either palette
 TYPICALITY_HELP = ("How far the edited latent lies from what the model saw in training, in standard deviations "
