@@ -211,6 +211,7 @@ def test_a_file_is_opened_in_a_copy_of_its_weights_not_in_its_folder_trained_aga
     # its weights nowhere but in its folder, trained over: refused, saying what became of it; the VAE loaded stays
     shutil.rmtree(copy)
     load(qtbot, window, model_dir / "tiny-vae")
+    window.document.close_item(new.id)  # (open, it is shown: already_open)
     window.open_paths([str(tmp_path / "mine.npz")])
     qtbot.waitUntil(lambda: "mine.npz was not opened" in window.last_error, timeout=UI_TIMEOUT)
     assert f"my-vae at {mine} now holds other weights than those it was made with" in window.last_error
@@ -236,6 +237,7 @@ def test_files_of_two_models_of_a_kind_opened_at_once_open_in_the_first_ones(qtb
     assert np.array_equal(new.image, decoded(tmp_path, tmp_path / "a.npz", model_dir / "tiny-vae"))
     # one file drawn by the VAE loaded decides it too; on its own, b.npz switches
     shutil.copy(tmp_path / "b.npz", tmp_path / "c.npz")
+    doc.close_item(new.id)  # (open, a.npz is shown, not drawn: already_open)
     opened(qtbot, window, tmp_path / "a.npz", lambda: drop(window, [tmp_path / n for n in ("a.npz", "b.npz", "c.npz")]))
     qtbot.waitUntil(lambda: "c.npz" in window.last_error, timeout=UI_TIMEOUT)
     assert window.last_error == ("b.npz, c.npz were not opened: they were made with other-vae, and a.npz, opened with "
@@ -299,9 +301,10 @@ def test_open_images_starts_beside_the_last_latent_file_opened_and_open_recent_l
     Settings().opened_from("images", str(tmp_path))  # the folder of the picture opened last
     started: list[str] = []
     monkeypatch.setattr(QFileDialog, "exec", lambda dialog: started.append(dialog.directory().absolutePath()) or 0)
-    opened(qtbot, window, a / "x.npz", lambda: window.open_paths([str(a / "x.npz")], after_loads=True))
+    x = opened(qtbot, window, a / "x.npz", lambda: window.open_paths([str(a / "x.npz")], after_loads=True))
     window.opener.open_dialog()  # (cancelled)
     assert started == [str(a)]
+    window.document.close_item(x.id)  # (open, its copies are shown: already_open)
 
     def choose(dialog):
         started.append(dialog.directory().absolutePath())

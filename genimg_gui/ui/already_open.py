@@ -8,7 +8,7 @@ copy with a history of its own. A file of the same bytes at another path (a copy
 the same picture: it is shown and said, not opened as "cat.png (2)" while "cat.png is open already" was said
 beside it (a drop of both); several such files in one drop are each named. Two edits of one photo are branches of
 its History, not two copies: edit again from its first step and both are kept, and Compare A/B shows them side by
-side."""
+side. A latent file (latent_files) is known so too, whatever the fit: none made its picture."""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -23,14 +23,16 @@ if TYPE_CHECKING:
     from .document import Document
 
 
-def open_copy(document: Document, file: FileStamp | None, fit: str,
+def open_copy(document: Document, file: FileStamp | None, fit: str | None,
               size: tuple[int, int] | None = None) -> Item | None:
     """The open item made from file as it is (same path, size and modification time), or else from a file of the
-    same bytes at another path (file_stamp.same_bytes: the same picture), fitted as fit fits it (fitted_alike);
-    None if none is. size: the file's picture's (width, height), where it has been read (document_results)."""
+    same bytes at another path (file_stamp.same_bytes: the same picture), fitted as fit fits it (fitted_alike; None:
+    a latent file's, which no fit draws); None if none is. size: the file's picture's (width, height), where it has
+    been read (document_results)."""
     if file is None:
         return None
-    items = [item for item in document.items.values() if item.file is not None and fitted_alike(item, fit, size)]
+    items = [item for item in document.items.values()
+             if item.file is not None and (fit is None or fitted_alike(item, fit, size))]
     return next((item for item in items if item.file == file), None) or \
         next((item for item in items if same_bytes(item.file, file)), None)
 
@@ -45,7 +47,7 @@ def fitted_alike(item: Item, fit: str, size: tuple[int, int] | None = None) -> b
     return known is not None and known[0] == known[1]
 
 
-def new_files(document: Document, paths: list[str], fit: str) -> list[str]:
+def new_files(document: Document, paths: list[str], fit: str | None) -> list[str]:
     """paths less the files open already, each file once (a drop that names one twice): the open ones are shown
     and said (show_open), each with every file asked for that is it (three copies of one photo in one drop named
     one of them)."""

@@ -26,6 +26,7 @@ if TYPE_CHECKING:
     from ..seed_draws import Drawn
     from .document import Document
 from .item import Item
+from .latent_files import picture_file
 from .switch_notes import (classes_lost_note, file_lost, from_fit_note, invert_again_note, lost_classes,
                            switch_message)
 
@@ -151,7 +152,7 @@ class CarryOver:
         if item.kind == "vae":
             # the pixels as opened, not the last VAE's fit of them (a 64-px VAE's square crop of a 4:3 photo)
             # (one restored from a session has only that fit: its file is read again, if still as it was)
-            pixels, file = (item.original, item.file) if item.source is None else (item.source, None)
+            pixels, file = (item.original, picture_file(item)) if item.source is None else (item.source, None)
             self._ask(item, rq.EncodeImage(pixels, item.name, item.fit, file), self.reencodes, item.id)
             return False
         return self._remap(item, unnamed)

@@ -10,7 +10,12 @@ size draws it without an error, as another picture. It is found and told apart b
 finds it: by its weights, never a folder of its name that holds others. A model that cannot be found is named, with
 what to do. In one open (the files that wait on its loads among it), the first file of a kind decides that kind's
 model: another file needing another would switch it under the first, whose picture would then follow a model that
-did not make it, so such files are named, not opened."""
+did not make it, so such files are named, not opened.
+
+A file opened again while the item it gave is open, unchanged on disk, is shown, not opened a second time, as a
+picture is (already_open; no fit made it, so any fit): a file manager's "Open with" passing it at every start grew
+a kept session by an "x (2)" each time. A file that cannot be read, or whose latent does not fit the very weights
+it records, leaves File → Open recent, as a damaged picture does."""
 from __future__ import annotations
 
 import os
@@ -25,9 +30,11 @@ from ..catalog import ModelEntry, read_entry
 from ..edit import Directions, EditState, edited_latent, fits
 from ..engine import requests as rq
 from ..export import LatentFile, read_latent
+from ..file_stamp import FileStamp, stamp_of
 from ..history import History
 from ..latent_model import other_weights_at, own_model, recorded_name, same_model
 from ..wording import listed
+from .already_open import new_files, open_copy, show_open
 from .item import Item
 
 if TYPE_CHECKING:
@@ -41,12 +48,21 @@ def is_latent_file(path: str) -> bool:
     return Path(path).suffix.lower() == LATENT_SUFFIX and not Path(path).is_dir()
 
 
+def picture_file(item: Item) -> FileStamp | None:
+    """The file item's picture was opened from, which a new VAE reads again (CarryOver); None where there is none
+    or it is a latent file: that item's picture is its model's drawing of the latent, not pixels a file holds."""
+    if item.file is None or Path(item.file.path).suffix.lower() == LATENT_SUFFIX:
+        return None
+    return item.file
+
+
 @dataclass(frozen=True, eq=False)
 class _Opening:
     """A latent file read, on its way through the worker."""
     path: str
     file: LatentFile
     kind: str
+    stamp: FileStamp | None  # the file as it was before it was read: the item's (Item.file)
 
 
 @dataclass(frozen=True)
@@ -61,21 +77,27 @@ class _Claim:
 class LatentFiles:
     """The latent files the window opens: read, their model loaded if need be, drawn, made items."""
 
-    def __init__(self, document: Document, entries: Callable[[], list[ModelEntry]]) -> None:
-        """entries: the models the window lists (the bundled ones among them), where a file's model is looked for."""
+    def __init__(self, document: Document, entries: Callable[[], list[ModelEntry]],
+                 forget: Callable[[str], None]) -> None:
+        """entries: the models the window lists (the bundled ones among them), where a file's model is looked for;
+        forget: takes a file that cannot be opened out of File → Open recent."""
         self.document = document
         self.entries = entries
+        self.forget = forget
         self.waiting: list[str] = []  # files waiting for the models loading (theirs among them)
         self.model_asked: set[str] = set()  # files whose model was loaded for them: not loaded again
         self.drawing: dict[int, _Opening] = {}  # DecodeLatentFile seq -> the file it draws
         self.claims: dict[str, _Claim] = {}  # kind -> the model its files in this open are drawn by
         self.refused: dict[tuple[str, str, _Claim], list[str]] = {}  # (kind, model, claim) -> files needing model
         document.engine.result.connect(self._on_result)
-        document.engine.failed.connect(lambda f: self.drawing.pop(f.seq, None) if f.final else None)
+        document.engine.failed.connect(self._on_failed)
         document.loading_changed.connect(self._open_waiting)
 
     def open(self, paths: list[str]) -> None:
-        for path in paths:
+        if self._busy():  # a session due back may hold some of them: known as open once it is back
+            self.waiting += paths
+            return
+        for path in new_files(self.document, paths, None):  # those open already are shown instead
             self._open(path)
         refused, self.refused = self.refused, {}
         for (kind, model, claim), names in refused.items():
@@ -97,9 +119,11 @@ class LatentFiles:
         if self._busy():
             self.waiting.append(path)
             return
+        stamp = stamp_of(path)  # before reading: a file written meanwhile no longer matches it
         try:
             f = read_latent(path)
         except ValueError as e:  # damaged, not a latent file, gone: in read_latent's words, as `genimg decode` says it
+            self.forget(path)
             doc.error.emit(str(e))
             return
         kind = f.kind or "vae"  # a bare np.savez records none: as `genimg decode`, a VAE's
@@ -108,7 +132,7 @@ class LatentFiles:
         self.model_asked.discard(path)
         if info is not None and made_in(f, own, info):
             self.claims.setdefault(kind, _Claim(path, info.name, False))
-            self._draw(path, f, kind)
+            self._draw(path, f, kind, stamp)
         elif own is None or asked:  # not found, or loaded for it and still not its weights (or it did not load)
             if kind in self.claims and self.claims[kind].path == path:  # the others may load theirs
                 del self.claims[kind]
@@ -132,10 +156,18 @@ class LatentFiles:
         doc.message.emit(switching_message(Path(path).name, model, kind, info, own, pictures))
         doc.load_model(str(own))
 
-    def _draw(self, path: str, f: LatentFile, kind: str) -> None:
+    def _draw(self, path: str, f: LatentFile, kind: str, stamp: FileStamp | None) -> None:
         base = f.base if f.mask is not None or (f.base is not None and not np.array_equal(f.base, f.latent)) else None
         seq = self.document.engine.submit(rq.DecodeLatentFile(kind, f.latent, Path(path).name, base, f.mask))
-        self.drawing[seq] = _Opening(path, f, kind)
+        self.drawing[seq] = _Opening(path, f, kind, stamp)
+
+    def _on_failed(self, failed: rq.Failed) -> None:
+        """A file's drawing failed. One that records its weights was drawn by them (made_in): a latent they cannot
+        draw (another shape, NaN) is damaged, and leaves Open recent. One that records none may be another
+        model's, which draws it: it stays (as one whose model is not here does)."""
+        opening = self.drawing.pop(failed.seq, None) if failed.final else None
+        if opening is not None and opening.file.identity and not (failed.cancelled or failed.retry_on_cpu):
+            self.forget(opening.path)
 
     def _on_result(self, r: object) -> None:
         if not isinstance(r, rq.LatentDecoded) or (opening := self.drawing.pop(r.seq, None)) is None:
@@ -144,9 +176,12 @@ class LatentFiles:
         info = doc.models.get(opening.kind)
         if info is None:  # closed meanwhile: nothing to edit it in
             return
+        if (same := open_copy(doc, opening.stamp, None)) is not None:  # asked for again before it came (a copy)
+            show_open(doc, [(same, [opening.stamp])])
+            return
         history, restored = history_of(f, info.directions)
         item = Item(doc.next_id, opening.kind, Path(opening.path).stem, r.original, r.image, History(history[0]),
-                    r.seq)
+                    r.seq, file=opening.stamp)
         if opening.kind == "gan":  # its sample, as the GAN drew it: node 0's (an undo to it shows the seed)
             sample = sample_of(f)
             if sample is not None:
@@ -158,7 +193,8 @@ class LatentFiles:
         if len(history) > 1:
             item.history.push(history[1])
         item.exported = item.history.current  # the file holds it: quitting need not ask about it
-        item.latent_by_model[info.identity] = item.history.nodes()[0].state.base  # the file's, after a switch back
+        if opening.kind == "vae":  # the file's, after a switch back (CarryOver._latent_in_model: a VAE's alone)
+            item.latent_by_model[info.identity] = item.history.nodes()[0].state.base
         doc.insert_item(item)
         if not restored and f.mask is not None:  # shown masked, as the file draws; its state has no mask now
             doc.redraw(item)

@@ -31,7 +31,7 @@ class OpenActions:
 
     def __init__(self, window: MainWindow) -> None:
         self.window = window
-        self.latents = LatentFiles(window.document, lambda: window.model_list.entries)
+        self.latents = LatentFiles(window.document, lambda: window.model_list.entries, window.settings.forget_recent)
 
     def fill_fit_menu(self, menu: QMenu, choice: QComboBox) -> None:
         """The toolbar's "Fit new images" choice as the menu's radio items, in step with it both ways (it was on
@@ -78,9 +78,9 @@ class OpenActions:
             else:
                 images.append(path)
                 last = path
+        window.settings.add_recent(paths)  # first: a latent file found unreadable at once leaves it again
         window.model_opener.open_models(models, named)
         self.latents.open(latents)  # after the models given with them, which they may need: they wait for loads
-        window.settings.add_recent(paths)
         if last is not None and os.path.isdir(os.path.dirname(last)):
             window.settings.opened_from("images", os.path.dirname(last))
         window.document.open_files(images, window.fit_mode.currentText(), after_loads or bool(models))

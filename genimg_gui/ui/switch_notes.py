@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 from ..file_stamp import stamp_of
 from ..wording import counted, listed, quoted_list
+from .latent_files import picture_file
 
 if TYPE_CHECKING:
     from .item import Item
@@ -22,10 +23,11 @@ def file_lost(item: Item) -> tuple[str, tuple[int, int], str] | None:
     """(name, fit's width × height, what became of the file) for a picture that a new VAE encodes from its last fit
     because its file is gone or changed (the worker reads the file again only while it is as it was: _pixels_of);
     None for one that has its pixels as opened, or its file as it was."""
-    if item.kind != "vae" or item.source is not None or item.file is None:
+    file = picture_file(item)  # (a latent file's item is encoded from its drawing however its file is)
+    if item.kind != "vae" or item.source is not None or file is None:
         return None
-    now = stamp_of(item.file.path)
-    if now == item.file:
+    now = stamp_of(file.path)
+    if now == file:
         return None
     height, width = item.original.shape[:2]
     return item.name, (width, height), "gone" if now is None else "changed since it was opened"

@@ -1,0 +1,106 @@
+"""A latent file opened again while the item it gave is open is shown, not opened as "x (2)", as a picture is
+(already_open): also at a start that restores a kept session holding it and is given it on the command line (a
+file manager's "Open with"), which grew a copy each start. A latent file that cannot be opened leaves File → Open
+recent, as a damaged picture does; it stayed there."""
+from __future__ import annotations
+
+import json
+import shutil
+from dataclasses import replace
+
+import numpy as np
+
+from conftest import UI_TIMEOUT
+from genimg_gui import catalog, cli
+from genimg_gui import session as sess
+from genimg_gui.engine.engine import Engine
+from genimg_gui.ui.main_window import MainWindow
+from genimg_gui.ui.settings import Settings
+
+from test_masked_edits import open_images
+from test_open_latents import edited_export, opened
+
+
+def named_x(doc) -> list[str]:
+    return sorted(i.name for i in doc.items.values() if i.name.startswith("x"))
+
+
+def test_a_latent_file_opened_again_is_shown_not_copied(qtbot, window, image_files, tmp_path):
+    doc = window.document
+    open_images(qtbot, window, image_files[:1])
+    edited_export(qtbot, window, tmp_path / "x.npz")
+    item = opened(qtbot, window, tmp_path / "x.npz")
+    doc.select(next(i for i in doc.items if i != item.id))
+    window.open_paths([str(tmp_path / "x.npz")])
+    assert not window.opener.latents.drawing and named_x(doc) == ["x"]
+    assert doc.current is item and window.status.log.text().rstrip().endswith("x is open already: shown")
+    shutil.copy(tmp_path / "x.npz", tmp_path / "copy.npz")  # the same bytes at another path: the same picture
+    window.open_paths([str(tmp_path / "copy.npz")])
+    assert not window.opener.latents.drawing and named_x(doc) == ["x"]
+    assert "copy.npz is open already (the same picture as “x”, opened from" in window.status.log.text()
+
+
+def test_a_gan_sample_file_opened_twice_at_once_opens_once(qtbot, window, model_dir, tmp_path):
+    """Both asked for before the first came: the second is the first's, shown when it comes."""
+    doc = window.document
+    assert cli.main(["generate", "--gan", str(model_dir / "tiny-gan"), "--seeds", "42", "--save-latents",
+                     "-o", str(tmp_path), "--device", "cpu"]) == 0
+    shutil.copy(tmp_path / "seed0042.npz", tmp_path / "again.npz")
+    new = opened(qtbot, window, tmp_path / "seed0042.npz",
+                 lambda: window.open_paths([str(tmp_path / "seed0042.npz"), str(tmp_path / "again.npz")]))
+    qtbot.waitUntil(lambda: not window.opener.latents.drawing, timeout=UI_TIMEOUT)
+    assert [i.name for i in doc.items.values()].count("seed 42") == 1 and not new.latent_by_model
+    assert "again.npz is open already (the same picture as “seed 42”, opened from" in window.status.log.text()
+
+
+def test_a_kept_session_holding_a_latent_file_given_at_start_keeps_one_copy(qtbot, window, model_dir, image_files,
+                                                                           tmp_path):
+    open_images(qtbot, window, image_files[:1])
+    edited_export(qtbot, window, tmp_path / "x.npz")
+    opened(qtbot, window, tmp_path / "x.npz")
+    kept = replace(window.document.to_session(), kept=True)
+    window.close()
+    sess.save_session(kept)
+    for _ in range(2):  # two starts: it grew by one each time
+        again = MainWindow(Engine("cpu"), [catalog.read_entry(model_dir / "tiny-vae")])
+        qtbot.addWidget(again)
+        doc = again.document
+        with qtbot.waitSignal(doc.model_loaded, timeout=UI_TIMEOUT):
+            doc.load_model(str(model_dir / "tiny-vae"))
+        again.open_paths([str(tmp_path / "x.npz")], named=True)  # `genimg-gui x.npz`, as a file manager's Open with
+        assert again.questions.offer_restore() == 2
+        latents = again.opener.latents
+        qtbot.waitUntil(lambda: "x" in {i.name for i in doc.items.values()} and not doc.jobs
+                        and not latents.waiting and not latents.drawing, timeout=UI_TIMEOUT)
+        assert named_x(doc) == ["x"]
+        assert "x is open already: shown" in again.status.log.text()
+        kept = replace(doc.to_session(), kept=True)
+        again.close()
+        sess.save_session(kept)
+
+
+def recent() -> list[str]:
+    return Settings().recent_files()
+
+
+def test_latent_files_that_cannot_be_opened_leave_open_recent(qtbot, window, tmp_path):
+    doc = window.document
+    (tmp_path / "cut.npz").write_bytes(b"PK\x03\x04" + b"\0" * 20)
+    window.open_paths([str(tmp_path / "cut.npz")])
+    qtbot.waitUntil(lambda: "cut.npz" in window.last_error, timeout=UI_TIMEOUT)
+    assert str(tmp_path / "cut.npz") not in recent()
+    # a latent that does not fit the weights it records: damaged
+    record = json.dumps({"name": "tiny-vae", "kind": "vae", "weights_sha256": doc.models["vae"].identity})
+    np.savez(tmp_path / "short.npz", latent=np.zeros(7, np.float32), model=np.asarray(record))
+    window.open_paths([str(tmp_path / "short.npz")])
+    qtbot.waitUntil(lambda: "short.npz" in window.last_error, timeout=UI_TIMEOUT)
+    qtbot.waitUntil(lambda: str(tmp_path / "short.npz") not in recent(), timeout=UI_TIMEOUT)
+    # one that records no model may be another VAE's, which draws it; one whose model is not here opens with it
+    np.savez(tmp_path / "bare.npz", latent=np.zeros(7, np.float32))
+    np.savez(tmp_path / "lost.npz", latent=np.zeros(512, np.float32),
+             model=np.asarray(json.dumps({"name": "gone-vae", "path": str(tmp_path / "gone"), "kind": "vae"})))
+    for name in ("bare.npz", "lost.npz"):
+        window.open_paths([str(tmp_path / name)])
+        qtbot.waitUntil(lambda: name in window.last_error, timeout=UI_TIMEOUT)
+    qtbot.waitUntil(lambda: not window.opener.latents.drawing, timeout=UI_TIMEOUT)
+    assert {str(tmp_path / "bare.npz"), str(tmp_path / "lost.npz")} <= set(recent())
