@@ -19,7 +19,7 @@ from .export import read_latent
 from .imaging import with_pictures_step
 from .models.foreign import NeedsScale
 from .models.weights import ModelFileError
-from .recipe import Recipe, RecipeError
+from .recipe import recipe_at
 from .typed_options import typed
 from .wording import close_name, latent_scale_said, with_word
 
@@ -189,11 +189,8 @@ RECIPE_STEPS_SAID = 3  # a recipe's steps recipe_file_note names; the rest are "
 def recipe_file_note(path: Path) -> str:
     """What an edit recipe given as a model holds, and the command that applies it; "" for any other path (it was
     called "a text file", with the model files genimg opens)."""
-    if path.suffix.lower() != ".json" or not path.is_file():
-        return ""
-    try:
-        recipe = Recipe.load(path)
-    except RecipeError:  # other JSON, or a recipe too damaged to read: the loader's own message says what it opens
+    # other JSON, or a recipe too damaged to read: the model loader's own message says what it opens
+    if (recipe := recipe_at(path)) is None:
         return ""
     steps = [f"{s.label} {s.value:+.2f}σ" for s in recipe.steps[:RECIPE_STEPS_SAID]]
     steps += ["…"] if len(recipe.steps) > RECIPE_STEPS_SAID else []

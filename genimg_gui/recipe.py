@@ -186,6 +186,20 @@ class Recipe:
                    model_identity=_identity(model, name))
 
 
+def recipe_at(path: str | Path) -> Recipe | None:
+    """The edit recipe the file at path holds; None for any other path (not a .json file, other JSON, or a recipe too
+    damaged to read, which Recipe.load says why of). How `genimg info` and the window's opens (a drop, File → Open
+    images…) tell a recipe from the files they take: one rule, so the window never called a recipe "not an image"
+    where `genimg info` named it."""
+    path = Path(path)
+    if path.suffix.lower() != ".json" or not path.is_file():
+        return None
+    try:
+        return Recipe.load(path)
+    except RecipeError:
+        return None
+
+
 NOT_SAVED = "it is not a recipe genimg saved"
 # what a field must hold, and what JSON value a field held, in words ("must be a dict, not NoneType" was Python's)
 FIELD_WORDS = {dict: "an object ({…})", list: "a list ([…])", str: "text in quotes", int: "a whole number"}

@@ -1,11 +1,18 @@
 """A focus frame for the Tab stops whose style shows no focus: the canvas (a plain widget), an empty list (no
 current item to mark), the filmstrip's current thumbnail (Fusion darkened its outline by a shade) and the Models
-tab's card (a frameless scroll area). Tabbing on to them, the keyboard's place was lost."""
+tab's card (a frameless scroll area). Tabbing on to them, the keyboard's place was lost. Where the style's own mark
+was faint, a frame too: round a focused slider's handle (FocusSlider; Fusion tinted its outline) and the History
+tree's row the keyboard is on (paint_row_focus; Fusion drew a thin line of the highlight's shade round it, lost on
+the selected row). These two are drawn in a shade that reads 3:1 on what they are drawn on (ink.GRAPHIC), on light
+and dark palettes alike."""
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QRect, QRectF, Qt
-from PySide6.QtGui import QColor, QPainter, QPalette, QPen
-from PySide6.QtWidgets import QAbstractItemView, QFrame, QScrollArea, QWidget
+from PySide6.QtCore import QEvent, QModelIndex, QPersistentModelIndex, QRect, QRectF, QSize, Qt
+from PySide6.QtGui import QBrush, QColor, QPainter, QPalette, QPen
+from PySide6.QtWidgets import (QAbstractItemView, QFrame, QScrollArea, QSlider, QStyle, QStyleOptionSlider,
+                               QStyleOptionViewItem, QWidget)
+
+from .ink import GRAPHIC, behind, readable
 
 FRAME_WIDTH = 2  # px: one pixel of the highlight colour was easy to miss on a photo's edge
 
@@ -25,6 +32,53 @@ def paint_focus_frame(painter: QPainter, rect: QRect | QRectF, colour: QColor) -
     inset = FRAME_WIDTH / 2
     painter.drawRect(QRectF(rect).adjusted(inset, inset, -inset, -inset))
     painter.restore()
+
+
+def paint_row_focus(painter: QPainter, option: QStyleOptionViewItem,
+                    index: QModelIndex | QPersistentModelIndex) -> None:
+    """A focus frame round a view's row that has the keyboard focus (call after the row is drawn), in the colour of
+    the view's text, which reads on its rows and on the selected row's highlight alike: the keyboard is most often on
+    the selected row, where a frame of the highlight's colour would not show."""
+    if not option.state & QStyle.StateFlag.State_HasFocus:
+        return
+    palette, group = option.palette, QPalette.ColorGroup.Active  # the view has the focus: its window is active
+    if option.state & QStyle.StateFlag.State_Selected:
+        row = palette.color(group, QPalette.ColorRole.Highlight)
+    else:
+        row = _over(index.data(Qt.ItemDataRole.BackgroundRole), palette.color(group, QPalette.ColorRole.Base))
+    paint_focus_frame(painter, option.rect, readable(palette.color(group, QPalette.ColorRole.Text), row, GRAPHIC))
+
+
+def _over(background: object, base: QColor) -> QColor:
+    """A row's colour: its own background (a tint, maybe see-through) over base, or base where it has none."""
+    brush = QBrush(background) if isinstance(background, (QBrush, QColor)) else QBrush()
+    if brush.style() == Qt.BrushStyle.NoBrush:
+        return base
+    tint, alpha = brush.color(), brush.color().alphaF()
+    return QColor.fromRgbF(*(alpha * t + (1 - alpha) * b for t, b in zip(tint.getRgbF()[:3], base.getRgbF()[:3])))
+
+
+class FocusSlider(QSlider):
+    """A slider whose handle is framed while it has the keyboard focus, in the highlight's shade that reads where the
+    slider is drawn. The frame goes round the handle, not on its grey outline, where it read at under 2:1: the slider
+    is FRAME_WIDTH taller on each side to hold it."""
+
+    def sizeHint(self) -> QSize:  # noqa: N802 (Qt's name; QSlider's minimumSizeHint is made from it)
+        across = 2 * FRAME_WIDTH
+        horizontal = self.orientation() == Qt.Orientation.Horizontal
+        return super().sizeHint() + (QSize(0, across) if horizontal else QSize(across, 0))
+
+    def paintEvent(self, event) -> None:  # noqa: N802 (Qt's name)
+        super().paintEvent(event)
+        if self.hasFocus():
+            option = QStyleOptionSlider()
+            self.initStyleOption(option)
+            handle = self.style().subControlRect(QStyle.ComplexControl.CC_Slider, option,
+                                                 QStyle.SubControl.SC_SliderHandle, self)
+            painter = QPainter(self)
+            paint_focus_frame(painter, handle.adjusted(-FRAME_WIDTH, -FRAME_WIDTH, FRAME_WIDTH, FRAME_WIDTH),
+                              readable(focus_colour(self), behind(self), GRAPHIC))
+            painter.end()
 
 
 def paint_empty_view_focus(view: QAbstractItemView) -> None:

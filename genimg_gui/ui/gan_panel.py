@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (QButtonGroup, QComboBox, QFormLayout, QFrame, QGroupBox, QHBoxLayout, QLabel,
-                               QPushButton, QRadioButton, QScrollArea, QSlider, QVBoxLayout, QWidget)
+                               QPushButton, QRadioButton, QScrollArea, QVBoxLayout, QWidget)
 
 from .. import seed_draws
 from ..catalog import DEFAULT_PSI, PSI_RANGE
 from .accessible import labelled
+from .focus_frame import FocusSlider
 from .no_seed_note import NoSeedNote
 from .number_boxes import NumberBox
 from .number_keys import let_window_keys_through
@@ -159,7 +160,7 @@ class GanPanel(QWidget):
         self.steps.setSingleStep(50)
         self.steps.setToolTip("How many steps the inversion takes: more come closer to the image, and take longer")
         let_window_keys_through(self.steps)  # Undo and B work while it has the focus (the seed box's: SeedBox)
-        self.editability = QSlider(Qt.Orientation.Horizontal)
+        self.editability = FocusSlider(Qt.Orientation.Horizontal)
         self.editability.setRange(0, 100)
         self.editability.setValue(50)
         self.editability.setToolTip(EDITABILITY_TIP)

@@ -45,7 +45,7 @@ from .slider_tab import SliderTab
 from .slow_draw import SlowDrawNote, WaitingJobNote
 from .start_hint import StartHint
 from .status import StatusBar
-from .tab_order import set_reading_order
+from .tab_order import add_side_tab_keys, set_reading_order
 from .train_dialog import TrainDialog
 from .window_geometry import FIRST_SIZE, PANEL_MIN, PanelShare, bring_up, fit_to_screen
 
@@ -181,6 +181,7 @@ class MainWindow(QMainWindow):
                 zoom_shortcuts(steps))
         self.compare_actions = CompareActions(self.compare, view, self)
         view.addSeparator()
+        add_side_tab_keys(self, view)  # Ctrl+Page Down / Up
         self.add_action(view, "Message &log…", self.show_message_log, QKeySequence("Ctrl+L"))
         self.help = HelpMenu(self, bar.addMenu("&Help"))
         tools = QToolBar("Tools")

@@ -8,10 +8,11 @@ from pathlib import Path
 import numpy as np
 from PySide6.QtCore import QSignalBlocker, Qt, QTimer, Signal
 from PySide6.QtGui import QPixmap
-from PySide6.QtWidgets import QCheckBox, QComboBox, QDialog, QLabel, QPushButton, QSlider, QStyle, QWidget
+from PySide6.QtWidgets import QCheckBox, QComboBox, QDialog, QLabel, QPushButton, QStyle, QWidget
 
 from ..morph import (DEFAULT_FPS, DEFAULT_MODE, GIF_MAX_FPS, MAX_FRAMES, MAX_SCALE, default_scale, max_scale,
                      min_frames, output_size)
+from .focus_frame import FocusSlider
 from .keyframe_list import ID_ROLE, KeyframeList, order_button
 from .morph_frames import FramesBox, raised_note
 from .morph_layout import PREVIEW, build_layout, fit_to_screen, two_line_label
@@ -86,7 +87,7 @@ class MorphDialog(QDialog):
                               "MP4 alike; small models start at ×4 or so, as a player shows a 64-px video as a speck")
         self.size_label = two_line_label()  # an MP4's odd side adds a note
         self.size_label.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)  # level with "Size"
-        self.timeline = QSlider(Qt.Orientation.Horizontal)
+        self.timeline = FocusSlider(Qt.Orientation.Horizontal)
         self.timeline.setRange(0, self.frames.value() - 1)
         self.timeline.setToolTip("The frame on show: drag, or use the arrow keys, to go through the morph")
         self.timeline.setAccessibleName("Timeline")

@@ -1,6 +1,6 @@
 """Opening images into the window by hand: File → Open images…, Open recent, Paste image, files, folders or an
 image dropped on the window, and the files named on the command line. Paths go through open_paths, which tells models
-from pictures, pixels straight to the document."""
+and edit recipes from pictures, pixels straight to the document."""
 from __future__ import annotations
 
 import os
@@ -14,6 +14,8 @@ from PySide6.QtWidgets import QComboBox, QDialog, QFileDialog, QLineEdit, QMenu
 
 from ..catalog import model_to_load
 from ..imaging import IMAGE_SUFFIXES, images_in, no_images_in
+from ..recipe import recipe_at
+from ..wording import listed
 from .latent_files import LATENT_SUFFIX, LatentFiles, is_latent_file
 from .qimage import from_qimage
 
@@ -53,7 +55,8 @@ class OpenActions:
         """Each path for what it is (catalog.model_to_load): a model folder (genimg's, or a diffusers VAE's),
         its card.json and a model file (by suffix: catalog.MODEL_FILE_SUFFIXES) load as models, as Open model…
         and Open model folder… load them; a folder of pictures opens the pictures in it; a latent file (.npz) opens
-        as the item it holds (latent_files); anything else opens as a picture (the worker says what is not one).
+        as the item it holds (latent_files); an edit recipe is applied to the current picture (apply_recipes);
+        anything else opens as a picture (the worker says what is not one).
         Pictures are encoded once the models given with them (or any loading, with after_loads) are loaded (a file
         open already is shown instead: already_open). Relative paths (typed on the command line) are made absolute
         here, so File → Open recent still finds them from another folder. However a picture or latent file is
@@ -63,7 +66,7 @@ class OpenActions:
         (Document.load_model)."""
         window = self.window
         paths = [os.path.abspath(p) for p in paths]
-        models, images, latents = [], [], []
+        models, images, latents, recipes = [], [], [], []
         last = None  # the last picture or latent file: Open images… opens both, and starts beside either next
         for path in paths:
             if (model := model_to_load(path)) is not None:
@@ -75,15 +78,38 @@ class OpenActions:
             elif is_latent_file(path):
                 latents.append(path)
                 last = path
+            elif recipe_at(path) is not None:  # as `genimg info` knows one: it was opened as "not an image"
+                recipes.append(path)
             else:
                 images.append(path)
                 last = path
-        window.settings.add_recent(paths)  # first: a latent file found unreadable at once leaves it again
+        # first: a latent file found unreadable at once leaves it again; no recipe: reopened, it would edit again
+        window.settings.add_recent([p for p in paths if p not in recipes])
         window.model_opener.open_models(models, named)
         self.latents.open(latents)  # after the models given with them, which they may need: they wait for loads
         if last is not None and os.path.isdir(os.path.dirname(last)):
             window.settings.opened_from("images", os.path.dirname(last))
         window.document.open_files(images, window.fit_mode.currentText(), after_loads or bool(models))
+        self.apply_recipes(recipes, bool(models or images or latents))
+
+    def apply_recipes(self, recipes: list[str], with_files: bool) -> None:
+        """Recipes opened or dropped, each applied to the current picture as File → Apply recipe to current image…
+        applies it (RecipeActions.apply: its checks, one History step; with no picture, it says to open one).
+        with_files: models or pictures were opened with them, which arrive later; a recipe applied now would edit
+        the picture shown before, so none is, and the status bar says so."""
+        if not recipes:
+            return
+        self.window.settings.opened_from("recipes", os.path.dirname(recipes[-1]))  # Apply recipe… starts there
+        if with_files:
+            one = len(recipes) == 1
+            it = "it" if one else "them"
+            self.window.show_error(
+                f"{listed([Path(p).name for p in recipes])} {'was' if one else 'were'} not applied: a recipe edits "
+                f"the current image, and the files opened with {it} were still to open; once they are, drop {it} "
+                f"on the window again (or use File → Apply recipe to current image…)")
+            return
+        for path in recipes:
+            self.window.recipes.apply(path)
 
     def _pictures_in(self, folder: str) -> list[str]:
         """The pictures in a folder dropped or opened that is no model folder; one with none is said so here (sent

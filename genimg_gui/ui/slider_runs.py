@@ -8,7 +8,8 @@ from typing import Callable
 
 from PySide6.QtCore import QEvent, QObject, QPointF, Qt, QTimer, Signal
 from PySide6.QtGui import QMouseEvent
-from PySide6.QtWidgets import QSlider
+
+from .focus_frame import FocusSlider
 
 WHEEL_REST_MS = 400  # a run of wheel notches on a slider is one undo step, committed once the wheel rests
 # a run of step keys (arrows, Page Up/Down, Home, End) too; longer than the wheel's rest, as a held key waits about
@@ -89,10 +90,11 @@ class Runs(QObject):
             self.end()
 
 
-class RunSlider(QSlider):
+class RunSlider(FocusSlider):
     """A horizontal slider that says when a gesture ends: sliderReleased for a drag, run_ended for a run of notches
     or step keys (once it rests: Runs) and for a press on the groove (at its release). While one goes on,
-    in_gesture() is true: a valueChanged then is live, not a step of its own."""
+    in_gesture() is true: a valueChanged then is live, not a step of its own. Its handle is framed while it has the
+    keyboard focus (FocusSlider)."""
     run_ended = Signal()
 
     def __init__(self) -> None:

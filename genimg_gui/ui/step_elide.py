@@ -7,8 +7,10 @@ from __future__ import annotations
 import re
 
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
-from PySide6.QtGui import QFontMetrics, QFontMetricsF
+from PySide6.QtGui import QFontMetrics, QFontMetricsF, QPainter
 from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem
+
+from .focus_frame import paint_row_focus
 
 # a slider's value, "+0.13σ", "-0.17σ", "−1σ"; the last one stays, with what follows it (a caption's "”", " …")
 VALUE = re.compile(r"[+\-−]\d+(?:\.\d+)?σ")
@@ -36,7 +38,13 @@ def elide_step_name(metrics: QFontMetrics | QFontMetricsF, text: str, width: flo
 
 
 class StepNameDelegate(QStyledItemDelegate):
-    """Draws each row with its text shortened by elide_step_name to the room the style gives the text."""
+    """Draws each row with its text shortened by elide_step_name to the room the style gives the text, and a focus
+    frame round the row the keyboard is on (focus_frame.paint_row_focus)."""
+
+    def paint(self, painter: QPainter, option: QStyleOptionViewItem,
+              index: QModelIndex | QPersistentModelIndex) -> None:
+        super().paint(painter, option, index)
+        paint_row_focus(painter, option, index)
 
     def initStyleOption(self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex) -> None:
         super().initStyleOption(option, index)
