@@ -82,6 +82,7 @@ class Document(HistorySteps, QObject):
         self.offered_undo: OfferedUndo | None = None
         self.finish_gestures: Callable[[], None] = lambda: None  # the views' (HistorySteps)
         self.gesture_going_on: Callable[[], bool] = lambda: False
+        self.drop_sample_gestures: Callable[[], bool] = lambda: False
         for changed in (self.history_changed, self.directions_changed, self.model_loaded):
             changed.connect(self._forget_offered_undo)  # connected first: the views then see it gone
         engine.result.connect(self._on_result)

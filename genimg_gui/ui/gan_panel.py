@@ -67,6 +67,7 @@ class GanPanel(QWidget):
     new_sample_requested = Signal(int, float, object, str)
     # a live sample mid-gesture: a drag of ψ, a run of keys on ψ or of seed steps; its end asks for the step
     drag_requested = Signal(int, float, object, str)
+    gesture_dropped = Signal()  # such a gesture ended without its step (drop_gestures)
     send_to_vae_requested = Signal()
     invert_requested = Signal(int, float)     # steps, editability 0..1
 
@@ -91,6 +92,7 @@ class GanPanel(QWidget):
         self.psi = RunSlider()  # a drag, a run of keys or of wheel notches is one step, as on the Sliders tab
         self.psi.setFocusPolicy(Qt.FocusPolicy.WheelFocus)  # a wheel run is committed when a click takes the focus
         self.psi.setRange(*(round(psi * 100) for psi in PSI_RANGE))  # in hundredths (values())
+        self._psi_asked = self.psi.value()  # ψ as last set or asked for: a gesture dropped goes back to it
         self.psi_label = QLabel()
         for widget in (self.psi, self.psi_label):  # the README's words, as genimg --psi says them
             widget.setToolTip(PSI_TIP)
@@ -196,6 +198,7 @@ class GanPanel(QWidget):
         self._show_seed(seed)
         self.no_seed_note.clear()
         self.psi.setValue(round(psi * 100))
+        self._psi_asked = self.psi.value()
         self.psi_label.setText(f"ψ {psi:.2f}")
         self.gan_class.setCurrentIndex(0 if gan_class is None else gan_class + 1)
         self.draw_button(draw).setChecked(True)
@@ -207,12 +210,15 @@ class GanPanel(QWidget):
         so, and a seed, ψ, class or draw asked for now makes a new sample (Document.generate), the item left as it
         is. ψ, class and draw keep their values: an inversion's w or a VAE picture has none to show, and they are
         what the new sample will be drawn with."""
+        self._show_none()
+        self.no_seed_note.say(name, kind)
+
+    def _show_none(self) -> None:
         self.seed.blockSignals(True)
         self.seed.setMinimum(NO_SEED)  # the box goes below 0 only to show there is no seed
         self.seed.setSpecialValueText("—")  # shown at the minimum
         self.seed.setValue(NO_SEED)
         self.seed.blockSignals(False)
-        self.no_seed_note.say(name, kind)
 
     def gan_arrived(self) -> None:
         """A GAN has loaded: the controls work, and the note is the current item's again."""
@@ -270,6 +276,18 @@ class GanPanel(QWidget):
         """A run of seed steps or a ψ gesture goes on (resting too), its step still to come: an undo takes it back."""
         return self.seed.in_gesture() or self.psi.step_coming()
 
+    def drop_gestures(self) -> bool:
+        """Drop a run of seed steps or a ψ gesture going on over an item with no seed (show_no_seed), its new sample
+        not asked: Undo takes it back. The box shows "—" again, ψ its value before. Whether one went on."""
+        if not self.step_coming():
+            return False
+        self.seed.drop_run()
+        self._show_none()
+        self.psi.drop_gesture(self._psi_asked)
+        self.psi_label.setText(f"ψ {self._psi_asked / 100:.2f}")
+        self.gesture_dropped.emit()
+        return True
+
     def random_seed(self) -> None:
         self.seed.finish_run()  # the seed stepped to before is a step of its own
         self.seed.setValue(seed_draws.random_seed())
@@ -303,4 +321,5 @@ class GanPanel(QWidget):
             self._emit()
 
     def _emit(self, *_args) -> None:
+        self._psi_asked = self.psi.value()
         self.generate_requested.emit(*self.values_to_draw())

@@ -41,8 +41,9 @@ class GanSamples:
         # item id -> its newest live sample shown (mid-gesture), the state shown of it, and whether its class was
         # said lost at a switch: the gesture's step, if it ends on that sample (recorded_live)
         self.live: dict[int, tuple[rq.Mapped, EditState, bool]] = {}
-        # MapSeed seq of a step asked for an item -> the history node it was asked at, and those of them set aside
-        # (an undo, redo or jump came before them): each is added at its node as it comes (set_aside)
+        # MapSeed seq of a step asked for an item -> the history node it was asked at (not the node's own sample
+        # asked again: _own_sample), and those of them set aside (an undo, redo or jump came before them): each is
+        # added at its node as it comes (set_aside)
         self.asked_at: dict[int, int] = {}
         self.aside: set[int] = set()
         # Decode seq -> (item id, node, the w decoded) of a sample's own image, for Compare
@@ -77,7 +78,7 @@ class GanSamples:
         self.pending[seq] = target.id if target else 0
         if target is not None:
             self.asked[target.id] = (seed, psi, name, draw)
-            if record:
+            if record and not _own_sample(target, seed, psi, name, draw):
                 self.asked_at[seq] = target.history.current_id
         if auto and target is None:
             self.auto_asks.add(seq)
@@ -293,6 +294,14 @@ class GanSamples:
         for item_id in self.auto_items & set(doc.items):
             if doc.items[item_id].as_it_came():
                 doc.close_item(item_id, reopenable=False)
+
+
+def _own_sample(item: Item, seed: int, psi: float, class_name: str | None, draw: str) -> bool:
+    """Whether a sample asked (a run of seed keys ended where it began: 42, Up, Down) is the current node's own: its
+    step changes nothing, and is none an undo takes back (set_aside), which would keep 42 in place of going back."""
+    node = item.sample_node()
+    d = item.drawn.get(node) if node is not None else None
+    return d is not None and (d.seed, d.psi, d.class_name, d.asked_draw or d.draw) == (seed, psi, class_name, draw)
 
 
 def _same_sample(item: Item, node: int, r: rq.Mapped) -> bool:

@@ -1,6 +1,7 @@
 """The document's moves through the current item's history: undo (or the undo on offer of a change to many items),
 redo and a jump to any step. A gesture still going on in the views (a run of seed keys, a slider drag) ends first,
-its step made before the move; a step still being drawn is set aside (GanSamples.set_aside). Mixed into Document
+its step made before the move, and Undo takes it back (over an item with no seed, a run of seed keys or ψ is dropped:
+it would make a new sample); a step still being drawn is set aside (GanSamples.set_aside). Mixed into Document
 (document.py), which holds the items, their signals and the requests."""
 from __future__ import annotations
 
@@ -31,11 +32,19 @@ class HistorySteps:
     # undo from the toolbar (a button that takes no focus, so the seed box never saw it) undid the step before the run
     finish_gestures: Callable[[], None]
     gesture_going_on: Callable[[], bool]  # ...and whether one goes on, its step still to come (the views')
+    # ends a run of seed steps or a ψ gesture going on without its step (the views'); whether one went on
+    drop_sample_gestures: Callable[[], bool]
 
     def undo(self) -> None:
-        """The offered undo of a change to many items, if one is on offer, else the current item's last step: one
-        still being drawn (a run of seed keys ended by Ctrl+Z as its last seed was drawn) is taken back, the current
-        step shown again, and comes, when drawn, as the step Redo goes to."""
+        """A gesture going on, taken back: over an item with no seed, a run of seed steps or ψ is dropped (it would
+        make a new sample, and the undo then took back the picture's own last step); else it ends, its step made,
+        and is undone. Else the offered undo of a change to many items, if one is on offer, else the current item's
+        last step: one still being drawn (a run of seed keys ended by Ctrl+Z as its last seed was drawn) is taken
+        back, the current step shown again, and comes, when drawn, as the step Redo goes to."""
+        if self.step_coming():  # Undo names the gesture then, not the offer (the window's _update_actions): which of
+            self.offered_undo = None  # the two Ctrl+Z took back depended on whether the run's last seed was drawn
+            if not self.current.seeded and self.drop_sample_gestures():
+                return
         self.finish_gestures()
         offered, self.offered_undo = self.offered_undo, None
         if offered is not None:
@@ -47,8 +56,9 @@ class HistorySteps:
             self._step_history(History.can_undo, History.undo)
 
     def step_coming(self) -> bool:
-        """A step of the current item still to come (a gesture going on) or being drawn, which undo takes back: the
-        Undo action is offered for it, also at the item's first step, which has none before it."""
+        """A step of the current item still to come (a gesture going on; over an item with no seed, a run of seed
+        steps or ψ, which would make a new sample) or being drawn, which undo takes back: the Undo action is offered
+        for it, also at the item's first step, which has none before it, and Redo is not (redo_waits)."""
         return self.current is not None and (self.gesture_going_on() or self.samples.step_to_take_back(self.current))
 
     def offer_undo(self, text: str, undo: Callable[[], None]) -> None:
@@ -58,11 +68,15 @@ class HistorySteps:
     def _forget_offered_undo(self, *_) -> None:
         self.offered_undo = None
 
+    def redo_waits(self) -> bool:
+        """No redo while a step of the current item is still to come (a gesture going on) or being drawn at the
+        current node: it is the newest, or the one an undo took back, which Redo goes to once it is drawn. Redo
+        offered the step redone before, then recorded the run on top or did nothing."""
+        return self.current is None or self.step_coming() or bool(self.samples.steps_on_way(self.current))
+
     def redo(self) -> None:
-        """Redo; none while a step asked at the current one is still being drawn: it is the newest, or the one an
-        undo took back, which Redo goes to once it is drawn."""
-        self.finish_gestures()
-        if self.current is not None and not self.samples.steps_on_way(self.current):
+        if not self.redo_waits():
+            self.finish_gestures()  # a press held still on a slider's groove (no step coming till let go)
             self._step_history(History.can_redo, History.redo)
 
     def goto(self, node_id: int) -> None:

@@ -232,8 +232,9 @@ class MainWindow(QMainWindow):
         self.gan_panel.send_to_vae_requested.connect(d.send_to_vae)
         d.finish_gestures = lambda: (self.gan_panel.finish_gestures(), self.sliders.finish_gesture())
         d.gesture_going_on = lambda: self.gan_panel.step_coming() or self.sliders.step_coming()
+        d.drop_sample_gestures = self.gan_panel.drop_gestures
         for gesture in (self.gan_panel.drag_requested, self.gan_panel.generate_requested,  # a step to come, or asked
-                        self.sliders.values_changed, self.sliders.edit_committed):
+                        self.gan_panel.gesture_dropped, self.sliders.values_changed, self.sliders.edit_committed):
             gesture.connect(self._update_actions)
         self.gan_panel.seed.refused.connect(self.status.show_message)
         self.model_panel.load_requested.connect(lambda path: self.model_list.load_listed(path))
@@ -317,10 +318,10 @@ class MainWindow(QMainWindow):
     def _update_actions(self) -> None:
         """Which actions can act now, and what on: Undo and Redo name their step, Reopen its image."""
         item = self.document.current
-        offered = self.document.offered_undo
         coming = self.document.step_coming()  # Undo's, on a first step too: greyed out there, Ctrl+Z was lost
+        offered = None if coming else self.document.offered_undo  # Undo takes the gesture back (HistorySteps.undo)
         undone = item.history.current_id if item and item.history.can_undo() and not coming else None
-        redone = item.history.redo_target() if item else None
+        redone = None if self.document.redo_waits() else item.history.redo_target()
         self.undo_action.setEnabled(bool(offered) or undone is not None or coming)
         self.undo_action.setText(offered.text if offered else undo_text(self._step_name(item, undone)))
         self.redo_action.setEnabled(redone is not None)
@@ -338,9 +339,8 @@ class MainWindow(QMainWindow):
 
     # --- user actions ---------------------------------------------------
     def open_paths(self, paths: list[str], after_loads: bool = False, named: bool = False) -> None:
-        """Open each path for what it is: models load, pictures (and folders of them) open (OpenActions.open_paths);
-        after_loads: the pictures wait for any model loading, not only for those given with them; named: the
-        command line's."""
+        """Open each path for what it is (OpenActions.open_paths); after_loads: the pictures wait for any model
+        loading, not only for those given with them; named: the command line's."""
         self.opener.open_paths(paths, after_loads, named)
 
     def open_model_dialog(self) -> None:

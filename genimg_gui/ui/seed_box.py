@@ -47,6 +47,10 @@ class SeedBox(QSpinBox):
         """End a run still going on: its step is asked for now (run_ended), before a change made by code."""
         self.runs.end()
 
+    def drop_run(self) -> None:
+        """End a run still going on without its step (no run_ended): Undo took it back."""
+        self.runs.drop()
+
     def keyPressEvent(self, event) -> None:  # noqa: N802
         if not is_step_key(event, SEED_STEP_KEYS):
             super().keyPressEvent(event)

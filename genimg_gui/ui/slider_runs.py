@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import Callable
 
 from PySide6.QtCore import QEvent, QObject, QPointF, Qt, QTimer, Signal
-from PySide6.QtGui import QMouseEvent
+from PySide6.QtGui import QKeyEvent, QKeySequence, QMouseEvent
 
 from .focus_frame import FocusSlider
 
@@ -19,6 +19,7 @@ FLUSH_EVENTS = (QEvent.Type.ShortcutOverride, QEvent.Type.KeyPress, QEvent.Type.
                 QEvent.Type.FocusOut)  # ...or before any of these: see Runs.before
 PRESSES = (QEvent.Type.MouseButtonPress, QEvent.Type.MouseButtonDblClick)  # a second quick click is a double-click
 LOST_MOUSE_EVENTS = (QEvent.Type.FocusOut, QEvent.Type.Hide)  # mid-press, the release may never come: event()
+MODIFIER_KEYS = frozenset({Qt.Key.Key_Control, Qt.Key.Key_Shift, Qt.Key.Key_Alt, Qt.Key.Key_Meta, Qt.Key.Key_AltGr})
 STEP_KEYS = frozenset({Qt.Key.Key_Left, Qt.Key.Key_Right, Qt.Key.Key_Up, Qt.Key.Key_Down, Qt.Key.Key_PageUp,
                        Qt.Key.Key_PageDown, Qt.Key.Key_Home, Qt.Key.Key_End})
 
@@ -68,9 +69,13 @@ class Runs(QObject):
 
     def end(self) -> None:
         if self.kind is not None:
-            self._rest.stop()
-            self.kind = None
+            self.drop()
             self.ended.emit()
+
+    def drop(self) -> None:
+        """End a run without its step (`ended` not emitted)."""
+        self._rest.stop()
+        self.kind = None
 
     def eventFilter(self, _watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt's name)
         """Installed on a widget whose other filters may keep an event from its event(): before, first."""
@@ -79,15 +84,25 @@ class Runs(QObject):
 
     def before(self, event: QEvent) -> None:
         """From the widget's event(): a run still waiting to rest is ended before anything else reaches the widget,
-        a key (Ctrl+Z; an arrow after the wheel), a click, or the focus going to another widget (a click on another
-        image): ended once the timer ran out, it recorded whatever item and values were current by then. A step key
-        goes on with a run of keys, a press with a run of clicks."""
-        if event.type() not in FLUSH_EVENTS:
+        a key (an arrow after the wheel), a click, or the focus going to another widget (a click on another image):
+        ended once the timer ran out, it recorded whatever item and values were current by then. A step key goes on
+        with a run of keys, a press with a run of clicks. Not Undo's keys (Ctrl, then Ctrl+Z's shortcut check):
+        the undo ends the run itself (HistorySteps.undo), or drops it where its step would be a new sample, which,
+        asked here, it could not."""
+        if event.type() not in FLUSH_EVENTS or (isinstance(event, QKeyEvent) and _passes_run_by(event)):
             return
         goes_on = (self.kind == "keys" and is_step_key(event, self.step_keys)) or \
             (self.kind == "clicks" and event.type() in PRESSES)
         if not goes_on:
             self.end()
+
+
+def _passes_run_by(event: QKeyEvent) -> bool:
+    """A modifier key pressed alone (Ctrl+Z's Ctrl), or the shortcut check of Undo's keys, which the window's Undo
+    action takes next: neither ends a run. FLUSH_EVENTS' key events only."""
+    if event.key() in MODIFIER_KEYS:
+        return True
+    return event.type() == QEvent.Type.ShortcutOverride and event.matches(QKeySequence.StandardKey.Undo)
 
 
 class RunSlider(FocusSlider):
@@ -161,6 +176,16 @@ class RunSlider(FocusSlider):
         self.mouseReleaseEvent(QMouseEvent(QEvent.Type.MouseButtonRelease, QPointF(), QPointF(),
                                            Qt.MouseButton.LeftButton, Qt.MouseButton.NoButton,
                                            Qt.KeyboardModifier.NoModifier))
+
+    def drop_gesture(self, value: int) -> None:
+        """End a drag, a held press or a run still going on without its step, set back to value."""
+        self.runs.drop()
+        self.blockSignals(True)  # a drag's or press's end, and the value set back, say nothing
+        try:
+            self.finish_gesture()
+            self.setValue(value)
+        finally:
+            self.blockSignals(False)
 
     def finish_gesture(self) -> None:
         """End a drag, a held press or a run still going on; its edit is committed now (sliderReleased, run_ended)."""
