@@ -11,7 +11,7 @@ from pathlib import Path
 
 from .catalog import bundled_models
 from .cli_commands import per_file, say, write_png
-from .cli_models import load_model, new_runtime, pass_model
+from .cli_models import load_model, new_runtime
 from .engine.requests import ModelInfo
 from .engine.runtime import LatentMismatch, Runtime
 from .file_damage import what_file_holds
@@ -44,7 +44,7 @@ def decode(args: argparse.Namespace) -> int:
         try:
             image = rt.render(kind, f.latent, f.mask, f.base)
         except LatentMismatch as e:
-            raise LatentMismatch(f"{e}{made_by(f, path, kind, info.path)}") from None
+            raise LatentMismatch(f"{e}{made_by(f, path, kind, info.path, own)}") from None
         if folder is None and recorded_name(f) != info.name:
             say(fallback_note(path, f, kind, info.name))
         elif note := other_model_note(path, f, info, own, given is not None):
@@ -86,7 +86,17 @@ def other_kind(path: Path, f: LatentFile, given: str) -> str:
         return f"{said}; decode it with --{f.kind} MODEL_DIR"
     if own_model(f, path, f.kind):
         return f"{said}, made with {name}: leave out --{given} to decode it with {name}"
-    return f"{said}, made with {name}: {pass_model(name, f.kind)}, not --{given}"
+    return f"{said}, made with {name}: {pass_own(f, path, f.kind)}, not --{given}"
+
+
+def pass_own(f: LatentFile, path: Path, kind: str) -> str:
+    """How to decode a file with its own model where own_model found none: 'pass --vae with NAME's folder', or with a
+    folder that holds its weights where the folder it records holds others now. No bundled folder of its name is
+    named (as cli_models.pass_model names one for a recipe): own_model looked among them, so one of its name holds
+    other weights, and may be the very model just used."""
+    if other_weights_at(f, path, kind):
+        return f"pass --{kind} with a folder that holds its weights"
+    return f"pass --{kind} with {recorded_name(f)}'s folder"
 
 
 def other_model_note(path: Path, f: LatentFile, info: ModelInfo, own: Path | None, given: bool) -> str:
@@ -103,7 +113,7 @@ def other_model_note(path: Path, f: LatentFile, info: ModelInfo, own: Path | Non
     if own is not None and given and Path(own).resolve() != Path(info.path).resolve():
         how = f" (leave out --{kind} to decode it with its own)"
     elif own is None:
-        how = f" ({pass_model(name, kind)} to decode it with its own)"
+        how = f" ({pass_own(f, path, kind)} to decode it with its own)"
     else:
         how = ""
     used = f"{info.name}, as --{kind} says" if given else info.name
@@ -124,14 +134,14 @@ def fallback_note(path: Path, f: LatentFile, kind: str, used: str) -> str:
                 "folder that holds its weights to decode it with its own)")
     where = f" at {f.model_path}" if f.model_path else ""
     return (f"genimg: note: {path.name} was made with {name}, not found{where}; decoded with {used} instead, which "
-            f"gives another picture ({pass_model(name, kind)} to decode it with its own)")
+            f"gives another picture ({pass_own(f, path, kind)} to decode it with its own)")
 
 
-def made_by(f: LatentFile, path: Path, kind: str, used: str) -> str:
+def made_by(f: LatentFile, path: Path, kind: str, used: str, own: Path | None) -> str:
     """'; it was made by PATH: pass --vae PATH', for a latent that does not fit the model used and records the one
     that made it (encode, generate, edit and the app record it), which alone can decode it; the model's folder to
-    look for, if it is not at that path or holds other weights now. When that model is the one used, there is nothing
-    to pass: the file itself was damaged or edited."""
+    look for, if it is not at that path or holds other weights now (own: a folder that holds them, own_model). When
+    that model is the one used, there is nothing to pass: the file itself was damaged or edited."""
     if not f.model_path:
         return ""
     if there := other_weights_at(f, path, kind):
@@ -143,5 +153,7 @@ def made_by(f: LatentFile, path: Path, kind: str, used: str) -> str:
                 "or edited since")
     if recorded.exists():
         return f"; it was made by {f.model_path}: pass --{kind} {f.model_path}"
-    name = recorded_name(f)
-    return f"; it was made by {name}, not found at {f.model_path}: {pass_model(name, kind)}"
+    if own is not None and Path(own).resolve() == Path(used).resolve():  # a copy of its weights, found and used
+        return f"; {used} holds the weights it records as those that made it: the file was damaged or edited since"
+    found = f"pass --{kind} {own}" if own is not None else pass_own(f, path, kind)
+    return f"; it was made by {recorded_name(f)}, not found at {f.model_path}: {found}"

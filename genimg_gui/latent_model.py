@@ -4,11 +4,14 @@ rule for the window (ui/latent_files.py) and `genimg decode` (cli_decode.py), so
 Models are told apart by their weights' SHA-256 (ModelInfo.identity), which a latent file records: a copy in another
 folder is its model, and its own folder trained again in place since is not (another model of the same latent size
 draws the file without an error, as another picture). A file written before latent files recorded it goes by the
-weights its recorded folder holds now, else by its name. Cards and, for an old card or file, one weights file are
-read; no torch, no Qt."""
+weights its recorded folder holds now, else by its name. A card records the weights it was written for, which are
+not always those its folder holds (a weights file copied over its own): the weights of the folder a file records are
+read, and of a listed folder only where its card names the file's (or names none, for a model of the file's name).
+No torch, no Qt."""
 from __future__ import annotations
 
 from contextlib import suppress
+from itertools import chain
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -28,13 +31,16 @@ def recorded_name(f: LatentFile) -> str:
 def own_model(f: LatentFile, beside: Path, kind: str, entries: list[ModelEntry]) -> Path | None:
     """The folder of the model that made the latent file at beside, if it can still be found; None if not.
     A file that records its weights' digest: the folder it records (_recorded_places) where that folder holds those
-    weights, else a model among entries (the bundled ones, the window's Models list) that holds them; a folder of its
-    name that holds others (trained again in place) is never its model. A file that records none (written before
-    files did): the folder it records, else one of its name among entries, holding a model of its kind and name."""
+    weights (its weights file read: its card may describe others), else a model among entries (the bundled ones, the
+    window's Models list) that holds them; a folder of its name that holds others (trained again in place) is never
+    its model. A file that records none (written before files did): the folder it records, else one of its name among
+    entries, holding a model of its kind and name."""
     recorded, listed = _recorded_places(f.model_path, beside), [Path(e.path) for e in entries if e.kind == kind]
     if f.identity:  # each card read now: a listed one was read when listed, maybe before its folder was trained again
-        models = (model for place in recorded + listed if (model := _model_at(place, kind, "")) is not None)
-        return next((Path(m.path) for m in models if _holds_weights(m, f.identity, f.model_name)), None)
+        mine = (place for place in recorded if _model_at(place, kind, "") is not None)
+        others = (place for place in listed if (model := _model_at(place, kind, "")) is not None
+                  and _may_hold(model, f.identity, f.model_name))
+        return next((place for place in chain(mine, others) if _holds_weights(place, f.identity)), None)
     places = recorded + (listed if f.model_name else [])  # a file that records a path only: that folder alone
     return next((place for place in places if _model_at(place, kind, f.model_name) is not None), None)
 
@@ -45,8 +51,9 @@ def other_weights_at(f: LatentFile, beside: Path, kind: str) -> Path | None:
     if not f.identity:
         return None
     for place in _recorded_places(f.model_path, beside):
-        if (entry := _model_at(place, kind, f.model_name)) is not None:
-            return None if _holds_weights(entry, f.identity, f.model_name) else place
+        if _model_at(place, kind, f.model_name) is not None:
+            held = _digest(place)  # None: no weights file, so no other weights either
+            return place if held is not None and held != f.identity.lower() else None
     return None
 
 
@@ -80,15 +87,24 @@ def _model_at(folder: Path, kind: str, name: str) -> ModelEntry | None:
     return entry if entry is not None and entry.kind == kind and (not name or entry.name == name) else None
 
 
-def _holds_weights(entry: ModelEntry, identity: str, name: str) -> bool:
-    """Whether the model folder holds the weights of this digest, as its card records them (weights_file.CARD_DIGEST);
-    for a card written before cards recorded it, as its weights file reads, only for a model of the file's name
-    (reading every old folder listed would keep the window waiting)."""
+def _may_hold(entry: ModelEntry, identity: str, name: str) -> bool:
+    """Whether a listed model may hold the weights of this digest, as its card records them (weights_file.CARD_DIGEST),
+    their digest then read to be sure (a card describes other weights where a weights file was copied over its own);
+    for a card written before cards recorded it, only a model of the file's name (reading every old folder listed
+    would keep the window waiting)."""
     recorded = entry.card.get(CARD_DIGEST)
     if isinstance(recorded, str):
         return recorded.strip().lower() == identity.lower()
-    if name and entry.name != name:
-        return False
-    with suppress(OSError):  # no weights file: not a folder of these weights
-        return weights_digest(entry.path) == identity.lower()
-    return False
+    return not name or entry.name == name
+
+
+def _holds_weights(folder: Path, identity: str) -> bool:
+    """Whether the model folder holds the weights of this digest, as its weights file reads (not as its card says)."""
+    return _digest(folder) == identity.lower()
+
+
+def _digest(folder: Path) -> str | None:
+    """The digest of the weights the folder holds (weights_file.weights_digest); None without a weights file."""
+    with suppress(OSError):
+        return weights_digest(folder)
+    return None

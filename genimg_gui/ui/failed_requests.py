@@ -75,7 +75,8 @@ class FailedRequests:
             doc.jobs.pop(f.seq, None)
             if instead is not None:
                 instead(f)  # a load sent now: the files waiting for the loads wait for it too
-            doc.open_waiting()  # files waiting on a model that did not load open with the one loaded
+            if not f.superseded:  # files waiting on a model that did not load open with the one loaded; not yet
+                doc.open_waiting()  # where a newer request dropped it: they wait for that one, not yet a job
             doc.samples.drop(f.seq)
             doc.carry.remaps.pop(f.seq, None)  # that seed keeps the old GAN's w until a retry draws it
             doc.carry.reencodes.pop(f.seq, None)  # that picture keeps the old VAE's latent until a retry

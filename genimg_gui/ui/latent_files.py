@@ -8,9 +8,9 @@ The model the file records is loaded first when another of its kind is loaded, a
 (document_session.restore_session): the file holds that model's latent, and another model of the same latent
 size draws it without an error, as another picture. It is found and told apart by latent_model, as `genimg decode`
 finds it: by its weights, never a folder of its name that holds others. A model that cannot be found is named, with
-what to do. In one open (the files that wait on its loads among it), the first file of a kind decides that kind's
-model: another file needing another would switch it under the first, whose picture would then follow a model that
-did not make it, so such files are named, not opened.
+what to do. In one open (the files given at once), the first file of a kind decides that kind's model: another file
+needing another would switch it under the first, whose picture would then follow a model that did not make it, so
+such files are named, not opened. A file opened apart while they wait is its own open, as if opened after them.
 
 A file opened again while the item it gave is open, unchanged on disk, is shown, not opened a second time, as a
 picture is (already_open; no fit made it, so any fit): a file manager's "Open with" passing it at every start grew
@@ -65,10 +65,19 @@ class _Opening:
     stamp: FileStamp | None  # the file as it was before it was read: the item's (Item.file)
 
 
+@dataclass
+class _Load:
+    """A model loaded for a latent file: its folder (real path), the load's seq, and how it ended where another
+    model took its place: "loaded" (then replaced), or "superseded" (another load of its kind asked before it began)."""
+    folder: str
+    seq: int
+    ended: str = ""
+
+
 @dataclass(frozen=True)
 class _Claim:
-    """The model that draws a kind's latent files in one open: the first such file's (path), loaded for it or
-    loaded already (loaded False)."""
+    """The model that draws a kind's latent files in one open (LatentFiles.open): the first such file's (path),
+    loaded for it or loaded already (loaded False)."""
     path: str
     model: str
     loaded: bool
@@ -85,15 +94,26 @@ class LatentFiles:
         self.entries = entries
         self.forget = forget
         self.waiting: list[str] = []  # files waiting for the models loading (theirs among them)
-        self.model_asked: set[str] = set()  # files whose model was loaded for them: not loaded again
+        self.model_asked: dict[str, _Load] = {}  # file -> the model loaded for it: not loaded again
         self.drawing: dict[int, _Opening] = {}  # DecodeLatentFile seq -> the file it draws
-        self.claims: dict[str, _Claim] = {}  # kind -> the model its files in this open are drawn by
+        self.opens = 0  # open() calls, told apart by number
+        self.opened_in: dict[str, int] = {}  # file -> the open it was given in, while files wait
+        self.claims: dict[tuple[int, str], _Claim] = {}  # (open, kind) -> the model its files of that kind are drawn by
         self.refused: dict[tuple[str, str, _Claim], list[str]] = {}  # (kind, model, claim) -> files needing model
         document.engine.result.connect(self._on_result)
         document.engine.failed.connect(self._on_failed)
         document.loading_changed.connect(self._open_waiting)
+        document.model_loaded.connect(self._on_model_loaded)
+        document.engine.failed.connect(self._on_load_failed)
 
     def open(self, paths: list[str]) -> None:
+        """Open latent files given at once (one File → Open images…, a drop): one open, whose first file of a kind
+        decides that kind's model (_load_for); one opened while they wait is another open."""
+        self.opens += 1
+        self.opened_in.update(dict.fromkeys(paths, self.opens))
+        self._open_all(paths)
+
+    def _open_all(self, paths: list[str]) -> None:
         if self._busy():  # a session due back may hold some of them: known as open once it is back
             self.waiting += paths
             return
@@ -102,8 +122,9 @@ class LatentFiles:
         refused, self.refused = self.refused, {}
         for (kind, model, claim), names in refused.items():
             self.document.error.emit(not_switched(names, model, kind, claim))
-        if not self.waiting:  # this open is done: the next may switch models again
+        if not self.waiting:  # these opens are done: the next may switch models again
             self.claims.clear()
+            self.opened_in.clear()
 
     def _busy(self) -> bool:
         """Models are loading, or a session is due back: the model a file needs may be among them."""
@@ -112,7 +133,19 @@ class LatentFiles:
     def _open_waiting(self) -> None:
         if self.waiting and not self._busy():
             waiting, self.waiting = self.waiting, []
-            self.open(waiting)
+            self._open_all(waiting)
+
+    def _on_model_loaded(self, info: rq.ModelInfo) -> None:
+        """Note the models loaded for files: one replaced before its file opened (another picked meanwhile) is said
+        to be, not said not to have loaded."""
+        for load in self.model_asked.values():
+            if load.folder == os.path.realpath(info.path):
+                load.ended = "loaded"
+
+    def _on_load_failed(self, failed: rq.Failed) -> None:
+        for load in self.model_asked.values():
+            if load.seq == failed.seq and failed.superseded:  # another picked before it began: said so, not "failed"
+                load.ended = "superseded"
 
     def _open(self, path: str) -> None:
         doc, name = self.document, Path(path).name
@@ -128,33 +161,35 @@ class LatentFiles:
             return
         kind = f.kind or "vae"  # a bare np.savez records none: as `genimg decode`, a VAE's
         info, own = doc.models.get(kind), own_model(f, Path(path), kind, self.entries())
-        asked = path in self.model_asked
-        self.model_asked.discard(path)
+        asked, claimed = self.model_asked.pop(path, None), self._key(path, kind)
         if info is not None and made_in(f, own, info):
-            self.claims.setdefault(kind, _Claim(path, info.name, False))
+            self.claims.setdefault(claimed, _Claim(path, info.name, False))
             self._draw(path, f, kind, stamp)
-        elif own is None or asked:  # not found, or loaded for it and still not its weights (or it did not load)
-            if kind in self.claims and self.claims[kind].path == path:  # the others may load theirs
-                del self.claims[kind]
+        elif own is None or asked is not None:  # not found, or loaded for it and still not its weights (or not loaded)
+            if claimed in self.claims and self.claims[claimed].path == path:  # the others may load theirs
+                del self.claims[claimed]
             there = other_weights_at(f, Path(path), kind)
-            doc.error.emit(not_opened(name, recorded_name(f), kind, f.model_path, info, there,
-                                      (own or there) if asked else None))
+            doc.error.emit(not_opened(name, recorded_name(f), kind, f.model_path, info, there, asked))
         else:
             self._load_for(path, recorded_name(f), kind, info, own)
 
     def _load_for(self, path: str, model: str, kind: str, info: rq.ModelInfo | None, own: Path) -> None:
         """Load the model that made the file (own: its folder), the file waiting for it; unless another file of this
         open decided the model of its kind: switching would take that file along."""
-        claim = self.claims.setdefault(kind, _Claim(path, model, True))
+        claim = self.claims.setdefault(self._key(path, kind), _Claim(path, model, True))
         if claim.path != path:
             self.refused.setdefault((kind, model, claim), []).append(Path(path).name)
             return
         doc = self.document
-        self.model_asked.add(path)
         self.waiting.append(path)
-        pictures = any(item.kind == kind for item in doc.items.values())
+        # an earlier open's file still being drawn follows it too
+        pictures = any(i.kind == kind for i in (*doc.items.values(), *self.drawing.values()))
         doc.message.emit(switching_message(Path(path).name, model, kind, info, own, pictures))
-        doc.load_model(str(own))
+        self.model_asked[path] = _Load(os.path.realpath(own), doc.load_model(str(own)))
+
+    def _key(self, path: str, kind: str) -> tuple[int, str]:
+        """The claims key of a file's kind in its open (opened_in)."""
+        return self.opened_in.get(path, 0), kind
 
     def _draw(self, path: str, f: LatentFile, kind: str, stamp: FileStamp | None) -> None:
         base = f.base if f.mask is not None or (f.base is not None and not np.array_equal(f.base, f.latent)) else None
@@ -209,22 +244,36 @@ def made_in(f: LatentFile, own: Path | None, info: rq.ModelInfo) -> bool:
 
 
 def not_opened(name: str, model: str, kind: str, path: str, info: rq.ModelInfo | None, there: Path | None,
-               loaded: Path | None) -> str:
+               loaded: _Load | None) -> str:
     """Why a latent file was not opened: the model it was made with is not here (there: the folder it records, which
-    holds other weights now; loaded: the folder loaded for it, which did not load or is not its weights), and what
-    to do."""
+    holds other weights now; loaded: the model loaded for it, which did not load, is not its weights, or another
+    took its place), and what to do."""
     if not model:
         return f"{name} was not opened: it records no model, and no {kind.upper()} is loaded; load one first"
     if loaded is not None:
-        same = info is not None and os.path.realpath(info.path) == os.path.realpath(loaded)
-        why = f"{model} at {info.path} holds other weights than those it was made with" if same else \
-            f"{model} did not load"
+        why = loaded_for_it(model, info, loaded)
     elif there is not None:
         why = f"{model} at {there} now holds other weights than those it was made with, and no model listed holds them"
+    elif info is not None and info.name == model:  # another of its name: trained again elsewhere, or apart
+        why = (f"the {model} loaded ({info.path}) holds other weights than those it was made with, and "
+               + (f"the one that made it was not found at {path}" if path else "no model listed holds its weights"))
     else:
         why = f"{model} is not loaded" + (f" and was not found at {path}" if path else " and is not listed")
     return (f"{name} was not opened: it was made with {model}, and {why}; open that {kind.upper()} (File → Open "
             f"model folder…), then open {name} again. `genimg decode {name} --{kind} MODEL_DIR` decodes it too")
+
+
+def loaded_for_it(model: str, info: rq.ModelInfo | None, loaded: _Load) -> str:
+    """What became of the model loaded for a latent file that still does not draw it: it holds other weights, another
+    was loaded in its place meanwhile (picked as it loaded, or before it began), or it did not load."""
+    if info is not None and os.path.realpath(info.path) == loaded.folder:
+        return f"{model} at {info.path} holds other weights than those it was made with"
+    now = "" if info is None else info.name if info.name != model else f"{info.name} ({info.path})"
+    if now and loaded.ended == "loaded":
+        return f"{now} was loaded in place of the {model} loaded for it"
+    if now and loaded.ended == "superseded":
+        return f"{now} was asked for before the {model} it needs began to load, and loaded instead"
+    return f"{model} did not load"
 
 
 def not_switched(names: list[str], model: str, kind: str, claim: _Claim) -> str:
