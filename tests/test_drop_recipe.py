@@ -1,7 +1,7 @@
 """An edit recipe dropped on the window, or chosen in File → Open images…, is applied to the current picture as
 File → Apply recipe to current image… applies it (its checks, one History step); it was sent on as a picture:
 "x.recipe.json is not an image (it holds text)", where `genimg info` called it an edit recipe. With no picture it says
-to open one; dropped with pictures, they open and it is not applied, and the status bar says so."""
+to open one; dropped with a picture, it is applied to that picture once it has opened (recipe_waits)."""
 from __future__ import annotations
 
 import hashlib
@@ -75,17 +75,20 @@ def test_a_recipe_dropped_with_no_picture_open_says_to_open_one(qtbot, window, m
     while window.document.current is not None:
         window.close_item()
     drop(window, [recipe])
-    assert window.last_error == "Cannot apply the recipe: open an image first"
+    assert window.last_error == ("r.json was not applied: no image is open to apply it to; open one, then drop it on "
+                                 "the window again (or use File → Apply recipe to current image…)")
     assert not window.document.jobs and not window.document.items
 
 
-def test_a_recipe_dropped_with_pictures_opens_them_and_says_it_was_not_applied(qtbot, window, monkeypatch,
-                                                                             image_files, tmp_path):
+def test_a_recipe_dropped_with_a_picture_is_applied_to_it_once_it_opens(qtbot, window, monkeypatch, image_files,
+                                                                        tmp_path):
+    """It was not applied (the picture came later), and the status bar said to drop it again."""
     item, = open_images(qtbot, window, image_files[:1])
     recipe = edited_recipe(qtbot, window, monkeypatch, item, tmp_path / "r.json")
     steps = len(item.history)
     drop(window, [image_files[1], recipe])
-    qtbot.waitUntil(lambda: len([i for i in window.document.items.values() if i.kind == "vae"]) == 2, timeout=30_000)
-    assert window.last_error.startswith("r.json was not applied: a recipe edits the current image, and the files "
-                                        "opened with it were still to open; once they are, drop it on the window again")
-    assert len(item.history) == steps  # the picture shown then was left as it was
+    qtbot.waitUntil(lambda: step_names(window, window.document.current)[-1] == "Recipe r.json", timeout=30_000)
+    new = window.document.current
+    assert new.name == image_files[1].name and step_names(window, new) == ["Opened", "Recipe r.json"]
+    assert len(item.history) == steps  # the picture shown before was left as it was
+    settle(qtbot, new)

@@ -15,9 +15,9 @@ from PySide6.QtWidgets import QComboBox, QDialog, QFileDialog, QLineEdit, QMenu
 from ..catalog import model_to_load
 from ..imaging import IMAGE_SUFFIXES, images_in, no_images_in
 from ..recipe import recipe_at
-from ..wording import listed
 from .latent_files import LATENT_SUFFIX, LatentFiles, is_latent_file
 from .qimage import from_qimage
+from .recipe_waits import RecipeWaits
 
 if TYPE_CHECKING:
     from .main_window import MainWindow
@@ -34,6 +34,7 @@ class OpenActions:
     def __init__(self, window: MainWindow) -> None:
         self.window = window
         self.latents = LatentFiles(window.document, lambda: window.model_list.entries, window.settings.forget_recent)
+        self.recipe_waits = RecipeWaits(window.document, self.latents, lambda path: window.recipes.apply(path))
 
     def fill_fit_menu(self, menu: QMenu, choice: QComboBox) -> None:
         """The toolbar's "Fit new images" choice as the menu's radio items, in step with it both ways (it was on
@@ -55,8 +56,8 @@ class OpenActions:
         """Each path for what it is (catalog.model_to_load): a model folder (genimg's, or a diffusers VAE's),
         its card.json and a model file (by suffix: catalog.MODEL_FILE_SUFFIXES) load as models, as Open model…
         and Open model folder… load them; a folder of pictures opens the pictures in it; a latent file (.npz) opens
-        as the item it holds (latent_files); an edit recipe is applied to the current picture (apply_recipes);
-        anything else opens as a picture (the worker says what is not one).
+        as the item it holds (latent_files); an edit recipe is applied to the picture opened with it, else to the
+        current one (apply_recipes); anything else opens as a picture (the worker says what is not one).
         Pictures are encoded once the models given with them (or any loading, with after_loads) are loaded (a file
         open already is shown instead: already_open). Relative paths (typed on the command line) are made absolute
         here, so File → Open recent still finds them from another folder. However a picture or latent file is
@@ -90,26 +91,17 @@ class OpenActions:
         if last is not None and os.path.isdir(os.path.dirname(last)):
             window.settings.opened_from("images", os.path.dirname(last))
         window.document.open_files(images, window.fit_mode.currentText(), after_loads or bool(models))
-        self.apply_recipes(recipes, bool(models or images or latents))
+        self.apply_recipes(recipes, images + latents)
 
-    def apply_recipes(self, recipes: list[str], with_files: bool) -> None:
+    def apply_recipes(self, recipes: list[str], files: list[str]) -> None:
         """Recipes opened or dropped, each applied to the current picture as File → Apply recipe to current image…
-        applies it (RecipeActions.apply: its checks, one History step; with no picture, it says to open one).
-        with_files: models or pictures were opened with them, which arrive later; a recipe applied now would edit
-        the picture shown before, so none is, and the status bar says so."""
-        if not recipes:
-            return
-        self.window.settings.opened_from("recipes", os.path.dirname(recipes[-1]))  # Apply recipe… starts there
-        if with_files:
-            one = len(recipes) == 1
-            it = "it" if one else "them"
-            self.window.show_error(
-                f"{listed([Path(p).name for p in recipes])} {'was' if one else 'were'} not applied: a recipe edits "
-                f"the current image, and the files opened with {it} were still to open; once they are, drop {it} "
-                f"on the window again (or use File → Apply recipe to current image…)")
-            return
-        for path in recipes:
-            self.window.recipes.apply(path)
+        applies it (RecipeActions.apply: its checks, one History step), once the models loading, a session due back
+        and the files opened with them have come (recipe_waits): a recipe named on the command line was applied
+        before any of them, and said to open an image first. files: the pictures and latent files opened with them,
+        one of which they are applied to."""
+        if recipes:
+            self.window.settings.opened_from("recipes", os.path.dirname(recipes[-1]))  # Apply recipe… starts there
+            self.recipe_waits.add(recipes, files)
 
     def _pictures_in(self, folder: str) -> list[str]:
         """The pictures in a folder dropped or opened that is no model folder; one with none is said so here (sent
