@@ -1,0 +1,61 @@
+"""What a second hands-on tester of the Train… dialog found: a log that stopped following its last lines, ...
+(see each test)."""
+from PIL import Image
+from PySide6.QtWidgets import QAbstractSlider
+
+from genimg_gui.ui.train_dialog import TrainDialog
+from test_train_dialog import dialog_for
+from test_train_dialog_state import ending_with
+
+
+def stopping_run(out, steps: int = 9) -> str:
+    """A run's Python line: progress lines, then, told to stop (Stop's SIGTERM), a run's last lines and its card."""
+    return ("import json, pathlib, signal, sys, time\n"
+            f"out = pathlib.Path({str(out)!r})\n"
+            "def stop(*_):\n"
+            f"    print('interrupted by SIGTERM at step {steps}: saving a checkpoint and the model', flush=True)\n"
+            "    out.mkdir(parents=True, exist_ok=True)\n"
+            f"    (out / 'card.json').write_text(json.dumps({{'kind': 'vae', 'training': {{'steps': {steps}}}}}))\n"
+            "    (out / 'checkpoint.pt').write_text('')\n"
+            f"    print(f'wrote {{out}}: step {steps}, with its checkpoint', flush=True)\n"
+            f"    print(f'stopped early at step {steps}: the model so far and its checkpoint are in {{out}}', "
+            "flush=True)\n"
+            "    sys.exit(143)\n"
+            "signal.signal(signal.SIGTERM, stop)\n"
+            f"for step in range(1, {steps + 1}):\n"
+            "    print(f'step {step} | 3 img/s | mse=0.1648 kl=1.6963 | 0.8 min left', flush=True)\n"
+            "print('ready', flush=True)\n"
+            "time.sleep(60)\n")
+
+
+def last_line_in_view(dialog: TrainDialog) -> bool:
+    log = dialog.watch.log
+    last = log.blockBoundingGeometry(log.document().lastBlock()).translated(log.contentOffset())
+    return last.bottom() <= log.viewport().height() + 1
+
+
+def test_the_log_follows_a_stopped_runs_last_lines_until_the_user_scrolls_up(qtbot, tmp_path):
+    """After Stop and save the log's last lines ("wrote …", "■ stopped at step N: …") showed only after scrolling:
+    the log had stopped following once its view stood inside its first line, "$ genimg train …", wrapped."""
+    data = tmp_path / ("a folder with a name long enough to wrap the log's first line " * 2).strip()
+    data.mkdir()
+    for i in range(12):
+        Image.new("RGB", (32, 32), (20 * i, 0, 0)).save(data / f"{i}.png")
+    dialog = dialog_for(qtbot, data, tmp_path / "vae", minutes=30)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    ending_with(dialog, stopping_run(tmp_path / "vae"))
+    dialog.start()
+    qtbot.waitUntil(lambda: dialog.watch.log.toPlainText().endswith("ready"), timeout=60_000)
+    assert last_line_in_view(dialog)
+    with qtbot.waitSignal(dialog.process.finished, timeout=60_000):
+        dialog.stop()
+    assert dialog.watch.log.toPlainText().splitlines()[-1].startswith("■ stopped at step 9: ")
+    assert last_line_in_view(dialog)
+    # the user scrolls up to read: the lines that come leave the view where they put it
+    dialog.watch.log.verticalScrollBar().triggerAction(QAbstractSlider.SliderAction.SliderToMinimum)
+    dialog.watch.say("a line after")
+    assert dialog.watch.log.verticalScrollBar().value() == 0 and not last_line_in_view(dialog)
+    dialog.watch.log.verticalScrollBar().triggerAction(QAbstractSlider.SliderAction.SliderToMaximum)
+    dialog.watch.say("back at the end, it follows again")
+    assert last_line_in_view(dialog)
