@@ -1,10 +1,14 @@
 """What a second hands-on tester of the Train… dialog found: a log that stopped following its last lines, ...
 (see each test)."""
+import json
+
 from PIL import Image
 from PySide6.QtWidgets import QAbstractSlider
 
+from genimg_gui.ui.settings import Settings
 from genimg_gui.ui.train_dialog import TrainDialog
-from test_train_dialog import dialog_for
+from genimg_gui.ui.train_question import RESUME
+from test_train_dialog import answer, dialog_for, fill, shapes  # noqa: F401 (shapes: a fixture)
 from test_train_dialog_state import ending_with
 
 
@@ -15,7 +19,8 @@ def stopping_run(out, steps: int = 9) -> str:
             "def stop(*_):\n"
             f"    print('interrupted by SIGTERM at step {steps}: saving a checkpoint and the model', flush=True)\n"
             "    out.mkdir(parents=True, exist_ok=True)\n"
-            f"    (out / 'card.json').write_text(json.dumps({{'kind': 'vae', 'training': {{'steps': {steps}}}}}))\n"
+            f"    card = {{'kind': 'vae', 'training': {{'steps': {steps}, 'stopped': True}}}}\n"
+            "    (out / 'card.json').write_text(json.dumps(card))\n"
             "    (out / 'checkpoint.pt').write_text('')\n"
             f"    print(f'wrote {{out}}: step {steps}, with its checkpoint', flush=True)\n"
             f"    print(f'stopped early at step {steps}: the model so far and its checkpoint are in {{out}}', "
@@ -59,3 +64,29 @@ def test_the_log_follows_a_stopped_runs_last_lines_until_the_user_scrolls_up(qtb
     dialog.watch.log.verticalScrollBar().triggerAction(QAbstractSlider.SliderAction.SliderToMaximum)
     dialog.watch.say("back at the end, it follows again")
     assert last_line_in_view(dialog)
+
+
+def test_the_note_of_a_stopped_run_goes_while_it_continues_and_then_names_the_step_it_stopped_at(qtbot, shapes,
+                                                                                               tmp_path):
+    """The note "The last run in …/vae stopped at step 9: Start continues it" stayed through a continued run and
+    after it, beside the bar's "stopped at step 19"."""
+    settings = Settings(str(tmp_path / "settings.ini"))
+    out = tmp_path / "vae"
+    out.mkdir()
+    (out / "card.json").write_text(json.dumps({"kind": "vae", "training": {"steps": 9, "stopped": True}}))
+    (out / "checkpoint.pt").write_text("")
+    dialog = TrainDialog(settings=settings)
+    qtbot.addWidget(dialog)
+    fill(dialog, shapes, out, minutes=30)
+    assert dialog.out_note.text() == f"The last run in {out} stopped at step 9: Start continues it (it asks first)."
+    answer(dialog, RESUME)
+    ending_with(dialog, stopping_run(out, steps=19))
+    dialog.start()
+    assert not dialog.out_note.isVisibleTo(dialog)
+    qtbot.waitUntil(lambda: dialog.watch.log.toPlainText().endswith("ready"), timeout=60_000)
+    assert not dialog.out_note.isVisibleTo(dialog)
+    with qtbot.waitSignal(dialog.process.finished, timeout=60_000):
+        dialog.stop()
+    assert dialog.watch.progress.format() == "stopped at step 19"
+    assert dialog.out_note.isVisibleTo(dialog)
+    assert dialog.out_note.text() == f"The last run in {out} stopped at step 19: Start continues it (it asks first)."

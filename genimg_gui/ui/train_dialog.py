@@ -275,6 +275,8 @@ class TrainDialog(QDialog):
         self._stopping, self._nothing_written, self._choice = False, False, choice
         self._remember(unfinished=True)  # until it says done: a run the app's end cut short is found again
         self.watch.begin(shape["kind"], beginning)
+        # the bar and log say where the run is: "the last run … stopped at step 9" stayed beside its "step 19"
+        self.out_note.hide()
         self.settings.setEnabled(False)
         self.start_button.setEnabled(False)
         self.stop_button.setEnabled(True)
