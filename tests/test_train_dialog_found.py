@@ -2,9 +2,11 @@
 (see each test)."""
 import json
 
+import pytest
 from PIL import Image
-from PySide6.QtWidgets import QAbstractSlider
+from PySide6.QtWidgets import QAbstractSlider, QWidget
 
+from genimg_gui.ui.quit_after_run import QuitAfterRun
 from genimg_gui.ui.settings import Settings
 from genimg_gui.ui.train_dialog import TrainDialog
 from genimg_gui.ui.train_question import RESUME
@@ -90,3 +92,25 @@ def test_the_note_of_a_stopped_run_goes_while_it_continues_and_then_names_the_st
     assert dialog.watch.progress.format() == "stopped at step 19"
     assert dialog.out_note.isVisibleTo(dialog)
     assert dialog.out_note.text() == f"The last run in {out} stopped at step 19: Start continues it (it asks first)."
+
+
+@pytest.mark.parametrize("how", ["Close", "quitting genimg"])
+def test_a_run_stopped_by_close_or_a_quit_says_so_not_stop_and_save(how, qtbot, shapes, tmp_path):
+    """Closing the dialog mid-run, or quitting genimg, logged "stopped at step 3 (Stop and save): saving …"."""
+    out = tmp_path / "vae"
+    dialog = dialog_for(qtbot, shapes, out, minutes=30)
+    events = []
+    dialog.run_event.connect(lambda text, _failed: events.append(text))
+    ending_with(dialog, stopping_run(out, steps=3))
+    dialog.start()
+    qtbot.waitUntil(lambda: dialog.watch.log.toPlainText().endswith("ready"), timeout=60_000)
+    with qtbot.waitSignal(dialog.process.finished, timeout=60_000):
+        if how == "Close":
+            dialog.reject()
+        else:
+            window = QWidget()
+            qtbot.addWidget(window)
+            QuitAfterRun(window, [dialog], None, close=lambda: None)
+    log = dialog.watch.log.toPlainText()
+    assert f"stopped at step 3 ({how}): saving a checkpoint and the model" in log and "Stop and save" not in log
+    assert f"Training stopping ({how}): saving the model so far to {out}" in events
