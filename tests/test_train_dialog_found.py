@@ -114,3 +114,25 @@ def test_a_run_stopped_by_close_or_a_quit_says_so_not_stop_and_save(how, qtbot, 
     log = dialog.watch.log.toPlainText()
     assert f"stopped at step 3 ({how}): saving a checkpoint and the model" in log and "Stop and save" not in log
     assert f"Training stopping ({how}): saving the model so far to {out}" in events
+
+
+def test_the_warning_about_a_folder_goes_from_the_log_once_another_folder_is_chosen(qtbot, shapes, tmp_path):
+    """After switching Images to another folder the log still opened with the old folder's "⚠ Only 3 image files …"
+    until the next Start."""
+    few = tmp_path / "few"
+    few.mkdir()
+    for i in range(3):
+        Image.new("RGB", (32, 32), (60 * i, 0, 0)).save(few / f"{i}.png")
+    dialog = dialog_for(qtbot, few, tmp_path / "vae", minutes=1)
+    warning = dialog.kept.note.text()
+    assert warning.startswith("⚠ Only 3 image files")
+    ending_with(dialog, "import sys; print('genimg train: error: no image would open'); sys.exit(1)")
+    with qtbot.waitSignal(dialog.process.finished, timeout=60_000):
+        dialog.start()
+    assert dialog.watch.log.toPlainText().startswith(warning + "\n$ genimg train vae ")
+    dialog.data.setText(str(few))  # the same folder: still its run's warning
+    assert warning in dialog.watch.log.toPlainText()
+    dialog.data.setText(str(shapes))
+    log = dialog.watch.log.toPlainText()
+    assert "Only 3 image files" not in log
+    assert log.startswith("$ genimg train vae ") and "no image would open" in log  # the run's own lines stay

@@ -94,6 +94,7 @@ class TrainDialog(QDialog):
         self._choice = ""  # RESUME or OVERWRITE for the earlier run in Save to, "" for none
         self._close_when_done = False  # closed mid-run: it closes once the run has saved
         self._begun = ""  # the message log's word that the run started, until said (say_begun)
+        self._folder_warning = ("", "")  # the folder note the log opens with, and the Images it was about
         self.data.textChanged.connect(self._suggest_output)
         self.data.textChanged.connect(self.kept.look_at_folder)
         self.kind.currentTextChanged.connect(self._suggest_output)
@@ -201,6 +202,10 @@ class TrainDialog(QDialog):
             self._refused = False
             self.watch.clear()
         self.watch.forget_end()
+        warning, folder = self._folder_warning
+        if warning and self.data.text() != folder:  # another folder's warning read as the one now chosen's
+            self.watch.unsay(warning)
+            self._folder_warning = ("", "")
         if self._save_to_folder() != self._run_out:  # the figures and grid shown are of the folder Save to names
             self.watch.forget_results()
         self._offer_start()
@@ -274,6 +279,7 @@ class TrainDialog(QDialog):
             self.watch.say(said)
         if self.kept.note.text():  # too few images to hold any out: said before the run's own "held out: 0"
             self.watch.say(self.kept.note.text())
+        self._folder_warning = (self.kept.note.text(), self.data.text())
         self.watch.say("$ genimg " + " ".join(args[2:]))
         self._stopping, self._nothing_written, self._choice = False, False, choice
         self._remember(unfinished=True)  # until it says done: a run the app's end cut short is found again

@@ -6,7 +6,7 @@ from pathlib import Path
 from typing import Callable, NamedTuple
 
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtGui import QPixmap
+from PySide6.QtGui import QPixmap, QTextCursor
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPlainTextEdit, QProgressBar, QVBoxLayout, QWidget
 
 from ..earlier_run import RESUME_HINT, card_steps
@@ -112,6 +112,21 @@ class RunWatch(QWidget):
     def say(self, text: str) -> None:
         self.log.appendPlainText(text)
         self._follow()
+
+    def unsay(self, text: str, within: int = 3) -> None:
+        """Take a line the dialog said near the log's start (the folder's "⚠ Only 3 image files …") out of it: it
+        read as the folder now chosen's."""
+        block = self.log.document().firstBlock()
+        for _ in range(within):
+            if not block.isValid():
+                return
+            if block.text() == text:
+                cursor = QTextCursor(block)
+                if not cursor.movePosition(QTextCursor.MoveOperation.NextBlock, QTextCursor.MoveMode.KeepAnchor):
+                    cursor.movePosition(QTextCursor.MoveOperation.EndOfBlock, QTextCursor.MoveMode.KeepAnchor)
+                cursor.removeSelectedText()
+                return
+            block = block.next()
 
     def _user_scrolled(self, _action: int) -> None:
         """The user moved the log's scroll bar (dragged it, clicked it, turned the wheel, pressed a key): it follows
