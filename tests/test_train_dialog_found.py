@@ -6,10 +6,13 @@ import pytest
 from PIL import Image
 from PySide6.QtWidgets import QAbstractSlider, QWidget
 
+from genimg_gui.catalog import ModelEntry
+from genimg_gui.holdout import held_out_size
 from genimg_gui.ui.quit_after_run import QuitAfterRun
 from genimg_gui.ui.settings import Settings
 from genimg_gui.ui.train_dialog import TrainDialog
 from genimg_gui.ui.train_question import RESUME
+from genimg_gui.ui.train_run import FOLDERS
 from test_train_dialog import answer, dialog_for, fill, shapes  # noqa: F401 (shapes: a fixture)
 from test_train_dialog_state import ending_with
 
@@ -136,3 +139,25 @@ def test_the_warning_about_a_folder_goes_from_the_log_once_another_folder_is_cho
     log = dialog.watch.log.toPlainText()
     assert "Only 3 image files" not in log
     assert log.startswith("$ genimg train vae ") and "no image would open" in log  # the run's own lines stay
+
+
+def test_the_held_out_images_a_folder_gives_a_latent_gan_are_said_as_at_most_the_runs_rule(qtbot, tmp_path):
+    """The note said the folder "holds out 11 (one image in 10)" of 111 image files; with sub-folder classes the run
+    held out 10 of the 108 images in the sub-folders. The dialog counts file names: it says at most."""
+    data = tmp_path / "pics"
+    for i in range(108):
+        (data / "ab"[i % 2]).mkdir(parents=True, exist_ok=True)
+        (data / "ab"[i % 2] / f"{i}.png").write_bytes(b"")  # counted by name, never opened
+    for name in ("cmyk.jpg", "palette.png", "tiny.png"):  # beside the sub-folders: no class, left out by the run
+        (data / name).write_bytes(b"")
+    vae = ModelEntry(str(tmp_path / "vae"), "vae", "vae", {"architecture": "ConvVAE", "resolution": 32}, False)
+    dialog = TrainDialog(models=[vae])
+    qtbot.addWidget(dialog)
+    dialog.data.setText(str(data))
+    dialog.kind.setCurrentText("gan")
+    dialog.space.setCurrentIndex(dialog.space.findData(vae.path))
+    dialog.classes.setCurrentIndex(dialog.classes.findData(FOLDERS))
+    assert held_out_size(108) == 10 <= held_out_size(111) == 11  # the run's rule, of what it uses and of the files
+    assert dialog.watch.figures.text() == ("No held-out figures: a GAN's precision and recall need 16 held-out "
+                                           "images, and this folder holds out at most 11 (one in 10 of the images "
+                                           "a run can use).")
