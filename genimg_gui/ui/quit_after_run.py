@@ -13,6 +13,7 @@ from .train_dialog import TrainDialog
 SAVE_WAIT_MS = 30_000  # how long a run's save may take before the note offers to quit without it
 SAVING = "Saving the training run… (it stops at its next step, then genimg quits)"
 QUIT_NOW = "Quit now"
+QUITTING = "quitting genimg"  # what stopped the run, as its log says it
 
 
 def not_saved_yet(seconds: float) -> str:
@@ -65,7 +66,7 @@ class QuitAfterRun:
         self.note = SavingNote(window, self.quit_now)
         for dialog in self.dialogs:
             dialog.process.finished.connect(self._run_ended)
-            dialog.stop()
+            dialog.stop_for(QUITTING)
         timeout_ms = SAVE_WAIT_MS if timeout_ms is None else timeout_ms
         self.timer = QTimer(self.note, singleShot=True, interval=timeout_ms)
         self.timer.timeout.connect(lambda: self.note.offer_quit_now(timeout_ms / 1000))

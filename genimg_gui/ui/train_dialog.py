@@ -37,6 +37,8 @@ from .window_geometry import ScrolledWhenShort, fit_dialog
 STOPPED_BY_SIGNAL = re.compile(r"interrupted by SIG\w+ at step ([\d,]+)")
 NOTHING_BY_SIGNAL = re.compile(r"^stopped by SIG\w+ (?=before the first step)")
 NOTE_LINES = 6  # the room the dialog opens with for the notes above the log, in lines of text
+STOP_BUTTON = "Stop and save"  # what stopped a run, as the log and the message log say it: the button, Close, a quit
+CLOSE = "Close"
 
 
 class TrainDialog(QDialog):
@@ -76,7 +78,7 @@ class TrainDialog(QDialog):
         self.classes = train_fields.classes_box()
         self.label_column = train_fields.label_column_box()
         self.start_button = QPushButton("Start")
-        self.stop_button = QPushButton("Stop and save")
+        self.stop_button = QPushButton(STOP_BUTTON)
         self.stop_button.setEnabled(False)
         self.load_button = train_fields.load_button()
         self.buttons = train_fields.dialog_buttons(self.load_button, self.start_button, self.stop_button)
@@ -87,10 +89,12 @@ class TrainDialog(QDialog):
         self._run_out = ""  # the folder the last run writes, absolute: Output may be edited after it
         self._written = ""  # the model the last run that wrote one wrote, which Load loads
         self._stopping = False  # Stop was pressed: its signal is sent once (the exit code says how the run ended)
+        self._stopped_by = STOP_BUTTON  # what stopped the run: Stop and save, Close, or quitting genimg
         self._nothing_written = False  # the run said it stopped before its first step: a card there is an earlier run's
         self._choice = ""  # RESUME or OVERWRITE for the earlier run in Save to, "" for none
         self._close_when_done = False  # closed mid-run: it closes once the run has saved
         self._begun = ""  # the message log's word that the run started, until said (say_begun)
+        self._folder_warning = ("", "")  # the folder note the log opens with, and the Images it was about
         self.data.textChanged.connect(self._suggest_output)
         self.data.textChanged.connect(self.kept.look_at_folder)
         self.kind.currentTextChanged.connect(self._suggest_output)
@@ -198,6 +202,10 @@ class TrainDialog(QDialog):
             self._refused = False
             self.watch.clear()
         self.watch.forget_end()
+        warning, folder = self._folder_warning
+        if warning and self.data.text() != folder:  # another folder's warning read as the one now chosen's
+            self.watch.unsay(warning)
+            self._folder_warning = ("", "")
         if self._save_to_folder() != self._run_out:  # the figures and grid shown are of the folder Save to names
             self.watch.forget_results()
         self._offer_start()
@@ -271,10 +279,13 @@ class TrainDialog(QDialog):
             self.watch.say(said)
         if self.kept.note.text():  # too few images to hold any out: said before the run's own "held out: 0"
             self.watch.say(self.kept.note.text())
+        self._folder_warning = (self.kept.note.text(), self.data.text())
         self.watch.say("$ genimg " + " ".join(args[2:]))
         self._stopping, self._nothing_written, self._choice = False, False, choice
         self._remember(unfinished=True)  # until it says done: a run the app's end cut short is found again
         self.watch.begin(shape["kind"], beginning)
+        # the bar and log say where the run is: "the last run … stopped at step 9" stayed beside its "step 19"
+        self.out_note.hide()
         self.settings.setEnabled(False)
         self.start_button.setEnabled(False)
         self.stop_button.setEnabled(True)
@@ -311,18 +322,23 @@ class TrainDialog(QDialog):
         return {**chosen, **of_run}
 
     def stop(self) -> None:
-        """Interrupt like Ctrl+C: the run saves its checkpoint and model, then exits.
+        """Stop and save's: the run saves its checkpoint and model, then exits."""
+        self.stop_for(STOP_BUTTON)
+
+    def stop_for(self, by: str) -> None:
+        """Interrupt like Ctrl+C: the run saves its checkpoint and model, then exits. by: what stopped it, as the
+        log says it ("stopped at step 3 (Close)": Close and a quit were said as Stop and save).
 
         SIGTERM, not SIGINT: an app started with `&` from a script has SIGINT ignored (the shell's
         doing), its children inherit that, and Stop did nothing; a run turns SIGTERM into the same
         save-and-exit as Ctrl+C (train/stopping.py)."""
         pid = self.process.processId()
         if pid and not self._stopping:  # once: the run is saving
-            self._stopping = True
+            self._stopping, self._stopped_by = True, by
             self.stop_button.setEnabled(False)
             self.say_begun()
             self.watch.say("stopping: saving a checkpoint and the model…")
-            self.run_event.emit(f"Training stopping (Stop and save): saving the model so far to {self._run_out}", False)
+            self.run_event.emit(f"Training stopping ({by}): saving the model so far to {self._run_out}", False)
             self.watch.saving()
             os.kill(pid, signal.SIGTERM)
 
@@ -334,7 +350,7 @@ class TrainDialog(QDialog):
     def _take_line(self, line: str) -> None:
         """A Stop is said as the button says it: "interrupted by SIGTERM" named a signal the user never sent."""
         if self._stopping:
-            line = STOPPED_BY_SIGNAL.sub(r"stopped at step \1 (Stop and save)", line)
+            line = STOPPED_BY_SIGNAL.sub(rf"stopped at step \1 ({self._stopped_by})", line)
             line = NOTHING_BY_SIGNAL.sub("stopped ", line)
         self._nothing_written = self._nothing_written or bool(NOTHING_WRITTEN.search(line))
         if line and not ERROR.match(line):  # the run is past its checks, the hold on Save to among them
@@ -375,6 +391,6 @@ class TrainDialog(QDialog):
         if not self.running():
             super().reject()
         elif not self._close_when_done:
-            self.stop()
+            self.stop_for(CLOSE)
             self._close_when_done = True
             self.watch.say("the dialog closes once the run has saved")

@@ -39,6 +39,7 @@ def run_finished(dialog, code: int, status: QProcess.ExitStatus) -> None:
         how = "it crashed" if crashed else f"exit code {code}"
         dialog.watch.say(f"⚠ training ended without a model ({how})")
         say_failed(dialog, how)
+    dialog._note_save_to()  # of Save to as the run left it (a step 9 said before a continued run's stop at step 19)
     if dialog._close_when_done:
         dialog._close_when_done = False
         dialog.close()

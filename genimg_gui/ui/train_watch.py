@@ -6,7 +6,7 @@ from pathlib import Path
 from typing import Callable, NamedTuple
 
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtGui import QPixmap
+from PySide6.QtGui import QPixmap, QTextCursor
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPlainTextEdit, QProgressBar, QVBoxLayout, QWidget
 
 from ..earlier_run import RESUME_HINT, card_steps
@@ -80,6 +80,13 @@ class RunWatch(QWidget):
         self.log.setMinimumWidth(LOG_MIN_WIDTH)
         self.log.setPlaceholderText("The run's log shows here: each step's images/s, losses and time left, "
                                     "what was skipped and why, and where the model was saved.")
+        # the log follows its last line, as a terminal does, until the user scrolls up (back at the end, it follows
+        # again). Not left to QPlainTextEdit: once its view stood inside a wrapped line (the "$ genimg train …" line
+        # that opens it), it stopped following, and a Stop's last lines ("■ stopped at step 11: …") showed only
+        # after scrolling down.
+        self._following = True
+        self.log.verticalScrollBar().actionTriggered.connect(self._user_scrolled)
+        self.log.verticalScrollBar().rangeChanged.connect(self._follow)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.progress)
@@ -104,12 +111,40 @@ class RunWatch(QWidget):
 
     def say(self, text: str) -> None:
         self.log.appendPlainText(text)
+        self._follow()
+
+    def unsay(self, text: str, within: int = 3) -> None:
+        """Take a line the dialog said near the log's start (the folder's "⚠ Only 3 image files …") out of it: it
+        read as the folder now chosen's."""
+        block = self.log.document().firstBlock()
+        for _ in range(within):
+            if not block.isValid():
+                return
+            if block.text() == text:
+                cursor = QTextCursor(block)
+                if not cursor.movePosition(QTextCursor.MoveOperation.NextBlock, QTextCursor.MoveMode.KeepAnchor):
+                    cursor.movePosition(QTextCursor.MoveOperation.EndOfBlock, QTextCursor.MoveMode.KeepAnchor)
+                cursor.removeSelectedText()
+                return
+            block = block.next()
+
+    def _user_scrolled(self, _action: int) -> None:
+        """The user moved the log's scroll bar (dragged it, clicked it, turned the wheel, pressed a key): it follows
+        the last line again once they are back at the end."""
+        bar = self.log.verticalScrollBar()
+        self._following = bar.sliderPosition() >= bar.maximum()  # the action's position: the value comes after
+
+    def _follow(self, *_range) -> None:
+        """The last line in view while the log follows it: after a line, and as the log is resized."""
+        if self._following:
+            self.log.verticalScrollBar().setValue(self.log.verticalScrollBar().maximum())
 
     def clear(self, keep_grid: bool = False) -> None:
         """A fresh view for a new Start: the last attempt's log, bar, figures, grid and failure were another run's.
         The bar goes until the run begins (a Start refused never begins one). keep_grid: a continued run's last
         grid stays until its next one comes (blanked, the dialog showed nothing for a whole sample interval)."""
         self.log.clear()
+        self._following = True
         self.forget_end()
         self.forget_results(keep_grid)
         self._error = self._last_line = ""
