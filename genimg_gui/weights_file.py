@@ -19,7 +19,8 @@ CARD_DIGEST = "weights_sha256"
 Signature = tuple[int, int] | None  # the weights file's size and modification time; None while it is missing
 
 # (real path of a weights file, its inode, size and modification time) -> its digest: a file written again is another
-# key. Not bounded: a run sees a handful of weights files. Filled and read by the worker, the watch's thread and the window.
+# key. Not bounded: a run sees a handful of weights files. Filled and read by the worker, the watch's thread and the
+# window, hence the lock.
 _held: dict[tuple[str, int, int, int], str] = {}
 _held_lock = threading.Lock()
 
