@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 
 from .catalog import ModelEntry, read_entry
 from .export import LatentFile
-from .weights_file import CARD_DIGEST, weights_digest
+from .weights_file import CARD_DIGEST, held_digest
 
 if TYPE_CHECKING:
     from .engine.requests import ModelInfo
@@ -64,7 +64,7 @@ def same_model(f: LatentFile, own: Path | None, info: ModelInfo) -> bool:
     recorded = f.identity
     if not recorded and own is not None:
         with suppress(OSError):  # no weights file to read: told by the name
-            recorded = weights_digest(own)
+            recorded = held_digest(own)
     return recorded.lower() == info.identity if recorded else recorded_name(f) == info.name
 
 
@@ -104,7 +104,8 @@ def _holds_weights(folder: Path, identity: str) -> bool:
 
 
 def _digest(folder: Path) -> str | None:
-    """The digest of the weights the folder holds (weights_file.weights_digest); None without a weights file."""
+    """The digest of the weights the folder holds, read once per weights file as it stands (weights_file.held_digest:
+    a loaded model's were read by its load); None without a weights file."""
     with suppress(OSError):
-        return weights_digest(folder)
+        return held_digest(folder)
     return None

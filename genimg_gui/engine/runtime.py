@@ -24,7 +24,7 @@ from ..models.directions import load_directions, pca, save_directions
 from ..models.gan import sample_w, seed_class, seed_z
 from ..models.tensors import to_images, to_tensor
 from ..models.weights import CARD_NAME, ModelFileError, is_spatial, latent_shape, load_model, parameter_count
-from ..weights_file import card_describes_other_weights, other_weights_note, weights_digest
+from ..weights_file import card_describes_other_weights, held_digest, other_weights_note
 from ..wording import step_of
 from . import inversion, spatial
 from .requests import ModelInfo
@@ -178,7 +178,7 @@ class Runtime:
         mapped = inversion.mapped_ws(net).cpu() if card["kind"] == "gan" else None
         if mapped is not None:  # where its w lie, for the typicality meter (not saved: drawn again in ms)
             directions = replace(directions, anchors=Anchors.of(mapped.numpy()))
-        model = LoadedModel(str(folder), net, card, directions, weights_digest(folder), *_judge(folder, net),
+        model = LoadedModel(str(folder), net, card, directions, held_digest(folder), *_judge(folder, net),
                             mapped=mapped)
         self.models[model.kind] = model
         self._unedited.clear()

@@ -10,7 +10,8 @@ from typing import TYPE_CHECKING
 from ..catalog import ModelEntry, bundled_copy, default_model, read_entry
 from ..engine import requests as rq
 from ..paths import shown_path
-from .model_watch import ModelWatch, Signature, weights_signature
+from ..weights_file import Signature, weights_signature
+from .model_watch import ModelWatch
 from .train_dialog import TrainDialog
 
 if TYPE_CHECKING:

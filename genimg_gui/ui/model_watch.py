@@ -3,7 +3,8 @@
 loaded before it was trained again. Only the weights file is looked at, so a run's sample grids and checkpoints
 written beside them say nothing; and where only their times changed, the weights' digest is compared with the loaded
 model's, so the same weights written again (a copy or a checkout over the folder) say nothing either. The digest is
-read on a thread of its own: an SD VAE's 300 MB would hold the window for a second or more."""
+read on a thread of its own: an SD VAE's 300 MB would hold the window for a second or more; and it is kept
+(weights_file.held_digest), so a latent file of these weights opened next does not read them again."""
 from __future__ import annotations
 
 import os
@@ -13,21 +14,9 @@ from typing import Callable
 
 from PySide6.QtCore import QFileSystemWatcher, QObject, QTimer, Signal
 
-from ..weights_file import WEIGHTS_NAME, weights_digest
+from ..weights_file import Signature, held_digest, weights_signature
 
 SETTLE_MS = 500  # a run writes the weights, the card and the directions one after another: look once they are all
-
-Signature = tuple[int, int] | None  # the weights file's size and modification time; None while it is missing
-
-
-def weights_signature(folder: str) -> Signature:
-    """(size, modification time) of the folder's weights file: what changes when it is trained again. The
-    directions file beside it is left out: the app itself writes one where a model came without."""
-    try:
-        stat = Path(folder, WEIGHTS_NAME).stat()
-    except OSError:  # renamed over as we looked, or not written yet
-        return None
-    return stat.st_size, stat.st_mtime_ns
 
 
 class ModelWatch(QObject):
@@ -79,7 +68,7 @@ class ModelWatch(QObject):
     def _digest(self, folder: str, signature: Signature) -> None:
         """On a thread of its own: the folder's weights' digest, sent back to the UI thread."""
         try:
-            digest = weights_digest(folder)
+            digest = held_digest(folder)
         except OSError:  # gone as we looked: the next change says
             digest = None
         try:
