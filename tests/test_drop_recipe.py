@@ -92,3 +92,19 @@ def test_a_recipe_dropped_with_a_picture_is_applied_to_it_once_it_opens(qtbot, w
     assert new.name == image_files[1].name and step_names(window, new) == ["Opened", "Recipe r.json"]
     assert len(item.history) == steps  # the picture shown before was left as it was
     settle(qtbot, new)
+
+
+def test_a_recipe_dropped_as_a_new_sample_comes_over_nothing_is_applied_to_it(qtbot, window, monkeypatch, tmp_path):
+    """New sample, with nothing open, then a recipe dropped before the sample came: it said no image was open,
+    and the sample came a moment later."""
+    sample, = window.document.items.values()
+    recipe = edited_recipe(qtbot, window, monkeypatch, sample, tmp_path / "g.recipe.json")
+    window.close_item()
+    window.gan_panel.new_button.click()
+    drop(window, [recipe])  # the sample asked is not back: nothing has run the event loop since
+    assert not window.document.items and "not applied" not in window.last_error
+    qtbot.waitUntil(lambda: len(window.document.items) == 1, timeout=30_000)
+    new, = window.document.items.values()
+    qtbot.waitUntil(lambda: step_names(window, new)[-1] == "Recipe g.recipe.json", timeout=30_000)
+    assert len(new.history) == 2 and window.document.current is new  # its first step, then the recipe
+    settle(qtbot, new)

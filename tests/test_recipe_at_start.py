@@ -42,12 +42,12 @@ def kept_with_recipe(qtbot, engine, model_dir, image_files, tmp_path, monkeypatc
     return recipe, other
 
 
-def started(qtbot, model_dir, files, restore: bool = True) -> MainWindow:
+def started(qtbot, model_dir, files, restore: bool = True, model: str = "tiny-vae") -> MainWindow:
     """A window started as `genimg-gui FILES` starts (app.main): its model loading, the files named, then the last
     run's session offered back (a crash's restored when restore)."""
-    w = MainWindow(Engine("cpu"), [read_entry(model_dir / "tiny-vae")])
+    w = MainWindow(Engine("cpu"), [read_entry(model_dir / model)])
     qtbot.addWidget(w)
-    w.document.load_model(str(model_dir / "tiny-vae"))
+    w.document.load_model(str(model_dir / model))
     w.open_paths([str(f) for f in files], after_loads=True, named=True)
     w.show()
     w.questions.ask_restore = lambda names: restore
@@ -113,3 +113,18 @@ def test_a_recipe_dropped_while_a_model_loads_waits_for_it(qtbot, window, monkey
     qtbot.waitUntil(lambda: step_names(window, b) == [*before, "Recipe smile.recipe.json"], timeout=UI_TIMEOUT)
     assert window.document.current is b and not window.document.loading_paths()
     settle(qtbot, b)
+
+
+def test_a_gan_recipe_named_at_start_is_applied_to_the_gans_first_sample(qtbot, window, model_dir, tmp_path,
+                                                                         monkeypatch):
+    """The GAN loaded with nothing open asks for its first sample; the recipe, applied as the load ended, said no
+    image was open, and the sample came a moment later."""
+    sample, = window.document.items.values()
+    recipe = edited_recipe(qtbot, window, monkeypatch, sample, tmp_path / "g.recipe.json")
+    # window left open: closed, it kept its session, which the start reopened (a picture open before the sample)
+    w = started(qtbot, model_dir, [recipe], restore=False, model="tiny-gan")
+    qtbot.waitUntil(lambda: settled(w, 1), timeout=UI_TIMEOUT)
+    first, = w.document.items.values()
+    assert step_names(w, first)[1:] == ["Recipe g.recipe.json"], w.status.log.text()
+    assert "not applied" not in w.status.log.text() and w.document.current is first
+    settle(qtbot, first)

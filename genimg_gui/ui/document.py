@@ -5,6 +5,7 @@ shows is dropped."""
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import replace
 from typing import Callable
 
@@ -126,17 +127,28 @@ class Document(HistorySteps, QObject):
         if not (paths := new_files(self, paths, fit)):
             return None
         seq = self.engine.submit(rq.EncodeFiles(tuple(paths), fit))
-        self.jobs[seq] = f"encoding {len(paths)} image(s)"
+        self.jobs[seq] = f"encoding {len(paths)} image(s)"  # items_due reads it: not a direction's examples
         return seq
 
     def loading_paths(self) -> list[str]:
         """The models being loaded, in the order the worker loads them (the first is loading now)."""
         return [job.removeprefix("loading ") for _, job in sorted(self.jobs.items()) if job.startswith("loading ")]
 
+    def models_due(self) -> bool:
+        """Models loading, or the last run's session due back: what is opened now may need them, or be in it."""
+        return bool(self.loading_paths()) or self.session_due()
+
+    def items_due(self) -> bool:
+        """Pictures or samples on their way, to be new items: files waiting for the models due (models_due) or
+        being opened, or a new GAN sample being drawn (the one a GAN loading with none open asks for, New sample)."""
+        opening = any(re.fullmatch(r"encoding \d+ image\(s\)", job) for job in self.jobs.values())  # open_files
+        new_sample = 0 in self.samples.pending.values()  # GanSamples.generate: 0 for a new item
+        return self.models_due() or bool(self.waiting_files) or opening or new_sample
+
     def open_waiting(self) -> None:
         """Open the files that wait for the models loading (open_files' after_loads), once none is and no session
         is due back. Called as each load ends, however it ends."""
-        if not self.loading_paths() and not self.session_due():
+        if not self.models_due():
             waiting, self.waiting_files = self.waiting_files, []
             for paths, fit in waiting:
                 self.open_files(paths, fit)

@@ -128,7 +128,7 @@ class LatentFiles:
 
     def _busy(self) -> bool:
         """Models are loading, or a session is due back: the model a file needs may be among them."""
-        return bool(self.document.loading_paths()) or self.document.session_due()
+        return self.document.models_due()
 
     def _open_waiting(self) -> None:
         if self.waiting and not self._busy():

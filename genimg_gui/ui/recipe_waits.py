@@ -3,9 +3,10 @@ applied to the current picture as File → Apply recipe to current image… appl
 
 `genimg-gui photo.jpg x.recipe.json`, or a file manager's "Open with genimg" on a recipe, applied it at once, before
 the models, the kept session and the photo had come, and it said to load a model or open an image first. A recipe
-now waits, as pictures and latent files do, for the models loading, a session due back, and the files opened with
-it; then it is applied to the picture opened with it (a latent file's too), else to the current one (a restored
-session's). With none open by then, or the picture it came with not opened, it says so and is not applied."""
+now waits, as pictures and latent files do, for the models loading, a session due back, the files opened with it,
+and a new GAN sample being drawn (a GAN loading with none open draws one; Document.items_due); then it is applied to
+the picture opened with it (a latent file's too), else to the current one (a restored session's, a new sample). With
+none open by then, or the picture it came with not opened, it says so and is not applied."""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -38,11 +39,9 @@ class RecipeWaits:
     def __init__(self, document: Document, latents: LatentFiles, apply: Callable[[str], int]) -> None:
         self.document, self.latents, self.apply = document, latents, apply
         self.waiting: list[_Waiting] = []
-        self.opening: set[int] = set()  # EncodeFiles seqs not ended yet: pictures a recipe may be for
         engine = document.engine
-        engine.submitted.connect(self._on_submitted)
         engine.done.connect(self._on_ended)  # after the request's results: its pictures are items by then
-        engine.failed.connect(self._on_failed)
+        engine.failed.connect(self._on_failed)  # after the document's: it no longer counts the request on its way
         document.loading_changed.connect(self.apply_when_ready)  # a load ended; a session came back, or went
 
     def add(self, recipes: list[str], files: list[str]) -> None:
@@ -53,11 +52,11 @@ class RecipeWaits:
         self.apply_when_ready()
 
     def busy(self) -> bool:
-        """A model loading, a session due back, pictures or latent files on their way, or pictures being carried
-        over to a new model: what a recipe is for, or the model it is checked against, may be among them."""
+        """Pictures, samples or latent files on their way, or the models and session they wait for, or pictures
+        being carried over to a new model: what a recipe is for, or the model it is checked against, may be among
+        them."""
         doc, latents = self.document, self.latents
-        return bool(doc.loading_paths() or doc.session_due() or doc.waiting_files or self.opening
-                    or latents.waiting or latents.drawing or doc.carry.pending_any())
+        return doc.items_due() or bool(latents.waiting or latents.drawing) or doc.carry.pending_any()
 
     def apply_when_ready(self) -> None:
         if not self.waiting or self.busy():
@@ -91,14 +90,9 @@ class RecipeWaits:
                 and any(item.file == s or same_bytes(item.file, s) for s in stamps)]
         return next((item for item in made if item is doc.current), made[-1] if made else None)
 
-    def _on_submitted(self, request: rq.Request) -> None:
-        if isinstance(request, rq.EncodeFiles):
-            self.opening.add(request.seq)
-
     def _on_failed(self, failed: rq.Failed) -> None:
         if failed.final:  # a file of several that failed is not the job's end
-            self._on_ended(failed.seq)
+            self.apply_when_ready()
 
     def _on_ended(self, seq: int) -> None:
-        self.opening.discard(seq)
         self.apply_when_ready()
