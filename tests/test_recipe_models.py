@@ -1,6 +1,6 @@
 """An edit recipe fits the model it was made with alone, known by its weights (in the window): another model's of the
 same latent size was applied with a note and smeared the picture; and Reset all takes a recipe's edit back, also one
-no slider carries."""
+no slider carries; and it records the fit its picture was opened with."""
 from __future__ import annotations
 
 import hashlib
@@ -9,7 +9,8 @@ import json
 import numpy as np
 
 from genimg_gui.recipe import Recipe
-from test_morph_ui import apply_recipe, open_images, save_recipe, settle
+from test_crop_note import picture
+from test_morph_ui import apply_recipe, edit_with_sliders, headless, open_images, save_recipe, settle
 
 OTHER_WEIGHTS = hashlib.sha256(b"another model's weights").hexdigest()
 
@@ -96,3 +97,19 @@ def test_reset_all_takes_back_a_recipe_on_the_sliders(qtbot, window, reference, 
     window.sliders.reset_all_button.click()
     settle(qtbot, b)
     assert not b.edited() and np.array_equal(b.image, reference.decode("vae", b.history.nodes()[0].state.base))
+
+
+def test_a_recipe_records_the_fit_its_picture_was_opened_with_not_the_toolbars_now(qtbot, window, monkeypatch,
+                                                                                  model_dir, tmp_path):
+    # the toolbar's fit switched after the picture was opened: the recipe took it, and `genimg edit --recipe`
+    # letterboxed a picture the app had cropped, giving another picture than the app's export
+    wide = picture(tmp_path / "wide.jpg", 600, 300)
+    window.fit_mode.setCurrentText("crop")
+    item, = open_images(qtbot, window, [wide])
+    window.fit_mode.setCurrentText("letterbox")
+    other, = open_images(qtbot, window, [picture(tmp_path / "other.jpg", 300, 200)])
+    assert (item.fit, other.fit) == ("crop", "letterbox")
+    edit_with_sliders(qtbot, window, item, {0: 150, 2: -80})  # back to the cropped picture, and edited
+    save_recipe(window, monkeypatch, tmp_path / "r.json")
+    assert Recipe.load(tmp_path / "r.json").fit == "crop"
+    assert np.array_equal(headless(model_dir, tmp_path / "r.json", wide, tmp_path / "out"), item.image)

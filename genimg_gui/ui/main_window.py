@@ -152,7 +152,7 @@ class MainWindow(QMainWindow):
         self.add_action(file, "Export PNG &upscaled ×4…", lambda: self.exports.export_png_dialog(4))
         self.add_action(file, "Export &latent (.npz)…", self.exports.export_latent_dialog)
         file.addSeparator()
-        self.recipes = RecipeActions(self.document, self, self.fit_mode.currentText)
+        self.recipes = RecipeActions(self.document, self)
         self.add_action(file, "Sa&ve edit recipe…", self.recipes.save_dialog)
         self.add_action(file, "&Apply recipe to current image…", self.recipes.apply_dialog)
         self.add_action(file, "Apply recipe to all images of its &kind…", lambda: self.recipes.apply_dialog(True))

@@ -4,7 +4,7 @@ undoable step per item. `genimg edit --recipe` applies the same file headless.""
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Callable, Sequence
+from typing import Sequence
 
 import numpy as np
 from PySide6.QtCore import QObject
@@ -83,9 +83,9 @@ def holds_recipe(state: EditState, recipe: Recipe, directions: Directions | None
 class RecipeActions(QObject):
     """Save and apply recipes; errors go to the document's error signal (the status bar)."""
 
-    def __init__(self, document: Document, parent: QWidget, fit: Callable[[], str] = lambda: "crop") -> None:
+    def __init__(self, document: Document, parent: QWidget) -> None:
         super().__init__(parent)
-        self.document, self.parent_widget, self.fit = document, parent, fit
+        self.document, self.parent_widget = document, parent
 
     # --- dialogs (tests replace these) ------------------------------------
     def _ask_save_path(self, suggestion: str) -> str:
@@ -144,7 +144,10 @@ class RecipeActions(QObject):
             self.document.error.emit("Open an image and load its model first; a recipe saves its edit")
             return None
         info = self.document.models[item.kind]
-        recipe = Recipe.from_edit(item.history.current, directions, info.name, item.kind, self.fit(), info.identity)
+        # the fit the picture was opened with, not the toolbar's now (Fit new images, for pictures opened next): another
+        # fit is another picture, which `genimg edit --recipe` would edit. A GAN sample or a latent file was fitted by
+        # none, and keeps Item's "crop", what a recipe without a fit reads as
+        recipe = Recipe.from_edit(item.history.current, directions, info.name, item.kind, item.fit, info.identity)
         if not recipe.steps:
             self.document.error.emit("Nothing to save: move a slider first (a recipe holds direction strengths)")
             return None
