@@ -155,3 +155,21 @@ def test_a_new_direction_equal_to_one_the_user_has_is_refused_naming_it(qtbot, w
     assert window.sliders.labels() == before
     dim = doc.directions("vae").basis.shape[1]
     assert load_user_directions(own_directions_file(window.document), dim).labels == ("red → blue",)
+
+
+def test_a_rename_done_after_a_refused_one_takes_the_refusal_off_the_status_bar(qtbot, window, two_own, monkeypatch):
+    # the bar read 'Renamed “a” to “c” — ⚠ “a” keeps its name: …', the success glued to the warning it answered
+    k, bar = two_own, window.status
+    rename_from_menu(window, monkeypatch, k, "b")
+    assert bar.currentMessage().startswith("⚠ “a” keeps its name")
+    rename_from_menu(window, monkeypatch, k, "c")
+    assert bar.currentMessage() == "Renamed “a” to “c”" and "keeps its name" not in bar.toolTip()
+    assert any("“a” keeps its name" in e.text for e in bar.log.entries)  # the log keeps what was said
+
+    rename_from_menu(window, monkeypatch, k, "b")  # two refusals: the other's stays while this one is answered
+    rename_from_menu(window, monkeypatch, k + 1, "c")
+    assert bar.currentMessage().startswith("⚠ 2 problems: “b” keeps its name")
+    rename_from_menu(window, monkeypatch, k, "e")
+    assert bar.currentMessage().startswith("Renamed “c” to “e” — ⚠ “b” keeps its name")
+    rename_from_menu(window, monkeypatch, k + 1, "d")
+    assert bar.currentMessage() == "Renamed “b” to “d”"

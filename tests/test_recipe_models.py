@@ -47,6 +47,7 @@ def test_a_recipe_made_with_another_model_of_the_same_size_is_refused(qtbot, win
     assert window.statusBar().currentMessage().startswith("Applied copy.json (made with my-copy) to 1 image; Ctrl+Z "
                                                           "takes it back")
     assert window.sliders.values()[0] == 2.0
+    assert "Cannot apply" not in window.statusBar().currentMessage()  # its success answers the refusals before it
 
 
 def test_a_recipe_saved_in_the_app_records_its_models_weights(qtbot, window, monkeypatch, image_files, tmp_path):

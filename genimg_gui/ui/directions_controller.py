@@ -302,16 +302,16 @@ class DirectionsController(QObject):
             return
         refusal = naming_refusal(directions.labels, label, index)
         if refusal:
-            self.document.error.emit(f"“{old}” keeps its name: {refusal}")
+            self.document.refuse(f"rename {old}", f"“{old}” keeps its name: {refusal}")
             return
         self.document.set_directions(kind, directions.renamed(index, label))
         if index >= self.builtin.get(kind, len(directions)):
             self._save(kind, directions)
-            self.document.message.emit(f"Renamed “{old}” to “{label}”")
+            self.document.done(f"rename {old}", f"Renamed “{old}” to “{label}”")
         else:
             self.session_names.setdefault(self.document.models[kind].identity, {})[index] = label
-            self.document.message.emit(f"Renamed “{old}” to “{label}” for this session (it comes with the "
-                                       "model; only your own directions keep a new name)")
+            self.document.done(f"rename {old}", f"Renamed “{old}” to “{label}” for this session (it comes with "
+                                                "the model; only your own directions keep a new name)")
 
     def _confirm_delete(self, label: str) -> bool:
         """The question before a deletion; tests replace it."""

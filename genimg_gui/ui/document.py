@@ -43,7 +43,7 @@ class Document(HistorySteps, QObject):
     retry_offered = Signal(int)        # seq of a request that ran out of memory on a GPU
     retried = Signal(int, int)         # (that seq, its retry's seq): Retry on CPU sent the request again
     retry_withdrawn = Signal(int)      # seq of a request waiting for Retry on CPU that can no longer be sent
-    error_answered = Signal(str)       # an error the user acted on (Retry on CPU): it leaves the status bar
+    error_answered = Signal(str)       # an error the user acted on (Retry on CPU, a refusal done): it leaves the bar
     progress = Signal(object)          # Progress
     decode_time = Signal(float)        # seconds, worker-side
     previewed = Signal(object)         # rq.Previewed (slider strips, history thumbnails)
@@ -81,6 +81,7 @@ class Document(HistorySteps, QObject):
         self.restored_folder: Callable[[str], str] = lambda path: path  # a session's folder: ModelList.own_folder
         self.session_due: Callable[[], bool] = lambda: False  # the last run's session is yet to come back or go
         self.offered_undo: OfferedUndo | None = None
+        self._refusals: dict[str, str] = {}  # topic -> the error last said of it, while it may be on the bar: refuse
         self.finish_gestures: Callable[[], None] = lambda: None  # the views' (HistorySteps)
         self.gesture_going_on: Callable[[], bool] = lambda: False
         self.drop_sample_gestures: Callable[[], bool] = lambda: False
@@ -297,6 +298,24 @@ class Document(HistorySteps, QObject):
     def current_latent(self) -> np.ndarray | None:
         item = self.current
         return None if item is None else edited_latent(item.history.current, self.directions(item.kind))
+
+    # --- what the user is told -------------------------------------------
+    def refuse(self, topic: str, text: str) -> None:
+        """An error of an action the user may try again (topic: which, e.g. "rename PC1"): the next outcome of that
+        action takes it off the status bar. A rename refused, then done, read "Renamed … — ⚠ … keeps its
+        name"."""
+        self._answer(topic)
+        self._refusals[topic] = text
+        self.error.emit(text)
+
+    def done(self, topic: str, text: str) -> None:
+        """A message of an action that succeeded: an error said of the same topic (refuse) leaves the bar."""
+        self._answer(topic)
+        self.message.emit(text)
+
+    def _answer(self, topic: str) -> None:
+        if (said := self._refusals.pop(topic, None)) is not None:
+            self.error_answered.emit(said)  # StatusBar.withdraw_error: gone from the bar, kept in the log
 
     # --- results --------------------------------------------------------
     def _on_result(self, r) -> None:

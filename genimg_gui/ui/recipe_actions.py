@@ -20,6 +20,7 @@ from .save_dialog import ask_export_path
 from .settings import Settings
 
 RECIPE_FILTER = "Edit recipes (*.json);;All files (*)"
+SAVE, APPLY = "save a recipe", "apply a recipe"  # Document.refuse's topics: a success takes the last error away
 VALUE_TOLERANCE = 1e-6  # sigma; a strength survives the recipe's JSON exactly, this is only for safety
 
 
@@ -129,11 +130,11 @@ class RecipeActions(QObject):
             written = recipe.save(path)
         except (OSError, RecipeError) as e:  # in words, as the exports say it: "[Errno 2] No such file or …" was raw
             reason = why_not_written(e) if isinstance(e, OSError) else str(e)
-            self.document.error.emit(f"Could not save the recipe {path}: {reason}")
+            self.document.refuse(SAVE, f"Could not save the recipe {path}: {reason}")
             return None
         # "Saved 1 direction" read as a direction made (New direction from examples): it is the edit that is saved
         mask = " and a mask" if recipe.mask is not None else ""
-        self.document.message.emit(f"Saved the edit recipe ({counted(len(recipe.steps), 'slider')}{mask}) to {written}")
+        self.document.done(SAVE, f"Saved the edit recipe ({counted(len(recipe.steps), 'slider')}{mask}) to {written}")
         return written
 
     def _recipe(self) -> Recipe | None:
@@ -141,7 +142,7 @@ class RecipeActions(QObject):
         item = self.document.current
         directions = self.document.directions(item.kind) if item else None
         if item is None or directions is None:
-            self.document.error.emit("Open an image and load its model first; a recipe saves its edit")
+            self.document.refuse(SAVE, "Open an image and load its model first; a recipe saves its edit")
             return None
         info = self.document.models[item.kind]
         # the fit the picture was opened with, not the toolbar's now (Fit new images, for pictures opened next): another
@@ -149,7 +150,7 @@ class RecipeActions(QObject):
         # none, and keeps Item's "crop", what a recipe without a fit reads as
         recipe = Recipe.from_edit(item.history.current, directions, info.name, item.kind, item.fit, info.identity)
         if not recipe.steps:
-            self.document.error.emit("Nothing to save: move a slider first (a recipe holds direction strengths)")
+            self.document.refuse(SAVE, "Nothing to save: move a slider first (a recipe holds direction strengths)")
             return None
         return recipe
 
@@ -169,11 +170,11 @@ class RecipeActions(QObject):
             targets = [i for i in targets if i not in held]
             states = [recipe_state(i.history.current, recipe, directions, i.image.shape[:2]) for i in targets]
         except RecipeError as e:
-            self.document.error.emit(f"Cannot apply the recipe: {e}")
+            self.document.refuse(APPLY, f"Cannot apply the recipe: {e}")
             return 0
         changed = self._commit(list(zip(targets, states)), f"Recipe {Path(path).name}")
         note = f" (made with {recipe.model_name})" if recipe.model_name and recipe.model_name != info.name else ""
-        self.document.message.emit(applied_message(f"{Path(path).name}{note}", changed, len(held)))
+        self.document.done(APPLY, applied_message(f"{Path(path).name}{note}", changed, len(held)))
         return changed
 
     def _targets(self, recipe: Recipe, all_items: bool) -> list[Item]:
