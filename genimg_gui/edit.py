@@ -13,6 +13,8 @@ from typing import Sequence
 
 import numpy as np
 
+from .wording import quoted
+
 
 class AmbiguousDirection(ValueError):
     """A direction name that is the topic of several directions ('category' of 'category: other → Flags', …)."""
@@ -109,7 +111,7 @@ class Directions:
             q, _ = np.linalg.qr(self.basis[others].astype(np.float64).T)  # (D, n) orthonormal span
             row = row - q @ (q.T @ row)
         if np.linalg.norm(row) < 1e-6:
-            raise ValueError(f"{self.labels[i]!r} lies within the directions it should be kept apart from")
+            raise ValueError(f"{quoted(self.labels[i])} lies within the directions it should be kept apart from")
         basis = self.basis.copy()
         basis[i] = row / np.linalg.norm(row)
         return self._with_rows(basis, self.sigma, self.explained, self.labels)
@@ -247,6 +249,13 @@ def _topic_rows(short_names: Sequence[str], key: str) -> list[int]:
     """The rows whose short name (lower case) has the topic key before its ':' ('skin tone' of 'skin tone: lighter
     → darker')."""
     return [i for i, name in enumerate(short_names) if name.split(":")[0].strip() == key]
+
+
+def typed_name(text: str) -> str:
+    """A direction's name as the user typed it (a rename, New direction's name box), made a label: outer spaces gone,
+    "->" written as the labels' "→", which a keyboard lacks and the CLI reads "->" as (_match_key): "warm -> cool"
+    was kept as typed, and shown so."""
+    return re.sub(r"\s*->\s*", " → ", text.strip())
 
 
 def _match_key(name: str) -> str:

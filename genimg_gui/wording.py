@@ -18,10 +18,15 @@ def listed(texts: list[str], most: int = 5) -> str:
     return ", ".join(texts[:most]) + (f" and {len(texts) - most:,} more" if len(texts) > most else "")
 
 
+def quoted(name: str) -> str:
+    """“name”: a name (a direction's, a picture's) in the curly quotes every message puts names in."""
+    return f"“{name}”"
+
+
 def quoted_list(names: list[str], most: int = 5) -> str:
     """“a”, “b”, “c” and 4 more: names listed as listed lists them, each in curly quotes, as names may hold commas
     of their own (“sad, tired”) and the list would read as more names than it has."""
-    return listed([f"“{name}”" for name in names], most)
+    return listed([quoted(name) for name in names], most)
 
 
 def one_of(texts: list[str] | tuple[str, ...]) -> str:

@@ -173,3 +173,23 @@ def test_a_rename_done_after_a_refused_one_takes_the_refusal_off_the_status_bar(
     assert bar.currentMessage().startswith("Renamed “c” to “e” — ⚠ “b” keeps its name")
     rename_from_menu(window, monkeypatch, k + 1, "d")
     assert bar.currentMessage() == "Renamed “b” to “d”"
+
+
+def test_a_name_typed_with_an_ascii_arrow_gets_the_labels_arrow(qtbot, window, two_own, monkeypatch, image_files):
+    # "warm -> cool" was kept as typed, where the CLI reads "->" as "→": the slider read "warm -> cool"
+    k = two_own
+    rename_from_menu(window, monkeypatch, k, "  warm->cool ")
+    assert window.sliders.labels()[k] == "warm → cool" and window.last_error == ""
+    assert window.status.currentMessage() == "Renamed “a” to “warm → cool”"
+    assert window.document.directions("vae").index_of("warm -> cool") == k  # as `genimg edit --edit` finds it
+    rename_from_menu(window, monkeypatch, k + 1, "warm -> cool")  # the same name, however its arrow was typed
+    assert "“b” keeps its name: “warm → cool” is already a direction" in window.last_error
+
+    dialog = DirectionsDialog(window, window.document.directions("vae").labels)  # New direction's name box alike
+    qtbot.addWidget(dialog)
+    dialog.add_files("from", [str(image_files[0])])
+    dialog.add_files("to", [str(image_files[1])])
+    dialog.name.setText("sad -> happy")
+    assert dialog.request().name == "sad → happy"
+    dialog.name.setText("warm -> cool")
+    assert "“warm → cool” is already a direction" in dialog.name_note.text()

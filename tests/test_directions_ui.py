@@ -252,7 +252,7 @@ def test_keep_fixed_makes_the_direction_orthogonal_to_named_ones(qtbot, window, 
     monkeypatch.setattr(window.directions_tool, "_ask", ask)
     with qtbot.waitSignal(doc.error, timeout=UI_TIMEOUT):
         menu_action(window, "New &direction from examples…").trigger()
-    assert "Could not make again" in window.last_error and len(doc.directions("vae")) == len(d)
+    assert "Could not make again: “again” lies within" in window.last_error and len(doc.directions("vae")) == len(d)
 
 
 def test_preview_strips_arrive_for_each_slider_and_match_the_image(qtbot, window, image_files):

@@ -22,7 +22,7 @@ from ..attributes import (DirectionsFileError, claim_legacy_directions, directio
                           load_user_directions, merged_user_directions, remade_from, row_key, save_user_directions,
                           separation, slider_unit, to_remake, user_directions_file, user_directions_folder,
                           user_examples)
-from ..edit import Directions, named_rows, without_direction
+from ..edit import Directions, named_rows, typed_name, without_direction
 from ..engine import requests as rq
 from ..wording import counted
 from . import saved_directions
@@ -297,7 +297,7 @@ class DirectionsController(QObject):
         if target is None:
             return
         kind, directions = target
-        old, label = directions.labels[index], label.strip()
+        old, label = directions.labels[index], typed_name(label)
         if label == old:
             return
         refusal = naming_refusal(directions.labels, label, index)

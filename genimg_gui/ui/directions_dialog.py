@@ -16,7 +16,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QComboBox, QDialog,
                                QFormLayout, QHBoxLayout, QLabel, QLineEdit, QListWidget, QListWidgetItem,
                                QPushButton, QVBoxLayout, QWidget)
 
-from ..edit import clashing_label
+from ..edit import clashing_label, typed_name
 from ..imaging import IMAGE_SUFFIXES
 from ..wording import counted
 from . import ink
@@ -323,8 +323,8 @@ class DirectionsDialog(QDialog):
         self.buttons.button(QDialogButtonBox.StandardButton.Ok).setEnabled(ok)
 
     def request_name(self) -> str:
-        """The name typed, else the one suggested."""
-        return self.name.text().strip() or self.suggested_name()
+        """The name typed ("->" made "→": typed_name), else the one suggested."""
+        return typed_name(self.name.text()) or self.suggested_name()
 
     def request(self) -> DirectionRequest:
         return DirectionRequest(self.request_name(), self.lists["from"].paths(),
