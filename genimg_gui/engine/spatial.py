@@ -22,10 +22,10 @@ from ..env_settings import positive_int_setting
 from ..imaging import GPU_MAX_SIDE, ImageLoadError, open_image, to_rgb
 from ..models.directions import pca
 from ..models.tensors import to_tensor
-from ..models.tiling import downscale_factor, tiled_decode, tiled_encode
+from ..models.tiling import OVERLAP_CELLS, TILE_CELLS, downscale_factor, tiled_decode, tiled_encode
 
 DEFAULT_MAX_SIDE = {"cpu": 512}  # by device type; others (cuda, mps) get GPU_MAX_SIDE (imaging reads no more)
-TILE_PX, OVERLAP_PX = 512, 64  # image pixels per tile and of overlap (64 latent cells, 8 at f = 8)
+TILE_PX, OVERLAP_PX = 512, 64  # at most this many image pixels per tile and of overlap (what decides at f >= 8)
 EXAMPLE_SIDE = 128             # examples are encoded at this size to estimate the directions
 
 
@@ -75,21 +75,22 @@ def fit_own(image: np.ndarray, net: nn.Module, max_side: int) -> np.ndarray:
     return np.asarray(im, np.uint8)
 
 
-def _tiles(net: nn.Module) -> tuple[int, int, int]:
+def tile_cells(net: nn.Module) -> tuple[int, int]:
+    """(tile, overlap) in latent cells a side: at most TILE_CELLS, since an SD VAE's attention sees every cell of
+    a tile (512 px at downscale 2 would be 65,536 positions, a 16 GiB matrix), and at most TILE_PX pixels."""
     f = downscale_factor(net)
-    return f, max(f, TILE_PX // f * f), OVERLAP_PX // f * f
+    return max(1, min(TILE_CELLS, TILE_PX // f)), min(OVERLAP_CELLS, OVERLAP_PX // f)
 
 
 def encode(net: nn.Module, x: torch.Tensor) -> torch.Tensor:
     """The latent mean (B, C, H/f, W/f) of images (B, 3, H, W) in [-1, 1], tile by tile."""
-    f, tile, overlap = _tiles(net)
-    return tiled_encode(net, x, tile, overlap)
+    f, (tile, overlap) = downscale_factor(net), tile_cells(net)
+    return tiled_encode(net, x, tile * f, overlap * f)
 
 
 def decode(net: nn.Module, z: torch.Tensor) -> torch.Tensor:
     """Images (B, 3, h*f, w*f) in [-1, 1] from latents (B, C, h, w), tile by tile."""
-    f, tile, overlap = _tiles(net)
-    return tiled_decode(net, z, tile // f, overlap // f)
+    return tiled_decode(net, z, *tile_cells(net))
 
 
 def shrink(latent: np.ndarray, net: nn.Module, size: int) -> np.ndarray:

@@ -4,6 +4,10 @@ Activation memory is that of one tile whatever the image size; only the result (
 decoding, one float image of the output size) is held whole. Overlaps are cross-faded with
 linear ramps, and the per-axis weights are normalised to sum to one everywhere, so tiles blend
 without seams. A picture that fits in one tile goes through the network unchanged.
+
+Tiles are sized in latent cells, not pixels: an SD VAE's mid-block attention sees every cell of a tile, so
+its memory grows with the square of the cells. 512 px is 64x64 cells (4,096 positions, 64 MiB) at downscale
+8 but 256x256 (65,536 positions, a 16 GiB matrix) at downscale 2.
 """
 from __future__ import annotations
 
@@ -12,6 +16,9 @@ from typing import Callable
 
 import torch
 from torch import nn
+
+TILE_CELLS, OVERLAP_CELLS = 64, 8  # the default tile and overlap, in latent cells a side (512 and 64 px at f = 8)
+MAX_TILE_CELLS = 128 * 128         # cells in one tile: float32 attention over them all is 1 GiB; more is refused
 
 
 def downscale_factor(net: nn.Module) -> int:
@@ -55,12 +62,22 @@ def _check(tile: int, overlap: int, what: str) -> None:
         raise ValueError(f"{what}: need 0 <= overlap < tile, got tile {tile} and overlap {overlap}")
 
 
+def _check_size(height: int, width: int) -> None:
+    """Refuse, before any allocation, a tile whose attention alone would not fit in sensible memory."""
+    if height * width > MAX_TILE_CELLS:
+        gib = (height * width) ** 2 * 4 / 2 ** 30
+        raise ValueError(f"a tile of {height}×{width} latent cells is too big to run at once: attention over "
+                         f"all its cells would need about {gib:.0f} GiB; tiles may hold at most "
+                         f"{MAX_TILE_CELLS:,} cells")
+
+
 @torch.no_grad()
 def _tiled(run: Callable[[torch.Tensor], torch.Tensor], x: torch.Tensor, tile: int, overlap: int,
            cell_in: int, cell_out: int) -> torch.Tensor:
     """Apply `run` on overlapping tiles of x (B, C, H, W). Sizes are in cells: a cell is `cell_in` input
     and `cell_out` output pixels on each side (a latent cell is f image pixels)."""
     (th, ys), (tw, xs) = (tile_layout(n // cell_in, tile, overlap) for n in x.shape[-2:])
+    _check_size(th, tw)
     if len(ys) == len(xs) == 1:
         return run(x)
     oh, ow = (n // cell_in * cell_out for n in x.shape[-2:])
@@ -77,10 +94,14 @@ def _tiled(run: Callable[[torch.Tensor], torch.Tensor], x: torch.Tensor, tile: i
     return out.to(x.dtype)
 
 
-def tiled_encode(net: nn.Module, x: torch.Tensor, tile: int = 512, overlap: int = 64) -> torch.Tensor:
+def tiled_encode(net: nn.Module, x: torch.Tensor, tile: int | None = None, overlap: int | None = None
+                 ) -> torch.Tensor:
     """The latent mean of images x (B, 3, H, W) in [-1, 1], `tile` pixels at a time (multiples of the
-    net's downscale factor). Returns (B, C, H/f, W/f); logvars are not blended."""
+    net's downscale factor; by default TILE_CELLS and OVERLAP_CELLS latent cells). Returns (B, C, H/f, W/f);
+    logvars are not blended."""
     f = downscale_factor(net)
+    tile = TILE_CELLS * f if tile is None else tile
+    overlap = OVERLAP_CELLS * f if overlap is None else overlap
     _check(tile, overlap, "tiled_encode")
     if tile % f or overlap % f:
         raise ValueError(f"tile ({tile}) and overlap ({overlap}) must be multiples of the downscale factor {f}")
@@ -89,7 +110,8 @@ def tiled_encode(net: nn.Module, x: torch.Tensor, tile: int = 512, overlap: int 
     return _tiled(lambda t: net.encode(t)[0], x, tile // f, overlap // f, f, 1)
 
 
-def tiled_decode(net: nn.Module, z: torch.Tensor, tile_latent: int = 64, overlap_latent: int = 8) -> torch.Tensor:
+def tiled_decode(net: nn.Module, z: torch.Tensor, tile_latent: int = TILE_CELLS,
+                 overlap_latent: int = OVERLAP_CELLS) -> torch.Tensor:
     """Images (B, 3, h*f, w*f) in [-1, 1] from latents z (B, C, h, w), `tile_latent` cells at a time."""
     _check(tile_latent, overlap_latent, "tiled_decode")
     return _tiled(net.decode, z, tile_latent, overlap_latent, 1, downscale_factor(net))
