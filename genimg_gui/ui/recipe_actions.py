@@ -12,7 +12,7 @@ from PySide6.QtWidgets import QFileDialog, QWidget
 
 from ..edit import Directions, EditState, values_along
 from ..fileio import why_not_written
-from ..recipe import Recipe, RecipeError, mask_name
+from ..recipe import Recipe, RecipeError, opened_path, mask_name
 from ..wording import counted
 from .document import Document
 from .item import Item
@@ -144,7 +144,8 @@ class RecipeActions(QObject):
             self.document.error.emit("Open an image and load its model first; a recipe saves its edit")
             return None
         info = self.document.models[item.kind]
-        recipe = Recipe.from_edit(item.history.current, directions, info.name, item.kind, self.fit(), info.identity)
+        recipe = Recipe.from_edit(item.history.current, directions, info.name, item.kind, self.fit(), info.identity,
+                                  info.spatial, opened_path(info.source, info.path))
         if not recipe.steps:
             self.document.error.emit("Nothing to save: move a slider first (a recipe holds direction strengths)")
             return None
@@ -157,7 +158,7 @@ class RecipeActions(QObject):
             recipe = Recipe.load(path)
             targets = self._targets(recipe, all_items)
             info = self.document.models[recipe.model_kind]
-            recipe.check_model(recipe.model_kind, info.latent_size)
+            recipe.check_model(recipe.model_kind, info.latent_size, info.spatial)
             if why := recipe.other_model(info.identity, info.name):  # PC1 of one model smeared another's pictures
                 raise RecipeError(f"{Path(path).name} {why}; load {recipe.model_to_load(info.name)} to apply it")
             directions = self.document.directions(recipe.model_kind)
