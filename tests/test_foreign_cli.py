@@ -264,3 +264,19 @@ def test_a_recipe_of_an_sd_vae_refused_for_another_model_names_its_latent_and_fi
     assert capsys.readouterr().err.splitlines()[-1] == ("genimg: error: the recipe was made for a latent of 512 "
                                                         "numbers (tiny-vae); this model's is a spatial latent of 4 "
                                                         f"channels: pass --vae {(model_dir / 'tiny-vae').resolve()}")
+
+
+def test_a_folder_of_a_taesd_pair_is_its_model_and_one_of_several_is_named(tmp_path, capsys):
+    """--vae taesd/ (taesd_encoder.pth + taesd_decoder.pth, as downloaded) was "not a genimg model folder: it has
+    no card.json"."""
+    folder = tmp_path / "taesd"
+    folder.mkdir()
+    fb.taesd_pair(folder)
+    photo = picture(tmp_path / "a.png", 64, 48, 1)
+    assert run("encode", photo, "--vae", folder, "-o", tmp_path / "out") == 0
+    assert (tmp_path / "out" / "a.npz").is_file()
+    (folder / "taesd_decoder.pth").rename(folder / "taesdxl_decoder.pth")
+    assert run("encode", photo, "--vae", folder, "-o", tmp_path / "out2") == 1
+    assert capsys.readouterr().err.splitlines()[-1] == (f"genimg: error: {folder} holds taesd_encoder.pth without "
+                                                        "taesd_decoder.pth beside it: a TAESD needs both its "
+                                                        "encoder and its decoder")

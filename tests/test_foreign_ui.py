@@ -309,3 +309,31 @@ def test_an_sd_vae_file_opened_again_keeps_the_scale_chosen_without_asking(qtbot
     assert len(asked) == 1
     loaded = [m for m in said if m.startswith("Loaded my-vae")]
     assert len(loaded) == 2 and all(m.endswith("; latent scale 0.13025 (SDXL)") for m in loaded), loaded
+
+
+def test_a_folder_of_taesd_files_opens_its_pair_or_says_at_once_which_file_to_open(qtbot, window, tmp_path,
+                                                                                  monkeypatch):
+    """A folder holding taesd_encoder.pth + taesd_decoder.pth, opened with Open model folder…, was "not a genimg
+    model folder: it has no card.json", said only once the encodes queued before it were done."""
+    doc, opener = window.document, window.model_opener
+    one, several = tmp_path / "taesd", tmp_path / "all-taesd"
+    for folder in (one, several):
+        folder.mkdir()
+        fb.taesd_pair(folder)
+    for name in ("taesdxl_encoder.pth", "taesdxl_decoder.pth"):
+        (several / name).write_bytes((several / name.replace("xl", "")).read_bytes())
+    monkeypatch.setattr(opener, "ask_model_folder", lambda: str(one))
+    with qtbot.waitSignal(doc.model_loaded, timeout=UI_TIMEOUT) as loaded:
+        menu_action(window, "Open model &folder…").trigger()
+    info = loaded.args[0]
+    assert (info.name, info.card["architecture"], info.source) == ("taesd", "TAESD", str(one))
+    assert window.last_error == ""
+
+    monkeypatch.setattr(opener, "ask_model_folder", lambda: str(several))
+    said: list[str] = []
+    doc.error.connect(said.append)
+    menu_action(window, "Open model &folder…").trigger()
+    assert said == [f"{several} holds 2 TAESD models (taesd_encoder.pth, taesdxl_encoder.pth, each with its "
+                    "decoder): open one of those files"]  # said at once, with nothing sent to the worker
+    assert not doc.jobs
+
