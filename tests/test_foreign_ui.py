@@ -337,3 +337,27 @@ def test_a_folder_of_taesd_files_opens_its_pair_or_says_at_once_which_file_to_op
                     "decoder): open one of those files"]  # said at once, with nothing sent to the worker
     assert not doc.jobs
 
+
+
+def test_a_drop_of_several_files_genimg_does_not_open_says_what_it_opens_once(qtbot, window, tmp_path, monkeypatch):
+    """Four bad files dropped together read "… genimg opens its own model folders, … networks." four times over in
+    the status bar; each file's own line in the message log keeps it."""
+    from types import SimpleNamespace
+
+    from genimg_gui.ui import status
+    monkeypatch.setattr(status, "time", SimpleNamespace(monotonic=lambda: 1000.0))  # one burst, however slow
+    files = [fb.unet_only_file(tmp_path / "unet.safetensors"),
+             fb.malicious_pickle(tmp_path / "evil.pkl", tmp_path / "RAN")]
+    (tmp_path / "notes.pt").write_text("not weights\n")
+    (tmp_path / "empty.safetensors").write_bytes(b"")
+    files += [tmp_path / "notes.pt", tmp_path / "empty.safetensors"]
+    drop(window, files)
+    bar = window.status
+    qtbot.waitUntil(lambda: bar.currentMessage().startswith("⚠ 4 problems"), timeout=UI_TIMEOUT)
+    said = bar.currentMessage()
+    assert said.count("genimg opens its own model folders") == 1, said
+    assert said.endswith(". genimg opens its own model folders (card.json + model.safetensors), Stable Diffusion "
+                         "1.x/2.x/SDXL VAEs, TAESD models and StyleGAN2 / StyleGAN2-ADA .pkl networks.")
+    assert all(f.name in said for f in files)
+    logged = [e.text for e in bar.log.entries if e.text.startswith(tuple(f.name for f in files))]
+    assert len(logged) == 4 and all("genimg opens its own" in text for text in logged)
