@@ -11,7 +11,7 @@ from .card_sizes import is_count, size_problem
 from .earlier_run import BEST_FILE, CARD_FILE, CHECKPOINT_FILE
 from .paths import data_dir
 from .weights_file import WEIGHTS_NAME, same_weights
-from .wording import counted, mid_sentence
+from .wording import counted, listed, mid_sentence
 
 BUNDLED_DIR = Path(__file__).resolve().parent.parent / "weights"
 EXAMPLES_DIR = Path(__file__).resolve().parent.parent / "assets" / "examples"
@@ -96,13 +96,63 @@ def diffusers_weights(folder: str | Path) -> Path | None:
     return next((folder / name for name in DIFFUSERS_WEIGHTS if (folder / name).is_file()), None)
 
 
+def folder_weights(folder: str | Path) -> Path | None:
+    """The file a folder without card.json opens as: a diffusers model's weights (diffusers_weights), or the encoder
+    of the one TAESD pair it holds (taesd_encoder.pth beside taesd_decoder.pth, as published), which loads with its
+    other half; None for any other folder. A folder of several pairs is the user's to choose in (taesd_note)."""
+    if (weights := diffusers_weights(folder)) is not None or (Path(folder) / CARD_FILE).is_file():
+        return weights
+    pairs = taesd_pairs(folder)
+    return pairs[0] if len(pairs) == 1 else None
+
+
+def taesd_pairs(folder: str | Path) -> list[Path]:
+    """The encoder files of the TAESD pairs in folder (NAME_encoder.pth with NAME_decoder.pth beside it), sorted."""
+    return [path for path in _taesd_halves(Path(folder), "encoder") if _other_half(path, "encoder").is_file()]
+
+
+def taesd_note(path: str | Path) -> str:
+    """Why a folder of TAESD files (no card.json) opens as no model, said before any load is asked for: several
+    pairs, one to choose, or a half without the other; "" for any other path. It was "not a genimg model folder: it
+    has no card.json", in the window only once the encodes queued before it were done."""
+    folder = Path(path)
+    if not folder.is_dir() or (folder / CARD_FILE).is_file() or folder_weights(folder) is not None:
+        return ""
+    if len(pairs := taesd_pairs(folder)) > 1:
+        return (f"{folder} holds {len(pairs)} TAESD models ({listed([p.name for p in pairs])}, each with its "
+                "decoder): open one of those files")
+    lone = [(p, half) for half in ("encoder", "decoder") for p in _taesd_halves(folder, half)
+            if not _other_half(p, half).is_file()]
+    if not lone:
+        return ""
+    alone, half = lone[0]
+    return (f"{folder} holds {alone.name} without {_other_half(alone, half).name} beside it: a TAESD needs both its "
+            "encoder and its decoder")
+
+
+def _taesd_halves(folder: Path, half: str) -> list[Path]:
+    """The files in folder named as one half of a TAESD is (taesd_encoder.pth, taesdxl_decoder.safetensors)."""
+    if not folder.is_dir():
+        return []
+    ends = tuple(f"_{half}{suffix}" for suffix in (".pth", ".safetensors"))
+    return sorted(p for p in folder.iterdir() if p.name.endswith(ends) and p.is_file())
+
+
+def _other_half(path: Path, half: str) -> Path:
+    """taesd_encoder.pth -> taesd_decoder.pth, and back."""
+    other = "decoder" if half == "encoder" else "encoder"
+    return path.with_name(path.name[: path.name.rfind(half)] + other + path.suffix)
+
+
 def is_model_folder(path: str | Path) -> bool:
     """A folder that is a model, not one of pictures: a genimg model folder (its card.json) or a diffusers one
-    (a VAE's vae/ folder, which the worker converts as its diffusers_weights). The window's drops, Open recent and
+    (a VAE's vae/ folder, which the worker converts as its diffusers_weights), or one of TAESD files (a pair opens
+    as its encoder, folder_weights; others are answered at once, taesd_note). The window's drops, Open recent and
     the files named on its command line go by this; asked before a folder is opened as pictures (a model folder
     may hold a samples.png)."""
     path = Path(path)
-    return path.is_dir() and ((path / CARD_FILE).is_file() or diffusers_weights(path) is not None)
+    return path.is_dir() and ((path / CARD_FILE).is_file() or folder_weights(path) is not None
+                              or bool(taesd_note(path)))
 
 
 def model_to_load(path: str | Path) -> Path | None:

@@ -25,7 +25,7 @@ from .engine.requests import ModelInfo
 from .engine.runtime import Runtime
 from .export import export_latent, export_name, export_picture, model_record
 from .imaging import image_grid
-from .recipe import Recipe, RecipeError
+from .recipe import Recipe, RecipeError, opened_path
 from .wording import close_name, where_it_starts, with_word
 from .typicality import OFF_DISTRIBUTION, SLIDER_SPAN, UNUSUAL_BELOW
 from .wording import NO_SPREAD_WHY, counted
@@ -103,14 +103,14 @@ def read_recipe(path: Path, kind: str, model: ModelInfo) -> Recipe:
         raise UsageError(f"{path.name} edits {recipe.model_kind.upper()} latents; apply it with {other} --recipe")
     other = recipe.model_name if recipe.model_name and recipe.model_name != model.name else ""
     try:
-        recipe.check_model(kind, model.latent_size)
+        recipe.check_model(kind, model.latent_size, model.spatial)
     except RecipeError as e:
         if other:  # made for another model: name the option that picks it
-            raise RecipeError(f"{e}: {pass_model(other, kind)}") from None
+            raise RecipeError(f"{e}: {pass_model(other, kind, recipe.model_path)}") from None
         raise
     # of the same size, another model's directions mean nothing here: applied with a note, they smeared the pictures
     if why := recipe.other_model(model.identity, model.name):
-        to_pass = (pass_model(other, kind) if other
+        to_pass = (pass_model(other, kind, recipe.model_path) if other
                    else f"pass --{kind} with the folder of {recipe.model_to_load(model.name)}")
         raise RecipeError(f"{shown_name(path.name)} {why}: {to_pass}")
     return recipe
@@ -214,7 +214,8 @@ def save_recipe(path: Path, values: tuple[float, ...], model: ModelInfo, fit: st
     fails (a disk filled meanwhile: edit checked the path first) never costs them."""
     state = EditState(np.zeros(model.latent_size, np.float32), values)
     with writing(path) as out:
-        wrote(Recipe.from_edit(state, model.directions, model.name, "vae", fit, model.identity).save(out))
+        wrote(Recipe.from_edit(state, model.directions, model.name, "vae", fit, model.identity, model.spatial,
+                               opened_path(model.source, model.path)).save(out))
 
 
 def edit(args: argparse.Namespace) -> int:

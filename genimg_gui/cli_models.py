@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Callable
 
 from . import seed_draws
-from .catalog import BUNDLED_DIR, bundled_models, default_model, training_checkpoint_note
+from .catalog import BUNDLED_DIR, bundled_models, default_model, taesd_note, training_checkpoint_note
 from .cli_commands import CLIError, UsageError, note_ignored, say
 from .cli_names import shown_name
 from .engine.requests import ModelInfo
@@ -93,11 +93,18 @@ def bundled_path(name: str, kind: str) -> str | None:
     return next((e.path for e in bundled_models() if e.name == name and e.kind == kind), None)
 
 
-def pass_model(name: str, kind: str) -> str:
-    """'pass --vae PATH' for the bundled model of this name, else 'pass --vae with NAME's folder': how to use the
-    model a recipe was made for (a recipe records the model's name, not its path)."""
-    found = bundled_path(name, kind)
-    return f"pass --{kind} {found}" if found else f"pass --{kind} with {name}'s folder"
+def pass_model(name: str, kind: str, opened: str = "") -> str:
+    """How to use the model a recipe was made for: 'pass --vae PATH' with the file or folder the recipe records as
+    opened (an SD VAE's .safetensors file: the folder genimg converted it into is its own, not one the user made),
+    where it is still there, else with the bundled model of its name, else 'pass --vae with NAME's folder' (a recipe
+    saved before recipes recorded the path records the name alone)."""
+    if opened and Path(opened).exists():
+        return f"pass --{kind} {shlex.quote(opened)}"
+    if found := bundled_path(name, kind):
+        return f"pass --{kind} {found}"
+    if opened:
+        return f"pass --{kind} with {name} (it was made with {opened}, not there now)"
+    return f"pass --{kind} with {name}'s folder"
 
 
 def class_index(model: ModelInfo, name: str | None) -> int | None:
@@ -141,7 +148,8 @@ def load_into(rt: Runtime, path: Path, latent_scale: float | None,
               progress: Callable[[float, str], None] = lambda _f, _t: None) -> ModelInfo:
     """rt.load, with the SD VAE scale question turned into the option that answers it, and a training checkpoint
     answered as the app answers it (the loader would call it a weights file of an unknown architecture)."""
-    if note := training_checkpoint_note(path) or latent_file_note(path) or recipe_file_note(path):
+    if note := (training_checkpoint_note(path) or taesd_note(path) or latent_file_note(path)
+                or recipe_file_note(path)):
         raise ModelFileError(note)
     try:
         info = rt.load(str(path), progress, latent_scale)

@@ -59,26 +59,40 @@ class Recipe:
     mask_erased: bool = False  # the mask began by erasing a picture with no mask (EditState.mask_erased)
     # the SHA-256 of the weights it was made with (ModelInfo.identity); "" in a recipe saved before recipes kept it
     model_identity: str = ""
+    # whether that model's latents are spatial (C, h, w) with latent_size channels (an SD VAE); None: not recorded
+    spatial: bool | None = False
+    # the model file or folder the user opened (ModelInfo.source, else path): an SD VAE's .safetensors file, not the
+    # folder genimg converted it into; "" where the recipe records none
+    model_path: str = ""
 
     @classmethod
     def from_edit(cls, state: EditState, directions: Directions, model_name: str, kind: str,
-                  fit: str = "crop", identity: str = "") -> "Recipe":
+                  fit: str = "crop", identity: str = "", spatial: bool = False, model_path: str = "") -> "Recipe":
         """The non-zero slider values of state, with their directions' vectors; identity: the model's weights'
-        SHA-256 (ModelInfo.identity), which the recipe then fits alone."""
+        SHA-256 (ModelInfo.identity), which the recipe then fits alone; spatial and model_path as the fields."""
         steps = tuple(RecipeStep(directions.labels[i], directions.basis[i].astype(np.float32),
                                  float(directions.sigma[i]), float(v))
                       for i, v in enumerate(state.values[: len(directions)]) if v)
         mask = None if state.mask is None else _quantised(state.mask)
         return cls(model_name, kind, int(directions.basis.shape[1]), steps, mask, fit, mask_erased=state.mask_erased,
-                   model_identity=identity)
+                   model_identity=identity, spatial=spatial, model_path=model_path)
 
-    def check_model(self, kind: str, latent_size: int) -> None:
-        """Raise RecipeError unless the recipe fits a model of this kind and latent size."""
+    def check_model(self, kind: str, latent_size: int, spatial: bool = False) -> None:
+        """Raise RecipeError unless the recipe fits a model of this kind and latent size (spatial: its latents are
+        (latent_size, h, w), ModelInfo.spatial)."""
         if kind != self.model_kind:
             raise RecipeError(f"the recipe edits a {self.model_kind.upper()} latent, not a {kind.upper()} one")
         if latent_size != self.latent_size:
-            raise RecipeError(f"the recipe was made for a latent of {self.latent_size} numbers "
-                              f"({self.model_name}); this model's latent has {latent_size}")
+            this = (f"this model's is a spatial latent of {latent_size} channels" if spatial
+                    else f"this model's latent has {latent_size} numbers")
+            raise RecipeError(f"the recipe was made for {self.latent_words()} ({self.model_name}); {this}")
+
+    def latent_words(self) -> str:
+        """The latent the recipe was made for, in words: an SD VAE's 4 × 64 × 64 was "a latent of 4 numbers"."""
+        if self.spatial is None:  # a recipe saved before recipes recorded it
+            return f"a latent of size {self.latent_size}"
+        return (f"a spatial latent of {self.latent_size} channels" if self.spatial
+                else f"a latent of {self.latent_size} numbers")
 
     def other_model(self, identity: str, name: str) -> str:
         """Why the recipe does not fit the model of these weights (identity: their SHA-256, ModelInfo.identity;
@@ -105,8 +119,8 @@ class Recipe:
         """The edited latent (float32, same shape as base_latent): a flat latent of latent_size
         numbers, or a spatial one (latent_size, h, w) of any h, w, whose every latent pixel moves."""
         if not fits_size(np.shape(base_latent), self.latent_size):
-            raise RecipeError(f"the recipe was made for a latent of {self.latent_size} numbers "
-                              f"({self.model_name}), not one shaped {np.shape(base_latent)}")
+            raise RecipeError(f"the recipe was made for {self.latent_words()} ({self.model_name}), not one shaped "
+                              f"{np.shape(base_latent)}")
         return shift(base_latent, [(s.value, s.sigma, s.vector) for s in self.steps])
 
     def mask_at(self, size: tuple[int, int]) -> np.ndarray | None:
@@ -120,7 +134,9 @@ class Recipe:
         return json.dumps({
             "format": FORMAT, "version": self.version,
             "model": {"name": self.model_name, "kind": self.model_kind, "latent_size": self.latent_size,
-                      **({CARD_DIGEST: self.model_identity} if self.model_identity else {})},
+                      **({CARD_DIGEST: self.model_identity} if self.model_identity else {}),
+                      **({"spatial": self.spatial} if self.spatial is not None else {}),
+                      **({"path": self.model_path} if self.model_path else {})},
             "fit": self.fit,
             "mask": mask_file if self.mask is not None else None,
             "mask_erased": self.mask is not None and self.mask_erased,
@@ -182,8 +198,19 @@ class Recipe:
             erased = mask is not None and looks_erased(mask)
         elif not isinstance(erased, bool):
             raise RecipeError(_of(name, f'"mask_erased" must be true or false, not {erased!r}'))
+        spatial, path = model.get("spatial"), model.get("path", "")
+        if spatial is not None and not isinstance(spatial, bool):
+            raise RecipeError(_of(name, f'its model\'s "spatial" must be true or false, not {_json_said(spatial)}'))
+        if not isinstance(path, str):
+            raise RecipeError(_of(name, f'its model\'s "path" must be {FIELD_WORDS[str]}, not {_json_said(path)}'))
         return cls(str(model.get("name", "")), kind, size, steps, mask, fit, mask_erased=mask is not None and erased,
-                   model_identity=_identity(model, name))
+                   model_identity=_identity(model, name), spatial=spatial, model_path=path)
+
+
+def opened_path(source: str, path: str) -> str:
+    """The model file or folder the user opened, absolute, for a recipe to record (ModelInfo.source, the file an SD
+    VAE was converted from, else ModelInfo.path): the conversion's folder is genimg's own, hidden in its cache."""
+    return str(Path(source or path).resolve())
 
 
 def recipe_at(path: str | Path) -> Recipe | None:

@@ -29,6 +29,16 @@ def quoted_list(names: list[str], most: int = 5) -> str:
     return listed([quoted(name) for name in names], most)
 
 
+def shared_ends(texts: list[str]) -> tuple[list[str], list[str]]:
+    """(texts, the closing sentences several of them share): each shared one cut from them, to be said once after
+    them all. A drop of four files genimg does not open read "… genimg opens its own model folders, … networks."
+    four times over in one status bar message."""
+    ends = [text.rsplit(". ", 1)[1] if ". " in text else "" for text in texts]
+    shared = [end for end in dict.fromkeys(ends) if end and ends.count(end) > 1]
+    cut = [text.rsplit(". ", 1)[0] if end in shared else text for text, end in zip(texts, ends)]
+    return cut, shared
+
+
 def one_of(texts: list[str] | tuple[str, ...]) -> str:
     """".gif, .webp or .mp4": choices, for a message (", ".join read ".gif, .webp, .mp4", a list cut short)."""
     *others, last = texts

@@ -241,3 +241,42 @@ def test_a_picture_given_as_a_model_says_where_pictures_go(tmp_path, model_dir, 
     (tmp_path / "notes.pt").write_text("not weights\n")
     assert run("info", tmp_path / "notes.pt") == 1
     assert "Pictures are" not in capsys.readouterr().err
+
+
+def test_a_recipe_of_an_sd_vae_refused_for_another_model_names_its_latent_and_file(tmp_path, sd_file, model_dir,
+                                                                                    capsys):
+    """It said "the recipe was made for a latent of 4 numbers (vae-ft-mse); this model's latent has 512: pass --vae
+    with vae-ft-mse's folder": an SD latent is 4 × h × w, and its folder is genimg's cache, never made by the user."""
+    photo = picture(tmp_path / "a.png", 64, 48, 1)
+    assert run("edit", photo, "--vae", sd_file, "--latent-scale", "sd", "--edit", "0=2", "-o", tmp_path / "a",
+               "--save-recipe", tmp_path / "sd.json") == 0
+    capsys.readouterr()
+    assert run("edit", photo, "--vae", model_dir / "tiny-vae", "--recipe", tmp_path / "sd.json",
+               "-o", tmp_path / "b") == 1
+    assert capsys.readouterr().err.splitlines()[-1] == ("genimg: error: the recipe was made for a spatial latent of 4 "
+                                                        "channels (vae-ft-mse); this model's latent has 512 numbers: "
+                                                        f"pass --vae {sd_file.resolve()}")
+
+    assert run("edit", photo, "--vae", model_dir / "tiny-vae", "--edit", "0=1", "-o", tmp_path / "c",
+               "--save-recipe", tmp_path / "tiny.json") == 0
+    capsys.readouterr()
+    assert run("edit", photo, "--vae", sd_file, "--recipe", tmp_path / "tiny.json", "-o", tmp_path / "d") == 1
+    assert capsys.readouterr().err.splitlines()[-1] == ("genimg: error: the recipe was made for a latent of 512 "
+                                                        "numbers (tiny-vae); this model's is a spatial latent of 4 "
+                                                        f"channels: pass --vae {(model_dir / 'tiny-vae').resolve()}")
+
+
+def test_a_folder_of_a_taesd_pair_is_its_model_and_one_of_several_is_named(tmp_path, capsys):
+    """--vae taesd/ (taesd_encoder.pth + taesd_decoder.pth, as downloaded) was "not a genimg model folder: it has
+    no card.json"."""
+    folder = tmp_path / "taesd"
+    folder.mkdir()
+    fb.taesd_pair(folder)
+    photo = picture(tmp_path / "a.png", 64, 48, 1)
+    assert run("encode", photo, "--vae", folder, "-o", tmp_path / "out") == 0
+    assert (tmp_path / "out" / "a.npz").is_file()
+    (folder / "taesd_decoder.pth").rename(folder / "taesdxl_decoder.pth")
+    assert run("encode", photo, "--vae", folder, "-o", tmp_path / "out2") == 1
+    assert capsys.readouterr().err.splitlines()[-1] == (f"genimg: error: {folder} holds taesd_encoder.pth without "
+                                                        "taesd_decoder.pth beside it: a TAESD needs both its "
+                                                        "encoder and its decoder")

@@ -309,3 +309,55 @@ def test_an_sd_vae_file_opened_again_keeps_the_scale_chosen_without_asking(qtbot
     assert len(asked) == 1
     loaded = [m for m in said if m.startswith("Loaded my-vae")]
     assert len(loaded) == 2 and all(m.endswith("; latent scale 0.13025 (SDXL)") for m in loaded), loaded
+
+
+def test_a_folder_of_taesd_files_opens_its_pair_or_says_at_once_which_file_to_open(qtbot, window, tmp_path,
+                                                                                  monkeypatch):
+    """A folder holding taesd_encoder.pth + taesd_decoder.pth, opened with Open model folder…, was "not a genimg
+    model folder: it has no card.json", said only once the encodes queued before it were done."""
+    doc, opener = window.document, window.model_opener
+    one, several = tmp_path / "taesd", tmp_path / "all-taesd"
+    for folder in (one, several):
+        folder.mkdir()
+        fb.taesd_pair(folder)
+    for name in ("taesdxl_encoder.pth", "taesdxl_decoder.pth"):
+        (several / name).write_bytes((several / name.replace("xl", "")).read_bytes())
+    monkeypatch.setattr(opener, "ask_model_folder", lambda: str(one))
+    with qtbot.waitSignal(doc.model_loaded, timeout=UI_TIMEOUT) as loaded:
+        menu_action(window, "Open model &folder…").trigger()
+    info = loaded.args[0]
+    assert (info.name, info.card["architecture"], info.source) == ("taesd", "TAESD", str(one))
+    assert window.last_error == ""
+
+    monkeypatch.setattr(opener, "ask_model_folder", lambda: str(several))
+    said: list[str] = []
+    doc.error.connect(said.append)
+    menu_action(window, "Open model &folder…").trigger()
+    assert said == [f"{several} holds 2 TAESD models (taesd_encoder.pth, taesdxl_encoder.pth, each with its "
+                    "decoder): open one of those files"]  # said at once, with nothing sent to the worker
+    assert not doc.jobs
+
+
+
+def test_a_drop_of_several_files_genimg_does_not_open_says_what_it_opens_once(qtbot, window, tmp_path, monkeypatch):
+    """Four bad files dropped together read "… genimg opens its own model folders, … networks." four times over in
+    the status bar; each file's own line in the message log keeps it."""
+    from types import SimpleNamespace
+
+    from genimg_gui.ui import status
+    monkeypatch.setattr(status, "time", SimpleNamespace(monotonic=lambda: 1000.0))  # one burst, however slow
+    files = [fb.unet_only_file(tmp_path / "unet.safetensors"),
+             fb.malicious_pickle(tmp_path / "evil.pkl", tmp_path / "RAN")]
+    (tmp_path / "notes.pt").write_text("not weights\n")
+    (tmp_path / "empty.safetensors").write_bytes(b"")
+    files += [tmp_path / "notes.pt", tmp_path / "empty.safetensors"]
+    drop(window, files)
+    bar = window.status
+    qtbot.waitUntil(lambda: bar.currentMessage().startswith("⚠ 4 problems"), timeout=UI_TIMEOUT)
+    said = bar.currentMessage()
+    assert said.count("genimg opens its own model folders") == 1, said
+    assert said.endswith(". genimg opens its own model folders (card.json + model.safetensors), Stable Diffusion "
+                         "1.x/2.x/SDXL VAEs, TAESD models and StyleGAN2 / StyleGAN2-ADA .pkl networks.")
+    assert all(f.name in said for f in files)
+    logged = [e.text for e in bar.log.entries if e.text.startswith(tuple(f.name for f in files))]
+    assert len(logged) == 4 and all("genimg opens its own" in text for text in logged)

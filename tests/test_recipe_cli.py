@@ -230,7 +230,7 @@ def test_a_recipe_made_with_another_model_of_the_same_size_is_refused(models, va
                "-o", tmp_path / "b") == 1  # as a recipe for a latent of another size
     assert capsys.readouterr().err == ("genimg: error: rtiny.json was made with vae-tiny, not tiny-vae: its edit moves "
                                        "along vae-tiny's directions, which mean nothing in tiny-vae's latents: pass "
-                                       "--vae with vae-tiny's folder\n")
+                                       f"--vae {vae_tiny}\n")  # the folder it records
     assert not (tmp_path / "b").exists()
 
     # a copy of vae-tiny's weights in another folder, its card renamed, is vae-tiny: the same pixels, and no note

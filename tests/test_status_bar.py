@@ -297,3 +297,17 @@ def test_a_jobs_label_begins_with_a_capital_as_every_message(qtbot):
     bar = shown(qtbot, StatusBar())
     bar.show_progress(4, 0.3, "computing latent directions")
     assert bar.bar.format().startswith("Computing")
+
+
+def test_a_closing_sentence_errors_share_is_said_once_after_them(qtbot):
+    """A drop of four files genimg does not open repeated "… genimg opens its own model folders …" after each."""
+    from genimg_gui.ui.status import StatusBar
+
+    bar = shown(qtbot, StatusBar())
+    bar.show_error("a.pkl is a pickle. genimg opens its own models.")
+    bar.show_error("notes.txt is not an image (it holds text)")
+    bar.show_error("b.pt is a text file. genimg opens its own models.")
+    assert bar.currentMessage() == ("⚠ 3 problems: b.pt is a text file; notes.txt is not an image (it holds text); "
+                                    "a.pkl is a pickle. genimg opens its own models.")
+    assert bar.toolTip().splitlines()[-1] == "genimg opens its own models."
+    assert [e.text for e in bar.log.entries][-1] == "b.pt is a text file. genimg opens its own models."

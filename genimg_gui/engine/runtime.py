@@ -163,7 +163,7 @@ class Runtime:
         t0 = time.perf_counter()
         folder = Path(path)
         # genimg folders (and missing paths) keep load_model's own messages; a diffusers folder is converted
-        if folder.is_file() or foreign.diffusers_weights(folder) is not None:
+        if folder.is_file() or foreign.folder_weights(folder) is not None:
             folder = foreign.convert(folder, converted_dir(), scaling_factor, progress)
         net, card = load_model(folder)
         net = net.to(self.device).requires_grad_(False)

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Callable
 
 # a diffusers folder is told apart where the window tells model folders from folders of pictures (no torch)
-from ..catalog import DIFFUSERS_CONFIG, DIFFUSERS_WEIGHTS, diffusers_weights
+from ..catalog import DIFFUSERS_CONFIG, DIFFUSERS_WEIGHTS, folder_weights
 from ..file_damage import CUT_SHORT_SAID, holds_pickle, holds_text
 from ..wording import counted
 from .errors import ModelFileError
@@ -164,7 +164,7 @@ def identify(path: Path) -> Identified:
     if path.is_dir():
         if (path / CARD_NAME).is_file():
             return Identified("genimg", "a genimg model folder")
-        if (weights := diffusers_weights(path)) is not None:
+        if (weights := folder_weights(path)) is not None:
             return identify(weights)
         return Identified("unsupported", f"a folder without {CARD_NAME} or a diffusers {DIFFUSERS_WEIGHTS[0]}")
     if not path.is_file():
@@ -291,8 +291,8 @@ def convert(path: Path, cache_root: Path, scaling_factor: float | None = None,
     (made now if missing; `progress` hears of it). Raises NeedsScale for an SD VAE without a scale,
     ModelFileError for anything genimg cannot open (saying what the file looks like and what is supported)."""
     path = Path(path)
-    if path.is_dir() and (weights := diffusers_weights(path)) is not None:
-        path = weights  # a diffusers folder is its weights file, named after the folder
+    if path.is_dir() and (weights := folder_weights(path)) is not None:
+        path = weights  # a diffusers folder is its weights file, named after the folder; a TAESD pair's its encoder
     if path.is_file() and (folder := _cached(path, cache_root, scaling_factor)) is not None:
         return folder  # a cache hit needs no identification: the fingerprint knows the file
     found = identify(path)

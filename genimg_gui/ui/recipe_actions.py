@@ -12,7 +12,7 @@ from PySide6.QtWidgets import QFileDialog, QWidget
 
 from ..edit import Directions, EditState, values_along
 from ..fileio import why_not_written
-from ..recipe import Recipe, RecipeError, mask_name
+from ..recipe import Recipe, RecipeError, opened_path, mask_name
 from ..wording import counted
 from .document import Document
 from .item import Item
@@ -148,7 +148,8 @@ class RecipeActions(QObject):
         # the fit the picture was opened with, not the toolbar's now (Fit new images, for pictures opened next): another
         # fit is another picture, which `genimg edit --recipe` would edit. A GAN sample or a latent file was fitted by
         # none, and keeps Item's "crop", what a recipe without a fit reads as
-        recipe = Recipe.from_edit(item.history.current, directions, info.name, item.kind, item.fit, info.identity)
+        recipe = Recipe.from_edit(item.history.current, directions, info.name, item.kind, item.fit, info.identity,
+                                  info.spatial, opened_path(info.source, info.path))
         if not recipe.steps:
             self.document.refuse(SAVE, "Nothing to save: move a slider first (a recipe holds direction strengths)")
             return None
@@ -161,7 +162,7 @@ class RecipeActions(QObject):
             recipe = Recipe.load(path)
             targets = self._targets(recipe, all_items)
             info = self.document.models[recipe.model_kind]
-            recipe.check_model(recipe.model_kind, info.latent_size)
+            recipe.check_model(recipe.model_kind, info.latent_size, info.spatial)
             if why := recipe.other_model(info.identity, info.name):  # PC1 of one model smeared another's pictures
                 raise RecipeError(f"{Path(path).name} {why}; load {recipe.model_to_load(info.name)} to apply it")
             directions = self.document.directions(recipe.model_kind)

@@ -8,6 +8,7 @@ from PySide6.QtCore import QEvent, Qt, QTimer, Signal
 from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import QLabel, QSizeGrip, QStatusBar, QToolButton
 
+from ..wording import shared_ends
 from . import ink
 from .message_log import ERROR_COLOUR, MessageLog
 from . import status_times as times
@@ -318,9 +319,10 @@ class StatusBar(StatusJobs, QStatusBar):
             f"{count} problems (the last {MAX_ERRORS}): "
         note = f"{self._note}{NOTE_THEN_ERRORS}" if self._note else ""
         # newest first: the bar elides the end, and the error of what the user just did was the part cut off
-        newest_first = self._errors[::-1]
-        self.showMessage(note + "⚠ " + head + "; ".join(newest_first), ms)
-        self.setToolTip("\n".join([*newest_first, *([self._note] if self._note else [])]))
+        newest_first, shared = shared_ends(self._errors[::-1])  # advice several end with: said once, after them
+        after = "".join(f". {end}" for end in shared)
+        self.showMessage(note + "⚠ " + head + "; ".join(newest_first) + after, ms)
+        self.setToolTip("\n".join([*newest_first, *shared, *([self._note] if self._note else [])]))
 
     def _errors_sheet(self) -> str:
         """The bar's ink while errors show: red, or hidden where paintEvent draws a message before them."""
