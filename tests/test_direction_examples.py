@@ -4,6 +4,8 @@ suggests a name no direction has (a neutral word for a side whose names share no
 while a name is refused."""
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import pytest
 from PIL import Image
 from PySide6.QtCore import QPoint
@@ -15,18 +17,19 @@ from genimg_gui.ui.directions_dialog import DirectionRequest, DirectionsDialog, 
 from test_directions_ui import BLUE, RED, define, menu_action, write_group
 
 
-def opened_dialog(window, monkeypatch) -> DirectionsDialog:
-    """The dialog Edit → New direction from examples… opens (DirectionsController._ask, which tests replace), closed
-    at once (Cancel)."""
-    opened = []
+def opened_dialog(window, monkeypatch, look: Callable[[DirectionsDialog], object]) -> None:
+    """The dialog Edit → New direction from examples… opens (DirectionsController._ask, which tests replace), is
+    looked at while open, and closed (Cancel): it is deleted then, so it cannot be looked at after."""
+    looked = []
 
     def exec_(self):
-        opened.append(self)
+        look(self)
+        looked.append(self)
         return QDialog.DialogCode.Rejected
     with monkeypatch.context() as patched:
         patched.setattr(DirectionsDialog, "exec", exec_)
         DirectionsController._ask(window.directions_tool)
-    return opened[0]
+    assert looked, "no dialog opened"
 
 
 def test_over_a_gan_sample_the_dialog_says_the_direction_goes_to_the_vae_and_names_it(qtbot, window, monkeypatch,
@@ -34,15 +37,16 @@ def test_over_a_gan_sample_the_dialog_says_the_direction_goes_to_the_vae_and_nam
     doc = window.document
     assert doc.current.kind == "gan"  # the window opens on the GAN's first sample
     gan_sliders = window.sliders.labels()
-    dialog = opened_dialog(window, monkeypatch)
-    qtbot.addWidget(dialog)
-    note = dialog.target_note.text()
-    assert "For tiny-vae (the VAE): example images are encoded by it" in note
-    assert "tiny-gan" in note and "VAE's sliders, not this GAN's" in note
-    dialog.add_files("from", write_group(tmp_path / "red", "red", RED, 1, 1))
-    dialog.add_files("to", write_group(tmp_path / "blue", "blue", BLUE, 1, 2))
-    dialog.name.setText(doc.directions("vae").labels[0])  # a VAE direction's name, which the GAN need not have
-    assert "already a direction of tiny-vae" in dialog.name_note.text()
+
+    def over_the_gan_sample(dialog):
+        note = dialog.target_note.text()
+        assert "For tiny-vae (the VAE): example images are encoded by it" in note
+        assert "tiny-gan" in note and "VAE's sliders, not this GAN's" in note
+        dialog.add_files("from", write_group(tmp_path / "red", "red", RED, 1, 1))
+        dialog.add_files("to", write_group(tmp_path / "blue", "blue", BLUE, 1, 2))
+        dialog.name.setText(doc.directions("vae").labels[0])  # a VAE direction's name, which the GAN need not have
+        assert "already a direction of tiny-vae" in dialog.name_note.text()
+    opened_dialog(window, monkeypatch, over_the_gan_sample)
 
     request = DirectionRequest(doc.directions("vae").labels[0], (), ())
     assert window.directions_tool.make_direction(request) is None  # given otherwise than by the dialog
@@ -55,9 +59,10 @@ def test_over_a_gan_sample_the_dialog_says_the_direction_goes_to_the_vae_and_nam
     assert window.sliders.labels() == gan_sliders and doc.directions("vae").labels[-1] == "red → blue"
 
     monkeypatch.setattr(window.directions_tool, "shown_kind", lambda: "vae")  # over a VAE picture: no word on a GAN
-    opened = opened_dialog(window, monkeypatch)
-    qtbot.addWidget(opened)
-    assert "tiny-vae" in opened.target_note.text() and "GAN" not in opened.target_note.text()
+
+    def over_a_vae_picture(dialog):
+        assert "tiny-vae" in dialog.target_note.text() and "GAN" not in dialog.target_note.text()
+    opened_dialog(window, monkeypatch, over_a_vae_picture)
 
 
 def test_kept_apart_a_direction_its_examples_barely_differ_along_is_refused(qtbot, window, monkeypatch, tmp_path):
@@ -77,20 +82,22 @@ def test_kept_apart_a_direction_its_examples_barely_differ_along_is_refused(qtbo
     assert "untick" in error.lower()
     assert doc.directions("vae").labels == before
     assert "opens with these examples again" in error
-    dialog = opened_dialog(window, monkeypatch)  # the box says what it keeps the new direction apart from
-    qtbot.addWidget(dialog)
-    assert "your own" in dialog.keep_fixed.text() and "“frowning → smiling”" in dialog.keep_fixed.toolTip()
-    # the refused examples, name and options come back with the reason: the dialog had closed before the refusal
-    assert dialog.request() == again
-    assert not dialog.refusal_note.isHidden() and "barely differ" in dialog.refusal_note.text()
+
+    def refused_again(dialog):  # the box says what it keeps the new direction apart from
+        assert "your own" in dialog.keep_fixed.text() and "“frowning → smiling”" in dialog.keep_fixed.toolTip()
+        # the refused examples, name and options come back with the reason: the dialog had closed before the refusal
+        assert dialog.request() == again
+        assert not dialog.refusal_note.isHidden() and "barely differ" in dialog.refusal_note.text()
+    opened_dialog(window, monkeypatch, refused_again)
 
     define(qtbot, window, monkeypatch, "kept apart", write_group(tmp_path / "purple", "p", (170, 40, 190), 6, 5),
            blue, keep_fixed=True)
     message = window.status.currentMessage()
     assert "kept apart from 1 named direction" in message and "direction(s)" not in message
-    fresh = opened_dialog(window, monkeypatch)  # a direction made: the next opening starts empty
-    qtbot.addWidget(fresh)
-    assert fresh.request().from_paths == () and fresh.refusal_note.isHidden()
+
+    def fresh(dialog):  # a direction made: the next opening starts empty
+        assert dialog.request().from_paths == () and dialog.refusal_note.isHidden()
+    opened_dialog(window, monkeypatch, fresh)
 
 
 def _files(folder, names) -> list[str]:

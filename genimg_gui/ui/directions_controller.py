@@ -188,7 +188,10 @@ class DirectionsController(QObject):
                                   [directions.labels[i] for i in named_rows(directions)])
         if self.refused is not None:
             dialog.restore(*self.refused)
-        return dialog.request() if dialog.exec() == QDialog.DialogCode.Accepted else None
+        try:
+            return dialog.request() if dialog.exec() == QDialog.DialogCode.Accepted else None
+        finally:  # a child of the window: each opening left one behind, its palette watch on the window
+            dialog.deleteLater()
 
     def _target_note(self, info: rq.ModelInfo) -> str:
         """The dialog's word on the model the direction is made for, and over a GAN sample, on the GAN it is not."""

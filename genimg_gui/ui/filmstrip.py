@@ -170,7 +170,9 @@ class Filmstrip(QListWidget):
     def contextMenuEvent(self, event) -> None:  # noqa: N802 (Qt naming)
         entry = self.itemAt(event.pos())
         if entry is not None:
-            self.context_menu(self.row(entry)).exec(event.globalPos())
+            menu = self.context_menu(self.row(entry))
+            menu.exec(event.globalPos())
+            menu.deleteLater()  # a child of the strip: each menu would stay behind
 
     def _on_current(self, current, _previous) -> None:
         if current is not None:

@@ -233,7 +233,8 @@ class GanSamples:
         item.stale_below = item.requested_seq + 1  # e.g. a model switch's redraw of the sample this replaces
         doc.show_drawn(item, r.seq, r.image, item.history.current)
         doc.history_changed.emit()
-        doc.current_changed.emit(item)
+        if item is doc.current:  # not another's (chosen away from since it was asked): show_drawn updated its thumbnail
+            doc.current_changed.emit(item)
         self._say_class_lost(r, said_at_switch)
 
     def _add_aside(self, item: Item, r: rq.Mapped, node: int, said_at_switch: bool) -> None:

@@ -64,5 +64,8 @@ def replace_asked(parent: QWidget, title: str, path: str, why: str) -> bool:
                       QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, parent)
     box.setInformativeText(f"{why} No keeps {name} and goes back to choose another name.")
     box.setDefaultButton(QMessageBox.StandardButton.No)  # as Qt's own question: a stray Return keeps the file
-    box.exec()
-    return box.clickedButton() is box.button(QMessageBox.StandardButton.Yes)
+    try:
+        box.exec()
+        return box.clickedButton() is box.button(QMessageBox.StandardButton.Yes)
+    finally:
+        box.deleteLater()  # a child of parent: each question would leave one behind

@@ -186,8 +186,11 @@ class SessionQuestions:
         box.addButton("Discard", QMessageBox.ButtonRole.DestructiveRole)
         box.setDefaultButton(restore)
         box.setEscapeButton(restore)
-        box.exec()
-        return box.clickedButton() is restore
+        try:
+            box.exec()
+            return box.clickedButton() is restore
+        finally:
+            box.deleteLater()  # a child of the window: each question would leave one behind
 
     def quit_answer(self) -> str | None:
         """Ask about what quitting loses (work not exported, a morph export being written), stop the inversions
@@ -227,8 +230,11 @@ class SessionQuestions:
         box.setInformativeText("\n\n".join(notes))
         box.setDefaultButton(next(iter(answers)) if items and can_keep else stay)
         box.setEscapeButton(stay)
-        box.exec()
-        return answers.get(box.clickedButton())
+        try:
+            box.exec()
+            return answers.get(box.clickedButton())
+        finally:
+            box.deleteLater()  # a child of the window: each question would leave one behind
 
     def _jobs_going(self, can_keep: bool) -> list[str]:
         """What quitting does to each job still running, in words: a training run stops and saves (the quit waits

@@ -219,7 +219,9 @@ class SliderPanel(QWidget):
 
     def show_menu(self, index: int, at: QPoint) -> None:
         """Row index's menu at at (global), till a choice; tests replace it."""
-        self.context_menu(index).exec(at)
+        menu = self.context_menu(index)
+        menu.exec(at)
+        menu.deleteLater()  # a child of the panel: each menu would stay behind
 
     def _ask_name(self, old: str) -> str | None:
         """The name prompt, its box NAME_CHARS wide (Qt's is about 176 px: a few words); tests replace it."""

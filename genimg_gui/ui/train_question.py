@@ -92,6 +92,7 @@ def ask_continue_or_start_over(parent: QWidget, earlier: EarlierRun, kind_chosen
         keep_in_sight(box, bar)
     box.exec()
     clicked = box.clickedButton()
+    box.deleteLater()  # a child of parent: each question would leave one behind
     if resume is not None and clicked == resume:
         return RESUME
     return OVERWRITE if clicked == overwrite else None
