@@ -11,10 +11,12 @@ import pytest
 import torch
 
 from conftest import TINY_GAN, TINY_VAE, make_model_folder
-from foreign_builders import stylegan_pickle
+from foreign_builders import sd_vae_file, stylegan_pickle
+from genimg_gui.engine.runtime import Runtime
 from genimg_gui.models.gan import Generator
 from genimg_gui.models.vae import ConvVAE
 from genimg_gui.ui.main_window import MainWindow
+from genimg_gui.ui.model_controller import ModelController
 from genimg_gui.ui.session_questions import SessionQuestions
 from test_session_choice import keep_one_sample
 from test_start_fallback import started
@@ -86,3 +88,49 @@ def test_a_gan_file_named_on_the_command_line_wins_over_a_crashs_session(qtbot, 
     assert any(s.startswith("The session's tiny-gan was not loaded: you opened mine") for s in said), said
     assert "Drawing your samples again with the new GAN (1)" in said
     assert doc.named == {}  # the restore is done: the command line's models win over nothing more
+
+
+@pytest.mark.parametrize("named_as", ["options", "files"])
+@pytest.mark.parametrize("kept_on_quit", [True, False])
+def test_an_sd_vae_file_named_on_the_command_line_wins_once_its_scale_is_asked(qtbot, monkeypatch, window,
+                                                                              image_files, tmp_path, named_as,
+                                                                              kept_on_quit):
+    """`genimg-gui another-sd.safetensors`: its load comes back asking the latent scale and is sent again with it.
+    The session, waiting for the start-up's loads, came back as the question was answered, in its own tiny-vae
+    (the last VAE, loaded at start-up), and then followed the SD VAE as a switch: "Loaded tiny-vae …, Reopened 2
+    images …, Loaded another-sd …, Encoding your pictures again with the new VAE (1)", with no word that the
+    session's VAE gave way. Now the restore waits for the load sent again, and says so."""
+    kept = keep_one_sample(qtbot, window, image_files[0], kept_on_quit)
+    if not kept_on_quit:
+        monkeypatch.setattr(SessionQuestions, "ask_restore", lambda self, names: True)
+    asked = []
+
+    def ask_scale(opener: ModelController, request) -> float:
+        """The question's answer; while it is open, its event loop runs, and another job may end meanwhile."""
+        opener.document.loading_changed.emit()
+        asked.append((request.path, sorted(i.name for i in opener.document.items.values() if i.kind == "vae")))
+        return 0.18215
+    monkeypatch.setattr(ModelController, "ask_scale", ask_scale)
+    sd = str(sd_vae_file(tmp_path / "another-sd.safetensors"))
+    load = Runtime.load
+
+    def reading(self, path, progress, *args, **kwargs):
+        """A real-size file's load tells how far it has read: its progress's end, told before the question, had
+        counted the load as come."""
+        if path == sd:
+            progress(0.5, "Reading another-sd.safetensors")
+        return load(self, path, progress, *args, **kwargs)
+    monkeypatch.setattr(Runtime, "load", reading)
+    again = started(qtbot, monkeypatch, ["--vae", sd] if named_as == "options" else [sd], settled)
+
+    doc = again.document
+    said = [entry.text for entry in again.status.log.entries]
+    # a kept session waits for the start-up's models; a crash's, restored as they load, follows --vae's as it comes
+    waited = kept_on_quit or named_as == "files"
+    assert asked == [(sd, [] if waited else ["image 0.png"])] and doc.models["vae"].source == sd, said
+    assert [s.split()[1] for s in said if s.startswith("Loaded ")][-1] == "another-sd", said
+    assert any(s.startswith("The session's tiny-vae was not loaded: you opened another-sd") for s in said), said
+    assert sorted(i.name for i in doc.items.values()) == sorted(saved.name for saved in kept.items)
+    for item in doc.items.values():
+        assert item.directions_of == doc.models[item.kind].identity
+    assert doc.named == {}

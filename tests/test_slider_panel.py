@@ -8,8 +8,8 @@ from PySide6.QtCore import QPoint, Qt
 from PySide6.QtWidgets import QApplication
 
 from genimg_gui.ui.qimage import from_qimage
-from genimg_gui.ui.slider_parts import name_parts
-from genimg_gui.ui.sliders import SliderPanel
+from genimg_gui.ui.slider_parts import DirectionName, name_parts
+from genimg_gui.ui.sliders import DirectionSlider, SliderPanel
 
 from widget_helpers import LEFT, shown, solid
 
@@ -294,3 +294,13 @@ def test_values_for_fewer_directions_leave_the_other_sliders_at_zero(sliders):
     sliders.set_values((1.0, -2.0, 0.5))
     sliders.set_values((0.25,))  # a state from a model with one direction
     assert sliders.values() == (0.25, 0.0, 0.0)
+
+
+def test_the_rows_a_new_direction_set_replaces_are_gone_at_once(sliders):
+    """The old rows were only deleted later, when the event loop came round: a question asked meanwhile (an SD VAE's
+    scale, as the GAN's sample became current) runs an event loop of its own, which deletes nothing, and both sets
+    were drawn over each other ("PC1 (21.4%)" over "PC1 (66.0%)") until it was answered."""
+    sliders.set_directions(("PC1 (66.0%)", "PC2 (12.5%)"))
+    shown_names = [name.text() for name in sliders.findChildren(DirectionName) if name.isVisible()]
+    assert shown_names == ["PC1 (66.0%)", "PC2 (12.5%)"]
+    assert len([s for s in sliders.findChildren(DirectionSlider) if s.isVisible()]) == 2

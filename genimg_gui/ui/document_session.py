@@ -202,6 +202,13 @@ def named_kind(document: Document, path: str) -> str | None:
     return entry.kind if entry is not None else None
 
 
+def named_loads(document: Document) -> set[int]:
+    """The loads on their way of models named on the command line: a kept session waits for them, an SD VAE file's
+    sent again with its scale among them (the start-up's loads it waits for ended as its question was answered)."""
+    return {seq for seq, job in document.jobs.items() if job.startswith("loading ")
+            and job.removeprefix("loading ") in document.named}
+
+
 def named_unread(document: Document) -> set[int]:
     """The loads on their way of models named on the command line whose kind is not known yet (named_kind): a
     restore waits for them, as either kind may be the user's. Restored before a GAN file named among the files

@@ -3,17 +3,18 @@ quitting with edits not exported (or a job still running), keep them for next ti
 ask_quit are the only dialogs, so tests can answer them."""
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Callable
 
 from PySide6.QtWidgets import QMessageBox
 
 from ..wording import counted, listed, quoted_list
-from .document_session import kept_items, named_unread
+from .document_session import kept_items, named_loads, named_unread
 from .inversion_names import parse as inversion_parts
 from .item import Item
 
 if TYPE_CHECKING:
     from ..session import Session
+    from .document import Document
     from .main_window import MainWindow
 
 NAMED = 5  # images a question names before "and 4 more"
@@ -117,7 +118,7 @@ class SessionQuestions:
             return 0
         if session.kept:  # the user chose to keep it when quitting: asked then, not again
             start_up = {seq for seq, job in doc.jobs.items() if job.startswith("loading ")}
-            self._reopen_once_loaded(session, KEPT_BACK, start_up)
+            self._reopen_once_loaded(session, KEPT_BACK, start_up, named_loads)
             return len(session.items)
         if not self.ask_restore([item.name for item in session.items]):
             autosaver.decline()
@@ -125,7 +126,7 @@ class SessionQuestions:
             return 0
         # a model file named among the files, of a kind not known until it comes: the session's model of that kind
         # is not loaded over it (restore_session), once it is known
-        self._reopen_once_loaded(session, "Restored {} from the autosaved session", named_unread(doc))
+        self._reopen_once_loaded(session, "Restored {} from the autosaved session", named_unread(doc), named_unread)
         return len(session.items)
 
     def _offered(self) -> Session | None:
@@ -142,22 +143,26 @@ class SessionQuestions:
             return None
         return autosaver.saved()
 
-    def _reopen_once_loaded(self, session: Session, message: str, loads: set[int]) -> None:
-        """Reopen a session once loads (the seqs of model loads) have come: a kept one once the models loading at
-        start-up have, as the crash path's question waits for them: reopened at once, History named its steps
-        "direction 1" (no directions yet), and the models' "Loaded …" replaced the "Reopened …" message within a
-        second. Not after a model the user opens meanwhile: the restore then loaded the session's model after it,
-        over the user's choice (restore_session leaves that kind to the user's model, which carries the session's
-        items over)."""
+    def _reopen_once_loaded(self, session: Session, message: str, loads: set[int],
+                            named: Callable[[Document], set[int]]) -> None:
+        """Reopen a session once loads (the seqs of model loads) have come, and the loads of models named on the
+        command line that named finds on their way: a kept one once the models loading at start-up have, as the
+        crash path's question waits for them: reopened at once, History named its steps "direction 1" (no
+        directions yet), and the models' "Loaded …" replaced the "Reopened …" message within a second. Not after a
+        model the user opens meanwhile: the restore then loaded the session's model after it, over the user's
+        choice (restore_session leaves that kind to the user's model, which carries the session's items over).
+        named: an SD VAE file's load, sent again once its scale is asked, is another load (seq), the same model:
+        counted as come as the question was answered, the session came back in its own VAE, and said nothing of
+        the user's."""
         doc = self.window.document
-        if not loads:
+        if not loads and not named(doc):
             self._reopen(session, message)
             return
 
         def on_loading() -> None:  # as each load begins or ends (the end's "Loaded …" said already)
-            if loads.isdisjoint(doc.jobs):
+            if loads.isdisjoint(doc.jobs) and not named(doc):
                 doc.loading_changed.disconnect(on_loading)
-                self._reopen(session, message, chosen_after=max(loads))
+                self._reopen(session, message, chosen_after=max(loads, default=None))
         # at once, not polled: a poll found the user's model arrived as well, and the session's items not in
         # the model they were made in, with no model before it to carry them over from
         doc.loading_changed.connect(on_loading)

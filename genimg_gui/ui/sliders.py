@@ -140,7 +140,11 @@ class SliderPanel(QWidget):
         self._own_from = own_from
         place = self.scroll.verticalScrollBar().value()
         while self._grid.count():
-            self._grid.takeAt(0).widget().deleteLater()
+            old = self._grid.takeAt(0).widget()
+            # hidden now: deleted only as the event loop comes round, and a question asked meanwhile (an SD VAE's
+            # scale) runs its own loop, which deletes nothing: both sets of rows were drawn over each other
+            old.hide()
+            old.deleteLater()
         self.sliders, self._value_labels, self._names, self.strips = [], [], [], []
         self._value_width = self._widest_value_width()
         for row, label in enumerate(labels):
