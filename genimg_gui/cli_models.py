@@ -103,7 +103,7 @@ def pass_model(name: str, kind: str, opened: str = "") -> str:
     if found := bundled_path(name, kind):
         return f"pass --{kind} {found}"
     if opened:
-        return f"pass --{kind} with {name} (it was made with {opened}, not there now)"
+        return f"pass --{kind} with {name}'s folder (the recipe was made with {opened}, not there now)"
     return f"pass --{kind} with {name}'s folder"
 
 

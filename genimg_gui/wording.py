@@ -29,13 +29,21 @@ def quoted_list(names: list[str], most: int = 5) -> str:
     return listed([quoted(name) for name in names], most)
 
 
+# said once, after what a file is, for a model file genimg does not open; the detail (file names, layouts) is the
+# README's
+SUPPORTED = ("genimg opens its own model folders (card.json + model.safetensors), Stable Diffusion 1.x/2.x/SDXL "
+             "VAEs, TAESD models and StyleGAN2 / StyleGAN2-ADA .pkl networks")
+ADVICE = (f"{SUPPORTED}.",)  # the closing sentences shared_ends may say once
+
+
 def shared_ends(texts: list[str]) -> tuple[list[str], list[str]]:
     """(texts, the closing sentences several of them share): each shared one cut from them, to be said once after
     them all. A drop of four files genimg does not open read "… genimg opens its own model folders, … networks."
-    four times over in one status bar message."""
-    ends = [text.rsplit(". ", 1)[1] if ". " in text else "" for text in texts]
+    four times over in one status bar message. Only the advice sentences (ADVICE) are cut: a name may hold ". "
+    ("Mr. Smith.txt", "Mrs. Smith.txt"), and the end of two such errors read as shared, naming one of the files."""
+    ends = [next((advice for advice in ADVICE if text.endswith(f". {advice}")), "") for text in texts]
     shared = [end for end in dict.fromkeys(ends) if end and ends.count(end) > 1]
-    cut = [text.rsplit(". ", 1)[0] if end in shared else text for text, end in zip(texts, ends)]
+    cut = [text[:-len(end) - 2] if end in shared else text for text, end in zip(texts, ends)]
     return cut, shared
 
 

@@ -265,6 +265,22 @@ def test_a_recipe_saved_before_recipes_recorded_the_weights_goes_by_its_models_n
         Recipe.from_json(json.dumps(old), tmp_path, "old.json")
 
 
+def test_a_recipe_whose_model_file_is_gone_says_to_pass_that_models_folder(models, vae_tiny, image_files, tmp_path,
+                                                                          capsys):
+    """A recipe from another machine records a path not here: the advice read "pass --vae with vae-tiny (it was
+    made with /home/alice/…, not there now)", as if vae-tiny were the path to give."""
+    assert run("edit", image_files[0], "--vae", vae_tiny, "--edit", "PC1=2", "-o", tmp_path / "a",
+               "--save-recipe", tmp_path / "r.json") == 0
+    recipe = json.loads((tmp_path / "r.json").read_text())
+    recipe["model"]["path"] = "/home/alice/models/vae-tiny"
+    (tmp_path / "away.json").write_text(json.dumps(recipe))
+    capsys.readouterr()
+    assert run("edit", image_files[0], "--vae", models / "tiny-vae", "--recipe", tmp_path / "away.json",
+               "-o", tmp_path / "b") == 1
+    assert capsys.readouterr().err.endswith("pass --vae with vae-tiny's folder (the recipe was made with "
+                                            "/home/alice/models/vae-tiny, not there now)\n")
+
+
 # --- genimg interpolate ----------------------------------------------------------------
 
 def test_interpolate_images_to_a_gif_with_the_asked_frames(models, vae_runtime, image_files, tmp_path, capsys):
@@ -334,3 +350,4 @@ def test_interpolate_errors(models, image_files, tmp_path, capsys, args, message
     assert run("interpolate", "--vae", models / "tiny-vae", *[a.format(**values) for a in args]) == 2
     err = capsys.readouterr().err
     assert message in err and "Traceback" not in err
+

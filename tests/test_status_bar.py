@@ -302,12 +302,26 @@ def test_a_jobs_label_begins_with_a_capital_as_every_message(qtbot):
 def test_a_closing_sentence_errors_share_is_said_once_after_them(qtbot):
     """A drop of four files genimg does not open repeated "… genimg opens its own model folders …" after each."""
     from genimg_gui.ui.status import StatusBar
+    from genimg_gui.wording import SUPPORTED
 
     bar = shown(qtbot, StatusBar())
-    bar.show_error("a.pkl is a pickle. genimg opens its own models.")
+    bar.show_error(f"a.pkl is a pickle. {SUPPORTED}.")
     bar.show_error("notes.txt is not an image (it holds text)")
-    bar.show_error("b.pt is a text file. genimg opens its own models.")
+    bar.show_error(f"b.pt is a text file. {SUPPORTED}.")
     assert bar.currentMessage() == ("⚠ 3 problems: b.pt is a text file; notes.txt is not an image (it holds text); "
-                                    "a.pkl is a pickle. genimg opens its own models.")
-    assert bar.toolTip().splitlines()[-1] == "genimg opens its own models."
-    assert [e.text for e in bar.log.entries][-1] == "b.pt is a text file. genimg opens its own models."
+                                    f"a.pkl is a pickle. {SUPPORTED}.")
+    assert bar.toolTip().splitlines()[-1] == f"{SUPPORTED}."
+    assert [e.text for e in bar.log.entries][-1] == f"b.pt is a text file. {SUPPORTED}."
+
+
+def test_names_holding_a_full_stop_are_not_cut_as_shared_advice(qtbot):
+    """Two errors about "Mr. Smith.txt" and "Mrs. Smith.txt" both end "Smith.txt is not an image (it holds text)"
+    after their last ". ": cut as a shared ending, the bar read "Mrs; Mr. Smith.txt is not an image …", naming one
+    file. Only advice sentences are said once."""
+    from genimg_gui.ui.status import StatusBar
+
+    bar = shown(qtbot, StatusBar())
+    bar.show_error("Mr. Smith.txt is not an image (it holds text)")
+    bar.show_error("Mrs. Smith.txt is not an image (it holds text)")
+    assert bar.currentMessage() == ("⚠ 2 problems: Mrs. Smith.txt is not an image (it holds text); "
+                                    "Mr. Smith.txt is not an image (it holds text)")
