@@ -44,6 +44,20 @@ def palette(request, qapp):
     qapp.setPalette(saved)
 
 
+def bar_with_an_error(qtbot):
+    """(a shown window, its status bar showing an error and the not-autosaved warning)."""
+    from genimg_gui.ui.status import StatusBar
+
+    window = QMainWindow()
+    bar = StatusBar()
+    window.setStatusBar(bar)
+    window.resize(900, 200)
+    shown(qtbot, window)
+    bar.show_error("notes.txt is not an image")
+    bar.warning.add("Not autosaved", "This window is not autosaved")
+    return window, bar
+
+
 def drawn(widget: QWidget, area: QRect | None = None) -> QImage:
     """area of widget (all of it) as its window shows it: on what its parents draw behind it (a tab's page)."""
     QApplication.processEvents()
@@ -90,15 +104,9 @@ def test_the_contrast_is_wcags():
 
 
 def test_errors_on_the_status_bar_read_on_its_palette(qtbot, palette):
-    from genimg_gui.ui.status import MESSAGE_LEFT, StatusBar
+    from genimg_gui.ui.status import MESSAGE_LEFT
 
-    window = QMainWindow()
-    bar = StatusBar()
-    window.setStatusBar(bar)
-    window.resize(900, 200)
-    shown(qtbot, window)
-    bar.show_error("notes.txt is not an image")
-    bar.warning.add("Not autosaved", "This window is not autosaved")
+    window, bar = bar_with_an_error(qtbot)
     assert_status_bar_reads(bar, palette)
     note = "Encoded 1f604.png in 40 ms"
     bar.show_message(note)  # drawn by the bar itself: the message in the normal ink, the error after it in red
@@ -196,15 +204,8 @@ def switch(request, qapp):
 def test_the_status_bar_follows_a_palette_switch(qtbot, switch):
     """Its red was chosen once, for the palette it was set on: after a switch to dark, an error on show, the warning
     and the log button kept the light palette's red, at 2.2:1."""
-    from genimg_gui.ui.status import StatusBar
 
-    window = QMainWindow()
-    bar = StatusBar()
-    window.setStatusBar(bar)
-    window.resize(900, 200)
-    shown(qtbot, window)
-    bar.show_error("notes.txt is not an image")
-    bar.warning.add("Not autosaved", "This window is not autosaved")
+    window, bar = bar_with_an_error(qtbot)
     drawn(bar)
     switch()
     assert_status_bar_reads(bar, "switched")
@@ -216,15 +217,8 @@ def test_the_status_bar_follows_a_palette_switch(qtbot, switch):
 
 def test_a_window_given_a_palette_of_its_own_recolours_its_status_bar(qtbot, qapp):
     """A palette set on the window alone (no application-wide change): its inks follow as well."""
-    from genimg_gui.ui.status import StatusBar
 
-    window = QMainWindow()
-    bar = StatusBar()
-    window.setStatusBar(bar)
-    window.resize(900, 200)
-    shown(qtbot, window)
-    bar.show_error("notes.txt is not an image")
-    bar.warning.add("Not autosaved", "This window is not autosaved")
+    window, bar = bar_with_an_error(qtbot)
     drawn(bar)
     window.setPalette(dark_palette())
     assert_status_bar_reads(bar, "window's own dark palette")

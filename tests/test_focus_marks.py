@@ -4,25 +4,14 @@ row, which a keyboard user could not find. Measured as drawn (WCAG 2.4.13's test
 change 3:1 or more, and they are at least as many as a line round the handle or row."""
 from __future__ import annotations
 
-import pytest
 from PySide6.QtCore import QRect
-from PySide6.QtGui import QImage, QPalette
+from PySide6.QtGui import QImage
 from PySide6.QtWidgets import QStyle, QStyleOptionSlider
 
 from genimg_gui.ui.ink import GRAPHIC, contrast
-from test_contrast import dark_palette, drawn
+from test_contrast import drawn, palette  # noqa: F401 (a fixture)
 
 MARGIN = 3  # px round the handle or row, where a frame may be drawn outside it
-
-
-@pytest.fixture(params=["light", "dark"])
-def palette(request, qapp):
-    """The app's palette for the test: its default (light), or test_contrast's dark one, given back after."""
-    saved = QPalette(qapp.palette())
-    if request.param == "dark":
-        qapp.setPalette(dark_palette())
-    yield request.param
-    qapp.setPalette(saved)
 
 
 def focus_change(qtbot, window, widget, area: QRect) -> tuple[int, int]:
