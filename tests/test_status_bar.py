@@ -219,6 +219,17 @@ def test_a_message_ends_a_gap_before_the_device_label_whatever_the_width(qtbot, 
     assert 6 + bar.fontMetrics().horizontalAdvance(on_screen) + GAP <= bar.device.x()
 
 
+
+@pytest.mark.parametrize(("seconds", "said"), [(0.0817, "decode: 82 ms"), (1.46, "decode: 1.5 s"),
+                                               (31.7605, "decode: 32 s")])
+def test_the_last_decodes_time_reads_in_the_unit_that_fits_it(qtbot, seconds, said):
+    """An SD VAE's decode of a large photo read "decode: 31760.5 ms"."""
+    from genimg_gui.ui.status import StatusBar
+
+    bar = shown(qtbot, StatusBar())
+    bar.show_decode_time(seconds)
+    assert bar.timing.text() == said
+
 def test_a_waiting_load_keeps_what_was_said_while_it_waited_not_an_older_message(qtbot, monkeypatch):
     """A load that waited joins its messages after the one its wait ended with ("Cancelled …", said while the note
     showed). One said before it was asked for (the start-up's "Loaded …", an earlier switch's notes), on show for

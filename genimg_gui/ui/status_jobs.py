@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtWidgets import QLabel, QProgressBar, QPushButton
 
+from .slow_draw import duration
 from .status_ink import BAR_PADDING, job_bar_format
 
 if TYPE_CHECKING:
@@ -89,4 +90,4 @@ class StatusJobs:
         self.device.setText(f"device: {device}")
 
     def show_decode_time(self, seconds: float) -> None:
-        self.timing.setText(f"decode: {seconds * 1000:.1f} ms")
+        self.timing.setText(f"decode: {duration(seconds)}")  # as the slow-draw note says it: "32 s", not 31760.5 ms
