@@ -58,6 +58,19 @@ def bar_with_an_error(qtbot):
     return window, bar
 
 
+def sliders_in_a_tab(qtbot):
+    """A shown Sliders tab of two directions, on its tab page as in the window."""
+    from genimg_gui.ui.sliders import SliderPanel
+
+    tabs = QTabWidget()
+    sliders = SliderPanel()
+    tabs.addTab(sliders, "Sliders")
+    tabs.resize(360, 400)
+    shown(qtbot, tabs)
+    sliders.set_directions(("PC1", "PC2"), ("a", "b"))
+    return sliders
+
+
 def drawn(widget: QWidget, area: QRect | None = None) -> QImage:
     """area of widget (all of it) as its window shows it: on what its parents draw behind it (a tab's page)."""
     QApplication.processEvents()
@@ -139,14 +152,8 @@ def test_the_typicality_meter_reads_on_its_palette(qtbot, palette, distance):
     """Its words in green, amber or red (grey with no reading), and its bar 3:1 against its groove and the page, on
     the Sliders tab's page as in the window (Fusion draws it a shade off the window's colour)."""
     from genimg_gui.typicality import band
-    from genimg_gui.ui.sliders import SliderPanel
 
-    tabs = QTabWidget()
-    sliders = SliderPanel()
-    tabs.addTab(sliders, "Sliders")
-    tabs.resize(360, 400)
-    shown(qtbot, tabs)
-    sliders.set_directions(("PC1", "PC2"), ("a", "b"))
+    sliders = sliders_in_a_tab(qtbot)
     if distance is not None:  # None: as it starts, its colour chosen before it had a place
         sliders.set_typicality(distance, "PC2")
     hue = GREY if distance is None else TYPICALITY[band(distance)][0]
@@ -241,14 +248,8 @@ class Painting(QObject):
 @pytest.mark.parametrize("distance", [4.5, None])
 def test_the_typicality_meter_follows_a_palette_switch(qtbot, switch, distance):
     from genimg_gui.typicality import band
-    from genimg_gui.ui.sliders import SliderPanel
 
-    tabs = QTabWidget()
-    sliders = SliderPanel()
-    tabs.addTab(sliders, "Sliders")
-    tabs.resize(360, 400)
-    shown(qtbot, tabs)
-    sliders.set_directions(("PC1", "PC2"), ("a", "b"))
+    sliders = sliders_in_a_tab(qtbot)
     sliders.set_typicality(distance, "PC2")
     drawn(sliders.meter)
     calls, painted = [], []
