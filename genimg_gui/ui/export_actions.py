@@ -23,13 +23,14 @@ class ExportActions:
 
     def _ask_export_path(self, title: str, suffix: str, file_filter: str, scale: int = 1) -> str:
         """A save path for the current item's edit, or "" (nothing to export, or the user cancelled), offered as
-        `genimg edit` names its files ("cat_edited.png", "cat_edited@4x.png": Settings.export_path)."""
+        `genimg edit` names its files ("cat_edited.png", "cat_edited@4x.png": Settings.export_path), in the last
+        export's folder, else the picture's own (Settings.export_folder)."""
         item = self.window.document.current
         if item is None:
             self.window.show_error("Nothing to export yet")
             return ""
         return ask_export_path(self.window, title, self.window.settings, item.file_name, suffix, file_filter,
-                               scale=scale, edit=True)
+                               scale=scale, edit=True, picture=item.file.path if item.file else None)
 
     def _write_export(self, path: str, write, what: str = "") -> None:
         """write() the file; the status bar says where it went, then what ("Exported …/cat.png (64×64)"), or why

@@ -298,7 +298,8 @@ class MorphDialog(QDialog):
     # --- export -----------------------------------------------------------
     def _ask_export_path(self) -> str | None:
         """The save dialog; tests call export_to instead."""
-        # siblings: morph 2.mp4 takes morph 2.gif; formats: "mm" in GIF becomes mm.gif, asked about if it exists
+        # siblings: morph 2.mp4 takes morph 2.gif; formats: "mm" in GIF becomes mm.gif, asked about if it exists;
+        # no picture: a morph goes through several, so before any export it starts where pictures were last opened
         path = ask_export_path(self, "Export morph", Settings(), "morph", self.export_suffix, ";;".join(EXPORT_FILTERS),
                                numbered=True, siblings=tuple(EXPORT_FILTERS.values()), formats=EXPORT_FILTERS)
         return path or None

@@ -98,7 +98,8 @@ class RecipeActions(QObject):
             return [str(Path(path).with_name(mask_name(Path(path))))] if masked else []
         # offered as NAME.recipe.json; a name typed without .json gains it ("v1.2" too, which kept no .json)
         path = ask_export_path(self.parent_widget, "Save edit recipe", settings, suggestion, ".recipe.json",
-                               RECIPE_FILTER, formats={RECIPE_FILTER.split(";;")[0]: ".json"}, beside=mask_file)
+                               RECIPE_FILTER, formats={RECIPE_FILTER.split(";;")[0]: ".json"}, beside=mask_file,
+                               picture=item.file.path if item is not None and item.file else None)
         if path:  # Apply recipe… starts among the recipes, also when images were exported elsewhere since
             settings.opened_from("recipes", str(Path(path).parent))
         return path

@@ -19,18 +19,19 @@ from .settings import Settings
 def ask_export_path(parent: QWidget, title: str, settings: Settings, name: str, suffix: str, file_filter: str,
                     numbered: bool = False, siblings: Sequence[str] = (), scale: int = 1, edit: bool = False,
                     formats: Mapping[str, str] | None = None,
-                    beside: Callable[[str], Sequence[str]] = lambda path: ()) -> str:
-    """The save dialog, starting at settings.export_path(name, suffix, numbered, siblings, scale, edit); the folder
-    chosen is remembered for the next one. formats: the suffix of the file each filter of file_filter writes
-    ({file_filter: suffix} if not given); a name that ends in none of them gains the chosen filter's (another filter,
-    "All files (*)", gives suffix if it is one of them, else the first). beside(path): the other files the save
-    writes (a recipe's mask). The path to write, or "" if cancelled."""
+                    beside: Callable[[str], Sequence[str]] = lambda path: (), picture: str | None = None) -> str:
+    """The save dialog, starting at settings.export_path(name, suffix, numbered, siblings, scale, edit, picture)
+    (picture: the file the image saved was opened from, if any); the folder chosen is remembered for the next one.
+    formats: the suffix of the file each filter of file_filter writes ({file_filter: suffix} if not given); a name
+    that ends in none of them gains the chosen filter's (another filter, "All files (*)", gives suffix if it is one
+    of them, else the first). beside(path): the other files the save writes (a recipe's mask). The path to write,
+    or "" if cancelled."""
     formats = formats or {file_filter: suffix}
     default = suffix if suffix in formats.values() else next(iter(formats.values()))
     # the dialog opens on suffix's filter: on the first, GIF, it asked for a GIF after an MP4 had been written
     selected = next((text for text, its in formats.items() if its == suffix), "")
     try:
-        start = settings.export_path(name, suffix, numbered, siblings, scale, edit)
+        start = settings.export_path(name, suffix, numbered, siblings, scale, edit, picture)
     except OSError:  # a folder that cannot be looked into: the dialog still opens, without a suggestion
         start = ""
     while True:

@@ -101,22 +101,19 @@ class Settings:
         self.q.setValue("recent_files", [])
 
     def export_path(self, name: str, suffix: str, numbered: bool = False, siblings: Sequence[str] = (),
-                    scale: int = 1, edit: bool = False) -> str:
+                    scale: int = 1, edit: bool = False, picture: str | None = None) -> str:
         """A save dialog's starting path, named as the CLI names its files (export.name_tail): name without its image
         extension (1f600.png's PNG is not 1f600.png.png), "_edited" where edit is a picture's edit (its PNG or latent)
         and name a picture file's ("1f600_edited.png", as `genimg edit` writes it; a sample's "seed0042.png" and a
-        derived name's "1f600, inverted.png" are names of their own), "@4x" for scale 4, then suffix; in the folder of
-        the last export, else of the last opened file, else home. Never the picture the image was opened from, nor
-        another existing file: "1f600-2_edited.png", or with numbered, for files that make a series of their own
-        (morphs), "morph 2.gif". A name is taken too by a file of one of siblings' suffixes: a series in several
-        formats (morph 2.mp4 beside morph 2.gif) is one series. A name too long for the folder's file system has its
-        stem cut ("yyy…_edited.png", "yyy…_edited@4x.png")."""
+        derived name's "1f600, inverted.png" are names of their own), "@4x" for scale 4, then suffix; in
+        export_folder(picture). Never the picture the image was opened from, nor another existing file:
+        "1f600-2_edited.png", or with numbered, for files that make a series of their own (morphs), "morph 2.gif". A
+        name is taken too by a file of one of siblings' suffixes: a series in several formats (morph 2.mp4 beside
+        morph 2.gif) is one series. A name too long for the folder's file system has its stem cut ("yyy…_edited.png",
+        "yyy…_edited@4x.png")."""
         stem = IMAGE_EXTENSION.sub("", name)  # also in a derived name: "1f600.png, inverted" -> "1f600, inverted"
         edited = edit and picture_name(name)
-        last, recent = self.q.value("export/folder", "", str), self.recent_files()
-        folders = [Path(last)] if last else []
-        folders += [Path(recent[0]).parent] if recent else []
-        folder = next((f for f in folders if f.is_dir()), Path.home())
+        folder = self.export_folder(picture)
         limit, number = _name_limit(folder), 1
 
         def offered(end: str) -> str:
@@ -127,6 +124,17 @@ class Settings:
         while offered(suffix) == name or _taken(folder, [offered(end) for end in (suffix, *siblings)]):
             number += 1  # nor any other existing file
         return str(folder / offered(suffix))
+
+    def export_folder(self, picture: str | None = None) -> Path:
+        """Where a save dialog starts: the folder the user last exported to (in this run or an earlier one), else the
+        folder of picture (the file the image exported was opened from), else where pictures were last opened from,
+        else the Pictures folder (open_folder("images")), else home.
+        The last export's folder comes first: it is the one the user chose, and exports of pictures from several
+        folders go on into the output folder they picked, never among the originals by surprise. Until then the
+        picture's folder is what "export this picture" points at. Recent files are not asked: a model opened last
+        (a drop, Open recent) sent the dialog into the models' folder."""
+        folders = [self.q.value("export/folder", "", str), os.path.dirname(picture) if picture else ""]
+        return Path(next((f for f in folders if f and Path(f).is_dir()), self.open_folder("images")))
 
     def exported_to(self, path: str) -> None:
         """Remember where the user saved, for the next save dialog."""

@@ -1,0 +1,69 @@
+"""Where the export dialogs start: the folder last exported to, else the picture's own, else where pictures were last
+opened from; never the folder of a model opened last (recent files hold models too)."""
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+from PIL import Image
+from PySide6.QtWidgets import QFileDialog
+
+from genimg_gui.ui.settings import Settings
+
+from ui_helpers import TIMEOUT, drop, drop_and_wait, vae_items
+
+
+def test_exports_start_beside_the_picture_not_the_model_opened_last_then_where_the_last_export_went(
+        qtbot, window, model_dir, tmp_path, monkeypatch):
+    """After ~/photos/cat.png and then a model from ~/models, Export PNG… started in ~/models."""
+    photos, others, models, exports = (tmp_path / name for name in ("photos", "other photos", "models", "exports"))
+    cat, dog = photos / "cat.png", others / "dog.png"
+    for picture, grey in ((cat, 90), (dog, 170)):
+        picture.parent.mkdir()
+        Image.new("RGB", (32, 32), (grey, grey, grey)).save(picture)
+    exports.mkdir()
+    model = shutil.copytree(model_dir / "tiny-vae", models / "my-vae")
+    drop_and_wait(qtbot, window, [cat, dog], 2)  # the cat's own folder, not the dog's, opened last
+    with qtbot.waitSignal(window.document.model_loaded, timeout=TIMEOUT):
+        drop(window, [model])  # as a drop opens it: a recent file, the newest
+    assert Path(Settings().recent_files()[0]) == model
+    window.document.select(next(i for i in vae_items(window) if i.name == "cat.png").id)
+    offered: list[str] = []
+    answers = iter([("", ""), (str(exports / "mine.png"), ""), ("", ""), ("", ""), ("", ""), ("", "")])
+    monkeypatch.setattr(QFileDialog, "getSaveFileName",
+                        lambda _w, _t, start, _f, *_: offered.append(start) or next(answers))
+    window.sliders.sliders[0].setValue(150)  # an edit: a recipe saves one
+
+    window.recipes.save_dialog()  # before any export: beside the picture, under its name (cancelled)
+    assert offered[0] == str(photos / "cat.recipe.json")
+    window.exports.export_png_dialog(1)
+    assert offered[1] == str(photos / "cat_edited.png")
+    assert (exports / "mine.png").is_file()
+    window.exports.export_latent_dialog()  # then where the user exported to, for every kind of export
+    assert offered[2] == str(exports / "cat_edited.npz")
+    sample = next(i for i in window.document.items.values() if i.kind == "gan")
+    window.document.select(sample.id)
+    window.exports.export_png_dialog(1)
+    assert offered[3] == str(exports / f"seed{sample.seed:04d}.png")
+    window.document.select(next(i for i in vae_items(window) if i.name == "cat.png").id)
+    dialog = window.morph.open_dialog()
+    dialog.export_button.click()
+    assert Path(offered[4]).parent == exports
+    dialog.close()
+    assert Settings().export_folder() == exports  # kept for the next start
+
+
+def test_before_any_export_a_sample_is_offered_the_folder_pictures_were_last_opened_from(
+        qtbot, window, model_dir, tmp_path, monkeypatch):
+    """A GAN sample has no file of its own: its export started in the folder of the model opened last."""
+    photos, models = tmp_path / "photos", tmp_path / "models"
+    photos.mkdir()
+    Image.new("RGB", (32, 32), (90, 90, 90)).save(photos / "cat.png")
+    drop_and_wait(qtbot, window, [photos / "cat.png"], 1)
+    with qtbot.waitSignal(window.document.model_loaded, timeout=TIMEOUT):
+        drop(window, [shutil.copytree(model_dir / "tiny-gan", models / "my-gan")])
+    window.document.select(next(i for i in window.document.items.values() if i.kind == "gan").id)
+    offered: list[str] = []
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda _w, _t, start, _f, *_: offered.append(start) or ("", ""))
+    window.exports.export_png_dialog(1)
+    assert Path(offered[0]).parent == photos
