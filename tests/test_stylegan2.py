@@ -232,7 +232,7 @@ def _wrong_shape(data, kwargs):
     (_resnet, "training.networks.Generator", "only the 'skip' architecture is supported, not 'resnet'"),
     (_no_g_ema, "training.networks.Generator", "has no G_ema network .it holds: D, G, augment_pipe"),
     (_wrong_shape, "training.networks.Generator",
-     "does not fit StyleGAN2Generator .1 wrong shape: mapping.w_avg .5,. .expected .8,..."),
+     "does not fit StyleGAN2Generator .1 with the wrong shape: mapping.w_avg .5,. .expected .8,..."),
     (None, "training.networks_stylegan3.Generator",
      "StyleGAN3 pickles are not supported yet; StyleGAN2/2-ADA are"),
     (_fourier_input, "training.networks.Generator", "StyleGAN3 pickles are not supported yet"),

@@ -14,9 +14,11 @@ from safetensors import SafetensorError, safe_open
 from torch import nn
 
 from ..file_damage import damage_reason
+from ..wording import listed
 from .errors import ModelFileError
 
 TORCH_SUFFIXES = (".ckpt", ".pt", ".pth", ".bin")
+NAMED_MISFITS = 3  # tensors named per kind of misfit, the rest counted: a message, not a listing
 
 
 def load_plain(source: str | Path | IO[bytes], mmap: bool = False) -> Any:
@@ -90,7 +92,7 @@ def read_state_file(path: Path, keep: Callable[[str], bool] = lambda k: True) ->
 
 
 def load_strict(net: nn.Module, state: dict[str, torch.Tensor], source: str, assign: bool = False) -> nn.Module:
-    """load_state_dict(strict=True), with a message naming what is missing, extra or the wrong shape.
+    """load_state_dict(strict=True), with a message naming what is missing, extra, or of the wrong shape or type.
     assign=True takes the tensors themselves (a net built on the meta device has no storage to copy into)."""
     if problems := misfits(net, state):
         raise ModelFileError(f"{source} does not fit {type(net).__name__} ({'; '.join(problems)})")
@@ -99,13 +101,30 @@ def load_strict(net: nn.Module, state: dict[str, torch.Tensor], source: str, ass
 
 
 def misfits(net: nn.Module, state: dict) -> list[str]:
-    """What in state does not fit net, as load_strict says it ("2 missing: a, b", "1 wrong shape: c (8, 3) (expected
-    (16, 3))"), where load_state_dict's RuntimeError said "Error(s) in loading state_dict for ConvVAE"; [] when it
-    fits."""
+    """What in state does not fit net, each kind counted and its tensors named with what was found and expected
+    ("2 missing: a, b", "1 with the wrong shape: c (8, 3) (expected (16, 3))", "1 with the wrong data type: d
+    int64 (expected float32)"; a long list names NAMED_MISFITS and counts the rest), where load_state_dict's
+    RuntimeError said "Error(s) in loading state_dict for ConvVAE"; [] when it fits."""
     expected = net.state_dict()
     missing = sorted(set(expected) - set(state))
     unexpected = sorted(set(state) - set(expected))
-    wrong = [f"{k} {tuple(state[k].shape)} (expected {tuple(v.shape)})" for k, v in expected.items()
-             if isinstance(state.get(k), torch.Tensor) and state[k].shape != v.shape]
-    return [f"{len(items)} {what}: {', '.join(items[:4])}{', …' if len(items) > 4 else ''}"
-            for what, items in (("missing", missing), ("unexpected", unexpected), ("wrong shape", wrong)) if items]
+    found = {k: state[k] for k in expected if isinstance(state.get(k), torch.Tensor)}
+    wrong_shape = [f"{k} {tuple(t.shape)} (expected {tuple(expected[k].shape)})" for k, t in found.items()
+                   if t.shape != expected[k].shape]
+    wrong_type = [f"{k} {_dtype_name(t.dtype)} (expected {_dtype_name(expected[k].dtype)})" for k, t in found.items()
+                  if _number_kind(t.dtype) != _number_kind(expected[k].dtype)]
+    return [f"{len(items)} {what}: {listed(items, NAMED_MISFITS)}"
+            for what, items in (("missing", missing), ("unexpected", unexpected), ("with the wrong shape", wrong_shape),
+                                ("with the wrong data type", wrong_type)) if items]
+
+
+def _number_kind(dtype: torch.dtype) -> str:
+    """What a tensor's numbers are. Floating widths load into one another (an fp16 or bf16 copy of fp32 weights
+    is cast as it loads); integers or booleans where weights belong were cast silently into nonsense."""
+    if dtype.is_floating_point:
+        return "floating point"
+    return "complex" if dtype.is_complex else "bool" if dtype == torch.bool else "integer"
+
+
+def _dtype_name(dtype: torch.dtype) -> str:
+    return str(dtype).removeprefix("torch.")

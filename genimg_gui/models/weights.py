@@ -20,7 +20,7 @@ from .errors import ModelFileError
 from .gan import GANConfig, Generator
 from .latent_gan import LatentGANConfig, LatentGenerator
 from .sd_vae import AutoencoderKL, SDVAEConfig
-from .state_files import damaged_safetensors
+from .state_files import damaged_safetensors, misfits
 from .stylegan2 import StyleGAN2Config, StyleGAN2Generator
 from .taesd import TAESD, TAESDConfig
 from .vae import ConvVAE, VAEConfig
@@ -195,21 +195,9 @@ def read_tensors(path: Path) -> dict[str, torch.Tensor]:
 
 
 def check_state_dict(net: nn.Module, state: dict[str, torch.Tensor], source: Path) -> None:
-    """Compare keys and shapes before load_state_dict, to say exactly what does not fit."""
-    expected = net.state_dict()
-    missing = sorted(set(expected) - set(state))
-    unexpected = sorted(set(state) - set(expected))
-    wrong = [f"{k}: file {tuple(state[k].shape)} vs model {tuple(v.shape)}"
-             for k, v in expected.items() if k in state and state[k].shape != v.shape]
-    if missing or unexpected or wrong:
-        parts = []
-        if missing:
-            parts.append(f"{len(missing)} missing (e.g. {missing[0]})")
-        if unexpected:
-            parts.append(f"{len(unexpected)} unexpected (e.g. {unexpected[0]})")
-        if wrong:
-            parts.append(f"{len(wrong)} with the wrong shape (e.g. {wrong[0]})")
-        raise ModelFileError(f"{source} does not match its card's architecture: " + "; ".join(parts))
+    """Compare names, shapes and data types before load_state_dict, to say exactly which tensors do not fit."""
+    if problems := misfits(net, state):
+        raise ModelFileError(f"{source} does not match its card's architecture: " + "; ".join(problems))
 
 
 def check_finite(state: dict[str, torch.Tensor], source: Path) -> None:
