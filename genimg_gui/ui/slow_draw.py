@@ -17,7 +17,7 @@ from PySide6.QtCore import QObject, QTimer
 from ..catalog import read_entry
 from ..engine import requests as rq
 from ..engine.queue import Place
-from ..wording import counted
+from ..wording import counted, duration
 
 if TYPE_CHECKING:
     from .status import StatusBar
@@ -27,13 +27,6 @@ DOING = {"Decode": "Decoding", "MapSeed": "Drawing the seed"}  # request name ->
 # a load waiting behind a few ms of work (a small VAE's decode) is not said: the note would only flash
 WAITING_AFTER_MS = 200
 MOST_NAMED = 3  # of the jobs a load waits for; the rest are counted
-
-
-def duration(seconds: float) -> str:
-    """"24 s", "1.5 s", "300 ms": how long the last picture took, as the note says it."""
-    if seconds >= 10:
-        return f"{seconds:.0f} s"
-    return f"{seconds:.1f} s" if seconds >= 1 else f"{seconds * 1000:.0f} ms"
 
 
 class SlowDrawNote(QObject):
