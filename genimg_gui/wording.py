@@ -57,11 +57,15 @@ HOURS_PAST = 90  # minutes past which a time reads in hours: "ETA 2858.8 min" wa
 
 
 def duration(seconds: float) -> str:
-    """'0.3 s', '12 s', '1.4 min', '47.6 h' (past HOURS_PAST minutes): how long something took or will take, as
-    the log, a progress line and the Train… dialog say it."""
-    if seconds < 10:
+    """'300 ms', '1.5 s', '24 s', '1.4 min', '47.6 h' (past HOURS_PAST minutes): how long something took or will
+    take, as the window (the status bar's decode time, its slow-draw note, a load's and an encode's message), the
+    log, a progress line and the Train… dialog say it. Below a second in ms ('0.1 s' hid 82 ms and 140 ms alike);
+    each unit from where the one below would round up to it ('1000 ms' and '10.0 s' are never said)."""
+    if round(seconds * 1000) < 1000:
+        return f"{seconds * 1000:.0f} ms"
+    if round(seconds, 1) < 10:
         return f"{seconds:.1f} s"
-    return f"{seconds:.0f} s" if seconds < 60 else in_minutes(seconds)
+    return f"{seconds:.0f} s" if round(seconds) < 60 else in_minutes(seconds)
 
 
 def in_minutes(seconds: float) -> str:

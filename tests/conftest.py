@@ -198,6 +198,7 @@ def vae_reference(model_dir, vae_engine):
 
 
 UI_TIMEOUT = 30_000  # ms; the first VAE load estimates directions (seconds on a busy CPU)
+TOOK = r"\d+(?:\.\d)? (?:ms|s|min|h)"  # a time as wording.duration says it: "40 ms", "1.2 s" on a busy machine
 
 
 @pytest.fixture()

@@ -49,6 +49,16 @@ def test_a_writing_that_encodes_nothing_keeps_its_own_time(clock):
     assert plan.keeping(0.0) == "--minutes: keeping 2.0 s at the end for writing the model (2.0 s)"
 
 
+def test_a_writing_under_a_second_is_said_in_ms(clock):
+    """A small model's writing read "keeping 0.3 s … (0.2 s)": the log's tenths of a second, where the window says
+    "82 ms"; one way to say a time, wording.duration, says both in ms."""
+    given: list[int] = []
+    plan = Budget(10.0, clock.now)
+    plan.rehearse(writing(clock, 0.25, 0.0, given), 4096)
+    assert plan.keeping(0.082) == ("--minutes: keeping 332 ms at the end for the held-out figures of the model "
+                                   "written (82 ms) and for writing it (250 ms)")
+
+
 def test_a_few_images_are_written_all_at_once(clock):
     given: list[int] = []
     plan = Budget(10.0, clock.now)

@@ -8,6 +8,7 @@ import numpy as np
 from PIL import Image
 from PySide6.QtCore import Qt
 
+from conftest import TOOK
 from genimg_gui.cli import main
 
 TIMEOUT = 30_000
@@ -40,7 +41,7 @@ def test_the_window_says_what_a_crop_cut_away_with_the_encode_message(qtbot, win
     qtbot.waitUntil(lambda: any("panorama.jpg" in e.text for e in log.entries), timeout=TIMEOUT)
     said = [e.text for e in log.entries if "panorama.jpg" in e.text]
     assert len(said) == 1  # one message: the note does not hide the encode's "Encoded … in … ms"
-    assert said[0].startswith("Encoded panorama.jpg in ") and said[0].endswith(f" ms: {IN_WINDOW}")
+    assert re.fullmatch(rf"Encoded panorama\.jpg in {TOOK}: {re.escape(IN_WINDOW)}", said[0]), said[0]
     assert window.statusBar().currentMessage() == said[0]
 
     window.fit_mode.setCurrentText("letterbox")  # as the note says: then nothing is cut away
@@ -49,7 +50,7 @@ def test_the_window_says_what_a_crop_cut_away_with_the_encode_message(qtbot, win
     qtbot.waitUntil(lambda: any("square.jpg" in e.text for e in log.entries), timeout=TIMEOUT)
     later = [e.text for e in log.entries][-2:]
     # (fitted the other way, another picture: named as its thumbnail is)
-    assert [re.fullmatch(r"Encoded (.+) in \d+ ms", t)[1] for t in later] == ["panorama.jpg (2)", "square.jpg"]
+    assert [re.fullmatch(rf"Encoded (.+) in {TOOK}", t)[1] for t in later] == ["panorama.jpg (2)", "square.jpg"]
 
 
 def test_the_note_of_a_photo_named_at_start_up_stays_until_the_next_message(qtbot, engine, model_dir, tmp_path,

@@ -12,7 +12,7 @@ import pytest
 from PIL import Image
 
 import foreign_builders as fb
-from conftest import TINY_GAN, TINY_VAE, UI_TIMEOUT, drag_drop, file_mime, make_model_folder
+from conftest import TINY_GAN, TINY_VAE, TOOK, UI_TIMEOUT, drag_drop, file_mime, make_model_folder
 from genimg_gui.catalog import is_model_folder, model_to_load
 from genimg_gui.models.gan import Generator
 from genimg_gui.models.vae import ConvVAE
@@ -41,7 +41,7 @@ def pictures(folder, names, shade: int = 20):
 def said(document) -> list[str]:
     """The messages and errors the document says from now on, load times left out (they differ run to run)."""
     told: list[str] = []
-    document.message.connect(lambda text: told.append(re.sub(r" in \d+ ms", "", text)))
+    document.message.connect(lambda text: told.append(re.sub(rf" in {TOOK}", "", text)))
     document.error.connect(lambda text: told.append(f"error: {text}"))
     return told
 

@@ -87,6 +87,27 @@ def test_a_slow_decode_shows_a_busy_note_until_its_picture_arrives(qtbot, window
     qtbot.waitUntil(lambda: settled(window) and busy.isHidden(), timeout=UI_TIMEOUT)
 
 
+def test_a_drags_slow_picture_that_comes_is_quoted_while_the_newest_is_drawn(qtbot, window, monkeypatch):
+    """A drag on a large photo in an SD VAE: its first position's decode came after 32 s ("decode: 32 s") while the
+    newest position waited, and the note went on saying "Decoding…" for 32 s more, never "(the last took 32 s)"."""
+    from genimg_gui.wording import duration
+
+    doc, notes, took = window.document, [], []
+    window.slow_draw._show = lambda text, show=window.slow_draw._show: (notes.append(text), show(text))
+    doc.decode_time.connect(took.append)
+    window.tabs.setCurrentWidget(window.slider_tab)
+    slider = window.sliders.sliders[0]
+    slow_decodes(monkeypatch)
+    slider.setSliderDown(True)
+    slider.setValue(30)
+    qtbot.waitUntil(lambda: doc.engine.queue.pending() == 0, timeout=UI_TIMEOUT)  # taken: it is being drawn
+    slider.setValue(60)  # waits for it
+    qtbot.waitUntil(lambda: settled(window) and len(took) == 2, timeout=UI_TIMEOUT)
+    slider.setSliderDown(False)
+    assert notes[0].startswith("Decoding…") and notes[1:] == [f"Decoding… (the last took {duration(took[0])})", ""]
+    assert window.status.busy.isHidden()
+
+
 def test_the_slow_note_quotes_the_last_picture_of_its_own_lane_with_the_models_loaded_now(qtbot):
     """During a 40 s SD decode the note said "(the last took 23 ms)": the 64-px VAE's decode of another picture,
     before the switch. It quotes the same picture's last decode since the last model load, or no figure."""

@@ -1,7 +1,7 @@
 """One way to say a count, in the window, the CLI and the training log alike."""
 import pytest
 
-from genimg_gui.wording import counted, quoted_list
+from genimg_gui.wording import counted, duration, quoted_list
 
 
 @pytest.mark.parametrize(("n", "noun", "plural", "said"), [
@@ -20,3 +20,13 @@ def test_a_count_takes_its_noun_in_the_right_number(n, noun, plural, said):
 ])
 def test_names_are_quoted_each_and_cut_short_with_how_many_more(names, most, said):
     assert quoted_list(names, most) == said
+
+
+@pytest.mark.parametrize(("seconds", "said"), [
+    (0.0, "0 ms"), (0.0817, "82 ms"), (0.9994, "999 ms"), (0.9996, "1.0 s"), (1.46, "1.5 s"), (9.94, "9.9 s"),
+    (9.96, "10 s"), (31.7605, "32 s"), (59.4, "59 s"), (59.6, "1.0 min"), (84, "1.4 min"), (2858.8 * 60, "47.6 h"),
+])
+def test_a_time_is_said_in_the_unit_that_fits_it_never_rounded_up_to_the_next(seconds, said):
+    """The window said "300 ms" and the log "0.3 s" of one time (two helpers); one says it now, the same
+    everywhere: ms below a second, tenths below 10 s, whole seconds below a minute, then minutes and hours."""
+    assert duration(seconds) == said

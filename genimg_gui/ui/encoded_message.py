@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 from ..engine import requests as rq
 from ..imaging import crop_note
 from ..small_pictures import small_note
+from ..wording import duration
 
 if TYPE_CHECKING:
     from .document import Document
@@ -22,7 +23,7 @@ def encoded_message(r: rq.Encoded, name: str) -> str:
     ("…: it is only 1×1 px, enlarged to 64×64: …") and the part a square crop cut away ("…: its centre square was
     kept (8 % of the picture); to keep it all, …"): the Original pane shows only the square, and a second message
     would hide the first. name: the picture's in the filmstrip ("cat.png (2)")."""
-    said = r.note or f"Encoded {name} in {r.seconds * 1000:.0f} ms"
+    said = r.note or f"Encoded {name} in {duration(r.seconds)}"  # a large photo: "in 31 s", not 31044 ms
     width, height = source_size(r)
     parts = [small_note(width, height, r.original.shape[1::-1])]  # a 1×1 picture enlarged to the model's size
     if r.latent.ndim == 1:  # not a spatial VAE's (C, h, w) latent, where the photo keeps its aspect, uncropped

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 from ..engine import requests as rq
 from ..paths import shown_path
-from ..wording import latent_scale_said
+from ..wording import duration, latent_scale_said
 
 if TYPE_CHECKING:
     from .document import Document
@@ -39,7 +39,7 @@ def take_model(doc: Document, info: rq.ModelInfo) -> None:
     # the folder too: two copies of one model have one name (a converted model: the file it came from)
     scale = f"; {said}" if (said := latent_scale_said(info.card)) else ""  # asked once, then kept: said
     doc.message.emit(f"Loaded {info.name} from {shown_path(info.source or info.path)} on {info.device} "
-                     f"in {info.seconds * 1000:.0f} ms{scale}")
+                     f"in {duration(info.seconds)}{scale}")  # an SD VAE: "in 12 s", not 12034 ms
     if info.no_refine:  # why Refine is greyed out: a damaged discriminator had fallen back to Own z unsaid
         doc.message.emit(f"{info.name} cannot refine seeds, which draw their own z: {info.no_refine}")
     if info.other_weights:  # its card's figures (30 dB, say) are another model's: said once, as it loads

@@ -13,7 +13,7 @@ from PySide6.QtWidgets import (QComboBox, QFormLayout, QHBoxLayout, QLabel, QLis
 
 from ..catalog import ModelEntry, latent_size_text, licence_text, metrics_text, origin_text, recorded_latent_of
 from ..paths import shown_path
-from ..wording import latent_scale_said
+from ..wording import duration, latent_scale_said
 from . import accessible
 from .focus_frame import FramedScrollArea
 
@@ -286,7 +286,7 @@ class ModelPanel(QWidget):
             figures += f"\n\n{NEWER_FIGURES}\n{metrics_text(newer.get('metrics', {}))[0]}"
         self.details["Metrics"].setText(figures)
         self.details["Metrics"].setToolTip("\n\n".join(filter(None, (info.other_weights if other else "", how))))
-        self.details["Load time"].setText(f"{info.seconds * 1000:.0f} ms on {info.device}" if info else "not loaded")
+        self.details["Load time"].setText(f"{duration(info.seconds)} on {info.device}" if info else "not loaded")
 
     # --- drops: model files ---------------------------------------------
     def dragEnterEvent(self, event) -> None:  # noqa: N802

@@ -17,7 +17,7 @@ from PySide6.QtCore import QObject, QTimer
 from ..catalog import read_entry
 from ..engine import requests as rq
 from ..engine.queue import Place
-from ..wording import counted
+from ..wording import counted, duration
 
 if TYPE_CHECKING:
     from .status import StatusBar
@@ -29,17 +29,11 @@ WAITING_AFTER_MS = 200
 MOST_NAMED = 3  # of the jobs a load waits for; the rest are counted
 
 
-def duration(seconds: float) -> str:
-    """"24 s", "1.5 s", "300 ms": how long the last picture took, as the note says it."""
-    if seconds >= 10:
-        return f"{seconds:.0f} s"
-    return f"{seconds:.1f} s" if seconds >= 1 else f"{seconds * 1000:.0f} ms"
-
-
 class SlowDrawNote(QObject):
     """Watches the engine's live requests (not the preview strips) and tells `show(text)` what the note says, ""
     when none shows. One timer: started when a live request is asked and nothing is on its way back, restarted by
-    each answer while newer ones still wait (a fast drag is answered many times a second and never shows it)."""
+    each answer while newer ones still wait (a fast drag is answered many times a second and never shows it). A note
+    shown is said again as each picture comes, with that picture's time."""
 
     def __init__(self, engine, show: Callable[[str], None], parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -81,7 +75,11 @@ class SlowDrawNote(QObject):
         if not self.waiting:
             self.timer.stop()
             self._set("")
-        elif not self.shown:
+        elif self.shown:
+            # said again with the time of the picture that came: a drag's first 32 s decode came while its newest
+            # position waited, and the note went on saying "Decoding…" with no figure for another 32 s
+            self._on_slow()
+        else:
             self.timer.start()  # a picture came: a second more before saying the next is slow
 
     def _on_slow(self) -> None:

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtWidgets import QLabel, QProgressBar, QPushButton
 
-from .slow_draw import duration
+from ..wording import duration
 from .status_ink import BAR_PADDING, job_bar_format
 
 if TYPE_CHECKING:
