@@ -13,7 +13,7 @@ from safetensors.torch import save_file
 from genimg_gui.models.sd_vae import AutoencoderKL
 from test_sd_vae import TINY as TINY_SD
 from test_sd_vae import to_diffusers as sd_to_diffusers
-from test_stylegan2 import payloads, tiny_generator, write_pickle
+from test_stylegan2 import payloads, tiny_conditional_generator, tiny_generator, with_classes, write_pickle
 from test_taesd import random_taesd, write_pair
 from test_taesd import to_diffusers as taesd_to_diffusers
 
@@ -52,6 +52,11 @@ def taesd_diffusers_file(path: Path, latent_channels: int = 4) -> Path:
 def stylegan_pickle(path: Path, marker: Path, seed: int = 0) -> Path:
     """A StyleGAN2-ADA network pickle whose embedded module_src would write `marker` if run."""
     return write_pickle(Path(path), tiny_generator(seed), Path(marker))
+
+
+def conditional_stylegan_pickle(path: Path, marker: Path, c_dim: int = 3) -> Path:
+    """A StyleGAN2-ADA pickle of a generator trained with c_dim classes (its mapping embeds a one-hot label)."""
+    return write_pickle(Path(path), tiny_conditional_generator(c_dim), Path(marker), edit=with_classes(c_dim))
 
 
 def unet_only_file(path: Path) -> Path:

@@ -39,6 +39,7 @@ def files(tmp_path):
             "taesd-pair": fb.taesd_pair(tmp_path)[0],
             "taesd-diffusers": fb.taesd_diffusers_file(tmp_path / "taesdxl.safetensors"),
             "stylegan": fb.stylegan_pickle(tmp_path / "network-snapshot.pkl", marker),
+            "stylegan-conditional": fb.conditional_stylegan_pickle(tmp_path / "cond.pkl", marker, c_dim=3),
             "unet": fb.unet_only_file(tmp_path / "unet.safetensors"),
             "malicious": fb.malicious_pickle(tmp_path / "evil.pkl", marker)}
     made.update(fb.junk_files(tmp_path))
@@ -53,6 +54,7 @@ EXPECTED = {  # name -> (kind, words in the description)
     "taesd-pair": ("taesd", "encoder/decoder pair"),
     "taesd-diffusers": ("taesd", "AutoencoderTiny"),
     "stylegan": ("stylegan", "StyleGAN2 network pickle (16×16"),
+    "stylegan-conditional": ("stylegan", "StyleGAN2 network pickle (16×16 generator, conditional on 3 classes)"),
     "unet": ("unsupported", "UNet without its VAE"),
     "malicious": ("unsupported", "builtins.exec"),
     "empty": ("unsupported", "an empty file"),

@@ -146,6 +146,27 @@ def test_generate_draws_from_a_stylegan2_pickle_without_running_its_code(tmp_pat
     assert not marker.exists()
 
 
+def test_generate_draws_a_conditional_stylegan2_pickle_in_the_class_asked_for(tmp_path, capsys):
+    """A pickle of a StyleGAN2-ADA generator trained with labels was refused; its classes, which it does not name,
+    are offered as "class 0" … by name or index, and --class draws each."""
+    marker = tmp_path / "CODE_RAN"
+    pkl = fb.conditional_stylegan_pickle(tmp_path / "cond.pkl", marker, c_dim=3)
+    assert run("info", pkl) == 0
+    assert "classes        3, --class takes a name or an index: class 0, class 1, class 2" in capsys.readouterr().out
+    reference = Runtime("cpu")
+    reference.load(str(pkl), lambda *_: None)
+    drawn = {}
+    for asked, index in (("class 0", 0), ("1", 1), ("Class 2", 2)):
+        out = tmp_path / f"out{index}"
+        assert run("generate", "--gan", pkl, "--seeds", "3", "--psi", "0.8", "--class", asked, "-o", out) == 0
+        drawn[index] = pixels(out / "seed0003.png")
+        assert np.array_equal(drawn[index], reference.decode("gan", reference.map_seed(3, 0.8, index)))
+    assert not np.array_equal(drawn[0], drawn[1]) and not np.array_equal(drawn[1], drawn[2])
+    assert run("generate", "--gan", pkl, "--seeds", "3", "--class", "3", "-o", tmp_path / "none") == 2
+    assert "cond has no class '3'; its classes are: class 0, class 1, class 2" in capsys.readouterr().err
+    assert not marker.exists()
+
+
 def test_latent_scale_names_are_the_models_scales():
     from genimg_gui.cli import latent_scale
     from genimg_gui.models.foreign import SD_SCALES

@@ -19,6 +19,7 @@ from genimg_gui.masking import blend
 from genimg_gui.morph import keyframe_layers, morph_layers
 from genimg_gui.recipe import Recipe
 from genimg_gui.seed_draws import OWN, REFINE, SKIP_MIXTURES
+from genimg_gui.ui.gan_panel import ANY_CLASS
 
 
 def drop(target, paths) -> None:
@@ -138,6 +139,35 @@ def test_a_stylegan2_pickle_dropped_on_the_model_panel_generates(qtbot, window, 
         sample = doc.current
         assert sample.kind == "gan" and sample.seed == 7 and sample.draw == OWN  # the item says how it was drawn
         assert np.array_equal(sample.image, reference.decode("gan", reference.map_seed(7, 0.8)))
+    assert not marker.exists() and window.last_error == ""
+
+
+def test_a_conditional_stylegan2_pickle_draws_the_class_picked_in_the_generate_tab(qtbot, window, tmp_path):
+    """A StyleGAN2-ADA pickle trained with labels was refused as "conditional generators are not supported"; it
+    loads, the Class box offers its classes by their labels' positions, and picking one redraws the sample in it."""
+    doc, panel = window.document, window.gan_panel
+    marker = tmp_path / "CODE_RAN"
+    pkl = fb.conditional_stylegan_pickle(tmp_path / "cond.pkl", marker, c_dim=3)
+    gan_item = next(i for i in doc.items.values() if i.kind == "gan")
+    with qtbot.waitSignal(doc.model_loaded, timeout=UI_TIMEOUT,
+                          check_params_cb=lambda info: info.card["architecture"] == "StyleGAN2Generator"):
+        drop(window.model_panel, [pkl])
+    qtbot.waitUntil(lambda: gan_item.image.shape == (16, 16, 3), timeout=UI_TIMEOUT)
+    assert panel.form.isRowVisible(panel.gan_class)
+    assert [panel.gan_class.itemText(i) for i in range(panel.gan_class.count())] == [
+        ANY_CLASS, "class 0", "class 1", "class 2"]
+    reference = Runtime("cpu")
+    reference.load(doc.models["gan"].path, lambda *_: None)
+    drawn = {}
+    for name, index in (("class 2", 2), ("class 0", 0)):
+        panel.gan_class.setCurrentText(name)
+        qtbot.waitUntil(lambda: gan_item.gan_class == index and gan_item.shown_seq >= gan_item.requested_seq,
+                        timeout=UI_TIMEOUT)
+        w = reference.map_seed(gan_item.seed, gan_item.psi, index)
+        assert np.array_equal(gan_item.history.current.base, w)
+        drawn[index] = gan_item.image.copy()
+        assert np.array_equal(drawn[index], reference.decode("gan", w))
+    assert not np.array_equal(drawn[0], drawn[2])  # the class picked shows
     assert not marker.exists() and window.last_error == ""
 
 

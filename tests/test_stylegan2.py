@@ -6,6 +6,7 @@ torch_utils.persistence._reconstruct_persistent_obj(meta), meta carrying source 
 tensors. Fake `torch_utils`/`dnnlib` modules exist in sys.modules only while dumping.
 """
 import builtins
+import math
 import pickle
 import subprocess
 import sys
@@ -21,8 +22,8 @@ import torch.nn.functional as F
 
 from genimg_gui.models.safe_pickle import (TensorFlowPickleError, UnsafePickleError, read_network_pickle,
                                            stylegan_generator_state)
-from genimg_gui.models.stylegan2 import (StyleGAN2Config, StyleGAN2Generator, fir_filter, modulated_conv2d,
-                                         upfirdn2d, upsample2d)
+from genimg_gui.models.stylegan2 import (FullyConnected, StyleGAN2Config, StyleGAN2Generator, fir_filter,
+                                         modulated_conv2d, upfirdn2d, upsample2d)
 from genimg_gui.models.stylegan2_files import load_stylegan_pickle
 from genimg_gui.models.weights import ModelFileError
 
@@ -93,6 +94,25 @@ def tiny_generator(seed: int = 0) -> StyleGAN2Generator:
     return g
 
 
+def tiny_conditional_generator(c_dim: int = 3, seed: int = 0) -> torch.nn.Module:
+    """tiny_generator rebuilt in StyleGAN2-ADA's conditional layout (write it with with_classes(c_dim)): the
+    mapping's `embed` (one-hot class -> w_dim, at learning rate 1) and an fc0 that takes z and the embedding side
+    by side."""
+    g = tiny_generator(seed)
+    g.mapping.embed = FullyConnected(c_dim, TINY.w_dim)
+    g.mapping.fc0 = FullyConnected(TINY.z_dim + TINY.w_dim, TINY.w_dim, TINY.mapping_lr_multiplier, lrelu=True)
+    with torch.no_grad():
+        g.mapping.embed.bias.normal_()  # as a trained one's: not zero
+    return g
+
+
+def with_classes(c_dim: int):
+    """A write_pickle edit: the _init_kwargs of a generator trained with c_dim classes (StyleGAN2-ADA's --cond)."""
+    def edit(data, kwargs):
+        kwargs["c_dim"] = c_dim
+    return edit
+
+
 def write_pickle(path: Path, net: torch.nn.Module, marker: Path, writer: str = "pickle4",
                  class_name: str = "training.networks.Generator", edit=None) -> Path:
     src = f"import pathlib\npathlib.Path({str(marker)!r}).write_text('module_src ran')\n"
@@ -134,6 +154,53 @@ def test_network_pickle_runs_without_its_code(tmp_path, writer):
         torch.testing.assert_close(w0, net.w_avg.expand(3, -1))
         torch.testing.assert_close(net.synthesize(w0), net.synthesize(net.w_avg[None]).expand(3, -1, -1, -1))
         assert not torch.allclose(out[0], out[1])  # z still matters at psi=1
+    assert not marker.exists()
+
+
+def mapped_reference(state: dict[str, torch.Tensor], z: torch.Tensor, label: torch.Tensor) -> torch.Tensor:
+    """StyleGAN2-ADA's conditional MappingNetwork.forward written out on a pickle's tensors: z and the embedded
+    one-hot label each normalised to unit mean square, concatenated, then the lrelu fc layers (equalized lr)."""
+    def linear(x, name, lr):
+        weight, bias = state[f"mapping.{name}.weight"], state[f"mapping.{name}.bias"]
+        return x @ (weight * lr / math.sqrt(weight.shape[1])).T + bias * lr
+
+    def normalise(x):
+        return x / (x.square().mean(dim=1, keepdim=True) + 1e-8).sqrt()
+
+    x = torch.cat([normalise(z), normalise(linear(label, "embed", 1.0))], dim=1)
+    for i in range(TINY.num_mapping_layers):
+        x = F.leaky_relu(linear(x, f"fc{i}", TINY.mapping_lr_multiplier), 0.2) * math.sqrt(2)
+    return x
+
+
+def test_a_conditional_pickle_draws_each_class_as_stylegan2_ada_maps_its_label(tmp_path):
+    """A pickle of a generator trained with labels (c_dim > 0) was refused ("conditional generators are not
+    supported"); it draws the class asked for, named by its label's position as the pickle names none."""
+    marker = tmp_path / "module_src_ran"
+    path = write_pickle(tmp_path / "cond.pkl", tiny_conditional_generator(3), marker, edit=with_classes(3))
+    _, state, _ = stylegan_generator_state(path)
+    assert state["mapping.embed.weight"].shape == (TINY.w_dim, 3)  # StyleGAN2-ADA's layout, read from the file
+    assert state["mapping.fc0.weight"].shape == (TINY.w_dim, TINY.z_dim + TINY.w_dim)
+    net = load_stylegan_pickle(path)
+    assert net.cfg.c_dim == 3 and net.cfg.classes == ("class 0", "class 1", "class 2")
+    assert StyleGAN2Config.from_dict(net.cfg.to_dict()) == net.cfg
+    assert net.cfg.to_dict()["classes"] == ["class 0", "class 1", "class 2"]  # what a model card names
+
+    z = torch.randn(1, TINY.z_dim, generator=torch.Generator().manual_seed(1)).expand(3, -1)  # one z, each class
+    c = torch.arange(3)
+    with torch.no_grad():
+        w = net.map(z, 1.0, c)
+        reference = mapped_reference(state, z, F.one_hot(c, 3).float())
+        torch.testing.assert_close(w, reference, rtol=0, atol=1e-5)
+        images = net(z, 1.0, c)
+        torch.testing.assert_close(images, net.synthesize(reference), rtol=0, atol=1e-5)
+        assert all((images[i] - images[j]).abs().max() > 0.01 for i, j in ((0, 1), (0, 2), (1, 2)))  # the class shows
+        # truncation towards the one w_avg StyleGAN2-ADA keeps for all classes, as its generate.py truncates
+        torch.testing.assert_close(net.map(z, 0.5, c), net.w_avg + 0.5 * (w - net.w_avg), rtol=0, atol=1e-6)
+        drawn = net.draw_classes(60, torch.Generator().manual_seed(0))  # "any class": every one, as the seed says
+        assert set(drawn.tolist()) == {0, 1, 2}
+        assert torch.equal(drawn, net.draw_classes(60, torch.Generator().manual_seed(0)))
+        assert net.map(z[:2]).shape == (2, TINY.w_dim)  # no classes given: drawn
     assert not marker.exists()
 
 
@@ -205,7 +272,7 @@ def test_tensorflow_pickle_says_convert_first(tmp_path):
         load_stylegan_pickle(tmp_path / "tf.pkl")
 
 
-def _conditional(data, kwargs):
+def _conditional(data, kwargs):  # a c_dim whose embedding the tensors lack
     kwargs["c_dim"] = 10
 
 
@@ -228,7 +295,8 @@ def _wrong_shape(data, kwargs):
 
 
 @pytest.mark.parametrize("edit, class_name, message", [
-    (_conditional, "training.networks.Generator", "conditional generators .c_dim=10. are not supported"),
+    (_conditional, "training.networks.Generator",
+     "does not fit StyleGAN2Generator .2 missing: mapping.embed.bias, mapping.embed.weight"),
     (_resnet, "training.networks.Generator", "only the 'skip' architecture is supported, not 'resnet'"),
     (_no_g_ema, "training.networks.Generator", "has no G_ema network .it holds: D, G, augment_pipe"),
     (_wrong_shape, "training.networks.Generator",

@@ -122,7 +122,7 @@ def _draws(model: LoadedModel) -> tuple[str, ...]:
 
 
 def _mapped(net: nn.Module, z: torch.Tensor, psi: float, c: torch.Tensor | None) -> torch.Tensor:
-    """z -> w; only a conditional GAN's map takes classes (a converted StyleGAN2's does not)."""
+    """z -> w; c: a conditional GAN's class indices (None for an unconditional one)."""
     return net.map(z, psi) if c is None else net.map(z, psi, c)
 
 

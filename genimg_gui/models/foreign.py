@@ -119,7 +119,9 @@ def _identify_pickle(path: Path) -> Identified:
     if net.class_name not in STYLEGAN2_CLASSES:
         return Identified("unsupported", f"a network pickle whose G_ema is a {net.class_name}, not a "
                                          "StyleGAN2 generator")
-    return Identified("stylegan", f"a StyleGAN2 network pickle ({res}×{res} generator)")
+    c_dim = kwargs.get("c_dim", 0) if isinstance(kwargs, dict) else 0
+    classes = f", conditional on {counted(c_dim, 'class', 'classes')}" if isinstance(c_dim, int) and c_dim > 0 else ""
+    return Identified("stylegan", f"a StyleGAN2 network pickle ({res}×{res} generator{classes})")
 
 
 def _what_object(value: object) -> str:

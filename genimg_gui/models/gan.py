@@ -169,7 +169,7 @@ def sample_zc(gen: nn.Module, n: int, generator: torch.Generator) -> tuple[torch
 
 
 def sample_w(gen: nn.Module, n: int, generator: torch.Generator) -> torch.Tensor:
-    """n sampled w (psi 1) of a genimg or converted StyleGAN2 generator (which takes no classes)."""
+    """n sampled w (psi 1) of a genimg or converted StyleGAN2 generator; a conditional one's of classes it drew."""
     z, c = sample_zc(gen, n, generator)
     return gen.map(z) if c is None else gen.map(z, 1.0, c)
 

@@ -1,6 +1,7 @@
 """A StyleGAN2 generator written from the paper (Karras et al. 2020, "Analyzing and Improving
 the Image Quality of StyleGAN"), laid out so that the state dict of a StyleGAN2-ADA network
-pickle (its `G_ema`) loads with strict=True. Only the "skip" generator, unconditional.
+pickle (its `G_ema`) loads with strict=True. Only the "skip" generator; unconditional, or conditional on a
+one-hot class label (c_dim > 0) as StyleGAN2-ADA's MappingNetwork embeds it.
 
 Equations: weight demodulation (paper eq. 1-3) as one grouped convolution per batch;
 equalized learning rate (weights scaled at run time by lr_multiplier / sqrt(fan_in));
@@ -39,8 +40,8 @@ class StyleGAN2Config:
         res = self.img_resolution
         if res < 4 or res & (res - 1):
             raise ValueError(f"img_resolution must be a power of two >= 4, not {res}")
-        if self.c_dim != 0:
-            raise ValueError(f"conditional generators (c_dim={self.c_dim}) are not supported")
+        if self.c_dim < 0:
+            raise ValueError(f"c_dim must be 0 (unconditional) or a number of classes, not {self.c_dim}")
         if self.architecture != "skip":
             raise ValueError(f"only the 'skip' architecture is supported, not {self.architecture!r}")
         if self.img_channels not in (1, 3):
@@ -54,11 +55,18 @@ class StyleGAN2Config:
     def latent_shape(self) -> tuple[int]:
         return (self.w_dim,)
 
+    @property
+    def classes(self) -> tuple[str, ...]:
+        """A conditional generator's class names, as the app and the CLI offer them. A pickle records only how many
+        classes its labels had, not what they were, so they are numbered as its one-hot label's positions."""
+        return tuple(f"class {i}" for i in range(self.c_dim))
+
     def channels(self, res: int) -> int:
         return min(self.channel_base // res, self.channel_max)
 
     def to_dict(self) -> dict:
-        return asdict(self)
+        # the card's config names the classes, as a genimg GAN's does: the window and the CLI read them there
+        return {**asdict(self), "classes": list(self.classes)}
 
     @classmethod
     def from_dict(cls, d: dict) -> "StyleGAN2Config":
@@ -144,19 +152,30 @@ class FullyConnected(nn.Module):
         return F.leaky_relu(x, 0.2) * ACT_GAIN if self.lrelu else x
 
 
+def normalize_2nd_moment(x: torch.Tensor) -> torch.Tensor:
+    """Each row (B, D) scaled to unit mean square."""
+    return x * (x.square().mean(dim=1, keepdim=True) + 1e-8).rsqrt()
+
+
 class MappingNetwork(nn.Module):
-    """z (B, z_dim) -> w (B, w_dim): normalise z's second moment, then an MLP (fc0, fc1, ...)."""
+    """z (B, z_dim) [, one-hot class c (B, c_dim)] -> w (B, w_dim): normalise z's second moment (and the class's
+    embedding's, concatenated after it), then an MLP (fc0, fc1, ...)."""
 
     def __init__(self, cfg: StyleGAN2Config) -> None:
         super().__init__()
-        self.num_layers = cfg.num_mapping_layers
+        self.num_layers, self.c_dim = cfg.num_mapping_layers, cfg.c_dim
+        if cfg.c_dim:
+            # a plain linear layer at the usual learning rate: StyleGAN2-ADA slows only the fc layers
+            self.embed = FullyConnected(cfg.c_dim, cfg.w_dim)
         for i in range(cfg.num_mapping_layers):
-            d_in = cfg.z_dim if i == 0 else cfg.w_dim
+            d_in = cfg.z_dim + (cfg.w_dim if cfg.c_dim else 0) if i == 0 else cfg.w_dim
             self.add_module(f"fc{i}", FullyConnected(d_in, cfg.w_dim, cfg.mapping_lr_multiplier, lrelu=True))
         self.register_buffer("w_avg", torch.zeros(cfg.w_dim))
 
-    def forward(self, z: torch.Tensor) -> torch.Tensor:
-        x = z * (z.square().mean(dim=1, keepdim=True) + 1e-8).rsqrt()
+    def forward(self, z: torch.Tensor, c: torch.Tensor | None = None) -> torch.Tensor:
+        x = normalize_2nd_moment(z)
+        if self.c_dim:
+            x = torch.cat([x, normalize_2nd_moment(self.embed(c))], dim=1)  # (B, z_dim + w_dim)
         for i in range(self.num_layers):
             x = getattr(self, f"fc{i}")(x)
         return x
@@ -248,7 +267,9 @@ class StyleGAN2Generator(nn.Module):
     """z (B, z_dim) -> w (B, w_dim) -> image (B, 3, R, R), roughly in [-1, 1].
 
     The same interface as models.gan.MappedGenerator: mapping, map (with truncation
-    towards w_avg), synthesize, forward."""
+    towards w_avg), synthesize, forward, and for a conditional one draw_classes and map's class
+    indices c. Unlike a genimg GAN it truncates every class towards the one w_avg the pickle
+    keeps (StyleGAN2-ADA tracks no mean per class)."""
 
     def __init__(self, cfg: StyleGAN2Config = StyleGAN2Config()) -> None:
         super().__init__()
@@ -260,15 +281,26 @@ class StyleGAN2Generator(nn.Module):
     def w_avg(self) -> torch.Tensor:
         return self.mapping.w_avg
 
-    def map(self, z: torch.Tensor, psi: float = 1.0) -> torch.Tensor:
-        w = self.mapping(z)
+    def draw_classes(self, n: int, generator: torch.Generator | None = None) -> torch.Tensor | None:
+        """n class indices, each as likely (the pickle keeps no class frequencies); None when unconditional."""
+        if not self.cfg.c_dim:
+            return None
+        return torch.randint(self.cfg.c_dim, (n,), generator=generator).to(self.w_avg.device)
+
+    def map(self, z: torch.Tensor, psi: float = 1.0, c: torch.Tensor | None = None) -> torch.Tensor:
+        """z (B, z_dim) -> w (B, w_dim). c: a conditional generator's class indices (B,); drawn when None."""
+        label = None
+        if self.cfg.c_dim:
+            c = self.draw_classes(len(z)) if c is None else c.to(self.w_avg.device)
+            label = F.one_hot(c.long(), self.cfg.c_dim).to(z.dtype)  # the label StyleGAN2-ADA trains on
+        w = self.mapping(z, label)
         return self.w_avg + psi * (w - self.w_avg) if psi != 1.0 else w
 
     def synthesize(self, w: torch.Tensor) -> torch.Tensor:
         img = self.synthesis(w)
         return img.expand(-1, 3, -1, -1) if img.shape[1] == 1 else img  # greyscale models
 
-    def forward(self, z: torch.Tensor, psi: float = 1.0) -> torch.Tensor:
-        return self.synthesize(self.map(z, psi))
+    def forward(self, z: torch.Tensor, psi: float = 1.0, c: torch.Tensor | None = None) -> torch.Tensor:
+        return self.synthesize(self.map(z, psi, c))
 
 

@@ -1,6 +1,7 @@
 """StyleGAN2(-ADA) network pickles: the generator's config from the `_init_kwargs` the pickle
 recorded and its tensors, read by safe_pickle without running any code, loaded into stylegan2's
-clean-room generator. StyleGAN3 pickles are recognised and refused."""
+clean-room generator (conditional ones too: their classes are numbered, as a pickle does not name them).
+StyleGAN3 pickles are recognised and refused."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -24,9 +25,10 @@ def config_from_init_kwargs(kw: dict) -> StyleGAN2Config:
     missing = [k for k in ("z_dim", "w_dim", "img_resolution", "img_channels") if k not in kw]
     if missing:
         raise ModelFileError(f"the generator's init kwargs lack {', '.join(missing)}")
-    if mapping.get("activation", "lrelu") != "lrelu" or mapping.get("layer_features") not in (None, kw["w_dim"]):
+    widths = ("layer_features", "embed_features")  # None: w_dim, the only width the clean-room mapping has
+    if mapping.get("activation", "lrelu") != "lrelu" or any(mapping.get(k) not in (None, kw["w_dim"]) for k in widths):
         raise ModelFileError("unsupported mapping network options "
-                             f"{ {k: mapping[k] for k in ('activation', 'layer_features') if k in mapping} }")
+                             f"{ {k: mapping[k] for k in ('activation', *widths) if k in mapping} }")
     if synthesis.get("kernel_size", 3) != 3 or synthesis.get("activation", "lrelu") != "lrelu":
         raise ModelFileError("unsupported synthesis options (expected 3x3 convolutions with leaky ReLU)")
     clamp = synthesis.get("conv_clamp")
