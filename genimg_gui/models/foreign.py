@@ -20,6 +20,7 @@ from ..catalog import DIFFUSERS_CONFIG, DIFFUSERS_WEIGHTS, folder_weights
 from ..file_damage import CUT_SHORT_SAID, holds_pickle, holds_text
 from ..wording import SUPPORTED, counted
 from .errors import ModelFileError
+from .own_weights import own_network, without_card
 from .sd_vae import SD_SCALE, SDXL_SCALE, guess_scaling_factor
 from .state_files import TORCH_SUFFIXES, damaged_safetensors, error_reason, load_plain, safetensors_names
 from .weights import CARD_NAME, WEIGHTS_NAME, save_model
@@ -32,7 +33,7 @@ MAGIC = {b"\x89PNG": "a PNG image", b"\xff\xd8\xff": "a JPEG image", b"GIF8": "a
 
 @dataclass(frozen=True)
 class Identified:
-    kind: str          # "genimg", "sd-vae", "taesd", "stylegan", or "unsupported"
+    kind: str          # "genimg", "sd-vae", "taesd", "stylegan", "unsupported", or CARDLESS
     description: str   # what the file looks like, for the user ("a Stable Diffusion VAE ...")
     needs_scale: bool = False  # an SD VAE: the user must say SD 1/2 or SDXL
 
@@ -47,9 +48,16 @@ class NeedsScale(ModelFileError):
         super().__init__(f"{self.path.name} is {description}; its latent scale must be chosen: {choices}")
 
 
+# genimg's own weights without their card.json (own_weights): refused as an unsupported file is, but its
+# description says what to do, where the list of what genimg opens would read as if the file were foreign
+CARDLESS = "genimg-weights"
+
+
 def unsupported(path: Path, found: Identified) -> ModelFileError:
-    """What the file is and why genimg refuses it (the description says both), then what genimg opens."""
-    return ModelFileError(f"{Path(path).name} is {found.description}. {SUPPORTED}.")
+    """What the file is and why genimg refuses it (the description says both), then what genimg opens; for genimg's
+    own weights without their card, the description says what to do, and that list is left out."""
+    advice = "" if found.kind == CARDLESS else f" {SUPPORTED}."
+    return ModelFileError(f"{Path(path).name} is {found.description}.{advice}")
 
 
 # --- identification ------------------------------------------------------------------------------
@@ -65,7 +73,9 @@ def _torch_keys(path: Path) -> list[str]:
     return [str(k) for k, v in raw.items() if isinstance(v, torch.Tensor)]
 
 
-def _classify_keys(keys: list[str]) -> Identified:
+def _classify_keys(keys: list[str], safetensors: Path | None = None) -> Identified:
+    """What tensor names say a file is; safetensors: the file they are from, when it is one (genimg's own
+    weights are written as one)."""
     text = " ".join(keys)
     if "decoder.up_blocks." in text or "decoder.up." in text:
         if "quant_conv." not in text:
@@ -84,6 +94,8 @@ def _classify_keys(keys: list[str]) -> Identified:
         return Identified("unsupported", "a Stable Diffusion UNet without its VAE")
     if any(k.startswith(("text_model.", "cond_stage_model.", "conditioner.")) for k in keys):
         return Identified("unsupported", "a text encoder")
+    if safetensors and (what := own_network(keys)):  # a model folder's weights copied out alone: no card.json
+        return Identified(CARDLESS, without_card(what, safetensors.name))
     if not keys:
         return Identified("unsupported", "a file that holds no named tensors")
     sample = ", ".join(keys[:3]) + (", …" if len(keys) > 3 else "")
@@ -136,7 +148,7 @@ def _identify_weights(path: Path, head: bytes) -> Identified:
     """A safetensors or torch file: what its tensor names say it is."""
     try:
         if len(head) > 8 and head[8:9] == b"{" or path.suffix == ".safetensors":
-            return _classify_keys(safetensors_names(path))
+            return _classify_keys(safetensors_names(path), path)
         return _classify_keys(_torch_keys(path))
     except Exception as e:  # noqa: BLE001 - corrupt headers and refused pickles fail in many ways; nothing ran
         reason = error_reason(e, path)
@@ -297,7 +309,7 @@ def convert(path: Path, cache_root: Path, scaling_factor: float | None = None,
     found = identify(path)
     if found.kind == "genimg":
         return path if path.is_dir() else path.parent
-    if found.kind == "unsupported":
+    if found.kind in ("unsupported", CARDLESS):
         raise unsupported(path, found)
     from_config = found.needs_scale and scaling_factor is None and (scaling_factor := config_scale(path)) is not None
     if found.needs_scale and scaling_factor is None:

@@ -1,0 +1,67 @@
+"""A genimg model's own model.safetensors met without its card.json, told by its tensor names alone.
+
+The names say which of genimg's networks the weights are for, but not the sizes the card records (resolution,
+latent channels, classes, the directions beside it), so such a file is named for what it is and the user is told
+where its card is needed; nothing is guessed from the shapes.
+"""
+from __future__ import annotations
+
+from collections.abc import Iterable
+from functools import cache
+
+import torch
+from torch import nn
+
+from .gan import GANConfig, Generator
+from .latent_gan import LatentGANConfig, LatentGenerator
+from .vae import ConvVAE, VAEConfig
+from ..weights_file import WEIGHTS_NAME
+
+# a network made with the fewest layers and options of its kind, one made with every optional part (a skip, an
+# upsampling, class embeddings, style layers): a file of that kind holds every layer name of the first and none
+# beyond the second's
+_SMALLEST_VAE = VAEConfig(resolution=4, channels=(8,), latent_channels=2)
+_FULLEST_VAE = VAEConfig(resolution=16, channels=(8, 16), latent_channels=2)
+_SMALL_GAN = {"z_dim": 8, "w_dim": 8, "mapping_layers": 1}
+_OPTIONS = {"classes": ("a", "b"), "styles": True}
+_KINDS = {
+    "a genimg VAE": (lambda: ConvVAE(_SMALLEST_VAE), lambda: ConvVAE(_FULLEST_VAE)),
+    "a genimg GAN": (lambda: Generator(GANConfig(resolution=4, channels=(8,), **_SMALL_GAN)),
+                     lambda: Generator(GANConfig(resolution=8, channels=(8, 8), **_SMALL_GAN, **_OPTIONS))),
+    "a genimg latent GAN (one that draws in a VAE's latent space)": (
+        lambda: LatentGenerator(LatentGANConfig(resolution=4, channels=(8,), vae=_SMALLEST_VAE, **_SMALL_GAN)),
+        lambda: LatentGenerator(LatentGANConfig(resolution=16, channels=(8, 8), vae=_FULLEST_VAE, **_SMALL_GAN,
+                                                **_OPTIONS))),
+}
+
+
+def layout(names: Iterable[str]) -> frozenset[str]:
+    """Tensor names without their layer numbers ('decoder.1.body.0.bias' -> 'decoder.#.body.#.bias'): how many
+    layers a network has depends on its config, which the file does not hold; the names of its layers do not."""
+    return frozenset(".".join("#" if part.isdigit() else part for part in name.split(".")) for name in names)
+
+
+@cache
+def _layouts() -> tuple[tuple[str, frozenset[str], frozenset[str]], ...]:
+    """(what the network is, the layout every file of it has, the layout any file of it may have); the networks
+    are built on the meta device: names only, no memory."""
+    def names(make) -> frozenset[str]:
+        with torch.device("meta"):
+            net: nn.Module = make()
+        return layout(net.state_dict())
+    return tuple((what, names(smallest), names(fullest)) for what, (smallest, fullest) in _KINDS.items())
+
+
+def own_network(names: Iterable[str]) -> str:
+    """'a genimg VAE' (or GAN, latent GAN) where these tensor names are the weights of one; '' for any other."""
+    found = layout(names)
+    return next((what for what, every, most in _layouts() if every <= found <= most), "")
+
+
+def without_card(what: str, name: str) -> str:
+    """What the weights file `name` of one of genimg's networks (own_network's `what`) is, opened without the card
+    that gives its sizes, and what to open instead."""
+    put = ("put its card.json beside it" if name == WEIGHTS_NAME
+           else f"put it in a folder as {WEIGHTS_NAME}, beside its card.json")
+    return (f"the weights file of {what}, without its card.json, which says the network's sizes: open the model's "
+            f"folder (card.json beside {WEIGHTS_NAME}), or {put}, and open that folder")
