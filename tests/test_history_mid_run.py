@@ -1,8 +1,10 @@
 """Undo and Redo while a run of seed keys goes on (one History step, which Undo takes back): over a picture with no
-seed, with a deleted direction's undo on offer, Redo's target, and a run that ends on the seed it began at."""
+seed, with a deleted direction's undo on offer (the run taken back alone, the deletion by the next Ctrl+Z), Redo's
+target, and a run that ends on the seed it began at."""
 from __future__ import annotations
 
 import numpy as np
+import pytest
 from PySide6.QtCore import Qt
 
 from test_seed_steps import settled, slow_draws, step_labels, the_sample, typed_seed
@@ -43,25 +45,79 @@ def test_ctrl_z_during_a_run_of_seed_keys_or_psi_over_a_picture_with_no_seed_dro
     assert window.undo_action.text() == named
 
 
-def test_with_a_deleted_directions_undo_on_offer_ctrl_z_during_a_run_takes_back_the_run(qtbot, window, monkeypatch):
-    """A reviewer's run: "Undo delete “smile”" on offer, 42, Up ×3 and Ctrl+Z while 45 was still being drawn. Undo
-    named the deletion all along; Ctrl+Z undid it, and 45 then came as a step on top. Had 45 been drawn, the same
-    keys took back the run instead. The run is what Undo names and takes back; the offer goes with the run."""
-    monkeypatch.setattr("genimg_gui.ui.slider_runs.KEY_REST_MS", 60_000)
+def a_deleted_direction(window, item) -> tuple[str, tuple[str, ...]]:
+    """A direction of the user's ("mine") added to the model of item's kind and deleted, as its slider's menu does:
+    its undo is on offer. Returns Edit → Undo's text, named by it, and the sliders with "mine", as its undo brings
+    them back."""
+    doc, sliders = window.document, window.sliders
+    directions = doc.directions(item.kind)
+    vector = np.zeros(directions.basis.shape[1], np.float32)
+    vector[:4] = 0.5
+    doc.set_directions(item.kind, directions.with_direction(vector, 2.0, "mine"))
+    with_it = sliders.labels()
+    assert doc.current is item and with_it[-1] == "mine"
+    next(a for a in sliders.context_menu(len(directions)).actions() if a.text() == "Delete").trigger()
+    assert "mine" not in sliders.labels() and window.undo_action.text() == "&Undo delete “mine”"
+    return window.undo_action.text(), with_it
+
+
+@pytest.mark.parametrize("last_seed", ["drawn", "being drawn"])
+def test_ctrl_z_during_a_run_takes_back_the_run_alone_and_the_next_one_the_deleted_direction(
+        qtbot, window, monkeypatch, last_seed):
+    """A reviewer's run: a direction deleted ("Undo delete “mine”" on offer), 42, Up ×3 and Ctrl+Z. The run went,
+    and with it the deletion's undo: the next Ctrl+Z undid seed 42 and the direction was lost. One Ctrl+Z takes
+    back one thing: the run, which was never a change, and the next the deletion (whether the run's last seed was
+    drawn by then or not, and the run's step coming later as the step Redo goes to)."""
+    monkeypatch.setattr("genimg_gui.ui.slider_runs.KEY_REST_MS", 60_000)  # the user is quicker than the rest
     doc, item = window.document, the_sample(window)
     box = typed_seed(qtbot, window, item, 42)
-    before, undone = step_labels(window, item), []
-    doc.offer_undo("Undo delete “smile”", lambda: undone.append(True))
-    assert window.undo_action.text() == "Undo delete “smile”"
-    slow_draws(monkeypatch)
+    before = step_labels(window, item)
+    offered, labels = a_deleted_direction(window, item)
+    if last_seed == "being drawn":
+        slow_draws(monkeypatch)
     for _ in range(3):
         qtbot.keyClick(box, UP)
-    assert window.undo_action.text() == "&Undo"
+    if last_seed == "drawn":
+        qtbot.waitUntil(lambda: settled(window, item), timeout=TIMEOUT)  # seed 45 shown, the run waiting to rest
+    assert window.undo_action.text() == "&Undo"  # the run
     qtbot.keyClick(box, Z, CTRL)
     qtbot.waitUntil(lambda: settled(window, item), timeout=TIMEOUT)
-    assert not undone and doc.offered_undo is None
     assert item.seed == box.value() == 42 and step_labels(window, item) == before
     assert window.redo_action.text().endswith("seed 45")
+    assert window.undo_action.text() == offered and window.undo_action.isEnabled()  # it read "Undo seed 42"
+    qtbot.keyClick(box, Z, CTRL)
+    assert window.sliders.labels() == labels  # "mine" back
+    assert item.seed == box.value() == 42 and step_labels(window, item) == before
+    assert "Brought back “mine”" in window.status.currentMessage()
+    doc.commit((0.5, *window.sliders.values()[1:]))  # the next step: a slider's, not seed 45's, which went
+    assert step_labels(window, item) == [*before, f"{labels[0]} +0.50σ"] and item.seed == box.value() == 42
+    for _ in range(2):  # then the sample's own steps, as they were
+        qtbot.keyClick(box, Z, CTRL)
+    qtbot.waitUntil(lambda: settled(window, item) and item.seed != 42, timeout=TIMEOUT)
+    assert step_labels(window, item) == before[:-1]
+
+
+def test_over_a_picture_ctrl_z_during_a_run_drops_the_run_alone_and_the_next_one_brings_the_direction_back(
+        qtbot, window, monkeypatch):
+    """A direction deleted, then a run of seed keys over a picture (no seed: it would make a new sample) and Ctrl+Z:
+    the run was dropped and the deletion's undo with it."""
+    monkeypatch.setattr("genimg_gui.ui.slider_runs.KEY_REST_MS", 60_000)
+    doc, panel = window.document, window.gan_panel
+    doc.open_array(np.full((32, 32, 3), 128, np.uint8), "grey.png")
+    qtbot.waitUntil(lambda: len(doc.items) == 2 and doc.current.kind == "vae", timeout=TIMEOUT)
+    picture = doc.current
+    steps = picture.history.path()
+    offered, labels = a_deleted_direction(window, picture)
+    window.tabs.setCurrentWidget(panel)
+    panel.seed.setFocus()
+    qtbot.waitUntil(panel.seed.hasFocus)
+    for _ in range(3):
+        qtbot.keyClick(panel.seed, UP)
+    qtbot.keyClick(panel.seed, Z, CTRL)
+    assert panel.seed.text() == "—" and not doc.samples.pending and len(doc.items) == 2  # dropped
+    assert window.undo_action.text() == offered
+    qtbot.keyClick(panel.seed, Z, CTRL)
+    assert window.sliders.labels() == labels and doc.current is picture and picture.history.path() == steps
 
 
 def test_redo_names_no_step_while_a_run_goes_on_or_its_step_is_drawn(qtbot, window, monkeypatch):
@@ -110,3 +166,21 @@ def test_ctrl_z_after_a_run_back_to_its_first_seed_still_being_drawn_undoes_the_
     qtbot.waitUntil(lambda: settled(window, item), timeout=TIMEOUT)
     assert item.seed == box.value() == 41 and step_labels(window, item) == before
     assert window.redo_action.text().endswith("seed 42")
+
+
+def test_with_a_deleted_directions_undo_on_offer_a_run_back_at_its_first_seed_leaves_ctrl_z_to_the_deletion(
+        qtbot, window, monkeypatch):
+    """42, a direction deleted, Up, Down and Ctrl+Z with 42 still being drawn: the run changed nothing, so Ctrl+Z
+    brings the direction back, as it would have without the run. It undid seed 42 and lost the deletion's undo."""
+    monkeypatch.setattr("genimg_gui.ui.slider_runs.KEY_REST_MS", 60_000)
+    item = the_sample(window)
+    box = typed_seed(qtbot, window, item, 42)
+    before = step_labels(window, item)
+    _, labels = a_deleted_direction(window, item)
+    slow_draws(monkeypatch)
+    qtbot.keyClick(box, UP)
+    qtbot.keyClick(box, DOWN)  # back where the run began
+    qtbot.keyClick(box, Z, CTRL)
+    assert window.sliders.labels() == labels
+    qtbot.waitUntil(lambda: settled(window, item), timeout=TIMEOUT)
+    assert item.seed == box.value() == 42 and step_labels(window, item) == before

@@ -26,6 +26,11 @@ class ItemEdits:
     def restore(self, item: Item) -> None:
         item.history, item.requested, item.exported = self.history, self.requested, self.exported
         item.step_names, item.thumbs = dict(self.step_names), dict(self.thumbs)
+        # a step made since and taken back (a run of seed keys Ctrl+Z took back: the deletion stays on offer) is not
+        # in the history put back, and its node id is the next step's: that step read "seed 45", as the run's sample
+        kept = range(len(self.history))
+        item.drawn = {node: drawn for node, drawn in item.drawn.items() if node in kept}
+        item.made_by = {node: gesture for node, gesture in item.made_by.items() if node in kept}
 
 
 def keep_step_names(item: Item, labels: tuple[str, ...], index: int) -> None:

@@ -249,7 +249,8 @@ class GanSamples:
         item.keep_sample(added, r)
         if not any(values):  # unedited, the sample is the step's picture
             item.thumbs[added] = r.image
-        self.document.history_changed.emit()
+        with self.document.offer_kept():  # a step an undo took back, not a change: a deletion's undo stays on offer
+            self.document.history_changed.emit()
         self._say_class_lost(r, said_at_switch)
 
     def _say_class_lost(self, r: rq.Mapped, said_at_switch: bool) -> None:

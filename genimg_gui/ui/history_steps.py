@@ -1,10 +1,12 @@
 """The document's moves through the current item's history: undo (or the undo on offer of a change to many items),
 redo and a jump to any step. A gesture still going on in the views (a run of seed keys, a slider drag) ends first,
-its step made before the move, and Undo takes it back (over an item with no seed, a run of seed keys or ψ is dropped:
-it would make a new sample); a step still being drawn is set aside (GanSamples.set_aside). Mixed into Document
-(document.py), which holds the items, their signals and the requests."""
+its step made before the move, and Undo takes it back, that alone (over an item with no seed, a run of seed keys or ψ
+is dropped: it would make a new sample); a step still being drawn is set aside (GanSamples.set_aside). Mixed into
+Document (document.py), which holds the items, their signals and the requests."""
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Callable
 
@@ -36,15 +38,10 @@ class HistorySteps:
     drop_sample_gestures: Callable[[], bool]
 
     def undo(self) -> None:
-        """A gesture going on, taken back: over an item with no seed, a run of seed steps or ψ is dropped (it would
-        make a new sample, and the undo then took back the picture's own last step); else it ends, its step made,
-        and is undone. Else the offered undo of a change to many items, if one is on offer, else the current item's
-        last step: one still being drawn (a run of seed keys ended by Ctrl+Z as its last seed was drawn) is taken
-        back, the current step shown again, and comes, when drawn, as the step Redo goes to."""
-        if self.step_coming():  # Undo names the gesture then, not the offer (the window's _update_actions): which of
-            self.offered_undo = None  # the two Ctrl+Z took back depended on whether the run's last seed was drawn
-            if not self.current.seeded and self.drop_sample_gestures():
-                return
+        """A step still to come, taken back (_took_back_coming); else the offered undo of a change to many items, if
+        one is on offer, else the current item's last step."""
+        if self.step_coming() and self._took_back_coming():
+            return
         self.finish_gestures()
         offered, self.offered_undo = self.offered_undo, None
         if offered is not None:
@@ -54,6 +51,28 @@ class HistorySteps:
             self._step_history(lambda _history: True, lambda history: history.current)
         else:
             self._step_history(History.can_undo, History.undo)
+
+    def _took_back_coming(self) -> bool:
+        """A gesture going on, taken back: over an item with no seed, a run of seed steps or ψ is dropped (it would
+        make a new sample, and the undo then took back the picture's own last step); else it ends, its step made,
+        and is undone. A step still being drawn (a run of seed keys ended by Ctrl+Z as its last seed was drawn) is
+        taken back, the current step shown again, and comes, when drawn, as the step Redo goes to. False: there was
+        none to take back (a run back at the seed it began at), and the undo goes on as without a gesture.
+        Undo named the gesture, and takes back that alone: an undo on offer stays for the next Ctrl+Z (it went
+        with the run, and the next undid the item's step before the run, the deleted direction lost)."""
+        item = self.current
+        with self.offer_kept():  # the run was never a change: its step, made to be undone, is no "next change"
+            if not item.seeded and self.drop_sample_gestures():
+                return True
+            before = item.history.current_id
+            self.finish_gestures()
+            if self.samples.set_aside(item):
+                self._step_history(lambda _history: True, lambda history: history.current)
+            elif item.history.current_id != before:  # the gesture's step, made now
+                self._step_history(History.can_undo, History.undo)
+            else:
+                return False
+        return True
 
     def step_coming(self) -> bool:
         """A step of the current item still to come (a gesture going on; over an item with no seed, a run of seed
@@ -67,6 +86,18 @@ class HistorySteps:
 
     def _forget_offered_undo(self, *_) -> None:
         self.offered_undo = None
+
+    @contextmanager
+    def offer_kept(self) -> Iterator[None]:
+        """The undo on offer stays through what is done inside, which changes no item as the user sees it (a run
+        taken back, the step of a run taken back drawn late), though History's signals fire."""
+        offered = self.offered_undo
+        try:
+            yield
+        finally:
+            if offered is not None and self.offered_undo is None:
+                self.offered_undo = offered
+                self.undo_offered.emit()
 
     def redo_waits(self) -> bool:
         """No redo while a step of the current item is still to come (a gesture going on) or being drawn at the

@@ -97,8 +97,9 @@ class MorphController(QObject):
                 f"({others} cannot be mixed in: they live in another model's latent space).")
 
     def _closed(self, dialog: MorphDialog) -> None:
+        dialog.deleteLater()  # a child of the window: each opening left one behind, closed but alive
         if dialog is self.dialog:
-            self.dialog = None
+            self.dialog, self.note = None, None
             self._played.clear()
 
     # --- keyframes and frames -------------------------------------------
