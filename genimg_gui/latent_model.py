@@ -7,20 +7,54 @@ draws the file without an error, as another picture). A file written before late
 weights its recorded folder holds now, else by its name. A card records the weights it was written for, which are
 not always those its folder holds (a weights file copied over its own): the weights of the folder a file records are
 read, and of a listed folder only where its card names the file's (or names none, for a model of the file's name).
-No torch, no Qt."""
+Each function reads a digest through digest_of (a DigestOf): read here by default, as `genimg decode` does; the window
+passes read_elsewhere, which reads none, as an SD VAE's 300 MB held it for a second (ui/latent_files.py). No torch, no
+Qt."""
 from __future__ import annotations
 
 from contextlib import suppress
 from itertools import chain
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Callable
 
 from .catalog import ModelEntry, read_entry
 from .export import LatentFile
-from .weights_file import CARD_DIGEST, held_digest
+from .weights_file import CARD_DIGEST, digest_if_read, held_digest
 
 if TYPE_CHECKING:
     from .engine.requests import ModelInfo
+
+# a model folder -> the digest of the weights it holds (weights_file.held_digest); None where it holds no weights file
+DigestOf = Callable[[Path], "str | None"]
+
+
+def _digest(folder: Path) -> str | None:
+    """The digest of the weights the folder holds, read once per weights file as it stands (weights_file.held_digest:
+    a loaded model's were read by its load); None without a weights file."""
+    with suppress(OSError):
+        return held_digest(folder)
+    return None
+
+
+class WeightsUnread(Exception):
+    """read_elsewhere was asked for a digest that nothing has read: read the folder's weights where that may take its
+    time, then ask again with their digest."""
+
+    def __init__(self, folder: str) -> None:
+        super().__init__(folder)
+        self.folder = folder
+
+
+def read_elsewhere(read: dict[str, str | None]) -> DigestOf:
+    """A DigestOf that reads nothing: the digests given (model folder -> its weights', read elsewhere; None: no
+    weights file there), else those read before in this run (weights_file.digest_if_read); else raises WeightsUnread."""
+    def digest_of(folder: Path) -> str | None:
+        if str(folder) in read:
+            return read[str(folder)]
+        if (known := digest_if_read(folder)) is not None:
+            return known
+        raise WeightsUnread(str(folder))
+    return digest_of
 
 
 def recorded_name(f: LatentFile) -> str:
@@ -28,7 +62,8 @@ def recorded_name(f: LatentFile) -> str:
     return f.model_name or (Path(f.model_path).name if f.model_path else "")
 
 
-def own_model(f: LatentFile, beside: Path, kind: str, entries: list[ModelEntry]) -> Path | None:
+def own_model(f: LatentFile, beside: Path, kind: str, entries: list[ModelEntry],
+              digest_of: DigestOf = _digest) -> Path | None:
     """The folder of the model that made the latent file at beside, if it can still be found; None if not.
     A file that records its weights' digest: the folder it records (_recorded_places) where that folder holds those
     weights (its weights file read: its card may describe others), else a model among entries (the bundled ones, the
@@ -40,31 +75,30 @@ def own_model(f: LatentFile, beside: Path, kind: str, entries: list[ModelEntry])
         mine = (place for place in recorded if _model_at(place, kind, "") is not None)
         others = (place for place in listed if (model := _model_at(place, kind, "")) is not None
                   and _may_hold(model, f.identity, f.model_name))
-        return next((place for place in chain(mine, others) if _holds_weights(place, f.identity)), None)
+        return next((place for place in chain(mine, others) if digest_of(place) == f.identity.lower()), None)
     places = recorded + (listed if f.model_name else [])  # a file that records a path only: that folder alone
     return next((place for place in places if _model_at(place, kind, f.model_name) is not None), None)
 
 
-def other_weights_at(f: LatentFile, beside: Path, kind: str) -> Path | None:
+def other_weights_at(f: LatentFile, beside: Path, kind: str, digest_of: DigestOf = _digest) -> Path | None:
     """The folder the file records where it now holds other weights than those the file was made with (trained again
     in place since), for what to say of it; None where it holds them, is gone, or the file records no digest."""
     if not f.identity:
         return None
     for place in _recorded_places(f.model_path, beside):
         if _model_at(place, kind, f.model_name) is not None:
-            held = _digest(place)  # None: no weights file, so no other weights either
+            held = digest_of(place)  # None: no weights file, so no other weights either
             return place if held is not None and held != f.identity.lower() else None
     return None
 
 
-def same_model(f: LatentFile, own: Path | None, info: ModelInfo) -> bool:
+def same_model(f: LatentFile, own: Path | None, info: ModelInfo, digest_of: DigestOf = _digest) -> bool:
     """Whether info's model is the one that made the file (own: its folder, own_model), told by their weights
     (ModelInfo.identity), as genimg tells models apart. The file's weights are those it records, else those its
     model's folder holds now; with neither, its name."""
     recorded = f.identity
-    if not recorded and own is not None:
-        with suppress(OSError):  # no weights file to read: told by the name
-            recorded = held_digest(own)
+    if not recorded and own is not None:  # no weights file to read: told by the name
+        recorded = digest_of(own) or ""
     return recorded.lower() == info.identity if recorded else recorded_name(f) == info.name
 
 
@@ -97,15 +131,3 @@ def _may_hold(entry: ModelEntry, identity: str, name: str) -> bool:
         return recorded.strip().lower() == identity.lower()
     return not name or entry.name == name
 
-
-def _holds_weights(folder: Path, identity: str) -> bool:
-    """Whether the model folder holds the weights of this digest, as its weights file reads (not as its card says)."""
-    return _digest(folder) == identity.lower()
-
-
-def _digest(folder: Path) -> str | None:
-    """The digest of the weights the folder holds, read once per weights file as it stands (weights_file.held_digest:
-    a loaded model's were read by its load); None without a weights file."""
-    with suppress(OSError):
-        return held_digest(folder)
-    return None

@@ -3,7 +3,8 @@ the window's folder watch tells a folder trained again from one whose weights we
 checkout over it).
 
 A digest is read once per weights file as it stands (held_digest): the worker's load, the folder watch and the
-window's latent files all ask it of one file, and an SD VAE's 300 MB take the better part of a second each time."""
+window's latent files (through the worker) all ask it of one file, and an SD VAE's 300 MB take the better part of a
+second each time."""
 from __future__ import annotations
 
 import hashlib
@@ -60,6 +61,15 @@ def held_digest(folder: Path | str) -> str:
         with _held_lock:
             _held[key] = digest
     return digest
+
+
+def digest_if_read(folder: Path | str) -> str | None:
+    """held_digest's answer where this weights file, as it stands, was read before in this run; None where it was not,
+    or there is none. It reads no weights: the window judges latent files by it, and leaves the reading to its
+    worker."""
+    key = _held_key(folder)
+    with _held_lock:
+        return _held.get(key) if key is not None else None
 
 
 def _held_key(folder: Path | str) -> tuple[str, int, int, int] | None:

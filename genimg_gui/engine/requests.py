@@ -94,6 +94,14 @@ class DecodeLatentFile(Request):
 
 
 @dataclass(frozen=True, eq=False)
+class DigestWeights(Request):
+    """The digest of a model folder's weights (weights_file.held_digest), which tells whether a latent file opened in
+    the window was made with them (ui/latent_files.py): read here, as an SD VAE's 300 MB held the window for a second
+    or more. One WeightsDigest."""
+    folder: str
+
+
+@dataclass(frozen=True, eq=False)
 class PreviewStrip(Request):
     """Thumbnails of N latents (a slider's -3 sigma ... +3 sigma), rendered when the worker is
     otherwise idle. One lane per tag (the UI uses item_id * 1000 + slider index)."""
@@ -246,6 +254,13 @@ class LatentDecoded:
     image: np.ndarray     # the file's picture
     original: np.ndarray  # its unedited latent's (image where the file holds none)
     seconds: float
+
+
+@dataclass(frozen=True, eq=False)
+class WeightsDigest:
+    seq: int
+    folder: str          # the DigestWeights' folder, as asked
+    digest: str | None   # None: no weights file could be read there
 
 
 @dataclass(frozen=True, eq=False)

@@ -12,6 +12,10 @@ what to do. In one open (the files given at once), the first file of a kind deci
 needing another would switch it under the first, whose picture would then follow a model that did not make it, so
 such files are named, not opened. A file opened apart while they wait is its own open, as if opened after them.
 
+The weights a file is judged by are read once in a run (weights_file.held_digest), by the worker (DigestWeights)
+where nothing read them yet: an SD VAE's 300 MB held the window for a second. The file waits for them, and the files
+opened after it wait behind it, as for a model loading.
+
 A file opened again while the item it gave is open, unchanged on disk, is shown, not opened a second time, as a
 picture is (already_open; no fit made it, so any fit): a file manager's "Open with" passing it at every start grew
 a kept session by an "x (2)" each time. A file that cannot be read, or whose latent does not fit the very weights
@@ -19,7 +23,7 @@ it records, leaves File → Open recent, as a damaged picture does."""
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable
 
@@ -32,7 +36,8 @@ from ..engine import requests as rq
 from ..export import LatentFile, read_latent
 from ..file_stamp import FileStamp, stamp_of
 from ..history import History
-from ..latent_model import other_weights_at, own_model, recorded_name, same_model
+from ..latent_model import (DigestOf, WeightsUnread, other_weights_at, own_model, read_elsewhere, recorded_name,
+                            same_model)
 from ..wording import listed
 from .already_open import new_files, open_copy, show_open
 from .item import Item
@@ -63,6 +68,8 @@ class _Opening:
     file: LatentFile
     kind: str
     stamp: FileStamp | None  # the file as it was before it was read: the item's (Item.file)
+    # model folder -> the digest of its weights, read by the worker for this file (None: no weights file there)
+    digests: dict[str, str | None] = field(default_factory=dict)
 
 
 @dataclass
@@ -96,11 +103,13 @@ class LatentFiles:
         self.waiting: list[str] = []  # files waiting for the models loading (theirs among them)
         self.model_asked: dict[str, _Load] = {}  # file -> the model loaded for it: not loaded again
         self.drawing: dict[int, _Opening] = {}  # DecodeLatentFile seq -> the file it draws
+        self.reading: dict[int, _Opening] = {}  # DigestWeights seq -> the file judged by those weights
         self.opens = 0  # open() calls, told apart by number
         self.opened_in: dict[str, int] = {}  # file -> the open it was given in, while files wait
         self.claims: dict[tuple[int, str], _Claim] = {}  # (open, kind) -> the model its files of that kind are drawn by
         self.refused: dict[tuple[str, str, _Claim], list[str]] = {}  # (kind, model, claim) -> files needing model
         document.engine.result.connect(self._on_result)
+        document.engine.result.connect(self._on_weights_read)
         document.engine.failed.connect(self._on_failed)
         document.loading_changed.connect(self._open_waiting)
         document.model_loaded.connect(self._on_model_loaded)
@@ -122,16 +131,22 @@ class LatentFiles:
         refused, self.refused = self.refused, {}
         for (kind, model, claim), names in refused.items():
             self.document.error.emit(not_switched(names, model, kind, claim))
-        if not self.waiting:  # these opens are done: the next may switch models again
+        if not self.waiting and not self.reading:  # these opens are done: the next may switch models again
             self.claims.clear()
             self.opened_in.clear()
 
     def _busy(self) -> bool:
-        """Models are loading, or a session is due back: the model a file needs may be among them."""
-        return self.document.models_due()
+        """Models are loading, or a session is due back: the model a file needs may be among them; or a file's
+        weights are being read: those opened after it wait behind it."""
+        return self.document.models_due() or bool(self.reading)
+
+    def on_their_way(self) -> bool:
+        """Files waiting, being judged or being drawn: items to come."""
+        return bool(self.waiting or self.reading or self.drawing)
 
     def _open_waiting(self) -> None:
-        if self.waiting and not self._busy():
+        """Open the files waiting, once nothing is busy; and say those refused meanwhile (_open_all)."""
+        if not self._busy():
             waiting, self.waiting = self.waiting, []
             self._open_all(waiting)
 
@@ -148,7 +163,7 @@ class LatentFiles:
                 load.ended = "superseded"
 
     def _open(self, path: str) -> None:
-        doc, name = self.document, Path(path).name
+        doc = self.document
         if self._busy():
             self.waiting.append(path)
             return
@@ -159,19 +174,43 @@ class LatentFiles:
             self.forget(path)
             doc.error.emit(str(e))
             return
-        kind = f.kind or "vae"  # a bare np.savez records none: as `genimg decode`, a VAE's
-        info, own = doc.models.get(kind), own_model(f, Path(path), kind, self.entries())
+        self._judge(_Opening(path, f, f.kind or "vae", stamp))  # a bare np.savez records none: a VAE's, as decode
+
+    def _judge(self, opening: _Opening) -> None:
+        """Draw the file in the model loaded if it made it, else load the model that did, else say why not; once
+        the weights it is told by have been read (DigestWeights, on the worker: never here)."""
+        doc, path, f, kind = self.document, opening.path, opening.file, opening.kind
+        info, digest_of = doc.models.get(kind), read_elsewhere(opening.digests)
+        try:  # every digest first: a file is judged whole, by weights read
+            own = own_model(f, Path(path), kind, self.entries(), digest_of)
+            mine = info is not None and made_in(f, own, info, digest_of)
+            # not found, or loaded for it and still not its weights (or not loaded)
+            refused = not mine and (own is None or path in self.model_asked)
+            there = other_weights_at(f, Path(path), kind, digest_of) if refused else None
+        except WeightsUnread as unread:
+            self.reading[doc.engine.submit(rq.DigestWeights(unread.folder))] = opening
+            return
         asked, claimed = self.model_asked.pop(path, None), self._key(path, kind)
-        if info is not None and made_in(f, own, info):
+        if mine:
             self.claims.setdefault(claimed, _Claim(path, info.name, False))
-            self._draw(path, f, kind, stamp)
-        elif own is None or asked is not None:  # not found, or loaded for it and still not its weights (or not loaded)
+            self._draw(path, f, kind, opening.stamp)
+        elif refused:
             if claimed in self.claims and self.claims[claimed].path == path:  # the others may load theirs
                 del self.claims[claimed]
-            there = other_weights_at(f, Path(path), kind)
-            doc.error.emit(not_opened(name, recorded_name(f), kind, f.model_path, info, there, asked))
+            doc.error.emit(not_opened(Path(path).name, recorded_name(f), kind, f.model_path, info, there, asked))
         else:
             self._load_for(path, recorded_name(f), kind, info, own)
+
+    def _on_weights_read(self, r: object) -> None:
+        """The file judged again, by the weights read (once the models asked for meanwhile have come, as a file
+        opened now would be); then those opened after it."""
+        if isinstance(r, rq.WeightsDigest) and (opening := self.reading.pop(r.seq, None)) is not None:
+            opening.digests[r.folder] = r.digest
+            if self.document.models_due():
+                self.waiting.insert(0, opening.path)
+            else:
+                self._judge(opening)
+            self._open_waiting()
 
     def _load_for(self, path: str, model: str, kind: str, info: rq.ModelInfo | None, own: Path) -> None:
         """Load the model that made the file (own: its folder), the file waiting for it; unless another file of this
@@ -181,7 +220,7 @@ class LatentFiles:
             self.refused.setdefault((kind, model, claim), []).append(Path(path).name)
             return
         doc = self.document
-        self.waiting.append(path)
+        self.waiting.insert(0, path)  # before the files opened after it, waiting while its weights were read
         # an earlier open's file still being drawn follows it too
         pictures = any(i.kind == kind for i in (*doc.items.values(), *self.drawing.values()))
         doc.message.emit(switching_message(Path(path).name, model, kind, info, own, pictures))
@@ -199,7 +238,11 @@ class LatentFiles:
     def _on_failed(self, failed: rq.Failed) -> None:
         """A file's drawing failed. One that records its weights was drawn by them (made_in): a latent they cannot
         draw (another shape, NaN) is damaged, and leaves Open recent. One that records none may be another
-        model's, which draws it: it stays (as one whose model is not here does)."""
+        model's, which draws it: it stays (as one whose model is not here does). A file whose weights could not be
+        read is not opened (the failure says why); those opened after it are."""
+        if failed.final and self.reading.pop(failed.seq, None) is not None:
+            self._open_waiting()
+            return
         opening = self.drawing.pop(failed.seq, None) if failed.final else None
         if opening is not None and opening.file.identity and not (failed.cancelled or failed.retry_on_cpu):
             self.forget(opening.path)
@@ -236,11 +279,11 @@ class LatentFiles:
         doc.message.emit(opened_message(Path(opening.path).name, info.name, f, restored))
 
 
-def made_in(f: LatentFile, own: Path | None, info: rq.ModelInfo) -> bool:
+def made_in(f: LatentFile, own: Path | None, info: rq.ModelInfo, digest_of: DigestOf) -> bool:
     """Whether the file was made in this model (own: the folder of the model it records, latent_model.own_model), as
     `genimg decode` tells it (latent_model.same_model); a file that records no model is drawn by the one loaded, as
     `genimg decode` draws it by the bundled one."""
-    return (not f.identity and not recorded_name(f)) or same_model(f, own, info)
+    return (not f.identity and not recorded_name(f)) or same_model(f, own, info, digest_of)
 
 
 def not_opened(name: str, model: str, kind: str, path: str, info: rq.ModelInfo | None, there: Path | None,

@@ -55,8 +55,8 @@ class RecipeWaits:
         """Pictures, samples or latent files on their way, or the models and session they wait for, or pictures
         being carried over to a new model: what a recipe is for, or the model it is checked against, may be among
         them."""
-        doc, latents = self.document, self.latents
-        return doc.items_due() or bool(latents.waiting or latents.drawing) or doc.carry.pending_any()
+        doc = self.document
+        return doc.items_due() or self.latents.on_their_way() or doc.carry.pending_any()
 
     def apply_when_ready(self) -> None:
         if not self.waiting or self.busy():

@@ -111,6 +111,7 @@ def what(request: rq.Request, running: bool) -> str:
              rq.EncodeLatents: lambda r: f"the encoding of {counted(len(r.paths), 'example')}",
              rq.EncodeImage: lambda r: f"the encoding of “{r.name}”",
              rq.DecodeLatentFile: lambda r: f"the drawing of “{r.name}”",
+             rq.DigestWeights: lambda r: f"the reading of {model_name(r.folder)}'s weights",
              rq.RenderFrames: lambda r: f"the rendering of {counted(len(r.latents), 'frame')}",
              rq.MapSeed: lambda r: f"the drawing of seed {r.seed}",
              rq.PreviewStrip: lambda r: "a preview strip's current frame"}.get(type(request))
