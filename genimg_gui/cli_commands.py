@@ -103,13 +103,18 @@ PROGRESS_EVERY_S = 2.0  # on a pipe or log, a progress line once this long has p
 
 class Progress:
     """A bar redrawn in place on a terminal; on a pipe or log, a line once PROGRESS_EVERY_S have passed since the
-    last, and at the end (a line per quarter left a 600-frame morph silent for 49 s)."""
+    last, and at the end (a line per quarter left a 600-frame morph silent for 49 s). With after_s, nothing at all
+    until it has run that long, the end included: a step quick as a whole goes unsaid."""
 
-    def __init__(self, total: int, label: str, width: int = 30) -> None:
-        self.total, self.label, self.width = total, label, width
-        self.said_at = time.monotonic()
+    def __init__(self, total: int, label: str, width: int = 30, after_s: float = 0.0) -> None:
+        self.total, self.label, self.width, self.after_s = total, label, width, after_s
+        self.started = self.said_at = time.monotonic()
+        self.shown = False
 
     def step(self, done: int) -> None:
+        if not self.shown and time.monotonic() - self.started < self.after_s:
+            return
+        self.shown = True
         if sys.stderr is not None and not sys.stderr.closed and sys.stderr.isatty():
             filled = self.width * done // max(self.total, 1)
             say(f"\r{self.label} [{'#' * filled}{'.' * (self.width - filled)}] {done}/{self.total}",
@@ -117,6 +122,23 @@ class Progress:
         elif done >= self.total or time.monotonic() - self.said_at >= PROGRESS_EVERY_S:
             say(f"{self.label} {done}/{self.total}")
             self.said_at = time.monotonic()
+
+
+class TilesOnStderr:
+    """Runtime's tiles callback (engine.runtime.TileProgress): a Progress for each pass over a picture's tiles
+    ("encoding tiles 3/25", "decoding tiles …"), once it has run PROGRESS_EVERY_S. A large photo through an SD VAE,
+    tile by tile, took minutes without a word; a small one's tiles, done at once, would only crowd the output.
+    prefix names what the tiles are of where no line said it before ("keyframe 2/5: ")."""
+
+    def __init__(self, prefix: str = "") -> None:
+        self.prefix = prefix
+        self.progress: Progress | None = None
+
+    def __call__(self, doing: str, done: int, total: int) -> None:
+        if done == 0 or self.progress is None:  # a pass begins: its time counts from here
+            self.progress = Progress(total, f"{self.prefix}{doing} tiles", after_s=PROGRESS_EVERY_S)
+        if done:
+            self.progress.step(done)
 
 
 # --- batches ---------------------------------------------------------------
@@ -229,12 +251,14 @@ def write_png(image: np.ndarray, path: Path, scale: int) -> None:
 
 # --- commands --------------------------------------------------------------
 
-def encoded(rt: Runtime, model: ModelInfo, path: Path, fit: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def encoded(rt: Runtime, model: ModelInfo, path: Path, fit: str, prefix: str = ""
+            ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """rt.encode of the image file, with the notes the window logs when a photo is scaled down to GENIMG_MAX_SIDE,
     cropped to its centre square or, under small_pictures.SMALL_SIDE px a side, enlarged (the written images were
-    smaller than the photo, a part of it, or blocks of its few pixels, unsaid)."""
+    smaller than the photo, a part of it, or blocks of its few pixels, unsaid). A large photo's tiles are said on
+    stderr as they take long (TilesOnStderr, prefix before them)."""
     image, (width, height) = read_image(path)
-    fitted, latent, recon = rt.encode(image, fit)
+    fitted, latent, recon = rt.encode(image, fit, TilesOnStderr(prefix))
     small = small_note(width, height, fitted.shape[1::-1])  # a 1×1 picture was enlarged to 64×64 unsaid
     if model.spatial:  # the photo keeps its aspect: nothing is cropped (nor scaled down, if it is small)
         shrunk, parts = spatial.shrunk_note(path.name, (height, width), fitted.shape, rt.max_side), [small]

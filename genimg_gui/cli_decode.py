@@ -10,7 +10,7 @@ import shlex
 from pathlib import Path
 
 from .catalog import bundled_models
-from .cli_commands import per_file, say, write_png
+from .cli_commands import TilesOnStderr, per_file, say, write_png
 from .cli_models import load_model, new_runtime
 from .engine.requests import ModelInfo
 from .engine.runtime import LatentMismatch, Runtime
@@ -42,7 +42,7 @@ def decode(args: argparse.Namespace) -> int:
         folder = given or own
         rt, info = model(kind, folder)
         try:
-            image = rt.render(kind, f.latent, f.mask, f.base)
+            image = rt.render(kind, f.latent, f.mask, f.base, tiles=TilesOnStderr())
         except LatentMismatch as e:
             raise LatentMismatch(f"{e}{made_by(f, path, kind, info.path, own)}") from None
         if folder is None and recorded_name(f) != info.name:

@@ -17,8 +17,8 @@ import numpy as np
 from . import seed_draws
 from .cli_names import shown_name
 from .cli_pictures import pictures_given
-from .cli_commands import (UsageError, check_scale, check_writable, encoded, for_each, per_file, say, write_png,
-                           writing, wrote)
+from .cli_commands import (TilesOnStderr, UsageError, check_scale, check_writable, encoded, for_each, per_file, say,
+                           write_png, writing, wrote)
 from .cli_models import by_word, class_index, fit_used, load_model, pass_model, seed_draw
 from .edit import AmbiguousDirection, Directions, EditState, edited_latent
 from .engine.requests import ModelInfo
@@ -122,9 +122,9 @@ def render(rt: Runtime, kind: str, base: np.ndarray, recipe: Recipe | None, valu
     unedited decodes are blended (Runtime.render, as the app's worker does)."""
     if recipe is None:
         latent = edited_latent(EditState(base, values), directions)
-        return latent, rt.decode(kind, latent)
+        return latent, rt.decode(kind, latent, TilesOnStderr())
     latent = recipe.apply(base)
-    return latent, rt.render(kind, latent, recipe.mask, base)
+    return latent, rt.render(kind, latent, recipe.mask, base, tiles=TilesOnStderr())
 
 
 def recorded_edit(recipe: Recipe | None, values: tuple[float, ...],

@@ -23,6 +23,7 @@ from ..models.device import pick_device
 from ..models.directions import load_directions, pca, save_directions
 from ..models.gan import sample_w, seed_class, seed_z
 from ..models.tensors import to_images, to_tensor
+from ..models.tiling import TileSteps
 from ..models.weights import CARD_NAME, ModelFileError, is_spatial, latent_shape, load_model, parameter_count
 from ..weights_file import card_describes_other_weights, held_digest, other_weights_note
 from ..wording import step_of
@@ -32,6 +33,8 @@ from .requests import ModelInfo
 N_DIRECTIONS = 16
 UNEDITED_CACHE = 64  # items whose unedited decode is kept for masked edits
 ProgressFn = Callable[[float, str], None]
+# a spatial model's tiles, told ("encoding" or "decoding", tiles done, tiles in all) as models.tiling.TileSteps says
+TileProgress = Callable[[str, int, int], None]
 
 
 class LatentMismatch(ValueError):
@@ -209,16 +212,17 @@ class Runtime:
         return self.models[kind]
 
     @torch.inference_mode()
-    def encode(self, image: np.ndarray, fit: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    def encode(self, image: np.ndarray, fit: str, tiles: TileProgress | None = None
+               ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Any-size RGB array -> (fitted original, latent, reconstruction). The latent is (D,); a
-        spatial VAE keeps the image's own size (spatial.fit_own) and gives (C, H/f, W/f)."""
+        spatial VAE keeps the image's own size (spatial.fit_own) and gives (C, H/f, W/f), its tiles told to tiles."""
         vae = self.model("vae")
         if vae.spatial:
             fitted = spatial.fit_own(image, vae.net, self.max_side)
             # contiguous, as the latent sent back later will be: the same memory layout takes the same
             # kernels, so decoding the returned latent reproduces this reconstruction bit for bit
-            mean = spatial.encode(vae.net, to_tensor(fitted, self.device)).contiguous()
-            out = spatial.decode(vae.net, mean)
+            mean = spatial.encode(vae.net, to_tensor(fitted, self.device), _pass(tiles, "encoding")).contiguous()
+            out = spatial.decode(vae.net, mean, _pass(tiles, "decoding"))
         else:
             fitted = np.asarray(fit_square(to_rgb(Image.fromarray(image)), vae.resolution, Fit(fit)), np.uint8)
             mean, _ = vae.net.encode(to_tensor(fitted, self.device))
@@ -259,13 +263,13 @@ class Runtime:
         return z.reshape(1, *model.latent_shape)
 
     @torch.inference_mode()
-    def decode(self, kind: str, latent: np.ndarray) -> np.ndarray:
+    def decode(self, kind: str, latent: np.ndarray, tiles: TileProgress | None = None) -> np.ndarray:
         model = self.model(kind)
         z = self._latent_tensor(model, latent)
         if kind == "gan":
             out = model.net.synthesize(z)
         else:
-            out = spatial.decode(model.net, z) if model.spatial else model.net.decode(z)
+            out = spatial.decode(model.net, z, _pass(tiles, "decoding")) if model.spatial else model.net.decode(z)
         self.decode_count += 1
         if not torch.isfinite(out).all():
             raise FloatingPointError(f"the {kind.upper()} produced NaN/inf pixels for this latent")
@@ -327,19 +331,19 @@ class Runtime:
         return refine.refine(net, judge, seed_z(seed, net.cfg.z_dim).to(self.device), psi, c)
 
     def render(self, kind: str, latent: np.ndarray, mask: np.ndarray | None = None,
-               base: np.ndarray | None = None, tag: int = 0) -> np.ndarray:
+               base: np.ndarray | None = None, tag: int = 0, tiles: TileProgress | None = None) -> np.ndarray:
         """decode(), or with a mask: the edit inside it, the unedited `base` decode outside.
         The base decode is cached per (kind, tag), so moving a slider costs one decode."""
         if mask is None:
-            return self.decode(kind, latent)
+            return self.decode(kind, latent, tiles)
         if base is None:
             raise ValueError("a masked decode needs the unedited latent (base) to blend with")
-        edited = self.decode(kind, latent)
+        edited = self.decode(kind, latent, tiles)
         key, digest = (kind, tag), hashlib.blake2b(np.ascontiguousarray(base, np.float32).tobytes(),
                                                    digest_size=16).digest()
         cached = self._unedited.get(key)
         if cached is None or cached[0] != digest:
-            cached = (digest, self.decode(kind, base))
+            cached = (digest, self.decode(kind, base, tiles))
             self._unedited[key] = cached
             while len(self._unedited) > UNEDITED_CACHE:
                 self._unedited.popitem(last=False)
@@ -381,6 +385,10 @@ class Runtime:
             if progress is not None:
                 progress(step.step / max(1, step.steps), step_of("Inverting", step.step, step.steps))
         return step
+
+
+def _pass(tiles: TileProgress | None, doing: str) -> TileSteps | None:
+    return None if tiles is None else lambda done, total: tiles(doing, done, total)
 
 
 def _fitted(image: np.ndarray, size: int, fit: str) -> np.ndarray:

@@ -22,7 +22,7 @@ from ..env_settings import positive_int_setting
 from ..imaging import GPU_MAX_SIDE, ImageLoadError, open_image, to_rgb
 from ..models.directions import pca
 from ..models.tensors import to_tensor
-from ..models.tiling import OVERLAP_CELLS, TILE_CELLS, downscale_factor, tiled_decode, tiled_encode
+from ..models.tiling import OVERLAP_CELLS, TILE_CELLS, TileSteps, downscale_factor, tiled_decode, tiled_encode
 
 DEFAULT_MAX_SIDE = {"cpu": 512}  # by device type; others (cuda, mps) get GPU_MAX_SIDE (imaging reads no more)
 TILE_PX, OVERLAP_PX = 512, 64  # at most this many image pixels per tile and of overlap (what decides at f >= 8)
@@ -82,15 +82,15 @@ def tile_cells(net: nn.Module) -> tuple[int, int]:
     return max(1, min(TILE_CELLS, TILE_PX // f)), min(OVERLAP_CELLS, OVERLAP_PX // f)
 
 
-def encode(net: nn.Module, x: torch.Tensor) -> torch.Tensor:
-    """The latent mean (B, C, H/f, W/f) of images (B, 3, H, W) in [-1, 1], tile by tile."""
+def encode(net: nn.Module, x: torch.Tensor, steps: TileSteps | None = None) -> torch.Tensor:
+    """The latent mean (B, C, H/f, W/f) of images (B, 3, H, W) in [-1, 1], tile by tile (each told to steps)."""
     f, (tile, overlap) = downscale_factor(net), tile_cells(net)
-    return tiled_encode(net, x, tile * f, overlap * f)
+    return tiled_encode(net, x, tile * f, overlap * f, steps)
 
 
-def decode(net: nn.Module, z: torch.Tensor) -> torch.Tensor:
-    """Images (B, 3, h*f, w*f) in [-1, 1] from latents (B, C, h, w), tile by tile."""
-    return tiled_decode(net, z, *tile_cells(net))
+def decode(net: nn.Module, z: torch.Tensor, steps: TileSteps | None = None) -> torch.Tensor:
+    """Images (B, 3, h*f, w*f) in [-1, 1] from latents (B, C, h, w), tile by tile (each told to steps)."""
+    return tiled_decode(net, z, *tile_cells(net), steps)
 
 
 def shrink(latent: np.ndarray, net: nn.Module, size: int) -> np.ndarray:

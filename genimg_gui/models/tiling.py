@@ -19,6 +19,8 @@ from torch import nn
 
 TILE_CELLS, OVERLAP_CELLS = 64, 8  # the default tile and overlap, in latent cells a side (512 and 64 px at f = 8)
 MAX_TILE_CELLS = 128 * 128         # cells in one tile: float32 attention over them all is 1 GiB; more is refused
+# told (tiles done, tiles in all): (0, n) before the first tile, then after each; a picture of one tile tells nothing
+TileSteps = Callable[[int, int], None]
 
 
 def downscale_factor(net: nn.Module) -> int:
@@ -73,9 +75,9 @@ def _check_size(height: int, width: int) -> None:
 
 @torch.no_grad()
 def _tiled(run: Callable[[torch.Tensor], torch.Tensor], x: torch.Tensor, tile: int, overlap: int,
-           cell_in: int, cell_out: int) -> torch.Tensor:
+           cell_in: int, cell_out: int, steps: TileSteps | None = None) -> torch.Tensor:
     """Apply `run` on overlapping tiles of x (B, C, H, W). Sizes are in cells: a cell is `cell_in` input
-    and `cell_out` output pixels on each side (a latent cell is f image pixels)."""
+    and `cell_out` output pixels on each side (a latent cell is f image pixels). steps hears of each tile done."""
     (th, ys), (tw, xs) = (tile_layout(n // cell_in, tile, overlap) for n in x.shape[-2:])
     _check_size(th, tw)
     if len(ys) == len(xs) == 1:
@@ -83,19 +85,22 @@ def _tiled(run: Callable[[torch.Tensor], torch.Tensor], x: torch.Tensor, tile: i
     oh, ow = (n // cell_in * cell_out for n in x.shape[-2:])
     wy = axis_weights(oh, th * cell_out, overlap * cell_out, [y * cell_out for y in ys])
     wx = axis_weights(ow, tw * cell_out, overlap * cell_out, [x0 * cell_out for x0 in xs])
-    out = None
-    for y, weight_y in zip(ys, wy):
-        for x0, weight_x in zip(xs, wx):
-            piece = run(x[..., y * cell_in:(y + th) * cell_in, x0 * cell_in:(x0 + tw) * cell_in])
-            if out is None:
-                out = piece.new_zeros(*piece.shape[:-2], oh, ow, dtype=torch.float32)
-            weight = weight_y.to(piece.device)[:, None] * weight_x.to(piece.device)[None, :]
-            out[..., y * cell_out:(y + th) * cell_out, x0 * cell_out:(x0 + tw) * cell_out] += piece.float() * weight
+    out, tiles = None, [(y, weight_y, x0, weight_x) for y, weight_y in zip(ys, wy) for x0, weight_x in zip(xs, wx)]
+    if steps is not None:
+        steps(0, len(tiles))
+    for done, (y, weight_y, x0, weight_x) in enumerate(tiles, 1):
+        piece = run(x[..., y * cell_in:(y + th) * cell_in, x0 * cell_in:(x0 + tw) * cell_in])
+        if out is None:
+            out = piece.new_zeros(*piece.shape[:-2], oh, ow, dtype=torch.float32)
+        weight = weight_y.to(piece.device)[:, None] * weight_x.to(piece.device)[None, :]
+        out[..., y * cell_out:(y + th) * cell_out, x0 * cell_out:(x0 + tw) * cell_out] += piece.float() * weight
+        if steps is not None:
+            steps(done, len(tiles))
     return out.to(x.dtype)
 
 
-def tiled_encode(net: nn.Module, x: torch.Tensor, tile: int | None = None, overlap: int | None = None
-                 ) -> torch.Tensor:
+def tiled_encode(net: nn.Module, x: torch.Tensor, tile: int | None = None, overlap: int | None = None,
+                 steps: TileSteps | None = None) -> torch.Tensor:
     """The latent mean of images x (B, 3, H, W) in [-1, 1], `tile` pixels at a time (multiples of the
     net's downscale factor; by default TILE_CELLS and OVERLAP_CELLS latent cells). Returns (B, C, H/f, W/f);
     logvars are not blended."""
@@ -107,11 +112,11 @@ def tiled_encode(net: nn.Module, x: torch.Tensor, tile: int | None = None, overl
         raise ValueError(f"tile ({tile}) and overlap ({overlap}) must be multiples of the downscale factor {f}")
     if x.shape[-2] % f or x.shape[-1] % f:
         raise ValueError(f"image sides must be multiples of {f}, got {tuple(x.shape[-2:])}")
-    return _tiled(lambda t: net.encode(t)[0], x, tile // f, overlap // f, f, 1)
+    return _tiled(lambda t: net.encode(t)[0], x, tile // f, overlap // f, f, 1, steps)
 
 
 def tiled_decode(net: nn.Module, z: torch.Tensor, tile_latent: int = TILE_CELLS,
-                 overlap_latent: int = OVERLAP_CELLS) -> torch.Tensor:
+                 overlap_latent: int = OVERLAP_CELLS, steps: TileSteps | None = None) -> torch.Tensor:
     """Images (B, 3, h*f, w*f) in [-1, 1] from latents z (B, C, h, w), `tile_latent` cells at a time."""
     _check(tile_latent, overlap_latent, "tiled_decode")
-    return _tiled(net.decode, z, tile_latent, overlap_latent, 1, downscale_factor(net))
+    return _tiled(net.decode, z, tile_latent, overlap_latent, 1, downscale_factor(net), steps)
