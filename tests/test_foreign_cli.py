@@ -148,7 +148,7 @@ def test_generate_draws_from_a_stylegan2_pickle_without_running_its_code(tmp_pat
 
 def test_generate_draws_a_conditional_stylegan2_pickle_in_the_class_asked_for(tmp_path, capsys):
     """A pickle of a StyleGAN2-ADA generator trained with labels was refused; its classes, which it does not name,
-    are offered as "class 0" … by name or index, and --class draws each."""
+    are offered as "class 0" … by name or index, and --class draws each, at --psi 0 its own average picture."""
     marker = tmp_path / "CODE_RAN"
     pkl = fb.conditional_stylegan_pickle(tmp_path / "cond.pkl", marker, c_dim=3)
     assert run("info", pkl) == 0
@@ -162,6 +162,13 @@ def test_generate_draws_a_conditional_stylegan2_pickle_in_the_class_asked_for(tm
         drawn[index] = pixels(out / "seed0003.png")
         assert np.array_equal(drawn[index], reference.decode("gan", reference.map_seed(3, 0.8, index)))
     assert not np.array_equal(drawn[0], drawn[1]) and not np.array_equal(drawn[1], drawn[2])
+    averages = []  # at ψ 0 each class's own average picture: all three were the pickle's one w_avg's
+    for index in range(3):
+        out = tmp_path / f"average{index}"
+        assert run("generate", "--gan", pkl, "--seeds", "3", "--psi", "0", "--class", str(index), "-o", out) == 0
+        averages.append(pixels(out / "seed0003.png"))
+        assert np.array_equal(averages[-1], reference.decode("gan", reference.map_seed(3, 0.0, index)))
+    assert all(not np.array_equal(averages[i], averages[j]) for i, j in ((0, 1), (0, 2), (1, 2)))
     assert run("generate", "--gan", pkl, "--seeds", "3", "--class", "3", "-o", tmp_path / "none") == 2
     assert "cond has no class '3'; its classes are: class 0, class 1, class 2" in capsys.readouterr().err
     assert not marker.exists()

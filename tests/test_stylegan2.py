@@ -22,8 +22,8 @@ import torch.nn.functional as F
 
 from genimg_gui.models.safe_pickle import (TensorFlowPickleError, UnsafePickleError, read_network_pickle,
                                            stylegan_generator_state)
-from genimg_gui.models.stylegan2 import (FullyConnected, StyleGAN2Config, StyleGAN2Generator, fir_filter,
-                                         modulated_conv2d, upfirdn2d, upsample2d)
+from genimg_gui.models.stylegan2 import (CLASS_AVG_SAMPLES, CLASS_AVG_SEED, FullyConnected, StyleGAN2Config,
+                                         StyleGAN2Generator, fir_filter, modulated_conv2d, upfirdn2d, upsample2d)
 from genimg_gui.models.stylegan2_files import load_stylegan_pickle
 from genimg_gui.models.weights import ModelFileError
 
@@ -195,13 +195,63 @@ def test_a_conditional_pickle_draws_each_class_as_stylegan2_ada_maps_its_label(t
         images = net(z, 1.0, c)
         torch.testing.assert_close(images, net.synthesize(reference), rtol=0, atol=1e-5)
         assert all((images[i] - images[j]).abs().max() > 0.01 for i, j in ((0, 1), (0, 2), (1, 2)))  # the class shows
-        # truncation towards the one w_avg StyleGAN2-ADA keeps for all classes, as its generate.py truncates
-        torch.testing.assert_close(net.map(z, 0.5, c), net.w_avg + 0.5 * (w - net.w_avg), rtol=0, atol=1e-6)
         drawn = net.draw_classes(60, torch.Generator().manual_seed(0))  # "any class": every one, as the seed says
         assert set(drawn.tolist()) == {0, 1, 2}
         assert torch.equal(drawn, net.draw_classes(60, torch.Generator().manual_seed(0)))
         assert net.map(z[:2]).shape == (2, TINY.w_dim)  # no classes given: drawn
     assert not marker.exists()
+
+
+def class_average_reference(state: dict[str, torch.Tensor], k: int, c_dim: int) -> torch.Tensor:
+    """Class k's mean w as the generator estimates it, on StyleGAN2-ADA's mapping written out: the mean of
+    CLASS_AVG_SAMPLES z drawn from CLASS_AVG_SEED, mapped with k's label."""
+    z = torch.randn(CLASS_AVG_SAMPLES, TINY.z_dim, generator=torch.Generator().manual_seed(CLASS_AVG_SEED))
+    return mapped_reference(state, z, F.one_hot(torch.full((CLASS_AVG_SAMPLES,), k), c_dim).float()).mean(0)
+
+
+def test_truncation_keeps_a_conditional_pickles_class(tmp_path):
+    """ψ pulled every class of a conditional pickle towards the one w_avg the pickle keeps, so at ψ 0 all three
+    classes drew one picture (and at ψ 0.7 they were pulled towards one another); each class is pulled towards its
+    own mean w, estimated from its samples the first time it is drawn, the same on every load."""
+    marker = tmp_path / "module_src_ran"
+    path = write_pickle(tmp_path / "cond.pkl", tiny_conditional_generator(3), marker, edit=with_classes(3))
+    _, state, _ = stylegan_generator_state(path)
+    averages = torch.stack([class_average_reference(state, k, 3) for k in range(3)])
+    z = torch.randn(1, TINY.z_dim, generator=torch.Generator().manual_seed(1)).expand(3, -1)  # one z, each class
+    c = torch.arange(3)
+    w = mapped_reference(state, z, F.one_hot(c, 3).float())
+    net = load_stylegan_pickle(path)
+    with torch.inference_mode():  # as the worker draws a seed
+        at_zero = net(z, 0.0, c)
+        torch.testing.assert_close(net.map(z, 0.0, c), averages, rtol=0, atol=1e-5)
+        torch.testing.assert_close(at_zero, net.synthesize(averages), rtol=0, atol=1e-5)
+        assert all((at_zero[i] - at_zero[j]).abs().max() > 0.01 for i, j in ((0, 1), (0, 2), (1, 2)))
+        torch.testing.assert_close(net.map(z, 0.7, c), averages + 0.7 * (w - averages), rtol=0, atol=1e-5)
+        torch.testing.assert_close(net.map(z, 1.0, c), w, rtol=0, atol=1e-5)  # ψ 1: the mapping's own w
+    with torch.no_grad():  # as the CLI and a refined seed draw
+        assert torch.equal(load_stylegan_pickle(path)(z, 0.0, c), at_zero)  # the same picture on another load
+    assert not marker.exists()
+
+
+def test_a_class_mean_is_estimated_when_the_class_is_first_truncated(tmp_path):
+    """A pickle of 1,000 classes maps no z for their means at load, CLASS_AVG_SAMPLES the first time a class is
+    drawn at ψ below 1, and none again for that class."""
+    marker = tmp_path / "module_src_ran"
+    path = write_pickle(tmp_path / "many.pkl", tiny_conditional_generator(1000), marker, edit=with_classes(1000))
+    net = load_stylegan_pickle(path)
+    rows_mapped = []
+    net.mapping.register_forward_hook(lambda module, args, w: rows_mapped.append(len(w)))
+    z = torch.randn(1, TINY.z_dim, generator=torch.Generator().manual_seed(1))
+    seven = torch.tensor([7])
+    with torch.inference_mode():
+        first = net.map(z, 1.0, seven)
+        assert rows_mapped == [1]  # ψ 1 needs no mean
+        truncated = net.map(z, 0.5, seven)
+        assert rows_mapped == [1, 1, CLASS_AVG_SAMPLES]
+        assert torch.equal(net.map(z, 0.5, seven), truncated) and rows_mapped == [1, 1, CLASS_AVG_SAMPLES, 1]
+        net.map(z.expand(2, -1), 0.5, torch.tensor([7, 8]))
+        assert rows_mapped[4:] == [2, CLASS_AVG_SAMPLES]  # only the class not drawn before
+    assert not torch.equal(first, truncated) and not marker.exists()
 
 
 class Payload:

@@ -19,6 +19,12 @@ from torch import nn
 
 ACT_GAIN = math.sqrt(2.0)  # keeps unit variance through leaky ReLU(0.2) (He et al.)
 FIR_TAPS = (1.0, 3.0, 3.0, 1.0)
+# A conditional pickle's truncation centre per class: the mean w of this many z of the class. The estimate strays
+# from the class's true mean by about 1/sqrt(2000) = 2 % of a sample's distance from it, the picture of ψ 0.02 (two
+# of the ψ slider's steps), unseen; mapping them takes a fraction of a second at full size (8 layers of 512), once
+# per class (benchmarks/class_average.py). The fixed seed makes the same pickle draw the same picture every time.
+CLASS_AVG_SAMPLES = 2000
+CLASS_AVG_SEED = 0
 
 
 @dataclass(frozen=True)
@@ -268,14 +274,17 @@ class StyleGAN2Generator(nn.Module):
 
     The same interface as models.gan.MappedGenerator: mapping, map (with truncation
     towards w_avg), synthesize, forward, and for a conditional one draw_classes and map's class
-    indices c. Unlike a genimg GAN it truncates every class towards the one w_avg the pickle
-    keeps (StyleGAN2-ADA tracks no mean per class)."""
+    indices c. A conditional one truncates each class towards its own mean w, as a genimg GAN does: the
+    pickle's one w_avg lies between the classes, so at ψ 0 every class drew that one picture. The pickle keeps
+    no mean per class, so class_w_avg estimates each the first time it is drawn."""
 
     def __init__(self, cfg: StyleGAN2Config = StyleGAN2Config()) -> None:
         super().__init__()
         self.cfg = cfg
         self.mapping = MappingNetwork(cfg)
         self.synthesis = SynthesisNetwork(cfg)
+        # class index -> its estimated mean w: filled as classes are drawn, as a pickle may have thousands
+        self._class_w_avg: dict[int, torch.Tensor] = {}
 
     @property
     def w_avg(self) -> torch.Tensor:
@@ -294,7 +303,26 @@ class StyleGAN2Generator(nn.Module):
             c = self.draw_classes(len(z)) if c is None else c.to(self.w_avg.device)
             label = F.one_hot(c.long(), self.cfg.c_dim).to(z.dtype)  # the label StyleGAN2-ADA trains on
         w = self.mapping(z, label)
-        return self.w_avg + psi * (w - self.w_avg) if psi != 1.0 else w
+        if psi == 1.0:
+            return w
+        avg = self.w_avg if label is None else self.class_w_avg(c).to(w)
+        return avg + psi * (w - avg)
+
+    def class_w_avg(self, c: torch.Tensor) -> torch.Tensor:
+        """(B, w_dim): each class's mean w for class indices c (B,), a class's estimated from CLASS_AVG_SAMPLES
+        seeded z the first time it is asked for, then kept."""
+        for k in set(c.tolist()) - self._class_w_avg.keys():
+            self._class_w_avg[k] = self._estimate_class_w_avg(k)
+        return torch.stack([self._class_w_avg[k].to(self.w_avg.device) for k in c.tolist()])  # after set_device
+
+    def _estimate_class_w_avg(self, k: int) -> torch.Tensor:
+        device = self.w_avg.device
+        # not an inference tensor even when asked under inference_mode: a later draw may take gradients
+        with torch.inference_mode(False), torch.no_grad():
+            seeded = torch.Generator().manual_seed(CLASS_AVG_SEED)  # on the CPU: the same z on every device
+            z = torch.randn(CLASS_AVG_SAMPLES, self.cfg.z_dim, generator=seeded)
+            label = F.one_hot(torch.full((CLASS_AVG_SAMPLES,), k), self.cfg.c_dim).float()
+            return self.mapping(z.to(device), label.to(device)).mean(0)
 
     def synthesize(self, w: torch.Tensor) -> torch.Tensor:
         img = self.synthesis(w)
