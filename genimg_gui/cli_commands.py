@@ -251,14 +251,15 @@ def write_png(image: np.ndarray, path: Path, scale: int) -> None:
 
 # --- commands --------------------------------------------------------------
 
-def encoded(rt: Runtime, model: ModelInfo, path: Path, fit: str, prefix: str = ""
-            ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def encoded(rt: Runtime, model: ModelInfo, path: Path, fit: str, prefix: str = "", reconstruct: bool = True
+            ) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
     """rt.encode of the image file, with the notes the window logs when a photo is scaled down to GENIMG_MAX_SIDE,
     cropped to its centre square or, under small_pictures.SMALL_SIDE px a side, enlarged (the written images were
     smaller than the photo, a part of it, or blocks of its few pixels, unsaid). A large photo's tiles are said on
-    stderr as they take long (TilesOnStderr, prefix before them)."""
+    stderr as they take long (TilesOnStderr, prefix before them). reconstruct=False: no reconstruction (None), for
+    a command that decodes the latent itself (edit, interpolate: a photo's tiled decode was done twice)."""
     image, (width, height) = read_image(path)
-    fitted, latent, recon = rt.encode(image, fit, TilesOnStderr(prefix))
+    fitted, latent, recon = rt.encode(image, fit, TilesOnStderr(prefix), reconstruct)
     small = small_note(width, height, fitted.shape[1::-1])  # a 1×1 picture was enlarged to 64×64 unsaid
     if model.spatial:  # the photo keeps its aspect: nothing is cropped (nor scaled down, if it is small)
         shrunk, parts = spatial.shrunk_note(path.name, (height, width), fitted.shape, rt.max_side), [small]

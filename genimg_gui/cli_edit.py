@@ -231,7 +231,7 @@ def edit(args: argparse.Namespace) -> int:
         check_writable(args.save_recipe)  # before the images: a recipe refused after them had cost every edit
 
     def work(path: Path, stem: str) -> None:
-        _, base, _ = encoded(rt, model, path, fit)
+        _, base, _ = encoded(rt, model, path, fit, reconstruct=False)  # render decodes it, edited
         latent, image = render(rt, "vae", base, recipe, values, model.directions)
         write_png(image, args.out / export_name(stem, ".png", edited=True), args.scale)
         if args.save_latents:

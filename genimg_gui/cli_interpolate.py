@@ -51,8 +51,10 @@ def interpolate(args: argparse.Namespace) -> int:
         keys = [rt.map_seed(s, args.psi, gan_class, args.draw) for s in seeds]
     else:
         fit_used(model, typed(args, "fit"))
-        # a bad image ends the run; a keyframe's tiles, when slow, are said with which keyframe they are of
-        keys = [encoded(rt, model, p, args.fit, f"keyframe {i}/{len(images)}: ")[1] for i, p in enumerate(images, 1)]
+        # a bad image ends the run; a keyframe's tiles, when slow, are said with which keyframe they are of; the
+        # frames are decoded below, so a keyframe's reconstruction is not
+        keys = [encoded(rt, model, p, args.fit, f"keyframe {i}/{len(images)}: ", reconstruct=False)[1]
+                for i, p in enumerate(images, 1)]
     path = morph_path(common_grid(keys), args.frames, args.mode, args.loop)
     check_writable(args.out)  # before the frames: an output refused after them had cost every frame's decode
     frames, progress, scale = [], Progress(len(path), "frames"), args.scale

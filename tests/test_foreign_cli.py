@@ -9,12 +9,14 @@ from PIL import Image
 import foreign_builders as fb
 from genimg_gui.cli import main
 from genimg_gui.edit import EditState, edited_latent, shift
+from genimg_gui.engine import spatial
 from genimg_gui.engine.runtime import Runtime
 from genimg_gui.masking import blend
 from genimg_gui.morph import common_grid, count_frames, morph_path
 from genimg_gui.recipe import Recipe
 
 SD_SCALE = 0.18215
+WIDE = (256, 40)  # in 3 tiles through the tiny SD VAE (test_cli_progress)
 
 
 def run(*args) -> int:
@@ -125,6 +127,44 @@ def test_interpolate_morphs_photos_of_other_sizes_at_the_first_ones_size(tmp_pat
         im.seek(2)
         frame = np.asarray(im.convert("RGB"))
     assert np.array_equal(frame, reference.decode("vae", path[2]))
+
+
+@pytest.fixture()
+def decodes(monkeypatch) -> list[int]:
+    """One entry for each spatial latent decoded (spatial.decode, called through), the latent's grid height."""
+    calls, decode = [], spatial.decode
+
+    def counted(net, z, *args, **kwargs):
+        calls.append(z.shape[-2])
+        return decode(net, z, *args, **kwargs)
+
+    monkeypatch.setattr(spatial, "decode", counted)
+    return calls
+
+
+def test_edit_and_interpolate_decode_a_photo_only_as_they_draw_it(tmp_path, sd_file, reference, decodes):
+    """edit and interpolate encoded each photo with its reconstruction, decoded tile by tile and thrown away: an
+    edited photo was decoded twice, each keyframe once for nothing. What they write is as it was: the reference is
+    the old way, Runtime.encode with its reconstruction."""
+    wide, other = picture(tmp_path / "wide.png", *WIDE, 5), picture(tmp_path / "other.png", *WIDE, 6)
+    common, out, webp = ("--vae", sd_file, "--latent-scale", "sd"), tmp_path / "out", tmp_path / "m.webp"
+    decodes.clear()
+    assert run("edit", wide, *common, "--edit", "0=1.5", "--save-latents", "-o", out) == 0
+    assert decodes == [20]  # the edited latent alone
+    assert run("interpolate", wide, other, *common, "--frames", "3", "--scale", "1", "-o", webp) == 0
+    assert decodes == [20] * 4  # and the morph's 3 frames alone
+
+    _, base, recon = reference.encode(pixels(wide), "crop")
+    assert recon is not None and base.shape == (4, 20, 128)
+    latent = edited_latent(EditState(base, (1.5,)), reference.models["vae"].directions)
+    assert np.array_equal(pixels(out / "wide_edited.png"), reference.decode("vae", latent))
+    with np.load(out / "wide_edited.npz") as f:
+        assert np.array_equal(f["latent"], latent) and np.array_equal(f["base"], base)
+    path = morph_path(common_grid([base, reference.encode(pixels(other), "crop")[1]]), 3)
+    with Image.open(webp) as im:
+        for i, latent in enumerate(path):
+            im.seek(i)
+            assert np.array_equal(np.asarray(im.convert("RGB")), reference.decode("vae", latent)), i
 
 
 def test_generate_draws_from_a_stylegan2_pickle_without_running_its_code(tmp_path, capsys):

@@ -212,25 +212,28 @@ class Runtime:
         return self.models[kind]
 
     @torch.inference_mode()
-    def encode(self, image: np.ndarray, fit: str, tiles: TileProgress | None = None
-               ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    def encode(self, image: np.ndarray, fit: str, tiles: TileProgress | None = None, reconstruct: bool = True
+               ) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
         """Any-size RGB array -> (fitted original, latent, reconstruction). The latent is (D,); a
-        spatial VAE keeps the image's own size (spatial.fit_own) and gives (C, H/f, W/f), its tiles told to tiles."""
+        spatial VAE keeps the image's own size (spatial.fit_own) and gives (C, H/f, W/f), its tiles told to tiles.
+        reconstruct=False skips the reconstruction's decode (None in its place) for a caller that decodes the latent
+        itself, edited: a photo's tiled decode through an SD VAE is most of an encode's time, and was thrown away."""
         vae = self.model("vae")
         if vae.spatial:
             fitted = spatial.fit_own(image, vae.net, self.max_side)
             # contiguous, as the latent sent back later will be: the same memory layout takes the same
             # kernels, so decoding the returned latent reproduces this reconstruction bit for bit
             mean = spatial.encode(vae.net, to_tensor(fitted, self.device), _pass(tiles, "encoding")).contiguous()
-            out = spatial.decode(vae.net, mean, _pass(tiles, "decoding"))
         else:
-            fitted = np.asarray(fit_square(to_rgb(Image.fromarray(image)), vae.resolution, Fit(fit)), np.uint8)
+            fitted = _fitted(image, vae.resolution, fit)
             mean, _ = vae.net.encode(to_tensor(fitted, self.device))
-            out = vae.net.decode(mean)
-        if not (torch.isfinite(mean).all() and torch.isfinite(out).all()):
+        out = None
+        if reconstruct:
+            out = spatial.decode(vae.net, mean, _pass(tiles, "decoding")) if vae.spatial else vae.net.decode(mean)
+        if not (torch.isfinite(mean).all() and (out is None or torch.isfinite(out).all())):
             raise FloatingPointError("the VAE produced NaN/inf values for this image")
         latent = mean[0] if vae.spatial else mean.flatten()
-        return fitted, latent.float().cpu().numpy(), to_images(out)[0]
+        return fitted, latent.float().cpu().numpy(), None if out is None else to_images(out)[0]
 
     @torch.inference_mode()
     def encode_latent(self, image: np.ndarray, fit: str) -> np.ndarray:
