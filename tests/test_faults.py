@@ -70,10 +70,10 @@ def failing(exc: BaseException, on: str | None = None):
     """A Runtime method that raises exc (only while the device is of type `on`, if given)."""
     real = Runtime.decode
 
-    def decode(self, kind, z):
+    def decode(self, kind, z, *rest):  # rest: the tile progress render passes on
         if on is None or self.device.type == on:
             raise exc
-        return real(self, kind, z)
+        return real(self, kind, z, *rest)
     return decode
 
 
@@ -168,11 +168,11 @@ def test_a_storm_of_faults_leaves_the_worker_working(outcomes, reference, monkey
               FloatingPointError("NaN"), ZeroDivisionError("division by zero"), OSError("disk gone"), MemoryError()]
     real = Runtime.decode
 
-    def decode(self, kind, z):  # the latent's first value says which fault to raise
+    def decode(self, kind, z, *rest):  # the latent's first value says which fault to raise
         k = int(z[0])
         if 0 <= k < len(errors):
             raise errors[k]
-        return real(self, kind, z)
+        return real(self, kind, z, *rest)
     monkeypatch.setattr(Runtime, "decode", decode)
     for i in range(3 * len(errors)):
         z = latent(i)
