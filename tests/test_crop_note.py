@@ -8,7 +8,7 @@ import numpy as np
 from PIL import Image
 from PySide6.QtCore import Qt
 
-from conftest import TOOK
+from conftest import TOOK, UI_TIMEOUT
 from genimg_gui.cli import main
 
 TIMEOUT = 30_000
@@ -121,20 +121,20 @@ def test_the_note_comes_back_after_a_message_said_over_it_and_goes_with_its_pict
     note = next(e.text for e in log.entries if e.text.startswith("Encoded smiley.png"))
     assert note.endswith("(67 % of the picture); to keep it all, set Fit new images to letterbox and open it again")
     assert doc.current.name == "smiley.png"
-    qtbot.waitUntil(lambda: bar.currentMessage() == note, timeout=2000)  # "…open already…" has gone
+    qtbot.waitUntil(lambda: bar.currentMessage() == note, timeout=UI_TIMEOUT)  # "…open already…" has gone
     qtbot.wait(1000)  # three times as long as a message stays here
     assert bar.currentMessage() == note
 
     monkeypatch.setattr(status_times, "ERROR_MS", 300)
     bar.show_error("broken.png is not an image")  # an error gives the bar back too, after its time
-    qtbot.waitUntil(lambda: bar.currentMessage() == note, timeout=2000)
+    qtbot.waitUntil(lambda: bar.currentMessage() == note, timeout=UI_TIMEOUT)
 
     panorama = next(i for i in doc.items.values() if i.name == "panorama.jpg")
     window.filmstrip.setCurrentRow(list(doc.items).index(panorama.id))  # smiley.png's note goes: panorama.jpg's shows
     assert doc.current.name == "panorama.jpg" and bar.currentMessage().startswith("Encoded panorama.jpg")
     drop(window, [smiley])  # shown again, and said: its note comes back after that message
     qtbot.waitUntil(lambda: "open already: shown" in bar.currentMessage(), timeout=TIMEOUT)
-    qtbot.waitUntil(lambda: bar.currentMessage() == note, timeout=2000)
+    qtbot.waitUntil(lambda: bar.currentMessage() == note, timeout=UI_TIMEOUT)
     assert doc.current.name == "smiley.png"
 
 
@@ -155,7 +155,7 @@ def test_the_note_comes_back_each_time_its_picture_is_shown_again_until_a_vae_lo
     bar, log, doc = window.status, window.status.log, window.document
     qtbot.waitUntil(lambda: any(e.text.startswith("Encoded square.jpg") for e in log.entries), timeout=TIMEOUT)
     note = next(e.text for e in log.entries if e.text.startswith("Encoded panorama.jpg"))
-    qtbot.waitUntil(lambda: not bar.currentMessage(), timeout=2000)  # square.jpg shown, nothing to say of it
+    qtbot.waitUntil(lambda: not bar.currentMessage(), timeout=UI_TIMEOUT)  # square.jpg shown, nothing to say of it
     for _ in range(2):
         click_thumbnail(qtbot, window, "panorama.jpg")
         assert bar.currentMessage() == note
@@ -200,7 +200,7 @@ def test_the_note_of_a_picture_a_kept_session_brings_back_comes_back_with_it(qtb
             "letterbox and open it again")
     qtbot.waitUntil(lambda: len(doc.items) == 2 and not doc.jobs, timeout=TIMEOUT)
     assert doc.current.name == "wide.png"
-    qtbot.waitUntil(lambda: bar.currentMessage() == note, timeout=2000)  # after "Reopened 2 images…"
+    qtbot.waitUntil(lambda: bar.currentMessage() == note, timeout=UI_TIMEOUT)  # after "Reopened 2 images…"
     for _ in range(2):
         click_thumbnail(qtbot, window, "square.jpg")
         assert bar.currentMessage() == ""
@@ -250,7 +250,7 @@ def test_a_note_said_while_errors_show_stays_once_they_have_gone(qtbot, monkeypa
     note = f"Encoded panorama.jpg in 40 ms: {IN_WINDOW}"
     bar.show_message(note, stays=True)
     assert bar.currentMessage().startswith(note) and "broken.png" in bar.currentMessage()  # before the error
-    qtbot.waitUntil(lambda: "broken.png" not in bar.currentMessage(), timeout=2000)
+    qtbot.waitUntil(lambda: "broken.png" not in bar.currentMessage(), timeout=UI_TIMEOUT)
     qtbot.wait(500)  # five times as long as a message stays here
     assert bar.currentMessage() == note
 
@@ -267,14 +267,14 @@ def test_a_message_said_over_a_note_that_stays_gives_the_bar_back_to_it(qtbot, m
     bar.show_message(note, stays=True)
     bar.show_message("panorama.jpg is open already: shown")
     assert bar.currentMessage() == "panorama.jpg is open already: shown"
-    qtbot.waitUntil(lambda: bar.currentMessage() == note, timeout=2000)
+    qtbot.waitUntil(lambda: bar.currentMessage() == note, timeout=UI_TIMEOUT)
     bar.showMessage("a widget's status tip")  # as Qt shows one, and takes it away
     bar.clearMessage()
     assert bar.currentMessage() == note
     bar.let_go()  # its picture is no longer shown
     assert bar.currentMessage() == ""
     bar.show_message("Reopened “cat.png”")
-    qtbot.waitUntil(lambda: not bar.currentMessage(), timeout=2000)
+    qtbot.waitUntil(lambda: not bar.currentMessage(), timeout=UI_TIMEOUT)
     qtbot.wait(300)
     assert bar.currentMessage() == ""
 
@@ -294,6 +294,6 @@ def test_a_note_said_while_a_restores_reopened_message_shows_comes_after_it(qtbo
     note = f"panorama.jpg: {IN_WINDOW}"
     bar.show_message(note, logged=False, stays=True)
     assert bar.currentMessage() == "Reopened 1 image kept when genimg quit"
-    qtbot.waitUntil(lambda: bar.currentMessage() == note, timeout=2000)
+    qtbot.waitUntil(lambda: bar.currentMessage() == note, timeout=UI_TIMEOUT)
     qtbot.wait(300)
     assert bar.currentMessage() == note

@@ -4,6 +4,7 @@ from __future__ import annotations
 from genimg_gui.ui.filmstrip import CELL_WIDTH, ICON_SIZE, Filmstrip
 from genimg_gui.ui.qimage import from_qimage
 
+from conftest import UI_TIMEOUT
 from widget_helpers import shown, solid
 
 
@@ -33,7 +34,7 @@ def test_filmstrip_names_never_draw_over_a_neighbour(qtbot):
     def cells():
         return [strip.visualItemRect(strip.item(r)) for r in range(strip.count())]
     # each name elided into its cell, the renamed one too once the delayed relayout has run
-    qtbot.waitUntil(lambda: 0 < max(r.width() for r in cells()) <= CELL_WIDTH, timeout=2000)
+    qtbot.waitUntil(lambda: 0 < max(r.width() for r in cells()) <= CELL_WIDTH, timeout=UI_TIMEOUT)
     rects = cells()
     assert all(not a.intersects(b) for a, b in zip(rects, rects[1:]))
     assert strip.item(0).toolTip() == "seed 562716747"  # the whole name, where the cell elides it

@@ -13,6 +13,7 @@ from genimg_gui.ui.morph_dialog import MorphDialog
 from genimg_gui.ui.morph_settings import MorphSettings
 from genimg_gui.ui.qimage import from_qimage
 
+from conftest import UI_TIMEOUT
 from widget_helpers import LEFT, shown, solid
 
 
@@ -80,7 +81,7 @@ def test_morph_timeline_play_preview_export(qtbot, morph, tmp_path, monkeypatch)
     qtbot.mouseClick(morph.play_button, LEFT)
     assert morph.play_button.text() == "Pause" and morph.play_button.icon().cacheKey() != play_icon
     assert drawable(morph.play_button)
-    qtbot.waitUntil(lambda: seen[:3] == [2, 0, 1], timeout=3000)  # wraps around
+    qtbot.waitUntil(lambda: seen[:3] == [2, 0, 1], timeout=UI_TIMEOUT)  # wraps around
     qtbot.mouseClick(morph.play_button, LEFT)
     assert not morph.timer.isActive() and morph.play_button.text() == "Play" and drawable(morph.play_button)
     assert not morph.play_button.icon().isNull()

@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QApplication
 import foreign_builders as fb
 from conftest import UI_TIMEOUT, slowed
 from genimg_gui.engine.runtime import Runtime
+from genimg_gui.ui.slow_draw import SHOW_AFTER_MS
 from genimg_gui.ui.status import StatusBar
 
 DECODE_SECONDS = 1.6  # longer than the note's second
@@ -33,7 +34,7 @@ def test_a_foreign_model_loaded_leaves_no_progress_bar_or_cancel(qtbot, window, 
     with qtbot.waitSignal(doc.model_loaded, timeout=UI_TIMEOUT):
         doc.load_model(str(path), scale)
     assert "computing latent directions" in texts  # the bar was up, at a fraction short of 1.0
-    qtbot.waitUntil(lambda: not bar_up(status), timeout=2000)
+    qtbot.waitUntil(lambda: not bar_up(status), timeout=UI_TIMEOUT)
     assert not doc.jobs
 
 
@@ -69,11 +70,15 @@ def test_a_slow_decode_shows_a_busy_note_until_its_picture_arrives(qtbot, window
     notes = []
     window.slow_draw._show = lambda text, show=window.slow_draw._show: (notes.append(text), show(text))
     n = len(doc.directions(doc.current.kind))
-    for value in (0.2, 0.4, 0.6):  # fast decodes: no note, not even for a moment
+    # fast decodes: no note, not even for a moment. "Fast" is answered before the note is due, here UI_TIMEOUT (a
+    # tiny decode on a busy machine can take the second the note waits): what counts is that each answer stops it
+    window.slow_draw.timer.setInterval(UI_TIMEOUT)
+    for value in (0.2, 0.4, 0.6):
         doc.preview((value,) + (0.0,) * (n - 1))
         qtbot.waitUntil(lambda: settled(window), timeout=UI_TIMEOUT)
-    qtbot.wait(1300)
+        assert not window.slow_draw.timer.isActive()  # answered: no note is on its way
     assert notes == [] and busy.isHidden()
+    window.slow_draw.timer.setInterval(SHOW_AFTER_MS)
 
     slow_decodes(monkeypatch)
     doc.preview((1.0,) + (0.0,) * (n - 1))

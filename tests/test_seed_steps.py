@@ -3,6 +3,8 @@ History step, at the seed it ended on, which Undo takes back to the seed before 
 each seed chosen otherwise is a step of its own; a sample that comes back late never moves the seed box back."""
 from __future__ import annotations
 
+import threading
+
 import numpy as np
 import pytest
 from PySide6.QtCore import Qt
@@ -214,9 +216,17 @@ def test_a_late_sample_leaves_the_seed_asked_since_in_the_box_after_a_switch_to_
     other = doc.current
     window.filmstrip.setCurrentRow(0)
     assert doc.current is item
-    slow_draws(monkeypatch)
+    taken, drawn = threading.Event(), threading.Event()  # seed 40's draw: begun on the worker; let finish
+    map_seed = Runtime.map_seed
+
+    def held_draw(self, seed, *args, **kwargs):
+        if seed == 40:
+            taken.set()
+            drawn.wait(TIMEOUT / 1000)  # a deadline, never a measure
+        return map_seed(self, seed, *args, **kwargs)
+    monkeypatch.setattr(Runtime, "map_seed", held_draw)
     panel.seed.setValue(40)
-    qtbot.wait(30)  # the worker has taken 40
+    qtbot.waitUntil(taken.is_set, timeout=TIMEOUT)  # the worker has taken 40
     panel.seed.setValue(41)  # asked while 40 is being drawn
     window.filmstrip.setCurrentRow(1)
     assert panel.seed.value() == other.seed
@@ -224,6 +234,7 @@ def test_a_late_sample_leaves_the_seed_asked_since_in_the_box_after_a_switch_to_
     assert panel.seed.value() == 41  # asked, not yet drawn
     shown = []  # (the item's seed, the box's) as each sample comes back, once the window has shown it
     doc.current_changed.connect(lambda changed: shown.append((changed.seed, panel.seed.value())))
+    drawn.set()
     qtbot.waitUntil(lambda: settled(window, item), timeout=TIMEOUT)
     assert shown == [(40, 41), (41, 41)]  # 40 shown on its way to 41, the box at 41 all along
 

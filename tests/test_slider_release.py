@@ -7,6 +7,7 @@ from PySide6.QtCore import QPoint, Qt
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QSlider, QToolButton, QWidget
 
+from conftest import UI_TIMEOUT
 from widget_helpers import focused, recording_panel, shown
 
 LEFT, MIDDLE = Qt.MouseButton.LeftButton, Qt.MouseButton.MiddleButton
@@ -40,7 +41,7 @@ def test_a_press_whose_release_never_comes_ends_with_the_slider_losing_the_mouse
     QTest.mouseMove(slider, QPoint(slider.width() // 4, where.y()))  # a late move of the lost press does nothing
     QTest.mouseRelease(shown(qtbot, QWidget()), button)  # the release, in another window
     assert panel.values() == pressed
-    qtbot.waitUntil(lambda: committed == [pressed], timeout=2000)  # the press's step, ended when it lost the mouse
+    qtbot.waitUntil(lambda: committed == [pressed], timeout=UI_TIMEOUT)  # the press's step, ended on losing the mouse
     assert not slider.held and not slider.isSliderDown()
     assert slider.repeatAction() == QSlider.SliderAction.SliderNoAction  # the groove's paging stopped with it
     qtbot.mouseClick(panel.findChildren(QToolButton)[0], LEFT)  # the slider's ↺

@@ -8,6 +8,7 @@ from PySide6.QtWidgets import QToolButton
 
 from genimg_gui.ui.sliders import SliderPanel
 
+from conftest import UI_TIMEOUT
 from widget_helpers import focused, recording_panel, shown, wheel
 
 
@@ -41,7 +42,7 @@ def test_a_wheel_run_is_committed_before_focus_or_a_key_goes_elsewhere(qtbot, mo
         slider = focused(qtbot, panel.sliders[0] if expected == 1 else panel.sliders[1])
         wheel(slider, 2)
         leave()
-        qtbot.waitUntil(lambda: len(committed) == expected, timeout=2000)
+        qtbot.waitUntil(lambda: len(committed) == expected, timeout=UI_TIMEOUT)
         assert committed[-1] == panel.values()
 
 
@@ -73,11 +74,11 @@ def test_a_run_of_arrow_keys_on_a_slider_is_one_undo_step_as_a_wheel_run_is(qtbo
     wheel(slider, 1)  # the wheel after keys: the keys' run is a step of its own
     assert committed == [(0.5, 0.0), (0.4, 0.0)]
     panel.sliders[1].setFocus()  # as the wheel's run, it ends when the focus goes
-    qtbot.waitUntil(lambda: len(committed) == 3, timeout=2000)
+    qtbot.waitUntil(lambda: len(committed) == 3, timeout=UI_TIMEOUT)
     monkeypatch.setattr("genimg_gui.ui.slider_runs.KEY_REST_MS", 50)  # ... and after a pause
     qtbot.keyClick(panel.sliders[1], Qt.Key.Key_PageUp)
     qtbot.keyClick(panel.sliders[1], Qt.Key.Key_PageUp)
-    qtbot.waitUntil(lambda: len(committed) == 4, timeout=2000)
+    qtbot.waitUntil(lambda: len(committed) == 4, timeout=UI_TIMEOUT)
     assert committed[-1] == panel.values() and panel.values()[1] == 1.0
 
 

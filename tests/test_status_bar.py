@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from PySide6.QtWidgets import QApplication
 
+from conftest import UI_TIMEOUT
 from widget_helpers import shown
 
 
@@ -84,7 +85,7 @@ def test_a_message_just_before_errors_expire_is_shown_for_its_time(qtbot, monkey
     bar.messageChanged.connect(shown_texts.append)
     bar.show_message("Wrote /tmp/morph.gif (24 frames, 256×256, 2.0 s)")
     assert "broken.png" in bar.currentMessage()
-    qtbot.waitUntil(lambda: "broken.png" not in bar.currentMessage(), timeout=2000)
+    qtbot.waitUntil(lambda: "broken.png" not in bar.currentMessage(), timeout=UI_TIMEOUT)
     assert bar.currentMessage() == "Wrote /tmp/morph.gif (24 frames, 256×256, 2.0 s)"  # alone, for its 8 s
     # straight from the errors to the message: Qt's timeout on the errors blanked the bar in between, and on a
     # busy machine (a test run beside other work) the blank bar was what the user, and this test, saw
@@ -103,7 +104,7 @@ def test_the_message_after_errors_shows_even_when_its_timer_fires_early(qtbot, m
     bar.show_message("Wrote /tmp/morph.gif")
     clock = time.monotonic
     monkeypatch.setattr(time, "monotonic", lambda: clock() - 0.05)  # the timer fires 50 ms before the clock's end
-    qtbot.waitUntil(lambda: bar.currentMessage() == "Wrote /tmp/morph.gif", timeout=2000)
+    qtbot.waitUntil(lambda: bar.currentMessage() == "Wrote /tmp/morph.gif", timeout=UI_TIMEOUT)
 
 
 def test_an_error_repeating_while_it_shows_is_not_listed_again_and_the_list_stays_short(qtbot):
@@ -274,11 +275,11 @@ def test_a_message_waiting_for_errors_to_end_stays_under_a_status_tip_and_keeps_
     bar.show_message("Wrote /tmp/morph.gif")  # shown before the error until its end, then alone for the rest
     QApplication.sendEvent(window, QStatusTipEvent("/photos/cat.png"))
     # the errors' time is up, under the tip: the message alone is what the bar holds (currentMessage)
-    qtbot.waitUntil(lambda: bar.currentMessage() == "Wrote /tmp/morph.gif", timeout=2000)
+    qtbot.waitUntil(lambda: bar.currentMessage() == "Wrote /tmp/morph.gif", timeout=UI_TIMEOUT)
     assert QStatusBar.currentMessage(bar) == "/photos/cat.png" and bar.styleSheet() == ""
     QApplication.sendEvent(window, QStatusTipEvent(""))
     assert QStatusBar.currentMessage(bar) == "Wrote /tmp/morph.gif" and bar.styleSheet() == ""
-    qtbot.waitUntil(lambda: QStatusBar.currentMessage(bar) == "", timeout=3000)  # its time up, Qt's timer again
+    qtbot.waitUntil(lambda: QStatusBar.currentMessage(bar) == "", timeout=UI_TIMEOUT)  # its time up, Qt's timer again
 
 
 @pytest.mark.parametrize("text, keeps", [

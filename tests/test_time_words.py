@@ -12,8 +12,8 @@ from editing_helpers import open_image
 from genimg_gui.engine import runtime
 from genimg_gui.engine.runtime import Runtime
 
-SLOW_S = 1.0  # added to each load and encode: a second or more, said in tenths of a second
-IN_SECONDS = r"\d\.\d s"
+SLOW_S = 1.0  # added to each load and encode: a second or more, said in seconds
+IN_SECONDS = r"\d+(\.\d)? s"  # "1.3 s", or "12 s" on a machine busy enough to make it take that long
 
 
 def test_a_slow_load_and_encode_say_their_time_in_seconds_not_thousands_of_ms(qtbot, window, model_dir, tmp_path,
