@@ -3,12 +3,12 @@ from __future__ import annotations
 
 import json
 import os
-import re
 from dataclasses import dataclass
 from pathlib import Path
 
 from .card_sizes import is_count, size_problem
 from .earlier_run import BEST_FILE, CARD_FILE, CHECKPOINT_FILE
+from .metric_words import metric_line
 from .paths import data_dir
 from .weights_file import WEIGHTS_NAME, same_weights
 from .wording import counted, listed, mid_sentence
@@ -24,8 +24,6 @@ PSI_RANGE = (0.0, 1.5)
 SHORT_METRIC = 40  # characters of a figure; longer values (how it was measured) are shown apart
 # above a card's figures where its weights are not those it was written for (ModelInfo.other_weights)
 OTHER_WEIGHTS_FIGURES = f"not these weights' figures (the card was written for another {WEIGHTS_NAME}):"
-# the words of metric keys (snake_case, lower case: held_out_psnr_db) that are written otherwise
-METRIC_WORDS = {"db": "dB", "psnr": "PSNR", "ssim": "SSIM", "vae": "VAE", "gan": "GAN"}
 # files that may hold a model from elsewhere (SD VAE, TAESD, StyleGAN pickle): opened as models, not images
 MODEL_FILE_SUFFIXES = (".safetensors", ".ckpt", ".pt", ".pth", ".bin", ".pkl")
 # a diffusers model folder (as `save_pretrained` writes it): config.json beside one of these
@@ -253,6 +251,25 @@ def licence_text(training: dict) -> str:
     return f"{licence}\nthe model it started from{named} was trained on data under: {origin['licence']}"
 
 
+def folder_summary(images: int, folder: str) -> str:
+    """A run's training data in words, as `genimg train` writes the card's training.summary: "120 images from the
+    folder shapes" (the card's training.data keeps the whole path)."""
+    return f"{counted(images, 'image')} from the folder {Path(folder).name}"
+
+
+def training_data_text(training: dict) -> tuple[str, str]:
+    """A card's training data in words, and the record it came from for the tooltip: its summary ("260 face emoji
+    from Noto Emoji and Twemoji") over its data, which keeps the sources' versions and the command that built them
+    (the Models tab showed "built by scripts/build_emoji_dataset.py FACES --subcategories …"); a card written before
+    cards had a summary that names its folder alone says how many images it held (folder_summary)."""
+    data = str(training.get("data", "not recorded"))
+    summary = training.get("summary")
+    if not (isinstance(summary, str) and summary.strip()):
+        folder, images = training.get("options", {}).get("data"), training.get("images")
+        summary = folder_summary(images, data) if folder == data and is_count(images) else data
+    return summary, data if summary != data else ""
+
+
 def origin_text(origin: dict, init: str = "") -> str:
     """'gan1 (/runs/gan1, --init), after 10 steps on /data/faces; which started from …': a started_from record."""
     where = f" ({init}, --init)" if init else ""
@@ -281,41 +298,17 @@ def default_model(kind: str, entries: list[ModelEntry]) -> ModelEntry | None:
     return (named or of_kind or [None])[0]
 
 
-def metric_value(value) -> str:
-    """A card metric as a person reads it: a pair of figures as "a / b", a number as itself, a table of them as
-    "key: a / b; key: …" (not a Python dict)."""
-    if isinstance(value, list) and all(isinstance(v, (int, float)) for v in value):
-        return " / ".join(str(v) for v in value)
-    if isinstance(value, dict):
-        return "; ".join(f"{metric_name(k)}: {metric_value(v)}" for k, v in value.items())
-    return str(value)
-
-
-def metric_name(key: object) -> str:
-    """A card's metric key as a person writes it: words apart (an unbreakable 50-letter key would widen the whole
-    dock), units and abbreviations in their own case, ψ as ψ: 'held_out_psnr_db' -> 'held out PSNR dB',
-    'recall_k3_vae_latent_psi0.7' -> 'recall k3 VAE latent ψ 0.7'."""
-    return " ".join(_metric_word(word) for word in str(key).split("_"))
-
-
-def _metric_word(word: str) -> str:
-    if word.lower() in METRIC_WORDS:
-        return METRIC_WORDS[word.lower()]
-    psi = re.fullmatch(r"psi(\d+(?:\.\d+)?)", word)
-    return f"ψ {psi[1]}" if psi else word
-
-
 def metrics_text(metrics: dict, other_weights: bool = False) -> tuple[str, str]:
     """(the figures, one a line; the long entries, e.g. how the figures were measured) of a card's metrics, as
-    the Models tab and `genimg info` show them, under their keys as metric_name writes them. other_weights: the
+    the Models tab and `genimg info` show them, under their keys in words (metric_line). other_weights: the
     weights loaded are not those the card was written for (ModelInfo.other_weights): the figures are marked so."""
     short, long = [OTHER_WEIGHTS_FIGURES] if other_weights and metrics else [], []
     for key, value in metrics.items():
-        shown = metric_value(value)
+        name, shown = metric_line(key, value)
         if why := not_measured(value):  # a figure's place, however long the reason: "measured  held out: not…"
-            short.append(f"{metric_name(key)}: not measured ({why})")
+            short.append(f"{name}: not measured ({why})")
         else:
-            (short if len(shown) <= SHORT_METRIC else long).append(f"{metric_name(key)}: {shown}")
+            (short if len(shown) <= SHORT_METRIC else long).append(f"{name}: {shown}")
     return "\n".join(short) or "–", "\n\n".join(long)
 
 

@@ -106,7 +106,7 @@ def test_info_of_a_bundled_model_reads_in_columns(capsys):
     assert run("info", catalog.BUNDLED_DIR / "emoji-faces-gan") == 0
     lines = capsys.readouterr().out.splitlines()
     assert max(map(len, lines)) <= cli_info.INFO_WIDTH + 2  # the long "how measured" texts wrapped
-    assert "                 recall k3 VAE latent: 0.671" in lines  # one figure a line, under "metrics"
+    assert "                 Recall: 0.671" in lines  # one figure a line, under "metrics"
     assert not any("{'" in line for line in lines)  # a table of figures reads "noise 0: 30.08 / 33.5; …"
     sigma_columns = {line.index("σ = ") for line in lines if "σ = " in line}
     assert len(sigma_columns) == 1  # "style: Google → Twitter" used to push its σ out of line
@@ -129,14 +129,14 @@ def test_a_bundled_model_is_named_by_its_name_where_no_such_path_is(image_files,
 
 
 def test_info_writes_units_and_abbreviations_in_metric_keys_as_people_write_them(capsys):
-    """Keys are snake_case in the card: info printed "held out psnr db" and "precision k3 vae latent psi0.7"."""
+    """Keys are snake_case in the card: info printed "held out psnr db" and "precision k3 vae latent psi0.7", then
+    "held out PSNR dB" and "precision k3 VAE latent ψ 0.7"; words now, the unit after the figure."""
     assert run("info", catalog.BUNDLED_DIR / "emoji-vae", catalog.BUNDLED_DIR / "emoji-faces-gan") == 0
     lines = [line.strip() for line in capsys.readouterr().out.splitlines()]
-    assert any(line.startswith("metrics        held out PSNR dB: ") for line in lines)
-    for figure in ("held out SSIM: ", "precision k3 VAE latent ψ 0.7: 0.98", "class variety VAE latent ψ 1 min: ",
-                   "decoder held out PSNR dB: noise 0: ", "sample roughness: held out images: "):
+    assert "metrics        Held-out PSNR: 30.05 dB" in lines
+    for figure in ("Held-out SSIM: ", "Precision, ψ 0.7: 0.98", "Class variety, ψ 1 (lowest class): ",
+                   "Decoder's held-out PSNR (dB): noise 0: ", "Sample roughness: held-out images: "):
         assert any(line.startswith(figure) for line in lines), figure
-    assert catalog.metric_name("held_out_psnr_db") == "held out PSNR dB"
 
 
 def test_info_puts_a_metric_not_measured_among_the_figures_with_its_reason(gan, tmp_path, capsys):
@@ -147,7 +147,7 @@ def test_info_puts_a_metric_not_measured_among_the_figures_with_its_reason(gan, 
     (tmp_path / "pixel-gan" / "card.json").write_text(json.dumps(card))
     assert run("info", tmp_path / "pixel-gan") == 0
     lines = [line.strip() for line in capsys.readouterr().out.splitlines()]
-    assert "metrics        held out: not measured (a GAN drawing in pixels has no feature space)" in lines
+    assert "metrics        Held-out figures: not measured (a GAN drawing in pixels has no feature space)" in lines
     assert not any(line.startswith("measured") for line in lines)
 
 

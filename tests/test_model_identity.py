@@ -58,10 +58,10 @@ def test_a_model_the_train_dialog_wrote_is_listed_as_trained_here_and_when(qtbot
     when = trained_when(datetime.now())
     row = panel.list.item(row_of(panel, trained))
     assert re.fullmatch(r"today \d\d:\d\d", when)
-    assert row.text().startswith("my-vae  [VAE, trained today ") and "opened" not in row.text()
+    assert row.text().startswith("my-vae — VAE, trained today ") and "opened" not in row.text()
     assert row.toolTip().startswith(f"{trained}\nTrained here with Train… on {datetime.now().day} ")
-    assert "[GAN, opened]" in panel.list.item(row_of(panel, opened)).text()
-    assert "[VAE, bundled]" not in row.text()
+    assert "— GAN, opened" in panel.list.item(row_of(panel, opened)).text()
+    assert "bundled" not in row.text()
     load(qtbot, window, trained)  # loaded ("Load it"), it is still the one trained here
     assert "trained today" in panel.list.item(row_of(panel, trained)).text()
     # the next start says so too (a second window on the same settings)
@@ -70,8 +70,8 @@ def test_a_model_the_train_dialog_wrote_is_listed_as_trained_here_and_when(qtbot
         other = MainWindow(engine, [read_entry(model_dir / "tiny-vae"), read_entry(model_dir / "tiny-gan")])
         qtbot.addWidget(other)
         texts = [other.model_panel.list.item(i).text() for i in range(other.model_panel.list.count())]
-        assert any(t.startswith("my-vae  [VAE, trained today ") for t in texts), texts
-        assert any(t.startswith("tiny-gan  [GAN, opened]") and t.endswith("/their-gan") for t in texts), texts
+        assert any(t.startswith("my-vae — VAE, trained today ") for t in texts), texts
+        assert any(t.startswith("tiny-gan in …/") and t.endswith("/their-gan — GAN, opened") for t in texts), texts
         other.close()
     finally:
         engine.shutdown()
@@ -142,24 +142,24 @@ def test_a_session_restored_over_a_copy_of_its_model_does_not_load_the_model_aga
 
 def test_a_loaded_model_trained_again_in_its_folder_is_not_marked_as_the_weights_in_use(qtbot, window, model_dir,
                                                                                       tmp_path):
-    """"Start over" into the folder of the loaded VAE left its row "● active", with the old weights in use."""
+    """"Start over" into the folder of the loaded VAE left its row "active", with the old weights in use."""
     panel = window.model_panel
     folder = shutil.copytree(model_dir / "tiny-vae", tmp_path / "my-vae")
     load(qtbot, window, folder)
     row = row_of(panel, folder.resolve())
-    assert "● active" in panel.list.item(row).text()
+    assert "· active" in panel.list.item(row).text()
     window.train_dialog().model_trained.emit(str(folder))  # a run wrote new weights there
     window.train_dialog().close()
     text = panel.list.item(row_of(panel, folder.resolve())).text()
-    assert "● active" not in text and "] ○ loaded before it was trained again" in text, text
+    assert "active" not in text and text.endswith(" · loaded before it was trained again"), text
     assert "load it again to use them" in panel.list.item(row_of(panel, folder.resolve())).toolTip()
     assert panel.details["Model"].text() == "tiny-vae (loaded before it was trained again)"
     said = "tiny-vae was trained again: load it to use the new weights (the old ones are in use until then)"
     assert any(entry.text == said for entry in window.status.log.entries)
-    assert "● active" in panel.list.item(row_of(panel, model_dir / "tiny-gan")).text()  # the GAN is untouched
+    assert "· active" in panel.list.item(row_of(panel, model_dir / "tiny-gan")).text()  # the GAN is untouched
     load(qtbot, window, folder)  # loaded again: its new weights are in use
-    assert "] ● active" in panel.list.item(row_of(panel, folder.resolve())).text()
-    assert panel.details["Model"].text() == "tiny-vae (active)"
+    assert panel.list.item(row_of(panel, folder.resolve())).text().endswith(" · active")
+    assert panel.details["Model"].text() == "tiny-vae"
 
 
 def test_the_card_of_a_model_loaded_before_it_was_trained_again_is_the_one_it_was_loaded_with(qtbot, window,
@@ -176,7 +176,8 @@ def test_the_card_of_a_model_loaded_before_it_was_trained_again_is_the_one_it_wa
     (folder / "card.json").write_text(json.dumps(trained(10.21, "new faces")))  # a run wrote a new model there
     window.train_dialog().model_trained.emit(str(folder))
     window.train_dialog().close()
-    in_use = "held out PSNR dB: 14.71\n\nNew weights in its folder, not loaded yet:\nheld out PSNR dB: 10.21"
+    in_use = ("Held-out PSNR: 14.71 dB\n(hover for what they mean)\n\nNew weights in its folder, not loaded yet:\n"
+              "Held-out PSNR: 10.21 dB")
     row = row_of(panel, folder.resolve())
     for _ in range(2):  # as the mark came, then with the row clicked again, which re-reads its folder's card
         assert panel.details["Metrics"].text() == in_use
@@ -185,7 +186,7 @@ def test_the_card_of_a_model_loaded_before_it_was_trained_again_is_the_one_it_wa
         assert panel.details["Metrics"].text() != in_use
         panel.list.setCurrentRow(row)
     load(qtbot, window, folder)  # loaded again: the new card is the one in use, alone
-    assert panel.details["Metrics"].text() == "held out PSNR dB: 10.21"
+    assert panel.details["Metrics"].text() == "Held-out PSNR: 10.21 dB\n(hover for what they mean)"
     assert panel.details["Training data"].text() == "new faces"
 
 
@@ -199,7 +200,7 @@ def test_a_model_trained_that_is_not_loaded_says_nothing_of_weights_in_use(qtbot
 
 def test_a_loaded_model_trained_again_from_a_terminal_is_noticed_once(qtbot, window, model_dir, tmp_path):
     """Only a Train… run's model told the list; `genimg train … -o` into a loaded folder from a terminal left it
-    "● active" with the old weights in use. Now the folder is watched: new weights mark it, a sample grid does not."""
+    "active" with the old weights in use. Now the folder is watched: new weights mark it, a sample grid does not."""
     from safetensors.torch import load_file, save_file
 
     panel = window.model_panel
@@ -215,17 +216,17 @@ def test_a_loaded_model_trained_again_from_a_terminal_is_noticed_once(qtbot, win
     (folder / "model.safetensors").unlink()
     (folder / "model.safetensors").write_bytes(same)  # the same weights written again (a copy over the folder)
     qtbot.wait(1200)
-    assert times_said() == 0 and "● active" in panel.list.item(row_of(panel, folder.resolve())).text()
+    assert times_said() == 0 and "· active" in panel.list.item(row_of(panel, folder.resolve())).text()
     weights = load_file(folder / "model.safetensors")
     save_file({k: v + 0.01 for k, v in weights.items()}, str(folder / "model.safetensors"))  # the run's end
     qtbot.waitUntil(lambda: times_said() == 1, timeout=UI_TIMEOUT)
-    assert "] ○ loaded before it was trained again" in panel.list.item(row_of(panel, folder.resolve())).text()
+    assert panel.list.item(row_of(panel, folder.resolve())).text().endswith(" · loaded before it was trained again")
     window.train_dialog().model_trained.emit(str(folder))  # had a Train… run written it, it is said once
     window.train_dialog().close()
     qtbot.wait(700)
     assert times_said() == 1
     load(qtbot, window, folder)  # loaded again: in use, and watched from its new weights
-    assert "] ● active" in panel.list.item(row_of(panel, folder.resolve())).text()
+    assert panel.list.item(row_of(panel, folder.resolve())).text().endswith(" · active")
 
 
 def test_the_weights_digest_of_a_watched_folder_is_read_off_the_ui_thread(qtbot, window, model_dir, tmp_path,

@@ -118,7 +118,7 @@ def test_a_stop_saves_the_model_without_measuring_it(kind, data_dir, measured_di
     held = 4 if kind == "vae" else MIN_HELD_OUT
     assert card["metrics"] == {"held_out_images": held, "held_out": "not measured: stopped"}
     assert strict_json(out / "metrics.json") == card["metrics"]  # no curve: no step was measured
-    assert metrics_text(card["metrics"])[0].endswith("held out: not measured (stopped)")  # the Models tab's words
+    assert metrics_text(card["metrics"])[0].endswith("Held-out figures: not measured (stopped)")  # the Models tab
 
 
 @pytest.mark.parametrize("evaluation_s", [0.5, 60.0], ids=["quick", "slow"])

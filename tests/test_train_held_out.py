@@ -113,7 +113,7 @@ def test_a_pixel_gan_logs_its_sample_grids_but_no_held_out_figures(data_dir, tmp
 def test_a_pixel_gan_card_says_why_it_has_no_held_out_figures(data_dir, tmp_path):
     assert train("gan", data_dir, tmp_path / "gan", 1) == 0
     figures, how = metrics_text(read_entry(tmp_path / "gan").card["metrics"])
-    assert figures.startswith("held out: not measured (a GAN drawing in pixels") and how == ""
+    assert figures.startswith("Held-out figures: not measured (a GAN drawing in pixels") and how == ""
 
 
 def test_a_latent_gan_card_and_final_line_carry_its_held_out_figures_and_how_they_were_measured(
@@ -136,12 +136,12 @@ def test_a_latent_gan_card_and_final_line_carry_its_held_out_figures_and_how_the
     assert card["metrics"]["how"] == metrics["how"]
     assert card["metrics"]["how"].endswith("recall is the share of held-out images inside some sample's k-NN radius.")
     figures, how = metrics_text(card["metrics"])  # what the Models tab and `genimg info` show
-    assert f"held out precision k3: {last['held_out_precision_k3']}" in figures.splitlines()
+    assert f"Held-out precision: {last['held_out_precision_k3']}" in figures.splitlines()
     assert "nearest-neighbour precision/recall" in how and "tiny-vae" in how
     assert f"{MIN_HELD_OUT} held-out images" in how
     assert main(["info", str(out)]) == 0
     info = capsys.readouterr().out
-    assert "held out recall k3" in info and "metrics   –" not in info
+    assert "Held-out recall: " in info and "metrics   –" not in info
 
 
 @pytest.mark.parametrize("every", [2, 3], ids=["evaluated at the last step", "not evaluated at it"])

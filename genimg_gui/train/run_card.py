@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 import torch
 
+from ..catalog import folder_summary
 from .data import FolderData
 from .labels import FOLDERS
 
@@ -22,6 +23,8 @@ def run_card(opts: TrainOptions, data: FolderData, device: torch.device, steps: 
         "training": {
             # the folder as a path that still finds it from elsewhere: "data", as typed, named nothing
             "data": opts.data_name or str(Path(opts.data).resolve()), "licence": opts.licence,
+            # the Models tab's words for it (--data-name's own, else these): the path stays the record, in "data"
+            **({} if opts.data_name else {"summary": folder_summary(len(data), str(Path(opts.data).resolve()))}),
             "images": len(data), "skipped": data.skipped,
             "held_out": held_out, "steps": steps,
             "batch_size": opts.batch_size, "seconds": round(seconds, 1),

@@ -11,7 +11,9 @@ from PySide6.QtCore import QEvent, QObject, Qt, Signal
 from PySide6.QtWidgets import (QComboBox, QFormLayout, QHBoxLayout, QLabel, QListWidget, QListWidgetItem, QPushButton,
                                QVBoxLayout, QWidget)
 
-from ..catalog import ModelEntry, latent_size_text, licence_text, metrics_text, origin_text, recorded_latent_of
+from ..catalog import (ModelEntry, latent_size_text, licence_text, metrics_text, origin_text, recorded_latent_of,
+                       training_data_text)
+from ..metric_words import metrics_glossary
 from ..paths import shown_path
 from ..wording import duration, latent_scale_said
 from . import accessible
@@ -170,13 +172,13 @@ class ModelPanel(QWidget):
         self._select(self.shown)
 
     def _entry_text(self, e: ModelEntry) -> str:
-        """Its name, kind and origin; where it lies too when another listed model has its name (a copy of a
-        bundled one opened: two rows said "emoji-vae [VAE, …]" and nothing else)."""
+        """"emoji-faces-gan — GAN, bundled · active": its name, kind and origin, and whether it is in use; where it
+        lies too when another listed model has its name (a copy of a bundled one opened: two rows said
+        "emoji-vae [VAE, …]" and nothing else). It read "emoji-faces-gan  [GAN, bundled] ● active"."""
         active = ""
         if self.active.get(e.kind) == e.path:
-            active = f" ○ {RETRAINED_MARK}" if e.path in self.retrained else " ● active"
-        where = f"  in {short_path(e.path)}" if e.name in self.repeated else ""
-        return f"{e.name}  [{e.kind.upper()}, {self._origin(e)}]{active}{where}"
+            active = f" · {RETRAINED_MARK}" if e.path in self.retrained else " · active"
+        return f"{told_apart(e.name, e.path, self.repeated)} — {e.kind.upper()}, {self._origin(e)}{active}"
 
     def _origin(self, e: ModelEntry) -> str:
         """Bundled with genimg, trained here with Train… (and when: a model just trained said "opened", as if
@@ -259,8 +261,8 @@ class ModelPanel(QWidget):
         card = info.card if newer is not None else card
         training = card.get("training", {})
         name = info.name if info else str(card.get("name") or Path(path).name)
-        self.details["Model"].setText(name + (f" ({RETRAINED_MARK})" if newer is not None else
-                                              " (active)" if active else ""))
+        # whether it is active the list's row and the Active VAE/GAN rows above say: "(active)" here said it again
+        self.details["Model"].setText(name + (f" ({RETRAINED_MARK})" if newer is not None else ""))
         for row, (text, tip) in (("Kind", kind_text(card)), ("Source", source_text(card))):
             self.details[row].setText(text)
             self.details[row].setToolTip(tip)
@@ -276,16 +278,21 @@ class ModelPanel(QWidget):
             self.details["Latent size"].setText(latent_size_text(size, shape))
         count = info.parameters if info else card.get("parameters")
         self.details["Parameters"].setText(human_count(int(count)) if count else "–")
-        self.details["Training data"].setText(str(training.get("data", "not recorded")))
+        data, record = training_data_text(training)
+        self.details["Training data"].setText(data)
+        self.details["Training data"].setToolTip(record)
         self.details["Licence"].setText(licence_text(training))
         # the load's verdict (the worker hashed the weights), of the card it read: one written since is not hashed
         other = bool(info and info.other_weights) and (newer is not None or path not in self.retrained)
         figures, how = metrics_text(card.get("metrics", {}), other)
-        figures += "\n(hover for how they were measured)" if how else ""
+        meaning = metrics_glossary(card.get("metrics", {}))
+        figures += ("\n(hover for what they mean and how they were measured)" if how else
+                    "\n(hover for what they mean)" if meaning else "")
         if newer is not None:
             figures += f"\n\n{NEWER_FIGURES}\n{metrics_text(newer.get('metrics', {}))[0]}"
         self.details["Metrics"].setText(figures)
-        self.details["Metrics"].setToolTip("\n\n".join(filter(None, (info.other_weights if other else "", how))))
+        self.details["Metrics"].setToolTip("\n\n".join(filter(None, (info.other_weights if other else "", meaning,
+                                                                      how))))
         self.details["Load time"].setText(f"{duration(info.seconds)} on {info.device}" if info else "not loaded")
 
     # --- drops: model files ---------------------------------------------

@@ -1,0 +1,97 @@
+"""The Models tab in words: a tester's look at the bundled models read "precision k3 VAE latent: 0.976" (a card's
+key), training data ending "built by scripts/build_emoji_dataset.py FACES --subcategories 'face-*' …", and rows
+"emoji-faces-gan  [GAN, bundled] ● active" over a card that said "(active)" once more."""
+from __future__ import annotations
+
+import re
+
+import pytest
+from PySide6.QtCore import Qt
+
+from genimg_gui.catalog import bundled_models, read_entry
+from genimg_gui.ui.model_panel import PATH_ROLE, ModelPanel
+
+from train_helpers import make_shapes, restore_threads, train  # noqa: F401 (restore_threads: a fixture)
+
+# what a card's metric keys are made of, which no figure's name may show: k3, nn1, psi0.7, vae latent, snake_case
+KEY_PARTS = re.compile(r"\bk\d\b|\bnn\d\b|psi|vae latent|_", re.IGNORECASE)
+
+
+@pytest.fixture()
+def bundled_panel(qtbot) -> ModelPanel:
+    panel = ModelPanel()
+    qtbot.addWidget(panel)
+    panel.set_entries(bundled_models())
+    panel.show()
+    return panel
+
+
+def click_row(qtbot, panel: ModelPanel, name: str) -> dict:
+    """Click the model's row as a user does; its card."""
+    row = next(i for i in range(panel.list.count()) if panel.list.item(i).text().startswith(f"{name} "))
+    rect = panel.list.visualItemRect(panel.list.item(row))
+    qtbot.mouseClick(panel.list.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    return panel.cards[panel.list.item(row).data(PATH_ROLE)]
+
+
+@pytest.mark.parametrize("name", ["emoji-vae", "emoji-gan", "emoji-faces-gan"])
+def test_no_metric_of_a_bundled_model_is_shown_under_its_key(qtbot, bundled_panel, name):
+    card = click_row(qtbot, bundled_panel, name)
+    metrics = bundled_panel.details["Metrics"]
+    figures = [line.partition(":")[0] for line in metrics.text().splitlines() if ":" in line]
+    assert len(figures) >= 3
+    for figure in figures:
+        assert not KEY_PARTS.search(figure), figure
+    for key in (key for key in card["metrics"] if "_" in key):  # as the card writes it, or its words spaced out
+        assert key not in metrics.text() and key.replace("_", " ").lower() not in metrics.text().lower(), key
+        assert key.replace("_", " ") not in metrics.toolTip()  # the long figures' names too (Blind test, …)
+    if name == "emoji-vae":
+        assert metrics.text().splitlines()[:2] == ["Held-out PSNR: 30.05 dB", "Held-out SSIM: 0.9366"]
+        assert "PSNR: how close decoded images come to the originals, in dB" in metrics.toolTip()
+    else:
+        lines = metrics.text().splitlines()
+        assert f"Precision, ψ 0.7: {card['metrics']['precision_k3_vae_latent_psi0.7']}" in lines
+        # what the names leave out is in the tooltip, with how the card says they were measured
+        tip = metrics.toolTip()
+        assert "k=3" in tip and "Measured in the VAE's latent space" in tip and "ψ: the truncation" in tip
+        assert card["metrics"]["how"] in tip
+
+
+def test_training_data_reads_in_words_with_the_command_that_built_it_in_the_tooltip(qtbot, bundled_panel):
+    for name, said in (("emoji-faces-gan", "260 face emoji from Noto Emoji and Twemoji"),
+                       ("emoji-vae", "7,572 emoji from Noto Emoji and Twemoji")):
+        card = click_row(qtbot, bundled_panel, name)
+        data = bundled_panel.details["Training data"]
+        assert data.text() == said
+        assert "scripts/" not in data.text() and "npm" not in data.text()
+        assert data.toolTip() == card["training"]["data"]  # the card's whole record...
+        assert "built by scripts/build_emoji_dataset.py" in data.toolTip()  # ...with the command that built it
+
+
+def test_a_model_genimg_train_wrote_names_its_images_and_folder_in_words(qtbot, tmp_path):
+    """Its card held the data folder's path alone; it records "40 images from the folder shapes" too now."""
+    shapes = make_shapes(tmp_path / "shapes", 40)
+    assert train("vae", shapes, tmp_path / "vae", 1) == 0
+    entry = read_entry(tmp_path / "vae")
+    assert entry.card["training"]["summary"] == "40 images from the folder shapes"
+    panel = ModelPanel()
+    qtbot.addWidget(panel)
+    panel.set_entries([entry])
+    panel.show()
+    click_row(qtbot, panel, "vae")
+    assert panel.details["Training data"].text() == "40 images from the folder shapes"
+    assert panel.details["Training data"].toolTip() == str(shapes.resolve())
+    # a card written before cards had a summary says the same, from its folder and count
+    del entry.card["training"]["summary"]
+    panel.set_entries([entry])
+    panel.list.setCurrentRow(-1)
+    click_row(qtbot, panel, "vae")
+    assert panel.details["Training data"].text() == "40 images from the folder shapes"
+
+
+def test_model_rows_read_name_kind_origin_and_whether_active_and_the_card_does_not_repeat_it(window):
+    panel = window.model_panel
+    rows = sorted(panel.list.item(i).text() for i in range(panel.list.count()))
+    assert rows == ["tiny-gan — GAN, opened · active", "tiny-vae — VAE, opened · active"], rows
+    assert window.document.models["gan"].path == panel.shown
+    assert panel.details["Active GAN"].text() == "tiny-gan" and panel.details["Model"].text() == "tiny-gan"
