@@ -86,7 +86,9 @@ def main() -> None:
         window.sliders.sliders[index].setValue(round(sigma * STEPS_PER_SIGMA))
     wanted = window.sliders.values()
     wait_until(app, lambda: grinning.history.current.values == wanted, "the edit to be recorded")
-    settle(app, 5.0)  # the decode and the preview strips
+    # every slider's strip for the edited face (a busy machine drew the first few only in the 5 s settle gave them)
+    wait_until(app, lambda: all(s.images and not s.stale for s in window.sliders.strips), "the preview strips")
+    settle(app, 5.0)  # the decode and the preview strips of the values as the edit left them
     window.grab().save(str(args.out))
     moved = [f"{v:+.2f}σ along {label}" for label, v in zip(window.sliders.labels(), grinning.history.current.values)
              if v]

@@ -15,12 +15,13 @@ from ..engine import requests as rq
 from ..typicality import reading
 from .document import Document
 from .item import Item
+from .slider_row import PREVIEW_SIDE
 from .sliders import SliderPanel
 
 DELAY_MS = 250
 TAG_SLOTS = 1000   # tag = item id * TAG_SLOTS + slider index
 MAX_STRIPS = 999   # item id * 1000 + 999 is the history panel's thumbnail lane
-THUMB_SIZE = 48
+THUMB_SIZE = PREVIEW_SIDE  # px: the previews are rendered at the most a strip draws them
 
 
 def strip_latents(state: EditState, directions, index: int, values: tuple[float, ...]) -> np.ndarray:

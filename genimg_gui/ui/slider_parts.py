@@ -1,18 +1,15 @@
-"""The parts of the slider panel that show rather than edit: a direction's name on one line, a slider's preview strip,
-the typicality meter, and what a row's widgets say of themselves (tooltips, and names for a screen reader)."""
+"""The parts of the slider panel that show rather than edit: a direction's name on one line, the typicality meter,
+and what a row's widgets say of themselves (tooltips, and names for a screen reader). The row itself and its preview
+strip: slider_row.py."""
 from __future__ import annotations
 
-import numpy as np
-from PySide6.QtCore import QRect, QRectF, QSize, Qt
-from PySide6.QtGui import QColor, QFontMetrics, QImage, QPainter, QPalette
+from PySide6.QtCore import QRect, QSize, Qt
+from PySide6.QtGui import QColor, QFontMetrics, QPainter, QPalette
 from PySide6.QtWidgets import QAbstractButton, QLabel, QProgressBar, QSlider, QVBoxLayout, QWidget
 
 from ..typicality import OFF_DISTRIBUTION, SLIDER_SPAN, TYPICAL_BELOW, UNUSUAL_BELOW, band
 from . import accessible, ink
-from .qimage import to_qimage
 
-STRIP_HEIGHT = 30
-STALE_OPACITY = 0.35  # a strip of the image shown before, kept in its place until the new one's arrives
 NAME_WIDTH = 120  # px at least: a name narrower than its text is shortened (fit_name), never wrapped
 SHORTEST_CUT = 4  # characters: a part shorter is never made "…" (it would save next to nothing), nor a name's
 # "to" part cut to fewer (it is what tells the rows apart)
@@ -114,9 +111,9 @@ def cut_end(head: str, to: str, metrics: QFontMetrics, room: int) -> tuple[str, 
 
 
 class DirectionName(QLabel):
-    """A direction's name on one line: as wide as its text where the panel has room, shortened by fit_name where it
-    has not. A "from" part shared by other rows (longest given) is drawn in a lighter ink, so the eye reads what
-    differs (nine rows began "subcategory: other →")."""
+    """A direction's name on one line: the width its row leaves beside its value and ↺ (slider_row.py), shortened by
+    fit_name where that is too little. A "from" part shared by other rows (longest given) is drawn in a lighter ink,
+    so the eye reads what differs (nine rows began "subcategory: other →")."""
 
     def __init__(self, label: str, longest: str = "", later: bool = False, parent: QWidget | None = None) -> None:
         super().__init__(label, parent)
@@ -151,41 +148,6 @@ class DirectionName(QLabel):
         painter.setPen(normal)
         left = self.fontMetrics().horizontalAdvance(head)
         painter.drawText(QRect(area.left() + left, area.top(), max(0, area.width() - left), area.height()), align, to)
-
-
-class PreviewStrip(QWidget):
-    """Thumbnails side by side, spread so each sits under its slider position."""
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.images: list[QImage] = []
-        self.stale = False  # its thumbnails are another image's: drawn faint until this one's come
-        self.setFixedHeight(STRIP_HEIGHT)
-        self.setVisible(False)
-
-    def set_images(self, images: np.ndarray | None) -> None:
-        self.images = [] if images is None else [to_qimage(a) for a in images]
-        self.stale = False
-        self.setVisible(bool(self.images))
-        self.update()
-
-    def set_stale(self) -> None:
-        """Another image is on show: the thumbnails stay, faint, so the rows keep their place until its strips
-        arrive (cleared, every row moved up by a strip's height, then back down a few seconds later)."""
-        self.stale = True
-        self.update()
-
-    def paintEvent(self, event) -> None:  # noqa: N802 (Qt naming)
-        n = len(self.images)
-        if not n:
-            return
-        p = QPainter(self)
-        p.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform, True)
-        p.setOpacity(STALE_OPACITY if self.stale else 1.0)
-        side = min(float(STRIP_HEIGHT), self.width() / n)
-        step = (self.width() - side) / max(1, n - 1)
-        for i, image in enumerate(self.images):
-            p.drawImage(QRectF(i * step, (self.height() - side) / 2, side, side), image)
 
 
 class TypicalityMeter(QWidget):

@@ -3,8 +3,9 @@
 values_changed fires live while dragging; edit_committed fires once per
 finished gesture (a mouse press to its release, reset, randomise, a run of wheel notches or of arrow keys), which is
 what undo records.
-Each slider can show a strip of thumbnails at preview_values() under it (rendered
-elsewhere, at low priority), and a meter on top says how typical the latent is.
+Each row (slider_row.py) is the direction's name, value and ↺ over its slider; the slider can show a strip of
+thumbnails at preview_values() under it (rendered elsewhere, at low priority), and a meter on top says how typical
+the latent is.
 """
 from __future__ import annotations
 
@@ -12,19 +13,20 @@ import random
 
 import numpy as np
 from PySide6.QtCore import QPoint, Qt, Signal
-from PySide6.QtWidgets import (QCheckBox, QDialog, QGridLayout, QHBoxLayout, QInputDialog, QLabel, QLineEdit, QMenu,
-                               QPushButton, QScrollArea, QSlider, QToolButton, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (QCheckBox, QDialog, QHBoxLayout, QInputDialog, QLabel, QLineEdit, QMenu, QPushButton,
+                               QScrollArea, QSlider, QToolButton, QVBoxLayout, QWidget)
 
 from ..typicality import SLIDER_SPAN
 from .direction_menu import ask_for_menu, is_menu_key, offer_menu
-from .slider_parts import RESET_ONE, DirectionName, PreviewStrip, TypicalityMeter, explain_row, name_parts
+from .slider_parts import RESET_ONE, DirectionName, TypicalityMeter, explain_row, name_parts
+from .slider_row import DirectionRow, PreviewStrip
 from .slider_runs import RunSlider
 
 STEPS_PER_SIGMA = 100
 NAME_CHARS = 50     # the rename box's width, in average characters: "subcategory: other → face-concerned" and more
 SLIDER_WIDTH = 110  # px; the slider never shrinks below a usable length
 ROW_MARGIN = 4  # px around the rows, inside the list's frame
-ROWS_PER_DIRECTION = 2  # the slider row, then its preview strip
+ROW_SPACING = 3  # px between one direction's row and the next: more than between a name and its slider, which it names
 # what a step made by the buttons is named in the History tab and the Edit menu (Document.commit's gesture)
 RESET_ALL, RANDOMISE = "Reset all", "Randomise"
 RESET_KEYS = frozenset({Qt.Key.Key_Delete, Qt.Key.Key_Backspace, Qt.Key.Key_0})  # a focused slider back to 0
@@ -97,17 +99,13 @@ class SliderPanel(QWidget):
         self.previews_box.setToolTip(f"Show each slider's effect as thumbnails at {-span_sigma:g}σ … "
                                      f"+{span_sigma:g}σ (rendered in the background)")
         self.previews_box.toggled.connect(self._on_previews)
-        self._grid = QGridLayout()
-        # each name gets the room its text takes on one line, its slider the rest (at least SLIDER_WIDTH: then the
-        # names are shortened). Shared 2 : 3, the names wrapped to 2-3 lines beside long, wide sliders
-        self._grid.setColumnStretch(0, 0)
-        self._grid.setColumnStretch(1, 1)
-        self._grid.setVerticalSpacing(2)
+        self._rows = QVBoxLayout()  # a DirectionRow each
+        self._rows.setSpacing(ROW_SPACING)
         inner = QWidget()
         rows = QVBoxLayout(inner)
         # the names' room: the style's margins, nested in the tab's, took ~35 px of a 400-px panel's rows
         rows.setContentsMargins(ROW_MARGIN, ROW_MARGIN, ROW_MARGIN, ROW_MARGIN)
-        rows.addLayout(self._grid)
+        rows.addLayout(self._rows)
         rows.addStretch(1)  # rows stay compact at the top instead of spreading out
         self.scroll = QScrollArea()
         self.scroll.setAccessibleName("Direction sliders")
@@ -139,8 +137,8 @@ class SliderPanel(QWidget):
         deleted, and a new name lasts for the session."""
         self._own_from = own_from
         place = self.scroll.verticalScrollBar().value()
-        while self._grid.count():
-            old = self._grid.takeAt(0).widget()
+        while self._rows.count():
+            old = self._rows.takeAt(0).widget()
             # hidden now: deleted only as the event loop comes round, and a question asked meanwhile (an SD VAE's
             # scale) runs its own loop, which deletes nothing: both sets of rows were drawn over each other
             old.hide()
@@ -169,9 +167,15 @@ class SliderPanel(QWidget):
         slider.setObjectName(f"direction_{row}")
         slider.setMinimumWidth(SLIDER_WIDTH)
         value = QLabel(value_text(0))
-        value.setFixedWidth(self._value_width)  # sized to its text, it moved the sliders as the number changed
+        # sized to its text, it moved the sliders as the number changed (now the name's end): fixed, right-aligned
+        value.setFixedWidth(self._value_width)
+        value.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         reset = QToolButton()
         reset.setText("↺")
+        # flat until hovered, and no taller than a line of text: framed, it made each row's first line taller than
+        # its name, the rows ~2x as tall as they were on one line
+        reset.setAutoRaise(True)
+        reset.setFixedHeight(reset.fontMetrics().height() + 2)
         explain_row(label, tooltip, MENU_HINT[row < self._own_from], name, slider, value, reset)
         reset.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # Tab stops at the slider only (Ctrl+R resets them all)
         slider.valueChanged.connect(lambda v, i=row: self._on_value(i, v))
@@ -179,13 +183,13 @@ class SliderPanel(QWidget):
         slider.run_ended.connect(self._commit)
         reset.clicked.connect(lambda _=False, s=slider: self._reset_one(s))
         slider.reset_asked.connect(lambda s=slider: self._reset_one(s))
-        offer_menu((name, slider, value, reset), lambda at, i=row: self.show_menu(i, at))
-        for col, w in enumerate((name, slider, value, reset)):
-            self._grid.addWidget(w, ROWS_PER_DIRECTION * row, col)
-            w.show()  # now, not once the event loop runs (Qt's way): set_directions lays the rows out at once
-        strip = PreviewStrip()
+        strip = PreviewStrip(slider)
         strip.setToolTip(f"{label} at " + ", ".join(f"{v:+g}σ" for v in self.preview_values()))
-        self._grid.addWidget(strip, ROWS_PER_DIRECTION * row + 1, 1)
+        line = DirectionRow(name, slider, value, reset, strip)
+        # anywhere on the row, between its parts and on its strip too (it passes the request on to the row)
+        offer_menu((line, name, slider, value, reset), lambda at, i=row: self.show_menu(i, at))
+        self._rows.addWidget(line)
+        line.show()  # now, not once the event loop runs (Qt's way): set_directions lays the rows out at once
         # with strips on, its room is kept before its thumbnails come: the list rebuilt without it was shorter, and
         # the place it was scrolled to (set_directions) was cut to that length
         strip.setVisible(self.previews_enabled())
