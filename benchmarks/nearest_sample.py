@@ -90,7 +90,8 @@ def main() -> None:
     for folder in (args.vae, args.gan):
         rt.load(str(folder), lambda *_: None)
     d = rt.model("gan").directions
-    print(f"spacing of the mapped w: {d.anchors.spacing:.2f}")
+    print(f"spacing of the mapped w: {d.anchors.spacing:.2f}; the 99th percentile of their nearest distances: "
+          f"{d.anchors.outlying:.2f} ({d.anchors.outlying / d.anchors.spacing:.2f}x)")
     shares(rt, "fresh mapped w (psi 1)", inversion.mapped_ws(rt.model("gan").net, args.fresh, seed=7).numpy())
     samples = [rt.map_seed(s, 0.7, draw=seed_draws.REFINE) for s in range(args.seeds)]
     shares(rt, "refined samples (psi 0.7)", np.stack(samples))

@@ -28,6 +28,9 @@ class Anchors:
     points: np.ndarray        # (N, D) float64, as the latents measured: a product of float32 and float64 made a copy
     spacing: float            # the median distance from a point to its nearest other
     square_norms: np.ndarray  # (N,) |p|², kept: a latent's distances are then one matrix-vector product
+    # the 99th percentile of the distances from a point to its nearest other: how far the loneliest 1 % of the points
+    # lie, which sets the meter's unit where they lie evenly (typicality.in_spacing); 0: too few points to tell
+    outlying: float = 0.0
 
     @classmethod
     def of(cls, points: np.ndarray) -> "Anchors":
@@ -39,7 +42,9 @@ class Anchors:
             d2 = sq[start:start + 256, None] - 2 * block @ x.T + sq[None]
             d2[np.arange(len(block)), np.arange(start, start + len(block))] = np.inf  # not itself
             nearest[start:start + len(block)] = np.sqrt(np.clip(d2.min(axis=1), 0, None))
-        return cls(x, float(np.median(nearest)) if len(x) > 1 else 0.0, sq)
+        if len(x) < 2:
+            return cls(x, 0.0, sq)
+        return cls(x, float(np.median(nearest)), sq, float(np.percentile(nearest, 99)))
 
 
 @dataclass(frozen=True, eq=False)

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .edit import Directions
+from .edit import Anchors, Directions
 
 # The meter's colours: green below TYPICAL_BELOW sigma, amber below UNUSUAL_BELOW, red from there (band).
 # Measured by benchmarks/typicality.py (2000 encoded training images of emoji-vae, 2000 emoji-faces-gan
@@ -48,6 +48,23 @@ OFF_DISTRIBUTION = "off-distribution: images may break"  # the meter's word for 
 # At 1.0 the smiley read 4.04, one rounding from amber, and the tile green; at 0.8 fresh psi-1 samples turned red 5x
 # as often (0.5%).
 SPACING_PER_SIGMA = 0.9
+# That unit suits the face GAN, whose w lie in clusters with empty space between: their nearest distances spread
+# widely (the 99th percentile of each mapped w's distance to its nearest other, Anchors.outlying, is 3.19 times the
+# median). emoji-gan's lie evenly, within 1.43 times it, and there a w half as far again from every mapped w is
+# already further out than any the GAN draws: PC1, PC2 and PC3 at +3 sigma on its seed 0 (psi 0.7) drew a smear of
+# red and black blotches, 2.6 spacings from every mapped w (the farthest mapped w lies 1.7 from its nearest), and
+# read 2.9 by the spacing: the meter said amber, "3.9σ on PC2 (unusual)". So the distance also reads on the spread
+# of those nearest distances, 1 at their median and OUTLYING_READS at their 99th percentile, on in a line beyond;
+# the larger of the two readings counts (in_spacing). emoji-gan's meter, before -> after (20 seeds at psi 0.7 for
+# the pushes; pictures looked at):
+#   fresh mapped w (psi 1, 1000)   green 93.8% -> 93.1%, red 0.3% -> 0.5%; own and refined samples at psi 0.7 green
+#                                  100% either way
+#   PC1..PC3 at +3 sigma           red 5% -> 100% (blotches, all)       at -3 sigma  30% -> 90% (people, smeared)
+#   PC1, PC2 at +3 / -3 sigma      red 5% / 20% -> 65% / 80%
+#   one PC at +-3 (16 PCs, both signs)   red 7.5% -> 8.3%
+#   pictures inverted into it (benchmarks/nearest_sample.py, its six)   0.7-0.9 spacings from a mapped w: unchanged
+# The face GAN reads as it did: its spread reads lower than its spacing wherever either passes 0.5.
+OUTLYING_READS = TYPICAL_BELOW
 
 
 def band(sigma: float) -> int:
@@ -152,8 +169,17 @@ def nearest_distance(latent: np.ndarray, directions: Directions) -> float | None
     # BLAS splits it over threads that sleep between slider moves, and waking them while the worker decodes took
     # 10-28 ms a call where einsum's one thread took 0.5
     square = float(np.min(anchors.square_norms - 2 * np.einsum("nd,d->n", anchors.points, x))) + float(x @ x)
-    nearest = float(np.sqrt(max(square, 0.0)))
-    return nearest / (SPACING_PER_SIGMA * anchors.spacing)
+    return in_spacing(float(np.sqrt(max(square, 0.0))), anchors)
+
+
+def in_spacing(nearest: float, anchors: Anchors) -> float:
+    """A distance to the nearest anchor as the meter reads it: in SPACING_PER_SIGMA times the anchors' spacing, or on
+    the spread of their own nearest distances where that reads further (OUTLYING_READS)."""
+    by_spacing = nearest / (SPACING_PER_SIGMA * anchors.spacing)
+    if anchors.outlying <= anchors.spacing:  # too few anchors to tell how their distances spread
+        return by_spacing
+    by_spread = 1 + (OUTLYING_READS - 1) * (nearest - anchors.spacing) / (anchors.outlying - anchors.spacing)
+    return max(by_spacing, by_spread)
 
 
 @dataclass(frozen=True)

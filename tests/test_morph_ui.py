@@ -377,17 +377,20 @@ def test_a_masked_recipe_is_held_only_with_its_mask_and_strengths(tmp_path):
     assert holds_recipe(state.with_values((2.0, 1.25, -0.5)), recipe, d, (16, 16))  # more edits besides it
 
 
-def test_an_unmasked_recipe_is_not_held_by_an_image_with_the_same_strength_only_inside_a_mask():
+def test_an_unmasked_recipe_on_a_masked_image_joins_its_sliders_and_is_held_once_there():
+    """An unmasked recipe moved a masked image's whole base; it now adds to the sliders its mask confines, so an
+    image with the same strength inside its mask has it already: Apply to all must skip it, not double it."""
     rng = np.random.default_rng(0)
     basis = np.linalg.qr(rng.normal(size=(8, 3)))[0].T.astype(np.float32)
     d = Directions(np.zeros(8, np.float32), basis, np.ones(3, np.float32), np.zeros(3, np.float32), ("a", "b", "c"))
     recipe = Recipe.from_edit(EditState(np.zeros(8, np.float32), (1.0, 0.0, 0.0)), d, "m", "vae")
     mask = np.zeros((16, 16), np.float32)
     mask[:4, :4] = 1.0
-    masked = EditState(np.zeros(8, np.float32), (1.0, 0.0, 0.0), mask)  # "a" +1 only in the top-left corner
+    masked = EditState(np.zeros(8, np.float32), (0.0, 0.5, 0.0)).with_mask(mask)
     applied = recipe_state(masked, recipe, d, (16, 16))
-    assert not np.array_equal(applied.base, masked.base)  # applying it moves the whole picture...
-    assert not holds_recipe(masked, recipe, d, (16, 16))  # ...so Apply to all must not skip it
+    assert np.array_equal(applied.base, masked.base) and np.array_equal(applied.mask, mask)
+    assert applied.values == (1.0, 0.5, 0.0)
+    assert not holds_recipe(masked, recipe, d, (16, 16)) and holds_recipe(applied, recipe, d, (16, 16))
 
 
 def test_a_recipe_with_foreign_vectors_moves_the_base(qtbot, window, reference, monkeypatch, image_files, tmp_path):

@@ -3,14 +3,16 @@ from __future__ import annotations
 
 import tracemalloc
 from dataclasses import replace
+from pathlib import Path
 
 import numpy as np
 import pytest
 
 from genimg_gui.edit import Anchors, Directions, EditState, edited_latent
+from genimg_gui.engine.inversion import mapped_ws
 from genimg_gui.engine.runtime import Runtime
-from genimg_gui.typicality import (SPACING_PER_SIGMA, TYPICAL_BELOW, UNUSUAL_BELOW, PriorModel, nearest_distance,
-                                   prior_distance, reading)
+from genimg_gui.typicality import (SLIDER_SPAN, SPACING_PER_SIGMA, TYPICAL_BELOW, UNUSUAL_BELOW, PriorModel, band,
+                                   in_spacing, nearest_distance, prior_distance, reading)
 
 
 def synthetic_directions(rng) -> tuple[Directions, np.ndarray, np.ndarray, np.ndarray]:
@@ -109,8 +111,7 @@ def test_the_nearest_mapped_w_is_the_direct_distance_without_an_array_per_point(
     np.testing.assert_array_equal(d.anchors.square_norms, np.sum(ws.astype(np.float64) ** 2, axis=1))
 
     def direct(x: np.ndarray) -> float:
-        nearest = np.sqrt(np.min(np.sum((ws.astype(np.float64) - x) ** 2, axis=1)))
-        return nearest / (SPACING_PER_SIGMA * d.anchors.spacing)
+        return in_spacing(np.sqrt(np.min(np.sum((ws.astype(np.float64) - x) ** 2, axis=1))), d.anchors)
 
     near = [ws[i] + scale * rng.standard_normal(512) for i, scale in ((0, 0.001), (5, 0.01), (9, 0.1), (11, 1.0))]
     for x in near + [rng.standard_normal(512) * scale + 0.2 for scale in (0.3, 0.7, 3.0)]:
@@ -138,3 +139,24 @@ def test_a_loaded_gans_directions_carry_its_mapped_w(model_dir):
     residual = np.linalg.svd(np.vstack([d.basis, np.eye(len(w))[:1]]))[2][-1]  # off every PC row
     far = w + 8 * d.anchors.spacing * residual
     assert reading(far, d).sigma >= UNUSUAL_BELOW
+
+
+EMOJI_GAN = Path(__file__).resolve().parent.parent / "weights" / "emoji-gan"
+
+
+def test_pcs_pushed_together_on_the_bundled_emoji_gan_read_red_while_its_samples_stay_green():
+    """emoji-gan's mapped w lie evenly, so their nearest distances barely spread (the 99th percentile is 1.4 times the
+    median, not the face GAN's 3.2): PC1, PC2 and PC3 at +3σ on seed 0 drew a smear of red and black blotches and
+    read "3.9σ on PC2 (unusual)", its w 2.6 times the median spacing from every mapped w, where the mapped w's own
+    nearest lie within 1.7 of it. Measured on that spread, it reads red; the GAN's samples still read green."""
+    rt = Runtime("cpu")
+    rt.load(str(EMOJI_GAN), lambda *_: None)
+    d = rt.model("gan").directions
+    assert d.anchors.outlying < 1.6 * d.anchors.spacing  # evenly: what the spacing alone misjudged
+    w = rt.map_seed(0, 0.7)
+    for pushed in (2, 3):  # PC1..PC2, PC1..PC3 at their sliders' end: both broken pictures
+        broken = edited_latent(EditState(w, (SLIDER_SPAN,) * pushed + (0.0,) * (len(d) - pushed)), d)
+        assert band(reading(broken, d).sigma) == 2, pushed
+    assert all(band(reading(rt.map_seed(seed, 0.7), d).sigma) == 0 for seed in range(40))  # the app's psi
+    fresh = [band(reading(w, d).sigma) for w in mapped_ws(rt.model("gan").net, 400, seed=7).numpy()]
+    assert np.mean(np.array(fresh) == 0) > 0.9 and np.mean(np.array(fresh) == 2) < 0.02  # psi 1: as before

@@ -3,6 +3,7 @@ PNG), and a recipe applied to the current item or to every open item of its kind
 undoable step per item. `genimg edit --recipe` applies the same file headless."""
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 from typing import Sequence
 
@@ -43,35 +44,50 @@ def matching_rows(recipe: Recipe, directions: Directions | None) -> list[int] | 
 def recipe_state(state: EditState, recipe: Recipe, directions: Directions | None,
                  size: tuple[int, int]) -> EditState:
     """`state` with the recipe applied: the state the app records, and whose pixels equal what
-    `genimg edit --recipe` writes for the same unedited image.
+    `genimg edit --recipe` writes for the same unedited image (with no mask painted on it).
 
-    A masked recipe must keep the base (the masked decode shows the base outside the mask), so
-    its strengths are added to the matching sliders and its mask replaces the item's. A recipe
-    without a mask moves the base instead, keeping the item's sliders and mask: that works for
-    any vectors, and with a mask already painted the recipe still applies everywhere, as it
-    does headless. A masked recipe whose vectors are not the model's sliders cannot be shown
-    and raises RecipeError."""
+    Where the recipe's vectors are the model's sliders, its strengths are added to them, as if
+    the user had moved those sliders; a masked recipe's mask then replaces the item's (the
+    recipe says where its edit goes). A recipe without a mask says nothing of where, so on a
+    picture with a painted mask its strengths join the sliders that mask confines: applying it
+    does what moving those sliders by hand would, and the same as applying it first and painting
+    the mask after. It once moved the base instead, which changed the whole picture while the mask
+    still showed where edits go, with nothing on screen saying so (RecipeActions.apply now says
+    which it did). A recipe whose vectors are not the sliders (recomputed PCA, a deleted
+    direction) can only move the base: without a mask it does so, changing the whole picture,
+    the picture's own mask too; with one it cannot be shown and raises RecipeError."""
     rows = matching_rows(recipe, directions)
-    if rows is not None and (recipe.mask is not None or state.mask is None):
+    if rows is not None:
         values = list(values_along(state, directions))
         for row, step in zip(rows, recipe.steps):
             values[row] += step.value
-        return state.with_values(tuple(values)).with_mask(recipe.mask_at(size), recipe.mask_erased)
+        edited = state.with_values(tuple(values))
+        return edited if recipe.mask is None else edited.with_mask(recipe.mask_at(size), recipe.mask_erased)
     if recipe.mask is None:
-        return EditState(recipe.apply(state.base), state.values, state.mask)
+        return replace(state, base=recipe.apply(state.base))  # the sliders, mask and how it began kept
     raise RecipeError("this recipe's mask confines directions that are not among the model's sliders "
                       "any more (were its directions recomputed?); apply it with genimg edit --recipe, "
                       "or save the recipe again from the current sliders")
 
 
+def beyond_mask(state: EditState, recipe: Recipe, directions: Directions | None) -> bool | None:
+    """Where a recipe without a mask goes on a picture with one (recipe_state): False, inside that mask (its
+    strengths join the sliders); True, the whole picture (its vectors are no sliders: it moves the base); None
+    where the question does not arise (the recipe has a mask, or the picture none)."""
+    if recipe.mask is not None or state.mask is None:
+        return None
+    return matching_rows(recipe, directions) is None
+
+
 def holds_recipe(state: EditState, recipe: Recipe, directions: Directions | None, size: tuple[int, int]) -> bool:
     """Whether state already has the recipe's strengths on its sliders (and its mask, for a masked
     recipe): the image it was saved from, or one it was applied to. Applying it (to the current image or to
-    all) skips these, where stacking would double their edit. A recipe that moves the base leaves no trace to
-    check, so it is never taken as held."""
+    all) skips these, where stacking would double their edit. A recipe without a mask is held by a picture with
+    one whose sliders have its strengths: applied again it would add them again inside that mask (recipe_state).
+    A recipe that moves the base leaves no trace to check, so it is never taken as held."""
     rows = matching_rows(recipe, directions)
-    if rows is None or not recipe.steps or (recipe.mask is None and state.mask is not None):
-        return False  # the last: an edit confined to a mask, where the recipe would move the whole base
+    if rows is None or not recipe.steps:
+        return False
     values = list(values_along(state, directions))
     if any(abs(values[row] - step.value) > VALUE_TOLERANCE for row, step in zip(rows, recipe.steps)):
         return False
@@ -171,13 +187,17 @@ class RecipeActions(QObject):
             held = [i for i in targets if holds_recipe(i.history.current, recipe, directions, i.image.shape[:2])]
             targets = [i for i in targets if i not in held]
             states = [recipe_state(i.history.current, recipe, directions, i.image.shape[:2]) for i in targets]
+            # a recipe without a mask on a picture with one: said, as the picture's mask shows where edits go
+            beyond = {i.id: beyond_mask(i.history.current, recipe, directions) for i in targets}
         except RecipeError as e:
             self.document.refuse(APPLY, f"Cannot apply the recipe: {e}")
             return 0
         changed = self._commit(list(zip(targets, states)), f"Recipe {Path(path).name}")
+        masked = [beyond[i.id] for i in changed if beyond[i.id] is not None]
         note = f" (made with {recipe.model_name})" if recipe.model_name and recipe.model_name != info.name else ""
-        self.document.done(APPLY, applied_message(f"{Path(path).name}{note}", changed, len(held)))
-        return changed
+        self.document.done(APPLY, applied_message(f"{Path(path).name}{note}", len(changed), len(held), len(masked),
+                                                  any(masked)))
+        return len(changed)
 
     def _targets(self, recipe: Recipe, all_items: bool) -> list[Item]:
         kind, current = recipe.model_kind, self.document.current
@@ -196,29 +216,52 @@ class RecipeActions(QObject):
                               f"{'GAN sample' if current.kind == 'gan' else 'VAE image'}")
         return [current]
 
-    def _commit(self, edits: Sequence[tuple[Item, EditState]], gesture: str) -> int:
-        """commit_state works on the current item: visit each target, then come back. gesture: the steps' name."""
+    def _commit(self, edits: Sequence[tuple[Item, EditState]], gesture: str) -> list[Item]:
+        """commit_state works on the current item: visit each target, then come back. gesture: the steps' name.
+        Returns the items that changed."""
         doc, previous = self.document, self.document.current
-        changed = 0
+        changed: list[Item] = []
         for item, state in edits:
             doc.select(item.id)
             before = item.history.current_id
             doc.commit_state(state, gesture)
-            changed += item.history.current_id != before
+            if item.history.current_id != before:
+                changed.append(item)
         if previous is not None:
             doc.select(previous.id)
             doc.current_changed.emit(previous)  # the sliders show the recipe's strengths
         return changed
 
 
-def applied_message(recipe: str, changed: int, held: int) -> str:
+def applied_message(recipe: str, changed: int, held: int, masked: int = 0, whole: bool = False) -> str:
     """What applying a recipe did, its verbs agreeing with its numbers: "1 already had it and were left as they are"
-    was said of one image, and "Applied it to 0 images" when all had it."""
+    was said of one image, and "Applied it to 0 images" when all had it. masked: how many of the images changed have
+    a mask of their own while the recipe has none; whole: whether it changed the whole of those (beyond_mask)."""
     if held and not changed:
         return f"{'The image' if held == 1 else f'All {held} images'} already had {recipe}; nothing changed"
     text = f"Applied {recipe} to {counted(changed, 'image')}"
     if held:
         text += f"; {held} already had it and " + ("was left as it is" if held == 1 else "were left as they are")
+    if masked:
+        text += f"; {mask_note(changed, masked, whole)}"
     if changed:
         text += "; Ctrl+Z takes it back" if changed == 1 else "; Ctrl+Z on each takes it back"
     return text
+
+
+def mask_note(changed: int, masked: int, whole: bool) -> str:
+    """Where a recipe without a mask went on the masked images among those it changed (beyond_mask): inside their
+    masks, as their sliders go, or (whole) over the whole picture, outside the mask the picture still shows."""
+    if whole:
+        where = ("the whole picture, outside its mask too" if changed == 1 else
+                 f"the whole of each picture, outside the {'mask' if masked == 1 else 'masks'} of "
+                 f"{counted(masked, 'image')} too")
+        return f"its directions are not among the sliders, so it changed {where}"
+    if changed == 1:
+        where = "it changed only the part inside the image's mask"
+    elif masked == changed:
+        where = "it changed only the part inside each image's mask"
+    else:
+        where = (f"on the {counted(masked, 'image')} with a mask it changed only the part inside "
+                 f"{'that mask' if masked == 1 else 'their masks'}")
+    return f"the recipe has no mask, so {where}, as the sliders do"

@@ -1,0 +1,35 @@
+"""The Sliders tab's typicality meter on a sample of the bundled emoji-gan, in the real window: three principal
+component sliders dragged to their end draw a smear of blotches, and the meter reads it red. It read amber ("3.9σ
+on PC2 (unusual)"): the distance to the nearest mapped w was measured in the face GAN's unit (typicality.py)."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+
+from conftest import UI_TIMEOUT
+from genimg_gui.catalog import bundled_models
+from genimg_gui.typicality import OFF_DISTRIBUTION
+
+
+def test_three_pc_sliders_at_their_end_on_an_emoji_gan_sample_read_off_distribution(qtbot, engine):
+    from genimg_gui.ui.main_window import MainWindow
+
+    entries = bundled_models()
+    window = MainWindow(engine, entries)
+    qtbot.addWidget(window)
+    window.show()
+    doc = window.document
+    with qtbot.waitSignal(doc.model_loaded, timeout=UI_TIMEOUT):
+        doc.load_model(next(e.path for e in entries if Path(e.path).name == "emoji-gan"))
+    qtbot.waitUntil(lambda: doc.current is not None and doc.current.kind == "gan", timeout=UI_TIMEOUT)
+    meter = window.sliders.meter
+    assert meter.level == 0, meter.label.text()  # the sample as drawn: typical
+
+    for slider in window.sliders.sliders[:3]:  # PC1, PC2, PC3: End takes each to +3σ, as a user would
+        slider.setFocus()
+        qtbot.keyClick(slider, Qt.Key.Key_End)
+    assert window.sliders.values()[:3] == (3.0, 3.0, 3.0)
+    assert meter.level == 2, meter.label.text()
+    assert meter.label.text().endswith(f"({OFF_DISTRIBUTION})")
+    window.close()
