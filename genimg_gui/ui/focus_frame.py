@@ -3,8 +3,8 @@ current item to mark), the filmstrip's current thumbnail (Fusion darkened its ou
 tab's card (a frameless scroll area). Tabbing on to them, the keyboard's place was lost. Where the style's own mark
 was faint, a frame too: round a focused slider's handle (FocusSlider; Fusion tinted its outline) and the History
 tree's row the keyboard is on (paint_row_focus; Fusion drew a thin line of the highlight's shade round it, lost on
-the selected row). These two are drawn in a shade that reads 3:1 on what they are drawn on (ink.GRAPHIC), on light
-and dark palettes alike."""
+the selected row). These two are drawn in a shade of the highlight that reads 3:1 on what they are drawn on
+(ink.GRAPHIC), on light and dark palettes alike."""
 from __future__ import annotations
 
 from PySide6.QtCore import QEvent, QModelIndex, QPersistentModelIndex, QRect, QRectF, QSize, Qt
@@ -36,17 +36,22 @@ def paint_focus_frame(painter: QPainter, rect: QRect | QRectF, colour: QColor) -
 
 def paint_row_focus(painter: QPainter, option: QStyleOptionViewItem,
                     index: QModelIndex | QPersistentModelIndex) -> None:
-    """A focus frame round a view's row that has the keyboard focus (call after the row is drawn), in the colour of
-    the view's text, which reads on its rows and on the selected row's highlight alike: the keyboard is most often on
-    the selected row, where a frame of the highlight's colour would not show."""
+    """A focus frame round a view's row while the view has the keyboard focus (call after the row is drawn; the view
+    marks only that row State_HasFocus, and only then), in the highlight's hue, as the other focus frames, in a shade
+    that reads 3:1 on the row: the highlight itself on a plain row; on the selected row, where the keyboard most often
+    is and the highlight's own colour would not show, a shade of it towards the view's text (deeper on a light list,
+    paler on a dark one, where a deep one merged with the rows around it). In the text's colour, it was a heavy black
+    (or white) box on the selected row that looked like a mistake rather than a mark."""
     if not option.state & QStyle.StateFlag.State_HasFocus:
         return
     palette, group = option.palette, QPalette.ColorGroup.Active  # the view has the focus: its window is active
+    highlight = palette.color(group, QPalette.ColorRole.Highlight)
     if option.state & QStyle.StateFlag.State_Selected:
-        row = palette.color(group, QPalette.ColorRole.Highlight)
+        row = highlight
     else:
         row = _over(index.data(Qt.ItemDataRole.BackgroundRole), palette.color(group, QPalette.ColorRole.Base))
-    paint_focus_frame(painter, option.rect, readable(palette.color(group, QPalette.ColorRole.Text), row, GRAPHIC))
+    text = palette.color(group, QPalette.ColorRole.Text)
+    paint_focus_frame(painter, option.rect, readable(highlight, row, GRAPHIC, towards=text))
 
 
 def _over(background: object, base: QColor) -> QColor:

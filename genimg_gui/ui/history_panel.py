@@ -40,7 +40,8 @@ Node = tuple[int, int | None, str, np.ndarray | None]
 PARTNER_TINT = QColor(235, 150, 30, 120)  # amber: unlike the selection's blue, so the two marks never look alike
 CAPTION_BAND = QColor(128, 128, 128, 40)  # a faint grey band, on light and dark themes alike, unlike both marks
 MAX_LEVELS = 4  # the deepest indent, in levels: 4 x 22 px leaves a 400-px panel some 250 px for a step's name
-HINT = "Ctrl+click a second step (or press Space on it) to compare it with the current one"
+# short enough for one line in the panel of a window on a 1440-px screen: a longer one left its last word alone below
+HINT = "Ctrl+click a step (or press Space on it) to compare it with the current one"
 PICK_TEXT = "&Pick for Compare A/B"
 
 
@@ -162,8 +163,9 @@ class HistoryPanel(QWidget):
         buttons = QHBoxLayout()
         buttons.addWidget(self.compare_button)
         buttons.addWidget(self.stop_button)
+        # the style's margins, as the Sliders and Models tabs have: without them the list and the buttons sat on the
+        # tab's frame, and the content jumped as the tabs were switched
         layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.tree, 1)
         layout.addWidget(self.hint)
         layout.addLayout(buttons)

@@ -34,14 +34,17 @@ def contrast(a: QColor, b: QColor) -> float:
     return (light + 0.05) / (dark + 0.05)
 
 
-def readable(colour: QColor | str, background: QColor, ratio: float = TEXT) -> QColor:
+def readable(colour: QColor | str, background: QColor, ratio: float = TEXT, towards: QColor | None = None) -> QColor:
     """colour itself where it contrasts ratio:1 with background; else the shade of its hue nearest to it that does,
-    darker on a light background, lighter on a dark one (as close to black or white as there is, where none does)."""
+    darker on a light background, lighter on a dark one (as close to black or white as there is, where none does).
+    towards: shade it the way this colour lies from background instead (a mark on a mid-tone that should also stand
+    out from the darker or lighter things around it)."""
     colour = QColor(colour)
     if contrast(colour, background) >= ratio:
         return colour
     hue, saturation, lightness, _alpha = colour.getHslF()
-    end = 0.0 if luminance(background) > MIDDLE else 1.0
+    lighter = luminance(background) <= MIDDLE if towards is None else luminance(towards) > luminance(background)
+    end = 1.0 if lighter else 0.0
 
     def shade(towards: float) -> QColor:  # lightness moved that far towards end, in 8-bit steps as it is drawn
         return QColor(QColor.fromHslF(hue, saturation, lightness + (end - lightness) * towards).name())

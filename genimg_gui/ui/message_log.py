@@ -12,6 +12,7 @@ from PySide6.QtWidgets import (QDialog, QDialogButtonBox, QListWidget, QListWidg
                                QWidget)
 
 from . import ink
+from .log_rows import MESSAGE_ROLE, TIME_ROLE, HangingRows
 
 MAX_ENTRIES = 1000  # the oldest go first; a long session's messages do not grow the log without bound
 # errors in the status bar and the log: the hue, drawn in a shade that reads on the palette (ink.on)
@@ -25,9 +26,13 @@ class Entry:
     error: bool
     repeats: int = 1  # the same text arriving again at once (each decode of a drag failing) is one entry
 
-    def line(self) -> str:
+    def message(self) -> str:
+        """What was said, marked as an error, and how many times."""
         again = f"  (×{self.repeats})" if self.repeats > 1 else ""
-        return f"{self.when}  {'⚠ ' if self.error else ''}{self.text}{again}"
+        return f"{'⚠ ' if self.error else ''}{self.text}{again}"
+
+    def line(self) -> str:
+        return f"{self.when}  {self.message()}"
 
 
 class MessageLog(QObject):
@@ -74,7 +79,8 @@ class MessageLog(QObject):
 
 
 class MessageLogDialog(QDialog):
-    """The log, newest last, errors in red; it follows new entries while open."""
+    """The log, newest last, errors in red; it follows new entries while open. A long message wraps under its own
+    first word, the times down the left (log_rows)."""
 
     def __init__(self, log: MessageLog, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -82,7 +88,8 @@ class MessageLogDialog(QDialog):
         self.resize(720, 380)
         self.log = log
         self.list = QListWidget()
-        self.list.setWordWrap(True)
+        self.list.setWordWrap(True)  # the list lays its rows out again as it is resized: the wrap follows
+        self.list.setItemDelegate(HangingRows(self.list))
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         self.copy = QPushButton("Copy all")
         self.copy.clicked.connect(lambda: QGuiApplication.clipboard().setText(self.log.text()))
@@ -119,11 +126,11 @@ class MessageLogDialog(QDialog):
 
     def _on_repeated(self, entry: Entry) -> None:
         if self.isVisible() and self.list.count():
-            self.list.item(self.list.count() - 1).setText(entry.line())
+            _fill(self.list.item(self.list.count() - 1), entry)
             self.log.seen()
 
     def _row(self, entry: Entry) -> QListWidgetItem:
-        row = QListWidgetItem(entry.line())
+        row = _fill(QListWidgetItem(), entry)
         if entry.error:  # in red, a shade that reads on the list's own background
             row.setForeground(self._error_ink())
         return row
@@ -137,3 +144,11 @@ class MessageLogDialog(QDialog):
         for row in (self.list.item(i) for i in range(self.list.count())):
             if row.data(Qt.ItemDataRole.ForegroundRole) is not None:
                 row.setForeground(red)
+
+
+def _fill(row: QListWidgetItem, entry: Entry) -> QListWidgetItem:
+    """row showing entry: its whole line (copied, read out) and, for HangingRows, its time and message apart."""
+    row.setText(entry.line())
+    row.setData(TIME_ROLE, entry.when)
+    row.setData(MESSAGE_ROLE, entry.message())
+    return row
