@@ -11,6 +11,7 @@ from ..wording import counted, listed, quoted_list
 from .document_session import kept_items, named_loads, named_unread
 from .inversion_names import parse as inversion_parts
 from .item import Item
+from .running_jobs import loads
 
 if TYPE_CHECKING:
     from ..session import Session
@@ -117,7 +118,7 @@ class SessionQuestions:
             doc.named.clear()  # no restore for the models named on the command line to win over
             return 0
         if session.kept:  # the user chose to keep it when quitting: asked then, not again
-            start_up = {seq for seq, job in doc.jobs.items() if job.startswith("loading ")}
+            start_up = set(loads(doc.jobs))
             self._reopen_once_loaded(session, KEPT_BACK, start_up, named_loads)
             return len(session.items)
         if not self.ask_restore([item.name for item in session.items]):
