@@ -6,13 +6,17 @@ refused) and as one History step; one dropped while a model loads waits too. Wit
 from __future__ import annotations
 
 import hashlib
+import shutil
 from dataclasses import replace
 
-from conftest import UI_TIMEOUT, slowed
+import torch
+
+from conftest import TINY_VAE, UI_TIMEOUT, make_model_folder, slowed
 from genimg_gui import session as sess
 from genimg_gui.catalog import read_entry
 from genimg_gui.engine.engine import Engine
 from genimg_gui.engine.runtime import Runtime
+from genimg_gui.models.vae import ConvVAE
 from genimg_gui.recipe import Recipe
 from genimg_gui.ui.main_window import MainWindow
 from test_drop_recipe import edited_recipe, step_names
@@ -128,3 +132,30 @@ def test_a_gan_recipe_named_at_start_is_applied_to_the_gans_first_sample(qtbot, 
     assert step_names(w, first)[1:] == ["Recipe g.recipe.json"], w.status.log.text()
     assert "not applied" not in w.status.log.text() and w.document.current is first
     settle(qtbot, first)
+
+
+def test_a_recipe_waits_for_a_model_whose_folder_name_begins_with_the_one_loading_before_it(
+        qtbot, window, monkeypatch, image_files, tmp_path, model_dir):
+    """Loads were told apart by their words: …/tiny-vae arriving took the load of …/tiny-vae-b with it ("loading
+    …/tiny-vae-b" begins with "loading …/tiny-vae"), and a recipe waiting for it was applied at once, checked
+    against …/tiny-vae: tiny-vae's recipe went on a picture then carried over to other-vae, whose model it is not."""
+    a, = open_images(qtbot, window, image_files[:1])
+    recipe = edited_recipe(qtbot, window, monkeypatch, a, tmp_path / "smile.recipe.json")
+    shutil.copytree(model_dir / "tiny-vae", tmp_path / "vaes" / "tiny-vae")  # the recipe's weights
+    torch.manual_seed(2)
+    make_model_folder(tmp_path / "vaes" / "tiny-vae-b", ConvVAE(TINY_VAE), "other-vae")  # other weights
+    doc, applied = window.document, lambda: "Recipe smile.recipe.json" in a.made_by.values()  # its History step
+    arrived = []  # each VAE as it arrives, and whether the recipe was applied by then
+    doc.model_loaded.connect(lambda info: arrived.append((info.name, applied())))
+    doc.load_model(str(tmp_path / "vaes" / "tiny-vae"))
+    doc.load_model(str(tmp_path / "vaes" / "tiny-vae-b"))
+    drop(window, [recipe])
+    saved = window.status.log.text().count("smile.recipe.json")  # "Saved the edit recipe … to …smile.recipe.json"
+    qtbot.waitUntil(lambda: len(arrived) == 2 and window.status.log.text().count("smile.recipe.json") > saved
+                    and not doc.jobs and not doc.carry.pending_any(), timeout=UI_TIMEOUT)
+    assert arrived == [("tiny-vae", False), ("other-vae", False)]  # not applied before the last VAE came
+    assert window.last_error == ("Cannot apply the recipe: smile.recipe.json was made with tiny-vae, not other-vae: "
+                                 "its edit moves along tiny-vae's directions, which mean nothing in other-vae's "
+                                 "latents; load tiny-vae to apply it")  # checked against the VAE that came last
+    assert not applied() and doc.models["vae"].name == "other-vae"
+    settle(qtbot, a)

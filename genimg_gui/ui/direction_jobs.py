@@ -16,6 +16,7 @@ import numpy as np
 
 from ..engine import requests as rq
 from .directions_dialog import DirectionRequest
+from .running_jobs import JobKind, RunningJob
 
 if TYPE_CHECKING:
     from .document import Document
@@ -52,7 +53,8 @@ class DirectionJobs:
     def encode(self, job: Job, side: str, paths: tuple[str, ...]) -> int:
         """Send one side's examples to be encoded; returns the request's seq."""
         seq = self.document.engine.submit(rq.EncodeLatents(tuple(paths)))
-        self.document.jobs[seq] = f"encoding “{side}” examples for {job.request.name}"
+        self.document.jobs[seq] = RunningJob(JobKind.EXAMPLES, f"encoding “{side}” examples for {job.request.name}",
+                                             tuple(paths))
         self.running[seq] = (job, side)
         self._told_here(seq, job)
         return seq

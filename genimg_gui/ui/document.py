@@ -5,7 +5,6 @@ shows is dropped."""
 from __future__ import annotations
 
 import os
-import re
 from dataclasses import replace
 from typing import Callable
 
@@ -26,6 +25,7 @@ from .failed_requests import FailedRequests
 from .gan_samples import GanSamples
 from .history_steps import HistorySteps, OfferedUndo
 from .item import Item
+from .running_jobs import JobKind, RunningJob, loading, loads, opening
 
 
 class Document(HistorySteps, QObject):
@@ -69,7 +69,7 @@ class Document(HistorySteps, QObject):
         self.next_id = 1  # the id of the next item made, here or by samples
         self.samples = GanSamples(self)  # MapSeed requests, and each sample's own image for Compare
         self.carry = CarryOver(self)  # a new model takes the open items, and their histories, with it
-        self.jobs: dict[int, str] = {}  # running job seq -> description
+        self.jobs: dict[int, RunningJob] = {}  # running job seq -> its kind, paths and words
         self.waiting_files: list[tuple[list[str], str]] = []  # (paths, fit) to open once no model is loading
         self.sending: dict[int, str] = {}  # Send to VAE editor's EncodeImage seq -> the sample's name (Item.sent_from)
         self.failures = FailedRequests(self)  # what a failed request leaves, kept for a retry on the CPU
@@ -106,7 +106,7 @@ class Document(HistorySteps, QObject):
         if named:
             self.named[path] = kind
         seq = self.engine.submit(rq.LoadModel(path, scaling_factor))
-        self.jobs[seq] = f"loading {path}"
+        self.jobs[seq] = loading(path)
         self.loading_changed.emit()
         return seq
 
@@ -128,12 +128,12 @@ class Document(HistorySteps, QObject):
         if not (paths := new_files(self, paths, fit)):
             return None
         seq = self.engine.submit(rq.EncodeFiles(tuple(paths), fit))
-        self.jobs[seq] = f"encoding {len(paths)} image(s)"  # items_due reads it: not a direction's examples
+        self.jobs[seq] = opening(paths)  # items_due counts it: new items, where a direction's examples are not
         return seq
 
     def loading_paths(self) -> list[str]:
         """The models being loaded, in the order the worker loads them (the first is loading now)."""
-        return [job.removeprefix("loading ") for _, job in sorted(self.jobs.items()) if job.startswith("loading ")]
+        return list(loads(self.jobs).values())
 
     def models_due(self) -> bool:
         """Models loading, or the last run's session due back: what is opened now may need them, or be in it."""
@@ -142,7 +142,7 @@ class Document(HistorySteps, QObject):
     def items_due(self) -> bool:
         """Pictures or samples on their way, to be new items: files waiting for the models due (models_due) or
         being opened, or a new GAN sample being drawn (the one a GAN loading with none open asks for, New sample)."""
-        opening = any(re.fullmatch(r"encoding \d+ image\(s\)", job) for job in self.jobs.values())  # open_files
+        opening = any(job.kind is JobKind.OPEN for job in self.jobs.values())  # open_files
         new_sample = 0 in self.samples.pending.values()  # GanSamples.generate: 0 for a new item
         return self.models_due() or bool(self.waiting_files) or opening or new_sample
 

@@ -15,6 +15,7 @@ from .already_open import open_copy, show_open, unique_name
 from .encoded_message import encoded_message, source_size
 from .item import Item
 from .model_arrival import take_model
+from .running_jobs import loading
 
 if TYPE_CHECKING:
     from .document import Document
@@ -48,7 +49,7 @@ def _on_encoded(doc: Document, r: rq.Encoded) -> None:
 def _on_scale_needed(doc: Document, r: rq.ScaleNeeded) -> None:
     # on its way while asked (its progress's end took it off): a kept session waiting for it came back as anything
     # else ended meanwhile, over the model the user named
-    doc.jobs[r.seq] = f"loading {r.path}"
+    doc.jobs[r.seq] = loading(r.path)
     doc.scale_needed.emit(r)  # answered (loading again) before this load counts as done: files wait on
     doc.jobs.pop(r.seq, None)
     doc.open_waiting()

@@ -12,6 +12,7 @@ from ..catalog import read_entry
 from ..seed_draws import Drawn, class_named
 from ..session import Session, SessionItem
 from .item import Item
+from .running_jobs import loads
 from .slow_draw import model_name
 
 if TYPE_CHECKING:
@@ -77,7 +78,7 @@ def restore_session(document: Document, session: Session, drop_start_sample: boo
     chosen_after: the seq after which a load is the user's choice (one opened while the session waited for the
     start-up's models; one named on the command line is too: Document.named); the session's model of its kind is
     not loaded then."""
-    loading = {d.removeprefix("loading ") for d in document.jobs.values()}
+    loading = set(loads(document.jobs).values())
     trained_again: list[tuple[str, str]] = []  # (kind, folder): its model loaded now holds other weights
     # kinds whose model, loaded already, is followed in place of the session's: the user's, or a bundled stand-in
     followed: list[str] = []
@@ -205,25 +206,24 @@ def named_kind(document: Document, path: str) -> str | None:
 def named_loads(document: Document) -> set[int]:
     """The loads on their way of models named on the command line: a kept session waits for them, an SD VAE file's
     sent again with its scale among them (the start-up's loads it waits for ended as its question was answered)."""
-    return {seq for seq, job in document.jobs.items() if job.startswith("loading ")
-            and job.removeprefix("loading ") in document.named}
+    return {seq for seq, path in loads(document.jobs).items() if path in document.named}
 
 
 def named_unread(document: Document) -> set[int]:
     """The loads on their way of models named on the command line whose kind is not known yet (named_kind): a
     restore waits for them, as either kind may be the user's. Restored before a GAN file named among the files
     had come, a crash's session loaded its own GAN after it, over the user's."""
-    return {seq for seq, job in document.jobs.items() if job.startswith("loading ")
-            and (path := job.removeprefix("loading ")) in document.named and named_kind(document, path) is None}
+    return {seq for seq, path in loads(document.jobs).items()
+            if path in document.named and named_kind(document, path) is None}
 
 
 def _chosen_instead(document: Document, kind: str, after: int | None) -> str | None:
     """The newest model of a kind the user asked to load after seq `after`, still on its way; None when none is.
     Known by its folder's card: a model file's kind is known only once the worker has read it. Not the bundled
     model the start-up loaded in place of the last, nor the session's (stand_ins): the user did not choose them."""
-    stand_ins = {f"loading {os.path.realpath(p)}" for p in document.stand_ins.get(kind, ())[1:]}
-    asked = sorted((seq, job.removeprefix("loading ")) for seq, job in document.jobs.items()
-                   if after is not None and seq > after and job.startswith("loading ") and job not in stand_ins)
+    stand_ins = {os.path.realpath(p) for p in document.stand_ins.get(kind, ())[1:]}
+    asked = [(seq, path) for seq, path in loads(document.jobs).items()
+             if after is not None and seq > after and path not in stand_ins]
     mine = [path for _, path in asked if (entry := read_entry(Path(path))) is not None and entry.kind == kind]
     return mine[-1] if mine else None
 

@@ -15,6 +15,7 @@ from .document import Document
 from .item import Item
 from .gan_panel import INVERT_TIP, GanPanel
 from .inversion_names import inversion_name, stopped_name
+from .running_jobs import JobKind, RunningJob
 from .settings import Settings
 
 STARTING_GUESS = "Starting guess"  # the History tab's name of the state a run starts from, while it runs
@@ -75,7 +76,7 @@ class InversionController(QObject):
     def invert(self, image: np.ndarray, name: str, steps: int, editability: float,
                source: tuple[int, int] | None = None) -> int:
         seq = self.document.engine.submit(rq.Invert(image, steps=steps, editability=editability))
-        self.document.jobs[seq] = f"inverting {name}"
+        self.document.jobs[seq] = RunningJob(JobKind.INVERSION, f"inverting {name}")
         self.document.message.emit(f"Inverting {name} ({counted(steps, 'step')})…")  # the log's record of the start
         self.runs[seq] = Run(name, self.document.models["gan"].identity, source=source)
         self.document.failures.cancel_told_elsewhere.add(seq)  # _on_failed says what a cancel kept

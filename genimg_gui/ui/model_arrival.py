@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 from ..engine import requests as rq
 from ..paths import shown_path
 from ..wording import duration, latent_scale_said
+from .running_jobs import loads
 
 if TYPE_CHECKING:
     from .document import Document
@@ -17,8 +18,9 @@ def take_model(doc: Document, info: rq.ModelInfo) -> None:
     """The document's answer to a ModelInfo (its model_hooks first: they add the user's directions)."""
     for hook in doc.model_hooks:
         info = hook(info)
-    loaded = (f"loading {info.path}", f"loading {info.source}")  # source: the file converted to path
-    doc.jobs = {s: d for s, d in doc.jobs.items() if not d.startswith(loaded)}
+    # source: the path asked for (a file converted to path); whole paths: …/vae arriving is not …/vae-b's load
+    done = {seq for seq, path in loads(doc.jobs).items() if path in (info.path, info.source)}
+    doc.jobs = {seq: job for seq, job in doc.jobs.items() if seq not in done}
     previous = doc.models.get(info.kind)
     doc.models[info.kind] = info
     if previous is not None:  # its labels as it is left, renamed ones too: the values kept for it count them

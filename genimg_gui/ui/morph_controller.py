@@ -22,6 +22,7 @@ from .failed_requests import DONE_ON_CPU
 from .item import Item
 from .morph_dialog import MorphDialog
 from .morph_settings import MorphSettings
+from .running_jobs import JobKind, RunningJob
 from .settings import Settings
 
 MORPH_TAG = (1 << 30) + 1  # Decode / RenderFrames tag of the morph: above any item id, apart from AB_TAG
@@ -186,7 +187,7 @@ class MorphController(QObject):
         seq = self.document.engine.submit(rq.RenderFrames(self.kind, frames.edited, tag=MORPH_TAG,
                                                           masks=masks, bases=bases, write=file))
         count = len(frames.edited)
-        self.document.jobs[seq] = f"rendering a morph of {count} frames"
+        self.document.jobs[seq] = RunningJob(JobKind.MORPH, f"rendering a morph of {count} frames", (path,))
         self._start(Export(seq, file, count))
         return seq
 

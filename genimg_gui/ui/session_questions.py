@@ -11,6 +11,7 @@ from ..wording import counted, listed, quoted_list
 from .document_session import kept_items, named_loads, named_unread
 from .inversion_names import parse as inversion_parts
 from .item import Item
+from .running_jobs import loads
 
 if TYPE_CHECKING:
     from ..session import Session
@@ -56,13 +57,18 @@ def work_kind(item: Item) -> str:
 
 
 def work_name(item: Item) -> str:
-    """An item as the quit question names it: “cat.png”, or an inversion as inversion of “cat.png”, a second one
-    of that picture as inversion 2 of “cat.png”, a stopped one's name adding (stopped at step 40)."""
+    """An item as the quit question names it: “cat.png”, or an inversion as inversion_named names it."""
+    return inversion_named(item) or f"“{short_name(item.name)}”"
+
+
+def inversion_named(item: Item) -> str | None:
+    """An inversion as the quit question names it: inversion of “cat.png”, a second one of that picture as
+    inversion 2 of “cat.png”, a stopped one's name adding (stopped at step 40); None for an item not named so."""
     parts = inversion_parts(item.name)
-    if item.inverted_in is not None and parts is not None:
-        number = f" {parts.number}" if parts.number > 1 else ""
-        return f"inversion{number} of “{short_name(parts.source)}”{parts.rest}"
-    return f"“{short_name(item.name)}”"
+    if item.inverted_in is None or parts is None:
+        return None
+    number = f" {parts.number}" if parts.number > 1 else ""
+    return f"inversion{number} of “{short_name(parts.source)}”{parts.rest}"
 
 
 def unexported_work(items: list[Item]) -> str:
@@ -70,8 +76,8 @@ def unexported_work(items: list[Item]) -> str:
     first few named: "2 edited images and 1 inversion have not been exported: “a.png”, “b.png”, inversion of …"."""
     kinds = [work_kind(item) for item in items]
     if len(items) == 1:
-        name = work_name(items[0])
-        return f"The {name if name.startswith('inversion') else f'{kinds[0]} {name}'} has not been exported."
+        # told from the item, not from the words work_name chose for it
+        return f"The {inversion_named(items[0]) or f'{kinds[0]} {work_name(items[0])}'} has not been exported."
     counts = [counted(kinds.count(kind), kind) for kind in dict.fromkeys(kinds)]
     which = f"These {counts[0]}" if len(counts) == 1 else ", ".join(counts[:-1]) + " and " + counts[-1]
     return f"{which} have not been exported: {listed([work_name(item) for item in items], NAMED)}."
@@ -81,8 +87,8 @@ def inverting_text(items: list[Item], can_keep: bool) -> str:
     """What quitting does to the inversions still running: stopped, and (Keep for next time) kept as they stand,
     as a Cancel keeps them. Unsaid, a run cut off by the quit was only listed as "not exported"."""
     if len(items) == 1:
-        name = work_name(items[0])
-        which, it, they = f"The {name if name.startswith('inversion') else f'inversion {name}'} is", "it", "it stands"
+        name = inversion_named(items[0]) or f"inversion {work_name(items[0])}"
+        which, it, they = f"The {name} is", "it", "it stands"
     else:
         which, it, they = f"{counted(len(items), 'inversion')} are", "them", "they stand"
     keeps = f", and Keep for next time keeps {it} as {they}" if can_keep else ""
@@ -117,7 +123,7 @@ class SessionQuestions:
             doc.named.clear()  # no restore for the models named on the command line to win over
             return 0
         if session.kept:  # the user chose to keep it when quitting: asked then, not again
-            start_up = {seq for seq, job in doc.jobs.items() if job.startswith("loading ")}
+            start_up = set(loads(doc.jobs))
             self._reopen_once_loaded(session, KEPT_BACK, start_up, named_loads)
             return len(session.items)
         if not self.ask_restore([item.name for item in session.items]):
