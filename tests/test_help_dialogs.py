@@ -9,12 +9,15 @@ import numpy as np
 import pytest
 from PySide6.QtCore import QRect, Qt, QTimer
 from PySide6.QtGui import QAction, QFont, QKeySequence
-from PySide6.QtWidgets import (QAbstractButton, QApplication, QLabel, QLineEdit, QMessageBox, QWidget)
+from PySide6.QtWidgets import (QAbstractButton, QApplication, QDialog, QLabel, QLineEdit, QMessageBox, QProxyStyle,
+                               QStyle, QWidget)
 
 from genimg_gui.ui import window_geometry
 from genimg_gui.ui.about import README
+from genimg_gui.ui.directions_dialog import DirectionsDialog
 from genimg_gui.ui.main_window import MainWindow
 from genimg_gui.ui.morph_dialog import MorphDialog
+from genimg_gui.ui.train_dialog import TrainDialog
 from genimg_gui.ui.window_geometry import FRAME
 from widget_helpers import lines_read
 
@@ -118,6 +121,47 @@ def test_about_lists_the_keys_a_keyboard_has_the_menus_first(qtbot, bare_window)
                 for keys in listed:
                     last = QKeySequence(keys, NATIVE)[0].key().value
                     assert last < Qt.Key.Key_Escape.value or last in pc_keys, line
+
+
+class IconsOnDialogButtons(QProxyStyle):
+    """A desktop's style that gives dialog buttons their standard icons, as X11's and KDE's do (the test platform's
+    gives none)."""
+
+    def styleHint(self, hint, option=None, widget=None, returned=None) -> int:  # noqa: N802 (Qt's name)
+        if hint == QStyle.StyleHint.SH_DialogButtonBox_ButtonsHaveIcons:
+            return 1
+        return super().styleHint(hint, option, widget, returned)
+
+
+@pytest.fixture()
+def desktop_with_button_icons(qapp):
+    """Such a desktop's style, which genimg's start-up wraps as on any desktop; the style put back after."""
+    from genimg_gui.ui.app_style import set_up_style  # new with the fix: the other tests still run on old code
+
+    before = qapp.style().name()
+    qapp.setStyle(IconsOnDialogButtons(qapp.style()))
+    set_up_style(qapp)  # as genimg_gui.app.main does
+    yield
+    qapp.setStyle(before)
+
+
+def test_dialog_buttons_carry_no_icon_on_a_desktop_that_gives_them_icons(qtbot, desktop_with_button_icons,
+                                                                          bare_window):
+    """Train…, Quick start and Message log had Close with a black ✕, New direction ✓ and ✗, Morph's Close none:
+    on a dark theme the icons were black marks on dark buttons."""
+    assert QApplication.style().styleHint(QStyle.StyleHint.SH_DialogButtonBox_ButtonsHaveIcons) == 0
+    items = [(i, f"image {i}.png", np.full((32, 32, 3), 60 * i, np.uint8)) for i in range(2)]
+    dialogs: list[QDialog] = [TrainDialog(), DirectionsDialog(target="For tiny-vae"), MorphDialog(items)]
+    for dialog in dialogs:
+        qtbot.addWidget(dialog)
+        dialog.show()
+    dialogs += [bare_window.help.quick_start(), bare_window.show_message_log(), bare_window.help.about()]
+    for dialog in dialogs:
+        buttons = [b for b in dialog.findChildren(QAbstractButton) if b.isVisible() and b.text()]
+        assert buttons, dialog.windowTitle()
+        with_icons = [b.text() for b in buttons if not b.icon().isNull()]
+        assert with_icons == [], (dialog.windowTitle(), with_icons)
+        dialog.close()
 
 
 def menu_place(window: MainWindow, menu_title: str, item_text: str) -> str:
