@@ -10,15 +10,15 @@ import pytest
 from PySide6.QtCore import QRect, Qt, QTimer
 from PySide6.QtGui import QAction, QFont, QKeySequence
 from PySide6.QtWidgets import (QAbstractButton, QApplication, QDialog, QLabel, QLineEdit, QMessageBox, QProxyStyle,
-                               QStyle, QWidget)
+                               QStyle, QStyleFactory, QWidget)
 
 from genimg_gui.ui import window_geometry
 from genimg_gui.ui.about import README
 from genimg_gui.ui.directions_dialog import DirectionsDialog
 from genimg_gui.ui.main_window import MainWindow
 from genimg_gui.ui.morph_dialog import MorphDialog
-from genimg_gui.ui.train_dialog import TrainDialog
 from genimg_gui.ui.window_geometry import FRAME
+from test_start_fallback import started
 from widget_helpers import lines_read
 
 NATIVE = QKeySequence.SequenceFormat.NativeText
@@ -135,33 +135,29 @@ class IconsOnDialogButtons(QProxyStyle):
 
 @pytest.fixture()
 def desktop_with_button_icons(qapp):
-    """Such a desktop's style, which genimg's start-up wraps as on any desktop; the style put back after."""
-    from genimg_gui.ui.app_style import set_up_style  # new with the fix: the other tests still run on old code
-
-    before = qapp.style().name()
-    qapp.setStyle(IconsOnDialogButtons(qapp.style()))
-    set_up_style(qapp)  # as genimg_gui.app.main does
+    """Such a desktop's style on the application, as genimg finds it at start-up; the test platform's own after."""
+    qapp.setStyle(IconsOnDialogButtons(QStyleFactory.create("Fusion")))
     yield
-    qapp.setStyle(before)
+    qapp.setStyle("Fusion")
 
 
-def test_dialog_buttons_carry_no_icon_on_a_desktop_that_gives_them_icons(qtbot, desktop_with_button_icons,
-                                                                          bare_window):
-    """Train…, Quick start and Message log had Close with a black ✕, New direction ✓ and ✗, Morph's Close none:
-    on a dark theme the icons were black marks on dark buttons."""
-    assert QApplication.style().styleHint(QStyle.StyleHint.SH_DialogButtonBox_ButtonsHaveIcons) == 0
-    items = [(i, f"image {i}.png", np.full((32, 32, 3), 60 * i, np.uint8)) for i in range(2)]
-    dialogs: list[QDialog] = [TrainDialog(), DirectionsDialog(target="For tiny-vae"), MorphDialog(items)]
+def test_dialog_buttons_carry_no_icon_on_a_desktop_that_gives_them_icons(qtbot, monkeypatch, model_dir,
+                                                                          desktop_with_button_icons):
+    """Train…, Quick start, Message log and About had Close with a black ✕, New direction ✓ and ✗, Morph's Close
+    none: on a dark theme the icons were black marks on dark buttons."""
+    models = ["--vae", str(model_dir / "tiny-vae"), "--gan", str(model_dir / "tiny-gan")]
+    window = started(qtbot, monkeypatch, models, lambda w: len(w.document.items) == 1)  # the GAN's sample
+    dialogs: list[QDialog] = [window.train_dialog(), window.help.quick_start(), window.show_message_log(),
+                              window.morph.open_dialog(), DirectionsDialog(window, target="For tiny-vae")]
     for dialog in dialogs:
-        qtbot.addWidget(dialog)
         dialog.show()
-    dialogs += [bare_window.help.quick_start(), bare_window.show_message_log(), bare_window.help.about()]
-    for dialog in dialogs:
         buttons = [b for b in dialog.findChildren(QAbstractButton) if b.isVisible() and b.text()]
         assert buttons, dialog.windowTitle()
         with_icons = [b.text() for b in buttons if not b.icon().isNull()]
         assert with_icons == [], (dialog.windowTitle(), with_icons)
         dialog.close()
+    about_buttons = about_as_shown(qtbot, window)["buttons"]
+    assert about_buttons and all(no_icon for _, no_icon in about_buttons.values()), about_buttons
 
 
 def menu_place(window: MainWindow, menu_title: str, item_text: str) -> str:
