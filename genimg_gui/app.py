@@ -34,12 +34,14 @@ def main(argv: list[str] | None = None) -> int:
     from .catalog import bundled_models
     from .qt_binding import binding_problem
     from .engine.engine import Engine
+    from .ui.app_style import set_up_style
     from .ui.main_window import MainWindow
     from .ui.settings import Settings
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName("genimg")
     app.setOrganizationName("genimg")
+    set_up_style(app)
     settings = Settings()
     engine = Engine(args.device if args.device != "auto" else settings.device() or "auto", threads=args.threads or 0)
     window = MainWindow(engine, bundled_models(), settings)

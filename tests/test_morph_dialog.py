@@ -77,14 +77,13 @@ def test_morph_timeline_play_preview_export(qtbot, morph, tmp_path, monkeypatch)
     assert morph.frame_label.text() == "2 / 3"
     seen: list[int] = []
     morph.frame_requested.connect(seen.append)
-    play_icon = morph.play_button.icon().cacheKey()
     qtbot.mouseClick(morph.play_button, LEFT)
-    assert morph.play_button.text() == "Pause" and morph.play_button.icon().cacheKey() != play_icon
+    assert morph.play_button.text() == "Pause"
     assert drawable(morph.play_button)
     qtbot.waitUntil(lambda: seen[:3] == [2, 0, 1], timeout=UI_TIMEOUT)  # wraps around
     qtbot.mouseClick(morph.play_button, LEFT)
     assert not morph.timer.isActive() and morph.play_button.text() == "Play" and drawable(morph.play_button)
-    assert not morph.play_button.icon().isNull()
+    assert morph.play_button.icon().isNull()  # words alone: the style's black ▶ was lost on a dark theme's button
     morph.show_frame(1, solid((250, 0, 0), 8))
     pix = morph.preview.pixmap()
     assert pix.width() == 256 and from_qimage(pix.toImage())[128, 128].tolist() == [250, 0, 0]

@@ -1,10 +1,10 @@
 """Helpers shared by the tests of the editing widgets on their own (no engine): mouse buttons, a solid
-picture, a shown widget, wheel notches, and a slider panel that records the steps it commits."""
+picture, a shown widget, wheel notches, a slider panel that records the steps it commits, and a dialog's lines."""
 from __future__ import annotations
 
 import numpy as np
 from PySide6.QtCore import QPoint, QPointF, Qt
-from PySide6.QtWidgets import QApplication, QSlider
+from PySide6.QtWidgets import QApplication, QLabel, QSlider, QWidget
 
 from genimg_gui.ui.sliders import SliderPanel
 
@@ -54,3 +54,14 @@ def focused(qtbot, slider: QSlider) -> QSlider:
     slider.setFocus()
     qtbot.waitUntil(slider.hasFocus)
     return slider
+
+
+def lines_read(dialog: QWidget) -> list[str]:
+    """The dialog's words as a reader goes through them: each label's lines, those side by side (a table's row)
+    joined by a space."""
+    rows: dict[int, list[tuple[int, str]]] = {}
+    for label in dialog.findChildren(QLabel):
+        if label.isVisible() and label.text():
+            middle = label.mapTo(dialog, label.rect().center())
+            rows.setdefault(middle.y(), []).append((middle.x(), label.text()))
+    return [line.strip() for y in sorted(rows) for line in " ".join(text for _, text in sorted(rows[y])).splitlines()]

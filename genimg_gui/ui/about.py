@@ -1,10 +1,12 @@
-"""Help → About genimg's text: the version, what a model file may do, where the README is, the main keys. It said
-"nothing is unpickled" while StyleGAN2 pickles are read (by a restricted unpickler), and nothing else."""
+"""Help → About genimg's words: the version, what a model file may do, where the README is, the menus' keys. It said
+"nothing is unpickled" while StyleGAN2 pickles are read (by a restricted unpickler), and nothing else. And the menus'
+keys and places by item, for the texts that name them."""
 from __future__ import annotations
 
 from importlib import metadata
 from pathlib import Path
 
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import QMenu, QMenuBar
 
@@ -12,6 +14,8 @@ import genimg_gui
 
 README = Path(genimg_gui.__file__).resolve().parent.parent / "README.md"  # beside the package in a source checkout
 TEXT = QKeySequence.SequenceFormat.NativeText  # keys as this desktop writes them (⌘ on a Mac)
+# Qt numbers the keys of a PC keyboard (characters, then Escape to Menu) below Help and the media and launch keys
+FIRST_NAMED_KEY = Qt.Key.Key_Help.value
 
 
 def version() -> str:
@@ -22,18 +26,23 @@ def version() -> str:
         return genimg_gui.__version__
 
 
+def on_a_keyboard(keys: QKeySequence) -> bool:
+    """Whether keys are typed on a keyboard's usual keys: a desktop's standard keys end in a media or named key
+    (Close image's on X11 are Ctrl+W and Close, Quick start's F1 and Help), which About listed as "Ctrl+W or Close"."""
+    return all(keys[i].key().value < FIRST_NAMED_KEY for i in range(keys.count()))
+
+
 def shortcuts(menus: list[QMenu]) -> list[tuple[str, str]]:
     """(what, its keys) of every menu item with keys, in the menus' order, read off the actions themselves: a copy
     written by hand had left out Ctrl+0-3, B, E, [, ] and Ctrl+Q. Undo and Redo go by their toolbar names (their
-    menu texts name a step)."""
+    menu texts name a step). The first, which the menu shows, and one more (Redo's Ctrl+Y) of those on a keyboard."""
     found = []
     for menu in menus:
         for action in menu.actions():
             if action.menu() is not None:
                 found += shortcuts([action.menu()])
-            elif action.shortcuts():
-                # the first two: Redo's further ones are the desktop's own extras (Alt+Shift+Backspace, Redo)
-                found.append((action.iconText(), " or ".join(k.toString(TEXT) for k in action.shortcuts()[:2])))
+            elif typed := [keys for keys in action.shortcuts() if on_a_keyboard(keys)][:2]:
+                found.append((action.iconText(), " or ".join(keys.toString(TEXT) for keys in typed)))
     return found
 
 
@@ -48,13 +57,31 @@ def menu_keys(bar: QMenuBar) -> dict[str, str]:
     return dict(shortcuts(bar_menus(bar)))
 
 
-def about_text(keys: list[tuple[str, str]]) -> str:
-    """The About box's text, plain lines; keys: (what, its keys) of the main shortcuts (shortcuts())."""
-    readme = str(README) if README.is_file() else "README.md in genimg's source, which is also its package description"
-    keys = "\n".join(f"  {what}: {key}" for what, key in keys)
+def menu_places(bar: QMenuBar) -> dict[str, str]:
+    """{what: where it is} ("Morph / interpolate": "Edit → Morph / interpolate…") of every item in a menu bar's
+    menus, for texts that send the user to one: Quick start wrote "Edit → Morph", which the Edit menu has not."""
+    places = {}
+    for menu in bar_menus(bar):
+        for action in menu.actions():
+            if not action.isSeparator() and action.menu() is None:
+                places[action.iconText()] = f"{shown_text(menu.title())} → {shown_text(action.text())}"
+    return places
+
+
+def shown_text(text: str) -> str:
+    """A menu's or an item's text as it shows: "&Morph / interpolate…" is "Morph / interpolate…", "&&" is "&"."""
+    return "&".join(part.replace("&", "") for part in text.split("&&"))
+
+
+def summary_text() -> str:
+    """About's words above where the README is: what genimg is, and what a model file may do."""
     return (f"genimg {version()}: edit and generate images through the latent spaces of VAEs and GANs.\n\n"
             "Models are read as safetensors with JSON model cards; a .ckpt or .pt is read weights-only and a StyleGAN2 "
             ".pkl by a restricted unpickler that rebuilds only tensors and plain containers, so no code from a model "
-            "file ever runs. Nothing is downloaded.\n\n"
-            f"Everything it does is told in the README: {readme}\n\n"
-            f"Main shortcuts:\n{keys}")
+            "file ever runs. Nothing is downloaded.")
+
+
+def readme_place() -> Path | None:
+    """The README's path beside the package (a source checkout), or None where it is not (then it is the package's
+    description, on its index page)."""
+    return README if README.is_file() else None

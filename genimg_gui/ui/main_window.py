@@ -173,7 +173,7 @@ class MainWindow(QMainWindow):
         self.slider_tab.builtin = self.directions_tool.builtin  # the same dict: the rows that came with each model
         self.add_action(edit, "New &direction from examples…", self.directions_tool.new_direction)
         self.morph = MorphController(self.document, self, self.settings)
-        self.add_action(edit, "&Morph / interpolate…", self.morph.open_dialog, QKeySequence("Ctrl+M"))
+        self.add_action(edit, MorphController.MENU_TEXT, self.morph.open_dialog, QKeySequence("Ctrl+M"))
         view = bar.addMenu("&View")
         self.add_action(view, "&Fit to window", self.canvas.fit, QKeySequence("Ctrl+0"))
         for text, steps in (("Zoom &in", 1), ("Zoom &out", -1)):

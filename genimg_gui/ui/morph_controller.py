@@ -20,7 +20,7 @@ from ..wording import one_of
 from .document import Document
 from .failed_requests import DONE_ON_CPU
 from .item import Item
-from .morph_dialog import MorphDialog
+from .morph_dialog import TITLE, MorphDialog
 from .morph_settings import MorphSettings
 from .running_jobs import JobKind, RunningJob
 from .settings import Settings
@@ -40,6 +40,8 @@ class Export(NamedTuple):
 
 class MorphController(QObject):
     """One morph dialog at a time, for the items of the current item's kind."""
+
+    MENU_TEXT = f"&{TITLE}…"  # the Edit menu's item that opens the dialog, named as the dialog's title
 
     def __init__(self, document: Document, parent: QWidget, settings: Settings) -> None:
         super().__init__(parent)

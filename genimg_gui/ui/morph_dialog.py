@@ -8,7 +8,7 @@ from pathlib import Path
 import numpy as np
 from PySide6.QtCore import QSignalBlocker, Qt, QTimer, Signal
 from PySide6.QtGui import QPixmap
-from PySide6.QtWidgets import QCheckBox, QComboBox, QDialog, QLabel, QPushButton, QStyle, QWidget
+from PySide6.QtWidgets import QCheckBox, QComboBox, QDialog, QLabel, QPushButton, QWidget
 
 from ..morph import (DEFAULT_FPS, DEFAULT_MODE, GIF_MAX_FPS, MAX_FRAMES, MAX_SCALE, default_scale, max_scale,
                      min_frames, output_size)
@@ -24,6 +24,7 @@ from .settings import Settings
 
 MODES = (("spherical", "Spherical (slerp)"), ("linear", "Linear"))  # the Path box's items: morph.MODES, named
 EXPORT_FILTERS = {"GIF (*.gif)": ".gif", "WebP (*.webp)": ".webp", "MP4 video (*.mp4)": ".mp4"}
+TITLE = "Morph / interpolate"  # the Edit menu's item (MorphController.MENU_TEXT): it said "Morph between images"
 
 
 class MorphDialog(QDialog):
@@ -37,7 +38,7 @@ class MorphDialog(QDialog):
     def __init__(self, items: list[tuple[int, str, np.ndarray]], parent: QWidget | None = None,
                  checked: tuple[int, ...] | None = None, remembered: dict | None = None) -> None:
         super().__init__(parent)
-        self.setWindowTitle("Morph between images")
+        self.setWindowTitle(TITLE)
         self.setModal(False)
         checked = tuple(i for i, _, _ in items[:2]) if checked is None else checked
         self.keyframes = KeyframeList(items, checked)
@@ -266,10 +267,8 @@ class MorphDialog(QDialog):
         self.play_button.blockSignals(False)
 
     def _show_play_button(self, playing: bool) -> None:
-        """Play, or Pause while playing. The style's media icons, not ▶/⏸ characters: many fonts (DejaVu, the
-        usual Linux one) have no ⏸, which drew as an empty box."""
-        icon = QStyle.StandardPixmap.SP_MediaPause if playing else QStyle.StandardPixmap.SP_MediaPlay
-        self.play_button.setIcon(self.style().standardIcon(icon))
+        """Play, or Pause while playing, in words alone: not ▶/⏸ characters, as many fonts (DejaVu, the usual Linux
+        one) have no ⏸, which drew as an empty box, nor the style's media icons, black on a dark theme's button."""
         self.play_button.setText("Pause" if playing else "Play")
 
     def _advance(self) -> None:

@@ -116,6 +116,10 @@ class SliderPanel(QWidget):
         self.scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.reset_all_button = QPushButton("Reset all")
         self.randomise_button = QPushButton("Randomise")
+        # named as the Edit menu names them, where their keys are
+        self.reset_all_button.setToolTip("Every slider back to 0, the picture to its unedited latent (Edit → Reset "
+                                         "all sliders)")
+        self.randomise_button.setToolTip("Draw every slider from N(0, 1) (Edit → Randomise sliders)")
         self.reset_all_button.clicked.connect(self.reset_all)
         self.randomise_button.clicked.connect(self.randomise)
         buttons = QHBoxLayout()

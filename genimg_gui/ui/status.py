@@ -305,7 +305,7 @@ class StatusBar(StatusJobs, QStatusBar):
         """The log button counts the errors not yet looked at: one that left the bar can still be read."""
         self.log_button.setText(f"⚠ {count} in log" if count else "Log")
         self.log_button.setStyleSheet(ink.text_sheet(self.log_button, ERROR_COLOUR) if count else "")
-        self.log_button.setToolTip("Every message and error of this session (View ▸ Message log, Ctrl+L)")
+        self.log_button.setToolTip("Every message and error of this session (View → Message log…, Ctrl+L)")
 
     def _errors_on_show(self) -> bool:
         return bool(self._errors and self.currentMessage()) and time.monotonic() < self._errors_until

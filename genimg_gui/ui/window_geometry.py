@@ -17,12 +17,22 @@ FRAME = QSize(16, 48)
 PANEL_SHARE = 0.4  # of the window's width, for the Edit panel: 480 px of 1200
 PANEL_MIN, PANEL_MAX = 400, 640  # px: slider names readable / wrapping little, and the rest left to the pictures
 SCROLL_LEAST_LINES = 3  # the least a scrolled part of a dialog shows, in lines of text
+READING_CHARS = 66  # a help text's lines, in average characters, an easy measure: Qt's own 500 px at a 9 to 10 pt font
+READING_LEAST = 500  # px: a message box wraps its text only past this, so a narrower one showed its lines cut
+READING_SHARE = 0.75  # of the screen's width at most
 
 
 def available_geometry(window: QWidget) -> QRect:
     """The room on the screen the window is on (where a saved geometry put it), less task bars and docks."""
     screen = QGuiApplication.screenAt(window.geometry().center()) or window.screen() or QGuiApplication.primaryScreen()
     return screen.availableGeometry()
+
+
+def reading_width(widget: QWidget, screen_width: int) -> int:
+    """How wide a help text's lines are in widget's font, within the screen: Qt's message box wraps at 500 px
+    whatever the font, and at a 14 pt font Quick start stood tall and narrow."""
+    wanted = widget.fontMetrics().averageCharWidth() * READING_CHARS
+    return min(max(wanted, READING_LEAST), int(screen_width * READING_SHARE))
 
 
 def fitted_size(size: QSize, available: QRect) -> QSize:

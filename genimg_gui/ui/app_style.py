@@ -1,0 +1,24 @@
+"""The application's style: the user's own (their desktop's, or -style's), with dialog buttons in words alone.
+Desktop styles put standard icons on a dialog's standard buttons (✕ on Close, ✓ and ✗ on OK and Cancel), drawn
+black, so that on a dark theme's buttons they were black marks; and only those buttons had them: Train… and Message
+log's Close had its ✕, Morph's Close none."""
+from __future__ import annotations
+
+from PySide6.QtWidgets import QApplication, QProxyStyle, QStyle, QStyleOption, QStyleHintReturn, QWidget
+
+
+class PlainDialogButtons(QProxyStyle):
+    """The style it wraps, but for dialog buttons, which carry no icon."""
+
+    def styleHint(self, hint: QStyle.StyleHint, option: QStyleOption | None = None,  # noqa: N802 (Qt's name)
+                  widget: QWidget | None = None, returned: QStyleHintReturn | None = None) -> int:
+        if hint == QStyle.StyleHint.SH_DialogButtonBox_ButtonsHaveIcons:
+            return 0
+        return super().styleHint(hint, option, widget, returned)
+
+
+def set_up_style(app: QApplication) -> None:
+    """Wrap the application's style in PlainDialogButtons, before any window is made (a dialog's buttons take their
+    icons as they are made). The palette, the user's theme, stays as it is."""
+    if not isinstance(app.style(), PlainDialogButtons):
+        app.setStyle(PlainDialogButtons(app.style()))
