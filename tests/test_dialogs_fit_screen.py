@@ -6,17 +6,19 @@ import numpy as np
 import pytest
 from PySide6.QtCore import QPoint, QRect, Qt
 from PySide6.QtGui import QFont
-from PySide6.QtWidgets import QApplication, QLabel, QMessageBox, QWidget
+from PySide6.QtWidgets import QApplication, QFrame, QLabel, QMessageBox, QWidget
 
 from genimg_gui.ui import window_geometry
 from genimg_gui.ui.directions_dialog import DirectionsDialog
 from genimg_gui.ui.main_window import MainWindow
 from genimg_gui.ui.morph_dialog import MorphDialog
+from genimg_gui.ui.morph_layout import PREVIEW_LEAST
 from genimg_gui.ui.train_dialog import TrainDialog
-from genimg_gui.ui.window_geometry import FRAME
+from genimg_gui.ui.window_geometry import FRAME, ScrolledWhenShort
 
 LARGE_FONT = 14  # pt, as a user with a large desktop font has it
 SMALL_SCREEN = QRect(0, 0, 1280, 690)  # 1280 × 720, less a 30 px task bar
+SCREEN_720 = QRect(0, 0, 1280, 720)  # with no task bar
 TINY_SCREEN = QRect(0, 0, 853, 480)  # 1280 × 720 at 150 %, as Qt's programs see it
 GAN_NOTE = ("For emoji-vae (the VAE): example images are encoded by it, and the new slider joins its directions. The "
             "picture shown is a sample of the GAN emoji-faces-gan: the slider goes to the VAE's sliders, not this "
@@ -81,12 +83,67 @@ def test_the_train_dialogs_samples_column_wraps_its_words_at_a_large_font(qtbot,
 def test_the_morph_dialog_opens_within_a_small_screen_at_a_large_font(qtbot, monkeypatch, large_font, screen):
     """Its least height was 786 px at 14 pt: Export… and Close below a 1280 × 720 screen's edge."""
     on_screen(monkeypatch, screen)
-    items = [(i, f"image {i}.png", np.full((64, 64, 3), 40 * i, np.uint8)) for i in range(2)]
-    dialog = opened(qtbot, MorphDialog(items))
+    dialog = opened(qtbot, MorphDialog(morph_items()))
     assert_within(dialog, screen, dialog.export_button, dialog.close_button, dialog.play_button)
     assert place(dialog, dialog.preview).bottom() < place(dialog, dialog.play_button).top()
     assert dialog.loop.width() >= dialog.loop.sizeHint().width()  # "Loop back to the" was cut at 14 pt
-    assert dialog.preview.width() == (256 if screen == SMALL_SCREEN else dialog.preview.height())
+    assert dialog.preview.width() == dialog.preview.height() >= PREVIEW_LEAST
+    if screen == SMALL_SCREEN:  # the preview gave up the height the settings lacked
+        assert_settings_whole(dialog)
+    else:  # too little room for that: they scroll, in a frame, and the preview is at its least
+        bar = settings_area(dialog).verticalScrollBar()
+        assert bar.maximum() > 0 and in_view(bar) and dialog.preview.width() == PREVIEW_LEAST
+        assert settings_area(dialog).frameShape() != QFrame.Shape.NoFrame
+
+
+def morph_items() -> list:
+    return [(i, f"image {i}.png", np.full((64, 64, 3), 40 * i, np.uint8)) for i in range(2)]
+
+
+def settings_area(dialog: MorphDialog) -> ScrolledWhenShort:
+    """The Morph dialog's Animation and Export size settings, scrolled where the screen is short."""
+    return dialog.findChild(ScrolledWhenShort)
+
+
+def assert_settings_whole(dialog: MorphDialog) -> None:
+    """The Morph dialog's Animation and Export size settings all in view, unscrolled and unframed."""
+    area = settings_area(dialog)
+    assert area.verticalScrollBar().maximum() == 0 and not area.verticalScrollBar().isVisible()
+    assert area.frameShape() == QFrame.Shape.NoFrame
+    for widget in (dialog.frames, dialog.fps, dialog.mode, dialog.loop, dialog.scale, dialog.size_label):
+        assert in_view(widget), widget
+
+
+@pytest.mark.parametrize("screen", [SCREEN_720, SMALL_SCREEN])
+def test_the_morph_settings_fit_unscrolled_on_a_1280_by_720_screen(qtbot, monkeypatch, screen):
+    """On a 1280 × 720 screen with a task bar its settings scrolled by 2 px, a thin scroll bar beside them and the
+    Export size box cut at its foot: the preview gives up that height first now."""
+    on_screen(monkeypatch, screen)
+    dialog = opened(qtbot, MorphDialog(morph_items()))
+    assert_within(dialog, screen, dialog.export_button, dialog.close_button, dialog.play_button)
+    assert_settings_whole(dialog)
+    assert dialog.preview.width() == dialog.preview.height() >= PREVIEW_LEAST
+
+
+@pytest.mark.parametrize("font", [None, 12])
+def test_the_morph_settings_fit_unscrolled_under_its_note_on_a_1280_by_720_screen(qtbot, monkeypatch, window, qapp,
+                                                                                  font):
+    """With one image open (its note above the dialog) the settings scrolled by 6 px on a 1280 × 720 screen; at a
+    12 pt font the Export size box was scrolled wholly out of view."""
+    on_screen(monkeypatch, SCREEN_720)
+    before = qapp.font()
+    if font is not None:
+        qapp.setFont(QFont(before.family(), font))
+    try:
+        window.document.select(next(iter(window.document.items)))  # the GAN's sample, alone of its kind
+        dialog = opened(qtbot, window.morph.open_dialog())
+        assert window.morph.note.isVisible()
+        assert_within(dialog, SCREEN_720, dialog.export_button, dialog.close_button, dialog.play_button)
+        assert_settings_whole(dialog)
+        assert dialog.preview.width() == dialog.preview.height() >= PREVIEW_LEAST
+        dialog.close()
+    finally:
+        qapp.setFont(before)
 
 
 @pytest.mark.parametrize("font", [None, LARGE_FONT])

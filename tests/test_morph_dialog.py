@@ -72,6 +72,7 @@ def drawable(button) -> bool:
 def test_morph_timeline_play_preview_export(qtbot, morph, tmp_path, monkeypatch):
     morph.frames.setValue(3)
     morph.fps.setValue(60)
+    morph.show_frame(0, solid(40, 8))  # as the controller does once decoded: until then the timeline and Play wait
     with qtbot.waitSignal(morph.frame_requested, check_params_cb=lambda i: i == 1):
         qtbot.keyClick(morph.timeline, Qt.Key.Key_Right)
     assert morph.frame_label.text() == "2 / 3"
@@ -148,7 +149,7 @@ def test_morph_frames_never_fall_below_the_ticked_keyframes_and_the_dialog_says_
     with qtbot.waitSignal(morph.settings_changed) as sig:
         set_checked(morph, 2, True)
     assert sig.args[0].item_ids == (10, 11, 12) and sig.args[0].frames == 3  # one frame per keyframe at least
-    assert morph.frames.minimum() == 3 and morph.timeline.maximum() == 2 and morph.frame_label.text() == "1 / 3"
+    assert morph.frames.minimum() == 3 and morph.timeline.maximum() == 2 and morph.frame_label.text() == "— / 3"
     assert morph.frames_hint.text() == "Raised to 3: one frame per keyframe at least"
     morph.frames.setValue(2)
     assert morph.frames.value() == 3  # the field goes no lower

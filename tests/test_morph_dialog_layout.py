@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import numpy as np
 from PySide6.QtCore import QRect, Qt
-from PySide6.QtWidgets import QApplication, QWidget
+from PySide6.QtWidgets import QApplication, QFormLayout, QLabel, QWidget
 
 from genimg_gui.ui.morph_dialog import MorphDialog
 
@@ -87,3 +87,25 @@ def test_a_long_keyframe_name_is_elided_in_its_middle_and_whole_in_its_tooltip(q
     assert row.right() < keyframes.viewport().width()  # elided inside the list, not clipped at its edge
     assert keyframes.textElideMode() == Qt.TextElideMode.ElideMiddle
     assert [keyframes.item(i).toolTip() for i in range(2)] == names
+
+
+def text_middle(dialog: MorphDialog, label: QLabel) -> float:
+    """The height in the dialog of the middle of a one-line label's text, where the label draws it."""
+    drawn = label.style().itemTextRect(label.fontMetrics(), label.contentsRect(), label.alignment(), True,
+                                       label.text())
+    return label.mapTo(dialog, drawn.topLeft()).y() + drawn.height() / 2
+
+
+def test_the_export_sizes_names_are_level_with_their_values(qtbot):
+    """"256 × 256 px" stood 5 to 9 px above its name "Size": the form centred the name in 1.75 lines' height, the
+    size sat at the top of the two lines kept for it."""
+    dialog = dialog_with_keyframes(qtbot)
+    form = dialog.size_label.parentWidget().layout()
+    assert isinstance(form, QFormLayout)
+    size_name = form.labelForField(dialog.size_label)
+    assert size_name.text() == "Size" and dialog.size_label.text() == "256 × 256 px"
+    assert dialog.size_label.fontMetrics().horizontalAdvance(dialog.size_label.text()) <= dialog.size_label.width()
+    assert abs(text_middle(dialog, size_name) - text_middle(dialog, dialog.size_label)) <= 2
+    scale_name = form.labelForField(dialog.scale)
+    scale_box = place(dialog, dialog.scale)
+    assert abs(text_middle(dialog, scale_name) - (scale_box.top() + scale_box.height() / 2)) <= 2

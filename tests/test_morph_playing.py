@@ -58,6 +58,7 @@ def test_playing_the_morph_again_decodes_no_frame_twice(qtbot, window, image_fil
     dialog, shown = open_morph(qtbot, window)
     dialog.frames.setValue(5)
     dialog.fps.setValue(60)
+    qtbot.waitUntil(dialog.play_button.isEnabled, timeout=UI_TIMEOUT)  # once its first frame is shown
     qtbot.mouseClick(dialog.play_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: {i for i, _ in shown} == set(range(5)), timeout=UI_TIMEOUT)  # each frame, decoded
     first = {i: image for i, image in reversed(shown)}  # each frame as first decoded

@@ -84,6 +84,27 @@ def test_timeline_shows_the_morph_latents_decode_and_follows_undo(qtbot, window,
     dialog.close()
 
 
+def test_the_morph_counter_play_and_timeline_wait_for_the_first_frame(qtbot, window, image_files):
+    """The preview read "Frames appear here" while its counter said "1 / 24", Play and the timeline live."""
+    open_images(qtbot, window, image_files[:2])
+    dialog, shown = open_morph(qtbot, window)
+    frames = dialog.frames.value()
+    assert not shown and dialog.preview.text() == "Frames appear here"  # its first frame is still being decoded
+    assert dialog.frame_label.text() == f"— / {frames}"
+    assert not dialog.play_button.isEnabled() and not dialog.timeline.isEnabled()
+    wait_frame(qtbot, shown, 0)
+    assert dialog.frame_label.text() == f"1 / {frames}" and not dialog.preview.pixmap().isNull()
+    assert dialog.play_button.isEnabled() and dialog.timeline.isEnabled()
+    # one keyframe left ticked: no morph, so no frame of it
+    dialog.keyframes.item(1).setCheckState(Qt.CheckState.Unchecked)
+    assert dialog.frame_label.text() == f"— / {frames}" and dialog.preview.pixmap().isNull()
+    assert dialog.preview.text() == "Frames appear here" and not dialog.play_button.isEnabled()
+    dialog.keyframes.item(1).setCheckState(Qt.CheckState.Checked)
+    qtbot.waitUntil(lambda: dialog.frame_label.text() == f"1 / {frames}", timeout=UI_TIMEOUT)  # decoded again
+    assert dialog.play_button.isEnabled() and not dialog.preview.pixmap().isNull()
+    dialog.close()
+
+
 def test_the_morph_dialog_rides_out_a_vae_switch_and_shows_the_new_models_frames(qtbot, window, image_files,
                                                                                    tmp_path):
     import foreign_builders as fb

@@ -23,6 +23,7 @@ from .save_dialog import ask_export_path
 from .settings import Settings
 
 MODES = (("spherical", "Spherical (slerp)"), ("linear", "Linear"))  # the Path box's items: morph.MODES, named
+NO_FRAME = "Frames appear here"  # the preview before its first frame, and with fewer than two keyframes ticked
 EXPORT_FILTERS = {"GIF (*.gif)": ".gif", "WebP (*.webp)": ".webp", "MP4 video (*.mp4)": ".mp4"}
 TITLE = "Morph / interpolate"  # the Edit menu's item (MorphController.MENU_TEXT): it said "Morph between images"
 
@@ -87,15 +88,20 @@ class MorphDialog(QDialog):
         self.scale.setToolTip("Every frame is written this many times larger, without smoothing, in GIF, WebP and "
                               "MP4 alike; small models start at ×4 or so, as a player shows a 64-px video as a speck")
         self.size_label = two_line_label()  # an MP4's odd side adds a note
-        self.size_label.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)  # level with "Size"
+        # its first line level with "Size" (morph_layout), the second below it
+        self.size_label.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
         self.timeline = FocusSlider(Qt.Orientation.Horizontal)
         self.timeline.setRange(0, self.frames.value() - 1)
         self.timeline.setToolTip("The frame on show: drag, or use the arrow keys, to go through the morph")
         self.timeline.setAccessibleName("Timeline")
         self.frame_label = QLabel()
-        self.preview = QLabel("Frames appear here")
+        # until the first frame is shown the counter says "— / 24", and Play and the timeline wait: the preview read
+        # "Frames appear here" beside "1 / 24"
+        self._has_frame = False
+        self.preview = QLabel(NO_FRAME)
         self.preview.setFixedSize(PREVIEW, PREVIEW)
         self.preview.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.preview.setWordWrap(True)  # its words were cut in the 128-px preview of a small screen at a large font
         self.preview.setStyleSheet("background: #2b2b2b; color: #bbbbbb;")
         self.play_button = QPushButton()
         self.play_button.setCheckable(True)
@@ -174,10 +180,18 @@ class MorphDialog(QDialog):
     def _update_enabled(self) -> None:
         enough = len(self.settings().item_ids) >= 2
         self.export_button.setEnabled(enough and not self.busy.isVisible())
-        self.play_button.setEnabled(enough)
-        self.timeline.setEnabled(enough)
+        self.play_button.setEnabled(enough and self._has_frame)
+        self.timeline.setEnabled(enough and self._has_frame)
         if not enough:
             self.set_playing(False)
+            self._clear_preview()  # a frame of the morph before a keyframe was unticked
+
+    def _clear_preview(self) -> None:
+        if self._has_frame:
+            self._has_frame = False
+            self.preview.setText(NO_FRAME)  # drops the pixmap
+            self.preview.setToolTip("")
+            self._update_frame_label()
 
     def move_selected(self, step: int) -> None:
         row = self.keyframes.currentRow()
@@ -254,7 +268,8 @@ class MorphDialog(QDialog):
         self.frame_requested.emit(index)
 
     def _update_frame_label(self) -> None:
-        self.frame_label.setText(f"{self.timeline.value() + 1} / {self.frames.value()}")
+        shown = self.timeline.value() + 1 if self._has_frame else "—"
+        self.frame_label.setText(f"{shown} / {self.frames.value()}")
 
     def set_playing(self, on: bool) -> None:
         if on:
@@ -276,11 +291,17 @@ class MorphDialog(QDialog):
 
     def show_frame(self, index: int, image: np.ndarray) -> None:
         """Show a decoded frame, scaled up without smoothing (blurry upscales hide the detail)."""
+        if len(self.settings().item_ids) < 2:
+            return  # decoded before a keyframe was unticked: no morph to show now
         pix = QPixmap.fromImage(to_qimage(image))
         side = self.preview.width()  # PREVIEW, or less on a small screen (fit_to_screen)
         self.preview.setPixmap(pix.scaled(side, side, Qt.AspectRatioMode.KeepAspectRatio,
                                           Qt.TransformationMode.FastTransformation))
         self.preview.setToolTip(f"Frame {index + 1}")
+        if not self._has_frame:
+            self._has_frame = True
+            self._update_frame_label()
+            self._update_enabled()
 
     def set_busy(self, text: str | None) -> None:
         self.busy.setText(text or "")

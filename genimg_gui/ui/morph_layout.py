@@ -1,7 +1,7 @@
 """The Morph dialog's layout, and its size on the screen: keyframes on the left; the preview and, under it, the
-animation and export settings on the right. The settings scroll where the screen has too little room for them, and
-where it has too little for the preview too (a 14 pt font at 150 %) the preview shrinks: at a 14 pt font the
-dialog's least height was 786 px, taller than a 1280 × 720 screen, its Export and Close buttons below its edge."""
+animation and export settings on the right. Where the screen has too little room for them the preview shrinks, and
+where it has too little for that too (a 14 pt font at 150 %) the settings scroll: at a 14 pt font the dialog's least
+height was 786 px, taller than a 1280 × 720 screen, its Export and Close buttons below its edge."""
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
@@ -56,15 +56,16 @@ def build_layout(dialog) -> None:
 
 
 def fit_to_screen(dialog) -> None:
-    """Open the dialog at its size, within the screen's room; where even its least height (the settings scrolled)
-    is taller than that, with the preview smaller by the difference. Its wrapped lines (the controller's note above
-    it), which a least size counts as one line each, are counted at the width it opens at."""
+    """Open the dialog at its size, within the screen's room; where that is too short for it, the preview gives up
+    the height first (down to PREVIEW_LEAST), and only then do the settings scroll: they scrolled by 6 px on a
+    1280 × 720 screen, the Export size box cut at its foot, and at a 12 pt font Export size was scrolled out of
+    view. Its wrapped lines (the controller's note above it) are counted at the width it opens at."""
     room, layout = room_for(dialog), dialog.layout()
     width = min(content_size(dialog).width(), room.width())
     wrapped = layout.hasHeightForWidth()  # else Qt answers -1
-    least = layout.totalMinimumHeightForWidth(width) if wrapped else layout.totalMinimumSize().height()
-    if least > room.height():
-        side = max(PREVIEW_LEAST, PREVIEW - (least - room.height()))
+    needed = layout.totalHeightForWidth(width) if wrapped else layout.totalSizeHint().height()
+    if needed > room.height():
+        side = max(PREVIEW_LEAST, PREVIEW - (needed - room.height()))
         dialog.preview.setFixedSize(side, side)
         remeasure(dialog)
     fit_dialog(dialog)
@@ -118,5 +119,9 @@ def _export_box(dialog) -> QGroupBox:
     form = QFormLayout(box)
     dialog.scale.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)  # as narrow as Frames
     form.addRow("Scale", dialog.scale)
-    form.addRow("Size", dialog.size_label)  # a row of its own: an MP4's odd side makes it long
+    # its name at the top of the row, as the size is (in room for two lines): the form centred "Size" in 1.75 lines,
+    # 5 to 9 px below the size
+    name = QLabel("Size")
+    name.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
+    form.addRow(name, dialog.size_label)  # a row of its own: an MP4's odd side makes it long
     return box

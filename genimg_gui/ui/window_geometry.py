@@ -4,8 +4,8 @@ from __future__ import annotations
 from typing import TypeVar
 
 from PySide6.QtCore import QEvent, QObject, QPoint, QRect, QSize, Qt
-from PySide6.QtGui import QGuiApplication
-from PySide6.QtWidgets import QDockWidget, QFrame, QLayout, QMainWindow, QScrollArea, QWidget
+from PySide6.QtGui import QGuiApplication, QResizeEvent
+from PySide6.QtWidgets import QDockWidget, QFrame, QLayout, QMainWindow, QScrollArea, QStyle, QWidget
 
 from .settings import Settings
 
@@ -103,7 +103,8 @@ def remeasure(window: QWidget) -> None:
 
 class ScrolledWhenShort(QScrollArea):
     """A part of a dialog at its full size where the screen has room, scrolled where it has not, so that the
-    dialog's buttons below it stay on the screen. Its part is stretched to the height it is given."""
+    dialog's buttons below it stay on the screen. Its part is stretched to the height it is given. While it scrolls
+    it has a frame: without one, the box cut at its foot looked broken, and what lay below it was easy to miss."""
 
     def __init__(self, part: QWidget) -> None:
         super().__init__()
@@ -112,16 +113,24 @@ class ScrolledWhenShort(QScrollArea):
         self.setFrameShape(QFrame.Shape.NoFrame)
 
     def sizeHint(self) -> QSize:  # noqa: N802 (Qt's name): all of its part, not Qt's at most 24 lines
-        return self.widget().sizeHint() + QSize(self._bar_width(), 0)
+        return self.widget().sizeHint() + QSize(self._edges_width(), 0)
 
     def minimumSizeHint(self) -> QSize:  # noqa: N802 (Qt's name)
         least = SCROLL_LEAST_LINES * self.fontMetrics().lineSpacing()
         part = self.widget()
-        return QSize(part.minimumSizeHint().width() + self._bar_width(), min(least, part.sizeHint().height()))
+        return QSize(part.minimumSizeHint().width() + self._edges_width(), min(least, part.sizeHint().height()))
 
-    def _bar_width(self) -> int:
-        """Room for the scroll bar, which takes its width from the part where it shows."""
-        return self.verticalScrollBar().sizeHint().width()
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 (Qt's name)
+        # by its own height, not the view's (whose resizes come here too): the frame takes some of that, which would
+        # keep it framed once shown
+        short = self.height() < self.widget().minimumSizeHint().height()
+        self.setFrameShape(QFrame.Shape.StyledPanel if short else QFrame.Shape.NoFrame)
+        super().resizeEvent(event)
+
+    def _edges_width(self) -> int:
+        """Room for the scroll bar, which takes its width from the part where it shows, and for the frame."""
+        frame = 2 * self.style().pixelMetric(QStyle.PixelMetric.PM_DefaultFrameWidth, None, self)
+        return self.verticalScrollBar().sizeHint().width() + frame
 
 
 def panel_width(window_width: int) -> int:
