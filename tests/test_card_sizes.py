@@ -66,7 +66,7 @@ def test_the_train_dialog_offers_no_vae_whose_card_resolution_is_wrong(qtbot, go
     bad = [edited(good_vae, tmp_path / name, fields) for name, (fields, _) in EDITS.items() if "resolution" in fields]
     dialog = TrainDialog()
     qtbot.addWidget(dialog)
-    dialog.kind.setCurrentText("gan")
+    dialog.kind.set_value("gan")
     dialog.set_models([read_entry(good_vae), *map(read_entry, bad)], str(good_vae))
     spaces = [dialog.space.itemData(i) for i in range(dialog.space.count())]
     assert spaces == [str(good_vae), ""]  # the good VAE, and "none: draw pixels"

@@ -89,15 +89,15 @@ def test_save_to_follows_the_model_kind_until_the_user_types_a_folder(qtbot, tmp
     dialog = TrainDialog()
     qtbot.addWidget(dialog)
     dialog.data.setText(str(tmp_path / "pets"))
-    dialog.kind.setCurrentText("gan")
+    dialog.kind.set_value("gan")
     assert dialog.out.text() == default_output(str(tmp_path / "pets"), "gan")  # the suggestion follows the kind
     dialog.out.clear()
     qtbot.keyClicks(dialog.out, str(tmp_path / "mine"))
-    dialog.kind.setCurrentText("vae")
+    dialog.kind.set_value("vae")
     dialog.data.setText(str(tmp_path / "cats"))
     assert dialog.out.text() == str(tmp_path / "mine")  # typed: it stays
     dialog.out.clear()
-    dialog.kind.setCurrentText("gan")
+    dialog.kind.set_value("gan")
     assert dialog.out.text() == default_output(str(tmp_path / "cats"), "gan")  # emptied: suggested again
 
 
@@ -285,7 +285,7 @@ def test_a_gan_draws_in_a_vae_latent_space_by_default(qtbot, shapes, model_dir, 
     dialog = TrainDialog(models=[read_entry(model_dir / "tiny-gan"), taesd, read_entry(vae)])
     qtbot.addWidget(dialog)
     assert not dialog.space.isEnabled()  # a VAE is chosen first: the choice is for GANs
-    dialog.kind.setCurrentText("gan")
+    dialog.kind.set_value("gan")
     assert [dialog.space.itemData(i) for i in range(dialog.space.count())] == [str(vae), ""]  # no TAESD
     assert dialog.resolution.currentText() == "32" and not dialog.resolution.isEnabled()
     assert dialog.keep_best.isEnabled()
@@ -310,7 +310,7 @@ def test_a_gan_learns_classes_from_sub_folders_or_a_labels_file(how, qtbot, shap
     dialog = TrainDialog()
     qtbot.addWidget(dialog)
     assert not dialog.classes.isEnabled()  # a VAE is chosen first: classes are for GANs
-    dialog.kind.setCurrentText("gan")
+    dialog.kind.set_value("gan")
     fill(dialog, shapes, tmp_path / "gan", minutes=0.1)
     assert dialog.classes.isEnabled() and not dialog.label_column.isEnabled()
     if how == "folders":
@@ -343,7 +343,7 @@ def test_a_run_can_start_from_an_open_model_and_keeps_its_kind_and_latent_space(
     assert starts == ["", str(vae), str(start)]  # random weights, then genimg's own models: no TAESD
     assert dialog.start_from.itemText(2) == "start-gan (GAN, 1 step)"
     dialog.start_from.setCurrentIndex(2)
-    assert dialog.kind.currentText() == "gan" and not dialog.kind.isEnabled()
+    assert dialog.kind.value() == "gan" and not dialog.kind.isEnabled()
     assert dialog.space.currentData() == str(vae) and not dialog.space.isEnabled()
     assert dialog.resolution.currentText() == "32" and not dialog.resolution.isEnabled()
     fill(dialog, shapes, tmp_path / "tuned", minutes=0.1, resolution=None)
@@ -384,7 +384,7 @@ def test_a_gan_is_offered_every_vae_the_models_tab_lists_and_draws_in_the_one_lo
 
     doc, tiny = window.document, window.model_list.entries[0].path
     dialog = window.train_dialog()
-    dialog.kind.setCurrentText("gan")
+    dialog.kind.set_value("gan")
     new = str(make_model_folder(tmp_path / "new-vae", ConvVAE(TINY_VAE), "new-vae"))
     dialog.model_trained.emit(new)  # as at the end of a run: the Models tab lists it, and so does the dialog
     spaces = [dialog.space.itemData(i) for i in range(dialog.space.count())]
@@ -451,7 +451,7 @@ def test_a_vae_loaded_later_leaves_only_a_latent_space_the_user_picked(qtbot, tm
     a, b, c = (vae_entry(tmp_path / n) for n in ("vae-a", "vae-b", "vae-c"))
     dialog = TrainDialog(models=[a, b, c], active_vae=a.path)
     qtbot.addWidget(dialog)
-    dialog.kind.setCurrentText("gan")
+    dialog.kind.set_value("gan")
     assert dialog.space.currentData() == a.path
     dialog.set_models([a, b, c], active_vae=b.path)
     assert dialog.space.currentData() == b.path  # nothing chosen: a GAN draws in the VAE just loaded
@@ -463,7 +463,7 @@ def test_a_vae_loaded_later_leaves_only_a_latent_space_the_user_picked(qtbot, tm
 
     held = TrainDialog(models=[a, b], active_vae=a.path)
     qtbot.addWidget(held)
-    held.kind.setCurrentText("gan")
+    held.kind.set_value("gan")
     held.out.setText(str(earlier_gan_run(tmp_path / "gan")))  # Save to holds a run: Continue takes its card's
     held.set_models([a, b], active_vae=b.path)
     assert held.space.currentData() == b.path
@@ -478,7 +478,7 @@ def test_a_gan_draws_in_a_vae_trained_and_loaded_from_the_same_dialog(qtbot, win
     with qtbot.waitSignal(doc.model_loaded, timeout=60_000):
         qtbot.mouseClick(dialog.load_button, Qt.MouseButton.LeftButton)
     assert doc.models["vae"].path == str(tmp_path / "vae_gui")
-    dialog.kind.setCurrentText("gan")
+    dialog.kind.set_value("gan")
     assert dialog.space.currentData() == str(tmp_path / "vae_gui")
 
 
@@ -526,7 +526,7 @@ def test_continue_shows_the_earlier_runs_settings_in_the_fields_it_runs_with(qtb
     answer(dialog, RESUME)
     started = started_with(dialog)
     dialog.start()
-    assert dialog.kind.currentText() == "gan" and dialog.space.currentData() == vae_a.path
+    assert dialog.kind.value() == "gan" and dialog.space.currentData() == vae_a.path
     assert dialog.classes.currentData() == "folders" and dialog.classes.isEnabledTo(dialog.settings)
     assert dialog.resolution.currentText() == "32"
     assert dialog.out.text() == str(out)  # the folder continued, not one suggested for the kind

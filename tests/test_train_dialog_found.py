@@ -154,7 +154,7 @@ def test_the_held_out_images_a_folder_gives_a_latent_gan_are_said_as_at_most_the
     dialog = TrainDialog(models=[vae])
     qtbot.addWidget(dialog)
     dialog.data.setText(str(data))
-    dialog.kind.setCurrentText("gan")
+    dialog.kind.set_value("gan")
     dialog.space.setCurrentIndex(dialog.space.findData(vae.path))
     dialog.classes.setCurrentIndex(dialog.classes.findData(FOLDERS))
     assert held_out_size(108) == 10 <= held_out_size(111) == 11  # the run's rule, of what it uses and of the files

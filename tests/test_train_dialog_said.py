@@ -30,7 +30,7 @@ def test_two_vaes_of_one_name_are_told_apart_as_the_models_tab_tells_them(qtbot,
                        False)
     dialog = TrainDialog(models=[*vaes, other])
     qtbot.addWidget(dialog)
-    dialog.kind.setCurrentText("gan")
+    dialog.kind.set_value("gan")
     assert sorted(dialog.space.itemText(i) for i in range(dialog.space.count() - 1)) == [
         "latent space of emoji-vae (32 px)", "latent space of vae_gui in …/copies/vae_gui (64 px)",
         "latent space of vae_gui in …/mine/vae_gui (64 px)"]
@@ -126,7 +126,7 @@ def test_the_load_button_names_the_model_the_run_going_on_or_the_last_writes(qtb
     with qtbot.waitSignal(dialog.process.finished, timeout=60_000):
         dialog.start()
     assert dialog.load_button.text() == "Load vae_gui" and dialog.load_button.isEnabled()
-    dialog.kind.setCurrentText("gan")
+    dialog.kind.set_value("gan")
     dialog.out.setText(str(gan))
     assert dialog.load_button.text() == "Load vae_gui" and dialog.load_button.isEnabled()  # the last run's
     ending_with(dialog, "import time; time.sleep(1); " + stopped_run(gan))

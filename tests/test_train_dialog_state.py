@@ -36,14 +36,14 @@ def test_the_form_is_remembered_across_restarts_and_a_run_cut_short_is_named(qtb
     first = TrainDialog(settings=settings)
     qtbot.addWidget(first)
     fill(first, shapes, out, minutes=7, resolution="32")
-    first.kind.setCurrentText("gan")
+    first.kind.set_value("gan")
     first.out.setText(str(out))
     started_with(first)
     first.start()
     earlier_gan_run(out, steps=40)  # what the run left when the app was killed
     again = TrainDialog(settings=Settings(str(tmp_path / "settings.ini")))  # the app started again
     qtbot.addWidget(again)
-    assert again.data.text() == str(shapes) and again.kind.currentText() == "gan" and again.out.text() == str(out)
+    assert again.data.text() == str(shapes) and again.kind.value() == "gan" and again.out.text() == str(out)
     assert again.minutes.value() == 7 and again.resolution.currentText() == "32"
     assert again.out_note.isVisibleTo(again)
     assert again.out_note.text() == f"The last run in {out} stopped at step 40: Start continues it (it asks first)."
@@ -89,7 +89,7 @@ def test_a_changed_form_clears_a_refusal_a_failure_and_a_finished_runs_bar_and_n
         dialog.start()
     assert dialog.watch.progress.format() == "done" and dialog.load_button.isEnabled()
     assert dialog.load_button.text() == "Load vae"
-    dialog.kind.setCurrentText("gan")
+    dialog.kind.set_value("gan")
     assert not dialog.watch.progress.isVisibleTo(dialog)
     assert dialog.load_button.isEnabled() and dialog.load_button.text() == "Load vae"  # the run's, not the form's
 

@@ -92,7 +92,7 @@ def test_a_changed_kind_moves_save_to_off_a_model_of_the_other_kind(qtbot, shape
     qtbot.addWidget(dialog)
     dialog.data.setText(str(shapes))
     dialog.out.setText(str(vae))  # typed: a suggestion would follow the kind anyway
-    dialog.kind.setCurrentText("gan")
+    dialog.kind.set_value("gan")
     assert dialog.space.currentData() == str(vae)
     assert dialog.out.text() == default_output(str(shapes), "gan")
     dialog.out.setText(str(vae))  # typed back: refused before Start, and at Start with no question asked
@@ -104,13 +104,13 @@ def test_a_changed_kind_moves_save_to_off_a_model_of_the_other_kind(qtbot, shape
     assert not asked and not started and note in dialog.watch.log.toPlainText()
     dialog.space.setCurrentIndex(dialog.space.findData(""))  # pixels: Start over a VAE with a GAN is asked
     assert not dialog.out_note.isVisibleTo(dialog)
-    dialog.kind.setCurrentText("vae")  # back to the kind Save to holds: it stays
+    dialog.kind.set_value("vae")  # back to the kind Save to holds: it stays
     assert dialog.out.text() == str(vae)
     gan = tmp_path / "gan_gui"
     gan.mkdir()
     (gan / "card.json").write_text(json.dumps({"kind": "gan"}))
     dialog.out.setText(str(gan))
-    dialog.kind.setCurrentText("gan")  # a GAN's folder stays for a GAN
+    dialog.kind.set_value("gan")  # a GAN's folder stays for a GAN
     assert dialog.out.text() == str(gan)
 
 

@@ -15,7 +15,7 @@ from genimg_gui.ui.settings import Settings
 from genimg_gui.ui.train_dialog import TrainDialog
 from genimg_gui.ui.train_memory import UNFINISHED
 from genimg_gui.ui.train_question import OVERWRITE
-from genimg_gui.ui.train_watch import PREVIEW_TO_COME
+from genimg_gui.ui.train_samples import samples_to_come
 from test_model_identity import load
 from test_train_dialog import answer, fill, shapes  # noqa: F401 (shapes: a fixture)
 from test_train_dialog_state import ending_with
@@ -115,4 +115,5 @@ def test_the_figures_and_grid_shown_are_those_of_the_folder_save_to_names(qtbot,
     dialog.data.setText(str(other))  # Save to follows Images: another folder
     assert dialog.out.text() != out
     assert "PSNR" not in dialog.watch.figures.text()
-    assert dialog.watch.preview.text() == PREVIEW_TO_COME and dialog.watch.preview.pixmap().isNull()
+    preview = dialog.watch.preview
+    assert preview.text() == samples_to_come(dialog.sample_every.value()) and preview.pixmap().isNull()

@@ -70,4 +70,10 @@ class NumberBox(_KeptInRange, QSpinBox):
 
 
 class DecimalBox(_KeptInRange, QDoubleSpinBox):
-    """A QDoubleSpinBox that takes 2000 typed in a box up to 1440 as 1440, and says its range in its tooltip."""
+    """A QDoubleSpinBox that takes 2000 typed in a box up to 1440 as 1440, says its range in its tooltip, and shows
+    a number with the decimals it has: 30 as "30", 2.5 as "2.5" (Qt's showed "30.00 min")."""
+
+    def textFromValue(self, value: float) -> str:  # noqa: N802 (Qt's name)
+        text = super().textFromValue(value)  # rounded to decimals(), in the box's locale
+        point = self.locale().decimalPoint()
+        return text.rstrip("0").removesuffix(point) if point in text else text

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Sequence
 
 from PySide6.QtCore import QEvent, QProcess, QSize, Signal
-from PySide6.QtWidgets import QComboBox, QDialog, QLineEdit, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QDialog, QLineEdit, QPushButton, QVBoxLayout, QWidget
 
 from ..catalog import ModelEntry, latent_spaces, trainable_models
 from ..earlier_run import EarlierRun, earlier_run, saved_card
@@ -52,8 +52,7 @@ class TrainDialog(QDialog):
         super().__init__(parent)
         self._memory = settings
         self.setWindowTitle("Train a model on your images")
-        self.kind = QComboBox()
-        self.kind.addItems(["vae", "gan"])
+        self.kind = train_fields.KindBox()
         self.data = QLineEdit()
         self.data.setPlaceholderText("a folder of images (searched recursively)")
         self.browse = QPushButton(BROWSE)
@@ -97,13 +96,13 @@ class TrainDialog(QDialog):
         self._folder_warning = ("", "")  # the folder note the log opens with, and the Images it was about
         self.data.textChanged.connect(self._suggest_output)
         self.data.textChanged.connect(self.kept.look_at_folder)
-        self.kind.currentTextChanged.connect(self._suggest_output)
-        self.kind.currentTextChanged.connect(self._leave_other_models)
-        self.kind.currentTextChanged.connect(self._match_space)
+        self.kind.value_changed.connect(self._suggest_output)
+        self.kind.value_changed.connect(self._leave_other_models)
+        self.kind.value_changed.connect(self._match_space)
         self.space.currentIndexChanged.connect(self._match_space)
         self.space.activated.connect(lambda _index: setattr(self, "_space_picked", True))
         self.classes.activated.connect(lambda index: choose_classes(self, index))
-        self.kind.currentTextChanged.connect(self.match_classes)
+        self.kind.value_changed.connect(self.match_classes)
         self.start_from.currentIndexChanged.connect(self._match_start)
         # the run's settings, fixed while it runs: Continue and Load read them, and an edit would not reach it
         self.settings = train_fields.settings_form(self)
@@ -128,10 +127,11 @@ class TrainDialog(QDialog):
         self._refused = False  # the log holds only Start's refusal, which an edit of the form answers
         if settings is not None:
             fill_form(self, settings.train_form())
-        for changed in (self.data.textChanged, self.out.textChanged, self.kind.currentTextChanged):
+        for changed in (self.data.textChanged, self.out.textChanged, self.kind.value_changed):
             changed.connect(self._form_changed)
         self.space.currentIndexChanged.connect(self._note_save_to)  # the VAE a GAN draws in is no Save to
         self._form_changed()
+        train_fields.follow_the_form(self)
         train_fields.no_default_button(self)
         self._open_wide_enough_for_the_log()
 
@@ -164,7 +164,7 @@ class TrainDialog(QDialog):
 
     def match_classes(self, *_args) -> None:
         """Classes are for GANs; the column is for a CSV."""
-        is_gan = self.kind.currentText() == "gan"
+        is_gan = self.kind.value() == "gan"
         self.classes.setEnabled(is_gan)
         self.label_column.setEnabled(is_gan and self.classes.currentData() not in ("", FOLDERS))
 
@@ -181,7 +181,7 @@ class TrainDialog(QDialog):
         """A folder beside the images named for them and the kind, while Save to holds no folder of the user's; not
         named for a file (an image picked as Images suggested ~/genimg-models/vae-face_00.png)."""
         if self.data.text() and not Path(self.data.text()).is_file() and self.out.text() in ("", self._suggested_out):
-            self._suggested_out = default_output(self.data.text(), self.kind.currentText())
+            self._suggested_out = default_output(self.data.text(), self.kind.value())
             self.out.setText(self._suggested_out)
 
     def _leave_other_models(self, kind: str) -> None:
@@ -310,12 +310,12 @@ class TrainDialog(QDialog):
 
     def _ask_about_earlier_run(self, earlier: EarlierRun) -> str | None:
         """RESUME, OVERWRITE or None (cancel) for the earlier run in the output folder; tests replace it."""
-        return ask_continue_or_start_over(self, earlier, self.kind.currentText(), self.watch.progress, self.vae_in_use)
+        return ask_continue_or_start_over(self, earlier, self.kind.value(), self.watch.progress, self.vae_in_use)
 
     def _shape(self, of_run: dict) -> dict:
         """train_arguments' options that shape the networks: the dialog's, or of_run's (shape_of_run: those of
         the run continued, its own, else --resume refuses the checkpoint)."""
-        chosen = {"kind": self.kind.currentText(), "resolution": int(self.resolution.currentText()),
+        chosen = {"kind": self.kind.value(), "resolution": int(self.resolution.currentText()),
                   "latent_of": self.space.currentData(), "labels": self.classes.currentData() or "",
                   "label_column": self.label_column.text().strip() or LABEL_COLUMN,
                   "init": self.start_from.currentData()}

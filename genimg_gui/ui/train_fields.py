@@ -2,11 +2,13 @@
 what each does; the dialog wires them to one another and to the run."""
 from __future__ import annotations
 
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (QCheckBox, QComboBox, QDialogButtonBox, QFormLayout, QHBoxLayout, QLabel, QLineEdit,
                                QPushButton, QSizePolicy, QWidget)
 
+from ..paths import shown_path
 from .number_boxes import DecimalBox, NumberBox
-from .train_run import FOLDERS, LABEL_COLUMN
+from .train_run import FOLDERS, LABEL_COLUMN, models_folder
 
 BROWSE = "Browse…"  # the Images and Save to rows' buttons; the no-folder message names the first
 # the least time a run is given: 0.1 min was all start and end, the run saying only after it that it had hardly
@@ -14,6 +16,35 @@ BROWSE = "Browse…"  # the Images and Save to rows' buttons; the no-folder mess
 MIN_MINUTES = 1.0
 RESOLUTIONS = (32, 64, 128)  # px, the Resolution list's, smallest first
 DEFAULT_RESOLUTION = 64
+
+
+KINDS = ("vae", "gan")  # as `genimg train` takes them (its first argument), and as cards and settings keep them
+
+
+class KindBox(QComboBox):
+    """The Model box: VAE and GAN, as the rest of the app writes them ("vae" and "gan" were shown), each item's data
+    the kind the run is given."""
+    value_changed = Signal(str)  # the kind chosen, as value() says it
+
+    def __init__(self) -> None:
+        super().__init__()
+        for kind in KINDS:
+            self.addItem(kind.upper(), kind)
+        self.currentIndexChanged.connect(lambda _at: self.value_changed.emit(self.value()))
+
+    def value(self) -> str:
+        """The kind chosen, as `genimg train` takes it: "vae" or "gan"."""
+        return self.currentData()
+
+    def set_value(self, kind: str) -> None:
+        """Choose a kind given as value() says it; one that is neither (a damaged setting) leaves the choice."""
+        if (at := self.findData(kind)) >= 0:
+            self.setCurrentIndex(at)
+
+
+def save_to_placeholder(kind: str) -> str:
+    """What Save to says while empty: the folder choosing Images fills in (the dialog's _suggest_output)."""
+    return f"filled in as you choose Images: {shown_path(models_folder())}/{kind}-<the images folder's name>"
 
 
 def minutes_box() -> DecimalBox:
@@ -116,6 +147,18 @@ def dialog_buttons(*actions: QPushButton) -> QDialogButtonBox:
     box.button(QDialogButtonBox.StandardButton.Close).setToolTip(
         "Mid-run, Close stops the run as Stop and save does, and the dialog closes once it has saved")
     return box
+
+
+def follow_the_form(dialog) -> None:
+    """The words that follow the form's fields: Save to's placeholder names the Model box's kind, and the samples
+    frame the steps between samples."""
+    def match_kind(kind: str) -> None:
+        dialog.out.setPlaceholderText(save_to_placeholder(kind))
+
+    dialog.kind.value_changed.connect(match_kind)
+    dialog.sample_every.valueChanged.connect(dialog.watch.expect_samples)
+    match_kind(dialog.kind.value())
+    dialog.watch.expect_samples(dialog.sample_every.value())
 
 
 def no_default_button(dialog: QWidget) -> None:

@@ -11,7 +11,7 @@ from ..holdout import MIN_HELD_OUT, SHARE, held_out_size
 from ..data_folder import count_images
 from ..wording import counted
 from .train_fields import BROWSE
-from .train_watch import FIGURES_TO_COME
+from .train_samples import FIGURES_TO_COME
 
 
 def not_a_folder(folder: str) -> str:

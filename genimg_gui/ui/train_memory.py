@@ -16,14 +16,14 @@ LOOK_AT = 2000  # the entries below Save to that its check looks at, on the UI t
 
 def form_of(dialog) -> dict:
     """The dialog's fields a restart would otherwise lose (plain values, for Settings.set_train_form)."""
-    return {"data": dialog.data.text(), "kind": dialog.kind.currentText(), "out": dialog.out.text(),
+    return {"data": dialog.data.text(), "kind": dialog.kind.value(), "out": dialog.out.text(),
             "minutes": dialog.minutes.value(), "resolution": dialog.resolution.currentText(),
             "sample_every": dialog.sample_every.value(), "mirror": dialog.mirror.isChecked()}
 
 
 def fill_form(dialog, form: dict) -> None:
     """Put a remembered form back; Save to last, as the images folder and kind suggest one of their own."""
-    dialog.kind.setCurrentText(str(form.get("kind", dialog.kind.currentText())))
+    dialog.kind.set_value(str(form.get("kind", dialog.kind.value())))
     dialog.data.setText(str(form.get("data", "")))
     if isinstance(form.get("minutes"), (int, float)):
         dialog.minutes.setValue(form["minutes"])
@@ -56,7 +56,7 @@ def unfinished_note(out: str, form: dict) -> str:
 
 def save_to_refusal(dialog) -> str:
     """save_to_warning of the Train… dialog's images, Save to, kind and latent space."""
-    return save_to_warning(dialog.data.text(), dialog.out.text(), dialog.kind.currentText(),
+    return save_to_warning(dialog.data.text(), dialog.out.text(), dialog.kind.value(),
                            dialog.space.currentData() or "")
 
 

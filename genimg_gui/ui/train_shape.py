@@ -20,7 +20,7 @@ def show_run_shape(dialog, of_run: dict) -> None:
     # the card's --init as typed (a link, say): the listed model's entry fixes the run's kind and space
     init = listed_as(dialog.starts.values(), of_run["init"]) or of_run["init"]
     show_choice(dialog.start_from, init, f"{Path(init).name} (where the earlier run started)")
-    dialog.kind.setCurrentText(of_run["kind"])
+    dialog.kind.set_value(of_run["kind"])
     if of_run["kind"] == "gan":
         space = listed_as(dialog.vaes, of_run["latent_of"]) or of_run["latent_of"]
         # the VAE card's resolution, which fixes the field: the run was refused unless it trained at it
@@ -43,7 +43,7 @@ def match_start(dialog) -> None:
     entry = dialog.starts.get(dialog.start_from.currentData())
     dialog.kind.setEnabled(entry is None)
     if entry is not None:
-        dialog.kind.setCurrentText(entry.kind)
+        dialog.kind.set_value(entry.kind)
         vae = latent_space_of(entry, dialog.vaes)
         space = vae.path if vae else "" if entry.card["architecture"] == "MappedGenerator" else None
         if space is not None:
@@ -55,7 +55,7 @@ def match_space(dialog) -> None:
     """A GAN in a VAE's latent space has the VAE's resolution, and a run from a model the model's;
     the latent space is a GAN's choice, and fixed for a run from a GAN whose space is open."""
     entry = dialog.starts.get(dialog.start_from.currentData())
-    is_gan = dialog.kind.currentText() == "gan"
+    is_gan = dialog.kind.value() == "gan"
     known_space = entry is not None and (entry.card["architecture"] == "MappedGenerator"
                                          or latent_space_of(entry, dialog.vaes) is not None)
     dialog.space.setEnabled(is_gan and not known_space)

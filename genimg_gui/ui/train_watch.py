@@ -1,11 +1,12 @@
-"""The Train… dialog's view of a run: its progress bar, held-out figures, log and latest sample grid."""
+"""The Train… dialog's view of a run: its progress bar, log, and (train_samples) latest sample grid and held-out
+figures."""
 from __future__ import annotations
 
 import time
 from pathlib import Path
 from typing import Callable, NamedTuple
 
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import QTimer
 from PySide6.QtGui import QPixmap, QTextCursor
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPlainTextEdit, QProgressBar, QVBoxLayout, QWidget
 
@@ -13,10 +14,8 @@ from ..earlier_run import RESUME_HINT, card_steps
 from ..wording import in_minutes
 from .train_run import (ERROR, MEASURING, PROGRESS_STEPS, SAMPLES, describe_figures, grid_caption,
                         in_the_dialogs_terms, in_the_dialogs_words, moved_on, read_progress, share_done, shortened)
+from .train_samples import SamplesFrame
 
-FIGURES_TO_COME = "Held-out figures appear with each sample grid."
-PREVIEW_TO_COME = "The latest sample grid shows here."
-PREVIEW_WIDTH = 320  # a sample grid (8 x 4 tiles) at 40 px a tile
 # a progress line ("step 1,234/20000 | 38 img/s | d=0.6931 g=0.6931 aug_p=0.0000 | ETA 29.5 min") fits the log
 LOG_COLUMNS = 84
 LOG_MIN_WIDTH = 240  # what the user may narrow the log to
@@ -55,22 +54,11 @@ class RunWatch(QWidget):
         self._before_measuring = ""  # the bar's words from before a held-out evaluation, put back once it ends
         self._saving = False  # stopped: the bar says it saves, not the time a step left before the stop
         self.kind = ""  # what the run on show trains, which says what its grids show
-        self.figures = QLabel(FIGURES_TO_COME)
-        self._to_come = FIGURES_TO_COME  # what the figures line says until the next run's figures come
-        self._figures_shown = False  # the label holds a run's figures, which a changed setting leaves on show
         self.failure = QLabel()  # why the last run failed, under the bar that says it did
         self.failure.setWordWrap(True)
         self.failure.hide()
         self._error = ""  # why the run failed in its own words (an error line), for failed()
         self._last_line = ""  # else its last line: a traceback's names the exception
-        self.samples_caption = QLabel("Samples")
-        self.samples_caption.setWordWrap(True)  # a VAE's caption says what its two rows are: it may take two lines
-        self.samples_caption.setFixedWidth(PREVIEW_WIDTH)
-        self.preview = QLabel(PREVIEW_TO_COME)
-        self.preview.setAlignment(Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop)
-        self.preview.setWordWrap(True)  # its words at a large font: on one line they were cut at the grid's width
-        self.preview.setFixedWidth(PREVIEW_WIDTH)
-        self.preview.setMinimumHeight(PREVIEW_WIDTH // 2)
         self.log = QPlainTextEdit()
         self.log.setReadOnly(True)
         # wrapped: a long error line (a path, then why) had to be scrolled sideways to be read. The log opens wide
@@ -87,18 +75,17 @@ class RunWatch(QWidget):
         self._following = True
         self.log.verticalScrollBar().actionTriggered.connect(self._user_scrolled)
         self.log.verticalScrollBar().rangeChanged.connect(self._follow)
+        self.samples = SamplesFrame(frame_of=self.log)
+        # its parts by the names the dialog and its tests know them by
+        self.preview, self.samples_caption, self.figures = (self.samples.preview, self.samples.caption,
+                                                            self.samples.figures)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.progress)
         layout.addWidget(self.failure)
-        layout.addWidget(self.figures)
         beside = QHBoxLayout()
         beside.addWidget(self.log, 1)
-        samples = QVBoxLayout()
-        samples.addWidget(self.samples_caption)
-        samples.addWidget(self.preview)
-        samples.addStretch(1)
-        beside.addLayout(samples)
+        beside.addWidget(self.samples)
         layout.addLayout(beside, 1)
 
     def log_widening(self) -> int:
@@ -151,12 +138,7 @@ class RunWatch(QWidget):
 
     def forget_results(self, keep_grid: bool = False) -> None:
         """The figures line and sample grid back to what is to come: they were another folder's run's."""
-        self._figures_shown = False
-        self.figures.setText(self._to_come)
-        if not keep_grid:
-            self.preview.clear()
-            self.preview.setText(PREVIEW_TO_COME)
-            self.samples_caption.setText("Samples")
+        self.samples.forget(keep_grid)
 
     def forget_end(self) -> None:
         """The bar and failure of a run whose settings the form no longer shows ("done" read as the new choice's)."""
@@ -168,9 +150,11 @@ class RunWatch(QWidget):
     def expect_figures(self, to_come: str) -> None:
         """What the figures line says until the next run's figures come: that they will, or why none will
         ("Held-out figures appear with each sample grid" was shown for a folder too small to hold any out)."""
-        self._to_come = to_come
-        if not self._figures_shown:
-            self.figures.setText(to_come)
+        self.samples.expect_figures(to_come)
+
+    def expect_samples(self, every: int) -> None:
+        """The steps between the next run's sample grids, which the samples frame says until its first."""
+        self.samples.expect_samples(every)
 
     def begin(self, kind: str, beginning: str) -> None:
         """A run of this kind starts: the bar at 0 with how it begins, the time budget counted from now."""
@@ -200,8 +184,7 @@ class RunWatch(QWidget):
         elif m := SAMPLES.search(line):
             self.show_samples(Path(m.group(2)), grid_caption(self.kind, int(m.group(1))))
         elif figures := describe_figures(line):
-            self._figures_shown = True
-            self.figures.setText(figures)
+            self.samples.show_figures(figures)
             self._measured()
 
     def _take_progress(self, step: int, steps: int | None, minutes_left: float) -> None:
@@ -246,8 +229,7 @@ class RunWatch(QWidget):
         """The run writes the grid before it logs the line, so the file is whole when read."""
         pixmap = QPixmap(str(path))
         if not pixmap.isNull():
-            self.preview.setPixmap(pixmap.scaledToWidth(PREVIEW_WIDTH, Qt.TransformationMode.SmoothTransformation))
-            self.samples_caption.setText(caption)
+            self.samples.show_grid(pixmap, caption)
 
     def failed(self, how: str) -> str:
         """The run ended without a model: the bar says so (it said "starting…" on), and the line under it why,
