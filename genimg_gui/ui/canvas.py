@@ -2,6 +2,7 @@
 
 Fit-to-window by default; the wheel zooms about the cursor, dragging pans,
 double-click fits again; + / - zoom and the arrow keys pan too (canvas_zoom.py).
+Each pane has a caption over it that names it (canvas_captions.py).
 Side by side, each picture stays in its own half and both zoom and pan as one,
 so a zoomed detail is compared with the same detail.
 In split mode, dragging near the divider moves it.
@@ -15,25 +16,15 @@ import math
 from enum import Enum
 
 import numpy as np
-from PySide6.QtCore import QEvent, QPointF, QRectF, Qt, Signal
-from PySide6.QtGui import QColor, QFontMetricsF, QImage, QPainter, QPen
-from PySide6.QtWidgets import QToolTip, QWidget
+from PySide6.QtCore import QPointF, QRectF, Qt, Signal
+from PySide6.QtGui import QColor, QImage, QPainter, QPen
+from PySide6.QtWidgets import QWidget
 
+from .canvas_captions import OPENED_LABELS, CanvasCaptions
 from .canvas_zoom import KEYS_TIP, ZOOM_STEP, view_key, zoom_about
 from .focus_frame import focus_colour, paint_focus_frame
 from .mask_overlay import MaskOverlay
-from .step_elide import elide_step_name
 
-# the panes' captions when no A/B comparison names them: an opened file (or an inversion's photo) beside its
-# decoding, or a GAN sample as drawn beside its edit
-OPENED_LABELS = ("Original", "Edited (decoded)")
-GENERATED_LABELS = ("Generated", "Edited")
-SENT_LABELS = ("GAN sample", "Edited (decoded)")  # a sample sent to the VAE: it was never an "Original"
-LABEL_PAD = 8     # px: a caption's band is its text's width and this (4 each side)
-LABEL_MARGIN = 4  # px a caption's band keeps from its pane's slot's right edge
-# under a caption over the picture: over white #4b4b4b, the caption reading 6.4:1 on it (at alpha 150, 4.1:1, short
-# of WCAG AA's 4.5:1: ink.TEXT)
-LABEL_BAND = QColor(0, 0, 0, 180)
 EMPTY_TEXT = "Drop images here, paste (Ctrl+V) or File → Open images… (Ctrl+O)"
 
 
@@ -43,7 +34,7 @@ class CompareMode(str, Enum):
     EDITED = "Edited only"
 
 
-class Canvas(QWidget):
+class Canvas(CanvasCaptions, QWidget):
     zoom_changed = Signal(float)
     stroke = Signal(float, float)   # brush centre, image coordinates normalised 0..1
     stroke_finished = Signal()
@@ -88,16 +79,6 @@ class Canvas(QWidget):
 
     def set_mode(self, mode: CompareMode) -> None:
         self.mode = CompareMode(mode)
-        self.update()
-
-    def set_labels(self, left: str | None, right: str | None) -> None:
-        """Name the panes (A/B compare of history states); None, None restores the defaults."""
-        self.labels = (left, right)
-        self.update()
-
-    def set_default_labels(self, labels: tuple[str, str]) -> None:
-        """The panes' names when set_labels gives none: OPENED_LABELS, GENERATED_LABELS or SENT_LABELS."""
-        self.default_labels = labels
         self.update()
 
     # --- mask painting ----------------------------------------------------
@@ -236,53 +217,6 @@ class Canvas(QWidget):
             self._paint_label(p, rect, self.pane_label(name), slots[name])
             p.restore()
         self._paint_brush(p)
-
-    def _paint_label(self, p: QPainter, rect: QRectF, text: str, slot: QRectF) -> None:
-        """A pane's caption just above it, or, where the picture fills the height (split, edited only, zoomed),
-        on a dark band over its top edge: drawn above, it was cut off by the window's edge."""
-        box = self.label_box(rect, text, slot)
-        if box.bottom() > rect.top():
-            p.fillRect(box, LABEL_BAND)
-        p.setPen(QColor("#dddddd"))
-        p.drawText(box.adjusted(4, 0, 0, 0), Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft,
-                   self.label_text(box, text))
-
-    def label_box(self, rect: QRectF, text: str, slot: QRectF | None = None) -> QRectF:
-        """Where a pane's caption goes: 20 px above the pane, or at the top of its slot (the canvas) if that is
-        higher; at the pane's left edge, or its slot's if the pane is panned or zoomed past it. No wider than the
-        slot leaves it: a long A/B caption ran off the pane's edge, cut without a "…" (label_text elides it)."""
-        slot = slot or QRectF(self.rect())
-        left = max(rect.left(), slot.left())
-        room = max(LABEL_PAD, slot.right() - LABEL_MARGIN - left)
-        # the text's width in fractions of a pixel, rounded up: the whole pixels of QFontMetrics could round it
-        # down, and label_text, which elides to a width in fractions, then cut "Edited" to "E…d"
-        return QRectF(left, max(rect.top() - 20, slot.top()),
-                      min(math.ceil(QFontMetricsF(self.font()).horizontalAdvance(text)) + LABEL_PAD, room), 18)
-
-    def label_text(self, box: QRectF, text: str) -> str:
-        """text as it fits box, its middle elided as the History tab elides a step's name (the end tells two
-        A/B states apart, its value whole); the caption's tooltip gives it whole."""
-        return elide_step_name(QFontMetricsF(self.font()), text, box.width() - LABEL_PAD)
-
-    def label_at(self, pos: QPointF) -> str | None:
-        """The whole caption under pos when the pane shows it elided, else None."""
-        slots = dict(self.slots())
-        for name, rect in self.panes():
-            text = self.pane_label(name)
-            box = self.label_box(rect, text, slots[name])
-            if box.contains(pos) and self.label_text(box, text) != text:
-                return text
-        return None
-
-    def event(self, event) -> bool:
-        if event.type() == QEvent.Type.ToolTip:
-            text = self.label_at(QPointF(event.pos())) or self.toolTip()
-            if not text:
-                QToolTip.hideText()
-            else:
-                QToolTip.showText(event.globalPos(), text, self)
-            return True
-        return super().event(event)
 
     def pane_label(self, name: str) -> str:
         left, right = (given or default for given, default in zip(self.labels, self.default_labels))

@@ -11,7 +11,8 @@ from PySide6.QtCore import QObject
 from ..edit import EditState, edited_latent
 from ..seed_draws import Drawn
 from ..engine import requests as rq
-from .canvas import GENERATED_LABELS, OPENED_LABELS, SENT_LABELS, Canvas
+from .canvas import Canvas
+from .canvas_captions import GENERATED_LABELS, OPENED_LABELS, SENT_LABELS
 from .carry_over import class_name
 from .document import Document
 from .item import Item
