@@ -3,10 +3,10 @@ actions call (OpenActions, ExportActions, RecipeActions, DirectionsController, M
 MaskController). Mixed into MainWindow (main_window.py), which holds the widgets these act on."""
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Callable
 
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QComboBox, QToolBar
+from PySide6.QtWidgets import QComboBox, QMenu, QToolBar
 
 from .accessible import labelled
 from .action_texts import close_keys, redo_keys
@@ -42,7 +42,9 @@ class WindowMenus:
     fit_mode: QComboBox
     model_opener: ModelController  # made after the menus (MainWindow._connect): Open model folder… looks it up
 
-    def add_action(self, menu, text: str, slot, shortcut=None) -> QAction:
+    def add_action(self, menu: QMenu, text: str, slot: Callable[..., object],
+                   shortcut: QKeySequence | QKeySequence.StandardKey | str | None = None) -> QAction:
+        """An action of this window in `menu`, calling `slot` when triggered."""
         action = QAction(text, self)
         if shortcut is not None:
             action.setShortcut(QKeySequence(shortcut))
