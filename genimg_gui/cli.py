@@ -131,8 +131,8 @@ def _images_arg(p: argparse.ArgumentParser, nargs: str = "+", help_text: str = "
 
 def _class_arg(p: argparse.ArgumentParser) -> None:
     p.add_argument("--class", dest="gan_class", metavar="CLASS",
-                   help="a GAN trained with --labels: draw this class (a name or index, see `genimg info`); "
-                        "default: each seed draws its own")
+                   help="a GAN trained with --labels, or a conditional StyleGAN2 pickle: draw this class (a name "
+                        "or index, see `genimg info`); default: each seed draws its own")
 
 
 def _draw_arg(p: argparse.ArgumentParser) -> None:
