@@ -131,8 +131,8 @@ def _images_arg(p: argparse.ArgumentParser, nargs: str = "+", help_text: str = "
 
 def _class_arg(p: argparse.ArgumentParser) -> None:
     p.add_argument("--class", dest="gan_class", metavar="CLASS",
-                   help="a GAN trained with --labels: draw this class (a name or index, see `genimg info`); "
-                        "default: each seed draws its own")
+                   help="a GAN trained with --labels, or a conditional StyleGAN2 pickle: draw this class (a name "
+                        "or index, see `genimg info`); default: each seed draws its own")
 
 
 def _draw_arg(p: argparse.ArgumentParser) -> None:
@@ -347,7 +347,8 @@ def _call(args: argparse.Namespace) -> int:
 
 def _told(args: argparse.Namespace) -> int:
     """The command's function, its errors told and turned into exit codes."""
-    from .cli_commands import USAGE_ERRORS, USER_ERRORS, StdoutClosed, StdoutFailed, say  # torch loads here
+    from .cli_commands import (USAGE_ERRORS, USER_ERRORS, StdoutClosed, StdoutFailed,  # torch loads here
+                               end_open_bar, say)
     try:
         return args.func(args)
     except (StdoutClosed, BrokenPipeError):
@@ -365,6 +366,8 @@ def _told(args: argparse.Namespace) -> int:
     except USER_ERRORS as e:
         say(f"{_error_prefix(args.command)}: error: {e}")
         return 1
+    finally:  # a Ctrl+C's "genimg: interrupted" (main) on a line of its own, not after a bar stopped partway
+        end_open_bar()
 
 
 def _error_prefix(command: str) -> str:

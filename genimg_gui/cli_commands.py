@@ -66,9 +66,11 @@ FILE_ERRORS = (*ITEM_ERRORS, UsageError)
 def say(text: str, end: str = "\n") -> None:
     """text on stderr: progress, notes and errors. A stderr that takes nothing (closed: `2>&-`; full: `2>/dev/full`)
     drops it and the work goes on, its files listed on stdout and its exit code right: a progress line that could
-    not be printed ended the run, exit 1, with nothing written and nothing said."""
+    not be printed ended the run, exit 1, with nothing written and nothing said. A terminal bar left open is ended
+    first (end_open_bar)."""
     if sys.stderr is None:  # no stderr at all: print would put the line on stdout, among the files written
         return
+    end_open_bar()
     with suppress(OSError, ValueError):  # ValueError: a stderr closed by Python itself
         print(text, end=end, file=sys.stderr, flush=True)
 
@@ -100,6 +102,19 @@ def wrote(path: Path) -> None:
 
 PROGRESS_EVERY_S = 2.0  # on a pipe or log, a progress line once this long has passed since the last
 
+# The Progress whose bar is drawn on a terminal without its newline yet (its pass stopped partway: a per-file error,
+# a GPU out of memory, a Ctrl+C); None when the line is ended.
+_open_bar: Progress | None = None
+
+
+def end_open_bar() -> None:
+    """The newline a bar that stopped partway never printed: the error after it was printed on the bar's own line
+    ("… 2/3genimg: error: …"). say calls it before each line, cli._told as a command ends (a Ctrl+C's line)."""
+    global _open_bar
+    if _open_bar is not None:
+        _open_bar = None
+        say("")
+
 
 class Progress:
     """A bar redrawn in place on a terminal; on a pipe or log, a line once PROGRESS_EVERY_S have passed since the
@@ -112,13 +127,17 @@ class Progress:
         self.shown = False
 
     def step(self, done: int) -> None:
+        global _open_bar
         if not self.shown and time.monotonic() - self.started < self.after_s:
             return
         self.shown = True
         if sys.stderr is not None and not sys.stderr.closed and sys.stderr.isatty():
+            if _open_bar is self:  # its own redraw goes on its line
+                _open_bar = None
             filled = self.width * done // max(self.total, 1)
             say(f"\r{self.label} [{'#' * filled}{'.' * (self.width - filled)}] {done}/{self.total}",
                 end="\n" if done >= self.total else "")
+            _open_bar = None if done >= self.total else self
         elif done >= self.total or time.monotonic() - self.said_at >= PROGRESS_EVERY_S:
             say(f"{self.label} {done}/{self.total}")
             self.said_at = time.monotonic()

@@ -12,7 +12,7 @@ from .cli_commands import UsageError, for_each, show
 from .cli_models import load_into, model_folder
 from .engine.requests import ModelInfo
 from .engine.runtime import Runtime
-from .wording import NO_SPREAD, counted
+from .wording import NO_SPREAD, counted, names_said
 
 INFO_WIDTH = 110  # columns `genimg info` wraps a long value (training data, how a metric was measured) to
 
@@ -58,7 +58,7 @@ def describe(m: ModelInfo) -> str:
     if how:
         rows.append(("measured", how))
     if m.classes:
-        rows.append(("classes", f"{len(m.classes)}, --class takes a name or an index: " + ", ".join(m.classes)))
+        rows.append(("classes", f"{len(m.classes)}, --class takes a name or an index: " + names_said(m.classes)))
     rows.append(("directions", f"{len(m.directions)}, in σ units; --edit takes a label or an index"
                  if len(m.directions) else NO_SPREAD))
     lines = [f"{m.name}  ({m.path})"] + [_row(k, v) for k, v in rows]

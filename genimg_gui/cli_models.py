@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Callable
 
 from . import seed_draws
-from .catalog import BUNDLED_DIR, bundled_models, default_model, taesd_note, training_checkpoint_note
+from .catalog import BUNDLED_DIR, TRAINABLE, bundled_models, default_model, taesd_note, training_checkpoint_note
 from .cli_commands import CLIError, UsageError, note_ignored, say
 from .cli_names import shown_name
 from .engine.requests import ModelInfo
@@ -21,7 +21,7 @@ from .models.foreign import NeedsScale
 from .models.weights import ModelFileError
 from .recipe import recipe_at
 from .typed_options import typed
-from .wording import close_name, latent_scale_said, with_word
+from .wording import close_name, latent_scale_said, names_said, with_word
 
 # The commands that take each kind of model (as cli.build_parser gives them --vae or --gan): a model given as the
 # other kind is pointed there ("pass it as --gan" pointed edit and encode to an option they do not have).
@@ -111,8 +111,9 @@ def class_index(model: ModelInfo, name: str | None) -> int | None:
     """--class NAME (any case) or INDEX -> the class index of a conditional GAN; None when not given."""
     if name is None:
         return None
-    if not model.classes:
-        raise UsageError(f"{model.name} has no classes (it was trained without --labels); drop --class")
+    if not model.classes:  # --labels is genimg train's: a StyleGAN2 pickle's training had no such option
+        why = " (it was trained without --labels)" if model.card.get("architecture") in TRAINABLE else ""
+        raise UsageError(f"{model.name} has no classes{why}; drop --class")
     by_name = {c.lower(): i for i, c in enumerate(model.classes)}
     as_index = int(name) if name.isdigit() and int(name) < len(model.classes) else None
     if name.lower() in by_name:
@@ -126,8 +127,8 @@ def class_index(model: ModelInfo, name: str | None) -> int | None:
     if (meant := by_word(name, list(model.classes), "--class", "drawing", model.name, "classes")) is not None:
         return model.classes.index(meant)
     close = close_name(name, list(model.classes))  # " (did you mean face-glasses?)", as --edit says of a direction
-    raise UsageError(f"{model.name} has no class {name!r}{close}; its classes are: {', '.join(model.classes)}; or give "
-                     f"an index (0 … {len(model.classes) - 1})")
+    raise UsageError(f"{model.name} has no class {name!r}{close}; its classes are: {names_said(model.classes)}; "
+                     f"or give an index (0 … {len(model.classes) - 1})")
 
 
 def by_word(typed: str, labels: list[str], option: str, doing: str, whose: str, noun: str) -> str | None:
@@ -140,7 +141,7 @@ def by_word(typed: str, labels: list[str], option: str, doing: str, whose: str, 
         say(f"genimg: note: {option} {typed}: {doing} {meant[0]}")
         return meant[0]
     if meant:
-        raise UsageError(f"{option} {typed!r} matches {len(meant)} {noun} of {whose}: {', '.join(meant)}; name one")
+        raise UsageError(f"{option} {typed!r} matches {len(meant)} {noun} of {whose}: {names_said(meant)}; name one")
     return None
 
 

@@ -12,28 +12,19 @@ passes read_elsewhere, which reads none, as an SD VAE's 300 MB held it for a sec
 Qt."""
 from __future__ import annotations
 
-from contextlib import suppress
 from itertools import chain
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable
 
 from .catalog import ModelEntry, read_entry
 from .export import LatentFile
-from .weights_file import CARD_DIGEST, digest_if_read, held_digest
+from .weights_file import CARD_DIGEST, digest_if_read, held_digest_or_none
 
 if TYPE_CHECKING:
     from .engine.requests import ModelInfo
 
 # a model folder -> the digest of the weights it holds (weights_file.held_digest); None where it holds no weights file
 DigestOf = Callable[[Path], "str | None"]
-
-
-def _digest(folder: Path) -> str | None:
-    """The digest of the weights the folder holds, read once per weights file as it stands (weights_file.held_digest:
-    a loaded model's were read by its load); None without a weights file."""
-    with suppress(OSError):
-        return held_digest(folder)
-    return None
 
 
 class WeightsUnread(Exception):
@@ -63,7 +54,7 @@ def recorded_name(f: LatentFile) -> str:
 
 
 def own_model(f: LatentFile, beside: Path, kind: str, entries: list[ModelEntry],
-              digest_of: DigestOf = _digest) -> Path | None:
+              digest_of: DigestOf = held_digest_or_none) -> Path | None:
     """The folder of the model that made the latent file at beside, if it can still be found; None if not.
     A file that records its weights' digest: the folder it records (_recorded_places) where that folder holds those
     weights (its weights file read: its card may describe others), else a model among entries (the bundled ones, the
@@ -80,7 +71,8 @@ def own_model(f: LatentFile, beside: Path, kind: str, entries: list[ModelEntry],
     return next((place for place in places if _model_at(place, kind, f.model_name) is not None), None)
 
 
-def other_weights_at(f: LatentFile, beside: Path, kind: str, digest_of: DigestOf = _digest) -> Path | None:
+def other_weights_at(f: LatentFile, beside: Path, kind: str,
+                     digest_of: DigestOf = held_digest_or_none) -> Path | None:
     """The folder the file records where it now holds other weights than those the file was made with (trained again
     in place since), for what to say of it; None where it holds them, is gone, or the file records no digest."""
     if not f.identity:
@@ -92,7 +84,8 @@ def other_weights_at(f: LatentFile, beside: Path, kind: str, digest_of: DigestOf
     return None
 
 
-def same_model(f: LatentFile, own: Path | None, info: ModelInfo, digest_of: DigestOf = _digest) -> bool:
+def same_model(f: LatentFile, own: Path | None, info: ModelInfo,
+               digest_of: DigestOf = held_digest_or_none) -> bool:
     """Whether info's model is the one that made the file (own: its folder, own_model), told by their weights
     (ModelInfo.identity), as genimg tells models apart. The file's weights are those it records, else those its
     model's folder holds now; with neither, its name."""

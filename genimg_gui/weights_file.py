@@ -63,6 +63,15 @@ def held_digest(folder: Path | str) -> str:
     return digest
 
 
+def held_digest_or_none(folder: Path | str) -> str | None:
+    """held_digest, or None where no weights file can be read in the folder (none there, gone as it was looked at):
+    the worker's answer to the window and latent_model's judge of a latent file alike."""
+    try:
+        return held_digest(folder)
+    except OSError:
+        return None
+
+
 def digest_if_read(folder: Path | str) -> str | None:
     """held_digest's answer where this weights file, as it stands, was read before in this run; None where it was not,
     or there is none. It reads no weights: the window judges latent files by it, and leaves the reading to its

@@ -105,3 +105,57 @@ def test_on_a_terminal_the_tiles_are_a_bar_redrawn_in_place(tmp_path, sd_file, s
     assert "encoding tiles [" + "." * 30 not in shown  # nothing drawn before
     assert capsys.readouterr().out.split() == [str(tmp_path / "out" / "wide.npz"),
                                                str(tmp_path / "out" / "wide_recon.png")]
+
+
+def on_a_terminal(monkeypatch, *args) -> tuple[int, str]:
+    """run(*args) with stderr a terminal (a pty): its exit code and what the terminal was sent."""
+    main_side, terminal_side = pty.openpty()
+    terminal = os.fdopen(terminal_side, "w", encoding="utf-8")
+    monkeypatch.setattr(sys, "stderr", terminal)
+    try:
+        code = run(*args)
+        terminal.flush()
+        return code, os.read(main_side, 1 << 16).decode().replace("\r\n", "\n")
+    finally:
+        terminal.close()
+        os.close(main_side)
+
+
+def failing_at(module_type: type, rows: int, nth: int, error: BaseException):
+    """A forward hook that raises error as the nth module_type runs on an input `rows` high (a picture's tile, a
+    frame's; the model's load runs it on its own inputs)."""
+    runs = [0]
+
+    def hook(module, args):
+        if isinstance(module, module_type) and args[0].shape[-2] == rows:
+            runs[0] += 1
+            if runs[0] == nth:
+                raise error
+    return register_module_forward_pre_hook(hook)
+
+
+def test_a_bar_stopped_by_a_files_error_is_ended_before_the_error(tmp_path, sd_file, slow_tiles, monkeypatch):
+    """The error was printed on the bar's own line: "encoding tiles [####....] 2/3genimg: error: …"."""
+    wide, small = picture(tmp_path / "wide.png", *WIDE, 0), picture(tmp_path / "small.png", 60, 40, 1)
+    handle = failing_at(Encoder, WIDE[1], 3, OSError(5, "Input/output error"))  # the wide photo's third tile
+    try:
+        code, shown = on_a_terminal(monkeypatch, "encode", wide, small, "--vae", sd_file, "--latent-scale", "sd",
+                                    "-o", tmp_path / "out")
+    finally:
+        handle.remove()
+    assert code == 1
+    bar = f"\rencoding tiles [{'#' * 20}{'.' * 10}] 2/3"
+    assert f"{bar}\ngenimg: error: {wide}: [Errno 5] Input/output error\n2/2 {small}\n" in shown, repr(shown)
+
+
+def test_a_frames_bar_stopped_by_ctrl_c_is_ended_before_interrupted(tmp_path, sd_file, monkeypatch):
+    first, second = picture(tmp_path / "a.png", 60, 40, 0), picture(tmp_path / "b.png", 60, 40, 1)
+    # a frame is one tile, 20 latent cells high: at the third, a Ctrl+C
+    handle = failing_at(Decoder, 40 // 2, 3, KeyboardInterrupt())
+    try:
+        code, shown = on_a_terminal(monkeypatch, "interpolate", first, second, "--frames", "4", "--vae", sd_file,
+                                    "--latent-scale", "sd", "-o", tmp_path / "m.gif")
+    finally:
+        handle.remove()
+    assert code == 130
+    assert shown.endswith(f"\rframes [{'#' * 15}{'.' * 15}] 2/4\ngenimg: interrupted\n"), repr(shown)

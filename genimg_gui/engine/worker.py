@@ -23,7 +23,7 @@ from ..models.device import available_devices, gui_friendly_threads
 from ..models.foreign import SD_SCALES, NeedsScale
 from ..models.weights import ModelFileError
 from ..morph import Written, write_animation
-from ..weights_file import held_digest
+from ..weights_file import held_digest_or_none
 from ..wording import step_of
 from . import requests as rq
 from . import spatial
@@ -169,7 +169,7 @@ class Worker(QObject):
         elif isinstance(r, rq.DecodeLatentFile):
             self._decode_latent_file(r)
         elif isinstance(r, rq.DigestWeights):
-            self.result.emit(rq.WeightsDigest(r.seq, r.folder, _digest_or_none(r.folder)))
+            self.result.emit(rq.WeightsDigest(r.seq, r.folder, held_digest_or_none(r.folder)))
         elif isinstance(r, rq.PreviewStrip):
             self._preview_strip(r)
         elif isinstance(r, rq.EncodeLatents):
@@ -356,15 +356,6 @@ class Worker(QObject):
 def _not_written(e: OSError | ValueError | MemoryError) -> str:
     """Why an animation file was not written, in words: "the disk is full", not "[Errno 28] No space left…"."""
     return why_not_written(e) if isinstance(e, OSError) else str(e) or "out of memory"
-
-
-def _digest_or_none(folder: str) -> str | None:
-    """The digest of the weights a model folder holds, kept for the next to ask (held_digest); None where no weights
-    file can be read there, as latent_model tells it."""
-    try:
-        return held_digest(folder)
-    except OSError:
-        return None
 
 
 def _masked(masks: tuple, bases: tuple, i: int) -> tuple[np.ndarray | None, np.ndarray | None]:

@@ -20,7 +20,7 @@ from ..catalog import DIFFUSERS_CONFIG, DIFFUSERS_WEIGHTS, folder_weights
 from ..file_damage import CUT_SHORT_SAID, holds_pickle, holds_text
 from ..wording import SUPPORTED, counted
 from .errors import ModelFileError
-from .own_weights import own_network, without_card
+from .own_weights import companion_file, own_network, without_card
 from .sd_vae import SD_SCALE, SDXL_SCALE, guess_scaling_factor
 from .state_files import TORCH_SUFFIXES, damaged_safetensors, error_reason, load_plain, safetensors_names
 from .weights import CARD_NAME, WEIGHTS_NAME, save_model
@@ -48,8 +48,9 @@ class NeedsScale(ModelFileError):
         super().__init__(f"{self.path.name} is {description}; its latent scale must be chosen: {choices}")
 
 
-# genimg's own weights without their card.json (own_weights): refused as an unsupported file is, but its
-# description says what to do, where the list of what genimg opens would read as if the file were foreign
+# genimg's own weights without their card.json, or another file of a model's folder (own_weights): refused as an
+# unsupported file is, but its description says what to do, where the list of what genimg opens would read as if
+# the file were foreign
 CARDLESS = "genimg-weights"
 
 
@@ -96,6 +97,8 @@ def _classify_keys(keys: list[str], safetensors: Path | None = None) -> Identifi
         return Identified("unsupported", "a text encoder")
     if safetensors and (what := own_network(keys)):  # a model folder's weights copied out alone: no card.json
         return Identified(CARDLESS, without_card(what, safetensors.name))
+    if safetensors and (said := companion_file(keys, safetensors)):  # its directions or discriminator
+        return Identified(CARDLESS, said)
     if not keys:
         return Identified("unsupported", "a file that holds no named tensors")
     sample = ", ".join(keys[:3]) + (", …" if len(keys) > 3 else "")

@@ -1,4 +1,5 @@
-"""A genimg model's own model.safetensors met without its card.json, told by its tensor names alone.
+"""A genimg model's own model.safetensors met without its card.json, told by its tensor names alone; and the other
+safetensors files genimg writes into a model's folder (its directions, a GAN's discriminator), opened as a model.
 
 The names say which of genimg's networks the weights are for, but not the sizes the card records (resolution,
 latent channels, classes, the directions beside it), so such a file is named for what it is and the user is told
@@ -8,13 +9,16 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from functools import cache
+from pathlib import Path
 
 import torch
 from torch import nn
 
-from .gan import GANConfig, Generator
+from .gan import Discriminator, GANConfig, Generator
 from .latent_gan import LatentGANConfig, LatentGenerator
+from .refine import DISCRIMINATOR_FILE
 from .vae import ConvVAE, VAEConfig
+from .weights import CARD_NAME, DIRECTIONS_NAME
 from ..weights_file import WEIGHTS_NAME
 
 # a network made with the fewest layers and options of its kind, one made with every optional part (a skip, an
@@ -24,15 +28,21 @@ _SMALLEST_VAE = VAEConfig(resolution=4, channels=(8,), latent_channels=2)
 _FULLEST_VAE = VAEConfig(resolution=16, channels=(8, 16), latent_channels=2)
 _SMALL_GAN = {"z_dim": 8, "w_dim": 8, "mapping_layers": 1}
 _OPTIONS = {"classes": ("a", "b"), "styles": True}
+_SMALLEST_GAN = GANConfig(resolution=4, channels=(8,), **_SMALL_GAN)
+_FULLEST_GAN = GANConfig(resolution=8, channels=(8, 8), **_SMALL_GAN, **_OPTIONS)
 _KINDS = {
     "a genimg VAE": (lambda: ConvVAE(_SMALLEST_VAE), lambda: ConvVAE(_FULLEST_VAE)),
-    "a genimg GAN": (lambda: Generator(GANConfig(resolution=4, channels=(8,), **_SMALL_GAN)),
-                     lambda: Generator(GANConfig(resolution=8, channels=(8, 8), **_SMALL_GAN, **_OPTIONS))),
+    "a genimg GAN": (lambda: Generator(_SMALLEST_GAN), lambda: Generator(_FULLEST_GAN)),
     "a genimg latent GAN (one that draws in a VAE's latent space)": (
         lambda: LatentGenerator(LatentGANConfig(resolution=4, channels=(8,), vae=_SMALLEST_VAE, **_SMALL_GAN)),
         lambda: LatentGenerator(LatentGANConfig(resolution=16, channels=(8, 8), vae=_FULLEST_VAE, **_SMALL_GAN,
                                                 **_OPTIONS))),
 }
+
+
+# a GAN's discriminator (pixel and latent GANs alike: refine.read_discriminator), as _KINDS lists the networks
+_DISCRIMINATOR = (lambda: Discriminator(_SMALLEST_GAN), lambda: Discriminator(_FULLEST_GAN))
+_DIRECTIONS_TENSORS = frozenset({"mean", "basis", "sigma", "explained"})  # directions.save_directions writes these
 
 
 def layout(names: Iterable[str]) -> frozenset[str]:
@@ -41,15 +51,22 @@ def layout(names: Iterable[str]) -> frozenset[str]:
     return frozenset(".".join("#" if part.isdigit() else part for part in name.split(".")) for name in names)
 
 
+def _names(make) -> frozenset[str]:
+    """The layout of a network's tensor names; built on the meta device: names only, no memory."""
+    with torch.device("meta"):
+        net: nn.Module = make()
+    return layout(net.state_dict())
+
+
 @cache
 def _layouts() -> tuple[tuple[str, frozenset[str], frozenset[str]], ...]:
-    """(what the network is, the layout every file of it has, the layout any file of it may have); the networks
-    are built on the meta device: names only, no memory."""
-    def names(make) -> frozenset[str]:
-        with torch.device("meta"):
-            net: nn.Module = make()
-        return layout(net.state_dict())
-    return tuple((what, names(smallest), names(fullest)) for what, (smallest, fullest) in _KINDS.items())
+    """(what the network is, the layout every file of it has, the layout any file of it may have)."""
+    return tuple((what, _names(smallest), _names(fullest)) for what, (smallest, fullest) in _KINDS.items())
+
+
+@cache
+def _discriminator_layouts() -> tuple[frozenset[str], frozenset[str]]:
+    return _names(_DISCRIMINATOR[0]), _names(_DISCRIMINATOR[1])
 
 
 def own_network(names: Iterable[str]) -> str:
@@ -65,3 +82,22 @@ def without_card(what: str, name: str) -> str:
            else f"put it in a folder as {WEIGHTS_NAME}, beside its card.json")
     return (f"the weights file of {what}, without its card.json, which says the network's sizes: open the model's "
             f"folder (card.json beside {WEIGHTS_NAME}), or {put}, and open that folder")
+
+
+def companion_file(names: Iterable[str], path: Path) -> str:
+    """What `path` is, where its tensor names are those of a file genimg writes into a model's folder beside its
+    weights (its slider directions, a GAN's discriminator), and what to open instead; '' for any other. Such a file
+    was "a weights file … of an architecture genimg does not know", as if it were foreign."""
+    names = list(names)
+    every, most = _discriminator_layouts()
+    if frozenset(names) == _DIRECTIONS_TENSORS:
+        what, model, standard = "the slider directions file", "model", DIRECTIONS_NAME
+    elif every <= layout(names) <= most:
+        what, model, standard = "the discriminator that refines the seeds", "GAN", DISCRIMINATOR_FILE
+    else:
+        return ""
+    folder = Path(path).absolute().parent
+    if (folder / CARD_NAME).is_file():
+        return f"{what} of the {model} in its folder, not a model itself: open the folder ({folder}) for the {model}"
+    return (f"{what} of a genimg {model}, not a model itself: open the {model}'s folder (card.json beside "
+            f"{WEIGHTS_NAME}), with this file in it as {standard}")

@@ -17,6 +17,8 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
+from .blocks import unit_rms
+
 ACT_GAIN = math.sqrt(2.0)  # keeps unit variance through leaky ReLU(0.2) (He et al.)
 FIR_TAPS = (1.0, 3.0, 3.0, 1.0)
 # A conditional pickle's truncation centre per class: the mean w of this many z of the class. The estimate strays
@@ -158,11 +160,6 @@ class FullyConnected(nn.Module):
         return F.leaky_relu(x, 0.2) * ACT_GAIN if self.lrelu else x
 
 
-def normalize_2nd_moment(x: torch.Tensor) -> torch.Tensor:
-    """Each row (B, D) scaled to unit mean square."""
-    return x * (x.square().mean(dim=1, keepdim=True) + 1e-8).rsqrt()
-
-
 class MappingNetwork(nn.Module):
     """z (B, z_dim) [, one-hot class c (B, c_dim)] -> w (B, w_dim): normalise z's second moment (and the class's
     embedding's, concatenated after it), then an MLP (fc0, fc1, ...)."""
@@ -179,9 +176,9 @@ class MappingNetwork(nn.Module):
         self.register_buffer("w_avg", torch.zeros(cfg.w_dim))
 
     def forward(self, z: torch.Tensor, c: torch.Tensor | None = None) -> torch.Tensor:
-        x = normalize_2nd_moment(z)
+        x = unit_rms(z)  # StyleGAN2-ADA's normalize_2nd_moment: the same formula and epsilon
         if self.c_dim:
-            x = torch.cat([x, normalize_2nd_moment(self.embed(c))], dim=1)  # (B, z_dim + w_dim)
+            x = torch.cat([x, unit_rms(self.embed(c))], dim=1)  # (B, z_dim + w_dim)
         for i in range(self.num_layers):
             x = getattr(self, f"fc{i}")(x)
         return x

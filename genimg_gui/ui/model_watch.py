@@ -14,7 +14,7 @@ from typing import Callable
 
 from PySide6.QtCore import QFileSystemWatcher, QObject, QTimer, Signal
 
-from ..weights_file import Signature, held_digest, weights_signature
+from ..weights_file import Signature, held_digest_or_none, weights_signature
 
 SETTLE_MS = 500  # a run writes the weights, the card and the directions one after another: look once they are all
 
@@ -67,10 +67,7 @@ class ModelWatch(QObject):
 
     def _digest(self, folder: str, signature: Signature) -> None:
         """On a thread of its own: the folder's weights' digest, sent back to the UI thread."""
-        try:
-            digest = held_digest(folder)
-        except OSError:  # gone as we looked: the next change says
-            digest = None
+        digest = held_digest_or_none(folder)  # None: gone as we looked, and the next change says
         try:
             self._digested.emit(folder, signature, digest)
         except RuntimeError:  # the window closed meanwhile
