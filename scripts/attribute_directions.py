@@ -1,30 +1,32 @@
-"""Named attribute directions for the bundled emoji models, learned from the training labels.
+"""Add named directions, learned from labelled images, to a trained VAE's and/or GAN's model folder.
 
-    python scripts/attribute_directions.py [--data /tmp/emoji/data] [--dry-run]
-    python scripts/attribute_directions.py --data FACES --by subcategory --gan RUN --gan-only
+    python scripts/attribute_directions.py --data DATA --by COLUMN --vae MY_VAE [--gan MY_GAN]
+    python scripts/attribute_directions.py --data DATA --labels folders --by shape --gan MY_GAN
 
 (from the repository root, with genimg installed, e.g. pip install -e ., or PYTHONPATH=.)
 
-DATA is scripts/build_emoji_dataset.py's output (labels.csv + google/ twitter/). The attributes are skin
-tone, style, and one per category of CATEGORIES; with --by COLUMN, one per value of that column (e.g. the
-face sub-categories of a face GAN) instead. An attribute with fewer than MIN_GROUP images a side, or with no
-held-out image on a side to judge it by, is left out.
-VAE: every image is encoded (latent means); for each attribute a direction is fitted
-on 80% of the emoji (split by emoji name, so the two styles of one emoji stay together)
-by difference of means and by logistic regression, and the one whose edits work better
-on the held-out 20% is kept. "Work" is judged independently of the latent: held-out
-"from" latents are moved to the "to" mean along the direction, decoded, and a pixel-space
-classifier (logistic regression on 16x16 thumbnails) says which group the result shows.
-GAN (InterFaceGAN): many w are sampled, the VAE latent the GAN draws for each is scored by
-the VAE-latent attribute classifier, and a linear direction is fitted in w between the
-highest- and lowest-scoring samples. The named rows are appended after the PCA rows of
-each model's directions.safetensors (re-running replaces them) and noted in card.json.
+DATA is a folder of images; --labels gives each its class, as `genimg train gan --labels` reads it: a CSV file
+(by default DATA/labels.csv) with a 'file' column (paths inside DATA) and the --by column, or 'folders' (each
+image's sub-folder of DATA is its class, and --by only names the directions). Two classes A and B make one
+direction, "COLUMN: A → B"; more make one per class X, "COLUMN: other → X", from all the other images to X's. A side
+needs MIN_GROUP (10) images: a fifth of each class, chosen by file name, is held out to judge the fits (see
+attribute_fits.py for how each direction is fitted and judged). The named rows are
+appended after the PCA rows of each model's directions.safetensors and noted in its card.json; running again
+replaces the rows of the same topics (the part before ": "), and keeps the others.
+
+The bundled models' directions were made with --emoji (emoji_attributes.py: skin tone, style and the four
+CATEGORIES, held out by emoji name) from scripts/build_emoji_dataset.py's folders:
+
+    python scripts/attribute_directions.py --emoji --data EMOJI --by category \\
+        --vae weights/emoji-vae --gan weights/emoji-gan --into-bundled
+    python scripts/attribute_directions.py --emoji --data FACES --by subcategory \\
+        --vae weights/emoji-vae --gan weights/emoji-faces-gan --gan-only --into-bundled
 """
 from __future__ import annotations
 
 import argparse
-import csv
 import json
+import sys
 import zlib
 from dataclasses import dataclass
 from pathlib import Path
@@ -32,223 +34,286 @@ from pathlib import Path
 import numpy as np
 import torch
 
-from genimg_gui.attributes import direction_from_examples, separation
+import emoji_attributes
+from attribute_fits import (GAN_SAMPLES, GAN_STEP, MIN_GROUP, VAE_HOW, Attribute, Classifier, SampleSpace,
+                            encode, gan_attribute, gan_samples, latent_space, picture_space, thumbs, vae_attribute)
+from genimg_gui.catalog import BUNDLED_DIR
 from genimg_gui.edit import Directions
 from genimg_gui.fileio import atomic_write_bytes
-from genimg_gui.imaging import open_image
+from genimg_gui.imaging import ImageLoadError
 from genimg_gui.models.directions import load_directions, save_directions
-from genimg_gui.models.gan import in_chunks, sample_zc
-from genimg_gui.models.tensors import to_images, to_tensor
-from genimg_gui.models.weights import load_model
+from genimg_gui.models.latent_gan import LatentGenerator, same_decoder
+from genimg_gui.models.weights import CARD_NAME, ModelFileError, is_spatial, load_model
+from genimg_gui.train import TrainError, TrainUsageError
+from genimg_gui.train.arg_types import parsed, positive_int
+from genimg_gui.train.data import load_folder, name_skipped
+from genimg_gui.train.labels import FOLDERS, check_csv, with_labels
+from genimg_gui.wording import counted
 
-CATEGORIES = ("Smileys & Emotion", "Animals & Nature", "Food & Drink", "Flags")
-MIN_GROUP = 10  # images a side of an attribute needs: a fifth of them are held out to judge the fit
-GAN_SAMPLES, GAN_TAIL, GAN_STEP = 20_000, 0.15, 2.0
-VAE_HOW = ("scripts/attribute_directions.py: rows after the PCA ones (explained = 0). Each is fitted on the "
-           "latent means of 80% of the emoji (split by name) by difference of means and by logistic regression; "
-           "kept is the one whose edits a pixel classifier (logistic regression on 16x16 thumbnails) more often "
-           "calls 'to' when held-out 'from' latents are moved to the 'to' mean and decoded. sigma = the pooled "
-           "within-group spread along the direction.")
-GAN_HOW = ("scripts/attribute_directions.py, InterFaceGAN-style: w sampled, the emoji-vae latent the GAN draws "
-           "for each scored by the VAE-latent attribute classifier (logistic regression on all labelled images), "
-           "a logistic regression in w between the highest- and lowest-scoring samples; sigma = the spread of "
-           "all sampled w along the direction. held_out_from_called_to_after_edit: held-out samples the "
-           "classifier calls 'from', moved edit_step_in_sigma along the direction.")
+HELD_OUT = 0.2  # the share of each class held out to judge the fits
+MIN_GAN_SAMPLES = 100
+TRAINED_ON = "80% of the images (a fifth of each class held out, chosen by file name)"
+
+
+class UsageError(Exception):
+    """A mistake in what was typed: told in one line, exit code 2."""
 
 
 @dataclass
-class Attribute:
-    label: str
-    data: str
-    from_rows: np.ndarray  # indices into the data set
-    to_rows: np.ndarray
+class Labelled:
+    """The images, which of them are held out, and the attributes to fit on them."""
+    images: np.ndarray  # (N, R, R, 3) uint8
+    test: np.ndarray    # (N,) bool
+    attributes: list[Attribute]
+    split: str          # how the held-out images were chosen, for the log
+    trained_on: str     # the card's words for the images a VAE direction is fitted on
 
 
-def attributes(rows: list[dict], test: np.ndarray, by: str = "category") -> list[Attribute]:
-    """The attributes to fit; test: held_out(rows), the images that judge each fit."""
-    col = {k: np.array([r[k] for r in rows]) for k in ("style", by, "skin_tone", "name")}
-    key = np.char.add(col["style"], col["name"])
-    light = np.flatnonzero(col["skin_tone"] == "light")
-    dark = np.flatnonzero(col["skin_tone"] == "dark")
-    both = np.intersect1d(key[light], key[dark])  # variants of the same emoji in the same style
-    out = [Attribute("skin tone: lighter → darker", f"{len(both)} emoji with both a light (1F3FB) and a dark "
-                     "(1F3FF) skin-tone variant, same style", light[np.isin(key[light], both)],
-                     dark[np.isin(key[dark], both)]),
-           Attribute("style: Google → Twitter", "all images: Noto (Google) vs Twemoji (Twitter) of the same emoji",
-                     np.flatnonzero(col["style"] == "google"), np.flatnonzero(col["style"] == "twitter"))]
-    values = CATEGORIES if by == "category" else sorted(set(col[by]))
-    for value in values:
-        out.append(Attribute(f"{by}: other → {value}", f"images whose {by} is {value!r} vs all the others",
-                             np.flatnonzero(col[by] != value), np.flatnonzero(col[by] == value)))
-    return [a for a in out if min(len(a.from_rows), len(a.to_rows)) >= MIN_GROUP
-            and test[a.from_rows].any() and test[a.to_rows].any()]
+def parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    p.add_argument("--data", type=Path, required=True, metavar="DIR", help="the folder of labelled images")
+    p.add_argument("--labels", metavar="FILE|folders", help="a CSV file with a 'file' column (paths inside DIR) "
+                   "and the --by column, or 'folders': each image's sub-folder of DIR is its class (default: "
+                   "DIR/labels.csv)")
+    p.add_argument("--by", metavar="COLUMN", help="the labels' column whose values the directions contrast; with "
+                   "--labels folders, the word the directions are named by (default 'class')")
+    p.add_argument("--vae", type=Path, metavar="DIR", help="a VAE's model folder: its directions are fitted on the "
+                   "latents it encodes the images to, and written into it (not with --gan-only)")
+    p.add_argument("--gan", type=Path, metavar="DIR", help="a GAN's model folder to add directions to: its samples "
+                   "are judged on the --vae latent they draw (a GAN trained with --latent-of that VAE), else on "
+                   "their pictures")
+    p.add_argument("--gan-only", action="store_true", help="leave the VAE's directions as they are, and use it "
+                   "only to judge the GAN's samples (a GAN trained on part of the VAE's data)")
+    p.add_argument("--emoji", action="store_true", help="the bundled emoji models' attributes, from "
+                   "build_emoji_dataset.py's labels: skin tone and style besides --by's (with --by category, only "
+                   f"{', '.join(emoji_attributes.CATEGORIES)}), the emoji held out by name")
+    p.add_argument("--into-bundled", action="store_true", help="allow writing into genimg's bundled models "
+                   f"({BUNDLED_DIR}), as when rebuilding them; refused without it")
+    p.add_argument("--gan-samples", type=sample_count, default=GAN_SAMPLES, metavar="N",
+                   help=f"how many w to sample for a GAN's directions (default {GAN_SAMPLES:,})")
+    p.add_argument("--threads", type=positive_int, default=2, metavar="N", help="CPU threads torch uses (default 2)")
+    p.add_argument("--dry-run", action="store_true", help="print the figures, write nothing")
+    return p
 
 
-def held_out(rows: list[dict]) -> np.ndarray:
-    """True for about 20% of the emoji, chosen by name (stable across runs and styles)."""
-    return np.array([zlib.crc32(r["name"].encode()) % 5 == 0 for r in rows])
+def sample_count(text: str) -> int:
+    """--gan-samples: enough that the highest- and lowest-scoring tails each hold several samples."""
+    value = parsed(text, int, "a whole number")
+    if value < MIN_GAN_SAMPLES:
+        raise argparse.ArgumentTypeError(f"must be at least {MIN_GAN_SAMPLES}, not {value}")
+    return value
 
 
-def load_data(folder: Path) -> tuple[list[dict], np.ndarray]:
-    with open(folder / "labels.csv", newline="", encoding="utf-8") as f:
-        rows = list(csv.DictReader(f))
-    images = np.stack([np.asarray(open_image(folder / r["file"]), np.uint8) for r in rows])
-    return rows, images
+def check_targets(args: argparse.Namespace) -> None:
+    """The model folders the run writes into, checked before any work: named, and not the bundled ones unless
+    --into-bundled says so."""
+    if args.vae is None and args.gan is None:
+        raise UsageError("name the model folders to add directions to: --vae DIR and/or --gan DIR")
+    if args.gan_only and (args.vae is None or args.gan is None):
+        raise UsageError("--gan-only writes only the GAN's directions, judged with the VAE: name both --vae and --gan")
+    if args.dry_run or args.into_bundled:
+        return
+    for folder in (None if args.gan_only else args.vae, args.gan):
+        if folder is not None and folder.resolve().is_relative_to(BUNDLED_DIR.resolve()):
+            raise UsageError(f"{folder} is one of genimg's bundled models, whose directions the app ships: add "
+                             "--into-bundled to rewrite them (as when rebuilding them), or name a copy of it")
 
 
-@torch.inference_mode()
-def encode(vae, images: np.ndarray, batch: int = 256) -> np.ndarray:
-    return np.concatenate([vae.encode(to_tensor(images[i:i + batch]))[0].flatten(1).numpy()
-                           for i in range(0, len(images), batch)])
+def labels_source(args: argparse.Namespace) -> str:
+    """--labels as given ('folders' or a CSV file, whose columns are checked), DATA/labels.csv by default."""
+    if not args.data.is_dir():
+        raise UsageError(f"--data {args.data}: no such folder; name the folder of labelled images")
+    labels = args.labels or str(args.data / "labels.csv")
+    if labels == FOLDERS:
+        if args.emoji:
+            raise UsageError("--emoji reads build_emoji_dataset.py's labels.csv, not --labels folders")
+        return labels
+    if not Path(labels).is_file():
+        said = f"--labels {labels}" if args.labels else f"{args.data} has no labels.csv, and no --labels was given"
+        raise UsageError(f"{said}: give a CSV file with a 'file' column and the --by column, or 'folders' (each "
+                         "image's class its sub-folder of --data)")
+    if not args.by:
+        raise UsageError(f"--by: name the column of {labels} whose values the directions contrast")
+    for column, option in [(args.by, "--by")] + [(c, "--emoji") for c in emoji_attributes.COLUMNS if args.emoji]:
+        check_csv(Path(labels), column, option)
+    return labels
 
 
-@torch.inference_mode()
-def decode(vae, latents: np.ndarray, batch: int = 256) -> np.ndarray:
-    shape = vae.cfg.latent_shape
-    return np.concatenate([to_images(vae.decode(torch.as_tensor(latents[i:i + batch]).view(-1, *shape)))
-                           for i in range(0, len(latents), batch)])
+def model(folder: Path | None, kind: str) -> tuple[torch.nn.Module | None, str]:
+    """The network of a genimg model folder of that kind and its name, or (None, "") when none is named."""
+    if folder is None:
+        return None, ""
+    net, card = load_model(folder)
+    if card["kind"] != kind or is_spatial(net):
+        raise UsageError(f"--{kind} {folder} holds a {card['architecture']}: name a {kind.upper()} trained with "
+                         f"`genimg train {kind}`")
+    return net.eval(), str(card.get("name", folder.name))
 
 
-def thumbs(images: np.ndarray) -> np.ndarray:
-    """16x16 colour thumbnails (mean of 4x4 blocks), flattened: the pixel classifier's input."""
-    n, r = images.shape[:2]
-    return images.reshape(n, 16, r // 16, 16, r // 16, 3).mean((2, 4)).reshape(n, -1) / 255.0
+def labelled(args: argparse.Namespace, labels: str, resolution: int) -> Labelled:
+    if args.emoji:
+        rows, images = emoji_attributes.load_data(args.data, Path(labels))
+        if images.shape[1] != resolution:
+            raise UsageError(f"--emoji reads the images at the size they are stored ({images.shape[1]} px), and "
+                             f"the models draw {resolution} px")
+        test = emoji_attributes.held_out(rows)
+        return Labelled(images, test, emoji_attributes.attributes(rows, test, args.by), emoji_attributes.HELD_OUT,
+                        emoji_attributes.TRAINED_ON)
+    way_out = "name another column with --by" if labels != FOLDERS else "give --labels a CSV file of classes"
+    data, unmatched = with_labels(load_folder(args.data, resolution), labels, args.by or "class",
+                                  needs=("a direction needs at least 2", way_out))
+    if unmatched:
+        print(f"note: {counted(unmatched, 'row')} of {labels} name no image found in {args.data}", file=sys.stderr)
+    for line in name_skipped(data.skipped_files):
+        print(f"note: {line}", file=sys.stderr)
+    classes, ids = data.classes, data.labels.numpy()
+    test = held_out_by_class(data.files, ids)
+    return Labelled(data.images.numpy(), test, contrasts(args.by or "class", classes, ids), "a fifth of each class",
+                    TRAINED_ON)
 
 
-class Classifier:
-    """A linear two-group classifier: logistic regression normal, threshold midway between the means."""
-
-    def __init__(self, a: np.ndarray, b: np.ndarray, method: str = "linear") -> None:
-        self.unit, self.sigma = direction_from_examples(a, b, method)
-        self.threshold = (a.mean(0) + b.mean(0)) @ self.unit / 2
-
-    def score(self, x: np.ndarray) -> np.ndarray:
-        return x @ self.unit - self.threshold  # > 0: "to"
-
-    def accuracy(self, a: np.ndarray, b: np.ndarray) -> float:
-        """Balanced accuracy: the mean of the two groups' hit rates."""
-        return float(((self.score(a) <= 0).mean() + (self.score(b) > 0).mean()) / 2)
+def held_out_by_class(files: list[str], ids: np.ndarray) -> np.ndarray:
+    """True for a fifth of each class (at least one image), chosen by a hash of the file name: the same images
+    every run, and every class judged."""
+    test = np.zeros(len(files), bool)
+    for c in np.unique(ids):
+        rows = sorted(np.flatnonzero(ids == c), key=lambda i: (zlib.crc32(files[i].encode()), files[i]))
+        test[rows[:max(1, round(HELD_OUT * len(rows)))]] = True
+    return test
 
 
-def vae_attribute(att: Attribute, lat: np.ndarray, pix: np.ndarray, test: np.ndarray, vae) -> tuple[dict, dict]:
-    """Fit both methods; keep the one whose held-out edits the pixel classifier calls "to" more often."""
-    tr_a, tr_b = att.from_rows[~test[att.from_rows]], att.to_rows[~test[att.to_rows]]
-    te_a, te_b = att.from_rows[test[att.from_rows]], att.to_rows[test[att.to_rows]]
-    judge = Classifier(pix[tr_a], pix[tr_b])
-    best: dict | None = None
-    tried = {}
-    for method in ("means", "linear"):
-        clf = Classifier(lat[tr_a], lat[tr_b], method)
-        d = separation(lat[tr_a], lat[tr_b], clf.unit, clf.sigma)
-        moved = decode(vae, (lat[te_a] + d * clf.sigma * clf.unit).astype(np.float32))
-        result = {"method": method, "vector": clf.unit, "sigma": clf.sigma, "to_mean_in_sigma": round(d, 2),
-                  "held_out_accuracy": round(clf.accuracy(lat[te_a], lat[te_b]), 3),
-                  "held_out_from_called_to_before": round(float((judge.score(pix[te_a]) > 0).mean()), 3),
-                  "held_out_from_called_to_after_edit": round(float((judge.score(thumbs(moved)) > 0).mean()), 3)}
-        tried[method] = {k: v for k, v in result.items() if k not in ("method", "vector", "sigma")}
-        if best is None or result["held_out_from_called_to_after_edit"] > best["held_out_from_called_to_after_edit"]:
-            best = result
-    note = {"label": att.label, "data": att.data, "train": [len(tr_a), len(tr_b)], "held_out": [len(te_a), len(te_b)],
-            "pixel_judge_held_out_accuracy": round(judge.accuracy(pix[te_a], pix[te_b]), 3),
-            **{k: v for k, v in best.items() if k not in ("vector", "sigma")}, "methods": tried}
-    return best, note
+def contrasts(by: str, classes: tuple[str, ...], ids: np.ndarray) -> list[Attribute]:
+    """Two classes A, B: "BY: A → B"; more: "BY: other → X" for each class X with enough images on both sides (a
+    class with too few is left out, and said)."""
+    counts = np.bincount(ids, minlength=len(classes))
+    few = [f"{classes[i]!r} has {counted(int(n), 'image')}" for i, n in enumerate(counts) if n < MIN_GROUP]
+    why = f"a direction needs at least {MIN_GROUP} images on each side, a fifth of them held out to judge it"
+    if len(classes) == 2:
+        if few:
+            raise TrainError(f"{by}: {' and '.join(few)}; {why}: add images")
+        a, b = classes
+        return [Attribute(f"{by}: {a} → {b}", f"images whose {by} is {a!r} vs {b!r}", np.flatnonzero(ids == 0),
+                          np.flatnonzero(ids == 1))]
+    out = [Attribute(f"{by}: other → {value}", f"images whose {by} is {value!r} vs all the others",
+                     np.flatnonzero(ids != i), np.flatnonzero(ids == i))
+           for i, value in enumerate(classes) if counts[i] >= MIN_GROUP and len(ids) - counts[i] >= MIN_GROUP]
+    if not out:
+        raise TrainError(f"{by}: no class has {MIN_GROUP} images and the others as many; {why}")
+    if few:
+        print(f"note: left out: {by} {'; '.join(few)}; {why}", file=sys.stderr)
+    return out
 
 
-@torch.inference_mode()
-def gan_samples(gan, n: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
-    """(w, the VAE latent the GAN draws for it), both flattened, for n seeded z."""
-    z, c = sample_zc(gan, n, torch.Generator().manual_seed(seed))  # a conditional GAN's classes too
-    ws, latents = [], []
-    for zs, cs in in_chunks(z, c, 500):
-        w = gan.map(zs, 1.0, cs)
-        ws.append(w.numpy())
-        latents.append(gan_latent(gan, w).numpy())
-    return np.concatenate(ws), np.concatenate(latents)
-
-
-def gan_latent(gan, w: torch.Tensor) -> torch.Tensor:
-    return (gan.synthesize_latent(w) * gan.latent_std + gan.latent_mean).flatten(1)
-
-
-def gan_attribute(label: str, judge: Classifier, w: np.ndarray, lat: np.ndarray, gan, rng) -> tuple[dict, dict]:
-    """InterFaceGAN: fit in w between the samples the VAE-latent classifier scores highest and lowest."""
-    score = judge.score(lat)
-    order = np.argsort(score)
-    k = int(GAN_TAIL * len(w))
-    low, high = order[:k], order[-k:]
-    test = rng.random(len(w)) < 0.2
-    clf = Classifier(w[low[~test[low]]], w[high[~test[high]]])
-    sigma = float((w @ clf.unit).std())  # the slider unit: the spread of all w along it, as PCA's
-    start = np.flatnonzero(test & (score <= 0))  # held-out samples the classifier calls "from"
-    with torch.inference_mode():
-        moved = torch.as_tensor(w[start] + GAN_STEP * sigma * clf.unit, dtype=torch.float32)
-        after = judge.score(gan_latent(gan, moved).numpy())
-    note = {"label": label, "method": "linear (logistic regression in w)",
-            "data": f"{len(w)} sampled w (psi 1); the {int(GAN_TAIL * 100)}% the emoji-vae latent classifier scores "
-                    f"highest vs lowest, on the VAE latent the GAN draws",
-            "held_out_accuracy": round(clf.accuracy(w[low[test[low]]], w[high[test[high]]]), 3),
-            "held_out_from_called_to_after_edit": round(float((after > 0).mean()), 3),
-            "edit_step_in_sigma": GAN_STEP}
-    return {"vector": clf.unit, "sigma": sigma}, note
+def topic(label: str) -> str:
+    return label.split(": ")[0]
 
 
 def write(folder: Path, named: list[tuple[str, dict]], notes: list[dict], how: str, dry_run: bool) -> None:
-    card_path = folder / "card.json"
+    """The named rows after the folder's PCA rows and its named rows of other topics, and their notes in its card;
+    those of the topics made again go (an earlier run's). A dry run writes nothing."""
+    if not named:
+        print(f"nothing written into {folder}: no attribute had enough images on each side, with some held out")
+    if dry_run or not named:
+        return
+    card_path = folder / CARD_NAME
     card = json.loads(card_path.read_text(encoding="utf-8"))
-    pca = load_directions(folder, int(np.prod(card["latent_shape"])))
-    keep = np.flatnonzero(pca.explained > 0)  # drop the named rows of an earlier run
-    d: Directions = pca.subset(list(keep))
+    earlier = base_directions(folder, int(np.prod(card["latent_shape"])))
+    remade = {topic(label) for label, _ in named}
+    keep = [i for i, (label, share) in enumerate(zip(earlier.labels, earlier.explained))
+            if share > 0 or topic(label) not in remade]
+    d: Directions = earlier.subset(keep)
+    kept_notes = [n for n in card.get("directions", {}).get("named", []) if n.get("label") in d.labels]
     for label, fit in named:
         d = d.with_direction(fit["vector"], fit["sigma"], label)
-    card["directions"] = {**card.get("directions", {}), "count": len(d), "named": notes, "named_how": how}
-    if dry_run:
-        return
+    card["directions"] = {**card.get("directions", {}), "count": len(d), "named": kept_notes + notes,
+                          "named_how": how}
     save_directions(folder, d)
     atomic_write_bytes(card_path, (json.dumps(card, indent=2, ensure_ascii=False) + "\n").encode())
+    print(f"wrote {counted(len(named), 'named direction')} into {folder}: {', '.join(label for label, _ in named)}")
 
 
-def main() -> None:
-    p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    p.add_argument("--data", type=Path, default=Path("/tmp/emoji/data"))
-    p.add_argument("--vae", type=Path, default=Path("weights/emoji-vae"))
-    p.add_argument("--gan", type=Path, default=Path("weights/emoji-gan"))
-    p.add_argument("--threads", type=int, default=2)
-    p.add_argument("--dry-run", action="store_true", help="print the figures, write nothing")
-    p.add_argument("--by", default="category", help="the labels.csv column whose values make the attributes "
-                   "(category: the four of CATEGORIES; any other: one per value)")
-    p.add_argument("--gan-only", action="store_true", help="leave the VAE's directions as they are (a GAN "
-                   "trained on part of the VAE's data: its attributes are fitted on that part)")
-    args = p.parse_args()
+def base_directions(folder: Path, dim: int) -> Directions:
+    """The folder's directions; where it has none yet, its PCA ones made and saved as the app makes them."""
+    earlier = load_directions(folder, dim)
+    if earlier is None:
+        from genimg_gui.engine.runtime import Runtime
+        earlier = Runtime("cpu").load(str(folder), lambda *_: None).directions
+    return earlier
+
+
+def run(args: argparse.Namespace) -> None:
+    check_targets(args)
+    labels = labels_source(args)
     torch.set_num_threads(args.threads)
-    vae, _ = load_model(args.vae)
-    gan, _ = load_model(args.gan)
-    rows, images = load_data(args.data)
-    lat, pix, test = encode(vae, images), thumbs(images), held_out(rows)
-    print(f"{len(rows)} images encoded; {test.mean():.0%} held out (by emoji name)")
-    vae_named, vae_notes, judges = [], [], []
-    for att in attributes(rows, test, args.by):
-        fit, note = vae_attribute(att, lat, pix, test, vae)
-        vae_named.append((att.label, fit))
-        vae_notes.append(note)
-        judges.append((att.label, Classifier(lat[att.from_rows], lat[att.to_rows])))
+    (vae, vae_name), (gan, _) = model(args.vae, "vae"), model(args.gan, "gan")
+    data = labelled(args, labels, (vae if vae is not None else gan).cfg.resolution)
+    pix = thumbs(data.images)
+    lat = encode(vae, data.images) if vae is not None else None
+    print(f"{len(data.images)} images{' encoded' if vae is not None else ''}; {data.test.mean():.0%} held out "
+          f"({data.split})")
+    if vae is not None:
+        fit_vae(args, vae, data, lat, pix)
+    if gan is not None:
+        space = sample_space(gan, vae, vae_name, args.gan)
+        fit_gan(args, gan, space, data, lat if space.on_latents else pix)
+    if args.dry_run:
+        print("--dry-run: nothing written")
+
+
+def fit_vae(args: argparse.Namespace, vae, data: Labelled, lat: np.ndarray, pix: np.ndarray) -> None:
+    named, notes = [], []
+    for att in data.attributes:
+        fit, note = vae_attribute(att, lat, pix, data.test, vae)
+        named.append((att.label, fit))
+        notes.append(note)
         print(f"VAE {att.label}: {note['method']}, held-out accuracy {note['held_out_accuracy']:.3f}; held-out "
               f"'from' images called 'to' by the pixel classifier {note['held_out_from_called_to_before']:.0%} → "
               f"{note['held_out_from_called_to_after_edit']:.0%} after moving {note['to_mean_in_sigma']} σ "
               f"(pixel classifier accuracy {note['pixel_judge_held_out_accuracy']:.3f})")
         print("    " + "; ".join(f"{m}: accuracy {r['held_out_accuracy']:.3f}, called 'to' after the edit "
                                   f"{r['held_out_from_called_to_after_edit']:.0%}" for m, r in note["methods"].items()))
-    write(args.vae, vae_named, vae_notes, VAE_HOW, args.dry_run or args.gan_only)
-    w, gan_lat = gan_samples(gan, GAN_SAMPLES, seed=1)
+    write(args.vae, named, notes, VAE_HOW.format(trained_on=data.trained_on), args.dry_run or args.gan_only)
+
+
+def sample_space(gan, vae, vae_name: str, gan_folder: Path) -> SampleSpace:
+    """A GAN that draws in the VAE's latent space (its decoder is the VAE's, or a fine-tuned copy) is judged on the
+    latent it draws, as the VAE's directions are fitted; any other GAN on its pictures."""
+    if vae is not None and isinstance(gan, LatentGenerator) and same_decoder(gan.decoder.state_dict(),
+                                                                             vae.decoder.state_dict()):
+        return latent_space(gan, vae_name)
+    if vae is not None:
+        print(f"note: {gan_folder} does not draw in the VAE's latent space: its samples are judged on their "
+              "pictures", file=sys.stderr)
+    return picture_space(gan)
+
+
+def fit_gan(args: argparse.Namespace, gan, space: SampleSpace, data: Labelled, features: np.ndarray) -> None:
+    w, drawn = gan_samples(gan, args.gan_samples, 1, space)
     rng = np.random.default_rng(0)
-    gan_named, gan_notes = [], []
-    for label, judge in judges:
-        fit, note = gan_attribute(label, judge, w, gan_lat, gan, rng)
-        gan_named.append((label, fit))
-        gan_notes.append(note)
-        print(f"GAN {label}: held-out accuracy {note['held_out_accuracy']:.3f}; held-out samples called 'to' "
-              f"after +{GAN_STEP} σ: {note['held_out_from_called_to_after_edit']:.0%} (0% before)")
-    write(args.gan, gan_named, gan_notes, GAN_HOW, args.dry_run)
+    named, notes = [], []
+    for att in data.attributes:
+        judge = Classifier(features[att.from_rows], features[att.to_rows])
+        fit, note = gan_attribute(att.label, judge, w, drawn, space, rng)
+        named.append((att.label, fit))
+        notes.append(note)
+        called = note["held_out_from_called_to_after_edit"]
+        print(f"GAN {att.label}: held-out accuracy {note['held_out_accuracy']:.3f}; held-out samples called 'to' "
+              f"after +{GAN_STEP} σ: " + ("none was called 'from'" if called is None else f"{called:.0%} (0% before)"))
+    write(args.gan, named, notes, space.how, args.dry_run)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    try:
+        run(args)
+    except (UsageError, TrainUsageError) as e:
+        print(f"attribute_directions.py: error: {e}", file=sys.stderr)
+        return 2
+    except (TrainError, ModelFileError, ImageLoadError, OSError) as e:
+        print(f"attribute_directions.py: error: {e}", file=sys.stderr)
+        return 1
+    return 0
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())

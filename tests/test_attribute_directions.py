@@ -1,5 +1,5 @@
-"""scripts/attribute_directions.py's attributes: the emoji categories, or with --by one per value of a column
-(a face GAN's sub-categories), and none from a group too small to fit and judge."""
+"""scripts/attribute_directions.py --emoji's attributes (emoji_attributes.py): the emoji categories, or with --by
+one per value of a column (a face GAN's sub-categories), and none from a group too small to fit and judge."""
 from __future__ import annotations
 
 import sys
@@ -7,7 +7,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "scripts"))
-from attribute_directions import CATEGORIES, MIN_GROUP, attributes, held_out  # noqa: E402
+from attribute_fits import MIN_GROUP  # noqa: E402
+from emoji_attributes import CATEGORIES, attributes, held_out  # noqa: E402
 
 
 def rows(subcategories: list[str], category: str = "Smileys & Emotion") -> list[dict]:

@@ -25,12 +25,17 @@ from .data import FolderData
 FOLDERS = "folders"
 MAX_CLASSES = 1000
 NAMED_CONFLICTS = 3  # files the warning about rows with different labels names; the rest are counted
+# what at least 2 classes are needed for, and the way out: genimg train's words (scripts/attribute_directions.py,
+# which reads labels as train does, gives its own)
+GAN_NEEDS = ("a conditional GAN needs at least 2", "drop --labels")
 
 
 def with_labels(data: FolderData, source: str, column: str = "label",
-                warn: Callable[[str], None] = lambda line: print(line, file=sys.stderr)) -> tuple[FolderData, int]:
+                warn: Callable[[str], None] = lambda line: print(line, file=sys.stderr),
+                needs: tuple[str, str] = GAN_NEEDS) -> tuple[FolderData, int]:
     """(the labelled images with .labels and .classes set, rows of the source that matched no image).
-    warn is told of files a CSV gives different labels in different rows (conflicting_rows)."""
+    warn is told of files a CSV gives different labels in different rows (conflicting_rows); needs: what the
+    classes are for and what else to do, for the refusal of fewer than 2 (GAN_NEEDS)."""
     root = data.root  # a CSV's absolute paths are taken relative to it
     if source == FOLDERS:
         by_file, written = _folder_labels(data.files), {}
@@ -42,7 +47,7 @@ def with_labels(data: FolderData, source: str, column: str = "label",
     listed = set(data.files)
     unmatched = [row for name, (row, _) in written.items() if name not in listed]
     if len(classes) < 2:
-        raise TrainError(_too_few_classes(data, source, column, len(classes), unmatched, len(written), root))
+        raise TrainError(_too_few_classes(data, source, column, len(classes), unmatched, len(written), root, needs))
     if len(classes) > MAX_CLASSES:
         raise TrainError(f"the labels ({_where(source, column)}) give {len(classes)} classes; at most "
                          f"{MAX_CLASSES} are supported")
@@ -62,17 +67,17 @@ def _where(source: str, column: str) -> str:
 
 
 def _too_few_classes(data: FolderData, source: str, column: str, found: int, unmatched: list[str], rows: int,
-                     root: Path | None) -> str:
+                     root: Path | None, needs: tuple[str, str] = GAN_NEEDS) -> str:
     """Why the labels give fewer than 2 classes, in terms that show what to change: a CSV whose paths name no
     image gets an example of each side, as its rows and the folder's names differ in a way one can see."""
     folder = str(root) if root is not None else "the image folder"
-    need = "a conditional GAN needs at least 2 (or drop --labels)"
+    need = f"{needs[0]} (or {needs[1]})"
     if source == FOLDERS and not any("/" in f for f in data.files):
         return (f"--labels folders takes each image's class from its sub-folder of {folder}, but all "
                 f"{counted(len(data), 'image')} found sit at its top level, none in a sub-folder: put the images "
                 f"of each class in a sub-folder of their own (cats/a.png, dogs/b.png)")
     if source == FOLDERS:
-        return _one_folder_class(data, folder)
+        return _one_folder_class(data, folder, needs)
     given = f"the labels ({_where(source, column)}) give {counted(found, 'class', 'classes')} for the images found"
     if not unmatched:
         return f"{given}; {need}"
@@ -81,7 +86,7 @@ def _too_few_classes(data: FolderData, source: str, column: str, found: int, unm
             f"relative to {folder}); {need}")
 
 
-def _one_folder_class(data: FolderData, folder: str) -> str:
+def _one_folder_class(data: FolderData, folder: str, needs: tuple[str, str] = GAN_NEEDS) -> str:
     """--labels folders found one sub-folder with images: name it, and the top-level images it leaves without a
     class, so that what to move where can be seen (a folder of classes one level down reads as one class)."""
     (name, count), = collections.Counter(f.split("/")[0] for f in data.files if "/" in f).items()
@@ -89,9 +94,8 @@ def _one_folder_class(data: FolderData, folder: str) -> str:
     inside = f": folders inside it, such as {nested!r}, are part of its class" if nested else ""
     loose = sum("/" not in f for f in data.files)
     top = f", and {counted(loose, 'image')} at the top level of {folder}, without a class" if loose else ""
-    return (f"--labels folders found 1 class, {name!r} ({counted(count, 'image')}{inside}){top}; a conditional GAN "
-            f"needs at least 2: put the images of each class in a sub-folder of their own (cats/a.png, dogs/b.png), or "
-            f"drop --labels")
+    return (f"--labels folders found 1 class, {name!r} ({counted(count, 'image')}{inside}){top}; {needs[0]}: put "
+            f"the images of each class in a sub-folder of their own (cats/a.png, dogs/b.png), or {needs[1]}")
 
 
 def describe_classes(data: FolderData) -> str:
@@ -104,11 +108,12 @@ def _folder_labels(files: list[str]) -> dict[str, str]:
     return {f: f.split("/")[0] for f in files if "/" in f}
 
 
-def check_csv(path: Path, column: str) -> None:
+def check_csv(path: Path, column: str, option: str = "--label-column") -> None:
     """The --labels file is CSV text with a 'file' column and the --label-column, checked before the data loads:
-    another file or column is a mistake in what was typed (TrainUsageError), found before minutes of loading."""
+    another file or column is a mistake in what was typed (TrainUsageError), found before minutes of loading.
+    option: the option that named the column, which the refusal names."""
     with _reading(path) as fh:
-        _check_columns(path, csv.DictReader(fh).fieldnames or [], column)
+        _check_columns(path, csv.DictReader(fh).fieldnames or [], column, option)
 
 
 def csv_labels(path: Path, column: str, root: Path | None = None) -> dict[str, str]:
@@ -161,9 +166,9 @@ def _as_listed(written: str, root: Path | None) -> str:
     return posixpath.normpath(name) if name else name
 
 
-def _check_columns(path: Path, fields: list[str], column: str) -> None:
+def _check_columns(path: Path, fields: list[str], column: str, option: str = "--label-column") -> None:
     if "file" not in fields or column not in fields:
-        want = "a 'file' column" if "file" not in fields else f"a column {column!r} (--label-column)"
+        want = "a 'file' column" if "file" not in fields else f"a column {column!r} ({option})"
         raise TrainUsageError(f"{path} needs {want}; its columns are: {', '.join(fields) or 'none'}")
 
 
