@@ -218,6 +218,17 @@ def recorded_latent_of(card: dict) -> str:
     return recorded if isinstance(recorded, str) else ""
 
 
+def latent_of_to_type(card: dict) -> str:
+    """The --latent-of that names the VAE a latent GAN draws in, as it can be typed here: the folder its card
+    records where that is there, else the bundled VAE of that folder's name (emoji-gan records weights/emoji-vae,
+    relative to where it was trained, which names nothing from another folder); "" when neither."""
+    recorded = recorded_latent_of(card)
+    if not recorded or Path(recorded).expanduser().is_dir():
+        return recorded
+    name = Path(recorded).name
+    return name if any(e.name == name and e.kind == "vae" for e in bundled_models()) else ""
+
+
 def lineage_rows(card: dict) -> list[tuple[str, str]]:
     """The rows, for `genimg info`, of what a model was made from, as its card records it: the VAE a latent GAN
     draws through (--latent-of) and the model a run started from (--init), and what that one started from in turn

@@ -116,7 +116,8 @@ def test_rows_that_name_no_image_are_counted_with_an_example_of_each_side(data, 
     (tmp_path / "labels.csv").write_text("file,colour\nred/square 0.png,red\nsquares/blue 0.png,blue\n")
     with pytest.raises(TrainError) as refused:
         with_labels(load_folder(data, 32), str(tmp_path / "labels.csv"), "colour")
-    assert (f"give 1 class for the images found: 1 of its 2 rows name no image found in {data} (such as "
+    assert (f"give 1 class, 'red', to 1 of the 49 images found (the other 48, without a label, would be left out): 1 "
+            f"of its 2 rows name no image found in {data} (such as "
             f"'squares/blue 0.png', where the images are named like 'blue/square 0.png': paths relative to {data})"
             in str(refused.value))
 
@@ -155,8 +156,9 @@ def test_folders_of_one_class_name_it_and_the_images_left_without_one(tmp_path, 
     ("file,colour\nred/square 0.png,red\n", "kind",
      "needs a column 'kind' (--label-column); its columns are: file, colour"),
     ("path,label\nred/square 0.png,red\n", "label", "needs a 'file' column"),
-    ("file,label\nred/square 0.png,red\nred/square 1.png,red\n", "label", "give 1 class for the images found"),
-    ("file,label\nred/square 0.png,\n", "label", "give 0 classes for the images found"),
+    ("file,label\nred/square 0.png,red\nred/square 1.png,red\n", "label",
+     "give 1 class, 'red', to 2 of the 49 images found (the other 47, without a label, would be left out)"),
+    ("file,label\nred/square 0.png,\n", "label", "give none of the 49 images found a class"),
     (b"\xff\xfe\x00bad", "label", "labels.csv is not a CSV text file: byte 0 is not UTF-8 text"),
 ])
 def test_a_labels_file_that_cannot_serve_is_a_clear_error(content, column, message, data, tmp_path):

@@ -229,8 +229,8 @@ def test_init_of_a_latent_gan_keeps_its_latent_statistics_and_checks_its_vae(dat
 @pytest.mark.parametrize("kind, start, extra, message, code", [  # 2: a mistake in what was typed, seen up front
     ("gan", "vae", [], "is a VAE; `genimg train gan` needs a GAN", 2),
     ("vae", "gan", [], "is a GAN; `genimg train vae` needs a VAE", 2),
-    ("gan", "gan", ["--set", "channels=[16,16,8,8]"], "does not fit this run (channels: model (32, 16, 8, 8), "
-                                                     "this run (16, 16, 8, 8))", 1),
+    ("gan", "gan", ["--set", "channels=[16,16,8,8]"], "has channels (32, 16, 8, 8): a run from it may widen "
+                                                     "them, not narrow them (16 < 32 at layer 1)", 2),
     ("gan", "nowhere", [], "--init: ", 2),
     ("vae", "damaged", [], "model.safetensors", 1),
     ("gan", "gan", ["--latent-of", "VAE"], "is a pixel GAN (MappedGenerator): drop --latent-of", 2),
@@ -275,8 +275,8 @@ def test_a_run_grows_a_wider_generator_from_a_narrower_model(trained, data_dir, 
     z = torch.randn(4, start.cfg.z_dim)
     with torch.no_grad():
         torch.testing.assert_close(grown(z), start(z), atol=1e-4, rtol=0)
-    assert init_run("gan", data_dir, tmp_path / "narrow", trained["gan"], 1, "--set", "channels=[64,8,8,8]") == 1
-    assert "does not fit this run (channels: model (32, 16, 8, 8), this run (64, 8, 8, 8))" in capsys.readouterr().err
+    assert init_run("gan", data_dir, tmp_path / "narrow", trained["gan"], 1, "--set", "channels=[64,8,8,8]") == 2
+    assert "may widen them, not narrow them (8 < 16 at layer 2)" in capsys.readouterr().err
 
 
 def test_merging_the_classes_of_a_generator_whose_data_held_one_keeps_it_exactly():

@@ -44,11 +44,11 @@ def test_a_folder_without_a_usable_image_names_the_files_skipped(tmp_path, capsy
 @pytest.mark.parametrize("make, args, message, code", [  # code 1: the data failed; 2: a mistake in what was typed
     (lambda d: d.mkdir(), [], "holds no image files", 1),
     (lambda d: (d.mkdir(), (d / "bad.png").write_bytes(b"")), [], "no usable images", 1),
-    (lambda d: make_shapes(d, 2), ["--set", "chanels=[8]"], "expected KEY=JSON with KEY one of", 2),
+    (lambda d: make_shapes(d, 2), ["--set", "chanels=[8]"], "chanels is not a setting; `genimg train vae` takes", 2),
     (lambda d: make_shapes(d, 2), ["--set", "kl_weight=abc"], "is not JSON", 2),
     (lambda d: make_shapes(d, 2), ["--set", "kl_weight=[1]"], "kl_weight=[1]: a weight", 2),
     (lambda d: make_shapes(d, 2), ["--labels", "folders"], "--labels is for `genimg train gan`", 2),
-    (lambda d: make_shapes(d, 2), ["--latent-of", "vae"], "--latent-of is for `genimg train gan`", 2),
+    (lambda d: make_shapes(d, 2), ["--latent-of", "emoji-vae"], "--latent-of is for `genimg train gan`", 2),
     # a 1x1 latent grid: GroupNorm raised a ValueError, a traceback
     (lambda d: make_shapes(d, 2), ["--set", "channels=[8,8,8,8,8,8]"], "halve 32px too often", 2),
 ])

@@ -9,6 +9,8 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Callable
 
+from ..catalog import latent_of_to_type, recorded_latent_of
+from ..cli_args import model_path
 from ..data_folder import images_in_output, nesting
 from ..earlier_run import CHECKPOINT_FILE, earlier_run, resumable_beside
 from ..fileio import blocking_file
@@ -19,7 +21,7 @@ from .arg_types import (DEVICES, device_name, held_out_count, learning_rate, pos
                         positive_int, resolution, seed_number)
 from .out_lock import holding_output
 from .resumed_options import resumed_card, take_resumed_options
-from .settings import GAN_SETTINGS, VAE_SETTINGS, check_setting, check_together
+from .settings import GAN_SETTINGS, VAE_SETTINGS, check_setting, check_together, unknown_setting
 from .stopping import GuardedLog, exit_code, nothing_written, stop_signals_interrupt, to_stderr
 
 PRECISIONS = ("auto", "fp32", "bf16")  # --precision's choices; loop.resolved_precision says what auto means
@@ -32,7 +34,7 @@ def add_train_parser(sub: argparse._SubParsersAction) -> None:
                                    "(weights, card, samples) that the app and every command open.")
     p.add_argument("kind", choices=["vae", "gan"], help="the kind of model: a VAE (encodes and decodes images) or "
                                                         "a GAN (draws new ones)")
-    p.add_argument("data", type=Path, help="folder of images (searched recursively)")
+    p.add_argument("data", type=Path, metavar="DIR", help="folder of images (searched recursively)")
     p.add_argument("-o", "--out", type=Path, help="model folder to write (default: ./<kind>-<folder>)")
     p.add_argument("--resolution", type=resolution, choices=[32, 64, 128, 256],
                    help="default: 64, or --init's, or the --latent-of VAE's (a --resume: the run's)")
@@ -76,12 +78,14 @@ def add_train_parser(sub: argparse._SubParsersAction) -> None:
                    help="also train on each training image flipped left-right, which doubles a small folder; "
                         "for things a mirror leaves themselves (faces, animals), not for text or clocks (a --resume "
                         "of a run started with it keeps it)")
-    p.add_argument("--init", type=Path, metavar="MODEL_DIR",
-                   help="start from this model folder's weights instead of random ones (fine-tuning); its "
-                        "architecture comes with it. A GAN folder's discriminator comes too, if it kept one")
-    p.add_argument("--latent-of", type=Path, metavar="VAE_DIR",
+    # model_path: a bundled model's name too, as --vae and --gan take it (`--init emoji-gan --latent-of emoji-vae`)
+    p.add_argument("--init", type=model_path, metavar="MODEL_DIR",
+                   help="start from this model folder's weights instead of random ones (fine-tuning), or a bundled "
+                        "model's name; its architecture comes with it. A GAN folder's discriminator comes too, if it "
+                        "kept one")
+    p.add_argument("--latent-of", type=model_path, metavar="VAE_DIR",
                    help="gan only: draw in this VAE's latent space and paint through its decoder "
-                        "(trains far faster, samples as sharp as the VAE)")
+                        "(trains far faster, samples as sharp as the VAE); a folder or a bundled VAE's name")
     p.add_argument("--labels", metavar="CSV|folders",
                    help="gan only: train a conditional GAN on these classes: a CSV file with a 'file' column "
                         "(paths of files in DIR, relative or absolute) and --label-column, or 'folders' "
@@ -108,8 +112,10 @@ def parse_settings(items: list[str], allowed: tuple[str, ...]) -> dict:
     extra = {}
     for item in items:
         key, sep, value = item.partition("=")
-        if not sep or key not in allowed:
+        if not sep:
             raise TrainUsageError(f"--set {item!r}: expected KEY=JSON with KEY one of {', '.join(allowed)}")
+        if key not in allowed:
+            raise TrainUsageError(f"--set {item!r}: {unknown_setting(key, allowed)}")
         try:  # the one word a setting takes (augment_p=auto) need not be quoted as JSON
             extra[key] = value if value == "auto" else json.loads(value)
         except json.JSONDecodeError:
@@ -253,9 +259,20 @@ def latent_of_card(folder: Path) -> dict:
     except ModelFileError as e:
         raise TrainUsageError(f"--latent-of: {e}") from None
     if card["architecture"] != "ConvVAE":
-        raise TrainUsageError(f"--latent-of {folder} holds a {card['architecture']}: it must name a VAE trained "
-                              "with `genimg train vae`")
+        raise TrainUsageError(f"--latent-of {folder} is {model_words(card)}: it must name a VAE trained with "
+                              "`genimg train vae`" + (f", such as the one it draws in: --latent-of {vae}"
+                                                      if (vae := latent_of_to_type(card)) else ""))
     return card
+
+
+def model_words(card: dict) -> str:
+    """What a model is, in plain words, where --latent-of needs a VAE of genimg's own (its network's class name,
+    "holds a LatentGenerator", said nothing to whoever typed it)."""
+    if source := card.get("source"):  # converted from another program's file (an SD VAE, TAESD, a StyleGAN2 pickle)
+        return f"a {card['kind'].upper()} converted from {source.get('file', 'another program')}"
+    if vae := recorded_latent_of(card):
+        return f"a GAN (it draws in the latent space of the VAE {Path(vae).name})"
+    return "a GAN (it draws in pixels)" if card["kind"] == "gan" else f"a {card['kind'].upper()}"
 
 
 def latent_of_resolution(folder: Path) -> int:
@@ -312,7 +329,7 @@ def _train_held(args: argparse.Namespace, out: Path) -> int:
     from .resume_fit import BEFORE_IMAGES, latent_space
     from .vae_recipe import VAERecipe
 
-    from .finetune import architecture_settings, init_card
+    from .finetune import architecture_settings, check_start_network, init_card
     from .latent_gan_recipe import LatentGANRecipe
 
     # the run's card, else its checkpoint's record of it; refused without either
@@ -332,6 +349,8 @@ def _train_held(args: argparse.Namespace, out: Path) -> int:
     start = resumed_card(card, args.kind) if args.resume and not start else start
     if start:
         extra = {**architecture_settings(start), **extra}
+    if args.init:  # before the images load: a network the model cannot start is a mistake in what was typed
+        check_start_network(args.init, start, extra)
     if args.latent_of:
         extra.update(latent_space(args.latent_of))  # its folder, and its weights' digest (a resume compares it)
         check_together(extra)  # a pixel GAN's recipe refuses decoder settings alone: they need --latent-of

@@ -9,13 +9,14 @@ it trains alone first (--set d_warmup), and against a good generator that takes 
 from __future__ import annotations
 
 import filecmp
+import json
 import math
 from pathlib import Path
 
 import torch
 from torch import nn
 
-from ..catalog import recorded_latent_of
+from ..catalog import latent_of_to_type, recorded_latent_of
 from ..models.blocks import PixelNorm, unit_rms
 from ..models.gan import MappedGenerator
 from ..models.refine import DISCRIMINATOR_FILE
@@ -27,6 +28,9 @@ DISCRIMINATOR_NAME = DISCRIMINATOR_FILE  # the same file models/refine.py reads 
 D_WARMUP_STEPS = 500  # a fresh discriminator's solo steps by default: enough against a young generator
 # what the run takes over from the model's card, so that --init alone gives the same network
 ARCHITECTURE_SETTINGS = {"vae": ("channels", "latent_channels"), "gan": ("channels", "z_dim", "w_dim", "styles")}
+# where this run's side of a difference load_start names comes from, said only where that setting differs
+DIFFERENCE_HINTS = {"classes": "classes come from --labels", "vae": "latent spaces from --latent-of",
+                    "resolution": "the resolution from --resolution"}
 NEW_COLUMNS_SCALE = 0.5  # of He init: a new class embedding moves w a little at first, and training makes it matter
 
 
@@ -41,7 +45,7 @@ def init_card(folder: Path, kind: str, latent_of: Path | None) -> dict:
                               f"{kind.upper()}")
     latent = card["architecture"] == "LatentGenerator"
     if latent != bool(latent_of):
-        hint = recorded_latent_of(card)
+        hint = latent_of_to_type(card)
         raise TrainUsageError(f"--init {folder} draws in a VAE's latent space: add --latent-of VAE_DIR"
                               + (f" (it was trained with {hint})" if hint else "") if latent else
                               f"--init {folder} is a pixel GAN ({card['architecture']}): drop --latent-of")
@@ -69,6 +73,33 @@ def architecture_settings(card: dict) -> dict:
     return {key: config[key] for key in ARCHITECTURE_SETTINGS[card["kind"]] if key in config}
 
 
+def check_start_network(folder: Path, card: dict, extra: dict) -> None:
+    """The --set network settings (extra, over the card's) that the --init model can start, checked from its card
+    before the images load: a GAN's channels may widen (load_start grows the generator), each setting else stays
+    the model's. They were refused only once the images had loaded (exit 1), with a hint at --labels and
+    --latent-of, and without the rule."""
+    config, kind = card["config"], card["kind"]
+    for key in (k for k in ARCHITECTURE_SETTINGS[kind] if k != "channels" and k in config and k in extra):
+        if config[key] != extra[key]:
+            raise TrainUsageError(f"--init {folder} has {key} {json.dumps(config[key])}: a run from it keeps it "
+                                  f"(this run: {json.dumps(extra[key])}); drop --set {key}")
+    theirs, ours = tuple(config.get("channels") or ()), tuple(extra.get("channels") or ())
+    if not theirs or not ours or theirs == ours:
+        return
+    has = f"--init {folder} has channels {theirs}"
+    if kind == "vae":
+        raise TrainUsageError(f"{has}: a VAE run from it keeps them (this run: {ours}); drop --set channels")
+    if config.get("styles"):  # widened() places new rows after old ones; a style layer's are two halves
+        raise TrainUsageError(f"{has}: a styled generator (--set styles=true) cannot grow; drop --set channels, or "
+                              "train a wider one from scratch")
+    if len(ours) != len(theirs):
+        raise TrainUsageError(f"{has}: a run from it may widen them, keeping their {len(theirs)} layers (this run "
+                              f"has {len(ours)}: {ours})")
+    if narrowed := next(((i, o, n) for i, (o, n) in enumerate(zip(theirs, ours), 1) if n < o), None):
+        layer, old, new = narrowed
+        raise TrainUsageError(f"{has}: a run from it may widen them, not narrow them ({new} < {old} at layer {layer})")
+
+
 def load_start(folder: Path, like: nn.Module) -> dict:
     """The state dict of the model in `folder`, checked to be the network this run built; returns its card too."""
     try:
@@ -89,11 +120,11 @@ def load_start(folder: Path, like: nn.Module) -> dict:
         raise TrainError(f"--init {folder}: a styled generator (--set styles=true) cannot grow; train it from scratch")
     if grown:  # a larger generator grown from a smaller one
         state, theirs = widened(state, like), {**theirs, "channels": ours["channels"]}
-    differ = [f"{k}: model {theirs.get(k)!r}, this run {ours.get(k)!r}"
-              for k in sorted(set(theirs) | set(ours)) if theirs.get(k) != ours.get(k)]
-    if differ:
-        raise TrainError(f"--init {folder} does not fit this run ({'; '.join(differ)}); "
-                         "classes come from --labels, latent spaces from --latent-of")
+    keys = [k for k in sorted(set(theirs) | set(ours)) if theirs.get(k) != ours.get(k)]
+    if keys:  # the --set network settings were checked before the images loaded (check_start_network)
+        differ = "; ".join(f"{k}: model {theirs.get(k)!r}, this run {ours.get(k)!r}" for k in keys)
+        hints = "".join(f"; {DIFFERENCE_HINTS[k]}" for k in keys if k in DIFFERENCE_HINTS)
+        raise TrainError(f"--init {folder} does not fit this run ({differ}){hints}")
     return {"state": state, "card": card, "merged_classes": merged, "added_classes": added,
             "grown_from": tuple(net.cfg.channels) if grown else ()}
 

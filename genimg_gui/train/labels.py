@@ -47,7 +47,8 @@ def with_labels(data: FolderData, source: str, column: str = "label",
     listed = set(data.files)
     unmatched = [row for name, (row, _) in written.items() if name not in listed]
     if len(classes) < 2:
-        raise TrainError(_too_few_classes(data, source, column, len(classes), unmatched, len(written), root, needs))
+        raise TrainError(_too_few_classes(data, source, column, classes, len(keep), unmatched, len(written), root,
+                                          needs))
     if len(classes) > MAX_CLASSES:
         raise TrainError(f"the labels ({_where(source, column)}) give {len(classes)} classes; at most "
                          f"{MAX_CLASSES} are supported")
@@ -66,10 +67,11 @@ def _where(source: str, column: str) -> str:
     return "sub-folders" if source == FOLDERS else f"column {column!r} of {source}"
 
 
-def _too_few_classes(data: FolderData, source: str, column: str, found: int, unmatched: list[str], rows: int,
-                     root: Path | None, needs: tuple[str, str] = GAN_NEEDS) -> str:
-    """Why the labels give fewer than 2 classes, in terms that show what to change: a CSV whose paths name no
-    image gets an example of each side, as its rows and the folder's names differ in a way one can see."""
+def _too_few_classes(data: FolderData, source: str, column: str, classes: list[str], labelled: int,
+                     unmatched: list[str], rows: int, root: Path | None, needs: tuple[str, str] = GAN_NEEDS) -> str:
+    """Why the labels give fewer than 2 classes, in terms that show what to change: the class they give and to how
+    many of the images, the others counted (they would be left out); a CSV whose paths name no image gets an
+    example of each side, as its rows and the folder's names differ in a way one can see."""
     folder = str(root) if root is not None else "the image folder"
     need = f"{needs[0]} (or {needs[1]})"
     if source == FOLDERS and not any("/" in f for f in data.files):
@@ -78,12 +80,24 @@ def _too_few_classes(data: FolderData, source: str, column: str, found: int, unm
                 f"of each class in a sub-folder of their own (cats/a.png, dogs/b.png)")
     if source == FOLDERS:
         return _one_folder_class(data, folder, needs)
-    given = f"the labels ({_where(source, column)}) give {counted(found, 'class', 'classes')} for the images found"
+    given = _classes_given(_where(source, column), classes, labelled, len(data))
     if not unmatched:
         return f"{given}; {need}"
     return (f"{given}: {len(unmatched):,} of its {counted(rows, 'row')} name no image found in "
             f"{folder} (such as {unmatched[0]!r}, where the images are named like {data.files[0]!r}: paths "
             f"relative to {folder}); {need}")
+
+
+def _classes_given(where: str, classes: list[str], labelled: int, images: int) -> str:
+    """"the labels (…) give 1 class, 'circle', to 1 of the 20 images found (the other 19, without a label, would be
+    left out)": "give 1 class for the images found" left the images it leaves out uncounted."""
+    found = counted(images, "image")
+    if not classes:
+        return f"the labels ({where}) give none of the {found} found a class"
+    if labelled == images:
+        return f"the labels ({where}) give 1 class, {classes[0]!r}, to the {found} found"
+    return (f"the labels ({where}) give 1 class, {classes[0]!r}, to {labelled:,} of the {found} found (the other "
+            f"{images - labelled:,}, without a label, would be left out)")
 
 
 def _one_folder_class(data: FolderData, folder: str, needs: tuple[str, str] = GAN_NEEDS) -> str:

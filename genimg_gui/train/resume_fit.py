@@ -6,9 +6,13 @@ from __future__ import annotations
 from pathlib import Path
 
 from ..earlier_run import SHAPE_SETTINGS, typed_setting
+from ..holdout import HOLDOUT
 from ..weights_file import WEIGHTS_NAME, weights_digest
+from ..wording import counted
 from .finetune import ARCHITECTURE_SETTINGS
 
+# saved_options' entry for the number of images the run held out (its card's training.held_out): no option
+HELD_OUT = "held_out"
 # the options' extra entry that records the SHA-256 of the --latent-of VAE's weights as the run started
 LATENT_OF_WEIGHTS = "latent_of_weights"
 
@@ -25,7 +29,8 @@ def saved_options(card: dict | None) -> tuple[str, dict] | None:
         return None
     built = card.get("config") if isinstance(card.get("config"), dict) else {}
     shapes = {key: built[key] for key in ARCHITECTURE_SETTINGS.get(kind, ()) if key in built}
-    return kind, {**options, "extra": {**(options.get("extra") or {}), **shapes}}
+    held = card["training"].get("held_out")  # how many --holdout held out, for the words of a difference in it
+    return kind, {**options, "extra": {**(options.get("extra") or {}), **shapes}, HELD_OUT: held}
 
 
 # what a checkpoint may load with all the same, though the run would then train another thing: a convolutional
@@ -44,8 +49,20 @@ def shape_differences(saved: tuple[str, dict], kind: str, options: dict,
     before, now = shape_flags(*saved), shape_flags(kind, options)
     if not _same("kind", before["kind"], now["kind"]):  # then every setting differs, and says nothing more
         return [f"{before['kind']} (now: {now['kind']})"]
-    return [f"{before[flag]} (now: {now[flag]})" for flag in before
+    return [f"{_as_started(flag, before[flag], saved[1])} (now: {now[flag]})" for flag in before
             if (flags is None or flag in flags) and not _same(flag, before[flag], now[flag])]
+
+
+def _as_started(flag: str, typed: str, options: dict) -> str:
+    """An option of the run as it was started, in words: a --holdout of the default's number, which the user never
+    typed ("the run was started with --holdout 512" of a run that held out 2 images), is said to be the default,
+    with the number it held out where the card records it."""
+    if flag != "holdout" or options.get("holdout") != HOLDOUT:
+        return typed
+    held = options.get(HELD_OUT)
+    if not isinstance(held, int):  # a card rebuilt from the checkpoint's record of the options
+        return f"the default --holdout (at most {HOLDOUT}, and at most a tenth of the images)"
+    return f"the default --holdout (at most {HOLDOUT}), which held out {counted(held, 'image')}"
 
 
 def latent_space(folder: Path) -> dict:

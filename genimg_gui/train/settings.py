@@ -60,6 +60,15 @@ ALLOWED = {
 }
 
 
+def unknown_setting(key: str, allowed: tuple[str, ...]) -> str:
+    """Why --set KEY=JSON names no setting of this run, which the user typed as asked: a setting of the other kind
+    of model (ema for a VAE) is said to be one, rather than "expected KEY=JSON"; then the keys this kind takes."""
+    kind, other = ("vae", GAN_SETTINGS) if allowed == VAE_SETTINGS else ("gan", VAE_SETTINGS)
+    why = (f"{key} is a {'GAN' if kind == 'vae' else 'VAE'} setting" if key in other
+           else f"{key} is not a setting")
+    return f"{why}; `genimg train {kind}` takes {', '.join(allowed)}"
+
+
 def check_setting(key: str, value: object, typed: str) -> object:
     """Refuse, as a usage error, a --set value its setting cannot take (kl_weight=-1, ema=2, styles=7): the
     recipes would train with it, or refuse it only after the images are loaded. typed: the value as given.

@@ -27,7 +27,8 @@ HELD_OUT = re.compile(r"held-out at step (\d+) \(([\d.]+ (?:min|h)) (?:of traini
 ERROR = re.compile(r"^genimg(?: \w+)?: error: (.+)$")
 # an error that names the command line's option for a field, as the dialog names that field (the checks are the run's)
 FIELD_OF_OPTION = {"-o": "Save to", "--init": "Start from", "--latent-of": "GAN draws in", "--labels": "GAN classes"}
-OPTION_FIRST = re.compile(r"^(-o|--init|--latent-of|--labels)(?=[ :])")
+# argparse's own refusal of a value starts "argument --init: …" (cli_args.model_path: a folder deleted since)
+OPTION_FIRST = re.compile(r"^(?:argument )?(-o|--init|--latent-of|--labels)(?=[ :])")
 # the CLI's advice for a folder another run holds (train/out_lock.py), in the words of the dialog's field
 ANOTHER_OUT = ("choose another -o", "choose another folder in Save to")
 # the run's time as the CLI names it (its advice: "Give --minutes 4 or more"), which the dialog sets in its own field
