@@ -25,8 +25,24 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     return p.parse_args(dash_values_joined(list(sys.argv[1:] if argv is None else argv), p._option_string_actions))
 
 
+def no_display() -> str:
+    """Why the window cannot open, before Qt is asked to: on Linux with no display to show it on (no DISPLAY or
+    WAYLAND_DISPLAY) and no Qt platform chosen, Qt's xcb plugin aborted the process (exit 134, "could not load the Qt
+    platform plugin"); "" where a window can open, or Qt was told where (QT_QPA_PLATFORM=offscreen)."""
+    if not sys.platform.startswith("linux") or os.environ.get("QT_QPA_PLATFORM"):
+        return ""
+    if os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"):
+        return ""
+    return ("genimg-gui: error: no display to open the window on (neither DISPLAY nor WAYLAND_DISPLAY is set). "
+            "Run it in a desktop session, or headless with QT_QPA_PLATFORM=offscreen; `genimg` does the same work on "
+            "the command line (genimg --help)")
+
+
 def main(argv: list[str] | None = None) -> int:
-    args = parse_args(argv)
+    args = parse_args(argv)  # first: --help and a mistyped option need no display
+    if problem := no_display():
+        print(problem, file=sys.stderr)
+        return 2
     import PySide6
     from PySide6.QtWidgets import QApplication
 

@@ -180,6 +180,15 @@ def converted_dir() -> Path:
     return data_dir() / "models"
 
 
+def user_file(card: dict, path: str) -> str:
+    """The path to name in messages for the model at path: the user's file a cached conversion came from (its card's
+    source; the cache folder is genimg's own, hidden in its data folder), else path itself."""
+    source = card.get("source")
+    if (Path(path) / CARD_FILE).is_file() and isinstance(source, dict) and isinstance(source.get("path"), str):
+        return source["path"]
+    return str(path)
+
+
 def converted_models(root: Path | None = None) -> list[ModelEntry]:
     """The cached conversions, newest first (each card's "source" names the file it came from)."""
     root = Path(root or converted_dir())

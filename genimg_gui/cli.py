@@ -25,12 +25,13 @@ from .train.stopping import Handlers, put_back, stops_end_at_once
 _HANDLERS_BEFORE = stops_end_at_once()  # put back at the end of this module, as an import must leave them
 
 from . import __version__, seed_draws
-from .catalog import DEFAULT_PSI, PSI_RANGE
-from .morph import DEFAULT_FPS, DEFAULT_FRAMES, DEFAULT_MODE, MODES, SUGGESTED_SIDE  # the Morph dialog's defaults
+from .catalog import DEFAULT_MODELS, DEFAULT_PSI, PSI_RANGE
+# the Morph dialog's defaults and bounds
+from .morph import DEFAULT_FPS, DEFAULT_FRAMES, DEFAULT_MODE, MAX_FRAMES, MODES, SUGGESTED_SIDE
 from .typed_options import Typed
 from .train.arg_types import DEVICES, dash_values_joined, device_name
 from .train.command import add_train_parser, stoppable
-from .cli_args import (edit_spec, existing_path, fps_value, frame_count, latent_scale, model_path,
+from .cli_args import (before_command, edit_spec, existing_path, fps_value, frame_count, latent_scale, model_path,
                        out_file, out_folder, picture_file, psi_value, scale_factor)
 
 # As in the app: refuse full unpickling anywhere torch.load is reached, and never download.
@@ -89,7 +90,7 @@ def _runs(name: str, module: str = "cli_commands"):
 
 def _model_arg(p: argparse._ActionsContainer, kind: str, default: str = "") -> None:
     other = "an SD VAE or TAESD file" if kind == "vae" else "a StyleGAN2 .pkl"
-    default = default or f"the bundled {kind.upper()}"
+    default = default or f"the bundled {DEFAULT_MODELS[kind]}"  # named: two GANs are bundled
     p.add_argument(f"--{kind}", type=model_path, metavar="MODEL",
                    help=f"{kind.upper()} model folder, {other}, or a bundled model's name (default: {default})")
 
@@ -108,6 +109,21 @@ class Parser(argparse.ArgumentParser):
         if _first_process():
             super().error(message)
         self.exit(2)
+
+
+class TopParser(Parser):
+    """`genimg`'s own parser: a mistake before the command word said with what to type instead
+    (cli_args.before_command)."""
+
+    typed: list[str] = []
+
+    def parse_known_args(self, args=None, namespace=None):
+        self.typed = list(sys.argv[1:] if args is None else args)
+        return super().parse_known_args(self.typed, namespace)
+
+    def error(self, message: str):
+        commands = next(a.choices for a in self._actions if isinstance(a, argparse._SubParsersAction))
+        super().error(before_command(message, self.typed, list(commands)))
 
 
 class CommandParser(Parser):
@@ -177,7 +193,7 @@ def _recipe_arg(p: argparse._ActionsContainer) -> None:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    p = Parser(prog="genimg", description="Generate and edit images through VAE/GAN latents.")
+    p = TopParser(prog="genimg", description="Generate and edit images through VAE/GAN latents.")
     p.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND", parser_class=CommandParser)
 
@@ -185,7 +201,8 @@ def build_parser() -> argparse.ArgumentParser:
                        description="Show each model's card: its kind and sizes, what it was trained on and under "
                                    "which licence, its held-out figures and its directions.")
     s.add_argument("models", nargs="*", metavar="MODEL",
-                   help="model folders or files, or bundled models' names (default: the bundled VAE and GAN)")
+                   help="model folders or files, or bundled models' names (default: the bundled "
+                        f"{DEFAULT_MODELS['vae']} and {DEFAULT_MODELS['gan']})")
     _latent_scale_arg(s)
     s.set_defaults(func=_runs("info", "cli_info"))
 
@@ -209,7 +226,8 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("latents", nargs="+", type=Path, metavar="LATENT.npz")
     models = s.add_mutually_exclusive_group()
     for kind in ("vae", "gan"):
-        _model_arg(models, kind, f"the {kind.upper()} the file records, if found, else the bundled {kind.upper()}")
+        _model_arg(models, kind, f"the {kind.upper()} the file records, if found, else the bundled "
+                                 f"{DEFAULT_MODELS[kind]}")
     _run_args(s)
     _latent_scale_arg(s)
     s.set_defaults(func=_runs("decode", "cli_decode"))
@@ -266,7 +284,7 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("-o", "--out", type=out_file, required=True, metavar="FILE",
                    help="the animation: .gif, .webp or .mp4 (H.264)")
     s.add_argument("--frames", type=frame_count, default=DEFAULT_FRAMES,
-                   help=f"frames in all, at least one per keyframe (default {DEFAULT_FRAMES})")
+                   help=f"frames in all, at least one per keyframe, at most {MAX_FRAMES} (default {DEFAULT_FRAMES})")
     s.add_argument("--fps", type=fps_value, default=float(DEFAULT_FPS),
                    help=f"frames per second (default {DEFAULT_FPS})")
     s.add_argument("--mode", choices=MODES, default=DEFAULT_MODE,

@@ -4,7 +4,9 @@ command line (exit 2) in words that say what is expected. Plain Python: `genimg 
 from __future__ import annotations
 
 import argparse
+import difflib
 import math
+import shlex
 from pathlib import Path
 
 from .catalog import DEFAULT_PSI, PSI_RANGE, bundled_models
@@ -41,11 +43,13 @@ def psi_value(text: str) -> float:
     return value
 
 
+LATENT_SCALES = {"sd": 0.18215, "sdxl": 0.13025}  # models.sd_vae's SD_SCALE and SDXL_SCALE, without importing torch
+
+
 def latent_scale(text: str) -> float:
     """'sd', 'sdxl' or a positive number: the latent scale of an SD VAE file."""
-    named = {"sd": 0.18215, "sdxl": 0.13025}  # models.sd_vae's SD_SCALE and SDXL_SCALE, without importing torch
     try:
-        value = named.get(text.strip().lower()) or float(text)
+        value = LATENT_SCALES.get(text.strip().lower()) or float(text)
         if not (math.isfinite(value) and value > 0):
             raise ValueError
     except ValueError:
@@ -152,3 +156,18 @@ def frame_count(text: str) -> int:
         raise argparse.ArgumentTypeError(f"{text!r}: expected a whole number of frames from {MIN_FRAMES} to "
                                          f"{MAX_FRAMES}, as the Morph dialog takes") from None
     return value
+
+
+def before_command(message: str, typed: list[str], commands: list[str]) -> str:
+    """genimg's own refusal of a command line, with what to type instead where an option came before the command word
+    (an option of genimg's own is only --version): `genimg --verison` and `genimg -v` were refused as "the following
+    arguments are required: COMMAND", `genimg --vae emoji-vae encode …` as "invalid choice: 'emoji-vae'"."""
+    at = next((i for i, word in enumerate(typed) if word in commands), len(typed))
+    options = [word for word in typed[:at] if word.startswith("-") and word not in ("-h", "--help", "--version")]
+    if not options:
+        return message
+    if version := next((word for word in options if word in ("-v", "-V", "-version")
+                        or difflib.get_close_matches(word, ["--version"], cutoff=0.75)), None):
+        return f"unrecognized option {version}: did you mean --version?"
+    command = typed[at] if at < len(typed) else "COMMAND"
+    return f"{message}; options go after the command: genimg {command} {shlex.join(typed[:at])} …"

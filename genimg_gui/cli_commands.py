@@ -20,7 +20,7 @@ import numpy as np
 import torch
 
 from .cli_folders import in_folder
-from .cli_names import MAX_NUMBERED_SAID, more_numbered_note, numbered_note, shown_name, unique_stems
+from .cli_names import MAX_NUMBERED_SAID, more_numbered_note, named_as_typed, numbered_note, shown_name, unique_stems
 from .engine.requests import ModelInfo
 from .fileio import StdoutFailed, fitted_name, why_not_written
 from .engine import spatial
@@ -174,10 +174,8 @@ def for_each(jobs: Sequence[tuple[str, Callable[[], None]]],
             job()
         except item_errors as e:
             failed += 1
-            name = Path(label).name
-            error = str(e) if name in str(e) else f"{label}: {e}"
             # its file named as the progress line names it (the message's own line breaks, if any, kept)
-            say("genimg: error: " + error.replace(label, shown_name(label)).replace(name, shown_name(name)))
+            say(f"genimg: error: {named_as_typed(str(e), label)}")
     if failed and len(jobs) > 1:  # with one input its error line says it all
         say(f"genimg: {failed} of {len(jobs)} failed")
     return 1 if failed else 0
@@ -246,7 +244,7 @@ def read_image(path: Path) -> tuple[np.ndarray, tuple[int, int]]:
     here is one given with no pictures in it (cli_pictures)."""
     if path.is_dir():
         raise ImageLoadError(no_images_in(path, str(path)))
-    read = open_read(path)
+    read = open_read(path, name=str(path))  # named as typed: c/p.jpg and d/p.jpg were both "p.jpg"
     if read.note:
         say(f"genimg: note: {shown_name(read.note)}")  # it names the file
     return np.asarray(read.image), read.size
@@ -281,11 +279,11 @@ def encoded(rt: Runtime, model: ModelInfo, path: Path, fit: str, prefix: str = "
     fitted, latent, recon = rt.encode(image, fit, TilesOnStderr(prefix), reconstruct)
     small = small_note(width, height, fitted.shape[1::-1])  # a 1×1 picture was enlarged to 64×64 unsaid
     if model.spatial:  # the photo keeps its aspect: nothing is cropped (nor scaled down, if it is small)
-        shrunk, parts = spatial.shrunk_note(path.name, (height, width), fitted.shape, rt.max_side), [small]
+        shrunk, parts = spatial.shrunk_note(str(path), (height, width), fitted.shape, rt.max_side), [small]
     else:
         shrunk, parts = "", [small, crop_note(width, height, fit, "use --fit letterbox")]
     said = "; ".join(part for part in parts if part)
-    note = shrunk or (f"{path.name}: {said}" if said else "")
+    note = shrunk or (f"{path}: {said}" if said else "")
     if note:
         say(f"genimg: note: {shown_name(note)}")
     return fitted, latent, recon

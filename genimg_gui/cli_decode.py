@@ -9,8 +9,10 @@ import argparse
 import shlex
 from pathlib import Path
 
-from .catalog import bundled_models
+from .catalog import bundled_models, read_entry, user_file
+from .cli_args import LATENT_SCALES
 from .cli_commands import TilesOnStderr, per_file, say, write_png
+from .cli_names import shown_name
 from .cli_models import load_model, new_runtime
 from .engine.requests import ModelInfo
 from .engine.runtime import LatentMismatch, Runtime
@@ -64,9 +66,9 @@ def latent_of(path: Path) -> LatentFile:
         return read_latent(path)
     except ValueError:
         if what_file_holds(path) == "it holds text":  # notes saved as notes.png: "is an image" went by its name alone
-            raise ValueError(f"{path.name} is not a latent file: it holds text") from None
+            raise ValueError(f"{path} is not a latent file: it holds text") from None
         if file_kind(path) == "an image":
-            raise ValueError(f"{path.name} is an image, not a latent file: `genimg encode {shlex.quote(str(path))} "
+            raise ValueError(f"{path} is an image, not a latent file: `genimg encode {shlex.quote(str(path))} "
                              "-o DIR` makes its latent (DIR/NAME.npz), which decode reads") from None
         raise
 
@@ -81,7 +83,7 @@ def other_kind(path: Path, f: LatentFile, given: str) -> str:
     """Why a latent of the other kind is refused, and how to decode it: with the model it records where that is
     found (--vae or --gan left out, decode finds it), else by that model's folder ("decode it with --gan MODEL_DIR"
     sent a file that records its GAN to look for one)."""
-    said = f"{path.name} holds a {f.kind.upper()} latent"
+    said = f"{path} holds a {f.kind.upper()} latent"
     if not (name := recorded_name(f)):
         return f"{said}; decode it with --{f.kind} MODEL_DIR"
     if own_model(f, path, f.kind):
@@ -117,23 +119,24 @@ def other_model_note(path: Path, f: LatentFile, info: ModelInfo, own: Path | Non
     else:
         how = ""
     used = f"{info.name}, as --{kind} says" if given else info.name
-    return f"genimg: note: {path.name} was made with {made}; decoded with {used}, which gives another picture{how}"
+    file = shown_name(path)  # as typed: two files of one name in two folders are told apart
+    return f"genimg: note: {file} was made with {made}; decoded with {used}, which gives another picture{how}"
 
 
 def fallback_note(path: Path, f: LatentFile, kind: str, used: str) -> str:
     """The note for a file decoded by the bundled model because the one it records was not found, or because it
     records none (a bare np.savez): decode --help promises a note naming the model to pass."""
-    name = recorded_name(f)
+    name, file = recorded_name(f), shown_name(path)
     if not name:
-        return (f"genimg: note: {path.name} records no model; decoded with {used}, the bundled {kind.upper()}: if "
+        return (f"genimg: note: {file} records no model; decoded with {used}, the bundled {kind.upper()}: if "
                 f"another {kind.upper()} made it, pass --{kind} with its folder, as another model gives another "
                 "picture")
     if there := other_weights_at(f, path, kind):  # its folder trained again in place since: not its model now
-        return (f"genimg: note: {path.name} was made with {name}, and {there} now holds other weights than those it "
+        return (f"genimg: note: {file} was made with {name}, and {there} now holds other weights than those it "
                 f"was made with; decoded with {used} instead, which gives another picture (pass --{kind} with a "
                 "folder that holds its weights to decode it with its own)")
     where = f" at {f.model_path}" if f.model_path else ""
-    return (f"genimg: note: {path.name} was made with {name}, not found{where}; decoded with {used} instead, which "
+    return (f"genimg: note: {file} was made with {name}, not found{where}; decoded with {used} instead, which "
             f"gives another picture ({pass_own(f, path, kind)} to decode it with its own)")
 
 
@@ -151,9 +154,28 @@ def made_by(f: LatentFile, path: Path, kind: str, used: str, own: Path | None) -
     if recorded.exists() and recorded.resolve() == Path(used).resolve():
         return (f"; it records this {kind.upper()} ({f.model_path}) as the one that made it: the file was damaged "
                 "or edited since")
+    # its own model, found (own_model: by its weights) and not the one used: left out, --vae finds it
+    leave_out = f", or leave out --{kind} to decode it with {recorded_name(f)}" if own is not None else ""
     if recorded.exists():
-        return f"; it was made by {f.model_path}: pass --{kind} {f.model_path}"
+        opened, scale = opened_model(recorded)
+        return f"; it was made by {opened}: pass --{kind} {shlex.quote(opened)}{scale}{leave_out}"
     if own is not None and Path(own).resolve() == Path(used).resolve():  # a copy of its weights, found and used
         return f"; {used} holds the weights it records as those that made it: the file was damaged or edited since"
-    found = f"pass --{kind} {own}" if own is not None else pass_own(f, path, kind)
+    found = f"pass --{kind} {own}{leave_out}" if own is not None else pass_own(f, path, kind)
     return f"; it was made by {recorded_name(f)}, not found at {f.model_path}: {found}"
+
+
+def opened_model(folder: Path) -> tuple[str, str]:
+    """The model file or folder the user opened for a model folder a latent file records, and the --latent-scale that
+    opens it so (" --latent-scale sd"; "" where none is needed): for a cached conversion, the SD VAE (or TAESD,
+    StyleGAN) file it was converted from, as `edit --recipe` names it (cli_models.pass_model), where that file is
+    still there; the cache folder is genimg's own, hidden in its data folder. The scale is the one it was converted at,
+    unless its config.json gives it: a file converted at two scales opens at the last one's without it."""
+    entry = read_entry(folder)
+    opened = user_file(entry.card, str(folder)) if entry is not None else str(folder)
+    if opened == str(folder) or not Path(opened).exists():  # no file, or it is gone: its conversion still decodes it
+        return str(folder), ""
+    source = entry.card["source"]
+    if not isinstance(scale := source.get("scaling_factor"), (int, float)) or source.get("scale_from"):
+        return opened, ""
+    return opened, f" --latent-scale {next((k for k, v in LATENT_SCALES.items() if v == scale), f'{scale:g}')}"

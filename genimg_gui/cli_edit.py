@@ -98,9 +98,10 @@ def starts_from_word(name: str, labels: list[str], d: Directions, value: float) 
 def read_recipe(path: Path, kind: str, model: ModelInfo) -> Recipe:
     """The recipe at path, checked against the loaded model."""
     recipe = Recipe.load(path)
-    if recipe.model_kind != kind:
+    if recipe.model_kind != kind:  # a recipe that does not fit, as one of another latent size: exit 1 in both commands
         other = "genimg edit" if recipe.model_kind == "vae" else "genimg generate"
-        raise UsageError(f"{path.name} edits {recipe.model_kind.upper()} latents; apply it with {other} --recipe")
+        raise RecipeError(f"{shown_name(path)} edits {recipe.model_kind.upper()} latents; apply it with {other} "
+                          "--recipe")
     other = recipe.model_name if recipe.model_name and recipe.model_name != model.name else ""
     try:
         recipe.check_model(kind, model.latent_size, model.spatial)

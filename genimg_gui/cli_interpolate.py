@@ -12,6 +12,7 @@ from .typed_options import typed
 from .cli_commands import (CLIError, Progress, UsageError, check_scale, check_writable, encoded, note_ignored, say,
                            writing, wrote)
 from .cli_models import class_index, fit_used, load_model, seed_draw
+from .cli_names import shown_name
 from .cli_pictures import pictures_given
 from .export import read_latent
 from .imaging import no_images_in
@@ -36,13 +37,11 @@ def interpolate(args: argparse.Namespace) -> int:
     if note := fps_note(args.fps, args.out.suffix):  # said before the frames are drawn, as the ignored options
         say(f"genimg: note: {note}")
     check_no_latents(images)
-    if not seeds and args.gan_class is not None:
-        raise UsageError("--class picks a GAN class: it goes with --seeds")
     kind = "gan" if seeds else "vae"
     if seeds:
         note_ignored({"--vae": args.vae is not None, "--fit": typed(args, "fit")}, "it is for images (VAE)")
     else:
-        note_ignored({"--gan": args.gan is not None, "--psi": typed(args, "psi"),
+        note_ignored({"--gan": args.gan is not None, "--psi": typed(args, "psi"), "--class": args.gan_class is not None,
                       "--draw": typed(args, "draw")}, "it is for --seeds (GAN)")
     rt, model = load_model(kind, args.gan if seeds else args.vae, args.device, args.latent_scale)
     if seeds:
@@ -94,5 +93,5 @@ def check_no_latents(images: list[Path]) -> None:
             read_latent(path)
         except ValueError:  # another .npz: the image reader says what it is
             continue
-        raise UsageError(f"{path.name} is a latent file, not an image: a morph takes images (VAE) or --seeds (GAN); "
-                         f"decode it to an image first with `genimg decode {shlex.quote(str(path))} -o DIR`")
+        raise UsageError(f"{shown_name(path)} is a latent file, not an image: a morph takes images (VAE) or --seeds "
+                         f"(GAN); decode it to an image first with `genimg decode {shlex.quote(str(path))} -o DIR`")

@@ -173,9 +173,10 @@ def load_into(rt: Runtime, path: Path, latent_scale: float | None,
 
 def scale_note(path: Path, card: dict) -> None:
     """The latent scale an SD VAE file was opened with, when --latent-scale did not give it: read from its
-    config.json, or the one given when the file was first converted (the cache keeps it; no question again)."""
+    config.json, or the one given when the file was last converted (the cache keeps it; no question again). It said
+    "given when it was first converted" of a file converted at sd first, then again at sdxl, which it opened at."""
     if said := latent_scale_said(card):
-        how = "" if card["source"].get("scale_from") else ", given when it was first converted"
+        how = "" if card["source"].get("scale_from") else ", as given when it was last converted"
         say(f"genimg: note: {shown_name(path.name)}: {said}{how}; --latent-scale for another")
 
 

@@ -27,6 +27,19 @@ def shown_name(path: str | Path) -> str:
     return "".join(c if c.isprintable() else repr(c)[1:-1] for c in str(path))
 
 
+def named_as_typed(message: str, typed: str) -> str:
+    """An error message about one input, naming it by its path as typed (shown_name): where the message names it by
+    its bare name (the readers the window shares name files so), that name is the path typed; where it names it not
+    at all, the path leads ("seed 3: …"). Two inputs of one name in two folders (c/q.jpg d/q.jpg) were both "q.jpg"."""
+    if typed not in message:
+        name, found = Path(typed).name, 0
+        if name:  # "." has none
+            bare = re.compile(rf"(?<![\w/\\.-]){re.escape(name)}(?!\w|\.\w)")
+            message, found = bare.subn(lambda _: typed, message, count=1)
+        message = message if found else f"{typed}: {message}"
+    return message.replace(typed, shown_name(typed))
+
+
 def unique_stems(paths: Sequence[Path]) -> list[str]:
     """Output names: each input's (safe) stem, with -2, -3 … where two inputs share one (a/x.png b/x.png, or two
     folders' pictures), in any case (X.png and x.png are one file on macOS and Windows), and never one that another

@@ -16,6 +16,7 @@ from pathlib import Path
 CUT_SHORT = ("truncated", "ran out of input", "central directory", "not fully covered", "header too small",
              "unpack requires a buffer", "incomplete", "unexpected end", "invalid header length")
 CUT_SHORT_SAID = "it is cut short: its end is missing"
+GARBLED_HEADER_SAID = "its header is garbled"
 
 
 def damage_reason(e: BaseException, path: Path | str | None = None) -> str:
@@ -36,7 +37,7 @@ def damage_reason(e: BaseException, path: Path | str | None = None) -> str:
     if isinstance(e, EOFError) or any(words in low for words in CUT_SHORT):
         return CUT_SHORT_SAID
     if "deserializing header" in low or isinstance(e, json.JSONDecodeError):  # safetensors
-        return "its header is garbled"
+        return GARBLED_HEADER_SAID
     return "its data is garbled"
 
 

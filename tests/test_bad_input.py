@@ -207,7 +207,7 @@ def test_cli_good_and_bad_images_together(tmp_path, capsys, vae):
     bad.write_bytes(b"")
     code, out, err = run_cli(capsys, "encode", good, bad, "--vae", vae, "-o", tmp_path / "out")
     assert code == 1 and "Traceback" not in err
-    assert "genimg: error: empty.png" in err and "1 of 2 failed" in err
+    assert f"genimg: error: {bad}" in err and "1 of 2 failed" in err
     assert (tmp_path / "out" / "café 猫.npz").is_file()
 
 

@@ -106,7 +106,7 @@ def test_the_command_line_encodes_a_large_photo_and_names_its_size(phone_jpeg, t
     monkeypatch.setenv("GENIMG_MAX_SIDE", "64")
     taesd = fb.taesd_diffusers_file(tmp_path / "taesd.safetensors")
     assert main(["encode", str(phone_jpeg), "--vae", str(taesd), "-o", str(tmp_path / "out")]) == 0
-    assert ("genimg: note: phone.jpg is 12000×9000: edited at 64×48 (at most 64 px a side, GENIMG_MAX_SIDE)"
+    assert (f"genimg: note: {phone_jpeg} is 12000×9000: edited at 64×48 (at most 64 px a side, GENIMG_MAX_SIDE)"
             in capsys.readouterr().err)
 
 

@@ -100,10 +100,11 @@ def test_beside_its_card_the_file_opens_the_model_and_in_a_folder_without_one_it
                                "folder.")
 
 
-def test_the_cli_says_what_the_file_is_on_one_line_and_exits_1(model_dir, tmp_path, capsys):
+def test_the_cli_says_what_the_file_is_on_one_line_and_exits_1(model_dir, tmp_path, monkeypatch, capsys):
     path = lone_copy(BUNDLED_DIR / "emoji-vae", tmp_path / "x.safetensors")
     picture = shutil.copy(next((BUNDLED_DIR.parent / "assets" / "examples").glob("*.png")), tmp_path / "in.png")
-    for args in (["info", path], ["encode", picture, "--vae", path, "--device", "cpu", "-o", tmp_path / "out"]):
+    monkeypatch.chdir(tmp_path)  # the file named as typed, by info (its file of the batch) and by --vae alike
+    for args in (["info", path.name], ["encode", picture, "--vae", path.name, "--device", "cpu", "-o", "out"]):
         code, out, err = cli(capsys, *args)
         assert code == 1 and out == "", args
         assert err == f"genimg: error: x.safetensors {VAE_SAID}, {RENAMED_FIX}\n", err

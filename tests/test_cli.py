@@ -249,9 +249,9 @@ def test_decode_without_a_model_uses_the_one_the_file_records_else_says_it_fell_
 
     (tmp_path / "own-vae").rename(tmp_path / "moved")
     assert run("decode", tmp_path / "enc" / f"{stem}.npz", "-o", tmp_path / "gone") == 0
-    assert (f"genimg: note: {stem}.npz was made with own-vae, not found at {tmp_path / 'own-vae'}; decoded with "
-            "tiny-vae instead, which gives another picture (pass --vae with own-vae's folder to decode it with its "
-            "own)") in capsys.readouterr().err
+    assert (f"genimg: note: {tmp_path / 'enc' / stem}.npz was made with own-vae, not found at "
+            f"{tmp_path / 'own-vae'}; decoded with tiny-vae instead, which gives another picture (pass --vae with "
+            "own-vae's folder to decode it with its own)") in capsys.readouterr().err
     np.testing.assert_array_equal(pixels(tmp_path / "gone" / f"{stem}_decoded.png"), _decoded(vae, latent))
 
 

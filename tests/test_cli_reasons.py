@@ -86,7 +86,7 @@ def test_an_output_that_cannot_be_written_is_named_with_why_not_the_temp_file_or
     assert run(*[a.format(**values) for a in command]) == 1
     err = capsys.readouterr().err
     assert message in err, err
-    assert "Errno" not in err and ".tmp" not in err and f"{image_files[0]}:" not in err
+    assert "Errno" not in err and ".tmp" not in err and f"genimg: error: {image_files[0]}" not in err
 
 
 def test_a_failed_atomic_write_names_the_file_asked_for_not_its_temp_file(tmp_path, monkeypatch):

@@ -37,7 +37,7 @@ def test_decode_with_another_model_given_says_the_file_was_made_with_another(vae
     capsys.readouterr()
     assert run("decode", latent, old, "--vae", other, "-o", tmp_path / "d") == 0
     err = capsys.readouterr().err
-    for name in (latent.name, old.name):
+    for name in (latent, old):  # named as typed
         assert (f"genimg: note: {name} was made with tiny-vae; decoded with other-vae, as --vae says, which gives "
                 "another picture (leave out --vae to decode it with its own)\n") in err, err
     for model in (copy, own, vae):
@@ -50,7 +50,7 @@ def test_decode_with_another_model_given_says_the_file_was_made_with_another(vae
     for module in (cli_decode, cli_models):
         monkeypatch.setattr(module, "bundled_models", lambda: [catalog.read_entry(other, bundled=True)])
     assert run("decode", latent, "-o", tmp_path / "new") == 0
-    assert (f"genimg: note: {latent.name} was made with tiny-vae, and {own} now holds other weights than those it "
+    assert (f"genimg: note: {latent} was made with tiny-vae, and {own} now holds other weights than those it "
             "was made with; decoded with other-vae instead") in capsys.readouterr().err
 
 
@@ -61,7 +61,7 @@ def test_a_gan_latent_given_with_a_vae_is_pointed_to_the_gan_it_records(vae, gan
     latent = tmp_path / "g" / "seed0001.npz"
     capsys.readouterr()
     assert run("decode", latent, "--vae", vae, "-o", tmp_path / "d") == 1
-    assert ("genimg: error: seed0001.npz holds a GAN latent, made with tiny-gan: leave out --vae to decode it with "
+    assert (f"genimg: error: {latent} holds a GAN latent, made with tiny-gan: leave out --vae to decode it with "
             "tiny-gan\n") in capsys.readouterr().err
     assert run("decode", latent, "-o", tmp_path / "d") == 0  # as the advice says
     moved = shutil.copytree(gan, tmp_path / "moved-gan")
@@ -69,8 +69,8 @@ def test_a_gan_latent_given_with_a_vae_is_pointed_to_the_gan_it_records(vae, gan
         record = {**json.loads(str(f["model"])), "path": str(tmp_path / "gone")}
         export_latent(tmp_path / "lost.npz", f["latent"], f["latent"], (), (), record)
     assert run("decode", tmp_path / "lost.npz", "--vae", vae, "-o", tmp_path / "d") == 1
-    assert ("genimg: error: lost.npz holds a GAN latent, made with tiny-gan: pass --gan with tiny-gan's folder, not "
-            "--vae\n") in capsys.readouterr().err
+    assert (f"genimg: error: {tmp_path / 'lost.npz'} holds a GAN latent, made with tiny-gan: pass --gan with "
+            "tiny-gan's folder, not --vae\n") in capsys.readouterr().err
     assert run("decode", tmp_path / "lost.npz", "--gan", moved, "-o", tmp_path / "d") == 0
 
 
@@ -109,7 +109,7 @@ def test_a_tiny_picture_is_said_to_be_enlarged_by_the_command_line_and_the_windo
     assert run("edit", "--vae", vae, tiny, "--edit", "PC1=1", "-o", tmp_path / "e") == 0
     said = ("it is only 1×1 px, enlarged to 32×32: too small to show much (training skips pictures under 16 px a "
             "side)")
-    assert f"genimg: note: tiny.png: {said}\n" in capsys.readouterr().err
+    assert f"genimg: note: {tiny}: {said}\n" in capsys.readouterr().err
     pixels = np.zeros((32, 32, 3), np.uint8)
     r = rq.Encoded(1, "tiny.png", pixels, np.zeros(512, np.float32), pixels, 0.01,
                    source=np.zeros((1, 1, 3), np.uint8))

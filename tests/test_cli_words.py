@@ -159,7 +159,8 @@ def test_a_file_name_holding_a_newline_is_shown_escaped_in_progress_lines_notes_
     assert f"genimg: note: {clean} is written as new_line-2.npz and new_line-2_recon.png: {odd}/new\\nline.png has " \
            "the same name\n" in err
     assert "genimg: error: " in err and "bad\\x1bname.png" in err
-    assert "genimg: note: new\\nline.png: its centre square was kept" in err
+    assert f"genimg: note: {odd}/new\\nline.png: its centre square was kept" in err
+    assert f"genimg: error: {odd}/bad\\x1bname.png is not an image (it holds text)\n" in err
     starts = ("genimg: ", "tiny-vae: ", "1/4", "2/4", "3/4", "4/4")  # no line is the rest of a name broken in two
     assert all(line.startswith(starts) for line in err.splitlines()), err
     assert "\x1b" not in err

@@ -227,7 +227,7 @@ def test_the_note_stays_through_a_gan_load_and_goes_with_a_vae_load(qtbot, engin
 def test_encode_edit_and_interpolate_note_a_crop_on_stderr(model_dir, tmp_path, capsys):
     vae = model_dir / "tiny-vae"
     wide, square = picture(tmp_path / "panorama.jpg", 600, 50), picture(tmp_path / "square.jpg", 40, 40)
-    note = ("genimg: note: panorama.jpg: its centre square was kept (8 % of the picture); to keep it all, "
+    note = (f"genimg: note: {wide}: its centre square was kept (8 % of the picture); to keep it all, "
             "use --fit letterbox")
     for command in (["encode"], ["edit", "--edit", "PC1=1"], ["interpolate", "--frames", "2"]):
         out = tmp_path / "morph.gif" if command[0] == "interpolate" else tmp_path / command[0]

@@ -221,7 +221,7 @@ def test_latent_scale_names_are_the_models_scales():
     assert (latent_scale("sd"), latent_scale("SDXL"), latent_scale("0.2")) == (*SD_SCALES.values(), 0.2)
 
 
-def test_a_file_genimg_refuses_is_said_shortly_what_it_is_then_what_genimg_opens(tmp_path, capsys):
+def test_a_file_genimg_refuses_is_said_shortly_what_it_is_then_what_genimg_opens(tmp_path, monkeypatch, capsys):
     """They read "plain.pkl looks like a pickle without a StyleGAN G_ema network (it holds: G_ema), which is not
     supported. genimg opens: …" in some 500 characters, the list of what opens as long as the rest."""
     import pickle
@@ -238,8 +238,9 @@ def test_a_file_genimg_refuses_is_said_shortly_what_it_is_then_what_genimg_opens
             "evil.pkl": "evil.pkl is a pickle that would call builtins.exec, which no network pickle needs: "
                         "nothing was read from it, as unpickling it could run code.",
             "other.pkl": "other.pkl is a pickle without a G_ema network (it holds: D, G)."}
+    monkeypatch.chdir(tmp_path)  # each file named as typed: here its name alone
     for name, first in said.items():
-        assert run("info", tmp_path / name) == 1
+        assert run("info", name) == 1
         err = capsys.readouterr().err.strip()
         assert err.startswith(f"genimg: error: {first} genimg opens its own model folders"), err
         assert err.count("genimg opens") == 1 and "not supported" not in err and len(err) < 330, err
@@ -273,7 +274,7 @@ def test_a_file_converted_before_needs_no_latent_scale_again(tmp_path, sd_file, 
     for command in (["encode", photo, "--vae", sd_file, "-o", tmp_path / "out"], ["info", sd_file]):
         assert run(*command) == 0
         said = capsys.readouterr()
-        assert ("genimg: note: vae-ft-mse.safetensors: latent scale 0.13025 (SDXL), given when it was first "
+        assert ("genimg: note: vae-ft-mse.safetensors: latent scale 0.13025 (SDXL), as given when it was last "
                 "converted; --latent-scale for another") in said.err
     assert run("info", sd_file, "--latent-scale", "sd") == 0  # another scale, asked for: another conversion
     assert capsys.readouterr().out.splitlines()[0] != said.out.splitlines()[0]
@@ -285,12 +286,12 @@ def test_a_photo_edited_smaller_than_it_is_is_said_as_the_window_says_it(tmp_pat
     taesd = fb.taesd_diffusers_file(tmp_path / "taesd.safetensors")
     photo = picture(tmp_path / "big_photo.png", 200, 150, 5)
     assert run("edit", photo, "--vae", taesd, "--edit", "0=1", "-o", tmp_path / "out") == 0
-    assert ("genimg: note: big_photo.png is 200×150: edited at 64×48 (at most 64 px a side, GENIMG_MAX_SIDE)"
+    assert (f"genimg: note: {photo} is 200×150: edited at 64×48 (at most 64 px a side, GENIMG_MAX_SIDE)"
             in capsys.readouterr().err)
     assert pixels(tmp_path / "out" / "big_photo_edited.png").shape == (48, 64, 3)
 
 
-def test_a_picture_given_as_a_model_says_where_pictures_go(tmp_path, model_dir, capsys):
+def test_a_picture_given_as_a_model_says_where_pictures_go(tmp_path, model_dir, monkeypatch, capsys):
     """--vae good2.jpg said "good2.jpg is a JPEG image. genimg opens…", a folder of pictures "…is not a genimg model
     folder: it has no card.json": what it is, not where a picture goes instead."""
     (tmp_path / "pics").mkdir()
@@ -299,7 +300,8 @@ def test_a_picture_given_as_a_model_says_where_pictures_go(tmp_path, model_dir, 
     Image.open(photo).save(tmp_path / "good2.jpg")
     step = "Pictures are given as the IMAGE arguments of genimg encode, edit or interpolate, not as models."
     pics = tmp_path / "pics"
-    for model, first in ((tmp_path / "good2.jpg", "good2.jpg is a JPEG image. genimg opens"),
+    monkeypatch.chdir(tmp_path)  # the picture named as typed, by info (its file of the batch) and by --vae alike
+    for model, first in (("good2.jpg", "good2.jpg is a JPEG image. genimg opens"),
                          (pics, f"{pics} is not a genimg model folder: it has no card.json. ")):
         for args in (("info", model), ("encode", "--vae", model, photo, "-o", tmp_path / "out")):
             assert run(*args) == 1

@@ -67,15 +67,17 @@ def test_a_dropped_animation_opens_at_its_first_frame_and_the_window_says_so_onc
 
 # --- the command line ------------------------------------------------------
 
-def test_the_cli_says_the_same_words_and_names_a_missing_file_as_typed(tmp_path, monkeypatch, capsys, model_dir):
+def test_the_cli_says_the_same_words_and_names_each_file_as_typed(tmp_path, monkeypatch, capsys, model_dir):
+    """The window's words, each file named by its path as typed (photos/truncated.jpg: another folder's file may have
+    its name), where the window names it by its name."""
     make_files(tmp_path / "photos")
     monkeypatch.chdir(tmp_path)
     names = ["photos/truncated.jpg", "photos/notreally.png", "photos/anim.gif", "photos/nonexist.jpg"]
     code = cli_main(["encode", *names, "--vae", str(model_dir / "tiny-vae"), "-o", "out", "--device", "cpu"])
     err = capsys.readouterr().err
     assert code == 1
-    for line in (f"genimg: error: {TRUNCATED}", f"genimg: error: {TEXT}", f"genimg: note: {ANIMATION}",
-                 "genimg: error: photos/nonexist.jpg does not exist"):
+    for line in (f"genimg: error: photos/{TRUNCATED}", f"genimg: error: photos/{TEXT}",
+                 f"genimg: note: photos/{ANIMATION}", "genimg: error: photos/nonexist.jpg does not exist"):
         assert err.count(f"{line}\n") == 1, err
     assert not JARGON.search(err.replace("genimg: error:", "")), err
     assert (tmp_path / "out" / "anim.npz").is_file()

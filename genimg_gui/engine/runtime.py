@@ -15,7 +15,7 @@ from PIL import Image
 from torch import nn
 
 from .. import masking, seed_draws
-from ..catalog import converted_dir
+from ..catalog import converted_dir, user_file
 from ..edit import Anchors, Directions
 from ..imaging import Fit, fit_square, to_rgb
 from ..models import foreign, mixtures, refine
@@ -24,7 +24,7 @@ from ..models.directions import load_directions, pca, save_directions
 from ..models.gan import sample_w, seed_class, seed_z
 from ..models.tensors import to_images, to_tensor
 from ..models.tiling import TileSteps
-from ..models.weights import CARD_NAME, ModelFileError, is_spatial, latent_shape, load_model, parameter_count
+from ..models.weights import ModelFileError, is_spatial, latent_shape, load_model, parameter_count
 from ..weights_file import card_describes_other_weights, held_digest, other_weights_note
 from ..wording import step_of
 from . import inversion, spatial
@@ -136,15 +136,6 @@ def _other_weights(model: LoadedModel) -> str:
     return other_weights_note(str(model.card.get("name", Path(model.path).name)))
 
 
-def _user_file(card: dict, path: str) -> str:
-    """The path to name in messages: the user's file a cached conversion came from (its cache folder is reopened
-    after a restart), else the path loaded."""
-    source = card.get("source")
-    if (Path(path) / CARD_NAME).is_file() and isinstance(source, dict) and isinstance(source.get("path"), str):
-        return source["path"]
-    return str(path)
-
-
 class Runtime:
     """Loads, moves and runs models. Only the worker thread touches it."""
 
@@ -185,7 +176,7 @@ class Runtime:
                             mapped=mapped)
         self.models[model.kind] = model
         self._unedited.clear()
-        return self.info(model, time.perf_counter() - t0, source=_user_file(card, path))
+        return self.info(model, time.perf_counter() - t0, source=user_file(card, path))
 
     def info(self, model: LoadedModel, seconds: float = 0.0, source: str = "") -> ModelInfo:
         return ModelInfo(model.path, str(model.card.get("name", Path(model.path).name)), model.kind,

@@ -13,11 +13,12 @@ import torch
 from safetensors import SafetensorError, safe_open
 from torch import nn
 
-from ..file_damage import damage_reason
+from ..file_damage import CUT_SHORT_SAID, GARBLED_HEADER_SAID, damage_reason
 from ..wording import listed
 from .errors import ModelFileError
 
 TORCH_SUFFIXES = (".ckpt", ".pt", ".pth", ".bin")
+HEADER_CAP = 100 << 20  # a safetensors header longer than this is garbled, not a header
 NAMED_MISFITS = 3  # tensors named per kind of misfit, the rest counted: a message, not a listing
 
 
@@ -34,16 +35,17 @@ def safetensors_names(path: Path) -> list[str]:
     """Tensor names from the JSON header alone (the first 8 bytes give its length)."""
     with path.open("rb") as f:
         (length,) = struct.unpack("<Q", f.read(8))
-        if length > min(path.stat().st_size - 8, 100 << 20):
-            raise ModelFileError("its safetensors header is longer than the file")
+        if length > HEADER_CAP:  # no header is so long: its first bytes are no safetensors length
+            raise ModelFileError(GARBLED_HEADER_SAID)
+        if length > path.stat().st_size - 8:  # the file stops inside its header
+            raise ModelFileError(CUT_SHORT_SAID)
         header = json.loads(f.read(length))
     if not isinstance(header, dict):
         raise ModelFileError("its safetensors header is not a JSON object")
     tensors = {k: v for k, v in header.items() if k != "__metadata__"}
     ends = [v["data_offsets"][1] for v in tensors.values() if isinstance(v, dict) and "data_offsets" in v]
     if ends and 8 + length + max(ends) > path.stat().st_size:  # the header alone read as a model that does not fit
-        raise ModelFileError(f"it is truncated: its header lists {len(tensors)} tensors in "
-                             f"{8 + length + max(ends):,} bytes, but the file has {path.stat().st_size:,}")
+        raise ModelFileError(f"{CUT_SHORT_SAID}, {path.stat().st_size:,} of {8 + length + max(ends):,} bytes")
     return list(tensors)
 
 
