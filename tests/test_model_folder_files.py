@@ -39,7 +39,7 @@ def test_the_cli_names_a_model_folders_other_files_and_says_to_open_the_folder(f
     in_place = shutil.copytree(BUNDLED_DIR / folder, tmp_path / folder)
     code, out, err = cli(capsys, "info", in_place / name)
     assert (code, out) == (1, "")
-    assert err == f"genimg: error: {name} is {IN_FOLDER[name].format(in_place)}\n", err
+    assert err == f"genimg: error: {in_place / name} is {IN_FOLDER[name].format(in_place)}\n", err  # as typed
     alone = shutil.copy(in_place / name, tmp_path / "x.safetensors")
     kind = "gan" if name.startswith("disc") else "vae"
     code, out, err = cli(capsys, "generate" if kind == "gan" else "decode", "--" + kind, alone, "-o", tmp_path / "o",
