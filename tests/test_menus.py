@@ -10,6 +10,7 @@ from PySide6.QtWidgets import QApplication, QLineEdit
 
 import genimg_gui
 from conftest import UI_TIMEOUT
+from genimg_gui.ui.about import menu_places
 from genimg_gui.ui.action_texts import redo_text, reopen_text, undo_text
 from genimg_gui.ui.canvas import CompareMode
 from editing_helpers import click_step, history_tab, open_image, settle
@@ -152,3 +153,17 @@ def test_help_about_gives_the_version_where_the_readme_is_and_the_main_keys(wind
     assert any(field.text() == readme for field in about.findChildren(QLineEdit))
     assert "Undo: Ctrl+Z" in text and "Morph / interpolate: Ctrl+M" in text
     about.close()
+
+
+def test_reset_all_and_randomise_name_the_edit_menus_items_as_the_menus_have_them(window):
+    """Their tooltips wrote "Edit → Reset all sliders" by hand; Quick start reads the places off the menus
+    (about.menu_places): the buttons now do too, and follow an item renamed."""
+    sliders = window.sliders
+    places = menu_places(window.menuBar())
+    assert sliders.reset_all_button.toolTip().endswith(f"({places['Reset all sliders']})")
+    assert sliders.randomise_button.toolTip().endswith(f"({places['Randomise sliders']})")
+    reset, = [a for a in window.menuBar().actions()[1].menu().actions() if a.iconText() == "Reset all sliders"]
+    reset.setText("Re&set every slider")
+    reset.setIconText("Reset all sliders")
+    sliders.name_menu_places(menu_places(window.menuBar()))
+    assert sliders.reset_all_button.toolTip().endswith("(Edit → Reset every slider)")

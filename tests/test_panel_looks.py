@@ -6,6 +6,7 @@ under the time."""
 from __future__ import annotations
 
 import numpy as np
+import pytest
 from PySide6.QtGui import QColor, QImage, QPalette
 from PySide6.QtWidgets import QLineEdit, QTabWidget, QVBoxLayout, QWidget
 
@@ -80,6 +81,39 @@ def test_the_row_the_keyboard_is_on_is_framed_in_a_shade_of_the_highlight(qtbot,
         assert contrast(frame, fill) >= GRAPHIC, (palette, node_id, frame.name(), fill.name())
         assert frame.hslSaturationF() > 0.3 and hue_gap(frame, highlight) < 10, (palette, node_id, frame.name())
         assert row.pixelColor(x, 1) == frame and row.pixelColor(x, 2) != frame  # two pixels wide, as the others
+
+
+# palettes whose selected row's highlight lies near their text: no shade of it towards the text reads 3:1 on it
+HIGH_CONTRAST_BLACK = {"Window": "#000000", "WindowText": "#ffffff", "Base": "#000000", "Text": "#ffffff",
+                       "Button": "#000000", "ButtonText": "#ffffff", "Highlight": "#1aebff",
+                       "HighlightedText": "#000000"}
+WINDOWS_CLASSIC = {"Window": "#d4d0c8", "WindowText": "#000000", "Base": "#ffffff", "Text": "#000000",
+                   "Button": "#d4d0c8", "ButtonText": "#000000", "Highlight": "#0a246a", "HighlightedText": "#ffffff"}
+
+
+@pytest.fixture(params=["high contrast black", "windows classic"])
+def near_palette(request, qapp):
+    saved = QPalette(qapp.palette())
+    colours = HIGH_CONTRAST_BLACK if request.param == "high contrast black" else WINDOWS_CLASSIC
+    changed = QPalette(saved)
+    for role, colour in colours.items():
+        changed.setColor(getattr(QPalette.ColorRole, role), QColor(colour))
+    qapp.setPalette(changed)
+    yield request.param
+    qapp.setPalette(saved)
+
+
+def test_the_selected_rows_frame_reads_where_the_text_is_near_the_highlight(qtbot, near_palette):
+    """High Contrast Black's cyan highlight and white text: the frame was white at 1.5:1 on the row; Windows
+    classic's navy highlight and black text: black at 1.5:1. A shade of the highlight the other way reads."""
+    panel, _edit, _window = panel_beside_an_edit(qtbot)
+    highlight = panel.tree.palette().color(QPalette.ColorGroup.Active, QPalette.ColorRole.Highlight)
+    panel.tree.setCurrentItem(panel.item_for(1))
+    row = row_seen(qtbot, panel, 1, panel.tree)
+    x = row.width() - EDGE
+    fill, frame = row.pixelColor(x, row.height() // 2), row.pixelColor(x, 0)
+    assert contrast(frame, fill) >= GRAPHIC, (near_palette, frame.name(), fill.name())
+    assert frame.hslSaturationF() > 0.3 and hue_gap(frame, highlight) < 10, (near_palette, frame.name())
 
 
 def ink_lines(image: QImage) -> list[np.ndarray]:

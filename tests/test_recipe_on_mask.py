@@ -142,3 +142,59 @@ def test_a_recipe_whose_directions_are_no_sliders_says_it_changed_the_whole_mask
     assert np.array_equal(item.history.current.mask, mask)
     assert not np.array_equal(item.image[mask == 0], before[mask == 0])
     assert np.array_equal(item.image, shown_as_masked(reference, window, item))
+
+
+def erase_strip(qtbot, window, item) -> np.ndarray:
+    """One stroke of the eraser across a picture with no mask (E, drag): a mask everywhere but the strip."""
+    window.document.select(item.id)
+    window.mask_tool.erase.setChecked(True)
+    rect = window.canvas.edited_rect()
+    left, right = (QPoint(int(rect.left() + rect.width() * fx), int(rect.top() + rect.height() * 0.3))
+                   for fx in (0.2, 0.7))
+    QTest.mousePress(window.canvas, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, left)
+    QTest.mouseMove(window.canvas, right)
+    QTest.mouseRelease(window.canvas, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, right)
+    window.mask_tool.erase.setChecked(False)
+    settle(qtbot, item)
+    state = item.history.current
+    assert state.mask is not None and state.mask_erased and state.mask.mean() > 0.5 and (state.mask == 0).any()
+    return state.mask
+
+
+def test_on_a_mask_begun_by_erasing_it_says_it_changed_everywhere_but_the_erased_part(qtbot, window, monkeypatch,
+                                                                                       image_files, tmp_path):
+    """The status bar said "only the part inside the image's mask", the opposite of what the sliders (and the
+    Sliders tab's "Edits apply outside the erased part") do there."""
+    a, b = open_images(qtbot, window, image_files[:2])
+    window.document.select(a.id)
+    window.sliders.sliders[1].setValue(160)
+    settle(qtbot, a)
+    save_recipe(window, monkeypatch, tmp_path / "r.json")
+    mask = erase_strip(qtbot, window, b)
+    before = b.image.copy()
+
+    apply_recipe(window, monkeypatch, tmp_path / "r.json")
+    settle(qtbot, b)
+    assert window.statusBar().currentMessage() == (
+        "Applied r.json to 1 image; the recipe has no mask, so it changed everywhere but the erased part, as the "
+        "sliders do; Ctrl+Z takes it back")
+    assert np.array_equal(b.image[mask == 0], before[mask == 0])  # the erased strip is as it was
+    assert not np.array_equal(b.image[mask == 1], before[mask == 1])
+
+
+def test_applied_to_all_with_a_painted_mask_and_an_erased_one_it_says_where_each_lets_the_sliders_edit(
+        qtbot, window, monkeypatch, image_files, tmp_path):
+    a, b, c = open_images(qtbot, window, image_files)
+    window.document.select(a.id)
+    window.sliders.sliders[1].setValue(160)
+    settle(qtbot, a)
+    save_recipe(window, monkeypatch, tmp_path / "r.json")
+    paint_mask(qtbot, window, b)
+    erase_strip(qtbot, window, c)
+
+    apply_recipe(window, monkeypatch, tmp_path / "r.json", all_items=True)
+    for item in (a, b, c):
+        settle(qtbot, item)
+    assert window.statusBar().currentMessage() == (
+        "Applied r.json to 2 images; 1 already had it and was left as it is; the recipe has no mask, so it changed "
+        "each image only where its mask lets the sliders edit; Ctrl+Z on each takes it back")

@@ -1,4 +1,5 @@
-"""The application's style: the user's own (their desktop's, or -style's), with dialog buttons in words alone.
+"""The application's style: the user's own (their platform's, or the one QT_STYLE_OVERRIDE names; Qt's -style option
+never reaches it, as app.main gives Qt no arguments but the program's name), with dialog buttons in words alone.
 Desktop styles put standard icons on a dialog's standard buttons (✕ on Close, ✓ and ✗ on OK and Cancel), drawn
 black, so that on a dark theme's buttons they were black marks; and only those buttons had them: Train… and Message
 log's Close had its ✕, Morph's Close none."""

@@ -40,8 +40,9 @@ def paint_row_focus(painter: QPainter, option: QStyleOptionViewItem,
     marks only that row State_HasFocus, and only then), in the highlight's hue, as the other focus frames, in a shade
     that reads 3:1 on the row: the highlight itself on a plain row; on the selected row, where the keyboard most often
     is and the highlight's own colour would not show, a shade of it towards the view's text (deeper on a light list,
-    paler on a dark one, where a deep one merged with the rows around it). In the text's colour, it was a heavy black
-    (or white) box on the selected row that looked like a mistake rather than a mark."""
+    paler on a dark one, where a deep one merged with the rows around it; the other way where the text lies too
+    near the highlight for any shade that way to read, as on High Contrast Black's cyan). In the text's colour, it
+    was a heavy black (or white) box on the selected row that looked like a mistake rather than a mark."""
     if not option.state & QStyle.StateFlag.State_HasFocus:
         return
     palette, group = option.palette, QPalette.ColorGroup.Active  # the view has the focus: its window is active

@@ -38,12 +38,23 @@ def readable(colour: QColor | str, background: QColor, ratio: float = TEXT, towa
     """colour itself where it contrasts ratio:1 with background; else the shade of its hue nearest to it that does,
     darker on a light background, lighter on a dark one (as close to black or white as there is, where none does).
     towards: shade it the way this colour lies from background instead (a mark on a mid-tone that should also stand
-    out from the darker or lighter things around it)."""
+    out from the darker or lighter things around it), or the other way where no shade that way reads: on High
+    Contrast Black's cyan highlight with white text, white read at 1.5:1 where a deep cyan reads 3:1."""
     colour = QColor(colour)
     if contrast(colour, background) >= ratio:
         return colour
-    hue, saturation, lightness, _alpha = colour.getHslF()
     lighter = luminance(background) <= MIDDLE if towards is None else luminance(towards) > luminance(background)
+    shade = _shade_that_reads(colour, background, ratio, lighter)
+    if towards is not None and contrast(shade, background) < ratio:
+        other = _shade_that_reads(colour, background, ratio, not lighter)
+        shade = max(shade, other, key=lambda ink: contrast(ink, background))
+    return shade
+
+
+def _shade_that_reads(colour: QColor, background: QColor, ratio: float, lighter: bool) -> QColor:
+    """The shade of colour's hue nearest to it, lighter or darker, that contrasts ratio:1 with background, else the
+    farthest (white or black, or as near as the hue has)."""
+    hue, saturation, lightness, _alpha = colour.getHslF()
     end = 1.0 if lighter else 0.0
 
     def shade(towards: float) -> QColor:  # lightness moved that far towards end, in 8-bit steps as it is drawn

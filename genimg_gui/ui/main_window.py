@@ -6,7 +6,7 @@ from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import QApplication, QComboBox, QDockWidget, QMainWindow, QTabWidget, QVBoxLayout, QWidget
 
 from ..catalog import ModelEntry, bundled_models, converted_models
-from .about import menu_keys
+from .about import menu_keys, menu_places
 from .accessible import name
 from .autosave import Autosaver
 from .action_texts import closed_text, redo_text, reopen_text, reopened_text, undo_text
@@ -165,6 +165,7 @@ class MainWindow(WindowMenus, QMainWindow):
         self.previews = PreviewController(d, self.sliders)
         self.inversion = InversionController(d, self.gan_panel, self.settings)
         self.start_hint = StartHint(d, self.canvas, menu_keys(self.menuBar()), self.model_list.is_bundled)
+        self.sliders.name_menu_places(menu_places(self.menuBar()))  # the menus are made after the sliders
         self._update_actions()
 
     # --- document -> views ---------------------------------------------

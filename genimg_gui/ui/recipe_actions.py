@@ -194,9 +194,11 @@ class RecipeActions(QObject):
             return 0
         changed = self._commit(list(zip(targets, states)), f"Recipe {Path(path).name}")
         masked = [beyond[i.id] for i in changed if beyond[i.id] is not None]
+        # a mask begun by erasing lets the sliders edit everywhere but the erased part ("inside" said the opposite)
+        erased = sum(beyond[i.id] is False and i.history.current.mask_erased for i in changed)
         note = f" (made with {recipe.model_name})" if recipe.model_name and recipe.model_name != info.name else ""
         self.document.done(APPLY, applied_message(f"{Path(path).name}{note}", len(changed), len(held), len(masked),
-                                                  any(masked)))
+                                                  any(masked), erased))
         return len(changed)
 
     def _targets(self, recipe: Recipe, all_items: bool) -> list[Item]:
@@ -233,31 +235,42 @@ class RecipeActions(QObject):
         return changed
 
 
-def applied_message(recipe: str, changed: int, held: int, masked: int = 0, whole: bool = False) -> str:
+def applied_message(recipe: str, changed: int, held: int, masked: int = 0, whole: bool = False,
+                    erased: int = 0) -> str:
     """What applying a recipe did, its verbs agreeing with its numbers: "1 already had it and were left as they are"
     was said of one image, and "Applied it to 0 images" when all had it. masked: how many of the images changed have
-    a mask of their own while the recipe has none; whole: whether it changed the whole of those (beyond_mask)."""
+    a mask of their own while the recipe has none; whole: whether it changed the whole of those (beyond_mask);
+    erased: how many of those masks began by erasing (EditState.mask_erased)."""
     if held and not changed:
         return f"{'The image' if held == 1 else f'All {held} images'} already had {recipe}; nothing changed"
     text = f"Applied {recipe} to {counted(changed, 'image')}"
     if held:
         text += f"; {held} already had it and " + ("was left as it is" if held == 1 else "were left as they are")
     if masked:
-        text += f"; {mask_note(changed, masked, whole)}"
+        text += f"; {mask_note(changed, masked, whole, erased)}"
     if changed:
         text += "; Ctrl+Z takes it back" if changed == 1 else "; Ctrl+Z on each takes it back"
     return text
 
 
-def mask_note(changed: int, masked: int, whole: bool) -> str:
-    """Where a recipe without a mask went on the masked images among those it changed (beyond_mask): inside their
-    masks, as their sliders go, or (whole) over the whole picture, outside the mask the picture still shows."""
+def mask_note(changed: int, masked: int, whole: bool, erased: int = 0) -> str:
+    """Where a recipe without a mask went on the masked images among those it changed (beyond_mask): where their
+    masks let their sliders edit (inside a painted mask, everywhere but the erased part of one begun by erasing:
+    erased of them), or (whole) over the whole picture, outside the mask the picture still shows."""
     if whole:
         where = ("the whole picture, outside its mask too" if changed == 1 else
                  f"the whole of each picture, outside the {'mask' if masked == 1 else 'masks'} of "
                  f"{counted(masked, 'image')} too")
         return f"its directions are not among the sliders, so it changed {where}"
-    if changed == 1:
+    if erased and erased < masked:  # painted masks and erased ones: one phrase that holds for both
+        where = "each image" if masked == changed else f"each of the {counted(masked, 'image')} with a mask"
+        return f"the recipe has no mask, so it changed {where} only where its mask lets the sliders edit"
+    if erased:
+        where = ("it changed everywhere but the erased part" if changed == 1 else
+                 "it changed everywhere but the erased part of each image" if masked == changed else
+                 f"on the {counted(masked, 'image')} with an erased part it changed everywhere but "
+                 f"{'that part' if masked == 1 else 'those parts'}")
+    elif changed == 1:
         where = "it changed only the part inside the image's mask"
     elif masked == changed:
         where = "it changed only the part inside each image's mask"

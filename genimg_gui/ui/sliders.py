@@ -116,10 +116,7 @@ class SliderPanel(QWidget):
         self.scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.reset_all_button = QPushButton("Reset all")
         self.randomise_button = QPushButton("Randomise")
-        # named as the Edit menu names them, where their keys are
-        self.reset_all_button.setToolTip("Every slider back to 0, the picture to its unedited latent (Edit → Reset "
-                                         "all sliders)")
-        self.randomise_button.setToolTip("Draw every slider from N(0, 1) (Edit → Randomise sliders)")
+        self.name_menu_places({})
         self.reset_all_button.clicked.connect(self.reset_all)
         self.randomise_button.clicked.connect(self.randomise)
         buttons = QHBoxLayout()
@@ -346,6 +343,14 @@ class SliderPanel(QWidget):
             self._commit()
         finally:
             self.gesture = None
+
+    def name_menu_places(self, places: dict[str, str]) -> None:
+        """The buttons' tooltips, naming the Edit menu's items, where their keys are; places: where each menu item
+        is (about.menu_places), read off the menus once they are made (after this panel), not written by hand."""
+        for button, what, item in ((self.reset_all_button, "Every slider back to 0, the picture to its unedited "
+                                    "latent", "Reset all sliders"),
+                                   (self.randomise_button, "Draw every slider from N(0, 1)", "Randomise sliders")):
+            button.setToolTip(f"{what} ({places[item]})" if item in places else what)
 
     def reset_all(self) -> None:
         self._apply([0.0] * len(self.sliders), RESET_ALL)
