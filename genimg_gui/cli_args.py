@@ -46,6 +46,11 @@ def psi_value(text: str) -> float:
 LATENT_SCALES = {"sd": 0.18215, "sdxl": 0.13025}  # models.sd_vae's SD_SCALE and SDXL_SCALE, without importing torch
 
 
+def scale_option(scale: float) -> str:
+    """The --latent-scale value that names this scale: sd, sdxl, else the number."""
+    return next((k for k, v in LATENT_SCALES.items() if v == scale), f"{scale:g}")
+
+
 def latent_scale(text: str) -> float:
     """'sd', 'sdxl' or a positive number: the latent scale of an SD VAE file."""
     try:

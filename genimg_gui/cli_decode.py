@@ -8,9 +8,10 @@ from __future__ import annotations
 import argparse
 import shlex
 from pathlib import Path
+from typing import Callable
 
 from .catalog import bundled_models, read_entry, user_file
-from .cli_args import LATENT_SCALES
+from .cli_args import scale_option
 from .cli_commands import TilesOnStderr, per_file, say, write_png
 from .cli_names import shown_name
 from .cli_models import load_model, new_runtime
@@ -18,17 +19,19 @@ from .engine.requests import ModelInfo
 from .engine.runtime import LatentMismatch, Runtime
 from .file_damage import what_file_holds
 from .export import LatentFile, file_kind, read_latent
-from .latent_model import other_weights_at, own_model as found_model, recorded_name, same_model
+from .latent_model import (made_scale, other_scale, other_weights_at, own_model as found_model, recorded_name,
+                           same_model)
+from .wording import converted_scale
 
 
 def decode(args: argparse.Namespace) -> int:
     given, given_kind = (args.gan, "gan") if args.gan else (args.vae, "vae") if args.vae else (None, None)
-    loaded: dict[tuple[str, Path | None], tuple[Runtime, ModelInfo]] = {}
+    loaded: dict[tuple[str, Path | None, float | None], tuple[Runtime, ModelInfo]] = {}
 
-    def model(kind: str, folder: Path | None) -> tuple[Runtime, ModelInfo]:  # each model loaded once
-        if (kind, folder) not in loaded:
-            loaded[kind, folder] = load_model(kind, folder, args.device, args.latent_scale)
-        return loaded[kind, folder]
+    def model(kind: str, folder: Path | None, scale: float | None = args.latent_scale) -> tuple[Runtime, ModelInfo]:
+        if (kind, folder, scale) not in loaded:  # each model loaded once (an SD VAE file once per scale)
+            loaded[kind, folder, scale] = load_model(kind, folder, args.device, scale)
+        return loaded[kind, folder, scale]
 
     if given:
         model(given_kind, given)  # refused before any file, as a model that will not load is
@@ -41,8 +44,9 @@ def decode(args: argparse.Namespace) -> int:
         if f.kind not in (None, kind):
             raise ValueError(other_kind(path, f, kind))
         own = own_model(f, path, kind)
+        rt, info = at_its_scale(f, path, own, given, args.latent_scale, model) if kind == "vae" \
+            else model(kind, given or own)
         folder = given or own
-        rt, info = model(kind, folder)
         try:
             image = rt.render(kind, f.latent, f.mask, f.base, tiles=TilesOnStderr())
         except LatentMismatch as e:
@@ -54,6 +58,31 @@ def decode(args: argparse.Namespace) -> int:
         write_png(image, args.out / decoded_name(stem), args.scale)
 
     return per_file(args.latents, work, decoded_name)
+
+
+def at_its_scale(f: LatentFile, path: Path, own: Path | None, given: Path | None, typed: float | None,
+                 model: Callable[..., tuple[Runtime, ModelInfo]]) -> tuple[Runtime, ModelInfo]:
+    """The VAE to decode the file with (given, else its own folder, else the bundled one), at the latent scale it was
+    made at where an SD VAE file converted at another scale made it (one file, one digest, at each scale another
+    picture): --vae FILE without --latent-scale loads FILE at the file's scale; --latent-scale typed as another is
+    refused; its own conversion, found, decodes it at its own scale, a --latent-scale typed ignored with a note."""
+    made = made_scale(f, own)
+    if given is None:
+        if own is None or made is None:
+            return model("vae", own)
+        if typed not in (None, made):
+            say(f"genimg: note: --latent-scale {scale_option(typed)} ignored: {shown_name(path)} was made with "
+                f"{opened_model(own)[0]} at latent scale {made} ({scale_option(made)}), and is decoded at it (another "
+                "scale gives another picture)")
+        return model("vae", own, None)  # its conversion's card holds its scale
+    rt, info = model("vae", given)
+    if not other_scale(f, own, info) or made is None or Path(info.path).resolve() == given.resolve():
+        return rt, info  # a genimg folder given holds one scale: other_model_note says it is another
+    if typed is None:
+        return model("vae", given, made)
+    raise ValueError(f"{shown_name(path)} was made at latent scale {made} ({scale_option(made)}), not at "
+                     f"{converted_scale(info.card)} as --latent-scale {scale_option(typed)} loads {given.name}, "
+                     f"which would give another picture: pass --latent-scale {scale_option(made)}, or leave it out")
 
 
 def decoded_name(stem: str) -> str:
@@ -178,4 +207,5 @@ def opened_model(folder: Path) -> tuple[str, str]:
     source = entry.card["source"]
     if not isinstance(scale := source.get("scaling_factor"), (int, float)) or source.get("scale_from"):
         return opened, ""
-    return opened, f" --latent-scale {next((k for k, v in LATENT_SCALES.items() if v == scale), f'{scale:g}')}"
+    return opened, f" --latent-scale {scale_option(scale)}"
+

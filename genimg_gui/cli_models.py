@@ -10,7 +10,9 @@ from pathlib import Path
 from typing import Callable
 
 from . import seed_draws
-from .catalog import BUNDLED_DIR, TRAINABLE, bundled_models, default_model, taesd_note, training_checkpoint_note
+from .catalog import (BUNDLED_DIR, TRAINABLE, bundled_models, default_model, taesd_note, training_checkpoint_note,
+                      user_file)
+from .cli_args import scale_option
 from .cli_commands import CLIError, UsageError, note_ignored, say
 from .cli_names import shown_name
 from .engine.requests import ModelInfo
@@ -21,7 +23,7 @@ from .models.foreign import NeedsScale
 from .models.weights import ModelFileError
 from .recipe import recipe_at
 from .typed_options import typed
-from .wording import close_name, latent_scale_said, names_said, with_word
+from .wording import close_name, converted_scale, latent_scale_said, names_said, with_word
 
 # The commands that take each kind of model (as cli.build_parser gives them --vae or --gan): a model given as the
 # other kind is pointed there ("pass it as --gan" pointed edit and encode to an option they do not have).
@@ -161,14 +163,24 @@ def load_into(rt: Runtime, path: Path, latent_scale: float | None,
             raise
         raise ModelFileError(said) from None
     # an SD VAE file converted at this scale records it (foreign.convert); any other model has its own
-    note_ignored({"--latent-scale": latent_scale is not None
-                  and info.card.get("source", {}).get("scaling_factor") != latent_scale},
-                 f"{path.name} is no Stable Diffusion VAE file, whose latent scale it chooses")
+    note_ignored({"--latent-scale": latent_scale is not None and converted_scale(info.card) != latent_scale},
+                 scale_ignored_why(path, info.card))
     if latent_scale is None and path.resolve() != Path(info.path).resolve():  # converted: say which scale it has
         scale_note(path, info.card)
     if info.other_weights:  # its card's figures are another model's (the window's message log says the same)
         say(f"genimg: note: {info.other_weights}")
     return info
+
+
+def scale_ignored_why(path: Path, card: dict) -> str:
+    """Why --latent-scale does not open the model at path at it: a folder genimg converted an SD VAE file into holds
+    the one scale it was converted at (named by the user's file: the folder is genimg's own, hidden in its data
+    folder; it was called "no Stable Diffusion VAE file"); any other model has its own."""
+    if (scale := converted_scale(card)) is None:
+        return f"{path.name} is no Stable Diffusion VAE file, whose latent scale it chooses"
+    opened = user_file(card, str(path))
+    return (f"genimg's conversion of {opened} holds latent scale {scale} ({scale_option(scale)}); pass "
+            f"{shlex.quote(opened)} itself with --latent-scale to open it at another")
 
 
 def scale_note(path: Path, card: dict) -> None:

@@ -16,7 +16,7 @@ from .file_damage import what_file_holds
 from .fileio import atomic_path
 from .imaging import IMAGE_SUFFIXES, save_png
 from .weights_file import CARD_DIGEST
-from .wording import one_of
+from .wording import as_scale, converted_scale, one_of
 
 
 # the picture formats a file of pictures (`genimg generate --grid`) is written in, by its suffix
@@ -80,6 +80,8 @@ def suffixes_said() -> str:
 
 # a latent file's record of the weights that made it (ModelInfo.identity), named as a card's (weights_file.CARD_DIGEST)
 IDENTITY_KEY = CARD_DIGEST
+# and of the latent scale a converted SD VAE made it at: one file converted at two scales is two models of one digest
+SCALE_KEY = "latent_scale"
 
 
 class RecordedModel(Protocol):
@@ -89,13 +91,19 @@ class RecordedModel(Protocol):
     path: str
     kind: str
     identity: str
+    card: dict
 
 
 def model_record(info: RecordedModel) -> dict:
     """What a latent file records about its model, one record for the app's Export latent and the CLI's files. The
     path is absolute: as typed (--vae vae1) it named no folder to a decode run from another folder. The weights'
-    SHA-256 tells decode a copy of the model in another folder from another model."""
-    return {"name": info.name, "path": str(Path(info.path).resolve()), "kind": info.kind, IDENTITY_KEY: info.identity}
+    SHA-256 tells decode a copy of the model in another folder from another model; a converted SD VAE's latent scale,
+    its conversion at another scale (of the same weights) from its own."""
+    record = {"name": info.name, "path": str(Path(info.path).resolve()), "kind": info.kind,
+              IDENTITY_KEY: info.identity}
+    if (scale := converted_scale(info.card)) is not None:
+        record[SCALE_KEY] = scale
+    return record
 
 
 def export_latent(path: str | Path, latent: np.ndarray, base: np.ndarray, values: tuple[float, ...],
@@ -130,6 +138,7 @@ class LatentFile:
     values: tuple[float, ...] = ()  # the edit's slider values, one per label; () if it holds none (or they are bad)
     labels: tuple[str, ...] = ()    # the directions they move along, by name
     sample: dict | None = None  # how a GAN sample was drawn (seed_draws.sample_record); None if not recorded
+    latent_scale: float | None = None  # the converted SD VAE's latent scale it was made at; None if it records none
 
 
 def read_latent(path: str | Path) -> LatentFile:
@@ -157,7 +166,7 @@ def read_latent(path: str | Path) -> LatentFile:
     kind = record.get("kind")
     return LatentFile(latent, kind if kind in ("vae", "gan") else None, mask, base, str(record.get("path") or ""),
                       str(record.get("name") or ""), str(record.get(IDENTITY_KEY) or ""), values, labels,
-                      sample or None)
+                      sample or None, as_scale(record.get(SCALE_KEY)))
 
 
 def _json_of(f, key: str) -> dict:

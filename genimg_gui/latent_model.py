@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Callable
 from .catalog import ModelEntry, read_entry
 from .export import LatentFile
 from .weights_file import CARD_DIGEST, digest_if_read, held_digest_or_none
+from .wording import converted_scale
 
 if TYPE_CHECKING:
     from .engine.requests import ModelInfo
@@ -92,7 +93,26 @@ def same_model(f: LatentFile, own: Path | None, info: ModelInfo,
     recorded = f.identity
     if not recorded and own is not None:  # no weights file to read: told by the name
         recorded = digest_of(own) or ""
+    if other_scale(f, own, info):  # one SD VAE file converted at two scales: one digest, two models
+        return False
     return recorded.lower() == info.identity if recorded else recorded_name(f) == info.name
+
+
+def made_scale(f: LatentFile, own: Path | None) -> float | None:
+    """The latent scale the file was made at where a converted SD VAE made it: as the file records, else (written
+    before files recorded it) as the card of its own folder says (own_model: the conversion it records, one folder
+    per scale); None for any other model."""
+    if f.latent_scale is not None:
+        return f.latent_scale
+    entry = read_entry(own) if own is not None else None
+    return converted_scale(entry.card) if entry is not None else None
+
+
+def other_scale(f: LatentFile, own: Path | None, info: ModelInfo) -> bool:
+    """Whether info's model is a converted SD VAE at another latent scale than the file was made at: it decodes the
+    file without an error, into another picture."""
+    made = made_scale(f, own)
+    return made is not None and converted_scale(info.card) not in (None, made)
 
 
 def _recorded_places(path: str, beside: Path) -> list[Path]:

@@ -109,6 +109,18 @@ NO_SPREAD_WHY = "its latents do not vary, so there is nothing to move along (wer
 NO_SPREAD = f"none: {NO_SPREAD_WHY}"
 
 
+def converted_scale(card: dict) -> float | None:
+    """The latent scale a converted SD VAE's card records (each scale is its own conversion, models/foreign.py);
+    None for any other model."""
+    source = card.get("source")
+    return as_scale(source.get("scaling_factor") if isinstance(source, dict) else None)
+
+
+def as_scale(value: object) -> float | None:
+    """A latent scale as a card or latent file records it (a positive number); None for anything else."""
+    return float(value) if isinstance(value, (int, float)) and not isinstance(value, bool) and value > 0 else None
+
+
 def latent_scale_said(card: dict) -> str:
     """"latent scale 0.13025 (SDXL, from config.json)": a converted SD VAE's, as the window and the CLI say it;
     "" for any other model."""

@@ -1,0 +1,69 @@
+"""A latent file made with an SD VAE file converted at one latent scale, decoded after the same file was converted
+at another: both conversions hold the same weights (one SHA-256), so `genimg decode --vae FILE` took the later one
+for the file's own model and drew another picture without a word."""
+from __future__ import annotations
+
+import json
+import zipfile
+
+import numpy as np
+from PIL import Image
+
+import foreign_builders as fb
+from genimg_gui.cli import main
+from genimg_gui.export import read_latent
+
+
+def run(*args) -> int:
+    return main([str(a) for a in args])
+
+
+def pixels(path) -> np.ndarray:
+    with Image.open(path) as im:
+        return np.asarray(im.convert("RGB"))
+
+
+def made_at_sd_then_converted_at_sdxl(tmp_path, capsys):
+    """my-vae.safetensors converted at sd, a photo encoded, then the file converted at sdxl (the last conversion,
+    which --vae without --latent-scale opens); the file's own decode (found by the folder it records) as the
+    reference."""
+    vae, photo = fb.sd_vae_file(tmp_path / "my-vae.safetensors"), tmp_path / "photo.png"
+    y, x = np.mgrid[0:48, 0:64]
+    Image.fromarray(np.stack([x * 4, y * 5, (x + y) * 2], -1).astype(np.uint8)).save(photo)
+    assert run("encode", photo, "--vae", vae, "--latent-scale", "sd", "-o", tmp_path / "sd1") == 0
+    assert run("info", vae, "--latent-scale", "sdxl") == 0
+    latent = tmp_path / "sd1" / "photo.npz"
+    assert run("decode", latent, "-o", tmp_path / "own") == 0
+    capsys.readouterr()
+    return vae, latent, pixels(tmp_path / "own" / "photo_decoded.png")
+
+
+def test_a_latent_is_decoded_at_the_scale_it_was_made_at_not_the_files_last(tmp_path, capsys):
+    vae, latent, own = made_at_sd_then_converted_at_sdxl(tmp_path, capsys)
+    assert run("decode", latent, "--vae", vae, "-o", tmp_path / "given") == 0
+    assert np.array_equal(pixels(tmp_path / "given" / "photo_decoded.png"), own)  # it was the sdxl conversion's
+    assert read_latent(latent).latent_scale == 0.18215  # recorded beside its weights' digest
+
+    assert run("decode", latent, "--vae", vae, "--latent-scale", "sdxl", "-o", tmp_path / "asked") != 0
+    err = capsys.readouterr().err
+    assert "photo.npz was made at latent scale 0.18215 (sd)" in err and "pass --latent-scale sd" in err, err
+    assert not (tmp_path / "asked" / "photo_decoded.png").exists()
+
+    assert run("decode", latent, "--latent-scale", "sdxl", "-o", tmp_path / "r3") == 0  # its own, found: kept
+    err = capsys.readouterr().err
+    assert (f"genimg: note: --latent-scale sdxl ignored: {latent} was made with {vae} at latent scale 0.18215 (sd)"
+            in err), err
+    assert "my-vae-" not in err and "no Stable Diffusion VAE file" not in err, err
+    assert np.array_equal(pixels(tmp_path / "r3" / "photo_decoded.png"), own)
+
+
+def test_a_latent_written_before_files_recorded_their_scale_goes_by_its_conversions_card(tmp_path, capsys):
+    vae, latent, own = made_at_sd_then_converted_at_sdxl(tmp_path, capsys)
+    with zipfile.ZipFile(latent) as z:  # its model record as genimg wrote it before: no latent_scale
+        arrays = {name[:-4]: np.load(z.open(name)) for name in z.namelist()}
+    record = json.loads(str(arrays["model"]))
+    record.pop("latent_scale", None)
+    arrays["model"] = np.array(json.dumps(record))
+    np.savez(tmp_path / "old.npz", **arrays)
+    assert run("decode", tmp_path / "old.npz", "--vae", vae, "-o", tmp_path / "given") == 0
+    assert np.array_equal(pixels(tmp_path / "given" / "old_decoded.png"), own)
