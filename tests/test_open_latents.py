@@ -205,7 +205,8 @@ def test_a_file_is_opened_in_a_copy_of_its_weights_not_in_its_folder_trained_aga
         monkeypatch.setattr(module, "bundled_models", lambda: bundled)
     capsys.readouterr()
     assert cli.main(["decode", str(tmp_path / "mine.npz"), "-o", str(tmp_path / "e"), "--device", "cpu"]) == 0
-    assert (f"genimg: note: mine.npz was made with my-vae, and {mine} now holds other weights than those it was made "
+    typed = tmp_path / "mine.npz"
+    assert (f"genimg: note: {typed} was made with my-vae, and {mine} now holds other weights than those it was made "
             "with; decoded with tiny-vae instead, which gives another picture (pass --vae with a folder that holds "
             "its weights to decode it with its own)") in capsys.readouterr().err
     # its weights nowhere but in its folder, trained over: refused, saying what became of it; the VAE loaded stays
