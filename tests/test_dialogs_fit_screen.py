@@ -2,6 +2,8 @@
 (what does not fit scrolls, the Morph preview shrinks), and nothing in it is cut or drawn over another."""
 from __future__ import annotations
 
+from contextlib import contextmanager
+
 import numpy as np
 import pytest
 from PySide6.QtCore import QPoint, QRect, Qt
@@ -33,6 +35,18 @@ def large_font(qapp):
     qapp.setFont(font)
     yield
     qapp.setFont(before)
+
+
+@contextmanager
+def app_font(qapp, points: int | None):
+    """The application's font at `points` (its family kept) while the block runs; None leaves it as it is."""
+    before = qapp.font()
+    if points is not None:
+        qapp.setFont(QFont(before.family(), points))
+    try:
+        yield
+    finally:
+        qapp.setFont(before)
 
 
 def on_screen(monkeypatch, screen: QRect) -> None:
@@ -131,10 +145,7 @@ def test_the_morph_settings_fit_unscrolled_under_its_note_on_a_1280_by_720_scree
     """With one image open (its note above the dialog) the settings scrolled by 6 px on a 1280 × 720 screen; at a
     12 pt font the Export size box was scrolled wholly out of view."""
     on_screen(monkeypatch, SCREEN_720)
-    before = qapp.font()
-    if font is not None:
-        qapp.setFont(QFont(before.family(), font))
-    try:
+    with app_font(qapp, font):
         window.document.select(next(iter(window.document.items)))  # the GAN's sample, alone of its kind
         dialog = opened(qtbot, window.morph.open_dialog())
         assert window.morph.note.isVisible()
@@ -142,18 +153,13 @@ def test_the_morph_settings_fit_unscrolled_under_its_note_on_a_1280_by_720_scree
         assert_settings_whole(dialog)
         assert dialog.preview.width() == dialog.preview.height() >= PREVIEW_LEAST
         dialog.close()
-    finally:
-        qapp.setFont(before)
 
 
 @pytest.mark.parametrize("font", [None, LARGE_FONT])
 def test_the_morph_dialogs_play_row_stays_under_the_preview_with_its_note_above(qtbot, window, qapp, font):
     """With one image open, the note over the dialog ("Only 1 … is open") took two lines where the dialog had
     room for one: the Play row sat over the preview's bottom 8 px (at 14 pt, 17 px)."""
-    before = qapp.font()
-    if font is not None:
-        qapp.setFont(QFont(before.family(), font))
-    try:
+    with app_font(qapp, font):
         window.document.select(next(iter(window.document.items)))  # the GAN's sample, alone of its kind
         dialog = opened(qtbot, window.morph.open_dialog())
         assert window.morph.note.isVisible()
@@ -162,8 +168,6 @@ def test_the_morph_dialogs_play_row_stays_under_the_preview_with_its_note_above(
             assert not preview.intersects(place(dialog, widget)), widget
         assert not place(dialog, window.morph.note).intersects(place(dialog, dialog.preview.parentWidget()))
         dialog.close()
-    finally:
-        qapp.setFont(before)
 
 
 @pytest.mark.parametrize("screen", [SMALL_SCREEN, TINY_SCREEN])

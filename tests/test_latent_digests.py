@@ -111,17 +111,23 @@ def test_latent_files_of_weights_not_read_yet_are_judged_off_the_ui_thread_and_o
         assert np.array_equal(item.image, decoded(tmp_path, path, mine))
 
 
+def exported_then_left(qtbot, window, model_dir, image_files, tmp_path):
+    """my-vae's folder, an edit of a picture in it exported as mine.npz, then tiny-vae loaded in its place."""
+    mine = other_vae(tmp_path / "my-vae", 3, "my-vae")
+    load(qtbot, window, mine)
+    open_images(qtbot, window, image_files[:1])
+    edited_export(qtbot, window, tmp_path / "mine.npz")
+    load(qtbot, window, model_dir / "tiny-vae")
+    return mine
+
+
 def test_a_latent_file_whose_folder_holds_other_weights_not_read_yet_is_refused_as_before(qtbot, window, model_dir,
                                                                                          image_files, tmp_path,
                                                                                          monkeypatch):
     """Judged by weights the worker read, a file its folder's weights did not make is still refused, in the same
     words, and nothing is loaded for it."""
     doc = window.document
-    mine = other_vae(tmp_path / "my-vae", 3, "my-vae")
-    load(qtbot, window, mine)
-    open_images(qtbot, window, image_files[:1])
-    edited_export(qtbot, window, tmp_path / "mine.npz")
-    load(qtbot, window, model_dir / "tiny-vae")
+    mine = exported_then_left(qtbot, window, model_dir, image_files, tmp_path)
     swap_weights(mine, other_vae(tmp_path / "donor", 5, "donor"))  # a weights file not read in this run
     reads, items = counted_digests(monkeypatch), set(doc.items)
 
@@ -140,11 +146,7 @@ def test_a_latent_file_whose_weights_are_read_as_its_model_is_loaded_waits_for_t
     """A model asked for while a file's weights are read is loaded before the file is judged, as for a file opened
     while it loads: judged against the model loaded before, the file loaded its own model a second time."""
     doc = window.document
-    mine = other_vae(tmp_path / "my-vae", 3, "my-vae")
-    load(qtbot, window, mine)
-    open_images(qtbot, window, image_files[:1])
-    edited_export(qtbot, window, tmp_path / "mine.npz")
-    load(qtbot, window, model_dir / "tiny-vae")
+    mine = exported_then_left(qtbot, window, model_dir, image_files, tmp_path)
     written_again(mine)
     loads: list = []
     doc.engine.submitted.connect(lambda r: loads.append(r.path) if isinstance(r, rq.LoadModel) else None)

@@ -8,24 +8,12 @@ from PySide6.QtCore import QPoint, Qt
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QMenu
 
-from conftest import UI_TIMEOUT
+from test_masked_edits import open_images, settle
 from genimg_gui.edit import edited_latent
 from genimg_gui.masking import blend
 from genimg_gui.recipe import Recipe
 
 INSIDE_ONLY = "the recipe has no mask, so it changed only the part inside the image's mask, as the sliders do"
-
-
-def open_images(qtbot, window, paths) -> list:
-    doc = window.document
-    before = len(doc.items)
-    window.open_paths([str(p) for p in paths])
-    qtbot.waitUntil(lambda: len(doc.items) == before + len(paths), timeout=UI_TIMEOUT)
-    return [i for i in doc.items.values() if i.kind == "vae"][-len(paths):]
-
-
-def settle(qtbot, item) -> None:
-    qtbot.waitUntil(lambda: item.shown_seq >= item.requested_seq, timeout=UI_TIMEOUT)
 
 
 def trigger(window, text: str) -> None:
@@ -34,18 +22,24 @@ def trigger(window, text: str) -> None:
     found[0].trigger()
 
 
-def paint_mask(qtbot, window, item) -> np.ndarray:
-    """One stroke of the mask brush across the upper half of the edited picture, as a user paints it (B, drag)."""
+def stroke(qtbot, window, item, tool) -> None:
+    """One stroke of a mask tool (the brush, B, or the eraser, E) across the upper half of the edited picture, as a
+    user drags it."""
     window.document.select(item.id)
-    window.mask_tool.brush.setChecked(True)
+    tool.setChecked(True)
     rect = window.canvas.edited_rect()
     left, right = (QPoint(int(rect.left() + rect.width() * fx), int(rect.top() + rect.height() * 0.3))
                    for fx in (0.2, 0.7))
     QTest.mousePress(window.canvas, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, left)
     QTest.mouseMove(window.canvas, right)
     QTest.mouseRelease(window.canvas, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, right)
-    window.mask_tool.brush.setChecked(False)
+    tool.setChecked(False)
     settle(qtbot, item)
+
+
+def paint_mask(qtbot, window, item) -> np.ndarray:
+    """One stroke of the mask brush across the upper half of the edited picture, as a user paints it (B, drag)."""
+    stroke(qtbot, window, item, window.mask_tool.brush)
     mask = item.history.current.mask
     assert mask is not None and 0 < mask.mean() < 0.5 and (mask == 0).any()
     return mask
@@ -146,16 +140,7 @@ def test_a_recipe_whose_directions_are_no_sliders_says_it_changed_the_whole_mask
 
 def erase_strip(qtbot, window, item) -> np.ndarray:
     """One stroke of the eraser across a picture with no mask (E, drag): a mask everywhere but the strip."""
-    window.document.select(item.id)
-    window.mask_tool.erase.setChecked(True)
-    rect = window.canvas.edited_rect()
-    left, right = (QPoint(int(rect.left() + rect.width() * fx), int(rect.top() + rect.height() * 0.3))
-                   for fx in (0.2, 0.7))
-    QTest.mousePress(window.canvas, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, left)
-    QTest.mouseMove(window.canvas, right)
-    QTest.mouseRelease(window.canvas, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, right)
-    window.mask_tool.erase.setChecked(False)
-    settle(qtbot, item)
+    stroke(qtbot, window, item, window.mask_tool.erase)
     state = item.history.current
     assert state.mask is not None and state.mask_erased and state.mask.mean() > 0.5 and (state.mask == 0).any()
     return state.mask
