@@ -147,7 +147,12 @@ def test_a_recipe_waits_for_a_model_whose_folder_name_begins_with_the_one_loadin
     doc, applied = window.document, lambda: "Recipe smile.recipe.json" in a.made_by.values()  # its History step
     arrived = []  # each VAE as it arrives, and whether the recipe was applied by then
     doc.model_loaded.connect(lambda info: arrived.append((info.name, applied())))
-    doc.load_model(str(tmp_path / "vaes" / "tiny-vae"))
+    # the first load started and still running when the second is asked for: one still queued is withdrawn by
+    # the second (slow_draw), and then only other-vae would arrive, as happened at random when this was not held
+    slowed(monkeypatch, Runtime, "load", 1.0)
+    with qtbot.waitSignal(doc.engine.started, timeout=UI_TIMEOUT):
+        first = doc.load_model(str(tmp_path / "vaes" / "tiny-vae"))
+    assert first in doc.jobs
     doc.load_model(str(tmp_path / "vaes" / "tiny-vae-b"))
     drop(window, [recipe])
     saved = window.status.log.text().count("smile.recipe.json")  # "Saved the edit recipe … to …smile.recipe.json"
