@@ -156,10 +156,12 @@ def label_directions(latents: np.ndarray, labels: dict[str, np.ndarray], method:
 
 # --- user directions on disk ----------------------------------------------------
 
-def user_directions_folder() -> Path:
-    """The folder of the user's own directions, one file per model (created)."""
+def user_directions_folder(create: bool = True) -> Path:
+    """The folder of the user's own directions, one file per model (created, unless create is False: asking
+    whether a file lies in it makes none)."""
     folder = data_dir() / "directions"  # GENIMG_DATA_DIR, or the platform's user data folder
-    folder.mkdir(parents=True, exist_ok=True)
+    if create:
+        folder.mkdir(parents=True, exist_ok=True)
     return folder
 
 
@@ -193,6 +195,16 @@ def saved_identity(path: Path) -> str | None:
             return (f.metadata() or {}).get(IDENTITY_KEY) or None
     except (SafetensorError, OSError, ValueError):
         return None
+
+
+def saved_folder(path: Path) -> str:
+    """The folder the model of the user directions file at path was loaded from when they were last saved
+    (FOLDER_KEY); "" for a file that records none, or one that cannot be read."""
+    try:
+        with safe_open(str(path), "np") as f:
+            return (f.metadata() or {}).get(FOLDER_KEY, "")
+    except (SafetensorError, OSError, ValueError):
+        return ""
 
 
 def claim_legacy_directions(model_name: str, identity: str, dim: int) -> Directions | None:

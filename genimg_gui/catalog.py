@@ -8,7 +8,7 @@ from pathlib import Path
 
 from .card_sizes import is_count, size_problem
 from .earlier_run import BEST_FILE, CARD_FILE, CHECKPOINT_FILE
-from .metric_words import metric_line
+from .metric_words import keys_in_words, metric_line
 from .paths import data_dir
 from .weights_file import WEIGHTS_NAME, same_weights
 from .wording import counted, listed, mid_sentence
@@ -320,11 +320,13 @@ def default_model(kind: str, entries: list[ModelEntry]) -> ModelEntry | None:
 
 def metrics_text(metrics: dict, other_weights: bool = False) -> tuple[str, str]:
     """(the figures, one a line; the long entries, e.g. how the figures were measured) of a card's metrics, as
-    the Models tab and `genimg info` show them, under their keys in words (metric_line). other_weights: the
-    weights loaded are not those the card was written for (ModelInfo.other_weights): the figures are marked so."""
+    the Models tab and `genimg info` show them, under their keys in words (metric_line), as are the keys a text
+    among them quotes (keys_in_words). other_weights: the weights loaded are not those the card was written for
+    (ModelInfo.other_weights): the figures are marked so."""
     short, long = [OTHER_WEIGHTS_FIGURES] if other_weights and metrics else [], []
     for key, value in metrics.items():
         name, shown = metric_line(key, value)
+        shown = keys_in_words(shown, metrics)  # a "how" that quotes the keys, which the names put in words
         if why := not_measured(value):  # a figure's place, however long the reason: "measured  held out: not…"
             short.append(f"{name}: not measured ({why})")
         else:

@@ -1,9 +1,11 @@
 """Card metric keys in words, as the Models tab and `genimg info` show them: "precision_k3_vae_latent_psi0.7"
 reads "Precision, ψ 0.7", "held_out_psnr_db" reads "Held-out PSNR: 30.05 dB". What a key left out (k=3, the
-VAE's latent space) goes into a glossary the Models tab gives as the figures' tooltip. JSON only, no torch."""
+VAE's latent space) goes into a glossary the Models tab gives as the figures' tooltip, and the keys a card's text
+quotes (how its figures were measured) read in the same words. JSON only, no torch."""
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 
 # keys that read otherwise as a whole
 WHOLE_KEYS = {"samples": "samples drawn", "how": "how they were measured",
@@ -53,6 +55,23 @@ def metric_name(key: object) -> str:
     for pattern, words in KEY_PHRASES:
         text = re.sub(pattern, words, text)
     return " ".join(METRIC_WORDS.get(word.lower(), word) for word in text.replace("_", " ").split(" "))
+
+
+# a snake_case word in a card's text: a metric's key, or the end of one ("_psi0.7", "_real_images"), as the bundled
+# cards' "how" quoted them; not a file's or an option's name (benchmarks/model_quality.py, blind_test.py, --seed)
+QUOTED_KEY = re.compile(r"(?<![\w/.-])_?[a-z][a-z0-9]*(?:\.\d+)?(?:_[a-z0-9]+(?:\.\d+)?)*(?![\w/-]|\.[a-z])")
+
+
+def keys_in_words(text: str, keys: Iterable[object]) -> str:
+    """A card's text with the metric keys it quotes, or the ends of them, in the words metric_name gives the
+    figures: "at psi 0.7 (_psi0.7)" reads "at psi 0.7 (ψ 0.7)", "class_agreement_nn1_vae_latent: per category"
+    "class agreement: per category". Only a word that one of `keys` holds: a VAE named my_vae stays as it is."""
+    keys = [str(key) for key in keys]
+
+    def in_words(found: re.Match) -> str:
+        word = found[0]
+        return metric_name(word).strip(" ,") if "_" in word and any(word in key for key in keys) else word
+    return QUOTED_KEY.sub(in_words, text)
 
 
 def metric_value(value: object) -> str:

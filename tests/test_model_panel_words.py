@@ -8,13 +8,15 @@ import re
 import pytest
 from PySide6.QtCore import Qt
 
-from genimg_gui.catalog import bundled_models, read_entry
+from genimg_gui.catalog import BUNDLED_DIR, bundled_models, read_entry
+from genimg_gui.cli import main
 from genimg_gui.ui.model_panel import PATH_ROLE, ModelPanel
 
 from train_helpers import make_shapes, restore_threads, train  # noqa: F401 (restore_threads: a fixture)
 
 # what a card's metric keys are made of, which no figure's name may show: k3, nn1, psi0.7, vae latent, snake_case
 KEY_PARTS = re.compile(r"\bk\d\b|\bnn\d\b|psi|vae latent|_", re.IGNORECASE)
+SNAKE_CASE = re.compile(r"(?<![\w/.-])(?:_[a-z][a-z0-9._]*|[a-z][a-z0-9.]*_[a-z0-9_.]*)[a-z0-9]")  # or _psi0.7
 
 
 @pytest.fixture()
@@ -54,7 +56,22 @@ def test_no_metric_of_a_bundled_model_is_shown_under_its_key(qtbot, bundled_pane
         # what the names leave out is in the tooltip, with how the card says they were measured
         tip = metrics.toolTip()
         assert "k=3" in tip and "Measured in the VAE's latent space" in tip and "ψ: the truncation" in tip
-        assert card["metrics"]["how"] in tip
+        assert card["metrics"]["how"].partition(";")[0] in tip  # the card's words; its keys in words (below)
+
+
+@pytest.mark.parametrize("name", ["emoji-gan", "emoji-faces-gan"])
+def test_how_the_figures_were_measured_names_them_in_words_not_by_the_cards_keys(qtbot, bundled_panel, name, capsys):
+    """The tooltip quoted the card's "how" as written: "at the app's default psi 0.7 (_psi0.7)",
+    "class_agreement_nn1_vae_latent: per category, …", where the figures above read "Class agreement"."""
+    card = click_row(qtbot, bundled_panel, name)
+    tip = bundled_panel.details["Metrics"].toolTip()
+    quoted = [word for word in SNAKE_CASE.findall(tip) if any(word in key for key in card["metrics"])]
+    assert not quoted, quoted
+    assert "How they were measured: improved precision/recall" in tip  # what the card says, in the words above
+    assert "psi 0.7 (ψ 0.7)" in tip and "; class agreement: per " in tip
+    assert main(["info", str(BUNDLED_DIR / name)]) == 0  # `genimg info` words them alike
+    out = capsys.readouterr().out
+    assert "class agreement: per" in " ".join(out.split()) and not SNAKE_CASE.search(out.partition("measured")[2])
 
 
 def test_training_data_reads_in_words_with_the_command_that_built_it_in_the_tooltip(qtbot, bundled_panel):

@@ -20,7 +20,7 @@ from ..catalog import DIFFUSERS_CONFIG, DIFFUSERS_WEIGHTS, folder_weights
 from ..file_damage import CUT_SHORT_SAID, holds_pickle, holds_text
 from ..wording import SUPPORTED, counted
 from .errors import ModelFileError
-from .own_weights import companion_file, own_network, without_card
+from .own_weights import companion_file, folder_file, own_network, without_card
 from .sd_vae import SD_SCALE, SDXL_SCALE, guess_scaling_factor
 from .state_files import TORCH_SUFFIXES, damaged_safetensors, error_reason, load_plain, safetensors_names
 from .weights import CARD_NAME, WEIGHTS_NAME, save_model
@@ -48,9 +48,9 @@ class NeedsScale(ModelFileError):
         super().__init__(f"{self.path.name} is {description}; its latent scale must be chosen: {choices}")
 
 
-# genimg's own weights without their card.json, or another file of a model's folder (own_weights): refused as an
-# unsupported file is, but its description says what to do, where the list of what genimg opens would read as if
-# the file were foreign
+# genimg's own weights without their card.json, another file of a model's folder, or a file of the user's own
+# directions (own_weights): refused as an unsupported file is, but its description says what to do, where the list
+# of what genimg opens would read as if the file were foreign
 CARDLESS = "genimg-weights"
 
 
@@ -185,6 +185,8 @@ def identify(path: Path) -> Identified:
         raise ModelFileError(f"{path} does not exist")
     if path.name in (CARD_NAME, WEIGHTS_NAME) and (path.parent / CARD_NAME).is_file():
         return Identified("genimg", "a genimg model folder")
+    if said := folder_file(path):  # its figures or sample grid, picked in the folder for the model
+        return Identified(CARDLESS, said)
     with path.open("rb") as f:
         head = f.read(16)
     if not head:

@@ -1,5 +1,6 @@
-"""A genimg model's own model.safetensors met without its card.json, told by its tensor names alone; and the other
-safetensors files genimg writes into a model's folder (its directions, a GAN's discriminator), opened as a model.
+"""A genimg model's own model.safetensors met without its card.json, told by its tensor names alone; the other
+files genimg writes into a model's folder (its directions, a GAN's discriminator, its figures and sample grid) and
+the user's own directions files, opened as a model.
 
 The names say which of genimg's networks the weights are for, but not the sizes the card records (resolution,
 latent channels, classes, the directions beside it), so such a file is named for what it is and the user is told
@@ -14,6 +15,7 @@ from pathlib import Path
 import torch
 from torch import nn
 
+from ..attributes import saved_folder, saved_identity, user_directions_folder
 from .gan import Discriminator, GANConfig, Generator
 from .latent_gan import LatentGANConfig, LatentGenerator
 from .refine import DISCRIMINATOR_FILE
@@ -86,10 +88,13 @@ def without_card(what: str, name: str) -> str:
 
 def companion_file(names: Iterable[str], path: Path) -> str:
     """What `path` is, where its tensor names are those of a file genimg writes into a model's folder beside its
-    weights (its slider directions, a GAN's discriminator), and what to open instead; '' for any other. Such a file
-    was "a weights file … of an architecture genimg does not know", as if it were foreign."""
+    weights (its slider directions, a GAN's discriminator) or those of the user's own directions, and what to open
+    instead; '' for any other. Such a file was "a weights file … of an architecture genimg does not know", as if it
+    were foreign."""
     names = list(names)
     every, most = _discriminator_layouts()
+    if frozenset(names) == _DIRECTIONS_TENSORS and (saved_identity(path) is not None or _in_directions_folder(path)):
+        return _users_directions(path)  # saved by the window (attributes.save_user_directions), older ones unmarked
     if frozenset(names) == _DIRECTIONS_TENSORS:
         what, model, standard = "the slider directions file", "model", DIRECTIONS_NAME
     elif every <= layout(names) <= most:
@@ -98,6 +103,47 @@ def companion_file(names: Iterable[str], path: Path) -> str:
         return ""
     folder = Path(path).absolute().parent
     if (folder / CARD_NAME).is_file():
-        return f"{what} of the {model} in its folder, not a model itself: open the folder ({folder}) for the {model}"
+        return _open_the_folder(f"{what} of the {model} in its folder", folder, model)
     return (f"{what} of a genimg {model}, not a model itself: open the {model}'s folder (card.json beside "
             f"{WEIGHTS_NAME}), with this file in it as {standard}")
+
+
+def _open_the_folder(what: str, folder: Path, model: str = "model") -> str:
+    return f"{what}, not a model itself: open the folder ({folder}) for the {model}"
+
+
+# the files `genimg train` writes into a model's folder that hold no tensors (train/loop.py), as a sentence's
+# subject: opened as a model they were "a text file", "a PNG image", then the list of what genimg opens
+_FOLDER_FILES = {"metrics.json": "the file of figures training measured for the model in its folder",
+                 "samples.png": "the grid of samples training drew with the model in its folder"}
+
+
+def folder_file(path: Path) -> str:
+    """What `path` is, where it is one of _FOLDER_FILES beside a model's card.json, and what to open instead (that
+    folder); '' for any other file."""
+    folder = Path(path).absolute().parent
+    what = _FOLDER_FILES.get(Path(path).name)
+    return _open_the_folder(what, folder) if what and (folder / CARD_NAME).is_file() else ""
+
+
+def _in_directions_folder(path: Path) -> bool:
+    """Whether path lies where the window keeps the user's own directions files (not made if missing)."""
+    place = user_directions_folder(create=False)
+    return place.is_dir() and Path(path).absolute().parent.samefile(place)
+
+
+def _users_directions(path: Path) -> str:
+    """What a file of the user's own directions is and how they are used: the window adds them to their model's
+    sliders as it loads (ui/user_direction_files.py), from the directions folder, where a file is found by the
+    start of its model's weights digest at the end of its name (attributes.user_directions_file)."""
+    path = Path(path)
+    model = f" (last loaded from {folder})" if (folder := saved_folder(path)) else ""
+    said = ("a file of your own slider directions, made with Edit → New direction from examples…, not a model "
+            "itself: the genimg window adds them to the sliders of the model they were made in whenever that model "
+            "loads")
+    if _in_directions_folder(path):
+        return f"{said}: load that model{model}"
+    short = (saved_identity(path) or "")[:12]
+    named = f" as {path.stem}-{short}{path.suffix}" if short and not path.stem.endswith(f"-{short}") else ""
+    place = user_directions_folder(create=False)
+    return f"{said}, from its directions folder ({place}): put this file there{named}, then load that model{model}"
