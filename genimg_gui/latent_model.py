@@ -101,11 +101,13 @@ def same_model(f: LatentFile, own: Path | None, info: ModelInfo,
 def made_scale(f: LatentFile, own: Path | None) -> float | None:
     """The latent scale the file was made at where a converted SD VAE made it: as the file records, else (written
     before files recorded it) as the card of its own folder says (own_model: the conversion it records, one folder
-    per scale); None for any other model."""
-    if f.latent_scale is not None:
+    per scale); None for any other model. The card is read once per file (LatentFile.scales_read)."""
+    if f.latent_scale is not None or own is None:
         return f.latent_scale
-    entry = read_entry(own) if own is not None else None
-    return converted_scale(entry.card) if entry is not None else None
+    if own not in f.scales_read:
+        entry = read_entry(own)
+        f.scales_read[own] = converted_scale(entry.card) if entry is not None else None
+    return f.scales_read[own]
 
 
 def other_scale(f: LatentFile, own: Path | None, info: ModelInfo) -> bool:

@@ -5,13 +5,17 @@ from __future__ import annotations
 
 import json
 import zipfile
+from pathlib import Path
 
 import numpy as np
 from PIL import Image
 
 import foreign_builders as fb
+from genimg_gui import latent_model
+from genimg_gui.catalog import converted_models
 from genimg_gui.cli import main
 from genimg_gui.export import read_latent
+from genimg_gui.wording import converted_scale
 
 
 def run(*args) -> int:
@@ -57,13 +61,37 @@ def test_a_latent_is_decoded_at_the_scale_it_was_made_at_not_the_files_last(tmp_
     assert np.array_equal(pixels(tmp_path / "r3" / "photo_decoded.png"), own)
 
 
-def test_a_latent_written_before_files_recorded_their_scale_goes_by_its_conversions_card(tmp_path, capsys):
-    vae, latent, own = made_at_sd_then_converted_at_sdxl(tmp_path, capsys)
-    with zipfile.ZipFile(latent) as z:  # its model record as genimg wrote it before: no latent_scale
+def as_written_before(latent, old):
+    """The latent file as genimg wrote it before latent files recorded their scale: its model record without it."""
+    with zipfile.ZipFile(latent) as z:
         arrays = {name[:-4]: np.load(z.open(name)) for name in z.namelist()}
     record = json.loads(str(arrays["model"]))
     record.pop("latent_scale", None)
     arrays["model"] = np.array(json.dumps(record))
-    np.savez(tmp_path / "old.npz", **arrays)
+    np.savez(old, **arrays)
+    return old
+
+
+def test_a_latent_written_before_files_recorded_their_scale_goes_by_its_conversions_card(tmp_path, capsys):
+    vae, latent, own = made_at_sd_then_converted_at_sdxl(tmp_path, capsys)
+    as_written_before(latent, tmp_path / "old.npz")
     assert run("decode", tmp_path / "old.npz", "--vae", vae, "-o", tmp_path / "given") == 0
     assert np.array_equal(pixels(tmp_path / "given" / "old_decoded.png"), own)
+
+
+def test_an_old_latents_scale_is_read_from_its_conversions_card_once(tmp_path, capsys, monkeypatch):
+    """decode read the card of an old file's own conversion for its scale at each question asked of the file (the
+    scale to load the file given at, whether that is another scale, whether the model used made it): three times."""
+    vae, latent, own = made_at_sd_then_converted_at_sdxl(tmp_path, capsys)
+    old, sd = as_written_before(latent, tmp_path / "old.npz"), conversion_at(0.18215)
+    reads, read = [], latent_model.read_entry
+    monkeypatch.setattr(latent_model, "read_entry", lambda folder: reads.append(Path(folder)) or read(folder))
+    assert run("decode", old, "--vae", vae, "-o", tmp_path / "given") == 0
+    assert np.array_equal(pixels(tmp_path / "given" / "old_decoded.png"), own)
+    assert reads.count(sd) == 2, reads  # once to find it as the file's own model (own_model), once for its scale
+
+
+def conversion_at(scale: float):
+    """The folder genimg converted the SD VAE file into at this latent scale (catalog.converted_models)."""
+    return next(Path(e.path) for e in converted_models() if converted_scale(e.card) == scale)
+
