@@ -4,6 +4,7 @@ for the file's own model and drew another picture without a word."""
 from __future__ import annotations
 
 import json
+import shutil
 import zipfile
 from pathlib import Path
 
@@ -95,3 +96,23 @@ def conversion_at(scale: float):
     """The folder genimg converted the SD VAE file into at this latent scale (catalog.converted_models)."""
     return next(Path(e.path) for e in converted_models() if converted_scale(e.card) == scale)
 
+
+def test_a_conversion_folder_at_another_scale_given_is_said_to_be_at_another_scale(tmp_path, capsys):
+    """`decode --vae` with genimg's conversion folder at sdxl of the file the latent was made with at sd said it
+    "was made with other weights of my-vae than those in …": the weights are the very same, at another scale."""
+    vae, latent, own = made_at_sd_then_converted_at_sdxl(tmp_path, capsys)
+    sdxl = conversion_at(0.13025)
+    assert run("decode", latent, "--vae", sdxl, "-o", tmp_path / "given") == 0
+    err = capsys.readouterr().err
+    assert (f"genimg: note: {latent} was made with my-vae at latent scale 0.18215 (sd); decoded with my-vae at latent "
+            "scale 0.13025 (sdxl), as --vae says, which gives another picture (leave out --vae to decode it with its "
+            "own)") in err, err
+    assert "other weights" not in err, err
+
+    shutil.rmtree(conversion_at(0.18215))  # its own conversion gone: the file itself, at its scale, is named
+    assert run("decode", latent, "--vae", sdxl, "-o", tmp_path / "gone") == 0
+    err = capsys.readouterr().err
+    assert (f"scale 0.13025 (sdxl), as --vae says, which gives another picture (pass --vae {vae} --latent-scale sd to "
+            "decode it at its own)") in err, err
+    assert run("decode", latent, "--vae", vae, "--latent-scale", "sd", "-o", tmp_path / "as-said") == 0
+    assert np.array_equal(pixels(tmp_path / "as-said" / "photo_decoded.png"), own)
