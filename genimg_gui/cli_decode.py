@@ -136,6 +136,8 @@ def other_model_note(path: Path, f: LatentFile, info: ModelInfo, own: Path | Non
     file that records no model is the model given's to decode. "" when there is nothing to say."""
     if not (name := recorded_name(f)) or same_model(f, own, info):
         return ""
+    if other_scale(f, own, info):  # its very weights, converted at another scale: "other weights" was untrue
+        return other_scale_note(path, f, info, own)
     kind = info.kind
     if name == info.name:  # its own folder trained again, or a model trained apart under its name
         made = f"other weights of {name} than those in {info.path}"
@@ -150,6 +152,22 @@ def other_model_note(path: Path, f: LatentFile, info: ModelInfo, own: Path | Non
     used = f"{info.name}, as --{kind} says" if given else info.name
     file = shown_name(path)  # as typed: two files of one name in two folders are told apart
     return f"genimg: note: {file} was made with {made}; decoded with {used}, which gives another picture{how}"
+
+
+def other_scale_note(path: Path, f: LatentFile, info: ModelInfo, own: Path | None) -> str:
+    """The note for a file decoded by a conversion of its SD VAE file at another latent scale than it was made at
+    (a conversion folder given to --vae: it holds its one scale), as the scale refused of --vae FILE is said."""
+    made, used = made_scale(f, own), converted_scale(info.card)
+    opened = user_file(info.card, info.path)
+    if own is not None:
+        how = " (leave out --vae to decode it with its own)"
+    elif opened != info.path and Path(opened).exists():  # the file itself opens at the latent's scale
+        how = f" (pass --vae {shlex.quote(opened)} --latent-scale {scale_option(made)} to decode it at its own)"
+    else:
+        how = f" ({pass_own(f, path, 'vae')} to decode it with its own)"
+    return (f"genimg: note: {shown_name(path)} was made with {recorded_name(f)} at latent scale {made} "
+            f"({scale_option(made)}); decoded with {info.name} at latent scale {used} ({scale_option(used)}), as "
+            f"--vae says, which gives another picture{how}")
 
 
 def fallback_note(path: Path, f: LatentFile, kind: str, used: str) -> str:

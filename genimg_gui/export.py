@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 import re
 import zipfile
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol, Sequence
 
@@ -139,6 +139,9 @@ class LatentFile:
     labels: tuple[str, ...] = ()    # the directions they move along, by name
     sample: dict | None = None  # how a GAN sample was drawn (seed_draws.sample_record); None if not recorded
     latent_scale: float | None = None  # the converted SD VAE's latent scale it was made at; None if it records none
+    # a model folder -> the latent scale its card records, for a file that records none (latent_model.made_scale):
+    # read once per file, not at each of the questions decode and the window ask of it
+    scales_read: dict[Path, float | None] = field(default_factory=dict, repr=False)
 
 
 def read_latent(path: str | Path) -> LatentFile:

@@ -66,7 +66,7 @@ def own_model(f: LatentFile, beside: Path, kind: str, entries: list[ModelEntry],
     if f.identity:  # each card read now: a listed one was read when listed, maybe before its folder was trained again
         mine = (place for place in recorded if _model_at(place, kind, "") is not None)
         others = (place for place in listed if (model := _model_at(place, kind, "")) is not None
-                  and _may_hold(model, f.identity, f.model_name))
+                  and _may_hold(model, f.identity, f.model_name) and _at_its_scale(model, f))
         return next((place for place in chain(mine, others) if digest_of(place) == f.identity.lower()), None)
     places = recorded + (listed if f.model_name else [])  # a file that records a path only: that folder alone
     return next((place for place in places if _model_at(place, kind, f.model_name) is not None), None)
@@ -101,11 +101,13 @@ def same_model(f: LatentFile, own: Path | None, info: ModelInfo,
 def made_scale(f: LatentFile, own: Path | None) -> float | None:
     """The latent scale the file was made at where a converted SD VAE made it: as the file records, else (written
     before files recorded it) as the card of its own folder says (own_model: the conversion it records, one folder
-    per scale); None for any other model."""
-    if f.latent_scale is not None:
+    per scale); None for any other model. The card is read once per file (LatentFile.scales_read)."""
+    if f.latent_scale is not None or own is None:
         return f.latent_scale
-    entry = read_entry(own) if own is not None else None
-    return converted_scale(entry.card) if entry is not None else None
+    if own not in f.scales_read:
+        entry = read_entry(own)
+        f.scales_read[own] = converted_scale(entry.card) if entry is not None else None
+    return f.scales_read[own]
 
 
 def other_scale(f: LatentFile, own: Path | None, info: ModelInfo) -> bool:
@@ -132,6 +134,12 @@ def _model_at(folder: Path, kind: str, name: str) -> ModelEntry | None:
     happens to share a relative path); None if there is none."""
     entry = read_entry(folder)
     return entry if entry is not None and entry.kind == kind and (not name or entry.name == name) else None
+
+
+def _at_its_scale(entry: ModelEntry, f: LatentFile) -> bool:
+    """Whether a listed model may be the file's own by its latent scale: a conversion of the file's SD VAE file at
+    another scale than the file records holds its weights, and draws another picture."""
+    return f.latent_scale is None or converted_scale(entry.card) in (None, f.latent_scale)
 
 
 def _may_hold(entry: ModelEntry, identity: str, name: str) -> bool:

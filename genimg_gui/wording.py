@@ -123,12 +123,12 @@ def as_scale(value: object) -> float | None:
 
 def latent_scale_said(card: dict) -> str:
     """"latent scale 0.13025 (SDXL, from config.json)": a converted SD VAE's, as the window and the CLI say it;
-    "" for any other model."""
-    source = card.get("source")
-    if not isinstance(source, dict) or "scaling_factor" not in source:
+    "" for any other model (one whose card records no valid scale, as converted_scale reads it)."""
+    if (scale := converted_scale(card)) is None:
         return ""
+    source = card["source"]
     how = source.get("scale_label", "chosen") + (f", from {source['scale_from']}" if source.get("scale_from") else "")
-    return f"latent scale {source['scaling_factor']} ({how})"
+    return f"latent scale {scale} ({how})"
 
 
 def close_name(typed: str, labels: list[str]) -> str:

@@ -98,7 +98,7 @@ def test_rows_giving_a_file_different_labels_are_named_once_and_the_last_row_is_
     csv.write_text("\n".join(rows) + "\n")
     labelled, _ = with_labels(load_folder(data, 32), str(csv), "colour", warn=warned.append)
     assert warned == [f"{csv}: 6 files have more than one row with different labels; the last row is used: "
-                      "red/square 0.png (red, blue), red/square 1.png (red, blue), blue/square 0.png (blue, red), "
+                      "red/square 0.png (red, blue), red/square 1.png (red, blue), blue/square 0.png (blue, red) "
                       "and 3 more"]
     assert labelled.classes[int(labelled.labels[labelled.files.index("red/square 0.png")])] == "blue"
 

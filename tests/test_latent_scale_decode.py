@@ -4,14 +4,19 @@ for the file's own model and drew another picture without a word."""
 from __future__ import annotations
 
 import json
+import shutil
 import zipfile
+from pathlib import Path
 
 import numpy as np
 from PIL import Image
 
 import foreign_builders as fb
+from genimg_gui import latent_model
+from genimg_gui.catalog import converted_models
 from genimg_gui.cli import main
 from genimg_gui.export import read_latent
+from genimg_gui.wording import converted_scale
 
 
 def run(*args) -> int:
@@ -57,13 +62,57 @@ def test_a_latent_is_decoded_at_the_scale_it_was_made_at_not_the_files_last(tmp_
     assert np.array_equal(pixels(tmp_path / "r3" / "photo_decoded.png"), own)
 
 
-def test_a_latent_written_before_files_recorded_their_scale_goes_by_its_conversions_card(tmp_path, capsys):
-    vae, latent, own = made_at_sd_then_converted_at_sdxl(tmp_path, capsys)
-    with zipfile.ZipFile(latent) as z:  # its model record as genimg wrote it before: no latent_scale
+def as_written_before(latent, old):
+    """The latent file as genimg wrote it before latent files recorded their scale: its model record without it."""
+    with zipfile.ZipFile(latent) as z:
         arrays = {name[:-4]: np.load(z.open(name)) for name in z.namelist()}
     record = json.loads(str(arrays["model"]))
     record.pop("latent_scale", None)
     arrays["model"] = np.array(json.dumps(record))
-    np.savez(tmp_path / "old.npz", **arrays)
+    np.savez(old, **arrays)
+    return old
+
+
+def test_a_latent_written_before_files_recorded_their_scale_goes_by_its_conversions_card(tmp_path, capsys):
+    vae, latent, own = made_at_sd_then_converted_at_sdxl(tmp_path, capsys)
+    as_written_before(latent, tmp_path / "old.npz")
     assert run("decode", tmp_path / "old.npz", "--vae", vae, "-o", tmp_path / "given") == 0
     assert np.array_equal(pixels(tmp_path / "given" / "old_decoded.png"), own)
+
+
+def test_an_old_latents_scale_is_read_from_its_conversions_card_once(tmp_path, capsys, monkeypatch):
+    """decode read the card of an old file's own conversion for its scale at each question asked of the file (the
+    scale to load the file given at, whether that is another scale, whether the model used made it): three times."""
+    vae, latent, own = made_at_sd_then_converted_at_sdxl(tmp_path, capsys)
+    old, sd = as_written_before(latent, tmp_path / "old.npz"), conversion_at(0.18215)
+    reads, read = [], latent_model.read_entry
+    monkeypatch.setattr(latent_model, "read_entry", lambda folder: reads.append(Path(folder)) or read(folder))
+    assert run("decode", old, "--vae", vae, "-o", tmp_path / "given") == 0
+    assert np.array_equal(pixels(tmp_path / "given" / "old_decoded.png"), own)
+    assert reads.count(sd) == 2, reads  # once to find it as the file's own model (own_model), once for its scale
+
+
+def conversion_at(scale: float):
+    """The folder genimg converted the SD VAE file into at this latent scale (catalog.converted_models)."""
+    return next(Path(e.path) for e in converted_models() if converted_scale(e.card) == scale)
+
+
+def test_a_conversion_folder_at_another_scale_given_is_said_to_be_at_another_scale(tmp_path, capsys):
+    """`decode --vae` with genimg's conversion folder at sdxl of the file the latent was made with at sd said it
+    "was made with other weights of my-vae than those in …": the weights are the very same, at another scale."""
+    vae, latent, own = made_at_sd_then_converted_at_sdxl(tmp_path, capsys)
+    sdxl = conversion_at(0.13025)
+    assert run("decode", latent, "--vae", sdxl, "-o", tmp_path / "given") == 0
+    err = capsys.readouterr().err
+    assert (f"genimg: note: {latent} was made with my-vae at latent scale 0.18215 (sd); decoded with my-vae at latent "
+            "scale 0.13025 (sdxl), as --vae says, which gives another picture (leave out --vae to decode it with its "
+            "own)") in err, err
+    assert "other weights" not in err, err
+
+    shutil.rmtree(conversion_at(0.18215))  # its own conversion gone: the file itself, at its scale, is named
+    assert run("decode", latent, "--vae", sdxl, "-o", tmp_path / "gone") == 0
+    err = capsys.readouterr().err
+    assert (f"scale 0.13025 (sdxl), as --vae says, which gives another picture (pass --vae {vae} --latent-scale sd to "
+            "decode it at its own)") in err, err
+    assert run("decode", latent, "--vae", vae, "--latent-scale", "sd", "-o", tmp_path / "as-said") == 0
+    assert np.array_equal(pixels(tmp_path / "as-said" / "photo_decoded.png"), own)

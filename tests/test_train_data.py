@@ -26,7 +26,7 @@ def test_skipped_files_are_named_on_stderr_the_first_ten_of_each_reason(tmp_path
     err = capsys.readouterr().err
     assert f"data: 12 images from {data.resolve()}, 13 files skipped; device: " in err
     named = ", ".join(f"bad {i:02}.png" for i in range(10))
-    assert f"\nskipped, not an image: {named}, and 2 more\n" in err
+    assert f"\nskipped, not an image: {named} and 2 more\n" in err
     assert "\nskipped, smaller than 16px: more/tiny.png\n" in err
     assert read_entry(tmp_path / "out").card["training"]["skipped"] == {"file is not an image": 12,
                                                                         "smaller than 16px": 1}

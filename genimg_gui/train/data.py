@@ -9,7 +9,7 @@ import torch
 
 from ..data_folder import DataFolderWalk
 from ..holdout import held_out_size
-from ..wording import counted
+from ..wording import counted, listed
 from ..imaging import IMAGE_SUFFIXES, ImageLoadError, fit_square, open_image
 from ..small_pictures import SMALL_SIDE
 from . import TrainError
@@ -74,9 +74,7 @@ def describe_model_folders(folders: list[str]) -> str:
     """', 2 model folders skipped (m1, runs/m2)': those DataFolderWalk found, the first NAMED_PER_REASON named."""
     if not folders:
         return ""
-    more = len(folders) - NAMED_PER_REASON
-    named = ", ".join(folders[:NAMED_PER_REASON]) + (f", and {more} more" if more > 0 else "")
-    return f", {counted(len(folders), 'model folder')} skipped ({named})"
+    return f", {counted(len(folders), 'model folder')} skipped ({listed(folders, NAMED_PER_REASON)})"
 
 
 def count_skipped(skipped_files: dict[str, list[str]]) -> str:
@@ -90,9 +88,7 @@ def name_skipped(skipped_files: dict[str, list[str]]) -> list[str]:
     NAMED_PER_REASON of them and how many more: a count alone leaves the user to hunt for them."""
     lines = []
     for reason, names in skipped_files.items():
-        more = len(names) - NAMED_PER_REASON
-        shown = ", ".join(names[:NAMED_PER_REASON]) + (f", and {more} more" if more > 0 else "")
-        lines.append(f"skipped, {reason.removeprefix('file is ')}: {shown}")
+        lines.append(f"skipped, {reason.removeprefix('file is ')}: {listed(names, NAMED_PER_REASON)}")
     return lines
 
 

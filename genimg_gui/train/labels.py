@@ -18,7 +18,7 @@ from typing import Callable, Iterator, TextIO
 
 import torch
 
-from ..wording import counted
+from ..wording import counted, listed
 from . import TrainError, TrainUsageError
 from .data import FolderData
 
@@ -44,8 +44,8 @@ def with_labels(data: FolderData, source: str, column: str = "label",
         by_file = {name: label for name, (_, label) in written.items()}
     keep = [i for i, f in enumerate(data.files) if by_file.get(f)]
     classes = sorted({by_file[data.files[i]] for i in keep})
-    listed = set(data.files)
-    unmatched = [row for name, (row, _) in written.items() if name not in listed]
+    in_folder = set(data.files)
+    unmatched = [row for name, (row, _) in written.items() if name not in in_folder]
     if len(classes) < 2:
         raise TrainError(_too_few_classes(data, source, column, classes, len(keep), unmatched, len(written), root,
                                           needs))
@@ -143,10 +143,10 @@ def _csv_rows(path: Path, column: str, root: Path | None,
         reader = csv.DictReader(fh)
         _check_columns(path, reader.fieldnames or [], column)
         rows = [((row["file"] or "").strip(), (row[column] or "").strip()) for row in reader]
-    listed = [(_as_listed(written, root), written, label) for written, label in rows]
-    if warn is not None and (conflicts := conflicting_rows(path, [(name, label) for name, _, label in listed])):
+    named = [(_as_listed(written, root), written, label) for written, label in rows]
+    if warn is not None and (conflicts := conflicting_rows(path, [(name, label) for name, _, label in named])):
         warn(conflicts)
-    return {name: (written, label) for name, written, label in listed}
+    return {name: (written, label) for name, written, label in named}
 
 
 def conflicting_rows(path: Path, rows: list[tuple[str, str]]) -> str:
@@ -161,11 +161,10 @@ def conflicting_rows(path: Path, rows: list[tuple[str, str]]) -> str:
     conflicts = [(name, labels) for name, labels in labels_of.items() if len(labels) > 1]
     if not conflicts:
         return ""
-    shown = ", ".join(f"{name} ({', '.join(label or 'no label' for label in labels)})"
-                      for name, labels in conflicts[:NAMED_CONFLICTS])
-    more = len(conflicts) - NAMED_CONFLICTS
+    shown = listed([f"{name} ({', '.join(label or 'no label' for label in labels)})" for name, labels in conflicts],
+                   NAMED_CONFLICTS)
     return (f"{path}: {counted(len(conflicts), 'file')} {'has' if len(conflicts) == 1 else 'have'} more than one "
-            f"row with different labels; the last row is used: {shown}" + (f", and {more:,} more" if more > 0 else ""))
+            f"row with different labels; the last row is used: {shown}")
 
 
 def _as_listed(written: str, root: Path | None) -> str:

@@ -30,17 +30,18 @@ from typing import TYPE_CHECKING, Callable
 import numpy as np
 
 from .. import seed_draws
-from ..catalog import ModelEntry, read_entry
+from ..catalog import ModelEntry
 from ..edit import Directions, EditState, edited_latent, fits
 from ..engine import requests as rq
 from ..export import LatentFile, read_latent
 from ..file_stamp import FileStamp, stamp_of
 from ..history import History
-from ..latent_model import (DigestOf, WeightsUnread, other_weights_at, own_model, read_elsewhere, recorded_name,
-                            same_model)
+from ..latent_model import (DigestOf, WeightsUnread, made_scale, other_scale, other_weights_at, own_model,
+                            read_elsewhere, recorded_name, same_model)
 from ..wording import listed
 from .already_open import new_files, open_copy, show_open
 from .item import Item
+from .latent_words import not_opened_at_scale, opened_message, switching_message
 
 if TYPE_CHECKING:
     from .document import Document
@@ -197,7 +198,9 @@ class LatentFiles:
         elif refused:
             if claimed in self.claims and self.claims[claimed].path == path:  # the others may load theirs
                 del self.claims[claimed]
-            doc.error.emit(not_opened(Path(path).name, recorded_name(f), kind, f.model_path, info, there, asked))
+            doc.error.emit(not_opened_at_scale(Path(path).name, recorded_name(f), info, made_scale(f, own))
+                           if info is not None and asked is None and other_scale(f, own, info) else
+                           not_opened(Path(path).name, recorded_name(f), kind, f.model_path, info, there, asked))
         else:
             self._load_for(path, recorded_name(f), kind, info, own)
 
@@ -331,22 +334,6 @@ def not_switched(names: list[str], model: str, kind: str, claim: _Claim) -> str:
             f"open, so open {files if one else 'them'} on {'its' if one else 'their'} own to switch to {model}")
 
 
-def switching_message(name: str, model: str, kind: str, info: rq.ModelInfo | None, folder: Path,
-                      pictures: bool) -> str:
-    """What the status bar says as the model that made a latent file loads for it: where another of its kind is
-    loaded, that the VAE or GAN in use is switched, and that the pictures open follow it (as on any switch)."""
-    entry = read_entry(folder)
-    now = entry.name if entry is not None else model
-    if info is None:
-        return f"Loading {now}, which made {name}"
-    follow = "; the pictures open follow it" if pictures else ""
-    if os.path.realpath(info.path) == os.path.realpath(folder):  # written again since it was loaded: the file's now
-        return f"Loading {now} again from {folder}, the weights it holds now, which made {name}{follow}"
-    was = info.name
-    if was == now:  # another folder, or other weights, of one name
-        was, now = f"{was} ({info.path})", f"{now} ({folder})"
-    return f"Switching the {kind.upper()} from {was} to {now}, which made {name}{follow}"
-
 
 def sample_of(f: LatentFile) -> tuple[int, float, str | None, str] | None:
     """The (seed, ψ, class name, draw) a GAN sample was drawn with (seed_draws.sample_record); None if not recorded."""
@@ -382,16 +369,3 @@ def values_on(f: LatentFile, directions: Directions | None) -> tuple[float, ...]
     values = tuple(by_label.get(label, 0.0) for label in directions.labels)
     remade = edited_latent(EditState(f.base, values), directions)
     return values if np.allclose(remade, f.latent, rtol=1e-4, atol=1e-4) else None
-
-
-def opened_message(name: str, model: str, f: LatentFile, restored: bool) -> str:
-    """What the status bar says of a latent file opened: the model that drew it, and where its edit went."""
-    said = f"Opened {name}, drawn by {model}"
-    if not recorded_name(f):
-        said += " (it records no model: if another made it, its picture is another)"
-    if any(f.values) and restored:
-        return said + "; its edit is its last step in History"
-    if not restored:
-        mask = ", without its mask" if f.mask is not None else ""
-        return said + f"; its edit is not along these directions, so it opened as one picture{mask}"
-    return said

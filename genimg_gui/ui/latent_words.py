@@ -1,0 +1,61 @@
+"""What the status bar says as a latent file opens (ui/latent_files.py): the switch to the model that made it, the
+file opened, and a file refused because the SD VAE loaded is its weights at another latent scale."""
+from __future__ import annotations
+
+import os
+import shlex
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from ..catalog import read_entry, user_file
+from ..export import LatentFile
+from ..latent_model import recorded_name
+from ..wording import latent_scale_said
+
+if TYPE_CHECKING:
+    from ..engine import requests as rq
+
+
+def switching_message(name: str, model: str, kind: str, info: rq.ModelInfo | None, folder: Path,
+                      pictures: bool) -> str:
+    """What the status bar says as the model that made a latent file loads for it: where another of its kind is
+    loaded, that the VAE or GAN in use is switched, and that the pictures open follow it (as on any switch)."""
+    entry = read_entry(folder)
+    now = entry.name if entry is not None else model
+    if info is None:
+        return f"Loading {now}, which made {name}"
+    follow = "; the pictures open follow it" if pictures else ""
+    if os.path.realpath(info.path) == os.path.realpath(folder):  # written again since it was loaded: the file's now
+        return f"Loading {now} again from {folder}, the weights it holds now, which made {name}{follow}"
+    was = info.name
+    at_was, at_now = latent_scale_said(info.card), latent_scale_said(entry.card) if entry is not None else ""
+    if was == now and at_was and at_now and at_was != at_now:  # one SD VAE file's conversions: genimg's own folders
+        was, now = f"{was} at {at_was}", f"{now} at {at_now}"
+    elif was == now:  # another folder, or other weights, of one name
+        was, now = f"{was} ({info.path})", f"{now} ({folder})"
+    return f"Switching the {kind.upper()} from {was} to {now}, which made {name}{follow}"
+
+
+def not_opened_at_scale(name: str, model: str, info: rq.ModelInfo, scale: float) -> str:
+    """Why a latent file made with an SD VAE file at one latent scale was not opened where the VAE loaded is that
+    file's conversion at another, and its own is not found (another scale draws another picture; "holds other
+    weights" was untrue): how to convert the file at its scale again, which the window then switches to, or decode
+    it (`decode --vae FILE` opens FILE at the scale the latent records)."""
+    opened = shlex.quote(user_file(info.card, info.path))
+    return (f"{name} was not opened: it was made with {model} at latent scale {scale}, and the {model} loaded is its "
+            f"weights at {latent_scale_said(info.card)}, which give another picture; convert {opened} at latent scale "
+            f"{scale} again (`genimg info {opened} --latent-scale {scale}`), then open {name} again. `genimg decode "
+            f"{name} --vae {opened}` decodes it at its scale")
+
+
+def opened_message(name: str, model: str, f: LatentFile, restored: bool) -> str:
+    """What the status bar says of a latent file opened: the model that drew it, and where its edit went."""
+    said = f"Opened {name}, drawn by {model}"
+    if not recorded_name(f):
+        said += " (it records no model: if another made it, its picture is another)"
+    if any(f.values) and restored:
+        return said + "; its edit is its last step in History"
+    if not restored:
+        mask = ", without its mask" if f.mask is not None else ""
+        return said + f"; its edit is not along these directions, so it opened as one picture{mask}"
+    return said
