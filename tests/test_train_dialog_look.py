@@ -100,7 +100,8 @@ def test_save_to_says_while_empty_the_folder_choosing_images_fills_in(qtbot, tmp
     assert dialog.out.placeholderText().endswith("/gan-<the images folder's name>")  # it follows the Model box
     pets = tmp_path / "pets"
     pets.mkdir()
-    dialog.data.setText(str(pets))
-    # what it said is what came
     promised = dialog.out.placeholderText().split(": ", 1)[1].replace("<the images folder's name>", "pets")
-    assert shown_path(dialog.out.text()) == promised
+    dialog.data.setText(str(pets))
+    assert shown_path(dialog.out.text()) == promised  # what it said is what came
+    dialog.out.clear()  # emptied, it names that folder, which Start then saves to (test_train_dialog_order)
+    assert dialog.out.placeholderText() == f"left empty, Start saves to {promised}"

@@ -22,14 +22,15 @@ from . import train_fields
 from .settings import Settings
 from .train_browse import browse_images, browse_save_to, choose_classes
 from .train_end import failed_to_start, run_finished
-from .train_memory import UNFINISHED, fill_form, form_of, names_another_model, save_to_refusal, unfinished_note
+from .train_memory import UNFINISHED, fill_form, form_of, save_to_refusal, unfinished_note
 from .train_fields import BROWSE
 from .train_kept import ModelKept, not_a_folder
 from .train_models import fill_space, fill_starts, listed_as
 from .train_shape import match_space, match_start, show_run_shape
 from .train_question import (OVERWRITE, RESUME, ask_continue_or_start_over, gone_since_asked, how_it_begins,
                              shape_of_run)
-from .train_run import ERROR, FOLDERS, LABEL_COLUMN, NOTHING_WRITTEN, default_output, train_arguments
+from .train_run import ERROR, FOLDERS, LABEL_COLUMN, NOTHING_WRITTEN, train_arguments
+from .train_save_to import fill_empty_save_to, leave_other_models, suggest_save_to
 from .train_watch import RunWatch
 from .window_geometry import ScrolledWhenShort, fit_dialog
 
@@ -60,7 +61,7 @@ class TrainDialog(QDialog):
         self.out = QLineEdit()
         self.out_browse = QPushButton(BROWSE)
         self.out_browse.clicked.connect(lambda: browse_save_to(self))
-        self._suggested_out = ""  # Save to as last suggested: a folder the user typed is theirs, and stays
+        self.suggested_out = ""  # Save to as last suggested (train_save_to): a folder the user typed stays
         self.minutes = train_fields.minutes_box()
         self.resolution = train_fields.resolution_box()
         self.sample_every = train_fields.sample_every_box()
@@ -178,18 +179,10 @@ class TrainDialog(QDialog):
         self.match_classes()
 
     def _suggest_output(self, *_args) -> None:
-        """A folder beside the images named for them and the kind, while Save to holds no folder of the user's; not
-        named for a file (an image picked as Images suggested ~/genimg-models/vae-face_00.png)."""
-        if self.data.text() and not Path(self.data.text()).is_file() and self.out.text() in ("", self._suggested_out):
-            self._suggested_out = default_output(self.data.text(), self.kind.value())
-            self.out.setText(self._suggested_out)
+        suggest_save_to(self)
 
     def _leave_other_models(self, kind: str) -> None:
-        """A Save to naming a model of the other kind, or the VAE the GAN draws in, gets a first Save to's suggestion
-        for the new kind (it stayed: Start over wrote a GAN in the place of the VAE it drew in, deleting it)."""
-        if names_another_model(self.out.text(), kind, self.space.currentData() or ""):
-            self._suggested_out = default_output(self.data.text(), kind)
-            self.out.setText(self._suggested_out)
+        leave_other_models(self, kind)
 
     def _form_changed(self, *_args) -> None:
         """The images, Save to or kind changed: the last run's bar, failure or Start's refusal was about other
@@ -248,9 +241,7 @@ class TrainDialog(QDialog):
             chosen = not_a_folder(self.data.text()) if self.data.text().strip() else "No image folder chosen"
             self._refuse(f"⚠ {chosen}: choose a folder of images ({BROWSE})")
             return
-        if not self.out.text().strip():
-            self._refuse("⚠ Choose where to save the model (Save to…)")
-            return
+        filled = fill_empty_save_to(self)  # the folder its placeholder named: Start refused it, as if none was given
         if refused := save_to_refusal(self):
             self._refuse(refused)
             return
@@ -275,8 +266,9 @@ class TrainDialog(QDialog):
         # only now: a question cancelled leaves the last run's log as it was; a run continued keeps its grid on show
         self.watch.clear(keep_grid=choice == RESUME)
         self._refused = False
-        if said:
-            self.watch.say(said)
+        for line in (filled, said):
+            if line:
+                self.watch.say(line)
         if self.kept.note.text():  # too few images to hold any out: said before the run's own "held out: 0"
             self.watch.say(self.kept.note.text())
         self._folder_warning = (self.kept.note.text(), self.data.text())

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QProcess
 
-from ..earlier_run import earlier_run, saved_then_stopped
+from ..earlier_run import earlier_run, saved_card, saved_then_stopped
 from .train_question import left_behind
 from .train_run import grid_caption
 
@@ -31,7 +31,7 @@ def run_finished(dialog, code: int, status: QProcess.ExitStatus) -> None:
         dialog.say_begun()  # a run that wrote its model started, whatever it printed
         say_how_it_ended(dialog, stopped)
         caption = grid_caption(dialog.watch.kind, stopped=stopped)
-        dialog.watch.show_samples(Path(dialog._run_out) / "samples.png", caption)
+        dialog.watch.show_samples(Path(dialog._run_out) / "samples.png", caption, written_step(dialog._run_out), True)
         dialog.model_trained.emit(dialog._run_out)
     elif stopped:  # before its first step: the log's last line says nothing was written (it read as failed)
         say_nothing_written(dialog)
@@ -43,6 +43,14 @@ def run_finished(dialog, code: int, status: QProcess.ExitStatus) -> None:
     if dialog._close_when_done:
         dialog._close_when_done = False
         dialog.close()
+
+
+def written_step(folder: str) -> int | None:
+    """The step of the model a run wrote (its card's training.steps: an earlier step's where --keep-best kept it,
+    which its figures are of); None if the card does not say."""
+    training = (saved_card(Path(folder)) or {}).get("training")
+    step = training.get("steps") if isinstance(training, dict) else None
+    return step if isinstance(step, int) else None
 
 
 def say_nothing_written(dialog) -> None:

@@ -6,9 +6,9 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (QCheckBox, QComboBox, QDialogButtonBox, QFormLayout, QHBoxLayout, QLabel, QLineEdit,
                                QPushButton, QSizePolicy, QWidget)
 
-from ..paths import shown_path
 from .number_boxes import DecimalBox, NumberBox
-from .train_run import FOLDERS, LABEL_COLUMN, models_folder
+from .train_run import FOLDERS, LABEL_COLUMN
+from .train_save_to import save_to_placeholder
 
 BROWSE = "Browse…"  # the Images and Save to rows' buttons; the no-folder message names the first
 # the least time a run is given: 0.1 min was all start and end, the run saying only after it that it had hardly
@@ -40,11 +40,6 @@ class KindBox(QComboBox):
         """Choose a kind given as value() says it; one that is neither (a damaged setting) leaves the choice."""
         if (at := self.findData(kind)) >= 0:
             self.setCurrentIndex(at)
-
-
-def save_to_placeholder(kind: str) -> str:
-    """What Save to says while empty: the folder choosing Images fills in (the dialog's _suggest_output)."""
-    return f"filled in as you choose Images: {shown_path(models_folder())}/{kind}-<the images folder's name>"
 
 
 def minutes_box() -> DecimalBox:
@@ -150,14 +145,15 @@ def dialog_buttons(*actions: QPushButton) -> QDialogButtonBox:
 
 
 def follow_the_form(dialog) -> None:
-    """The words that follow the form's fields: Save to's placeholder names the Model box's kind, and the samples
-    frame the steps between samples."""
-    def match_kind(kind: str) -> None:
-        dialog.out.setPlaceholderText(save_to_placeholder(kind))
+    """The words that follow the form's fields: Save to's placeholder names the folder of the Images and Model box's
+    kind, and the samples frame the steps between samples."""
+    def match_placeholder(*_args) -> None:
+        dialog.out.setPlaceholderText(save_to_placeholder(dialog.data.text(), dialog.kind.value()))
 
-    dialog.kind.value_changed.connect(match_kind)
+    dialog.kind.value_changed.connect(match_placeholder)
+    dialog.data.textChanged.connect(match_placeholder)
     dialog.sample_every.valueChanged.connect(dialog.watch.expect_samples)
-    match_kind(dialog.kind.value())
+    match_placeholder()
     dialog.watch.expect_samples(dialog.sample_every.value())
 
 

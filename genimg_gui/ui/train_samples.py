@@ -1,6 +1,8 @@
 """The Train… dialog's samples frame, beside the log: a run's latest sample grid, what it shows, and the held-out
-figures measured with it; before a run, in the log's grey, when they will come. Framed as the log is: unframed, the
-right half of the dialog read as empty before a run, and the figures' line floated over the log on its own."""
+figures measured at its step (none until they are: a --minutes run measures its step 1 to time its evaluations, and
+those figures showed before any grid, of a model whose samples the user had not seen); before a run, in the log's
+grey, when they will come. Framed as the log is: unframed, the right half of the dialog read as empty before a run,
+and the figures' line floated over the log on its own."""
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
@@ -45,6 +47,8 @@ class SamplesFrame(QFrame):
         self.figures = _wrapped(FIGURES_TO_COME)
         self._figures_to_come = FIGURES_TO_COME
         self._figures_shown = False  # the line holds a run's figures, which a changed setting leaves on show
+        self._measured: dict[int, str] = {}  # the run's figures by the step they were measured at
+        self._grid_step: int | None = None  # the step of the grid on show, None for none (or one of no known step)
         self._say_figures(FIGURES_TO_COME, measured=False)
         column = QVBoxLayout(self)
         column.setContentsMargins(MARGIN, MARGIN, MARGIN, MARGIN)
@@ -65,9 +69,12 @@ class SamplesFrame(QFrame):
         if not self._figures_shown:
             self._say_figures(to_come, measured=False)
 
-    def show_figures(self, figures: str) -> None:
-        self._figures_shown = True
-        self._say_figures(figures, measured=True)
+    def show_figures(self, figures: str, step: int) -> None:
+        """Figures measured at a step: shown under that step's grid, kept until it comes (or for the run's end)."""
+        self._measured[step] = figures
+        if step == self._grid_step:
+            self._figures_shown = True
+            self._say_figures(figures, measured=True)
 
     def _say_figures(self, text: str, measured: bool) -> None:
         """A run's figures in the text's colour, what is to come in the placeholder's; none: no line at all (a
@@ -76,7 +83,17 @@ class SamplesFrame(QFrame):
         self.figures.setForegroundRole(QPalette.ColorRole.Text if measured else QPalette.ColorRole.PlaceholderText)
         self.figures.setVisible(bool(text))
 
-    def show_grid(self, pixmap: QPixmap, caption: str) -> None:
+    def show_grid(self, pixmap: QPixmap, caption: str, step: int | None, final: bool = False) -> None:
+        """A grid drawn at a step, with that step's figures once measured (an earlier grid's went: they were not its
+        own). final: the model a run wrote, of that step (None: unknown), whose figures an evaluation a stop left out
+        are the last measured before it, which name their step."""
+        self._grid_step = step
+        figures = self._measured.get(step) if step is not None else None
+        if final and figures is None:
+            earlier = [at for at in self._measured if step is None or at <= step]
+            figures = self._measured[max(earlier)] if earlier else None
+        self._figures_shown = bool(figures)
+        self._say_figures(figures or self._figures_to_come, measured=bool(figures))
         grid = pixmap.scaledToWidth(PREVIEW_WIDTH, Qt.TransformationMode.SmoothTransformation)
         self.preview.setPixmap(grid)
         # its height held: a label that wraps its words is laid out at its words' height, which cut the grid to a
@@ -87,9 +104,10 @@ class SamplesFrame(QFrame):
 
     def forget(self, keep_grid: bool = False) -> None:
         """The figures and (unless keep_grid) grid back to what is to come: they were another folder's run's."""
-        self._figures_shown = False
+        self._figures_shown, self._measured = False, {}
         self._say_figures(self._figures_to_come, measured=False)
         if not keep_grid:
+            self._grid_step = None
             self.preview.clear()
             self.preview.setMinimumHeight(0)
             self.preview.setText(self._grid_to_come)

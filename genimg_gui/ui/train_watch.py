@@ -12,7 +12,7 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QPlainTextEdit, QProgressBar,
 
 from ..earlier_run import RESUME_HINT, card_steps
 from ..wording import in_minutes
-from .train_run import (ERROR, MEASURING, PROGRESS_STEPS, SAMPLES, describe_figures, grid_caption,
+from .train_run import (ERROR, HELD_OUT, MEASURING, PROGRESS_STEPS, SAMPLES, describe_figures, grid_caption,
                         in_the_dialogs_terms, in_the_dialogs_words, moved_on, read_progress, share_done, shortened)
 from .train_samples import SamplesFrame
 
@@ -182,9 +182,9 @@ class RunWatch(QWidget):
             self._before_measuring = self.progress.format()
             self.progress.setFormat(f"step {int(m.group(1)):,} — measuring held-out figures…")
         elif m := SAMPLES.search(line):
-            self.show_samples(Path(m.group(2)), grid_caption(self.kind, int(m.group(1))))
+            self.show_samples(Path(m.group(2)), grid_caption(self.kind, int(m.group(1))), int(m.group(1)))
         elif figures := describe_figures(line):
-            self.samples.show_figures(figures)
+            self.samples.show_figures(figures, int(HELD_OUT.search(line).group(1)))
             self._measured()
 
     def _take_progress(self, step: int, steps: int | None, minutes_left: float) -> None:
@@ -225,11 +225,12 @@ class RunWatch(QWidget):
             self.progress.setFormat(self._before_measuring)
             self._before_measuring = ""
 
-    def show_samples(self, path: Path, caption: str) -> None:
-        """The run writes the grid before it logs the line, so the file is whole when read."""
+    def show_samples(self, path: Path, caption: str, step: int | None, final: bool = False) -> None:
+        """The grid drawn at a step, or (final) of the model a run wrote; the run writes the grid before it logs the
+        line, so the file is whole when read."""
         pixmap = QPixmap(str(path))
         if not pixmap.isNull():
-            self.samples.show_grid(pixmap, caption)
+            self.samples.show_grid(pixmap, caption, step, final)
 
     def failed(self, how: str) -> str:
         """The run ended without a model: the bar says so (it said "starting…" on), and the line under it why,
