@@ -25,7 +25,8 @@ from .engine.requests import ModelInfo
 from .fileio import StdoutFailed, fitted_name, why_not_written
 from .engine import spatial
 from .engine.runtime import Runtime
-from .imaging import ImageLoadError, crop_note, no_images_in, open_read
+from .image_files import no_images_in
+from .imaging import ImageLoadError, crop_note, open_read
 from .small_pictures import small_note
 from .morph import MAX_SIDE, max_scale
 from .models.weights import ModelFileError

@@ -15,7 +15,7 @@ from .cli_models import class_index, fit_used, load_model, seed_draw
 from .cli_names import shown_name
 from .cli_pictures import pictures_given
 from .export import read_latent
-from .imaging import no_images_in
+from .image_files import no_images_in
 from .wording import one_of
 from .morph import FORMATS, common_grid, default_scale, fps_note, min_frames, morph_path, write_animation
 

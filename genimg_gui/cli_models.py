@@ -18,7 +18,7 @@ from .cli_names import shown_name
 from .engine.requests import ModelInfo
 from .engine.runtime import Runtime
 from .export import read_latent
-from .imaging import with_pictures_step
+from .image_files import with_pictures_step
 from .models.foreign import NeedsScale
 from .models.weights import ModelFileError
 from .recipe import recipe_at

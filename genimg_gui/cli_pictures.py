@@ -1,5 +1,5 @@
 """The IMAGE or FOLDER arguments of `genimg encode`, `edit` and `interpolate`: a folder gives the pictures in it, as a
-folder dropped on the window opens them (imaging.images_in: by name, not those of its subfolders). `genimg encode
+folder dropped on the window opens them (image_files.images_in: by name, not those of its subfolders). `genimg encode
 photos/ -o out` was refused as "photos is a folder, not an image"."""
 from __future__ import annotations
 
@@ -9,7 +9,8 @@ from typing import Sequence
 from .catalog import is_model_folder
 from .cli_commands import UsageError, say
 from .cli_names import shown_name
-from .imaging import FORMAT_NAMES, images_in
+from .image_files import images_in
+from .imaging import FORMAT_NAMES
 from .wording import counted, listed
 
 

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Iterator
 
 from .earlier_run import CARD_FILE, CHECKPOINT_FILE, MODEL_FILE, WRITTEN_FILES, earlier_run
-from .imaging import IMAGE_SUFFIXES
+from .image_files import IMAGE_SUFFIXES
 
 
 class DataFolderWalk:
@@ -98,7 +98,7 @@ def images_in_output(data: Path | str, out: Path | str, look_at: int | None = No
 
 
 def _is_image(entry: os.DirEntry) -> bool:
-    """imaging.is_image_file without a stat call for each file: the walk's entry has it."""
+    """image_files.is_image_file without a stat call for each file: the walk's entry has it."""
     dot = entry.name.rfind(".")
     suffix = entry.name[dot:] if 0 < dot < len(entry.name) - 1 else ""  # as Path.suffix: ".png" alone has none
     return suffix.lower() in IMAGE_SUFFIXES and entry.is_file()

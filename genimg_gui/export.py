@@ -14,7 +14,8 @@ import numpy as np
 
 from .file_damage import what_file_holds
 from .fileio import atomic_path
-from .imaging import IMAGE_SUFFIXES, save_png
+from .image_files import IMAGE_SUFFIXES
+from .imaging import save_png
 from .weights_file import CARD_DIGEST
 from .wording import as_scale, converted_scale, one_of
 

@@ -19,7 +19,6 @@ from PIL import ExifTags, Image, ImageOps, UnidentifiedImageError
 from .env_settings import positive_int_or_none, positive_int_setting
 from .file_damage import TEXT_SAMPLE, is_text
 from .jpeg_scans import decoded_whole
-from .weights_file import WEIGHTS_NAME
 
 # pixels decoded. Read and reduced at once, a 150-megapixel PNG peaks at about 0.6 GB above the app's own memory
 # (1.2 GB with transparency, 1.6 GB in 16-bit grey); a JPEG's decoded pixels are those of its 1/2 … 1/8 scale
@@ -36,7 +35,6 @@ DRAFT_AREA = 64  # a JPEG at 1/8 scale decodes 1/64 of its pixels
 # its every coefficient, 2 bytes a pixel and channel (a 1.5 MB progressive file of 16000x16000 peaked at 0.54 GB read
 # at 4000x4000, and a 65500x65500 header asks for 8.6 to 26 GB), so its pixels in the file count against the cap itself.
 JPEG_AREA = 16
-IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".webp", ".bmp", ".tif", ".tiff", ".gif")
 # Only these decoders see user files (JPEG includes MPO, the multi-picture JPEGs many phones write): EPS would start
 # Ghostscript, and rarely used decoders are where the bugs are.
 FORMATS = ("PNG", "JPEG", "WEBP", "BMP", "DIB", "TIFF", "GIF")
@@ -342,59 +340,3 @@ def image_grid(images: list[np.ndarray], columns: int) -> np.ndarray:
         r, c = divmod(i, columns)
         grid[r * h:(r + 1) * h, c * w:(c + 1) * w] = im
     return grid
-
-
-def is_image_file(path: Path) -> bool:
-    return path.suffix.lower() in IMAGE_SUFFIXES and path.is_file()
-
-
-def list_images(folder: Path | str) -> list[Path]:
-    """Image files below folder, recursively, in a stable order."""
-    return sorted(p for p in Path(folder).rglob("*") if is_image_file(p))
-
-
-def images_in(folder: Path | str) -> list[Path]:
-    """The image files in folder itself, by name: a folder dropped on the window opens these. Not its subfolders'
-    (a drop of a whole tree by mistake would open thousands, and a folder of model folders their samples.png)."""
-    return sorted((p for p in Path(folder).iterdir() if is_image_file(p)), key=lambda p: (by_name(p.name), p.name))
-
-
-def by_name(name: str) -> list:
-    """A file name's sort key as file browsers order names: numbers by value and letters in any case, so img2 comes
-    before img10 and alpha before Zeta (sorted() put img10 first, and a morph through img1…img10 went 1, 10, 2)."""
-    return [int(part) if part.isdigit() else part.casefold() for part in re.split(r"(\d+)", name)]
-
-
-def no_images_in(folder: Path | str, name: str, nor: str = "") -> str:
-    """Why a folder opened as pictures gave none, alike in the window (nor: " and no model", which it would load)
-    and the CLI: "NAME is a folder with no images in it", saying where it has subfolders that their pictures are
-    not opened (images_in), or why it cannot be read."""
-    try:
-        subfolders = any(p.is_dir() for p in Path(folder).iterdir())
-    except OSError as e:
-        return f"{name} cannot be read: {(e.strerror or str(e)).lower()}"
-    below = " (pictures in its subfolders are not opened)" if subfolders else ""
-    return f"{name} is a folder with no images{nor} in it{below}"
-
-
-# where pictures given as a model go instead (Open model…, a drop on the model panel, --vae, `genimg info`):
-# "good2.jpg is a JPEG image. genimg opens…" said what the file is and what opens as a model, not what to do instead
-PICTURES_GO = {"app": "opened with File → Open images…",
-               "cli": "given as the IMAGE arguments of genimg encode, edit or interpolate"}
-
-
-def with_pictures_step(text: str, path: Path | str, where: str) -> str:
-    """text, a model's load refusal, with the next step where path is a picture or a folder of pictures without a
-    model's card or weights (a model folder, its card lost or not, holds samples.png); where: "app" or "cli"
-    (PICTURES_GO). One wording for both."""
-    path = Path(path)
-    try:
-        if path.is_dir():
-            pictures = not any((path / n).is_file() for n in ("card.json", WEIGHTS_NAME)) and bool(images_in(path))
-        else:
-            with open(path, "rb") as f:
-                head = f.read(8)
-            pictures = is_image_file(path) or any(head.startswith(magic) for magic in MAGIC)
-    except OSError:  # gone since, or unreadable: the refusal says so
-        return text
-    return f"{text.rstrip('.')}. Pictures are {PICTURES_GO[where]}, not as models." if pictures else text

@@ -13,7 +13,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from genimg_gui.imaging import images_in
+from genimg_gui.image_files import images_in
 
 from test_cli import gan, run, vae  # noqa: F401 (fixtures, and the command as a test runs it)
 

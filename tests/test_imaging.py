@@ -7,8 +7,9 @@ from PIL import Image
 
 from genimg_gui.data_folder import DataFolderWalk, count_images
 from genimg_gui.file_damage import holds_text
-from genimg_gui.imaging import (Fit, ImageLoadError, fit_square, image_grid, list_images, load_fitted,
-                                open_image, open_noted, save_png)
+from genimg_gui.image_files import list_images
+from genimg_gui.imaging import (Fit, ImageLoadError, fit_square, image_grid, load_fitted, open_image, open_noted,
+                                save_png)
 
 
 def rgb(im: Image.Image) -> np.ndarray:

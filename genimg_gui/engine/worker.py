@@ -18,7 +18,8 @@ from PySide6.QtCore import QObject, Signal, Slot
 
 from ..file_stamp import FileStamp, stamp_of
 from ..fileio import why_not_written
-from ..imaging import ImageLoadError, open_image, open_read, with_pictures_step
+from ..image_files import with_pictures_step
+from ..imaging import ImageLoadError, open_image, open_read
 from ..models.device import available_devices, gui_friendly_threads
 from ..models.foreign import SD_SCALES, NeedsScale
 from ..models.weights import ModelFileError

@@ -10,7 +10,8 @@ import torch
 from ..data_folder import DataFolderWalk
 from ..holdout import held_out_size
 from ..wording import counted, listed
-from ..imaging import IMAGE_SUFFIXES, ImageLoadError, fit_square, open_image
+from ..image_files import IMAGE_SUFFIXES
+from ..imaging import ImageLoadError, fit_square, open_image
 from ..small_pictures import SMALL_SIDE
 from . import TrainError
 

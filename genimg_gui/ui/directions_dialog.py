@@ -17,7 +17,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QComboBox, QDialog,
                                QPushButton, QVBoxLayout, QWidget)
 
 from ..edit import clashing_label, typed_name
-from ..imaging import IMAGE_SUFFIXES
+from ..image_files import IMAGE_SUFFIXES
 from ..wording import counted
 from . import ink
 from .focus_frame import paint_empty_view_focus

@@ -13,7 +13,7 @@ from PySide6.QtGui import QActionGroup, QGuiApplication
 from PySide6.QtWidgets import QComboBox, QDialog, QFileDialog, QLineEdit, QMenu
 
 from ..catalog import model_to_load
-from ..imaging import IMAGE_SUFFIXES, images_in, no_images_in
+from ..image_files import IMAGE_SUFFIXES, images_in, no_images_in
 from ..recipe import recipe_at
 from .latent_files import LATENT_SUFFIX, LatentFiles, is_latent_file
 from .qimage import from_qimage
