@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import time
 from collections import OrderedDict
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from pathlib import Path
 from typing import Callable, Iterator
 
@@ -16,23 +16,23 @@ from torch import nn
 
 from .. import masking, seed_draws
 from ..catalog import converted_dir, user_file
-from ..edit import Anchors, Directions
+from ..edit import Anchors
 from ..imaging import Fit, fit_square, to_rgb
 from ..models import foreign, mixtures, refine
 from ..models.device import pick_device
-from ..models.directions import load_directions, pca, save_directions
-from ..models.gan import sample_w, seed_class, seed_z
+from ..models.directions import load_directions, save_directions
+from ..models.gan import seed_class, seed_z
 from ..models.tensors import to_images, to_tensor
 from ..models.tiling import TileSteps
-from ..models.weights import ModelFileError, is_spatial, latent_shape, load_model, parameter_count
-from ..weights_file import card_describes_other_weights, held_digest, other_weights_note
+from ..models.weights import ModelFileError, latent_shape, load_model, parameter_count
+from ..weights_file import held_digest
 from ..wording import step_of
 from . import inversion, spatial
+from .loaded_model import (LoadedModel, ProgressFn, direction_size, discriminator_of, estimate_directions,
+                           offered_draws, other_weights)
 from .requests import ModelInfo
 
-N_DIRECTIONS = 16
 UNEDITED_CACHE = 64  # items whose unedited decode is kept for masked edits
-ProgressFn = Callable[[float, str], None]
 # a spatial model's tiles, told ("encoding" or "decoding", tiles done, tiles in all) as models.tiling.TileSteps says
 TileProgress = Callable[[str, int, int], None]
 
@@ -41,99 +41,10 @@ class LatentMismatch(ValueError):
     """A latent of another shape than the model's: most often a file another model made (the CLI names it)."""
 
 
-@dataclass
-class LoadedModel:
-    path: str
-    net: nn.Module
-    card: dict
-    directions: Directions
-    identity: str  # the weights' SHA-256 (ModelInfo.identity)
-    judge: nn.Module | None = None  # a GAN's own discriminator, for refining its samples (models/refine.py)
-    no_judge: str = ""  # why the discriminator in its folder would not load (ModelInfo.no_refine)
-    # a GAN's inversion set-up (the same for every picture), made at its first inversion; a load (a retrained
-    # folder's too) makes a new LoadedModel, and a device change drops it, so it never outlives these weights
-    inversion_setup: inversion.GanSetup | None = None
-    # a GAN's 2048 mapped w (inversion.mapped_ws), mapped once at its load, on the CPU (a device change leaves
-    # them valid): the typicality meter's anchors and every inversion's set-up start from these same points
-    mapped: torch.Tensor | None = None
-
-    @property
-    def kind(self) -> str:
-        return self.card["kind"]
-
-    @property
-    def spatial(self) -> bool:
-        """Images at their own size and latents (C, h, w) of that size (SD VAE, TAESD)."""
-        return is_spatial(self.net)
-
-    @property
-    def latent_shape(self) -> tuple[int, ...]:
-        return latent_shape(self.net)
-
-    @property
-    def direction_size(self) -> int:
-        return direction_size(self.net)
-
-    @property
-    def resolution(self) -> int:
-        return self.net.cfg.resolution
-
-
-def direction_size(net: nn.Module) -> int:
-    """The length of a direction: the latent's, or for a spatial model its channel count."""
-    shape = latent_shape(net)
-    return shape[0] if is_spatial(net) else int(np.prod(shape))
-
-
-def _estimate_directions(net: nn.Module, kind: str, progress: ProgressFn) -> Directions:
-    """PCA of the latent distribution when no cache exists: sampled w for a GAN; for a VAE,
-    prior samples decoded and re-encoded, an approximation of the aggregate posterior; for a
-    spatial VAE, the latent pixels of example pictures (spatial.pixel_directions)."""
-    if is_spatial(net):
-        return spatial.pixel_directions(net, progress)
-    gen = torch.Generator().manual_seed(0)
-    device = next(net.parameters()).device
-    chunks = []
-    for i in range(8):
-        progress(i / 8, "computing latent directions")
-        if kind == "vae":
-            z = torch.randn(128, *net.cfg.latent_shape, generator=gen).to(device)
-            chunks.append(net.encode(net.decode(z))[0].flatten(1).cpu())
-        else:
-            chunks.append(sample_w(net, 1024, gen).cpu())
-    return pca(torch.cat(chunks), N_DIRECTIONS)
-
-
-def _judge(folder: Path, net: nn.Module) -> tuple[nn.Module | None, str]:
-    """A GAN's discriminator for models/refine.py, and why the one in its folder would not load ("" when it did or
-    there is none); without one (or with a file that is not its), the GAN still loads, and refining is not offered.
-    The why is kept: a damaged file had silently made the default Refine draw each seed's own z."""
-    if not refine.applies_to(net):
-        return None, ""
-    try:
-        judge = refine.read_discriminator(folder, net)
-    except ModelFileError as e:
-        return None, str(e)
-    return (None if judge is None else judge.to(next(net.parameters()).device)), ""
-
-
-def _draws(model: LoadedModel) -> tuple[str, ...]:
-    """The ways this GAN can draw a seed (seed_draws.py): skipping mixtures is cheap only for genimg's own
-    generators; refining needs the discriminator saved beside one."""
-    return (seed_draws.OWN, *([seed_draws.SKIP_MIXTURES] if mixtures.applies_to(model.net) else []),
-            *([seed_draws.REFINE] if model.judge is not None else []))
-
-
 def _mapped(net: nn.Module, z: torch.Tensor, psi: float, c: torch.Tensor | None) -> torch.Tensor:
     """z -> w; c: a conditional GAN's class indices (None for an unconditional one)."""
     return net.map(z, psi) if c is None else net.map(z, psi, c)
 
-
-def _other_weights(model: LoadedModel) -> str:
-    """ModelInfo.other_weights: from the digest the load took for its identity, so the weights are read once."""
-    if not card_describes_other_weights(model.card, model.identity):
-        return ""
-    return other_weights_note(str(model.card.get("name", Path(model.path).name)))
 
 
 class Runtime:
@@ -164,7 +75,7 @@ class Runtime:
         made = f"{'×'.join(map(str, latent_shape(net)))} at resolution {net.cfg.resolution}"
         directions = load_directions(folder, direction_size(net), made)
         if directions is None:
-            directions = _estimate_directions(net, card["kind"], progress)
+            directions = estimate_directions(net, card["kind"], progress)
             try:
                 save_directions(folder, directions)
             except OSError:
@@ -172,7 +83,7 @@ class Runtime:
         mapped = inversion.mapped_ws(net).cpu() if card["kind"] == "gan" else None
         if mapped is not None:  # where its w lie, for the typicality meter (not saved: drawn again in ms)
             directions = replace(directions, anchors=Anchors.of(mapped.numpy()))
-        model = LoadedModel(str(folder), net, card, directions, held_digest(folder), *_judge(folder, net),
+        model = LoadedModel(str(folder), net, card, directions, held_digest(folder), *discriminator_of(folder, net),
                             mapped=mapped)
         self.models[model.kind] = model
         self._unedited.clear()
@@ -182,8 +93,8 @@ class Runtime:
         return ModelInfo(model.path, str(model.card.get("name", Path(model.path).name)), model.kind,
                          model.card, str(self.device), model.direction_size,
                          parameter_count(model.net), model.directions, seconds, model.identity, source or model.path,
-                         model.spatial, _draws(model) if model.kind == "gan" else (), model.no_judge,
-                         _other_weights(model))
+                         model.spatial, offered_draws(model) if model.kind == "gan" else (), model.no_judge,
+                         other_weights(model))
 
     def set_device(self, name: str) -> None:
         device = pick_device(name)
@@ -298,7 +209,7 @@ class Runtime:
     def drawn_as(self, draw: str) -> str:
         """How the loaded GAN draws a seed asked to be drawn so: `draw` if it offers it, else its own z
         (a converted StyleGAN2 offers neither other way; a GAN without its discriminator cannot refine)."""
-        return draw if seed_draws.checked(draw) in _draws(self.model("gan")) else seed_draws.OWN
+        return draw if seed_draws.checked(draw) in offered_draws(self.model("gan")) else seed_draws.OWN
 
     @staticmethod
     def _seed_class(net: nn.Module, seed: int, cls: int | None) -> int | None:
