@@ -1,7 +1,8 @@
 """`genimg`: the headless twin of the app.
 
-This module only parses arguments, so `genimg --help` answers without loading
-torch; the commands themselves are in cli_info.py, cli_commands.py (encode),
+This module only parses arguments (the options several commands share are
+cli_options.py's), so `genimg --help` answers without loading torch; the
+commands themselves are in cli_info.py, cli_commands.py (encode),
 cli_decode.py, cli_edit.py (generate, edit), cli_interpolate.py and
 train/command.py (training). Written files are listed on stdout; progress and
 errors go to stderr. Exit codes: 0 done, 1 something failed (the message
@@ -24,60 +25,20 @@ from pathlib import Path
 from .train.stopping import Handlers, put_back, stops_end_at_once
 _HANDLERS_BEFORE = stops_end_at_once()  # put back at the end of this module, as an import must leave them
 
-from . import __version__, seed_draws
+from . import __version__
 from .catalog import DEFAULT_MODELS, DEFAULT_PSI, PSI_RANGE
 # the Morph dialog's defaults and bounds
 from .morph import DEFAULT_FPS, DEFAULT_FRAMES, DEFAULT_MODE, MAX_FRAMES, MODES, SUGGESTED_SIDE
 from .typed_options import Typed
-from .train.arg_types import DEVICES, dash_values_joined, device_name
+from .train.arg_types import dash_values_joined
 from .train.command import add_train_parser, stoppable
-from .cli_args import (before_command, edit_spec, existing_path, fps_value, frame_count, latent_scale, model_path,
-                       out_file, out_folder, picture_file, psi_value, scale_factor)
+from .cli_args import before_command, fps_value, frame_count, out_file, picture_file, psi_value, scale_factor
+from .cli_options import (class_arg, device_arg, draw_arg, edit_arg, fit_arg, images_arg, latent_scale_arg, model_arg,
+                          recipe_arg, run_args, seed_list, seeds_arg)
 
 # As in the app: refuse full unpickling anywhere torch.load is reached, and never download.
 os.environ["TORCH_FORCE_WEIGHTS_ONLY_LOAD"] = "1"  # forced: an inherited "0" must not switch it off
 os.environ["HF_HUB_OFFLINE"] = "1"
-
-MAX_SEEDS = 10_000
-IMAGES = "IMAGE or FOLDER"  # encode, edit and interpolate take folders of pictures too (cli_pictures)
-
-
-def seed_list(text: str) -> list[int]:
-    """'0-7', '1,5,9' or a mix ('0-3,10') -> seeds in the order given."""
-    seeds: list[int] = []
-    try:
-        for part in text.split(","):
-            lo, _, hi = part.strip().partition("-")
-            first, last = int(lo), int(hi or lo)
-            if max(first, last) > seed_draws.MAX_SEED:  # the app's seed box and random seeds go no further
-                raise argparse.ArgumentTypeError(seed_draws.too_large(str(max(first, last))))
-            if 0 <= last < first:  # else read as "not seeds at all"
-                raise argparse.ArgumentTypeError(f"{part.strip()} runs backwards: did you mean {last}-{first}?")
-            if not 0 <= first <= last:
-                raise ValueError
-            seeds += range(first, last + 1)
-            if len(seeds) > MAX_SEEDS:
-                raise argparse.ArgumentTypeError(f"at most {MAX_SEEDS} seeds per run")
-    except ValueError:
-        raise argparse.ArgumentTypeError(
-            f"{text!r}: expected seeds like 0-7 or 1,5,9 (0 to {seed_draws.MAX_SEED})") from None
-    return seeds
-
-
-class SeedList(argparse.Action):
-    """--seeds as one or more words, each as seed_list reads it ('0-3', '1,5,9', or '1 2 3'), into one flat list:
-    generate and interpolate read seeds the same way (generate took only one word and refused '1 2 3')."""
-
-    def __call__(self, parser, namespace, groups, option_string=None) -> None:
-        seeds = [s for group in groups for s in group]
-        if len(seeds) > MAX_SEEDS:
-            parser.error(f"argument {option_string}: at most {MAX_SEEDS} seeds per run")
-        setattr(namespace, self.dest, seeds)
-
-
-def _seeds_arg(p: argparse.ArgumentParser, help_text: str, default: list[int] | None = None) -> None:
-    p.add_argument("--seeds", type=seed_list, nargs="+", action=SeedList, default=default, metavar="SEEDS",
-                   help=help_text)
 
 
 def _runs(name: str, module: str = "cli_commands"):
@@ -86,13 +47,6 @@ def _runs(name: str, module: str = "cli_commands"):
         import importlib
         return getattr(importlib.import_module(f".{module}", __package__), name)(args)
     return run
-
-
-def _model_arg(p: argparse._ActionsContainer, kind: str, default: str = "") -> None:
-    other = "an SD VAE or TAESD file" if kind == "vae" else "a StyleGAN2 .pkl"
-    default = default or f"the bundled {DEFAULT_MODELS[kind]}"  # named: two GANs are bundled
-    p.add_argument(f"--{kind}", type=model_path, metavar="MODEL",
-                   help=f"{kind.upper()} model folder, {other}, or a bundled model's name (default: {default})")
 
 
 def _first_process() -> bool:
@@ -139,59 +93,6 @@ class CommandParser(Parser):
         return parsed, extras
 
 
-def _images_arg(p: argparse.ArgumentParser, nargs: str = "+", help_text: str = "image files, or folders") -> None:
-    p.add_argument("images", nargs=nargs, type=Path, metavar=IMAGES,
-                   help=f"{help_text}: a folder gives the pictures in it by name, not those of its subfolders, as "
-                        "a folder dropped on the window opens them")
-
-
-def _class_arg(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--class", dest="gan_class", metavar="CLASS",
-                   help="a GAN trained with --labels, or a conditional StyleGAN2 pickle: draw this class (a name "
-                        "or index, see `genimg info`); default: each seed draws its own")
-
-
-def _draw_arg(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--draw", choices=seed_draws.DRAWS, default=seed_draws.DEFAULT_DRAW, action=Typed,
-                   help="how a seed is drawn, as the app's Draw buttons: its own z; skip-mixtures, its first "
-                        "sample that is not a blend of two faces (cleaner, nearer the training images); refine, "
-                        "its z refined by the GAN's own discriminator (fewer smears, seeds mostly keep their "
-                        "faces, about 0.15 s a seed on a CPU). A GAN that cannot draw so draws its own z "
-                        f"(default: {seed_draws.DEFAULT_DRAW})")
-
-
-def _fit_arg(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--fit", choices=["crop", "letterbox"], default="crop", action=Typed,
-                   help="how non-square images fit")
-
-
-def _latent_scale_arg(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--latent-scale", type=latent_scale, metavar="SCALE",
-                   help="an SD VAE file's latent scale: sd (SD 1.x/2.x, 0.18215), sdxl (0.13025) or a number")
-
-
-def _run_args(p: argparse.ArgumentParser) -> None:
-    p.add_argument("-o", "--out", type=out_folder, required=True, metavar="OUT_DIR", help="folder to write to")
-    p.add_argument("--scale", type=scale_factor, default=1, metavar="N",
-                   help="upscale written PNGs N times, smoothed (Lanczos); at most 8 and 4096 px a side")
-    _device_arg(p)
-
-
-def _device_arg(p: argparse.ArgumentParser) -> None:
-    """--device, checked as `genimg train` checks it (the machine's devices are checked once torch loads)."""
-    p.add_argument("--device", type=device_name, default="auto", help=f"{DEVICES} (auto: cuda → mps → cpu)")
-
-
-def _edit_arg(p: argparse._ActionsContainer, required: bool) -> None:
-    p.add_argument("--edit", type=edit_spec, action="append", default=[], required=required,
-                   metavar="DIRECTION=SIGMA", help="move along a direction, by label (PC1) or index (0); repeatable")
-
-
-def _recipe_arg(p: argparse._ActionsContainer) -> None:
-    p.add_argument("--recipe", type=existing_path, metavar="RECIPE.json",
-                   help="apply an edit recipe saved by the app or by --save-recipe (directions, strengths, mask)")
-
-
 def build_parser() -> argparse.ArgumentParser:
     p = TopParser(prog="genimg", description="Generate and edit images through VAE/GAN latents.")
     p.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
@@ -203,17 +104,17 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("models", nargs="*", metavar="MODEL",
                    help="model folders or files, or bundled models' names (default: the bundled "
                         f"{DEFAULT_MODELS['vae']} and {DEFAULT_MODELS['gan']})")
-    _latent_scale_arg(s)
+    latent_scale_arg(s)
     s.set_defaults(func=_runs("info", "cli_info"))
 
     s = sub.add_parser("encode", help="images -> VAE latents (NAME.npz) and reconstructions (NAME_recon.png)",
                        description="Encode each image with the VAE: write its latent as NAME.npz (for decode or the "
                                    "app) and its decode as NAME_recon.png.")
-    _images_arg(s)
-    _model_arg(s, "vae")
-    _run_args(s)
-    _fit_arg(s)
-    _latent_scale_arg(s)
+    images_arg(s)
+    model_arg(s, "vae")
+    run_args(s)
+    fit_arg(s)
+    latent_scale_arg(s)
     s.set_defaults(func=_runs("encode", "cli_encode"))
 
     s = sub.add_parser("decode", help="latents (.npz from encode, generate, edit or the app) -> PNGs",
@@ -226,29 +127,29 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("latents", nargs="+", type=Path, metavar="LATENT.npz")
     models = s.add_mutually_exclusive_group()
     for kind in ("vae", "gan"):
-        _model_arg(models, kind, f"the {kind.upper()} the file records, if found, else the bundled "
+        model_arg(models, kind, f"the {kind.upper()} the file records, if found, else the bundled "
                                  f"{DEFAULT_MODELS[kind]}")
-    _run_args(s)
-    _latent_scale_arg(s)
+    run_args(s)
+    latent_scale_arg(s)
     s.set_defaults(func=_runs("decode", "cli_decode"))
 
     s = sub.add_parser("generate", help="GAN samples for seeds (seedNNNN.png), optionally edited",
                        description="Draw a sample with the GAN for each seed and write it as seedNNNN.png, "
                                    "moved along its directions with --edit or by a saved recipe with --recipe; "
                                    "the same seed always gives the same image.")
-    _model_arg(s, "gan")
-    _run_args(s)
-    _seeds_arg(s, "e.g. 0-7, 1,5,9 or 1 5 9 (default 0-7)", default=seed_list("0-7"))
+    model_arg(s, "gan")
+    run_args(s)
+    seeds_arg(s, "e.g. 0-7, 1,5,9 or 1 5 9 (default 0-7)", default=seed_list("0-7"))
     s.add_argument("--psi", type=psi_value, default=DEFAULT_PSI,
                    help=f"truncation, {PSI_RANGE[0]:g} to {PSI_RANGE[1]:g} as in the app: lower is more typical "
                         f"(default {DEFAULT_PSI:g})")
-    _class_arg(s)
-    _draw_arg(s)
+    class_arg(s)
+    draw_arg(s)
     s.add_argument("--grid", type=picture_file, metavar="IMAGE",
                    help="also write all samples as one grid image: .png, .jpg or .webp, as its name ends")
     how = s.add_mutually_exclusive_group()
-    _edit_arg(how, required=False)
-    _recipe_arg(how)
+    edit_arg(how, required=False)
+    recipe_arg(how)
     s.add_argument("--save-latents", action="store_true", help="also write seedNNNN.npz with w")
     s.set_defaults(func=_runs("generate", "cli_edit"))
 
@@ -256,31 +157,31 @@ def build_parser() -> argparse.ArgumentParser:
                                     "write NAME_edited.png",
                        description="Encode each image with the VAE, move its latent along the directions given "
                                    "with --edit (or as a recipe says) and write the decode as NAME_edited.png.")
-    _images_arg(s)
-    _model_arg(s, "vae")
-    _run_args(s)
+    images_arg(s)
+    model_arg(s, "vae")
+    run_args(s)
     how = s.add_mutually_exclusive_group(required=True)
-    _edit_arg(how, required=False)
-    _recipe_arg(how)
+    edit_arg(how, required=False)
+    recipe_arg(how)
     s.add_argument("--save-recipe", type=out_file, metavar="RECIPE.json",
                    help="also save the --edit values as a recipe (for the app or --recipe)")
     s.add_argument("--fit", choices=["crop", "letterbox"], default=None,
                    help="how non-square images fit (default: the recipe's, else crop)")
     s.add_argument("--save-latents", action="store_true", help="also write NAME_edited.npz")
-    _latent_scale_arg(s)
+    latent_scale_arg(s)
     s.set_defaults(func=_runs("edit", "cli_edit"))
 
     s = sub.add_parser("interpolate", help="morph through images (VAE) or seeds (GAN) -> GIF, WebP or MP4",
                        description="Encode the images with the VAE (or map the seeds with the GAN), walk "
                                    "through their latents in order and write the decoded frames.")
-    _images_arg(s, "*", "two or more images (VAE), or folders, in the order given")
-    _seeds_arg(s, "two or more GAN seeds instead, e.g. 3 8 21 or 3,8,21")
+    images_arg(s, "*", "two or more images (VAE), or folders, in the order given")
+    seeds_arg(s, "two or more GAN seeds instead, e.g. 3 8 21 or 3,8,21")
     s.add_argument("--psi", type=psi_value, default=DEFAULT_PSI, action=Typed,
                    help=f"GAN truncation, {PSI_RANGE[0]:g} to {PSI_RANGE[1]:g} (default {DEFAULT_PSI:g})")
-    _class_arg(s)
-    _draw_arg(s)
-    _model_arg(s, "vae")
-    _model_arg(s, "gan")
+    class_arg(s)
+    draw_arg(s)
+    model_arg(s, "vae")
+    model_arg(s, "gan")
     s.add_argument("-o", "--out", type=out_file, required=True, metavar="FILE",
                    help="the animation: .gif, .webp or .mp4 (H.264)")
     s.add_argument("--frames", type=frame_count, default=DEFAULT_FRAMES,
@@ -299,9 +200,9 @@ def build_parser() -> argparse.ArgumentParser:
                    help="enlarge every frame N times without smoothing, GIF, WebP and MP4 alike (default: as the "
                         f"Morph dialog, the frames' shorter side brought to {SUGGESTED_SIDE} px, ×4 for a 64-px "
                         "model, ×1 for a large photo; 1 keeps the model's size)")
-    _fit_arg(s)
-    _device_arg(s)
-    _latent_scale_arg(s)
+    fit_arg(s)
+    device_arg(s)
+    latent_scale_arg(s)
     s.set_defaults(func=_runs("interpolate", "cli_interpolate"))
 
     add_train_parser(sub)

@@ -215,7 +215,7 @@ def test_generate_draws_a_conditional_stylegan2_pickle_in_the_class_asked_for(tm
 
 
 def test_latent_scale_names_are_the_models_scales():
-    from genimg_gui.cli import latent_scale
+    from genimg_gui.cli_args import latent_scale
     from genimg_gui.models.foreign import SD_SCALES
 
     assert (latent_scale("sd"), latent_scale("SDXL"), latent_scale("0.2")) == (*SD_SCALES.values(), 0.2)
