@@ -13,7 +13,8 @@ from genimg_gui.engine import requests as rq
 from genimg_gui.ui.canvas import Canvas
 from genimg_gui.ui.document import Document
 from genimg_gui.ui.history_controller import HistoryController
-from genimg_gui.ui.history_panel import BRANCH_ROLE, ICON, ID_ROLE, MAX_LEVELS, HistoryPanel
+from genimg_gui.ui.history_panel import ICON, MAX_LEVELS, HistoryPanel
+from genimg_gui.ui.step_tree import BRANCH_ROLE, ID_ROLE
 
 from test_document_held import HeldEngine  # noqa: E402
 
