@@ -1,5 +1,5 @@
-"""How far the writing of an animation file has got (morph.write_animation's progress), with the hooks into
-Pillow's writers that tell it: plain Python and Pillow, like morph.py."""
+"""How far the writing of an animation file has got (animation_files.write_animation's progress), with the hooks into
+Pillow's writers that tell it: plain Python and Pillow, like animation_files.py."""
 from __future__ import annotations
 
 from typing import IO, Callable

@@ -28,7 +28,8 @@ _HANDLERS_BEFORE = stops_end_at_once()  # put back at the end of this module, as
 from . import __version__
 from .catalog import DEFAULT_MODELS, DEFAULT_PSI, PSI_RANGE
 # the Morph dialog's defaults and bounds
-from .morph import DEFAULT_FPS, DEFAULT_FRAMES, DEFAULT_MODE, MAX_FRAMES, MODES, SUGGESTED_SIDE
+from .animation_files import SUGGESTED_SIDE
+from .morph import DEFAULT_FPS, DEFAULT_FRAMES, DEFAULT_MODE, MAX_FRAMES, MODES
 from .typed_options import Typed
 from .train.arg_types import dash_values_joined
 from .train.command import add_train_parser, stoppable

@@ -131,7 +131,7 @@ def named_model(text: str) -> Path:
 
 def scale_factor(text: str) -> int:
     """--scale: 1 to morph.MAX_SCALE, whatever the pictures (cli_commands.check_scale: the side each may reach)."""
-    from .morph import MAX_SCALE  # numpy and Pillow: not for --help
+    from .animation_files import MAX_SCALE  # numpy and Pillow: not for --help
     value = parsed(text, int, f"a whole number from 1 to {MAX_SCALE}")  # 2.5 was "invalid scale_factor value"
     if value > MAX_SCALE:
         raise argparse.ArgumentTypeError(f"{value} is past the largest, ×{MAX_SCALE}: use at most {MAX_SCALE}")
@@ -141,7 +141,7 @@ def scale_factor(text: str) -> int:
 
 
 def fps_value(text: str) -> float:
-    from .morph import MIN_FPS  # numpy and Pillow: not for --help
+    from .animation_files import MIN_FPS  # numpy and Pillow: not for --help
     try:
         value = float(text)
         if not MIN_FPS <= value <= 100:

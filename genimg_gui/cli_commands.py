@@ -28,7 +28,7 @@ from .engine.runtime import Runtime
 from .image_files import no_images_in
 from .imaging import ImageLoadError, crop_note, open_read
 from .small_pictures import small_note
-from .morph import MAX_SIDE, max_scale
+from .animation_files import MAX_SIDE, max_scale
 from .models.weights import ModelFileError
 from .recipe import RecipeError
 from .train import TrainError, TrainUsageError
@@ -209,8 +209,9 @@ def writing(path: Path) -> Iterator[Path]:
     """path to write in the block, its folder made first (in_folder); the folder or file failing is an OutputError
     that names them and says why in words. It ends the run: the next file would fail alike (a folder that cannot be
     made or takes no files, a full disk), and a raw "[Errno 2] …" named the temp file or blamed the input image.
-    What it wraps writes as the window's exports do (export.py, Recipe.save, morph.write_animation: a temp file renamed
-    over path once whole, fileio.atomic_path), so a failed file leaves nothing half-written and no older file lost."""
+    What it wraps writes as the window's exports do (export.py, Recipe.save, animation_files.write_animation: a temp
+    file renamed over path once whole, fileio.atomic_path), so a failed file leaves nothing half-written and no older
+    file lost."""
     try:
         in_folder(path)
     except OSError as e:
@@ -252,8 +253,8 @@ def read_image(path: Path) -> tuple[np.ndarray, tuple[int, int]]:
 
 
 def check_scale(scale: int, size: tuple[int, int], what: str = "images") -> None:
-    """--scale within the app's limit for written pictures (morph.max_scale): ×10000 of a 64-px image asked for
-    about 12 GB and ended in a MemoryError. size is (width, height) before scaling; the cap alone, ×MAX_SCALE,
+    """--scale within the app's limit for written pictures (animation_files.max_scale): ×10000 of a 64-px image asked
+    for about 12 GB and ended in a MemoryError. size is (width, height) before scaling; the cap alone, ×MAX_SCALE,
     is cli_args.scale_factor's, checked with the command line. The message gives the size scaled, the one refused."""
     if scale > (largest := max_scale(size)):
         raise UsageError(f"--scale {scale} makes the {size[0]}×{size[1]} {what} {size[0] * scale}×{size[1] * scale} "

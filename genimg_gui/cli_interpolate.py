@@ -17,7 +17,8 @@ from .cli_pictures import pictures_given
 from .export import read_latent
 from .image_files import no_images_in
 from .wording import one_of
-from .morph import FORMATS, common_grid, default_scale, fps_note, min_frames, morph_path, write_animation
+from .animation_files import FORMATS, default_scale, fps_note, write_animation
+from .morph import common_grid, min_frames, morph_path
 
 
 def interpolate(args: argparse.Namespace) -> int:

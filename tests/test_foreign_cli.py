@@ -12,7 +12,8 @@ from genimg_gui.edit import EditState, edited_latent, shift
 from genimg_gui.engine import spatial
 from genimg_gui.engine.runtime import Runtime
 from genimg_gui.masking import blend
-from genimg_gui.morph import common_grid, count_frames, morph_path
+from genimg_gui.animation_files import count_frames
+from genimg_gui.morph import common_grid, morph_path
 from genimg_gui.recipe import Recipe
 
 SD_SCALE = 0.18215

@@ -9,8 +9,9 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from genimg_gui.morph import (count_frames, default_scale, frame_size, keyframe_layers, lerp, max_scale,
-                              morph_layers, morph_path, output_size, slerp, video_frame, write_animation)
+from genimg_gui.animation_files import (count_frames, default_scale, frame_size, max_scale, output_size, video_frame,
+                                        write_animation)
+from genimg_gui.morph import keyframe_layers, lerp, morph_layers, morph_path, slerp
 
 
 def test_slerp_keeps_the_norm_of_equal_norm_latents_and_falls_back_to_lerp():

@@ -12,7 +12,7 @@ from genimg_gui import cli
 from genimg_gui.catalog import read_entry
 from genimg_gui.engine.engine import Engine
 from genimg_gui.engine.runtime import Runtime
-from genimg_gui.morph import default_scale, frame_size, output_size
+from genimg_gui.animation_files import default_scale, frame_size, output_size
 from genimg_gui.ui.main_window import MainWindow
 from genimg_gui.ui.settings import Settings
 from test_cli import run

@@ -8,7 +8,7 @@ import threading
 import pytest
 
 from conftest import UI_TIMEOUT
-from genimg_gui import morph
+from genimg_gui import animation_files
 from genimg_gui.engine import worker
 from genimg_gui.ui import morph_controller
 
@@ -18,7 +18,7 @@ from test_morph_ui import open_images, open_morph, settle
 @pytest.fixture()
 def writes(monkeypatch):
     """write_animation, wherever the app calls it from, recording the thread it ran on and how it ended."""
-    real = morph.write_animation
+    real = animation_files.write_animation
     calls: list[dict] = []
 
     def recorded(*args, **kwargs):
@@ -31,7 +31,7 @@ def writes(monkeypatch):
             raise
         call["ended"] = "written"
         return written
-    for module in (morph, worker, morph_controller):
+    for module in (animation_files, worker, morph_controller):
         monkeypatch.setattr(module, "write_animation", recorded, raising=False)
     return calls
 
@@ -72,7 +72,7 @@ def test_the_animation_is_written_off_the_gui_thread_and_said_as_before(qtbot, w
         dialog.export_to(str(tmp_path / "morph.gif"))
     assert blocker.args[0] == f"Wrote {tmp_path / 'morph.gif'} (7 frames, 32×32, 0.6 s)"
     assert window.status.currentMessage() == dialog.written.text() == blocker.args[0]
-    assert morph.count_frames(tmp_path / "morph.gif") == 7
+    assert animation_files.count_frames(tmp_path / "morph.gif") == 7
     assert [(c["thread"] is threading.main_thread(), c["ended"]) for c in writes] == [(False, "written")]
     # the dialog said "Rendering" all through the writing, with no Cancel left to press
     assert busy == ["Rendering 7 frames… (Cancel in the status bar)",
@@ -175,7 +175,7 @@ def test_an_export_retried_on_the_cpu_after_the_gpu_ran_out_of_memory_says_what_
                                "done on the CPU, as the GPU ran out of memory")
     assert [text for text in said if "done on the CPU" in text] == [blocker.args[0]]  # said once, not twice
     assert dialog.written.text() == blocker.args[0] and str(runtime.device) == "cpu"
-    assert morph.count_frames(tmp_path / "morph.gif") == 7
+    assert animation_files.count_frames(tmp_path / "morph.gif") == 7
     assert not dialog.busy.isVisible() and not window.morph.exporting() and not window.document.jobs
 
 
@@ -216,5 +216,5 @@ def test_an_export_retried_while_another_runs_is_followed_too(qtbot, window, ima
         assert dialog.busy.text() == "Rendering 7 frames on the CPU… (Cancel in the status bar)"
     [retried] = [text for text in said if "done on the CPU" in text]  # said once, by its "Wrote …"
     assert retried.startswith(f"Wrote {full}") and retried.endswith("done on the CPU, as the GPU ran out of memory")
-    assert morph.count_frames(full) == 7 and morph.count_frames(other) == 7
+    assert animation_files.count_frames(full) == 7 and animation_files.count_frames(other) == 7
     assert not dialog.busy.isVisible() and not window.morph.exporting() and not window.document.jobs

@@ -13,7 +13,8 @@ from conftest import UI_TIMEOUT
 from genimg_gui import cli
 from genimg_gui.edit import Directions, EditState, edited_latent
 from genimg_gui.masking import soft_brush
-from genimg_gui.morph import count_frames, frame_size, morph_path
+from genimg_gui.animation_files import count_frames, frame_size
+from genimg_gui.morph import morph_path
 from genimg_gui.recipe import Recipe
 from genimg_gui.ui.recipe_actions import applied_message, holds_recipe, recipe_state
 

@@ -16,7 +16,7 @@ from genimg_gui.engine.runtime import Runtime
 from genimg_gui.imaging import open_image
 from genimg_gui.masking import blend
 from genimg_gui.models.directions import pca, save_directions
-from genimg_gui.morph import count_frames, default_scale, frame_size
+from genimg_gui.animation_files import count_frames, default_scale, frame_size
 from genimg_gui.recipe import Recipe, RecipeError
 from genimg_gui.seed_draws import OWN, SKIP_MIXTURES
 from genimg_gui.weights_file import weights_digest

@@ -122,8 +122,8 @@ def frame_masks(states: Sequence[EditState]) -> dict[str, tuple]:
 
 @dataclass(frozen=True)
 class AnimationFile:
-    """Where and how a RenderFrames writes its frames (morph.write_animation), in the same job: at a large scale
-    the writing takes as long as the rendering, and the window froze while it ran on the GUI thread."""
+    """Where and how a RenderFrames writes its frames (animation_files.write_animation), in the same job: at a large
+    scale the writing takes as long as the rendering, and the window froze while it ran on the GUI thread."""
     path: str
     fps: float
     scale: int = 1
@@ -301,7 +301,8 @@ class Frames:
     seq: int
     tag: int
     images: np.ndarray    # (F, H, W, 3) uint8
-    written: str = ""     # the file RenderFrames.write wrote, as morph.Written says it: "…/m.gif (24 frames, …)"
+    # what RenderFrames.write wrote, in animation_files.Written's words: "…/m.gif (24 frames, …)"
+    written: str = ""
 
 
 @dataclass(frozen=True, eq=False)

@@ -23,7 +23,7 @@ from ..imaging import ImageLoadError, open_image, open_read
 from ..models.device import available_devices, gui_friendly_threads
 from ..models.foreign import SD_SCALES, NeedsScale
 from ..models.weights import ModelFileError
-from ..morph import Written, write_animation
+from ..animation_files import Written, write_animation
 from ..weights_file import held_digest_or_none
 from ..wording import step_of
 from . import requests as rq
@@ -309,8 +309,8 @@ class Worker(QObject):
         self.result.emit(rq.Frames(r.seq, r.tag, images, written))
 
     def _write_animation(self, seq: int, images: np.ndarray, file: rq.AnimationFile) -> Written:
-        """morph.write_animation, here rather than on the GUI thread (which froze for a minute while a large GIF
-        was written): with progress, stopped by a cancel (no file left), drawing the live requests that wait."""
+        """animation_files.write_animation, here rather than on the GUI thread (which froze for a minute while a large
+        GIF was written): with progress, stopped by a cancel (no file left), drawing the live requests that wait."""
         shown = -1.0
 
         def progress(fraction: float) -> None:

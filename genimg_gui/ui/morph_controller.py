@@ -15,7 +15,8 @@ from PySide6.QtWidgets import QLabel, QWidget
 
 from ..edit import edited_latent
 from ..engine import requests as rq
-from ..morph import FORMATS, Layers, fps_note, keyframe_layers, morph_layers
+from ..animation_files import FORMATS, fps_note
+from ..morph import Layers, keyframe_layers, morph_layers
 from ..wording import one_of
 from .document import Document
 from .failed_requests import DONE_ON_CPU

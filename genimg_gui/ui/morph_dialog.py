@@ -10,8 +10,8 @@ from PySide6.QtCore import QSignalBlocker, Qt, QTimer, Signal
 from PySide6.QtGui import QPixmap
 from PySide6.QtWidgets import QCheckBox, QComboBox, QDialog, QLabel, QPushButton, QWidget
 
-from ..morph import (DEFAULT_FPS, DEFAULT_MODE, GIF_MAX_FPS, MAX_FRAMES, MAX_SCALE, default_scale, max_scale,
-                     min_frames, output_size)
+from ..animation_files import GIF_MAX_FPS, MAX_SCALE, default_scale, max_scale, output_size
+from ..morph import DEFAULT_FPS, DEFAULT_MODE, MAX_FRAMES, min_frames
 from .focus_frame import FocusSlider
 from .keyframe_list import ID_ROLE, KeyframeList, order_button
 from .morph_frames import FramesBox, raised_note

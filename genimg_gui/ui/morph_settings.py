@@ -6,7 +6,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ..morph import DEFAULT_FPS, DEFAULT_FRAMES, DEFAULT_MODE, FORMATS
+from ..animation_files import FORMATS
+from ..morph import DEFAULT_FPS, DEFAULT_FRAMES, DEFAULT_MODE
 
 
 @dataclass(frozen=True)
