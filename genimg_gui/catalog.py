@@ -175,6 +175,14 @@ def training_checkpoint_note(path: str | Path) -> str:
             f"`genimg train … -o {path.parent} --resume`")
 
 
+def no_model_note(path: str | Path) -> str:
+    """Why path, opened as a model, is none, said before a load is asked for, as the CLI says it: a training
+    checkpoint or a folder of TAESD files that pair up otherwise than one to one; "" for any other path. The window
+    says it wherever a model is named (--vae, --gan, the command line, a drop, Open model…): a --vae checkpoint.pt
+    had reached the worker, which called it a file that holds no named tensors."""
+    return training_checkpoint_note(path) or taesd_note(path)
+
+
 def converted_dir() -> Path:
     """Where models converted from the user's files are cached as genimg model folders."""
     return data_dir() / "models"

@@ -10,8 +10,7 @@ from pathlib import Path
 from typing import Callable
 
 from . import seed_draws
-from .catalog import (BUNDLED_DIR, TRAINABLE, bundled_models, default_model, taesd_note, training_checkpoint_note,
-                      user_file)
+from .catalog import BUNDLED_DIR, TRAINABLE, bundled_models, default_model, no_model_note, user_file
 from .cli_args import scale_option
 from .cli_commands import CLIError, UsageError, note_ignored, say
 from .cli_names import shown_name
@@ -151,8 +150,7 @@ def load_into(rt: Runtime, path: Path, latent_scale: float | None,
               progress: Callable[[float, str], None] = lambda _f, _t: None) -> ModelInfo:
     """rt.load, with the SD VAE scale question turned into the option that answers it, and a training checkpoint
     answered as the app answers it (the loader would call it a weights file of an unknown architecture)."""
-    if note := (training_checkpoint_note(path) or taesd_note(path) or latent_file_note(path)
-                or recipe_file_note(path)):
+    if note := no_model_note(path) or latent_file_note(path) or recipe_file_note(path):
         raise ModelFileError(note)
     try:
         info = rt.load(str(path), progress, latent_scale)

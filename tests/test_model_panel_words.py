@@ -50,6 +50,8 @@ def test_no_metric_of_a_bundled_model_is_shown_under_its_key(qtbot, bundled_pane
     if name == "emoji-vae":
         assert metrics.text().splitlines()[:2] == ["Held-out PSNR: 30.05 dB", "Held-out SSIM: 0.9366"]
         assert "PSNR: how close decoded images come to the originals, in dB" in metrics.toolTip()
+        # how, as a VAE genimg train writes says it (its card had none)
+        assert "How they were measured: PSNR and SSIM of the 512 held-out images at 64 px" in metrics.toolTip()
     else:
         lines = metrics.text().splitlines()
         assert f"Precision, ψ 0.7: {card['metrics']['precision_k3_vae_latent_psi0.7']}" in lines
@@ -112,3 +114,24 @@ def test_model_rows_read_name_kind_origin_and_whether_active_and_the_card_does_n
     assert rows == ["tiny-gan — GAN, opened · active", "tiny-vae — VAE, opened · active"], rows
     assert window.document.models["gan"].path == panel.shown
     assert panel.details["Active GAN"].text() == "tiny-gan" and panel.details["Model"].text() == "tiny-gan"
+
+
+def test_a_vae_genimg_train_wrote_says_how_its_figures_were_measured(qtbot, tmp_path, capsys):
+    """Its card gave PSNR and SSIM with no "how", which the bundled GANs' cards have: what images, at what size,
+    and what the measures compare, for the Models tab's tooltip and `genimg info`."""
+    assert train("vae", make_shapes(tmp_path / "shapes", 40), tmp_path / "vae", 2) == 0  # 4 held out, 32 px
+    card = read_entry(tmp_path / "vae").card
+    how = card["metrics"]["how"]
+    assert how.startswith("PSNR and SSIM of the 4 held-out images at 32 px (4 of the folder's 40 images, picked at "
+                          f"random by the run's seed {card['training']['seed']} and never trained on), each encoded")
+    assert "pixels in -1..1" in how and "7x7 window" in how
+    panel = ModelPanel()
+    qtbot.addWidget(panel)
+    panel.set_entries([read_entry(tmp_path / "vae")])
+    panel.show()
+    click_row(qtbot, panel, "vae")
+    metrics = panel.details["Metrics"]
+    assert metrics.text().endswith("Held-out images: 4\n(hover for what they mean and how they were measured)")
+    assert metrics.toolTip().endswith(f"\n\nHow they were measured: {how}")
+    assert main(["info", str(tmp_path / "vae")]) == 0
+    assert f"How they were measured: {how}" in " ".join(capsys.readouterr().out.split())

@@ -172,3 +172,31 @@ def test_the_train_dialogs_browse_buttons_start_at_their_fields_folder_else_the_
     dialog.out.setText("")
     qtbot.mouseClick(dialog.out_browse, Qt.MouseButton.LeftButton)
     assert started[4] == str(home / "genimg-models") and dialog.out.text() == str(home / "mine")
+
+
+def test_save_to_left_empty_browses_from_the_folder_its_placeholder_names(qtbot, tmp_path, monkeypatch):
+    """Its Browse… started in ~/genimg-models whatever the placeholder said Start saves to, outside a vae-pets an
+    earlier run had made there."""
+    home, pets = tmp_path / "home", tmp_path / "pets"
+    for folder in (home / "genimg-models" / "vae-pets", pets):
+        folder.mkdir(parents=True)
+    monkeypatch.setenv("HOME", str(home))
+    dialog = TrainDialog(settings=Settings(str(tmp_path / "settings.ini")))
+    qtbot.addWidget(dialog)
+    started = folders_asked(monkeypatch, "getExistingDirectory", ["", "", "", str(home / "mine")])
+    dialog.data.setText(str(pets))
+    dialog.out.setText("")
+    assert dialog.out.placeholderText() == "left empty, Start saves to ~/genimg-models/vae-pets"
+    qtbot.mouseClick(dialog.out_browse, Qt.MouseButton.LeftButton)
+    assert started == [str(home / "genimg-models" / "vae-pets")]  # in it, where an earlier run made it
+    dialog.kind.set_value("gan")  # ~/genimg-models/gan-pets: not made yet
+    dialog.out.setText("")  # the kind filled in its suggestion
+    assert dialog.out.placeholderText() == "left empty, Start saves to ~/genimg-models/gan-pets"
+    qtbot.mouseClick(dialog.out_browse, Qt.MouseButton.LeftButton)
+    assert started[1] == str(home / "genimg-models")  # beside it, where Start would make it
+    (home / "genimg-models").rename(home / "old-models")
+    qtbot.mouseClick(dialog.out_browse, Qt.MouseButton.LeftButton)
+    assert started[2] == str(home)  # the nearest folder above it that is there
+    dialog.out.setText("  ")  # blanks are no folder: the placeholder's still
+    qtbot.mouseClick(dialog.out_browse, Qt.MouseButton.LeftButton)
+    assert started[3] == str(home) and dialog.out.text() == str(home / "mine")

@@ -5,6 +5,10 @@ from __future__ import annotations
 import torch
 import torch.nn.functional as F
 
+from ..wording import counted
+
+SSIM_WINDOW = 7  # the side of SSIM's uniform window, in pixels, which a VAE card's "how" names
+
 
 def psnr(a: torch.Tensor, b: torch.Tensor) -> float:
     """Mean per-image PSNR in dB for images in [-1, 1] (peak-to-peak 2)."""
@@ -12,7 +16,7 @@ def psnr(a: torch.Tensor, b: torch.Tensor) -> float:
     return float((10 * torch.log10(4.0 / mse)).mean())
 
 
-def ssim(a: torch.Tensor, b: torch.Tensor, window: int = 7) -> float:
+def ssim(a: torch.Tensor, b: torch.Tensor, window: int = SSIM_WINDOW) -> float:
     """Mean SSIM (uniform window, per channel) for images in [-1, 1], computed in [0, 1]."""
     a, b = (a.clamp(-1, 1) + 1) / 2, (b.clamp(-1, 1) + 1) / 2
     pool = lambda x: F.avg_pool2d(x, window, 1)  # noqa: E731
@@ -28,6 +32,19 @@ def ssim(a: torch.Tensor, b: torch.Tensor, window: int = 7) -> float:
 def reconstruction_figures(recon: torch.Tensor, target: torch.Tensor) -> dict[str, float]:
     """A VAE's held-out figures as its model card and training log show them: PSNR (dB) and SSIM."""
     return {"held_out_psnr_db": round(psnr(recon, target), 2), "held_out_ssim": round(ssim(recon, target), 4)}
+
+
+def reconstruction_how(held_out: int, images: int, resolution: int, seed: int) -> str:
+    """How reconstruction_figures measured a VAE, for its card's "how", as a latent GAN's card says how its
+    precision/recall were: on which images, at what size, and what PSNR and SSIM compare. The Models tab gives it
+    as the figures' tooltip and `genimg info` under them."""
+    held = counted(held_out, "held-out image")
+    return (f"PSNR and SSIM of the {held} at {resolution} px ({held_out:,} of the folder's {images:,} images, "
+            f"picked at random by the run's seed {seed} and never trained on), each encoded to its latent mean and "
+            "decoded, against the original. PSNR: from the mean squared error of each image's pixels in -1..1 "
+            "(peak to peak 2), in dB, averaged over the images; SSIM: of pixels in 0..1 in a uniform "
+            f"{SSIM_WINDOW}x{SSIM_WINDOW} window, for each colour channel, averaged over the windows, channels and "
+            "images.")
 
 
 def knn_radii(feats: torch.Tensor, k: int) -> torch.Tensor:

@@ -16,7 +16,7 @@ from .distributed import average_gradients
 from .finetune import load_start
 from .checkpoints import load_optimizer
 from .loop import TrainOptions
-from .metrics import reconstruction_figures
+from .metrics import reconstruction_figures, reconstruction_how
 from .settings import VAE_SETTINGS
 
 DEFAULT_KL_WEIGHT = 1e-3  # per latent dimension, relative to per-pixel MSE
@@ -120,7 +120,10 @@ class VAERecipe:
         if len(held_out) and unmeasured and not measured:  # a stop left them out (the loop's log said so)
             metrics = {"held_out_images": len(held_out), "held_out": f"not measured: {unmeasured}"}
         elif len(held_out):
-            metrics = {**(measured or self.evaluate(held_out)), "held_out_images": len(held_out)}  # as logged
+            training = card["training"]
+            how = reconstruction_how(len(held_out), training["images"], self.net.cfg.resolution, training["seed"])
+            figures = measured or self.evaluate(held_out)  # as logged
+            metrics = {**figures, "held_out_images": len(held_out), "how": how}
         else:  # under 10 images: nothing held out, and PSNR of nothing would be NaN (invalid JSON)
             metrics = {"held_out_images": 0}
         card = {**card, "kind": "vae", "metrics": metrics,
