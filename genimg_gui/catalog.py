@@ -164,25 +164,6 @@ def model_to_load(path: str | Path) -> Path | None:
     return path if is_model_file(path) else None
 
 
-def training_checkpoint_note(path: str | Path) -> str:
-    """What to do instead, when path is a `genimg train` checkpoint (by its name, beside the card of the model the
-    run wrote); "" for any other file. The worker would only call it a weights file of an unknown architecture."""
-    path = Path(path)
-    if path.name not in TRAINING_CHECKPOINTS or not (path.parent / "card.json").is_file():
-        return ""
-    return (f"{path.name} is a training checkpoint of `genimg train`, not a model: open its folder "
-            f"{path.parent} (or its card.json) for the model the run wrote, or go on training with "
-            f"`genimg train … -o {path.parent} --resume`")
-
-
-def no_model_note(path: str | Path) -> str:
-    """Why path, opened as a model, is none, said before a load is asked for, as the CLI says it: a training
-    checkpoint or a folder of TAESD files that pair up otherwise than one to one; "" for any other path. The window
-    says it wherever a model is named (--vae, --gan, the command line, a drop, Open model…): a --vae checkpoint.pt
-    had reached the worker, which called it a file that holds no named tensors."""
-    return training_checkpoint_note(path) or taesd_note(path)
-
-
 def converted_dir() -> Path:
     """Where models converted from the user's files are cached as genimg model folders."""
     return data_dir() / "models"

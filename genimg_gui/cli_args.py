@@ -103,8 +103,14 @@ def existing_path(text: str) -> Path:
 
 
 def model_path(text: str) -> Path:
-    """--vae or --gan: a model folder or file, or a bundled model's name (named_model); one not there is refused."""
+    """--vae or --gan: a model folder or file, or a bundled model's name (named_model); one not there is refused,
+    with what its folder holds where that is a model's (`--vae run/best.pt` of a run that kept none), as
+    `genimg info` and the window say it."""
+    from .cli_names import named_as_typed  # numpy: not for --help
+    from .not_a_model import missing_file_note
     path = listed_model(text)
+    if note := missing_file_note(path):
+        raise argparse.ArgumentTypeError(named_as_typed(note, text))
     return existing_path(text) if not path.exists() else path  # a path typed with its folder: not there, said so
 
 

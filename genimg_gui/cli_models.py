@@ -10,17 +10,16 @@ from pathlib import Path
 from typing import Callable
 
 from . import seed_draws
-from .catalog import BUNDLED_DIR, TRAINABLE, bundled_models, default_model, no_model_note, user_file
+from .catalog import BUNDLED_DIR, TRAINABLE, bundled_models, default_model, user_file
 from .cli_args import scale_option
 from .cli_commands import CLIError, UsageError, note_ignored, say
 from .cli_names import shown_name
 from .engine.requests import ModelInfo
 from .engine.runtime import Runtime
-from .export import read_latent
 from .image_files import with_pictures_step
 from .models.foreign import NeedsScale
 from .models.weights import ModelFileError
-from .recipe import recipe_at
+from .not_a_model import no_model_note
 from .typed_options import typed
 from .wording import close_name, converted_scale, latent_scale_said, names_said, with_word
 
@@ -148,9 +147,9 @@ def by_word(typed: str, labels: list[str], option: str, doing: str, whose: str, 
 
 def load_into(rt: Runtime, path: Path, latent_scale: float | None,
               progress: Callable[[float, str], None] = lambda _f, _t: None) -> ModelInfo:
-    """rt.load, with the SD VAE scale question turned into the option that answers it, and a training checkpoint
-    answered as the app answers it (the loader would call it a weights file of an unknown architecture)."""
-    if note := no_model_note(path) or latent_file_note(path) or recipe_file_note(path):
+    """rt.load, with the SD VAE scale question turned into the option that answers it, and a path that is no model
+    (a training checkpoint, a latent file, a recipe: not_a_model.no_model_note) answered as the app answers it."""
+    if note := no_model_note(path, "cli"):
         raise ModelFileError(note)
     try:
         info = rt.load(str(path), progress, latent_scale)
@@ -188,36 +187,3 @@ def scale_note(path: Path, card: dict) -> None:
     if said := latent_scale_said(card):
         how = "" if card["source"].get("scale_from") else ", as given when it was last converted"
         say(f"genimg: note: {shown_name(path.name)}: {said}{how}; --latent-scale for another")
-
-
-def latent_file_note(path: Path) -> str:
-    """Why a latent file given as a model is none, and the command that reads it; "" for any other path (a latent
-    file was called a zip archive "which is not supported")."""
-    if path.suffix.lower() != ".npz" or not path.is_file():
-        return ""
-    try:
-        read_latent(path)
-    except ValueError:  # an .npz of something else: the loader's own message says what it opens
-        return ""
-    return f"{path.name} is a latent file (from genimg encode, generate, edit or the app), not a model: " \
-           f"`genimg decode {shlex.quote(str(path))} -o {shlex.quote(str(path.parent))}` decodes it beside itself"
-
-
-RECIPE_STEPS_SAID = 3  # a recipe's steps recipe_file_note names; the rest are "…"
-
-
-def recipe_file_note(path: Path) -> str:
-    """What an edit recipe given as a model holds, and the command that applies it; "" for any other path (it was
-    called "a text file", with the model files genimg opens)."""
-    # other JSON, or a recipe too damaged to read: the model loader's own message says what it opens
-    if (recipe := recipe_at(path)) is None:
-        return ""
-    steps = [f"{s.label} {s.value:+.2f}σ" for s in recipe.steps[:RECIPE_STEPS_SAID]]
-    steps += ["…"] if len(recipe.steps) > RECIPE_STEPS_SAID else []
-    held = ", ".join(steps) or "no direction moved"
-    masked = ", under a mask" if recipe.mask is not None else ""
-    made = f" made with {recipe.model_name}" if recipe.model_name else ""
-    how = "edit IMAGE" if recipe.model_kind == "vae" else "generate"
-    return f"{path.name} is an edit recipe{made} ({held}{masked}), not a model: " \
-           f"`genimg {how} -o OUT --recipe {shlex.quote(str(path))}` applies it"
-

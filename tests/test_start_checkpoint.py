@@ -1,7 +1,7 @@
 """A training run's checkpoint.pt given to the window as it starts. `genimg-gui --vae run/checkpoint.pt` reached the
 worker, which said "checkpoint.pt is a file that holds no named tensors. genimg opens its own model folders…", where
 the CLI, the Models tab and a file named or dropped say what it is and what to open instead. Now --vae and --gan say
-that too, in the same words (catalog.no_model_note)."""
+that too, in the same words (not_a_model.no_model_note)."""
 from __future__ import annotations
 
 import shutil

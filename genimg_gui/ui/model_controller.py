@@ -14,7 +14,8 @@ from pathlib import Path
 from PySide6.QtCore import QObject
 from PySide6.QtWidgets import QFileDialog, QInputDialog, QWidget
 
-from ..catalog import MODEL_FILE_SUFFIXES, model_to_load, no_model_note
+from ..catalog import MODEL_FILE_SUFFIXES, model_to_load
+from ..not_a_model import no_model_note
 from .document import Document
 from .model_panel import ModelPanel
 from .settings import Settings
@@ -50,7 +51,7 @@ class ModelController(QObject):
         named: on the command line (Document.load_model)."""
         for p in paths:
             path = Path(p)
-            if note := no_model_note(path):  # said now, not behind queued encodes
+            if note := no_model_note(path, "app"):  # said now, not behind queued encodes
                 self.document.error.emit(note)
                 continue
             self.document.load_model(str(model_to_load(path) or path), named=named)

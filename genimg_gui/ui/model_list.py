@@ -7,7 +7,8 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ..catalog import ModelEntry, bundled_copy, default_model, no_model_note, read_entry
+from ..catalog import ModelEntry, bundled_copy, default_model, read_entry
+from ..not_a_model import no_model_note
 from ..engine import requests as rq
 from ..paths import shown_path
 from ..weights_file import Signature, weights_signature
@@ -90,7 +91,7 @@ class ModelList:
             if not chosen:
                 self.window.show_error(f"No {kind.upper()} model found in weights/; open one from the Models tab")
                 continue
-            if asked.get(kind) and (note := no_model_note(chosen)):  # as a file named or dropped says it
+            if asked.get(kind) and (note := no_model_note(chosen, "app")):  # as a file named or dropped says it
                 self.window.document.error.emit(note)
                 continue
             seq = self.window.document.load_model(chosen, named=bool(asked.get(kind)), kind=kind)  # the user's: named

@@ -1,0 +1,89 @@
+"""Why a path given as a model is none, said before any load is asked for, in one wording for the window and the
+CLI: a training checkpoint, a checkpoint or other file that is not in a model's folder, a folder of TAESD files that
+pair up otherwise than one to one, a latent file, an edit recipe. Each note names the file by its name (the CLI puts
+the path as typed in its place: cli_names.named_as_typed) and ends with the next step where the user is: "app" (the
+window) or "cli". No Qt, no torch (the window asks it on its own thread)."""
+from __future__ import annotations
+
+import os
+import shlex
+from pathlib import Path
+
+from .catalog import TRAINING_CHECKPOINTS, taesd_note
+from .earlier_run import BEST_FILE, CARD_FILE, CHECKPOINT_FILE
+from .export import read_latent
+from .recipe import recipe_at
+
+# the next step for a latent file or a recipe given as a model ({} its path, quoted for a shell)
+LATENT_GOES = {"app": "open it with File → Open images… or drop it on the canvas",
+               "cli": "`genimg decode {path} -o {folder}` decodes it beside itself"}
+RECIPE_GOES = {"app": "File → Apply recipe to current image… (or a drop on the canvas) applies it",
+               "cli": "`genimg {how} -o OUT --recipe {path}` applies it"}
+RECIPE_STEPS_SAID = 3  # a recipe's steps recipe_file_note names; the rest are "…"
+
+
+def no_model_note(path: str | Path, where: str) -> str:
+    """Why path, opened as a model, is none ("" for any other path), as the CLI's load_into and the window's every
+    way of naming a model (--vae, --gan, the command line, Open model…, a drop on the Models tab) say it. The worker
+    had called a latent file "a zip archive", a recipe "a text file", and `genimg-gui run/best.pt` of a run that
+    kept no best.pt "a training checkpoint"."""
+    path = Path(path)
+    return (training_checkpoint_note(path) or missing_file_note(path) or taesd_note(path)
+            or latent_file_note(path, where) or recipe_file_note(path, where))
+
+
+def training_checkpoint_note(path: Path) -> str:
+    """What to do instead, when path is a `genimg train` checkpoint (by its name, beside the card of the model the
+    run wrote); "" for any other path, one not there included (missing_file_note). The worker would only call it a
+    weights file of an unknown architecture."""
+    if path.name not in TRAINING_CHECKPOINTS or not path.is_file() or not (path.parent / CARD_FILE).is_file():
+        return ""
+    return (f"{path.name} is a training checkpoint of `genimg train`, not a model: open its folder "
+            f"{path.parent} (or its card.json) for the model the run wrote, or go on training with "
+            f"`genimg train … -o {path.parent} --resume`")
+
+
+def missing_file_note(path: Path) -> str:
+    """That path does not exist, with what its folder holds, where that folder is a model's (a run's: its best.pt
+    asked for where the run kept none); "" where path is there, or its folder is no model's (the loader then says
+    only that it does not exist)."""
+    folder = path.parent
+    if os.path.lexists(path) or not (folder / CARD_FILE).is_file():
+        return ""
+    opened = "(or its card.json) for its model"
+    if path.name not in TRAINING_CHECKPOINTS:
+        return f"{path.name} does not exist: {folder} is a model's folder; open it {opened}"
+    why = (" (a run trained with --keep-best keeps one where a held-out evaluation before its last step scored "
+           "best)") if path.name == BEST_FILE else ""
+    resume = (f", or go on training from its {CHECKPOINT_FILE} with `genimg train … -o {folder} --resume`"
+              if (folder / CHECKPOINT_FILE).is_file() else "")
+    return f"{path.name} does not exist: the model's folder {folder} holds no {path.name}{why}; open it {opened}{resume}"
+
+
+def latent_file_note(path: Path, where: str) -> str:
+    """Why a latent file given as a model is none, and what reads it; "" for any other path (a latent file was
+    called a zip archive "which is not supported")."""
+    if path.suffix.lower() != ".npz" or not path.is_file():
+        return ""
+    try:
+        read_latent(path)
+    except ValueError:  # an .npz of something else: the loader's own message says what it opens
+        return ""
+    goes = LATENT_GOES[where].format(path=shlex.quote(str(path)), folder=shlex.quote(str(path.parent)))
+    return f"{path.name} is a latent file (from genimg encode, generate, edit or the app), not a model: {goes}"
+
+
+def recipe_file_note(path: Path, where: str) -> str:
+    """What an edit recipe given as a model holds, and what applies it; "" for any other path (it was called "a
+    text file", with the model files genimg opens)."""
+    # other JSON, or a recipe too damaged to read: the model loader's own message says what it opens
+    if (recipe := recipe_at(path)) is None:
+        return ""
+    steps = [f"{s.label} {s.value:+.2f}σ" for s in recipe.steps[:RECIPE_STEPS_SAID]]
+    steps += ["…"] if len(recipe.steps) > RECIPE_STEPS_SAID else []
+    held = ", ".join(steps) or "no direction moved"
+    masked = ", under a mask" if recipe.mask is not None else ""
+    made = f" made with {recipe.model_name}" if recipe.model_name else ""
+    how = "edit IMAGE" if recipe.model_kind == "vae" else "generate"
+    goes = RECIPE_GOES[where].format(how=how, path=shlex.quote(str(path)))
+    return f"{path.name} is an edit recipe{made} ({held}{masked}), not a model: {goes}"
