@@ -57,7 +57,8 @@ def missing_file_note(path: Path) -> str:
            "best)") if path.name == BEST_FILE else ""
     resume = (f", or go on training from its {CHECKPOINT_FILE} with `genimg train … -o {folder} --resume`"
               if (folder / CHECKPOINT_FILE).is_file() else "")
-    return f"{path.name} does not exist: the model's folder {folder} holds no {path.name}{why}; open it {opened}{resume}"
+    return (f"{path.name} does not exist: the model's folder {folder} holds no {path.name}{why}; "
+            f"open it {opened}{resume}")
 
 
 def latent_file_note(path: Path, where: str) -> str:
