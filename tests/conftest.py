@@ -22,11 +22,11 @@ import pytest  # noqa: E402
 import torch  # noqa: E402
 from PIL import Image  # noqa: E402
 
-from genimg_gui.attributes import user_directions_file  # noqa: E402
 from genimg_gui.models.gan import GANConfig, Generator  # noqa: E402
 from genimg_gui.models.vae import ConvVAE, VAEConfig  # noqa: E402
 from genimg_gui.models.weights import save_model  # noqa: E402
 from genimg_gui.ui.session_questions import SessionQuestions  # noqa: E402
+from genimg_gui.user_directions import user_directions_file  # noqa: E402
 
 ORIGINAL_ASK_QUIT = SessionQuestions.ask_quit  # before quit_discards answers it for every test
 

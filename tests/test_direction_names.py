@@ -8,8 +8,8 @@ import pytest
 from PySide6.QtWidgets import QDialog
 
 from conftest import UI_TIMEOUT, own_directions_file
-from genimg_gui.attributes import load_user_directions
 from genimg_gui.ui.directions_dialog import DirectionRequest, DirectionsDialog
+from genimg_gui.user_directions import load_user_directions
 from test_directions_shared import saved_rows, with_a_picture
 from test_directions_ui import BLUE, RED, define, menu_action, settle, slider_menu, write_group
 

@@ -7,10 +7,11 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from genimg_gui.attributes import (DirectionsFileError, load_user_directions, remade_from, row_key,
-                                   save_user_directions, saved_rows, to_remake, user_directions_file, user_examples)
 from genimg_gui.edit import AmbiguousDirection, Directions, EditState, edited_latent
 from genimg_gui.typicality import prior_distance
+from genimg_gui.user_directions import (DirectionsFileError, load_user_directions, remade_from, row_key,
+                                        save_user_directions, saved_rows, to_remake, user_directions_file,
+                                        user_examples)
 
 
 def directions() -> Directions:

@@ -11,9 +11,9 @@ import pytest
 import torch
 
 from conftest import TINY_VAE, UI_TIMEOUT, make_model_folder
-from genimg_gui.attributes import save_user_directions
 from genimg_gui.edit import Directions
 from genimg_gui.models.vae import ConvVAE
+from genimg_gui.user_directions import save_user_directions
 from genimg_gui.weights_file import weights_digest
 from test_directions_ui import BLUE, RED, define, write_group
 
@@ -95,7 +95,7 @@ def test_a_file_saved_by_name_alone_goes_to_the_first_model_of_that_name_it_load
 def test_the_file_of_a_models_weights_is_found_whatever_name_it_was_saved_under(user_folders):
     """A copy of the model whose card has another name is the same model: one file per identity."""
     # imported here, not at the top: the window tests above need nothing new, so they run (and fail) on the old code
-    from genimg_gui.attributes import saved_identity, user_directions_file
+    from genimg_gui.user_directions import saved_identity, user_directions_file
     dim, identity = 4, "ab" * 32
     rows = legacy_rows(dim)
     path = user_directions_file("my-vae", identity)
@@ -106,7 +106,7 @@ def test_the_file_of_a_models_weights_is_found_whatever_name_it_was_saved_under(
 
 
 def test_a_legacy_file_that_does_not_fit_stays_for_a_model_it_fits(user_folders):
-    from genimg_gui.attributes import claim_legacy_directions, load_user_directions, user_directions_file
+    from genimg_gui.user_directions import claim_legacy_directions, load_user_directions, user_directions_file
 
     legacy = user_folders / "data" / "directions" / "my-vae.safetensors"
     save_user_directions(legacy, legacy_rows(4))

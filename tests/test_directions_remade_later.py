@@ -1,5 +1,5 @@
 """The directions of a retrained model not made again for its new weights yet (its file's list of them,
-attributes.REMAKING_KEY): made once, by one window, whatever happens meanwhile. Two windows loading the new weights
+user_directions.REMAKING_KEY): made once, by one window, whatever happens meanwhile. Two windows loading the new weights
 both made them (two sliders of one name where their encodes differed a hair), and one window put back on the list a
 direction the other had made; a folder trained again before the list was done lost it without a word; a remake
 that failed in the engine stayed on the list, failing again at each launch; one cancelled, or whose retry on the CPU
@@ -15,8 +15,8 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
 from conftest import TINY_VAE, UI_TIMEOUT, make_model_folder
-from genimg_gui.attributes import load_user_directions, to_remake, user_directions_file
 from genimg_gui.models.vae import ConvVAE
+from genimg_gui.user_directions import load_user_directions, to_remake, user_directions_file
 from test_directions_identity import bare, load  # noqa: F401 (bare: a fixture)
 from test_cpu_retry import blue_fails_on_the_gpu
 from test_directions_retrained import (another_window, held_encodes, next_launch, red_and_dark, remade,  # noqa: F401

@@ -6,8 +6,8 @@ import numpy as np
 import pytest
 
 from conftest import UI_TIMEOUT, own_directions_file
-from genimg_gui.attributes import load_user_directions, save_user_directions
 from genimg_gui.edit import Directions, edited_latent, values_along
+from genimg_gui.user_directions import load_user_directions, save_user_directions
 from test_directions_ui import BLUE, RED, define, write_group
 
 

@@ -11,13 +11,13 @@ from PIL import Image
 from PySide6.QtCore import Qt
 
 from conftest import UI_TIMEOUT, own_directions_file
-from genimg_gui.attributes import load_user_directions
 from genimg_gui.edit import Directions, EditState, edited_latent, without_direction
 from genimg_gui.history import History
 from genimg_gui.imaging import open_image
 from genimg_gui.typicality import TYPICAL_BELOW, PriorModel, reading
 from genimg_gui.ui.action_texts import undo_text
 from genimg_gui.ui.directions_dialog import DirectionRequest, DirectionsDialog
+from genimg_gui.user_directions import load_user_directions
 
 RED, BLUE = (200, 50, 40), (40, 60, 200)
 
@@ -415,9 +415,9 @@ def test_a_step_along_a_direction_made_after_the_image_was_opened_is_named_by_it
 
 def test_two_windows_keep_each_others_changes_to_the_saved_directions(qtbot, window, model_dir, image_files):
     """Each window wrote its own list whole: a rename made in one was lost when the other saved."""
-    from genimg_gui.attributes import save_user_directions
     from genimg_gui.engine.engine import Engine
     from genimg_gui.ui.main_window import MainWindow
+    from genimg_gui.user_directions import save_user_directions
 
     dim = window.document.directions("vae").basis.shape[1]
     rows = np.linalg.qr(np.random.default_rng(0).normal(size=(dim, 2)))[0].T.astype(np.float32)

@@ -9,10 +9,10 @@ import shutil
 import pytest
 
 from conftest import UI_TIMEOUT, drag_drop, file_mime, own_directions_file
-from genimg_gui.attributes import save_user_directions
 from genimg_gui.catalog import BUNDLED_DIR
 from genimg_gui.cli import main as cli_main
 from genimg_gui.image_files import PICTURES_GO
+from genimg_gui.user_directions import save_user_directions
 from genimg_gui.wording import SUPPORTED
 
 IN_FOLDER = {"directions.safetensors": "the slider directions file of the model in its folder, not a model itself: "

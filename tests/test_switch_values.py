@@ -13,11 +13,11 @@ import torch
 from PySide6.QtCore import Qt
 
 from conftest import TINY_GAN, TINY_VAE, UI_TIMEOUT, make_model_folder
-from genimg_gui.attributes import legacy_directions_file, save_user_directions
 from genimg_gui.edit import Directions, EditState, edited_latent
 from genimg_gui.models.gan import Generator
 from genimg_gui.models.vae import ConvVAE
 from genimg_gui.ui.model_panel import PATH_ROLE
+from genimg_gui.user_directions import legacy_directions_file, save_user_directions
 from test_directions_ui import settle
 from ui_helpers import drop_and_wait, load_other, the_sample, vae_items
 

@@ -15,7 +15,7 @@ from pathlib import Path
 import torch
 from torch import nn
 
-from ..attributes import saved_folder, saved_identity, user_directions_folder
+from ..user_directions import saved_folder, saved_identity, user_directions_folder
 from .gan import Discriminator, GANConfig, Generator
 from .latent_gan import LatentGANConfig, LatentGenerator
 from .refine import DISCRIMINATOR_FILE
@@ -94,7 +94,7 @@ def companion_file(names: Iterable[str], path: Path) -> str:
     names = list(names)
     every, most = _discriminator_layouts()
     if frozenset(names) == _DIRECTIONS_TENSORS and (saved_identity(path) is not None or _in_directions_folder(path)):
-        return _users_directions(path)  # saved by the window (attributes.save_user_directions), older ones unmarked
+        return _users_directions(path)  # the window's (user_directions.save_user_directions); older ones unmarked
     if frozenset(names) == _DIRECTIONS_TENSORS:
         what, model, standard = "the slider directions file", "model", DIRECTIONS_NAME
     elif every <= layout(names) <= most:
@@ -135,7 +135,7 @@ def _in_directions_folder(path: Path) -> bool:
 def _users_directions(path: Path) -> str:
     """What a file of the user's own directions is and how they are used: the window adds them to their model's
     sliders as it loads (ui/user_direction_files.py), from the directions folder, where a file is found by the
-    start of its model's weights digest at the end of its name (attributes.user_directions_file)."""
+    start of its model's weights digest at the end of its name (user_directions.user_directions_file)."""
     path = Path(path)
     model = f" (last loaded from {folder})" if (folder := saved_folder(path)) else ""
     said = ("a file of your own slider directions, made with Edit → New direction from examples…, not a model "

@@ -1,21 +1,22 @@
 """The user's directions after their model's folder was trained again in place (Train…'s Start over or Continue,
 `genimg train … -o FOLDER --overwrite/--resume`): the new weights are another model, with another latent space, so
 the directions made in the old ones do not apply to them, and after loading them the sliders lost them without a
-word. Each is made again from the examples it was made from (its file keeps them: attributes.user_examples), encoded
-by the new weights as Edit → New direction from examples… would encode them; the old vectors are never reused. One
-whose examples are gone, or were not kept (made by an earlier genimg), is named, so the user can make it again.
+word. Each is made again from the examples it was made from (its file keeps them: user_directions.user_examples),
+encoded by the new weights as Edit → New direction from examples… would encode them; the old vectors are never
+reused. One whose examples are gone, or were not kept (made by an earlier genimg), is named, so the user can make it
+again.
 
-The new weights' file records that their directions were made again (attributes.REMADE_KEY), kept, empty, when none
+The new weights' file records that their directions were made again (user_directions.REMADE_KEY), kept, empty, when none
 is made or the last is deleted: otherwise the next launch found no file for them, the old weights' file again, and
 made again the directions the user had deleted since, or said again which could not be made. It is written as the
-remake begins, with the directions still to be made (attributes.REMAKING_KEY), each struck off once made or refused,
-so that the next load of those weights makes those genimg closed on (the next launch found the file, took them as
-made, and they were lost); one made, then deleted, is not among them. Each window strikes off only those it made or
+remake begins, with the directions still to be made (user_directions.REMAKING_KEY), each struck off once made or
+refused, so that the next load of those weights makes those genimg closed on (the next launch found the file, took them
+as made, and they were lost); one made, then deleted, is not among them. Each window strikes off only those it made or
 refused from the list as the file holds it (another genimg window may make them too), and none whose name is a row of
-the file's already: two windows loading the new weights made them both, and two sliders had one name. The list goes
-with the directions should the folder be trained again before they are all made. One whose encoding the user cancels, or
-whose retry on the CPU can no longer be sent, stays on it, no longer counted as being made in this window: loading
-those weights again makes it (it was taken as being made, and nothing was made or said)."""
+the file's already: two windows loading the new weights made them both, and two sliders had one name. The list goes with
+the directions should the folder be trained again before they are all made. One whose encoding the user cancels, or
+whose retry on the CPU can no longer be sent, stays on it, no longer counted as being made in this window: loading those
+weights again makes it (it was taken as being made, and nothing was made or said)."""
 from __future__ import annotations
 
 import os
@@ -24,9 +25,10 @@ from typing import TYPE_CHECKING, Callable, Collection
 
 from PySide6.QtCore import Qt
 
-from ..attributes import (METHODS, earlier_weights_file, remade_from, saved_identity, saved_rows, to_remake,
-                          user_directions_file)
+from ..attributes import METHODS
 from ..engine import requests as rq
+from ..user_directions import (earlier_weights_file, remade_from, saved_identity, saved_rows, to_remake,
+                               user_directions_file)
 from ..wording import quoted_list
 from .direction_jobs import Job
 from .directions_dialog import DirectionRequest
@@ -69,7 +71,7 @@ class Remake:
 
 def remake_for(info: rq.ModelInfo, own: bool = False, rows: Collection[str] = ()) -> Remake | None:
     """What to make again for info's weights: with a directions file of their own (own), the directions it records
-    as not made again yet (attributes.to_remake) but those named as one of its rows is (another window made them);
+    as not made again yet (user_directions.to_remake) but those named as one of its rows is (another window made them);
     else those saved for the weights info's folder held before (earlier_weights_file), with those not made again
     for them yet (trained again before they were). None when there are none (a new folder, or directions saved
     before their folder was recorded)."""
@@ -223,7 +225,7 @@ def _drop(job: Job, requests: dict[str, list[DirectionRequest]]) -> None:
 
 
 def examples_of(request: DirectionRequest) -> dict:
-    """A direction's examples as its file keeps them (attributes.save_user_directions)."""
+    """A direction's examples as its file keeps them (user_directions.save_user_directions)."""
     return {"from": [os.path.abspath(p) for p in request.from_paths],
             "to": [os.path.abspath(p) for p in request.to_paths],
             "method": request.method, "keep_fixed": request.keep_fixed}

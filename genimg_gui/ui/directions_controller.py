@@ -16,9 +16,10 @@ import numpy as np
 from PySide6.QtCore import QObject, Qt
 from PySide6.QtWidgets import QDialog, QMessageBox, QWidget
 
-from ..attributes import direction_from_examples, row_key, separation, slider_unit, user_directions_folder
+from ..attributes import direction_from_examples, separation, slider_unit
 from ..edit import Directions, named_rows, typed_name, without_direction
 from ..engine import requests as rq
+from ..user_directions import row_key, user_directions_folder
 from ..wording import counted
 from . import saved_directions
 from .direction_deletion import ItemEdits, keep_step_names

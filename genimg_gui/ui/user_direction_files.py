@@ -7,11 +7,11 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
-from ..attributes import (DirectionsFileError, claim_legacy_directions, load_user_directions,
-                          merged_user_directions, remade_from, save_user_directions, to_remake, user_directions_file,
-                          user_examples)
 from ..edit import Directions
 from ..engine import requests as rq
+from ..user_directions import (DirectionsFileError, claim_legacy_directions, load_user_directions,
+                               merged_user_directions, remade_from, save_user_directions, to_remake,
+                               user_directions_file, user_examples)
 from . import saved_directions
 from .saved_directions import change_note
 
