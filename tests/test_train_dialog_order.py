@@ -109,3 +109,26 @@ def test_the_end_shows_the_figures_of_the_model_kept_not_the_last_measured(qtbot
     assert dialog.watch.samples_caption.text() == "Images (top) and their reconstructions by the finished model"
     figures = dialog.watch.figures.text()
     assert figures.startswith("Held-out at step 2 ") and "PSNR 21.5 dB" in figures
+
+
+def test_a_run_stopped_before_measuring_the_model_written_shows_no_earlier_figures_under_its_grid(
+        qtbot, shapes, tmp_path):
+    """A stop at step 30 wrote a model never measured: the end showed step 1's figures, the timing evaluation a
+    --minutes run makes (in the log only until then), under its grid as the written model's."""
+    out = tmp_path / "vae"
+    out.mkdir()
+    grid = out / "samples.png"
+    QPixmap(64, 16).save(str(grid))
+    (out / "card.json").write_text(json.dumps({"kind": "vae", "training": {"steps": 30, "run_steps": 30}}))
+    lines = ["held-out at step 1 (0.1 min into the run; took 1 s): held_out_psnr_db=9.1",
+             f"sample grid at step 20: {grid}", "wrote vae after 30 steps: held-out figures not measured"]
+    dialog = dialog_for(qtbot, shapes, out, minutes=5)
+    answer(dialog, OVERWRITE)
+    ending_with(dialog, "print(" + repr("\n".join(lines)) + ")")
+    with qtbot.waitSignal(dialog.model_trained, timeout=60_000):
+        dialog.start()
+    watch = dialog.watch
+    assert watch.samples_caption.text() == "Images (top) and their reconstructions by the finished model"
+    assert not watch.preview.pixmap().isNull()
+    assert "PSNR" not in watch.figures.text() and watch.figures.text() != FIGURES_TO_COME
+    assert "held-out at step 1 (0.1 min into the run; took 1 s): held_out_psnr_db=9.1" in watch.log.toPlainText()
