@@ -13,7 +13,8 @@ from genimg_gui.cli import main
 from genimg_gui.ui.train_dialog import TrainDialog
 from genimg_gui.ui.train_question import OVERWRITE
 from genimg_gui.ui.train_samples import FIGURES_TO_COME
-from test_train_dialog import answer, dialog_for, shapes, under_way  # noqa: F401 (shapes: a fixture)
+from genimg_gui.ui.train_run import default_output
+from test_train_dialog import answer, dialog_for, shapes, started_with, under_way  # noqa: F401 (shapes: a fixture)
 from test_train_dialog_state import ending_with
 from train_helpers import TINY, restore_threads  # noqa: F401 (restore_threads: a fixture)
 
@@ -45,6 +46,35 @@ def test_the_placeholder_names_the_folder_of_the_images_and_kind_chosen(qtbot, t
     assert dialog.out.placeholderText() == "left empty, Start saves to ~/genimg-models/gan-cats"
     dialog.data.setText(str(tmp_path / "dogs"))  # an emptied Save to is filled in again, as the placeholder said
     assert dialog.out.text() == str(tmp_path / "genimg-models" / "gan-dogs")
+
+
+def test_save_to_names_the_images_folder_of_a_path_typed_with_dots(qtbot, shapes, tmp_path, monkeypatch):
+    """Images typed as SHAPES/more/.. suggested ~/genimg-models/vae-.., which Start then created."""
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    (shapes / "more").mkdir()
+    dialog = dialog_for(qtbot, shapes, "", minutes=0.1)
+    folder = tmp_path / "home" / "genimg-models" / "vae-shapes"
+    for typed in (f"{shapes}/more/..", f"{shapes}/", f"{shapes}/more/../."):
+        dialog.data.setText(typed)
+        assert dialog.out.text() == str(folder), typed
+    dialog.out.clear()
+    assert dialog.out.placeholderText() == "left empty, Start saves to ~/genimg-models/vae-shapes"
+    started = started_with(dialog)
+    qtbot.mouseClick(dialog.start_button, Qt.MouseButton.LeftButton)
+    assert f"Save to was left empty: the model is saved to {folder}" in dialog.watch.log.toPlainText()
+    assert started and started[-1][started[-1].index("-o") + 1] == str(folder)
+
+
+def test_genimg_train_names_its_default_folder_by_the_same_rule(shapes, tmp_path, monkeypatch, capsys):
+    """`genimg train` without -o writes ./<kind>-<the images folder's name>, as the dialog's Save to suggests."""
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    monkeypatch.chdir(tmp_path)
+    (shapes / "more").mkdir()
+    typed = f"{shapes}/more/.."
+    assert main(["train", "vae", typed, "--steps", "1", "--batch-size", "8", "--resolution", "32", "--threads", "1",
+                 *TINY["vae"]]) == 0
+    assert (tmp_path / "vae-shapes" / "card.json").is_file()
+    assert Path(default_output(typed, "vae")).name == "vae-shapes"
 
 
 def run_lines(shapes: Path, out: Path, capsys) -> list[str]:
