@@ -20,7 +20,7 @@ from .engine.runtime import LatentMismatch, Runtime
 from .file_damage import what_file_holds
 from .export import LatentFile, file_kind, read_latent
 from .latent_model import (made_scale, other_scale, other_weights_at, own_model as found_model, recorded_name,
-                           same_model)
+                           same_model, sd_file, sd_file_gone)
 from .wording import converted_scale
 
 
@@ -158,10 +158,13 @@ def other_scale_note(path: Path, f: LatentFile, info: ModelInfo, own: Path | Non
     """The note for a file decoded by a conversion of its SD VAE file at another latent scale than it was made at
     (a conversion folder given to --vae: it holds its one scale), as the scale refused of --vae FILE is said."""
     made, used = made_scale(f, own), converted_scale(info.card)
-    opened = user_file(info.card, info.path)
+    opened, gone = sd_file(info), sd_file_gone(info)
     if own is not None:
         how = " (leave out --vae to decode it with its own)"
-    elif opened != info.path and Path(opened).exists():  # the file itself opens at the latent's scale
+    elif gone:  # "pass --vae with my-vae's folder": it was a file, and is not where it was
+        how = (f"; {gone}: pass --vae with that file where it is now and --latent-scale {scale_option(made)} to "
+               "decode it at its own")
+    elif opened:  # the file itself opens at the latent's scale
         how = f" (pass --vae {shlex.quote(opened)} --latent-scale {scale_option(made)} to decode it at its own)"
     else:
         how = f" ({pass_own(f, path, 'vae')} to decode it with its own)"

@@ -63,6 +63,13 @@ class DataFolderWalk:
         return self._exclude is not None and Path(path).resolve().is_relative_to(self._exclude)
 
 
+def model_folder_name(kind: str, data: Path | str) -> str:
+    """The name of the folder a run on these images saves its model in where none is given ("vae-cats"): `genimg
+    train`'s in the current folder, the Train… dialog's in ~/genimg-models. The images folder's own name, of its path
+    resolved first: typed as /x/cats/more/.. it was "vae-..", and "." named nothing."""
+    return f"{kind}-{Path(data).resolve().name or 'images'}"
+
+
 def is_model_folder(folder: Path, names: set[str] | None = None) -> bool:
     """Whether folder holds a model (a card beside its weights) or a run (a checkpoint), whose files are no training
     data. names: the folder's entries, when a walk has them (most folders hold neither file: no stat is made)."""

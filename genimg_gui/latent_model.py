@@ -16,7 +16,7 @@ from itertools import chain
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable
 
-from .catalog import ModelEntry, read_entry
+from .catalog import ModelEntry, read_entry, user_file
 from .export import LatentFile
 from .weights_file import CARD_DIGEST, digest_if_read, held_digest_or_none
 from .wording import converted_scale
@@ -115,6 +115,22 @@ def other_scale(f: LatentFile, own: Path | None, info: ModelInfo) -> bool:
     file without an error, into another picture."""
     made = made_scale(f, own)
     return made is not None and converted_scale(info.card) not in (None, made)
+
+
+def sd_file(info: ModelInfo) -> str:
+    """The SD VAE file the loaded conversion was made from (its card's source, catalog.user_file), which opens at any
+    latent scale; "" for a model opened from a folder of its own."""
+    opened = user_file(info.card, info.path)
+    return opened if opened != str(info.path) else ""
+
+
+def sd_file_gone(info: ModelInfo) -> str:
+    """"my-vae was converted from PATH, which no longer exists (moved or deleted?)", where the SD VAE file the loaded
+    conversion was made from is gone, so that no command names it to open at another scale (the window and `genimg
+    decode` alike); "" where it is there, or the model is no conversion."""
+    opened = sd_file(info)
+    return f"{info.name} was converted from {opened}, which no longer exists (moved or deleted?)" \
+        if opened and not Path(opened).exists() else ""
 
 
 def _recorded_places(path: str, beside: Path) -> list[Path]:

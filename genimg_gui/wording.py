@@ -121,6 +121,18 @@ def as_scale(value: object) -> float | None:
     return float(value) if isinstance(value, (int, float)) and not isinstance(value, bool) and value > 0 else None
 
 
+# the latent scales of SD VAE files by family, as the window asks for one (models.sd_vae's SD_SCALE and SDXL_SCALE:
+# wording imports no torch); models/foreign.py labels its conversions' cards by it
+SD_SCALES = {"SD 1.x / 2.x": 0.18215, "SDXL": 0.13025}
+
+
+def scale_said(scale: float) -> str:
+    """"latent scale 0.18215 (SD 1.x / 2.x)": a scale a latent file records, named by its family as a conversion's
+    card names it (latent_scale_said); any other scale by its number alone."""
+    family = next((label for label, value in SD_SCALES.items() if value == scale), None)
+    return f"latent scale {scale}" + (f" ({family})" if family else "")
+
+
 def latent_scale_said(card: dict) -> str:
     """"latent scale 0.13025 (SDXL, from config.json)": a converted SD VAE's, as the window and the CLI say it;
     "" for any other model (one whose card records no valid scale, as converted_scale reads it)."""

@@ -218,8 +218,10 @@ def test_generate_draws_a_conditional_stylegan2_pickle_in_the_class_asked_for(tm
 def test_latent_scale_names_are_the_models_scales():
     from genimg_gui.cli_args import latent_scale
     from genimg_gui.models.foreign import SD_SCALES
+    from genimg_gui.models.sd_vae import SD_SCALE as MODEL_SD_SCALE, SDXL_SCALE
 
     assert (latent_scale("sd"), latent_scale("SDXL"), latent_scale("0.2")) == (*SD_SCALES.values(), 0.2)
+    assert SD_SCALES == {"SD 1.x / 2.x": MODEL_SD_SCALE, "SDXL": SDXL_SCALE}  # wording's labels, without torch
 
 
 def test_a_file_genimg_refuses_is_said_shortly_what_it_is_then_what_genimg_opens(tmp_path, monkeypatch, capsys):

@@ -116,3 +116,20 @@ def test_a_conversion_folder_at_another_scale_given_is_said_to_be_at_another_sca
             "decode it at its own)") in err, err
     assert run("decode", latent, "--vae", vae, "--latent-scale", "sd", "-o", tmp_path / "as-said") == 0
     assert np.array_equal(pixels(tmp_path / "as-said" / "photo_decoded.png"), own)
+
+
+def test_a_conversion_given_whose_sd_file_is_gone_says_so_not_to_pass_its_folder(tmp_path, capsys):
+    """With the file's own conversion and the SD VAE file both gone, the note said "pass --vae with my-vae's folder":
+    my-vae was a file, which is not where it was."""
+    vae, latent, own = made_at_sd_then_converted_at_sdxl(tmp_path, capsys)
+    sdxl = conversion_at(0.13025)
+    shutil.rmtree(conversion_at(0.18215))
+    moved = Path(shutil.move(vae, tmp_path / "elsewhere.safetensors"))
+    assert run("decode", latent, "--vae", sdxl, "-o", tmp_path / "gone") == 0
+    err = capsys.readouterr().err
+    assert (f"scale 0.13025 (sdxl), as --vae says, which gives another picture; my-vae was converted from {vae}, which "
+            "no longer exists (moved or deleted?): pass --vae with that file where it is now and --latent-scale sd to "
+            "decode it at its own") in err, err
+    assert "folder" not in err, err
+    assert run("decode", latent, "--vae", moved, "--latent-scale", "sd", "-o", tmp_path / "as-said") == 0
+    assert np.array_equal(pixels(tmp_path / "as-said" / "photo_decoded.png"), own)

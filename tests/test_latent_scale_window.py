@@ -61,13 +61,38 @@ def test_a_latent_whose_scales_conversion_is_gone_is_refused_saying_the_scale(qt
     drop(window, [latent])
     qtbot.waitUntil(lambda: "photo.npz was not opened" in window.last_error, timeout=UI_TIMEOUT)
     assert window.last_error == (
-        "photo.npz was not opened: it was made with my-vae at latent scale 0.18215, and the my-vae loaded is its "
-        f"weights at latent scale 0.13025 (SDXL), which give another picture; convert {vae} at latent scale 0.18215 "
-        f"again (`genimg info {vae} --latent-scale 0.18215`), then open photo.npz again. `genimg decode photo.npz "
-        f"--vae {vae}` decodes it at its scale")
+        "photo.npz was not opened: it was made with my-vae at latent scale 0.18215 (SD 1.x / 2.x), and the my-vae "
+        "loaded is its weights at latent scale 0.13025 (SDXL), which give another picture; convert "
+        f"{vae} at latent scale 0.18215 (SD 1.x / 2.x) again (`genimg info {vae} --latent-scale 0.18215`), then open "
+        f"photo.npz again. `genimg decode {latent} --vae {vae}` decodes it at its scale")
     assert loads == [] and doc.models["vae"].path == sdxl and [i.kind for i in doc.items.values()] == ["gan"]
 
     assert run("info", vae, "--latent-scale", "0.18215") == 0  # as said: the file opens then
     assert conversion_at(0.18215) == Path(read_latent(latent).model_path)  # made again where the file records it
     item = opened(qtbot, window, latent, lambda: drop(window, [latent]))
     assert np.array_equal(item.image, own) and doc.models["vae"].card["source"]["scaling_factor"] == 0.18215
+
+
+def test_a_latent_whose_scales_conversion_and_sd_file_are_gone_is_refused_saying_the_file_is_gone(
+        qtbot, window, tmp_path):
+    """The refusal named the SD VAE file the loaded conversion was made from in its commands, though it was gone
+    (`genimg info` then fails); it says it is gone, and the commands with where it is now, which work."""
+    vae, latent, own = made_at_sd_then_loaded_at_sdxl(qtbot, window, tmp_path)
+    shutil.rmtree(read_latent(latent).model_path)
+    moved = Path(shutil.move(vae, tmp_path / "elsewhere.safetensors"))
+    drop(window, [latent])
+    qtbot.waitUntil(lambda: "photo.npz was not opened" in window.last_error, timeout=UI_TIMEOUT)
+    assert window.last_error == (
+        "photo.npz was not opened: it was made with my-vae at latent scale 0.18215 (SD 1.x / 2.x), and the my-vae "
+        "loaded is its weights at latent scale 0.13025 (SDXL), which give another picture; my-vae was converted "
+        f"from {vae}, which no longer exists (moved or deleted?): convert that file where it is now at latent scale "
+        "0.18215 (SD 1.x / 2.x) (`genimg info NEWPATH --latent-scale 0.18215`) and open it (File → Open model…), then "
+        f"open photo.npz again. `genimg decode {latent} --vae NEWPATH --latent-scale 0.18215` decodes it at its scale")
+
+    assert run("decode", latent, "--vae", moved, "--latent-scale", "0.18215", "-o", tmp_path / "as-said") == 0
+    assert np.array_equal(pixels(tmp_path / "as-said" / "photo_decoded.png"), own)
+    assert run("info", moved, "--latent-scale", "0.18215") == 0  # as said: the file converted, opened, then the latent
+    with qtbot.waitSignal(window.document.model_loaded, timeout=UI_TIMEOUT):
+        window.open_paths([str(moved)])
+    item = opened(qtbot, window, latent, lambda: drop(window, [latent]))
+    assert np.array_equal(item.image, own) and window.document.models["vae"].card["source"]["scaling_factor"] == 0.18215

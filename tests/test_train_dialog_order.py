@@ -13,7 +13,8 @@ from genimg_gui.cli import main
 from genimg_gui.ui.train_dialog import TrainDialog
 from genimg_gui.ui.train_question import OVERWRITE
 from genimg_gui.ui.train_samples import FIGURES_TO_COME
-from test_train_dialog import answer, dialog_for, shapes, under_way  # noqa: F401 (shapes: a fixture)
+from genimg_gui.ui.train_run import default_output
+from test_train_dialog import answer, dialog_for, shapes, started_with, under_way  # noqa: F401 (shapes: a fixture)
 from test_train_dialog_state import ending_with
 from train_helpers import TINY, restore_threads  # noqa: F401 (restore_threads: a fixture)
 
@@ -45,6 +46,35 @@ def test_the_placeholder_names_the_folder_of_the_images_and_kind_chosen(qtbot, t
     assert dialog.out.placeholderText() == "left empty, Start saves to ~/genimg-models/gan-cats"
     dialog.data.setText(str(tmp_path / "dogs"))  # an emptied Save to is filled in again, as the placeholder said
     assert dialog.out.text() == str(tmp_path / "genimg-models" / "gan-dogs")
+
+
+def test_save_to_names_the_images_folder_of_a_path_typed_with_dots(qtbot, shapes, tmp_path, monkeypatch):
+    """Images typed as SHAPES/more/.. suggested ~/genimg-models/vae-.., which Start then created."""
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    (shapes / "more").mkdir()
+    dialog = dialog_for(qtbot, shapes, "", minutes=0.1)
+    folder = tmp_path / "home" / "genimg-models" / "vae-shapes"
+    for typed in (f"{shapes}/more/..", f"{shapes}/", f"{shapes}/more/../."):
+        dialog.data.setText(typed)
+        assert dialog.out.text() == str(folder), typed
+    dialog.out.clear()
+    assert dialog.out.placeholderText() == "left empty, Start saves to ~/genimg-models/vae-shapes"
+    started = started_with(dialog)
+    qtbot.mouseClick(dialog.start_button, Qt.MouseButton.LeftButton)
+    assert f"Save to was left empty: the model is saved to {folder}" in dialog.watch.log.toPlainText()
+    assert started and started[-1][started[-1].index("-o") + 1] == str(folder)
+
+
+def test_genimg_train_names_its_default_folder_by_the_same_rule(shapes, tmp_path, monkeypatch, capsys):
+    """`genimg train` without -o writes ./<kind>-<the images folder's name>, as the dialog's Save to suggests."""
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    monkeypatch.chdir(tmp_path)
+    (shapes / "more").mkdir()
+    typed = f"{shapes}/more/.."
+    assert main(["train", "vae", typed, "--steps", "1", "--batch-size", "8", "--resolution", "32", "--threads", "1",
+                 *TINY["vae"]]) == 0
+    assert (tmp_path / "vae-shapes" / "card.json").is_file()
+    assert Path(default_output(typed, "vae")).name == "vae-shapes"
 
 
 def run_lines(shapes: Path, out: Path, capsys) -> list[str]:
@@ -109,3 +139,26 @@ def test_the_end_shows_the_figures_of_the_model_kept_not_the_last_measured(qtbot
     assert dialog.watch.samples_caption.text() == "Images (top) and their reconstructions by the finished model"
     figures = dialog.watch.figures.text()
     assert figures.startswith("Held-out at step 2 ") and "PSNR 21.5 dB" in figures
+
+
+def test_a_run_stopped_before_measuring_the_model_written_shows_no_earlier_figures_under_its_grid(
+        qtbot, shapes, tmp_path):
+    """A stop at step 30 wrote a model never measured: the end showed step 1's figures, the timing evaluation a
+    --minutes run makes (in the log only until then), under its grid as the written model's."""
+    out = tmp_path / "vae"
+    out.mkdir()
+    grid = out / "samples.png"
+    QPixmap(64, 16).save(str(grid))
+    (out / "card.json").write_text(json.dumps({"kind": "vae", "training": {"steps": 30, "run_steps": 30}}))
+    lines = ["held-out at step 1 (0.1 min into the run; took 1 s): held_out_psnr_db=9.1",
+             f"sample grid at step 20: {grid}", "wrote vae after 30 steps: held-out figures not measured"]
+    dialog = dialog_for(qtbot, shapes, out, minutes=5)
+    answer(dialog, OVERWRITE)
+    ending_with(dialog, "print(" + repr("\n".join(lines)) + ")")
+    with qtbot.waitSignal(dialog.model_trained, timeout=60_000):
+        dialog.start()
+    watch = dialog.watch
+    assert watch.samples_caption.text() == "Images (top) and their reconstructions by the finished model"
+    assert not watch.preview.pixmap().isNull()
+    assert "PSNR" not in watch.figures.text() and watch.figures.text() != FIGURES_TO_COME
+    assert "held-out at step 1 (0.1 min into the run; took 1 s): held_out_psnr_db=9.1" in watch.log.toPlainText()

@@ -99,7 +99,7 @@ def test_the_figures_and_grid_shown_are_those_of_the_folder_save_to_names(qtbot,
     out = dialog.out.text()
     QPixmap(8, 8).save(str(tmp_path / "grid.png"))
     ending_with(dialog, f"import pathlib, shutil; p = pathlib.Path({out!r}); p.mkdir(parents=True); "
-                        "(p / 'card.json').write_text('{}'); "
+                        "(p / 'card.json').write_text('{\"training\": {\"steps\": 15}}'); "
                         f"shutil.copy({str(tmp_path / 'grid.png')!r}, p / 'samples.png'); "
                         f"print('sample grid at step 15: ' + str(p / 'samples.png')); "
                         "print('held-out at step 15 (0.1 min into the run; took 1 s): held_out_psnr_db=13.71')")

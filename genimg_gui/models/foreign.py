@@ -18,14 +18,13 @@ from typing import Callable
 # a diffusers folder is told apart where the window tells model folders from folders of pictures (no torch)
 from ..catalog import DIFFUSERS_CONFIG, DIFFUSERS_WEIGHTS, folder_weights
 from ..file_damage import CUT_SHORT_SAID, holds_pickle, holds_text
-from ..wording import SUPPORTED, counted
+from ..wording import SD_SCALES, SUPPORTED, counted
 from .errors import ModelFileError
 from .own_weights import companion_file, folder_file, own_network, without_card
-from .sd_vae import SD_SCALE, SDXL_SCALE, guess_scaling_factor
+from .sd_vae import SDXL_SCALE, guess_scaling_factor
 from .state_files import TORCH_SUFFIXES, damaged_safetensors, error_reason, load_plain, safetensors_names
 from .weights import CARD_NAME, WEIGHTS_NAME, save_model
 
-SD_SCALES = {"SD 1.x / 2.x": SD_SCALE, "SDXL": SDXL_SCALE}
 MAGIC = {b"\x89PNG": "a PNG image", b"\xff\xd8\xff": "a JPEG image", b"GIF8": "a GIF image",
          b"RIFF": "a RIFF file (WebP image or audio)", b"%PDF": "a PDF document", b"PK\x03\x04": "a zip archive",
          b"BM": "a BMP image", b"II*\x00": "a TIFF image", b"MM\x00*": "a TIFF image"}

@@ -11,7 +11,7 @@ from typing import Callable
 
 from ..catalog import latent_of_to_type, recorded_latent_of
 from ..cli_args import model_path
-from ..data_folder import images_in_output, nesting
+from ..data_folder import images_in_output, model_folder_name, nesting
 from ..earlier_run import CHECKPOINT_FILE, earlier_run, resumable_beside
 from ..fileio import blocking_file
 from ..holdout import HOLDOUT
@@ -314,7 +314,7 @@ def stoppable(run: Callable[[], int]) -> int:
 
 def run_train(args: argparse.Namespace) -> int:
     check_machine(args.data, args.device)
-    out = args.out or Path(f"{args.kind}-{args.data.resolve().name}")
+    out = args.out or Path(model_folder_name(args.kind, args.data))
     check_out_folder(out, args)
     # rank 0 alone holds the folder under torchrun (RANK: no group is joined yet), as it alone writes there
     with holding_output(out, to_stderr) if os.environ.get("RANK", "0") == "0" else nullcontext():

@@ -198,7 +198,7 @@ class LatentFiles:
         elif refused:
             if claimed in self.claims and self.claims[claimed].path == path:  # the others may load theirs
                 del self.claims[claimed]
-            doc.error.emit(not_opened_at_scale(Path(path).name, recorded_name(f), info, made_scale(f, own))
+            doc.error.emit(not_opened_at_scale(path, recorded_name(f), info, made_scale(f, own))
                            if info is not None and asked is None and other_scale(f, own, info) else
                            not_opened(Path(path).name, recorded_name(f), kind, f.model_path, info, there, asked))
         else:

@@ -7,10 +7,10 @@ import shlex
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ..catalog import read_entry, user_file
+from ..catalog import read_entry
 from ..export import LatentFile
-from ..latent_model import recorded_name
-from ..wording import latent_scale_said
+from ..latent_model import recorded_name, sd_file, sd_file_gone
+from ..wording import latent_scale_said, scale_said
 
 if TYPE_CHECKING:
     from ..engine import requests as rq
@@ -36,16 +36,24 @@ def switching_message(name: str, model: str, kind: str, info: rq.ModelInfo | Non
     return f"Switching the {kind.upper()} from {was} to {now}, which made {name}{follow}"
 
 
-def not_opened_at_scale(name: str, model: str, info: rq.ModelInfo, scale: float) -> str:
+def not_opened_at_scale(path: str, model: str, info: rq.ModelInfo, scale: float) -> str:
     """Why a latent file made with an SD VAE file at one latent scale was not opened where the VAE loaded is that
     file's conversion at another, and its own is not found (another scale draws another picture; "holds other
     weights" was untrue): how to convert the file at its scale again, which the window then switches to, or decode
-    it (`decode --vae FILE` opens FILE at the scale the latent records)."""
-    opened = shlex.quote(user_file(info.card, info.path))
-    return (f"{name} was not opened: it was made with {model} at latent scale {scale}, and the {model} loaded is its "
-            f"weights at {latent_scale_said(info.card)}, which give another picture; convert {opened} at latent scale "
-            f"{scale} again (`genimg info {opened} --latent-scale {scale}`), then open {name} again. `genimg decode "
-            f"{name} --vae {opened}` decodes it at its scale")
+    it (`decode --vae FILE` opens FILE at the scale the latent records); where the file is gone too, that it is, and
+    the same with the path it has now. Files in commands by their whole path: they are pasted in a
+    terminal, which may be in any folder."""
+    name, latent, made = Path(path).name, shlex.quote(os.path.abspath(path)), scale_said(scale)
+    said = (f"{name} was not opened: it was made with {model} at {made}, and the {model} loaded is its weights at "
+            f"{latent_scale_said(info.card)}, which give another picture; ")
+    if gone := sd_file_gone(info):
+        # converted from another path, its conversion is another folder, which the file does not record: opened
+        return said + (f"{gone}: convert that file where it is now at {made} (`genimg info NEWPATH --latent-scale "
+                       f"{scale}`) and open it (File → Open model…), then open {name} again. `genimg decode {latent} "
+                       f"--vae NEWPATH --latent-scale {scale}` decodes it at its scale")
+    opened = shlex.quote(sd_file(info) or info.path)
+    return said + (f"convert {opened} at {made} again (`genimg info {opened} --latent-scale {scale}`), then open "
+                   f"{name} again. `genimg decode {latent} --vae {opened}` decodes it at its scale")
 
 
 def opened_message(name: str, model: str, f: LatentFile, restored: bool) -> str:

@@ -6,6 +6,7 @@ import re
 from pathlib import Path
 
 from .. import earlier_run
+from ..data_folder import model_folder_name
 from ..holdout import NO_HOLDOUT_ADVICE
 
 FOLDERS = "folders"  # `genimg train --labels folders`: each image's sub-folder names its class
@@ -119,7 +120,8 @@ def models_folder() -> Path:
 
 
 def default_output(data: str, kind: str) -> str:
-    return str(models_folder() / f"{kind}-{Path(data).name or 'images'}")
+    """The folder Save to suggests: in models_folder(), named as `genimg train` names its default -o."""
+    return str(models_folder() / model_folder_name(kind, data))
 
 
 def train_arguments(kind: str, data: str, out: str, minutes: float, resolution: int,

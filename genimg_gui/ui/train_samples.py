@@ -85,15 +85,14 @@ class SamplesFrame(QFrame):
 
     def show_grid(self, pixmap: QPixmap, caption: str, step: int | None, final: bool = False) -> None:
         """A grid drawn at a step, with that step's figures once measured (an earlier grid's went: they were not its
-        own). final: the model a run wrote, of that step (None: unknown), whose figures an evaluation a stop left out
-        are the last measured before it, which name their step."""
+        own). final: the model a run wrote, of that step (None: unknown), with its own figures or none: a stop that
+        left its evaluation out showed an earlier step's, even step 1's timing evaluation, as the written model's."""
         self._grid_step = step
         figures = self._measured.get(step) if step is not None else None
-        if final and figures is None:
-            earlier = [at for at in self._measured if step is None or at <= step]
-            figures = self._measured[max(earlier)] if earlier else None
         self._figures_shown = bool(figures)
-        self._say_figures(figures or self._figures_to_come, measured=bool(figures))
+        # the model written unmeasured (its final line in the log says so): no promise of figures a grid brings
+        to_come = "" if final and self._figures_to_come == FIGURES_TO_COME else self._figures_to_come
+        self._say_figures(figures or to_come, measured=bool(figures))
         grid = pixmap.scaledToWidth(PREVIEW_WIDTH, Qt.TransformationMode.SmoothTransformation)
         self.preview.setPixmap(grid)
         # its height held: a label that wraps its words is laid out at its words' height, which cut the grid to a
