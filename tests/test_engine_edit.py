@@ -141,7 +141,7 @@ def test_strips_never_hold_up_live_decodes(qtbot, vae_engine, monkeypatch):
 
     rec = Recorder(vae_engine)
     drawn: list[int] = []  # the tag of each picture the worker draws, in order: strips' frames and live decodes alike
-    frame_in_flight, live_sent = threading.Event(), threading.Event()
+    frame_in_flight, live_sent, burst_sent = threading.Event(), threading.Event(), threading.Event()
     render = Runtime.render
 
     def held_render(self, kind, latent, mask=None, base=None, tag=0, *args, **kwargs):
@@ -149,6 +149,8 @@ def test_strips_never_hold_up_live_decodes(qtbot, vae_engine, monkeypatch):
         if drawn.count(1001) == 3 and tag == 1001:  # the running strip's third frame, held until the decode is sent
             frame_in_flight.set()
             live_sent.wait(TIMEOUT / 1000)  # a deadline, never a measure
+        elif tag == 1001 and 1 in drawn:  # its first frame once the decode is drawn, held until the burst is sent
+            burst_sent.wait(TIMEOUT / 1000)
         return render(self, kind, latent, mask, base, tag, *args, **kwargs)
     monkeypatch.setattr(Runtime, "render", held_render)
     long_strip = np.stack(latents(120, seed=7))
@@ -164,6 +166,9 @@ def test_strips_never_hold_up_live_decodes(qtbot, vae_engine, monkeypatch):
     for i in range(4):
         burst.append(vae_engine.submit(rq.PreviewStrip("vae", long_strip, tag=1002 + i, size=8)))
         burst.append(vae_engine.submit(rq.Decode("vae", long_strip[i], tag=2 + i)))
+    # the burst all queued before the worker goes on: with no decode waiting yet, a strip rightly runs to its end,
+    # and one that ended while the UI thread was held up mid-burst (a busy machine) came before a later decode
+    burst_sent.set()
     qtbot.waitUntil(lambda: all(rec.of(s) for s in burst) and bool(rec.of(running)), timeout=TIMEOUT)
     order = [r.seq for r in rec.results if isinstance(r, (rq.Decoded, rq.Previewed))]
     for decode in burst[1::2]:

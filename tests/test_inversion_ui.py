@@ -316,7 +316,7 @@ def test_a_slider_moved_mid_inversion_shows_on_the_inversion_while_it_runs(qtbot
     # a later preview arrives drawn with the edit, while the run still goes on
     qtbot.waitUntil(lambda: any(d.image is item.image and p.step > previews[1].step and
                                 np.array_equal(d.latent, edited(p)) for d in drawn for p in previews[2:]),
-                    timeout=10_000)
+                    timeout=UI_TIMEOUT)
     assert window.inversion.runs and not previews[-1].final
     shown = next(d for d in drawn if d.image is item.image)
     assert np.array_equal(item.image, reference.decode("gan", shown.latent))

@@ -7,10 +7,11 @@ from __future__ import annotations
 
 import os
 import shutil
+import threading
 
 import numpy as np
 
-from conftest import UI_TIMEOUT, slowed
+from conftest import UI_TIMEOUT
 from genimg_gui import catalog, cli, cli_decode, cli_models
 from genimg_gui.engine.runtime import Runtime
 from test_masked_edits import open_images, settle
@@ -133,12 +134,20 @@ def test_a_model_picked_before_a_files_model_began_to_load_is_said_to_have_repla
     edited_export(qtbot, window, tmp_path / "a.npz")
     third = other_vae(tmp_path / "third-vae", 9, "third-vae")
     load(qtbot, window, other_vae(tmp_path / "other-vae", 7, "other-vae"))
-    slowed(monkeypatch, Runtime, "render", 1.5)
+    # the decode held running until both loads are asked: made 1.5 s slow instead, a UI thread held up as long (a
+    # busy machine) found it ended and tiny-vae's load begun, which third-vae's then could not drop
+    decoded_on, render, picture = threading.Event(), Runtime.render, doc.current.id
+
+    def held(self, kind, latent, mask=None, base=None, tag=0, *args, **kwargs):
+        if tag == picture:
+            decoded_on.wait(UI_TIMEOUT / 1000)  # a deadline, never a measure
+        return render(self, kind, latent, mask, base, tag, *args, **kwargs)
+    monkeypatch.setattr(Runtime, "render", held)
     doc.preview((0.5,) + (0.0,) * (len(doc.directions("vae")) - 1))
     qtbot.waitUntil(lambda: doc.engine.queue.pending() == 0, timeout=UI_TIMEOUT)  # the slow decode runs
     window.open_paths([str(tmp_path / "a.npz")])  # tiny-vae's load waits behind it
     doc.load_model(str(third))
-    monkeypatch.undo()
+    decoded_on.set()
     assert "tiny-vae will not load: third-vae was asked for after it" in window.status.log.text()
     qtbot.waitUntil(lambda: "a.npz was not opened" in window.last_error, timeout=UI_TIMEOUT)
     assert ("and third-vae was asked for before the tiny-vae it needs began to load, and loaded instead;"

@@ -4,13 +4,15 @@ job. A decode of a big SD VAE on a photo took half a minute with nothing to show
 from __future__ import annotations
 
 import re
+import threading
+import time
 
 import numpy as np
 import pytest
 from PySide6.QtWidgets import QApplication
 
 import foreign_builders as fb
-from conftest import UI_TIMEOUT, slowed
+from conftest import UI_TIMEOUT
 from genimg_gui.engine.runtime import Runtime
 from genimg_gui.ui.slow_draw import SHOW_AFTER_MS
 from genimg_gui.ui.status import StatusBar
@@ -56,8 +58,18 @@ def test_the_progress_label_fits_the_bar_and_the_tooltip_has_it_whole(qtbot):
     assert not bar_up(status)
 
 
-def slow_decodes(monkeypatch) -> None:
-    slowed(monkeypatch, Runtime, "render", DECODE_SECONDS)
+def slow_decodes(monkeypatch) -> threading.Event:
+    """Each decode takes DECODE_SECONDS and ends only once the returned event is set, which the test does once it
+    has seen the note: a UI thread held up past the decode's end (a busy machine) took its picture before the
+    note's timer, and the note, rightly, never came."""
+    note_seen, render = threading.Event(), Runtime.render
+
+    def slow(self, *args, **kwargs):
+        time.sleep(DECODE_SECONDS)
+        note_seen.wait(UI_TIMEOUT / 1000)  # a deadline, never a measure
+        return render(self, *args, **kwargs)
+    monkeypatch.setattr(Runtime, "render", slow)
+    return note_seen
 
 
 def settled(window) -> bool:
@@ -80,15 +92,18 @@ def test_a_slow_decode_shows_a_busy_note_until_its_picture_arrives(qtbot, window
     assert notes == [] and busy.isHidden()
     window.slow_draw.timer.setInterval(SHOW_AFTER_MS)
 
-    slow_decodes(monkeypatch)
+    note_seen = slow_decodes(monkeypatch)
     doc.preview((1.0,) + (0.0,) * (n - 1))
     qtbot.waitUntil(busy.isVisible, timeout=UI_TIMEOUT)
     assert busy.text().startswith("Decoding…") and not settled(window)
+    note_seen.set()
     qtbot.waitUntil(lambda: settled(window), timeout=UI_TIMEOUT)
     assert busy.isHidden()
+    note_seen.clear()  # the next decode held until its note is seen too
     doc.preview((1.5,) + (0.0,) * (n - 1))
     qtbot.waitUntil(busy.isVisible, timeout=UI_TIMEOUT)
     assert re.fullmatch(r"Decoding… \(the last took \d+(\.\d)? s\)", busy.text()), busy.text()
+    note_seen.set()
     qtbot.waitUntil(lambda: settled(window) and busy.isHidden(), timeout=UI_TIMEOUT)
 
 
@@ -102,11 +117,13 @@ def test_a_drags_slow_picture_that_comes_is_quoted_while_the_newest_is_drawn(qtb
     doc.decode_time.connect(took.append)
     window.tabs.setCurrentWidget(window.slider_tab)
     slider = window.sliders.sliders[0]
-    slow_decodes(monkeypatch)
+    note_seen = slow_decodes(monkeypatch)
     slider.setSliderDown(True)
     slider.setValue(30)
     qtbot.waitUntil(lambda: doc.engine.queue.pending() == 0, timeout=UI_TIMEOUT)  # taken: it is being drawn
     slider.setValue(60)  # waits for it
+    qtbot.waitUntil(lambda: bool(notes), timeout=UI_TIMEOUT)  # the note, said while the first is drawn
+    note_seen.set()
     qtbot.waitUntil(lambda: settled(window) and len(took) == 2, timeout=UI_TIMEOUT)
     slider.setSliderDown(False)
     assert notes[0].startswith("Decoding…") and notes[1:] == [f"Decoding… (the last took {duration(took[0])})", ""]

@@ -211,7 +211,7 @@ def test_a_model_loaded_through_a_symlink_is_listed_once(qtbot, engine, model_di
     link.symlink_to(model_dir / "tiny-vae", target_is_directory=True)
     window = MainWindow(engine, [read_entry(model_dir / "tiny-vae"), read_entry(model_dir / "tiny-gan")])
     qtbot.addWidget(window)
-    with qtbot.waitSignal(window.document.model_loaded, timeout=20000):
+    with qtbot.waitSignal(window.document.model_loaded, timeout=TIMEOUT):
         window.document.load_model(str(link))
     paths = [e.path for e in window.model_list.entries]
     assert paths == [str(model_dir / "tiny-vae"), str(model_dir / "tiny-gan")]  # not a third row for the link

@@ -3,6 +3,8 @@ its history and come back on switching back, and a photo is encoded again from i
 spatial VAE after a 32-px one (not from that VAE's square crop); models named beside photos load before them."""
 from __future__ import annotations
 
+import os
+
 import numpy as np
 import pytest
 from PIL import Image
@@ -158,20 +160,27 @@ def test_the_pixels_kept_for_a_switch_are_no_larger_than_any_device_edits_at():
     assert kept_source(small, 512) is small or np.shares_memory(kept_source(small, 512), small)
 
 
-def test_a_decode_asked_for_before_a_switch_to_another_latent_shape_is_dropped_unsaid(qtbot, vae_engine, tmp_path):
+def test_a_decode_asked_for_before_a_switch_to_another_latent_shape_is_dropped_unsaid(qtbot, vae_engine, tmp_path,
+                                                                                      monkeypatch):
     """A slider's decode waiting while a VAE of another latent shape loads (the load, a job, runs first) then found
     the new VAE: "latent of size 4096 does not fit the VAE (expects 1024)" came up unasked. One asked after the load
     with a latent that does not fit is still an error."""
     from genimg_gui.engine import requests as rq
+    from test_session_choice import held_loads
 
     failed, decoded = [], []
     vae_engine.failed.connect(failed.append)
     vae_engine.result.connect(lambda r: decoded.append(r) if isinstance(r, rq.Decoded) else None)
     taesd = str(fb.taesd_pair(tmp_path)[0])
-    with qtbot.waitSignal(vae_engine.result, timeout=UI_TIMEOUT, check_params_cb=lambda r: isinstance(r, rq.ModelInfo)):
+    # the first load held running until the other two are queued: had it ended before the second load was asked
+    # (the UI thread held up a moment on a busy machine), the decode ran on the new VAE, rightly said not to fit
+    gate = held_loads(monkeypatch, os.path.realpath(taesd))
+    with qtbot.waitSignal(vae_engine.started, timeout=UI_TIMEOUT):
         vae_engine.submit(rq.LoadModel(taesd))  # the worker busy with it...
+    with qtbot.waitSignal(vae_engine.result, timeout=UI_TIMEOUT, check_params_cb=lambda r: isinstance(r, rq.ModelInfo)):
         stale = vae_engine.submit(rq.Decode("vae", np.zeros(64, np.float32), tag=7))  # ...a decode waits...
         vae_engine.submit(rq.LoadModel(taesd))  # ...and a load asked after it runs before it
+        gate.set()
     with qtbot.waitSignal(vae_engine.result, timeout=UI_TIMEOUT, check_params_cb=lambda r: isinstance(r, rq.Decoded)):
         vae_engine.submit(rq.Decode("vae", np.zeros((4, 2, 2), np.float32), tag=8))
     assert not failed and [r.tag for r in decoded] == [8] and stale

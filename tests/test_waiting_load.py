@@ -6,19 +6,18 @@ one."""
 from __future__ import annotations
 
 import os
+import threading
 
 import numpy as np
 import pytest
 import torch
 from PySide6.QtWidgets import QLabel
 
-from conftest import TINY_VAE, UI_TIMEOUT, make_model_folder, slowed
+from conftest import TINY_VAE, UI_TIMEOUT, make_model_folder
 from genimg_gui.engine import requests as rq
 from genimg_gui.engine.runtime import Runtime
 from genimg_gui.models.vae import ConvVAE
 from test_switch_values import double_click_row
-
-DECODE_SECONDS = 3.0  # a slow decode (an SD VAE's on a photo takes ~40 s on a CPU): long enough to look at the note
 
 
 @pytest.fixture()
@@ -36,23 +35,33 @@ def status_texts(window) -> list[str]:
     return [bar.currentMessage(), *(label.text() for label in bar.findChildren(QLabel) if label.isVisible())]
 
 
-def start_slow_decode(qtbot, window, monkeypatch, value: float = 1.0) -> None:
-    """A slider moved on the GAN sample, its decode made slow; returns once the worker runs it."""
-    slowed(monkeypatch, Runtime, "render", DECODE_SECONDS)
-    doc = window.document
+def start_slow_decode(qtbot, window, monkeypatch, value: float = 1.0) -> threading.Event:
+    """A slider moved on the GAN sample, its decode (an SD VAE's on a photo takes ~40 s on a CPU) held running until
+    the returned event is set; returns once the worker runs it. Made 3 s slow instead, a UI thread held up as long
+    on a busy machine found it ended, and the load it asked for already begun (so not dropped by the next)."""
+    doc, render, ended = window.document, Runtime.render, threading.Event()
+    sample = doc.current.id
+
+    def held(self, kind, latent, mask=None, base=None, tag=0, *args, **kwargs):
+        if tag == sample:  # the sample's pictures; any other drawing goes on
+            ended.wait(UI_TIMEOUT / 1000)  # a deadline, never a measure
+        return render(self, kind, latent, mask, base, tag, *args, **kwargs)
+    monkeypatch.setattr(Runtime, "render", held)
     doc.preview((value,) + (0.0,) * (len(doc.directions("gan")) - 1))
     qtbot.waitUntil(lambda: doc.engine.queue.pending() == 0, timeout=UI_TIMEOUT)  # taken: it runs now
+    return ended
 
 
 def test_a_load_asked_during_a_slow_decode_says_it_waits_until_it_starts(qtbot, window, monkeypatch, other_vae):
     doc = window.document
     results = []
     doc.engine.result.connect(lambda r: results.append(type(r).__name__))
-    start_slow_decode(qtbot, window, monkeypatch)
+    decode = start_slow_decode(qtbot, window, monkeypatch)
     double_click_row(qtbot, window, "other-vae")
     qtbot.waitUntil(lambda: "other-vae will load when the current decode ends" in status_texts(window),
                     timeout=UI_TIMEOUT)
     assert "Decoded" not in results  # said while the decode runs, not once it has ended
+    decode.set()
     qtbot.waitUntil(lambda: "ModelInfo" in results, timeout=UI_TIMEOUT)
     assert doc.models["vae"].name == "other-vae" and results.index("Decoded") < results.index("ModelInfo")
     assert not any("will load" in text for text in status_texts(window))  # gone once it started
@@ -63,7 +72,7 @@ def test_a_load_goes_before_waiting_pictures_and_a_newer_one_of_its_kind_replace
     doc, waiting = window.document, window.status.waiting
     results = []
     doc.engine.result.connect(lambda r: results.append(r))
-    start_slow_decode(qtbot, window, monkeypatch)
+    decode = start_slow_decode(qtbot, window, monkeypatch)
     waiting_picture = doc.preview((2.0,) + (0.0,) * (len(doc.directions("gan")) - 1))  # behind the running decode
     double_click_row(qtbot, window, "other-vae")
     qtbot.waitUntil(waiting.isVisible, timeout=UI_TIMEOUT)
@@ -74,6 +83,7 @@ def test_a_load_goes_before_waiting_pictures_and_a_newer_one_of_its_kind_replace
     assert window.status.currentMessage() == dropped and "Cancelled" not in window.status.log.text()
     qtbot.waitUntil(lambda: window.waiting_jobs.shown.startswith("tiny-vae will load when the current decode ends"),
                     timeout=UI_TIMEOUT)
+    decode.set()
     qtbot.waitUntil(lambda: any(isinstance(r, rq.ModelInfo) for r in results), timeout=UI_TIMEOUT)
     assert waiting.isHidden()
     assert [r.name for r in results if isinstance(r, rq.ModelInfo)] == ["tiny-vae"]  # other-vae never loaded
@@ -85,10 +95,11 @@ def test_a_load_goes_before_waiting_pictures_and_a_newer_one_of_its_kind_replace
 
 def test_a_device_change_asked_during_a_slow_decode_says_it_waits(qtbot, window, monkeypatch):
     waiting, device = window.status.waiting, window.model_panel.device
-    start_slow_decode(qtbot, window, monkeypatch)
+    decode = start_slow_decode(qtbot, window, monkeypatch)
     device.activated.emit(device.findText("cpu"))  # the device box's choice, as a user picks it
     qtbot.waitUntil(waiting.isVisible, timeout=UI_TIMEOUT)
     assert waiting.text() == "The device will change to cpu when the current decode ends"
+    decode.set()
     qtbot.waitUntil(waiting.isHidden, timeout=UI_TIMEOUT)
 
 
