@@ -253,6 +253,8 @@ def test_a_file_converted_before_opens_at_the_scale_chosen_then(files, tmp_path)
     assert foreign.convert(path, cache) == chosen  # no NeedsScale
     other = foreign.convert(path, cache, SD_SCALE)  # another scale, asked explicitly: the newest conversion
     assert other != chosen and foreign.convert(path, cache) == other
+    # chosen again (the Models tab's Latent scale…): its conversion, made before, is the one a plain open loads
+    assert foreign.convert(path, cache, foreign.SD_SCALES["SDXL"]) == chosen and foreign.convert(path, cache) == chosen
     os.utime(path, ns=(time.time_ns(), time.time_ns() + 10**9))  # the file changed: its conversions are stale
     with pytest.raises(foreign.NeedsScale):
         foreign.convert(path, cache)

@@ -206,12 +206,14 @@ class ModelInfo:
 
 @dataclass(frozen=True, eq=False)
 class ScaleNeeded:
-    """A LoadModel of an SD VAE without a scale: ask the user, then load again with one."""
+    """A LoadModel of an SD VAE without a scale: ask the user, then load again with one. The window asks it too of
+    an SD VAE converted before, to convert it at another scale (the Models tab's Latent scale…; now: its scale)."""
     seq: int
     path: str
     description: str                         # what the file is, for the question
     choices: tuple[tuple[str, float], ...]   # (label, scaling factor)
-    default: str                             # the label guessed from the file name
+    default: str                             # the label guessed from the file name (the one it has now)
+    now: float | None = None                 # the scale of the conversion to change; None when the worker asks
 
 
 @dataclass(frozen=True, eq=False)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -247,16 +248,27 @@ def cache_folder(path: Path, cache_root: Path, scaling_factor: float | None = No
 
 
 def _cached(path: Path, cache_root: Path, scaling_factor: float | None) -> Path | None:
-    """The conversion of this file version at this scale; without a scale, the one made last at whatever scale was
+    """The conversion of this file version at this scale; without a scale, the one chosen last at whatever scale was
     chosen then (the question is asked once per file, not at every open)."""
     for scale in dict.fromkeys((scaling_factor, None)):
         if (folder := cache_folder(path, cache_root, scale) / CARD_NAME).is_file():
+            if scale is not None:
+                _chosen_now(folder)
             return folder.parent
     if scaling_factor is not None or not Path(cache_root).is_dir():
         return None
     earlier = [folder for folder in Path(cache_root).iterdir()
                if folder.name.startswith(f"{_stem(path)}-") and _converted_from(path, folder)]
     return max(earlier, key=lambda folder: (folder / CARD_NAME).stat().st_mtime_ns, default=None)
+
+
+def _chosen_now(card: Path) -> None:
+    """A conversion chosen again at its scale (the Models tab's Latent scale…, --latent-scale) becomes the one a plain
+    open of its file loads: the last chosen is told by its card's time, which a conversion made earlier kept."""
+    try:
+        os.utime(card)
+    except OSError:  # a read-only cache: the newest conversion stays the one opened without a scale
+        pass
 
 
 def _converted_from(path: Path, folder: Path) -> bool:

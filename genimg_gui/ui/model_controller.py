@@ -1,21 +1,26 @@
 """Opening models: File → Open model… (a model file from elsewhere, or a genimg card.json),
-Open model folder…, model files dropped on the model panel, and the question an SD VAE needs. The open dialogs
-start where the last model was opened from (Settings.open_folder("models")).
+Open model folder…, model files dropped on the model panel, and the question an SD VAE needs, asked again by the
+Models tab's Latent scale… to convert one at another scale. The open dialogs start where the last model was opened
+from (Settings.open_folder("models")).
 
 The worker says what a file is (the UI never reads model files: identifying one may mean reading
 tensors). An SD VAE cannot tell SD 1/2 from SDXL, so its load comes back as a ScaleNeeded; the
-user picks the scale here and the load is sent again with it. The ask_* methods are the only
-dialogs, so tests can answer them.
+user picks the scale here and the load is sent again with it. The file opened again keeps that scale (its
+conversion is cached); Latent scale… loads it at the other. The ask_* methods are the only dialogs, so tests can
+answer them.
 """
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from PySide6.QtCore import QObject
 from PySide6.QtWidgets import QFileDialog, QInputDialog, QWidget
 
-from ..catalog import MODEL_FILE_SUFFIXES, model_to_load
+from ..catalog import MODEL_FILE_SUFFIXES, model_to_load, user_file
+from ..engine import requests as rq
 from ..not_a_model import no_model_note
+from ..wording import SD_SCALES, converted_scale, latent_scale_said
 from .document import Document
 from .model_panel import ModelPanel
 from .settings import Settings
@@ -33,6 +38,8 @@ class ModelController(QObject):
         self.document, self.window, self.settings = document, window, settings
         document.scale_needed.connect(self._on_scale_needed)
         panel.files_dropped.connect(self.open_models)
+        panel.scale_requested.connect(self.change_scale)
+        self.panel = panel
 
     def open_dialog(self) -> None:
         path = self.ask_model_path()
@@ -71,14 +78,15 @@ class ModelController(QObject):
             self.settings.opened_from("models", str(Path(folder).parent))
         return folder
 
-    def ask_scale(self, request) -> float | None:
+    def ask_scale(self, request: rq.ScaleNeeded) -> float | None:
         """The latent scale for an SD VAE (engine.requests.ScaleNeeded), or None if cancelled."""
         labels = [f"{label} ({value})" for label, value in request.choices]
         default = next((i for i, (label, _) in enumerate(request.choices) if label == request.default), 0)
+        why = "a guess from its name" if request.now is None else "the scale it has now"
         text, ok = QInputDialog.getItem(
             self.window, "Which Stable Diffusion is this VAE for?",
             f"{Path(request.path).name} is {request.description}.\nIts latent scale depends on the model it "
-            "belongs to, which the file does not record (the default is a guess from its name):",
+            f"belongs to, which the file does not record (the default is {why}):",
             labels, default, False)
         return dict(zip(labels, (value for _, value in request.choices))).get(text) if ok else None
 
@@ -88,3 +96,34 @@ class ModelController(QObject):
             self.document.message.emit(f"{Path(request.path).name} was not opened: no latent scale chosen")
             return
         self.document.load_model(request.path, scale)
+
+    def change_scale(self, folder: str) -> None:
+        """The Models tab's Latent scale… on a converted SD VAE: the scale question again, its present scale the
+        default; the file is then loaded at the scale chosen (converted at it, unless it was before), as the
+        question's first answer loaded it. Latent files and sessions name the conversion they were made with, at
+        its scale, so they open at it still."""
+        info = self.panel.loaded.get(folder)
+        card = info.card if info is not None else self.panel.cards.get(folder, {})
+        if (now := converted_scale(card)) is None:
+            return
+        name = str(card.get("name") or Path(folder).name)
+        # the path this run opened it by, else the one its card records: a download cache's link keeps the name
+        # that says what it is, where the card records the blob it leads to
+        file = info.source if info is not None and info.source != info.path else user_file(card, folder)
+        if not os.path.exists(file):
+            self.document.error.emit(
+                f"{name} was converted from {file}, which no longer exists (moved or deleted?): open that file where "
+                "it is now (File → Open model…), then choose its scale with Latent scale… again")
+            return
+        source = card["source"]
+        # a scale of neither family (a diffusers config's) stays on offer beside them
+        label = next((label for label, value in SD_SCALES.items() if value == now), None)
+        choices = tuple(SD_SCALES.items()) + (() if label else ((str(source.get("scale_label", "custom")), now),))
+        scale = self.ask_scale(rq.ScaleNeeded(0, file, str(source.get("type") or "a Stable Diffusion VAE"), choices,
+                                              label or choices[-1][0], now))
+        active = self.document.models.get("vae")
+        if scale is None or (scale == now and active is not None and active.path == folder):
+            if scale is not None:
+                self.document.message.emit(f"{name} keeps {latent_scale_said(card)}")
+            return
+        self.document.load_model(file, scale)

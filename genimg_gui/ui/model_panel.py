@@ -15,7 +15,7 @@ from ..catalog import (ModelEntry, latent_size_text, licence_text, metrics_text,
                        training_data_text)
 from ..metric_words import metrics_glossary
 from ..paths import shown_path
-from ..wording import duration, latent_scale_said
+from ..wording import converted_scale, duration, latent_scale_said, scale_said
 from . import accessible
 from .focus_frame import FramedScrollArea
 
@@ -63,6 +63,12 @@ def repeated_names(entries: list[ModelEntry]) -> set[str]:
     return {name for name in names if names.count(name) > 1}
 
 
+def repeated_scales(entries: list[ModelEntry]) -> set[tuple[str, float]]:
+    """The (name, latent scale) pairs more than one converted SD VAE among the entries has."""
+    pairs = [(e.name, scale) for e in entries if (scale := converted_scale(e.card)) is not None]
+    return {pair for pair in pairs if pairs.count(pair) > 1}
+
+
 def short_path(path: str) -> str:
     """A model folder (or file) named with its parent folder, e.g. "…/copies/emoji-vae", enough to tell apart two
     models of one name (the row's tooltip gives the whole folder)."""
@@ -94,6 +100,7 @@ class ModelPanel(QWidget):
     device_requested = Signal(str)
     train_requested = Signal()         # "Train…"
     files_dropped = Signal(list)       # local paths dropped on the panel: to open as models
+    scale_requested = Signal(str)      # "Latent scale…": the converted SD VAE folder on show, at another scale
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -120,6 +127,7 @@ class ModelPanel(QWidget):
         self.cards: dict[str, dict] = {}  # path -> card, for every listed model
         self.shown = ""                   # the folder whose card is on show: the list's selection follows it
         self.repeated: set[str] = set()  # names more than one listed model has (History names them so too)
+        self.repeated_scales: set[tuple[str, float]] = set()  # repeated_scales: told apart by their folders
         self.trained: Mapping[str, datetime] = {}  # path -> when Train… wrote it, for the models trained here
         self.list.currentItemChanged.connect(self._on_selection)
         form = QFormLayout()
@@ -131,6 +139,15 @@ class ModelPanel(QWidget):
             label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
             self.details[key] = label
             form.addRow(key, label)
+        # under the scale its Source says, shown for a converted SD VAE only: its file opened again keeps the scale
+        # chosen last without asking, so the other scale is chosen here
+        self.scale_button = QPushButton("Latent scale…")
+        self.scale_button.setToolTip("Convert the Stable Diffusion VAE file at another latent scale (SD 1.x / 2.x or "
+                                     "SDXL) and load it; latent files keep opening at the scale they were made at")
+        self.scale_button.clicked.connect(lambda: self.scale_requested.emit(self.shown))
+        form.insertRow(form.getWidgetPosition(self.details["Source"])[0] + 1, "", self.scale_button)
+        form.setRowVisible(self.scale_button, False)
+        self.form = form
         card = QWidget()
         card.setLayout(form)
         # a long card scrolls: word-wrapped labels with no height to spare would widen the dock instead. The card is
@@ -158,7 +175,7 @@ class ModelPanel(QWidget):
         trained: path -> when, for those the Train… dialog wrote (ModelList.trained)."""
         self.cards = {e.path: e.card for e in entries}
         self.trained = self.trained if trained is None else trained
-        self.repeated = repeated_names(entries)
+        self.repeated, self.repeated_scales = repeated_names(entries), repeated_scales(entries)
         self.list.blockSignals(True)
         try:
             self.list.clear()
@@ -178,7 +195,16 @@ class ModelPanel(QWidget):
         active = ""
         if self.active.get(e.kind) == e.path:
             active = f" · {RETRAINED_MARK}" if e.path in self.retrained else " · active"
-        return f"{told_apart(e.name, e.path, self.repeated)} — {e.kind.upper()}, {self._origin(e)}{active}"
+        return f"{self._told_apart(e)} — {e.kind.upper()}, {self._origin(e)}{active}"
+
+    def _told_apart(self, e: ModelEntry) -> str:
+        """Its name, told apart from another listed model's (told_apart); an SD VAE file converted at two latent
+        scales (Latent scale…) by its scale, not by genimg's hidden cache folders: "my-vae at latent scale 0.13025
+        (SDXL)"."""
+        scale = converted_scale(e.card)
+        if e.name in self.repeated and scale is not None and (e.name, scale) not in self.repeated_scales:
+            return f"{e.name} at {scale_said(scale)}"
+        return told_apart(e.name, e.path, self.repeated)
 
     def _origin(self, e: ModelEntry) -> str:
         """Bundled with genimg, trained here with Train… (and when: a model just trained said "opened", as if
@@ -203,7 +229,7 @@ class ModelPanel(QWidget):
             self._show_details(path, self.cards.get(path, {}))
 
     def refresh_marks(self, entries: list[ModelEntry]) -> None:
-        self.repeated = repeated_names(entries)
+        self.repeated, self.repeated_scales = repeated_names(entries), repeated_scales(entries)
         for row, e in enumerate(entries):
             self.list.item(row).setText(self._entry_text(e))
             self.list.item(row).setToolTip(self._entry_tip(e))
@@ -266,6 +292,7 @@ class ModelPanel(QWidget):
         for row, (text, tip) in (("Kind", kind_text(card)), ("Source", source_text(card))):
             self.details[row].setText(text)
             self.details[row].setToolTip(tip)
+        self.form.setRowVisible(self.scale_button, converted_scale(card) is not None)
         shape = [int(s) for s in card.get("latent_shape", [])]
         if card.get("spatial") and len(shape) == 3:  # SD VAE, TAESD: any image size
             res = card.get("resolution")
