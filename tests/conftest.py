@@ -84,6 +84,16 @@ def one_torch_thread():
 
 
 @pytest.fixture(autouse=True)
+def new_threads_count_as_this_one() -> None:
+    """Threads made in a test (an engine's worker) use this thread's torch CPU thread count, as the reference Runtimes
+    made here do. torch gives a new thread the count torch.set_num_threads last set in the process, from any thread,
+    and keeps a thread's own once it ran: after a test ran the app's main(), whose worker takes all cores but one, a
+    later test's worker ran on 1 thread and this one on 2, whose sums come out in another order (an SD VAE latent
+    1e-4 off the reference, bit-for-bit checks failing only after other files)."""
+    torch.set_num_threads(torch.get_num_threads())
+
+
+@pytest.fixture(autouse=True)
 def user_folders(tmp_path_factory, monkeypatch) -> Path:
     """Settings, autosaved sessions and user directions go to a fresh folder per test, never ~."""
     root = tmp_path_factory.mktemp("user")

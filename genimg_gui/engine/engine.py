@@ -33,7 +33,8 @@ class Engine(QObject):
     done = Signal(int)  # the seq of a request that ended without failing (a retry on the CPU says so)
 
     def __init__(self, device: str = "auto", parent: QObject | None = None, threads: int | None = None) -> None:
-        """threads: torch's CPU threads for the models (0: all cores but one); None leaves torch's own count."""
+        """threads: torch's CPU threads for the models (0: all cores but one); None leaves torch's count for a new
+        thread: the one torch.set_num_threads last set in this process, on any thread, else torch's default."""
         super().__init__(parent)
         self._seq = itertools.count(1)
         self.queue = RequestQueue()
