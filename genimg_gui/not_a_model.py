@@ -1,8 +1,9 @@
 """Why a path given as a model is none, said before any load is asked for, in one wording for the window and the
 CLI: a training checkpoint, a checkpoint or other file that is not in a model's folder, a folder of TAESD files that
 pair up otherwise than one to one, a latent file, an edit recipe. Each note names the file by its name (the CLI puts
-the path as typed in its place: cli_names.named_as_typed) and ends with the next step where the user is: "app" (the
-window) or "cli". No Qt, no torch (the window asks it on its own thread)."""
+the path as typed in its place: cli_names.named_as_typed), its folder as typed (but a bare name's: folder_said), and
+ends with the next step where the user is: "app" (the window) or "cli". No Qt, no torch (the window asks it on its own
+thread)."""
 from __future__ import annotations
 
 import os
@@ -12,6 +13,7 @@ from pathlib import Path
 from .catalog import TRAINING_CHECKPOINTS, taesd_note
 from .earlier_run import BEST_FILE, CARD_FILE, CHECKPOINT_FILE
 from .export import read_latent
+from .paths import command_path, shown_path
 from .recipe import recipe_at
 
 # the next step for a latent file or a recipe given as a model ({} its path, quoted for a shell)
@@ -32,6 +34,19 @@ def no_model_note(path: str | Path, where: str) -> str:
             or latent_file_note(path, where) or recipe_file_note(path, where))
 
 
+def folder_said(path: Path) -> str:
+    """The folder of path as a note names it: as typed, but a bare file name's (typed in its own folder) by its whole
+    path, the home folder as ~ (paths.shown_path): `cd run && genimg-gui --vae checkpoint.pt` said "open its folder
+    . (or its card.json)", which told no one which folder that was."""
+    return shown_path(os.path.abspath(path.parent)) if path.parent == Path(".") else str(path.parent)
+
+
+def folder_in_command(path: Path) -> str:
+    """The folder of path in a command a note gives: as typed, but a bare file name's whole and quoted
+    (paths.command_path), since the window's words are pasted in a terminal that may be in any folder."""
+    return command_path(path.parent) if path.parent == Path(".") else str(path.parent)
+
+
 def training_checkpoint_note(path: Path) -> str:
     """What to do instead, when path is a `genimg train` checkpoint (by its name, beside the card of the model the
     run wrote); "" for any other path, one not there included (missing_file_note). The worker would only call it a
@@ -39,25 +54,25 @@ def training_checkpoint_note(path: Path) -> str:
     if path.name not in TRAINING_CHECKPOINTS or not path.is_file() or not (path.parent / CARD_FILE).is_file():
         return ""
     return (f"{path.name} is a training checkpoint of `genimg train`, not a model: open its folder "
-            f"{path.parent} (or its card.json) for the model the run wrote, or go on training with "
-            f"`genimg train … -o {path.parent} --resume`")
+            f"{folder_said(path)} (or its card.json) for the model the run wrote, or go on training with "
+            f"`genimg train … -o {folder_in_command(path)} --resume`")
 
 
 def missing_file_note(path: Path) -> str:
     """That path does not exist, with what its folder holds, where that folder is a model's (a run's: its best.pt
     asked for where the run kept none); "" where path is there, or its folder is no model's (the loader then says
     only that it does not exist)."""
-    folder = path.parent
+    folder, said = path.parent, folder_said(path)
     if os.path.lexists(path) or not (folder / CARD_FILE).is_file():
         return ""
     opened = "(or its card.json) for its model"
     if path.name not in TRAINING_CHECKPOINTS:
-        return f"{path.name} does not exist: {folder} is a model's folder; open it {opened}"
+        return f"{path.name} does not exist: {said} is a model's folder; open it {opened}"
     why = (" (a run trained with --keep-best keeps one where a held-out evaluation before its last step scored "
            "best)") if path.name == BEST_FILE else ""
-    resume = (f", or go on training from its {CHECKPOINT_FILE} with `genimg train … -o {folder} --resume`"
-              if (folder / CHECKPOINT_FILE).is_file() else "")
-    return (f"{path.name} does not exist: the model's folder {folder} holds no {path.name}{why}; "
+    resume = (f", or go on training from its {CHECKPOINT_FILE} with `genimg train … -o {folder_in_command(path)} "
+              "--resume`" if (folder / CHECKPOINT_FILE).is_file() else "")
+    return (f"{path.name} does not exist: the model's folder {said} holds no {path.name}{why}; "
             f"open it {opened}{resume}")
 
 

@@ -6,6 +6,7 @@ point elsewhere (tests, portable installs). No Qt, no torch.
 from __future__ import annotations
 
 import os
+import shlex
 from pathlib import Path
 
 import platformdirs
@@ -29,3 +30,9 @@ def shown_path(path: str | Path) -> str:
         return str(Path("~") / place.relative_to(home))
     except ValueError:  # not under the home folder
         return str(place)
+
+
+def command_path(path: str | Path) -> str:
+    """A file as a command to paste in a terminal names it: its whole path, shell-quoted, since the terminal may be in
+    any folder and the path may hold spaces."""
+    return shlex.quote(os.path.abspath(path))

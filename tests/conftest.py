@@ -1,5 +1,6 @@
 """Shared fixtures: tiny real models saved as real model folders, and a running engine."""
 import os
+import shutil
 import time
 
 # a 1920 × 1200 screen (offscreen's own is 800 × 800): the main window keeps its first size, which it fits to the
@@ -81,6 +82,44 @@ def one_torch_thread():
     torch.set_num_threads(1)
     yield
     torch.set_num_threads(threads)
+
+
+@pytest.fixture(scope="session")
+def stray_user_folder(tmp_path_factory):
+    """Where settings, sessions and user directions go once a test's user_folders are undone (monkeypatch.undo()
+    undoes the suite's patches with the test's own): a folder of this run's, never the user's ~/.config/genimg and
+    ~/.local/share/genimg. written_outside_user_folders fails a test that wrote here."""
+    root = tmp_path_factory.mktemp("stray")
+    with pytest.MonkeyPatch.context() as session:  # the values user_folders' undo restores
+        session.setenv("GENIMG_CONFIG_DIR", str(root / "config"))
+        session.setenv("GENIMG_DATA_DIR", str(root / "data"))
+        yield root
+
+
+def stray_files(root: Path) -> list[str]:
+    """The files under root, relative to it; [] at the cost of one listing when nothing strayed."""
+    if not any(root.iterdir()):
+        return []
+    return sorted(str(p.relative_to(root)) for p in root.rglob("*") if not p.is_dir())
+
+
+def forget_stray_files(root: Path) -> None:
+    for entry in root.iterdir():
+        shutil.rmtree(entry) if entry.is_dir() else entry.unlink()
+
+
+@pytest.fixture(autouse=True)
+def written_outside_user_folders(stray_user_folder):
+    """Fails a test (at its teardown) that wrote settings, a session or directions without its user_folders;
+    compared with the user's real folders instead, the app or another run of the suite writing there at the same
+    time would fail it. The files are removed, so the next test is judged alone."""
+    yield
+    stray = stray_files(stray_user_folder)
+    if stray:
+        forget_stray_files(stray_user_folder)
+        pytest.fail(f"the test wrote {', '.join(stray)} outside its user_folders (into the user's own folders, "
+                    "but for this guard): did it call monkeypatch.undo()? Restore its own patches instead, with "
+                    "monkeypatch.context()", pytrace=False)
 
 
 @pytest.fixture(autouse=True)

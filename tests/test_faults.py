@@ -78,12 +78,13 @@ def failing(exc: BaseException, on: str | None = None):
 
 
 def test_a_bug_inside_a_job_fails_it_and_the_worker_goes_on(outcomes, reference, monkeypatch, capsys):
-    monkeypatch.setattr(Runtime, "decode", failing(KeyError("decoder.7.weight")))
-    failed = outcomes.of(rq.Decode("vae", latent(), tag=1))
+    # the fault in a context of its own: monkeypatch.undo() would undo the suite's user folders too
+    with monkeypatch.context() as fault:
+        fault.setattr(Runtime, "decode", failing(KeyError("decoder.7.weight")))
+        failed = outcomes.of(rq.Decode("vae", latent(), tag=1))
     assert isinstance(failed, rq.Failed) and not failed.cancelled and not failed.retry_on_cpu
     assert failed.message == "internal error (KeyError: 'decoder.7.weight')" and failed.request == "Decode"
     assert "KeyError" in capsys.readouterr().err  # a bug: its traceback goes to the log
-    monkeypatch.undo()
     assert_alive_and_right(outcomes, reference)
 
 
@@ -111,21 +112,21 @@ def test_out_of_memory_on_a_gpu_offers_a_retry_on_the_cpu_that_works(device, exc
                                               "can't allocate memory: you tried to allocate 81920000000 bytes")],
                          ids=["torch", "python", "cpu-allocator"])
 def test_out_of_memory_on_the_cpu_says_so_without_a_retry(exc, outcomes, reference, monkeypatch):
-    monkeypatch.setattr(Runtime, "decode", failing(exc))
-    failed = outcomes.of(rq.Decode("vae", latent(), tag=1))
+    with monkeypatch.context() as fault:
+        fault.setattr(Runtime, "decode", failing(exc))
+        failed = outcomes.of(rq.Decode("vae", latent(), tag=1))
     assert isinstance(failed, rq.Failed) and not failed.retry_on_cpu
     assert failed.message == "out of memory on cpu; close other programs, or load a smaller model"
-    monkeypatch.undo()
     assert_alive_and_right(outcomes, reference)
 
 
 def test_out_of_memory_while_loading_keeps_the_loaded_model(outcomes, reference, model_dir, monkeypatch):
     def load(self, path, progress, scaling_factor=None):
         raise torch.OutOfMemoryError("out of memory")
-    monkeypatch.setattr(Runtime, "load", load)
-    failed = outcomes.of(rq.LoadModel(str(model_dir / "tiny-gan")))
+    with monkeypatch.context() as fault:
+        fault.setattr(Runtime, "load", load)
+        failed = outcomes.of(rq.LoadModel(str(model_dir / "tiny-gan")))
     assert isinstance(failed, rq.Failed) and failed.message.startswith("out of memory on cpu")
-    monkeypatch.undo()
     assert set(outcomes.engine.worker.runtime.models) == {"vae"}
     assert_alive_and_right(outcomes, reference)
 
@@ -173,12 +174,12 @@ def test_a_storm_of_faults_leaves_the_worker_working(outcomes, reference, monkey
         if 0 <= k < len(errors):
             raise errors[k]
         return real(self, kind, z, *rest)
-    monkeypatch.setattr(Runtime, "decode", decode)
-    for i in range(3 * len(errors)):
-        z = latent(i)
-        z[0] = i % len(errors)
-        assert isinstance(outcomes.of(rq.Decode("vae", z, tag=i + 1)), rq.Failed)
-    monkeypatch.undo()
+    with monkeypatch.context() as faults:
+        faults.setattr(Runtime, "decode", decode)
+        for i in range(3 * len(errors)):
+            z = latent(i)
+            z[0] = i % len(errors)
+            assert isinstance(outcomes.of(rq.Decode("vae", z, tag=i + 1)), rq.Failed)
     assert_alive_and_right(outcomes, reference)
 
 

@@ -183,11 +183,11 @@ def test_convert_makes_an_ordinary_model_folder_and_caches_it(files, tmp_path, m
         assert torch.equal(net.encode(x)[0], direct.encode(x)[0])
 
     built = []
-    monkeypatch.setattr(foreign, "_build", lambda *a: built.append(a))
     stamp = (folder / WEIGHTS_NAME).stat().st_mtime_ns
-    assert foreign.convert(files["sd-diffusers"], cache, 0.13025) == folder  # a cache hit: nothing rebuilt
+    with monkeypatch.context() as no_build:  # not monkeypatch.undo(): that undoes the suite's user folders too
+        no_build.setattr(foreign, "_build", lambda *a: built.append(a))
+        assert foreign.convert(files["sd-diffusers"], cache, 0.13025) == folder  # a cache hit: nothing rebuilt
     assert built == [] and (folder / WEIGHTS_NAME).stat().st_mtime_ns == stamp
-    monkeypatch.undo()
     other = foreign.convert(files["sd-diffusers"], cache, SD_SCALE)  # another scale is another model
     assert other != folder and read_card(other)["config"]["scaling_factor"] == SD_SCALE
     os.utime(files["sd-diffusers"], ns=(time.time_ns(), time.time_ns() + 10**9))  # the file changed

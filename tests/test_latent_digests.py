@@ -130,13 +130,16 @@ def test_a_latent_file_whose_folder_holds_other_weights_not_read_yet_is_refused_
     mine = exported_then_left(qtbot, window, model_dir, image_files, tmp_path)
     swap_weights(mine, other_vae(tmp_path / "donor", 5, "donor"))  # a weights file not read in this run
     reads, items = counted_digests(monkeypatch), set(doc.items)
+    latent = tmp_path / "my edits" / "mine.npz"  # the command names it whole and quoted: it named the bare mine.npz
+    latent.parent.mkdir()
+    (tmp_path / "mine.npz").rename(latent)
 
-    window.open_paths([str(tmp_path / "mine.npz")])
+    window.open_paths([str(latent)])
     qtbot.waitUntil(lambda: "mine.npz was not opened" in window.last_error, timeout=UI_TIMEOUT)
     assert window.last_error == (
         f"mine.npz was not opened: it was made with my-vae, and my-vae at {mine} now holds other weights than those "
         "it was made with, and no model listed holds them; open that VAE (File → Open model folder…), then open "
-        "mine.npz again. `genimg decode mine.npz --vae MODEL_DIR` decodes it too")
+        f"mine.npz again. `genimg decode '{latent}' --vae MODEL_DIR` decodes it too")
     assert reads == [(os.path.realpath(mine), False)]
     assert doc.models["vae"].name == "tiny-vae" and set(doc.items) == items and not doc.jobs
 

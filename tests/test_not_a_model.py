@@ -14,6 +14,7 @@ from conftest import UI_TIMEOUT, drag_drop, file_mime
 from genimg_gui.catalog import BUNDLED_DIR, DEFAULT_MODELS
 from genimg_gui.cli import main
 from genimg_gui.earlier_run import BEST_FILE, CHECKPOINT_FILE
+from genimg_gui.paths import command_path, shown_path
 from test_foreign_ui import menu_action
 from test_start_fallback import errors, started
 from train_helpers import make_shapes, restore_threads, train  # noqa: F401 (restore_threads: a fixture)
@@ -66,6 +67,15 @@ def test_a_best_pt_the_run_never_wrote_is_said_not_to_exist_in_the_window_and_th
     window = started(qtbot, monkeypatch, [str(missing)], lambda w: {"vae", "gan"} <= set(w.document.models)
                      and bool(errors(w)))
     assert errors(window) == [said]
+
+
+def test_a_best_pt_typed_in_its_runs_folder_names_that_folder_whole(monkeypatch, files, capsys):
+    """`cd run && genimg info ./best.pt` said "the model's folder . holds no best.pt" and `-o .`."""
+    run = files / "run"
+    monkeypatch.chdir(run)
+    said = cli_error(capsys, "info", f"./{BEST_FILE}")  # a bare best.pt is taken for a bundled model's name
+    assert said.startswith(f"best.pt does not exist: the model's folder {shown_path(run)} holds no best.pt (a run")
+    assert said.endswith(f"with `genimg train … -o {command_path(run)} --resume`")
 
 
 @pytest.mark.parametrize("option, name, kind, step", [("--vae", "x.npz", "vae", LATENT_IN_APP),

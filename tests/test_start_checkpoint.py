@@ -13,6 +13,7 @@ from conftest import drag_drop, file_mime
 from genimg_gui.catalog import BUNDLED_DIR, DEFAULT_MODELS
 from genimg_gui.earlier_run import BEST_FILE, CHECKPOINT_FILE
 from genimg_gui.cli import main
+from genimg_gui.paths import command_path
 from test_start_fallback import errors, started
 from train_helpers import make_shapes, restore_threads, train  # noqa: F401 (restore_threads: a fixture)
 
@@ -63,3 +64,23 @@ def test_a_checkpoint_named_on_the_command_line_or_dropped_says_what_the_cli_say
     assert errors(window) == [said]
     assert drag_drop(window, file_mime([run_folder / BEST_FILE])) is not None
     assert errors(window) == [said, cli_error(capsys, run_folder / BEST_FILE)]
+
+
+def test_a_checkpoint_typed_in_its_own_folder_names_that_folder_whole_in_the_window_and_the_cli(qtbot, monkeypatch,
+                                                                                                 run_folder, capsys):
+    """`cd run && genimg-gui --vae checkpoint.pt` said "open its folder . (or its card.json)" and `-o .`, which told
+    no one which folder, and in a terminal elsewhere resumed another; a folder typed is still named as typed."""
+    monkeypatch.setenv("HOME", str(run_folder.parent))  # the home folder is said as ~, as elsewhere in the window
+    monkeypatch.chdir(run_folder)
+    said = (f"{CHECKPOINT_FILE} is a training checkpoint of `genimg train`, not a model: open its folder "
+            f"~/{run_folder.name} (or its card.json) for the model the run wrote, or go on training with "
+            f"`genimg train … -o {command_path(run_folder)} --resume`")
+    window = started(qtbot, monkeypatch, ["--vae", CHECKPOINT_FILE], lambda w: "gan" in w.document.models
+                     and bool(errors(w)))
+    assert errors(window) == [said]
+    assert cli_error(capsys, Path(CHECKPOINT_FILE)) == said
+    monkeypatch.chdir(run_folder.parent)
+    assert cli_error(capsys, Path(run_folder.name) / CHECKPOINT_FILE) == (
+        f"{CHECKPOINT_FILE} is a training checkpoint of `genimg train`, not a model: open its folder {run_folder.name} "
+        f"(or its card.json) for the model the run wrote, or go on training with `genimg train … -o {run_folder.name} "
+        "--resume`")

@@ -66,10 +66,10 @@ def test_a_plain_resume_keeps_the_runs_steps_sampling_checkpoints_precision_and_
     """A run sampled every 2 steps went on sampling every 500 (no grid until its end) and its card said 500; its
     --checkpoint-every, --steps and --precision fell back to the defaults, its card's data name and licence too."""
     out = tmp_path / "vae"
-    stop_at_step(monkeypatch, 4)  # Ctrl+C: steps 1 to 3 saved
-    assert train("vae", data_dir, out, 8, "--sample-every", "2", "--checkpoint-every", "5", "--precision", "fp32",
-                 "--data-name", "shapes", "--licence", "CC0") == 130
-    monkeypatch.undo()
+    with monkeypatch.context() as ctrl_c:  # not monkeypatch.undo(): that undoes the suite's user folders too
+        stop_at_step(ctrl_c, 4)  # Ctrl+C: steps 1 to 3 saved
+        assert train("vae", data_dir, out, 8, "--sample-every", "2", "--checkpoint-every", "5", "--precision",
+                     "fp32", "--data-name", "shapes", "--licence", "CC0") == 130
     saved, save = [], loop.save_checkpoint
     monkeypatch.setattr(loop, "save_checkpoint", lambda out, recipe, step, *args, **kwargs:
                         saved.append(step) or save(out, recipe, step, *args, **kwargs))

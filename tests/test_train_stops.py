@@ -38,14 +38,14 @@ def test_ctrl_c_saves_a_checkpoint_and_the_model(stop_at, data_dir, tmp_path, mo
 def test_ctrl_c_before_the_first_step_writes_nothing_and_a_rerun_is_not_refused(data_dir, tmp_path, monkeypatch,
                                                                                 capsys):
     """It wrote an untrained model ("after 0 steps"), and the rerun was refused as an earlier run of 0 steps."""
-    stop_at_step(monkeypatch, 1)
     out = tmp_path / "new" / "vae"
-    assert train("vae", data_dir, out, 3) == 130  # still the signal's code: the run did not finish
+    with monkeypatch.context() as ctrl_c:  # not monkeypatch.undo(): that undoes the suite's user folders too
+        stop_at_step(ctrl_c, 1)
+        assert train("vae", data_dir, out, 3) == 130  # still the signal's code: the run did not finish
     captured = capsys.readouterr()
     assert "stopped before the first step: nothing written" in captured.err
     assert "wrote" not in captured.out and "interrupted" not in captured.err
     assert not (tmp_path / "new").exists()  # the folders it made for OUT are gone again
-    monkeypatch.undo()
     assert train("vae", data_dir, out, 1) == 0  # no --overwrite needed
 
 

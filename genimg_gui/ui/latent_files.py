@@ -38,6 +38,7 @@ from ..file_stamp import FileStamp, stamp_of
 from ..history import History
 from ..latent_model import (DigestOf, WeightsUnread, made_scale, other_scale, other_weights_at, own_model,
                             read_elsewhere, recorded_name, same_model)
+from ..paths import command_path
 from ..wording import listed
 from .already_open import new_files, open_copy, show_open
 from .item import Item
@@ -200,7 +201,7 @@ class LatentFiles:
                 del self.claims[claimed]
             doc.error.emit(not_opened_at_scale(path, recorded_name(f), info, made_scale(f, own))
                            if info is not None and asked is None and other_scale(f, own, info) else
-                           not_opened(Path(path).name, recorded_name(f), kind, f.model_path, info, there, asked))
+                           not_opened(path, recorded_name(f), kind, f.model_path, info, there, asked))
         else:
             self._load_for(path, recorded_name(f), kind, info, own)
 
@@ -289,11 +290,13 @@ def made_in(f: LatentFile, own: Path | None, info: rq.ModelInfo, digest_of: Dige
     return (not f.identity and not recorded_name(f)) or same_model(f, own, info, digest_of)
 
 
-def not_opened(name: str, model: str, kind: str, path: str, info: rq.ModelInfo | None, there: Path | None,
+def not_opened(latent: str, model: str, kind: str, path: str, info: rq.ModelInfo | None, there: Path | None,
                loaded: _Load | None) -> str:
-    """Why a latent file was not opened: the model it was made with is not here (there: the folder it records, which
-    holds other weights now; loaded: the model loaded for it, which did not load, is not its weights, or another
-    took its place), and what to do."""
+    """Why the latent file at `latent` was not opened: the model it was made with is not here (path: where it records
+    that model; there: that folder, which holds other weights now; loaded: the model loaded for it, which did not
+    load, is not its weights, or another took its place), and what to do; the decode command names the file by its
+    whole path, as it is pasted in a terminal in any folder."""
+    name = Path(latent).name
     if not model:
         return f"{name} was not opened: it records no model, and no {kind.upper()} is loaded; load one first"
     if loaded is not None:
@@ -306,7 +309,8 @@ def not_opened(name: str, model: str, kind: str, path: str, info: rq.ModelInfo |
     else:
         why = f"{model} is not loaded" + (f" and was not found at {path}" if path else " and is not listed")
     return (f"{name} was not opened: it was made with {model}, and {why}; open that {kind.upper()} (File → Open "
-            f"model folder…), then open {name} again. `genimg decode {name} --{kind} MODEL_DIR` decodes it too")
+            f"model folder…), then open {name} again. `genimg decode {command_path(latent)} --{kind} MODEL_DIR` "
+            "decodes it too")
 
 
 def loaded_for_it(model: str, info: rq.ModelInfo | None, loaded: _Load) -> str:

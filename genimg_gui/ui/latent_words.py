@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 from ..catalog import read_entry
 from ..export import LatentFile
 from ..latent_model import recorded_name, sd_file, sd_file_gone
+from ..paths import command_path
 from ..wording import latent_scale_said, scale_said
 
 if TYPE_CHECKING:
@@ -43,7 +44,7 @@ def not_opened_at_scale(path: str, model: str, info: rq.ModelInfo, scale: float)
     it (`decode --vae FILE` opens FILE at the scale the latent records); where the file is gone too, that it is, and
     the same with the path it has now. Files in commands by their whole path: they are pasted in a
     terminal, which may be in any folder."""
-    name, latent, made = Path(path).name, shlex.quote(os.path.abspath(path)), scale_said(scale)
+    name, latent, made = Path(path).name, command_path(path), scale_said(scale)
     said = (f"{name} was not opened: it was made with {model} at {made}, and the {model} loaded is its weights at "
             f"{latent_scale_said(info.card)}, which give another picture; ")
     if gone := sd_file_gone(info):
