@@ -21,6 +21,10 @@ LATENT_GOES = {"app": "open it with File → Open images… or drop it on the ca
                "cli": "`genimg decode {path} -o {folder}` decodes it beside itself"}
 RECIPE_GOES = {"app": "File → Apply recipe to current image… (or a drop on the canvas) applies it",
                "cli": "`genimg {how} -o OUT --recipe {path}` applies it"}
+# the next step for a run's checkpoint: training it further ({} its folder; in the window as Train…'s Save to takes it,
+# and its Start asks "Continue it" of a folder that holds a run)
+RESUME_GOES = {"app": "Train… (Save to: {folder}, then Start, then Continue it)",
+               "cli": "`genimg train … -o {folder} --resume`"}
 RECIPE_STEPS_SAID = 3  # a recipe's steps recipe_file_note names; the rest are "…"
 
 
@@ -30,7 +34,7 @@ def no_model_note(path: str | Path, where: str) -> str:
     had called a latent file "a zip archive", a recipe "a text file", and `genimg-gui run/best.pt` of a run that
     kept no best.pt "a training checkpoint"."""
     path = Path(path)
-    return (training_checkpoint_note(path) or missing_file_note(path) or taesd_note(path)
+    return (training_checkpoint_note(path, where) or missing_file_note(path, where) or taesd_note(path)
             or latent_file_note(path, where) or recipe_file_note(path, where))
 
 
@@ -47,18 +51,26 @@ def folder_in_command(path: Path) -> str:
     return command_path(path.parent) if path.parent == Path(".") else str(path.parent)
 
 
-def training_checkpoint_note(path: Path) -> str:
+def resume_said(path: Path, where: str) -> str:
+    """How to train further the run whose checkpoint path is, where the user is: the CLI's command, or in the window
+    Train…'s own words (it was given the command, "…" and backticks included), its folder whole for Save to."""
+    folder = shown_path(os.path.abspath(path.parent)) if where == "app" else folder_in_command(path)
+    return RESUME_GOES[where].format(folder=folder)
+
+
+def training_checkpoint_note(path: Path, where: str = "cli") -> str:
     """What to do instead, when path is a `genimg train` checkpoint (by its name, beside the card of the model the
     run wrote); "" for any other path, one not there included (missing_file_note). The worker would only call it a
     weights file of an unknown architecture."""
     if path.name not in TRAINING_CHECKPOINTS or not path.is_file() or not (path.parent / CARD_FILE).is_file():
         return ""
-    return (f"{path.name} is a training checkpoint of `genimg train`, not a model: open its folder "
+    made_by = " of `genimg train`" if where == "cli" else ""
+    return (f"{path.name} is a training checkpoint{made_by}, not a model: open its folder "
             f"{folder_said(path)} (or its card.json) for the model the run wrote, or go on training with "
-            f"`genimg train … -o {folder_in_command(path)} --resume`")
+            f"{resume_said(path, where)}")
 
 
-def missing_file_note(path: Path) -> str:
+def missing_file_note(path: Path, where: str = "cli") -> str:
     """That path does not exist, with what its folder holds, where that folder is a model's (a run's: its best.pt
     asked for where the run kept none); "" where path is there, or its folder is no model's (the loader then says
     only that it does not exist)."""
@@ -70,8 +82,8 @@ def missing_file_note(path: Path) -> str:
         return f"{path.name} does not exist: {said} is a model's folder; open it {opened}"
     why = (" (a run trained with --keep-best keeps one where a held-out evaluation before its last step scored "
            "best)") if path.name == BEST_FILE else ""
-    resume = (f", or go on training from its {CHECKPOINT_FILE} with `genimg train … -o {folder_in_command(path)} "
-              "--resume`" if (folder / CHECKPOINT_FILE).is_file() else "")
+    resume = (f", or go on training from its {CHECKPOINT_FILE} with {resume_said(path, where)}"
+              if (folder / CHECKPOINT_FILE).is_file() else "")
     return (f"{path.name} does not exist: the model's folder {said} holds no {path.name}{why}; "
             f"open it {opened}{resume}")
 

@@ -9,6 +9,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+from PySide6.QtCore import Qt
 
 from conftest import UI_TIMEOUT, drag_drop, file_mime
 from genimg_gui.catalog import BUNDLED_DIR, DEFAULT_MODELS
@@ -20,6 +21,7 @@ from test_start_fallback import errors, started
 from train_helpers import make_shapes, restore_threads, train  # noqa: F401 (restore_threads: a fixture)
 
 LATENT_IN_APP = "not a model: open it with File → Open images… or drop it on the canvas"
+TRAIN_IN_APP = "Train… (Save to: {folder}, then Start, then Continue it)"
 RECIPE_IN_APP = "not a model: File → Apply recipe to current image… (or a drop on the canvas) applies it"
 
 
@@ -59,14 +61,32 @@ def test_a_best_pt_the_run_never_wrote_is_said_not_to_exist_in_the_window_and_th
     assert "training checkpoint" not in said
     assert cli_error(capsys, "decode", "--vae", missing, files / "x.npz", "-o", files / "o", code=2) == said
 
+    # the window goes on with its own Train… dialog's words, not the CLI's command ("…" and backticks included)
+    in_window = said.split(" with `genimg train", 1)[0] + f" with {TRAIN_IN_APP.format(folder=shown_path(run))}"
     window = started(qtbot, monkeypatch, ["--vae", str(missing)], lambda w: "gan" in w.document.models
                      and bool(errors(w)))
-    assert errors(window) == [said]
+    assert errors(window) == [in_window]
     assert "vae" not in window.document.models  # the model asked for, none other in its place
     window.close()
     window = started(qtbot, monkeypatch, [str(missing)], lambda w: {"vae", "gan"} <= set(w.document.models)
                      and bool(errors(w)))
-    assert errors(window) == [said]
+    assert errors(window) == [in_window]
+
+
+def test_a_checkpoint_opened_on_the_models_tab_says_how_to_train_it_further_in_the_window(qtbot, window, files,
+                                                                                       capsys, monkeypatch):
+    """Models tab → Open model… of a run's checkpoint.pt said "go on training with `genimg train ... -o RUN
+    --resume`": a command, with backticks and a literal "…", in a window whose Train… dialog does it."""
+    checkpoint = files / "run" / CHECKPOINT_FILE
+    monkeypatch.setattr(window.model_opener, "ask_model_path", lambda: str(checkpoint))
+    with qtbot.waitSignal(window.document.error, timeout=UI_TIMEOUT) as said:
+        qtbot.mouseClick(window.model_panel.open_button, Qt.MouseButton.LeftButton)
+    run = shown_path(files / "run")
+    assert said.args[0] == (f"{CHECKPOINT_FILE} is a training checkpoint, not a model: open its folder {files / 'run'} "
+                            f"(or its card.json) for the model the run wrote, or go on training with "
+                            f"{TRAIN_IN_APP.format(folder=run)}")
+    assert "`" not in said.args[0] and "--resume" not in said.args[0]
+    assert cli_error(capsys, "info", checkpoint).endswith(f"`genimg train … -o {files / 'run'} --resume`")  # kept
 
 
 def test_a_best_pt_typed_in_its_runs_folder_names_that_folder_whole(monkeypatch, files, capsys):
