@@ -47,6 +47,9 @@ def test_a_latent_dropped_switches_to_its_scales_conversion_said_by_scale(qtbot,
     assert ("Switching the VAE from my-vae at latent scale 0.13025 (SDXL) to my-vae at latent scale 0.18215 "
             "(SD 1.x / 2.x), which made photo.npz") in window.status.log.text(), window.status.log.text()
     assert "/data/models/" not in window.status.log.text()  # genimg's own folders: the user opened a file
+    # the switch's message gave way to "Loaded …" and "Opened photo.npz, drawn by my-vae": true of either scale
+    assert window.status.currentMessage().startswith(
+        "Opened photo.npz, drawn by my-vae at latent scale 0.18215 (SD 1.x / 2.x)"), window.status.currentMessage()
     assert window.document.models["vae"].card["source"]["scaling_factor"] == 0.18215
     assert np.array_equal(item.image, own) and window.last_error == ""
 

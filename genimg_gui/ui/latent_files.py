@@ -280,7 +280,7 @@ class LatentFiles:
         doc.insert_item(item)
         if not restored and f.mask is not None:  # shown masked, as the file draws; its state has no mask now
             doc.redraw(item)
-        doc.message.emit(opened_message(Path(opening.path).name, info.name, f, restored))
+        doc.message.emit(opened_message(Path(opening.path).name, info, f, restored))
 
 
 def made_in(f: LatentFile, own: Path | None, info: rq.ModelInfo, digest_of: DigestOf) -> bool:

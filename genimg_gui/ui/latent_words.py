@@ -11,7 +11,7 @@ from ..catalog import read_entry
 from ..export import LatentFile
 from ..latent_model import recorded_name, sd_file, sd_file_gone
 from ..paths import command_path
-from ..wording import latent_scale_said, scale_said
+from ..wording import converted_scale, latent_scale_said, scale_said
 
 if TYPE_CHECKING:
     from ..engine import requests as rq
@@ -57,9 +57,12 @@ def not_opened_at_scale(path: str, model: str, info: rq.ModelInfo, scale: float)
                    f"{name} again. `genimg decode {latent} --vae {opened}` decodes it at its scale")
 
 
-def opened_message(name: str, model: str, f: LatentFile, restored: bool) -> str:
-    """What the status bar says of a latent file opened: the model that drew it, and where its edit went."""
-    said = f"Opened {name}, drawn by {model}"
+def opened_message(name: str, info: rq.ModelInfo, f: LatentFile, restored: bool) -> str:
+    """What the status bar says of a latent file opened: the model that drew it (a converted SD VAE by its latent
+    scale too: the switch to the file's own scale, said as the load began, gave way to "Loaded …" within a second,
+    and "drawn by my-vae" was true of either scale), and where its edit went."""
+    scale = converted_scale(info.card)
+    said = f"Opened {name}, drawn by {info.name}" + (f" at {scale_said(scale)}" if scale is not None else "")
     if not recorded_name(f):
         said += " (it records no model: if another made it, its picture is another)"
     if any(f.values) and restored:
