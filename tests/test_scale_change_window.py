@@ -72,6 +72,12 @@ def test_latent_scale_converts_the_file_at_the_other_scale_which_its_next_open_k
     rows = [panel.list.item(i).text() for i in range(panel.list.count())]
     assert rows[-2:] == ["my-vae at latent scale 0.18215 (SD 1.x / 2.x) — VAE, opened",  # not by its cache folder
                          "my-vae at latent scale 0.13025 (SDXL) — VAE, opened · active"], rows
+    # named as the rows name it: the Active VAE and Model lines said "my-vae" of either
+    sdxl = "my-vae at latent scale 0.13025 (SDXL)"
+    assert panel.details["Active VAE"].text() == panel.details["Model"].text() == sdxl
+    panel.list.setCurrentRow(panel.list.count() - 2)  # the other conversion's card
+    assert panel.details["Model"].text() == "my-vae at latent scale 0.18215 (SD 1.x / 2.x)"
+    assert panel.details["Active VAE"].text() == sdxl
     with qtbot.waitSignal(doc.model_loaded, timeout=UI_TIMEOUT):
         window.open_paths([str(vae)])  # opened again: the scale chosen last, not asked
     assert vae_scale(window) == SDXL and len(asked) == 1

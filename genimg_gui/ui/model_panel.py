@@ -126,6 +126,7 @@ class ModelPanel(QWidget):
         self.retrained: set[str] = set()
         self.cards: dict[str, dict] = {}  # path -> card, for every listed model
         self.shown = ""                   # the folder whose card is on show: the list's selection follows it
+        self.shown_name = ("", {})        # the name and card its Model line names it by (scale_named)
         self.repeated: set[str] = set()  # names more than one listed model has (History names them so too)
         self.repeated_scales: set[tuple[str, float]] = set()  # repeated_scales: told apart by their folders
         self.trained: Mapping[str, datetime] = {}  # path -> when Train… wrote it, for the models trained here
@@ -201,10 +202,27 @@ class ModelPanel(QWidget):
         """Its name, told apart from another listed model's (told_apart); an SD VAE file converted at two latent
         scales (Latent scale…) by its scale, not by genimg's hidden cache folders: "my-vae at latent scale 0.13025
         (SDXL)"."""
-        scale = converted_scale(e.card)
-        if e.name in self.repeated and scale is not None and (e.name, scale) not in self.repeated_scales:
-            return f"{e.name} at {scale_said(scale)}"
-        return told_apart(e.name, e.path, self.repeated)
+        named = self.scale_named(e.name, e.card)
+        return named if named != e.name else told_apart(e.name, e.path, self.repeated)
+
+    def scale_named(self, name: str, card: dict) -> str:
+        """name, with its latent scale where the rows name it so (an SD VAE file converted at two scales: "my-vae
+        at latent scale 0.18215 (SD 1.x / 2.x)"), as the Active VAE and Model lines say it too: they said "my-vae"
+        of either row."""
+        scale = converted_scale(card)
+        if name in self.repeated and scale is not None and (name, scale) not in self.repeated_scales:
+            return f"{name} at {scale_said(scale)}"
+        return name
+
+    def _say_names(self) -> None:
+        """The Active VAE/GAN and Model lines, as the rows now tell the models apart."""
+        for kind, path in self.active.items():
+            if (info := self.loaded.get(path)) is not None:
+                self.details[f"Active {kind.upper()}"].setText(self.scale_named(info.name, info.card))
+        name, card = self.shown_name
+        mark = f" ({RETRAINED_MARK})" if self.shown in self.retrained and self.shown in self.active.values() else ""
+        if name:
+            self.details["Model"].setText(self.scale_named(name, card) + mark)
 
     def _origin(self, e: ModelEntry) -> str:
         """Bundled with genimg, trained here with Train… (and when: a model just trained said "opened", as if
@@ -233,6 +251,7 @@ class ModelPanel(QWidget):
         for row, e in enumerate(entries):
             self.list.item(row).setText(self._entry_text(e))
             self.list.item(row).setToolTip(self._entry_tip(e))
+        self._say_names()
 
     def _select(self, path: str) -> None:
         """Select the model's row without showing its card again (it is the one on show)."""
@@ -268,8 +287,7 @@ class ModelPanel(QWidget):
         self.active[info.kind] = info.path
         self.loaded[info.path] = info
         self.retrained.discard(info.path)  # loaded again: its new weights are the ones in use
-        self.details[f"Active {info.kind.upper()}"].setText(info.name)
-        self._show_details(info.path, info.card)
+        self._show_details(info.path, info.card)  # the Active line said there (_say_names)
 
     def _on_selection(self, current, _previous) -> None:
         if current is not None:
@@ -288,7 +306,8 @@ class ModelPanel(QWidget):
         training = card.get("training", {})
         name = info.name if info else str(card.get("name") or Path(path).name)
         # whether it is active the list's row and the Active VAE/GAN rows above say: "(active)" here said it again
-        self.details["Model"].setText(name + (f" ({RETRAINED_MARK})" if newer is not None else ""))
+        self.shown_name = (name, card)
+        self._say_names()
         for row, (text, tip) in (("Kind", kind_text(card)), ("Source", source_text(card))):
             self.details[row].setText(text)
             self.details[row].setToolTip(tip)
