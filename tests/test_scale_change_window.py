@@ -139,3 +139,36 @@ def test_latent_scale_of_a_file_gone_says_where_it_was_and_what_to_do(qtbot, win
     assert window.last_error == (
         f"my-vae was converted from {vae}, which no longer exists (moved or deleted?): open that file where it is now "
         "(File → Open model…), then choose its scale with Latent scale… again")
+
+
+def test_latent_scale_on_a_row_not_in_use_says_so_and_keeps_the_scale_in_use_without_reloading(qtbot, window,
+                                                                                                tmp_path, monkeypatch):
+    """SD in use, the SDXL row selected: the question defaulted to SDXL while saying "the default is the scale it has
+    now", and answering SD loaded the SD conversion again instead of saying it keeps its scale."""
+    from genimg_gui.ui import model_controller
+    doc, panel = window.document, window.model_panel
+    opened_at_sd(qtbot, window, tmp_path, monkeypatch)
+    answering(monkeypatch, window, "SDXL", "SD 1.x / 2.x")
+    for _ in range(2):  # to SDXL, then back: both rows listed, SD's in use
+        with qtbot.waitSignal(doc.model_loaded, timeout=UI_TIMEOUT):
+            click_latent_scale(qtbot, window)
+    assert vae_scale(window) == SD
+    monkeypatch.undo()  # the real question, its words and default read as the dialog shows them
+    shown = []
+
+    def get_item(_parent, _title, text, labels, default, _editable):
+        shown.append((text, labels[default]))
+        return next(label for label in labels if label.startswith("SD 1.x")), True
+    monkeypatch.setattr(model_controller.QInputDialog, "getItem", get_item)
+    sdxl_row = next(i for i in range(panel.list.count()) if "(SDXL)" in panel.list.item(i).text())
+    panel.list.setCurrentRow(sdxl_row)
+    asked_to_load = []
+    doc.loading_changed.connect(lambda: asked_to_load.append(doc.loading_paths()))  # emitted as a load is sent
+    click_latent_scale(qtbot, window)
+    (text, default), = shown
+    assert default == "SDXL (0.13025)"  # the row selected's scale, as its card says it
+    assert "(the default is the scale of the row selected on the Models tab; the VAE in use is this file at " \
+           "SD 1.x / 2.x (0.18215)):" in text, text
+    assert "the scale it has now" not in text
+    assert asked_to_load == [] and vae_scale(window) == SD and window.last_error == ""
+    assert "my-vae keeps latent scale 0.18215 (SD 1.x / 2.x)" in window.status.log.text()

@@ -104,8 +104,10 @@ def test_save_to_follows_the_model_kind_until_the_user_types_a_folder(qtbot, tmp
 def test_describe_figures_names_what_a_run_measures():
     vae = "held-out at step 400 (13.7 min into the run; took 1.2 min): held_out_psnr_db=26.01, held_out_ssim=0.865"
     gan = "held-out at step 500 (6.2 min into the run; took 48 s): held_out_precision_k3=0.52, held_out_recall_k3=0.355"
-    assert describe_figures(vae) == "Held-out at step 400 (13.7 min of training): PSNR 26.01 dB · SSIM 0.865"
-    assert describe_figures(gan) == "Held-out at step 500 (6.2 min of training): precision 0.52 · recall 0.355"
+    assert describe_figures(vae) == ("Held-out at step 400 (13.7 min of training): PSNR\u00a026.01\u00a0dB\u00a0· "
+                                    "SSIM\u00a00.865")
+    assert describe_figures(gan) == ("Held-out at step 500 (6.2 min of training): precision\u00a00.52\u00a0· "
+                                    "recall\u00a00.355")
     assert describe_figures("step 400/1000 | 40 img/s | loss=0.1 | ETA 3.0 min") is None
 
 
@@ -219,8 +221,9 @@ def test_start_refuses_a_missing_folder(qtbot, tmp_path):
     dialog = dialog_for(qtbot, tmp_path / "nope", tmp_path / "vae", minutes=1)
     assert not dialog.start_button.isEnabled()  # greyed at once, as for an empty folder
     assert dialog.start_button.toolTip().startswith(f"{tmp_path / 'nope'} does not exist")
-    dialog.start()  # and refused should it be called
-    assert "nope does not exist: choose a folder of images" in dialog.watch.log.toPlainText()
+    dialog.start()  # and refused should it be called: the note says why, the log (a last run's) stays as it was
+    assert dialog.kept.note.text() == f"⚠ {tmp_path / 'nope'} does not exist: choose a folder of images (Browse…)"
+    assert dialog.watch.log.toPlainText() == "" and dialog.process.state() == QProcess.ProcessState.NotRunning
 
 
 def test_a_finished_run_is_listed_and_loaded_only_when_asked(qtbot, window, shapes, tmp_path):
@@ -369,11 +372,13 @@ def test_progress_lines_are_read_with_or_without_a_step_total():
 
 
 def test_start_with_no_folder_says_so_and_runs_nothing(qtbot):
-    """No Save to is no refusal: the folder its placeholder names (test_train_dialog_order)."""
+    """No Save to is no refusal: the folder its placeholder names (test_train_dialog_order). No Images is: Start is
+    off, and the note under the form says why (a refusal in the log replaced the last run's)."""
     dialog = dialog_for(qtbot, "", "", minutes=0.1)
-    qtbot.mouseClick(dialog.start_button, Qt.MouseButton.LeftButton)
-    assert "No image folder chosen: choose a folder of images" in dialog.watch.log.toPlainText()
-    assert dialog.process.state() == QProcess.ProcessState.NotRunning and dialog.start_button.isEnabled()
+    assert not dialog.start_button.isEnabled()
+    assert dialog.kept.note.text() == "No image folder chosen: choose a folder of images (Browse…)"
+    dialog.start()
+    assert dialog.process.state() == QProcess.ProcessState.NotRunning and dialog.watch.log.toPlainText() == ""
 
 
 def test_a_gan_is_offered_every_vae_the_models_tab_lists_and_draws_in_the_one_loaded(qtbot, window, tmp_path):
@@ -399,8 +404,7 @@ def test_a_gan_is_offered_every_vae_the_models_tab_lists_and_draws_in_the_one_lo
 
 def test_the_no_folder_message_names_the_button_that_chooses_one(qtbot):
     dialog = dialog_for(qtbot, "", "", minutes=0.1)
-    dialog.start()
-    assert f"choose a folder of images ({dialog.browse.text()})" in dialog.watch.log.toPlainText()
+    assert dialog.kept.note.text().endswith(f"choose a folder of images ({dialog.browse.text()})")
 
 
 def test_the_log_opens_wide_enough_for_a_progress_line_and_wraps_longer_ones(qtbot, tmp_path):

@@ -36,8 +36,7 @@ def test_a_failed_run_says_so_and_why_in_a_fresh_log(qtbot, tmp_path):
     dialog = dialog_for(qtbot, "", tmp_path / "vae", minutes=0.1)
     dialog.show()
     qtbot.waitExposed(dialog)
-    qtbot.mouseClick(dialog.start_button, Qt.MouseButton.LeftButton)
-    assert "No image folder chosen" in dialog.watch.log.toPlainText()
+    assert not dialog.start_button.isEnabled() and "No image folder chosen" in dialog.kept.note.text()
     dialog.data.setText(str(fake))
     assert dialog.kept.note.text().startswith("⚠ Only 1 image file: ")  # counted by its name: not opened
     with qtbot.waitSignal(dialog.process.finished, timeout=120_000):
@@ -140,8 +139,8 @@ def test_the_bar_shows_once_a_run_starts_and_then_says_how_it_ended(qtbot, shape
     qtbot.waitExposed(dialog)
     bar = dialog.watch.progress
     assert not bar.isVisible()
-    qtbot.mouseClick(dialog.start_button, Qt.MouseButton.LeftButton)  # refused (no folder): still no run
-    assert "No image folder chosen" in dialog.watch.log.toPlainText() and not bar.isVisible()
+    dialog.start()  # refused (no folder): still no run
+    assert "No image folder chosen" in dialog.kept.note.text() and not bar.isVisible()
     dialog.data.setText(str(shapes))
     with qtbot.waitSignal(dialog.model_trained, timeout=180_000):
         qtbot.mouseClick(dialog.start_button, Qt.MouseButton.LeftButton)

@@ -138,7 +138,7 @@ def test_the_end_shows_the_figures_of_the_model_kept_not_the_last_measured(qtbot
         dialog.start()
     assert dialog.watch.samples_caption.text() == "Images (top) and their reconstructions by the finished model"
     figures = dialog.watch.figures.text()
-    assert figures.startswith("Held-out at step 2 ") and "PSNR 21.5 dB" in figures
+    assert figures.startswith("Held-out at step 2 ") and "PSNR\u00a021.5\u00a0dB" in figures
 
 
 def test_a_run_stopped_before_measuring_the_model_written_shows_no_earlier_figures_under_its_grid(

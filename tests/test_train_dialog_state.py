@@ -69,11 +69,12 @@ def test_a_finished_run_is_no_longer_named_as_cut_short(qtbot, shapes, tmp_path)
 
 
 def test_a_changed_form_clears_a_refusal_a_failure_and_a_finished_runs_bar_and_names_its_model(qtbot, shapes, tmp_path):
-    dialog = dialog_for(qtbot, tmp_path / "nope", tmp_path / "vae", minutes=1)
-    dialog.start()
-    assert "nope does not exist: choose a folder of images" in dialog.watch.log.toPlainText()
-    dialog.data.setText(str(shapes))  # corrected
-    assert "does not exist" not in dialog.watch.log.toPlainText()
+    image = next(shapes.glob("*.png"))
+    dialog = dialog_for(qtbot, shapes, image, minutes=1)
+    dialog.start()  # Save to a file: refused in the log (Images that is no folder turns Start off instead)
+    assert f"Save to {image} is a file" in dialog.watch.log.toPlainText()
+    dialog.out.setText(str(tmp_path / "vae"))  # corrected
+    assert "is a file" not in dialog.watch.log.toPlainText()
     ending_with(dialog, "import sys; print('genimg train: error: no good'); sys.exit(1)")
     with qtbot.waitSignal(dialog.process.finished, timeout=60_000):
         dialog.start()

@@ -170,7 +170,7 @@ def test_held_out_figures_say_the_training_in_all_and_a_run_without_them_says_wh
     said = []
     Evaluations(Measured(), torch.zeros(1, 3, 8, 8), [], said.append, True).run(116, 294.0)
     assert said[-1].startswith("held-out at step 116 (4.9 min of training in all; took ")
-    assert describe_figures(said[-1]) == "Held-out at step 116 (4.9 min of training): PSNR 20.5 dB"
+    assert describe_figures(said[-1]) == "Held-out at step 116 (4.9 min of training): PSNR\u00a020.5\u00a0dB"
     metrics = {"held_out_images": 9, "held_out": "not measured: 9 held-out images, too few for precision/recall to "
                                                  "mean anything (they need 16 or more)"}
     assert final_line("my-gan", 45, metrics) == ("wrote my-gan after 45 steps: held-out figures not measured: 9 "
@@ -230,3 +230,44 @@ def test_start_into_the_folder_of_the_vae_in_use_says_so_and_what_becomes_of_the
     QTimer.singleShot(0, look)
     dialog.start()
     assert seen[1][0] == f"{out} already holds a VAE (116 steps)." and "open pictures" not in seen[1][1]
+
+
+def test_images_emptied_after_a_run_turns_start_off_and_keeps_the_runs_log_and_grid(qtbot, shapes, tmp_path):
+    """Emptied after a run, Images left Start on with no note, and Start replaced the run's log, grid and figures
+    with "⚠ No image folder chosen" while the note above still offered to continue that run."""
+    from PySide6.QtCore import Qt
+    dialog = dialog_for(qtbot, shapes, tmp_path / "vae", minutes=0.05)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    with qtbot.waitSignal(dialog.model_trained, timeout=180_000):
+        qtbot.mouseClick(dialog.start_button, Qt.MouseButton.LeftButton)
+    log = dialog.watch.log.toPlainText()
+    assert "✓ model written to" in log and not dialog.watch.preview.pixmap().isNull()
+    dialog.data.setFocus()
+    dialog.data.selectAll()
+    qtbot.keyClick(dialog.data, Qt.Key.Key_Delete)
+    qtbot.keyClick(dialog.data, Qt.Key.Key_Tab)
+    assert dialog.kept.note.isVisible() and not dialog.start_button.isEnabled()  # as for a path to nothing
+    assert dialog.kept.note.text() == "No image folder chosen: choose a folder of images (Browse…)"
+    assert dialog.start_button.toolTip() == "No image folder chosen: choose a folder of images (Browse…)"
+    dialog.start()  # refused should it be called: the note says why, the run's log and grid stay
+    assert dialog.watch.log.toPlainText() == log and not dialog.watch.preview.pixmap().isNull()
+    assert not dialog.start_button.isEnabled()
+
+
+def test_held_out_figures_under_the_grid_wrap_between_figures_never_inside_one(qtbot, tmp_path):
+    """The figures line under the sample grid wrapped between a figure and its unit: "PSNR 12.57 / dB · SSIM 0.5984"."""
+    from PIL import Image
+    from genimg_gui.ui.train_watch import RunWatch
+    grid = tmp_path / "samples_000004.png"
+    Image.new("RGB", (64, 32), (90, 120, 150)).save(grid)
+    watch = RunWatch()
+    qtbot.addWidget(watch)
+    watch.begin("vae", "starting…")
+    watch.take_line(f"sample grid at step 4: {grid}")
+    watch.take_line("held-out at step 4 (0.1 min into the run; took 1 s): held_out_psnr_db=12.57, "
+                    "held_out_ssim=0.5984")
+    said = watch.figures.text()
+    assert said.startswith("Held-out at step 4 (0.1 min of training): ")
+    figures = said.removeprefix("Held-out at step 4 (0.1 min of training): ").split(" ")  # where it may wrap
+    assert figures == ["PSNR\u00a012.57\u00a0dB\u00a0·", "SSIM\u00a00.5984"]

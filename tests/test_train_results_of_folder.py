@@ -105,10 +105,10 @@ def test_the_figures_and_grid_shown_are_those_of_the_folder_save_to_names(qtbot,
                         "print('held-out at step 15 (0.1 min into the run; took 1 s): held_out_psnr_db=13.71')")
     with qtbot.waitSignal(dialog.process.finished, timeout=60_000):
         dialog.start()
-    assert "PSNR 13.71" in dialog.watch.figures.text() and not dialog.watch.preview.pixmap().isNull()
+    assert "PSNR\u00a013.71" in dialog.watch.figures.text() and not dialog.watch.preview.pixmap().isNull()
     dialog.out.setText(out + "/")  # the same Save to, spelled otherwise: its results stay
     dialog.out.setText(out)
-    assert "PSNR 13.71" in dialog.watch.figures.text() and not dialog.watch.preview.pixmap().isNull()
+    assert "PSNR\u00a013.71" in dialog.watch.figures.text() and not dialog.watch.preview.pixmap().isNull()
     other = tmp_path / "other"
     other.mkdir()
     (shapes / "0.png").rename(other / "0.png")

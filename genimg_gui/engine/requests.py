@@ -214,6 +214,9 @@ class ScaleNeeded:
     choices: tuple[tuple[str, float], ...]   # (label, scaling factor)
     default: str                             # the label guessed from the file name (the one it has now)
     now: float | None = None                 # the scale of the conversion to change; None when the worker asks
+    # the scale the file is loaded at, where the VAE in use is its conversion at another scale than `now` (the
+    # Models tab's row selected is not the one in use): the question says so, as its default is then not in use
+    loaded_at: float | None = None
 
 
 @dataclass(frozen=True, eq=False)

@@ -82,7 +82,10 @@ class ModelController(QObject):
         """The latent scale for an SD VAE (engine.requests.ScaleNeeded), or None if cancelled."""
         labels = [f"{label} ({value})" for label, value in request.choices]
         default = next((i for i, (label, _) in enumerate(request.choices) if label == request.default), 0)
-        why = "a guess from its name" if request.now is None else "the scale it has now"
+        why = ("a guess from its name" if request.now is None else "the scale it has now" if request.loaded_at is None
+               else "the scale of the row selected on the Models tab; the VAE in use is this file at "
+                    + next((f"{label} ({value})" for label, value in request.choices if value == request.loaded_at),
+                           str(request.loaded_at)))
         text, ok = QInputDialog.getItem(
             self.window, "Which Stable Diffusion is this VAE for?",
             f"{Path(request.path).name} is {request.description}.\nIts latent scale depends on the model it "
@@ -107,9 +110,7 @@ class ModelController(QObject):
         if (now := converted_scale(card)) is None:
             return
         name = str(card.get("name") or Path(folder).name)
-        # the path this run opened it by, else the one its card records: a download cache's link keeps the name
-        # that says what it is, where the card records the blob it leads to
-        file = info.source if info is not None and info.source != info.path else user_file(card, folder)
+        file = self._file_of(folder, card)
         if not os.path.exists(file):
             self.document.error.emit(
                 f"{name} was converted from {file}, which no longer exists (moved or deleted?): open that file where "
@@ -119,11 +120,22 @@ class ModelController(QObject):
         # a scale of neither family (a diffusers config's) stays on offer beside them
         label = next((label for label, value in SD_SCALES.items() if value == now), None)
         choices = tuple(SD_SCALES.items()) + (() if label else ((str(source.get("scale_label", "custom")), now),))
-        scale = self.ask_scale(rq.ScaleNeeded(0, file, str(source.get("type") or "a Stable Diffusion VAE"), choices,
-                                              label or choices[-1][0], now))
         active = self.document.models.get("vae")
-        if scale is None or (scale == now and active is not None and active.path == folder):
-            if scale is not None:
-                self.document.message.emit(f"{name} keeps {latent_scale_said(card)}")
+        # the file's conversion in use: another row than the one selected (whose scale is the default) may be it
+        in_use = active if active is not None and self._file_of(active.path, active.card) == file else None
+        loaded_at = converted_scale(in_use.card) if in_use is not None else None
+        scale = self.ask_scale(rq.ScaleNeeded(0, file, str(source.get("type") or "a Stable Diffusion VAE"), choices,
+                                              label or choices[-1][0], now, None if loaded_at == now else loaded_at))
+        if scale is None:
+            return
+        if in_use is not None and scale == loaded_at:  # loaded at it already: loading it again changed nothing
+            self.document.message.emit(f"{in_use.card.get('name') or name} keeps {latent_scale_said(in_use.card)}")
             return
         self.document.load_model(file, scale)
+
+    def _file_of(self, folder: str, card: dict) -> str:
+        """The file a model folder was converted from: the path this run opened it by, else the one its card records
+        (a download cache's link keeps the name that says what it is, where the card records the blob it leads to);
+        the folder itself for a model of genimg's own."""
+        info = self.panel.loaded.get(folder)
+        return info.source if info is not None and info.source != info.path else user_file(card, folder)

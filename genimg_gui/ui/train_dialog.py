@@ -24,7 +24,7 @@ from .train_browse import browse_images, browse_save_to, choose_classes
 from .train_end import failed_to_start, run_finished
 from .train_memory import UNFINISHED, fill_form, form_of, save_to_refusal, unfinished_note
 from .train_fields import BROWSE
-from .train_kept import ModelKept, not_a_folder
+from .train_kept import NO_FOLDER_CHOSEN, ModelKept
 from .train_models import fill_space, fill_starts, listed_as
 from .train_shape import match_space, match_start, show_run_shape
 from .train_question import (OVERWRITE, RESUME, ask_continue_or_start_over, gone_since_asked, how_it_begins,
@@ -131,6 +131,7 @@ class TrainDialog(QDialog):
         for changed in (self.data.textChanged, self.out.textChanged, self.kind.value_changed):
             changed.connect(self._form_changed)
         self.space.currentIndexChanged.connect(self._note_save_to)  # the VAE a GAN draws in is no Save to
+        self.kept.look_at_folder(self.data.text())  # empty: the note says to choose a folder, as Start's tooltip does
         self._form_changed()
         train_fields.follow_the_form(self)
         train_fields.no_default_button(self)
@@ -219,8 +220,10 @@ class TrainDialog(QDialog):
         self.out_note.setVisible(bool(note))
 
     def _offer_start(self) -> None:
-        """Start while no run goes on, unless Images is no folder or one without image files: its run failed at once."""
-        why = self.kept.no_folder or (f"{self.data.text()} holds no image files" if self.kept.no_images else "")
+        """Start while no run goes on, unless Images is empty, no folder or one without image files: its run failed at
+        once."""
+        why = (self.kept.no_folder or (NO_FOLDER_CHOSEN if self.kept.no_choice else "")
+               or (f"{self.data.text()} holds no image files" if self.kept.no_images else ""))
         self.start_button.setEnabled(not self.running() and not why)
         self.start_button.setToolTip(f"{why}: choose a folder of images ({BROWSE})" if why else "")
 
@@ -238,8 +241,10 @@ class TrainDialog(QDialog):
     def start(self) -> None:
         """Start a run with the dialog's settings, in a fresh log (or say in one why it cannot start)."""
         if not self.data.text().strip() or not Path(self.data.text()).is_dir():  # Path("") is the current folder
-            chosen = not_a_folder(self.data.text()) if self.data.text().strip() else "No image folder chosen"
-            self._refuse(f"⚠ {chosen}: choose a folder of images ({BROWSE})")
+            # gone since it was looked at: said under the form, Start off; the last run's log and grid stay (a refusal
+            # in the log replaced them)
+            self.kept.look_at_folder(self.data.text())
+            self._offer_start()
             return
         filled = fill_empty_save_to(self)  # the folder its placeholder named: Start refused it, as if none was given
         if refused := save_to_refusal(self):

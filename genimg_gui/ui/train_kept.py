@@ -13,6 +13,8 @@ from ..wording import counted
 from .train_fields import BROWSE
 from .train_samples import FIGURES_TO_COME
 
+NO_FOLDER_CHOSEN = "No image folder chosen"  # Images empty: Start is off, and the note says what to do
+
 
 def not_a_folder(folder: str) -> str:
     """Why Images names no folder ("" when it names one, or nothing yet): a file, or nothing there."""
@@ -53,6 +55,7 @@ class ModelKept:
         self._held = None  # the images the folder's run holds out (None: no folder), at most MIN_HELD_OUT counted
         self.no_images = False  # the folder holds no image files: the note says so, and a run has nothing to learn
         self.no_folder = ""  # why Images is no folder (a file, nothing there): said at once, as an empty folder is
+        self.no_choice = True  # Images is empty: said under the form (no ⚠: a fresh dialog has nothing wrong yet)
         self._chosen = True  # the user's choice, put back when the choice opens again (it is unticked while shut)
 
     def measure_figures(self, measured: bool, least: int = 1) -> None:
@@ -65,10 +68,13 @@ class ModelKept:
         """Count the folder's images (a bounded count: a big tree reads as enough) for the note, or say that it is no
         folder (a file or a path to nothing read as fine until Start)."""
         self.no_folder = not_a_folder(folder)
+        # emptied after a run, Start stayed on and its refusal replaced that run's log and grid
+        self.no_choice = not folder.strip()
         count = count_images(folder, enough=SHARE * MIN_HELD_OUT) if folder.strip() and not self.no_folder else None
         self.no_images = count == 0
         self._held = held_out_size(count) if count is not None else None
         note = (f"⚠ {self.no_folder}: choose a folder of images ({BROWSE})" if self.no_folder
+                else f"{NO_FOLDER_CHOSEN}: choose a folder of images ({BROWSE})" if self.no_choice
                 else "⚠ " + few_images_note(count) if self._too_few else "")
         self.note.setText(note)
         self.note.setVisible(bool(note))

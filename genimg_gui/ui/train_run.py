@@ -38,8 +38,12 @@ MINUTES_OPTION = re.compile(r"--minutes(?: ([\d.]+)|(?=:))")
 # run without held-out figures is one from a terminal, whose command the log's first line says ("$ genimg train …")
 IN_A_TERMINAL = ("or train without held-out figures from a terminal (this run's genimg train command, above, with "
                  "--holdout 0)")
+# each figure held together by no-break spaces: the samples frame's narrow line wrapped "PSNR 12.57 / dB"; the line
+# wraps only after a figure's "·"
+NBSP = "\u00a0"
 FIGURE_NAMES = {"held_out_psnr_db": "PSNR {} dB", "held_out_ssim": "SSIM {}",
                 "held_out_precision_k3": "precision {}", "held_out_recall_k3": "recall {}"}
+FIGURE_GAP = NBSP + "· "
 
 
 def describe_figures(line: str) -> str | None:
@@ -49,8 +53,8 @@ def describe_figures(line: str) -> str | None:
     if not m:
         return None
     pairs = (item.split("=", 1) for item in m.group(3).split(", "))
-    named = [FIGURE_NAMES.get(k, k + " {}").format(v) for k, v in pairs]
-    return f"Held-out at step {m.group(1)} ({m.group(2)} of training): " + " · ".join(named)
+    named = [FIGURE_NAMES.get(k, k + " {}").format(v).replace(" ", NBSP) for k, v in pairs]
+    return f"Held-out at step {m.group(1)} ({m.group(2)} of training): " + FIGURE_GAP.join(named)
 
 
 def in_the_dialogs_words(error: str) -> str:
