@@ -30,7 +30,10 @@ def decode(args: argparse.Namespace) -> int:
 
     def model(kind: str, folder: Path | None, scale: float | None = args.latent_scale) -> tuple[Runtime, ModelInfo]:
         if (kind, folder, scale) not in loaded:  # each model loaded once (an SD VAE file once per scale)
-            loaded[kind, folder, scale] = load_model(kind, folder, args.device, scale)
+            # a scale other than the one typed is a latent file's (at_its_scale): not the user's choice of scale
+            # for later plain opens of the file
+            chosen = scale == args.latent_scale
+            loaded[kind, folder, scale] = load_model(kind, folder, args.device, scale, chosen)
         return loaded[kind, folder, scale]
 
     if given:

@@ -60,10 +60,11 @@ def model_folder(kind: str, folder: Path | None) -> Path:
     return Path(entry.path)
 
 
-def load_model(kind: str, folder: Path | None, device: str,
-               latent_scale: float | None = None) -> tuple[Runtime, ModelInfo]:
+def load_model(kind: str, folder: Path | None, device: str, latent_scale: float | None = None,
+               chosen: bool = True) -> tuple[Runtime, ModelInfo]:
     """A Runtime holding the model of this kind from folder (default: the bundled one), or from a
-    model file of another project (converted and cached as the app does; an SD VAE needs latent_scale)."""
+    model file of another project (converted and cached as the app does; an SD VAE needs latent_scale, which
+    chosen says the user typed: foreign.convert's)."""
     folder = model_folder(kind, folder)
     rt = new_runtime(device)
     said: set[str] = set()
@@ -73,7 +74,7 @@ def load_model(kind: str, folder: Path | None, device: str,
             said.add(text)
             say(f"{text}…" if folder.name in text else f"{folder.name}: {text}…")  # "converting NAME: …" names it
 
-    info = load_into(rt, folder, latent_scale, progress)
+    info = load_into(rt, folder, latent_scale, progress, chosen)
     if info.kind != kind:
         raise UsageError(f"{folder} holds a {info.kind.upper()}, not a {kind.upper()}: use it as --{info.kind} "
                          f"{shlex.quote(str(folder))} with {MODEL_COMMANDS[info.kind]}")
@@ -146,13 +147,13 @@ def by_word(typed: str, labels: list[str], option: str, doing: str, whose: str, 
 
 
 def load_into(rt: Runtime, path: Path, latent_scale: float | None,
-              progress: Callable[[float, str], None] = lambda _f, _t: None) -> ModelInfo:
+              progress: Callable[[float, str], None] = lambda _f, _t: None, chosen: bool = True) -> ModelInfo:
     """rt.load, with the SD VAE scale question turned into the option that answers it, and a path that is no model
     (a training checkpoint, a latent file, a recipe: not_a_model.no_model_note) answered as the app answers it."""
     if note := no_model_note(path, "cli"):
         raise ModelFileError(note)
     try:
-        info = rt.load(str(path), progress, latent_scale)
+        info = rt.load(str(path), progress, latent_scale, chosen)
     except NeedsScale as e:
         raise UsageError(f"{e}; say which with --latent-scale sd or --latent-scale sdxl") from None
     except ModelFileError as e:  # a picture given as a model: where pictures go instead

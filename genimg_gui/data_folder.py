@@ -66,8 +66,9 @@ class DataFolderWalk:
 def model_folder_name(kind: str, data: Path | str) -> str:
     """The name of the folder a run on these images saves its model in where none is given ("vae-cats"): `genimg
     train`'s in the current folder, the Train… dialog's in ~/genimg-models. The images folder's own name, of its path
-    resolved first: typed as /x/cats/more/.. it was "vae-..", and "." named nothing."""
-    return f"{kind}-{Path(data).resolve().name or 'images'}"
+    resolved first: typed as /x/cats/more/.. it was "vae-..", and "." named nothing. Images left empty in the dialog
+    names no folder, not the current one (a GAN's Save to moved off a VAE's was ~/genimg-models/gan-<cwd's name>)."""
+    return f"{kind}-{Path(data).resolve().name if str(data).strip() else 'images'}"
 
 
 def is_model_folder(folder: Path, names: set[str] | None = None) -> bool:

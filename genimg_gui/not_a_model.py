@@ -46,9 +46,9 @@ def folder_said(path: Path) -> str:
 
 
 def folder_in_command(path: Path) -> str:
-    """The folder of path in a command a note gives: as typed, but a bare file name's whole and quoted
-    (paths.command_path), since the window's words are pasted in a terminal that may be in any folder."""
-    return command_path(path.parent) if path.parent == Path(".") else str(path.parent)
+    """The folder of path in a command a note gives, shell-quoted (`-o my run --resume` trained into "my"): as typed,
+    but a bare file name's whole (paths.command_path), since the words may be pasted in a terminal in any folder."""
+    return command_path(path.parent) if path.parent == Path(".") else shlex.quote(str(path.parent))
 
 
 def resume_said(path: Path, where: str) -> str:

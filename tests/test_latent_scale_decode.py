@@ -133,3 +133,26 @@ def test_a_conversion_given_whose_sd_file_is_gone_says_so_not_to_pass_its_folder
     assert "folder" not in err, err
     assert run("decode", latent, "--vae", moved, "--latent-scale", "sd", "-o", tmp_path / "as-said") == 0
     assert np.array_equal(pixels(tmp_path / "as-said" / "photo_decoded.png"), own)
+
+
+def opens_at(vae, capsys) -> str:
+    """The note `genimg info FILE` without --latent-scale gives: which scale a plain open of the file loads."""
+    capsys.readouterr()
+    assert run("info", vae) == 0
+    return next(line for line in capsys.readouterr().err.splitlines() if "latent scale" in line)
+
+
+def test_decoding_a_latent_at_its_scale_leaves_the_scale_the_user_chose_last(tmp_path, capsys):
+    vae, latent, _own = made_at_sd_then_converted_at_sdxl(tmp_path, capsys)  # the user chose sdxl last
+    old = as_written_before(latent, tmp_path / "old.npz")
+    for name in (latent, old):  # its sd conversion, found in the cache, loaded to decode it at its scale
+        assert run("decode", name, "--vae", vae, "-o", tmp_path / name.stem) == 0
+        assert "latent scale 0.13025 (SDXL)" in opens_at(vae, capsys)
+
+    shutil.rmtree(conversion_at(0.18215))  # made again to decode the latent: not chosen by the user either
+    assert run("decode", latent, "--vae", vae, "-o", tmp_path / "again") == 0
+    assert len(converted_models()) == 2
+    assert "latent scale 0.13025 (SDXL)" in opens_at(vae, capsys)
+
+    assert run("info", vae, "--latent-scale", "sd") == 0  # chosen by the user: a plain open loads it from now on
+    assert "latent scale 0.18215 (SD 1.x / 2.x)" in opens_at(vae, capsys)

@@ -131,3 +131,11 @@ def test_a_latent_or_recipe_opened_or_dropped_on_the_models_tab_says_what_it_is(
     latent = shutil.copy(files / "x.npz", files / "dropped.npz")
     assert drag_drop(window, file_mime([latent])) is not None  # on the canvas: it opens as a picture, as before
     qtbot.waitUntil(lambda: len(doc.items) == 2, timeout=UI_TIMEOUT)
+
+
+def test_a_run_folder_with_a_space_goes_into_the_resume_command_quoted(files, capsys, tmp_path):
+    """`-o /tmp/my run --resume` went into the CLI's command unquoted, pasted it trained into /tmp/my."""
+    run = shutil.copytree(files / "run", tmp_path / "my run")
+    quoted = f"`genimg train … -o '{run}' --resume`"
+    assert cli_error(capsys, "info", run / CHECKPOINT_FILE).endswith(f"go on training with {quoted}")
+    assert cli_error(capsys, "info", run / BEST_FILE).endswith(f"from its checkpoint.pt with {quoted}")

@@ -129,3 +129,16 @@ def test_save_to_a_sub_folder_of_the_images_that_holds_some_is_said_and_refused(
     assert not dialog.out_note.isVisibleTo(dialog)
     dialog.start()
     assert started
+
+
+def test_save_to_moved_off_a_vae_with_images_empty_names_no_current_folder(qtbot, tmp_path, monkeypatch):
+    """Images empty, Save to a VAE's folder, Model → gan: Save to became ~/genimg-models/gan-<the current folder's
+    name>, where an empty Images names "images"."""
+    vae = vae_folder(tmp_path / "vae_gui")
+    monkeypatch.chdir(vae)
+    dialog = TrainDialog(models=[vae_entry(vae)], active_vae=str(vae))
+    qtbot.addWidget(dialog)
+    dialog.data.setText("")
+    dialog.out.setText(str(vae))
+    dialog.kind.set_value("gan")
+    assert Path(dialog.out.text()).name == "gan-images"

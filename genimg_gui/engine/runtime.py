@@ -62,14 +62,15 @@ class Runtime:
     # no_grad, not inference_mode: tensors made in inference mode can never join autograd,
     # and GAN inversion needs gradients through the generator
     @torch.no_grad()
-    def load(self, path: str, progress: ProgressFn, scaling_factor: float | None = None) -> ModelInfo:
+    def load(self, path: str, progress: ProgressFn, scaling_factor: float | None = None,
+             chosen: bool = True) -> ModelInfo:
         """A model folder, or a file from elsewhere converted (and cached) into one first.
-        Raises foreign.NeedsScale for an SD VAE file without a scaling factor."""
+        Raises foreign.NeedsScale for an SD VAE file without a scaling factor. chosen: foreign.convert's."""
         t0 = time.perf_counter()
         folder = Path(path)
         # genimg folders (and missing paths) keep load_model's own messages; a diffusers folder is converted
         if folder.is_file() or foreign.folder_weights(folder) is not None:
-            folder = foreign.convert(folder, converted_dir(), scaling_factor, progress)
+            folder = foreign.convert(folder, converted_dir(), scaling_factor, progress, chosen)
         net, card = load_model(folder)
         net = net.to(self.device).requires_grad_(False)
         made = f"{'×'.join(map(str, latent_shape(net)))} at resolution {net.cfg.resolution}"

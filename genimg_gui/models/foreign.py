@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import time
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -247,28 +248,52 @@ def cache_folder(path: Path, cache_root: Path, scaling_factor: float | None = No
     return Path(cache_root) / f"{_stem(path)}-{_fingerprint(path, scaling_factor)}"
 
 
-def _cached(path: Path, cache_root: Path, scaling_factor: float | None) -> Path | None:
+def _cached(path: Path, cache_root: Path, scaling_factor: float | None, chosen: bool) -> Path | None:
     """The conversion of this file version at this scale; without a scale, the one chosen last at whatever scale was
-    chosen then (the question is asked once per file, not at every open)."""
+    chosen then (the question is asked once per file, not at every open). chosen: the user chose this scale now."""
     for scale in dict.fromkeys((scaling_factor, None)):
         if (folder := cache_folder(path, cache_root, scale) / CARD_NAME).is_file():
-            if scale is not None:
-                _chosen_now(folder)
+            if scale is not None and chosen:
+                _chosen_now(folder.parent, path)
             return folder.parent
-    if scaling_factor is not None or not Path(cache_root).is_dir():
+    if scaling_factor is not None:
         return None
-    earlier = [folder for folder in Path(cache_root).iterdir()
-               if folder.name.startswith(f"{_stem(path)}-") and _converted_from(path, folder)]
-    return max(earlier, key=lambda folder: (folder / CARD_NAME).stat().st_mtime_ns, default=None)
+    return max(_conversions(path, cache_root), key=_card_time, default=None)
 
 
-def _chosen_now(card: Path) -> None:
+def _conversions(path: Path, cache_root: Path) -> list[Path]:
+    """The cache folders that hold a conversion of this very file version, at any scale."""
+    if not Path(cache_root).is_dir():
+        return []
+    return [folder for folder in Path(cache_root).iterdir()
+            if folder.name.startswith(f"{_stem(path)}-") and _converted_from(path, folder)]
+
+
+def _card_time(folder: Path) -> int:
+    return (folder / CARD_NAME).stat().st_mtime_ns
+
+
+def _chosen_now(folder: Path, path: Path) -> None:
     """A conversion chosen again at its scale (the Models tab's Latent scale…, --latent-scale) becomes the one a plain
-    open of its file loads: the last chosen is told by its card's time, which a conversion made earlier kept."""
+    open of its file loads: the last chosen is told by its card's time, which a conversion made earlier kept. Later
+    than every other conversion's, not just now: a card written within the clock's last tick has the same time."""
+    newest = max((_card_time(other) for other in _conversions(path, folder.parent) if other != folder), default=0)
+    now = max(time.time_ns(), newest + 1)
     try:
-        os.utime(card)
+        os.utime(folder / CARD_NAME, ns=(now, now))
     except OSError:  # a read-only cache: the newest conversion stays the one opened without a scale
         pass
+
+
+def _not_chosen(folder: Path, path: Path) -> None:
+    """A conversion made at a scale the user did not choose (a latent file's, to decode it at the scale that made it)
+    is dated before the file's other conversions, so a plain open keeps the scale the user chose last."""
+    others = [_card_time(other) for other in _conversions(path, folder.parent) if other != folder]
+    if others:
+        try:
+            os.utime(folder / CARD_NAME, ns=(min(others) - 1, min(others) - 1))
+        except OSError:  # a read-only cache: it cannot have been written either
+            pass
 
 
 def _converted_from(path: Path, folder: Path) -> bool:
@@ -313,14 +338,16 @@ def _display_name(path: Path) -> str:
 
 
 def convert(path: Path, cache_root: Path, scaling_factor: float | None = None,
-            progress: Callable[[float, str], None] = lambda fraction, text: None) -> Path:
+            progress: Callable[[float, str], None] = lambda fraction, text: None, chosen: bool = True) -> Path:
     """A genimg model folder for `path`: the folder itself, or the cached conversion of the file
     (made now if missing; `progress` hears of it). Raises NeedsScale for an SD VAE without a scale,
-    ModelFileError for anything genimg cannot open (saying what the file looks like and what is supported)."""
+    ModelFileError for anything genimg cannot open (saying what the file looks like and what is supported).
+    chosen: the user chose scaling_factor (the scale question, --latent-scale), so a plain open of the file loads it
+    from now on; False where a latent file's recorded scale was followed to decode it."""
     path = Path(path)
     if path.is_dir() and (weights := folder_weights(path)) is not None:
         path = weights  # a diffusers folder is its weights file, named after the folder; a TAESD pair's its encoder
-    if path.is_file() and (folder := _cached(path, cache_root, scaling_factor)) is not None:
+    if path.is_file() and (folder := _cached(path, cache_root, scaling_factor, chosen)) is not None:
         return folder  # a cache hit needs no identification: the fingerprint knows the file
     found = identify(path)
     if found.kind == "genimg":
@@ -342,4 +369,7 @@ def convert(path: Path, cache_root: Path, scaling_factor: float | None = None,
     card = {"name": _display_name(path), "source": source,
             "training": {"data": "unknown (converted from the user's file)", "licence": "see the file's origin"},
             "metrics": {}}
-    return save_model(cache_folder(path, cache_root, scale), net, card)
+    folder = save_model(cache_folder(path, cache_root, scale), net, card)
+    if scale is not None:  # dated as chosen last, or (a latent file's scale) before the file's other conversions
+        (_chosen_now if chosen else _not_chosen)(folder, path)
+    return folder
