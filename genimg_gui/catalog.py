@@ -35,6 +35,17 @@ DIFFUSERS_PIPELINE = "model_index.json"  # a whole diffusers pipeline's folder, 
 TRAINING_CHECKPOINTS = (CHECKPOINT_FILE, BEST_FILE)
 
 
+
+def config_scale(path: Path) -> float | None:
+    """The latent scale a diffusers config.json records, beside the weights file `path` (or in the folder `path`);
+    None where there is none. JSON only: the Models tab's Latent scale… offers it too."""
+    folder = path if path.is_dir() else path.parent
+    try:
+        value = json.loads((folder / DIFFUSERS_CONFIG).read_text(encoding="utf-8")).get("scaling_factor")
+    except (OSError, ValueError, AttributeError):  # no config, not JSON, or JSON that is no object
+        return None
+    return float(value) if isinstance(value, (int, float)) and not isinstance(value, bool) and value > 0 else None
+
 @dataclass(frozen=True)
 class ModelEntry:
     path: str

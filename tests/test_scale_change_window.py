@@ -172,3 +172,29 @@ def test_latent_scale_on_a_row_not_in_use_says_so_and_keeps_the_scale_in_use_wit
     assert "the scale it has now" not in text
     assert asked_to_load == [] and vae_scale(window) == SD and window.last_error == ""
     assert "my-vae keeps latent scale 0.18215 (SD 1.x / 2.x)" in window.status.log.text()
+
+
+def test_a_scale_its_config_records_stays_on_offer_after_a_switch_to_sd_or_sdxl(qtbot, window, tmp_path, monkeypatch):
+    """A diffusers SD VAE whose config.json records its own scale (0.5) was offered it only while its conversion at
+    it was in use: once switched to SD 1.x / 2.x, Latent scale… offered SD and SDXL only."""
+    import json
+    folder = tmp_path / "odd-vae"
+    folder.mkdir()
+    fb.sd_vae_file(folder / "diffusion_pytorch_model.safetensors", "diffusers")
+    (folder / "config.json").write_text(json.dumps({"_class_name": "AutoencoderKL", "scaling_factor": 0.5}))
+    doc = window.document
+    asked = answering(monkeypatch, window, "SD 1.x / 2.x", None, "custom, from config.json")
+    window.tabs.setCurrentWidget(window.model_panel)
+    with qtbot.waitSignal(doc.model_loaded, timeout=UI_TIMEOUT):
+        drop(window.model_panel, [folder])
+    assert not asked and vae_scale(window) == 0.5  # the config's scale: not asked
+    from_config = ("custom, from config.json", 0.5)
+    with qtbot.waitSignal(doc.model_loaded, timeout=UI_TIMEOUT):
+        click_latent_scale(qtbot, window)
+    assert vae_scale(window) == SD
+    click_latent_scale(qtbot, window)  # cancelled: the choices kept
+    assert asked[0].choices == asked[1].choices == (("SD 1.x / 2.x", SD), ("SDXL", SDXL), from_config)
+    assert (asked[0].default, asked[1].default) == ("custom, from config.json", "SD 1.x / 2.x")
+    with qtbot.waitSignal(doc.model_loaded, timeout=UI_TIMEOUT):
+        click_latent_scale(qtbot, window)
+    assert vae_scale(window) == 0.5 and window.last_error == ""

@@ -204,5 +204,6 @@ def test_continue_of_a_run_moved_or_deleted_while_start_asked_says_so_and_starts
         dialog._ask_about_earlier_run = lambda _run: (shutil.rmtree(gone) if gone == out else gone.unlink()) or RESUME
         dialog.start()
         assert dialog.process.state() == QProcess.ProcessState.NotRunning and dialog.start_button.isEnabled()
-        assert dialog.watch.log.toPlainText() == (f"⚠ {out} {said} (moved or deleted since Start asked): there is no "
-                                                  "run to continue. Start again to train a new model there")
+        assert dialog.out_note.text() == (f"⚠ {out} {said} (moved or deleted since Start asked): there is no "
+                                          "run to continue. Start again to train a new model there")
+        assert dialog.watch.log.toPlainText() == ""  # said under the form: a last run's log stays

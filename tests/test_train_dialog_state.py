@@ -71,10 +71,11 @@ def test_a_finished_run_is_no_longer_named_as_cut_short(qtbot, shapes, tmp_path)
 def test_a_changed_form_clears_a_refusal_a_failure_and_a_finished_runs_bar_and_names_its_model(qtbot, shapes, tmp_path):
     image = next(shapes.glob("*.png"))
     dialog = dialog_for(qtbot, shapes, image, minutes=1)
-    dialog.start()  # Save to a file: refused in the log (Images that is no folder turns Start off instead)
-    assert f"Save to {image} is a file" in dialog.watch.log.toPlainText()
+    assert not dialog.start_button.isEnabled()  # Save to a file: said under the form, Start off
+    dialog.start()
+    assert f"Save to {image} is a file" in dialog.out_note.text() and dialog.watch.log.toPlainText() == ""
     dialog.out.setText(str(tmp_path / "vae"))  # corrected
-    assert "is a file" not in dialog.watch.log.toPlainText()
+    assert not dialog.out_note.isVisibleTo(dialog) and dialog.start_button.isEnabled()
     ending_with(dialog, "import sys; print('genimg train: error: no good'); sys.exit(1)")
     with qtbot.waitSignal(dialog.process.finished, timeout=60_000):
         dialog.start()
@@ -156,8 +157,9 @@ def test_save_to_the_data_folder_is_said_before_start_and_refused(qtbot, shapes,
     assert dialog.out_note.isVisibleTo(dialog)
     assert dialog.out_note.text().startswith(f"⚠ Save to {shapes} is the data folder: save the model to another")
     started = started_with(dialog)
+    assert not dialog.start_button.isEnabled() and dialog.start_button.toolTip().startswith(f"Save to {shapes} is")
     dialog.start()
-    assert not started and "is the data folder" in dialog.watch.log.toPlainText()
+    assert not started and dialog.watch.log.toPlainText() == ""
     dialog.out.setText(str(shapes / "vae-model"))  # a sub-folder: the run leaves it out of its images
     assert not dialog.out_note.isVisibleTo(dialog)
     assert "this run" in dialog.minutes.toolTip() and "whole time again" in dialog.minutes.toolTip()

@@ -271,3 +271,37 @@ def test_held_out_figures_under_the_grid_wrap_between_figures_never_inside_one(q
     assert said.startswith("Held-out at step 4 (0.1 min of training): ")
     figures = said.removeprefix("Held-out at step 4 (0.1 min of training): ").split(" ")  # where it may wrap
     assert figures == ["PSNR\u00a012.57\u00a0dB\u00a0·", "SSIM\u00a00.5984"]
+
+
+def test_a_refused_save_to_after_a_run_turns_start_off_and_keeps_the_runs_log_and_grid(qtbot, shapes, tmp_path):
+    """After a run, a Continue of it deleted while Start asked replaced the run's log and grid with "… is gone"; Save
+    to an image file left Start on (the note under the form already said why), and Start replaced the run's log with
+    "⚠ Save to … is a file"."""
+    import shutil
+    from PySide6.QtCore import QProcess, Qt
+    from genimg_gui.ui.train_question import RESUME
+    out = tmp_path / "vae"
+    dialog = dialog_for(qtbot, shapes, out, minutes=0.05)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    with qtbot.waitSignal(dialog.model_trained, timeout=180_000):
+        qtbot.mouseClick(dialog.start_button, Qt.MouseButton.LeftButton)
+    log = dialog.watch.log.toPlainText()
+    assert "✓ model written to" in log and not dialog.watch.preview.pixmap().isNull()
+    dialog._ask_about_earlier_run = lambda _run: shutil.rmtree(out) or RESUME  # deleted while Start asks
+    qtbot.mouseClick(dialog.start_button, Qt.MouseButton.LeftButton)
+    assert dialog.process.state() == QProcess.ProcessState.NotRunning
+    assert dialog.out_note.isVisible() and dialog.out_note.text().startswith(f"⚠ {out} is gone (moved or deleted")
+    assert dialog.watch.log.toPlainText() == log and not dialog.watch.preview.pixmap().isNull()
+    image = next(shapes.glob("*.png"))
+    dialog.out.setFocus()
+    dialog.out.selectAll()
+    qtbot.keyClicks(dialog.out, str(image))  # the grid goes (another folder's), the log stays
+    refusal = f"Save to {image} is a file: name a folder to write the model in (new, or an earlier run's)."
+    assert dialog.out_note.isVisible() and dialog.out_note.text() == "⚠ " + refusal
+    assert not dialog.start_button.isEnabled() and dialog.start_button.toolTip() == refusal
+    dialog.start()  # refused should it be called: the note says why, the run's log stays
+    assert dialog.watch.log.toPlainText() == log and dialog.out_note.text() == "⚠ " + refusal
+    dialog.out.selectAll()
+    qtbot.keyClicks(dialog.out, str(out))
+    assert dialog.start_button.isEnabled() and dialog.start_button.toolTip() == ""

@@ -100,10 +100,11 @@ def test_a_changed_kind_moves_save_to_off_a_model_of_the_other_kind(qtbot, shape
             "Save the GAN to a folder of its own.")
     assert dialog.out_note.isVisibleTo(dialog) and dialog.out_note.text() == note
     asked, started = answer(dialog, "--overwrite"), started_with(dialog)
+    assert not dialog.start_button.isEnabled() and dialog.start_button.toolTip() == note.removeprefix("⚠ ")
     dialog.start()
-    assert not asked and not started and note in dialog.watch.log.toPlainText()
+    assert not asked and not started and dialog.watch.log.toPlainText() == ""
     dialog.space.setCurrentIndex(dialog.space.findData(""))  # pixels: Start over a VAE with a GAN is asked
-    assert not dialog.out_note.isVisibleTo(dialog)
+    assert not dialog.out_note.isVisibleTo(dialog) and dialog.start_button.isEnabled()
     dialog.kind.set_value("vae")  # back to the kind Save to holds: it stays
     assert dialog.out.text() == str(vae)
     gan = tmp_path / "gan_gui"
@@ -123,8 +124,9 @@ def test_save_to_a_sub_folder_of_the_images_that_holds_some_is_said_and_refused(
             "an empty sub-folder.")
     assert dialog.out_note.isVisibleTo(dialog) and dialog.out_note.text() == said
     started = started_with(dialog)
+    assert not dialog.start_button.isEnabled()
     dialog.start()
-    assert not started and said in dialog.watch.log.toPlainText()
+    assert not started and dialog.watch.log.toPlainText() == ""
     dialog.out.setText(str(shapes / "new"))  # a new sub-folder: the run leaves it out of its images
     assert not dialog.out_note.isVisibleTo(dialog)
     dialog.start()

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Callable
 
 # a diffusers folder is told apart where the window tells model folders from folders of pictures (no torch)
-from ..catalog import DIFFUSERS_CONFIG, DIFFUSERS_WEIGHTS, folder_weights
+from ..catalog import DIFFUSERS_CONFIG, DIFFUSERS_WEIGHTS, config_scale, folder_weights
 from ..file_damage import CUT_SHORT_SAID, holds_pickle, holds_text
 from ..wording import SD_SCALES, SUPPORTED, counted
 from .errors import ModelFileError
@@ -208,15 +208,6 @@ def identify(path: Path) -> Identified:
     if holds_text(path):
         return Identified("unsupported", "a text file")
     return Identified("unsupported", f"a {path.suffix or 'suffix-less'} file genimg does not recognise")
-
-
-def config_scale(path: Path) -> float | None:
-    """The latent scale a diffusers config.json beside the weights file records; None where there is none."""
-    try:
-        value = json.loads((path.parent / DIFFUSERS_CONFIG).read_text(encoding="utf-8")).get("scaling_factor")
-    except (OSError, ValueError, AttributeError):  # no config, not JSON, or JSON that is no object
-        return None
-    return float(value) if isinstance(value, (int, float)) and not isinstance(value, bool) and value > 0 else None
 
 
 def _has_data_pkl(path: Path) -> bool:

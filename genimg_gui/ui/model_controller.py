@@ -17,7 +17,7 @@ from pathlib import Path
 from PySide6.QtCore import QObject
 from PySide6.QtWidgets import QFileDialog, QInputDialog, QWidget
 
-from ..catalog import MODEL_FILE_SUFFIXES, model_to_load, user_file
+from ..catalog import DIFFUSERS_CONFIG, MODEL_FILE_SUFFIXES, config_scale, model_to_load, user_file
 from ..engine import requests as rq
 from ..not_a_model import no_model_note
 from ..wording import SD_SCALES, converted_scale, latent_scale_said
@@ -117,15 +117,20 @@ class ModelController(QObject):
                 "it is now (File → Open model…), then choose its scale with Latent scale… again")
             return
         source = card["source"]
-        # a scale of neither family (a diffusers config's) stays on offer beside them
-        label = next((label for label, value in SD_SCALES.items() if value == now), None)
-        choices = tuple(SD_SCALES.items()) + (() if label else ((str(source.get("scale_label", "custom")), now),))
+        # a scale of neither family stays on offer beside them: the one its config.json records whatever the scale
+        # in use (once switched to SD or SDXL it was offered no more), and one chosen otherwise while in use
+        choices = tuple(SD_SCALES.items())
+        if (recorded := config_scale(Path(file))) is not None and recorded not in SD_SCALES.values():
+            choices += ((f"custom, from {DIFFUSERS_CONFIG}", recorded),)
+        if now not in dict(choices).values():
+            choices += ((str(source.get("scale_label", "custom")), now),)
+        label = next(label for label, value in choices if value == now)
         active = self.document.models.get("vae")
         # the file's conversion in use: another row than the one selected (whose scale is the default) may be it
         in_use = active if active is not None and self._file_of(active.path, active.card) == file else None
         loaded_at = converted_scale(in_use.card) if in_use is not None else None
         scale = self.ask_scale(rq.ScaleNeeded(0, file, str(source.get("type") or "a Stable Diffusion VAE"), choices,
-                                              label or choices[-1][0], now, None if loaded_at == now else loaded_at))
+                                              label, now, None if loaded_at == now else loaded_at))
         if scale is None:
             return
         if in_use is not None and scale == loaded_at:  # loaded at it already: loading it again changed nothing

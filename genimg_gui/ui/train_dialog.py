@@ -125,12 +125,12 @@ class TrainDialog(QDialog):
         self.process.errorOccurred.connect(self._failed_to_start)
         self.set_models(models, active_vae)
         self.match_classes()
-        self._refused = False  # the log holds only Start's refusal, which an edit of the form answers
         if settings is not None:
             fill_form(self, settings.train_form())
         for changed in (self.data.textChanged, self.out.textChanged, self.kind.value_changed):
             changed.connect(self._form_changed)
-        self.space.currentIndexChanged.connect(self._note_save_to)  # the VAE a GAN draws in is no Save to
+        for same_folder in (self._note_save_to, self._offer_start):  # the VAE a GAN draws in is no Save to
+            self.space.currentIndexChanged.connect(same_folder)
         self.kept.look_at_folder(self.data.text())  # empty: the note says to choose a folder, as Start's tooltip does
         self._form_changed()
         train_fields.follow_the_form(self)
@@ -186,15 +186,12 @@ class TrainDialog(QDialog):
         leave_other_models(self, kind)
 
     def _form_changed(self, *_args) -> None:
-        """The images, Save to or kind changed: the last run's bar, failure or Start's refusal was about other
+        """The images, Save to or kind changed: the last run's bar or failure was about other
         settings, and its figures and grid of another folder once Save to names one (they read as the new Save
         to's); the Load button still loads that run's model, which it names. What Save to holds is said before
         Start, and Start is offered for a folder with image files."""
         if self.running():
             return
-        if self._refused:
-            self._refused = False
-            self.watch.clear()
         self.watch.forget_end()
         warning, folder = self._folder_warning
         if warning and self.data.text() != folder:  # another folder's warning read as the one now chosen's
@@ -219,13 +216,15 @@ class TrainDialog(QDialog):
         self.out_note.setText(note)
         self.out_note.setVisible(bool(note))
 
-    def _offer_start(self) -> None:
-        """Start while no run goes on, unless Images is empty, no folder or one without image files: its run failed at
-        once."""
+    def _offer_start(self, *_args) -> None:
+        """Start while no run goes on, unless Images is empty, no folder or one without image files, or Save to is one
+        a run refuses (said in the note under the form): its run failed at once."""
         why = (self.kept.no_folder or (NO_FOLDER_CHOSEN if self.kept.no_choice else "")
                or (f"{self.data.text()} holds no image files" if self.kept.no_images else ""))
-        self.start_button.setEnabled(not self.running() and not why)
-        self.start_button.setToolTip(f"{why}: choose a folder of images ({BROWSE})" if why else "")
+        # Start stayed on for a refused Save to, and its refusal in the log replaced the last run's log and grid
+        tip = f"{why}: choose a folder of images ({BROWSE})" if why else save_to_refusal(self).removeprefix("⚠ ")
+        self.start_button.setEnabled(not self.running() and not tip)
+        self.start_button.setToolTip(tip)
 
     def changeEvent(self, event: QEvent) -> None:  # noqa: N802 (Qt's name)
         """Back from elsewhere (images copied into the folder, say): the folder is counted again."""
@@ -247,8 +246,9 @@ class TrainDialog(QDialog):
             self._offer_start()
             return
         filled = fill_empty_save_to(self)  # the folder its placeholder named: Start refused it, as if none was given
-        if refused := save_to_refusal(self):
-            self._refuse(refused)
+        if save_to_refusal(self):  # a file put there since it was looked at, say: said under the form, Start off
+            self._note_save_to()
+            self._offer_start()
             return
         # absolute, so the model is listed (and remembered as the last one) wherever the app starts from next
         out = self._save_to_folder()
@@ -270,7 +270,6 @@ class TrainDialog(QDialog):
         said, beginning = how_it_begins(earlier, choice)
         # only now: a question cancelled leaves the last run's log as it was; a run continued keeps its grid on show
         self.watch.clear(keep_grid=choice == RESUME)
-        self._refused = False
         for line in (filled, said):
             if line:
                 self.watch.say(line)
@@ -301,9 +300,10 @@ class TrainDialog(QDialog):
             self._begun = ""
 
     def _refuse(self, why: str) -> None:
-        self.watch.clear()  # an earlier attempt's warning, or run's log, would read as this one's
-        self.watch.say(why)
-        self._refused = True
+        """Why Start started nothing, under the form (till the form changes): said in the log, it replaced the last
+        run's log and grid."""
+        self.out_note.setText(why)
+        self.out_note.show()
 
     def _ask_about_earlier_run(self, earlier: EarlierRun) -> str | None:
         """RESUME, OVERWRITE or None (cancel) for the earlier run in the output folder; tests replace it."""
