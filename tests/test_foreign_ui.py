@@ -262,8 +262,9 @@ def test_a_training_checkpoint_picked_as_a_model_says_to_open_its_folder_or_resu
     monkeypatch.setattr(opener, "ask_model_path", lambda: str(run / "checkpoint.pt"))
     with qtbot.waitSignal(doc.error, timeout=UI_TIMEOUT) as said:
         menu_action(window, "Open &model…").trigger()
-    assert said.args[0].startswith("checkpoint.pt is a training checkpoint of `genimg train`, not a model: open "
-                                   f"its folder {run}") and "--resume" in said.args[0]
+    assert said.args[0].startswith(f"checkpoint.pt is a training checkpoint, not a model: open its folder {run}")
+    assert f"go on training with Train… (Save to: {run}, then Start, then Continue it)" in said.args[0]
+    assert "`" not in said.args[0] and "--resume" not in said.args[0]  # the window's words, not a command
     assert not doc.jobs  # nothing sent to the worker
     monkeypatch.setattr(opener, "ask_model_path", lambda: str(run / "card.json"))
     with qtbot.waitSignal(doc.model_loaded, timeout=UI_TIMEOUT) as loaded:
