@@ -232,17 +232,25 @@ def test_start_into_the_folder_of_the_vae_in_use_says_so_and_what_becomes_of_the
     assert seen[1][0] == f"{out} already holds a VAE (116 steps)." and "open pictures" not in seen[1][1]
 
 
-def test_images_emptied_after_a_run_turns_start_off_and_keeps_the_runs_log_and_grid(qtbot, shapes, tmp_path):
-    """Emptied after a run, Images left Start on with no note, and Start replaced the run's log, grid and figures
-    with "⚠ No image folder chosen" while the note above still offered to continue that run."""
+def after_a_short_run(qtbot, shapes, out) -> tuple[TrainDialog, str]:
+    """The dialog shown after a real few-second run into out, Start clicked: it and the run's log (a model written,
+    its grid shown)."""
     from PySide6.QtCore import Qt
-    dialog = dialog_for(qtbot, shapes, tmp_path / "vae", minutes=0.05)
+    dialog = dialog_for(qtbot, shapes, out, minutes=0.05)
     dialog.show()
     qtbot.waitExposed(dialog)
     with qtbot.waitSignal(dialog.model_trained, timeout=180_000):
         qtbot.mouseClick(dialog.start_button, Qt.MouseButton.LeftButton)
     log = dialog.watch.log.toPlainText()
     assert "✓ model written to" in log and not dialog.watch.preview.pixmap().isNull()
+    return dialog, log
+
+
+def test_images_emptied_after_a_run_turns_start_off_and_keeps_the_runs_log_and_grid(qtbot, shapes, tmp_path):
+    """Emptied after a run, Images left Start on with no note, and Start replaced the run's log, grid and figures
+    with "⚠ No image folder chosen" while the note above still offered to continue that run."""
+    from PySide6.QtCore import Qt
+    dialog, log = after_a_short_run(qtbot, shapes, tmp_path / "vae")
     dialog.data.setFocus()
     dialog.data.selectAll()
     qtbot.keyClick(dialog.data, Qt.Key.Key_Delete)
@@ -281,13 +289,7 @@ def test_a_refused_save_to_after_a_run_turns_start_off_and_keeps_the_runs_log_an
     from PySide6.QtCore import QProcess, Qt
     from genimg_gui.ui.train_question import RESUME
     out = tmp_path / "vae"
-    dialog = dialog_for(qtbot, shapes, out, minutes=0.05)
-    dialog.show()
-    qtbot.waitExposed(dialog)
-    with qtbot.waitSignal(dialog.model_trained, timeout=180_000):
-        qtbot.mouseClick(dialog.start_button, Qt.MouseButton.LeftButton)
-    log = dialog.watch.log.toPlainText()
-    assert "✓ model written to" in log and not dialog.watch.preview.pixmap().isNull()
+    dialog, log = after_a_short_run(qtbot, shapes, out)
     dialog._ask_about_earlier_run = lambda _run: shutil.rmtree(out) or RESUME  # deleted while Start asks
     qtbot.mouseClick(dialog.start_button, Qt.MouseButton.LeftButton)
     assert dialog.process.state() == QProcess.ProcessState.NotRunning
