@@ -16,6 +16,7 @@ from ..models.weights import save_model
 from . import TrainUsageError
 from .augment import AugmentChance, diff_augment
 from .distributed import average_gradients, mean_across_processes
+from .lecam import LeCam
 from .finetune import D_WARMUP_STEPS, load_discriminator, load_start, save_discriminator
 from .checkpoints import load_optimizer
 from .loop import TrainOptions
@@ -117,6 +118,8 @@ class GANRecipe:
         self.augment_chance = AugmentChance(opts.extra.get("augment_p", 1.0))
         # the weight of the mode-seeking term (0: none), against a class collapsing to one image
         self.mode_seeking = float(opts.extra.get("mode_seeking", 0.0))
+        # the weight of LeCam's anchor on the discriminator's logits (0: none), against it learning the data
+        self.lecam = LeCam(float(opts.extra.get("lecam", 0.0)))
         lr = opts.lr or 2e-4
         trained = [(name, p) for name, p in self.G.named_parameters() if p.requires_grad]  # not a frozen decoder
         mapping = ("mapping.", "embed.")
@@ -132,6 +135,7 @@ class GANRecipe:
         self.new_d_lr = "d_lr" in opts.extra
         self.new_augment = "augment_p" in opts.extra
         self.new_mode_seeking = "mode_seeking" in opts.extra
+        self.new_lecam = "lecam" in opts.extra
         self.fixed_z = torch.randn(32, cfg.z_dim, generator=torch.Generator().manual_seed(opts.seed)).to(device)
         # the sample grid of a conditional GAN: its classes in turn, so each row shows several
         self.fixed_c = torch.arange(32, device=device) % len(cfg.classes) if cfg.classes else None
@@ -176,8 +180,11 @@ class GANRecipe:
         with torch.no_grad():
             fake = self.fake_input(self.G.map(self._z(n), c=c_fake))
         real = self.real_input(batch).detach().requires_grad_(step % R1_EVERY == 0)
-        real_logits = self._judge(real, labels)
-        d_loss = F.softplus(self._judge(fake, c_fake)).mean() + F.softplus(-real_logits).mean()
+        real_logits, fake_logits = self._judge(real, labels), self._judge(fake, c_fake)
+        d_loss = F.softplus(fake_logits).mean() + F.softplus(-real_logits).mean()
+        anchored = self.lecam.penalty(real_logits, fake_logits, mean_across_processes) if self.lecam.weight else None
+        if anchored is not None:
+            d_loss = d_loss + anchored
         if real.requires_grad:
             (grad,) = torch.autograd.grad(real_logits.sum(), real, create_graph=True)
             d_loss = d_loss + 0.5 * self.r1_gamma * R1_EVERY * grad.pow(2).flatten(1).sum(1).mean()
@@ -187,6 +194,8 @@ class GANRecipe:
         self.opt_d.step()
         self.augment_chance.observe(real_logits, mean_across_processes)
         shown = {"aug_p": self.augment_chance.p} if self.augment_chance.adaptive else {}
+        if anchored is not None:
+            shown["lc"] = anchored.item()
         if step <= self.d_solo_until:
             return {"d": d_loss.item(), **shown}
         return {"d": d_loss.item(), **self._generator_step(n, labels, step), **shown}
@@ -258,13 +267,14 @@ class GANRecipe:
     def objective(self) -> dict:
         return {"loss": "non-saturating", "r1_gamma": self.r1_gamma, "ema": self.ema_beta,
                 "mapping_lr": self.mapping_lr, "d_lr": self.d_lr, "mode_seeking": self.mode_seeking,
+                "lecam": self.lecam.weight,
                 "augment": f"DiffAugment colour,translation,cutout, {self.augment_chance.describe()}"}
 
     def state(self) -> dict:
         return {"G": self.G.state_dict(), "D": self.D.state_dict(), "G_ema": self.G_ema.state_dict(),
                 "opt_g": self.opt_g.state_dict(), "opt_d": self.opt_d.state_dict(), "ema_ramp": self.ema_ramp,
                 "augment": self.augment_chance.state(), "d_solo_until": self.d_solo_until,
-                "mode_seeking": self.mode_seeking}
+                "mode_seeking": self.mode_seeking, "lecam": self.lecam.state()}
 
     def init_from(self, folder: Path) -> tuple[dict, str]:
         """Start from a GAN folder (--init): its generator, and its discriminator when it kept one."""
@@ -307,6 +317,8 @@ class GANRecipe:
             self.augment_chance = AugmentChance.from_state(saved)
         if not self.new_mode_seeking:
             self.mode_seeking = float(state.get("mode_seeking", 0.0))
+        if "lecam" in state:  # its averages go on; a weight given anew on --resume takes effect
+            self.lecam = LeCam.from_state(state["lecam"], self.lecam.weight if self.new_lecam else None)
         load_optimizer(self.opt_g, state["opt_g"], self.new_lr)
         load_optimizer(self.opt_d, state["opt_d"], self.new_lr)
         # the multiples of the learning rate: like --lr, given on a resumed run they take effect, else the run's stay

@@ -12,7 +12,7 @@ from . import TrainUsageError
 
 VAE_SETTINGS = ("channels", "latent_channels", "kl_weight")
 GAN_SETTINGS = ("channels", "z_dim", "w_dim", "styles", "r1_gamma", "ema", "mapping_lr", "d_lr", "d_warmup",
-                "augment_p", "mode_seeking", "decoder_noise", "decoder_gan", "compose")
+                "augment_p", "mode_seeking", "lecam", "decoder_noise", "decoder_gan", "compose")
 
 
 def _number(value: object) -> bool:
@@ -56,7 +56,7 @@ ALLOWED = {
     "channels": WIDTHS, "latent_channels": SIZE, "kl_weight": WEIGHT,
     "z_dim": SIZE, "w_dim": SIZE, "styles": FLAG, "r1_gamma": WEIGHT, "ema": DECAY,
     "mapping_lr": MULTIPLE, "d_lr": MULTIPLE, "d_warmup": STEPS, "augment_p": CHANCE, "mode_seeking": WEIGHT,
-    "decoder_noise": NOISE, "decoder_gan": ADVERSARY, "compose": COMPOSE,
+    "lecam": WEIGHT, "decoder_noise": NOISE, "decoder_gan": ADVERSARY, "compose": COMPOSE,
 }
 
 
