@@ -20,6 +20,7 @@ from genimg_gui.train.augment import ADA_IMAGES, ADA_INTERVAL, AugmentChance
 from genimg_gui.train.decoder_adversary import DecoderAdversary
 from genimg_gui.train.decoder_denoising import DecoderDenoising
 from genimg_gui.train.distributed import World, average_gradients, mean_across_processes
+from genimg_gui.train.lecam import LeCam
 
 from conftest import TINY_VAE
 
@@ -60,6 +61,24 @@ def test_adaptive_augmentation_moves_every_process_alike(tmp_path):
     for _ in range(ADA_INTERVAL):
         alone.observe(torch.full((8,), 2.0))
     assert alone.p == ADA_INTERVAL * 8 / ADA_IMAGES
+
+
+def _anchor_in_process(rank: int, store: str, out: str) -> None:
+    dist.init_process_group("gloo", init_method=f"file://{store}", rank=rank, world_size=2)
+    lecam = LeCam(1.0)
+    # rank 0's batch scores reals 4 and fakes 0, rank 1's reals 0 and fakes -4: together 2 and -2
+    real, fake = (torch.full((8,), 4.0), torch.zeros(8)) if rank == 0 else (torch.zeros(8), torch.full((8,), -4.0))
+    lecam.penalty(real, fake, mean_across_processes)
+    torch.save(torch.tensor([lecam.real_sum, lecam.fake_sum]), f"{out}/{rank}.pt")
+    dist.destroy_process_group()
+
+
+def test_the_lecam_anchors_are_the_same_in_every_process(tmp_path):
+    """--set lecam under torchrun: each process anchors to the averages over all of them, not its own."""
+    mp.spawn(_anchor_in_process, args=(str(tmp_path / "store"), str(tmp_path)), nprocs=2, join=True)
+    sums = [torch.load(tmp_path / f"{r}.pt", weights_only=True) for r in (0, 1)]
+    assert torch.equal(sums[0], sums[1])
+    torch.testing.assert_close(sums[0], torch.tensor([2.0, -2.0]) * 0.01)  # one step of decay 0.99
 
 
 def _denoise_in_process(rank: int, store: str, out: str, adversarial: bool) -> None:
