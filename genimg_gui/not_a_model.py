@@ -25,6 +25,12 @@ RECIPE_GOES = {"app": "File → Apply recipe to current image… (or a drop on t
 # and its Start asks "Continue it" of a folder that holds a run)
 RESUME_GOES = {"app": "Train… (Save to: {folder}, then Start, then Continue it)",
                "cli": "`genimg train … -o {folder} --resume`"}
+# why a run's folder may hold a best.pt: the window names the Train… dialog's own row and tick box (its words had
+# named --keep-best, a flag the window shows nowhere)
+BEST_KEPT_BY = {"app": "Train…'s Model kept, the best held-out evaluation, keeps one where an evaluation before the "
+                       "run's last step scored best",
+                "cli": "a run trained with --keep-best keeps one where a held-out evaluation before its last step "
+                       "scored best"}
 RECIPE_STEPS_SAID = 3  # a recipe's steps recipe_file_note names; the rest are "…"
 
 
@@ -73,15 +79,14 @@ def training_checkpoint_note(path: Path, where: str = "cli") -> str:
 def missing_file_note(path: Path, where: str = "cli") -> str:
     """That path does not exist, with what its folder holds, where that folder is a model's (a run's: its best.pt
     asked for where the run kept none); "" where path is there, or its folder is no model's (the loader then says
-    only that it does not exist)."""
+    only that it does not exist). Why a run's folder may hold a best.pt is said where the user is (BEST_KEPT_BY)."""
     folder, said = path.parent, folder_said(path)
     if os.path.lexists(path) or not (folder / CARD_FILE).is_file():
         return ""
     opened = "(or its card.json) for its model"
     if path.name not in TRAINING_CHECKPOINTS:
         return f"{path.name} does not exist: {said} is a model's folder; open it {opened}"
-    why = (" (a run trained with --keep-best keeps one where a held-out evaluation before its last step scored "
-           "best)") if path.name == BEST_FILE else ""
+    why = f" ({BEST_KEPT_BY[where]})" if path.name == BEST_FILE else ""
     resume = (f", or go on training from its {CHECKPOINT_FILE} with {resume_said(path, where)}"
               if (folder / CHECKPOINT_FILE).is_file() else "")
     return (f"{path.name} does not exist: the model's folder {said} holds no {path.name}{why}; "

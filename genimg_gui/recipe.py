@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 import math
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -209,8 +210,9 @@ class Recipe:
 
 def opened_path(source: str, path: str) -> str:
     """The model file or folder the user opened, absolute, for a recipe to record (ModelInfo.source, the file an SD
-    VAE was converted from, else ModelInfo.path): the conversion's folder is genimg's own, hidden in its cache."""
-    return str(Path(source or path).resolve())
+    VAE was converted from, else ModelInfo.path): the conversion's folder is genimg's own, hidden in its cache. Links
+    kept: messages name it, and a Hugging Face cache's file is a link to a blobs/<sha256> the user never chose."""
+    return os.path.abspath(source or path)
 
 
 def recipe_at(path: str | Path) -> Recipe | None:

@@ -22,6 +22,8 @@ from train_helpers import make_shapes, restore_threads, train  # noqa: F401 (res
 
 LATENT_IN_APP = "not a model: open it with File → Open images… or drop it on the canvas"
 TRAIN_IN_APP = "Train… (Save to: {folder}, then Start, then Continue it)"
+BEST_IN_APP = ("Train…'s Model kept, the best held-out evaluation, keeps one where an evaluation before the run's "
+               "last step scored best")
 RECIPE_IN_APP = "not a model: File → Apply recipe to current image… (or a drop on the canvas) applies it"
 
 
@@ -61,11 +63,14 @@ def test_a_best_pt_the_run_never_wrote_is_said_not_to_exist_in_the_window_and_th
     assert "training checkpoint" not in said
     assert cli_error(capsys, "decode", "--vae", missing, files / "x.npz", "-o", files / "o", code=2) == said
 
-    # the window goes on with its own Train… dialog's words, not the CLI's command ("…" and backticks included)
-    in_window = said.split(" with `genimg train", 1)[0] + f" with {TRAIN_IN_APP.format(folder=shown_path(run))}"
+    # the window names its own Train… dialog's row (it named --keep-best, a flag the window shows nowhere) and goes on
+    # with that dialog's words, not the CLI's command ("…" and backticks included)
+    in_window = (f"best.pt does not exist: the model's folder {run} holds no best.pt ({BEST_IN_APP}); open it (or its "
+                 f"card.json) for its model, or go on training from its checkpoint.pt with "
+                 f"{TRAIN_IN_APP.format(folder=shown_path(run))}")
     window = started(qtbot, monkeypatch, ["--vae", str(missing)], lambda w: "gan" in w.document.models
                      and bool(errors(w)))
-    assert errors(window) == [in_window]
+    assert errors(window) == [in_window] and "--keep-best" not in in_window
     assert "vae" not in window.document.models  # the model asked for, none other in its place
     window.close()
     window = started(qtbot, monkeypatch, [str(missing)], lambda w: {"vae", "gan"} <= set(w.document.models)

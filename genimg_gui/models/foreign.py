@@ -351,7 +351,9 @@ def convert(path: Path, cache_root: Path, scaling_factor: float | None = None,
     scale = float(scaling_factor) if found.needs_scale else None
     progress(0.0, f"converting {path.name}: {found.description}")
     net = _build(path, found, scale)
-    source = {"file": path.name, "path": str(path.resolve()), "type": found.description}
+    # absolute as the user gave it, links kept: messages name it (a Hugging Face cache's snapshots/…/vae/ file is a
+    # link to blobs/<sha256>, which the user never chose); identity checks resolve it themselves
+    source = {"file": path.name, "path": os.path.abspath(path), "type": found.description}
     if scale is not None:
         label = next((k for k, v in SD_SCALES.items() if v == scale), "custom")
         source.update(scaling_factor=scale, scale_label=label)

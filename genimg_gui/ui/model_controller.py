@@ -140,7 +140,7 @@ class ModelController(QObject):
 
     def _file_of(self, folder: str, card: dict) -> str:
         """The file a model folder was converted from: the path this run opened it by, else the one its card records
-        (a download cache's link keeps the name that says what it is, where the card records the blob it leads to);
-        the folder itself for a model of genimg's own."""
+        (a download cache's link keeps the name that says what it is, where a card written before cards kept links
+        records the blob it leads to); the folder itself for a model of genimg's own."""
         info = self.panel.loaded.get(folder)
         return info.source if info is not None and info.source != info.path else user_file(card, folder)
