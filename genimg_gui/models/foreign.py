@@ -310,18 +310,30 @@ def _build(path: Path, found: Identified, scaling_factor: float | None):
     raise unsupported(path, found)
 
 
-def _stem(path: Path) -> str:
+def _stem(path: Path, folder_name: Callable[[Path], str] = lambda folder: folder.name) -> str:
     """A file's name without suffix; a diffusers folder's for its weights file, which every such folder names alike,
-    a pipeline's vae/ named after the pipeline ("sd15-vae": every pipeline's is "vae")."""
+    a pipeline's vae/ named after the pipeline ("sd15-vae": every pipeline's is "vae"). folder_name: what a folder is
+    called; the cache folders' names keep the folder's own, so that the conversions made before are found."""
     if path.name not in DIFFUSERS_WEIGHTS:
         return path.stem
     folder = path.parent
-    return f"{folder.parent.name}-vae" if folder.name == "vae" and folder.parent.name else folder.name
+    return f"{folder_name(folder.parent)}-vae" if folder.name == "vae" and folder.parent.name else folder_name(folder)
+
+
+def _repository_name(folder: Path) -> str:
+    """A folder's name; a Hugging Face download cache's snapshot (models--stabilityai--sd-vae-ft-mse/snapshots/<commit>)
+    its repository's (sd-vae-ft-mse), where the commit's 40 hex digits name nothing the user knows. A repository's
+    name never holds "--" (huggingface_hub refuses it), so the last part is the name, with or without an owner."""
+    repository = folder.parent.parent.name
+    if folder.parent.name == "snapshots" and repository.startswith("models--"):
+        return repository.split("--")[-1]
+    return folder.name
 
 
 def _display_name(path: Path) -> str:
-    """taesd_encoder.pth -> taesd: the pair is one model."""
-    stem = _stem(path)
+    """The model's name as the user knows it: taesd_encoder.pth -> taesd (the pair is one model); a diffusers folder in
+    a Hugging Face cache by its repository (sd-vae-ft-mse, stable-diffusion-xl-base-1.0-vae for a pipeline's vae/)."""
+    stem = _stem(path, _repository_name)
     for half in ("_encoder", "_decoder"):
         if stem.endswith(half):
             return stem[: -len(half)]
