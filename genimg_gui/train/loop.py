@@ -62,7 +62,7 @@ class TrainOptions:
     holdout: int = HOLDOUT
     holdout_typed: bool = False  # whether the user typed --holdout, which the log then names (run_log.py)
     resume: bool = False
-    overwrite: bool = False  # replace an earlier run in `out` (command.check_output refuses it otherwise)
+    overwrite: bool = False  # replace an earlier run in `out` (out_checks.check_output refuses it otherwise)
     init: str = ""  # a model folder to start from instead of random weights (finetune.py); "" for none
     data_name: str = ""  # what the data is, for the model card
     licence: str = "unknown"  # the training data's licence, for the model card

@@ -6,10 +6,6 @@ training loop saves a checkpoint and the model before it exits.
 """
 from __future__ import annotations
 
-import os
-import re
-import signal
-import sys
 from pathlib import Path
 from typing import Sequence
 
@@ -17,26 +13,23 @@ from PySide6.QtCore import QEvent, QProcess, QSize, Signal
 from PySide6.QtWidgets import QDialog, QLineEdit, QPushButton, QVBoxLayout, QWidget
 
 from ..catalog import ModelEntry, latent_spaces, trainable_models
-from ..earlier_run import EarlierRun, earlier_run, saved_card
+from ..earlier_run import EarlierRun
 from . import train_fields
 from .settings import Settings
 from .train_browse import browse_images, browse_save_to, choose_classes
-from .train_end import failed_to_start, run_finished
+from .train_end import failed_to_start, run_finished, said_as_stopped, stop_run
 from .train_memory import UNFINISHED, fill_form, form_of, save_to_refusal, unfinished_note
 from .train_fields import BROWSE
 from .train_kept import NO_FOLDER_CHOSEN, ModelKept
 from .train_models import fill_space, fill_starts, listed_as
-from .train_shape import match_space, match_start, show_run_shape
-from .train_question import (OVERWRITE, RESUME, ask_continue_or_start_over, gone_since_asked, how_it_begins,
-                             shape_of_run)
-from .train_run import ERROR, FOLDERS, LABEL_COLUMN, NOTHING_WRITTEN, train_arguments
-from .train_save_to import fill_empty_save_to, leave_other_models, suggest_save_to
+from .train_shape import match_space, match_start
+from .train_question import ask_continue_or_start_over
+from .train_run import ERROR, FOLDERS, NOTHING_WRITTEN
+from .train_save_to import leave_other_models, suggest_save_to
+from .train_start import start_run
 from .train_watch import RunWatch
 from .window_geometry import ScrolledWhenShort, fit_dialog
 
-# the run's line as Stop's signal makes it (train/loop.py), which the dialog says in the words of its button
-STOPPED_BY_SIGNAL = re.compile(r"interrupted by SIG\w+ at step ([\d,]+)")
-NOTHING_BY_SIGNAL = re.compile(r"^stopped by SIG\w+ (?=before the first step)")
 NOTE_LINES = 6  # the room the dialog opens with for the notes above the log, in lines of text
 STOP_BUTTON = "Stop and save"  # what stopped a run, as the log and the message log say it: the button, Close, a quit
 CLOSE = "Close"
@@ -239,58 +232,7 @@ class TrainDialog(QDialog):
 
     def start(self) -> None:
         """Start a run with the dialog's settings, in a fresh log (or say in one why it cannot start)."""
-        if not self.data.text().strip() or not Path(self.data.text()).is_dir():  # Path("") is the current folder
-            # gone since it was looked at: said under the form, Start off; the last run's log and grid stay (a refusal
-            # in the log replaced them)
-            self.kept.look_at_folder(self.data.text())
-            self._offer_start()
-            return
-        filled = fill_empty_save_to(self)  # the folder its placeholder named: Start refused it, as if none was given
-        if save_to_refusal(self):  # a file put there since it was looked at, say: said under the form, Start off
-            self._note_save_to()
-            self._offer_start()
-            return
-        # absolute, so the model is listed (and remembered as the last one) wherever the app starts from next
-        out = self._save_to_folder()
-        earlier = earlier_run(Path(out))
-        choice = self._ask_about_earlier_run(earlier) if earlier else ""
-        if choice is None:
-            return  # cancelled: the earlier run stays as it is
-        if choice == RESUME and (gone := gone_since_asked(earlier)):
-            self._refuse(gone)
-            return
-        self._run_out = out
-        self.load_button.setText(f"Load {Path(out).name}")  # the model this run writes, offered once it is there
-        of_run = shape_of_run(saved_card(Path(out))) if choice == RESUME else {}
-        show_run_shape(self, of_run)
-        shape = self._shape(of_run)
-        args = train_arguments(data=self.data.text(), out=self._run_out, minutes=self.minutes.value(),
-                               sample_every=self.sample_every.value(), mirror=self.mirror.isChecked(),
-                               keep_best=self.kept.wanted(), earlier=choice, **shape)
-        said, beginning = how_it_begins(earlier, choice)
-        # only now: a question cancelled leaves the last run's log as it was; a run continued keeps its grid on show
-        self.watch.clear(keep_grid=choice == RESUME)
-        for line in (filled, said):
-            if line:
-                self.watch.say(line)
-        if self.kept.note.text():  # too few images to hold any out: said before the run's own "held out: 0"
-            self.watch.say(self.kept.note.text())
-        self._folder_warning = (self.kept.note.text(), self.data.text())
-        self.watch.say("$ genimg " + " ".join(args[2:]))
-        self._stopping, self._nothing_written, self._choice = False, False, choice
-        self._remember(unfinished=True)  # until it says done: a run the app's end cut short is found again
-        self.watch.begin(shape["kind"], beginning)
-        # the bar and log say where the run is: "the last run … stopped at step 9" stayed beside its "step 19"
-        self.out_note.hide()
-        self.settings.setEnabled(False)
-        self.start_button.setEnabled(False)
-        self.stop_button.setEnabled(True)
-        self.load_button.setEnabled(False)
-        begun = {RESUME: "continued", OVERWRITE: "started over"}.get(choice, "started")
-        # said once the run says it trains (say_begun): one refused at once (Save to held by another run, say) only
-        # fails, the message log having said "Training started over" of a run that never touched the folder
-        self._begun = f"Training {begun}: a {shape['kind'].upper()} on {self.data.text()}, saved to {out}"
-        self.process.start(sys.executable, args)  # last: a failure to start may be reported before it returns
+        start_run(self)
 
     def say_begun(self) -> None:
         """The message log's "Training started: …", once per run: at its first line that is no error, its Stop, or
@@ -299,24 +241,9 @@ class TrainDialog(QDialog):
             self.run_event.emit(self._begun, False)
             self._begun = ""
 
-    def _refuse(self, why: str) -> None:
-        """Why Start started nothing, under the form (till the form changes): said in the log, it replaced the last
-        run's log and grid."""
-        self.out_note.setText(why)
-        self.out_note.show()
-
     def _ask_about_earlier_run(self, earlier: EarlierRun) -> str | None:
         """RESUME, OVERWRITE or None (cancel) for the earlier run in the output folder; tests replace it."""
         return ask_continue_or_start_over(self, earlier, self.kind.value(), self.watch.progress, self.vae_in_use)
-
-    def _shape(self, of_run: dict) -> dict:
-        """train_arguments' options that shape the networks: the dialog's, or of_run's (shape_of_run: those of
-        the run continued, its own, else --resume refuses the checkpoint)."""
-        chosen = {"kind": self.kind.value(), "resolution": int(self.resolution.currentText()),
-                  "latent_of": self.space.currentData(), "labels": self.classes.currentData() or "",
-                  "label_column": self.label_column.text().strip() or LABEL_COLUMN,
-                  "init": self.start_from.currentData()}
-        return {**chosen, **of_run}
 
     def stop(self) -> None:
         """Stop and save's: the run saves its checkpoint and model, then exits."""
@@ -324,20 +251,8 @@ class TrainDialog(QDialog):
 
     def stop_for(self, by: str) -> None:
         """Interrupt like Ctrl+C: the run saves its checkpoint and model, then exits. by: what stopped it, as the
-        log says it ("stopped at step 3 (Close)": Close and a quit were said as Stop and save).
-
-        SIGTERM, not SIGINT: an app started with `&` from a script has SIGINT ignored (the shell's
-        doing), its children inherit that, and Stop did nothing; a run turns SIGTERM into the same
-        save-and-exit as Ctrl+C (train/stopping.py)."""
-        pid = self.process.processId()
-        if pid and not self._stopping:  # once: the run is saving
-            self._stopping, self._stopped_by = True, by
-            self.stop_button.setEnabled(False)
-            self.say_begun()
-            self.watch.say("stopping: saving a checkpoint and the model…")
-            self.run_event.emit(f"Training stopping ({by}): saving the model so far to {self._run_out}", False)
-            self.watch.saving()
-            os.kill(pid, signal.SIGTERM)
+        log says it ("stopped at step 3 (Close)": Close and a quit were said as Stop and save)."""
+        stop_run(self, by)
 
     def _read_output(self) -> None:
         """Whole lines only: a chunk can end mid-line, and half a sample grid's path names no file."""
@@ -347,8 +262,7 @@ class TrainDialog(QDialog):
     def _take_line(self, line: str) -> None:
         """A Stop is said as the button says it: "interrupted by SIGTERM" named a signal the user never sent."""
         if self._stopping:
-            line = STOPPED_BY_SIGNAL.sub(rf"stopped at step \1 ({self._stopped_by})", line)
-            line = NOTHING_BY_SIGNAL.sub("stopped ", line)
+            line = said_as_stopped(line, self._stopped_by)
         self._nothing_written = self._nothing_written or bool(NOTHING_WRITTEN.search(line))
         if line and not ERROR.match(line):  # the run is past its checks, the hold on Save to among them
             self.say_begun()

@@ -1,8 +1,11 @@
-"""How the Train… dialog says a run ended: its model written (done, or stopped part-way), stopped before its first
-step, failed, or never started; on the bar, in the log and in the window's message log, with Load offered for a
-model written."""
+"""How the Train… dialog stops a run (Stop and save, Close, a quit), and says how a run ended: its model written
+(done, or stopped part-way), stopped before its first step, failed, or never started; on the bar, in the log and in
+the window's message log, with Load offered for a model written."""
 from __future__ import annotations
 
+import os
+import re
+import signal
 from pathlib import Path
 
 from PySide6.QtCore import QProcess
@@ -10,6 +13,33 @@ from PySide6.QtCore import QProcess
 from ..earlier_run import earlier_run, saved_card, saved_then_stopped
 from .train_question import left_behind
 from .train_run import grid_caption
+
+# the run's line as Stop's signal makes it (train/loop.py), which the dialog says in the words of its button
+STOPPED_BY_SIGNAL = re.compile(r"interrupted by SIG\w+ at step ([\d,]+)")
+NOTHING_BY_SIGNAL = re.compile(r"^stopped by SIG\w+ (?=before the first step)")
+
+
+def stop_run(dialog, by: str) -> None:
+    """The dialog's stop_for: the run is sent SIGTERM, once, and the log and message log say it is saving.
+
+    SIGTERM, not SIGINT: an app started with `&` from a script has SIGINT ignored (the shell's
+    doing), its children inherit that, and Stop did nothing; a run turns SIGTERM into the same
+    save-and-exit as Ctrl+C (train/stopping.py)."""
+    pid = dialog.process.processId()
+    if pid and not dialog._stopping:  # once: the run is saving
+        dialog._stopping, dialog._stopped_by = True, by
+        dialog.stop_button.setEnabled(False)
+        dialog.say_begun()
+        dialog.watch.say("stopping: saving a checkpoint and the model…")
+        dialog.run_event.emit(f"Training stopping ({by}): saving the model so far to {dialog._run_out}", False)
+        dialog.watch.saving()
+        os.kill(pid, signal.SIGTERM)
+
+
+def said_as_stopped(line: str, by: str) -> str:
+    """A line of a run that by (Stop and save, Close, a quit) stopped, in by's words, not the signal's."""
+    line = STOPPED_BY_SIGNAL.sub(rf"stopped at step \1 ({by})", line)
+    return NOTHING_BY_SIGNAL.sub("stopped ", line)
 
 
 def run_finished(dialog, code: int, status: QProcess.ExitStatus) -> None:

@@ -61,7 +61,7 @@ def save_to_refusal(dialog) -> str:
 
 
 def save_to_warning(data: str, out: str, kind: str, latent_of: str = "") -> str:
-    """Why `genimg train` would refuse this Save to (its own words, command.check_out_folder), or "". latent_of:
+    """Why `genimg train` would refuse this Save to (its own words, out_checks.check_out_folder), or "". latent_of:
     the folder of the VAE a GAN draws in, "" for pixels."""
     if not out.strip():
         return ""
