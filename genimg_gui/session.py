@@ -50,7 +50,7 @@ class SessionItem:
     # was carried away from (Item.values_by_model), so a switch back after a restart brings its edits back
     values_by_model: dict[str, dict[int, tuple[float, ...]]] = field(default_factory=dict)
     inverted_in: str | None = None  # the GAN identity an inversion made its w in (Item.inverted_in)
-    # the history node exported last (Item.exported), so the quit question after a restart does not count an
+    # the history node exported last (Item.exported_node), so the quit question after a restart does not count an
     # image exported before it as unexported; None: never exported (or a session saved before this was kept)
     exported: int | None = None
     sent_from: str | None = None  # the GAN sample a VAE item was sent from (Item.sent_from)

@@ -15,16 +15,19 @@ class ItemEdits:
     """What deleting a direction changes in an item, kept to undo it."""
     history: History
     requested: EditState | None
-    exported: EditState | None
+    exported_node: int | None
     step_names: dict[int, str]
     thumbs: dict
 
     @classmethod
     def of(cls, item: Item) -> ItemEdits:
-        return cls(item.history, item.requested, item.exported, dict(item.step_names), dict(item.thumbs))
+        return cls(item.history, item.requested, item.exported_node, dict(item.step_names), dict(item.thumbs))
 
     def restore(self, item: Item) -> None:
-        item.history, item.requested, item.exported = self.history, self.requested, self.exported
+        item.history, item.requested = self.history, self.requested
+        # an export since stays, unless of a step the history put back lacks (made since): the one before it then
+        if item.exported_node is None or item.exported_node >= len(self.history):
+            item.exported_node = self.exported_node
         item.step_names, item.thumbs = dict(self.step_names), dict(self.thumbs)
         # a step made since and taken back (a run of seed keys Ctrl+Z took back: the deletion stays on offer) is not
         # in the history put back, and its node id is the next step's: that step read "seed 45", as the run's sample

@@ -269,7 +269,6 @@ class DirectionsController(UserDirectionFiles, QObject):
                 redraw.append(item)
             item.history = item.history.mapped(bake)
             item.requested = None if item.requested is None else bake(item.requested)
-            item.exported = None if item.exported is None else bake(item.exported)
         return redraw
 
     def _undelete(self, kind: str, directions: Directions, kept: list[tuple[Item, ItemEdits]],

@@ -272,7 +272,7 @@ class Document(HistorySteps, QObject):
         return [item for item in self.items.values() if item.unexported()]
 
     def mark_exported(self, item: Item) -> None:
-        item.exported = item.history.current
+        item.exported_node = item.history.current_id
 
     def add_item(self, kind: str, name: str, original: np.ndarray, image: np.ndarray, latent: np.ndarray,
                  first_step: str | None = None) -> Item:

@@ -25,7 +25,7 @@ def session_of(document: Document) -> Session:
     items = kept_items(document)
     saved = [SessionItem(i.kind, i.name, i.original, i.image, i.history, i.seed, i.psi, i.gan_class, i.draw,
                          i.asked_draw, dict(i.drawn), dict(i.step_names), dict(i.values_by_model), i.inverted_in,
-                         exported_node(i), i.sent_from, dict(i.made_by), i.file, i.fit, i.source_size,
+                         i.exported_node, i.sent_from, dict(i.made_by), i.file, i.fit, i.source_size,
                          dict(i.latent_by_model), document.samples.step_asked(i))
              for i in items]
     current = items.index(document.current) if document.current in items else 0
@@ -42,7 +42,7 @@ def kept_items(document: Document) -> list[Item]:
 
 
 def untouched_start_sample(document: Document, item: Item) -> bool:
-    return item.id in document.samples.auto_items and as_it_came(document, item) and item.exported is None
+    return item.id in document.samples.auto_items and as_it_came(document, item) and item.exported_node is None
 
 
 def as_it_came(document: Document, item: Item) -> bool:
@@ -59,15 +59,6 @@ def _labels_named(document: Document, items: list[Item]) -> dict[str, tuple[str,
     known = {**document.direction_labels, **loaded}
     named = {identity for item in items for identity in item.values_by_model} | set(loaded)
     return {identity: known[identity] for identity in named if identity in known}
-
-
-def exported_node(item: Item) -> int | None:
-    """The history node whose state was exported last (the current one first: it usually is), None when none is:
-    never exported, or exported in a state no node holds any more (a model switch moved every node's latent)."""
-    if item.exported is None:
-        return None
-    nodes = sorted(item.history.nodes(), key=lambda n: n.id != item.history.current_id)
-    return next((n.id for n in nodes if n.state.same_as(item.exported)), None)
 
 
 def restore_session(document: Document, session: Session, drop_start_sample: bool = False,
@@ -125,9 +116,8 @@ def restore_session(document: Document, session: Session, drop_start_sample: boo
                     values_by_model=dict(saved.values_by_model),
                     directions_of=session.identities.get(saved.kind), inverted_in=saved.inverted_in,
                     sent_from=saved.sent_from, made_by=dict(saved.made_by), file=saved.file, fit=saved.fit,
-                    source_size=saved.source_size, latent_by_model=dict(saved.latent_by_model))
-        if saved.exported is not None:
-            item.exported = item.history.nodes()[saved.exported].state
+                    source_size=saved.source_size, latent_by_model=dict(saved.latent_by_model),
+                    exported_node=saved.exported)
         document.insert_item(item, make_current=False)
         if saved.step_asked is not None:
             document.samples.ask_again(item, saved.step_asked)

@@ -149,6 +149,7 @@ class InversionController(QObject):
         item.values_by_model = {model: {kept[n]: v for n, v in values.items() if n in kept}
                                 for model, values in item.values_by_model.items()}
         item.bases_by_shape.clear()  # the guess's bases: none is the result's
+        item.exported_node = None  # an export meanwhile wrote a preview, not the result
         item.step_names = {0: name}
         item.thumbs = {0: r.image}
         item.stale_below = item.requested_seq + 1  # a decode of the guess, or of an edited preview, may be on its way

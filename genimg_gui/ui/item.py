@@ -30,7 +30,10 @@ class Item:
     meta: dict = field(default_factory=dict)
     requested: EditState | None = None  # the state last sent to the worker
     requested_seq: int = 0
-    exported: EditState | None = None   # the state last exported (closing warns about edits since)
+    # the history node exported last (closing warns about edits since; None: never exported): the node, not its state,
+    # which a model switch or a deleted direction moves (history.mapped keeps the ids): the state kept went stale, the
+    # session kept no node for it, and back in its model after a restart the export was asked about on every quit
+    exported_node: int | None = None
     thumbs: dict[int, np.ndarray] = field(default_factory=dict)  # history node id -> its image, once shown
     # history node id -> its name from before the direction it moved was deleted (the History tab keeps it)
     step_names: dict[int, str] = field(default_factory=dict)
@@ -169,4 +172,8 @@ class Item:
         computing to make (Discard on quitting dropped it unnamed). A sample only stepped through seeds does not:
         the quit question called seed 45 an "edited sample" not exported, though nothing in it was edited."""
         made = self.edited() or self.inverted_in is not None
-        return made and not self.history.current.same_as(self.exported)
+        return made and not self.history.current.same_as(self.exported_state())
+
+    def exported_state(self) -> EditState | None:
+        """The state exported last, as its node holds it now (in the model loaded); None: never exported."""
+        return None if self.exported_node is None else self.history.nodes()[self.exported_node].state

@@ -274,7 +274,7 @@ class LatentFiles:
             item.remember_drawn(*((class_name, drawn_class) if sample is not None else (None, None)))
         if len(history) > 1:
             item.history.push(history[1])
-        item.exported = item.history.current  # the file holds it: quitting need not ask about it
+        item.exported_node = item.history.current_id  # the file holds it: quitting need not ask about it
         if opening.kind == "vae":  # the file's, after a switch back (CarryOver._latent_in_model: a VAE's alone)
             item.latent_by_model[info.identity] = item.history.nodes()[0].state.base
         doc.insert_item(item)
