@@ -20,6 +20,8 @@ from typing import Callable
 # a diffusers folder is told apart where the window tells model folders from folders of pictures (no torch)
 from ..catalog import DIFFUSERS_CONFIG, DIFFUSERS_WEIGHTS, config_scale, folder_weights
 from ..file_damage import CUT_SHORT_SAID, holds_pickle, holds_text
+# named as the window names the file while it loads (no torch there)
+from ..model_names import display_name, file_stem
 from ..wording import SD_SCALES, SUPPORTED, counted
 from .errors import ModelFileError
 from .own_weights import companion_file, folder_file, own_network, without_card
@@ -236,7 +238,7 @@ def _fingerprint(path: Path, scaling_factor: float | None) -> str:
 
 def cache_folder(path: Path, cache_root: Path, scaling_factor: float | None = None) -> Path:
     """Where the conversion of `path` (with this scale) lives: one folder per file version and scale."""
-    return Path(cache_root) / f"{_stem(path)}-{_fingerprint(path, scaling_factor)}"
+    return Path(cache_root) / f"{file_stem(path)}-{_fingerprint(path, scaling_factor)}"
 
 
 def _cached(path: Path, cache_root: Path, scaling_factor: float | None, chosen: bool) -> Path | None:
@@ -257,7 +259,7 @@ def _conversions(path: Path, cache_root: Path) -> list[Path]:
     if not Path(cache_root).is_dir():
         return []
     return [folder for folder in Path(cache_root).iterdir()
-            if folder.name.startswith(f"{_stem(path)}-") and _converted_from(path, folder)]
+            if folder.name.startswith(f"{file_stem(path)}-") and _converted_from(path, folder)]
 
 
 def _card_time(folder: Path) -> int:
@@ -310,36 +312,6 @@ def _build(path: Path, found: Identified, scaling_factor: float | None):
     raise unsupported(path, found)
 
 
-def _stem(path: Path, folder_name: Callable[[Path], str] = lambda folder: folder.name) -> str:
-    """A file's name without suffix; a diffusers folder's for its weights file, which every such folder names alike,
-    a pipeline's vae/ named after the pipeline ("sd15-vae": every pipeline's is "vae"). folder_name: what a folder is
-    called; the cache folders' names keep the folder's own, so that the conversions made before are found."""
-    if path.name not in DIFFUSERS_WEIGHTS:
-        return path.stem
-    folder = path.parent
-    return f"{folder_name(folder.parent)}-vae" if folder.name == "vae" and folder.parent.name else folder_name(folder)
-
-
-def _repository_name(folder: Path) -> str:
-    """A folder's name; a Hugging Face download cache's snapshot (models--stabilityai--sd-vae-ft-mse/snapshots/<commit>)
-    its repository's (sd-vae-ft-mse), where the commit's 40 hex digits name nothing the user knows. A repository's
-    name never holds "--" (huggingface_hub refuses it), so the last part is the name, with or without an owner."""
-    repository = folder.parent.parent.name
-    if folder.parent.name == "snapshots" and repository.startswith("models--"):
-        return repository.split("--")[-1]
-    return folder.name
-
-
-def _display_name(path: Path) -> str:
-    """The model's name as the user knows it: taesd_encoder.pth -> taesd (the pair is one model); a diffusers folder in
-    a Hugging Face cache by its repository (sd-vae-ft-mse, stable-diffusion-xl-base-1.0-vae for a pipeline's vae/)."""
-    stem = _stem(path, _repository_name)
-    for half in ("_encoder", "_decoder"):
-        if stem.endswith(half):
-            return stem[: -len(half)]
-    return stem
-
-
 def convert(path: Path, cache_root: Path, scaling_factor: float | None = None,
             progress: Callable[[float, str], None] = lambda fraction, text: None, chosen: bool = True) -> Path:
     """A genimg model folder for `path`: the folder itself, or the cached conversion of the file
@@ -371,7 +343,7 @@ def convert(path: Path, cache_root: Path, scaling_factor: float | None = None,
         source.update(scaling_factor=scale, scale_label=label)
         if from_config:  # not the user's choice: said so wherever the scale is shown
             source["scale_from"] = DIFFUSERS_CONFIG
-    card = {"name": _display_name(path), "source": source,
+    card = {"name": display_name(path), "source": source,
             "training": {"data": "unknown (converted from the user's file)", "licence": "see the file's origin"},
             "metrics": {}}
     folder = save_model(cache_folder(path, cache_root, scale), net, card)

@@ -14,6 +14,7 @@ from PySide6.QtCore import QObject
 
 from ..catalog import ModelEntry
 from ..engine import requests as rq
+from ..model_names import opened_name
 from ..wording import counted
 from .canvas import EMPTY_TEXT, Canvas
 from .slider_tab import SliderTab
@@ -26,8 +27,9 @@ LOADING_TIP = "Loading in the background: "  # then the models, in the order the
 
 
 def model_name(path: str, entries: list[ModelEntry]) -> str:
-    """A model as the Models tab names it (its card's name), else its folder's or file's name."""
-    return next((e.name for e in entries if e.path == path), Path(path).name)
+    """A model as the Models tab names it (its card's name), else its folder's or file's name (opened_name: a Hugging
+    Face download's by the name it will load as)."""
+    return next((e.name for e in entries if e.path == path), opened_name(path))
 
 
 def joined(names: list[str]) -> str:

@@ -19,6 +19,7 @@ from PySide6.QtWidgets import QFileDialog, QInputDialog, QWidget
 
 from ..catalog import DIFFUSERS_CONFIG, MODEL_FILE_SUFFIXES, config_scale, model_to_load, user_file
 from ..engine import requests as rq
+from ..model_names import opened_name
 from ..not_a_model import no_model_note
 from ..wording import SD_SCALES, converted_scale, latent_scale_said
 from .document import Document
@@ -88,7 +89,7 @@ class ModelController(QObject):
                            str(request.loaded_at)))
         text, ok = QInputDialog.getItem(
             self.window, "Which Stable Diffusion is this VAE for?",
-            f"{Path(request.path).name} is {request.description}.\nIts latent scale depends on the model it "
+            f"{opened_name(request.path)} is {request.description}.\nIts latent scale depends on the model it "
             f"belongs to, which the file does not record (the default is {why}):",
             labels, default, False)
         return dict(zip(labels, (value for _, value in request.choices))).get(text) if ok else None
@@ -96,7 +97,7 @@ class ModelController(QObject):
     def _on_scale_needed(self, request) -> None:
         scale = self.ask_scale(request)
         if scale is None:
-            self.document.message.emit(f"{Path(request.path).name} was not opened: no latent scale chosen")
+            self.document.message.emit(f"{opened_name(request.path)} was not opened: no latent scale chosen")
             return
         self.document.load_model(request.path, scale)
 

@@ -17,6 +17,7 @@ from PySide6.QtCore import QObject, QTimer
 from ..catalog import read_entry
 from ..engine import requests as rq
 from ..engine.queue import Place
+from ..model_names import opened_name
 from ..wording import counted, duration
 
 if TYPE_CHECKING:
@@ -97,9 +98,10 @@ class SlowDrawNote(QObject):
 
 
 def model_name(path: str) -> str:
-    """A model folder's name as its card gives it (as "Loaded …" says it), else the file's or folder's name."""
+    """A model folder's name as its card gives it (as "Loaded …" says it), else the file's or folder's (opened_name:
+    a Hugging Face download's by the name it will load as)."""
     entry = read_entry(Path(path)) if Path(path).is_dir() else None
-    return entry.name if entry is not None else Path(path).name
+    return entry.name if entry is not None else opened_name(path)
 
 
 def what(request: rq.Request, running: bool) -> str:
