@@ -52,3 +52,14 @@ def opened_name(path: str | Path) -> str:
         return path.name
     weights = folder_weights(path) if path.is_dir() else path
     return display_name(weights) if weights is not None else repository_name(path)
+
+
+def family_names(path: str | Path) -> tuple[str, ...]:
+    """The names that may tell which family a model belongs to (an SD VAE's weights cannot say SD 1/2 from SDXL): a
+    lone file's own name (the folder it was saved in names no model); a diffusers folder's weights file, named alike in
+    every such folder, by the model's name (display_name) and by its folder's and the one above (a pipeline's, or a
+    Hugging Face cache's repository: vae_1_0/ of stable-diffusion-xl-base-1.0 is not named after it)."""
+    path = Path(path)
+    if path.name not in DIFFUSERS_WEIGHTS:
+        return (path.name,)
+    return display_name(path), repository_name(path.parent), repository_name(path.parent.parent)

@@ -48,7 +48,9 @@ class NeedsScale(ModelFileError):
         self.path, self.description = Path(path), description
         self.guess = guess_scale_label(path)
         choices = " or ".join(f"{label} ({value})" for label, value in SD_SCALES.items())
-        super().__init__(f"{self.path.name} is {description}; its latent scale must be chosen: {choices}")
+        # a diffusers folder's weights file is named alike in every folder: the model's name, as the window's question
+        name = display_name(self.path) if self.path.name in DIFFUSERS_WEIGHTS else self.path.name
+        super().__init__(f"{name} is {description}; its latent scale must be chosen: {choices}")
 
 
 # genimg's own weights without their card.json, another file of a model's folder, or a file of the user's own
@@ -221,7 +223,7 @@ def _has_data_pkl(path: Path) -> bool:
 
 
 def guess_scale_label(path: Path) -> str:
-    """The file cannot say whether it is SD 1/2 or SDXL; its name often does."""
+    """The file cannot say whether it is SD 1/2 or SDXL; its name, or a diffusers folder's, often does."""
     return "SDXL" if guess_scaling_factor(path) == SDXL_SCALE else "SD 1.x / 2.x"
 
 

@@ -16,6 +16,8 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
+from ..model_names import family_names
+
 
 SD_SCALE, SDXL_SCALE = 0.18215, 0.13025
 
@@ -218,6 +220,7 @@ def preferred_dtype(device: torch.device | str) -> torch.dtype:
     return torch.float32
 
 
-def guess_scaling_factor(filename: str | Path) -> float:
-    """The weights do not record it; the name often says SDXL. The app asks, with this as the default."""
-    return SDXL_SCALE if "xl" in Path(filename).name.lower() else SD_SCALE
+def guess_scaling_factor(path: str | Path) -> float:
+    """The weights do not record it; the model's name often says SDXL (model_names.family_names: a diffusers folder's
+    weights file is named alike in every folder, SDXL's too). The app asks, with this as the default."""
+    return SDXL_SCALE if any("xl" in name.lower() for name in family_names(path)) else SD_SCALE
