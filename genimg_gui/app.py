@@ -65,7 +65,9 @@ def main(argv: list[str] | None = None) -> int:
     if problem := binding_problem(getattr(PySide6, "__version__", "")):
         print(problem, file=sys.stderr)
         window.show_error(problem)
-    window.model_list.load_start_models({"vae": args.vae, "gan": args.gan})
+    # a model folder among the files takes the place of the last model of its kind: the kept session's was loaded
+    # first, then replaced
+    window.model_list.load_start_models({"vae": args.vae, "gan": args.gan}, args.files)
     if args.files:
         # after the models load (jobs run in order, but an SD VAE file's load waits for its scale to be asked), and
         # after the session offered back below: a file it holds is shown, not opened again (Document.session_due)

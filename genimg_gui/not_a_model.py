@@ -1,20 +1,22 @@
 """Why a path given as a model is none, said before any load is asked for, in one wording for the window and the
 CLI: a training checkpoint, a checkpoint or other file that is not in a model's folder, a folder of TAESD files that
-pair up otherwise than one to one, a latent file, an edit recipe. Each note names the file by its name (the CLI puts
-the path as typed in its place: cli_names.named_as_typed), its folder as typed (but a bare name's: folder_said), and
-ends with the next step where the user is: "app" (the window) or "cli". No Qt, no torch (the window asks it on its own
-thread)."""
+pair up otherwise than one to one, a latent file, an edit recipe, a model file that holds text or nothing. Each note
+names the file by its name (the CLI puts the path as typed in its place: cli_names.named_as_typed), its folder as
+typed (but a bare name's: folder_said), and ends with the next step where the user is: "app" (the window) or "cli".
+No Qt, no torch (the window asks it on its own thread)."""
 from __future__ import annotations
 
 import os
 import shlex
 from pathlib import Path
 
-from .catalog import TRAINING_CHECKPOINTS, taesd_note
+from .catalog import TRAINING_CHECKPOINTS, is_model_file, taesd_note
 from .earlier_run import BEST_FILE, CARD_FILE, CHECKPOINT_FILE
 from .export import read_latent
+from .file_damage import what_file_holds
 from .paths import command_path, shown_path
 from .recipe import recipe_at
+from .wording import SUPPORTED
 
 # the next step for a latent file or a recipe given as a model ({} its path, quoted for a shell)
 LATENT_GOES = {"app": "open it with File → Open images… or drop it on the canvas",
@@ -41,7 +43,7 @@ def no_model_note(path: str | Path, where: str) -> str:
     kept no best.pt "a training checkpoint"."""
     path = Path(path)
     return (training_checkpoint_note(path, where) or missing_file_note(path, where) or taesd_note(path)
-            or latent_file_note(path, where) or recipe_file_note(path, where))
+            or latent_file_note(path, where) or recipe_file_note(path, where) or no_weights_note(path))
 
 
 def folder_said(path: Path) -> str:
@@ -91,6 +93,24 @@ def missing_file_note(path: Path, where: str = "cli") -> str:
               if (folder / CHECKPOINT_FILE).is_file() else "")
     return (f"{path.name} does not exist: the model's folder {said} holds no {path.name}{why}; "
             f"open it {opened}{resume}")
+
+
+def no_weights_note(path: Path) -> str:
+    """Why a model file (by its suffix) that is text or empty is none, in the words the worker's reading of it says
+    (models.foreign.identify), with what genimg opens; "" for any other path. Said before any load, as the worker
+    read it only after the loads before it: `genimg-gui vae/ photo.png notes.safetensors` said the photo waited
+    for notes.safetensors to load, and refused it only seconds later. Not a file in a model's folder (beside its
+    card.json): the loader says what that one is, a model.safetensors cut to nothing as the folder's damage."""
+    if not is_model_file(path) or not path.is_file() or (path.parent / CARD_FILE).is_file():
+        return ""
+    seen = what_file_holds(path)  # text, empty, or None (anything else, or unreadable: the loader says why)
+    if seen is None:
+        return ""
+    if seen != "it holds text":
+        what = "an empty file"
+    else:
+        what = "a text file, not a safetensors file" if path.suffix.lower() == ".safetensors" else "a text file"
+    return f"{path.name} is {what}. {SUPPORTED}."
 
 
 def latent_file_note(path: Path, where: str) -> str:

@@ -124,6 +124,29 @@ def test_a_cli_gan_sample_opens_in_the_gan_with_its_seed(qtbot, window, model_di
     assert np.array_equal(new.image, pixels(tmp_path / "seed0042.png"))
 
 
+def captions(window) -> list[str]:
+    """The filmstrip's thumbnails' names, whole (their tooltips), left to right."""
+    strip = window.filmstrip
+    return [strip.item(row).toolTip() for row in range(strip.count())]
+
+
+def test_a_samples_latent_opened_beside_it_is_told_apart_in_the_filmstrip(qtbot, window, tmp_path):
+    """seed0044.npz, exported from the sample "seed 44" and edited there, opened beside it as a second "seed 44":
+    only History told the two thumbnails apart. A latent file's sample is numbered as a picture opened twice is."""
+    sample = window.document.current
+    window.gan_panel.seed.setValue(44)
+    qtbot.waitUntil(lambda: sample.seed == 44 and not window.document.samples.pending, timeout=UI_TIMEOUT)
+    settle(qtbot, sample)
+    edited_export(qtbot, window, tmp_path / "seed0044.npz")  # the name Export latent… offers it
+    new = opened(qtbot, window, tmp_path / "seed0044.npz", lambda: drop(window, [tmp_path / "seed0044.npz"]))
+    assert (new.seed, sample.name, new.name) == (44, "seed 44", "seed 44 (2)")
+    assert captions(window) == ["seed 44", "seed 44 (2)"]
+    window.document.undo()  # back to its unedited sample: the name stays its own
+    qtbot.waitUntil(lambda: window.sliders.sliders[0].value() == 0, timeout=UI_TIMEOUT)
+    settle(qtbot, new)
+    assert new.name == "seed 44 (2)" and captions(window) == ["seed 44", "seed 44 (2)"]
+
+
 def test_a_file_of_another_vae_loads_that_vae_first(qtbot, window, model_dir, image_files, tmp_path):
     item, = open_images(qtbot, window, image_files[:1])
     window.sliders.sliders[0].setValue(120)

@@ -131,6 +131,7 @@ def already_open_text(named: list[Said], opening: bool = False) -> str:
 
 def unique_name(document: Document, name: str) -> str:
     """name, or "name (2)", "(3)"… when an open item has it: a file changed since it was opened and opened again,
-    or a closed copy reopened beside it, showed two thumbnails and captions alike."""
+    or a closed copy reopened beside it, or a sample's latent file beside that sample, showed two thumbnails and
+    captions alike."""
     taken = {i.name for i in document.items.values()}
     return next(n for n in (name, *(f"{name} ({k})" for k in range(2, len(taken) + 3))) if n not in taken)

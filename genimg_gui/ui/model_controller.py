@@ -62,7 +62,18 @@ class ModelController(QObject):
             if note := no_model_note(path, "app"):  # said now, not behind queued encodes
                 self.document.error.emit(note)
                 continue
-            self.document.load_model(str(model_to_load(path) or path), named=named)
+            model = model_to_load(path) or path
+            if named and self._loading_named(model):  # the start's model of its kind (ModelList.load_start_models)
+                continue
+            self.document.load_model(str(model), named=named)
+
+    def _loading_named(self, model: Path) -> bool:
+        """Whether a model folder named on the command line is on its way as named there already: the start loads
+        the first of each kind among the files in place of the last one (ModelList.load_start_models); one named
+        twice (--vae x, and x among the files) loaded twice."""
+        doc = self.document
+        real = os.path.realpath(model)
+        return model.is_dir() and real in doc.named and real in doc.loading_paths()
 
     def ask_model_path(self) -> str:
         path, _ = QFileDialog.getOpenFileName(self.window, "Open a model", self.settings.open_folder("models"),

@@ -7,7 +7,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ..catalog import ModelEntry, bundled_copy, default_model, read_entry
+from ..catalog import ModelEntry, bundled_copy, default_model, model_to_load, read_entry
 from ..not_a_model import no_model_note
 from ..engine import requests as rq
 from ..paths import shown_path
@@ -22,6 +22,18 @@ if TYPE_CHECKING:
 def stand_in_warning(kind: str) -> str:
     """The status bar's warning while the bundled model of a kind stands in for the last one, which failed."""
     return f"Last {kind.upper()} not loaded"
+
+
+def models_among(paths: list[str] | tuple[str, ...]) -> dict[str, str]:
+    """kind -> the first genimg model folder of that kind among paths (a folder, or its card.json), by its card; a
+    model file's kind is known only once the worker has read it (document_session.named_kind): none is here."""
+    found: dict[str, str] = {}
+    for path in paths:
+        folder = model_to_load(path)
+        entry = read_entry(folder) if folder is not None and folder.is_dir() else None
+        if entry is not None:
+            found.setdefault(entry.kind, str(folder))
+    return found
 
 
 class ModelList:
@@ -82,21 +94,27 @@ class ModelList:
         default = default_model(kind, [e for e in self.entries if e.bundled])
         return default.path if default else None
 
-    def load_start_models(self, asked: dict[str, str | None]) -> None:
-        """Load the VAE and the GAN the app starts with (start_folder; asked: --vae, --gan). Should the one loaded
-        last fail (its weights damaged or cut short since), the bundled default of its kind loads instead, and one
-        error says both: the start had left no GAN, and the Generate tab greyed out with nothing said why."""
+    def load_start_models(self, options: dict[str, str | None], files: list[str] | tuple[str, ...] = ()) -> None:
+        """Load the VAE and the GAN the app starts with (start_folder): the one asked for by options (--vae, --gan),
+        else the first model folder of its kind among files (the paths named on the command line, which open_paths
+        then loads no second time: ModelController.open_models), else the last one or the bundled one. A VAE folder
+        among the files loaded after the last VAE (a kept session's), which the user had not asked for. Should the
+        one loaded last fail (its weights damaged or cut short since), the bundled default of its kind loads
+        instead, and one error says both: the start had left no GAN, and the Generate tab greyed out with nothing
+        said why."""
+        among = models_among(files)
+        asked = {kind: options.get(kind) or among.get(kind) for kind in ("vae", "gan")}
         for kind in ("vae", "gan"):
-            chosen = self.start_folder(kind, asked.get(kind))
+            chosen = self.start_folder(kind, asked[kind])
             if not chosen:
                 self.window.show_error(f"No {kind.upper()} model found in weights/; open one from the Models tab")
                 continue
-            if asked.get(kind) and (note := no_model_note(chosen, "app")):  # as a file named or dropped says it
+            if asked[kind] and (note := no_model_note(chosen, "app")):  # as a file named or dropped says it
                 self.window.document.error.emit(note)
                 continue
-            seq = self.window.document.load_model(chosen, named=bool(asked.get(kind)), kind=kind)  # the user's: named
+            seq = self.window.document.load_model(chosen, named=bool(asked[kind]), kind=kind)  # the user's: named
             default = default_model(kind, [e for e in self.entries if e.bundled])
-            if not asked.get(kind) and default and os.path.realpath(chosen) != os.path.realpath(default.path):
+            if not asked[kind] and default and os.path.realpath(chosen) != os.path.realpath(default.path):
                 self.window.document.failures.instead[seq] = \
                     lambda failed, last=chosen, bundled=default: self._instead_of_last(last, bundled, failed)
 
