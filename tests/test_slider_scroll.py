@@ -3,7 +3,8 @@ top rows), and shows a new direction's slider."""
 from __future__ import annotations
 
 import pytest
-from PySide6.QtWidgets import QScrollArea
+from PySide6.QtCore import QPoint, Qt
+from PySide6.QtWidgets import QScrollArea, QStyle, QStyleOptionSlider
 
 from conftest import UI_TIMEOUT
 from test_directions_ui import BLUE, RED, define, slider_menu, write_group
@@ -59,3 +60,55 @@ def test_adding_renaming_and_deleting_a_direction_keep_the_list_where_it_was(str
 
     slider_menu(window, len(window.sliders.sliders) - 2, "Delete")
     assert "renamed" not in window.sliders.labels() and bar.value() == min(place, bar.maximum()) > 0
+
+
+def viewport_top(window, row: int) -> int:
+    """Where slider row's top lies in the list's visible part, in px from its top."""
+    slider, viewport = window.sliders.sliders[row], scroll_area(window).viewport()
+    return slider.mapTo(viewport, slider.rect().topLeft()).y()
+
+
+def tick_preview_strips(qtbot, window) -> None:
+    """A click on the Preview strips box (which takes the focus from a slider), then its strips drawn."""
+    box = window.sliders.previews_box
+    qtbot.mouseClick(box, Qt.MouseButton.LeftButton, pos=QPoint(box.height() // 2, box.height() // 2))
+    assert box.isChecked() and box.hasFocus()
+    qtbot.waitUntil(lambda: all(strip.images for strip in window.sliders.strips), timeout=UI_TIMEOUT)
+
+
+def test_ticking_preview_strips_keeps_the_slider_in_use_where_it_was(qtbot, window):
+    """The list kept its pixel offset as the strips made every row taller: the slider the user had clicked, down the
+    list, went out of view below it (the cat-face slider gave way to PC5–PC11). It stays where it was on screen."""
+    window.resize(900, 500)
+    window.tabs.setCurrentWidget(window.slider_tab)
+    last = len(window.sliders.sliders) - 1
+    slider = window.sliders.sliders[last]
+    scroll_area(window).ensureWidgetVisible(slider)
+    option = QStyleOptionSlider()
+    slider.initStyleOption(option)
+    handle = slider.style().subControlRect(QStyle.ComplexControl.CC_Slider, option, QStyle.SubControl.SC_SliderHandle,
+                                           slider)
+    qtbot.mouseClick(slider, Qt.MouseButton.LeftButton, pos=handle.center())  # pressed and let go: no move
+    assert slider.hasFocus() and on_screen(window, last)
+    before = viewport_top(window, last)
+    tick_preview_strips(qtbot, window)
+    assert viewport_top(window, last) == before and scroll_bar(window).value() > 0
+
+
+def test_preview_strips_coming_and_going_keep_the_top_row_in_view_at_the_top(qtbot, window):
+    """With no slider in use, the row at the list's top stays there as strips come (ticked) and go (unticked): the
+    list kept its offset, and showed rows further down, then further up."""
+    window.resize(900, 500)
+    window.tabs.setCurrentWidget(window.slider_tab)
+    tick_preview_strips(qtbot, window)
+    bar = scroll_bar(window)
+    middle = len(window.sliders.sliders) // 2
+    bar.setValue(window.sliders.sliders[middle].parentWidget().y())  # its row at the top: it holds the slider
+    window.canvas.setFocus()
+    qtbot.waitUntil(window.canvas.hasFocus)
+    before = viewport_top(window, middle)
+    window.sliders.previews_box.setChecked(False)  # rows above and below it lose their strips
+    qtbot.waitUntil(lambda: not any(strip.isVisible() for strip in window.sliders.strips))
+    assert viewport_top(window, middle) == before
+    tick_preview_strips(qtbot, window)
+    assert viewport_top(window, middle) == before

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 from PySide6.QtCore import QEvent, QPoint, QPointF, QRect, QSize, Qt
 from PySide6.QtGui import QMouseEvent
-from PySide6.QtWidgets import QApplication, QDockWidget
+from PySide6.QtWidgets import QApplication, QDockWidget, QLabel, QToolBar
 
 from genimg_gui.engine.engine import Engine
 from genimg_gui.ui import window_geometry
@@ -104,6 +104,28 @@ def drag_panel_edge(qtbot, window, dock, dx: int) -> None:
         send(QEvent.Type.MouseMove, start + QPoint(step, 0), none, left)
         qtbot.wait(20)  # the window moves its separator on a timer
     send(QEvent.Type.MouseButtonRelease, start + QPoint(dx, 0), left, none)
+
+
+def test_a_toolbar_box_and_its_label_stay_together_as_the_window_narrows(qtbot, engine):
+    """At the window's least width the Radius box went into the Mask toolbar's » menu and its label stayed on the
+    bar, "Radius:" beside nothing: at each width, a label on a toolbar shows where its box does, and only there."""
+    window = bare_window(qtbot, engine)
+    labels = [label for bar in window.findChildren(QToolBar) for label in bar.findChildren(QLabel) if label.buddy()]
+    assert {label.text().strip(" :") for label in labels} == {"Compare", "Fit new images", "Radius"}
+    least = window.minimumSize().width()
+    went = set()
+    for width in [*range(1400, least, -5), least]:
+        window.resize(width, 600)
+        QApplication.processEvents()
+        for label in labels:
+            box = label.buddy()
+            assert label.isVisible() == box.isVisible(), (width, label.text())
+            if box.isVisible():  # beside it, on its right
+                gap = box.mapTo(window, QPoint()).x() - label.mapTo(window, QPoint(label.width(), 0)).x()
+                assert 0 <= gap <= 6, (width, label.text(), gap)
+            else:
+                went.add(label.text().strip(" :"))
+    assert "Radius" in went  # the window narrowed enough to move it into the » menu
 
 
 def test_the_filmstrip_keeps_the_current_thumbnail_in_view_as_the_window_narrows(qtbot, window, image_files):

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import html
 
-from PySide6.QtWidgets import QLabel, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QWidget
 
 TIP_WIDTH = 480  # px a long tooltip wraps at: plain text runs each line on (the typicality help was 1,340 px wide)
 
@@ -26,6 +26,18 @@ def labelled(text: str, widget: QWidget, said: str | None = None) -> QLabel:
     label.setBuddy(widget)
     name(widget, said or text.replace("&", "").strip(" :"))
     return label
+
+
+def labelled_together(text: str, widget: QWidget, said: str | None = None) -> QWidget:
+    """widget with its label (labelled) on its left, as one widget: a toolbar too narrow for them moves both into its
+    » menu (as two, the box went and its label stayed, "Radius:" with no box)."""
+    pair = QWidget()
+    row = QHBoxLayout(pair)
+    row.setContentsMargins(0, 0, 0, 0)
+    row.setSpacing(0)  # the label's text ends in a space
+    row.addWidget(labelled(text, widget, said))
+    row.addWidget(widget)
+    return pair
 
 
 def wrapped_tip(text: str) -> str:

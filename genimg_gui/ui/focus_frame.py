@@ -67,12 +67,20 @@ def _over(background: object, base: QColor) -> QColor:
 class FocusSlider(QSlider):
     """A slider whose handle is framed while it has the keyboard focus, in the highlight's shade that reads where the
     slider is drawn. The frame goes round the handle, not on its grey outline, where it read at under 2:1: the slider
-    is FRAME_WIDTH taller on each side to hold it."""
+    is FRAME_WIDTH larger on each side to hold it, and its handle stops FRAME_WIDTH short of either end (at ±3σ the
+    handle met the slider's edge, and the frame's side there was cut off)."""
 
     def sizeHint(self) -> QSize:  # noqa: N802 (Qt's name; QSlider's minimumSizeHint is made from it)
-        across = 2 * FRAME_WIDTH
-        horizontal = self.orientation() == Qt.Orientation.Horizontal
-        return super().sizeHint() + (QSize(0, across) if horizontal else QSize(across, 0))
+        return super().sizeHint() + QSize(2 * FRAME_WIDTH, 2 * FRAME_WIDTH)
+
+    def initStyleOption(self, option: QStyleOptionSlider) -> None:  # noqa: N802 (Qt's name)
+        """The style's slider: the widget less FRAME_WIDTH at either end along it. Qt asks this to draw the slider
+        and to place the handle under the mouse, so the groove, the handle's travel and a click agree."""
+        super().initStyleOption(option)
+        if self.orientation() == Qt.Orientation.Horizontal:
+            option.rect = option.rect.adjusted(FRAME_WIDTH, 0, -FRAME_WIDTH, 0)
+        else:
+            option.rect = option.rect.adjusted(0, FRAME_WIDTH, 0, -FRAME_WIDTH)
 
     def paintEvent(self, event) -> None:  # noqa: N802 (Qt's name)
         super().paintEvent(event)

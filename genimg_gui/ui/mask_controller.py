@@ -8,7 +8,7 @@ from PySide6.QtGui import QAction, QActionGroup, QKeySequence
 from PySide6.QtWidgets import QMenu, QToolBar
 
 from ..masking import soft_brush
-from .accessible import labelled
+from .accessible import labelled_together
 from .canvas import Canvas
 from .document import Document
 from .item import Item
@@ -39,8 +39,7 @@ class MaskController(QObject):
         self.radius.setSuffix(" px")
         self.radius.setToolTip("Brush radius in image pixels ([ and ] make it smaller and larger)")
         let_window_keys_through(self.radius)  # Undo, B, E, [ and ] work while it has the focus
-        toolbar.addWidget(labelled(" Radius: ", self.radius, "Brush radius"))
-        toolbar.addWidget(self.radius)
+        toolbar.addWidget(labelled_together(" Radius: ", self.radius, "Brush radius"))
         self.clear = QAction("&Clear mask", self)
         self.clear.setToolTip("Remove the mask: edits apply to the whole image again (undoable)")
         toolbar.addAction(self.clear)

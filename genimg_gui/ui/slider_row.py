@@ -36,14 +36,6 @@ def handle_centres(slider: QSlider) -> tuple[float, float]:
     return centres[0], centres[1]
 
 
-def handle_length(slider: QSlider) -> int:
-    """The handle's width along a horizontal slider, in px."""
-    option = QStyleOptionSlider()
-    slider.initStyleOption(option)
-    return slider.style().subControlRect(QStyle.ComplexControl.CC_Slider, option, QStyle.SubControl.SC_SliderHandle,
-                                         slider).width()
-
-
 class PreviewStrip(QWidget):
     """The direction's previews side by side (the slider's range, evenly spaced), each centred under the position of
     its slider's handle that it shows, as large as that leaves room for (at most PREVIEW_SIDE), square, a gap
@@ -107,7 +99,7 @@ class DirectionRow(QWidget):
         top.addWidget(value)
         top.addWidget(reset)
         track = QHBoxLayout()
-        inset = max(0, math.ceil((PREVIEW_SIDE - handle_length(slider)) / 2))
+        inset = max(0, math.ceil(PREVIEW_SIDE / 2 - handle_centres(slider)[0]))  # the handle's middle at its min
         track.setContentsMargins(inset, 0, inset, 0)
         track.addWidget(slider)
         layout = QVBoxLayout(self)

@@ -20,6 +20,7 @@ from ..typicality import SLIDER_SPAN
 from .direction_menu import ask_for_menu, is_menu_key, offer_menu
 from .slider_parts import RESET_ONE, DirectionName, TypicalityMeter, explain_row, name_parts
 from .slider_row import DirectionRow, PreviewStrip
+from .scroll_anchor import ScrollAnchor
 from .slider_runs import RunSlider
 
 STEPS_PER_SIGMA = 100
@@ -114,6 +115,8 @@ class SliderPanel(QWidget):
         # the sliders are the stops: the list's own was an extra Tab stop that showed nothing. Tabbing still brings
         # the next slider into view (QScrollArea.focusNextPrevChild)
         self.scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        # the slider in use stays where it is on screen as strips come or go (they grew every row above it)
+        self.anchor = ScrollAnchor(self.scroll)
         self.reset_all_button = QPushButton("Reset all")
         self.randomise_button = QPushButton("Randomise")
         self.name_menu_places({})
@@ -138,6 +141,7 @@ class SliderPanel(QWidget):
         deleted, and a new name lasts for the session."""
         self._own_from = own_from
         place = self.scroll.verticalScrollBar().value()
+        self.anchor.forget()
         while self._rows.count():
             old = self._rows.takeAt(0).widget()
             # hidden now: deleted only as the event loop comes round, and a question asked meanwhile (an SD VAE's
@@ -190,6 +194,7 @@ class SliderPanel(QWidget):
         # anywhere on the row, between its parts and on its strip too (it passes the request on to the row)
         offer_menu((line, name, slider, value, reset), lambda at, i=row: self.show_menu(i, at))
         self._rows.addWidget(line)
+        self.anchor.watch(line, slider)
         line.show()  # now, not once the event loop runs (Qt's way): set_directions lays the rows out at once
         # with strips on, its room is kept before its thumbnails come: the list rebuilt without it was shorter, and
         # the place it was scrolled to (set_directions) was cut to that length

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Callable
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QComboBox, QMenu, QToolBar
 
-from .accessible import labelled
+from .accessible import labelled_together
 from .action_texts import close_keys, redo_keys
 from .canvas_zoom import zoom_shortcuts, zoom_steps
 from .compare_actions import CompareActions
@@ -112,10 +112,8 @@ class WindowMenus:
         tools.addAction(self.undo_action)
         tools.addAction(self.redo_action)
         tools.addSeparator()
-        tools.addWidget(labelled(" Compare: ", self.compare))
-        tools.addWidget(self.compare)
-        tools.addWidget(labelled(" Fit new images: ", self.fit_mode))
-        tools.addWidget(self.fit_mode)
+        tools.addWidget(labelled_together(" Compare: ", self.compare))
+        tools.addWidget(labelled_together(" Fit new images: ", self.fit_mode))
         self.addToolBar(tools)
         mask_tools = QToolBar("Mask")
         mask_tools.setObjectName("mask_tools")
