@@ -19,8 +19,8 @@ from .engine.requests import ModelInfo
 from .engine.runtime import LatentMismatch, Runtime
 from .file_damage import what_file_holds
 from .export import LatentFile, file_kind, read_latent
-from .latent_model import (made_scale, other_scale, other_weights_at, own_model as found_model, recorded_name,
-                           same_model, sd_file, sd_file_gone)
+from .latent_model import (made_scale, other_scale, other_weights_at, other_weights_said, own_model as found_model,
+                           recorded_name, same_model, sd_file, sd_file_gone)
 from .wording import converted_scale
 
 
@@ -185,9 +185,9 @@ def fallback_note(path: Path, f: LatentFile, kind: str, used: str) -> str:
                 f"another {kind.upper()} made it, pass --{kind} with its folder, as another model gives another "
                 "picture")
     if there := other_weights_at(f, path, kind):  # its folder trained again in place since: not its model now
-        return (f"genimg: note: {file} was made with {name}, and {there} now holds other weights than those it "
-                f"was made with; decoded with {used} instead, which gives another picture (pass --{kind} with a "
-                "folder that holds its weights to decode it with its own)")
+        return (f"genimg: note: {file} was made with {name}, and {other_weights_said(f, there)}; decoded with "
+                f"{used} instead, which gives another picture (pass --{kind} with a folder that holds its weights "
+                "to decode it with its own)")
     where = f" at {f.model_path}" if f.model_path else ""
     return (f"genimg: note: {file} was made with {name}, not found{where}; decoded with {used} instead, which "
             f"gives another picture ({pass_own(f, path, kind)} to decode it with its own)")
@@ -201,8 +201,8 @@ def made_by(f: LatentFile, path: Path, kind: str, used: str, own: Path | None) -
     if not f.model_path:
         return ""
     if there := other_weights_at(f, path, kind):
-        return (f"; it was made by {recorded_name(f)}, and {there} now holds other weights than those it was made "
-                f"with: pass --{kind} with a folder that holds its weights")
+        return (f"; it was made by {recorded_name(f)}, and {other_weights_said(f, there)}: pass --{kind} with a "
+                "folder that holds its weights")
     recorded = Path(f.model_path).expanduser()
     if recorded.exists() and recorded.resolve() == Path(used).resolve():
         return (f"; it records this {kind.upper()} ({f.model_path}) as the one that made it: the file was damaged "

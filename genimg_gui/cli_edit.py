@@ -24,7 +24,8 @@ from .edit import AmbiguousDirection, Directions, EditState, edited_latent
 from .engine.requests import ModelInfo
 from .engine.runtime import Runtime
 from .export import export_latent, export_name, export_picture, model_record
-from .imaging import image_grid
+from .imaging import ImageLoadError, image_grid
+from .not_a_model import latent_as_picture_note
 from .recipe import Recipe, RecipeError, opened_path
 from .wording import close_name, where_it_starts, with_word
 from .typicality import OFF_DISTRIBUTION, SLIDER_SPAN, UNUSUAL_BELOW
@@ -232,6 +233,8 @@ def edit(args: argparse.Namespace) -> int:
         check_writable(args.save_recipe)  # before the images: a recipe refused after them had cost every edit
 
     def work(path: Path, stem: str) -> None:
+        if note := latent_as_picture_note(path, "edit"):  # the image reader said only that it reads no such format
+            raise ImageLoadError(note)
         _, base, _ = encoded(rt, model, path, fit, reconstruct=False)  # render decodes it, edited
         latent, image = render(rt, "vae", base, recipe, values, model.directions)
         write_png(image, args.out / export_name(stem, ".png", edited=True), args.scale)

@@ -5,17 +5,16 @@ The same path (morph.morph_path) and the same decode (engine.runtime) as the app
 from __future__ import annotations
 
 import argparse
-import shlex
 from pathlib import Path
 
 from .typed_options import typed
 from .cli_commands import (CLIError, Progress, UsageError, check_scale, check_writable, encoded, note_ignored, say,
                            writing, wrote)
 from .cli_models import class_index, fit_used, load_model, seed_draw
-from .cli_names import shown_name
+from .cli_names import named_as_typed
 from .cli_pictures import pictures_given
-from .export import read_latent
 from .image_files import no_images_in
+from .not_a_model import latent_as_picture_note
 from .wording import one_of
 from .animation_files import FORMATS, default_scale, fps_note, write_animation
 from .morph import common_grid, min_frames, morph_path
@@ -86,13 +85,8 @@ def keyframe_pictures(paths: list[Path]) -> list[Path]:
 
 def check_no_latents(images: list[Path]) -> None:
     """A latent file among the keyframes is refused before the model loads, with the command that makes it an image
-    (Pillow's "img00.npz is not an image Pillow can read" named neither what a morph takes nor what to do)."""
+    (Pillow's "img00.npz is not an image Pillow can read" named neither what a morph takes nor what to do), in the
+    words `genimg edit` says it (not_a_model.latent_as_picture_note)."""
     for path in images:
-        if path.suffix.lower() != ".npz" or not path.is_file():
-            continue
-        try:
-            read_latent(path)
-        except ValueError:  # another .npz: the image reader says what it is
-            continue
-        raise UsageError(f"{shown_name(path)} is a latent file, not an image: a morph takes images (VAE) or --seeds "
-                         f"(GAN); decode it to an image first with `genimg decode {shlex.quote(str(path))} -o DIR`")
+        if note := latent_as_picture_note(path, "interpolate"):
+            raise UsageError(named_as_typed(note, str(path)))

@@ -13,7 +13,7 @@ from . import seed_draws
 from .catalog import BUNDLED_DIR, TRAINABLE, bundled_models, default_model, user_file
 from .cli_args import scale_option
 from .cli_commands import CLIError, UsageError, note_ignored, say
-from .cli_names import shown_name
+from .cli_names import named_as_typed, shown_name
 from .engine.requests import ModelInfo
 from .engine.runtime import Runtime
 from .image_files import with_pictures_step
@@ -149,9 +149,10 @@ def by_word(typed: str, labels: list[str], option: str, doing: str, whose: str, 
 def load_into(rt: Runtime, path: Path, latent_scale: float | None,
               progress: Callable[[float, str], None] = lambda _f, _t: None, chosen: bool = True) -> ModelInfo:
     """rt.load, with the SD VAE scale question turned into the option that answers it, and a path that is no model
-    (a training checkpoint, a latent file, a recipe: not_a_model.no_model_note) answered as the app answers it."""
+    (a training checkpoint, a latent file, a recipe: not_a_model.no_model_note) answered as the app answers it, the
+    file named by its path as typed (`--vae enc/p001.npz` was "p001.npz is a latent file …")."""
     if note := no_model_note(path, "cli"):
-        raise ModelFileError(note)
+        raise ModelFileError(named_as_typed(note, str(path)))
     try:
         info = rt.load(str(path), progress, latent_scale, chosen)
     except NeedsScale as e:

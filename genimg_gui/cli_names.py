@@ -30,8 +30,11 @@ def shown_name(path: str | Path) -> str:
 def named_as_typed(message: str, typed: str) -> str:
     """An error message about one input, naming it by its path as typed (shown_name): where the message names it by
     its bare name (the readers the window shares name files so), that name is the path typed; where it names it not
-    at all, the path leads ("seed 3: …"). Two inputs of one name in two folders (c/q.jpg d/q.jpg) were both "q.jpg"."""
-    if typed not in message:
+    at all, the path leads ("seed 3: …"). Two inputs of one name in two folders (c/q.jpg d/q.jpg) were both "q.jpg".
+    A command the message gives (in backticks) may hold the path typed, which names the file there only: `genimg info
+    enc/p001.npz` said "p001.npz is a latent file …: `genimg decode enc/p001.npz -o enc` …". Said twice, the message
+    is named once (load_into's, then for_each's)."""
+    if typed not in re.sub(r"`[^`]*`", "", message):
         name, found = Path(typed).name, 0
         if name:  # "." has none
             bare = re.compile(rf"(?<![\w/\\.-]){re.escape(name)}(?!\w|\.\w)")

@@ -75,14 +75,27 @@ def own_model(f: LatentFile, beside: Path, kind: str, entries: list[ModelEntry],
 def other_weights_at(f: LatentFile, beside: Path, kind: str,
                      digest_of: DigestOf = held_digest_or_none) -> Path | None:
     """The folder the file records where it now holds other weights than those the file was made with (trained again
-    in place since), for what to say of it; None where it holds them, is gone, or the file records no digest."""
+    in place since), for what to say of it (other_weights_said); None where it holds them, is gone, or the file
+    records no digest. The very folder it records (an absolute path) whatever its card names now: a copy of V
+    trained again as `-o Vc --resume` is named Vc, and the folder, there, was said "not found". A relative path's
+    places are guesses (_recorded_places), each taken only where it holds a model of the file's name."""
     if not f.identity:
         return None
+    name = "" if Path(f.model_path).expanduser().is_absolute() else f.model_name
     for place in _recorded_places(f.model_path, beside):
-        if _model_at(place, kind, f.model_name) is not None:
+        if _model_at(place, kind, name) is not None:
             held = digest_of(place)  # None: no weights file, so no other weights either
             return place if held is not None and held != f.identity.lower() else None
     return None
+
+
+def other_weights_said(f: LatentFile, there: Path) -> str:
+    """"PATH now holds other weights than those it was made with", of the folder other_weights_at found, naming the
+    model there where its card names another than the file records (the window and `genimg decode` alike)."""
+    entry = read_entry(there)
+    renamed = f" (the model there is named {entry.name} now)" \
+        if entry is not None and entry.name != recorded_name(f) else ""
+    return f"{there} now holds other weights than those it was made with{renamed}"
 
 
 def same_model(f: LatentFile, own: Path | None, info: ModelInfo,

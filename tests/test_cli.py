@@ -158,7 +158,7 @@ def test_info_on_a_latent_file_says_what_it_is_and_what_reads_it(vae, image_file
     capsys.readouterr()
     assert run("info", latent) == 1
     err = capsys.readouterr().err
-    assert (f"genimg: error: {latent.name} is a latent file (from genimg encode, generate, edit or the app), not a "
+    assert (f"genimg: error: {latent} is a latent file (from genimg encode, generate, edit or the app), not a "
             f"model: `genimg decode '{latent}' -o '{latent.parent}'` decodes it beside itself") in err
     assert "zip" not in err
     suggested = shlex.split(err.split("`")[1])  # a command that works: decode wants -o

@@ -91,7 +91,7 @@ def test_a_file_of_another_kind_is_named_by_its_kind(vae, image_files, tmp_path,
     capsys.readouterr()
     assert run("info", recipe) == 1
     err = capsys.readouterr().err
-    assert "genimg: error: r1.json is an edit recipe made with tiny-vae (PC1 (" in err, err
+    assert f"genimg: error: {recipe} is an edit recipe made with tiny-vae (PC1 (" in err, err  # named as typed
     assert f"%) +1.00σ), not a model: `genimg edit IMAGE -o OUT --recipe {recipe}` applies it\n" in err, err
     no_card = shutil.copytree(vae, tmp_path / "no-card")
     (no_card / "card.json").unlink()

@@ -36,8 +36,8 @@ from ..engine import requests as rq
 from ..export import LatentFile, read_latent
 from ..file_stamp import FileStamp, stamp_of
 from ..history import History
-from ..latent_model import (DigestOf, WeightsUnread, made_scale, other_scale, other_weights_at, own_model,
-                            read_elsewhere, recorded_name, same_model)
+from ..latent_model import (DigestOf, WeightsUnread, made_scale, other_scale, other_weights_at, other_weights_said,
+                            own_model, read_elsewhere, recorded_name, same_model)
 from ..paths import command_path
 from ..wording import listed
 from .already_open import new_files, open_copy, show_open
@@ -201,7 +201,8 @@ class LatentFiles:
                 del self.claims[claimed]
             doc.error.emit(not_opened_at_scale(path, recorded_name(f), info, made_scale(f, own))
                            if info is not None and asked is None and other_scale(f, own, info) else
-                           not_opened(path, recorded_name(f), kind, f.model_path, info, there, asked))
+                           not_opened(path, recorded_name(f), kind, f.model_path, info,
+                                      other_weights_said(f, there) if there is not None else "", asked))
         else:
             self._load_for(path, recorded_name(f), kind, info, own)
 
@@ -290,19 +291,19 @@ def made_in(f: LatentFile, own: Path | None, info: rq.ModelInfo, digest_of: Dige
     return (not f.identity and not recorded_name(f)) or same_model(f, own, info, digest_of)
 
 
-def not_opened(latent: str, model: str, kind: str, path: str, info: rq.ModelInfo | None, there: Path | None,
+def not_opened(latent: str, model: str, kind: str, path: str, info: rq.ModelInfo | None, held: str,
                loaded: _Load | None) -> str:
     """Why the latent file at `latent` was not opened: the model it was made with is not here (path: where it records
-    that model; there: that folder, which holds other weights now; loaded: the model loaded for it, which did not
-    load, is not its weights, or another took its place), and what to do; the decode command names the file by its
-    whole path, as it is pasted in a terminal in any folder."""
+    that model; held: that folder holds other weights now, in latent_model.other_weights_said's words, or ""; loaded:
+    the model loaded for it, which did not load, is not its weights, or another took its place), and what to do; the
+    decode command names the file by its whole path, as it is pasted in a terminal in any folder."""
     name = Path(latent).name
     if not model:
         return f"{name} was not opened: it records no model, and no {kind.upper()} is loaded; load one first"
     if loaded is not None:
         why = loaded_for_it(model, info, loaded)
-    elif there is not None:
-        why = f"{model} at {there} now holds other weights than those it was made with, and no model listed holds them"
+    elif held:
+        why = f"{model} at {held}, and no model listed holds them"
     elif info is not None and info.name == model:  # another of its name: trained again elsewhere, or apart
         why = (f"the {model} loaded ({info.path}) holds other weights than those it was made with, and "
                + (f"the one that made it was not found at {path}" if path else "no model listed holds its weights"))

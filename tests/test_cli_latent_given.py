@@ -1,0 +1,49 @@
+"""A latent file given where a model or a picture goes: `genimg info enc/p001.npz` named it "p001.npz", unlike every
+other message, which names a file as typed; `genimg edit enc/p001.npz` said only "is not an image in a format genimg
+reads", where `genimg interpolate` names the command that makes its picture (no Qt)."""
+from __future__ import annotations
+
+import shlex
+from pathlib import Path
+
+from genimg_gui.cli import main
+from test_cli import run, vae  # noqa: F401 (fixture)
+
+
+def encoded_here(vae, image_files, tmp_path, monkeypatch, capsys) -> Path:
+    """A latent file encoded into enc/, with the current folder tmp_path: its path as typed, enc/NAME.npz."""
+    monkeypatch.chdir(tmp_path)
+    assert run("encode", "--vae", vae, image_files[0], "-o", "enc") == 0
+    capsys.readouterr()
+    return Path("enc") / f"{image_files[0].stem}.npz"
+
+
+def test_a_latent_file_given_as_a_model_is_named_as_typed(vae, image_files, tmp_path, monkeypatch, capsys):
+    latent = encoded_here(vae, image_files, tmp_path, monkeypatch, capsys)
+    said = (f"genimg: error: {latent} is a latent file (from genimg encode, generate, edit or the app), not a model: "
+            f"`genimg decode {shlex.quote(str(latent))} -o enc` decodes it beside itself\n")
+    assert run("info", latent) == 1
+    assert capsys.readouterr().err == said
+    assert run("encode", "--vae", latent, image_files[0], "-o", "out") == 1
+    assert said in capsys.readouterr().err
+    monkeypatch.chdir(tmp_path / "enc")  # typed bare, in its own folder: named so
+    assert run("info", latent.name) == 1
+    assert capsys.readouterr().err.startswith(f"genimg: error: {latent.name} is a latent file (")
+
+
+def test_edit_of_a_latent_file_says_how_to_edit_one_in_interpolates_words(vae, image_files, tmp_path, monkeypatch,
+                                                                          capsys):
+    latent = encoded_here(vae, image_files, tmp_path, monkeypatch, capsys)
+    decode = f"genimg decode {shlex.quote(str(latent))} -o DIR"
+    assert run("edit", "--vae", vae, latent, image_files[1], "--edit", "PC1=1", "-o", "ee") == 1
+    err = capsys.readouterr().err
+    assert (f"genimg: error: {latent} is a latent file, not an image: edit takes images; decode it to an image first "
+            f"with `{decode}` and edit the PNG it writes, or `genimg-gui {shlex.quote(str(latent))}` opens it to edit its latent "
+            "itself\n") in err, err
+    assert (tmp_path / "ee" / f"{image_files[1].stem}_edited.png").is_file()  # the others go on
+    assert run("interpolate", "--vae", vae, latent, image_files[1], "-o", "m.gif") == 2
+    assert (f"genimg interpolate: error: {latent} is a latent file, not an image: a morph takes images (VAE) or "
+            f"--seeds (GAN); decode it to an image first with `{decode}`\n") in capsys.readouterr().err
+    # the decode named makes a picture edit takes
+    assert main(shlex.split(decode.replace("DIR", "dec"))[1:]) == 0
+    assert run("edit", "--vae", vae, Path("dec") / f"{latent.stem}_decoded.png", "--edit", "PC1=1", "-o", "ee") == 0
