@@ -38,8 +38,8 @@ def test_edit_of_a_latent_file_says_how_to_edit_one_in_interpolates_words(vae, i
     assert run("edit", "--vae", vae, latent, image_files[1], "--edit", "PC1=1", "-o", "ee") == 1
     err = capsys.readouterr().err
     assert (f"genimg: error: {latent} is a latent file, not an image: edit takes images; decode it to an image first "
-            f"with `{decode}` and edit the PNG it writes, or `genimg-gui {shlex.quote(str(latent))}` opens it to edit its latent "
-            "itself\n") in err, err
+            f"with `{decode}` and edit the PNG it writes, or `genimg-gui {shlex.quote(str(latent))}` opens it to edit "
+            "its latent itself\n") in err, err
     assert (tmp_path / "ee" / f"{image_files[1].stem}_edited.png").is_file()  # the others go on
     assert run("interpolate", "--vae", vae, latent, image_files[1], "-o", "m.gif") == 2
     assert (f"genimg interpolate: error: {latent} is a latent file, not an image: a morph takes images (VAE) or "
