@@ -22,7 +22,7 @@ from contextlib import suppress
 from pathlib import Path
 
 # first: a Ctrl+C or kill while the modules below load (numpy among them) ends genimg in one line, not a traceback
-from .train.stopping import Handlers, put_back, stops_end_at_once
+from .train.stopping import Handlers, first_process, put_back, stops_end_at_once
 _HANDLERS_BEFORE = stops_end_at_once()  # put back at the end of this module, as an import must leave them
 
 from . import __version__
@@ -50,18 +50,12 @@ def _runs(name: str, module: str = "cli_commands"):
     return run
 
 
-def _first_process() -> bool:
-    """False in all but rank 0 of a torchrun group: each process refuses the same command line, and the reason
-    printed once per process buried itself under copies (torch.distributed is not joined yet: RANK tells)."""
-    return os.environ.get("RANK", "0") == "0"
-
-
 class Parser(argparse.ArgumentParser):
     """argparse's parser, refusing a command line in rank 0 only of a torchrun group (as main() does its own
     refusals); its sub-commands' parsers are of this class too."""
 
     def error(self, message: str):
-        if _first_process():
+        if first_process():  # each process of a torchrun group refuses the same command line: one says why
             super().error(message)
         self.exit(2)
 
@@ -280,7 +274,7 @@ def _told(args: argparse.Namespace) -> int:
         _stdout_to_devnull()  # as for a closed stdout: the flush at exit raises no second error
         return 1
     except USAGE_ERRORS as e:
-        if _first_process():
+        if first_process():
             say(f"genimg {args.command}: error: {e}")
         return 2
     except USER_ERRORS as e:

@@ -120,20 +120,27 @@ def test_shard_splits_a_global_batch_without_overlap():
     assert len(parts[0]) == len(parts[1]) == 4
 
 
-def test_torchrun_two_processes_train_one_model(tmp_path):
-    data = tmp_path / "data"
-    data.mkdir()
+TORCHRUN = [sys.executable, "-m", "torch.distributed.run", "--nproc-per-node", "2", "-m", "genimg_gui.cli", "train"]
+ONE_THREAD = {**os.environ, "OMP_NUM_THREADS": "1"}
+
+
+def squares(folder: Path) -> Path:
+    """24 images of a coloured square on white."""
+    folder.mkdir()
     rng = np.random.default_rng(0)
     for i in range(24):
         img = np.full((32, 32, 3), 255, np.uint8)
         img[8:24, 8:24] = rng.integers(0, 255, 3)
-        Image.fromarray(img).save(data / f"{i}.png")
+        Image.fromarray(img).save(folder / f"{i}.png")
+    return folder
+
+
+def test_torchrun_two_processes_train_one_model(tmp_path):
+    data = squares(tmp_path / "data")
     out = tmp_path / "vae"
-    cmd = [sys.executable, "-m", "torch.distributed.run", "--nproc-per-node", "2", "-m", "genimg_gui.cli",
-           "train", "vae", str(data), "-o", str(out), "--resolution", "32", "--steps", "3", "--batch-size", "8",
+    cmd = [*TORCHRUN, "vae", str(data), "-o", str(out), "--resolution", "32", "--steps", "3", "--batch-size", "8",
            "--holdout", "2", "--threads", "1", "--set", "channels=[8,16]", "--set", "latent_channels=2"]
-    env = {**os.environ, "OMP_NUM_THREADS": "1"}
-    done = subprocess.run(cmd, capture_output=True, text=True, timeout=240, env=env)
+    done = subprocess.run(cmd, capture_output=True, text=True, timeout=240, env=ONE_THREAD)
     assert done.returncode == 0, done.stderr[-2000:]
     card = json.loads((out / "card.json").read_text())
     assert card["training"]["processes"] == 2 and card["training"]["steps"] == 3
@@ -141,6 +148,23 @@ def test_torchrun_two_processes_train_one_model(tmp_path):
     net, _ = load_model(Path(out))
     assert net.cfg.latent_channels == 2
     uneven = subprocess.run([*cmd[:cmd.index("--batch-size") + 1], "3", "--overwrite"], capture_output=True,
-                            text=True, timeout=240, env=env)
+                            text=True, timeout=240, env=ONE_THREAD)
     assert done.returncode == 0 and uneven.returncode != 0  # torchrun reports a worker's 2 as its own 1
     assert uneven.stderr.count("does not split evenly over 2 processes") == 1  # rank 0 alone says why
+
+
+def test_torchrun_says_the_lines_before_the_run_once(model_dir, tmp_path):
+    """Rank 0 alone logs: the resolution a --latent-of VAE gave and the options a --resume took were said by every
+    process, as the command checks them before the group is joined."""
+    data, out = squares(tmp_path / "data"), tmp_path / "gan"
+    started = subprocess.run([*TORCHRUN, "gan", str(data), "-o", str(out), "--latent-of", str(model_dir / "tiny-vae"),
+                              "--steps", "1", "--batch-size", "8", "--holdout", "0", "--threads", "1",
+                              "--set", "channels=[16,8,8]", "--set", "z_dim=16", "--set", "w_dim=16"],
+                             capture_output=True, text=True, timeout=240, env=ONE_THREAD)
+    assert started.returncode == 0, started.stderr[-2000:]
+    assert started.stderr.count("resolution: 32px, that of the --latent-of VAE\n") == 1
+    resumed = subprocess.run([*TORCHRUN, "gan", str(data), "-o", str(out), "--resume", "--steps", "2", "--threads",
+                              "1"], capture_output=True, text=True, timeout=240, env=ONE_THREAD)
+    assert resumed.returncode == 0, resumed.stderr[-2000:]
+    assert resumed.stderr.count("resuming with the run's --batch-size 8, --holdout 0, --latent-of ") == 1
+    assert resumed.stderr.count("resumed from step 1\n") == 1

@@ -26,10 +26,34 @@ def test_skipped_files_are_named_on_stderr_the_first_ten_of_each_reason(tmp_path
     err = capsys.readouterr().err
     assert f"data: 12 images from {data.resolve()}, 13 files skipped; device: " in err
     named = ", ".join(f"bad {i:02}.png" for i in range(10))
-    assert f"\nskipped, not an image: {named} and 2 more\n" in err
+    assert f"\nskipped, not an image (the file is empty: 0 bytes): {named} and 2 more\n" in err
     assert "\nskipped, smaller than 16px: more/tiny.png\n" in err
-    assert read_entry(tmp_path / "out").card["training"]["skipped"] == {"file is not an image": 12,
-                                                                        "smaller than 16px": 1}
+    assert read_entry(tmp_path / "out").card["training"]["skipped"] == {
+        "file is not an image (the file is empty: 0 bytes)": 12, "smaller than 16px": 1}
+
+
+def test_skipped_files_are_said_in_encode_s_words_and_listed_as_encode_reads_a_folder(model_dir, tmp_path, capsys):
+    """The log said "skipped, not an image: fake.jpg, zero.png" of a text file and an empty one, which encode tells
+    apart, and listed cut1, cut10, cut11, cut2 where encode reads cut1, cut2, cut10, cut11."""
+    data = make_shapes(tmp_path / "data", 12)
+    (data / "zero.png").write_bytes(b"")
+    (data / "fake.jpg").write_text("not a picture\n")
+    whole = (data / "shape (2).png").read_bytes()
+    for n in (11, 10, 2, 1):
+        (data / f"cut{n}.png").write_bytes(whole[:len(whole) // 2])
+    assert main(["encode", str(data), "--vae", str(model_dir / "tiny-vae"), "-o", str(tmp_path / "encoded")]) == 1
+    said = [line.removeprefix(f"genimg: error: {data}/").split(" is ", 1)
+            for line in capsys.readouterr().err.splitlines() if line.startswith("genimg: error: ")]
+    assert [name for name, _ in said] == ["cut1.png", "cut2.png", "cut10.png", "cut11.png", "fake.jpg", "zero.png"]
+    by_reason: dict[str, list[str]] = {}
+    for name, reason in said:
+        by_reason.setdefault(reason, []).append(name)
+    assert train("vae", data, tmp_path / "out", 1) == 0
+    err = capsys.readouterr().err
+    for reason, names in by_reason.items():  # each reason in encode's words, its files in encode's order
+        assert f"\nskipped, {reason}: {', '.join(names)}\n" in err
+    assert "\nskipped, damaged or cut short (its end is missing): cut1.png, cut2.png, cut10.png, cut11.png\n" in err
+    assert "\nskipped, not an image (it holds text): fake.jpg\n" in err
 
 
 def test_a_folder_without_a_usable_image_names_the_files_skipped(tmp_path, capsys):
@@ -37,7 +61,8 @@ def test_a_folder_without_a_usable_image_names_the_files_skipped(tmp_path, capsy
     data.mkdir()
     (data / "bad.png").write_bytes(b"")
     assert train("vae", data, tmp_path / "out", 1) == 1
-    assert (f"no usable images in {data.resolve()}, 1 file skipped:\nskipped, not an image: bad.png"
+    assert (f"no usable images in {data.resolve()}, 1 file skipped:\nskipped, not an image (the file is empty: "
+            "0 bytes): bad.png"
             in capsys.readouterr().err)
 
 

@@ -46,7 +46,8 @@ def test_a_failed_run_says_so_and_why_in_a_fresh_log(qtbot, tmp_path):
     assert dialog.watch.progress.format() == "failed (exit code 1)"
     assert dialog.watch.failure.isVisible()
     assert dialog.watch.failure.text() == (f"⚠ The run failed: no usable images in {fake}, 1 file skipped: "
-                                           "skipped, not an image in a format genimg reads: fake.png")
+                                           "skipped, not an image in a format genimg reads (supported: PNG, JPEG, "
+                                           "WebP, BMP, TIFF, GIF): fake.png")
     assert dialog.watch.failure.toolTip() == dialog.watch.failure.text()
     assert dialog.start_button.isEnabled() and not dialog.stop_button.isEnabled()
     assert not dialog.load_button.isEnabled()

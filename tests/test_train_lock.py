@@ -122,6 +122,19 @@ def test_a_lock_left_by_a_process_that_is_gone_is_taken_over_with_a_note(data_di
     assert not (out / LOCK_FILE).exists()
 
 
+def test_a_refused_run_says_nothing_of_taking_over(data_dir, tmp_path, capsys):
+    """"taking over from an earlier genimg train …" came just before the refusal, as if the run were starting."""
+    out = tmp_path / "vae"
+    assert train("vae", data_dir, out, 1) == 0
+    pid = dead_pid()
+    write_lock(out, pid)
+    capsys.readouterr()
+    assert train("vae", data_dir, out, 1) == 2  # neither --resume nor --overwrite: the earlier run is refused
+    err = capsys.readouterr().err
+    assert err.startswith(f"genimg train: error: {out} already holds an earlier run") and "taking over" not in err
+    assert not (out / LOCK_FILE).exists()
+
+
 @on_linux
 @pytest.mark.parametrize("case", ["id reused", "rebooted"])
 def test_a_lock_whose_process_id_is_now_another_process_s_is_taken_over(case, data_dir, tmp_path, capsys):

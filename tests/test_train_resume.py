@@ -4,6 +4,7 @@ with it, and without its card it takes the options its checkpoint records, or is
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 
 import pytest
@@ -111,6 +112,33 @@ def test_a_resume_typed_with_another_held_out_split_is_refused_before_the_images
     assert load_model(out)[1]["training"]["steps"] == 2
 
 
+@pytest.mark.parametrize("typed", [["--holdout", "5"], ["--resolution", "64"], ["--seed", "3"],
+                                   ["--set", "channels=[8,8]"], ["--latent-of", "emoji-vae"]],
+                         ids=["holdout", "resolution", "seed", "channels", "latent-of"])
+def test_a_refused_resume_says_nothing_of_resuming(typed, data_dir, tmp_path, capsys):
+    """"resuming with the run's --steps 2, …" came before the refusal of the option typed, as if the run went on."""
+    out = tmp_path / "vae"
+    assert train("vae", data_dir, out, 2, "--sample-every", "1") == 0
+    capsys.readouterr()
+    assert main(["train", "vae", str(data_dir), "-o", str(out), "--threads", "1", "--resume", *typed]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("genimg train: error: ") and "resuming" not in err
+    assert main(["train", "vae", str(data_dir), "-o", str(out), "--threads", "1", "--resume", "--steps", "3"]) == 0
+    assert "resuming with the run's --batch-size 8, --holdout 8, --sample-every 1\n" in capsys.readouterr().err
+
+
+def test_a_refusal_of_an_option_the_resume_took_says_so(data_dir, model_dir, tmp_path, capsys):
+    """The line naming the options taken is said once the run is accepted: the refusal names the one it is of."""
+    vae = tmp_path / "vae"
+    shutil.copytree(model_dir / "tiny-vae", vae)
+    assert train("gan", data_dir, tmp_path / "gan", 1, "--latent-of", str(vae), "--set", "channels=[16,8,8]") == 0
+    shutil.rmtree(vae)
+    capsys.readouterr()
+    assert resumed_gan(data_dir, tmp_path / "gan") == 2
+    assert capsys.readouterr().err == (f"genimg train: error: --latent-of: {vae.resolve()} does not exist (this "
+                                       f"--resume took the run's --latent-of {vae.resolve()})\n")
+
+
 def test_a_resume_may_switch_the_mirrors_and_keep_best_on(data_dir, tmp_path, capsys):
     """Neither moves an image between the training and the held-out ones."""
     out = tmp_path / "vae"
@@ -152,11 +180,12 @@ def test_without_its_card_a_resume_takes_the_options_its_checkpoint_records(lose
     capsys.readouterr()
     assert resumed(data_dir, out, 3, "--resolution", "64") == 2
     err = capsys.readouterr().err
-    assert (f"{out / 'card.json'} {said}" in err and f"resuming with the options the run was started with, as "
-            f"{out / CHECKPOINT_FILE} records them") in err
     assert "the run was started with --resolution 32 (now: --resolution 64)" in err
+    assert "resuming with" not in err  # said once the resume is accepted
     assert resumed(data_dir, out, 3) == 0
     err = capsys.readouterr().err
+    assert (f"{out / 'card.json'} {said}" in err and f"resuming with the options the run was started with, as "
+            f"{out / CHECKPOINT_FILE} records them") in err
     assert "resuming with the run's --holdout 3, --seed 5, --sample-every 1, --mirror, --keep-best" in err
     _, card = load_model(out)
     assert card["resolution"] == 32 and card["training"]["held_out"] == 3
@@ -208,7 +237,8 @@ def test_a_latent_gan_whose_vae_was_trained_again_in_its_folder_is_not_resumed(d
     errors = [line for line in err.splitlines() if "error" in line]
     assert errors == [f"genimg train: error: --latent-of {vae.resolve()} was trained again since this GAN started "
                       "(its weights differ): the GAN draws in the old VAE's latent space; start the GAN over "
-                      f"(--overwrite), or put the old VAE back in {vae.resolve()}"]
+                      f"(--overwrite), or put the old VAE back in {vae.resolve()} (this --resume took the run's "
+                      f"--latent-of {vae.resolve()})"]
     assert "data: " not in err and load_model(gan)[1]["training"]["steps"] == 1
     (vae / "model.safetensors").write_bytes(old.read_bytes())
     assert resumed_gan(data_dir, gan) == 0

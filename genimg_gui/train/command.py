@@ -3,10 +3,9 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 from contextlib import nullcontext
 from pathlib import Path
-from typing import Callable
+from typing import TYPE_CHECKING, Callable
 
 from ..catalog import latent_of_to_type, recorded_latent_of
 from ..cli_args import model_path
@@ -14,14 +13,17 @@ from ..data_folder import model_folder_name
 from ..earlier_run import CHECKPOINT_FILE
 from ..holdout import HOLDOUT
 from ..typed_options import Typed, typed
-from . import StoppedEarly, TrainUsageError
+from . import StoppedEarly, TrainError, TrainUsageError
 from .arg_types import (DEVICES, device_name, held_out_count, learning_rate, positive_float,
                         positive_int, resolution, seed_number)
 from .out_checks import check_out_folder, check_output
 from .out_lock import holding_output
-from .resumed_options import resumed_card, take_resumed_options
+from .resumed_options import resumed_card, take_resumed_options, with_taken_named
 from .settings import GAN_SETTINGS, VAE_SETTINGS, check_setting, check_together, unknown_setting
-from .stopping import GuardedLog, exit_code, nothing_written, stop_signals_interrupt, to_stderr
+from .stopping import GuardedLog, exit_code, first_process, main_log, nothing_written, stop_signals_interrupt
+
+if TYPE_CHECKING:  # torch: imported where the run starts, not for --help
+    from .loop import TrainOptions
 
 PRECISIONS = ("auto", "fp32", "bf16")  # --precision's choices; loop.resolved_precision says what auto means
 DEFAULT_LABEL_COLUMN = "label"
@@ -214,8 +216,7 @@ def stoppable(run: Callable[[], int]) -> int:
     run removed on the way out (holding_output), a line that says so, and the signal's exit code (130, 143, 129),
     as a stop at the first step. They killed it outright while the images loaded: the lock stayed, the folder with
     it, and the Train… dialog read a crash."""
-    # rank 0's log alone under torchrun, as the loop's; a closed one: the stop goes on, unsaid
-    log = GuardedLog(to_stderr if os.environ.get("RANK", "0") == "0" else lambda _line: None)
+    log = GuardedLog(main_log)  # rank 0's alone under torchrun, as the loop's; a closed one: the stop goes on, unsaid
     with stop_signals_interrupt(log):
         try:
             return run()
@@ -228,26 +229,51 @@ def run_train(args: argparse.Namespace) -> int:
     check_machine(args.data, args.device)
     out = args.out or Path(model_folder_name(args.kind, args.data))
     check_out_folder(out, args)
+    # the lines on how the run starts (a stale lock taken over, the options a --resume takes), said once it is
+    # accepted: said before a refusal, "taking over from an earlier genimg train" read as if the run were starting
+    notes: list[str] = []
     # rank 0 alone holds the folder under torchrun (RANK: no group is joined yet), as it alone writes there
-    with holding_output(out, to_stderr) if os.environ.get("RANK", "0") == "0" else nullcontext():
-        return _train_held(args, out)
+    with holding_output(out, notes.append) if first_process() else nullcontext():
+        return _train_held(args, out, notes)
 
 
-def _train_held(args: argparse.Namespace, out: Path) -> int:
-    """run_train once the output folder is held: the checks that read it, then the run."""
+def _train_held(args: argparse.Namespace, out: Path, notes: list[str]) -> int:
+    """run_train once the output folder is held: the checks that read it, then the notes on how the run starts
+    (rank 0's alone under torchrun), then the run."""
+    from .checkpoints import resumable_card
+    from .loop import train
+
+    # the run's card, else its checkpoint's record of it; refused without either
+    card = resumable_card(out, notes.append) if args.resume and (out / CHECKPOINT_FILE).is_file() else None
+    if taken := take_resumed_options(args, card):
+        notes.append(f"resuming with the run's {', '.join(taken)}")
+    try:
+        opts, recipe = _checked_options(args, out, card, notes)
+    except TrainError as refused:  # one of the options taken, which no line has named yet, is said in it
+        raise with_taken_named(refused, taken) from None
+    for note in notes:
+        main_log(note)
+    try:
+        # the card read above: the loop checks the classes against it; --minutes counts from the command's start
+        train(opts, recipe, resumed=card, began=getattr(args, "started", None))
+    except StoppedEarly as stop:  # the loop has said so, and how to resume
+        return stop.exit_code
+    return 0
+
+
+def _checked_options(args: argparse.Namespace, out: Path, card: dict | None,
+                     notes: list[str]) -> tuple[TrainOptions, type]:
+    """The run's TrainOptions and recipe, once every option checked before the images load is fine (else the
+    refusal); notes gets the resolution a --latent-of VAE gave."""
     from .gan_recipe import GANRecipe
-    from .checkpoints import check_resume_fits, resumable_card
-    from .loop import TrainOptions, train
+    from .checkpoints import check_resume_fits
+    from .loop import TrainOptions
     from .resume_fit import BEFORE_IMAGES, latent_space
     from .vae_recipe import VAERecipe
 
     from .finetune import architecture_settings, check_start_network, init_card
     from .latent_gan_recipe import LatentGANRecipe
 
-    # the run's card, else its checkpoint's record of it; refused without either
-    card = resumable_card(out, to_stderr) if args.resume and (out / CHECKPOINT_FILE).is_file() else None
-    if taken := take_resumed_options(args, card):  # said first: a refusal below may be of one of them
-        to_stderr(f"resuming with the run's {', '.join(taken)}")
     check_gan_options(args)
     recipe = VAERecipe if args.kind == "vae" else LatentGANRecipe if args.latent_of else GANRecipe
     if args.keep_best and (recipe is GANRecipe or args.holdout == 0):
@@ -284,10 +310,5 @@ def _train_held(args: argparse.Namespace, out: Path) -> int:
     if args.latent_of:
         check_latent_of(args.latent_of, resolution, extra)
     if of_vae:
-        to_stderr(f"resolution: {resolution}px, that of the --latent-of VAE")
-    try:
-        # the card read above: the loop checks the classes against it; --minutes counts from the command's start
-        train(opts, recipe, resumed=card, began=getattr(args, "started", None))
-    except StoppedEarly as stop:  # the loop has said so, and how to resume
-        return stop.exit_code
-    return 0
+        notes.append(f"resolution: {resolution}px, that of the --latent-of VAE")
+    return opts, recipe

@@ -10,7 +10,7 @@ import torch
 from ..data_folder import DataFolderWalk
 from ..holdout import held_out_size
 from ..wording import counted, listed
-from ..image_files import IMAGE_SUFFIXES
+from ..image_files import IMAGE_SUFFIXES, by_name
 from ..imaging import ImageLoadError, fit_square, open_image
 from ..small_pictures import SMALL_SIDE
 from . import TrainError
@@ -53,10 +53,11 @@ def load_folder(root: Path | str, resolution: int, min_side: int = SMALL_SIDE,
         raise TrainError(f"{root} holds no image files (looked for {', '.join(IMAGE_SUFFIXES)})")
     for path in paths:
         try:
-            im = open_image(path)
+            im = open_image(path, name=path.name)  # each message names the file alike, which the reason leaves out
         except ImageLoadError as e:
-            # the name first: a name like "cat (1).png" would otherwise be cut at its " ("
-            reason = str(e).replace(path.name, "file").split(" (")[0]
+            # in encode's words, why in full ("file is not an image (it holds text)"): files skipped for one reason
+            # share a line; cut at " (", it said "not an image" of an empty file, a text file and a HEIC photo alike
+            reason = str(e).replace(path.name, "file")
             skipped.setdefault(reason, []).append(path.relative_to(root).as_posix())
             continue
         if min(im.size) < min_side:
@@ -86,10 +87,12 @@ def count_skipped(skipped_files: dict[str, list[str]]) -> str:
 
 def name_skipped(skipped_files: dict[str, list[str]]) -> list[str]:
     """A line per reason naming its files ('skipped, smaller than 16px: a.png, b.png'), the first
-    NAMED_PER_REASON of them and how many more: a count alone leaves the user to hunt for them."""
+    NAMED_PER_REASON of them and how many more: a count alone leaves the user to hunt for them. By name as a file
+    browser lists them, as encode reads a folder (img2 before img10; sorted as text: cut1, cut10, cut11, cut2)."""
     lines = []
     for reason, names in skipped_files.items():
-        lines.append(f"skipped, {reason.removeprefix('file is ')}: {listed(names, NAMED_PER_REASON)}")
+        named = listed(sorted(names, key=lambda name: (by_name(name), name)), NAMED_PER_REASON)
+        lines.append(f"skipped, {reason.removeprefix('file is ')}: {named}")
     return lines
 
 

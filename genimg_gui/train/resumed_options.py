@@ -4,9 +4,11 @@ typed otherwise."""
 from __future__ import annotations
 
 import argparse
+import re
 from pathlib import Path
 
 from ..typed_options import typed
+from . import TrainError
 
 
 def resumed_card(card: dict | None, kind: str) -> dict | None:
@@ -91,3 +93,13 @@ def _take_switches(args: argparse.Namespace, options: dict) -> list[str]:
             setattr(args, dest, True)
             taken.append(f"--{dest.replace('_', '-')}")
     return taken
+
+
+def with_taken_named(refused: TrainError, taken: list[str]) -> TrainError:
+    """A refusal of the run, with the options it names that a --resume took from the run (taken: as
+    take_resumed_options returns them): the line naming them is said only once the run is accepted, so
+    "--labels x.csv: no such file" of a --labels nobody typed says where it came from."""
+    named = [option for option in taken if re.search(rf"{re.escape(option.split()[0])}(?![\w-])", str(refused))]
+    if not named:
+        return refused
+    return type(refused)(f"{refused} (this --resume took the run's {', '.join(named)})")

@@ -72,6 +72,20 @@ def to_stderr(line: str) -> None:
         pass
 
 
+def first_process() -> bool:
+    """Whether this process says what the run does: the only one, or rank 0 of a torchrun group, whose processes
+    all run the same command line and would each say it (RANK, which torchrun sets: no group is joined before the
+    training loop)."""
+    return os.environ.get("RANK", "0") == "0"
+
+
+def main_log(line: str) -> None:
+    """The run's log (to_stderr) in first_process() alone: the lines every process of a torchrun group reaches
+    alike ("resuming with the run's …") were printed once per process."""
+    if first_process():
+        to_stderr(line)
+
+
 def nothing_written(stop: KeyboardInterrupt) -> str:
     """The log's last line for a run this interrupt stopped before its first step."""
     by = f" by {stop}" if str(stop) else ""  # SIGTERM/SIGHUP name themselves; Ctrl+C does not
@@ -92,7 +106,7 @@ def stopped_before_it_began(signum: int, _frame) -> None:
     traceback while the modules loaded, and a kill (the Train… dialog's Stop) outright, which the dialog read as a
     crash. SystemExit, not os._exit: the modules' finally blocks and Python's flush at exit still run."""
     by = "" if signum == signal.SIGINT else f" by {signal.Signals(signum).name}"
-    if os.environ.get("RANK", "0") == "0":  # rank 0's line alone under torchrun, as the run's log
+    if first_process():  # rank 0's line alone under torchrun, as the run's log
         with suppress(OSError):  # a closed stderr: the exit code says it alone
             print(f"genimg: stopped{by} before it began: nothing written", file=sys.stderr, flush=True)
     raise SystemExit(stopped_exit_code(signum))
