@@ -13,10 +13,10 @@ from pathlib import Path
 from .catalog import TRAINING_CHECKPOINTS, is_model_file, taesd_note
 from .earlier_run import BEST_FILE, CARD_FILE, CHECKPOINT_FILE
 from .export import read_latent
-from .file_damage import what_file_holds
+from .file_damage import not_weights_said
 from .paths import command_path, shown_path
 from .recipe import recipe_at
-from .wording import SUPPORTED
+from .wording import not_opened
 
 # the next step for a latent file or a recipe given as a model ({} its path, quoted for a shell)
 LATENT_GOES = {"app": "open it with File → Open images… or drop it on the canvas",
@@ -103,20 +103,15 @@ def missing_file_note(path: Path, where: str = "cli") -> str:
 
 def no_weights_note(path: Path) -> str:
     """Why a model file (by its suffix) that is text or empty is none, in the words the worker's reading of it says
-    (models.foreign.identify), with what genimg opens; "" for any other path. Said before any load, as the worker
-    read it only after the loads before it: `genimg-gui vae/ photo.png notes.safetensors` said the photo waited
-    for notes.safetensors to load, and refused it only seconds later. Not a file in a model's folder (beside its
-    card.json): the loader says what that one is, a model.safetensors cut to nothing as the folder's damage."""
+    (models.foreign.identify; both say it with file_damage.not_weights_said and wording.not_opened), with what
+    genimg opens; "" for any other path. Said before any load, as the worker read it only after the loads before
+    it: `genimg-gui vae/ photo.png notes.safetensors` said the photo waited for notes.safetensors to load, and
+    refused it only seconds later. Not a file in a model's folder (beside its card.json): the loader says what that
+    one is, a model.safetensors cut to nothing as the folder's damage."""
     if not is_model_file(path) or not path.is_file() or (path.parent / CARD_FILE).is_file():
         return ""
-    seen = what_file_holds(path)  # text, empty, or None (anything else, or unreadable: the loader says why)
-    if seen is None:
-        return ""
-    if seen != "it holds text":
-        what = "an empty file"
-    else:
-        what = "a text file, not a safetensors file" if path.suffix.lower() == ".safetensors" else "a text file"
-    return f"{path.name} is {what}. {SUPPORTED}."
+    what = not_weights_said(path)  # None: anything else, or unreadable (the loader says why)
+    return "" if what is None else not_opened(path.name, what)
 
 
 def latent_file_note(path: Path, where: str) -> str:
