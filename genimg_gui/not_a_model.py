@@ -34,12 +34,16 @@ BEST_KEPT_BY = {"app": "Train…'s Model kept, the best held-out evaluation, kee
                 "cli": "a run trained with --keep-best keeps one where a held-out evaluation before its last step "
                        "scored best"}
 RECIPE_STEPS_SAID = 3  # a recipe's steps recipe_file_note names; the rest are "…"
-# a latent file given where a command takes pictures: what it takes, and what else there is to do after the decode
-# that makes its picture ({path}: quoted for a shell); edit's words had said only "is not an image in a format genimg
-# reads", and a latent file's own edit is the window's, which moves its latent, not an encoding of its picture
-PICTURES_TAKEN = {"interpolate": ("a morph takes images (VAE) or --seeds (GAN)", ""),
-                  "edit": ("edit takes images",
-                           " and edit the PNG it writes, or `genimg-gui {path}` opens it to edit its latent itself")}
+# a latent file given where a command takes pictures: what it takes, and what to do instead ({decode}: the `genimg
+# decode` that draws its picture, {gui}: the window's command that opens it, each with its path quoted for a shell);
+# edit's and encode's words had said only "is not an image in a format genimg reads", and a latent file's own edit
+# is the window's, which moves its latent, not an encoding of its picture
+PICTURES_TAKEN = {"interpolate": "a morph takes images (VAE) or --seeds (GAN); decode it to an image first with "
+                                 "{decode}",
+                  "edit": "edit takes images; decode it to an image first with {decode} and edit the PNG it writes, "
+                          "or {gui} opens it to edit its latent itself",
+                  "encode": "encode takes images, and this one is encoded already: {decode} draws its picture, and "
+                            "{gui} opens it to edit"}
 
 
 def no_model_note(path: str | Path, where: str) -> str:
@@ -145,15 +149,14 @@ def recipe_file_note(path: Path, where: str) -> str:
 
 def latent_as_picture_note(path: Path, command: str) -> str:
     """Why a latent file given to a command as a picture (PICTURES_TAKEN: `genimg interpolate`'s keyframes, `genimg
-    edit`'s images) is refused, with the `genimg decode` that makes its picture; "" for any other path (an .npz of
-    something else: the image reader says what it is)."""
+    edit`'s and `genimg encode`'s images) is refused, with the `genimg decode` that draws its picture; "" for any
+    other path (an .npz of something else: the image reader says what it is)."""
     if path.suffix.lower() != ".npz" or not path.is_file():
         return ""
     try:
         read_latent(path)
     except ValueError:
         return ""
-    takes, then = PICTURES_TAKEN[command]
     quoted = shlex.quote(str(path))
-    return (f"{path.name} is a latent file, not an image: {takes}; decode it to an image first with `genimg decode "
-            f"{quoted} -o DIR`{then.format(path=quoted)}")
+    instead = PICTURES_TAKEN[command].format(decode=f"`genimg decode {quoted} -o DIR`", gui=f"`genimg-gui {quoted}`")
+    return f"{path.name} is a latent file, not an image: {instead}"

@@ -65,3 +65,17 @@ def test_a_latent_file_given_as_a_recipe_is_named_as_typed(vae, image_files, tmp
                                             "12 (expecting ':' delimiter)\n")
     assert not (tmp_path / "x").exists()
 
+
+def test_encode_of_a_latent_file_says_it_is_encoded_already_and_what_draws_it(vae, image_files, tmp_path, monkeypatch,
+                                                                               capsys):
+    latent = encoded_here(vae, image_files, tmp_path, monkeypatch, capsys)
+    quoted = shlex.quote(str(latent))
+    assert run("encode", "--vae", vae, latent, image_files[1], "-o", "again") == 1
+    err = capsys.readouterr().err
+    assert (f"genimg: error: {latent} is a latent file, not an image: encode takes images, and this one is encoded "
+            f"already: `genimg decode {quoted} -o DIR` draws its picture, and `genimg-gui {quoted}` opens it to "
+            "edit\n") in err, err
+    assert (tmp_path / "again" / f"{image_files[1].stem}.npz").is_file()  # the others go on
+    # the decode named draws its picture
+    assert run("decode", latent, "-o", "dec") == 0
+    assert (tmp_path / "dec" / f"{latent.stem}_decoded.png").is_file()
