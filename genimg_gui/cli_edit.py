@@ -15,7 +15,7 @@ from pathlib import Path
 import numpy as np
 
 from . import seed_draws
-from .cli_names import shown_name
+from .cli_names import named_as_typed, shown_name
 from .cli_pictures import pictures_given
 from .cli_commands import (TilesOnStderr, UsageError, check_scale, check_writable, encoded, for_each, per_file, say,
                            write_png, writing, wrote)
@@ -97,8 +97,13 @@ def starts_from_word(name: str, labels: list[str], d: Directions, value: float) 
 
 
 def read_recipe(path: Path, kind: str, model: ModelInfo) -> Recipe:
-    """The recipe at path, checked against the loaded model."""
-    recipe = Recipe.load(path)
+    """The recipe at path, checked against the loaded model; a file refused is named as typed, as every other
+    message names it: the reader (the window's too) names it by its bare name, and `--recipe enc/p001.npz` said
+    "p001.npz is a latent file, not an edit recipe"."""
+    try:
+        recipe = Recipe.load(path)
+    except RecipeError as e:
+        raise RecipeError(named_as_typed(str(e), str(path))) from None
     if recipe.model_kind != kind:  # a recipe that does not fit, as one of another latent size: exit 1 in both commands
         other = "genimg edit" if recipe.model_kind == "vae" else "genimg generate"
         raise RecipeError(f"{shown_name(path)} edits {recipe.model_kind.upper()} latents; apply it with {other} "
@@ -114,7 +119,7 @@ def read_recipe(path: Path, kind: str, model: ModelInfo) -> Recipe:
     if why := recipe.other_model(model.identity, model.name):
         to_pass = (pass_model(other, kind, recipe.model_path) if other
                    else f"pass --{kind} with the folder of {recipe.model_to_load(model.name)}")
-        raise RecipeError(f"{shown_name(path.name)} {why}: {to_pass}")
+        raise RecipeError(f"{shown_name(path)} {why}: {to_pass}")
     return recipe
 
 

@@ -8,6 +8,8 @@ from .cli_commands import check_scale, encoded, per_file, write_png, writing, wr
 from .cli_models import fit_used, load_model
 from .cli_pictures import pictures_given
 from .export import export_latent, model_record
+from .imaging import ImageLoadError
+from .not_a_model import latent_as_picture_note
 from .typed_options import typed
 
 
@@ -18,6 +20,8 @@ def encode(args: argparse.Namespace) -> int:
     zeros = (0.0,) * len(model.directions)
 
     def work(path: Path, stem: str) -> None:
+        if note := latent_as_picture_note(path, "encode"):  # the image reader said only that it reads no such format
+            raise ImageLoadError(note)
         _, latent, recon = encoded(rt, model, path, args.fit)
         check_scale(args.scale, recon.shape[1::-1])  # before the latent is written: a refused scale writes nothing
         latent_name, recon_name = names(stem)

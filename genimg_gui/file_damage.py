@@ -122,3 +122,21 @@ def what_file_holds(path: Path | str | None) -> str | None:
         return "it holds text" if holds_text(path) else None
     except OSError:
         return None
+
+
+EMPTY_FILE_SAID = "an empty file"  # a model file of 0 bytes, as refusing it names it
+
+
+def text_file_said(path: Path | str) -> str:
+    """What a model file that holds text is, as refusing it names it (a README saved as notes.pt): "a text file",
+    for a .safetensors file "a text file, not a safetensors file" (never one, so not a damaged one)."""
+    return "a text file, not a safetensors file" if Path(path).suffix.lower() == ".safetensors" else "a text file"
+
+
+def not_weights_said(path: Path | str) -> str | None:
+    """What a model file that holds text or nothing is (text_file_said, EMPTY_FILE_SAID); None for a file that holds
+    anything else, or cannot be looked at."""
+    seen = what_file_holds(path)
+    if seen is None:
+        return None
+    return text_file_said(path) if seen == "it holds text" else EMPTY_FILE_SAID

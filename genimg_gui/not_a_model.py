@@ -13,10 +13,10 @@ from pathlib import Path
 from .catalog import TRAINING_CHECKPOINTS, is_model_file, taesd_note
 from .earlier_run import BEST_FILE, CARD_FILE, CHECKPOINT_FILE
 from .export import read_latent
-from .file_damage import what_file_holds
+from .file_damage import not_weights_said
 from .paths import command_path, shown_path
 from .recipe import recipe_at
-from .wording import SUPPORTED
+from .wording import not_opened
 
 # the next step for a latent file or a recipe given as a model ({} its path, quoted for a shell)
 LATENT_GOES = {"app": "open it with File → Open images… or drop it on the canvas",
@@ -34,12 +34,16 @@ BEST_KEPT_BY = {"app": "Train…'s Model kept, the best held-out evaluation, kee
                 "cli": "a run trained with --keep-best keeps one where a held-out evaluation before its last step "
                        "scored best"}
 RECIPE_STEPS_SAID = 3  # a recipe's steps recipe_file_note names; the rest are "…"
-# a latent file given where a command takes pictures: what it takes, and what else there is to do after the decode
-# that makes its picture ({path}: quoted for a shell); edit's words had said only "is not an image in a format genimg
-# reads", and a latent file's own edit is the window's, which moves its latent, not an encoding of its picture
-PICTURES_TAKEN = {"interpolate": ("a morph takes images (VAE) or --seeds (GAN)", ""),
-                  "edit": ("edit takes images",
-                           " and edit the PNG it writes, or `genimg-gui {path}` opens it to edit its latent itself")}
+# a latent file given where a command takes pictures: what it takes, and what to do instead ({decode}: the `genimg
+# decode` that draws its picture, {gui}: the window's command that opens it, each with its path quoted for a shell);
+# edit's and encode's words had said only "is not an image in a format genimg reads", and a latent file's own edit
+# is the window's, which moves its latent, not an encoding of its picture
+PICTURES_TAKEN = {"interpolate": "a morph takes images (VAE) or --seeds (GAN); decode it to an image first with "
+                                 "{decode}",
+                  "edit": "edit takes images; decode it to an image first with {decode} and edit the PNG it writes, "
+                          "or {gui} opens it to edit its latent itself",
+                  "encode": "encode takes images, and this one is encoded already: {decode} draws its picture, and "
+                            "{gui} opens it to edit"}
 
 
 def no_model_note(path: str | Path, where: str) -> str:
@@ -103,20 +107,15 @@ def missing_file_note(path: Path, where: str = "cli") -> str:
 
 def no_weights_note(path: Path) -> str:
     """Why a model file (by its suffix) that is text or empty is none, in the words the worker's reading of it says
-    (models.foreign.identify), with what genimg opens; "" for any other path. Said before any load, as the worker
-    read it only after the loads before it: `genimg-gui vae/ photo.png notes.safetensors` said the photo waited
-    for notes.safetensors to load, and refused it only seconds later. Not a file in a model's folder (beside its
-    card.json): the loader says what that one is, a model.safetensors cut to nothing as the folder's damage."""
+    (models.foreign.identify; both say it with file_damage.not_weights_said and wording.not_opened), with what
+    genimg opens; "" for any other path. Said before any load, as the worker read it only after the loads before
+    it: `genimg-gui vae/ photo.png notes.safetensors` said the photo waited for notes.safetensors to load, and
+    refused it only seconds later. Not a file in a model's folder (beside its card.json): the loader says what that
+    one is, a model.safetensors cut to nothing as the folder's damage."""
     if not is_model_file(path) or not path.is_file() or (path.parent / CARD_FILE).is_file():
         return ""
-    seen = what_file_holds(path)  # text, empty, or None (anything else, or unreadable: the loader says why)
-    if seen is None:
-        return ""
-    if seen != "it holds text":
-        what = "an empty file"
-    else:
-        what = "a text file, not a safetensors file" if path.suffix.lower() == ".safetensors" else "a text file"
-    return f"{path.name} is {what}. {SUPPORTED}."
+    what = not_weights_said(path)  # None: anything else, or unreadable (the loader says why)
+    return "" if what is None else not_opened(path.name, what)
 
 
 def latent_file_note(path: Path, where: str) -> str:
@@ -150,15 +149,14 @@ def recipe_file_note(path: Path, where: str) -> str:
 
 def latent_as_picture_note(path: Path, command: str) -> str:
     """Why a latent file given to a command as a picture (PICTURES_TAKEN: `genimg interpolate`'s keyframes, `genimg
-    edit`'s images) is refused, with the `genimg decode` that makes its picture; "" for any other path (an .npz of
-    something else: the image reader says what it is)."""
+    edit`'s and `genimg encode`'s images) is refused, with the `genimg decode` that draws its picture; "" for any
+    other path (an .npz of something else: the image reader says what it is)."""
     if path.suffix.lower() != ".npz" or not path.is_file():
         return ""
     try:
         read_latent(path)
     except ValueError:
         return ""
-    takes, then = PICTURES_TAKEN[command]
     quoted = shlex.quote(str(path))
-    return (f"{path.name} is a latent file, not an image: {takes}; decode it to an image first with `genimg decode "
-            f"{quoted} -o DIR`{then.format(path=quoted)}")
+    instead = PICTURES_TAKEN[command].format(decode=f"`genimg decode {quoted} -o DIR`", gui=f"`genimg-gui {quoted}`")
+    return f"{path.name} is a latent file, not an image: {instead}"

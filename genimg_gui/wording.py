@@ -48,6 +48,13 @@ SUPPORTED = ("genimg opens its own model folders (card.json + model.safetensors)
 ADVICE = (f"{SUPPORTED}.",)  # the closing sentences shared_ends may say once
 
 
+def not_opened(name: str, what: str) -> str:
+    """A model file genimg does not open, said by what it is, then what genimg opens: "notes.pt is a text file.
+    genimg opens …", in one wording for the worker's reading of it (models.foreign) and the note said before any
+    load (not_a_model)."""
+    return f"{name} is {what}. {SUPPORTED}."
+
+
 def shared_ends(texts: list[str]) -> tuple[list[str], list[str]]:
     """(texts, the closing sentences several of them share): each shared one cut from them, to be said once after
     them all. A drop of four files genimg does not open read "… genimg opens its own model folders, … networks."

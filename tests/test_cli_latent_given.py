@@ -1,6 +1,7 @@
 """A latent file given where a model or a picture goes: `genimg info enc/p001.npz` named it "p001.npz", unlike every
-other message, which names a file as typed; `genimg edit enc/p001.npz` said only "is not an image in a format genimg
-reads", where `genimg interpolate` names the command that makes its picture (no Qt)."""
+other message, which names a file as typed (`genimg edit --recipe enc/p001.npz` too); `genimg edit enc/p001.npz` and
+`genimg encode enc/p001.npz` said only "is not an image in a format genimg reads", where `genimg interpolate` names
+the command that makes its picture (no Qt)."""
 from __future__ import annotations
 
 import shlex
@@ -47,3 +48,34 @@ def test_edit_of_a_latent_file_says_how_to_edit_one_in_interpolates_words(vae, i
     # the decode named makes a picture edit takes
     assert main(shlex.split(decode.replace("DIR", "dec"))[1:]) == 0
     assert run("edit", "--vae", vae, Path("dec") / f"{latent.stem}_decoded.png", "--edit", "PC1=1", "-o", "ee") == 0
+
+
+def test_a_latent_file_given_as_a_recipe_is_named_as_typed(vae, image_files, tmp_path, monkeypatch, capsys):
+    """`--recipe enc/p001.npz` said "p001.npz is a latent file, not an edit recipe", as a recipe's own faults named
+    it ("typo.json: its JSON is broken …"): the recipe reader, the window's too, names a file by its name."""
+    latent = encoded_here(vae, image_files, tmp_path, monkeypatch, capsys)
+    assert run("edit", "--vae", vae, image_files[1], "--recipe", latent, "-o", "x") == 1
+    err = capsys.readouterr().err
+    assert (f"genimg: error: {latent} is a latent file, not an edit recipe: a recipe is the .json file that File → "
+            "Save edit recipe… or genimg edit --save-recipe writes\n") in err, err
+    (tmp_path / "recipes").mkdir()
+    (tmp_path / "recipes" / "typo.json").write_text('{"format": "genimg-recipe",\n "version" 1}')
+    assert run("edit", "--vae", vae, image_files[1], "--recipe", Path("recipes") / "typo.json", "-o", "x") == 1
+    assert capsys.readouterr().err.endswith("genimg: error: recipes/typo.json: its JSON is broken at line 2, column "
+                                            "12 (expecting ':' delimiter)\n")
+    assert not (tmp_path / "x").exists()
+
+
+def test_encode_of_a_latent_file_says_it_is_encoded_already_and_what_draws_it(vae, image_files, tmp_path, monkeypatch,
+                                                                               capsys):
+    latent = encoded_here(vae, image_files, tmp_path, monkeypatch, capsys)
+    quoted = shlex.quote(str(latent))
+    assert run("encode", "--vae", vae, latent, image_files[1], "-o", "again") == 1
+    err = capsys.readouterr().err
+    assert (f"genimg: error: {latent} is a latent file, not an image: encode takes images, and this one is encoded "
+            f"already: `genimg decode {quoted} -o DIR` draws its picture, and `genimg-gui {quoted}` opens it to "
+            "edit\n") in err, err
+    assert (tmp_path / "again" / f"{image_files[1].stem}.npz").is_file()  # the others go on
+    # the decode named draws its picture
+    assert run("decode", latent, "-o", "dec") == 0
+    assert (tmp_path / "dec" / f"{latent.stem}_decoded.png").is_file()

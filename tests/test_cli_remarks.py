@@ -83,7 +83,7 @@ def test_a_file_of_another_kind_is_named_by_its_kind(vae, image_files, tmp_path,
     for given, kind in ((latent, "a latent file"), (image_files[1], "an image")):
         assert run("edit", "--vae", vae, image_files[0], "--recipe", given, "-o", tmp_path / "e") == 1
         err = capsys.readouterr().err
-        assert f"genimg: error: {given.name} is {kind}, not an edit recipe: a recipe is the .json file that " in err
+        assert f"genimg: error: {given} is {kind}, not an edit recipe: a recipe is the .json file that " in err
         assert "UTF-8" not in err
     recipe = tmp_path / "r1.json"
     assert run("edit", "--vae", vae, image_files[0], "--edit", "PC1=1", "--save-recipe", recipe, "-o",

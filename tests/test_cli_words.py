@@ -114,7 +114,7 @@ def test_a_recipe_that_is_none_is_said_in_words(name, text, said, vae, image_fil
     (tmp_path / name).write_text(text)
     assert run("edit", "--vae", vae, image_files[0], "--recipe", tmp_path / name, "-o", tmp_path / "out") == 1
     err = capsys.readouterr().err
-    assert f"genimg: error: {said}" in err
+    assert f"genimg: error: {tmp_path}/{said}" in err  # the reader's bare name, put as typed
     assert "NoneType" not in err and "dict" not in err and "char 0" not in err and "Expecting" not in err
 
 

@@ -204,7 +204,8 @@ def test_edit_needs_edits_or_a_recipe(models, image_files, tmp_path, capsys):
     (tmp_path / "empty.json").write_text("")
     assert run("edit", "--vae", models / "tiny-vae", image_files[0], "--recipe", tmp_path / "empty.json",
                "-o", tmp_path) == 1
-    assert "genimg: error: empty.json is empty: it is not a recipe genimg saved" in capsys.readouterr().err
+    err = capsys.readouterr().err
+    assert f"genimg: error: {tmp_path / 'empty.json'} is empty: it is not a recipe genimg saved" in err
 
 
 @pytest.fixture(scope="module")
@@ -228,9 +229,9 @@ def test_a_recipe_made_with_another_model_of_the_same_size_is_refused(models, va
     capsys.readouterr()
     assert run("edit", image_files[0], "--vae", models / "tiny-vae", "--recipe", tmp_path / "rtiny.json",
                "-o", tmp_path / "b") == 1  # as a recipe for a latent of another size
-    assert capsys.readouterr().err == ("genimg: error: rtiny.json was made with vae-tiny, not tiny-vae: its edit moves "
-                                       "along vae-tiny's directions, which mean nothing in tiny-vae's latents: pass "
-                                       f"--vae {vae_tiny}\n")  # the folder it records
+    assert capsys.readouterr().err == (f"genimg: error: {tmp_path / 'rtiny.json'} was made with vae-tiny, not "
+                                       "tiny-vae: its edit moves along vae-tiny's directions, which mean nothing in "
+                                       f"tiny-vae's latents: pass --vae {vae_tiny}\n")  # the folder it records
     assert not (tmp_path / "b").exists()
 
     # a copy of vae-tiny's weights in another folder, its card renamed, is vae-tiny: the same pixels, and no note

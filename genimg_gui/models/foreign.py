@@ -19,10 +19,11 @@ from typing import Callable
 
 # a diffusers folder is told apart where the window tells model folders from folders of pictures (no torch)
 from ..catalog import DIFFUSERS_CONFIG, DIFFUSERS_WEIGHTS, config_scale, folder_weights
-from ..file_damage import CUT_SHORT_SAID, holds_pickle, holds_text
+# a text or empty file named as the note said before any load names it (not_a_model.no_weights_note)
+from ..file_damage import CUT_SHORT_SAID, EMPTY_FILE_SAID, holds_pickle, holds_text, text_file_said
 # named as the window names the file while it loads (no torch there)
 from ..model_names import display_name, file_stem
-from ..wording import SD_SCALES, SUPPORTED, counted
+from ..wording import SD_SCALES, counted, not_opened
 from .errors import ModelFileError
 from .own_weights import companion_file, folder_file, own_network, without_card
 from .sd_vae import SDXL_SCALE, guess_scaling_factor
@@ -62,8 +63,9 @@ CARDLESS = "genimg-weights"
 def unsupported(path: Path, found: Identified) -> ModelFileError:
     """What the file is and why genimg refuses it (the description says both), then what genimg opens; for genimg's
     own weights without their card, the description says what to do, and that list is left out."""
-    advice = "" if found.kind == CARDLESS else f" {SUPPORTED}."
-    return ModelFileError(f"{Path(path).name} is {found.description}.{advice}")
+    name = Path(path).name
+    return ModelFileError(f"{name} is {found.description}." if found.kind == CARDLESS
+                          else not_opened(name, found.description))
 
 
 # --- identification ------------------------------------------------------------------------------
@@ -123,7 +125,7 @@ def _identify_pickle(path: Path) -> Identified:
                                          "nothing was read from it, as unpickling it could run code")
     except ModelFileError as e:  # its message names the file, which the one that quotes it names already
         if holds_text(path):  # a README saved as .pkl is a text file, as notes.pt is
-            return Identified("unsupported", "a text file")
+            return Identified("unsupported", text_file_said(path))
         return Identified("unsupported", f"a pickle genimg cannot read: {str(e).replace(str(path), 'it')}")
     if "G_ema" not in data:
         found = ", ".join(sorted(map(str, data))[:6]) or "nothing"
@@ -161,7 +163,7 @@ def _identify_weights(path: Path, head: bytes) -> Identified:
     except Exception as e:  # noqa: BLE001 - corrupt headers and refused pickles fail in many ways; nothing ran
         reason = error_reason(e, path)
         if path.suffix == ".safetensors" and holds_text(path):  # not a damaged safetensors file: never one at all
-            return Identified("unsupported", "a text file, not a safetensors file")
+            return Identified("unsupported", text_file_said(path))
         if path.suffix == ".safetensors":
             return Identified("unsupported", damaged_safetensors(path, e))
         pickled = holds_pickle(path)  # protocol 0's text too
@@ -170,7 +172,7 @@ def _identify_weights(path: Path, head: bytes) -> Identified:
             if found.kind == "stylegan":
                 return found
         if holds_text(path):
-            return Identified("unsupported", "a text file")
+            return Identified("unsupported", text_file_said(path))
         if not pickled and not zipfile.is_zipfile(path):  # torch.save writes a zip or (before 1.6) a pickle
             return Identified("unsupported", "no checkpoint at all: its bytes are neither a torch zip nor a pickle")
         return Identified("unsupported", f"a file that cannot be read as plain tensors ({reason}); genimg never "
@@ -195,7 +197,7 @@ def identify(path: Path) -> Identified:
     with path.open("rb") as f:
         head = f.read(16)
     if not head:
-        return Identified("unsupported", "an empty file")
+        return Identified("unsupported", EMPTY_FILE_SAID)
     if path.suffix == ".pkl":
         return _identify_pickle(path)
     if head[8:9] == b"{":  # a safetensors header, whatever the suffix
@@ -210,7 +212,7 @@ def identify(path: Path) -> Identified:
     if path.suffix in (".safetensors", *TORCH_SUFFIXES) or torch_zip or holds_pickle(path):
         return _identify_weights(path, head)
     if holds_text(path):
-        return Identified("unsupported", "a text file")
+        return Identified("unsupported", text_file_said(path))
     return Identified("unsupported", f"a {path.suffix or 'suffix-less'} file genimg does not recognise")
 
 
