@@ -20,7 +20,7 @@ import numpy as np
 import torch
 
 from .cli_folders import in_folder
-from .cli_names import MAX_NUMBERED_SAID, more_numbered_note, named_as_typed, numbered_note, shown_name, unique_stems
+from .cli_names import MAX_NUMBERED_SAID, OutputStems, more_numbered_note, named_as_typed, shown_name
 from .engine.requests import ModelInfo
 from .fileio import StdoutFailed, fitted_name, why_not_written
 from .engine import spatial
@@ -183,17 +183,19 @@ def for_each(jobs: Sequence[tuple[str, Callable[[], None]]],
 
 
 def per_file(paths: Sequence[Path], work: Callable[[Path, str], None], written_as: Callable[[str], str]) -> int:
-    """for_each over files; work gets each path and a unique output stem. An input numbered because another has
-    its name is said once its files are written, with their names (written_as: their names for a stem): said
-    before the work, the note named files that an input which then failed never wrote. Past MAX_NUMBERED_SAID
-    such notes, the rest are counted in one at the end."""
-    stems = unique_stems(paths)
+    """for_each over files; work gets each path and a unique output stem (OutputStems: an input that fails takes
+    none). An input numbered because another has its name is said once its files are written, with their names
+    (written_as: their names for a stem): said before the work, the note named files that an input which then
+    failed never wrote. Past MAX_NUMBERED_SAID such notes, the rest are counted in one at the end."""
+    stems = OutputStems(paths)
     numbered = 0
 
     def job(i: int) -> None:
         nonlocal numbered
-        work(paths[i], stems[i])
-        if note := numbered_note(paths, stems, i, written_as):
+        stem = stems.stem(i)
+        work(paths[i], stem)
+        stems.written(i, stem)
+        if note := stems.numbered_note(i, written_as):
             numbered += 1
             if numbered <= MAX_NUMBERED_SAID:
                 say(note)

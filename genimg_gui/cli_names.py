@@ -43,33 +43,51 @@ def named_as_typed(message: str, typed: str) -> str:
     return message.replace(typed, shown_name(typed))
 
 
-def unique_stems(paths: Sequence[Path]) -> list[str]:
-    """Output names: each input's (safe) stem, with -2, -3 … where two inputs share one (a/x.png b/x.png, or two
-    folders' pictures), in any case (X.png and x.png are one file on macOS and Windows), and never one that another
-    input's own stem takes (x.png x.png x-2.png wrote x-2 twice)."""
-    taken = {safe_stem(p).casefold() for p in paths}
-    used: set[str] = set()
-    stems = []
-    for p in paths:
-        stem = name = safe_stem(p)
-        n = 1
-        while name.casefold() in used or (n > 1 and name.casefold() in taken):
+class OutputStems:
+    """The stem each input's files are written under, handed out as each is written, in the order given: its own
+    (safe) stem, with -2, -3 … where an input written before it took that one (a/x.png b/x.png, or two folders'
+    pictures), in any case (X.png and x.png are one file on macOS and Windows), and never one that a later input's
+    own stem takes (x.png x.png x-2.png wrote x-2 twice). An input that fails takes no name: given first, it had
+    the next input of its name written as x-2, "a/x.png has the same name", beside no x."""
+
+    def __init__(self, paths: Sequence[Path]) -> None:
+        self.paths = list(paths)
+        self.own = [safe_stem(p) for p in self.paths]
+        self.last_with = {stem.casefold(): i for i, stem in enumerate(self.own)}  # own stem -> last input that has it
+        self.written_as: dict[int, str] = {}  # input index -> the stem its files were written under
+        self.used: set[str] = set()  # those stems, casefolded
+
+    def stem(self, i: int) -> str:
+        """The stem input i is to be written under, after the inputs written so far."""
+        name, n = self.own[i], 1
+        while name.casefold() in self.used or (n > 1 and self.last_with.get(name.casefold(), -1) > i):
             n += 1
-            name = export_name(stem, "", n)
-        used.add(name.casefold())
-        stems.append(name)
-    return stems
+            name = export_name(self.own[i], "", n)
+        return name
+
+    def written(self, i: int, stem: str) -> None:
+        """Input i's files are written under stem: no later input takes it."""
+        self.written_as[i] = stem
+        self.used.add(stem.casefold())
+
+    def numbered_note(self, i: int, written_as: Callable[[str], str]) -> str:
+        """The note for input i, written, when it is written under a number, naming the files it became (written_as:
+        the names for a stem, "x-2_edited.png") and the earlier input written under its name; "" when it is not."""
+        path, stem = self.paths[i], self.written_as[i]
+        if stem == self.own[i]:
+            return ""
+        # the first written of its own name: inputs are written in the order given, and so kept in written_as
+        first = next(self.paths[j] for j in self.written_as if self.own[j].casefold() == self.own[i].casefold())
+        why = "it is given twice" if first == path else f"{shown_name(first)} has the same name"
+        return f"genimg: note: {shown_name(path)} is written as {written_as(stem)}: {why}"
 
 
-def numbered_note(paths: Sequence[Path], stems: Sequence[str], i: int, written_as: Callable[[str], str]) -> str:
-    """The note for input i when it is written under a number (unique_stems), naming the files it became
-    (written_as: the names for a stem, "x-2_edited.png") and the earlier input of its name; "" when it is not."""
-    path, stem = paths[i], stems[i]
-    if stem == safe_stem(path):
-        return ""
-    first = next(p for p in paths[:i] if safe_stem(p).casefold() == safe_stem(path).casefold())
-    why = "it is given twice" if first == path else f"{shown_name(first)} has the same name"
-    return f"genimg: note: {shown_name(path)} is written as {written_as(stem)}: {why}"
+def unique_stems(paths: Sequence[Path]) -> list[str]:
+    """The stems OutputStems gives the inputs when every one is written."""
+    stems = OutputStems(paths)
+    for i in range(len(paths)):
+        stems.written(i, stems.stem(i))
+    return [stems.written_as[i] for i in range(len(paths))]
 
 
 def more_numbered_note(rest: int) -> str:

@@ -221,6 +221,38 @@ def test_an_edit_of_two_pictures_of_one_name_says_which_became_which_file(vae, t
     assert f"genimg: note: {a} is written as x-2_edited.png: it is given twice\n" in capsys.readouterr().err
 
 
+@pytest.mark.parametrize("command, bad, written", [
+    (["encode"], "a/x.npz", ["x.npz", "x_recon.png", "x-2.npz", "x-2_recon.png"]),  # a latent given as a picture
+    (["encode"], "a/x.png", ["x.npz", "x_recon.png", "x-2.npz", "x-2_recon.png"]),  # a damaged picture
+    (["encode"], "a/x-2.png", ["x.npz", "x_recon.png", "x-2.npz", "x-2_recon.png"]),  # not x-3: x-2 failed
+    (["edit", "--edit", "0=1", "--save-latents"], "a/x.png",
+     ["x_edited.png", "x_edited.npz", "x-2_edited.png", "x-2_edited.npz"]),
+    (["decode"], "a/x.npz", ["x_decoded.png", "x-2_decoded.png"])])  # a damaged latent file
+def test_an_input_that_fails_leaves_its_name_to_the_next_one_of_that_name(command, bad, written, vae, tmp_path,
+                                                                           capsys):
+    """`genimg encode --vae V enc/p001.npz p001.png -o x` refused the latent file, then wrote p001.png as
+    x/p001-2.npz "…: enc/p001.npz has the same name", beside no p001.npz: the failed input had taken the name."""
+    good = picture(tmp_path / "b" / "x.png", 2)
+    if command == ["decode"]:
+        assert run("encode", "--vae", vae, good, "-o", tmp_path / "enc") == 0
+        good = tmp_path / "enc" / "x.npz"
+    bad = tmp_path / bad
+    bad.parent.mkdir(exist_ok=True)
+    if bad.suffix == ".npz" and command == ["encode"]:
+        assert run("encode", "--vae", vae, good, "-o", bad.parent) == 0  # a real latent file, of good's name
+    else:
+        bad.write_bytes(b"\x89PNG\r\n\x1a\n damaged" if bad.suffix == ".png" else b"\x00not a latent")
+    capsys.readouterr()
+    out = tmp_path / "out"
+    assert run(*command, "--vae", vae, bad, good, good, "-o", out) == 1
+    std = capsys.readouterr()
+    assert [Path(line).name for line in std.out.split("\n")[:-1]] == written
+    assert sorted(p.name for p in out.iterdir()) == sorted(written)
+    assert f"genimg: error: {bad}" in std.err and std.err.count(" is written as ") == 1, std.err
+    assert f"genimg: note: {good} is written as {written[-1 if command == ['decode'] else 2]}" in std.err
+    assert std.err.endswith(": it is given twice\ngenimg: 1 of 3 failed\n"), std.err  # the failed one not named
+
+
 def test_a_folder_with_no_pictures_fails_by_its_name_and_the_others_are_written(vae, tmp_path, capsys):
     photos, empty, above = holiday(tmp_path), tmp_path / "empty", tmp_path / "above"
     empty.mkdir()
