@@ -31,6 +31,9 @@ class Anchors:
     # the 99th percentile of the distances from a point to its nearest other: how far the loneliest 1 % of the points
     # lie, which sets the meter's unit where they lie evenly (typicality.in_spacing); 0: too few points to tell
     outlying: float = 0.0
+    # (D, D) the points' covariance: their spread along any direction, where the directions' Gaussian, which keeps
+    # only the PCA rows, guesses the rest as one even spread (typicality.outside_pcs); None: too few points to tell
+    covariance: np.ndarray | None = None
 
     @classmethod
     def of(cls, points: np.ndarray) -> "Anchors":
@@ -44,7 +47,12 @@ class Anchors:
             nearest[start:start + len(block)] = np.sqrt(np.clip(d2.min(axis=1), 0, None))
         if len(x) < 2:
             return cls(x, 0.0, sq)
-        return cls(x, float(np.median(nearest)), sq, float(np.percentile(nearest, 99)))
+        return cls(x, float(np.median(nearest)), sq, float(np.percentile(nearest, 99)), np.cov(x, rowvar=False))
+
+    def spread(self, vectors: np.ndarray) -> np.ndarray:
+        """(K,) the points' standard deviation along each unit row of vectors (K, D)."""
+        v = np.asarray(vectors, np.float64)
+        return np.sqrt(np.clip(np.einsum("kd,de,ke->k", v, self.covariance, v), 0, None))
 
 
 @dataclass(frozen=True, eq=False)

@@ -4,10 +4,12 @@ The directions' PCA rows with their sigmas, plus an isotropic spread for what th
 capture, describe the latent distribution as a Gaussian (PriorModel). Two measures come from it:
 prior_distance, the overall distance (the GAN inversion's prior is its square), and the
 typicality meter's reading, which also looks at the single direction that strays furthest and,
-where the directions carry a GAN's mapped w (edit.Anchors), at how far the nearest of them lies.
+where the directions carry a GAN's mapped w (edit.Anchors), at how far the nearest of them lies and
+how far out the latent lies along the named directions' parts that the PCA rows leave out.
 """
 from __future__ import annotations
 
+import weakref
 from dataclasses import dataclass
 
 import numpy as np
@@ -23,8 +25,10 @@ from .edit import Anchors, Directions
 #   one PC slider at +-3 sigma    p50 3.13 (VAE) / 3.14 (GAN)   at least amber 59% / 59%
 #   one PC slider at +-4.5 sigma  p50 4.50 / 4.50               red 70% / 71%, at least amber 91% / 95%
 #   one named slider at +-4.5     p50 3.23 / 2.93               at least amber 65% / 49% (its unit is the
-#                                                               spread within its groups, often less than the data's)
-#   Randomise (all sliders)       p50 3.34 / 3.13               green 30% / 39% (its pictures smear visibly)
+#                                                               spread within its groups, often less than the data's;
+#                                                               the GAN's now reads 5.91, red 99%: OUTSIDE_PCS_UNIT)
+#   Randomise (all sliders)       p50 3.34 / 3.13               green 30% / 39% (its pictures smear visibly; with the
+#                                                               terms below the GAN's read 4.82, green 1%)
 # (the rest start on the other side of the mean along that direction). In its grids a picture shows
 # smears from ~3 sigma along one direction and is broken at 4.5. One slider at +-3 (its default range's
 # end) on an image at 0 along it reads 3.0: amber. The price: the VAE's own training images have heavy
@@ -65,6 +69,34 @@ SPACING_PER_SIGMA = 0.9
 #   pictures inverted into it (benchmarks/nearest_sample.py, its six)   0.7-0.9 spacings from a mapped w: unchanged
 # The face GAN reads as it did: its spread reads lower than its spacing wherever either passes 0.5.
 OUTLYING_READS = TYPICAL_BELOW
+# A named slider (or the user's) showed only on the PCs it moves, and the face GAN's cat-face has 0.69 of its length
+# outside its 16 PCs: at +3 sigma (its End) on a sample at psi 0.7 it blotched the face and read 2.6, typical. Nor did
+# the nearest mapped w tell: the push moves w 9.5 (3 x 3.18), 2.6 in the spacing's unit (0.9 x 4.33) and 2.2 on their
+# spread, where fresh samples lie up to 12 from every mapped w (p99 3.1); that distance reads a push by its length in
+# w, whichever way it goes, and cat-face's sigma is among the GAN's smallest. So the meter also reads, for each row
+# that is no PCA row, how far the latent lies along its part outside the PCs (square to every PCA row: no PC slider
+# moves it), in OUTSIDE_PCS_UNIT standard deviations of the mapped w along it (outside_pcs; a VAE has no latents of its
+# own to measure it on, and the Gaussian's even leftover spread is 0.4-0.65 of theirs). benchmarks/typicality.py,
+# before -> after:
+#   emoji-faces-gan  fresh samples   psi 1 (2000)  green 92.8% -> 91.8%, red 0.7% either way; psi 0.7  95.7% -> 95.4%
+#     each named slider at +-3 sigma on 50 samples at psi 0.7   at least amber 62% -> 93%, red 8% -> 50%
+#     cat-face +3 / -3  at least amber 10% / 14% -> 94% / 82% (p50 2.62 -> 3.80); face-negative +-3 11% -> 100%
+#     face-tongue +-3 red 100% (p50 6.1: its part outside the PCs spreads least); face-neutral-skeptical, mostly
+#     within the PCs, at least amber 54% -> 62%
+#   emoji-gan        fresh psi 1  green 92.3% -> 91.8%; psi 0.7 99.3% -> 99.2%
+#     each named slider at +-3 sigma  at least amber 4.5% -> 94%, red 0.2% -> 57% (p50 1.7-2.5 before; its pictures
+#     turn to blobs in the target's colours)
+#   one PC slider at +-3 / +-4.5 sigma (psi 1)  red 29.7% / 87.2% (face GAN), 19.2% / 75.2% (emoji-gan) either way;
+#     at least amber at +-3 77.4% -> 77.7%, 56.6% -> 57.0% (samples whose own part lies out)
+# Whether a colour now means for a named slider what it means for a PC: one slider at +-2, +-3 and +-4.5 sigma on 50
+# face-GAN samples (psi 0.7), and the share of each colour's pictures that are broken (farther, pixel RMS, from every
+# mapped w's picture than 95% of fresh samples): PCs green 24% / amber 33% / red 48%; named 29 / 40 / 55% -> 28 / 29 /
+# 50% (emoji-gan, whose varied samples make the measure weaker: PCs 4 / 6 / 10%; named 7 / 18 / 12% -> 7 / 8 / 10%).
+# Grids looked at (16 refined samples, each named slider at +3; by eye, blotched or smeared): face-costume 12,
+# cat-face 7, face-negative 6, face-tongue 4, face-concerned and face-smiling 3, face-hand and -neutral-skeptical 2.
+# Read in 1.0 standard deviation, fresh psi-1 samples read green 87.0% (face GAN) and 90.0% (emoji-gan); in 1.5,
+# cat-face at +3 read at least amber on 64% of the samples.
+OUTSIDE_PCS_UNIT = 1.25
 
 
 def band(sigma: float) -> int:
@@ -146,7 +178,8 @@ def strongest_direction(latent: np.ndarray, directions: Directions) -> tuple[flo
     attribute's direction parts two groups (smileys from the rest), so the images of the smaller group
     lie far out along it by design. The first picture of the app, an unedited smiley, read "3.2σ on
     category: other → Smileys & Emotion (unusual)"; a push along a named slider shows on the PCA rows it
-    moves. A spatial latent is measured per latent pixel, RMS over the pixels."""
+    moves, and for a GAN on its part outside them (outside_pcs). A spatial latent is measured per latent
+    pixel, RMS over the pixels."""
     prior = PriorModel.of(directions)
     z = latent_rows(latent, directions) @ prior.basis.T / prior.sigma  # (N, K)
     per_row = np.sqrt(np.mean(z**2, axis=0))
@@ -182,6 +215,54 @@ def in_spacing(nearest: float, anchors: Anchors) -> float:
     return max(by_spacing, by_spread)
 
 
+def outside_pcs(latent: np.ndarray, directions: Directions) -> tuple[float, int] | None:
+    """(distance, row): how far the latent lies along the part of a named direction (or the user's) that the PCA rows
+    leave out, in OUTSIDE_PCS_UNIT standard deviations of the anchors (a GAN's mapped w) along that part, for the row
+    where it lies furthest; None without anchors, or where no row has such a part. A push along a named slider moves
+    the PCs only by its part within them: cat-face at +3 sigma on the face GAN blotched a face and read 2.6, typical,
+    where its part outside them (half of it) went 4.7 standard deviations out. PC sliders never move it (it is square
+    to every PCA row). The directions' Gaussian guesses that spread as the leftover variance spread evenly
+    (PriorModel.typical): about half of what the mapped w show along a named direction's part outside the PCs."""
+    anchors = directions.anchors
+    if anchors is None or anchors.covariance is None or np.size(latent) != anchors.points.shape[1]:
+        return None
+    parts = _outside_parts(directions)
+    if not len(parts.rows):
+        return None
+    x = np.asarray(latent, np.float64).reshape(-1) - directions.mean
+    per_row = np.abs(np.einsum("kd,d->k", parts.units, x)) / parts.unit_sigma  # einsum: see nearest_distance
+    best = int(np.argmax(per_row))
+    return float(per_row[best]), int(parts.rows[best])
+
+
+@dataclass(frozen=True)
+class _OutsideParts:
+    rows: np.ndarray        # (K',) the directions' non-PCA rows with a part outside the PCs that the anchors vary along
+    units: np.ndarray       # (K', D) that part, at unit length
+    unit_sigma: np.ndarray  # (K',) what reads 1 sigma along it: OUTSIDE_PCS_UNIT times the anchors' spread
+
+
+# per Directions, made at its first reading and gone with it: the anchors' spread along each part costs K' * D^2
+# (4 ms at D = 512), where each slider move then projects the latent alone
+_outside_cache: weakref.WeakKeyDictionary[Directions, _OutsideParts] = weakref.WeakKeyDictionary()
+
+
+def _outside_parts(directions: Directions) -> _OutsideParts:
+    parts = _outside_cache.get(directions)
+    if parts is None:
+        prior = PriorModel.of(directions)
+        rows = np.setdiff1d(np.arange(len(directions)), prior.rows)
+        named = directions.basis[rows].astype(np.float64)
+        outside = named - (named @ prior.basis.T) @ prior.basis  # (K', D)
+        norms = np.linalg.norm(outside, axis=1)
+        units = outside / np.maximum(norms, 1e-12)[:, None]
+        spread = directions.anchors.spread(units)
+        keep = (norms > 1e-6) & (spread > 0)  # a row within the PCs' span shows on them
+        parts = _OutsideParts(rows[keep], units[keep], OUTSIDE_PCS_UNIT * spread[keep])
+        _outside_cache[directions] = parts
+    return parts
+
+
 @dataclass(frozen=True)
 class Reading:
     """The typicality meter's reading: sigma, and the label of the direction that sets it (None when
@@ -192,11 +273,15 @@ class Reading:
 
 def reading(latent: np.ndarray, directions: Directions) -> Reading:
     """The largest of the overall distance, the strongest single direction and (with anchors) the distance to
-    the nearest mapped w. The overall distance alone averages a slider pushed far away with every direction left
-    alone: one PC at 4.5 sigma, which breaks the picture, read ~1.4 (benchmarks/typicality.py)."""
+    the nearest mapped w and the named directions' parts outside the PCs. The overall distance alone averages a
+    slider pushed far away with every direction left alone: one PC at 4.5 sigma, which breaks the picture, read ~1.4
+    (benchmarks/typicality.py)."""
     overall = prior_distance(latent, directions)
     strongest, row = strongest_direction(latent, directions)
     nearest = nearest_distance(latent, directions)
+    outside = outside_pcs(latent, directions)
+    if outside is not None and outside[0] > max(overall, strongest, nearest or 0.0):
+        return Reading(outside[0], directions.labels[outside[1]].split(" (")[0])
     if nearest is not None and nearest > max(overall, strongest):
         return Reading(nearest, None)
     if strongest >= overall:

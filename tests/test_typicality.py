@@ -160,3 +160,44 @@ def test_pcs_pushed_together_on_the_bundled_emoji_gan_read_red_while_its_samples
     assert all(band(reading(rt.map_seed(seed, 0.7), d).sigma) == 0 for seed in range(40))  # the app's psi
     fresh = [band(reading(w, d).sigma) for w in mapped_ws(rt.model("gan").net, 400, seed=7).numpy()]
     assert np.mean(np.array(fresh) == 0) > 0.9 and np.mean(np.array(fresh) == 2) < 0.02  # psi 1: as before
+
+
+FACES_GAN = Path(__file__).resolve().parent.parent / "weights" / "emoji-faces-gan"
+
+
+def test_a_named_slider_at_its_end_on_the_bundled_face_gan_reads_unusual_while_its_samples_stay_green():
+    """cat-face at +3σ on the face GAN's samples at ψ 0.7 blotched their faces and read 2.4-2.9σ, typical, on 18 of
+    seeds 0-19: the meter read a named push only on the PCs it moves, which take half of this one. The half they leave
+    out, read on the spread of the GAN's own w along it, reads at least amber on all 20; fresh samples (ψ 1) still
+    read green and red about as often as before (of these 400: green 94.0% -> 93.25%, red 0.75% either way)."""
+    rt = Runtime("cpu")
+    d = rt.load(str(FACES_GAN), lambda *_: None).directions
+    row = d.labels.index("subcategory: other → cat-face")
+    at_end = tuple(SLIDER_SPAN if i == row else 0.0 for i in range(len(d)))
+    for seed in range(20):
+        pushed = reading(edited_latent(EditState(rt.map_seed(seed, 0.7), at_end), d), d)
+        assert band(pushed.sigma) >= 1, (seed, pushed)
+    fresh = np.array([band(reading(w, d).sigma) for w in mapped_ws(rt.model("gan").net, 400, seed=7).numpy()])
+    assert np.mean(fresh == 0) > 0.92 and np.mean(fresh == 2) < 0.01
+
+
+def test_a_named_directions_part_outside_the_pcs_reads_on_the_anchors_and_no_pc_slider_moves_it():
+    """typicality.outside_pcs: a named direction half outside the PCA rows, pushed, reads how far along that half
+    in the anchors' spread there; a PC slider never moves it, so one PC at +3σ on the mean still reads 3.0 on that PC;
+    without anchors (a VAE) it reads nothing."""
+    from genimg_gui.typicality import OUTSIDE_PCS_UNIT, outside_pcs
+
+    rng = np.random.default_rng(0)
+    gaussian, samples, vh, _ = synthetic_directions(rng)
+    u = (vh[0] + vh[20]) / np.sqrt(2)
+    d = replace(gaussian, anchors=Anchors.of(samples[:2048])).with_direction(u, 1.0, "half outside")
+    along = samples[:2048] @ vh[20] - d.mean @ vh[20]
+    x = d.mean + 2.0 * np.std(along) * vh[20]
+    assert outside_pcs(x, d)[1] == 8
+    assert outside_pcs(x, d)[0] == pytest.approx(2.0 / OUTSIDE_PCS_UNIT, rel=0.02)
+    for k in range(8):
+        on_pc = d.mean + SLIDER_SPAN * d.sigma[k] * d.basis[k]
+        assert outside_pcs(on_pc, d)[0] < 1e-6
+        measured = reading(on_pc, d)
+        assert measured.sigma == pytest.approx(SLIDER_SPAN, rel=1e-4) and measured.direction == f"PC{k}"
+    assert outside_pcs(x, gaussian.with_direction(u, 1.0, "half outside")) is None

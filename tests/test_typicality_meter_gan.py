@@ -8,6 +8,7 @@ from pathlib import Path
 from PySide6.QtCore import Qt
 
 from conftest import UI_TIMEOUT
+from genimg_gui import seed_draws
 from genimg_gui.catalog import bundled_models
 from genimg_gui.typicality import OFF_DISTRIBUTION
 
@@ -32,4 +33,40 @@ def test_three_pc_sliders_at_their_end_on_an_emoji_gan_sample_read_off_distribut
     assert window.sliders.values()[:3] == (3.0, 3.0, 3.0)
     assert meter.level == 2, meter.label.text()
     assert meter.label.text().endswith(f"({OFF_DISTRIBUTION})")
+    window.close()
+
+
+def settled(window, item) -> bool:
+    return not window.document.samples.pending and item.shown_seq >= item.requested_seq
+
+
+def test_cat_face_at_its_end_on_a_face_gan_sample_reads_unusual(qtbot, engine):
+    """A tester's find: on emoji-faces-gan, a sample at ψ 0.7 (here seed 0, drawn refined, the window's default) with
+    the named slider "subcategory: other → cat-face" at +3σ (End) turns the face into blotches, and the meter read
+    "2.6σ (typical)" in green: it read a named push only on the PCs, which take half of it. The half they leave out,
+    read on the spread of the GAN's own w along it, is well past its samples: amber, naming that slider."""
+    from genimg_gui.ui.main_window import MainWindow
+
+    entries = bundled_models()
+    window = MainWindow(engine, entries)
+    qtbot.addWidget(window)
+    window.show()
+    doc = window.document
+    with qtbot.waitSignal(doc.model_loaded, timeout=UI_TIMEOUT):
+        doc.load_model(next(e.path for e in entries if Path(e.path).name == "emoji-faces-gan"))
+    qtbot.waitUntil(lambda: doc.current is not None and doc.current.kind == "gan", timeout=UI_TIMEOUT)
+    item = doc.current
+    window.gan_panel.seed.setValue(0)
+    qtbot.waitUntil(lambda: item.seed == 0 and settled(window, item), timeout=UI_TIMEOUT)
+    assert item.psi == 0.7 and item.draw == seed_draws.REFINE
+    meter = window.sliders.meter
+    assert meter.level == 0, meter.label.text()  # the sample as drawn: typical
+
+    row = doc.directions("gan").labels.index("subcategory: other → cat-face")
+    slider = window.sliders.sliders[row]
+    slider.setFocus()
+    qtbot.keyClick(slider, Qt.Key.Key_End)
+    assert window.sliders.values()[row] == 3.0
+    assert meter.level >= 1, meter.label.text()
+    assert "on subcategory: other → cat-face" in meter.label.text()
     window.close()

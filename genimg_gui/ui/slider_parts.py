@@ -24,7 +24,8 @@ GROOVE_SHADE = 0.15  # of the way from the page's colour to its text's: the mete
 TYPICALITY_HELP = ("How far the edited latent lies from what the model saw in training, in standard deviations "
                    "(σ): along the principal component where it lies furthest out (named once that is unusual), or "
                    "over all directions when that is further; for a GAN, also by how far it lies from the nearest "
-                   "of its samples (an inverted photo the GAN cannot draw lies far from them).\n"
+                   "of its samples (an inverted photo the GAN cannot draw lies far from them), and along the part of "
+                   "a named slider's direction that the principal components leave out (named once unusual).\n"
                    f"Below {TYPICAL_BELOW:g}σ is typical; a PC slider moved ±{SLIDER_SPAN:g}σ "
                    f"from the average along it reads about 3σ, unusual; from {UNUSUAL_BELOW:g}σ the decoder is "
                    "guessing and images often break.\nReset or lower the strongest sliders to come back.")
