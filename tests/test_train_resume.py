@@ -259,3 +259,27 @@ def test_a_latent_gan_started_before_its_vae_digest_was_recorded_resumes_on_its_
     assert resumed_gan(data_dir, gan) == 0
     assert "trained again" not in capsys.readouterr().err
     assert load_model(gan)[1]["training"]["options"]["extra"]["latent_of_weights"]  # recorded from now on
+
+
+def test_a_plain_resume_records_and_names_the_gan_settings_its_checkpoint_keeps(data_dir, tmp_path, capsys):
+    """The resumed run trained on with the run's --set lecam=0.3 (and the others its checkpoint restores), as the
+    card's objective said, yet the card's options no longer had them and the resuming line named none."""
+    out = tmp_path / "gan"
+    kept = ["--set", "lecam=0.3", "--set", "mode_seeking=0.5", "--set", "augment_p=auto", "--set", "d_lr=2",
+            "--set", "mapping_lr=0.2"]
+    assert train("gan", data_dir, out, 2, *kept) == 0
+    capsys.readouterr()
+    plain = ["train", "gan", str(data_dir), "-o", str(out), "--threads", "1", "--resume"]
+    assert main([*plain, "--steps", "3"]) == 0
+    assert ("resuming with the run's --batch-size 8, --holdout 8, --set mapping_lr=0.2, --set d_lr=2, "
+            "--set augment_p=auto, --set mode_seeking=0.5, --set lecam=0.3\n") in capsys.readouterr().err
+    card = load_model(out)[1]
+    settings = {"lecam": 0.3, "mode_seeking": 0.5, "augment_p": "auto", "d_lr": 2, "mapping_lr": 0.2}
+    assert {key: card["training"]["options"]["extra"].get(key) for key in settings} == settings
+    assert {key: card["objective"][key] for key in ("lecam", "mode_seeking", "d_lr", "mapping_lr")} == \
+        {"lecam": 0.3, "mode_seeking": 0.5, "d_lr": 2, "mapping_lr": 0.2}
+    assert main([*plain, "--steps", "4", "--set", "lecam=0.1"]) == 0  # typed: it wins, and is not the run's
+    assert "--set lecam" not in capsys.readouterr().err
+    card = load_model(out)[1]
+    assert card["training"]["options"]["extra"]["lecam"] == 0.1 == card["objective"]["lecam"]
+    assert card["training"]["options"]["extra"]["mode_seeking"] == 0.5  # still taken

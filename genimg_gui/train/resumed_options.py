@@ -7,6 +7,7 @@ import argparse
 import re
 from pathlib import Path
 
+from ..earlier_run import typed_setting
 from ..typed_options import typed
 from . import TrainError
 
@@ -23,17 +24,19 @@ def resumed_card(card: dict | None, kind: str) -> dict | None:
 def take_resumed_options(args: argparse.Namespace, card: dict | None) -> list[str]:
     """--resume: the run's --batch-size, --steps, --holdout, --seed, --sample-every, --checkpoint-every,
     --latent-of, --labels, --label-column, --data-name, --licence and --precision where they were not typed, and
-    its --mirror and --keep-best, as its card records them (it has the resolution and --set network settings taken
-    too: resumed_card); only options typed otherwise are then refused (check_resume_fits). Returns them as typed,
-    for the log line that says so. Not taken: --minutes (this run's own), --device and --threads (the machine's),
-    and --lr (the checkpoint's optimiser keeps the learning rates)."""
+    its --mirror and --keep-best, and the --set settings its checkpoint restores (RESTORED_SETTINGS), as its card
+    records them (it has the resolution and --set network settings taken too: resumed_card); only options typed
+    otherwise are then refused (check_resume_fits). Returns them as typed, for the log line that says so. Not
+    taken: --minutes (this run's own), --device and --threads (the machine's), and --lr (the checkpoint's
+    optimiser keeps the learning rates)."""
     from .labels import FOLDERS  # torch: not for --help
     training = card.get("training") if card and card.get("kind") == args.kind else None
     options = training.get("options") if isinstance(training, dict) else None
     if not isinstance(options, dict):
         return []
     latent_of, labels = (options.get("extra") or {}).get("latent_of"), options.get("labels")
-    taken = [*_take_numbers(args, options), *_take_words(args, options), *_take_switches(args, options)]
+    taken = [*_take_numbers(args, options), *_take_words(args, options), *_take_switches(args, options),
+             *_take_restored_settings(args, options)]
     if args.latent_of is None and latent_of:
         args.latent_of = Path(latent_of)
         taken.append(f"--latent-of {latent_of}")
@@ -92,6 +95,26 @@ def _take_switches(args: argparse.Namespace, options: dict) -> list[str]:
         if options.get(dest) is True and not getattr(args, dest):
             setattr(args, dest, True)
             taken.append(f"--{dest.replace('_', '-')}")
+    return taken
+
+
+# the --set settings the recipe's load_state restores from the checkpoint where none is typed (gan_recipe.py):
+# the run goes on training with them, so a resume takes them as typed, for its card and its log line to say so
+RESTORED_SETTINGS = ("mapping_lr", "d_lr", "augment_p", "mode_seeking", "lecam")
+
+
+def _take_restored_settings(args: argparse.Namespace, options: dict) -> list[str]:
+    """The run's RESTORED_SETTINGS where no --set of them was typed: the resumed run trained with the run's
+    --set lecam=0.3, yet its card's options no longer had it, nor did the log line on what the resume took."""
+    extra = options.get("extra") if isinstance(options.get("extra"), dict) else {}
+    typed_keys = {item.partition("=")[0] for item in args.set}
+    taken = []
+    for key in RESTORED_SETTINGS:
+        if key in extra and key not in typed_keys:
+            value = extra[key]
+            item = f"{key}={value}" if value == "auto" else typed_setting(key, value)  # as --set takes "auto"
+            args.set = [*args.set, item]
+            taken.append(f"--set {item}")
     return taken
 
 
