@@ -82,14 +82,6 @@ class OutputStems:
         return f"genimg: note: {shown_name(path)} is written as {written_as(stem)}: {why}"
 
 
-def unique_stems(paths: Sequence[Path]) -> list[str]:
-    """The stems OutputStems gives the inputs when every one is written."""
-    stems = OutputStems(paths)
-    for i in range(len(paths)):
-        stems.written(i, stems.stem(i))
-    return [stems.written_as[i] for i in range(len(paths))]
-
-
 def more_numbered_note(rest: int) -> str:
     """The one note for the inputs numbered past the MAX_NUMBERED_SAID said one by one."""
     share = "shares" if rest == 1 else "share"

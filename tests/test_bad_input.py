@@ -20,7 +20,7 @@ from corpus import AWKWARD_IMAGES, BAD_IMAGES, BAD_MODELS, MARKER, BadImage, Bad
 from genimg_gui import imaging
 from genimg_gui.catalog import read_entry
 from genimg_gui.cli import main as cli_main
-from genimg_gui.cli_names import unique_stems
+from genimg_gui.cli_names import OutputStems
 from genimg_gui.engine.runtime import Runtime
 from genimg_gui.imaging import ImageLoadError, load_fitted, open_image
 from genimg_gui.models import weights
@@ -219,7 +219,11 @@ def test_cli_encodes_every_awkward_image(tmp_path, capsys, vae):
     code, out, err = run_cli(capsys, "encode", *paths, "--vae", vae, "-o", tmp_path / "out")
     assert code == 0 and "error" not in err, err
     # the CLI's own output names (tidied of control characters and edge spaces)
-    expected = [tmp_path / "out" / f"{stem}{end}" for stem in unique_stems(paths) for end in (".npz", "_recon.png")]
+    stems = OutputStems(paths)  # every input is written, in the order given
+    for i in range(len(paths)):
+        stems.written(i, stems.stem(i))
+    expected = [tmp_path / "out" / f"{stems.written_as[i]}{end}"
+                for i in range(len(paths)) for end in (".npz", "_recon.png")]
     assert out.splitlines() == [str(p) for p in expected] and all(p.is_file() for p in expected)
 
 
