@@ -3,6 +3,7 @@ the window names the file or folder by while it loads, before the card exists (u
 latent-scale question). Paths only, no torch: the window's layer may not import it."""
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Callable
 
@@ -54,12 +55,21 @@ def opened_name(path: str | Path) -> str:
     return display_name(weights) if weights is not None else repository_name(path)
 
 
+def _in_pipeline(folder: Path) -> bool:
+    """A diffusers model folder that is a pipeline's sub-folder: named so (vae/, vae_1_0/), or beside the pipeline's
+    model_index.json, or right inside a Hugging Face cache's snapshot (a pipeline's repository)."""
+    return (re.fullmatch(r"vae([-_.].*)?", folder.name, re.IGNORECASE) is not None
+            or (folder.parent / "model_index.json").is_file() or _is_snapshot(folder.parent))
+
+
 def family_names(path: str | Path) -> tuple[str, ...]:
     """The names that may tell which family a model belongs to (an SD VAE's weights cannot say SD 1/2 from SDXL): a
     lone file's own name (the folder it was saved in names no model); a diffusers folder's weights file, named alike in
-    every such folder, by the model's name (display_name) and by its folder's and the one above (a pipeline's, or a
-    Hugging Face cache's repository: vae_1_0/ of stable-diffusion-xl-base-1.0 is not named after it)."""
+    every such folder, by the model's name (display_name) and by its folder's, and, for a pipeline's sub-folder, by the
+    pipeline's (vae_1_0/ of stable-diffusion-xl-base-1.0 is not named after it). Any other folder above is the user's
+    own storage: sdxl/sd-vae-ft-mse/ is an SD 1.x VAE kept beside SDXL things, and was guessed SDXL."""
     path = Path(path)
     if path.name not in DIFFUSERS_WEIGHTS:
         return (path.name,)
-    return display_name(path), repository_name(path.parent), repository_name(path.parent.parent)
+    names = display_name(path), repository_name(path.parent)
+    return (*names, repository_name(path.parent.parent)) if _in_pipeline(path.parent) else names

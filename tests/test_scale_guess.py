@@ -35,7 +35,9 @@ def test_a_diffusers_vae_is_guessed_from_the_model_and_its_folders_a_lone_file_f
     sdxl_cache_other = hf_cache_vae(tmp_path, SDXL_PIPELINE[0], "vae_1_0", "0" * 40)
     guesses = {"SDXL": [sdxl_cache, sdxl_cache_other, own_folder(tmp_path, "sdxl", "vae"),
                         own_folder(tmp_path, "sdxl-vae-fp16-fix"), own_folder(tmp_path, "SDXL", "vae-fix")],
-               "SD 1.x / 2.x": [sd_cache, own_folder(tmp_path, "sd15", "vae"), own_folder(tmp_path, "sd-vae-ft-mse")]}
+               "SD 1.x / 2.x": [sd_cache, own_folder(tmp_path, "sd15", "vae"), own_folder(tmp_path, "sd-vae-ft-mse"),
+                                # an SD 1.x VAE kept in one's own folder of SDXL things: that folder names no model
+                                own_folder(tmp_path, "sdxl", "sd-vae-ft-mse")]}
     for guess, paths in guesses.items():
         for path in paths:
             assert foreign.guess_scale_label(path) == guess, path
