@@ -8,6 +8,8 @@ from PySide6.QtWidgets import QScrollArea, QStyle, QStyleOptionSlider
 
 from conftest import UI_TIMEOUT
 from test_directions_ui import BLUE, RED, define, slider_menu, write_group
+from test_masked_edits import open_images
+from ui_helpers import the_sample
 
 
 def scroll_area(window) -> QScrollArea:
@@ -110,5 +112,26 @@ def test_preview_strips_coming_and_going_keep_the_top_row_in_view_at_the_top(qtb
     window.sliders.previews_box.setChecked(False)  # rows above and below it lose their strips
     qtbot.waitUntil(lambda: not any(strip.isVisible() for strip in window.sliders.strips))
     assert viewport_top(window, middle) == before
+    tick_preview_strips(qtbot, window)
+    assert viewport_top(window, middle) == before
+
+
+def test_preview_strips_keep_the_top_row_after_the_rows_are_rebuilt(qtbot, window, image_files):
+    """Switching items rebuilds the rows at the same scroll place: no scroll picked a row to keep, so ticking
+    Preview strips then carried the list away from the rows on screen (as after a model switch or a rename)."""
+    window.resize(900, 500)
+    window.tabs.setCurrentWidget(window.slider_tab)
+    sample = the_sample(window)
+    [picture] = open_images(qtbot, window, image_files[:1])  # the current item: the VAE's sliders
+    window.document.select(sample.id)  # the GAN's rows again
+    bar = scroll_bar(window)
+    middle = len(window.sliders.sliders) // 2
+    bar.setValue(window.sliders.sliders[middle].parentWidget().y())  # its row at the top
+    window.canvas.setFocus()
+    qtbot.waitUntil(window.canvas.hasFocus)
+    before = viewport_top(window, middle)
+    for item in (picture, sample):  # the rows rebuilt twice, the list put back where it was
+        window.document.select(item.id)
+    assert window.sliders.sliders and viewport_top(window, middle) == before
     tick_preview_strips(qtbot, window)
     assert viewport_top(window, middle) == before

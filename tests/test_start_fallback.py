@@ -10,6 +10,7 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
+from PIL import Image
 from PySide6.QtWidgets import QApplication
 
 from conftest import UI_TIMEOUT
@@ -184,3 +185,23 @@ def test_a_sessions_own_gan_loaded_in_the_last_ones_place_keeps_the_warning(qtbo
     with qtbot.waitSignal(doc.model_loaded, timeout=UI_TIMEOUT):  # the user's own choice ends it
         doc.load_model(str(model_dir / "tiny-gan"))
     assert not status.warning.isVisible() and "gan" not in doc.stand_ins
+
+
+def test_a_damaged_vae_folder_among_the_files_leaves_the_last_vae_and_its_picture_opens(qtbot, monkeypatch,
+                                                                                        model_dir, tmp_path):
+    """`genimg-gui my-vae/ photo.png`, my-vae's weights cut in half: no VAE was left (the last one was no longer
+    loaded first, the folder among the files in its place), and the photo was refused ("no VAE is loaded"). The last
+    VAE loads once the folder has failed, and the photo opens in it; the one error is the folder's."""
+    last = model_dir / "tiny-vae"
+    Settings().set_last_model("vae", str(last))
+    Settings().set_last_model("gan", str(model_dir / "tiny-gan"))
+    damaged = damaged_copy(last, tmp_path / "my-vae")
+    photo = tmp_path / "photo.png"
+    Image.new("RGB", (64, 64), (200, 40, 40)).save(photo)
+    window = started(qtbot, monkeypatch, [str(damaged), str(photo)],
+                     lambda w: any(i.name == "photo.png" for i in w.document.items.values())
+                     or any("no VAE" in e for e in errors(w)))
+    assert window.document.models["vae"].path == str(last.resolve())
+    assert [i.name for i in window.document.items.values() if i.kind == "vae"] == ["photo.png"]
+    [said] = errors(window)
+    assert said.startswith(f"{damaged / WEIGHTS_NAME} is a damaged file")  # not "no VAE is loaded" after it

@@ -97,26 +97,44 @@ class ModelList:
     def load_start_models(self, options: dict[str, str | None], files: list[str] | tuple[str, ...] = ()) -> None:
         """Load the VAE and the GAN the app starts with (start_folder): the one asked for by options (--vae, --gan),
         else the first model folder of its kind among files (the paths named on the command line, which open_paths
-        then loads no second time: ModelController.open_models), else the last one or the bundled one. A VAE folder
-        among the files loaded after the last VAE (a kept session's), which the user had not asked for. Should the
-        one loaded last fail (its weights damaged or cut short since), the bundled default of its kind loads
-        instead, and one error says both: the start had left no GAN, and the Generate tab greyed out with nothing
-        said why."""
-        among = models_among(files)
-        asked = {kind: options.get(kind) or among.get(kind) for kind in ("vae", "gan")}
+        then loads no second time: ModelController.open_models), else the last one or the bundled one. A folder
+        among the files loads in the last one's place (the last was loaded first, then replaced); should it fail,
+        the last one loads after it (_instead_of_among), and the files given with it open in that one: they were
+        refused, no VAE loaded. Should the one loaded last fail (its weights damaged or cut short since), the
+        bundled default of its kind loads instead, and one error says both: the start had left no GAN, and the
+        Generate tab greyed out with nothing said why."""
+        # one that is no model (no_model_note) is left to open_paths, which says so, as it does for any file
+        among = {kind: path for kind, path in models_among(files).items() if not no_model_note(path, "app")}
         for kind in ("vae", "gan"):
-            chosen = self.start_folder(kind, asked[kind])
-            if not chosen:
-                self.window.show_error(f"No {kind.upper()} model found in weights/; open one from the Models tab")
+            asked = options.get(kind)
+            if asked or kind not in among:
+                self._load_start(kind, asked)
                 continue
-            if asked[kind] and (note := no_model_note(chosen, "app")):  # as a file named or dropped says it
-                self.window.document.error.emit(note)
-                continue
-            seq = self.window.document.load_model(chosen, named=bool(asked[kind]), kind=kind)  # the user's: named
-            default = default_model(kind, [e for e in self.entries if e.bundled])
-            if not asked[kind] and default and os.path.realpath(chosen) != os.path.realpath(default.path):
-                self.window.document.failures.instead[seq] = \
-                    lambda failed, last=chosen, bundled=default: self._instead_of_last(last, bundled, failed)
+            seq = self.window.document.load_model(among[kind], named=True, kind=kind)
+            self.window.document.failures.instead[seq] = \
+                lambda failed, of=kind: self._instead_of_among(of, failed)
+
+    def _load_start(self, kind: str, asked: str | None) -> None:
+        """Load the start's model of a kind: asked (by --vae or --gan), else the last one or the bundled default
+        (start_folder), which falls back on the bundled default should it fail (_instead_of_last)."""
+        chosen = self.start_folder(kind, asked)
+        if not chosen:
+            self.window.show_error(f"No {kind.upper()} model found in weights/; open one from the Models tab")
+            return
+        if asked and (note := no_model_note(chosen, "app")):  # as a file named or dropped says it
+            self.window.document.error.emit(note)
+            return
+        seq = self.window.document.load_model(chosen, named=bool(asked), kind=kind)  # the user's: named
+        default = default_model(kind, [e for e in self.entries if e.bundled])
+        if not asked and default and os.path.realpath(chosen) != os.path.realpath(default.path):
+            self.window.document.failures.instead[seq] = \
+                lambda failed, last=chosen, bundled=default: self._instead_of_last(last, bundled, failed)
+
+    def _instead_of_among(self, kind: str, failed: rq.Failed) -> None:
+        """A model folder among the start's files failed to load (said as any load's failure is): the last model
+        of its kind, or the bundled one, loads in its place, and the files waiting for the loads wait for it."""
+        self.window.document.error.emit(failed.message)
+        self._load_start(kind, None)
 
     def _instead_of_last(self, last: str, bundled: ModelEntry, failed: rq.Failed) -> None:
         """The bundled model stands in for the last one, which failed: said as an error, and by a warning on the bar

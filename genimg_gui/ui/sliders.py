@@ -160,6 +160,9 @@ class SliderPanel(QWidget):
         self.scroll.verticalScrollBar().setValue(place)
         if show is not None and 0 <= show < len(self.sliders):
             self.scroll.ensureWidgetVisible(self.sliders[show])
+        # the new rows' anchor: the place restored is mostly the same value, so no valueChanged picked one, and
+        # strips ticked next carried the list away from the rows on screen
+        self.anchor.pick()
 
     def _add_row(self, row: int, label: str, tooltip: str, longest: str = "", later: bool = False) -> None:
         """longest: the longest name that shares its "from" part, "" when none does; later: it comes after the
