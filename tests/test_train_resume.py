@@ -261,25 +261,41 @@ def test_a_latent_gan_started_before_its_vae_digest_was_recorded_resumes_on_its_
     assert load_model(gan)[1]["training"]["options"]["extra"]["latent_of_weights"]  # recorded from now on
 
 
-def test_a_plain_resume_records_and_names_the_gan_settings_its_checkpoint_keeps(data_dir, tmp_path, capsys):
+def test_a_plain_resume_trains_on_with_records_and_names_the_run_s_gan_settings(data_dir, tmp_path, capsys):
     """The resumed run trained on with the run's --set lecam=0.3 (and the others its checkpoint restores), as the
-    card's objective said, yet the card's options no longer had them and the resuming line named none."""
+    card's objective said, yet the card's options no longer had them and the resuming line named none; and it
+    trained with the default r1_gamma and ema, which no checkpoint keeps."""
     out = tmp_path / "gan"
     kept = ["--set", "lecam=0.3", "--set", "mode_seeking=0.5", "--set", "augment_p=auto", "--set", "d_lr=2",
-            "--set", "mapping_lr=0.2"]
+            "--set", "mapping_lr=0.2", "--set", "r1_gamma=1", "--set", "ema=0.99"]
     assert train("gan", data_dir, out, 2, *kept) == 0
     capsys.readouterr()
     plain = ["train", "gan", str(data_dir), "-o", str(out), "--threads", "1", "--resume"]
     assert main([*plain, "--steps", "3"]) == 0
-    assert ("resuming with the run's --batch-size 8, --holdout 8, --set mapping_lr=0.2, --set d_lr=2, "
-            "--set augment_p=auto, --set mode_seeking=0.5, --set lecam=0.3\n") in capsys.readouterr().err
+    assert ("resuming with the run's --batch-size 8, --holdout 8, --set r1_gamma=1, --set ema=0.99, "
+            "--set mapping_lr=0.2, --set d_lr=2, --set augment_p=auto, --set mode_seeking=0.5, --set lecam=0.3\n"
+            ) in capsys.readouterr().err
     card = load_model(out)[1]
-    settings = {"lecam": 0.3, "mode_seeking": 0.5, "augment_p": "auto", "d_lr": 2, "mapping_lr": 0.2}
+    settings = {"lecam": 0.3, "mode_seeking": 0.5, "augment_p": "auto", "d_lr": 2, "mapping_lr": 0.2,
+                "r1_gamma": 1, "ema": 0.99}
     assert {key: card["training"]["options"]["extra"].get(key) for key in settings} == settings
-    assert {key: card["objective"][key] for key in ("lecam", "mode_seeking", "d_lr", "mapping_lr")} == \
-        {"lecam": 0.3, "mode_seeking": 0.5, "d_lr": 2, "mapping_lr": 0.2}
+    # what it trained with: r1_gamma and ema, which no checkpoint keeps, went back to the defaults (0.05, 0.999)
+    assert {key: card["objective"][key] for key in ("lecam", "mode_seeking", "d_lr", "mapping_lr", "r1_gamma",
+                                                    "ema")} == \
+        {"lecam": 0.3, "mode_seeking": 0.5, "d_lr": 2, "mapping_lr": 0.2, "r1_gamma": 1, "ema": 0.99}
     assert main([*plain, "--steps", "4", "--set", "lecam=0.1"]) == 0  # typed: it wins, and is not the run's
     assert "--set lecam" not in capsys.readouterr().err
     card = load_model(out)[1]
     assert card["training"]["options"]["extra"]["lecam"] == 0.1 == card["objective"]["lecam"]
     assert card["training"]["options"]["extra"]["mode_seeking"] == 0.5  # still taken
+
+
+def test_a_plain_resume_of_a_vae_trains_on_with_the_run_s_kl_weight(data_dir, tmp_path, capsys):
+    """It went back to the default KL weight: a run of --set kl_weight=0.05 went on at 0.001 a dimension."""
+    out = tmp_path / "vae"
+    assert train("vae", data_dir, out, 2, "--set", "kl_weight=0.05") == 0
+    capsys.readouterr()
+    assert resumed(data_dir, out, 3) == 0
+    assert "--set kl_weight=0.05" in capsys.readouterr().err
+    card = load_model(out)[1]
+    assert card["objective"]["kl_weight_per_dim"] == 0.05 == card["training"]["options"]["extra"]["kl_weight"]

@@ -7,9 +7,10 @@ import argparse
 import re
 from pathlib import Path
 
-from ..earlier_run import typed_setting
+from ..earlier_run import SHAPE_SETTINGS, typed_setting
 from ..typed_options import typed
 from . import TrainError
+from .settings import GAN_SETTINGS, VAE_SETTINGS
 
 
 def resumed_card(card: dict | None, kind: str) -> dict | None:
@@ -24,7 +25,7 @@ def resumed_card(card: dict | None, kind: str) -> dict | None:
 def take_resumed_options(args: argparse.Namespace, card: dict | None) -> list[str]:
     """--resume: the run's --batch-size, --steps, --holdout, --seed, --sample-every, --checkpoint-every,
     --latent-of, --labels, --label-column, --data-name, --licence and --precision where they were not typed, and
-    its --mirror and --keep-best, and the --set settings its checkpoint restores (RESTORED_SETTINGS), as its card
+    its --mirror and --keep-best, and its other --set settings (RESUMED_SETTINGS), as its card
     records them (it has the resolution and --set network settings taken too: resumed_card); only options typed
     otherwise are then refused (check_resume_fits). Returns them as typed, for the log line that says so. Not
     taken: --minutes (this run's own), --device and --threads (the machine's), and --lr (the checkpoint's
@@ -36,7 +37,7 @@ def take_resumed_options(args: argparse.Namespace, card: dict | None) -> list[st
         return []
     latent_of, labels = (options.get("extra") or {}).get("latent_of"), options.get("labels")
     taken = [*_take_numbers(args, options), *_take_words(args, options), *_take_switches(args, options),
-             *_take_restored_settings(args, options)]
+             *_take_settings(args, options)]
     if args.latent_of is None and latent_of:
         args.latent_of = Path(latent_of)
         taken.append(f"--latent-of {latent_of}")
@@ -98,18 +99,21 @@ def _take_switches(args: argparse.Namespace, options: dict) -> list[str]:
     return taken
 
 
-# the --set settings the recipe's load_state restores from the checkpoint where none is typed (gan_recipe.py):
-# the run goes on training with them, so a resume takes them as typed, for its card and its log line to say so
-RESTORED_SETTINGS = ("mapping_lr", "d_lr", "augment_p", "mode_seeking", "lecam")
+# every --set setting of a run but its network's shape (resumed_card takes those): a plain --resume trains on as the
+# run did, so it takes them where none is typed, for the recipe, its card and its log line. Taking only those a GAN's
+# checkpoint restores dropped the rest: a resume of a run of --set r1_gamma=1 and ema=0.9995 trained on with 0.05 and
+# 0.999, and a VAE's --set kl_weight went back to the default
+RESUMED_SETTINGS = tuple(key for key in (*GAN_SETTINGS, *VAE_SETTINGS) if key not in SHAPE_SETTINGS)
 
 
-def _take_restored_settings(args: argparse.Namespace, options: dict) -> list[str]:
-    """The run's RESTORED_SETTINGS where no --set of them was typed: the resumed run trained with the run's
-    --set lecam=0.3, yet its card's options no longer had it, nor did the log line on what the resume took."""
+def _take_settings(args: argparse.Namespace, options: dict) -> list[str]:
+    """The run's RESUMED_SETTINGS where no --set of them was typed, as it trained with them (a GAN's checkpoint
+    restores some, such as lecam, but its card's options no longer had them, nor did the log line on what the resume
+    took; the others, such as r1_gamma and kl_weight, were lost)."""
     extra = options.get("extra") if isinstance(options.get("extra"), dict) else {}
     typed_keys = {item.partition("=")[0] for item in args.set}
     taken = []
-    for key in RESTORED_SETTINGS:
+    for key in RESUMED_SETTINGS:
         if key in extra and key not in typed_keys:
             value = extra[key]
             item = f"{key}={value}" if value == "auto" else typed_setting(key, value)  # as --set takes "auto"
