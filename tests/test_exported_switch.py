@@ -76,7 +76,8 @@ def test_an_opened_latent_and_an_exported_picture_stay_exported_after_a_switch_a
     npz = tmp_path / f"{sample.file_name}.npz"
     edited_and_exported(qtbot, window, sample, 1.5, lambda: window.exports.export_latent(str(npz)))
     reopened = opened(qtbot, window, npz)  # File → Open images… on it
-    assert reopened.name == sample.name and reopened.history.current.values[0] == 1.5
+    # told apart from the sample it came from, still open beside it
+    assert reopened.name == f"{sample.name} (2)" and reopened.history.current.values[0] == 1.5
     [picture] = open_images(qtbot, window, image_files[:1])
     edited_and_exported(qtbot, window, picture, 1.5,
                         lambda: window.exports.export_png(str(tmp_path / "picture_edited.png")))

@@ -60,11 +60,12 @@ def test_a_cache_vae_loading_is_named_after_its_repository(qtbot, engine, model_
     assert loaded == name
 
 
-def answer_scale_question_with_cancel(asked: list[str]) -> QTimer:
-    """Watches for the real latent-scale question; keeps its words and presses Cancel."""
+def answer_scale_question_with_cancel(asked: list[str], read=QInputDialog.labelText) -> QTimer:
+    """Watches for the real latent-scale question; keeps what read takes of it (its words, or with
+    QInputDialog.textValue the choice it offers first) and presses Cancel."""
     def look() -> None:
         if isinstance(box := QApplication.activeModalWidget(), QInputDialog):
-            asked.append(box.labelText())
+            asked.append(read(box))
             box.reject()
     timer = QTimer()
     timer.timeout.connect(look)

@@ -8,13 +8,12 @@ import shutil
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QTimer
-from PySide6.QtWidgets import QApplication, QInputDialog
+from PySide6.QtWidgets import QInputDialog
 
 import foreign_builders as fb
 from conftest import UI_TIMEOUT
 from genimg_gui.models import foreign
-from test_hf_cache_loading import bare_window
+from test_hf_cache_loading import answer_scale_question_with_cancel, bare_window
 from test_hf_cache_paths import HUB_VAES, REVISION, hf_cache_vae, run, snapshot_of
 from ui_helpers import drop
 
@@ -66,18 +65,6 @@ def test_the_cli_asking_for_a_scale_names_the_model_not_its_weights_file(tmp_pat
     assert "error: my_vae.safetensors is a Stable Diffusion VAE" in capsys.readouterr().err
 
 
-def preselected_then_cancel(asked: list[str]) -> QTimer:
-    """Watches for the real latent-scale question; keeps the choice it offers first and presses Cancel."""
-    def look() -> None:
-        if isinstance(box := QApplication.activeModalWidget(), QInputDialog):
-            asked.append(box.textValue())
-            box.reject()
-    timer = QTimer()
-    timer.timeout.connect(look)
-    timer.start(10)
-    return timer
-
-
 @pytest.mark.parametrize("where", ["cache", "own"])
 def test_the_window_offers_sdxl_first_for_an_sdxl_pipelines_vae(qtbot, engine, model_dir, tmp_path, where):
     snapshot = snapshot_of(hf_cache_vae(tmp_path, *SDXL_PIPELINE[:2], REVISION), "vae")
@@ -85,7 +72,7 @@ def test_the_window_offers_sdxl_first_for_an_sdxl_pipelines_vae(qtbot, engine, m
     window = bare_window(qtbot, engine, model_dir)
     said, asked = [], []
     window.document.message.connect(said.append)
-    watch = preselected_then_cancel(asked)
+    watch = answer_scale_question_with_cancel(asked, QInputDialog.textValue)  # the choice it offers first
     drop(window, [dropped])
     qtbot.waitUntil(lambda: bool(said), timeout=UI_TIMEOUT)
     watch.stop()

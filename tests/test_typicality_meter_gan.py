@@ -13,7 +13,8 @@ from genimg_gui.catalog import bundled_models
 from genimg_gui.typicality import OFF_DISTRIBUTION
 
 
-def test_three_pc_sliders_at_their_end_on_an_emoji_gan_sample_read_off_distribution(qtbot, engine):
+def window_with_bundled_gan(qtbot, engine, name: str):
+    """The real window with the bundled GAN of that name loaded and its first sample shown."""
     from genimg_gui.ui.main_window import MainWindow
 
     entries = bundled_models()
@@ -22,8 +23,13 @@ def test_three_pc_sliders_at_their_end_on_an_emoji_gan_sample_read_off_distribut
     window.show()
     doc = window.document
     with qtbot.waitSignal(doc.model_loaded, timeout=UI_TIMEOUT):
-        doc.load_model(next(e.path for e in entries if Path(e.path).name == "emoji-gan"))
+        doc.load_model(next(e.path for e in entries if Path(e.path).name == name))
     qtbot.waitUntil(lambda: doc.current is not None and doc.current.kind == "gan", timeout=UI_TIMEOUT)
+    return window
+
+
+def test_three_pc_sliders_at_their_end_on_an_emoji_gan_sample_read_off_distribution(qtbot, engine):
+    window = window_with_bundled_gan(qtbot, engine, "emoji-gan")
     meter = window.sliders.meter
     assert meter.level == 0, meter.label.text()  # the sample as drawn: typical
 
@@ -45,16 +51,8 @@ def test_cat_face_at_its_end_on_a_face_gan_sample_reads_unusual(qtbot, engine):
     the named slider "subcategory: other → cat-face" at +3σ (End) turns the face into blotches, and the meter read
     "2.6σ (typical)" in green: it read a named push only on the PCs, which take half of it. The half they leave out,
     read on the spread of the GAN's own w along it, is well past its samples: amber, naming that slider."""
-    from genimg_gui.ui.main_window import MainWindow
-
-    entries = bundled_models()
-    window = MainWindow(engine, entries)
-    qtbot.addWidget(window)
-    window.show()
+    window = window_with_bundled_gan(qtbot, engine, "emoji-faces-gan")
     doc = window.document
-    with qtbot.waitSignal(doc.model_loaded, timeout=UI_TIMEOUT):
-        doc.load_model(next(e.path for e in entries if Path(e.path).name == "emoji-faces-gan"))
-    qtbot.waitUntil(lambda: doc.current is not None and doc.current.kind == "gan", timeout=UI_TIMEOUT)
     item = doc.current
     window.gan_panel.seed.setValue(0)
     qtbot.waitUntil(lambda: item.seed == 0 and settled(window, item), timeout=UI_TIMEOUT)
