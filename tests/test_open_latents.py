@@ -26,6 +26,7 @@ from genimg_gui.ui.session_questions import unexported_work
 from genimg_gui.ui.settings import Settings
 
 from test_masked_edits import masked_edit, open_images, settle
+from test_crop_note import click_thumbnail
 from test_open_dialog import type_and_accept
 from ui_helpers import drop
 
@@ -145,6 +146,40 @@ def test_a_samples_latent_opened_beside_it_is_told_apart_in_the_filmstrip(qtbot,
     qtbot.waitUntil(lambda: window.sliders.sliders[0].value() == 0, timeout=UI_TIMEOUT)
     settle(qtbot, new)
     assert new.name == "seed 44 (2)" and captions(window) == ["seed 44", "seed 44 (2)"]
+
+
+def drawn_seed(qtbot, window, seed: int):
+    """seed entered in the Generate tab, its sample back: the current item, the same one or a new sample."""
+    doc = window.document
+    window.gan_panel.seed.setValue(seed)
+    qtbot.waitUntil(lambda: doc.current.seed == seed and not doc.samples.pending, timeout=UI_TIMEOUT)
+    settle(qtbot, doc.current)
+    return doc.current
+
+
+def test_a_sample_drawn_beside_a_latent_of_its_seed_is_numbered_too(qtbot, window, image_files, tmp_path):
+    """The other order: seed0044.npz open (its sample stepped on since), seed 44 drawn again was a second "seed 44"
+    in the filmstrip, as a new sample or as a sample stepped to it; and an undo back to "seed 0" while another item
+    had taken that name since made two of those. Every name in the filmstrip is its own."""
+    sample = window.document.current
+    drawn_seed(qtbot, window, 44)
+    edited_export(qtbot, window, tmp_path / "seed0044.npz")
+    drawn_seed(qtbot, window, 0)
+    latent = opened(qtbot, window, tmp_path / "seed0044.npz")
+    assert captions(window) == ["seed 0", "seed 44"]
+    open_images(qtbot, window, image_files[:1])
+    new = drawn_seed(qtbot, window, 44)  # over a picture with no seed: a new sample
+    assert new not in (sample, latent) and new.name == "seed 44 (2)"
+    click_thumbnail(qtbot, window, "seed 0")
+    assert drawn_seed(qtbot, window, 44) is sample and sample.name == "seed 44 (3)"
+    click_thumbnail(qtbot, window, "image 0.png")
+    another = drawn_seed(qtbot, window, 0)  # "seed 0" is free now
+    assert another.name == "seed 0"
+    click_thumbnail(qtbot, window, "seed 44 (3)")
+    window.undo_action.trigger()  # back to the sample's seed 0
+    qtbot.waitUntil(lambda: sample.seed == 0, timeout=UI_TIMEOUT)
+    assert sample.name == "seed 0 (2)"
+    assert captions(window) == ["seed 0 (2)", "seed 44", "image 0.png", "seed 44 (2)", "seed 0"]
 
 
 def test_a_file_of_another_vae_loads_that_vae_first(qtbot, window, model_dir, image_files, tmp_path):

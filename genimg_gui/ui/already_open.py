@@ -129,9 +129,10 @@ def already_open_text(named: list[Said], opening: bool = False) -> str:
         "not opened again" if opening else f"“{named[-1].name}” shown")
 
 
-def unique_name(document: Document, name: str) -> str:
-    """name, or "name (2)", "(3)"… when an open item has it: a file changed since it was opened and opened again,
-    or a closed copy reopened beside it, or a sample's latent file beside that sample, showed two thumbnails and
-    captions alike."""
-    taken = {i.name for i in document.items.values()}
+def unique_name(document: Document, name: str, besides: Item | None = None) -> str:
+    """name, or "name (2)", "(3)"… when an open item other than besides has it: a file changed since it was opened
+    and opened again, or a closed copy reopened beside it, or a sample's latent file beside that sample (or a sample
+    of that seed drawn beside the file), showed two thumbnails and captions alike. besides: an open item taking a
+    new name (a sample stepped to a seed), which its own old name does not number."""
+    taken = {i.name for i in document.items.values() if i is not besides}
     return next(n for n in (name, *(f"{name} ({k})" for k in range(2, len(taken) + 3))) if n not in taken)

@@ -90,11 +90,9 @@ def insert_item(doc: Document, item: Item, make_current: bool = True, place: int
     """Add item, numbered next_id, at the end of the filmstrip, or at place (an index, where a reopened item
     stood)."""
     doc.next_id += 1
-    # a sample's name is its seed's, and two samples of one seed are the same picture; not a latent file's sample
-    # (Item.file), which holds its edit: opened beside the sample it came from, two "seed 44" thumbnails were told
-    # apart by History alone
-    if not item.seeded or item.file is not None:
-        item.rename(unique_name(doc, item.name))
+    # a sample too ("seed 44 (2)"): beside a latent file of its seed, or another sample of it, two "seed 44"
+    # thumbnails were told apart by History alone, whichever came first
+    item.rename(unique_name(doc, item.name))
     if place is None or place >= len(doc.items):
         doc.items[item.id] = item
     else:  # between others: rebuilt in place, as views and controllers hold this dict

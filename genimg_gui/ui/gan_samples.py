@@ -12,6 +12,7 @@ from .. import seed_draws
 from ..edit import EditState
 from ..history import History
 from ..engine import requests as rq
+from .already_open import unique_name
 from .item import Item
 from .switch_notes import classes_lost_note
 
@@ -230,6 +231,8 @@ class GanSamples:
         values = item.history.current.values
         item.history.push(EditState(r.latent, values), lambda node: _same_sample(item, node, r))
         item.take_sample(r)
+        # named by its seed, which another open item may be named by already (a latent file of that seed, opened)
+        item.rename(unique_name(doc, item.name, besides=item))
         item.stale_below = item.requested_seq + 1  # e.g. a model switch's redraw of the sample this replaces
         doc.show_drawn(item, r.seq, r.image, item.history.current)
         doc.history_changed.emit()

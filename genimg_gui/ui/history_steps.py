@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Callable
 
 from ..history import History
+from .already_open import unique_name
 
 if TYPE_CHECKING:
     from .gan_samples import GanSamples
@@ -125,6 +126,8 @@ class HistorySteps:
         state = step(item.history)
         if not item.recall_drawn():
             self.samples.draw_original(item)
+        # the step's sample's name ("seed 0"), which an item opened or drawn since may have taken
+        item.rename(unique_name(self, item.name, besides=item))
         self.decode(item, state)
         self.history_changed.emit()
         self.current_changed.emit(item)
