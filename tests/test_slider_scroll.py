@@ -135,3 +135,34 @@ def test_preview_strips_keep_the_top_row_after_the_rows_are_rebuilt(qtbot, windo
     assert window.sliders.sliders and viewport_top(window, middle) == before
     tick_preview_strips(qtbot, window)
     assert viewport_top(window, middle) == before
+
+
+def click_tab(qtbot, window, page) -> None:
+    """A click on the side panel's tab of page."""
+    bar = window.tabs.tabBar()
+    qtbot.mouseClick(bar, Qt.MouseButton.LeftButton, pos=bar.tabRect(window.tabs.indexOf(page)).center())
+    assert window.tabs.currentWidget() is page
+
+
+def test_preview_strips_keep_the_top_row_after_the_rows_are_rebuilt_behind_another_tab(qtbot, window, image_files):
+    """Items switched while the History tab was on show rebuilt the rows hidden: no row was on screen to be picked,
+    so back on the Sliders tab ticking Preview strips carried the list away from the rows on screen (the row at the
+    top went 400 px down, out of view). The row is picked as the list shows again."""
+    window.resize(900, 500)
+    click_tab(qtbot, window, window.slider_tab)
+    sample = the_sample(window)
+    [picture] = open_images(qtbot, window, image_files[:1])
+    window.document.select(sample.id)
+    bar = scroll_bar(window)
+    middle = len(window.sliders.sliders) // 2
+    bar.setValue(window.sliders.sliders[middle].parentWidget().y())  # its row at the top
+    window.canvas.setFocus()  # no slider in use
+    qtbot.waitUntil(window.canvas.hasFocus)
+    before = viewport_top(window, middle)
+    click_tab(qtbot, window, window.history_panel)
+    for item in (picture, sample):  # the rows rebuilt twice, hidden
+        window.document.select(item.id)
+    click_tab(qtbot, window, window.slider_tab)
+    assert viewport_top(window, middle) == before
+    tick_preview_strips(qtbot, window)
+    assert viewport_top(window, middle) == before

@@ -2,8 +2,9 @@
 (a preview strip shown or taken away, a narrower list). A scroll area keeps its pixel offset instead: ticking Preview
 strips grew every row above the slider in use, and carried it out of view (the cat-face slider gave way to PC5–PC11).
 As a browser's scroll anchoring (CSS overflow-anchor) does, the row kept is picked whenever the user scrolls or a row
-takes the focus: the row that last had the keyboard focus, while it is in view (the Preview strips box takes the focus
-from it as it is clicked), else the top row in view."""
+takes the focus, or the list shows again after rows rebuilt while it was hidden: the row that last had the keyboard
+focus, while it is in view (the Preview strips box takes the focus from it as it is clicked), else the top row in
+view."""
 from __future__ import annotations
 
 from PySide6.QtCore import QEvent, QObject, QPoint
@@ -27,6 +28,9 @@ class ScrollAnchor(QObject):
         bar.valueChanged.connect(self._on_scrolled)
         # emitted before the scroll bar cuts its value to the new range, which would move the anchor with it
         bar.rangeChanged.connect(self.keep)
+        # rows rebuilt while the list was hidden (another tab on show) were not on screen, so none was picked: one is
+        # as the list shows again, or strips ticked then carried the list away from the rows on screen
+        scroll.installEventFilter(self)
 
     def watch(self, row: QWidget, part: QWidget) -> None:
         """row is kept in place once picked; part (its slider) taking the focus makes it the row to keep."""
@@ -46,6 +50,8 @@ class ScrollAnchor(QObject):
             self.pick()
         elif event.type() == QEvent.Type.Move and watched is self.anchor:
             self.keep()
+        elif event.type() == QEvent.Type.Show and watched is self.scroll and self.anchor is None:
+            self.pick()
         return False
 
     def pick(self) -> None:
