@@ -9,6 +9,7 @@ import shutil
 from dataclasses import replace
 from pathlib import Path
 
+import numpy as np
 import pytest
 from PIL import Image
 from PySide6.QtWidgets import QApplication
@@ -23,6 +24,7 @@ from genimg_gui.ui.main_window import MainWindow
 from genimg_gui.ui.session_questions import SessionQuestions
 from genimg_gui.ui.settings import Settings
 from genimg_gui.weights_file import WEIGHTS_NAME
+from test_open_latents import other_vae
 from test_session_choice import keep_one_sample
 
 NO_GAN_NOTE = "No GAN is loaded: load one in the Models tab"
@@ -205,3 +207,58 @@ def test_a_damaged_vae_folder_among_the_files_leaves_the_last_vae_and_its_pictur
     assert [i.name for i in window.document.items.values() if i.kind == "vae"] == ["photo.png"]
     [said] = errors(window)
     assert said.startswith(f"{damaged / WEIGHTS_NAME} is a damaged file")  # not "no VAE is loaded" after it
+
+
+def kept_in(qtbot, engine, vae: Path, gan: Path, picture: Path) -> sess.Session:
+    """A session kept on quitting by a window whose models were vae and gan: a picture and a sample of its own."""
+    first = MainWindow(engine, [read_entry(vae), read_entry(gan)])
+    qtbot.addWidget(first)
+    for folder in (vae, gan):
+        with qtbot.waitSignal(first.document.model_loaded, timeout=UI_TIMEOUT):
+            first.document.load_model(str(folder))
+    qtbot.waitUntil(lambda: len(first.document.items) == 1, timeout=UI_TIMEOUT)
+    return keep_one_sample(qtbot, first, picture)
+
+
+@pytest.mark.parametrize("session_in", ["its-own-vae", "the-damaged-folder"])
+def test_a_damaged_vae_folder_among_the_files_is_no_choice_over_a_kept_sessions_vae(
+        qtbot, monkeypatch, engine, model_dir, tmp_path, image_files, session_in):
+    """`genimg-gui my-vae/ photo.png`, my-vae damaged, with a session kept in h-vae while the last VAE was another
+    (a second window's): the kept session, waiting for the start-up's loads, took the last VAE loaded in my-vae's place
+    for the user's choice: "The session's h-vae was not loaded: you opened tiny-vae", its picture encoded again in
+    tiny-vae. Now h-vae loads and the session comes back in it, as at a start without my-vae. A session kept in my-vae
+    itself (damaged since) follows the last VAE without a second try and a second error."""
+    h = other_vae(tmp_path / "h", 7, "h-vae") if session_in == "its-own-vae" else tmp_path / "my-vae"
+    if session_in == "the-damaged-folder":
+        shutil.copytree(model_dir / "tiny-vae", h)
+    kept = kept_in(qtbot, engine, h, model_dir / "tiny-gan", image_files[0])
+    Settings().set_last_model("vae", str(model_dir / "tiny-vae"))  # another window's, which quit after
+    if session_in == "the-damaged-folder":
+        weights = h / WEIGHTS_NAME
+        weights.write_bytes(weights.read_bytes()[:weights.stat().st_size // 2])
+    else:
+        damaged_copy(model_dir / "tiny-vae", tmp_path / "my-vae")
+    photo = tmp_path / "photo.png"
+    Image.new("RGB", (64, 64), (200, 40, 40)).save(photo)
+
+    def settled(w: MainWindow) -> bool:
+        doc = w.document
+        return (any(i.name == "photo.png" for i in doc.items.values()) and not doc.jobs
+                and not doc.carry.pending_any() and all(i.shown_seq >= i.requested_seq for i in doc.items.values()))
+    window = started(qtbot, monkeypatch, [str(tmp_path / "my-vae"), str(photo)], settled)
+
+    doc = window.document
+    said = [entry.text for entry in window.status.log.entries]
+    assert not [s for s in said if "was not loaded" in s], said  # the user opened nothing that loaded
+    [error] = errors(window)
+    assert error.startswith(f"{tmp_path / 'my-vae' / WEIGHTS_NAME} is a damaged file")
+    assert [i.name for i in doc.items.values()] == ["image 0.png", "seed 7", "photo.png"]
+    picture = doc.items[next(iter(doc.items))]
+    if session_in == "its-own-vae":
+        assert doc.models["vae"].path == str(h.resolve())
+        # back in its own VAE, its latent h-vae's (h-vae encoding its picture again gives it to float rounding), not
+        # tiny-vae's encoding of it
+        assert np.allclose(picture.history.current.base, kept.items[0].history.current.base, atol=1e-4)
+    else:
+        assert doc.models["vae"].path == str((model_dir / "tiny-vae").resolve())
+        assert picture.directions_of == doc.models["vae"].identity  # carried over to it

@@ -73,7 +73,9 @@ class Document(HistorySteps, QObject):
         self.waiting_files: list[tuple[list[str], str]] = []  # (paths, fit) to open once no model is loading
         self.sending: dict[int, str] = {}  # Send to VAE editor's EncodeImage seq -> the sample's name (Item.sent_from)
         self.failures = FailedRequests(self)  # what a failed request leaves, kept for a retry on the CPU
-        self.stand_ins: dict[str, tuple[str, ...]] = {}  # kind -> (the last model, failed; those loaded in its place)
+        # kind -> (the model the start-up loaded, failed: the last one, or a folder among the files; those loaded in
+        # its place)
+        self.stand_ins: dict[str, tuple[str, ...]] = {}
         # the models named on the command line, as loaded (the user's choice), until the restore: path -> the kind
         # its option named (--vae, --gan), None for one among the files (document_session.named_kind)
         self.named: dict[str, str | None] = {}

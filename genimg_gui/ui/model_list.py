@@ -112,7 +112,7 @@ class ModelList:
                 continue
             seq = self.window.document.load_model(among[kind], named=True, kind=kind)
             self.window.document.failures.instead[seq] = \
-                lambda failed, of=kind: self._instead_of_among(of, failed)
+                lambda failed, of=kind, folder=among[kind]: self._instead_of_among(of, folder, failed)
 
     def _load_start(self, kind: str, asked: str | None) -> None:
         """Load the start's model of a kind: asked (by --vae or --gan), else the last one or the bundled default
@@ -130,10 +130,16 @@ class ModelList:
             self.window.document.failures.instead[seq] = \
                 lambda failed, last=chosen, bundled=default: self._instead_of_last(last, bundled, failed)
 
-    def _instead_of_among(self, kind: str, failed: rq.Failed) -> None:
+    def _instead_of_among(self, kind: str, folder: str, failed: rq.Failed) -> None:
         """A model folder among the start's files failed to load (said as any load's failure is): the last model
-        of its kind, or the bundled one, loads in its place, and the files waiting for the loads wait for it."""
-        self.window.document.error.emit(failed.message)
+        of its kind, or the bundled one, loads in its place, and the files waiting for the loads wait for it. It
+        stands in (Document.stand_ins), which the user did not choose: a kept session waiting for the start-up's
+        loads took it for the user's choice over its own model ("The session's h-vae was not loaded: you opened
+        emoji-vae"), and its pictures were encoded again in it."""
+        doc = self.window.document
+        doc.error.emit(failed.message)
+        if last := self.start_folder(kind):
+            doc.stand_ins[kind] = (os.path.realpath(folder), last)  # before its load: the session may come back then
         self._load_start(kind, None)
 
     def _instead_of_last(self, last: str, bundled: ModelEntry, failed: rq.Failed) -> None:
