@@ -4,22 +4,23 @@
         [--gan weights/emoji-faces-gan weights/emoji-gan] [--images 2000] [--seeds 2000] [--pushed 100]
         [--named 50] [--damage 50] [--grid-dir DIR] [--device cpu]
 
-DATA_DIR: the VAE's training folder (scripts/build_emoji_dataset.py). For what the meter should
-call typical: the reading of encoded training images, and of each GAN's samples at psi 1 (untruncated)
-and at the app's default psi; the percentiles of the overall distance (prior_distance), of the
-strongest single direction, of the distance to the nearest mapped w and of the part of a named
-direction outside the PCs (a GAN's), and of the reading (their largest), and the share of each
-colour under the thresholds in typicality.py, without the named directions' term -> with it. For what
-it should warn about: --pushed of those latents with one slider (each direction in turn, PCA and named)
-pushed to +-2, +-3, +-4.5 and +-6 sigma, and with every slider drawn as Randomise does; the share that
-reads green / amber / red; then each named slider at +-3 sigma on --named of them, one by one.
+DATA_DIR: the VAE's training folder (scripts/build_emoji_dataset.py); `--gan` with no folder measures the VAE alone.
+For what the meter should call typical: the reading of encoded images of that folder, and of those its card's split
+held out of training (the PCA rows and the spreads outside them were measured on none of them), and of each GAN's
+samples at psi 1 (untruncated) and at the app's default psi; the percentiles of the overall distance
+(prior_distance), of the strongest single direction, of the distance to the nearest mapped w and of the part of a
+named direction outside the PCs, and of the reading (their largest), and the share of each colour under the
+thresholds in typicality.py, without the named directions' term -> with it. For what it should warn about: --pushed
+of those latents with one slider (each direction in turn, PCA and named) pushed to +-2, +-3, +-4.5 and +-6 sigma, and
+with every slider drawn as Randomise does; the share that reads green / amber / red; then each named slider at +-3
+sigma on --named of them, one by one (for the VAE, on held-out images too).
 --damage N: whether a reading means the same for a named slider as for a PC one. Each slider at +-2, +-3 and
 +-4.5 sigma on N GAN samples at the app's psi, and the share of the pushes in each colour whose picture is
 broken: farther (pixel RMS, at half size) from every picture of the GAN's 2048 mapped w than 95 % of its
 fresh samples (psi 1) lie.
 --grid-dir writes, per model, a few typical latents with single directions pushed to -6 .. +6
-sigma, and per GAN a few samples at the app's psi with each named slider at +3 sigma (their readings
-printed): look at where the pictures break.
+sigma, and a few held-out images (VAE) or samples at the app's psi (GAN) with each named slider at +3 sigma,
+and for the VAE at -3 too (their readings printed): look at where the pictures break.
 """
 from __future__ import annotations
 
@@ -34,7 +35,7 @@ from genimg_gui.edit import Directions, EditState, edited_latent
 from genimg_gui.engine.runtime import Runtime
 from genimg_gui.imaging import image_grid, save_png
 from genimg_gui.models.tensors import to_tensor
-from genimg_gui.train.data import load_folder
+from genimg_gui.train.data import load_folder, recorded_split
 from genimg_gui.typicality import (TYPICAL_BELOW, UNUSUAL_BELOW, band, nearest_distance, outside_pcs,
                                    prior_distance, reading, strongest_direction)
 
@@ -129,7 +130,7 @@ def save_grid(rt: Runtime, kind: str, d: Directions, base: np.ndarray, rows: lis
     print(f"wrote {path}: rows {', '.join(d.labels[r] for r in rows)}; columns {GRID_VALUES} sigma")
 
 
-def save_named_grid(rt: Runtime, d: Directions, bases: np.ndarray, value: float, path: Path) -> None:
+def save_named_grid(rt: Runtime, kind: str, d: Directions, bases: np.ndarray, value: float, path: Path) -> None:
     """One row per base latent: the unedited sample, then each named slider at +value; the readings printed."""
     rows = np.flatnonzero(d.explained <= 0)
     images = []
@@ -137,7 +138,7 @@ def save_named_grid(rt: Runtime, d: Directions, bases: np.ndarray, value: float,
           f" readings without the named term / with it")
     for base in bases:
         edited = [base] + [edited_latent(EditState(base, pushed(len(d), row, value)), d) for row in rows]
-        images += [rt.decode("gan", x) for x in edited]
+        images += [rt.decode(kind, x) for x in edited]
         print("  " + " ".join(f"{without_named(x, d):.1f}/{reading(x, d).sigma:.1f}" for x in edited))
     save_png(image_grid(images, len(rows) + 1), path, scale=2)
 
@@ -179,12 +180,17 @@ def report_damage(rt: Runtime, name: str, latents: np.ndarray, d: Directions) ->
 
 
 @torch.inference_mode()
-def encoded(rt: Runtime, data_dir: Path, n: int, seed: int) -> np.ndarray:
+def encoded(rt: Runtime, data_dir: Path, n: int, seed: int, held_out: bool = False) -> np.ndarray:
+    """n images of the folder picked at random, encoded; held_out: of those the VAE's card says it held out."""
     vae = rt.model("vae")
-    images = load_folder(data_dir, vae.resolution).images
-    pick = np.random.default_rng(seed).choice(len(images), min(n, len(images)), replace=False)
+    data = load_folder(data_dir, vae.resolution)
+    images = data.images
+    among = recorded_split(data, vae.card)[1].numpy() if held_out else np.arange(len(images))
+    pick = np.random.default_rng(seed).choice(among, min(n, len(among)), replace=False)
+    # in the order drawn: the first --pushed and --named of them were the first in the folder (sorted), nearly all
+    # flags and letters in squares
     chunks = [vae.net.encode(to_tensor(images[c].numpy(), rt.device))[0].flatten(1).cpu().numpy()
-              for c in np.array_split(np.sort(pick), max(1, len(pick) // 256))]
+              for c in np.array_split(pick, max(1, len(pick) // 256))]
     return np.concatenate(chunks).astype(np.float32)
 
 
@@ -192,7 +198,7 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--data", type=Path, required=True)
     ap.add_argument("--vae", default="weights/emoji-vae")
-    ap.add_argument("--gan", nargs="+", default=["weights/emoji-faces-gan", "weights/emoji-gan"])
+    ap.add_argument("--gan", nargs="*", default=["weights/emoji-faces-gan", "weights/emoji-gan"])
     ap.add_argument("--images", type=int, default=2000, help="training images to encode")
     ap.add_argument("--seeds", type=int, default=2000, help="GAN samples per psi")
     ap.add_argument("--pushed", type=int, default=100, help="latents of each kind to push sliders on")
@@ -208,12 +214,17 @@ def main() -> None:
 
     vae = rt.load(args.vae, lambda *_: None)
     latents = encoded(rt, args.data, args.images, seed=0)
-    report_typical(f"VAE {args.vae}: encoded training images", latents, vae.directions)
+    held_out = encoded(rt, args.data, args.images, seed=0, held_out=True)
+    report_typical(f"VAE {args.vae}: encoded images of its folder", latents, vae.directions)
+    report_typical(f"VAE {args.vae}: encoded images its training held out", held_out, vae.directions)
     report_pushes("VAE", latents[:args.pushed], vae.directions)
     report_named("VAE", latents[:args.named], vae.directions)
+    report_named("VAE (held-out images)", held_out[:args.named], vae.directions)
     if args.grid_dir is not None:
         for i, base in enumerate(latents[:3]):
             save_grid(rt, "vae", vae.directions, base, [0, 1, 3, 6, 12, 17, 21], args.grid_dir / f"vae_{i}.png")
+        for value in (3.0, -3.0):
+            save_named_grid(rt, "vae", vae.directions, held_out[:8], value, args.grid_dir / f"vae_named_{value:+g}.png")
 
     for folder in args.gan:
         d = rt.load(folder, lambda *_: None).directions  # with the GAN's mapped w (edit.Anchors)
@@ -231,7 +242,7 @@ def main() -> None:
             rows = [0, 1, 2, 5, *np.flatnonzero(d.explained <= 0)[:3]]
             for i, seed in enumerate((3, 11)):
                 save_grid(rt, "gan", d, rt.map_seed(seed, 1.0), rows, args.grid_dir / f"{stem}_{i}.png")
-            save_named_grid(rt, d, samples[:12], 3.0, args.grid_dir / f"{stem}_named_+3.png")
+            save_named_grid(rt, "gan", d, samples[:12], 3.0, args.grid_dir / f"{stem}_named_+3.png")
 
 
 if __name__ == "__main__":

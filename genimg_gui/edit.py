@@ -67,44 +67,58 @@ class Directions:
     explained: np.ndarray  # (K,), variance fraction (0 where unknown)
     labels: tuple[str, ...]
     anchors: Anchors | None = None  # where the model's latents lie, beyond the Gaussian above; None: unknown
+    # (K,) the model's latents' standard deviation along each named row's part outside the PCA rows, measured where
+    # the rows were made (typicality.measured_outside_spread: a VAE, which has no anchors to measure it on at run
+    # time); 0 where not measured (a PCA row, the user's own rows). None: none stored (a file written before they were)
+    outside_spread: np.ndarray | None = None
 
     def __len__(self) -> int:
         return self.basis.shape[0]
 
     def _with_rows(self, basis: np.ndarray, sigma: np.ndarray, explained: np.ndarray,
-                   labels: Sequence[str]) -> "Directions":
+                   labels: Sequence[str], outside_spread: np.ndarray) -> "Directions":
+        # none measured is None, as loaded from a file without them: saved, it gains no tensor of 0s
+        spread = np.asarray(outside_spread, np.float32) if np.any(outside_spread) else None
         return Directions(self.mean, np.ascontiguousarray(basis, np.float32), np.asarray(sigma, np.float32),
-                          np.asarray(explained, np.float32), tuple(labels), self.anchors)
+                          np.asarray(explained, np.float32), tuple(labels), self.anchors, spread)
+
+    @property
+    def outside_spread_or_0(self) -> np.ndarray:
+        """(K,) outside_spread, 0 where none was measured (or none stored)."""
+        return np.zeros(len(self), np.float32) if self.outside_spread is None else self.outside_spread
 
     def with_direction(self, vector: np.ndarray, sigma: float, label: str) -> "Directions":
-        """A copy with one more direction (normalised to unit length) at the end."""
+        """A copy with one more direction (normalised to unit length) at the end, its outside_spread not measured."""
         unit = _unit(vector, self.basis.shape[1])
         if not (np.isfinite(sigma) and sigma > 0):
             raise ValueError(f"sigma must be a positive number, not {sigma}")
         return self._with_rows(np.vstack([self.basis, unit[None]]), np.append(self.sigma, sigma),
-                               np.append(self.explained, 0.0), self.labels + (label,))
+                               np.append(self.explained, 0.0), self.labels + (label,),
+                               np.append(self.outside_spread_or_0, 0.0))
 
     def appended(self, other: "Directions") -> "Directions":
         """A copy with all of other's rows after ours (our mean is kept)."""
         if other.basis.shape[1] != self.basis.shape[1]:
             raise ValueError(f"directions of size {other.basis.shape[1]} do not fit a latent of {self.basis.shape[1]}")
         return self._with_rows(np.vstack([self.basis, other.basis]), np.append(self.sigma, other.sigma),
-                               np.append(self.explained, other.explained), self.labels + other.labels)
+                               np.append(self.explained, other.explained), self.labels + other.labels,
+                               np.append(self.outside_spread_or_0, other.outside_spread_or_0))
 
     def renamed(self, i: int, label: str) -> "Directions":
         labels = list(self.labels)
         labels[self._check(i)] = label
-        return self._with_rows(self.basis, self.sigma, self.explained, labels)
+        return self._with_rows(self.basis, self.sigma, self.explained, labels, self.outside_spread_or_0)
 
     def without(self, i: int) -> "Directions":
         keep = np.arange(len(self)) != self._check(i)
         return self._with_rows(self.basis[keep], self.sigma[keep], self.explained[keep],
-                               [lab for lab, k in zip(self.labels, keep) if k])
+                               [lab for lab, k in zip(self.labels, keep) if k], self.outside_spread_or_0[keep])
 
     def subset(self, indices: Sequence[int]) -> "Directions":
         idx = [self._check(i) for i in indices]
         rows = self.basis[idx].reshape(len(idx), self.basis.shape[1])  # no rows too: a (0, D) basis
-        return self._with_rows(rows, self.sigma[idx], self.explained[idx], [self.labels[i] for i in idx])
+        return self._with_rows(rows, self.sigma[idx], self.explained[idx], [self.labels[i] for i in idx],
+                               self.outside_spread_or_0[idx])
 
     def index_of(self, label: str) -> int:
         """The row with this label; failing an exact match, a case-insensitive match of the
@@ -127,7 +141,9 @@ class Directions:
             raise ValueError(f"{quoted(self.labels[i])} lies within the directions it should be kept apart from")
         basis = self.basis.copy()
         basis[i] = row / np.linalg.norm(row)
-        return self._with_rows(basis, self.sigma, self.explained, self.labels)
+        spread = self.outside_spread_or_0.copy()
+        spread[i] = 0.0  # measured along the row as it was: its part outside the PCs is another now
+        return self._with_rows(basis, self.sigma, self.explained, self.labels, spread)
 
     def _check(self, i: int) -> int:
         if not -len(self) <= i < len(self):

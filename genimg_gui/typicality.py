@@ -3,14 +3,15 @@
 The directions' PCA rows with their sigmas, plus an isotropic spread for what those rows do not
 capture, describe the latent distribution as a Gaussian (PriorModel). Two measures come from it:
 prior_distance, the overall distance (the GAN inversion's prior is its square), and the
-typicality meter's reading, which also looks at the single direction that strays furthest and,
-where the directions carry a GAN's mapped w (edit.Anchors), at how far the nearest of them lies and
-how far out the latent lies along the named directions' parts that the PCA rows leave out.
+typicality meter's reading, which also looks at the single direction that strays furthest, at how
+far out the latent lies along the named directions' parts that the PCA rows leave out (in the spread
+of a GAN's mapped w there, or of a VAE's training latents as its directions file holds it) and, where
+the directions carry a GAN's mapped w (edit.Anchors), at how far the nearest of them lies.
 """
 from __future__ import annotations
 
 import weakref
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -26,7 +27,8 @@ from .edit import Anchors, Directions
 #   one PC slider at +-4.5 sigma  p50 4.50 / 4.50               red 70% / 71%, at least amber 91% / 95%
 #   one named slider at +-4.5     p50 3.23 / 2.93               at least amber 65% / 49% (its unit is the
 #                                                               spread within its groups, often less than the data's;
-#                                                               the GAN's now reads 5.91, red 99%: OUTSIDE_PCS_UNIT)
+#                                                               the GAN's now reads 5.91, red 99%, the VAE's 4.22,
+#                                                               at least amber 77%: OUTSIDE_PCS_UNIT)
 #   Randomise (all sliders)       p50 3.34 / 3.13               green 30% / 39% (its pictures smear visibly; with the
 #                                                               terms below the GAN's read 4.82, green 1%)
 # (the rest start on the other side of the mean along that direction). In its grids a picture shows
@@ -75,9 +77,8 @@ OUTLYING_READS = TYPICAL_BELOW
 # spread, where fresh samples lie up to 12 from every mapped w (p99 3.1); that distance reads a push by its length in
 # w, whichever way it goes, and cat-face's sigma is among the GAN's smallest. So the meter also reads, for each row
 # that is no PCA row, how far the latent lies along its part outside the PCs (square to every PCA row: no PC slider
-# moves it), in OUTSIDE_PCS_UNIT standard deviations of the mapped w along it (outside_pcs; a VAE has no latents of its
-# own to measure it on, and the Gaussian's even leftover spread is 0.4-0.65 of theirs). benchmarks/typicality.py,
-# before -> after:
+# moves it), in OUTSIDE_PCS_UNIT standard deviations of the model's latents along it (outside_pcs; the Gaussian's even
+# leftover spread is 0.4-0.65 of the mapped w's). benchmarks/typicality.py, before -> after:
 #   emoji-faces-gan  fresh samples   psi 1 (2000)  green 92.8% -> 91.8%, red 0.7% either way; psi 0.7  95.7% -> 95.4%
 #     each named slider at +-3 sigma on 50 samples at psi 0.7   at least amber 62% -> 93%, red 8% -> 50%
 #     cat-face +3 / -3  at least amber 10% / 14% -> 94% / 82% (p50 2.62 -> 3.80); face-negative +-3 11% -> 100%
@@ -96,6 +97,23 @@ OUTLYING_READS = TYPICAL_BELOW
 # cat-face 7, face-negative 6, face-tongue 4, face-concerned and face-smiling 3, face-hand and -neutral-skeptical 2.
 # Read in 1.0 standard deviation, fresh psi-1 samples read green 87.0% (face GAN) and 90.0% (emoji-gan); in 1.5,
 # cat-face at +3 read at least amber on 64% of the samples.
+# A VAE has no latents of its own at run time: its named rows' spread there is measured where they are made, on its
+# training latents, and kept in its directions file (Directions.outside_spread: scripts/attribute_directions.py, and
+# scripts/outside_spread.py for rows made before; emoji-vae's on the 4096 training images of its PCA rows), read in the
+# same unit. emoji-vae's is 2.4-3.1 times the even leftover (1.75-2.29 against 0.74), and 0.22-0.49 of each row's
+# length lies outside its 16 PCs. benchmarks/typicality.py, before -> after (images in random order: the VAE figures
+# above took the first ones of the folder, mostly flags):
+#   encoded images (2000)  green 85.5% -> 83.7%, red 3.9% -> 4.0%; held out of its training (512)  green 85.0% ->
+#     83.2%, red 4.9% either way
+#   one named slider at +-3 sigma (100 images)  at least amber 28.8% -> 55.9%, red 9.2% -> 17.8%; at +-4.5  45.3% ->
+#     76.6% (p50 2.87 -> 4.22); one PC slider at +-3  at least amber 60.6% -> 62.5%; Randomise green 40% -> 36%
+#   each named slider at +-3 on 50 held-out images, at least amber: Smileys, Animals, Food  18-36% -> 56-84%; skin
+#     tone 18-28% -> 38-48%; style and Flags, whose parts outside the PCs are the shortest (0.27, 0.22), 18-26% ->
+#     20-28%
+# Grids looked at (8 held-out images and a drawn smiley, each named slider at +-3): Animals and Food smear or wash out
+# either way and now read amber or red; Smileys at -3 tints blue and blurs (now amber), at +3 rings the picture in a
+# glow (still green on most); style and Flags change pictures cleanly and stay green. Read in 1.0 standard deviation,
+# held-out images read green 79.3% (named pushes at least amber 69%); in 1.5, 84.8% (43%).
 OUTSIDE_PCS_UNIT = 1.25
 
 
@@ -178,7 +196,7 @@ def strongest_direction(latent: np.ndarray, directions: Directions) -> tuple[flo
     attribute's direction parts two groups (smileys from the rest), so the images of the smaller group
     lie far out along it by design. The first picture of the app, an unedited smiley, read "3.2σ on
     category: other → Smileys & Emotion (unusual)"; a push along a named slider shows on the PCA rows it
-    moves, and for a GAN on its part outside them (outside_pcs). A spatial latent is measured per latent
+    moves, and on its part outside them (outside_pcs). A spatial latent is measured per latent
     pixel, RMS over the pixels."""
     prior = PriorModel.of(directions)
     z = latent_rows(latent, directions) @ prior.basis.T / prior.sigma  # (N, K)
@@ -217,14 +235,15 @@ def in_spacing(nearest: float, anchors: Anchors) -> float:
 
 def outside_pcs(latent: np.ndarray, directions: Directions) -> tuple[float, int] | None:
     """(distance, row): how far the latent lies along the part of a named direction (or the user's) that the PCA rows
-    leave out, in OUTSIDE_PCS_UNIT standard deviations of the anchors (a GAN's mapped w) along that part, for the row
-    where it lies furthest; None without anchors, or where no row has such a part. A push along a named slider moves
-    the PCs only by its part within them: cat-face at +3 sigma on the face GAN blotched a face and read 2.6, typical,
-    where its part outside them (half of it) went 4.7 standard deviations out. PC sliders never move it (it is square
-    to every PCA row). The directions' Gaussian guesses that spread as the leftover variance spread evenly
-    (PriorModel.typical): about half of what the mapped w show along a named direction's part outside the PCs."""
-    anchors = directions.anchors
-    if anchors is None or anchors.covariance is None or np.size(latent) != anchors.points.shape[1]:
+    leave out, in OUTSIDE_PCS_UNIT standard deviations of the model's latents along that part, for the row where it
+    lies furthest; None where no row has such a part with a spread known. A push along a named slider moves the PCs
+    only by its part within them: cat-face at +3 sigma on the face GAN blotched a face and read 2.6, typical, where
+    its part outside them (half of it) went 4.7 standard deviations out. PC sliders never move it (it is square to
+    every PCA row). The directions' Gaussian guesses that spread as the leftover variance spread evenly
+    (PriorModel.typical): about half of what the model's latents show along a named direction's part outside the PCs.
+    The spread is a GAN's mapped w's (its anchors) where there are some, else as measured where the directions were
+    made (Directions.outside_spread: a VAE's training latents, measured_outside_spread)."""
+    if np.size(latent) != directions.basis.shape[1]:  # a spatial latent read per pixel: its rows are the channels
         return None
     parts = _outside_parts(directions)
     if not len(parts.rows):
@@ -235,11 +254,27 @@ def outside_pcs(latent: np.ndarray, directions: Directions) -> tuple[float, int]
     return float(per_row[best]), int(parts.rows[best])
 
 
+MIN_OUTSIDE = 1e-6  # a row with less of its length outside the PCs lies within their span: it shows on them
+
+
+def measured_outside_spread(directions: Directions, latents: np.ndarray) -> Directions:
+    """directions with outside_spread measured on the model's latents (N, D): their standard deviation along each
+    named row's part outside the PCA rows (0 for a PCA row, and for a row within their span), which outside_pcs
+    reads a latent in where there are no anchors. A VAE has no latents of its own at run time; where its named rows
+    are made, its training images' latents are at hand."""
+    rows, units, norms = _named_outside(directions)
+    x = np.asarray(latents, np.float64).reshape(len(latents), -1)
+    along = (x - x.mean(0)) @ units.T  # (N, K')
+    spread = np.zeros(len(directions), np.float32)
+    spread[rows] = np.where(norms > MIN_OUTSIDE, np.std(along, axis=0, ddof=1), 0.0)  # ddof 1, as Anchors' np.cov
+    return replace(directions, outside_spread=spread if spread.any() else None)
+
+
 @dataclass(frozen=True)
 class _OutsideParts:
-    rows: np.ndarray        # (K',) the directions' non-PCA rows with a part outside the PCs that the anchors vary along
+    rows: np.ndarray        # (K',) the directions' non-PCA rows with a part outside the PCs that the latents vary along
     units: np.ndarray       # (K', D) that part, at unit length
-    unit_sigma: np.ndarray  # (K',) what reads 1 sigma along it: OUTSIDE_PCS_UNIT times the anchors' spread
+    unit_sigma: np.ndarray  # (K',) what reads 1 sigma along it: OUTSIDE_PCS_UNIT times the latents' spread
 
 
 # per Directions, made at its first reading and gone with it: the anchors' spread along each part costs K' * D^2
@@ -250,17 +285,27 @@ _outside_cache: weakref.WeakKeyDictionary[Directions, _OutsideParts] = weakref.W
 def _outside_parts(directions: Directions) -> _OutsideParts:
     parts = _outside_cache.get(directions)
     if parts is None:
-        prior = PriorModel.of(directions)
-        rows = np.setdiff1d(np.arange(len(directions)), prior.rows)
-        named = directions.basis[rows].astype(np.float64)
-        outside = named - (named @ prior.basis.T) @ prior.basis  # (K', D)
-        norms = np.linalg.norm(outside, axis=1)
-        units = outside / np.maximum(norms, 1e-12)[:, None]
-        spread = directions.anchors.spread(units)
-        keep = (norms > 1e-6) & (spread > 0)  # a row within the PCs' span shows on them
+        rows, units, norms = _named_outside(directions)
+        anchors = directions.anchors
+        if anchors is not None and anchors.covariance is not None:
+            spread = anchors.spread(units)
+        else:  # a VAE's, stored in its directions file; 0 where none was measured (its user's own rows)
+            spread = directions.outside_spread_or_0[rows].astype(np.float64)
+        keep = (norms > MIN_OUTSIDE) & (spread > 0)
         parts = _OutsideParts(rows[keep], units[keep], OUTSIDE_PCS_UNIT * spread[keep])
         _outside_cache[directions] = parts
     return parts
+
+
+def _named_outside(directions: Directions) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(rows, units, norms): the non-PCA rows, their parts outside the PCA rows' span at unit length (K', D), and
+    those parts' lengths (K',)."""
+    prior = PriorModel.of(directions)
+    rows = np.setdiff1d(np.arange(len(directions)), prior.rows)
+    named = directions.basis[rows].astype(np.float64)
+    outside = named - (named @ prior.basis.T) @ prior.basis  # (K', D)
+    norms = np.linalg.norm(outside, axis=1)
+    return rows, outside / np.maximum(norms, 1e-12)[:, None], norms
 
 
 @dataclass(frozen=True)
@@ -272,10 +317,10 @@ class Reading:
 
 
 def reading(latent: np.ndarray, directions: Directions) -> Reading:
-    """The largest of the overall distance, the strongest single direction and (with anchors) the distance to
-    the nearest mapped w and the named directions' parts outside the PCs. The overall distance alone averages a
-    slider pushed far away with every direction left alone: one PC at 4.5 sigma, which breaks the picture, read ~1.4
-    (benchmarks/typicality.py)."""
+    """The largest of the overall distance, the strongest single direction, the named directions' parts outside the
+    PCs (where their spread is known) and (with anchors) the distance to the nearest mapped w. The overall distance
+    alone averages a slider pushed far away with every direction left alone: one PC at 4.5 sigma, which breaks the
+    picture, read ~1.4 (benchmarks/typicality.py)."""
     overall = prior_distance(latent, directions)
     strongest, row = strongest_direction(latent, directions)
     nearest = nearest_distance(latent, directions)

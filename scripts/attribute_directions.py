@@ -35,19 +35,21 @@ import numpy as np
 import torch
 
 import emoji_attributes
-from attribute_fits import (GAN_SAMPLES, GAN_STEP, MIN_GROUP, VAE_HOW, Attribute, Classifier, SampleSpace,
-                            encode, gan_attribute, gan_samples, latent_space, picture_space, thumbs, vae_attribute)
+from attribute_fits import (GAN_SAMPLES, GAN_STEP, MIN_GROUP, OUTSIDE_HOW, VAE_HOW, Attribute, Classifier,
+                            SampleSpace, encode, gan_attribute, gan_samples, latent_space, picture_space, thumbs,
+                            vae_attribute)
 from genimg_gui.catalog import BUNDLED_DIR
 from genimg_gui.edit import Directions
 from genimg_gui.fileio import atomic_write_bytes
 from genimg_gui.imaging import ImageLoadError
-from genimg_gui.models.directions import load_directions, save_directions
+from genimg_gui.models.directions import OUTSIDE_SPREAD, load_directions, save_directions
 from genimg_gui.models.latent_gan import LatentGenerator, same_decoder
 from genimg_gui.models.weights import CARD_NAME, ModelFileError, is_spatial, load_model
 from genimg_gui.train import TrainError, TrainUsageError
 from genimg_gui.train.arg_types import parsed, positive_int
 from genimg_gui.train.data import load_folder, name_skipped
 from genimg_gui.train.labels import FOLDERS, check_csv, with_labels
+from genimg_gui.typicality import measured_outside_spread
 from genimg_gui.wording import counted
 
 HELD_OUT = 0.2  # the share of each class held out to judge the fits
@@ -208,9 +210,12 @@ def topic(label: str) -> str:
     return label.split(": ")[0]
 
 
-def write(folder: Path, named: list[tuple[str, dict]], notes: list[dict], how: str, dry_run: bool) -> None:
+def write(folder: Path, named: list[tuple[str, dict]], notes: list[dict], how: str, dry_run: bool,
+          latents: np.ndarray | None = None) -> None:
     """The named rows after the folder's PCA rows and its named rows of other topics, and their notes in its card;
-    those of the topics made again go (an earlier run's). A dry run writes nothing."""
+    those of the topics made again go (an earlier run's). latents: a VAE's latents of the images (N, D), on which
+    each named row's spread outside the PCs is measured for the typicality meter (a GAN's mapped w measure it at
+    run time). A dry run writes nothing."""
     if not named:
         print(f"nothing written into {folder}: no attribute had enough images on each side, with some held out")
     if dry_run or not named:
@@ -227,6 +232,9 @@ def write(folder: Path, named: list[tuple[str, dict]], notes: list[dict], how: s
         d = d.with_direction(fit["vector"], fit["sigma"], label)
     card["directions"] = {**card.get("directions", {}), "count": len(d), "named": kept_notes + notes,
                           "named_how": how}
+    if latents is not None:
+        d = measured_outside_spread(d, latents)
+        card["directions"][OUTSIDE_SPREAD] = OUTSIDE_HOW.format(images=f"the {len(latents)} labelled images", by="")
     save_directions(folder, d)
     atomic_write_bytes(card_path, (json.dumps(card, indent=2, ensure_ascii=False) + "\n").encode())
     print(f"wrote {counted(len(named), 'named direction')} into {folder}: {', '.join(label for label, _ in named)}")
@@ -272,7 +280,7 @@ def fit_vae(args: argparse.Namespace, vae, data: Labelled, lat: np.ndarray, pix:
               f"(pixel classifier accuracy {note['pixel_judge_held_out_accuracy']:.3f})")
         print("    " + "; ".join(f"{m}: accuracy {r['held_out_accuracy']:.3f}, called 'to' after the edit "
                                   f"{r['held_out_from_called_to_after_edit']:.0%}" for m, r in note["methods"].items()))
-    write(args.vae, named, notes, VAE_HOW.format(trained_on=data.trained_on), args.dry_run or args.gan_only)
+    write(args.vae, named, notes, VAE_HOW.format(trained_on=data.trained_on), args.dry_run or args.gan_only, lat)
 
 
 def sample_space(gan, vae, vae_name: str, gan_folder: Path) -> SampleSpace:

@@ -28,6 +28,9 @@ VAE_HOW = ("scripts/attribute_directions.py: rows after the PCA ones (explained 
            "kept is the one whose edits a pixel classifier (logistic regression on 16x16 thumbnails) more often "
            "calls 'to' when held-out 'from' latents are moved to the 'to' mean and decoded. sigma = the pooled "
            "within-group spread along the direction.")
+# the card's words for a VAE's directions' outside_spread (typicality.measured_outside_spread)
+OUTSIDE_HOW = ("the standard deviation of the latent means of {images} along each named row's part outside the PCA "
+               "rows (square to them): the unit the typicality meter reads a push along that row in{by}")
 GAN_HOW = ("scripts/attribute_directions.py, InterFaceGAN-style: w sampled, {scored}, "
            "a logistic regression in w between the highest- and lowest-scoring samples; sigma = the spread of "
            "all sampled w along the direction. held_out_from_called_to_after_edit: held-out samples the "

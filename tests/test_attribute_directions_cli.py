@@ -163,3 +163,25 @@ def test_the_bundled_models_are_not_written_without_into_bundled(tmp_path, monke
                                        "whose directions the app ships: add --into-bundled to rewrite them (as when "
                                        "rebuilding them), or name a copy of it\n")
     assert {f.name: f.read_bytes() for f in bundled.iterdir() if f.is_file()} == before
+
+
+def test_a_vaes_named_rows_are_written_with_their_spread_outside_the_pcs_measured_on_the_images(tmp_path, models,
+                                                                                               monkeypatch):
+    """The typicality meter reads a push along a VAE's named slider on the row's part outside the PCs, in the spread of
+    the latents there; a VAE has no latents to measure it on at run time, so the script measures it on the images it
+    encodes and stores it beside the row (0 for the PCA rows)."""
+    from attribute_fits import encode
+    from genimg_gui.models.weights import load_model
+    from genimg_gui.train.data import load_folder
+
+    data = shapes(tmp_path / "lab", {"circle": 12, "square": 12})
+    vae = models[0]
+    assert run_script(monkeypatch, "--data", data, "--by", "kind", "--vae", vae) == 0
+    d = load_directions(vae, int(np.prod(TINY_VAE.latent_shape)))
+    pcs = d.basis[:-1].astype(np.float64)
+    assert d.labels[-1] == DIRECTION and (d.explained[:-1] > 0).all()
+    outside = d.basis[-1] - pcs.T @ (pcs @ d.basis[-1])
+    latents = encode(load_model(vae)[0].eval(), load_folder(data, 32).images.numpy())
+    spread = np.std(latents @ (outside / np.linalg.norm(outside)), ddof=1)
+    assert d.outside_spread.tolist() == [0.0] * (len(d) - 1) + [pytest.approx(spread, rel=1e-4)]
+    assert "latent means of the 24 labelled images" in read_card(vae)["directions"]["outside_spread"]

@@ -2,7 +2,8 @@
 
 A direction set is plain numpy: `mean` (D,), `basis` (K, D) with unit rows,
 `sigma` (K,) the standard deviation along each row (the slider's unit), and
-`explained` (K,) the fraction of variance each explains.
+`explained` (K,) the fraction of variance each explains; optionally `outside_spread` (K,), the
+latents' spread along each named row's part outside the PCA rows (Directions.outside_spread).
 """
 from __future__ import annotations
 
@@ -19,6 +20,8 @@ from .weights import DIRECTIONS_NAME, ModelFileError, atomic_path
 
 # a spread below this fraction of the latents' largest magnitude is float32 rounding, not variation
 ROUNDING = 1e-6
+TENSORS = frozenset({"mean", "basis", "sigma", "explained"})  # every directions file holds these
+OUTSIDE_SPREAD = "outside_spread"  # ... and this one where named rows' spreads were measured (Directions')
 
 
 def pca(samples: torch.Tensor, k: int) -> Directions:
@@ -39,6 +42,8 @@ def pca(samples: torch.Tensor, k: int) -> Directions:
 
 def save_directions(folder: Path, d: Directions) -> None:
     arrays = {"mean": d.mean, "basis": d.basis, "sigma": d.sigma, "explained": d.explained}
+    if d.outside_spread is not None:
+        arrays[OUTSIDE_SPREAD] = d.outside_spread
     # safetensors writes the raw buffer: a Fortran-ordered array (SVD output) would be stored transposed
     with atomic_path(Path(folder) / DIRECTIONS_NAME) as tmp:
         save_file({k: np.ascontiguousarray(v, dtype=np.float32) for k, v in arrays.items()},
@@ -65,4 +70,14 @@ def load_directions(folder: Path, dim: int, latent: str = "") -> Directions | No
         return None  # NaN shares written by a pca() that divided no variance by none: recomputed and rewritten
     if len(labels) != t["basis"].shape[0]:
         labels = tuple(f"PC{i + 1}" for i in range(t["basis"].shape[0]))
-    return Directions(t["mean"], t["basis"], t["sigma"], t["explained"], labels)
+    return Directions(t["mean"], t["basis"], t["sigma"], t["explained"], labels, outside_spread=_outside_spread(t))
+
+
+def _outside_spread(tensors: dict[str, np.ndarray]) -> np.ndarray | None:
+    """The file's outside_spread; None where it has none (written before it was measured), or one that is not a
+    non-negative number per row: it only lets the typicality meter read named pushes further, and the file's
+    directions are whole without it."""
+    spread = tensors.get(OUTSIDE_SPREAD)
+    if spread is None or spread.shape != tensors["sigma"].shape or not np.all(np.isfinite(spread) & (spread >= 0)):
+        return None
+    return spread

@@ -16,6 +16,7 @@ import torch
 from torch import nn
 
 from ..user_directions import saved_folder, saved_identity, user_directions_folder
+from .directions import OUTSIDE_SPREAD, TENSORS
 from .gan import Discriminator, GANConfig, Generator
 from .latent_gan import LatentGANConfig, LatentGenerator
 from .refine import DISCRIMINATOR_FILE
@@ -44,7 +45,6 @@ _KINDS = {
 
 # a GAN's discriminator (pixel and latent GANs alike: refine.read_discriminator), as _KINDS lists the networks
 _DISCRIMINATOR = (lambda: Discriminator(_SMALLEST_GAN), lambda: Discriminator(_FULLEST_GAN))
-_DIRECTIONS_TENSORS = frozenset({"mean", "basis", "sigma", "explained"})  # directions.save_directions writes these
 
 
 def layout(names: Iterable[str]) -> frozenset[str]:
@@ -93,9 +93,10 @@ def companion_file(names: Iterable[str], path: Path) -> str:
     were foreign."""
     names = list(names)
     every, most = _discriminator_layouts()
-    if frozenset(names) == _DIRECTIONS_TENSORS and (saved_identity(path) is not None or _in_directions_folder(path)):
+    directions = TENSORS <= frozenset(names) <= TENSORS | {OUTSIDE_SPREAD}  # directions.save_directions writes these
+    if directions and (saved_identity(path) is not None or _in_directions_folder(path)):
         return _users_directions(path)  # the window's (user_directions.save_user_directions); older ones unmarked
-    if frozenset(names) == _DIRECTIONS_TENSORS:
+    if directions:
         what, model, standard = "the slider directions file", "model", DIRECTIONS_NAME
     elif every <= layout(names) <= most:
         what, model, standard = "the discriminator that refines the seeds", "GAN", DISCRIMINATOR_FILE

@@ -288,7 +288,11 @@ class DirectionsController(UserDirectionFiles, QObject):
 def _fitted(directions: Directions, a: np.ndarray, b: np.ndarray, req: DirectionRequest,
             label: str) -> tuple[Directions, list[int]]:
     """directions with the new one (from examples a to b) last, and the named rows it was kept apart from
-    (req.keep_fixed). Raises ValueError when the examples leave no direction."""
+    (req.keep_fixed). Raises ValueError when the examples leave no direction.
+    Its outside_spread is left unmeasured, so on a VAE the meter reads a push along it on the PCs it moves alone, as
+    before (a GAN's mapped w measure it: typicality.outside_pcs): the spread wants the model's own latents, which a
+    VAE lacks at run time, and the examples are no stand-in: a handful of pictures, often photos off its data, picked
+    to differ along this very direction, so their spread along it is their gap, not the data's."""
     vector, sigma = direction_from_examples(a, b, req.method)
     made = directions.with_direction(vector, sigma, label)
     kept = named_rows(directions) if req.keep_fixed else []
