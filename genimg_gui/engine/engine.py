@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 import itertools
-from collections import OrderedDict
+from collections import deque
 
 from typing import TYPE_CHECKING
 
@@ -21,7 +21,9 @@ from .requests import Failed, Progress, Request
 if TYPE_CHECKING:
     from .worker import Worker
 
-REMEMBERED = 256  # recent requests kept for resubmit (an out-of-memory retry on the CPU)
+# requests that ran out of GPU memory, kept for resubmit (Retry on CPU): it offers the last one to run out, and with it
+# a direction's other side; a few cover that. Each held its payload, and a drag on a full GPU runs out at every step
+OUT_OF_MEMORY_KEPT = 8
 
 
 class Engine(QObject):
@@ -38,9 +40,15 @@ class Engine(QObject):
         super().__init__(parent)
         self._seq = itertools.count(1)
         self.queue = RequestQueue()
-        self._recent: OrderedDict[int, Request] = OrderedDict()
+        # seq -> the request, while it may yet be retried: until it ends, unless it runs out of GPU memory (then among
+        # the last OUT_OF_MEMORY_KEPT). Until then the queue holds it too. The last 256 requests of any kind were kept:
+        # a slider dragged on a large photo held a latent a step, 256 MiB for good
+        self._recent: dict[int, Request] = {}
+        self._out_of_memory: deque[int] = deque()  # the seqs of those kept for having run out, the oldest first
         self.worker: Worker | None = None  # made on the worker thread as it starts (_start_worker)
         self.collector = GuiThreadCollector(self)  # before the thread starts: it must never collect Qt objects
+        self.done.connect(self._forget)  # ended well: nothing left to retry
+        self.failed.connect(self._on_failed)
         self.thread = QThread()
         self.thread.setObjectName("genimg-worker")
         # direct: run on the new thread, which imports torch there (the window had waited 4 s for it)
@@ -69,9 +77,8 @@ class Engine(QObject):
         seq = next(self._seq)
         stamped = dataclasses.replace(request, seq=seq)
         self._recent[seq] = stamped
-        if len(self._recent) > REMEMBERED:
-            self._recent.popitem(last=False)
-        self.queue.put(stamped)
+        if (replaced := self.queue.put(stamped)) is not None:  # a live one superseded before it ran: never answered
+            self._forget(replaced.seq)
         self.submitted.emit(stamped)
         return seq
 
@@ -81,8 +88,23 @@ class Engine(QObject):
         return None if request is None else self.submit(request)
 
     def request(self, seq: int) -> Request | None:
-        """A recent request as it was submitted; None if it is no longer remembered."""
+        """A request as it was submitted, while queued or running, or after it ran out of GPU memory (one of the last
+        few to); None if it is no longer remembered."""
         return self._recent.get(seq)
+
+    def _forget(self, seq: int) -> None:
+        self._recent.pop(seq, None)
+
+    def _on_failed(self, failed: Failed) -> None:
+        """A request that failed for good is forgotten, unless it may fit on the CPU: kept for Retry on CPU."""
+        if not failed.final:  # one file of several: the job goes on
+            return
+        if not failed.retry_on_cpu:
+            self._forget(failed.seq)
+            return
+        self._out_of_memory.append(failed.seq)
+        while len(self._out_of_memory) > OUT_OF_MEMORY_KEPT:
+            self._forget(self._out_of_memory.popleft())
 
     def cancel(self, seq: int) -> None:
         """Cancel a request; one still queued is answered at once with a cancelled Failed."""

@@ -39,16 +39,19 @@ class RequestQueue:
         self._running: Request | None = None  # the request the worker took last, until finished()
         self.superseded = 0  # live requests replaced before they ran
 
-    def put(self, request: Request) -> None:
+    def put(self, request: Request) -> Request | None:
+        """Queue a request; returns the live request of its lane that it replaced (dropped unrun), if any."""
         with self._cond:
+            replaced = None
             if request.live:
                 slots = self._previews if request.preview else self._live
-                if slots.pop(request.lane, None) is not None:
+                if (replaced := slots.pop(request.lane, None)) is not None:
                     self.superseded += 1
                 slots[request.lane] = request
             else:
                 self._jobs.append(request)
             self._cond.notify()
+            return replaced
 
     def take(self) -> Request | None:
         """Block until a request is ready (jobs, then live, then previews); None once closed."""
@@ -64,6 +67,11 @@ class RequestQueue:
                 request = slots.pop(next(iter(slots)))
             self._running = request
             return request
+
+    def queued(self, seq: int) -> bool:
+        """Whether seq waits in the queue (a preview strip that gave way waits again)."""
+        with self._cond:
+            return any(r.seq == seq for r in (*self._jobs, *self._live.values(), *self._previews.values()))
 
     def pending(self) -> int:
         with self._cond:

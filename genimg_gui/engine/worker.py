@@ -116,8 +116,8 @@ class Worker(QObject):
         finally:
             self._end_progress(request.seq)
             self.queue.finished(request.seq)
-        if ended_well:
-            self.done.emit(request.seq)
+        if ended_well and not self.queue.queued(request.seq):  # a preview strip that gave way has not ended: it
+            self.done.emit(request.seq)  # runs again, and may yet run out of memory (the engine keeps it till then)
 
     def _report(self, seq: int, fraction: float, text: str) -> None:
         """A job's progress; its end (1.0) is told when the job ends, if it has not told it itself."""

@@ -50,7 +50,8 @@ class MorphController(QObject):
         self.dialog: MorphDialog | None = None
         self.kind = "vae"
         self.note: QLabel | None = None  # says why there is nothing to morph
-        self._frame_seqs: dict[int, tuple[int, bytes]] = {}  # Decode seq -> (timeline index, frame_key)
+        # Decode seq -> (timeline index, frame_key, the identity of the model it was asked of)
+        self._frame_seqs: dict[int, tuple[int, bytes, str | None]] = {}
         self._shown_seq = self._asked_seq = 0
         # frame_key -> the frame as decoded, the least recently shown first: a loop plays again without decodes
         self._played: OrderedDict[bytes, np.ndarray] = OrderedDict()
@@ -138,14 +139,15 @@ class MorphController(QObject):
         frame = morph_layers(keys, settings.frames, settings.mode, settings.loop, min(index, settings.frames - 1))
         masks, bases = frame.frame_masks()
         masked = {"mask": masks[0], "base": bases[0]} if masks else {}
-        key = frame_key(self.document.model_identity(self.kind), frame.edited[0], **masked)
+        model = self.document.model_identity(self.kind)
+        key = frame_key(model, frame.edited[0], **masked)
         if (played := self._played.get(key)) is not None:  # playing at 60 fps decoded 60 frames a second, each loop
             self._played.move_to_end(key)
             self._shown_seq = self._asked_seq  # a decode still on its way is of a frame played past
             self.dialog.show_frame(index, played)
             return None
         seq = self.document.engine.submit(rq.Decode(self.kind, frame.edited[0], tag=MORPH_TAG, **masked))
-        self._frame_seqs[seq] = (index, key)
+        self._frame_seqs[seq] = (index, key, model)
         self._asked_seq = seq
         return seq
 
@@ -167,7 +169,16 @@ class MorphController(QObject):
         self._frame_seqs = {s: i for s, i in self._frame_seqs.items() if s > r.seq}  # superseded ones
         if asked is None or self.dialog is None:
             return
-        index, key = asked
+        index, key, model = asked
+        # the worker draws with the model loaded as it runs, not as the frame was asked: a load (a job) goes before a
+        # queued live decode. That load's ModelInfo came, and the document took it, before this result (one worker,
+        # its results in order), so the model the document has now drew it. Drawn by another than asked, it is no
+        # frame of this morph (its latent is the old model's): it was kept under the old model's key, and shown as its
+        # frame once that model was back. Dropped, and asked again of the model loaded now, unless a newer frame was.
+        if self.document.model_identity(self.kind) != model:
+            if r.seq >= self._asked_seq:
+                self._refresh()
+            return
         self._keep(key, r.image)
         if r.seq > self._shown_seq:
             self._shown_seq = r.seq
