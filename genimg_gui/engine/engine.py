@@ -124,9 +124,14 @@ class Engine(QObject):
             self.failed.emit(Failed(seq, type(stale).__name__, "superseded", cancelled=True, superseded=True))
         return stale is not None
 
-    def shutdown(self, timeout_ms: int = 10_000) -> None:
-        """Stop the worker after the request in flight; called once, on close."""
+    def shutdown(self, timeout_ms: int = 10_000) -> bool:
+        """Stop the worker: the request in flight stops at its next check (between files, frames, steps, or a big
+        photo's tiles). Waits up to timeout_ms; True once the worker thread has ended. False while it is still inside
+        one pass of a network, which nothing stops midway (a 512-px tile of an SD VAE takes half a minute on a CPU):
+        its QThread must then not be destroyed before it ends (Qt aborts the process), see app.main. Harmless twice."""
         self.queue.close()
         self.thread.quit()
-        if self.thread.wait(timeout_ms):
-            self.collector.stop()  # no worker left to collect on; a worker still running keeps the timer
+        if not self.thread.wait(timeout_ms):
+            return False
+        self.collector.stop()  # no worker left to collect on; a worker still running keeps the timer
+        return True

@@ -146,6 +146,12 @@ class RequestQueue:
             if self._running is not None and self._running.seq == seq:
                 self._running = None
 
+    def stopping(self, seq: int) -> bool:
+        """Whether a running request should stop (cancelled, or the app closing), read without the lock: it is asked
+        at every tile of a big photo's encode or decode, slider drags included. A bool and a set's membership read
+        whole under the GIL; a cancel that lands just after is seen at the next tile, or by check()."""
+        return self._closed or seq in self._cancelled
+
     def check(self, seq: int) -> None:
         """Raise Cancelled in a running job if it was cancelled or the app is closing."""
         with self._cond:

@@ -29,7 +29,7 @@ from ..wording import step_of
 from . import requests as rq
 from . import spatial
 from .queue import Cancelled, RequestQueue
-from .runtime import LatentMismatch, Runtime
+from .runtime import LatentMismatch, Runtime, TileProgress
 
 USER_ERRORS = (ImageLoadError, ModelFileError, ValueError, FloatingPointError, RuntimeError, OSError)
 
@@ -142,7 +142,7 @@ class Worker(QObject):
             self.decodes += 1
             t0 = time.perf_counter()
             try:
-                image = rt.render(r.kind, r.latent, r.mask, r.base, r.tag)
+                image = rt.render(r.kind, r.latent, r.mask, r.base, r.tag, self._stop_at_tiles(r.seq))
             except LatentMismatch:
                 if r.seq < self._loaded_at.get(r.kind, -1):  # asked before a switch to a model of another latent
                     return  # shape, whose load ran first: the views ask again ("does not fit the VAE" came unasked)
@@ -164,7 +164,8 @@ class Worker(QObject):
             self._announce_device(r.seq)
         elif isinstance(r, rq.EncodeFiles):
             self._encode_files(r)
-        elif isinstance(r, rq.EncodeImage):
+        elif isinstance(r, rq.EncodeImage):  # a paste, a sample sent, a picture encoded again by a new VAE
+            self._report(r.seq, 0.0, f"Encoding {r.name}")  # its bar's Cancel: a big paste had no way to stop
             image, file, size = _pixels_of(r)
             self._emit_encoded(r.seq, r.name, image, r.fit, file=file, size=size)
         elif isinstance(r, rq.DecodeLatentFile):
@@ -235,7 +236,8 @@ class Worker(QObject):
         """note: what opening the file said (an animation's first frame), said with the scaling down, if any; size:
         the picture's (width, height) in its file, which the scaling down names (it was read reduced)."""
         t0 = time.perf_counter()
-        original, latent, recon = self.runtime.encode(image, fit)
+        original, latent, recon = self.runtime.encode(image, fit, self._stop_at_tiles(seq))
+        self.queue.check(seq)  # cancelled within one tile (a 512-px photo in an SD VAE on a CPU): it does not open
         spatial_vae = latent.ndim == 3  # a ConvVAE fits every photo into its square: nothing to say
         shape = np.shape(image) if size is None else size[::-1]
         shrunk = spatial_vae and spatial.shrunk_note(name, shape, original.shape, self.runtime.max_side)
@@ -248,9 +250,10 @@ class Worker(QObject):
         shape is said as the file's."""
         t0 = time.perf_counter()
         try:
-            image = self.runtime.render(r.kind, r.latent, r.mask, r.base, -r.seq)  # its own slot in the base cache
+            stop = self._stop_at_tiles(r.seq)
+            image = self.runtime.render(r.kind, r.latent, r.mask, r.base, -r.seq, stop)  # its own base cache slot
             unedited = r.base is not None and not np.array_equal(r.base, r.latent)
-            original = self.runtime.decode(r.kind, r.base) if unedited else image
+            original = self.runtime.decode(r.kind, r.base, stop) if unedited else image
         except LatentMismatch as e:
             raise LatentMismatch(f"{r.name} was not opened: {e}") from None
         self.result.emit(rq.LatentDecoded(r.seq, image, original, time.perf_counter() - t0))
@@ -346,6 +349,17 @@ class Worker(QObject):
             if step.image is not None:
                 self.result.emit(rq.Inverted(r.seq, r.tag, step.step, step.steps, step.w, step.image,
                                              step.loss, step.final, original))
+
+    def _stop_at_tiles(self, seq: int) -> TileProgress:
+        """A spatial VAE's tiles callback that ends request seq at its next tile once it is cancelled or the app
+        closes: a big photo's encode or decode ran to its end (minutes on a CPU), a Cancel ignored and a quit waiting
+        for it. A flag read, no lock: a slider's decode of a big photo asks it at every tile."""
+        stopping = self.queue.stopping
+
+        def stop_if_asked(_doing: str, _done: int, _total: int) -> None:
+            if stopping(seq):
+                raise Cancelled()
+        return stop_if_asked
 
     def _progress_fn(self, seq: int):
         def report(fraction: float, text: str) -> None:

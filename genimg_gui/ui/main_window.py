@@ -40,6 +40,11 @@ from .train_dialog import TrainDialog
 from .window_geometry import FIRST_SIZE, PANEL_MIN, PanelShare, bring_up, fit_to_screen
 from .window_menus import WindowMenus
 
+# how long closing waits for the worker to stop: an idle one, or one between two tiles of a big photo, ends in
+# milliseconds; one inside a single long pass of a network is left to app.main, and the window closes meanwhile (it
+# froze 10 s, then the process aborted)
+CLOSE_WAIT_MS = 500
+
 
 class MainWindow(WindowMenus, QMainWindow):
     def __init__(self, engine, models: list[ModelEntry] | None = None, settings: Settings | None = None) -> None:
@@ -309,5 +314,5 @@ class MainWindow(WindowMenus, QMainWindow):
         self.autosaver.close(keep=answer == KEEP)
         self.settings.set_window_state(self.saveGeometry(), self.saveState())
         self.settings.sync()
-        self.document.engine.shutdown()
+        self.document.engine.shutdown(CLOSE_WAIT_MS)
         super().closeEvent(event)

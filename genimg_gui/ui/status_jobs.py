@@ -37,7 +37,7 @@ class StatusJobs:
         self.bar.setFixedWidth(self.bar.fontMetrics().horizontalAdvance(BAR_FITS) + BAR_PADDING)
         self.bar.setRange(0, 100)
         self.cancel = QPushButton("Cancel")
-        self.cancel.clicked.connect(lambda: self.cancel_requested.emit(self._job))
+        self.cancel.clicked.connect(self._on_cancel)
         self._job = 0
         self.retry = QPushButton("Retry on CPU")
         self.retry.setToolTip("Switch the device to the CPU and run the request that ran out of memory again")
@@ -69,6 +69,12 @@ class StatusJobs:
         self.busy.setToolTip("\n".join(tip for _, tip in notes))
         self.busy.setVisible(bool(notes))
 
+    def _on_cancel(self) -> None:
+        """Asked once: the job stops at its next check, which inside one pass of a big model can take a while (the
+        button, still live, looked unheard); it goes when the job ends, and the next job's comes enabled."""
+        self.cancel.setEnabled(False)
+        self.cancel_requested.emit(self._job)
+
     def _on_retry(self) -> None:
         self.retry.hide()
         self.retry_requested.emit()
@@ -79,6 +85,8 @@ class StatusJobs:
         done = fraction >= 1.0
         if done and seq != self._job:
             return
+        if done or seq != self._job:
+            self.cancel.setEnabled(True)
         self._job = seq
         self.bar.setVisible(not done)
         self.cancel.setVisible(not done)
