@@ -4,18 +4,19 @@ mid-write leaves neither a cut-off file nor an older file of that name lost."""
 from __future__ import annotations
 
 import json
+import math
 import re
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Protocol, Sequence
+from typing import Iterator, Protocol, Sequence
 
 import numpy as np
 
-from .file_damage import what_file_holds
+from .file_damage import damage_reason, what_file_holds
 from .fileio import atomic_path
 from .image_files import IMAGE_SUFFIXES
-from .imaging import save_png
+from .imaging import MAX_PIXELS, pixel_count, save_png
 from .weights_file import CARD_DIGEST
 from .wording import as_scale, converted_scale, one_of
 
@@ -77,6 +78,17 @@ def export_picture(image: np.ndarray, path: str | Path, scale: int = 1) -> Path:
 def suffixes_said() -> str:
     """".png, .jpg, .jpeg or .webp": the suffixes a picture may end in, for a message."""
     return one_of(list(PICTURE_FORMATS))
+
+
+# The most values an array of a latent file may hold, from the limit on the pictures genimg opens (imaging.MAX_PIXELS,
+# GENIMG_MAX_PIXELS; the one place it is set): a mask holds one value a pixel, a latent (and its base) at most a quarter
+# of one, 16 channels a cell of 8x8 pixels (SD3's and Flux's VAEs; an SD VAE's holds 4; genimg's own VAEs, at the small
+# size they were trained at, far fewer). A header that claims more is damage, or a "zip bomb": a 310-byte file whose
+# latent claimed 4x10^6x10^6 values asked numpy for 14.6 TiB. read_latent refuses it before numpy allocates anything.
+LATENT_VALUES_PER_PIXEL = 16 / (8 * 8)
+MOST_LATENT_VALUES = int(MAX_PIXELS * LATENT_VALUES_PER_PIXEL)
+MOST_MASK_VALUES = MAX_PIXELS
+WIDEST_VALUE = 8  # bytes: float64, the widest number a latent is saved in (a JSON record is one value of many bytes)
 
 
 # a latent file's record of the weights that made it (ModelInfo.identity), named as a card's (weights_file.CARD_DIGEST)
@@ -158,6 +170,7 @@ def read_latent(path: str | Path) -> LatentFile:
             raise ValueError(f"{path.name} is damaged: it does not read as an .npz archive")
         raise ValueError(f"{path.name} is not an .npz file")
     try:
+        _check_sizes(path)
         with np.load(path, allow_pickle=False) as f:
             if "latent" not in f.files:
                 raise ValueError(f"it holds {', '.join(f.files) or 'nothing'} but no 'latent'")
@@ -165,12 +178,56 @@ def read_latent(path: str | Path) -> LatentFile:
             record, sample = (_json_of(f, key) for key in ("model", "sample"))
             mask, base = _mask_and_base(f, latent.shape)
             values, labels = _edit_of(f)
-    except (OSError, ValueError, EOFError, zipfile.BadZipFile) as e:  # damaged, or object arrays
-        raise ValueError(f"{path.name} is not a readable latent file ({e})") from None
+    except (OSError, ValueError, EOFError, zipfile.BadZipFile, MemoryError) as e:  # damaged, or object arrays
+        reason = damage_reason(e) if isinstance(e, MemoryError) else e  # numpy's says "Unable to allocate 1.2 GiB…"
+        raise ValueError(f"{path.name} is not a readable latent file ({reason})") from None
     kind = record.get("kind")
     return LatentFile(latent, kind if kind in ("vae", "gan") else None, mask, base, str(record.get("path") or ""),
                       str(record.get("name") or ""), str(record.get(IDENTITY_KEY) or ""), values, labels,
                       sample or None, as_scale(record.get(SCALE_KEY)))
+
+
+def _check_sizes(path: Path) -> None:
+    """Refuse an array read_latent reads whose .npy header claims more values than a latent file holds
+    (MOST_LATENT_VALUES; MOST_MASK_VALUES for the mask), or more bytes than WIDEST_VALUE each, from the header alone:
+    numpy allocates what the header claims before it reads the data (MemoryError), or gets it and reads on for
+    seconds (a 1 MB compressed file of zeros held 1 GiB)."""
+    for key, shape, dtype in _array_headers(path):
+        values, most = math.prod(shape), MOST_MASK_VALUES if key == "mask" else MOST_LATENT_VALUES
+        if values > most or values * dtype.itemsize > most * WIDEST_VALUE:
+            claimed = "×".join(map(str, shape)) if len(shape) > 1 else f"{values:,}"
+            wide = f" of {dtype.itemsize:,} bytes" if dtype.itemsize > WIDEST_VALUE else ""
+            holder = "a mask" if key == "mask" else "a latent"
+            raise ValueError(f"its '{key}' array claims {claimed} value{'s' if values != 1 else ''}{wide}, more than "
+                             f"{holder} of a picture at genimg's limit of {pixel_count(MAX_PIXELS)} holds; "
+                             "GENIMG_MAX_PIXELS sets it")
+
+
+def bytes_to_read(path: str | Path) -> int:
+    """The bytes numpy would allocate to read a latent file's arrays, from their headers alone (a millisecond);
+    0 where the file or a header cannot be read (read_latent says why)."""
+    try:
+        return sum(math.prod(shape) * dtype.itemsize for _, shape, dtype in _array_headers(Path(path)))
+    except (OSError, ValueError, EOFError, zipfile.BadZipFile):
+        return 0
+
+
+def _array_headers(path: Path) -> Iterator[tuple[str, tuple[int, ...], np.dtype]]:
+    """(key, shape, dtype) of each array read_latent reads, as its .npy header claims them."""
+    with zipfile.ZipFile(path) as archive:
+        for member in archive.infolist():
+            key = member.filename.removesuffix(".npy")  # as np.load names it
+            if key not in READ_KEYS:
+                continue
+            with archive.open(member) as npy:
+                version = np.lib.format.read_magic(npy)  # no .npy (np.load would read its bytes whole): ValueError
+                read_header = (np.lib.format.read_array_header_1_0 if version == (1, 0)
+                               else np.lib.format.read_array_header_2_0)  # 3.0 is 2.0's layout; others np.load refuses
+                shape, _, dtype = read_header(npy)
+            yield key, shape, dtype
+
+
+READ_KEYS = ("latent", "base", "mask", "values", "labels", "model", "sample")  # the arrays read_latent reads
 
 
 def _json_of(f, key: str) -> dict:
@@ -217,7 +274,8 @@ def file_kind(path: Path) -> str:
 def _mask_and_base(f, shape: tuple[int, ...]) -> tuple[np.ndarray | None, np.ndarray | None]:
     """A masked edit's (mask, base), checked; an edit of the whole image's (None, its base where it holds one of
     the latent's shape)."""
-    base = np.asarray(f["base"], np.float32) if "base" in f.files and f["base"].shape == shape else None
+    base = np.asarray(f["base"], np.float32) if "base" in f.files else None  # each f[key] reads the array again
+    base = base if base is not None and base.shape == shape else None
     if "mask" not in f.files:
         return None, base
     mask = np.asarray(f["mask"], np.float32)

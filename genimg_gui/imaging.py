@@ -76,11 +76,11 @@ def too_large(name: str, pixels: int, limit: int, size: tuple[int, int] | None =
     if size and read_at and read_at != size:
         dims = f"{size[0]}x{size[1]}, read at {read_at[0]}x{read_at[1]} = "
     for_kind = f" for {kind}" if kind else ""
-    return ImageLoadError(f"{name} is {dims}{_pixel_count(pixels)}, above the limit of {_pixel_count(limit)}"
+    return ImageLoadError(f"{name} is {dims}{pixel_count(pixels)}, above the limit of {pixel_count(limit)}"
                           f"{for_kind}; scale it down first, or raise the limit with GENIMG_MAX_PIXELS")
 
 
-def _pixel_count(pixels: int) -> str:
+def pixel_count(pixels: int) -> str:
     """'81 megapixels', '0.26 megapixels'; a small GENIMG_MAX_PIXELS in pixels ('10 pixels', not '1e-05 megapixels')."""
     if pixels < 10_000:
         return f"{pixels:,} pixels"

@@ -14,6 +14,7 @@ from typing import Sequence
 import numpy as np
 
 from ..edit import Directions, EditState
+from ..export import LatentFile
 from ..file_stamp import FileStamp
 from ..seed_draws import OWN
 
@@ -80,6 +81,15 @@ class Decode(Request):
     mask: np.ndarray | None = None  # (H, W) float32 in [0, 1] at the output resolution (resized if not)
     base: np.ndarray | None = None  # (D,) the unedited latent; needed with a mask
     live = True
+
+
+@dataclass(frozen=True, eq=False)
+class ReadLatentFile(Request):
+    """A large latent file opened in the window (ui/latent_files.READ_HERE), read by export.read_latent here, not on
+    the GUI thread: one at the sizes it lets through (the latent, base and mask of a picture at the 150-megapixel
+    limit, 0.9 GB as read) took 10 s on a 2-core CPU. One LatentFileRead; a file it cannot read fails in
+    read_latent's words ("x.npz is not a readable latent file (…)"), as `genimg decode` says it."""
+    path: str
 
 
 @dataclass(frozen=True, eq=False)
@@ -259,6 +269,12 @@ class LatentDecoded:
     image: np.ndarray     # the file's picture
     original: np.ndarray  # its unedited latent's (image where the file holds none)
     seconds: float
+
+
+@dataclass(frozen=True, eq=False)
+class LatentFileRead:
+    seq: int
+    file: LatentFile     # what the ReadLatentFile's file holds
 
 
 @dataclass(frozen=True, eq=False)

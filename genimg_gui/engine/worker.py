@@ -16,6 +16,7 @@ from PIL import Image, ImageOps
 
 from PySide6.QtCore import QObject, Signal, Slot
 
+from ..export import read_latent
 from ..file_stamp import FileStamp, stamp_of
 from ..fileio import why_not_written
 from ..image_files import with_pictures_step
@@ -168,6 +169,8 @@ class Worker(QObject):
             self._report(r.seq, 0.0, f"Encoding {r.name}")  # its bar's Cancel: a big paste had no way to stop
             image, file, size = _pixels_of(r)
             self._emit_encoded(r.seq, r.name, image, r.fit, file=file, size=size)
+        elif isinstance(r, rq.ReadLatentFile):
+            self.result.emit(rq.LatentFileRead(r.seq, read_latent(r.path)))
         elif isinstance(r, rq.DecodeLatentFile):
             self._decode_latent_file(r)
         elif isinstance(r, rq.DigestWeights):

@@ -1,8 +1,10 @@
 """Latent files opened in the window (File → Open images…, a drop, Open recent, the command line): an .npz genimg
 wrote (`genimg encode/generate/edit --save-latents`, File → Export latent) becomes an item the window edits like
 any other: the picture `genimg decode` draws of it, its slider values back as a step on its unedited latent, a GAN
-sample's seed, ψ, class and draw back in the Generate tab. Read here by export.read_latent, as `genimg decode`
-reads it (a small file), and drawn by the worker (DecodeLatentFile).
+sample's seed, ψ, class and draw back in the Generate tab. Read by export.read_latent, as `genimg decode` reads it:
+here up to READ_HERE bytes, so files opened together are judged together and in the order the user acted (a read on
+the worker waits behind the decode running: a model picked meanwhile came first); a larger one by the worker
+(ReadLatentFile: 10 s at read_latent's size limit), the files after it waiting. Drawn by the worker (DecodeLatentFile).
 
 The model the file records is loaded first when another of its kind is loaded, as a kept session's models are
 (document_session.restore_session): the file holds that model's latent, and another model of the same latent
@@ -33,7 +35,7 @@ from .. import seed_draws
 from ..catalog import ModelEntry
 from ..edit import Directions, EditState, edited_latent, fits
 from ..engine import requests as rq
-from ..export import LatentFile, read_latent
+from ..export import LatentFile, bytes_to_read, read_latent
 from ..file_stamp import FileStamp, stamp_of
 from ..history import History
 from ..latent_model import (DigestOf, WeightsUnread, made_scale, other_scale, other_weights_at, other_weights_said,
@@ -48,6 +50,9 @@ if TYPE_CHECKING:
     from .document import Document
 
 LATENT_SUFFIX = ".npz"
+# the most a latent file's arrays may hold to be read on the GUI thread: a 1024-px picture's latent, base and mask
+# (4.5 MB, compressed) took 65 ms; the app's own at a CPU's 512 px hold 1.1 MB, a bundled model's 2 KB
+READ_HERE = 4 * 2**20
 
 
 def is_latent_file(path: str) -> bool:
@@ -106,12 +111,15 @@ class LatentFiles:
         self.model_asked: dict[str, _Load] = {}  # file -> the model loaded for it: not loaded again
         self.drawing: dict[int, _Opening] = {}  # DecodeLatentFile seq -> the file it draws
         self.reading: dict[int, _Opening] = {}  # DigestWeights seq -> the file judged by those weights
+        # ReadLatentFile seq -> the file read, and its stamp before reading (a file written meanwhile no longer matches)
+        self.files_read: dict[int, tuple[str, FileStamp | None]] = {}
         self.opens = 0  # open() calls, told apart by number
         self.opened_in: dict[str, int] = {}  # file -> the open it was given in, while files wait
         self.claims: dict[tuple[int, str], _Claim] = {}  # (open, kind) -> the model its files of that kind are drawn by
         self.refused: dict[tuple[str, str, _Claim], list[str]] = {}  # (kind, model, claim) -> files needing model
         document.engine.result.connect(self._on_result)
         document.engine.result.connect(self._on_weights_read)
+        document.engine.result.connect(self._on_file_read)
         document.engine.failed.connect(self._on_failed)
         document.loading_changed.connect(self._open_waiting)
         document.model_loaded.connect(self._on_model_loaded)
@@ -133,18 +141,18 @@ class LatentFiles:
         refused, self.refused = self.refused, {}
         for (kind, model, claim), names in refused.items():
             self.document.error.emit(not_switched(names, model, kind, claim))
-        if not self.waiting and not self.reading:  # these opens are done: the next may switch models again
+        if not (self.waiting or self.files_read or self.reading):  # these opens are done: the next may switch models
             self.claims.clear()
             self.opened_in.clear()
 
     def _busy(self) -> bool:
-        """Models are loading, or a session is due back: the model a file needs may be among them; or a file's
-        weights are being read: those opened after it wait behind it."""
-        return self.document.models_due() or bool(self.reading)
+        """Models are loading, or a session is due back: the model a file needs may be among them; or a file, or
+        the weights it is judged by, are being read: those opened after it wait behind it."""
+        return self.document.models_due() or bool(self.reading) or bool(self.files_read)
 
     def on_their_way(self) -> bool:
-        """Files waiting, being judged or being drawn: items to come."""
-        return bool(self.waiting or self.reading or self.drawing)
+        """Files waiting, being read, judged or drawn: items to come."""
+        return bool(self.waiting or self.files_read or self.reading or self.drawing)
 
     def _open_waiting(self) -> None:
         """Open the files waiting, once nothing is busy; and say those refused meanwhile (_open_all)."""
@@ -170,6 +178,9 @@ class LatentFiles:
             self.waiting.append(path)
             return
         stamp = stamp_of(path)  # before reading: a file written meanwhile no longer matches it
+        if bytes_to_read(path) > READ_HERE:  # read on the worker: see the module's docstring
+            self.files_read[doc.engine.submit(rq.ReadLatentFile(path))] = (path, stamp)
+            return
         try:
             f = read_latent(path)
         except ValueError as e:  # damaged, not a latent file, gone: in read_latent's words, as `genimg decode` says it
@@ -177,6 +188,15 @@ class LatentFiles:
             doc.error.emit(str(e))
             return
         self._judge(_Opening(path, f, f.kind or "vae", stamp))  # a bare np.savez records none: a VAE's, as decode
+
+    def _on_file_read(self, r: object) -> None:
+        """A file read by the worker: judged (once the models asked for meanwhile have come), then those after it."""
+        if isinstance(r, rq.LatentFileRead) and (read := self.files_read.pop(r.seq, None)) is not None:
+            if self.document.models_due():
+                self.waiting.insert(0, read[0])
+            else:
+                self._judge(_Opening(read[0], r.file, r.file.kind or "vae", read[1]))
+            self._open_waiting()
 
     def _judge(self, opening: _Opening) -> None:
         """Draw the file in the model loaded if it made it, else load the model that did, else say why not; once
@@ -244,8 +264,12 @@ class LatentFiles:
         """A file's drawing failed. One that records its weights was drawn by them (made_in): a latent they cannot
         draw (another shape, NaN) is damaged, and leaves Open recent. One that records none may be another
         model's, which draws it: it stays (as one whose model is not here does). A file whose weights could not be
-        read is not opened (the failure says why); those opened after it are."""
-        if failed.final and self.reading.pop(failed.seq, None) is not None:
+        read is not opened (the failure says why); those opened after it are, as after one the worker could not
+        read (said in read_latent's words), which leaves Open recent, as one read here does."""
+        read = self.files_read.pop(failed.seq, None) if failed.final else None
+        if read is not None and not failed.cancelled:
+            self.forget(read[0])
+        if read is not None or failed.final and self.reading.pop(failed.seq, None) is not None:
             self._open_waiting()
             return
         opening = self.drawing.pop(failed.seq, None) if failed.final else None
@@ -337,7 +361,6 @@ def not_switched(names: list[str], model: str, kind: str, claim: _Claim) -> str:
     return (f"{files} {'was' if one else 'were'} not opened: {'it was' if one else 'they were'} made with {model}, "
             f"and {first}, opened with {'it' if one else 'them'}, {drawn}; one {kind.upper()} draws all the pictures "
             f"open, so open {files if one else 'them'} on {'its' if one else 'their'} own to switch to {model}")
-
 
 
 def sample_of(f: LatentFile) -> tuple[int, float, str | None, str] | None:

@@ -112,6 +112,7 @@ def what(request: rq.Request, running: bool) -> str:
              rq.EncodeFiles: lambda r: f"the encoding of {counted(len(r.paths), 'image')}",
              rq.EncodeLatents: lambda r: f"the encoding of {counted(len(r.paths), 'example')}",
              rq.EncodeImage: lambda r: f"the encoding of “{r.name}”",
+             rq.ReadLatentFile: lambda r: f"the reading of “{Path(r.path).name}”",
              rq.DecodeLatentFile: lambda r: f"the drawing of “{r.name}”",
              rq.DigestWeights: lambda r: f"the reading of {model_name(r.folder)}'s weights",
              rq.RenderFrames: lambda r: f"the rendering of {counted(len(r.latents), 'frame')}",
