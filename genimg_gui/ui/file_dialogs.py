@@ -1,25 +1,60 @@
 """Qt's own file dialog, which Qt shows where the desktop offers none of its own (no GNOME or KDE platform theme, a
 bare X server), at a size and with columns its entries fit: at its default 630 × 410 px with columns of fixed
 widths, sizes and types were cut ("25....KiB", "PN...ge"), long names lost their middles and the places on its left
-their ends ("dlgdir6_ho")."""
+their ends ("dlgdir6_ho"). Its icons and types are read from files' names alone (NameOnlyIcons)."""
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QObject
-from PySide6.QtWidgets import QFileDialog, QHeaderView, QListView, QSplitter, QTreeView
+from functools import cache
+
+from PySide6.QtCore import QEvent, QFileInfo, QMimeDatabase, QObject
+from PySide6.QtGui import QIcon
+from PySide6.QtWidgets import QFileDialog, QFileIconProvider, QHeaderView, QListView, QSplitter, QTreeView
 
 WIDTH_CHARS = 150   # the dialog's width at least, in average characters (about 900 px), within the screen
 HEIGHT_LINES = 40   # its height at least, in lines of text
 SCREEN_SHARE = 0.9  # of the screen's free room at most
 
 
+class NameOnlyIcons(QFileIconProvider):
+    """A file's icon and type from its name, never its contents. Qt's own provider reads the start of a file whose
+    name says nothing (QMimeDatabase.mimeTypeForFile), on the GUI thread as the dialog lists a folder: as root,
+    /proc typed in the name box read /proc/kmsg, which waits for the kernel's next message, and the window froze for
+    good. Qt has no option for it (QAbstractFileIconProvider's only one is about folder icons)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._types = QMimeDatabase()
+
+    def icon(self, what: QFileInfo | QFileIconProvider.IconType) -> QIcon:  # both of Qt's icon() overloads
+        if not isinstance(what, QFileInfo) or what.isDir():  # a folder's icon reads no file
+            return super().icon(what)
+        named = self._types.mimeTypeForFile(what, QMimeDatabase.MatchMode.MatchExtension)
+        return QIcon.fromTheme(named.iconName(), super().icon(QFileIconProvider.IconType.File))
+
+    def type(self, info: QFileInfo) -> str:
+        if not info.isFile():
+            return super().type(info)
+        named = self._types.mimeTypeForFile(info, QMimeDatabase.MatchMode.MatchExtension)
+        return named.comment() or named.name()
+
+
+@cache
+def name_only_icons() -> NameOnlyIcons:
+    """The one provider of the process: a dialog's model keeps the provider it is given without owning it, so it
+    must outlive every dialog (the window's FileDialogSizer is deleted before a dialog the window still holds)."""
+    return NameOnlyIcons()
+
+
 class FileDialogSizer(QObject):
     """Installed on the application: every file dialog of the app (the static QFileDialog.get… functions' too) is
-    sized by fit_file_dialog as it shows. The event filter is the one place that sees those, which Qt makes and
-    deletes inside the static functions."""
+    sized by fit_file_dialog as it shows, and given icons that read no file (NameOnlyIcons). The event filter is
+    the one place that sees those, which Qt makes and deletes inside the static functions."""
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt naming)
         if event.type() == QEvent.Type.Show and isinstance(watched, QFileDialog):
             fit_file_dialog(watched)
+            if watched.iconProvider() is not name_only_icons():
+                watched.setIconProvider(name_only_icons())
         return False
 
 

@@ -24,6 +24,7 @@ from .slider_parts import RESET_ONE, reset_text
 
 THUMB_TAG = 999     # PreviewStrip tag offset for history thumbnails (item_id * 1000 + this)
 AB_TAG = 1 << 30    # RenderFrames tag of an A/B pair
+NO_CHANGE = "no change"  # describe_all of a step that changes nothing in the model loaded
 SHORT_MODEL_NAME = 24  # the most characters of a GAN's name that a generated sample's first step names it by
 
 
@@ -42,7 +43,7 @@ def describe_all(before: EditState | None, after: EditState, labels: tuple[str, 
     """Every change a step made, none left out: the tooltip of a step named by its gesture ("Reset all")."""
     if before is None or not np.array_equal(before.base, after.base):
         return describe_step(before, after, labels)
-    return ", ".join(_value_changes(before, after, labels) + _mask_changes(before, after)) or "no change"
+    return ", ".join(_value_changes(before, after, labels) + _mask_changes(before, after)) or NO_CHANGE
 
 
 def _value_changes(before: EditState, after: EditState, labels: tuple[str, ...], resets: bool = False) -> list[str]:
@@ -96,27 +97,35 @@ def describe_sent(sample: str) -> str:
     return f"Sent from {f'“{sample}”' if ',' in sample else sample} to the VAE"
 
 
-def describe_sample(before: Drawn | None, after: Drawn, classes: tuple[str, ...] = ()) -> str:
-    """A short label for a step that drew a new GAN sample: what changed from the sample it replaced."""
+def not_in(model: str) -> str:
+    """The mark of a step that does nothing in the model loaded now, made in another (a direction or a class this
+    one lacks): " (not in other-vae)". Every such step is marked by it: a recipe step read bare, a class step
+    "(not in this GAN)" where a slider step named the model."""
+    return f" (not in {model})"
+
+
+def describe_sample(before: Drawn | None, after: Drawn, classes: tuple[str, ...] = (), gan: str = "this GAN") -> str:
+    """A short label for a step that drew a new GAN sample: what changed from the sample it replaced. gan: the GAN
+    loaded, by its name (HistoryController._loaded_name), which a class it lacks is marked as not in."""
     if before is None or before.seed is None:
         return after.name
     changes = [f"seed {after.seed}"] if after.seed != before.seed else []
     if after.psi != before.psi:
         changes.append(f"ψ {after.psi:.2f}")
-    if _class_text(after, classes) != _class_text(before, classes):
-        changes.append(_class_text(after, classes))
+    if _class_text(after, classes, gan) != _class_text(before, classes, gan):
+        changes.append(_class_text(after, classes, gan))
     if after.draw != before.draw:
         changes.append(f"draw: {DRAW_BUTTONS[after.draw][0]}")  # as the Generate tab names it
     return ", ".join(changes) or "Drawn again"
 
 
-def _class_text(d: Drawn, classes: tuple[str, ...]) -> str:
+def _class_text(d: Drawn, classes: tuple[str, ...], gan: str) -> str:
     """The class a sample was asked for. One kept by name from another GAN reads as such: after a switch to a GAN
     without it, the step that chose it read "Drawn again"."""
     name = class_name(d, classes)
     if name is None:
         return f"class: {ANY_CLASS}" if d.gan_class is None else f"class: {d.gan_class}"  # as the Class box says it
-    return f"class: {name}" + ("" if d.gan_class is not None else " (not in this GAN)")
+    return f"class: {name}" + ("" if d.gan_class is not None else not_in(gan))
 
 
 class HistoryController(QObject):
@@ -180,7 +189,9 @@ class HistoryController(QObject):
         for node in item.history.nodes():
             row = self.panel.item_for(node.id)
             if item.made_by.get(node.id) not in (None, RESET_ONE) and row is not None:
-                detail = describe_all(states.get(node.parent), node.state, labels)
+                # one made in another model lists what it set there, as its name is marked: "no change" told nothing
+                elsewhere = self._only_elsewhere(item, node, states)
+                detail = ", ".join(elsewhere) or describe_all(states.get(node.parent), node.state, labels)
                 row.setToolTip(0, row.toolTip(0).replace(names[node.id], f"{names[node.id]}: {detail}", 1))
 
     def _step_names(self, item: Item) -> dict[int, str]:
@@ -211,7 +222,7 @@ class HistoryController(QObject):
         """A node's label: the sample it drew (a GAN step that mapped a seed), else what it edited."""
         made_by = item.made_by.get(node.id)
         if made_by not in (None, RESET_ONE):  # Reset all, Randomise, a recipe: what the user did, not a list of values
-            return made_by
+            return made_by + (not_in(self._loaded_name(item.kind)) if self._only_elsewhere(item, node, states) else "")
         if node.id in item.step_names:  # it moved a direction since deleted: named as it was
             return item.step_names[node.id]
         gan = self.document.models.get("gan")
@@ -224,11 +235,34 @@ class HistoryController(QObject):
             return (self._described_elsewhere(item, node) or text) if text == "Edit" else text
         before = item.sample_node(node.parent)
         classes = gan.classes if gan else ()
-        return describe_sample(item.drawn.get(before), item.drawn[node.id], classes)
+        return describe_sample(item.drawn.get(before), item.drawn[node.id], classes, self._loaded_name("gan"))
 
     def _described_elsewhere(self, item: Item, node) -> str | None:
         """A step that changes nothing in this model moved a direction it lacks: named by the values it kept for the
         model it was made in (Item.values_by_model), and said to be not in this one. It read a bare "Edit"."""
+        if not (changes := self._changes_elsewhere(item, node)):
+            return None
+        return ", ".join(changes[:2]) + (" …" if len(changes) > 2 else "") + not_in(self._loaded_name(item.kind))
+
+    def _only_elsewhere(self, item: Item, node, states: dict[int, EditState]) -> list[str]:
+        """What a step that changes nothing in this model (no value, mask or latent) changed in the model it was made
+        in: a recipe or Randomise made there is marked as a slider step is. [] for a step that changes something."""
+        before = states.get(node.parent)
+        unchanged = before is not None and describe_all(before, node.state, ()) == NO_CHANGE
+        return self._changes_elsewhere(item, node) if unchanged else []
+
+    def _loaded_name(self, kind: str) -> str:
+        """The model of a kind loaded now, which a step made in another is marked as not in: by its name, with its
+        folder where another listed model has that name ("(not in taesd)" under a step made in another taesd read
+        as the one it was made in)."""
+        now = self.document.models.get(kind)
+        if now is None:
+            return "this GAN" if kind == "gan" else "this VAE"
+        return told_apart(now.name, now.path, self.repeated())
+
+    def _changes_elsewhere(self, item: Item, node) -> list[str]:
+        """Every value a step changed in the model it was made in, kept there (Item.values_by_model); [] for one made
+        in no other model, or that changed no value there either."""
         for identity, kept in item.values_by_model.items():
             if node.id not in kept:
                 continue
@@ -236,14 +270,10 @@ class HistoryController(QObject):
             # labels a session saved before they were kept lacks: the rows are numbered
             labels = self.document.direction_labels.get(identity, ())
             reset = item.made_by.get(node.id) == RESET_ONE  # a drag back to 0 is a move there, as in its model
-            changes = _value_changes(before, node.state.with_values(kept[node.id]), labels, reset)
-            if changes:
-                # the model by its weights (values_by_model's keys), named with its folder where another model
-                # has its name: "(not in taesd)" under a step made in another taesd read as the one it was made in
-                now = self.document.models.get(item.kind)
-                where = "this model" if now is None else told_apart(now.name, now.path, self.repeated())
-                return ", ".join(changes[:2]) + (" …" if len(changes) > 2 else "") + f" (not in {where})"
-        return None
+            # the model by its weights (values_by_model's keys): a copy of this one in another folder has none
+            if changes := _value_changes(before, node.state.with_values(kept[node.id]), labels, reset):
+                return changes
+        return []
 
     def _request_missing_thumbs(self, item: Item) -> None:
         """States never shown (e.g. restored from a session) get thumbnails at low priority."""
