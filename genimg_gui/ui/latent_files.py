@@ -105,6 +105,9 @@ class LatentFiles:
         self.waiting: list[str] = []  # files waiting for the models loading (theirs among them)
         self.model_asked: dict[str, _Load] = {}  # file -> the model loaded for it: not loaded again
         self.drawing: dict[int, _Opening] = {}  # DecodeLatentFile seq -> the file it draws
+        # DecodeLatentFile seq -> the file it drew when it ran out of GPU memory, drawn by its Retry on CPU: dropped,
+        # the retry said it was done on the CPU and no picture came
+        self.retrying: dict[int, _Opening] = {}
         self.reading: dict[int, _Opening] = {}  # DigestWeights seq -> the file judged by those weights
         self.opens = 0  # open() calls, told apart by number
         self.opened_in: dict[str, int] = {}  # file -> the open it was given in, while files wait
@@ -116,6 +119,8 @@ class LatentFiles:
         document.loading_changed.connect(self._open_waiting)
         document.model_loaded.connect(self._on_model_loaded)
         document.engine.failed.connect(self._on_load_failed)
+        document.retried.connect(self._on_retried)
+        document.retry_withdrawn.connect(lambda seq: self.retrying.pop(seq, None))
 
     def open(self, paths: list[str]) -> None:
         """Open latent files given at once (one File → Open images…, a drop): one open, whose first file of a kind
@@ -244,13 +249,20 @@ class LatentFiles:
         """A file's drawing failed. One that records its weights was drawn by them (made_in): a latent they cannot
         draw (another shape, NaN) is damaged, and leaves Open recent. One that records none may be another
         model's, which draws it: it stays (as one whose model is not here does). A file whose weights could not be
-        read is not opened (the failure says why); those opened after it are."""
+        read is not opened (the failure says why); those opened after it are. One that ran out of GPU memory opens
+        once Retry on CPU has drawn it."""
         if failed.final and self.reading.pop(failed.seq, None) is not None:
             self._open_waiting()
             return
         opening = self.drawing.pop(failed.seq, None) if failed.final else None
-        if opening is not None and opening.file.identity and not (failed.cancelled or failed.retry_on_cpu):
+        if opening is not None and failed.retry_on_cpu:
+            self.retrying[failed.seq] = opening
+        elif opening is not None and opening.file.identity and not failed.cancelled:
             self.forget(opening.path)
+
+    def _on_retried(self, seq: int, new: int) -> None:
+        if (opening := self.retrying.pop(seq, None)) is not None:
+            self.drawing[new] = opening
 
     def _on_result(self, r: object) -> None:
         if not isinstance(r, rq.LatentDecoded) or (opening := self.drawing.pop(r.seq, None)) is None:
