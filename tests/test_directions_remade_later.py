@@ -173,8 +173,8 @@ def test_a_direction_made_again_whose_retry_on_the_cpu_runs_out_of_memory_too_is
     qtbot.waitUntil(window.status.retry.isVisible, timeout=UI_TIMEOUT)
     qtbot.mouseClick(window.status.retry, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: not window.directions_tool.jobs, timeout=UI_TIMEOUT)
-    assert said[1:] == ["“red → blue” was not made again for tiny-vae's new weights: out of memory on cpu; close other "
-                        "programs, or load a smaller model"], said
+    assert said[1:] == ["“red → blue” was not made again for tiny-vae's new weights: b0.png, b1.png, b2.png could not "
+                        "be encoded (out of memory on cpu; close other programs, or load a smaller model)"], said
 
 
 def loaded_again(qtbot, window, folder, tmp_path) -> list[str]:
@@ -228,7 +228,7 @@ def test_a_direction_whose_remake_can_no_longer_be_retried_on_the_cpu_is_made_at
             blue_fails_on_the_gpu(bare, gpu)
         bare.document.model_loaded.connect(on_a_gpu)
         load(qtbot, bare, vae2)
-        qtbot.waitUntil(lambda: len([m for m in said if m.startswith("out of memory")]) == 3, timeout=UI_TIMEOUT)
+        qtbot.waitUntil(lambda: len([m for m in said if "(out of memory on cuda:0" in m]) == 3, timeout=UI_TIMEOUT)
         assert [m for m in said if "red → blue" in m] == [
             "“red → blue” was not made again for vae2's new weights: the GPU ran out of memory while encoding its "
             "examples, and their retry on the CPU can no longer be sent; it will be made when those weights are "

@@ -12,7 +12,7 @@ from collections import deque
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject, Qt, QThread, Signal
+from PySide6.QtCore import QObject, Qt, QThread, Signal, Slot
 
 from .gc_guard import GuiThreadCollector
 from .queue import Place, RequestQueue
@@ -67,8 +67,9 @@ class Engine(QObject):
                 self.failed.emit(Failed(request.seq, type(request).__name__, why))
             return
         worker = Worker(self.queue, device, threads)  # lives on this thread, where it was made
-        for name in ("result", "failed", "progress", "started", "done"):
+        for name in ("result", "progress", "started", "done"):
             getattr(worker, name).connect(getattr(self, name))
+        worker.failed.connect(self._from_worker)  # queued, as the signals above: all arrive in the order sent
         self.worker = worker
         worker.run()
 
@@ -81,6 +82,14 @@ class Engine(QObject):
             self._forget(replaced.seq)
         self.submitted.emit(stamped)
         return seq
+
+    @Slot(object)
+    def _from_worker(self, failed: Failed) -> None:
+        """On the GUI thread: a failure whose retry on the CPU sends only part of its request (the files of several
+        that ran out of GPU memory) has that part sent by resubmit; the others were opened, and came again."""
+        if failed.retry is not None and failed.seq in self._recent:
+            self._recent[failed.seq] = failed.retry
+        self.failed.emit(failed)
 
     def resubmit(self, seq: int) -> int | None:
         """Send a recent request again (a new sequence number); None if it is no longer remembered."""

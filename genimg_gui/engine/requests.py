@@ -355,4 +355,6 @@ class Failed:
     final: bool = True  # False: one part failed (a file of many) and the job goes on
     retry_on_cpu: bool = False  # out of memory on a GPU: the same request may fit on the CPU
     path: str = ""  # the file that could not be read, where one of several failed
+    # what Retry on CPU sends, where not the request itself: the files of several that ran out of GPU memory
+    retry: Request | None = None
     superseded: bool = False  # dropped while queued, a newer request making it pointless: said by who asked for it

@@ -30,6 +30,7 @@ from ..wording import step_of
 from . import inversion, spatial
 from .loaded_model import (LoadedModel, ProgressFn, direction_size, discriminator_of, estimate_directions,
                            offered_draws, other_weights)
+from .ran_out import DeviceFull, out_of_memory
 from .requests import ModelInfo
 
 UNEDITED_CACHE = 64  # items whose unedited decode is kept for masked edits
@@ -98,11 +99,21 @@ class Runtime:
                          other_weights(model))
 
     def set_device(self, name: str) -> None:
+        """Every model onto the device named, or none: one that does not fit there (out of memory halfway through its
+        weights) puts every weight moved back where it was, and raises DeviceFull. Moved one by one, the VAE went and
+        the GAN stayed, and every decode after failed ("Tensor on device … is not on the expected device cpu")."""
         device = pick_device(name)
+        nets = [net for model in self.models.values() for net in (model.net, model.judge) if net is not None]
+        back = _way_back(nets)
+        try:
+            for net in nets:
+                net.to(device)
+        except Exception as e:
+            back()
+            if out_of_memory(e):
+                raise DeviceFull(device, self.device) from e
+            raise
         for model in self.models.values():
-            model.net.to(device)
-            if model.judge is not None:
-                model.judge.to(device)
             model.inversion_setup = None  # its tensors are on the old device
         self.device = device
         self.max_side = spatial.max_side_setting(device.type)  # photos opened from now on
@@ -291,6 +302,22 @@ class Runtime:
             if progress is not None:
                 progress(step.step / max(1, step.steps), step_of("Inverting", step.step, step.steps))
         return step
+
+
+def _way_back(nets: list[nn.Module]) -> Callable[[], None]:
+    """What puts nets' weights and buffers back as they are now, after a Module.to that failed halfway. Module.to
+    swaps each tensor for a copy on the new device (a parameter's .data, or the parameter itself, and each buffer):
+    putting the tensors held here back needs no memory and cannot fail, where copying them back could run out too.
+    Held until the switch ends, they keep on the old device only what was there before it began."""
+    held = [(slots, key, tensor, tensor.data) for net in nets for module in net.modules()
+            for slots in (module._parameters, module._buffers) for key, tensor in slots.items() if tensor is not None]
+
+    def back() -> None:
+        for slots, key, tensor, data in held:
+            if isinstance(tensor, nn.Parameter):  # a buffer is only ever replaced in its slot
+                tensor.data = data
+            slots[key] = tensor
+    return back
 
 
 def _pass(tiles: TileProgress | None, doing: str) -> TileSteps | None:

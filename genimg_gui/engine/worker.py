@@ -8,11 +8,11 @@ from __future__ import annotations
 
 import time
 import traceback
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
 import torch
-from PIL import Image, ImageOps
 
 from PySide6.QtCore import QObject, Signal, Slot
 
@@ -26,41 +26,19 @@ from ..models.foreign import SD_SCALES, NeedsScale
 from ..models.weights import ModelFileError
 from ..animation_files import Written, write_animation
 from ..weights_file import held_digest_or_none
-from ..wording import step_of
+from ..wording import listed, step_of
 from . import requests as rq
 from . import spatial
+from .encode_inputs import pixels_of, thumbnail
 from .queue import Cancelled, RequestQueue
+from .ran_out import (DeviceFull, OutOfMemoryIn, free_cache, none_encoded, not_encoded, out_of_memory,
+                      out_of_memory_said, ran_out_on_gpu, why_not_done)
 from .runtime import LatentMismatch, Runtime, TileProgress
 
 USER_ERRORS = (ImageLoadError, ModelFileError, ValueError, FloatingPointError, RuntimeError, OSError)
-
-
-def out_of_memory(e: BaseException) -> bool:
-    """CUDA raises torch.OutOfMemoryError; MPS and the CPU allocator a RuntimeError that says so."""
-    text = str(e).lower()
-    return (isinstance(e, (torch.OutOfMemoryError, MemoryError))
-            or isinstance(e, RuntimeError) and ("out of memory" in text or "can't allocate memory" in text))
-
-
-def _pixels_of(r: rq.EncodeImage) -> tuple[np.ndarray, FileStamp | None, tuple[int, int] | None]:
-    """What an EncodeImage encodes, the file read for it and that file's size: the file it names read again, while
-    still as it was when opened (a file changed since is another picture; one gone or unreadable leaves the pixels
-    given, unsaid: they are what the picture was), else the pixels given (None, None)."""
-    if r.file is not None and stamp_of(r.file.path) == r.file:
-        try:
-            read = open_read(r.file.path, name=r.name)
-            return np.asarray(read.image), r.file, read.size
-        except ImageLoadError:
-            pass
-    return r.image, None, None
-
-
-def _thumbnail(image: np.ndarray, size: int) -> np.ndarray:
-    """size x size; a photo of another aspect (a spatial VAE's) is letterboxed, not squashed."""
-    im = Image.fromarray(image)
-    if im.width == im.height:
-        return np.asarray(im.resize((size, size), Image.Resampling.LANCZOS))
-    return np.asarray(ImageOps.pad(im, (size, size), Image.Resampling.LANCZOS, color=(255, 255, 255)))
+# the model's errors for one file of several, which the others need not share (out of memory, NaN): the file is said
+# and the rest go on. ModelFileError (no VAE loaded) ends the job: all files share it
+FILE_ERRORS = (ValueError, FloatingPointError, RuntimeError, OSError, MemoryError)
 
 
 class Worker(QObject):
@@ -108,7 +86,7 @@ class Worker(QObject):
             self._fail(rq.Failed(request.seq, type(request).__name__, "cancelled", cancelled=True))
         except (*USER_ERRORS, MemoryError) as e:
             if out_of_memory(e):
-                self._recover_from_oom(request)
+                self._recover_from_oom(request, e)
             else:
                 self._fail(rq.Failed(request.seq, type(request).__name__, str(e)))
         except Exception as e:  # a bug, not the user's doing: say so, keep the thread alive
@@ -161,13 +139,15 @@ class Worker(QObject):
         elif isinstance(r, rq.LoadModel):
             self._load(r)
         elif isinstance(r, rq.SetDevice):
-            rt.set_device(r.device)
-            self._announce_device(r.seq)
+            try:
+                rt.set_device(r.device)
+            finally:  # also where it failed: the device shown goes back to the one the models stay on
+                self._announce_device(r.seq)
         elif isinstance(r, rq.EncodeFiles):
             self._encode_files(r)
         elif isinstance(r, rq.EncodeImage):  # a paste, a sample sent, a picture encoded again by a new VAE
             self._report(r.seq, 0.0, f"Encoding {r.name}")  # its bar's Cancel: a big paste had no way to stop
-            image, file, size = _pixels_of(r)
+            image, file, size = pixels_of(r)
             self._emit_encoded(r.seq, r.name, image, r.fit, file=file, size=size)
         elif isinstance(r, rq.ReadLatentFile):
             self.result.emit(rq.LatentFileRead(r.seq, read_latent(r.path)))
@@ -201,27 +181,28 @@ class Worker(QObject):
         self._loaded_at[info.kind] = r.seq
         self.result.emit(info)
 
-    def _recover_from_oom(self, request: rq.Request) -> None:
-        """Free what the failed request held; on a GPU, offer the same request on the CPU."""
+    def _recover_from_oom(self, request: rq.Request, error: BaseException) -> None:
+        """Free what the failed request held; on a GPU, offer the same request (OutOfMemoryIn: the files that ran out,
+        named) on the CPU. A device switch that ran out (DeviceFull) is undone: nothing to retry."""
+        name = type(request).__name__
+        if isinstance(error, DeviceFull):
+            free_cache(error.device)
+            self._fail(rq.Failed(request.seq, name, error.said))
+            return
         device = self.runtime.device
-        try:  # best effort: freeing a cache must never take the worker loop down with it
-            if device.type == "cuda":
-                torch.cuda.empty_cache()
-            elif device.type == "mps":
-                torch.mps.empty_cache()
-        except RuntimeError:  # e.g. no such backend in this build
-            pass
-        on_gpu = device.type != "cpu"
-        advice = ("retry it on the CPU, or close other GPU programs" if on_gpu
-                  else "close other programs, or load a smaller model")
-        self._fail(rq.Failed(request.seq, type(request).__name__, f"out of memory on {device}; {advice}",
-                             retry_on_cpu=on_gpu))
+        free_cache(device)
+        said, retry = out_of_memory_said(device), None
+        if isinstance(error, OutOfMemoryIn):
+            said, retry = error.said_as(device), error.retry
+        self._fail(rq.Failed(request.seq, name, said, retry_on_cpu=device.type != "cpu", retry=retry))
 
     def _announce_device(self, seq: int) -> None:
         self.result.emit(rq.DeviceChanged(seq, str(self.runtime.device), tuple(available_devices())))
 
     def _encode_files(self, r: rq.EncodeFiles) -> None:
-        """Each file is its own result; a bad file is reported and the rest go on."""
+        """Each file is its own result; one that cannot be read or encoded is named and the rest go on (one out of
+        memory ended the job, unnamed). Those that ran out of GPU memory are offered on the CPU after the rest."""
+        ran_out: list[str] = []
         for i, path in enumerate(r.paths):
             self.queue.check(r.seq)
             self._report(r.seq, i / len(r.paths), f"Encoding image {i + 1:,} of {len(r.paths):,}")
@@ -232,7 +213,18 @@ class Worker(QObject):
             except ImageLoadError as e:
                 self.failed.emit(rq.Failed(r.seq, "EncodeFiles", str(e), final=False, path=str(path)))
                 continue
-            self._emit_encoded(r.seq, name, np.asarray(read.image), r.fit, read.note, stamp, read.size)
+            try:
+                self._emit_encoded(r.seq, name, np.asarray(read.image), r.fit, read.note, stamp, read.size)
+            except FILE_ERRORS as e:
+                if ran_out_on_gpu(e, self.runtime.device):
+                    ran_out.append(path)
+                    continue
+                why = not_encoded(name, why_not_done(e, self.runtime.device))
+                self.failed.emit(rq.Failed(r.seq, "EncodeFiles", why, final=False, path=str(path)))
+        if ran_out:
+            names, it = listed([Path(path).name for path in ran_out]), "them" if len(ran_out) > 1 else "it"
+            raise OutOfMemoryIn(lambda device: not_encoded(names, out_of_memory_said(device, it)),
+                                replace(r, paths=tuple(ran_out)))
 
     def _emit_encoded(self, seq: int, name: str, image, fit: str, note: str = "",
                       file: FileStamp | None = None, size: tuple[int, int] | None = None) -> None:
@@ -259,6 +251,10 @@ class Worker(QObject):
             original = self.runtime.decode(r.kind, r.base, stop) if unedited else image
         except LatentMismatch as e:
             raise LatentMismatch(f"{r.name} was not opened: {e}") from None
+        except FILE_ERRORS as e:  # named: of several files opened at once, "out of memory on cpu" said not which
+            if out_of_memory(e):
+                raise OutOfMemoryIn(lambda device: f"{r.name} was not opened: {out_of_memory_said(device)}") from e
+            raise ValueError(f"{r.name} was not opened: {e}") from e
         self.result.emit(rq.LatentDecoded(r.seq, image, original, time.perf_counter() - t0))
 
     def _preview_strip(self, r: rq.PreviewStrip) -> None:
@@ -274,24 +270,37 @@ class Worker(QObject):
                 image = self.runtime.render_thumbnail(r.kind, latent, *_masked(r.masks, r.bases, i), r.tag, r.size)
             except LatentMismatch:  # asked for before a switch to a VAE of another latent shape, whose load it gave
                 return  # way to: the views ask again with the new latents ("does not fit the VAE" came unasked)
-            thumbs.append(_thumbnail(image, r.size))
+            thumbs.append(thumbnail(image, r.size))
         self.result.emit(rq.Previewed(r.seq, r.tag, np.stack(thumbs) if thumbs
                                       else np.zeros((0, r.size, r.size, 3), np.uint8)))
 
     def _encode_latents(self, r: rq.EncodeLatents) -> None:
-        names, latents, failed = [], [], []
+        """The examples' latents; one that cannot be read or encoded is named and skipped. Where the VAE encoded none,
+        the side fails: no direction can come of it, and the other side's Retry on CPU would encode it for nothing."""
+        names, latents, unreadable, refused = [], [], [], []  # refused: (name, why) of those the VAE did not encode
         for i, path in enumerate(r.paths):
             self.queue.check(r.seq)
             self._report(r.seq, i / len(r.paths), f"Encoding image {i + 1:,} of {len(r.paths):,}")
+            name = Path(path).name
             try:
-                latents.append(self.runtime.encode_latent(np.asarray(open_image(path, name=Path(path).name)), r.fit))
-                names.append(Path(path).name)
+                image = np.asarray(open_image(path, name=name))
             except ImageLoadError as e:
-                failed.append(str(e))
+                unreadable.append(str(e))
+                continue
+            try:
+                latents.append(self.runtime.encode_latent(image, r.fit))
+                names.append(name)
+            except FILE_ERRORS as e:  # skipped, as an unreadable one is; on a GPU, Retry on CPU encodes them all
+                if ran_out_on_gpu(e, self.runtime.device):
+                    raise OutOfMemoryIn(lambda device: not_encoded(name, out_of_memory_said(device))) from e
+                refused.append((name, why_not_done(e, self.runtime.device)))
+        if refused and not latents:
+            raise ValueError("; ".join([none_encoded(refused), *unreadable]))
         dim = self.runtime.model("vae").direction_size
         stacked = np.stack(latents) if latents else np.zeros((0, dim), np.float32)
         self._report(r.seq, 1.0, "done")
-        self.result.emit(rq.Latents(r.seq, r.tag, tuple(names), stacked, tuple(failed)))
+        failed = (*unreadable, *(not_encoded(name, why) for name, why in refused))
+        self.result.emit(rq.Latents(r.seq, r.tag, tuple(names), stacked, failed))
 
     def _render_frames(self, r: rq.RenderFrames) -> None:
         """Frame by frame, drawing the live requests that wait between frames (a slider moved on another picture

@@ -40,11 +40,9 @@ from ..file_stamp import FileStamp, stamp_of
 from ..history import History
 from ..latent_model import (DigestOf, WeightsUnread, made_scale, other_scale, other_weights_at, other_weights_said,
                             own_model, read_elsewhere, recorded_name, same_model)
-from ..paths import command_path
-from ..wording import listed
 from .already_open import new_files, open_copy, show_open
 from .item import Item
-from .latent_words import not_opened_at_scale, opened_message, switching_message
+from .latent_words import not_opened, not_opened_at_scale, not_switched, opened_message, switching_message
 
 if TYPE_CHECKING:
     from .document import Document
@@ -110,6 +108,9 @@ class LatentFiles:
         self.waiting: list[str] = []  # files waiting for the models loading (theirs among them)
         self.model_asked: dict[str, _Load] = {}  # file -> the model loaded for it: not loaded again
         self.drawing: dict[int, _Opening] = {}  # DecodeLatentFile seq -> the file it draws
+        # DecodeLatentFile seq -> the file it drew when it ran out of GPU memory, drawn by its Retry on CPU: dropped,
+        # the retry said it was done on the CPU and no picture came
+        self.retrying: dict[int, _Opening] = {}
         self.reading: dict[int, _Opening] = {}  # DigestWeights seq -> the file judged by those weights
         # ReadLatentFile seq -> the file read, and its stamp before reading (a file written meanwhile no longer matches)
         self.files_read: dict[int, tuple[str, FileStamp | None]] = {}
@@ -124,6 +125,8 @@ class LatentFiles:
         document.loading_changed.connect(self._open_waiting)
         document.model_loaded.connect(self._on_model_loaded)
         document.engine.failed.connect(self._on_load_failed)
+        document.retried.connect(self._on_retried)
+        document.retry_withdrawn.connect(lambda seq: self.retrying.pop(seq, None))
 
     def open(self, paths: list[str]) -> None:
         """Open latent files given at once (one File → Open images…, a drop): one open, whose first file of a kind
@@ -265,7 +268,8 @@ class LatentFiles:
         draw (another shape, NaN) is damaged, and leaves Open recent. One that records none may be another
         model's, which draws it: it stays (as one whose model is not here does). A file whose weights could not be
         read is not opened (the failure says why); those opened after it are, as after one the worker could not
-        read (said in read_latent's words), which leaves Open recent, as one read here does."""
+        read (said in read_latent's words), which leaves Open recent, as one read here does. One that ran out of GPU
+        memory opens once Retry on CPU has drawn it."""
         read = self.files_read.pop(failed.seq, None) if failed.final else None
         if read is not None and not failed.cancelled:
             self.forget(read[0])
@@ -273,8 +277,14 @@ class LatentFiles:
             self._open_waiting()
             return
         opening = self.drawing.pop(failed.seq, None) if failed.final else None
-        if opening is not None and opening.file.identity and not (failed.cancelled or failed.retry_on_cpu):
+        if opening is not None and failed.retry_on_cpu:
+            self.retrying[failed.seq] = opening
+        elif opening is not None and opening.file.identity and not failed.cancelled:
             self.forget(opening.path)
+
+    def _on_retried(self, seq: int, new: int) -> None:
+        if (opening := self.retrying.pop(seq, None)) is not None:
+            self.drawing[new] = opening
 
     def _on_result(self, r: object) -> None:
         if not isinstance(r, rq.LatentDecoded) or (opening := self.drawing.pop(r.seq, None)) is None:
@@ -313,54 +323,6 @@ def made_in(f: LatentFile, own: Path | None, info: rq.ModelInfo, digest_of: Dige
     `genimg decode` tells it (latent_model.same_model); a file that records no model is drawn by the one loaded, as
     `genimg decode` draws it by the bundled one."""
     return (not f.identity and not recorded_name(f)) or same_model(f, own, info, digest_of)
-
-
-def not_opened(latent: str, model: str, kind: str, path: str, info: rq.ModelInfo | None, held: str,
-               loaded: _Load | None) -> str:
-    """Why the latent file at `latent` was not opened: the model it was made with is not here (path: where it records
-    that model; held: that folder holds other weights now, in latent_model.other_weights_said's words, or ""; loaded:
-    the model loaded for it, which did not load, is not its weights, or another took its place), and what to do; the
-    decode command names the file by its whole path, as it is pasted in a terminal in any folder."""
-    name = Path(latent).name
-    if not model:
-        return f"{name} was not opened: it records no model, and no {kind.upper()} is loaded; load one first"
-    if loaded is not None:
-        why = loaded_for_it(model, info, loaded)
-    elif held:
-        why = f"{model} at {held}, and no model listed holds them"
-    elif info is not None and info.name == model:  # another of its name: trained again elsewhere, or apart
-        why = (f"the {model} loaded ({info.path}) holds other weights than those it was made with, and "
-               + (f"the one that made it was not found at {path}" if path else "no model listed holds its weights"))
-    else:
-        why = f"{model} is not loaded" + (f" and was not found at {path}" if path else " and is not listed")
-    return (f"{name} was not opened: it was made with {model}, and {why}; open that {kind.upper()} (File → Open "
-            f"model folder…), then open {name} again. `genimg decode {command_path(latent)} --{kind} MODEL_DIR` "
-            "decodes it too")
-
-
-def loaded_for_it(model: str, info: rq.ModelInfo | None, loaded: _Load) -> str:
-    """What became of the model loaded for a latent file that still does not draw it: it holds other weights, another
-    was loaded in its place meanwhile (picked as it loaded, or before it began), or it did not load."""
-    if info is not None and os.path.realpath(info.path) == loaded.folder:
-        return f"{model} at {info.path} holds other weights than those it was made with"
-    now = "" if info is None else info.name if info.name != model else f"{info.name} ({info.path})"
-    if now and loaded.ended == "loaded":
-        return f"{now} was loaded in place of the {model} loaded for it"
-    if now and loaded.ended == "superseded":
-        return f"{now} was asked for before the {model} it needs began to load, and loaded instead"
-    return f"{model} did not load"
-
-
-def not_switched(names: list[str], model: str, kind: str, claim: _Claim) -> str:
-    """Why latent files opened with another were not opened: they need another model of a kind than the one the
-    first file of that kind is drawn by, and switching to theirs would take that file's picture with it."""
-    files, one = listed(names), len(names) == 1
-    first = Path(claim.path).name
-    drawn = (f"had {claim.model} loaded for it" if claim.loaded
-             else f"is drawn by {claim.model}, the {kind.upper()} loaded")
-    return (f"{files} {'was' if one else 'were'} not opened: {'it was' if one else 'they were'} made with {model}, "
-            f"and {first}, opened with {'it' if one else 'them'}, {drawn}; one {kind.upper()} draws all the pictures "
-            f"open, so open {files if one else 'them'} on {'its' if one else 'their'} own to switch to {model}")
 
 
 def sample_of(f: LatentFile) -> tuple[int, float, str | None, str] | None:

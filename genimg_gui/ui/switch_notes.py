@@ -21,8 +21,8 @@ def switch_message(notes: list[str]) -> str | None:
 
 def file_lost(item: Item) -> tuple[str, tuple[int, int], str] | None:
     """(name, fit's width × height, what became of the file) for a picture that a new VAE encodes from its last fit
-    because its file is gone or changed (the worker reads the file again only while it is as it was: _pixels_of);
-    None for one that has its pixels as opened, or its file as it was."""
+    because its file is gone or changed (the worker reads the file again only while it is as it was:
+    encode_inputs.pixels_of); None for one that has its pixels as opened, or its file as it was."""
     file = picture_file(item)  # (a latent file's item is encoded from its drawing however its file is)
     if item.kind != "vae" or item.source is not None or file is None:
         return None
