@@ -25,6 +25,7 @@ from .failed_requests import FailedRequests
 from .gan_samples import GanSamples
 from .history_steps import HistorySteps, OfferedUndo
 from .item import Item
+from .kept_edits import rows_shared
 from .running_jobs import JobKind, RunningJob, loading, loads, opening
 
 
@@ -271,7 +272,9 @@ class Document(HistorySteps, QObject):
             self.current_changed.emit(item)
 
     def unexported(self) -> list[Item]:
-        return [item for item in self.items.values() if item.unexported()]
+        """The open items with edits not exported, in the model loaded or in one they were carried away from."""
+        return [item for item in self.items.values()
+                if item.unexported(rows_shared(item, self.models.get(item.kind), self.direction_labels))]
 
     def mark_exported(self, item: Item) -> None:
         item.exported_node = item.history.current_id

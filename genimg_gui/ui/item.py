@@ -11,6 +11,7 @@ from ..edit import EditState
 from ..file_stamp import FileStamp
 from ..history import History
 from ..engine import requests as rq
+from .kept_edits import SharedRows, same_in_kept_models
 
 
 @dataclass
@@ -157,22 +158,39 @@ class Item:
         base = self.unedited().base
         return replace(state, base=base) if np.shape(base) == np.shape(state.base) else state
 
-    def edited(self) -> bool:
+    def unedited_node(self) -> int:
+        """The step unedited() is: the one that drew the sample on screen, else the first."""
+        node = self.sample_node()
+        return node if node is not None and self.drawn[node].seed is not None else 0
+
+    def edited(self, shared: SharedRows | None = None) -> bool:
         """Whether the state on screen differs from its unedited one (a slider moved, a mask painted, a direction's
-        share folded in). A sample only stepped through seeds is not, and nor is an item whose edits were all
-        undone: the quit question counted a picture back as it was, its undone step kept for Redo, as edited."""
-        return not self.history.current.same_as(self.unedited())
+        share folded in), in the model loaded or in any model it was carried away from, whose edits a switch back
+        brings back (kept_edits; shared: the rows its values share with each, Document.unexported's). A sample only
+        stepped through seeds is not, and nor is an item whose edits were all undone: the quit question counted a
+        picture back as it was, its undone step kept for Redo, as edited."""
+        return not (self.history.current.same_as(self.unedited())
+                    and same_in_kept_models(self, self.history.current_id, self.unedited_node(), shared or {}))
 
     def as_it_came(self) -> bool:
         """On its first step: nothing done to it, or all undone (a seed stepped to counts: it is another sample)."""
         return self.history.current_id == 0
 
-    def unexported(self) -> bool:
-        """Edited since it was opened or last exported; an inversion's result counts as an edit, as its w took
-        computing to make (Discard on quitting dropped it unnamed). A sample only stepped through seeds does not:
-        the quit question called seed 45 an "edited sample" not exported, though nothing in it was edited."""
-        made = self.edited() or self.inverted_in is not None
-        return made and not self.history.current.same_as(self.exported_state())
+    def unexported(self, shared: SharedRows | None = None) -> bool:
+        """Edited (as edited() tells it, in any model) since it was opened or last exported; an inversion's result
+        counts as an edit, as its w took computing to make (Discard on quitting dropped it unnamed). A sample only
+        stepped through seeds does not: the quit question called seed 45 an "edited sample" not exported, though
+        nothing in it was edited."""
+        made = self.edited(shared) or self.inverted_in is not None
+        return made and not self.exported_here(shared)
+
+    def exported_here(self, shared: SharedRows | None = None) -> bool:
+        """Whether the step on screen is the picture exported last, in every model (an edit made since in a model
+        not loaded now changes nothing in this one)."""
+        if self.exported_node is None:
+            return False
+        return (self.history.current.same_as(self.exported_state())
+                and same_in_kept_models(self, self.history.current_id, self.exported_node, shared or {}))
 
     def exported_state(self) -> EditState | None:
         """The state exported last, as its node holds it now (in the model loaded); None: never exported."""
