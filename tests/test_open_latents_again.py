@@ -80,6 +80,27 @@ def test_a_sample_file_open_already_is_named_by_its_file_beside_its_thumbnails_n
     assert doc.current is three and len(doc.items) == 3
 
 
+def test_a_drop_of_a_picture_and_a_latent_file_both_open_is_said_in_one_message(qtbot, window, model_dir,
+                                                                                  image_files, tmp_path):
+    """The status bar said "image 0.png is open already: shown", and "seed 5 is open already: shown" was in the log
+    alone: two messages for one drop, where two pictures (or two latent files) are counted in one."""
+    doc, log = window.document, window.status.log
+    assert cli.main(["generate", "--gan", str(model_dir / "tiny-gan"), "--seeds", "5", "--save-latents",
+                     "-o", str(tmp_path), "--device", "cpu"]) == 0
+    latent = tmp_path / "seed0005.npz"
+    [picture] = open_images(qtbot, window, image_files[:1])
+    sample = opened(qtbot, window, latent)
+    for dropped, shown in (([image_files[0], latent], sample), ([latent, image_files[0]], picture)):
+        doc.select(next(iter(doc.items)))  # the GAN's first sample
+        before = len(log.entries)
+        drop(window, dropped)
+        assert not window.opener.latents.drawing and not doc.jobs and len(doc.items) == 3
+        names = [f"“{image_files[0].name}”", "“seed0005.npz” as “seed 5”"][::1 if shown is sample else -1]
+        assert [e.text for e in list(log.entries)[before:]] == [
+            f"2 images are open already ({', '.join(names)}): “{shown.name}” shown"]  # the last dropped shown
+        assert doc.current is shown and window.status.currentMessage() == log.entries[-1].text
+
+
 def test_a_kept_session_holding_a_latent_file_given_at_start_keeps_one_copy(qtbot, window, model_dir, image_files,
                                                                            tmp_path):
     open_images(qtbot, window, image_files[:1])

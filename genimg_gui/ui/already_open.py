@@ -11,9 +11,11 @@ its History, not two copies: edit again from its first step and both are kept, a
 side. A latent file (latent_files) is known so too, whatever the fit: none made its picture."""
 from __future__ import annotations
 
+import os
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Iterator, Sequence
 
 from ..file_stamp import FileStamp, same_bytes, stamp_of
 from ..wording import counted, listed
@@ -70,9 +72,41 @@ def new_files(document: Document, paths: list[str], fit: str | None) -> list[str
     return new
 
 
+@contextmanager
+def said_together(document: Document, paths: Sequence[str] = ()) -> Iterator[None]:
+    """The items found open already by the opens within (a drop's pictures and its latent files, which open apart)
+    said in one message and the last shown, as one open's are: a drop of a picture and a latent file both open said
+    "green.jpg is open already: shown" on the status bar, and "seed 5 is open already: shown" in the log alone.
+    paths: the files as given, whose order they are said and shown in (by kind, the latent files came first)."""
+    if document.open_already is not None:  # within another open: that one says them
+        yield
+        return
+    document.open_already = found = []
+    try:
+        yield
+    finally:
+        document.open_already = None
+        if found:
+            show_open(document, _in_order_given([one for ones, _ in found for one in ones], paths),
+                      any(opening for _, opening in found))
+
+
+def _in_order_given(asked: list[tuple[Item, list[FileStamp | None]]],
+                    paths: Sequence[str]) -> list[tuple[Item, list[FileStamp | None]]]:
+    """asked in the order of their first files among paths (any not among them last)."""
+    order = {os.path.realpath(path): i for i, path in enumerate(paths)}
+
+    def first(one: tuple[Item, list[FileStamp | None]]) -> int:
+        return min((order.get(f.path, len(order)) for f in one[1] if f is not None), default=len(order))
+    return sorted(asked, key=first)
+
+
 def show_open(document: Document, asked: list[tuple[Item, list[FileStamp | None]]], opening: bool = False) -> None:
     """Say that the items are open already, each with the files asked for that are it, and show the last of them
-    unless other files are opening (each takes the canvas as it comes)."""
+    unless other files are opening (each takes the canvas as it comes); within said_together, once it ends."""
+    if document.open_already is not None:
+        document.open_already.append((asked, opening))
+        return
     if not opening:
         document.select(asked[-1][0].id)
     document.message.emit(already_open_text([said_open(item, files) for item, files in asked], opening))
