@@ -13,7 +13,7 @@ from typing import Sequence
 
 import numpy as np
 
-from .wording import quoted
+from .wording import quoted, quoted_list
 
 
 class AmbiguousDirection(ValueError):
@@ -135,10 +135,14 @@ class Directions:
         others = [self._check(j) for j in against if j != i]
         row = self.basis[i].astype(np.float64)
         if others:
-            q, _ = np.linalg.qr(self.basis[others].astype(np.float64).T)  # (D, n) orthonormal span
-            row = row - q @ (q.T @ row)
+            row = _outside(row, self.basis[others].astype(np.float64))
         if np.linalg.norm(row) < 1e-6:
-            raise ValueError(f"{quoted(self.labels[i])} lies within the directions it should be kept apart from")
+            holding = _holding(self.basis[i].astype(np.float64), self.basis[others].astype(np.float64))
+            names = [self.labels[others[j]] for j in holding]
+            raise ValueError(f"{quoted(self.labels[i])} "
+                             + (f"lies within {quoted(names[0])}" if len(names) == 1 else
+                                f"is a mix of {quoted_list(names, 3)}")
+                             + ", which it should be kept apart from")
         basis = self.basis.copy()
         basis[i] = row / np.linalg.norm(row)
         spread = self.outside_spread_or_0.copy()
@@ -149,6 +153,27 @@ class Directions:
         if not -len(self) <= i < len(self):
             raise IndexError(f"direction {i} does not exist (there are {len(self)})")
         return i % len(self)
+
+
+def _holding(row: np.ndarray, rows: np.ndarray) -> list[int]:
+    """The fewest of rows that row (unit length, within their span) lies within, the one that holds most of it first:
+    each next the one that leaves least of it outside, until less than a thousandth is. Named in a refusal: "lies
+    within the directions it should be kept apart from" left the user to guess which one it made again."""
+    picked: list[int] = []
+    outside = 1.0
+    while outside > 1e-3 and len(picked) < len(rows):
+        left = {j: float(np.linalg.norm(_outside(row, rows[picked + [j]])))
+                for j in range(len(rows)) if j not in picked}
+        best = min(left, key=left.__getitem__)
+        picked.append(best)
+        outside = left[best]
+    return picked
+
+
+def _outside(row: np.ndarray, rows: np.ndarray) -> np.ndarray:
+    """row's part outside the span of rows (n, D)."""
+    q, _ = np.linalg.qr(rows.T)  # (D, n) orthonormal span
+    return row - q @ (q.T @ row)
 
 
 def _unit(vector: np.ndarray, dim: int) -> np.ndarray:

@@ -65,6 +65,42 @@ def test_over_a_gan_sample_the_dialog_says_the_direction_goes_to_the_vae_and_nam
     opened_dialog(window, monkeypatch, over_a_vae_picture)
 
 
+def test_a_kept_apart_direction_within_named_ones_names_them(qtbot, window, monkeypatch, tmp_path):
+    """frowning → smiling made again from its examples, "Keep the named directions fixed" ticked: refused as
+    "“frowning → smiling 2” lies within the directions it should be kept apart from", which named none of them."""
+    frowning = write_group(tmp_path / "frowning", "f", RED, 6, 1)
+    smiling = write_group(tmp_path / "smiling", "s", BLUE, 6, 2)
+    purple = write_group(tmp_path / "purple", "p", (170, 40, 190), 6, 5)
+    doc = window.document
+    define(qtbot, window, monkeypatch, "frowning → smiling", frowning, smiling)
+    define(qtbot, window, monkeypatch, "frowning → purple", frowning, purple)
+    before = doc.directions("vae").labels
+
+    def refused(name: str, from_paths: list[str], to_paths: list[str]) -> str:
+        def ask():
+            dialog = DirectionsDialog(window)
+            dialog.add_files("from", from_paths)
+            dialog.add_files("to", to_paths)
+            dialog.name.setText(name)
+            dialog.keep_fixed.setChecked(True)
+            return dialog.request()
+        monkeypatch.setattr(window.directions_tool, "_ask", ask)
+        with qtbot.waitSignal(doc.error, timeout=UI_TIMEOUT):
+            menu_action(window, "New &direction from examples…").trigger()
+        assert doc.directions("vae").labels == before
+        return window.last_error
+
+    assert refused("frowning → smiling 2", frowning, smiling).startswith(
+        "Could not make frowning → smiling 2: “frowning → smiling 2” lies within “frowning → smiling”, which it "
+        "should be kept apart from")
+    # smiling → purple is purple's difference of means less smiling's: the two named directions together, the one
+    # that holds more of it first
+    said = refused("smiling → purple", smiling, purple)
+    assert any(f"“smiling → purple” is a mix of “{first}”, “{second}”, which it should be kept apart from" in said
+               for first, second in [("frowning → smiling", "frowning → purple"),
+                                     ("frowning → purple", "frowning → smiling")]), said
+
+
 def test_kept_apart_a_direction_its_examples_barely_differ_along_is_refused(qtbot, window, monkeypatch, tmp_path):
     red = write_group(tmp_path / "frowning", "f", RED, 6, 1)
     blue = write_group(tmp_path / "smiling", "s", BLUE, 6, 2)

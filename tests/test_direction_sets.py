@@ -61,8 +61,12 @@ def test_orthogonalised_direction_leaves_the_other_attributes_fixed():
     moved = edited_latent(EditState(base, (0, 0, 0, 2.5)), kept)
     assert abs((moved - base) @ d.basis[other]) < 1e-5 and abs((moved - base) @ d.basis[0]) < 1e-5
     assert abs((moved - base) @ d.basis[i]) > 0.1  # but it still moves along its own attribute
-    with pytest.raises(ValueError, match="^“c” lies within"):  # in the quotes every message puts names in: not 'c'
+    # in the quotes every message puts names in (not 'c'), the directions it lies within named, not left to guess
+    with pytest.raises(ValueError, match=r"^“c” is a mix of “PC1 \(50.0%\)”, “PC2 \(20.0%\)”, which it should be "):
         d.with_direction(np.array([1.0, 1, 0, 0]), 1.0, "c").orthogonalized(4, [0, 1])
+    pcs = directions().with_direction(np.array([1.0, 1, 0, 0]), 1.0, "c")
+    with pytest.raises(ValueError, match=r"^“d” lies within “PC2 \(20.0%\)”, which it should be kept apart from$"):
+        pcs.with_direction(np.array([0, 2.0, 0, 0]), 1.0, "d").orthogonalized(3, [0, 1, 2])
 
 
 def test_user_directions_round_trip_in_the_user_data_folder(tmp_path, monkeypatch):

@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QApplication, QToolTip
 from conftest import UI_TIMEOUT, quit_questions_cancelled
 from genimg_gui.ui.canvas import CompareMode
 from genimg_gui.ui.inversion_names import fitted_name, inversion_name, parse, stopped_name
+from test_open_latents import opened
 
 
 def open_image(qtbot, window, path):
@@ -168,3 +169,20 @@ def test_after_send_to_vae_the_focus_goes_to_the_canvas_not_the_steps_box(qtbot,
     qtbot.keyClicks(QApplication.focusWidget(), "5")
     assert window.gan_panel.steps.value() == 200
 
+
+def test_an_inversion_exported_and_opened_again_is_captioned_as_a_sample(qtbot, window, image_files, tmp_path):
+    """inv.npz opened again read "Original" and "Edited (decoded)" over two drawings of the GAN's, no photo among
+    them; a GAN sample's read "Generated" and "Edited"."""
+    canvas = window.canvas
+    canvas.set_mode(CompareMode.SIDE_BY_SIDE)
+    source = open_image(qtbot, window, image_files[1])
+    inversion = invert(qtbot, window)
+    assert (canvas.pane_label("original"), canvas.pane_label("edited")) == ("Original", "Edited (decoded)")  # the photo
+    window.exports.export_latent(str(tmp_path / "inv.npz"))
+    window.close_action.trigger()  # File → Close image
+    assert inversion.id not in window.document.items
+    reopened = opened(qtbot, window, tmp_path / "inv.npz")
+    assert reopened.kind == "gan" and window.document.current is reopened
+    assert (canvas.pane_label("original"), canvas.pane_label("edited")) == ("Generated", "Edited")
+    window.document.select(source.id)  # a picture opened: its photo beside its decoding still
+    assert (canvas.pane_label("original"), canvas.pane_label("edited")) == ("Original", "Edited (decoded)")

@@ -71,7 +71,7 @@ def test_a_file_open_already_is_shown_and_said_until_it_changes_on_disk(qtbot, w
     opened(qtbot, window, image_files[:1], 4)
     assert [i.name for i in vae_items(window)] == [first, second, f"{first} (2)", f"{first} (3)"]
     drop(window, image_files[:1])  # and each of those is open already in its turn
-    assert not doc.jobs and last_message(window) == f"{first} (3) is open already: shown"
+    assert not doc.jobs and last_message(window) == f"{first} is open already (as “{first} (3)”): shown"
     window.fit_mode.setCurrentText("crop")
     drop(window, image_files[:1])
     assert not doc.jobs and doc.current.name == f"{first} (2)" and len(doc.items) == 5

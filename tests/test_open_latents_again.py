@@ -19,6 +19,8 @@ from genimg_gui.ui.settings import Settings
 
 from test_masked_edits import open_images
 from test_open_latents import edited_export, opened
+from test_seed_steps import typed_seed
+from ui_helpers import drop
 
 
 def named_x(doc) -> list[str]:
@@ -33,7 +35,7 @@ def test_a_latent_file_opened_again_is_shown_not_copied(qtbot, window, image_fil
     doc.select(next(i for i in doc.items if i != item.id))
     window.open_paths([str(tmp_path / "x.npz")])
     assert not window.opener.latents.drawing and named_x(doc) == ["x"]
-    assert doc.current is item and window.status.log.text().rstrip().endswith("x is open already: shown")
+    assert doc.current is item and window.status.log.text().rstrip().endswith("x.npz is open already (as “x”): shown")
     shutil.copy(tmp_path / "x.npz", tmp_path / "copy.npz")  # the same bytes at another path: the same picture
     window.open_paths([str(tmp_path / "copy.npz")])
     assert not window.opener.latents.drawing and named_x(doc) == ["x"]
@@ -51,6 +53,52 @@ def test_a_gan_sample_file_opened_twice_at_once_opens_once(qtbot, window, model_
     qtbot.waitUntil(lambda: not window.opener.latents.drawing, timeout=UI_TIMEOUT)
     assert [i.name for i in doc.items.values()].count("seed 42") == 1 and not new.latent_by_model
     assert "again.npz is open already (the same picture as “seed 42”, opened from" in window.status.log.text()
+
+
+def test_a_sample_file_open_already_is_named_by_its_file_beside_its_thumbnails_name(qtbot, window, model_dir,
+                                                                                     tmp_path):
+    """seed0003.npz opened again after its sample was stepped to seed 9 said "seed 9 is open already: shown", and a
+    drop of it with s5.npz "2 images are open already (“seed 5”, “seed 9”)": neither named a file opened."""
+    doc = window.document
+    assert cli.main(["generate", "--gan", str(model_dir / "tiny-gan"), "--seeds", "3,5", "--save-latents",
+                     "-o", str(tmp_path), "--device", "cpu"]) == 0
+    (tmp_path / "seed0005.npz").rename(tmp_path / "s5.npz")
+    s5, seed3 = tmp_path / "s5.npz", tmp_path / "seed0003.npz"
+    five = opened(qtbot, window, s5)
+    window.open_paths([str(s5)])
+    assert doc.current is five and window.status.log.entries[-1].text == "s5.npz is open already (as “seed 5”): shown"
+    three = opened(qtbot, window, seed3)
+    typed_seed(qtbot, window, three, 9)  # the sample the file gave, stepped to another seed
+    assert three.name == "seed 9"
+    doc.select(five.id)
+    window.open_paths([str(seed3)])  # as `genimg-gui seed0003.npz` or File → Open recent
+    assert doc.current is three and not window.opener.latents.drawing
+    assert window.status.log.entries[-1].text == "seed0003.npz is open already (now “seed 9”): shown"
+    drop(window, [s5, seed3])
+    assert window.status.log.entries[-1].text == (
+        "2 images are open already (“s5.npz” as “seed 5”, “seed0003.npz” now “seed 9”): “seed 9” shown")
+    assert doc.current is three and len(doc.items) == 3
+
+
+def test_a_drop_of_a_picture_and_a_latent_file_both_open_is_said_in_one_message(qtbot, window, model_dir,
+                                                                                  image_files, tmp_path):
+    """The status bar said "image 0.png is open already: shown", and "seed 5 is open already: shown" was in the log
+    alone: two messages for one drop, where two pictures (or two latent files) are counted in one."""
+    doc, log = window.document, window.status.log
+    assert cli.main(["generate", "--gan", str(model_dir / "tiny-gan"), "--seeds", "5", "--save-latents",
+                     "-o", str(tmp_path), "--device", "cpu"]) == 0
+    latent = tmp_path / "seed0005.npz"
+    [picture] = open_images(qtbot, window, image_files[:1])
+    sample = opened(qtbot, window, latent)
+    for dropped, shown in (([image_files[0], latent], sample), ([latent, image_files[0]], picture)):
+        doc.select(next(iter(doc.items)))  # the GAN's first sample
+        before = len(log.entries)
+        drop(window, dropped)
+        assert not window.opener.latents.drawing and not doc.jobs and len(doc.items) == 3
+        names = [f"“{image_files[0].name}”", "“seed0005.npz” as “seed 5”"][::1 if shown is sample else -1]
+        assert [e.text for e in list(log.entries)[before:]] == [
+            f"2 images are open already ({', '.join(names)}): “{shown.name}” shown"]  # the last dropped shown
+        assert doc.current is shown and window.status.currentMessage() == log.entries[-1].text
 
 
 def test_a_kept_session_holding_a_latent_file_given_at_start_keeps_one_copy(qtbot, window, model_dir, image_files,
@@ -73,7 +121,7 @@ def test_a_kept_session_holding_a_latent_file_given_at_start_keeps_one_copy(qtbo
         qtbot.waitUntil(lambda: "x" in {i.name for i in doc.items.values()} and not doc.jobs
                         and not latents.waiting and not latents.drawing, timeout=UI_TIMEOUT)
         assert named_x(doc) == ["x"]
-        assert "x is open already: shown" in again.status.log.text()
+        assert "x.npz is open already (as “x”): shown" in again.status.log.text()
         kept = replace(doc.to_session(), kept=True)
         again.close()
         sess.save_session(kept)

@@ -3,6 +3,7 @@ images out, what a new Start clears, the bar before a run and after it, and Clos
 import shutil
 import sys
 
+from PIL import Image
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialogButtonBox
 
@@ -80,6 +81,25 @@ def test_a_folder_too_small_to_hold_images_out_says_so_before_the_run(qtbot, sha
     dialog.start()
     assert "--keep-best" not in started[0]
     assert dialog.watch.log.toPlainText().startswith("⚠ Only 6 image files")
+
+
+def test_a_vae_run_on_6_images_shows_each_over_its_reconstruction(qtbot, shapes, tmp_path):
+    """6 usable images (and a damaged .jpg and a .txt beside them): the grid was 8 wide, its top row the 6 images
+    and 2 reconstructions, the other 4 reconstructions under them, below "Images (top) and their reconstructions"."""
+    few = tmp_path / "few"
+    few.mkdir()
+    for image in sorted(shapes.glob("*.png"))[:6]:
+        shutil.copy(image, few)
+    (few / "broken.jpg").write_bytes(b"not a picture")
+    (few / "notes.txt").write_text("notes")
+    dialog = dialog_for(qtbot, few, tmp_path / "vae", minutes=0.05)
+    with qtbot.waitSignal(dialog.model_trained, timeout=180_000):
+        qtbot.mouseClick(dialog.start_button, Qt.MouseButton.LeftButton)
+    with Image.open(tmp_path / "vae" / "samples.png") as grid:
+        assert grid.size == (6 * 32, 2 * 32)  # 6 images at 32 px over their 6 reconstructions
+    shown = dialog.watch.preview.pixmap()
+    assert abs(shown.width() - 3 * shown.height()) <= 3  # scaled to the frame's width, 6 tiles by 2
+    assert dialog.watch.samples_caption.text().startswith("Images (top) and their reconstructions")
 
 
 def test_model_kept_is_unticked_while_a_small_folder_greys_it_out_and_the_figures_line_says_none_come(

@@ -92,9 +92,10 @@ class VAERecipe:
         return figures.get("held_out_psnr_db")
 
     def samples(self) -> np.ndarray:
-        """Originals (top) over reconstructions (bottom)."""
+        """Originals (top) over reconstructions (bottom), a column each: a folder of 6 images (or a batch of 6) laid
+        8 to a row put 2 reconstructions beside the originals and the other 4 under them."""
         recon = self.reconstruct(self.preview.cpu())
-        return image_grid(list(to_images(self.preview)) + list(to_images(recon)), 8)
+        return image_grid(list(to_images(self.preview)) + list(to_images(recon)), len(self.preview))
 
     def state(self) -> dict:
         return {"net": self.net.state_dict(), "opt": self.opt.state_dict(),

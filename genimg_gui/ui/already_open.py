@@ -11,9 +11,11 @@ its History, not two copies: edit again from its first step and both are kept, a
 side. A latent file (latent_files) is known so too, whatever the fit: none made its picture."""
 from __future__ import annotations
 
+import os
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Iterator, Sequence
 
 from ..file_stamp import FileStamp, same_bytes, stamp_of
 from ..wording import counted, listed
@@ -70,9 +72,41 @@ def new_files(document: Document, paths: list[str], fit: str | None) -> list[str
     return new
 
 
+@contextmanager
+def said_together(document: Document, paths: Sequence[str] = ()) -> Iterator[None]:
+    """The items found open already by the opens within (a drop's pictures and its latent files, which open apart)
+    said in one message and the last shown, as one open's are: a drop of a picture and a latent file both open said
+    "green.jpg is open already: shown" on the status bar, and "seed 5 is open already: shown" in the log alone.
+    paths: the files as given, whose order they are said and shown in (by kind, the latent files came first)."""
+    if document.open_already is not None:  # within another open: that one says them
+        yield
+        return
+    document.open_already = found = []
+    try:
+        yield
+    finally:
+        document.open_already = None
+        if found:
+            show_open(document, _in_order_given([one for ones, _ in found for one in ones], paths),
+                      any(opening for _, opening in found))
+
+
+def _in_order_given(asked: list[tuple[Item, list[FileStamp | None]]],
+                    paths: Sequence[str]) -> list[tuple[Item, list[FileStamp | None]]]:
+    """asked in the order of their first files among paths (any not among them last)."""
+    order = {os.path.realpath(path): i for i, path in enumerate(paths)}
+
+    def first(one: tuple[Item, list[FileStamp | None]]) -> int:
+        return min((order.get(f.path, len(order)) for f in one[1] if f is not None), default=len(order))
+    return sorted(asked, key=first)
+
+
 def show_open(document: Document, asked: list[tuple[Item, list[FileStamp | None]]], opening: bool = False) -> None:
     """Say that the items are open already, each with the files asked for that are it, and show the last of them
-    unless other files are opening (each takes the canvas as it comes)."""
+    unless other files are opening (each takes the canvas as it comes); within said_together, once it ends."""
+    if document.open_already is not None:
+        document.open_already.append((asked, opening))
+        return
     if not opening:
         document.select(asked[-1][0].id)
     document.message.emit(already_open_text([said_open(item, files) for item, files in asked], opening))
@@ -80,13 +114,17 @@ def show_open(document: Document, asked: list[tuple[Item, list[FileStamp | None]
 
 @dataclass(frozen=True)
 class Said:
-    """How an open item asked for again is named: its name, or a copy's asked for alone ("copy.png"); an aside
-    (where the open one came from, the copies' paths); copies: how many files other than its own were asked for,
-    where several files were (0: one file, or its own alone); own: whether its own file was one of them."""
+    """How an open item asked for again is named: by its file's name ("cat.png"), or a copy's asked for alone
+    ("copy.png"); label: the name the filmstrip shows it by where that is another ("seed 5" for s5.npz, "cat.png (2)"),
+    renamed: whether it took that name after its file opened (a sample stepped to another seed); an aside (where the
+    open one came from, the copies' paths); copies: how many files other than its own were asked for, where several
+    files were (0: one file, or its own alone); own: whether its own file was one of them."""
     name: str
     aside: str = ""
     copies: int = 0
     own: bool = True
+    label: str = ""
+    renamed: bool = False
 
     def subject(self, quoted: bool = False) -> str:
         """"cat.png", "cat.png and 2 copies of it", "3 copies of cat.png" (the name “quoted” in a list)."""
@@ -96,37 +134,64 @@ class Said:
         some = "a copy" if self.copies == 1 else f"{self.copies:,} copies"
         return f"{name} and {some} of it" if self.own else f"{some} of {name}"
 
+    def label_words(self) -> str:
+        """"as “seed 5”", "now “seed 999”" (renamed since: "seed0003.npz is open already" beside a thumbnail
+        "seed 999" read as the wrong picture shown), or "" where the filmstrip shows its file's name."""
+        return f"{'now' if self.renamed else 'as'} “{self.label}”" if self.label else ""
+
+    def asides(self) -> str:
+        return "; ".join(words for words in (self.label_words(), self.aside) if words)
+
+    def shown(self) -> str:
+        """The name of the thumbnail shown."""
+        return self.label or self.name
+
 
 def said_open(item: Item, files: list[FileStamp | None]) -> Said:
-    """How an open item asked for again by files is named: by its name when its own file alone was asked for; by the
-    file's name and where the open one came from for a file of the same bytes at another path ("cat.png", "the same
-    picture as /a/cat.png"): it is shown, not opened as "cat.png (2)"; several files, counted, each path named
-    ("cat.png and 2 copies of it", "/b/cat.png, /c/cat.png")."""
+    """How an open item asked for again by files is named: by its file's name, and by the filmstrip's where that is
+    another (a sample's latent file shows as "seed 5": "2 images are open already (“seed 5”, …)" named no file
+    dropped); by the file's name and where the open one came from for a file of the same bytes at another path
+    ("cat.png", "the same picture as /a/cat.png"): it is shown, not opened as "cat.png (2)"; several files, counted,
+    each path named ("cat.png and 2 copies of it", "/b/cat.png, /c/cat.png")."""
     own = None if item.file is None else item.file.path
     others = [f.path for f in files if f is not None and f.path != own]
-    if own is None or not others:
+    if own is None:
         return Said(item.name)
-    which = own if item.name == Path(own).name else f"“{item.name}”, opened from {own}"
+    file = Path(own).name
+    label = "" if item.name == file else item.name
+    renamed = bool(label) and item.name != opened_as(item)
+    if not others:
+        return Said(file, label=label, renamed=renamed)
+    which = own if not label else f"“{item.name}”, opened from {own}"
     if len(files) == 1:
         return Said(Path(others[0]).name, f"the same picture as {which}")
     if len(others) < len(files):  # its own file too: the others are copies of it
-        return Said(item.name, listed(others), copies=len(others))
-    return Said(item.name, f"{listed(others)}; the same picture as {which}", copies=len(others), own=False)
+        return Said(file, listed(others), copies=len(others), label=label, renamed=renamed)
+    return Said(file, f"{listed(others)}; the same picture as {which}", copies=len(others), own=False)
+
+
+def opened_as(item: Item) -> str:
+    """The name item took as its file opened: a GAN sample's latent file its seed's ("seed 5", kept with its first
+    step), any other file its own name, which only a sample stepped to another seed changes."""
+    first = item.drawn.get(0)
+    return first.name if item.kind == "gan" and first is not None else item.name
 
 
 def already_open_text(named: list[Said], opening: bool = False) -> str:
     """"cat.png is open already: shown", or "… (the same picture as /a/cat.png): shown", or "3 copies of cat.png are
-    open already (/b/cat.png, …; the same picture as /a/cat.png): shown" (said_open's words); several items counted
-    and named: "3 images are open already (“a.png”, “b.png”, “c.png”): “c.png” shown"; with other files opening,
-    "…: not opened again"."""
+    open already (/b/cat.png, …; the same picture as /a/cat.png): shown", or "seed0003.npz is open already (now “seed
+    999”): shown" (said_open's words); several items counted and named: "3 images are open already (“a.png”,
+    “b.png”, “s5.npz” as “seed 5”): “seed 5” shown"; with other files opening, "…: not opened again"."""
     if len(named) == 1:
         said = named[0]
         are = "are" if said.copies else "is"
-        return f"{said.subject()} {are} open already{f' ({said.aside})' if said.aside else ''}: " + (
+        return f"{said.subject()} {are} open already{f' ({said.asides()})' if said.asides() else ''}: " + (
             "not opened again" if opening else "shown")
-    which = listed([said.subject(quoted=True) + (f" ({said.aside})" if said.aside else "") for said in named])
+    which = listed([" ".join(words for words in (said.subject(quoted=True), said.label_words(),
+                                                   f"({said.aside})" if said.aside else "") if words)
+                    for said in named])
     return f"{counted(len(named), 'image')} are open already ({which}): " + (
-        "not opened again" if opening else f"“{named[-1].name}” shown")
+        "not opened again" if opening else f"“{named[-1].shown()}” shown")
 
 
 def unique_name(document: Document, name: str, besides: Item | None = None) -> str:

@@ -16,7 +16,7 @@ from ..edit import Directions, EditState, edited_latent
 from ..history import History
 from ..engine import requests as rq
 from ..session import Session
-from .already_open import new_files
+from .already_open import new_files, said_together
 from .carry_over import CarryOver
 from .closing import close_item, reopen_closed
 from .document_results import insert_item, on_result, show_drawn
@@ -72,6 +72,8 @@ class Document(HistorySteps, QObject):
         self.carry = CarryOver(self)  # a new model takes the open items, and their histories, with it
         self.jobs: dict[int, RunningJob] = {}  # running job seq -> its kind, paths and words
         self.waiting_files: list[tuple[list[str], str]] = []  # (paths, fit) to open once no model is loading
+        # (items, whether files are opening) found open already by the opens going on (already_open.said_together)
+        self.open_already: list[tuple[list, bool]] | None = None
         self.sending: dict[int, str] = {}  # Send to VAE editor's EncodeImage seq -> the sample's name (Item.sent_from)
         self.failures = FailedRequests(self)  # what a failed request leaves, kept for a retry on the CPU
         # kind -> (the model the start-up loaded, failed: the last one, or a folder among the files; those loaded in
@@ -152,11 +154,12 @@ class Document(HistorySteps, QObject):
     def open_waiting(self) -> None:
         """Open the files that wait for the models loading (open_files' after_loads), once none is and no session
         is due back. Called as each load ends, however it ends."""
-        if not self.models_due():
-            waiting, self.waiting_files = self.waiting_files, []
-            for paths, fit in waiting:
-                self.open_files(paths, fit)
-        self.loading_changed.emit()
+        with said_together(self):  # the latent files waiting open as it is said (LatentFiles._open_waiting)
+            if not self.models_due():
+                waiting, self.waiting_files = self.waiting_files, []
+                for paths, fit in waiting:
+                    self.open_files(paths, fit)
+            self.loading_changed.emit()
 
     def open_array(self, image: np.ndarray, name: str, fit: str = "crop") -> int:
         return self.engine.submit(rq.EncodeImage(image, name, fit))

@@ -210,8 +210,10 @@ class HistoryController(QObject):
 
     def _name_panes(self, item: Item | None) -> None:
         """The compare view's captions when no A/B is shown: a sample the GAN drew, or one sent to the VAE, was
-        never an "Original"."""
-        self.canvas.set_default_labels(GENERATED_LABELS if item and item.generated else
+        never an "Original"; nor was a GAN's latent file opened (an inversion exported, then opened again): its left
+        pane is the GAN's drawing of the file's latent, as a sample's is, no photo (an inversion's own is)."""
+        drawn = item is not None and (item.generated or item.kind == "gan" and item.file is not None)
+        self.canvas.set_default_labels(GENERATED_LABELS if drawn else
                                        SENT_LABELS if item and item.sent_from is not None else OPENED_LABELS)
 
     def _on_image(self, item: Item) -> None:

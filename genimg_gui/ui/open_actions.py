@@ -15,6 +15,7 @@ from PySide6.QtWidgets import QComboBox, QDialog, QFileDialog, QLineEdit, QMenu
 from ..catalog import model_to_load
 from ..image_files import IMAGE_SUFFIXES, images_in, no_images_in
 from ..recipe import recipe_at
+from .already_open import said_together
 from .latent_files import LATENT_SUFFIX, LatentFiles, is_latent_file
 from .qimage import from_qimage
 from .recipe_waits import RecipeWaits
@@ -68,29 +69,31 @@ class OpenActions:
         window = self.window
         paths = [os.path.abspath(p) for p in paths]
         models, images, latents, recipes = [], [], [], []
-        last = None  # the last picture or latent file: Open images… opens both, and starts beside either next
+        given = []  # the pictures and latent files in the order given
         for path in paths:
             if (model := model_to_load(path)) is not None:
                 models.append(str(model))
             elif os.path.isdir(path):
                 found = self._pictures_in(path)
                 images += found
-                last = found[-1] if found else last
+                given += found
             elif is_latent_file(path):
                 latents.append(path)
-                last = path
+                given.append(path)
             elif recipe_at(path) is not None:  # as `genimg info` knows one: it was opened as "not an image"
                 recipes.append(path)
             else:
                 images.append(path)
-                last = path
+                given.append(path)
+        last = given[-1] if given else None  # Open images… opens both, and starts beside either next
         # first: a latent file found unreadable at once leaves it again; no recipe: reopened, it would edit again
         window.settings.add_recent([p for p in paths if p not in recipes])
         window.model_opener.open_models(models, named)
-        self.latents.open(latents)  # after the models given with them, which they may need: they wait for loads
-        if last is not None and os.path.isdir(os.path.dirname(last)):
-            window.settings.opened_from("images", os.path.dirname(last))
-        window.document.open_files(images, window.fit_mode.currentText(), after_loads or bool(models))
+        with said_together(window.document, given):  # those open already, of either kind: one message
+            self.latents.open(latents)  # after the models given with them, which they may need: they wait for loads
+            if last is not None and os.path.isdir(os.path.dirname(last)):
+                window.settings.opened_from("images", os.path.dirname(last))
+            window.document.open_files(images, window.fit_mode.currentText(), after_loads or bool(models))
         self.apply_recipes(recipes, images + latents)
 
     def apply_recipes(self, recipes: list[str], files: list[str]) -> None:
