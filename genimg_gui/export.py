@@ -9,7 +9,7 @@ import re
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterator, Protocol, Sequence
+from typing import Iterable, Iterator, Protocol, Sequence
 
 import numpy as np
 
@@ -170,7 +170,7 @@ def read_latent(path: str | Path) -> LatentFile:
             raise ValueError(f"{path.name} is damaged: it does not read as an .npz archive")
         raise ValueError(f"{path.name} is not an .npz file")
     try:
-        _check_sizes(path)
+        _check_sizes(_array_headers(path))
         with np.load(path, allow_pickle=False) as f:
             if "latent" not in f.files:
                 raise ValueError(f"it holds {', '.join(f.files) or 'nothing'} but no 'latent'")
@@ -187,12 +187,13 @@ def read_latent(path: str | Path) -> LatentFile:
                       sample or None, as_scale(record.get(SCALE_KEY)))
 
 
-def _check_sizes(path: Path) -> None:
-    """Refuse an array read_latent reads whose .npy header claims more values than a latent file holds
+def _check_sizes(headers: Iterable[tuple[str, tuple[int, ...], np.dtype]]) -> None:
+    """Refuse an array read_latent reads (headers: _array_headers) whose .npy header claims more values than a latent
+    file holds
     (MOST_LATENT_VALUES; MOST_MASK_VALUES for the mask), or more bytes than WIDEST_VALUE each, from the header alone:
     numpy allocates what the header claims before it reads the data (MemoryError), or gets it and reads on for
     seconds (a 1 MB compressed file of zeros held 1 GiB)."""
-    for key, shape, dtype in _array_headers(path):
+    for key, shape, dtype in headers:
         values, most = math.prod(shape), MOST_MASK_VALUES if key == "mask" else MOST_LATENT_VALUES
         if values > most or values * dtype.itemsize > most * WIDEST_VALUE:
             claimed = "×".join(map(str, shape)) if len(shape) > 1 else f"{values:,}"
@@ -210,6 +211,24 @@ def bytes_to_read(path: str | Path) -> int:
         return sum(math.prod(shape) * dtype.itemsize for _, shape, dtype in _array_headers(Path(path)))
     except (OSError, ValueError, EOFError, zipfile.BadZipFile):
         return 0
+
+
+def holds_latent(path: str | Path) -> bool:
+    """Whether path is a latent file, as a note on a file given where another kind goes says it (file_kind,
+    not_a_model): a zip of .npy arrays whose headers claim a 'latent' of numbers, nothing pickled and nothing larger
+    than read_latent reads. From the headers alone (a millisecond): reading the arrays, as these notes did, took 10 s
+    near the size limit, on the GUI thread where an .npz dropped on the Models tab is asked about. Damage within the
+    arrays' data is read_latent's to say, as the file is opened as a latent."""
+    path = Path(path)
+    try:
+        if not path.is_file() or not zipfile.is_zipfile(path):
+            return False
+        headers = list(_array_headers(path))
+        _check_sizes(headers)
+    except (OSError, ValueError, EOFError, zipfile.BadZipFile):
+        return False
+    dtypes = {key: dtype for key, _, dtype in headers}
+    return "latent" in dtypes and dtypes["latent"].kind in "biuf" and not any(d.hasobject for d in dtypes.values())
 
 
 def _array_headers(path: Path) -> Iterator[tuple[str, tuple[int, ...], np.dtype]]:
@@ -258,17 +277,13 @@ def _edit_of(f) -> tuple[tuple[float, ...], tuple[str, ...]]:
 
 def file_kind(path: Path) -> str:
     """What a file given where another kind was asked for is, for the sentence that names it ("x.npz is a latent
-    file, not an edit recipe"): "a latent file" (read_latent reads it), "an image" (by its suffix, unless it holds
-    text: notes saved as notes.png), or "" for anything else."""
+    file, not an edit recipe"): "a latent file" (holds_latent), "an image" (by its suffix, unless it holds text: notes
+    saved as notes.png), or "" for anything else."""
     if what_file_holds(path) == "it holds text":
         return ""
     if path.suffix.lower() in IMAGE_SUFFIXES:
         return "an image"
-    try:
-        read_latent(path)
-    except ValueError:
-        return ""
-    return "a latent file"
+    return "a latent file" if holds_latent(path) else ""
 
 
 def _mask_and_base(f, shape: tuple[int, ...]) -> tuple[np.ndarray | None, np.ndarray | None]:

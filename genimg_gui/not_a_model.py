@@ -12,7 +12,7 @@ from pathlib import Path
 
 from .catalog import TRAINING_CHECKPOINTS, is_model_file, taesd_note
 from .earlier_run import BEST_FILE, CARD_FILE, CHECKPOINT_FILE
-from .export import read_latent
+from .export import holds_latent
 from .file_damage import not_weights_said
 from .paths import command_path, shown_path
 from .recipe import recipe_at
@@ -121,11 +121,8 @@ def no_weights_note(path: Path) -> str:
 def latent_file_note(path: Path, where: str) -> str:
     """Why a latent file given as a model is none, and what reads it; "" for any other path (a latent file was
     called a zip archive "which is not supported")."""
-    if path.suffix.lower() != ".npz" or not path.is_file():
-        return ""
-    try:
-        read_latent(path)
-    except ValueError:  # an .npz of something else: the loader's own message says what it opens
+    # an .npz of something else: the loader's own message says what it opens
+    if path.suffix.lower() != ".npz" or not holds_latent(path):  # by its headers: never read on the GUI thread
         return ""
     goes = LATENT_GOES[where].format(path=shlex.quote(str(path)), folder=shlex.quote(str(path.parent)))
     return f"{path.name} is a latent file (from genimg encode, generate, edit or the app), not a model: {goes}"
@@ -151,11 +148,7 @@ def latent_as_picture_note(path: Path, command: str) -> str:
     """Why a latent file given to a command as a picture (PICTURES_TAKEN: `genimg interpolate`'s keyframes, `genimg
     edit`'s and `genimg encode`'s images) is refused, with the `genimg decode` that draws its picture; "" for any
     other path (an .npz of something else: the image reader says what it is)."""
-    if path.suffix.lower() != ".npz" or not path.is_file():
-        return ""
-    try:
-        read_latent(path)
-    except ValueError:
+    if path.suffix.lower() != ".npz" or not holds_latent(path):
         return ""
     quoted = shlex.quote(str(path))
     instead = PICTURES_TAKEN[command].format(decode=f"`genimg decode {quoted} -o DIR`", gui=f"`genimg-gui {quoted}`")

@@ -1,7 +1,8 @@
 """One file of several that the model cannot encode or draw (out of memory, NaN from the VAE): the window names it and
 says why, and opens the others, as it does with an unreadable file. The files after it were not opened and nothing
 said so, the message naming no file ("out of memory on cpu; …"). Out of GPU memory (simulated: this machine may have
-none, as in test_cpu_retry), Retry on CPU still offers the files that ran out, and sends only them."""
+none, as in test_cpu_retry), Retry on CPU still offers the files that ran out, and sends only them. A file that ran
+out of memory is not damaged: it stays in File → Open recent (it had left it, as a damaged file does)."""
 from __future__ import annotations
 
 import json
@@ -67,6 +68,7 @@ def test_files_that_run_out_of_memory_or_draw_nan_are_named_and_the_others_open(
     qtbot.waitUntil(lambda: len(vae_items(window)) == 3, timeout=UI_TIMEOUT)
     assert opened_names(window) == ["pic0.png", "pic2.png", "pic4.png"] and not window.status.retry.isVisible()
     assert window.status.currentMessage().endswith(error.args[0])
+    assert paths[1] in window.settings.recent_files()  # out of memory, not damaged: it left Open recent
 
 
 def gpu_full_for(window, monkeypatch, method: str, overfills) -> None:
@@ -178,5 +180,29 @@ def test_a_latent_file_that_ran_out_of_gpu_memory_opens_on_retry_on_cpu(qtbot, w
     with qtbot.waitSignal(window.document.message, timeout=UI_TIMEOUT,
                           check_params_cb=lambda text: DONE_ON_CPU in text):
         qtbot.mouseClick(window.status.retry, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: len(vae_items(window)) == 2, timeout=UI_TIMEOUT)
+    assert opened_names(window) == ["z0", "z1"]
+
+
+def test_a_latent_file_that_ran_out_of_memory_stays_in_open_recent(qtbot, window, tmp_path, monkeypatch):
+    """z1.npz drawn out of CPU memory left File → Open recent as a damaged file does: nothing is wrong with it, and
+    it opens once memory is free. One whose latent its weights cannot draw (NaN) still leaves it."""
+    paths = latent_files(window, tmp_path, 3)
+    real = ConvVAE.decode
+
+    def decode(self, z):  # the CPU allocator fails for z1.npz; z2.npz's latent draws NaN
+        first = round(float(z.flatten()[0]))
+        if first == 1:
+            raise RuntimeError(CPU_FULL)
+        return real(self, z) * float("nan") if first == 2 else real(self, z)
+    monkeypatch.setattr(ConvVAE, "decode", decode)
+    with qtbot.waitSignal(window.document.error, timeout=UI_TIMEOUT,
+                          check_params_cb=lambda text: text.startswith("z1.npz")):
+        window.open_paths(paths)
+    qtbot.waitUntil(lambda: not window.opener.latents.on_their_way(), timeout=UI_TIMEOUT)
+    assert opened_names(window) == ["z0"]
+    assert sorted(window.settings.recent_files()) == paths[:2]
+    monkeypatch.setattr(ConvVAE, "decode", real)  # memory free again: it opens from Open recent
+    window.open_paths([paths[1]])
     qtbot.waitUntil(lambda: len(vae_items(window)) == 2, timeout=UI_TIMEOUT)
     assert opened_names(window) == ["z0", "z1"]

@@ -354,6 +354,9 @@ class Failed:
     cancelled: bool = False
     final: bool = True  # False: one part failed (a file of many) and the job goes on
     retry_on_cpu: bool = False  # out of memory on a GPU: the same request may fit on the CPU
+    # out of memory on any device (the CPU too; so is every retry_on_cpu): the work was too much for the memory
+    # free, not what it was given damaged (a latent file that ran out stays in Open recent)
+    out_of_memory: bool = False
     path: str = ""  # the file that could not be read, where one of several failed
     # what Retry on CPU sends, where not the request itself: the files of several that ran out of GPU memory
     retry: Request | None = None

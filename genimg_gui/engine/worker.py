@@ -187,14 +187,15 @@ class Worker(QObject):
         name = type(request).__name__
         if isinstance(error, DeviceFull):
             free_cache(error.device)
-            self._fail(rq.Failed(request.seq, name, error.said))
+            self._fail(rq.Failed(request.seq, name, error.said, out_of_memory=True))
             return
         device = self.runtime.device
         free_cache(device)
         said, retry = out_of_memory_said(device), None
         if isinstance(error, OutOfMemoryIn):
             said, retry = error.said_as(device), error.retry
-        self._fail(rq.Failed(request.seq, name, said, retry_on_cpu=device.type != "cpu", retry=retry))
+        self._fail(rq.Failed(request.seq, name, said, retry_on_cpu=device.type != "cpu", retry=retry,
+                             out_of_memory=True))
 
     def _announce_device(self, seq: int) -> None:
         self.result.emit(rq.DeviceChanged(seq, str(self.runtime.device), tuple(available_devices())))
@@ -220,7 +221,8 @@ class Worker(QObject):
                     ran_out.append(path)
                     continue
                 why = not_encoded(name, why_not_done(e, self.runtime.device))
-                self.failed.emit(rq.Failed(r.seq, "EncodeFiles", why, final=False, path=str(path)))
+                self.failed.emit(rq.Failed(r.seq, "EncodeFiles", why, final=False, path=str(path),
+                                           out_of_memory=out_of_memory(e)))
         if ran_out:
             names, it = listed([Path(path).name for path in ran_out]), "them" if len(ran_out) > 1 else "it"
             raise OutOfMemoryIn(lambda device: not_encoded(names, out_of_memory_said(device, it)),

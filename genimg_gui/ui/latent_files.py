@@ -21,7 +21,8 @@ opened after it wait behind it, as for a model loading.
 A file opened again while the item it gave is open, unchanged on disk, is shown, not opened a second time, as a
 picture is (already_open; no fit made it, so any fit): a file manager's "Open with" passing it at every start grew
 a kept session by an "x (2)" each time. A file that cannot be read, or whose latent does not fit the very weights
-it records, leaves File → Open recent, as a damaged picture does."""
+it records, leaves File → Open recent, as a damaged picture does; one drawn out of memory (Failed.out_of_memory, on
+the CPU too) stays: nothing is wrong with it."""
 from __future__ import annotations
 
 import os
@@ -269,7 +270,7 @@ class LatentFiles:
         model's, which draws it: it stays (as one whose model is not here does). A file whose weights could not be
         read is not opened (the failure says why); those opened after it are, as after one the worker could not
         read (said in read_latent's words), which leaves Open recent, as one read here does. One that ran out of GPU
-        memory opens once Retry on CPU has drawn it."""
+        memory opens once Retry on CPU has drawn it; one that ran out on the CPU stays in Open recent, undamaged."""
         read = self.files_read.pop(failed.seq, None) if failed.final else None
         if read is not None and not failed.cancelled:
             self.forget(read[0])
@@ -279,7 +280,7 @@ class LatentFiles:
         opening = self.drawing.pop(failed.seq, None) if failed.final else None
         if opening is not None and failed.retry_on_cpu:
             self.retrying[failed.seq] = opening
-        elif opening is not None and opening.file.identity and not failed.cancelled:
+        elif opening is not None and opening.file.identity and not (failed.cancelled or failed.out_of_memory):
             self.forget(opening.path)
 
     def _on_retried(self, seq: int, new: int) -> None:

@@ -159,7 +159,8 @@ class OpenActions:
             self.window.add_action(menu, "Clear recent", settings.clear_recent)
 
     def forget_unreadable(self, failed) -> None:
-        if failed.path:  # a file of several that could not be opened: not one to offer again
+        # a file of several that could not be opened: not one to offer again; one that ran out of memory is undamaged
+        if failed.path and not failed.out_of_memory:
             self.window.settings.forget_recent(failed.path)
 
     @staticmethod
