@@ -333,7 +333,7 @@ def test_a_max_side_that_is_no_positive_number_is_named_once_and_the_default_kep
 
 def test_thumbnails_of_a_spatial_latent_decode_a_shrunk_latent_and_keep_the_aspect(files, photo):
     from genimg_gui.engine import spatial
-    from genimg_gui.engine.worker import _thumbnail
+    from genimg_gui.engine.encode_inputs import thumbnail
 
     rt = Runtime("cpu")
     rt.load(str(files["sd-ldm"]), lambda *_: None, SD_SCALE)
@@ -351,7 +351,7 @@ def test_thumbnails_of_a_spatial_latent_decode_a_shrunk_latent_and_keep_the_aspe
     masked = rt.render_thumbnail("vae", edited, mask, latent, 5, 16)
     assert masked.shape == (20, 32, 3) and np.array_equal(masked[:, 18:], small[:, 18:])  # unedited half
     assert not np.array_equal(masked[:, :14], small[:, :14])
-    thumb = _thumbnail(small, 16)
+    thumb = thumbnail(small, 16)
     assert thumb.shape == (16, 16, 3) and (thumb[:3] == 255).all()  # letterboxed, not squashed
 
 

@@ -153,7 +153,7 @@ def test_the_restore_question_names_the_images_and_says_what_its_buttons_do(pres
 def test_restored_states_get_history_thumbnails_drawn_with_their_masks(qtbot, window, reference, image_files):
     from PIL import Image
 
-    from genimg_gui.engine.worker import _thumbnail
+    from genimg_gui.engine.encode_inputs import thumbnail
 
     original, base, _ = reference.encode(np.asarray(Image.open(image_files[0]).convert("RGB")), "crop")
     directions = window.document.directions("vae")
@@ -171,8 +171,8 @@ def test_restored_states_get_history_thumbnails_drawn_with_their_masks(qtbot, wi
     window.tabs.setCurrentWidget(window.history_panel)
     qtbot.waitUntil(lambda: 2 in item.thumbs and 1 in item.thumbs, timeout=TIMEOUT)
     edited = edited_latent(h.current, directions)
-    masked = _thumbnail(reference.render_thumbnail("vae", edited, mask, base, 0, 48), 48)
-    whole = _thumbnail(reference.render_thumbnail("vae", edited, None, None, 0, 48), 48)
+    masked = thumbnail(reference.render_thumbnail("vae", edited, mask, base, 0, 48), 48)
+    whole = thumbnail(reference.render_thumbnail("vae", edited, None, None, 0, 48), 48)
     assert np.array_equal(item.thumbs[2], masked) and not np.array_equal(masked, whole)
 
 
