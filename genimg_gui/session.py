@@ -68,6 +68,10 @@ class SessionItem:
     # the seed, ψ, class (by name) and draw of a step asked and not drawn yet when saved (a run of seed keys closed
     # on as its last seed was drawn): the restart draws it as that step (None: none, or a session saved before)
     step_asked: tuple[int, float, str | None, str] | None = None
+    # latent shape -> {history node -> its base}: the bases kept for each latent shape the item left
+    # (Item.bases_by_shape), so a switch back after a restart brings back an edit folded into a base there, such as a
+    # deleted direction's share (none: none kept, or a session saved before they were)
+    bases_by_shape: dict[tuple[int, ...], dict[int, np.ndarray]] = field(default_factory=dict)
 
 
 @dataclass
@@ -123,7 +127,11 @@ def _item_json(item: SessionItem, arrays: _Arrays) -> dict:
             "source_size": None if item.source_size is None else list(item.source_size),
             # one latent per model, stored once where it is still the first step's base (arrays.key)
             "latent_by_model": {model: arrays.key(latent) for model, latent in item.latent_by_model.items()},
-            "step_asked": None if item.step_asked is None else list(item.step_asked)}
+            "step_asked": None if item.step_asked is None else list(item.step_asked),
+            # a list, as a shape is no JSON key; steps that share a base store it once (arrays.key)
+            "bases_by_shape": [{"shape": list(shape),
+                                "bases": {str(node): arrays.key(base) for node, base in kept.items()}}
+                               for shape, kept in item.bases_by_shape.items()]}
 
 
 def _drawn_json(d: seed_draws.Drawn, shown: np.ndarray, arrays: _Arrays) -> dict:
@@ -208,6 +216,13 @@ def _latent_by_model(item: dict, arrays: dict[str, np.ndarray]) -> dict[str, np.
     return {str(model): arrays[key] for model, key in item.get("latent_by_model", {}).items()}
 
 
+def _bases_by_shape(item: dict, arrays: dict[str, np.ndarray]) -> dict[tuple[int, ...], dict[int, np.ndarray]]:
+    """The bases kept for the latent shapes the item left; sessions saved before they were kept have none (a switch
+    back starts each step from its nearest latent drawn there, and an edit folded into a base there is gone)."""
+    return {tuple(int(n) for n in kept["shape"]): {int(node): arrays[key] for node, key in kept["bases"].items()}
+            for kept in item.get("bases_by_shape", [])}
+
+
 def _labels(doc: dict) -> dict[str, tuple[str, ...]]:
     """The directions' labels of each model, by identity; sessions saved before they were kept have none (a step
     along a direction of a model not loaded is named by its number, "direction 1")."""
@@ -267,7 +282,7 @@ def load_session(path: Path | None = None) -> Session:
                              _exported(it, len(it["nodes"])), it.get("sent_from"),
                              {int(node): str(how) for node, how in it.get("made_by", {}).items()},  # older: none
                              stamp_from_json(it.get("file")), _fit(it), _source_size(it),
-                             _latent_by_model(it, arrays), _step_asked(it))
+                             _latent_by_model(it, arrays), _step_asked(it), _bases_by_shape(it, arrays))
                  for it in doc["items"]]
         # sessions saved before identities were kept have none: their values count the model loaded first
         return Session(items, int(doc.get("current", 0)), {str(k): str(v) for k, v in doc["models"].items()},

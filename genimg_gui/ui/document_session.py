@@ -26,7 +26,8 @@ def session_of(document: Document) -> Session:
     saved = [SessionItem(i.kind, i.name, i.original, i.image, i.history, i.seed, i.psi, i.gan_class, i.draw,
                          i.asked_draw, dict(i.drawn), dict(i.step_names), dict(i.values_by_model), i.inverted_in,
                          i.exported_node, i.sent_from, dict(i.made_by), i.file, i.fit, i.source_size,
-                         dict(i.latent_by_model), document.samples.step_asked(i))
+                         dict(i.latent_by_model), document.samples.step_asked(i),
+                         {shape: dict(bases) for shape, bases in i.bases_by_shape.items()})
              for i in items]
     current = items.index(document.current) if document.current in items else 0
     return Session(saved, current, {kind: info.path for kind, info in document.models.items()},
@@ -117,7 +118,8 @@ def restore_session(document: Document, session: Session, drop_start_sample: boo
                     directions_of=session.identities.get(saved.kind), inverted_in=saved.inverted_in,
                     sent_from=saved.sent_from, made_by=dict(saved.made_by), file=saved.file, fit=saved.fit,
                     source_size=saved.source_size, latent_by_model=dict(saved.latent_by_model),
-                    exported_node=saved.exported)
+                    exported_node=saved.exported,
+                    bases_by_shape={shape: dict(bases) for shape, bases in saved.bases_by_shape.items()})
         document.insert_item(item, make_current=False)
         if saved.step_asked is not None:
             document.samples.ask_again(item, saved.step_asked)
