@@ -200,9 +200,9 @@ def test_the_eta_counts_the_evaluations_to_come():
     lines = []
     opts = loop.TrainOptions(Path("d"), Path("o"), batch_size=8, steps=20, sample_every=5)
     # 10 steps at a step a second, and evaluations of 30 s at steps 15 and 20
-    loop._report(lines.append, 10, opts, 8.0, 10.0, {"mse": 0.5}, 30.0)
+    loop._report(lines.append, 10, opts, 8, 8.0, 10.0, {"mse": 0.5}, 30.0)
     assert lines[-1].endswith("ETA 1.2 min")
-    loop._report(lines.append, 10, opts, 8.0, 10.0, {"mse": 0.5})
+    loop._report(lines.append, 10, opts, 8, 8.0, 10.0, {"mse": 0.5})
     assert lines[-1].endswith("ETA 0.2 min")
 
 
