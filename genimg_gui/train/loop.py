@@ -231,7 +231,8 @@ def train(opts: TrainOptions, make_recipe: Callable[[TrainOptions, torch.device]
                     pace.skip(rehearsal_s)
                     if budget.keep(evals.reserve()) >= 1:  # under a second is not worth a line
                         log(budget.keeping(evals.reserve()))
-                    if short := budget.short_of_training(evals.reserve()):
+                    # this step's evaluation, if it had one (a --minutes run's first, to time it), is spent
+                    if short := budget.short_of_training(evals.reserve(), evals.reserve() if figures else 0.0):
                         log(short)
                 if save and step % opts.checkpoint_every == 0:
                     save_checkpoint(out, recipe, step, time.monotonic() - t0, history, best, run=run,
