@@ -194,3 +194,15 @@ def test_a_batch_the_images_cap_gives_every_process_an_equal_share():
     assert [len(World(rank, 2).shard(torch.arange(batch_used(5, 8, 2)))) for rank in (0, 1)] == [2, 2]
     with pytest.raises(TrainError, match="1 training image cannot be shared by 2 processes"):
         batch_used(1, 8, 2)
+
+
+def test_one_image_and_one_thread_are_said_in_the_singular(tmp_path, capsys):
+    """"data: 1 images from …" in the log, and "cpu (x86_64, 1 threads)" in the card and `genimg info`."""
+    data, out = make_shapes(tmp_path / "one", 1), tmp_path / "vone"
+    assert main(["train", "vae", str(data), "-o", str(out), "--steps", "1", "--holdout", "0", "--resolution", "32",
+                 "--threads", "1", *TINY["vae"]]) == 0
+    assert f"data: 1 image from {data.resolve()}; device: cpu" in capsys.readouterr().err
+    hardware = strict_json(out / "card.json")["training"]["hardware"]
+    assert hardware.startswith("cpu (") and hardware.endswith(", 1 thread)")
+    assert main(["info", str(out)]) == 0
+    assert ", 1 thread)" in " ".join(capsys.readouterr().out.split())  # info wraps its long rows

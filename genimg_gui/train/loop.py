@@ -99,7 +99,8 @@ def describe_data(data: FolderData, folder: Path) -> list[str]:
     """The data found, then a line per reason for skipping files, naming them."""
     skipped = f", {count_skipped(data.skipped_files)}" if data.skipped_files else ""
     models = describe_model_folders(data.model_folders)
-    return [f"{len(data)} images from {Path(folder).resolve()}{skipped}{models}", *name_skipped(data.skipped_files)]
+    return [f"{counted(len(data), 'image')} from {Path(folder).resolve()}{skipped}{models}",
+            *name_skipped(data.skipped_files)]
 
 
 def describe_capped_batch(batch: int, batch_size: int, images: int, processes: int) -> str:

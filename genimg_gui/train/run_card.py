@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 import torch
 
 from ..catalog import folder_summary
+from ..wording import counted
 from .data import FolderData
 from .labels import FOLDERS
 
@@ -31,7 +32,7 @@ def run_card(opts: TrainOptions, data: FolderData, device: torch.device, steps: 
             "held_out": held_out, "steps": steps,
             "batch_size": batch_size, "seconds": round(seconds, 1),
             "hardware": f"{device.type} ({platform.processor() or platform.machine()}, "
-                        f"{torch.get_num_threads()} threads)" if device.type == "cpu"
+                        f"{counted(torch.get_num_threads(), 'thread')})" if device.type == "cpu"
                         else f"{device.type} ({torch.cuda.get_device_name() if device.type == 'cuda' else device})",
             "torch": torch.__version__, "seed": opts.seed, "processes": processes,
             "options": card_options(opts),
