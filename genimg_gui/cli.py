@@ -13,6 +13,11 @@ signal stopped, once it has saved, 128 + the signal's number (130 Ctrl+C,
 """
 from __future__ import annotations
 
+# first, before any other import: a Ctrl+C or kill while the modules below load (numpy among them) ends genimg in one
+# line, not a traceback (startup_signals.py imports nothing the interpreter has not loaded, but signal)
+from .startup_signals import Handlers, first_process, put_back, stops_end_at_once
+_HANDLERS_BEFORE = stops_end_at_once()  # put back at the end of this module, as an import must leave them
+
 import argparse
 import os
 import shlex
@@ -20,10 +25,6 @@ import sys
 import time
 from contextlib import suppress
 from pathlib import Path
-
-# first: a Ctrl+C or kill while the modules below load (numpy among them) ends genimg in one line, not a traceback
-from .train.stopping import Handlers, first_process, put_back, stops_end_at_once
-_HANDLERS_BEFORE = stops_end_at_once()  # put back at the end of this module, as an import must leave them
 
 from . import __version__
 from .catalog import DEFAULT_MODELS, DEFAULT_PSI, PSI_RANGE

@@ -49,7 +49,7 @@ def describe(m: ModelInfo) -> str:
         best_of = f" (--keep-best: the best of {training['run_steps']})" if "run_steps" in training else ""
         steps = training["steps"]
         steps = counted(steps, "step") if isinstance(steps, int) else f"{steps} steps"  # not "1 steps"
-        rows.append(("training", f"{steps} of {training.get('batch_size', '?')} images{best_of}, "
+        rows.append(("training", f"{steps} of {training.get('batch_size', '?')} images{_capped(training)}{best_of}, "
                                  f"{training.get('seconds', '?')} s on {training.get('hardware', '?')}"))
     rows += lineage_rows(card)
     # one figure a line, as the Models tab shows them; marked where the weights are not the card's
@@ -66,6 +66,15 @@ def describe(m: ModelInfo) -> str:
     width = max(map(len, d.labels), default=0)  # σ in one column, however long a named direction's label
     lines += [f"  {i:>4}  {label:<{width}}  σ = {s:.4g}" for i, (label, s) in enumerate(zip(d.labels, d.sigma))]
     return "\n".join(lines)
+
+
+def _capped(training: dict) -> str:
+    """' (--batch-size 32 was more than the training images)' where they capped the batch a step trained on (the
+    card's batch_size, against the --batch-size its options record); "" otherwise."""
+    given, used = (training.get("options") or {}).get("batch_size"), training.get("batch_size")
+    if isinstance(given, int) and isinstance(used, int) and given > used:
+        return f" (--batch-size {given} was more than the training images)"
+    return ""
 
 
 def _row(key: str, value: str) -> str:

@@ -4,10 +4,10 @@ reads only files and JSON (no torch: the dialog imports it)."""
 from __future__ import annotations
 
 import json
-import signal
 from dataclasses import dataclass
 from pathlib import Path
 
+from .startup_signals import SAVING_STOP_SIGNALS, stopped_exit_code
 from .wording import closest_name, counted
 
 CARD_FILE = "card.json"  # models/weights.py CARD_NAME (not imported: that module needs torch)
@@ -29,9 +29,6 @@ RESUME_HINT = " (resume with --resume)"
 # the end of a run's last line when a stop came before its first step (train/stopping.py); the Train… dialog
 # reads it so (ui/train_run.py)
 NOTHING_WRITTEN = "before the first step: nothing written"
-# the signals a run stops on once it has saved its checkpoint and model (train/stopping.py; no SIGHUP on Windows):
-# Ctrl+C, kill (systemd, Slurm's time limit, torchrun tearing down, the Train… dialog's Stop), a closed terminal
-SAVING_STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM, *((signal.SIGHUP,) if hasattr(signal, "SIGHUP") else ()))
 
 
 @dataclass(frozen=True)
@@ -84,13 +81,6 @@ def forget_earlier_run(folder: Path) -> None:
 def typed_setting(key: str, value: object) -> str:
     """'channels=[8,16]': a setting as `--set` takes it (compact JSON), for command lines and messages."""
     return f"{key}={json.dumps(value, separators=(',', ':'))}"
-
-
-def stopped_exit_code(signum: int) -> int:
-    """`genimg train`'s exit code for a run a stop signal ended once it had saved: 128 + the signal's number, as a
-    shell reports a process a signal ended (130 Ctrl+C, 143 kill, 129 a closed terminal), so that a script tells
-    it from a finished run (0) and a failed one (1)."""
-    return 128 + signum
 
 
 def saved_then_stopped(code: int) -> bool:

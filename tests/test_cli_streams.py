@@ -77,19 +77,19 @@ def test_training_whose_log_reader_closes_saves_its_model_and_checkpoint(tmp_pat
 
 
 # `python -c EARLY_STOP WHEN SIGNAL ARGS…` runs `genimg ARGS…` as its console script does (cli.main imported, then
-# called), the signal arriving while cli.py's imports load or while the command line is read: before `genimg
-# train` sets its own handlers (train/stopping.py), at a known moment where a timed kill would be a race
+# called), the signal arriving as the module WHEN is imported (while cli.py's imports load) or, for "reading", while
+# the command line is read: before `genimg train` sets its own handlers (train/stopping.py), at a known moment where
+# a timed kill would be a race
 EARLY_STOP = """
 import signal, sys
 when, stop, args = sys.argv[1], signal.Signals[sys.argv[2]], sys.argv[3:]
 
 class StopOnImport:
     def find_spec(self, name, path=None, target=None):
-        if name == "genimg_gui.train.command":
+        if name == when:
             signal.raise_signal(stop)
 
-if when == "loading":
-    sys.meta_path.insert(0, StopOnImport())
+sys.meta_path.insert(0, StopOnImport())
 import genimg_gui.cli as cli
 if when == "reading":
     build_parser = cli.build_parser
@@ -98,11 +98,14 @@ sys.exit(cli.main(args))
 """
 
 
-@pytest.mark.parametrize("when", ["loading", "reading"])
+# argparse: cli.py's own first import; datetime: numpy's C code imports it, and turned the stop into an ImportError
+@pytest.mark.parametrize("when", ["argparse", "datetime", "genimg_gui.train.command", "reading"])
 @pytest.mark.parametrize("stop", ["SIGINT", "SIGTERM"])
 def test_a_stop_before_training_begins_ends_in_one_line(when, stop, tmp_path):
     """A Ctrl+C while genimg's modules loaded ended in a traceback, and a kill then or while the command line was
-    read (the Train… dialog's Stop just after Start) ended the process outright, which the dialog read as a crash."""
+    read (the Train… dialog's Stop just after Start) ended the process outright, which the dialog read as a crash.
+    A stop in genimg's first tenth of a second still did, cli.py's first imports loading before it took the signals
+    over; and one while numpy loaded ended in numpy's "bad install" ImportError, with exit code 1."""
     data, out = tmp_path / "data", tmp_path / "new" / "vae"
     data.mkdir()
     env = {**os.environ, "PYTHONPATH": str(REPO)}

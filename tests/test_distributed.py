@@ -153,6 +153,22 @@ def test_torchrun_two_processes_train_one_model(tmp_path):
     assert uneven.stderr.count("does not split evenly over 2 processes") == 1  # rank 0 alone says why
 
 
+def test_torchrun_counts_the_batch_the_images_capped_over_all_processes(tmp_path):
+    """5 images at --batch-size 8 over 2 processes: each trains on 2 a step, and the card said 8."""
+    data = tmp_path / "data"
+    for square in list(squares(tmp_path / "squares").iterdir())[:5]:
+        data.mkdir(exist_ok=True)
+        square.rename(data / square.name)
+    out = tmp_path / "vae"
+    done = subprocess.run([*TORCHRUN, "vae", str(data), "-o", str(out), "--resolution", "32", "--steps", "1",
+                           "--batch-size", "8", "--holdout", "0", "--threads", "1", "--set", "channels=[8,16]",
+                           "--set", "latent_channels=2"], capture_output=True, text=True, timeout=240, env=ONE_THREAD)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stderr.count("batch: 4 images a step, 2 per process, of the 5 there are to train on (--batch-size 8 "
+                             "is more)\n") == 1
+    assert json.loads((out / "card.json").read_text())["training"]["batch_size"] == 4
+
+
 def test_torchrun_says_the_lines_before_the_run_once(model_dir, tmp_path):
     """Rank 0 alone logs: the resolution a --latent-of VAE gave and the options a --resume took were said by every
     process, as the command checks them before the group is joined."""

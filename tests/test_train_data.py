@@ -1,5 +1,6 @@
 """`genimg train`'s data folder: files that are no images are skipped and named, a folder with none usable is
-refused, model folders inside it are no training data, and --mirror adds each training image's mirror."""
+refused, model folders inside it are no training data, --mirror adds each training image's mirror, and fewer images
+than --batch-size make a smaller batch, which the images/s, the card and `genimg info` count."""
 from __future__ import annotations
 
 import pytest
@@ -10,7 +11,9 @@ from genimg_gui.catalog import read_entry
 from genimg_gui.earlier_run import CHECKPOINT_FILE
 from genimg_gui.cli import main
 from genimg_gui.models.tensors import as_pixels
-from genimg_gui.train.data import FolderData, load_folder, recorded_split, with_mirrors
+from genimg_gui.train import TrainError, loop
+from genimg_gui.train.data import FolderData, batch_used, load_folder, recorded_split, with_mirrors
+from genimg_gui.train.distributed import World
 from genimg_gui.train.vae_recipe import VAERecipe
 
 from train_helpers import TINY, make_shapes, strict_json, train
@@ -156,3 +159,50 @@ def test_mirror_keeps_each_label_with_its_image():
     assert idx.tolist() == [2, 0, 3, 4, 5, 6]
     assert torch.equal(pixels[:4], images) and torch.equal(pixels[4:], images[[2, 0, 3]].flip(2))
     assert labels.tolist() == [0, 1, 2, 1, 2, 0, 1]
+
+
+def test_fewer_images_than_the_batch_size_are_counted_as_the_batch_each_step_trains_on(tmp_path, monkeypatch,
+                                                                                         capsys):
+    """6 images at --batch-size 32: each step trained on the 6, and the log's images/s counted 32 a step (103 img/s
+    where 19 were trained), the card recorded "batch_size": 32 and `genimg info` said "of 32 images"."""
+    data, out = make_shapes(tmp_path / "six", 6), tmp_path / "vsix"
+    trained, counted = [], []
+    real_step, real_mark = VAERecipe.step, loop.Pace.mark
+    monkeypatch.setattr(VAERecipe, "step", lambda self, batch, step, labels=None: trained.append(len(batch))
+                        or real_step(self, batch, step, labels))
+    # the images the progress line's images/s counts at each of its marks, beside those the steps trained on by then
+    monkeypatch.setattr(loop.Pace, "mark", lambda self, images: counted.append((images, sum(trained)))
+                        or real_mark(self, images))
+    assert main(["train", "vae", str(data), "-o", str(out), "--steps", "3", "--batch-size", "32", "--holdout", "0",
+                 "--resolution", "32", "--threads", "1", *TINY["vae"]]) == 0
+    err = capsys.readouterr().err
+    assert trained == [6, 6, 6]
+    assert len(counted) > 1 and all(said == done for said, done in counted)  # (0, 0), then the first step's (6, 6)
+    assert err.count("\nbatch: 6 images a step, all there are to train on (--batch-size 32 is more)\n") == 1
+    training = strict_json(out / "card.json")["training"]
+    assert (training["batch_size"], training["options"]["batch_size"]) == (6, 32)  # a --resume compares the 32
+    assert main(["info", str(out)]) == 0
+    assert "3 steps of 6 images (--batch-size 32 was more than the training images), " in capsys.readouterr().out
+
+
+def test_a_batch_the_images_cap_gives_every_process_an_equal_share():
+    """Under torchrun each process trains on its share of the step's images: 5 images over 2 processes are 4 a
+    step, 2 each, not 3 and 2; fewer images than processes leave one without any, which is refused."""
+    assert batch_used(40, 32) == batch_used(40, 32, 2) == 32
+    assert batch_used(6, 32) == 6
+    assert batch_used(5, 8, 2) == 4
+    assert [len(World(rank, 2).shard(torch.arange(batch_used(5, 8, 2)))) for rank in (0, 1)] == [2, 2]
+    with pytest.raises(TrainError, match="1 training image cannot be shared by 2 processes"):
+        batch_used(1, 8, 2)
+
+
+def test_one_image_and_one_thread_are_said_in_the_singular(tmp_path, capsys):
+    """"data: 1 images from …" in the log, and "cpu (x86_64, 1 threads)" in the card and `genimg info`."""
+    data, out = make_shapes(tmp_path / "one", 1), tmp_path / "vone"
+    assert main(["train", "vae", str(data), "-o", str(out), "--steps", "1", "--holdout", "0", "--resolution", "32",
+                 "--threads", "1", *TINY["vae"]]) == 0
+    assert f"data: 1 image from {data.resolve()}; device: cpu" in capsys.readouterr().err
+    hardware = strict_json(out / "card.json")["training"]["hardware"]
+    assert hardware.startswith("cpu (") and hardware.endswith(", 1 thread)")
+    assert main(["info", str(out)]) == 0
+    assert ", 1 thread)" in " ".join(capsys.readouterr().out.split())  # info wraps its long rows

@@ -200,9 +200,9 @@ def test_the_eta_counts_the_evaluations_to_come():
     lines = []
     opts = loop.TrainOptions(Path("d"), Path("o"), batch_size=8, steps=20, sample_every=5)
     # 10 steps at a step a second, and evaluations of 30 s at steps 15 and 20
-    loop._report(lines.append, 10, opts, 8.0, 10.0, {"mse": 0.5}, 30.0)
+    loop._report(lines.append, 10, opts, 8, 8.0, 10.0, {"mse": 0.5}, 30.0)
     assert lines[-1].endswith("ETA 1.2 min")
-    loop._report(lines.append, 10, opts, 8.0, 10.0, {"mse": 0.5})
+    loop._report(lines.append, 10, opts, 8, 8.0, 10.0, {"mse": 0.5})
     assert lines[-1].endswith("ETA 0.2 min")
 
 
@@ -250,6 +250,22 @@ def test_a_minutes_budget_that_leaves_no_training_says_so_at_the_start_and_the_e
     # it ended 36 s early, yet rightly: the step-1 evaluation is counted once as spent and once more kept for the
     # end's, which a second step needs (its model is not step 1's); 84 s + a step + that evaluation is 154 s
     assert clock.now - began == 84.0 and 84.0 + 10.0 + 60.0 > 120
+
+
+@pytest.mark.parametrize("start_s, step_s, evaluation_s, writing_s, advice", [
+    (10.0, 10.0, 0.1, 2.0, "Give --minutes 17 or more"),
+    (2.0, 2.0, 10.0, 1.0, "Give --minutes 4 or more, or --holdout 0 to train without held-out figures")])
+def test_a_short_budget_offers_holdout_0_only_where_the_held_out_figures_take_a_real_share_of_it(
+        start_s, step_s, evaluation_s, writing_s, advice, data_dir, tmp_path, monkeypatch, clock, capsys):
+    """`--minutes 0.1` was told "Give --minutes 3 or more, or --holdout 0 to train without held-out figures" though
+    the figures took 118 ms: leaving them out would have trained no longer. Of --minutes 0.5 a run should train a
+    quarter, 7.5 s. A start, first step and writing (rehearsed, then kept) of 24 s leave 5.8 s beside evaluations of
+    0.1 s (one spent, one kept), and 6 s without them; of 6 s, 4 s beside evaluations of 10 s, and 24 s without."""
+    timed(monkeypatch, VAERecipe, clock, step_s, evaluation_s)
+    slow_start_and_writing(monkeypatch, clock, start_s, writing_s)
+    assert train("vae", data_dir, tmp_path / "vae", 1000, "--minutes", "0.5") == 0
+    short = [line for line in capsys.readouterr().err.splitlines() if line.startswith("--minutes 0.5 leaves about ")]
+    assert len(short) == 1 and short[0].endswith(f" for the held-out figures and for writing the model. {advice}")
 
 
 def test_a_minutes_budget_counts_the_first_evaluation_once(data_dir, tmp_path, monkeypatch, clock, capsys):

@@ -137,12 +137,12 @@ def test_the_progress_line_shows_the_step_total_only_when_the_steps_end_the_run(
     """Under --minutes it read "step 1/20000 | … | ETA 1.0 min": 20,000, the default --steps, was no limit."""
     lines = []
     by_time = loop.TrainOptions(data_dir, tmp_path, batch_size=8, minutes=1.0)  # --steps: 20,000
-    loop._report(lines.append, 1, by_time, 100.0, 6.0, {"mse": 0.5})
+    loop._report(lines.append, 1, by_time, 8, 100.0, 6.0, {"mse": 0.5})
     assert lines[-1] == "step 1 | 100 img/s | mse=0.5000 | 0.9 min left"
     by_steps = replace(by_time, steps=20)
-    loop._report(lines.append, 1, by_steps, 100.0, 6.0, {"mse": 0.5})
+    loop._report(lines.append, 1, by_steps, 8, 100.0, 6.0, {"mse": 0.5})
     assert lines[-1].startswith("step 1/20 | 100 img/s | mse=0.5000 | ETA 0.0 min")
-    loop._report(lines.append, 1, replace(by_steps, minutes=None), 100.0, 6.0, {"mse": 0.5})
+    loop._report(lines.append, 1, replace(by_steps, minutes=None), 8, 100.0, 6.0, {"mse": 0.5})
     assert lines[-1].startswith("step 1/20 | ")
 
 

@@ -118,18 +118,23 @@ class Budget:
                 if evaluation_s else f"writing the model ({writing})")
         return f"--minutes: keeping {duration(self.keep(evaluation_s))} at the end for {what}"
 
-    def short_of_training(self, evaluation_s: float) -> str:
+    def short_of_training(self, evaluation_s: float, evaluated_s: float = 0.0) -> str:
         """Said at the first step, once the end is timed: "" when the run trains a fair share of its --minutes,
         else that it will hardly train and the --minutes to give (a --minutes 2 latent GAN whose evaluation took
         60 s trained one step, said nothing of it, and wrote a model whose samples were noise). evaluation_s: the
-        end's evaluation (0: none)."""
+        end's evaluation (0: none); evaluated_s: the one the first step spent (0: none).
+
+        --holdout 0 is offered beside the --minutes only where the held-out evaluations are a real share of the
+        time: where leaving them out would by itself give the run its fair share (the bar above). A --minutes 0.1
+        run whose evaluations took 118 ms was told to give --holdout 0, which would have trained no longer."""
         self.fixed_s = self.spent() + self.keep(evaluation_s)
         left = 60 * (self.minutes or 0.0) - self.fixed_s
-        if not self.minutes or left >= TRAINING_SHARE * 60 * self.minutes:
+        fair_s = TRAINING_SHARE * 60 * (self.minutes or 0.0)
+        if not self.minutes or left >= fair_s:
             return ""
         time_left = f"about {duration(left)}" if left >= 1 else "no time"
         kept = "the held-out figures and for writing the model" if evaluation_s else "writing the model"
-        instead = f", {NO_HOLDOUT_ADVICE}" if evaluation_s else ""
+        instead = f", {NO_HOLDOUT_ADVICE}" if evaluation_s and left + evaluation_s + evaluated_s >= fair_s else ""
         return (f"--minutes {self.minutes:g} leaves {time_left} to train: the start and the first step took "
                 f"{duration(self.spent())}, and the end keeps {duration(self.keep(evaluation_s))} for {kept}. "
                 f"Give --minutes {self.enough()} or more{instead}")

@@ -12,6 +12,7 @@ from ..cli_args import model_path
 from ..data_folder import model_folder_name
 from ..earlier_run import CHECKPOINT_FILE
 from ..holdout import HOLDOUT
+from ..startup_signals import first_process
 from ..typed_options import Typed, typed
 from . import StoppedEarly, TrainError, TrainUsageError
 from .arg_types import (DEVICES, device_name, held_out_count, learning_rate, positive_float,
@@ -20,7 +21,7 @@ from .out_checks import check_out_folder, check_output
 from .out_lock import holding_output
 from .resumed_options import resumed_card, take_resumed_options, with_taken_named
 from .settings import GAN_SETTINGS, VAE_SETTINGS, check_setting, check_together, unknown_setting
-from .stopping import GuardedLog, exit_code, first_process, main_log, nothing_written, stop_signals_interrupt
+from .stopping import GuardedLog, exit_code, main_log, nothing_written, stop_signals_interrupt
 
 if TYPE_CHECKING:  # torch: imported where the run starts, not for --help
     from .loop import TrainOptions

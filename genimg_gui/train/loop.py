@@ -30,8 +30,8 @@ from .distributed import World, barrier, finish, init_world
 from .budget import Budget
 from .evaluations import Evaluations, keep_if_best, restore_best
 from .finetune import fine_tune_licence, started_from
-from .data import (FolderData, batches, count_skipped, describe_model_folders, load_folder, name_skipped,
-                   split_holdout, with_mirrors)
+from .data import (FolderData, batch_used, batches, count_skipped, describe_model_folders, load_folder,
+                   name_skipped, split_holdout, with_mirrors)
 from .inputs import TrainingInputs
 from .labels import with_labels
 from .pace import Pace
@@ -99,7 +99,16 @@ def describe_data(data: FolderData, folder: Path) -> list[str]:
     """The data found, then a line per reason for skipping files, naming them."""
     skipped = f", {count_skipped(data.skipped_files)}" if data.skipped_files else ""
     models = describe_model_folders(data.model_folders)
-    return [f"{len(data)} images from {Path(folder).resolve()}{skipped}{models}", *name_skipped(data.skipped_files)]
+    return [f"{counted(len(data), 'image')} from {Path(folder).resolve()}{skipped}{models}",
+            *name_skipped(data.skipped_files)]
+
+
+def describe_capped_batch(batch: int, batch_size: int, images: int, processes: int) -> str:
+    """The log's line on a batch the training images capped (batch_used), said once at the start."""
+    share = f", {batch // processes} per process" if processes > 1 else ""
+    whole = "all" if batch == images else f"of the {images:,}"
+    return (f"batch: {counted(batch, 'image')} a step{share}, {whole} there are to train on "
+            f"(--batch-size {batch_size} is more)")
 
 
 def to_stdout(line: str) -> None:
@@ -153,6 +162,9 @@ def train(opts: TrainOptions, make_recipe: Callable[[TrainOptions, torch.device]
     if opts.mirror:
         pixels, labels_of, train_idx = with_mirrors(data, train_idx)
         log(f"mirror: {len(train_idx) // 2} training images and their left-right mirrors, {len(train_idx)} in all")
+    batch_size = batch_used(len(train_idx), opts.batch_size, world.size)  # a step's images, all processes together
+    if batch_size < opts.batch_size:
+        log(describe_capped_batch(batch_size, opts.batch_size, len(train_idx), world.size))
     images = pixels.permute(0, 3, 1, 2).contiguous()  # (N, 3, R, R) uint8
     torch.manual_seed(opts.seed + 1000 * world.rank)  # different noise per process
     out = Path(opts.out)
@@ -178,7 +190,7 @@ def train(opts: TrainOptions, make_recipe: Callable[[TrainOptions, torch.device]
     told: Exception | None = None  # why the final line could not be printed (stdout closed or full)
     with stop_signals_interrupt(log) as saving:
         try:
-            for step, idx in enumerate(batches(len(train_idx), opts.batch_size, opts.seed, start), start + 1):
+            for step, idx in enumerate(batches(len(train_idx), batch_size, opts.seed, start), start + 1):
                 # --steps counts resumed steps, --minutes only this run's: "train N more minutes" must not stop at once
                 if step > opts.steps:
                     break
@@ -199,8 +211,8 @@ def train(opts: TrainOptions, make_recipe: Callable[[TrainOptions, torch.device]
                 budget.stepped(step, step_began)
                 done = step
                 if pace.report_due(step, start + 1):
-                    pace.mark((step - start) * opts.batch_size)
-                    _report(log, step, opts, pace.images_per_s(), budget.spent(), losses, evals.reserve())
+                    pace.mark((step - start) * batch_size)
+                    _report(log, step, opts, batch_size, pace.images_per_s(), budget.spent(), losses, evals.reserve())
                 if save and step % opts.sample_every == 0:
                     save_png(recipe.samples(), out / "samples.png")
                     log(f"sample grid at step {step}: {out / 'samples.png'}")
@@ -212,14 +224,16 @@ def train(opts: TrainOptions, make_recipe: Callable[[TrainOptions, torch.device]
                 if save and budget.untimed():
                     figures = evals.figures_at(step)
                     rehearsal_s = budget.rehearse(lambda folder, n: _write_model(
-                        folder, recipe, run_card(opts, data, device, step, time.monotonic() - t0, len(held_idx)),
+                        folder, recipe,
+                        run_card(opts, data, device, step, time.monotonic() - t0, len(held_idx), batch_size),
                         as_pixels(images[train_idx[:n]]), held_out, figures, "" if figures else "rehearsal",
                         lambda: save_checkpoint(folder, recipe, step, 0.0, history, best, run=run)),
                         len(train_idx[:WRITTEN_IMAGES]))
                     pace.skip(rehearsal_s)
                     if budget.keep(evals.reserve()) >= 1:  # under a second is not worth a line
                         log(budget.keeping(evals.reserve()))
-                    if short := budget.short_of_training(evals.reserve()):
+                    # this step's evaluation, if it had one (a --minutes run's first, to time it), is spent
+                    if short := budget.short_of_training(evals.reserve(), evals.reserve() if figures else 0.0):
                         log(short)
                 if save and step % opts.checkpoint_every == 0:
                     save_checkpoint(out, recipe, step, time.monotonic() - t0, history, best, run=run,
@@ -246,7 +260,7 @@ def train(opts: TrainOptions, make_recipe: Callable[[TrainOptions, torch.device]
             written = kept["step"] if kept else done  # --keep-best may have restored an earlier step's model
             # the card's steps and time are the model's: an earlier step's, kept, trained for fewer
             seconds = (evals.seconds_at(written) if written != done else None) or time.monotonic() - t0
-            card = run_card(opts, data, device, written, seconds, len(held_idx), world.size)
+            card = run_card(opts, data, device, written, seconds, len(held_idx), batch_size, world.size)
             card["training"]["precision"] = precision  # what auto meant on this machine
             # whether a stop ended it: the Train… dialog says a stopped run's folder is one Start continues
             card["training"]["stopped"] = stopped is not None
@@ -337,13 +351,14 @@ def _stop_flags(budget: Budget, may_stop: bool, world: World, device: torch.devi
     return bool(flags[0].item()), bool(flags[1].item())
 
 
-def _report(log, step, opts, ips, spent, losses, evaluation_s: float = 0.0) -> None:
+def _report(log, step, opts, batch_size, ips, spent, losses, evaluation_s: float = 0.0) -> None:
     """The progress line; spent: seconds of this run (resumed or not), which --minutes counts (and which ends with
     the last held-out evaluation: _stop_flags). When --minutes will stop the run first, the line leaves out
     --steps, which it will not reach (20,000 when not typed). evaluation_s: how long one held-out evaluation
-    takes, which the ETA of --steps counts for those to come (every --sample-every steps, and the last step's)."""
+    takes, which the ETA of --steps counts for those to come (every --sample-every steps, and the last step's).
+    batch_size: the images a step trains on (batch_used), which may be fewer than --batch-size."""
     evaluations = opts.steps // opts.sample_every - step // opts.sample_every + bool(opts.steps % opts.sample_every)
-    steps_left_s = (opts.steps - step) * opts.batch_size / max(ips, 1e-9) + evaluations * evaluation_s
+    steps_left_s = (opts.steps - step) * batch_size / max(ips, 1e-9) + evaluations * evaluation_s
     time_left_s = 60 * opts.minutes - spent if opts.minutes else float("inf")
     if time_left_s < steps_left_s:
         log(format_progress(step, None, ips, losses, max(time_left_s, 0.0)))

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 import torch
 
 from ..catalog import folder_summary
+from ..wording import counted
 from .data import FolderData
 from .labels import FOLDERS
 
@@ -16,7 +17,9 @@ if TYPE_CHECKING:
 
 
 def run_card(opts: TrainOptions, data: FolderData, device: torch.device, steps: int, seconds: float,
-          held_out: int, processes: int = 1) -> dict:
+          held_out: int, batch_size: int, processes: int = 1) -> dict:
+    """batch_size: the images a step trained on (data.batch_used), fewer than --batch-size when the training images
+    were; the options keep the --batch-size given, which a --resume compares."""
     import platform
     return {
         "name": Path(opts.out).resolve().name,
@@ -27,9 +30,9 @@ def run_card(opts: TrainOptions, data: FolderData, device: torch.device, steps: 
             **({} if opts.data_name else {"summary": folder_summary(len(data), str(Path(opts.data).resolve()))}),
             "images": len(data), "skipped": data.skipped,
             "held_out": held_out, "steps": steps,
-            "batch_size": opts.batch_size, "seconds": round(seconds, 1),
+            "batch_size": batch_size, "seconds": round(seconds, 1),
             "hardware": f"{device.type} ({platform.processor() or platform.machine()}, "
-                        f"{torch.get_num_threads()} threads)" if device.type == "cpu"
+                        f"{counted(torch.get_num_threads(), 'thread')})" if device.type == "cpu"
                         else f"{device.type} ({torch.cuda.get_device_name() if device.type == 'cuda' else device})",
             "torch": torch.__version__, "seed": opts.seed, "processes": processes,
             "options": card_options(opts),

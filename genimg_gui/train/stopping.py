@@ -13,10 +13,11 @@ import os
 import signal
 import sys
 import threading
-from contextlib import contextmanager, suppress
+from contextlib import contextmanager
 from typing import Callable, Iterator
 
-from ..earlier_run import NOTHING_WRITTEN, SAVING_STOP_SIGNALS, stopped_exit_code
+from ..earlier_run import NOTHING_WRITTEN
+from ..startup_signals import SAVING_STOP_SIGNALS, first_process, stopped_exit_code
 
 SAVING = "still saving the checkpoint and the model: a moment"
 SIGPIPE = 13  # signal.SIGPIPE, which Windows lacks: 128 + 13 is the CLI's exit code for a closed stdout
@@ -72,13 +73,6 @@ def to_stderr(line: str) -> None:
         pass
 
 
-def first_process() -> bool:
-    """Whether this process says what the run does: the only one, or rank 0 of a torchrun group, whose processes
-    all run the same command line and would each say it (RANK, which torchrun sets: no group is joined before the
-    training loop)."""
-    return os.environ.get("RANK", "0") == "0"
-
-
 def main_log(line: str) -> None:
     """The run's log (to_stderr) in first_process() alone: the lines every process of a torchrun group reaches
     alike ("resuming with the run's …") were printed once per process."""
@@ -95,36 +89,6 @@ def nothing_written(stop: KeyboardInterrupt) -> str:
 def exit_code(stop: KeyboardInterrupt) -> int:
     """The exit code of a run this interrupt stopped, once it has saved; a plain KeyboardInterrupt is Ctrl+C's."""
     return stopped_exit_code(getattr(stop, "signum", signal.SIGINT))
-
-
-Handlers = dict[int, Callable | int | None]  # signal.signal's handlers (or SIG_DFL), by signal
-
-
-def stopped_before_it_began(signum: int, _frame) -> None:
-    """A stop signal's handler from genimg's first line until a command takes the signals over: nothing is written
-    yet, so the process ends there, in one line and with the signal's exit code. Python's own Ctrl+C ended it in a
-    traceback while the modules loaded, and a kill (the Train… dialog's Stop) outright, which the dialog read as a
-    crash. SystemExit, not os._exit: the modules' finally blocks and Python's flush at exit still run."""
-    by = "" if signum == signal.SIGINT else f" by {signal.Signals(signum).name}"
-    if first_process():  # rank 0's line alone under torchrun, as the run's log
-        with suppress(OSError):  # a closed stderr: the exit code says it alone
-            print(f"genimg: stopped{by} before it began: nothing written", file=sys.stderr, flush=True)
-    raise SystemExit(stopped_exit_code(signum))
-
-
-def stops_end_at_once() -> Handlers:
-    """Make Ctrl+C, kill and a closed terminal end the process at once (stopped_before_it_began); the handlers they
-    replace, for put_back. Signals the process was started with ignored stay so (stop_signals_interrupt says why)."""
-    if threading.current_thread() is not threading.main_thread():
-        return {}  # Python delivers signals to the main thread only, and sets their handlers there alone
-    return {s: signal.signal(s, stopped_before_it_began)
-            for s in SAVING_STOP_SIGNALS if signal.getsignal(s) is not signal.SIG_IGN}
-
-
-def put_back(handlers: Handlers) -> None:
-    """The handlers stops_end_at_once replaced, back."""
-    for s, handler in handlers.items():
-        signal.signal(s, handler)
 
 
 _active: list[Callable[[], None]] = []  # the saving() of the stop_signals_interrupt block the process is in
