@@ -5,6 +5,7 @@ of them makes one", which nothing on screen allowed. Now the bundled model of th
 saying why, and while no GAN is loaded the Generate tab's note says so."""
 from __future__ import annotations
 
+import os
 import shutil
 from dataclasses import replace
 from pathlib import Path
@@ -18,6 +19,7 @@ from conftest import UI_TIMEOUT
 from genimg_gui import app
 from genimg_gui import session as sess
 from genimg_gui.catalog import BUNDLED_DIR, DEFAULT_MODELS, read_entry
+from genimg_gui.engine.runtime import Runtime
 from genimg_gui.paths import shown_path
 from genimg_gui.ui import status_times
 from genimg_gui.ui.main_window import MainWindow
@@ -256,9 +258,37 @@ def test_a_damaged_vae_folder_among_the_files_is_no_choice_over_a_kept_sessions_
     picture = doc.items[next(iter(doc.items))]
     if session_in == "its-own-vae":
         assert doc.models["vae"].path == str(h.resolve())
-        # back in its own VAE, its latent h-vae's (h-vae encoding its picture again gives it to float rounding), not
-        # tiny-vae's encoding of it
-        assert np.allclose(picture.history.current.base, kept.items[0].history.current.base, atol=1e-4)
+        # back in its own VAE, its latent as kept: not tiny-vae's encoding of it, nor h-vae's again
+        assert np.array_equal(picture.history.current.base, kept.items[0].history.current.base)
     else:
         assert doc.models["vae"].path == str((model_dir / "tiny-vae").resolve())
         assert picture.directions_of == doc.models["vae"].identity  # carried over to it
+
+
+def test_a_damaged_vae_folder_among_the_files_that_is_the_last_vae_is_tried_once(qtbot, monkeypatch, model_dir,
+                                                                                 tmp_path):
+    """`genimg-gui my-vae/ photo.png`, my-vae damaged and also the last VAE: it was loaded twice, and two errors said
+    so (its own, then "The last VAE, my-vae (…), could not be loaded: …; loading the bundled emoji-vae instead").
+    Now it is tried once, one error says why and what loads instead, and the photo opens in the bundled VAE."""
+    damaged = damaged_copy(model_dir / "tiny-vae", tmp_path / "my-vae")
+    Settings().set_last_model("vae", str(damaged))
+    Settings().set_last_model("gan", str(model_dir / "tiny-gan"))
+    tried, load = [], Runtime.load
+
+    def counted(self, path, *args, **kwargs):  # the real load, each try noted
+        tried.append(os.path.realpath(path))
+        return load(self, path, *args, **kwargs)
+    monkeypatch.setattr(Runtime, "load", counted)
+    photo = tmp_path / "photo.png"
+    Image.new("RGB", (64, 64), (200, 40, 40)).save(photo)
+    window = started(qtbot, monkeypatch, [str(damaged), str(photo)],
+                     lambda w: any(i.name == "photo.png" for i in w.document.items.values()) and not w.document.jobs)
+
+    bundled = BUNDLED_DIR / DEFAULT_MODELS["vae"]
+    assert window.document.models["vae"].path == str(bundled)
+    assert tried.count(str(damaged.resolve())) == 1, tried
+    [said] = errors(window)
+    assert said.startswith(f"The last VAE, tiny-vae ({shown_path(damaged)}), could not be loaded: ")
+    assert "is a damaged file" in said and said.endswith(f"; loading the bundled {DEFAULT_MODELS['vae']} instead")
+    assert window.status.warning.isVisible() and window.status.warning.text() == "⚠ Last VAE not loaded"
+    assert Settings().last_model("vae") == str(bundled)  # the next start goes straight to it

@@ -11,6 +11,7 @@ requests are held until it is drawn (or cannot be), and an item chosen meanwhile
 from __future__ import annotations
 
 import os
+from collections.abc import Container
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
@@ -73,25 +74,38 @@ class CarryOver:
         del self.expected[info.kind]
         return note if info.path == folder and info.identity != identity else None
 
-    def follow(self, kind: str, unnamed: tuple[str, ...], reset: str | None, why: str | None = None) -> None:
+    def made_in(self, info: rq.ModelInfo) -> set[int]:
+        """The open items of info's kind whose latents are info's already (Item.directions_of names it): restored
+        from a session made in it, which loaded after the last model of the kind. Read before values(), which names
+        info for every item. Encoded again as they followed it, a big SD VAE took long over each, their latents
+        moved by float rounding, and the log said "Encoding your pictures again with the new VAE"."""
+        return {i.id for i in self.document.items.values() if i.kind == info.kind and i.directions_of == info.identity}
+
+    def follow(self, kind: str, unnamed: tuple[str, ...], reset: str | None, why: str | None = None,
+               staying: Container[int] = ()) -> None:
         """The switch to the new model of a kind, after values() (which must come before the views show the new
         sliders; this need not): every open item of that kind follows it (items), and what that does is said in one
         message, last so that the status bar shows it. why: said in front, the model's folder trained again since a
-        session was kept (the old weights gone: no switching back); unnamed: as items says."""
-        if said := switch_message(self.items(kind, unnamed, reset, old_gone=why is not None)):
+        session was kept (the old weights gone: no switching back); unnamed, staying: as items says."""
+        if said := switch_message(self.items(kind, unnamed, reset, old_gone=why is not None, staying=staying)):
             self.document.message.emit(f"{why}: {said}" if why else said)
 
     def items(self, kind: str, unnamed: tuple[str, ...] = (), reset: str | None = None,
-              old_gone: bool = False) -> list[str]:
+              old_gone: bool = False, staying: Container[int] = ()) -> list[str]:
         """A new model of a kind: every open item of that kind follows it, the one on screen first, each sample's
         class by the name it keeps (Drawn.class_name). unnamed: the class names that the class index of a sample
         without one counts (a session saved before names were kept); reset: what values() said of the edits that
         start again at 0; old_gone: the model it replaces is no more (its folder trained again in place), so there
-        is no switching back to it. Returns what the user must hear of the switch, each said once for all items and
-        the most needed first (the status bar cuts a long message's end; switch_message joins them): six messages in
-        one second left the status bar showing the last alone."""
+        is no switching back to it; staying: the ids of items in the new model already (made_in), which stay as they
+        are. Returns what the user must hear of the switch, each said once for all items and the most needed first
+        (the status bar cuts a long message's end; switch_message joins them): six messages in one second left the
+        status bar showing the last alone."""
         doc = self.document
-        mine = [i for i in sorted(doc.items.values(), key=lambda i: i is not doc.current) if i.kind == kind]
+        for item in doc.items.values():
+            if item.id in staying:
+                self._stay(item)
+        mine = [i for i in sorted(doc.items.values(), key=lambda i: i is not doc.current)
+                if i.kind == kind and i.id not in staying]
         self.held.pop(kind, None)  # a switch before asked for them for a model now gone: all are asked again
         self.leads.pop(kind, None)
         if doc.current is not None and doc.current.kind == kind:
@@ -105,6 +119,15 @@ class CarryOver:
         doing = "Encoding your pictures" if kind == "vae" else "Drawing your samples"
         again = f"{doing} again with the new {kind.upper()} ({len(mine)})" if mine else None
         return [note for note in (lost, reset, invert_again_note(unfit), from_fit, again) if note]
+
+    def _stay(self, item: Item) -> None:
+        """An item in the new model already (made_in) keeps its latents; what was drawn of it while another model of
+        its kind was loaded (a slider moved, Reopen, its History thumbnails) took that model's directions, and is
+        drawn again (the thumbnails as the History tab asks for them)."""
+        item.thumbs.clear()
+        if item.requested_seq:
+            self.document.redraw(item)
+        self.document.history_changed.emit()
 
     def _classes_lost_note(self, items: list[Item], old_gone: bool) -> str | None:
         """Which samples the new GAN draws without their class, once for all (a "face-glasses" sample was drawn

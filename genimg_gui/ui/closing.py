@@ -25,7 +25,7 @@ def close_item(document: Document, item_id: int | None = None, reopenable: bool 
     if item is None:
         return None
     # a new model's latents still on their way for it are dropped: it gets them again when reopened
-    model = None if document.carry.pending(item.id) else document.model_identity(item.kind)
+    model = None if document.carry.pending(item.id) else own_model(document, item)
     if reopenable:
         document.closed.append((item, model, ids.index(item.id)))
     document.samples.forget(item.id)
@@ -46,10 +46,18 @@ def reopen_closed(document: Document) -> Item | None:
     if item.shown_seq < item.requested_seq:  # its last decode came back while it was closed, and was dropped
         item.thumbs.pop(item.history.current_id, None)
     document.insert_item(item, place=place)
-    if model != document.model_identity(item.kind):
+    if model != own_model(document, item):
         document.carry.item(item)  # which also brings each sample's Compare image
     else:
         if not item.recall_drawn():  # its Compare image was on its way when it was closed
             document.samples.draw_original(item)
         document.decode(item, item.history.current)
     return item
+
+
+def own_model(document: Document, item: Item) -> str | None:
+    """The model (identity) an item's latents are in, or are carried to: the one it names (Item.directions_of: a
+    switch names the new model for every item, closed ones too), else the one of its kind loaded. A picture a
+    session restored while the last VAE was loaded, its own on the way, was taken for the last one's, and encoded
+    again in its own as it was reopened."""
+    return item.directions_of or document.model_identity(item.kind)

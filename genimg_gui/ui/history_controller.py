@@ -140,6 +140,7 @@ class HistoryController(QObject):
         self._masks: tuple[np.ndarray | None, np.ndarray | None] = (None, None)  # ...and their masks, a pane each
         self._ab_seq = 0
         self._missing: list[int] = []  # node ids of the thumbnail strip asked for last
+        self._strip_seq = 0  # its seq: the answer to an older one is not the thumbnails of those nodes
         self._shown: Item | None = None  # the item whose tree the panel shows
         document.current_changed.connect(self.refresh)
         document.history_changed.connect(self.refresh)
@@ -285,13 +286,16 @@ class HistoryController(QObject):
             return
         self._missing = [n.id for n in missing]
         latents = np.stack([edited_latent(n.state, directions) for n in missing])
-        self.document.engine.submit(rq.PreviewStrip(item.kind, latents, item.id * 1000 + THUMB_TAG, size=48,
-                                                    **rq.frame_masks([n.state for n in missing])))
+        self._strip_seq = self.document.engine.submit(rq.PreviewStrip(
+            item.kind, latents, item.id * 1000 + THUMB_TAG, size=48, **rq.frame_masks([n.state for n in missing])))
 
     def _on_previewed(self, r) -> None:
         item = self.document.current
-        if item is None or r.tag != item.id * 1000 + THUMB_TAG:
+        # a strip asked before the last is not theirs: of other steps, or of the directions of the model loaded then
+        # (a restored item's own model, come after the last one, clears what it drew: CarryOver._stay)
+        if item is None or r.tag != item.id * 1000 + THUMB_TAG or r.seq != self._strip_seq:
             return
+        self._strip_seq = 0
         for node_id, image in zip(self._missing, r.images):
             item.thumbs.setdefault(node_id, image)
             self.panel.set_thumbnail(node_id, image)
@@ -313,9 +317,12 @@ class HistoryController(QObject):
                                                                    **rq.frame_masks(pair)))
 
     def _on_retried(self, seq: int, new: int) -> None:
-        """Retry on CPU sent the A/B render that ran out of GPU memory again: its frames are the pair's."""
+        """Retry on CPU sent the A/B render (or the thumbnail strip) that ran out of GPU memory again: its frames are
+        the pair's (its thumbnails the steps')."""
         if seq == self._ab_seq:
             self._ab_seq = new
+        if seq == self._strip_seq:
+            self._strip_seq = new
 
     def _on_frames(self, r) -> None:
         if r.seq != self._ab_seq or self.comparing is None:

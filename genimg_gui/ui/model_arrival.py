@@ -35,6 +35,8 @@ def take_model(doc: Document, info: rq.ModelInfo) -> None:
     # latents drawn by the new ones were garbage
     why = doc.carry.trained_again(info)
     strays = strays or why is not None
+    # items a kept session restored in this model, loaded after the last one: in it already, they stay
+    staying = doc.carry.made_in(info)
     # before the views show the items' values on the new sliders
     reset = doc.carry.values(previous, info) if switched or strays else None
     doc.model_loaded.emit(info)
@@ -50,5 +52,5 @@ def take_model(doc: Document, info: rq.ModelInfo) -> None:
     # GAN it was in: the one replaced, or after a folder trained again in place most likely its new weights
     unnamed = info.classes if why is not None else (previous.classes if previous is not None else ())
     if switched or strays:
-        doc.carry.follow(info.kind, unnamed, reset, why)
+        doc.carry.follow(info.kind, unnamed, reset, why, staying)
     doc.open_waiting()

@@ -135,10 +135,20 @@ class ModelList:
         of its kind, or the bundled one, loads in its place, and the files waiting for the loads wait for it. It
         stands in (Document.stand_ins), which the user did not choose: a kept session waiting for the start-up's
         loads took it for the user's choice over its own model ("The session's h-vae was not loaded: you opened
-        emoji-vae"), and its pictures were encoded again in it."""
+        emoji-vae"), and its pictures were encoded again in it. A folder that is the last model too is not tried
+        again: it failed as the last model does (_instead_of_last), said once; it was loaded twice, and two errors
+        said so."""
         doc = self.window.document
+        last = self.start_folder(kind)
+        if last and os.path.realpath(last) == os.path.realpath(folder):
+            bundled = default_model(kind, [e for e in self.entries if e.bundled])
+            if bundled and os.path.realpath(bundled.path) != os.path.realpath(folder):
+                self._instead_of_last(last, bundled, failed)
+            else:  # the bundled folder itself failed: nothing is left to load in its place
+                doc.error.emit(failed.message)
+            return
         doc.error.emit(failed.message)
-        if last := self.start_folder(kind):
+        if last:
             doc.stand_ins[kind] = (os.path.realpath(folder), last)  # before its load: the session may come back then
         self._load_start(kind, None)
 
