@@ -168,6 +168,8 @@ def load_into(rt: Runtime, path: Path, latent_scale: float | None,
         scale_note(path, info.card)
     if info.other_weights:  # its card's figures are another model's (the window's message log says the same)
         say(f"genimg: note: {info.other_weights}")
+    if info.estimated_directions:  # its PC1 is not the one it was trained with (the window's log says the same)
+        say(f"genimg: note: {info.estimated_directions}")
     return info
 
 
