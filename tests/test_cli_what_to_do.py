@@ -103,3 +103,14 @@ def test_an_image_given_as_labels_is_named_as_one(tmp_path, capsys):
         "or 'folders' (each image's class its sub-folder)")
     assert not (tmp_path / "g").exists()
 
+
+def test_the_readme_synopsis_of_edit_and_encodes_help_name_what_edits_help_does(capsys):
+    """The README's `genimg edit` lines left out --save-latents and --fit, which `edit --help` lists; `encode --help`
+    gave no default for --fit, which `edit --help` does."""
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+    synopsis = [line for line in readme.splitlines() if line.strip().startswith("genimg edit ")]
+    assert len(synopsis) == 2
+    assert all("[--save-latents]" in line and "[--fit crop|letterbox]" in line for line in synopsis), synopsis
+    for command in ("encode", "interpolate"):
+        assert main([command, "--help"]) == 0
+        assert "how non-square images fit (default crop)" in " ".join(capsys.readouterr().out.split())
