@@ -45,10 +45,10 @@ def seed_draw(model: ModelInfo, args: argparse.Namespace) -> None:
 
 def why_own_z(model: ModelInfo, draw: str, name: str) -> str:
     """Why the GAN draws each seed's own z, not as --draw asked (it said "NAME cannot draw seeds so", which left
-    why, and what to do, to guess): a converted StyleGAN2 draws no other way; a GAN of genimg's own refines only
+    why, and what to do, to guess): genimg draws a StyleGAN2's seeds no other way; a GAN of genimg's own refines only
     with the discriminator `genimg train gan` saves beside it."""
     if model.card.get("architecture") not in TRAINABLE:
-        return f"{name} is a converted StyleGAN2, which draws each seed's own z only"
+        return f"{name} is a StyleGAN2, whose seeds genimg draws with their own z only"
     if draw == seed_draws.REFINE:
         return (f"{name} has no {DISCRIMINATOR_FILE}, the discriminator that refining a seed needs (`genimg train "
                 "gan` saves it beside the GAN); each seed draws its own z")
