@@ -180,6 +180,12 @@ def converted_dir() -> Path:
     return data_dir() / "models"
 
 
+def estimated_dir() -> Path:
+    """Where the slider directions genimg estimated for a model folder without its directions.safetensors are kept
+    (a folder per weights' SHA-256), out of the user's model folder."""
+    return data_dir() / "estimated-directions"
+
+
 def user_file(card: dict, path: str) -> str:
     """The path to name in messages for the model at path: the user's file a cached conversion came from (its card's
     source; the cache folder is genimg's own, hidden in its data folder), else path itself."""

@@ -211,9 +211,10 @@ def check_save_recipe(args: argparse.Namespace) -> None:
     """--save-recipe with --edit values to save, before the model loads (cli_args.out_file checked the path)."""
     if args.save_recipe is not None and args.recipe is not None:
         raise UsageError("--save-recipe saves --edit values; the recipe given is already one")
-    if args.save_recipe is not None and args.save_recipe.suffix.lower() != ".json":  # it wrote over an image
-        raise UsageError(f"--save-recipe {args.save_recipe}: name a .json file (a recipe is JSON; a name such as "
-                         "an edited image's was written over)")
+    # refused before anything is written: a name such as an edited image's had the recipe written over the image
+    if args.save_recipe is not None and args.save_recipe.suffix.lower() != ".json":
+        raise UsageError(f"--save-recipe {args.save_recipe}: name a .json file, such as "
+                         f"{args.save_recipe.with_suffix('.json')}: a recipe is JSON")
 
 
 def save_recipe(path: Path, values: tuple[float, ...], model: ModelInfo, fit: str) -> None:

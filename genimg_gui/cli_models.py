@@ -18,6 +18,7 @@ from .engine.requests import ModelInfo
 from .engine.runtime import Runtime
 from .image_files import with_pictures_step
 from .models.foreign import NeedsScale
+from .models.refine import DISCRIMINATOR_FILE
 from .models.weights import ModelFileError
 from .not_a_model import no_model_note
 from .typed_options import typed
@@ -39,8 +40,19 @@ def seed_draw(model: ModelInfo, args: argparse.Namespace) -> None:
         told = "--draw refine ignored" if typed(args, "draw") else "seeds not refined"
         say(f"genimg: note: {told}: {name} cannot refine seeds: {model.no_refine}; each draws its own z")
         return
-    note_ignored({f"--draw {draw}": typed(args, "draw") and draw not in model.draws},
-                 f"{name} cannot draw seeds so; each draws its own z")
+    note_ignored({f"--draw {draw}": typed(args, "draw") and draw not in model.draws}, why_own_z(model, draw, name))
+
+
+def why_own_z(model: ModelInfo, draw: str, name: str) -> str:
+    """Why the GAN draws each seed's own z, not as --draw asked (it said "NAME cannot draw seeds so", which left
+    why, and what to do, to guess): genimg draws a StyleGAN2's seeds no other way; a GAN of genimg's own refines only
+    with the discriminator `genimg train gan` saves beside it."""
+    if model.card.get("architecture") not in TRAINABLE:
+        return f"{name} is a StyleGAN2, whose seeds genimg draws with their own z only"
+    if draw == seed_draws.REFINE:
+        return (f"{name} has no {DISCRIMINATOR_FILE}, the discriminator that refining a seed needs (`genimg train "
+                "gan` saves it beside the GAN); each seed draws its own z")
+    return f"{name} cannot draw seeds as {draw}; each draws its own z"
 
 
 def fit_used(model: ModelInfo, given: bool) -> None:
@@ -158,7 +170,7 @@ def load_into(rt: Runtime, path: Path, latent_scale: float | None,
     except NeedsScale as e:
         raise UsageError(f"{e}; say which with --latent-scale sd or --latent-scale sdxl") from None
     except ModelFileError as e:  # a picture given as a model: where pictures go instead
-        if (said := with_pictures_step(str(e), path, "cli")) == str(e):
+        if (said := with_pictures_step(str(e) + hidden_bundled(path), path, "cli")) == str(e):
             raise
         raise ModelFileError(said) from None
     # an SD VAE file converted at this scale records it (foreign.convert); any other model has its own
@@ -168,7 +180,22 @@ def load_into(rt: Runtime, path: Path, latent_scale: float | None,
         scale_note(path, info.card)
     if info.other_weights:  # its card's figures are another model's (the window's message log says the same)
         say(f"genimg: note: {info.other_weights}")
+    if info.estimated_directions:  # its PC1 is not the one it was trained with (the window's log says the same)
+        say(f"genimg: note: {info.estimated_directions}")
     return info
+
+
+def hidden_bundled(path: Path) -> str:
+    """"; this folder hides the bundled model NAME: name that one by its path, …" where a bare name typed is both a
+    folder here that does not load and a bundled model's name (`genimg info emoji-vae` beside an empty emoji-vae/):
+    a path there wins (cli_args.named_model), and its refusal had said only that it has no card.json, while a plain
+    `genimg encode` in the same folder uses the bundled emoji-vae, its default. "" for any other path."""
+    if str(path) != path.name or not path.is_dir():
+        return ""
+    bundled = next((e.path for e in bundled_models() if e.name == path.name), None)
+    if bundled is None or Path(bundled).resolve() == path.resolve():  # typed inside weights/: it is the bundled one
+        return ""
+    return f"; this folder hides the bundled model {path}: name that one by its path, {shlex.quote(bundled)}"
 
 
 def scale_ignored_why(path: Path, card: dict) -> str:

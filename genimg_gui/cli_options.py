@@ -84,7 +84,7 @@ def draw_arg(p: argparse.ArgumentParser) -> None:
 
 def fit_arg(p: argparse.ArgumentParser) -> None:
     p.add_argument("--fit", choices=["crop", "letterbox"], default="crop", action=Typed,
-                   help="how non-square images fit")
+                   help="how non-square images fit (default crop)")
 
 
 def latent_scale_arg(p: argparse.ArgumentParser) -> None:

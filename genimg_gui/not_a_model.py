@@ -11,7 +11,7 @@ import shlex
 from pathlib import Path
 
 from .catalog import TRAINING_CHECKPOINTS, is_model_file, taesd_note
-from .earlier_run import BEST_FILE, CARD_FILE, CHECKPOINT_FILE
+from .earlier_run import BEST_FILE, CARD_FILE, CHECKPOINT_FILE, MODEL_FILE
 from .export import holds_latent
 from .file_damage import not_weights_said
 from .paths import command_path, shown_path
@@ -52,8 +52,9 @@ def no_model_note(path: str | Path, where: str) -> str:
     had called a latent file "a zip archive", a recipe "a text file", and `genimg-gui run/best.pt` of a run that
     kept no best.pt "a training checkpoint"."""
     path = Path(path)
-    return (training_checkpoint_note(path, where) or missing_file_note(path, where) or taesd_note(path)
-            or latent_file_note(path, where) or recipe_file_note(path, where) or no_weights_note(path))
+    return (training_checkpoint_note(path, where) or unfinished_run_note(path, where) or missing_file_note(path, where)
+            or taesd_note(path) or latent_file_note(path, where) or recipe_file_note(path, where)
+            or no_weights_note(path))
 
 
 def folder_said(path: Path) -> str:
@@ -86,6 +87,18 @@ def training_checkpoint_note(path: Path, where: str = "cli") -> str:
     return (f"{path.name} is a training checkpoint{made_by}, not a model: open its folder "
             f"{folder_said(path)} (or its card.json) for the model the run wrote, or go on training with "
             f"{resume_said(path, where)}")
+
+
+def unfinished_run_note(path: Path, where: str = "cli") -> str:
+    """What a folder holding a training run's checkpoint but no model yet is (a run stopped before it wrote one, or
+    a checkpoint copied alone), and how to finish it, where the user is; "" for any other path. The loader said only
+    "is not a genimg model folder: it has no card.json". A folder with weights but no card is the loader's to name."""
+    if not path.is_dir() or not (path / CHECKPOINT_FILE).is_file() or any(
+            os.path.lexists(path / name) for name in (CARD_FILE, MODEL_FILE)):
+        return ""
+    name = path.name or shown_path(os.path.abspath(path))  # "." typed: by its whole path
+    return (f"{name} holds an unfinished training run (its {CHECKPOINT_FILE}, no model yet), not a model: finish it "
+            f"with {resume_said(path / CHECKPOINT_FILE, where)}, which writes the model")
 
 
 def missing_file_note(path: Path, where: str = "cli") -> str:

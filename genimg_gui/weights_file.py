@@ -38,7 +38,7 @@ def weights_digest(folder: Path | str) -> str:
 
 def weights_signature(folder: Path | str) -> Signature:
     """(size, modification time) of the folder's weights file: what changes when it is trained again. The
-    directions file beside it is left out: the app itself writes one where a model came without."""
+    directions file beside it is left out: genimg writes one beside the weights it converts or trains."""
     try:
         stat = Path(folder, WEIGHTS_NAME).stat()
     except OSError:  # renamed over as we looked, or not written yet

@@ -241,7 +241,8 @@ def write(folder: Path, named: list[tuple[str, dict]], notes: list[dict], how: s
 
 
 def base_directions(folder: Path, dim: int) -> Directions:
-    """The folder's directions; where it has none yet, its PCA ones made and saved as the app makes them."""
+    """The folder's directions; where it has none yet, its PCA ones made as the app makes them (written into the folder
+    with the named rows, not by the load: --dry-run and a refusal leave it as it was)."""
     earlier = load_directions(folder, dim)
     if earlier is None:
         from genimg_gui.engine.runtime import Runtime

@@ -23,9 +23,11 @@ import pytest  # noqa: E402
 import torch  # noqa: E402
 from PIL import Image  # noqa: E402
 
+from genimg_gui.engine.loaded_model import estimate_directions  # noqa: E402
+from genimg_gui.models.directions import save_directions  # noqa: E402
 from genimg_gui.models.gan import GANConfig, Generator  # noqa: E402
 from genimg_gui.models.vae import ConvVAE, VAEConfig  # noqa: E402
-from genimg_gui.models.weights import save_model  # noqa: E402
+from genimg_gui.models.weights import load_model, save_model  # noqa: E402
 from genimg_gui.ui.session_questions import SessionQuestions  # noqa: E402
 from genimg_gui.user_directions import user_directions_file  # noqa: E402
 
@@ -63,14 +65,24 @@ def make_model_folder(folder: Path, net: torch.nn.Module, name: str) -> Path:
     return save_model(folder, net, {**CARD, "name": name})
 
 
+def write_directions(folder: Path) -> Path:
+    """The directions a load estimates for the model in folder, written beside its weights as training writes a
+    model's own: its loads then read them, without a note or the estimate's second of CPU (a load never writes into
+    the folder, and keeps its estimate in the test's own data folder)."""
+    net, card = load_model(folder)
+    with torch.no_grad():
+        save_directions(folder, estimate_directions(net, card["kind"], lambda *_: None))
+    return folder
+
+
 @pytest.fixture(scope="session")
 def model_dir(tmp_path_factory) -> Path:
-    """A folder holding a tiny VAE and a tiny GAN (random weights, no cached directions)."""
+    """A folder holding a tiny VAE and a tiny GAN (random weights, the directions a load estimates saved beside)."""
     root = tmp_path_factory.mktemp("models")
     torch.manual_seed(0)
-    make_model_folder(root / "tiny-vae", ConvVAE(TINY_VAE), "tiny-vae")
+    write_directions(make_model_folder(root / "tiny-vae", ConvVAE(TINY_VAE), "tiny-vae"))
     torch.manual_seed(1)
-    make_model_folder(root / "tiny-gan", Generator(TINY_GAN), "tiny-gan")
+    write_directions(make_model_folder(root / "tiny-gan", Generator(TINY_GAN), "tiny-gan"))
     return root
 
 

@@ -24,7 +24,7 @@ from genimg_gui.seed_draws import OWN, REFINE, SKIP_MIXTURES
 from genimg_gui.train.gan_recipe import GANRecipe
 from genimg_gui.train.latent_gan_recipe import LatentGANRecipe
 from genimg_gui.train.vae_recipe import VAERecipe
-from conftest import TINY_GAN, TINY_VAE, make_model_folder
+from conftest import TINY_GAN, TINY_VAE, make_model_folder, write_directions
 
 
 def run(*args) -> int:
@@ -228,7 +228,8 @@ def test_decode_without_a_model_uses_the_one_the_file_records_else_says_it_fell_
     """A latent of another VAE of the same size was decoded by the bundled VAE without a word, into another picture."""
     monkeypatch.setattr(cli_models, "bundled_models", lambda: [catalog.read_entry(vae, bundled=True)])
     torch.manual_seed(5)
-    make_model_folder(tmp_path / "own-vae", ConvVAE(TINY_VAE), "own-vae")  # the tiny VAE's sizes, other weights
+    # the tiny VAE's sizes, other weights
+    write_directions(make_model_folder(tmp_path / "own-vae", ConvVAE(TINY_VAE), "own-vae"))
     monkeypatch.chdir(tmp_path)
     assert run("encode", "--vae", "own-vae", image_files[0], "-o", "enc") == 0
     stem = image_files[0].stem

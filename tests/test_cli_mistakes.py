@@ -53,7 +53,9 @@ def test_save_recipe_makes_its_folder_refuses_a_folder_and_never_costs_the_image
     edited = tmp_path / "ed" / f"{image_files[0].stem}_edited.png"
     for name in (edited, tmp_path / "newdir"):  # the edited image itself, or a folder meant (newdir/)
         assert run(*edit, name) == 2
-        assert f"--save-recipe {name}: name a .json file" in capsys.readouterr().err
+        # it said "(a recipe is JSON; a name such as an edited image's was written over)": as if it just had been
+        assert capsys.readouterr().err.endswith(f"genimg edit: error: --save-recipe {name}: name a .json file, "
+                                                f"such as {name.with_suffix('.json')}: a recipe is JSON\n")
     assert edited.is_file() and not (tmp_path / "newdir").exists()
     edited.unlink()
     monkeypatch.setattr(Recipe, "save", lambda *_: (_ for _ in ()).throw(OSError(28, "No space left on device")))

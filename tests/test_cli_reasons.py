@@ -55,7 +55,8 @@ def test_a_damaged_discriminator_is_named_whether_refine_is_the_default_or_typed
     assert notes(capsys.readouterr().err) == []
     assert run("generate", "--gan", gan, "--seeds", "0", "-o", "x", "--draw", "refine") == 0
     assert notes(capsys.readouterr().err) == [
-        f"genimg: note: --draw refine ignored: {gan} cannot draw seeds so; each draws its own z"]
+        f"genimg: note: --draw refine ignored: {gan} has no discriminator.safetensors, the discriminator that refining "
+        "a seed needs (`genimg train gan` saves it beside the GAN); each seed draws its own z"]
 
 
 def test_train_refuses_an_output_under_a_file_in_encodes_words(image_files, tmp_path, capsys):

@@ -21,7 +21,7 @@ from genimg_gui.train import TrainError
 from genimg_gui.train.data import load_folder
 from genimg_gui.train.labels import with_labels
 
-from conftest import TINY_GAN, UI_TIMEOUT, make_model_folder
+from conftest import TINY_GAN, UI_TIMEOUT, make_model_folder, write_directions
 
 COLOURS = {"red": (230, 30, 30), "blue": (30, 30, 230)}
 TINY = ["--set", "channels=[32,16,8,8]", "--set", "z_dim=16", "--set", "w_dim=16"]
@@ -275,7 +275,7 @@ def conditional_dir(tmp_path_factory) -> Path:
     gen = Generator(cfg)
     with torch.no_grad():
         gen.w_avg.normal_()
-    return make_model_folder(tmp_path_factory.mktemp("models") / "tiny-cgan", gen, "tiny-cgan")
+    return write_directions(make_model_folder(tmp_path_factory.mktemp("models") / "tiny-cgan", gen, "tiny-cgan"))
 
 
 def test_sampled_w_repeat_with_their_seed_classes_included(conditional_dir):
@@ -338,7 +338,8 @@ def test_cli_generate_and_info_name_the_classes(conditional_dir, model_dir, tmp_
 def test_cli_class_a_number_naming_one_class_and_indexing_another_picks_the_name_and_says_so(tmp_path, capsys):
     """--class 1 picked the class named "1" (index 0) without a word, where index 1 was meant as often."""
     torch.manual_seed(2)
-    gan = make_model_folder(tmp_path / "numbered", Generator(replace(TINY_GAN, classes=("1", "2", "3"))), "numbered")
+    numbered = Generator(replace(TINY_GAN, classes=("1", "2", "3")))
+    gan = write_directions(make_model_folder(tmp_path / "numbered", numbered, "numbered"))
     assert main(["generate", "--gan", str(gan), "--seeds", "3", "--class", "1", "-o", str(tmp_path / "a")]) == 0
     assert "genimg: note: --class 1: the class named '1' (index 0), not index 1 ('2')" in capsys.readouterr().err
     assert main(["generate", "--gan", str(gan), "--seeds", "3", "--class", "0", "-o", str(tmp_path / "b")]) == 0
@@ -368,7 +369,7 @@ def other_classes_dir(tmp_path_factory) -> Path:
     """A tiny GAN with other classes (cat, but no fox), saved as a model folder."""
     torch.manual_seed(3)
     gen = Generator(replace(TINY_GAN, classes=("bird", "cat")))
-    return make_model_folder(tmp_path_factory.mktemp("models") / "tiny-birds", gen, "tiny-birds")
+    return write_directions(make_model_folder(tmp_path_factory.mktemp("models") / "tiny-birds", gen, "tiny-birds"))
 
 
 def test_a_switch_to_a_gan_without_a_samples_class_says_so_once(window, conditional_dir, other_classes_dir, qtbot):

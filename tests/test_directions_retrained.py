@@ -14,9 +14,8 @@ import pytest
 import torch
 from PySide6.QtWidgets import QApplication
 
-from conftest import TINY_VAE, UI_TIMEOUT, make_model_folder
+from conftest import TINY_VAE, UI_TIMEOUT, make_model_folder, write_directions
 from genimg_gui.models.vae import ConvVAE
-from genimg_gui.models.weights import DIRECTIONS_NAME
 from genimg_gui.ui.directions_dialog import DirectionRequest
 from genimg_gui.weights_file import weights_digest
 from test_directions_identity import bare, load  # noqa: F401 (bare: a fixture)
@@ -152,8 +151,8 @@ def test_a_direction_is_made_again_for_new_weights_of_another_latent_size(qtbot,
     define(qtbot, bare, monkeypatch, "red → blue", red, blue)
     old_size = bare.document.directions("vae").basis.shape[1]
     torch.manual_seed(5)
-    make_model_folder(vae2, ConvVAE(replace(TINY_VAE, latent_channels=3)), "vae2")
-    (vae2 / DIRECTIONS_NAME).unlink()  # the old weights' principal components: training writes the new ones'
+    # trained again: training writes the new weights' principal components over the old ones'
+    write_directions(make_model_folder(vae2, ConvVAE(replace(TINY_VAE, latent_channels=3)), "vae2"))
     remade(qtbot, bare, vae2, 1)  # was: their file did not fit the new latent, and they were dropped without a word
     directions = bare.document.directions("vae")
     assert directions.basis.shape[1] == old_size * 3 // 2 and "red → blue" in directions.labels

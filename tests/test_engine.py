@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 import torch
 
+from genimg_gui.catalog import estimated_dir
 from genimg_gui.engine import requests as rq
 from genimg_gui.engine.queue import Cancelled, RequestQueue
 from genimg_gui.models.directions import load_directions
@@ -58,24 +59,36 @@ def test_load_vae_gives_model_info_with_directions(qtbot, engine, model_dir):
     assert d.basis.shape == (16, VAE_DIM) and d.mean.shape == (VAE_DIM,) and len(d.labels) == 16
     np.testing.assert_allclose(d.basis @ d.basis.T, np.eye(16), atol=1e-4)
     assert np.all(d.sigma > 0)
-    assert (model_dir / "tiny-vae" / DIRECTIONS_NAME).is_file()
+    assert not info.estimated_directions  # read from the folder's directions.safetensors
 
 
-def test_directions_are_computed_then_cached(qtbot, engine, model_dir, tmp_path):
+def test_directions_are_computed_then_kept_out_of_the_model_folder(qtbot, engine, model_dir, tmp_path):
+    """A folder without directions.safetensors: estimated, said, and kept in genimg's data folder by the weights'
+    digest; the folder is not written into (`genimg info` wrote the file into it)."""
     folder = shutil.copytree(model_dir / "tiny-gan", tmp_path / "gan")
-    (folder / DIRECTIONS_NAME).unlink(missing_ok=True)  # another test may have cached them already
+    (folder / DIRECTIONS_NAME).unlink()
+    before = sorted(p.name for p in folder.iterdir())
     rec = Recorder(engine)
     info = load(qtbot, engine, folder)
     assert info.kind == "gan" and info.latent_size == 16 and len(info.directions) == 16
     assert any(p.text == "computing latent directions" for p in rec.progress)  # computed, not read
-    cached = load_directions(folder, 16)
-    assert cached is not None, "the computed directions were not written beside the weights"
-    # The cache must hold what the app used on this first load, or slider k means something else
+    assert sorted(p.name for p in folder.iterdir()) == before
+    assert info.estimated_directions == (f"directions.safetensors is missing from {folder}: slider directions "
+                                         "estimated from new samples of the model, not those saved as it was "
+                                         "trained; copy the model's own directions.safetensors into it to edit "
+                                         "along the directions it was trained with")
+    kept = load_directions(estimated_dir() / info.identity, 16)
+    assert kept is not None, "the estimate was not kept"
+    # The kept file must hold what the app used on this first load, or slider k means something else
     # after a restart. Fails while save_directions writes pca()'s Fortran-ordered basis raw.
-    assert np.array_equal(cached.basis, info.directions.basis), "the cached basis differs from the computed one"
-    assert np.array_equal(cached.sigma, info.directions.sigma) and cached.labels == info.directions.labels
-    again = load(qtbot, engine, folder)  # read from the cache this time: same directions
-    assert np.array_equal(again.directions.basis, cached.basis)
+    assert np.array_equal(kept.basis, info.directions.basis), "the kept basis differs from the computed one"
+    assert np.array_equal(kept.sigma, info.directions.sigma) and kept.labels == info.directions.labels
+    rec.progress.clear()
+    again = load(qtbot, engine, folder)  # read from the kept file this time: same directions, still said
+    assert not any(p.text == "computing latent directions" for p in rec.progress)
+    assert np.array_equal(again.directions.basis, kept.basis)
+    assert again.estimated_directions == info.estimated_directions
+    assert sorted(p.name for p in folder.iterdir()) == before
 
 
 def test_load_a_broken_folder_fails_and_the_worker_goes_on(qtbot, vae_engine, tmp_path):

@@ -175,8 +175,8 @@ def test_generate_draws_from_a_stylegan2_pickle_without_running_its_code(tmp_pat
     assert run("generate", "--gan", pkl, "--seeds", "3,5", "--psi", "0.5", "-o", out, "--save-latents",
                "--draw", "skip-mixtures") == 0
     # a converted StyleGAN2 draws each seed's own z: the way asked for is named as not taken, once, by the path given
-    assert capsys.readouterr().err.count(f"genimg: note: --draw skip-mixtures ignored: {pkl} cannot draw "
-                                         "seeds so; each draws its own z") == 1
+    assert capsys.readouterr().err.count(f"genimg: note: --draw skip-mixtures ignored: {pkl} is a StyleGAN2, whose "
+                                         "seeds genimg draws with their own z only") == 1
     reference = Runtime("cpu")
     reference.load(str(pkl), lambda *_: None)
     for seed in (3, 5):

@@ -12,7 +12,7 @@ import pytest
 import torch
 from PIL import Image
 
-from conftest import TINY_VAE, make_model_folder
+from conftest import TINY_VAE, make_model_folder, write_directions
 from genimg_gui import session as sess
 from genimg_gui.catalog import read_entry
 from genimg_gui.edit import edited_latent
@@ -34,8 +34,7 @@ def trained_again_and_restored(qtbot, folder, net, load_first: bool, kept: int) 
     """folder's model trained again in place as net (its directions made again), then a window that restores the
     kept session of `kept` items, having loaded the folder itself as it started if load_first (the tester's case;
     else the session loads its own); returned once every item is drawn."""
-    make_model_folder(folder, net, folder.name)
-    (folder / "directions.safetensors").unlink()
+    write_directions(make_model_folder(folder, net, folder.name))  # the new weights' directions, as training writes
     again = vae_window(qtbot, folder)
     doc = again.document
     if load_first:

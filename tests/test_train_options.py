@@ -57,7 +57,9 @@ def test_a_setting_out_of_its_range_is_refused_before_any_work(kind, setting, al
     ("gan", ["--labels", "{tmp}/labels.csv", "--label-column", "nope"],
      "labels.csv needs a column 'nope' (--label-column); its columns are: file, kind"),
     ("gan", ["--labels", "{tmp}/labels.csv"], "labels.csv needs a column 'label' (--label-column)"),
-    ("gan", ["--labels", "{tmp}/photo.png"], "--labels {tmp}/photo.png is not a CSV text file: byte 0 is not UTF-8"),
+    # it said "is not a CSV text file: byte 0 is not UTF-8 text"
+    ("gan", ["--labels", "{tmp}/photo.png"], "--labels {tmp}/photo.png is an image, not a CSV file: give a CSV file "
+                                             "with a 'file' column, or 'folders' (each image's class its sub-folder)"),
 ])
 def test_a_mistake_in_what_was_typed_is_refused_before_the_data_loads(kind, args, message, data_dir, tmp_path,
                                                                       capsys):

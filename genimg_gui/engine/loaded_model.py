@@ -1,6 +1,6 @@
 """A model as the worker holds it (LoadedModel), and what its load works out beside the network: its latent
-directions when its folder has none saved, its discriminator, the ways it draws a seed, and the note for a card
-that describes other weights. Runtime (runtime.py) loads and runs these."""
+directions when its folder has none saved (and where they are kept), its discriminator, the ways it draws a seed,
+and the note for a card that describes other weights. Runtime (runtime.py) loads and runs these."""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -14,9 +14,10 @@ from torch import nn
 from .. import seed_draws
 from ..edit import Directions
 from ..models import mixtures, refine
-from ..models.directions import pca
+from ..catalog import converted_dir, estimated_dir
+from ..models.directions import load_directions, pca, save_directions
 from ..models.gan import sample_w
-from ..models.weights import ModelFileError, is_spatial, latent_shape
+from ..models.weights import DIRECTIONS_NAME, ModelFileError, is_spatial, latent_shape
 from ..weights_file import card_describes_other_weights, other_weights_note
 from . import inversion, spatial
 
@@ -39,6 +40,7 @@ class LoadedModel:
     # a GAN's 2048 mapped w (inversion.mapped_ws), mapped once at its load, on the CPU (a device change leaves
     # them valid): the typicality meter's anchors and every inversion's set-up start from these same points
     mapped: torch.Tensor | None = None
+    estimated: str = ""  # why its slider directions were estimated as it loaded (ModelInfo.estimated_directions)
 
     @property
     def kind(self) -> str:
@@ -87,6 +89,44 @@ def estimate_directions(net: nn.Module, kind: str, progress: ProgressFn) -> Dire
         else:
             chunks.append(sample_w(net, 1024, gen).cpu())
     return pca(torch.cat(chunks), N_DIRECTIONS)
+
+
+
+def estimated_directions(folder: Path, identity: str, net: nn.Module, kind: str, progress: ProgressFn
+                         ) -> tuple[Directions, str]:
+    """The directions of a model whose folder has none to read (estimate_directions'), and what to tell the user of
+    them. A folder genimg converted a file into is its own cache: they are written there, and nothing is said. A
+    user's folder is never written into (`genimg info` is read-only, and a file appearing in a folder the user copied
+    is a surprise): they are kept in genimg's data folder by the weights' SHA-256 (identity), since estimating them
+    takes a 64 px VAE some 20 s of CPU at every command, and its note says they are not the trained ones."""
+    converted = Path(folder).resolve().is_relative_to(converted_dir().resolve())
+    kept_in = Path(folder) if converted else estimated_dir() / identity
+    try:  # a converted folder's own file was read already; a damaged kept estimate is made again
+        directions = None if converted else load_directions(kept_in, direction_size(net))
+    except ModelFileError:
+        directions = None
+    if directions is None:
+        directions = estimate_directions(net, kind, progress)
+        try:
+            kept_in.mkdir(parents=True, exist_ok=True)
+            save_directions(kept_in, directions)
+        except OSError:
+            pass  # a read-only data folder: estimated again next time
+    return directions, "" if converted else _estimated_note(folder, net, kind)
+
+
+def _estimated_note(folder: Path, net: nn.Module, kind: str) -> str:
+    """"directions.safetensors is missing from FOLDER: slider directions estimated from …", and what to do."""
+    if is_spatial(net):
+        source = "genimg's example pictures"
+    elif kind == "vae":
+        source = "the model, not its training images"
+    else:
+        source = "new samples of the model, not those saved as it was trained"
+    where = (f"{DIRECTIONS_NAME} in {folder} holds no usable directions" if (Path(folder) / DIRECTIONS_NAME).exists()
+             else f"{DIRECTIONS_NAME} is missing from {folder}")
+    return (f"{where}: slider directions estimated from {source}; copy the model's own {DIRECTIONS_NAME} into it "
+            "to edit along the directions it was trained with")
 
 
 

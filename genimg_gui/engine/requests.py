@@ -207,6 +207,9 @@ class ModelInfo:
     # why its card's training data, steps and figures are not these weights' (the card records another file's
     # digest: weights_file.other_weights_note), in words; "" when they are, or the card records no digest
     other_weights: str = ""
+    # why its slider directions were estimated as it loaded (its folder has no directions.safetensors, or none
+    # usable), in words; "" when they were read from its folder, or it is a conversion genimg keeps them for
+    estimated_directions: str = ""
 
     @property
     def classes(self) -> tuple[str, ...]:

@@ -20,7 +20,7 @@ from ..edit import Anchors
 from ..imaging import Fit, fit_square, to_rgb
 from ..models import foreign, mixtures, refine
 from ..models.device import pick_device
-from ..models.directions import load_directions, save_directions
+from ..models.directions import load_directions
 from ..models.gan import seed_class, seed_z
 from ..models.tensors import to_images, to_tensor
 from ..models.tiling import TileSteps
@@ -28,7 +28,7 @@ from ..models.weights import ModelFileError, latent_shape, load_model, parameter
 from ..weights_file import held_digest
 from ..wording import step_of
 from . import inversion, spatial
-from .loaded_model import (LoadedModel, ProgressFn, direction_size, discriminator_of, estimate_directions,
+from .loaded_model import (LoadedModel, ProgressFn, direction_size, discriminator_of, estimated_directions,
                            offered_draws, other_weights)
 from .ran_out import DeviceFull, out_of_memory
 from .requests import ModelInfo
@@ -75,18 +75,14 @@ class Runtime:
         net, card = load_model(folder)
         net = net.to(self.device).requires_grad_(False)
         made = f"{'×'.join(map(str, latent_shape(net)))} at resolution {net.cfg.resolution}"
-        directions = load_directions(folder, direction_size(net), made)
+        directions, estimated, identity = load_directions(folder, direction_size(net), made), "", held_digest(folder)
         if directions is None:
-            directions = estimate_directions(net, card["kind"], progress)
-            try:
-                save_directions(folder, directions)
-            except OSError:
-                pass  # read-only model folder: recompute next time
+            directions, estimated = estimated_directions(folder, identity, net, card["kind"], progress)
         mapped = inversion.mapped_ws(net).cpu() if card["kind"] == "gan" else None
         if mapped is not None:  # where its w lie, for the typicality meter (not saved: drawn again in ms)
             directions = replace(directions, anchors=Anchors.of(mapped.numpy()))
-        model = LoadedModel(str(folder), net, card, directions, held_digest(folder), *discriminator_of(folder, net),
-                            mapped=mapped)
+        model = LoadedModel(str(folder), net, card, directions, identity, *discriminator_of(folder, net),
+                            mapped=mapped, estimated=estimated)
         self.models[model.kind] = model
         self._unedited.clear()
         return self.info(model, time.perf_counter() - t0, source=user_file(card, path))
@@ -96,7 +92,7 @@ class Runtime:
                          model.card, str(self.device), model.direction_size,
                          parameter_count(model.net), model.directions, seconds, model.identity, source or model.path,
                          model.spatial, offered_draws(model) if model.kind == "gan" else (), model.no_judge,
-                         other_weights(model))
+                         other_weights(model), model.estimated)
 
     def set_device(self, name: str) -> None:
         """Every model onto the device named, or none: one that does not fit there (out of memory halfway through its

@@ -18,6 +18,7 @@ from typing import Callable, Iterator, TextIO
 
 import torch
 
+from ..export import file_kind
 from ..wording import counted, listed
 from . import TrainError, TrainUsageError
 from .data import FolderData
@@ -192,6 +193,9 @@ def _reading(path: Path) -> Iterator[TextIO]:
         with path.open(newline="", encoding="utf-8-sig") as fh:
             yield fh
     except UnicodeDecodeError as e:  # an image or other binary file given as --labels
+        if kind := file_kind(path):  # named as a recipe's reader names a file of the wrong kind
+            raise TrainUsageError(f"--labels {path} is {kind}, not a CSV file: give a CSV file with a 'file' column, "
+                                  "or 'folders' (each image's class its sub-folder)") from None
         raise TrainUsageError(f"--labels {path} is not a CSV text file: byte {e.start} is not UTF-8 text") from None
     except csv.Error as e:
         raise TrainUsageError(f"--labels {path} is not a CSV file ({e})") from None

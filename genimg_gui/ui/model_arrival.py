@@ -48,6 +48,8 @@ def take_model(doc: Document, info: rq.ModelInfo) -> None:
         doc.message.emit(f"{info.name} cannot refine seeds, which draw their own z: {info.no_refine}")
     if info.other_weights:  # its card's figures (30 dB, say) are another model's: said once, as it loads
         doc.message.emit(info.other_weights)
+    if info.estimated_directions:  # its sliders move along other directions than the ones it was trained with
+        doc.message.emit(info.estimated_directions)
     # each sample keeps its class by name; one of a session saved before names were kept counts the classes of the
     # GAN it was in: the one replaced, or after a folder trained again in place most likely its new weights
     unnamed = info.classes if why is not None else (previous.classes if previous is not None else ())
