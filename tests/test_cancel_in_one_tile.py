@@ -9,6 +9,7 @@ from __future__ import annotations
 import threading
 from collections import Counter
 from contextlib import contextmanager
+from types import SimpleNamespace
 
 import numpy as np
 import pytest
@@ -195,3 +196,31 @@ def test_a_pass_stopped_at_a_layer_leaves_the_model_drawing_as_before(tmp_path, 
         assert np.array_equal(rt.decode("vae", latent), drawn)
     assert len(layers) > 10  # it ran before every layer, not once a pass
 
+
+def test_a_cancel_that_comes_after_the_last_check_lets_the_picture_open_and_ends_the_job(qtbot, window, tmp_path,
+                                                                                       monkeypatch):
+    """Cancel clicked as the encode's result is being sent, past its last check: the cancel is moot. The picture
+    opens, nothing says "Cancelled", and the job ends as any job that succeeded: its bar and Cancel go, and the
+    next job's Cancel comes enabled (the click greyed it)."""
+    load_sd_vae(qtbot, window, tmp_path, monkeypatch)
+    doc, photo = window.document, picture(tmp_path / "late.png", *ONE_TILE, 1)
+    said: list[str] = []
+    doc.message.connect(said.append)
+    sending, go = threading.Event(), threading.Event()
+
+    def held_as_sent(r) -> None:  # on the worker's thread, as it emits the picture
+        if isinstance(r, rq.Encoded) and not sending.is_set():
+            sending.set()
+            go.wait(UI_TIMEOUT / 1000)
+    doc.engine.worker.result.connect(held_as_sent, Qt.ConnectionType.DirectConnection)
+    try:
+        with qtbot.waitSignal(doc.item_added, timeout=UI_TIMEOUT):
+            window.open_paths([str(photo)])
+            cancel_while_held(qtbot, window, SimpleNamespace(inside=sending, go=go))
+    finally:
+        go.set()
+    qtbot.waitUntil(lambda: not window.status.bar.isVisible() and not doc.jobs, timeout=UI_TIMEOUT)
+    assert [item.name for item in vae_items(window)] == ["late.png"]
+    assert not window.status.cancel.isVisible() and window.status.cancel.isEnabled()
+    assert "Cancelled" not in said and window.last_error == ""
+    assert not doc.engine.queue._cancelled  # the cancel is not left to meet anything later
