@@ -10,7 +10,7 @@ os.environ["TORCH_FORCE_WEIGHTS_ONLY_LOAD"] = "1"  # forced: an inherited "0" mu
 os.environ["HF_HUB_OFFLINE"] = "1"
 
 # once the window has closed (having waited main_window.CLOSE_WAIT_MS), how much longer the worker may take to stop at
-# its next tile or step, so that Python ends as usual, before the process ends without it (_exit_now)
+# its next layer or step, so that Python ends as usual, before the process ends without it (_exit_now)
 EXIT_WAIT_MS = 2000
 
 
@@ -85,11 +85,12 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _exit_now(code: int) -> None:
-    """End the process while the worker is still inside one pass of a network, which no check stops midway (a 512-px
-    tile of an SD VAE takes half a minute on a CPU). Returning would have Python destroy its running QThread, and Qt
-    abort (exit 134, "QThread: Destroyed while thread is still running"); QThread.terminate could stop it inside torch
-    holding a lock; waiting would keep a closed app running for minutes. The window saved the session and settings as
-    it closed, and the pass's result has no one left to take it: output flushed, the process ends here."""
+    """End the process while the worker is still inside one long step that no check reaches (a single layer of a big
+    network, such as an SD VAE's attention over a large tile, or a model file being read). Returning would have Python
+    destroy its running QThread, and Qt abort (exit 134, "QThread: Destroyed while thread is still running");
+    QThread.terminate could stop it inside torch holding a lock; waiting would keep a closed app running for minutes.
+    The window saved the session and settings as it closed, and the step's result has no one left to take it: output
+    flushed, the process ends here."""
     sys.stdout.flush()
     sys.stderr.flush()
     os._exit(code)

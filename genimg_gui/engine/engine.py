@@ -134,9 +134,9 @@ class Engine(QObject):
         return stale is not None
 
     def shutdown(self, timeout_ms: int = 10_000) -> bool:
-        """Stop the worker: the request in flight stops at its next check (between files, frames, steps, or a big
-        photo's tiles). Waits up to timeout_ms; True once the worker thread has ended. False while it is still inside
-        one pass of a network, which nothing stops midway (a 512-px tile of an SD VAE takes half a minute on a CPU):
+        """Stop the worker: the request in flight stops at its next check (between files, frames, steps, or the
+        layers of an encode or decode). Waits up to timeout_ms; True once the worker thread has ended. False while it
+        is still inside one long step that no check reaches (a single layer of a big network, a model file read):
         its QThread must then not be destroyed before it ends (Qt aborts the process), see app.main. Harmless twice."""
         self.queue.close()
         self.thread.quit()

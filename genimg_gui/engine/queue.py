@@ -148,8 +148,8 @@ class RequestQueue:
 
     def stopping(self, seq: int) -> bool:
         """Whether a running request should stop (cancelled, or the app closing), read without the lock: it is asked
-        at every tile of a big photo's encode or decode, slider drags included. A bool and a set's membership read
-        whole under the GIL; a cancel that lands just after is seen at the next tile, or by check()."""
+        before every layer of an encode or decode, slider drags included. A bool and a set's membership read whole
+        under the GIL; a cancel that lands just after is seen at the next layer, or by check()."""
         return self._closed or seq in self._cancelled
 
     def check(self, seq: int) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import time
 from collections import OrderedDict
+from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
 from typing import Callable, Iterator
@@ -22,6 +23,7 @@ from ..models import foreign, mixtures, refine
 from ..models.device import pick_device
 from ..models.directions import load_directions
 from ..models.gan import seed_class, seed_z
+from ..models.layer_checks import StopCheck, checked_layers
 from ..models.tensors import to_images, to_tensor
 from ..models.tiling import TileSteps
 from ..models.weights import ModelFileError, latent_shape, load_model, parameter_count
@@ -59,6 +61,7 @@ class Runtime:
         # (kind, tag) -> (hash of the base latent, its decode): a masked slider drag re-decodes
         # only the edited latent
         self._unedited: OrderedDict[tuple[str, int], tuple[bytes, np.ndarray]] = OrderedDict()
+        self._stop: StopCheck | None = None  # the check of the request running now (stoppable)
 
     # no_grad, not inference_mode: tensors made in inference mode can never join autograd,
     # and GAN inversion needs gradients through the generator
@@ -115,6 +118,17 @@ class Runtime:
         self.max_side = spatial.max_side_setting(device.type)  # photos opened from now on
         self._unedited.clear()  # another device may round a pixel differently
 
+    @contextmanager
+    def stoppable(self, check: StopCheck) -> Iterator[None]:
+        """Within the block, each encode and decode runs check before each layer of its network, and stops where it
+        raises: a cancel (or a quit) inside one long pass, a 512-px photo's single tile through an SD VAE on a CPU,
+        waited for the pass's end, half a minute. Nested: a live request drawn between a job's steps has its own."""
+        before, self._stop = self._stop, check
+        try:
+            yield
+        finally:
+            self._stop = before
+
     def model(self, kind: str) -> LoadedModel:
         if kind not in self.models:
             raise ModelFileError(f"no {kind.upper()} is loaded; load one first (the app's Models tab, "
@@ -129,17 +143,18 @@ class Runtime:
         reconstruct=False skips the reconstruction's decode (None in its place) for a caller that decodes the latent
         itself, edited: a photo's tiled decode through an SD VAE is most of an encode's time, and was thrown away."""
         vae = self.model("vae")
-        if vae.spatial:
-            fitted = spatial.fit_own(image, vae.net, self.max_side)
-            # contiguous, as the latent sent back later will be: the same memory layout takes the same
-            # kernels, so decoding the returned latent reproduces this reconstruction bit for bit
-            mean = spatial.encode(vae.net, to_tensor(fitted, self.device), _pass(tiles, "encoding")).contiguous()
-        else:
-            fitted = _fitted(image, vae.resolution, fit)
-            mean, _ = vae.net.encode(to_tensor(fitted, self.device))
-        out = None
-        if reconstruct:
-            out = spatial.decode(vae.net, mean, _pass(tiles, "decoding")) if vae.spatial else vae.net.decode(mean)
+        with checked_layers(vae.net, self._stop):
+            if vae.spatial:
+                fitted = spatial.fit_own(image, vae.net, self.max_side)
+                # contiguous, as the latent sent back later will be: the same memory layout takes the same
+                # kernels, so decoding the returned latent reproduces this reconstruction bit for bit
+                mean = spatial.encode(vae.net, to_tensor(fitted, self.device), _pass(tiles, "encoding")).contiguous()
+            else:
+                fitted = _fitted(image, vae.resolution, fit)
+                mean, _ = vae.net.encode(to_tensor(fitted, self.device))
+            out = None
+            if reconstruct:
+                out = spatial.decode(vae.net, mean, _pass(tiles, "decoding")) if vae.spatial else vae.net.decode(mean)
         if not (torch.isfinite(mean).all() and (out is None or torch.isfinite(out).all())):
             raise FloatingPointError("the VAE produced NaN/inf values for this image")
         latent = mean[0] if vae.spatial else mean.flatten()
@@ -150,11 +165,12 @@ class Runtime:
         """Any-size RGB array -> latent (D,), without the reconstruction's decode. A spatial VAE
         gives the image's mean latent pixel (C,): the space its directions live in."""
         vae = self.model("vae")
-        if vae.spatial:
-            fitted = spatial.fit_own(image, vae.net, self.max_side)
-            mean = spatial.encode(vae.net, to_tensor(fitted, self.device)).mean(dim=(2, 3))
-        else:
-            mean, _ = vae.net.encode(to_tensor(_fitted(image, vae.resolution, fit), self.device))
+        with checked_layers(vae.net, self._stop):
+            if vae.spatial:
+                fitted = spatial.fit_own(image, vae.net, self.max_side)
+                mean = spatial.encode(vae.net, to_tensor(fitted, self.device)).mean(dim=(2, 3))
+            else:
+                mean, _ = vae.net.encode(to_tensor(_fitted(image, vae.resolution, fit), self.device))
         if not torch.isfinite(mean).all():
             raise FloatingPointError("the VAE produced NaN/inf values for this image")
         return mean.flatten().float().cpu().numpy()
@@ -179,10 +195,11 @@ class Runtime:
     def decode(self, kind: str, latent: np.ndarray, tiles: TileProgress | None = None) -> np.ndarray:
         model = self.model(kind)
         z = self._latent_tensor(model, latent)
-        if kind == "gan":
-            out = model.net.synthesize(z)
-        else:
-            out = spatial.decode(model.net, z, _pass(tiles, "decoding")) if model.spatial else model.net.decode(z)
+        with checked_layers(model.net, self._stop):
+            if kind == "gan":
+                out = model.net.synthesize(z)
+            else:
+                out = spatial.decode(model.net, z, _pass(tiles, "decoding")) if model.spatial else model.net.decode(z)
         self.decode_count += 1
         if not torch.isfinite(out).all():
             raise FloatingPointError(f"the {kind.upper()} produced NaN/inf pixels for this latent")

@@ -23,6 +23,7 @@ from ..image_files import with_pictures_step
 from ..imaging import ImageLoadError, open_image, open_read
 from ..models.device import available_devices, gui_friendly_threads
 from ..models.foreign import SD_SCALES, NeedsScale
+from ..models.layer_checks import StopCheck
 from ..models.weights import ModelFileError
 from ..animation_files import Written, write_animation
 from ..weights_file import held_digest_or_none
@@ -33,7 +34,7 @@ from .encode_inputs import pixels_of, thumbnail
 from .queue import Cancelled, RequestQueue
 from .ran_out import (DeviceFull, OutOfMemoryIn, free_cache, none_encoded, not_encoded, out_of_memory,
                       out_of_memory_said, ran_out_on_gpu, why_not_done)
-from .runtime import LatentMismatch, Runtime, TileProgress
+from .runtime import LatentMismatch, Runtime
 
 USER_ERRORS = (ImageLoadError, ModelFileError, ValueError, FloatingPointError, RuntimeError, OSError)
 # the model's errors for one file of several, which the others need not share (out of memory, NaN): the file is said
@@ -80,7 +81,8 @@ class Worker(QObject):
             self.started.emit(request.seq)
         ended_well = False
         try:
-            self._handle(request)
+            with self.runtime.stoppable(self._stop_check(request.seq)):  # a cancel stops even one long pass
+                self._handle(request)
             ended_well = True
         except Cancelled:
             self._fail(rq.Failed(request.seq, type(request).__name__, "cancelled", cancelled=True))
@@ -121,7 +123,7 @@ class Worker(QObject):
             self.decodes += 1
             t0 = time.perf_counter()
             try:
-                image = rt.render(r.kind, r.latent, r.mask, r.base, r.tag, self._stop_at_tiles(r.seq))
+                image = rt.render(r.kind, r.latent, r.mask, r.base, r.tag)
             except LatentMismatch:
                 if r.seq < self._loaded_at.get(r.kind, -1):  # asked before a switch to a model of another latent
                     return  # shape, whose load ran first: the views ask again ("does not fit the VAE" came unasked)
@@ -233,8 +235,8 @@ class Worker(QObject):
         """note: what opening the file said (an animation's first frame), said with the scaling down, if any; size:
         the picture's (width, height) in its file, which the scaling down names (it was read reduced)."""
         t0 = time.perf_counter()
-        original, latent, recon = self.runtime.encode(image, fit, self._stop_at_tiles(seq))
-        self.queue.check(seq)  # cancelled within one tile (a 512-px photo in an SD VAE on a CPU): it does not open
+        original, latent, recon = self.runtime.encode(image, fit)
+        self.queue.check(seq)  # cancelled during its last layer: it does not open
         spatial_vae = latent.ndim == 3  # a ConvVAE fits every photo into its square: nothing to say
         shape = np.shape(image) if size is None else size[::-1]
         shrunk = spatial_vae and spatial.shrunk_note(name, shape, original.shape, self.runtime.max_side)
@@ -247,10 +249,9 @@ class Worker(QObject):
         shape is said as the file's."""
         t0 = time.perf_counter()
         try:
-            stop = self._stop_at_tiles(r.seq)
-            image = self.runtime.render(r.kind, r.latent, r.mask, r.base, -r.seq, stop)  # its own base cache slot
+            image = self.runtime.render(r.kind, r.latent, r.mask, r.base, -r.seq)  # its own slot in the base cache
             unedited = r.base is not None and not np.array_equal(r.base, r.latent)
-            original = self.runtime.decode(r.kind, r.base, stop) if unedited else image
+            original = self.runtime.decode(r.kind, r.base) if unedited else image
         except LatentMismatch as e:
             raise LatentMismatch(f"{r.name} was not opened: {e}") from None
         except FILE_ERRORS as e:  # named: of several files opened at once, "out of memory on cpu" said not which
@@ -364,13 +365,13 @@ class Worker(QObject):
                 self.result.emit(rq.Inverted(r.seq, r.tag, step.step, step.steps, step.w, step.image,
                                              step.loss, step.final, original))
 
-    def _stop_at_tiles(self, seq: int) -> TileProgress:
-        """A spatial VAE's tiles callback that ends request seq at its next tile once it is cancelled or the app
-        closes: a big photo's encode or decode ran to its end (minutes on a CPU), a Cancel ignored and a quit waiting
-        for it. A flag read, no lock: a slider's decode of a big photo asks it at every tile."""
+    def _stop_check(self, seq: int) -> StopCheck:
+        """What ends request seq at the next layer of its network once it is cancelled or the app closes (Runtime.
+        stoppable): a big photo's encode or decode ran to its end (minutes on a CPU), a Cancel ignored and a quit
+        waiting for it. A flag read, no lock: a slider's decode asks it before every layer."""
         stopping = self.queue.stopping
 
-        def stop_if_asked(_doing: str, _done: int, _total: int) -> None:
+        def stop_if_asked() -> None:
             if stopping(seq):
                 raise Cancelled()
         return stop_if_asked

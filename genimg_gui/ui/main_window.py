@@ -40,9 +40,9 @@ from .train_dialog import TrainDialog
 from .window_geometry import FIRST_SIZE, PANEL_MIN, PanelShare, bring_up, fit_to_screen
 from .window_menus import WindowMenus
 
-# how long closing waits for the worker to stop: an idle one, or one between two tiles of a big photo, ends in
-# milliseconds; one inside a single long pass of a network is left to app.main, and the window closes meanwhile (it
-# froze 10 s, then the process aborted)
+# how long closing waits for the worker to stop: an idle one, or one in an encode or decode (it stops at the next
+# layer), ends in milliseconds; one inside a single long step no check reaches is left to app.main, and the window
+# closes meanwhile (it froze 10 s, then the process aborted)
 CLOSE_WAIT_MS = 500
 
 
