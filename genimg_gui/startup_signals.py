@@ -18,7 +18,8 @@ from typing import Callable
 # the signals a run stops on once it has saved its checkpoint and model (train/stopping.py; no SIGHUP on Windows):
 # Ctrl+C, kill (systemd, Slurm's time limit, torchrun tearing down, the Train… dialog's Stop), a closed terminal
 SAVING_STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM, *((signal.SIGHUP,) if hasattr(signal, "SIGHUP") else ()))
-BEFORE_IT_BEGAN = "before it began: nothing written"  # the end of the line a stop before the command says
+# the end of the line a stop before the command says; the Train… dialog reads it so (ui/train_run.py)
+BEFORE_IT_BEGAN = "before it began: nothing written"
 
 Handlers = dict[int, Callable | int | None]  # signal.signal's handlers (or SIG_DFL), by signal
 

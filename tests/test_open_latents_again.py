@@ -1,7 +1,7 @@
 """A latent file opened again while the item it gave is open is shown, not opened as "x (2)", as a picture is
 (already_open): also at a start that restores a kept session holding it and is given it on the command line (a
 file manager's "Open with"), which grew a copy each start. A latent file that cannot be opened leaves File → Open
-recent, as a damaged picture does; it stayed there."""
+recent, as a damaged picture does; it stayed there. Its Compare panes are named for what they show: no "Original"."""
 from __future__ import annotations
 
 import json
@@ -14,6 +14,7 @@ from conftest import UI_TIMEOUT
 from genimg_gui import catalog, cli
 from genimg_gui import session as sess
 from genimg_gui.engine.engine import Engine
+from genimg_gui.ui.canvas import CompareMode
 from genimg_gui.ui.main_window import MainWindow
 from genimg_gui.ui.settings import Settings
 
@@ -152,3 +153,24 @@ def test_latent_files_that_cannot_be_opened_leave_open_recent(qtbot, window, tmp
         qtbot.waitUntil(lambda: name in window.last_error, timeout=UI_TIMEOUT)
     qtbot.waitUntil(lambda: not window.opener.latents.drawing, timeout=UI_TIMEOUT)
     assert {str(tmp_path / "bare.npz"), str(tmp_path / "lost.npz")} <= set(recent())
+
+
+def test_a_vae_latent_file_opened_again_names_its_left_pane_as_decoded_not_original(qtbot, window, image_files,
+                                                                                   tmp_path):
+    """x.npz (a picture's PC1 moved, exported, closed) opened again read "Original" over its left pane, which is the
+    VAE's drawing of the file's unedited latent (its History's "Opened"), no photo; the photo's item still reads so."""
+    doc, canvas = window.document, window.canvas
+    canvas.set_mode(CompareMode.SIDE_BY_SIDE)
+    source, = open_images(qtbot, window, image_files[:1])
+    edited_export(qtbot, window, tmp_path / "x.npz")
+    assert (canvas.pane_label("original"), canvas.pane_label("edited")) == ("Original", "Edited (decoded)")
+    window.close_action.trigger()  # File → Close image
+    assert source.id not in doc.items
+    item = opened(qtbot, window, tmp_path / "x.npz")
+    assert doc.current is item and item.kind == "vae"
+    assert (canvas.pane_label("original"), canvas.pane_label("edited")) == ("Opened (decoded)", "Edited (decoded)")
+    photo, = open_images(qtbot, window, image_files[1:2])
+    assert doc.current is photo
+    assert (canvas.pane_label("original"), canvas.pane_label("edited")) == ("Original", "Edited (decoded)")
+    doc.select(item.id)
+    assert canvas.pane_label("original") == "Opened (decoded)"

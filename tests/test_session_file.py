@@ -216,3 +216,20 @@ def test_a_damaged_session_says_what_is_wrong_without_exception_names(tmp_path):
         sess.load_session(path)
     assert str(e.value).endswith("cannot be read (its data is garbled)")
     assert not re.search(r"[A-Z]\w*Error\b|'items'", str(e.value)), e.value
+
+
+# what an item holds only while this run of the app is open (ids, worker bookkeeping, thumbnails), or that a session
+# keeps elsewhere: directions_of as the session's model identities, exported_node as SessionItem.exported, source
+# (the pixels as opened) as the file it came from, read again
+RUN_ONLY = {"id", "shown_seq", "requested", "requested_seq", "thumbs", "stale_below", "running_w", "directions_of",
+            "exported_node", "source"}
+
+
+def test_every_field_of_an_item_is_kept_by_a_session_or_held_for_this_run_only():
+    """Item.meta was a dict nothing wrote or read, and that a session would have dropped: a field must be saved
+    (SessionItem) or named as this run's alone, so one added to hold what the user made is not lost on a restart."""
+    from dataclasses import fields
+    from genimg_gui.ui.item import Item
+    saved = {f.name for f in fields(sess.SessionItem)}
+    assert {f.name for f in fields(Item)} - saved - RUN_ONLY == set()
+    assert RUN_ONLY.isdisjoint(saved)

@@ -1,6 +1,6 @@
 """`genimg train`'s data folder: files that are no images are skipped and named, a folder with none usable is
 refused, model folders inside it are no training data, --mirror adds each training image's mirror, and fewer images
-than --batch-size make a smaller batch, which the images/s, the card and `genimg info` count."""
+than --batch-size make a smaller batch, which the images/s, the card, `genimg info` and a GAN's EMA count."""
 from __future__ import annotations
 
 import pytest
@@ -14,6 +14,7 @@ from genimg_gui.models.tensors import as_pixels
 from genimg_gui.train import TrainError, loop
 from genimg_gui.train.data import FolderData, batch_used, load_folder, recorded_split, with_mirrors
 from genimg_gui.train.distributed import World
+from genimg_gui.train.gan_recipe import default_ema
 from genimg_gui.train.vae_recipe import VAERecipe
 
 from train_helpers import TINY, make_shapes, strict_json, train
@@ -183,6 +184,18 @@ def test_fewer_images_than_the_batch_size_are_counted_as_the_batch_each_step_tra
     assert (training["batch_size"], training["options"]["batch_size"]) == (6, 32)  # a --resume compares the 32
     assert main(["info", str(out)]) == 0
     assert "3 steps of 6 images (--batch-size 32 was more than the training images), " in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("images, mirror", [(6, []), (3, ["--mirror"])])
+def test_a_gan_s_ema_decays_by_the_images_a_step_trains_on(images, mirror, tmp_path):
+    """6 images (or 3 and their mirrors) at --batch-size 32: the generator EMA decayed 0.999 a step, as at 32 images
+    a step, so it averaged over ~5 times fewer images than default_ema promises."""
+    data, out = make_shapes(tmp_path / "few", images), tmp_path / "gsix"
+    assert main(["train", "gan", str(data), "-o", str(out), "--steps", "1", "--batch-size", "32", "--holdout", "0",
+                 "--resolution", "32", "--threads", "1", *mirror, *TINY["gan"]]) == 0
+    card = strict_json(out / "card.json")
+    assert card["training"]["batch_size"] == 6
+    assert card["objective"]["ema"] == pytest.approx(default_ema(6)) == pytest.approx(0.999 ** (6 / 32))
 
 
 def test_a_batch_the_images_cap_gives_every_process_an_equal_share():

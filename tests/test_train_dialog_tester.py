@@ -2,6 +2,8 @@
 stopped before its first step reached, a signal's name for the Stop button, ... (see each test)."""
 import json
 
+import pytest
+
 from genimg_gui.ui.train_dialog import TrainDialog
 from test_train_dialog import answer, dialog_for, shapes  # noqa: F401 (shapes: a fixture)
 from test_train_dialog_state import ending_with
@@ -22,13 +24,22 @@ def earlier_vae(out, steps: int = 116):
     return out
 
 
-def stop_before_the_first_step(qtbot, dialog: TrainDialog) -> list:
-    """Start, then Stop as the images load; the message log's lines."""
+# genimg in its first fraction of a second: the handler cli.py sets before its imports, which take a while
+BEFORE_IT_BEGINS = ("import sys, time\n"
+                    "from genimg_gui.startup_signals import stops_end_at_once\n"
+                    "stops_end_at_once()\n"
+                    "print('genimg loads its modules', file=sys.stderr, flush=True)\n"
+                    "time.sleep(60)\n")
+
+
+def stop_before_the_first_step(qtbot, dialog: TrainDialog, run: str = STOPPED_EARLY,
+                               said: str = "loading the images") -> list:
+    """Start, then Stop once the run has said `said` (as the images load); the message log's lines."""
     events = []
     dialog.run_event.connect(lambda text, _failed: events.append(text))
-    ending_with(dialog, STOPPED_EARLY)
+    ending_with(dialog, run)
     dialog.start()
-    qtbot.waitUntil(lambda: "loading the images" in dialog.watch.log.toPlainText(), timeout=60_000)
+    qtbot.waitUntil(lambda: said in dialog.watch.log.toPlainText().splitlines(), timeout=60_000)
     with qtbot.waitSignal(dialog.process.finished, timeout=60_000):
         dialog.stop()
     return events
@@ -51,6 +62,30 @@ def test_start_over_stopped_before_the_first_step_says_nothing_was_written_not_t
     assert events[-1] == (f"Training stopped before the first step: nothing written to {out}; it still holds the "
                           "earlier run (116 steps), as it was: Start asks again whether to continue it or start over")
     assert not dialog.load_button.isEnabled()
+
+
+@pytest.mark.parametrize("choice", ["--overwrite", "--resume"])
+def test_a_run_stopped_before_genimg_began_says_nothing_was_written_not_the_old_runs_step(qtbot, shapes, tmp_path,
+                                                                                         choice):
+    """Start over (or Continue) into a folder holding a 116-step run, then Stop within genimg's first fraction of a
+    second: its line "genimg: stopped by SIGTERM before it began: nothing written" went unread, so the bar said
+    "stopped at step 116", the log "■ stopped at step 116: the model so far is written …" and Load offered the old
+    model, as though this run had written it."""
+    out = earlier_vae(tmp_path / "vae")
+    dialog = dialog_for(qtbot, shapes, out, minutes=1)
+    answer(dialog, choice)
+    trained = []
+    dialog.model_trained.connect(trained.append)
+    events = stop_before_the_first_step(qtbot, dialog, BEFORE_IT_BEGINS, "genimg loads its modules")
+    assert dialog.process.exitCode() == 143
+    log = dialog.watch.log.toPlainText()
+    assert dialog.watch.progress.format() == "stopped before the first step"
+    assert "\ngenimg: stopped before it began: nothing written\n" in log and "SIGTERM" not in log
+    assert "step 116:" not in log and "model so far is written" not in log
+    assert log.endswith(f"■ {out} still holds the earlier run (116 steps), as it was: Start asks again whether to "
+                        "continue it or start over")
+    assert events[-1].startswith(f"Training stopped before the first step: nothing written to {out}; ")
+    assert not dialog.load_button.isEnabled() and trained == []
 
 
 def test_start_over_stopped_after_it_cleared_the_folder_says_so(qtbot, shapes, tmp_path):

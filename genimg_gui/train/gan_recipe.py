@@ -64,7 +64,8 @@ def set_w_avg(g: MappedGenerator, n: int = 10_000) -> torch.Tensor:
 def default_ema(batch_size: int) -> float:
     """The generator EMA's decay a step: 0.999 at batch 32, and the same decay per image at any other batch
     (StyleGAN's ema_kimg), so the EMA always averages over the last ~22,000 images; 0.999 a step at batch 256
-    would average over ~177,000 and trail a short run far behind."""
+    would average over ~177,000 and trail a short run far behind. batch_size: the images a step trains on, which
+    the training loop gives as opts.batch_size (data.batch_used: 6 on 6 images at --batch-size 32)."""
     return 0.999 ** (batch_size / 32)
 
 

@@ -148,7 +148,13 @@ def train(opts: TrainOptions, make_recipe: Callable[[TrainOptions, torch.device]
     if data.classes:
         counts = torch.bincount(data.labels[train_idx], minlength=len(data.classes)).tolist()
         opts = replace(opts, extra={**opts.extra, "classes": list(data.classes), "class_counts": counts})
-    recipe = make_recipe(opts, device)  # before the held-out line, which says whether it measures anything
+    pixels, labels_of = data.images, data.labels
+    if opts.mirror:
+        pixels, labels_of, train_idx = with_mirrors(data, train_idx)
+    batch_size = batch_used(len(train_idx), opts.batch_size, world.size)  # a step's images, all processes together
+    # the recipe is given the batch a step trains on (a GAN's EMA decays per image: gan_recipe.default_ema);
+    # before the held-out line, which says whether it measures anything
+    recipe = make_recipe(replace(opts, batch_size=batch_size), device)
     unmeasured = recipe.unmeasured(len(held_idx)) if len(held_idx) else ""
     for line in held_out_lines(len(data), len(held_idx), opts.holdout, opts.holdout_typed, unmeasured,
                                opts.keep_best):
@@ -158,11 +164,8 @@ def train(opts: TrainOptions, make_recipe: Callable[[TrainOptions, torch.device]
             + (f" ({counted(unmatched, 'row')} of the labels file named no usable image)"
                if unmatched else ""))
     held_out = as_pixels(data.images[held_idx].permute(0, 3, 1, 2))
-    pixels, labels_of = data.images, data.labels
     if opts.mirror:
-        pixels, labels_of, train_idx = with_mirrors(data, train_idx)
         log(f"mirror: {len(train_idx) // 2} training images and their left-right mirrors, {len(train_idx)} in all")
-    batch_size = batch_used(len(train_idx), opts.batch_size, world.size)  # a step's images, all processes together
     if batch_size < opts.batch_size:
         log(describe_capped_batch(batch_size, opts.batch_size, len(train_idx), world.size))
     images = pixels.permute(0, 3, 1, 2).contiguous()  # (N, 3, R, R) uint8

@@ -16,6 +16,9 @@ from .step_elide import elide_step_name
 OPENED_LABELS = ("Original", "Edited (decoded)")
 GENERATED_LABELS = ("Generated", "Edited")
 SENT_LABELS = ("GAN sample", "Edited (decoded)")  # a sample sent to the VAE: it was never an "Original"
+# a VAE latent file opened: its left pane is the VAE's drawing of the file's unedited latent, its History's
+# "Opened" step, not a photo
+LATENT_FILE_LABELS = ("Opened (decoded)", "Edited (decoded)")
 LABEL_PAD = 8     # px: a caption's band is its text's width and this (4 each side)
 LABEL_MARGIN = 4  # px a caption's band keeps from its pane's slot's right edge
 # under a caption over the picture: over white #4b4b4b, the caption reading 6.4:1 on it (at alpha 150, 4.1:1, short
@@ -36,7 +39,8 @@ class CanvasCaptions:
         self.update()
 
     def set_default_labels(self, labels: tuple[str, str]) -> None:
-        """The panes' names when set_labels gives none: OPENED_LABELS, GENERATED_LABELS or SENT_LABELS."""
+        """The panes' names when set_labels gives none: OPENED_LABELS, GENERATED_LABELS, SENT_LABELS or
+        LATENT_FILE_LABELS."""
         self.default_labels = labels
         self.update()
 

@@ -12,12 +12,13 @@ from ..edit import EditState, edited_latent
 from ..seed_draws import Drawn
 from ..engine import requests as rq
 from .canvas import Canvas
-from .canvas_captions import GENERATED_LABELS, OPENED_LABELS, SENT_LABELS
+from .canvas_captions import GENERATED_LABELS, LATENT_FILE_LABELS, OPENED_LABELS, SENT_LABELS
 from .carry_over import class_name
 from .document import Document
 from .item import Item
 from .gan_panel import ANY_CLASS, DRAW_BUTTONS
 from .history_panel import HistoryPanel
+from .latent_files import picture_file
 from .model_panel import told_apart
 from .qimage import to_qimage
 from .slider_parts import RESET_ONE, reset_text
@@ -211,10 +212,11 @@ class HistoryController(QObject):
 
     def _name_panes(self, item: Item | None) -> None:
         """The compare view's captions when no A/B is shown: a sample the GAN drew, or one sent to the VAE, was
-        never an "Original"; nor was a GAN's latent file opened (an inversion exported, then opened again): its left
-        pane is the GAN's drawing of the file's latent, as a sample's is, no photo (an inversion's own is)."""
-        drawn = item is not None and (item.generated or item.kind == "gan" and item.file is not None)
-        self.canvas.set_default_labels(GENERATED_LABELS if drawn else
+        never an "Original"; nor was a latent file opened (an export opened again): its left pane is its model's
+        drawing of the file's latent, no photo (an inversion's own is), a GAN's read as a sample's."""
+        from_latent = item is not None and item.file is not None and picture_file(item) is None
+        drawn = item is not None and (item.generated or from_latent and item.kind == "gan")
+        self.canvas.set_default_labels(GENERATED_LABELS if drawn else LATENT_FILE_LABELS if from_latent else
                                        SENT_LABELS if item and item.sent_from is not None else OPENED_LABELS)
 
     def _on_image(self, item: Item) -> None:

@@ -28,7 +28,6 @@ class Item:
     gan_class: int | None = None  # a conditional GAN's class; None: the one the seed draws
     draw: str = seed_draws.OWN    # how the seed was drawn: its own z, skipping mixtures or refined (seed_draws.py)
     asked_draw: str | None = None  # the draw last asked for: `draw` unless the GAN could not draw so
-    meta: dict = field(default_factory=dict)
     requested: EditState | None = None  # the state last sent to the worker
     requested_seq: int = 0
     # the history node exported last (closing warns about edits since; None: never exported): the node, not its state,

@@ -12,11 +12,12 @@ from PySide6.QtCore import QProcess
 
 from ..earlier_run import earlier_run, saved_card, saved_then_stopped
 from .train_question import left_behind
-from .train_run import grid_caption
+from .train_run import NOTHING_ENDINGS, grid_caption
 
 # the run's line as Stop's signal makes it (train/loop.py), which the dialog says in the words of its button
 STOPPED_BY_SIGNAL = re.compile(r"interrupted by SIG\w+ at step ([\d,]+)")
-NOTHING_BY_SIGNAL = re.compile(r"^stopped by SIG\w+ (?=before the first step)")
+# and its line when Stop came before the first step, or before genimg began ("genimg: stopped by SIGTERM before …")
+NOTHING_BY_SIGNAL = re.compile(rf"^((?:genimg: )?stopped) by SIG\w+ (?=(?:{NOTHING_ENDINGS})$)")
 
 
 def stop_run(dialog, by: str) -> None:
@@ -39,7 +40,7 @@ def stop_run(dialog, by: str) -> None:
 def said_as_stopped(line: str, by: str) -> str:
     """A line of a run that by (Stop and save, Close, a quit) stopped, in by's words, not the signal's."""
     line = STOPPED_BY_SIGNAL.sub(rf"stopped at step \1 ({by})", line)
-    return NOTHING_BY_SIGNAL.sub("stopped ", line)
+    return NOTHING_BY_SIGNAL.sub(r"\1 ", line)
 
 
 def run_finished(dialog, code: int, status: QProcess.ExitStatus) -> None:

@@ -8,6 +8,7 @@ from pathlib import Path
 from .. import earlier_run
 from ..data_folder import model_folder_name
 from ..holdout import NO_HOLDOUT_ADVICE
+from ..startup_signals import BEFORE_IT_BEGAN
 
 FOLDERS = "folders"  # `genimg train --labels folders`: each image's sub-folder names its class
 LABEL_COLUMN = "label"  # `genimg train --label-column`'s default (train/command.py, which ui/ does not import)
@@ -19,8 +20,10 @@ SAMPLES = re.compile(r"sample grid at step (\d+): (.+)$")
 # said as a held-out evaluation starts (train/evaluations.py), which can take a minute with no other line
 MEASURING = re.compile(r"^measuring held-out figures at step (\d+)")
 PROGRESS_STEPS = 1000  # the bar's resolution: a share of the run, not its step count (see share_done)
-# a run's last line when a stop came before its first step (train/stopping.py nothing_written)
-NOTHING_WRITTEN = re.compile(re.escape(earlier_run.NOTHING_WRITTEN) + "$")
+# the end of a run's last line when a stop came before its first step (train/stopping.py nothing_written), or in
+# genimg's first fraction of a second, before the command began (startup_signals.py): either way nothing is written
+NOTHING_ENDINGS = "|".join(re.escape(end) for end in (earlier_run.NOTHING_WRITTEN, BEFORE_IT_BEGAN))
+NOTHING_WRITTEN = re.compile(f"(?:{NOTHING_ENDINGS})$")
 # "into the run": a log from before runs said their training time in all (a resumed one's too) so
 HELD_OUT = re.compile(r"held-out at step (\d+) \(([\d.]+ (?:min|h)) (?:of training in all|into the run); took [^)]*\): "
                       r"(.+)$")
