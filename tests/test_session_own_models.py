@@ -17,7 +17,7 @@ from genimg_gui import session as sess
 from genimg_gui.catalog import read_entry
 from genimg_gui.edit import edited_latent
 from genimg_gui.engine.runtime import Runtime
-from genimg_gui.engine.worker import _thumbnail
+from genimg_gui.engine.encode_inputs import thumbnail
 from genimg_gui.ui.main_window import MainWindow
 from genimg_gui.ui.settings import Settings
 from test_open_latents import other_vae
@@ -145,12 +145,12 @@ def test_history_thumbnails_asked_while_a_sessions_vae_loads_are_drawn_in_it(qtb
     reference = Runtime("cpu")
     reference.load(str(own), lambda *_: None)
     directions = reference.model("vae").directions
-    drawn = {node.id: _thumbnail(reference.render_thumbnail("vae", edited_latent(node.state, directions), None, None,
+    drawn = {node.id: thumbnail(reference.render_thumbnail("vae", edited_latent(node.state, directions), None, None,
                                                             0, 48), 48).astype(int)
              for node in picture.history.nodes()}
 
     def at_48(image: np.ndarray) -> np.ndarray:  # the step on screen keeps its picture, as drawn, as its thumbnail
-        return (image if image.shape[0] == 48 else _thumbnail(image, 48)).astype(int)
+        return (image if image.shape[0] == 48 else thumbnail(image, 48)).astype(int)
     # a thumbnail is kept once drawn: the first drawn of each step is the one it keeps
     qtbot.waitUntil(lambda: picture.thumbs.keys() == drawn.keys() and all(
         np.abs(at_48(picture.thumbs[n]) - drawn[n]).max() <= 2 for n in drawn), timeout=UI_TIMEOUT)
