@@ -5,6 +5,8 @@ import argparse
 import os
 import sys
 
+from .startup_signals import flush_output
+
 # Refuse full unpickling anywhere torch.load is reached, even by a library.
 os.environ["TORCH_FORCE_WEIGHTS_ONLY_LOAD"] = "1"  # forced: an inherited "0" must not switch it off
 os.environ["HF_HUB_OFFLINE"] = "1"
@@ -91,8 +93,7 @@ def _exit_now(code: int) -> None:
     QThread.terminate could stop it inside torch holding a lock; waiting would keep a closed app running for minutes.
     The window saved the session and settings as it closed, and the step's result has no one left to take it: output
     flushed, the process ends here."""
-    sys.stdout.flush()
-    sys.stderr.flush()
+    flush_output()
     os._exit(code)
 
 

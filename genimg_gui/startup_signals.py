@@ -49,9 +49,19 @@ def stopped_before_it_began(signum: int, _frame) -> None:
     if first_process() and sys.stderr is not None:  # rank 0's line alone under torchrun, as the run's log
         with suppress(OSError, ValueError):  # a closed stderr: the exit code says it alone
             print(f"genimg: stopped{by} {BEFORE_IT_BEGAN}", file=sys.stderr, flush=True)
-    with suppress(OSError, ValueError, AttributeError):  # a closed or missing stdout has nothing to flush
-        sys.stdout.flush()
+    flush_output()
     os._exit(stopped_exit_code(signum))
+
+
+def flush_output() -> None:
+    """stdout and stderr flushed, before os._exit, which ends the process without Python's own flush. A stream that
+    is missing (None under Windows' pythonw, which runs genimg-gui, a gui-script), closed or on a full disk has
+    nothing to flush, and no reason to keep the process from ending: `genimg-gui` quit inside a long pass raised
+    AttributeError there, and Python, ending on it, destroyed the running worker thread (Qt aborted, exit 134)."""
+    for stream in (sys.stdout, sys.stderr):
+        if stream is not None:
+            with suppress(OSError, ValueError):  # ValueError: a stream closed by Python itself
+                stream.flush()
 
 
 def stops_end_at_once() -> Handlers:

@@ -13,6 +13,7 @@ from collections import Counter
 from contextlib import contextmanager
 
 import numpy as np
+import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication, QImage
 from torch.nn.modules.module import register_module_forward_pre_hook
@@ -153,7 +154,7 @@ def test_shutdown_stops_a_slider_decode_and_an_open_at_their_next_tile(qtbot, tm
 
 
 QUIT_INSIDE_A_PASS = r"""
-import sys, threading, time
+import os, sys, threading, time
 from PySide6.QtCore import QTimer
 from genimg_gui.engine.runtime import Runtime
 from genimg_gui.ui.main_window import MainWindow
@@ -174,7 +175,7 @@ def show(window):
     def close_once_inside():
         if inside.is_set():
             timer.stop()
-            print("closing", flush=True)
+            os.write(1, b"closing\n")  # the file descriptor: there may be no sys.stdout
             window.close()
     timer.timeout.connect(close_once_inside)
     timer.start(20)
@@ -182,17 +183,22 @@ def show(window):
 
 Runtime.decode, MainWindow.show = one_long_pass, show
 from genimg_gui.app import main
+if sys.argv.pop(1) == "no-streams":
+    sys.stdout = sys.stderr = None  # as under Windows' pythonw, which runs genimg-gui (a gui-script)
 code = main(sys.argv[1:])
 print("main returned", code, flush=True)
 sys.exit(code)
 """
 
 
-def test_quitting_inside_one_long_pass_closes_and_exits_cleanly(model_dir):
+@pytest.mark.parametrize("streams", ["console", "no-streams"])
+def test_quitting_inside_one_long_pass_closes_and_exits_cleanly(model_dir, streams):
     """genimg-gui closed while its worker is inside one network pass that nothing can stop midway: the window froze
     10 s, then Qt aborted (exit 134, "QThread: Destroyed while thread 'genimg-worker' is still running"). Now the
-    window closes, the process waits a moment out of sight, and ends with exit code 0 while the pass still runs."""
-    args = ["--vae", str(model_dir / "tiny-vae"), "--gan", str(model_dir / "tiny-gan")]
+    window closes, the process waits a moment out of sight, and ends with exit code 0 while the pass still runs.
+    Under Windows' pythonw (no-streams: sys.stdout and sys.stderr are None) flushing them before the end raised
+    AttributeError, and Qt aborted as before."""
+    args = [streams, "--vae", str(model_dir / "tiny-vae"), "--gan", str(model_dir / "tiny-gan")]
     done = subprocess.run([sys.executable, "-c", QUIT_INSIDE_A_PASS, *args], capture_output=True, text=True,
                           timeout=100)  # well within the pass's 120 s: the process did not wait for it
     assert done.returncode == 0, done.stderr

@@ -5,10 +5,13 @@ ran out of memory was forgotten, the retry's latents dropped: no direction came,
 CPU. The worker is made to believe it runs on a full GPU, as in test_inversion_ui and test_morph_export."""
 from __future__ import annotations
 
+import numpy as np
 import torch
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QGuiApplication, QImage
 
 from conftest import UI_TIMEOUT
+from genimg_gui.engine import requests as rq
 from genimg_gui.engine.runtime import Runtime
 from genimg_gui.ui.failed_requests import DONE_ON_CPU
 from genimg_gui.ui.directions_dialog import DirectionsDialog
@@ -247,3 +250,46 @@ def test_a_side_sent_again_whose_other_side_is_too_old_says_nothing_of_the_cpu(q
     assert not any(DONE_ON_CPU in text or text == "Cancelled" for text in said), said
     assert not jobs and not doc.failures.retries and not doc.failures.on_cpu and to_side not in doc.jobs
     assert sent[0] not in doc.jobs and not window.status.retry.isVisible()
+
+
+def pasted(window, seed: int) -> int:
+    """A big picture pasted (Edit → Paste, as Ctrl+V): the seq of its encode, whose request holds its 12 MB of
+    pixels."""
+    pixels = np.ascontiguousarray(np.random.default_rng(seed).integers(0, 255, (2000, 2000, 3), dtype=np.uint8))
+    QGuiApplication.clipboard().setImage(QImage(pixels.data, 2000, 2000, 3 * 2000, QImage.Format.Format_RGB888).copy())
+    sent: list[int] = []
+
+    def take(request: rq.Request) -> None:
+        if isinstance(request, rq.EncodeImage):
+            sent.append(request.seq)
+    window.document.engine.submitted.connect(take)
+    window.opener.paste()
+    window.document.engine.submitted.disconnect(take)
+    QGuiApplication.clipboard().clear()
+    return sent[0]
+
+
+def test_a_paste_encoded_again_on_the_cpu_is_let_go_once_it_ended(qtbot, window, monkeypatch):
+    """The engine kept the paste that ran out of GPU memory, its pixels with it, after Retry on CPU had sent it again
+    and it had opened: until OUT_OF_MEMORY_KEPT more requests ran out, which none does on the CPU."""
+    on_a_full_gpu(window, monkeypatch, "encode")
+    engine, items = window.document.engine, len(window.document.items)
+    first: list[int] = []
+
+    def ask() -> int:
+        first.append(pasted(window, 0))
+        return first[0]
+    said = retried(qtbot, window, ask)
+    assert said == f"The encoding of “pasted image” was {DONE_ON_CPU}" and len(window.document.items) == items + 1
+    assert engine.request(first[0]) is None
+
+
+def test_a_paste_whose_retry_is_no_longer_offered_is_let_go(qtbot, window, monkeypatch):
+    """Two pastes run out of GPU memory: the bar offers the second's retry alone, and the first's can no longer be
+    sent (retry_withdrawn). The engine kept the first's pixels all the same."""
+    on_a_full_gpu(window, monkeypatch, "encode")
+    engine = window.document.engine
+    first = offered(qtbot, window, lambda: pasted(window, 0))
+    second = offered(qtbot, window, lambda: pasted(window, 1))
+    assert window.document.failures.offered == second and engine.request(second) is not None
+    assert engine.request(first) is None

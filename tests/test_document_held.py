@@ -40,6 +40,9 @@ class HeldEngine(QObject):
     def request(self, seq: int) -> rq.Request:
         return self.sent[seq - 1]
 
+    def forget(self, seq: int) -> None:
+        """As Engine.forget: a request no retry will send (what the test sent stays, for its answers)."""
+
     def answer(self, seq: int, latent: np.ndarray) -> None:
         r = self.sent[seq - 1]
         image = np.full((4, 4, 3), int(latent[0]) % 256, np.uint8)

@@ -41,13 +41,14 @@ class Engine(QObject):
         self._seq = itertools.count(1)
         self.queue = RequestQueue()
         # seq -> the request, while it may yet be retried: until it ends, unless it runs out of GPU memory (then among
-        # the last OUT_OF_MEMORY_KEPT). Until then the queue holds it too. The last 256 requests of any kind were kept:
-        # a slider dragged on a large photo held a latent a step, 256 MiB for good
+        # the last OUT_OF_MEMORY_KEPT, until it is sent again or its retry withdrawn: forget). Until then the queue
+        # holds it too. The last 256 requests of any kind were kept: a slider dragged on a large photo held a latent a
+        # step, 256 MiB for good
         self._recent: dict[int, Request] = {}
         self._out_of_memory: deque[int] = deque()  # the seqs of those kept for having run out, the oldest first
         self.worker: Worker | None = None  # made on the worker thread as it starts (_start_worker)
         self.collector = GuiThreadCollector(self)  # before the thread starts: it must never collect Qt objects
-        self.done.connect(self._forget)  # ended well: nothing left to retry
+        self.done.connect(self.forget)  # ended well: nothing left to retry
         self.failed.connect(self._on_failed)
         self.thread = QThread()
         self.thread.setObjectName("genimg-worker")
@@ -79,7 +80,7 @@ class Engine(QObject):
         stamped = dataclasses.replace(request, seq=seq)
         self._recent[seq] = stamped
         if (replaced := self.queue.put(stamped)) is not None:  # a live one superseded before it ran: never answered
-            self._forget(replaced.seq)
+            self.forget(replaced.seq)
         self.submitted.emit(stamped)
         return seq
 
@@ -92,28 +93,38 @@ class Engine(QObject):
         self.failed.emit(failed)
 
     def resubmit(self, seq: int) -> int | None:
-        """Send a recent request again (a new sequence number); None if it is no longer remembered."""
+        """Send a recent request again (a new sequence number); None if it is no longer remembered. The old one is
+        forgotten: the new seq is kept in its place. The old one stayed until OUT_OF_MEMORY_KEPT more ran out of GPU
+        memory, which none does once the models run on the CPU: a big paste's pixels were held for the session."""
         request = self.request(seq)
-        return None if request is None else self.submit(request)
+        if request is None:
+            return None
+        new = self.submit(request)
+        self.forget(seq)
+        return new
 
     def request(self, seq: int) -> Request | None:
         """A request as it was submitted, while queued or running, or after it ran out of GPU memory (one of the last
         few to); None if it is no longer remembered."""
         return self._recent.get(seq)
 
-    def _forget(self, seq: int) -> None:
+    def forget(self, seq: int) -> None:
+        """seq will not be sent again (it ended, was sent again, or its Retry on CPU was withdrawn): what it holds
+        goes."""
         self._recent.pop(seq, None)
+        if seq in self._out_of_memory:
+            self._out_of_memory.remove(seq)
 
     def _on_failed(self, failed: Failed) -> None:
         """A request that failed for good is forgotten, unless it may fit on the CPU: kept for Retry on CPU."""
         if not failed.final:  # one file of several: the job goes on
             return
         if not failed.retry_on_cpu:
-            self._forget(failed.seq)
+            self.forget(failed.seq)
             return
         self._out_of_memory.append(failed.seq)
         while len(self._out_of_memory) > OUT_OF_MEMORY_KEPT:
-            self._forget(self._out_of_memory.popleft())
+            self.forget(self._out_of_memory[0])
 
     def cancel(self, seq: int) -> None:
         """Cancel a request; one still queued is answered at once with a cancelled Failed."""

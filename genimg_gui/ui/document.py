@@ -96,6 +96,7 @@ class Document(HistorySteps, QObject):
         engine.failed.connect(self.failures.on_failed)
         engine.failed.connect(self.carry.answered)
         engine.done.connect(self.failures.on_done)
+        self.retry_withdrawn.connect(engine.forget)  # no Retry on CPU will send it: the engine lets go of it too
         engine.progress.connect(self._on_progress)
         engine.progress.connect(self.failures.on_progress)
 

@@ -4,7 +4,8 @@ any other: the picture `genimg decode` draws of it, its slider values back as a 
 sample's seed, ψ, class and draw back in the Generate tab. Read by export.read_latent, as `genimg decode` reads it:
 here up to READ_HERE bytes, so files opened together are judged together and in the order the user acted (a read on
 the worker waits behind the decode running: a model picked meanwhile came first); a larger one by the worker
-(ReadLatentFile: 10 s at read_latent's size limit), the files after it waiting. Drawn by the worker (DecodeLatentFile).
+(ReadLatentFile: 10 s at read_latent's size limit), the files after it waiting; once, also where it then waits
+for its model (unless it changes on disk meanwhile). Drawn by the worker (DecodeLatentFile).
 
 The model the file records is loaded first when another of its kind is loaded, as a kept session's models are
 (document_session.restore_session): the file holds that model's latent, and another model of the same latent
@@ -26,7 +27,7 @@ the CPU too) stays: nothing is wrong with it."""
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable
 
@@ -107,6 +108,9 @@ class LatentFiles:
         self.entries = entries
         self.forget = forget
         self.waiting: list[str] = []  # files waiting for the models loading (theirs among them)
+        # file waiting -> what was read of it, opened from there unless the file changed on disk meanwhile (_wait):
+        # a large one was read again on the worker as its model came, and a third time had a model been picked
+        self.read_before: dict[str, _Opening] = {}
         self.model_asked: dict[str, _Load] = {}  # file -> the model loaded for it: not loaded again
         self.drawing: dict[int, _Opening] = {}  # DecodeLatentFile seq -> the file it draws
         # DecodeLatentFile seq -> the file it drew when it ran out of GPU memory, drawn by its Retry on CPU: dropped,
@@ -140,7 +144,10 @@ class LatentFiles:
         if self._busy():  # a session due back may hold some of them: known as open once it is back
             self.waiting += paths
             return
-        for path in new_files(self.document, paths, None):  # those open already are shown instead
+        new = new_files(self.document, paths, None)
+        for shown in set(paths) - set(new):  # open already: shown instead
+            self.read_before.pop(shown, None)
+        for path in new:
             self._open(path)
         refused, self.refused = self.refused, {}
         for (kind, model, claim), names in refused.items():
@@ -182,6 +189,10 @@ class LatentFiles:
             self.waiting.append(path)
             return
         stamp = stamp_of(path)  # before reading: a file written meanwhile no longer matches it
+        read = self.read_before.pop(path, None)
+        if read is not None and stamp is not None and read.stamp == stamp:  # unchanged since it was read: not again
+            self._judge(read)
+            return
         if bytes_to_read(path) > READ_HERE:  # read on the worker: see the module's docstring
             self.files_read[doc.engine.submit(rq.ReadLatentFile(path))] = (path, stamp)
             return
@@ -196,10 +207,11 @@ class LatentFiles:
     def _on_file_read(self, r: object) -> None:
         """A file read by the worker: judged (once the models asked for meanwhile have come), then those after it."""
         if isinstance(r, rq.LatentFileRead) and (read := self.files_read.pop(r.seq, None)) is not None:
+            opening = _Opening(read[0], r.file, r.file.kind or "vae", read[1])
             if self.document.models_due():
-                self.waiting.insert(0, read[0])
+                self._wait(opening)
             else:
-                self._judge(_Opening(read[0], r.file, r.file.kind or "vae", read[1]))
+                self._judge(opening)
             self._open_waiting()
 
     def _judge(self, opening: _Opening) -> None:
@@ -228,7 +240,7 @@ class LatentFiles:
                            not_opened(path, recorded_name(f), kind, f.model_path, info,
                                       other_weights_said(f, there) if there is not None else "", asked))
         else:
-            self._load_for(path, recorded_name(f), kind, info, own)
+            self._load_for(opening, recorded_name(f), info, own)
 
     def _on_weights_read(self, r: object) -> None:
         """The file judged again, by the weights read (once the models asked for meanwhile have come, as a file
@@ -236,24 +248,33 @@ class LatentFiles:
         if isinstance(r, rq.WeightsDigest) and (opening := self.reading.pop(r.seq, None)) is not None:
             opening.digests[r.folder] = r.digest
             if self.document.models_due():
-                self.waiting.insert(0, opening.path)
+                self._wait(opening)
             else:
                 self._judge(opening)
             self._open_waiting()
 
-    def _load_for(self, path: str, model: str, kind: str, info: rq.ModelInfo | None, own: Path) -> None:
+    def _load_for(self, opening: _Opening, model: str, info: rq.ModelInfo | None, own: Path) -> None:
         """Load the model that made the file (own: its folder), the file waiting for it; unless another file of this
         open decided the model of its kind: switching would take that file along."""
+        path, kind = opening.path, opening.kind
         claim = self.claims.setdefault(self._key(path, kind), _Claim(path, model, True))
         if claim.path != path:
             self.refused.setdefault((kind, model, claim), []).append(Path(path).name)
             return
         doc = self.document
-        self.waiting.insert(0, path)  # before the files opened after it, waiting while its weights were read
+        self._wait(opening)  # before the files opened after it, waiting while its weights were read
         # an earlier open's file still being drawn follows it too
         pictures = any(i.kind == kind for i in (*doc.items.values(), *self.drawing.values()))
         doc.message.emit(switching_message(Path(path).name, model, kind, info, own, pictures))
         self.model_asked[path] = _Load(os.path.realpath(own), doc.load_model(str(own)))
+
+    def _wait(self, opening: _Opening) -> None:
+        """The file waits for the models asked for, before the files opened after it; what was read of it is kept for
+        then, with the stamp it was read at: a file changed on disk meanwhile is read again (_open). The digests of
+        the weights it is judged by are looked up again, as when it was read again: a model folder trained again
+        meanwhile holds other weights."""
+        self.waiting.insert(0, opening.path)
+        self.read_before[opening.path] = replace(opening, digests={})
 
     def _key(self, path: str, kind: str) -> tuple[int, str]:
         """The claims key of a file's kind in its open (opened_in)."""
