@@ -82,6 +82,9 @@ class FailedRequests:
             doc.carry.reencodes.pop(f.seq, None)  # that picture keeps the old VAE's latent until a retry
         if abandoned or instead is not None:  # said by its controller, or its sender, with what it did
             pass
+        elif f.cancelled and getattr(f, "retry_on_cpu", False):  # files of several that ran out before the cancel
+            doc.error.emit(f.message)
+            doc.message.emit("Cancelled")
         elif not f.cancelled:
             doc.error.emit(f.message)
         elif not told and not f.superseded:  # a superseded one: slow_draw says why
