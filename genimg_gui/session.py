@@ -72,6 +72,10 @@ class SessionItem:
     # (Item.bases_by_shape), so a switch back after a restart brings back an edit folded into a base there, such as a
     # deleted direction's share (none: none kept, or a session saved before they were)
     bases_by_shape: dict[tuple[int, ...], dict[int, np.ndarray]] = field(default_factory=dict)
+    # its latents are still those of the model the session's replaced: their carrying over was cancelled or failed
+    # (CarryOver.left_behind), and the restart carries them as it is drawn (saved as the session's, a cancelled
+    # encoding came back as the new VAE's garbled drawing of the old VAE's latent)
+    left_behind: bool = False
 
 
 @dataclass
@@ -131,7 +135,8 @@ def _item_json(item: SessionItem, arrays: _Arrays) -> dict:
             # a list, as a shape is no JSON key; steps that share a base store it once (arrays.key)
             "bases_by_shape": [{"shape": list(shape),
                                 "bases": {str(node): arrays.key(base) for node, base in kept.items()}}
-                               for shape, kept in item.bases_by_shape.items()]}
+                               for shape, kept in item.bases_by_shape.items()],
+            "left_behind": item.left_behind}
 
 
 def _drawn_json(d: seed_draws.Drawn, shown: np.ndarray, arrays: _Arrays) -> dict:
@@ -282,7 +287,8 @@ def load_session(path: Path | None = None) -> Session:
                              _exported(it, len(it["nodes"])), it.get("sent_from"),
                              {int(node): str(how) for node, how in it.get("made_by", {}).items()},  # older: none
                              stamp_from_json(it.get("file")), _fit(it), _source_size(it),
-                             _latent_by_model(it, arrays), _step_asked(it), _bases_by_shape(it, arrays))
+                             _latent_by_model(it, arrays), _step_asked(it), _bases_by_shape(it, arrays),
+                             bool(it.get("left_behind", False)))
                  for it in doc["items"]]
         # sessions saved before identities were kept have none: their values count the model loaded first
         return Session(items, int(doc.get("current", 0)), {str(k): str(v) for k, v in doc["models"].items()},

@@ -31,7 +31,8 @@ def document(first_retry: int = 100) -> SimpleNamespace:
     engine = SimpleNamespace(resubmit=lambda seq: next(seqs), request=lambda seq: None)
     samples = SimpleNamespace(pending={}, originals={}, drop=lambda seq: None)
     signals = ("retry_offered", "retry_withdrawn", "error", "message", "error_answered", "retried")
-    return SimpleNamespace(jobs={}, samples=samples, carry=SimpleNamespace(reencodes={}, remaps={}), items={},
+    carry = SimpleNamespace(reencodes={}, remaps={}, not_carried=lambda seq, why: None)  # no switch under way
+    return SimpleNamespace(jobs={}, samples=samples, carry=carry, items={},
                            engine=engine, open_waiting=lambda: None, set_device=lambda device: None,
                            cancel=lambda seq: None, **{name: Said() for name in signals})
 

@@ -6,6 +6,7 @@ out of memory is not damaged: it stays in File → Open recent (it had left it, 
 from __future__ import annotations
 
 import json
+import threading
 
 import numpy as np
 import torch
@@ -107,6 +108,38 @@ def test_files_that_ran_out_of_gpu_memory_are_named_and_retried_alone_on_the_cpu
     assert done.args[0] == f"The encoding of 2 images was {DONE_ON_CPU}"  # not the 3 opened already, again
     assert opened_names(window) == [f"pic{i}.png" for i in range(5)]
     assert not any("open already" in entry.text for entry in window.status.log.entries)
+
+
+def test_a_cancel_after_a_file_ran_out_of_gpu_memory_names_it_and_offers_it_on_the_cpu(qtbot, window, tmp_path,
+                                                                                       monkeypatch):
+    """pic1 runs out of GPU memory, pic2 is no picture, Cancel is clicked while pic3 is encoded: the status bar read
+    "Cancelled — ⚠ pic2.png is not an image …", pic1's failure said nowhere and no Retry on CPU offered for it. Now
+    pic1 is named with the cancel, and Retry on CPU opens it alone, not the files the cancel stopped."""
+    paths = greys(tmp_path)
+    (tmp_path / "pic2.png").write_bytes(b"not a png")
+    inside, go = threading.Event(), threading.Event()
+
+    def overfills(image, *rest) -> bool:
+        if grey_of(image) == 3:  # held until Cancel is clicked (or UI_TIMEOUT, should the test fail)
+            inside.set()
+            go.wait(UI_TIMEOUT / 1000)
+        return grey_of(image) == 1
+    gpu_full_for(window, monkeypatch, "encode", overfills)
+    drop(window, paths)
+    qtbot.waitUntil(lambda: inside.is_set() and window.status.cancel.isVisible(), timeout=UI_TIMEOUT)
+    with qtbot.waitSignal(window.document.retry_offered, timeout=UI_TIMEOUT):
+        qtbot.mouseClick(window.status.cancel, Qt.MouseButton.LeftButton)
+        go.set()
+    ran_out = ("pic1.png could not be encoded (out of memory on cuda:0; retry it on the CPU, or close other GPU "
+               "programs)")
+    qtbot.waitUntil(lambda: window.status.currentMessage().startswith("Cancelled"), timeout=UI_TIMEOUT)
+    assert window.status.currentMessage() == (f"Cancelled — ⚠ 2 problems: {ran_out}; pic2.png is not an image (it "
+                                              "holds text)")
+    assert window.status.retry.isVisible() and opened_names(window) == ["pic0.png"]
+    with qtbot.waitSignal(window.document.message, timeout=UI_TIMEOUT,
+                          check_params_cb=lambda text: DONE_ON_CPU in text):
+        qtbot.mouseClick(window.status.retry, Qt.MouseButton.LeftButton)
+    assert opened_names(window) == ["pic0.png", "pic1.png"]
 
 
 def test_an_example_that_runs_out_of_memory_is_named_and_the_direction_made_of_the_others(qtbot, window, tmp_path,

@@ -3,6 +3,8 @@ memory given back for the requests after it. A GPU that ran out offers the same 
 a file of several that ran out is said by name, the others going on."""
 from __future__ import annotations
 
+from dataclasses import replace
+from pathlib import Path
 from typing import Callable
 
 import torch
@@ -31,11 +33,21 @@ class DeviceFull(MemoryError):
 
 class OutOfMemoryIn(MemoryError):
     """Out of memory in some files of a request: said_as(the device) is the message that names them; retry: what
-    Retry on CPU sends, where not the whole request (only the files that ran out)."""
+    Retry on CPU sends, where not the whole request (only the files that ran out); cancelled: the request was
+    cancelled after they ran out, and is said to be (Failed.cancelled) as well as they are."""
 
-    def __init__(self, said_as: Callable[[torch.device], str], retry: rq.Request | None = None) -> None:
+    def __init__(self, said_as: Callable[[torch.device], str], retry: rq.Request | None = None,
+                 cancelled: bool = False) -> None:
         super().__init__("out of memory")
-        self.said_as, self.retry = said_as, retry
+        self.said_as, self.retry, self.cancelled = said_as, retry, cancelled
+
+
+def files_ran_out(r: rq.EncodeFiles, paths: list[str], cancelled: bool = False) -> OutOfMemoryIn:
+    """The files of r that ran out of GPU memory, paths, named and offered alone on the CPU; cancelled: r was
+    cancelled after they did (OutOfMemoryIn.cancelled)."""
+    names, it = listed([Path(path).name for path in paths]), "them" if len(paths) > 1 else "it"
+    return OutOfMemoryIn(lambda device: not_encoded(names, out_of_memory_said(device, it)),
+                         replace(r, paths=tuple(paths)), cancelled)
 
 
 def out_of_memory_said(device: torch.device, it: str = "it") -> str:

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import time
 import traceback
-from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -27,12 +26,12 @@ from ..models.layer_checks import StopCheck
 from ..models.weights import ModelFileError
 from ..animation_files import Written, write_animation
 from ..weights_file import held_digest_or_none
-from ..wording import listed, step_of
+from ..wording import step_of
 from . import requests as rq
 from . import spatial
 from .encode_inputs import pixels_of, thumbnail
 from .queue import Cancelled, RequestQueue
-from .ran_out import (DeviceFull, OutOfMemoryIn, free_cache, none_encoded, not_encoded, out_of_memory,
+from .ran_out import (DeviceFull, OutOfMemoryIn, files_ran_out, free_cache, none_encoded, not_encoded, out_of_memory,
                       out_of_memory_said, ran_out_on_gpu, why_not_done)
 from .runtime import LatentMismatch, Runtime
 
@@ -193,19 +192,30 @@ class Worker(QObject):
             return
         device = self.runtime.device
         free_cache(device)
-        said, retry = out_of_memory_said(device), None
+        said, retry, cancelled = out_of_memory_said(device), None, False
         if isinstance(error, OutOfMemoryIn):
-            said, retry = error.said_as(device), error.retry
-        self._fail(rq.Failed(request.seq, name, said, retry_on_cpu=device.type != "cpu", retry=retry,
-                             out_of_memory=True))
+            said, retry, cancelled = error.said_as(device), error.retry, error.cancelled
+        self._fail(rq.Failed(request.seq, name, said, cancelled=cancelled, retry_on_cpu=device.type != "cpu",
+                             retry=retry, out_of_memory=True))
 
     def _announce_device(self, seq: int) -> None:
         self.result.emit(rq.DeviceChanged(seq, str(self.runtime.device), tuple(available_devices())))
 
     def _encode_files(self, r: rq.EncodeFiles) -> None:
         """Each file is its own result; one that cannot be read or encoded is named and the rest go on (one out of
-        memory ended the job, unnamed). Those that ran out of GPU memory are offered on the CPU after the rest."""
-        ran_out: list[str] = []
+        memory ended the job, unnamed). Those that ran out of GPU memory are offered on the CPU after the rest, or
+        after a cancel of the rest, which had said "Cancelled" alone: they were named nowhere."""
+        ran_out, cancelled = [], False  # the paths that ran out of GPU memory (_encode_each)
+        try:
+            self._encode_each(r, ran_out)
+        except Cancelled:
+            if not ran_out:
+                raise
+            cancelled = True
+        if ran_out:
+            raise files_ran_out(r, ran_out, cancelled)
+
+    def _encode_each(self, r: rq.EncodeFiles, ran_out: list[str]) -> None:
         for i, path in enumerate(r.paths):
             self.queue.check(r.seq)
             self._report(r.seq, i / len(r.paths), f"Encoding image {i + 1:,} of {len(r.paths):,}")
@@ -225,10 +235,6 @@ class Worker(QObject):
                 why = not_encoded(name, why_not_done(e, self.runtime.device))
                 self.failed.emit(rq.Failed(r.seq, "EncodeFiles", why, final=False, path=str(path),
                                            out_of_memory=out_of_memory(e)))
-        if ran_out:
-            names, it = listed([Path(path).name for path in ran_out]), "them" if len(ran_out) > 1 else "it"
-            raise OutOfMemoryIn(lambda device: not_encoded(names, out_of_memory_said(device, it)),
-                                replace(r, paths=tuple(ran_out)))
 
     def _emit_encoded(self, seq: int, name: str, image, fit: str, note: str = "",
                       file: FileStamp | None = None, size: tuple[int, int] | None = None) -> None:

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from ..edit import EditState, named_row_by_label, reexpressed, shared_rows, values_along
+from ..edit import shared_rows
 from ..history import carried_across, carried_over, fits_over
 from ..engine import requests as rq
 from ..seed_draws import class_named
@@ -26,6 +26,7 @@ from ..wording import listed
 if TYPE_CHECKING:
     from ..seed_draws import Drawn
     from .document import Document
+from .carry_values import reexpress, rows_by_label
 from .item import Item
 from .latent_files import picture_file
 from .switch_notes import (classes_lost_note, file_lost, from_fit_note, invert_again_note, lost_classes,
@@ -44,6 +45,10 @@ class CarryOver:
         # decode (answered: the first answer to it or to a later request, so a superseded or failed one holds none)
         self.leads: dict[str, int] = {}
         self.held: dict[str, list[tuple[Item, rq.Request, dict, object]]] = {}  # kind -> (item, request, book, note)
+        # ids of the items whose latents stayed the last model's: their encoding (or a seed's drawing) by the new one
+        # was cancelled or failed (not_carried). The new VAE drew the old latent, and a save kept it as the new
+        # VAE's; each is carried again as it is next chosen or drawn (carry_again), and a session marks it so
+        self.left_behind: set[int] = set()
         # the kinds whose restored items wait for a model other than their own: the user opened it while a kept
         # session waited, and the session's was not loaded (restore_session); its arrival carries them over
         self.unloaded: set[str] = set()
@@ -140,7 +145,7 @@ class CarryOver:
     def values(self, old: rq.ModelInfo | None, new: rq.ModelInfo) -> str | None:
         """Every item of new's kind (closed ones too: they may be reopened) has its slider values, which count the
         directions of the model new replaced, old, re-expressed in new's: one value per new direction, at every
-        step of its history (_reexpress). Returns a note that names the directions whose edits start again at 0,
+        step of its history (reexpress). Returns a note that names the directions whose edits start again at 0,
         if any. Items restored from a session of the new model already count its directions; those restored from
         a session of another model that did not load (old None: no model of the kind loaded) count its, known by
         the labels the session kept, a named direction by its name."""
@@ -154,8 +159,8 @@ class CarryOver:
                 labels, rows = old.directions.labels, shared
             else:
                 labels = self.document.direction_labels.get(made_in, ())
-                rows = _rows_by_label(labels, new)
-            for i in _reexpress(item, made_in, new, rows):
+                rows = rows_by_label(labels, new)
+            for i in reexpress(item, made_in, new, rows):
                 reset.setdefault(i, labels[i] if i < len(labels) else f"direction {i + 1}")
         if not reset:
             return None
@@ -172,6 +177,7 @@ class CarryOver:
 
     def _follow(self, item: Item, unnamed: tuple[str, ...] = ()) -> bool:
         """Ask for the item's latents in the new model; True for an inversion whose w the new GAN keeps unfitted."""
+        self.left_behind.discard(item.id)
         if item.kind == "vae":
             # the pixels as opened, not the last VAE's fit of them (a 64-px VAE's square crop of a 4:3 photo)
             # (one restored from a session has only that fit: its file is read again, if still as it was)
@@ -186,7 +192,31 @@ class CarryOver:
     def pending(self, item_id: int) -> bool:
         """Whether latents of a new model are still on their way for the item (or held, to be asked)."""
         return (item_id in self.reencodes.values() or any(t == item_id for t, _ in self.remaps.values())
-                or any(held[0].id == item_id for queue in self.held.values() for held in queue))
+                or any(held[0].id == item_id for queue in self.held.values() for held in queue)
+                or item_id in self.left_behind)
+
+    def not_carried(self, seq: int, why: str | None) -> str | None:
+        """seq, a request for an item's latents in the new model, was cancelled (why None) or failed for good (why):
+        the item, if open, is left behind until carry_again. Returns what to tell of it; None where seq was none."""
+        item_id = self.reencodes.pop(seq, None)
+        if item_id is None and seq in self.remaps:
+            item_id = self.remaps.pop(seq)[0]
+        if (item := self.document.items.get(item_id)) is None:
+            return None
+        self.left_behind.add(item.id)
+        model = getattr(self.document.models.get(item.kind), "name", f"the new {item.kind.upper()}")
+        done, does = ("encoded with", "encodes") if item.kind == "vae" else ("drawn by", "draws")
+        if why is None:
+            return f"{item.name} is not {done} {model} yet: showing or editing it {does} it"
+        return f"{item.name} could not be {done} {model} ({why}); showing or editing it tries again"
+
+    def carry_again(self, item: Item) -> bool:
+        """An item left behind (not_carried) is to be drawn: its latents in the new model are asked for again (True),
+        and it is drawn as they come back."""
+        if item.id not in self.left_behind:
+            return False
+        self._follow(item)  # which takes it off left_behind
+        return True
 
     def _ask(self, item: Item, request: rq.Request, book: dict, note: object) -> None:
         """Send a request for the item's latents in a new model, noted in book by its seq (book[seq] = note); held
@@ -223,7 +253,8 @@ class CarryOver:
 
     def hurry(self, item: Item) -> None:
         """The item is on screen now (chosen while a switch's requests are held): its own requests go at once, and
-        the rest wait on its picture instead."""
+        the rest wait on its picture instead. One left behind (not_carried) is carried now."""
+        self.carry_again(item)
         queue = self.held.get(item.kind, [])
         mine = [held for held in queue if held[0] is item]
         if not mine:
@@ -312,6 +343,7 @@ class CarryOver:
             return False
         item = self.document.items.get(self.reencodes.pop(r.seq))
         if item is not None:
+            self.left_behind.discard(item.id)  # in the new VAE now (a Retry on CPU's encoding, say)
             old, latent = item.history.nodes()[0].state.base, self._latent_in_model(item, r)
             anchors = {0: (old, latent)}
             if fits_over(item.history, anchors):
@@ -348,41 +380,6 @@ def _carry_across(item: Item, w: np.ndarray) -> None:
     item.history = carried_across(item.history, {n: kept.get(n, w) for n in item.drawn}, kept)
     bases = {n.id: n.state.base for n in item.history.nodes()}
     item.drawn = {n: replace(d, latent=bases[n]) for n, d in item.drawn.items()}
-
-
-def _rows_by_label(labels: tuple[str, ...], new: rq.ModelInfo) -> dict[int, int]:
-    """shared_rows for a model known only by its labels: a row named as one of new's named directions is that."""
-    named = named_row_by_label(new.directions)
-    return {i: named[label] for i, label in enumerate(labels) if label in named}
-
-
-def _reexpress(item: Item, old_identity: str, new: rq.ModelInfo, rows: dict[int, int]) -> set[int]:
-    """item's values, kept for the model they count (Item.values_by_model), moved to new's directions: a step
-    made while the item was in new before gets its values there back (a user who loads another model to have a
-    look and switches back expects the edits as they were); at any other step an attribute both models name alike
-    keeps its value along rows (shared_rows) and the others, principal components above all (PC1 of one model is
-    not PC1 of another), keep its parent's value in new: 0 under steps never made there, and a step made meanwhile
-    along a direction new lacks is no change in new. It took the 0s its parent started again at where it was
-    made, so back in the model it left from it read "PC1 +0.00σ" and undid that model's edits. Returns those
-    others' rows, in the old directions, that held a value at any step."""
-    nodes = item.history.nodes()
-    item.values_by_model[item.directions_of or old_identity] = {n.id: n.state.values for n in nodes}
-    back = item.values_by_model.pop(new.identity, {})
-    # every step counts, those back in new too: an edit along a direction new lacks is dropped there again on each
-    # switch (a step new had seen before went unnamed, so A→B→A→B named only the edits made since)
-    reset = {i for n in nodes for i, v in enumerate(n.state.values) if v and i not in rows}
-    states: dict[int, EditState] = {}
-    for node in nodes:  # parents come before their children
-        if node.id in back:  # fitted to the directions as they load now (another window may have added one)
-            states[node.id] = node.state.with_values(values_along(node.state.with_values(back[node.id]),
-                                                                  new.directions))
-        else:
-            parent = states.get(node.parent)  # None for the root
-            start = parent.values if parent is not None else None
-            states[node.id] = reexpressed(node.state, rows, len(new.directions), start)
-    item.history = item.history.mapped_nodes(lambda node: states[node.id])
-    item.directions_of = new.identity
-    return reset
 
 
 def class_name(d: Drawn, classes: tuple[str, ...]) -> str | None:

@@ -250,7 +250,10 @@ class Document(HistorySteps, QObject):
 
     def decode(self, item: Item, state: EditState) -> int:
         """Ask the worker to draw an item in a state, now the one it waits for (what preview and commit use); during
-        an inversion, the state's edit of the run's newest w (Item.running_w)."""
+        an inversion, the state's edit of the run's newest w (Item.running_w). An item whose latents stayed the last
+        model's (their carrying over cancelled) has them carried first: the new model drew another's latent."""
+        if self.carry.carry_again(item):  # drawn as they come back
+            return item.requested_seq
         item.requested = state
         drawn = state if item.running_w is None else replace(state, base=item.running_w)
         latent = edited_latent(drawn, self.directions(item.kind))

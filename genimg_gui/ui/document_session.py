@@ -27,7 +27,8 @@ def session_of(document: Document) -> Session:
                          i.asked_draw, dict(i.drawn), dict(i.step_names), dict(i.values_by_model), i.inverted_in,
                          i.exported_node, i.sent_from, dict(i.made_by), i.file, i.fit, i.source_size,
                          dict(i.latent_by_model), document.samples.step_asked(i),
-                         {shape: dict(bases) for shape, bases in i.bases_by_shape.items()})
+                         {shape: dict(bases) for shape, bases in i.bases_by_shape.items()},
+                         i.id in document.carry.left_behind)
              for i in items]
     current = items.index(document.current) if document.current in items else 0
     return Session(saved, current, {kind: info.path for kind, info in document.models.items()},
@@ -121,6 +122,8 @@ def restore_session(document: Document, session: Session, drop_start_sample: boo
                     exported_node=saved.exported,
                     bases_by_shape={shape: dict(bases) for shape, bases in saved.bases_by_shape.items()})
         document.insert_item(item, make_current=False)
+        if saved.left_behind:  # its latents are another model's: carried as it is drawn
+            document.carry.left_behind.add(item.id)
         if saved.step_asked is not None:
             document.samples.ask_again(item, saved.step_asked)
         added.append(item)

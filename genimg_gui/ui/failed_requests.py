@@ -69,6 +69,7 @@ class FailedRequests:
             self._offer(f.seq)
         elif f.final:
             self._let_go(f.seq)
+        left_behind = None  # what to tell of an item whose carrying over to a new model this was
         if f.final:
             self.on_cpu.pop(f.seq, None)  # a retry that failed too: its error says so
             self._tell_unopened(f.seq)  # the job ended without its last progress (an internal error)
@@ -78,14 +79,18 @@ class FailedRequests:
             if not f.superseded:  # files waiting on a model that did not load open with the one loaded; not yet
                 doc.open_waiting()  # where a newer request dropped it: they wait for that one, not yet a job
             doc.samples.drop(f.seq)
-            doc.carry.remaps.pop(f.seq, None)  # that seed keeps the old GAN's w until a retry draws it
-            doc.carry.reencodes.pop(f.seq, None)  # that picture keeps the old VAE's latent until a retry
+            # that picture (that seed) keeps the last model's latent until carried again: by a retry, or as it is next
+            # drawn. Dropped, a Cancel left it drawn by the new VAE, and saved as the new VAE's
+            left_behind = doc.carry.not_carried(f.seq, None if f.cancelled else f.message)
         if abandoned or instead is not None:  # said by its controller, or its sender, with what it did
             pass
-        elif not f.cancelled:
+        elif f.cancelled and getattr(f, "retry_on_cpu", False):  # files of several that ran out before the cancel
             doc.error.emit(f.message)
-        elif not told and not f.superseded:  # a superseded one: slow_draw says why
             doc.message.emit("Cancelled")
+        elif not f.cancelled:  # one that Retry on CPU may do keeps its words: that retry takes them off the bar
+            doc.error.emit(left_behind if left_behind and not getattr(f, "retry_on_cpu", False) else f.message)
+        elif not told and not f.superseded:  # a superseded one: slow_draw says why
+            doc.message.emit(f"Cancelled: {left_behind}" if left_behind else "Cancelled")
         if f.final:
             self.cancel_told_elsewhere.discard(f.seq)
             self.abandoned.discard(f.seq)
