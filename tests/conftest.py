@@ -145,6 +145,19 @@ def new_threads_count_as_this_one() -> None:
 
 
 @pytest.fixture(autouse=True)
+def no_exit_mid_run(monkeypatch) -> None:
+    """app.main ends the process with os._exit when its worker is stuck as the window closes; in this process that
+    would end the whole test run with exit code 0, the tests after it never run (a start-up test whose load was held
+    did, before app.main left alone an engine no window had stopped). Here it fails the test instead; the quit tests
+    that mean it run app.main in a subprocess."""
+    from genimg_gui import app
+
+    def refused(code: int) -> None:
+        raise AssertionError(f"app._exit_now({code}) in the test process: it would end the test run")
+    monkeypatch.setattr(app, "_exit_now", refused)
+
+
+@pytest.fixture(autouse=True)
 def user_folders(tmp_path_factory, monkeypatch) -> Path:
     """Settings, autosaved sessions and user directions go to a fresh folder per test, never ~."""
     root = tmp_path_factory.mktemp("user")

@@ -144,6 +144,11 @@ class Engine(QObject):
             self.failed.emit(Failed(seq, type(stale).__name__, "superseded", cancelled=True, superseded=True))
         return stale is not None
 
+    @property
+    def closing(self) -> bool:
+        """Whether shutdown() was asked (the window closed)."""
+        return self.queue.closed
+
     def shutdown(self, timeout_ms: int = 10_000) -> bool:
         """Stop the worker: the request in flight stops at its next check (between files, frames, steps, or the
         layers of an encode or decode). Waits up to timeout_ms; True once the worker thread has ended. False while it

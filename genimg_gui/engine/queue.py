@@ -159,6 +159,11 @@ class RequestQueue:
                 self._cancelled.discard(seq)
                 raise Cancelled()
 
+    @property
+    def closed(self) -> bool:
+        """Whether close() was called: the app is closing."""
+        return self._closed
+
     def close(self) -> None:
         with self._cond:
             self._closed = True
