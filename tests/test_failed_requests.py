@@ -28,7 +28,8 @@ class Said:
 def document(first_retry: int = 100) -> SimpleNamespace:
     """What FailedRequests asks of a Document: its notes, its signals, and an engine that sends a request again."""
     seqs = iter(range(first_retry, first_retry + 100))
-    engine = SimpleNamespace(resubmit=lambda seq: next(seqs), request=lambda seq: None)
+    engine = SimpleNamespace(resubmit=lambda seq: next(seqs), request=lambda seq: None, forgotten=[])
+    engine.forget = engine.forgotten.append
     samples = SimpleNamespace(pending={}, originals={}, drop=lambda seq: None)
     signals = ("retry_offered", "retry_withdrawn", "error", "message", "error_answered", "retried")
     carry = SimpleNamespace(reencodes={}, remaps={}, not_carried=lambda seq, why: None)  # no switch under way
@@ -84,13 +85,15 @@ def test_a_withdrawn_retry_is_no_longer_offered():
 
 def test_an_abandoned_request_that_runs_out_of_memory_offers_no_retry_and_says_nothing():
     """A direction's side given up by its controller (its other side failed for good) ran out of GPU memory before
-    its cancel reached it: Retry on CPU was offered for work no one would take, and the error shown."""
+    its cancel reached it: Retry on CPU was offered for work no one would take, and the error shown. The engine kept
+    it (and its latents) for that retry until eight more ran out; it lets go of it now."""
     doc = document()
     failures = FailedRequests(doc)
     failures.abandon(11)
     failures.on_failed(out_of_memory(11))
     assert not failures.retries and failures.offered == 0 and not doc.retry_offered.args
     assert not doc.error.args and not failures.abandoned and not failures.cancel_told_elsewhere
+    assert doc.engine.forgotten == [11]
 
 
 def test_a_cancel_the_user_asked_for_is_told_when_it_makes_its_controller_give_the_request_up():

@@ -13,17 +13,23 @@ from genimg_gui.catalog import bundled_models
 from genimg_gui.typicality import OFF_DISTRIBUTION
 
 
-def window_with_bundled_gan(qtbot, engine, name: str):
-    """The real window with the bundled GAN of that name loaded and its first sample shown."""
+def window_with_bundled(qtbot, engine, name: str):
+    """The real window, shown, with the bundled model of that name loaded."""
     from genimg_gui.ui.main_window import MainWindow
 
     entries = bundled_models()
     window = MainWindow(engine, entries)
     qtbot.addWidget(window)
     window.show()
+    with qtbot.waitSignal(window.document.model_loaded, timeout=UI_TIMEOUT):
+        window.document.load_model(next(e.path for e in entries if Path(e.path).name == name))
+    return window
+
+
+def window_with_bundled_gan(qtbot, engine, name: str):
+    """The real window with the bundled GAN of that name loaded and its first sample shown."""
+    window = window_with_bundled(qtbot, engine, name)
     doc = window.document
-    with qtbot.waitSignal(doc.model_loaded, timeout=UI_TIMEOUT):
-        doc.load_model(next(e.path for e in entries if Path(e.path).name == name))
     qtbot.waitUntil(lambda: doc.current is not None and doc.current.kind == "gan", timeout=UI_TIMEOUT)
     return window
 

@@ -5,29 +5,19 @@ read 1.0σ, typical. Its directions file now holds the spread of the training la
 outside the PCs, where that push lies far out."""
 from __future__ import annotations
 
-from pathlib import Path
-
 from PIL import Image
 from PySide6.QtCore import Qt
 
-from conftest import UI_TIMEOUT
 from editing_helpers import open_image, settle
-from genimg_gui.catalog import bundled_models
 from test_bundled import emoji_like_face
+from test_typicality_meter_gan import window_with_bundled
 
 FOOD = "category: other → Food & Drink"
 
 
 def test_food_at_its_start_on_a_drawn_smiley_reads_unusual_in_the_window(qtbot, engine, tmp_path):
-    from genimg_gui.ui.main_window import MainWindow
-
-    entries = bundled_models()
-    window = MainWindow(engine, entries)
-    qtbot.addWidget(window)
-    window.show()
+    window = window_with_bundled(qtbot, engine, "emoji-vae")
     doc = window.document
-    with qtbot.waitSignal(doc.model_loaded, timeout=UI_TIMEOUT):
-        doc.load_model(next(e.path for e in entries if Path(e.path).name == "emoji-vae"))
     path = tmp_path / "smiley.png"
     Image.fromarray(emoji_like_face()).save(path)
     item = open_image(qtbot, window, path)

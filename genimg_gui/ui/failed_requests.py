@@ -69,6 +69,8 @@ class FailedRequests:
             self._offer(f.seq)
         elif f.final:
             self._let_go(f.seq)
+            if getattr(f, "retry_on_cpu", False):  # abandoned: the engine kept it for a Retry on CPU no one will send
+                doc.engine.forget(f.seq)
         left_behind = None  # what to tell of an item whose carrying over to a new model this was
         if f.final:
             self.on_cpu.pop(f.seq, None)  # a retry that failed too: its error says so
