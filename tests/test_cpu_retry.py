@@ -238,7 +238,7 @@ def test_a_side_sent_again_whose_other_side_is_too_old_says_nothing_of_the_cpu(q
     to_side = offered(qtbot, window, lambda: make_direction(window, monkeypatch, "red → blue", red, blue))
     qtbot.waitUntil(lambda: len(jobs.out_of_memory) == 2, timeout=UI_TIMEOUT)  # the "from" side ran out before
     from_side = min(jobs.out_of_memory)
-    del doc.engine._recent[from_side]  # forgotten, as after OUT_OF_MEMORY_KEPT newer requests ran out of memory
+    doc.engine.forget(from_side)  # let go, as after OUT_OF_MEMORY_KEPT newer requests ran out of memory
     said, sent, ended = [], [], []
     doc.message.connect(said.append)
     doc.retried.connect(lambda seq, new: sent.append(new))

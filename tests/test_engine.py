@@ -270,6 +270,21 @@ def test_queue_cancel():
     q.check(2)
 
 
+def test_queue_finds_a_request_while_it_waits_or_runs_and_not_once_dropped_or_ended():
+    """The engine asks the queue for a pending request (Engine.request): none is kept twice to disagree."""
+    q = RequestQueue()
+    q.put(job(1))
+    q.put(decode(2))
+    q.put(decode(3))  # supersedes 2
+    q.put(job(4))
+    assert q.find(1).seq == 1 and q.find(3).seq == 3 and q.find(2) is None
+    q.cancel(4)
+    assert q.find(4) is None
+    assert q.take().seq == 1 and q.find(1).seq == 1  # running
+    q.finished(1)
+    assert q.find(1) is None and q.find(3).seq == 3
+
+
 def test_queue_live_requests_of_different_targets_do_not_supersede_each_other():
     # requests.py promises that live requests are superseded "by newer ones of the same lane"; a
     # seed change for one item must not be lost because another item's slider moved, and re-mapping

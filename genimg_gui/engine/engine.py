@@ -8,11 +8,10 @@ from __future__ import annotations
 
 import dataclasses
 import itertools
-from collections import deque
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject, Qt, QThread, Signal, Slot
+from PySide6.QtCore import QObject, Qt, QThread, Signal
 
 from .gc_guard import GuiThreadCollector
 from .queue import Place, RequestQueue
@@ -22,7 +21,7 @@ if TYPE_CHECKING:
     from .worker import Worker
 
 # requests that ran out of GPU memory, kept for resubmit (Retry on CPU): it offers the last one to run out, and with it
-# a direction's other side; a few cover that. Each held its payload, and a drag on a full GPU runs out at every step
+# a direction's other side; a few cover that. Each holds its payload, and a drag on a full GPU runs out at every step
 OUT_OF_MEMORY_KEPT = 8
 
 
@@ -39,16 +38,13 @@ class Engine(QObject):
         thread: the one torch.set_num_threads last set in this process, on any thread, else torch's default."""
         super().__init__(parent)
         self._seq = itertools.count(1)
-        self.queue = RequestQueue()
-        # seq -> the request, while it may yet be retried: until it ends, unless it runs out of GPU memory (then among
-        # the last OUT_OF_MEMORY_KEPT, until it is sent again or its retry withdrawn: forget). Until then the queue
-        # holds it too. The last 256 requests of any kind were kept: a slider dragged on a large photo held a latent a
-        # step, 256 MiB for good
-        self._recent: dict[int, Request] = {}
-        self._out_of_memory: deque[int] = deque()  # the seqs of those kept for having run out, the oldest first
+        self.queue = RequestQueue()  # holds a request until it ends: request() asks it, nothing here copies it
+        # seq -> what Retry on CPU sends (Failed.retry) for the last OUT_OF_MEMORY_KEPT requests to run out of GPU
+        # memory, the oldest first, until sent again or their retry withdrawn (forget). Nothing of a request that
+        # waits or runs: the queue holds it, and the worker sends it back with its failure
+        self._out_of_memory: dict[int, Request] = {}
         self.worker: Worker | None = None  # made on the worker thread as it starts (_start_worker)
         self.collector = GuiThreadCollector(self)  # before the thread starts: it must never collect Qt objects
-        self.done.connect(self.forget)  # ended well: nothing left to retry
         self.failed.connect(self._on_failed)
         self.thread = QThread()
         self.thread.setObjectName("genimg-worker")
@@ -68,9 +64,8 @@ class Engine(QObject):
                 self.failed.emit(Failed(request.seq, type(request).__name__, why))
             return
         worker = Worker(self.queue, device, threads)  # lives on this thread, where it was made
-        for name in ("result", "progress", "started", "done"):
+        for name in ("result", "progress", "started", "done", "failed"):  # queued: all arrive in the order sent
             getattr(worker, name).connect(getattr(self, name))
-        worker.failed.connect(self._from_worker)  # queued, as the signals above: all arrive in the order sent
         self.worker = worker
         worker.run()
 
@@ -78,53 +73,35 @@ class Engine(QObject):
         """Queue a request; returns its sequence number (results carry it)."""
         seq = next(self._seq)
         stamped = dataclasses.replace(request, seq=seq)
-        self._recent[seq] = stamped
-        if (replaced := self.queue.put(stamped)) is not None:  # a live one superseded before it ran: never answered
-            self.forget(replaced.seq)
+        self.queue.put(stamped)  # a live one it supersedes is dropped unrun (and never answered)
         self.submitted.emit(stamped)
         return seq
 
-    @Slot(object)
-    def _from_worker(self, failed: Failed) -> None:
-        """On the GUI thread: a failure whose retry on the CPU sends only part of its request (the files of several
-        that ran out of GPU memory) has that part sent by resubmit; the others were opened, and came again."""
-        if failed.retry is not None and failed.seq in self._recent:
-            self._recent[failed.seq] = failed.retry
-        self.failed.emit(failed)
-
     def resubmit(self, seq: int) -> int | None:
-        """Send a recent request again (a new sequence number); None if it is no longer remembered. The old one is
-        forgotten: the new seq is kept in its place. The old one stayed until OUT_OF_MEMORY_KEPT more ran out of GPU
-        memory, which none does once the models run on the CPU: a big paste's pixels were held for the session."""
-        request = self.request(seq)
-        if request is None:
-            return None
-        new = self.submit(request)
-        self.forget(seq)
-        return new
+        """Send again a request that ran out of GPU memory (a new sequence number), as its failure said to
+        (Failed.retry); None if it is no longer kept. The old one is forgotten: it stayed until OUT_OF_MEMORY_KEPT more
+        ran out of GPU memory, which none does once the models run on the CPU (a big paste's pixels, for good)."""
+        request = self._out_of_memory.pop(seq, None)
+        return None if request is None else self.submit(request)
 
     def request(self, seq: int) -> Request | None:
-        """A request as it was submitted, while queued or running, or after it ran out of GPU memory (one of the last
-        few to); None if it is no longer remembered."""
-        return self._recent.get(seq)
+        """A request as it was submitted, while the queue holds it (waiting, or the one running), or as Retry on CPU
+        would send it after it ran out of GPU memory (one of the last few to); None otherwise."""
+        kept = self._out_of_memory.get(seq)
+        return kept if kept is not None else self.queue.find(seq)
 
     def forget(self, seq: int) -> None:
-        """seq will not be sent again (it ended, was sent again, or its Retry on CPU was withdrawn): what it holds
-        goes."""
-        self._recent.pop(seq, None)
-        if seq in self._out_of_memory:
-            self._out_of_memory.remove(seq)
+        """seq will not be sent again (its Retry on CPU was withdrawn): what it holds goes."""
+        self._out_of_memory.pop(seq, None)
 
     def _on_failed(self, failed: Failed) -> None:
-        """A request that failed for good is forgotten, unless it may fit on the CPU: kept for Retry on CPU."""
-        if not failed.final:  # one file of several: the job goes on
+        """A request that ran out of GPU memory is kept for Retry on CPU, as the worker sent it back with the failure:
+        the last OUT_OF_MEMORY_KEPT of them."""
+        if not (failed.final and failed.retry_on_cpu and failed.retry is not None):
             return
-        if not failed.retry_on_cpu:
-            self.forget(failed.seq)
-            return
-        self._out_of_memory.append(failed.seq)
+        self._out_of_memory[failed.seq] = failed.retry
         while len(self._out_of_memory) > OUT_OF_MEMORY_KEPT:
-            self.forget(self._out_of_memory[0])
+            del self._out_of_memory[next(iter(self._out_of_memory))]
 
     def cancel(self, seq: int) -> None:
         """Cancel a request; one still queued is answered at once with a cancelled Failed."""

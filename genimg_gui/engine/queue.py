@@ -73,6 +73,13 @@ class RequestQueue:
         with self._cond:
             return any(r.seq == seq for r in (*self._jobs, *self._live.values(), *self._previews.values()))
 
+    def find(self, seq: int) -> Request | None:
+        """Request seq while it waits, or while it runs as the one the worker took last (until finished); None
+        otherwise: it ended, or was dropped (superseded, cancelled, withdrawn)."""
+        with self._cond:
+            held = (*self._jobs, *self._live.values(), *self._previews.values(), self._running)
+            return next((r for r in held if r is not None and r.seq == seq), None)
+
     def pending(self) -> int:
         with self._cond:
             return len(self._jobs) + len(self._live) + len(self._previews)

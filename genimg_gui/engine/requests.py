@@ -361,6 +361,7 @@ class Failed:
     # free, not what it was given damaged (a latent file that ran out stays in Open recent)
     out_of_memory: bool = False
     path: str = ""  # the file that could not be read, where one of several failed
-    # what Retry on CPU sends, where not the request itself: the files of several that ran out of GPU memory
+    # what Retry on CPU sends (retry_on_cpu): the request, or the files of several that ran out of GPU memory. It
+    # comes with the failure, as the queue lets a request go once it ends: the engine keeps it (Engine.resubmit)
     retry: Request | None = None
     superseded: bool = False  # dropped while queued, a newer request making it pointless: said by who asked for it

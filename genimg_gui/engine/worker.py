@@ -97,7 +97,7 @@ class Worker(QObject):
             self._end_progress(request.seq)
             self.queue.finished(request.seq)
         if ended_well and not self.queue.queued(request.seq):  # a preview strip that gave way has not ended: it
-            self.done.emit(request.seq)  # runs again, and may yet run out of memory (the engine keeps it till then)
+            self.done.emit(request.seq)  # runs again, and may yet run out of memory
 
     def _report(self, seq: int, fraction: float, text: str) -> None:
         """A job's progress; its end (1.0) is told when the job ends, if it has not told it itself."""
@@ -183,8 +183,8 @@ class Worker(QObject):
         self.result.emit(info)
 
     def _recover_from_oom(self, request: rq.Request, error: BaseException) -> None:
-        """Free what the failed request held; on a GPU, offer the same request (OutOfMemoryIn: the files that ran out,
-        named) on the CPU. A device switch that ran out (DeviceFull) is undone: nothing to retry."""
+        """Free what the failed request held; on a GPU, send it back with its failure to retry on the CPU (Failed.retry,
+        the queue having let it go; OutOfMemoryIn: the files that ran out). A DeviceFull switch is undone: no retry."""
         name = type(request).__name__
         if isinstance(error, DeviceFull):
             free_cache(error.device)
@@ -192,11 +192,11 @@ class Worker(QObject):
             return
         device = self.runtime.device
         free_cache(device)
-        said, retry, cancelled = out_of_memory_said(device), None, False
-        if isinstance(error, OutOfMemoryIn):
-            said, retry, cancelled = error.said_as(device), error.retry, error.cancelled
+        said, retry, cancelled = out_of_memory_said(device), request, False
+        if isinstance(error, OutOfMemoryIn):  # only the files that ran out, where it names them
+            said, retry, cancelled = error.said_as(device), error.retry or request, error.cancelled
         self._fail(rq.Failed(request.seq, name, said, cancelled=cancelled, retry_on_cpu=device.type != "cpu",
-                             retry=retry, out_of_memory=True))
+                             retry=retry if device.type != "cpu" else None, out_of_memory=True))
 
     def _announce_device(self, seq: int) -> None:
         self.result.emit(rq.DeviceChanged(seq, str(self.runtime.device), tuple(available_devices())))

@@ -183,6 +183,7 @@ class FailedRequests:
         self.kept_with.pop(seq, None)
         if seq == self.offered:
             self.offered = 0  # the button is hidden once clicked
+        request = doc.engine.request(seq)  # as sent again: once sent, the worker may have ended it already
         new = doc.engine.resubmit(seq)
         if new is None:
             doc.error.emit("That request is too old to retry; do it again")
@@ -198,7 +199,7 @@ class FailedRequests:
         pending = doc.samples.pending
         if pending.get(new, 0) > 0 and pending[new] not in doc.items:
             del pending[new]  # a sample for an item closed since: dropped, not made a new item
-        self.on_cpu[new] = done_on_cpu(doc.engine.request(new))
+        self.on_cpu[new] = done_on_cpu(request)
         if error:
             doc.error_answered.emit(error)  # the out-of-memory error, still on the status bar, is answered now
         doc.retried.emit(seq, new)  # for those that keep their own note of a request (a morph export's)
