@@ -77,16 +77,7 @@ def test_a_kept_apart_direction_within_named_ones_names_them(qtbot, window, monk
     before = doc.directions("vae").labels
 
     def refused(name: str, from_paths: list[str], to_paths: list[str]) -> str:
-        def ask():
-            dialog = DirectionsDialog(window)
-            dialog.add_files("from", from_paths)
-            dialog.add_files("to", to_paths)
-            dialog.name.setText(name)
-            dialog.keep_fixed.setChecked(True)
-            return dialog.request()
-        monkeypatch.setattr(window.directions_tool, "_ask", ask)
-        with qtbot.waitSignal(doc.error, timeout=UI_TIMEOUT):
-            menu_action(window, "New &direction from examples…").trigger()
+        define(qtbot, window, monkeypatch, name, from_paths, to_paths, keep_fixed=True, until=doc.error)
         assert doc.directions("vae").labels == before
         return window.last_error
 

@@ -47,8 +47,9 @@ def menu_action(window, text: str):
                 for a in menu.menu().actions() if a.text() == text)
 
 
-def define(qtbot, window, monkeypatch, name, from_paths, to_paths, keep_fixed=False) -> None:
-    """Edit → New direction from examples… with the real dialog, filled as a user would."""
+def define(qtbot, window, monkeypatch, name, from_paths, to_paths, keep_fixed=False, until=None) -> None:
+    """Edit → New direction from examples… with the real dialog, filled as a user would; waits for the direction
+    made, or for until (a signal: document.error for one refused)."""
     def ask():
         dialog = DirectionsDialog(window)
         dialog.add_files("from", from_paths)
@@ -58,7 +59,7 @@ def define(qtbot, window, monkeypatch, name, from_paths, to_paths, keep_fixed=Fa
         assert dialog.buttons.buttons()[0].isEnabled()
         return dialog.request()
     monkeypatch.setattr(window.directions_tool, "_ask", ask)
-    with qtbot.waitSignal(window.document.directions_changed, timeout=UI_TIMEOUT):
+    with qtbot.waitSignal(window.document.directions_changed if until is None else until, timeout=UI_TIMEOUT):
         menu_action(window, "New &direction from examples…").trigger()
 
 
