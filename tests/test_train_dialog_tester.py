@@ -45,46 +45,36 @@ def stop_before_the_first_step(qtbot, dialog: TrainDialog, run: str = STOPPED_EA
     return events
 
 
-def test_start_over_stopped_before_the_first_step_says_nothing_was_written_not_the_old_runs_step(
-        qtbot, shapes, tmp_path):
-    """Start over into a folder holding a 116-step run, stopped a second later: the bar read "stopped at step 116",
-    the log "stopped by SIGTERM before the first step" then "■ stopped at step 116: the model so far is written"."""
-    out = earlier_vae(tmp_path / "vae")
-    dialog = dialog_for(qtbot, shapes, out, minutes=1)
-    answer(dialog, "--overwrite")
-    events = stop_before_the_first_step(qtbot, dialog)
-    log = dialog.watch.log.toPlainText()
-    assert dialog.watch.progress.format() == "stopped before the first step"
-    assert "stopped before the first step: nothing written" in log and "SIGTERM" not in log
-    assert "step 116:" not in log and "model so far" not in log
-    assert log.endswith(f"■ {out} still holds the earlier run (116 steps), as it was: Start asks again whether to "
-                        "continue it or start over")
-    assert events[-1] == (f"Training stopped before the first step: nothing written to {out}; it still holds the "
-                          "earlier run (116 steps), as it was: Start asks again whether to continue it or start over")
-    assert not dialog.load_button.isEnabled()
-
-
-@pytest.mark.parametrize("choice", ["--overwrite", "--resume"])
-def test_a_run_stopped_before_genimg_began_says_nothing_was_written_not_the_old_runs_step(qtbot, shapes, tmp_path,
-                                                                                         choice):
-    """Start over (or Continue) into a folder holding a 116-step run, then Stop within genimg's first fraction of a
-    second: its line "genimg: stopped by SIGTERM before it began: nothing written" went unread, so the bar said
-    "stopped at step 116", the log "■ stopped at step 116: the model so far is written …" and Load offered the old
-    model, as though this run had written it."""
+@pytest.mark.parametrize("choice, run, said, stopped", [
+    pytest.param("--overwrite", STOPPED_EARLY, "loading the images",
+                 "\nstopped before the first step: nothing written\n", id="start-over-as-the-images-load"),
+    pytest.param("--overwrite", BEFORE_IT_BEGINS, "genimg loads its modules",
+                 "\ngenimg: stopped before it began: nothing written\n", id="start-over-before-genimg-began"),
+    pytest.param("--resume", BEFORE_IT_BEGINS, "genimg loads its modules",
+                 "\ngenimg: stopped before it began: nothing written\n", id="continue-before-genimg-began"),
+])
+def test_a_run_stopped_before_its_first_step_says_nothing_was_written_not_the_old_runs_step(
+        qtbot, shapes, tmp_path, choice, run, said, stopped):
+    """Start over (or Continue) into a folder holding a 116-step run, then Stop before the first step. As the images
+    load, the bar read "stopped at step 116", the log "stopped by SIGTERM before the first step" then "■ stopped at
+    step 116: the model so far is written". Within genimg's first fraction of a second, its line "genimg: stopped by
+    SIGTERM before it began: nothing written" went unread, with the same wrong words, and Load offered the old model,
+    as though this run had written it."""
     out = earlier_vae(tmp_path / "vae")
     dialog = dialog_for(qtbot, shapes, out, minutes=1)
     answer(dialog, choice)
     trained = []
     dialog.model_trained.connect(trained.append)
-    events = stop_before_the_first_step(qtbot, dialog, BEFORE_IT_BEGINS, "genimg loads its modules")
+    events = stop_before_the_first_step(qtbot, dialog, run, said)
     assert dialog.process.exitCode() == 143
     log = dialog.watch.log.toPlainText()
     assert dialog.watch.progress.format() == "stopped before the first step"
-    assert "\ngenimg: stopped before it began: nothing written\n" in log and "SIGTERM" not in log
-    assert "step 116:" not in log and "model so far is written" not in log
+    assert stopped in log and "SIGTERM" not in log
+    assert "step 116:" not in log and "model so far" not in log
     assert log.endswith(f"■ {out} still holds the earlier run (116 steps), as it was: Start asks again whether to "
                         "continue it or start over")
-    assert events[-1].startswith(f"Training stopped before the first step: nothing written to {out}; ")
+    assert events[-1] == (f"Training stopped before the first step: nothing written to {out}; it still holds the "
+                          "earlier run (116 steps), as it was: Start asks again whether to continue it or start over")
     assert not dialog.load_button.isEnabled() and trained == []
 
 
