@@ -204,6 +204,8 @@ class CarryOver:
         if (item := self.document.items.get(item_id)) is None:
             return None
         self.left_behind.add(item.id)
+        if item is self.document.current:  # the views read it again (the meter read it as the new model came)
+            self.document.history_changed.emit()
         model = getattr(self.document.models.get(item.kind), "name", f"the new {item.kind.upper()}")
         done, does = ("encoded with", "encodes") if item.kind == "vae" else ("drawn by", "draws")
         if why is None:

@@ -281,10 +281,12 @@ class HistoryController(QObject):
         return []
 
     def _request_missing_thumbs(self, item: Item) -> None:
-        """States never shown (e.g. restored from a session) get thumbnails at low priority."""
+        """States never shown (e.g. restored from a session) get thumbnails at low priority; not while the item's
+        latents are still the last model's (carry.pending: a switch's encoding of it on its way, or cancelled), which
+        the new one drew as other pictures: they come as its latents are carried over (history_changed)."""
         missing = [n for n in item.history.nodes() if n.id not in item.thumbs]
         directions = self.document.directions(item.kind)
-        if not missing or directions is None:
+        if not missing or directions is None or self.document.carry.pending(item.id):
             return
         self._missing = [n.id for n in missing]
         latents = np.stack([edited_latent(n.state, directions) for n in missing])
@@ -295,7 +297,8 @@ class HistoryController(QObject):
         item = self.document.current
         # a strip asked before the last is not theirs: of other steps, or of the directions of the model loaded then
         # (a restored item's own model, come after the last one, clears what it drew: CarryOver._stay)
-        if item is None or r.tag != item.id * 1000 + THUMB_TAG or r.seq != self._strip_seq:
+        if item is None or r.tag != item.id * 1000 + THUMB_TAG or r.seq != self._strip_seq \
+                or self.document.carry.pending(item.id):  # asked before a switch, drawn by the new model
             return
         self._strip_seq = 0
         for node_id, image in zip(self._missing, r.images):

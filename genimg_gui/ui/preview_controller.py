@@ -56,6 +56,12 @@ class PreviewController(QObject):
     def _item(self) -> Item | None:
         return self.document.current
 
+    def _left_in_last_model(self, item: Item) -> bool:
+        """Whether item's latents are still the last model's of its kind: a switch's encoding of it (a GAN's drawing
+        of its seeds) is on its way, or was cancelled or failed. The new model drew strips of them as other pictures
+        and the meter read them in its directions; both wait for the latents it carries over (history_changed)."""
+        return self.document.carry.pending(item.id)
+
     def refresh(self, *_) -> None:
         """The current item or its state changed: meter now, strips after the pause."""
         item = self._item()
@@ -75,7 +81,8 @@ class PreviewController(QObject):
         item = self._item()
         directions = None if item is None else self.document.directions(item.kind)
         # a stale latent does not fit; a model with no directions (its latents do not vary) has no spread to measure by
-        if state is None or directions is None or not fits(state.base, directions) or not len(directions):
+        if state is None or directions is None or not fits(state.base, directions) or not len(directions) \
+                or self._left_in_last_model(item):
             self.sliders.set_typicality(None)
             self.sliders.drop_stale_previews()  # no strips will come for it: the last image's faint ones go
             return
@@ -89,7 +96,7 @@ class PreviewController(QObject):
         item, state = self._item(), self.state
         directions = None if item is None else self.document.directions(item.kind)
         if state is None or directions is None or not fits(state.base, directions) \
-                or not self.sliders.previews_enabled():
+                or self._left_in_last_model(item) or not self.sliders.previews_enabled():
             self.sliders.drop_stale_previews()  # none will replace the last image's faint ones
             return []
         values = self.sliders.preview_values()
@@ -106,6 +113,7 @@ class PreviewController(QObject):
 
     def _on_previewed(self, r: rq.Previewed) -> None:
         item = self._item()
-        if item is None or r.tag // TAG_SLOTS != item.id or self.sent.get(r.tag) != r.seq:
-            return  # another item's, the history panel's, or for a state since left
+        if item is None or r.tag // TAG_SLOTS != item.id or self.sent.get(r.tag) != r.seq \
+                or self._left_in_last_model(item):
+            return  # another item's, the history panel's, for a state since left, or drawn by the wrong model
         self.sliders.set_preview(r.tag % TAG_SLOTS, r.images)
