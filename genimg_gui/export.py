@@ -13,7 +13,7 @@ from typing import Iterable, Iterator, Protocol, Sequence
 
 import numpy as np
 
-from .file_damage import damage_reason, what_file_holds
+from .file_damage import CUT_SHORT_SAID, what_file_holds
 from .fileio import atomic_path
 from .image_files import IMAGE_SUFFIXES
 from .imaging import MAX_PIXELS, pixel_count, save_png
@@ -178,13 +178,30 @@ def read_latent(path: str | Path) -> LatentFile:
             record, sample = (_json_of(f, key) for key in ("model", "sample"))
             mask, base = _mask_and_base(f, latent.shape)
             values, labels = _edit_of(f)
-    except (OSError, ValueError, EOFError, zipfile.BadZipFile, MemoryError) as e:  # damaged, or object arrays
-        reason = damage_reason(e) if isinstance(e, MemoryError) else e  # numpy's says "Unable to allocate 1.2 GiB…"
-        raise ValueError(f"{path.name} is not a readable latent file ({reason})") from None
+    except MemoryError:  # numpy's "Unable to allocate 1.2 GiB…", for an array within the bounds above
+        raise _no_memory_for(path) from None
+    except (OSError, ValueError, EOFError, zipfile.BadZipFile) as e:  # damaged, or object arrays
+        raise ValueError(f"{path.name} is not a readable latent file ({e})") from None
     kind = record.get("kind")
     return LatentFile(latent, kind if kind in ("vae", "gan") else None, mask, base, str(record.get("path") or ""),
                       str(record.get("name") or ""), str(record.get(IDENTITY_KEY) or ""), values, labels,
                       sample or None, as_scale(record.get(SCALE_KEY)))
+
+
+class NoMemoryToRead(ValueError):
+    """A whole latent file (every array holds the data its header claims) whose arrays the memory free could not
+    hold: nothing is wrong with the file, which the window keeps in File → Open recent (a damaged one leaves it).
+    A ValueError, as read_latent's other refusals, so that `genimg decode` says it in the same way."""
+
+
+def _no_memory_for(path: Path) -> ValueError:
+    """Why read_latent found no memory for path's arrays: too little memory free for a whole file (NoMemoryToRead),
+    or damage, for one cut short whose header claims data it does not hold (numpy allocates before it reads on)."""
+    if not _arrays_whole(path):
+        return ValueError(f"{path.name} is not a readable latent file ({CUT_SHORT_SAID})")
+    size = f"{math.ceil(bytes_to_read(path) / 2**20):,} MB"
+    return NoMemoryToRead(f"{path.name} could not be read: its {size} of arrays need more memory than is free; "
+                          "close other programs and try again")
 
 
 def _check_sizes(headers: Iterable[tuple[str, tuple[int, ...], np.dtype]]) -> None:
@@ -233,6 +250,24 @@ def holds_latent(path: str | Path) -> bool:
 
 def _array_headers(path: Path) -> Iterator[tuple[str, tuple[int, ...], np.dtype]]:
     """(key, shape, dtype) of each array read_latent reads, as its .npy header claims them."""
+    for key, shape, dtype, _ in _array_members(path):
+        yield key, shape, dtype
+
+
+def _arrays_whole(path: Path) -> bool:
+    """Whether each array read_latent reads holds, by the zip's record of its member's size, all the data its header
+    claims: from the headers alone, as numpy allocates before it finds data missing. An object array's size is not
+    known from its header: not whole (read_latent refuses it anyway)."""
+    try:
+        return all(not dtype.hasobject and held >= math.prod(shape) * dtype.itemsize
+                   for _, shape, dtype, held in _array_members(path))
+    except (OSError, ValueError, EOFError, zipfile.BadZipFile):
+        return False
+
+
+def _array_members(path: Path) -> Iterator[tuple[str, tuple[int, ...], np.dtype, int]]:
+    """(key, shape, dtype) of each array read_latent reads, as its .npy header claims them, and the bytes of data
+    its member holds after the header."""
     with zipfile.ZipFile(path) as archive:
         for member in archive.infolist():
             key = member.filename.removesuffix(".npy")  # as np.load names it
@@ -243,7 +278,8 @@ def _array_headers(path: Path) -> Iterator[tuple[str, tuple[int, ...], np.dtype]
                 read_header = (np.lib.format.read_array_header_1_0 if version == (1, 0)
                                else np.lib.format.read_array_header_2_0)  # 3.0 is 2.0's layout; others np.load refuses
                 shape, _, dtype = read_header(npy)
-            yield key, shape, dtype
+                held = member.file_size - npy.tell()
+            yield key, shape, dtype, held
 
 
 READ_KEYS = ("latent", "base", "mask", "values", "labels", "model", "sample")  # the arrays read_latent reads

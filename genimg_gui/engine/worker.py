@@ -1,8 +1,7 @@
 """The worker: one long-lived QObject on one QThread that owns the Runtime.
 
-It loops on the RequestQueue (jobs first, then the latest live request), and
-emits only plain data. Any exception in a request becomes a Failed result and
-the loop goes on.
+It loops on the RequestQueue (jobs first, then the latest live request), and emits only plain data. Any exception
+in a request becomes a Failed result and the loop goes on.
 """
 from __future__ import annotations
 
@@ -15,7 +14,7 @@ import torch
 
 from PySide6.QtCore import QObject, Signal, Slot
 
-from ..export import read_latent
+from ..export import NoMemoryToRead, read_latent
 from ..file_stamp import FileStamp, stamp_of
 from ..fileio import why_not_written
 from ..image_files import with_pictures_step
@@ -88,8 +87,9 @@ class Worker(QObject):
         except (*USER_ERRORS, MemoryError) as e:
             if out_of_memory(e):
                 self._recover_from_oom(request, e)
-            else:
-                self._fail(rq.Failed(request.seq, type(request).__name__, str(e)))
+            else:  # a latent file read in too little memory is not damaged: it stays in Open recent
+                self._fail(rq.Failed(request.seq, type(request).__name__, str(e),
+                                     out_of_memory=isinstance(e, NoMemoryToRead)))
         except Exception as e:  # a bug, not the user's doing: say so, keep the thread alive
             traceback.print_exc()
             self._fail(rq.Failed(request.seq, type(request).__name__, f"internal error ({type(e).__name__}: {e})"))

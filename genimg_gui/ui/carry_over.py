@@ -180,7 +180,8 @@ class CarryOver:
         self.left_behind.discard(item.id)
         if item.kind == "vae":
             # the pixels as opened, not the last VAE's fit of them (a 64-px VAE's square crop of a 4:3 photo)
-            # (one restored from a session has only that fit: its file is read again, if still as it was)
+            # (one restored from a session saved before they were kept has only that fit: its file is read again, if
+            # still as it was)
             pixels, file = (item.original, picture_file(item)) if item.source is None else (item.source, None)
             self._ask(item, rq.EncodeImage(pixels, item.name, item.fit, file), self.reencodes, item.id)
             return False

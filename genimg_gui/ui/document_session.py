@@ -28,7 +28,7 @@ def session_of(document: Document) -> Session:
                          i.exported_node, i.sent_from, dict(i.made_by), i.file, i.fit, i.source_size,
                          dict(i.latent_by_model), document.samples.step_asked(i),
                          {shape: dict(bases) for shape, bases in i.bases_by_shape.items()},
-                         i.id in document.carry.left_behind)
+                         i.id in document.carry.left_behind, i.source)
              for i in items]
     current = items.index(document.current) if document.current in items else 0
     return Session(saved, current, {kind: info.path for kind, info in document.models.items()},
@@ -118,7 +118,8 @@ def restore_session(document: Document, session: Session, drop_start_sample: boo
                     values_by_model=dict(saved.values_by_model),
                     directions_of=session.identities.get(saved.kind), inverted_in=saved.inverted_in,
                     sent_from=saved.sent_from, made_by=dict(saved.made_by), file=saved.file, fit=saved.fit,
-                    source_size=saved.source_size, latent_by_model=dict(saved.latent_by_model),
+                    source=saved.source, source_size=saved.source_size,
+                    latent_by_model=dict(saved.latent_by_model),
                     exported_node=saved.exported,
                     bases_by_shape={shape: dict(bases) for shape, bases in saved.bases_by_shape.items()})
         document.insert_item(item, make_current=False)

@@ -23,7 +23,7 @@ A file opened again while the item it gave is open, unchanged on disk, is shown,
 picture is (already_open; no fit made it, so any fit): a file manager's "Open with" passing it at every start grew
 a kept session by an "x (2)" each time. A file that cannot be read, or whose latent does not fit the very weights
 it records, leaves File → Open recent, as a damaged picture does; one drawn out of memory (Failed.out_of_memory, on
-the CPU too) stays: nothing is wrong with it."""
+the CPU too), or read whole in too little memory (export.NoMemoryToRead), stays: nothing is wrong with it."""
 from __future__ import annotations
 
 import os
@@ -37,7 +37,7 @@ from .. import seed_draws
 from ..catalog import ModelEntry
 from ..edit import Directions, EditState, edited_latent, fits
 from ..engine import requests as rq
-from ..export import LatentFile, bytes_to_read, read_latent
+from ..export import LatentFile, NoMemoryToRead, bytes_to_read, read_latent
 from ..file_stamp import FileStamp, stamp_of
 from ..history import History
 from ..latent_model import (DigestOf, WeightsUnread, made_scale, other_scale, other_weights_at, other_weights_said,
@@ -199,7 +199,8 @@ class LatentFiles:
         try:
             f = read_latent(path)
         except ValueError as e:  # damaged, not a latent file, gone: in read_latent's words, as `genimg decode` says it
-            self.forget(path)
+            if not isinstance(e, NoMemoryToRead):  # a whole file read in too little memory stays in Open recent
+                self.forget(path)
             doc.error.emit(str(e))
             return
         self._judge(_Opening(path, f, f.kind or "vae", stamp))  # a bare np.savez records none: a VAE's, as decode
@@ -290,10 +291,11 @@ class LatentFiles:
         draw (another shape, NaN) is damaged, and leaves Open recent. One that records none may be another
         model's, which draws it: it stays (as one whose model is not here does). A file whose weights could not be
         read is not opened (the failure says why); those opened after it are, as after one the worker could not
-        read (said in read_latent's words), which leaves Open recent, as one read here does. One that ran out of GPU
-        memory opens once Retry on CPU has drawn it; one that ran out on the CPU stays in Open recent, undamaged."""
+        read (said in read_latent's words), which leaves Open recent, as one read here does, unless it was whole and
+        the memory free could not hold it (export.NoMemoryToRead). One that ran out of GPU memory opens once Retry on
+        CPU has drawn it; one that ran out on the CPU stays in Open recent, undamaged."""
         read = self.files_read.pop(failed.seq, None) if failed.final else None
-        if read is not None and not failed.cancelled:
+        if read is not None and not (failed.cancelled or failed.out_of_memory):
             self.forget(read[0])
         if read is not None or failed.final and self.reading.pop(failed.seq, None) is not None:
             self._open_waiting()

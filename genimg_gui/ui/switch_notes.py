@@ -35,8 +35,8 @@ def file_lost(item: Item) -> tuple[str, tuple[int, int], str] | None:
 
 def from_fit_note(lost: list[tuple[str, tuple[int, int], str]]) -> str | None:
     """Pictures encoded from their last fit, named once for all. Said whatever the new VAE's size: the fit is all
-    there is of the photo's pixels (a session keeps its fit and size, not the pixels), and it tells the user too
-    that a changed file is not what the picture follows."""
+    there is of the photo's pixels (a session saved before sessions kept the pixels kept its fit and size alone), and
+    it tells the user too that a changed file is not what the picture follows."""
     if not lost:
         return None
     if len(lost) == 1:
