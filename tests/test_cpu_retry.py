@@ -14,9 +14,8 @@ from conftest import UI_TIMEOUT
 from genimg_gui.engine import requests as rq
 from genimg_gui.engine.runtime import Runtime
 from genimg_gui.ui.failed_requests import DONE_ON_CPU
-from genimg_gui.ui.directions_dialog import DirectionsDialog
 from genimg_gui.ui.history_controller import AB_TAG, THUMB_TAG
-from test_directions_ui import BLUE, RED, menu_action, write_group
+from test_directions_ui import BLUE, RED, define, write_group
 
 OUT_OF_MEMORY = "out of memory on cuda:0"
 
@@ -126,24 +125,11 @@ def blue_fails_on_the_gpu(window, monkeypatch) -> None:
     monkeypatch.setattr(Runtime, "encode_latent", on_gpu)
 
 
-def make_direction(window, monkeypatch, name, from_paths, to_paths) -> int:
-    """Edit → New direction from examples… with the real dialog; the "to" encode's seq (sent last)."""
-    def ask():
-        dialog = DirectionsDialog(window)
-        dialog.add_files("from", from_paths)
-        dialog.add_files("to", to_paths)
-        dialog.name.setText(name)
-        return dialog.request()
-    monkeypatch.setattr(window.directions_tool, "_ask", ask)
-    menu_action(window, "New &direction from examples…").trigger()
-    return max(window.document.jobs)
-
-
 def test_a_direction_whose_encode_ran_out_of_memory_is_made_on_the_cpu(qtbot, window, monkeypatch, tmp_path):
     red, blue = write_group(tmp_path / "red", "r", RED, 3, 1), write_group(tmp_path / "blue", "b", BLUE, 3, 2)
     blue_fails_on_the_gpu(window, monkeypatch)  # the "from" side is encoded, the "to" side runs out of memory
     with qtbot.waitSignal(window.document.directions_changed, timeout=UI_TIMEOUT):
-        said = retried(qtbot, window, lambda: make_direction(window, monkeypatch, "red → blue", red, blue))
+        said = retried(qtbot, window, lambda: define(qtbot, window, monkeypatch, "red → blue", red, blue, wait=False))
     assert said == f"The encoding of 3 examples was {DONE_ON_CPU}"
     assert window.document.directions("vae").labels[-1] == "red → blue" and not window.directions_tool.jobs
     assert any(entry.text.startswith("New direction “red → blue”") for entry in window.status.log.entries)
@@ -154,7 +140,8 @@ def test_a_direction_whose_both_encodes_ran_out_of_memory_is_made_on_the_cpu(qtb
     red, blue = write_group(tmp_path / "red", "r", RED, 3, 1), write_group(tmp_path / "blue", "b", BLUE, 2, 2)
     on_a_full_gpu(window, monkeypatch, "encode_latent")
     with qtbot.waitSignal(window.document.directions_changed, timeout=UI_TIMEOUT):
-        retried(qtbot, window, lambda: make_direction(window, monkeypatch, "red → blue", red, blue), more=True)
+        retried(qtbot, window, lambda: define(qtbot, window, monkeypatch, "red → blue", red, blue, wait=False),
+                more=True)
     assert window.document.directions("vae").labels[-1] == "red → blue" and not window.directions_tool.jobs
     # the "from" side's, sent last; the "to" side's may still be on show, joined before it (StatusBar.hold_message)
     qtbot.waitUntil(lambda: window.status.currentMessage().endswith(f"The encoding of 3 examples was {DONE_ON_CPU}"),
@@ -196,7 +183,8 @@ def test_a_retry_no_longer_offered_lets_go_of_what_it_kept(qtbot, window, image_
     blue_fails_on_the_gpu(window, monkeypatch)
     on_a_full_gpu(window, monkeypatch, "invert_steps")
     doc, jobs, inversion = window.document, window.directions_tool.jobs, window.inversion
-    direction = offered(qtbot, window, lambda: make_direction(window, monkeypatch, "red → blue", red, blue))
+    direction = offered(qtbot, window,
+                        lambda: define(qtbot, window, monkeypatch, "red → blue", red, blue, wait=False))
     assert list(jobs.out_of_memory) == [direction] and list(doc.failures.retries) == [direction]
     first = offered(qtbot, window, lambda: inversion.invert_current(10, 0.5))
     assert not jobs and list(doc.failures.retries) == [first] and list(inversion.out_of_memory) == [first]
@@ -224,7 +212,7 @@ def test_a_direction_dropped_no_longer_offers_its_retry(qtbot, window, monkeypat
     doc, jobs = window.document, window.directions_tool.jobs
     with qtbot.waitSignals([doc.retry_offered, doc.engine.failed], timeout=UI_TIMEOUT,
                            check_params_cbs=[None, lambda f: not f.retry_on_cpu]):
-        make_direction(window, monkeypatch, "blue → red", blue, red)
+        define(qtbot, window, monkeypatch, "blue → red", blue, red, wait=False)
     assert not jobs and not doc.failures.retries and not doc.failures.offered
     assert not window.status.retry.isVisible()
 
@@ -235,7 +223,7 @@ def test_a_side_sent_again_whose_other_side_is_too_old_says_nothing_of_the_cpu(q
     red, blue = write_group(tmp_path / "red", "r", RED, 3, 1), write_group(tmp_path / "blue", "b", BLUE, 2, 2)
     on_a_full_gpu(window, monkeypatch, "encode_latent")
     doc, jobs = window.document, window.directions_tool.jobs
-    to_side = offered(qtbot, window, lambda: make_direction(window, monkeypatch, "red → blue", red, blue))
+    to_side = offered(qtbot, window, lambda: define(qtbot, window, monkeypatch, "red → blue", red, blue, wait=False))
     qtbot.waitUntil(lambda: len(jobs.out_of_memory) == 2, timeout=UI_TIMEOUT)  # the "from" side ran out before
     from_side = min(jobs.out_of_memory)
     doc.engine.forget(from_side)  # let go, as after OUT_OF_MEMORY_KEPT newer requests ran out of memory

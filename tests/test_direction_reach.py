@@ -5,25 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from conftest import UI_TIMEOUT
 from genimg_gui.imaging import open_image
-from test_directions_ui import RED, BLUE, define, menu_action, write_group
-from genimg_gui.ui.directions_dialog import DirectionsDialog
-
-
-def define_linear(qtbot, window, monkeypatch, name, from_paths, to_paths) -> None:
-    """Edit → New direction from examples…, Method: Linear classifier, Keep the named directions fixed."""
-    def ask():
-        dialog = DirectionsDialog(window)
-        dialog.add_files("from", from_paths)
-        dialog.add_files("to", to_paths)
-        dialog.name.setText(name)
-        dialog.method.setCurrentIndex(dialog.method.findData("linear"))
-        dialog.keep_fixed.setChecked(True)
-        return dialog.request()
-    monkeypatch.setattr(window.directions_tool, "_ask", ask)
-    with qtbot.waitSignal(window.document.directions_changed, timeout=UI_TIMEOUT):
-        menu_action(window, "New &direction from examples…").trigger()
+from test_directions_ui import RED, BLUE, define, write_group
 
 
 @pytest.mark.parametrize("method", ["means", "linear"])
@@ -32,10 +15,7 @@ def test_the_slider_end_reaches_the_other_group(qtbot, window, reference, monkey
     blue = write_group(tmp_path / "blue", "blue", BLUE, 10, 2)
     purple = write_group(tmp_path / "purple", "purple", (170, 40, 190), 10, 5)
     define(qtbot, window, monkeypatch, "red → blue", red, blue)  # a named direction to keep the new one apart from
-    if method == "linear":
-        define_linear(qtbot, window, monkeypatch, "red → purple", red, purple)
-    else:
-        define(qtbot, window, monkeypatch, "red → purple", red, purple, keep_fixed=True)
+    define(qtbot, window, monkeypatch, "red → purple", red, purple, keep_fixed=True, method=method)
     d = window.document.directions("vae")
     row, sigma = d.basis[-1].astype(np.float64), float(d.sigma[-1])
 

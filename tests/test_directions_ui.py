@@ -47,20 +47,29 @@ def menu_action(window, text: str):
                 for a in menu.menu().actions() if a.text() == text)
 
 
-def define(qtbot, window, monkeypatch, name, from_paths, to_paths, keep_fixed=False, until=None) -> None:
-    """Edit → New direction from examples… with the real dialog, filled as a user would; waits for the direction
-    made, or for until (a signal: document.error for one refused)."""
+def define(qtbot, window, monkeypatch, name, from_paths, to_paths, keep_fixed=False, method="means", until=None,
+           wait=True) -> int | None:
+    """Edit → New direction from examples… with the real dialog, filled as a user would (method: "means" or
+    "linear"); waits for the direction made, or for until (a signal: document.error for one refused). wait=False: only
+    sends it, for a test that waits on something else, and returns the seq of its request sent last (the "to" side's
+    encode)."""
     def ask():
         dialog = DirectionsDialog(window)
         dialog.add_files("from", from_paths)
         dialog.add_files("to", to_paths)
         dialog.name.setText(name)
+        dialog.method.setCurrentIndex(dialog.method.findData(method))
         dialog.keep_fixed.setChecked(keep_fixed)
         assert dialog.buttons.buttons()[0].isEnabled()
         return dialog.request()
     monkeypatch.setattr(window.directions_tool, "_ask", ask)
+    new_direction = menu_action(window, "New &direction from examples…")
+    if not wait:
+        new_direction.trigger()
+        return max(window.document.jobs)
     with qtbot.waitSignal(window.document.directions_changed if until is None else until, timeout=UI_TIMEOUT):
-        menu_action(window, "New &direction from examples…").trigger()
+        new_direction.trigger()
+    return None
 
 
 def test_the_dialog_names_a_direction_by_what_its_examples_share(qtbot, tmp_path):
