@@ -2,22 +2,24 @@
 name by its encode's seq, for the picture's "Sent from seed N to the VAE" first step: an encode cancelled, or run out
 of GPU memory and its Retry on CPU then withdrawn, left that note for the session; one retried on the CPU (a new
 seq) came without it, its first step reading "Opened" as if it had come from a file. A sample's own image for
-Compare, drawn again, left its note (with the w it drew) once retried on the CPU. The worker is made to believe
-it runs on a full GPU, as in test_cpu_retry; a forward hook holds it inside the VAE's encoder, as in
-test_cancel_mid_pass."""
+Compare, drawn again, left its note (with the w it drew) once retried on the CPU, or once a switch to a GAN of
+another w size made its decode end with nothing sent back. The worker is made to believe it runs on a full GPU, as
+in test_cpu_retry; a forward hook holds it inside the VAE's encoder, as in test_cancel_mid_pass."""
 from __future__ import annotations
 
 import threading
 from contextlib import contextmanager
+from dataclasses import replace
 from types import SimpleNamespace
 
 import numpy as np
 import torch
 
-from conftest import UI_TIMEOUT
+from conftest import TINY_GAN, UI_TIMEOUT, make_model_folder
 from editing_helpers import history_tab
 from genimg_gui.engine import requests as rq
 from genimg_gui.engine.runtime import Runtime
+from genimg_gui.models.gan import Generator
 from genimg_gui.session import load_session, save_session
 from genimg_gui.ui.failed_requests import DONE_ON_CPU
 from genimg_gui.ui.qimage import from_qimage
@@ -138,3 +140,22 @@ def test_a_samples_compare_image_drawn_again_on_the_cpu_leaves_no_note_behind(qt
     assert said == f"The decode was {DONE_ON_CPU}"
     qtbot.waitUntil(lambda: np.array_equal(from_qimage(window.canvas.original), first), timeout=UI_TIMEOUT)
     assert restored.seed == seed and not doc.samples.originals
+
+
+def test_a_compare_image_asked_before_a_switch_to_a_gan_of_another_w_size_leaves_no_note_behind(qtbot, window,
+                                                                                                 tmp_path):
+    """Undo asks for the first seed's own image while the worker is busy, then a GAN whose w has another size is
+    loaded: the load, a job, runs first, and the decode of the old w, which no longer fits, ends with nothing sent
+    back (the switch draws the sample again)."""
+    doc = window.document
+    restored_one_seed_on(qtbot, window, tmp_path)
+    narrow = make_model_folder(tmp_path / "narrow-gan", Generator(replace(TINY_GAN, w_dim=8)), "narrow-gan")
+    with held_in_the_vae_encoder(window) as gate:
+        send(window)
+        qtbot.waitUntil(gate.inside.is_set, timeout=UI_TIMEOUT)
+        compare = asked_by(window, window.undo_action.trigger, rq.Decode, tag=0)
+        with qtbot.waitSignal(doc.model_loaded, timeout=UI_TIMEOUT):
+            doc.load_model(str(narrow))
+            gate.go.set()
+    qtbot.waitUntil(lambda: doc.engine.request(compare) is None and not doc.carry.pending_any(), timeout=UI_TIMEOUT)
+    assert not doc.samples.originals

@@ -52,9 +52,13 @@ class FailedRequests:
         """Every note the document keeps of a request by its seq: a failure that is final drops them (on_failed), and
         a retry takes them over (retry_on_cpu). A picture sent to the VAE kept its note when its encode was cancelled
         or failed, for good, and its Retry on CPU came without its "Sent from …" first step."""
+        return self.document.jobs, *self._answered_notes()
+
+    def _answered_notes(self) -> tuple[dict, ...]:
+        """The notes of a request that its result takes; its job's (doc.jobs) ends with its progress, and stays
+        while an SD VAE's scale is asked (a modal question, during which the load's end comes)."""
         doc = self.document
-        return (doc.jobs, doc.samples.pending, doc.carry.reencodes, doc.carry.remaps, doc.samples.originals,
-                doc.sending)
+        return doc.samples.pending, doc.carry.reencodes, doc.carry.remaps, doc.samples.originals, doc.sending
 
     def on_failed(self, f: rq.Failed) -> None:
         doc = self.document
@@ -113,9 +117,11 @@ class FailedRequests:
         self.abandoned.discard(seq)
         self.instead.pop(seq, None)
         self._let_go(seq)
+        for book in self._answered_notes():  # those no result took: a decode of a GAN's old w, after a switch
+            book.pop(seq, None)
 
     def _drop_notes(self, seq: int) -> None:
-        """seq has ended: what the document noted of it goes (kept, each stayed for the session)."""
+        """seq failed for good: what the document noted of it goes (kept, each stayed for the session)."""
         for book in self._bookkeeping():
             book.pop(seq, None)
 
