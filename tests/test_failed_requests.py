@@ -33,7 +33,7 @@ def document(first_retry: int = 100) -> SimpleNamespace:
     samples = SimpleNamespace(pending={}, originals={}, drop=lambda seq: None)
     signals = ("retry_offered", "retry_withdrawn", "error", "message", "error_answered", "retried")
     carry = SimpleNamespace(reencodes={}, remaps={}, not_carried=lambda seq, why: None)  # no switch under way
-    return SimpleNamespace(jobs={}, samples=samples, carry=carry, items={},
+    return SimpleNamespace(jobs={}, sending={}, samples=samples, carry=carry, items={},
                            engine=engine, open_waiting=lambda: None, set_device=lambda device: None,
                            cancel=lambda seq: None, **{name: Said() for name in signals})
 

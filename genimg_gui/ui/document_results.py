@@ -34,6 +34,7 @@ def on_result(doc: Document, r) -> None:
 
 
 def _on_encoded(doc: Document, r: rq.Encoded) -> None:
+    sent_from = doc.sending.pop(r.seq, None)  # taken whatever becomes of the picture: the encode has ended
     if doc.carry.on_encoded(r):
         return
     if (same := open_copy(doc, r.file, r.fit, source_size(r))) is not None:  # asked for again before it came
@@ -41,7 +42,7 @@ def _on_encoded(doc: Document, r: rq.Encoded) -> None:
         return
     state = EditState(r.latent, (0.0,) * len(doc.directions("vae") or ()))
     insert_item(doc, item := Item(doc.next_id, "vae", r.name, r.original, r.image, History(state), r.seq,
-                                  sent_from=doc.sending.pop(r.seq, None), source=r.source, fit=r.fit,
+                                  sent_from=sent_from, source=r.source, fit=r.fit,
                                   source_size=source_size(r), file=r.file))
     doc.message.emit(encoded_message(r, item.name))  # its name in the filmstrip: "cat.png (2)" if it is that
 

@@ -49,9 +49,16 @@ class FailedRequests:
         self.instead: dict[int, Callable[[rq.Failed], None]] = {}
 
     def _bookkeeping(self) -> tuple[dict, ...]:
-        """Every note the document keeps of a request by its seq."""
+        """Every note the document keeps of a request by its seq: a failure that is final drops them (on_failed), and
+        a retry takes them over (retry_on_cpu). A picture sent to the VAE kept its note when its encode was cancelled
+        or failed, for good, and its Retry on CPU came without its "Sent from …" first step."""
+        return self.document.jobs, *self._answered_notes()
+
+    def _answered_notes(self) -> tuple[dict, ...]:
+        """The notes of a request that its result takes; its job's (doc.jobs) ends with its progress, and stays
+        while an SD VAE's scale is asked (a modal question, during which the load's end comes)."""
         doc = self.document
-        return doc.jobs, doc.samples.pending, doc.carry.reencodes, doc.carry.remaps, doc.samples.originals
+        return doc.samples.pending, doc.carry.reencodes, doc.carry.remaps, doc.samples.originals, doc.sending
 
     def on_failed(self, f: rq.Failed) -> None:
         doc = self.document
@@ -84,6 +91,7 @@ class FailedRequests:
             # that picture (that seed) keeps the last model's latent until carried again: by a retry, or as it is next
             # drawn. Dropped, a Cancel left it drawn by the new VAE, and saved as the new VAE's
             left_behind = doc.carry.not_carried(f.seq, None if f.cancelled else f.message)
+            self._drop_notes(f.seq)  # a retry has them from self.retries
         if abandoned or instead is not None:  # said by its controller, or its sender, with what it did
             pass
         elif f.cancelled and getattr(f, "retry_on_cpu", False):  # files of several that ran out before the cancel
@@ -109,6 +117,13 @@ class FailedRequests:
         self.abandoned.discard(seq)
         self.instead.pop(seq, None)
         self._let_go(seq)
+        for book in self._answered_notes():  # those no result took: a decode of a GAN's old w, after a switch
+            book.pop(seq, None)
+
+    def _drop_notes(self, seq: int) -> None:
+        """seq failed for good: what the document noted of it goes (kept, each stayed for the session)."""
+        for book in self._bookkeeping():
+            book.pop(seq, None)
 
     def abandon(self, seq: int) -> None:
         """seq's result is no longer wanted (its controller dropped what it was for, and said why): it is cancelled
