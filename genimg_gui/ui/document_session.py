@@ -99,7 +99,9 @@ def restore_session(document: Document, session: Session, drop_start_sample: boo
                 # any new one
                 _follow_instead(document, kind, bundled, followed)
                 continue
-            document.load_model(path)
+            seq = document.load_model(path)
+            if kind == "gan":  # arriving after the items, it draws no sample beside them (GanSamples.start_sample_due)
+                document.samples.restore_loads.add(seq)
             if kind in document.stand_ins:  # in the failed last model's place too: its warning stays (ModelList)
                 document.stand_ins[kind] += (path,)
         if made_in is not None:  # on its way: with other weights, its arrival carries the items over
