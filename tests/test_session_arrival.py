@@ -1,6 +1,7 @@
 """A restored session's models arriving after its items are back. The GAN a restore loads drew its first sample beside
 the restored pictures (a kept session of pictures alone, or one a crash left), though a restore replaces the sample a
-GAN draws as it loads."""
+GAN draws as it loads; and while a picture's own model was still on its way, its sliders were those of the model of
+its kind loaded then, which moved its latent along another model's directions."""
 from __future__ import annotations
 
 from dataclasses import replace
@@ -12,7 +13,12 @@ from genimg_gui import session as sess
 from genimg_gui.catalog import read_entry
 from genimg_gui.engine.engine import Engine
 from genimg_gui.ui.main_window import MainWindow
+from genimg_gui.ui.settings import Settings
+from test_directions_ui import menu_action
+from test_open_latents import other_vae
 from test_session_choice import held_loads
+from test_session_own_models import kept_edited
+from test_start_fallback import started
 from test_switch_first import other_gan
 
 
@@ -66,3 +72,43 @@ def test_the_gan_a_restore_loads_draws_no_sample_beside_the_restored_pictures(
     assert list(doc.items) == restored  # no sample of other-gan's own beside them
     assert set(start_sample) & set(restored) == (set(start_sample) if how == "crash" else set())
     again.close()
+
+
+@pytest.mark.parametrize("kind", ["vae", "gan"])
+def test_a_restored_images_sliders_wait_for_its_own_model(kind, qtbot, monkeypatch, engine, model_dir, tmp_path,
+                                                           image_files):
+    """A kept session made in h-vae (or other-gan), tiny-… loaded last: tiny-…'s sliders showed on the restored image
+    while its own model loaded, its values on them (PC1 is PC1 in both), and a drag or Reset all edited it along
+    tiny-…'s directions. Now its sliders wait for its own model, greyed out and saying so, Reset all and Randomise
+    from the Edit menu too, and come with it, its values on them."""
+    own = other_vae(tmp_path / "h", 7, "h-vae") if kind == "vae" else other_gan(tmp_path)
+    models = {"vae": model_dir / "tiny-vae", "gan": model_dir / "tiny-gan", kind: own}
+    kept = kept_edited(qtbot, engine, models["vae"], models["gan"], image_files[0])
+    Settings().set_last_model(kind, str(model_dir / f"tiny-{kind}"))
+    gate = held_loads(monkeypatch, str(own.resolve()))
+    window = started(qtbot, monkeypatch, [], lambda w: len(w.document.items) == 2 and kind in w.document.models)
+    doc = window.document
+    assert doc.models[kind].path == str((model_dir / f"tiny-{kind}").resolve())  # its own held on its way
+    window.filmstrip.setCurrentRow([saved.kind for saved in kept.items].index(kind))
+    item = doc.current
+    assert item.kind == kind and any(item.history.current.values)  # edited in its own model
+    steps, node, values = len(item.history), item.history.current_id, item.history.current.values
+
+    assert not window.sliders.sliders and not window.sliders.isEnabled()  # not tiny-…'s
+    name = "h-vae" if kind == "vae" else "other-gan"
+    assert window.slider_title.text() == f"Waiting for {name} to load: this image's sliders come with it"
+    menu_action(window, "Re&set all sliders").trigger()
+    menu_action(window, "Ra&ndomise sliders").trigger()
+    assert (len(item.history), item.history.current_id, item.history.current.values) == (steps, node, values)
+
+    gate.set()
+    qtbot.waitUntil(lambda: doc.models[kind].path == str(own.resolve()) and settled(window), timeout=UI_TIMEOUT)
+    assert doc.current is item and window.sliders.isEnabled()
+    assert window.sliders.labels() == doc.models[kind].directions.labels
+    assert window.slider_title.text().startswith(f"{len(window.sliders.sliders)} directions of the {kind.upper()} "
+                                                 f"“{name}”")
+    assert window.sliders.values() == pytest.approx(values)  # its edit, on its own model's sliders
+    assert (len(item.history), item.history.current_id) == (steps, node)
+    window.sliders.sliders[1].setValue(round(values[1] * 100) + 50)  # now a slider edits it, in its own model
+    qtbot.waitUntil(lambda: len(item.history) == steps + 1 and settled(window), timeout=UI_TIMEOUT)
+    assert item.history.current.values[1] == pytest.approx(values[1] + 0.5)

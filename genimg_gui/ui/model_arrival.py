@@ -30,8 +30,7 @@ def take_model(doc: Document, info: rq.ModelInfo) -> None:
     switched = previous is not None and previous.identity != info.identity
     # items a kept session brought back for a model not loaded (the user opened this one while it waited): carried
     # over as from it
-    strays = info.kind in doc.carry.unloaded
-    doc.carry.unloaded.discard(info.kind)
+    strays = doc.carry.unloaded.pop(info.kind, None) is not None
     # a session's model folder trained again since it was kept: its items were made in the old weights, and their
     # latents drawn by the new ones were garbage
     why = doc.carry.trained_again(info)
