@@ -71,11 +71,11 @@ def test_a_deleted_directions_share_kept_in_another_latent_shape_comes_back_afte
     qtbot.addWidget(again)
     again.questions.ask_restore = lambda names: how == "crash" or pytest.fail("kept work was asked about")
     assert again.questions.offer_restore() == 1  # the session's TAESD loads first
-    # the picture back; the session's tiny-gan, loaded by the restore in a window that loaded none, may draw its first
-    # sample before or after it (on a busy machine, before: this waited for one item, and timed out)
-    pictures = lambda: [i for i in again.document.items.values() if i.kind == "vae"]  # noqa: E731
-    qtbot.waitUntil(lambda: len(pictures()) == 1 and not again.document.jobs, timeout=UI_TIMEOUT)
-    [back] = pictures()
+    # the picture back, alone: the session's tiny-gan, which the restore loads in a window that loaded none, arrives
+    # after it and draws no sample beside it (it did, and this waited for one item in the gap before that sample)
+    doc = again.document
+    qtbot.waitUntil(lambda: "gan" in doc.models and not doc.jobs and not doc.samples.pending, timeout=UI_TIMEOUT)
+    [back] = doc.items.values()
     with qtbot.waitSignal(again.document.model_loaded, timeout=UI_TIMEOUT):
         again.open_paths([str(model_dir / "tiny-vae")])  # the tiny VAE again, as a drop of its folder
     settle(qtbot, back, smiling.shape)

@@ -49,9 +49,10 @@ class CarryOver:
         # was cancelled or failed (not_carried). The new VAE drew the old latent, and a save kept it as the new
         # VAE's; each is carried again as it is next chosen or drawn (carry_again), and a session marks it so
         self.left_behind: set[int] = set()
-        # the kinds whose restored items wait for a model other than their own: the user opened it while a kept
-        # session waited, and the session's was not loaded (restore_session); its arrival carries them over
-        self.unloaded: set[str] = set()
+        # kind -> the model (path) a kind's restored items wait for in place of their own: the user opened it while a
+        # kept session waited, or the bundled one stands in, and the session's was not loaded (restore_session); the
+        # arrival of a model of that kind carries them over
+        self.unloaded: dict[str, str] = {}
         # kind -> (folder, identity, note): a restored session's model on its way, whose items were made in those
         # weights; arriving with others (trained again in place since), it carries them over, the note saying why
         self.expected: dict[str, tuple[str, str, str]] = {}
@@ -59,14 +60,14 @@ class CarryOver:
     def expect(self, kind: str, folder: str, identity: str, note: str) -> None:
         self.expected[kind] = (folder, identity, note)
 
-    def not_coming(self, kind: str, folder: str) -> None:
+    def not_coming(self, kind: str, folder: str, instead: str) -> None:
         """A restored session's model of a kind, on its way, could not be loaded: its items follow the model that
         comes in its place (the bundled one the start-up loads instead), as those of a model not loaded do. They
         waited for it, and the bundled model drew their latents as they were, another model's."""
         # both as canonical: the session's folder is as it named it (restored_folder), the last model as remembered
         if (expected := self.expected.get(kind)) and os.path.realpath(expected[0]) == os.path.realpath(folder):
             del self.expected[kind]
-            self.unloaded.add(kind)
+            self.unloaded[kind] = instead
 
     def trained_again(self, info: rq.ModelInfo) -> str | None:
         """Why the items a session restored follow info, its model loaded from the session's folder though it holds

@@ -53,6 +53,21 @@ def as_it_came(document: Document, item: Item) -> bool:
     return item.as_it_came() and document.samples.step_asked(item) is None
 
 
+def awaited_model(document: Document, item: Item) -> str | None:
+    """The model (its path, on its way) a restored item waits for: its own, or the one its kind's restored items
+    follow in its place (CarryOver.unloaded); None when its values count the model of its kind loaded now, or no
+    such model is on its way. Until it comes, the model loaded moves the item along other directions than its
+    values count, and draws another model's latent: its sliders showed, and edited the picture in it."""
+    loaded = document.models.get(item.kind)
+    if item.directions_of is None or (loaded is not None and loaded.identity == item.directions_of):
+        return None
+    own = document.carry.expected.get(item.kind)
+    coming = [own[0]] if own is not None and own[1] == item.directions_of else []
+    coming += [path] if (path := document.carry.unloaded.get(item.kind)) else []
+    loading = {os.path.realpath(p) for p in document.loading_paths()}
+    return next((p for p in coming if os.path.realpath(p) in loading), None)
+
+
 def _labels_named(document: Document, items: list[Item]) -> dict[str, tuple[str, ...]]:
     """The directions' labels the items' steps are named by, by model identity: the loaded models' (their values
     count them) and those of each model values were kept for (Document.direction_labels), which a restart may find
@@ -99,7 +114,9 @@ def restore_session(document: Document, session: Session, drop_start_sample: boo
                 # any new one
                 _follow_instead(document, kind, bundled, followed)
                 continue
-            document.load_model(path)
+            seq = document.load_model(path)
+            if kind == "gan":  # arriving after the items, it draws no sample beside them (GanSamples.start_sample_due)
+                document.samples.restore_loads.add(seq)
             if kind in document.stand_ins:  # in the failed last model's place too: its warning stays (ModelList)
                 document.stand_ins[kind] += (path,)
         if made_in is not None:  # on its way: with other weights, its arrival carries the items over
@@ -177,7 +194,7 @@ def _follow_instead(document: Document, kind: str, model: str, followed: list[st
     if _has_model(document, kind, model, None):
         followed.append(kind)
     else:
-        document.carry.unloaded.add(kind)
+        document.carry.unloaded[kind] = model
 
 
 def _named_instead(document: Document, kind: str) -> str | None:

@@ -37,6 +37,10 @@ class GanSamples:
         self.unseeded_ask = 0  # MapSeed seq of the last sample asked for over an item with no seed (generate)
         self.auto_items: set[int] = set()  # ids of the samples made because a GAN loaded with none open
         self.auto_asks: set[int] = set()  # MapSeed seqs of such samples, still on their way
+        # LoadModel seqs of the GANs a restore asked for (restore_session), and the identity of the GAN loaded now
+        # if it came by one: it draws no sample as it arrives (start_sample_due)
+        self.restore_loads: set[int] = set()
+        self.restored_gan: str | None = None
         # MapSeed seqs that ask for a class the GAN loaded then lacked (kept by name): its switch said so already
         self.kept_asks: set[int] = set()
         # item id -> its newest live sample shown (mid-gesture), the state shown of it, and whether its class was
@@ -84,6 +88,22 @@ class GanSamples:
         if auto and target is None:
             self.auto_asks.add(seq)
         return seq
+
+    def model_arrived(self, info: rq.ModelInfo, loads_done: set[int]) -> None:
+        """A model arrived, ending the loads (seqs) loads_done: a GAN notes whether a restore asked for it."""
+        if info.kind == "gan":
+            self.restored_gan = info.identity if loads_done & self.restore_loads else None
+        self.restore_loads &= set(self.document.jobs)  # those still on their way (not one that failed)
+
+    def start_sample_due(self) -> bool:
+        """Whether the GAN arriving now draws a first sample (generate's auto): none of its samples is open, and no
+        restore loaded it. A restore brings back what was open, and replaces the sample a GAN draws as it loads
+        (close_start_samples); the GAN it loads itself arrives after the session's pictures are back, and drew
+        its sample beside them (a "seed …" more at each restart of a session of pictures alone)."""
+        doc = self.document
+        gan = doc.models.get("gan")
+        restored = gan is not None and gan.identity == self.restored_gan
+        return not restored and not any(item.kind == "gan" for item in doc.items.values())
 
     def forget(self, item_id: int) -> None:
         """An item closed: a sample still on its way for it must not become a new item (a result for no item

@@ -214,7 +214,7 @@ class MainWindow(WindowMenus, QMainWindow):
             self.gan_panel.gan_arrived()
             self.gan_panel.set_classes(info.classes)
             self.gan_panel.set_draws(info.draws)
-            if not any(i.kind == "gan" for i in self.document.items.values()):
+            if self.document.samples.start_sample_due():
                 self.document.generate(*self.gan_panel.values_to_draw(), new_item=True, auto=True)
         current = self.document.current
         if current is None or current.kind == info.kind:

@@ -21,6 +21,7 @@ def take_model(doc: Document, info: rq.ModelInfo) -> None:
     # source: the path asked for (a file converted to path); whole paths: …/vae arriving is not …/vae-b's load
     done = {seq for seq, path in loads(doc.jobs).items() if path in (info.path, info.source)}
     doc.jobs = {seq: job for seq, job in doc.jobs.items() if seq not in done}
+    doc.samples.model_arrived(info, done)  # a GAN a restore loaded draws no first sample
     previous = doc.models.get(info.kind)
     doc.models[info.kind] = info
     if previous is not None:  # its labels as it is left, renamed ones too: the values kept for it count them
@@ -29,8 +30,7 @@ def take_model(doc: Document, info: rq.ModelInfo) -> None:
     switched = previous is not None and previous.identity != info.identity
     # items a kept session brought back for a model not loaded (the user opened this one while it waited): carried
     # over as from it
-    strays = info.kind in doc.carry.unloaded
-    doc.carry.unloaded.discard(info.kind)
+    strays = doc.carry.unloaded.pop(info.kind, None) is not None
     # a session's model folder trained again since it was kept: its items were made in the old weights, and their
     # latents drawn by the new ones were garbage
     why = doc.carry.trained_again(info)

@@ -164,7 +164,7 @@ class ModelList:
         doc.error.emit(said)
         self.window.status.show_warning(stand_in_warning(kind), said)
         doc.stand_ins[kind] = (last, bundled.path)  # before the load: the session may come back as it is asked
-        doc.carry.not_coming(kind, last)  # one that came back before: its items follow the bundled model
+        doc.carry.not_coming(kind, last, bundled.path)  # one that came back before: its items follow the bundled model
         doc.load_model(bundled.path)
 
     def _withdraw_stand_in_warning(self, info: rq.ModelInfo) -> None:

@@ -10,10 +10,11 @@ from __future__ import annotations
 import numpy as np
 from PySide6.QtCore import QObject, QTimer
 
-from ..edit import EditState, edited_latent, fits
+from ..edit import Directions, EditState, edited_latent, fits
 from ..engine import requests as rq
 from ..typicality import reading
 from .document import Document
+from .document_session import awaited_model
 from .item import Item
 from .slider_row import PREVIEW_SIDE
 from .sliders import SliderPanel
@@ -62,6 +63,13 @@ class PreviewController(QObject):
         and the meter read them in its directions; both wait for the latents it carries over (history_changed)."""
         return self.document.carry.pending(item.id)
 
+    def _directions(self, item: Item | None) -> Directions | None:
+        """The directions item's values count, loaded: none while it waits for its own model (awaited_model), whose
+        sliders do not show yet; the model loaded meanwhile read its latent along its own."""
+        if item is None or awaited_model(self.document, item) is not None:
+            return None
+        return self.document.directions(item.kind)
+
     def refresh(self, *_) -> None:
         """The current item or its state changed: meter now, strips after the pause."""
         item = self._item()
@@ -79,7 +87,7 @@ class PreviewController(QObject):
     def _update(self, state: EditState | None) -> None:
         self.state = state
         item = self._item()
-        directions = None if item is None else self.document.directions(item.kind)
+        directions = self._directions(item)
         # a stale latent does not fit; a model with no directions (its latents do not vary) has no spread to measure by
         if state is None or directions is None or not fits(state.base, directions) or not len(directions) \
                 or self._left_in_last_model(item):
@@ -94,7 +102,7 @@ class PreviewController(QObject):
     def request_strips(self) -> list[int]:
         """One PreviewStrip per slider for the current state; returns their seqs."""
         item, state = self._item(), self.state
-        directions = None if item is None else self.document.directions(item.kind)
+        directions = self._directions(item)
         if state is None or directions is None or not fits(state.base, directions) \
                 or self._left_in_last_model(item) or not self.sliders.previews_enabled():
             self.sliders.drop_stale_previews()  # none will replace the last image's faint ones

@@ -7,10 +7,15 @@ from typing import TYPE_CHECKING, Callable
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
 from ..wording import NO_SPREAD
+from .document_session import awaited_model
 from .slider_parts import direction_tip
 from .sliders import SliderPanel
+from .slow_draw import model_name
 
 NO_MODEL = "Load a model to see its directions"
+# the current image's own model (or the one it follows) still loading: the sliders of the model loaded meanwhile
+# moved it along that model's directions, and its PC1 is not the image's PC1
+WAITING = "Waiting for {model} to load: this image's sliders come with it"
 # the mask tools by their names on the Mask toolbar (MaskController): once the brush was off, a slider changed only a
 # painted strip, and nothing said why. {brush}: the Mask brush's keys, read off its action (mask_note_text)
 MASK_NOTE = "Edits apply inside the painted mask — {brush} to paint, Clear mask to edit everywhere"
@@ -48,6 +53,7 @@ class SliderTab(QWidget):
         self.sliders = SliderPanel()
         self.sliders.setEnabled(False)  # until there is an image to edit
         self.loading = ""  # the model loading now, named while no sliders show (show_loading)
+        self.awaited = ""  # the model the current image waits for (awaited_model), named while it does
         self.title = QLabel(NO_MODEL)
         self.title.setWordWrap(True)
         self.mask_note = QLabel()
@@ -62,6 +68,7 @@ class SliderTab(QWidget):
         panel.insertWidget(panel.indexOf(self.sliders.scroll) + 1, self.mask_note)
         document.current_changed.connect(self._show_mask_note)
         document.history_changed.connect(self._show_mask_note)
+        document.loading_changed.connect(self._on_loads)
 
     def shown_kind(self) -> str | None:
         return self.source[0] if self.source else None
@@ -77,10 +84,16 @@ class SliderTab(QWidget):
                 self.sliders.set_values(current.history.current.values)
 
     def show_directions(self, kind: str, show: int | None = None) -> None:
-        """The sliders of the kind's model, rebuilt when its direction set changed; show: a row to bring into view."""
+        """The sliders of the kind's model, rebuilt when its direction set changed; show: a row to bring into view.
+        None while the current image of that kind waits for its own model (awaited_model), greyed out: Reset all and
+        Randomise too, whose menu entries do as the buttons."""
         info = self.document.models.get(kind)
-        if info is None:
+        current = self.document.current
+        awaited = awaited_model(self.document, current) if current is not None and current.kind == kind else None
+        self.awaited = model_name(awaited) if awaited is not None else ""
+        if info is None or awaited is not None:
             self.sliders.set_directions(())
+            self.sliders.setEnabled(False)
             self.source = None
             self.title.setText(self._empty_title())
             return
@@ -113,7 +126,17 @@ class SliderTab(QWidget):
         if self.source is None:
             self.title.setText(self._empty_title())
 
+    def _on_loads(self) -> None:
+        """A load began or ended: one the current image waited for that ended without coming (it failed, or another
+        model of its kind was asked for after it) leaves the sliders to the model loaded, as before the restore."""
+        current = self.document.current
+        if self.awaited and current is not None and awaited_model(self.document, current) is None:
+            self.show_directions(current.kind)
+            self.sliders.set_values(current.history.current.values)
+
     def _empty_title(self) -> str:
+        if self.awaited:
+            return WAITING.format(model=self.awaited)
         return f"Loading {self.loading}…" if self.loading else NO_MODEL
 
 

@@ -344,6 +344,9 @@ class SliderPanel(QWidget):
             self.gesture = None
 
     def _apply(self, values: list[float], gesture: str) -> None:
+        if not self.isEnabled():  # greyed out (nothing to edit, or the image waits for its own model): the Edit
+            # menu's Reset all sliders (Ctrl+R) and Randomise do nothing either, as the panel's buttons
+            return
         self.set_values(tuple(values))
         self.values_changed.emit(self.values())
         self.gesture = gesture
