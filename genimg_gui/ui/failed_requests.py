@@ -48,17 +48,20 @@ class FailedRequests:
         # before the files waiting for the loads open, and it says why, with what it did instead (not said here)
         self.instead: dict[int, Callable[[rq.Failed], None]] = {}
 
-    def _bookkeeping(self) -> tuple[dict, ...]:
+    def _bookkeeping(self) -> tuple[dict | set, ...]:
         """Every note the document keeps of a request by its seq: a failure that is final drops them (on_failed), and
         a retry takes them over (retry_on_cpu). A picture sent to the VAE kept its note when its encode was cancelled
         or failed, for good, and its Retry on CPU came without its "Sent from …" first step."""
         return self.document.jobs, *self._answered_notes()
 
-    def _answered_notes(self) -> tuple[dict, ...]:
+    def _answered_notes(self) -> tuple[dict | set, ...]:
         """The notes of a request that its result takes; its job's (doc.jobs) ends with its progress, and stays
-        while an SD VAE's scale is asked (a modal question, during which the load's end comes)."""
-        doc = self.document
-        return doc.samples.pending, doc.carry.reencodes, doc.carry.remaps, doc.samples.originals, doc.sending
+        while an SD VAE's scale is asked (a modal question, during which the load's end comes). A sample's marks
+        too: retried without them, a seed step came on top of the undo that took it back (asked_at, aside), said
+        its class lost again (kept_asks), and a start-up sample came beside a restored session (auto_asks)."""
+        doc, samples = self.document, self.document.samples
+        return (samples.pending, samples.asked_at, samples.aside, samples.kept_asks, samples.auto_asks,
+                doc.carry.reencodes, doc.carry.remaps, samples.originals, doc.sending)
 
     def on_failed(self, f: rq.Failed) -> None:
         doc = self.document
@@ -72,7 +75,7 @@ class FailedRequests:
         # not for a load the user cancelled, nor one that Retry on CPU may still make (out of GPU memory)
         instead = None if f.cancelled or getattr(f, "retry_on_cpu", False) else instead
         if getattr(f, "retry_on_cpu", False) and not abandoned:
-            self.retries[f.seq] = (f.message, [book.get(f.seq) for book in self._bookkeeping()])
+            self.retries[f.seq] = (f.message, [_note_of(book, f.seq) for book in self._bookkeeping()])
             self._offer(f.seq)
         elif f.final:
             self._let_go(f.seq)
@@ -118,12 +121,12 @@ class FailedRequests:
         self.instead.pop(seq, None)
         self._let_go(seq)
         for book in self._answered_notes():  # those no result took: a decode of a GAN's old w, after a switch
-            book.pop(seq, None)
+            _unnote(book, seq)
 
     def _drop_notes(self, seq: int) -> None:
         """seq failed for good: what the document noted of it goes (kept, each stayed for the session)."""
         for book in self._bookkeeping():
-            book.pop(seq, None)
+            _unnote(book, seq)
 
     def abandon(self, seq: int) -> None:
         """seq's result is no longer wanted (its controller dropped what it was for, and said why): it is cancelled
@@ -133,6 +136,15 @@ class FailedRequests:
         self.cancel_told_elsewhere.add(seq)
         self.abandoned.add(seq)
         self.document.cancel(seq)
+
+    def drop_marked(self, book: set[int]) -> None:
+        """The requests that book marks are no longer wanted (a restored session's samples replace the GAN's start-up
+        sample): a retry waiting for one is withdrawn, and one under way says nothing of the CPU as it ends (it shows
+        nothing). Clicked after the restore, Retry on CPU drew a "seed 0" beside the session's samples."""
+        marked = next(i for i, notes in enumerate(self._bookkeeping()) if notes is book)
+        self.withdraw(*[seq for seq, (_, notes) in self.retries.items() if notes[marked] is not None])
+        for seq in book:
+            self.on_cpu.pop(seq, None)
 
     def keep_with(self, seq: int, other: int) -> None:
         """The retry of seq, waiting, is kept while other runs or is the one offered: other's retry sends seq again
@@ -205,9 +217,9 @@ class FailedRequests:
             doc.retry_withdrawn.emit(seq)
             self._let_go(seq)  # the retries kept with it: it sends them no more
             return None
-        for book, value in zip(self._bookkeeping(), notes):
-            if value is not None:
-                book[new] = value
+        for book, note in zip(self._bookkeeping(), notes):
+            if note is not None:
+                _note(book, new, note)
         for item in doc.items.values():
             if item.requested_seq == seq:  # the retried decode of its state is the newest asked (stale_below)
                 item.requested_seq = new
@@ -219,3 +231,25 @@ class FailedRequests:
             doc.error_answered.emit(error)  # the out-of-memory error, still on the status bar, is answered now
         doc.retried.emit(seq, new)  # for those that keep their own note of a request (a morph export's)
         return new
+
+
+def _note_of(book: dict | set, seq: int):
+    """What book notes of seq: its value, True where book is a set that marks it, None for nothing."""
+    if isinstance(book, set):
+        return True if seq in book else None
+    return book.get(seq)
+
+
+def _note(book: dict | set, seq: int, note) -> None:
+    """Note of seq what _note_of read of another request."""
+    if isinstance(book, set):
+        book.add(seq)
+    else:
+        book[seq] = note
+
+
+def _unnote(book: dict | set, seq: int) -> None:
+    if isinstance(book, set):
+        book.discard(seq)
+    else:
+        book.pop(seq, None)

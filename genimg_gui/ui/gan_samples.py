@@ -116,6 +116,7 @@ class GanSamples:
     def _prune(self) -> None:
         """What is kept of requests, for those still pending only."""
         self.kept_asks &= set(self.pending)
+        self.auto_asks &= set(self.pending)  # a start-up sample that failed, or was cancelled, stayed marked
         self.aside &= set(self.pending)
         self.asked_at = {seq: node for seq, node in self.asked_at.items() if seq in self.pending}
 
@@ -313,6 +314,7 @@ class GanSamples:
         Reopen does not offer them: the user never had them (whether one was back before the restore depended on
         how long the models or the crash question took, and Reopen then added a second "seed 0")."""
         doc = self.document
+        doc.failures.drop_marked(self.auto_asks)  # one that ran out of GPU memory, retried on the CPU or waiting to be
         self.pending = {s: t for s, t in self.pending.items() if s not in self.auto_asks}
         self.auto_asks.clear()
         self._prune()
