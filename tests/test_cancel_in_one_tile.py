@@ -24,8 +24,7 @@ from genimg_gui.engine import requests as rq
 from genimg_gui.engine.runtime import Runtime
 from genimg_gui.models.sd_vae import Decoder, Encoder, MidBlock
 from test_cancel_mid_pass import SD_SCALE, cancel_while_held, load_sd_vae, sd_engine
-from test_cpu_retry import make_direction
-from test_directions_ui import BLUE, RED, write_group
+from test_directions_ui import BLUE, RED, define, write_group
 from test_foreign_cli import picture
 from ui_helpers import vae_items
 
@@ -126,7 +125,7 @@ def test_cancel_stops_an_example_being_encoded_for_a_new_direction_inside_its_pa
     made = len(doc.directions("vae").labels)
     with held_in(Encoder) as gate:
         found = as_cancelled(doc.engine, gate)
-        make_direction(window, monkeypatch, "red → blue", red, blue)
+        define(qtbot, window, monkeypatch, "red → blue", red, blue, wait=False)
         cancel_while_held(qtbot, window, gate)
         qtbot.waitUntil(lambda: not window.directions_tool.jobs, timeout=UI_TIMEOUT)
     # the other side's examples, sent after, may start before the window drops them as the cancel comes back
@@ -136,7 +135,7 @@ def test_cancel_stops_an_example_being_encoded_for_a_new_direction_inside_its_pa
     qtbot.waitUntil(lambda: not window.status.cancel.isVisible())
 
     with qtbot.waitSignal(doc.directions_changed, timeout=UI_TIMEOUT):
-        make_direction(window, monkeypatch, "red → blue", red, blue)
+        define(qtbot, window, monkeypatch, "red → blue", red, blue, wait=False)
     assert doc.directions("vae").labels[-1] == "red → blue"
 
 

@@ -17,8 +17,7 @@ from conftest import UI_TIMEOUT
 from genimg_gui.engine.runtime import Runtime
 from genimg_gui.models.vae import ConvVAE
 from genimg_gui.ui.failed_requests import DONE_ON_CPU
-from test_cpu_retry import make_direction
-from test_directions_ui import BLUE, RED, write_group
+from test_directions_ui import BLUE, RED, define, write_group
 from ui_helpers import drop, vae_items
 
 CPU_FULL = ("[enforce fail at alloc_cpu.cpp:114] . DefaultCPUAllocator: can't allocate memory: you tried to allocate "
@@ -153,7 +152,7 @@ def test_an_example_that_runs_out_of_memory_is_named_and_the_direction_made_of_t
         return real(self, image, fit)
     monkeypatch.setattr(Runtime, "encode_latent", encode_latent)
     with qtbot.waitSignal(window.document.directions_changed, timeout=UI_TIMEOUT):
-        make_direction(window, monkeypatch, "red → blue", red, blue)
+        define(qtbot, window, monkeypatch, "red → blue", red, blue, wait=False)
     assert window.document.directions("vae").labels[-1] == "red → blue"
     assert any(entry.text == f"Skipped 1 example file(s): b1.png could not be encoded ({ON_CPU})"
                for entry in window.status.log.entries)
@@ -165,7 +164,7 @@ def test_an_example_that_ran_out_of_gpu_memory_is_named_and_retry_on_cpu_makes_t
     overfilling = blue_of(blue[1])
     gpu_full_for(window, monkeypatch, "encode_latent", lambda image, fit: image[..., 2].mean() == overfilling)
     with qtbot.waitSignal(window.document.retry_offered, timeout=UI_TIMEOUT):
-        make_direction(window, monkeypatch, "red → blue", red, blue)
+        define(qtbot, window, monkeypatch, "red → blue", red, blue, wait=False)
     assert window.last_error == ("b1.png could not be encoded (out of memory on cuda:0; retry it on the CPU, or close "
                                  "other GPU programs)")
     with qtbot.waitSignal(window.document.directions_changed, timeout=UI_TIMEOUT):

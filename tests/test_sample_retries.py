@@ -1,9 +1,10 @@
 """A GAN sample drawn again by Retry on CPU is the sample it was asked as. The retry sends it under a new seq, and the
 window's notes of the sample (the History step it was asked at, a class the GAN lacked, the GAN's start-up sample)
 stayed with the old one: an undo while the retry was drawn undid the step before and the seed came on top of it, a
-step an undo took back before it ran out came on top of the undo, a class said lost at the switch was said lost again, and a start-up sample retried before a session was restored came
-beside the restored samples, a "seed 0" more. The worker is made to believe it runs on a full GPU, as in
-test_cpu_retry; a draw on the CPU is held until the test lets it go, as in test_request_notes."""
+step an undo took back before it ran out came on top of the undo, a class said lost at the switch was said lost again,
+and a start-up sample retried before a session was restored came beside the restored samples, a "seed 0" more. The
+worker is made to believe it runs on a full GPU, as in test_cpu_retry; a draw on the CPU is held until the test lets
+it go, as in test_request_notes."""
 from __future__ import annotations
 
 import threading
