@@ -275,11 +275,14 @@ def test_preview_strips_arrive_for_each_slider_and_match_the_image(qtbot, window
     sliders.previews_box.setChecked(True)
     n = len(sliders.sliders)
     qtbot.waitUntil(lambda: all(len(s.images) == 7 for s in sliders.strips), timeout=UI_TIMEOUT)
+    # the sliders' lanes only: the History tab's thumbnail of a new step (lane 999) comes on the same signal, and
+    # counted, one that came after got.clear() made len(got) reach n with a slider's strip missing, or go past n
+    # between two looks on a busy machine (the wait then timed out)
+    lanes = {item.id * 1000 + i for i in range(n)}
     got = {}
-    doc.previewed.connect(lambda r: got.__setitem__(r.tag, r.images))
+    doc.previewed.connect(lambda r: got.__setitem__(r.tag, r.images) if r.tag in lanes else None)
     window.previews.request_strips()  # again, to read the arrays themselves
-    qtbot.waitUntil(lambda: len(got) == n, timeout=UI_TIMEOUT)
-    assert sorted(got) == [item.id * 1000 + i for i in range(n)]
+    qtbot.waitUntil(lambda: set(got) == lanes, timeout=UI_TIMEOUT)
     small = np.asarray(Image.fromarray(item.image).resize((48, 48), Image.Resampling.LANCZOS))
     positions = sliders.preview_values()
     for i, strip in got.items():
@@ -295,7 +298,7 @@ def test_preview_strips_arrive_for_each_slider_and_match_the_image(qtbot, window
     settle(qtbot, item)
     got.clear()
     window.previews.request_strips()
-    qtbot.waitUntil(lambda: len(got) == n, timeout=UI_TIMEOUT)
+    qtbot.waitUntil(lambda: set(got) == lanes, timeout=UI_TIMEOUT)
     small = np.asarray(Image.fromarray(item.image).resize((48, 48), Image.Resampling.LANCZOS))
     assert np.array_equal(got[item.id * 1000 + 2][3], small)
     far = got[item.id * 1000][-1]

@@ -1,7 +1,12 @@
 """GAN inversion from the window: previews, a final editable item, undo to the start, cancel keeps the best."""
 from __future__ import annotations
 
+import threading
+from contextlib import contextmanager
+from types import SimpleNamespace
+
 import numpy as np
+import pytest
 from PySide6.QtCore import Qt
 
 from conftest import UI_TIMEOUT, quit_questions_cancelled
@@ -233,14 +238,43 @@ def test_an_edit_made_mid_inversion_stays_a_step_after_what_a_cancel_kept(qtbot,
     assert not item.history.can_undo()
 
 
+HELD_STEP = 15  # past the previews of steps 0 and 10, well short of 150
+
+
+@contextmanager
+def held_at_step(step: int):
+    """The worker held as an inversion begins its optimisation step `step`, until go is set (or UI_TIMEOUT: a worker
+    that never stops cannot hang the suite). A 150-step run took under a second: on a busy machine it ran to its end
+    before the test's edit, which then landed after the run instead of mid-run."""
+    from genimg_gui.engine import inversion
+
+    gate, real, taken = SimpleNamespace(inside=threading.Event(), go=threading.Event()), inversion._adam_step, []
+
+    def step_held(*args, **kwargs):  # on the worker's thread
+        taken.append(1)
+        if len(taken) == step:
+            gate.inside.set()
+            gate.go.wait(UI_TIMEOUT / 1000)
+        return real(*args, **kwargs)
+    with pytest.MonkeyPatch.context() as patched:
+        patched.setattr(inversion, "_adam_step", step_held)
+        try:
+            yield gate
+        finally:
+            gate.go.set()
+
+
 def finishing(qtbot, window, image_file, act) -> tuple[list, object]:
-    """A 150-step inversion of image_file with act() done mid-run (after its second preview, before its result
-    is taken): the previews and the item, once the run has finished."""
-    previews = inverting(qtbot, window, image_file, steps=150)
-    item = window.document.current
-    act()
-    assert not previews[-1].final and window.inversion.runs  # still running
-    qtbot.waitUntil(lambda: not window.inversion.runs, timeout=60_000)
+    """A 150-step inversion of image_file with act() done mid-run (after its second preview, while the worker is held
+    at step HELD_STEP, so before its result is taken): the previews and the item, once the run has finished."""
+    with held_at_step(HELD_STEP) as gate:
+        previews = inverting(qtbot, window, image_file, steps=150)
+        qtbot.waitUntil(gate.inside.is_set, timeout=UI_TIMEOUT)
+        item = window.document.current
+        act()
+        assert not previews[-1].final and window.inversion.runs  # still running
+        gate.go.set()
+        qtbot.waitUntil(lambda: not window.inversion.runs, timeout=60_000)
     assert previews[-1].final and previews[-1].step == 150
     return previews, item
 
