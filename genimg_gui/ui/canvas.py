@@ -83,12 +83,19 @@ class Canvas(CanvasCaptions, QWidget):
 
     # --- mask painting ----------------------------------------------------
     def set_brush_mode(self, on: bool) -> None:
-        if self._drag is not None and self._drag[0] == "paint":
-            self.stroke_finished.emit()  # a stroke cut short still ends (one undo step)
+        self.end_stroke()  # a stroke cut short still ends (one undo step)
         self.brush_mode = bool(on)
         self._drag = None
         self.setCursor(Qt.CursorShape.CrossCursor if on else Qt.CursorShape.ArrowCursor)
         self.update()
+
+    def end_stroke(self) -> None:
+        """End a brush stroke under way as its release does (stroke_finished), and the press paints no more: its
+        later moves and release went on painting whatever picture was on show by then (after an undo, another
+        picture made current)."""
+        if self._drag is not None and self._drag[0] == "paint":
+            self._drag = None
+            self.stroke_finished.emit()
 
     def set_brush_radius(self, radius: float) -> None:
         self.brush_radius = max(0.5, float(radius))

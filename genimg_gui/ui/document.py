@@ -269,9 +269,10 @@ class Document(HistorySteps, QObject):
 
     def make_current(self, item: Item | None, emit: bool = True) -> None:
         """Make item current (None: none is open), and say so unless not emit (the caller does, once ready). A
-        gesture still going on (a run of seed steps, a ψ or slider drag) is first a step of the item it was made on:
-        the views show the new item's values with their signals blocked, so a run went on, and at its rest asked
-        for its step on the new item (over a VAE picture, a stray new sample), the first one left showing it."""
+        gesture still going on (a run of seed steps, a ψ or slider drag, a brush stroke) is first a step of the item
+        it was made on: the views show the new item's values with their signals blocked, so a run went on, and at its
+        rest asked for its step on the new item (over a VAE picture, a stray new sample), the first one left showing
+        it; a stroke's release put it on the new item."""
         if item is not self.current:
             self.finish_gestures()
         self.current = item

@@ -31,7 +31,7 @@ class HistorySteps:
     current: Item | None
     samples: GanSamples
     offered_undo: OfferedUndo | None
-    # ends the gestures still going on in the views, each a step now (a run of seed keys, a ψ or slider drag): an
+    # ends the gestures still going on in the views, each a step now (seed keys, a ψ or slider drag, a stroke): an
     # undo from the toolbar (a button that takes no focus, so the seed box never saw it) undid the step before the run
     finish_gestures: Callable[[], None]
     gesture_going_on: Callable[[], bool]  # ...and whether one goes on, its step still to come (the views')

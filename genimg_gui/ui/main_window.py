@@ -147,11 +147,14 @@ class MainWindow(WindowMenus, QMainWindow):
         self.gan_panel.new_sample_requested.connect(lambda *values: d.generate(*values, new_item=True))
         self.gan_panel.drag_requested.connect(lambda *values: d.generate(*values, record=False))
         self.gan_panel.send_to_vae_requested.connect(d.send_to_vae)
-        d.finish_gestures = lambda: (self.gan_panel.finish_gestures(), self.sliders.finish_gesture())
-        d.gesture_going_on = lambda: self.gan_panel.step_coming() or self.sliders.step_coming()
+        d.finish_gestures = lambda: (self.gan_panel.finish_gestures(), self.sliders.finish_gesture(),
+                                     self.mask_tool.finish_gesture())
+        d.gesture_going_on = lambda: (self.gan_panel.step_coming() or self.sliders.step_coming()
+                                      or self.mask_tool.step_coming())
         d.drop_sample_gestures = self.gan_panel.drop_gestures
         for gesture in (self.gan_panel.drag_requested, self.gan_panel.generate_requested,  # a step to come, or asked
-                        self.gan_panel.gesture_dropped, self.sliders.values_changed, self.sliders.edit_committed):
+                        self.gan_panel.gesture_dropped, self.sliders.values_changed, self.sliders.edit_committed,
+                        self.mask_tool.stroke_started):
             gesture.connect(self._update_actions)
         self.gan_panel.seed.refused.connect(self.status.show_message)
         self.model_panel.load_requested.connect(lambda path: self.model_list.load_listed(path))

@@ -3,7 +3,7 @@ and the unedited image shows through outside. A finished stroke is one undoable 
 from __future__ import annotations
 
 import numpy as np
-from PySide6.QtCore import QObject
+from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QAction, QActionGroup, QKeySequence
 from PySide6.QtWidgets import QMenu, QToolBar
 
@@ -18,12 +18,15 @@ from .number_keys import let_window_keys_through
 
 class MaskController(QObject):
     """The mask tools: on the Mask toolbar and, for the keyboard, in a menu (fill_menu) holding the same actions,
-    so each key is one shortcut, never an ambiguous pair."""
+    so each key is one shortcut, never an ambiguous pair. A stroke is one of the window's gestures: one still going
+    on when the user undoes, or another picture or model arrives, is a step first (finish_gesture)."""
+    stroke_started = Signal()  # its step is on its way: Undo takes it back
 
     def __init__(self, document: Document, canvas: Canvas, toolbar: QToolBar) -> None:
         super().__init__(canvas)
         self.document, self.canvas = document, canvas
         self.mask: np.ndarray | None = None  # the stroke in progress
+        self.item: Item | None = None  # ...and the item it is painted on, its step's
         self.erased = False  # ...and whether its mask began by erasing (EditState.mask_erased)
         self.brush = self._checkable(toolbar, "Mask &brush", "B", "Paint where the edit applies "
                                      "(middle-drag or Space+drag pans)")
@@ -101,11 +104,12 @@ class MaskController(QObject):
         self.canvas.set_mask_overlay(None if item is None else item.history.current.mask)
 
     def paint(self, x: float, y: float) -> None:
-        """One dab at normalised (x, y); the first dab of a stroke starts from the current mask."""
-        item = self._item()
+        """One dab at normalised (x, y); the first dab of a stroke starts from the current item's mask."""
+        item = self.item if self.mask is not None else self._item()
         if item is None:
             return
         if self.mask is None:
+            self.item = item
             h, w = item.image.shape[:2]
             current = item.history.current.mask
             # no mask is the edit everywhere: erasing takes from all of it (from none, one click undid the edit)
@@ -113,6 +117,7 @@ class MaskController(QObject):
             self.mask = current.copy() if current is not None else np.full((h, w), everywhere, np.float32)
             # how the mask began, for the note on which side of its outline edits apply (SliderTab)
             self.erased = item.history.current.mask_erased if current is not None else self.erase.isChecked()
+            self.stroke_started.emit()
         h, w = self.mask.shape
         value = 0.0 if self.erase.isChecked() else 1.0
         self.mask = soft_brush(self.mask, x * w - 0.5, y * h - 0.5, float(self.radius.value()), 0.5, value)
@@ -120,10 +125,21 @@ class MaskController(QObject):
         self.document.preview_state(item.history.current.with_mask(self.mask, self.erased))
 
     def finish(self) -> None:
-        item, mask = self._item(), self.mask
-        self.mask = None
+        """The stroke's step, on the item it was painted on: the window ends the stroke before another item becomes
+        current (finish_gesture), so that item is the current one still."""
+        item, mask = self.item, self.mask
+        self.item, self.mask = None, None
         if item is not None and mask is not None:
             self.document.commit_state(item.history.current.with_mask(mask, self.erased))
+
+    def finish_gesture(self) -> None:
+        """End a stroke under way, its step made now (before an undo, another item made current, a model switch):
+        its release came later, and put the stroke on whatever item and step were current by then."""
+        self.canvas.end_stroke()
+
+    def step_coming(self) -> bool:
+        """A stroke under way has painted: its step is still to come."""
+        return self.mask is not None
 
     def clear_mask(self) -> None:
         item = self._item()

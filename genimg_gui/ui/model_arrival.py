@@ -16,6 +16,10 @@ if TYPE_CHECKING:
 
 def take_model(doc: Document, info: rq.ModelInfo) -> None:
     """The document's answer to a ModelInfo (its model_hooks first: they add the user's directions)."""
+    if doc.current is not None and doc.current.kind == info.kind:
+        # a gesture still going on (a run of slider keys resting, a drag, a brush stroke) is a step of the model it
+        # was made in: ended as the rows were rebuilt, after values() below, it was recorded along the new model's
+        doc.finish_gestures()
     for hook in doc.model_hooks:
         info = hook(info)
     # source: the path asked for (a file converted to path); whole paths: …/vae arriving is not …/vae-b's load
