@@ -1,8 +1,8 @@
-"""A brush stroke is a step of the picture it was painted on, as a slider gesture is: one under way as another
-picture becomes current (a file opened a moment before coming in), as another VAE arrives or as the user undoes is
-a step first, and the press paints no more. Its release put the stroke, begun from the first picture's mask, on the picture that had come
-in; and after Ctrl+Z it recorded the stroke, begun from the undone step's mask, on a branch: the undo changed nothing
-on screen."""
+"""A brush stroke is a step of the picture it was painted on, as a slider gesture is: one under way as another picture
+becomes current (a file opened a moment before coming in), as another VAE arrives or as the user undoes is a step
+first, and the press paints no more. Its release put the stroke, begun from the first picture's mask, on the picture
+that had come in; and after Ctrl+Z it recorded the stroke, begun from the undone step's mask, on a branch: the undo
+changed nothing on screen."""
 from __future__ import annotations
 
 import os
