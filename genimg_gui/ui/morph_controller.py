@@ -253,6 +253,7 @@ class MorphController(QObject):
             return
         self._finish_export(r.seq)
         message = f"Wrote {r.written}"  # "Wrote …/morph.gif (24 frames, 256×256, 2.0 s)"
+        self.settings.exported_to(export.file.path)  # once written: a folder that took no file is no place to start
         # a 60 fps GIF was 50 fps with nothing said but "0.5 s"
         notes = [fps_note(export.file.fps, Path(export.file.path).suffix), DONE_ON_CPU if export.on_cpu else ""]
         message += "".join(f"; {note}" for note in notes if note)
