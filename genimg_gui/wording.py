@@ -20,6 +20,10 @@ def listed(texts: list[str], most: int = 5) -> str:
 
 MOST_NAMES_SAID = 20  # names listed past this are counted
 
+# why a GPU is not there, as `--device cuda` says it (models.device) and the Models tab's Device box (model_panel)
+NO_CUDA = "this machine has no CUDA GPU"
+NO_MPS = "Apple's Metal backend is not available here"
+
 
 def names_said(names: list[str] | tuple[str, ...]) -> str:
     """A GAN's classes (or the directions a word matches) in a line: numbered ones, as a StyleGAN2 pickle's classes

@@ -3,13 +3,19 @@ opened from; never the folder of a model opened last (recent files hold models t
 from __future__ import annotations
 
 import shutil
+import sys
 from pathlib import Path
 
+import pytest
 from PIL import Image
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFileDialog
 
+from conftest import UI_TIMEOUT
 from genimg_gui.ui.settings import Settings
 
+from test_morph_ui import action, open_images, open_morph
+from test_save_over import typed_in_dialog
 from ui_helpers import TIMEOUT, drop, drop_and_wait, vae_items
 
 
@@ -67,3 +73,43 @@ def test_before_any_export_a_sample_is_offered_the_folder_pictures_were_last_ope
     monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda _w, _t, start, _f, *_: offered.append(start) or ("", ""))
     window.exports.export_png_dialog(1)
     assert Path(offered[0]).parent == photos
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="/proc takes no new files on Linux")
+def test_a_folder_where_nothing_could_be_written_is_not_where_the_next_save_starts(qtbot, window, image_files,
+                                                                                    tmp_path, monkeypatch):
+    """Export PNG… to /proc/nope.png said "Could not write …: /proc takes no new files", and every save dialog
+    after it (PNG, latent, recipe, morph) started in /proc, at the next start too: the folder was remembered as the
+    dialog closed, before anything was written there. Now only a folder a file was written to is."""
+    exports = tmp_path / "exports"
+    exports.mkdir()
+    open_images(qtbot, window, image_files[:2])
+    window.sliders.sliders[0].setValue(150)  # an edit: a recipe saves one
+    opened_at = typed_in_dialog(monkeypatch, str(exports / "first.png"))
+    action(window, "&Export PNG…").trigger()
+    assert (exports / "first.png").is_file() and Path(opened_at[0]).parent == tmp_path  # beside the picture
+
+    saves = [("&Export PNG…", "nope.png", "Could not write /proc/nope.png"),
+             ("Export &latent (.npz)…", "nope.npz", "Could not write /proc/nope.npz"),
+             ("Sa&ve edit recipe…", "nope.recipe.json", "Could not save the recipe /proc/nope.recipe.json")]
+    for text, name, error in saves:
+        typed_in_dialog(monkeypatch, f"/proc/{name}")
+        action(window, text).trigger()
+        assert window.last_error == f"{error}: /proc takes no new files"
+        opened_at = typed_in_dialog(monkeypatch)  # the next save of each kind, cancelled
+        for again, *_ in saves:
+            action(window, again).trigger()
+        assert [Path(path).parent for path in opened_at] == [exports] * len(saves), (name, opened_at)
+
+    dialog, _ = open_morph(qtbot, window)
+    dialog.frames.setValue(3)
+    typed_in_dialog(monkeypatch, "/proc/nope.gif")  # the worker's write fails: /proc is no folder to refuse at once
+    with qtbot.waitSignal(window.document.error, timeout=UI_TIMEOUT):
+        qtbot.mouseClick(dialog.export_button, Qt.MouseButton.LeftButton)
+    assert window.last_error.startswith("Could not write /proc/nope.gif")
+    opened_at = typed_in_dialog(monkeypatch)
+    qtbot.mouseClick(dialog.export_button, Qt.MouseButton.LeftButton)
+    action(window, "&Export PNG…").trigger()
+    assert [Path(path).parent for path in opened_at] == [exports, exports]
+    dialog.close()
+    assert Settings().export_folder() == exports  # what the next start offers

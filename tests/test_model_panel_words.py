@@ -10,6 +10,7 @@ from PySide6.QtCore import Qt
 
 from genimg_gui.catalog import BUNDLED_DIR, bundled_models, read_entry
 from genimg_gui.cli import main
+from genimg_gui.engine import requests as rq
 from genimg_gui.ui.model_panel import PATH_ROLE, ModelPanel
 
 from train_helpers import make_shapes, restore_threads, train  # noqa: F401 (restore_threads: a fixture)
@@ -135,3 +136,29 @@ def test_a_vae_genimg_train_wrote_says_how_its_figures_were_measured(qtbot, tmp_
     assert metrics.toolTip().endswith(f"\n\nHow they were measured: {how}")
     assert main(["info", str(tmp_path / "vae")]) == 0
     assert f"How they were measured: {how}" in " ".join(capsys.readouterr().out.split())
+
+
+def test_the_device_box_says_why_it_lists_only_the_cpu(qtbot, window):
+    """On a machine with no GPU the Device box offered "cpu" alone, its tooltip empty: nothing said why no GPU was
+    listed, though `genimg-gui --device cuda` says it ("… but this machine has no CUDA GPU; using the CPU"). Each
+    list of devices the worker sends (as it starts, or after a switch) sets the box's tooltip and its label's."""
+    panel = window.model_panel
+    assert panel.device.count() and panel.device.toolTip()  # as the worker listed this machine's at its start
+    for available, device in ((("cpu",), "cpu"), (("cpu", "cuda:0"), "cuda:0"), (("cpu",), "cpu")):
+        window.document.device_changed.emit(rq.DeviceChanged(0, device, available))
+        assert [panel.device.itemText(i) for i in range(panel.device.count())] == list(available)
+        assert panel.device_label.toolTip() == panel.device.toolTip()
+        if len(available) == 1:
+            assert panel.device.toolTip() == ("No GPU was found: this machine has no CUDA GPU, so the models run on "
+                                              "the CPU.")
+        else:
+            assert "genimg starts on a CUDA GPU, else Apple" in panel.device.toolTip()
+
+
+def test_the_device_box_names_apples_metal_on_a_mac_only():
+    from genimg_gui.ui.model_panel import device_tip
+
+    assert device_tip(("cpu",), platform="darwin") == (
+        "No GPU was found: this machine has no CUDA GPU, and Apple's Metal backend is not available here, so the "
+        "models run on the CPU.")
+    assert "Apple's Metal backend" not in device_tip(("cpu",), platform="linux")

@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QApplication
 from genimg_gui.ui.morph_dialog import MorphDialog
 from genimg_gui.ui.morph_settings import MorphSettings
 from genimg_gui.ui.qimage import from_qimage
+from genimg_gui.ui.settings import Settings
 
 from conftest import UI_TIMEOUT
 from widget_helpers import LEFT, shown, solid
@@ -128,6 +129,7 @@ def test_morph_export_says_what_it_wrote_and_suggests_morph_2_next(qtbot, morph,
     with qtbot.waitSignal(morph.export_requested, check_params_cb=lambda p: p == str(tmp_path / "morph.mp4")):
         qtbot.mouseClick(morph.export_button, LEFT)
     (tmp_path / "morph.mp4").write_bytes(b"as the controller would")
+    Settings().exported_to(str(tmp_path / "morph.mp4"))  # as the controller does once it is written
     morph.set_busy("Rendering 24 frames…")
     morph.set_busy(None)
     morph.show()
@@ -181,7 +183,6 @@ def test_the_morph_dialog_keeps_its_width_when_the_frames_hint_shows_and_drops_t
 def test_morph_export_offers_a_number_no_morph_of_any_format_has_yet(qtbot, morph, tmp_path, monkeypatch):
     """After "morph 2.mp4" the dialog, back at GIF, offered "morph 2.gif": morph 2 again, beside the MP4."""
     from PySide6.QtWidgets import QFileDialog
-    from genimg_gui.ui.settings import Settings
 
     for name in ("morph.gif", "morph 2.mp4"):
         (tmp_path / name).write_bytes(b"an earlier morph")
@@ -230,7 +231,6 @@ def test_the_format_last_exported_is_offered_again_in_the_next_morph_dialog(qtbo
     """After an MP4 export the save dialog was back on GIF, in the same dialog and in the next, where Frames,
     Speed and Loop were remembered."""
     from PySide6.QtWidgets import QFileDialog
-    from genimg_gui.ui.settings import Settings
 
     settings = Settings()
     morph.form_changed.connect(settings.set_morph_form)  # as MorphController does

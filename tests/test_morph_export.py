@@ -115,7 +115,11 @@ def test_cancel_while_the_file_is_written_leaves_no_file(qtbot, window, image_fi
     assert seen == [(True, "Writing long.gif… (Cancel in the status bar)")]
     assert [c["ended"] for c in writes] == ["Cancelled"]  # stopped mid-way, not after
     assert not (tmp_path / "long.gif").exists() and not list(tmp_path.glob(".long.gif*"))  # nor its temp file
-    assert window.status.currentMessage() == "Cancelled" and not dialog.busy.isVisible()
+    # what was cancelled, and that no file was left, where a bare "Cancelled" said neither; in the dialog too
+    cancelled = "Cancelled the export of long.gif: no file written"
+    assert window.status.currentMessage() == cancelled and not dialog.busy.isVisible()
+    assert dialog.written.isVisible() and dialog.written.text() == cancelled
+    assert "Cancelled" not in [entry.text for entry in window.status.log.entries]  # said once, not also bare
     assert not window.status.cancel.isVisible()
 
 

@@ -19,7 +19,9 @@ from genimg_gui.engine.engine import Engine
 from genimg_gui.history import History
 from genimg_gui.ui.main_window import MainWindow
 from genimg_gui.ui.session_questions import KEEP, SessionQuestions
+from genimg_gui.ui.status_ink import NOTE_THEN_ERRORS
 from session_helpers import _rewritten
+from test_image_words import TEXT, TRUNCATED, make_files
 from ui_helpers import drop, drop_and_wait, vae_items
 
 TIMEOUT = 30_000
@@ -59,7 +61,8 @@ def test_a_file_open_already_is_shown_and_said_until_it_changes_on_disk(qtbot, w
     window.open_paths([first])  # named as `genimg-gui "image 0.png"` names it (File → Open recent: the same path)
     assert doc.current is picture and not doc.jobs and len(doc.items) == 2
     opened(qtbot, window, image_files[:2], 2)  # one open, one new: the new one opens, and takes the canvas
-    assert window.status.log.entries[-2].text == f"{first} is open already: not opened again"
+    # said once the new one is open, the last word: said at once, its "Encoded …" replaced it at once
+    assert last_message(window) == f"{first} is open already: not opened again"
     assert [i.name for i in vae_items(window)] == [first, second] and doc.current.name == second
     strip.setCurrentRow(1)
     drop(window, image_files[:2])
@@ -170,7 +173,7 @@ def test_several_copies_of_a_picture_open_in_one_drop_are_each_named(qtbot, wind
     drop(window, [copies[0], original, copies[1]])  # its own file among them: the others are its copies
     assert last_message(window) == f"{name} and 2 copies of it are open already ({paths[0]}, {paths[1]}): shown"
     opened(qtbot, window, [image_files[1], *copies], 2)  # another file opens meanwhile
-    assert window.status.log.entries[-2].text == (
+    assert last_message(window) == (
         f"3 copies of {name} are open already ({', '.join(paths)}; {same}): not opened again")
     drop(window, [image_files[1], *copies])  # two pictures open already, one of them asked for thrice
     assert not doc.jobs and doc.current is picture and last_message(window) == (
@@ -286,3 +289,22 @@ def test_the_file_an_image_came_from_comes_back_with_the_session_and_old_session
     _rewritten(path, lambda doc: [doc["items"][0].pop(key) for key in ("file", "fit", "source_size")])  # as before
     back = sess.load_session(path).items[0]
     assert back.file is None and back.fit == "crop" and back.source_size is None
+
+
+def test_a_drop_of_pictures_open_already_and_bad_files_says_both_on_one_line(qtbot, window, image_files, tmp_path):
+    """A drop of 6 files, 4 open already and 2 bad, showed "4 images are open already (…): not opened again" for a
+    second, then "⚠ 2 files were not opened: …" alone: said as the drop came, the first was replaced by the error that
+    came as the files had been read, and was left in the message log alone. It is said as they have been now, after
+    that error, which the bar shows it before: one line for the whole drop."""
+    bad = make_files(tmp_path / "bad")
+    opened(qtbot, window, image_files, 3)
+    drop(window, [*image_files, bad["truncated"], bad["text"]])
+    qtbot.waitUntil(lambda: not window.document.jobs, timeout=TIMEOUT)
+    names = ", ".join(f"“{path.name}”" for path in image_files)
+    already = f"3 images are open already ({names}): not opened again"
+    unopened = f"2 files were not opened: {TRUNCATED}; {TEXT}"
+    assert window.status.currentMessage() == f"{already}{NOTE_THEN_ERRORS}⚠ {unopened}"
+    entries = window.status.log.entries
+    assert [entries[-2].text, entries[-1].text] == [unopened, already]
+    assert [entry.text for entry in entries].count(already) == 1  # said once, as the drop's files have been read
+    assert len(vae_items(window)) == 3

@@ -124,7 +124,9 @@ def test_apply_recipe_starts_where_the_last_recipe_was_saved_or_applied_from(qtb
     window.recipes.apply_dialog()  # cancelled
     assert opened == [str(exports)]  # where Save edit recipe… put recipes until now
     folders_asked(monkeypatch, "getSaveFileName", [(str(saved / "frown.recipe.json"), "")])
-    assert window.recipes._ask_save_path("seed 1") == str(saved / "frown.recipe.json")
+    window.sliders.sliders[0].setValue(150)  # an edit of the sample: a recipe saves one
+    window.recipes.save_dialog()
+    assert (saved / "frown.recipe.json").is_file()  # (only a folder written to is remembered)
     Settings().exported_to(str(exports / "dog.png"))  # an image exported since: not where the recipes are
     window.recipes.apply_dialog()  # smile.json, which the tiny window cannot apply: the folder is still remembered
     assert opened[1] == str(saved)

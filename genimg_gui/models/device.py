@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import torch
 
+from ..wording import NO_CUDA, NO_MPS
+
 
 def available_devices() -> list[str]:
     names = ["cpu"]
@@ -19,12 +21,12 @@ def pick_device(name: str = "auto") -> torch.device:
         names = available_devices()
         return torch.device("cuda:0" if "cuda:0" in names else "mps" if "mps" in names else "cpu")
     if name.startswith("cuda") and not torch.cuda.is_available():
-        raise RuntimeError(f"device {name!r} was asked for, but this machine has no CUDA GPU")
+        raise RuntimeError(f"device {name!r} was asked for, but {NO_CUDA}")
     gpus = [n for n in available_devices() if n.startswith("cuda")]
     if name.startswith("cuda:") and name not in gpus:  # torch would fail only at the first tensor put there
         raise RuntimeError(f"device {name!r} was asked for, but this machine's CUDA GPUs are {', '.join(gpus)}")
     if name == "mps" and name not in available_devices():
-        raise RuntimeError("device 'mps' was asked for, but Apple's Metal backend is not available here")
+        raise RuntimeError(f"device 'mps' was asked for, but {NO_MPS}")
     return torch.device(name)
 
 

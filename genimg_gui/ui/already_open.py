@@ -24,6 +24,8 @@ from .item import Item
 if TYPE_CHECKING:
     from .document import Document
 
+Asked = tuple[Item, list[FileStamp | None]]  # an open item asked for again, with the files asked for that are it
+
 
 def open_copy(document: Document, file: FileStamp | None, fit: str | None,
               size: tuple[int, int] | None = None) -> Item | None:
@@ -53,8 +55,17 @@ def new_files(document: Document, paths: list[str], fit: str | None) -> list[str
     """paths less the files open already, each file once (a drop that names one twice): the open ones are shown
     and said (show_open), each with every file asked for that is it (three copies of one photo in one drop named
     one of them)."""
+    new, shown = sorted_out(document, paths, fit)
+    if shown:
+        show_open(document, shown, opening=bool(new))
+    return new
+
+
+def sorted_out(document: Document, paths: list[str], fit: str | None) -> tuple[list[str], list[Asked]]:
+    """paths less the files open already, each file once, and the open items they ask for, each with every file
+    asked for that is it (new_files, which says them; Document.open_files says them as its job ends)."""
     new: list[str] = []
-    shown: dict[int, tuple[Item, list[FileStamp | None]]] = {}  # item id -> it and the files asked for that are it
+    shown: dict[int, Asked] = {}  # item id -> it and the files asked for that are it
     seen: set[str] = set()
     for path in paths:
         stamp = stamp_of(path)
@@ -67,9 +78,7 @@ def new_files(document: Document, paths: list[str], fit: str | None) -> list[str
             new.append(path)
         else:
             shown.setdefault(item.id, (item, []))[1].append(stamp)
-    if shown:
-        show_open(document, list(shown.values()), opening=bool(new))
-    return new
+    return new, list(shown.values())
 
 
 @contextmanager
@@ -87,29 +96,36 @@ def said_together(document: Document, paths: Sequence[str] = ()) -> Iterator[Non
     finally:
         document.open_already = None
         if found:
-            show_open(document, _in_order_given([one for ones, _ in found for one in ones], paths),
-                      any(opening for _, opening in found))
+            jobs = [job for _, _, job in found if job is not None]
+            show_open(document, _in_order_given([one for ones, _, _ in found for one in ones], paths),
+                      any(opening for _, opening, _ in found), max(jobs, default=None))
 
 
-def _in_order_given(asked: list[tuple[Item, list[FileStamp | None]]],
-                    paths: Sequence[str]) -> list[tuple[Item, list[FileStamp | None]]]:
+def _in_order_given(asked: list[Asked], paths: Sequence[str]) -> list[Asked]:
     """asked in the order of their first files among paths (any not among them last)."""
     order = {os.path.realpath(path): i for i, path in enumerate(paths)}
 
-    def first(one: tuple[Item, list[FileStamp | None]]) -> int:
+    def first(one: Asked) -> int:
         return min((order.get(f.path, len(order)) for f in one[1] if f is not None), default=len(order))
     return sorted(asked, key=first)
 
 
-def show_open(document: Document, asked: list[tuple[Item, list[FileStamp | None]]], opening: bool = False) -> None:
+def show_open(document: Document, asked: list[Asked], opening: bool = False, job: int | None = None) -> None:
     """Say that the items are open already, each with the files asked for that are it, and show the last of them
-    unless other files are opening (each takes the canvas as it comes); within said_together, once it ends."""
+    unless other files are opening (each takes the canvas as it comes); within said_together, once it ends. job: the
+    EncodeFiles opening the others, as whose end it is said, after the files it could not open (FailedRequests), so
+    the bar shows both: said at once, it was replaced a second later by "⚠ 2 files were not opened: …", or by the
+    new pictures' "Encoded …", and was left in the message log alone."""
     if document.open_already is not None:
-        document.open_already.append((asked, opening))
+        document.open_already.append((asked, opening, job))
         return
     if not opening:
         document.select(asked[-1][0].id)
-    document.message.emit(already_open_text([said_open(item, files) for item, files in asked], opening))
+    text = already_open_text([said_open(item, files) for item, files in asked], opening)
+    if job is not None and job in document.jobs:
+        document.failures.said_at_end[job] = text
+    else:
+        document.message.emit(text)
 
 
 @dataclass(frozen=True)

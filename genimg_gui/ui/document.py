@@ -16,7 +16,7 @@ from ..edit import Directions, EditState, edited_latent
 from ..history import History
 from ..engine import requests as rq
 from ..session import Session
-from .already_open import new_files, said_together
+from .already_open import said_together, show_open, sorted_out
 from .carry_over import CarryOver
 from .closing import close_item, reopen_closed
 from .document_results import insert_item, on_result, show_drawn
@@ -72,8 +72,8 @@ class Document(HistorySteps, QObject):
         self.carry = CarryOver(self)  # a new model takes the open items, and their histories, with it
         self.jobs: dict[int, RunningJob] = {}  # running job seq -> its kind, paths and words
         self.waiting_files: list[tuple[list[str], str]] = []  # (paths, fit) to open once no model is loading
-        # (items, whether files are opening) found open already by the opens going on (already_open.said_together)
-        self.open_already: list[tuple[list, bool]] | None = None
+        # (items, whether files are opening, their job) found open already by the opens going on (said_together)
+        self.open_already: list[tuple[list, bool, int | None]] | None = None
         self.sending: dict[int, str] = {}  # Send to VAE editor's EncodeImage seq -> the sample's name (Item.sent_from)
         self.failures = FailedRequests(self)  # what a failed request leaves, kept for a retry on the CPU
         # kind -> (the model the start-up loaded, failed: the last one, or a folder among the files; those loaded in
@@ -120,9 +120,10 @@ class Document(HistorySteps, QObject):
         self.engine.submit(rq.SetDevice(device))
 
     def open_files(self, paths: list[str], fit: str = "crop", after_loads: bool = False) -> int | None:
-        """Encode image files, less those open already (already_open.new_files shows those). after_loads: once the
-        models loading now are loaded and a session due back is (None is returned then; a file it holds is then
-        known as open), as with models named beside them on the command line: an SD VAE file asks its scale first.
+        """Encode image files, less those open already (shown, and said once the others are opened: show_open).
+        after_loads: once the models loading now are loaded and a session due back is (None is returned then; a file
+        it holds is then known as open), as with models named beside them on the command line: an SD VAE file asks
+        its scale first.
         Files opened before any VAE has loaded wait too (dropped as the window starts; loading_note names them)."""
         if not paths:
             return None
@@ -131,10 +132,12 @@ class Document(HistorySteps, QObject):
             self.waiting_files.append((paths, fit))
             self.loading_changed.emit()
             return None
-        if not (paths := new_files(self, paths, fit)):
-            return None
-        seq = self.engine.submit(rq.EncodeFiles(tuple(paths), fit))
-        self.jobs[seq] = opening(paths)  # items_due counts it: new items, where a direction's examples are not
+        paths, shown = sorted_out(self, paths, fit)
+        seq = self.engine.submit(rq.EncodeFiles(tuple(paths), fit)) if paths else None
+        if seq is not None:
+            self.jobs[seq] = opening(paths)  # items_due counts it: new items, where a direction's examples are not
+        if shown:  # said as the others' job ends, with the files it could not open
+            show_open(self, shown, opening=bool(paths), job=seq)
         return seq
 
     def loading_paths(self) -> list[str]:

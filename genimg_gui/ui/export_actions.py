@@ -40,6 +40,7 @@ class ExportActions:
         except OSError as e:  # in words, as the CLI says it: "[Errno 28] No space left on device: '…'" was raw
             self.window.show_error(f"Could not write {path}: {why_not_written(e)}")
             return
+        self.window.settings.exported_to(path)  # only now: a folder that took no file is no place to start in
         self.window.document.mark_exported(self.window.document.current)
         self.window.status.show_message(f"Exported {written}{what}")
 

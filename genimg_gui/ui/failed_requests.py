@@ -38,6 +38,9 @@ class FailedRequests:
         # whether it worked. One whose own end says so (a morph export's "Wrote …; done on the CPU…") takes it out
         self.on_cpu: dict[int, str] = {}
         self.unopened: dict[int, list[str]] = {}  # EncodeFiles seq -> why each of its files could not be read
+        # EncodeFiles seq -> what is said as it ends, after its files not opened: the files of its drop that are open
+        # already (already_open.show_open), which the bar then shows before those errors, in one line
+        self.said_at_end: dict[int, str] = {}
         # requests whose cancel their controller tells, with what it kept (an inversion's): a bare "Cancelled" came
         # before that in the message log, two lines for one stop
         self.cancel_told_elsewhere: set[int] = set()
@@ -191,12 +194,15 @@ class FailedRequests:
 
     def _tell_unopened(self, seq: int) -> None:
         """One message for every file of the job that was not opened: each had its own, and the status bar showed
-        the last few of them."""
+        the last few of them. Then what the job says as it ends (said_at_end): a message after errors is shown
+        before them, the two in one line."""
         reasons = self.unopened.pop(seq, [])
         if len(reasons) == 1:
             self.document.error.emit(reasons[0])
         elif reasons:
             self.document.error.emit(f"{len(reasons)} files were not opened: " + "; ".join(reasons))
+        if said := self.said_at_end.pop(seq, ""):
+            self.document.message.emit(said)
 
     def retry_offered(self) -> int | None:
         """The status bar's Retry on CPU was clicked: the request it offers is sent again."""

@@ -2,9 +2,10 @@
 Model files dropped on it are opened as models (files_dropped)."""
 from __future__ import annotations
 
+import sys
 from datetime import datetime
 from pathlib import Path
-from typing import Mapping
+from typing import Mapping, Sequence
 
 import numpy as np
 from PySide6.QtCore import QEvent, QObject, Qt, Signal
@@ -15,7 +16,7 @@ from ..catalog import (ModelEntry, latent_size_text, licence_text, metrics_text,
                        training_data_text)
 from ..metric_words import metrics_glossary
 from ..paths import shown_path
-from ..wording import converted_scale, duration, latent_scale_said, scale_said
+from ..wording import NO_CUDA, NO_MPS, converted_scale, duration, latent_scale_said, scale_said
 from . import accessible
 from .focus_frame import FramedScrollArea
 
@@ -26,6 +27,17 @@ RETRAINED_TIP = ("The weights in use are those it had when it was loaded; new on
                  "since: load it again to use them.")
 # above the figures of the card written with those new weights, under the figures of the weights in use
 NEWER_FIGURES = "New weights in its folder, not loaded yet:"
+
+
+def device_tip(available: Sequence[str], platform: str = sys.platform) -> str:
+    """The Device box's tooltip: with the CPU alone listed, why no GPU is, in the words `--device cuda` says it in (a
+    box that offered only "cpu" said nothing of it); else how the device was picked. platform: sys.platform's;
+    Apple's Metal (MPS) is named on a Mac only, where it could have been."""
+    if all(device == "cpu" for device in available):
+        missing = NO_CUDA + (f", and {NO_MPS}" if platform == "darwin" else "")
+        return f"No GPU was found: {missing}, so the models run on the CPU."
+    return accessible.wrapped_tip("The device the models run on. genimg starts on a CUDA GPU, else Apple's Metal "
+                                  "(MPS), else the CPU, unless --device or your last choice here names another.")
 
 
 def source_text(card: dict) -> tuple[str, str]:
@@ -132,7 +144,8 @@ class ModelPanel(QWidget):
         self.trained: Mapping[str, datetime] = {}  # path -> when Train… wrote it, for the models trained here
         self.list.currentItemChanged.connect(self._on_selection)
         form = QFormLayout()
-        form.addRow(accessible.labelled("Device", self.device), self.device)
+        self.device_label = accessible.labelled("Device", self.device)
+        form.addRow(self.device_label, self.device)
         for key in ("Active VAE", "Active GAN", "Model", "Kind", "Source", "Resolution", "Latent size", "Parameters",
                     "Training data", "Licence", "Metrics", "Load time"):
             label = QLabel("–")
@@ -281,6 +294,8 @@ class ModelPanel(QWidget):
         self.device.clear()
         self.device.addItems(list(available))
         self.device.setCurrentText(current if current in available else available[0])
+        for widget in (self.device, self.device_label):
+            widget.setToolTip(device_tip(available))
 
     def show_model(self, info) -> None:
         """A model finished loading (engine.requests.ModelInfo): mark it active and show it."""

@@ -207,6 +207,7 @@ class MorphController(QObject):
 
     def _start(self, export: Export) -> None:
         self._exports[export.seq] = export
+        self.document.failures.cancel_told_elsewhere.add(export.seq)  # _on_failed names what a cancel stopped
         self._show_busy()
 
     def _show_busy(self) -> None:
@@ -252,6 +253,7 @@ class MorphController(QObject):
         if (export := self._exports.get(r.seq)) is None:
             return
         self._finish_export(r.seq)
+        self.settings.exported_to(export.file.path)  # once written: a folder that took no file is no place to start
         message = f"Wrote {r.written}"  # "Wrote …/morph.gif (24 frames, 256×256, 2.0 s)"
         # a 60 fps GIF was 50 fps with nothing said but "0.5 s"
         notes = [fps_note(export.file.fps, Path(export.file.path).suffix), DONE_ON_CPU if export.on_cpu else ""]
@@ -271,11 +273,15 @@ class MorphController(QObject):
     def _on_failed(self, f: rq.Failed) -> None:
         if f.seq in self._exports and f.final:
             failed = self._exports[f.seq]
-            self._finish_export(f.seq)  # the document shows the message ("Cancelled" or the error)...
+            self._finish_export(f.seq)  # the document shows an error...
             if f.retry_on_cpu:
                 self._out_of_memory = failed
-            if self.dialog is not None and not f.cancelled:  # ...and the dialog the error, where "Wrote …" goes
-                self.dialog.show_written(f.message)
+            message = f.message
+            if f.cancelled:  # ...a cancel here: a bare "Cancelled" told neither what stopped nor that no file was left
+                message = f"Cancelled the export of {Path(failed.file.path).name}: no file written"
+                self.document.message.emit(message)
+            if self.dialog is not None:  # ...and the dialog says it too, where "Wrote …" goes
+                self.dialog.show_written(message)
 
     def _fail(self, text: str) -> None:
         """Why an export did not start or was not written: in the status bar and in the dialog, whose line said

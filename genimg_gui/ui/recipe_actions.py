@@ -106,19 +106,15 @@ class RecipeActions(QObject):
 
     # --- dialogs (tests replace these) ------------------------------------
     def _ask_save_path(self, suggestion: str) -> str:
-        settings = Settings()
         item = self.document.current
 
         def mask_file(path: str) -> list[str]:  # a masked edit's recipe writes NAME.mask.png beside it
             masked = item is not None and item.history.current.mask is not None
             return [str(Path(path).with_name(mask_name(Path(path))))] if masked else []
         # offered as NAME.recipe.json; a name typed without .json gains it ("v1.2" too, which kept no .json)
-        path = ask_export_path(self.parent_widget, "Save edit recipe", settings, suggestion, ".recipe.json",
+        return ask_export_path(self.parent_widget, "Save edit recipe", Settings(), suggestion, ".recipe.json",
                                RECIPE_FILTER, formats={RECIPE_FILTER.split(";;")[0]: ".json"}, beside=mask_file,
                                picture=item.file.path if item is not None and item.file else None)
-        if path:  # Apply recipe… starts among the recipes, also when images were exported elsewhere since
-            settings.opened_from("recipes", str(Path(path).parent))
-        return path
 
     def _ask_open_path(self) -> str:
         """Starts where the last recipe was saved or applied from (Settings.open_folder("recipes"))."""
@@ -149,6 +145,10 @@ class RecipeActions(QObject):
             reason = why_not_written(e) if isinstance(e, OSError) else str(e)
             self.document.refuse(SAVE, f"Could not save the recipe {path}: {reason}")
             return None
+        # remembered once written: a folder that took no file (/proc) was where every save dialog started
+        settings = Settings()
+        settings.exported_to(str(written))
+        settings.opened_from("recipes", str(written.parent))  # Apply recipe… starts there, after other exports too
         # "Saved 1 direction" read as a direction made (New direction from examples): it is the edit that is saved
         mask = " and a mask" if recipe.mask is not None else ""
         self.document.done(SAVE, f"Saved the edit recipe ({counted(len(recipe.steps), 'slider')}{mask}) to {written}")

@@ -21,7 +21,9 @@ def ask_export_path(parent: QWidget, title: str, settings: Settings, name: str, 
                     formats: Mapping[str, str] | None = None,
                     beside: Callable[[str], Sequence[str]] = lambda path: (), picture: str | None = None) -> str:
     """The save dialog, starting at settings.export_path(name, suffix, numbered, siblings, scale, edit, picture)
-    (picture: the file the image saved was opened from, if any); the folder chosen is remembered for the next one.
+    (picture: the file the image saved was opened from, if any). The folder chosen is not remembered here: the
+    caller remembers it (Settings.exported_to) once its file is written, as a failed write to /proc made every save
+    dialog start in /proc, also after a restart.
     formats: the suffix of the file each filter of file_filter writes ({file_filter: suffix} if not given); a name
     that ends in none of them gains the chosen filter's (another filter, "All files (*)", gives suffix if it is one
     of them, else the first). beside(path): the other files the save writes (a recipe's mask). The path to write,
@@ -43,7 +45,6 @@ def ask_export_path(parent: QWidget, title: str, settings: Settings, name: str, 
         if all(replace_asked(parent, title, other, why) for other, why in unasked(path, typed, beside(path))):
             break
         start, selected = path, chosen or selected
-    settings.exported_to(path)
     return path
 
 
