@@ -140,6 +140,7 @@ def test_the_slow_note_quotes_the_last_picture_of_its_own_lane_with_the_models_l
 
     class FakeEngine(QObject):
         submitted, result, failed = Signal(object), Signal(object), Signal(object)
+        done = Signal(int)
 
     engine, shown = FakeEngine(), []
     note = SlowDrawNote(engine, shown.append)

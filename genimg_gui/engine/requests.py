@@ -80,6 +80,10 @@ class Decode(Request):
     tag: int = 0          # the caller's item id, echoed back
     mask: np.ndarray | None = None  # (H, W) float32 in [0, 1] at the output resolution (resized if not)
     base: np.ndarray | None = None  # (D,) the unedited latent; needed with a mask
+    # the model (ModelInfo.identity) whose latent it is, the only one to draw it: another of its kind loaded first (a
+    # load asked before it) leaves it undrawn, ended with no result (Engine.done), and the views ask again once the
+    # picture is in the new one. "": drawn by the one loaded
+    model: str = ""
     live = True
 
 
@@ -128,6 +132,12 @@ class PreviewStrip(Request):
 def frame_masks(states: Sequence[EditState]) -> dict[str, tuple]:
     """masks= and bases= for PreviewStrip / RenderFrames: each frame drawn with its edit state's mask."""
     return {"masks": tuple(s.mask for s in states), "bases": tuple(s.base for s in states)}
+
+
+def masked_frame(masks: tuple, bases: tuple, i: int) -> tuple[np.ndarray | None, np.ndarray | None]:
+    """(mask, base) of frame i of a request's per-frame tuples (frame_masks'); (None, None) for an unmasked frame."""
+    mask = masks[i] if i < len(masks) else None
+    return (mask, bases[i]) if mask is not None else (None, None)
 
 
 @dataclass(frozen=True)
@@ -318,6 +328,7 @@ class Latents:
     names: tuple[str, ...]  # file names of the encoded files, in order
     latents: np.ndarray     # (N, D) float32, one row per name (a spatial VAE: each image's mean pixel, D = C)
     failed: tuple[str, ...]  # one message per unreadable file
+    model: str = ""         # the identity of the VAE that encoded them: a load asked before them ran first
 
 
 @dataclass(frozen=True, eq=False)
@@ -340,6 +351,7 @@ class Inverted:
     loss: float           # pixel MSE to the target, images in [-1, 1]
     final: bool
     original: np.ndarray | None = None  # (R, R, 3) uint8, the fitted target
+    model: str = ""  # the identity of the GAN the w is fitted in: a load asked before the Invert ran first
 
 
 @dataclass(frozen=True, eq=False)

@@ -135,6 +135,10 @@ class Runtime:
                                  f"or --{kind} on the command line)")
         return self.models[kind]
 
+    def identity(self, kind: str) -> str:
+        """The identity (ModelInfo.identity) of the model of a kind loaded now; "" when none is."""
+        return self.models[kind].identity if kind in self.models else ""
+
     @torch.inference_mode()
     def encode(self, image: np.ndarray, fit: str, tiles: TileProgress | None = None, reconstruct: bool = True
                ) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:

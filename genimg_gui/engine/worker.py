@@ -119,6 +119,8 @@ class Worker(QObject):
     def _handle(self, r: rq.Request) -> None:
         rt = self.runtime
         if isinstance(r, rq.Decode):
+            if r.model not in ("", rt.identity(r.kind)):  # asked of a model that another of its kind replaced: the
+                return  # views ask again once the picture's latents are in the new one (Engine.done answers it)
             self.decodes += 1
             t0 = time.perf_counter()
             try:
@@ -276,7 +278,8 @@ class Worker(QObject):
                 return
             self.queue.check(r.seq)
             try:
-                image = self.runtime.render_thumbnail(r.kind, latent, *_masked(r.masks, r.bases, i), r.tag, r.size)
+                image = self.runtime.render_thumbnail(r.kind, latent, *rq.masked_frame(r.masks, r.bases, i), r.tag,
+                                                      r.size)
             except LatentMismatch:  # asked for before a switch to a VAE of another latent shape, whose load it gave
                 return  # way to: the views ask again with the new latents ("does not fit the VAE" came unasked)
             thumbs.append(thumbnail(image, r.size))
@@ -309,7 +312,7 @@ class Worker(QObject):
         stacked = np.stack(latents) if latents else np.zeros((0, dim), np.float32)
         self._report(r.seq, 1.0, "done")
         failed = (*unreadable, *(not_encoded(name, why) for name, why in refused))
-        self.result.emit(rq.Latents(r.seq, r.tag, tuple(names), stacked, failed))
+        self.result.emit(rq.Latents(r.seq, r.tag, tuple(names), stacked, failed, self.runtime.identity("vae")))
 
     def _render_frames(self, r: rq.RenderFrames) -> None:
         """Frame by frame, drawing the live requests that wait between frames (a slider moved on another picture
@@ -321,7 +324,7 @@ class Worker(QObject):
             self.queue.check(r.seq)
             self._draw_waiting()
             self._report(r.seq, i / len(r.latents), f"Rendering frame {i + 1:,} of {len(r.latents):,}")
-            frames.append(self.runtime.render(r.kind, latent, *_masked(r.masks, r.bases, i), r.tag))
+            frames.append(self.runtime.render(r.kind, latent, *rq.masked_frame(r.masks, r.bases, i), r.tag))
         images, written = np.stack(frames), ""
         if r.write is not None:
             try:
@@ -369,7 +372,7 @@ class Worker(QObject):
             self._report(r.seq, step.step / max(1, step.steps), step_of("Inverting", step.step, step.steps))
             if step.image is not None:
                 self.result.emit(rq.Inverted(r.seq, r.tag, step.step, step.steps, step.w, step.image,
-                                             step.loss, step.final, original))
+                                             step.loss, step.final, original, self.runtime.identity("gan")))
 
     def _stop_check(self, seq: int) -> StopCheck:
         """What ends request seq at the next layer of its network once it is cancelled or the app closes (Runtime.
@@ -392,9 +395,3 @@ class Worker(QObject):
 def _not_written(e: OSError | ValueError | MemoryError) -> str:
     """Why an animation file was not written, in words: "the disk is full", not "[Errno 28] No space left…"."""
     return why_not_written(e) if isinstance(e, OSError) else str(e) or "out of memory"
-
-
-def _masked(masks: tuple, bases: tuple, i: int) -> tuple[np.ndarray | None, np.ndarray | None]:
-    """(mask, base) of frame i of a request's per-frame tuples; (None, None) for an unmasked frame."""
-    mask = masks[i] if i < len(masks) else None
-    return (mask, bases[i]) if mask is not None else (None, None)

@@ -197,6 +197,13 @@ class CarryOver:
                 or any(held[0].id == item_id for queue in self.held.values() for held in queue)
                 or item_id in self.left_behind)
 
+    def on_its_way(self, item: Item) -> bool:
+        """Whether the latents of the item's step on screen are still to come from a new model (asked, or held to be
+        asked): its picture being encoded again, or the seed that step edits drawn again. Its arrival draws it."""
+        ours = item.id if item.kind == "vae" else (item.id, item.sample_node())
+        held = (note for queue in self.held.values() for *_, note in queue)
+        return ours in (*self.reencodes.values(), *self.remaps.values(), *held)
+
     def not_carried(self, seq: int, why: str | None) -> str | None:
         """seq, a request for an item's latents in the new model, was cancelled (why None) or failed for good (why):
         the item, if open, is left behind until carry_again. Returns what to tell of it; None where seq was none."""

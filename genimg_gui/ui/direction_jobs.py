@@ -26,10 +26,18 @@ if TYPE_CHECKING:
 class Job:
     """A direction being made: its two EncodeLatents requests and what came back."""
     request: DirectionRequest
-    model: str  # the identity of the VAE encoding its examples (ModelInfo.identity): a copy of it encodes the same
+    # the identity of the VAE loaded when it was asked (ModelInfo.identity; a copy of it encodes the same): the
+    # weights one made again is for. A user's is for the VAE that encodes its examples (encoded_by): one loading as
+    # it was asked loads first
+    model: str
     latents: dict[str, np.ndarray] = field(default_factory=dict)  # "from" / "to" -> (N, D)
     failed: list[str] = field(default_factory=list)
     again: bool = False  # made again from its examples for its model's new weights (direction_remake)
+    encoded_by: dict[str, str] = field(default_factory=dict)  # "from" / "to" -> the VAE that encoded it (Latents)
+
+    def encoded_in(self, identity: str) -> bool:
+        """Whether both sides' examples were encoded by the VAE identity, the one asked for if made again."""
+        return set(self.encoded_by.values()) == {identity} and (not self.again or self.model == identity)
 
 
 class DirectionJobs:
@@ -116,6 +124,7 @@ class DirectionJobs:
             return
         job, side = self.running.pop(r.seq)
         job.latents[side] = r.latents
+        job.encoded_by[side] = r.model
         job.failed += r.failed
         if len(job.latents) == 2:
             self.finish(job)

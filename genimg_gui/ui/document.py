@@ -254,14 +254,17 @@ class Document(HistorySteps, QObject):
     def decode(self, item: Item, state: EditState) -> int:
         """Ask the worker to draw an item in a state, now the one it waits for (what preview and commit use); during
         an inversion, the state's edit of the run's newest w (Item.running_w). An item whose latents stayed the last
-        model's (their carrying over cancelled) has them carried first: the new model drew another's latent."""
-        if self.carry.carry_again(item):  # drawn as they come back
+        model's (their carrying over cancelled) has them carried first, and one whose latents a new model is making
+        (CarryOver.on_its_way) waits for them: the new model drew another's latent ("latent of size 512 does not fit
+        the VAE"). The decode names the model loaded: one of its kind loading meanwhile does not draw it."""
+        if self.carry.carry_again(item) or self.carry.on_its_way(item):  # drawn as they come back
             return item.requested_seq
         item.requested = state
         drawn = state if item.running_w is None else replace(state, base=item.running_w)
         latent = edited_latent(drawn, self.directions(item.kind))
         masked = {} if drawn.mask is None else {"mask": drawn.mask, "base": drawn.base}
-        item.requested_seq = self.engine.submit(rq.Decode(item.kind, latent, tag=item.id, **masked))
+        model = self.model_identity(item.kind) or ""
+        item.requested_seq = self.engine.submit(rq.Decode(item.kind, latent, tag=item.id, model=model, **masked))
         return item.requested_seq
 
     def select(self, item_id: int) -> None:

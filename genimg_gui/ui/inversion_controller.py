@@ -24,7 +24,6 @@ STARTING_GUESS = "Starting guess"  # the History tab's name of the state a run s
 @dataclass
 class Run:
     name: str
-    gan: str                         # the identity of the GAN it inverts into (Item.inverted_in)
     item: Item | None = None         # made from the first result (the starting guess)
     last: rq.Inverted | None = None  # the newest preview: kept if the run is cancelled
     source: tuple[int, int] | None = None  # (item id, history node) of the picture inverted: not inverted twice
@@ -78,7 +77,7 @@ class InversionController(QObject):
         seq = self.document.engine.submit(rq.Invert(image, steps=steps, editability=editability))
         self.document.jobs[seq] = RunningJob(JobKind.INVERSION, f"inverting {name}")
         self.document.message.emit(f"Inverting {name} ({counted(steps, 'step')})…")  # the log's record of the start
-        self.runs[seq] = Run(name, self.document.models["gan"].identity, source=source)
+        self.runs[seq] = Run(name, source=source)
         self.document.failures.cancel_told_elsewhere.add(seq)  # _on_failed says what a cancel kept
         self._offer_button()
         return seq
@@ -103,7 +102,7 @@ class InversionController(QObject):
             original = r.original if r.original is not None else r.image
             run.item = self.document.add_item("gan", inversion_name(run.name, self._names()), original, r.image,
                                               r.latent, first_step=STARTING_GUESS)
-            run.item.inverted_in = run.gan
+            run.item.inverted_in = r.model  # the GAN that ran it: one loading as Invert was clicked loaded first
             self._offer_button()  # the inversion on screen now is the run's
         elif r.final:
             self.runs.pop(r.seq)
@@ -199,7 +198,7 @@ class InversionController(QObject):
         if run is None:
             return
         if f.retry_on_cpu:  # Retry on CPU runs it again from the start, a new item (_on_retried)
-            self.out_of_memory[f.seq] = Run(run.name, run.gan, source=run.source)
+            self.out_of_memory[f.seq] = Run(run.name, source=run.source)
         self._offer_button()
         if run.item is None:  # stopped before its starting guess came: nothing to keep
             if f.cancelled:

@@ -52,6 +52,7 @@ class SlowDrawNote(QObject):
         engine.submitted.connect(self._on_submitted)
         engine.result.connect(self._on_answer)
         engine.failed.connect(self._on_answer)
+        engine.done.connect(self._on_done)
 
     def _on_submitted(self, request: rq.Request) -> None:
         if not request.live or request.preview:
@@ -64,13 +65,23 @@ class SlowDrawNote(QObject):
     def _on_answer(self, answer) -> None:
         if isinstance(answer, rq.ModelInfo):
             self.last_seconds.clear()
-        lane = self.asked.pop(getattr(answer, "seq", 0), None)
+        self._answered(getattr(answer, "seq", 0), getattr(answer, "seconds", None))
+
+    def _on_done(self, seq: int) -> None:
+        """A request ended, after its answer if it had one: a decode the worker dropped unanswered (asked of a model
+        that another of its kind replaced) ends its lane's wait too. Its picture, closed meanwhile, was never asked
+        again, and "Decoding…" stayed for the rest of the session."""
+        self._answered(seq, None)
+
+    def _answered(self, seq: int, seconds: float | None) -> None:
+        """Request seq answered, or ended unanswered (seconds None: it drew nothing to time)."""
+        lane = self.asked.pop(seq, None)
         if lane is None:
             return
-        if getattr(answer, "seconds", None) is not None:
-            self.last_seconds[lane] = answer.seconds
+        if seconds is not None:
+            self.last_seconds[lane] = seconds
         newest = self.waiting.get(lane)
-        if newest is not None and newest.seq <= answer.seq:
+        if newest is not None and newest.seq <= seq:
             del self.waiting[lane]
             self.asked = {s: l for s, l in self.asked.items() if l != lane}  # older ones of it were superseded
         if not self.waiting:
