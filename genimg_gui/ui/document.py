@@ -252,14 +252,17 @@ class Document(HistorySteps, QObject):
     def decode(self, item: Item, state: EditState) -> int:
         """Ask the worker to draw an item in a state, now the one it waits for (what preview and commit use); during
         an inversion, the state's edit of the run's newest w (Item.running_w). An item whose latents stayed the last
-        model's (their carrying over cancelled) has them carried first: the new model drew another's latent."""
-        if self.carry.carry_again(item):  # drawn as they come back
-            return item.requested_seq
+        model's (their carrying over cancelled) has them carried first: the new model drew another's latent. So
+        does a picture whose encoding with a new VAE is on its way (CarryOver.on_encoded draws it): drawn now, the
+        new VAE drew the last one's latent, and where that encoding was then cancelled, the picture stayed so."""
+        if self.carry.carry_again(item) or item.kind == "vae" and self.carry.pending(item.id):
+            return item.requested_seq  # drawn as they come back
         item.requested = state
         drawn = state if item.running_w is None else replace(state, base=item.running_w)
         latent = edited_latent(drawn, self.directions(item.kind))
         masked = {} if drawn.mask is None else {"mask": drawn.mask, "base": drawn.base}
         item.requested_seq = self.engine.submit(rq.Decode(item.kind, latent, tag=item.id, **masked))
+        item.requested_in = self.model_identity(item.kind)
         return item.requested_seq
 
     def carried_first(self, item: Item) -> str | None:
