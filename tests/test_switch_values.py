@@ -48,7 +48,11 @@ def move(qtbot, window, item, label: str, value: float) -> None:
     qtbot.waitUntil(lambda: item.history.current.values[row] == value, timeout=UI_TIMEOUT)
 
 
-def exported(window, path) -> dict:
+def exported(qtbot, window, path) -> dict:
+    """The current item's latent exported, once the new model's latents for it have come (exported before, they
+    were the last model's: not exported, said)."""
+    doc = window.document
+    qtbot.waitUntil(lambda: not doc.carry.pending(doc.current.id), timeout=UI_TIMEOUT)
     window.exports.export_latent(str(path))
     with np.load(path) as f:
         return {"values": f["values"].tolist(), "labels": f["labels"].tolist()}
@@ -80,7 +84,7 @@ def test_a_new_gan_resets_edits_along_its_own_directions_and_keeps_a_shared_name
     for shown, smile in ((unedited, 0.0), (item, 1.5)):
         doc.select(shown.id)
         assert window.sliders.values() == tuple(expected_after_switch(labels, smile))
-        npz = exported(window, tmp_path / f"{shown.id}.npz")
+        npz = exported(qtbot, window, tmp_path / f"{shown.id}.npz")
         assert npz["labels"] == list(labels) and npz["values"] == expected_after_switch(labels, smile)
 
 
@@ -97,7 +101,7 @@ def test_a_new_vae_does_the_same_for_its_pictures_open_and_closed(qtbot, named_r
     labels = doc.directions("vae").labels
     assert list(item.history.current.values) == expected_after_switch(labels, -1.0)
     assert len(closed.history.current.values) == len(labels)  # reopened later under the new VAE
-    npz = exported(window, tmp_path / "picture.npz")
+    npz = exported(qtbot, window, tmp_path / "picture.npz")
     assert npz["labels"] == list(labels) and npz["values"] == expected_after_switch(labels, -1.0)
 
 
@@ -130,7 +134,7 @@ def test_switching_back_to_a_gan_brings_its_edits_back(qtbot, window, reference,
     load_other(qtbot, doc, make_model_folder(tmp_path / "other-gan", Generator(TINY_GAN), "other-gan"))
     labels = doc.directions("gan").labels
     assert not any(item.history.current.values) and window.sliders.sliders[0].value() == 0  # B's PC1 is not A's
-    npz = exported(window, tmp_path / "in B.npz")
+    npz = exported(qtbot, window, tmp_path / "in B.npz")
     assert npz["labels"] == list(labels) and npz["values"] == [0.0] * len(labels)
     move(qtbot, window, item, window.sliders.labels()[1], 0.8)  # a step made in B
 
@@ -142,7 +146,7 @@ def test_switching_back_to_a_gan_brings_its_edits_back(qtbot, window, reference,
     window.undo_action.trigger()  # back at the step made in A: its edit as it was
     assert item.history.current.values[0] == 1.5 and window.sliders.sliders[0].value() == 150
     qtbot.waitUntil(lambda: np.array_equal(item.image, edited), timeout=UI_TIMEOUT)  # the picture as before
-    npz = exported(window, tmp_path / "in A again.npz")
+    npz = exported(qtbot, window, tmp_path / "in A again.npz")
     assert npz["labels"] == list(window.sliders.labels()) and npz["values"][0] == 1.5
     assert len(npz["values"]) == len(npz["labels"])
 

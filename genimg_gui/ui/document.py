@@ -27,6 +27,7 @@ from .history_steps import HistorySteps, OfferedUndo
 from .item import Item
 from .kept_edits import rows_shared
 from .running_jobs import JobKind, RunningJob, loading, loads, opening
+from .switch_notes import carried_first_note
 
 
 class Document(HistorySteps, QObject):
@@ -265,7 +266,17 @@ class Document(HistorySteps, QObject):
         masked = {} if drawn.mask is None else {"mask": drawn.mask, "base": drawn.base}
         model = self.model_identity(item.kind) or ""
         item.requested_seq = self.engine.submit(rq.Decode(item.kind, latent, tag=item.id, model=model, **masked))
+        item.requested_in = model or None  # its result, drawn by another model, is not shown
         return item.requested_seq
+
+    def carried_first(self, item: Item) -> str | None:
+        """None when item's latents are the loaded model's of its kind, to be drawn or written as its; else what to
+        say while they are made so: a switch's encoding of it (drawing of its seeds) is on its way, or was cancelled
+        or failed and is asked for again now, as showing the picture does. history_changed says when they come."""
+        if not self.carry.pending(item.id):
+            return None
+        self.carry.carry_again(item)
+        return carried_first_note(item, getattr(self.models.get(item.kind), "name", f"the new {item.kind.upper()}"))
 
     def select(self, item_id: int) -> None:
         if item_id in self.items and self.items[item_id] is not self.current:

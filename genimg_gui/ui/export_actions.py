@@ -62,8 +62,15 @@ class ExportActions:
             self.export_latent(path)
 
     def export_latent(self, path: str) -> None:
+        """The current item's latent, its edit and its model, as `genimg decode` reads them. Not one a VAE switch left
+        behind: its latent is the last VAE's, and was written as the new one's (decoded by it as another picture);
+        it is encoded with the new VAE now, and the user told to export once that is done."""
         document = self.window.document
         item = document.current
+        if (note := document.carried_first(item)) is not None:
+            self.window.show_error(f"Not exported: {note} (its latent was still the last {item.kind.upper()}'s); "
+                                   "export it again once that is done")
+            return
         info = document.models[item.kind]
         # a sample records the seed, ψ, class and draw it was drawn with: the file alone did not say where it came from
         drawn = item.drawn.get(item.sample_node()) if item.seeded else None

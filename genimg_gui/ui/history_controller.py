@@ -140,6 +140,9 @@ class HistoryController(QObject):
         self._captions: tuple[str, str] = ("A", "B")  # the compared steps' names, for the panes
         self._masks: tuple[np.ndarray | None, np.ndarray | None] = (None, None)  # ...and their masks, a pane each
         self._ab_seq = 0
+        # (item id, its current step, a, b): a comparison asked of a picture whose latents were not the loaded model's
+        # (a VAE switch left it behind): made once they are (Document.carried_first)
+        self._after_carry: tuple[int, int, int, int] | None = None
         self._missing: list[int] = []  # node ids of the thumbnail strip asked for last
         self._strip_seq = 0  # its seq: the answer to an older one is not the thumbnails of those nodes
         self._shown: Item | None = None  # the item whose tree the panel shows
@@ -157,8 +160,9 @@ class HistoryController(QObject):
         panel.compare_requested.connect(self.compare)
         panel.compare_cleared.connect(self.stop_comparing)
         # an undo, a jump or another image ends a comparison: its panes would show the new state under A/B captions
-        document.history_changed.connect(self.end_comparison)
-        document.current_changed.connect(self.end_comparison)
+        document.history_changed.connect(self._on_moved)
+        document.current_changed.connect(self._on_moved)
+        document.history_changed.connect(self._compare_carried)  # after: the carried history is no move
 
     def refresh(self, *_) -> None:
         if self._show_steps():
@@ -306,10 +310,17 @@ class HistoryController(QObject):
             self.panel.set_thumbnail(node_id, image)
 
     def compare(self, a: int, b: int) -> None:
-        """Render states a and b at full size and show them side by side on the canvas."""
+        """Render states a and b at full size and show them side by side on the canvas. A picture a VAE switch left
+        behind is encoded with the new VAE first, and compared as it comes (_compare_carried): the new VAE drew the
+        last one's latents, other pictures, as the two steps."""
         item = self.document.current
         directions = self.document.directions(item.kind) if item else None
+        self._after_carry = None
         if item is None or directions is None:
+            return
+        if (note := self.document.carried_first(item)) is not None:
+            self._after_carry = (item.id, item.history.current_id, a, b)
+            self.document.message.emit(f"{note}; the A/B comparison shows then")
             return
         self.comparing = (a, b)
         names = self._step_names(item)
@@ -336,16 +347,29 @@ class HistoryController(QObject):
         self.canvas.set_compared_masks(self._masks)
         self.canvas.set_images(to_qimage(r.images[0]), to_qimage(r.images[1]))
 
+    def _on_moved(self, *_) -> None:
+        """Another step or image, or the picture a comparison waits for (_after_carry) left behind again (its
+        encoding cancelled or failed), ends it; that picture's encoding coming (its history carried over, its
+        picture drawn again) does not: it is compared then (_compare_carried)."""
+        waits, item, carry = self._after_carry, self.document.current, self.document.carry
+        if waits is None or item is None or (item.id, item.history.current_id) != waits[:2] \
+                or item.id in carry.left_behind:
+            self.end_comparison()
+
+    def _compare_carried(self) -> None:
+        if self._after_carry is not None and not self.document.carry.pending(self._after_carry[0]):
+            self.compare(*self._after_carry[2:])
+
     def end_comparison(self, *_) -> None:
         """Said in the status bar: the panes went back to the original and the edit with no word, as if the click on
         another step had been lost. Kept, the comparison would show two old states while the step clicked, which
         the user asked to see, stayed out of sight."""
-        if self.comparing is not None:
+        if self.comparing is not None or self._after_carry is not None:
             self.panel.stop_comparing()  # which comes back as stop_comparing
             self.document.message.emit("A/B comparison ended")
 
     def stop_comparing(self) -> None:
-        self.comparing = None
+        self.comparing, self._after_carry = None, None
         self.canvas.set_labels(None, None)
         self.canvas.set_compared_masks(None)
         item = self.document.current

@@ -28,6 +28,7 @@ from .settings import Settings
 
 MORPH_TAG = (1 << 30) + 1  # Decode / RenderFrames tag of the morph: above any item id, apart from AB_TAG
 PLAYED_BYTES = 256 * 2**20  # decoded frames kept to play again: 600 frames of 256 × 256, or 85 of a 1024-px photo
+KEYFRAMES_CARRIED = "The keyframes are being encoded again by the new model; export once they all show"
 KIND_NAMES = {"vae": ("VAE image", "GAN samples"), "gan": ("GAN sample", "VAE images")}
 
 
@@ -130,6 +131,8 @@ class MorphController(QObject):
         if self.dialog is None:
             return None
         settings = self.dialog.settings()
+        if self._carried_first(settings):  # the next one to land asks again (history_changed)
+            return None
         try:
             keys = self.keyframes(settings)
         except ValueError:  # a new model is re-encoding the keyframes: the next one to land asks again
@@ -150,6 +153,14 @@ class MorphController(QObject):
         self._frame_seqs[seq] = (index, key, model)
         self._asked_seq = seq
         return seq
+
+    def _carried_first(self, settings: MorphSettings) -> bool:
+        """Whether a ticked keyframe's latents are not the loaded model's yet, each being made so now
+        (Document.carried_first): a picture a VAE switch left behind kept the last VAE's latent, which the new one
+        drew as another picture in the frames."""
+        items = [self.document.items[i] for i in settings.item_ids if i in self.document.items]
+        waiting = [item for item in items if self.document.carried_first(item) is not None]  # each, not the first
+        return bool(waiting)
 
     def _keep(self, key: bytes, image: np.ndarray) -> None:
         """Keep a decoded frame to play again, dropping the least recently shown beyond PLAYED_BYTES."""
@@ -235,11 +246,13 @@ class MorphController(QObject):
         """Why the export cannot start (said before minutes of rendering, not after), or ""."""
         if self._exports:
             return "A morph export is already running; wait for it or cancel it"
+        if self._carried_first(settings):
+            return KEYFRAMES_CARRIED
         try:
             if len(self.keyframes(settings).edited) < 2:
                 return "Tick two or more keyframes to export a morph"
         except ValueError:
-            return "The keyframes are being encoded again by the new model; export once they all show"
+            return KEYFRAMES_CARRIED
         if path.suffix.lower() not in FORMATS:
             return f"Cannot export {path.name}: the file must end in {one_of(FORMATS)}"
         folder = path.parent

@@ -42,6 +42,9 @@ class PreviewController(QObject):
         self.state: EditState | None = None  # what the canvas shows or is about to (a drag's live values)
         self._item_id: int | None = None
         self.sent: dict[int, int] = {}       # tag -> seq of the strip asked for last
+        # the model (its identity) and the latent the last strips were asked of: a VAE loaded as they were asked
+        # drew them (its load, a job, went first), of a latent its encoding of the picture has replaced since
+        self._asked_of: tuple[str | None, np.ndarray] | None = None
         self.timer = QTimer(self)
         self.timer.setSingleShot(True)
         self.timer.setInterval(delay_ms)
@@ -109,6 +112,7 @@ class PreviewController(QObject):
             return []
         values = self.sliders.preview_values()
         masked = rq.frame_masks([state] * len(values))
+        self._asked_of = (self.document.model_identity(item.kind), state.base)
         seqs = []
         for i in range(min(len(directions), MAX_STRIPS)):
             tag = item.id * TAG_SLOTS + i
@@ -122,6 +126,15 @@ class PreviewController(QObject):
     def _on_previewed(self, r: rq.Previewed) -> None:
         item = self._item()
         if item is None or r.tag // TAG_SLOTS != item.id or self.sent.get(r.tag) != r.seq \
-                or self._left_in_last_model(item):
+                or self._left_in_last_model(item) or not self._drawn_as_asked(item):
             return  # another item's, the history panel's, for a state since left, or drawn by the wrong model
         self.sliders.set_preview(r.tag % TAG_SLOTS, r.images)
+
+    def _drawn_as_asked(self, item: Item) -> bool:
+        """Whether the strips asked last were drawn by the model they were asked of (results come in the order run,
+        so the model loaded now drew them, as MorphController checks its frames), of the latent shown now. Asked as
+        another VAE loaded, they were its drawings of the last one's latent, shown as the picture's until the next
+        pause when its encoding with the new VAE came first."""
+        model, base = self._asked_of or (None, None)
+        return model == self.document.model_identity(item.kind) and self.state is not None \
+            and base is not None and np.array_equal(base, self.state.base)

@@ -86,3 +86,10 @@ def classes_lost_note(lost: list[tuple[str, list[str]]], gan: str, classes: tupl
     samples = counted(len(lost), "sample")
     back = "their classes are kept for a GAN that has them" if old_gone else "switch back to bring them back"
     return f"{samples} ({shown}): {gan} has {missing}; each drawn {drawn} — {back}"
+
+
+def carried_first_note(item: Item, model: str) -> str:
+    """What an action that draws or writes item's latents says while it waits for them in the new model, model
+    (Document.carried_first): the new model drew, or wrote as its own, the last one's latent."""
+    done = "encoded with" if item.kind == "vae" else "drawn by"
+    return f"{item.name} is being {done} {model} first"
