@@ -62,3 +62,23 @@ def test_thumbnails_fill_the_strips_size_whatever_the_models_resolution(qtbot):
         text = min(y for y in range(cell.top(), cell.bottom()) if dark[y])
         places.append((centre - cell.top(), text - cell.top()))
     assert len(set(places)) == 1, places  # each picture centred in the same box, its name at the same height
+
+
+def test_a_current_thumbnail_renamed_longer_stays_whole_in_view(qtbot):
+    """Cancelling an inversion renamed "p1.jpg, inverted" to "p1.jpg, inv. (step 40)", and the strip was not
+    scrolled along: it read "p1.jpg, inv. (step 4", cut at the strip's right edge."""
+    strip = shown(qtbot, Filmstrip())
+    strip.resize(3 * CELL_WIDTH + CELL_WIDTH // 2, strip.height())
+    for i in range(9):
+        strip.add(i, "p1.jpg, inverted" if i == 6 else f"p{i}.png", solid((200, 200, 200), 16))
+    strip.select(6)  # scrolled until its name's right end is at the strip's
+    viewport = strip.viewport().rect()
+    assert viewport.contains(strip.visualItemRect(strip.item(6)))
+    strip.set_thumbnail(6, solid((200, 0, 200), 16), "p1.jpg, inv. (step 40)")
+    qtbot.waitUntil(lambda: strip.visualItemRect(strip.item(6)).width() > strip.fontMetrics().horizontalAdvance(
+        "p1.jpg, inv. (step 40"), timeout=UI_TIMEOUT)  # laid out again for the longer name
+    assert viewport.contains(strip.visualItemRect(strip.item(6))), (viewport, strip.visualItemRect(strip.item(6)))
+    # a new picture under the same name (each decode of an edit) leaves the strip where the user scrolled it
+    strip.horizontalScrollBar().setValue(0)
+    strip.set_thumbnail(6, solid((0, 200, 200), 16), "p1.jpg, inv. (step 40)")
+    assert strip.horizontalScrollBar().value() == 0

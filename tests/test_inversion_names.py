@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import shutil
 
-from PySide6.QtCore import QPointF, Qt
+from PySide6.QtCore import QPointF, QRect, QSize, Qt
 from PySide6.QtGui import QFontMetrics, QHelpEvent
-from PySide6.QtWidgets import QApplication, QToolTip
+from PySide6.QtWidgets import QApplication, QStyleOptionViewItem, QToolTip
 
 from conftest import UI_TIMEOUT, quit_questions_cancelled
 from genimg_gui.ui.canvas import CompareMode
@@ -134,6 +134,9 @@ def test_inversion_names_are_numbered_past_any_taken_and_read_back(qtbot):
     for px in (134, 150):  # the number and the step stay, and the source's first letters
         fitted = fitted_name(metrics, stopped, px)
         assert metrics.horizontalAdvance(fitted) <= px and fitted.startswith("1f") and fitted.endswith(" 2 (step 240)")
+    # a short source whole, with the shorter words, where that fits: it read "p1.…, inverted (step 40)"
+    short = "p1.jpg, inv. (step 40)"
+    assert fitted_name(metrics, stopped_name("p1.jpg, inverted", 40), metrics.horizontalAdvance(short)) == short
 
 
 def test_a_long_ab_caption_is_elided_in_its_middle_with_the_whole_in_a_tooltip(qtbot, window):
@@ -186,3 +189,47 @@ def test_an_inversion_exported_and_opened_again_is_captioned_as_a_sample(qtbot, 
     assert (canvas.pane_label("original"), canvas.pane_label("edited")) == ("Generated", "Edited")
     window.document.select(source.id)  # a picture opened: its photo beside its decoding still
     assert (canvas.pane_label("original"), canvas.pane_label("edited")) == ("Original", "Edited (decoded)")
+
+
+def test_a_stopped_inversion_sent_to_the_vae_keeps_what_tells_it_apart_wherever_it_is_shortened(qtbot, window,
+                                                                                                 image_files,
+                                                                                                 tmp_path):
+    """Its filmstrip name read "p…, inv. (step 40) (t…", the "(to VAE)" that tells it from its GAN twin cut; its
+    first History step "Sent from “p1.jpg, inverted (stopped at step 40)” to…VAE", "the" cut rather than the quoted
+    name; and its left pane said "GAN sample" of an inversion."""
+    photo = tmp_path / "p1.png"
+    shutil.copy(image_files[1], photo)
+    doc, canvas = window.document, window.canvas
+    canvas.set_mode(CompareMode.SIDE_BY_SIDE)
+    open_image(qtbot, window, photo)
+    window.gan_panel.steps.setValue(2000)
+    previews = []
+    doc.inverted.connect(previews.append)
+    window.gan_panel.invert_button.click()
+    qtbot.waitUntil(lambda: len(previews) >= 2, timeout=UI_TIMEOUT)
+    with qtbot.waitSignal(doc.history_changed, timeout=UI_TIMEOUT):
+        qtbot.mouseClick(window.status.cancel, Qt.MouseButton.LeftButton)
+    twin = doc.current
+    assert twin.name.startswith(f"{photo.name}, inverted (stopped at step ")
+    with qtbot.waitSignal(doc.item_added, timeout=UI_TIMEOUT):
+        window.gan_panel.send_button.click()
+    sent = doc.current
+    qtbot.waitUntil(lambda: sent.sent_from == twin.name, timeout=UI_TIMEOUT)
+    assert sent.kind == "vae" and sent.name == f"{twin.name} (to VAE)"
+    # the filmstrip: "(to VAE)" whole, and the photo's name, in the cell
+    strip = window.filmstrip
+    caption = strip.currentItem().text()
+    assert caption.startswith("p1") and caption.endswith(", inv. (to VAE)"), caption
+    assert strip.fontMetrics().horizontalAdvance(caption) <= strip.visualItemRect(strip.currentItem()).width()
+    # History: the quoted name shortened, "to the VAE" whole, in a row as wide as the tester's
+    row = window.history_panel.item_for(0)
+    assert row.text(0) == f"Sent from “{twin.name}” to the VAE"
+    tree = window.history_panel.tree
+    option = QStyleOptionViewItem()
+    tree.initViewItemOption(option)
+    option.rect = QRect(tree.visualItemRect(row).topLeft(), QSize(300, tree.visualItemRect(row).height()))
+    tree.itemDelegate().initStyleOption(option, tree.indexFromItem(row))
+    assert option.text.startswith("Sent from “p") and option.text.endswith("” to the VAE"), option.text
+    assert "…" in option.text and ", inv" in option.text  # the inversion's own shortening
+    # its left pane: the inversion as the GAN drew it, no sample
+    assert (canvas.pane_label("original"), canvas.pane_label("edited")) == ("GAN inversion", "Edited (decoded)")

@@ -6,12 +6,15 @@ from __future__ import annotations
 import threading
 
 import pytest
+from PySide6.QtWidgets import QApplication
 
 from conftest import UI_TIMEOUT
 from genimg_gui import animation_files
 from genimg_gui.engine import worker
 from genimg_gui.ui import morph_controller
+from genimg_gui.ui.window_geometry import ScrolledWhenShort
 
+from test_morph_dialog_layout import place
 from test_morph_ui import open_images, open_morph, settle
 
 
@@ -51,6 +54,13 @@ def said(window) -> list:
     seen: list = []
     window.document.progress.connect(lambda p: seen.append((p.text, p.fraction)))
     return seen
+
+
+def laid_out(dialog) -> tuple:
+    """Where the settings and the buttons are, and whether the settings scroll."""
+    scroll = dialog.findChild(ScrolledWhenShort)
+    return (scroll.height(), scroll.verticalScrollBar().isVisible(), place(dialog, dialog.size_label),
+            place(dialog, dialog.export_button))
 
 
 def busy_texts(dialog) -> list:
@@ -222,3 +232,34 @@ def test_an_export_retried_while_another_runs_is_followed_too(qtbot, window, ima
     assert retried.startswith(f"Wrote {full}") and retried.endswith("done on the CPU, as the GPU ran out of memory")
     assert animation_files.count_frames(full) == 7 and animation_files.count_frames(other) == 7
     assert not dialog.busy.isVisible() and not window.morph.exporting() and not window.document.jobs
+
+
+def test_the_morph_dialog_keeps_its_layout_while_an_export_renders_after_a_long_message(qtbot, window, image_files,
+                                                                                       tmp_path):
+    """After a 60 fps GIF's long "Wrote …; a GIF plays at most 50 fps…", the next export's "Rendering 600 frames…"
+    stood on a row of its own, and the Animation and Export size boxes shrank into a scroll, "Size" hidden: the
+    hidden message kept its text, wrapped to more lines in the half of the row beside the busy line."""
+    dialog = a_small_morph_on_show(qtbot, window, image_files)
+    dialog.fps.setValue(60)
+    with qtbot.waitSignal(window.document.message, timeout=UI_TIMEOUT,
+                          check_params_cb=lambda text: text.startswith("Wrote")):
+        dialog.export_to(str(tmp_path / "morph.gif"))
+    assert "a GIF plays at most 50 fps" in dialog.written.text()
+    QApplication.processEvents()
+    before = laid_out(dialog)
+    dialog.frames.setValue(600)
+    dialog.scale.setValue(8)
+    progress = said(window)
+    dialog.export_to(str(tmp_path / "long.gif"))
+    qtbot.waitUntil(lambda: any(text.startswith("Rendering frame") for text, _ in progress), timeout=UI_TIMEOUT)
+    QApplication.processEvents()
+    try:
+        assert dialog.busy.isVisible() and dialog.busy.text().startswith("Rendering 600 frames")
+        assert laid_out(dialog) == before  # nothing moved
+        # the size it will write whole in view, and the busy line level with the buttons
+        assert dialog.size_label.visibleRegion().boundingRect() == dialog.size_label.rect()
+        busy, buttons = place(dialog, dialog.busy), place(dialog, dialog.export_button)
+        assert busy.top() <= buttons.bottom() and busy.bottom() >= buttons.top()
+    finally:
+        window.status.cancel.click()
+        qtbot.waitUntil(lambda: not window.morph.exporting(), timeout=UI_TIMEOUT)

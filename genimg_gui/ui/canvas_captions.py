@@ -16,6 +16,7 @@ from .step_elide import elide_step_name
 OPENED_LABELS = ("Original", "Edited (decoded)")
 GENERATED_LABELS = ("Generated", "Edited")
 SENT_LABELS = ("GAN sample", "Edited (decoded)")  # a sample sent to the VAE: it was never an "Original"
+SENT_INVERSION_LABELS = ("GAN inversion", "Edited (decoded)")  # an inversion sent: the GAN's fit, no sample of it
 # a VAE latent file opened: its left pane is the VAE's drawing of the file's unedited latent, its History's
 # "Opened" step, not a photo
 LATENT_FILE_LABELS = ("Opened (decoded)", "Edited (decoded)")
@@ -39,8 +40,8 @@ class CanvasCaptions:
         self.update()
 
     def set_default_labels(self, labels: tuple[str, str]) -> None:
-        """The panes' names when set_labels gives none: OPENED_LABELS, GENERATED_LABELS, SENT_LABELS or
-        LATENT_FILE_LABELS."""
+        """The panes' names when set_labels gives none: OPENED_LABELS, GENERATED_LABELS, SENT_LABELS,
+        SENT_INVERSION_LABELS or LATENT_FILE_LABELS."""
         self.default_labels = labels
         self.update()
 

@@ -111,11 +111,18 @@ class Filmstrip(QListWidget):
 
     def set_thumbnail(self, item_id: int, image, name: str) -> None:
         for row in range(self.count()):
-            if self.item(row).data(ID_ROLE) == item_id:
-                self.item(row).setIcon(image_icon(thumbnail(image)))
-                self.item(row).setText(self.caption(name))  # a GAN item is renamed when its seed changes
-                self.item(row).setToolTip(name)
+            entry = self.item(row)
+            if entry.data(ID_ROLE) == item_id:
+                entry.setIcon(image_icon(thumbnail(image)))
+                renamed = entry.text() != self.caption(name)
+                entry.setText(self.caption(name))  # a GAN item is renamed when its seed changes
+                entry.setToolTip(name)
                 self.scheduleDelayedItemsLayout()  # its cell is laid out again for the new name
+                if renamed and entry is self.currentItem():
+                    # now, and scrolled along: a cancelled inversion's longer name ("p1.jpg, inv. (step 40)") was
+                    # left cut at the strip's edge, the strip scrolled only as far as the shorter one needed
+                    self.executeDelayedItemsLayout()
+                    self.show_current()
 
     def caption(self, name: str) -> str:
         """name as its cell shows it: shortened here rather than by the view, which cut an inversion's number and

@@ -12,12 +12,13 @@ from ..edit import EditState, edited_latent
 from ..seed_draws import Drawn
 from ..engine import requests as rq
 from .canvas import Canvas
-from .canvas_captions import GENERATED_LABELS, LATENT_FILE_LABELS, OPENED_LABELS, SENT_LABELS
+from .canvas_captions import GENERATED_LABELS, LATENT_FILE_LABELS, OPENED_LABELS, SENT_INVERSION_LABELS, SENT_LABELS
 from .carry_over import class_name
 from .document import Document
 from .item import Item
 from .gan_panel import ANY_CLASS, DRAW_BUTTONS
 from .history_panel import HistoryPanel
+from .inversion_names import parse
 from .latent_files import picture_file
 from .model_panel import told_apart
 from .qimage import to_qimage
@@ -96,6 +97,12 @@ def describe_sent(sample: str) -> str:
     """The first step of a GAN sample sent to the VAE (Send to VAE editor): it was not opened from a file. A name of
     its own words is quoted: "Sent from photo.png, inverted to the VAE" read as inverted to the VAE."""
     return f"Sent from {f'“{sample}”' if ',' in sample else sample} to the VAE"
+
+
+def _sent_labels(sent_from: str) -> tuple[str, str]:
+    """The panes of a picture sent to the VAE: an inversion's left one said "GAN sample". Told by the name it was
+    sent from, which sessions keep ("p1.jpg, inverted (stopped at step 40)"); a sample's ("seed 42") is none."""
+    return SENT_INVERSION_LABELS if parse(sent_from) is not None else SENT_LABELS
 
 
 def not_in(model: str) -> str:
@@ -221,7 +228,8 @@ class HistoryController(QObject):
         from_latent = item is not None and item.file is not None and picture_file(item) is None
         drawn = item is not None and (item.generated or from_latent and item.kind == "gan")
         self.canvas.set_default_labels(GENERATED_LABELS if drawn else LATENT_FILE_LABELS if from_latent else
-                                       SENT_LABELS if item and item.sent_from is not None else OPENED_LABELS)
+                                       _sent_labels(item.sent_from) if item and item.sent_from is not None
+                                       else OPENED_LABELS)
 
     def _on_image(self, item: Item) -> None:
         if item is self.document.current and item.history.current_id in item.thumbs:

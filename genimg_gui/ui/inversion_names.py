@@ -4,6 +4,7 @@ The distinguishing part goes last and short, and fitted_name shortens the source
 stopped run's "(inversion stopped at step 240) (2)" was cut to "big_photo... 240) (2)" in the filmstrip."""
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from PySide6.QtCore import Qt
@@ -15,6 +16,10 @@ STOPPED = " (stopped at step "  # what stopped_name adds before the step
 # the words around the number and the step, written shorter in turn where the name does not fit (the tooltip has
 # it whole): the filmstrip's "1f…, inverted 2 (sto…" lost the step that tells two stopped runs apart
 SHORTER = ((STOPPED, " (step "), (INVERTED, ", inv."))
+# a stop's step where more follows it: left out where nothing else lets the source's first letters fit, as the
+# number tells runs apart, and what follows tells the copy sent to the VAE from its GAN twin beside it, which reads
+# the same but for that: "p…, inv. (step 40) (t…"
+STEP_BEFORE_MORE = re.compile(r" \(step [^)]*\)(?= \()")
 
 
 @dataclass(frozen=True)
@@ -51,14 +56,22 @@ def parse(name: str) -> InversionName | None:
 
 
 def fitted_name(metrics: QFontMetrics, name: str, px: int) -> str:
-    """name in px, elided: an inversion's keeps its number and stop's step, its source's name shortened first, then
-    the words around them (_tails); any other name loses its middle, as the History tab elides."""
+    """name in px, elided: an inversion's keeps its number and stop's step, the words around them shortened (_tails)
+    where that leaves its source's name whole, else its source's name shortened first, then those words, then, sent
+    to the VAE, its step left out before its "(to VAE)"; any other name loses its middle, as the History tab
+    elides."""
     if metrics.horizontalAdvance(name) <= px:
         return name
     parts = parse(name)
     if parts is None:
         return metrics.elidedText(name, Qt.TextElideMode.ElideMiddle, px)
-    for tail in _tails(name[len(parts.source):]):
+    tails = _tails(name[len(parts.source):])
+    # the source's whole name with the longest words that leave room for it, as "p1.jpg, inv. (step 40)": a short
+    # one was cut ("p1.…, inverted (step 40)") to keep a longer word
+    for tail in tails:
+        if metrics.horizontalAdvance(parts.source + tail) <= px:
+            return parts.source + tail
+    for tail in tails + [STEP_BEFORE_MORE.sub("", tails[-1], count=1)]:
         room = px - metrics.horizontalAdvance(tail)
         if room >= metrics.horizontalAdvance(MIN_SOURCE):
             return metrics.elidedText(parts.source, Qt.TextElideMode.ElideRight, room) + tail

@@ -113,7 +113,8 @@ class MorphDialog(QDialog):
         self.written.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.written.setVisible(False)
         # its room kept while hidden: the keyframe list shrank under the cursor when it appeared
-        self.written.setMinimumHeight(2 * self.written.fontMetrics().lineSpacing())
+        self._written_least = 2 * self.written.fontMetrics().lineSpacing()
+        self.written.setMinimumHeight(self._written_least)
         policy = self.written.sizePolicy()
         policy.setRetainSizeWhenHidden(True)
         self.written.setSizePolicy(policy)
@@ -304,14 +305,22 @@ class MorphDialog(QDialog):
             self._update_enabled()
 
     def set_busy(self, text: str | None) -> None:
+        if text is not None:  # what the message said was about an earlier export
+            # hidden, it keeps its room: its text went on wrapping in the half of the row beside the busy line, a
+            # two-line "Wrote …" to three lines or more, which pushed the settings into a scroll ("Size" hidden).
+            # Cleared, it keeps the height it had, so that nothing moves until the next message. Before the busy
+            # line shows: showing it lays the row out at once
+            if self.written.isVisible():
+                self.written.setMinimumHeight(max(self._written_least, self.written.height()))
+            self.written.clear()
+            self.written.setVisible(False)
         self.busy.setText(text or "")
         self.busy.setVisible(text is not None)
-        if text is not None:
-            self.written.setVisible(False)  # about an earlier export
         self._update_enabled()
 
     def show_written(self, text: str) -> None:
         """Say what an export wrote ("Wrote …/morph.gif (24 frames, 256×256, 2.0 s)"), or why it wrote nothing."""
+        self.written.setMinimumHeight(self._written_least)  # as tall as this text needs (set_busy kept the last's)
         self.written.setText(text)
         self.written.setVisible(True)
 

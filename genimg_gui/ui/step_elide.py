@@ -11,9 +11,12 @@ from PySide6.QtGui import QFontMetrics, QFontMetricsF, QPainter
 from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem
 
 from .focus_frame import paint_row_focus
+from .inversion_names import fitted_name
 
 # a slider's value, "+0.13σ", "-0.17σ", "−1σ"; the last one stays, with what follows it (a caption's "”", " …")
 VALUE = re.compile(r"[+\-−]\d+(?:\.\d+)?σ")
+QUOTED = re.compile(r"“([^”]+)”")  # a name within a step's name: "Sent from “p1.jpg, inverted” to the VAE"
+LEAST_QUOTED = "abcdef…"  # the least room a quoted name is shortened into, else the step's end goes instead
 
 
 def value_tail(text: str) -> str:
@@ -29,12 +32,30 @@ def elide_step_name(metrics: QFontMetrics | QFontMetricsF, text: str, width: flo
     where not even the value fits, its middle elided as Qt does."""
     if metrics.horizontalAdvance(text) <= width:
         return text
+    quoted = None if VALUE.search(text) else _shortened_quote(metrics, text, width)
+    if quoted is not None:
+        return quoted
     tail = value_tail(text)
     head = text[:len(text) - len(tail)]
     room = width - metrics.horizontalAdvance(tail)
     if not head or room < metrics.horizontalAdvance("…"):
         return metrics.elidedText(text, Qt.TextElideMode.ElideMiddle, width)
     return metrics.elidedText(head, Qt.TextElideMode.ElideRight, room) + tail
+
+
+def _shortened_quote(metrics: QFontMetrics | QFontMetricsF, text: str, width: float) -> str | None:
+    """text in width with the name it quotes shortened (as the filmstrip shortens it: an inversion's keeps what
+    tells it apart) and the words around it whole; None without a quoted name, or with too little room for one.
+    Shortened at its end, "Sent from “p1.jpg, inverted (stopped at step 40)” to…VAE" lost "the" instead."""
+    found = list(QUOTED.finditer(text))
+    if not found:
+        return None
+    name = found[-1]
+    before, after = text[:name.start(1)], text[name.end(1):]
+    room = width - metrics.horizontalAdvance(before) - metrics.horizontalAdvance(after)
+    if room < metrics.horizontalAdvance(LEAST_QUOTED):  # a row so narrow that "p…,…" would say nothing
+        return None
+    return before + fitted_name(metrics, name.group(1), room) + after
 
 
 class StepNameDelegate(QStyledItemDelegate):
