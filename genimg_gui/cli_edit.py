@@ -27,7 +27,7 @@ from .export import export_latent, export_name, export_picture, model_record
 from .imaging import ImageLoadError, image_grid
 from .not_a_model import latent_as_picture_note
 from .recipe import Recipe, RecipeError, opened_path
-from .wording import close_name, where_it_starts, with_word
+from .wording import close_name, listed, where_it_starts, with_word
 from .typicality import OFF_DISTRIBUTION, SLIDER_SPAN, UNUSUAL_BELOW
 from .wording import NO_SPREAD_WHY, counted
 
@@ -165,7 +165,8 @@ def distinct_seeds(seeds: list[int]) -> list[int]:
         seed, n = repeats[0]
         say(f"genimg: note: seed {seed} given {'twice' if n == 2 else f'{n} times'}: drawn once")
     elif repeats:
-        named = ", ".join(str(seed) for seed, _ in repeats[:MAX_NAMED]) + (", …" if len(repeats) > MAX_NAMED else "")
+        # past MAX_NAMED the rest are counted ("… and 4 more"): a bare ", …" left the user to count them
+        named = listed([str(seed) for seed, _ in repeats], MAX_NAMED)
         say(f"genimg: note: {counted(len(repeats), 'seed')} given more than once ({named}): each drawn once")
     return list(counts)
 

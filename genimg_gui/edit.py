@@ -13,7 +13,7 @@ from typing import Sequence
 
 import numpy as np
 
-from .wording import quoted, quoted_list
+from .wording import listed, quoted, quoted_list
 
 
 class AmbiguousDirection(ValueError):
@@ -294,7 +294,7 @@ def label_index(labels: Sequence[str], label: str) -> int:
     if len(matches) == 1:
         return matches[0]
     if matches:
-        names = ", ".join(_short_name(labels[i]) for i in matches)
+        names = listed([_short_name(labels[i]) for i in matches], len(matches))
         raise AmbiguousDirection(f"{label!r} matches {len(matches)} directions: {names}; name one")
     raise ValueError(f"no direction {label!r}")
 

@@ -1,13 +1,14 @@
-"""What a model from elsewhere is called: the one rule the converted model's card is named by (models/foreign.py) and
-the window names the file or folder by while it loads, before the card exists (ui/slow_draw, ui/loading_note, the
-latent-scale question). Paths only, no torch: the window's layer may not import it."""
+"""What a model is called: a model folder by its card's name (model_name), a model from elsewhere by the one rule its
+converted model's card is named by (models/foreign.py) and the window names the file or folder by while it loads,
+before the card exists (ui/slow_draw, ui/loading_note, the latent-scale question). Paths and cards only, no torch: the
+window's layer may not import it."""
 from __future__ import annotations
 
 import re
 from pathlib import Path
 from typing import Callable
 
-from .catalog import DIFFUSERS_WEIGHTS, folder_weights
+from .catalog import DIFFUSERS_WEIGHTS, folder_weights, read_entry
 
 HUB_SNAPSHOTS = "snapshots"  # huggingface_hub's download cache: models--<owner>--<name>/snapshots/<commit>/…
 HUB_REPOSITORY_PREFIX = "models--"
@@ -53,6 +54,15 @@ def opened_name(path: str | Path) -> str:
         return path.name
     weights = folder_weights(path) if path.is_dir() else path
     return display_name(weights) if weights is not None else repository_name(path)
+
+
+def model_name(path: str | Path) -> str:
+    """A model as the window names it to the user: a model folder by its card's name, as the Models tab lists it and
+    "Loaded …" says it, else by opened_name (a Hugging Face download's by the name it will load as). One answer for
+    every note: the loading note named a folder not listed yet by the folder ("Loading run3…") while the waiting
+    note beside it named it by its card ("my-vae will load when …")."""
+    entry = read_entry(Path(path)) if Path(path).is_dir() else None
+    return entry.name if entry is not None else opened_name(path)
 
 
 def _in_pipeline(folder: Path) -> bool:

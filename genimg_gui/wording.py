@@ -13,9 +13,13 @@ def counted(n: int, noun: str, plural: str | None = None) -> str:
 
 
 def listed(texts: list[str], most: int = 5) -> str:
-    """The first `most` of texts, then how many more ("a, b, c and 4 more": a bare "and more" or "…" left the user
-    to count). One way of listing for the window's questions and notes alike."""
-    return ", ".join(texts[:most]) + (f" and {len(texts) - most:,} more" if len(texts) > most else "")
+    """"a", "a and b", "a, b and c"; past `most` the first `most`, then how many more ("a, b, c and 4 more": a bare
+    "and more" or "…" left the user to count), never "and 1 more" (the one is named in its place). One way of
+    listing for the window's questions and notes, the CLI and training alike: the status bar's notes listed with a
+    helper of their own each ("a, b and c"), and this one's "a, b, c" read as a list cut short."""
+    if len(texts) > most + 1:
+        texts = [*texts[:most], f"{len(texts) - most:,} more"]
+    return " and ".join(texts) if len(texts) < 3 else f"{', '.join(texts[:-1])} and {texts[-1]}"
 
 
 MOST_NAMES_SAID = 20  # names listed past this are counted

@@ -293,7 +293,7 @@ def test_generate_draws_a_seed_given_twice_once_with_a_note(gan, tmp_path, capsy
     assert "genimg: note: seed 1 given twice: drawn once" in err and "1/3 seed 2" in err
     assert pixels(tmp_path / "g.png").shape == (32, 96, 3)
     assert run("generate", "--gan", gan, "--seeds", "0-1", "1,0", "0", "-o", tmp_path) == 0
-    assert "genimg: note: 2 seeds given more than once (0, 1): each drawn once" in capsys.readouterr().err
+    assert "genimg: note: 2 seeds given more than once (0 and 1): each drawn once" in capsys.readouterr().err
 
 
 def test_an_edit_given_twice_notes_that_the_last_counts(gan, tmp_path, capsys):

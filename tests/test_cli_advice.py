@@ -125,7 +125,7 @@ def test_a_direction_named_by_one_of_its_words_is_taken_as_a_class_is(image_file
     assert drawn[0] == drawn[1]
     assert run("edit", "--vae", emoji_vae, image_files[0], "--edit", "other=1", "-o", tmp_path / "other") == 2
     assert ("genimg edit: error: --edit 'other' matches 4 directions of the VAE: category: other → Smileys & Emotion, "
-            "category: other → Animals & Nature, category: other → Food & Drink, category: other → Flags; name one"
+            "category: other → Animals & Nature, category: other → Food & Drink and category: other → Flags; name one"
             in capsys.readouterr().err)
     assert not (tmp_path / "other").exists()
 

@@ -342,7 +342,7 @@ def test_a_mistyped_class_is_refused_with_the_nearest_as_a_mistyped_direction_is
     for command in (["generate", "--seeds", "3"], ["interpolate", "--seeds", "1", "2"]):
         assert run(*command, "--gan", faces, "--class", "face-glases", "-o", tmp_path / "out.gif") == 2
         assert ("faces has no class 'face-glases' (did you mean face-glasses?); its classes are: face-glasses, "
-                "face-smiling, face-sleepy; or give an index (0 … 2)") in capsys.readouterr().err
+                "face-smiling and face-sleepy; or give an index (0 … 2)") in capsys.readouterr().err
     assert run("generate", "--seeds", "3", "--gan", faces, "--class", "owl", "-o", tmp_path / "owl") == 2
     assert "has no class 'owl'; its classes" in capsys.readouterr().err  # nothing near: no guess
 
@@ -360,8 +360,8 @@ def test_a_class_named_by_one_of_its_words_gets_that_class(tmp_path, capsys):
     with np.load(tmp_path / "cat" / "seed0003.npz") as f:
         assert json.loads(str(f["sample"]))["class"] == "cat-face"
     assert run("generate", "--seeds", "3", "--gan", faces, "--class", "face", "-o", tmp_path / "out") == 2
-    assert ("genimg generate: error: --class 'face' matches 3 classes of faces: cat-face, face-sleepy, face-smiling; "
-            "name one"
+    assert ("genimg generate: error: --class 'face' matches 3 classes of faces: cat-face, face-sleepy and "
+            "face-smiling; name one"
             in capsys.readouterr().err)
     for typed, meant in (("smileys", "face-smiling"), ("sleepy-face", "face-sleepy")):
         assert run("generate", "--seeds", "3", "--gan", faces, "--class", typed, "-o", tmp_path / "out") == 2

@@ -91,7 +91,7 @@ def test_rows_giving_a_file_different_labels_are_named_once_and_the_last_row_is_
     assert train(data, tmp_path / "g", 1, "--labels", str(csv), "--label-column", "colour") == 0
     err = capsys.readouterr().err
     said = (f"{csv}: 2 files have more than one row with different labels; the last row is used: "
-            "red/square 0.png (red, blue), red/square 1.png (red, blue)\n")
+            "red/square 0.png (red, blue) and red/square 1.png (red, blue)\n")
     assert err.count(said) == 1 and err.count("more than one row") == 1
     warned = []
     rows += [f"blue/square {i}.png,red" for i in range(3)] + ["blue/square 3.png,"]
@@ -323,11 +323,11 @@ def test_cli_generate_and_info_name_the_classes(conditional_dir, model_dir, tmp_
     images = [np.asarray(Image.open(tmp_path / c / "seed0003.png")) for c in ("dog", "FOX", "0")]
     assert not np.array_equal(images[0], images[1]) and not np.array_equal(images[1], images[2])
     assert main(["info", str(conditional_dir)]) == 0
-    assert "3, --class takes a name or an index: cat, dog, fox" in capsys.readouterr().out
+    assert "3, --class takes a name or an index: cat, dog and fox" in capsys.readouterr().out
     assert main(["generate", "--gan", str(conditional_dir), "--class", "owl", "-o", str(tmp_path / "x")]) == 2
-    assert "has no class 'owl'; its classes are: cat, dog, fox; or give an index (0 … 2)" in capsys.readouterr().err
+    assert "has no class 'owl'; its classes are: cat, dog and fox; or give an index (0 … 2)" in capsys.readouterr().err
     assert main(["generate", "--gan", str(conditional_dir), "--class", "3", "-o", str(tmp_path / "x")]) == 2
-    assert "has no class '3'; its classes are: cat, dog, fox; or give an index (0 … 2)" in capsys.readouterr().err
+    assert "has no class '3'; its classes are: cat, dog and fox; or give an index (0 … 2)" in capsys.readouterr().err
     assert main(["interpolate", "--gan", str(model_dir / "tiny-gan"), "--seeds", "1", "2", "--class", "cat",
                  "-o", str(tmp_path / "m.gif")]) == 2
     assert "was trained without --labels" in capsys.readouterr().err
@@ -403,7 +403,7 @@ def test_many_samples_without_their_class_are_counted():
 
     lost = [("seed 1", ["fox"]), ("seed 2", ["owl", "fox"]), ("seed 3", ["eel", "yak"])]
     assert classes_lost_note(lost, "tiny-birds", ("bird", "cat")) == (
-        "3 samples (fox, owl, eel and 1 more): tiny-birds has no such class; each drawn in its own — switch back to "
+        "3 samples (fox, owl, eel and yak): tiny-birds has no such class; each drawn in its own — switch back to "
         "bring them back")
     assert classes_lost_note(lost[:1], "tiny-gan", ()) == (
         "seed 1 (fox): tiny-gan has no classes; drawn without one — switch back to bring it back")

@@ -87,7 +87,7 @@ def test_a_kept_apart_direction_within_named_ones_names_them(qtbot, window, monk
     # smiling → purple is purple's difference of means less smiling's: the two named directions together, the one
     # that holds more of it first
     said = refused("smiling → purple", smiling, purple)
-    assert any(f"“smiling → purple” is a mix of “{first}”, “{second}”, which it should be kept apart from" in said
+    assert any(f"“smiling → purple” is a mix of “{first}” and “{second}”, which it should be kept apart from" in said
                for first, second in [("frowning → smiling", "frowning → purple"),
                                      ("frowning → purple", "frowning → smiling")]), said
 

@@ -38,7 +38,7 @@ def test_direction_set_operations_return_new_sets():
         d.index_of("nothing")
     topics = added.renamed(0, "mood: sad → glad").renamed(1, "mood: calm → angry")
     assert topics.appended(dropped.subset([1]).renamed(0, "size: small → big")).index_of("size") == 3
-    with pytest.raises(AmbiguousDirection, match="'Mood' matches 2 directions: mood: sad → glad, mood: calm → "
+    with pytest.raises(AmbiguousDirection, match="'Mood' matches 2 directions: mood: sad → glad and mood: calm → "
                                                  "angry; name one"):
         topics.index_of("Mood")
     with pytest.raises(ValueError, match="does not fit"):
@@ -62,7 +62,7 @@ def test_orthogonalised_direction_leaves_the_other_attributes_fixed():
     assert abs((moved - base) @ d.basis[other]) < 1e-5 and abs((moved - base) @ d.basis[0]) < 1e-5
     assert abs((moved - base) @ d.basis[i]) > 0.1  # but it still moves along its own attribute
     # in the quotes every message puts names in (not 'c'), the directions it lies within named, not left to guess
-    with pytest.raises(ValueError, match=r"^“c” is a mix of “PC1 \(50.0%\)”, “PC2 \(20.0%\)”, which it should be "):
+    with pytest.raises(ValueError, match=r"^“c” is a mix of “PC1 \(50.0%\)” and “PC2 \(20.0%\)”, which it should be "):
         d.with_direction(np.array([1.0, 1, 0, 0]), 1.0, "c").orthogonalized(4, [0, 1])
     pcs = directions().with_direction(np.array([1.0, 1, 0, 0]), 1.0, "c")
     with pytest.raises(ValueError, match=r"^“d” lies within “PC2 \(20.0%\)”, which it should be kept apart from$"):

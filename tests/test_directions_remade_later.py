@@ -47,7 +47,7 @@ def test_directions_not_made_again_yet_go_with_the_folder_trained_once_more(qtbo
     held.clear()
     train_again(vae2, seed=7)  # before those weights were loaded again: "dark → blue" was lost
     labels, said = next_launch(qtbot, vae2, made=2)
-    assert any("making “red → blue”, “dark → blue” again" in m for m in said), said
+    assert any("making “red → blue” and “dark → blue” again" in m for m in said), said
     assert labels.count("red → blue") == 1 and labels.count("dark → blue") == 1, labels
 
 
@@ -173,8 +173,8 @@ def test_a_direction_made_again_whose_retry_on_the_cpu_runs_out_of_memory_too_is
     qtbot.waitUntil(window.status.retry.isVisible, timeout=UI_TIMEOUT)
     qtbot.mouseClick(window.status.retry, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: not window.directions_tool.jobs, timeout=UI_TIMEOUT)
-    assert said[1:] == ["“red → blue” was not made again for tiny-vae's new weights: b0.png, b1.png, b2.png could not "
-                        "be encoded (out of memory on cpu; close other programs, or load a smaller model)"], said
+    assert said[1:] == ["“red → blue” was not made again for tiny-vae's new weights: b0.png, b1.png and b2.png could "
+                        "not be encoded (out of memory on cpu; close other programs, or load a smaller model)"], said
 
 
 def loaded_again(qtbot, window, folder, tmp_path) -> list[str]:

@@ -96,8 +96,8 @@ def test_files_that_ran_out_of_gpu_memory_are_named_and_retried_alone_on_the_cpu
     gpu_full_for(window, monkeypatch, "encode", lambda image, *rest: grey_of(image) in (1, 3))
     with qtbot.waitSignal(window.document.retry_offered, timeout=UI_TIMEOUT):
         drop(window, paths)
-    said = ("pic1.png, pic3.png could not be encoded (out of memory on cuda:0; retry them on the CPU, or close other "
-            "GPU programs)")
+    said = ("pic1.png and pic3.png could not be encoded (out of memory on cuda:0; retry them on the CPU, or close "
+            "other GPU programs)")
     assert window.last_error == said and window.status.currentMessage().endswith(said)
     qtbot.waitUntil(lambda: len(vae_items(window)) == 3, timeout=UI_TIMEOUT)
     assert opened_names(window) == ["pic0.png", "pic2.png", "pic4.png"]

@@ -193,7 +193,7 @@ def test_generate_draws_a_conditional_stylegan2_pickle_in_the_class_asked_for(tm
     marker = tmp_path / "CODE_RAN"
     pkl = fb.conditional_stylegan_pickle(tmp_path / "cond.pkl", marker, c_dim=3)
     assert run("info", pkl) == 0
-    assert "classes        3, --class takes a name or an index: class 0, class 1, class 2" in capsys.readouterr().out
+    assert "classes        3, --class takes a name or an index: class 0, class 1 and class 2" in capsys.readouterr().out
     reference = Runtime("cpu")
     reference.load(str(pkl), lambda *_: None)
     drawn = {}
@@ -211,7 +211,7 @@ def test_generate_draws_a_conditional_stylegan2_pickle_in_the_class_asked_for(tm
         assert np.array_equal(averages[-1], reference.decode("gan", reference.map_seed(3, 0.0, index)))
     assert all(not np.array_equal(averages[i], averages[j]) for i, j in ((0, 1), (0, 2), (1, 2)))
     assert run("generate", "--gan", pkl, "--seeds", "3", "--class", "3", "-o", tmp_path / "none") == 2
-    assert "cond has no class '3'; its classes are: class 0, class 1, class 2" in capsys.readouterr().err
+    assert "cond has no class '3'; its classes are: class 0, class 1 and class 2" in capsys.readouterr().err
     assert not marker.exists()
 
 

@@ -365,7 +365,7 @@ def test_a_folder_of_taesd_files_opens_its_pair_or_says_at_once_which_file_to_op
     said: list[str] = []
     doc.error.connect(said.append)
     menu_action(window, "Open model &folder…").trigger()
-    assert said == [f"{several} holds 2 TAESD models (taesd_encoder.pth, taesdxl_encoder.pth, each with its "
+    assert said == [f"{several} holds 2 TAESD models (taesd_encoder.pth and taesdxl_encoder.pth, each with its "
                     "decoder): open one of those files"]  # said at once, with nothing sent to the worker
     assert not doc.jobs
 

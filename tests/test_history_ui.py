@@ -89,8 +89,8 @@ def test_a_generated_sample_reads_generated_and_an_opened_picture_opened(qtbot, 
     window.document.select(picture.id)
     window.sliders.sliders[0].setValue(150)
     assert not window.close()
-    assert asked[1] == (f"1 edited sample and 1 edited image have not been exported: “{sample.name}”, "
-                        f"“{picture.name}”.")
+    assert asked[1] == (f"1 edited sample and 1 edited image have not been exported: “{sample.name}” "
+                        f"and “{picture.name}”.")
 
 
 def test_history_panel_keeps_branches_goes_back_and_compares(qtbot, window, reference, image_files):

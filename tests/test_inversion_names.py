@@ -110,7 +110,7 @@ def test_repeated_inversions_get_short_distinct_names_wherever_they_show(qtbot, 
     asked = quit_questions_cancelled(monkeypatch)
     assert not window.close()
     assert asked == [f"These 3 inversions have not been exported: inversion of “{photo.name}”, inversion 2 of "
-                     f"“{photo.name}”, inversion 3 of “{photo.name}” (stopped at step {step})."]
+                     f"“{photo.name}” and inversion 3 of “{photo.name}” (stopped at step {step})."]
     # exported as "big_photo_from_the_holiday, inverted 2.png", not "….png, inverted 2.png"
     assert window.settings.export_path(second.name, ".png").endswith(f"{photo.stem}, inverted 2.png")
 

@@ -182,8 +182,8 @@ def test_quitting_names_an_inverted_item_that_was_not_exported(qtbot, window, im
     window.document.select(source.id)
     window.sliders.sliders[0].setValue(150)
     assert not window.close()
-    assert asked[1] == (f"1 edited image and 1 inversion have not been exported: “{source.name}”, "
-                        f"inversion of “{source.name}”.")
+    assert asked[1] == (f"1 edited image and 1 inversion have not been exported: “{source.name}” "
+                        f"and inversion of “{source.name}”.")
     window.exports.export_png(str(tmp_path / "source.png"))
     window.document.select(inversion.id)
     window.exports.export_png(str(tmp_path / "out.png"))

@@ -67,7 +67,7 @@ def test_a_file_open_already_is_shown_and_said_until_it_changes_on_disk(qtbot, w
     strip.setCurrentRow(1)
     drop(window, image_files[:2])
     assert doc.current is vae_items(window)[1] and not doc.jobs
-    assert last_message(window) == f"2 images are open already (“{first}”, “{second}”): “{second}” shown"
+    assert last_message(window) == f"2 images are open already (“{first}” and “{second}”): “{second}” shown"
     changed_on_disk(image_files[0])  # another picture now: opened beside the first, told apart by its name
     opened(qtbot, window, image_files[:1], 3)
     window.fit_mode.setCurrentText("letterbox")  # the same file fitted the other way: another picture too (32 × 24)
@@ -165,19 +165,20 @@ def test_several_copies_of_a_picture_open_in_one_drop_are_each_named(qtbot, wind
     opened(qtbot, window, [original], 1)
     [picture] = vae_items(window)
     paths = [os.path.realpath(c) for c in copies]
+    each = f"{paths[0]}, {paths[1]} and {paths[2]}"
     same = f"the same picture as {os.path.realpath(original)}"
     window.filmstrip.setCurrentRow(0)
     drop(window, copies)
     assert doc.current is picture and not doc.jobs and vae_items(window) == [picture]
-    assert last_message(window) == f"3 copies of {name} are open already ({', '.join(paths)}; {same}): shown"
+    assert last_message(window) == f"3 copies of {name} are open already ({each}; {same}): shown"
     drop(window, [copies[0], original, copies[1]])  # its own file among them: the others are its copies
-    assert last_message(window) == f"{name} and 2 copies of it are open already ({paths[0]}, {paths[1]}): shown"
+    assert last_message(window) == f"{name} and 2 copies of it are open already ({paths[0]} and {paths[1]}): shown"
     opened(qtbot, window, [image_files[1], *copies], 2)  # another file opens meanwhile
     assert last_message(window) == (
-        f"3 copies of {name} are open already ({', '.join(paths)}; {same}): not opened again")
+        f"3 copies of {name} are open already ({each}; {same}): not opened again")
     drop(window, [image_files[1], *copies])  # two pictures open already, one of them asked for thrice
     assert not doc.jobs and doc.current is picture and last_message(window) == (
-        f"2 images are open already (“{image_files[1].name}”, 3 copies of “{name}” ({', '.join(paths)}; {same})): "
+        f"2 images are open already (“{image_files[1].name}” and 3 copies of “{name}” ({each}; {same})): "
         f"“{name}” shown")
 
 

@@ -299,9 +299,9 @@ def test_files_of_two_models_of_a_kind_opened_at_once_open_in_the_first_ones(qtb
     doc.close_item(new.id)  # (open, a.npz is shown, not drawn: already_open)
     opened(qtbot, window, tmp_path / "a.npz", lambda: drop(window, [tmp_path / n for n in ("a.npz", "b.npz", "c.npz")]))
     qtbot.waitUntil(lambda: "c.npz" in window.last_error, timeout=UI_TIMEOUT)
-    assert window.last_error == ("b.npz, c.npz were not opened: they were made with other-vae, and a.npz, opened with "
-                                 "them, is drawn by tiny-vae, the VAE loaded; one VAE draws all the pictures open, so "
-                                 "open them on their own to switch to other-vae")
+    assert window.last_error == ("b.npz and c.npz were not opened: they were made with other-vae, and a.npz, opened "
+                                 "with them, is drawn by tiny-vae, the VAE loaded; one VAE draws all the pictures "
+                                 "open, so open them on their own to switch to other-vae")
     b = opened(qtbot, window, tmp_path / "b.npz")
     assert doc.models["vae"].name == "other-vae"
     assert np.array_equal(b.image, decoded(tmp_path, tmp_path / "b.npz", tmp_path / "other-vae"))

@@ -77,7 +77,7 @@ def test_a_sample_file_open_already_is_named_by_its_file_beside_its_thumbnails_n
     assert window.status.log.entries[-1].text == "seed0003.npz is open already (now “seed 9”): shown"
     drop(window, [s5, seed3])
     assert window.status.log.entries[-1].text == (
-        "2 images are open already (“s5.npz” as “seed 5”, “seed0003.npz” now “seed 9”): “seed 9” shown")
+        "2 images are open already (“s5.npz” as “seed 5” and “seed0003.npz” now “seed 9”): “seed 9” shown")
     assert doc.current is three and len(doc.items) == 3
 
 
@@ -98,7 +98,7 @@ def test_a_drop_of_a_picture_and_a_latent_file_both_open_is_said_in_one_message(
         assert not window.opener.latents.drawing and not doc.jobs and len(doc.items) == 3
         names = [f"“{image_files[0].name}”", "“seed0005.npz” as “seed 5”"][::1 if shown is sample else -1]
         assert [e.text for e in list(log.entries)[before:]] == [
-            f"2 images are open already ({', '.join(names)}): “{shown.name}” shown"]  # the last dropped shown
+            f"2 images are open already ({' and '.join(names)}): “{shown.name}” shown"]  # the last dropped shown
         assert doc.current is shown and window.status.currentMessage() == log.entries[-1].text
 
 

@@ -112,7 +112,7 @@ def test_two_morph_exports_are_counted():
     from genimg_gui.ui.session_questions import exports_going
 
     assert exports_going(["morph.gif"]) == EXPORTING
-    assert exports_going(["full.gif", "other.gif"]) == ("2 morph exports (full.gif, other.gif) are being written: "
+    assert exports_going(["full.gif", "other.gif"]) == ("2 morph exports (full.gif and other.gif) are being written: "
                                                       "quitting cancels them, and no file is written.")
 
 

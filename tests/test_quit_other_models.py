@@ -58,8 +58,8 @@ def test_pictures_and_a_sample_edited_in_models_not_loaded_now_are_named_on_quit
     assert all(not any(item.history.current.values) for item in (sample, first, second))  # nothing shows here
 
     assert quit_asked(window, monkeypatch) == [
-        f"1 edited sample and 2 edited images have not been exported: “{sample.name}”, “{first.name}”, "
-        f"“{second.name}”."]
+        f"1 edited sample and 2 edited images have not been exported: “{sample.name}”, “{first.name}” "
+        f"and “{second.name}”."]
     assert window.isVisible()  # Cancel: nothing lost
 
 

@@ -151,6 +151,6 @@ def test_a_kept_picture_whose_file_is_as_it_was_says_nothing_of_its_fit(qtbot, w
 def test_several_pictures_encoded_from_their_fit_are_counted_in_one_note():
     from genimg_gui.ui.switch_notes import from_fit_note
     lost = [("a.png", (32, 32), "gone"), ("b, c.png", (32, 32), "changed since it was opened")]
-    assert from_fit_note(lost) == ("2 pictures are encoded from their last fit (“a.png”, “b, c.png”): their files "
+    assert from_fit_note(lost) == ("2 pictures are encoded from their last fit (“a.png” and “b, c.png”): their files "
                                    "are changed or gone")
     assert from_fit_note([]) is None

@@ -346,7 +346,7 @@ def _wrong_shape(data, kwargs):
 
 @pytest.mark.parametrize("edit, class_name, message", [
     (_conditional, "training.networks.Generator",
-     "does not fit StyleGAN2Generator .2 missing: mapping.embed.bias, mapping.embed.weight"),
+     "does not fit StyleGAN2Generator .2 missing: mapping.embed.bias and mapping.embed.weight"),
     (_resnet, "training.networks.Generator", "only the 'skip' architecture is supported, not 'resnet'"),
     (_no_g_ema, "training.networks.Generator", "has no G_ema network .it holds: D, G, augment_pipe"),
     (_wrong_shape, "training.networks.Generator",

@@ -16,6 +16,7 @@ from genimg_gui.train.data import FolderData, batch_used, load_folder, recorded_
 from genimg_gui.train.distributed import World
 from genimg_gui.train.gan_recipe import default_ema
 from genimg_gui.train.vae_recipe import VAERecipe
+from genimg_gui.wording import listed
 
 from train_helpers import TINY, make_shapes, strict_json, train
 from train_helpers import data_dir, restore_threads  # noqa: F401 - fixtures, found by name
@@ -55,8 +56,8 @@ def test_skipped_files_are_said_in_encode_s_words_and_listed_as_encode_reads_a_f
     assert train("vae", data, tmp_path / "out", 1) == 0
     err = capsys.readouterr().err
     for reason, names in by_reason.items():  # each reason in encode's words, its files in encode's order
-        assert f"\nskipped, {reason}: {', '.join(names)}\n" in err
-    assert "\nskipped, damaged or cut short (its end is missing): cut1.png, cut2.png, cut10.png, cut11.png\n" in err
+        assert f"\nskipped, {reason}: {listed(names)}\n" in err
+    assert "\nskipped, damaged or cut short (its end is missing): cut1.png, cut2.png, cut10.png and cut11.png\n" in err
     assert "\nskipped, not an image (it holds text): fake.jpg\n" in err
 
 
@@ -117,7 +118,7 @@ def test_model_folders_inside_the_data_folder_are_no_training_data(tmp_path, cap
     Image.new("RGB", (32, 32), "red").save(data / "runs" / "stopped" / "samples.png")
     assert run("m3") == 0
     err = capsys.readouterr().err
-    assert f"data: 15 images from {data.resolve()}, 3 model folders skipped (m1, m2, runs/stopped);" in err
+    assert f"data: 15 images from {data.resolve()}, 3 model folders skipped (m1, m2 and runs/stopped);" in err
     assert strict_json(data / "m3" / "card.json")["training"]["images"] == 15
 
 

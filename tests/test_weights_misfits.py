@@ -73,8 +73,8 @@ def test_missing_and_unexpected_tensors_are_each_named(model_dir, tmp_path):
         state["extra.weight"], state["decoder.9.bias"] = torch.zeros(3), torch.zeros(4)
     folder, good = damaged_copy(model_dir, tmp_path / "renamed", change)
     message = refusal(folder)
-    assert ("2 missing: decoder.1.body.2.weight, encoder.3.body.0.bias; 2 unexpected: decoder.9.bias, extra.weight"
-            in message), message
+    assert ("2 missing: decoder.1.body.2.weight and encoder.3.body.0.bias; 2 unexpected: decoder.9.bias and "
+            "extra.weight" in message), message
     assert named_tensors(message, good) == set(RESHAPED), message
 
 
@@ -84,7 +84,7 @@ def test_integer_and_boolean_weights_are_refused_by_name(model_dir, tmp_path):
         state["encoder.3.body.0.bias"] = state["encoder.3.body.0.bias"] > 0
     folder, good = damaged_copy(model_dir, tmp_path / "integers", change)
     message = refusal(folder)
-    assert ("2 with the wrong data type: encoder.3.body.0.bias bool (expected float32), decoder.1.body.2.weight "
+    assert ("2 with the wrong data type: encoder.3.body.0.bias bool (expected float32) and decoder.1.body.2.weight "
             "int64 (expected float32)") in message, message
     assert named_tensors(message, good) == set(RESHAPED), message
 

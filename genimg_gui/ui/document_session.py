@@ -9,11 +9,11 @@ from typing import TYPE_CHECKING
 from pathlib import Path
 
 from ..catalog import read_entry
+from ..model_names import model_name
 from ..seed_draws import Drawn, class_named
 from ..session import Session, SessionItem
 from .item import Item
 from .running_jobs import loads
-from .slow_draw import model_name
 
 if TYPE_CHECKING:
     from .document import Document

@@ -206,14 +206,18 @@ class LatentFiles:
         self._judge(_Opening(path, f, f.kind or "vae", stamp))  # a bare np.savez records none: a VAE's, as decode
 
     def _on_file_read(self, r: object) -> None:
-        """A file read by the worker: judged (once the models asked for meanwhile have come), then those after it."""
+        """A file read by the worker: judged (_judge_in_turn)."""
         if isinstance(r, rq.LatentFileRead) and (read := self.files_read.pop(r.seq, None)) is not None:
-            opening = _Opening(read[0], r.file, r.file.kind or "vae", read[1])
-            if self.document.models_due():
-                self._wait(opening)
-            else:
-                self._judge(opening)
-            self._open_waiting()
+            self._judge_in_turn(_Opening(read[0], r.file, r.file.kind or "vae", read[1]))
+
+    def _judge_in_turn(self, opening: _Opening) -> None:
+        """The file judged now, or once the models asked for meanwhile have come (as a file opened now would be);
+        then the files opened after it."""
+        if self.document.models_due():
+            self._wait(opening)
+        else:
+            self._judge(opening)
+        self._open_waiting()
 
     def _judge(self, opening: _Opening) -> None:
         """Draw the file in the model loaded if it made it, else load the model that did, else say why not; once
@@ -244,15 +248,10 @@ class LatentFiles:
             self._load_for(opening, recorded_name(f), info, own)
 
     def _on_weights_read(self, r: object) -> None:
-        """The file judged again, by the weights read (once the models asked for meanwhile have come, as a file
-        opened now would be); then those opened after it."""
+        """The file judged again, by the weights read (_judge_in_turn)."""
         if isinstance(r, rq.WeightsDigest) and (opening := self.reading.pop(r.seq, None)) is not None:
             opening.digests[r.folder] = r.digest
-            if self.document.models_due():
-                self._wait(opening)
-            else:
-                self._judge(opening)
-            self._open_waiting()
+            self._judge_in_turn(opening)
 
     def _load_for(self, opening: _Opening, model: str, info: rq.ModelInfo | None, own: Path) -> None:
         """Load the model that made the file (own: its folder), the file waiting for it; unless another file of this

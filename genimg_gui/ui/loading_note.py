@@ -8,14 +8,13 @@ loaded"), then the files being opened ("Opening x.jpg…")."""
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject
 
-from ..catalog import ModelEntry
 from ..engine import requests as rq
-from ..model_names import opened_name
-from ..wording import counted
+from ..model_names import model_name
+from ..wording import counted, listed
 from .canvas import EMPTY_TEXT, Canvas
 from .slider_tab import SliderTab
 from .status import StatusBar
@@ -24,17 +23,6 @@ if TYPE_CHECKING:
     from .document import Document
 
 LOADING_TIP = "Loading in the background: "  # then the models, in the order they load
-
-
-def model_name(path: str, entries: list[ModelEntry]) -> str:
-    """A model as the Models tab names it (its card's name), else its folder's or file's name (opened_name: a Hugging
-    Face download's by the name it will load as)."""
-    return next((e.name for e in entries if e.path == path), opened_name(path))
-
-
-def joined(names: list[str]) -> str:
-    """"a", "a and b", "a, b and c"."""
-    return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
 
 
 def files_said(paths: list[str]) -> str:
@@ -47,7 +35,7 @@ def canvas_text(waiting: list[str], loading: list[str], opening: list[str]) -> s
     open some."""
     if waiting and loading:
         opens = "opens" if len(waiting) == 1 else "open"
-        return f"{files_said(waiting)} {opens} once {joined(loading)} {'has' if len(loading) == 1 else 'have'} loaded"
+        return f"{files_said(waiting)} {opens} once {listed(loading)} {'has' if len(loading) == 1 else 'have'} loaded"
     if opening:
         return f"Opening {files_said(opening)}…"
     return EMPTY_TEXT
@@ -55,13 +43,12 @@ def canvas_text(waiting: list[str], loading: list[str], opening: list[str]) -> s
 
 class LoadingNote(QObject):
     """Keeps the status bar's loading note, the Sliders tab's empty title and the canvas's empty text in step with
-    the document's loads and the files waiting for them. entries: the models the Models tab lists, for their names."""
+    the document's loads and the files waiting for them, each model named as the rest of the window names it
+    (model_name: by its card)."""
 
-    def __init__(self, document: Document, status: StatusBar, slider_tab: SliderTab, canvas: Canvas,
-                 entries: Callable[[], list[ModelEntry]]) -> None:
+    def __init__(self, document: Document, status: StatusBar, slider_tab: SliderTab, canvas: Canvas) -> None:
         super().__init__(document)
         self.document, self.status, self.slider_tab, self.canvas = document, status, slider_tab, canvas
-        self.entries = entries
         self.opening: dict[int, tuple[str, ...]] = {}  # EncodeFiles seq -> its files, until the job ends
         document.loading_changed.connect(self.update)
         document.engine.submitted.connect(self._on_submitted)
@@ -70,8 +57,7 @@ class LoadingNote(QObject):
         self.update()
 
     def update(self) -> None:
-        entries = self.entries()
-        loading = list(dict.fromkeys(model_name(p, entries) for p in self.document.loading_paths()))
+        loading = list(dict.fromkeys(model_name(p) for p in self.document.loading_paths()))
         self.status.show_busy(f"Loading {loading[0]}…" if loading else "", "loading",
                               LOADING_TIP + ", then ".join(loading))
         self.slider_tab.show_loading(loading[0] if loading else "")

@@ -138,7 +138,7 @@ class MainWindow(WindowMenus, QMainWindow):
         self.status.follow(d)  # progress, Cancel, Retry on CPU
         self.slow_draw = SlowDrawNote(d.engine, self.status.show_busy, self)  # "Decoding…" when one is slow
         self.waiting_jobs = WaitingJobNote(d.engine, self.status, self)
-        self.loading_note = LoadingNote(d, self.status, self.slider_tab, self.canvas, lambda: self.model_list.entries)
+        self.loading_note = LoadingNote(d, self.status, self.slider_tab, self.canvas)
         self.sliders.values_changed.connect(d.preview)
         self.sliders.edit_committed.connect(lambda values: d.commit(values, self.sliders.gesture,
                                                                     unedited=self.sliders.gesture == RESET_ALL))

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 from ..catalog import ModelEntry, bundled_copy, default_model, model_to_load, read_entry
 from ..not_a_model import no_model_note
 from ..engine import requests as rq
+from ..model_names import model_name
 from ..paths import shown_path
 from ..weights_file import Signature, weights_signature
 from .model_watch import ModelWatch
@@ -157,10 +158,8 @@ class ModelList:
         until the user loads another model of its kind (the error was gone from the bar in 15 s). A kept session
         coming back as the load is asked follows it as any new model (restore_session), not as one the user chose."""
         doc, kind = self.window.document, bundled.kind
-        entry = read_entry(Path(last))
-        name = entry.name if entry else Path(last).name
-        said = (f"The last {kind.upper()}, {name} ({shown_path(last)}), could not be loaded: {failed.message}; "
-                f"loading the bundled {bundled.name} instead")
+        said = (f"The last {kind.upper()}, {model_name(last)} ({shown_path(last)}), could not be loaded: "
+                f"{failed.message}; loading the bundled {bundled.name} instead")
         doc.error.emit(said)
         self.window.status.show_warning(stand_in_warning(kind), said)
         doc.stand_ins[kind] = (last, bundled.path)  # before the load: the session may come back as it is asked

@@ -15,7 +15,7 @@ from ..morph import DEFAULT_FPS, DEFAULT_MODE, MAX_FRAMES, min_frames
 from .focus_frame import FocusSlider
 from .keyframe_list import ID_ROLE, KeyframeList, order_button
 from .morph_frames import FramesBox, raised_note
-from .morph_layout import PREVIEW, build_layout, fit_to_screen, two_line_label
+from .morph_layout import PREVIEW, build_layout, fit_morph_dialog, two_line_label
 from .morph_settings import MorphSettings, fill_form, form_of, remembered_scale
 from .number_boxes import NumberBox
 from .qimage import to_qimage
@@ -295,7 +295,7 @@ class MorphDialog(QDialog):
         if len(self.settings().item_ids) < 2:
             return  # decoded before a keyframe was unticked: no morph to show now
         pix = QPixmap.fromImage(to_qimage(image))
-        side = self.preview.width()  # PREVIEW, or less on a small screen (fit_to_screen)
+        side = self.preview.width()  # PREVIEW, or less on a small screen (fit_morph_dialog)
         self.preview.setPixmap(pix.scaled(side, side, Qt.AspectRatioMode.KeepAspectRatio,
                                           Qt.TransformationMode.FastTransformation))
         self.preview.setToolTip(f"Frame {index + 1}")
@@ -348,7 +348,7 @@ class MorphDialog(QDialog):
     def showEvent(self, event) -> None:  # noqa: N802 (Qt naming)
         if not self._fitted:  # before Qt centres it on its window (QDialog.showEvent), at the size it opens at
             self._fitted = True
-            fit_to_screen(self)
+            fit_morph_dialog(self)
         super().showEvent(event)
 
     def closeEvent(self, event) -> None:  # noqa: N802 (Qt naming)

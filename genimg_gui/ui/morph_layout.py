@@ -55,7 +55,7 @@ def build_layout(dialog) -> None:
     layout.addLayout(bottom)
 
 
-def fit_to_screen(dialog) -> None:
+def fit_morph_dialog(dialog) -> None:
     """Open the dialog at its size, within the screen's room; where that is too short for it, the preview gives up
     the height first (down to PREVIEW_LEAST), and only then do the settings scroll: they scrolled by 6 px on a
     1280 × 720 screen, the Export size box cut at its foot, and at a 12 pt font Export size was scrolled out of

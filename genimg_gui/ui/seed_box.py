@@ -55,16 +55,12 @@ class SeedBox(QSpinBox):
         if not is_step_key(event, SEED_STEP_KEYS):
             super().keyPressEvent(event)
             return
-        before = self.value()
-        self.runs.during("keys", lambda: super(SeedBox, self).keyPressEvent(event))
-        if self.value() != before or self.runs.kind == "keys":  # a held key's repeats go on with it
-            self.runs.go_on("keys", slider_runs.KEY_REST_MS)
+        self.runs.stepped("keys", slider_runs.KEY_REST_MS, self.value,
+                          lambda: super(SeedBox, self).keyPressEvent(event))
 
     def wheelEvent(self, event) -> None:  # noqa: N802
-        before = self.value()
-        self.runs.during("wheel", lambda: super(SeedBox, self).wheelEvent(event))
-        if self.value() != before or self.runs.kind == "wheel":
-            self.runs.go_on("wheel", slider_runs.WHEEL_REST_MS)
+        self.runs.stepped("wheel", slider_runs.WHEEL_REST_MS, self.value,
+                          lambda: super(SeedBox, self).wheelEvent(event))
 
     def mousePressEvent(self, event) -> None:  # noqa: N802
         """A press on an arrow steps, and steps on while held: the run rests only from the release."""

@@ -79,7 +79,7 @@ def unexported_work(items: list[Item]) -> str:
         # told from the item, not from the words work_name chose for it
         return f"The {inversion_named(items[0]) or f'{kinds[0]} {work_name(items[0])}'} has not been exported."
     counts = [counted(kinds.count(kind), kind) for kind in dict.fromkeys(kinds)]
-    which = f"These {counts[0]}" if len(counts) == 1 else ", ".join(counts[:-1]) + " and " + counts[-1]
+    which = f"These {counts[0]}" if len(counts) == 1 else listed(counts, len(counts))
     return f"{which} have not been exported: {listed([work_name(item) for item in items], NAMED)}."
 
 

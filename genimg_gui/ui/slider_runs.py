@@ -58,6 +58,15 @@ class Runs(QObject):
         finally:
             self.in_event = False
 
+    def stepped(self, kind: str, rest_ms: int, value: Callable[[], int], handle: Callable[[], None]) -> None:
+        """handle (the widget's own handling of a step key or wheel event) inside a run of kind (during), which goes
+        on to rest rest_ms when it moved value, or when a run of kind was going on already: a held key's repeats at
+        the end of the range move nothing, and go on with it."""
+        before = value()
+        self.during(kind, handle)
+        if value() != before or self.kind == kind:
+            self.go_on(kind, rest_ms)
+
     def go_on(self, kind: str, rest_ms: int | None) -> None:
         """A run of kind goes on, to end once it rests rest_ms; None: it does not rest while a mouse button is held
         on the widget (the release gives its rest)."""
@@ -136,10 +145,7 @@ class RunSlider(FocusSlider):
         if not is_step_key(event):
             super().keyPressEvent(event)
             return
-        before = self.value()
-        self.runs.during("keys", lambda: super(RunSlider, self).keyPressEvent(event))
-        if self.value() != before or self.runs.kind == "keys":
-            self.runs.go_on("keys", KEY_REST_MS)
+        self.runs.stepped("keys", KEY_REST_MS, self.value, lambda: super(RunSlider, self).keyPressEvent(event))
 
     def mousePressEvent(self, event) -> None:  # noqa: N802
         """A press on the groove pages the value, and repeats while held, and a drag may follow: each page step

@@ -6,11 +6,11 @@ from typing import TYPE_CHECKING, Callable
 
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
+from ..model_names import model_name
 from ..wording import NO_SPREAD
 from .document_session import awaited_model
 from .slider_parts import direction_tip
 from .sliders import SliderPanel
-from .slow_draw import model_name
 
 NO_MODEL = "Load a model to see its directions"
 # the current image's own model (or the one it follows) still loading: the sliders of the model loaded meanwhile

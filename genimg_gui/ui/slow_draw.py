@@ -17,8 +17,8 @@ from PySide6.QtCore import QObject, QTimer
 from ..catalog import read_entry
 from ..engine import requests as rq
 from ..engine.queue import Place
-from ..model_names import opened_name
-from ..wording import counted, duration
+from ..model_names import model_name
+from ..wording import counted, duration, listed
 
 if TYPE_CHECKING:
     from .status import StatusBar
@@ -108,13 +108,6 @@ class SlowDrawNote(QObject):
             self._show(text)
 
 
-def model_name(path: str) -> str:
-    """A model folder's name as its card gives it (as "Loaded …" says it), else the file's or folder's (opened_name:
-    a Hugging Face download's by the name it will load as)."""
-    entry = read_entry(Path(path)) if Path(path).is_dir() else None
-    return entry.name if entry is not None else opened_name(path)
-
-
 def what(request: rq.Request, running: bool) -> str:
     """A request in words, as the work a load waits for: "the current decode", "the load of emoji-vae"."""
     if isinstance(request, rq.LoadModel):
@@ -135,13 +128,6 @@ def what(request: rq.Request, running: bool) -> str:
     return f"the current {noun}" if running else f"the {noun}"
 
 
-def joined(texts: list[str]) -> str:
-    """"a", "a and b", "a, b and c"; past MOST_NAMED + 1, "a, b, c and 2 more"."""
-    if len(texts) > MOST_NAMED + 1:
-        texts = [*texts[:MOST_NAMED], f"{len(texts) - MOST_NAMED} more"]
-    return texts[0] if len(texts) == 1 else ", ".join(texts[:-1]) + " and " + texts[-1]
-
-
 def subject(request: rq.Request) -> str:
     if isinstance(request, rq.SetDevice):
         return f"The device will change to {request.device}"
@@ -156,7 +142,7 @@ def waiting_text(request: rq.Request, place: Place) -> str:
     if not ahead or isinstance(request, rq.LoadModel) and all(
             isinstance(r, rq.LoadModel) for r in (place.running, *place.before) if r is not None):
         return ""  # a load behind loads alone: the loading note names them all ("Loading emoji-vae…", then the next)
-    text = f"{subject(request)} {'when' if len(ahead) == 1 else 'after'} {joined(ahead)}"
+    text = f"{subject(request)} {'when' if len(ahead) == 1 else 'after'} {listed(ahead, MOST_NAMED)}"
     text += " ends" if len(ahead) == 1 else ""
     # an inversion draws the waiting pictures between its steps: those do not wait for the load
     if place.live_after and not isinstance(place.running, rq.Invert):
