@@ -20,6 +20,7 @@ from genimg_gui.history import History
 from genimg_gui.ui.main_window import MainWindow
 from genimg_gui.ui.session_questions import KEEP, SessionQuestions
 from genimg_gui.ui.status_ink import NOTE_THEN_ERRORS
+from genimg_gui.wording import quoted_list
 from session_helpers import _rewritten
 from test_image_words import TEXT, TRUNCATED, make_files
 from ui_helpers import drop, drop_and_wait, vae_items
@@ -301,7 +302,7 @@ def test_a_drop_of_pictures_open_already_and_bad_files_says_both_on_one_line(qtb
     opened(qtbot, window, image_files, 3)
     drop(window, [*image_files, bad["truncated"], bad["text"]])
     qtbot.waitUntil(lambda: not window.document.jobs, timeout=TIMEOUT)
-    names = ", ".join(f"“{path.name}”" for path in image_files)
+    names = quoted_list([path.name for path in image_files])
     already = f"3 images are open already ({names}): not opened again"
     unopened = f"2 files were not opened: {TRUNCATED}; {TEXT}"
     assert window.status.currentMessage() == f"{already}{NOTE_THEN_ERRORS}⚠ {unopened}"
