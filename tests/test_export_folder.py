@@ -10,7 +10,7 @@ from PySide6.QtWidgets import QFileDialog
 
 from genimg_gui.ui.settings import Settings
 
-from ui_helpers import TIMEOUT, drop, drop_and_wait, vae_items
+from ui_helpers import TIMEOUT, drop, drop_and_wait, exports_written, vae_items
 
 
 def test_exports_start_beside_the_picture_not_the_model_opened_last_then_where_the_last_export_went(
@@ -38,6 +38,7 @@ def test_exports_start_beside_the_picture_not_the_model_opened_last_then_where_t
     assert offered[0] == str(photos / "cat.recipe.json")
     window.exports.export_png_dialog(1)
     assert offered[1] == str(photos / "cat_edited.png")
+    exports_written(qtbot, window)  # the edit's picture, once drawn
     assert (exports / "mine.png").is_file()
     window.exports.export_latent_dialog()  # then where the user exported to, for every kind of export
     assert offered[2] == str(exports / "cat_edited.npz")
