@@ -16,7 +16,7 @@ from genimg_gui.ui.settings import Settings
 
 from test_morph_ui import action, open_images, open_morph
 from test_save_over import typed_in_dialog
-from ui_helpers import TIMEOUT, drop, drop_and_wait, vae_items
+from ui_helpers import TIMEOUT, drop, drop_and_wait, exports_written, vae_items
 
 
 def test_exports_start_beside_the_picture_not_the_model_opened_last_then_where_the_last_export_went(
@@ -44,6 +44,7 @@ def test_exports_start_beside_the_picture_not_the_model_opened_last_then_where_t
     assert offered[0] == str(photos / "cat.recipe.json")
     window.exports.export_png_dialog(1)
     assert offered[1] == str(photos / "cat_edited.png")
+    exports_written(qtbot, window)  # the edit's picture, once drawn
     assert (exports / "mine.png").is_file()
     window.exports.export_latent_dialog()  # then where the user exported to, for every kind of export
     assert offered[2] == str(exports / "cat_edited.npz")

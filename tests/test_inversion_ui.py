@@ -10,6 +10,7 @@ import pytest
 from PySide6.QtCore import Qt
 
 from conftest import UI_TIMEOUT, quit_questions_cancelled
+from ui_helpers import exports_written
 
 
 def open_image(qtbot, window, path):
@@ -187,6 +188,7 @@ def test_quitting_names_an_inverted_item_that_was_not_exported(qtbot, window, im
     window.exports.export_png(str(tmp_path / "source.png"))
     window.document.select(inversion.id)
     window.exports.export_png(str(tmp_path / "out.png"))
+    exports_written(qtbot, window)  # each edit's picture, once drawn
     assert window.close() and len(asked) == 2
 
 

@@ -18,6 +18,7 @@ from genimg_gui.ui.session_questions import DISCARD, SessionQuestions
 
 from conftest import quit_questions_kept
 from session_helpers import TIMEOUT, _left_by_a_crash, _window_with_the_vae, branching_history
+from ui_helpers import exports_written
 
 
 ORIGINAL_ASK_QUIT = SessionQuestions.ask_quit  # conftest answers "discard" for the other tests
@@ -202,6 +203,7 @@ def test_an_image_exported_before_a_restart_is_not_asked_about_after_it(qtbot, e
         w.sliders.sliders[0].setValue(150)
     w.document.select(exported.id)
     w.exports.export_png(str(tmp_path / "exported.png"))
+    exports_written(qtbot, w)  # the edit's picture, once drawn
     shown = quit_questions_kept(monkeypatch)
     assert w.close()
     [(text, says)] = shown

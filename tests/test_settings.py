@@ -7,9 +7,11 @@ from PIL import Image
 from PySide6.QtCore import QRect
 
 from conftest import quit_questions_cancelled
+from ui_helpers import exports_written
 from genimg_gui.catalog import read_entry
 from genimg_gui.engine.engine import Engine
 from genimg_gui.ui.main_window import MainWindow
+from genimg_gui.ui.session_questions import STAY
 from genimg_gui.ui.settings import Settings
 
 TIMEOUT = 30_000
@@ -67,16 +69,17 @@ def test_closing_with_unexported_edits_asks_and_cancel_keeps_the_window(qtbot, e
         w.document.load_model(str(model_dir / "tiny-vae"))
     with qtbot.waitSignal(w.document.item_added, timeout=TIMEOUT):
         w.open_paths([str(image_files[0])])
-    w.close()  # nothing edited yet: closes without asking
-    assert not w.isVisible()
-    w.show()
+    asked = quit_questions_cancelled(monkeypatch)
+    # nothing edited yet: quitting asks nothing (asked, not closed: a close ends the engine, and the edit's picture,
+    # which its export waits for, would never be drawn)
+    assert w.questions.quit_answer() != STAY and asked == []
     w.sliders.sliders[0].setValue(150)  # a key-step edit: recorded in history
     assert len(w.document.unexported()) == 1
 
-    asked = quit_questions_cancelled(monkeypatch)
     assert not w.close()
     assert w.isVisible() and asked[0] == f"The edited image “{image_files[0].name}” has not been exported."
     w.exports.export_png(str(tmp_path / "out.png"))
+    exports_written(qtbot, w)  # the edit's picture, once drawn
     assert w.document.unexported() == []
     assert w.close()
 
@@ -102,6 +105,7 @@ def test_export_dialogs_open_where_the_user_works_and_drop_the_images_own_extens
     stem = image_files[0].stem
     # beside the file it opened, not a.png.png, and not over it
     assert offered[0] == str(image_files[0].parent / f"{stem}_edited.png")
+    exports_written(qtbot, w)  # the edit's picture, once drawn
     assert chosen.is_file()
     w.exports.export_latent_dialog()
     assert offered[1] == str(chosen.parent / f"{stem}_edited.npz")  # then where it last exported
@@ -294,6 +298,7 @@ def test_the_names_offered_for_a_very_long_name_can_be_written(qtbot, window, tm
     window.exports.export_png_dialog(1)
     window.recipes.save_dialog()
     window.exports.export_latent_dialog()
+    exports_written(qtbot, window)  # the PNG: the edit's picture, once drawn
     assert window.last_error == ""
     written = [p.name for p in tmp_path.iterdir() if p != source]
     tails = {n[n.rindex("y") + 1:] for n in written}

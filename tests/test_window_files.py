@@ -15,7 +15,7 @@ from genimg_gui import cli
 from genimg_gui.edit import edited_latent
 from genimg_gui.ui.qimage import from_qimage, to_qimage
 
-from ui_helpers import TIMEOUT, drop, drop_and_wait, shown, vae_items
+from ui_helpers import TIMEOUT, drop, drop_and_wait, exports_written, shown, vae_items
 
 
 def test_drop_files_fills_filmstrip_and_canvas(qtbot, window, image_files):
@@ -41,6 +41,7 @@ def test_export_png_and_latent(qtbot, window, image_files, tmp_path):
     for scale, side in ((1, 32), (4, 128)):
         path = tmp_path / f"x{scale}.png"
         window.exports.export_png(str(path), scale=scale)
+        exports_written(qtbot, window)  # the edit's picture, once drawn
         with Image.open(path) as im:
             assert im.size == (side, side) and im.mode == "RGB"
             if scale == 1:

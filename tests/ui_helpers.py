@@ -24,6 +24,11 @@ def vae_items(window) -> list:
     return [i for i in window.document.items.values() if i.kind == "vae"]
 
 
+def exports_written(qtbot, window) -> None:
+    """The PNG exports asked while their edit was still being drawn have been written, as it came (DrawingWait)."""
+    qtbot.waitUntil(lambda: not window.exports.drawing.waiting, timeout=TIMEOUT)
+
+
 def drop_and_wait(qtbot, window, paths, expected_total: int) -> None:
     drop(window, paths)
     qtbot.waitUntil(lambda: len(vae_items(window)) == expected_total, timeout=TIMEOUT)

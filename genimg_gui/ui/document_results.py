@@ -86,8 +86,10 @@ def show_drawn(doc: Document, item: Item, seq: int, image: np.ndarray, state: Ed
     it off that latent. A state outside the history (a ψ drag's live sample) gives no node a thumbnail."""
     if any(state.values):
         doc.decode(item, state)  # which records it as requested, as below
-    else:  # what is shown is what was asked: a gesture's later preview must ask again, not wait for one dropped
-        item.requested = state
+    else:  # what is shown is what was asked: a gesture's later preview must ask again, not wait for one dropped;
+        # a decode asked before, which the sample made stale (stale_below) and which is dropped as it comes, is not
+        # waited for: an export waiting for the picture to be drawn waited for ever
+        item.requested, item.requested_seq = state, seq
         _show(doc, item, seq, image)
 
 

@@ -8,9 +8,11 @@ from .. import seed_draws
 from ..edit import values_along
 from ..export import export_latent, export_png, model_record
 from ..fileio import why_not_written
+from .drawing_wait import DrawingWait
 from .save_dialog import ask_export_path
 
 if TYPE_CHECKING:
+    from .item import Item
     from .main_window import MainWindow
 
 
@@ -20,6 +22,7 @@ class ExportActions:
 
     def __init__(self, window: MainWindow) -> None:
         self.window = window
+        self.drawing = DrawingWait(window)  # a PNG of an edit still being drawn waits for it
 
     def _ask_export_path(self, title: str, suffix: str, file_filter: str, scale: int = 1) -> str:
         """A save path for the current item's edit, or "" (nothing to export, or the user cancelled), offered as
@@ -32,7 +35,7 @@ class ExportActions:
         return ask_export_path(self.window, title, self.window.settings, item.file_name, suffix, file_filter,
                                scale=scale, edit=True, picture=item.file.path if item.file else None)
 
-    def _write_export(self, path: str, write, what: str = "") -> None:
+    def _write_export(self, path: str, write, what: str = "", item: Item | None = None) -> None:
         """write() the file; the status bar says where it went, then what ("Exported …/cat.png (64×64)"), or why
         it could not be written."""
         try:
@@ -41,7 +44,7 @@ class ExportActions:
             self.window.show_error(f"Could not write {path}: {why_not_written(e)}")
             return
         self.window.settings.exported_to(path)  # only now: a folder that took no file is no place to start in
-        self.window.document.mark_exported(self.window.document.current)
+        self.window.document.mark_exported(item or self.window.document.current)
         self.window.status.show_message(f"Exported {written}{what}")
 
     def export_png_dialog(self, scale: int) -> None:
@@ -52,10 +55,18 @@ class ExportActions:
 
     def export_png(self, path: str, scale: int = 1) -> None:
         """The current image as a PNG, the message naming the size written: the model's resolution (64×64 for the
-        bundled VAE, a 4000×3000 photo's too) times scale, which the window said nowhere."""
-        image = self.window.document.current.image
+        bundled VAE, a 4000×3000 photo's too) times scale, which the window said nowhere. Its edit still being
+        drawn, once it is (DrawingWait); a gesture going on is its step first, as for an undo."""
+        document = self.window.document
+        document.finish_gestures()
+        item = document.current
+        if not self.drawing.wait(item, path, lambda: self._export_png(item, path, scale)):
+            self._export_png(item, path, scale)
+
+    def _export_png(self, item: Item, path: str, scale: int) -> None:
+        image = item.image
         height, width = image.shape[:2]
-        self._write_export(path, lambda: export_png(image, path, scale), f" ({width * scale}×{height * scale})")
+        self._write_export(path, lambda: export_png(image, path, scale), f" ({width * scale}×{height * scale})", item)
 
     def export_latent_dialog(self) -> None:
         if path := self._ask_export_path("Export latent", ".npz", "NumPy (*.npz)"):
