@@ -88,6 +88,7 @@ def test_a_folder_where_nothing_could_be_written_is_not_where_the_next_save_star
     window.sliders.sliders[0].setValue(150)  # an edit: a recipe saves one
     opened_at = typed_in_dialog(monkeypatch, str(exports / "first.png"))
     action(window, "&Export PNG…").trigger()
+    exports_written(qtbot, window)  # the edit drawn first
     assert (exports / "first.png").is_file() and Path(opened_at[0]).parent == tmp_path  # beside the picture
 
     saves = [("&Export PNG…", "nope.png", "Could not write /proc/nope.png"),

@@ -183,7 +183,7 @@ def test_the_quit_question_shortens_a_long_name_in_its_middle(qtbot, window, mon
     # a name of 40 characters, whole
     ORIGINAL_ASK_QUIT(window.questions, [replace(sample, name=f"{'y' * 36}.png"), sample], True)
     [(text, width), (_, width_of_40)] = shown
-    assert f"“yyyyyyyyyyyyyyyyyyyy…yyyyyyyyyyyyyyy.png”, “{sample.name}”" in text
+    assert f"“yyyyyyyyyyyyyyyyyyyy…yyyyyyyyyyyyyyy.png” and “{sample.name}”" in text
     assert width < width_of_40 + 20  # "…" is a little wider than a "y"
 
 
