@@ -3,19 +3,17 @@
 One safetensors file (arrays) whose metadata holds the JSON that ties them
 together, written atomically: a kill mid-save leaves the previous session
 intact. Nothing here is pickled, and paths inside are never used to write.
-A picture's pixels as opened (up to 2048 px a side) are stored as a PNG, the
-largest array of a session by far. No Qt, no torch.
+A picture's pixels as opened (up to 2048 px a side) and each mask are stored
+as PNGs (session_arrays.py), packed as the file is written, which the window
+does off its GUI thread (pack_session, then write_packed). No Qt, no torch.
 """
 from __future__ import annotations
 
-import io
 import json
-import weakref
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
-from PIL import Image
 from safetensors.numpy import load_file, save_file
 
 from . import seed_draws
@@ -26,6 +24,7 @@ from .history import History
 from .masking import looks_erased
 from .fileio import atomic_path
 from .paths import data_dir
+from .session_arrays import SessionArrays, png_pixels, unpacked_mask
 
 FORMAT = "genimg-session"
 VERSION = 1
@@ -106,26 +105,11 @@ def session_file() -> Path:
     return data_dir() / "session" / "autosave.safetensors"
 
 
-class _Arrays:
-    """Collects arrays under short keys, storing each distinct array once (history nodes share bases)."""
-
-    def __init__(self) -> None:
-        self.arrays: dict[str, np.ndarray] = {}
-        self._seen: dict[int, str] = {}
-
-    def key(self, array: np.ndarray | None) -> str | None:
-        if array is None:
-            return None
-        if id(array) not in self._seen:
-            name = f"a{len(self.arrays)}"
-            self.arrays[name] = np.ascontiguousarray(array)
-            self._seen[id(array)] = name
-        return self._seen[id(array)]
-
-
-def _item_json(item: SessionItem, arrays: _Arrays) -> dict:
+def _item_json(item: SessionItem, arrays: SessionArrays) -> dict:
+    # "packed_mask", not "mask": a genimg before it reads such a session without its masks, not with PNG bytes as one
     nodes = [{"parent": n.parent, "values": list(n.state.values), "base": arrays.key(n.state.base),
-              "mask": arrays.key(n.state.mask), "mask_erased": n.state.mask_erased} for n in item.history.nodes()]
+              "packed_mask": arrays.mask(n.state.mask), "mask_erased": n.state.mask_erased}
+             for n in item.history.nodes()]
     return {"kind": item.kind, "name": item.name, "seed": item.seed, "psi": item.psi, "gan_class": item.gan_class,
             "draw": item.draw, "asked_draw": item.asked_draw, "original": arrays.key(item.original),
             "image": arrays.key(item.image), "nodes": nodes, "current_node": item.history.current_id,
@@ -147,31 +131,20 @@ def _item_json(item: SessionItem, arrays: _Arrays) -> dict:
             "left_behind": item.left_behind, "source": _source_json(item, arrays)}
 
 
-# id of a picture's pixels as opened -> their PNG, while they live: compressed once a run, not at every autosave
-# (a 2048-px photo took 0.7 s on a 2-core CPU, on the GUI thread)
-_PNG_OF: dict[int, bytes] = {}
-PNG_LEVEL = 1  # zlib's fastest: a photo's PNG at 6 was 8 % smaller and took a third longer
-
-
-def _source_json(item: SessionItem, arrays: _Arrays) -> dict | None:
+def _source_json(item: SessionItem, arrays: SessionArrays) -> dict | None:
     """Item.source: none, the item's original where they are the same pixels (nothing more stored), else a PNG of
     them; the pixels as they are where a PNG cannot hold them (not 8-bit RGB)."""
     pixels = item.source
     if pixels is None:
         return None
-    if pixels.shape == item.original.shape and np.array_equal(pixels, item.original):
+    if pixels is item.original or (pixels.shape == item.original.shape and np.array_equal(pixels, item.original)):
         return {"original": True}
     if pixels.dtype != np.uint8 or pixels.ndim != 3 or pixels.shape[2] != 3:
         return {"array": arrays.key(pixels)}
-    if id(pixels) not in _PNG_OF:
-        packed = io.BytesIO()
-        Image.fromarray(np.ascontiguousarray(pixels)).save(packed, "PNG", compress_level=PNG_LEVEL)
-        _PNG_OF[id(pixels)] = packed.getvalue()
-        weakref.finalize(pixels, _PNG_OF.pop, id(pixels), None)  # an id is free for another array once it is gone
-    return {"png": arrays.key(np.frombuffer(_PNG_OF[id(pixels)], np.uint8))}
+    return {"png": arrays.png(pixels)}
 
 
-def _drawn_json(d: seed_draws.Drawn, shown: np.ndarray, arrays: _Arrays) -> dict:
+def _drawn_json(d: seed_draws.Drawn, shown: np.ndarray, arrays: SessionArrays) -> dict:
     """One sample of a GAN item's history. Only the shown sample keeps its image (the item's own original,
     stored once): the others are decoded again when undo reaches them, so trying many seeds of a large GAN
     does not grow the file by an image each."""
@@ -181,24 +154,49 @@ def _drawn_json(d: seed_draws.Drawn, shown: np.ndarray, arrays: _Arrays) -> dict
             "class_name": d.class_name, "drawn_class": d.drawn_class}
 
 
-def save_session(session: Session, path: Path | None = None) -> Path:
-    path = Path(path or session_file())
-    path.parent.mkdir(parents=True, exist_ok=True)
-    arrays = _Arrays()
-    doc = {"format": FORMAT, "version": VERSION, "current": session.current, "models": session.models,
-           "kept": session.kept, "identities": session.identities,
+@dataclass(frozen=True)
+class PackedSession:
+    """A session as its file holds it, less the packing of its large arrays: taken on the GUI thread (pack_session,
+    quick: references to arrays, which are never changed in place) and written on any thread (write_packed)."""
+    doc: dict
+    arrays: SessionArrays
+
+
+def pack_session(session: Session) -> PackedSession:
+    """What save_session writes, taken now: the histories, dicts and lists of the session may change after it."""
+    arrays = SessionArrays()
+    doc = {"format": FORMAT, "version": VERSION, "current": session.current, "models": dict(session.models),
+           "kept": session.kept, "identities": dict(session.identities),
            "labels": {identity: list(labels) for identity, labels in session.labels.items()},
            "classes": {kind: list(names) for kind, names in session.classes.items()},
            "items": [_item_json(item, arrays) for item in session.items]}
+    return PackedSession(doc, arrays)
+
+
+def write_packed(packed: PackedSession, path: Path | None = None) -> Path:
+    """Write a session taken by pack_session, atomically: a kill mid-write leaves the previous file whole. The
+    slow part of a save (a large mask's or picture's PNG, the write itself): ui/session_writer.py runs it off the
+    GUI thread."""
+    path = Path(path or session_file())
+    path.parent.mkdir(parents=True, exist_ok=True)
+    arrays = packed.arrays.resolved()
     with atomic_path(path) as tmp:
-        save_file(arrays.arrays, str(tmp), metadata={"session": json.dumps(doc)})
+        save_file(arrays, str(tmp), metadata={"session": json.dumps(packed.doc)})
     return path
+
+
+def save_session(session: Session, path: Path | None = None) -> Path:
+    """Write the session now, on this thread."""
+    return write_packed(pack_session(session), path)
 
 
 def _history(nodes: list[dict], current: int, arrays: dict[str, np.ndarray]) -> History:
     """Rebuild the tree as saved: nodes are stored in creation order, so each id is its position."""
     def state(n: dict) -> EditState:
-        mask = arrays[n["mask"]] if n.get("mask") else None
+        if n.get("packed_mask"):
+            mask = unpacked_mask(arrays[n["packed_mask"]])
+        else:  # no mask, or a session saved before masks were packed: the float32 mask itself
+            mask = arrays[n["mask"]] if n.get("mask") else None
         erased = n.get("mask_erased")
         if erased is None:  # saved before how a mask began was kept: guessed from its pixels
             erased = mask is not None and looks_erased(mask)
@@ -302,8 +300,7 @@ def _source(item: dict, original: np.ndarray, arrays: dict[str, np.ndarray]) -> 
         return arrays[kept["array"]]
     if "png" not in kept:
         return None
-    with Image.open(io.BytesIO(arrays[kept["png"]].tobytes())) as png:
-        return np.asarray(png.convert("RGB"))
+    return png_pixels(arrays[kept["png"]], "RGB")
 
 
 def _step_asked(item: dict) -> tuple[int, float, str | None, str] | None:

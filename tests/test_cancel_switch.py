@@ -91,6 +91,7 @@ def test_the_autosave_marks_a_cancelled_picture_and_its_restore_encodes_it_as_it
     doc, saver = window.document, window.autosaver
     saves = saver.saves
     saver.save_now()
+    saver.wait()  # written on the autosave's own thread
     assert saver.saves == saves + 1  # not held back: a crash keeps the work done since the switch
     session = load_session(saver.path)
     assert [saved.left_behind for saved in session.items] == [True]

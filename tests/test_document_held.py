@@ -239,6 +239,7 @@ def test_the_autosave_waits_until_a_new_models_latents_have_all_arrived(qtbot, t
     assert not saver.path.exists() and saver.timer.isActive()
     engine.answer(second, w(30))
     saver.save_now()
+    saver.wait()  # written on the autosave's own thread
     assert saver.path.is_file()
 
 
@@ -260,6 +261,7 @@ def test_a_failed_re_encode_does_not_hold_the_autosave_back(qtbot, tmp_path):
     doc.carry.items("vae")  # a new VAE: encoded again, which runs out of memory
     engine.failed.emit(rq.Failed(len(engine.sent), "EncodeImage", "out of memory on cuda:0", retry_on_cpu=True))
     saver.save_now()
+    saver.wait()
     assert saver.path.is_file() and not doc.carry.pending_any()
 
 

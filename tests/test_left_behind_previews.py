@@ -103,6 +103,7 @@ def test_history_thumbnails_of_a_picture_left_behind_wait_for_its_encoding(qtbot
     settle(qtbot, item)
     reference = switch_cancelled(qtbot, window, tmp_path, monkeypatch)
     saver.save_now()
+    saver.wait()  # written on the autosave's own thread
     session = load_session(saver.path)
     doc.close_item(item.id)
     doc.restore(session)

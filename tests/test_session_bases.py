@@ -59,6 +59,7 @@ def test_a_deleted_directions_share_kept_in_another_latent_shape_comes_back_afte
     qtbot.waitUntil(lambda: not doc.carry.pending_any() and item.shown_seq >= item.requested_seq, timeout=UI_TIMEOUT)
     if how == "crash":  # the autosave a crash leaves: the file as the app wrote it, there at the next start
         window.autosaver.save_now()
+        window.autosaver.wait()  # written on the autosave's own thread
         left = window.autosaver.path.read_bytes()
         window.close()
         window.autosaver.path.write_bytes(left)

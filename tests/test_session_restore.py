@@ -22,6 +22,7 @@ from session_helpers import TIMEOUT, _left_by_a_crash, _window_with_the_vae
 
 CRASHING_RUN = textwrap.dedent("""
     import os, signal, sys
+    from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QApplication
     from genimg_gui.catalog import read_entry
     from genimg_gui.engine.engine import Engine
@@ -43,7 +44,9 @@ CRASHING_RUN = textwrap.dedent("""
     def saved_then_die():
         if w.autosaver.saves:
             os.kill(os.getpid(), signal.SIGKILL)     # no clean shutdown: a crash
-    w.autosaver.timer.timeout.connect(lambda: saved_then_die())
+    poll = QTimer()  # the save is written on the autosave's own thread: killed once it is
+    poll.timeout.connect(saved_then_die)
+    poll.start(20)
     doc.load_model(model)
     app.exec()
 """)
@@ -285,4 +288,5 @@ def test_the_start_up_sample_left_as_it_came_is_not_autosaved(qtbot, window):
         doc.generate(5, 0.7)  # another seed: a step of the user's
     qtbot.waitUntil(lambda: len(sample.history) == 2, timeout=TIMEOUT)
     saver.save_now()
+    saver.wait()  # written on the autosave's own thread
     assert [item.name for item in sess.load_session(saver.path).items] == [sample.name]

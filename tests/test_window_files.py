@@ -220,19 +220,23 @@ def test_closing_every_image_leaves_no_session_to_restore(qtbot, window, image_f
 
     drop_and_wait(qtbot, window, image_files[:1], 1)
     window.autosaver.save_now()
+    window.autosaver.wait()  # written (or removed) on the autosave's own thread
     assert session_file().is_file()
     while window.document.current is not None:
         window.close_action.trigger()
     window.autosaver.save_now()
+    window.autosaver.wait()
     assert not session_file().exists()
     # a session restored at the start and closed before its first autosave is gone too
     drop_and_wait(qtbot, window, image_files[:1], 1)
     window.autosaver.save_now()
+    window.autosaver.wait()
     window.close_action.trigger()
     window.autosaver.saves, window.autosaver.had_items = 0, False  # as a fresh start finds it
     assert window.autosaver.restore() == 1 and window.document.current is not None
     window.close_action.trigger()
     window.autosaver.save_now()
+    window.autosaver.wait()
     assert not session_file().exists()
 
 

@@ -1,17 +1,21 @@
 """Autosave: the session is written a few seconds after the last change (and at least every MAX_WAIT_MS while
 changes keep coming), and offered back after a crash. A clean quit removes it, unless the user kept their unexported
-work for next time."""
+work for next time. The GUI thread only takes the session (pack_session); it is packed and written on the
+SessionWriter's thread, which a quit waits for."""
 from __future__ import annotations
 
 import time
 from dataclasses import replace
+from functools import partial
 from pathlib import Path
 
 from PySide6.QtCore import QLockFile, QObject, QTimer
 
-from ..session import Session, SessionError, discard_session, load_session, save_session, session_file
+from ..session import (PackedSession, Session, SessionError, discard_session, load_session, pack_session,
+                       save_session, session_file, write_packed)
 from .document import Document
 from .document_session import as_it_came
+from .session_writer import SessionWriter
 
 IDLE_MS = 3000
 # at most this long between a change and its save, however busy the user is: a save waited for 3 s without a change,
@@ -25,7 +29,9 @@ class Autosaver(QObject):
         super().__init__(document)
         self.document = document
         self.path = Path(path or session_file())
-        self.saves = 0
+        self.saves = 0  # sessions written, counted on the writer's thread as each is
+        self.writer = SessionWriter(self)
+        self.writer.failed.connect(self._write_failed)
         self.had_items = False  # images were open this run: once all are closed, nothing is left to restore
         # one window autosaves to the file: a second one open at once wrote over the first's work. A lock held by
         # a process that is gone (a crash) is stale and taken over; one of a running window is not, whatever its age
@@ -68,13 +74,22 @@ class Autosaver(QObject):
         session = self.document.to_session()
         if not session.items:  # none open, or only the start-up sample as it came: nothing to bring back
             if self.had_items:  # every image open this run was closed: a crash now has nothing to bring back
-                discard_session(self.path)
+                self.writer.submit(partial(discard_session, self.path))  # after a save still being written
             return
-        try:
-            save_session(session, self.path)
-            self.saves += 1
-        except (OSError, ValueError) as e:
-            self.document.error.emit(f"Autosave failed ({e}); your work is still open, export it to keep it")
+        # references to the session's arrays, taken now, quickly; packed and written on the writer's thread
+        self.writer.submit(partial(self._write, pack_session(session)))
+
+    def _write(self, packed: PackedSession) -> None:
+        """On the writer's thread."""
+        write_packed(packed, self.path)
+        self.saves += 1
+
+    def _write_failed(self, why: str) -> None:
+        self.document.error.emit(f"Autosave failed ({why}); your work is still open, export it to keep it")
+
+    def wait(self) -> None:
+        """Block until the saves asked are written (or the file removed, as asked)."""
+        self.writer.wait()
 
     def pending(self) -> bool:
         """A session left by a run that did not quit cleanly (not another window's, still open)."""
@@ -115,6 +130,8 @@ class Autosaver(QObject):
     def discard(self) -> None:
         self.timer.stop()
         if self.owner:
+            self.writer.drop_waiting()
+            self.wait()  # a save being written would bring the file back
             discard_session(self.path)
 
     def keep(self) -> bool:
@@ -125,10 +142,13 @@ class Autosaver(QObject):
         if self.document.carry.pending_any():
             self.document.error.emit("Images are still being carried over to the new model: quit again in a moment")
             return False
+        self.writer.drop_waiting()  # this save holds what it would
+        self.wait()  # an autosave being written would land over the kept session, unmarked
         try:
             save_session(replace(self.document.to_session(), kept=True), self.path)
         except (OSError, ValueError) as e:
             self.document.error.emit(f"Your work could not be kept ({e}): genimg stays open, export it to keep it")
+            self.schedule()  # the autosave dropped above, asked again
             return False
         self.timer.stop()
         return True
@@ -150,6 +170,7 @@ class Autosaver(QObject):
         if not keep and not self.held:
             self.discard()
         self.timer.stop()
+        self.writer.shutdown()  # the last save written whole before the next window may read or write the file
         if self.owner:
             self.lock.unlock()
             self.owner = False

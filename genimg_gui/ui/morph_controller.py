@@ -3,7 +3,6 @@ them (a masked one as its two layers, morph.Layers), the timeline decodes one fr
 renders every frame in the background and writes the animation (GIF, WebP or MP4) there too."""
 from __future__ import annotations
 
-import hashlib
 import os
 from collections import OrderedDict
 from pathlib import Path
@@ -13,7 +12,7 @@ import numpy as np
 from PySide6.QtCore import QObject
 from PySide6.QtWidgets import QLabel, QWidget
 
-from ..edit import edited_latent
+from ..edit import Directions, EditState, edited_latent
 from ..engine import requests as rq
 from ..animation_files import FORMATS, fps_note
 from ..morph import Layers, keyframe_layers, morph_layers
@@ -30,6 +29,16 @@ MORPH_TAG = (1 << 30) + 1  # Decode / RenderFrames tag of the morph: above any i
 PLAYED_BYTES = 256 * 2**20  # decoded frames kept to play again: 600 frames of 256 × 256, or 85 of a 1024-px photo
 KEYFRAMES_CARRIED = "The keyframes are being encoded again by the new model; export once they all show"
 KIND_NAMES = {"vae": ("VAE image", "GAN samples"), "gan": ("GAN sample", "VAE images")}
+
+
+class KeyframeStates(NamedTuple):
+    """What a morph's keyframes are drawn from, by identity, as the cache keys of its frames: each ticked item's
+    current state (immutable: an edit is a new state), the directions its values move along (a new set on any
+    change), and the first picture's size (masks are brought to it). Hashing a frame's latent, mask and base instead
+    cost 157 ms a frame, frames of a 2048 × 1536 photo played from the cache."""
+    states: tuple[EditState, ...]
+    directions: Directions | None
+    size: tuple[int, int]
 
 
 class Export(NamedTuple):
@@ -51,11 +60,14 @@ class MorphController(QObject):
         self.dialog: MorphDialog | None = None
         self.kind = "vae"
         self.note: QLabel | None = None  # says why there is nothing to morph
-        # Decode seq -> (timeline index, frame_key, the identity of the model it was asked of)
-        self._frame_seqs: dict[int, tuple[int, bytes, str | None]] = {}
+        # Decode seq -> (timeline index, its _played key, the identity of the model it was asked of)
+        self._frame_seqs: dict[int, tuple[int, tuple, str | None]] = {}
         self._shown_seq = self._asked_seq = 0
-        # frame_key -> the frame as decoded, the least recently shown first: a loop plays again without decodes
-        self._played: OrderedDict[bytes, np.ndarray] = OrderedDict()
+        # (model, KeyframeStates, frames, mode, loop, frame) -> the frame as decoded, the least recently shown first: a
+        # loop plays again without decodes
+        self._played: OrderedDict[tuple, np.ndarray] = OrderedDict()
+        # the keyframes stacked last: each frame asked morphs them, which stacked every mask again for each frame
+        self._stacked: tuple[KeyframeStates, Layers] | None = None
         # the exports under way, by seq: the one the user started, and a Retry on CPU of one that ran out of GPU
         # memory (one at a time, a retry clicked while another export ran went unfollowed, its "Wrote …" unsaid)
         self._exports: dict[int, Export] = {}
@@ -77,6 +89,7 @@ class MorphController(QObject):
         if self.dialog is not None:
             self.dialog.close()
         self._played.clear()
+        self._stacked = None
         self.kind = current.kind
         items = [i for i in self.document.items.values() if i.kind == self.kind]
         others = [i for i in items if i is not current]
@@ -107,19 +120,31 @@ class MorphController(QObject):
         if dialog is self.dialog:
             self.dialog, self.note = None, None
             self._played.clear()
+            self._stacked = None
 
     # --- keyframes and frames -------------------------------------------
     def keyframes(self, settings: MorphSettings) -> Layers:
         """Each ticked item's current edit, in the dialog's order, as morph layers (its edited latent, and with a
         mask its unedited one): drawn as the canvas draws it. Photos of other sizes under a spatial VAE are
         brought to the first keyframe's grid and size."""
-        directions = self.document.directions(self.kind)
+        return self._layers(self._keyframes(settings))
+
+    def _keyframes(self, settings: MorphSettings) -> KeyframeStates:
         items: list[Item] = [self.document.items[i] for i in settings.item_ids if i in self.document.items]
-        if not items:
+        size = items[0].image.shape[:2] if items else (0, 0)
+        return KeyframeStates(tuple(i.history.current for i in items), self.document.directions(self.kind), size)
+
+    def _layers(self, keys: KeyframeStates) -> Layers:
+        """keys stacked as morph layers, again only where they changed since the last (ValueError: keyframes of
+        latents of two shapes, as a new model is re-encoding them)."""
+        if not keys.states:
             return Layers(np.zeros((0, 0), np.float32), None, None)
-        states = [i.history.current for i in items]
-        return keyframe_layers([edited_latent(s, directions) for s in states], [s.base for s in states],
-                               [s.mask for s in states], items[0].image.shape[:2])
+        if self._stacked is None or self._stacked[0] != keys:
+            states = keys.states
+            layers = keyframe_layers([edited_latent(s, keys.directions) for s in states], [s.base for s in states],
+                                     [s.mask for s in states], keys.size)
+            self._stacked = keys, layers
+        return self._stacked[1]
 
     def path(self, settings: MorphSettings) -> Layers:
         """The frames of the morph the dialog describes now."""
@@ -133,22 +158,24 @@ class MorphController(QObject):
         settings = self.dialog.settings()
         if self._carried_first(settings):  # the next one to land asks again (history_changed)
             return None
-        try:
-            keys = self.keyframes(settings)
-        except ValueError:  # a new model is re-encoding the keyframes: the next one to land asks again
+        keys = self._keyframes(settings)
+        if len(keys.states) < 2 or self.kind not in self.document.models:
             return None
-        if len(keys.edited) < 2 or self.kind not in self.document.models:
-            return None
-        frame = morph_layers(keys, settings.frames, settings.mode, settings.loop, min(index, settings.frames - 1))
-        masks, bases = frame.frame_masks()
-        masked = {"mask": masks[0], "base": bases[0]} if masks else {}
         model = self.document.model_identity(self.kind)
-        key = frame_key(model, frame.edited[0], **masked)
+        at = min(index, settings.frames - 1)
+        key = (model, keys, settings.frames, settings.mode, settings.loop, at)  # what the frame is drawn from
         if (played := self._played.get(key)) is not None:  # playing at 60 fps decoded 60 frames a second, each loop
             self._played.move_to_end(key)
             self._shown_seq = self._asked_seq  # a decode still on its way is of a frame played past
             self.dialog.show_frame(index, played)
             return None
+        try:
+            layers = self._layers(keys)
+        except ValueError:  # a new model is re-encoding the keyframes: the next one to land asks again
+            return None
+        frame = morph_layers(layers, settings.frames, settings.mode, settings.loop, at)  # this frame's alone
+        masks, bases = frame.frame_masks()
+        masked = {"mask": masks[0], "base": bases[0]} if masks else {}
         seq = self.document.engine.submit(rq.Decode(self.kind, frame.edited[0], tag=MORPH_TAG, **masked))
         self._frame_seqs[seq] = (index, key, model)
         self._asked_seq = seq
@@ -162,7 +189,7 @@ class MorphController(QObject):
         waiting = [item for item in items if self.document.carried_first(item) is not None]  # each, not the first
         return bool(waiting)
 
-    def _keep(self, key: bytes, image: np.ndarray) -> None:
+    def _keep(self, key: tuple, image: np.ndarray) -> None:
         """Keep a decoded frame to play again, dropping the least recently shown beyond PLAYED_BYTES."""
         self._played[key] = image
         held = sum(i.nbytes for i in self._played.values())  # once, not again after each frame dropped
@@ -315,15 +342,3 @@ class MorphController(QObject):
         """The file names of the exports under way (the quit question names them)."""
         return [Path(e.file.path).name for e in self._exports.values()]
 
-
-def frame_key(model: str | None, latent: np.ndarray, mask: np.ndarray | None = None,
-              base: np.ndarray | None = None) -> bytes:
-    """What a morph frame's decode depends on: the model's weights, its latent and a masked frame's mask and base."""
-    digest = hashlib.blake2b(str(model).encode(), digest_size=16)
-    for array in (latent, mask, base):
-        if array is not None:
-            array = np.ascontiguousarray(array)
-            digest.update(f"{array.dtype}{array.shape}".encode())
-            digest.update(array.tobytes())
-        digest.update(b"|")
-    return digest.digest()
