@@ -170,3 +170,27 @@ def test_mode_seeking_shows_in_the_progress_line_and_a_resumed_run_keeps_it(data
     assert train("gan", data_dir, out, 3, "--resume", "--set", "mode_seeking=0") == 0  # given anew, it counts
     assert " ms=" not in capsys.readouterr().err
     assert load_model(out)[1]["objective"]["mode_seeking"] == 0.0
+
+
+@pytest.mark.parametrize("kind, settings", [
+    # each a weight past any machine's address space (a 2,000,000-channel 3x3 conv: 144 TB; a 12,000,000-wide
+    # mapping layer: 576 TB), so the allocation fails whatever the machine's overcommit; what is made before it small
+    ("vae", ["channels=[2000000,8]"]),
+    ("gan", ["z_dim=1", "w_dim=12000000"]),
+])
+def test_a_network_too_large_for_the_memory_is_said_in_words_and_the_earlier_run_kept(kind, settings, data_dir,
+                                                                                      tmp_path, capsys):
+    """It ended in a 40-line allocator traceback (`RuntimeError: … DefaultCPUAllocator: can't allocate memory`),
+    exit 1: the network is built before the first step, outside any out-of-memory handling."""
+    out = tmp_path / "out"
+    assert train(kind, data_dir, out, 1) == 0
+    card = (out / "card.json").read_bytes()
+    capsys.readouterr()
+    typed = [word for setting in settings for word in ("--set", setting)]
+    assert train(kind, data_dir, out, 1, "--overwrite", *typed) == 2
+    err = capsys.readouterr().err
+    said = err.splitlines()[-1]
+    assert said.startswith("genimg train: error: the network of --set ") and settings[-1] in said
+    assert "does not fit in the memory of cpu: its " in said and " TiB to train; use smaller channels" in said
+    assert "Traceback" not in err and "alloc" not in err
+    assert (out / "card.json").read_bytes() == card  # the earlier run, untouched

@@ -34,6 +34,7 @@ from .data import (FolderData, batch_used, batches, count_skipped, describe_mode
                    name_skipped, split_holdout, with_mirrors)
 from .inputs import TrainingInputs
 from .labels import with_labels
+from .network_memory import built_recipe
 from .pace import Pace
 from .checkpoints import maybe_resume, run_record, save_checkpoint
 from .out_lock import first_missing, remove_if_empty
@@ -153,8 +154,8 @@ def train(opts: TrainOptions, make_recipe: Callable[[TrainOptions, torch.device]
         pixels, labels_of, train_idx = with_mirrors(data, train_idx)
     batch_size = batch_used(len(train_idx), opts.batch_size, world.size)  # a step's images, all processes together
     # the recipe is given the batch a step trains on (a GAN's EMA decays per image: gan_recipe.default_ema);
-    # before the held-out line, which says whether it measures anything
-    recipe = make_recipe(replace(opts, batch_size=batch_size), device)
+    # before the held-out line, which says whether it measures anything; a network too large for the memory said so
+    recipe = built_recipe(make_recipe, replace(opts, batch_size=batch_size), device)
     unmeasured = recipe.unmeasured(len(held_idx)) if len(held_idx) else ""
     for line in held_out_lines(len(data), len(held_idx), opts.holdout, opts.holdout_typed, unmeasured,
                                opts.keep_best):
