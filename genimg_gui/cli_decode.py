@@ -14,6 +14,7 @@ from .catalog import bundled_models, read_entry, user_file
 from .cli_args import scale_option
 from .cli_commands import TilesOnStderr, per_file, say, write_png
 from .cli_names import shown_name
+from .cli_pictures import latents_given, no_latents_in
 from .cli_models import load_model, new_runtime
 from .engine.requests import ModelInfo
 from .engine.runtime import LatentMismatch, Runtime
@@ -60,7 +61,7 @@ def decode(args: argparse.Namespace) -> int:
             say(note)
         write_png(image, args.out / decoded_name(stem), args.scale)
 
-    return per_file(args.latents, work, decoded_name)
+    return per_file(latents_given(args.latents), work, decoded_name)
 
 
 def at_its_scale(f: LatentFile, path: Path, own: Path | None, given: Path | None, typed: float | None,
@@ -93,7 +94,10 @@ def decoded_name(stem: str) -> str:
 
 
 def latent_of(path: Path) -> LatentFile:
-    """read_latent; an image given instead is pointed to the command that makes its latent."""
+    """read_latent; an image given instead is pointed to the command that makes its latent, and a folder of none
+    (latents_given) said to hold none."""
+    if path.is_dir():
+        raise ValueError(no_latents_in(path))
     try:
         return read_latent(path)
     except ValueError:

@@ -161,6 +161,8 @@ def read_latent(path: str | Path) -> LatentFile:
     """The latent of an .npz written by export_latent (the app, encode, generate, edit), the model it records, its
     unedited latent and mask, and the slider values, labels and GAN sample it records, where it holds them."""
     path = Path(path)
+    if path.is_dir():  # "does not exist" said of a folder that does
+        raise ValueError(f"{path} is a folder, not a latent file")
     if not path.is_file():
         raise ValueError(f"{path} does not exist")
     if not zipfile.is_zipfile(path):
