@@ -42,6 +42,10 @@ def test_a_setting_out_of_its_range_is_refused_before_any_work(kind, setting, al
     ("vae", ["--lr", "-1"], "argument --lr: must be a number above 0"),
     ("vae", ["--holdout", "-1"], "argument --holdout: must be 0 (none) or more"),
     ("vae", ["--seed", "99999999999999999999"], "argument --seed: must be a whole number from 0 to 2147483647"),
+    # it ran, its ETA 22916919194459396.0 h, and its card held the 20-digit number (--minutes: that run ends)
+    ("vae", ["--steps", "99999999999999999999", "--minutes", "0.05"],
+     "argument --steps: at most 10,000,000 steps, not 99,999,999,999,99"),
+    ("gan", ["--sample-every", "10000001"], "argument --sample-every: at most 10,000,000 steps, not 10,000,001"),
     ("gan", ["--lr", "0"], "argument --lr: must be a number above 0"),
     ("vae", ["--device", "bogus"], "'bogus' is not a device: use auto, cpu, cuda, cuda:N"),
     ("vae", ["--device", "cuda:7"], "--device: device 'cuda:7' was asked for, but this machine"),
