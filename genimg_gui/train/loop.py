@@ -38,7 +38,7 @@ from .network_memory import built_recipe
 from .pace import Pace
 from .checkpoints import maybe_resume, run_record, save_checkpoint
 from .out_lock import first_missing, remove_if_empty
-from .run_card import run_card
+from .run_card import batches_from, run_card
 from .run_log import describe_class_counts, final_line, format_progress, held_out_lines
 from .stopping import GuardedLog, LogClosed, exit_code, nothing_written, stop_signals_interrupt, to_stderr
 
@@ -172,10 +172,11 @@ def train(opts: TrainOptions, make_recipe: Callable[[TrainOptions, torch.device]
     images = pixels.permute(0, 3, 1, 2).contiguous()  # (N, 3, R, R) uint8
     torch.manual_seed(opts.seed + 1000 * world.rank)  # different noise per process
     out = Path(opts.out)
-    start, elapsed, history, best, evaluation_s = maybe_resume(opts, out, recipe, log, resumed)
+    start, elapsed, history, best, evaluation_s, earlier = maybe_resume(opts, out, recipe, log, resumed)
+    batch_from = batches_from(earlier, start, batch_size)  # a --resume may train at another --batch-size
     budget.steps_before = start  # the few-steps advice counts the run's steps in all
     evals = Evaluations(recipe, held_out, history, log, bool(len(held_idx)) and not unmeasured, evaluation_s)
-    run = run_record(opts, recipe.kind)  # with the classes read: what --resume takes should the card be lost
+    run = run_record(opts, recipe.kind, batch_from)  # the classes read: --resume takes it, the card lost
     if start and start >= opts.steps:  # "resumed from step 126" then "wrote … after 126 steps" left it unsaid
         log(f"--steps {opts.steps:,} already reached at step {start:,}: nothing to train; pass a larger --steps "
             "(it counts the resumed steps too)")
@@ -229,7 +230,7 @@ def train(opts: TrainOptions, make_recipe: Callable[[TrainOptions, torch.device]
                     figures = evals.figures_at(step)
                     rehearsal_s = budget.rehearse(lambda folder, n: _write_model(
                         folder, recipe,
-                        run_card(opts, data, device, step, time.monotonic() - t0, len(held_idx), batch_size),
+                        run_card(opts, data, device, step, time.monotonic() - t0, len(held_idx), batch_from),
                         as_pixels(images[train_idx[:n]]), held_out, figures, "" if figures else "rehearsal",
                         lambda: save_checkpoint(folder, recipe, step, 0.0, history, best, run=run)),
                         len(train_idx[:WRITTEN_IMAGES]))
@@ -264,7 +265,7 @@ def train(opts: TrainOptions, make_recipe: Callable[[TrainOptions, torch.device]
             written = kept["step"] if kept else done  # --keep-best may have restored an earlier step's model
             # the card's steps and time are the model's: an earlier step's, kept, trained for fewer
             seconds = (evals.seconds_at(written) if written != done else None) or time.monotonic() - t0
-            card = run_card(opts, data, device, written, seconds, len(held_idx), batch_size, world.size)
+            card = run_card(opts, data, device, written, seconds, len(held_idx), batch_from, world.size)
             card["training"]["precision"] = precision  # what auto meant on this machine
             # whether a stop ended it: the Train… dialog says a stopped run's folder is one Start continues
             card["training"]["stopped"] = stopped is not None
