@@ -102,6 +102,15 @@ def existing_path(text: str) -> Path:
     return path
 
 
+def recipe_file(text: str) -> Path:
+    """--recipe: an existing_path, and a file: a folder was said in the OS's words as a failed file ("cannot read the
+    recipe app: Is a directory", exit 1), where --save-recipe says it as a mistake in what was typed."""
+    path = existing_path(text)
+    if path.is_dir():
+        raise argparse.ArgumentTypeError(f"{text} is a folder: name the recipe (.json) in it")
+    return path
+
+
 def model_path(text: str) -> Path:
     """--vae or --gan: a model folder or file, or a bundled model's name (named_model); one not there is refused,
     with what its folder holds where that is a model's (`--vae run/best.pt` of a run that kept none), as
