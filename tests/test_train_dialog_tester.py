@@ -137,7 +137,7 @@ def test_the_few_steps_advice_counts_a_resumed_runs_steps_in_all_and_the_dialog_
     watch = RunWatch()
     qtbot.addWidget(watch)
     watch.take_line(said)
-    watch.take_line("--minutes: keeping 12 s at the end for writing the model (12 s)")
+    watch.take_line("--minutes: keeping 12 s at the end for writing the model")
     log = watch.log.toPlainText()
     assert "--minutes" not in log and "before a Time for this run of 1 min ran out" in log
     assert "Give a Time for this run of 2 min or more" in log
