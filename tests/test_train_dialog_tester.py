@@ -163,6 +163,19 @@ def test_the_short_time_advice_names_no_holdout_option_the_dialog_has_no_field_f
                            "terminal (this run's genimg train command, above, with --holdout 0)")
 
 
+def test_the_advice_to_train_on_held_out_images_too_few_to_measure_names_no_option_the_dialog_lacks(qtbot):
+    """A latent GAN of a small folder logs that `--holdout 0 would train on them too`: the dialog has no --holdout."""
+    from genimg_gui.train.run_log import held_out_lines
+    from genimg_gui.ui.train_watch import RunWatch
+    [line] = held_out_lines(20, 2, 512, False, "too few for precision/recall to mean anything", False, measures=True)
+    assert line.endswith(": this run reports no held-out figures; --holdout 0 would train on them too")
+    watch = RunWatch()
+    qtbot.addWidget(watch)
+    watch.take_line(line)
+    assert watch.log.toPlainText().endswith("this run reports no held-out figures; a run from a terminal would train "
+                                            "on them too (this run's genimg train command, above, with --holdout 0)")
+
+
 def test_times_past_90_minutes_read_in_hours_in_the_log_and_on_the_bar(qtbot):
     """A plain `genimg train vae pics` said "ETA 2858.8 min"."""
     from genimg_gui.train.run_log import format_progress

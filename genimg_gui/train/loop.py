@@ -31,7 +31,7 @@ from .budget import Budget
 from .evaluations import Evaluations, keep_if_best, restore_best
 from .finetune import fine_tune_licence, started_from
 from .data import (FolderData, batch_used, batches, count_skipped, describe_model_folders, load_folder,
-                   name_skipped, split_holdout, with_mirrors)
+                   name_skipped, run_split, with_mirrors)
 from .inputs import TrainingInputs
 from .labels import with_labels
 from .network_memory import built_recipe
@@ -145,7 +145,8 @@ def train(opts: TrainOptions, make_recipe: Callable[[TrainOptions, torch.device]
     log(f"data: {found}; device: {device} ({precision}); processes: {world.size}")
     for line in skipped:
         log(line)
-    train_idx, held_idx = split_holdout(len(data), opts.holdout, opts.seed)
+    extra, train_idx, held_idx = run_split(opts, data, resumed)  # by class where the images have labels
+    opts = replace(opts, extra=extra)
     if data.classes:
         counts = torch.bincount(data.labels[train_idx], minlength=len(data.classes)).tolist()
         opts = replace(opts, extra={**opts.extra, "classes": list(data.classes), "class_counts": counts})
@@ -158,7 +159,7 @@ def train(opts: TrainOptions, make_recipe: Callable[[TrainOptions, torch.device]
     recipe = built_recipe(make_recipe, replace(opts, batch_size=batch_size), device)
     unmeasured = recipe.unmeasured(len(held_idx)) if len(held_idx) else ""
     for line in held_out_lines(len(data), len(held_idx), opts.holdout, opts.holdout_typed, unmeasured,
-                               opts.keep_best):
+                               opts.keep_best, measures=not recipe.unmeasured(HOLDOUT)):
         log(line)
     if data.classes:
         log(f"classes: {describe_class_counts(data.classes, counts, len(held_idx))}"
