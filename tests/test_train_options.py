@@ -195,6 +195,6 @@ def test_a_network_too_large_for_the_memory_is_said_in_words_and_the_earlier_run
     err = capsys.readouterr().err
     said = err.splitlines()[-1]
     assert said.startswith("genimg train: error: the network of --set ") and settings[-1] in said
-    assert "does not fit in the memory of cpu: its " in said and " TiB to train; use smaller channels" in said
+    assert "does not fit in the memory of cpu: its " in said and " TiB to train; use smaller " in said
     assert "Traceback" not in err and "alloc" not in err
     assert (out / "card.json").read_bytes() == card  # the earlier run, untouched

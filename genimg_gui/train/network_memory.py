@@ -2,13 +2,12 @@
 builds it, before the first step: `--set channels=[100000,100000]` ended there in a 40-line allocator traceback."""
 from __future__ import annotations
 
-import json
 from typing import Callable, TypeVar
 
 import torch
 
-from ..earlier_run import SHAPE_SETTINGS
-from ..wording import counted
+from ..earlier_run import SHAPE_SETTINGS, typed_setting
+from ..wording import counted, one_of
 from . import TrainUsageError
 
 R = TypeVar("R")
@@ -31,14 +30,17 @@ def built_recipe(make_recipe: Callable[[object, torch.device], R], opts, device:
 
 def too_large(make_recipe: Callable[[object, torch.device], object], opts, device: torch.device) -> str:
     """What a network that ran out of memory as it was built asks for: "the network of --set channels=[…] does not
-    fit in the memory of cpu: its 900,019,400,011 weights need about 13.1 TiB to train; use smaller channels"."""
-    shape = [f"{key}={_json(opts.extra[key])}" for key in SHAPE_SETTINGS if key in opts.extra]
+    fit in the memory of cpu: its 900,019,400,011 weights need about 13 TiB to train; use smaller channels or
+    latent_channels (--set)"."""
+    shape = [typed_setting(key, opts.extra[key]) for key in SHAPE_SETTINGS if key in opts.extra]
     of = f" of --set {' --set '.join(shape)}" if shape else ""
     weights, n_bytes = network_weights(make_recipe, opts)
     need = f": its {counted(weights, 'weight')} need about {_size(n_bytes)} to train" if weights else ""
     other = "; or close other GPU programs" if device.type != "cpu" else ""
-    return (f"the network{of} does not fit in the memory of {device}{need}; use smaller channels "
-            f"(--set channels=[…] with smaller numbers){other}")
+    # the sizes this kind's --set takes (a GAN's w_dim makes a square matrix, as channels a square kernel stack)
+    sizes = [key for key in SHAPE_SETTINGS if key != "styles" and key in getattr(make_recipe, "settings", ())]
+    return (f"the network{of} does not fit in the memory of {device}{need}; use smaller "
+            f"{one_of(sizes or ['channels'])} (--set){other}")
 
 
 def network_weights(make_recipe: Callable[[object, torch.device], object], opts) -> tuple[int, int]:
@@ -55,10 +57,6 @@ def network_weights(make_recipe: Callable[[object, torch.device], object], opts)
     weights = [p for net in networks.values() for p in net.parameters()]
     return (sum(p.numel() for p in weights),
             sum(p.numel() * (BYTES_TRAINED if p.requires_grad else BYTES_KEPT) for p in weights))
-
-
-def _json(value: object) -> str:
-    return json.dumps(value, separators=(",", ":"))
 
 
 def _size(n_bytes: int) -> str:
