@@ -120,7 +120,9 @@ def build_parser() -> argparse.ArgumentParser:
                                    "model of the kind the file records (a VAE if none), with a note naming the "
                                    "model to pass. "
                                    "A masked edit shows inside its stored mask, the unedited latent outside.")
-    s.add_argument("latents", nargs="+", type=Path, metavar="LATENT.npz")
+    s.add_argument("latents", nargs="+", type=Path, metavar="LATENT.npz|FOLDER",
+                   help="latent files, or folders: a folder gives the .npz files in it by name, not those of its "
+                        "subfolders, as encode takes a folder of pictures")
     models = s.add_mutually_exclusive_group()
     for kind in ("vae", "gan"):
         model_arg(models, kind, f"the {kind.upper()} the file records, if found, else the bundled "

@@ -102,6 +102,15 @@ def existing_path(text: str) -> Path:
     return path
 
 
+def recipe_file(text: str) -> Path:
+    """--recipe: an existing_path, and a file: a folder was said in the OS's words as a failed file ("cannot read the
+    recipe app: Is a directory", exit 1), where --save-recipe says it as a mistake in what was typed."""
+    path = existing_path(text)
+    if path.is_dir():
+        raise argparse.ArgumentTypeError(f"{text} is a folder: name the recipe (.json) in it")
+    return path
+
+
 def model_path(text: str) -> Path:
     """--vae or --gan: a model folder or file, or a bundled model's name (named_model); one not there is refused,
     with what its folder holds where that is a model's (`--vae run/best.pt` of a run that kept none), as
@@ -172,13 +181,29 @@ def frame_count(text: str) -> int:
 def before_command(message: str, typed: list[str], commands: list[str]) -> str:
     """genimg's own refusal of a command line, with what to type instead where an option came before the command word
     (an option of genimg's own is only --version): `genimg --verison` and `genimg -v` were refused as "the following
-    arguments are required: COMMAND", `genimg --vae emoji-vae encode …` as "invalid choice: 'emoji-vae'"."""
+    arguments are required: COMMAND", `genimg --vae emoji-vae encode …` as "invalid choice: 'emoji-vae'". A command
+    word mistyped is said with the command it is close to (`genimg gen …`: "did you mean generate?"), where the advice
+    on options put the typo after a placeholder ("genimg COMMAND gen --seeds 1 …")."""
     at = next((i for i, word in enumerate(typed) if word in commands), len(typed))
+    if at == len(typed) and (mistyped := next((word for word in typed if word.isalpha()
+                                               and close_command(word, commands)), None)):
+        return f"unknown command {mistyped!r}: did you mean {close_command(mistyped, commands)}?"
     options = [word for word in typed[:at] if word.startswith("-") and word not in ("-h", "--help", "--version")]
     if not options:
         return message
     if version := next((word for word in options if word in ("-v", "-V", "-version")
                         or difflib.get_close_matches(word, ["--version"], cutoff=0.75)), None):
         return f"unrecognized option {version}: did you mean --version?"
+    if at == len(typed) and not typed[0].startswith("-"):  # no options before a command: argparse lists the commands
+        return message
     command = typed[at] if at < len(typed) else "COMMAND"
     return f"{message}; options go after the command: genimg {command} {shlex.join(typed[:at])} …"
+
+
+def close_command(word: str, commands: list[str]) -> str:
+    """The one command word starts with (`gen`, `encod`), else the one it is close to (`trian`, `genrate`); "" when
+    none is, or several start so (`e`: encode or edit)."""
+    started = [command for command in commands if command.startswith(word.lower())]
+    if started:
+        return started[0] if len(started) == 1 else ""
+    return next(iter(difflib.get_close_matches(word.lower(), commands, n=1)), "")

@@ -14,6 +14,7 @@ from .catalog import bundled_models, read_entry, user_file
 from .cli_args import scale_option
 from .cli_commands import TilesOnStderr, per_file, say, write_png
 from .cli_names import shown_name
+from .cli_pictures import latents_given, no_latents_in
 from .cli_models import load_model, new_runtime
 from .engine.requests import ModelInfo
 from .engine.runtime import LatentMismatch, Runtime
@@ -53,14 +54,15 @@ def decode(args: argparse.Namespace) -> int:
         try:
             image = rt.render(kind, f.latent, f.mask, f.base, tiles=TilesOnStderr())
         except LatentMismatch as e:
-            raise LatentMismatch(f"{e}{made_by(f, path, kind, info.path, own)}") from None
+            raise LatentMismatch(f"{tried(e, kind, info.name, given is not None, folder is None)}"
+                                 f"{made_by(f, path, kind, info.path, own)}") from None
         if folder is None and recorded_name(f) != info.name:
             say(fallback_note(path, f, kind, info.name))
         elif note := other_model_note(path, f, info, own, given is not None):
             say(note)
         write_png(image, args.out / decoded_name(stem), args.scale)
 
-    return per_file(args.latents, work, decoded_name)
+    return per_file(latents_given(args.latents), work, decoded_name)
 
 
 def at_its_scale(f: LatentFile, path: Path, own: Path | None, given: Path | None, typed: float | None,
@@ -93,7 +95,10 @@ def decoded_name(stem: str) -> str:
 
 
 def latent_of(path: Path) -> LatentFile:
-    """read_latent; an image given instead is pointed to the command that makes its latent."""
+    """read_latent; an image given instead is pointed to the command that makes its latent, and a folder of none
+    (latents_given) said to hold none."""
+    if path.is_dir():
+        raise ValueError(no_latents_in(path))
     try:
         return read_latent(path)
     except ValueError:
@@ -191,6 +196,14 @@ def fallback_note(path: Path, f: LatentFile, kind: str, used: str) -> str:
     where = f" at {f.model_path}" if f.model_path else ""
     return (f"genimg: note: {file} was made with {name}, not found{where}; decoded with {used} instead, which "
             f"gives another picture ({pass_own(f, path, kind)} to decode it with its own)")
+
+
+def tried(e: LatentMismatch, kind: str, name: str, given: bool, fallback: bool) -> str:
+    """The runtime's "latent of size 512 does not fit the VAE (expects 1024)" with the model named, and why it was
+    the one tried: the bundled one, where the model the file records was not found, went unnamed."""
+    why = f", as --{kind} says" if given else f", the bundled {kind.upper()} tried in its place" if fallback else \
+        ", the one it records"
+    return str(e).replace(f"does not fit the {kind.upper()} ", f"does not fit {name}{why} ", 1)
 
 
 def made_by(f: LatentFile, path: Path, kind: str, used: str, own: Path | None) -> str:

@@ -49,7 +49,7 @@ def describe(m: ModelInfo) -> str:
         best_of = f" (--keep-best: the best of {training['run_steps']})" if "run_steps" in training else ""
         steps = training["steps"]
         steps = counted(steps, "step") if isinstance(steps, int) else f"{steps} steps"  # not "1 steps"
-        rows.append(("training", f"{steps} of {training.get('batch_size', '?')} images{_capped(training)}{best_of}, "
+        rows.append(("training", f"{steps} {_of_batches(training)}{_capped(training)}{best_of}, "
                                  f"{training.get('seconds', '?')} s on {training.get('hardware', '?')}"))
     rows += lineage_rows(card)
     # one figure a line, as the Models tab shows them; marked where the weights are not the card's
@@ -66,6 +66,17 @@ def describe(m: ModelInfo) -> str:
     width = max(map(len, d.labels), default=0)  # σ in one column, however long a named direction's label
     lines += [f"  {i:>4}  {label:<{width}}  σ = {s:.4g}" for i, (label, s) in enumerate(zip(d.labels, d.sigma))]
     return "\n".join(lines)
+
+
+def _of_batches(training: dict) -> str:
+    """'of 32 images', or '(40 of 20 images, 5 of 8)' for a run resumed with another --batch-size (the card's
+    batches): '45 steps of 8 images' said so of all 45."""
+    batches = training.get("batches")
+    if isinstance(batches, list) and len(batches) > 1 and all(isinstance(b, dict) for b in batches):
+        said = [f"{b['steps']:,} of {b.get('batch_size', '?')}" if isinstance(b.get("steps"), int)
+                else f"? of {b.get('batch_size', '?')}" for b in batches]
+        return f"({said[0]} images, {', '.join(said[1:])})"
+    return f"of {training.get('batch_size', '?')} images"
 
 
 def _capped(training: dict) -> str:

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from . import seed_draws
 from .catalog import DEFAULT_MODELS
-from .cli_args import edit_spec, existing_path, latent_scale, model_path, out_folder, scale_factor
+from .cli_args import edit_spec, latent_scale, model_path, out_folder, recipe_file, scale_factor
 from .train.arg_types import DEVICES, device_name
 from .typed_options import Typed
 
@@ -110,5 +110,5 @@ def edit_arg(p: argparse._ActionsContainer, required: bool) -> None:
 
 
 def recipe_arg(p: argparse._ActionsContainer) -> None:
-    p.add_argument("--recipe", type=existing_path, metavar="RECIPE.json",
+    p.add_argument("--recipe", type=recipe_file, metavar="RECIPE.json",
                    help="apply an edit recipe saved by the app or by --save-recipe (directions, strengths, mask)")

@@ -13,6 +13,8 @@ from typing import Iterable, Iterator, Protocol, Sequence
 
 import numpy as np
 
+from .catalog import model_to_load
+from .earlier_run import CARD_FILE
 from .file_damage import CUT_SHORT_SAID, what_file_holds
 from .fileio import atomic_path
 from .image_files import IMAGE_SUFFIXES
@@ -161,6 +163,8 @@ def read_latent(path: str | Path) -> LatentFile:
     """The latent of an .npz written by export_latent (the app, encode, generate, edit), the model it records, its
     unedited latent and mask, and the slider values, labels and GAN sample it records, where it holds them."""
     path = Path(path)
+    if path.is_dir():  # "does not exist" said of a folder that does
+        raise ValueError(f"{path} is a folder, not a latent file")
     if not path.is_file():
         raise ValueError(f"{path} does not exist")
     if not zipfile.is_zipfile(path):
@@ -313,8 +317,11 @@ def _edit_of(f) -> tuple[tuple[float, ...], tuple[str, ...]]:
 
 def file_kind(path: Path) -> str:
     """What a file given where another kind was asked for is, for the sentence that names it ("x.npz is a latent
-    file, not an edit recipe"): "a latent file" (holds_latent), "an image" (by its suffix, unless it holds text: notes
+    file, not an edit recipe"): "the card of the model NAME" (a model folder's card.json, which opens as that model:
+    catalog.model_to_load), "a latent file" (holds_latent), "an image" (by its suffix, unless it holds text: notes
     saved as notes.png), or "" for anything else."""
+    if path.name == CARD_FILE and path.is_file() and model_to_load(path) is not None:
+        return f"the card of the model {path.resolve().parent.name}"
     if what_file_holds(path) == "it holds text":
         return ""
     if path.suffix.lower() in IMAGE_SUFFIXES:

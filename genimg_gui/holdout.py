@@ -18,3 +18,6 @@ def held_out_size(images: int, holdout: int = HOLDOUT) -> int:
 # a --minutes budget too short for training's other way out (train/budget.py short_of_training); the Train… dialog,
 # which has no --holdout field, finds it in the log by these words and says it as a terminal's (ui/train_run.py)
 NO_HOLDOUT_ADVICE = "or --holdout 0 to train without held-out figures"
+# the held-out images of a run too few to measure, of a recipe that measures more (train/run_log.py held_out_lines);
+# the Train… dialog, with no --holdout field, says it as a terminal's (ui/train_run.py)
+TRAIN_ON_THEM = "--holdout 0 would train on them too"

@@ -162,13 +162,17 @@ class Recipe:
             text = path.read_text(encoding="utf-8")
         except UnicodeDecodeError as e:  # an image or other binary file given as a recipe
             if kind := file_kind(path):  # named as `genimg decode` names a file of the wrong kind
-                raise RecipeError(f"{path.name} is {kind}, not an edit recipe: a recipe is the .json file that File → "
-                                  "Save edit recipe… or genimg edit --save-recipe writes") from None
+                raise RecipeError(_other_kind(path, kind)) from None
             raise RecipeError(f"{path} is not an edit recipe: a recipe is JSON text, and byte {e.start} of it is "
                               "not UTF-8 text") from None
         except OSError as e:
             raise RecipeError(f"cannot read the recipe {path}: {e.strerror or e}") from None
-        return cls.from_json(text, path.parent, path.name)  # each reason names the file: "r1.json has no …"
+        try:
+            return cls.from_json(text, path.parent, path.name)  # each reason names the file: "r1.json has no …"
+        except RecipeError:
+            if kind := file_kind(path):  # a model's card.json is JSON too: "not a genimg edit recipe" said no more
+                raise RecipeError(_other_kind(path, kind)) from None
+            raise
 
     @classmethod
     def from_json(cls, text: str, base_dir: str | Path, name: str = "") -> "Recipe":
@@ -275,6 +279,12 @@ def _json_said(value: object) -> str:
         return "a list"
     said = json.dumps(value, ensure_ascii=False)
     return said if len(said) <= 40 else f"{said[:39]}…"
+
+
+def _other_kind(path: Path, kind: str) -> str:
+    """Why a file of another kind (file_kind's) is no recipe, and what a recipe is."""
+    return (f"{path.name} is {kind}, not an edit recipe: a recipe is the .json file that File → Save edit recipe… or "
+            "genimg edit --save-recipe writes")
 
 
 def _not_json(text: str, e: json.JSONDecodeError, name: str) -> str:

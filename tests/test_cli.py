@@ -7,6 +7,7 @@ import shlex
 import shutil
 import subprocess
 import sys
+from dataclasses import replace
 
 import numpy as np
 import pytest
@@ -256,6 +257,29 @@ def test_decode_without_a_model_uses_the_one_the_file_records_else_says_it_fell_
     np.testing.assert_array_equal(pixels(tmp_path / "gone" / f"{stem}_decoded.png"), _decoded(vae, latent))
 
 
+def test_a_latent_the_bundled_vae_cannot_decode_in_its_models_place_names_that_vae_and_why(image_files, tmp_path,
+                                                                                           monkeypatch, capsys):
+    """A latent whose model folder was trained again since: "latent of size 512 does not fit the VAE (expects
+    1024)", the bundled VAE decode fell back to unnamed, where the user gave no --vae and the file's own expects 512."""
+    torch.manual_seed(8)
+    wider = ConvVAE(replace(TINY_VAE, latent_channels=4))  # a latent of 1,024
+    bundled = write_directions(make_model_folder(tmp_path / "bundled", wider, "big-vae"))
+    monkeypatch.setattr(cli_models, "bundled_models", lambda: [catalog.read_entry(bundled, bundled=True)])
+    torch.manual_seed(5)
+    make_model_folder(tmp_path / "own-vae", ConvVAE(TINY_VAE), "own-vae")
+    assert run("encode", "--vae", tmp_path / "own-vae", image_files[0], "-o", tmp_path / "enc") == 0
+    torch.manual_seed(6)
+    make_model_folder(tmp_path / "own-vae", ConvVAE(TINY_VAE), "own-vae")  # trained again in place
+    capsys.readouterr()
+    latent = tmp_path / "enc" / f"{image_files[0].stem}.npz"
+    assert run("decode", latent, "-o", tmp_path / "out") == 1
+    err = capsys.readouterr().err
+    assert (f"genimg: error: {latent}: latent of size 512 does not fit big-vae, the bundled VAE tried in its place "
+            "(expects 1024); it was made by own-vae, and ") in err, err
+    assert run("decode", latent, "--vae", bundled, "-o", tmp_path / "out") == 1
+    assert "latent of size 512 does not fit big-vae, as --vae says (expects 1024)" in capsys.readouterr().err
+
+
 def test_decode_without_a_model_uses_the_gan_a_seeds_latent_records(gan, tmp_path, monkeypatch):
     monkeypatch.setattr(cli_models, "bundled_models", lambda: [catalog.read_entry(gan, bundled=True)])
     torch.manual_seed(6)
@@ -423,7 +447,7 @@ def test_omitted_models_are_the_bundled_defaults(model_dir, tmp_path, monkeypatc
     (["info", "{tmp}/nowhere"], "nowhere does not exist", 1),  # one file of a batch: the others are shown
     (["encode", "--vae", "{gan}", "{img}", "-o", "{tmp}"], "holds a GAN, not a VAE", 2),
     (["edit", "--vae", "{vae}", "{img}", "--edit", "PC99=1", "-o", "{tmp}"], "no direction 'PC99'", 2),
-    (["decode", "--vae", "{vae}", "{tmp}/short.npz", "-o", "{tmp}"], "does not fit the VAE", 1),
+    (["decode", "--vae", "{vae}", "{tmp}/short.npz", "-o", "{tmp}"], "does not fit tiny-vae, as --vae says", 1),
     (["decode", "--vae", "{vae}", "{img}", "-o", "{tmp}"], "is an image, not a latent file", 1),
     (["generate", "--gan", "{gan}", "--seeds", "7-3", "-o", "{tmp}"],
      "argument --seeds: 7-3 runs backwards: did you mean 3-7?", 2),  # it said "expected seeds like 0-7"

@@ -10,6 +10,7 @@ import subprocess
 import sys
 
 import numpy as np
+import pytest
 from PIL import Image
 
 import foreign_builders as fb
@@ -82,6 +83,31 @@ def test_an_option_before_the_command_is_said_where_it_goes(capsys):
     assert run("--vae", "emoji-vae", "encode", "photo.jpg", "-o", "out") == 2
     assert "; options go after the command: genimg encode --vae emoji-vae …\n" in capsys.readouterr().err
     assert run("--version") == 0 and capsys.readouterr().out.startswith("genimg ")
+
+
+@pytest.mark.parametrize("typed, word, meant", [
+    ("gen --seeds 1 -o x", "gen", "generate"), ("encod pics/img1.png -o x", "encod", "encode"),
+    ("trian vae pics", "trian", "train"), ("Generate -o x", "Generate", "generate"),
+    ("--vae emoji-vae encod p.png -o x", "encod", "encode")])
+def test_a_mistyped_command_word_is_said_with_the_command_it_is_close_to(typed, word, meant, capsys):
+    """`genimg gen --seeds 1 -o x` said "invalid choice: 'gen' (…); options go after the command: genimg COMMAND gen
+    --seeds 1 -o x …": nothing was typed before a command, and the advice put the typo after a placeholder."""
+    assert run(*typed.split()) == 2
+    err = capsys.readouterr().err
+    assert err.endswith(f"genimg: error: unknown command '{word}': did you mean {meant}?\n"), err
+    assert "options go after" not in err
+
+
+def test_a_command_word_close_to_none_is_refused_with_the_commands_and_no_advice_on_options(capsys):
+    assert run("xyz", "--seeds", "1") == 2
+    err = capsys.readouterr().err
+    assert "invalid choice: 'xyz' (choose from 'info', 'encode'" in err and "options go after" not in err
+
+
+@pytest.mark.parametrize("command", [["generate", "-o", "x"], ["train", "vae", "pics"]])
+def test_a_device_in_capitals_is_said_in_the_case_torch_names_it(command, capsys):
+    assert run(*command, "--device", "CPU") == 2
+    assert "argument --device: 'CPU' is not a device (did you mean cpu?): use auto, cpu" in capsys.readouterr().err
 
 
 def test_a_safetensors_file_cut_short_is_said_in_the_words_of_any_file_cut_short(vae, tmp_path, capsys):

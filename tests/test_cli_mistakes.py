@@ -65,6 +65,20 @@ def test_save_recipe_makes_its_folder_refuses_a_folder_and_never_costs_the_image
     assert (tmp_path / "ed" / f"{image_files[0].stem}_edited.png").is_file()
 
 
+@pytest.mark.parametrize("command", ["edit", "generate"])
+def test_a_folder_given_as_recipe_is_a_mistake_in_what_was_typed_said_in_words(command, vae, gan, image_files,
+                                                                               tmp_path, capsys):
+    """It said "cannot read the recipe app: Is a directory", exit 1, where --save-recipe and --labels say a folder
+    in words, exit 2."""
+    (tmp_path / "app").mkdir()
+    given = ["edit", "--vae", vae, image_files[0]] if command == "edit" else ["generate", "--gan", gan]
+    assert run(*given, "--recipe", tmp_path / "app", "-o", tmp_path / "out") == 2
+    err = capsys.readouterr().err
+    assert err.endswith(f"genimg {command}: error: argument --recipe: {tmp_path / 'app'} is a folder: name the "
+                        "recipe (.json) in it\n"), err
+    assert not (tmp_path / "out").exists()
+
+
 def test_a_training_checkpoint_given_as_a_model_says_to_open_its_folder_or_resume(vae, image_files, tmp_path, capsys):
     run_dir = tmp_path / "run"
     run_dir.mkdir()

@@ -275,6 +275,27 @@ def test_a_model_folder_given_as_pictures_is_refused_before_any_work(vae, tmp_pa
     assert not (tmp_path / "out").exists()
 
 
+def test_decode_takes_a_folder_of_latent_files_as_encode_takes_one_of_pictures(vae, gan, tmp_path, capsys):
+    """`genimg generate -o gen --save-latents` then `genimg decode gen -o xd` said "gen does not exist" (exit 1)."""
+    assert run("generate", "--gan", gan, "--seeds", "10,2", "--save-latents", "-o", tmp_path / "gen") == 0
+    assert run("encode", "--vae", vae, holiday(tmp_path), "-o", tmp_path / "enc") == 0
+    capsys.readouterr()
+    assert run("decode", tmp_path / "gen", tmp_path / "enc", "-o", tmp_path / "out") == 0
+    std = capsys.readouterr()
+    assert [Path(line).name for line in std.out.split("\n")[:-1]] == [  # by name, seed2 before seed10
+        "seed0002_decoded.png", "seed0010_decoded.png", "a_decoded.png", "b_decoded.png"]
+    assert "note" not in std.err, std.err  # the pictures beside the latents are not said to be skipped
+    assert run("decode", tmp_path / "gen" / "seed0002.npz", "-o", tmp_path / "one") == 0
+    np.testing.assert_array_equal(pixels(tmp_path / "one" / "seed0002_decoded.png"),
+                                  pixels(tmp_path / "out" / "seed0002_decoded.png"))
+    assert run("decode", tmp_path / "photos", "-o", tmp_path / "none") == 1
+    assert f"genimg: error: {tmp_path / 'photos'} is a folder with no latent files (.npz) in it" in \
+        capsys.readouterr().err
+    assert run("decode", vae, "-o", tmp_path / "none") == 2
+    assert f"{vae} is a model folder, not a folder of latent files: give the model with --vae or --gan" in \
+        capsys.readouterr().err
+
+
 def test_interpolate_morphs_through_a_folders_pictures_in_name_order(vae, tmp_path, capsys):
     photos = holiday(tmp_path)
     morph = ["--vae", vae, "--frames", "4", "--mode", "linear"]

@@ -118,6 +118,21 @@ def test_a_recipe_that_is_none_is_said_in_words(name, text, said, vae, image_fil
     assert "NoneType" not in err and "dict" not in err and "char 0" not in err and "Expecting" not in err
 
 
+def test_a_models_card_given_as_a_recipe_is_named_by_its_kind(vae, gan, image_files, tmp_path, capsys):
+    """The README says a file of another kind given as a recipe is named by its kind; a model's card.json was said
+    to be 'not a genimg edit recipe ("format" must be "genimg-recipe")'."""
+    assert run("edit", "--vae", vae, image_files[0], "--recipe", vae / "card.json", "-o", tmp_path / "out") == 1
+    err = capsys.readouterr().err
+    assert f"genimg: error: {vae / 'card.json'} is the card of the model {vae.name}, not an edit recipe: a recipe " \
+           "is the .json file that File → Save edit recipe… or genimg edit --save-recipe writes" in err, err
+    assert '"format"' not in err
+    assert run("generate", "--gan", gan, "--recipe", gan / "card.json", "-o", tmp_path / "out") == 1
+    assert f"card.json is the card of the model {gan.name}, not an edit recipe" in capsys.readouterr().err
+    (tmp_path / "other.json").write_text('{"kind": "vae"}')  # JSON of no kind known: said as before
+    assert run("edit", "--vae", vae, image_files[0], "--recipe", tmp_path / "other.json", "-o", tmp_path / "out") == 1
+    assert 'other.json: not a genimg edit recipe ("format" must be "genimg-recipe")' in capsys.readouterr().err
+
+
 def test_the_animation_suffixes_read_as_a_sentence(gan, tmp_path, capsys):
     assert run("interpolate", "--gan", gan, "--seeds", "1", "2", "-o", tmp_path / "x.png") == 2
     # it read ".gif, .webp, .mp4"

@@ -137,7 +137,7 @@ def test_the_few_steps_advice_counts_a_resumed_runs_steps_in_all_and_the_dialog_
     watch = RunWatch()
     qtbot.addWidget(watch)
     watch.take_line(said)
-    watch.take_line("--minutes: keeping 12 s at the end for writing the model (12 s)")
+    watch.take_line("--minutes: keeping 12 s at the end for writing the model")
     log = watch.log.toPlainText()
     assert "--minutes" not in log and "before a Time for this run of 1 min ran out" in log
     assert "Give a Time for this run of 2 min or more" in log
@@ -161,6 +161,19 @@ def test_the_short_time_advice_names_no_holdout_option_the_dialog_has_no_field_f
     assert not any("--minutes" in line or "--holdout 0 to" in line for line in log)
     assert log[0].endswith("Give a Time for this run of 19 min or more, or train without held-out figures from a "
                            "terminal (this run's genimg train command, above, with --holdout 0)")
+
+
+def test_the_advice_to_train_on_held_out_images_too_few_to_measure_names_no_option_the_dialog_lacks(qtbot):
+    """A latent GAN of a small folder logs that `--holdout 0 would train on them too`: the dialog has no --holdout."""
+    from genimg_gui.train.run_log import held_out_lines
+    from genimg_gui.ui.train_watch import RunWatch
+    [line] = held_out_lines(20, 2, 512, False, "too few for precision/recall to mean anything", False, measures=True)
+    assert line.endswith(": this run reports no held-out figures; --holdout 0 would train on them too")
+    watch = RunWatch()
+    qtbot.addWidget(watch)
+    watch.take_line(line)
+    assert watch.log.toPlainText().endswith("this run reports no held-out figures; a run from a terminal would train "
+                                            "on them too (this run's genimg train command, above, with --holdout 0)")
 
 
 def test_times_past_90_minutes_read_in_hours_in_the_log_and_on_the_bar(qtbot):

@@ -288,10 +288,12 @@ def test_a_latent_gan_of_a_small_folder_measures_no_noise_and_says_a_short_budge
     assert latent_gan(data_dir, out, model_dir / "tiny-vae", 1000, "--minutes", "0.002") == 0
     err = capsys.readouterr().err
     assert ("held out: 4 images (at most a tenth of 40 images), too few for precision/recall to mean anything "
-            f"(they need {MIN_HELD_OUT} or more): this run reports no held-out figures") in err
+            f"(they need {MIN_HELD_OUT} or more): this run reports no held-out figures; --holdout 0 would train on "
+            "them too") in err
     assert "measuring held-out figures" not in err and "held-out at step" not in err
     assert "--minutes 0.002 leaves no time to train: the start and the first step took " in err
-    assert "Give --minutes 1 or more" in err and "--holdout 0" not in err  # no evaluation to leave out
+    # the budget's advice leaves --holdout 0 out: there is no evaluation to leave out
+    assert "Give --minutes 1 or more" in err and "or --holdout 0 to train without" not in err
     assert "trained for 1 step only before --minutes 0.002 ran out" in err
     assert "precision" not in strict_json(out / "metrics.json")
 

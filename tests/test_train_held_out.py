@@ -2,6 +2,8 @@
 card and final line, the measures themselves, and what it says when it has none to give."""
 from __future__ import annotations
 
+import json
+
 import pytest
 import torch
 
@@ -9,7 +11,9 @@ from genimg_gui.catalog import metrics_text, read_entry
 from genimg_gui.cli import main
 from genimg_gui.models.tensors import as_pixels
 from genimg_gui.models.weights import load_model
-from genimg_gui.train.data import load_folder, recorded_split
+from genimg_gui.holdout import HOLDOUT
+from genimg_gui.train.data import load_folder, recorded_split, split_holdout
+from genimg_gui.train.labels import with_labels
 from genimg_gui.train.latent_gan_recipe import MIN_HELD_OUT
 from genimg_gui.train.metrics import (class_variety, mean_distance, nearest_label_agreement, precision_recall,
                                      reconstruction_figures)
@@ -220,3 +224,49 @@ def test_class_variety_is_near_one_for_a_class_like_its_data_and_near_zero_for_o
     variety = class_variety(torch.cat([like_data, one_image]), ref_labels[::2], ref, ref_labels, 2)
     assert variety[0] == pytest.approx(1.0, abs=0.1) and variety[1] < 0.01
     assert mean_distance(torch.zeros(1, 8)) != mean_distance(torch.zeros(1, 8))  # nan: no pair to measure
+
+
+def labelled_gan(data, model_dir, out, *extra: str) -> int:
+    """A tiny latent GAN of --labels folders, 2 steps, the default --holdout."""
+    return main(["train", "gan", str(data), "-o", str(out), "--latent-of", str(model_dir / "tiny-vae"), "--steps", "2",
+                 "--batch-size", "8", "--threads", "1", "--labels", "folders", "--set", "channels=[16,8,8]",
+                 "--set", "z_dim=16", "--set", "w_dim=16", *extra])
+
+
+def test_a_small_labelled_folder_holds_out_each_class_s_share_and_says_holdout_0_would_train_on_them(
+        model_dir, tmp_path, capsys):
+    """20 images of 2 classes held out 2, both of one class ("classes: blue 8, red 10"), gave no figures, and the log
+    said nothing of training on them."""
+    data = tmp_path / "lab"
+    for colour in ("blue", "red"):
+        make_shapes(data / colour, 10)
+    out = tmp_path / "lgan"
+    assert labelled_gan(data, model_dir, out) == 0
+    err = capsys.readouterr().err.split("step 1/")[0]
+    assert ("held out: 2 images (at most a tenth of 20 images), too few for precision/recall to mean anything (they "
+            f"need {MIN_HELD_OUT} or more): this run reports no held-out figures; --holdout 0 would train on them "
+            "too\n") in err, err
+    assert "classes: blue 9, red 9 (training images; 2 more held out)" in err
+    options = read_entry(out).card["training"]["options"]
+    assert options["extra"]["split"] == "by class" and options["extra"]["class_counts"] == [9, 9]
+    # a run begun before the split by class goes on with the split it began with: its held-out images stay unseen
+    card = strict_json(out / "card.json")
+    del card["training"]["options"]["extra"]["split"]
+    (out / "card.json").write_text(json.dumps(card))
+    assert labelled_gan(data, model_dir, out, "--resume", "--steps", "3") == 0
+    labelled, _ = with_labels(load_folder(data, 32), "folders")
+    train_idx, _ = split_holdout(len(labelled), HOLDOUT, 0)  # at random, as it was
+    at_random = torch.bincount(labelled.labels[train_idx], minlength=2).tolist()
+    assert strict_json(out / "card.json")["training"]["options"]["extra"]["class_counts"] == at_random
+    assert "split" not in strict_json(out / "card.json")["training"]["options"]["extra"]
+
+
+def test_holdout_0_is_not_offered_where_the_held_out_images_serve_a_benchmark_or_keep_best(data_dir, model_dir,
+                                                                                          tmp_path, capsys):
+    assert train("gan", data_dir, tmp_path / "gan", 1) == 0  # a pixel GAN's: benchmarks/discriminator_accuracy.py
+    assert "--holdout 0" not in capsys.readouterr().err
+    assert main(["train", "gan", str(data_dir), "-o", str(tmp_path / "kept"), "--latent-of",
+                 str(model_dir / "tiny-vae"), "--steps", "1", "--batch-size", "8", "--threads", "1", "--keep-best",
+                 "--set", "channels=[16,8,8]", "--set", "z_dim=16", "--set", "w_dim=16"]) == 0
+    err = capsys.readouterr().err
+    assert "too few for precision/recall" in err and "--holdout 0" not in err  # --keep-best needs them

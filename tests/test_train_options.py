@@ -42,6 +42,10 @@ def test_a_setting_out_of_its_range_is_refused_before_any_work(kind, setting, al
     ("vae", ["--lr", "-1"], "argument --lr: must be a number above 0"),
     ("vae", ["--holdout", "-1"], "argument --holdout: must be 0 (none) or more"),
     ("vae", ["--seed", "99999999999999999999"], "argument --seed: must be a whole number from 0 to 2147483647"),
+    # it ran, its ETA 22916919194459396.0 h, and its card held the 20-digit number (--minutes: that run ends)
+    ("vae", ["--steps", "99999999999999999999", "--minutes", "0.05"],
+     "argument --steps: at most 10,000,000 steps, not 99,999,999,999,99"),
+    ("gan", ["--sample-every", "10000001"], "argument --sample-every: at most 10,000,000 steps, not 10,000,001"),
     ("gan", ["--lr", "0"], "argument --lr: must be a number above 0"),
     ("vae", ["--device", "bogus"], "'bogus' is not a device: use auto, cpu, cuda, cuda:N"),
     ("vae", ["--device", "cuda:7"], "--device: device 'cuda:7' was asked for, but this machine"),
@@ -170,3 +174,27 @@ def test_mode_seeking_shows_in_the_progress_line_and_a_resumed_run_keeps_it(data
     assert train("gan", data_dir, out, 3, "--resume", "--set", "mode_seeking=0") == 0  # given anew, it counts
     assert " ms=" not in capsys.readouterr().err
     assert load_model(out)[1]["objective"]["mode_seeking"] == 0.0
+
+
+@pytest.mark.parametrize("kind, settings", [
+    # each a weight past any machine's address space (a 2,000,000-channel 3x3 conv: 144 TB; a 12,000,000-wide
+    # mapping layer: 576 TB), so the allocation fails whatever the machine's overcommit; what is made before it small
+    ("vae", ["channels=[2000000,8]"]),
+    ("gan", ["z_dim=1", "w_dim=12000000"]),
+])
+def test_a_network_too_large_for_the_memory_is_said_in_words_and_the_earlier_run_kept(kind, settings, data_dir,
+                                                                                      tmp_path, capsys):
+    """It ended in a 40-line allocator traceback (`RuntimeError: … DefaultCPUAllocator: can't allocate memory`),
+    exit 1: the network is built before the first step, outside any out-of-memory handling."""
+    out = tmp_path / "out"
+    assert train(kind, data_dir, out, 1) == 0
+    card = (out / "card.json").read_bytes()
+    capsys.readouterr()
+    typed = [word for setting in settings for word in ("--set", setting)]
+    assert train(kind, data_dir, out, 1, "--overwrite", *typed) == 2
+    err = capsys.readouterr().err
+    said = err.splitlines()[-1]
+    assert said.startswith("genimg train: error: the network of --set ") and settings[-1] in said
+    assert "does not fit in the memory of cpu: its " in said and " TiB to train; use smaller " in said
+    assert "Traceback" not in err and "alloc" not in err
+    assert (out / "card.json").read_bytes() == card  # the earlier run, untouched

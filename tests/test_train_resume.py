@@ -299,3 +299,20 @@ def test_a_plain_resume_of_a_vae_trains_on_with_the_run_s_kl_weight(data_dir, tm
     assert "--set kl_weight=0.05" in capsys.readouterr().err
     card = load_model(out)[1]
     assert card["objective"]["kl_weight_per_dim"] == 0.05 == card["training"]["options"]["extra"]["kl_weight"]
+
+
+def test_a_resume_with_another_batch_size_is_carded_with_each_batch_s_steps(data_dir, tmp_path, capsys):
+    """40 steps of 20 images, then `--resume --batch-size 8 --steps 45`: `genimg info` said "45 steps of 8 images",
+    and card.json "batch_size": 8, of 40 steps of 20."""
+    out = tmp_path / "out"
+    assert train("vae", data_dir, out, 2) == 0  # batches of 8
+    assert resumed(data_dir, out, 5, "--batch-size", "4") == 0
+    assert resumed(data_dir, out, 6, "--batch-size", "4") == 0  # a stretch of one batch size goes on as one
+    training = json.loads((out / "card.json").read_text())["training"]
+    assert training["steps"] == 6 and training["batch_size"] == 4
+    assert training["batches"] == [{"steps": 2, "batch_size": 8}, {"steps": 4, "batch_size": 4}]
+    capsys.readouterr()
+    assert main(["info", str(out)]) == 0
+    assert "training       6 steps (2 of 8 images, 4 of 4), " in capsys.readouterr().out
+    assert train("vae", data_dir, tmp_path / "one", 2) == 0 and resumed(data_dir, tmp_path / "one", 3) == 0
+    assert "batches" not in json.loads((tmp_path / "one" / "card.json").read_text())["training"]  # one batch size

@@ -114,8 +114,9 @@ class Budget:
     def keeping(self, evaluation_s: float) -> str:
         """The log's line on the time kept at the end (keep)."""
         writing = duration(self.writing_s or 0.0)
+        # the writing alone: its time is the time kept, said once ("keeping 2.2 s … for writing the model (2.2 s)")
         what = (f"the held-out figures of the model written ({duration(evaluation_s)}) and for writing it ({writing})"
-                if evaluation_s else f"writing the model ({writing})")
+                if evaluation_s else "writing the model")
         return f"--minutes: keeping {duration(self.keep(evaluation_s))} at the end for {what}"
 
     def short_of_training(self, evaluation_s: float, evaluated_s: float = 0.0) -> str:

@@ -45,9 +45,19 @@ def save_checkpoint(out: Path, recipe: Recipe, step: int, seconds: float, histor
     tmp.replace(out / name)
 
 
-def run_record(opts: TrainOptions, kind: str) -> dict:
-    """What a checkpoint records of its run's options, as its card does (card_options)."""
-    return {"kind": kind, "options": card_options(opts)}
+def run_record(opts: TrainOptions, kind: str, batch_from: list[list[int]]) -> dict:
+    """What a checkpoint records of its run's options, as its card does (card_options), and the batch each stretch
+    of its steps trained on (run_card.batches_from), which a --resume goes on from."""
+    return {"kind": kind, "options": card_options(opts), "batches": batch_from}
+
+
+def recorded_batches(ckpt: dict) -> list[list[int]]:
+    """A checkpoint's run_record batches, [] where it records none (older) or not as whole numbers."""
+    run = ckpt.get("run")
+    batches = run.get("batches") if isinstance(run, dict) else None
+    fine = isinstance(batches, list) and all(
+        isinstance(b, list) and len(b) == 2 and all(isinstance(n, int) and n > 0 for n in b) for b in batches)
+    return [list(b) for b in batches] if fine else []
 
 
 def card_to_resume(out: Path) -> dict | None:
@@ -111,19 +121,19 @@ def checkpoint_step(path: Path) -> int | None:
         return None
 
 
-def maybe_resume(opts: TrainOptions, out: Path, recipe: Recipe, log,
-                 card: dict | None = None) -> tuple[int, float, list[dict], dict | None, float | None]:
-    """(step, seconds, held-out history, --keep-best's best so far, the seconds its last held-out evaluation took)
-    to continue from; zeros (and None) for a fresh run. card: the run's card (card_to_resume's) as the command read
-    it; None: read here (a run started from code)."""
+def maybe_resume(opts: TrainOptions, out: Path, recipe: Recipe, log, card: dict | None = None
+                 ) -> tuple[int, float, list[dict], dict | None, float | None, list[list[int]]]:
+    """(step, seconds, held-out history, --keep-best's best so far, the seconds its last held-out evaluation took,
+    the batch each stretch of its steps trained on: recorded_batches) to continue from; zeros (None, []) for a fresh
+    run. card: the run's card (card_to_resume's) as the command read it; None: read here (a run started from code)."""
     path = out / CHECKPOINT_FILE
     if not opts.resume:
-        return 0, 0.0, [], None, None
+        return 0, 0.0, [], None, None, []
     if not path.is_file():
         # the command refuses it (check_something_to_resume) but under torchrun --max-restarts, whose runs are
         # started with --resume in a new folder (README), and a run started from code
         log(f"nothing to resume in {out} (no {CHECKPOINT_FILE}): starting a new run")
-        return 0, 0.0, [], None, None
+        return 0, 0.0, [], None, None, []
     card = card if card is not None else card_to_resume(out)
     check_resume_fits(opts, recipe.kind, card, LOADS_ANYWAY)  # the classes too, now that the labels are read
     try:  # a damaged file, or a checkpoint of other settings (channels)
@@ -144,7 +154,7 @@ def maybe_resume(opts: TrainOptions, out: Path, recipe: Recipe, log,
     # older checkpoints kept no history, no best and no evaluation time
     took = ckpt.get("evaluation_s")
     return (int(ckpt["step"]), float(ckpt["seconds"]), list(ckpt.get("history", [])), ckpt.get("best"),
-            float(took) if isinstance(took, (int, float)) else None)
+            float(took) if isinstance(took, (int, float)) else None, recorded_batches(ckpt))
 
 
 def _unfitting(recipe: Recipe, state: object, e: Exception) -> str:

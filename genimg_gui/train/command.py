@@ -15,8 +15,8 @@ from ..holdout import HOLDOUT
 from ..startup_signals import first_process
 from ..typed_options import Typed, typed
 from . import StoppedEarly, TrainError, TrainUsageError
-from .arg_types import (DEVICES, device_name, held_out_count, learning_rate, positive_float,
-                        positive_int, resolution, seed_number)
+from .arg_types import (DEVICES, MAX_STEPS, device_name, held_out_count, learning_rate, positive_float,
+                        positive_int, resolution, seed_number, step_count)
 from .out_checks import check_out_folder, check_output
 from .out_lock import holding_output
 from .resumed_options import resumed_card, take_resumed_options, with_taken_named
@@ -45,8 +45,9 @@ def add_train_parser(sub: argparse._SubParsersAction) -> None:
                    help="images per training step (default: %(default)s; a --resume: the run's); fewer need less "
                         "memory")
     # Typed, as the options below marked so: a --resume takes the run's unless one is typed (take_resumed_options)
-    p.add_argument("--steps", type=positive_int, default=20_000, action=Typed,
-                   help="total steps, counting resumed ones (default: %(default)s; a --resume: the run's)")
+    p.add_argument("--steps", type=step_count, default=20_000, action=Typed,
+                   help=f"total steps, counting resumed ones, at most {MAX_STEPS:,} (default: %(default)s; a "
+                        "--resume: the run's)")
     p.add_argument("--minutes", type=positive_float,
                    help="end this many minutes after this run's command started, the model written (whichever "
                         "comes first)")
@@ -58,10 +59,10 @@ def add_train_parser(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--device", type=device_name, default="auto",
                    help=f"{DEVICES} (default: %(default)s: a CUDA GPU, else mps, else the CPU)")
     p.add_argument("--threads", type=positive_int, help="CPU threads for torch (default: torch's own choice)")
-    p.add_argument("--sample-every", type=positive_int, default=500, action=Typed,
+    p.add_argument("--sample-every", type=step_count, default=500, action=Typed,
                    help="steps between sample grids (OUT/samples.png) and held-out evaluations (default: %(default)s; "
                         "a --resume: the run's)")
-    p.add_argument("--checkpoint-every", type=positive_int, default=500, action=Typed,
+    p.add_argument("--checkpoint-every", type=step_count, default=500, action=Typed,
                    help="steps between saves of OUT/checkpoint.pt, which --resume goes on from (default: %(default)s; "
                         "a --resume: the run's)")
     # Typed: the log names --holdout only when it was typed (TrainOptions.holdout_typed), not its default

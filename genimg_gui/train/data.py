@@ -96,11 +96,50 @@ def name_skipped(skipped_files: dict[str, list[str]]) -> list[str]:
     return lines
 
 
-def split_holdout(n: int, holdout: int, seed: int) -> tuple[torch.Tensor, torch.Tensor]:
-    """Deterministic (train, held-out) index split of held_out_size images (the Train… dialog reads that too)."""
+# the options' extra entry of a run whose held-out images were spread over its classes (split_holdout's labels): a
+# run started before, resumed, keeps the split it began with, as does a benchmark that rebuilds it (recorded_split)
+SPLIT, BY_CLASS = "split", "by class"
+
+
+def split_holdout(n: int, holdout: int, seed: int, labels: torch.Tensor | None = None
+                  ) -> tuple[torch.Tensor, torch.Tensor]:
+    """Deterministic (train, held-out) index split of held_out_size images (the Train… dialog reads that too).
+    labels: each image's class, to hold out of each class its share (a conditional GAN of 20 images held out both
+    of its 2 from one class, leaving it 8 training images against the other's 10); None: at random."""
     perm = torch.randperm(n, generator=torch.Generator().manual_seed(seed))
     holdout = held_out_size(n, holdout)
-    return perm[holdout:], perm[:holdout]
+    if labels is None:
+        return perm[holdout:], perm[:holdout]
+    held = torch.zeros(n, dtype=torch.bool)
+    held[_spread(labels[perm], holdout)] = True
+    return perm[~held], perm[held]
+
+
+def _spread(labels: torch.Tensor, k: int) -> torch.Tensor:
+    """k positions of labels (in the seeded order), each class's share: an image's place among its class's, as a
+    fraction of the class ((rank + 0.5) / size), orders them, so the classes are taken in turn as their sizes are."""
+    counts = torch.bincount(labels)
+    seen = [0] * len(counts)
+    rank = torch.empty(len(labels), dtype=torch.float64)
+    for i, label in enumerate(labels.tolist()):
+        rank[i], seen[label] = seen[label], seen[label] + 1
+    return torch.sort((rank + 0.5) / counts[labels], stable=True).indices[:k]
+
+
+def run_split(opts, data: FolderData, resumed: dict | None) -> tuple[dict, torch.Tensor, torch.Tensor]:
+    """(the options' extra, train, held-out) of a run (TrainOptions): by class where the images have labels, and
+    the run is new or was begun so (its card's extra records SPLIT); at random otherwise. resumed: the card of the
+    run a --resume goes on from, as the command read it (None: read here)."""
+    if data.labels is None:
+        return opts.extra, *split_holdout(len(data), opts.holdout, opts.seed)
+    if resumed is None and opts.resume:
+        from .checkpoints import card_to_resume  # it imports this module
+        resumed = card_to_resume(Path(opts.out))
+    training = resumed.get("training") if isinstance(resumed, dict) else None
+    options = training.get("options") if isinstance(training, dict) else None
+    by_class = not isinstance(options, dict) or (options.get("extra") or {}).get(SPLIT) == BY_CLASS
+    extra = {**opts.extra, SPLIT: BY_CLASS} if by_class else opts.extra
+    return extra, *split_holdout(len(data), opts.holdout, opts.seed, data.labels if by_class else None)
 
 
 def with_mirrors(data: FolderData, train_idx: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor | None, torch.Tensor]:
@@ -117,7 +156,10 @@ def recorded_split(data: FolderData, card: dict) -> tuple[torch.Tensor, torch.Te
     """The (train, held-out) split a model was trained with, rebuilt from the options its card records,
     so a benchmark measures it on images it never saw."""
     opts = card["training"]["options"]
-    return split_holdout(len(data), int(opts["holdout"]), int(opts["seed"]))
+    by_class = (opts.get("extra") or {}).get(SPLIT) == BY_CLASS
+    if by_class and data.labels is None:  # at random, the split would be of other images
+        raise TrainError("the model held out images of each of its classes: load its folder with its --labels")
+    return split_holdout(len(data), int(opts["holdout"]), int(opts["seed"]), data.labels if by_class else None)
 
 
 def batch_used(images: int, batch_size: int, processes: int = 1) -> int:

@@ -31,13 +31,14 @@ from .budget import Budget
 from .evaluations import Evaluations, keep_if_best, restore_best
 from .finetune import fine_tune_licence, started_from
 from .data import (FolderData, batch_used, batches, count_skipped, describe_model_folders, load_folder,
-                   name_skipped, split_holdout, with_mirrors)
+                   name_skipped, run_split, with_mirrors)
 from .inputs import TrainingInputs
 from .labels import with_labels
+from .network_memory import built_recipe
 from .pace import Pace
 from .checkpoints import maybe_resume, run_record, save_checkpoint
 from .out_lock import first_missing, remove_if_empty
-from .run_card import run_card
+from .run_card import batches_from, run_card
 from .run_log import describe_class_counts, final_line, format_progress, held_out_lines
 from .stopping import GuardedLog, LogClosed, exit_code, nothing_written, stop_signals_interrupt, to_stderr
 
@@ -144,7 +145,8 @@ def train(opts: TrainOptions, make_recipe: Callable[[TrainOptions, torch.device]
     log(f"data: {found}; device: {device} ({precision}); processes: {world.size}")
     for line in skipped:
         log(line)
-    train_idx, held_idx = split_holdout(len(data), opts.holdout, opts.seed)
+    extra, train_idx, held_idx = run_split(opts, data, resumed)  # by class where the images have labels
+    opts = replace(opts, extra=extra)
     if data.classes:
         counts = torch.bincount(data.labels[train_idx], minlength=len(data.classes)).tolist()
         opts = replace(opts, extra={**opts.extra, "classes": list(data.classes), "class_counts": counts})
@@ -153,11 +155,11 @@ def train(opts: TrainOptions, make_recipe: Callable[[TrainOptions, torch.device]
         pixels, labels_of, train_idx = with_mirrors(data, train_idx)
     batch_size = batch_used(len(train_idx), opts.batch_size, world.size)  # a step's images, all processes together
     # the recipe is given the batch a step trains on (a GAN's EMA decays per image: gan_recipe.default_ema);
-    # before the held-out line, which says whether it measures anything
-    recipe = make_recipe(replace(opts, batch_size=batch_size), device)
+    # before the held-out line, which says whether it measures anything; a network too large for the memory said so
+    recipe = built_recipe(make_recipe, replace(opts, batch_size=batch_size), device)
     unmeasured = recipe.unmeasured(len(held_idx)) if len(held_idx) else ""
     for line in held_out_lines(len(data), len(held_idx), opts.holdout, opts.holdout_typed, unmeasured,
-                               opts.keep_best):
+                               opts.keep_best, measures=not recipe.unmeasured(HOLDOUT)):
         log(line)
     if data.classes:
         log(f"classes: {describe_class_counts(data.classes, counts, len(held_idx))}"
@@ -171,10 +173,11 @@ def train(opts: TrainOptions, make_recipe: Callable[[TrainOptions, torch.device]
     images = pixels.permute(0, 3, 1, 2).contiguous()  # (N, 3, R, R) uint8
     torch.manual_seed(opts.seed + 1000 * world.rank)  # different noise per process
     out = Path(opts.out)
-    start, elapsed, history, best, evaluation_s = maybe_resume(opts, out, recipe, log, resumed)
+    start, elapsed, history, best, evaluation_s, earlier = maybe_resume(opts, out, recipe, log, resumed)
+    batch_from = batches_from(earlier, start, batch_size)  # a --resume may train at another --batch-size
     budget.steps_before = start  # the few-steps advice counts the run's steps in all
     evals = Evaluations(recipe, held_out, history, log, bool(len(held_idx)) and not unmeasured, evaluation_s)
-    run = run_record(opts, recipe.kind)  # with the classes read: what --resume takes should the card be lost
+    run = run_record(opts, recipe.kind, batch_from)  # the classes read: --resume takes it, the card lost
     if start and start >= opts.steps:  # "resumed from step 126" then "wrote … after 126 steps" left it unsaid
         log(f"--steps {opts.steps:,} already reached at step {start:,}: nothing to train; pass a larger --steps "
             "(it counts the resumed steps too)")
@@ -228,7 +231,7 @@ def train(opts: TrainOptions, make_recipe: Callable[[TrainOptions, torch.device]
                     figures = evals.figures_at(step)
                     rehearsal_s = budget.rehearse(lambda folder, n: _write_model(
                         folder, recipe,
-                        run_card(opts, data, device, step, time.monotonic() - t0, len(held_idx), batch_size),
+                        run_card(opts, data, device, step, time.monotonic() - t0, len(held_idx), batch_from),
                         as_pixels(images[train_idx[:n]]), held_out, figures, "" if figures else "rehearsal",
                         lambda: save_checkpoint(folder, recipe, step, 0.0, history, best, run=run)),
                         len(train_idx[:WRITTEN_IMAGES]))
@@ -263,7 +266,7 @@ def train(opts: TrainOptions, make_recipe: Callable[[TrainOptions, torch.device]
             written = kept["step"] if kept else done  # --keep-best may have restored an earlier step's model
             # the card's steps and time are the model's: an earlier step's, kept, trained for fewer
             seconds = (evals.seconds_at(written) if written != done else None) or time.monotonic() - t0
-            card = run_card(opts, data, device, written, seconds, len(held_idx), batch_size, world.size)
+            card = run_card(opts, data, device, written, seconds, len(held_idx), batch_from, world.size)
             card["training"]["precision"] = precision  # what auto meant on this machine
             # whether a stop ended it: the Train… dialog says a stopped run's folder is one Start continues
             card["training"]["stopped"] = stopped is not None

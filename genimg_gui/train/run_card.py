@@ -17,10 +17,13 @@ if TYPE_CHECKING:
 
 
 def run_card(opts: TrainOptions, data: FolderData, device: torch.device, steps: int, seconds: float,
-          held_out: int, batch_size: int, processes: int = 1) -> dict:
-    """batch_size: the images a step trained on (data.batch_used), fewer than --batch-size when the training images
-    were; the options keep the --batch-size given, which a --resume compares."""
+             held_out: int, batch_from: list[list[int]], processes: int = 1) -> dict:
+    """batch_from: batches_from's, the images a step trained on (data.batch_used, fewer than --batch-size when the
+    training images were) from the step each began at; the card's batch_size is the last, its batches each one's
+    steps where a --resume with another --batch-size changed it. The options keep the --batch-size given, which a
+    --resume compares."""
     import platform
+    stretches = batch_steps(batch_from, steps)
     return {
         "name": Path(opts.out).resolve().name,
         "training": {
@@ -30,7 +33,9 @@ def run_card(opts: TrainOptions, data: FolderData, device: torch.device, steps: 
             **({} if opts.data_name else {"summary": folder_summary(len(data), str(Path(opts.data).resolve()))}),
             "images": len(data), "skipped": data.skipped,
             "held_out": held_out, "steps": steps,
-            "batch_size": batch_size, "seconds": round(seconds, 1),
+            "batch_size": batch_from[-1][1], "seconds": round(seconds, 1),
+            **({"batches": [{"steps": n, "batch_size": batch} for n, batch in stretches]} if len(stretches) > 1
+               else {}),
             "hardware": f"{device.type} ({platform.processor() or platform.machine()}, "
                         f"{counted(torch.get_num_threads(), 'thread')})" if device.type == "cpu"
                         else f"{device.type} ({torch.cuda.get_device_name() if device.type == 'cuda' else device})",
@@ -39,6 +44,25 @@ def run_card(opts: TrainOptions, data: FolderData, device: torch.device, steps: 
             **({"command": opts.command} if opts.command else {}),
         },
     }
+
+
+def batches_from(earlier: list[list[int]], start: int, batch_size: int) -> list[list[int]]:
+    """[[first step, images a step], …]: the batch each stretch of a run's steps trained on, a --resume from step
+    start with another --batch-size (typed options win) beginning a stretch; earlier: the resumed checkpoint's
+    record of it ([] for a new run, or a checkpoint that records none)."""
+    earlier = [stretch for stretch in earlier if stretch[0] <= start]  # one its --steps, reached, never began
+    if earlier and earlier[-1][1] == batch_size:
+        return earlier
+    return [*earlier, [start + 1, batch_size]]
+
+
+def batch_steps(batch_from: list[list[int]], steps: int) -> list[tuple[int, int]]:
+    """[(steps, images a step), …] of a model of `steps` steps (--keep-best's may be of fewer than the run's), from
+    its first step; [] where the record does not reach back to it (a checkpoint older than the record)."""
+    if not batch_from or batch_from[0][0] != 1:
+        return []
+    ends = [first - 1 for first, _ in batch_from[1:]] + [steps]
+    return [(min(end, steps) - first + 1, batch) for (first, batch), end in zip(batch_from, ends) if first <= steps]
 
 
 PATH_OPTIONS = ("data", "out", "init", "labels")  # folders and files, which the card records as absolute paths

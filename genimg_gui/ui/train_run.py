@@ -7,7 +7,7 @@ from pathlib import Path
 
 from .. import earlier_run
 from ..data_folder import model_folder_name
-from ..holdout import NO_HOLDOUT_ADVICE
+from ..holdout import NO_HOLDOUT_ADVICE, TRAIN_ON_THEM
 from ..startup_signals import BEFORE_IT_BEGAN
 
 FOLDERS = "folders"  # `genimg train --labels folders`: each image's sub-folder names its class
@@ -41,6 +41,9 @@ MINUTES_OPTION = re.compile(r"--minutes(?: ([\d.]+)|(?=:))")
 # run without held-out figures is one from a terminal, whose command the log's first line says ("$ genimg train …")
 IN_A_TERMINAL = ("or train without held-out figures from a terminal (this run's genimg train command, above, with "
                  "--holdout 0)")
+# the same of held-out images too few to measure (train/run_log.held_out_lines)
+ON_THEM_IN_A_TERMINAL = ("a run from a terminal would train on them too (this run's genimg train command, above, "
+                         "with --holdout 0)")
 # each figure held together by no-break spaces: the samples frame's narrow line wrapped "PSNR 12.57 / dB"; the line
 # wraps only after a figure's "·"
 NBSP = "\u00a0"
@@ -73,7 +76,8 @@ def in_the_dialogs_terms(line: str) -> str:
     and "choose another -o" as its Save to."""
     return MINUTES_OPTION.sub(lambda m: f"a Time for this run of {m.group(1)} min" if m.group(1)
                               else "Time for this run",
-                              line.replace(NO_HOLDOUT_ADVICE, IN_A_TERMINAL).replace(*ANOTHER_OUT))
+                              line.replace(NO_HOLDOUT_ADVICE, IN_A_TERMINAL).replace(*ANOTHER_OUT)
+                              .replace(TRAIN_ON_THEM, ON_THEM_IN_A_TERMINAL))
 
 
 def shortened(text: str, most: int) -> str:
