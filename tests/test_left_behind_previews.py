@@ -24,15 +24,22 @@ from test_open_latents import other_vae
 
 
 def strips_answered(qtbot, window) -> Callable[[], None]:
-    """A wait for every preview strip asked (slider strips and History thumbnails) to be answered, and for none to be
-    about to be asked (the slider strips' pause): what the views show then stays until the next change."""
-    asked, answered = set(), set()
-    window.document.engine.submitted.connect(lambda r: asked.add(r.seq) if isinstance(r, rq.PreviewStrip) else None)
+    """A wait for the last preview strip asked in each lane (slider strips and History thumbnails) to be answered,
+    and for none to be about to be asked (the slider strips' pause): what the views show then stays until the next
+    change. Only the last: a strip replaced in its lane while it waited is dropped unrun, and never answered."""
+    newest: dict[int, int] = {}  # lane (tag) -> the seq of the strip asked last in it
+    answered: set[int] = set()
+
+    def asked(request: rq.Request) -> None:
+        if isinstance(request, rq.PreviewStrip):
+            newest[request.tag] = request.seq
+    window.document.engine.submitted.connect(asked)
     window.document.previewed.connect(lambda r: answered.add(r.seq))
     window.document.engine.failed.connect(lambda f: answered.add(f.seq))
 
     def wait() -> None:
-        qtbot.waitUntil(lambda: asked <= answered and not window.previews.timer.isActive(), timeout=UI_TIMEOUT)
+        qtbot.waitUntil(lambda: set(newest.values()) <= answered and not window.previews.timer.isActive(),
+                        timeout=UI_TIMEOUT)
     return wait
 
 

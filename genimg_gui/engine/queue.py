@@ -39,19 +39,17 @@ class RequestQueue:
         self._running: Request | None = None  # the request the worker took last, until finished()
         self.superseded = 0  # live requests replaced before they ran
 
-    def put(self, request: Request) -> Request | None:
-        """Queue a request; returns the live request of its lane that it replaced (dropped unrun), if any."""
+    def put(self, request: Request) -> None:
+        """Queue a request; a live one replaces the one waiting in its lane, which is dropped unrun."""
         with self._cond:
-            replaced = None
             if request.live:
                 slots = self._previews if request.preview else self._live
-                if (replaced := slots.pop(request.lane, None)) is not None:
+                if slots.pop(request.lane, None) is not None:
                     self.superseded += 1
                 slots[request.lane] = request
             else:
                 self._jobs.append(request)
             self._cond.notify()
-            return replaced
 
     def take(self) -> Request | None:
         """Block until a request is ready (jobs, then live, then previews); None once closed."""

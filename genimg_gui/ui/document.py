@@ -266,7 +266,6 @@ class Document(HistorySteps, QObject):
         masked = {} if drawn.mask is None else {"mask": drawn.mask, "base": drawn.base}
         model = self.model_identity(item.kind) or ""
         item.requested_seq = self.engine.submit(rq.Decode(item.kind, latent, tag=item.id, model=model, **masked))
-        item.requested_in = model or None  # its result, drawn by another model, is not shown
         return item.requested_seq
 
     def carried_first(self, item: Item) -> str | None:

@@ -65,11 +65,8 @@ def _on_decoded(doc: Document, r: rq.Decoded) -> None:
     if doc.samples.on_decoded(r):
         return
     doc.decode_time.emit(r.seconds)
-    # not one drawn by a model loaded after it was asked (results come in the order run, so by the one loaded now,
-    # as MorphController checks its frames): its latent was the last model's, a wrong picture shown until the
-    # encoding with the new one came, and kept where that was cancelled
-    if (item := doc.items.get(r.tag)) is not None and r.seq > item.shown_seq and r.seq >= item.stale_below \
-            and item.requested_in == doc.model_identity(item.kind):
+    # one asked of a model replaced before it ran never comes: the worker drops a Decode whose model is not loaded
+    if (item := doc.items.get(r.tag)) is not None and r.seq > item.shown_seq and r.seq >= item.stale_below:
         doc.carry.on_redrawn(item, r.seq)  # a GAN switch's sample in Compare, with its edit
         _show(doc, item, r.seq, r.image)
 

@@ -30,9 +30,6 @@ class Item:
     asked_draw: str | None = None  # the draw last asked for: `draw` unless the GAN could not draw so
     requested: EditState | None = None  # the state last sent to the worker
     requested_seq: int = 0
-    # the model (ModelInfo.identity) loaded as requested_seq was asked: a load asked meanwhile, a job, went first,
-    # and that model drew it, of the last one's latent (Document.decode)
-    requested_in: str | None = None
     # the history node exported last (closing warns about edits since; None: never exported): the node, not its state,
     # which a model switch or a deleted direction moves (history.mapped keeps the ids): the state kept went stale, the
     # session kept no node for it, and back in its model after a restart the export was asked about on every quit
