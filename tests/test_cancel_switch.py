@@ -38,9 +38,15 @@ def held_encode(monkeypatch) -> tuple[threading.Event, threading.Event]:
 def cancel_the_reencode(qtbot, window, image, tmp_path, monkeypatch):
     """One picture open (image), other-vae loaded, and the status bar's Cancel clicked on its encoding with it;
     returns (the picture, a Runtime on other-vae, what the document said)."""
-    doc = window.document
     [item] = open_images(qtbot, window, [image])
     settle(qtbot, item)
+    return (item, *reencode_cancelled(qtbot, window, tmp_path, monkeypatch))
+
+
+def reencode_cancelled(qtbot, window, tmp_path, monkeypatch):
+    """other-vae (the tiny VAE's sizes, other weights) loaded, and the status bar's Cancel clicked on its encoding of
+    image 0.png, the picture on screen; returns (a Runtime on other-vae, what the document said)."""
+    doc = window.document
     folder = other_vae(tmp_path / "other-vae", 7, "other-vae")
     said: list[str] = []
     doc.message.connect(said.append)
@@ -55,7 +61,7 @@ def cancel_the_reencode(qtbot, window, image, tmp_path, monkeypatch):
     qtbot.waitUntil(lambda: any(text.startswith("Cancelled") for text in said), timeout=UI_TIMEOUT)
     reference = Runtime("cpu")
     reference.load(str(folder), lambda *_: None)
-    return item, reference, said
+    return reference, said
 
 
 def edited_into(qtbot, window, item, reference) -> None:

@@ -7,7 +7,6 @@ from __future__ import annotations
 from typing import Callable
 
 import numpy as np
-from PySide6.QtCore import Qt
 
 from conftest import UI_TIMEOUT
 from genimg_gui.edit import edited_latent
@@ -18,9 +17,8 @@ from genimg_gui.session import load_session
 from genimg_gui.ui.history_controller import THUMB_TAG
 from genimg_gui.ui.preview_controller import THUMB_SIZE, TAG_SLOTS, strip_latents
 from genimg_gui.ui.qimage import from_qimage
-from test_cancel_switch import edited_into, held_encode
+from test_cancel_switch import edited_into, reencode_cancelled
 from test_masked_edits import open_images, settle
-from test_open_latents import other_vae
 
 
 def strips_answered(qtbot, window) -> Callable[[], None]:
@@ -46,22 +44,9 @@ def strips_answered(qtbot, window) -> Callable[[], None]:
 def switch_cancelled(qtbot, window, tmp_path, monkeypatch) -> Runtime:
     """other-vae (the tiny VAE's sizes, other weights) loaded, and the encoding of the picture on screen with it
     cancelled from the status bar: the picture is left behind. Returns a Runtime on other-vae."""
-    doc = window.document
-    folder = other_vae(tmp_path / "other-vae", 7, "other-vae")
-    said: list[str] = []
-    doc.message.connect(said.append)
-    inside, go = held_encode(monkeypatch)
-    with qtbot.waitSignal(doc.model_loaded, timeout=UI_TIMEOUT):
-        doc.load_model(str(folder))
-    qtbot.waitUntil(inside.is_set, timeout=UI_TIMEOUT)
-    qtbot.waitUntil(lambda: window.status.cancel.isVisible()
-                    and window.status.bar.toolTip().startswith("Encoding image 0.png"), timeout=UI_TIMEOUT)
-    qtbot.mouseClick(window.status.cancel, Qt.MouseButton.LeftButton)
-    go.set()
-    qtbot.waitUntil(lambda: any(text.startswith("Cancelled: ") for text in said), timeout=UI_TIMEOUT)
-    assert doc.carry.left_behind == {doc.current.id}
-    reference = Runtime("cpu")
-    reference.load(str(folder), lambda *_: None)
+    reference, said = reencode_cancelled(qtbot, window, tmp_path, monkeypatch)
+    assert any(text.startswith("Cancelled: ") for text in said)
+    assert window.document.carry.left_behind == {window.document.current.id}
     return reference
 
 

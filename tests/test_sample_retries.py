@@ -27,7 +27,7 @@ from test_class_kept import settled as all_settled
 from test_conditional import conditional_dir, other_classes_dir  # noqa: F401 (fixtures)
 from test_cpu_retry import on_a_full_gpu, retried
 from test_request_notes import asked_by
-from test_seed_steps import settled, step_labels, the_sample, typed_seed
+from test_seed_steps import seed_typed, settled, step_labels, the_sample, typed_seed
 
 
 @contextmanager
@@ -67,17 +67,6 @@ def retry_clicked(qtbot, window, gate) -> None:
     qtbot.waitUntil(window.status.retry.isVisible, timeout=UI_TIMEOUT)
     qtbot.mouseClick(window.status.retry, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(gate.inside.is_set, timeout=UI_TIMEOUT)
-
-
-def seed_typed(qtbot, window, seed: int) -> None:
-    """seed typed into the seed box, then Return, its draw not waited for."""
-    box = window.gan_panel.seed
-    window.tabs.setCurrentWidget(window.gan_panel)
-    box.setFocus()
-    qtbot.waitUntil(box.hasFocus)
-    box.selectAll()
-    qtbot.keyClicks(box, str(seed))
-    qtbot.keyClick(box, Qt.Key.Key_Return)
 
 
 def test_an_undo_while_a_seed_step_is_drawn_again_on_the_cpu_takes_that_step_back(qtbot, window, monkeypatch):

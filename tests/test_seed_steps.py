@@ -44,7 +44,15 @@ def slow_draws(monkeypatch) -> None:
 
 
 def typed_seed(qtbot, window, item, seed: int):
-    """The seed box clicked into (its text selected, as a click and Ctrl+A leave it), seed typed, then Return."""
+    """The seed box clicked into (its text selected, as a click and Ctrl+A leave it), seed typed, then Return, and its
+    draw waited for."""
+    seed_typed(qtbot, window, seed)
+    qtbot.waitUntil(lambda: item.seed == seed and settled(window, item), timeout=TIMEOUT)
+    return window.gan_panel.seed
+
+
+def seed_typed(qtbot, window, seed: int) -> None:
+    """seed typed into the seed box, then Return, its draw not waited for."""
     box = window.gan_panel.seed
     window.tabs.setCurrentWidget(window.gan_panel)
     box.setFocus()
@@ -52,8 +60,6 @@ def typed_seed(qtbot, window, item, seed: int):
     box.selectAll()
     qtbot.keyClicks(box, str(seed))
     qtbot.keyClick(box, Qt.Key.Key_Return)
-    qtbot.waitUntil(lambda: item.seed == seed and settled(window, item), timeout=TIMEOUT)
-    return box
 
 
 def test_42_then_up_five_times_quickly_is_one_step_seed_47_which_ctrl_z_takes_back_to_42(qtbot, window, monkeypatch):
