@@ -59,7 +59,7 @@ def read_entry(folder: Path, bundled: bool = False) -> ModelEntry | None:
     """The entry for a model folder, or None if it has no readable genimg card."""
     try:
         card = json.loads((folder / "card.json").read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+    except (OSError, ValueError, RecursionError):  # RecursionError: a card of arrays nested thousands deep
         return None
     if not isinstance(card, dict) or card.get("kind") not in ("vae", "gan"):
         return None
