@@ -93,6 +93,7 @@ class Document(HistorySteps, QObject):
         self.drop_sample_gestures: Callable[[], bool] = lambda: False
         for changed in (self.history_changed, self.directions_changed, self.model_loaded):
             changed.connect(self._forget_offered_undo)  # connected first: the views then see it gone
+        engine.result.connect(self.failures.on_result)  # a retry's end says it was done on the CPU only after one
         engine.result.connect(self._on_result)
         engine.failed.connect(self.failures.on_failed)
         engine.failed.connect(self.carry.answered)

@@ -1,8 +1,9 @@
 """Requests the worker could not do. A failure that is final drops the document's note of the request; one that
 ran out of memory on a GPU keeps it, so the status bar's Retry on the CPU picks up where the request left off; the
-retry takes the out-of-memory error off the status bar and, as it ends, says it was done on the CPU. The bar offers
-the last request to run out (its button sends that one): an older one waiting is dropped then (retry_withdrawn), with
-what it held, unless the one offered brings it along (keep_with), and so is one its controller gave up (withdraw).
+retry takes the out-of-memory error off the status bar and, as it ends with a result, says it was done on the CPU.
+The bar offers the last request to run out (its button sends that one): an older one waiting is dropped then
+(retry_withdrawn), with what it held, unless the one offered brings it along (keep_with), and so is one its controller
+gave up (withdraw), or a decode asked of a model replaced since (model_replaced).
 The files of one open that could not be read are told in one message once it ends."""
 from __future__ import annotations
 
@@ -37,6 +38,9 @@ class FailedRequests:
         # a retry's seq -> what it says as it ends (on_done): nothing said, the user who clicked Retry could not tell
         # whether it worked. One whose own end says so (a morph export's "Wrote …; done on the CPU…") takes it out
         self.on_cpu: dict[int, str] = {}
+        # the retries in on_cpu that a result came for: one that ended with none (a decode of a VAE replaced as it
+        # waited) said it was done on the CPU though nothing was drawn
+        self.answered: set[int] = set()
         self.unopened: dict[int, list[str]] = {}  # EncodeFiles seq -> why each of its files could not be read
         # EncodeFiles seq -> what is said as it ends, after its files not opened: the files of its drop that are open
         # already (already_open.show_open), which the bar then shows before those errors, in one line
@@ -87,6 +91,7 @@ class FailedRequests:
         left_behind = None  # what to tell of an item whose carrying over to a new model this was
         if f.final:
             self.on_cpu.pop(f.seq, None)  # a retry that failed too: its error says so
+            self.answered.discard(f.seq)
             self._tell_unopened(f.seq)  # the job ended without its last progress (an internal error)
             doc.jobs.pop(f.seq, None)
             if instead is not None:
@@ -115,10 +120,17 @@ class FailedRequests:
         if p.fraction >= 1.0:  # done, or cancelled (its progress ends first)
             self._tell_unopened(p.seq)
 
+    def on_result(self, result: object) -> None:
+        """A result of a request (Engine.result, before its done): a retry under way did something to say."""
+        if getattr(result, "seq", None) in self.on_cpu:
+            self.answered.add(result.seq)
+
     def on_done(self, seq: int) -> None:
-        """A request ended without failing (Engine.done, after its results): a retry on the CPU says so."""
-        if (said := self.on_cpu.pop(seq, None)) is not None:
+        """A request ended without failing (Engine.done, after its results): a retry on the CPU that brought a
+        result says so."""
+        if (said := self.on_cpu.pop(seq, None)) is not None and seq in self.answered:
             self.document.message.emit(said)
+        self.answered.discard(seq)
         self.cancel_told_elsewhere.discard(seq)  # abandoned as it ended: the cancel came too late to be told
         self.abandoned.discard(seq)
         self.instead.pop(seq, None)
@@ -148,6 +160,14 @@ class FailedRequests:
         self.withdraw(*[seq for seq, (_, notes) in self.retries.items() if notes[marked] is not None])
         for seq in book:
             self.on_cpu.pop(seq, None)
+
+    def model_replaced(self, info: rq.ModelInfo) -> None:
+        """info is the model of its kind now: the retries of decodes asked of the one it replaced are withdrawn, as
+        the worker draws a latent only in the model it is of (Decode.model), and the views ask the new one again.
+        Offered still, Retry on CPU drew nothing and said the decode was done on the CPU."""
+        engine = self.document.engine
+        self.withdraw(*[seq for seq in self.retries if isinstance(r := engine.request(seq), rq.Decode)
+                        and r.kind == info.kind and r.model not in ("", info.identity)])
 
     def keep_with(self, seq: int, other: int) -> None:
         """The retry of seq, waiting, is kept while other runs or is the one offered: other's retry sends seq again
@@ -233,6 +253,8 @@ class FailedRequests:
         if pending.get(new, 0) > 0 and pending[new] not in doc.items:
             del pending[new]  # a sample for an item closed since: dropped, not made a new item
         self.on_cpu[new] = done_on_cpu(request)
+        if isinstance(request, rq.LoadModel):  # its ModelInfo names no seq: a load that ends without failing loaded
+            self.answered.add(new)
         if error:
             doc.error_answered.emit(error)  # the out-of-memory error, still on the status bar, is answered now
         doc.retried.emit(seq, new)  # for those that keep their own note of a request (a morph export's)

@@ -28,6 +28,7 @@ def take_model(doc: Document, info: rq.ModelInfo) -> None:
     doc.samples.model_arrived(info, done)  # a GAN a restore loaded draws no first sample
     previous = doc.models.get(info.kind)
     doc.models[info.kind] = info
+    doc.failures.model_replaced(info)  # a decode asked of the model replaced: its Retry on CPU would draw nothing
     if previous is not None:  # its labels as it is left, renamed ones too: the values kept for it count them
         doc.direction_labels[previous.identity] = previous.directions.labels
     # by the weights, not the folder: a copy of the model keeps the edits, a folder trained again is another
