@@ -86,7 +86,8 @@ def test_a_vae_folder_among_the_files_replaces_the_kept_sessions_and_a_text_file
     again, canvas = started(qtbot, monkeypatch, ["models/vae-copy", "pics/tall_narrow.png", "models/bad.safetensors"],
                             gate, ready)
 
-    assert canvas == "tall_narrow.png opens once vae-copy and tiny-gan have loaded"
+    # the copy named by its card, as the Models tab lists it and "Loaded tiny-vae from …/vae-copy" says it
+    assert canvas == "tall_narrow.png opens once tiny-vae and tiny-gan have loaded"
     assert loaded == [str(copy), os.path.realpath(model_dir / "tiny-gan")]  # not the session's tiny-vae first
     doc = again.document
     assert doc.models["vae"].path == str(copy)

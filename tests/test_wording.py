@@ -14,7 +14,7 @@ def test_a_count_takes_its_noun_in_the_right_number(n, noun, plural, said):
 
 @pytest.mark.parametrize(("names", "most", "said"), [
     (["a"], 3, "“a”"),
-    (["sad, tired", "b", "c"], 3, "“sad, tired”, “b”, “c”"),
+    (["sad, tired", "b", "c"], 3, "“sad, tired”, “b” and “c”"),
     (["a", "b", "c", "d", "e"], 3, "“a”, “b”, “c” and 2 more"),
     ([f"n{i}" for i in range(7)], 5, "“n0”, “n1”, “n2”, “n3”, “n4” and 2 more"),
 ])
