@@ -15,7 +15,6 @@ import torch
 from PySide6.QtCore import Qt
 
 from conftest import UI_TIMEOUT
-from genimg_gui import session as sess
 from genimg_gui.catalog import read_entry
 from genimg_gui.engine import requests as rq
 from genimg_gui.engine.engine import Engine
@@ -27,6 +26,7 @@ from test_class_kept import settled as all_settled
 from test_conditional import conditional_dir, other_classes_dir  # noqa: F401 (fixtures)
 from test_cpu_retry import on_a_full_gpu, retried
 from test_request_notes import asked_by
+from test_session_restore import crash_session_of_seed_7
 from test_seed_steps import seed_typed, settled, step_labels, the_sample, typed_seed
 
 
@@ -138,14 +138,7 @@ def test_a_seed_drawn_again_on_the_cpu_in_a_class_the_gan_lacks_is_not_said_lost
 def start_up_sample_ran_out(qtbot, window, model_dir, monkeypatch) -> MainWindow:
     """A session with one sample of the user's (seed 7) left as a crash leaves it, and the next start, whose GAN's
     start-up sample (seed 0) runs out of memory on a full GPU: the window, its restore not offered yet."""
-    doc = window.document
-    [auto] = doc.items.values()
-    with qtbot.waitSignal(doc.item_added, timeout=UI_TIMEOUT):
-        doc.generate(7, 0.7, new_item=True)
-    doc.close_item(auto.id)
-    saved = doc.to_session()
-    window.close()  # a clean quit removes the autosave: this stands in for one a crash left
-    sess.save_session(saved)
+    crash_session_of_seed_7(qtbot, window)
     again = MainWindow(Engine("cpu"), [read_entry(model_dir / "tiny-gan")])
     qtbot.addWidget(again)
     again.show()  # its status bar's Retry on CPU shown

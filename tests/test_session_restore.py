@@ -216,7 +216,8 @@ def test_a_session_gone_before_the_question_does_not_stop_the_autosave(qtbot, en
     qtbot.waitUntil(lambda: w.autosaver.saves > 0, timeout=TIMEOUT)
 
 
-def test_a_restored_session_with_samples_drops_the_sample_made_while_the_question_was_up(qtbot, window, model_dir):
+def crash_session_of_seed_7(qtbot, window) -> None:
+    """The window's start-up sample closed and seed 7 drawn in its place, saved as the session a crash would leave."""
     doc = window.document
     [auto] = doc.items.values()  # the sample the GAN made as it loaded
     with qtbot.waitSignal(doc.item_added, timeout=TIMEOUT):
@@ -225,6 +226,10 @@ def test_a_restored_session_with_samples_drops_the_sample_made_while_the_questio
     saved = doc.to_session()
     window.close()  # a clean quit removes the autosave: this stands in for one a crash left
     sess.save_session(saved)
+
+
+def test_a_restored_session_with_samples_drops_the_sample_made_while_the_question_was_up(qtbot, window, model_dir):
+    crash_session_of_seed_7(qtbot, window)
     entries = [read_entry(model_dir / "tiny-vae"), read_entry(model_dir / "tiny-gan")]
     again = MainWindow(Engine("cpu"), entries)
     qtbot.addWidget(again)
