@@ -74,6 +74,11 @@ def forget_earlier_run(folder: Path) -> None:
     that a new run killed before it writes its own leaves no card, model or checkpoint of the old one."""
     for name in WRITTEN_FILES:
         (folder / name).unlink(missing_ok=True)
+    forget_half_written(folder)
+
+
+def forget_half_written(folder: Path) -> None:
+    """The temporary file of a checkpoint whose writing failed part-way (the checkpoint before it is whole)."""
     for name in (CHECKPOINT_FILE, BEST_FILE):
         (folder / f".{name}.tmp").unlink(missing_ok=True)  # checkpoints.save_checkpoint's name while it writes
 

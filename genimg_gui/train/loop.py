@@ -34,7 +34,7 @@ from .data import (FolderData, batch_used, batches, count_skipped, describe_mode
                    name_skipped, run_split, with_mirrors)
 from .inputs import TrainingInputs
 from .labels import with_labels
-from .network_memory import built_recipe
+from .network_memory import built_recipe, ran_out_at
 from .pace import Pace
 from .checkpoints import maybe_resume, run_record, save_checkpoint
 from .out_lock import first_missing, remove_if_empty
@@ -187,7 +187,7 @@ def train(opts: TrainOptions, make_recipe: Callable[[TrainOptions, torch.device]
     if opts.overwrite and world.is_main:  # after --init has read its model, which may be the one replaced
         forget_earlier_run(out)
     inputs = TrainingInputs(recipe, images, device)
-    t0, done = time.monotonic() - elapsed, start
+    t0, done, step = time.monotonic() - elapsed, start, start + 1
     save = world.is_main
     pace = Pace()
     pace.mark(0)
@@ -252,6 +252,8 @@ def train(opts: TrainOptions, make_recipe: Callable[[TrainOptions, torch.device]
                 save = False
             else:
                 log(f"\ninterrupted{by} at step {done}: saving a checkpoint and the model{RESUME_HINT}")
+        except (RuntimeError, MemoryError) as e:  # out of memory: in words, the last checkpoint kept (else raised)
+            raise ran_out_at(e, step, out, device, batch_size, world.is_main, created) from None
         saving()  # a stop signal from here on waits for the save
         # a stop saves at once: an evaluation that is not quick is left out (a latent GAN's took 87 s on a CPU)
         left_out = evals.stopped_at(done) if save and stopped is not None else ""

@@ -1,14 +1,18 @@
 """A network too large for the memory, said in words before the training starts. Its weights are made as the recipe
-builds it, before the first step: `--set channels=[100000,100000]` ended there in a 40-line allocator traceback."""
+builds it, before the first step: `--set channels=[100000,100000]` ended there in a 40-line allocator traceback.
+And a run that runs out of memory at a step (ran_out_at): said in words too, its last checkpoint kept."""
 from __future__ import annotations
 
+import traceback
+from pathlib import Path
 from typing import Callable, TypeVar
 
 import torch
 
-from ..earlier_run import SHAPE_SETTINGS, typed_setting
+from ..earlier_run import CHECKPOINT_FILE, SHAPE_SETTINGS, forget_earlier_run, forget_half_written, typed_setting
 from ..wording import counted, one_of
 from . import TrainUsageError
+from .out_lock import remove_if_empty
 
 R = TypeVar("R")
 # fp32: a trained weight, its gradient and Adam's two moments; a weight not trained (a GAN's EMA copy) alone
@@ -65,3 +69,37 @@ def _size(n_bytes: int) -> str:
         if n_bytes >= size:
             return f"{n_bytes / size:,.{0 if n_bytes >= 10 * size else 1}f} {unit}"
     return f"{n_bytes / 2 ** 20:,.0f} MiB"
+
+
+def ran_out_at(error: BaseException, step: int, out: Path, device: torch.device, batch_size: int, tidy: bool,
+               created: Path | None) -> TrainUsageError:
+    """The usage error (exit code 2, as a network too large to build) for a run that ran out of memory at step (in
+    it, or in its sample grid, evaluation or checkpoint): it ended in a traceback, or CUDA's raw text. Tidied (tidy:
+    the process that writes): a checkpoint half-written removed, the last one kept for --resume; without one, the
+    run's files removed, and the folders made for it (created) if that leaves them empty. Another error: raised.
+    batch_size: the images a step trained on."""
+    from ..engine.ran_out import out_of_memory
+    from .checkpoints import checkpoint_step
+    if not out_of_memory(error):
+        raise error
+    traceback.clear_frames(error.__traceback__)  # the failed step's tensors freed, before the checkpoint is read
+    kept = None
+    if tidy:
+        forget_half_written(out)
+        if (out / CHECKPOINT_FILE).is_file():
+            kept = checkpoint_step(out / CHECKPOINT_FILE)
+        else:  # a sample grid or best.pt alone: nothing --resume could go on from
+            forget_earlier_run(out)
+            if created is not None:
+                remove_if_empty(out, created)
+    smaller = f"a smaller --batch-size ({batch_size // 2}; {batch_size} now)" if batch_size > 1 else ""
+    other = ("; or close other programs" if device.type == "cpu"
+             else "; or close other GPU programs, or train on the CPU (--device cpu, slower)")
+    if not (out / CHECKPOINT_FILE).is_file():
+        try_ = f"; try {smaller} or --resolution" if smaller else "; try a smaller --resolution"
+        return TrainUsageError(f"out of memory on {device} at step {step}, before the run's first checkpoint: nothing "
+                               f"is written{try_}{other}")
+    at = f" (step {kept})" if kept is not None else ""
+    resume = f"--resume and {smaller}" if smaller else "--resume once more memory is free"
+    return TrainUsageError(f"out of memory on {device} at step {step}: {out / CHECKPOINT_FILE}{at} is kept: go on "
+                           f"from it with {resume}, or start over with a smaller --resolution (--overwrite){other}")
