@@ -46,6 +46,9 @@ def test_a_setting_out_of_its_range_is_refused_before_any_work(kind, setting, al
     ("vae", ["--steps", "99999999999999999999", "--minutes", "0.05"],
      "argument --steps: at most 10,000,000 steps, not 99,999,999,999,99"),
     ("gan", ["--sample-every", "10000001"], "argument --sample-every: at most 10,000,000 steps, not 10,000,001"),
+    # as --steps is capped: 1e12 (1.9 million years) and inf were taken as a run's time
+    ("vae", ["--minutes", "1e12"], "argument --minutes: at most 525,600 minutes (a year), not 1e12"),
+    ("vae", ["--minutes", "inf"], "argument --minutes: at most 525,600 minutes (a year), not inf"),
     ("gan", ["--lr", "0"], "argument --lr: must be a number above 0"),
     ("vae", ["--device", "bogus"], "'bogus' is not a device: use auto, cpu, cuda, cuda:N"),
     ("vae", ["--device", "cuda:7"], "--device: device 'cuda:7' was asked for, but this machine"),

@@ -70,6 +70,18 @@ def positive_float(text: str) -> float:
     return value
 
 
+# --minutes: a year, as --steps stops at MAX_STEPS; 1e12 (1.9 million years) and inf were taken as a run's time
+MAX_MINUTES = 365 * 24 * 60
+
+
+def minutes(text: str) -> float:
+    """--minutes: above 0, at most MAX_MINUTES (the Train… dialog's Time for this run takes at most a day)."""
+    value = positive_float(text)
+    if value > MAX_MINUTES:
+        raise argparse.ArgumentTypeError(f"at most {MAX_MINUTES:,} minutes (a year), not {text}")
+    return value
+
+
 def learning_rate(text: str) -> float:
     """--lr: Adam refuses 0 or less only once the recipe builds it, with a traceback; and 0 read as 'not given'."""
     value = parsed(text, float, "a number above 0, e.g. 0.0002")

@@ -15,7 +15,7 @@ from ..holdout import HOLDOUT
 from ..startup_signals import first_process
 from ..typed_options import Typed, typed
 from . import StoppedEarly, TrainError, TrainUsageError
-from .arg_types import (DEVICES, MAX_STEPS, device_name, held_out_count, learning_rate, positive_float,
+from .arg_types import (DEVICES, MAX_MINUTES, MAX_STEPS, device_name, held_out_count, learning_rate, minutes,
                         positive_int, resolution, seed_number, step_count)
 from .out_checks import check_out_folder, check_output
 from .out_lock import holding_output
@@ -48,9 +48,9 @@ def add_train_parser(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--steps", type=step_count, default=20_000, action=Typed,
                    help=f"total steps, counting resumed ones, at most {MAX_STEPS:,} (default: %(default)s; a "
                         "--resume: the run's)")
-    p.add_argument("--minutes", type=positive_float,
+    p.add_argument("--minutes", type=minutes,
                    help="end this many minutes after this run's command started, the model written (whichever "
-                        "comes first)")
+                        f"comes first), at most {MAX_MINUTES:,}")
     p.add_argument("--lr", type=learning_rate, help="learning rate (default: VAE 0.001, GAN 0.0002)")
     # Typed: a --resume takes the run's seed, which picked its held-out images, unless one is typed
     p.add_argument("--seed", type=seed_number, default=0, action=Typed,
