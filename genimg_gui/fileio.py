@@ -51,6 +51,18 @@ def atomic_write_bytes(path: Path, data: bytes) -> None:
         tmp.write_bytes(data)
 
 
+def takes_files(folder: Path) -> bool:
+    """Whether folder is there and a file can be made in it, tried with an empty file removed at once: os.access
+    answers yes of /proc (and of every folder, for root), where no file can be made."""
+    probe = Path(folder) / f".genimg-{uuid.uuid4().hex[:12]}.probe"
+    try:
+        os.close(os.open(probe, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
+    except OSError:
+        return False
+    probe.unlink(missing_ok=True)
+    return True
+
+
 def blocking_file(path: Path) -> Path | None:
     """The first of path and the folders above it that is there but is no folder (a file, /dev/null); None if
     path is a folder or can be made one."""

@@ -115,3 +115,20 @@ def test_a_folder_where_nothing_could_be_written_is_not_where_the_next_save_star
     assert [Path(path).parent for path in opened_at] == [exports, exports]
     dialog.close()
     assert Settings().export_folder() == exports  # what the next start offers
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="/proc takes no new files on Linux")
+@pytest.mark.parametrize("remembered", ["/proc", "{tmp}/gone"])
+def test_a_remembered_folder_that_takes_no_files_now_is_not_where_a_save_starts(remembered, qtbot, window,
+                                                                                image_files, tmp_path, monkeypatch):
+    """The folder of the last export, as an earlier run (or an older genimg) left it in the settings, was offered
+    at every start while it was still a folder, though it took no files (/proc: every save dialog started there,
+    and every save there failed). One that takes none, or is gone, is passed over: the save starts beside the
+    picture, as before any export."""
+    folder = Path(remembered.format(tmp=tmp_path))
+    Settings().exported_to(str(folder / "last.png"))  # as the settings file of an earlier run holds it
+    open_images(qtbot, window, image_files[:1])
+    opened_at = typed_in_dialog(monkeypatch)  # cancelled
+    action(window, "&Export PNG…").trigger()
+    assert [Path(path).parent for path in opened_at] == [tmp_path]
+    assert Settings().export_folder() != folder

@@ -13,7 +13,7 @@ from typing import Sequence
 from PySide6.QtCore import QByteArray, QSettings, QStandardPaths
 
 from ..export import IMAGE_EXTENSION, name_tail, picture_name
-from ..fileio import NAME_MAX, fitted_name
+from ..fileio import NAME_MAX, fitted_name, takes_files
 from ..imaging import Fit
 from ..paths import config_dir
 
@@ -127,14 +127,16 @@ class Settings:
 
     def export_folder(self, picture: str | None = None) -> Path:
         """Where a save dialog starts: the folder the user last exported to (in this run or an earlier one), else the
-        folder of picture (the file the image exported was opened from), else where pictures were last opened from,
-        else the Pictures folder (open_folder("images")), else home.
+        folder of picture (the file the image exported was opened from), each where a file can be made in it now,
+        else where pictures were last opened from, else the Pictures folder (open_folder("images")), else home.
         The last export's folder comes first: it is the one the user chose, and exports of pictures from several
         folders go on into the output folder they picked, never among the originals by surprise. Until then the
         picture's folder is what "export this picture" points at. Recent files are not asked: a model opened last
         (a drop, Open recent) sent the dialog into the models' folder."""
+        # one that takes no files now is passed over: a folder gone since, or one an older genimg remembered before
+        # anything was written there (/proc), where every save dialog started, at every start, and every save failed
         folders = [self.q.value("export/folder", "", str), os.path.dirname(picture) if picture else ""]
-        return Path(next((f for f in folders if f and Path(f).is_dir()), self.open_folder("images")))
+        return Path(next((f for f in folders if f and takes_files(Path(f))), self.open_folder("images")))
 
     def exported_to(self, path: str) -> None:
         """Remember where the user saved, for the next save dialog."""
