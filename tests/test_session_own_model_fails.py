@@ -9,9 +9,12 @@ import shutil
 from dataclasses import replace
 
 import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtTest import QTest
 
 from conftest import UI_TIMEOUT
 from genimg_gui import session as sess
+from genimg_gui.engine import requests as rq
 from genimg_gui.models.weights import WEIGHTS_NAME
 from genimg_gui.ui.settings import Settings
 from test_directions_ui import menu_action
@@ -21,6 +24,18 @@ from test_session_own_models import kept_edited
 from test_start_fallback import errors, started
 from test_switch_first import other_gan
 from test_switch_values import double_click_row
+
+
+def drawing_asked(monkeypatch, doc) -> list:
+    """The requests to draw a latent (a step, preview strips, History thumbnails) the document sends from now on."""
+    asked, submit = [], doc.engine.submit
+
+    def noted(request):
+        if isinstance(request, (rq.Decode, rq.PreviewStrip)):
+            asked.append(request)
+        return submit(request)
+    monkeypatch.setattr(doc.engine, "submit", noted)
+    return asked
 
 
 def broken(folder, how: str) -> None:
@@ -45,7 +60,8 @@ def test_a_restored_image_whose_own_model_fails_to_load_keeps_its_sliders_held_b
     doc = window.document
     tiny = doc.models[kind]
     assert tiny.path == str((model_dir / f"tiny-{kind}").resolve())
-    [why] = errors(window)  # the load's own error
+    [why] = errors(window)  # the load's own error (the reason the tab gives)
+    asked = drawing_asked(monkeypatch, doc)
     window.filmstrip.setCurrentRow([saved.kind for saved in kept.items].index(kind))
     item = doc.current
     assert item.kind == kind and any(item.history.current.values)  # edited in its own model
@@ -62,8 +78,13 @@ def test_a_restored_image_whose_own_model_fails_to_load_keeps_its_sliders_held_b
     assert f"Load {name} in the Models tab" in title and f"load a {kind.upper()} there, tiny-{kind} too," in title
     menu_action(window, "Re&set all sliders").trigger()
     menu_action(window, "Ra&ndomise sliders").trigger()
+    QTest.keyClick(window.canvas, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)  # Ctrl+Z
     assert (len(item.history), item.history.current_id) == (steps, node)
     assert item.history.current is state and item.directions_of == made_in
+    assert errors(window)[-1] == (f"{item.name} stays at its step: {name}, which made it, could not be loaded, and no "
+                                  f"other {kind.upper()} can draw its steps; load a {kind.upper()} in the Models tab")
+    qtbot.wait(100)  # nothing on its way, from the selection on: no step, strip or History thumbnail drawn
+    assert not asked
 
     # the autosave keeps them in their own model: a restart tries it again, and holds their sliders back again
     saved = doc.to_session()
