@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtGui import QFontMetrics
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QLabel
 
 from genimg_gui.ui.morph_dialog import MorphDialog
 from genimg_gui.ui.morph_settings import MorphSettings
@@ -248,3 +248,27 @@ def test_the_format_last_exported_is_offered_again_in_the_next_morph_dialog(qtbo
     again = shown(qtbot, MorphDialog(three_items(), remembered=Settings().morph_form()))
     qtbot.mouseClick(again.export_button, LEFT)
     assert asked == [(".gif", "GIF (*.gif)")] + [(".mp4", "MP4 video (*.mp4)")] * 2
+
+
+def test_a_long_message_keeps_the_row_under_the_settings_its_height(qtbot, morph, tmp_path):
+    """A "Wrote …" of three lines (a long path, a GIF's capped rate, a retry on the CPU) made its row beside Export
+    and Close taller: the keyframe list shrank under the cursor and the settings scrolled. It keeps two lines, the
+    last cut short with "…", the whole message in its tooltip; a short one has no tooltip."""
+    morph.show_written(f"Wrote {tmp_path / 'morph.gif'} (24 frames, 128×128, 2.0 s)")
+    qtbot.wait(50)  # the layout settles
+    sizes = (morph.written.height(), morph.keyframes.height(), morph.preview.geometry(), morph.size())
+    assert morph.written.toolTip() == ""
+    folder = tmp_path / "holidays" / "2026" / "a-long-folder-name-without-any-spaces-in-it" / "morphs"
+    long = (f"Wrote {folder / 'morph.gif'} (24 frames, 128×128, 0.5 s); a GIF plays at most 50 fps: written at 50 "
+            "fps, not 60; done on the CPU, as the GPU ran out of memory")
+    morph.show_written(long)
+    qtbot.wait(50)
+    assert (morph.written.height(), morph.keyframes.height(), morph.preview.geometry(), morph.size()) == sizes
+    shown_lines = QLabel.text(morph.written).split("\n")  # what it shows
+    assert len(shown_lines) == 2 and shown_lines[-1].endswith("…")
+    metrics = morph.written.fontMetrics()
+    assert all(metrics.horizontalAdvance(line) <= morph.written.contentsRect().width() for line in shown_lines)
+    assert morph.written.text() == morph.written.toolTip() == long  # whole
+    morph.set_busy("Writing morph.gif… (Cancel in the status bar)")
+    qtbot.wait(50)
+    assert (morph.keyframes.height(), morph.size()) == (sizes[1], sizes[3])

@@ -112,3 +112,36 @@ def test_a_stroke_under_way_as_another_vae_arrives_is_a_step_before_the_switch(q
     settle(qtbot, item)
     mask = item.history.current.mask
     assert len(item.history) == 2 and painted(mask, 0.25, 0.5) and not painted(mask, 0.7, 0.5)
+
+
+def test_clear_mask_during_a_stroke_ends_the_stroke_first_then_clears(qtbot, window, image_files):
+    """Clear mask while the brush is held down: the stroke is a step first and the press paints no more, then the
+    mask goes, a step of its own. The press went on painting, its release put back the mask it began from with the
+    stroke on it (the Clear undone unasked), or, on a picture with no mask yet, Clear did nothing at all."""
+    canvas = window.canvas
+    item = painting(qtbot, window, image_files[0])
+    QTest.mousePress(canvas, LEFT, NO_KEYS, at(canvas, 0.1, 0.2))  # a first stroke, along the top
+    QTest.mouseMove(canvas, at(canvas, 0.4, 0.2))
+    window.mask_tool.clear.trigger()  # Edit → Mask → Clear mask, mid-stroke on a picture with no mask yet
+    QTest.mouseMove(canvas, at(canvas, 0.9, 0.2))  # the same press goes on
+    QTest.mouseRelease(canvas, LEFT, NO_KEYS, at(canvas, 0.9, 0.2))
+    assert len(item.history) == 3 and item.history.current.mask is None  # the stroke, then the mask cleared
+    QTest.mousePress(canvas, LEFT, NO_KEYS, at(canvas, 0.1, 0.8))  # a new stroke, along the bottom
+    QTest.mouseMove(canvas, at(canvas, 0.4, 0.8))
+    QTest.mouseRelease(canvas, LEFT, NO_KEYS, at(canvas, 0.4, 0.8))
+    QTest.mousePress(canvas, LEFT, NO_KEYS, at(canvas, 0.6, 0.5))  # and one more, held
+    QTest.mouseMove(canvas, at(canvas, 0.7, 0.5))
+    window.mask_tool.clear.trigger()
+    QTest.mouseMove(canvas, at(canvas, 0.9, 0.5))
+    QTest.mouseRelease(canvas, LEFT, NO_KEYS, at(canvas, 0.9, 0.5))
+    assert len(item.history) == 6 and item.history.current.mask is None
+    assert window.canvas.mask_overlay is None  # none shows
+    undo_by_keys(window)  # back to the stroke as far as it went before the clear
+    mask = item.history.current.mask
+    assert painted(mask, 0.65, 0.5) and painted(mask, 0.2, 0.8) and not painted(mask, 0.85, 0.5)
+    undo_by_keys(window)  # the bottom stroke alone
+    mask = item.history.current.mask
+    assert painted(mask, 0.2, 0.8) and not painted(mask, 0.65, 0.5)
+    for _ in range(2):
+        window.redo_action.trigger()
+    assert item.history.current_id == 5 and item.history.current.mask is None

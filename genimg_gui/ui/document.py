@@ -80,6 +80,9 @@ class Document(HistorySteps, QObject):
         # kind -> (the model the start-up loaded, failed: the last one, or a folder among the files; those loaded in
         # its place)
         self.stand_ins: dict[str, tuple[str, ...]] = {}
+        # model identity -> (folder, why) of a restored session's model whose load failed: its items stay as kept,
+        # their sliders withheld (document_session.own_model_failed)
+        self.failed_own: dict[str, tuple[str, str]] = {}
         # the models named on the command line, as loaded (the user's choice), until the restore: path -> the kind
         # its option named (--vae, --gan), None for one among the files (document_session.named_kind)
         self.named: dict[str, str | None] = {}

@@ -31,9 +31,13 @@ def session_of(document: Document) -> Session:
                          i.id in document.carry.left_behind, i.source)
              for i in items]
     current = items.index(document.current) if document.current in items else 0
-    return Session(saved, current, {kind: info.path for kind, info in document.models.items()},
-                   identities={kind: info.identity for kind, info in document.models.items()},
-                   labels=_labels_named(document, items),
+    models = {kind: info.path for kind, info in document.models.items()}
+    identities = {kind: info.identity for kind, info in document.models.items()}
+    stranded = _stranded_kinds(document, items)
+    for kind, (folder, identity) in stranded.items():
+        models[kind], identities[kind] = folder, identity
+    return Session(saved, current, models, identities=identities,
+                   labels=_labels_named(document, items, {identity for _, identity in stranded.values()}),
                    classes={kind: info.classes for kind, info in document.models.items()})
 
 
@@ -68,13 +72,53 @@ def awaited_model(document: Document, item: Item) -> str | None:
     return next((p for p in coming if os.path.realpath(p) in loading), None)
 
 
-def _labels_named(document: Document, items: list[Item]) -> dict[str, tuple[str, ...]]:
+def own_model_not_loaded(document: Document, folder: str, why: str) -> None:
+    """A load of folder failed (why): where it was a restored session's model on its way (CarryOver.expected), its
+    items stay as kept, in no model loaded (own_model_failed). The sliders of the model loaded showed on them as
+    the load failed, and moved their latents along that model's directions, drawn by it."""
+    for expected, identity, _note in document.carry.expected.values():
+        if os.path.realpath(expected) == os.path.realpath(folder):
+            document.failed_own[identity] = (expected, why)
+
+
+def own_model_failed(document: Document, item: Item) -> tuple[str, str] | None:
+    """(folder, why) of the model a restored item was made in, whose load failed, while the item's latents are
+    still that model's and no model it follows is on its way (awaited_model); None otherwise. Loading a model of
+    its kind (that one again, or any other, the one loaded too) carries it over (model_arrival)."""
+    loaded = document.models.get(item.kind)
+    if item.directions_of is None or (loaded is not None and loaded.identity == item.directions_of):
+        return None
+    if awaited_model(document, item) is not None:
+        return None
+    return document.failed_own.get(item.directions_of)
+
+
+def sliders_withheld(document: Document, item: Item) -> bool:
+    """Whether the loaded model's sliders and previews are kept off a restored item: its own model is on its way
+    (awaited_model) or failed to load (own_model_failed)."""
+    return awaited_model(document, item) is not None or own_model_failed(document, item) is not None
+
+
+def _stranded_kinds(document: Document, items: list[Item]) -> dict[str, tuple[str, str]]:
+    """kind -> (folder, identity) of the model that failed to load (own_model_failed) which every kept item of that
+    kind was made in: the session keeps them in it, not in the model loaded, whose they are not. Saved as the loaded
+    model's, a restart showed its sliders on them and drew their latents with it."""
+    stranded: dict[str, tuple[str, str]] = {}
+    for kind in {item.kind for item in items}:
+        failed = {(own[0], item.directions_of) if (own := own_model_failed(document, item)) else None
+                  for item in items if item.kind == kind}
+        if len(failed) == 1 and None not in failed:
+            stranded[kind] = failed.pop()
+    return stranded
+
+
+def _labels_named(document: Document, items: list[Item], stranded: set[str]) -> dict[str, tuple[str, ...]]:
     """The directions' labels the items' steps are named by, by model identity: the loaded models' (their values
-    count them) and those of each model values were kept for (Document.direction_labels), which a restart may find
-    not loaded."""
+    count them), those of each model values were kept for (Document.direction_labels), which a restart may find
+    not loaded, and those of the models failed to load that items are in still (stranded)."""
     loaded = {info.identity: info.directions.labels for info in document.models.values() if info.directions}
     known = {**document.direction_labels, **loaded}
-    named = {identity for item in items for identity in item.values_by_model} | set(loaded)
+    named = {identity for item in items for identity in item.values_by_model} | set(loaded) | stranded
     return {identity: known[identity] for identity in named if identity in known}
 
 

@@ -10,6 +10,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Callable
 
 from ..engine import requests as rq
+from .document_session import own_model_not_loaded
+from .running_jobs import JobKind
 from .slow_draw import what
 
 # how the end of a request that Retry on CPU sent again says so, after what it did ("Wrote …/morph.gif (…)")
@@ -93,7 +95,8 @@ class FailedRequests:
             self.on_cpu.pop(f.seq, None)  # a retry that failed too: its error says so
             self.answered.discard(f.seq)
             self._tell_unopened(f.seq)  # the job ended without its last progress (an internal error)
-            doc.jobs.pop(f.seq, None)
+            if (job := doc.jobs.pop(f.seq, None)) is not None and job.kind is JobKind.LOAD:
+                own_model_not_loaded(doc, job.paths[0], "its load was cancelled" if f.cancelled else f.message)
             if instead is not None:
                 instead(f)  # a load sent now: the files waiting for the loads wait for it too
             if not f.superseded:  # files waiting on a model that did not load open with the one loaded; not yet

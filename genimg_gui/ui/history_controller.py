@@ -15,6 +15,7 @@ from .canvas import Canvas
 from .canvas_captions import GENERATED_LABELS, LATENT_FILE_LABELS, OPENED_LABELS, SENT_INVERSION_LABELS, SENT_LABELS
 from .carry_over import class_name
 from .document import Document
+from .document_session import sliders_withheld
 from .item import Item
 from .gan_panel import ANY_CLASS, DRAW_BUTTONS
 from .history_panel import HistoryPanel
@@ -298,7 +299,8 @@ class HistoryController(QObject):
         the new one drew as other pictures: they come as its latents are carried over (history_changed)."""
         missing = [n for n in item.history.nodes() if n.id not in item.thumbs]
         directions = self.document.directions(item.kind)
-        if not missing or directions is None or self.document.carry.pending(item.id):
+        if not missing or directions is None or self.document.carry.pending(item.id) \
+                or sliders_withheld(self.document, item):  # its own model on its way or failed: another drew them
             return
         self._missing = [n.id for n in missing]
         latents = np.stack([edited_latent(n.state, directions) for n in missing])

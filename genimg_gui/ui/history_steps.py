@@ -11,7 +11,9 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Callable
 
 from ..history import History
+from ..model_names import model_name
 from .already_open import unique_name
+from .document_session import own_model_failed
 
 if TYPE_CHECKING:
     from .gan_samples import GanSamples
@@ -122,6 +124,13 @@ class HistorySteps:
     def _step_history(self, possible, step) -> None:
         item = self.current
         if item is None or not possible(item.history):
+            return
+        if (failed := own_model_failed(self, item)) is not None:
+            # drawn by the model loaded, the step showed another model's latent; its History row moved all the same
+            kind = item.kind.upper()
+            self.refuse("steps", f"{item.name} stays at its step: {model_name(failed[0])}, which made it, could not be "
+                                 f"loaded, and no other {kind} can draw its steps; load a {kind} in the Models tab")
+            self.history_changed.emit()  # the History tab back on the step shown
             return
         state = step(item.history)
         if not item.recall_drawn():

@@ -142,6 +142,10 @@ class MaskController(QObject):
         return self.mask is not None
 
     def clear_mask(self) -> None:
+        """The current step's mask gone, as one step. A gesture under way (this brush's stroke, held down) is a step
+        first, and the press paints no more: it went on painting the mask it began from, its release put that back
+        with the stroke on it, undoing the Clear unasked, and on a picture with no mask yet the Clear did nothing."""
+        self.document.finish_gestures()
         item = self._item()
         if item is not None and item.history.current.mask is not None:
             self.document.commit_state(item.history.current.with_mask(None))

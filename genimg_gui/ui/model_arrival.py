@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 from ..engine import requests as rq
 from ..paths import shown_path
 from ..wording import duration, latent_scale_said
+from .document_session import own_model_failed
 from .running_jobs import loads
 
 if TYPE_CHECKING:
@@ -22,6 +23,8 @@ def take_model(doc: Document, info: rq.ModelInfo) -> None:
         doc.finish_gestures()
     for hook in doc.model_hooks:
         info = hook(info)
+    # items a restored session made in a model that failed to load: this one (the one loaded before too) takes them
+    stranded = any(own_model_failed(doc, item) is not None for item in doc.all_items(info.kind))
     # source: the path asked for (a file converted to path); whole paths: …/vae arriving is not …/vae-b's load
     done = {seq for seq, path in loads(doc.jobs).items() if path in (info.path, info.source)}
     doc.jobs = {seq: job for seq, job in doc.jobs.items() if seq not in done}
@@ -39,7 +42,7 @@ def take_model(doc: Document, info: rq.ModelInfo) -> None:
     # a session's model folder trained again since it was kept: its items were made in the old weights, and their
     # latents drawn by the new ones were garbage
     why = doc.carry.trained_again(info)
-    strays = strays or why is not None
+    strays = strays or why is not None or stranded
     # items a kept session restored in this model, loaded after the last one: in it already, they stay
     staying = doc.carry.made_in(info)
     # before the views show the items' values on the new sliders

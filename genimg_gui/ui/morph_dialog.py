@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QCheckBox, QComboBox, QDialog, QLabel, QPushButton
 
 from ..animation_files import GIF_MAX_FPS, MAX_SCALE, default_scale, max_scale, output_size
 from ..morph import DEFAULT_FPS, DEFAULT_MODE, MAX_FRAMES, min_frames
+from .fixed_lines import FixedLinesLabel
 from .focus_frame import FocusSlider
 from .keyframe_list import ID_ROLE, KeyframeList, order_button
 from .morph_frames import FramesBox, raised_note
@@ -106,15 +107,14 @@ class MorphDialog(QDialog):
         self.play_button = QPushButton()
         self.play_button.setCheckable(True)
         self._show_play_button(False)
-        self.busy = QLabel()
+        # two lines each, whatever they say (a longer text cut short, whole in the tooltip): a third line made the
+        # row beside Export and Close taller, the keyframe list shrank under the cursor and the settings scrolled
+        self.busy = FixedLinesLabel(2)
         self.busy.setVisible(False)
-        self.written = QLabel()  # what the last export wrote
-        self.written.setWordWrap(True)
+        self.written = FixedLinesLabel(2)  # what the last export wrote
         self.written.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.written.setVisible(False)
         # its room kept while hidden: the keyframe list shrank under the cursor when it appeared
-        self._written_least = 2 * self.written.fontMetrics().lineSpacing()
-        self.written.setMinimumHeight(self._written_least)
         policy = self.written.sizePolicy()
         policy.setRetainSizeWhenHidden(True)
         self.written.setSizePolicy(policy)
@@ -306,12 +306,7 @@ class MorphDialog(QDialog):
 
     def set_busy(self, text: str | None) -> None:
         if text is not None:  # what the message said was about an earlier export
-            # hidden, it keeps its room: its text went on wrapping in the half of the row beside the busy line, a
-            # two-line "Wrote …" to three lines or more, which pushed the settings into a scroll ("Size" hidden).
-            # Cleared, it keeps the height it had, so that nothing moves until the next message. Before the busy
-            # line shows: showing it lays the row out at once
-            if self.written.isVisible():
-                self.written.setMinimumHeight(max(self._written_least, self.written.height()))
+            # hidden, it keeps its room (two lines): before the busy line shows, which lays the row out at once
             self.written.clear()
             self.written.setVisible(False)
         self.busy.setText(text or "")
@@ -320,7 +315,6 @@ class MorphDialog(QDialog):
 
     def show_written(self, text: str) -> None:
         """Say what an export wrote ("Wrote …/morph.gif (24 frames, 256×256, 2.0 s)"), or why it wrote nothing."""
-        self.written.setMinimumHeight(self._written_least)  # as tall as this text needs (set_busy kept the last's)
         self.written.setText(text)
         self.written.setVisible(True)
 

@@ -14,7 +14,7 @@ from ..edit import Directions, EditState, edited_latent, fits
 from ..engine import requests as rq
 from ..typicality import reading
 from .document import Document
-from .document_session import awaited_model
+from .document_session import sliders_withheld
 from .item import Item
 from .slider_row import PREVIEW_SIDE
 from .sliders import SliderPanel
@@ -67,9 +67,9 @@ class PreviewController(QObject):
         return self.document.carry.pending(item.id)
 
     def _directions(self, item: Item | None) -> Directions | None:
-        """The directions item's values count, loaded: none while it waits for its own model (awaited_model), whose
-        sliders do not show yet; the model loaded meanwhile read its latent along its own."""
-        if item is None or awaited_model(self.document, item) is not None:
+        """The directions item's values count, loaded: none while it waits for its own model, or that model failed
+        to load (sliders_withheld), whose sliders do not show; the model loaded read its latent along its own."""
+        if item is None or sliders_withheld(self.document, item):
             return None
         return self.document.directions(item.kind)
 

@@ -8,7 +8,7 @@ from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
 from ..model_names import model_name
 from ..wording import NO_SPREAD
-from .document_session import awaited_model
+from .document_session import awaited_model, own_model_failed
 from .slider_parts import direction_tip
 from .sliders import SliderPanel
 
@@ -16,6 +16,21 @@ NO_MODEL = "Load a model to see its directions"
 # the current image's own model (or the one it follows) still loading: the sliders of the model loaded meanwhile
 # moved it along that model's directions, and its PC1 is not the image's PC1
 WAITING = "Waiting for {model} to load: this image's sliders come with it"
+# ...and one that failed to load: the loaded model's sliders showed once it had, and moved the image along its own
+# directions, drawn by a model the latent was not made in. Reloading any model of the kind carries it over
+FAILED = ("{model} could not be loaded: {why}. This {item} was made in it, so {sliders}, which would move it along "
+          "other directions, are held back; its edits are kept, autosaved too. Load {model} in the Models tab (Open "
+          "model… where it lies now), or load a {kind} there{loaded} to {again} with that one")
+
+
+def failed_text(kind: str, folder: str, why: str, loaded: str | None) -> str:
+    """The Sliders tab's words for an image whose own model (folder) failed to load (why), loaded: the name of the
+    model of its kind loaded instead, if any."""
+    return FAILED.format(model=model_name(folder), why=why.rstrip("."), kind=kind.upper(),
+                         item="image" if kind == "vae" else "sample",
+                         sliders=f"{loaded}'s sliders" if loaded else "other models' sliders",
+                         loaded=f", {loaded} too," if loaded else "",
+                         again="encode the image again" if kind == "vae" else "draw the sample's seeds again")
 # the mask tools by their names on the Mask toolbar (MaskController): once the brush was off, a slider changed only a
 # painted strip, and nothing said why. {brush}: the Mask brush's keys, read off its action (mask_note_text)
 MASK_NOTE = "Edits apply inside the painted mask — {brush} to paint, Clear mask to edit everywhere"
@@ -54,6 +69,7 @@ class SliderTab(QWidget):
         self.sliders.setEnabled(False)  # until there is an image to edit
         self.loading = ""  # the model loading now, named while no sliders show (show_loading)
         self.awaited = ""  # the model the current image waits for (awaited_model), named while it does
+        self.failed = ""  # what to say while the current image's own model failed to load (own_model_failed)
         self.title = QLabel(NO_MODEL)
         self.title.setWordWrap(True)
         self.mask_note = QLabel()
@@ -91,7 +107,9 @@ class SliderTab(QWidget):
         current = self.document.current
         awaited = awaited_model(self.document, current) if current is not None and current.kind == kind else None
         self.awaited = model_name(awaited) if awaited is not None else ""
-        if info is None or awaited is not None:
+        failed = own_model_failed(self.document, current) if current is not None and current.kind == kind else None
+        self.failed = "" if failed is None else failed_text(kind, *failed, info.name if info is not None else None)
+        if info is None or awaited is not None or failed is not None:
             self.sliders.set_directions(())
             self.sliders.setEnabled(False)
             self.source = None
@@ -127,14 +145,17 @@ class SliderTab(QWidget):
             self.title.setText(self._empty_title())
 
     def _on_loads(self) -> None:
-        """A load began or ended: one the current image waited for that ended without coming (it failed, or another
-        model of its kind was asked for after it) leaves the sliders to the model loaded, as before the restore."""
+        """A load began or ended: one the current image waited for that ended without coming says why, its sliders
+        still held back (own_model_failed); the model that comes in its place brings them."""
         current = self.document.current
         if self.awaited and current is not None and awaited_model(self.document, current) is None:
             self.show_directions(current.kind)
-            self.sliders.set_values(current.history.current.values)
+            if self.source is not None:
+                self.sliders.set_values(current.history.current.values)
 
     def _empty_title(self) -> str:
+        if self.failed:
+            return self.failed
         if self.awaited:
             return WAITING.format(model=self.awaited)
         return f"Loading {self.loading}…" if self.loading else NO_MODEL
