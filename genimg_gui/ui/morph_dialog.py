@@ -128,9 +128,7 @@ class MorphDialog(QDialog):
 
     def _connect(self) -> None:
         model = self.keyframes.model()
-        self._settle = QTimer(self)
-        self._settle.setSingleShot(True)
-        self._settle.setInterval(0)
+        self._settle = QTimer(self, singleShot=True, interval=0)
         self.keyframes.itemChanged.connect(self._changed)
         # a drag may arrive as a move or as remove + insert: look once the list has settled
         for rows_signal in (model.rowsMoved, model.rowsInserted, model.rowsRemoved):
