@@ -125,7 +125,7 @@ def test_cancel_stops_an_example_being_encoded_for_a_new_direction_inside_its_pa
     made = len(doc.directions("vae").labels)
     with held_in(Encoder) as gate:
         found = as_cancelled(doc.engine, gate)
-        define(qtbot, window, monkeypatch, "red → blue", red, blue, wait=False)
+        define(qtbot, window, "red → blue", red, blue, wait=False)
         cancel_while_held(qtbot, window, gate)
         qtbot.waitUntil(lambda: not window.directions_tool.jobs, timeout=UI_TIMEOUT)
     # the other side's examples, sent after, may start before the window drops them as the cancel comes back
@@ -135,7 +135,7 @@ def test_cancel_stops_an_example_being_encoded_for_a_new_direction_inside_its_pa
     qtbot.waitUntil(lambda: not window.status.cancel.isVisible())
 
     with qtbot.waitSignal(doc.directions_changed, timeout=UI_TIMEOUT):
-        define(qtbot, window, monkeypatch, "red → blue", red, blue, wait=False)
+        define(qtbot, window, "red → blue", red, blue, wait=False)
     assert doc.directions("vae").labels[-1] == "red → blue"
 
 

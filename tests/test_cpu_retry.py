@@ -33,6 +33,19 @@ def on_a_full_gpu(window, monkeypatch, method: str, only=lambda *args: True) -> 
     monkeypatch.setattr(Runtime, method, full)
 
 
+def fits_on_the_gpu(monkeypatch, method: str) -> None:
+    """Runtime.method fits on the full "GPU": it runs on the CPU, the test machine may have no GPU."""
+    real = getattr(Runtime, method)
+
+    def on_the_cpu(self, *args, **kwargs):
+        gpu, self.device = self.device, torch.device("cpu")
+        try:
+            return real(self, *args, **kwargs)
+        finally:
+            self.device = gpu
+    monkeypatch.setattr(Runtime, method, on_the_cpu)
+
+
 def retried(qtbot, window, ask, more: bool = False) -> str:
     """ask() sends a request that runs out of memory; Retry on CPU is clicked: what the retry's end says, once the
     out-of-memory error has left the bar at the click. more: the click sends another request again too, whose end
@@ -129,7 +142,7 @@ def test_a_direction_whose_encode_ran_out_of_memory_is_made_on_the_cpu(qtbot, wi
     red, blue = write_group(tmp_path / "red", "r", RED, 3, 1), write_group(tmp_path / "blue", "b", BLUE, 3, 2)
     blue_fails_on_the_gpu(window, monkeypatch)  # the "from" side is encoded, the "to" side runs out of memory
     with qtbot.waitSignal(window.document.directions_changed, timeout=UI_TIMEOUT):
-        said = retried(qtbot, window, lambda: define(qtbot, window, monkeypatch, "red → blue", red, blue, wait=False))
+        said = retried(qtbot, window, lambda: define(qtbot, window, "red → blue", red, blue, wait=False))
     assert said == f"The encoding of 3 examples was {DONE_ON_CPU}"
     assert window.document.directions("vae").labels[-1] == "red → blue" and not window.directions_tool.jobs
     assert any(entry.text.startswith("New direction “red → blue”") for entry in window.status.log.entries)
@@ -140,7 +153,7 @@ def test_a_direction_whose_both_encodes_ran_out_of_memory_is_made_on_the_cpu(qtb
     red, blue = write_group(tmp_path / "red", "r", RED, 3, 1), write_group(tmp_path / "blue", "b", BLUE, 2, 2)
     on_a_full_gpu(window, monkeypatch, "encode_latent")
     with qtbot.waitSignal(window.document.directions_changed, timeout=UI_TIMEOUT):
-        retried(qtbot, window, lambda: define(qtbot, window, monkeypatch, "red → blue", red, blue, wait=False),
+        retried(qtbot, window, lambda: define(qtbot, window, "red → blue", red, blue, wait=False),
                 more=True)
     assert window.document.directions("vae").labels[-1] == "red → blue" and not window.directions_tool.jobs
     # the "from" side's, sent last; the "to" side's may still be on show, joined before it (StatusBar.hold_message)
@@ -184,7 +197,7 @@ def test_a_retry_no_longer_offered_lets_go_of_what_it_kept(qtbot, window, image_
     on_a_full_gpu(window, monkeypatch, "invert_steps")
     doc, jobs, inversion = window.document, window.directions_tool.jobs, window.inversion
     direction = offered(qtbot, window,
-                        lambda: define(qtbot, window, monkeypatch, "red → blue", red, blue, wait=False))
+                        lambda: define(qtbot, window, "red → blue", red, blue, wait=False))
     assert list(jobs.out_of_memory) == [direction] and list(doc.failures.retries) == [direction]
     first = offered(qtbot, window, lambda: inversion.invert_current(10, 0.5))
     assert not jobs and list(doc.failures.retries) == [first] and list(inversion.out_of_memory) == [first]
@@ -212,7 +225,7 @@ def test_a_direction_dropped_no_longer_offers_its_retry(qtbot, window, monkeypat
     doc, jobs = window.document, window.directions_tool.jobs
     with qtbot.waitSignals([doc.retry_offered, doc.engine.failed], timeout=UI_TIMEOUT,
                            check_params_cbs=[None, lambda f: not f.retry_on_cpu]):
-        define(qtbot, window, monkeypatch, "blue → red", blue, red, wait=False)
+        define(qtbot, window, "blue → red", blue, red, wait=False)
     assert not jobs and not doc.failures.retries and not doc.failures.offered
     assert not window.status.retry.isVisible()
 
@@ -223,7 +236,7 @@ def test_a_side_sent_again_whose_other_side_is_too_old_says_nothing_of_the_cpu(q
     red, blue = write_group(tmp_path / "red", "r", RED, 3, 1), write_group(tmp_path / "blue", "b", BLUE, 2, 2)
     on_a_full_gpu(window, monkeypatch, "encode_latent")
     doc, jobs = window.document, window.directions_tool.jobs
-    to_side = offered(qtbot, window, lambda: define(qtbot, window, monkeypatch, "red → blue", red, blue, wait=False))
+    to_side = offered(qtbot, window, lambda: define(qtbot, window, "red → blue", red, blue, wait=False))
     qtbot.waitUntil(lambda: len(jobs.out_of_memory) == 2, timeout=UI_TIMEOUT)  # the "from" side ran out before
     from_side = min(jobs.out_of_memory)
     doc.engine.forget(from_side)  # let go, as after OUT_OF_MEMORY_KEPT newer requests ran out of memory

@@ -8,28 +8,28 @@ from collections.abc import Callable
 
 import pytest
 from PIL import Image
-from PySide6.QtCore import QPoint
-from PySide6.QtWidgets import QDialog
+from PySide6.QtCore import QPoint, QTimer
+from PySide6.QtWidgets import QApplication
 
-from conftest import UI_TIMEOUT
-from genimg_gui.ui.directions_controller import DirectionsController
 from genimg_gui.ui.directions_dialog import DirectionRequest, DirectionsDialog, suggest_name
 from test_directions_ui import BLUE, RED, define, menu_action, write_group
 
 
-def opened_dialog(window, monkeypatch, look: Callable[[DirectionsDialog], object]) -> None:
-    """The dialog Edit → New direction from examples… opens (DirectionsController._ask, which tests replace), is
-    looked at while open, and closed (Cancel): it is deleted then, so it cannot be looked at after."""
+def opened_dialog(window, look: Callable[[DirectionsDialog], object]) -> None:
+    """The dialog Edit → New direction from examples… opens, looked at while open, and closed (Cancel): it is
+    deleted then, so it cannot be looked at after."""
     looked = []
 
-    def exec_(self):
-        look(self)
-        looked.append(self)
-        return QDialog.DialogCode.Rejected
-    with monkeypatch.context() as patched:
-        patched.setattr(DirectionsDialog, "exec", exec_)
-        DirectionsController._ask(window.directions_tool)
-    assert looked, "no dialog opened"
+    def look_then_cancel() -> None:
+        dialog = QApplication.activeModalWidget()
+        try:
+            look(dialog)
+            looked.append(dialog)
+        finally:  # left open, it would hold the test forever
+            dialog.reject()
+    QTimer.singleShot(0, look_then_cancel)
+    menu_action(window, "New &direction from examples…").trigger()
+    assert looked, "no dialog opened, or looking at it failed"
 
 
 def test_over_a_gan_sample_the_dialog_says_the_direction_goes_to_the_vae_and_names_it(qtbot, window, monkeypatch,
@@ -46,13 +46,13 @@ def test_over_a_gan_sample_the_dialog_says_the_direction_goes_to_the_vae_and_nam
         dialog.add_files("to", write_group(tmp_path / "blue", "blue", BLUE, 1, 2))
         dialog.name.setText(doc.directions("vae").labels[0])  # a VAE direction's name, which the GAN need not have
         assert "already a direction of tiny-vae" in dialog.name_note.text()
-    opened_dialog(window, monkeypatch, over_the_gan_sample)
+    opened_dialog(window, over_the_gan_sample)
 
     request = DirectionRequest(doc.directions("vae").labels[0], (), ())
     assert window.directions_tool.make_direction(request) is None  # given otherwise than by the dialog
     assert "already a direction of tiny-vae" in window.last_error
 
-    define(qtbot, window, monkeypatch, "red → blue", write_group(tmp_path / "r", "r", RED, 3, 1),
+    define(qtbot, window, "red → blue", write_group(tmp_path / "r", "r", RED, 3, 1),
            write_group(tmp_path / "b", "b", BLUE, 3, 2))
     message = window.status.currentMessage()
     assert "New direction “red → blue” for tiny-vae" in message and "the VAE's sliders, not the GAN's" in message
@@ -62,22 +62,22 @@ def test_over_a_gan_sample_the_dialog_says_the_direction_goes_to_the_vae_and_nam
 
     def over_a_vae_picture(dialog):
         assert "tiny-vae" in dialog.target_note.text() and "GAN" not in dialog.target_note.text()
-    opened_dialog(window, monkeypatch, over_a_vae_picture)
+    opened_dialog(window, over_a_vae_picture)
 
 
-def test_a_kept_apart_direction_within_named_ones_names_them(qtbot, window, monkeypatch, tmp_path):
+def test_a_kept_apart_direction_within_named_ones_names_them(qtbot, window, tmp_path):
     """frowning → smiling made again from its examples, "Keep the named directions fixed" ticked: refused as
     "“frowning → smiling 2” lies within the directions it should be kept apart from", which named none of them."""
     frowning = write_group(tmp_path / "frowning", "f", RED, 6, 1)
     smiling = write_group(tmp_path / "smiling", "s", BLUE, 6, 2)
     purple = write_group(tmp_path / "purple", "p", (170, 40, 190), 6, 5)
     doc = window.document
-    define(qtbot, window, monkeypatch, "frowning → smiling", frowning, smiling)
-    define(qtbot, window, monkeypatch, "frowning → purple", frowning, purple)
+    define(qtbot, window, "frowning → smiling", frowning, smiling)
+    define(qtbot, window, "frowning → purple", frowning, purple)
     before = doc.directions("vae").labels
 
     def refused(name: str, from_paths: list[str], to_paths: list[str]) -> str:
-        define(qtbot, window, monkeypatch, name, from_paths, to_paths, keep_fixed=True, until=doc.error)
+        define(qtbot, window, name, from_paths, to_paths, keep_fixed=True, until=doc.error)
         assert doc.directions("vae").labels == before
         return window.last_error
 
@@ -92,18 +92,15 @@ def test_a_kept_apart_direction_within_named_ones_names_them(qtbot, window, monk
                                      ("frowning → purple", "frowning → smiling")]), said
 
 
-def test_kept_apart_a_direction_its_examples_barely_differ_along_is_refused(qtbot, window, monkeypatch, tmp_path):
+def test_kept_apart_a_direction_its_examples_barely_differ_along_is_refused(qtbot, window, tmp_path):
     red = write_group(tmp_path / "frowning", "f", RED, 6, 1)
     blue = write_group(tmp_path / "smiling", "s", BLUE, 6, 2)
     doc = window.document
-    define(qtbot, window, monkeypatch, "frowning → smiling", red, blue)
+    define(qtbot, window, "frowning → smiling", red, blue)
     before = doc.directions("vae").labels
 
     # the same examples by a linear classifier, kept apart from their own difference of means: nothing is left
-    again = DirectionRequest("again", tuple(red), tuple(blue), "linear", keep_fixed=True)
-    monkeypatch.setattr(window.directions_tool, "_ask", lambda: again)
-    with qtbot.waitSignal(doc.error, timeout=UI_TIMEOUT):
-        menu_action(window, "New &direction from examples…").trigger()
+    define(qtbot, window, "again", red, blue, keep_fixed=True, method="linear", until=doc.error)
     error = window.last_error
     assert "No direction made" in error and "barely differ" in error and "1 named direction" in error
     assert "untick" in error.lower()
@@ -113,18 +110,18 @@ def test_kept_apart_a_direction_its_examples_barely_differ_along_is_refused(qtbo
     def refused_again(dialog):  # the box says what it keeps the new direction apart from
         assert "your own" in dialog.keep_fixed.text() and "“frowning → smiling”" in dialog.keep_fixed.toolTip()
         # the refused examples, name and options come back with the reason: the dialog had closed before the refusal
-        assert dialog.request() == again
+        assert dialog.request() == DirectionRequest("again", tuple(red), tuple(blue), "linear", keep_fixed=True)
         assert not dialog.refusal_note.isHidden() and "barely differ" in dialog.refusal_note.text()
-    opened_dialog(window, monkeypatch, refused_again)
+    opened_dialog(window, refused_again)
 
-    define(qtbot, window, monkeypatch, "kept apart", write_group(tmp_path / "purple", "p", (170, 40, 190), 6, 5),
+    define(qtbot, window, "kept apart", write_group(tmp_path / "purple", "p", (170, 40, 190), 6, 5),
            blue, keep_fixed=True)
     message = window.status.currentMessage()
     assert "kept apart from 1 named direction" in message and "direction(s)" not in message
 
     def fresh(dialog):  # a direction made: the next opening starts empty
         assert dialog.request().from_paths == () and dialog.refusal_note.isHidden()
-    opened_dialog(window, monkeypatch, fresh)
+    opened_dialog(window, fresh)
 
 
 def _files(folder, names) -> list[str]:

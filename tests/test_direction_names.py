@@ -143,14 +143,12 @@ def test_the_clash_check_names_the_row_index_of_would_find():
     assert clashing_label(labels, "mine", skip=3) is None and clashing_label(labels, "pc3") is None
 
 
-def test_a_new_direction_equal_to_one_the_user_has_is_refused_naming_it(qtbot, window, monkeypatch, tmp_path):
+def test_a_new_direction_equal_to_one_the_user_has_is_refused_naming_it(qtbot, window, tmp_path):
     red, blue = write_group(tmp_path / "red", "red", RED, 3, 1), write_group(tmp_path / "blue", "blue", BLUE, 3, 2)
-    define(qtbot, window, monkeypatch, "red → blue", red, blue)
+    define(qtbot, window, "red → blue", red, blue)
     doc, before = window.document, window.sliders.labels()
-    again = DirectionRequest("again", tuple(red), tuple(blue))
-    monkeypatch.setattr(window.directions_tool, "_ask", lambda: again)
-    with qtbot.waitSignal(doc.error, timeout=UI_TIMEOUT):  # saved once, it would be renamed or deleted as the other
-        menu_action(window, "New &direction from examples…").trigger()
+    # saved once, it would be renamed or deleted as the other
+    define(qtbot, window, "again", red, blue, until=doc.error)
     assert "No direction made: “again” would be the same direction as “red → blue”" in window.last_error
     assert window.sliders.labels() == before
     dim = doc.directions("vae").basis.shape[1]

@@ -10,12 +10,12 @@ from test_directions_ui import RED, BLUE, define, write_group
 
 
 @pytest.mark.parametrize("method", ["means", "linear"])
-def test_the_slider_end_reaches_the_other_group(qtbot, window, reference, monkeypatch, tmp_path, method):
+def test_the_slider_end_reaches_the_other_group(qtbot, window, reference, tmp_path, method):
     red = write_group(tmp_path / "red", "red", RED, 10, 1)
     blue = write_group(tmp_path / "blue", "blue", BLUE, 10, 2)
     purple = write_group(tmp_path / "purple", "purple", (170, 40, 190), 10, 5)
-    define(qtbot, window, monkeypatch, "red → blue", red, blue)  # a named direction to keep the new one apart from
-    define(qtbot, window, monkeypatch, "red → purple", red, purple, keep_fixed=True, method=method)
+    define(qtbot, window, "red → blue", red, blue)  # a named direction to keep the new one apart from
+    define(qtbot, window, "red → purple", red, purple, keep_fixed=True, method=method)
     d = window.document.directions("vae")
     row, sigma = d.basis[-1].astype(np.float64), float(d.sigma[-1])
 

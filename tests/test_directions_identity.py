@@ -53,11 +53,11 @@ def saved_files(user_folders) -> list[str]:
 
 
 def test_a_direction_made_on_one_model_is_not_offered_on_another_of_its_name(qtbot, bare, two_runs, tmp_path,
-                                                                             monkeypatch, user_folders):
+                                                                             user_folders):
     first, second = two_runs
     assert "round → boxy" not in load(qtbot, bare, first)
     red, blue = write_group(tmp_path / "red", "red", RED, 4, 1), write_group(tmp_path / "blue", "blue", BLUE, 4, 2)
-    define(qtbot, bare, monkeypatch, "round → boxy", red, blue)
+    define(qtbot, bare, "round → boxy", red, blue)
     assert bare.sliders.labels()[-1] == "round → boxy"
 
     assert "round → boxy" not in load(qtbot, bare, second)  # another latent space: none of the first's directions

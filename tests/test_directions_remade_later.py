@@ -126,11 +126,10 @@ def test_a_direction_whose_encoding_fails_is_said_once_not_at_each_launch(qtbot,
     assert "red → blue" in labels and not any("again" in m or "damaged" in m for m in said), said
 
 
-def test_a_direction_whose_vae_changed_as_it_was_made_again_is_made_at_the_next_load(qtbot, bare, vae2, tmp_path,
-                                                                                    monkeypatch):
+def test_a_direction_whose_vae_changed_as_it_was_made_again_is_made_at_the_next_load(qtbot, bare, vae2, tmp_path):
     load(qtbot, bare, vae2)
     red, blue = write_group(tmp_path / "red", "red", RED, 4, 1), write_group(tmp_path / "blue", "blue", BLUE, 4, 2)
-    define(qtbot, bare, monkeypatch, "red → blue", red, blue)
+    define(qtbot, bare, "red → blue", red, blue)
     train_again(vae2)
     torch.manual_seed(9)
     other = make_model_folder(tmp_path / "models" / "vae3", ConvVAE(TINY_VAE), "vae3")

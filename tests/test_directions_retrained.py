@@ -50,7 +50,7 @@ def test_a_direction_is_made_again_from_its_examples_for_the_new_weights(qtbot, 
                                                                         monkeypatch):
     load(qtbot, bare, vae2)
     red, blue = write_group(tmp_path / "red", "red", RED, 4, 1), write_group(tmp_path / "blue", "blue", BLUE, 4, 2)
-    define(qtbot, bare, monkeypatch, "red → blue", red, blue)
+    define(qtbot, bare, "red → blue", red, blue)
     old = bare.document.directions("vae")
     old_row = old.basis[old.index_of("red → blue")].copy()
 
@@ -67,7 +67,7 @@ def test_a_direction_is_made_again_from_its_examples_for_the_new_weights(qtbot, 
     # made with the new weights from the same examples, as a new direction from them would be
     monkeypatch.setattr(bare.directions_tool, "_confirm_delete", lambda label: True)
     bare.directions_tool.delete(directions.index_of("red → blue"))
-    define(qtbot, bare, monkeypatch, "red → blue", red, blue)
+    define(qtbot, bare, "red → blue", red, blue)
     fresh = bare.document.directions("vae")
     np.testing.assert_allclose(fresh.basis[fresh.index_of("red → blue")], new_row, atol=1e-5)
 
@@ -76,13 +76,12 @@ def test_a_direction_is_made_again_from_its_examples_for_the_new_weights(qtbot, 
     assert bare.document.directions("vae").labels.count("red → blue") == 1
 
 
-def test_a_direction_whose_examples_are_gone_is_named_as_not_made_again(qtbot, bare, vae2, tmp_path,
-                                                                       monkeypatch):
+def test_a_direction_whose_examples_are_gone_is_named_as_not_made_again(qtbot, bare, vae2, tmp_path):
     load(qtbot, bare, vae2)
     red, blue = write_group(tmp_path / "red", "red", RED, 4, 1), write_group(tmp_path / "blue", "blue", BLUE, 4, 2)
     gone = write_group(tmp_path / "gone", "gone", RED, 3, 3)
-    define(qtbot, bare, monkeypatch, "red → blue", red, blue)
-    define(qtbot, bare, monkeypatch, "gone → blue", gone, blue)
+    define(qtbot, bare, "red → blue", red, blue)
+    define(qtbot, bare, "gone → blue", gone, blue)
     shutil.rmtree(tmp_path / "gone")
 
     train_again(vae2)
@@ -127,8 +126,8 @@ def next_launch(qtbot, folder, made: int = 0, then=None) -> tuple[tuple[str, ...
 def test_directions_are_made_again_once_not_at_each_launch(qtbot, bare, vae2, tmp_path, monkeypatch):
     load(qtbot, bare, vae2)
     red, blue = write_group(tmp_path / "red", "red", RED, 4, 1), write_group(tmp_path / "blue", "blue", BLUE, 4, 2)
-    define(qtbot, bare, monkeypatch, "red → blue", red, blue)
-    define(qtbot, bare, monkeypatch, "gone → blue", write_group(tmp_path / "gone", "gone", RED, 3, 3), blue)
+    define(qtbot, bare, "red → blue", red, blue)
+    define(qtbot, bare, "gone → blue", write_group(tmp_path / "gone", "gone", RED, 3, 3), blue)
     shutil.rmtree(tmp_path / "gone")
     train_again(vae2)
     assert any("“gone → blue” cannot be made again" in m for m in remade(qtbot, bare, vae2, 1))
@@ -145,10 +144,10 @@ def test_directions_are_made_again_once_not_at_each_launch(qtbot, bare, vae2, tm
     assert "red → blue" not in labels and not any("trained again" in m for m in said), said
 
 
-def test_a_direction_is_made_again_for_new_weights_of_another_latent_size(qtbot, bare, vae2, tmp_path, monkeypatch):
+def test_a_direction_is_made_again_for_new_weights_of_another_latent_size(qtbot, bare, vae2, tmp_path):
     load(qtbot, bare, vae2)
     red, blue = write_group(tmp_path / "red", "red", RED, 4, 1), write_group(tmp_path / "blue", "blue", BLUE, 4, 2)
-    define(qtbot, bare, monkeypatch, "red → blue", red, blue)
+    define(qtbot, bare, "red → blue", red, blue)
     old_size = bare.document.directions("vae").basis.shape[1]
     torch.manual_seed(5)
     # trained again: training writes the new weights' principal components over the old ones'
@@ -158,12 +157,11 @@ def test_a_direction_is_made_again_for_new_weights_of_another_latent_size(qtbot,
     assert directions.basis.shape[1] == old_size * 3 // 2 and "red → blue" in directions.labels
 
 
-def test_a_direction_not_made_again_is_said_so_and_leaves_the_users_refused_one(qtbot, bare, vae2, tmp_path,
-                                                                             monkeypatch):
+def test_a_direction_not_made_again_is_said_so_and_leaves_the_users_refused_one(qtbot, bare, vae2, tmp_path):
     tool = bare.directions_tool
     load(qtbot, bare, vae2)
     red, blue = write_group(tmp_path / "red", "red", RED, 4, 1), write_group(tmp_path / "blue", "blue", BLUE, 4, 2)
-    define(qtbot, bare, monkeypatch, "red → blue", red, blue)
+    define(qtbot, bare, "red → blue", red, blue)
     mine = DirectionRequest("mine", tuple(red), tuple(blue), keep_fixed=True)  # nothing left once kept apart
     with qtbot.waitSignal(bare.document.error, timeout=UI_TIMEOUT):
         tool.make_direction(mine)
@@ -200,8 +198,8 @@ def red_and_dark(qtbot, window, monkeypatch, tmp_path) -> tuple[list[str], list[
     """“red → blue” and “dark → blue” made in window's VAE; returns the red, blue and dark examples."""
     red, blue = write_group(tmp_path / "red", "red", RED, 4, 1), write_group(tmp_path / "blue", "blue", BLUE, 4, 2)
     dark = write_group(tmp_path / "dark", "dark", (30, 30, 30), 4, 3)
-    define(qtbot, window, monkeypatch, "red → blue", red, blue)
-    define(qtbot, window, monkeypatch, "dark → blue", dark, blue)
+    define(qtbot, window, "red → blue", red, blue)
+    define(qtbot, window, "dark → blue", dark, blue)
     return red, blue, dark
 
 
@@ -230,7 +228,7 @@ def test_a_direction_still_being_made_again_at_quit_is_made_at_the_next_launch(f
         directions = window.document.directions("vae")
         rows["again"] = directions.basis[directions.index_of("dark → blue")].copy()
         window.directions_tool.delete(directions.index_of("dark → blue"))
-        define(qtbot, window, monkeypatch, "dark → blue", dark, blue)
+        define(qtbot, window, "dark → blue", dark, blue)
         fresh = window.document.directions("vae")
         rows["fresh"] = fresh.basis[fresh.index_of("dark → blue")]
     labels, said = next_launch(qtbot, vae2, made=1, then=made_again_from_its_examples)

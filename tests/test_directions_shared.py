@@ -41,7 +41,7 @@ def other(qtbot):
 
 
 def test_a_change_in_one_window_shows_in_the_other_which_keeps_its_edits(qtbot, window, other, model_dir,
-                                                                        image_files, monkeypatch, tmp_path):
+                                                                        image_files, tmp_path):
     dim = window.document.directions("vae").basis.shape[1]
     saved_rows(window, dim, ("a", "b"))
     for w in (window, other):
@@ -63,7 +63,7 @@ def test_a_change_in_one_window_shows_in_the_other_which_keeps_its_edits(qtbot, 
 
     red = write_group(tmp_path / "red", "red", RED, 4, 1)
     blue = write_group(tmp_path / "blue", "blue", BLUE, 4, 2)
-    define(qtbot, window, monkeypatch, "red → blue", red, blue)
+    define(qtbot, window, "red → blue", red, blue)
     qtbot.waitUntil(lambda: sliders.labels()[-1] == "red → blue", timeout=UI_TIMEOUT)
     assert sliders.values()[:1] + sliders.values()[k:] == (1.5, 0.7, 1.0, 0.0)
     np.testing.assert_array_equal(other.document.directions("vae").basis[-1],

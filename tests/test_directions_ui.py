@@ -8,7 +8,8 @@ import random
 import numpy as np
 import pytest
 from PIL import Image
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtWidgets import QApplication, QDialogButtonBox
 
 from conftest import UI_TIMEOUT, own_directions_file
 from genimg_gui.edit import Directions, EditState, edited_latent, without_direction
@@ -16,7 +17,7 @@ from genimg_gui.history import History
 from genimg_gui.imaging import open_image
 from genimg_gui.typicality import TYPICAL_BELOW, PriorModel, reading
 from genimg_gui.ui.action_texts import undo_text
-from genimg_gui.ui.directions_dialog import DirectionRequest, DirectionsDialog
+from genimg_gui.ui.directions_dialog import DirectionsDialog
 from genimg_gui.user_directions import load_user_directions
 
 RED, BLUE = (200, 50, 40), (40, 60, 200)
@@ -47,29 +48,42 @@ def menu_action(window, text: str):
                 for a in menu.menu().actions() if a.text() == text)
 
 
-def define(qtbot, window, monkeypatch, name, from_paths, to_paths, keep_fixed=False, method="means", until=None,
+def define(qtbot, window, name, from_paths, to_paths, keep_fixed=False, method="means", until=None,
            wait=True) -> int | None:
-    """Edit → New direction from examples… with the real dialog, filled as a user would (method: "means" or
-    "linear"); waits for the direction made, or for until (a signal: document.error for one refused). wait=False: only
-    sends it, for a test that waits on something else, and returns the seq of its request sent last (the "to" side's
-    encode)."""
-    def ask():
-        dialog = DirectionsDialog(window)
-        dialog.add_files("from", from_paths)
-        dialog.add_files("to", to_paths)
-        dialog.name.setText(name)
-        dialog.method.setCurrentIndex(dialog.method.findData(method))
-        dialog.keep_fixed.setChecked(keep_fixed)
-        assert dialog.buttons.buttons()[0].isEnabled()
-        return dialog.request()
-    monkeypatch.setattr(window.directions_tool, "_ask", ask)
+    """Edit → New direction from examples…, its dialog filled as a user would (method: "means" or "linear") and
+    Make direction clicked; waits for the direction made, or for until (a signal: document.error for one refused).
+    wait=False: only sends it, for a test that waits on something else, and returns the seq of its request sent last
+    (the "to" side's encode)."""
+    QTimer.singleShot(0, lambda: make_in_dialog(qtbot, name, from_paths, to_paths, keep_fixed, method))
     new_direction = menu_action(window, "New &direction from examples…")
     if not wait:
-        new_direction.trigger()
+        new_direction.trigger()  # returns once the dialog, modal, has closed
         return max(window.document.jobs)
     with qtbot.waitSignal(window.document.directions_changed if until is None else until, timeout=UI_TIMEOUT):
         new_direction.trigger()
     return None
+
+
+def make_in_dialog(qtbot, name, from_paths, to_paths, keep_fixed: bool, method: str) -> None:
+    """In the New direction dialog open (modal): the examples given on each side (as a drop or Add images… gives
+    them; those of a refused try it opened with removed), the name typed, the method and Keep … fixed chosen, then
+    Make direction clicked. Should it fail, the dialog is cancelled: left open, it would hold the test forever."""
+    dialog = QApplication.activeModalWidget()
+    assert isinstance(dialog, DirectionsDialog), dialog
+    try:
+        for which, paths in (("from", from_paths), ("to", to_paths)):
+            dialog.lists[which].selectAll()
+            qtbot.mouseClick(dialog.remove_buttons[which], Qt.MouseButton.LeftButton)
+            dialog.add_files(which, paths)
+        dialog.name.setText(name)
+        dialog.method.setCurrentIndex(dialog.method.findData(method))
+        dialog.keep_fixed.setChecked(keep_fixed)
+        make = dialog.buttons.button(QDialogButtonBox.StandardButton.Ok)
+        assert make.isEnabled(), dialog.name_note.text()
+        qtbot.mouseClick(make, Qt.MouseButton.LeftButton)
+    finally:
+        if dialog.isVisible():
+            dialog.reject()
 
 
 def test_the_dialog_names_a_direction_by_what_its_examples_share(qtbot, tmp_path):
@@ -146,7 +160,7 @@ def test_direction_from_examples_moves_held_out_images_and_persists(qtbot, windo
     broken.write_text("not an image")
     doc = window.document
     builtin = len(doc.directions("vae"))
-    define(qtbot, window, monkeypatch, "red → blue", groups["red"] + [str(broken)], groups["blue"])
+    define(qtbot, window, "red → blue", groups["red"] + [str(broken)], groups["blue"])
     d = doc.directions("vae")
     assert len(d) == builtin + 1 and d.labels[-1] == "red → blue" and d.explained[-1] == 0
     assert "broken.png" in window.last_error and "Skipped 1" in window.last_error  # reported, not fatal
@@ -238,14 +252,14 @@ def test_direction_from_examples_moves_held_out_images_and_persists(qtbot, windo
         assert diff.max() <= 1 and (diff == 0).mean() > 0.99  # float32 sums in another order
 
 
-def test_keep_fixed_makes_the_direction_orthogonal_to_named_ones(qtbot, window, groups, monkeypatch, tmp_path):
+def test_keep_fixed_makes_the_direction_orthogonal_to_named_ones(qtbot, window, groups, tmp_path):
     red = groups["red"]
     purple = write_group(tmp_path / "purple", "purple", (170, 40, 190), 6, 5)  # shares much with red → blue
     doc = window.document
-    define(qtbot, window, monkeypatch, "red → blue", groups["red"], groups["blue"])
-    define(qtbot, window, monkeypatch, "purple, fixed", red, purple, keep_fixed=True)
+    define(qtbot, window, "red → blue", groups["red"], groups["blue"])
+    define(qtbot, window, "purple, fixed", red, purple, keep_fixed=True)
     assert "kept apart from 1 named" in window.status.currentMessage()
-    define(qtbot, window, monkeypatch, "purple", red, purple)
+    define(qtbot, window, "purple", red, purple)
     d = doc.directions("vae")
     named = [i for i in range(len(d)) if d.explained[i] == 0]
     assert [d.labels[i] for i in named] == ["red → blue", "purple, fixed", "purple"]
@@ -257,11 +271,7 @@ def test_keep_fixed_makes_the_direction_orthogonal_to_named_ones(qtbot, window, 
         "red → blue", "purple, fixed", "purple")
 
     # the same examples kept apart from "purple" leave nothing: said, and nothing added
-    def ask():
-        return DirectionRequest("again", tuple(red), tuple(purple), keep_fixed=True)
-    monkeypatch.setattr(window.directions_tool, "_ask", ask)
-    with qtbot.waitSignal(doc.error, timeout=UI_TIMEOUT):
-        menu_action(window, "New &direction from examples…").trigger()
+    define(qtbot, window, "again", red, purple, keep_fixed=True, until=doc.error)
     assert "Could not make again: “again” lies within" in window.last_error and len(doc.directions("vae")) == len(d)
 
 
@@ -459,7 +469,7 @@ def test_two_windows_keep_each_others_changes_to_the_saved_directions(qtbot, win
 
 
 def test_after_a_new_direction_another_images_next_edit_makes_one_step_not_a_no_op_edit_first(qtbot, window, groups,
-                                                                                              image_files, monkeypatch):
+                                                                                              image_files):
     """Its states have no value for the new direction and the sliders a 0 there: counted as a change, the slider
     click before the edit recorded a step named "Edit" that changed nothing."""
     doc = window.document
@@ -467,7 +477,7 @@ def test_after_a_new_direction_another_images_next_edit_makes_one_step_not_a_no_
         window.open_paths([str(p) for p in image_files[:2]])
     first, other = [i for i in doc.items.values() if i.kind == "vae"]
     doc.select(first.id)
-    define(qtbot, window, monkeypatch, "red → blue", groups["red"], groups["blue"])
+    define(qtbot, window, "red → blue", groups["red"], groups["blue"])
     doc.select(other.id)
     slider = window.sliders.sliders[0]
     handle = slider.style().subControlRect(slider.style().ComplexControl.CC_Slider, _slider_option(slider),

@@ -9,7 +9,6 @@ import json
 import threading
 
 import numpy as np
-import torch
 from PIL import Image
 from PySide6.QtCore import Qt
 
@@ -17,6 +16,7 @@ from conftest import UI_TIMEOUT
 from genimg_gui.engine.runtime import Runtime
 from genimg_gui.models.vae import ConvVAE
 from genimg_gui.ui.failed_requests import DONE_ON_CPU
+from test_cpu_retry import fits_on_the_gpu, on_a_full_gpu
 from test_directions_ui import BLUE, RED, define, write_group
 from ui_helpers import drop, vae_items
 
@@ -74,20 +74,8 @@ def test_files_that_run_out_of_memory_or_draw_nan_are_named_and_the_others_open(
 def gpu_full_for(window, monkeypatch, method: str, overfills) -> None:
     """Runtime.method on a "GPU" (the worker's device says cuda:0) that the work overfills(its arguments) says
     overfills; other work fits (run on the CPU here: this machine may have no GPU). The worker is idle: no race."""
-    monkeypatch.setattr(window.document.engine.worker.runtime, "device", torch.device("cuda:0"))
-    real = getattr(Runtime, method)
-
-    def on_gpu(self, *args, **kwargs):
-        if self.device.type != "cuda":
-            return real(self, *args, **kwargs)
-        if overfills(*args):
-            raise torch.OutOfMemoryError("CUDA out of memory. Tried to allocate 2.00 GiB")
-        gpu, self.device = self.device, torch.device("cpu")
-        try:
-            return real(self, *args, **kwargs)
-        finally:
-            self.device = gpu
-    monkeypatch.setattr(Runtime, method, on_gpu)
+    fits_on_the_gpu(monkeypatch, method)
+    on_a_full_gpu(window, monkeypatch, method, only=overfills)  # around the one that fits
 
 
 def test_files_that_ran_out_of_gpu_memory_are_named_and_retried_alone_on_the_cpu(qtbot, window, tmp_path,
@@ -152,7 +140,7 @@ def test_an_example_that_runs_out_of_memory_is_named_and_the_direction_made_of_t
         return real(self, image, fit)
     monkeypatch.setattr(Runtime, "encode_latent", encode_latent)
     with qtbot.waitSignal(window.document.directions_changed, timeout=UI_TIMEOUT):
-        define(qtbot, window, monkeypatch, "red → blue", red, blue, wait=False)
+        define(qtbot, window, "red → blue", red, blue, wait=False)
     assert window.document.directions("vae").labels[-1] == "red → blue"
     assert any(entry.text == f"Skipped 1 example file(s): b1.png could not be encoded ({ON_CPU})"
                for entry in window.status.log.entries)
@@ -164,7 +152,7 @@ def test_an_example_that_ran_out_of_gpu_memory_is_named_and_retry_on_cpu_makes_t
     overfilling = blue_of(blue[1])
     gpu_full_for(window, monkeypatch, "encode_latent", lambda image, fit: image[..., 2].mean() == overfilling)
     with qtbot.waitSignal(window.document.retry_offered, timeout=UI_TIMEOUT):
-        define(qtbot, window, monkeypatch, "red → blue", red, blue, wait=False)
+        define(qtbot, window, "red → blue", red, blue, wait=False)
     assert window.last_error == ("b1.png could not be encoded (out of memory on cuda:0; retry it on the CPU, or close "
                                  "other GPU programs)")
     with qtbot.waitSignal(window.document.directions_changed, timeout=UI_TIMEOUT):

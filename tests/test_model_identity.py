@@ -8,10 +8,12 @@ import re
 import shutil
 from datetime import datetime
 
+from PySide6.QtCore import QTimer
+
 from conftest import TOOK, UI_TIMEOUT
 from genimg_gui.catalog import read_entry
 from genimg_gui.ui.model_panel import PATH_ROLE
-from test_directions_ui import BLUE, RED, menu_action, write_group
+from test_directions_ui import BLUE, RED, make_in_dialog, menu_action, write_group
 from ui_helpers import drop_and_wait, vae_items
 
 
@@ -104,17 +106,17 @@ def test_a_copy_of_the_vae_keeps_a_session_rename_and_its_sliders(qtbot, window,
     assert not window.document.carry.pending(item.id)
 
 
-def test_a_direction_made_while_a_copy_of_the_vae_loads_is_made(qtbot, window, model_dir, tmp_path, monkeypatch):
+def test_a_direction_made_while_a_copy_of_the_vae_loads_is_made(qtbot, window, model_dir, tmp_path):
     """"The VAE changed while encoding the examples": a copy of it encodes them the same."""
-    from genimg_gui.ui.directions_dialog import DirectionRequest
-
     reds, blues = write_group(tmp_path, "red", RED, 3, 0), write_group(tmp_path, "blue", BLUE, 3, 1)
     copy = shutil.copytree(model_dir / "tiny-vae", tmp_path / "copy" / "tiny-vae")
     errors: list[str] = []
     window.document.error.connect(errors.append)
-    window.document.load_model(str(copy))  # queued before the examples' encoding, answered before it
-    monkeypatch.setattr(window.directions_tool, "_ask",
-                        lambda: DirectionRequest("bluer", tuple(reds), tuple(blues), "means", False))
+
+    def load_then_make() -> None:  # in the dialog, as it opens: nothing comes back between the two
+        window.document.load_model(str(copy))  # queued before the examples' encoding, answered before it
+        make_in_dialog(qtbot, "bluer", reds, blues, keep_fixed=False, method="means")
+    QTimer.singleShot(0, load_then_make)
     menu_action(window, "New &direction from examples…").trigger()
     in_copy = str(copy.resolve())
     qtbot.waitUntil(lambda: not window.directions_tool.jobs and window.document.models["vae"].path == in_copy,

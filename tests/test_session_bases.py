@@ -32,7 +32,7 @@ def smile_folded_in_then_taesd(qtbot, window, tmp_path, monkeypatch, image) -> t
     item, builtin = doc.current, len(doc.directions("vae"))
     frowns = write_group(tmp_path / "frown", "frown", RED, 6, 1)
     smiles = write_group(tmp_path / "smile", "smile", BLUE, 6, 2)
-    define(qtbot, window, monkeypatch, "smile", frowns, smiles)
+    define(qtbot, window, "smile", frowns, smiles)
     assert window.sliders.labels()[builtin] == "smile"
     shape = item.history.current.base.shape
     window.sliders.sliders[builtin].setValue(200)

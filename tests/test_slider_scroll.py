@@ -39,7 +39,7 @@ def test_adding_renaming_and_deleting_a_direction_keep_the_list_where_it_was(str
         return (write_group(tmp_path / f"red{seed}", "red", RED, 4, seed),
                 write_group(tmp_path / f"blue{seed}", "blue", BLUE, 4, seed + 100))
     for seed, name in enumerate(("first", "second")):
-        define(qtbot, window, monkeypatch, name, *examples(seed))
+        define(qtbot, window, name, *examples(seed))
     bar = scroll_bar(window)
     qtbot.waitUntil(lambda: bar.maximum() > 0, timeout=UI_TIMEOUT)
     if strips:  # their thumbnails drawn: the list at its full length
@@ -47,7 +47,7 @@ def test_adding_renaming_and_deleting_a_direction_keep_the_list_where_it_was(str
     bar.setValue(bar.maximum())  # down at the user's own directions
     bottom = bar.value()
 
-    define(qtbot, window, monkeypatch, "third", *examples(2))
+    define(qtbot, window, "third", *examples(2))
     assert window.sliders.labels()[-1] == "third" and on_screen(window, len(window.sliders.sliders) - 1)
     assert bar.value() >= bottom  # not back at the top
     place = bar.value()

@@ -65,7 +65,7 @@ def test_a_direction_asked_while_another_vae_loads_is_made_for_that_vae(qtbot, w
     gate = loading(qtbot, doc, monkeypatch, other_vae(tmp_path / "other-vae", 7, "other-vae"))
     errors: list[str] = []
     doc.error.connect(errors.append)
-    define(qtbot, window, monkeypatch, "a → b", [str(image_files[0])], [str(p) for p in image_files[1:3]],
+    define(qtbot, window, "a → b", [str(image_files[0])], [str(p) for p in image_files[1:3]],
            wait=False)
     gate.set()  # other-vae loads, then encodes the examples
     qtbot.waitUntil(lambda: not window.directions_tool.jobs, timeout=UI_TIMEOUT)  # made, or refused

@@ -7,7 +7,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QFormLayout, QLabel, QLineEdit, QVBoxLayout, QWidget
 
 from .about import readme_place, summary_text
-from .window_geometry import ScrolledWhenShort, fit_dialog, reading_width, room_for
+from .window_geometry import FittedOnFirstShow, ScrolledWhenShort, reading_width, room_for
 
 
 def plain_label(text: str) -> QLabel:
@@ -64,10 +64,4 @@ class AboutDialog(QDialog):
         self.buttons.rejected.connect(self.reject)
         layout.addWidget(self.buttons)
         self.buttons.button(QDialogButtonBox.StandardButton.Close).setFocus()  # not the path's line, first in Tab
-        self._fitted = False  # to the screen, as it first shows
-
-    def showEvent(self, event) -> None:  # noqa: N802 (Qt's name)
-        if not self._fitted:  # before Qt centres it on its window (QDialog.showEvent), at the size it opens at
-            self._fitted = True
-            fit_dialog(self)
-        super().showEvent(event)
+        FittedOnFirstShow(self)

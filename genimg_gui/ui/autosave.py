@@ -43,8 +43,7 @@ class Autosaver(QObject):
         # or declined, saving would write over it while the question is up (the startup sample alone asks a save)
         self.held = self.owner and self.path.is_file()
         document.session_due = lambda: self.held  # files named at start-up wait for it: one it holds is open then
-        self.timer = QTimer(self)
-        self.timer.setSingleShot(True)
+        self.timer = QTimer(self, singleShot=True)
         self.idle_ms, self.max_wait_ms = idle_ms, max_wait_ms
         self.unsaved_since: float | None = None  # time.monotonic() of the first change not saved yet
         self.timer.timeout.connect(self.save_now)

@@ -38,7 +38,10 @@ class _Export:
 
 
 class DrawingWait(QObject):
-    """The exports waiting for their picture to be drawn, each written (write) once it is shown."""
+    """The exports waiting for their picture to be drawn, each written (write) once it is shown.
+    Not RecipeWaits, though both act once something arrives: each export waits for its own item's drawing, and is
+    dropped on its own, with why (closed, changed, not drawn), as it happens; a recipe waits until nothing at all is
+    on its way, and only then looks whether what it is for came. Shared, they would share a list and little else."""
 
     def __init__(self, window: MainWindow) -> None:
         super().__init__(window)

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Callable
 
 from ..engine import requests as rq
 from .document_session import own_model_not_loaded
+from .request_notes import RequestNotes
 from .running_jobs import JobKind
 from .slow_draw import what
 
@@ -32,7 +33,9 @@ class FailedRequests:
 
     def __init__(self, document: Document) -> None:
         self.document = document
-        self.retries: dict[int, tuple[str, list]] = {}  # failed seq -> (its error, its bookkeeping), for a retry
+        # failed seq -> its error and what the document noted of it (the retry takes it over): a picture sent to the
+        # VAE, its encode retried without its note, came without its "Sent from …" first step
+        self.retries: dict[int, tuple[str, RequestNotes]] = {}
         self.offered = 0  # the seq the status bar's Retry on CPU sends; 0 once clicked or withdrawn
         # seq -> the request whose retry sends it again too (a direction's other side): it waits while that one runs
         # or is offered. Each retry waiting held its notes (and its controller's: a direction's latents) for good
@@ -57,21 +60,6 @@ class FailedRequests:
         # before the files waiting for the loads open, and it says why, with what it did instead (not said here)
         self.instead: dict[int, Callable[[rq.Failed], None]] = {}
 
-    def _bookkeeping(self) -> tuple[dict | set, ...]:
-        """Every note the document keeps of a request by its seq: a failure that is final drops them (on_failed), and
-        a retry takes them over (retry_on_cpu). A picture sent to the VAE kept its note when its encode was cancelled
-        or failed, for good, and its Retry on CPU came without its "Sent from …" first step."""
-        return self.document.jobs, *self._answered_notes()
-
-    def _answered_notes(self) -> tuple[dict | set, ...]:
-        """The notes of a request that its result takes; its job's (doc.jobs) ends with its progress, and stays
-        while an SD VAE's scale is asked (a modal question, during which the load's end comes). A sample's marks
-        too: retried without them, a seed step came on top of the undo that took it back (asked_at, aside), said
-        its class lost again (kept_asks), and a start-up sample came beside a restored session (auto_asks)."""
-        doc, samples = self.document, self.document.samples
-        return (samples.pending, samples.asked_at, samples.aside, samples.kept_asks, samples.auto_asks,
-                doc.carry.reencodes, doc.carry.remaps, samples.originals, doc.sending)
-
     def on_failed(self, f: rq.Failed) -> None:
         doc = self.document
         if f.path and not f.final:  # one file of several: told with the others when the job ends (on_progress)
@@ -84,7 +72,7 @@ class FailedRequests:
         # not for a load the user cancelled, nor one that Retry on CPU may still make (out of GPU memory)
         instead = None if f.cancelled or getattr(f, "retry_on_cpu", False) else instead
         if getattr(f, "retry_on_cpu", False) and not abandoned:
-            self.retries[f.seq] = (f.message, [_note_of(book, f.seq) for book in self._bookkeeping()])
+            self.retries[f.seq] = (f.message, RequestNotes.of(doc, f.seq))
             self._offer(f.seq)
         elif f.final:
             self._let_go(f.seq)
@@ -105,7 +93,7 @@ class FailedRequests:
             # that picture (that seed) keeps the last model's latent until carried again: by a retry, or as it is next
             # drawn. Dropped, a Cancel left it drawn by the new VAE, and saved as the new VAE's
             left_behind = doc.carry.not_carried(f.seq, None if f.cancelled else f.message)
-            self._drop_notes(f.seq)  # a retry has them from self.retries
+            RequestNotes.drop(doc, f.seq)  # a retry has them from self.retries
         if abandoned or instead is not None:  # said by its controller, or its sender, with what it did
             pass
         elif f.cancelled and getattr(f, "retry_on_cpu", False):  # files of several that ran out before the cancel
@@ -138,13 +126,7 @@ class FailedRequests:
         self.abandoned.discard(seq)
         self.instead.pop(seq, None)
         self._let_go(seq)
-        for book in self._answered_notes():  # those no result took: a decode of a GAN's old w, after a switch
-            _unnote(book, seq)
-
-    def _drop_notes(self, seq: int) -> None:
-        """seq failed for good: what the document noted of it goes (kept, each stayed for the session)."""
-        for book in self._bookkeeping():
-            _unnote(book, seq)
+        RequestNotes.drop_answered(self.document, seq)
 
     def abandon(self, seq: int) -> None:
         """seq's result is no longer wanted (its controller dropped what it was for, and said why): it is cancelled
@@ -159,8 +141,7 @@ class FailedRequests:
         """The requests that book marks are no longer wanted (a restored session's samples replace the GAN's start-up
         sample): a retry waiting for one is withdrawn, and one under way says nothing of the CPU as it ends (it shows
         nothing). Clicked after the restore, Retry on CPU drew a "seed 0" beside the session's samples."""
-        marked = next(i for i, notes in enumerate(self._bookkeeping()) if notes is book)
-        self.withdraw(*[seq for seq, (_, notes) in self.retries.items() if notes[marked] is not None])
+        self.withdraw(*[seq for seq, (_, notes) in self.retries.items() if notes.noted_in(self.document, book)])
         for seq in book:
             self.on_cpu.pop(seq, None)
 
@@ -235,7 +216,7 @@ class FailedRequests:
         """Document.retry_on_cpu: the new request's seq takes over the failed one's notes."""
         doc = self.document
         doc.set_device("cpu")
-        error, notes = self.retries.pop(seq, ("", []))
+        error, notes = self.retries.pop(seq, ("", RequestNotes()))
         self.kept_with.pop(seq, None)
         if seq == self.offered:
             self.offered = 0  # the button is hidden once clicked
@@ -246,9 +227,7 @@ class FailedRequests:
             doc.retry_withdrawn.emit(seq)
             self._let_go(seq)  # the retries kept with it: it sends them no more
             return None
-        for book, note in zip(self._bookkeeping(), notes):
-            if note is not None:
-                _note(book, new, note)
+        notes.put(doc, new)
         for item in doc.items.values():
             if item.requested_seq == seq:  # the retried decode of its state is the newest asked (stale_below)
                 item.requested_seq = new
@@ -262,25 +241,3 @@ class FailedRequests:
             doc.error_answered.emit(error)  # the out-of-memory error, still on the status bar, is answered now
         doc.retried.emit(seq, new)  # for those that keep their own note of a request (a morph export's)
         return new
-
-
-def _note_of(book: dict | set, seq: int):
-    """What book notes of seq: its value, True where book is a set that marks it, None for nothing."""
-    if isinstance(book, set):
-        return True if seq in book else None
-    return book.get(seq)
-
-
-def _note(book: dict | set, seq: int, note) -> None:
-    """Note of seq what _note_of read of another request."""
-    if isinstance(book, set):
-        book.add(seq)
-    else:
-        book[seq] = note
-
-
-def _unnote(book: dict | set, seq: int) -> None:
-    if isinstance(book, set):
-        book.discard(seq)
-    else:
-        book.pop(seq, None)

@@ -99,9 +99,7 @@ class HistoryPanel(QWidget):
         self.current_id: int | None = None
         self.partner_id: int | None = None  # the step picked (Ctrl+click) to compare with the current one
         # once the tree has laid out its rows and the panel its size: the current step into sight
-        self._reveal_timer = QTimer(self)
-        self._reveal_timer.setSingleShot(True)
-        self._reveal_timer.setInterval(0)
+        self._reveal_timer = QTimer(self, singleShot=True, interval=0)
         self._reveal_timer.timeout.connect(self._reveal_current)
         # a smaller window (or a longer hint) shrinks the list from below: the current step, often the last row, slid
         # out of sight with a sliver left; once the new size is laid out it is scrolled back into sight

@@ -22,6 +22,7 @@ from .number_boxes import NumberBox
 from .qimage import to_qimage
 from .save_dialog import ask_export_path
 from .settings import Settings
+from .window_geometry import FittedOnFirstShow
 
 MODES = (("spherical", "Spherical (slerp)"), ("linear", "Linear"))  # the Path box's items: morph.MODES, named
 NO_FRAME = "Frames appear here"  # the preview before its first frame, and with fewer than two keyframes ticked
@@ -54,7 +55,7 @@ class MorphDialog(QDialog):
         fill_form(self, remembered)
         self._show_frame_count()
         build_layout(self)
-        self._fitted = False  # to the screen, as it first shows: the controller adds a note above first
+        FittedOnFirstShow(self, fit_morph_dialog)  # as it first shows: the controller adds a note above first
         size = self._frame_size()
         self.scale.setMaximum(max_scale(size) if size else MAX_SCALE)
         chosen = remembered_scale(remembered)
@@ -128,9 +129,7 @@ class MorphDialog(QDialog):
 
     def _connect(self) -> None:
         model = self.keyframes.model()
-        self._settle = QTimer(self)
-        self._settle.setSingleShot(True)
-        self._settle.setInterval(0)
+        self._settle = QTimer(self, singleShot=True, interval=0)
         self.keyframes.itemChanged.connect(self._changed)
         # a drag may arrive as a move or as remove + insert: look once the list has settled
         for rows_signal in (model.rowsMoved, model.rowsInserted, model.rowsRemoved):
@@ -338,12 +337,6 @@ class MorphDialog(QDialog):
             self.export_suffix = suffix
             self._form_edited()
         self.export_requested.emit(str(path))
-
-    def showEvent(self, event) -> None:  # noqa: N802 (Qt naming)
-        if not self._fitted:  # before Qt centres it on its window (QDialog.showEvent), at the size it opens at
-            self._fitted = True
-            fit_morph_dialog(self)
-        super().showEvent(event)
 
     def closeEvent(self, event) -> None:  # noqa: N802 (Qt naming)
         self.set_playing(False)

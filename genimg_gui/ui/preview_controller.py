@@ -45,9 +45,7 @@ class PreviewController(QObject):
         # the model (its identity) and the latent the last strips were asked of: a VAE loaded as they were asked
         # drew them (its load, a job, went first), of a latent its encoding of the picture has replaced since
         self._asked_of: tuple[str | None, np.ndarray] | None = None
-        self.timer = QTimer(self)
-        self.timer.setSingleShot(True)
-        self.timer.setInterval(delay_ms)
+        self.timer = QTimer(self, singleShot=True, interval=delay_ms)
         self.timer.timeout.connect(self.request_strips)
         document.current_changed.connect(self.refresh)
         document.history_changed.connect(self.refresh)

@@ -43,8 +43,7 @@ class Runs(QObject):
         self.step_keys = step_keys
         self.in_event = False  # inside a wheel or step key event's value changes
         self.kind: str | None = None  # "keys", "wheel" or "clicks" while a run waits to rest
-        self._rest = QTimer(self)
-        self._rest.setSingleShot(True)
+        self._rest = QTimer(self, singleShot=True)
         self._rest.timeout.connect(self.end)
 
     def during(self, kind: str, handle: Callable[[], None]) -> None:

@@ -45,9 +45,7 @@ class SlowDrawNote(QObject):
         # or another model ("the last took 18 ms" of the 64-px VAE during a 40 s SD decode) it misled
         self.last_seconds: dict[tuple, float] = {}
         self.shown = ""
-        self.timer = QTimer(self)
-        self.timer.setSingleShot(True)
-        self.timer.setInterval(SHOW_AFTER_MS)
+        self.timer = QTimer(self, singleShot=True, interval=SHOW_AFTER_MS)
         self.timer.timeout.connect(self._on_slow)
         engine.submitted.connect(self._on_submitted)
         engine.result.connect(self._on_answer)
@@ -174,9 +172,7 @@ class WaitingJobNote(QObject):
         self.engine, self._show, self._say, self._starts = engine, bar.show_waiting, bar.show_message, bar.hold_message
         self.waiting: dict[int, rq.Request] = {}  # seq -> a load or device change not started yet, in asked order
         self.shown = ""
-        self.timer = QTimer(self)
-        self.timer.setSingleShot(True)
-        self.timer.setInterval(WAITING_AFTER_MS)
+        self.timer = QTimer(self, singleShot=True, interval=WAITING_AFTER_MS)
         self.timer.timeout.connect(self._refresh)
         engine.submitted.connect(self._on_submitted)
         engine.started.connect(self._on_started)

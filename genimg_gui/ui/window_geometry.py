@@ -1,7 +1,7 @@
 """The main window's and the dialogs' size on the screen, and the Edit panel's share of its width."""
 from __future__ import annotations
 
-from typing import TypeVar
+from typing import Callable, TypeVar
 
 from PySide6.QtCore import QEvent, QObject, QPoint, QRect, QSize, Qt
 from PySide6.QtGui import QGuiApplication, QResizeEvent
@@ -81,6 +81,23 @@ def fit_dialog(dialog: QWidget, size: QSize | None = None) -> None:
     the Train… and Morph dialogs opened taller than a 1280 × 720 screen at a 14 pt font, Start and Close below
     its edge. What then does not fit scrolls (ScrolledWhenShort); Qt centres the dialog on its window, on screen."""
     dialog.resize((size or content_size(dialog)).boundedTo(room_for(dialog)))
+
+
+class FittedOnFirstShow(QObject):
+    """Fits a dialog to the screen once, as it first shows (fit_dialog, or its own fit): then, not as it is made,
+    whatever its maker adds to it first counts (the Morph dialog's note above it), and before Qt centres it on its
+    window (QDialog.showEvent, which an event filter comes before), at the size it opens at."""
+
+    def __init__(self, dialog: QWidget, fit: Callable[[QWidget], None] = fit_dialog) -> None:
+        super().__init__(dialog)
+        self.fit = fit
+        dialog.installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt's name)
+        if event.type() == QEvent.Type.Show:
+            watched.removeEventFilter(self)
+            self.fit(watched)
+        return False
 
 
 def bring_up(window: Shown) -> Shown:
