@@ -22,6 +22,7 @@ from .weights import DIRECTIONS_NAME, ModelFileError, atomic_path
 ROUNDING = 1e-6
 TENSORS = frozenset({"mean", "basis", "sigma", "explained"})  # every directions file holds these
 OUTSIDE_SPREAD = "outside_spread"  # ... and this one where named rows' spreads were measured (Directions')
+MENDED = "copy it again from where the model came from, or delete it to have the directions estimated"
 
 
 def pca(samples: torch.Tensor, k: int) -> Directions:
@@ -63,14 +64,36 @@ def load_directions(folder: Path, dim: int, latent: str = "") -> Directions | No
             labels = tuple((f.metadata() or {}).get("labels", "").split("\n"))
     except Exception as e:  # safetensors raises several types for corrupt files
         raise ModelFileError(f"{path} is not a readable directions file ({damage_reason(e, path)})") from None
+    if missing := sorted(TENSORS - set(t)):
+        raise ModelFileError(f"{path} is damaged: it lacks the tensor(s) {', '.join(missing)} that every directions "
+                             f"file holds ({', '.join(sorted(TENSORS))}); {MENDED}")
     if t["basis"].ndim != 2 or t["basis"].shape[1] != dim:
         made = f" ({latent}, as the model's card.json gives it: if that is wrong, correct the card)" if latent else ""
         raise ModelFileError(f"{path} holds directions of size {t['basis'].shape} for a latent of {dim}{made}")
+    if problem := _length_problem(t):
+        raise ModelFileError(f"{path} is damaged: {problem}; {MENDED}")
     if not all(np.isfinite(t[name]).all() for name in ("mean", "basis", "sigma", "explained")):
         return None  # NaN shares written by a pca() that divided no variance by none: recomputed and rewritten
     if len(labels) != t["basis"].shape[0]:
         labels = tuple(f"PC{i + 1}" for i in range(t["basis"].shape[0]))
-    return Directions(t["mean"], t["basis"], t["sigma"], t["explained"], labels, outside_spread=_outside_spread(t))
+    mean, basis, sigma, explained = (np.asarray(t[k], np.float32) for k in ("mean", "basis", "sigma", "explained"))
+    return Directions(mean, basis, sigma, explained, labels, outside_spread=_outside_spread(t))
+
+
+def _length_problem(tensors: dict[str, np.ndarray]) -> str:
+    """What is wrong with the lengths of mean, sigma and explained beside a (K, D) basis, in words; "" if nothing. A
+    sigma cut short had made an edit along the rows past its end move nothing, silently; a mean of the wrong length
+    broke the typicality meter at every slider move."""
+    rows, size = tensors["basis"].shape
+    wanted = {"mean": (size, f"one number per latent value ({size})"),
+              "sigma": (rows, f"one number per direction ({rows})"),
+              "explained": (rows, f"one number per direction ({rows})")}
+    for name, (length, what) in wanted.items():
+        if tensors[name].shape != (length,):
+            found = tensors[name]
+            said = f"{found.size} numbers" if found.ndim == 1 else f"an array of shape {found.shape}"
+            return f"its {name} holds {said} where it must hold {what}"
+    return ""
 
 
 def _outside_spread(tensors: dict[str, np.ndarray]) -> np.ndarray | None:

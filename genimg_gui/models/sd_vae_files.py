@@ -61,12 +61,17 @@ def from_diffusers(state: dict[str, torch.Tensor]) -> dict[str, torch.Tensor]:
 
 
 def _shape(state: dict[str, torch.Tensor], key: str) -> torch.Size:
+    """The shape of the convolution weight named key, whose sizes the config is read from."""
     if not state:
         raise ModelFileError("it holds no VAE tensors (a UNet or text encoder alone?)")
     if key not in state:
         raise ModelFileError(f"not a Stable Diffusion VAE: it has no {key} (its tensors: "
                              f"{', '.join(sorted(state)[:3])}, …)")
-    return state[key].shape
+    shape = state[key].shape
+    if len(shape) != 4 or min(shape) < 1:  # the sizes are read off it: a flattened or empty one said "unpack"
+        raise ModelFileError(f"{key} has the shape {tuple(shape)}, where a convolution's weight has 4 sizes of at "
+                             "least 1 (out, in, height, width): the file is damaged or not a Stable Diffusion VAE")
+    return shape
 
 
 def _count(state: dict[str, torch.Tensor], prefix: str) -> int:

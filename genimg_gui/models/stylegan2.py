@@ -48,6 +48,13 @@ class StyleGAN2Config:
         res = self.img_resolution
         if res < 4 or res & (res - 1):
             raise ValueError(f"img_resolution must be a power of two >= 4, not {res}")
+        if self.z_dim < 1 or self.w_dim < 1:
+            raise ValueError(f"z_dim and w_dim must be positive, not {self.z_dim} and {self.w_dim}")
+        if self.channels(res) < 1:  # the widths only shrink as the resolution grows: the last layer's is the least
+            raise ValueError(f"channel_base {self.channel_base} and channel_max {self.channel_max} leave no channels "
+                             f"at img_resolution {res} (channel_base // img_resolution, at most channel_max)")
+        if not 0 < self.mapping_lr_multiplier < math.inf:  # 0 scaled every w to the same one: one picture for all z
+            raise ValueError(f"the mapping's lr_multiplier must be a positive number, not {self.mapping_lr_multiplier}")
         if self.c_dim < 0:
             raise ValueError(f"c_dim must be 0 (unconditional) or a number of classes, not {self.c_dim}")
         if self.architecture != "skip":

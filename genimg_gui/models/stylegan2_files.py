@@ -12,6 +12,7 @@ from .errors import ModelFileError
 from .safe_pickle import stylegan_generator_state
 from .state_files import load_strict
 from .stylegan2 import StyleGAN2Config, StyleGAN2Generator
+from .tensor_budget import TooManyTensors, for_file
 
 STYLEGAN2_CLASSES = ("training.networks.Generator", "training.networks_stylegan2.Generator")
 STYLEGAN3_CLASS = "training.networks_stylegan3.Generator"
@@ -19,6 +20,8 @@ STYLEGAN3_CLASS = "training.networks_stylegan3.Generator"
 
 def config_from_init_kwargs(kw: dict) -> StyleGAN2Config:
     """The config of a StyleGAN2-ADA Generator from the `_init_kwargs` its pickle recorded."""
+    if not isinstance(kw, dict):
+        raise ModelFileError(f"the generator's init kwargs are a {type(kw).__name__}, not a dict of its options")
     mapping, synthesis = kw.get("mapping_kwargs") or {}, kw.get("synthesis_kwargs") or {}
     if not isinstance(mapping, dict) or not isinstance(synthesis, dict):
         raise ModelFileError("the generator's mapping_kwargs / synthesis_kwargs are not dicts")
@@ -59,7 +62,12 @@ def load_stylegan_pickle(path: str | Path, key: str = "G_ema") -> StyleGAN2Gener
         cfg = config_from_init_kwargs(kwargs)
     except ModelFileError as e:
         raise ModelFileError(f"{path}: {e}") from None
-    with torch.device("meta"):  # no point drawing random weights that are replaced at once
-        net = StyleGAN2Generator(cfg)
+    try:  # on meta: no point drawing random weights that are replaced at once; no more layers than tensors to fill
+        with torch.device("meta"), for_file(len(state)):
+            net = StyleGAN2Generator(cfg)
+    except TooManyTensors as e:
+        raise ModelFileError(f"{path}: the generator's init kwargs describe a network of {e}, but {key} holds "
+                             f"{e.tensors}: a layer count in them is wrong (mapping_kwargs.num_layers "
+                             f"{cfg.num_mapping_layers}, img_resolution {cfg.img_resolution})") from None
     state = {k: v.float() for k, v in state.items()}
     return load_strict(net, state, f"{key} in {Path(path).name}", assign=True).requires_grad_(False)

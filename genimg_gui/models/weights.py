@@ -7,6 +7,7 @@ with a message that says what is wrong and what was expected.
 from __future__ import annotations
 
 import json
+from contextlib import nullcontext
 from pathlib import Path
 
 import torch
@@ -23,6 +24,7 @@ from .sd_vae import AutoencoderKL, SDVAEConfig
 from .state_files import damaged_safetensors, misfits
 from .stylegan2 import StyleGAN2Config, StyleGAN2Generator
 from .taesd import TAESD, TAESDConfig
+from .tensor_budget import TooManyTensors, for_file
 from .vae import ConvVAE, VAEConfig
 from ..weights_file import CARD_DIGEST, WEIGHTS_NAME, weights_digest
 
@@ -35,6 +37,9 @@ ARCHITECTURES = {"ConvVAE": (ConvVAE, VAEConfig, "vae"), "MappedGenerator": (Gen
                  "LatentGenerator": (LatentGenerator, LatentGANConfig, "gan"),
                  "AutoencoderKL": (AutoencoderKL, SDVAEConfig, "vae"), "TAESD": (TAESD, TAESDConfig, "vae"),
                  "StyleGAN2Generator": (StyleGAN2Generator, StyleGAN2Config, "gan")}
+# the config fields whose numbers (LAYER_COUNTS) or lists' lengths (LAYER_LISTS) say how many layers are built
+LAYER_COUNTS = ("mapping_layers", "num_mapping_layers", "num_res_blocks", "img_resolution")
+LAYER_LISTS = ("channels", "ch_mult")
 
 
 def parameter_count(net: nn.Module) -> int:
@@ -171,18 +176,32 @@ def _json_fault(e: Exception) -> str:
     return "it is nested too deeply" if isinstance(e, RecursionError) else str(e)
 
 
-def build_network(card: dict, device: str | torch.device = "cpu") -> nn.Module:
-    """The card's network with fresh weights; on device "meta" it has shapes but takes no memory."""
+def build_network(card: dict, device: str | torch.device = "cpu", tensors: int | None = None) -> nn.Module:
+    """The card's network with fresh weights; on device "meta" it has shapes but takes no memory. tensors: how many
+    the weights file holds, which the network's parameters cannot far outnumber (tensor_budget); a card declaring
+    more (a layer count of millions, which built layers for ever) fails as soon as it passes them."""
     cls, cfg_cls, _ = ARCHITECTURES[card["architecture"]]
     try:
-        with torch.device(device):
+        with torch.device(device), (for_file(tensors) if tensors is not None else nullcontext()):
             net = cls(cfg_cls.from_dict(card["config"]))
+    except TooManyTensors as e:
+        raise ModelFileError(f"the model card's config describes a {card['architecture']} of {e}, but "
+                             f"{WEIGHTS_NAME} holds {e.tensors}: a layer count in the config is wrong"
+                             f"{_counts_said(card['config'])}; correct the card") from None
     except Exception as e:  # noqa: BLE001 - any way the card's numbers fail to make a network
         raise ModelFileError(f"the model card's config is invalid for {card['architecture']}: {e!r}") from None
     if getattr(net.cfg, "resolution", 1) < 1 or min(latent_shape(net)) < 1:
         raise ModelFileError(f"the model card's config gives resolution {net.cfg.resolution} and latent shape "
                              f"{latent_shape(net)}; both must be positive")
     return net
+
+
+def _counts_said(config: dict) -> str:
+    """The config's numbers that decide how many layers a network has, as the card gives them: " (mapping_layers
+    100000000, 5 channels)"; "" where it has none of them."""
+    said = [f"{k} {json.dumps(v)[:20]}" for k, v in config.items() if k in LAYER_COUNTS]
+    said += [f"{len(v)} {k}" for k, v in config.items() if k in LAYER_LISTS and isinstance(v, list)]
+    return f" ({', '.join(said)})" if said else ""
 
 
 def read_tensors(path: Path) -> dict[str, torch.Tensor]:
@@ -210,15 +229,15 @@ def check_finite(state: dict[str, torch.Tensor], source: Path) -> None:
 def load_model(folder: Path) -> tuple[nn.Module, dict]:
     """Build the network its card describes and load its weights; eval mode, CPU.
 
-    The network is first built on the meta device and checked against the file's shapes, so a
-    card asking for a giant network fails at once instead of allocating it."""
+    The network is first built on the meta device, no bigger than the file's tensors allow, and checked against the
+    file's shapes, so a card asking for a giant network fails at once instead of allocating it."""
     folder = Path(folder)
     card = read_card(folder)
+    state = read_tensors(folder / WEIGHTS_NAME)
     try:
-        net = build_network(card, "meta")
+        net = build_network(card, "meta", tensors=len(state))
     except ModelFileError as e:
         raise ModelFileError(f"{folder / CARD_NAME}: {e}") from None
-    state = read_tensors(folder / WEIGHTS_NAME)
     check_state_dict(net, state, folder / WEIGHTS_NAME)
     check_finite(state, folder / WEIGHTS_NAME)
     # strict loading overwrites every parameter and persistent buffer; anything else needs a real build
