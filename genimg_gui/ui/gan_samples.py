@@ -137,6 +137,11 @@ class GanSamples:
         seed before a run of seed keys closed on as its last seed was drawn."""
         return self.asked.get(item.id) if self.step_to_take_back(item) else None
 
+    def shows(self, item: Item, asked: tuple[int, float, str | None, str] | None) -> bool:
+        """Whether the item's step on screen draws the sample asked (asked: its seed, ψ, class by name and draw, as
+        step_asked gives them): a seed or ψ step waited for came (DrawingWait)."""
+        return asked is not None and _own_sample(item, *asked)
+
     def ask_again(self, item: Item, asked: tuple[int, float, str | None, str]) -> None:
         """A step a saved session asked and did not see drawn (step_asked), asked of this run for its item, restored
         on that step: it comes as the step it would have been, and the Generate tab shows its seed meanwhile."""
