@@ -90,7 +90,7 @@ class DrawingWait(QObject):
         if not (being_drawn(item) or steps):
             return False
         waiting = _Waiting(item, item.history.current_id, name, act, deferred, steps,
-                           samples.asked.get(item.id) if steps else None)
+                           samples.asked(item) if steps else None)
         if not any((w.item, w.node, w.name, w.deferred) == (item, waiting.node, name, deferred) for w in self.waiting):
             self.waiting.append(waiting)
         self._say()

@@ -65,10 +65,12 @@ class FailedRequests:
         """The notes of a request that its result takes; its job's (doc.jobs) ends with its progress, and stays
         while an SD VAE's scale is asked (a modal question, during which the load's end comes). A sample's marks
         too: retried without them, a seed step came on top of the undo that took it back (asked_at, aside), said
-        its class lost again (kept_asks), and a start-up sample came beside a restored session (auto_asks)."""
+        its class lost again (kept_asks), a start-up sample came beside a restored session (auto_asks), the Generate
+        tab showed the seed before it (asks), and a seed asked meanwhile over a picture with no seed made a second
+        new sample (unseeded_asks)."""
         doc, samples = self.document, self.document.samples
-        return (samples.pending, samples.asked_at, samples.aside, samples.kept_asks, samples.auto_asks,
-                doc.carry.reencodes, doc.carry.remaps, samples.originals, doc.sending)
+        return (samples.pending, samples.asked_at, samples.aside, samples.kept_asks, samples.auto_asks, samples.asks,
+                samples.unseeded_asks, doc.carry.reencodes, doc.carry.remaps, samples.originals, doc.sending)
 
     def on_failed(self, f: rq.Failed) -> None:
         doc = self.document
