@@ -3,18 +3,23 @@ being drawn, wait for that picture, as Export PNG does (DrawingWait): they took 
 the VAE got the old pixels (an SD VAE or a big GAN on a CPU draws for seconds)."""
 from __future__ import annotations
 
+import os
 import threading
 from contextlib import contextmanager
+from dataclasses import replace
 
 import numpy as np
 import pytest
 from PySide6.QtCore import Qt
 
 from conftest import UI_TIMEOUT
+from genimg_gui.edit import edited_latent
 from genimg_gui.engine import requests as rq
 from genimg_gui.engine.runtime import Runtime
 from genimg_gui.ui.drawing_wait import WAITING, being_drawn
 from test_export_waits import said
+from test_session_choice import held_loads
+from test_switch_first import other_gan
 from ui_helpers import the_sample, vae_items
 
 
@@ -112,3 +117,63 @@ def test_escape_cancels_a_send_waiting_for_its_picture_and_an_undo_drops_it(qtbo
     assert said(window)[-1] == (f"{item.name} was not sent to the VAE editor: {item.name} changed before its picture "
                                 "was drawn; send it again")
     assert not vae_items(window)
+
+
+@pytest.mark.parametrize("cancelled", [False, True], ids=["redrawn", "redraw-cancelled"])
+@pytest.mark.parametrize("moved", ["as-it-loads", "as-it-draws"])
+def test_a_sample_edited_as_a_new_gan_arrives_is_sent_as_the_new_gan_draws_it(moved, cancelled, qtbot, window, tmp_path,
+                                                                               monkeypatch):
+    """PC1 moved while other-gan loads (an edit along tiny-gan's PC1, which starts again at 0 in other-gan), or while
+    other-gan draws the sample's seed again, then the sample sent to the VAE, also once that drawing was cancelled
+    (the status bar's Cancel): every picture drawn of it since is from the new GAN's w, never the old w, and the one
+    sent is the new GAN's drawing. Cancelled, the send waited for ever on the slider's decode the worker dropped (asked
+    of tiny-gan), or sent the old GAN's picture without the edit."""
+    doc = window.document
+    item = settled(qtbot, window)
+    folder, old_w = other_gan(tmp_path), item.history.current.base.copy()
+    drawn: list[rq.Decoded] = []
+    doc.engine.result.connect(lambda r: drawn.append(r) if isinstance(r, rq.Decoded) and r.tag == item.id else None)
+    with drawings_held(monkeypatch):
+        load = held_loads(monkeypatch, os.path.realpath(folder))
+        doc.load_model(str(folder))
+        if moved == "as-it-loads":
+            slider_moved(window)  # asked of tiny-gan, which other-gan replaces before it is drawn
+        with qtbot.waitSignal(doc.model_loaded, timeout=UI_TIMEOUT):
+            load.set()
+        if moved == "as-it-draws":
+            slider_moved(window)
+        [remap] = doc.carry.remaps
+        if cancelled:
+            doc.cancel(remap)
+        else:
+            window.gan_panel.send_button.click()
+    if cancelled:  # sent once the cancel has come: the sample keeps the old GAN's w until drawn again
+        qtbot.waitUntil(lambda: item.id in doc.carry.left_behind, timeout=UI_TIMEOUT)
+        window.gan_panel.send_button.click()
+    qtbot.waitUntil(lambda: len(vae_items(window)) == 1, timeout=UI_TIMEOUT)
+    reference = Runtime("cpu")
+    reference.load(str(folder), lambda *_: None)
+    state, directions = item.history.current, doc.directions("gan")
+    assert np.allclose(state.base, reference.map_seed(item.seed, item.psi), atol=1e-5)
+    assert state.values[0] == (3.0 if moved == "as-it-draws" else 0.0)
+    assert drawn and all(np.allclose(r.latent, edited_latent(state, directions), atol=1e-5) for r in drawn)
+    assert not any(np.allclose(r.latent, edited_latent(replace(state, base=old_w), directions), atol=1e-5)
+                   for r in drawn)
+    [sent] = vae_items(window)
+    assert np.array_equal(sent.original, item.image)
+    assert np.array_equal(item.image, reference.decode("gan", edited_latent(state, directions)))
+
+
+def test_a_send_waiting_for_a_new_gans_drawing_that_is_cancelled_is_dropped(qtbot, window, tmp_path, monkeypatch):
+    doc = window.document
+    item = settled(qtbot, window)
+    with drawings_held(monkeypatch):
+        with qtbot.waitSignal(doc.model_loaded, timeout=UI_TIMEOUT):
+            doc.load_model(str(other_gan(tmp_path)))
+        window.gan_panel.send_button.click()  # the picture on screen is still tiny-gan's: sent once other-gan's comes
+        assert WAITING.format(f"send {item.name} to the VAE editor") in window.status.busy.text()
+        [remap] = doc.carry.remaps
+        doc.cancel(remap)
+    qtbot.waitUntil(lambda: item.id in doc.carry.left_behind, timeout=UI_TIMEOUT)
+    assert f"{item.name} was not sent to the VAE editor: {item.name} was not drawn by the new GAN" in said(window)
+    assert not vae_items(window) and "Waiting" not in window.status.busy.text()

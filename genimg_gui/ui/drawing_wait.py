@@ -5,7 +5,8 @@ Export wrote the picture on screen, from before the edit (a big SD VAE on a CPU 
 exported: the file was not the edit, and quitting never asked about it. Send to VAE and Invert, clicked as a slider,
 the seed or ψ of a GAN sample had just moved, took the picture from before the move the same way: the VAE got the old
 pixels. Now the status bar says what waits, Esc cancels it, and it is dropped, with why, if the picture changes, closes
-or cannot be drawn first. A seed or ψ step is drawn as a new step of the sample's history: the wait follows it there.
+or cannot be drawn first. A seed or ψ step is drawn as a new step of the sample's history: the wait follows it there;
+a new model's drawing of it (a switch), once it comes.
 Export latent writes the step's latent, there already: it never waits."""
 from __future__ import annotations
 
@@ -87,7 +88,10 @@ class DrawingWait(QObject):
         is shown; False: act now. The same action asked again while it waits is one (a double-click on Invert)."""
         samples = self.document.samples
         steps = frozenset(set(samples.steps_on_way(item)) - samples.aside)
-        if not (being_drawn(item) or steps):
+        # a picture a switch left in the last model (its drawing cancelled) is drawn by the new one now, as showing it
+        # does (Document.carried_first): the new GAN's w is not there yet, and the decode of the old one never comes
+        self.document.carry.carry_again(item)
+        if not (being_drawn(item) or steps or self.document.carry.on_its_way(item)):
             return False
         waiting = _Waiting(item, item.history.current_id, name, act, deferred, steps,
                            samples.asked(item) if steps else None)
@@ -112,7 +116,9 @@ class DrawingWait(QObject):
             elif not self._follow_steps(waiting) or item.history.current_id != waiting.node:
                 # an undo, another edit: not the step asked for
                 self._drop(waiting, f"{item.name} changed before its picture was drawn; {waiting.deferred.again}")
-            elif not waiting.steps and not being_drawn(item):
+            elif item.id in self.document.carry.left_behind:  # its drawing by a new model cancelled or failed
+                self._drop(waiting, f"{item.name} was not drawn by the new {item.kind.upper()}")
+            elif not (waiting.steps or being_drawn(item) or self.document.carry.on_its_way(item)):
                 self.waiting.remove(waiting)
                 waiting.act()
         self._say()
