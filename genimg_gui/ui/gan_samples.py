@@ -35,7 +35,7 @@ class GanSamples:
         # The class by name: a GAN that loads meanwhile counts its classes otherwise (a cat, shown again, read as its
         # first class, bird). By seq, as Retry on CPU carries a request's notes: kept by item, a retry lost them
         self.asks: dict[int, tuple[int, float, str | None, str]] = {}
-        # the MapSeed seq (one at most) of the last sample asked for over an item with no seed (generate)
+        # the MapSeed seq of the last sample asked for over an item with no seed (generate), and a Retry on CPU's of it
         self.unseeded_asks: set[int] = set()
         self.auto_items: set[int] = set()  # ids of the samples made because a GAN loaded with none open
         self.auto_asks: set[int] = set()  # MapSeed seqs of such samples, still on their way
