@@ -62,7 +62,7 @@ def test_a_png_asked_while_the_edit_is_drawn_is_the_edit(qtbot, window, tmp_path
         window.exports.export_png(str(plain))
         window.exports.export_png(str(big), 4)
         assert not plain.exists() and not big.exists()
-        assert WAITING.format("edit.png, edit@4x.png") in window.status.busy.text()
+        assert WAITING.format("export edit.png, edit@4x.png") in window.status.busy.text()
         assert doc.unexported() == [item]  # nothing written yet: quitting still asks about the edit
         window.exports.export_latent(str(latent))  # the edited latent is there already: written at once
         assert latent.exists() and not plain.exists()

@@ -30,8 +30,8 @@ def document(first_retry: int = 100) -> SimpleNamespace:
     seqs = iter(range(first_retry, first_retry + 100))
     engine = SimpleNamespace(resubmit=lambda seq: next(seqs), request=lambda seq: None, forgotten=[])
     engine.forget = engine.forgotten.append
-    samples = SimpleNamespace(pending={}, asked_at={}, aside=set(), kept_asks=set(), auto_asks=set(), originals={},
-                              drop=lambda seq: None)
+    samples = SimpleNamespace(pending={}, asked_at={}, aside=set(), kept_asks=set(), auto_asks=set(), asks={},
+                              unseeded_asks=set(), originals={}, drop=lambda seq: None)
     signals = ("retry_offered", "retry_withdrawn", "error", "message", "error_answered", "retried")
     carry = SimpleNamespace(reencodes={}, remaps={}, not_carried=lambda seq, why: None)  # no switch under way
     return SimpleNamespace(jobs={}, sending={}, samples=samples, carry=carry, items={},

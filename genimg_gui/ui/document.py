@@ -203,9 +203,11 @@ class Document(HistorySteps, QObject):
     def model_identity(self, kind: str) -> str | None:
         return self.models[kind].identity if kind in self.models else None
 
-    def send_to_vae(self) -> None:
-        if self.current is not None and self.current.kind == "gan":  # a VAE picture would come back blurred
-            self.sending[self.open_array(self.current.image, f"{self.current.name} (to VAE)")] = self.current.name
+    def send_to_vae(self, item: Item | None = None) -> None:
+        """Encode a GAN picture (default: the current one) with the VAE, as a new picture to edit there."""
+        item = item or self.current
+        if item is not None and item.kind == "gan":  # a VAE picture would come back blurred
+            self.sending[self.open_array(item.image, f"{item.name} (to VAE)")] = item.name
 
     def cancel(self, seq: int) -> None:
         self.engine.cancel(seq)

@@ -2,13 +2,13 @@
 through the save dialog that remembers where the user exports (save_dialog.ask_export_path)."""
 from __future__ import annotations
 
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .. import seed_draws
 from ..edit import values_along
 from ..export import export_latent, export_png, model_record
 from ..fileio import why_not_written
-from .drawing_wait import DrawingWait
 from .save_dialog import ask_export_path
 
 if TYPE_CHECKING:
@@ -22,7 +22,7 @@ class ExportActions:
 
     def __init__(self, window: MainWindow) -> None:
         self.window = window
-        self.drawing = DrawingWait(window)  # a PNG of an edit still being drawn waits for it
+        self.drawing = window.drawing  # a PNG of an edit still being drawn waits for it
 
     def _ask_export_path(self, title: str, suffix: str, file_filter: str, scale: int = 1) -> str:
         """A save path for the current item's edit, or "" (nothing to export, or the user cancelled), offered as
@@ -60,8 +60,7 @@ class ExportActions:
         document = self.window.document
         document.finish_gestures()
         item = document.current
-        if not self.drawing.wait(item, path, lambda: self._export_png(item, path, scale)):
-            self._export_png(item, path, scale)
+        self.drawing.when_drawn(item, Path(path).name, lambda: self._export_png(item, path, scale))
 
     def _export_png(self, item: Item, path: str, scale: int) -> None:
         image = item.image

@@ -29,12 +29,14 @@ class GanSamples:
     def __init__(self, document: Document) -> None:
         self.document = document
         self.pending: dict[int, int] = {}     # MapSeed seq -> item id (0: a new item)
-        # item id -> the seed, ψ, class and draw of its newest sample asked and not back yet: the Generate tab shows
-        # them, not those of an older sample that comes back meanwhile (set back into the box, a late sample undid
-        # the seed arrows pressed since: ten presses ended 5 seeds on, with History out of order). The class by name:
-        # a GAN that loads meanwhile counts its classes otherwise (a cat, shown again, read as its first class, bird)
-        self.asked: dict[int, tuple[int, float, str | None, str]] = {}
-        self.unseeded_ask = 0  # MapSeed seq of the last sample asked for over an item with no seed (generate)
+        # MapSeed seq -> the seed, ψ, class and draw asked of an item's sample: the Generate tab shows those of its
+        # newest not back yet (asked), not those of an older sample that comes back meanwhile (set back into the box,
+        # a late sample undid the seed arrows pressed since: ten presses ended 5 seeds on, with History out of order).
+        # The class by name: a GAN that loads meanwhile counts its classes otherwise (a cat, shown again, read as its
+        # first class, bird). By seq, as Retry on CPU carries a request's notes: kept by item, a retry lost them
+        self.asks: dict[int, tuple[int, float, str | None, str]] = {}
+        # the MapSeed seq of the last sample asked for over an item with no seed (generate), and a Retry on CPU's of it
+        self.unseeded_asks: set[int] = set()
         self.auto_items: set[int] = set()  # ids of the samples made because a GAN loaded with none open
         self.auto_asks: set[int] = set()  # MapSeed seqs of such samples, still on their way
         # LoadModel seqs of the GANs a restore asked for (restore_session), and the identity of the GAN loaded now
@@ -78,11 +80,14 @@ class GanSamples:
         if target is None and not new_item:
             # a change asked over an item with no seed: changes in quick succession (seed arrows, ψ keys) make one
             # new sample, the last asked, not one each
-            self.pending.pop(self.unseeded_ask, None)  # the one before: its result is dropped
-            self.unseeded_ask = seq
+            for before in self.unseeded_asks:  # the one before: its result is dropped
+                self.pending.pop(before, None)
+            self.unseeded_asks.clear()
+            self.unseeded_asks.add(seq)
         self.pending[seq] = target.id if target else 0
+        self._prune()
         if target is not None:
-            self.asked[target.id] = (seed, psi, name, draw)
+            self.asks[seq] = (seed, psi, name, draw)
             if record and not _own_sample(target, seed, psi, name, draw):
                 self.asked_at[seq] = target.history.current_id
         if auto and target is None:
@@ -110,7 +115,6 @@ class GanSamples:
         makes one)."""
         self.pending = {s: t for s, t in self.pending.items() if t != item_id}
         self._prune()
-        self.asked.pop(item_id, None)
         self.live.pop(item_id, None)
 
     def _prune(self) -> None:
@@ -118,7 +122,14 @@ class GanSamples:
         self.kept_asks &= set(self.pending)
         self.auto_asks &= set(self.pending)  # a start-up sample that failed, or was cancelled, stayed marked
         self.aside &= set(self.pending)
+        self.unseeded_asks &= set(self.pending)
         self.asked_at = {seq: node for seq, node in self.asked_at.items() if seq in self.pending}
+        self.asks = {seq: values for seq, values in self.asks.items() if seq in self.pending}
+
+    def asked(self, item: Item) -> tuple[int, float, str | None, str] | None:
+        """The seed, ψ, class by name and draw of the item's newest sample asked and not back yet (none set aside)."""
+        seqs = [s for s, t in self.pending.items() if t == item.id and s in self.asks and s not in self.aside]
+        return self.asks[max(seqs)] if seqs else None
 
     def steps_on_way(self, item: Item) -> list[int]:
         """The MapSeed seqs of the item's steps asked at its current node and still being drawn (a run of seed keys
@@ -135,7 +146,12 @@ class GanSamples:
         """The seed, ψ, class by name and draw of the item's step still being drawn, if one is (step_to_take_back):
         a session saved now keeps it, for the restart to draw (ask_again). Saved as it was, the session kept the
         seed before a run of seed keys closed on as its last seed was drawn."""
-        return self.asked.get(item.id) if self.step_to_take_back(item) else None
+        return self.asked(item) if self.step_to_take_back(item) else None
+
+    def shows(self, item: Item, asked: tuple[int, float, str | None, str] | None) -> bool:
+        """Whether the item's step on screen draws the sample asked (asked: its seed, ψ, class by name and draw, as
+        step_asked gives them): a seed or ψ step waited for came (DrawingWait)."""
+        return asked is not None and _own_sample(item, *asked)
 
     def ask_again(self, item: Item, asked: tuple[int, float, str | None, str]) -> None:
         """A step a saved session asked and did not see drawn (step_asked), asked of this run for its item, restored
@@ -143,7 +159,7 @@ class GanSamples:
         seed, psi, class_name, draw = asked
         seq = self.document.engine.submit(rq.MapSeed(seed, psi, tag=item.id, class_name=class_name, draw=draw))
         self.pending[seq] = item.id
-        self.asked[item.id] = asked
+        self.asks[seq] = asked
         self.asked_at[seq] = item.history.current_id
 
     def set_aside(self, item: Item) -> bool:
@@ -156,7 +172,6 @@ class GanSamples:
         self.aside |= steps
         self.pending = {s: t for s, t in self.pending.items() if t != item.id or s in steps}
         self._prune()
-        self.asked.pop(item.id, None)
         self.live.pop(item.id, None)
         return took_back
 
@@ -165,8 +180,8 @@ class GanSamples:
         while one is on its way, else its own. The class is counted in the GAN loaded now, found by its name: the
         one asked, or drawn, may have been counted in another (a switch redraws the item after this shows it)."""
         classes, name = self._classes(), self._class_shown(item)
-        if item.id in self.asked:
-            seed, psi, _, draw = self.asked[item.id]
+        if (asked := self.asked(item)) is not None:
+            seed, psi, _, draw = asked
             return seed, psi, seed_draws.class_numbered(name, classes), draw
         # no name: its own class, or a sample of a session saved before names were kept (counted in this GAN)
         own = item.gan_class if name is None else seed_draws.class_numbered(name, classes)
@@ -174,8 +189,8 @@ class GanSamples:
 
     def _class_shown(self, item: Item) -> str | None:
         """The class of a seeded item's newest sample asked, else of its own, by name (None: the seed's own)."""
-        if item.id in self.asked:
-            return self.asked[item.id][2]
+        if (asked := self.asked(item)) is not None:
+            return asked[2]
         node = item.sample_node()
         return item.drawn[node].class_name if node is not None else None
 
@@ -192,11 +207,9 @@ class GanSamples:
         self._prune()
 
     def _forget_older(self, target: int, seq: int) -> None:
-        """Requests for item target up to seq were answered or superseded; its asked values go with the last."""
+        """Requests for item target up to seq were answered or superseded, and their asked values with them."""
         self.pending = {s: t for s, t in self.pending.items() if t != target or s > seq}
         self._prune()
-        if target not in self.pending.values():
-            self.asked.pop(target, None)
 
     def on_mapped(self, r: rq.Mapped) -> None:
         doc = self.document

@@ -12,6 +12,7 @@ from ..history import History
 from ..engine import requests as rq
 from ..wording import counted
 from .document import Document
+from .drawing_wait import INVERT, DrawingWait
 from .item import Item
 from .gan_panel import INVERT_TIP, GanPanel
 from .inversion_names import inversion_name, stopped_name
@@ -33,18 +34,22 @@ def picture_to_invert(item: Item) -> np.ndarray:
     """The picture the user sees: a GAN item's drawing, a photo's VAE edit once a slider moved it (the photo was
     inverted, losing the edit), else the photo itself: sharper than the VAE's reconstruction, which is all an
     unedited picture adds to it."""
-    edited = any(v != 0 for v in item.history.current.values)
-    return item.image if item.kind == "gan" or edited else item.original
+    return item.image if inverts_drawing(item) else item.original
+
+
+def inverts_drawing(item: Item) -> bool:
+    """Whether Invert takes the item's drawing (picture_to_invert): it waits for an edit still being drawn."""
+    return item.kind == "gan" or any(v != 0 for v in item.history.current.values)
 
 
 class InversionController(QObject):
-    def __init__(self, document: Document, panel: GanPanel, settings: Settings) -> None:
+    def __init__(self, document: Document, panel: GanPanel, settings: Settings, drawing: DrawingWait) -> None:
         super().__init__(panel)
-        self.document, self.panel = document, panel
+        self.document, self.panel, self.drawing = document, panel, drawing
         self._remember_form(settings)
         self.runs: dict[int, Run] = {}
         self.out_of_memory: dict[int, Run] = {}  # seq -> a run that ran out of GPU memory, begun again by a retry
-        panel.invert_requested.connect(self.invert_current)
+        panel.invert_requested.connect(self.invert_when_drawn)
         document.retried.connect(self._on_retried)
         document.retry_withdrawn.connect(self._on_withdrawn)
         document.inverted.connect(self._on_inverted)
@@ -62,14 +67,34 @@ class InversionController(QObject):
         for key, box in boxes.items():
             box.valueChanged.connect(lambda value, key=key: settings.set_inversion_value(key, value))
 
-    def invert_current(self, steps: int, editability: float) -> int | None:
+    def invert_when_drawn(self, steps: int, editability: float) -> None:
+        """Invert current image: the picture once its edit is drawn (DrawingWait), not the one on screen before it;
+        a gesture going on (a ψ run resting) is its step first."""
+        self.document.finish_gestures()
         item = self.document.current
+        if not self._can_invert(item):
+            return
+        if inverts_drawing(item):
+            self.drawing.when_drawn(item, "", lambda: self._invert_item(item, steps, editability), INVERT)
+        else:  # the photo itself, there already
+            self._invert_item(item, steps, editability)
+
+    def invert_current(self, steps: int, editability: float) -> int | None:
+        """Invert the current picture as it is on screen now; its seq, or None (said why)."""
+        item = self.document.current
+        return self._invert_item(item, steps, editability) if self._can_invert(item) else None
+
+    def _can_invert(self, item: Item | None) -> bool:
+        """Whether item can be inverted; else the status bar says why."""
         if item is None:
             self.document.error.emit("Open or drop an image first, then invert it into the GAN")
-            return None
+            return False
         if "gan" not in self.document.models:
             self.document.error.emit("Load a GAN first (Models tab)")
-            return None
+            return False
+        return True
+
+    def _invert_item(self, item: Item, steps: int, editability: float) -> int:
         return self.invert(picture_to_invert(item), item.name, steps, editability, (item.id, item.history.current_id))
 
     def invert(self, image: np.ndarray, name: str, steps: int, editability: float,

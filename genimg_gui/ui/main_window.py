@@ -13,6 +13,7 @@ from .action_texts import closed_text, redo_text, reopen_text, reopened_text, un
 from .canvas import Canvas, CompareMode
 from .file_dialogs import FileDialogSizer
 from .document import Document
+from .drawing_wait import SEND
 from .encoded_message import StayingNote
 from .item import Item
 from .loading_note import LoadingNote
@@ -146,7 +147,7 @@ class MainWindow(WindowMenus, QMainWindow):
         self.gan_panel.generate_requested.connect(lambda *values: d.generate(*values))
         self.gan_panel.new_sample_requested.connect(lambda *values: d.generate(*values, new_item=True))
         self.gan_panel.drag_requested.connect(lambda *values: d.generate(*values, record=False))
-        self.gan_panel.send_to_vae_requested.connect(d.send_to_vae)
+        self.gan_panel.send_to_vae_requested.connect(self._send_to_vae)
         d.finish_gestures = lambda: (self.gan_panel.finish_gestures(), self.sliders.finish_gesture(),
                                      self.mask_tool.finish_gesture())
         d.gesture_going_on = lambda: (self.gan_panel.step_coming() or self.sliders.step_coming()
@@ -171,7 +172,7 @@ class MainWindow(WindowMenus, QMainWindow):
         self.model_opener = ModelController(d, self.model_panel, self, self.settings)
         d.directions_changed.connect(self.slider_tab.on_directions)
         self.previews = PreviewController(d, self.sliders)
-        self.inversion = InversionController(d, self.gan_panel, self.settings)
+        self.inversion = InversionController(d, self.gan_panel, self.settings, self.drawing)
         self.start_hint = StartHint(d, self.canvas, menu_keys(self.menuBar()), self.model_list.is_bundled)
         self.sliders.name_menu_places(menu_places(self.menuBar()))  # the menus are made after the sliders
         self._update_actions()
@@ -259,6 +260,14 @@ class MainWindow(WindowMenus, QMainWindow):
         self.status.show_error(text)
 
     # --- user actions ---------------------------------------------------
+    def _send_to_vae(self) -> None:
+        """Send to VAE editor: the sample's picture once its edit is drawn (a gesture going on is its step first), not
+        the one on screen before it."""
+        self.document.finish_gestures()
+        item = self.document.current
+        if item is not None and item.kind == "gan":
+            self.drawing.when_drawn(item, "", lambda: self.document.send_to_vae(item), SEND)
+
     def open_paths(self, paths: list[str], after_loads: bool = False, named: bool = False) -> None:
         """Open each path for what it is (OpenActions.open_paths); after_loads: the pictures wait for any model
         loading, not only for those given with them; named: the command line's."""

@@ -76,6 +76,10 @@ class RequestNotes:
     kept_ask: bool = marked_in(lambda doc: doc.samples.kept_asks)
     auto_ask: bool = marked_in(lambda doc: doc.samples.auto_asks)
     original: tuple[int, int, np.ndarray] | None = values_in(lambda doc: doc.samples.originals)
+    # what the Generate tab shows of a sample on its way (retried without it, it showed the seed before), and a new
+    # sample asked over a picture with no seed (without it, a seed asked meanwhile made a second new sample)
+    ask: tuple[int, float, str | None, str] | None = values_in(lambda doc: doc.samples.asks)
+    unseeded_ask: bool = marked_in(lambda doc: doc.samples.unseeded_asks)
     # a picture carried over to a new model: the item re-encoded, or the item and node whose seed is drawn again
     reencode: int | None = values_in(lambda doc: doc.carry.reencodes)
     remap: tuple[int, int] | None = values_in(lambda doc: doc.carry.remaps)

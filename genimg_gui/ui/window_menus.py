@@ -13,6 +13,7 @@ from .action_texts import close_keys, redo_keys
 from .canvas_zoom import zoom_shortcuts, zoom_steps
 from .compare_actions import CompareActions
 from .directions_controller import DirectionsController
+from .drawing_wait import DrawingWait
 from .export_actions import ExportActions
 from .help_menu import HelpMenu
 from .mask_controller import MaskController
@@ -69,6 +70,7 @@ class WindowMenus:
         self.reopen_action = self.add_action(file, "Reope&n closed image", self.reopen_item,
                                              QKeySequence("Ctrl+Shift+T"))
         file.addSeparator()
+        self.drawing = DrawingWait(self)  # Export PNG, Send to VAE and Invert of an edit still being drawn wait for it
         self.exports = ExportActions(self)
         self.add_action(file, "&Export PNG…", lambda: self.exports.export_png_dialog(1),
                         QKeySequence.StandardKey.Save)
