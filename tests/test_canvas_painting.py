@@ -266,3 +266,17 @@ def test_each_pane_shows_its_own_steps_mask_during_a_comparison(canvas):
     assert np.array_equal(shot[b.y(), b.x()], on_both[b.y(), b.x()])  # B has the mask
     canvas.set_compared_masks(None)
     assert np.array_equal(from_qimage(canvas.grab().toImage()), on_both)
+
+
+@pytest.mark.parametrize("mode, grey", [(CompareMode.SPLIT, 40), (CompareMode.EDITED, 200)])
+def test_a_fitted_pictures_caption_sits_above_it_not_over_its_top_edge(canvas, mode, grey):
+    """In Split the caption ("Split: generated | edited") lay on a dark band over the picture's top edge: a picture
+    fitted to the canvas's height leaves room above it for its caption."""
+    canvas.set_mode(mode)
+    [(name, rect)] = canvas.panes()
+    box = canvas.label_box(rect, canvas.pane_label(name), dict(canvas.slots())[name])
+    assert canvas.rect().contains(box.toRect()) and box.bottom() <= rect.top()
+    shot = from_qimage(canvas.grab().toImage())
+    right = min(box.right(), rect.left() + rect.width() * canvas.split - 2)  # Split: the left picture's part
+    top_row = shot[int(np.ceil(rect.top())), int(box.left()) + 1:int(right)]
+    assert (top_row == grey).all()  # the picture's own top edge under where the caption is, not a band

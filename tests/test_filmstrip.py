@@ -82,3 +82,21 @@ def test_a_current_thumbnail_renamed_longer_stays_whole_in_view(qtbot):
     strip.horizontalScrollBar().setValue(0)
     strip.set_thumbnail(6, solid((0, 200, 200), 16), "p1.jpg, inv. (step 40)")
     assert strip.horizontalScrollBar().value() == 0
+
+
+def test_the_current_thumbnail_comes_into_view_with_its_cells_margin(qtbot):
+    """A new sample at the strip's end was scrolled in only until its thumbnail's edge met the strip's: its
+    highlighted name ran into the frame, looking cut off, while the strip could scroll on by its cell's margin."""
+    strip = shown(qtbot, Filmstrip())
+    strip.resize(3 * CELL_WIDTH + CELL_WIDTH // 2, strip.height())
+    for i in range(8):
+        strip.add(i, f"seed {i}", solid((200, 200, 200), 16))
+    strip.add(8, "seed 42", solid((200, 200, 200), 16))
+    strip.select(8)
+    bar, shown_rect = strip.horizontalScrollBar(), strip.viewport().rect()
+    assert bar.value() == bar.maximum()  # the last thumbnail's whole cell in view
+    thumbnail = strip.visualItemRect(strip.item(8))
+    assert shown_rect.right() - thumbnail.right() >= (CELL_WIDTH - thumbnail.width()) // 2
+    strip.select(1)  # and back towards the start: its cell's left margin in view too
+    thumbnail = strip.visualItemRect(strip.item(1))
+    assert thumbnail.left() - shown_rect.left() >= (CELL_WIDTH - thumbnail.width()) // 2

@@ -10,7 +10,7 @@ from pathlib import Path
 import numpy as np
 from PIL import Image
 from PySide6.QtCore import QStandardPaths, Qt
-from PySide6.QtWidgets import QFileDialog
+from PySide6.QtWidgets import QDialog, QFileDialog
 
 from conftest import UI_TIMEOUT, drag_drop, file_mime
 from genimg_gui.ui.directions_dialog import DirectionsDialog
@@ -115,6 +115,23 @@ def folders_asked(monkeypatch, name: str, answers: list) -> list[str]:
     return started
 
 
+def files_asked(monkeypatch, answers: list) -> list[str]:
+    """The open dialog File → Open images… and Add images… show (file_dialogs.ask_open_files): it chooses the next of
+    answers (None: cancelled), and the list returned gets each folder it started in."""
+    started: list[str] = []
+    answers = iter(answers)
+
+    def exec_(dialog):
+        started.append(dialog.directory().absolutePath())
+        chosen = next(answers)
+        if chosen is None:
+            return QDialog.DialogCode.Rejected
+        dialog.selectFile(chosen)
+        return QDialog.DialogCode.Accepted
+    monkeypatch.setattr(QFileDialog, "exec", exec_)
+    return started
+
+
 def test_apply_recipe_starts_where_the_last_recipe_was_saved_or_applied_from(qtbot, window, tmp_path, monkeypatch):
     saved, applied, exports = tmp_path / "recipes", tmp_path / "shared recipes", tmp_path / "exports"
     for folder in (saved, applied, exports):
@@ -142,7 +159,7 @@ def test_add_images_for_a_direction_starts_where_images_were_last_opened_from(qt
     Settings().opened_from("images", str(holiday))  # File → Open images… opened from there
     dialog = DirectionsDialog()
     qtbot.addWidget(dialog)
-    started = folders_asked(monkeypatch, "getOpenFileNames", [([str(faces / "a.png")], ""), ([], "")])
+    started = files_asked(monkeypatch, [str(faces / "a.png"), None])
     qtbot.mouseClick(dialog.add_buttons["from"], Qt.MouseButton.LeftButton)
     qtbot.mouseClick(dialog.add_buttons["to"], Qt.MouseButton.LeftButton)
     assert started == [str(holiday), str(faces)]

@@ -132,3 +132,35 @@ def test_a_switch_message_too_long_for_the_status_bar_says_where_to_read_it_all(
     qtbot.mouseClick(bar.log_button, Qt.MouseButton.LeftButton)  # as it says
     [log] = window.findChildren(MessageLogDialog)
     assert log.isVisible() and log.list.item(log.list.count() - 1).text().endswith(whole)
+
+
+def test_a_switch_names_the_edits_on_show_and_counts_those_of_other_steps(qtbot, window, image_files, tmp_path):
+    """"Edits along PC1 (7.4%), PC2 (6.2%), PC3 … and 18 more start again at 0" though the pictures' steps on show
+    used PC1, PC2, PC5 and one named direction: the rest came from undone branches and closed pictures. Those on
+    show are named; the others only counted."""
+    import torch
+
+    from conftest import TINY_VAE, make_model_folder
+    from genimg_gui.models.vae import ConvVAE
+    from test_masked_edits import open_images
+
+    doc = window.document
+    closed, item = open_images(qtbot, window, image_files[:2])
+    pc = window.sliders.labels()
+    doc.select(closed.id)
+    move(qtbot, window, closed, pc[3], 1.0)
+    doc.close_item(closed.id)
+    doc.select(item.id)
+    move(qtbot, window, item, pc[2], 1.0)
+    window.undo_action.trigger()  # a branch left behind: PC3's step stays in the history
+    qtbot.waitUntil(lambda: not any(item.history.current.values), timeout=UI_TIMEOUT)
+    move(qtbot, window, item, pc[0], 1.0)
+    move(qtbot, window, item, pc[1], -0.5)
+    said: list[str] = []
+    doc.message.connect(said.append)
+    torch.manual_seed(7)
+    load(qtbot, doc, make_model_folder(tmp_path / "other-vae", ConvVAE(TINY_VAE), "other-vae"))
+    [note] = [s for s in said if "start again at 0" in s]
+    named = note[note.index("Edits along"):note.index(" start again at 0")]
+    assert named == f"Edits along {pc[0]} and {pc[1]}", note
+    assert "as do those along 2 other directions in other history steps: its directions" in note

@@ -20,7 +20,7 @@ from PySide6.QtCore import QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import QColor, QImage, QPainter, QPen
 from PySide6.QtWidgets import QWidget
 
-from .canvas_captions import OPENED_LABELS, CanvasCaptions
+from .canvas_captions import LABEL_ABOVE, OPENED_LABELS, CanvasCaptions
 from .canvas_zoom import KEYS_TIP, ZOOM_STEP, view_key, zoom_about
 from .focus_frame import focus_colour, paint_focus_frame
 from .mask_overlay import MaskOverlay
@@ -182,9 +182,11 @@ class Canvas(CanvasCaptions, QWidget):
         share, so the two panes always show the same part of the image."""
         slots = self.slots()
         gap = 12.0
-        # a fitted picture keeps a gap to the canvas's edges and, side by side, one gap between the two
+        # a fitted picture keeps a gap to the canvas's edges and, side by side, one gap between the two; above and
+        # below it (centred, zoom and pan about the canvas's middle), room for its caption: one picture fitted to the
+        # height (Split, Edited only) had it on a band over its top edge
         fit_w = (self.width() - gap * (len(slots) + 1)) / max(1, len(slots))
-        w, h = self._fitted(fit_w, self.height() - 2 * gap)
+        w, h = self._fitted(fit_w, self.height() - 2 * LABEL_ABOVE)
         rects = []
         for i, (name, slot) in enumerate(slots):
             cx = gap * (1 + i) + fit_w * (i + 0.5) if len(slots) == 2 else self.width() / 2

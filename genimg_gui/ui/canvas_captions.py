@@ -22,6 +22,7 @@ SENT_INVERSION_LABELS = ("GAN inversion", "Edited (decoded)")  # an inversion se
 LATENT_FILE_LABELS = ("Opened (decoded)", "Edited (decoded)")
 LABEL_PAD = 8     # px: a caption's band is its text's width and this (4 each side)
 LABEL_MARGIN = 4  # px a caption's band keeps from its pane's slot's right edge
+LABEL_ABOVE = 20  # px from a caption's top to its pane's: its 18-px band and 2 px; a fitted pane leaves this room
 # under a caption over the picture: over white #4b4b4b, the caption reading 6.4:1 on it (at alpha 150, 4.1:1, short
 # of WCAG AA's 4.5:1: ink.TEXT)
 LABEL_BAND = QColor(0, 0, 0, 180)
@@ -64,7 +65,7 @@ class CanvasCaptions:
         room = max(LABEL_PAD, slot.right() - LABEL_MARGIN - left)
         # the text's width in fractions of a pixel, rounded up: the whole pixels of QFontMetrics could round it
         # down, and label_text, which elides to a width in fractions, then cut "Edited" to "E…d"
-        return QRectF(left, max(rect.top() - 20, slot.top()),
+        return QRectF(left, max(rect.top() - LABEL_ABOVE, slot.top()),
                       min(math.ceil(QFontMetricsF(self.font()).horizontalAdvance(text)) + LABEL_PAD, room), 18)
 
     def label_text(self, box: QRectF, text: str) -> str:

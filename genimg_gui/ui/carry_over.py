@@ -21,7 +21,6 @@ from ..edit import shared_rows
 from ..history import carried_across, carried_over, fits_over
 from ..engine import requests as rq
 from ..seed_draws import class_named
-from ..wording import listed
 
 if TYPE_CHECKING:
     from ..seed_draws import Drawn
@@ -29,8 +28,8 @@ if TYPE_CHECKING:
 from .carry_values import reexpress, rows_by_label
 from .item import Item
 from .latent_files import picture_file
-from .switch_notes import (classes_lost_note, file_lost, from_fit_note, invert_again_note, lost_classes,
-                           switch_message)
+from .switch_notes import (classes_lost_note, dropped_edits_note, file_lost, from_fit_note, invert_again_note,
+                           lost_classes, switch_message)
 
 
 class CarryOver:
@@ -151,7 +150,8 @@ class CarryOver:
         a session of another model that did not load (old None: no model of the kind loaded) count its, known by
         the labels the session kept, a named direction by its name."""
         shared = shared_rows(old.directions, new.directions) if old is not None else {}
-        reset: dict[int, str] = {}  # row -> its name, in the directions the values counted
+        on_show: dict[int, str] = {}  # row -> its name, in the directions the values counted: the open items' steps
+        elsewhere: dict[int, str] = {}  # on show; and those of the other steps alone (undone, closed items')
         for item in self.document.all_items(new.kind):
             made_in = item.directions_of or (old.identity if old is not None else None)
             if made_in is None or made_in == new.identity:
@@ -161,14 +161,11 @@ class CarryOver:
             else:
                 labels = self.document.direction_labels.get(made_in, ())
                 rows = rows_by_label(labels, new)
-            for i in reexpress(item, made_in, new, rows):
-                reset.setdefault(i, labels[i] if i < len(labels) else f"direction {i + 1}")
-        if not reset:
-            return None
-        names = [reset[i] for i in sorted(reset)]
-        # counted past the first few, as everywhere ("… and 4 more"): a bare "…" left the user guessing which
-        return (f"Edits along {listed(names)} start again at 0 in the new {new.kind.upper()}: its directions are "
-                f"not the old one's (the steps stay in the history)")
+            shown, anywhere = reexpress(item, made_in, new, rows)
+            for i in anywhere:
+                named = on_show if i in shown and self.document.items.get(item.id) is item else elsewhere
+                named.setdefault(i, labels[i] if i < len(labels) else f"direction {i + 1}")
+        return dropped_edits_note(on_show, elsewhere, new.kind)
 
     def item(self, item: Item) -> None:
         """One item follows the models loaded now (a closed one reopened after a switch), saying what it must."""
@@ -180,9 +177,10 @@ class CarryOver:
         """Ask for the item's latents in the new model; True for an inversion whose w the new GAN keeps unfitted."""
         self.left_behind.discard(item.id)
         if item.kind == "vae":
-            # the pixels as opened, not the last VAE's fit of them (a 64-px VAE's square crop of a 4:3 photo)
-            # (one restored from a session saved before they were kept has only that fit: its file is read again, if
-            # still as it was)
+            # the pixels as opened, not the last VAE's fit (a 64-px VAE's crop of a 4:3 photo; a session saved before
+            # they were kept has that fit alone: its file is read again, if still as it was)
+            if item.source is None and picture_file(item) is None:  # a latent file's: its drawing, kept at its size
+                item.source = item.original  # (a 16-px VAE's fit of it came back to its own VAE upscaled, blurred)
             pixels, file = (item.original, picture_file(item)) if item.source is None else (item.source, None)
             self._ask(item, rq.EncodeImage(pixels, item.name, item.fit, file), self.reencodes, item.id)
             return False

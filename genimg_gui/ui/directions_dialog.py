@@ -5,6 +5,7 @@ fits the direction (difference of the two means, or a linear classifier's normal
 """
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -12,14 +13,15 @@ from typing import Sequence
 
 from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtGui import QIcon, QImage, QPainter, QPalette
-from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QComboBox, QDialog, QDialogButtonBox, QFileDialog,
+from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QComboBox, QDialog, QDialogButtonBox,
                                QFormLayout, QHBoxLayout, QLabel, QLineEdit, QListWidget, QListWidgetItem,
                                QPushButton, QVBoxLayout, QWidget)
 
 from ..edit import clashing_label, typed_name
 from ..image_files import IMAGE_SUFFIXES
-from ..wording import counted
+from ..wording import counted, listed
 from . import ink
+from .file_dialogs import ask_open_files
 from .focus_frame import paint_empty_view_focus
 from .qimage import image_icon
 from .settings import Settings
@@ -212,10 +214,12 @@ class DirectionsDialog(QDialog):
                                "Linear classifier: the normal of a line separating them (better with many).")
         self.keep_fixed = _keep_fixed_box(kept)
         self.refusal_note = QLabel()  # why the last try with these examples made no direction (restore)
+        self.files_note = QLabel()  # the names typed in Add images… that are not there
         self._ink_notes()
         ink.follow_palette(self, self._ink_notes)
-        self.refusal_note.setWordWrap(True)
-        self.refusal_note.hide()
+        for note in (self.refusal_note, self.files_note):
+            note.setWordWrap(True)
+            note.hide()
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
         self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText("Make direction")
         self.buttons.accepted.connect(self.accept)
@@ -236,6 +240,7 @@ class DirectionsDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addWidget(self.target_note)
         layout.addLayout(sides, 1)
+        layout.addWidget(self.files_note)
         layout.addLayout(form)
         layout.addWidget(self.refusal_note)
         layout.addLayout(bottom)
@@ -255,7 +260,7 @@ class DirectionsDialog(QDialog):
 
     def _ink_notes(self) -> None:
         """Why the name or the direction cannot be, in red as the palette is now."""
-        for note in (self.name_note, self.refusal_note):
+        for note in (self.name_note, self.refusal_note, self.files_note):
             note.setStyleSheet(ink.text_sheet(self, ink.RED))
 
     def _side(self, which: str, title: str) -> QVBoxLayout:
@@ -280,15 +285,22 @@ class DirectionsDialog(QDialog):
         return column
 
     def _ask_files(self, which: str) -> list[str]:
-        """The open dialog; tests call add_files instead."""
+        """The open dialog File → Open images… shows, names typed in its box that are not there included."""
         settings = Settings()  # the folder File → Open images… remembers, both ways
-        paths, _ = QFileDialog.getOpenFileNames(self, f"Images for “{which}”", settings.open_folder("images"), FILTER)
-        if paths:
-            settings.opened_from("images", str(Path(paths[0]).parent))
+        paths = ask_open_files(self, f"Images for “{which}”", settings.open_folder("images"), FILTER)
+        if found := [path for path in paths if os.path.exists(path)]:
+            settings.opened_from("images", str(Path(found[0]).parent))
         return paths
 
     def _browse(self, which: str) -> None:
-        self.add_files(which, self._ask_files(which))
+        """Add images…: the files chosen added; those typed that are not there said under the lists (a relative name
+        is read in the dialog's folder, which may not be the one meant)."""
+        paths = self._ask_files(which)
+        missing = [path for path in paths if not os.path.exists(path)]
+        self.add_files(which, [path for path in paths if path not in missing])
+        does = "does" if len(missing) == 1 else "do"
+        self.files_note.setText(f"Not added: {listed(missing)} {does} not exist" if missing else "")
+        self.files_note.setVisible(bool(missing))
 
     def add_files(self, which: str, paths) -> None:
         self.lists[which].add_paths(paths)

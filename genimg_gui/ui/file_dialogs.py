@@ -1,14 +1,18 @@
 """Qt's own file dialog, which Qt shows where the desktop offers none of its own (no GNOME or KDE platform theme, a
 bare X server), at a size and with columns its entries fit: at its default 630 × 410 px with columns of fixed
 widths, sizes and types were cut ("25....KiB", "PN...ge"), long names lost their middles and the places on its left
-their ends ("dlgdir6_ho"). Its icons and types are read from files' names alone (NameOnlyIcons)."""
+their ends ("dlgdir6_ho"). Its icons and types are read from files' names alone (NameOnlyIcons). And the open dialog
+for pictures (ask_open_files), which keeps the names typed in its box."""
 from __future__ import annotations
 
+import os
+import re
 from functools import cache
 
-from PySide6.QtCore import QEvent, QFileInfo, QMimeDatabase, QObject
+from PySide6.QtCore import QDir, QEvent, QFileInfo, QMimeDatabase, QObject
 from PySide6.QtGui import QIcon
-from PySide6.QtWidgets import QFileDialog, QFileIconProvider, QHeaderView, QListView, QSplitter, QTreeView
+from PySide6.QtWidgets import (QDialog, QFileDialog, QFileIconProvider, QHeaderView, QLineEdit, QListView, QSplitter,
+                               QTreeView, QWidget)
 
 WIDTH_CHARS = 150   # the dialog's width at least, in average characters (about 900 px), within the screen
 HEIGHT_LINES = 40   # its height at least, in lines of text
@@ -86,3 +90,30 @@ def _fit_places(dialog: QFileDialog) -> None:
                  (left + right) // 3)  # + 8: room for the scroll bar's edge, so the last letter is not cut
     if wanted > left:
         splitter.setSizes([wanted, left + right - wanted])
+
+
+def ask_open_files(parent: QWidget, title: str, folder: str, filters: str) -> list[str]:
+    """An open dialog for existing files, starting in folder: the files chosen (chosen_files), [] when cancelled.
+    One for File → Open images… and New direction's Add images…, whose static QFileDialog.getOpenFileNames dropped
+    the names typed that were not there, unsaid."""
+    dialog = QFileDialog(parent, title, folder, filters)
+    dialog.setFileMode(QFileDialog.FileMode.ExistingFiles)
+    try:
+        return chosen_files(dialog) if dialog.exec() == QDialog.DialogCode.Accepted else []
+    finally:
+        dialog.deleteLater()  # a child of its parent: each open would leave one behind
+
+
+def chosen_files(dialog: QFileDialog) -> list[str]:
+    """The files an accepted open dialog was given, with those typed in the file name box of Qt's own dialog that it
+    left out: it returns the files selected in its list, where its name filter hides all but images, so notes.txt
+    typed beside two pictures never reached the app, which could not say it was not opened. (A platform's own dialog
+    has no such box here: what it returns is taken as it is.)"""
+    chosen = dialog.selectedFiles()
+    box = dialog.findChild(QLineEdit, "fileNameEdit")
+    text = box.text().strip() if box is not None else ""
+    typed = re.findall(r'"([^"]+)"', text) or ([text] if text else [])  # "a.png" "notes.txt", as Qt writes several
+    folder = dialog.directory()
+    named = [QDir.cleanPath(folder.absoluteFilePath(os.path.expanduser(name))) for name in typed]
+    have = {QDir.cleanPath(path) for path in chosen}
+    return chosen + [path for path in dict.fromkeys(named) if path not in have]  # one not there is said so too

@@ -147,17 +147,20 @@ class Filmstrip(QListWidget):
                 self.show_current()
 
     def show_current(self) -> None:
-        """Scroll the current thumbnail whole into view: in a narrower window it was left off to the right, or cut
-        in half, the strip still scrolled to its start."""
+        """Scroll the current thumbnail's whole cell into view: in a narrower window it was left off to the right, or
+        cut in half, the strip still scrolled to its start; scrolled only until the thumbnail's edge met the strip's,
+        its highlighted name ran into the frame, looking cut off, its cell's margin out of view."""
         if self.currentItem() is None:
             return
         # by hand: Qt's scrollToItem left the last pixel column of a thumbnail at the right edge out of view
         shown, thumbnail = self.viewport().rect(), self.visualItemRect(self.currentItem())
+        margin = (self.gridSize().width() - thumbnail.width()) // 2  # the thumbnail is centred in its cell
+        cell = thumbnail.adjusted(-margin, 0, margin, 0) if self.gridSize().width() <= shown.width() else thumbnail
         bar = self.horizontalScrollBar()
-        if thumbnail.left() < shown.left():
-            bar.setValue(bar.value() - (shown.left() - thumbnail.left()))
-        elif thumbnail.right() > shown.right():
-            bar.setValue(bar.value() + min(thumbnail.right() - shown.right(), thumbnail.left() - shown.left()))
+        if cell.left() < shown.left():
+            bar.setValue(bar.value() - (shown.left() - cell.left()))
+        elif cell.right() > shown.right():
+            bar.setValue(bar.value() + min(cell.right() - shown.right(), cell.left() - shown.left()))
 
     def resizeEvent(self, event) -> None:  # noqa: N802 (Qt naming)
         super().resizeEvent(event)

@@ -59,8 +59,8 @@ class Item:
     running_w: np.ndarray | None = None
     # a picture's pixels as opened (file, paste or sample sent), before a VAE fitted them, and how they were fitted:
     # a new VAE encodes these, not `original`, which is the last VAE's fit (a 64-px square crop of a 4:3 photo);
-    # kept in sessions. None where original is all there is (a latent file's drawing), or restored from a session
-    # saved before they were kept: a switch reads `file` again, if unchanged
+    # kept in sessions. None where original is all there is (a latent file's drawing, until a switch keeps it here),
+    # or restored from a session saved before they were kept: a switch reads `file` again, if unchanged
     source: np.ndarray | None = None
     fit: str = "crop"
     # the picture's (width, height) as opened, which sessions keep where they do not keep its pixels: whether the fit

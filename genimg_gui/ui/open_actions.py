@@ -4,18 +4,18 @@ and edit recipes from pictures, pixels straight to the document."""
 from __future__ import annotations
 
 import os
-import re
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QDir, QMimeData, Qt
+from PySide6.QtCore import QMimeData, Qt
 from PySide6.QtGui import QActionGroup, QGuiApplication
-from PySide6.QtWidgets import QComboBox, QDialog, QFileDialog, QLineEdit, QMenu
+from PySide6.QtWidgets import QComboBox, QMenu
 
 from ..catalog import model_to_load
 from ..image_files import IMAGE_SUFFIXES, images_in, no_images_in
 from ..recipe import recipe_at
 from .already_open import said_together
+from .file_dialogs import ask_open_files
 from .latent_files import LATENT_SUFFIX, LatentFiles, is_latent_file
 from .qimage import from_qimage
 from .recipe_waits import RecipeWaits
@@ -126,13 +126,8 @@ class OpenActions:
         """File → Open images…: the files chosen, [] when cancelled. It starts in the folder the last image was
         opened from, by any way (Settings.open_folder, set by open_paths)."""
         settings = self.window.settings
-        dialog = QFileDialog(self.window, "Open images", settings.open_folder("images"),
-                             f"{OPEN_FILTER};;{IMAGE_FILTER};;Latents (*{LATENT_SUFFIX});;All files (*)")
-        dialog.setFileMode(QFileDialog.FileMode.ExistingFiles)
-        try:
-            return chosen_files(dialog) if dialog.exec() == QDialog.DialogCode.Accepted else []
-        finally:
-            dialog.deleteLater()  # a child of the window: each open would leave one behind
+        return ask_open_files(self.window, "Open images", settings.open_folder("images"),
+                              f"{OPEN_FILTER};;{IMAGE_FILTER};;Latents (*{LATENT_SUFFIX});;All files (*)")
 
     def paste(self) -> None:
         image = QGuiApplication.clipboard().image()
@@ -174,21 +169,6 @@ class OpenActions:
         elif mime.hasImage():
             self.window.document.open_array(from_qimage(mime.imageData()), "dropped image",
                                             self.window.fit_mode.currentText())
-
-
-def chosen_files(dialog: QFileDialog) -> list[str]:
-    """The files an accepted open dialog was given, with those typed in the file name box of Qt's own dialog that it
-    left out: it returns the files selected in its list, where its name filter hides all but images, so notes.txt
-    typed beside two pictures never reached the app, which could not say it was not opened. (A platform's own dialog
-    has no such box here: what it returns is taken as it is.)"""
-    chosen = dialog.selectedFiles()
-    box = dialog.findChild(QLineEdit, "fileNameEdit")
-    text = box.text().strip() if box is not None else ""
-    typed = re.findall(r'"([^"]+)"', text) or ([text] if text else [])  # "a.png" "notes.txt", as Qt writes several
-    folder = dialog.directory()
-    named = [QDir.cleanPath(folder.absoluteFilePath(os.path.expanduser(name))) for name in typed]
-    have = {QDir.cleanPath(path) for path in chosen}
-    return chosen + [path for path in dict.fromkeys(named) if path not in have]  # one not there is said so too
 
 
 def recent_entry(menu, path: str) -> str:

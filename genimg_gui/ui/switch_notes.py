@@ -88,6 +88,21 @@ def classes_lost_note(lost: list[tuple[str, list[str]]], gan: str, classes: tupl
     return f"{samples} ({shown}): {gan} has {missing}; each drawn {drawn} — {back}"
 
 
+def dropped_edits_note(on_show: dict[int, str], elsewhere: dict[int, str], kind: str) -> str | None:
+    """The edits a new model starts again at 0 (CarryOver.values): the directions (row -> name) the open items' steps
+    on show were edited along, named; those only other steps used (undone branches, closed items) counted after
+    them. All named alike, the steps left behind drowned the few on show: "PC1, PC2, PC3, PC4, PC5 and 18 more"."""
+    others = [name for row, name in sorted(elsewhere.items()) if row not in on_show]
+    if not on_show and not others:
+        return None
+    start = f"start again at 0 in the new {kind.upper()}"
+    why = "its directions are not the old one's (the steps stay in the history)"
+    if not on_show:  # counted past the first few, as everywhere ("… and 4 more"): a bare "…" left the user guessing
+        return f"Edits along {listed(others)} in other history steps {start}: {why}"
+    also = f", as do those along {counted(len(others), 'other direction')} in other history steps" if others else ""
+    return f"Edits along {listed([on_show[row] for row in sorted(on_show)])} {start}{also}: {why}"
+
+
 def carried_first_note(item: Item, model: str) -> str:
     """What an action that draws or writes item's latents says while it waits for them in the new model, model
     (Document.carried_first): the new model drew, or wrote as its own, the last one's latent."""
