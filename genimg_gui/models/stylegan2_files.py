@@ -61,5 +61,4 @@ def load_stylegan_pickle(path: str | Path, key: str = "G_ema") -> StyleGAN2Gener
         raise ModelFileError(f"{path}: {e}") from None
     with torch.device("meta"):  # no point drawing random weights that are replaced at once
         net = StyleGAN2Generator(cfg)
-    state = {k: v.float() for k, v in state.items()}
     return load_strict(net, state, f"{key} in {Path(path).name}", assign=True).requires_grad_(False)
