@@ -4,6 +4,7 @@ reads only files and JSON (no torch: the dialog imports it)."""
 from __future__ import annotations
 
 import json
+import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -14,6 +15,8 @@ CARD_FILE = "card.json"  # models/weights.py CARD_NAME (not imported: that modul
 MODEL_FILE = "model.safetensors"  # models/weights.py WEIGHTS_NAME, likewise
 CHECKPOINT_FILE = "checkpoint.pt"  # what --resume goes on from (train/loop.py writes it)
 BEST_FILE = "best.pt"  # --keep-best: the checkpoint of the best held-out evaluation so far
+# the folder a run's model is written in before its files move into place (train/run_end.py)
+MODEL_WRITING = ".model.tmp"
 # held by a live run (train/out_lock.py): not a file of the run, so neither RUN_FILES nor WRITTEN_FILES name it
 LOCK_FILE = ".genimg-train.lock"
 # what a run writes that another run into the folder would replace; samples and metrics are not worth a question
@@ -78,9 +81,11 @@ def forget_earlier_run(folder: Path) -> None:
 
 
 def forget_half_written(folder: Path) -> None:
-    """The temporary file of a checkpoint whose writing failed part-way (the checkpoint before it is whole)."""
+    """The temporary file of a checkpoint whose writing failed part-way (the checkpoint before it is whole), and the
+    model files of a model folder whose writing failed (run_end.write_model_folder: the earlier model is whole)."""
     for name in (CHECKPOINT_FILE, BEST_FILE):
         (folder / f".{name}.tmp").unlink(missing_ok=True)  # checkpoints.save_checkpoint's name while it writes
+    shutil.rmtree(folder / MODEL_WRITING, ignore_errors=True)  # a model folder's files, not yet moved into place
 
 
 def typed_setting(key: str, value: object) -> str:

@@ -91,6 +91,28 @@ LATENT_VALUES_PER_PIXEL = 16 / (8 * 8)
 MOST_LATENT_VALUES = int(MAX_PIXELS * LATENT_VALUES_PER_PIXEL)
 MOST_MASK_VALUES = MAX_PIXELS
 WIDEST_VALUE = 8  # bytes: float64, the widest number a latent is saved in (a JSON record is one value of many bytes)
+# A spatial latent (C, h, w) draws h*w cells of pixels, whatever its C: the bound above, sized for 16 channels, let an
+# SD VAE's 4-channel latent draw 4x genimg's limit (164 megapixels, minutes and gigabytes). read_latent bounds the
+# picture at this cell, the spatial VAEs' people use (SD 1/2, SDXL, SD3, Flux, TAESD: 8x8 pixels); the Runtime again,
+# at the VAE's own cell, before a decode (check_drawn_size).
+LATENT_CELL = 8
+
+
+class TooLargeToDraw(ValueError):
+    """A spatial latent whose picture would pass genimg's limit on pictures (MAX_PIXELS, GENIMG_MAX_PIXELS)."""
+
+
+def check_drawn_size(shape: tuple[int, ...], cell: int, said_as: str) -> None:
+    """Raise TooLargeToDraw where a spatial latent of this shape (C, h, w) draws a picture of more than MAX_PIXELS at
+    cell x cell pixels a latent cell. said_as: the sentence, with {dims} (the latent's shape) and {picture} (its size)
+    to fill."""
+    if len(shape) != 3:  # a flat latent draws the model's one size
+        return
+    height, width = shape[1] * cell, shape[2] * cell
+    if height * width > MAX_PIXELS:
+        picture = f"{width}×{height} pixels ({pixel_count(height * width)})"
+        raise TooLargeToDraw(said_as.format(dims="×".join(map(str, shape)), picture=picture) +
+                             f", above genimg's limit of {pixel_count(MAX_PIXELS)} (GENIMG_MAX_PIXELS sets it)")
 
 
 # a latent file's record of the weights that made it (ModelInfo.identity), named as a card's (weights_file.CARD_DIGEST)
@@ -174,7 +196,12 @@ def read_latent(path: str | Path) -> LatentFile:
             raise ValueError(f"{path.name} is damaged: it does not read as an .npz archive")
         raise ValueError(f"{path.name} is not an .npz file")
     try:
-        _check_sizes(_array_headers(path))
+        headers = list(_array_headers(path))
+        _check_sizes(headers)
+        for key, shape, _ in headers:
+            if key == "latent":
+                check_drawn_size(shape, LATENT_CELL, f"{path.name} is too large to draw: its {{dims}} latent makes a "
+                                 f"picture of {{picture}} at {LATENT_CELL}×{LATENT_CELL} pixels a latent cell")
         with np.load(path, allow_pickle=False) as f:
             if "latent" not in f.files:
                 raise ValueError(f"it holds {', '.join(f.files) or 'nothing'} but no 'latent'")
@@ -182,6 +209,8 @@ def read_latent(path: str | Path) -> LatentFile:
             record, sample = (_json_of(f, key) for key in ("model", "sample"))
             mask, base = _mask_and_base(f, latent.shape)
             values, labels = _edit_of(f)
+    except TooLargeToDraw:  # a whole file, not damaged
+        raise
     except MemoryError:  # numpy's "Unable to allocate 1.2 GiB…", for an array within the bounds above
         raise _no_memory_for(path) from None
     except (OSError, ValueError, EOFError, zipfile.BadZipFile) as e:  # damaged, or object arrays

@@ -281,7 +281,7 @@ def conditional_dir(tmp_path_factory) -> Path:
 def test_sampled_w_repeat_with_their_seed_classes_included(conditional_dir):
     """Directions estimated on load and the inversion's starting points draw w with sample_w: a conditional
     GAN's classes must come from the same seeded generator as z, not from torch's global state."""
-    from genimg_gui.engine.inversion import sampled_directions
+    from genimg_gui.engine.loaded_model import estimate_directions
 
     gen, _ = load_model(conditional_dir)
     torch.manual_seed(1)
@@ -290,9 +290,9 @@ def test_sampled_w_repeat_with_their_seed_classes_included(conditional_dir):
     b = sample_w(gen, 64, torch.Generator().manual_seed(4))
     assert torch.equal(a, b)
     torch.manual_seed(3)
-    first = sampled_directions(gen, 256).basis
+    first = estimate_directions(gen, "gan", lambda *_: None).basis
     torch.manual_seed(4)
-    np.testing.assert_array_equal(first, sampled_directions(gen, 256).basis)
+    np.testing.assert_array_equal(first, estimate_directions(gen, "gan", lambda *_: None).basis)
 
 
 def test_map_seed_takes_a_class_or_draws_the_seeds_own(conditional_dir, model_dir):

@@ -9,6 +9,7 @@ from PySide6.QtCore import Qt
 
 from genimg_gui.engine import inversion
 from genimg_gui.engine import requests as rq
+from genimg_gui.engine.loaded_model import estimate_directions
 from genimg_gui.engine.runtime import Runtime
 from genimg_gui.models.gan import Generator
 from genimg_gui.models.latent_gan import LatentGANConfig, LatentGenerator
@@ -56,7 +57,7 @@ def test_inversion_lowers_the_error_with_previews(gan):
 
 
 def test_editability_keeps_w_near_the_mean(gan):
-    directions = inversion.sampled_directions(gan)
+    directions = estimate_directions(gan, "gan", lambda *_: None)
     prior = inversion.WPrior(directions)
     target = np.full((32, 32, 3), 250, np.uint8)  # off the tiny GAN's distribution: fidelity pulls away
     target[8:24, 8:24] = (200, 30, 30)
@@ -68,7 +69,7 @@ def test_editability_keeps_w_near_the_mean(gan):
 
 
 def test_the_inversion_prior_is_the_square_of_prior_distance(gan):
-    directions = inversion.sampled_directions(gan)
+    directions = estimate_directions(gan, "gan", lambda *_: None)
     ws = directions.mean + np.random.default_rng(0).standard_normal((5, 16)).astype(np.float32) * 2
     with torch.no_grad():
         prior = inversion.WPrior(directions)(torch.as_tensor(ws)).numpy()
@@ -90,7 +91,7 @@ def test_latent_gan_starts_from_the_vae_encoder():
     steps = list(inversion.invert(gen, target, steps=30, vae=vae, preview_every=0))
     assert [s.step for s in steps if s.image is not None] == [0, 30]
     assert steps[-1].loss < steps[0].loss
-    prior = inversion.WPrior(inversion.sampled_directions(gen))
+    prior = inversion.WPrior(estimate_directions(gen, "gan", lambda *_: None))
     guess = inversion.starting_point(gen, x, latent, prior, candidates=64)
     with torch.no_grad():  # the guess is the candidate nearest in latent space, not in pixels
         mean_error = (gen.synthesize_latent(prior.mean[None]) - latent).pow(2).mean()
@@ -182,7 +183,7 @@ def test_an_inverted_sample_edits_like_the_sample(seed):
     gen = length_free(1)
     ws = inversion.mapped_ws(gen)
     assert inversion.ignores_length(gen, ws)
-    directions = inversion.sampled_directions(gen)
+    directions = estimate_directions(gen, "gan", lambda *_: None)
     with torch.no_grad():
         w = gen.map(torch.randn(1, gen.cfg.z_dim, generator=torch.Generator().manual_seed(seed)))[0].numpy()
         target = to_images(gen.synthesize(torch.as_tensor(w)[None]))[0]

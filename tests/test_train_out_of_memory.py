@@ -121,3 +121,41 @@ def test_the_train_dialog_says_out_of_memory_in_words_not_a_traceback(qtbot, sha
     assert dialog.watch.failure.toolTip().startswith("⚠ The run failed: out of memory on cpu at step 1, before the "
                                                      "run's first checkpoint: nothing is written")
     assert not (tmp_path / "vae").exists()
+
+
+def pca_runs_out(*args, **kwargs):
+    raise MemoryError()
+
+
+def test_out_of_memory_as_the_model_is_written_is_said_and_writes_no_half_model(data_dir, tmp_path, monkeypatch,
+                                                                                capsys):
+    """After the last step, the model folder's writing ran out (its directions' PCA): a traceback, and a folder
+    holding model.safetensors and card.json but no directions.safetensors. Now the step's one line, exit code 2, no
+    model file written, and the checkpoint of the last step kept: --resume writes the model."""
+    out = tmp_path / "vae"
+    monkeypatch.setattr("genimg_gui.train.vae_recipe.pca", pca_runs_out)
+    assert train("vae", data_dir, out, 4, "--checkpoint-every", "2") == 2
+    err = capsys.readouterr().err
+    assert "Traceback" not in err
+    said = err.splitlines()[-1]
+    assert said.startswith(f"genimg train: error: out of memory on cpu at step 4: {out / CHECKPOINT_FILE} (step 4) is "
+                           "kept: go on from it with --resume")
+    assert sorted(p.name for p in out.iterdir()) == [CHECKPOINT_FILE]  # no model, no temporary folder
+    monkeypatch.undo()
+    assert train("vae", data_dir, out, 4, "--resume") == 0
+    assert load_model(out)[1]["training"]["steps"] == 4 and (out / "directions.safetensors").is_file()
+
+
+def test_out_of_memory_as_a_resumed_model_is_written_keeps_the_earlier_model_whole(data_dir, tmp_path, monkeypatch,
+                                                                                   capsys):
+    """The earlier model's files stay as they were, its directions with them (its card was replaced, beside the
+    earlier model's directions, which no longer matched it)."""
+    out = tmp_path / "vae"
+    assert train("vae", data_dir, out, 2) == 0
+    names = (CARD_FILE, MODEL_FILE, "directions.safetensors", "metrics.json", "samples.png")
+    kept = {name: (out / name).read_bytes() for name in names}
+    monkeypatch.setattr("genimg_gui.train.vae_recipe.pca", pca_runs_out)
+    assert train("vae", data_dir, out, 4, "--resume") == 2
+    assert "Traceback" not in capsys.readouterr().err
+    assert {name: (out / name).read_bytes() for name in names} == kept
+    assert sorted(p.name for p in out.iterdir()) == sorted([*names, CHECKPOINT_FILE])

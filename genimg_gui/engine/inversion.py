@@ -129,11 +129,6 @@ def gan_setup(gen: nn.Module, ws: torch.Tensor | None = None) -> GanSetup:
     return GanSetup(ws, MappedLength(ws).to(gen.w_avg.device) if ignores_length(gen, ws) else None)
 
 
-def sampled_directions(gen: nn.Module, n: int = 2048, seed: int = 0) -> Directions:
-    """PCA of sampled w, for a generator that came without directions."""
-    return pca(mapped_ws(gen, n, seed).cpu(), 16)
-
-
 def latent_target(gen: nn.Module, vae: ConvVAE | None, target: torch.Tensor) -> torch.Tensor | None:
     """The target image (1, 3, R, R) in the generator's normalised latent space, when the GAN draws
     through a VAE decoder and `vae` is that same VAE (its encoder is then the inverse we need)."""

@@ -72,6 +72,7 @@ def direction_size(net: nn.Module) -> int:
 
 
 
+@torch.no_grad()  # takes no gradients, whoever calls it (the Runtime under inference mode, tests)
 def estimate_directions(net: nn.Module, kind: str, progress: ProgressFn) -> Directions:
     """PCA of the latent distribution when no cache exists: sampled w for a GAN; for a VAE,
     prior samples decoded and re-encoded, an approximation of the aggregate posterior; for a

@@ -18,6 +18,7 @@ from torch import nn
 from .. import masking, seed_draws
 from ..catalog import converted_dir, user_file
 from ..edit import Anchors
+from ..export import check_drawn_size
 from ..imaging import Fit, fit_square, to_rgb
 from ..models import foreign, mixtures, refine
 from ..models.device import pick_device
@@ -25,7 +26,7 @@ from ..models.directions import load_directions
 from ..models.gan import seed_class, seed_z
 from ..models.layer_checks import StopCheck, checked_layers
 from ..models.tensors import to_images, to_tensor
-from ..models.tiling import TileSteps
+from ..models.tiling import TileSteps, downscale_factor
 from ..models.weights import ModelFileError, latent_shape, load_model, parameter_count
 from ..weights_file import held_digest
 from ..wording import step_of
@@ -189,6 +190,8 @@ class Runtime:
             if z.ndim != 3 or z.shape[0] != c:
                 raise LatentMismatch(f"a latent of shape {tuple(z.shape)} does not fit the {model.kind.upper()} "
                                      f"(expects ({c}, height, width))")
+            check_drawn_size(tuple(z.shape), downscale_factor(model.net), "this {dims} latent is too large to draw: "
+                             f"the {model.kind.upper()} makes a picture of {{picture}} of it")
             return z.unsqueeze(0)
         if z.numel() != np.prod(model.latent_shape):
             raise LatentMismatch(f"latent of size {z.numel()} does not fit the {model.kind.upper()} "

@@ -119,7 +119,7 @@ def _identify_pickle(path: Path) -> Identified:
     from .safe_pickle import PersistentStub, UnsafePickleError, plain, read_network_pickle
     from .stylegan2_files import STYLEGAN2_CLASSES, STYLEGAN3_CLASS
     try:
-        data = read_network_pickle(path)
+        data = read_network_pickle(path, tensor_data=False)  # what it holds, not its weights: none read
     except UnsafePickleError as e:
         return Identified("unsupported", f"a pickle that would call {e.global_name}, which no network pickle needs: "
                                          "nothing was read from it, as unpickling it could run code")

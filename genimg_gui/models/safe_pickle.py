@@ -143,9 +143,11 @@ class RestrictedUnpickler(pickle.Unpickler):
     """An Unpickler that resolves only ALLOWED globals; storages of zip files come from `archive`."""
 
     def __init__(self, file: io.BufferedIOBase, source: str,
-                 archive: zipfile.ZipFile | None = None, prefix: str = "") -> None:
+                 archive: zipfile.ZipFile | None = None, prefix: str = "", tensor_data: bool = True) -> None:
+        """tensor_data=False reads no storage of the archive: each stands in on the meta device, of the size the
+        pickle declares, for a caller that asks only what the pickle holds (foreign.identify)."""
         super().__init__(file)
-        self.source, self.archive, self.prefix = source, archive, prefix
+        self.source, self.archive, self.prefix, self.tensor_data = source, archive, prefix, tensor_data
 
     def find_class(self, module: str, name: str) -> Any:
         module = {"__builtin__": "builtins", "copy_reg": "copyreg"}.get(module, module)
@@ -165,18 +167,57 @@ class RestrictedUnpickler(pickle.Unpickler):
         """Storages of a torch.save zip file: ('storage', type, key, location, numel)."""
         if self.archive is None or not (isinstance(pid, tuple) and len(pid) == 5 and pid[0] == "storage"):
             raise ModelFileError(f"{self.source} holds an external reference the reader cannot follow")
-        _, storage_type, key, _, _ = pid
+        _, storage_type, key, _, numel = pid
         if not isinstance(storage_type, _StorageType):
             raise ModelFileError(f"{self.source} holds a storage of an unknown type")
-        try:
-            raw = self.archive.read(f"{self.prefix}data/{key}")
-        except KeyError:
-            raise ModelFileError(f"{self.source} lacks the tensor data record {key!r}") from None
-        untyped = torch.UntypedStorage.from_buffer(raw, dtype=torch.uint8) if raw else torch.UntypedStorage(0)
+        if not isinstance(numel, int) or numel < 0:
+            raise ModelFileError(f"{self.source} declares a tensor of {numel!r} values")
+        size = numel * storage_type.dtype.itemsize
+        untyped = (self._read_record(f"{self.prefix}data/{key}", size) if self.tensor_data
+                   else torch.UntypedStorage(size, device="meta"))
         return torch.storage.TypedStorage(wrap_storage=untyped, dtype=storage_type.dtype, _internal=True)
 
+    def _read_record(self, name: str, size: int) -> torch.UntypedStorage:
+        """The record's bytes, checked against the size its tensor declares and against how far weights inflate
+        before any is inflated (a 2 MB file's one record inflated to 2 GiB, read whole and then copied: 4.4 GB),
+        then read straight into the storage, a chunk at a time."""
+        try:
+            info = self.archive.getinfo(name)
+        except KeyError:
+            raise ModelFileError(f"{self.source} lacks the tensor data record {name!r}") from None
+        if info.file_size != size:
+            raise ModelFileError(f"{self.source}'s tensor data record {name} holds {info.file_size:,} bytes where its "
+                                 f"tensor declares {size:,}: a damaged file")
+        if info.file_size > INFLATED_FREELY and info.file_size > MOST_INFLATION * info.compress_size:
+            raise ModelFileError(f"{self.source}'s tensor data record {name} inflates from "
+                                 f"{_size_said(info.compress_size)} to {_size_said(info.file_size)}, more than the "
+                                 "weights of any network do: a damaged file, or one made to fill memory")
+        storage = torch.UntypedStorage(size)
+        into = torch.empty(0, dtype=torch.uint8).set_(storage).numpy()  # the storage's own bytes, written in place
+        with self.archive.open(info) as record:
+            for start in range(0, size, CHUNK):
+                chunk = record.read(min(CHUNK, size - start))
+                if len(chunk) != min(CHUNK, size - start):
+                    raise ModelFileError(f"{self.source}'s tensor data record {name} ends early: a damaged file")
+                into[start:start + len(chunk)] = np.frombuffer(chunk, np.uint8)
+        return storage
 
-def _unpickle(path: Path) -> Any:
+
+# A torch.save zip stores its records as they are; weights deflated by hand shrink by a few percent, a layer of
+# zeros (a bias, a noise strength) by up to 1000x but is small. A record larger than INFLATED_FREELY that inflates
+# more than MOST_INFLATION times is refused unread: 2 GiB of zeros deflate 1000x, into 2 MB.
+INFLATED_FREELY = 1 << 20
+MOST_INFLATION = 50
+CHUNK = 1 << 24  # bytes inflated at a time into a storage
+
+
+def _size_said(size: int) -> str:
+    """'65 KB', '67 MB': a record's size, in decimal units."""
+    return next(f"{size / 10 ** power:,.0f} {unit}" for power, unit in ((9, "GB"), (6, "MB"), (3, "KB"), (0, "bytes"))
+                if size >= 10 ** power or power == 0)
+
+
+def _unpickle(path: Path, tensor_data: bool = True) -> Any:
     source = str(path)
     try:
         if zipfile.is_zipfile(path):  # torch.save's format: data.pkl + one record per storage
@@ -186,7 +227,7 @@ def _unpickle(path: Path) -> Any:
                     raise ModelFileError(f"{source} is a zip file but not a torch.save file (no data.pkl)")
                 prefix = record[: -len("data.pkl")]
                 with archive.open(record) as f:
-                    return RestrictedUnpickler(f, source, archive, prefix).load()
+                    return RestrictedUnpickler(f, source, archive, prefix, tensor_data).load()
         with open(path, "rb") as f:
             if not is_pickle(f.read(TEXT_SAMPLE)):  # protocol 0's text too: its globals are refused alike
                 raise ModelFileError(f"{source} is not a network pickle (.pkl of StyleGAN2-ADA or StyleGAN3)")
@@ -200,10 +241,11 @@ def _unpickle(path: Path) -> Any:
         raise ModelFileError(f"{source} is not a readable network pickle ({damage_reason(e, path)})") from None
 
 
-def read_network_pickle(path: str | Path) -> dict[str, Any]:
-    """The pickle's top-level dict, with persistent networks as PersistentStub objects."""
+def read_network_pickle(path: str | Path, tensor_data: bool = True) -> dict[str, Any]:
+    """The pickle's top-level dict, with persistent networks as PersistentStub objects. tensor_data=False: a torch
+    zip's tensors are left unread, on the meta device (RestrictedUnpickler)."""
     path = Path(path)
-    data = _unpickle(path)
+    data = _unpickle(path, tensor_data)
     if isinstance(data, int) and data == _TORCH_LEGACY_MAGIC:  # `==` on a tensor compares each element, or fails
         raise ModelFileError(f"{path} is a pre-1.6 torch.save file, not a network pickle")
     if not isinstance(data, dict):

@@ -212,14 +212,6 @@ class AutoencoderKL(nn.Module):
         return self.decode(z), mean, logvar
 
 
-def preferred_dtype(device: torch.device | str) -> torch.dtype:
-    """SDXL's VAE overflows in float16; bfloat16 keeps float32's range and is fast on recent GPUs."""
-    device = torch.device(device)
-    if device.type == "cuda" and torch.cuda.is_available() and torch.cuda.is_bf16_supported():
-        return torch.bfloat16
-    return torch.float32
-
-
 def guess_scaling_factor(path: str | Path) -> float:
     """The weights do not record it; the model's name often says SDXL (model_names.family_names: a diffusers folder's
     weights file is named alike in every folder, SDXL's too). The app asks, with this as the default."""

@@ -85,7 +85,7 @@ def sd_vae_state_dict(raw: dict[str, torch.Tensor]) -> tuple[SDVAEConfig, dict[s
     if is_diffusers_layout(state):
         state = from_diffusers(state)
     # diffusers stores the attention projections as Linear (C, C); LDM as 1x1 convs (C, C, 1, 1)
-    state = {k: (v[:, :, None, None] if ".attn_1." in k and v.ndim == 2 else v).float() for k, v in state.items()}
+    state = {k: (v[:, :, None, None] if ".attn_1." in k and v.ndim == 2 else v) for k, v in state.items()}
     ch, in_channels = _shape(state, "encoder.conv_in.weight")[:2]
     if "quant_conv.weight" not in state and "encoder.conv_out.weight" in state:
         raise ModelFileError(f"this VAE has no quant_conv ({_shape(state, 'encoder.conv_out.weight')[0] // 2} "

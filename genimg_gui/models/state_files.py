@@ -93,13 +93,30 @@ def read_state_file(path: Path, keep: Callable[[str], bool] = lambda k: True) ->
     return {str(k): v for k, v in raw.items() if isinstance(v, torch.Tensor) and keep(str(k))}
 
 
+# why weights hold NaN: a file from elsewhere may be either; a genimg model folder's were written by its training
+FOREIGN_NAN_CAUSE = "a damaged copy, or a model whose training diverged"
+
+
 def load_strict(net: nn.Module, state: dict[str, torch.Tensor], source: str, assign: bool = False) -> nn.Module:
-    """load_state_dict(strict=True), with a message naming what is missing, extra, or of the wrong shape or type.
-    assign=True takes the tensors themselves (a net built on the meta device has no storage to copy into)."""
+    """load_state_dict(strict=True) of a file from elsewhere (source: the user's file, as messages name it), after
+    the checks a genimg model folder's weights get (weights.load_model): names, shapes and number kinds (misfits: an
+    integer copy of the weights, cast to float, drew a flat picture) and finite values (check_finite: NaN weights were
+    converted into genimg's cache, then refused there in its name). Floating widths (fp16, bf16) are cast to the
+    network's. assign=True takes the tensors themselves (a net built on the meta device has no storage to copy into)."""
     if problems := misfits(net, state):
         raise ModelFileError(f"{source} does not fit {type(net).__name__} ({'; '.join(problems)})")
-    net.load_state_dict(state, strict=True, assign=assign)
+    check_finite(state, source, FOREIGN_NAN_CAUSE)
+    expected = net.state_dict()
+    net.load_state_dict({k: v.to(expected[k].dtype) for k, v in state.items()}, strict=True, assign=assign)
     return net.eval()
+
+
+def check_finite(state: dict[str, torch.Tensor], source: str, cause: str) -> None:
+    """Refuse weights that hold NaN or infinite values, which draw nothing; cause: what most likely put them there."""
+    bad = [k for k, t in state.items() if t.is_floating_point() and not bool(torch.isfinite(t).all())]
+    if bad:
+        raise ModelFileError(f"{source} holds NaN or infinite values in {len(bad)} tensor{'s' if len(bad) > 1 else ''} "
+                             f"({listed(bad, NAMED_MISFITS)}), so it would draw nothing: {cause}")
 
 
 def misfits(net: nn.Module, state: dict) -> list[str]:

@@ -69,5 +69,4 @@ def load_stylegan_pickle(path: str | Path, key: str = "G_ema") -> StyleGAN2Gener
         raise ModelFileError(f"{path}: the generator's init kwargs describe a network of {e}, but {key} holds "
                              f"{e.tensors}: a layer count in them is wrong (mapping_kwargs.num_layers "
                              f"{cfg.num_mapping_layers}, img_resolution {cfg.img_resolution})") from None
-    state = {k: v.float() for k, v in state.items()}
     return load_strict(net, state, f"{key} in {Path(path).name}", assign=True).requires_grad_(False)

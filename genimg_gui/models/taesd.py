@@ -114,7 +114,7 @@ def taesd_state_dict(raw: dict[str, torch.Tensor]) -> tuple[TAESDConfig, dict[st
         index = int(m[2]) + (m[1] == "decoder")
         return f"{m[1]}.{index}.{key[m.end():]}"
 
-    state = {rename(k): v.float() for k, v in raw.items()}
+    state = {rename(k): v for k, v in raw.items()}
     enc, dec = f"encoder.{LAST_ENCODER_CONV}.weight", f"decoder.{FIRST_DECODER_CONV}.weight"
     if enc not in state or dec not in state:
         raise ModelFileError(f"not a TAESD: it lacks {enc if enc not in state else dec} (its tensors: "

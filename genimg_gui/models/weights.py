@@ -21,7 +21,7 @@ from .errors import ModelFileError
 from .gan import GANConfig, Generator
 from .latent_gan import LatentGANConfig, LatentGenerator
 from .sd_vae import AutoencoderKL, SDVAEConfig
-from .state_files import damaged_safetensors, misfits
+from .state_files import check_finite, damaged_safetensors, misfits
 from .stylegan2 import StyleGAN2Config, StyleGAN2Generator
 from .taesd import TAESD, TAESDConfig
 from .tensor_budget import TooManyTensors, for_file
@@ -219,13 +219,6 @@ def check_state_dict(net: nn.Module, state: dict[str, torch.Tensor], source: Pat
         raise ModelFileError(f"{source} does not match its card's architecture: " + "; ".join(problems))
 
 
-def check_finite(state: dict[str, torch.Tensor], source: Path) -> None:
-    bad = [k for k, t in state.items() if t.is_floating_point() and not bool(torch.isfinite(t).all())]
-    if bad:
-        raise ModelFileError(f"{source} holds NaN or infinite values in {len(bad)} tensor(s) (e.g. {bad[0]}); "
-                             "the training that wrote it diverged, so it would draw nothing")
-
-
 def load_model(folder: Path) -> tuple[nn.Module, dict]:
     """Build the network its card describes and load its weights; eval mode, CPU.
 
@@ -239,7 +232,7 @@ def load_model(folder: Path) -> tuple[nn.Module, dict]:
     except ModelFileError as e:
         raise ModelFileError(f"{folder / CARD_NAME}: {e}") from None
     check_state_dict(net, state, folder / WEIGHTS_NAME)
-    check_finite(state, folder / WEIGHTS_NAME)
+    check_finite(state, str(folder / WEIGHTS_NAME), "the training that wrote it diverged")
     # strict loading overwrites every parameter and persistent buffer; anything else needs a real build
     fully_loaded = {k for k, _ in [*net.named_parameters(), *net.named_buffers()]} <= set(state)
     net = net.to_empty(device="cpu") if fully_loaded else build_network(card)

@@ -8,7 +8,6 @@ kill, or a closed terminal) that saves before exiting, and the final model folde
 """
 from __future__ import annotations
 
-import json
 import time
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -18,7 +17,6 @@ import numpy as np
 import torch
 
 from ..earlier_run import RESUME_HINT, forget_earlier_run
-from ..fileio import StdoutFailed, why_not_written
 from ..holdout import HOLDOUT
 from ..imaging import save_png
 from ..models.device import native_bf16_cpu, pick_device
@@ -39,6 +37,7 @@ from .pace import Pace
 from .checkpoints import maybe_resume, run_record, save_checkpoint
 from .out_lock import first_missing, remove_if_empty
 from .run_card import batches_from, run_card
+from .run_end import tell, write_model, write_model_folder
 from .run_log import describe_class_counts, final_line, format_progress, held_out_lines
 from .stopping import GuardedLog, LogClosed, exit_code, nothing_written, stop_signals_interrupt, to_stderr
 
@@ -229,7 +228,7 @@ def train(opts: TrainOptions, make_recipe: Callable[[TrainOptions, torch.device]
                 # own; with no figures here export must not measure them: the budget counts evaluations apart
                 if save and budget.untimed():
                     figures = evals.figures_at(step)
-                    rehearsal_s = budget.rehearse(lambda folder, n: _write_model(
+                    rehearsal_s = budget.rehearse(lambda folder, n: write_model(
                         folder, recipe,
                         run_card(opts, data, device, step, time.monotonic() - t0, len(held_idx), batch_from),
                         as_pixels(images[train_idx[:n]]), held_out, figures, "" if figures else "rehearsal",
@@ -255,39 +254,42 @@ def train(opts: TrainOptions, make_recipe: Callable[[TrainOptions, torch.device]
         except (RuntimeError, MemoryError) as e:  # out of memory: in words, the last checkpoint kept (else raised)
             raise ran_out_at(e, step, out, device, batch_size, world.is_main, created) from None
         saving()  # a stop signal from here on waits for the save
-        # a stop saves at once: an evaluation that is not quick is left out (a latent GAN's took 87 s on a CPU)
-        left_out = evals.stopped_at(done) if save and stopped is not None else ""
-        if save and not left_out and not evals.figures_at(done):
-            evals.run(done, time.monotonic() - t0)  # the figures written are the final model's: the curve ends so
-        if save:
-            # --resume goes on from the last step
-            save_checkpoint(out, recipe, done, time.monotonic() - t0, history, best, run=run,
-                            evaluation_s=evals.seconds)
-            kept = restore_best(out, evals, best, done, said_unranked=bool(unmeasured) or not len(held_idx),
-                                unmeasured=left_out) if opts.keep_best else None
-            written = kept["step"] if kept else done  # --keep-best may have restored an earlier step's model
-            # the card's steps and time are the model's: an earlier step's, kept, trained for fewer
-            seconds = (evals.seconds_at(written) if written != done else None) or time.monotonic() - t0
-            card = run_card(opts, data, device, written, seconds, len(held_idx), batch_from, world.size)
-            card["training"]["precision"] = precision  # what auto meant on this machine
-            # whether a stop ended it: the Train… dialog says a stopped run's folder is one Start continues
-            card["training"]["stopped"] = stopped is not None
-            if origin:
-                card["training"]["started_from"] = origin
-                card["training"]["licence"] = fine_tune_licence(card["training"], origin)
-            if kept:
-                card["training"]["kept"] = kept
-            if written != done:
-                card["training"]["run_steps"] = done  # --resume goes on from there (checkpoint.pt)
-            metrics = _write_model(out, recipe, card, as_pixels(images[train_idx[:WRITTEN_IMAGES]]), held_out,
-                                   evals.figures_at(written), left_out if written == done else "")
-            curve = {"history": history} if history else {}
-            if ran_out and not origin and (few := budget.few_steps(done)):  # --init's model is trained already
-                log(few)
-            (out / "metrics.json").write_text(json.dumps({**metrics, **curve}, indent=2))
-            told = _tell(result, final_line(out, done, metrics, written), out)
-            if stopped is not None:
-                log(f"stopped early at step {done}: the model so far and its checkpoint are in {out}{RESUME_HINT}")
+        try:  # out of memory as the end is measured or written: in words as at a step, the earlier model whole
+            # a stop saves at once: an evaluation that is not quick is left out (a latent GAN's took 87 s on a CPU)
+            left_out = evals.stopped_at(done) if save and stopped is not None else ""
+            if save and not left_out and not evals.figures_at(done):
+                evals.run(done, time.monotonic() - t0)  # the figures written are the final model's: the curve ends so
+            if save:
+                # --resume goes on from the last step
+                save_checkpoint(out, recipe, done, time.monotonic() - t0, history, best, run=run,
+                                evaluation_s=evals.seconds)
+                kept = restore_best(out, evals, best, done, said_unranked=bool(unmeasured) or not len(held_idx),
+                                    unmeasured=left_out) if opts.keep_best else None
+                written = kept["step"] if kept else done  # --keep-best may have restored an earlier step's model
+                # the card's steps and time are the model's: an earlier step's, kept, trained for fewer
+                seconds = (evals.seconds_at(written) if written != done else None) or time.monotonic() - t0
+                card = run_card(opts, data, device, written, seconds, len(held_idx), batch_from, world.size)
+                card["training"]["precision"] = precision  # what auto meant on this machine
+                # whether a stop ended it: the Train… dialog says a stopped run's folder is one Start continues
+                card["training"]["stopped"] = stopped is not None
+                if origin:
+                    card["training"]["started_from"] = origin
+                    card["training"]["licence"] = fine_tune_licence(card["training"], origin)
+                if kept:
+                    card["training"]["kept"] = kept
+                if written != done:
+                    card["training"]["run_steps"] = done  # --resume goes on from there (checkpoint.pt)
+                curve = {"history": history} if history else {}
+                metrics = write_model_folder(out, recipe, card, as_pixels(images[train_idx[:WRITTEN_IMAGES]]),
+                                             held_out, evals.figures_at(written), left_out if written == done else "",
+                                             curve)
+                if ran_out and not origin and (few := budget.few_steps(done)):  # --init's model is trained already
+                    log(few)
+                told = tell(result, final_line(out, done, metrics, written), out)
+                if stopped is not None:
+                    log(f"stopped early at step {done}: the model so far and its checkpoint are in {out}{RESUME_HINT}")
+        except (RuntimeError, MemoryError) as e:
+            raise ran_out_at(e, done, out, device, batch_size, world.is_main, created) from None
     if done == 0 and created and world.is_main:
         remove_if_empty(out, created)
     barrier()
@@ -297,28 +299,6 @@ def train(opts: TrainOptions, make_recipe: Callable[[TrainOptions, torch.device]
     if stopped is not None:  # saved, yet not finished: the exit code tells a script so
         raise StoppedEarly(exit_code(stopped))
     return out
-
-
-def _write_model(out: Path, recipe: Recipe, card: dict, train: torch.Tensor, held_out: torch.Tensor,
-                 figures: dict[str, float], unmeasured: str, checkpoint: Callable[[], None] = lambda: None) -> dict:
-    """The model folder and its sample grid (after checkpoint(), for a rehearsal that times them together); the
-    model's metrics."""
-    checkpoint()
-    metrics = recipe.export(out, card, train, held_out, figures, unmeasured)
-    save_png(recipe.samples(), out / "samples.png")
-    return metrics
-
-
-def _tell(result: Callable[[str], None], line: str, out: Path) -> Exception | None:
-    """Print the final line; None, or why it could not be (its reader gone, `| head -1`; a full disk), which the
-    run raises once it has finished what it does after the line (a full stdout was a raw "[Errno 28]")."""
-    try:
-        result(line)
-    except BrokenPipeError as e:
-        return e
-    except OSError as e:
-        return StdoutFailed(why_not_written(e), out)
-    return None
 
 
 def resolved_precision(precision: str, device: torch.device) -> str:
