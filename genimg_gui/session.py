@@ -3,9 +3,11 @@
 One safetensors file (arrays) whose metadata holds the JSON that ties them
 together, written atomically: a kill mid-save leaves the previous session
 intact. Nothing here is pickled, and paths inside are never used to write.
-A picture's pixels as opened (up to 2048 px a side) and each mask are stored
-as PNGs (session_arrays.py), packed as the file is written, which the window
-does off its GUI thread (pack_session, then write_packed). No Qt, no torch.
+Each mask is stored as a PNG (session_arrays.py), packed as the file is
+written; the pictures (as opened, up to 2048 px a side, as fitted, as decoded)
+in files of their own beside it, each written once (session_pixels.py). The
+window writes off its GUI thread (pack_session, then write_packed). No Qt, no
+torch.
 """
 from __future__ import annotations
 
@@ -25,9 +27,12 @@ from .masking import looks_erased
 from .fileio import atomic_path
 from .paths import data_dir
 from .session_arrays import SessionArrays, png_pixels, unpacked_mask
+from .session_pixels import pictures_folder, read_picture, remove_unnamed, write_picture
 
 FORMAT = "genimg-session"
-VERSION = 1
+# 2: the pictures are in files of their own (session_pixels.py), which a genimg reading version 1 would not find
+VERSION = 2
+READS = (1, 2)
 
 
 class SessionError(Exception):
@@ -111,8 +116,8 @@ def _item_json(item: SessionItem, arrays: SessionArrays) -> dict:
               "packed_mask": arrays.mask(n.state.mask), "mask_erased": n.state.mask_erased}
              for n in item.history.nodes()]
     return {"kind": item.kind, "name": item.name, "seed": item.seed, "psi": item.psi, "gan_class": item.gan_class,
-            "draw": item.draw, "asked_draw": item.asked_draw, "original": arrays.key(item.original),
-            "image": arrays.key(item.image), "nodes": nodes, "current_node": item.history.current_id,
+            "draw": item.draw, "asked_draw": item.asked_draw, "original": arrays.picture(item.original),
+            "image": _image_key(item, arrays), "nodes": nodes, "current_node": item.history.current_id,
             "drawn": {str(node): _drawn_json(d, item.original, arrays) for node, d in item.drawn.items()},
             "step_names": {str(node): name for node, name in item.step_names.items()},
             "values_by_model": {model: {str(node): list(values) for node, values in kept.items()}
@@ -131,17 +136,16 @@ def _item_json(item: SessionItem, arrays: SessionArrays) -> dict:
             "left_behind": item.left_behind, "source": _source_json(item, arrays)}
 
 
+def _image_key(item: SessionItem, arrays: SessionArrays) -> str:
+    """The decoded picture, which each edit replaces: a file not compressed (session_pixels.py says why), but the
+    original's own where it is that picture (a sample as drawn), stored once."""
+    return arrays.picture(item.image, png=item.image is item.original or item.image is item.source)
+
+
 def _source_json(item: SessionItem, arrays: SessionArrays) -> dict | None:
-    """Item.source: none, the item's original where they are the same pixels (nothing more stored), else a PNG of
-    them; the pixels as they are where a PNG cannot hold them (not 8-bit RGB)."""
-    pixels = item.source
-    if pixels is None:
-        return None
-    if pixels is item.original or (pixels.shape == item.original.shape and np.array_equal(pixels, item.original)):
-        return {"original": True}
-    if pixels.dtype != np.uint8 or pixels.ndim != 3 or pixels.shape[2] != 3:
-        return {"array": arrays.key(pixels)}
-    return {"png": arrays.png(pixels)}
+    """Item.source: none, or the file of its pixels (the original's, where they are the same pixels: one file, named
+    by its content)."""
+    return None if item.source is None else {"picture": arrays.picture(item.source)}
 
 
 def _drawn_json(d: seed_draws.Drawn, shown: np.ndarray, arrays: SessionArrays) -> dict:
@@ -150,7 +154,7 @@ def _drawn_json(d: seed_draws.Drawn, shown: np.ndarray, arrays: SessionArrays) -
     does not grow the file by an image each."""
     original = d.original if d.original is shown else None
     return {"seed": d.seed, "psi": d.psi, "gan_class": d.gan_class, "draw": d.draw, "asked_draw": d.asked_draw,
-            "name": d.name, "latent": arrays.key(d.latent), "original": arrays.key(original),
+            "name": d.name, "latent": arrays.key(d.latent), "original": arrays.picture(original),
             "class_name": d.class_name, "drawn_class": d.drawn_class}
 
 
@@ -174,14 +178,18 @@ def pack_session(session: Session) -> PackedSession:
 
 
 def write_packed(packed: PackedSession, path: Path | None = None) -> Path:
-    """Write a session taken by pack_session, atomically: a kill mid-write leaves the previous file whole. The
-    slow part of a save (a large mask's or picture's PNG, the write itself): ui/session_writer.py runs it off the
-    GUI thread."""
+    """Write a session taken by pack_session: the picture files it lacks, then the session file atomically, then
+    the removal of the picture files it no longer names; a kill at any moment leaves a whole session. The slow
+    part of a save (a large mask's PNG, a new picture's file, the write itself): ui/session_writer.py runs it off
+    the GUI thread."""
     path = Path(path or session_file())
     path.parent.mkdir(parents=True, exist_ok=True)
     arrays = packed.arrays.resolved()
+    folder = pictures_folder(path)
+    pictures = {key: write_picture(folder, pixels, png)[0] for key, (pixels, png) in packed.arrays.pictures().items()}
     with atomic_path(path) as tmp:
-        save_file(arrays, str(tmp), metadata={"session": json.dumps(packed.doc)})
+        save_file(arrays, str(tmp), metadata={"session": json.dumps({**packed.doc, "pictures": pictures})})
+    remove_unnamed(folder, set(pictures.values()))
     return path
 
 
@@ -292,8 +300,10 @@ def _source_size(item: dict) -> tuple[int, int] | None:
 
 def _source(item: dict, original: np.ndarray, arrays: dict[str, np.ndarray]) -> np.ndarray | None:
     """The picture's pixels as opened (SessionItem.source); sessions saved before they were kept have none (a switch
-    reads its file again, if as it was, else encodes the last fit)."""
+    reads its file again, if as it was, else encodes the last fit). Version 1 held them in the session file."""
     kept = item.get("source") or {}
+    if "picture" in kept:
+        return arrays[kept["picture"]]
     if kept.get("original"):
         return original
     if "array" in kept:
@@ -320,8 +330,9 @@ def load_session(path: Path | None = None) -> Session:
         from safetensors import safe_open
         with safe_open(str(path), "np") as f:
             doc = json.loads((f.metadata() or {})["session"])
-        if doc.get("format") != FORMAT or doc.get("version") != VERSION:
-            raise SessionError(f"it is not a version-{VERSION} genimg session")
+        if doc.get("format") != FORMAT or doc.get("version") not in READS:
+            raise SessionError(f"it is not a genimg session of version {' or '.join(map(str, READS))}")
+        arrays.update(_pictures(doc, pictures_folder(path)))
         items = [SessionItem(it["kind"], str(it["name"]), arrays[it["original"]], arrays[it["image"]],
                              _history(it["nodes"], it["current_node"], arrays), it.get("seed"), it.get("psi"),
                              it.get("gan_class"), _draw(it), _asked_draw(it), _drawn(it, arrays),
@@ -342,5 +353,21 @@ def load_session(path: Path | None = None) -> Session:
         raise SessionError(f"the autosaved session {path} cannot be read ({why})") from None
 
 
+def _pictures(doc: dict, folder: Path) -> dict[str, np.ndarray]:
+    """The pictures the session names (key -> pixels), each file read once (version 1 names none)."""
+    read: dict[str, np.ndarray] = {}
+    for name in doc.get("pictures", {}).values():
+        try:
+            if name not in read:
+                read[name] = read_picture(folder, name)
+        except FileNotFoundError:
+            raise SessionError(f"its picture file {folder / name} is missing") from None
+    return {key: read[name] for key, name in doc.get("pictures", {}).items()}
+
+
 def discard_session(path: Path | None = None) -> None:
-    Path(path or session_file()).unlink(missing_ok=True)
+    """Remove the session file, then its pictures (a kill between leaves only pictures no session names, which the
+    next save removes)."""
+    path = Path(path or session_file())
+    path.unlink(missing_ok=True)
+    remove_unnamed(pictures_folder(path), set())

@@ -1,7 +1,7 @@
 """How a session file holds its arrays: each distinct array once, under a short key, and the large ones packed small
-as the file is written: a picture's pixels as opened, and each mask, as a PNG.
+as the file is written: each mask as a PNG; the pictures go to files of their own (session_pixels.py).
 
-Collecting (SessionArrays.key, .png, .mask) only takes references, so it is quick enough for the GUI thread; the
+Collecting (SessionArrays.key, .mask, .picture) only takes references, so it is quick enough for the GUI thread; the
 packing (resolved) runs on the thread that writes the file (ui/session_writer.py). That is safe because the arrays
 in a session are never changed in place: a history's masks are read-only (EditState.with_mask), and an edit, a
 stroke or a decode makes a new array. Each array is packed once a run, not at every autosave. No Qt, no torch.
@@ -67,37 +67,48 @@ def _packed_once(packing: Callable[[np.ndarray], np.ndarray], array: np.ndarray)
 
 
 class SessionArrays:
-    """The arrays of one session file: each distinct array (by identity) stored once, as history nodes share bases;
-    those to pack (png, mask) are packed only by resolved(), on the thread that writes the file."""
+    """The arrays of one session: each distinct array (by identity) stored once, as history nodes share bases; those
+    to pack (mask) are packed only by resolved(), on the thread that writes the file, and pictures are kept apart
+    (pictures), for files of their own."""
 
     def __init__(self) -> None:
         self._arrays: dict[str, np.ndarray] = {}
         self._packings: dict[str, Callable[[np.ndarray], np.ndarray]] = {}  # key -> how its array is packed
+        self._pictures: dict[str, bool] = {}  # key -> whether it is stored as a PNG, for those in files of their own
         self._seen: dict[tuple[str, int], str] = {}
 
     def key(self, array: np.ndarray | None) -> str | None:
         """The key of an array stored as it is (None: none)."""
-        return None if array is None else self._add(array, None)
-
-    def png(self, pixels: np.ndarray) -> str:
-        """The key of 8-bit RGB pixels, stored as a PNG file's bytes (png_pixels reads them)."""
-        return self._add(pixels, png_bytes)
+        return None if array is None else self._add(array, "")
 
     def mask(self, mask: np.ndarray | None) -> str | None:
         """The key of a mask, stored as packed_mask packs it (unpacked_mask reads it; None: none)."""
-        return None if mask is None else self._add(mask, packed_mask)
+        return None if mask is None else self._add(mask, "mask", packed_mask)
 
-    def _add(self, array: np.ndarray, packing: Callable[[np.ndarray], np.ndarray] | None) -> str:
-        seen = (getattr(packing, "__name__", ""), id(array))
+    def picture(self, pixels: np.ndarray | None, png: bool = True) -> str | None:
+        """The key of a picture's pixels, stored in a file of their own (pictures), a PNG where png and they are
+        8-bit RGB (None: none)."""
+        return None if pixels is None else self._add(pixels, "png" if png else "npy")
+
+    def _add(self, array: np.ndarray, how: str, packing: Callable[[np.ndarray], np.ndarray] | None = None) -> str:
+        seen = (how, id(array))
         if seen not in self._seen:
             name = f"a{len(self._arrays)}"
             self._arrays[name] = array  # held: its id is not another array's while this session is written
             if packing is not None:
                 self._packings[name] = packing
+            if how in ("png", "npy"):
+                self._pictures[name] = how == "png"
             self._seen[seen] = name
         return self._seen[seen]
 
     def resolved(self) -> dict[str, np.ndarray]:
-        """Every array as the file holds it, packing those not packed yet this run."""
+        """Every array the session file holds, as it holds it (not the pictures), packing those not packed yet this
+        run."""
         return {name: _packed_once(self._packings[name], array) if name in self._packings
-                else np.ascontiguousarray(array) for name, array in self._arrays.items()}
+                else np.ascontiguousarray(array) for name, array in self._arrays.items() if name not in self._pictures}
+
+    def pictures(self) -> dict[str, tuple[np.ndarray, bool]]:
+        """The pictures stored in files of their own (session_pixels.py), not in the session file: key -> (pixels,
+        whether as a PNG)."""
+        return {name: (self._arrays[name], png) for name, png in self._pictures.items()}

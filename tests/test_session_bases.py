@@ -3,6 +3,8 @@ share, folded into a base of the VAE it was made in) comes back after a restart,
 quitting or left by a crash: the session keeps those bases, and a session saved before it did reads as before."""
 from __future__ import annotations
 
+import shutil
+
 import numpy as np
 import pytest
 
@@ -60,9 +62,10 @@ def test_a_deleted_directions_share_kept_in_another_latent_shape_comes_back_afte
     if how == "crash":  # the autosave a crash leaves: the file as the app wrote it, there at the next start
         window.autosaver.save_now()
         window.autosaver.wait()  # written on the autosave's own thread
-        left = window.autosaver.path.read_bytes()
+        left = tmp_path / "left by a crash"  # the session file and its pictures
+        shutil.copytree(window.autosaver.path.parent, left, ignore=shutil.ignore_patterns("*.lock"))
         window.close()
-        window.autosaver.path.write_bytes(left)
+        shutil.copytree(left, window.autosaver.path.parent, dirs_exist_ok=True)
     else:
         asked = quit_questions_kept(monkeypatch)
         assert window.close() and asked

@@ -161,7 +161,7 @@ def test_the_latents_files_gave_an_item_come_back_stored_once_and_old_sessions_h
     assert back.latent_by_model.keys() == kept.keys()
     assert all(np.array_equal(back.latent_by_model[k], v) for k, v in kept.items())
     assert back.latent_by_model["sha256 of vae A"] is back.history.nodes()[0].state.base
-    assert len(load_file(str(path))) == 4  # the image, the base, the mask and vae B's latent
+    assert len(load_file(str(path))) == 3  # the base, the mask and vae B's latent (the image in a file of its own)
     _rewritten(path, lambda doc: doc["items"][0].pop("latent_by_model"))  # as sessions were saved before
     assert sess.load_session(path).items[0].latent_by_model == {}
 
@@ -169,8 +169,8 @@ def test_the_latents_files_gave_an_item_come_back_stored_once_and_old_sessions_h
 
 def test_the_pixels_as_opened_come_back_compressed_and_old_sessions_have_none(tmp_path):
     """Item.source was left out of sessions: after a restart a switch to another VAE encoded the last VAE's fit of
-    the picture (test_session_source). Kept as a PNG, lossless, smaller than the pixels; pixels that are the item's
-    original (a picture at the VAE's own size) are not stored twice."""
+    the picture (test_session_source). Kept as a PNG, lossless, smaller than the pixels, in a file of its own; pixels
+    that are the item's original (a picture at the VAE's own size) are not stored twice."""
     path, bare = tmp_path / "s.safetensors", tmp_path / "bare.safetensors"
     y, x = np.mgrid[0:300, 0:500]
     photo = np.stack([x * 255 / 499, y * 255 / 299, np.full_like(x, 90.0)], -1).astype(np.uint8)
@@ -182,7 +182,10 @@ def test_the_pixels_as_opened_come_back_compressed_and_old_sessions_have_none(tm
     photo_back, small_back, none_back = (item.source for item in sess.load_session(path).items)
     assert np.array_equal(photo_back, photo) and np.array_equal(small_back, fit) and none_back is None
     sess.save_session(sess.Session([replace(item, source=None) for item in items]), bare)
-    assert 0 < path.stat().st_size - bare.stat().st_size < photo.nbytes / 4
+    pictures = {p.name: p.stat().st_size for p in (tmp_path / "s.pictures").iterdir()}
+    # the photo, and the fit (its original, source and image alike): one PNG each
+    assert len(pictures) == 2 and sorted(pictures.values())[-1] < photo.nbytes / 4
+    assert {p.name for p in (tmp_path / "bare.pictures").iterdir()} < pictures.keys()
     _rewritten(path, lambda doc: [item.pop("source", None) for item in doc["items"]])  # as sessions were saved before
     assert [item.source for item in sess.load_session(path).items] == [None, None, None]
 
@@ -191,6 +194,7 @@ def test_a_failed_save_leaves_the_previous_session_intact(tmp_path, monkeypatch)
     one = sess.Session([sess.SessionItem("vae", "one", np.zeros((2, 2, 3), np.uint8), np.zeros((2, 2, 3), np.uint8),
                                          History(EditState(np.zeros(2, np.float32), ())))])
     sess.save_session(one, path)
+    pictures = sorted(p.name for p in (tmp_path / "s.pictures").iterdir())  # as it was and as drawn
 
     def dies(arrays, filename, metadata=None):
         with open(filename, "wb") as f:
@@ -201,7 +205,8 @@ def test_a_failed_save_leaves_the_previous_session_intact(tmp_path, monkeypatch)
     with pytest.raises(OSError):
         sess.save_session(one, path)
     assert sess.load_session(path).items[0].name == "one"
-    assert [p.name for p in tmp_path.iterdir()] == ["s.safetensors"]  # no temp file left behind
+    # no temp file left behind; the pictures kept for the session they are in
+    assert sorted(p.name for p in tmp_path.rglob("*")) == [*pictures, "s.pictures", "s.safetensors"]
 
 
 def test_a_corrupt_session_is_reported_and_the_app_starts_fresh(qtbot, engine, model_dir):

@@ -1,7 +1,8 @@
 """Autosave: the session is written a few seconds after the last change (and at least every MAX_WAIT_MS while
 changes keep coming), and offered back after a crash. A clean quit removes it, unless the user kept their unexported
 work for next time. The GUI thread only takes the session (pack_session); it is packed and written on the
-SessionWriter's thread, which a quit waits for."""
+SessionWriter's thread, which a quit waits for: Keep for next time too, the window drawn meanwhile and saying so
+(written on the GUI thread, it froze the window for the whole save of a large session)."""
 from __future__ import annotations
 
 import time
@@ -9,10 +10,11 @@ from dataclasses import replace
 from functools import partial
 from pathlib import Path
 
-from PySide6.QtCore import QLockFile, QObject, QTimer
+from PySide6.QtCore import QLockFile, QObject, Qt, QTimer
+from PySide6.QtWidgets import QApplication
 
 from ..session import (PackedSession, Session, SessionError, discard_session, load_session, pack_session,
-                       save_session, session_file, write_packed)
+                       session_file, write_packed)
 from .document import Document
 from .document_session import as_it_came
 from .session_writer import SessionWriter
@@ -21,6 +23,7 @@ IDLE_MS = 3000
 # at most this long between a change and its save, however busy the user is: a save waited for 3 s without a change,
 # so a steady hand (an edit every 2 s) was never saved, and a crash after 5 minutes of work lost all of it
 MAX_WAIT_MS = 20000
+KEEPING = "Keeping your work for next time…"  # on the status bar while Keep for next time writes it
 
 
 class Autosaver(QObject):
@@ -33,6 +36,9 @@ class Autosaver(QObject):
         self.writer = SessionWriter(self)
         self.writer.failed.connect(self._write_failed)
         self.had_items = False  # images were open this run: once all are closed, nothing is left to restore
+        # the session kept at the quit is being written, or has been: no autosave now (a decode arriving meanwhile
+        # asks one), which would land over it, unmarked
+        self.keeping = False
         # one window autosaves to the file: a second one open at once wrote over the first's work. A lock held by
         # a process that is gone (a crash) is stale and taken over; one of a running window is not, whatever its age
         self.path.parent.mkdir(parents=True, exist_ok=True)
@@ -64,7 +70,7 @@ class Autosaver(QObject):
 
     def save_now(self) -> None:
         self.timer.stop()
-        if self.held or not self.owner:
+        if self.held or not self.owner or self.keeping:
             return
         if self.document.carry.pending_any():  # half carried over to a new model: save once it has all arrived
             self.timer.start(self.idle_ms)
@@ -142,15 +148,39 @@ class Autosaver(QObject):
             self.document.error.emit("Images are still being carried over to the new model: quit again in a moment")
             return False
         self.writer.drop_waiting()  # this save holds what it would
-        self.wait()  # an autosave being written would land over the kept session, unmarked
+        self.timer.stop()
+        self.keeping = True
+        failed: list[str] = []
+        # after an autosave being written, if any (the writer runs one job at a time): it lands before, not over it
+        self.writer.submit(partial(self._write_kept, pack_session(replace(self.document.to_session(), kept=True)),
+                                   failed))
+        self.document.message.emit(KEEPING)
+        QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
         try:
-            save_session(replace(self.document.to_session(), kept=True), self.path)
-        except (OSError, ValueError) as e:
-            self.document.error.emit(f"Your work could not be kept ({e}): genimg stays open, export it to keep it")
+            self.writer.wait_drawing()
+        finally:
+            QApplication.restoreOverrideCursor()
+        if failed:
+            self.keeping = False
+            self.document.error.emit(f"Your work could not be kept ({failed[0]}): genimg stays open, export it to "
+                                     "keep it")
             self.schedule()  # the autosave dropped above, asked again
             return False
-        self.timer.stop()
         return True
+
+    def writing_kept(self) -> bool:
+        """keep() is waiting for the kept session to be written."""
+        return self.keeping and self.writer.busy()
+
+    def _write_kept(self, packed: PackedSession, failed: list[str]) -> None:
+        """On the writer's thread: the session kept, or why it could not be (in failed, for keep to say)."""
+        try:
+            write_packed(packed, self.path)
+        except (OSError, ValueError) as e:  # a full disk, a folder that cannot be written: the quit is taken back
+            failed.append(str(e))
+        except Exception as e:  # a bug: the quit taken back too, its traceback on stderr (SessionWriter._run)
+            failed.append(f"{type(e).__name__}: {e}")
+            raise
 
     def keep_open_images(self) -> bool:
         """A quit that asks nothing (every edit exported) keeps the open images for next time all the same, quietly,

@@ -308,6 +308,9 @@ class MainWindow(WindowMenus, QMainWindow):
         return [dialog for dialog in self.findChildren(TrainDialog) if dialog.running()]
 
     def closeEvent(self, event) -> None:  # noqa: N802
+        if self.autosaver.writing_kept():  # a close asked while the quit's kept session is written: that quit goes on
+            event.ignore()
+            return
         self.document.finish_gestures()  # a run of seed keys closed on within its rest is a step of the session kept
         if self._quit_after_run is not None and self._quit_after_run.waiting():
             event.ignore()  # a second Quit while a run saves: the note says genimg quits once it has

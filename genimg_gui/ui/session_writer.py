@@ -3,7 +3,8 @@ the window 1.6 s per autosave (a 2048 × 1536 photo with 20 strokes), every few 
 
 One thread of its own, one write at a time, the latest wins: a save asked while another is being written waits for
 it, and a newer one asked meanwhile takes its place (the file only ever needs the newest session). Whoever must see
-the file as it ends up (a quit, a discard) waits for the writes first (wait)."""
+the file as it ends up (a quit, a discard) waits for the writes first (wait), or, where the save may be large (Keep
+for next time at a quit), waits with the window still drawn (wait_drawing)."""
 from __future__ import annotations
 
 import sys
@@ -11,13 +12,14 @@ import threading
 from concurrent.futures import Future, ThreadPoolExecutor, wait
 from typing import Callable
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QEventLoop, QObject, Signal
 
 
 class SessionWriter(QObject):
     """Runs file jobs on a thread of its own, one at a time, a job asked while one runs replacing any still waiting."""
 
     failed = Signal(str)  # a job's error, said in words (an OSError's or ValueError's), on the GUI thread
+    _ended = Signal()  # a run waited for by wait_drawing has ended (emitted on the writer's thread)
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -55,6 +57,19 @@ class SessionWriter(QObject):
         """Block until every job asked has run (a quit, before it writes or removes the file itself)."""
         if self._last is not None:
             wait([self._last])
+
+    def wait_drawing(self) -> None:
+        """Wait as wait does, the event loop going on meanwhile but for the user's input (clicks and keys wait for
+        it): the window is drawn and says what it waits for, not frozen, and nothing is edited behind the save."""
+        last = self._last
+        if last is None or last.done():
+            return
+        loop = QEventLoop()
+        self._ended.connect(loop.quit)  # queued to this thread
+        last.add_done_callback(lambda _: self._ended.emit())  # once done: busy() is False as the loop ends
+        while not last.done():  # until the run is done, however the loop was woken
+            loop.exec(QEventLoop.ProcessEventsFlag.ExcludeUserInputEvents)
+        self._ended.disconnect(loop.quit)
 
     def busy(self) -> bool:
         """A job is running or waiting."""
