@@ -44,7 +44,7 @@ def test_keep_best_writes_the_best_evaluated_model_and_resume_goes_on_from_the_l
     scripted_psnr(monkeypatch, [20.0, 25.0, 22.0, 25.0])
     assert train("vae", data_dir, out, 3, "--sample-every", "1", "--keep-best") == 0
     captured = capsys.readouterr()
-    assert "keeping step 2's model (score 25.0000; the last step's 22.0000)" in captured.err
+    assert "keeping step 2's model (held-out PSNR 25.00 dB; the last step's held-out PSNR 22.00 dB)" in captured.err
     # it said "wrote OUT after 3 steps", and the card 3 steps, of step 2's model
     assert captured.out == f"wrote {out}: step 2's model, the best of 3 steps: held_out_psnr_db=25.0, " \
                            "held_out_images=4\n"
@@ -70,7 +70,7 @@ def test_keep_best_writes_the_best_evaluated_model_and_resume_goes_on_from_the_l
     scripted_psnr(monkeypatch, [30.0, 30.0])  # step 6 beats it: the last step's model is written
     assert train("vae", data_dir, out, 6, "--sample-every", "1", "--keep-best", "--resume") == 0
     captured = capsys.readouterr()
-    assert "the last step's model is the best evaluated (score 30.0000)" in captured.err
+    assert "the last step's model is the best evaluated (held-out PSNR 30.00 dB)" in captured.err
     assert captured.out.splitlines()[-1].startswith(f"wrote {out} after 6 steps: ")
     assert strict_json(out / "card.json")["training"]["kept"]["step"] == 6
     assert "run_steps" not in strict_json(out / "card.json")["training"]
