@@ -10,7 +10,7 @@ from genimg_gui.ui.model_panel import ModelPanel
 from genimg_gui.ui.train_watch import RunWatch
 
 from test_model_panel_words import click_row
-from train_helpers import TINY, make_shapes, stop_at_step, train
+from train_helpers import TINY, stop_at_step, train
 from train_helpers import data_dir, restore_threads  # noqa: F401 - fixtures, found by name
 
 
@@ -23,8 +23,8 @@ def test_a_pixel_gan_on_the_cpu_says_at_its_start_that_it_wants_a_gpu_or_a_vae(d
     assert pixel_gan(data_dir, tmp_path / "gan", "--device", "cpu") == 0
     err = capsys.readouterr().err.splitlines()
     said = [line for line in err if "draws pixels" in line]
-    assert said == ["this GAN draws pixels, which learns slowly without a GPU (this run trains on the CPU): train a VAE "
-                    "on these images first and pass --latent-of VAE (its folder) to train the GAN in its latent "
+    assert said == ["this GAN draws pixels, which learns slowly without a GPU (this run trains on the CPU): train a "
+                    "VAE on these images first and pass --latent-of VAE (its folder) to train the GAN in its latent "
                     "space, far faster"]
     assert err.index(said[0]) < next(at for at, line in enumerate(err) if line.startswith("data: "))  # at the start
     # the Train… dialog, which chose pixels in its GAN draws in, says it in its field's words
@@ -58,7 +58,8 @@ def test_a_stopped_runs_model_says_so_in_info_and_the_models_tab(data_dir, tmp_p
     assert main(["info", str(out)]) == 0
     said = " ".join(capsys.readouterr().out.split())  # unwrapped
     assert "stopped " not in said
-    assert "6 steps of 8 images, " in said and ", 2 threads) in its last part (a resume; earlier parts are not recorded)" in said
+    assert "6 steps of 8 images, " in said
+    assert ", 2 threads) in its last part (a resume; earlier parts are not recorded)" in said
     panel.set_entries([read_entry(out)])  # listed again, as the Train… dialog's run ends: the card on show follows
     assert panel.details["Source"].text() == "genimg model folder"
 
@@ -87,3 +88,4 @@ def test_the_minutes_advised_at_the_first_step_are_not_a_hundred_first_steps(mon
     assert plan.few_steps(1).endswith(plan.advice()) and plan.advice().startswith("Give --minutes 3 or more (")
     stepped(plan, clock, 2, 10.0)  # a second step: the pace is the steps' after the first
     assert plan.advice() == "Give --minutes 18 or more"  # 74 s and 99 steps of 10 s
+
