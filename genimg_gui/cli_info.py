@@ -52,7 +52,7 @@ def describe(m: ModelInfo) -> str:
         rows.append(("training", f"{steps} {_of_batches(training)}{_capped(training)}{best_of}, "
                                  f"{training.get('seconds', '?')} s on {hardware_text(training)}"))
     if stopped := stopped_text(training):
-        rows.append(("stopped", f"{stopped} (--resume goes on from its checkpoint)"))
+        rows.append(("ended", f"{stopped} (--resume goes on from its checkpoint)"))
     rows += lineage_rows(card)
     # one figure a line, as the Models tab shows them; marked where the weights are not the card's
     figures, how = metrics_text(card.get("metrics", {}), bool(m.other_weights))

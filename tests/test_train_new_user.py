@@ -42,7 +42,7 @@ def test_a_stopped_runs_model_says_so_in_info_and_the_models_tab(data_dir, tmp_p
     capsys.readouterr()
     assert main(["info", str(out)]) == 0
     said = capsys.readouterr().out
-    assert "stopped        stopped at step 2 of 6 (--resume goes on from its checkpoint)" in said
+    assert "ended          stopped at step 2 of 6 (--resume goes on from its checkpoint)" in said
     assert ", 1 thread)\n" in said  # one part: its threads are the run's
     panel = ModelPanel()
     qtbot.addWidget(panel)
@@ -57,7 +57,7 @@ def test_a_stopped_runs_model_says_so_in_info_and_the_models_tab(data_dir, tmp_p
     capsys.readouterr()
     assert main(["info", str(out)]) == 0
     said = " ".join(capsys.readouterr().out.split())  # unwrapped
-    assert "stopped " not in said
+    assert "stopped at step" not in said
     assert "6 steps of 8 images, " in said
     assert ", 2 threads) in its last part (a resume; earlier parts are not recorded)" in said
     panel.set_entries([read_entry(out)])  # listed again, as the Train… dialog's run ends: the card on show follows
