@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -274,13 +275,19 @@ def stopped_text(training: dict) -> str:
     return f"stopped at step {step:,}" + (f" of {steps:,}" if isinstance(steps, int) and steps > step else "")
 
 
+# the hardware `genimg train` records of a CPU run (train/run_card.py): one thread count, its last part's
+RECORDED_CPU = re.compile(r"cpu \([^();]*, \d+ threads?\)")
+
+
 def hardware_text(training: dict) -> str:
     """Where a run trained, as its card records it: a resumed run's card has its last part's alone (its threads,
-    say: 2 where the part before had --threads 1), which is said so."""
+    say: 2 where the part before had --threads 1), which is said so; a record written by hand for all the parts (the
+    bundled GANs' "2 torch threads, 1 in the third run …") is left as it is."""
     hardware = str(training.get("hardware", "?"))
     options = training.get("options") if isinstance(training.get("options"), dict) else {}
-    return f"{hardware} in its last part (a resume; earlier parts are not recorded)" if options.get("resume") is True \
-        else hardware
+    if options.get("resume") is True and RECORDED_CPU.fullmatch(hardware):
+        return f"{hardware} in its last part (a resume; earlier parts are not recorded)"
+    return hardware
 
 
 def latent_size_text(size: int, shape: list[int]) -> str:

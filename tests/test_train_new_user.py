@@ -60,6 +60,10 @@ def test_a_stopped_runs_model_says_so_in_info_and_the_models_tab(data_dir, tmp_p
     assert "stopped at step" not in said
     assert "6 steps of 8 images, " in said
     assert ", 2 threads) in its last part (a resume; earlier parts are not recorded)" in said
+    # the bundled GANs' cards, resumed many times, say their threads for all the parts in words of their own
+    assert main(["info", "emoji-gan"]) == 0
+    bundled = " ".join(capsys.readouterr().out.split())
+    assert "1 in the third run" in bundled and "in its last part" not in bundled
     panel.set_entries([read_entry(out)])  # listed again, as the Train… dialog's run ends: the card on show follows
     assert panel.details["Source"].text() == "genimg model folder"
 
