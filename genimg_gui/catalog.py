@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -256,6 +257,37 @@ def lineage_rows(card: dict) -> list[tuple[str, str]]:
         init = training.get("options", {}).get("init") or ""
         rows.append(("started from", origin_text(origin, init)))
     return rows
+
+
+def stopped_text(training: dict) -> str:
+    """'stopped at step 99 of 300' for a model a stop ended the run of before it finished (its card's
+    training.stopped), with what would have ended it (its --steps, or its time); "" for one that finished, or a card
+    that does not say. `genimg info` said "99 steps" of it as of any model, and the Models tab nothing."""
+    if training.get("stopped") is not True:
+        return ""
+    step = training.get("run_steps", training.get("steps"))  # the run's last step: --keep-best may keep an earlier
+    if not isinstance(step, int):
+        return "stopped before it finished"
+    options = training.get("options") if isinstance(training.get("options"), dict) else {}
+    minutes, steps = options.get("minutes"), options.get("steps")
+    if isinstance(minutes, (int, float)) and minutes > 0:
+        return f"stopped at step {step:,}, before its {minutes:g} min were up"
+    return f"stopped at step {step:,}" + (f" of {steps:,}" if isinstance(steps, int) and steps > step else "")
+
+
+# the hardware `genimg train` records of a CPU run (train/run_card.py): one thread count, its last part's
+RECORDED_CPU = re.compile(r"cpu \([^();]*, \d+ threads?\)")
+
+
+def hardware_text(training: dict) -> str:
+    """Where a run trained, as its card records it: a resumed run's card has its last part's alone (its threads,
+    say: 2 where the part before had --threads 1), which is said so; a record written by hand for all the parts (the
+    bundled GANs' "2 torch threads, 1 in the third run …") is left as it is."""
+    hardware = str(training.get("hardware", "?"))
+    options = training.get("options") if isinstance(training.get("options"), dict) else {}
+    if options.get("resume") is True and RECORDED_CPU.fullmatch(hardware):
+        return f"{hardware} in its last part (a resume; earlier parts are not recorded)"
+    return hardware
 
 
 def latent_size_text(size: int, shape: list[int]) -> str:

@@ -6,7 +6,7 @@ import textwrap
 from functools import partial
 from pathlib import Path
 
-from .catalog import latent_size_text, licence_text, lineage_rows, metrics_text
+from .catalog import hardware_text, latent_size_text, licence_text, lineage_rows, metrics_text, stopped_text
 from .cli_args import listed_model
 from .cli_commands import UsageError, for_each, show
 from .cli_models import load_into, model_folder
@@ -50,7 +50,9 @@ def describe(m: ModelInfo) -> str:
         steps = training["steps"]
         steps = counted(steps, "step") if isinstance(steps, int) else f"{steps} steps"  # not "1 steps"
         rows.append(("training", f"{steps} {_of_batches(training)}{_capped(training)}{best_of}, "
-                                 f"{training.get('seconds', '?')} s on {training.get('hardware', '?')}"))
+                                 f"{training.get('seconds', '?')} s on {hardware_text(training)}"))
+    if stopped := stopped_text(training):
+        rows.append(("ended", f"{stopped} (--resume goes on from its checkpoint)"))
     rows += lineage_rows(card)
     # one figure a line, as the Models tab shows them; marked where the weights are not the card's
     figures, how = metrics_text(card.get("metrics", {}), bool(m.other_weights))

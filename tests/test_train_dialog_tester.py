@@ -128,7 +128,9 @@ def test_the_few_steps_advice_counts_a_resumed_runs_steps_in_all_and_the_dialog_
     or more", as though it had trained them all and still needed 100; the dialog has no --minutes."""
     from genimg_gui.train.budget import Budget
     from genimg_gui.ui.train_watch import RunWatch
-    fresh, resumed = Budget(1, 0.0, fixed_s=30, step_s=1), Budget(1, 0.0, fixed_s=30, step_s=1, steps_before=80)
+    # steps of 1 s from the second step on (paced: the first step's time alone is no pace)
+    fresh = Budget(1, 0.0, fixed_s=30, step_s=1, paced_from_s=30.0, last_step=(97, 126.0))
+    resumed = Budget(1, 0.0, fixed_s=30, step_s=1, steps_before=80, paced_from_s=30.0, last_step=(97, 46.0))
     assert fresh.few_steps(97).startswith("trained for 97 steps only before --minutes 1 ran out: ")
     assert fresh.few_steps(97).endswith("Give --minutes 3 or more")  # 100 steps of 1 s after 30 s
     said = resumed.few_steps(97)
@@ -149,9 +151,9 @@ def test_the_short_time_advice_names_no_holdout_option_the_dialog_has_no_field_f
     without held-out figures": an option the dialog cannot set. Training without them is a terminal's run."""
     import time
 
-    from genimg_gui.train.budget import Budget
+    from genimg_gui.train.budget import UNPACED, Budget
     said = Budget(2, time.monotonic() - 84, writing_s=2.0, step_s=10).short_of_training(60.0)
-    assert said.endswith("Give --minutes 19 or more, or --holdout 0 to train without held-out figures")
+    assert said.endswith(f"Give --minutes 5 or more{UNPACED}, or --holdout 0 to train without held-out figures")
     dialog = dialog_for(qtbot, shapes, tmp_path / "vae", minutes=2)
     ending_with(dialog, f"print({said!r}, flush=True)")
     with qtbot.waitSignal(dialog.process.finished, timeout=60_000):
@@ -159,8 +161,8 @@ def test_the_short_time_advice_names_no_holdout_option_the_dialog_has_no_field_f
     command, *log = dialog.watch.log.toPlainText().splitlines()
     assert command.startswith("$ genimg train vae ") and "--holdout" not in command
     assert not any("--minutes" in line or "--holdout 0 to" in line for line in log)
-    assert log[0].endswith("Give a Time for this run of 19 min or more, or train without held-out figures from a "
-                           "terminal (this run's genimg train command, above, with --holdout 0)")
+    assert log[0].endswith(f"Give a Time for this run of 5 min or more{UNPACED}, or train without held-out figures "
+                           "from a terminal (this run's genimg train command, above, with --holdout 0)")
 
 
 def test_the_advice_to_train_on_held_out_images_too_few_to_measure_names_no_option_the_dialog_lacks(qtbot):

@@ -44,7 +44,7 @@ def test_keep_best_writes_the_best_evaluated_model_and_resume_goes_on_from_the_l
     scripted_psnr(monkeypatch, [20.0, 25.0, 22.0, 25.0])
     assert train("vae", data_dir, out, 3, "--sample-every", "1", "--keep-best") == 0
     captured = capsys.readouterr()
-    assert "keeping step 2's model (score 25.0000; the last step's 22.0000)" in captured.err
+    assert "keeping step 2's model (held-out PSNR 25.00 dB; the last step's held-out PSNR 22.00 dB)" in captured.err
     # it said "wrote OUT after 3 steps", and the card 3 steps, of step 2's model
     assert captured.out == f"wrote {out}: step 2's model, the best of 3 steps: held_out_psnr_db=25.0, " \
                            "held_out_images=4\n"
@@ -70,7 +70,7 @@ def test_keep_best_writes_the_best_evaluated_model_and_resume_goes_on_from_the_l
     scripted_psnr(monkeypatch, [30.0, 30.0])  # step 6 beats it: the last step's model is written
     assert train("vae", data_dir, out, 6, "--sample-every", "1", "--keep-best", "--resume") == 0
     captured = capsys.readouterr()
-    assert "the last step's model is the best evaluated (score 30.0000)" in captured.err
+    assert "the last step's model is the best evaluated (held-out PSNR 30.00 dB)" in captured.err
     assert captured.out.splitlines()[-1].startswith(f"wrote {out} after 6 steps: ")
     assert strict_json(out / "card.json")["training"]["kept"]["step"] == 6
     assert "run_steps" not in strict_json(out / "card.json")["training"]
@@ -88,7 +88,7 @@ def test_keep_best_evaluates_the_last_step_when_no_evaluation_fell_on_it(data_di
 
 
 def test_keep_best_ranks_a_latent_gan_by_the_harmonic_mean_of_precision_and_recall(measured_dir, model_dir,
-                                                                                     tmp_path, monkeypatch):
+                                                                                     tmp_path, monkeypatch, capsys):
     from genimg_gui.train.latent_gan_recipe import LatentGANRecipe
     # step 2 has neither the best precision (step 1) nor the best recall (step 3), but the best balance of both
     queue = [(0.9, 0.1), (0.5, 0.5), (0.2, 0.6), (0.5, 0.5)]  # the last: the kept model, measured for its card
@@ -101,6 +101,11 @@ def test_keep_best_ranks_a_latent_gan_by_the_harmonic_mean_of_precision_and_reca
                  "--set", "z_dim=16", "--set", "w_dim=16"]) == 0
     kept = strict_json(out / "card.json")["training"]["kept"]
     assert kept == {"step": 2, "score": 0.5, "held_out_precision_k3": 0.5, "held_out_recall_k3": 0.5}
+    # what the score is: "(score 0.5000; the last step's 0.3000)" said neither
+    err = capsys.readouterr().err
+    assert ("--keep-best: keeping step 2's model (held-out F1 of precision and recall 0.500; the last step's "
+            "held-out F1 of precision and recall 0.300)") in err
+    assert "draws pixels" not in err  # a GAN in a VAE's latent space is no pixel GAN, which wants a GPU
     assert strict_json(out / "card.json")["metrics"]["held_out_recall_k3"] == 0.5
     best = torch.load(out / "best.pt", weights_only=True)["recipe"]["G_ema"]
     # the weights of step 2; w_avg, the truncation centre, is measured anew from them at export

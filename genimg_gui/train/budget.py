@@ -18,10 +18,12 @@ writes take as long, and the time kept is theirs (its noise scaled).
 The first step's evaluation is spent, and the end's kept besides: not the same one counted twice, as any step after
 the first writes a model that needs its own. So a budget that an evaluation and the writing nearly fill trains one
 step, which the log says at the first step (short_of_training), with the --minutes to give, and again at the end.
-The --minutes to give (enough) are the run's fixed time and 100 steps at its pace: at the first step, that step's
-time; at the end, the steps' average from the second step's start to the last one's end, as the user timed them
-(the last step's time alone was a shared CPU's luck: a --minutes 1 VAE of 6.9 s a step was told 8 minutes, where
-100 steps take 12).
+The --minutes to give (enough) are the run's fixed time and 100 steps at its pace: the steps' average from the
+second step's start to the last one's end, as the user timed them (the last step's time alone was a shared CPU's
+luck: a --minutes 1 VAE of 6.9 s a step was told 8 minutes, where 100 steps take 12). Before a second step there is
+no pace: the first step's time holds torch's start-up (a busy 2-core machine's first step took 26 s, the next ones
+8 s, and 0.4 s with --threads 1), and 100 of them told a run of 1 minute to give 44. Then the advice is twice the
+fixed time, and says that it is no more than that (UNPACED).
 """
 from __future__ import annotations
 
@@ -42,6 +44,9 @@ TRAINING_SHARE = 0.25
 # fewer steps than this leave a model from scratch untrained: a GAN's samples and a VAE's reconstructions are
 # still noise and grey blurs (the bundled models trained for tens of thousands)
 FEW_STEPS = 100
+# what the advice adds where the run has timed no step after its first (enough)
+UNPACED = (" (twice what the start, the first step and the end take: the first step, slowed by the start-up, tells "
+           "nothing of how long the next ones take)")
 # the rehearsal writes with this many of the end's images, then with this many (the larger first: a first write's
 # one-off costs then make the time per image larger, never smaller, and the budget keeps more, never less)
 REHEARSED_IMAGES = (256, 64)
@@ -138,16 +143,27 @@ class Budget:
         instead = f", {NO_HOLDOUT_ADVICE}" if evaluation_s and left + evaluation_s + evaluated_s >= fair_s else ""
         return (f"--minutes {self.minutes:g} leaves {time_left} to train: the start and the first step took "
                 f"{duration(self.spent())}, and the end keeps {duration(self.keep(evaluation_s))} for {kept}. "
-                f"Give --minutes {self.enough()} or more{instead}")
+                f"{self.advice()}{instead}")
+
+    def paced(self) -> bool:
+        """Whether a step after the run's first has been timed: before one, the run has no pace to go by."""
+        return self.paced_from_s is not None and self.last_step is not None
 
     def enough(self) -> int:
         """--minutes that train for at least as long as the run spends on all else (fixed_s, its first step
-        included) and up to FEW_STEPS steps in all (a resumed run's steps count) at the run's pace (pace_s); always
-        more than the --minutes given (a run ended at 13 steps of --minutes 1 was told "Give --minutes 1 or more",
-        the budget's overhead alone having been weighed)."""
-        after_the_first = max(0, FEW_STEPS - self.steps_before - 1)  # fixed_s holds the run's first step
-        needed = max(2 * self.fixed_s, self.fixed_s + after_the_first * self.pace_s())
+        included) and, once paced, up to FEW_STEPS steps in all (a resumed run's steps count) at the run's pace
+        (pace_s); always more than the --minutes given (a run ended at 13 steps of --minutes 1 was told "Give
+        --minutes 1 or more", the budget's overhead alone having been weighed). Not paced, the first step's time is
+        no pace: it holds the start-up (the module's docstring)."""
+        needed = 2 * self.fixed_s
+        if self.paced():
+            after_the_first = max(0, FEW_STEPS - self.steps_before - 1)  # fixed_s holds the run's first step
+            needed = max(needed, self.fixed_s + after_the_first * self.pace_s())
         return max(1, math.ceil(needed / 60), math.floor(self.minutes or 0.0) + 1)
+
+    def advice(self) -> str:
+        """"Give --minutes N or more" (enough), saying how little it rests on where the run has no pace yet."""
+        return f"Give --minutes {self.enough()} or more" + ("" if self.paced() else UNPACED)
 
     def few_steps(self, steps: int) -> str:
         """The log's note on a model that --minutes ended after fewer than FEW_STEPS steps in all (steps: a resumed
@@ -157,7 +173,7 @@ class Budget:
         trained = (f"{counted(steps, 'step')} in all ({counted(steps - self.steps_before, 'step')} in this run)"
                    if self.steps_before else f"{counted(steps, 'step')} only")
         return (f"trained for {trained} before --minutes {self.minutes:g} ran out: too few to learn much from the "
-                f"images, so the model's samples may still look like noise. Give --minutes {self.enough()} or more")
+                f"images, so the model's samples may still look like noise. {self.advice()}")
 
 
 def _timed(write: Callable[[Path, int], object], images: int) -> float:

@@ -26,6 +26,11 @@ from .stopping import GuardedLog, exit_code, main_log, nothing_written, stop_sig
 if TYPE_CHECKING:  # torch: imported where the run starts, not for --help
     from .loop import TrainOptions
 
+# said at the start of a pixel GAN's run on a CPU: the README and the Train… dialog said it wants a GPU, the run
+# nothing (the Train… dialog says the last words in its own, ui/train_run.py LATENT_OF_ADVICE)
+PIXEL_GAN_ON_CPU = ("this GAN draws pixels, which learns slowly without a GPU (this run trains on the CPU): train a "
+                    "VAE on these images first and pass --latent-of VAE (its folder) to train the GAN in its latent "
+                    "space, far faster")
 PRECISIONS = ("auto", "fp32", "bf16")  # --precision's choices; loop.resolved_precision says what auto means
 DEFAULT_LABEL_COLUMN = "label"
 
@@ -276,8 +281,12 @@ def _checked_options(args: argparse.Namespace, out: Path, card: dict | None,
     from .finetune import architecture_settings, check_start_network, init_card
     from .latent_gan_recipe import LatentGANRecipe
 
+    from ..models.device import pick_device
+
     check_gan_options(args)
     recipe = VAERecipe if args.kind == "vae" else LatentGANRecipe if args.latent_of else GANRecipe
+    if recipe is GANRecipe and pick_device(args.device).type == "cpu":
+        notes.append(PIXEL_GAN_ON_CPU)
     if args.keep_best and (recipe is GANRecipe or args.holdout == 0):
         raise TrainUsageError("--keep-best ranks held-out figures: it needs --holdout above 0 and, for a GAN, "
                               "--latent-of (a pixel GAN reports none)")

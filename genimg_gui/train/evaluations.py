@@ -119,7 +119,7 @@ def restore_best(out: Path, evals: Evaluations, best: dict | None, done: int, sa
         return None
     the_last = {"step": done, "score": round(score, 4), **last} if score is not None else None
     if score is not None and (best is None or best["score"] <= score):
-        log(f"--keep-best: the last step's model is the best evaluated (score {score:.4f})")
+        log(f"--keep-best: the last step's model is the best evaluated ({recipe.describe_score(score)})")
         return the_last
     kept = torch.load(out / BEST_FILE, map_location="cpu", weights_only=True) if (out / BEST_FILE).is_file() else {}
     if kept.get("best") != best:  # deleted, or written by a run that stopped before its next checkpoint
@@ -127,6 +127,7 @@ def restore_best(out: Path, evals: Evaluations, best: dict | None, done: int, sa
             "step's model")
         return the_last
     recipe.load_state(kept["recipe"])
-    last_said = f"the last step's {score:.4f}" if score is not None else f"the last step not measured: {unmeasured}"
-    log(f"--keep-best: keeping step {best['step']}'s model (score {best['score']:.4f}; {last_said})")
+    last_said = (f"the last step's {recipe.describe_score(score)}" if score is not None
+                 else f"the last step not measured: {unmeasured}")
+    log(f"--keep-best: keeping step {best['step']}'s model ({recipe.describe_score(best['score'])}; {last_said})")
     return {"step": best["step"], "score": round(best["score"], 4), **evals.figures_at(best["step"])}

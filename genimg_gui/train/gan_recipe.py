@@ -265,6 +265,10 @@ class GANRecipe:
             return None
         return 2 * p * r / (p + r) if p + r > 0 else 0.0
 
+    def describe_score(self, score: float) -> str:
+        """score() as the --keep-best lines say it, what it is of (0 to 1, higher is better)."""
+        return f"held-out F1 of precision and recall {score:.3f}"
+
     def objective(self) -> dict:
         return {"loss": "non-saturating", "r1_gamma": self.r1_gamma, "ema": self.ema_beta,
                 "mapping_lr": self.mapping_lr, "d_lr": self.d_lr, "mode_seeking": self.mode_seeking,

@@ -91,6 +91,10 @@ class VAERecipe:
         """--keep-best ranks a VAE by its held-out PSNR."""
         return figures.get("held_out_psnr_db")
 
+    def describe_score(self, score: float) -> str:
+        """score() as the --keep-best lines say it: "score 9.3400" said neither what was measured nor how."""
+        return f"held-out PSNR {score:.2f} dB"
+
     def samples(self) -> np.ndarray:
         """Originals (top) over reconstructions (bottom), a column each: a folder of 6 images (or a batch of 6) laid
         8 to a row put 2 reconstructions beside the originals and the other 4 under them."""

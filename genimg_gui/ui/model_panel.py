@@ -13,7 +13,7 @@ from PySide6.QtWidgets import (QComboBox, QFormLayout, QHBoxLayout, QLabel, QLis
                                QVBoxLayout, QWidget)
 
 from ..catalog import (ModelEntry, latent_size_text, licence_text, metrics_text, origin_text, recorded_latent_of,
-                       training_data_text)
+                       stopped_text, training_data_text)
 from ..metric_words import metrics_glossary
 from ..paths import shown_path
 from ..wording import NO_CUDA, NO_MPS, converted_scale, duration, latent_scale_said, scale_said
@@ -46,12 +46,15 @@ def source_text(card: dict) -> tuple[str, str]:
     and the latent scale chosen."""
     source = card.get("source")
     if not isinstance(source, dict):
-        origin = card.get("training", {}).get("started_from")
+        training = card.get("training") if isinstance(card.get("training"), dict) else {}
+        # a stopped run's model: Train… into its folder continues it
+        stopped = f"\nTraining {said}: Train… continues it" if (said := stopped_text(training)) else ""
+        origin = training.get("started_from")
         if not isinstance(origin, dict):
-            return "genimg model folder", ""
-        init = card["training"].get("options", {}).get("init") or ""
+            return f"genimg model folder{stopped}", ""
+        init = training.get("options", {}).get("init") or ""
         folder = f"{origin.get('model') or 'That model'}'s folder: {shown_path(init)}" if init else ""
-        return f"genimg model folder\nStarted from {origin_text(origin)}", folder
+        return f"genimg model folder\nStarted from {origin_text(origin)}{stopped}", folder
     text = f"{source.get('file', '?')}: {source.get('type', 'unknown type')}"
     if said := latent_scale_said(card):
         text += f"; {said}"
@@ -187,6 +190,7 @@ class ModelPanel(QWidget):
         """List entries, the model whose card is on show selected. Quietly: rebuilding the list made its first row
         current, whose card then replaced that of the model just loaded (under "Model", which names it).
         trained: path -> when, for those the Train… dialog wrote (ModelList.trained)."""
+        shown_card = self.cards.get(self.shown)
         self.cards = {e.path: e.card for e in entries}
         self.trained = self.trained if trained is None else trained
         self.repeated, self.repeated_scales = repeated_names(entries), repeated_scales(entries)
@@ -201,6 +205,9 @@ class ModelPanel(QWidget):
         finally:
             self.list.blockSignals(False)
         self._select(self.shown)
+        if shown_card is not None and self.cards.get(self.shown, shown_card) != shown_card:
+            # its folder written again (a stopped run continued to its end): the card on show said the old one
+            self._show_details(self.shown, self.cards[self.shown])
 
     def _entry_text(self, e: ModelEntry) -> str:
         """"emoji-faces-gan — GAN, bundled · active": its name, kind and origin, and whether it is in use; where it

@@ -58,6 +58,7 @@ class TrainDialog(QDialog):
         self.minutes = train_fields.minutes_box()
         self.resolution = train_fields.resolution_box()
         self.sample_every = train_fields.sample_every_box()
+        self.threads = train_fields.threads_box()
         self.space = train_fields.space_box()
         self.starts: dict[str, ModelEntry] = {}
         self.vaes: list[ModelEntry] = []

@@ -18,7 +18,8 @@ def form_of(dialog) -> dict:
     """The dialog's fields a restart would otherwise lose (plain values, for Settings.set_train_form)."""
     return {"data": dialog.data.text(), "kind": dialog.kind.value(), "out": dialog.out.text(),
             "minutes": dialog.minutes.value(), "resolution": dialog.resolution.currentText(),
-            "sample_every": dialog.sample_every.value(), "mirror": dialog.mirror.isChecked()}
+            "sample_every": dialog.sample_every.value(), "mirror": dialog.mirror.isChecked(),
+            "threads": dialog.threads.currentData()}
 
 
 def fill_form(dialog, form: dict) -> None:
@@ -32,6 +33,8 @@ def fill_form(dialog, form: dict) -> None:
     if isinstance(form.get("sample_every"), int):
         dialog.sample_every.setValue(form["sample_every"])
     dialog.mirror.setChecked(bool(form.get("mirror")))
+    if isinstance(form.get("threads"), int) and (at := dialog.threads.findData(form["threads"])) >= 0:
+        dialog.threads.setCurrentIndex(at)  # a count past this machine's cores (a setting copied over) is left
     if form.get("out"):
         dialog.out.setText(str(form["out"]))
 

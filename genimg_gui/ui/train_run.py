@@ -44,6 +44,10 @@ IN_A_TERMINAL = ("or train without held-out figures from a terminal (this run's 
 # the same of held-out images too few to measure (train/run_log.held_out_lines)
 ON_THEM_IN_A_TERMINAL = ("a run from a terminal would train on them too (this run's genimg train command, above, "
                          "with --holdout 0)")
+# the CLI's advice to a pixel GAN on a CPU (train/command.py PIXEL_GAN_ON_CPU), as the dialog's field sets it
+LATENT_OF_ADVICE = ("pass --latent-of VAE (its folder)", "choose it in GAN draws in")
+# the run's lines on which model --keep-best kept, named by the dialog's field for it (its "Model kept" row)
+KEEP_BEST = ("--keep-best:", "Model kept:")
 # each figure held together by no-break spaces: the samples frame's narrow line wrapped "PSNR 12.57 / dB"; the line
 # wraps only after a figure's "·"
 NBSP = "\u00a0"
@@ -73,11 +77,13 @@ def in_the_dialogs_terms(line: str) -> str:
     """A log line's --minutes as the dialog's field names it: "Give a Time for this run of 4 min or more", not
     "Give --minutes 4 or more" (the dialog has no --minutes to give); its "--holdout 0" as a terminal's, the dialog
     having no field for it ("…, or --holdout 0 to train without held-out figures" read as something to set there),
-    and "choose another -o" as its Save to."""
+    "choose another -o" as its Save to, "--keep-best:" as its Model kept, and "pass --latent-of" as its GAN draws
+    in."""
     return MINUTES_OPTION.sub(lambda m: f"a Time for this run of {m.group(1)} min" if m.group(1)
                               else "Time for this run",
                               line.replace(NO_HOLDOUT_ADVICE, IN_A_TERMINAL).replace(*ANOTHER_OUT)
-                              .replace(TRAIN_ON_THEM, ON_THEM_IN_A_TERMINAL))
+                              .replace(TRAIN_ON_THEM, ON_THEM_IN_A_TERMINAL).replace(*KEEP_BEST)
+                              .replace(*LATENT_OF_ADVICE))
 
 
 def shortened(text: str, most: int) -> str:
@@ -88,10 +94,13 @@ def shortened(text: str, most: int) -> str:
     return (cut.rsplit(" ", 1)[0] if " " in cut else cut) + " …"
 
 
-def grid_caption(kind: str, step: int | None = None, stopped: bool = False) -> str:
+def grid_caption(kind: str, step: int | None = None, stopped: bool = False, earlier: bool = False) -> str:
     """What a run's sample grid shows, at a step or (None) of the model written: a GAN's samples; a VAE's
-    grid is images over its reconstructions of them, which "samples" made look like the model's drawings."""
-    model = "the model so far" if stopped else "the finished model"
+    grid is images over its reconstructions of them, which "samples" made look like the model's drawings. earlier:
+    the grid of the run a continued one goes on from, on show until the new run draws its own (it read "by the
+    finished model" while the new run trained)."""
+    model = ("the earlier run's model, until this run draws its first grid" if earlier
+             else "the model so far" if stopped else "the finished model")
     if kind == "vae":
         return "Images (top) and their reconstructions " + (f"at step {step}" if step is not None else f"by {model}")
     return "Samples " + (f"at step {step}" if step is not None else f"of {model}")
@@ -138,9 +147,10 @@ def default_output(data: str, kind: str) -> str:
 def train_arguments(kind: str, data: str, out: str, minutes: float, resolution: int,
                     latent_of: str = "", sample_every: int = 100, labels: str = "",
                     label_column: str = LABEL_COLUMN, init: str = "", keep_best: bool = False,
-                    mirror: bool = False, earlier: str = "") -> list[str]:
+                    mirror: bool = False, earlier: str = "", threads: int = 0) -> list[str]:
     """The command line of a run; earlier: RESUME or OVERWRITE when `out` holds an earlier run, else "" (a
-    --resume takes the run's --set network settings from the run: none are passed)."""
+    --resume takes the run's --set network settings from the run: none are passed). threads: --threads, 0 for
+    torch's own count; passed to a --resume too, which does not take the run's (it is the machine's)."""
     args = ["-m", "genimg_gui.cli", "train", kind, data, "-o", out, "--minutes", f"{minutes:g}",
             "--resolution", str(resolution), "--sample-every", str(sample_every)]
     if earlier:
@@ -155,4 +165,6 @@ def train_arguments(kind: str, data: str, out: str, minutes: float, resolution: 
         args += ["--keep-best"]
     if mirror:
         args += ["--mirror"]
+    if threads:
+        args += ["--threads", str(threads)]
     return args

@@ -101,11 +101,14 @@ class SamplesFrame(QFrame):
         self.caption.setText(caption)
         self.caption.show()
 
-    def forget(self, keep_grid: bool = False) -> None:
-        """The figures and (unless keep_grid) grid back to what is to come: they were another folder's run's."""
+    def forget(self, keep_grid: str = "") -> None:
+        """The figures and (unless keep_grid, the kept grid's new caption) grid back to what is to come: they were
+        another folder's run's."""
         self._figures_shown, self._measured = False, {}
         self._say_figures(self._figures_to_come, measured=False)
-        if not keep_grid:
+        if keep_grid:
+            self.caption.setText(keep_grid)  # hidden still where no grid is on show
+        else:
             self._grid_step = None
             self.preview.clear()
             self.preview.setMinimumHeight(0)

@@ -42,7 +42,8 @@ def start_run(dialog) -> None:
     shape = run_shape(dialog, of_run)
     args = train_arguments(data=dialog.data.text(), out=dialog._run_out, minutes=dialog.minutes.value(),
                            sample_every=dialog.sample_every.value(), mirror=dialog.mirror.isChecked(),
-                           keep_best=dialog.kept.wanted(), earlier=choice, **shape)
+                           keep_best=dialog.kept.wanted(), earlier=choice, threads=dialog.threads.currentData(),
+                           **shape)
     said, beginning = how_it_begins(earlier, choice)
     # only now: a question cancelled leaves the last run's log as it was; a run continued keeps its grid on show
     dialog.watch.clear(keep_grid=choice == RESUME)

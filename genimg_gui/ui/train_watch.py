@@ -133,12 +133,13 @@ class RunWatch(QWidget):
         self.log.clear()
         self._following = True
         self.forget_end()
-        self.forget_results(keep_grid)
+        # the grid on show is the last run's of this Save to (another folder's was forgotten), of its kind
+        self.samples.forget(grid_caption(self.kind, earlier=True) if keep_grid else "")
         self._error = self._last_line = ""
 
-    def forget_results(self, keep_grid: bool = False) -> None:
+    def forget_results(self) -> None:
         """The figures line and sample grid back to what is to come: they were another folder's run's."""
-        self.samples.forget(keep_grid)
+        self.samples.forget()
 
     def forget_end(self) -> None:
         """The bar and failure of a run whose settings the form no longer shows ("done" read as the new choice's)."""
