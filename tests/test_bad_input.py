@@ -165,9 +165,9 @@ def networks_built(monkeypatch) -> list[str]:
     devices: list[str] = []
     build, to_empty = weights.build_network, torch.nn.Module.to_empty
 
-    def recorded_build(card, device="cpu"):
+    def recorded_build(card, device="cpu", **kwargs):
         devices.append(str(device))
-        return build(card, device)
+        return build(card, device, **kwargs)
 
     def recorded_to_empty(net, *, device, **kwargs):
         devices.append(str(device))
