@@ -10,7 +10,7 @@ import pytest
 
 import foreign_builders as fb
 from conftest import UI_TIMEOUT
-from genimg_gui import cli
+from genimg_gui import cli, export
 from genimg_gui.engine.runtime import Runtime
 from genimg_gui.export import read_latent
 from ui_helpers import drop
@@ -71,3 +71,67 @@ def test_the_window_says_so_and_keeps_its_pictures(qtbot, window, tmp_path):
     assert window.last_error == f"big.npz {TOO_LARGE}"
     qtbot.waitUntil(lambda: not window.opener.latents.on_their_way(), timeout=UI_TIMEOUT)
     assert window.document.items == items
+
+
+def open_from_recent(window, path) -> None:
+    """File → Open recent → path, as the user picks it."""
+    window.opener.fill_recent_menu()
+    [action] = [a for a in window.recent_menu.actions() if a.data() == str(path)]
+    action.trigger()
+
+
+def refused_from_recent(qtbot, window, path) -> None:
+    """Open path from File → Open recent, and wait until the window has said why not and is done with it."""
+    window.settings.add_recent([str(path)])
+    items = dict(window.document.items)
+    open_from_recent(window, path)
+    qtbot.waitUntil(lambda: path.name in window.last_error, timeout=UI_TIMEOUT)
+    qtbot.waitUntil(lambda: not window.opener.latents.on_their_way(), timeout=UI_TIMEOUT)
+    assert window.document.items == items
+
+
+@pytest.fixture
+def taesd_window(qtbot, window, tmp_path):
+    """The window with a spatial VAE (TAESD, 8×8 pixels a latent cell) loaded."""
+    with qtbot.waitSignal(window.document.model_loaded, timeout=UI_TIMEOUT):
+        window.open_paths([str(fb.taesd_pair(tmp_path)[0])])
+    return window
+
+
+def test_a_latent_too_large_to_draw_read_by_the_worker_stays_in_open_recent(qtbot, taesd_window, tmp_path):
+    """It was taken out of Open recent as a damaged file; nothing is wrong with it: a raised limit opens it."""
+    path = big_latent_file(tmp_path / "big.npz")  # its arrays are past READ_HERE: read on the worker
+    refused_from_recent(qtbot, taesd_window, path)
+    assert taesd_window.last_error == f"big.npz {TOO_LARGE}"
+    assert str(path) in taesd_window.settings.recent_files()
+
+
+def test_a_latent_too_large_to_draw_read_here_stays_in_open_recent_and_opens_past_a_raised_limit(
+        qtbot, taesd_window, tmp_path, monkeypatch):
+    """A small file (read on the GUI thread) past a small limit: kept; the limit raised, the same entry opens it."""
+    path = tmp_path / "small.npz"
+    np.savez(path, latent=np.zeros((4, 100, 100), np.float32))  # 800×800 pixels at 8×8 a cell
+    monkeypatch.setattr(export, "MAX_PIXELS", 600 * 600)
+    refused_from_recent(qtbot, taesd_window, path)
+    assert "small.npz is too large to draw: its 4×100×100 latent makes a picture of 800×800 pixels" in (
+        taesd_window.last_error)
+    assert str(path) in taesd_window.settings.recent_files()
+    monkeypatch.undo()
+    open_from_recent(taesd_window, path)
+    qtbot.waitUntil(lambda: any(i.name.startswith("small") for i in taesd_window.document.items.values()),
+                    timeout=UI_TIMEOUT)
+
+
+def test_a_latent_file_its_vae_refuses_to_draw_as_too_large_stays_in_open_recent(qtbot, taesd_window, tmp_path,
+                                                                                 monkeypatch):
+    """One read at a smaller cell than its VAE's (a VAE of 16×16 pixels a cell draws 4× the picture read_latent
+    bounds), refused by the Runtime before the decode: it records its VAE's weights, and was said to be damaged."""
+    path, info = tmp_path / "made.npz", taesd_window.document.models["vae"]
+    latent = np.zeros((4, 100, 100), np.float32)
+    export.export_latent(path, latent, latent, (), (), export.model_record(info))
+    monkeypatch.setattr(export, "MAX_PIXELS", 600 * 600)
+    monkeypatch.setattr(export, "LATENT_CELL", 4)  # read: 400×400 pixels, within; drawn at the VAE's 8: 800×800
+    refused_from_recent(qtbot, taesd_window, path)
+    assert "this 4×100×100 latent is too large to draw: the VAE makes a picture of 800×800 pixels" in (
+        taesd_window.last_error)
+    assert str(path) in taesd_window.settings.recent_files()

@@ -14,7 +14,7 @@ import torch
 
 from PySide6.QtCore import QObject, Signal, Slot
 
-from ..export import NoMemoryToRead, read_latent
+from ..export import NoMemoryToRead, TooLargeToDraw, read_latent
 from ..file_stamp import FileStamp, stamp_of
 from ..fileio import why_not_written
 from ..image_files import with_pictures_step
@@ -87,9 +87,9 @@ class Worker(QObject):
         except (*USER_ERRORS, MemoryError) as e:
             if out_of_memory(e):
                 self._recover_from_oom(request, e)
-            else:  # a latent file read in too little memory is not damaged: it stays in Open recent
-                self._fail(rq.Failed(request.seq, type(request).__name__, str(e),
-                                     out_of_memory=isinstance(e, NoMemoryToRead)))
+            else:  # a latent file read in too little memory, or too large to draw, is not damaged: kept in Open recent
+                self._fail(rq.Failed(request.seq, type(request).__name__, str(e), out_of_memory=isinstance(
+                    e, NoMemoryToRead), too_large=isinstance(e, TooLargeToDraw)))
         except Exception as e:  # a bug, not the user's doing: say so, keep the thread alive
             traceback.print_exc()
             self._fail(rq.Failed(request.seq, type(request).__name__, f"internal error ({type(e).__name__}: {e})"))
@@ -265,7 +265,8 @@ class Worker(QObject):
         except FILE_ERRORS as e:  # named: of several files opened at once, "out of memory on cpu" said not which
             if out_of_memory(e):
                 raise OutOfMemoryIn(lambda device: f"{r.name} was not opened: {out_of_memory_said(device)}") from e
-            raise ValueError(f"{r.name} was not opened: {e}") from e
+            said_as = TooLargeToDraw if isinstance(e, TooLargeToDraw) else ValueError  # too large: not damaged
+            raise said_as(f"{r.name} was not opened: {e}") from e
         self.result.emit(rq.LatentDecoded(r.seq, image, original, time.perf_counter() - t0))
 
     def _preview_strip(self, r: rq.PreviewStrip) -> None:

@@ -302,10 +302,15 @@ class GanSamples:
                                                      getattr(gan, "name", "the new GAN"), classes))
 
     def draw_original(self, item: Item) -> None:
-        """Decode the current sample's own w, for Compare: a restored session keeps only the newest one's image."""
+        """Decode the current sample's own w, for Compare: a restored session keeps only the newest one's image. The
+        decode names the GAN loaded, whose w it is: another loading meanwhile does not draw it (the switch draws the
+        sample again, its Compare image too). Not asked while the item's w are still the last GAN's (a switch's
+        drawing of its seeds on its way, or cancelled: the decode that follows asks it again), which bring it."""
+        if self.document.carry.pending(item.id):  # the GAN loaded would draw the last one's w
+            return
         node = item.sample_node()
-        latent = item.drawn[node].latent
-        seq = self.document.engine.submit(rq.Decode("gan", latent, tag=0))  # a lane of its own
+        latent, model = item.drawn[node].latent, self.document.model_identity("gan") or ""
+        seq = self.document.engine.submit(rq.Decode("gan", latent, tag=0, model=model))  # a lane of its own
         self.originals[seq] = (item.id, node, latent)
 
     def on_decoded(self, r: rq.Decoded) -> bool:

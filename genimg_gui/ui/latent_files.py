@@ -23,7 +23,8 @@ A file opened again while the item it gave is open, unchanged on disk, is shown,
 picture is (already_open; no fit made it, so any fit): a file manager's "Open with" passing it at every start grew
 a kept session by an "x (2)" each time. A file that cannot be read, or whose latent does not fit the very weights
 it records, leaves File → Open recent, as a damaged picture does; one drawn out of memory (Failed.out_of_memory, on
-the CPU too), or read whole in too little memory (export.NoMemoryToRead), stays: nothing is wrong with it."""
+the CPU too), read whole in too little memory (export.NoMemoryToRead), or too large to draw at genimg's limit on
+pictures (export.TooLargeToDraw: a raised GENIMG_MAX_PIXELS opens it), stays: nothing is wrong with it."""
 from __future__ import annotations
 
 import os
@@ -37,7 +38,7 @@ from .. import seed_draws
 from ..catalog import ModelEntry
 from ..edit import Directions, EditState, edited_latent, fits
 from ..engine import requests as rq
-from ..export import LatentFile, NoMemoryToRead, bytes_to_read, read_latent
+from ..export import LatentFile, NoMemoryToRead, TooLargeToDraw, bytes_to_read, read_latent
 from ..file_stamp import FileStamp, stamp_of
 from ..history import History
 from ..latent_model import (DigestOf, WeightsUnread, made_scale, other_scale, other_weights_at, other_weights_said,
@@ -199,7 +200,7 @@ class LatentFiles:
         try:
             f = read_latent(path)
         except ValueError as e:  # damaged, not a latent file, gone: in read_latent's words, as `genimg decode` says it
-            if not isinstance(e, NoMemoryToRead):  # a whole file read in too little memory stays in Open recent
+            if not isinstance(e, (NoMemoryToRead, TooLargeToDraw)):  # whole: too little memory, or a low limit
                 self.forget(path)
             doc.error.emit(str(e))
             return
@@ -294,7 +295,7 @@ class LatentFiles:
         the memory free could not hold it (export.NoMemoryToRead). One that ran out of GPU memory opens once Retry on
         CPU has drawn it; one that ran out on the CPU stays in Open recent, undamaged."""
         read = self.files_read.pop(failed.seq, None) if failed.final else None
-        if read is not None and not (failed.cancelled or failed.out_of_memory):
+        if read is not None and not undamaged(failed):
             self.forget(read[0])
         if read is not None or failed.final and self.reading.pop(failed.seq, None) is not None:
             self._open_waiting()
@@ -302,7 +303,7 @@ class LatentFiles:
         opening = self.drawing.pop(failed.seq, None) if failed.final else None
         if opening is not None and failed.retry_on_cpu:
             self.retrying[failed.seq] = opening
-        elif opening is not None and opening.file.identity and not (failed.cancelled or failed.out_of_memory):
+        elif opening is not None and opening.file.identity and not undamaged(failed):
             self.forget(opening.path)
 
     def _on_retried(self, seq: int, new: int) -> None:
@@ -382,3 +383,8 @@ def values_on(f: LatentFile, directions: Directions | None) -> tuple[float, ...]
     values = tuple(by_label.get(label, 0.0) for label in directions.labels)
     remade = edited_latent(EditState(f.base, values), directions)
     return values if np.allclose(remade, f.latent, rtol=1e-4, atol=1e-4) else None
+
+
+def undamaged(failed: rq.Failed) -> bool:
+    """A latent file's read or drawing failed for nothing wrong with the file: it stays in Open recent."""
+    return failed.cancelled or failed.out_of_memory or failed.too_large
