@@ -62,24 +62,10 @@ def test_a_name_typed_in_add_images_that_is_not_there_is_said_not_dropped(qtbot,
     name box, where only frown.png is, it gave frown.png alone and the other was never heard of. File → Open
     images… says so of such a name (open_actions); the dialog uses the same chooser and says it too."""
     from PySide6.QtCore import Qt
-    from PySide6.QtWidgets import QFileDialog
-
-    from test_open_dialog import type_and_accept
+    from test_open_dialog import typed_in_file_dialogs
 
     frowns = image_files(tmp_path, ["frown.png", "smile.png"])
-    typed = ["frown.png", "frown 2.png"]
-
-    def exec_(file_dialog):
-        type_and_accept(qtbot, file_dialog, tmp_path, typed)
-        return file_dialog.result()
-
-    def get_open_file_names(parent, title, folder, filters):  # the same dialog, as the static function shows it
-        file_dialog = QFileDialog(parent, title, folder, filters)
-        file_dialog.setFileMode(QFileDialog.FileMode.ExistingFiles)
-        type_and_accept(qtbot, file_dialog, tmp_path, typed)
-        return file_dialog.selectedFiles(), file_dialog.selectedNameFilter()
-    monkeypatch.setattr(QFileDialog, "exec", exec_)
-    monkeypatch.setattr(QFileDialog, "getOpenFileNames", staticmethod(get_open_file_names))
+    typed_in_file_dialogs(qtbot, monkeypatch, tmp_path, ["frown.png", "frown 2.png"])
     dialog = shown(qtbot, DirectionsDialog())
     qtbot.mouseClick(dialog.add_buttons["from"], Qt.MouseButton.LeftButton)
     assert dialog.lists["from"].paths() == (str(frowns[0]),)  # the one there is added

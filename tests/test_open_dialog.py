@@ -22,23 +22,27 @@ def type_and_accept(qtbot, dialog: QFileDialog, folder, names: list[str]) -> Non
     dialog.accept()
 
 
+def typed_in_file_dialogs(qtbot, monkeypatch, folder, names: list[str]) -> None:
+    """Every open-files dialog shown from here on, Qt's own (exec) or the static function's, has names typed in its
+    name box, quoted, in folder, and is accepted: what a person typing them does."""
+    def exec_(dialog):
+        type_and_accept(qtbot, dialog, folder, names)
+        return dialog.result()
+
+    def get_open_file_names(parent, title, start, filters):  # the same dialog, as the static function shows it
+        dialog = QFileDialog(parent, title, start, filters)
+        dialog.setFileMode(QFileDialog.FileMode.ExistingFiles)
+        type_and_accept(qtbot, dialog, folder, names)
+        return dialog.selectedFiles(), dialog.selectedNameFilter()
+    monkeypatch.setattr(QFileDialog, "exec", exec_)
+    monkeypatch.setattr(QFileDialog, "getOpenFileNames", staticmethod(get_open_file_names))
+
+
 def test_every_file_chosen_that_is_not_opened_is_told_in_one_message(qtbot, window, tmp_path, monkeypatch):
     Image.fromarray(np.full((32, 32, 3), 128, np.uint8)).save(tmp_path / "gray.png")
     (tmp_path / "broken.png").write_bytes(b"\x89PNG\r\n\x1a\n" + b"\0" * 40)
     (tmp_path / "notes.txt").write_text("shopping: milk, eggs")
-    names = ["notes.txt", "broken.png", "gray.png"]
-
-    def exec_(dialog):
-        type_and_accept(qtbot, dialog, tmp_path, names)
-        return dialog.result()
-
-    def get_open_file_names(parent, title, folder, filters):  # the same dialog, as the static function shows it
-        dialog = QFileDialog(parent, title, folder, filters)
-        dialog.setFileMode(QFileDialog.FileMode.ExistingFiles)
-        type_and_accept(qtbot, dialog, tmp_path, names)
-        return dialog.selectedFiles(), dialog.selectedNameFilter()
-    monkeypatch.setattr(QFileDialog, "exec", exec_)
-    monkeypatch.setattr(QFileDialog, "getOpenFileNames", staticmethod(get_open_file_names))
+    typed_in_file_dialogs(qtbot, monkeypatch, tmp_path, ["notes.txt", "broken.png", "gray.png"])
     errors: list[str] = []
     window.document.error.connect(errors.append)
     before = len(window.document.items)
