@@ -35,7 +35,8 @@ class _Waiting:
 
 class RecipeWaits:
     """The recipes waiting to be applied, applied (by apply, a path's) once nothing they may be for is on its way.
-    Not DrawingWait, which waits for one item's drawing per export: that is why each is a class of its own."""
+    Not DrawingWait, which waits for one item's drawing per action (an export, a send to the VAE, an inversion):
+    that is why each is a class of its own."""
 
     def __init__(self, document: Document, latents: LatentFiles, apply: Callable[[str], int]) -> None:
         self.document, self.latents, self.apply = document, latents, apply
