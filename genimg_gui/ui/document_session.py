@@ -94,6 +94,18 @@ def own_model_failed(document: Document, item: Item) -> tuple[str, str] | None:
     return document.failed_own.get(item.directions_of)
 
 
+def stranded_refusal(document: Document, item: Item | None, action: str) -> str | None:
+    """What an action that would draw the item, or read its latent along the loaded model's directions, says while
+    its own model failed to load (own_model_failed), action first ("Not compared"); None when it may act. The
+    model loaded drew the other model's latent as a picture, and read its values as its own directions'."""
+    failed = own_model_failed(document, item) if item is not None else None
+    if item is None or failed is None:
+        return None
+    kind = item.kind.upper()
+    return (f"{action}: {item.name} was made in {model_name(failed[0])}, which could not be loaded, and no other "
+            f"{kind} can draw it; load a {kind} in the Models tab")
+
+
 def sliders_withheld(document: Document, item: Item) -> bool:
     """Whether the loaded model's sliders and previews are kept off a restored item: its own model is on its way
     (awaited_model) or failed to load (own_model_failed)."""
