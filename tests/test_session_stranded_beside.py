@@ -20,6 +20,7 @@ from test_open_latents import other_vae
 from test_session_arrival import settled
 from test_session_own_model_fails import drawing_asked
 from test_session_own_models import kept_edited, moved
+from test_switch_first import other_gan
 from test_start_fallback import started
 
 
@@ -39,46 +40,58 @@ def shown(window, name: str):
     return window.document.current
 
 
-# the start-up's VAE: the session's (tiny-vae), or another, which the session's replaces as it restores: not the
-# user's choice, that load did not take the stranded picture with it
-@pytest.mark.parametrize("start_vae", ["session's", "bundled"])
-def test_pictures_left_in_a_vae_that_failed_to_load_stay_in_it_beside_new_ones_across_restarts(
-        start_vae, qtbot, monkeypatch, engine, model_dir, tmp_path, image_files):
-    own = other_vae(tmp_path / "h-vae", 7, "h-vae")
-    kept = kept_edited(qtbot, engine, own, model_dir / "tiny-gan", image_files[0])
-    made_in = kept.identities["vae"]
-    [before] = [saved for saved in kept.items if saved.kind == "vae"]
-    Settings().set_last_model("vae", str(model_dir / "tiny-vae"))
-    away = tmp_path / "away"
-    shutil.move(own, away)  # h-vae's folder gone between sessions
-    window = started(qtbot, monkeypatch, [], lambda w: len(w.document.items) == 2 and "vae" in w.document.models
-                     and settled(w))
+def opened_beside(qtbot, window, kind: str, picture) -> str:
+    """A picture of the model loaded opened (a sample drawn) beside the stranded one, edited; its name."""
     doc = window.document
-    tiny = doc.models["vae"]
     with qtbot.waitSignal(doc.item_added, timeout=UI_TIMEOUT):
-        doc.open_files([str(image_files[1])])  # a picture of the model loaded beside the stranded one
+        if kind == "vae":
+            doc.open_files([str(picture)])
+        else:
+            doc.generate(9, 0.7, new_item=True)
     qtbot.waitUntil(lambda: settled(window), timeout=UI_TIMEOUT)
     moved(qtbot, window, {0: 70})
-    if start_vae == "bundled":
-        Settings().set_last_model("vae", str(BUNDLED_DIR / DEFAULT_MODELS["vae"]))
+    return doc.current.name
+
+
+# the start-up's model: the session's (tiny-…), or another, which the session's replaces as it restores: not the
+# user's choice, that load did not take the stranded picture with it
+@pytest.mark.parametrize("kind, start_model", [("vae", "session's"), ("vae", "bundled"), ("gan", "session's")])
+def test_pictures_left_in_a_model_that_failed_to_load_stay_in_it_beside_new_ones_across_restarts(
+        kind, start_model, qtbot, monkeypatch, engine, model_dir, tmp_path, image_files):
+    own = other_vae(tmp_path / "h-vae", 7, "h-vae") if kind == "vae" else other_gan(tmp_path)
+    models = {"vae": model_dir / "tiny-vae", "gan": model_dir / "tiny-gan", kind: own}
+    kept = kept_edited(qtbot, engine, models["vae"], models["gan"], image_files[0])
+    made_in, name = kept.identities[kind], own.name
+    [before] = [saved for saved in kept.items if saved.kind == kind]
+    Settings().set_last_model(kind, str(model_dir / f"tiny-{kind}"))
+    away = tmp_path / "away"
+    shutil.move(own, away)  # its folder gone between sessions
+    window = started(qtbot, monkeypatch, [], lambda w: len(w.document.items) == 2 and kind in w.document.models
+                     and settled(w))
+    doc = window.document
+    tiny = doc.models[kind]
+    mine = opened_beside(qtbot, window, kind, image_files[1])
+    if start_model == "bundled":
+        Settings().set_last_model(kind, str(BUNDLED_DIR / DEFAULT_MODELS[kind]))
 
     window = restarted(qtbot, monkeypatch, window, 3)
     doc = window.document
-    assert doc.models["vae"].identity == tiny.identity
+    assert doc.models[kind].identity == tiny.identity
     asked = drawing_asked(monkeypatch, doc)
     item = shown(window, before.name)
     assert item.directions_of == made_in and item.history.current.same_as(before.history.current)
-    assert not window.sliders.sliders and not window.sliders.isEnabled()  # not tiny-vae's
-    assert window.slider_title.text().startswith(f"h-vae could not be loaded: its folder {shown_path(str(own))} is "
-                                                 "gone. This image was made in it, so tiny-vae's sliders")
+    assert not window.sliders.sliders and not window.sliders.isEnabled()  # not tiny-…'s
+    item_word = "image" if kind == "vae" else "sample"
+    assert window.slider_title.text().startswith(f"{name} could not be loaded: its folder {shown_path(str(own))} is "
+                                                 f"gone. This {item_word} was made in it, so tiny-{kind}'s sliders")
     qtbot.wait(100)
     assert not asked  # its latent drawn by no model
-    mine = shown(window, "image 1")
-    assert mine.directions_of == tiny.identity and mine.history.current.values[0] == 0.7
+    other = shown(window, mine)
+    assert other.directions_of == tiny.identity and other.history.current.values[0] == 0.7
     assert window.sliders.labels() == tiny.directions.labels
     saved = doc.to_session()  # as the autosave keeps it: each in its own model
-    assert saved.models["vae"] == tiny.path and saved.identities["vae"] == tiny.identity
-    assert [i.own_model for i in saved.items if i.kind == "vae"] == [(str(own.resolve()), made_in), None]
+    assert saved.models[kind] == tiny.path and saved.identities[kind] == tiny.identity
+    assert [i.own_model for i in saved.items if i.kind == kind] == [(str(own.resolve()), made_in), None]
     assert saved.labels[made_in] == kept.labels[made_in]
 
     shutil.move(away, own)  # its folder back: loaded from the File menu, it takes the picture back as kept
@@ -86,12 +99,12 @@ def test_pictures_left_in_a_vae_that_failed_to_load_stay_in_it_beside_new_ones_a
     doc = window.document
     item = shown(window, before.name)
     assert item.directions_of == made_in and not window.sliders.sliders
-    assert window.slider_title.text().startswith("h-vae could not be loaded: one VAE is loaded at a time, and the "
-                                                 "other images kept are in tiny-vae.")
+    assert window.slider_title.text().startswith(f"{name} could not be loaded: one {kind.upper()} is loaded at a "
+                                                 f"time, and the other {item_word}s kept are in tiny-{kind}.")
     monkeypatch.setattr(window.model_opener, "ask_model_folder", lambda: str(own))
     with qtbot.waitSignal(doc.model_loaded, timeout=UI_TIMEOUT):
         menu_action(window, "Open model &folder…").trigger()
     qtbot.waitUntil(lambda: settled(window), timeout=UI_TIMEOUT)
-    assert doc.models["vae"].identity == made_in and item.history.current.same_as(before.history.current)
+    assert doc.models[kind].identity == made_in and item.history.current.same_as(before.history.current)
     assert window.sliders.labels() == kept.labels[made_in]
-    assert window.sliders.isEnabled() and shown(window, "image 1").directions_of == made_in  # the other follows it
+    assert window.sliders.isEnabled() and shown(window, mine).directions_of == made_in  # the other follows it
