@@ -19,6 +19,7 @@ from genimg_gui.ui.compare_actions import MODES
 from genimg_gui.ui.settings import Settings
 from test_history_panel import CTRL, click_node
 from test_open_latents import other_vae
+from test_recipe_on_mask import stroke
 from test_session_arrival import settled
 from test_session_own_models import kept_edited, moved
 from test_start_fallback import errors, started
@@ -88,6 +89,11 @@ def test_a_stranded_picture_is_not_drawn_by_the_loaded_model_and_each_action_say
     assert np.array_equal(np.asarray(Image.open(tmp_path / "x.png").convert("RGB")), item.image)
     assert f", the picture as {model} last drew it, as that model could not be loaded" in \
         window.status.currentMessage()
+
+    # the mask brush: no stroke, whose every dab the loaded model drew, and no step
+    stroke(qtbot, window, item, window.mask_tool.brush)
+    assert errors(window)[-1] == "Not painted: " + refusal(item, model, kind)
+    assert window.mask_tool.mask is None and not window.mask_tool.refused
 
     # a recipe: none saved from it, none applied to it
     assert window.recipes.save(str(tmp_path / "r.json")) is None
