@@ -88,6 +88,11 @@ class SessionItem:
     # restart encodes, as one before it does: the last fit (a 32-px VAE's square crop of a 5:3 photo) stayed a square
     # (None: not opened from pixels, or a session saved before they were kept)
     source: np.ndarray | None = None
+    # (folder, identity) of the model its latents and values are in where that is not its kind's in the session
+    # (Session.models, .identities): a restored picture whose own model failed to load, kept in it beside pictures
+    # of the model loaded (None: its kind's). The session held one model a kind, and a restart gave such a picture
+    # the other model's sliders, its latent drawn by that model
+    own_model: tuple[str, str] | None = None
 
 
 @dataclass
@@ -174,6 +179,8 @@ def pack_session(session: Session) -> PackedSession:
            "labels": {identity: list(labels) for identity, labels in session.labels.items()},
            "classes": {kind: list(names) for kind, names in session.classes.items()},
            "items": [_item_json(item, arrays) for item in session.items]}
+    for item, saved in zip(session.items, doc["items"]):  # a genimg before it reads the item in its kind's model
+        saved["own_model"] = None if item.own_model is None else dict(zip(("folder", "identity"), item.own_model))
     return PackedSession(doc, arrays)
 
 
@@ -323,6 +330,12 @@ def _step_asked(item: dict) -> tuple[int, float, str | None, str] | None:
     return int(seed), float(psi), None if class_name is None else str(class_name), _checked_draw(draw)
 
 
+def _own_model(item: dict) -> tuple[str, str] | None:
+    """SessionItem.own_model; sessions saved before it was kept have none (the item is in its kind's model)."""
+    own = item.get("own_model")
+    return (str(own["folder"]), str(own["identity"])) if isinstance(own, dict) else None
+
+
 def load_session(path: Path | None = None) -> Session:
     path = Path(path or session_file())
     try:
@@ -344,6 +357,8 @@ def load_session(path: Path | None = None) -> Session:
                              _latent_by_model(it, arrays), _step_asked(it), _bases_by_shape(it, arrays),
                              bool(it.get("left_behind", False)), _source(it, arrays[it["original"]], arrays))
                  for it in doc["items"]]
+        for item, it in zip(items, doc["items"]):
+            item.own_model = _own_model(it)
         # sessions saved before identities were kept have none: their values count the model loaded first
         return Session(items, int(doc.get("current", 0)), {str(k): str(v) for k, v in doc["models"].items()},
                        bool(doc.get("kept", False)), {str(k): str(v) for k, v in doc.get("identities", {}).items()},

@@ -87,30 +87,30 @@ class CarryOver:
         return {i.id for i in self.document.items.values() if i.kind == info.kind and i.directions_of == info.identity}
 
     def follow(self, kind: str, unnamed: tuple[str, ...], reset: str | None, why: str | None = None,
-               staying: Container[int] = ()) -> None:
+               staying: Container[int] = (), apart: Container[int] = ()) -> None:
         """The switch to the new model of a kind, after values() (which must come before the views show the new
         sliders; this need not): every open item of that kind follows it (items), and what that does is said in one
         message, last so that the status bar shows it. why: said in front, the model's folder trained again since a
-        session was kept (the old weights gone: no switching back); unnamed, staying: as items says."""
-        if said := switch_message(self.items(kind, unnamed, reset, old_gone=why is not None, staying=staying)):
+        session was kept (the old weights gone: no switching back); unnamed, staying, apart: as items says."""
+        if said := switch_message(self.items(kind, unnamed, reset, why is not None, staying, apart)):
             self.document.message.emit(f"{why}: {said}" if why else said)
 
     def items(self, kind: str, unnamed: tuple[str, ...] = (), reset: str | None = None,
-              old_gone: bool = False, staying: Container[int] = ()) -> list[str]:
+              old_gone: bool = False, staying: Container[int] = (), apart: Container[int] = ()) -> list[str]:
         """A new model of a kind: every open item of that kind follows it, the one on screen first, each sample's
         class by the name it keeps (Drawn.class_name). unnamed: the class names that the class index of a sample
         without one counts (a session saved before names were kept); reset: what values() said of the edits that
         start again at 0; old_gone: the model it replaces is no more (its folder trained again in place), so there
         is no switching back to it; staying: the ids of items in the new model already (made_in), which stay as they
-        are. Returns what the user must hear of the switch, each said once for all items and the most needed first
-        (the status bar cuts a long message's end; switch_message joins them): six messages in one second left the
-        status bar showing the last alone."""
+        are; apart: those left in a model that failed to load (model_arrival.kept_apart), untouched. Returns what the
+        user must hear, each said once for all items, the most needed first (the status bar cuts a long message's
+        end; switch_message joins them): six messages in one second left the status bar showing the last alone."""
         doc = self.document
         for item in doc.items.values():
             if item.id in staying:
                 self._stay(item)
         mine = [i for i in sorted(doc.items.values(), key=lambda i: i is not doc.current)
-                if i.kind == kind and i.id not in staying]
+                if i.kind == kind and i.id not in staying and i.id not in apart]
         self.held.pop(kind, None)  # a switch before asked for them for a model now gone: all are asked again
         self.leads.pop(kind, None)
         if doc.current is not None and doc.current.kind == kind:
@@ -142,19 +142,19 @@ class CarryOver:
         lost = [(item.name, names) for item in items if (names := lost_classes(item, classes))]
         return classes_lost_note(lost, getattr(gan, "name", "the new GAN"), classes, old_gone)
 
-    def values(self, old: rq.ModelInfo | None, new: rq.ModelInfo) -> str | None:
+    def values(self, old: rq.ModelInfo | None, new: rq.ModelInfo, apart: Container[int] = ()) -> str | None:
         """Every item of new's kind (closed ones too: they may be reopened) has its slider values, which count the
         directions of the model new replaced, old, re-expressed in new's: one value per new direction, at every
         step of its history (reexpress). Returns a note that names the directions whose edits start again at 0,
         if any. Items restored from a session of the new model already count its directions; those restored from
         a session of another model that did not load (old None: no model of the kind loaded) count its, known by
-        the labels the session kept, a named direction by its name."""
+        the labels the session kept, a named direction by its name. apart: as items says, left as they are."""
         shared = shared_rows(old.directions, new.directions) if old is not None else {}
         on_show: dict[int, str] = {}  # row -> its name, in the directions the values counted: the open items' steps
         elsewhere: dict[int, str] = {}  # on show; and those of the other steps alone (undone, closed items')
         for item in self.document.all_items(new.kind):
             made_in = item.directions_of or (old.identity if old is not None else None)
-            if made_in is None or made_in == new.identity:
+            if made_in is None or made_in == new.identity or item.id in apart:
                 continue
             if old is not None and made_in == old.identity:
                 labels, rows = old.directions.labels, shared

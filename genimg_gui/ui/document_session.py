@@ -10,6 +10,7 @@ from pathlib import Path
 
 from ..catalog import read_entry
 from ..model_names import model_name
+from ..paths import shown_path
 from ..seed_draws import Drawn, class_named
 from ..session import Session, SessionItem
 from .item import Item
@@ -28,7 +29,7 @@ def session_of(document: Document) -> Session:
                          i.exported_node, i.sent_from, dict(i.made_by), i.file, i.fit, i.source_size,
                          dict(i.latent_by_model), document.samples.step_asked(i),
                          {shape: dict(bases) for shape, bases in i.bases_by_shape.items()},
-                         i.id in document.carry.left_behind, i.source)
+                         i.id in document.carry.left_behind, i.source, _own_model(document, i))
              for i in items]
     current = items.index(document.current) if document.current in items else 0
     models = {kind: info.path for kind, info in document.models.items()}
@@ -37,7 +38,7 @@ def session_of(document: Document) -> Session:
     for kind, (folder, identity) in stranded.items():
         models[kind], identities[kind] = folder, identity
     return Session(saved, current, models, identities=identities,
-                   labels=_labels_named(document, items, {identity for _, identity in stranded.values()}),
+                   labels=_labels_named(document, items, {own[1] for i in saved if (own := i.own_model)}),
                    classes={kind: info.classes for kind, info in document.models.items()})
 
 
@@ -93,6 +94,18 @@ def own_model_failed(document: Document, item: Item) -> tuple[str, str] | None:
     return document.failed_own.get(item.directions_of)
 
 
+def stranded_refusal(document: Document, item: Item | None, action: str) -> str | None:
+    """What an action that would draw the item, or read its latent along the loaded model's directions, says while
+    its own model failed to load (own_model_failed), action first ("Not compared"); None when it may act. The
+    model loaded drew the other model's latent as a picture, and read its values as its own directions'."""
+    failed = own_model_failed(document, item) if item is not None else None
+    if item is None or failed is None:
+        return None
+    kind = item.kind.upper()
+    return (f"{action}: {item.name} was made in {model_name(failed[0])}, which could not be loaded, and no other "
+            f"{kind} can draw it; load a {kind} in the Models tab")
+
+
 def sliders_withheld(document: Document, item: Item) -> bool:
     """Whether the loaded model's sliders and previews are kept off a restored item: its own model is on its way
     (awaited_model) or failed to load (own_model_failed)."""
@@ -110,6 +123,13 @@ def _stranded_kinds(document: Document, items: list[Item]) -> dict[str, tuple[st
         if len(failed) == 1 and None not in failed:
             stranded[kind] = failed.pop()
     return stranded
+
+
+def _own_model(document: Document, item: Item) -> tuple[str, str] | None:
+    """(folder, identity) of the model that failed to load (own_model_failed) which the item was made in and is in
+    still (SessionItem.own_model); None for an item in the model loaded (or on its way)."""
+    failed = own_model_failed(document, item)
+    return None if failed is None or item.directions_of is None else (failed[0], item.directions_of)
 
 
 def _labels_named(document: Document, items: list[Item], stranded: set[str]) -> dict[str, tuple[str, ...]]:
@@ -177,7 +197,7 @@ def restore_session(document: Document, session: Session, drop_start_sample: boo
                     0, saved.seed, saved.psi, saved.gan_class, saved.draw, saved.asked_draw,
                     drawn=_named(saved.drawn, session.classes.get(saved.kind)), step_names=dict(saved.step_names),
                     values_by_model=dict(saved.values_by_model),
-                    directions_of=session.identities.get(saved.kind), inverted_in=saved.inverted_in,
+                    directions_of=_made_in(document, session, saved), inverted_in=saved.inverted_in,
                     sent_from=saved.sent_from, made_by=dict(saved.made_by), file=saved.file, fit=saved.fit,
                     source=saved.source, source_size=saved.source_size,
                     latent_by_model=dict(saved.latent_by_model),
@@ -198,6 +218,25 @@ def restore_session(document: Document, session: Session, drop_start_sample: boo
             document.carry.follow(kind, (), document.carry.values(None, document.models[kind]))
         document.current_changed.emit(document.current)
     document.named.clear()  # the user's choice over the session's, which is back now
+
+
+def _made_in(document: Document, session: Session, saved: SessionItem) -> str | None:
+    """The identity of the model a restored item's values count: its kind's in the session, or its own where that
+    failed to load (SessionItem.own_model), which stays its own, in no model loaded (failed_own), until its model or
+    one of its kind is loaded in the Models tab: only one model of a kind is loaded, and the session's other items
+    are in the one it loads."""
+    if saved.own_model is None:
+        return session.identities.get(saved.kind)
+    folder, identity = saved.own_model
+    loaded = document.models.get(saved.kind)
+    if identity != session.identities.get(saved.kind) and (loaded is None or loaded.identity != identity):
+        folder = document.restored_folder(folder)
+        kind, others = saved.kind.upper(), "images" if saved.kind == "vae" else "samples"
+        why = (f"its folder {shown_path(folder)} is gone" if not os.path.isdir(folder) else
+               f"one {kind} is loaded at a time, and the other {others} kept are in "
+               f"{model_name(session.models.get(saved.kind, ''))}")
+        document.failed_own.setdefault(identity, (folder, why))
+    return identity
 
 
 def _trained_again_note(path: str, kept: bool) -> str:

@@ -9,6 +9,8 @@ from .. import seed_draws
 from ..edit import values_along
 from ..export import export_latent, export_png, model_record
 from ..fileio import why_not_written
+from ..model_names import model_name
+from .document_session import own_model_failed, stranded_refusal
 from .save_dialog import ask_export_path
 
 if TYPE_CHECKING:
@@ -65,7 +67,10 @@ class ExportActions:
     def _export_png(self, item: Item, path: str, scale: int) -> None:
         image = item.image
         height, width = image.shape[:2]
-        self._write_export(path, lambda: export_png(image, path, scale), f" ({width * scale}×{height * scale})", item)
+        said = f" ({width * scale}×{height * scale})"
+        if (failed := own_model_failed(self.window.document, item)) is not None:  # the pixels kept, no model's now
+            said += f", the picture as {model_name(failed[0])} last drew it, as that model could not be loaded"
+        self._write_export(path, lambda: export_png(image, path, scale), said, item)
 
     def export_latent_dialog(self) -> None:
         if path := self._ask_export_path("Export latent", ".npz", "NumPy (*.npz)"):
@@ -80,6 +85,9 @@ class ExportActions:
         if (note := document.carried_first(item)) is not None:
             self.window.show_error(f"Not exported: {note} (its latent was still the last {item.kind.upper()}'s); "
                                    "export it again once that is done")
+            return
+        if (why := stranded_refusal(document, item, "Not exported")) is not None:  # its edit needs that model's
+            self.window.show_error(f"{why} (Export PNG… writes the picture as it was last drawn)")  # directions
             return
         info = document.models[item.kind]
         # a sample records the seed, ψ, class and draw it was drawn with: the file alone did not say where it came from

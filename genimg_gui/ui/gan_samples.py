@@ -13,6 +13,7 @@ from ..edit import EditState
 from ..history import History
 from ..engine import requests as rq
 from .already_open import unique_name
+from .document_session import stranded_refusal
 from .item import Item
 from .switch_notes import classes_lost_note
 
@@ -61,6 +62,11 @@ class GanSamples:
         """Document.generate, which says what each argument asks."""
         current = self.document.current
         target = current if current and current.seeded and not new_item else None
+        if target is not None and (why := stranded_refusal(self.document, target, "Not drawn")) is not None:
+            # the GAN loaded drew the seed as a step of a sample of another GAN's, whose steps it cannot draw
+            self.document.refuse("seed", f"{why} (New sample draws one in the GAN loaded)")  # a live one too
+            self.document.current_changed.emit(target)  # the Generate tab back on the sample's seed
+            return None
         if target is None and not record:
             return None
         tag = target.id if target else (AUTO_SAMPLE if auto else 0)

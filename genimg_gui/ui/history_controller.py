@@ -15,7 +15,7 @@ from .canvas import Canvas
 from .canvas_captions import GENERATED_LABELS, LATENT_FILE_LABELS, OPENED_LABELS, SENT_INVERSION_LABELS, SENT_LABELS
 from .carry_over import class_name
 from .document import Document
-from .document_session import sliders_withheld
+from .document_session import sliders_withheld, stranded_refusal
 from .item import Item
 from .gan_panel import ANY_CLASS, DRAW_BUTTONS
 from .history_panel import HistoryPanel
@@ -327,6 +327,10 @@ class HistoryController(QObject):
         directions = self.document.directions(item.kind) if item else None
         self._after_carry = None
         if item is None or directions is None:
+            return
+        if (why := stranded_refusal(self.document, item, "Not compared")) is not None:
+            self.document.refuse("compare", why)
+            self.panel.stop_comparing()  # the panes back to the picture as kept
             return
         if (note := self.document.carried_first(item)) is not None:
             self._after_carry = (item.id, item.history.current_id, a, b)

@@ -11,6 +11,7 @@ from ..masking import soft_brush
 from .accessible import labelled_together
 from .canvas import Canvas
 from .document import Document
+from .document_session import stranded_refusal
 from .item import Item
 from .number_boxes import NumberBox
 from .number_keys import let_window_keys_through
@@ -28,6 +29,7 @@ class MaskController(QObject):
         self.mask: np.ndarray | None = None  # the stroke in progress
         self.item: Item | None = None  # ...and the item it is painted on, its step's
         self.erased = False  # ...and whether its mask began by erasing (EditState.mask_erased)
+        self.refused = False  # the press began on a picture no model loaded can draw (stranded_refusal): said once
         self.brush = self._checkable(toolbar, "Mask &brush", "B", "Paint where the edit applies "
                                      "(middle-drag or Space+drag pans)")
         self.erase = self._checkable(toolbar, "&Erase", "E", "Erase from the mask")
@@ -106,7 +108,11 @@ class MaskController(QObject):
     def paint(self, x: float, y: float) -> None:
         """One dab at normalised (x, y); the first dab of a stroke starts from the current item's mask."""
         item = self.item if self.mask is not None else self._item()
-        if item is None:
+        if item is None or self.refused:
+            return
+        if self.mask is None and (why := stranded_refusal(self.document, item, "Not painted")) is not None:
+            self.refused = True  # the loaded model drew each dab's edit of another model's latent, the stroke a step
+            self.document.refuse("mask", why)
             return
         if self.mask is None:
             self.item = item
@@ -128,7 +134,7 @@ class MaskController(QObject):
         """The stroke's step, on the item it was painted on: the window ends the stroke before another item becomes
         current (finish_gesture), so that item is the current one still."""
         item, mask = self.item, self.mask
-        self.item, self.mask = None, None
+        self.item, self.mask, self.refused = None, None, False
         if item is not None and mask is not None:
             self.document.commit_state(item.history.current.with_mask(mask, self.erased))
 
@@ -148,4 +154,7 @@ class MaskController(QObject):
         self.document.finish_gestures()
         item = self._item()
         if item is not None and item.history.current.mask is not None:
+            if (why := stranded_refusal(self.document, item, "Mask not cleared")) is not None:
+                self.document.refuse("mask", why)
+                return
             self.document.commit_state(item.history.current.with_mask(None))

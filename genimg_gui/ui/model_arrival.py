@@ -3,6 +3,7 @@ items of that kind are carried over to it (their values, histories and classes),
 notes last so that the status bar shows them."""
 from __future__ import annotations
 
+import os
 from typing import TYPE_CHECKING
 
 from ..engine import requests as rq
@@ -23,8 +24,10 @@ def take_model(doc: Document, info: rq.ModelInfo) -> None:
         doc.finish_gestures()
     for hook in doc.model_hooks:
         info = hook(info)
-    # items a restored session made in a model that failed to load: this one (the one loaded before too) takes them
-    stranded = any(own_model_failed(doc, item) is not None for item in doc.all_items(info.kind))
+    # items a restored session made in a model that failed to load: this one (the one loaded before too) takes them,
+    # unless it is the session's own model of their kind loading as it restores (kept_apart)
+    apart = kept_apart(doc, info)
+    stranded = not apart and any(own_model_failed(doc, item) is not None for item in doc.all_items(info.kind))
     # source: the path asked for (a file converted to path); whole paths: …/vae arriving is not …/vae-b's load
     done = {seq for seq, path in loads(doc.jobs).items() if path in (info.path, info.source)}
     doc.jobs = {seq: job for seq, job in doc.jobs.items() if seq not in done}
@@ -46,7 +49,7 @@ def take_model(doc: Document, info: rq.ModelInfo) -> None:
     # items a kept session restored in this model, loaded after the last one: in it already, they stay
     staying = doc.carry.made_in(info)
     # before the views show the items' values on the new sliders
-    reset = doc.carry.values(previous, info) if switched or strays else None
+    reset = doc.carry.values(previous, info, apart) if switched or strays else None
     doc.model_loaded.emit(info)
     # the folder too: two copies of one model have one name (a converted model: the file it came from)
     scale = f"; {said}" if (said := latent_scale_said(info.card)) else ""  # asked once, then kept: said
@@ -62,5 +65,17 @@ def take_model(doc: Document, info: rq.ModelInfo) -> None:
     # GAN it was in: the one replaced, or after a folder trained again in place most likely its new weights
     unnamed = info.classes if why is not None else (previous.classes if previous is not None else ())
     if switched or strays:
-        doc.carry.follow(info.kind, unnamed, reset, why, staying)
+        doc.carry.follow(info.kind, unnamed, reset, why, staying, apart)
     doc.open_waiting()
+
+
+def kept_apart(doc: Document, info: rq.ModelInfo) -> set[int]:
+    """The ids of the items left in a model that failed to load (own_model_failed) when info is the restored session's
+    model of their kind, loaded as it restores (CarryOver.expected), which they were not in (SessionItem.own_model):
+    not the user's choice, it re-expressed their values in its directions and encoded them again. Empty for any
+    other model: loaded by the user, it takes them."""
+    expected = doc.carry.expected.get(info.kind)
+    if expected is None or os.path.realpath(expected[0]) not in {info.path, info.source}:
+        return set()
+    return {item.id for item in doc.all_items(info.kind)
+            if item.directions_of != expected[1] and own_model_failed(doc, item) is not None}

@@ -16,8 +16,10 @@ from ..edit import Directions, EditState, edited_latent
 from ..engine import requests as rq
 from ..animation_files import FORMATS, fps_note
 from ..morph import Layers, keyframe_layers, morph_layers
-from ..wording import one_of
+from ..model_names import model_name
+from ..wording import listed, one_of
 from .document import Document
+from .document_session import own_model_failed
 from .failed_requests import DONE_ON_CPU
 from .item import Item
 from .morph_dialog import TITLE, MorphDialog
@@ -92,14 +94,16 @@ class MorphController(QObject):
         self._stacked = None
         self.kind = current.kind
         items = [i for i in self.document.items.values() if i.kind == self.kind]
-        others = [i for i in items if i is not current]
-        checked = (current.id, others[0].id) if others else (current.id,)
+        # pictures left in a model that failed to load: the model loaded drew their latents as other pictures
+        apart = [i for i in items if own_model_failed(self.document, i) is not None]
+        items = [i for i in items if i not in apart]
+        checked = tuple(dict.fromkeys(i.id for i in [current, *items] if i in items))[:2]  # current, and the next
         dialog = MorphDialog([(i.id, i.name, i.image) for i in items], self.parent_widget, checked,
                              self.settings.morph_form())  # as the last one was left, at the next start too
         dialog.form_changed.connect(self.settings.set_morph_form)
-        self.note = QLabel(self._note_text(len(items)))
+        self.note = QLabel(self._note_text(len(items), apart))
         self.note.setWordWrap(True)
-        self.note.setVisible(len(items) < 2)
+        self.note.setVisible(len(items) < 2 or bool(apart))
         dialog.layout().insertWidget(0, self.note)
         dialog.settings_changed.connect(self._refresh)
         dialog.frame_requested.connect(self.request_frame)
@@ -110,10 +114,17 @@ class MorphController(QObject):
         self.request_frame(dialog.timeline.value())
         return dialog
 
-    def _note_text(self, count: int) -> str:
+    def _note_text(self, count: int, apart: list[Item]) -> str:
         one, others = KIND_NAMES[self.kind]
-        return (f"Only {count} {one} is open: a morph needs two or more. Open or make another "
-                f"({others} cannot be mixed in: they live in another model's latent space).")
+        few = (f"Only {count} {one} is open: a morph needs two or more. Open or make another "
+               f"({others} cannot be mixed in: they live in another model's latent space).") if count < 2 else ""
+        if not apart:
+            return few
+        models = listed(sorted({model_name(own[0]) for i in apart if (own := own_model_failed(self.document, i))}))
+        left = (f"{listed([i.name for i in apart])} {'is' if len(apart) == 1 else 'are'} left out: made in {models}, "
+                f"which could not be loaded, and no other {self.kind.upper()} can draw "
+                f"{'it' if len(apart) == 1 else 'them'}.")
+        return f"{few} {left}".strip()
 
     def _closed(self, dialog: MorphDialog) -> None:
         dialog.deleteLater()  # a child of the window: each opening left one behind, closed but alive
@@ -130,7 +141,8 @@ class MorphController(QObject):
         return self._layers(self._keyframes(settings))
 
     def _keyframes(self, settings: MorphSettings) -> KeyframeStates:
-        items: list[Item] = [self.document.items[i] for i in settings.item_ids if i in self.document.items]
+        items: list[Item] = [self.document.items[i] for i in settings.item_ids if i in self.document.items
+                             and own_model_failed(self.document, self.document.items[i]) is None]  # open_dialog
         size = items[0].image.shape[:2] if items else (0, 0)
         return KeyframeStates(tuple(i.history.current for i in items), self.document.directions(self.kind), size)
 

@@ -14,8 +14,10 @@ from PySide6.QtWidgets import QFileDialog, QWidget
 from ..edit import Directions, EditState, values_along
 from ..fileio import why_not_written
 from ..recipe import Recipe, RecipeError, opened_path, mask_name
-from ..wording import counted
+from ..model_names import model_name
+from ..wording import counted, listed
 from .document import Document
+from .document_session import own_model_failed, stranded_refusal
 from .item import Item
 from .save_dialog import ask_export_path
 from .settings import Settings
@@ -161,6 +163,9 @@ class RecipeActions(QObject):
         if item is None or directions is None:
             self.document.refuse(SAVE, "Open an image and load its model first; a recipe saves its edit")
             return None
+        if (why := stranded_refusal(self.document, item, "No recipe saved")) is not None:  # its values: that model's
+            self.document.refuse(SAVE, why)
+            return None
         info = self.document.models[item.kind]
         # the fit the picture was opened with, not the toolbar's now (Fit new images, for pictures opened next): another
         # fit is another picture, which `genimg edit --recipe` would edit. A GAN sample or a latent file was fitted by
@@ -197,8 +202,9 @@ class RecipeActions(QObject):
         # a mask begun by erasing lets the sliders edit everywhere but the erased part ("inside" said the opposite)
         erased = sum(beyond[i.id] is False and i.history.current.mask_erased for i in changed)
         note = f" (made with {recipe.model_name})" if recipe.model_name and recipe.model_name != info.name else ""
+        left = self._stranded_note(recipe.model_kind) if all_items else ""
         self.document.done(APPLY, applied_message(f"{Path(path).name}{note}", len(changed), len(held), len(masked),
-                                                  any(masked), erased))
+                                                  any(masked), erased) + left)
         return len(changed)
 
     def _targets(self, recipe: Recipe, all_items: bool) -> list[Item]:
@@ -207,16 +213,33 @@ class RecipeActions(QObject):
         if kind not in self.document.models:
             raise RecipeError(f"it edits {name}; load a {kind.upper()} first")
         if all_items:
-            targets = [i for i in self.document.items.values() if i.kind == kind]
+            # those in a model that failed to load are left as they are: the loaded model's directions, not theirs
+            targets = [i for i in self.document.items.values() if i.kind == kind
+                       and own_model_failed(self.document, i) is None]
             if not targets:
-                raise RecipeError(f"it edits {name} and none is open")
+                left = self._stranded_note(kind)  # open, in a model that failed to load
+                raise RecipeError(f"it edits {name}{left}" if left else f"it edits {name} and none is open")
             return targets
         if current is None:
             raise RecipeError("open an image first")
         if current.kind != kind:
             raise RecipeError(f"it edits {name}, and the current image is a "
                               f"{'GAN sample' if current.kind == 'gan' else 'VAE image'}")
+        if (own := own_model_failed(self.document, current)) is not None:  # its values count that model's directions
+            raise RecipeError(f"{current.name} was made in {model_name(own[0])}, which could not be loaded, and "
+                              f"{self.document.models[kind].name}'s directions are not its; load a {kind.upper()} "
+                              "in the Models tab")
         return [current]
+
+    def _stranded_note(self, kind: str) -> str:
+        """Which open items of a kind Apply to all left as they are, and why (""): their own model failed to load."""
+        left = [(i.name, own[0]) for i in self.document.items.values() if i.kind == kind
+                and (own := own_model_failed(self.document, i)) is not None]
+        if not left:
+            return ""
+        models = sorted({model_name(folder) for _, folder in left})
+        return (f"; {listed([n for n, _ in left])} left as {'it is' if len(left) == 1 else 'they are'}: made in "
+                f"{listed(models)}, which could not be loaded")
 
     def _commit(self, edits: Sequence[tuple[Item, EditState]], gesture: str) -> list[Item]:
         """commit_state works on the current item: visit each target, then come back. gesture: the steps' name.
