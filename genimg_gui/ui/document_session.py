@@ -96,8 +96,11 @@ def own_model_failed(document: Document, item: Item) -> tuple[str, str] | None:
 
 def stranded_refusal(document: Document, item: Item | None, action: str) -> str | None:
     """What an action that would draw the item, or read its latent along the loaded model's directions, says while
-    its own model failed to load (own_model_failed), action first ("Not compared"); None when it may act. The
-    model loaded drew the other model's latent as a picture, and read its values as its own directions'."""
+    its own model is on its way (awaited_model) or failed to load (own_model_failed), action first ("Not
+    compared"); None when it may act. The model loaded drew the other model's latent as a picture, and read its
+    values as its own directions'."""
+    if item is not None and (awaited := awaited_model(document, item)) is not None:
+        return f"{action}: wait for {model_name(awaited)} to load: {item.name} was made in it"
     failed = own_model_failed(document, item) if item is not None else None
     if item is None or failed is None:
         return None

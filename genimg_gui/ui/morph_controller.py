@@ -19,7 +19,7 @@ from ..morph import Layers, keyframe_layers, morph_layers
 from ..model_names import model_name
 from ..wording import listed, one_of
 from .document import Document
-from .document_session import own_model_failed
+from .document_session import awaited_model, own_model_failed, sliders_withheld
 from .failed_requests import DONE_ON_CPU
 from .item import Item
 from .morph_dialog import TITLE, MorphDialog
@@ -94,8 +94,8 @@ class MorphController(QObject):
         self._stacked = None
         self.kind = current.kind
         items = [i for i in self.document.items.values() if i.kind == self.kind]
-        # pictures left in a model that failed to load: the model loaded drew their latents as other pictures
-        apart = [i for i in items if own_model_failed(self.document, i) is not None]
+        # pictures left in a model on its way or failed to load: the model loaded drew their latents as other pictures
+        apart = [i for i in items if sliders_withheld(self.document, i)]
         items = [i for i in items if i not in apart]
         checked = tuple(dict.fromkeys(i.id for i in [current, *items] if i in items))[:2]  # current, and the next
         dialog = MorphDialog([(i.id, i.name, i.image) for i in items], self.parent_widget, checked,
@@ -118,13 +118,17 @@ class MorphController(QObject):
         one, others = KIND_NAMES[self.kind]
         few = (f"Only {count} {one} is open: a morph needs two or more. Open or make another "
                f"({others} cannot be mixed in: they live in another model's latent space).") if count < 2 else ""
+        # a picture whose own model is on its way: in the morph once it comes
+        waiting = [(i, model_name(path)) for i in apart if (path := awaited_model(self.document, i)) is not None]
+        apart = [i for i in apart if i.id not in {w.id for w, _ in waiting}]
+        wait = " ".join(f"{i.name} is left out until {model} loads." for i, model in waiting)
         if not apart:
-            return few
+            return f"{few} {wait}".strip()
         models = listed(sorted({model_name(own[0]) for i in apart if (own := own_model_failed(self.document, i))}))
         left = (f"{listed([i.name for i in apart])} {'is' if len(apart) == 1 else 'are'} left out: made in {models}, "
                 f"which could not be loaded, and no other {self.kind.upper()} can draw "
                 f"{'it' if len(apart) == 1 else 'them'}.")
-        return f"{few} {left}".strip()
+        return f"{few} {left} {wait}".strip()
 
     def _closed(self, dialog: MorphDialog) -> None:
         dialog.deleteLater()  # a child of the window: each opening left one behind, closed but alive
@@ -142,7 +146,7 @@ class MorphController(QObject):
 
     def _keyframes(self, settings: MorphSettings) -> KeyframeStates:
         items: list[Item] = [self.document.items[i] for i in settings.item_ids if i in self.document.items
-                             and own_model_failed(self.document, self.document.items[i]) is None]  # open_dialog
+                             and not sliders_withheld(self.document, self.document.items[i])]  # open_dialog
         size = items[0].image.shape[:2] if items else (0, 0)
         return KeyframeStates(tuple(i.history.current for i in items), self.document.directions(self.kind), size)
 

@@ -17,7 +17,7 @@ from ..recipe import Recipe, RecipeError, opened_path, mask_name
 from ..model_names import model_name
 from ..wording import counted, listed
 from .document import Document
-from .document_session import own_model_failed, stranded_refusal
+from .document_session import awaited_model, own_model_failed, sliders_withheld, stranded_refusal
 from .item import Item
 from .save_dialog import ask_export_path
 from .settings import Settings
@@ -183,6 +183,10 @@ class RecipeActions(QObject):
         try:
             recipe = Recipe.load(path)
             targets = self._targets(recipe, all_items)
+            # the current item's own model on its way: its values count that model's directions (failed: _targets)
+            if not all_items and (why := stranded_refusal(self.document, targets[0], "Cannot apply the recipe")):
+                self.document.refuse(APPLY, why)
+                return 0
             info = self.document.models[recipe.model_kind]
             recipe.check_model(recipe.model_kind, info.latent_size, info.spatial)
             if why := recipe.other_model(info.identity, info.name):  # PC1 of one model smeared another's pictures
@@ -213,9 +217,10 @@ class RecipeActions(QObject):
         if kind not in self.document.models:
             raise RecipeError(f"it edits {name}; load a {kind.upper()} first")
         if all_items:
-            # those in a model that failed to load are left as they are: the loaded model's directions, not theirs
+            # those in a model on its way or failed to load are left as they are: the loaded model's directions,
+            # not theirs
             targets = [i for i in self.document.items.values() if i.kind == kind
-                       and own_model_failed(self.document, i) is None]
+                       and not sliders_withheld(self.document, i)]
             if not targets:
                 left = self._stranded_note(kind)  # open, in a model that failed to load
                 raise RecipeError(f"it edits {name}{left}" if left else f"it edits {name} and none is open")
@@ -232,14 +237,17 @@ class RecipeActions(QObject):
         return [current]
 
     def _stranded_note(self, kind: str) -> str:
-        """Which open items of a kind Apply to all left as they are, and why (""): their own model failed to load."""
-        left = [(i.name, own[0]) for i in self.document.items.values() if i.kind == kind
-                and (own := own_model_failed(self.document, i)) is not None]
+        """Which open items of a kind Apply to all left as they are, and why (""): their own model failed to load, or
+        is on its way (each then in the recipe's reach)."""
+        items = [i for i in self.document.items.values() if i.kind == kind]
+        waiting = "".join(f"; {i.name} left as it is until {model_name(path)} loads" for i in items
+                          if (path := awaited_model(self.document, i)) is not None)
+        left = [(i.name, own[0]) for i in items if (own := own_model_failed(self.document, i)) is not None]
         if not left:
-            return ""
+            return waiting
         models = sorted({model_name(folder) for _, folder in left})
         return (f"; {listed([n for n, _ in left])} left as {'it is' if len(left) == 1 else 'they are'}: made in "
-                f"{listed(models)}, which could not be loaded")
+                f"{listed(models)}, which could not be loaded{waiting}")
 
     def _commit(self, edits: Sequence[tuple[Item, EditState]], gesture: str) -> list[Item]:
         """commit_state works on the current item: visit each target, then come back. gesture: the steps' name.
