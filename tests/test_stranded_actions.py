@@ -53,6 +53,45 @@ def refusal(item, model: str, kind: str) -> str:
             f"load a {kind.upper()} in the Models tab")
 
 
+def each_action_refused(qtbot, window, tmp_path, words: str, morph_note: str) -> None:
+    """Compare A/B, a Morph keyframe, Export latent, the mask brush, Save recipe and (on a GAN sample) a typed seed,
+    each on the current picture: refused, saying words after what it did not do; its history as it was."""
+    item = window.document.current
+    # Compare A/B with its first step: refused, the panes back on the picture as kept
+    window.tabs.setCurrentWidget(window.history_panel)
+    panel = window.history_panel
+    click_node(qtbot, panel, 0, CTRL)
+    qtbot.mouseClick(panel.compare_button, Qt.MouseButton.LeftButton)
+    assert errors(window)[-1] == "Not compared: " + words
+    assert window.history.comparing is None and not panel.stop_button.isEnabled()
+    # Morph: not a keyframe, and the note says why
+    dialog = window.morph.open_dialog()
+    listed = [dialog.keyframes.item(row).text() for row in range(dialog.keyframes.count())]
+    assert item.name not in listed
+    assert morph_note in window.morph.note.text()
+    dialog.close()
+    # Export latent: refused (its edit needs its model's directions)
+    window.exports.export_latent(str(tmp_path / "x.npz"))
+    assert not (tmp_path / "x.npz").exists()
+    assert errors(window)[-1].startswith("Not exported: " + words)
+    # the mask brush: no stroke, whose every dab the loaded model drew, and no step
+    stroke(qtbot, window, item, window.mask_tool.brush)
+    assert errors(window)[-1] == "Not painted: " + words
+    assert window.mask_tool.mask is None and not window.mask_tool.refused
+    # a recipe: none saved from it
+    assert window.recipes.save(str(tmp_path / "r.json")) is None
+    assert errors(window)[-1] == "No recipe saved: " + words
+    if item.kind == "gan":  # a seed typed on the sample: not drawn by the GAN loaded, the box back on its seed
+        seed = item.seed
+        window.tabs.setCurrentWidget(window.gan_panel)
+        window.gan_panel.seed.selectAll()
+        qtbot.keyClicks(window.gan_panel.seed, "1234")
+        qtbot.keyClick(window.gan_panel.seed, Qt.Key.Key_Return)
+        qtbot.waitUntil(lambda: errors(window)[-1].startswith("Not drawn: "), timeout=UI_TIMEOUT)
+        assert errors(window)[-1] == f"Not drawn: {words} (New sample draws one in the GAN loaded)"
+        assert window.gan_panel.seed.value() == seed == item.seed
+
+
 @pytest.mark.parametrize("kind", ["vae", "gan"])
 def test_a_stranded_picture_is_not_drawn_by_the_loaded_model_and_each_action_says_why(
         kind, qtbot, monkeypatch, engine, model_dir, tmp_path, image_files):
@@ -62,51 +101,19 @@ def test_a_stranded_picture_is_not_drawn_by_the_loaded_model_and_each_action_say
     steps, node, state = len(item.history), item.history.current_id, item.history.current
     sent = requests_sent(monkeypatch, doc)
 
-    # Compare A/B with its first step: refused, the panes back on the picture as kept
-    window.tabs.setCurrentWidget(window.history_panel)
-    panel = window.history_panel
-    click_node(qtbot, panel, 0, CTRL)
-    qtbot.mouseClick(panel.compare_button, Qt.MouseButton.LeftButton)
-    assert errors(window)[-1] == "Not compared: " + refusal(item, model, kind)
-    assert window.history.comparing is None and not panel.stop_button.isEnabled()
+    each_action_refused(qtbot, window, tmp_path, refusal(item, model, kind),
+                        f"{item.name} is left out: made in {model}, which could not be loaded")
     # Split shows the kept pixels, drawn by no model
     window.compare.setCurrentIndex(MODES.index(CompareMode.SPLIT))
     # the meter reads nothing: the loaded model's directions are not the picture's
     assert window.sliders.meter.distance is None
-
-    # Morph: not a keyframe, and the note says why
-    dialog = window.morph.open_dialog()
-    listed = [dialog.keyframes.item(row).text() for row in range(dialog.keyframes.count())]
-    assert item.name not in listed
-    assert f"{item.name} is left out: made in {model}, which could not be loaded" in window.morph.note.text()
-    dialog.close()
-
-    # Export latent: refused (its edit needs its model's directions); Export PNG: the picture as last drawn
-    window.exports.export_latent(str(tmp_path / "x.npz"))
-    assert not (tmp_path / "x.npz").exists()
-    assert errors(window)[-1].startswith("Not exported: " + refusal(item, model, kind))
+    # Export PNG: the picture as last drawn
     window.exports.export_png(str(tmp_path / "x.png"))
     assert np.array_equal(np.asarray(Image.open(tmp_path / "x.png").convert("RGB")), item.image)
     assert f", the picture as {model} last drew it, as that model could not be loaded" in \
         window.status.currentMessage()
-
-    # the mask brush: no stroke, whose every dab the loaded model drew, and no step
-    stroke(qtbot, window, item, window.mask_tool.brush)
-    assert errors(window)[-1] == "Not painted: " + refusal(item, model, kind)
-    assert window.mask_tool.mask is None and not window.mask_tool.refused
-
-    # a recipe: none saved from it, none applied to it
-    assert window.recipes.save(str(tmp_path / "r.json")) is None
-    assert errors(window)[-1] == "No recipe saved: " + refusal(item, model, kind)
-    if kind == "gan":  # a seed typed on the sample: not drawn by the GAN loaded, the box back on its seed
+    if kind == "gan":
         seed = item.seed
-        window.tabs.setCurrentWidget(window.gan_panel)
-        window.gan_panel.seed.selectAll()
-        qtbot.keyClicks(window.gan_panel.seed, "1234")
-        qtbot.keyClick(window.gan_panel.seed, Qt.Key.Key_Return)
-        qtbot.waitUntil(lambda: errors(window)[-1].startswith("Not drawn: "), timeout=UI_TIMEOUT)
-        assert errors(window)[-1] == f"Not drawn: {refusal(item, model, kind)} (New sample draws one in the GAN loaded)"
-        assert window.gan_panel.seed.value() == seed == item.seed
         with qtbot.waitSignal(doc.error, timeout=UI_TIMEOUT) as said:
             qtbot.keyClick(window.gan_panel.seed, Qt.Key.Key_Up)  # a run of seed steps, each shown live
         assert said.args[0].startswith(f"Not drawn: {item.name} was made in {model}")

@@ -6,21 +6,18 @@ the picture's history. Now each says to wait for the picture's own model, as on 
 from __future__ import annotations
 
 import pytest
-from PySide6.QtCore import Qt
 
 from conftest import UI_TIMEOUT
 from genimg_gui.catalog import read_entry
 from genimg_gui.engine.engine import Engine
 from genimg_gui.ui.main_window import MainWindow
 from genimg_gui.ui.settings import Settings
-from test_history_panel import CTRL, click_node
 from test_open_latents import other_vae
-from test_recipe_on_mask import stroke
 from test_session_arrival import settled
 from test_session_choice import held_loads
 from test_session_own_models import kept_edited, moved
 from test_start_fallback import errors, started
-from test_stranded_actions import requests_sent
+from test_stranded_actions import each_action_refused, requests_sent
 from test_switch_first import other_gan
 
 
@@ -52,43 +49,8 @@ def test_a_picture_waiting_for_its_own_model_is_not_drawn_by_the_loaded_one_and_
     steps, node, state = len(item.history), item.history.current_id, item.history.current
     sent = requests_sent(monkeypatch, doc)
 
-    # Compare A/B with its first step
-    window.tabs.setCurrentWidget(window.history_panel)
-    panel = window.history_panel
-    click_node(qtbot, panel, 0, CTRL)
-    qtbot.mouseClick(panel.compare_button, Qt.MouseButton.LeftButton)
-    assert errors(window)[-1] == "Not compared: " + wait_words(item, model)
-    assert window.history.comparing is None and not panel.stop_button.isEnabled()
-
-    # Morph: not a keyframe, the note says why
-    dialog = window.morph.open_dialog()
-    listed = [dialog.keyframes.item(row).text() for row in range(dialog.keyframes.count())]
-    assert item.name not in listed
-    assert f"{item.name} is left out until {model} loads" in window.morph.note.text()
-    dialog.close()
-
-    # Export latent
-    window.exports.export_latent(str(tmp_path / "x.npz"))
-    assert not (tmp_path / "x.npz").exists()
-    assert errors(window)[-1].startswith("Not exported: " + wait_words(item, model))
-
-    # the mask brush
-    stroke(qtbot, window, item, window.mask_tool.brush)
-    assert errors(window)[-1] == "Not painted: " + wait_words(item, model)
-    assert window.mask_tool.mask is None and not window.mask_tool.refused
-
-    # a recipe saved from it
-    assert window.recipes.save(str(tmp_path / "r.json")) is None
-    assert errors(window)[-1] == "No recipe saved: " + wait_words(item, model)
-    if kind == "gan":  # a seed typed on the sample
-        seed = item.seed
-        window.tabs.setCurrentWidget(window.gan_panel)
-        window.gan_panel.seed.selectAll()
-        qtbot.keyClicks(window.gan_panel.seed, "1234")
-        qtbot.keyClick(window.gan_panel.seed, Qt.Key.Key_Return)
-        qtbot.waitUntil(lambda: errors(window)[-1].startswith("Not drawn: "), timeout=UI_TIMEOUT)
-        assert errors(window)[-1] == f"Not drawn: {wait_words(item, model)} (New sample draws one in the GAN loaded)"
-        assert window.gan_panel.seed.value() == seed == item.seed
+    each_action_refused(qtbot, window, tmp_path, wait_words(item, model),
+                        f"{item.name} is left out until {model} loads")
     qtbot.wait(100)
     assert not sent  # nothing asked of the model loaded
     assert (len(item.history), item.history.current_id) == (steps, node) and item.history.current is state
