@@ -13,11 +13,9 @@ from genimg_gui import session as sess
 from genimg_gui.catalog import read_entry
 from genimg_gui.engine.engine import Engine
 from genimg_gui.ui.main_window import MainWindow
-from genimg_gui.ui.settings import Settings
 from test_directions_ui import menu_action
-from test_open_latents import other_vae
 from test_session_choice import held_loads
-from test_session_own_models import kept_edited
+from test_session_own_models import kept_in_own_model
 from test_start_fallback import started
 from test_switch_first import other_gan
 
@@ -81,10 +79,7 @@ def test_a_restored_images_sliders_wait_for_its_own_model(kind, qtbot, monkeypat
     while its own model loaded, its values on them (PC1 is PC1 in both), and a drag or Reset all edited it along
     tiny-…'s directions. Now its sliders wait for its own model, greyed out and saying so, Reset all and Randomise
     from the Edit menu too, and come with it, its values on them."""
-    own = other_vae(tmp_path / "h", 7, "h-vae") if kind == "vae" else other_gan(tmp_path)
-    models = {"vae": model_dir / "tiny-vae", "gan": model_dir / "tiny-gan", kind: own}
-    kept = kept_edited(qtbot, engine, models["vae"], models["gan"], image_files[0])
-    Settings().set_last_model(kind, str(model_dir / f"tiny-{kind}"))
+    own, kept = kept_in_own_model(qtbot, engine, model_dir, tmp_path, image_files, kind, "h")
     gate = held_loads(monkeypatch, str(own.resolve()))
     window = started(qtbot, monkeypatch, [], lambda w: len(w.document.items) == 2 and kind in w.document.models)
     doc = window.document

@@ -16,13 +16,10 @@ from conftest import UI_TIMEOUT
 from genimg_gui import session as sess
 from genimg_gui.engine import requests as rq
 from genimg_gui.models.weights import WEIGHTS_NAME
-from genimg_gui.ui.settings import Settings
 from test_directions_ui import menu_action
-from test_open_latents import other_vae
 from test_session_arrival import settled
-from test_session_own_models import kept_edited
+from test_session_own_models import kept_in_own_model
 from test_start_fallback import errors, started
-from test_switch_first import other_gan
 from test_switch_values import double_click_row
 
 
@@ -49,10 +46,7 @@ def broken(folder, how: str) -> None:
 @pytest.mark.parametrize("kind, how", [("vae", "deleted"), ("vae", "cut"), ("gan", "deleted")])
 def test_a_restored_image_whose_own_model_fails_to_load_keeps_its_sliders_held_back(
         kind, how, qtbot, monkeypatch, engine, model_dir, tmp_path, image_files):
-    own = other_vae(tmp_path / "h-vae", 7, "h-vae") if kind == "vae" else other_gan(tmp_path)
-    models = {"vae": model_dir / "tiny-vae", "gan": model_dir / "tiny-gan", kind: own}
-    kept = kept_edited(qtbot, engine, models["vae"], models["gan"], image_files[0])
-    Settings().set_last_model(kind, str(model_dir / f"tiny-{kind}"))
+    own, kept = kept_in_own_model(qtbot, engine, model_dir, tmp_path, image_files, kind)
     own_folder = str(own.resolve())
     broken(own, how)
     window = started(qtbot, monkeypatch, [], lambda w: len(w.document.items) == 2 and kind in w.document.models

@@ -61,15 +61,22 @@ def kept_edited(qtbot, engine, vae: Path, gan: Path, picture: Path) -> sess.Sess
     return kept
 
 
+def kept_in_own_model(qtbot, engine, model_dir, tmp_path, image_files, kind: str, folder: str = "h-vae"):
+    """A session kept in tiny-… but, of kind, another model (a VAE h-vae in tmp_path/folder, or other-gan), the last
+    model of that kind then tiny-… (another window's, which quit after): that model's folder and the session."""
+    own = other_vae(tmp_path / folder, 7, "h-vae") if kind == "vae" else other_gan(tmp_path)
+    models = {"vae": model_dir / "tiny-vae", "gan": model_dir / "tiny-gan", kind: own}
+    kept = kept_edited(qtbot, engine, models["vae"], models["gan"], image_files[0])
+    Settings().set_last_model(kind, str(model_dir / f"tiny-{kind}"))
+    return own, kept
+
+
 @pytest.mark.parametrize("kind", ["vae", "gan"])
 def test_a_kept_sessions_own_model_loaded_after_the_last_one_leaves_its_items_as_kept(
         qtbot, monkeypatch, engine, model_dir, tmp_path, image_files, kind):
     """`genimg-gui` with no files: the last model of the kind (tiny-…) loads, then the session's own, which brings
     its items back as they were kept: no message, no encode, every step's latent and values as they were."""
-    own = other_vae(tmp_path / "h", 7, "h-vae") if kind == "vae" else other_gan(tmp_path)
-    models = {"vae": model_dir / "tiny-vae", "gan": model_dir / "tiny-gan", kind: own}
-    kept = kept_edited(qtbot, engine, models["vae"], models["gan"], image_files[0])
-    Settings().set_last_model(kind, str(model_dir / f"tiny-{kind}"))  # another window's, which quit after
+    own, kept = kept_in_own_model(qtbot, engine, model_dir, tmp_path, image_files, kind, "h")
 
     def settled(w: MainWindow) -> bool:
         doc = w.document

@@ -16,11 +16,9 @@ from genimg_gui import session as sess
 from genimg_gui.paths import shown_path
 from genimg_gui.ui.settings import Settings
 from test_directions_ui import menu_action
-from test_open_latents import other_vae
 from test_session_arrival import settled
 from test_session_own_model_fails import drawing_asked
-from test_session_own_models import kept_edited, moved
-from test_switch_first import other_gan
+from test_session_own_models import kept_in_own_model, moved
 from test_start_fallback import started
 
 
@@ -58,12 +56,9 @@ def opened_beside(qtbot, window, kind: str, picture) -> str:
 @pytest.mark.parametrize("kind, start_model", [("vae", "session's"), ("vae", "bundled"), ("gan", "session's")])
 def test_pictures_left_in_a_model_that_failed_to_load_stay_in_it_beside_new_ones_across_restarts(
         kind, start_model, qtbot, monkeypatch, engine, model_dir, tmp_path, image_files):
-    own = other_vae(tmp_path / "h-vae", 7, "h-vae") if kind == "vae" else other_gan(tmp_path)
-    models = {"vae": model_dir / "tiny-vae", "gan": model_dir / "tiny-gan", kind: own}
-    kept = kept_edited(qtbot, engine, models["vae"], models["gan"], image_files[0])
+    own, kept = kept_in_own_model(qtbot, engine, model_dir, tmp_path, image_files, kind)
     made_in, name = kept.identities[kind], own.name
     [before] = [saved for saved in kept.items if saved.kind == kind]
-    Settings().set_last_model(kind, str(model_dir / f"tiny-{kind}"))
     away = tmp_path / "away"
     shutil.move(own, away)  # its folder gone between sessions
     window = started(qtbot, monkeypatch, [], lambda w: len(w.document.items) == 2 and kind in w.document.models

@@ -16,23 +16,17 @@ from PySide6.QtCore import Qt
 from conftest import UI_TIMEOUT
 from genimg_gui.ui.canvas import CompareMode
 from genimg_gui.ui.compare_actions import MODES
-from genimg_gui.ui.settings import Settings
 from test_history_panel import CTRL, click_node
-from test_open_latents import other_vae
 from test_recipe_on_mask import stroke
 from test_session_arrival import settled
-from test_session_own_models import kept_edited, moved
+from test_session_own_models import kept_in_own_model, moved
 from test_start_fallback import errors, started
-from test_switch_first import other_gan
 
 
 def stranded_start(qtbot, monkeypatch, engine, model_dir, tmp_path, image_files, kind: str):
     """genimg started on a kept session made in a model of kind whose folder was deleted since (tiny-… loaded): the
     window, with that kind's restored item current."""
-    own = other_vae(tmp_path / "h-vae", 7, "h-vae") if kind == "vae" else other_gan(tmp_path)
-    models = {"vae": model_dir / "tiny-vae", "gan": model_dir / "tiny-gan", kind: own}
-    kept = kept_edited(qtbot, engine, models["vae"], models["gan"], image_files[0])
-    Settings().set_last_model(kind, str(model_dir / f"tiny-{kind}"))
+    own, kept = kept_in_own_model(qtbot, engine, model_dir, tmp_path, image_files, kind)
     shutil.rmtree(own)
     window = started(qtbot, monkeypatch, [], lambda w: len(w.document.items) == 2 and kind in w.document.models
                      and settled(w))

@@ -11,23 +11,17 @@ from conftest import UI_TIMEOUT
 from genimg_gui.catalog import read_entry
 from genimg_gui.engine.engine import Engine
 from genimg_gui.ui.main_window import MainWindow
-from genimg_gui.ui.settings import Settings
-from test_open_latents import other_vae
 from test_session_arrival import settled
 from test_session_choice import held_loads
-from test_session_own_models import kept_edited, moved
+from test_session_own_models import kept_in_own_model, moved
 from test_start_fallback import errors, started
 from test_stranded_actions import each_action_refused, requests_sent
-from test_switch_first import other_gan
 
 
 def waiting_start(qtbot, monkeypatch, engine, model_dir, tmp_path, image_files, kind: str):
     """genimg started on a kept session made in a model of kind (h-vae or other-gan), tiny-… loaded last, the load of
     the session's own model held: the window with that kind's restored item current, the gate, and the model's name."""
-    own = other_vae(tmp_path / "h-vae", 7, "h-vae") if kind == "vae" else other_gan(tmp_path)
-    models = {"vae": model_dir / "tiny-vae", "gan": model_dir / "tiny-gan", kind: own}
-    kept = kept_edited(qtbot, engine, models["vae"], models["gan"], image_files[0])
-    Settings().set_last_model(kind, str(model_dir / f"tiny-{kind}"))
+    own, kept = kept_in_own_model(qtbot, engine, model_dir, tmp_path, image_files, kind)
     gate = held_loads(monkeypatch, str(own.resolve()))
     window = started(qtbot, monkeypatch, [], lambda w: len(w.document.items) == 2 and kind in w.document.models)
     window.filmstrip.setCurrentRow([saved.kind for saved in kept.items].index(kind))
