@@ -1,6 +1,7 @@
 """Every menu path the app writes for a user ("File → Open images…", "View → Message log…") names an item its menus
 have. They are written by hand in a dozen messages and hints, and a renamed item left them naming what the menus no
-longer show (Quick start's "Edit → Morph" once, the empty canvas's "File → Open" before that). README.md too."""
+longer show (Quick start's "Edit → Morph" once, the empty canvas's "File → Open" before that). README.md and
+docs/*.md too."""
 from __future__ import annotations
 
 import ast
@@ -48,13 +49,14 @@ def said_texts(path: Path) -> list[tuple[int, str]]:
 
 
 def written_paths() -> list[tuple[str, str, str]]:
-    """(where, menu title, what follows the arrow) for each menu path in the app's strings and the README."""
+    """(where, menu title, what follows the arrow) for each menu path in the app's strings, the README and docs/."""
     found = [(f"{path.relative_to(ROOT)}:{line}", *match.groups())
              for path in sorted((ROOT / "genimg_gui").rglob("*.py")) for line, text in said_texts(path)
              for match in MENU_PATH.finditer(text)]
-    readme = (ROOT / "README.md").read_text(encoding="utf-8").splitlines()
-    found += [(f"README.md:{n}", *match.groups()) for n, line in enumerate(readme, 1)
-              for match in MENU_PATH.finditer(line)]
+    for doc in [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]:  # the README's reference is in docs/
+        lines = doc.read_text(encoding="utf-8").splitlines()
+        found += [(f"{doc.relative_to(ROOT)}:{n}", *match.groups()) for n, line in enumerate(lines, 1)
+                  for match in MENU_PATH.finditer(line)]
     return found
 
 

@@ -17,7 +17,10 @@ from genimg_gui.train.settings import GAN_SETTINGS, VAE_SETTINGS
 from test_conditional import squares
 from train_helpers import TINY, make_shapes, restore_threads, train  # noqa: F401 - restore_threads is a fixture
 
-README = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+ROOT = Path(__file__).resolve().parent.parent
+# the README and the reference moved from it into docs/, read as one
+README = "\n".join(doc.read_text(encoding="utf-8")
+                   for doc in [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))])
 # a latent GAN small enough to train a step in seconds in emoji-vae's 4×16×16 latent space
 TINY_LATENT_GAN = ["--set", "channels=[16,8,8]", "--set", "z_dim=16", "--set", "w_dim=16"]
 
