@@ -109,8 +109,8 @@ def add_train_parser(sub: argparse._SubParsersAction) -> None:
                         "(a --resume: the run's)")
     p.add_argument("--set", action="append", default=[], metavar="KEY=JSON",
                    help=f"a setting of the network or its training, e.g. --set channels=[32,64,128]; vae: "
-                        f"{', '.join(VAE_SETTINGS)}; gan: {', '.join(GAN_SETTINGS)} (defaults: README, "
-                        "'Train your own model')")
+                        f"{', '.join(VAE_SETTINGS)}; gan: {', '.join(GAN_SETTINGS)} (defaults: docs/training.md, "
+                        "'Options')")
     p.set_defaults(func=run_train)
 
 

@@ -52,9 +52,10 @@ class AboutDialog(QDialog):
         layout.addWidget(summary)
         layout.addSpacing(gap)
         if readme_place() is None:
-            layout.addWidget(QLabel("Everything it does is told in the README, its package description."))
+            layout.addWidget(QLabel("What it does is told in the README, its package description, "
+                                    "and in detail in docs/ in its source."))
         else:
-            layout.addWidget(QLabel("Everything it does is told in the README:"))
+            layout.addWidget(QLabel("What it does is told in the README, and in detail in docs/ beside it:"))
             layout.addWidget(readme_field())
         layout.addSpacing(gap)
         layout.addWidget(QLabel("Shortcuts:"))
