@@ -15,6 +15,7 @@ from conftest import UI_TIMEOUT
 from genimg_gui import session as sess
 from genimg_gui.catalog import read_entry
 from genimg_gui.export import read_latent
+from genimg_gui.ui.document_session import sliders_withheld
 from genimg_gui.ui.main_window import MainWindow
 from genimg_gui.ui.settings import Settings
 from test_open_latents import other_vae
@@ -97,3 +98,43 @@ def test_an_edited_stranded_pictures_latent_is_refused_saying_its_edit_needs_its
     window.exports.export_latent(str(tmp_path / "x.npz"))
     assert not (tmp_path / "x.npz").exists()
     assert f"(its edit moves it along {model}'s directions; Export PNG… writes" in errors(window)[-1]
+
+
+def test_a_stranded_sample_sent_to_the_vae_editor_is_its_kept_picture_encoded_by_the_vae_loaded(
+        qtbot, monkeypatch, engine, model_dir, tmp_path, image_files):
+    window, model = stranded_start(qtbot, monkeypatch, engine, model_dir, tmp_path, image_files, "gan")
+    doc = window.document
+    sample = doc.current
+    steps, kept = len(sample.history), sample.image.copy()
+    window.tabs.setCurrentWidget(window.gan_panel)
+    assert window.gan_panel.send_button.isEnabled()
+    with qtbot.waitSignal(doc.item_added, timeout=UI_TIMEOUT):
+        qtbot.mouseClick(window.gan_panel.send_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: settled(window), timeout=UI_TIMEOUT)
+    sent = doc.current
+    assert sent.kind == "vae" and sent.name == f"{sample.name} (to VAE)" and sent.sent_from == sample.name
+    assert np.array_equal(sent.original, kept)  # the pixels kept, not a drawing by the GAN loaded
+    assert not sliders_withheld(doc, sent) and window.sliders.sliders  # the VAE loaded's to edit it with
+    assert len(sample.history) == steps and np.array_equal(sample.image, kept)
+
+
+@pytest.mark.parametrize("kind", ["vae", "gan"])
+def test_a_stranded_picture_inverted_is_its_kept_picture_inverted_into_the_gan_loaded(
+        kind, qtbot, monkeypatch, engine, model_dir, tmp_path, image_files):
+    window, model = stranded_start(qtbot, monkeypatch, engine, model_dir, tmp_path, image_files, kind)
+    doc = window.document
+    stranded = doc.current
+    steps, kept = len(stranded.history), stranded.image.copy()
+    panel = window.gan_panel
+    window.tabs.setCurrentWidget(panel)
+    panel.steps.setValue(panel.steps.minimum())
+    assert panel.invert_button.isEnabled()
+    with qtbot.waitSignal(doc.item_added, timeout=UI_TIMEOUT) as added:
+        qtbot.mouseClick(panel.invert_button, Qt.MouseButton.LeftButton)
+    inverted = added.args[0] if added.args and not isinstance(added.args[0], int) else doc.current
+    qtbot.waitUntil(lambda: not window.inversion.runs and settled(window), timeout=UI_TIMEOUT)
+    assert inverted.kind == "gan" and inverted.name == f"{stranded.name}, inverted"
+    # what it inverted: the picture the user sees, as kept (an edited photo's drawing; the GAN's own sample's)
+    assert np.array_equal(inverted.original, kept)
+    assert not sliders_withheld(doc, inverted) and inverted.inverted_in == doc.models["gan"].identity
+    assert len(stranded.history) == steps and np.array_equal(stranded.image, kept)
