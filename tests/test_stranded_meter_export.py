@@ -23,6 +23,7 @@ from test_session_arrival import settled
 from test_start_fallback import errors, started
 from test_stranded_actions import stranded_start
 from test_switch_first import other_gan
+from test_waiting_actions import waiting_start
 
 
 def stranded_unedited(qtbot, monkeypatch, engine, model_dir, tmp_path, image_files, kind: str):
@@ -70,6 +71,18 @@ def test_the_meter_on_a_stranded_picture_says_its_model_is_not_loaded(
     window.filmstrip.setCurrentRow(1 - window.filmstrip.currentRow())
     qtbot.waitUntil(lambda: meter.distance is not None, timeout=UI_TIMEOUT)
     assert "Not measured" not in meter.toolTip()
+
+
+def test_the_meter_on_a_picture_waiting_for_its_model_says_so_and_reads_it_once_it_comes(
+        qtbot, monkeypatch, engine, model_dir, tmp_path, image_files):
+    window, gate, model = waiting_start(qtbot, monkeypatch, engine, model_dir, tmp_path, image_files, "vae")
+    meter = window.sliders.meter
+    assert meter.distance is None and meter.label.text() == f"Typicality: – (waiting for {model})"
+    assert f"was made in {model}, which is still loading" in meter.toolTip()
+    gate.set()
+    qtbot.waitUntil(lambda: window.document.models["vae"].name == model and settled(window), timeout=UI_TIMEOUT)
+    qtbot.waitUntil(lambda: meter.distance is not None, timeout=UI_TIMEOUT)
+    assert meter.unread is None and "Not measured" not in meter.toolTip()
 
 
 @pytest.mark.parametrize("kind", ["vae", "gan"])
