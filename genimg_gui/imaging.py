@@ -68,15 +68,20 @@ class Fit(str, Enum):
     LETTERBOX = "letterbox"  # pad to a square with white, then resize
 
 
+class PictureTooLarge(ImageLoadError):
+    """A picture past genimg's limit on pictures (MAX_PIXELS, GENIMG_MAX_PIXELS): nothing is wrong with the file, and
+    a raised limit opens it (it stays in the window's File → Open recent)."""
+
+
 def too_large(name: str, pixels: int, limit: int, size: tuple[int, int] | None = None,
-              read_at: tuple[int, int] | None = None, kind: str = "") -> ImageLoadError:
+              read_at: tuple[int, int] | None = None, kind: str = "") -> PictureTooLarge:
     """read_at: the size a JPEG larger than the app keeps would be decoded at, where other than size; kind: the
     pictures the limit is for, where not all ("a progressive JPEG, which is decoded whole")."""
     dims = f"{size[0]}x{size[1]} = " if size else ""
     if size and read_at and read_at != size:
         dims = f"{size[0]}x{size[1]}, read at {read_at[0]}x{read_at[1]} = "
     for_kind = f" for {kind}" if kind else ""
-    return ImageLoadError(f"{name} is {dims}{pixel_count(pixels)}, above the limit of {pixel_count(limit)}"
+    return PictureTooLarge(f"{name} is {dims}{pixel_count(pixels)}, above the limit of {pixel_count(limit)}"
                           f"{for_kind}; scale it down first, or raise the limit with GENIMG_MAX_PIXELS")
 
 

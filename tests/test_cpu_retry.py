@@ -16,6 +16,7 @@ from genimg_gui.engine.runtime import Runtime
 from genimg_gui.ui.failed_requests import DONE_ON_CPU
 from genimg_gui.ui.history_controller import AB_TAG, THUMB_TAG
 from test_directions_ui import BLUE, RED, define, write_group
+from ui_helpers import invert_clicked
 
 OUT_OF_MEMORY = "out of memory on cuda:0"
 
@@ -114,7 +115,7 @@ def test_an_inversion_run_again_on_the_cpu_makes_its_item_and_says_so(qtbot, win
         window.open_paths([str(image_files[0])])
     window.gan_panel.steps.setValue(10)
     on_a_full_gpu(window, monkeypatch, "invert_steps")
-    said = retried(qtbot, window, lambda: window.inversion.invert_current(10, 0.5))
+    said = retried(qtbot, window, lambda: invert_clicked(window))
     assert said == f"The inversion was {DONE_ON_CPU}"
     assert window.document.current.name.endswith(", inverted") and not window.inversion.runs
 
@@ -199,9 +200,9 @@ def test_a_retry_no_longer_offered_lets_go_of_what_it_kept(qtbot, window, image_
     direction = offered(qtbot, window,
                         lambda: define(qtbot, window, "red → blue", red, blue, wait=False))
     assert list(jobs.out_of_memory) == [direction] and list(doc.failures.retries) == [direction]
-    first = offered(qtbot, window, lambda: inversion.invert_current(10, 0.5))
+    first = offered(qtbot, window, lambda: invert_clicked(window))
     assert not jobs and list(doc.failures.retries) == [first] and list(inversion.out_of_memory) == [first]
-    second = offered(qtbot, window, lambda: inversion.invert_current(10, 0.5))
+    second = offered(qtbot, window, lambda: invert_clicked(window))
     assert list(doc.failures.retries) == [second] and list(inversion.out_of_memory) == [second]
     with qtbot.waitSignal(doc.message, timeout=UI_TIMEOUT, check_params_cb=lambda text: DONE_ON_CPU in text):
         qtbot.mouseClick(window.status.retry, Qt.MouseButton.LeftButton)

@@ -92,3 +92,38 @@ def test_the_window_says_a_missing_sigma_in_words(qtbot, window, model_dir, tmp_
     assert f"{folder / DIRECTIONS_NAME} is damaged: it lacks the tensor(s) sigma" in error.args[0]
     assert "internal error" not in window.status.currentMessage()
     assert f"{DIRECTIONS_NAME} is damaged" in window.status.currentMessage()
+
+
+def zero_sigma(rows: slice):
+    """sigma at 0 for the rows given: a slider of σ 0 moves nothing, and the typicality meter divided by it."""
+    def damage(t):
+        sigma = t["sigma"].copy()
+        sigma[rows] = 0
+        return {**t, "sigma": sigma}
+    return damage
+
+
+@pytest.mark.parametrize("rows, named", [
+    (slice(None), "PC1, PC2, PC3 and {more} more"),
+    (slice(2, 3), "PC3"),
+], ids=["all-zero", "one-zero"])
+def test_a_directions_file_with_a_sigma_of_0_is_refused_naming_the_directions(model_dir, tmp_path, rows, named):
+    folder = shutil.copytree(model_dir / "tiny-vae", tmp_path / "vae")
+    count = len(load_directions(folder, 512))
+    damaged(folder, zero_sigma(rows))
+    with pytest.raises(ModelFileError) as raised:
+        load_directions(folder, 512)
+    assert str(raised.value) == (f"{folder / DIRECTIONS_NAME} is damaged: its sigma is 0 for "
+                                 f"{named.format(more=count - 3)}, and a slider whose σ is 0 cannot move the "
+                                 f"picture; {MENDED}")
+
+
+def test_the_window_refuses_a_model_whose_sigma_is_0_in_words(qtbot, window, model_dir, tmp_path, monkeypatch):
+    """Opened, its sliders moved nothing and the typicality meter read infinity."""
+    folder = damaged(shutil.copytree(model_dir / "tiny-vae", tmp_path / "vae"), zero_sigma(slice(None)))
+    monkeypatch.setattr(window.model_opener, "ask_model_folder", lambda: str(folder))
+    action = next(a for a in window.findChildren(QAction) if a.text() == "Open model &folder…")
+    with qtbot.waitSignal(window.document.error, timeout=UI_TIMEOUT) as error:
+        action.trigger()
+    assert f"{folder / DIRECTIONS_NAME} is damaged: its sigma is 0 for PC1, PC2, PC3 and " in error.args[0]
+    assert window.document.models["vae"].path != str(folder)

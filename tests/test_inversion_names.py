@@ -12,6 +12,7 @@ from conftest import UI_TIMEOUT, quit_questions_cancelled
 from genimg_gui.ui.canvas import CompareMode
 from genimg_gui.ui.inversion_names import fitted_name, inversion_name, parse, stopped_name
 from test_open_latents import opened
+from ui_helpers import invert_clicked
 
 
 def open_image(qtbot, window, path):
@@ -61,17 +62,18 @@ def test_the_log_keeps_an_inversions_start_and_result_and_the_status_bar_its_pro
 
 def test_an_inversion_cancelled_before_it_started_says_so_once(qtbot, window, image_files):
     source = open_image(qtbot, window, image_files[1])
-    panel, inversion = window.gan_panel, window.inversion
-    panel.steps.setValue(2000)
+    other = open_image(qtbot, window, image_files[2])  # opened first: its encode would wait behind the inversion
+    window.gan_panel.steps.setValue(2000)
     previews = []
     window.document.inverted.connect(previews.append)
-    first = inversion.invert_current(panel.steps.value(), 0.5)
-    qtbot.waitUntil(lambda: len(previews) >= 2, timeout=UI_TIMEOUT)  # running: the second waits behind it
     window.document.select(source.id)
-    second = inversion.invert_current(panel.steps.value(), 0.5)
+    first = invert_clicked(window)
+    qtbot.waitUntil(lambda: len(previews) >= 2, timeout=UI_TIMEOUT)  # running: the second waits behind it
+    window.document.select(other.id)
+    second = invert_clicked(window)
     before = len(window.status.log.entries)
     window.document.cancel(second)
-    assert log_lines(window)[before:] == [f"Cancelled the inversion of {source.name}"]
+    assert log_lines(window)[before:] == [f"Cancelled the inversion of {other.name}"]
     with qtbot.waitSignal(window.document.history_changed, timeout=UI_TIMEOUT):
         window.document.cancel(first)
     lines = log_lines(window)[before + 1:]

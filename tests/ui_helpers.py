@@ -67,3 +67,13 @@ def export_names_offered(window, folder: Path, monkeypatch) -> list[str]:
     window.exports.export_latent_dialog()
     assert all(Path(path).parent == folder for path in offered)
     return [Path(path).name for path in offered]
+
+
+def invert_clicked(window) -> int:
+    """Invert current image clicked (the Generate tab's button, as the user inverts) on a picture drawn already, so
+    its run is asked at once (DrawingWait waits for one still being drawn): the run's seq."""
+    before = set(window.inversion.runs)
+    assert window.gan_panel.invert_button.isEnabled()
+    window.gan_panel.invert_button.click()
+    [seq] = set(window.inversion.runs) - before
+    return seq

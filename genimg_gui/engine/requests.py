@@ -372,7 +372,8 @@ class Failed:
     # out of memory on any device (the CPU too; so is every retry_on_cpu): the work was too much for the memory
     # free, not what it was given damaged (a latent file that ran out stays in Open recent)
     out_of_memory: bool = False
-    # past genimg's limit on pictures (export.TooLargeToDraw): not damaged either; a raised GENIMG_MAX_PIXELS draws it
+    # past genimg's limit on pictures (export.TooLargeToDraw, a latent's; imaging.PictureTooLarge, a picture file's):
+    # not damaged either; a raised GENIMG_MAX_PIXELS draws it
     too_large: bool = False
     path: str = ""  # the file that could not be read, where one of several failed
     # what Retry on CPU sends (retry_on_cpu): the request, or the files of several that ran out of GPU memory. It

@@ -18,7 +18,7 @@ from ..export import NoMemoryToRead, TooLargeToDraw, read_latent
 from ..file_stamp import FileStamp, stamp_of
 from ..fileio import why_not_written
 from ..image_files import with_pictures_step
-from ..imaging import ImageLoadError, open_image, open_read
+from ..imaging import ImageLoadError, PictureTooLarge, open_image, open_read
 from ..models.device import available_devices, gui_friendly_threads
 from ..models.foreign import SD_SCALES, NeedsScale
 from ..models.layer_checks import StopCheck
@@ -225,8 +225,9 @@ class Worker(QObject):
             stamp = stamp_of(path)  # before reading: a file written meanwhile no longer matches it
             try:
                 read = open_read(path, name=name)
-            except ImageLoadError as e:
-                self.failed.emit(rq.Failed(r.seq, "EncodeFiles", str(e), final=False, path=str(path)))
+            except ImageLoadError as e:  # past the limit on pictures: not damaged, kept in Open recent
+                self.failed.emit(rq.Failed(r.seq, "EncodeFiles", str(e), final=False, path=str(path),
+                                           too_large=isinstance(e, PictureTooLarge)))
                 continue
             try:
                 self._emit_encoded(r.seq, name, np.asarray(read.image), r.fit, read.note, stamp, read.size)

@@ -15,6 +15,7 @@ from safetensors.numpy import load_file, save_file
 
 from ..edit import Directions
 from ..file_damage import damage_reason
+from ..wording import listed
 from .weights import DIRECTIONS_NAME, ModelFileError, atomic_path
 
 
@@ -76,6 +77,10 @@ def load_directions(folder: Path, dim: int, latent: str = "") -> Directions | No
         return None  # NaN shares written by a pca() that divided no variance by none: recomputed and rewritten
     if len(labels) != t["basis"].shape[0]:
         labels = tuple(f"PC{i + 1}" for i in range(t["basis"].shape[0]))
+    if still := [label for label, sigma in zip(labels, t["sigma"]) if sigma == 0]:
+        # pca() leaves such rows out: a slider whose σ is 0 moved nothing, and the typicality meter divided by it
+        raise ModelFileError(f"{path} is damaged: its sigma is 0 for {listed(still, 3)}, and a slider whose σ is 0 "
+                             f"cannot move the picture; {MENDED}")
     mean, basis, sigma, explained = (np.asarray(t[k], np.float32) for k in ("mean", "basis", "sigma", "explained"))
     return Directions(mean, basis, sigma, explained, labels, outside_spread=_outside_spread(t))
 

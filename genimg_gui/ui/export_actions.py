@@ -2,10 +2,12 @@
 through the save dialog that remembers where the user exports (save_dialog.ask_export_path)."""
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .. import seed_draws
+from ..catalog import read_entry
 from ..edit import values_along
 from ..export import export_latent, export_png, model_record
 from ..fileio import why_not_written
@@ -16,6 +18,24 @@ from .save_dialog import ask_export_path
 if TYPE_CHECKING:
     from .item import Item
     from .main_window import MainWindow
+
+
+@dataclass(frozen=True)
+class StrandedModel:
+    """The model a stranded picture was made in (own_model_failed), as model_record reads a loaded one: its card
+    read from its folder where that still holds one (a converted SD VAE's latent scale is on it), else none, as
+    decode then reads the scale off the model it finds by the weights' identity (latent_model.made_scale)."""
+    name: str
+    path: str
+    kind: str
+    identity: str
+    card: dict = field(default_factory=dict)
+
+
+def stranded_model(folder: str, kind: str, identity: str) -> StrandedModel:
+    entry = read_entry(Path(folder))
+    return StrandedModel(entry.name if entry else model_name(folder), folder, kind, identity,
+                         entry.card if entry else {})
 
 
 class ExportActions:
@@ -86,8 +106,15 @@ class ExportActions:
             self.window.show_error(f"Not exported: {note} (its latent was still the last {item.kind.upper()}'s); "
                                    "export it again once that is done")
             return
-        if (why := stranded_refusal(document, item, "Not exported")) is not None:  # its edit needs that model's
-            self.window.show_error(f"{why} (Export PNG… writes the picture as it was last drawn)")  # directions
+        failed = own_model_failed(document, item)
+        if failed is not None and not any(item.history.current.values):  # its latent is its base: that model's
+            self._export_stranded_base(path, item, failed[0])
+            return
+        if (why := stranded_refusal(document, item, "Not exported")) is not None:
+            # an edit is its base moved along that model's directions, which no model loaded has: its latent is not
+            # known here (a model still loading brings them)
+            edit = "" if failed is None else f"its edit moves it along {model_name(failed[0])}'s directions; "
+            self.window.show_error(f"{why} ({edit}Export PNG… writes the picture as it was last drawn)")
             return
         info = document.models[item.kind]
         # a sample records the seed, ψ, class and draw it was drawn with: the file alone did not say where it came from
@@ -99,3 +126,17 @@ class ExportActions:
             values_along(item.history.current, info.directions), info.directions.labels,
             model_record(info),
             item.history.current.mask, sample))
+
+    def _export_stranded_base(self, path: str, item: Item, folder: str) -> None:
+        """An unedited picture whose own model (folder) failed to load: its base latent, kept in the session, is
+        that model's latent as it was made, written as an export in it would be, the model that made it recorded
+        (its directions' labels as kept, each at 0). It was refused, though `genimg decode` draws it in that model."""
+        state, labels = item.history.current, self.window.document.direction_labels.get(item.directions_of, ())
+        drawn = item.drawn.get(item.sample_node()) if item.seeded else None
+        # the GAN's classes are not at hand: the class asked for is kept by its name
+        sample = ({**seed_draws.sample_record(item.seed, item.psi, item.gan_class, item.draw, (),
+                                              drawn.drawn_class if drawn else None),
+                   "class": drawn.class_name if drawn else None} if item.seeded else None)
+        model = model_record(stranded_model(folder, item.kind, item.directions_of))
+        self._write_export(path, lambda: export_latent(path, state.base, state.base, (0.0,) * len(labels), labels,
+                                                       model, state.mask, sample), item=item)

@@ -79,11 +79,6 @@ class InversionController(QObject):
         else:  # the photo itself, there already
             self._invert_item(item, steps, editability)
 
-    def invert_current(self, steps: int, editability: float) -> int | None:
-        """Invert the current picture as it is on screen now; its seq, or None (said why)."""
-        item = self.document.current
-        return self._invert_item(item, steps, editability) if self._can_invert(item) else None
-
     def _can_invert(self, item: Item | None) -> bool:
         """Whether item can be inverted; else the status bar says why."""
         if item is None:

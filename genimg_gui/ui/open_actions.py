@@ -154,8 +154,9 @@ class OpenActions:
             self.window.add_action(menu, "Clear recent", settings.clear_recent)
 
     def forget_unreadable(self, failed) -> None:
-        # a file of several that could not be opened: not one to offer again; one that ran out of memory is undamaged
-        if failed.path and not failed.out_of_memory:
+        # a file that could not be opened: not one to offer again; one that ran out of memory, or is past the limit on
+        # pictures, is undamaged (a raised GENIMG_MAX_PIXELS opens it)
+        if failed.path and not failed.out_of_memory and not failed.too_large:
             self.window.settings.forget_recent(failed.path)
 
     @staticmethod

@@ -14,7 +14,8 @@ from ..edit import Directions, EditState, edited_latent, fits
 from ..engine import requests as rq
 from ..typicality import reading
 from .document import Document
-from .document_session import sliders_withheld
+from ..model_names import model_name
+from .document_session import awaited_model, own_model_failed, sliders_withheld
 from .item import Item
 from .slider_row import PREVIEW_SIDE
 from .sliders import SliderPanel
@@ -35,6 +36,21 @@ def strip_latents(state: EditState, directions, index: int, values: tuple[float,
     return np.stack(rows)
 
 
+def unread_why(document: Document, item: Item) -> tuple[str, str] | None:
+    """Why the meter reads nothing of an item whose own model is on its way (awaited_model) or failed to load
+    (own_model_failed), as the Sliders tab words it: (a few words, a sentence); None for any other item."""
+    if (awaited := awaited_model(document, item)) is not None:
+        name = model_name(awaited)
+        return (f"waiting for {name}", f"Not measured: {item.name} was made in {name}, which is still loading; "
+                "the meter reads it once it has")
+    if (failed := own_model_failed(document, item)) is not None:
+        name, kind = model_name(failed[0]), item.kind.upper()
+        return (f"{name} is not loaded", f"Not measured: {item.name} was made in {name}, which could not be loaded, "
+                f"and the {kind} loaded would read it along its own directions, not its; load a {kind} in the "
+                "Models tab")
+    return None
+
+
 class PreviewController(QObject):
     def __init__(self, document: Document, sliders: SliderPanel, delay_ms: int = DELAY_MS) -> None:
         super().__init__(sliders)
@@ -51,6 +67,8 @@ class PreviewController(QObject):
         document.history_changed.connect(self.refresh)
         document.directions_changed.connect(self.refresh)
         document.model_loaded.connect(self.refresh)
+        # a load the current item waited for failed: the meter says so, no longer that it waits (unread_why)
+        document.loading_changed.connect(self._on_loads)
         document.previewed.connect(self._on_previewed)
         sliders.values_changed.connect(self._on_values)
         sliders.previews_toggled.connect(lambda on: self.timer.start() if on else self.timer.stop())
@@ -80,6 +98,12 @@ class PreviewController(QObject):
         self._item_id = None if item is None else item.id
         self._update(None if item is None else item.history.current)
 
+    def _on_loads(self) -> None:
+        """Only where what the meter says of the current item changes: each load's start and end asked for strips."""
+        item = self._item()
+        if item is not None and self.sliders.meter.unread != unread_why(self.document, item):
+            self.refresh()
+
     def _on_values(self, values: tuple) -> None:
         item = self._item()
         if item is not None:
@@ -92,7 +116,7 @@ class PreviewController(QObject):
         # a stale latent does not fit; a model with no directions (its latents do not vary) has no spread to measure by
         if state is None or directions is None or not fits(state.base, directions) or not len(directions) \
                 or self._left_in_last_model(item):
-            self.sliders.set_typicality(None)
+            self.sliders.set_typicality(None, unread=None if item is None else unread_why(self.document, item))
             self.sliders.drop_stale_previews()  # no strips will come for it: the last image's faint ones go
             return
         measured = reading(edited_latent(state, directions), directions)

@@ -171,20 +171,24 @@ class TypicalityMeter(QWidget):
         layout.setSpacing(2)
         layout.addWidget(self.label)
         layout.addWidget(self.bar)
-        self.setToolTip(accessible.wrapped_tip(TYPICALITY_HELP))
         self.distance: float | None = None
         self.direction: str | None = None
+        self.unread: tuple[str, str] | None = None
         self.level: int | None = None  # the reading's typicality.band: 0 typical, 1 unusual, 2 off-distribution
         self.set_distance(None)
-        ink.follow_palette(self, lambda: self.set_distance(self.distance, self.direction))
+        ink.follow_palette(self, lambda: self.set_distance(self.distance, self.direction, self.unread))
 
-    def set_distance(self, distance: float | None, direction: str | None = None) -> None:
+    def set_distance(self, distance: float | None, direction: str | None = None,
+                     unread: tuple[str, str] | None = None) -> None:
         """distance: the reading in sigma (None: nothing to measure); direction: the label of the
-        direction that sets it, None when the overall distance does."""
-        self.distance, self.direction = distance, direction
+        direction that sets it, None when the overall distance does. unread: (a few words, a sentence) saying why
+        there is no reading where the picture's own model is not loaded: a bare "–" said nothing of it."""
+        self.distance, self.direction, self.unread = distance, direction, unread
         self.level = None if distance is None else band(distance)
+        self.setToolTip(accessible.wrapped_tip(TYPICALITY_HELP if unread is None else
+                                               f"{unread[1]}\n\n{TYPICALITY_HELP}"))
         if distance is None:
-            self.label.setText("Typicality: –")
+            self.label.setText("Typicality: –" if unread is None else f"Typicality: – ({unread[0]})")
             self.label.setStyleSheet(ink.text_sheet(self, NO_READING))
             self.bar.setValue(0)
             return
@@ -201,7 +205,7 @@ class TypicalityMeter(QWidget):
     def showEvent(self, event) -> None:  # noqa: N802 (Qt naming)
         """Its colours chosen again for where it shows: those chosen before it had a place were for no tab's page."""
         super().showEvent(event)
-        self.set_distance(self.distance, self.direction)
+        self.set_distance(self.distance, self.direction, self.unread)
 
     def groove(self) -> QColor:
         """The bar's empty part: a shade off what it is drawn on towards the text's colour, so it shows on a light

@@ -294,8 +294,9 @@ class SliderPanel(QWidget):
             if strip.stale:
                 strip.set_images(None)
 
-    def set_typicality(self, distance: float | None, direction: str | None = None) -> None:
-        self.meter.set_distance(distance, direction)
+    def set_typicality(self, distance: float | None, direction: str | None = None,
+                       unread: tuple[str, str] | None = None) -> None:
+        self.meter.set_distance(distance, direction, unread)
 
     def values(self) -> tuple[float, ...]:
         return tuple(s.value() / STEPS_PER_SIGMA for s in self.sliders)
