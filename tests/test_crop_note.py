@@ -297,3 +297,39 @@ def test_a_note_said_while_a_restores_reopened_message_shows_comes_after_it(qtbo
     qtbot.waitUntil(lambda: bar.currentMessage() == note, timeout=UI_TIMEOUT)
     qtbot.wait(300)
     assert bar.currentMessage() == note
+
+
+def test_the_note_of_the_picture_a_crash_restore_shows_comes_after_the_restored_message(qtbot, engine, model_dir,
+                                                                                         tmp_path, monkeypatch):
+    """After a kill, started with the photo named again and the autosave restored: the bar said "Restored 2 images
+    from the autosaved session. wide.png is open already: shown", then nothing; the photo's crop note came only once
+    the user clicked another picture and back (the session's VAE, loading after the restore, ended it as a VAE loaded
+    later does). It comes once that message's time is up."""
+    from genimg_gui import session as sess
+    from genimg_gui.engine.engine import Engine
+    from genimg_gui.ui.session_questions import SessionQuestions
+
+    wide = picture(tmp_path / "wide.png", 300, 60)
+    first = started_with(qtbot, engine, model_dir, monkeypatch, [wide, picture(tmp_path / "square.jpg", 40, 40)])
+    log = first.status.log
+    qtbot.waitUntil(lambda: any(e.text.startswith("Encoded square.jpg") for e in log.entries), timeout=TIMEOUT)
+    click_thumbnail(qtbot, first, "wide.png")  # the picture on screen as genimg is killed
+    crashed = first.document.to_session()
+    first.close()  # (conftest answers Discard: the autosave goes) ...
+    sess.save_session(crashed)  # ... and the one a kill leaves is written, as the autosave writes it
+
+    # Restore, answered before the start-up's models have loaded: the session's VAE, loading, ended the note
+    monkeypatch.setattr(SessionQuestions, "ask_restore", lambda self, names: True)
+    window = started_with(qtbot, Engine("cpu"), model_dir, monkeypatch, [wide])
+    bar, doc = window.status, window.document
+    note = ("wide.png: its centre square was kept (20 % of the picture); to keep it all, set Fit new images to "
+            "letterbox and open it again")
+    qtbot.waitUntil(lambda: any("is open already" in e.text for e in bar.log.entries), timeout=TIMEOUT)
+    assert [i.name for i in doc.items.values()] == ["wide.png", "square.jpg"] and doc.current.name == "wide.png"
+    assert [e.text for e in bar.log.entries][0] == "Restored 2 images from the autosaved session"
+    qtbot.waitUntil(lambda: bar.currentMessage() == note, timeout=UI_TIMEOUT)
+    with qtbot.waitSignal(doc.model_loaded, timeout=TIMEOUT):  # another VAE (here: the same one) fits it anew
+        doc.load_model(str(model_dir / "tiny-vae"))
+    qtbot.waitUntil(lambda: bar.currentMessage() in (note, ""), timeout=TIMEOUT)  # the load's messages gone
+    qtbot.wait(500)
+    assert bar.currentMessage() == ""

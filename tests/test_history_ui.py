@@ -309,7 +309,7 @@ def test_a_drag_ending_at_0_is_named_by_its_value_and_only_a_reset_is_named_a_re
     a drag to 0 is a move there."""
     from genimg_gui.edit import EditState
     from genimg_gui.ui.history_controller import describe_step
-    from widget_helpers import focused, wheel
+    from widget_helpers import clicked, wheel
 
     monkeypatch.setattr("genimg_gui.ui.slider_runs.WHEEL_REST_MS", 60_000)  # the user is quicker than the rest
     item = open_image(qtbot, window, image_files[0])
@@ -325,7 +325,7 @@ def test_a_drag_ending_at_0_is_named_by_its_value_and_only_a_reset_is_named_a_re
     assert describe_step(EditState(base, (0.5, 0.3)), EditState(base, (0.0, 0.8)), ("PC1", "PC2")) == \
         "PC1 +0.00σ, PC2 +0.80σ"
     sliders[0].setValue(50)
-    wheel(focused(qtbot, sliders[1]), 2)
+    wheel(clicked(qtbot, sliders[1]), 2)
     reset = next(b for b in window.sliders.findChildren(QToolButton) if b.accessibleName() == f"Reset {pc1}")
     qtbot.mouseClick(reset, Qt.MouseButton.LeftButton)
     wheeled, reset_step = [n.id for n in item.history.nodes()][-2:]

@@ -10,6 +10,7 @@ from conftest import UI_TIMEOUT
 from test_directions_ui import BLUE, RED, define, slider_menu, write_group
 from test_masked_edits import open_images
 from ui_helpers import the_sample
+from widget_helpers import clicked, wheel
 
 
 def scroll_area(window) -> QScrollArea:
@@ -166,3 +167,55 @@ def test_preview_strips_keep_the_top_row_after_the_rows_are_rebuilt_behind_anoth
     assert viewport_top(window, middle) == before
     tick_preview_strips(qtbot, window)
     assert viewport_top(window, middle) == before
+
+
+def row_in_view(window, row: int) -> bool:
+    """Whether slider row's whole row, its name line and its slider, lies inside the list's visible part."""
+    slider, viewport = window.sliders.sliders[row], scroll_area(window).viewport()
+    top = slider.parentWidget().mapTo(viewport, QPoint(0, 0)).y()
+    return 0 <= top and slider.mapTo(viewport, QPoint(0, slider.height())).y() <= viewport.height()
+
+
+def test_the_wheel_scrolls_the_list_over_a_slider_tab_reached_and_moves_one_only_while_its_click_lasts(qtbot, window):
+    """Tabbed to a slider without a click, the wheel scrolled the list until that slider came under the pointer, then
+    moved it (3.3σ on PC11). It moves a slider once clicked, till the slider loses the focus."""
+    window.resize(900, 500)
+    window.tabs.setCurrentWidget(window.slider_tab)
+    box, sliders = window.sliders.previews_box, window.sliders.sliders
+    box.setFocus(Qt.FocusReason.TabFocusReason)
+    qtbot.waitUntil(box.hasFocus)
+    qtbot.keyClick(box, Qt.Key.Key_Tab)
+    assert sliders[0].hasFocus()
+    assert not wheel(sliders[0], -3) and sliders[0].value() == 0  # left to the list (a real wheel's scrolls it)
+    clicked(qtbot, sliders[0])
+    assert wheel(sliders[0], 1) and sliders[0].value() > 0
+    moved = sliders[0].value()
+    qtbot.keyClick(sliders[0], Qt.Key.Key_Tab)  # away and back: the click's grant ends with its focus
+    assert sliders[1].hasFocus()
+    qtbot.keyClick(sliders[1], Qt.Key.Key_Backtab)
+    assert sliders[0].hasFocus() and not wheel(sliders[0], 1) and sliders[0].value() == moved
+
+
+def test_tabbing_into_the_slider_list_from_outside_brings_the_whole_row_into_view(qtbot, window):
+    """Tab from the Preview strips box to PC1 while the list was scrolled to the bottom left PC1 out of view (the
+    arrow keys then moved a slider the user could not see), and so did Shift+Tab from Reset all to the last slider
+    with the list at the top; within the list, Tab brought only the slider into view, its name line cut in half."""
+    window.resize(900, 500)
+    window.tabs.setCurrentWidget(window.slider_tab)
+    sliders, bar = window.sliders.sliders, scroll_bar(window)
+    last = len(sliders) - 1
+    qtbot.waitUntil(lambda: bar.maximum() > 0)
+    for start, key, row, place in ((window.sliders.previews_box, Qt.Key.Key_Tab, 0, bar.maximum()),
+                                   (window.sliders.reset_all_button, Qt.Key.Key_Backtab, last, 0)):
+        bar.setValue(place)
+        start.setFocus(Qt.FocusReason.TabFocusReason)
+        qtbot.waitUntil(start.hasFocus)
+        qtbot.keyClick(start, key)
+        assert sliders[row].hasFocus() and row_in_view(window, row), row
+    middle = len(sliders) // 2
+    sliders[middle - 1].setFocus(Qt.FocusReason.MouseFocusReason)  # clicked: the list stays where it is
+    qtbot.waitUntil(sliders[middle - 1].hasFocus)
+    name_line = sliders[middle].y()  # the slider's place in its row, under its name line
+    bar.setValue(sliders[middle].parentWidget().y() + name_line // 2)  # its name cut in half at the top
+    qtbot.keyClick(sliders[middle - 1], Qt.Key.Key_Tab)
+    assert sliders[middle].hasFocus() and row_in_view(window, middle)

@@ -9,7 +9,7 @@ from PySide6.QtWidgets import QToolButton
 from genimg_gui.ui.sliders import SliderPanel
 
 from conftest import UI_TIMEOUT
-from widget_helpers import focused, recording_panel, shown, wheel
+from widget_helpers import clicked, focused, recording_panel, shown, wheel
 
 
 def test_the_wheel_scrolls_the_slider_list_until_a_slider_is_clicked_then_a_run_of_notches_is_one_step(qtbot):
@@ -21,13 +21,13 @@ def test_the_wheel_scrolls_the_slider_list_until_a_slider_is_clicked_then_a_run_
     panel.edit_committed.connect(committed.append)
     assert not any(wheel(panel.sliders[2], -1) for _ in range(3))  # left for the list to scroll
     assert panel.values() == (0.0,) * 30 and committed == []
-    panel.sliders[5].setFocus()  # as a click gives it (offscreen windows are never active, so qtbot's click does not)
-    qtbot.waitUntil(panel.sliders[5].hasFocus)
-    clicked = len(committed)
+    assert not wheel(focused(qtbot, panel.sliders[5]), 1)  # focused, as Tab leaves it, and not clicked: scrolls
+    clicked(qtbot, panel.sliders[5])  # (focused first: offscreen windows are never active, so a click gives none)
+    after_click = len(committed)
     for _ in range(3):
         wheel(panel.sliders[5], 1)
-    assert panel.values()[5] > 0 and len(committed) == clicked  # nothing recorded while the wheel turns
-    qtbot.waitUntil(lambda: len(committed) == clicked + 1)
+    assert panel.values()[5] > 0 and len(committed) == after_click  # nothing recorded while the wheel turns
+    qtbot.waitUntil(lambda: len(committed) == after_click + 1)
     assert committed[-1] == panel.values()
 
 
@@ -36,10 +36,10 @@ def test_a_wheel_run_is_committed_before_focus_or_a_key_goes_elsewhere(qtbot, mo
     committed later, it was the next image's values (a no-op) and the wheeled image kept a picture its history
     did not hold; Ctrl+Z undid the step before it."""
     panel, committed = recording_panel(qtbot, monkeypatch, "WHEEL_REST_MS")
-    for expected, leave in ((1, lambda: panel.sliders[1].setFocus()),  # a click elsewhere takes the focus
-                            (2, lambda: qtbot.keyClick(panel.sliders[1], Qt.Key.Key_Z,
+    for expected, leave in ((2, lambda: panel.sliders[1].setFocus()),  # a click elsewhere takes the focus
+                            (4, lambda: qtbot.keyClick(panel.sliders[1], Qt.Key.Key_Z,
                                                        Qt.KeyboardModifier.ControlModifier))):
-        slider = focused(qtbot, panel.sliders[0] if expected == 1 else panel.sliders[1])
+        slider = clicked(qtbot, panel.sliders[0] if expected == 2 else panel.sliders[1])  # its release: a step
         wheel(slider, 2)
         leave()
         qtbot.waitUntil(lambda: len(committed) == expected, timeout=UI_TIMEOUT)
@@ -64,7 +64,8 @@ def test_delete_on_a_slider_resets_it_in_one_step_as_its_reset_button_does(qtbot
 def test_a_run_of_arrow_keys_on_a_slider_is_one_undo_step_as_a_wheel_run_is(qtbot, monkeypatch):
     """Right ×5 made five History rows (+0.10σ … +0.50σ) where five wheel notches made one."""
     panel, committed = recording_panel(qtbot, monkeypatch, "KEY_REST_MS")
-    slider = focused(qtbot, panel.sliders[0])
+    slider = clicked(qtbot, panel.sliders[0])  # for the wheel below
+    committed.clear()  # (the click's release)
     for _ in range(5):
         qtbot.keyClick(slider, Qt.Key.Key_Right)
     assert panel.values() == (0.5, 0.0) and committed == []

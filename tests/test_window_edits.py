@@ -90,7 +90,7 @@ def test_the_toolbars_undo_clicked_during_a_run_on_a_slider_or_on_psi_undoes_the
     of the click: the undo took back the step before the run, and the run's step came after it."""
     from PySide6.QtWidgets import QToolBar
 
-    from widget_helpers import focused, wheel
+    from widget_helpers import clicked, focused, wheel
 
     for rest in ("KEY_REST_MS", "WHEEL_REST_MS"):
         monkeypatch.setattr(f"genimg_gui.ui.slider_runs.{rest}", 60_000)  # the user is quicker than the rest
@@ -99,7 +99,7 @@ def test_the_toolbars_undo_clicked_during_a_run_on_a_slider_or_on_psi_undoes_the
     drop_and_wait(qtbot, window, image_files[:1], 1)
     item, slider = window.document.current, window.sliders.sliders[0]
     slider.setValue(50)  # the step before the run
-    wheel(focused(qtbot, slider), 2)
+    wheel(clicked(qtbot, slider), 2)
     qtbot.mouseClick(undo, Qt.MouseButton.LeftButton)
     assert item.history.current.values[0] == 0.5 and slider.value() == 50 and not slider.runs.kind
     window.filmstrip.setCurrentRow(0)  # the GAN's sample

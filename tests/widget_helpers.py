@@ -56,6 +56,20 @@ def focused(qtbot, slider: QSlider) -> QSlider:
     return slider
 
 
+def clicked(qtbot, slider: QSlider) -> QSlider:
+    """slider focused and clicked on its handle, which moves nothing: the wheel moves a direction's slider only once
+    it is clicked (the release commits its values, unchanged, as a real click does)."""
+    from PySide6.QtWidgets import QStyle, QStyleOptionSlider
+
+    focused(qtbot, slider)
+    option = QStyleOptionSlider()
+    slider.initStyleOption(option)
+    handle = slider.style().subControlRect(QStyle.ComplexControl.CC_Slider, option, QStyle.SubControl.SC_SliderHandle,
+                                           slider)
+    qtbot.mouseClick(slider, LEFT, pos=handle.center())
+    return slider
+
+
 def lines_read(dialog: QWidget) -> list[str]:
     """The dialog's words as a reader goes through them: each label's lines, those side by side (a table's row)
     joined by a space."""

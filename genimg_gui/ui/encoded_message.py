@@ -62,16 +62,21 @@ class StayingNote:
     for good at the first switch, and a user who came back to the cropped picture no longer saw why it was cropped).
     A VAE loaded ends them all (each spoke of the last VAE's fit; a GAN loaded beside it changes nothing of a
     picture's crop). Messages and errors meanwhile show for their time and give the bar back to it. A picture a
-    session brought back has its note again (restored_note): after a restart the bar said nothing of its crop."""
+    session brought back has its note again (restored_note): after a restart the bar said nothing of its crop; the
+    session's own VAE, loading after the restore (Restore clicked before the start-up's models came), is the one
+    it was fitted in, and leaves it (it ended the note at once, as the bar said "Restored … from the autosaved
+    session")."""
 
     def __init__(self, document: Document, status: StatusBar) -> None:
         self.document, self.status = document, status
         self.notes: dict[int, str] = {}  # item id -> its note (a closed item reopened keeps its id, and its note)
         self.showing: Item | None = document.current
+        # item id -> the VAE (identity) a session restored its picture in, not loaded yet: its arrival is no new fit
+        self.awaited: dict[int, str] = {}
         document.message.connect(self.said)
         document.current_changed.connect(self.shown)
         document.restored.connect(self.restored)
-        document.model_loaded.connect(lambda info: self.forget() if info.kind == "vae" else None)
+        document.model_loaded.connect(lambda info: self.vae_loaded(info.identity) if info.kind == "vae" else None)
 
     def said(self, text: str) -> None:
         if (stays := asks_to_act(text)) and self.document.current is not None:
@@ -92,12 +97,19 @@ class StayingNote:
     def restored(self, items: list[Item]) -> None:
         """Items a session brought back, before the one to show is: each with its note, if it has one. One shown as
         it was added (the first, into an empty window) is shown again then, now with its note."""
+        loaded = self.document.models.get("vae")
         for item in items:
             if note := restored_note(item):
                 self.notes[item.id] = note
+                if item.directions_of is not None and (loaded is None or loaded.identity != item.directions_of):
+                    self.awaited[item.id] = item.directions_of
         if any(item is self.showing for item in items):
             self.showing = None
 
-    def forget(self) -> None:
-        self.notes.clear()
-        self.status.let_go()
+    def vae_loaded(self, identity: str) -> None:
+        """A VAE loaded fits the pictures anew: their notes end, but those of the pictures a session restored in
+        it, which waited for it."""
+        awaited, self.awaited = self.awaited, {}
+        self.notes = {item_id: note for item_id, note in self.notes.items() if awaited.get(item_id) == identity}
+        if self.showing is None or self.showing.id not in self.notes:
+            self.status.let_go()

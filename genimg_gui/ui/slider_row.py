@@ -10,8 +10,8 @@ import math
 import numpy as np
 from PySide6.QtCore import QPoint, QRectF
 from PySide6.QtGui import QImage, QPainter
-from PySide6.QtWidgets import (QHBoxLayout, QLabel, QSizePolicy, QSlider, QStyle, QStyleOptionSlider, QToolButton,
-                               QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (QHBoxLayout, QLabel, QScrollArea, QSizePolicy, QSlider, QStyle, QStyleOptionSlider,
+                               QToolButton, QVBoxLayout, QWidget)
 
 from .qimage import to_qimage
 from .slider_parts import DirectionName
@@ -108,3 +108,13 @@ class DirectionRow(QWidget):
         layout.addLayout(top)
         layout.addLayout(track)
         layout.addWidget(strip)
+
+
+def bring_into_view(scroll: QScrollArea, row: QWidget, margin: int) -> None:
+    """Scroll the list so that row (a DirectionRow in scroll's widget) is in view, with margin px round it, or as
+    much of it as fits from its top: its name line and its slider. Qt's QScrollArea brought only the slider into
+    view, the name above it cut in half, and only as the focus went from one slider to the next: tabbing in from
+    outside the list left the slider out of view, and the arrow keys moved one the user could not see."""
+    bar, height = scroll.verticalScrollBar(), scroll.viewport().height()
+    top, bottom = row.y() - margin, row.y() + row.height() + margin
+    bar.setValue(min(max(bar.value(), bottom - height), top))

@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (QCheckBox, QDialog, QHBoxLayout, QInputDialog, QL
 from ..typicality import SLIDER_SPAN
 from .direction_menu import ask_for_menu, is_menu_key, offer_menu
 from .slider_parts import RESET_ONE, DirectionName, TypicalityMeter, explain_row, name_parts
-from .slider_row import DirectionRow, PreviewStrip
+from .slider_row import DirectionRow, PreviewStrip, bring_into_view
 from .scroll_anchor import ScrollAnchor
 from .slider_runs import RunSlider
 
@@ -31,6 +31,9 @@ ROW_SPACING = 3  # px between one direction's row and the next: more than betwee
 # what a step made by the buttons is named in the History tab and the Edit menu (Document.commit's gesture)
 RESET_ALL, RANDOMISE = "Reset all", "Randomise"
 RESET_KEYS = frozenset({Qt.Key.Key_Delete, Qt.Key.Key_Backspace, Qt.Key.Key_0})  # a focused slider back to 0
+# the keyboard bringing the focus to a slider; not a click, nor the window or a menu giving it back
+KEYBOARD_FOCUS = frozenset({Qt.FocusReason.TabFocusReason, Qt.FocusReason.BacktabFocusReason,
+                            Qt.FocusReason.ShortcutFocusReason, Qt.FocusReason.OtherFocusReason})
 # what a slider's menu offers (right-click on its row; Menu or Shift+F10), for the user's own direction, the model's
 MENU_HINT = ("right-click, or Menu on its slider, to rename or delete",
              "comes with the model: right-click, or Menu on its slider, to rename it for this session")
@@ -53,20 +56,36 @@ def sharing(label: str, labels: tuple[str, ...]) -> tuple[str, bool]:
 
 
 class DirectionSlider(RunSlider):
-    """A direction's slider: one step a gesture (RunSlider). The wheel moves it only once it was clicked: turned over
-    it on the way down the list, the wheel scrolls the list (it used to edit every slider it passed, an undo step a
-    notch). Delete, Backspace or 0 reset it (reset_asked); the Menu key opens its row's menu."""
+    """A direction's slider: one step a gesture (RunSlider). The wheel moves it only once it was clicked, till it
+    loses the focus: turned over it on the way down the list, the wheel scrolls the list (it used to edit every
+    slider it passed, an undo step a notch), also over the one Tab reached, which it moved as the list scrolled it
+    under the pointer. Delete, Backspace or 0 reset it (reset_asked); the Menu key opens its row's menu."""
     reset_asked = Signal()  # as its ↺ button: SliderPanel._reset_one
+    keyboard_focused = Signal()  # Tab (or a shortcut) gave it the focus: SliderPanel brings its row into view
 
     def __init__(self) -> None:
         super().__init__()
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)  # not WheelFocus: the wheel alone never takes focus
+        self.clicked = False  # pressed since it took the focus: the wheel moves it
 
     def wheelEvent(self, event) -> None:  # noqa: N802
-        if not self.hasFocus():
+        if not (self.clicked and self.hasFocus()):
             event.ignore()  # on to the scroll area
             return
         super().wheelEvent(event)
+
+    def mousePressEvent(self, event) -> None:  # noqa: N802
+        self.clicked = True
+        super().mousePressEvent(event)
+
+    def focusInEvent(self, event) -> None:  # noqa: N802
+        super().focusInEvent(event)
+        if event.reason() in KEYBOARD_FOCUS:
+            self.keyboard_focused.emit()
+
+    def focusOutEvent(self, event) -> None:  # noqa: N802
+        self.clicked = False
+        super().focusOutEvent(event)
 
     def keyPressEvent(self, event) -> None:  # noqa: N802
         if is_menu_key(event):  # accepted: Qt then makes no menu request of its own
@@ -159,7 +178,7 @@ class SliderPanel(QWidget):
             self.scroll.widget().adjustSize()
         self.scroll.verticalScrollBar().setValue(place)
         if show is not None and 0 <= show < len(self.sliders):
-            self.scroll.ensureWidgetVisible(self.sliders[show])
+            self.show_row(show)
         # the new rows' anchor: the place restored is mostly the same value, so no valueChanged picked one, and
         # strips ticked next carried the list away from the rows on screen
         self.anchor.pick()
@@ -191,6 +210,7 @@ class SliderPanel(QWidget):
         slider.run_ended.connect(self._commit)
         reset.clicked.connect(lambda _=False, s=slider: self._reset_one(s))
         slider.reset_asked.connect(lambda s=slider: self._reset_one(s))
+        slider.keyboard_focused.connect(lambda i=row: self.show_row(i))
         strip = PreviewStrip(slider)
         strip.setToolTip(f"{label} at " + ", ".join(f"{v:+g}σ" for v in self.preview_values()))
         line = DirectionRow(name, slider, value, reset, strip)
@@ -206,6 +226,10 @@ class SliderPanel(QWidget):
         self._value_labels.append(value)
         self._names.append(name)
         self.strips.append(strip)
+
+    def show_row(self, index: int) -> None:
+        """Bring row index into view, its name line first (bring_into_view)."""
+        bring_into_view(self.scroll, self.sliders[index].parentWidget(), ROW_MARGIN)
 
     def _widest_value_width(self) -> int:
         """The width of the widest value a slider can show, in the panel's font (which its labels inherit): digits
