@@ -54,6 +54,8 @@ class ModelList:
         self._watch = ModelWatch(self.written_elsewhere, window)
         # folder -> the weights its "was trained again" was said of: a later run's are said too, the same run's once
         self._said_retrained: dict[str, Signature] = {}
+        # the loads of the models named by --vae and --gan: app.main says their failures on the terminal too
+        self.asked_at_start: set[int] = set()
         window.document.model_loaded.connect(self._watch_loaded)
         window.document.model_loaded.connect(self._withdraw_stand_in_warning)
 
@@ -126,6 +128,8 @@ class ModelList:
             self.window.document.error.emit(note)
             return
         seq = self.window.document.load_model(chosen, named=bool(asked), kind=kind)  # the user's: named
+        if asked:
+            self.asked_at_start.add(seq)
         default = default_model(kind, [e for e in self.entries if e.bundled])
         if not asked and default and os.path.realpath(chosen) != os.path.realpath(default.path):
             self.window.document.failures.instead[seq] = \
