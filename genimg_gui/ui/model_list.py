@@ -7,7 +7,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ..catalog import ModelEntry, bundled_copy, default_model, model_to_load, read_entry
+from ..catalog import BUNDLED_DIR, ModelEntry, bundled_copy, default_model, model_to_load, read_entry
 from ..not_a_model import no_model_note
 from ..engine import requests as rq
 from ..model_names import model_name
@@ -122,7 +122,7 @@ class ModelList:
         (start_folder), which falls back on the bundled default should it fail (_instead_of_last)."""
         chosen = self.start_folder(kind, asked)
         if not chosen:
-            self.window.show_error(f"No {kind.upper()} model found in weights/; open one from the Models tab")
+            self.window.show_error(f"No {kind.upper()} model found in {BUNDLED_DIR}; open one from the Models tab")
             return
         if asked and (note := no_model_note(chosen, "app")):  # as a file named or dropped says it
             self.window.document.error.emit(note)
