@@ -43,7 +43,7 @@ from PIL import Image  # noqa: E402
 from PySide6.QtCore import QCoreApplication, Qt, QTimer  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
-from genimg_gui.catalog import read_entry  # noqa: E402
+from genimg_gui.catalog import BUNDLED_DIR, read_entry  # noqa: E402
 from genimg_gui.engine.engine import Engine  # noqa: E402
 from genimg_gui.masking import soft_brush  # noqa: E402
 from genimg_gui.ui.main_window import MainWindow  # noqa: E402
@@ -181,7 +181,7 @@ def bench_morph(window: MainWindow, frames: int) -> dict:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--vae", type=Path, default=ROOT / "weights" / "emoji-vae")
+    parser.add_argument("--vae", type=Path, default=BUNDLED_DIR / "emoji-vae")
     parser.add_argument("--saves", type=int, default=7)
     parser.add_argument("--keeps", type=int, default=3)
     parser.add_argument("--frames", type=int, default=7)

@@ -18,6 +18,7 @@ from pathlib import Path
 import numpy as np
 import torch
 
+from genimg_gui.catalog import BUNDLED_DIR
 from genimg_gui.engine.runtime import Runtime
 from genimg_gui.imaging import open_image, to_rgb
 
@@ -31,8 +32,8 @@ def targets(rt: Runtime, samples: int) -> list[tuple[str, np.ndarray]]:
 
 def main() -> None:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    p.add_argument("--gan", type=Path, default=ROOT / "weights/emoji-gan")
-    p.add_argument("--vae", type=Path, default=ROOT / "weights/emoji-vae")
+    p.add_argument("--gan", type=Path, default=BUNDLED_DIR / "emoji-gan")
+    p.add_argument("--vae", type=Path, default=BUNDLED_DIR / "emoji-vae")
     p.add_argument("--steps", type=int, default=200)
     p.add_argument("--samples", type=int, default=2, help="GAN samples to invert besides the examples")
     p.add_argument("--threads", type=int, default=2)

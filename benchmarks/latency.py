@@ -28,6 +28,7 @@ import torch  # noqa: E402
 from PySide6.QtCore import QEventLoop, QTimer  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
+from genimg_gui.catalog import BUNDLED_DIR  # noqa: E402
 from genimg_gui.engine.engine import Engine  # noqa: E402
 from genimg_gui.engine.runtime import Runtime  # noqa: E402
 from genimg_gui.models.device import gui_friendly_threads  # noqa: E402
@@ -188,7 +189,7 @@ def bench_burst(engine: Engine, doc: Document, count: int) -> dict:
 
 def main() -> None:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    p.add_argument("--model-dir", type=Path, default=Path("weights"))
+    p.add_argument("--model-dir", type=Path, default=BUNDLED_DIR)
     p.add_argument("--vae", type=Path, help="VAE model folder (default: MODEL_DIR/emoji-vae)")
     p.add_argument("--n", type=int, default=200, help="decodes / slider steps per phase")
     p.add_argument("--burst", type=int, default=200, help="previews submitted in the burst")

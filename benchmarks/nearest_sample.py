@@ -19,6 +19,7 @@ import torch
 from PIL import Image, ImageDraw
 
 from genimg_gui import seed_draws
+from genimg_gui.catalog import BUNDLED_DIR
 from genimg_gui.engine import inversion
 from genimg_gui.engine.runtime import Runtime
 from genimg_gui.imaging import open_image, to_rgb
@@ -78,8 +79,8 @@ def shares(rt: Runtime, name: str, ws: np.ndarray) -> None:
 
 def main() -> None:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    p.add_argument("--gan", type=Path, default=ROOT / "weights/emoji-faces-gan")
-    p.add_argument("--vae", type=Path, default=ROOT / "weights/emoji-vae")
+    p.add_argument("--gan", type=Path, default=BUNDLED_DIR / "emoji-faces-gan")
+    p.add_argument("--vae", type=Path, default=BUNDLED_DIR / "emoji-vae")
     p.add_argument("--steps", type=int, default=200)
     p.add_argument("--fresh", type=int, default=1000)
     p.add_argument("--seeds", type=int, default=200)

@@ -74,6 +74,7 @@ def main(argv: list[str] | None = None) -> int:
     # a model folder among the files takes the place of the last model of its kind: the kept session's was loaded
     # first, then replaced
     window.model_list.load_start_models({"vae": args.vae, "gan": args.gan}, args.files)
+    say_start_failures(args, window)
     if args.files:
         # after the models load (jobs run in order, but an SD VAE file's load waits for its scale to be asked), and
         # after the session offered back below: a file it holds is shown, not opened again (Document.session_due)
@@ -88,6 +89,21 @@ def main(argv: list[str] | None = None) -> int:
     if engine.closing and not engine.shutdown(EXIT_WAIT_MS):
         _exit_now(code)
     return code
+
+
+def say_start_failures(args: argparse.Namespace, window) -> None:
+    """A model named by --vae or --gan that cannot be loaded is said on the terminal too ("genimg-gui: error: …"),
+    as `genimg` says it, besides the window's words: `genimg-gui --vae DOES-NOT-EXIST` printed nothing."""
+    from .not_a_model import no_model_note
+
+    def say(message: str) -> None:
+        print(f"genimg-gui: error: {message}", file=sys.stderr, flush=True)
+    for named in (args.vae, args.gan):
+        if named and (note := no_model_note(named, "app")):  # refused at once, not sent to the worker
+            say(note)
+    asked = window.model_list.asked_at_start
+    window.document.engine.failed.connect(
+        lambda f: say(f.message) if f.final and not f.cancelled and f.seq in asked else None)
 
 
 def _exit_now(code: int) -> None:

@@ -1,6 +1,7 @@
 """Finding model folders on disk: the bundled ones and the user's. JSON only, no torch."""
 from __future__ import annotations
 
+import importlib.util
 import json
 import os
 import re
@@ -14,7 +15,21 @@ from .paths import data_dir
 from .weights_file import WEIGHTS_NAME, same_weights
 from .wording import counted, listed, mid_sentence
 
-BUNDLED_DIR = Path(__file__).resolve().parent.parent / "weights"
+
+
+def bundled_dir() -> Path:
+    """The folder of the bundled models: a checkout's own weights/ beside the package (run in place or installed
+    editable), else the installed package genimg_weights, which pyproject.toml makes of weights/ (a wheel, or a
+    plain `pip install .`, has no weights/ beside genimg_gui: it said "no bundled GAN in …/weights")."""
+    beside = Path(__file__).resolve().parent.parent / "weights"
+    if (beside / "__init__.py").is_file():  # genimg_weights' source: not some other "weights" in site-packages
+        return beside
+    spec = importlib.util.find_spec("genimg_weights")
+    places = list(spec.submodule_search_locations or []) if spec is not None else []
+    return Path(places[0]).resolve() if places else beside
+
+
+BUNDLED_DIR = bundled_dir()
 EXAMPLES_DIR = Path(__file__).resolve().parent.parent / "assets" / "examples"
 DEFAULT_MODELS = {"vae": "emoji-vae", "gan": "emoji-faces-gan"}
 # GAN truncation the window and the CLI start at: more typical samples at some cost in variety

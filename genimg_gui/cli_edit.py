@@ -20,11 +20,13 @@ from .cli_pictures import pictures_given
 from .cli_commands import (TilesOnStderr, UsageError, check_scale, check_writable, encoded, for_each, per_file, say,
                            write_png, writing, wrote)
 from .cli_models import by_word, class_index, fit_used, load_model, pass_model, seed_draw
-from .edit import AmbiguousDirection, Directions, EditState, edited_latent
+from .catalog import bundled_models, default_model
+from .edit import AmbiguousDirection, Directions, EditState, edited_latent, label_index
 from .engine.requests import ModelInfo
 from .engine.runtime import Runtime
 from .export import export_latent, export_name, export_picture, model_record
 from .imaging import ImageLoadError, image_grid
+from .models.directions import stored_labels
 from .not_a_model import latent_as_picture_note
 from .recipe import Recipe, RecipeError, opened_path
 from .wording import close_name, listed, where_it_starts, with_word
@@ -73,8 +75,31 @@ def direction_index(name: str, d: Directions, kind: str, value: float) -> int:
     starts_from_word(name, labels, d, value)
     if (meant := by_word(name, labels, "--edit", "moving", f"the {kind.upper()}", "directions")) is not None:
         return labels.index(meant)
+    if theirs := other_kinds_direction(name, kind):
+        raise UsageError(theirs)
     raise UsageError(f"the {kind.upper()} has no direction {name!r}{close_name(name, labels)}: use a label "
                      f"({labels[0]} … {labels[-1]}; `genimg info` lists them) or an index (0 … {len(d) - 1})")
+
+
+def other_kinds_direction(name: str, kind: str) -> str:
+    """"'subcategory: other -> face-smiling' is a direction of the GAN emoji-faces-gan, not of the VAE: use it with
+    genimg generate" where name is no direction of the model loaded but one of a bundled model of the other kind
+    (its default first); "" where it is none. The near miss said instead ("did you mean category: other → Flags?",
+    for its "category: other") sent the user to another direction."""
+    other = "gan" if kind == "vae" else "vae"
+    entries = [e for e in bundled_models() if e.kind == other]
+    first = default_model(other, entries)
+    for entry in sorted(entries, key=lambda e: e is not first):
+        try:
+            label_index(stored_labels(Path(entry.path)), name)
+        except AmbiguousDirection:  # a topic several of its directions share: still theirs
+            pass
+        except ValueError:
+            continue
+        command = "genimg generate" if other == "gan" else "genimg edit"
+        return f"{name!r} is a direction of the {other.upper()} {entry.name}, not of the {kind.upper()}: use it " \
+               f"with {command}"
+    return ""
 
 
 def starts_from_word(name: str, labels: list[str], d: Directions, value: float) -> None:

@@ -237,6 +237,25 @@ def test_a_topic_of_several_directions_is_named_as_ambiguous(image_files, tmp_pa
     assert "category: other → Flags; name one" in err and not (tmp_path / "out").exists()
 
 
+def test_a_direction_of_the_other_kind_of_model_says_which_command_takes_it(image_files, tmp_path, capsys):
+    """The README's `genimg edit photo.png --edit "subcategory: other -> face-smiling"=2`: the face GAN's direction,
+    which the VAE was asked for, was offered a near miss of the VAE's ("did you mean category: other → Flags?")."""
+    smiling = "subcategory: other -> face-smiling"
+    assert run("edit", image_files[0], "--edit", f"{smiling}=2", "-o", tmp_path / "out") == 2
+    err = capsys.readouterr().err
+    assert (f"genimg edit: error: {smiling!r} is a direction of the GAN emoji-faces-gan, not of the VAE: use it with "
+            "genimg generate") in err
+    assert "did you mean" not in err and not (tmp_path / "out").exists()
+    assert run("generate", "--seeds", "0", "--edit", "skin tone=2", "-o", tmp_path / "out") == 2
+    assert ("'skin tone' is a direction of the VAE emoji-vae, not of the GAN: use it with genimg edit"
+            in capsys.readouterr().err)
+    assert run("generate", "--seeds", "0", "--edit", f"{smiling}=2", "-o", tmp_path / "out") == 0
+    assert (tmp_path / "out" / "seed0000.png").is_file()
+    # a name no bundled model has is still offered the loaded model's nearest
+    assert run("edit", image_files[0], "--edit", "skn tone=2", "-o", tmp_path / "out") == 2
+    assert "no direction 'skn tone' (did you mean skin tone?)" in capsys.readouterr().err
+
+
 @pytest.mark.parametrize("command, option", [(["encode", "{img}"], "-o"), (["interpolate", "{img}", "{img}"], "-o"),
                                              (["generate", "-o", "{tmp}/g", "--grid"], "--grid"),
                                              (["edit", "{img}", "--edit", "0=1", "-o", "{tmp}/e", "--save-recipe"],

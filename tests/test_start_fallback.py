@@ -292,3 +292,17 @@ def test_a_damaged_vae_folder_among_the_files_that_is_the_last_vae_is_tried_once
     assert "is a damaged file" in said and said.endswith(f"; loading the bundled {DEFAULT_MODELS['vae']} instead")
     assert window.status.warning.isVisible() and window.status.warning.text() == "⚠ Last VAE not loaded"
     assert Settings().last_model("vae") == str(bundled)  # the next start goes straight to it
+
+
+def test_a_model_named_at_start_that_cannot_load_is_said_on_the_terminal_too(qtbot, monkeypatch, model_dir, tmp_path,
+                                                                             capsys):
+    """`genimg-gui --vae DOES-NOT-EXIST` said why in the window only: the terminal it was started from had nothing.
+    Both ways a named model fails are said there too: refused at once (a run's best.pt it never kept), and by the
+    worker's load (a folder that does not exist)."""
+    monkeypatch.chdir(tmp_path)
+    window = started(qtbot, monkeypatch, ["--vae", "DOES-NOT-EXIST", "--gan", str(model_dir / "tiny-gan" / "best.pt")],
+                     lambda w: len(errors(w)) == 2)
+    said = errors(window)
+    assert any("DOES-NOT-EXIST" in text for text in said) and any("best.pt" in text for text in said), said
+    told = [line for line in capsys.readouterr().err.splitlines() if line.startswith("genimg-gui: ")]
+    assert sorted(told) == sorted(f"genimg-gui: error: {text}" for text in said)

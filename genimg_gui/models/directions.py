@@ -85,6 +85,18 @@ def load_directions(folder: Path, dim: int, latent: str = "") -> Directions | No
     return Directions(mean, basis, sigma, explained, labels, outside_spread=_outside_spread(t))
 
 
+def stored_labels(folder: Path) -> tuple[str, ...]:
+    """The labels a model folder's directions file records, read from its header alone; () where it has none or
+    cannot be read (load_directions says why, when that model is loaded)."""
+    from safetensors import safe_open
+    try:
+        with safe_open(str(Path(folder) / DIRECTIONS_NAME), "np") as f:
+            labels = (f.metadata() or {}).get("labels", "")
+    except Exception:  # no file, or a damaged one: safetensors raises several types
+        return ()
+    return tuple(labels.split("\n")) if labels else ()
+
+
 def _length_problem(tensors: dict[str, np.ndarray]) -> str:
     """What is wrong with the lengths of mean, sigma and explained beside a (K, D) basis, in words; "" if nothing. A
     sigma cut short had made an edit along the rows past its end move nothing, silently; a mean of the wrong length

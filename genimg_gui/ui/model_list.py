@@ -7,7 +7,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ..catalog import ModelEntry, bundled_copy, default_model, model_to_load, read_entry
+from ..catalog import BUNDLED_DIR, ModelEntry, bundled_copy, default_model, model_to_load, read_entry
 from ..not_a_model import no_model_note
 from ..engine import requests as rq
 from ..model_names import model_name
@@ -54,6 +54,8 @@ class ModelList:
         self._watch = ModelWatch(self.written_elsewhere, window)
         # folder -> the weights its "was trained again" was said of: a later run's are said too, the same run's once
         self._said_retrained: dict[str, Signature] = {}
+        # the loads of the models named by --vae and --gan: app.main says their failures on the terminal too
+        self.asked_at_start: set[int] = set()
         window.document.model_loaded.connect(self._watch_loaded)
         window.document.model_loaded.connect(self._withdraw_stand_in_warning)
 
@@ -120,12 +122,14 @@ class ModelList:
         (start_folder), which falls back on the bundled default should it fail (_instead_of_last)."""
         chosen = self.start_folder(kind, asked)
         if not chosen:
-            self.window.show_error(f"No {kind.upper()} model found in weights/; open one from the Models tab")
+            self.window.show_error(f"No {kind.upper()} model found in {BUNDLED_DIR}; open one from the Models tab")
             return
         if asked and (note := no_model_note(chosen, "app")):  # as a file named or dropped says it
             self.window.document.error.emit(note)
             return
         seq = self.window.document.load_model(chosen, named=bool(asked), kind=kind)  # the user's: named
+        if asked:
+            self.asked_at_start.add(seq)
         default = default_model(kind, [e for e in self.entries if e.bundled])
         if not asked and default and os.path.realpath(chosen) != os.path.realpath(default.path):
             self.window.document.failures.instead[seq] = \
