@@ -36,13 +36,37 @@ def load_optimizer(opt: torch.optim.Optimizer, state: dict, new_lr: bool) -> Non
 
 
 def save_checkpoint(out: Path, recipe: Recipe, step: int, seconds: float, history: list[dict], best: dict | None,
-                name: str = CHECKPOINT_FILE, run: dict | None = None, evaluation_s: float | None = None) -> None:
+                name: str = CHECKPOINT_FILE, run: dict | None = None, evaluation_s: float | None = None,
+                rng: dict | None = None) -> None:
     """run: run_record's, what --resume reads when the card is gone (a run killed outright writes none);
-    evaluation_s: how long the run's last held-out evaluation took, which a resumed --minutes run keeps time for."""
+    evaluation_s: how long the run's last held-out evaluation took, which a resumed --minutes run keeps time for;
+    rng: rng_state's, the random numbers' state a --resume goes on with (None: not kept)."""
     tmp = out / f".{name}.tmp"
     torch.save({"step": step, "seconds": seconds, "recipe": recipe.state(), "history": history, "best": best,
-                "run": run, "evaluation_s": evaluation_s}, tmp)
+                "run": run, "evaluation_s": evaluation_s, "rng": rng}, tmp)
     tmp.replace(out / name)
+
+
+def rng_state(device: torch.device) -> dict:
+    """The state of torch's random numbers in this process (the CPU's, and the device's on CUDA), which a checkpoint
+    keeps: a --resume that seeded anew drew the noise of the run's first steps again (every torchrun restart too)."""
+    state = {"cpu": torch.get_rng_state()}
+    if device.type == "cuda":
+        state["cuda"] = torch.cuda.get_rng_state(device)
+    return state
+
+
+def restore_rng(saved: object, seed: int, rank: int, start: int, device: torch.device) -> None:
+    """Go on with the random numbers a checkpoint saved at step start kept (rng_state's). Only rank 0 writes, so
+    it alone gets its own back; the other processes, and every process resuming a checkpoint written before one
+    kept them, seed with the step mixed in: noise unlike the opening steps', and unlike each other's."""
+    torch.manual_seed(seed + 1000 * rank + 1_000_003 * start)
+    if rank or not isinstance(saved, dict):
+        return
+    if isinstance(cpu := saved.get("cpu"), torch.Tensor):
+        torch.set_rng_state(cpu)
+    if device.type == "cuda" and isinstance(cuda := saved.get("cuda"), torch.Tensor):
+        torch.cuda.set_rng_state(cuda, device)
 
 
 def run_record(opts: TrainOptions, kind: str, batch_from: list[list[int]]) -> dict:
@@ -121,11 +145,13 @@ def checkpoint_step(path: Path) -> int | None:
         return None
 
 
-def maybe_resume(opts: TrainOptions, out: Path, recipe: Recipe, log, card: dict | None = None
+def maybe_resume(opts: TrainOptions, out: Path, recipe: Recipe, log, card: dict | None = None, rank: int = 0,
+                 device: torch.device = torch.device("cpu")
                  ) -> tuple[int, float, list[dict], dict | None, float | None, list[list[int]]]:
     """(step, seconds, held-out history, --keep-best's best so far, the seconds its last held-out evaluation took,
     the batch each stretch of its steps trained on: recorded_batches) to continue from; zeros (None, []) for a fresh
-    run. card: the run's card (card_to_resume's) as the command read it; None: read here (a run started from code)."""
+    run. card: the run's card (card_to_resume's) as the command read it; None: read here (a run started from code).
+    A resumed run goes on with the random numbers the checkpoint kept (restore_rng: this process's rank, device)."""
     path = out / CHECKPOINT_FILE
     if not opts.resume:
         return 0, 0.0, [], None, None, []
@@ -151,6 +177,7 @@ def maybe_resume(opts: TrainOptions, out: Path, recipe: Recipe, log, card: dict 
         raise TrainError(f"{path} does not fit this run ({_unfitting(recipe, held, e)}); resume "
                          "with the settings it was started with, or --overwrite to start over") from None
     log(f"resumed from step {ckpt['step']}")
+    restore_rng(ckpt.get("rng"), opts.seed, rank, int(ckpt["step"]), device)
     # older checkpoints kept no history, no best and no evaluation time
     took = ckpt.get("evaluation_s")
     return (int(ckpt["step"]), float(ckpt["seconds"]), list(ckpt.get("history", [])), ckpt.get("best"),

@@ -47,6 +47,11 @@ def _shared() -> bool:
     return dist.is_available() and dist.is_initialized() and dist.get_world_size() > 1
 
 
+def processes() -> int:
+    """How many processes train together: the torchrun group's size, 1 without one."""
+    return dist.get_world_size() if _shared() else 1
+
+
 def average_gradients(params: Iterable[torch.nn.Parameter]) -> None:
     """All-reduce and average gradients across processes; a no-op in a world of one."""
     if not _shared():

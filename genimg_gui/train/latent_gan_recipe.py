@@ -27,6 +27,7 @@ from . import TrainError, TrainUsageError
 from .augment import composed, latent_augment
 from .decoder_adversary import DecoderAdversary, pixel_discriminator
 from .decoder_denoising import DecoderDenoising
+from .distributed import mean_across_processes, processes
 from .gan_recipe import GANRecipe
 from .checkpoints import load_optimizer
 from .loop import TrainOptions
@@ -101,10 +102,15 @@ class LatentGANRecipe(GANRecipe):
 
     @torch.no_grad()
     def _set_latent_stats(self, latents: torch.Tensor) -> None:
-        """Per-channel mean/std from the first batch (B x h x w samples per channel is plenty)."""
+        """Per-channel mean/std from the first batch (B x h x w samples per channel is plenty), all processes'
+        shares of it together: from its own share each replica normalised its real latents apart, and rank 0
+        wrote its own statistics. The shares are of one size (the command refuses a batch that does not split)."""
+        mean = mean_across_processes(latents.mean(dim=(0, 2, 3), keepdim=True)).to(latents.device)
+        spread = mean_across_processes((latents - mean).pow(2).mean(dim=(0, 2, 3), keepdim=True)).to(latents.device)
+        n = processes() * latents[:, 0].numel()  # samples per channel, in all
         for g in (self.G, self.G_ema):
-            g.latent_mean.copy_(latents.mean(dim=(0, 2, 3), keepdim=True))
-            g.latent_std.copy_(latents.std(dim=(0, 2, 3), keepdim=True))
+            g.latent_mean.copy_(mean)
+            g.latent_std.copy_((spread * n / (n - 1)).sqrt())  # unbiased, as torch.std
         self.stats_ready = True
 
     @torch.no_grad()

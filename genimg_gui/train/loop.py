@@ -34,7 +34,7 @@ from .inputs import TrainingInputs
 from .labels import with_labels
 from .network_memory import built_recipe, ran_out_at
 from .pace import Pace
-from .checkpoints import maybe_resume, run_record, save_checkpoint
+from .checkpoints import maybe_resume, rng_state, run_record, save_checkpoint
 from .out_lock import first_missing, remove_if_empty
 from .run_card import batches_from, run_card
 from .run_end import tell, write_model, write_model_folder
@@ -173,7 +173,8 @@ def train(opts: TrainOptions, make_recipe: Callable[[TrainOptions, torch.device]
     images = pixels.permute(0, 3, 1, 2).contiguous()  # (N, 3, R, R) uint8
     torch.manual_seed(opts.seed + 1000 * world.rank)  # different noise per process
     out = Path(opts.out)
-    start, elapsed, history, best, evaluation_s, earlier = maybe_resume(opts, out, recipe, log, resumed)
+    start, elapsed, history, best, evaluation_s, earlier = maybe_resume(opts, out, recipe, log, resumed, world.rank,
+                                                                        device)
     batch_from = batches_from(earlier, start, batch_size)  # a --resume may train at another --batch-size
     budget.steps_before = start  # the few-steps advice counts the run's steps in all
     evals = Evaluations(recipe, held_out, history, log, bool(len(held_idx)) and not unmeasured, evaluation_s)
@@ -243,7 +244,7 @@ def train(opts: TrainOptions, make_recipe: Callable[[TrainOptions, torch.device]
                         log(short)
                 if save and step % opts.checkpoint_every == 0:
                     save_checkpoint(out, recipe, step, time.monotonic() - t0, history, best, run=run,
-                                    evaluation_s=evals.seconds)
+                                    evaluation_s=evals.seconds, rng=rng_state(device))
         except KeyboardInterrupt as stop:
             stopped = stop
             by = f" by {stop}" if str(stop) else ""  # SIGTERM/SIGHUP name themselves; Ctrl+C does not
@@ -255,6 +256,7 @@ def train(opts: TrainOptions, make_recipe: Callable[[TrainOptions, torch.device]
         except (RuntimeError, MemoryError) as e:  # out of memory: in words, the last checkpoint kept (else raised)
             raise ran_out_at(e, step, out, device, batch_size, world.is_main, created) from None
         saving()  # a stop signal from here on waits for the save
+        rng = rng_state(device)  # as the last step left it: the end's evaluation draws numbers a longer run would not
         try:  # out of memory as the end is measured or written: in words as at a step, the earlier model whole
             # a stop saves at once: an evaluation that is not quick is left out (a latent GAN's took 87 s on a CPU)
             left_out = evals.stopped_at(done) if save and stopped is not None else ""
@@ -263,7 +265,7 @@ def train(opts: TrainOptions, make_recipe: Callable[[TrainOptions, torch.device]
             if save:
                 # --resume goes on from the last step
                 save_checkpoint(out, recipe, done, time.monotonic() - t0, history, best, run=run,
-                                evaluation_s=evals.seconds)
+                                evaluation_s=evals.seconds, rng=rng)
                 kept = restore_best(out, evals, best, done, said_unranked=bool(unmeasured) or not len(held_idx),
                                     unmeasured=left_out) if opts.keep_best else None
                 written = kept["step"] if kept else done  # --keep-best may have restored an earlier step's model
