@@ -65,8 +65,11 @@ def main(argv: list[str] | None = None) -> int:
     app.setOrganizationName("genimg")
     set_up_style(app)
     settings = Settings()
-    engine = Engine(args.device if args.device != "auto" else settings.device() or "auto", threads=args.threads or 0)
+    device, device_note = start_device(args.device, settings.device())
+    engine = Engine(device, threads=args.threads or 0)
     window = MainWindow(engine, bundled_models(), settings)
+    if device_note:
+        window.show_error(device_note)
     # said where a person launching from a menu sees it too; a damaged install without a version is no reason to stop
     if problem := binding_problem(getattr(PySide6, "__version__", "")):
         print(problem, file=sys.stderr)
@@ -104,6 +107,19 @@ def say_start_failures(args: argparse.Namespace, window) -> None:
     asked = window.model_list.asked_at_start
     window.document.engine.failed.connect(
         lambda f: say(f.message) if f.final and not f.cancelled and f.seq in asked else None)
+
+
+def start_device(asked: str, saved: str | None) -> tuple[str, str]:
+    """The device the app starts on: --device's, else the one chosen last (saved in the settings), else auto; and
+    what to say of a saved one that names no device (a settings file edited by hand), which torch's own refusal
+    said as a list of a dozen device types genimg never runs on."""
+    from .train.arg_types import is_device_name
+
+    if asked != "auto" or not saved:
+        return asked, ""
+    if is_device_name(saved):
+        return saved, ""
+    return "cpu", f"The saved device {saved!r} is not one genimg knows (cpu, cuda, mps); using the CPU"
 
 
 def _exit_now(code: int) -> None:

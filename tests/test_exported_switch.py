@@ -100,7 +100,7 @@ def test_an_opened_latent_and_an_exported_picture_stay_exported_after_a_switch_a
 def test_an_exported_inversion_stays_exported_after_a_switch_a_kept_quit_and_a_switch_back(
         qtbot, window, model_dir, image_files, tmp_path, monkeypatch):
     """An edited inversion exported, another GAN loaded: its PC1 edit starts again at 0 there, its state no longer
-    the one exported, and the quit asked "The inversion of “image 0.png” has not been exported." at once."""
+    the one exported, and the quit asked "The inversion “image 0.png, inverted” has not been exported." at once."""
     open_images(qtbot, window, image_files[:1])
     inversion = invert(qtbot, window)
     edited_and_exported(qtbot, window, inversion, -1.0,
@@ -115,5 +115,5 @@ def test_an_exported_inversion_stays_exported_after_a_switch_a_kept_quit_and_a_s
     assert back.history.current.values[0] == -1.0 and doc.unexported() == [], unexported_work(doc.unexported())
     doc.select(back.id)
     move(qtbot, again, back, again.sliders.labels()[0], 0.5)
-    assert asked_on_quitting(again, monkeypatch) == [f"The inversion of “{image_files[0].name}” has not been "
+    assert asked_on_quitting(again, monkeypatch) == [f"The inversion “{image_files[0].name}, inverted” has not been "
                                                      "exported."]

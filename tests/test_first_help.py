@@ -96,8 +96,9 @@ def test_f1_opens_a_short_quick_start_naming_the_menus_keys(qtbot, window):
     assert f"{window.mask_tool.brush.shortcut().toString(NATIVE)} paints a mask" in text
     assert f"{window.undo_action.shortcut().toString(NATIVE)} undoes" in text
     for words in ("left pane is yours", "σ", "Typicality", "amber or red", "Preview strips", "History", "Generate",
-                  "ψ", "truncation"):
+                  "ψ", "truncation", "morphs through two or more pictures or seeds"):
         assert words in text, words
+    assert "blends two pictures" not in text  # a morph takes two or more keyframes
     box.close()
     menu_item(window, "&Quick start").trigger()  # again: the same box, shown
     assert box.isVisible() and len([b for b in window.findChildren(QMessageBox)

@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QApplication, QStyleOptionViewItem, QToolTip
 from conftest import UI_TIMEOUT, quit_questions_cancelled
 from genimg_gui.ui.canvas import CompareMode
 from genimg_gui.ui.inversion_names import fitted_name, inversion_name, parse, stopped_name
+from genimg_gui.ui.session_questions import short_name
 from test_open_latents import opened
 from ui_helpers import invert_clicked
 
@@ -111,8 +112,10 @@ def test_repeated_inversions_get_short_distinct_names_wherever_they_show(qtbot, 
     assert window.history_panel.item_for(0).text(0) == f"{photo.name}: inversion stopped at step {step}"
     asked = quit_questions_cancelled(monkeypatch)
     assert not window.close()
-    assert asked == [f"These 3 inversions have not been exported: inversion of “{photo.name}”, inversion 2 of "
-                     f"“{photo.name}” and inversion 3 of “{photo.name}” (stopped at step {step})."]
+    # by their filmstrip names, the photo's name shortened (to the 40 characters a name has), not what tells them apart
+    assert asked == [f"These 3 inversions have not been exported: “{photo.name}, inverted”, "
+                     f"“{short_name(photo.name, 28)}, inverted 2” and "
+                     f"“{short_name(photo.name, 12)}, inverted 3 (stopped at step {step})”."]
     # exported as "big_photo_from_the_holiday, inverted 2.png", not "….png, inverted 2.png"
     assert window.settings.export_path(second.name, ".png").endswith(f"{photo.stem}, inverted 2.png")
 

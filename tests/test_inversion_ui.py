@@ -177,14 +177,15 @@ def test_quitting_names_an_inverted_item_that_was_not_exported(qtbot, window, im
         window.gan_panel.invert_button.click()
     asked = quit_questions_cancelled(monkeypatch)
     assert not window.close()
+    inverted = f"{source.name}, inverted"  # as the filmstrip names it
     # named for what it is, not an "edited image"; with an edited picture beside it, each kind counted
-    assert window.isVisible() and asked == [f"The inversion of “{source.name}” has not been exported."]
+    assert window.isVisible() and asked == [f"The inversion “{inverted}” has not been exported."]
     inversion = window.document.current
     window.document.select(source.id)
     window.sliders.sliders[0].setValue(150)
     assert not window.close()
     assert asked[1] == (f"1 edited image and 1 inversion have not been exported: “{source.name}” "
-                        f"and inversion of “{source.name}”.")
+                        f"and “{inverted}”.")
     window.exports.export_png(str(tmp_path / "source.png"))
     window.document.select(inversion.id)
     window.exports.export_png(str(tmp_path / "out.png"))

@@ -47,8 +47,8 @@ def test_an_inversion_cut_off_by_quitting_is_kept_as_a_cancel_keeps_it(qtbot, wi
     assert window.close()
     discard_from_now_on(monkeypatch)
     [(text, says)] = shown
-    assert text == f"The inversion of “{source}” has not been exported."
-    assert says.startswith(f"The inversion of “{source}” is still running: quitting stops it, and Keep for next "
+    assert text == f"The inversion “{source}, inverted” has not been exported."  # as the filmstrip names it
+    assert says.startswith(f"The inversion “{source}, inverted” is still running: quitting stops it, and Keep for next "
                            "time keeps it as it stands."), says
     last = previews[-1]
     assert 0 < last.step < 2000 and not last.final
@@ -121,8 +121,9 @@ def test_two_morph_exports_are_counted():
                                                       "quitting cancels them, and no file is written.")
 
 
-def test_a_second_inversion_of_a_picture_is_named_once_as_an_inversion():
-    """“The inversion inversion 2 of “cat.png” has not been exported.”: the kind came twice."""
+def test_a_second_inversion_of_a_picture_is_named_once_as_an_inversion_by_its_filmstrip_name():
+    """“The inversion inversion 2 of “cat.png” has not been exported.”: the kind came twice. Then "inversion 2 of
+    “cat.png”", which the filmstrip calls “cat.png, inverted 2”."""
     from genimg_gui.edit import EditState
     from genimg_gui.history import History
     from genimg_gui.ui.item import Item
@@ -133,7 +134,7 @@ def test_a_second_inversion_of_a_picture_is_named_once_as_an_inversion():
              for i, name in enumerate(["cat.png, inverted 2", "dog.png, inverted"])]
     for item in items:
         item.inverted_in = "gan"
-    assert unexported_work(items[:1]) == "The inversion 2 of “cat.png” has not been exported."
-    assert inverting_text(items[:1], True) == ("The inversion 2 of “cat.png” is still running: quitting stops it, "
-                                               "and Keep for next time keeps it as it stands.")
+    assert unexported_work(items[:1]) == "The inversion “cat.png, inverted 2” has not been exported."
+    assert inverting_text(items[:1], True) == ("The inversion “cat.png, inverted 2” is still running: quitting "
+                                               "stops it, and Keep for next time keeps it as it stands.")
     assert inverting_text(items, False) == "2 inversions are still running: quitting stops them."

@@ -93,14 +93,15 @@ def learning_rate(text: str) -> float:
 def device_name(text: str) -> str:
     """--device: one torch names, checked here, as torch's own refusal lists a dozen device types genimg never
     runs on."""
-    if not _is_device(text):
+    if not is_device_name(text):
         # `CPU`, `Cuda:0`: torch's names are lower case (in brackets, as wording.close_name: the message goes on)
-        mean = f" (did you mean {text.lower()}?)" if _is_device(text.lower()) else ""
+        mean = f" (did you mean {text.lower()}?)" if is_device_name(text.lower()) else ""
         raise argparse.ArgumentTypeError(f"{text!r} is not a device{mean}: use {DEVICES}")
     return text
 
 
-def _is_device(text: str) -> bool:
+def is_device_name(text: str) -> bool:
+    """Whether text names a device genimg runs on (auto too), as --device and the saved device are checked."""
     return re.fullmatch(r"auto|cpu|mps|cuda(:\d+)?", text) is not None
 
 

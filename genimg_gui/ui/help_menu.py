@@ -22,7 +22,8 @@ def quick_start_text(keys: dict[str, str], places: dict[str, str]) -> str:
             f"{keys['Mask brush']} paints a mask: edits then change only inside it. {keys['Undo']} undoes a step; "
             f"the History tab lists them all. {keys['Export PNG']} exports the picture.\n\n"
             "The Generate tab draws new pictures: each seed is another one, and a lower ψ (truncation) makes them "
-            f"more typical. {places['Morph / interpolate']} ({keys['Morph / interpolate']}) blends two pictures.")
+            f"more typical. {places['Morph / interpolate']} ({keys['Morph / interpolate']}) morphs through "
+            "two or more pictures or seeds in turn.")
 
 
 def widen_to_the_font(box: QMessageBox, screen_width: int) -> None:

@@ -14,6 +14,7 @@ from ..wording import counted
 from .document import Document
 from .drawing_wait import INVERT, DrawingWait
 from .item import Item
+from .number_boxes import set_in_range
 from .gan_panel import INVERT_TIP, GanPanel
 from .inversion_names import inversion_name, stopped_name
 from .running_jobs import JobKind, RunningJob
@@ -63,7 +64,7 @@ class InversionController(QObject):
         after a restart, where the app's other forms keep their values."""
         boxes = {"steps": self.panel.steps, "editability": self.panel.editability}
         for key, value in settings.inversion_form().items():
-            boxes[key].setValue(value)  # clamped to the box's range
+            set_in_range(boxes[key], value)
         for key, box in boxes.items():
             box.valueChanged.connect(lambda value, key=key: settings.set_inversion_value(key, value))
 

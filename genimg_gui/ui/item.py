@@ -169,8 +169,10 @@ class Item:
         brings back (kept_edits; shared: the rows its values share with each, Document.unexported's). A sample only
         stepped through seeds is not, and nor is an item whose edits were all undone: the quit question counted a
         picture back as it was, its undone step kept for Redo, as edited."""
+        node = self.unedited_node()
+        drew = node in self.drawn and self.drawn[node].seed is not None
         return not (self.history.current.same_as(self.unedited())
-                    and same_in_kept_models(self, self.history.current_id, self.unedited_node(), shared or {}))
+                    and same_in_kept_models(self, self.history.current_id, node, shared or {}, b_drew=drew))
 
     def as_it_came(self) -> bool:
         """On its first step: nothing done to it, or all undone (a seed stepped to counts: it is another sample)."""

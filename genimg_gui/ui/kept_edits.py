@@ -20,12 +20,16 @@ if TYPE_CHECKING:
 SharedRows = Mapping[str, Mapping[int, int]]
 
 
-def same_in_kept_models(item: Item, a: int, b: int, shared: SharedRows) -> bool:
+def same_in_kept_models(item: Item, a: int, b: int, shared: SharedRows, b_drew: bool = False) -> bool:
     """Whether steps a and b of item's history are one picture in every model it keeps edits for: the same slider
-    values there and the same bases in each latent shape left."""
+    values there and the same bases in each latent shape left. b_drew: b is the sample a is an edit of (its seed's
+    unedited latent, Item.unedited_node), which has no slider values anywhere, though the step that drew it kept
+    those of the step before it (a ψ or seed changed after a slider). Compared as a step, a sample given another ψ
+    after its PC1 edit was its own unedited picture in another GAN, and the quit question left it out."""
     for model, kept in item.values_by_model.items():
         rows = shared.get(model, {})
-        if model != item.directions_of and _values_there(item, kept, a, rows) != _values_there(item, kept, b, rows):
+        unedited = () if b_drew else _values_there(item, kept, b, rows)
+        if model != item.directions_of and _values_there(item, kept, a, rows) != unedited:
             return False
     return all(_same_base(item, kept, a, b) for kept in item.bases_by_shape.values())
 

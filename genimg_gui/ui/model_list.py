@@ -127,13 +127,17 @@ class ModelList:
         if asked and (note := no_model_note(chosen, "app")):  # as a file named or dropped says it
             self.window.document.error.emit(note)
             return
+        default = default_model(kind, [e for e in self.entries if e.bundled])
+        gone = None if asked else self.window.settings.last_model(kind)
+        if gone and default and not os.path.exists(gone):  # start_folder chose the bundled one, which is to be said
+            self._instead_of_last(gone, default, "its folder no longer exists (moved or deleted?)")
+            return
         seq = self.window.document.load_model(chosen, named=bool(asked), kind=kind)  # the user's: named
         if asked:
             self.asked_at_start.add(seq)
-        default = default_model(kind, [e for e in self.entries if e.bundled])
         if not asked and default and os.path.realpath(chosen) != os.path.realpath(default.path):
             self.window.document.failures.instead[seq] = \
-                lambda failed, last=chosen, bundled=default: self._instead_of_last(last, bundled, failed)
+                lambda failed, last=chosen, bundled=default: self._instead_of_last(last, bundled, failed.message)
 
     def _instead_of_among(self, kind: str, folder: str, failed: rq.Failed) -> None:
         """A model folder among the start's files failed to load (said as any load's failure is): the last model
@@ -148,7 +152,7 @@ class ModelList:
         if last and os.path.realpath(last) == os.path.realpath(folder):
             bundled = default_model(kind, [e for e in self.entries if e.bundled])
             if bundled and os.path.realpath(bundled.path) != os.path.realpath(folder):
-                self._instead_of_last(last, bundled, failed)
+                self._instead_of_last(last, bundled, failed.message)
             else:  # the bundled folder itself failed: nothing is left to load in its place
                 doc.error.emit(failed.message)
             return
@@ -157,13 +161,14 @@ class ModelList:
             doc.stand_ins[kind] = (os.path.realpath(folder), last)  # before its load: the session may come back then
         self._load_start(kind, None)
 
-    def _instead_of_last(self, last: str, bundled: ModelEntry, failed: rq.Failed) -> None:
-        """The bundled model stands in for the last one, which failed: said as an error, and by a warning on the bar
-        until the user loads another model of its kind (the error was gone from the bar in 15 s). A kept session
-        coming back as the load is asked follows it as any new model (restore_session), not as one the user chose."""
+    def _instead_of_last(self, last: str, bundled: ModelEntry, reason: str) -> None:
+        """The bundled model stands in for the last one, which failed to load (reason: why) or is gone: said as an
+        error, and by a warning on the bar until the user loads another model of its kind (the error was gone from
+        the bar in 15 s; a gone one's load was not even tried, and nothing was said). A kept session coming back as
+        the load is asked follows it as any new model (restore_session), not as one the user chose."""
         doc, kind = self.window.document, bundled.kind
         said = (f"The last {kind.upper()}, {model_name(last)} ({shown_path(last)}), could not be loaded: "
-                f"{failed.message}; loading the bundled {bundled.name} instead")
+                f"{reason}; loading the bundled {bundled.name} instead")
         doc.error.emit(said)
         self.window.status.show_warning(stand_in_warning(kind), said)
         doc.stand_ins[kind] = (last, bundled.path)  # before the load: the session may come back as it is asked

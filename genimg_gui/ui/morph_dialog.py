@@ -18,7 +18,7 @@ from .keyframe_list import ID_ROLE, KeyframeList, order_button
 from .morph_frames import FramesBox, raised_note
 from .morph_layout import PREVIEW, build_layout, fit_morph_dialog, two_line_label
 from .morph_settings import MorphSettings, fill_form, form_of, remembered_scale
-from .number_boxes import NumberBox
+from .number_boxes import NumberBox, set_in_range
 from .qimage import to_qimage
 from .save_dialog import ask_export_path
 from .settings import Settings
@@ -60,7 +60,7 @@ class MorphDialog(QDialog):
         self.scale.setMaximum(max_scale(size) if size else MAX_SCALE)
         chosen = remembered_scale(remembered)
         self._scale_chosen = chosen is not None
-        self.scale.setValue(chosen if chosen is not None else default_scale(size) if size else 1)
+        set_in_range(self.scale, chosen if chosen is not None else default_scale(size) if size else 1)
         self._update_size_label()
         self._follow_keyframe_count()
         self._last = self.settings()

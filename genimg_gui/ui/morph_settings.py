@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from ..animation_files import FORMATS
 from ..morph import DEFAULT_FPS, DEFAULT_FRAMES, DEFAULT_MODE
+from .number_boxes import set_in_range
 
 
 @dataclass(frozen=True)
@@ -33,7 +34,7 @@ def fill_form(dialog, form: dict) -> None:
     hand) leaves its field as it is, and one out of range is clamped by its box."""
     for key, box in (("frames", dialog.frames), ("fps", dialog.fps)):
         if type(form.get(key)) is int:
-            box.setValue(form[key])
+            set_in_range(box, form[key])
     if (index := dialog.mode.findData(form.get("mode"))) >= 0:
         dialog.mode.setCurrentIndex(index)
     if type(form.get("loop")) is bool:

@@ -8,7 +8,16 @@ a click elsewhere). The tooltip ends with the range, which moves with the box's.
 from __future__ import annotations
 
 from PySide6.QtGui import QValidator
-from PySide6.QtWidgets import QDoubleSpinBox, QSpinBox
+from PySide6.QtWidgets import QAbstractSlider, QAbstractSpinBox, QDoubleSpinBox, QSpinBox
+
+
+def set_in_range(box: QAbstractSlider | QAbstractSpinBox, value: float) -> None:
+    """box.setValue(value), brought into box's range first: a number from the settings (a file edited by hand) may be
+    past any box's, and one past 32 bits made Qt's setValue raise OverflowError (inversion/steps=99999999999 stopped
+    every start). Not a number at all (NaN) leaves the box as it is."""
+    if value != value:
+        return
+    box.setValue(min(max(value, box.minimum()), box.maximum()))
 
 
 def _number_words(value: float) -> str:

@@ -20,6 +20,7 @@ if TYPE_CHECKING:
 
 NAMED = 5  # images a question names before "and 4 more"
 NAME_CHARS = 40  # the most of one name a question shows
+MIN_SOURCE_CHARS = 12  # the least of an inversion's source's name it shows, however long what follows it
 KEEP, DISCARD, QUIT = "keep", "discard", "quit"  # ask_quit's answers (QUIT: nothing unexported, an export going)
 STAY = "stay"  # quit_answer's answer for a quit the user took back, or that could not keep the work
 RUN_GOING = "A training run is going: it stops and saves before genimg quits."
@@ -57,27 +58,23 @@ def work_kind(item: Item) -> str:
 
 
 def work_name(item: Item) -> str:
-    """An item as the quit question names it: “cat.png”, or an inversion as inversion_named names it."""
-    return inversion_named(item) or f"“{short_name(item.name)}”"
-
-
-def inversion_named(item: Item) -> str | None:
-    """An inversion as the quit question names it: inversion of “cat.png”, a second one of that picture as
-    inversion 2 of “cat.png”, a stopped one's name adding (stopped at step 40); None for an item not named so."""
-    parts = inversion_parts(item.name)
-    if item.inverted_in is None or parts is None:
-        return None
-    number = f" {parts.number}" if parts.number > 1 else ""
-    return f"inversion{number} of “{short_name(parts.source)}”{parts.rest}"
+    """An item as the quit question names it: by its filmstrip name, “cat.png” or “cat.png, inverted 2”. Inversions
+    were named "inversion of “cat.png”", which told two of one picture apart by a number the filmstrip does not show
+    so (one exported, one not: which was which?). A long inversion's name is shortened in its source's name, not in
+    what tells it apart (short_name cut "…, inverted 3 (stopped at step 40)" to "…(stopped at step 40)")."""
+    parts = inversion_parts(item.name) if item.inverted_in is not None else None
+    if parts is None:
+        return f"“{short_name(item.name)}”"
+    tail = item.name[len(parts.source):]  # ", inverted 3 (stopped at step 40)"
+    return f"“{short_name(parts.source, max(NAME_CHARS - len(tail), MIN_SOURCE_CHARS))}{tail}”"
 
 
 def unexported_work(items: list[Item]) -> str:
-    """The quit question's text: “The inversion of “cat.png” has not been exported.”, or the kinds counted and the
-    first few named: "2 edited images and 1 inversion have not been exported: “a.png”, “b.png”, inversion of …"."""
+    """The quit question's text: “The inversion “cat.png, inverted” has not been exported.”, or the kinds counted
+    and the first few named: "2 edited images and 1 inversion have not been exported: “a.png”, “b.png” and …"."""
     kinds = [work_kind(item) for item in items]
     if len(items) == 1:
-        # told from the item, not from the words work_name chose for it
-        return f"The {inversion_named(items[0]) or f'{kinds[0]} {work_name(items[0])}'} has not been exported."
+        return f"The {kinds[0]} {work_name(items[0])} has not been exported."
     counts = [counted(kinds.count(kind), kind) for kind in dict.fromkeys(kinds)]
     which = f"These {counts[0]}" if len(counts) == 1 else listed(counts, len(counts))
     return f"{which} have not been exported: {listed([work_name(item) for item in items], NAMED)}."
@@ -87,8 +84,7 @@ def inverting_text(items: list[Item], can_keep: bool) -> str:
     """What quitting does to the inversions still running: stopped, and (Keep for next time) kept as they stand,
     as a Cancel keeps them. Unsaid, a run cut off by the quit was only listed as "not exported"."""
     if len(items) == 1:
-        name = inversion_named(items[0]) or f"inversion {work_name(items[0])}"
-        which, it, they = f"The {name} is", "it", "it stands"
+        which, it, they = f"The inversion {work_name(items[0])} is", "it", "it stands"
     else:
         which, it, they = f"{counted(len(items), 'inversion')} are", "them", "they stand"
     keeps = f", and Keep for next time keeps {it} as {they}" if can_keep else ""

@@ -200,7 +200,12 @@ class Settings:
         self.q.setValue(f"{dialog}/form", json.dumps(form))
 
     def window_state(self) -> tuple[QByteArray | None, QByteArray | None]:
-        return self.q.value("window/geometry", None), self.q.value("window/state", None)
+        """The window's geometry and its docks' state as saved at its close; None for one that is not Qt's bytes (a
+        file edited by hand: "state=hello" reads as text, which restoreState refused with a TypeError at every start,
+        and no window opened)."""
+        values = (self.q.value("window/geometry", None), self.q.value("window/state", None))
+        geometry, state = (v if isinstance(v, QByteArray) else None for v in values)
+        return geometry, state
 
     def set_window_state(self, geometry: QByteArray, state: QByteArray) -> None:
         self.q.setValue("window/geometry", geometry)

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from ..data_folder import images_in_output, nesting
 from ..earlier_run import CHECKPOINT_FILE, card_steps, card_stopped, saved_card
+from .number_boxes import set_in_range
 
 # the form's key: the run it started has not said "done" (stopped, failed, app killed); asked only of a folder whose
 # card does not say how its last run ended (card_stopped), which a later run there, from a terminal too, rewrites
@@ -27,11 +28,11 @@ def fill_form(dialog, form: dict) -> None:
     dialog.kind.set_value(str(form.get("kind", dialog.kind.value())))
     dialog.data.setText(str(form.get("data", "")))
     if isinstance(form.get("minutes"), (int, float)):
-        dialog.minutes.setValue(form["minutes"])
+        set_in_range(dialog.minutes, form["minutes"])
     if dialog.resolution.isEnabled() and dialog.resolution.findText(str(form.get("resolution"))) >= 0:
         dialog.resolution.setCurrentText(str(form["resolution"]))
     if isinstance(form.get("sample_every"), int):
-        dialog.sample_every.setValue(form["sample_every"])
+        set_in_range(dialog.sample_every, form["sample_every"])
     dialog.mirror.setChecked(bool(form.get("mirror")))
     if isinstance(form.get("threads"), int) and (at := dialog.threads.findData(form["threads"])) >= 0:
         dialog.threads.setCurrentIndex(at)  # a count past this machine's cores (a setting copied over) is left
