@@ -255,7 +255,7 @@ class MorphController(QObject):
         seq = self.document.engine.submit(rq.RenderFrames(self.kind, frames.edited, tag=MORPH_TAG,
                                                           masks=masks, bases=bases, write=file))
         count = len(frames.edited)
-        self.document.jobs[seq] = RunningJob(JobKind.MORPH, f"rendering a morph of {count} frames", (path,))
+        self.document.jobs[seq] = RunningJob(JobKind.MORPH, (path,))
         self._start(Export(seq, file, count))
         return seq
 
