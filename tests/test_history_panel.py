@@ -11,7 +11,7 @@ from PySide6.QtGui import QFontMetrics
 from PySide6.QtWidgets import QAbstractItemView, QStyleOptionViewItem, QTabWidget, QTreeWidgetItemIterator, QWidget
 
 from genimg_gui.seed_draws import Drawn
-from genimg_gui.ui.history_controller import describe_sample
+from genimg_gui.ui.history_words import describe_sample
 from genimg_gui.ui.history_panel import HistoryPanel
 
 from conftest import step_ids

@@ -268,7 +268,7 @@ def test_edited_only_chosen_during_a_comparison_ends_it_and_shows_the_current_st
 
 def test_a_sent_inversion_is_named_in_quotes_in_its_first_step():
     """'Sent from photo.png, inverted to the VAE' read as a photo inverted to the VAE."""
-    from genimg_gui.ui.history_controller import describe_sent
+    from genimg_gui.ui.history_words import describe_sent
 
     assert describe_sent("photo.png, inverted") == "Sent from “photo.png, inverted” to the VAE"
     assert describe_sent("seed 42") == "Sent from seed 42 to the VAE"
@@ -308,7 +308,7 @@ def test_a_drag_ending_at_0_is_named_by_its_value_and_only_a_reset_is_named_a_re
     step a reset (by the direction's name as it is now), a wheel run still going on is a step of its own first, and
     a drag to 0 is a move there."""
     from genimg_gui.edit import EditState
-    from genimg_gui.ui.history_controller import describe_step
+    from genimg_gui.ui.history_words import describe_step
     from widget_helpers import focused, wheel
 
     monkeypatch.setattr("genimg_gui.ui.slider_runs.WHEEL_REST_MS", 60_000)  # the user is quicker than the rest
