@@ -330,3 +330,8 @@ def file_mime(paths):
     mime = QMimeData()
     mime.setUrls([QUrl.fromLocalFile(str(p)) for p in paths])
     return mime
+
+
+def step_ids(panel) -> list[int]:
+    """Every step the history panel shows, top to bottom (its rows() less the branch captions)."""
+    return [node_id for node_id, _point, _text in panel.rows() if node_id is not None]

@@ -324,3 +324,15 @@ def test_queue_close_returns_none_and_wakes_a_waiting_taker():
     assert not taker.is_alive() and got == [None]
     q.put(job(1))
     assert q.take() is None  # closed: pending work is not handed out
+
+
+def test_a_closed_queue_refuses_requests_and_lets_go_of_those_waiting():
+    """Nothing in a closed queue ever runs: what waits, or comes after (a timer firing as the window closes), would
+    only hold its arrays."""
+    q = RequestQueue()
+    q.put(job(1))
+    q.put(decode(2))
+    q.put(rq.PreviewStrip("vae", np.zeros((7, 4), np.float32), tag=1, seq=3))
+    q.close()
+    assert q.pending() == 0 and q.find(1) is None
+    assert not q.put(job(4)) and not q.put(decode(5)) and q.pending() == 0

@@ -142,7 +142,7 @@ def test_an_example_that_runs_out_of_memory_is_named_and_the_direction_made_of_t
     with qtbot.waitSignal(window.document.directions_changed, timeout=UI_TIMEOUT):
         define(qtbot, window, "red → blue", red, blue, wait=False)
     assert window.document.directions("vae").labels[-1] == "red → blue"
-    assert any(entry.text == f"Skipped 1 example file(s): b1.png could not be encoded ({ON_CPU})"
+    assert any(entry.text == f"Skipped 1 example file: b1.png could not be encoded ({ON_CPU})"
                for entry in window.status.log.entries)
 
 

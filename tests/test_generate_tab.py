@@ -8,7 +8,7 @@ from PySide6.QtCore import Qt
 from conftest import UI_TIMEOUT
 from genimg_gui.seed_draws import Drawn
 from genimg_gui.ui.gan_panel import ANY_CLASS
-from genimg_gui.ui.history_controller import describe_sample
+from genimg_gui.ui.history_words import describe_sample
 from widget_helpers import focused, wheel
 
 

@@ -16,6 +16,7 @@ from genimg_gui.ui.history_controller import HistoryController
 from genimg_gui.ui.history_panel import ICON, MAX_LEVELS, HistoryPanel
 from genimg_gui.ui.step_tree import BRANCH_ROLE, ID_ROLE
 
+from conftest import step_ids
 from test_document_held import HeldEngine  # noqa: E402
 
 LABELS = tuple(f"PC{k} ({9.0 - 0.7 * k:.1f}%)" for k in range(1, 13))
@@ -103,7 +104,7 @@ def test_a_deep_exploratory_history_keeps_every_name_readable(qtbot):
     room = panel.tree.viewport().width() - rect.left() - ICON
     assert room >= metrics.horizontalAdvance(current.text(0)), (rect, panel.tree.viewport().width())
     # the tree indents no further than MAX_LEVELS: a deep branch's caption says where it left from, and how deep
-    lefts = {panel.tree.visualItemRect(panel.item_for(n)).left() for n in panel.node_ids()}
+    lefts = {panel.tree.visualItemRect(panel.item_for(n)).left() for n in step_ids(panel)}
     assert max(lefts) - min(lefts) <= MAX_LEVELS * panel.tree.indentation()
     deepest = [panel.tree.itemAbove(current)]
     while deepest[-1].data(0, ID_ROLE) is not None:

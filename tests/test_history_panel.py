@@ -11,9 +11,10 @@ from PySide6.QtGui import QFontMetrics
 from PySide6.QtWidgets import QAbstractItemView, QStyleOptionViewItem, QTabWidget, QTreeWidgetItemIterator, QWidget
 
 from genimg_gui.seed_draws import Drawn
-from genimg_gui.ui.history_controller import describe_sample
+from genimg_gui.ui.history_words import describe_sample
 from genimg_gui.ui.history_panel import HistoryPanel
 
+from conftest import step_ids
 from widget_helpers import LEFT, shown, solid
 
 
@@ -50,7 +51,7 @@ def click_node(qtbot, panel: HistoryPanel, node_id: int, modifier=Qt.KeyboardMod
 def rows(panel: HistoryPanel) -> list[tuple[int, int, str]]:
     """(top, indent, label) of every row, as the tree draws them."""
     return sorted((panel.tree.visualItemRect(item).top(), panel.tree.visualItemRect(item).left(), item.text(0))
-                  for item in map(panel.item_for, panel.node_ids()))
+                  for item in map(panel.item_for, step_ids(panel)))
 
 
 def marked(panel: HistoryPanel) -> tuple[list[int], int]:
@@ -76,7 +77,7 @@ def test_history_tree_is_flat_and_a_later_branch_follows_the_whole_line_under_a_
     # under a caption naming where it left from (it sat indented between PC1 and PC2, as if made before PC2)
     assert seen(history) == [("Original", 0), ("PC1 +1.5σ", 0), ("PC2 −1σ", 0),
                              ("↳ Branch 2 from “PC1 +1.5σ”", 0), ("PC3 +2σ", 1), ("Mask", 1)]
-    assert history.node_ids() == [0, 1, 2, 3, 4]
+    assert step_ids(history) == [0, 1, 2, 3, 4]
     # no state numbers, which appear nowhere else
     assert history.item_for(1).toolTip(0) == "PC1 +1.5σ (1 branch from here, further down)"
     assert history.item_for(2).toolTip(0) == "PC2 −1σ"

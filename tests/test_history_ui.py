@@ -7,7 +7,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QToolButton, QTreeWidgetItemIterator
 
-from conftest import UI_TIMEOUT, quit_questions_cancelled
+from conftest import UI_TIMEOUT, quit_questions_cancelled, step_ids
 from genimg_gui.ui.canvas import CompareMode
 from genimg_gui.ui.qimage import from_qimage
 
@@ -17,7 +17,7 @@ from editing_helpers import click_step, decode, history_tab, open_image, settle
 def rows(panel) -> list[tuple[int, str]]:
     """(top, label) of every row, as the tree draws them."""
     return sorted((panel.tree.visualItemRect(panel.item_for(i)).top(), panel.item_for(i).text(0))
-                  for i in panel.node_ids())
+                  for i in step_ids(panel))
 
 
 def seen(panel) -> list[tuple[str, int]]:
@@ -102,7 +102,7 @@ def test_history_panel_keeps_branches_goes_back_and_compares(qtbot, window, refe
     sliders[2].setValue(150)  # a new branch from the first edit
     settle(qtbot, window, item)
     panel = history_tab(window)
-    assert sorted(panel.node_ids()) == [0, 1, 2, 3]
+    assert sorted(step_ids(panel)) == [0, 1, 2, 3]
     assert item.history.children(1) == [2, 3]
     labels = window.document.directions("vae").labels
     # top to bottom in the order made on each line: the branch made after the undo follows the first edit's line
@@ -231,7 +231,7 @@ def test_clicking_a_step_in_sight_leaves_the_history_list_where_it_was_scrolled(
 
     def in_sight() -> list[int]:
         view = panel.tree.viewport().rect()
-        return [i for i in panel.node_ids() if view.contains(panel.tree.visualItemRect(panel.item_for(i)))]
+        return [i for i in step_ids(panel) if view.contains(panel.tree.visualItemRect(panel.item_for(i)))]
 
     for step in (in_sight()[0], in_sight()[-1], in_sight()[1], in_sight()[-2]):
         place, top = bar.value(), panel.tree.visualItemRect(panel.item_for(step)).top()
@@ -268,7 +268,7 @@ def test_edited_only_chosen_during_a_comparison_ends_it_and_shows_the_current_st
 
 def test_a_sent_inversion_is_named_in_quotes_in_its_first_step():
     """'Sent from photo.png, inverted to the VAE' read as a photo inverted to the VAE."""
-    from genimg_gui.ui.history_controller import describe_sent
+    from genimg_gui.ui.history_words import describe_sent
 
     assert describe_sent("photo.png, inverted") == "Sent from “photo.png, inverted” to the VAE"
     assert describe_sent("seed 42") == "Sent from seed 42 to the VAE"
@@ -308,7 +308,7 @@ def test_a_drag_ending_at_0_is_named_by_its_value_and_only_a_reset_is_named_a_re
     step a reset (by the direction's name as it is now), a wheel run still going on is a step of its own first, and
     a drag to 0 is a move there."""
     from genimg_gui.edit import EditState
-    from genimg_gui.ui.history_controller import describe_step
+    from genimg_gui.ui.history_words import describe_step
     from widget_helpers import clicked, wheel
 
     monkeypatch.setattr("genimg_gui.ui.slider_runs.WHEEL_REST_MS", 60_000)  # the user is quicker than the rest

@@ -12,6 +12,8 @@ from genimg_gui.ui.quit_after_run import SavingNote
 from genimg_gui.ui.sliders import SliderPanel
 from genimg_gui.ui.train_dialog import TrainDialog
 
+from conftest import step_ids
+
 
 def shown(qtbot, widget):
     qtbot.addWidget(widget)
@@ -175,7 +177,7 @@ def test_a_step_is_picked_for_compare_a_b_by_space_or_its_menu_and_compared_by_k
     [item] = doc.items.values()
     window.sliders.sliders[0].setValue(100)
     qtbot.waitUntil(lambda: item.history.can_undo() and item.shown_seq >= item.requested_seq, timeout=TIMEOUT)
-    first, current = panel.node_ids()
+    first, current = step_ids(panel)
     window.tabs.setCurrentWidget(panel)
     focus_in_window(qtbot, window, tree)
     qtbot.keyClick(tree, Qt.Key.Key_Up)  # the first step: the arrow keys move the focus only

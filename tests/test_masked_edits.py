@@ -12,7 +12,7 @@ from genimg_gui import cli
 from genimg_gui.edit import EditState, edited_latent
 from genimg_gui.masking import blend
 from genimg_gui.morph import lerp
-from genimg_gui.ui.history_controller import describe_step
+from genimg_gui.ui.history_words import describe_step
 
 
 def open_images(qtbot, window, paths) -> list:

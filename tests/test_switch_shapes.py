@@ -10,7 +10,7 @@ import pytest
 from PIL import Image
 
 import foreign_builders as fb
-from conftest import UI_TIMEOUT
+from conftest import UI_TIMEOUT, step_ids
 from test_foreign_ui import paint_stroke, settle
 
 
@@ -52,7 +52,7 @@ def test_edit_steps_survive_a_switch_to_a_latent_of_another_shape_and_come_back(
     assert np.array_equal(item.history.current.mask, mask)  # the mask step kept, its mask with it
     assert {n.state.base.shape for n in item.history.nodes()} == {item.history.current.base.shape}
     assert any("the steps stay in the history" in m for m in messages)
-    assert len(window.history_panel.node_ids()) == steps
+    assert len(step_ids(window.history_panel)) == steps
 
     with qtbot.waitSignal(doc.model_loaded, timeout=UI_TIMEOUT):
         doc.load_model(str(model_dir / "tiny-vae"))

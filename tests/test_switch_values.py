@@ -288,7 +288,7 @@ def test_a_change_too_small_to_read_is_no_change_in_a_step_name():
     """Values re-expressed in another model differ in their last bits: a step made in an SD VAE read
     "PC4 (2.9%) +0.00σ" in the 64-px one (and "PC1 +0.00σ, PC2 +0.00σ" another), so it was never named by what it
     moved where it was made. Such a step is an "Edit" here, which the History then names by its own model."""
-    from genimg_gui.ui.history_controller import describe_step
+    from genimg_gui.ui.history_words import describe_step
 
     before = EditState(np.zeros(4, np.float32), (0.0, 0.0, 0.0))
     assert describe_step(before, before.with_values((0.0, 0.003, -0.004)), ("PC1", "PC2", "PC3")) == "Edit"

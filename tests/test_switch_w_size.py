@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 import torch
 
-from conftest import TINY_GAN, UI_TIMEOUT, make_model_folder
+from conftest import TINY_GAN, UI_TIMEOUT, make_model_folder, step_ids
 from genimg_gui.edit import EditState
 from genimg_gui.history import History, carried_across
 from genimg_gui.models.gan import Generator
@@ -73,7 +73,7 @@ def test_a_gan_of_another_w_size_keeps_every_step_and_switching_back_brings_the_
         assert all(np.array_equal(a[4], b[4]) for a, b in zip(after, before[edited.id]) if b[4] is not None)
         assert {s[2].shape for s in after} == {(NARROW_GAN.w_dim,)}
     assert sizes and all(len(shapes) == 1 for shapes in sizes)  # never a step the new GAN cannot draw
-    assert len(window.history_panel.node_ids()) == len(before[item.id])
+    assert len(step_ids(window.history_panel)) == len(before[item.id])
     bases = [s[2] for s in steps_of(item, window)]
     first, second = (narrow.map_seed(s, psi) for s in (seed, seed + 3))
     assert all(np.array_equal(b, first) for b in bases[:2]) and all(np.array_equal(b, second) for b in bases[2:])

@@ -70,11 +70,12 @@ class Engine(QObject):
         worker.run()
 
     def submit(self, request: Request) -> int:
-        """Queue a request; returns its sequence number (results carry it)."""
+        """Queue a request; returns its sequence number (results carry it). Once shut down, nothing is queued, said
+        or answered: the window has closed."""
         seq = next(self._seq)
         stamped = dataclasses.replace(request, seq=seq)
-        self.queue.put(stamped)  # a live one it supersedes is dropped unrun (and never answered)
-        self.submitted.emit(stamped)
+        if self.queue.put(stamped):  # a live one it supersedes is dropped unrun (and never answered)
+            self.submitted.emit(stamped)
         return seq
 
     def resubmit(self, seq: int) -> int | None:

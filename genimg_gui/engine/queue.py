@@ -39,9 +39,12 @@ class RequestQueue:
         self._running: Request | None = None  # the request the worker took last, until finished()
         self.superseded = 0  # live requests replaced before they ran
 
-    def put(self, request: Request) -> None:
-        """Queue a request; a live one replaces the one waiting in its lane, which is dropped unrun."""
+    def put(self, request: Request) -> bool:
+        """Queue a request; a live one replaces the one waiting in its lane, which is dropped unrun. False, and
+        nothing queued, once closed: nothing would run it (a timer firing as the window closes asked it)."""
         with self._cond:
+            if self._closed:
+                return False
             if request.live:
                 slots = self._previews if request.preview else self._live
                 if slots.pop(request.lane, None) is not None:
@@ -50,6 +53,7 @@ class RequestQueue:
             else:
                 self._jobs.append(request)
             self._cond.notify()
+            return True
 
     def take(self) -> Request | None:
         """Block until a request is ready (jobs, then live, then previews); None once closed."""
@@ -170,6 +174,10 @@ class RequestQueue:
         return self._closed
 
     def close(self) -> None:
+        """No request runs from now on: those waiting are let go of (with the latents and pictures they hold)."""
         with self._cond:
             self._closed = True
+            self._jobs.clear()
+            self._live.clear()
+            self._previews.clear()
             self._cond.notify_all()

@@ -5,7 +5,7 @@ from dataclasses import dataclass
 
 from ..edit import EditState
 from ..history import History
-from .history_controller import describe_step
+from .history_words import describe_step
 from .item import Item
 from .slider_parts import RESET_ONE
 

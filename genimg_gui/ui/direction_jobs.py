@@ -61,8 +61,7 @@ class DirectionJobs:
     def encode(self, job: Job, side: str, paths: tuple[str, ...]) -> int:
         """Send one side's examples to be encoded; returns the request's seq."""
         seq = self.document.engine.submit(rq.EncodeLatents(tuple(paths)))
-        self.document.jobs[seq] = RunningJob(JobKind.EXAMPLES, f"encoding “{side}” examples for {job.request.name}",
-                                             tuple(paths))
+        self.document.jobs[seq] = RunningJob(JobKind.EXAMPLES, tuple(paths))
         self.running[seq] = (job, side)
         self._told_here(seq, job)
         return seq

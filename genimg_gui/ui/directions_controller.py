@@ -125,7 +125,7 @@ class DirectionsController(UserDirectionFiles, QObject):
     def _finish(self, job: Job) -> None:
         req, info = job.request, self.document.models.get(KIND)
         if job.failed:  # bad files are reported; the rest still make the direction
-            self.document.error.emit(f"Skipped {len(job.failed)} example file(s): " + "; ".join(job.failed))
+            self.document.error.emit(f"Skipped {counted(len(job.failed), 'example file')}: " + "; ".join(job.failed))
         if info is None or not job.encoded_in(info.identity):  # one made again stays on its file's list (remake)
             again = "it will be made when those weights are loaded again" if job.again else "make it again"
             return self._refuse(job, f"The VAE changed while encoding the examples for {req.name}; {again}")

@@ -71,7 +71,7 @@ class Document(HistorySteps, QObject):
         self.next_id = 1  # the id of the next item made, here or by samples
         self.samples = GanSamples(self)  # MapSeed requests, and each sample's own image for Compare
         self.carry = CarryOver(self)  # a new model takes the open items, and their histories, with it
-        self.jobs: dict[int, RunningJob] = {}  # running job seq -> its kind, paths and words
+        self.jobs: dict[int, RunningJob] = {}  # running job seq -> its kind and paths
         self.waiting_files: list[tuple[list[str], str]] = []  # (paths, fit) to open once no model is loading
         # (items, whether files are opening, their job) found open already by the opens going on (said_together)
         self.open_already: list[tuple[list, bool, int | None]] | None = None

@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Callable
 
 from ..engine import requests as rq
+from ..wording import counted
 from .document_session import own_model_not_loaded
 from .request_notes import RequestNotes
 from .running_jobs import JobKind
@@ -204,7 +205,7 @@ class FailedRequests:
         if len(reasons) == 1:
             self.document.error.emit(reasons[0])
         elif reasons:
-            self.document.error.emit(f"{len(reasons)} files were not opened: " + "; ".join(reasons))
+            self.document.error.emit(f"{counted(len(reasons), 'file')} were not opened: " + "; ".join(reasons))
         if said := self.said_at_end.pop(seq, ""):
             self.document.message.emit(said)
 

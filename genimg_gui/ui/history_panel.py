@@ -220,10 +220,6 @@ class HistoryPanel(QWidget):
         if node_id in self._items:
             self._items[node_id].setIcon(0, _icon(image))
 
-    def node_ids(self) -> list[int]:
-        """Every shown step's id, in display order (top to bottom); branch captions are no steps."""
-        return [node_id for node_id, _point, _text in self.rows() if node_id is not None]
-
     def rows(self) -> list[tuple[int | None, int | None, str]]:
         """Every row top to bottom as (step id, branch point id, text): a step has no branch point, a branch
         caption no step id."""

@@ -96,7 +96,7 @@ class InversionController(QObject):
     def invert(self, image: np.ndarray, name: str, steps: int, editability: float,
                source: tuple[int, int] | None = None) -> int:
         seq = self.document.engine.submit(rq.Invert(image, steps=steps, editability=editability))
-        self.document.jobs[seq] = RunningJob(JobKind.INVERSION, f"inverting {name}")
+        self.document.jobs[seq] = RunningJob(JobKind.INVERSION)
         self.document.message.emit(f"Inverting {name} ({counted(steps, 'step')})…")  # the log's record of the start
         self.runs[seq] = Run(name, source=source)
         self.document.failures.cancel_told_elsewhere.add(seq)  # _on_failed says what a cancel kept

@@ -1,7 +1,7 @@
 """The main window: canvas and filmstrip in the middle, sliders / generate / models on the right."""
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import QApplication, QComboBox, QDockWidget, QMainWindow, QTabWidget, QVBoxLayout, QWidget
 
@@ -327,6 +327,10 @@ class MainWindow(WindowMenus, QMainWindow):
                 self._quit_after_run = QuitAfterRun(self, runs, answer, self.close)
                 return
         self.autosaver.close(keep=answer == KEEP)
+        # last, Keep for next time's wait (the event loop going on) behind it: a strip's pause, a slow picture's note
+        # went on firing once closed, asking the engine for strips of a window no longer there
+        for timer in self.findChildren(QTimer):
+            timer.stop()
         self.settings.set_window_state(self.saveGeometry(), self.saveState())
         self.settings.sync()
         self.document.engine.shutdown(CLOSE_WAIT_MS)

@@ -17,7 +17,7 @@ from ..engine import requests as rq
 from ..animation_files import FORMATS, fps_note
 from ..morph import Layers, keyframe_layers, morph_layers
 from ..model_names import model_name
-from ..wording import listed, one_of
+from ..wording import counted, listed, one_of
 from .document import Document
 from .document_session import awaited_model, own_model_failed, sliders_withheld
 from .failed_requests import DONE_ON_CPU
@@ -255,7 +255,7 @@ class MorphController(QObject):
         seq = self.document.engine.submit(rq.RenderFrames(self.kind, frames.edited, tag=MORPH_TAG,
                                                           masks=masks, bases=bases, write=file))
         count = len(frames.edited)
-        self.document.jobs[seq] = RunningJob(JobKind.MORPH, f"rendering a morph of {count} frames", (path,))
+        self.document.jobs[seq] = RunningJob(JobKind.MORPH, (path,))
         self._start(Export(seq, file, count))
         return seq
 
@@ -271,7 +271,7 @@ class MorphController(QObject):
         export = self._exports[max(self._exports)] if self._exports else None
         where = " on the CPU" if export is not None and export.on_cpu else ""
         self.dialog.set_busy(None if export is None else
-                             f"Rendering {export.frames} frames{where}… (Cancel in the status bar)")
+                             f"Rendering {counted(export.frames, 'frame')}{where}… (Cancel in the status bar)")
 
     def _on_retried(self, seq: int, new: int) -> None:
         """Retry on CPU sent the export that ran out of GPU memory again: it is this export again, ended as one

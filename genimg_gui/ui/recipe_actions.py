@@ -273,7 +273,8 @@ def applied_message(recipe: str, changed: int, held: int, masked: int = 0, whole
     a mask of their own while the recipe has none; whole: whether it changed the whole of those (beyond_mask);
     erased: how many of those masks began by erasing (EditState.mask_erased)."""
     if held and not changed:
-        return f"{'The image' if held == 1 else f'All {held} images'} already had {recipe}; nothing changed"
+        images = "The image" if held == 1 else f"All {counted(held, 'image')}"
+        return f"{images} already had {recipe}; nothing changed"
     text = f"Applied {recipe} to {counted(changed, 'image')}"
     if held:
         text += f"; {held} already had it and " + ("was left as it is" if held == 1 else "were left as they are")

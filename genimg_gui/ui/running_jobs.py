@@ -1,5 +1,5 @@
 """What the document keeps of each job under way (Document.jobs): its kind and the paths it works on, which what waits
-for it reads (a recipe, the files waiting for the loads, a kept session), beside its words.
+for it reads (a recipe, the files waiting for the loads, a kept session).
 
 They were told apart by their words: a model at …/tiny-vae arriving took the load of …/tiny-vae-b with it ("loading
 …/tiny-vae-b" begins with "loading …/tiny-vae"), and a recipe dropped meanwhile was applied before tiny-vae-b came,
@@ -21,20 +21,19 @@ class JobKind(Enum):
 
 @dataclass(frozen=True)
 class RunningJob:
-    """A job under way: its kind, what it is in words, and the files it works on (a load's model, the pictures)."""
+    """A job under way: its kind and the files it works on (a load's model, the pictures)."""
     kind: JobKind
-    text: str
     paths: tuple[str, ...] = ()
 
 
 def loading(path: str) -> RunningJob:
     """A model load of path (as Document.load_model made it canonical)."""
-    return RunningJob(JobKind.LOAD, f"loading {path}", (path,))
+    return RunningJob(JobKind.LOAD, (path,))
 
 
 def opening(paths: Sequence[str]) -> RunningJob:
     """Picture files being opened (Document.open_files)."""
-    return RunningJob(JobKind.OPEN, f"encoding {len(paths)} image(s)", tuple(paths))
+    return RunningJob(JobKind.OPEN, tuple(paths))
 
 
 def loads(jobs: dict[int, RunningJob]) -> dict[int, str]:

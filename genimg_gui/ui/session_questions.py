@@ -174,7 +174,7 @@ class SessionQuestions:
         trained again since, the session's model not loaded), which joins after "Reopened …" (held, as the status
         bar holds what a waiting load's start follows): said after it, it hid "Reopened …" at once."""
         if count := len(session.items):
-            self.window.status.show_message(message.format(f"{count} image{'s' * (count != 1)}"))
+            self.window.status.show_message(message.format(counted(count, "image")))
             self.window.status.hold_message()
         self.window.autosaver.restore(session, chosen_after)
         return count

@@ -8,7 +8,7 @@ from PySide6.QtCore import QEvent, Qt, QTimer, Signal
 from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import QLabel, QSizeGrip, QStatusBar, QToolButton
 
-from ..wording import shared_ends
+from ..wording import counted, shared_ends
 from . import ink
 from .message_log import ERROR_COLOUR, MessageLog
 from . import status_times as times
@@ -315,8 +315,8 @@ class StatusBar(StatusJobs, QStatusBar):
         message read as an error too)."""
         self.setStyleSheet(self._errors_sheet())
         count = self._error_count
-        head = "" if count == 1 else f"{count} problems: " if count <= MAX_ERRORS else \
-            f"{count} problems (the last {MAX_ERRORS}): "
+        head = "" if count == 1 else f"{counted(count, 'problem')}: " if count <= MAX_ERRORS else \
+            f"{counted(count, 'problem')} (the last {MAX_ERRORS}): "
         note = f"{self._note}{NOTE_THEN_ERRORS}" if self._note else ""
         # newest first: the bar elides the end, and the error of what the user just did was the part cut off
         newest_first, shared = shared_ends(self._errors[::-1])  # advice several end with: said once, after them
