@@ -110,6 +110,16 @@ class Canvas(CanvasCaptions, QWidget):
         self.mask_overlay = None if mask is None else MaskOverlay(mask)
         self.update()
 
+    def mask_painted(self, mask: np.ndarray, box: tuple[int, int, int, int]) -> None:
+        """A stroke's mask has changed only within box (y0, y1, x0, x1): its overlay follows there, or is made anew
+        where another mask shows (a step's, put there meanwhile)."""
+        overlay = self.mask_overlay
+        if overlay is None or overlay.source is not mask:
+            self.set_mask_overlay(mask)
+            return
+        overlay.repaint_box(mask, box)
+        self.update()
+
     def set_compared_masks(self, masks: tuple[np.ndarray | None, np.ndarray | None] | None) -> None:
         """During Compare A/B, the masks of the steps the panes show (A's, B's; None for a step without one), each
         drawn on its own pane: the current step's mask went on both, over a step B without any. None ends it."""

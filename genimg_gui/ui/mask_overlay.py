@@ -18,7 +18,7 @@ import numpy as np
 from PySide6.QtCore import QRectF, Qt
 from PySide6.QtGui import QBitmap, QColor, QImage, QPainter, QPainterPath, QPen, QRegion, QTransform
 
-from ..masking import resize_mask
+from ..masking import resize_mask, resize_mask_cells
 
 TINT_RGBA = (235, 40, 40, 60)   # where the edit applies, at full strength: light enough to see the picture through
 EDGE_COLOURS = (("#ffffff", 4), ("#d01818", 2))  # a red line on a white one: seen on dark and light pixels
@@ -26,20 +26,44 @@ EDGE_COLOURS = (("#ffffff", 4), ("#d01818", 2))  # a red line on a white one: se
 FAINT_EDGE = ((QColor(255, 255, 255, 110), 2.5, Qt.PenStyle.SolidLine),
               (QColor(208, 24, 24, 200), 1.2, Qt.PenStyle.DashLine))
 EDGE_GRID = 256   # the edge is traced on a grid at least this fine: a 32 px mask's own pixels drew a staircase
-EDGE_MAX = 1024   # ...and no finer: a large photo's mask is traced again at every dab
+EDGE_MAX = 1024   # ...and no finer: a large photo's mask is traced again at every frame of a stroke
 EDGE_PAD = 4      # grid cells past the border, where the line drawn round a mask reaching it stays out of sight
 
 
 class MaskOverlay:
-    """One mask, ready to draw over a pane: its tint as an image and its edge as a path in image pixels."""
+    """One mask, ready to draw over a pane: its tint as an image and its edge as a path in image pixels. A brush
+    stroke changes it a dab at a time (repaint_box), and its edge is traced when drawn: on a 2048 px photo, making it
+    anew for each dab (resizing, tinting and tracing the whole mask) took 70 ms a dab, the brush lagging behind."""
 
     def __init__(self, mask: np.ndarray) -> None:
+        self.source = mask  # the array it shows: a stroke's own is changed in place, its overlay with it
         m = np.clip(np.asarray(mask, np.float32), 0.0, 1.0)
         self.height, self.width = m.shape
-        grid = edge_grid(m)
-        # a large photo's tint at the grid's size: no finer than a pane shows, and made again at every dab
-        self.tint = tint_image(m if grid.shape[0] >= m.shape[0] else grid)
-        self.edge = edge_path(grid, m.shape)
+        self.grid = np.array(edge_grid(m), np.float32)  # its own, changed in place by repaint_box
+        # a large photo's tint at the grid's size: no finer than a pane shows
+        self.tint_of_grid = self.grid.shape[0] < m.shape[0]
+        self.tint = tint_image(self.grid if self.tint_of_grid else m)
+        self._edge: QPainterPath | None = None
+        self.traces = 0  # how often its edge was traced (once per frame drawn while a stroke goes on)
+
+    @property
+    def edge(self) -> QPainterPath:
+        if self._edge is None:
+            self._edge = edge_path(self.grid, (self.height, self.width))
+            self.traces += 1
+        return self._edge
+
+    def repaint_box(self, mask: np.ndarray, box: tuple[int, int, int, int]) -> None:
+        """mask (its size the same) has changed only within box (y0, y1, x0, x1): the grid and tint there follow it,
+        and the edge is traced again when next drawn (at most once a frame, however many dabs came in between)."""
+        cells, values = resize_mask_cells(mask, self.grid.shape, box)
+        gy0, gy1, gx0, gx1 = cells
+        self.grid[gy0:gy1, gx0:gx1] = values
+        if self.tint_of_grid:
+            _retint(self.tint, self.grid, cells)
+        else:
+            _retint(self.tint, mask, box)
+        self._edge = None
 
     def paint(self, p: QPainter, rect: QRectF, faint: bool = False) -> None:
         """Over a picture drawn in rect; the caller clips it (to the pane's slot, or split's edited half). faint:
@@ -67,6 +91,13 @@ def tint_image(mask: np.ndarray) -> QImage:
     rgba[..., 3] = (mask * TINT_RGBA[3] + 0.5).astype(np.uint8)
     h, w = mask.shape
     return QImage(rgba.data, w, h, 4 * w, QImage.Format.Format_RGBA8888).copy()
+
+
+def _retint(tint: QImage, mask: np.ndarray, box: tuple[int, int, int, int]) -> None:
+    """tint_image's alpha again within box, mask the array the tint was made of."""
+    y0, y1, x0, x1 = box
+    rgba = np.frombuffer(tint.bits(), np.uint8).reshape(tint.height(), tint.bytesPerLine() // 4, 4)
+    rgba[y0:y1, x0:x1, 3] = (np.clip(mask[y0:y1, x0:x1], 0.0, 1.0) * TINT_RGBA[3] + 0.5).astype(np.uint8)
 
 
 def edge_grid(mask: np.ndarray) -> np.ndarray:
