@@ -11,6 +11,7 @@ import signal
 
 import numpy as np
 import pytest
+from PySide6.QtWidgets import QMessageBox
 from safetensors import safe_open
 
 from genimg_gui import fileio
@@ -23,6 +24,7 @@ from genimg_gui.paths import data_dir
 from genimg_gui.session_pixels import pictures_folder
 from genimg_gui.ui.main_window import MainWindow
 
+from conftest import ORIGINAL_ASK_QUIT
 from session_helpers import TIMEOUT, _rewritten, _window_with_the_vae
 from test_autosave_writer import masked_photo
 from test_cli_outputs import full_disk  # noqa: F401 (a fixture)
@@ -140,6 +142,14 @@ def test_a_read_only_data_folder_is_said_as_one_and_its_crashed_session_still_of
     qtbot.waitUntil(lambda: name in [i.name for i in w.document.items.values()], timeout=TIMEOUT)
     # no directions saved: nothing to read, so no folder to make ("were not loaded: [Errno 30] Read-only …")
     assert not [e.text for e in w.status.log.entries if "directions" in e.text]
+    asked = []
+
+    def cancelled(box) -> int:
+        asked.append(box.informativeText())
+        return 0
+    monkeypatch.setattr(QMessageBox, "exec", cancelled)
+    assert ORIGINAL_ASK_QUIT(w.questions, w.document.unexported(), w.autosaver.owner) is None
+    assert asked == ["The data folder cannot be written, so your work cannot be kept: Discard deletes it for good."]
     w.close()
 
 

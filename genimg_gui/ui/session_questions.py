@@ -237,9 +237,11 @@ class SessionQuestions:
         if items:
             answers[box.addButton("Discard", QMessageBox.ButtonRole.DestructiveRole)] = DISCARD
             kept = len(kept_items(self.window.document))  # what a kept session holds: not the untouched sample
+            # a data folder that takes no files is no other window's (Autosaver.unwritable)
+            cannot = ("The data folder cannot be written, so your work" if self.window.autosaver.unwritable else
+                      "Another genimg window is autosaving, so this one's work")
             notes.append(f"{kept_text(kept)}; Discard deletes the work not exported, for good." if can_keep else
-                         "Another genimg window is autosaving, so this one's work cannot be kept: Discard deletes "
-                         "it for good.")
+                         f"{cannot} cannot be kept: Discard deletes it for good.")
         stay = box.addButton(QMessageBox.StandardButton.Cancel)
         box.setInformativeText("\n\n".join(notes))
         box.setDefaultButton(next(iter(answers)) if items and can_keep else stay)
