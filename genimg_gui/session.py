@@ -359,10 +359,9 @@ def _item(it: dict, arrays: dict[str, np.ndarray]) -> SessionItem:
 
 def _item_damage(e: Exception, unread: dict[str, str]) -> str:
     """Why one item of a session could not be read, as a clause (its picture file's: read_pictures)."""
-    if isinstance(e, SessionError):  # a way to draw a seed that genimg does not know
-        return str(e)
-    missing = e.args[0] if isinstance(e, KeyError) and e.args else None
-    return unread.get(missing, "a part of it is missing") if isinstance(e, KeyError) else "its history is damaged"
+    if isinstance(e, KeyError):
+        return unread.get(e.args[0] if e.args else None, "a part of it is missing")
+    return str(e) if isinstance(e, SessionError) else "its history is damaged"  # SessionError: an unknown draw
 
 
 def load_session(path: Path | None = None) -> Session:
@@ -377,14 +376,15 @@ def load_session(path: Path | None = None) -> Session:
             raise SessionError(f"it is not a genimg session of version {' or '.join(map(str, READS))}")
         pictures, unread = read_pictures(doc.get("pictures", {}), pictures_folder(path))
         arrays.update(pictures)
-        items, unreadable = [], []
-        for it in doc["items"]:
+        items, unreadable, current = [], [], int(doc.get("current", 0))
+        for index, it in enumerate(doc["items"]):
             try:
                 items.append(_item(it, arrays))
             except Exception as e:  # this item only: the others come back
                 unreadable.append((str(it.get("name", "an image")), _item_damage(e, unread)))
+                current -= index < current  # the image shown is still the one shown
         # sessions saved before identities were kept have none: their values count the model loaded first
-        return Session(items, int(doc.get("current", 0)), {str(k): str(v) for k, v in doc["models"].items()},
+        return Session(items, current, {str(k): str(v) for k, v in doc["models"].items()},
                        bool(doc.get("kept", False)), {str(k): str(v) for k, v in doc.get("identities", {}).items()},
                        _labels(doc), _classes(doc), unreadable)
     except Exception as e:  # any corruption: say so, never crash the start-up

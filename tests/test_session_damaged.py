@@ -41,7 +41,7 @@ def left_by_a_crash(model_dir, image_files) -> list[str]:
         history = History(EditState(latent, (0.0,) * len(rt.model("vae").directions)))
         history.push(history.current.with_values((0.5,) + (0.0,) * (len(history.current.values) - 1)))
         items.append(sess.SessionItem("vae", path.name, original, original, history))
-    sess.save_session(sess.Session(items))
+    sess.save_session(sess.Session(items, current=1))
     return [item.name for item in items]
 
 
@@ -53,7 +53,7 @@ def picture_of(path, index: int):
 
 
 def bad_parent(doc: dict) -> None:
-    doc["items"][1]["nodes"][1]["parent"] = 7  # a history step whose parent is no earlier step
+    doc["items"][0]["nodes"][1]["parent"] = 7  # a history step whose parent is no earlier step
 
 
 @pytest.mark.parametrize("damage, why", [("picture", "its picture file is missing"),
@@ -63,22 +63,23 @@ def test_one_damaged_image_of_a_session_loses_only_itself_and_the_session_is_kep
     names = left_by_a_crash(model_dir, image_files)
     path = sess.session_file()
     if damage == "picture":
-        picture_of(path, 1).unlink()
+        picture_of(path, 0).unlink()
     else:
         _rewritten(path, bad_parent)
     w = _window_with_the_vae(qtbot, engine, model_dir)
     asked = []
     w.questions.ask_restore = lambda offered: asked.append(offered) or True
     assert w.questions.offer_restore() == 2
-    assert asked == [[names[0], names[2]]]
+    assert asked == [[names[1], names[2]]]
     [aside] = path.parent.glob("autosave.unreadable-*.safetensors")
-    assert w.last_error == (f"1 of 3 images could not be restored: {names[1]} ({why}). The autosaved session: it is "
+    assert w.last_error == (f"1 of 3 images could not be restored: {names[0]} ({why}). The autosaved session: it is "
                             f"kept as {aside}, not deleted")
-    qtbot.waitUntil(lambda: [i.name for i in w.document.items.values()] == [names[0], names[2]], timeout=TIMEOUT)
+    qtbot.waitUntil(lambda: [i.name for i in w.document.items.values()] == [names[1], names[2]], timeout=TIMEOUT)
     qtbot.waitUntil(lambda: w.autosaver.saves > 0, timeout=TIMEOUT)  # this run's autosave takes its place
-    assert [i.name for i in sess.load_session(path).items] == [names[0], names[2]]
+    assert [i.name for i in sess.load_session(path).items] == [names[1], names[2]]
+    assert w.document.current.name == names[1]  # the image shown when it was saved
     kept = sess.load_session(aside)  # what was set aside is all there, its pictures too
-    assert [i.name for i in kept.items] == [names[0], names[2]] and [n for n, _ in kept.unreadable] == [names[1]]
+    assert [i.name for i in kept.items] == [names[1], names[2]] and [n for n, _ in kept.unreadable] == [names[0]]
     w.close()
 
 
