@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import errno
 import os
+import re
 import uuid
 from contextlib import contextmanager
 from pathlib import Path
@@ -52,15 +53,28 @@ def atomic_write_bytes(path: Path, data: bytes) -> None:
 
 
 def takes_files(folder: Path) -> bool:
-    """Whether folder is there and a file can be made in it, tried with an empty file removed at once: os.access
-    answers yes of /proc (and of every folder, for root), where no file can be made."""
+    """Whether folder is there and a file can be made in it (why_no_files)."""
+    return why_no_files(folder) is None
+
+
+def why_no_files(folder: Path) -> OSError | None:
+    """Why no file can be made in folder (None: one can), tried with an empty file removed at once: os.access
+    answers yes of /proc (and of every folder, for root), where no file can be made, and says nothing of a full
+    disk."""
     probe = Path(folder) / f".genimg-{uuid.uuid4().hex[:12]}.probe"
     try:
         os.close(os.open(probe, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
-    except OSError:
-        return False
+    except OSError as e:
+        return e
     probe.unlink(missing_ok=True)
-    return True
+    return None
+
+
+def as_os_error(e: Exception, path: Path) -> OSError | None:
+    """A library's error that carries the system's (safetensors: "I/O error: No space left on device (os error
+    28)") as that OSError about path, which why_not_written can put in words; None for any other error."""
+    found = re.search(r"\(os error (\d+)\)", str(e))
+    return None if found is None else OSError(int(found[1]), os.strerror(int(found[1])), str(path))
 
 
 def blocking_file(path: Path) -> Path | None:

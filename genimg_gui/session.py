@@ -24,10 +24,10 @@ from .file_damage import damage_reason
 from .file_stamp import FileStamp, stamp_from_json, stamp_json
 from .history import History
 from .masking import looks_erased
-from .fileio import atomic_path
+from .fileio import as_os_error, atomic_path
 from .paths import data_dir
 from .session_arrays import SessionArrays, png_pixels, unpacked_mask
-from .session_pixels import pictures_folder, read_picture, remove_unnamed, write_picture
+from .session_pixels import pictures_folder, read_pictures, remove_unnamed, write_picture
 
 FORMAT = "genimg-session"
 # 2: the pictures are in files of their own (session_pixels.py), which a genimg reading version 1 would not find
@@ -109,6 +109,8 @@ class Session:
     # kind -> that model's class names at save time, which its items' class indices count: a GAN folder trained
     # again in place with other classes draws each sample's class by its name (none kept: saved before they were)
     classes: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    # (name, why) of each saved item that could not be read, left out of items (load_session); never saved
+    unreadable: list[tuple[str, str]] = field(default_factory=list)
 
 
 def session_file() -> Path:
@@ -195,7 +197,10 @@ def write_packed(packed: PackedSession, path: Path | None = None) -> Path:
     folder = pictures_folder(path)
     pictures = {key: write_picture(folder, pixels, png)[0] for key, (pixels, png) in packed.arrays.pictures().items()}
     with atomic_path(path) as tmp:
-        save_file(arrays, str(tmp), metadata={"session": json.dumps({**packed.doc, "pictures": pictures})})
+        try:
+            save_file(arrays, str(tmp), metadata={"session": json.dumps({**packed.doc, "pictures": pictures})})
+        except Exception as e:  # safetensors' own error on a full disk: the OSError it carries, put in words later
+            raise (as_os_error(e, path) or e) from None
     remove_unnamed(folder, set(pictures.values()))
     return path
 
@@ -336,7 +341,31 @@ def _own_model(item: dict) -> tuple[str, str] | None:
     return (str(own["folder"]), str(own["identity"])) if isinstance(own, dict) else None
 
 
+def _item(it: dict, arrays: dict[str, np.ndarray]) -> SessionItem:
+    """One saved item; any error (a picture file missing, a damaged history step) for load_session to name it by."""
+    item = SessionItem(it["kind"], str(it["name"]), arrays[it["original"]], arrays[it["image"]],
+                       _history(it["nodes"], it["current_node"], arrays), it.get("seed"), it.get("psi"),
+                       it.get("gan_class"), _draw(it), _asked_draw(it), _drawn(it, arrays),
+                       {int(node): str(name) for node, name in it.get("step_names", {}).items()},
+                       _values_by_model(it), it.get("inverted_in"),  # older sessions: None
+                       _exported(it, len(it["nodes"])), it.get("sent_from"),
+                       {int(node): str(how) for node, how in it.get("made_by", {}).items()},  # older: none
+                       stamp_from_json(it.get("file")), _fit(it), _source_size(it),
+                       _latent_by_model(it, arrays), _step_asked(it), _bases_by_shape(it, arrays),
+                       bool(it.get("left_behind", False)), _source(it, arrays[it["original"]], arrays))
+    item.own_model = _own_model(it)
+    return item
+
+
+def _item_damage(e: Exception, unread: dict[str, str]) -> str:
+    """Why one item of a session could not be read, as a clause (its picture file's: read_pictures)."""
+    if isinstance(e, KeyError):
+        return unread.get(e.args[0] if e.args else None, "a part of it is missing")
+    return str(e) if isinstance(e, SessionError) else "its history is damaged"  # SessionError: an unknown draw
+
+
 def load_session(path: Path | None = None) -> Session:
+    """The session at path, its items that cannot be read left out, named (unreadable); SessionError for the file."""
     path = Path(path or session_file())
     try:
         arrays = load_file(str(path))
@@ -345,39 +374,22 @@ def load_session(path: Path | None = None) -> Session:
             doc = json.loads((f.metadata() or {})["session"])
         if doc.get("format") != FORMAT or doc.get("version") not in READS:
             raise SessionError(f"it is not a genimg session of version {' or '.join(map(str, READS))}")
-        arrays.update(_pictures(doc, pictures_folder(path)))
-        items = [SessionItem(it["kind"], str(it["name"]), arrays[it["original"]], arrays[it["image"]],
-                             _history(it["nodes"], it["current_node"], arrays), it.get("seed"), it.get("psi"),
-                             it.get("gan_class"), _draw(it), _asked_draw(it), _drawn(it, arrays),
-                             {int(node): str(name) for node, name in it.get("step_names", {}).items()},
-                             _values_by_model(it), it.get("inverted_in"),  # older sessions: None
-                             _exported(it, len(it["nodes"])), it.get("sent_from"),
-                             {int(node): str(how) for node, how in it.get("made_by", {}).items()},  # older: none
-                             stamp_from_json(it.get("file")), _fit(it), _source_size(it),
-                             _latent_by_model(it, arrays), _step_asked(it), _bases_by_shape(it, arrays),
-                             bool(it.get("left_behind", False)), _source(it, arrays[it["original"]], arrays))
-                 for it in doc["items"]]
-        for item, it in zip(items, doc["items"]):
-            item.own_model = _own_model(it)
+        pictures, unread = read_pictures(doc.get("pictures", {}), pictures_folder(path))
+        arrays.update(pictures)
+        items, unreadable, current = [], [], int(doc.get("current", 0))
+        for index, it in enumerate(doc["items"]):
+            try:
+                items.append(_item(it, arrays))
+            except Exception as e:  # this item only: the others come back
+                unreadable.append((str(it.get("name", "an image")), _item_damage(e, unread)))
+                current -= index < current  # the image shown is still the one shown
         # sessions saved before identities were kept have none: their values count the model loaded first
-        return Session(items, int(doc.get("current", 0)), {str(k): str(v) for k, v in doc["models"].items()},
+        return Session(items, current, {str(k): str(v) for k, v in doc["models"].items()},
                        bool(doc.get("kept", False)), {str(k): str(v) for k, v in doc.get("identities", {}).items()},
-                       _labels(doc), _classes(doc))
+                       _labels(doc), _classes(doc), unreadable)
     except Exception as e:  # any corruption: say so, never crash the start-up
         why = str(e) if isinstance(e, SessionError) else damage_reason(e, path)
         raise SessionError(f"the autosaved session {path} cannot be read ({why})") from None
-
-
-def _pictures(doc: dict, folder: Path) -> dict[str, np.ndarray]:
-    """The pictures the session names (key -> pixels), each file read once (version 1 names none)."""
-    read: dict[str, np.ndarray] = {}
-    for name in doc.get("pictures", {}).values():
-        try:
-            if name not in read:
-                read[name] = read_picture(folder, name)
-        except FileNotFoundError:
-            raise SessionError(f"its picture file {folder / name} is missing") from None
-    return {key: read[name] for key, name in doc.get("pictures", {}).items()}
 
 
 def discard_session(path: Path | None = None) -> None:

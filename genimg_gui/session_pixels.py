@@ -87,6 +87,22 @@ def read_picture(folder: Path, name: str) -> np.ndarray:
     return pixels
 
 
+def read_pictures(named: dict[str, str], folder: Path) -> tuple[dict[str, np.ndarray], dict[str, str]]:
+    """The pictures a session names (key -> file name), each file read once: key -> pixels for those read, and
+    key -> why not for the others ("its picture file is missing"), so that only the images using them are lost."""
+    read: dict[str, np.ndarray] = {}
+    failed: dict[str, str] = {}
+    for name in set(named.values()):
+        try:
+            read[name] = read_picture(folder, name)
+        except FileNotFoundError:
+            failed[name] = "its picture file is missing"
+        except Exception:  # damaged, cut short, not one genimg writes
+            failed[name] = "its picture file is damaged"
+    return ({key: read[name] for key, name in named.items() if name in read},
+            {key: failed[name] for key, name in named.items() if name in failed})
+
+
 def remove_unnamed(folder: Path, named: set[str]) -> None:
     """Remove the picture files (and temp files a kill left) in folder that the session file does not name; the
     folder too, once it holds nothing."""

@@ -52,8 +52,9 @@ def user_directions_file(model_name: str, identity: str) -> Path:
     weights_digest) as slider values are, not by its name, which two training runs of one name share while their
     latent spaces differ. The file already saved for these weights, whatever name it took (a copy of the model with
     a card of another name is the same model), else one named by the model and its digest's start:
-    my-vae-3f2a9c01b7de.safetensors. The folder is created."""
-    folder, short = user_directions_folder(), identity[:12]
+    my-vae-3f2a9c01b7de.safetensors. The folder is not made (save_user_directions makes it): made to read a file
+    that is not there, a read-only data folder failed every model's load with "[Errno 30] Read-only file system"."""
+    folder, short = user_directions_folder(create=False), identity[:12]
     for path in sorted(folder.glob(f"*-{glob.escape(short)}.safetensors")):
         if saved_identity(path) == identity:
             return path
@@ -62,7 +63,7 @@ def user_directions_file(model_name: str, identity: str) -> Path:
 
 def legacy_directions_file(model_name: str) -> Path:
     """Where directions were saved before their file recorded the model's weights: by the model's name alone."""
-    return user_directions_folder() / f"{_safe_name(model_name)}.safetensors"
+    return user_directions_folder(create=False) / f"{_safe_name(model_name)}.safetensors"
 
 
 def _safe_name(model_name: str) -> str:
@@ -212,7 +213,7 @@ def earlier_weights_file(folder: str, identity: str) -> Path | None:
     was recorded."""
     folder = os.path.realpath(folder)
     found = []
-    for path in user_directions_folder().glob("*.safetensors"):
+    for path in user_directions_folder(create=False).glob("*.safetensors"):
         try:
             with safe_open(str(path), "np") as f:
                 meta = f.metadata() or {}

@@ -24,6 +24,7 @@ def test_a_test_without_its_user_folders_writes_into_the_runs_stray_folder_not_t
     settings.set_last_model("vae", "/models/tiny-vae")
     settings.q.sync()
     directions = user_directions_file("tiny-vae", "0" * 12)
+    directions.parent.mkdir(parents=True, exist_ok=True)  # made by a save, not by asking where the file is
     directions.write_bytes(b"")
     assert stray_files(stray_user_folder) == ["config/settings.ini", str(directions.relative_to(stray_user_folder))]
     forget_stray_files(stray_user_folder)  # else the guard fails this test at its teardown, as it should any other

@@ -13,8 +13,9 @@ from pathlib import Path
 from PySide6.QtCore import QLockFile, QObject, Qt, QTimer
 from PySide6.QtWidgets import QApplication
 
-from ..session import (PackedSession, Session, SessionError, discard_session, load_session, pack_session,
-                       session_file, write_packed)
+from ..fileio import why_not_written
+from ..session import PackedSession, Session, discard_session, pack_session, session_file, write_packed
+from ..session_aside import read_saved, why_not_autosaved
 from .document import Document
 from .document_session import as_it_came
 from .session_writer import SessionWriter
@@ -41,10 +42,14 @@ class Autosaver(QObject):
         self.keeping = False
         # one window autosaves to the file: a second one open at once wrote over the first's work. A lock held by
         # a process that is gone (a crash) is stale and taken over; one of a running window is not, whatever its age
-        self.path.parent.mkdir(parents=True, exist_ok=True)
+        # a folder that takes no files (read-only, full) is not another window's lock: said so, and a session a crash
+        # left there is still offered back, read only (SessionQuestions._offered)
+        self.unwritable = why_not_autosaved(self.path.parent)
         self.lock = QLockFile(str(self.path) + ".lock")
         self.lock.setStaleLockTime(0)
-        self.owner = self.lock.tryLock(0)
+        self.owner = self.unwritable is None and self.lock.tryLock(0)
+        if not self.owner and self.unwritable is None and self.lock.error() != QLockFile.LockError.LockFailedError:
+            self.unwritable = f"Your work is not being autosaved: the data folder {self.path.parent} cannot be written"
         # a session the last run left is offered back first (SessionQuestions.offer_restore): until it is restored
         # or declined, saving would write over it while the question is up (the startup sample alone asks a save)
         self.held = self.owner and self.path.is_file()
@@ -90,6 +95,7 @@ class Autosaver(QObject):
         self.saves += 1
 
     def _write_failed(self, why: str) -> None:
+        """why: in words (SessionWriter.failed), "the disk is full"."""
         self.document.error.emit(f"Autosave failed ({why}); your work is still open, export it to keep it")
 
     def wait(self) -> None:
@@ -103,12 +109,12 @@ class Autosaver(QObject):
     def saved(self) -> Session | None:
         """The session the last run left, read to be offered back; None when it cannot be read (said, and this
         run's work is saved over it from now on)."""
-        try:
-            return load_session(self.path)
-        except SessionError as e:
-            self.document.error.emit(f"{e}; starting fresh")
+        session, said = read_saved(self.path)  # one not read whole is set aside, never deleted
+        if said:
+            self.document.error.emit(said)
+        if session is None:
             self.release()
-            return None
+        return session
 
     def restore(self, session: Session | None = None, chosen_after: int | None = None) -> int:
         """Bring the saved session (read now unless given) back, beside what this run opened meanwhile; returns
@@ -177,7 +183,7 @@ class Autosaver(QObject):
         try:
             write_packed(packed, self.path)
         except (OSError, ValueError) as e:  # a full disk, a folder that cannot be written: the quit is taken back
-            failed.append(str(e))
+            failed.append(why_not_written(e) if isinstance(e, OSError) else str(e))
         except Exception as e:  # a bug: the quit taken back too, its traceback on stderr (SessionWriter._run)
             failed.append(f"{type(e).__name__}: {e}")
             raise

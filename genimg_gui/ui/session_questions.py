@@ -136,10 +136,13 @@ class SessionQuestions:
         own the autosave (said in the title and on the bar for good: a message went in a second)."""
         window, autosaver = self.window, self.window.autosaver
         if not autosaver.owner:
-            window.setWindowTitle("genimg (not autosaved: another genimg window is open)")
-            window.status.show_warning("Not autosaved", NOT_AUTOSAVED)
-            window.status.show_message(NOT_AUTOSAVED)
-            return None
+            why = autosaver.unwritable or NOT_AUTOSAVED  # a data folder that takes no files is no other window's
+            held_by = "its data folder cannot be written" if autosaver.unwritable else "another genimg window is open"
+            window.setWindowTitle(f"genimg (not autosaved: {held_by})")
+            window.status.show_warning("Not autosaved", why)
+            window.status.show_message(why)
+            # a crash's session in a folder that cannot be written is offered back all the same, read only
+            return autosaver.saved() if autosaver.unwritable and autosaver.path.is_file() else None
         if not autosaver.pending():
             autosaver.release()  # held at start-up for a session that is gone since: save this run's work
             return None
@@ -230,9 +233,11 @@ class SessionQuestions:
         if items:
             answers[box.addButton("Discard", QMessageBox.ButtonRole.DestructiveRole)] = DISCARD
             kept = len(kept_items(self.window.document))  # what a kept session holds: not the untouched sample
+            # a data folder that takes no files is no other window's (Autosaver.unwritable)
+            cannot = ("The data folder cannot be written, so your work" if self.window.autosaver.unwritable else
+                      "Another genimg window is autosaving, so this one's work")
             notes.append(f"{kept_text(kept)}; Discard deletes the work not exported, for good." if can_keep else
-                         "Another genimg window is autosaving, so this one's work cannot be kept: Discard deletes "
-                         "it for good.")
+                         f"{cannot} cannot be kept: Discard deletes it for good.")
         stay = box.addButton(QMessageBox.StandardButton.Cancel)
         box.setInformativeText("\n\n".join(notes))
         box.setDefaultButton(next(iter(answers)) if items and can_keep else stay)

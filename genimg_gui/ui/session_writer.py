@@ -14,6 +14,8 @@ from typing import Callable
 
 from PySide6.QtCore import QEventLoop, QObject, Signal
 
+from ..fileio import why_not_written
+
 
 class SessionWriter(QObject):
     """Runs file jobs on a thread of its own, one at a time, a job asked while one runs replacing any still waiting."""
@@ -44,7 +46,7 @@ class SessionWriter(QObject):
         try:
             job()
         except (OSError, ValueError) as e:  # a full disk, a folder that cannot be written, an array it cannot hold
-            self.failed.emit(str(e))
+            self.failed.emit(why_not_written(e) if isinstance(e, OSError) else str(e))  # "the disk is full"
         except Exception:  # a bug: its traceback on stderr, as one on the GUI thread, not kept unseen in a Future
             sys.excepthook(*sys.exc_info())
 
