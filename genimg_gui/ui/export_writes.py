@@ -33,15 +33,18 @@ class ExportEnd:
 class ExportWrites(QObject):
     """Writes the exports asked, one at a time on a thread of their own; `finished` (ExportEnd) on the GUI thread."""
 
-    finished = Signal(object)  # ExportEnd, emitted on the writer's thread, queued to the GUI thread's slots
+    finished = Signal(object)  # ExportEnd, on the GUI thread, the export no longer counted as being written
     names_changed = Signal(list)  # the file names of the exports still being written, for the status bar
+    # emitted on the writer's thread, queued to _ended: one slot, so that no one sees the export no longer being
+    # written and not yet said (a second slot's event, posted a moment later from that thread, came after a look)
+    _written = Signal(object)
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.writer = SessionWriter(self, "genimg-export")
         self.going: dict[int, str] = {}  # seq -> the file name being written, in the order asked
         self._seq = 0
-        self.finished.connect(self._ended)  # before any other slot: the bar's note is gone as the message comes
+        self._written.connect(self._ended)
 
     def submit(self, name: str, write: Callable[[], Path]) -> int:
         """Run write() (plain data only: no Qt, no item read on the thread) on the export thread, after the exports
@@ -56,16 +59,17 @@ class ExportWrites(QObject):
     def _write(self, seq: int, write: Callable[[], Path]) -> None:
         """On the export thread."""
         try:
-            self.finished.emit(ExportEnd(seq, written=write()))
+            self._written.emit(ExportEnd(seq, written=write()))
         except OSError as e:  # a full disk, a missing folder: said as the synchronous write said it
-            self.finished.emit(ExportEnd(seq, failed=e))
+            self._written.emit(ExportEnd(seq, failed=e))
         except Exception:  # a bug: its traceback on stderr, and the export is no longer "being written"
             sys.excepthook(*sys.exc_info())
-            self.finished.emit(ExportEnd(seq))
+            self._written.emit(ExportEnd(seq))
 
     def _ended(self, end: ExportEnd) -> None:
         self.going.pop(end.seq, None)
         self.names_changed.emit(list(self.going.values()))
+        self.finished.emit(end)
 
     def writing(self) -> bool:
         """An export is being written, or waits its turn."""
