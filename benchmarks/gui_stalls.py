@@ -1,5 +1,5 @@
-"""How long the window's GUI thread is held by an autosave, by Keep for next time and by a morph frame, for large
-masked pictures.
+"""How long the window's GUI thread is held by an autosave, by Keep for next time, by a morph frame and by Export
+PNG (×1 and ×4), for large masked pictures.
 
     python benchmarks/gui_stalls.py [--vae weights/emoji-vae] [--saves 7] [--keeps 3] [--frames 7]
 
@@ -18,6 +18,8 @@ without running its event loop (a 5 ms timer's ticks: the window frozen), and th
 morph: MorphController.request_frame (what the timeline and Play ask for each frame) through the three masked
 keyframes: "new" frames not decoded yet (the Decode is only asked), "cached" frames decoded already, as the second
 loop of Play shows them. Medians over the runs, in ms.
+export: ExportActions.export_png of the first picture at ×1 and ×4: the longest the GUI thread went without running
+its event loop (a 5 ms timer's ticks) from the call until the file is written and said, and that whole time.
 """
 from __future__ import annotations
 
@@ -179,6 +181,23 @@ def bench_morph(window: MainWindow, frames: int) -> dict:
     return {"new": statistics.median(new), "cached": statistics.median(cached), "keyframes": keyframes}
 
 
+def bench_export(window: MainWindow, scale: int) -> dict:
+    exports = window.exports
+    ticks: list[float] = []
+    timer = QTimer(interval=5)
+    timer.timeout.connect(lambda: ticks.append(time.perf_counter()))
+    timer.start()
+    path = Path(HOME) / f"export@{scale}x.png"
+    t0 = time.perf_counter()
+    exports.export_png(str(path), scale)
+    wait_until(lambda: not exports.drawing.waiting and not getattr(exports, "writing", lambda: False)())
+    t1 = time.perf_counter()
+    timer.stop()
+    marks = [t0, *ticks, t1]
+    assert path.is_file()
+    return {"frozen": max(b - a for a, b in zip(marks, marks[1:])), "took": t1 - t0}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--vae", type=Path, default=BUNDLED_DIR / "emoji-vae")
@@ -201,6 +220,10 @@ def main() -> None:
     m = bench_morph(window, args.frames)
     print(f"morph frame, {m['keyframes']} masked 2048×1536 keyframes: GUI thread median "
           f"{m['new'] * 1000:.1f} ms a new frame, {m['cached'] * 1000:.2f} ms a cached one")
+    for scale in (1, 4):
+        e = bench_export(window, scale)
+        print(f"export PNG ×{scale}, 2048×1536: GUI thread frozen at most {e['frozen'] * 1000:.0f} ms; written and "
+              f"said in {e['took'] * 1000:.0f} ms")
     window.autosaver.close()
     window.document.engine.shutdown()
     app.processEvents()

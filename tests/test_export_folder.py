@@ -97,6 +97,7 @@ def test_a_folder_where_nothing_could_be_written_is_not_where_the_next_save_star
     for text, name, error in saves:
         typed_in_dialog(monkeypatch, f"/proc/{name}")
         action(window, text).trigger()
+        exports_written(qtbot, window)  # a PNG is written off the GUI thread
         assert window.last_error == f"{error}: /proc takes no new files"
         opened_at = typed_in_dialog(monkeypatch)  # the next save of each kind, cancelled
         for again, *_ in saves:

@@ -10,7 +10,7 @@ from PIL import Image
 from PySide6.QtWidgets import QFileDialog
 
 from genimg_gui.ui.settings import Settings
-from ui_helpers import export_names_offered
+from ui_helpers import export_names_offered, exports_written
 
 TIMEOUT = 30_000
 
@@ -29,6 +29,7 @@ def test_exports_name_the_size_written_and_the_upscaled_one_its_own_file(qtbot, 
     said = []
     for scale in (1, 4):
         window.exports.export_png_dialog(scale)
+        exports_written(qtbot, window)  # written off the GUI thread
         said.append(log.entries[-1].text)
     assert said == [f"Exported {exports / 'big4000_edited.png'} (32×32)",  # the tiny VAE's resolution
                     f"Exported {exports / 'big4000_edited@4x.png'} (128×128)"]
@@ -37,6 +38,7 @@ def test_exports_name_the_size_written_and_the_upscaled_one_its_own_file(qtbot, 
         with Image.open(exports / name) as im:
             assert im.size == (side, side)  # what the message says
     window.exports.export_png_dialog(4)  # a second one is numbered as the plain exports are, @4x kept last
+    exports_written(qtbot, window)
     assert log.entries[-1].text == f"Exported {exports / 'big4000-2_edited@4x.png'} (128×128)"
     window.exports.export_latent(str(exports / "big4000_edited.npz"))  # a latent has no pixels to count
     assert log.entries[-1].text == f"Exported {exports / 'big4000_edited.npz'}"

@@ -15,6 +15,8 @@ from conftest import UI_TIMEOUT
 from genimg_gui.engine.runtime import Runtime
 from genimg_gui.ui.drawing_wait import WAITING, being_drawn
 
+from ui_helpers import exports_written
+
 
 @contextmanager
 def drawing_held(monkeypatch, fails: bool = False):
@@ -66,7 +68,7 @@ def test_a_png_asked_while_the_edit_is_drawn_is_the_edit(qtbot, window, tmp_path
         assert doc.unexported() == [item]  # nothing written yet: quitting still asks about the edit
         window.exports.export_latent(str(latent))  # the edited latent is there already: written at once
         assert latent.exists() and not plain.exists()
-    qtbot.waitUntil(big.exists, timeout=UI_TIMEOUT)
+    exports_written(qtbot, window)
     assert np.array_equal(pixels(plain), item.image) and not np.array_equal(item.image, before)
     assert pixels(big).shape[:2] == (item.image.shape[0] * 4, item.image.shape[1] * 4)
     assert said(window)[-2:] == [f"Exported {plain} (32×32)", f"Exported {big} (128×128)"]

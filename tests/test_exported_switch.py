@@ -17,7 +17,7 @@ from test_inversion_names import invert
 from test_masked_edits import open_images, settle
 from test_open_latents import load, opened, other_vae
 from test_switch_values import double_click_model, move
-from ui_helpers import the_sample
+from ui_helpers import exports_written, the_sample
 
 
 def edited_and_exported(qtbot, window, item, value: float, write) -> None:
@@ -25,6 +25,7 @@ def edited_and_exported(qtbot, window, item, value: float, write) -> None:
     move(qtbot, window, item, window.sliders.labels()[0], value)
     settle(qtbot, item)
     write()
+    exports_written(qtbot, window)  # a PNG is written off the GUI thread
 
 
 def switched_kept_and_back(qtbot, window, monkeypatch, others: list, home: list):

@@ -14,6 +14,8 @@ from genimg_gui.masking import blend
 from genimg_gui.morph import lerp
 from genimg_gui.ui.history_words import describe_step
 
+from ui_helpers import exports_written
+
 
 def open_images(qtbot, window, paths) -> list:
     doc = window.document
@@ -62,6 +64,7 @@ def test_an_exported_latent_decodes_headless_to_the_exported_png(qtbot, window, 
     item, = open_images(qtbot, window, image_files[:1])
     masked_edit(qtbot, window, item)
     window.exports.export_png(str(tmp_path / "edit.png"))
+    exports_written(qtbot, window)  # written off the GUI thread
     window.exports.export_latent(str(tmp_path / "edit.npz"))
     assert cli.main(["decode", str(tmp_path / "edit.npz"), "--vae", str(model_dir / "tiny-vae"),
                      "-o", str(tmp_path / "out"), "--device", "cpu"]) == 0

@@ -15,7 +15,7 @@ from genimg_gui.ui.session_questions import DISCARD, SessionQuestions
 from test_masked_edits import open_images, settle
 from test_open_latents import load, other_vae
 from test_switch_values import double_click_model, move, named_rows  # noqa: F401 (a fixture)
-from ui_helpers import the_sample
+from ui_helpers import exports_written, the_sample
 
 
 def shown(qtbot, window, item) -> None:
@@ -72,6 +72,7 @@ def test_an_edit_undone_in_another_model_is_no_edit_and_an_export_holds_there(
     edit(qtbot, window, undone, [(0, 1.2)])
     edit(qtbot, window, exported, [(2, 0.9)])
     window.exports.export_png(str(tmp_path / "exported.png"))
+    exports_written(qtbot, window)  # written off the GUI thread
     load(qtbot, window, other_vae(tmp_path / "other-vae", 7, "other-vae"))
     shown(qtbot, window, undone)
     window.undo_action.trigger()
@@ -87,6 +88,7 @@ def test_an_edit_made_after_the_export_in_another_model_is_named_back_in_the_exp
     [picture] = open_images(qtbot, window, image_files[:1])
     edit(qtbot, window, picture, [(0, 1.2)])
     window.exports.export_png(str(tmp_path / "exported.png"))
+    exports_written(qtbot, window)  # written off the GUI thread
     load(qtbot, window, other_vae(tmp_path / "other-vae", 7, "other-vae"))
     edit(qtbot, window, picture, [(2, 1.95)])
     double_click_model(qtbot, window, "tiny-vae")

@@ -15,6 +15,7 @@ from conftest import UI_TIMEOUT
 from genimg_gui.export import export_png
 from genimg_gui.masking import soft_brush
 from genimg_gui.ui.morph_dialog import MorphDialog
+from ui_helpers import exports_written
 from widget_helpers import LEFT, shown, solid
 
 OLD = b"the user's own file, not to be written over"
@@ -80,6 +81,7 @@ def test_export_png_asks_before_replacing_the_file_named_with_png(qtbot, window,
     typed_in_dialog(monkeypatch, str(tmp_path / "orig"))
     asked = replace_answered(monkeypatch, "Yes")
     action(window, "&Export PNG…").trigger()
+    exports_written(qtbot, window)  # written off the GUI thread
     assert asked == ["orig.png already exists. Replace it?"]
     assert window.status.log.entries[-1].text.startswith(f"Exported {orig} (")
     with Image.open(orig) as im:
@@ -91,6 +93,7 @@ def test_a_name_of_another_format_is_not_swapped_for_an_existing_png(qtbot, wind
     typed_in_dialog(monkeypatch, str(jpg))  # the dialog asked about orig.jpg itself, and was answered Yes
     asked = replace_answered(monkeypatch)  # none expected
     action(window, "&Export PNG…").trigger()
+    exports_written(qtbot, window)
     assert asked == [] and jpg.read_bytes() == OLD and png.read_bytes() == OLD
     written = tmp_path / "orig.jpg.png"
     assert window.status.log.entries[-1].text.startswith(f"Exported {written} (")
@@ -100,6 +103,7 @@ def test_a_name_of_another_format_is_not_swapped_for_an_existing_png(qtbot, wind
     typed_in_dialog(monkeypatch, str(tmp_path / "v1.2"))
     asked = replace_answered(monkeypatch, "No")
     action(window, "&Export PNG…").trigger()
+    exports_written(qtbot, window)
     assert asked == ["v1.2.png already exists. Replace it?"]
     assert (tmp_path / "v1.2.png").read_bytes() == OLD and not (tmp_path / "v1.png").exists()
 

@@ -319,6 +319,7 @@ def test_a_numbered_or_non_ascii_name_is_cut_in_whole_characters(tmp_path):
 
 def test_a_path_too_long_to_write_says_so_in_the_window(qtbot, window, tmp_path):
     window.exports.export_png(str(tmp_path / f"{'y' * 300}.png"))
+    exports_written(qtbot, window)  # written (or not) off the GUI thread
     assert "Could not write" in window.last_error and "too long" in window.last_error
 
 

@@ -21,6 +21,7 @@ from test_recipe_on_mask import stroke
 from test_session_arrival import settled
 from test_session_own_models import kept_in_own_model, moved
 from test_start_fallback import errors, started
+from ui_helpers import exports_written
 
 
 def stranded_start(qtbot, monkeypatch, engine, model_dir, tmp_path, image_files, kind: str):
@@ -103,6 +104,7 @@ def test_a_stranded_picture_is_not_drawn_by_the_loaded_model_and_each_action_say
     assert window.sliders.meter.distance is None
     # Export PNG: the picture as last drawn
     window.exports.export_png(str(tmp_path / "x.png"))
+    exports_written(qtbot, window)  # written off the GUI thread
     assert np.array_equal(np.asarray(Image.open(tmp_path / "x.png").convert("RGB")), item.image)
     assert f", the picture as {model} last drew it, as that model could not be loaded" in \
         window.status.currentMessage()

@@ -76,11 +76,13 @@ def test_export_to_an_unwritable_place_shows_an_error(qtbot, window, image_files
     drop_and_wait(qtbot, window, image_files[:1], 1)
     missing = tmp_path / "no such folder"
     window.exports.export_png(str(missing / "x.png"))  # was "…: no such file or directory"
+    exports_written(qtbot, window)  # written (or not) off the GUI thread
     assert window.last_error == f"Could not write {missing / 'x.png'}: the folder {missing} does not exist"
     window.exports.export_latent(str(missing / "x.npz"))
     assert window.last_error == f"Could not write {missing / 'x.npz'}: the folder {missing} does not exist"
     (tmp_path / "taken.png").mkdir()
     window.exports.export_png(str(tmp_path / "taken.png"))  # in words, not "[Errno 21] Is a directory: '…'"
+    exports_written(qtbot, window)
     assert window.last_error == f"Could not write {tmp_path / 'taken.png'}: a folder of that name is in the way"
 
 

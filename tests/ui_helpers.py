@@ -25,8 +25,9 @@ def vae_items(window) -> list:
 
 
 def exports_written(qtbot, window) -> None:
-    """The PNG exports asked while their edit was still being drawn have been written, as it came (DrawingWait)."""
-    qtbot.waitUntil(lambda: not window.exports.drawing.waiting, timeout=TIMEOUT)
+    """The PNG exports asked (those asked while their edit was still being drawn once it came: DrawingWait) have
+    been written on the export thread and their end said on the GUI thread."""
+    qtbot.waitUntil(lambda: not window.exports.drawing.waiting and not window.exports.writing(), timeout=TIMEOUT)
 
 
 def drop_and_wait(qtbot, window, paths, expected_total: int) -> None:

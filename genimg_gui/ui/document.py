@@ -306,8 +306,9 @@ class Document(HistorySteps, QObject):
         return [item for item in self.items.values()
                 if item.unexported(rows_shared(item, self.models.get(item.kind), self.direction_labels))]
 
-    def mark_exported(self, item: Item) -> None:
-        item.exported_node = item.history.current_id
+    def mark_exported(self, item: Item, node: int | None = None) -> None:
+        """The item's step node (default: its current one) is in a file now: quitting does not ask about it."""
+        item.exported_node = item.history.current_id if node is None else node
 
     def add_item(self, kind: str, name: str, original: np.ndarray, image: np.ndarray, latent: np.ndarray,
                  first_step: str | None = None) -> Item:

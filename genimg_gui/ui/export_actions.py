@@ -1,5 +1,6 @@
 """File → Export PNG… / Export PNG upscaled ×4… / Export latent…: the current item written to a file, each
-through the save dialog that remembers where the user exports (save_dialog.ask_export_path)."""
+through the save dialog that remembers where the user exports (save_dialog.ask_export_path). A PNG is written off the
+GUI thread (ExportWrites: a photo upscaled ×4 took up to a minute), a latent at once (a few MB at most)."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -9,10 +10,11 @@ from typing import TYPE_CHECKING
 from .. import seed_draws
 from ..catalog import read_entry
 from ..edit import values_along
-from ..export import export_latent, export_png, model_record
+from ..export import export_latent, export_png, model_record, with_suffix_kept
 from ..fileio import why_not_written
 from ..model_names import model_name
 from .document_session import own_model_failed, stranded_refusal
+from .export_writes import EXPORTING_TIP, SOURCE, ExportEnd, ExportWrites, exporting_note
 from .save_dialog import ask_export_path
 
 if TYPE_CHECKING:
@@ -38,6 +40,15 @@ def stranded_model(folder: str, kind: str, identity: str) -> StrandedModel:
                          entry.card if entry else {})
 
 
+@dataclass(frozen=True)
+class _Asked:
+    """A PNG export being written: what its end says and marks exported."""
+    path: str
+    what: str
+    item: Item
+    node: int  # the step exported: the item may be edited (or closed) while its file is written
+
+
 class ExportActions:
     """The window's exports; errors go to its status bar (window.show_error), and an export marks the item
     exported, so quitting does not ask about it."""
@@ -45,6 +56,11 @@ class ExportActions:
     def __init__(self, window: MainWindow) -> None:
         self.window = window
         self.drawing = window.drawing  # a PNG of an edit still being drawn waits for it
+        self.writes = ExportWrites(window)
+        self.writes.names_changed.connect(
+            lambda names: window.status.show_busy(exporting_note(names), SOURCE, EXPORTING_TIP))
+        self.writes.finished.connect(self._png_written)
+        self._asked: dict[int, _Asked] = {}  # by ExportWrites seq
 
     def _ask_export_path(self, title: str, suffix: str, file_filter: str, scale: int = 1) -> str:
         """A save path for the current item's edit, or "" (nothing to export, or the user cancelled), offered as
@@ -62,12 +78,37 @@ class ExportActions:
         it could not be written."""
         try:
             written = write()
-        except OSError as e:  # in words, as the CLI says it: "[Errno 28] No space left on device: '…'" was raw
-            self.window.show_error(f"Could not write {path}: {why_not_written(e)}")
+        except OSError as e:
+            self._not_written(path, e)
             return
+        item = item or self.window.document.current
+        self._exported(path, written, what, item, item.history.current_id)
+
+    def _not_written(self, path: str, error: OSError) -> None:
+        # in words, as the CLI says it: "[Errno 28] No space left on device: '…'" was raw
+        self.window.show_error(f"Could not write {path}: {why_not_written(error)}")
+
+    def _exported(self, path: str, written: Path, what: str, item: Item, node: int) -> None:
         self.window.settings.exported_to(path)  # only now: a folder that took no file is no place to start in
-        self.window.document.mark_exported(item or self.window.document.current)
+        self.window.document.mark_exported(item, node)
         self.window.status.show_message(f"Exported {written}{what}")
+
+    def _png_written(self, end: ExportEnd) -> None:
+        """A PNG export's end, on the GUI thread: said, and its step marked exported, as a write at once was."""
+        if (asked := self._asked.pop(end.seq, None)) is None:
+            return
+        if end.failed is not None:
+            self._not_written(asked.path, end.failed)
+        elif end.written is not None:
+            self._exported(asked.path, end.written, asked.what, asked.item, asked.node)
+
+    def writing(self) -> bool:
+        """A PNG export is being written (or waits its turn)."""
+        return self.writes.writing()
+
+    def finish(self) -> None:
+        """Wait for the PNG exports being written (a quit): each said and marked exported, the window drawn."""
+        self.writes.finish()
 
     def export_png_dialog(self, scale: int) -> None:
         """Export PNG… (scale 1) or Export PNG upscaled ×4… (scale 4), which offers its own name
@@ -78,7 +119,8 @@ class ExportActions:
     def export_png(self, path: str, scale: int = 1) -> None:
         """The current image as a PNG, the message naming the size written: the model's resolution (64×64 for the
         bundled VAE, a 4000×3000 photo's too) times scale, which the window said nowhere. Its edit still being
-        drawn, once it is (DrawingWait); a gesture going on is its step first, as for an undo."""
+        drawn, once it is (DrawingWait); a gesture going on is its step first, as for an undo. Written off the GUI
+        thread (ExportWrites): the message comes once the file is whole."""
         document = self.window.document
         document.finish_gestures()
         item = document.current
@@ -90,7 +132,10 @@ class ExportActions:
         said = f" ({width * scale}×{height * scale})"
         if (failed := own_model_failed(self.window.document, item)) is not None:  # the pixels kept, no model's now
             said += f", the picture as {model_name(failed[0])} last drew it, as that model could not be loaded"
-        self._write_export(path, lambda: export_png(image, path, scale), said, item)
+        image = image.copy()  # the thread's own: the item's pixels may be replaced or painted while it writes
+        name = Path(with_suffix_kept(path, (".png",), ".png")).name  # as export_png names it
+        seq = self.writes.submit(name, lambda: export_png(image, path, scale))
+        self._asked[seq] = _Asked(path, said, item, item.history.current_id)
 
     def export_latent_dialog(self) -> None:
         if path := self._ask_export_path("Export latent", ".npz", "NumPy (*.npz)"):

@@ -112,6 +112,7 @@ class MainWindow(WindowMenus, QMainWindow):
         self._message_log: MessageLogDialog | None = None
         self._train_dialog: TrainDialog | None = None
         self._quit_after_run: QuitAfterRun | None = None  # quit while a run saves
+        self._finishing_exports = False  # a quit waits for the PNG exports being written
         self.compare = QComboBox()
         self.compare.addItems([m.value for m in CompareMode])
         self.fit_mode = QComboBox()
@@ -311,6 +312,17 @@ class MainWindow(WindowMenus, QMainWindow):
         if self.autosaver.writing_kept():  # a close asked while the quit's kept session is written: that quit goes on
             event.ignore()
             return
+        if self._finishing_exports:  # a second close while the first waits for the exports (below): the same quit
+            event.ignore()
+            return
+        if self.exports.writing():
+            # the PNGs being written first (the bar says "Exporting …"): each file whole, each marked exported
+            # before the question asks what was not
+            self._finishing_exports = True
+            try:
+                self.exports.finish()
+            finally:
+                self._finishing_exports = False
         self.document.finish_gestures()  # a run of seed keys closed on within its rest is a step of the session kept
         if self._quit_after_run is not None and self._quit_after_run.waiting():
             event.ignore()  # a second Quit while a run saves: the note says genimg quits once it has
@@ -334,4 +346,5 @@ class MainWindow(WindowMenus, QMainWindow):
         self.settings.set_window_state(self.saveGeometry(), self.saveState())
         self.settings.sync()
         self.document.engine.shutdown(CLOSE_WAIT_MS)
+        self.exports.writes.shutdown()
         super().closeEvent(event)

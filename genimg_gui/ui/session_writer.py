@@ -1,14 +1,18 @@
 """Writes the autosaved session off the GUI thread: packing a large session's masks and pictures and writing it took
-the window 1.6 s per autosave (a 2048 × 1536 photo with 20 strokes), every few seconds while the user painted.
+the window 1.6 s per autosave (a 2048 × 1536 photo with 20 strokes), every few seconds while the user painted. The
+window's PNG exports are written on one of their own (ui/export_writes.py): a 2048 × 1536 photo upscaled ×4 froze
+the window for 50 s.
 
 One thread of its own, one write at a time, the latest wins: a save asked while another is being written waits for
-it, and a newer one asked meanwhile takes its place (the file only ever needs the newest session). Whoever must see
+it, and a newer one asked meanwhile takes its place (the file only ever needs the newest session). Each export is a
+file of its own: submitted with replace=False, it waits its turn and none is dropped. Whoever must see
 the file as it ends up (a quit, a discard) waits for the writes first (wait), or, where the save may be large (Keep
 for next time at a quit), waits with the window still drawn (wait_drawing)."""
 from __future__ import annotations
 
 import sys
 import threading
+from collections import deque
 from concurrent.futures import Future, ThreadPoolExecutor, wait
 from typing import Callable
 
@@ -23,24 +27,26 @@ class SessionWriter(QObject):
     failed = Signal(str)  # a job's error, said in words (an OSError's or ValueError's), on the GUI thread
     _ended = Signal()  # a run waited for by wait_drawing has ended (emitted on the writer's thread)
 
-    def __init__(self, parent: QObject | None = None) -> None:
+    def __init__(self, parent: QObject | None = None, name: str = "genimg-autosave") -> None:
         super().__init__(parent)
-        self._threads = ThreadPoolExecutor(max_workers=1, thread_name_prefix="genimg-autosave")
+        self._threads = ThreadPoolExecutor(max_workers=1, thread_name_prefix=name)
         self._lock = threading.Lock()
-        self._waiting: Callable[[], None] | None = None  # the job to run next; a newer one replaces it
+        # the jobs to run next, in order; each has a run asked for it (a run finding none left does nothing)
+        self._waiting: deque[Callable[[], None]] = deque()
         self._last: Future | None = None  # the last run asked: once it ends, every job asked before has
 
-    def submit(self, job: Callable[[], None]) -> None:
-        """Run job on the writer's thread, after the one running now, in place of any still waiting."""
+    def submit(self, job: Callable[[], None], replace: bool = True) -> None:
+        """Run job on the writer's thread, after the one running now: in place of any still waiting (replace),
+        else after them."""
         with self._lock:
-            queued = self._waiting is not None  # a run asked already takes the newest job when it starts
-            self._waiting = job
-        if not queued:
-            self._last = self._threads.submit(self._run)
+            if replace:
+                self._waiting.clear()
+            self._waiting.append(job)
+        self._last = self._threads.submit(self._run)
 
     def _run(self) -> None:
         with self._lock:
-            job, self._waiting = self._waiting, None
+            job = self._waiting.popleft() if self._waiting else None
         if job is None:
             return
         try:
@@ -53,7 +59,7 @@ class SessionWriter(QObject):
     def drop_waiting(self) -> None:
         """Forget the job waiting to run, if any (the one running goes on)."""
         with self._lock:
-            self._waiting = None
+            self._waiting.clear()
 
     def wait(self) -> None:
         """Block until every job asked has run (a quit, before it writes or removes the file itself)."""
