@@ -14,7 +14,7 @@ from test_masked_edits import settle
 from test_open_latents import load
 from test_quit_other_models import quit_asked
 from test_switch_values import double_click_model, move
-from ui_helpers import the_sample
+from ui_helpers import exports_written, the_sample
 
 
 @pytest.mark.parametrize("exported", [True, False])
@@ -26,6 +26,7 @@ def test_a_sample_edited_then_given_another_psi_is_named_after_a_switch_and_back
     settle(qtbot, sample)
     if exported:
         window.exports.export_png(str(tmp_path / "exported.png"))
+        exports_written(qtbot, window)
     steps = len(sample.history.nodes())
     panel.psi.setValue(37)
     panel.psi.sliderReleased.emit()  # the drag let go at ψ 0.37: one step

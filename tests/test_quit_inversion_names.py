@@ -10,6 +10,7 @@ from genimg_gui.ui.session_questions import DISCARD, SessionQuestions
 
 from editing_helpers import open_image
 from test_inversion_names import invert
+from ui_helpers import exports_written
 
 
 def test_two_inversions_of_one_photo_are_told_apart_by_their_filmstrip_names(qtbot, window, image_files, tmp_path,
@@ -22,6 +23,7 @@ def test_two_inversions_of_one_photo_are_told_apart_by_their_filmstrip_names(qtb
     doc.select(source.id)
     second = invert(qtbot, window)
     window.exports.export_png(str(tmp_path / "second.png"))
+    exports_written(qtbot, window)
     filmstrip = [window.filmstrip.item(row).toolTip() for row in range(window.filmstrip.count())]
     assert [first.name, second.name] == ["face.jpg, inverted", "face.jpg, inverted 2"] and first.name in filmstrip
 
