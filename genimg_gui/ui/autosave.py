@@ -10,7 +10,7 @@ from dataclasses import replace
 from functools import partial
 from pathlib import Path
 
-from PySide6.QtCore import QLockFile, QObject, Qt, QTimer
+from PySide6.QtCore import QLockFile, QObject, Qt, QTimer, Signal
 from PySide6.QtWidgets import QApplication
 
 from ..session import (PackedSession, Session, SessionError, discard_session, load_session, pack_session,
@@ -27,6 +27,9 @@ KEEPING = "Keeping your work for next time…"  # on the status bar while Keep f
 
 
 class Autosaver(QObject):
+    saved_read = Signal(object)  # read_saved's session, on the GUI thread; None: it could not be read (said)
+    _read_ended = Signal(object)  # read_saved's Session, or why it could not be read (str), from the writer's thread
+
     def __init__(self, document: Document, path: Path | None = None, idle_ms: int = IDLE_MS,
                  max_wait_ms: int = MAX_WAIT_MS) -> None:
         super().__init__(document)
@@ -35,6 +38,7 @@ class Autosaver(QObject):
         self.saves = 0  # sessions written, counted on the writer's thread as each is
         self.writer = SessionWriter(self)
         self.writer.failed.connect(self._write_failed)
+        self._read_ended.connect(self._was_read)  # queued: emitted on the writer's thread
         self.had_items = False  # images were open this run: once all are closed, nothing is left to restore
         # the session kept at the quit is being written, or has been: no autosave now (a decode arriving meanwhile
         # asks one), which would land over it, unmarked
@@ -101,14 +105,35 @@ class Autosaver(QObject):
         return self.owner and self.path.is_file()
 
     def saved(self) -> Session | None:
-        """The session the last run left, read to be offered back; None when it cannot be read (said, and this
-        run's work is saved over it from now on)."""
+        """The session the last run left, read now, on this thread, to be offered back; None when it cannot be read
+        (said, and this run's work is saved over it from now on). The window reads it with read_saved."""
         try:
             return load_session(self.path)
         except SessionError as e:
-            self.document.error.emit(f"{e}; starting fresh")
-            self.release()
-            return None
+            return self._unreadable(str(e))
+
+    def read_saved(self) -> None:
+        """Read the session the last run left on the writer's thread, the window drawn meanwhile; saved_read then
+        carries it. Read on the GUI thread before the event loop began, a kept session of three photos with their
+        strokes (7 MB) left the new window blank and frozen for 10 s. Nothing else is written meanwhile: the
+        session is held (no autosave) until it is restored or declined."""
+        self.writer.submit(self._read)
+
+    def _read(self) -> None:
+        """On the writer's thread."""
+        try:
+            self._read_ended.emit(load_session(self.path))
+        except SessionError as e:
+            self._read_ended.emit(str(e))
+
+    def _was_read(self, session: Session | str) -> None:
+        if not self.owner:  # the window closed while the session was read: it stays for the next start
+            return
+        self.saved_read.emit(self._unreadable(session) if isinstance(session, str) else session)
+
+    def _unreadable(self, why: str) -> None:
+        self.document.error.emit(f"{why}; starting fresh")
+        self.release()
 
     def restore(self, session: Session | None = None, chosen_after: int | None = None) -> int:
         """Bring the saved session (read now unless given) back, beside what this run opened meanwhile; returns
