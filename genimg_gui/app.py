@@ -83,6 +83,7 @@ def main(argv: list[str] | None = None) -> int:
         # after the session offered back below: a file it holds is shown, not opened again (Document.session_due)
         window.open_paths(args.files, after_loads=True, named=True)
     window.show()
+    # the session the last run left is read in the background: its question, or its images, follow once read
     window.questions.offer_restore()
     code = app.exec()
     # exec returns once the window closed, its closeEvent having stopped the engine (waiting CLOSE_WAIT_MS): a worker

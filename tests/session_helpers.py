@@ -79,3 +79,11 @@ def keep_a_fox_and_an_owl(qtbot, window: MainWindow, gan_folder) -> None:
     assert [i.gan_class for i in kept.items] == [1, 2]
     window.close()
     sess.save_session(kept)
+
+
+def offered(qtbot, window: MainWindow) -> int:
+    """window.questions.offer_restore, as app.main calls it, followed to its end: the session is read off the GUI
+    thread, and `offered` then says how many images were restored (or are coming back once the models load)."""
+    with qtbot.waitSignal(window.questions.offered, timeout=TIMEOUT) as blocker:
+        window.questions.offer_restore()
+    return blocker.args[0]

@@ -10,6 +10,7 @@ from PySide6.QtCore import Qt
 
 from conftest import TOOK, UI_TIMEOUT
 from genimg_gui.cli import main
+from session_helpers import offered
 
 TIMEOUT = 30_000
 IN_WINDOW = ("its centre square was kept (8 % of the picture); to keep it all, set Fit new images to letterbox and "
@@ -70,7 +71,7 @@ def test_the_note_of_a_photo_named_at_start_up_stays_until_the_next_message(qtbo
         window.document.load_model(str(model_dir / name))
     window.open_paths([str(picture(tmp_path / "panorama.jpg", 600, 50))], after_loads=True)
     window.show()
-    window.questions.offer_restore()
+    offered(qtbot, window)
     bar, log = window.status, window.status.log
     qtbot.waitUntil(lambda: any("panorama.jpg" in e.text for e in log.entries), timeout=TIMEOUT)
     note = log.entries[-1].text
@@ -96,7 +97,7 @@ def started_with(qtbot, engine, model_dir, monkeypatch, paths):
         window.document.load_model(str(model_dir / name))
     window.open_paths([str(p) for p in paths], after_loads=True)
     window.show()
-    window.questions.offer_restore()
+    offered(qtbot, window)
     return window
 
 

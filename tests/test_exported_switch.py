@@ -13,6 +13,7 @@ from genimg_gui.models.gan import Generator
 from genimg_gui.ui.main_window import MainWindow
 from genimg_gui.ui.session_questions import DISCARD, SessionQuestions, unexported_work
 
+from session_helpers import offered
 from test_inversion_names import invert
 from test_masked_edits import open_images, settle
 from test_open_latents import load, opened, other_vae
@@ -46,7 +47,7 @@ def switched_kept_and_back(qtbot, window, monkeypatch, others: list, home: list)
     qtbot.addWidget(again)
     again.show()
     doc = again.document
-    assert again.questions.offer_restore() == len(kept.items)  # kept: back unasked, in the other models
+    assert offered(qtbot, again) == len(kept.items)  # kept: back unasked, in the other models
     qtbot.waitUntil(lambda: len(doc.items) == len(kept.items) and not doc.jobs and not doc.carry.pending_any(),
                     timeout=UI_TIMEOUT)
     assert {doc.models[read_entry(folder).kind].path for folder in others} == {str(folder) for folder in others}

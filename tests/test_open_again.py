@@ -21,7 +21,7 @@ from genimg_gui.ui.main_window import MainWindow
 from genimg_gui.ui.session_questions import KEEP, SessionQuestions
 from genimg_gui.ui.status_ink import NOTE_THEN_ERRORS
 from genimg_gui.wording import quoted_list
-from session_helpers import _rewritten
+from session_helpers import _rewritten, offered
 from test_image_words import TEXT, TRUNCATED, make_files
 from ui_helpers import drop, drop_and_wait, vae_items
 
@@ -218,7 +218,7 @@ def started_with(qtbot, model_dir, files: list[str], restore: bool = True, fit: 
     w.open_paths(files, after_loads=True)
     w.show()
     w.questions.ask_restore = lambda names: restore
-    w.questions.offer_restore()
+    offered(qtbot, w)
     return w
 
 

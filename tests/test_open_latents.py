@@ -25,6 +25,7 @@ from genimg_gui.ui.qimage import from_qimage
 from genimg_gui.ui.session_questions import unexported_work
 from genimg_gui.ui.settings import Settings
 
+from session_helpers import offered
 from test_masked_edits import masked_edit, open_images, settle
 from test_crop_note import click_thumbnail
 from test_open_dialog import type_and_accept
@@ -412,7 +413,7 @@ def test_a_latent_file_opened_stays_exported_after_a_restart_and_a_switch_to_ano
     doc = again.document
     with qtbot.waitSignal(doc.model_loaded, timeout=UI_TIMEOUT):
         doc.load_model(str(model_dir / "tiny-vae"))
-    assert again.questions.offer_restore() == 2
+    assert offered(qtbot, again) == 2
     # the two kept items, by name: after other tests the settings may name a last GAN, whose start sample joins them
     kept_names = {"image 0.png", "emo_edited"}
     qtbot.waitUntil(lambda: kept_names <= {i.name for i in doc.items.values()} and not doc.jobs, timeout=UI_TIMEOUT)

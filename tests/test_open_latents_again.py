@@ -18,6 +18,7 @@ from genimg_gui.ui.canvas import CompareMode
 from genimg_gui.ui.main_window import MainWindow
 from genimg_gui.ui.settings import Settings
 
+from session_helpers import offered
 from test_masked_edits import open_images
 from test_open_latents import edited_export, opened
 from test_seed_steps import typed_seed
@@ -117,7 +118,7 @@ def test_a_kept_session_holding_a_latent_file_given_at_start_keeps_one_copy(qtbo
         with qtbot.waitSignal(doc.model_loaded, timeout=UI_TIMEOUT):
             doc.load_model(str(model_dir / "tiny-vae"))
         again.open_paths([str(tmp_path / "x.npz")], named=True)  # `genimg-gui x.npz`, as a file manager's Open with
-        assert again.questions.offer_restore() == 2
+        assert offered(qtbot, again) == 2
         latents = again.opener.latents
         qtbot.waitUntil(lambda: "x" in {i.name for i in doc.items.values()} and not doc.jobs
                         and not latents.waiting and not latents.drawing, timeout=UI_TIMEOUT)

@@ -21,6 +21,7 @@ from genimg_gui.ui.main_window import MainWindow
 from genimg_gui.ui.model_panel import PATH_ROLE
 from genimg_gui.ui.settings import Settings
 from genimg_gui.weights_file import WEIGHTS_NAME
+from session_helpers import offered
 from ui_helpers import drop_and_wait, vae_items
 
 
@@ -88,7 +89,7 @@ def test_a_session_from_another_install_restores_this_installs_bundled_model_lis
     again = loaded(qtbot, install_window(qtbot, engines, second), [second / "tiny-gan"])
     again.questions.ask_restore = lambda names: True
     with qtbot.waitSignal(again.document.model_loaded, timeout=UI_TIMEOUT):
-        assert again.questions.offer_restore() == 1  # the picture (the start-up sample as it came is left out)
+        assert offered(qtbot, again) == 1  # the picture (the start-up sample as it came is left out)
     qtbot.waitUntil(lambda: len(vae_items(again)) == 1, timeout=UI_TIMEOUT)
     assert again.document.models["vae"].path == str(second / "tiny-vae")
     vaes = [(text, path) for text, path in rows(again) if text.startswith("tiny-vae ")]

@@ -14,6 +14,7 @@ from genimg_gui.catalog import read_entry
 from genimg_gui.engine.engine import Engine
 from genimg_gui.ui.main_window import MainWindow
 from genimg_gui.ui.session_questions import DISCARD, SessionQuestions
+from session_helpers import offered
 
 TIMEOUT = 30_000  # ms
 
@@ -76,7 +77,7 @@ def test_keep_for_next_time_counts_the_images_that_come_back(qtbot, window, mode
     qtbot.addWidget(again)
     for name in ("tiny-vae", "tiny-gan"):  # as genimg starts: the last models loading, then the kept work
         again.document.load_model(str(model_dir / name))
-    assert again.questions.offer_restore() == 1
+    assert offered(qtbot, again) == 1
     qtbot.waitUntil(lambda: any(e.text.startswith("Reopened") for e in again.status.log.entries), timeout=TIMEOUT)
     assert "Reopened 1 image kept when genimg quit" in [e.text for e in again.status.log.entries]
     again.close()

@@ -19,6 +19,7 @@ from genimg_gui.engine.runtime import Runtime
 from genimg_gui.models.vae import ConvVAE
 from genimg_gui.recipe import Recipe
 from genimg_gui.ui.main_window import MainWindow
+from session_helpers import offered
 from test_drop_recipe import edited_recipe, step_names
 from test_morph_ui import open_images, settle
 from ui_helpers import drop
@@ -55,7 +56,7 @@ def started(qtbot, model_dir, files, restore: bool = True, model: str = "tiny-va
     w.open_paths([str(f) for f in files], after_loads=True, named=True)
     w.show()
     w.questions.ask_restore = lambda names: restore
-    w.questions.offer_restore()
+    offered(qtbot, w)
     return w
 
 

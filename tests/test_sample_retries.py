@@ -20,6 +20,7 @@ from genimg_gui.engine.engine import Engine
 from genimg_gui.engine.runtime import Runtime
 from genimg_gui.ui.failed_requests import DONE_ON_CPU
 from genimg_gui.ui.main_window import MainWindow
+from session_helpers import offered
 from test_class_by_name import load
 from test_class_kept import settled as all_settled
 from test_conditional import conditional_dir, other_classes_dir  # noqa: F401 (fixtures)
@@ -138,9 +139,9 @@ def start_up_sample_ran_out(qtbot, window, model_dir, monkeypatch) -> MainWindow
     return again
 
 
-def restored(again) -> None:
+def restored(qtbot, again) -> None:
     again.questions.ask_restore = lambda names: True
-    assert again.questions.offer_restore() == 1
+    assert offered(qtbot, again) == 1
 
 
 def test_a_start_up_sample_drawn_again_on_the_cpu_gives_way_to_the_restored_session(qtbot, window, model_dir,
@@ -152,7 +153,7 @@ def test_a_start_up_sample_drawn_again_on_the_cpu_gives_way_to_the_restored_sess
     doc.retried.connect(lambda seq, new: retries.append(new))
     with draws_held(monkeypatch) as gate:
         retry_clicked(qtbot, again, gate)
-        restored(again)
+        restored(qtbot, again)
         said: list[str] = []
         doc.message.connect(said.append)
         with qtbot.waitSignal(doc.engine.done, timeout=UI_TIMEOUT, check_params_cb=retries.__contains__):
@@ -168,7 +169,7 @@ def test_a_restored_session_withdraws_the_retry_of_the_start_up_sample(qtbot, wi
     session's samples."""
     again = start_up_sample_ran_out(qtbot, window, model_dir, monkeypatch)
     qtbot.waitUntil(again.status.retry.isVisible, timeout=UI_TIMEOUT)
-    restored(again)
+    restored(qtbot, again)
     assert not again.status.retry.isVisible() and not again.document.failures.retries
     assert [i.name for i in again.document.items.values()] == ["seed 7"]
     again.close()

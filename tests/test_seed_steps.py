@@ -17,6 +17,7 @@ from genimg_gui.engine.engine import Engine
 from genimg_gui.engine.runtime import Runtime
 from genimg_gui.seed_draws import SKIP_MIXTURES
 from genimg_gui.ui.main_window import MainWindow
+from session_helpers import offered
 
 TIMEOUT = 30_000  # ms
 DRAW_SECONDS = 0.12  # a slowed draw: about what Refine takes a seed on a CPU, longer than the 40 ms between presses
@@ -175,7 +176,7 @@ def test_closing_the_window_as_a_runs_last_seed_is_still_being_drawn_brings_that
     qtbot.addWidget(again)
     for name in ("tiny-vae", "tiny-gan"):
         again.document.load_model(str(model_dir / name))
-    assert again.questions.offer_restore() == 1
+    assert offered(qtbot, again) == 1
     doc = again.document
     qtbot.waitUntil(lambda: len(doc.items) == 1 and settled(again, doc.current), timeout=TIMEOUT)
     back = doc.current

@@ -13,6 +13,7 @@ from genimg_gui import session as sess
 from genimg_gui.catalog import read_entry
 from genimg_gui.engine.engine import Engine
 from genimg_gui.ui.main_window import MainWindow
+from session_helpers import offered
 from test_directions_ui import menu_action
 from test_session_choice import held_loads
 from test_session_own_models import kept_in_own_model
@@ -58,7 +59,7 @@ def test_the_gan_a_restore_loads_draws_no_sample_beside_the_restored_pictures(
             doc.load_model(str(model_dir / name))
         qtbot.waitUntil(lambda: len(doc.items) == 1, timeout=UI_TIMEOUT)  # tiny-gan's own sample
     start_sample = list(doc.items)
-    assert again.questions.offer_restore() == 1
+    assert offered(qtbot, again) == 1
     qtbot.waitUntil(lambda: any(i.kind == "vae" for i in doc.items.values()), timeout=UI_TIMEOUT)
     # a kept session replaces the start-up's sample; one a crash left without samples does not
     restored = list(doc.items)

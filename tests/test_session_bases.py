@@ -15,7 +15,7 @@ from genimg_gui.catalog import read_entry
 from genimg_gui.engine.engine import Engine
 from genimg_gui.ui.main_window import MainWindow
 from genimg_gui.ui.session_questions import DISCARD, SessionQuestions
-from session_helpers import _rewritten, branching_history
+from session_helpers import _rewritten, branching_history, offered
 from test_directions_ui import BLUE, RED, define, slider_menu, write_group
 
 
@@ -74,7 +74,7 @@ def test_a_deleted_directions_share_kept_in_another_latent_shape_comes_back_afte
     again = MainWindow(Engine("cpu"), [read_entry(model_dir / "tiny-vae"), read_entry(model_dir / "tiny-gan")])
     qtbot.addWidget(again)
     again.questions.ask_restore = lambda names: how == "crash" or pytest.fail("kept work was asked about")
-    assert again.questions.offer_restore() == 1  # the session's TAESD loads first
+    assert offered(qtbot, again) == 1  # the session's TAESD loads first
     # the picture back, alone: the session's tiny-gan, which the restore loads in a window that loaded none, arrives
     # after it and draws no sample beside it (it did, and this waited for one item in the gap before that sample)
     doc = again.document

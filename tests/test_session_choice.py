@@ -20,7 +20,7 @@ from genimg_gui.engine.engine import Engine
 from genimg_gui.engine.runtime import Runtime
 from genimg_gui.models.gan import Generator
 from genimg_gui.ui.main_window import MainWindow
-from session_helpers import keep_a_fox_and_an_owl
+from session_helpers import keep_a_fox_and_an_owl, offered
 from test_switch_values import double_click_row
 
 
@@ -69,7 +69,7 @@ def test_a_model_opened_while_a_kept_session_waits_is_the_one_loaded(held, qtbot
     again.show()
     doc = again.document
     seqs = {name: doc.load_model(str(model_dir / name)) for name in ("tiny-vae", "tiny-gan")}  # as genimg starts
-    assert again.questions.offer_restore() == 1 and not doc.items  # back once the start-up's models are
+    assert offered(qtbot, again) == 1 and not doc.items  # back once the start-up's models are
     qtbot.waitUntil(lambda: doc.engine.place(seqs[held]) is None, timeout=UI_TIMEOUT)  # the held load runs
     double_click_row(qtbot, again, "other-gan")  # the user's choice, while the restore waits
     gate.set()
@@ -115,7 +115,7 @@ def test_a_gan_opened_while_a_kept_session_waits_keeps_each_samples_class_by_nam
     doc = again.document
     vae = doc.load_model(str(model_dir / "tiny-vae"))  # as genimg starts: its GAN load waits behind the VAE's
     doc.load_model(str(session_gan))
-    assert again.questions.offer_restore() == 2
+    assert offered(qtbot, again) == 2
     qtbot.waitUntil(lambda: doc.engine.place(vae) is None, timeout=UI_TIMEOUT)  # the held load runs
     double_click_row(qtbot, again, "other-gan")
     gate.set()

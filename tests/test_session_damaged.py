@@ -25,7 +25,7 @@ from genimg_gui.session_pixels import pictures_folder
 from genimg_gui.ui.main_window import MainWindow
 
 from conftest import ORIGINAL_ASK_QUIT
-from session_helpers import TIMEOUT, _rewritten, _window_with_the_vae
+from session_helpers import TIMEOUT, _rewritten, _window_with_the_vae, offered
 from test_autosave_writer import masked_photo
 from test_cli_outputs import full_disk  # noqa: F401 (a fixture)
 
@@ -69,7 +69,7 @@ def test_one_damaged_image_of_a_session_loses_only_itself_and_the_session_is_kep
     w = _window_with_the_vae(qtbot, engine, model_dir)
     asked = []
     w.questions.ask_restore = lambda offered: asked.append(offered) or True
-    assert w.questions.offer_restore() == 2
+    assert offered(qtbot, w) == 2
     assert asked == [[names[1], names[2]]]
     [aside] = path.parent.glob("autosave.unreadable-*.safetensors")
     assert w.last_error == (f"1 of 3 images could not be restored: {names[0]} ({why}). The autosaved session: it is "
@@ -90,7 +90,7 @@ def test_a_session_cut_short_is_kept_aside_not_deleted(qtbot, engine, model_dir,
     path.write_bytes(whole[: len(whole) // 2])
     w = _window_with_the_vae(qtbot, engine, model_dir)
     w.questions.ask_restore = lambda names: pytest.fail("nothing to offer")
-    assert w.questions.offer_restore() == 0
+    assert offered(qtbot, w) == 0
     [aside] = path.parent.glob("autosave.unreadable-*.safetensors")
     assert w.last_error == (f"the autosaved session {path} cannot be read (it is cut short: its end is missing): it "
                             f"is kept as {aside}, not deleted; starting fresh")
@@ -135,7 +135,7 @@ def test_a_read_only_data_folder_is_said_as_one_and_its_crashed_session_still_of
     with qtbot.waitSignal(w.document.model_loaded, timeout=TIMEOUT):
         w.document.load_model(str(model_dir / "tiny-vae"))
     w.questions.ask_restore = lambda names: True
-    assert w.questions.offer_restore() == 3
+    assert offered(qtbot, w) == 3
     said = w.status.warning.toolTip()
     assert said == (f"Your work is not being autosaved: the data folder {folder} cannot be written (the disk is "
                     "read-only), so export what you want to keep")

@@ -15,7 +15,7 @@ from genimg_gui.history import History, carried_over
 from genimg_gui.seed_draws import OWN, REFINE, SKIP_MIXTURES, Drawn
 from genimg_gui.ui.main_window import MainWindow
 
-from session_helpers import _rewritten, branching_history
+from session_helpers import _rewritten, branching_history, offered
 
 
 def test_session_round_trip_keeps_branches_masks_and_ids(tmp_path):
@@ -215,7 +215,7 @@ def test_a_corrupt_session_is_reported_and_the_app_starts_fresh(qtbot, engine, m
     w = MainWindow(engine, [read_entry(model_dir / "tiny-vae")])
     qtbot.addWidget(w)
     w.questions.ask_restore = lambda names: True
-    assert w.questions.offer_restore() == 0
+    assert offered(qtbot, w) == 0
     assert "cannot be read (its header is garbled): it is kept as " in w.last_error
     assert w.last_error.endswith(", not deleted; starting fresh")  # moved aside, never deleted unread
     assert "Error" not in w.last_error  # it was "(SafetensorError: Error while deserializing header: …)"

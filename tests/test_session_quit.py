@@ -17,7 +17,7 @@ from genimg_gui.ui.main_window import MainWindow
 from genimg_gui.ui.session_questions import DISCARD, SessionQuestions
 
 from conftest import quit_questions_kept
-from session_helpers import TIMEOUT, _left_by_a_crash, _window_with_the_vae, branching_history
+from session_helpers import TIMEOUT, _left_by_a_crash, _window_with_the_vae, branching_history, offered
 from ui_helpers import exports_written
 
 
@@ -28,7 +28,7 @@ def _window_with_one_edit(qtbot, engine, model_dir, image):
     """A window with the VAE, no session to restore, and image opened and edited once (a slider moved)."""
     w = _window_with_the_vae(qtbot, engine, model_dir)
     w.show()
-    assert w.questions.offer_restore() == 0
+    assert offered(qtbot, w) == 0
     with qtbot.waitSignal(w.document.item_added, timeout=TIMEOUT):
         w.open_paths([str(image)])
     w.sliders.sliders[0].setValue(150)
@@ -62,7 +62,7 @@ def test_quitting_with_unexported_edits_keeps_them_for_next_time_or_discards_the
     monkeypatch.setattr(SessionQuestions, "ask_restore", lambda self, names: pytest.fail("kept work was asked about"))
     again = _window_with_the_vae(qtbot, Engine("cpu"), model_dir)  # (closing shut the first's engine down)
     again.document.load_model(str(model_dir / "tiny-vae"))  # as at start-up: a model still on its way
-    reopened = again.questions.offer_restore()
+    reopened = offered(qtbot, again)
     if press == "Discard":
         assert reopened == 0 and not again.document.items
         again.close()
@@ -105,7 +105,7 @@ def test_quitting_before_a_kept_session_is_back_keeps_it(qtbot, engine, model_di
     sess.save_session(sess.Session(kept.items, kept.current, kept.models, kept=True), left)
     w = _window_with_the_vae(qtbot, engine, model_dir)
     w.document.load_model(str(model_dir / "tiny-vae"))  # still on its way
-    assert w.questions.offer_restore() == 1 and not w.document.items
+    assert offered(qtbot, w) == 1 and not w.document.items
     assert w.close()
     assert sess.load_session(left).kept
 
@@ -130,7 +130,7 @@ def _keep_and_start_again(qtbot, window, model_dir, image_file, with_sample: boo
     qtbot.addWidget(again)
     for name in ("tiny-vae", "tiny-gan"):
         again.document.load_model(str(model_dir / name))
-    assert again.questions.offer_restore() == len(kept.items)
+    assert offered(qtbot, again) == len(kept.items)
     return again, [i.name for i in kept.items]
 
 
@@ -193,7 +193,7 @@ def test_an_image_exported_before_a_restart_is_not_asked_about_after_it(qtbot, e
     among the unexported. And Keep for next time said it reopened the unexported images, when it reopens all."""
     w = _window_with_the_vae(qtbot, engine, model_dir)
     w.show()
-    assert w.questions.offer_restore() == 0
+    assert offered(qtbot, w) == 0
     for path in image_files:
         with qtbot.waitSignal(w.document.item_added, timeout=TIMEOUT):
             w.open_paths([str(path)])
@@ -212,7 +212,7 @@ def test_an_image_exported_before_a_restart_is_not_asked_about_after_it(qtbot, e
     monkeypatch.setattr(SessionQuestions, "ask_quit", lambda self, names, can_keep: DISCARD)  # the teardown's close
 
     again = _window_with_the_vae(qtbot, Engine("cpu"), model_dir)
-    assert again.questions.offer_restore() == 3
+    assert offered(qtbot, again) == 3
     qtbot.waitUntil(lambda: len(again.document.items) == 3, timeout=TIMEOUT)  # all three, the unedited one too
     assert [i.name for i in again.document.items.values()] == [exported.name, edited.name, unedited.name]
     assert [i.name for i in again.document.unexported()] == [edited.name]

@@ -17,7 +17,7 @@ from genimg_gui.history import History
 from genimg_gui.engine.engine import Engine
 from genimg_gui.ui.main_window import MainWindow
 
-from session_helpers import TIMEOUT, _left_by_a_crash, _window_with_the_vae
+from session_helpers import TIMEOUT, _left_by_a_crash, _window_with_the_vae, offered
 
 
 CRASHING_RUN = textwrap.dedent("""
@@ -61,7 +61,7 @@ def test_after_a_kill_the_next_start_restores_images_and_branching_history(qtbot
     qtbot.addWidget(w)
     w.questions.ask_restore = lambda names: True
     with qtbot.waitSignal(w.document.model_loaded, timeout=TIMEOUT):
-        assert w.questions.offer_restore() == 1
+        assert offered(qtbot, w) == 1
     assert "Restored 1 image from the autosaved session" in [e.text for e in w.status.log.entries]
     item = w.document.current
     assert item.name == image_files[0].name
@@ -82,7 +82,7 @@ def test_declining_the_restore_discards_it(qtbot, engine, model_dir):
     w = MainWindow(engine, [])
     qtbot.addWidget(w)
     w.questions.ask_restore = lambda names: False
-    assert w.questions.offer_restore() == 0 and not sess.session_file().exists() and w.document.items == {}
+    assert offered(qtbot, w) == 0 and not sess.session_file().exists() and w.document.items == {}
 
 
 def test_the_last_runs_session_is_not_written_over_while_the_restore_question_is_up(qtbot, engine, model_dir,
@@ -98,7 +98,7 @@ def test_the_last_runs_session_is_not_written_over_while_the_restore_question_is
         return True
 
     w.questions.ask_restore = answer_later
-    assert w.questions.offer_restore() == 1
+    assert offered(qtbot, w) == 1
     qtbot.waitUntil(lambda: w.autosaver.saves > 0, timeout=TIMEOUT)
     assert {i.name for i in sess.load_session(left).items} == {"left by a crash", image_files[0].name}
 
@@ -109,7 +109,7 @@ def test_declining_the_restore_saves_this_runs_work_from_then_on(qtbot, engine, 
     w.open_paths([str(image_files[0])])
     qtbot.waitUntil(lambda: len(w.document.items) == 1, timeout=TIMEOUT)
     w.questions.ask_restore = lambda names: False
-    assert w.questions.offer_restore() == 0
+    assert offered(qtbot, w) == 0
     qtbot.waitUntil(lambda: w.autosaver.saves > 0, timeout=TIMEOUT)
     assert [i.name for i in sess.load_session(left).items] == [image_files[0].name]
 
@@ -146,7 +146,7 @@ def test_the_restore_question_names_the_images_and_says_what_its_buttons_do(pres
         button.click()
         return 0
     monkeypatch.setattr(QMessageBox, "exec", answer)
-    assert w.questions.offer_restore() == restored
+    assert offered(qtbot, w) == restored
     [(text, warning, buttons)] = shown
     assert "autosaved the image you had open, with its history: “left by a crash”" in text and "for good" in warning
     assert sorted(buttons) == ["Discard", "Restore"]
@@ -168,7 +168,7 @@ def test_restored_states_get_history_thumbnails_drawn_with_their_masks(qtbot, wi
     h.undo()  # the current state is the unmasked edit: the masked one is only in the history
     sess.save_session(sess.Session([sess.SessionItem("vae", "restored.png", original, original, h)]))
     window.questions.ask_restore = lambda names: True
-    assert window.questions.offer_restore() == 1
+    assert offered(qtbot, window) == 1
     item = window.document.current
     assert item.name == "restored.png"
     window.tabs.setCurrentWidget(window.history_panel)
@@ -185,7 +185,7 @@ def test_a_second_window_leaves_the_first_ones_autosave_alone_and_says_so(qtbot,
         first.open_paths([str(image_files[0])])
     qtbot.waitUntil(lambda: first.autosaver.saves > 0, timeout=TIMEOUT)
     second = _window_with_the_vae(qtbot, Engine("cpu"), model_dir)  # its own engine, as another process has
-    assert second.questions.offer_restore() == 0  # the first window's autosave is its work, not a crash's
+    assert offered(qtbot, second) == 0  # the first window's autosave is its work, not a crash's
     assert "Another genimg window is open" in second.status.currentMessage()
     assert "not autosaved" in second.windowTitle() and first.windowTitle() == "genimg"
     # it stays on the bar while the user works there: the models' "Loaded …" replaced the message within a second
@@ -200,7 +200,7 @@ def test_a_second_window_leaves_the_first_ones_autosave_alone_and_says_so(qtbot,
     assert [i.name for i in sess.load_session().items] == [image_files[0].name]
     first.close()  # a clean quit: the next window autosaves
     third = _window_with_the_vae(qtbot, Engine("cpu"), model_dir)  # (closing shut the first's engine down)
-    assert third.autosaver.owner and third.questions.offer_restore() == 0
+    assert third.autosaver.owner and offered(qtbot, third) == 0
     second.close()
     third.close()
 
@@ -211,7 +211,7 @@ def test_a_session_gone_before_the_question_does_not_stop_the_autosave(qtbot, en
     assert w.autosaver.held
     left.unlink()  # e.g. another genimg quitting cleanly removed it
     w.questions.ask_restore = lambda names: pytest.fail("nothing to offer")
-    assert w.questions.offer_restore() == 0
+    assert offered(qtbot, w) == 0
     w.open_paths([str(image_files[0])])
     qtbot.waitUntil(lambda: w.autosaver.saves > 0, timeout=TIMEOUT)
 
@@ -236,7 +236,7 @@ def test_a_restored_session_with_samples_drops_the_sample_made_while_the_questio
     with qtbot.waitSignal(again.document.item_added, timeout=TIMEOUT):  # its own start-up sample
         again.document.load_model(str(model_dir / "tiny-gan"))
     again.questions.ask_restore = lambda names: True
-    assert again.questions.offer_restore() == 1
+    assert offered(qtbot, again) == 1
     assert [i.name for i in again.document.items.values()] == ["seed 7"]
     again.close()
 
@@ -259,7 +259,7 @@ def test_the_start_up_sample_a_restore_replaces_is_not_offered_for_reopen(kept, 
     with qtbot.waitSignal(again.document.item_added, timeout=TIMEOUT):  # its own start-up sample, back already
         again.document.load_model(str(model_dir / "tiny-gan"))
     again.questions.ask_restore = lambda names: True
-    assert again.questions.offer_restore() == 1
+    assert offered(qtbot, again) == 1
     qtbot.waitUntil(lambda: [i.name for i in again.document.items.values()] == ["seed 7"], timeout=TIMEOUT)
     assert not again.document.closed and not again.reopen_action.isEnabled()
     again.close_item()

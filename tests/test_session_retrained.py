@@ -20,7 +20,7 @@ from genimg_gui.engine.engine import Engine
 from genimg_gui.engine.runtime import Runtime
 from genimg_gui.models.vae import ConvVAE
 from genimg_gui.ui.main_window import MainWindow
-from session_helpers import TIMEOUT, keep_a_fox_and_an_owl
+from session_helpers import TIMEOUT, keep_a_fox_and_an_owl, offered
 
 
 def vae_window(qtbot, folder) -> MainWindow:
@@ -39,7 +39,7 @@ def trained_again_and_restored(qtbot, folder, net, load_first: bool, kept: int) 
     doc = again.document
     if load_first:
         doc.load_model(str(folder))
-    assert again.questions.offer_restore() == kept
+    assert offered(qtbot, again) == kept
     qtbot.waitUntil(lambda: len(doc.items) == kept and not doc.jobs and not doc.carry.pending_any()
                     and all(i.shown_seq >= i.requested_seq for i in doc.items.values()), timeout=TIMEOUT)
     return again
@@ -50,7 +50,7 @@ def keep_an_edit(qtbot, folder, image) -> sess.Session:
     w = vae_window(qtbot, folder)
     with qtbot.waitSignal(w.document.model_loaded, timeout=TIMEOUT):
         w.document.load_model(str(folder))
-    assert w.questions.offer_restore() == 0
+    assert offered(qtbot, w) == 0
     with qtbot.waitSignal(w.document.item_added, timeout=TIMEOUT):
         w.open_paths([str(image)])
     w.sliders.sliders[0].setValue(300)

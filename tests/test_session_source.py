@@ -21,7 +21,7 @@ from genimg_gui.engine.engine import Engine
 from genimg_gui.ui.main_window import MainWindow
 from genimg_gui.ui.qimage import to_qimage
 
-from session_helpers import TIMEOUT, _rewritten
+from session_helpers import TIMEOUT, _rewritten, offered
 from test_switch_shapes import photo  # noqa: F401 (a fixture: the 5:3 photo)
 
 
@@ -45,7 +45,7 @@ def kept_and_restarted(qtbot, window, model_dir, photo, before_restart=lambda: N
     qtbot.addWidget(again)
     for model in ("tiny-vae", "tiny-gan"):
         again.document.load_model(str(model_dir / model))
-    assert again.questions.offer_restore() == 1
+    assert offered(qtbot, again) == 1
     # the picture back on screen, the session's models loaded: before, the start-up sample could still be the one
     # on screen, and a load asked then could be taken over by the session's own
     restored = again.document

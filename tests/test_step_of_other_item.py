@@ -10,6 +10,7 @@ from genimg_gui.engine.engine import Engine
 from genimg_gui.engine.runtime import Runtime
 from genimg_gui.ui.filmstrip import ID_ROLE
 from genimg_gui.ui.main_window import MainWindow
+from session_helpers import offered
 from test_seed_steps import settled, the_sample
 
 BIG_GAN_DRAW_SECONDS = 0.5  # the other image is chosen before the step is back
@@ -65,7 +66,7 @@ def test_a_restored_step_of_an_image_not_current_leaves_the_current_one_shown(qt
     again.show()
     for name in ("tiny-vae", "tiny-gan"):
         again.document.load_model(str(model_dir / name))
-    assert again.questions.offer_restore() == 2
+    assert offered(qtbot, again) == 2
     doc = again.document
     qtbot.waitUntil(lambda: len(doc.items) == 2 and not doc.samples.pending, timeout=UI_TIMEOUT)
     back_first, back_second = doc.items.values()

@@ -10,12 +10,13 @@ from dataclasses import replace
 from functools import partial
 from pathlib import Path
 
-from PySide6.QtCore import QLockFile, QObject, Qt, QTimer
+from PySide6.QtCore import QLockFile, QObject, Qt, QTimer, Signal
 from PySide6.QtWidgets import QApplication
 
 from ..fileio import why_not_written
 from ..session import PackedSession, Session, discard_session, pack_session, session_file, write_packed
-from ..session_aside import read_saved, why_not_autosaved
+from .. import session_aside
+from ..session_aside import why_not_autosaved
 from .document import Document
 from .document_session import as_it_came
 from .session_writer import SessionWriter
@@ -28,6 +29,9 @@ KEEPING = "Keeping your work for next time…"  # on the status bar while Keep f
 
 
 class Autosaver(QObject):
+    saved_read = Signal(object)  # read_saved's session, on the GUI thread; None: it could not be read (said)
+    _read_ended = Signal(object)  # session_aside.read_saved's (session, what to say), from the writer's thread
+
     def __init__(self, document: Document, path: Path | None = None, idle_ms: int = IDLE_MS,
                  max_wait_ms: int = MAX_WAIT_MS) -> None:
         super().__init__(document)
@@ -36,6 +40,8 @@ class Autosaver(QObject):
         self.saves = 0  # sessions written, counted on the writer's thread as each is
         self.writer = SessionWriter(self)
         self.writer.failed.connect(self._write_failed)
+        self._read_ended.connect(self._was_read)  # queued: emitted on the writer's thread
+        self.closed = False  # close() was called: a session read after it is no one's
         self.had_items = False  # images were open this run: once all are closed, nothing is left to restore
         # the session kept at the quit is being written, or has been: no autosave now (a decode arriving meanwhile
         # asks one), which would land over it, unmarked
@@ -107,9 +113,29 @@ class Autosaver(QObject):
         return self.owner and self.path.is_file()
 
     def saved(self) -> Session | None:
-        """The session the last run left, read to be offered back; None when it cannot be read (said, and this
-        run's work is saved over it from now on)."""
-        session, said = read_saved(self.path)  # one not read whole is set aside, never deleted
+        """The session the last run left, read now, on this thread, to be offered back; None when it cannot be read
+        (said, and this run's work is saved over it from now on). The window reads it with read_saved."""
+        return self._taken(session_aside.read_saved(self.path))
+
+    def read_saved(self) -> None:
+        """Read the session the last run left on the writer's thread, the window drawn meanwhile; saved_read then
+        carries it. Read on the GUI thread before the event loop began, a kept session of three photos with their
+        strokes (7 MB) left the new window blank and frozen for 10 s. Nothing else is written meanwhile: the
+        session is held (no autosave) until it is restored or declined."""
+        self.writer.submit(self._read)
+
+    def _read(self) -> None:
+        """On the writer's thread: the session as far as it can be read, and what to say of the rest; one not read
+        whole is set aside there, never deleted (session_aside.read_saved)."""
+        self._read_ended.emit(session_aside.read_saved(self.path))
+
+    def _was_read(self, read: tuple[Session | None, str | None]) -> None:
+        if self.closed:  # the window closed while the session was read: it stays for the next start
+            return
+        self.saved_read.emit(self._taken(read))
+
+    def _taken(self, read: tuple[Session | None, str | None]) -> Session | None:
+        session, said = read
         if said:
             self.document.error.emit(said)
         if session is None:
@@ -205,6 +231,7 @@ class Autosaver(QObject):
         if not keep and not self.held:
             self.discard()
         self.timer.stop()
+        self.closed = True
         self.writer.shutdown()  # the last save written whole before the next window may read or write the file
         if self.owner:
             self.lock.unlock()

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Callable
 
+from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtWidgets import QMessageBox
 
 from ..wording import counted, listed, quoted_list
@@ -25,6 +26,7 @@ KEEP, DISCARD, QUIT = "keep", "discard", "quit"  # ask_quit's answers (QUIT: not
 STAY = "stay"  # quit_answer's answer for a quit the user took back, or that could not keep the work
 RUN_GOING = "A training run is going: it stops and saves before genimg quits."
 KEPT_BACK = "Reopened {} kept when genimg quit"
+READING = "Reading the work autosaved last time…"  # on the status bar while the session is read
 
 
 def exports_going(names: list[str]) -> str:
@@ -104,22 +106,42 @@ def kept_text(open_images: int) -> str:
             "genimg starts again")
 
 
-class SessionQuestions:
+class SessionQuestions(QObject):
     """The window's restore offer at start-up and its quit question."""
 
+    # the offer is settled: how many images it restored or brings back once the models load (0: none, or declined)
+    offered = Signal(int)
+
     def __init__(self, window: MainWindow) -> None:
+        super().__init__(window)
         self.window = window
 
-    def offer_restore(self) -> int:
+    def offer_restore(self) -> None:
         """After a crash or kill: offer the autosaved session back; a session kept on quitting comes back
-        unasked, once the models have loaded. Returns the images restored (or coming back)."""
-        autosaver, doc = self.window.autosaver, self.window.document
-        session = self._offered()
-        if session is None:
+        unasked, once the models have loaded; offered says how many images. The session is read off the GUI
+        thread (Autosaver.read_saved) and the offer goes on once it is (_offer): the window paints at once."""
+        doc = self.window.document
+        if not self._pending():
             doc.named.clear()  # no restore for the models named on the command line to win over
+            self.offered.emit(0)
+            return
+        # the loads asked so far are the start-up's: one the user asks while the session is read is their choice
+        start_up = set(loads(doc.jobs))
+        self.window.autosaver.saved_read.connect(lambda session: self._offer(session, start_up),
+                                                 Qt.ConnectionType.SingleShotConnection)
+        self.window.status.show_message(READING, logged=False)
+        self.window.autosaver.read_saved()
+
+    def _offer(self, session: Session | None, start_up: set[int]) -> None:
+        """The session read: bring it back (a kept one) or ask (a crash's); offered then says how many images."""
+        self.offered.emit(self._offered_back(session, start_up))
+
+    def _offered_back(self, session: Session | None, start_up: set[int]) -> int:
+        autosaver, doc = self.window.autosaver, self.window.document
+        if session is None:  # it could not be read (said)
+            doc.named.clear()
             return 0
         if session.kept:  # the user chose to keep it when quitting: asked then, not again
-            start_up = set(loads(doc.jobs))
             self._reopen_once_loaded(session, KEPT_BACK, start_up, named_loads)
             return len(session.items)
         if not self.ask_restore([item.name for item in session.items]):
@@ -131,9 +153,9 @@ class SessionQuestions:
         self._reopen_once_loaded(session, "Restored {} from the autosaved session", named_unread(doc), named_unread)
         return len(session.items)
 
-    def _offered(self) -> Session | None:
-        """The session to offer back: None when there is none, it is unreadable (said), or this window does not
-        own the autosave (said in the title and on the bar for good: a message went in a second)."""
+    def _pending(self) -> bool:
+        """A session to offer back: none when there is none, or this window does not own the autosave (said in
+        the title and on the bar for good: a message went in a second)."""
         window, autosaver = self.window, self.window.autosaver
         if not autosaver.owner:
             why = autosaver.unwritable or NOT_AUTOSAVED  # a data folder that takes no files is no other window's
@@ -142,11 +164,11 @@ class SessionQuestions:
             window.status.show_warning("Not autosaved", why)
             window.status.show_message(why)
             # a crash's session in a folder that cannot be written is offered back all the same, read only
-            return autosaver.saved() if autosaver.unwritable and autosaver.path.is_file() else None
+            return bool(autosaver.unwritable) and autosaver.path.is_file()
         if not autosaver.pending():
             autosaver.release()  # held at start-up for a session that is gone since: save this run's work
-            return None
-        return autosaver.saved()
+            return False
+        return True
 
     def _reopen_once_loaded(self, session: Session, message: str, loads: set[int],
                             named: Callable[[Document], set[int]]) -> None:
@@ -160,14 +182,18 @@ class SessionQuestions:
         counted as come as the question was answered, the session came back in its own VAE, and said nothing of
         the user's."""
         doc = self.window.document
-        if not loads and not named(doc):
-            self._reopen(session, message)
+        chosen_after = max(loads, default=None)
+
+        def come() -> bool:  # loads come by now too: the session is read while they load
+            return loads.isdisjoint(doc.jobs) and not named(doc)
+        if come():
+            self._reopen(session, message, chosen_after)
             return
 
         def on_loading() -> None:  # as each load begins or ends (the end's "Loaded …" said already)
-            if loads.isdisjoint(doc.jobs) and not named(doc):
+            if come():
                 doc.loading_changed.disconnect(on_loading)
-                self._reopen(session, message, chosen_after=max(loads, default=None))
+                self._reopen(session, message, chosen_after)
         # at once, not polled: a poll found the user's model arrived as well, and the session's items not in
         # the model they were made in, with no model before it to carry them over from
         doc.loading_changed.connect(on_loading)
