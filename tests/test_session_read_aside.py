@@ -9,7 +9,7 @@ from dataclasses import replace
 import pytest
 
 from genimg_gui import session as sess
-from genimg_gui.ui import autosave
+from genimg_gui import session_aside
 from genimg_gui.ui.session_questions import READING
 
 from session_helpers import TIMEOUT, _left_by_a_crash, _window_with_the_vae
@@ -18,12 +18,12 @@ from session_helpers import TIMEOUT, _left_by_a_crash, _window_with_the_vae
 def read_where(monkeypatch) -> list[threading.Thread]:
     """The threads the autosaved session is read on, as it is read (by the real load_session)."""
     threads: list[threading.Thread] = []
-    real = autosave.load_session
+    real = session_aside.load_session
 
     def load_session(path):
         threads.append(threading.current_thread())
         return real(path)
-    monkeypatch.setattr(autosave, "load_session", load_session)
+    monkeypatch.setattr(session_aside, "load_session", load_session)
     return threads
 
 
