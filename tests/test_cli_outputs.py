@@ -185,6 +185,20 @@ def test_a_folder_given_gives_its_pictures_by_name_as_a_drop_on_the_window_opens
                                   pixels(tmp_path / "out" / written.format("a")))
 
 
+def test_links_in_a_folder_that_lead_nowhere_are_named_as_unreadable_with_why(vae, tmp_path, capsys):
+    """A folder holding broken.png -> /nonexistent/pic.png and evil.png -> evil.png: encoded with exit 0, the note
+    naming only notes.txt; the two links were skipped without a word."""
+    photos = holiday(tmp_path)
+    (photos / "broken.png").symlink_to(tmp_path / "nonexistent" / "pic.png")
+    (photos / "evil.png").symlink_to("evil.png")
+    assert run("encode", "--vae", vae, photos, "-o", tmp_path / "out") == 0
+    err = capsys.readouterr().err
+    assert (f"genimg: note: {photos}: 3 files skipped, not images genimg reads (" in err
+            and "): notes.txt; unreadable: broken.png (a link to a file that does not exist) and evil.png "
+                "(a link that loops)\n" in err), err
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["a.npz", "a_recon.png", "b.npz", "b_recon.png"]
+
+
 @pytest.mark.parametrize("as_folders", [True, False])
 def test_pictures_of_one_name_from_two_folders_or_typed_are_written_apart(as_folders, vae, tmp_path, capsys):
     """a/x.png b/x.png were written as x and x-2 when typed; two folders' x.png are too. A third input named x-2.png
