@@ -89,6 +89,19 @@ def why_not_written(e: OSError, what: str = "files") -> str:
             errno.EISDIR: "a folder of that name is in the way"}.get(e.errno, (e.strerror or str(e)).lower())
 
 
+def why_folder_refuses(path: Path | str) -> str:
+    """Why path cannot be written because of its folder, in why_not_written's words, or "" where the folder is
+    there and writable: checked before minutes of work (a morph's render) that would end in that OSError. The morph
+    said "Cannot export to FOLDER: the folder does not exist", naming no file, where the PNG export says "Could not
+    write FILE: the folder FOLDER does not exist"."""
+    folder = Path(path).parent
+    if folder.is_dir():
+        code = 0 if os.access(folder, os.W_OK) else errno.EACCES
+    else:
+        code = errno.ENOTDIR if blocking_file(folder) else errno.ENOENT
+    return why_not_written(OSError(code, os.strerror(code), str(path))) if code else ""
+
+
 class StdoutFailed(Exception):
     """stdout takes no more (`> /dev/full`): said so by cli._call, exit 1, the run stopped (the next name would fail
     alike). As an OSError inside cli_commands.writing(), the file just written was said to be the one that "cannot be
