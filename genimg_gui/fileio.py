@@ -14,6 +14,18 @@ NAME_MAX = 255  # bytes in one file name on most file systems
 ELLIPSIS = "…"  # marks where a name too long for the file system was cut
 
 
+def name_max(folder: Path) -> int:
+    """The most bytes one file name may have in folder (or, where it is not made yet, the first folder above it
+    that is there), as its file system says, else NAME_MAX."""
+    for place in (folder, *folder.parents):
+        if place.is_dir():
+            try:
+                return os.pathconf(place, "PC_NAME_MAX")
+            except (OSError, ValueError):
+                break
+    return NAME_MAX
+
+
 def fitted_name(stem: str, after: str, limit: int = NAME_MAX) -> str:
     """stem + after, the stem cut short with "…" where the whole would pass limit bytes (a file system's limit on
     one name): after ("_edited.png", ".mask.png") is what tells the user which file it is, so it stays whole."""
