@@ -212,6 +212,17 @@ def test_an_input_whose_output_name_is_too_long_fails_alone_and_writes_neither_f
     assert sorted(p.name for p in out.iterdir()) == ["b.npz", "b_recon.png"]
 
 
+@pytest.mark.parametrize("command", [["interpolate", "--seeds", "1", "2"], ["generate", "--seeds", "1"]])
+def test_an_output_name_too_long_is_refused_as_typed_without_a_traceback(command, gan, tmp_path, capsys):
+    """-o FOLDER/MMM….gif (or a folder of such a name) ended in "OSError: [Errno 36] File name too long" and a
+    traceback: asking whether it was a folder raised."""
+    suffix = ".gif" if command[0] == "interpolate" else ""  # generate's -o is a folder
+    out = tmp_path / ("M" * (os.pathconf(tmp_path, "PC_NAME_MAX") + 1) + suffix)
+    assert run(*command, "--gan", gan, "-o", out) == 2
+    err = capsys.readouterr().err
+    assert f"error: argument -o/--out: {out} cannot be written: the name is too long\n" in err, err
+
+
 @pytest.mark.parametrize("as_folders", [True, False])
 def test_pictures_of_one_name_from_two_folders_or_typed_are_written_apart(as_folders, vae, tmp_path, capsys):
     """a/x.png b/x.png were written as x and x-2 when typed; two folders' x.png are too. A third input named x-2.png
