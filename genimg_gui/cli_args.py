@@ -6,11 +6,12 @@ from __future__ import annotations
 import argparse
 import difflib
 import math
+import os
 import shlex
 from pathlib import Path
 
 from .catalog import DEFAULT_PSI, PSI_RANGE, bundled_models
-from .fileio import blocking_file
+from .fileio import blocking_file, name_max
 from .train.arg_types import parsed
 
 
@@ -66,6 +67,7 @@ def latent_scale(text: str) -> float:
 def out_folder(text: str) -> Path:
     """-o OUT_DIR: a folder, or one that can be made (a file in the way came out as '[Errno 17] File exists')."""
     path = Path(text)
+    check_name_lengths(path, text)
     if (blocker := blocking_file(path)) == path:
         raise argparse.ArgumentTypeError(f"{text} is a file: name a folder to write into")
     if blocker is not None:
@@ -76,11 +78,20 @@ def out_folder(text: str) -> Path:
 def out_file(text: str) -> Path:
     """A file to write (an animation, a grid, a recipe): not a folder, and in a folder that is or can be made."""
     path = Path(text)
+    check_name_lengths(path, text)
     if path.is_dir():
         raise argparse.ArgumentTypeError(f"{text} is a folder: name the file to write in it")
     if (blocker := blocking_file(path.parent)) is not None:
         raise argparse.ArgumentTypeError(f"{text} cannot be written: {blocker} is not a folder")
     return path
+
+
+def check_name_lengths(path: Path, text: str) -> None:
+    """Refuse an -o whose file or folder names are longer than the file system takes: asking whether it was a folder
+    raised "OSError: [Errno 36] File name too long" with a traceback."""
+    limit = name_max(path.parent)
+    if any(len(os.fsencode(part)) > limit for part in path.parts):
+        raise argparse.ArgumentTypeError(f"{text} cannot be written: the name is too long")
 
 
 def picture_file(text: str) -> Path:

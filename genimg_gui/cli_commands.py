@@ -8,6 +8,8 @@ the CLI and the app give the same pixels and the same files. No Qt is imported.
 """
 from __future__ import annotations
 
+import errno
+import os
 import sys
 import time
 import uuid
@@ -22,7 +24,7 @@ import torch
 from .cli_folders import in_folder
 from .cli_names import MAX_NUMBERED_SAID, OutputStems, more_numbered_note, named_as_typed, shown_name
 from .engine.requests import ModelInfo
-from .fileio import StdoutFailed, fitted_name, why_not_written
+from .fileio import StdoutFailed, fitted_name, name_max, why_not_written
 from .engine import spatial
 from .engine.runtime import Runtime
 from .image_files import no_images_in
@@ -48,6 +50,12 @@ class OutputError(CLIError):
     """A file or folder of the output that cannot be written (writing): the run stops there, exit code 1."""
 
 
+class OutputNameTooLong(CLIError):
+    """An input's output name is too long for the file system (check_names, writing): that input fails and the
+    batch goes on, exit code 1 at the end. Unlike a full disk, it concerns that one input: `genimg encode
+    MMM….png b.png` stopped at the first, the second never encoded."""
+
+
 class StdoutClosed(Exception):
     """stdout's reader went away (`genimg generate … | head -1`): the files are written all the same, so this is no
     failed file (as an OSError, for_each counted every seed after it as failed); cli.main stops the run quietly."""
@@ -58,7 +66,7 @@ USAGE_ERRORS = (UsageError, TrainUsageError)
 # Printed as "genimg: error: ..." with exit code 1, or 2 for one of USAGE_ERRORS (cli.main).
 USER_ERRORS = (CLIError, ModelFileError, ImageLoadError, TrainError, RecipeError, OSError, torch.OutOfMemoryError)
 # What one bad input can raise; it is reported and the batch goes on.
-ITEM_ERRORS = (ImageLoadError, ModelFileError, ValueError, FloatingPointError, OSError)
+ITEM_ERRORS = (ImageLoadError, ModelFileError, ValueError, FloatingPointError, OSError, OutputNameTooLong)
 # An input file's too: a --scale its own size refuses (check_scale) while the other files take it. Seeds share the
 # model's size, so generate's refusal holds for every seed and stays a usage error.
 FILE_ERRORS = (*ITEM_ERRORS, UsageError)
@@ -182,20 +190,24 @@ def for_each(jobs: Sequence[tuple[str, Callable[[], None]]],
     return 1 if failed else 0
 
 
-def per_file(paths: Sequence[Path], work: Callable[[Path, str], None], written_as: Callable[[str], str]) -> int:
+def per_file(paths: Sequence[Path], work: Callable[[Path, str], None],
+             written_as: Callable[[str], tuple[str, ...]], out: Path) -> int:
     """for_each over files; work gets each path and a unique output stem (OutputStems: an input that fails takes
-    none). An input numbered because another has its name is said once its files are written, with their names
-    (written_as: their names for a stem): said before the work, the note named files that an input which then
-    failed never wrote. Past MAX_NUMBERED_SAID such notes, the rest are counted in one at the end."""
+    none), once the names of the files it writes in out (written_as: their names for a stem) are found to fit the
+    file system (check_names): NAME.npz was written, then NAME_recon.png was too long, half a pair left. An input
+    numbered because another has its name is said once its files are written, with their names: said before the
+    work, the note named files that an input which then failed never wrote. Past MAX_NUMBERED_SAID such notes, the
+    rest are counted in one at the end."""
     stems = OutputStems(paths)
     numbered = 0
 
     def job(i: int) -> None:
         nonlocal numbered
         stem = stems.stem(i)
+        check_names(out, written_as(stem))
         work(paths[i], stem)
         stems.written(i, stem)
-        if note := stems.numbered_note(i, written_as):
+        if note := stems.numbered_note(i, lambda stem: " and ".join(written_as(stem))):
             numbered += 1
             if numbered <= MAX_NUMBERED_SAID:
                 say(note)
@@ -204,6 +216,15 @@ def per_file(paths: Sequence[Path], work: Callable[[Path, str], None], written_a
     if numbered > MAX_NUMBERED_SAID:
         say(more_numbered_note(numbered - MAX_NUMBERED_SAID))
     return code
+
+
+def check_names(folder: Path, names: Sequence[str]) -> None:
+    """Refuse (OutputNameTooLong) an input one of whose output names is longer than folder's file system takes,
+    before any of its files is written: both or neither."""
+    for name in names:
+        if len(os.fsencode(name)) > name_max(folder):
+            raise OutputNameTooLong(f"{folder / name} cannot be written: the name is too long; "
+                                    "give the input a shorter name")
 
 
 @contextmanager
@@ -221,6 +242,8 @@ def writing(path: Path) -> Iterator[Path]:
     try:
         yield path
     except OSError as e:
+        if e.errno == errno.ENAMETOOLONG:  # that input's, not the run's: the next input goes on
+            raise OutputNameTooLong(f"{path} cannot be written: {why_not_written(e)}") from None
         raise OutputError(f"{path} cannot be written: {why_not_written(e)}") from None
 
 

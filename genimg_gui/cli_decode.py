@@ -62,7 +62,7 @@ def decode(args: argparse.Namespace) -> int:
             say(note)
         write_png(image, args.out / decoded_name(stem), args.scale)
 
-    return per_file(latents_given(args.latents), work, decoded_name)
+    return per_file(latents_given(args.latents), work, lambda stem: (decoded_name(stem),), args.out)
 
 
 def at_its_scale(f: LatentFile, path: Path, own: Path | None, given: Path | None, typed: float | None,

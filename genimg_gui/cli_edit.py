@@ -275,11 +275,11 @@ def edit(args: argparse.Namespace) -> int:
                 wrote(export_latent(out, latent, base, recorded, labels, model_record(model),
                                     None if recipe is None else recipe.mask))
 
-    def written_as(stem: str) -> str:
+    def written_as(stem: str) -> tuple[str, ...]:
         png = export_name(stem, ".png", edited=True)
-        return f"{png} and {export_name(stem, '.npz', edited=True)}" if args.save_latents else png
+        return (png, export_name(stem, ".npz", edited=True)) if args.save_latents else (png,)
 
-    code = per_file(images, work, written_as)
+    code = per_file(images, work, written_as, args.out)
     if args.save_recipe:
         save_recipe(args.save_recipe, values, model, args.fit or "crop")
     return code

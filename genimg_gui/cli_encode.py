@@ -29,7 +29,7 @@ def encode(args: argparse.Namespace) -> int:
             wrote(export_latent(out, latent, latent, zeros, model.directions.labels, model_record(model)))
         write_png(recon, args.out / recon_name, args.scale)
 
-    return per_file(images, work, lambda stem: " and ".join(names(stem)))
+    return per_file(images, work, names, args.out)
 
 
 def names(stem: str) -> tuple[str, str]:

@@ -11,7 +11,7 @@ from .typed_options import typed
 from .cli_commands import (CLIError, Progress, UsageError, check_scale, check_writable, encoded, note_ignored, say,
                            writing, wrote)
 from .cli_models import class_index, fit_used, load_model, seed_draw
-from .cli_names import named_as_typed
+from .cli_names import named_as_typed, shown_name
 from .cli_pictures import pictures_given
 from .image_files import no_images_in
 from .not_a_model import latent_as_picture_note
@@ -33,7 +33,8 @@ def interpolate(args: argparse.Namespace) -> int:
         raise UsageError(f"--frames {args.frames} is fewer than the {len(keyframes)} keyframes: give at least "
                          f"{min_frames(len(keyframes))}")
     if args.out.suffix.lower() not in FORMATS:
-        raise UsageError(f"{args.out.name}: the animation must end in {one_of(FORMATS)}")
+        # named as typed, as the other errors name paths: "x.png: …" for -o out/x.png named no folder
+        raise UsageError(f"-o {shown_name(args.out)}: the animation must end in {one_of(FORMATS)}")
     if note := fps_note(args.fps, args.out.suffix):  # said before the frames are drawn, as the ignored options
         say(f"genimg: note: {note}")
     check_no_latents(images)

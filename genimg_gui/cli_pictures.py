@@ -10,7 +10,7 @@ from typing import Callable, Sequence
 from .catalog import is_model_folder
 from .cli_commands import UsageError, say
 from .cli_names import shown_name
-from .image_files import by_name, images_in
+from .image_files import by_name, images_in, said_unreadable, unreadable_links
 from .imaging import FORMAT_NAMES
 from .wording import counted, listed
 
@@ -69,9 +69,15 @@ def _files_given(paths: Sequence[Path], files_in: Callable[[Path], list[Path]], 
 
 def note_skipped(folder: Path, pictures: list[Path]) -> None:
     """'genimg: note: photos: 2 files skipped, not images genimg reads (…): notes.txt, scan.heic', for the files in
-    folder beside its pictures, which the window leaves out unsaid; hidden ones (.DS_Store) go unsaid here too."""
+    folder beside its pictures, which the window leaves out unsaid; hidden ones (.DS_Store) go unsaid here too. Links
+    that lead nowhere are named as unreadable, with why ('…; unreadable: broken.png (a link to a file that does not
+    exist)'): they were skipped without a word."""
     chosen = set(pictures)
     others = sorted(p.name for p in folder.iterdir() if p.is_file() and p not in chosen and not p.name.startswith("."))
-    if others:
-        say(f"genimg: note: {shown_name(folder)}: {counted(len(others), 'file')} skipped, not images genimg reads "
-            f"({FORMAT_NAMES}): {listed([shown_name(name) for name in others])}")
+    links = unreadable_links(folder)
+    parts = [*([f"not images genimg reads ({FORMAT_NAMES}): {listed([shown_name(name) for name in others])}"]
+               if others else []),
+             *([f"unreadable: {listed(said_unreadable([(shown_name(n), why) for n, why in links]))}"] if links else [])]
+    if parts:
+        say(f"genimg: note: {shown_name(folder)}: {counted(len(others) + len(links), 'file')} skipped, "
+            + "; ".join(parts))

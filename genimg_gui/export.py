@@ -46,6 +46,15 @@ def picture_name(name: str) -> bool:
     return any(m.end() == len(name) for m in IMAGE_EXTENSION.finditer(name))
 
 
+def file_stem(name: str) -> str:
+    """The stem an export of an item named name is offered: a picture file's name without its extension, as it is
+    ("my cat.png" -> "my cat", as `genimg edit` names its files); a derived name's words joined by "_", as a
+    sample's "seed0042" is one word: "face.png, inverted 2" -> "face_inverted_2" (it offered "face, inverted
+    2.png", a comma and spaces that a shell or a script must quote)."""
+    stem = IMAGE_EXTENSION.sub("", name)  # also in a derived name: "1f600.png, inverted" -> "1f600, inverted"
+    return stem if picture_name(name) else re.sub(r"[\s,()]+", "_", stem).strip("_") or stem
+
+
 def export_name(stem: str, suffix: str, number: int = 1, edited: bool = False, scale: int = 1) -> str:
     """stem + name_tail: export_name("cat", ".png", edited=True) is "cat_edited.png"."""
     return stem + name_tail(suffix, number, edited, scale)

@@ -15,6 +15,18 @@ NAME_MAX = 255  # bytes in one file name on most file systems
 ELLIPSIS = "…"  # marks where a name too long for the file system was cut
 
 
+def name_max(folder: Path) -> int:
+    """The most bytes one file name may have in folder (or, where it is not made yet, the first folder above it
+    that is there), as its file system says, else NAME_MAX."""
+    for place in (folder, *folder.parents):
+        if place.is_dir():
+            try:
+                return os.pathconf(place, "PC_NAME_MAX")
+            except (OSError, ValueError):
+                break
+    return NAME_MAX
+
+
 def fitted_name(stem: str, after: str, limit: int = NAME_MAX) -> str:
     """stem + after, the stem cut short with "…" where the whole would pass limit bytes (a file system's limit on
     one name): after ("_edited.png", ".mask.png") is what tells the user which file it is, so it stays whole."""
@@ -101,6 +113,19 @@ def why_not_written(e: OSError, what: str = "files") -> str:
             errno.EROFS: "the disk is read-only", errno.ENOSPC: "the disk is full",
             errno.ENAMETOOLONG: "the name is too long",
             errno.EISDIR: "a folder of that name is in the way"}.get(e.errno, (e.strerror or str(e)).lower())
+
+
+def why_folder_refuses(path: Path | str) -> str:
+    """Why path cannot be written because of its folder, in why_not_written's words, or "" where the folder is
+    there and writable: checked before minutes of work (a morph's render) that would end in that OSError. The morph
+    said "Cannot export to FOLDER: the folder does not exist", naming no file, where the PNG export says "Could not
+    write FILE: the folder FOLDER does not exist"."""
+    folder = Path(path).parent
+    if folder.is_dir():
+        code = 0 if os.access(folder, os.W_OK) else errno.EACCES
+    else:
+        code = errno.ENOTDIR if blocking_file(folder) else errno.ENOENT
+    return why_not_written(OSError(code, os.strerror(code), str(path))) if code else ""
 
 
 class StdoutFailed(Exception):

@@ -3,6 +3,8 @@ set's), why a folder gave none, and the next step where pictures were given as a
 is imaging.py's."""
 from __future__ import annotations
 
+import errno
+import os
 import re
 from pathlib import Path
 
@@ -25,6 +27,35 @@ def images_in(folder: Path | str) -> list[Path]:
     """The image files in folder itself, by name: a folder dropped on the window opens these. Not its subfolders'
     (a drop of a whole tree by mistake would open thousands, and a folder of model folders their samples.png)."""
     return sorted((p for p in Path(folder).iterdir() if is_image_file(p)), key=lambda p: (by_name(p.name), p.name))
+
+
+def unreadable_links(folder: Path | str) -> list[tuple[str, str]]:
+    """(name, why) for each link in folder itself that leads to no file or folder, by name: a dangling link ("a
+    link to a file that does not exist") or one that loops ("a link that loops"). is_image_file passes them over,
+    so a folder's broken.png and evil.png -> evil.png went unsaid; the window's and the CLI's folder notes name
+    them. Hidden ones are left unsaid, as the notes leave hidden files."""
+    found = []
+    for path in Path(folder).iterdir():
+        if path.name.startswith(".") or not path.is_symlink():
+            continue
+        try:
+            os.stat(path)
+        except OSError as e:
+            found.append((path.name, _why_link_fails(e)))
+    return sorted(found, key=lambda pair: (by_name(pair[0]), pair[0]))
+
+
+def _why_link_fails(error: OSError) -> str:
+    if error.errno == errno.ELOOP:
+        return "a link that loops"
+    if error.errno in (errno.ENOENT, errno.ENOTDIR):
+        return "a link to a file that does not exist"
+    return f"a link to a file that cannot be read: {(error.strerror or str(error)).lower()}"
+
+
+def said_unreadable(links: list[tuple[str, str]]) -> list[str]:
+    """unreadable_links as a note lists them: "broken.png (a link to a file that does not exist)"."""
+    return [f"{name} ({why})" for name, why in links]
 
 
 def by_name(name: str) -> list:

@@ -389,7 +389,7 @@ def load_session(path: Path | None = None) -> Session:
                        _labels(doc), _classes(doc), unreadable)
     except Exception as e:  # any corruption: say so, never crash the start-up
         why = str(e) if isinstance(e, SessionError) else damage_reason(e, path)
-        raise SessionError(f"the autosaved session {path} cannot be read ({why})") from None
+        raise SessionError(f"The autosaved session {path} cannot be read ({why})") from None
 
 
 def discard_session(path: Path | None = None) -> None:

@@ -185,6 +185,44 @@ def test_a_folder_given_gives_its_pictures_by_name_as_a_drop_on_the_window_opens
                                   pixels(tmp_path / "out" / written.format("a")))
 
 
+def test_links_in_a_folder_that_lead_nowhere_are_named_as_unreadable_with_why(vae, tmp_path, capsys):
+    """A folder holding broken.png -> /nonexistent/pic.png and evil.png -> evil.png: encoded with exit 0, the note
+    naming only notes.txt; the two links were skipped without a word."""
+    photos = holiday(tmp_path)
+    (photos / "broken.png").symlink_to(tmp_path / "nonexistent" / "pic.png")
+    (photos / "evil.png").symlink_to("evil.png")
+    assert run("encode", "--vae", vae, photos, "-o", tmp_path / "out") == 0
+    err = capsys.readouterr().err
+    assert (f"genimg: note: {photos}: 3 files skipped, not images genimg reads (" in err
+            and "): notes.txt; unreadable: broken.png (a link to a file that does not exist) and evil.png "
+                "(a link that loops)\n" in err), err
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["a.npz", "a_recon.png", "b.npz", "b_recon.png"]
+
+
+def test_an_input_whose_output_name_is_too_long_fails_alone_and_writes_neither_file(vae, tmp_path, capsys):
+    """MMM….png (251 M): M….npz was written, then "…_recon.png cannot be written: the name is too long", exit 1, the
+    next input never encoded and half a pair left. It concerns that input alone, as an unreadable one does."""
+    long_stem = "M" * (os.pathconf(tmp_path, "PC_NAME_MAX") - len(".npz"))  # its .npz fits, its _recon.png not
+    given = [picture(tmp_path / f"{long_stem}.png", 1), picture(tmp_path / "b.png", 2)]
+    out = tmp_path / "out"
+    assert run("encode", "--vae", vae, *given, "-o", out) == 1
+    err = capsys.readouterr().err
+    assert (f"genimg: error: {given[0]}: {out / long_stem}_recon.png cannot be written: the name is too long; give "
+            "the input a shorter name\n" in err and "genimg: 1 of 2 failed" in err), err
+    assert sorted(p.name for p in out.iterdir()) == ["b.npz", "b_recon.png"]
+
+
+@pytest.mark.parametrize("command", [["interpolate", "--seeds", "1", "2"], ["generate", "--seeds", "1"]])
+def test_an_output_name_too_long_is_refused_as_typed_without_a_traceback(command, gan, tmp_path, capsys):
+    """-o FOLDER/MMM….gif (or a folder of such a name) ended in "OSError: [Errno 36] File name too long" and a
+    traceback: asking whether it was a folder raised."""
+    suffix = ".gif" if command[0] == "interpolate" else ""  # generate's -o is a folder
+    out = tmp_path / ("M" * (os.pathconf(tmp_path, "PC_NAME_MAX") + 1) + suffix)
+    assert run(*command, "--gan", gan, "-o", out) == 2
+    err = capsys.readouterr().err
+    assert f"error: argument -o/--out: {out} cannot be written: the name is too long\n" in err, err
+
+
 @pytest.mark.parametrize("as_folders", [True, False])
 def test_pictures_of_one_name_from_two_folders_or_typed_are_written_apart(as_folders, vae, tmp_path, capsys):
     """a/x.png b/x.png were written as x and x-2 when typed; two folders' x.png are too. A third input named x-2.png

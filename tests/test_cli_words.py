@@ -133,10 +133,11 @@ def test_a_models_card_given_as_a_recipe_is_named_by_its_kind(vae, gan, image_fi
     assert 'other.json: not a genimg edit recipe ("format" must be "genimg-recipe")' in capsys.readouterr().err
 
 
-def test_the_animation_suffixes_read_as_a_sentence(gan, tmp_path, capsys):
-    assert run("interpolate", "--gan", gan, "--seeds", "1", "2", "-o", tmp_path / "x.png") == 2
-    # it read ".gif, .webp, .mp4"
-    assert "x.png: the animation must end in .gif, .webp or .mp4\n" in capsys.readouterr().err
+def test_the_animation_suffixes_read_as_a_sentence(gan, tmp_path, capsys, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    assert run("interpolate", "--gan", gan, "--seeds", "1", "2", "-o", "out/x.png") == 2
+    # it read ".gif, .webp, .mp4", and named only x.png, not the path as typed
+    assert "error: -o out/x.png: the animation must end in .gif, .webp or .mp4\n" in capsys.readouterr().err
 
 
 def test_a_crop_of_well_under_1_percent_is_not_called_1_percent():

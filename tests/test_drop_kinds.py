@@ -108,6 +108,19 @@ def test_a_folder_of_pictures_dropped_opens_the_pictures_in_it_and_one_with_none
     assert pictures_open(window) == ["a.jpg", "b.png"]
 
 
+def test_pictures_in_a_dropped_folder_that_are_links_leading_nowhere_are_named_with_why(qtbot, window, tmp_path):
+    """broken.png -> /nonexistent/pic.png and evil.png -> evil.png in a dropped folder were left out without a word."""
+    folder = pictures(tmp_path / "dang", ["la.png"])[0].parent
+    (folder / "broken.png").symlink_to(tmp_path / "nonexistent" / "pic.png")
+    (folder / "evil.png").symlink_to("evil.png")
+    (folder / "gone.txt").symlink_to(tmp_path / "nothing.txt")  # not a picture: unsaid, as other files are
+    drop(window, [folder])
+    qtbot.waitUntil(lambda: pictures_open(window) == ["la.png"], timeout=UI_TIMEOUT)
+    settle(qtbot, window)
+    assert window.last_error == ("dang: 2 pictures not opened, unreadable: broken.png (a link to a file that does "
+                                 "not exist) and evil.png (a link that loops)")
+
+
 def test_a_drop_of_pictures_a_folder_of_them_and_model_folders_does_all_of_it(qtbot, window, tmp_path, monkeypatch):
     """The models load first, and the pictures are encoded by the VAE dropped with them (an SD VAE: each at its own
     size), none of it left out."""

@@ -3,10 +3,11 @@ the log keeping each run's start and end but not its progress; the A/B captions 
 from __future__ import annotations
 
 import shutil
+from pathlib import Path
 
 from PySide6.QtCore import QPointF, QRect, QSize, Qt
 from PySide6.QtGui import QFontMetrics, QHelpEvent
-from PySide6.QtWidgets import QApplication, QStyleOptionViewItem, QToolTip
+from PySide6.QtWidgets import QApplication, QFileDialog, QStyleOptionViewItem, QToolTip
 
 from conftest import UI_TIMEOUT, quit_questions_cancelled
 from genimg_gui.ui.canvas import CompareMode
@@ -116,8 +117,13 @@ def test_repeated_inversions_get_short_distinct_names_wherever_they_show(qtbot, 
     assert asked == [f"These 3 inversions have not been exported: “{photo.name}, inverted”, "
                      f"“{short_name(photo.name, 28)}, inverted 2” and "
                      f"“{short_name(photo.name, 12)}, inverted 3 (stopped at step {step})”."]
-    # exported as "big_photo_from_the_holiday, inverted 2.png", not "….png, inverted 2.png"
-    assert window.settings.export_path(second.name, ".png").endswith(f"{photo.stem}, inverted 2.png")
+    # exported as "big_photo_from_the_holiday_inverted_2.png", not "….png, inverted 2.png" nor with its comma
+    assert window.settings.export_path(second.name, ".png").endswith(f"/{photo.stem}_inverted_2.png")
+    offered: list[str] = []  # Export PNG… on the one on show, through its real dialog call
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda _w, _t, start, _f, *_: offered.append(start) or
+                        ("", ""))
+    window.exports.export_png_dialog(1)
+    assert [Path(p).name for p in offered] == [f"{photo.stem}_inverted_3_stopped_at_step_{step}.png"]
 
 
 def test_inversion_names_are_numbered_past_any_taken_and_read_back(qtbot):

@@ -263,3 +263,18 @@ def test_the_morph_dialog_keeps_its_layout_while_an_export_renders_after_a_long_
     finally:
         window.status.cancel.click()
         qtbot.waitUntil(lambda: not window.morph.exporting(), timeout=UI_TIMEOUT)
+
+
+def test_an_export_into_a_folder_deleted_meanwhile_names_the_file_as_the_png_export_does(qtbot, window, image_files,
+                                                                                         tmp_path):
+    """"Cannot export to …/vanish: the folder does not exist" named no file, where Export PNG… says "Could not write
+    …/vanish/gone.png: the folder …/vanish does not exist" (docs/using.md promises that for every export)."""
+    dialog = a_small_morph_on_show(qtbot, window, image_files)
+    gone, blocker = tmp_path / "vanish", tmp_path / "a-file"
+    blocker.write_text("not a folder")
+    for path, why in ((gone / "morph.gif", f"the folder {gone} does not exist"),
+                      (blocker / "morph.gif", f"{blocker} is not a folder")):
+        with qtbot.waitSignal(window.document.error, timeout=UI_TIMEOUT) as failed:
+            dialog.export_to(str(path))
+        assert failed.args[0] == dialog.written.text() == f"Could not write {path}: {why}"
+    assert not window.morph.exporting() and not window.document.jobs

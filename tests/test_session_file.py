@@ -216,8 +216,12 @@ def test_a_corrupt_session_is_reported_and_the_app_starts_fresh(qtbot, engine, m
     qtbot.addWidget(w)
     w.questions.ask_restore = lambda names: True
     assert offered(qtbot, w) == 0
-    assert "cannot be read (its header is garbled): it is kept as " in w.last_error
-    assert w.last_error.endswith(", not deleted; starting fresh")  # moved aside, never deleted unread
+    # a sentence as the Log shows it, capitalised: it read "the autosaved session … cannot be read …"; moved aside,
+    # never deleted unread
+    said = f"The autosaved session {path} cannot be read (its header is garbled): it is kept as "
+    assert w.last_error.startswith(said)
+    assert w.last_error.endswith(", not deleted; starting fresh")
+    assert [e.text for e in w.status.log.entries if e.error] == [w.last_error]  # the Log's line
     assert "Error" not in w.last_error  # it was "(SafetensorError: Error while deserializing header: …)"
     assert w.document.items == {}
 
@@ -235,7 +239,7 @@ def test_a_damaged_session_says_what_is_wrong_without_exception_names(tmp_path):
         path.write_bytes(data)
         with pytest.raises(sess.SessionError) as e:
             sess.load_session(path)
-        assert str(e.value) == f"the autosaved session {path} cannot be read ({said})", name
+        assert str(e.value) == f"The autosaved session {path} cannot be read ({said})", name
     path.write_bytes(whole)
     _rewritten(path, lambda doc: doc.pop("items"))
     with pytest.raises(sess.SessionError) as e:

@@ -111,15 +111,17 @@ def test_export_dialogs_open_where_the_user_works_and_drop_the_images_own_extens
     assert offered[1] == str(chosen.parent / f"{stem}_edited.npz")  # then where it last exported
     w.recipes.save_dialog()
     assert offered[2] == str(chosen.parent / f"{stem}.recipe.json")
-    assert Settings().export_path("seed 5", ".png") == str(chosen.parent / "seed 5.png")
+    assert Settings().export_path("seed 5", ".png") == str(chosen.parent / "seed_5.png")
 
 
 def test_export_names_drop_the_image_extension_of_derived_names_too(tmp_path):
     s = Settings(str(tmp_path / "s.ini"))
     folder = Path(s.export_path("x", "")).parent
-    for name, expected in (("1f600.png", "1f600_edited.png"), ("1f600.png (inverted)", "1f600 (inverted).png"),
-                           ("a.JPG (to VAE) (inverted)", "a (to VAE) (inverted).png"), ("seed 5", "seed 5.png"),
-                           ("photo.v2", "photo.v2.png"), ("pngs.png.txt", "pngs.png.txt.png")):
+    # a derived name's words joined by "_", as "seed0042.png" is one word: "1f600 (inverted).png" needed quotes
+    for name, expected in (("1f600.png", "1f600_edited.png"), ("1f600.png (inverted)", "1f600_inverted.png"),
+                           ("a.JPG (to VAE) (inverted)", "a_to_VAE_inverted.png"), ("seed 5", "seed_5.png"),
+                           ("photo.v2", "photo.v2.png"), ("pngs.png.txt", "pngs.png.txt.png"),
+                           ("my cat.png", "my cat_edited.png"), ("face.png, inverted 2", "face_inverted_2.png")):
         assert s.export_path(name, ".png", edit=True) == str(folder / expected)
 
 

@@ -26,6 +26,7 @@ from genimg_gui.ui.main_window import MainWindow
 from genimg_gui.ui.session_questions import SessionQuestions
 from genimg_gui.ui.settings import Settings
 from genimg_gui.weights_file import WEIGHTS_NAME
+from genimg_gui.wording import SUPPORTED
 from test_open_latents import other_vae
 from test_session_choice import keep_one_sample
 
@@ -78,6 +79,17 @@ def test_a_damaged_last_model_gives_way_to_the_bundled_one_saying_why(qtbot, mon
     assert said in window.status.currentMessage()
     assert window.gan_panel.isEnabled() and window.gan_panel.no_seed_note.text() != NO_GAN_NOTE
     assert Settings().last_model(kind) == str(bundled)  # the next start goes straight to it
+
+
+def test_a_last_model_that_is_no_model_is_said_in_one_sentence_without_doubled_stops(qtbot, monkeypatch,
+                                                                                    tmp_path):
+    """"… StyleGAN2-ADA .pkl networks.; loading the bundled …": the load's reason ends a sentence of its own."""
+    last = tmp_path / "notes.pt"
+    last.write_text("not a model\n" * 20)
+    Settings().set_last_model("vae", str(last))
+    window = started(qtbot, monkeypatch, [], lambda w: {"vae", "gan"} <= set(w.document.models))
+    [said] = errors(window)
+    assert said.endswith(f"{SUPPORTED}; loading the bundled {DEFAULT_MODELS['vae']} instead") and ".;" not in said
 
 
 def test_a_damaged_gan_asked_for_leaves_the_generate_tab_saying_that_no_gan_is_loaded(qtbot, monkeypatch, model_dir,

@@ -168,7 +168,7 @@ class ModelList:
         the load is asked follows it as any new model (restore_session), not as one the user chose."""
         doc, kind = self.window.document, bundled.kind
         said = (f"The last {kind.upper()}, {model_name(last)} ({shown_path(last)}), could not be loaded: "
-                f"{reason}; loading the bundled {bundled.name} instead")
+                f"{reason.removesuffix('.')}; loading the bundled {bundled.name} instead")  # not "….;"
         doc.error.emit(said)
         self.window.status.show_warning(stand_in_warning(kind), said)
         doc.stand_ins[kind] = (last, bundled.path)  # before the load: the session may come back as it is asked

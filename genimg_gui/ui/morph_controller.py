@@ -3,7 +3,6 @@ them (a masked one as its two layers, morph.Layers), the timeline decodes one fr
 renders every frame in the background and writes the animation (GIF, WebP or MP4) there too."""
 from __future__ import annotations
 
-import os
 from collections import OrderedDict
 from pathlib import Path
 from typing import NamedTuple
@@ -14,6 +13,7 @@ from PySide6.QtWidgets import QLabel, QWidget
 
 from ..edit import Directions, EditState, edited_latent
 from ..engine import requests as rq
+from ..fileio import why_folder_refuses
 from ..animation_files import FORMATS, fps_note
 from ..morph import Layers, keyframe_layers, morph_layers
 from ..model_names import model_name
@@ -298,12 +298,8 @@ class MorphController(QObject):
             return KEYFRAMES_CARRIED
         if path.suffix.lower() not in FORMATS:
             return f"Cannot export {path.name}: the file must end in {one_of(FORMATS)}"
-        folder = path.parent
-        if not folder.is_dir():
-            return f"Cannot export to {folder}: the folder does not exist"
-        if not os.access(folder, os.W_OK):
-            return f"Cannot export to {folder}: the folder is not writable"
-        return ""
+        why = why_folder_refuses(path)  # as the PNG export says it: the file named, then why
+        return f"Could not write {path}: {why}" if why else ""
 
     def _on_frames(self, r: rq.Frames) -> None:
         if (export := self._exports.get(r.seq)) is None:

@@ -12,8 +12,9 @@ from PySide6.QtGui import QActionGroup, QGuiApplication
 from PySide6.QtWidgets import QComboBox, QMenu
 
 from ..catalog import model_to_load
-from ..image_files import IMAGE_SUFFIXES, images_in, no_images_in
+from ..image_files import IMAGE_SUFFIXES, images_in, no_images_in, said_unreadable, unreadable_links
 from ..recipe import recipe_at
+from ..wording import counted, listed
 from .already_open import said_together
 from .file_dialogs import ask_open_files
 from .latent_files import LATENT_SUFFIX, LatentFiles, is_latent_file
@@ -108,15 +109,20 @@ class OpenActions:
 
     def _pictures_in(self, folder: str) -> list[str]:
         """The pictures in a folder dropped or opened that is no model folder; one with none is said so here (sent
-        on as a picture, the worker called every folder "a folder, not an image")."""
+        on as a picture, the worker called every folder "a folder, not an image"). Pictures that are links leading
+        nowhere (dangling, or looping) are named with why: they were left out without a word."""
         name = Path(folder).name or folder
         try:
             found = images_in(folder)
+            links = [(n, why) for n, why in unreadable_links(folder) if Path(n).suffix.lower() in IMAGE_SUFFIXES]
         except OSError as e:
             self.window.show_error(f"{name} was not opened: {(e.strerror or str(e)).lower()}")
             return []
         if not found:
             self.window.show_error(no_images_in(folder, name, " and no model"))
+        if links:
+            self.window.show_error(f"{name}: {counted(len(links), 'picture')} not opened, unreadable: "
+                                   f"{listed(said_unreadable(links))}")
         return [str(p) for p in found]
 
     def open_dialog(self) -> None:

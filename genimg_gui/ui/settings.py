@@ -12,7 +12,7 @@ from typing import Sequence
 
 from PySide6.QtCore import QByteArray, QSettings, QStandardPaths
 
-from ..export import IMAGE_EXTENSION, name_tail, picture_name
+from ..export import file_stem, name_tail, picture_name
 from ..fileio import NAME_MAX, fitted_name, takes_files
 from ..imaging import Fit
 from ..paths import config_dir
@@ -105,13 +105,13 @@ class Settings:
         """A save dialog's starting path, named as the CLI names its files (export.name_tail): name without its image
         extension (1f600.png's PNG is not 1f600.png.png), "_edited" where edit is a picture's edit (its PNG or latent)
         and name a picture file's ("1f600_edited.png", as `genimg edit` writes it; a sample's "seed0042.png" and a
-        derived name's "1f600, inverted.png" are names of their own), "@4x" for scale 4, then suffix; in
-        export_folder(picture). Never the picture the image was opened from, nor another existing file:
+        derived name's "1f600_inverted.png" are names of their own: export.file_stem), "@4x" for scale 4, then
+        suffix; in export_folder(picture). Never the picture the image was opened from, nor another existing file:
         "1f600-2_edited.png", or with numbered, for files that make a series of their own (morphs), "morph 2.gif". A
         name is taken too by a file of one of siblings' suffixes: a series in several formats (morph 2.mp4 beside
         morph 2.gif) is one series. A name too long for the folder's file system has its stem cut ("yyy…_edited.png",
         "yyy…_edited@4x.png")."""
-        stem = IMAGE_EXTENSION.sub("", name)  # also in a derived name: "1f600.png, inverted" -> "1f600, inverted"
+        stem = file_stem(name)  # "1f600_edited.png"; a derived name's: "1f600.png, inverted" -> "1f600_inverted"
         edited = edit and picture_name(name)
         folder = self.export_folder(picture)
         limit, number = _name_limit(folder), 1
