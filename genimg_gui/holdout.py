@@ -2,6 +2,8 @@
 Train… dialog's note on a folder too small to hold any out. No torch, no Qt."""
 from __future__ import annotations
 
+from typing import Callable
+
 HOLDOUT = 512  # `genimg train --holdout`'s default, which the Train… dialog's runs use
 SHARE = 10  # at most one image in SHARE is held out, so a small folder keeps most of its images to learn from
 # the fewest held-out images whose precision/recall (a latent GAN's figures) mean anything. Each image's neighbourhood
@@ -15,6 +17,18 @@ MIN_HELD_OUT = 16
 def held_out_size(images: int, holdout: int = HOLDOUT) -> int:
     """Images held out of a folder of this many usable ones (none under SHARE: no held-out figures)."""
     return min(holdout, images // SHARE)
+
+
+def spared_by_default(images: int, holdout: int, unmeasured: Callable[[int], str]) -> str:
+    """Why a run given no --holdout holds none out: the images it would hold out are too few for the figures of a
+    recipe that measures some where enough are (a latent GAN's precision/recall need MIN_HELD_OUT), so it trains on
+    them too (a folder of 30 lost 3 images to no figure at all). unmeasured: the recipe's, why a count of held-out
+    images gives no figures ("" when it gives some). "" where the images are held out: they are measured, or a
+    pixel GAN's, which measures none however many but benchmarks/discriminator_accuracy.py judges."""
+    held = held_out_size(images, holdout)
+    if not held or unmeasured(HOLDOUT):
+        return ""
+    return unmeasured(held)
 # a --minutes budget too short for training's other way out (train/budget.py short_of_training); the Train… dialog,
 # which has no --holdout field, finds it in the log by these words and says it as a terminal's (ui/train_run.py)
 NO_HOLDOUT_ADVICE = "or --holdout 0 to train without held-out figures"

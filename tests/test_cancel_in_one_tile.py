@@ -145,8 +145,10 @@ def test_shutdown_stops_a_slider_decode_of_one_tile_inside_its_pass(qtbot, tmp_p
     engine = sd_engine(qtbot, tmp_path)
     failed: list[rq.Failed] = []
     decoded: list[rq.Decoded] = []
-    engine.failed.connect(failed.append)
-    engine.result.connect(lambda r: decoded.append(r) if isinstance(r, rq.Decoded) else None)
+    # the worker's own signals: the engine says nothing once shut down (SaidUntilShutdown)
+    engine.worker.failed.connect(failed.append, Qt.ConnectionType.DirectConnection)
+    engine.worker.result.connect(lambda r: decoded.append(r) if isinstance(r, rq.Decoded) else None,
+                                 Qt.ConnectionType.DirectConnection)
     with held_in(Decoder) as gate:
         close = engine.queue.close
         engine.queue.close = lambda: (close(), gate.go.set())  # the pass goes on as the queue closes

@@ -138,7 +138,8 @@ def test_shutdown_stops_a_slider_decode_and_an_open_at_their_next_tile(qtbot, tm
     for held, request in ((Decoder, rq.Decode("vae", latent)), (Encoder, rq.EncodeFiles((str(photo),)))):
         engine = sd_engine(qtbot, tmp_path)
         failed: list[rq.Failed] = []
-        engine.failed.connect(failed.append)
+        # the worker's own signal: the engine says nothing once shut down (SaidUntilShutdown)
+        engine.worker.failed.connect(failed.append, Qt.ConnectionType.DirectConnection)
         with gated(held) as gate:
             close = engine.queue.close
             engine.queue.close = lambda: (close(), gate.go.set())  # the tile ends as the queue closes

@@ -159,5 +159,5 @@ def test_the_held_out_images_a_folder_gives_a_latent_gan_are_said_as_at_most_the
     dialog.classes.setCurrentIndex(dialog.classes.findData(FOLDERS))
     assert held_out_size(108) == 10 <= held_out_size(111) == 11  # the run's rule, of what it uses and of the files
     assert dialog.watch.figures.text() == ("No held-out figures: a GAN's precision and recall need 16 held-out "
-                                           "images, and this folder holds out at most 11 (one in 10 of the images "
-                                           "a run can use).")
+                                           "images, and this folder would give at most 11 (one in 10 of the "
+                                           "images a run can use), so a run trains on them too.")

@@ -234,8 +234,8 @@ def test_a_latent_gan_of_too_few_held_out_images_is_promised_no_figures_and_keep
     dialog.kind.set_value("gan")
     dialog.space.setCurrentIndex(dialog.space.findData(vae.path))
     assert dialog.watch.figures.text() == ("No held-out figures: a GAN's precision and recall need 16 held-out "
-                                           "images, and this folder holds out at most 4 (one in 10 of the images a "
-                                           "run can use).")
+                                           "images, and this folder would give at most 4 (one in 10 of the images "
+                                           "a run can use), so a run trains on them too.")
     assert not dialog.keep_best.isEnabled() and not dialog.keep_best.isChecked()
     dialog.kind.set_value("vae")
     assert dialog.keep_best.isEnabled() and dialog.keep_best.isChecked()  # the user's choice comes back

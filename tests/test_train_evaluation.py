@@ -284,14 +284,15 @@ def test_a_minutes_budget_counts_the_first_evaluation_once(data_dir, tmp_path, m
 
 def test_a_latent_gan_of_a_small_folder_measures_no_noise_and_says_a_short_budget(data_dir, model_dir, tmp_path,
                                                                                  capsys):
-    """The tester's run, real and small: 40 pictures hold out 4, whose precision 1.0 and recall 0.0 were noise
-    (and their evaluation took the minute the run had to train); --minutes too short to train says so."""
+    """The tester's run, real and small: 40 pictures held out 4, whose precision 1.0 and recall 0.0 were noise
+    (and their evaluation took the minute the run had to train); now it trains on them. --minutes too short to train
+    says so."""
     out = tmp_path / "gan"
     assert latent_gan(data_dir, out, model_dir / "tiny-vae", 1000, "--minutes", "0.002") == 0
     err = capsys.readouterr().err
-    assert ("held out: 4 images (at most a tenth of 40 images), too few for precision/recall to mean anything "
-            f"(they need {MIN_HELD_OUT} or more): this run reports no held-out figures; --holdout 0 would train on "
-            "them too") in err
+    assert ("held out: none: the 4 images the default --holdout would hold out (a tenth of 40 images) are too few for "
+            f"precision/recall to mean anything (they need {MIN_HELD_OUT} or more), so this run trains on them "
+            "too") in err
     assert "measuring held-out figures" not in err and "held-out at step" not in err
     assert "--minutes 0.002 leaves no time to train: the start and the first step took " in err
     # the budget's advice leaves --holdout 0 out: there is no evaluation to leave out

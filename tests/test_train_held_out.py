@@ -11,7 +11,6 @@ from genimg_gui.catalog import metrics_text, read_entry
 from genimg_gui.cli import main
 from genimg_gui.models.tensors import as_pixels
 from genimg_gui.models.weights import load_model
-from genimg_gui.holdout import HOLDOUT
 from genimg_gui.train.data import load_folder, recorded_split, split_holdout
 from genimg_gui.train.labels import with_labels
 from genimg_gui.train.latent_gan_recipe import MIN_HELD_OUT
@@ -175,15 +174,16 @@ def test_a_latent_gan_with_too_few_held_out_images_skips_its_figures(data_dir, m
 
 def test_a_latent_gan_says_at_the_start_and_in_its_card_why_its_held_out_images_give_no_figures(
         model_dir, tmp_path, capsys):
-    """A folder of 38 images holds out 3: the run said nothing of it, and metrics.json held only their count."""
+    """A folder of 38 images holds out 3 (--holdout 3: the default would train on them): the run said nothing of
+    it, and metrics.json held only their count."""
     data = make_shapes(tmp_path / "data", 38)
     out = tmp_path / "latent-gan"
     assert main(["train", "gan", str(data), "-o", str(out), "--latent-of", str(model_dir / "tiny-vae"),
                  "--steps", "1", "--batch-size", "8", "--resolution", "32", "--threads", "1", "--keep-best",
-                 "--set", "channels=[16,8,8]", "--set", "z_dim=16", "--set", "w_dim=16"]) == 0
+                 "--holdout", "3", "--set", "channels=[16,8,8]", "--set", "z_dim=16", "--set", "w_dim=16"]) == 0
     err = capsys.readouterr().err
     before_training = err.split("step 1/")[0]
-    assert ("held out: 3 images (at most a tenth of 38 images), too few for precision/recall to mean anything "
+    assert ("held out: 3 images (--holdout 3), too few for precision/recall to mean anything "
             f"(they need {MIN_HELD_OUT} or more): this run reports no held-out figures") in before_training
     assert err.count("too few for precision/recall") == 1
     assert "--keep-best: with no held-out figures there is nothing to rank" in before_training
@@ -227,7 +227,8 @@ def test_class_variety_is_near_one_for_a_class_like_its_data_and_near_zero_for_o
 
 
 def labelled_gan(data, model_dir, out, *extra: str) -> int:
-    """A tiny latent GAN of --labels folders, 2 steps, the default --holdout."""
+    """A tiny latent GAN of --labels folders, 2 steps (--holdout 2 typed at the start: the default would hold out
+    none, too few to measure)."""
     return main(["train", "gan", str(data), "-o", str(out), "--latent-of", str(model_dir / "tiny-vae"), "--steps", "2",
                  "--batch-size", "8", "--threads", "1", "--labels", "folders", "--set", "channels=[16,8,8]",
                  "--set", "z_dim=16", "--set", "w_dim=16", *extra])
@@ -241,9 +242,9 @@ def test_a_small_labelled_folder_holds_out_each_class_s_share_and_says_holdout_0
     for colour in ("blue", "red"):
         make_shapes(data / colour, 10)
     out = tmp_path / "lgan"
-    assert labelled_gan(data, model_dir, out) == 0
+    assert labelled_gan(data, model_dir, out, "--holdout", "2") == 0
     err = capsys.readouterr().err.split("step 1/")[0]
-    assert ("held out: 2 images (at most a tenth of 20 images), too few for precision/recall to mean anything (they "
+    assert ("held out: 2 images (--holdout 2), too few for precision/recall to mean anything (they "
             f"need {MIN_HELD_OUT} or more): this run reports no held-out figures; --holdout 0 would train on them "
             "too\n") in err, err
     assert "classes: blue 9, red 9 (training images; 2 more held out)" in err
@@ -255,7 +256,7 @@ def test_a_small_labelled_folder_holds_out_each_class_s_share_and_says_holdout_0
     (out / "card.json").write_text(json.dumps(card))
     assert labelled_gan(data, model_dir, out, "--resume", "--steps", "3") == 0
     labelled, _ = with_labels(load_folder(data, 32), "folders")
-    train_idx, _ = split_holdout(len(labelled), HOLDOUT, 0)  # at random, as it was
+    train_idx, _ = split_holdout(len(labelled), 2, 0)  # at random, as it was
     at_random = torch.bincount(labelled.labels[train_idx], minlength=2).tolist()
     assert strict_json(out / "card.json")["training"]["options"]["extra"]["class_counts"] == at_random
     assert "split" not in strict_json(out / "card.json")["training"]["options"]["extra"]
@@ -270,3 +271,35 @@ def test_holdout_0_is_not_offered_where_the_held_out_images_serve_a_benchmark_or
                  "--set", "channels=[16,8,8]", "--set", "z_dim=16", "--set", "w_dim=16"]) == 0
     err = capsys.readouterr().err
     assert "too few for precision/recall" in err and "--holdout 0" not in err  # --keep-best needs them
+
+
+def test_a_default_holdout_that_would_give_no_figures_trains_on_them_and_a_typed_one_is_kept(model_dir, tmp_path,
+                                                                                             capsys):
+    """A latent GAN of a folder of 30 held out 3 images and used them for nothing ("this run reports no held-out
+    figures; --holdout 0 would train on them too"): given no --holdout it now trains on all 30. A --holdout typed is
+    kept, with its note; a VAE (measured on 1) and a pixel GAN (judged by a benchmark) still hold theirs out."""
+    data = make_shapes(tmp_path / "data", 30)
+
+    def latent_gan(out: str, *extra: str) -> str:
+        assert main(["train", "gan", str(data), "-o", str(tmp_path / out), "--latent-of", str(model_dir / "tiny-vae"),
+                     "--steps", "1", "--batch-size", "8", "--resolution", "32", "--threads", "1", "--set",
+                     "channels=[16,8,8]", "--set", "z_dim=16", "--set", "w_dim=16", *extra]) == 0
+        return capsys.readouterr().err.split("step 1/")[0]
+
+    said = latent_gan("spared")
+    assert ("held out: none: the 3 images the default --holdout would hold out (a tenth of 30 images) are too few for "
+            f"precision/recall to mean anything (they need {MIN_HELD_OUT} or more), so this run trains on them too and "
+            "reports no held-out figures\n") in said
+    assert "--holdout 0" not in said
+    training = read_entry(tmp_path / "spared").card["training"]
+    assert training["held_out"] == 0 and training["options"]["holdout"] == 0  # a --resume and recorded_split follow
+    assert latent_gan("spared", "--resume", "--steps", "2") is not None  # goes on without a refusal
+    assert read_entry(tmp_path / "spared").card["training"]["held_out"] == 0
+
+    said = latent_gan("asked", "--holdout", "3")
+    assert "held out: 3 images (--holdout 3), too few for precision/recall" in said and said.rstrip().endswith(
+        "; --holdout 0 would train on them too")
+    assert read_entry(tmp_path / "asked").card["training"]["held_out"] == 3
+    for kind in ("vae", "gan"):
+        assert train(kind, data, tmp_path / kind, 1) == 0
+        assert read_entry(tmp_path / kind).card["training"]["held_out"] == 3

@@ -23,6 +23,21 @@ if TYPE_CHECKING:
 # requests that ran out of GPU memory, kept for resubmit (Retry on CPU): it offers the last one to run out, and with it
 # a direction's other side; a few cover that. Each holds its payload, and a drag on a full GPU runs out at every step
 OUT_OF_MEMORY_KEPT = 8
+WORKER_SIGNALS = ("result", "progress", "started", "done", "failed")
+
+
+class SaidUntilShutdown(QObject):
+    """Passes one of the worker's signals on as the engine's, on the GUI thread, until shutdown: an answer the worker
+    sent as the window closed (a job stopped says "cancelled") came after it, to a document deleted since, and
+    "Signal source has been deleted" (failed_requests.on_failed → document.open_waiting)."""
+
+    def __init__(self, engine: Engine, name: str) -> None:
+        super().__init__(engine)  # lives on the GUI thread: the worker's signal is queued to it
+        self.engine, self.said = engine, getattr(engine, name)
+
+    def pass_on(self, payload: object) -> None:
+        if not self.engine.closing:  # read as it is delivered, not as it was sent
+            self.said.emit(payload)
 
 
 class Engine(QObject):
@@ -46,6 +61,7 @@ class Engine(QObject):
         self.worker: Worker | None = None  # made on the worker thread as it starts (_start_worker)
         self.collector = GuiThreadCollector(self)  # before the thread starts: it must never collect Qt objects
         self.failed.connect(self._on_failed)
+        self._relays = {name: SaidUntilShutdown(self, name) for name in WORKER_SIGNALS}
         self.thread = QThread()
         self.thread.setObjectName("genimg-worker")
         # direct: run on the new thread, which imports torch there (the window had waited 4 s for it)
@@ -64,8 +80,8 @@ class Engine(QObject):
                 self.failed.emit(Failed(request.seq, type(request).__name__, why))
             return
         worker = Worker(self.queue, device, threads)  # lives on this thread, where it was made
-        for name in ("result", "progress", "started", "done", "failed"):  # queued: all arrive in the order sent
-            getattr(worker, name).connect(getattr(self, name))
+        for name in WORKER_SIGNALS:  # queued, to objects of one thread: all arrive in the order sent
+            getattr(worker, name).connect(self._relays[name].pass_on)
         self.worker = worker
         worker.run()
 
@@ -131,7 +147,9 @@ class Engine(QObject):
         """Stop the worker: the request in flight stops at its next check (between files, frames, steps, or the
         layers of an encode or decode). Waits up to timeout_ms; True once the worker thread has ended. False while it
         is still inside one long step that no check reaches (a single layer of a big network, a model file read):
-        its QThread must then not be destroyed before it ends (Qt aborts the process), see app.main. Harmless twice."""
+        its QThread must then not be destroyed before it ends (Qt aborts the process), see app.main. Harmless twice.
+        From then on the engine says nothing: what the worker sends as it stops (its job's "cancelled", a last result)
+        is dropped here (SaidUntilShutdown); the worker's own signals still carry it."""
         self.queue.close()
         self.thread.quit()
         if not self.thread.wait(timeout_ms):

@@ -72,8 +72,8 @@ def add_train_parser(sub: argparse._SubParsersAction) -> None:
                         "a --resume: the run's)")
     # Typed: the log names --holdout only when it was typed (TrainOptions.holdout_typed), not its default
     p.add_argument("--holdout", type=held_out_count, default=HOLDOUT, action=Typed,
-                   help="images held out for metrics (default: %(default)s, and at most a tenth of the folder; the log "
-                        "says how many; a --resume: the run's)")
+                   help="images held out for metrics (default: %(default)s, and at most a tenth of the folder, none "
+                        "where that is too few to measure; the log says how many; a --resume: the run's)")
     again = p.add_mutually_exclusive_group()  # what to do with an earlier run in OUT; without either, it is refused
     again.add_argument("--resume", action="store_true", help="continue from OUT/checkpoint.pt")
     again.add_argument("--overwrite", action="store_true",

@@ -17,7 +17,7 @@ import numpy as np
 import torch
 
 from ..earlier_run import RESUME_HINT, forget_earlier_run
-from ..holdout import HOLDOUT
+from ..holdout import HOLDOUT, spared_by_default
 from ..imaging import save_png
 from ..models.device import native_bf16_cpu, pick_device
 from ..models.tensors import as_pixels
@@ -83,8 +83,10 @@ class Recipe(Protocol):
     def step(self, batch: torch.Tensor, step: int, labels: torch.Tensor | None = None) -> dict[str, float]: ...
     def samples(self) -> np.ndarray: ...
     def evaluate(self, held_out: torch.Tensor) -> dict[str, float]: ...
-    # why this many held-out images (1 or more) give evaluate() no figures, "" when they do; said once at the start
-    def unmeasured(self, images: int) -> str: ...
+    # why this many held-out images (1 or more) give evaluate() no figures, "" when they do; said once at the start.
+    # A staticmethod: the class is asked too, before the split (a default --holdout spares images it would not measure)
+    @staticmethod
+    def unmeasured(images: int) -> str: ...
     def score(self, figures: dict[str, float]) -> float | None: ...
     def describe_score(self, score: float) -> str: ...  # score() as the log says it: "held-out PSNR 9.34 dB"
     def state(self) -> dict: ...
@@ -145,6 +147,11 @@ def train(opts: TrainOptions, make_recipe: Callable[[TrainOptions, torch.device]
     log(f"data: {found}; device: {device} ({precision}); processes: {world.size}")
     for line in skipped:
         log(line)
+    # a --resume goes on with the split it began with, which its card records (typed, or the default's)
+    spared = "" if opts.holdout_typed or opts.resume else spared_by_default(len(data), opts.holdout,
+                                                                            make_recipe.unmeasured)
+    if spared:  # recorded so: a --resume and a benchmark's recorded_split hold out none either
+        opts = replace(opts, holdout=0)
     extra, train_idx, held_idx = run_split(opts, data, resumed)  # by class where the images have labels
     opts = replace(opts, extra=extra)
     if data.classes:
@@ -159,7 +166,7 @@ def train(opts: TrainOptions, make_recipe: Callable[[TrainOptions, torch.device]
     recipe = built_recipe(make_recipe, replace(opts, batch_size=batch_size), device)
     unmeasured = recipe.unmeasured(len(held_idx)) if len(held_idx) else ""
     for line in held_out_lines(len(data), len(held_idx), opts.holdout, opts.holdout_typed, unmeasured,
-                               opts.keep_best, measures=not recipe.unmeasured(HOLDOUT)):
+                               opts.keep_best, measures=not recipe.unmeasured(HOLDOUT), spared=spared):
         log(line)
     if data.classes:
         log(f"classes: {describe_class_counts(data.classes, counts, len(held_idx))}"

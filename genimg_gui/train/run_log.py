@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from ..catalog import not_measured
-from ..holdout import SHARE, TRAIN_ON_THEM
+from ..holdout import SHARE, TRAIN_ON_THEM, held_out_size
 from ..wording import counted, in_minutes
 
 
@@ -28,17 +28,22 @@ def held_out_why(images: int, held: int, holdout: int, typed: bool) -> str:
 
 
 def held_out_lines(images: int, held: int, holdout: int, typed: bool, unmeasured: str, keep_best: bool,
-                   measures: bool = False) -> list[str]:
+                   measures: bool = False, spared: str = "") -> list[str]:
     """The log's lines on the held-out images, said once at the start: how many (also --holdout's number, which a
     typed --holdout once left unsaid), why fewer than --holdout (at most a tenth of the folder), and unmeasured,
     the recipe's reason why they give it no figures ("" when they do); then that --keep-best will have nothing to
     rank, which it said only at the end of the run. typed: whether the user typed --holdout. measures: whether the
     recipe measures figures where enough are held out (a latent GAN, not a pixel one, whose held-out images a
     benchmark judges): then images too few to measure are only kept from training, and --holdout 0 is offered, as
-    it is where it would help (budget.short_of_training), not beside --keep-best, which needs them."""
+    it is where it would help (budget.short_of_training), not beside --keep-best, which needs them. spared: why a run
+    given no --holdout held none out (holdout.spared_by_default), "" where it did not spare them."""
     why = held_out_why(images, held, holdout, typed)
     lines = []
-    if unmeasured:
+    if spared:
+        lines.append(f"held out: none: the {counted(held_out_size(images), 'image')} the default --holdout would "
+                     f"hold out (a tenth of {counted(images, 'image')}) are {spared}, so this run trains on them too "
+                     "and reports no held-out figures")
+    elif unmeasured:
         instead = f"; {TRAIN_ON_THEM}" if measures and not keep_best else ""
         lines.append(f"held out: {counted(held, 'image')}{why}, {unmeasured}: this run reports no held-out figures"
                      f"{instead}")

@@ -102,9 +102,11 @@ class ModelKept:
             return "No held-out figures: the folder has too few images to hold any out."
         if self._measured and self._too_few_to_measure():
             # at most: the run's rule (held_out_size) of the images it can use, which only the run knows (files that
-            # will not open are skipped, and sub-folder classes leave out the images beside the sub-folders)
+            # will not open are skipped, and sub-folder classes leave out the images beside the sub-folders). The
+            # dialog gives no --holdout, so the run trains on them too (holdout.spared_by_default)
             return (f"No held-out figures: a GAN's precision and recall need {MIN_HELD_OUT} held-out images, and this "
-                    f"folder holds out at most {self._held} (one in {SHARE} of the images a run can use).")
+                    f"folder would give at most {self._held} (one in {SHARE} of the images a run can use), so a run "
+                    "trains on them too.")
         return FIGURES_TO_COME if self._measured else "No held-out figures: a GAN drawing in pixels is not measured."
 
     @property
