@@ -92,7 +92,7 @@ def test_a_session_cut_short_is_kept_aside_not_deleted(qtbot, engine, model_dir,
     w.questions.ask_restore = lambda names: pytest.fail("nothing to offer")
     assert offered(qtbot, w) == 0
     [aside] = path.parent.glob("autosave.unreadable-*.safetensors")
-    assert w.last_error == (f"the autosaved session {path} cannot be read (it is cut short: its end is missing): it "
+    assert w.last_error == (f"The autosaved session {path} cannot be read (it is cut short: its end is missing): it "
                             f"is kept as {aside}, not deleted; starting fresh")
     w.open_paths([str(image_files[0])])
     qtbot.waitUntil(lambda: w.autosaver.saves > 0, timeout=TIMEOUT)
