@@ -134,12 +134,12 @@ def read_recipe(path: Path, kind: str, model: ModelInfo) -> Recipe:
         raise RecipeError(f"{shown_name(path)} edits {recipe.model_kind.upper()} latents; apply it with {other} "
                           "--recipe")
     other = recipe.model_name if recipe.model_name and recipe.model_name != model.name else ""
-    try:
-        recipe.check_model(kind, model.latent_size, model.spatial)
-    except RecipeError as e:
-        if other:  # made for another model: name the option that picks it
-            raise RecipeError(f"{e}: {pass_model(other, kind, recipe.model_path)}") from None
-        raise
+    # made with another model, of any latent size: said by the names of both, as the window says it. The latent
+    # sizes ("a spatial latent of 4 channels (my-sd-vae); this model's latent has 1024 numbers") left "this model"
+    # unnamed, and the sizes meant little; another model's directions mean nothing here at any size
+    if other and (why := recipe.other_model(model.identity, model.name)):
+        raise RecipeError(f"{shown_name(path)} {why}: {pass_model(other, kind, recipe.model_path)}")
+    recipe.check_model(kind, model.latent_size, model.spatial)
     # of the same size, another model's directions mean nothing here: applied with a note, they smeared the pictures
     if why := recipe.other_model(model.identity, model.name):
         to_pass = (pass_model(other, kind, recipe.model_path) if other

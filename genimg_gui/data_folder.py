@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Iterator
 
 from .earlier_run import CARD_FILE, CHECKPOINT_FILE, MODEL_FILE, WRITTEN_FILES, earlier_run
-from .image_files import IMAGE_SUFFIXES
+from .image_files import IMAGE_SUFFIXES, link_failure
 
 
 class DataFolderWalk:
@@ -23,6 +23,9 @@ class DataFolderWalk:
     def __init__(self, root: Path | str, exclude: Path | None = None, look_at: int | None = None) -> None:
         self.root = Path(root)
         self.model_folders: list[Path] = []
+        # (path, why) of each link named as an image that leads nowhere (image_files.link_failure), outside the
+        # folders left out: passed over by the walk, as by rglob, they went unsaid in a run's skipped files
+        self.unreadable_links: list[tuple[Path, str]] = []
         self.cut_short = False
         self._exclude = None if exclude is None else exclude.resolve()
         self._look_at = look_at
@@ -46,7 +49,12 @@ class DataFolderWalk:
                 if entry.is_dir(follow_symlinks=False):
                     path = Path(entry.path)
                     folders.append((path, left_out or self._in_exclude(path)))
-                elif not left_out and _is_image(entry) and not (entry.is_symlink() and self._in_exclude(entry)):
+                elif left_out or not _has_image_suffix(entry.name):
+                    continue
+                elif entry.is_symlink() and (why := link_failure(entry.path)):  # is_file raised on a loop
+                    if not entry.name.startswith("."):  # unsaid, as the folder notes leave hidden files
+                        self.unreadable_links.append((Path(entry.path), why))
+                elif entry.is_file() and not (entry.is_symlink() and self._in_exclude(entry)):
                     yield Path(entry.path)
 
     def _is_model_folder(self, folder: Path, entries: list[os.DirEntry]) -> bool:
@@ -105,11 +113,11 @@ def images_in_output(data: Path | str, out: Path | str, look_at: int | None = No
     return found, not walk.cut_short
 
 
-def _is_image(entry: os.DirEntry) -> bool:
-    """image_files.is_image_file without a stat call for each file: the walk's entry has it."""
-    dot = entry.name.rfind(".")
-    suffix = entry.name[dot:] if 0 < dot < len(entry.name) - 1 else ""  # as Path.suffix: ".png" alone has none
-    return suffix.lower() in IMAGE_SUFFIXES and entry.is_file()
+def _has_image_suffix(name: str) -> bool:
+    """image_files.is_image_file's test of the name; the walk's entry says whether it is a file, without a stat."""
+    dot = name.rfind(".")
+    suffix = name[dot:] if 0 < dot < len(name) - 1 else ""  # as Path.suffix: ".png" alone has none
+    return suffix.lower() in IMAGE_SUFFIXES
 
 
 def count_images(folder: Path | str, enough: int, look_at: int = 2000) -> int | None:

@@ -34,15 +34,21 @@ def unreadable_links(folder: Path | str) -> list[tuple[str, str]]:
     link to a file that does not exist") or one that loops ("a link that loops"). is_image_file passes them over,
     so a folder's broken.png and evil.png -> evil.png went unsaid; the window's and the CLI's folder notes name
     them. Hidden ones are left unsaid, as the notes leave hidden files."""
-    found = []
-    for path in Path(folder).iterdir():
-        if path.name.startswith(".") or not path.is_symlink():
-            continue
-        try:
-            os.stat(path)
-        except OSError as e:
-            found.append((path.name, _why_link_fails(e)))
+    found = [(path.name, why) for path in Path(folder).iterdir()
+             if not path.name.startswith(".") and (why := link_failure(path))]
     return sorted(found, key=lambda pair: (by_name(pair[0]), pair[0]))
+
+
+def link_failure(path: Path | str) -> str:
+    """Why a link leads to no file or folder ("a link that loops"); "" for a link that leads somewhere, or no link.
+    unreadable_links' test of each entry, and the training folder walk's (data_folder)."""
+    if not os.path.islink(path):
+        return ""
+    try:
+        os.stat(path)
+    except OSError as e:
+        return _why_link_fails(e)
+    return ""
 
 
 def _why_link_fails(error: OSError) -> str:

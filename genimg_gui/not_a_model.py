@@ -16,7 +16,7 @@ from .export import holds_latent
 from .file_damage import not_weights_said
 from .paths import command_path, shown_path
 from .recipe import recipe_at
-from .wording import not_opened
+from .wording import in_sigmas, not_opened
 
 # the next step for a latent file or a recipe given as a model ({} its path, quoted for a shell)
 LATENT_GOES = {"app": "open it with File → Open images… or drop it on the canvas",
@@ -147,7 +147,7 @@ def recipe_file_note(path: Path, where: str) -> str:
     # other JSON, or a recipe too damaged to read: the model loader's own message says what it opens
     if (recipe := recipe_at(path)) is None:
         return ""
-    steps = [f"{s.label} {s.value:+.2f}σ" for s in recipe.steps[:RECIPE_STEPS_SAID]]
+    steps = [f"{s.label} {in_sigmas(s.value, 2, signed=True)}" for s in recipe.steps[:RECIPE_STEPS_SAID]]
     steps += ["…"] if len(recipe.steps) > RECIPE_STEPS_SAID else []
     held = ", ".join(steps) or "no direction moved"
     masked = ", under a mask" if recipe.mask is not None else ""

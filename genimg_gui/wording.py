@@ -119,6 +119,15 @@ def step_of(doing: str, step: int, steps: int) -> str:
     return f"{doing}: step {step:,} of {steps:,}"
 
 
+def in_sigmas(value: float, digits: int = 1, signed: bool = False) -> str:
+    """"2.4σ", "+0.30σ" (signed): a distance or slider value in σ, as every word on one says it. A value that rounds
+    to zero reads "0.0σ" / "+0.00σ", never "-0.0σ" (a refusal said its examples sat "-0.0σ" apart)."""
+    text = f"{value:{'+' if signed else ''}.{digits}f}"
+    if float(text) == 0:  # -0.04 rounds to "-0.0": a sign on nothing
+        text = f"{0.0:{'+' if signed else ''}.{digits}f}"
+    return f"{text}σ"
+
+
 # why a model has no PCA directions (models/directions.py pca leaves out the ones along which nothing varies)
 NO_SPREAD_WHY = "its latents do not vary, so there is nothing to move along (were its pictures all alike?)"
 NO_SPREAD = f"none: {NO_SPREAD_WHY}"

@@ -364,7 +364,8 @@ def test_a_recipe_made_for_another_vae_names_the_vae_to_pass(vae, wide_vae, imag
                "-o", tmp_path / "wide") == 0
     capsys.readouterr()
     assert run("edit", "--vae", vae, image_files[0], "--recipe", recipe, "-o", tmp_path / "out") == 1
-    assert f"(wide-vae); this model's latent has 512 numbers: pass --vae {wide_vae}" in capsys.readouterr().err
+    err = capsys.readouterr().err
+    assert "wide.json was made with wide-vae, not tiny-vae: " in err and err.endswith(f": pass --vae {wide_vae}\n"), err
 
 
 def test_a_mistyped_class_is_refused_with_the_nearest_as_a_mistyped_direction_is(tmp_path, capsys):

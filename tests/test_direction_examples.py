@@ -124,6 +124,15 @@ def test_kept_apart_a_direction_its_examples_barely_differ_along_is_refused(qtbo
     opened_dialog(window, fresh)
 
 
+def test_a_refusal_never_says_a_negative_zero_gap(qtbot, window, tmp_path):
+    """5 + 5 examples whose kept-apart gap comes out a hair below zero (-2e-9σ) read "(-0.0σ)": a sign on nothing."""
+    frowning = write_group(tmp_path / "frowning", "f", RED, 5, 4)
+    smiling = write_group(tmp_path / "smiling", "s", BLUE, 5, 14)
+    define(qtbot, window, "frowning → smiling", frowning, smiling)
+    define(qtbot, window, "again", frowning, smiling, keep_fixed=True, method="linear", until=window.document.error)
+    assert "barely differ" in window.last_error and "(0.0σ)" in window.last_error, window.last_error
+
+
 def _files(folder, names) -> list[str]:
     folder.mkdir(parents=True, exist_ok=True)
     for name in names:

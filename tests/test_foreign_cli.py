@@ -319,24 +319,27 @@ def test_a_picture_given_as_a_model_says_where_pictures_go(tmp_path, model_dir, 
 def test_a_recipe_of_an_sd_vae_refused_for_another_model_names_its_latent_and_file(tmp_path, sd_file, model_dir,
                                                                                     capsys):
     """It said "the recipe was made for a latent of 4 numbers (vae-ft-mse); this model's latent has 512: pass --vae
-    with vae-ft-mse's folder": an SD latent is 4 × h × w, and its folder is genimg's cache, never made by the user."""
+    with vae-ft-mse's folder": an SD latent is 4 × h × w, and its folder is genimg's cache, never made by the user.
+    Then "… (vae-ft-mse); this model's latent has 512 numbers": "this model" unnamed; now both models are named."""
     photo = picture(tmp_path / "a.png", 64, 48, 1)
     assert run("edit", photo, "--vae", sd_file, "--latent-scale", "sd", "--edit", "0=2", "-o", tmp_path / "a",
                "--save-recipe", tmp_path / "sd.json") == 0
     capsys.readouterr()
     assert run("edit", photo, "--vae", model_dir / "tiny-vae", "--recipe", tmp_path / "sd.json",
                "-o", tmp_path / "b") == 1
-    assert capsys.readouterr().err.splitlines()[-1] == ("genimg: error: the recipe was made for a spatial latent of 4 "
-                                                        "channels (vae-ft-mse); this model's latent has 512 numbers: "
+    assert capsys.readouterr().err.splitlines()[-1] == (f"genimg: error: {tmp_path / 'sd.json'} was made with "
+                                                        "vae-ft-mse, not tiny-vae: its edit moves along vae-ft-mse's "
+                                                        "directions, which mean nothing in tiny-vae's latents: "
                                                         f"pass --vae {sd_file.resolve()}")
 
     assert run("edit", photo, "--vae", model_dir / "tiny-vae", "--edit", "0=1", "-o", tmp_path / "c",
                "--save-recipe", tmp_path / "tiny.json") == 0
     capsys.readouterr()
     assert run("edit", photo, "--vae", sd_file, "--recipe", tmp_path / "tiny.json", "-o", tmp_path / "d") == 1
-    assert capsys.readouterr().err.splitlines()[-1] == ("genimg: error: the recipe was made for a latent of 512 "
-                                                        "numbers (tiny-vae); this model's is a spatial latent of 4 "
-                                                        f"channels: pass --vae {(model_dir / 'tiny-vae').resolve()}")
+    assert capsys.readouterr().err.splitlines()[-1] == (f"genimg: error: {tmp_path / 'tiny.json'} was made with "
+                                                        "tiny-vae, not vae-ft-mse: its edit moves along tiny-vae's "
+                                                        "directions, which mean nothing in vae-ft-mse's latents: "
+                                                        f"pass --vae {(model_dir / 'tiny-vae').resolve()}")
 
 
 def test_a_folder_of_a_taesd_pair_is_its_model_and_one_of_several_is_named(tmp_path, capsys):

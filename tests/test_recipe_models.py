@@ -8,7 +8,7 @@ import json
 
 import numpy as np
 
-from genimg_gui.recipe import Recipe
+from genimg_gui.recipe import Recipe, RecipeStep
 from test_crop_note import picture
 from test_morph_ui import apply_recipe, edit_with_sliders, headless, open_images, save_recipe, settle
 
@@ -32,6 +32,14 @@ def test_a_recipe_made_with_another_model_of_the_same_size_is_refused(qtbot, win
                                  "moves along vae-tiny's directions, which mean nothing in tiny-vae's latents; load "
                                  "vae-tiny to apply it")
     assert len(item.history) == 1
+
+    # another model of another latent size (an SD VAE's 4 channels): named as such, not by the sizes alone ("the
+    # recipe was made for a spatial latent of 4 channels (my-sd-vae); this model's latent has 16 numbers")
+    Recipe("my-sd-vae", "vae", 4, (RecipeStep("PC1", np.eye(4, dtype=np.float32)[0], 1.0, 1.0),),
+           model_identity=OTHER_WEIGHTS, spatial=True).save(tmp_path / "R.json")
+    apply_recipe(window, monkeypatch, tmp_path / "R.json")
+    assert window.last_error.startswith("Cannot apply the recipe: R.json was made with my-sd-vae, not tiny-vae: ")
+    assert window.last_error.endswith("; load my-sd-vae to apply it") and len(item.history) == 1
 
     # another model of the same name: the weights tell them apart
     Recipe.from_edit(pc1, d, "tiny-vae", "vae", identity=OTHER_WEIGHTS).save(tmp_path / "same-name.json")

@@ -8,6 +8,7 @@ import json
 import subprocess
 import sys
 
+import foreign_builders as fb
 from conftest import UI_TIMEOUT, drag_drop, file_mime, slowed
 from genimg_gui.catalog import read_entry
 from genimg_gui.engine import requests as rq
@@ -140,3 +141,30 @@ def test_a_torch_that_cannot_be_imported_fails_each_request_saying_why(qtbot, mo
         assert failed.args[0].message.startswith("genimg cannot run its models: torch could not be loaded (")
     finally:
         engine.shutdown()
+
+
+def test_a_photo_waiting_for_an_sd_vaes_scale_question_is_named_over_the_sample(qtbot, window, tmp_path,
+                                                                                 image_files, monkeypatch):
+    """`genimg-gui --vae my-sd-vae.safetensors photo.jpg`: while the latent-scale question was open, the hint at the
+    canvas's foot over the GAN's sample offered "To edit a photo of your own, open it: File → Open images…", though
+    the photo waited for the answer."""
+    doc = window.document
+    assert window.start_hint.shown() and "To edit a photo of your own" in window.start_hint.label.text()
+    sd = fb.sd_vae_file(tmp_path / "my-sd-vae.safetensors")
+    seen = []
+
+    def ask_scale(request) -> float:  # what the window says while the question is open
+        seen.append((window.start_hint.shown(), window.start_hint.label.text(), window.canvas.placeholder))
+        return 0.18215
+    monkeypatch.setattr(window.model_opener, "ask_scale", ask_scale)
+    doc.load_model(str(sd))
+    window.open_paths([str(image_files[0])], after_loads=True)
+    qtbot.waitUntil(lambda: any(item.kind == "vae" for item in doc.items.values()), timeout=UI_TIMEOUT)
+    waits = "image 0.png opens once the latent scale of my-sd-vae.safetensors is chosen and it has loaded"
+    assert seen == [(True, waits, waits)]
+    assert not window.start_hint.shown() and window.canvas.placeholder == EMPTY_TEXT
+
+
+def test_the_files_waiting_for_a_scale_question_say_so():
+    assert canvas_text(["/a/x.jpg"], ["sd.safetensors", "gan"], [], "sd.safetensors") == (
+        "x.jpg opens once the latent scale of sd.safetensors is chosen and it and gan have loaded")

@@ -71,6 +71,29 @@ def test_a_folder_without_a_usable_image_names_the_files_skipped(tmp_path, capsy
             in capsys.readouterr().err)
 
 
+def test_links_named_as_images_that_lead_nowhere_are_counted_and_named_as_skipped(tmp_path, capsys):
+    """broken.png -> /nonexistent and evil.png -> evil.png were passed over by the folder's walk unsaid: "12
+    images, no file skipped", as if they were not there."""
+    data = make_shapes(tmp_path / "data", 12)
+    (data / "broken.png").symlink_to(tmp_path / "nonexistent")
+    (data / "more" / "evil.png").symlink_to("evil.png")
+    (data / "notes.txt").symlink_to(tmp_path / "nonexistent")  # no image by its name: no training data missed
+    assert train("vae", data, tmp_path / "out", 1) == 0
+    err = capsys.readouterr().err
+    assert f"data: 12 images from {data.resolve()}, 2 files skipped; device: " in err
+    assert "\nskipped, a link to a file that does not exist: broken.png\n" in err
+    assert "\nskipped, a link that loops: more/evil.png\n" in err
+    assert read_entry(tmp_path / "out").card["training"]["skipped"] == {
+        "a link to a file that does not exist": 1, "a link that loops": 1}
+
+    links = tmp_path / "links"  # nothing but links: said as a folder with no usable image, naming them
+    links.mkdir()
+    (links / "broken.png").symlink_to(tmp_path / "nonexistent")
+    assert train("vae", links, tmp_path / "out2", 1) == 1
+    assert (f"no usable images in {links.resolve()}, 1 file skipped:\nskipped, a link to a file that does not "
+            "exist: broken.png" in capsys.readouterr().err)
+
+
 @pytest.mark.parametrize("make, args, message, code", [  # code 1: the data failed; 2: a mistake in what was typed
     (lambda d: d.mkdir(), [], "holds no image files", 1),
     (lambda d: (d.mkdir(), (d / "bad.png").write_bytes(b"")), [], "no usable images", 1),

@@ -1,7 +1,7 @@
 """One way to say a count, in the window, the CLI and the training log alike."""
 import pytest
 
-from genimg_gui.wording import counted, duration, quoted_list
+from genimg_gui.wording import counted, duration, in_sigmas, quoted_list
 
 
 @pytest.mark.parametrize(("n", "noun", "plural", "said"), [
@@ -30,3 +30,11 @@ def test_a_time_is_said_in_the_unit_that_fits_it_never_rounded_up_to_the_next(se
     """The window said "300 ms" and the log "0.3 s" of one time (two helpers); one says it now, the same
     everywhere: ms below a second, tenths below 10 s, whole seconds below a minute, then minutes and hours."""
     assert duration(seconds) == said
+
+
+@pytest.mark.parametrize(("value", "digits", "signed", "said"), [
+    (-2e-9, 1, False, "0.0σ"), (-0.04, 1, False, "0.0σ"), (-0.06, 1, False, "-0.1σ"), (2.44, 1, False, "2.4σ"),
+    (-0.001, 2, True, "+0.00σ"), (-0.3, 2, True, "-0.30σ"), (0.3, 2, True, "+0.30σ"),
+])
+def test_a_sigma_figure_that_rounds_to_zero_has_no_minus(value, digits, signed, said):
+    assert in_sigmas(value, digits, signed) == said

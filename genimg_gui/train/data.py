@@ -49,7 +49,11 @@ def load_folder(root: Path | str, resolution: int, min_side: int = SMALL_SIDE,
     arrays, files, skipped = [], [], {}  # skipped: reason -> names
     walk = DataFolderWalk(root, exclude)
     paths = sorted(walk.images())
-    if not paths:
+    # a link named as an image that leads nowhere (broken.png -> gone, evil.png -> evil.png) is skipped as an
+    # unreadable file is, and said so: the walk passed over it, and the run's count of skipped files left it out
+    for link, why in sorted(walk.unreadable_links):
+        skipped.setdefault(why, []).append(link.relative_to(root).as_posix())
+    if not paths and not skipped:
         raise TrainError(f"{root} holds no image files (looked for {', '.join(IMAGE_SUFFIXES)})")
     for path in paths:
         try:

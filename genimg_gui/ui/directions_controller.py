@@ -20,7 +20,7 @@ from ..attributes import direction_from_examples, separation, slider_unit
 from ..edit import Directions, named_rows, typed_name, without_direction
 from ..engine import requests as rq
 from ..user_directions import row_key, user_directions_folder
-from ..wording import counted
+from ..wording import counted, in_sigmas
 from . import saved_directions
 from .direction_deletion import ItemEdits, keep_step_names
 from .direction_jobs import DirectionJobs, Job
@@ -148,7 +148,8 @@ class DirectionsController(UserDirectionFiles, QObject):
         if kept and abs(gap) < MIN_SEPARATION:
             return self._refuse(job, f"{NOT_MADE}the “from” and “to” examples of {req.name} barely differ "
                                 f"along it once it is kept apart from the {counted(len(kept), 'named direction')} "
-                                f"({gap:.1f}σ); untick “Keep the named directions fixed”, or choose other examples")
+                                f"({in_sigmas(gap)}); untick “Keep the named directions fixed”, "
+                                "or choose other examples")
         self.examples[row_key(directions.basis[-1])] = examples_of(req)  # kept with it: see direction_remake
         if job.again:
             self.remakes.made(job)  # no longer to be made again: the save records it
@@ -175,7 +176,7 @@ class DirectionsController(UserDirectionFiles, QObject):
         where = "; its slider is among the VAE's sliders, not the GAN's shown" if self.shown_kind() == "gan" else ""
         made = (f"Made “{label}” again for {model}'s new weights from its {sizes[0]} + {sizes[1]} example images"
                 if again else f"New direction “{label}” for {model} from {sizes[0]} + {sizes[1]} images")
-        return f"{made}: the “to” images sit {gap:.1f}σ from the “from” images along it{end}{fixed}{where}"
+        return f"{made}: the “to” images sit {in_sigmas(gap)} from the “from” images along it{end}{fixed}{where}"
 
     @staticmethod
     def _same_vector(directions: Directions, row: np.ndarray) -> str | None:

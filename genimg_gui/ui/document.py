@@ -73,6 +73,7 @@ class Document(HistorySteps, QObject):
         self.carry = CarryOver(self)  # a new model takes the open items, and their histories, with it
         self.jobs: dict[int, RunningJob] = {}  # running job seq -> its kind and paths
         self.waiting_files: list[tuple[list[str], str]] = []  # (paths, fit) to open once no model is loading
+        self.asking_scale = ""  # the SD VAE file whose latent-scale question is open: the files waiting say so
         # (items, whether files are opening, their job) found open already by the opens going on (said_together)
         self.open_already: list[tuple[list, bool, int | None]] | None = None
         self.sending: dict[int, str] = {}  # Send to VAE editor's EncodeImage seq -> the sample's name (Item.sent_from)

@@ -51,7 +51,12 @@ def _on_scale_needed(doc: Document, r: rq.ScaleNeeded) -> None:
     # on its way while asked (its progress's end took it off): a kept session waiting for it came back as anything
     # else ended meanwhile, over the model the user named
     doc.jobs[r.seq] = loading(r.path)
-    doc.scale_needed.emit(r)  # answered (loading again) before this load counts as done: files wait on
+    doc.asking_scale = r.path  # the files waiting are said to wait for the answer: the canvas offered to open one
+    doc.loading_changed.emit()
+    try:
+        doc.scale_needed.emit(r)  # answered (loading again) before this load counts as done: files wait on
+    finally:
+        doc.asking_scale = ""
     doc.jobs.pop(r.seq, None)
     doc.open_waiting()
 

@@ -9,6 +9,7 @@ import numpy as np
 
 from ..edit import EditState
 from ..seed_draws import Drawn
+from ..wording import in_sigmas
 from .carry_over import class_name
 from .gan_panel import ANY_CLASS, DRAW_BUTTONS
 from .slider_parts import reset_text
@@ -47,7 +48,8 @@ def value_changes(before: EditState, after: EditState, labels: tuple[str, ...], 
     for i, (a, b) in enumerate(pairs):
         if round(a, 2) != round(b, 2):
             label = labels[i] if i < len(labels) else f"direction {i + 1}"
-            changes.append(reset_text(label) if resets and round(b, 2) == 0 else f"{label} {b:+.2f}σ")
+            said = reset_text(label) if resets and round(b, 2) == 0 else f"{label} {in_sigmas(b, 2, signed=True)}"
+            changes.append(said)
     return changes
 
 

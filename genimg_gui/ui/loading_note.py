@@ -30,15 +30,37 @@ def files_said(paths: list[str]) -> str:
     return Path(paths[0]).name if len(paths) == 1 else counted(len(paths), "image")
 
 
-def canvas_text(waiting: list[str], loading: list[str], opening: list[str]) -> str:
-    """The empty canvas's text: the files waiting for the models loading, else those being opened, else how to
-    open some."""
+def canvas_text(waiting: list[str], loading: list[str], opening: list[str], asking: str = "") -> str:
+    """The empty canvas's text: the files waiting for the models loading (asking: the one whose latent scale is
+    being asked, among them), else those being opened, else how to open some."""
     if waiting and loading:
         opens = "opens" if len(waiting) == 1 else "open"
+        if asking:  # "opens once my-sd-vae.safetensors has loaded" while it waits for the user's answer
+            rest = [name for name in loading if name != asking]
+            then = f"{listed(['it', *rest])} have" if rest else "it has"
+            return f"{files_said(waiting)} {opens} once the latent scale of {asking} is chosen and {then} loaded"
         return f"{files_said(waiting)} {opens} once {listed(loading)} {'has' if len(loading) == 1 else 'have'} loaded"
     if opening:
         return f"Opening {files_said(opening)}…"
     return EMPTY_TEXT
+
+
+def waiting_files(document: Document) -> list[str]:
+    """The files that wait for the models loading (Document.open_files' after_loads)."""
+    return [p for paths, _ in document.waiting_files for p in paths]
+
+
+def asking_said(document: Document) -> str:
+    """The SD VAE file whose latent-scale question is open, named as the question names it; "" for none."""
+    return model_name(document.asking_scale) if document.asking_scale else ""
+
+
+def waiting_text(document: Document) -> str:
+    """"photo.jpg opens once …" for the files waiting for the models loading, "" with none: the start hint over a
+    GAN sample says it in place of its "To edit a photo of your own, open it…", with one on its way."""
+    loading = list(dict.fromkeys(model_name(p) for p in document.loading_paths()))
+    waiting = waiting_files(document)
+    return canvas_text(waiting, loading, [], asking_said(document)) if waiting and loading else ""
 
 
 class LoadingNote(QObject):
@@ -61,9 +83,9 @@ class LoadingNote(QObject):
         self.status.show_busy(f"Loading {loading[0]}…" if loading else "", "loading",
                               LOADING_TIP + ", then ".join(loading))
         self.slider_tab.show_loading(loading[0] if loading else "")
-        waiting = [p for paths, _ in self.document.waiting_files for p in paths]
         opening = [p for paths in self.opening.values() for p in paths]
-        self.canvas.set_placeholder(canvas_text(waiting, loading, opening))
+        self.canvas.set_placeholder(canvas_text(waiting_files(self.document), loading, opening,
+                                                asking_said(self.document)))
 
     def _on_submitted(self, request: rq.Request) -> None:
         if isinstance(request, rq.EncodeFiles):

@@ -188,9 +188,11 @@ class RecipeActions(QObject):
                 self.document.refuse(APPLY, why)
                 return 0
             info = self.document.models[recipe.model_kind]
-            recipe.check_model(recipe.model_kind, info.latent_size, info.spatial)
+            # another model's, of any latent size, named as such: its sizes alone ("made for a spatial latent of 4
+            # channels (my-sd-vae); this model's latent has 1024 numbers") named neither this model nor what to load
             if why := recipe.other_model(info.identity, info.name):  # PC1 of one model smeared another's pictures
                 raise RecipeError(f"{Path(path).name} {why}; load {recipe.model_to_load(info.name)} to apply it")
+            recipe.check_model(recipe.model_kind, info.latent_size, info.spatial)
             directions = self.document.directions(recipe.model_kind)
             # the current image too: applied twice, PC2 +1.48σ became +2.96σ with nothing said
             held = [i for i in targets if holds_recipe(i.history.current, recipe, directions, i.image.shape[:2])]

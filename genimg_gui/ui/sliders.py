@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (QCheckBox, QDialog, QHBoxLayout, QInputDialog, QL
                                QScrollArea, QSlider, QToolButton, QVBoxLayout, QWidget)
 
 from ..typicality import SLIDER_SPAN
+from ..wording import in_sigmas
 from .direction_menu import ask_for_menu, is_menu_key, offer_menu
 from .slider_parts import RESET_ONE, DirectionName, TypicalityMeter, explain_row, name_parts
 from .slider_row import DirectionRow, PreviewStrip, bring_into_view
@@ -41,7 +42,7 @@ MENU_HINT = ("right-click, or Menu on its slider, to rename or delete",
 
 def value_text(raw: int) -> str:
     """What a slider's value label shows for its raw position, e.g. "-1.25σ"."""
-    return f"{raw / STEPS_PER_SIGMA:+.2f}σ"
+    return in_sigmas(raw / STEPS_PER_SIGMA, 2, signed=True)
 
 
 def sharing(label: str, labels: tuple[str, ...]) -> tuple[str, bool]:

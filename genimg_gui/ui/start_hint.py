@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QLabel
 
 from .canvas import Canvas
 from .document_session import kept_items, untouched_start_sample
+from .loading_note import waiting_text
 
 if TYPE_CHECKING:
     from ..engine.requests import ModelInfo
@@ -61,7 +62,8 @@ class StartHint(QObject):
         self.label.hide()
         canvas.installEventFilter(self)
         for signal in (document.item_added, document.item_removed, document.current_changed,
-                       document.history_changed, document.image_changed, document.model_loaded):
+                       document.history_changed, document.image_changed, document.model_loaded,
+                       document.loading_changed):
             signal.connect(self.update)
         self.update()
 
@@ -76,7 +78,8 @@ class StartHint(QObject):
         self.done = bool(kept_items(doc))  # an image opened, or the sample edited or exported
         current = doc.current
         vae = doc.models.get("vae")
-        self.label.setText(start_hint_text(self.keys, vae, vae is not None and self.bundled(vae)))
+        # a file on its way (named on the command line, waiting for its VAE's scale or load) is said, not offered
+        self.label.setText(waiting_text(doc) or start_hint_text(self.keys, vae, vae is not None and self.bundled(vae)))
         self.label.setVisible(not self.done and current is not None and untouched_start_sample(doc, current))
         self._place()
 
