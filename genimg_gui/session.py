@@ -1,13 +1,10 @@
 """The autosaved session: open images, their latents, branching histories and masks.
 
-One safetensors file (arrays) whose metadata holds the JSON that ties them
-together, written atomically: a kill mid-save leaves the previous session
-intact. Nothing here is pickled, and paths inside are never used to write.
-Each mask is stored as a PNG (session_arrays.py), packed as the file is
-written; the pictures (as opened, up to 2048 px a side, as fitted, as decoded)
-in files of their own beside it, each written once (session_pixels.py). The
-window writes off its GUI thread (pack_session, then write_packed). No Qt, no
-torch.
+One safetensors file (arrays) whose metadata holds the JSON that ties them together, written atomically: a kill
+mid-save leaves the previous session intact. Nothing here is pickled, and paths inside are never used to write. Each
+mask is stored as a PNG (session_arrays.py), packed as the file is written; the pictures (as opened, up to 2048 px a
+side, as fitted, as decoded) in files of their own beside it, each written once (session_pixels.py). The window
+writes off its GUI thread (pack_session, then write_packed). No Qt, no torch.
 """
 from __future__ import annotations
 
@@ -111,6 +108,7 @@ class Session:
     classes: dict[str, tuple[str, ...]] = field(default_factory=dict)
     # (name, why) of each saved item that could not be read, left out of items (load_session); never saved
     unreadable: list[tuple[str, str]] = field(default_factory=list)
+    set_aside_as: Path | None = None  # where a session not read whole was moved to (session_aside); never saved
 
 
 def session_file() -> Path:

@@ -55,7 +55,8 @@ def read_saved(path: Path) -> tuple[Session | None, str | None]:
         return session, None
     total = len(session.items) + len(session.unreadable)
     lost = listed([f"{name} ({why})" for name, why in session.unreadable])
-    note = _kept_note(set_aside(path))
+    session.set_aside_as = set_aside(path)  # the restore question names it
+    note = _kept_note(session.set_aside_as)
     if not session.items:
         return None, f"None of the {total:,} autosaved images could be restored: {lost}. The autosaved session: {note}"
     return session, (f"{len(session.unreadable):,} of {counted(total, 'image')} could not be restored: {lost}. "

@@ -15,6 +15,7 @@ from genimg_gui import cli
 from genimg_gui.edit import edited_latent
 from genimg_gui.ui.qimage import from_qimage, to_qimage
 
+from session_helpers import offered
 from ui_helpers import TIMEOUT, drop, drop_and_wait, exports_written, shown, vae_items
 
 
@@ -235,7 +236,9 @@ def test_closing_every_image_leaves_no_session_to_restore(qtbot, window, image_f
     window.autosaver.wait()
     window.close_action.trigger()
     window.autosaver.saves, window.autosaver.had_items = 0, False  # as a fresh start finds it
-    assert window.autosaver.restore() == 1 and window.document.current is not None
+    window.questions.ask_restore = lambda names: True
+    assert offered(qtbot, window) == 1  # read off the GUI thread, as a start reads it
+    qtbot.waitUntil(lambda: window.document.current is not None, timeout=TIMEOUT)
     window.close_action.trigger()
     window.autosaver.save_now()
     window.autosaver.wait()

@@ -42,6 +42,11 @@ class Autosaver(QObject):
         self.writer.failed.connect(self._write_failed)
         self._read_ended.connect(self._was_read)  # queued: emitted on the writer's thread
         self.closed = False  # close() was called: a session read after it is no one's
+        # a quit has begun (MainWindow.closeEvent): its waits draw the window, and a session read meanwhile is kept
+        # back (late_read), not offered in the middle of the quit; offered if the quit is taken back (quit_taken_back)
+        self.quitting = False
+        self.reading = False  # read_saved's read has not ended yet
+        self.late_read: tuple[Session | None, str | None] | None = None
         self.had_items = False  # images were open this run: once all are closed, nothing is left to restore
         # the session kept at the quit is being written, or has been: no autosave now (a decode arriving meanwhile
         # asks one), which would land over it, unmarked
@@ -49,7 +54,7 @@ class Autosaver(QObject):
         # one window autosaves to the file: a second one open at once wrote over the first's work. A lock held by
         # a process that is gone (a crash) is stale and taken over; one of a running window is not, whatever its age
         # a folder that takes no files (read-only, full) is not another window's lock: said so, and a session a crash
-        # left there is still offered back, read only (SessionQuestions._offered)
+        # left there is still offered back, read only (SessionQuestions._pending)
         self.unwritable = why_not_autosaved(self.path.parent)
         self.lock = QLockFile(str(self.path) + ".lock")
         self.lock.setStaleLockTime(0)
@@ -112,16 +117,12 @@ class Autosaver(QObject):
         """A session left by a run that did not quit cleanly (not another window's, still open)."""
         return self.owner and self.path.is_file()
 
-    def saved(self) -> Session | None:
-        """The session the last run left, read now, on this thread, to be offered back; None when it cannot be read
-        (said, and this run's work is saved over it from now on). The window reads it with read_saved."""
-        return self._taken(session_aside.read_saved(self.path))
-
     def read_saved(self) -> None:
         """Read the session the last run left on the writer's thread, the window drawn meanwhile; saved_read then
         carries it. Read on the GUI thread before the event loop began, a kept session of three photos with their
         strokes (7 MB) left the new window blank and frozen for 10 s. Nothing else is written meanwhile: the
         session is held (no autosave) until it is restored or declined."""
+        self.reading = True
         self.writer.submit(self._read)
 
     def _read(self) -> None:
@@ -130,9 +131,21 @@ class Autosaver(QObject):
         self._read_ended.emit(session_aside.read_saved(self.path))
 
     def _was_read(self, read: tuple[Session | None, str | None]) -> None:
+        self.reading = False
         if self.closed:  # the window closed while the session was read: it stays for the next start
             return
+        if self.quitting:  # read as a quit waited: "Restore your work?" came up in the middle of the quit
+            self.late_read = read
+            return
         self.saved_read.emit(self._taken(read))
+
+    def quit_taken_back(self) -> None:
+        """The quit begun was taken back (Cancel, or the work could not be kept): a session read meanwhile is
+        offered now."""
+        self.quitting = False
+        read, self.late_read = self.late_read, None
+        if read is not None:
+            self.saved_read.emit(self._taken(read))
 
     def _taken(self, read: tuple[Session | None, str | None]) -> Session | None:
         session, said = read
@@ -142,12 +155,9 @@ class Autosaver(QObject):
             self.release()
         return session
 
-    def restore(self, session: Session | None = None, chosen_after: int | None = None) -> int:
-        """Bring the saved session (read now unless given) back, beside what this run opened meanwhile; returns
-        how many images it held. chosen_after: the loads asked after it are the user's choices (restore_session)."""
-        session = session or self.saved()
-        if session is None:
-            return 0
+    def restore(self, session: Session, chosen_after: int | None = None) -> int:
+        """Bring the saved session (read_saved's) back, beside what this run opened meanwhile; returns how many
+        images it held. chosen_after: the loads asked after it are the user's choices (restore_session)."""
         self.document.restore(session, drop_start_sample=True, chosen_after=chosen_after)
         self.release()  # the next save holds both
         return len(session.items)
@@ -179,6 +189,9 @@ class Autosaver(QObject):
         if self.document.carry.pending_any():
             self.document.error.emit("Images are still being carried over to the new model: quit again in a moment")
             return False
+        if self.held:  # written over, the last run's session was lost, or deleted by its question's Discard mid-quit
+            self.document.error.emit(self._not_yet_reopened())
+            return False
         self.writer.drop_waiting()  # this save holds what it would
         self.timer.stop()
         self.keeping = True
@@ -200,6 +213,14 @@ class Autosaver(QObject):
             return False
         return True
 
+    def _not_yet_reopened(self) -> str:
+        """Why Keep for next time waits while the last run's session is held: the user's own words to act on."""
+        if self.reading or self.late_read is not None:
+            return ("The work autosaved last time is still being read: genimg stays open so as not to write over it; "
+                    "quit again in a moment")
+        return ("The work autosaved last time is reopened once its models have loaded: genimg stays open so as not "
+                "to write over it; quit again in a moment")
+
     def writing_kept(self) -> bool:
         """keep() is waiting for the kept session to be written."""
         return self.keeping and self.writer.busy()
@@ -219,7 +240,7 @@ class Autosaver(QObject):
         where one of them was edited or stepped to another seed (not asked about: it can be drawn again): it deleted
         them and their histories, though the question keeps them by default. False where no image changed or every
         change was undone (as_it_came: a clean quit then leaves nothing) or it cannot be kept now."""
-        if not self.owner or self.document.carry.pending_any():
+        if not self.owner or self.document.carry.pending_any() or self.held:  # held: the file stays as it is
             return False
         edited = any(not as_it_came(self.document, item) for item in self.document.items.values())
         return edited and self.keep()

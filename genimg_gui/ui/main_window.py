@@ -315,6 +315,7 @@ class MainWindow(WindowMenus, QMainWindow):
         if self._finishing_exports:  # a second close while the first waits for the exports (below): the same quit
             event.ignore()
             return
+        self.autosaver.quitting = True  # before any wait below draws the window: no restore offered mid-quit
         if self.exports.writing():
             # the PNGs being written first (the bar says "Exporting …"): each file whole, each marked exported
             # before the question asks what was not
@@ -332,6 +333,7 @@ class MainWindow(WindowMenus, QMainWindow):
         else:
             answer = self.questions.quit_answer()
             if answer == STAY:
+                self.autosaver.quit_taken_back()
                 event.ignore()
                 return
             if runs := self.runs_going():  # stopped as Stop does; waited for without stopping the event loop

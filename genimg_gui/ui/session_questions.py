@@ -93,6 +93,19 @@ def inverting_text(items: list[Item], can_keep: bool) -> str:
     return f"{which} still running: quitting stops {it}{keeps}."
 
 
+def discard_note(session: Session | None, can_delete: bool) -> str:
+    """What the restore question's Discard does to the autosaved copy: one not read whole was set aside, and stays
+    (session_aside); one in a data folder that cannot be written stays too, and is offered again at the next start."""
+    if session is not None and session.unreadable:
+        if session.set_aside_as is not None:
+            return f"Discard leaves the autosaved copy, kept as {session.set_aside_as}, where it is."
+        return "Discard leaves the autosaved copy where it is: it could not be set aside."
+    if not can_delete:
+        return ("The data folder cannot be written, so the autosaved copy stays there: Discard does not delete it, "
+                "and the next start offers it again.")
+    return "Discard deletes the autosaved copy for good."
+
+
 NOT_AUTOSAVED = ("Another genimg window is open and autosaving: this one's work is not autosaved, so export what "
                  "you want to keep")
 
@@ -115,6 +128,7 @@ class SessionQuestions(QObject):
     def __init__(self, window: MainWindow) -> None:
         super().__init__(window)
         self.window = window
+        self.asked_about: Session | None = None  # the session ask_restore asks about: what its words say of it
 
     def offer_restore(self) -> None:
         """After a crash or kill: offer the autosaved session back; a session kept on quitting comes back
@@ -144,6 +158,7 @@ class SessionQuestions(QObject):
         if session.kept:  # the user chose to keep it when quitting: asked then, not again
             self._reopen_once_loaded(session, KEPT_BACK, start_up, named_loads)
             return len(session.items)
+        self.asked_about = session
         if not self.ask_restore([item.name for item in session.items]):
             autosaver.decline()
             doc.named.clear()
@@ -211,13 +226,19 @@ class SessionQuestions(QObject):
     def ask_restore(self, names: list[str]) -> bool:
         """Restore the autosaved images, named, or discard them. Its Yes/No read as "not now", yet No deleted
         them: the buttons say what they do, and Escape keeps them (restores). Every image that was open comes
-        back, edited or not, and the question says so."""
-        count = ("the image you had open, with its history" if len(names) == 1 else
+        back, edited or not, and the question says so: how many of those open could be read, and what Discard does
+        to the autosaved copy (it always said "deletes for good": one set aside, or in a folder that cannot be
+        written, is kept)."""
+        session = self.asked_about
+        lost = len(session.unreadable) if session is not None else 0
+        total = len(names) + lost
+        count = (f"{len(names):,} of the {total:,} images you had open, with their histories" if lost else
+                 "the image you had open, with its history" if len(names) == 1 else
                  f"all {len(names):,} images you had open, with their histories")
         box = QMessageBox(QMessageBox.Icon.Question, "Restore your work?",
                           f"genimg did not close normally last time. It autosaved {count}: "
                           f"{named(names)}.", parent=self.window)
-        box.setInformativeText("Discard deletes the autosaved copy for good.")
+        box.setInformativeText(discard_note(session, self.window.autosaver.owner))
         restore = box.addButton("Restore", QMessageBox.ButtonRole.AcceptRole)
         box.addButton("Discard", QMessageBox.ButtonRole.DestructiveRole)
         box.setDefaultButton(restore)

@@ -22,7 +22,8 @@ from ..fileio import why_not_written
 
 
 class SessionWriter(QObject):
-    """Runs file jobs on a thread of its own, one at a time, a job asked while one runs replacing any still waiting."""
+    """Runs file jobs on a thread of its own, one at a time; a job asked with replace (the default) takes the place
+    of those still waiting, one asked without waits behind them."""
 
     failed = Signal(str)  # a job's error, said in words (an OSError's or ValueError's), on the GUI thread
     _ended = Signal()  # a run waited for by wait_drawing has ended (emitted on the writer's thread)
@@ -57,7 +58,9 @@ class SessionWriter(QObject):
             sys.excepthook(*sys.exc_info())
 
     def drop_waiting(self) -> None:
-        """Forget the job waiting to run, if any (the one running goes on)."""
+        """Forget every job waiting to run, whatever it was submitted with (the one running goes on): only the
+        autosave's writer calls it (Autosaver.keep, discard), where each waiting job is an autosave the next write
+        holds; the exports have a writer of their own (ExportWrites), so none of them is dropped."""
         with self._lock:
             self._waiting.clear()
 
