@@ -2,7 +2,9 @@
 another version would write it, one left by a crash, and a window with the tiny VAE."""
 from __future__ import annotations
 
+import errno
 import json
+import os
 from dataclasses import replace
 
 import numpy as np
@@ -11,6 +13,7 @@ from genimg_gui import session as sess
 from genimg_gui.catalog import read_entry
 from genimg_gui.edit import EditState
 from genimg_gui.history import History
+from genimg_gui.paths import data_dir
 from genimg_gui.ui.main_window import MainWindow
 
 
@@ -87,3 +90,23 @@ def offered(qtbot, window: MainWindow) -> int:
     with qtbot.waitSignal(window.questions.offered, timeout=TIMEOUT) as blocker:
         window.questions.offer_restore()
     return blocker.args[0]
+
+
+def read_only_data_folder(monkeypatch) -> None:
+    """Nothing can be written in the data folder from here on (a read-only disk)."""
+    real_open, real_mkdir = os.open, os.mkdir
+
+    def on_data_disk(file) -> bool:
+        return os.fspath(file).startswith(str(data_dir()))
+
+    def read_only(file, flags, *args, **kwargs):
+        if on_data_disk(file) and flags & (os.O_WRONLY | os.O_RDWR | os.O_CREAT):
+            raise OSError(errno.EROFS, os.strerror(errno.EROFS), os.fspath(file))
+        return real_open(file, flags, *args, **kwargs)
+
+    def no_folders(file, *args, **kwargs):
+        if on_data_disk(file) and not os.path.exists(file):
+            raise OSError(errno.EROFS, os.strerror(errno.EROFS), os.fspath(file))
+        return real_mkdir(file, *args, **kwargs)
+    monkeypatch.setattr(os, "open", read_only)
+    monkeypatch.setattr(os, "mkdir", no_folders)

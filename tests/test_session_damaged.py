@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import errno
 import json
-import os
 import resource
 import signal
 
@@ -20,12 +19,11 @@ from genimg_gui.catalog import read_entry
 from genimg_gui.edit import EditState
 from genimg_gui.engine.runtime import Runtime
 from genimg_gui.history import History
-from genimg_gui.paths import data_dir
 from genimg_gui.session_pixels import pictures_folder
 from genimg_gui.ui.main_window import MainWindow
 
 from conftest import ORIGINAL_ASK_QUIT
-from session_helpers import TIMEOUT, _rewritten, _window_with_the_vae, offered
+from session_helpers import TIMEOUT, _rewritten, _window_with_the_vae, offered, read_only_data_folder
 from test_autosave_writer import masked_photo
 from test_cli_outputs import full_disk  # noqa: F401 (a fixture)
 
@@ -114,22 +112,7 @@ def test_a_read_only_data_folder_is_said_as_one_and_its_crashed_session_still_of
         qtbot, engine, model_dir, image_files, monkeypatch):
     [name, *_] = left_by_a_crash(model_dir, image_files)
     folder = sess.session_file().parent
-    real_open, real_mkdir = os.open, os.mkdir
-
-    def on_data_disk(file) -> bool:
-        return os.fspath(file).startswith(str(data_dir()))
-
-    def read_only(file, flags, *args, **kwargs):  # as the system answers on a read-only disk
-        if on_data_disk(file) and flags & (os.O_WRONLY | os.O_RDWR | os.O_CREAT):
-            raise OSError(errno.EROFS, os.strerror(errno.EROFS), os.fspath(file))
-        return real_open(file, flags, *args, **kwargs)
-
-    def no_folders(file, *args, **kwargs):
-        if on_data_disk(file) and not os.path.exists(file):
-            raise OSError(errno.EROFS, os.strerror(errno.EROFS), os.fspath(file))
-        return real_mkdir(file, *args, **kwargs)
-    monkeypatch.setattr(os, "open", read_only)
-    monkeypatch.setattr(os, "mkdir", no_folders)
+    read_only_data_folder(monkeypatch)
     w = MainWindow(engine, [read_entry(model_dir / "tiny-vae")])
     qtbot.addWidget(w)
     with qtbot.waitSignal(w.document.model_loaded, timeout=TIMEOUT):

@@ -3,17 +3,14 @@ with one of 3 pictures missing, and "Discard deletes the autosaved copy for good
 copy set aside, one in a data folder that cannot be written, offered again at the next start)."""
 from __future__ import annotations
 
-import errno
-import os
 
 from PySide6.QtWidgets import QMessageBox
 
 from genimg_gui import session as sess
 from genimg_gui.catalog import read_entry
-from genimg_gui.paths import data_dir
 from genimg_gui.ui.main_window import MainWindow
 
-from session_helpers import TIMEOUT, _window_with_the_vae, offered
+from session_helpers import TIMEOUT, _window_with_the_vae, offered, read_only_data_folder
 from test_session_damaged import left_by_a_crash, picture_of
 
 
@@ -42,26 +39,6 @@ def test_a_session_set_aside_is_counted_and_named_as_kept(qtbot, engine, model_d
     assert str(aside) in note and "deletes" not in note
     assert aside.is_file()  # Discard left it, as it says
     w.close()
-
-
-def read_only_data_folder(monkeypatch) -> None:
-    """Nothing can be written in the data folder from here on (a read-only disk)."""
-    real_open, real_mkdir = os.open, os.mkdir
-
-    def on_data_disk(file) -> bool:
-        return os.fspath(file).startswith(str(data_dir()))
-
-    def read_only(file, flags, *args, **kwargs):
-        if on_data_disk(file) and flags & (os.O_WRONLY | os.O_RDWR | os.O_CREAT):
-            raise OSError(errno.EROFS, os.strerror(errno.EROFS), os.fspath(file))
-        return real_open(file, flags, *args, **kwargs)
-
-    def no_folders(file, *args, **kwargs):
-        if on_data_disk(file) and not os.path.exists(file):
-            raise OSError(errno.EROFS, os.strerror(errno.EROFS), os.fspath(file))
-        return real_mkdir(file, *args, **kwargs)
-    monkeypatch.setattr(os, "open", read_only)
-    monkeypatch.setattr(os, "mkdir", no_folders)
 
 
 def test_discard_in_a_read_only_data_folder_says_the_copy_stays(qtbot, engine, model_dir, image_files, monkeypatch):
