@@ -13,7 +13,8 @@ from PySide6.QtCore import Qt
 
 from conftest import UI_TIMEOUT
 from genimg_gui.engine.runtime import Runtime
-from genimg_gui.ui.drawing_wait import WAITING, being_drawn
+from genimg_gui.ui.drawing_wait import SEND, WAITING, being_drawn
+from genimg_gui.ui.session_questions import SessionQuestions
 
 from ui_helpers import exports_written
 
@@ -110,3 +111,37 @@ def test_a_picture_undone_closed_or_not_drawn_first_is_not_exported(qtbot, windo
         assert f"closed.png was not exported: {item.name} was closed before its picture was drawn" in said(window)
     assert not any(path.exists() for path in paths)
     assert "Waiting" not in window.status.busy.text()
+
+
+def test_a_quit_waits_for_an_export_still_waiting_for_its_picture_then_writes_it(qtbot, window, tmp_path,
+                                                                                monkeypatch):
+    """Quit while Export PNG… waits for the edit's drawing: the export was dropped without a word, the window closed
+    and the file never written. Now the quit waits, the bar saying so, writes the file, then asks nothing about it."""
+    asked = []
+    monkeypatch.setattr(SessionQuestions, "ask_quit", lambda self, items, can_keep: asked.append(items) or "discard")
+    path = tmp_path / "waitq.png"
+    with drawing_held(monkeypatch):
+        item = edited(qtbot, window)
+        window.exports.export_png(str(path))
+        assert not window.close()  # the quit waits for the picture
+        assert window.isVisible() and WAITING.format("export waitq.png") in window.status.busy.text()
+    qtbot.waitUntil(lambda: not window.isVisible(), timeout=UI_TIMEOUT)
+    assert np.array_equal(pixels(path), item.image)
+    assert asked == []  # the export counted before the question: nothing else was unexported
+
+
+def test_escape_during_the_quit_wait_cancels_the_export_and_the_quit_asks_about_the_edit(qtbot, window, tmp_path,
+                                                                                        monkeypatch):
+    asked = []
+    monkeypatch.setattr(SessionQuestions, "ask_quit", lambda self, items, can_keep: asked.append(items))  # stays
+    path = tmp_path / "waitq.png"
+    with drawing_held(monkeypatch):
+        item = edited(qtbot, window)
+        window.drawing.when_drawn(item, "", lambda: None, SEND)  # a Send to VAE waiting too: no file, no wait
+        window.exports.export_png(str(path))
+        assert not window.close()
+        window.activateWindow()
+        qtbot.keyClick(window.canvas, Qt.Key.Key_Escape)
+        qtbot.waitUntil(lambda: asked == [[item]], timeout=UI_TIMEOUT)  # the quit went on: the edit is not exported
+        assert "Export of waitq.png cancelled: nothing was written" in said(window)[-1]
+    assert window.isVisible() and not path.exists()  # None: the user stayed

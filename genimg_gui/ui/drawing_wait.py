@@ -7,13 +7,15 @@ the seed or ψ of a GAN sample had just moved, took the picture from before the 
 pixels. Now the status bar says what waits, Esc cancels it, and it is dropped, with why, if the picture changes, closes
 or cannot be drawn first. A seed or ψ step is drawn as a new step of the sample's history: the wait follows it there;
 a new model's drawing of it (a switch), once it comes.
+A quit asked while a PNG export waits goes on once it is drawn and written (or cancelled, or dropped): it was dropped
+without a word, the file never written.
 Export latent writes the step's latent, there already: it never waits."""
 from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Callable
 
-from PySide6.QtCore import QObject, Qt
+from PySide6.QtCore import QObject, Qt, QTimer
 from PySide6.QtGui import QKeySequence, QShortcut
 
 from ..engine import requests as rq
@@ -74,6 +76,7 @@ class DrawingWait(QObject):
         super().__init__(window)
         self.window, self.document = window, window.document
         self.waiting: list[_Waiting] = []
+        self._then_quit: Callable[[], None] | None = None  # the window's close, once no export waits (quit_after)
         self.escape = QShortcut(QKeySequence(Qt.Key.Key_Escape), window, self.cancel)
         self.escape.setEnabled(False)  # Esc is the wait's only while one waits
         self.document.image_changed.connect(self._check)
@@ -102,6 +105,24 @@ class DrawingWait(QObject):
             self.waiting.append(waiting)
         self._say()
         return True
+
+    def exports_waiting(self) -> bool:
+        """A PNG export waits for its picture: a file the user asked for, which a quit must not drop unsaid."""
+        return any(w.deferred is EXPORT for w in self.waiting)
+
+    def quit_after(self, close: Callable[[], None] | None) -> None:
+        """close() (the window's, the quit asked again) once no export waits: each written, cancelled (Esc) or
+        dropped with why. The event loop runs meanwhile, the bar saying what waits. None: no quit waits."""
+        self._then_quit = close
+
+    def quitting(self) -> bool:
+        """A quit waits for the exports (quit_after)."""
+        return self._then_quit is not None
+
+    def forget(self) -> None:
+        """The window closes: what still waits (a Send to VAE, an Invert: no file) is dropped, none done after."""
+        self.waiting, self._then_quit = [], None
+        self.escape.setEnabled(False)
 
     def cancel(self) -> None:
         """Esc: the actions waiting are dropped, none done."""
@@ -165,3 +186,6 @@ class DrawingWait(QObject):
         doing = [deferred.doing.format(names) for deferred, names in self._grouped(self.waiting)]
         self.window.status.show_busy(WAITING.format(listed(doing)) if doing else "", SOURCE, WAITING_TIP)
         self.escape.setEnabled(bool(self.waiting))
+        if self._then_quit is not None and not self.exports_waiting():
+            close, self._then_quit = self._then_quit, None
+            QTimer.singleShot(0, close)  # out of the signal that ended the wait (an image_changed, a failure)

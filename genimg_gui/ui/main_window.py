@@ -316,6 +316,15 @@ class MainWindow(WindowMenus, QMainWindow):
             event.ignore()
             return
         self.autosaver.quitting = True  # before any wait below draws the window: no restore offered mid-quit
+        if self.drawing.quitting():  # a second close while the exports wait for their pictures: quit without them
+            self.drawing.quit_after(None)
+            self.drawing.cancel()  # said: "Export of a.png cancelled: nothing was written"
+        elif self.drawing.exports_waiting():
+            # a PNG asked while its picture is drawn (the bar says "Waiting … to export …", Esc cancels) was dropped
+            # without a word: the quit goes on, asked again, once each is written (below), cancelled or dropped
+            event.ignore()
+            self.drawing.quit_after(self.close)
+            return
         if self.exports.writing():
             # the PNGs being written first (the bar says "Exporting …"): each file whole, each marked exported
             # before the question asks what was not
@@ -345,6 +354,7 @@ class MainWindow(WindowMenus, QMainWindow):
         # went on firing once closed, asking the engine for strips of a window no longer there
         for timer in self.findChildren(QTimer):
             timer.stop()
+        self.drawing.forget()  # a Send to VAE or an Invert still waiting: nothing acts on a window closed
         self.settings.set_window_state(self.saveGeometry(), self.saveState())
         self.settings.sync()
         self.document.engine.shutdown(CLOSE_WAIT_MS)
