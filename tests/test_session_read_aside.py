@@ -34,13 +34,16 @@ def test_a_crashs_session_is_read_while_the_window_paints_then_asked_about(qtbot
     w.show()
     read_on = read_where(monkeypatch)
     asked: list[list[str]] = []
-    w.questions.ask_restore = lambda names: asked.append(names) or True
+    bar_as_asked: list[str] = []
+    w.questions.ask_restore = lambda names: (bar_as_asked.append(w.status.currentMessage()), asked.append(names),
+                                             True)[-1]
     w.questions.offer_restore()  # app.main: after window.show(), before app.exec()
     # back at once, for the event loop to paint the window: nothing asked or restored yet, and the bar says why
     assert not asked and not w.document.items and w.status.currentMessage() == READING
     with qtbot.waitSignal(w.questions.offered, timeout=TIMEOUT) as offer:
         pass
     assert offer.args == [1] and asked == [["left by a crash"]]
+    assert bar_as_asked == [""]  # the read over: "Reading the work autosaved last time…" stayed under the question
     assert read_on and threading.main_thread() not in read_on
     qtbot.waitUntil(lambda: [i.name for i in w.document.items.values()] == ["left by a crash"], timeout=TIMEOUT)
 

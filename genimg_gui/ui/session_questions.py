@@ -148,6 +148,8 @@ class SessionQuestions(QObject):
 
     def _offer(self, session: Session | None, start_up: set[int]) -> None:
         """The session read: bring it back (a kept one) or ask (a crash's); offered then says how many images."""
+        if self.window.status.currentMessage() == READING:  # read now: it stayed under "Restore your work?"
+            self.window.status.clearMessage()
         self.offered.emit(self._offered_back(session, start_up))
 
     def _offered_back(self, session: Session | None, start_up: set[int]) -> int:
