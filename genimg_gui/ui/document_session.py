@@ -148,8 +148,10 @@ def _labels_named(document: Document, items: list[Item], stranded: set[str]) -> 
 def restore_session(document: Document, session: Session, drop_start_sample: bool = False,
                     chosen_after: int | None = None) -> None:
     """Add a saved session's items (after the models it used, which load first: jobs run in order).
-    drop_start_sample: an app starting up restores it, so the sample its GAN made meanwhile goes: always for a
-    session the user kept on quitting (it comes back as it was), and for one a crash left when it has samples.
+    drop_start_sample: an app starting up restores it, so the sample its GAN made meanwhile goes, if left as it
+    came: for a session the user kept on quitting (it comes back as it was) and for one a crash left, as the
+    question restores the user's work in its place (after a crash, a session of pictures alone kept "seed 0" beside
+    them, which a kept one of the same pictures did not).
     chosen_after: the seq after which a load is the user's choice (one opened while the session waited for the
     start-up's models; one named on the command line is too: Document.named); the session's model of its kind is
     not loaded then."""
@@ -190,9 +192,9 @@ def restore_session(document: Document, session: Session, drop_start_sample: boo
             document.carry.expect(kind, path, made_in, _trained_again_note(path, session.kept))
     for identity, labels in session.labels.items():  # a model seen this run keeps the labels it was left with
         document.direction_labels.setdefault(identity, labels)
-    if drop_start_sample and (session.kept or any(saved.kind == "gan" for saved in session.items)):
-        # the sample a GAN loading meanwhile made (the restore question waits for an answer): the session
-        # brings samples of its own
+    if drop_start_sample and (session.kept or session.items):
+        # the sample a GAN loading meanwhile made (the restore question waits for an answer): the session brings
+        # the user's work; one the user edited meanwhile stays (close_start_samples)
         document.samples.close_start_samples()
     added = []
     for saved in session.items:
