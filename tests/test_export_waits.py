@@ -145,3 +145,16 @@ def test_escape_during_the_quit_wait_cancels_the_export_and_the_quit_asks_about_
         qtbot.waitUntil(lambda: asked == [[item]], timeout=UI_TIMEOUT)  # the quit went on: the edit is not exported
         assert "Export of waitq.png cancelled: nothing was written" in said(window)[-1]
     assert window.isVisible() and not path.exists()  # None: the user stayed
+
+
+def test_closing_again_during_the_quit_wait_quits_without_the_export(qtbot, window, tmp_path, monkeypatch):
+    asked = []
+    monkeypatch.setattr(SessionQuestions, "ask_quit", lambda self, items, can_keep: asked.append(items) or "discard")
+    path = tmp_path / "waitq.png"
+    with drawing_held(monkeypatch):
+        item = edited(qtbot, window)
+        window.exports.export_png(str(path))
+        assert not window.close()
+        assert window.close()  # the second close: the export cancelled, the quit asks about the edit
+        assert asked == [[item]] and said(window)[-1] == "Export of waitq.png cancelled: nothing was written"
+    assert not window.isVisible() and not path.exists()
