@@ -204,7 +204,8 @@ def test_export_errors_are_shown_and_the_app_goes_on(qtbot, window, image_files,
     assert "must end in .gif, .webp or .mp4" in window.last_error
     assert dialog.written.isVisible() and dialog.written.text() == window.last_error  # the dialog says it too
     dialog.export_to(str(tmp_path / "no such folder" / "morph.gif"))
-    assert "the folder does not exist" in window.last_error
+    missing = tmp_path / "no such folder"  # the file named, as the PNG export names it
+    assert window.last_error == f"Could not write {missing / 'morph.gif'}: the folder {missing} does not exist"
     assert dialog.written.text() == window.last_error  # its line, where "Wrote …" goes, was empty
     (tmp_path / "taken.gif").mkdir()  # passes the checks, fails when written
     with qtbot.waitSignal(window.document.error, timeout=UI_TIMEOUT):
