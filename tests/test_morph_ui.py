@@ -434,8 +434,9 @@ def test_recipe_errors_are_shown_in_the_window(qtbot, window, monkeypatch, image
     item, = open_images(qtbot, window, image_files[:1])
     Recipe("other-vae", "vae", 7, ()).save(tmp_path / "small.json")
     apply_recipe(window, monkeypatch, tmp_path / "small.json")
-    assert "made for a latent of 7 numbers (other-vae)" in window.last_error
-    assert "has 512" in window.last_error
+    # named by both models, not by latent sizes a user cannot place ("made for a latent of 7 numbers … has 512")
+    assert "small.json was made with other-vae, not tiny-vae" in window.last_error
+    assert window.last_error.endswith("; load other-vae to apply it")
 
     (tmp_path / "bad.json").write_text("{not json")
     apply_recipe(window, monkeypatch, tmp_path / "bad.json")
