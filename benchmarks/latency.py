@@ -9,6 +9,8 @@
 (c) burst: a 1 ms QTimer on the GUI thread records the gaps between its ticks while 200 previews
     are submitted (one per tick, as a fast drag would) and the worker decodes the latest of them;
     the longest gap is how long the window could not repaint or take input.
+(d) mask stroke: Runtime.render of a masked edit when only the mask changed (a stroke, its undo or redo: the
+    edited latent's decode is kept), beside one whose edited latent is new (what each stroke cost before).
 Each phase stops early at --max-seconds so the whole run stays near a minute on two CPUs.
 """
 from __future__ import annotations
@@ -83,6 +85,38 @@ def bench_bare(vae: Path, device: str, n: int, budget: float) -> tuple[dict, str
     thread.start()
     thread.join()
     return ms(times), str(rt.device)
+
+
+def bench_mask_stroke(vae: Path, device: str, n: int, budget: float) -> tuple[dict, dict]:
+    """(new edited latent, mask only changed): masked renders of one picture, its unedited decode cached in both."""
+    rt = Runtime(device)
+    rt.load(str(vae), lambda *_: None)
+    dim = int(np.prod(rt.model("vae").latent_shape))
+    rng = np.random.default_rng(1)
+    base, edited = (rng.standard_normal(dim).astype(np.float32) for _ in range(2))
+    side = rt.render("vae", base).shape[0]
+    masks = [(rng.random((side, side)) > 0.5).astype(np.float32) for _ in range(8)]
+    new_latent: list[float] = []
+    mask_only: list[float] = []
+
+    def run() -> None:
+        for _ in range(3):  # warm-up, and the unedited decode cached
+            rt.render("vae", edited, masks[0], base)
+        start = time.perf_counter()
+        for i in range(n):
+            t0 = time.perf_counter()
+            rt.render("vae", rng.standard_normal(dim).astype(np.float32), masks[i % 8], base)
+            t1 = time.perf_counter()
+            rt.render("vae", edited, masks[i % 8], base)
+            new_latent.append(t1 - t0)
+            mask_only.append(time.perf_counter() - t1)
+            if time.perf_counter() - start > budget:
+                break
+
+    thread = threading.Thread(target=run, name="mask-stroke")
+    thread.start()
+    thread.join()
+    return ms(new_latent), ms(mask_only)
 
 
 # --- Qt helpers ----------------------------------------------------------------
@@ -201,6 +235,7 @@ def main() -> None:
     torch.set_num_threads(args.threads or gui_friendly_threads())
     t_start = time.perf_counter()
     bare, device = bench_bare(vae, args.device, args.n, args.max_seconds)
+    stroke_before, stroke_now = bench_mask_stroke(vae, args.device, args.n, args.max_seconds)
     app = QApplication.instance() or QApplication([])  # noqa: F841 (kept alive for the run)
     engine, doc = open_document(vae, args.device)
     info = doc.models["vae"]
@@ -212,15 +247,17 @@ def main() -> None:
           f"{info.parameters / 1e6:.2f} M parameters; device {device}, torch threads {torch.get_num_threads()}, "
           f"{os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f}")
     print()
-    print(f"{'measure (ms)':<50}{'n':>6}{'p50':>9}{'p95':>9}{'max':>9}")
+    print(f"{'measure (ms)':<56}{'n':>6}{'p50':>9}{'p95':>9}{'max':>9}")
     rows = [("(a) bare Runtime.decode", bare),
             ("(b) slider -> pixels (preview -> image_changed)", slider),
             ("    of which worker decode", worker),
             ("    of which engine + Qt (paired difference)", overhead),
             ("(c) GUI 1 ms timer gaps, idle", burst["idle"]),
-            ("(c) GUI 1 ms timer gaps, during burst", burst["busy"])]
+            ("(c) GUI 1 ms timer gaps, during burst", burst["busy"]),
+            ("(d) masked render, edited latent new (a stroke, before)", stroke_before),
+            ("(d) masked render, mask only changed (a stroke, now)", stroke_now)]
     for name, r in rows:
-        print(f"{name:<50}{r['n']:>6}{r['p50']:>9.2f}{r['p95']:>9.2f}{r['max']:>9.2f}")
+        print(f"{name:<56}{r['n']:>6}{r['p50']:>9.2f}{r['p95']:>9.2f}{r['max']:>9.2f}")
     print()
     print(f"overhead of the engine path: p50 {slider['p50'] / bare['p50']:.2f}x bare "
           f"(+{slider['p50'] - bare['p50']:.2f} ms), p95 {slider['p95'] / bare['p95']:.2f}x")

@@ -37,6 +37,7 @@ from .ran_out import DeviceFull, out_of_memory
 from .requests import ModelInfo
 
 UNEDITED_CACHE = 64  # items whose unedited decode is kept for masked edits
+RECENT_DECODES = 2  # latents whose render() decode is kept: a mask stroke, or its undo, keeps the edited latent
 # a spatial model's tiles, told ("encoding" or "decoding", tiles done, tiles in all) as models.tiling.TileSteps says
 TileProgress = Callable[[str, int, int], None]
 
@@ -62,6 +63,10 @@ class Runtime:
         # (kind, tag) -> (hash of the base latent, its decode): a masked slider drag re-decodes
         # only the edited latent
         self._unedited: OrderedDict[tuple[str, int], tuple[bytes, np.ndarray]] = OrderedDict()
+        # (kind, model identity, device, hash of the latent) -> its decode: a stroke (its undo, its redo) changes only
+        # the mask, and decoding the same latent again took seconds a stroke for an SD VAE on a CPU
+        self._recent: OrderedDict[tuple[str, str, str, bytes], np.ndarray] = OrderedDict()
+        self._keeping = True  # whether render() keeps the decode it makes (False within render_thumbnail)
         self._stop: StopCheck | None = None  # the check of the request running now (stoppable)
 
     # no_grad, not inference_mode: tensors made in inference mode can never join autograd,
@@ -89,6 +94,7 @@ class Runtime:
                             mapped=mapped, estimated=estimated)
         self.models[model.kind] = model
         self._unedited.clear()
+        self._recent.clear()
         return self.info(model, time.perf_counter() - t0, source=user_file(card, path))
 
     def info(self, model: LoadedModel, seconds: float = 0.0, source: str = "") -> ModelInfo:
@@ -118,6 +124,7 @@ class Runtime:
         self.device = device
         self.max_side = spatial.max_side_setting(device.type)  # photos opened from now on
         self._unedited.clear()  # another device may round a pixel differently
+        self._recent.clear()
 
     @contextmanager
     def stoppable(self, check: StopCheck) -> Iterator[None]:
@@ -270,22 +277,37 @@ class Runtime:
     def render(self, kind: str, latent: np.ndarray, mask: np.ndarray | None = None,
                base: np.ndarray | None = None, tag: int = 0, tiles: TileProgress | None = None) -> np.ndarray:
         """decode(), or with a mask: the edit inside it, the unedited `base` decode outside.
-        The base decode is cached per (kind, tag), so moving a slider costs one decode."""
-        if mask is None:
-            return self.decode(kind, latent, tiles)
-        if base is None:
+        The base decode is cached per (kind, tag), so moving a slider costs one decode; the last few latents' decodes
+        are kept (a thumbnail's are not), so a mask-only change, or its undo, costs none."""
+        if mask is not None and base is None:
             raise ValueError("a masked decode needs the unedited latent (base) to blend with")
-        edited = self.decode(kind, latent, tiles)
-        key, digest = (kind, tag), hashlib.blake2b(np.ascontiguousarray(base, np.float32).tobytes(),
-                                                   digest_size=16).digest()
+        edited = self._recent_decode(kind, latent, tiles, self._keeping)
+        if mask is None:
+            return edited.copy()  # the kept one stays as it was drawn, whatever the caller does with its copy
+        key, digest = (kind, tag), _digest(base)
         cached = self._unedited.get(key)
         if cached is None or cached[0] != digest:
-            cached = (digest, self.decode(kind, base, tiles))
+            cached = (digest, self._recent_decode(kind, base, tiles, kept=False))
             self._unedited[key] = cached
             while len(self._unedited) > UNEDITED_CACHE:
                 self._unedited.popitem(last=False)
         self._unedited.move_to_end(key)
         return masking.blend(edited, cached[1], masking.resize_mask(mask, edited.shape[:2]))
+
+    def _recent_decode(self, kind: str, latent: np.ndarray, tiles: TileProgress | None, kept: bool) -> np.ndarray:
+        """decode(), or the kept decode of the same latent by the same model (load and set_device empty the cache);
+        kept: keep this one, the oldest dropped past RECENT_DECODES."""
+        key = (kind, self.identity(kind), str(self.device), _digest(latent))
+        image = self._recent.get(key)
+        if image is None:
+            image = self.decode(kind, latent, tiles)
+            if not kept:
+                return image
+            self._recent[key] = image
+            while len(self._recent) > RECENT_DECODES:
+                self._recent.popitem(last=False)
+        self._recent.move_to_end(key)
+        return image
 
     def render_thumbnail(self, kind: str, latent: np.ndarray, mask: np.ndarray | None, base: np.ndarray | None,
                          tag: int, size: int) -> np.ndarray:
@@ -295,7 +317,11 @@ class Runtime:
         if model.spatial and np.ndim(latent) == 3:
             latent = spatial.shrink(latent, model.net, size)
             base = None if base is None else spatial.shrink(base, model.net, size)
-        return self.render(kind, latent, mask, base, tag)
+        self._keeping = False  # a strip's many thumbnails would push the picture's own decodes out
+        try:
+            return self.render(kind, latent, mask, base, tag)
+        finally:
+            self._keeping = True
 
     def invert_steps(self, image: np.ndarray, steps: int = 200, editability: float = 0.5,
                      preview_every: int = 10, fit: str = "crop", check: Callable[[], None] = lambda: None,
@@ -338,6 +364,14 @@ def _way_back(nets: list[nn.Module]) -> Callable[[], None]:
                 tensor.data = data
             slots[key] = tensor
     return back
+
+
+def _digest(latent: np.ndarray) -> bytes:
+    """A hash of a latent as decode() reads it: float32 values and their shape."""
+    values = np.ascontiguousarray(latent, np.float32)
+    digest = hashlib.blake2b(repr(values.shape).encode(), digest_size=16)
+    digest.update(values.tobytes())
+    return digest.digest()
 
 
 def _pass(tiles: TileProgress | None, doing: str) -> TileSteps | None:
