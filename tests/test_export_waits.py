@@ -113,17 +113,25 @@ def test_a_picture_undone_closed_or_not_drawn_first_is_not_exported(qtbot, windo
     assert "Waiting" not in window.status.busy.text()
 
 
+def quit_while_waiting(qtbot, window, monkeypatch, path, answer, also=lambda item: None):
+    """Edit the picture, ask Export PNG… to path while its drawing is held, and quit once (answering the quit
+    question with answer, the questions asked kept in the list returned); within the held drawing."""
+    asked = []
+    monkeypatch.setattr(SessionQuestions, "ask_quit", lambda self, items, can_keep: asked.append(items) or answer)
+    item = edited(qtbot, window)
+    also(item)
+    window.exports.export_png(str(path))
+    assert not window.close()  # the quit waits for the picture
+    return item, asked
+
+
 def test_a_quit_waits_for_an_export_still_waiting_for_its_picture_then_writes_it(qtbot, window, tmp_path,
                                                                                 monkeypatch):
     """Quit while Export PNG… waits for the edit's drawing: the export was dropped without a word, the window closed
     and the file never written. Now the quit waits, the bar saying so, writes the file, then asks nothing about it."""
-    asked = []
-    monkeypatch.setattr(SessionQuestions, "ask_quit", lambda self, items, can_keep: asked.append(items) or "discard")
     path = tmp_path / "waitq.png"
     with drawing_held(monkeypatch):
-        item = edited(qtbot, window)
-        window.exports.export_png(str(path))
-        assert not window.close()  # the quit waits for the picture
+        item, asked = quit_while_waiting(qtbot, window, monkeypatch, path, "discard")
         assert window.isVisible() and WAITING.format("export waitq.png") in window.status.busy.text()
     qtbot.waitUntil(lambda: not window.isVisible(), timeout=UI_TIMEOUT)
     assert np.array_equal(pixels(path), item.image)
@@ -132,14 +140,11 @@ def test_a_quit_waits_for_an_export_still_waiting_for_its_picture_then_writes_it
 
 def test_escape_during_the_quit_wait_cancels_the_export_and_the_quit_asks_about_the_edit(qtbot, window, tmp_path,
                                                                                         monkeypatch):
-    asked = []
-    monkeypatch.setattr(SessionQuestions, "ask_quit", lambda self, items, can_keep: asked.append(items))  # stays
     path = tmp_path / "waitq.png"
     with drawing_held(monkeypatch):
-        item = edited(qtbot, window)
-        window.drawing.when_drawn(item, "", lambda: None, SEND)  # a Send to VAE waiting too: no file, no wait
-        window.exports.export_png(str(path))
-        assert not window.close()
+        # the answer None: the user stays; a Send to VAE waiting too: no file, no wait
+        item, asked = quit_while_waiting(qtbot, window, monkeypatch, path, None,
+                                         lambda item: window.drawing.when_drawn(item, "", lambda: None, SEND))
         window.activateWindow()
         qtbot.keyClick(window.canvas, Qt.Key.Key_Escape)
         qtbot.waitUntil(lambda: asked == [[item]], timeout=UI_TIMEOUT)  # the quit went on: the edit is not exported
@@ -148,13 +153,9 @@ def test_escape_during_the_quit_wait_cancels_the_export_and_the_quit_asks_about_
 
 
 def test_closing_again_during_the_quit_wait_quits_without_the_export(qtbot, window, tmp_path, monkeypatch):
-    asked = []
-    monkeypatch.setattr(SessionQuestions, "ask_quit", lambda self, items, can_keep: asked.append(items) or "discard")
     path = tmp_path / "waitq.png"
     with drawing_held(monkeypatch):
-        item = edited(qtbot, window)
-        window.exports.export_png(str(path))
-        assert not window.close()
+        item, asked = quit_while_waiting(qtbot, window, monkeypatch, path, "discard")
         assert window.close()  # the second close: the export cancelled, the quit asks about the edit
         assert asked == [[item]] and said(window)[-1] == "Export of waitq.png cancelled: nothing was written"
     assert not window.isVisible() and not path.exists()
