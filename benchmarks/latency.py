@@ -49,6 +49,14 @@ def slider_values(i: int, n: int, k: int) -> tuple[float, ...]:
     return (round(2.5 * math.sin(t), 2), round(2.0 * math.cos(3 * t), 2)) + (0.0,) * (k - 2)
 
 
+def on_own_thread(run, name: str) -> None:
+    """Run run() on a thread of its own, as the worker runs the engine's decodes (torch's threads set per thread), and
+    wait for it."""
+    thread = threading.Thread(target=run, name=name)
+    thread.start()
+    thread.join()
+
+
 def sample_image(side: int = 96) -> np.ndarray:
     """A disc on white: something like the emoji the bundled models know."""
     y, x = np.mgrid[:side, :side]
@@ -81,9 +89,7 @@ def bench_bare(vae: Path, device: str, n: int, budget: float) -> tuple[dict, str
             if time.perf_counter() - start > budget:
                 break
 
-    thread = threading.Thread(target=run, name="bare-decode")
-    thread.start()
-    thread.join()
+    on_own_thread(run, "bare-decode")
     return ms(times), str(rt.device)
 
 
@@ -113,9 +119,7 @@ def bench_mask_stroke(vae: Path, device: str, n: int, budget: float) -> tuple[di
             if time.perf_counter() - start > budget:
                 break
 
-    thread = threading.Thread(target=run, name="mask-stroke")
-    thread.start()
-    thread.join()
+    on_own_thread(run, "mask-stroke")
     return ms(new_latent), ms(mask_only)
 
 
