@@ -123,7 +123,7 @@ class Autosaver(QObject):
         strokes (7 MB) left the new window blank and frozen for 10 s. Nothing else is written meanwhile: the
         session is held (no autosave) until it is restored or declined."""
         self.reading = True
-        self.writer.submit(self._read)
+        self.writer.submit(self._read, replace=False)  # a job asked after it waits behind it, never drops it
 
     def _read(self) -> None:
         """On the writer's thread: the session as far as it can be read, and what to say of the rest; one not read
