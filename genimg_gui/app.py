@@ -27,6 +27,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     p.add_argument("--vae", help="VAE model folder, or an SD VAE / TAESD file, to load instead of the bundled one")
     p.add_argument("--gan", help="GAN model folder, or a StyleGAN2 .pkl, to load instead of the bundled one")
     p.add_argument("--threads", type=positive_int, help="CPU threads for the models (default: all cores but one)")
+    p.add_argument("--style", help="Qt widget style, such as Fusion (default: the desktop's, or QT_STYLE_OVERRIDE's)")
     # `--vae -my-vae`: a value starting with '-' is the option's, as the CLI takes it ("expected one argument")
     return p.parse_args(dash_values_joined(list(sys.argv[1:] if argv is None else argv), p._option_string_actions))
 
@@ -63,7 +64,8 @@ def main(argv: list[str] | None = None) -> int:
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName("genimg")
     app.setOrganizationName("genimg")
-    set_up_style(app)
+    if problem := set_up_style(app, args.style):
+        print(f"genimg-gui: warning: {problem}", file=sys.stderr, flush=True)
     settings = Settings()
     device, device_note = start_device(args.device, settings.device())
     engine = Engine(device, threads=args.threads or 0)

@@ -327,7 +327,8 @@ def test_the_note_of_the_picture_a_crash_restore_shows_comes_after_the_restored_
             "letterbox and open it again")
     qtbot.waitUntil(lambda: any("is open already" in e.text for e in bar.log.entries), timeout=TIMEOUT)
     assert [i.name for i in doc.items.values()] == ["wide.png", "square.jpg"] and doc.current.name == "wide.png"
-    assert [e.text for e in bar.log.entries][0] == "Restored 2 images from the autosaved session"
+    # said (the start-up's model may have loaded before the session was read, on a busy machine, or after)
+    assert "Restored 2 images from the autosaved session" in [e.text for e in bar.log.entries]
     qtbot.waitUntil(lambda: bar.currentMessage() == note, timeout=UI_TIMEOUT)
     with qtbot.waitSignal(doc.model_loaded, timeout=TIMEOUT):  # another VAE (here: the same one) fits it anew
         doc.load_model(str(model_dir / "tiny-vae"))

@@ -76,3 +76,18 @@ def test_a_saved_device_genimg_does_not_know_is_said_in_words(qtbot, monkeypatch
     window = started(qtbot, monkeypatch, [], both_loaded)
     assert errors(window) == ["The saved device 'quantum' is not one genimg knows (cpu, cuda, mps); using the CPU"]
     assert window.document.models["gan"].device == "cpu"
+
+
+@pytest.mark.parametrize("written, on", [("true", True), ("Yes", True), ("on", True), ("1", True), ("false", False),
+                                         ("no", False), ("OFF", False), ("0", False), ("banana", False)])
+def test_a_yes_no_setting_written_by_hand_is_on_only_when_it_says_so(written, on):
+    settings_file(f"[General]\npreview_strips={written}\n[window]\npanel_width_chosen={written}\n")
+    settings = Settings()
+    assert settings.preview_strips() is on and settings.panel_width_chosen() is on
+
+
+def test_a_yes_no_setting_the_app_wrote_reads_back():
+    for on in (True, False):
+        Settings().set_preview_strips(on)
+        Settings().set_panel_width_chosen(on)
+        assert Settings().preview_strips() is on and Settings().panel_width_chosen() is on

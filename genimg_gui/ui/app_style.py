@@ -1,11 +1,12 @@
-"""The application's style: the user's own (their platform's, or the one QT_STYLE_OVERRIDE names; Qt's -style option
-never reaches it, as app.main gives Qt no arguments but the program's name), with dialog buttons in words alone.
+"""The application's style: the user's own (their platform's, the one QT_STYLE_OVERRIDE names, or genimg-gui's
+--style: Qt's own -style option never reaches Qt, as app.main gives it no arguments but the program's name, and
+`--style Fusion` was ignored without a word), with dialog buttons in words alone.
 Desktop styles put standard icons on a dialog's standard buttons (✕ on Close, ✓ and ✗ on OK and Cancel), drawn
 black, so that on a dark theme's buttons they were black marks; and only those buttons had them: Train… and Message
 log's Close had its ✕, Morph's Close none."""
 from __future__ import annotations
 
-from PySide6.QtWidgets import QApplication, QProxyStyle, QStyle, QStyleOption, QStyleHintReturn, QWidget
+from PySide6.QtWidgets import QApplication, QProxyStyle, QStyle, QStyleFactory, QStyleOption, QStyleHintReturn, QWidget
 
 
 class PlainDialogButtons(QProxyStyle):
@@ -18,8 +19,17 @@ class PlainDialogButtons(QProxyStyle):
         return super().styleHint(hint, option, widget, returned)
 
 
-def set_up_style(app: QApplication) -> None:
-    """Wrap the application's style in PlainDialogButtons, before any window is made (a dialog's buttons take their
-    icons as they are made). The palette, the user's theme, stays as it is."""
+def set_up_style(app: QApplication, name: str | None = None) -> str:
+    """Wrap the application's style (or the one named, as --style names it) in PlainDialogButtons, before any window
+    is made (a dialog's buttons take their icons as they are made). The palette, the user's theme, stays as it is.
+    Returns what to say of a name Qt has no style for ("" when none was named, or it was found); the style stays."""
+    problem = ""
+    if name:
+        found = QStyleFactory.create(name)
+        if found is None:
+            problem = f"no style named {name!r}; this Qt has {', '.join(QStyleFactory.keys())}"
+        else:
+            app.setStyle(PlainDialogButtons(found))
     if not isinstance(app.style(), PlainDialogButtons):
         app.setStyle(PlainDialogButtons(app.style()))
+    return problem

@@ -70,7 +70,7 @@ class Settings:
         self.q.setValue("device", device)
 
     def preview_strips(self) -> bool:
-        return self.q.value("preview_strips", False, bool)
+        return self._flag("preview_strips")
 
     def set_preview_strips(self, on: bool) -> None:
         self.q.setValue("preview_strips", on)
@@ -213,13 +213,18 @@ class Settings:
 
     def panel_width_chosen(self) -> bool:
         """Whether the user dragged the Edit panel's edge (its width then stays, saved with the window's state)."""
-        return self.q.value("window/panel_width_chosen", False, bool)
+        return self._flag("window/panel_width_chosen")
 
     def set_panel_width_chosen(self, chosen: bool) -> None:
         self.q.setValue("window/panel_width_chosen", chosen)
 
     def sync(self) -> None:
         self.q.sync()
+
+    def _flag(self, key: str) -> bool:
+        """A yes/no setting: true, 1, yes or on (any case) is on, anything else off. Read as bool, QSettings took any
+        text but "false" and "0" for on: "no", "off" and "banana" in a file edited by hand turned the setting on."""
+        return str(self.q.value(key, "false")).strip().lower() in ("true", "1", "yes", "on")
 
 
 def _name_limit(folder: Path) -> int:
