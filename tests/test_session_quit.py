@@ -98,14 +98,21 @@ def test_a_window_that_does_not_autosave_offers_no_keep(qtbot, engine, model_dir
     second.close()
 
 
-def test_quitting_before_a_kept_session_is_back_keeps_it(qtbot, engine, model_dir, image_files):
+def test_quitting_before_a_kept_session_is_back_keeps_it(qtbot, engine, model_dir, image_files, monkeypatch):
     """A kept session waits for the start-up's models; a quit meanwhile (nothing open, nothing asked) deleted it."""
+    import threading
+
+    from genimg_gui.engine.runtime import Runtime
+
     left = _left_by_a_crash(model_dir, image_files[0])
     kept = sess.load_session(left)
     sess.save_session(sess.Session(kept.items, kept.current, kept.models, kept=True), left)
     w = _window_with_the_vae(qtbot, engine, model_dir)
-    w.document.load_model(str(model_dir / "tiny-vae"))  # still on its way
+    go, load = threading.Event(), Runtime.load
+    monkeypatch.setattr(Runtime, "load", lambda self, *a, **k: (go.wait(TIMEOUT / 1000), load(self, *a, **k))[1])
+    w.document.load_model(str(model_dir / "tiny-vae"))  # still on its way (held: it came first on a busy machine)
     assert offered(qtbot, w) == 1 and not w.document.items
+    go.set()  # the quit comes before its arrival is handled: the GUI thread closes first
     assert w.close()
     assert sess.load_session(left).kept
 
