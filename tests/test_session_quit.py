@@ -109,7 +109,11 @@ def test_quitting_before_a_kept_session_is_back_keeps_it(qtbot, engine, model_di
     sess.save_session(sess.Session(kept.items, kept.current, kept.models, kept=True), left)
     w = _window_with_the_vae(qtbot, engine, model_dir)
     go, load = threading.Event(), Runtime.load
-    monkeypatch.setattr(Runtime, "load", lambda self, *a, **k: (go.wait(TIMEOUT / 1000), load(self, *a, **k))[1])
+
+    def held(self, *args, **kwargs):
+        go.wait(TIMEOUT / 1000)
+        return load(self, *args, **kwargs)
+    monkeypatch.setattr(Runtime, "load", held)
     w.document.load_model(str(model_dir / "tiny-vae"))  # still on its way (held: it came first on a busy machine)
     assert offered(qtbot, w) == 1 and not w.document.items
     go.set()  # the quit comes before its arrival is handled: the GUI thread closes first

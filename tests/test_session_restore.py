@@ -295,4 +295,3 @@ def test_the_start_up_sample_left_as_it_came_is_not_autosaved(qtbot, window):
     saver.save_now()
     saver.wait()  # written on the autosave's own thread
     assert [item.name for item in sess.load_session(saver.path).items] == [sample.name]
-

@@ -170,9 +170,9 @@ def restore_session(document: Document, session: Session, drop_start_sample: boo
                 trained_again.append((kind, path))
             continue
         if kind == "gan" and drop_start_sample:
-            # the start-up's own load of it, still on its way: arriving after the items, it draws no sample beside
-            # them, as the sample it drew arriving first gives way to them (close_start_samples). A full test run
-            # once had "seed …" beside a restored crash session so
+            # the start-up's own load of it, still on its way, counts as the restore's: arriving after the items, it
+            # draws no sample beside them, as a sample drawn before them gives way to them (close_start_samples); a
+            # full test run once left a "seed …" beside a restored crash session
             document.samples.restore_loads.update(seq for seq, p in loading.items() if p == path)
         if path not in loading.values():
             chosen = _chosen_instead(document, kind, chosen_after) or _named_instead(document, kind)
