@@ -9,10 +9,11 @@ from PySide6.QtWidgets import QMessageBox
 
 from genimg_gui import session as sess
 from genimg_gui import session_aside
-from genimg_gui.ui.session_questions import SessionQuestions
+from genimg_gui.ui.session_questions import DISCARD, SessionQuestions
 
 from conftest import ORIGINAL_ASK_QUIT
 from session_helpers import TIMEOUT, _left_by_a_crash, _window_with_the_vae
+from test_inversion_ui import inverting
 
 
 def gated_read(monkeypatch) -> threading.Event:
@@ -90,3 +91,28 @@ def test_keep_while_read_then_discard_the_crash_session_keeps_this_runs_work(qtb
     assert asked == ["Quit genimg?", "Restore your work?"] and offer.args == [0]
     assert w.close()
     assert [i.name for i in sess.load_session(left).items] == [image_files[1].name]
+
+
+def test_keep_refused_while_the_crash_session_is_read_leaves_the_inversion_running(qtbot, engine, model_dir,
+                                                                                  image_files, monkeypatch):
+    """The quit stopped the running inversions before it found Keep for next time refused: the window stayed open,
+    the run cut off ("stopped at step 40") without a word of it."""
+    _left_by_a_crash(model_dir, image_files[0])
+    gate = gated_read(monkeypatch)
+    w = _window_with_the_vae(qtbot, engine, model_dir)
+    w.show()
+    w.questions.offer_restore()
+    with qtbot.waitSignal(w.document.model_loaded, timeout=TIMEOUT):
+        w.document.load_model(str(model_dir / "tiny-gan"))
+    qtbot.waitUntil(lambda: len(w.document.items) == 1, timeout=TIMEOUT)  # its start-up sample, before the photo
+    previews = inverting(qtbot, w, image_files[1])
+    answered(monkeypatch, threading.Event(), "Keep for next time", "Discard")  # the read not let go by the quit
+    assert not w.close()
+    assert "still being read" in w.last_error and w.isVisible()
+    [run] = w.inversion.runs.values()  # still going, as before the quit
+    assert run.item.name == f"{image_files[1].name}, inverted"
+    previews_then = len(previews)
+    qtbot.waitUntil(lambda: len(previews) > previews_then, timeout=TIMEOUT)  # and its previews still come
+    with qtbot.waitSignal(w.questions.offered, timeout=TIMEOUT):
+        gate.set()
+    monkeypatch.setattr(SessionQuestions, "ask_quit", lambda self, items, can_keep: DISCARD)

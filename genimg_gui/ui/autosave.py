@@ -184,13 +184,7 @@ class Autosaver(QObject):
     def keep(self) -> bool:
         """Save the session now, marked kept, for the next start to reopen; False (said) when it cannot be: this
         window does not autosave, images are still on their way to a new model, or the file cannot be written."""
-        if not self.owner:
-            return False
-        if self.document.carry.pending_any():
-            self.document.error.emit("Images are still being carried over to the new model: quit again in a moment")
-            return False
-        if self.held:  # written over, the last run's session was lost, or deleted by its question's Discard mid-quit
-            self.document.error.emit(self._not_yet_reopened())
+        if not self.can_keep():
             return False
         self.writer.drop_waiting()  # this save holds what it would
         self.timer.stop()
@@ -210,6 +204,19 @@ class Autosaver(QObject):
             self.document.error.emit(f"Your work could not be kept ({failed[0]}): genimg stays open, export it to "
                                      "keep it")
             self.schedule()  # the autosave dropped above, asked again
+            return False
+        return True
+
+    def can_keep(self) -> bool:
+        """Whether keep() can save the session now; False (said) where it cannot: asked before the quit stops
+        anything (the running inversions), so that a refused Keep leaves them running in the window that stays."""
+        if not self.owner:
+            return False
+        if self.document.carry.pending_any():
+            self.document.error.emit("Images are still being carried over to the new model: quit again in a moment")
+            return False
+        if self.held:  # written over, the last run's session was lost, or deleted by its question's Discard mid-quit
+            self.document.error.emit(self._not_yet_reopened())
             return False
         return True
 

@@ -259,7 +259,7 @@ class SessionQuestions(QObject):
         unexported = window.document.unexported()
         asked = unexported or window.morph.exporting()  # an export was dropped without a word
         answer = self.ask_quit(unexported, window.autosaver.owner) if asked else QUIT
-        if answer is None:
+        if answer is None or answer == KEEP and not window.autosaver.can_keep():  # refused (said): nothing stopped
             return STAY
         window.inversion.stop_for_quit()  # before the session is saved: a run cut off came back as if finished
         if answer == QUIT:  # all exported: kept unasked, as a browser keeps its tabs
