@@ -6,13 +6,16 @@ import signal
 import threading
 from contextlib import contextmanager, suppress
 
-from PySide6.QtCore import Qt, QTimer
-from PySide6.QtWidgets import QMessageBox
+import shiboken6
+from PySide6.QtCore import QCoreApplication, QEvent, Qt, QTimer
+from PySide6.QtWidgets import QMessageBox, QWidget
 
 from genimg_gui.ui import quit_after_run
-from genimg_gui.ui.quit_after_run import QUIT_NOW, SAVING
+from genimg_gui.ui.quit_after_run import QUIT_NOW, SAVING, QuitAfterRun
 from genimg_gui.ui.session_questions import RUN_GOING, SessionQuestions
+from genimg_gui.ui.train_dialog import TrainDialog
 from test_train_dialog import fill, shapes, under_way  # noqa: F401 (shapes: a fixture)
+from test_train_dialog_state import ending_with
 from conftest import ORIGINAL_ASK_QUIT, UI_TIMEOUT
 
 
@@ -95,3 +98,29 @@ def test_a_save_that_takes_too_long_is_said_and_quit_now_quits(qtbot, window, sh
     qtbot.mouseClick(note.quit_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: not window.isVisible(), timeout=30_000)
     assert not dialog.running()
+
+
+# a run that is still saving when its window goes: told to stop, it says so and goes on
+SAVING_FOR_LONG = ("import signal, time\n"
+                   "signal.signal(signal.SIGTERM, lambda *_: print('still saving', flush=True))\n"
+                   "print('ready', flush=True)\n"
+                   "time.sleep(60)\n")
+
+
+def test_a_window_deleted_while_its_quit_waits_for_a_run_is_not_touched_once_gone(qtbot, shapes, tmp_path):
+    """The window deleted while the quit waited for the run's save (a test's teardown): its dialog went, killing
+    the run as its process was deleted, and that run's end reached the quit, which read the deleted process:
+    "Internal C++ object (PySide6.QtCore.QProcess) already deleted", raised in the next test."""
+    window = QWidget()
+    dialog = fill(TrainDialog(window), shapes, tmp_path / "vae", minutes=30)
+    ending_with(dialog, SAVING_FOR_LONG)
+    dialog.start()
+    qtbot.waitUntil(lambda: dialog.watch.log.toPlainText().endswith("ready"), timeout=UI_TIMEOUT)
+    closed = []
+    waits = QuitAfterRun(window, [dialog], None, close=lambda: closed.append(True))
+    qtbot.waitUntil(lambda: dialog.watch.log.toPlainText().endswith("still saving"), timeout=UI_TIMEOUT)
+    window.deleteLater()
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)  # the dialog and its running process go
+    assert not shiboken6.isValid(dialog)
+    QCoreApplication.processEvents()
+    assert closed == [] and not waits.waiting()  # no window left to close, nothing waited for

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Callable, Sequence
 
+import shiboken6
 from PySide6.QtCore import QProcess, Qt, QTimer
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QProgressBar, QPushButton, QVBoxLayout, QWidget
 
@@ -76,8 +77,19 @@ class QuitAfterRun:
     def waiting(self) -> bool:
         return not self.done
 
+    def _dialogs_gone(self) -> bool:
+        """Whether a dialog (or its process) was deleted: its window is being deleted while the quit still waits (a
+        test's teardown does so; genimg deletes the window only once it has closed). A process deleted while it runs
+        is killed, and its `finished` comes from inside that deletion, its dialog and process already gone."""
+        return not all(shiboken6.isValid(d) and shiboken6.isValid(d.process) for d in self.dialogs)
+
     def _run_ended(self, *_args) -> None:
-        if self.done or any(d.process.state() != QProcess.ProcessState.NotRunning for d in self.dialogs):
+        if self.done:
+            return
+        if self._dialogs_gone():  # the window is going: nothing left to close, the note and its timer go with it
+            self.done = True
+            return
+        if any(d.process.state() != QProcess.ProcessState.NotRunning for d in self.dialogs):
             return
         self.done = True
         self.timer.stop()
